@@ -1,0 +1,242 @@
+//! The shape of the statement schema: what a statement is, what values it takes.
+//!
+//! The table of every statement the product understands is in `table.rs`, written with the
+//! `const fn` builders below so it reads as data. Validation, completion, `?` help,
+//! canonical order and `| display set` all read that one table.
+
+use std::net::Ipv4Addr;
+
+/// The value type of a leaf, a leaf-list member or a list key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    /// An unsigned integer within an inclusive range.
+    Uint { min: u64, max: u64 },
+    /// A dotted-quad IPv4 address.
+    Ipv4,
+    /// An IPv4 prefix `a.b.c.d/len` (host bits must be zero).
+    Ipv4Prefix,
+    /// One of a fixed set of keywords.
+    Enum(&'static [&'static str]),
+    /// Free text of at most `max_len` characters.
+    Str { max_len: usize },
+    /// A password or shared secret: stored obfuscated (`$9$...`), shown with `## SECRET-DATA`.
+    Secret,
+    /// A name: letters, digits and `-_.@/:`, starting with a letter or digit, at most `max_len`.
+    Identifier { max_len: usize },
+    /// An interface name such as `ge-0/0/0`, `si-1/0/0` or `lo0`.
+    Interface,
+}
+
+/// What kind of statement this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A block of statements: `services { ... }`.
+    Container,
+    /// A list of blocks keyed by a value: `tunnel-profile NAME { ... }`, `unit N { ... }`.
+    List(Type),
+    /// One value: `idle-timeout 60;`.
+    Leaf(Type),
+    /// Present or absent: `drain;`.
+    Flag,
+    /// Several values: `authentication-order [ radius password ];`.
+    LeafList(Type),
+}
+
+/// One statement of the schema.
+#[derive(Clone, Copy, Debug)]
+pub struct Stmt {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub help: &'static str,
+    /// The value in force when the statement is absent (shown in help, used by the typed view).
+    pub default: Option<&'static str>,
+    /// Must be present whenever its parent is (checked at commit).
+    pub mandatory: bool,
+    /// For a leaf naming another configured object: the schema path of the list it refers to,
+    /// e.g. `&["access", "tunnel-profile"]`. Checked at commit.
+    pub reference: Option<&'static [&'static str]>,
+    pub children: &'static [Stmt],
+}
+
+impl Stmt {
+    const fn base(name: &'static str, kind: Kind, help: &'static str) -> Stmt {
+        Stmt { name, kind, help, default: None, mandatory: false, reference: None, children: &[] }
+    }
+    pub const fn default(mut self, value: &'static str) -> Stmt {
+        self.default = Some(value);
+        self
+    }
+    pub const fn mandatory(mut self) -> Stmt {
+        self.mandatory = true;
+        self
+    }
+    pub const fn refers_to(mut self, list: &'static [&'static str]) -> Stmt {
+        self.reference = Some(list);
+        self
+    }
+
+    /// The child statement called exactly `name`.
+    pub fn child(&self, name: &str) -> Option<&'static Stmt> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Position of a child in canonical order.
+    pub fn child_index(&self, name: &str) -> Option<usize> {
+        self.children.iter().position(|c| c.name == name)
+    }
+
+    /// Children whose name starts with `prefix` (for abbreviations and completion).
+    pub fn children_with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'static Stmt> + 'a {
+        self.children.iter().filter(move |c| c.name.starts_with(prefix))
+    }
+
+    /// True for statements that hold other statements (containers and list entries).
+    pub fn has_block(&self) -> bool {
+        matches!(self.kind, Kind::Container | Kind::List(_))
+    }
+}
+
+pub const fn container(name: &'static str, help: &'static str, children: &'static [Stmt]) -> Stmt {
+    let mut s = Stmt::base(name, Kind::Container, help);
+    s.children = children;
+    s
+}
+pub const fn list(name: &'static str, key: Type, help: &'static str, children: &'static [Stmt]) -> Stmt {
+    let mut s = Stmt::base(name, Kind::List(key), help);
+    s.children = children;
+    s
+}
+pub const fn leaf(name: &'static str, ty: Type, help: &'static str) -> Stmt {
+    Stmt::base(name, Kind::Leaf(ty), help)
+}
+pub const fn flag(name: &'static str, help: &'static str) -> Stmt {
+    Stmt::base(name, Kind::Flag, help)
+}
+pub const fn leaf_list(name: &'static str, ty: Type, help: &'static str) -> Stmt {
+    Stmt::base(name, Kind::LeafList(ty), help)
+}
+pub const fn uint(min: u64, max: u64) -> Type {
+    Type::Uint { min, max }
+}
+
+impl Type {
+    /// Checks a value typed by an operator or read from a file and returns it in canonical
+    /// form (secrets obfuscated, numbers without leading zeros). The error is the Junos-style
+    /// reason, e.g. `Value 99999 is not within range (0..86400)`.
+    pub fn check(&self, value: &str) -> Result<String, String> {
+        match *self {
+            Type::Uint { min, max } => {
+                let n: u64 = value
+                    .parse()
+                    .ok()
+                    .filter(|_| value.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| format!("invalid numeric value: '{value}'"))?;
+                if n < min || n > max {
+                    return Err(format!("Value {n} is not within range ({min}..{max})"));
+                }
+                Ok(n.to_string())
+            }
+            Type::Ipv4 => value
+                .parse::<Ipv4Addr>()
+                .map(|a| a.to_string())
+                .map_err(|_| format!("invalid IPv4 address: '{value}'")),
+            Type::Ipv4Prefix => check_prefix(value),
+            Type::Enum(choices) => {
+                if choices.contains(&value) {
+                    Ok(value.to_string())
+                } else {
+                    Err(format!("invalid value '{value}': expecting one of {}", choices.join(", ")))
+                }
+            }
+            Type::Str { max_len } => {
+                if value.chars().count() > max_len {
+                    Err(format!("'{value}' is longer than {max_len} characters"))
+                } else {
+                    Ok(value.to_string())
+                }
+            }
+            Type::Secret => crate::secret::store_form(value),
+            Type::Identifier { max_len } => {
+                let ok_chars = value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@' | '/' | ':'));
+                let ok_start = value.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+                if !ok_chars || !ok_start {
+                    Err(format!(
+                        "invalid name '{value}': use letters, digits and - _ . @ / :, starting with a letter or digit"
+                    ))
+                } else if value.len() > max_len {
+                    Err(format!("name '{value}' is longer than {max_len} characters"))
+                } else {
+                    Ok(value.to_string())
+                }
+            }
+            Type::Interface => {
+                let ok = value.len() <= 64
+                    && value.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | ':'));
+                if ok {
+                    Ok(value.to_string())
+                } else {
+                    Err(format!("invalid interface name: '{value}'"))
+                }
+            }
+        }
+    }
+
+    /// The `<placeholder>` shown in `?` help for this value.
+    pub fn placeholder(&self) -> String {
+        match *self {
+            Type::Uint { min, max } => format!("<{min}..{max}>"),
+            Type::Ipv4 => "<address>".into(),
+            Type::Ipv4Prefix => "<prefix>".into(),
+            Type::Enum(_) => "<value>".into(),
+            Type::Str { .. } => "<string>".into(),
+            Type::Secret => "<secret>".into(),
+            Type::Identifier { .. } => "<name>".into(),
+            Type::Interface => "<interface-name>".into(),
+        }
+    }
+}
+
+fn check_prefix(value: &str) -> Result<String, String> {
+    let err = || format!("invalid IPv4 prefix: '{value}' (expecting a.b.c.d/len)");
+    let (addr, len) = value.split_once('/').ok_or_else(err)?;
+    let addr: Ipv4Addr = addr.parse().map_err(|_| err())?;
+    let len: u32 = len.parse().ok().filter(|l| *l <= 32).ok_or_else(err)?;
+    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
+    if u32::from(addr) & !mask != 0 {
+        return Err(format!("invalid IPv4 prefix: '{value}' has host bits set"));
+    }
+    Ok(format!("{addr}/{len}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uint_range() {
+        let t = uint(0, 86400);
+        assert_eq!(t.check("060").unwrap(), "60");
+        assert_eq!(t.check("99999").unwrap_err(), "Value 99999 is not within range (0..86400)");
+        assert!(t.check("-1").is_err());
+        assert!(t.check("+1").is_err());
+        assert!(t.check("").is_err());
+    }
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(Type::Ipv4Prefix.check("198.18.0.0/15").unwrap(), "198.18.0.0/15");
+        assert!(Type::Ipv4Prefix.check("198.18.0.1/15").is_err());
+        assert!(Type::Ipv4Prefix.check("198.18.0.0/33").is_err());
+    }
+
+    #[test]
+    fn identifiers() {
+        let t = Type::Identifier { max_len: 8 };
+        assert!(t.check("tp-1").is_ok());
+        assert!(t.check("-x").is_err());
+        assert!(t.check("abcdefghi").is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! The vocabulary that crosses every boundary of the router: the configuration grammar,
+//! the declarative statement schema, the configuration tree, the typed view the engine
+//! consumes, the operational command tree and the management protocol.
+#![forbid(unsafe_code)]
+
+pub mod def;
+pub mod diff;
+pub mod edit;
+pub mod mgmt;
+pub mod opcmd;
+pub mod parse;
+pub mod print;
+pub mod secret;
+pub mod table;
+pub mod tokenize;
+pub mod tree;
+pub mod typed;
+pub mod validate;
+
+pub use def::{Kind, Stmt, Type};
+pub use tree::{Node, NodeId, Path};

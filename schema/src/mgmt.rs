@@ -1,0 +1,283 @@
+//! The management protocol between `cli` and `l2tpd`: one JSON object per line on the Unix
+//! socket `STATE_DIR/mgmt.sock`. The client sends a [`Request`], the daemon answers each with
+//! exactly one [`Response`], in order. Both ends use these types; neither defines its own.
+//!
+//! Configuration paths travel as the words the operator typed (already joined with the
+//! current `[edit ...]` level by the shell), so that the daemon is the one place that resolves
+//! them against the schema; a syntax error names the word index for the shell's `^` marker.
+
+use crate::tree::{Node, Path};
+use serde::{Deserialize, Serialize};
+
+/// File name of the management socket inside the state directory.
+pub const SOCKET_NAME: &str = "mgmt.sock";
+
+/// How the client reached the daemon; recorded in the commit log (`via cli`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientKind {
+    Cli,
+    File,
+    Api,
+}
+
+impl ClientKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientKind::Cli => "cli",
+            ClientKind::File => "file",
+            ClientKind::Api => "api",
+        }
+    }
+}
+
+/// Login class: what a user may do (`system login user NAME class ...`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoginClass {
+    /// May only show.
+    ReadOnly,
+    /// May show and clear.
+    Operator,
+    /// May also configure.
+    SuperUser,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfigureMode {
+    /// The shared candidate, no lock.
+    Shared,
+    /// A private copy of the active configuration.
+    Private,
+    /// The shared candidate with the exclusive commit lock.
+    Exclusive,
+}
+
+/// Which configuration a show or compare refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Revision {
+    /// This user's candidate (shared or private).
+    Candidate,
+    /// The active configuration (= rollback 0).
+    Active,
+    /// Rollback N (0..=49).
+    Rollback(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadMode {
+    Merge,
+    Override,
+    Replace,
+    Set,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum Request {
+    /// First request on every connection. The daemon identifies the user from the socket's
+    /// peer credentials, never from anything the client says.
+    Hello {
+        client: ClientKind,
+        /// Terminal name for `show system users` (`pts/3`), if any.
+        tty: Option<String>,
+        pid: u32,
+    },
+
+    // ---- operational mode ----
+    /// `show configuration [path]` (or a rollback revision of it).
+    ShowConfiguration { words: Vec<String>, revision: Revision },
+    /// `show system commit`.
+    ShowSystemCommit,
+    /// `show system users`, and `status` in configuration mode.
+    ShowSystemUsers,
+    /// `show | compare [rollback N]`, `show configuration | compare rollback N`: what changes
+    /// from `base` to `target`, below `words`.
+    Compare { words: Vec<String>, base: Revision, target: Revision },
+    /// `configure [private | exclusive]`.
+    Configure { mode: ConfigureMode },
+
+    // ---- configuration mode ----
+    /// Leave configuration mode. Without `confirm`, a candidate with uncommitted changes is
+    /// answered with [`Reply::ConfirmExit`] and nothing happens.
+    ExitConfiguration { confirm: bool },
+    /// `edit PATH`, `up`, `top`: tells the daemon the new level (shown to other users by
+    /// `status`), and checks that it names a container or a list entry.
+    Edit { words: Vec<String> },
+    /// `set PATH [VALUE...]`.
+    Set { words: Vec<String> },
+    /// `delete PATH`.
+    Delete { words: Vec<String> },
+    Activate { words: Vec<String> },
+    Deactivate { words: Vec<String> },
+    /// `annotate STATEMENT "comment"` (an empty comment removes the annotation).
+    Annotate { words: Vec<String>, comment: String },
+    /// `rename PATH to NEW-ID`: `to` holds the words after `to` (e.g. `tunnel-profile tp2`).
+    Rename { words: Vec<String>, to: Vec<String> },
+    /// `copy PATH to NEW-ID`.
+    Copy { words: Vec<String>, to: Vec<String> },
+    /// `insert PATH (before|after) ID`: moves a list entry.
+    Insert { words: Vec<String>, before: bool, reference: Vec<String> },
+    /// `show [PATH]` in configuration mode: the candidate.
+    Show { words: Vec<String> },
+    /// `commit [check] [confirmed [N]] [comment "..."] [and-quit]`.
+    Commit { check: bool, confirmed: Option<u32>, comment: Option<String>, and_quit: bool },
+    /// `rollback [N]`: load revision N into the candidate.
+    Rollback { index: u32 },
+    /// `load MODE (FILE|terminal)`: the shell reads the file and sends its text.
+    /// `relative` is the current edit level when `relative` was given.
+    Load { mode: LoadMode, text: String, relative: Option<Vec<String>> },
+    /// `update` in `configure private`: pull in the latest committed configuration.
+    Update,
+}
+
+/// Every reply carries `notices`: messages the daemon has for this user regardless of the
+/// request (`Commit was not confirmed; automatic rollback complete.`, the pending
+/// `# commit confirmed will be rolled back in N minutes` banner).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    pub result: Result<Reply, MgmtError>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reply", rename_all = "kebab-case")]
+pub enum Reply {
+    Hello { user: String, class: LoginClass, host_name: String, version: String },
+    /// Plain completion with status lines to show (`commit complete`, `load complete`, warnings).
+    Done { messages: Vec<String> },
+    /// Entering configuration mode: the other users editing, warnings, and whether the
+    /// candidate already has uncommitted changes.
+    Configured { users: Vec<UserSession>, warnings: Vec<String>, changed: bool },
+    /// Leaving configuration mode needs the operator's answer to `question`.
+    ConfirmExit { question: String, warnings: Vec<String> },
+    /// The new edit level.
+    EditPath { path: Path },
+    /// A configuration (sub)tree. `path` is where `tree` sits (empty = the root); the shell
+    /// renders it as text, `| display set` or `| display json`.
+    Config { path: Path, tree: Node },
+    /// `show | compare`.
+    Diff { blocks: Vec<DiffBlock> },
+    Commits { entries: Vec<CommitEntry> },
+    Users { users: Vec<UserSession>, changed: bool },
+}
+
+/// Errors, shaped so the shell can print them the Junos way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", rename_all = "kebab-case")]
+pub enum MgmtError {
+    /// A word of the request is wrong: the shell echoes the line and puts `^` under word
+    /// `word` (an index into the request's `words`), then prints `message`.
+    Syntax { word: usize, message: String },
+    /// Commit-time check failures, each under its `[edit ...]` banner, then `error: summary`.
+    Check { errors: Vec<CheckError>, summary: String },
+    /// A file or terminal load failed to parse: `line`/`column` are 1-based.
+    Load { line: usize, column: usize, message: String },
+    /// Not allowed for this user's login class, or not in this mode.
+    Denied { message: String },
+    /// The configuration is locked by another user; `message` is the full Junos text.
+    Locked { message: String },
+    /// Anything else, as one clear sentence.
+    Failed { message: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckError {
+    /// The `[edit ...]` level of the offending statement's parent.
+    pub path: Path,
+    /// The statement as written, e.g. `tunnel-profile tp-missing`.
+    pub statement: String,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiffSign {
+    #[serde(rename = "+")]
+    Added,
+    #[serde(rename = "-")]
+    Removed,
+    /// Context (unchanged) line, e.g. the closing brace of an added block's parent.
+    #[serde(rename = " ")]
+    Context,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffLine {
+    pub sign: DiffSign,
+    /// Brace-form text of the line, indented relative to the block's banner level.
+    pub text: String,
+}
+
+/// One `[edit ...]` banner and the lines under it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffBlock {
+    pub path: Path,
+    pub lines: Vec<DiffLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitEntry {
+    /// 0 is the active configuration.
+    pub index: u32,
+    /// Seconds since the Unix epoch.
+    pub time: i64,
+    pub user: String,
+    pub client: ClientKind,
+    pub comment: Option<String>,
+    /// Set while this is a `commit confirmed` that has not been confirmed: minutes it was given.
+    pub confirmed_minutes: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSession {
+    pub user: String,
+    /// `terminal pts/3`, or the client kind for non-interactive sessions.
+    pub terminal: String,
+    pub pid: u32,
+    /// Seconds since the Unix epoch.
+    pub since: i64,
+    pub idle_seconds: u64,
+    /// `Some` while in configuration mode: the current `[edit ...]` level.
+    pub edit_path: Option<Path>,
+    pub mode: Option<ConfigureMode>,
+}
+
+/// Encodes one message as a JSON line.
+pub fn encode_line<T: Serialize>(msg: &T) -> String {
+    let mut s = serde_json::to_string(msg).expect("management messages always serialise");
+    s.push('\n');
+    s
+}
+
+/// Decodes one JSON line.
+pub fn decode_line<T: for<'de> Deserialize<'de>>(line: &str) -> Result<T, String> {
+    serde_json::from_str(line.trim_end()).map_err(|e| format!("malformed management message: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_json_shape() {
+        let r = Request::Set { words: vec!["system".into(), "host-name".into(), "r1".into()] };
+        let line = encode_line(&r);
+        assert_eq!(line, "{\"op\":\"set\",\"words\":[\"system\",\"host-name\",\"r1\"]}\n");
+        assert_eq!(decode_line::<Request>(&line).unwrap(), r);
+    }
+
+    #[test]
+    fn response_round_trip() {
+        let r = Response {
+            result: Err(MgmtError::Syntax { word: 2, message: "syntax error.".into() }),
+            notices: vec![],
+        };
+        assert_eq!(decode_line::<Response>(&encode_line(&r)).unwrap(), r);
+        let ok = Response { result: Ok(Reply::Done { messages: vec!["commit complete".into()] }), notices: vec![] };
+        assert_eq!(decode_line::<Response>(&encode_line(&ok)).unwrap(), ok);
+    }
+}

@@ -1,0 +1,198 @@
+//! The configuration tree: what a candidate or a committed configuration is.
+//!
+//! The tree is generic (it does not embed the schema) but every tree the product builds has
+//! been checked against the schema table, so a node's meaning is fixed by its position:
+//! a container or list entry has children, a leaf has one value, a leaf-list many, a flag none.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Names one statement among its siblings: `services`, or `tunnel-profile tp1` for a list entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId {
+    pub keyword: String,
+    /// The key of a list entry (`tp1` in `tunnel-profile tp1`); `None` for everything else.
+    pub key: Option<String>,
+}
+
+impl NodeId {
+    pub fn new(keyword: impl Into<String>) -> Self {
+        NodeId { keyword: keyword.into(), key: None }
+    }
+    pub fn entry(keyword: impl Into<String>, key: impl Into<String>) -> Self {
+        NodeId { keyword: keyword.into(), key: Some(key.into()) }
+    }
+}
+
+/// Shown as the words an operator types: `tunnel-profile tp1`, keys quoted when they need it.
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.keyword)?;
+        if let Some(key) = &self.key {
+            write!(f, " {}", quote_word(key))?;
+        }
+        Ok(())
+    }
+}
+
+// Serialised as one string, "keyword" or "keyword key": keywords never contain a space, so the
+// first space splits them back. This keeps JSON maps keyed by plain strings.
+impl Serialize for NodeId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.key {
+            None => s.serialize_str(&self.keyword),
+            Some(k) => s.serialize_str(&format!("{} {}", self.keyword, k)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(match s.split_once(' ') {
+            Some((kw, key)) => NodeId::entry(kw, key),
+            None => NodeId::new(s),
+        })
+    }
+}
+
+/// A path from the root: `[edit access tunnel-profile tp1 tunnel 1]`.
+pub type Path = Vec<NodeId>;
+
+/// Renders a path as the words of an `[edit ...]` banner or a `set` line.
+pub fn path_words(path: &[NodeId]) -> String {
+    path.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(" ")
+}
+
+/// One statement and everything below it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    /// A leaf's value, or a leaf-list's members; empty for containers, list entries and flags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// Children in canonical order (schema order; list entries in their own order).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub children: IndexMap<NodeId, Node>,
+    /// `inactive:` — kept in the configuration but ignored at commit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inactive: bool,
+    /// `/* annotation */` shown above the statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<String>,
+}
+
+impl Node {
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty() && self.children.is_empty()
+    }
+
+    pub fn get(&self, path: &[NodeId]) -> Option<&Node> {
+        let mut node = self;
+        for id in path {
+            node = node.children.get(id)?;
+        }
+        Some(node)
+    }
+
+    pub fn get_mut(&mut self, path: &[NodeId]) -> Option<&mut Node> {
+        let mut node = self;
+        for id in path {
+            node = node.children.get_mut(id)?;
+        }
+        Some(node)
+    }
+
+    /// Returns the node at `path`, creating missing nodes on the way (appended at the end:
+    /// callers that care about canonical order re-sort with the schema).
+    pub fn ensure(&mut self, path: &[NodeId]) -> &mut Node {
+        let mut node = self;
+        for id in path {
+            node = node.children.entry(id.clone()).or_default();
+        }
+        node
+    }
+
+    /// Removes the node at `path`; returns it if it was there.
+    pub fn remove(&mut self, path: &[NodeId]) -> Option<Node> {
+        let (last, parent) = path.split_last()?;
+        self.get_mut(parent)?.children.shift_remove(last)
+    }
+
+    /// A copy of the tree without `inactive:` statements: what the engine sees.
+    pub fn active_only(&self) -> Node {
+        Node {
+            values: self.values.clone(),
+            children: self
+                .children
+                .iter()
+                .filter(|(_, n)| !n.inactive)
+                .map(|(id, n)| (id.clone(), n.active_only()))
+                .collect(),
+            inactive: false,
+            annotation: None,
+        }
+    }
+
+    /// Number of nodes below (and including) this one; used to size work and in benchmarks.
+    pub fn count(&self) -> usize {
+        1 + self.children.values().map(Node::count).sum::<usize>()
+    }
+}
+
+/// Quotes a word for printing when the grammar would not read it back as one bare word.
+pub fn quote_word(word: &str) -> String {
+    let bare = !word.is_empty()
+        && word.chars().all(|c| {
+            !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | '{' | '}' | '[' | ']' | '#' | '\\')
+        })
+        && !word.starts_with("/*");
+    if bare {
+        word.to_string()
+    } else {
+        let mut out = String::with_capacity(word.len() + 2);
+        out.push('"');
+        for c in word.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                _ => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ensure_get_remove() {
+        let mut root = Node::default();
+        let p = vec![NodeId::new("access"), NodeId::entry("tunnel-profile", "tp1")];
+        root.ensure(&p).values.clear();
+        assert!(root.get(&p).is_some());
+        assert!(root.remove(&p).is_some());
+        assert!(root.get(&p).is_none());
+        assert!(root.get(&p[..1]).is_some());
+    }
+
+    #[test]
+    fn node_id_json_round_trip() {
+        let id = NodeId::entry("map", "example net");
+        let s = serde_json::to_string(&id).unwrap();
+        assert_eq!(s, "\"map example net\"");
+        assert_eq!(serde_json::from_str::<NodeId>(&s).unwrap(), id);
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote_word("ge-0/0/0"), "ge-0/0/0");
+        assert_eq!(quote_word("a b"), "\"a b\"");
+        assert_eq!(quote_word(""), "\"\"");
+        assert_eq!(quote_word("x\"y"), "\"x\\\"y\"");
+    }
+}
