@@ -55,12 +55,16 @@ pub struct Stmt {
     /// For a leaf naming another configured object: the schema path of the list it refers to,
     /// e.g. `&["access", "tunnel-profile"]`. Checked at commit.
     pub reference: Option<&'static [&'static str]>,
+    /// For a list: entries are written inside one block named after the list, without the
+    /// keyword repeated (`interfaces { ge-0/0/0 { ... } }`, `radius-server { 198.18.0.1 {...} }`),
+    /// as Junos shows them. In `set` form they read `set interfaces ge-0/0/0 ...` either way.
+    pub grouped: bool,
     pub children: &'static [Stmt],
 }
 
 impl Stmt {
     const fn base(name: &'static str, kind: Kind, help: &'static str) -> Stmt {
-        Stmt { name, kind, help, default: None, mandatory: false, reference: None, children: &[] }
+        Stmt { name, kind, help, default: None, mandatory: false, reference: None, grouped: false, children: &[] }
     }
     pub const fn default(mut self, value: &'static str) -> Stmt {
         self.default = Some(value);
@@ -68,6 +72,10 @@ impl Stmt {
     }
     pub const fn mandatory(mut self) -> Stmt {
         self.mandatory = true;
+        self
+    }
+    pub const fn grouped(mut self) -> Stmt {
+        self.grouped = true;
         self
     }
     pub const fn refers_to(mut self, list: &'static [&'static str]) -> Stmt {

@@ -4,7 +4,9 @@
 use crate::mgmt::CheckError;
 use crate::tree::Node;
 
-/// Checks a candidate as `commit check` does. `Ok` carries warnings to show.
-pub fn check(root: &Node) -> Result<Vec<String>, Vec<CheckError>> {
+/// Checks a candidate as `commit check` does. `Ok` carries warnings to show; `Err` the
+/// errors and the summary line (`configuration check-out failed`,
+/// `commit failed: (missing mandatory statements)`).
+pub fn check(root: &Node) -> Result<Vec<String>, (Vec<CheckError>, String)> {
     todo!("{}", root.count())
 }
