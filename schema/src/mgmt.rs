@@ -19,6 +19,8 @@ pub enum ClientKind {
     Cli,
     File,
     Api,
+    /// The daemon itself, e.g. the automatic rollback of an unconfirmed `commit confirmed`.
+    Other,
 }
 
 impl ClientKind {
@@ -27,6 +29,7 @@ impl ClientKind {
             ClientKind::Cli => "cli",
             ClientKind::File => "file",
             ClientKind::Api => "api",
+            ClientKind::Other => "other",
         }
     }
 }
