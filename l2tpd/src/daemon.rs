@@ -1,0 +1,48 @@
+//! Starting and stopping the daemon: open the state directory, recover, serve.
+
+use crate::clock::SystemClock;
+use crate::engine::Engine;
+use crate::mgmt::server::{self, Command};
+use crate::mgmt::Mgmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct DaemonOptions {
+    pub state_dir: PathBuf,
+}
+
+/// Runs the daemon until `shutdown` resolves. Errors are operator-facing sentences.
+pub async fn run(opts: DaemonOptions, shutdown: impl std::future::Future<Output = ()>) -> Result<(), String> {
+    let dir = &opts.state_dir;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create state directory {}: {e}", dir.display()))?;
+    let store = commit_db::RedbStore::open(dir, None)
+        .map_err(|e| format!("cannot open the configuration database in {}: {e}", dir.display()))?;
+    let mgmt = Mgmt::start(Box::new(store), Box::new(Engine::default()), Arc::new(SystemClock), system_host_name())?;
+    let socket = socket_path(dir);
+    let listener = server::bind(&socket).map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;
+    let (tx, thread) = server::spawn_mgmt_thread(mgmt);
+    tracing::info!("l2tpd serving {}", socket.display());
+    tokio::select! {
+        _ = server::serve(listener, tx.clone()) => {}
+        _ = shutdown => {}
+    }
+    let _ = tx.send(Command::Shutdown);
+    let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+    let _ = std::fs::remove_file(&socket);
+    tracing::info!("l2tpd stopped");
+    Ok(())
+}
+
+pub fn socket_path(state_dir: &Path) -> PathBuf {
+    state_dir.join(schema::mgmt::SOCKET_NAME)
+}
+
+/// The prompt's host name until `system host-name` is configured.
+fn system_host_name() -> String {
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "router".into())
+}

@@ -1,0 +1,51 @@
+//! `l2tpd --state-dir DIR`: the router daemon.
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(version, about = "L2TP access router daemon (LAC and LNS)")]
+struct Args {
+    /// Directory holding the configuration database and the management socket.
+    #[arg(long, default_value = "/var/lib/l2tpd", env = "L2TPD_STATE_DIR")]
+    state_dir: PathBuf,
+    /// Log filter (tracing env-filter syntax), e.g. `info` or `l2tpd=debug`.
+    #[arg(long, default_value = "info", env = "L2TPD_LOG")]
+    log: String,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("l2tpd: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let opts = l2tpd::daemon::DaemonOptions { state_dir: args.state_dir };
+    match runtime.block_on(l2tpd::daemon::run(opts, shutdown_signal())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("l2tpd: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        std::future::pending::<()>().await;
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+}

@@ -1,0 +1,60 @@
+//! Who is on the other end of the management socket, and what they may do.
+//!
+//! The user comes from the socket's peer credentials (never from the client's words). The
+//! login class follows Junos: root is always super-user; while no `system login user` is
+//! configured every local user who can open the socket is super-user (a fresh install);
+//! once users are configured, only listed users get in, with their configured class.
+
+use schema::mgmt::{LoginClass, Request};
+use std::collections::BTreeMap;
+
+/// Resolves a uid to a login name ("uid1234" when the account has no passwd entry).
+pub fn user_name(uid: u32) -> String {
+    match nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)) {
+        Ok(Some(u)) => u.name,
+        _ => format!("uid{uid}"),
+    }
+}
+
+/// The class of `user` under the configured `system login user` list.
+pub fn login_class(uid: u32, user: &str, configured: &BTreeMap<String, LoginClass>) -> Result<LoginClass, String> {
+    if uid == 0 {
+        return Ok(LoginClass::SuperUser);
+    }
+    if configured.is_empty() {
+        return Ok(LoginClass::SuperUser);
+    }
+    configured.get(user).copied().ok_or_else(|| {
+        format!("user '{user}' is not configured on this router (system login user); access denied")
+    })
+}
+
+/// The least class a request needs: `read-only` may only show, `operator` may show and clear,
+/// `super-user` may also configure.
+pub fn required_class(req: &Request) -> LoginClass {
+    match req {
+        Request::Hello { .. }
+        | Request::ShowConfiguration { .. }
+        | Request::ShowSystemCommit
+        | Request::ShowSystemUsers
+        | Request::Compare { .. } => LoginClass::ReadOnly,
+        _ => LoginClass::SuperUser,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        let mut users = BTreeMap::new();
+        assert_eq!(login_class(1000, "op", &users).unwrap(), LoginClass::SuperUser);
+        users.insert("op".to_string(), LoginClass::Operator);
+        assert_eq!(login_class(1000, "op", &users).unwrap(), LoginClass::Operator);
+        assert!(login_class(1001, "eve", &users).is_err());
+        assert_eq!(login_class(0, "root", &users).unwrap(), LoginClass::SuperUser);
+        assert_eq!(required_class(&Request::ShowSystemCommit), LoginClass::ReadOnly);
+        assert_eq!(required_class(&Request::Configure { mode: schema::mgmt::ConfigureMode::Shared }), LoginClass::SuperUser);
+    }
+}

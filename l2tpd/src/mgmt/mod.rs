@@ -1,0 +1,9 @@
+//! The management plane: the Unix-socket server (`server`), who may do what (`identity`),
+//! and the configuration sessions, candidates and commits (`state`).
+
+pub mod identity;
+pub mod server;
+pub mod session;
+pub mod state;
+
+pub use state::Mgmt;

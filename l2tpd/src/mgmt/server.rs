@@ -1,0 +1,184 @@
+//! JSON lines on `STATE_DIR/mgmt.sock`. Each connection is a tokio task; all of them talk to
+//! one management thread that owns [`Mgmt`], so requests are handled one at a time in arrival
+//! order and a commit is never interleaved with another session's edit.
+
+use super::identity;
+use super::session::SessionId;
+use super::state::Mgmt;
+use schema::mgmt::{self, MgmtError, Request, Response};
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::oneshot;
+
+/// A request line may carry a whole configuration (`load override terminal`); anything longer
+/// than this is refused rather than buffered without bound.
+const MAX_REQUEST_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How often the management thread wakes with no request (commit-confirmed deadlines,
+/// candidate write-back).
+const TICK: Duration = Duration::from_secs(1);
+
+pub enum Command {
+    Open {
+        uid: u32,
+        user: String,
+        hello: Request,
+        reply: oneshot::Sender<Result<(SessionId, Response), Response>>,
+    },
+    Request {
+        session: SessionId,
+        request: Request,
+        reply: oneshot::Sender<Response>,
+    },
+    Close {
+        session: SessionId,
+    },
+    Shutdown,
+}
+
+/// Runs the management thread until [`Command::Shutdown`] or until every sender is gone.
+pub fn spawn_mgmt_thread(mut mgmt: Mgmt) -> (mpsc::Sender<Command>, std::thread::JoinHandle<()>) {
+    let (tx, rx) = mpsc::channel::<Command>();
+    let handle = std::thread::Builder::new()
+        .name("mgmt".into())
+        .spawn(move || loop {
+            match rx.recv_timeout(TICK) {
+                Ok(Command::Open { uid, user, hello, reply }) => {
+                    let Request::Hello { client, tty, pid } = hello else {
+                        let _ = reply.send(Err(error_response("the first request must be 'hello'")));
+                        continue;
+                    };
+                    let result = match mgmt.open_session(uid, user, client, tty, pid) {
+                        Ok((id, hello)) => Ok((id, Response { result: Ok(hello), notices: vec![] })),
+                        Err(e) => Err(Response { result: Err(e), notices: vec![] }),
+                    };
+                    let _ = reply.send(result);
+                }
+                Ok(Command::Request { session, request, reply }) => {
+                    let _ = reply.send(mgmt.handle(session, request));
+                }
+                Ok(Command::Close { session }) => mgmt.close_session(session),
+                Ok(Command::Shutdown) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    mgmt.tick();
+                    break;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    mgmt.tick();
+                }
+            }
+        })
+        .expect("spawning the management thread");
+    (tx, handle)
+}
+
+fn error_response(message: &str) -> Response {
+    Response { result: Err(MgmtError::Failed { message: message.into() }), notices: vec![] }
+}
+
+/// Binds the socket (replacing a stale one), mode 0660.
+pub fn bind(socket: &Path) -> io::Result<UnixListener> {
+    if socket.exists() {
+        if std::os::unix::net::UnixStream::connect(socket).is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AddrInUse,
+                format!("{} is in use: another l2tpd serves this state directory", socket.display()),
+            ));
+        }
+        std::fs::remove_file(socket)?;
+    }
+    let listener = UnixListener::bind(socket)?;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o660))?;
+    Ok(listener)
+}
+
+/// Accepts connections until the listener fails.
+pub async fn serve(listener: UnixListener, mgmt: mpsc::Sender<Command>) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                let mgmt = mgmt.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = connection(stream, mgmt).await {
+                        tracing::debug!("management connection ended: {e}");
+                    }
+                });
+            }
+            Err(e) => {
+                tracing::error!("accepting a management connection failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+async fn read_request(reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>) -> io::Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    let n = (&mut *reader).take(MAX_REQUEST_BYTES).read_until(b'\n', &mut line).await?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if !line.ends_with(b"\n") && n as u64 >= MAX_REQUEST_BYTES {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "request longer than the management limit"));
+    }
+    Ok(Some(line))
+}
+
+async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Result<()> {
+    let cred = stream.peer_cred()?;
+    let uid = cred.uid();
+    let user = tokio::task::spawn_blocking(move || identity::user_name(uid)).await.unwrap_or_else(|_| format!("uid{uid}"));
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+
+    let Some(first) = read_request(&mut reader).await? else { return Ok(()) };
+    let hello = match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&first)) {
+        Ok(r) => r,
+        Err(e) => {
+            write.write_all(mgmt::encode_line(&error_response(&e)).as_bytes()).await?;
+            return Ok(());
+        }
+    };
+    let (tx, rx) = oneshot::channel();
+    send(&mgmt, Command::Open { uid, user, hello, reply: tx })?;
+    let session = match rx.await.map_err(|_| gone())? {
+        Ok((session, response)) => {
+            write.write_all(mgmt::encode_line(&response).as_bytes()).await?;
+            session
+        }
+        Err(response) => {
+            write.write_all(mgmt::encode_line(&response).as_bytes()).await?;
+            return Ok(());
+        }
+    };
+
+    let result = async {
+        while let Some(line) = read_request(&mut reader).await? {
+            let response = match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&line)) {
+                Ok(request) => {
+                    let (tx, rx) = oneshot::channel();
+                    send(&mgmt, Command::Request { session, request, reply: tx })?;
+                    rx.await.map_err(|_| gone())?
+                }
+                Err(e) => error_response(&e),
+            };
+            write.write_all(mgmt::encode_line(&response).as_bytes()).await?;
+        }
+        Ok::<(), io::Error>(())
+    }
+    .await;
+    let _ = mgmt.send(Command::Close { session });
+    result
+}
+
+fn send(mgmt: &mpsc::Sender<Command>, cmd: Command) -> io::Result<()> {
+    mgmt.send(cmd).map_err(|_| gone())
+}
+
+fn gone() -> io::Error {
+    io::Error::new(io::ErrorKind::BrokenPipe, "the management thread has stopped")
+}

@@ -1,0 +1,805 @@
+//! The management plane's state and the handling of every request: configuration sessions,
+//! the shared and private candidates, the exclusive lock, commit and `commit confirmed`.
+//!
+//! It is synchronous and takes time from an injectable clock; the socket server feeds it
+//! requests one at a time (so a commit is never interleaved with an edit), and tests drive it
+//! directly.
+
+use super::identity;
+use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
+use crate::clock::Clock;
+use crate::engine::ConfigApply;
+use commit_db::{CommitMeta, ConfigStore, LockInfo};
+use schema::edit::{self, WordError};
+use schema::mgmt::{
+    ClientKind, ConfigureMode, LoginClass, MgmtError, Reply, Request, Response, Revision, UserSession,
+};
+use schema::{Node, Path};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Default `commit confirmed` timeout, as on Junos.
+const DEFAULT_CONFIRM_MINUTES: u32 = 10;
+/// Junos' `commit confirmed` range (minutes).
+const CONFIRM_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=65535;
+/// Revisions kept: rollback 0..=49.
+const MAX_ROLLBACK: u32 = 49;
+/// At most this many users in configuration mode at once (Junos' limit).
+const MAX_CONFIG_USERS: usize = 32;
+
+type Outcome = Result<Reply, MgmtError>;
+
+pub struct Mgmt {
+    store: Box<dyn ConfigStore + Send>,
+    engine: Box<dyn ConfigApply>,
+    clock: Arc<dyn Clock>,
+    /// Shown in prompts when `system host-name` is not configured.
+    default_host_name: String,
+    active: Node,
+    /// Bumped on every commit; private candidates remember the one they started from.
+    generation: u64,
+    /// The shared candidate; `None` while it equals the active configuration.
+    shared: Option<Node>,
+    /// The shared candidate changed since it was last written to the store.
+    shared_unsaved: bool,
+    sessions: BTreeMap<SessionId, Session>,
+    /// The session holding `configure exclusive`.
+    lock: Option<SessionId>,
+    next_session: SessionId,
+}
+
+fn failed(message: impl Into<String>) -> MgmtError {
+    MgmtError::Failed { message: message.into() }
+}
+
+fn word_error(e: WordError) -> MgmtError {
+    MgmtError::Syntax { word: e.word, message: e.message }
+}
+
+impl Mgmt {
+    /// Recovers the management state from the store: clears what belonged to connections of a
+    /// previous run (lock, private candidates), finishes a `commit confirmed` whose deadline
+    /// passed while the daemon was down, and applies the active configuration to the engine.
+    pub fn start(
+        store: Box<dyn ConfigStore + Send>,
+        engine: Box<dyn ConfigApply>,
+        clock: Arc<dyn Clock>,
+        default_host_name: String,
+    ) -> Result<Mgmt, String> {
+        let active = store.revision(0).map_err(|e| e.to_string())?.map(|(_, tree)| tree).unwrap_or_default();
+        let shared = store.shared_candidate().map_err(|e| e.to_string())?;
+        store.set_lock(None).map_err(|e| e.to_string())?;
+        store.clear_private_candidates().map_err(|e| e.to_string())?;
+        let mut mgmt = Mgmt {
+            store,
+            engine,
+            clock,
+            default_host_name,
+            active,
+            generation: 0,
+            shared,
+            shared_unsaved: false,
+            sessions: BTreeMap::new(),
+            lock: None,
+            next_session: 1,
+        };
+        let config = schema::typed::router_config(&mgmt.active.active_only());
+        if let Err(e) = mgmt.engine.apply(&config) {
+            tracing::error!("the active configuration was refused by the engine at start: {e}");
+        }
+        mgmt.tick();
+        Ok(mgmt)
+    }
+
+    pub fn active(&self) -> &Node {
+        &self.active
+    }
+
+    fn host_name(&self) -> String {
+        schema::typed::router_config(&self.active.active_only())
+            .host_name
+            .unwrap_or_else(|| self.default_host_name.clone())
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /// A new connection says hello. `uid` and `peer_pid` come from the socket's credentials.
+    pub fn open_session(
+        &mut self,
+        uid: u32,
+        user: String,
+        client: ClientKind,
+        tty: Option<String>,
+        pid: u32,
+    ) -> Result<(SessionId, Reply), MgmtError> {
+        let users = schema::typed::router_config(&self.active.active_only()).login_users;
+        let class = identity::login_class(uid, &user, &users).map_err(|message| MgmtError::Denied { message })?;
+        let now = self.clock.now();
+        let id = self.next_session;
+        self.next_session += 1;
+        let terminal = match tty {
+            Some(t) => format!("terminal {t}"),
+            None => client.as_str().to_string(),
+        };
+        self.sessions.insert(
+            id,
+            Session {
+                user: user.clone(),
+                class,
+                client,
+                terminal,
+                pid,
+                since: now,
+                last_active: now,
+                notices: Vec::new(),
+                config: None,
+            },
+        );
+        let reply = Reply::Hello { user, class, host_name: self.host_name(), version: env!("CARGO_PKG_VERSION").into() };
+        Ok((id, reply))
+    }
+
+    /// The connection went away: a lock is released (and, as on Junos, the uncommitted
+    /// changes of an exclusive session are discarded); a private candidate is dropped.
+    pub fn close_session(&mut self, id: SessionId) {
+        if self.sessions.contains_key(&id) {
+            self.leave_configuration(id);
+            self.sessions.remove(&id);
+        }
+    }
+
+    fn session(&self, id: SessionId) -> Result<&Session, MgmtError> {
+        self.sessions.get(&id).ok_or_else(|| failed("no such management session"))
+    }
+
+    fn session_mut(&mut self, id: SessionId) -> Result<&mut Session, MgmtError> {
+        self.sessions.get_mut(&id).ok_or_else(|| failed("no such management session"))
+    }
+
+    fn config_session(&self, id: SessionId) -> Result<&ConfigSession, MgmtError> {
+        self.session(id)?.config.as_ref().ok_or_else(|| MgmtError::Denied {
+            message: "this command is only available in configuration mode (use 'configure')".into(),
+        })
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    pub fn handle(&mut self, id: SessionId, request: Request) -> Response {
+        let now = self.clock.now();
+        let result = match self.session_mut(id) {
+            Ok(s) => {
+                s.last_active = now;
+                let class = s.class;
+                if class < identity::required_class(&request) {
+                    Err(MgmtError::Denied {
+                        message: format!("permission denied: login class {} may not do this", class_name(class)),
+                    })
+                } else {
+                    self.dispatch(id, request)
+                }
+            }
+            Err(e) => Err(e),
+        };
+        let notices = self.take_notices(id);
+        Response { result, notices }
+    }
+
+    fn dispatch(&mut self, id: SessionId, request: Request) -> Outcome {
+        match request {
+            Request::Hello { .. } => Err(failed("already identified on this connection")),
+            Request::ShowConfiguration { words, revision } => self.show(id, &words, revision),
+            Request::ShowSystemCommit => {
+                Ok(Reply::Commits { entries: self.store.history().map_err(|e| failed(e.to_string()))? })
+            }
+            Request::ShowSystemUsers => Ok(Reply::Users { users: self.users(), changed: self.candidate_changed(id) }),
+            Request::Compare { words, base, target } => self.compare(id, &words, base, target),
+            Request::Configure { mode } => self.configure(id, mode),
+            Request::ExitConfiguration { confirm } => self.exit_configuration(id, confirm),
+            Request::Edit { words } => {
+                self.config_session(id)?;
+                let path = edit::edit_target(&words).map_err(word_error)?;
+                if let Some(c) = self.session_mut(id)?.config.as_mut() {
+                    c.edit_path = path.clone();
+                }
+                Ok(Reply::EditPath { path })
+            }
+            Request::Set { words } => self.modify(id, |t| edit::set(t, &words).map_err(word_error).map(|_| vec![])),
+            Request::Delete { words } => self.modify(id, |t| match edit::delete(t, &words).map_err(word_error)? {
+                true => Ok(vec![]),
+                false => Ok(vec!["warning: statement not found".into()]),
+            }),
+            Request::Activate { words } => {
+                self.modify(id, |t| edit::set_inactive(t, &words, false).map_err(word_error).map(|_| vec![]))
+            }
+            Request::Deactivate { words } => {
+                self.modify(id, |t| edit::set_inactive(t, &words, true).map_err(word_error).map(|_| vec![]))
+            }
+            Request::Annotate { words, comment } => {
+                self.modify(id, |t| edit::annotate(t, &words, &comment).map_err(word_error).map(|_| vec![]))
+            }
+            Request::Rename { words, to } => {
+                self.modify(id, |t| edit::rename(t, &words, &to).map_err(word_error).map(|_| vec![]))
+            }
+            Request::Copy { words, to } => self.modify(id, |t| edit::copy(t, &words, &to).map_err(word_error).map(|_| vec![])),
+            Request::Insert { words, before, reference } => {
+                self.modify(id, |t| edit::insert(t, &words, before, &reference).map_err(word_error).map(|_| vec![]))
+            }
+            Request::Show { words } => {
+                self.config_session(id)?;
+                self.show(id, &words, Revision::Candidate)
+            }
+            Request::Commit { check, confirmed, comment, and_quit } => {
+                self.commit(id, check, confirmed, comment, and_quit)
+            }
+            Request::Rollback { index } => {
+                let tree = self.revision_tree(index)?;
+                self.modify(id, move |t| {
+                    *t = tree;
+                    Ok(vec!["load complete".into()])
+                })
+            }
+            Request::Load { mode, text, relative } => {
+                let relative = match relative {
+                    Some(words) => Some(edit::edit_target(&words).map_err(word_error)?),
+                    None => None,
+                };
+                self.modify(id, |t| {
+                    *t = edit::load(t, mode, &text, relative.as_ref()).map_err(|e| MgmtError::Load {
+                        line: e.line,
+                        column: e.column,
+                        message: e.message,
+                    })?;
+                    Ok(vec!["load complete".into()])
+                })
+            }
+            Request::Update => self.update(id),
+        }
+    }
+
+    // ---------------------------------------------------------------- showing
+
+    fn revision_tree(&self, index: u32) -> Result<Node, MgmtError> {
+        if index > MAX_ROLLBACK {
+            return Err(failed(format!("rollback {index} is out of range (0..{MAX_ROLLBACK})")));
+        }
+        match self.store.revision(index).map_err(|e| failed(e.to_string()))? {
+            Some((_, tree)) => Ok(tree),
+            None => Err(failed(format!("rollback {index} does not exist (the history has fewer revisions)"))),
+        }
+    }
+
+    fn tree_of(&self, id: SessionId, revision: Revision) -> Result<Node, MgmtError> {
+        match revision {
+            Revision::Active => Ok(self.active.clone()),
+            Revision::Rollback(n) => self.revision_tree(n),
+            Revision::Candidate => Ok(self.candidate(id)?.clone()),
+        }
+    }
+
+    /// The candidate this session edits: its private copy, or the shared one.
+    fn candidate(&self, id: SessionId) -> Result<&Node, MgmtError> {
+        let c = self.config_session(id)?;
+        Ok(match &c.private {
+            Some(p) => &p.tree,
+            None => self.shared.as_ref().unwrap_or(&self.active),
+        })
+    }
+
+    fn candidate_changed(&self, id: SessionId) -> bool {
+        match self.sessions.get(&id).and_then(|s| s.config.as_ref()).and_then(|c| c.private.as_ref()) {
+            Some(p) => p.changed,
+            None => self.shared.is_some(),
+        }
+    }
+
+    fn show(&self, id: SessionId, words: &[String], revision: Revision) -> Outcome {
+        let path = if words.is_empty() { Vec::new() } else { edit::resolve(words).map_err(word_error)?.path };
+        let tree = match revision {
+            Revision::Candidate => self.candidate(id)?.get(&path).cloned(),
+            Revision::Active => self.active.get(&path).cloned(),
+            Revision::Rollback(n) => self.revision_tree(n)?.get(&path).cloned(),
+        };
+        Ok(Reply::Config { path, tree: tree.unwrap_or_default() })
+    }
+
+    fn compare(&self, id: SessionId, words: &[String], base: Revision, target: Revision) -> Outcome {
+        let path = if words.is_empty() { Vec::new() } else { edit::resolve(words).map_err(word_error)?.path };
+        let base = self.tree_of(id, base)?;
+        let target = self.tree_of(id, target)?;
+        Ok(Reply::Diff { blocks: schema::diff::diff(&base, &target, &path) })
+    }
+
+    fn users(&self) -> Vec<UserSession> {
+        let now = self.clock.now();
+        self.sessions
+            .iter()
+            .map(|(sid, s)| {
+                let mut u = s.describe(now);
+                if self.lock == Some(*sid) {
+                    u.mode = Some(ConfigureMode::Exclusive);
+                }
+                u
+            })
+            .collect()
+    }
+
+    // ---------------------------------------------------------------- configuration mode
+
+    fn locked_message(&self, holder: SessionId) -> String {
+        let now = self.clock.now();
+        let mut text = String::from("configuration database locked by:\n");
+        if let Some(s) = self.sessions.get(&holder) {
+            let u = s.describe(now);
+            text.push_str(&format!(
+                "  {} {} (pid {}) on since {}, idle {}\n      exclusive [edit{}]",
+                u.user,
+                u.terminal,
+                u.pid,
+                format_time(u.since),
+                format_idle(u.idle_seconds),
+                u.edit_path.map(|p| format!(" {}", schema::tree::path_words(&p))).unwrap_or_default().trim_end()
+            ));
+        }
+        text
+    }
+
+    /// Another session's exclusive lock, if any.
+    fn foreign_lock(&self, id: SessionId) -> Option<SessionId> {
+        self.lock.filter(|holder| *holder != id)
+    }
+
+    fn configure(&mut self, id: SessionId, mode: ConfigureMode) -> Outcome {
+        if self.session(id)?.config.is_some() {
+            return Err(failed("already in configuration mode"));
+        }
+        let editing = self.sessions.values().filter(|s| s.config.is_some()).count();
+        if editing >= MAX_CONFIG_USERS {
+            return Err(failed(format!("too many users in configuration mode (at most {MAX_CONFIG_USERS})")));
+        }
+        let mut warnings = Vec::new();
+        let private = match mode {
+            ConfigureMode::Exclusive => {
+                if let Some(holder) = self.foreign_lock(id) {
+                    return Err(MgmtError::Locked { message: self.locked_message(holder) });
+                }
+                self.store
+                    .set_lock(Some(&self.lock_info(id)?))
+                    .map_err(|e| failed(format!("cannot take the configuration lock: {e}")))?;
+                self.lock = Some(id);
+                warnings.push("warning: uncommitted changes will be discarded on exit".into());
+                None
+            }
+            ConfigureMode::Private => {
+                if let Some(holder) = self.foreign_lock(id) {
+                    return Err(MgmtError::Locked { message: self.locked_message(holder) });
+                }
+                if self.shared.is_some() {
+                    return Err(failed(
+                        "shared configuration database modified\nUse 'configure' to edit the shared candidate, or commit or roll back its changes first",
+                    ));
+                }
+                Some(PrivateCandidate {
+                    tree: self.active.clone(),
+                    base: self.active.clone(),
+                    base_generation: self.generation,
+                    changed: false,
+                })
+            }
+            ConfigureMode::Shared => {
+                if let Some(holder) = self.foreign_lock(id) {
+                    warnings.push(format!("warning: {}", self.locked_message(holder)));
+                }
+                None
+            }
+        };
+        if mode == ConfigureMode::Private {
+            warnings.push("warning: uncommitted changes will be discarded on exit".into());
+        }
+        let users: Vec<UserSession> = {
+            let now = self.clock.now();
+            self.sessions
+                .iter()
+                .filter(|(sid, s)| **sid != id && s.config.is_some())
+                .map(|(sid, s)| {
+                    let mut u = s.describe(now);
+                    if self.lock == Some(*sid) {
+                        u.mode = Some(ConfigureMode::Exclusive);
+                    }
+                    u
+                })
+                .collect()
+        };
+        let changed = private.is_none() && self.shared.is_some();
+        self.session_mut(id)?.config = Some(ConfigSession { mode, edit_path: Vec::new(), private });
+        Ok(Reply::Configured { users, warnings, changed })
+    }
+
+    fn lock_info(&self, id: SessionId) -> Result<LockInfo, MgmtError> {
+        let s = self.session(id)?;
+        Ok(LockInfo {
+            user: s.user.clone(),
+            pid: s.pid,
+            terminal: s.terminal.clone(),
+            since: self.clock.now(),
+            session: id.to_string(),
+        })
+    }
+
+    fn exit_configuration(&mut self, id: SessionId, confirm: bool) -> Outcome {
+        let mode = self.config_session(id)?.mode;
+        let changed = self.candidate_changed(id);
+        if changed && !confirm {
+            return Ok(match mode {
+                ConfigureMode::Exclusive => Reply::ConfirmExit {
+                    question: "Discard uncommitted changes? [yes,no] (yes)".into(),
+                    warnings: vec![
+                        "The configuration has been changed but not committed".into(),
+                        "warning: Auto rollback on exiting 'configure exclusive'".into(),
+                    ],
+                },
+                ConfigureMode::Private => Reply::ConfirmExit {
+                    question: "Discard uncommitted changes? [yes,no] (yes)".into(),
+                    warnings: vec!["The configuration has been changed but not committed".into()],
+                },
+                ConfigureMode::Shared => Reply::ConfirmExit {
+                    question: "Exit with uncommitted changes? [yes,no] (yes)".into(),
+                    warnings: vec!["The configuration has been changed but not committed".into()],
+                },
+            });
+        }
+        let messages = self.leave_configuration(id);
+        Ok(Reply::Done { messages })
+    }
+
+    /// Leaves configuration mode, releasing what the session held. Returns status lines.
+    fn leave_configuration(&mut self, id: SessionId) -> Vec<String> {
+        let mut messages = Vec::new();
+        let Some(config) = self.sessions.get_mut(&id).and_then(|s| s.config.take()) else {
+            return messages;
+        };
+        if self.lock == Some(id) {
+            self.lock = None;
+            if let Err(e) = self.store.set_lock(None) {
+                tracing::error!("cannot release the configuration lock in the store: {e}");
+            }
+            if self.shared.is_some() {
+                // Junos: leaving `configure exclusive` rolls the uncommitted changes back.
+                self.shared = None;
+                self.shared_unsaved = true;
+                self.flush_shared();
+                messages.push("warning: discarding uncommitted changes".into());
+                messages.push("load complete".into());
+            }
+        }
+        if config.private.is_some() {
+            if let Err(e) = self.store.set_private_candidate(&Session::private_key(id), None) {
+                tracing::warn!("cannot drop a private candidate from the store: {e}");
+            }
+        }
+        messages
+    }
+
+    /// Applies an edit to this session's candidate. Nothing changes when `f` fails.
+    fn modify(
+        &mut self,
+        id: SessionId,
+        f: impl FnOnce(&mut Node) -> Result<Vec<String>, MgmtError>,
+    ) -> Outcome {
+        let is_private = self.config_session(id)?.private.is_some();
+        if !is_private {
+            if let Some(holder) = self.foreign_lock(id) {
+                return Err(MgmtError::Locked { message: self.locked_message(holder) });
+            }
+        }
+        let mut tree = self.candidate(id)?.clone();
+        let messages = f(&mut tree)?;
+        if is_private {
+            let key = Session::private_key(id);
+            if let Some(p) = self.session_mut(id)?.config.as_mut().and_then(|c| c.private.as_mut()) {
+                p.tree = tree;
+                p.changed = true;
+                let snapshot = p.tree.clone();
+                if let Err(e) = self.store.set_private_candidate(&key, Some(&snapshot)) {
+                    tracing::warn!("cannot save a private candidate: {e}");
+                }
+            }
+        } else {
+            self.shared = if tree == self.active { None } else { Some(tree) };
+            self.shared_unsaved = true;
+        }
+        Ok(Reply::Done { messages })
+    }
+
+    fn update(&mut self, id: SessionId) -> Outcome {
+        let active = self.active.clone();
+        let generation = self.generation;
+        let config = self.session_mut(id)?.config.as_mut().ok_or_else(|| failed("not in configuration mode"))?;
+        let Some(p) = config.private.as_mut() else {
+            return Err(failed("'update' is only available in configure private mode"));
+        };
+        p.tree = merge3(Some(&p.base), Some(&p.tree), Some(&active)).unwrap_or_default();
+        p.base = active;
+        p.base_generation = generation;
+        Ok(Reply::Done { messages: vec!["load complete".into()] })
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    fn commit(
+        &mut self,
+        id: SessionId,
+        check: bool,
+        confirmed: Option<u32>,
+        comment: Option<String>,
+        and_quit: bool,
+    ) -> Outcome {
+        let config = self.config_session(id)?;
+        if let Some(holder) = self.foreign_lock(id) {
+            return Err(MgmtError::Locked { message: self.locked_message(holder) });
+        }
+        if let Some(p) = &config.private {
+            if confirmed.is_some() {
+                return Err(failed("'commit confirmed' is not allowed in configure private mode"));
+            }
+            if !config.edit_path.is_empty() && !check {
+                return Err(failed("in configure private mode, commit must be issued at the top level [edit]"));
+            }
+            if p.base_generation != self.generation && !check {
+                return Err(failed(
+                    "configuration database modified\nAnother user committed since 'configure private'; use 'update' to merge those changes, then commit",
+                ));
+            }
+        }
+        if let Some(m) = confirmed {
+            if !CONFIRM_MINUTES_RANGE.contains(&m) {
+                return Err(failed(format!(
+                    "'commit confirmed {m}': value is not within range ({}..{}) minutes",
+                    CONFIRM_MINUTES_RANGE.start(),
+                    CONFIRM_MINUTES_RANGE.end()
+                )));
+            }
+        }
+        let candidate = self.candidate(id)?.clone();
+        let warnings = schema::validate::check(&candidate)
+            .map_err(|(errors, summary)| MgmtError::Check { errors, summary })?;
+        let mut messages: Vec<String> = warnings;
+        if check {
+            // Junos: `commit check` also confirms a pending `commit confirmed`.
+            self.confirm_pending()?;
+            messages.push("configuration check succeeds".into());
+            return Ok(Reply::Done { messages });
+        }
+        let session = self.session(id)?;
+        let (user, client) = (session.user.clone(), session.client);
+        let now = self.clock.now();
+        let minutes = confirmed.map(|m| if m == 0 { DEFAULT_CONFIRM_MINUTES } else { m });
+        let meta = CommitMeta {
+            user,
+            client,
+            comment,
+            time: now,
+            confirm: minutes.map(|m| (m, now + i64::from(m) * 60)),
+        };
+        self.commit_tree(candidate, meta)?;
+        match self.session_mut(id)?.config.as_mut().and_then(|c| c.private.as_mut()) {
+            Some(p) => {
+                p.changed = false;
+                p.base = p.tree.clone();
+                p.base_generation = self.generation;
+            }
+            None => {
+                self.shared = None;
+                self.shared_unsaved = true;
+            }
+        }
+        self.flush_shared();
+        if let Some(m) = minutes {
+            messages.push(format!("commit confirmed will be automatically rolled back in {m} minutes unless confirmed"));
+        }
+        messages.push("commit complete".into());
+        if and_quit {
+            messages.extend(self.leave_configuration(id));
+            messages.push("exiting configuration mode".into());
+        }
+        Ok(Reply::Done { messages })
+    }
+
+    /// The one path every configuration change takes: apply to the engine, persist durably,
+    /// and only then make it the active configuration. If either step fails, nothing changes.
+    fn commit_tree(&mut self, tree: Node, meta: CommitMeta) -> Result<(), MgmtError> {
+        let new_config = schema::typed::router_config(&tree.active_only());
+        let old_config = schema::typed::router_config(&self.active.active_only());
+        self.engine
+            .apply(&new_config)
+            .map_err(|e| failed(format!("commit failed: the engine refused the configuration: {e}")))?;
+        let text = schema::print::to_text(&[], &tree);
+        if let Err(e) = self.store.commit(&tree, &text, &meta) {
+            if let Err(e2) = self.engine.apply(&old_config) {
+                tracing::error!("could not restore the previous configuration in the engine: {e2}");
+            }
+            return Err(failed(format!("commit failed: the configuration database refused the write: {e}")));
+        }
+        self.active = tree;
+        self.generation += 1;
+        Ok(())
+    }
+
+    fn confirm_pending(&mut self) -> Result<(), MgmtError> {
+        if self.store.pending_confirm().map_err(|e| failed(e.to_string()))?.is_some() {
+            self.store.confirm().map_err(|e| failed(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /// Called about once a second: rolls back an expired `commit confirmed` and writes the
+    /// shared candidate if it changed. Returns true if a rollback happened.
+    pub fn tick(&mut self) -> bool {
+        self.flush_shared();
+        let pending = match self.store.pending_confirm() {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!("cannot read the pending commit confirmation: {e}");
+                return false;
+            }
+        };
+        let Some(pending) = pending else { return false };
+        if self.clock.now() < pending.deadline {
+            return false;
+        }
+        let previous = match self.store.revision(1) {
+            Ok(Some((_, tree))) => tree,
+            Ok(None) => Node::default(),
+            Err(e) => {
+                tracing::error!("cannot read rollback 1 for the automatic rollback: {e}");
+                return false;
+            }
+        };
+        let meta = CommitMeta {
+            user: "root".into(),
+            client: ClientKind::Other,
+            comment: Some("automatic rollback: commit confirmed was not confirmed".into()),
+            time: self.clock.now(),
+            confirm: None,
+        };
+        match self.commit_tree(previous, meta) {
+            Ok(()) => {
+                tracing::warn!("commit was not confirmed; automatic rollback complete");
+                for s in self.sessions.values_mut() {
+                    s.notices.push("Commit was not confirmed; automatic rollback complete.".into());
+                }
+                true
+            }
+            Err(e) => {
+                tracing::error!("automatic rollback failed: {e:?}");
+                false
+            }
+        }
+    }
+
+    fn flush_shared(&mut self) {
+        if !self.shared_unsaved {
+            return;
+        }
+        match self.store.set_shared_candidate(self.shared.as_ref()) {
+            Ok(()) => self.shared_unsaved = false,
+            Err(e) => tracing::warn!("cannot save the shared candidate: {e}"),
+        }
+    }
+
+    fn take_notices(&mut self, id: SessionId) -> Vec<String> {
+        let now = self.clock.now();
+        let pending = self.store.pending_confirm().ok().flatten();
+        let Some(s) = self.sessions.get_mut(&id) else { return Vec::new() };
+        let mut notices = std::mem::take(&mut s.notices);
+        if let (Some(p), Some(_)) = (pending, s.config.as_ref()) {
+            let minutes = ((p.deadline - now).max(0) + 59) / 60;
+            notices.push(format!("# commit confirmed will be rolled back in {minutes} minutes"));
+        }
+        notices
+    }
+}
+
+/// Three-way merge for `update` in `configure private`: what this session changed relative
+/// to the copy it started from (`base`) is replayed onto what is committed now (`theirs`).
+/// Where both changed the same statement, the private change wins.
+fn merge3(base: Option<&Node>, mine: Option<&Node>, theirs: Option<&Node>) -> Option<Node> {
+    if mine == base {
+        return theirs.cloned();
+    }
+    if theirs == base {
+        return mine.cloned();
+    }
+    let (m, t) = match (mine, theirs) {
+        (None, _) => return None,
+        (Some(m), None) => return Some(m.clone()),
+        (Some(m), Some(t)) => (m, t),
+    };
+    let mut out = Node {
+        values: if base.map(|b| &b.values) == Some(&m.values) { t.values.clone() } else { m.values.clone() },
+        children: Default::default(),
+        inactive: if base.map(|b| b.inactive) == Some(m.inactive) { t.inactive } else { m.inactive },
+        annotation: if base.map(|b| &b.annotation) == Some(&m.annotation) {
+            t.annotation.clone()
+        } else {
+            m.annotation.clone()
+        },
+    };
+    let keys = t.children.keys().chain(m.children.keys().filter(|k| !t.children.contains_key(*k)));
+    for key in keys {
+        let b = base.and_then(|b| b.children.get(key));
+        if let Some(child) = merge3(b, m.children.get(key), t.children.get(key)) {
+            out.children.insert(key.clone(), child);
+        }
+    }
+    Some(out)
+}
+
+pub fn class_name(class: LoginClass) -> &'static str {
+    match class {
+        LoginClass::ReadOnly => "read-only",
+        LoginClass::Operator => "operator",
+        LoginClass::SuperUser => "super-user",
+    }
+}
+
+/// `yyyy-mm-dd hh:mm:ss UTC`, the time format of the management plane's messages.
+pub fn format_time(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+fn format_idle(seconds: u64) -> String {
+    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds % 3600 / 60, seconds % 60)
+}
+
+/// Gregorian date from days since 1970-01-01 (Howard Hinnant's civil calendar algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_format() {
+        assert_eq!(format_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(format_time(1_795_500_000), "2026-11-24 06:00:00 UTC");
+    }
+
+    fn leaf(tree: &mut Node, name: &str, value: &str) {
+        tree.ensure(&[schema::NodeId::new(name)]).values = vec![value.into()];
+    }
+
+    #[test]
+    fn update_keeps_both_sides_changes() {
+        let mut base = Node::default();
+        leaf(&mut base, "a", "1");
+        leaf(&mut base, "b", "1");
+        let mut mine = base.clone();
+        leaf(&mut mine, "a", "2");
+        leaf(&mut mine, "c", "new");
+        let mut theirs = base.clone();
+        leaf(&mut theirs, "b", "3");
+        theirs.remove(&[schema::NodeId::new("a")]);
+        let merged = merge3(Some(&base), Some(&mine), Some(&theirs)).unwrap();
+        let get = |n: &str| merged.get(&[schema::NodeId::new(n)]).map(|x| x.values[0].clone());
+        // Mine changed `a` (theirs deleted it): mine wins; theirs changed `b`: kept.
+        assert_eq!(get("a").as_deref(), Some("2"));
+        assert_eq!(get("b").as_deref(), Some("3"));
+        assert_eq!(get("c").as_deref(), Some("new"));
+    }
+}

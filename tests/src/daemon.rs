@@ -1,0 +1,126 @@
+//! Starting, killing and restarting `l2tpd` processes for tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Path of a workspace binary next to the running test (`target/<profile>/NAME`).
+/// `scripts/test` builds the binaries before it runs the tests.
+pub fn bin_path(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current test executable");
+    let mut dir = exe.parent().expect("test executable directory").to_path_buf();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build the workspace binaries first (`cargo build --bins`, as scripts/test does)",
+        path.display()
+    );
+    path
+}
+
+/// A running `l2tpd` with its own state directory; killed when dropped.
+pub struct DaemonProcess {
+    child: Option<Child>,
+    state_dir: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+}
+
+impl DaemonProcess {
+    /// Starts a daemon on a fresh temporary state directory.
+    pub fn start() -> DaemonProcess {
+        let temp = tempfile::Builder::new().prefix("l2tpd-test-").tempdir().expect("temp dir");
+        let dir = temp.path().to_path_buf();
+        let mut d = DaemonProcess { child: None, state_dir: dir, _temp: Some(temp) };
+        d.restart();
+        d
+    }
+
+    /// Starts (or starts again) the daemon on the same state directory and waits until its
+    /// socket answers.
+    pub fn restart(&mut self) {
+        self.kill9();
+        let child = Command::new(bin_path("l2tpd"))
+            .arg("--state-dir")
+            .arg(&self.state_dir)
+            .arg("--log")
+            .arg("warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn l2tpd");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if std::os::unix::net::UnixStream::connect(self.socket()).is_ok() {
+                return;
+            }
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!("l2tpd exited during start: {status}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("l2tpd did not open {} within 20 s", self.socket().display());
+    }
+
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+
+    pub fn socket(&self) -> PathBuf {
+        l2tpd::daemon::socket_path(&self.state_dir)
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(|c| c.id())
+    }
+
+    /// SIGKILL: no chance to flush anything.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Runs `cli --state-dir DIR ARGS...` with `stdin` piped in.
+    pub fn cli(&self, args: &[&str], stdin: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(bin_path("cli"))
+            .arg("--state-dir")
+            .arg(&self.state_dir)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn cli");
+        if let Some(mut input) = child.stdin.take() {
+            input.write_all(stdin.as_bytes()).expect("write cli stdin");
+        }
+        child.wait_with_output().expect("cli output")
+    }
+}
+
+impl Drop for DaemonProcess {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            // A clean stop first, so the socket file is removed; then make sure.
+            if let Ok(pid) = i32::try_from(c.id()) {
+                let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGTERM);
+            }
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = c.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}

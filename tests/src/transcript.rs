@@ -1,0 +1,237 @@
+//! Shell transcript tests: a file shows a whole operator session — prompts, the commands typed
+//! after them, and the exact output — and the runner replays it against a real `l2tpd` through
+//! the real `cli` binary, then compares what the shell printed with the file.
+//!
+//! Format:
+//! - A line `USER@HOST> CMD` or `USER@HOST# CMD` is a command typed at a prompt.
+//! - After a `load ... terminal` command, the lines up to and including `^D` are typed input.
+//! - `#! session NAME` switches to (or starts) another concurrent shell, so locks and private
+//!   candidates between two operators can be shown. `#! exit-status N` (anywhere) is the
+//!   status expected from the last session's shell. Other lines are expected output.
+//! - Times, pids and idle times are normalised (`YYYY-MM-DD hh:mm:ss UTC`, `pid N`,
+//!   `idle hh:mm:ss`), the shell user to `root` and the daemon's default host name to `router`,
+//!   so transcripts do not depend on the machine.
+
+use crate::daemon::{bin_path, DaemonProcess};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const PROMPT_WAIT: Duration = Duration::from_secs(60);
+
+struct Shell {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    output: mpsc::Receiver<Vec<u8>>,
+}
+
+impl Shell {
+    fn start(daemon: &DaemonProcess) -> Shell {
+        let mut child = Command::new(bin_path("cli"))
+            .arg("--state-dir")
+            .arg(daemon.state_dir())
+            .env("TZ", "UTC")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn cli");
+        let (tx, rx) = mpsc::channel();
+        // stdout and stderr both go to the operator's screen: merge them in arrival order.
+        for mut stream in [
+            Box::new(child.stdout.take().expect("stdout")) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().expect("stderr")) as Box<dyn Read + Send>,
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = stream.read(&mut buf) {
+                    if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        let stdin = child.stdin.take();
+        Shell { child, stdin, output: rx }
+    }
+
+    fn type_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("shell stdin open");
+        stdin.write_all(line.as_bytes()).and_then(|_| stdin.write_all(b"\n")).expect("write to cli");
+        stdin.flush().expect("flush cli stdin");
+    }
+
+    /// Reads until the output ends with a prompt (the shell waits for the next command).
+    fn read_until_prompt(&mut self, prompt: &Regex, into: &mut String) {
+        let deadline = Instant::now() + PROMPT_WAIT;
+        let mut pending: Vec<u8> = Vec::new();
+        loop {
+            let text = String::from_utf8_lossy(&pending);
+            let last_line = text.rsplit('\n').next().unwrap_or("");
+            if prompt.is_match(last_line) {
+                into.push_str(&text);
+                return;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(bytes) => pending.extend(bytes),
+                Err(_) => {
+                    into.push_str(&text);
+                    into.push_str("\n<<< no prompt within 60 s >>>\n");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Closes stdin and collects the rest of the output and the exit status.
+    fn finish(mut self, into: &mut String) -> i32 {
+        drop(self.stdin.take());
+        let status = self.child.wait().expect("cli exit");
+        let mut rest = Vec::new();
+        while let Ok(bytes) = self.output.recv_timeout(Duration::from_secs(5)) {
+            rest.extend(bytes);
+        }
+        into.push_str(&String::from_utf8_lossy(&rest));
+        status.code().unwrap_or(-1)
+    }
+}
+
+/// Normalises what varies between runs and machines.
+pub fn normalise(text: &str) -> String {
+    let user = std::env::var("USER").ok().filter(|u| !u.is_empty() && u != "root");
+    let host = nix::unistd::gethostname().ok().and_then(|h| h.into_string().ok()).unwrap_or_default();
+    let mut out = text.to_string();
+    let rules: [(&str, &str); 4] = [
+        (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", "YYYY-MM-DD hh:mm:ss UTC"),
+        (r"pid \d+", "pid N"),
+        (r"idle \d\d:\d\d:\d\d", "idle hh:mm:ss"),
+        (r"rollback in \d+mins", "rollback in Nmins"),
+    ];
+    for (pattern, replacement) in rules {
+        out = Regex::new(pattern).expect("pattern").replace_all(&out, replacement).into_owned();
+    }
+    if !host.is_empty() {
+        let re = Regex::new(&format!(r"(?m)@{}([>#] )", regex::escape(&host))).expect("host pattern");
+        out = re.replace_all(&out, "@router$1").into_owned();
+    }
+    if let Some(user) = user {
+        let re = Regex::new(&format!(r"(?m)^{}@", regex::escape(&user))).expect("user pattern");
+        out = re.replace_all(&out, "root@").into_owned();
+    }
+    out
+}
+
+/// Replays `expected` against a fresh daemon and returns what the shells printed
+/// (normalised), ready to compare with `expected`, and the last shell's exit status.
+pub fn replay(expected: &str) -> (String, i32) {
+    let daemon = DaemonProcess::start();
+    replay_on(&daemon, expected)
+}
+
+struct Session {
+    shell: Shell,
+    /// The prompt the shell printed last; shown again in front of the next command typed in
+    /// this session, so a transcript reads `user@host# command` on one line.
+    prompt: String,
+}
+
+pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
+    let prompt = Regex::new(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+[>#] $").expect("prompt pattern");
+    let command = Regex::new(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+[>#] (.*)$").expect("command pattern");
+    let mut sessions: BTreeMap<String, Session> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut current = "main".to_string();
+    let mut out = String::new();
+    let mut in_terminal_load = false;
+    for line in expected.lines() {
+        if line.starts_with("#!") {
+            if let Some(name) = line.strip_prefix("#! session ") {
+                current = name.trim().to_string();
+            }
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if in_terminal_load {
+            let session = sessions.get_mut(&current).expect("session started");
+            session.shell.type_line(line);
+            if line == "^D" {
+                in_terminal_load = false;
+                read_chunk(session, &prompt, &mut out);
+            }
+            continue;
+        }
+        let Some(caps) = command.captures(line) else { continue };
+        let typed = caps.get(1).map(|m| m.as_str()).unwrap_or("");
+        if !sessions.contains_key(&current) {
+            let mut session = Session { shell: Shell::start(daemon), prompt: String::new() };
+            let mut banner = String::new();
+            read_chunk(&mut session, &prompt, &mut banner);
+            out.push_str(&banner);
+            sessions.insert(current.clone(), session);
+            order.push(current.clone());
+        }
+        let session = sessions.get_mut(&current).expect("session started");
+        out.push_str(&session.prompt);
+        session.shell.type_line(typed);
+        let words: Vec<&str> = typed.split_whitespace().collect();
+        let is_terminal_load = words.first().is_some_and(|w| w.len() >= 2 && "load".starts_with(w))
+            && words.last().is_some_and(|w| w.len() >= 3 && "terminal".starts_with(w));
+        if is_terminal_load {
+            in_terminal_load = true;
+            continue;
+        }
+        read_chunk(session, &prompt, &mut out);
+    }
+    let mut status = 0;
+    for name in order {
+        if let Some(session) = sessions.remove(&name) {
+            let mut rest = String::new();
+            status = session.shell.finish(&mut rest);
+            // What a shell prints at end of input (a line break after the last prompt) is not
+            // part of the transcript; anything else is.
+            if !rest.trim().is_empty() {
+                out.push_str(&rest);
+            }
+        }
+    }
+    (normalise(&out), status)
+}
+
+/// Reads a shell's output up to its next prompt; appends the output and keeps the prompt.
+fn read_chunk(session: &mut Session, prompt: &Regex, out: &mut String) {
+    let mut chunk = String::new();
+    session.shell.read_until_prompt(prompt, &mut chunk);
+    let cut = chunk.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    session.prompt = chunk[cut..].to_string();
+    out.push_str(&chunk[..cut]);
+}
+
+/// Compares a transcript with its replay line by line (trailing blanks ignored), and
+/// returns a readable difference for the assertion message.
+pub fn compare(expected: &str, actual: &str) -> Result<(), String> {
+    let e: Vec<&str> = expected.lines().map(str::trim_end).collect();
+    let a: Vec<&str> = actual.lines().map(str::trim_end).collect();
+    if e == a {
+        return Ok(());
+    }
+    let first = e.iter().zip(a.iter()).position(|(x, y)| x != y).unwrap_or(e.len().min(a.len()));
+    let mut msg = format!("transcript differs at line {}:\n", first + 1);
+    let from = first.saturating_sub(3);
+    for i in from..(first + 4) {
+        if let Some(x) = e.get(i) {
+            msg.push_str(&format!("  expected {:>4}: {x}\n", i + 1));
+        }
+        if let Some(y) = a.get(i) {
+            msg.push_str(&format!("  actual   {:>4}: {y}\n", i + 1));
+        }
+    }
+    msg.push_str("--- whole actual transcript ---\n");
+    msg.push_str(actual);
+    Err(msg)
+}
