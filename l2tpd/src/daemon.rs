@@ -13,14 +13,28 @@ pub struct DaemonOptions {
 }
 
 /// Runs the daemon until `shutdown` resolves. Errors are operator-facing sentences.
-pub async fn run(opts: DaemonOptions, shutdown: impl std::future::Future<Output = ()>) -> Result<(), String> {
+pub async fn run(
+    opts: DaemonOptions,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
     let dir = &opts.state_dir;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create state directory {}: {e}", dir.display()))?;
-    let store = commit_db::RedbStore::open(dir, None)
-        .map_err(|e| format!("cannot open the configuration database in {}: {e}", dir.display()))?;
-    let mgmt = Mgmt::start(Box::new(store), Box::new(Engine::default()), Arc::new(SystemClock), system_host_name())?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create state directory {}: {e}", dir.display()))?;
+    let store = commit_db::RedbStore::open(dir, None).map_err(|e| {
+        format!(
+            "cannot open the configuration database in {}: {e}",
+            dir.display()
+        )
+    })?;
+    let mgmt = Mgmt::start(
+        Box::new(store),
+        Box::new(Engine::default()),
+        Arc::new(SystemClock),
+        system_host_name(),
+    )?;
     let socket = socket_path(dir);
-    let listener = server::bind(&socket).map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;
+    let listener =
+        server::bind(&socket).map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;
     let (tx, thread) = server::spawn_mgmt_thread(mgmt);
     tracing::info!("l2tpd serving {}", socket.display());
     tokio::select! {

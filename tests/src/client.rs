@@ -16,17 +16,31 @@ impl Client {
     pub fn connect(socket: &Path) -> std::io::Result<Client> {
         let writer = UnixStream::connect(socket)?;
         let reader = BufReader::new(writer.try_clone()?);
-        let mut c = Client { reader, writer, hello: Reply::Done { messages: vec![] } };
-        let hello = c.call(&Request::Hello { client: ClientKind::Api, tty: None, pid: std::process::id() })?;
-        c.hello = hello.result.map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        let mut c = Client {
+            reader,
+            writer,
+            hello: Reply::Done { messages: vec![] },
+        };
+        let hello = c.call(&Request::Hello {
+            client: ClientKind::Api,
+            tty: None,
+            pid: std::process::id(),
+        })?;
+        c.hello = hello
+            .result
+            .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         Ok(c)
     }
 
     pub fn call(&mut self, request: &Request) -> std::io::Result<Response> {
-        self.writer.write_all(mgmt::encode_line(request).as_bytes())?;
+        self.writer
+            .write_all(mgmt::encode_line(request).as_bytes())?;
         let mut line = String::new();
         if self.reader.read_line(&mut line)? == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "daemon closed the connection"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "daemon closed the connection",
+            ));
         }
         mgmt::decode_line(&line).map_err(std::io::Error::other)
     }

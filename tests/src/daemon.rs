@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 /// `scripts/test` builds the binaries before it runs the tests.
 pub fn bin_path(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("current test executable");
-    let mut dir = exe.parent().expect("test executable directory").to_path_buf();
+    let mut dir = exe
+        .parent()
+        .expect("test executable directory")
+        .to_path_buf();
     if dir.ends_with("deps") {
         dir.pop();
     }
@@ -31,9 +34,16 @@ pub struct DaemonProcess {
 impl DaemonProcess {
     /// Starts a daemon on a fresh temporary state directory.
     pub fn start() -> DaemonProcess {
-        let temp = tempfile::Builder::new().prefix("l2tpd-test-").tempdir().expect("temp dir");
+        let temp = tempfile::Builder::new()
+            .prefix("l2tpd-test-")
+            .tempdir()
+            .expect("temp dir");
         let dir = temp.path().to_path_buf();
-        let mut d = DaemonProcess { child: None, state_dir: dir, _temp: Some(temp) };
+        let mut d = DaemonProcess {
+            child: None,
+            state_dir: dir,
+            _temp: Some(temp),
+        };
         d.restart();
         d
     }
@@ -58,7 +68,11 @@ impl DaemonProcess {
             if std::os::unix::net::UnixStream::connect(self.socket()).is_ok() {
                 return;
             }
-            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
                 panic!("l2tpd exited during start: {status}");
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -110,7 +124,10 @@ impl Drop for DaemonProcess {
         if let Some(mut c) = self.child.take() {
             // A clean stop first, so the socket file is removed; then make sure.
             if let Ok(pid) = i32::try_from(c.id()) {
-                let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGTERM);
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGTERM,
+                );
             }
             let deadline = Instant::now() + Duration::from_secs(5);
             while Instant::now() < deadline {

@@ -56,12 +56,19 @@ impl Shell {
             });
         }
         let stdin = child.stdin.take();
-        Shell { child, stdin, output: rx }
+        Shell {
+            child,
+            stdin,
+            output: rx,
+        }
     }
 
     fn type_line(&mut self, line: &str) {
         let stdin = self.stdin.as_mut().expect("shell stdin open");
-        stdin.write_all(line.as_bytes()).and_then(|_| stdin.write_all(b"\n")).expect("write to cli");
+        stdin
+            .write_all(line.as_bytes())
+            .and_then(|_| stdin.write_all(b"\n"))
+            .expect("write to cli");
         stdin.flush().expect("flush cli stdin");
     }
 
@@ -103,20 +110,32 @@ impl Shell {
 
 /// Normalises what varies between runs and machines.
 pub fn normalise(text: &str) -> String {
-    let user = std::env::var("USER").ok().filter(|u| !u.is_empty() && u != "root");
-    let host = nix::unistd::gethostname().ok().and_then(|h| h.into_string().ok()).unwrap_or_default();
+    let user = std::env::var("USER")
+        .ok()
+        .filter(|u| !u.is_empty() && u != "root");
+    let host = nix::unistd::gethostname()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .unwrap_or_default();
     let mut out = text.to_string();
     let rules: [(&str, &str); 4] = [
-        (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", "YYYY-MM-DD hh:mm:ss UTC"),
+        (
+            r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
+            "YYYY-MM-DD hh:mm:ss UTC",
+        ),
         (r"pid \d+", "pid N"),
         (r"idle \d\d:\d\d:\d\d", "idle hh:mm:ss"),
         (r"rollback in \d+mins", "rollback in Nmins"),
     ];
     for (pattern, replacement) in rules {
-        out = Regex::new(pattern).expect("pattern").replace_all(&out, replacement).into_owned();
+        out = Regex::new(pattern)
+            .expect("pattern")
+            .replace_all(&out, replacement)
+            .into_owned();
     }
     if !host.is_empty() {
-        let re = Regex::new(&format!(r"(?m)@{}([>#] )", regex::escape(&host))).expect("host pattern");
+        let re =
+            Regex::new(&format!(r"(?m)@{}([>#] )", regex::escape(&host))).expect("host pattern");
         out = re.replace_all(&out, "@router$1").into_owned();
     }
     if let Some(user) = user {
@@ -142,7 +161,8 @@ struct Session {
 
 pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
     let prompt = Regex::new(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+[>#] $").expect("prompt pattern");
-    let command = Regex::new(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+[>#] (.*)$").expect("command pattern");
+    let command =
+        Regex::new(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+[>#] (.*)$").expect("command pattern");
     let mut sessions: BTreeMap<String, Session> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut current = "main".to_string();
@@ -166,10 +186,15 @@ pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
             }
             continue;
         }
-        let Some(caps) = command.captures(line) else { continue };
+        let Some(caps) = command.captures(line) else {
+            continue;
+        };
         let typed = caps.get(1).map(|m| m.as_str()).unwrap_or("");
         if !sessions.contains_key(&current) {
-            let mut session = Session { shell: Shell::start(daemon), prompt: String::new() };
+            let mut session = Session {
+                shell: Shell::start(daemon),
+                prompt: String::new(),
+            };
             let mut banner = String::new();
             read_chunk(&mut session, &prompt, &mut banner);
             out.push_str(&banner);
@@ -180,8 +205,12 @@ pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
         out.push_str(&session.prompt);
         session.shell.type_line(typed);
         let words: Vec<&str> = typed.split_whitespace().collect();
-        let is_terminal_load = words.first().is_some_and(|w| w.len() >= 2 && "load".starts_with(w))
-            && words.last().is_some_and(|w| w.len() >= 3 && "terminal".starts_with(w));
+        let is_terminal_load = words
+            .first()
+            .is_some_and(|w| w.len() >= 2 && "load".starts_with(w))
+            && words
+                .last()
+                .is_some_and(|w| w.len() >= 3 && "terminal".starts_with(w));
         if is_terminal_load {
             in_terminal_load = true;
             continue;
@@ -220,7 +249,11 @@ pub fn compare(expected: &str, actual: &str) -> Result<(), String> {
     if e == a {
         return Ok(());
     }
-    let first = e.iter().zip(a.iter()).position(|(x, y)| x != y).unwrap_or(e.len().min(a.len()));
+    let first = e
+        .iter()
+        .zip(a.iter())
+        .position(|(x, y)| x != y)
+        .unwrap_or(e.len().min(a.len()));
     let mut msg = format!("transcript differs at line {}:\n", first + 1);
     let from = first.saturating_sub(3);
     for i in from..(first + 4) {

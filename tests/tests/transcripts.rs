@@ -32,7 +32,11 @@ fn operator_sessions() {
     let files = transcripts();
     assert!(!files.is_empty(), "no transcripts found");
     for path in files {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
             continue;
         }

@@ -17,7 +17,11 @@ pub fn user_name(uid: u32) -> String {
 }
 
 /// The class of `user` under the configured `system login user` list.
-pub fn login_class(uid: u32, user: &str, configured: &BTreeMap<String, LoginClass>) -> Result<LoginClass, String> {
+pub fn login_class(
+    uid: u32,
+    user: &str,
+    configured: &BTreeMap<String, LoginClass>,
+) -> Result<LoginClass, String> {
     if uid == 0 {
         return Ok(LoginClass::SuperUser);
     }
@@ -49,12 +53,29 @@ mod tests {
     #[test]
     fn classes() {
         let mut users = BTreeMap::new();
-        assert_eq!(login_class(1000, "op", &users).unwrap(), LoginClass::SuperUser);
+        assert_eq!(
+            login_class(1000, "op", &users).unwrap(),
+            LoginClass::SuperUser
+        );
         users.insert("op".to_string(), LoginClass::Operator);
-        assert_eq!(login_class(1000, "op", &users).unwrap(), LoginClass::Operator);
+        assert_eq!(
+            login_class(1000, "op", &users).unwrap(),
+            LoginClass::Operator
+        );
         assert!(login_class(1001, "eve", &users).is_err());
-        assert_eq!(login_class(0, "root", &users).unwrap(), LoginClass::SuperUser);
-        assert_eq!(required_class(&Request::ShowSystemCommit), LoginClass::ReadOnly);
-        assert_eq!(required_class(&Request::Configure { mode: schema::mgmt::ConfigureMode::Shared }), LoginClass::SuperUser);
+        assert_eq!(
+            login_class(0, "root", &users).unwrap(),
+            LoginClass::SuperUser
+        );
+        assert_eq!(
+            required_class(&Request::ShowSystemCommit),
+            LoginClass::ReadOnly
+        );
+        assert_eq!(
+            required_class(&Request::Configure {
+                mode: schema::mgmt::ConfigureMode::Shared
+            }),
+            LoginClass::SuperUser
+        );
     }
 }

@@ -48,18 +48,37 @@ pub fn spawn_mgmt_thread(mut mgmt: Mgmt) -> (mpsc::Sender<Command>, std::thread:
         .name("mgmt".into())
         .spawn(move || loop {
             match rx.recv_timeout(TICK) {
-                Ok(Command::Open { uid, user, hello, reply }) => {
+                Ok(Command::Open {
+                    uid,
+                    user,
+                    hello,
+                    reply,
+                }) => {
                     let Request::Hello { client, tty, pid } = hello else {
-                        let _ = reply.send(Err(error_response("the first request must be 'hello'")));
+                        let _ =
+                            reply.send(Err(error_response("the first request must be 'hello'")));
                         continue;
                     };
                     let result = match mgmt.open_session(uid, user, client, tty, pid) {
-                        Ok((id, hello)) => Ok((id, Response { result: Ok(hello), notices: vec![] })),
-                        Err(e) => Err(Response { result: Err(e), notices: vec![] }),
+                        Ok((id, hello)) => Ok((
+                            id,
+                            Response {
+                                result: Ok(hello),
+                                notices: vec![],
+                            },
+                        )),
+                        Err(e) => Err(Response {
+                            result: Err(e),
+                            notices: vec![],
+                        }),
                     };
                     let _ = reply.send(result);
                 }
-                Ok(Command::Request { session, request, reply }) => {
+                Ok(Command::Request {
+                    session,
+                    request,
+                    reply,
+                }) => {
                     let _ = reply.send(mgmt.handle(session, request));
                 }
                 Ok(Command::Close { session }) => mgmt.close_session(session),
@@ -77,7 +96,12 @@ pub fn spawn_mgmt_thread(mut mgmt: Mgmt) -> (mpsc::Sender<Command>, std::thread:
 }
 
 fn error_response(message: &str) -> Response {
-    Response { result: Err(MgmtError::Failed { message: message.into() }), notices: vec![] }
+    Response {
+        result: Err(MgmtError::Failed {
+            message: message.into(),
+        }),
+        notices: vec![],
+    }
 }
 
 /// Binds the socket (replacing a stale one), mode 0660.
@@ -86,7 +110,10 @@ pub fn bind(socket: &Path) -> io::Result<UnixListener> {
         if std::os::unix::net::UnixStream::connect(socket).is_ok() {
             return Err(io::Error::new(
                 io::ErrorKind::AddrInUse,
-                format!("{} is in use: another l2tpd serves this state directory", socket.display()),
+                format!(
+                    "{} is in use: another l2tpd serves this state directory",
+                    socket.display()
+                ),
             ));
         }
         std::fs::remove_file(socket)?;
@@ -116,14 +143,22 @@ pub async fn serve(listener: UnixListener, mgmt: mpsc::Sender<Command>) {
     }
 }
 
-async fn read_request(reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>) -> io::Result<Option<Vec<u8>>> {
+async fn read_request(
+    reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>,
+) -> io::Result<Option<Vec<u8>>> {
     let mut line = Vec::new();
-    let n = (&mut *reader).take(MAX_REQUEST_BYTES).read_until(b'\n', &mut line).await?;
+    let n = (&mut *reader)
+        .take(MAX_REQUEST_BYTES)
+        .read_until(b'\n', &mut line)
+        .await?;
     if n == 0 {
         return Ok(None);
     }
     if !line.ends_with(b"\n") && n as u64 >= MAX_REQUEST_BYTES {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "request longer than the management limit"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "request longer than the management limit",
+        ));
     }
     Ok(Some(line))
 }
@@ -131,27 +166,45 @@ async fn read_request(reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>) -
 async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Result<()> {
     let cred = stream.peer_cred()?;
     let uid = cred.uid();
-    let user = tokio::task::spawn_blocking(move || identity::user_name(uid)).await.unwrap_or_else(|_| format!("uid{uid}"));
+    let user = tokio::task::spawn_blocking(move || identity::user_name(uid))
+        .await
+        .unwrap_or_else(|_| format!("uid{uid}"));
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
 
-    let Some(first) = read_request(&mut reader).await? else { return Ok(()) };
+    let Some(first) = read_request(&mut reader).await? else {
+        return Ok(());
+    };
     let hello = match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&first)) {
         Ok(r) => r,
         Err(e) => {
-            write.write_all(mgmt::encode_line(&error_response(&e)).as_bytes()).await?;
+            write
+                .write_all(mgmt::encode_line(&error_response(&e)).as_bytes())
+                .await?;
             return Ok(());
         }
     };
     let (tx, rx) = oneshot::channel();
-    send(&mgmt, Command::Open { uid, user, hello, reply: tx })?;
+    send(
+        &mgmt,
+        Command::Open {
+            uid,
+            user,
+            hello,
+            reply: tx,
+        },
+    )?;
     let session = match rx.await.map_err(|_| gone())? {
         Ok((session, response)) => {
-            write.write_all(mgmt::encode_line(&response).as_bytes()).await?;
+            write
+                .write_all(mgmt::encode_line(&response).as_bytes())
+                .await?;
             session
         }
         Err(response) => {
-            write.write_all(mgmt::encode_line(&response).as_bytes()).await?;
+            write
+                .write_all(mgmt::encode_line(&response).as_bytes())
+                .await?;
             return Ok(());
         }
     };
@@ -161,12 +214,21 @@ async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Resu
             let response = match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&line)) {
                 Ok(request) => {
                     let (tx, rx) = oneshot::channel();
-                    send(&mgmt, Command::Request { session, request, reply: tx })?;
+                    send(
+                        &mgmt,
+                        Command::Request {
+                            session,
+                            request,
+                            reply: tx,
+                        },
+                    )?;
                     rx.await.map_err(|_| gone())?
                 }
                 Err(e) => error_response(&e),
             };
-            write.write_all(mgmt::encode_line(&response).as_bytes()).await?;
+            write
+                .write_all(mgmt::encode_line(&response).as_bytes())
+                .await?;
         }
         Ok::<(), io::Error>(())
     }
@@ -180,5 +242,8 @@ fn send(mgmt: &mpsc::Sender<Command>, cmd: Command) -> io::Result<()> {
 }
 
 fn gone() -> io::Error {
-    io::Error::new(io::ErrorKind::BrokenPipe, "the management thread has stopped")
+    io::Error::new(
+        io::ErrorKind::BrokenPipe,
+        "the management thread has stopped",
+    )
 }

@@ -12,7 +12,8 @@ use crate::engine::ConfigApply;
 use commit_db::{CommitMeta, ConfigStore, LockInfo};
 use schema::edit::{self, WordError};
 use schema::mgmt::{
-    ClientKind, ConfigureMode, LoginClass, MgmtError, Reply, Request, Response, Revision, UserSession,
+    ClientKind, ConfigureMode, LoginClass, MgmtError, Reply, Request, Response, Revision,
+    UserSession,
 };
 use schema::{Node, Path};
 use std::collections::BTreeMap;
@@ -49,11 +50,16 @@ pub struct Mgmt {
 }
 
 fn failed(message: impl Into<String>) -> MgmtError {
-    MgmtError::Failed { message: message.into() }
+    MgmtError::Failed {
+        message: message.into(),
+    }
 }
 
 fn word_error(e: WordError) -> MgmtError {
-    MgmtError::Syntax { word: e.word, message: e.message }
+    MgmtError::Syntax {
+        word: e.word,
+        message: e.message,
+    }
 }
 
 impl Mgmt {
@@ -66,10 +72,16 @@ impl Mgmt {
         clock: Arc<dyn Clock>,
         default_host_name: String,
     ) -> Result<Mgmt, String> {
-        let active = store.revision(0).map_err(|e| e.to_string())?.map(|(_, tree)| tree).unwrap_or_default();
+        let active = store
+            .revision(0)
+            .map_err(|e| e.to_string())?
+            .map(|(_, tree)| tree)
+            .unwrap_or_default();
         let shared = store.shared_candidate().map_err(|e| e.to_string())?;
         store.set_lock(None).map_err(|e| e.to_string())?;
-        store.clear_private_candidates().map_err(|e| e.to_string())?;
+        store
+            .clear_private_candidates()
+            .map_err(|e| e.to_string())?;
         let mut mgmt = Mgmt {
             store,
             engine,
@@ -113,7 +125,8 @@ impl Mgmt {
         pid: u32,
     ) -> Result<(SessionId, Reply), MgmtError> {
         let users = schema::typed::router_config(&self.active.active_only()).login_users;
-        let class = identity::login_class(uid, &user, &users).map_err(|message| MgmtError::Denied { message })?;
+        let class = identity::login_class(uid, &user, &users)
+            .map_err(|message| MgmtError::Denied { message })?;
         let now = self.clock.now();
         let id = self.next_session;
         self.next_session += 1;
@@ -135,7 +148,12 @@ impl Mgmt {
                 config: None,
             },
         );
-        let reply = Reply::Hello { user, class, host_name: self.host_name(), version: env!("CARGO_PKG_VERSION").into() };
+        let reply = Reply::Hello {
+            user,
+            class,
+            host_name: self.host_name(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        };
         Ok((id, reply))
     }
 
@@ -149,17 +167,25 @@ impl Mgmt {
     }
 
     fn session(&self, id: SessionId) -> Result<&Session, MgmtError> {
-        self.sessions.get(&id).ok_or_else(|| failed("no such management session"))
+        self.sessions
+            .get(&id)
+            .ok_or_else(|| failed("no such management session"))
     }
 
     fn session_mut(&mut self, id: SessionId) -> Result<&mut Session, MgmtError> {
-        self.sessions.get_mut(&id).ok_or_else(|| failed("no such management session"))
+        self.sessions
+            .get_mut(&id)
+            .ok_or_else(|| failed("no such management session"))
     }
 
     fn config_session(&self, id: SessionId) -> Result<&ConfigSession, MgmtError> {
-        self.session(id)?.config.as_ref().ok_or_else(|| MgmtError::Denied {
-            message: "this command is only available in configuration mode (use 'configure')".into(),
-        })
+        self.session(id)?
+            .config
+            .as_ref()
+            .ok_or_else(|| MgmtError::Denied {
+                message: "this command is only available in configuration mode (use 'configure')"
+                    .into(),
+            })
     }
 
     // ---------------------------------------------------------------- dispatch
@@ -172,7 +198,10 @@ impl Mgmt {
                 let class = s.class;
                 if class < identity::required_class(&request) {
                     Err(MgmtError::Denied {
-                        message: format!("permission denied: login class {} may not do this", class_name(class)),
+                        message: format!(
+                            "permission denied: login class {} may not do this",
+                            class_name(class)
+                        ),
                     })
                 } else {
                     self.dispatch(id, request)
@@ -188,11 +217,18 @@ impl Mgmt {
         match request {
             Request::Hello { .. } => Err(failed("already identified on this connection")),
             Request::ShowConfiguration { words, revision } => self.show(id, &words, revision),
-            Request::ShowSystemCommit => {
-                Ok(Reply::Commits { entries: self.store.history().map_err(|e| failed(e.to_string()))? })
-            }
-            Request::ShowSystemUsers => Ok(Reply::Users { users: self.users(), changed: self.candidate_changed(id) }),
-            Request::Compare { words, base, target } => self.compare(id, &words, base, target),
+            Request::ShowSystemCommit => Ok(Reply::Commits {
+                entries: self.store.history().map_err(|e| failed(e.to_string()))?,
+            }),
+            Request::ShowSystemUsers => Ok(Reply::Users {
+                users: self.users(),
+                changed: self.candidate_changed(id),
+            }),
+            Request::Compare {
+                words,
+                base,
+                target,
+            } => self.compare(id, &words, base, target),
             Request::Configure { mode } => self.configure(id, mode),
             Request::ExitConfiguration { confirm } => self.exit_configuration(id, confirm),
             Request::Edit { words } => {
@@ -203,34 +239,59 @@ impl Mgmt {
                 }
                 Ok(Reply::EditPath { path })
             }
-            Request::Set { words } => self.modify(id, |t| edit::set(t, &words).map_err(word_error).map(|_| vec![])),
-            Request::Delete { words } => self.modify(id, |t| match edit::delete(t, &words).map_err(word_error)? {
-                true => Ok(vec![]),
-                false => Ok(vec!["warning: statement not found".into()]),
+            Request::Set { words } => self.modify(id, |t| {
+                edit::set(t, &words).map_err(word_error).map(|_| vec![])
             }),
-            Request::Activate { words } => {
-                self.modify(id, |t| edit::set_inactive(t, &words, false).map_err(word_error).map(|_| vec![]))
-            }
-            Request::Deactivate { words } => {
-                self.modify(id, |t| edit::set_inactive(t, &words, true).map_err(word_error).map(|_| vec![]))
-            }
-            Request::Annotate { words, comment } => {
-                self.modify(id, |t| edit::annotate(t, &words, &comment).map_err(word_error).map(|_| vec![]))
-            }
-            Request::Rename { words, to } => {
-                self.modify(id, |t| edit::rename(t, &words, &to).map_err(word_error).map(|_| vec![]))
-            }
-            Request::Copy { words, to } => self.modify(id, |t| edit::copy(t, &words, &to).map_err(word_error).map(|_| vec![])),
-            Request::Insert { words, before, reference } => {
-                self.modify(id, |t| edit::insert(t, &words, before, &reference).map_err(word_error).map(|_| vec![]))
-            }
+            Request::Delete { words } => self.modify(id, |t| {
+                match edit::delete(t, &words).map_err(word_error)? {
+                    true => Ok(vec![]),
+                    false => Ok(vec!["warning: statement not found".into()]),
+                }
+            }),
+            Request::Activate { words } => self.modify(id, |t| {
+                edit::set_inactive(t, &words, false)
+                    .map_err(word_error)
+                    .map(|_| vec![])
+            }),
+            Request::Deactivate { words } => self.modify(id, |t| {
+                edit::set_inactive(t, &words, true)
+                    .map_err(word_error)
+                    .map(|_| vec![])
+            }),
+            Request::Annotate { words, comment } => self.modify(id, |t| {
+                edit::annotate(t, &words, &comment)
+                    .map_err(word_error)
+                    .map(|_| vec![])
+            }),
+            Request::Rename { words, to } => self.modify(id, |t| {
+                edit::rename(t, &words, &to)
+                    .map_err(word_error)
+                    .map(|_| vec![])
+            }),
+            Request::Copy { words, to } => self.modify(id, |t| {
+                edit::copy(t, &words, &to)
+                    .map_err(word_error)
+                    .map(|_| vec![])
+            }),
+            Request::Insert {
+                words,
+                before,
+                reference,
+            } => self.modify(id, |t| {
+                edit::insert(t, &words, before, &reference)
+                    .map_err(word_error)
+                    .map(|_| vec![])
+            }),
             Request::Show { words } => {
                 self.config_session(id)?;
                 self.show(id, &words, Revision::Candidate)
             }
-            Request::Commit { check, confirmed, comment, and_quit } => {
-                self.commit(id, check, confirmed, comment, and_quit)
-            }
+            Request::Commit {
+                check,
+                confirmed,
+                comment,
+                and_quit,
+            } => self.commit(id, check, confirmed, comment, and_quit),
             Request::Rollback { index } => {
                 let tree = self.revision_tree(index)?;
                 self.modify(id, move |t| {
@@ -238,16 +299,22 @@ impl Mgmt {
                     Ok(vec!["load complete".into()])
                 })
             }
-            Request::Load { mode, text, relative } => {
+            Request::Load {
+                mode,
+                text,
+                relative,
+            } => {
                 let relative = match relative {
                     Some(words) => Some(edit::edit_target(&words).map_err(word_error)?),
                     None => None,
                 };
                 self.modify(id, |t| {
-                    *t = edit::load(t, mode, &text, relative.as_ref()).map_err(|e| MgmtError::Load {
-                        line: e.line,
-                        column: e.column,
-                        message: e.message,
+                    *t = edit::load(t, mode, &text, relative.as_ref()).map_err(|e| {
+                        MgmtError::Load {
+                            line: e.line,
+                            column: e.column,
+                            message: e.message,
+                        }
                     })?;
                     Ok(vec!["load complete".into()])
                 })
@@ -260,11 +327,19 @@ impl Mgmt {
 
     fn revision_tree(&self, index: u32) -> Result<Node, MgmtError> {
         if index > MAX_ROLLBACK {
-            return Err(failed(format!("rollback {index} is out of range (0..{MAX_ROLLBACK})")));
+            return Err(failed(format!(
+                "rollback {index} is out of range (0..{MAX_ROLLBACK})"
+            )));
         }
-        match self.store.revision(index).map_err(|e| failed(e.to_string()))? {
+        match self
+            .store
+            .revision(index)
+            .map_err(|e| failed(e.to_string()))?
+        {
             Some((_, tree)) => Ok(tree),
-            None => Err(failed(format!("rollback {index} does not exist (the history has fewer revisions)"))),
+            None => Err(failed(format!(
+                "rollback {index} does not exist (the history has fewer revisions)"
+            ))),
         }
     }
 
@@ -286,27 +361,51 @@ impl Mgmt {
     }
 
     fn candidate_changed(&self, id: SessionId) -> bool {
-        match self.sessions.get(&id).and_then(|s| s.config.as_ref()).and_then(|c| c.private.as_ref()) {
+        match self
+            .sessions
+            .get(&id)
+            .and_then(|s| s.config.as_ref())
+            .and_then(|c| c.private.as_ref())
+        {
             Some(p) => p.changed,
             None => self.shared.is_some(),
         }
     }
 
     fn show(&self, id: SessionId, words: &[String], revision: Revision) -> Outcome {
-        let path = if words.is_empty() { Vec::new() } else { edit::resolve(words).map_err(word_error)?.path };
+        let path = if words.is_empty() {
+            Vec::new()
+        } else {
+            edit::resolve(words).map_err(word_error)?.path
+        };
         let tree = match revision {
             Revision::Candidate => self.candidate(id)?.get(&path).cloned(),
             Revision::Active => self.active.get(&path).cloned(),
             Revision::Rollback(n) => self.revision_tree(n)?.get(&path).cloned(),
         };
-        Ok(Reply::Config { path, tree: tree.unwrap_or_default() })
+        Ok(Reply::Config {
+            path,
+            tree: tree.unwrap_or_default(),
+        })
     }
 
-    fn compare(&self, id: SessionId, words: &[String], base: Revision, target: Revision) -> Outcome {
-        let path = if words.is_empty() { Vec::new() } else { edit::resolve(words).map_err(word_error)?.path };
+    fn compare(
+        &self,
+        id: SessionId,
+        words: &[String],
+        base: Revision,
+        target: Revision,
+    ) -> Outcome {
+        let path = if words.is_empty() {
+            Vec::new()
+        } else {
+            edit::resolve(words).map_err(word_error)?.path
+        };
         let base = self.tree_of(id, base)?;
         let target = self.tree_of(id, target)?;
-        Ok(Reply::Diff { blocks: schema::diff::diff(&base, &target, &path) })
+        Ok(Reply::Diff {
+            blocks: schema::diff::diff(&base, &target, &path),
+        })
     }
 
     fn users(&self) -> Vec<UserSession> {
@@ -337,7 +436,10 @@ impl Mgmt {
                 u.pid,
                 format_time(u.since),
                 format_idle(u.idle_seconds),
-                u.edit_path.map(|p| format!(" {}", schema::tree::path_words(&p))).unwrap_or_default().trim_end()
+                u.edit_path
+                    .map(|p| format!(" {}", schema::tree::path_words(&p)))
+                    .unwrap_or_default()
+                    .trim_end()
             ));
         }
         text
@@ -352,15 +454,23 @@ impl Mgmt {
         if self.session(id)?.config.is_some() {
             return Err(failed("already in configuration mode"));
         }
-        let editing = self.sessions.values().filter(|s| s.config.is_some()).count();
+        let editing = self
+            .sessions
+            .values()
+            .filter(|s| s.config.is_some())
+            .count();
         if editing >= MAX_CONFIG_USERS {
-            return Err(failed(format!("too many users in configuration mode (at most {MAX_CONFIG_USERS})")));
+            return Err(failed(format!(
+                "too many users in configuration mode (at most {MAX_CONFIG_USERS})"
+            )));
         }
         let mut warnings = Vec::new();
         let private = match mode {
             ConfigureMode::Exclusive => {
                 if let Some(holder) = self.foreign_lock(id) {
-                    return Err(MgmtError::Locked { message: self.locked_message(holder) });
+                    return Err(MgmtError::Locked {
+                        message: self.locked_message(holder),
+                    });
                 }
                 self.store
                     .set_lock(Some(&self.lock_info(id)?))
@@ -371,7 +481,9 @@ impl Mgmt {
             }
             ConfigureMode::Private => {
                 if let Some(holder) = self.foreign_lock(id) {
-                    return Err(MgmtError::Locked { message: self.locked_message(holder) });
+                    return Err(MgmtError::Locked {
+                        message: self.locked_message(holder),
+                    });
                 }
                 if self.shared.is_some() {
                     return Err(failed(
@@ -410,8 +522,16 @@ impl Mgmt {
                 .collect()
         };
         let changed = private.is_none() && self.shared.is_some();
-        self.session_mut(id)?.config = Some(ConfigSession { mode, edit_path: Vec::new(), private });
-        Ok(Reply::Configured { users, warnings, changed })
+        self.session_mut(id)?.config = Some(ConfigSession {
+            mode,
+            edit_path: Vec::new(),
+            private,
+        });
+        Ok(Reply::Configured {
+            users,
+            warnings,
+            changed,
+        })
     }
 
     fn lock_info(&self, id: SessionId) -> Result<LockInfo, MgmtError> {
@@ -472,7 +592,10 @@ impl Mgmt {
             }
         }
         if config.private.is_some() {
-            if let Err(e) = self.store.set_private_candidate(&Session::private_key(id), None) {
+            if let Err(e) = self
+                .store
+                .set_private_candidate(&Session::private_key(id), None)
+            {
                 tracing::warn!("cannot drop a private candidate from the store: {e}");
             }
         }
@@ -488,14 +611,21 @@ impl Mgmt {
         let is_private = self.config_session(id)?.private.is_some();
         if !is_private {
             if let Some(holder) = self.foreign_lock(id) {
-                return Err(MgmtError::Locked { message: self.locked_message(holder) });
+                return Err(MgmtError::Locked {
+                    message: self.locked_message(holder),
+                });
             }
         }
         let mut tree = self.candidate(id)?.clone();
         let messages = f(&mut tree)?;
         if is_private {
             let key = Session::private_key(id);
-            if let Some(p) = self.session_mut(id)?.config.as_mut().and_then(|c| c.private.as_mut()) {
+            if let Some(p) = self
+                .session_mut(id)?
+                .config
+                .as_mut()
+                .and_then(|c| c.private.as_mut())
+            {
                 p.tree = tree;
                 p.changed = true;
                 let snapshot = p.tree.clone();
@@ -504,7 +634,11 @@ impl Mgmt {
                 }
             }
         } else {
-            self.shared = if tree == self.active { None } else { Some(tree) };
+            self.shared = if tree == self.active {
+                None
+            } else {
+                Some(tree)
+            };
             self.shared_unsaved = true;
         }
         Ok(Reply::Done { messages })
@@ -513,14 +647,22 @@ impl Mgmt {
     fn update(&mut self, id: SessionId) -> Outcome {
         let active = self.active.clone();
         let generation = self.generation;
-        let config = self.session_mut(id)?.config.as_mut().ok_or_else(|| failed("not in configuration mode"))?;
+        let config = self
+            .session_mut(id)?
+            .config
+            .as_mut()
+            .ok_or_else(|| failed("not in configuration mode"))?;
         let Some(p) = config.private.as_mut() else {
-            return Err(failed("'update' is only available in configure private mode"));
+            return Err(failed(
+                "'update' is only available in configure private mode",
+            ));
         };
         p.tree = merge3(Some(&p.base), Some(&p.tree), Some(&active)).unwrap_or_default();
         p.base = active;
         p.base_generation = generation;
-        Ok(Reply::Done { messages: vec!["load complete".into()] })
+        Ok(Reply::Done {
+            messages: vec!["load complete".into()],
+        })
     }
 
     // ---------------------------------------------------------------- commit
@@ -535,14 +677,20 @@ impl Mgmt {
     ) -> Outcome {
         let config = self.config_session(id)?;
         if let Some(holder) = self.foreign_lock(id) {
-            return Err(MgmtError::Locked { message: self.locked_message(holder) });
+            return Err(MgmtError::Locked {
+                message: self.locked_message(holder),
+            });
         }
         if let Some(p) = &config.private {
             if confirmed.is_some() {
-                return Err(failed("'commit confirmed' is not allowed in configure private mode"));
+                return Err(failed(
+                    "'commit confirmed' is not allowed in configure private mode",
+                ));
             }
             if !config.edit_path.is_empty() && !check {
-                return Err(failed("in configure private mode, commit must be issued at the top level [edit]"));
+                return Err(failed(
+                    "in configure private mode, commit must be issued at the top level [edit]",
+                ));
             }
             if p.base_generation != self.generation && !check {
                 return Err(failed(
@@ -581,7 +729,12 @@ impl Mgmt {
             confirm: minutes.map(|m| (m, now + i64::from(m) * 60)),
         };
         self.commit_tree(candidate, meta)?;
-        match self.session_mut(id)?.config.as_mut().and_then(|c| c.private.as_mut()) {
+        match self
+            .session_mut(id)?
+            .config
+            .as_mut()
+            .and_then(|c| c.private.as_mut())
+        {
             Some(p) => {
                 p.changed = false;
                 p.base = p.tree.clone();
@@ -609,15 +762,19 @@ impl Mgmt {
     fn commit_tree(&mut self, tree: Node, meta: CommitMeta) -> Result<(), MgmtError> {
         let new_config = schema::typed::router_config(&tree.active_only());
         let old_config = schema::typed::router_config(&self.active.active_only());
-        self.engine
-            .apply(&new_config)
-            .map_err(|e| failed(format!("commit failed: the engine refused the configuration: {e}")))?;
+        self.engine.apply(&new_config).map_err(|e| {
+            failed(format!(
+                "commit failed: the engine refused the configuration: {e}"
+            ))
+        })?;
         let text = schema::print::to_text(&[], &tree);
         if let Err(e) = self.store.commit(&tree, &text, &meta) {
             if let Err(e2) = self.engine.apply(&old_config) {
                 tracing::error!("could not restore the previous configuration in the engine: {e2}");
             }
-            return Err(failed(format!("commit failed: the configuration database refused the write: {e}")));
+            return Err(failed(format!(
+                "commit failed: the configuration database refused the write: {e}"
+            )));
         }
         self.active = tree;
         self.generation += 1;
@@ -625,7 +782,12 @@ impl Mgmt {
     }
 
     fn confirm_pending(&mut self) -> Result<(), MgmtError> {
-        if self.store.pending_confirm().map_err(|e| failed(e.to_string()))?.is_some() {
+        if self
+            .store
+            .pending_confirm()
+            .map_err(|e| failed(e.to_string()))?
+            .is_some()
+        {
             self.store.confirm().map_err(|e| failed(e.to_string()))?;
         }
         Ok(())
@@ -667,7 +829,8 @@ impl Mgmt {
             Ok(()) => {
                 tracing::warn!("commit was not confirmed; automatic rollback complete");
                 for s in self.sessions.values_mut() {
-                    s.notices.push("Commit was not confirmed; automatic rollback complete.".into());
+                    s.notices
+                        .push("Commit was not confirmed; automatic rollback complete.".into());
                 }
                 true
             }
@@ -691,11 +854,15 @@ impl Mgmt {
     fn take_notices(&mut self, id: SessionId) -> Vec<String> {
         let now = self.clock.now();
         let pending = self.store.pending_confirm().ok().flatten();
-        let Some(s) = self.sessions.get_mut(&id) else { return Vec::new() };
+        let Some(s) = self.sessions.get_mut(&id) else {
+            return Vec::new();
+        };
         let mut notices = std::mem::take(&mut s.notices);
         if let (Some(p), Some(_)) = (pending, s.config.as_ref()) {
             let minutes = ((p.deadline - now).max(0) + 59) / 60;
-            notices.push(format!("# commit confirmed will be rolled back in {minutes} minutes"));
+            notices.push(format!(
+                "# commit confirmed will be rolled back in {minutes} minutes"
+            ));
         }
         notices
     }
@@ -717,16 +884,27 @@ fn merge3(base: Option<&Node>, mine: Option<&Node>, theirs: Option<&Node>) -> Op
         (Some(m), Some(t)) => (m, t),
     };
     let mut out = Node {
-        values: if base.map(|b| &b.values) == Some(&m.values) { t.values.clone() } else { m.values.clone() },
+        values: if base.map(|b| &b.values) == Some(&m.values) {
+            t.values.clone()
+        } else {
+            m.values.clone()
+        },
         children: Default::default(),
-        inactive: if base.map(|b| b.inactive) == Some(m.inactive) { t.inactive } else { m.inactive },
+        inactive: if base.map(|b| b.inactive) == Some(m.inactive) {
+            t.inactive
+        } else {
+            m.inactive
+        },
         annotation: if base.map(|b| &b.annotation) == Some(&m.annotation) {
             t.annotation.clone()
         } else {
             m.annotation.clone()
         },
     };
-    let keys = t.children.keys().chain(m.children.keys().filter(|k| !t.children.contains_key(*k)));
+    let keys = t
+        .children
+        .keys()
+        .chain(m.children.keys().filter(|k| !t.children.contains_key(*k)));
     for key in keys {
         let b = base.and_then(|b| b.children.get(key));
         if let Some(child) = merge3(b, m.children.get(key), t.children.get(key)) {
@@ -749,11 +927,21 @@ pub fn format_time(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60, secs % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 fn format_idle(seconds: u64) -> String {
-    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds % 3600 / 60, seconds % 60)
+    format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
 }
 
 /// Gregorian date from days since 1970-01-01 (Howard Hinnant's civil calendar algorithm).
@@ -796,7 +984,11 @@ mod tests {
         leaf(&mut theirs, "b", "3");
         theirs.remove(&[schema::NodeId::new("a")]);
         let merged = merge3(Some(&base), Some(&mine), Some(&theirs)).unwrap();
-        let get = |n: &str| merged.get(&[schema::NodeId::new(n)]).map(|x| x.values[0].clone());
+        let get = |n: &str| {
+            merged
+                .get(&[schema::NodeId::new(n)])
+                .map(|x| x.values[0].clone())
+        };
         // Mine changed `a` (theirs deleted it): mine wins; theirs changed `b`: kept.
         assert_eq!(get("a").as_deref(), Some("2"));
         assert_eq!(get("b").as_deref(), Some("3"));
