@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod daemon;
+pub mod lab;
 pub mod transcript;
 
 pub use client::Client;

@@ -1,0 +1,106 @@
+//! The lab: a router daemon running in this process on a private state directory, with a
+//! demo configuration committed through the management socket as an operator would.
+
+use crate::client::Client;
+use schema::mgmt::{ConfigureMode, LoadMode, Reply, Request};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The LAC's demo configuration, in `set` form.
+pub const DEMO_LAC: &str = include_str!("demo-lac.set");
+
+/// A daemon running on a thread of this process; stopped when dropped.
+pub struct LabDaemon {
+    pub state_dir: PathBuf,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
+}
+
+impl LabDaemon {
+    pub fn start(state_dir: &Path) -> Result<LabDaemon, String> {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let opts = l2tpd::daemon::DaemonOptions {
+            state_dir: state_dir.to_path_buf(),
+        };
+        let thread = std::thread::Builder::new()
+            .name("l2tpd".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+                runtime.block_on(l2tpd::daemon::run(opts, async {
+                    let _ = stopped.await;
+                }))
+            })
+            .map_err(|e| e.to_string())?;
+        let mut lab = LabDaemon {
+            state_dir: state_dir.to_path_buf(),
+            stop: Some(stop),
+            thread: Some(thread),
+        };
+        let socket = lab.socket();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+            if lab.thread.as_ref().is_some_and(|t| t.is_finished()) {
+                return Err(lab.join_error());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "l2tpd did not open {} within 10 s",
+                    socket.display()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(lab)
+    }
+
+    fn join_error(&mut self) -> String {
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(Err(e))) => e,
+            Some(Err(_)) => "l2tpd panicked".into(),
+            _ => "l2tpd stopped".into(),
+        }
+    }
+
+    pub fn socket(&self) -> PathBuf {
+        l2tpd::daemon::socket_path(&self.state_dir)
+    }
+
+    /// Commits `set_lines` as one change, as a scripted commit file would.
+    pub fn commit_set_lines(&self, set_lines: &str, comment: &str) -> Result<(), String> {
+        let mut c = Client::connect(&self.socket()).map_err(|e| e.to_string())?;
+        let steps = [
+            Request::Configure {
+                mode: ConfigureMode::Exclusive,
+            },
+            Request::Load {
+                mode: LoadMode::Set,
+                text: set_lines.to_string(),
+                relative: None,
+            },
+            Request::Commit {
+                check: false,
+                confirmed: None,
+                comment: Some(comment.into()),
+                and_quit: true,
+            },
+        ];
+        for step in steps {
+            match c.call(&step).map_err(|e| e.to_string())?.result {
+                Ok(Reply::Done { .. }) | Ok(Reply::Configured { .. }) => {}
+                other => return Err(format!("{step:?}: {other:?}")),
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for LabDaemon {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
