@@ -1,6 +1,7 @@
 //! Harness for end-to-end tests: real `l2tpd` processes on private state directories, driven
 //! through the real `cli` binary or the management protocol, as an operator or a script would.
 
+pub mod bigconfig;
 pub mod client;
 pub mod daemon;
 pub mod lab;
