@@ -1,0 +1,186 @@
+//! `commit confirmed` with an injectable clock: the automatic rollback, confirmation by a later
+//! commit, and the deadline surviving a daemon restart (a deadline that passed while the daemon
+//! was down is rolled back at start). No real waiting.
+
+use l2tpd::clock::{Clock, ManualClock};
+use l2tpd::engine::Engine;
+use l2tpd::mgmt::Mgmt;
+use schema::mgmt::{ClientKind, ConfigureMode, Reply, Request, Revision};
+use std::path::Path;
+use std::sync::Arc;
+
+const START: i64 = 1_795_500_000;
+
+fn start(dir: &Path, clock: &ManualClock) -> Mgmt {
+    let store = commit_db::RedbStore::open(dir, None).expect("open store");
+    Mgmt::start(
+        Box::new(store),
+        Box::new(Engine::default()),
+        Arc::new(clock.clone()),
+        "router".into(),
+    )
+    .expect("start")
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(String::from).collect()
+}
+
+fn ok(m: &mut Mgmt, id: u64, r: Request) -> (Reply, Vec<String>) {
+    let resp = m.handle(id, r.clone());
+    match resp.result {
+        Ok(reply) => (reply, resp.notices),
+        Err(e) => panic!("{r:?} failed: {e:?}"),
+    }
+}
+
+fn host_name(m: &mut Mgmt, id: u64) -> Option<String> {
+    let (reply, _) = ok(
+        m,
+        id,
+        Request::ShowConfiguration {
+            words: words("system host-name"),
+            revision: Revision::Active,
+        },
+    );
+    let Reply::Config { tree, .. } = reply else {
+        panic!("{reply:?}")
+    };
+    tree.values.first().cloned()
+}
+
+fn commit_host(m: &mut Mgmt, id: u64, name: &str, confirmed: Option<u32>) -> Vec<String> {
+    ok(
+        m,
+        id,
+        Request::Set {
+            words: words(&format!("system host-name {name}")),
+        },
+    );
+    let (reply, _) = ok(
+        m,
+        id,
+        Request::Commit {
+            check: false,
+            confirmed,
+            comment: None,
+            and_quit: false,
+        },
+    );
+    let Reply::Done { messages } = reply else {
+        panic!("{reply:?}")
+    };
+    messages
+}
+
+fn session(m: &mut Mgmt) -> u64 {
+    let (id, _) = m
+        .open_session(0, "root".into(), ClientKind::Cli, None, 1)
+        .expect("session");
+    ok(
+        m,
+        id,
+        Request::Configure {
+            mode: ConfigureMode::Shared,
+        },
+    );
+    id
+}
+
+#[test]
+fn unconfirmed_commit_rolls_back_after_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(START);
+    let mut m = start(dir.path(), &clock);
+    let id = session(&mut m);
+    commit_host(&mut m, id, "r1", None);
+    let messages = commit_host(&mut m, id, "r2", Some(1));
+    assert_eq!(
+        messages,
+        vec![
+            "commit confirmed will be automatically rolled back in 1 minutes unless confirmed",
+            "commit complete"
+        ]
+    );
+    assert_eq!(host_name(&mut m, id).as_deref(), Some("r2"));
+
+    clock.advance(59);
+    assert!(!m.tick(), "no rollback before the deadline");
+    assert_eq!(host_name(&mut m, id).as_deref(), Some("r2"));
+
+    clock.advance(1);
+    assert!(m.tick(), "rollback at the deadline");
+    let (_, notices) = ok(&mut m, id, Request::ShowSystemCommit);
+    assert!(
+        notices
+            .iter()
+            .any(|n| n == "Commit was not confirmed; automatic rollback complete."),
+        "{notices:?}"
+    );
+    assert_eq!(host_name(&mut m, id).as_deref(), Some("r1"));
+    let (Reply::Commits { entries }, _) = ok(&mut m, id, Request::ShowSystemCommit) else {
+        panic!()
+    };
+    assert_eq!(
+        entries[0].client,
+        ClientKind::Other,
+        "the rollback is logged as a commit via other"
+    );
+    assert!(!m.tick(), "one rollback only");
+}
+
+#[test]
+fn a_later_commit_or_commit_check_confirms() {
+    for confirm_with_check in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(START);
+        let mut m = start(dir.path(), &clock);
+        let id = session(&mut m);
+        commit_host(&mut m, id, "r1", None);
+        commit_host(&mut m, id, "r2", Some(5));
+        let (_, notices) = ok(&mut m, id, Request::ShowSystemUsers);
+        assert!(notices
+            .iter()
+            .any(|n| n.starts_with("# commit confirmed will be rolled back in 5 minutes")));
+        let check = confirm_with_check;
+        ok(
+            &mut m,
+            id,
+            Request::Commit {
+                check,
+                confirmed: None,
+                comment: None,
+                and_quit: false,
+            },
+        );
+        clock.advance(3600);
+        assert!(!m.tick(), "confirmed (check={check}): no rollback");
+        assert_eq!(host_name(&mut m, id).as_deref(), Some("r2"));
+    }
+}
+
+#[test]
+fn deadline_survives_restart_and_rolls_back_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(START);
+    {
+        let mut m = start(dir.path(), &clock);
+        let id = session(&mut m);
+        commit_host(&mut m, id, "r1", None);
+        commit_host(&mut m, id, "r2", Some(10));
+    }
+    // Restart before the deadline: still pending, rolled back when the time comes.
+    clock.advance(300);
+    {
+        let mut m = start(dir.path(), &clock);
+        let id = session(&mut m);
+        assert_eq!(host_name(&mut m, id).as_deref(), Some("r2"));
+        assert!(!m.tick());
+    }
+    // The daemon is down when the deadline passes: the rollback happens at start.
+    clock.advance(600);
+    let mut m = start(dir.path(), &clock);
+    let id = session(&mut m);
+    assert_eq!(host_name(&mut m, id).as_deref(), Some("r1"));
+    assert!(clock.now() > START);
+}

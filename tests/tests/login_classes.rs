@@ -1,0 +1,74 @@
+//! Login classes from the socket's peer credentials: a fresh install lets every local user in
+//! as super-user; once `system login user` is configured, only listed users get in, with their
+//! class. Needs root (to run the shell as another uid); skips outside CI when not root.
+
+use l2tp_tests::{bin_path, DaemonProcess};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Output};
+
+const NOBODY: u32 = 65534;
+
+fn as_nobody(daemon: &DaemonProcess, command: &str) -> Output {
+    Command::new(bin_path("cli"))
+        .arg("--socket")
+        .arg(daemon.socket())
+        .arg("-c")
+        .arg(command)
+        .uid(NOBODY)
+        .gid(NOBODY)
+        .output()
+        .expect("run cli as nobody")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn classes_follow_system_login_user() {
+    if !nix::unistd::geteuid().is_root() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs as root; this test must not skip there"
+        );
+        eprintln!("skipping login_classes: needs root to run the shell as another user");
+        return;
+    }
+    let daemon = DaemonProcess::start();
+    // Let another local user reach the socket, as a group-readable install would.
+    std::fs::set_permissions(daemon.state_dir(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(daemon.socket(), std::fs::Permissions::from_mode(0o666)).unwrap();
+
+    // Fresh install: nobody is a super-user and may configure.
+    let out = as_nobody(&daemon, "show system users");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("nobody"), "{}", text(&out));
+
+    let script = "configure\nset system login user nobody class read-only\nset system login user operator1 class operator\ncommit\n";
+    let out = daemon.cli(&[], script);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Now read-only: show works, configure is refused with a clear error.
+    let out = as_nobody(&daemon, "show configuration system");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("read-only"), "{}", text(&out));
+    let out = as_nobody(&daemon, "configure");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("permission denied"), "{}", text(&out));
+
+    // Unlisted once users exist: refused at the door.
+    let out = daemon.cli(&[], "configure\ndelete system login user nobody\ncommit\n");
+    assert!(out.status.success(), "{}", text(&out));
+    let out = as_nobody(&daemon, "show system users");
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("not configured on this router"),
+        "{}",
+        text(&out)
+    );
+}
