@@ -1,62 +1,51 @@
-//! Every configuration statement the product understands, once. (Skeleton: completed with
-//! the whole `[edit services l2tp]`, `[edit access ...]`, interfaces and snmp hierarchies.)
+//! Every configuration statement the product understands, once: kind, type and range,
+//! default, mandatory-ness, references and help. Validation, completion, `?` help,
+//! canonical order, `| display set` and the typed view all read this table.
+//!
+//! Names, ranges and defaults follow the Junos 12.3–13.3 documentation of each statement
+//! (see `shared/reference/junos-config.md`). Where Juniper publishes no range, the one chosen
+//! here is marked `our choice` with the reason.
+
+mod access;
+mod interfaces;
+mod services;
+mod snmp;
+mod system;
+#[cfg(test)]
+mod tests;
 
 use crate::def::*;
 
 /// The root of the configuration: `[edit]`.
-pub static ROOT: Stmt = container("", "Configuration", ROOT_CHILDREN);
-
-const ROOT_CHILDREN: &[Stmt] = &[SYSTEM, SERVICES];
-
-const SYSTEM: Stmt = container(
-    "system",
-    "System parameters",
+pub static ROOT: Stmt = container(
+    "",
+    "Configuration",
     &[
-        leaf(
-            "host-name",
-            Type::Identifier { max_len: 255 },
-            "Hostname for this router",
-        ),
-        container(
-            "login",
-            "Names, login classes, and passwords for users",
-            &[list(
-                "user",
-                Type::Identifier { max_len: 64 },
-                "Username",
-                &[leaf(
-                    "class",
-                    Type::Enum(&["super-user", "operator", "read-only"]),
-                    "Login class",
-                )
-                .mandatory()],
-            )],
-        ),
+        system::SYSTEM,
+        services::SERVICES,
+        interfaces::INTERFACES,
+        snmp::SNMP,
+        access::ACCESS,
     ],
 );
 
-const SERVICES: Stmt = container(
-    "services",
-    "Service PIC applications settings",
-    &[container(
-        "l2tp",
-        "Configure Layer 2 Tunneling Protocol",
-        &[
-            flag("drain", "Prevent new tunnels, sessions and destinations from being created"),
-            flag("enable-snmp-tunnel-statistics", "Collect tunnel and global data statistics for SNMP"),
-            container(
-                "tunnel",
-                "L2TP tunnel properties",
-                &[
-                    leaf("idle-timeout", uint(0, 86400), "Idle timeout for a tunnel with no sessions (seconds)").default("60"),
-                    leaf("minimum-retransmission-interval", uint(1, 16), "Wait before the first retransmission (seconds)")
-                        .default("1"),
-                    leaf("retransmission-count-established", uint(1, 30), "Retransmissions of a control message on an established tunnel")
-                        .default("5"),
-                    leaf("retransmission-count-not-established", uint(2, 30), "Retransmissions of a control message while the tunnel is being established")
-                        .default("5"),
-                ],
-            ),
-        ],
-    )],
-);
+/// Names of configured objects (profiles, groups, pools, users). Junos allows up to 63
+/// characters in most of these; we use 64 throughout so one limit is easy to remember.
+const NAME: Type = Type::Identifier { max_len: 64 };
+
+/// Free text such as a description; Junos caps descriptions at 900 characters.
+const TEXT: Type = Type::Str { max_len: 900 };
+
+/// A UDP port number.
+const PORT: Type = Type::Uint { min: 1, max: 65535 };
+
+/// The statement at a schema path of statement names, list keys omitted:
+/// `stmt_at(&["access", "tunnel-profile", "tunnel", "preference"])`. Used to read defaults
+/// and to resolve `refers_to` paths.
+pub fn stmt_at(path: &[&str]) -> Option<&'static Stmt> {
+    let mut stmt: &'static Stmt = &ROOT;
+    for name in path {
+        stmt = stmt.child(name)?;
+    }
+    Some(stmt)
+}

@@ -1,2 +1,79 @@
 //! The typed view of a checked configuration that the engine consumes, derived from the
-//! tree in exactly one place.
+//! tree in exactly one place. Absent statements read as the table's defaults.
+
+mod access;
+mod device;
+mod l2tp;
+mod net;
+#[cfg(test)]
+mod tests;
+mod view;
+
+pub use access::{
+    AccessProfile, AddressPool, AddressRange, AuthenticationMethod, AvpAction, DomainMap, Gateway,
+    L2tpClient, PppAuthentication, PppClient, ProfileClient, ProfileTunnel, RadiusServer,
+    TunnelMedium, TunnelProfile, TunnelSwitchAvps, TunnelSwitchProfile, TunnelType,
+};
+pub use device::{
+    Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, SnmpConfig,
+    Unit, UnitEncapsulation,
+};
+pub use l2tp::{
+    AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,
+    TunnelGroup, TxAddressChange, TxConnectSpeedMethod,
+};
+pub use net::Ipv4Prefix;
+
+use crate::mgmt::LoginClass;
+use crate::table::ROOT;
+use crate::tree::Node;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use view::View;
+
+/// Everything the engine needs from a committed configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RouterConfig {
+    pub host_name: Option<String>,
+    pub login_users: BTreeMap<String, LoginClass>,
+    pub l2tp: L2tpConfig,
+    pub tunnel_profiles: BTreeMap<String, TunnelProfile>,
+    pub tunnel_switch_profiles: BTreeMap<String, TunnelSwitchProfile>,
+    /// Keyed by the subscriber's domain (`isp.example`).
+    pub domain_maps: BTreeMap<String, DomainMap>,
+    pub access_profiles: BTreeMap<String, AccessProfile>,
+    /// `[edit access radius-server]`: the servers every profile may use.
+    pub radius_servers: BTreeMap<Ipv4Addr, RadiusServer>,
+    /// `[edit access address-assignment pool]`.
+    pub address_pools: BTreeMap<String, AddressPool>,
+    pub interfaces: BTreeMap<String, Interface>,
+    pub snmp: SnmpConfig,
+}
+
+/// The typed view of `root`, which should have passed `validate::check`. Inactive
+/// statements are ignored. Values a checked tree cannot hold (unparsable numbers or
+/// addresses) read as absent rather than failing.
+pub fn router_config(root: &Node) -> RouterConfig {
+    let active = root.active_only();
+    let root = View::new(Some(&active), &ROOT);
+    let system = root.container("system");
+    let access = root.container("access");
+    RouterConfig {
+        host_name: system.string("host-name"),
+        login_users: system
+            .container("login")
+            .entries("user")
+            .filter_map(|(name, user)| Some((name.to_string(), user.keyword("class")?)))
+            .collect(),
+        l2tp: l2tp::l2tp_config(root.container("services").container("l2tp")),
+        tunnel_profiles: access::tunnel_profiles(access),
+        tunnel_switch_profiles: access::tunnel_switch_profiles(access),
+        domain_maps: access::domain_maps(access),
+        access_profiles: access::access_profiles(access),
+        radius_servers: access::radius_servers(access),
+        address_pools: access::address_pools(access),
+        interfaces: device::interfaces(root),
+        snmp: device::snmp(root.container("snmp")),
+    }
+}

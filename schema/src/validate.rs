@@ -1,12 +1,94 @@
 //! Commit-time checks of a whole configuration: mandatory statements, references,
 //! conflicts. Errors are Junos-style, under the `[edit ...]` level of the statement.
+//!
+//! The structural checks (known statements, value types, mandatory statements, references)
+//! are driven by the table alone; the semantic checks read the typed view, so what is
+//! checked is exactly what the engine will be given.
+
+mod access;
+mod device;
+mod l2tp;
+mod structure;
+#[cfg(test)]
+mod tests;
 
 use crate::mgmt::CheckError;
-use crate::tree::Node;
+use crate::tree::{Node, Path};
+
+/// The summary when a mandatory statement is missing (Junos' wording).
+pub const MISSING_MANDATORY: &str = "commit failed: (missing mandatory statements)";
+/// The summary for every other failed check.
+pub const CHECK_OUT_FAILED: &str = "configuration check-out failed";
 
 /// Checks a candidate as `commit check` does. `Ok` carries warnings to show; `Err` the
 /// errors and the summary line (`configuration check-out failed`,
-/// `commit failed: (missing mandatory statements)`).
+/// `commit failed: (missing mandatory statements)`). Inactive statements are not checked.
 pub fn check(root: &Node) -> Result<Vec<String>, (Vec<CheckError>, String)> {
-    todo!("{}", root.count())
+    let active = root.active_only();
+    let mut findings = Findings::default();
+    structure::check(&active, &mut findings);
+    // The semantic checks assume well-formed values; on a malformed tree their findings would
+    // only repeat the structural errors in other words.
+    if findings.errors.is_empty() {
+        let config = crate::typed::router_config(&active);
+        l2tp::check(&config, &mut findings);
+        access::check(&config, &mut findings);
+        device::check(&active, &config, &mut findings);
+    }
+    if findings.errors.is_empty() {
+        Ok(findings.warnings)
+    } else {
+        // A missing mandatory statement decides the summary: Junos reports it with its own
+        // line, and it is what the operator has to add before anything else makes sense.
+        let summary = if findings.missing_mandatory {
+            MISSING_MANDATORY
+        } else {
+            CHECK_OUT_FAILED
+        };
+        Err((findings.errors, summary.to_string()))
+    }
+}
+
+/// What the checks found so far.
+#[derive(Default)]
+pub(crate) struct Findings {
+    errors: Vec<CheckError>,
+    warnings: Vec<String>,
+    missing_mandatory: bool,
+}
+
+impl Findings {
+    /// An error about `statement` (as written, e.g. `tunnel-profile tp1`) under `[edit path]`.
+    pub(crate) fn error(
+        &mut self,
+        path: Path,
+        statement: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.errors.push(CheckError {
+            path,
+            statement: statement.into(),
+            message: message.into(),
+        });
+    }
+
+    pub(crate) fn missing(&mut self, path: Path, statement: impl Into<String>, missing: &str) {
+        self.missing_mandatory = true;
+        self.error(
+            path,
+            statement,
+            format!("Missing mandatory statement: '{missing}'"),
+        );
+    }
+
+    /// A warning line as the shell shows it: `warning: [edit ...] 'statement': text`.
+    pub(crate) fn warn(&mut self, path: &[crate::tree::NodeId], statement: &str, message: &str) {
+        let level = if path.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", crate::tree::path_words(path))
+        };
+        self.warnings
+            .push(format!("warning: [edit{level}] '{statement}': {message}"));
+    }
 }

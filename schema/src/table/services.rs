@@ -1,0 +1,283 @@
+//! `[edit services l2tp]`: global L2TP settings, LAC tunnel defaults and LNS tunnel groups.
+
+use super::NAME;
+use crate::def::*;
+
+pub(super) const SERVICES: Stmt = container(
+    "services",
+    "Service PIC applications settings",
+    &[container(
+        "l2tp",
+        "Configure Layer 2 Tunneling Protocol",
+        L2TP,
+    )],
+);
+
+/// The `access profile` list, which several statements below name.
+const ACCESS_PROFILE: &[&str] = &["access", "profile"];
+const TUNNEL_SWITCH_PROFILE: &[&str] = &["access", "tunnel-switch-profile"];
+
+/// Hello interval, shared by the global tunnel defaults and tunnel groups. Juniper publishes
+/// no range; ours: 0 (no hellos) up to an hour, beyond which a dead peer goes unnoticed
+/// for too long to be useful.
+const HELLO_INTERVAL: Stmt = leaf(
+    "hello-interval",
+    uint(0, 3600),
+    "Hello interval when the tunnel is idle (seconds)",
+)
+.default("60");
+
+const L2TP: &[Stmt] = &[
+    container(
+        "destination",
+        "L2TP destination properties",
+        &[leaf(
+            "lockout-timeout",
+            uint(60, 3600),
+            "Time a failed destination is kept out of selection (seconds)",
+        )
+        .default("300")],
+    ),
+    leaf(
+        "destruct-timeout",
+        uint(10, 3600),
+        "Time state of a closed tunnel or session is kept (seconds)",
+    )
+    .default("300"),
+    flag(
+        "disable-calling-number-avp",
+        "Do not send the Calling Number AVP",
+    ),
+    flag(
+        "disable-failover-protocol",
+        "Use silent failover instead of the failover protocol",
+    ),
+    flag(
+        "drain",
+        "Prevent new tunnels, sessions and destinations from being created",
+    ),
+    flag(
+        "enable-snmp-tunnel-statistics",
+        "Collect tunnel and global data statistics for SNMP",
+    ),
+    flag(
+        "fail-over-within-preference",
+        "Try other destinations of the same preference before the next level",
+    ),
+    flag("ip-reassembly", "Reassemble fragmented L2TP packets"),
+    flag(
+        "rx-connect-speed-when-equal",
+        "Send Rx Connect Speed even when equal to Tx Connect Speed",
+    ),
+    TRACEOPTIONS,
+    container("tunnel", "L2TP tunnel properties", TUNNEL),
+    list(
+        "tunnel-group",
+        NAME,
+        "L2TP tunnel group (LNS)",
+        TUNNEL_GROUP,
+    ),
+    leaf(
+        "tunnel-switch-profile",
+        NAME,
+        "Tunnel switch profile for all tunnels",
+    )
+    .refers_to(TUNNEL_SWITCH_PROFILE),
+    leaf(
+        "tx-connect-speed-method",
+        Type::Enum(&["advisory", "dsl-forum"]),
+        "Source of the Tx Connect Speed value",
+    ),
+    flag(
+        "weighted-load-balancing",
+        "Choose among tunnels of one preference in proportion to max-sessions",
+    ),
+];
+
+const TRACEOPTIONS: Stmt = container(
+    "traceoptions",
+    "L2TP trace options",
+    &[
+        container(
+            "file",
+            "Trace file information",
+            &[
+                leaf(
+                    "filename",
+                    Type::Identifier { max_len: 255 },
+                    "Name of file in which to write trace information",
+                ),
+                // Junos ranges: 2..1000 files, 10 KB..1 GB each.
+                leaf("files", uint(2, 1000), "Maximum number of trace files").default("3"),
+                leaf(
+                    "size",
+                    uint(10240, 1_073_741_824),
+                    "Maximum trace file size (bytes)",
+                )
+                .default("1048576"),
+                flag("world-readable", "Allow any user to read the log file"),
+            ],
+        ),
+        list(
+            "flag",
+            Type::Enum(&[
+                "all",
+                "configuration",
+                "events",
+                "ipc",
+                "message",
+                "protocol",
+                "session-db",
+                "timer",
+            ]),
+            "Tracing parameters",
+            &[],
+        ),
+        leaf(
+            "level",
+            Type::Enum(&["all", "error", "info", "notice", "verbose", "warning"]),
+            "Level of debugging output",
+        )
+        .default("error"),
+        container(
+            "filter",
+            "Filter trace messages",
+            &[
+                leaf(
+                    "protocol",
+                    Type::Enum(&["l2tp", "ppp", "radius"]),
+                    "Trace only this protocol",
+                ),
+                leaf(
+                    "user-name",
+                    Type::Str { max_len: 253 },
+                    "Trace only this subscriber",
+                ),
+            ],
+        ),
+        flag("no-remote-trace", "Disable remote tracing"),
+    ],
+);
+
+const TUNNEL: &[Stmt] = &[
+    leaf(
+        "assignment-id-format",
+        Type::Enum(&["assignment-id", "client-server-id"]),
+        "Format of the tunnel identity",
+    )
+    .default("assignment-id"),
+    HELLO_INTERVAL,
+    leaf(
+        "idle-timeout",
+        uint(0, 86400),
+        "Time a tunnel with no sessions stays up (seconds, 0 = forever)",
+    )
+    .default("60"),
+    // Our choice: from 1 s up to the 16 s cap the retransmission backoff stops at.
+    leaf(
+        "minimum-retransmission-interval",
+        uint(1, 16),
+        "Wait before the first retransmission (seconds)",
+    )
+    .default("1"),
+    // Our choice: Juniper publishes no range; 30 keeps the worst case under ten minutes.
+    leaf(
+        "retransmission-count-established",
+        uint(1, 30),
+        "Retransmissions of a control message on an established tunnel",
+    )
+    .default("5"),
+    leaf(
+        "retransmission-count-not-established",
+        uint(2, 30),
+        "Retransmissions of a control message while the tunnel is being established",
+    )
+    .default("5"),
+    leaf(
+        "rx-window-size",
+        uint(4, 128),
+        "Control message receive window size (packets)",
+    )
+    .default("4"),
+    // The Junos default is unpublished; accepting keeps RFC 2661 behaviour, where a peer may
+    // answer SCCRQ from another address (our choice).
+    leaf(
+        "tx-address-change",
+        Type::Enum(&["accept", "ignore", "ignore-ip-address", "ignore-udp-port"]),
+        "Action when the peer replies from a different address or port",
+    )
+    .default("accept"),
+];
+
+const TUNNEL_GROUP: &[Stmt] = &[
+    leaf(
+        "aaa-access-profile",
+        NAME,
+        "Access profile for subscriber authentication",
+    )
+    .refers_to(ACCESS_PROFILE),
+    leaf(
+        "dynamic-profile",
+        NAME,
+        "Dynamic profile for subscriber interfaces",
+    ),
+    HELLO_INTERVAL,
+    flag("hide-avps", "Hide AVPs in control messages"),
+    leaf(
+        "l2tp-access-profile",
+        NAME,
+        "Access profile for tunnel authentication",
+    )
+    .refers_to(ACCESS_PROFILE),
+    container(
+        "local-gateway",
+        "Local gateway of the tunnels",
+        &[
+            leaf("address", Type::Ipv4, "Local address of the tunnels").mandatory(),
+            leaf("gateway-name", NAME, "Local host name sent to the peer"),
+        ],
+    )
+    .mandatory(),
+    // Our choice: L2TP windows are 16-bit counters (RFC 2661 AVP 10).
+    leaf(
+        "maximum-send-window",
+        uint(1, 65535),
+        "Largest send window offered by the peer we honour (packets)",
+    ),
+    leaf("ppp-access-profile", NAME, "Access profile for PPP").refers_to(ACCESS_PROFILE),
+    leaf(
+        "receive-window",
+        uint(1, 65535),
+        "Control message receive window (packets)",
+    )
+    .default("16"),
+    // Our choice: up to a minute, twice the default.
+    leaf(
+        "retransmit-interval",
+        uint(1, 60),
+        "Control message retransmission interval (seconds)",
+    )
+    .default("30"),
+    leaf(
+        "service-device-pool",
+        NAME,
+        "Pool of service interfaces for dynamic sessions",
+    ),
+    leaf(
+        "service-interface",
+        Type::Interface,
+        "Service interface anchoring the sessions",
+    ),
+    flag(
+        "tos-reflect",
+        "Copy the subscriber's IP ToS into the tunnel header",
+    ),
+    leaf("tunnel-switch-profile", NAME, "Tunnel switch profile").refers_to(TUNNEL_SWITCH_PROFILE),
+    // Our choice: one second up to a day.
+    leaf(
+        "tunnel-timeout",
+        uint(1, 86400),
+        "Maximum downtime before the tunnel is terminated (seconds)",
+    )
+    .default("120"),
+];

@@ -1,0 +1,240 @@
+//! Integrity of the statement table: every reader of the table relies on these.
+
+use super::*;
+
+/// Every statement with its schema path (statement names), depth first.
+fn walk() -> Vec<(Vec<&'static str>, &'static Stmt)> {
+    fn go(
+        stmt: &'static Stmt,
+        path: &mut Vec<&'static str>,
+        out: &mut Vec<(Vec<&'static str>, &'static Stmt)>,
+    ) {
+        for child in stmt.children {
+            path.push(child.name);
+            out.push((path.clone(), child));
+            go(child, path, out);
+            path.pop();
+        }
+    }
+    let mut out = Vec::new();
+    go(&ROOT, &mut Vec::new(), &mut out);
+    out
+}
+
+#[test]
+fn names_are_unique_among_siblings_and_well_formed() {
+    for (path, stmt) in walk().into_iter().chain([(vec![], &ROOT)]) {
+        let mut names: Vec<&str> = stmt.children.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before, "duplicate statement under {path:?}");
+        for name in names {
+            assert!(
+                !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "bad statement name {name:?} under {path:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn kinds_are_consistent() {
+    for (path, stmt) in walk() {
+        match stmt.kind {
+            Kind::Container => assert!(!stmt.children.is_empty(), "empty container {path:?}"),
+            Kind::List(_) => {}
+            Kind::Leaf(_) | Kind::Flag | Kind::LeafList(_) => {
+                assert!(
+                    stmt.children.is_empty(),
+                    "{path:?} has children but no block"
+                )
+            }
+        }
+        assert!(
+            !stmt.grouped || matches!(stmt.kind, Kind::List(_)),
+            "{path:?}: only lists are grouped"
+        );
+        assert!(
+            !stmt.help.is_empty() && !stmt.help.ends_with('.'),
+            "{path:?}: help text style"
+        );
+        assert!(
+            stmt.help.chars().next().is_some_and(|c| c.is_uppercase()),
+            "{path:?}: help starts with a capital"
+        );
+    }
+}
+
+#[test]
+fn defaults_pass_their_own_type_in_canonical_form() {
+    for (path, stmt) in walk() {
+        let Some(default) = stmt.default else {
+            continue;
+        };
+        let ty = match stmt.kind {
+            Kind::Leaf(ty) | Kind::LeafList(ty) => ty,
+            _ => panic!("{path:?}: only leaves have defaults"),
+        };
+        assert!(
+            !matches!(ty, Type::Secret),
+            "{path:?}: a secret cannot have a default"
+        );
+        assert_eq!(
+            ty.check(default).as_deref(),
+            Ok(default),
+            "{path:?}: default {default}"
+        );
+        assert!(!stmt.mandatory, "{path:?}: mandatory and defaulted");
+    }
+}
+
+#[test]
+fn references_name_lists_reachable_through_containers() {
+    let mut seen = 0;
+    for (path, stmt) in walk() {
+        let Some(target) = stmt.reference else {
+            continue;
+        };
+        seen += 1;
+        assert!(
+            matches!(stmt.kind, Kind::Leaf(_) | Kind::LeafList(_)),
+            "{path:?}: only values refer"
+        );
+        let list =
+            stmt_at(target).unwrap_or_else(|| panic!("{path:?} refers to missing {target:?}"));
+        assert!(
+            matches!(list.kind, Kind::List(_)),
+            "{path:?} refers to non-list {target:?}"
+        );
+        // Validation resolves a reference from the root, so no list may sit on the way.
+        for depth in 1..target.len() {
+            let on_the_way = stmt_at(&target[..depth]).map(|s| s.kind);
+            assert_eq!(
+                on_the_way,
+                Some(Kind::Container),
+                "{path:?}: {target:?} crosses a list"
+            );
+        }
+    }
+    assert!(seen >= 10, "references went missing from the table");
+}
+
+#[test]
+fn enum_values_are_distinct() {
+    for (path, stmt) in walk() {
+        if let Kind::Leaf(Type::Enum(values))
+        | Kind::LeafList(Type::Enum(values))
+        | Kind::List(Type::Enum(values)) = stmt.kind
+        {
+            let mut sorted = values.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), values.len(), "{path:?}");
+        }
+    }
+}
+
+#[test]
+fn stmt_at_follows_names() {
+    assert!(std::ptr::eq(stmt_at(&[]).unwrap(), &ROOT));
+    let pref = stmt_at(&["access", "tunnel-profile", "tunnel", "preference"]).unwrap();
+    assert_eq!(pref.kind, Kind::Leaf(uint(0, 2000)));
+    assert_eq!(pref.default, Some("2000"));
+    assert!(stmt_at(&["access", "tunnel-profile", "nope"]).is_none());
+    assert!(stmt_at(&["services", "l2tp", "tunnel", "idle-timeout", "x"]).is_none());
+}
+
+#[test]
+fn published_ranges_and_defaults() {
+    let check = |path: &[&str], kind: Kind, default: Option<&str>| {
+        let stmt = stmt_at(path).unwrap_or_else(|| panic!("missing {path:?}"));
+        assert_eq!((stmt.kind, stmt.default), (kind, default), "{path:?}");
+    };
+    check(
+        &["services", "l2tp", "tunnel", "hello-interval"],
+        Kind::Leaf(uint(0, 3600)),
+        Some("60"),
+    );
+    check(
+        &["services", "l2tp", "tunnel", "idle-timeout"],
+        Kind::Leaf(uint(0, 86400)),
+        Some("60"),
+    );
+    check(
+        &[
+            "services",
+            "l2tp",
+            "tunnel",
+            "retransmission-count-not-established",
+        ],
+        Kind::Leaf(uint(2, 30)),
+        Some("5"),
+    );
+    check(
+        &["services", "l2tp", "tunnel", "rx-window-size"],
+        Kind::Leaf(uint(4, 128)),
+        Some("4"),
+    );
+    check(
+        &["services", "l2tp", "destination", "lockout-timeout"],
+        Kind::Leaf(uint(60, 3600)),
+        Some("300"),
+    );
+    check(
+        &["services", "l2tp", "tunnel-group", "tunnel-timeout"],
+        Kind::Leaf(uint(1, 86400)),
+        Some("120"),
+    );
+    check(
+        &["access", "tunnel-profile", "tunnel"],
+        Kind::List(uint(1, 31)),
+        None,
+    );
+    check(
+        &["access", "tunnel-profile", "tunnel", "max-sessions"],
+        Kind::Leaf(uint(0, 60000)),
+        None,
+    );
+    check(
+        &["access", "radius-server", "port"],
+        Kind::Leaf(uint(1, 65535)),
+        Some("1812"),
+    );
+    check(
+        &["access", "radius-server", "accounting-port"],
+        Kind::Leaf(uint(1, 65535)),
+        Some("1813"),
+    );
+    check(
+        &["access", "profile", "client", "ppp", "keepalive"],
+        Kind::Leaf(uint(0, 32767)),
+        Some("30"),
+    );
+    check(&["interfaces", "unit"], Kind::List(uint(0, 16385)), None);
+    check(&["snmp", "port"], Kind::Leaf(uint(1, 65535)), Some("161"));
+    assert!(
+        stmt_at(&["access", "radius-server", "secret"])
+            .unwrap()
+            .mandatory
+    );
+    assert!(
+        stmt_at(&["system", "login", "user", "class"])
+            .unwrap()
+            .mandatory
+    );
+    assert!(stmt_at(&["interfaces"]).unwrap().grouped);
+    assert!(stmt_at(&["access", "radius-server"]).unwrap().grouped);
+    assert!(
+        stmt_at(&["access", "profile", "radius-server"])
+            .unwrap()
+            .grouped
+    );
+    assert_eq!(
+        stmt_at(&["access", "radius-server"]).unwrap().kind,
+        Kind::List(Type::Ipv4)
+    );
+}

@@ -1,0 +1,355 @@
+//! `[edit access]` as typed settings.
+
+use super::net::Ipv4Prefix;
+use super::view::{keyword, View};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TunnelMedium {
+    Ipv4,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TunnelType {
+    L2tp,
+}
+
+/// One end of a tunnel: `remote-gateway` or `source-gateway`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gateway {
+    pub address: Option<Ipv4Addr>,
+    /// Sent as Host Name / expected from the peer (RADIUS 90/91).
+    pub gateway_name: Option<String>,
+}
+
+/// `tunnel-profile NAME tunnel N`: one LNS destination of a LAC profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileTunnel {
+    pub identification: Option<String>,
+    pub logical_system: Option<String>,
+    /// `None`: no limit.
+    pub max_sessions: Option<u32>,
+    pub medium: TunnelMedium,
+    /// 0 is the most preferred.
+    pub preference: u32,
+    pub remote_gateway: Gateway,
+    pub routing_instance: Option<String>,
+    /// The shared secret in clear (the configuration holds it as `$9$`).
+    pub secret: Option<String>,
+    pub source_gateway: Gateway,
+    pub tunnel_type: TunnelType,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TunnelProfile {
+    /// Keyed by tunnel number (1..31), the RFC 2868 tag RADIUS overrides merge into.
+    pub tunnels: BTreeMap<u8, ProfileTunnel>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AvpAction {
+    Preserve,
+    Drop,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TunnelSwitchAvps {
+    pub bearer_type: AvpAction,
+    pub calling_number: AvpAction,
+    pub cisco_nas_port_info: AvpAction,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TunnelSwitchProfile {
+    pub avp: TunnelSwitchAvps,
+    pub tunnel_profile: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainMap {
+    pub aaa_routing_instance: Option<String>,
+    pub access_profile: Option<String>,
+    pub address_pool: Option<String>,
+    pub dynamic_profile: Option<String>,
+    pub strip_domain: bool,
+    pub target_routing_instance: Option<String>,
+    pub tunnel_profile: Option<String>,
+    pub tunnel_switch_profile: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthenticationMethod {
+    Password,
+    Radius,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PppAuthentication {
+    Chap,
+    Pap,
+}
+
+/// `client NAME l2tp { ... }` (on the LNS the client is the peer LAC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct L2tpClient {
+    pub interface_id: Option<String>,
+    pub lcp_renegotiation: bool,
+    pub local_chap: bool,
+    pub maximum_sessions_per_tunnel: Option<u32>,
+    /// Milliseconds.
+    pub multilink_drop_timeout: Option<u32>,
+    pub multilink_fragment_threshold: Option<u32>,
+    pub ppp_authentication: Option<PppAuthentication>,
+    pub ppp_profile: Option<String>,
+    /// In clear.
+    pub shared_secret: Option<String>,
+}
+
+/// `client NAME ppp { ... }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PppClient {
+    pub framed_ip_address: Option<Ipv4Addr>,
+    pub framed_pool: Option<String>,
+    pub interface_id: Option<String>,
+    /// Seconds; 0 = no LCP echo.
+    pub keepalive: u32,
+    pub primary_dns: Option<Ipv4Addr>,
+    pub secondary_dns: Option<Ipv4Addr>,
+    pub primary_wins: Option<Ipv4Addr>,
+    pub secondary_wins: Option<Ipv4Addr>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileClient {
+    /// In clear.
+    pub chap_secret: Option<String>,
+    /// In clear.
+    pub pap_password: Option<String>,
+    pub l2tp: L2tpClient,
+    pub ppp: PppClient,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RadiusServer {
+    pub port: u16,
+    pub accounting_port: u16,
+    pub retry: u32,
+    /// Seconds.
+    pub timeout: u32,
+    /// In clear.
+    pub secret: Option<String>,
+    pub source_address: Option<Ipv4Addr>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessProfile {
+    pub authentication_order: Vec<AuthenticationMethod>,
+    pub clients: BTreeMap<String, ProfileClient>,
+    pub authentication_servers: Vec<Ipv4Addr>,
+    pub accounting_servers: Vec<Ipv4Addr>,
+    /// Servers defined inside the profile; they take precedence over `access radius-server`.
+    pub radius_servers: BTreeMap<Ipv4Addr, RadiusServer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressRange {
+    pub low: Ipv4Addr,
+    pub high: Ipv4Addr,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressPool {
+    /// `family inet network` (mandatory, so present in a checked tree).
+    pub network: Option<Ipv4Prefix>,
+    pub ranges: BTreeMap<String, AddressRange>,
+}
+
+fn gateway(g: View<'_>) -> Gateway {
+    Gateway {
+        address: g.address("address"),
+        gateway_name: g.string("gateway-name"),
+    }
+}
+
+fn profile_tunnel(t: View<'_>) -> ProfileTunnel {
+    ProfileTunnel {
+        identification: t.string("identification"),
+        logical_system: t.string("logical-system"),
+        max_sessions: t.uint("max-sessions"),
+        medium: t.keyword("medium").unwrap_or(TunnelMedium::Ipv4),
+        preference: t.number("preference"),
+        remote_gateway: gateway(t.container("remote-gateway")),
+        routing_instance: t.string("routing-instance"),
+        secret: t.secret("secret"),
+        source_gateway: gateway(t.container("source-gateway")),
+        tunnel_type: t.keyword("type").unwrap_or(TunnelType::L2tp),
+    }
+}
+
+pub(super) fn tunnel_profiles(access: View<'_>) -> BTreeMap<String, TunnelProfile> {
+    access
+        .entries("tunnel-profile")
+        .map(|(name, p)| {
+            let tunnels = p
+                .entries("tunnel")
+                .filter_map(|(id, t)| Some((id.parse::<u8>().ok()?, profile_tunnel(t))))
+                .collect();
+            (name.to_string(), TunnelProfile { tunnels })
+        })
+        .collect()
+}
+
+pub(super) fn tunnel_switch_profiles(access: View<'_>) -> BTreeMap<String, TunnelSwitchProfile> {
+    access
+        .entries("tunnel-switch-profile")
+        .map(|(name, p)| {
+            let avp = p.container("avp");
+            let action = |name: &str| avp.keyword(name).unwrap_or(AvpAction::Preserve);
+            let profile = TunnelSwitchProfile {
+                avp: TunnelSwitchAvps {
+                    bearer_type: action("bearer-type"),
+                    calling_number: action("calling-number"),
+                    cisco_nas_port_info: action("cisco-nas-port-info"),
+                },
+                tunnel_profile: p.string("tunnel-profile"),
+            };
+            (name.to_string(), profile)
+        })
+        .collect()
+}
+
+pub(super) fn domain_maps(access: View<'_>) -> BTreeMap<String, DomainMap> {
+    access
+        .container("domain")
+        .entries("map")
+        .map(|(name, m)| {
+            let map = DomainMap {
+                aaa_routing_instance: m.string("aaa-routing-instance"),
+                access_profile: m.string("access-profile"),
+                address_pool: m.string("address-pool"),
+                dynamic_profile: m.string("dynamic-profile"),
+                strip_domain: m.flag("strip-domain"),
+                target_routing_instance: m.string("target-routing-instance"),
+                tunnel_profile: m.string("tunnel-profile"),
+                tunnel_switch_profile: m.string("tunnel-switch-profile"),
+            };
+            (name.to_string(), map)
+        })
+        .collect()
+}
+
+fn client(c: View<'_>) -> ProfileClient {
+    let l2tp = c.container("l2tp");
+    let multilink = l2tp.container("multilink");
+    let ppp = c.container("ppp");
+    ProfileClient {
+        chap_secret: c.secret("chap-secret"),
+        pap_password: c.secret("pap-password"),
+        l2tp: L2tpClient {
+            interface_id: l2tp.string("interface-id"),
+            lcp_renegotiation: l2tp.flag("lcp-renegotiation"),
+            local_chap: l2tp.flag("local-chap"),
+            maximum_sessions_per_tunnel: l2tp.uint("maximum-sessions-per-tunnel"),
+            multilink_drop_timeout: multilink.uint("drop-timeout"),
+            multilink_fragment_threshold: multilink.uint("fragment-threshold"),
+            ppp_authentication: l2tp.keyword("ppp-authentication"),
+            ppp_profile: l2tp.string("ppp-profile"),
+            shared_secret: l2tp.secret("shared-secret"),
+        },
+        ppp: PppClient {
+            framed_ip_address: ppp.address("framed-ip-address"),
+            framed_pool: ppp.string("framed-pool"),
+            interface_id: ppp.string("interface-id"),
+            keepalive: ppp.number("keepalive"),
+            primary_dns: ppp.address("primary-dns"),
+            secondary_dns: ppp.address("secondary-dns"),
+            primary_wins: ppp.address("primary-wins"),
+            secondary_wins: ppp.address("secondary-wins"),
+        },
+    }
+}
+
+fn radius_server(s: View<'_>) -> RadiusServer {
+    RadiusServer {
+        port: s.number("port"),
+        accounting_port: s.number("accounting-port"),
+        retry: s.number("retry"),
+        timeout: s.number("timeout"),
+        secret: s.secret("secret"),
+        source_address: s.address("source-address"),
+    }
+}
+
+/// The `radius-server` entries below `level` (the `access` level or one profile).
+fn radius_server_list(level: View<'_>) -> BTreeMap<Ipv4Addr, RadiusServer> {
+    level
+        .entries("radius-server")
+        .filter_map(|(address, s)| Some((address.parse().ok()?, radius_server(s))))
+        .collect()
+}
+
+pub(super) fn radius_servers(access: View<'_>) -> BTreeMap<Ipv4Addr, RadiusServer> {
+    radius_server_list(access)
+}
+
+fn addresses(words: Vec<String>) -> Vec<Ipv4Addr> {
+    words.iter().filter_map(|w| w.parse().ok()).collect()
+}
+
+pub(super) fn access_profiles(access: View<'_>) -> BTreeMap<String, AccessProfile> {
+    access
+        .entries("profile")
+        .map(|(name, p)| {
+            let radius = p.container("radius");
+            let profile = AccessProfile {
+                authentication_order: p
+                    .values("authentication-order")
+                    .iter()
+                    .filter_map(|w| keyword(w))
+                    .collect(),
+                clients: p
+                    .entries("client")
+                    .map(|(name, c)| (name.to_string(), client(c)))
+                    .collect(),
+                authentication_servers: addresses(radius.values("authentication-server")),
+                accounting_servers: addresses(radius.values("accounting-server")),
+                radius_servers: radius_server_list(p),
+            };
+            (name.to_string(), profile)
+        })
+        .collect()
+}
+
+pub(super) fn address_pools(access: View<'_>) -> BTreeMap<String, AddressPool> {
+    access
+        .container("address-assignment")
+        .entries("pool")
+        .map(|(name, p)| {
+            let inet = p.container("family").container("inet");
+            let pool = AddressPool {
+                network: inet.value("network").and_then(Ipv4Prefix::parse),
+                ranges: inet
+                    .entries("range")
+                    .filter_map(|(name, r)| {
+                        Some((
+                            name.to_string(),
+                            AddressRange {
+                                low: r.address("low")?,
+                                high: r.address("high")?,
+                            },
+                        ))
+                    })
+                    .collect(),
+            };
+            (name.to_string(), pool)
+        })
+        .collect()
+}

@@ -1,0 +1,143 @@
+//! `[edit interfaces]` and `[edit snmp]` as typed settings.
+
+use super::net::Ipv4Prefix;
+use super::view::View;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InterfaceEncapsulation {
+    Ethernet,
+    GenericServices,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnitEncapsulation {
+    Ethernet,
+    PppOverEther,
+}
+
+/// `family pppoe`: the unit accepts PPPoE subscribers (LAC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PppoeFamily {
+    pub access_concentrator: Option<String>,
+    pub duplicate_protection: bool,
+    pub dynamic_profile: Option<String>,
+    pub max_sessions: Option<u32>,
+    pub service_name_table: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    pub description: Option<String>,
+    pub encapsulation: Option<UnitEncapsulation>,
+    /// `family inet address`: host address with its prefix length (`198.18.0.1/24`).
+    pub inet_addresses: Vec<Ipv4Prefix>,
+    /// The address marked `primary`, if any.
+    pub primary_address: Option<Ipv4Prefix>,
+    pub pppoe: Option<PppoeFamily>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interface {
+    pub description: Option<String>,
+    pub encapsulation: Option<InterfaceEncapsulation>,
+    pub units: BTreeMap<u16, Unit>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommunityAuthorization {
+    ReadOnly,
+    ReadWrite,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Community {
+    pub authorization: CommunityAuthorization,
+    /// Sources allowed to use the community; empty = any.
+    pub clients: Vec<Ipv4Prefix>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnmpConfig {
+    /// True when `snmp` is configured at all: the agent runs only then.
+    pub enabled: bool,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub contact: Option<String>,
+    pub communities: BTreeMap<String, Community>,
+    pub port: u16,
+    pub agentx_socket: Option<String>,
+}
+
+fn unit(u: View<'_>) -> Unit {
+    let family = u.container("family");
+    let inet = family.container("inet");
+    let addresses: Vec<(Ipv4Prefix, bool)> = inet
+        .entries("address")
+        .filter_map(|(address, a)| Some((Ipv4Prefix::parse(address)?, a.flag("primary"))))
+        .collect();
+    let pppoe = family.container("pppoe");
+    Unit {
+        description: u.string("description"),
+        encapsulation: u.keyword("encapsulation"),
+        primary_address: addresses
+            .iter()
+            .find(|(_, primary)| *primary)
+            .map(|(a, _)| *a),
+        inet_addresses: addresses.into_iter().map(|(a, _)| a).collect(),
+        pppoe: pppoe.present().then(|| PppoeFamily {
+            access_concentrator: pppoe.string("access-concentrator"),
+            duplicate_protection: pppoe.flag("duplicate-protection"),
+            dynamic_profile: pppoe.string("dynamic-profile"),
+            max_sessions: pppoe.uint("max-sessions"),
+            service_name_table: pppoe.string("service-name-table"),
+        }),
+    }
+}
+
+pub(super) fn interfaces(root: View<'_>) -> BTreeMap<String, Interface> {
+    root.entries("interfaces")
+        .map(|(name, i)| {
+            let interface = Interface {
+                description: i.string("description"),
+                encapsulation: i.keyword("encapsulation"),
+                units: i
+                    .entries("unit")
+                    .filter_map(|(n, u)| Some((n.parse().ok()?, unit(u))))
+                    .collect(),
+            };
+            (name.to_string(), interface)
+        })
+        .collect()
+}
+
+pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
+    SnmpConfig {
+        enabled: s.present(),
+        description: s.string("description"),
+        location: s.string("location"),
+        contact: s.string("contact"),
+        communities: s
+            .entries("community")
+            .map(|(name, c)| {
+                let community = Community {
+                    authorization: c
+                        .keyword("authorization")
+                        .unwrap_or(CommunityAuthorization::ReadOnly),
+                    clients: c
+                        .values("clients")
+                        .iter()
+                        .filter_map(|p| Ipv4Prefix::parse(p))
+                        .collect(),
+                };
+                (name.to_string(), community)
+            })
+            .collect(),
+        port: s.number("port"),
+        agentx_socket: s.container("agentx").string("socket"),
+    }
+}

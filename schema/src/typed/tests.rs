@@ -1,0 +1,353 @@
+use super::view::keyword;
+use super::*;
+use crate::def::{Kind, Type};
+use crate::table::stmt_at;
+use crate::tree::NodeId;
+use serde::de::DeserializeOwned;
+
+/// `set` without the parser: `path` is space-separated words, `keyword=key` for list entries.
+fn set(root: &mut Node, path: &str, values: &[&str]) {
+    let ids: Vec<NodeId> = path
+        .split(' ')
+        .map(|w| match w.split_once('=') {
+            Some((kw, key)) => NodeId::entry(kw, key),
+            None => NodeId::new(w),
+        })
+        .collect();
+    root.ensure(&ids).values = values.iter().map(|v| v.to_string()).collect();
+}
+
+fn default_of<T: std::str::FromStr>(path: &[&str]) -> T {
+    let text = stmt_at(path)
+        .and_then(|s| s.default)
+        .expect("statement with a default");
+    text.parse().ok().expect("default parses")
+}
+
+fn default_keyword<T: DeserializeOwned>(path: &[&str]) -> T {
+    keyword(
+        stmt_at(path)
+            .and_then(|s| s.default)
+            .expect("statement with a default"),
+    )
+    .expect("keyword")
+}
+
+#[test]
+fn empty_configuration_reads_as_table_defaults() {
+    let c = router_config(&Node::default());
+    let t = &c.l2tp.tunnel;
+    let tunnel = |leaf| ["services", "l2tp", "tunnel", leaf];
+    assert_eq!(
+        t.hello_interval,
+        default_of::<u32>(&tunnel("hello-interval"))
+    );
+    assert_eq!(t.hello_interval, 60);
+    assert_eq!(t.idle_timeout, default_of::<u32>(&tunnel("idle-timeout")));
+    assert_eq!(
+        t.minimum_retransmission_interval,
+        default_of::<u32>(&tunnel("minimum-retransmission-interval"))
+    );
+    assert_eq!(
+        t.retransmission_count_established,
+        default_of::<u32>(&tunnel("retransmission-count-established"))
+    );
+    assert_eq!(
+        t.retransmission_count_not_established,
+        default_of::<u32>(&tunnel("retransmission-count-not-established"))
+    );
+    assert_eq!(
+        t.rx_window_size,
+        default_of::<u16>(&tunnel("rx-window-size"))
+    );
+    assert_eq!(
+        t.assignment_id_format,
+        default_keyword::<AssignmentIdFormat>(&tunnel("assignment-id-format"))
+    );
+    assert_eq!(
+        t.tx_address_change,
+        default_keyword::<TxAddressChange>(&tunnel("tx-address-change"))
+    );
+    assert_eq!(
+        c.l2tp.destination_lockout_timeout,
+        default_of::<u32>(&["services", "l2tp", "destination", "lockout-timeout"])
+    );
+    assert_eq!(
+        c.l2tp.destruct_timeout,
+        default_of::<u32>(&["services", "l2tp", "destruct-timeout"])
+    );
+    assert!(
+        !c.l2tp.drain && c.l2tp.traceoptions.is_none() && c.l2tp.tx_connect_speed_method.is_none()
+    );
+    assert_eq!(c.snmp.port, default_of::<u16>(&["snmp", "port"]));
+    assert!(!c.snmp.enabled);
+    assert_eq!(c.host_name, None);
+    assert!(c.tunnel_profiles.is_empty() && c.interfaces.is_empty() && c.login_users.is_empty());
+}
+
+#[test]
+fn lac_configuration() {
+    let mut root = Node::default();
+    set(&mut root, "system host-name", &["lac1"]);
+    set(&mut root, "system login user=alice class", &["super-user"]);
+    set(&mut root, "system login user=bob class", &["read-only"]);
+    let stored = crate::secret::encode("s3cret");
+    let t1 = "access tunnel-profile=tp1 tunnel=1";
+    set(&mut root, &format!("{t1} preference"), &["1"]);
+    set(&mut root, &format!("{t1} identification"), &["lns1"]);
+    set(&mut root, &format!("{t1} secret"), &[&stored]);
+    set(&mut root, &format!("{t1} max-sessions"), &["1000"]);
+    set(
+        &mut root,
+        &format!("{t1} source-gateway address"),
+        &["198.18.1.2"],
+    );
+    set(
+        &mut root,
+        &format!("{t1} remote-gateway address"),
+        &["198.18.1.10"],
+    );
+    set(
+        &mut root,
+        &format!("{t1} remote-gateway gateway-name"),
+        &["LNS1"],
+    );
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=2 remote-gateway address",
+        &["198.18.1.11"],
+    );
+    set(
+        &mut root,
+        "access domain map=l2tp.example tunnel-profile",
+        &["tp1"],
+    );
+    set(
+        &mut root,
+        "access domain map=l2tp.example strip-domain",
+        &[],
+    );
+    set(
+        &mut root,
+        "access radius-server=127.0.0.1 secret",
+        &[&crate::secret::encode("testing123")],
+    );
+    set(&mut root, "access radius-server=127.0.0.1 port", &["11812"]);
+    set(&mut root, "services l2tp drain", &[]);
+    set(&mut root, "services l2tp tunnel hello-interval", &["0"]);
+    // An inactive tunnel is not seen by the engine.
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=3 remote-gateway address",
+        &["198.18.1.12"],
+    );
+    if let Some(n) = root.get_mut(&[
+        NodeId::new("access"),
+        NodeId::entry("tunnel-profile", "tp1"),
+        NodeId::entry("tunnel", "3"),
+    ]) {
+        n.inactive = true;
+    }
+
+    let c = router_config(&root);
+    assert_eq!(c.host_name.as_deref(), Some("lac1"));
+    assert_eq!(c.login_users.get("alice"), Some(&LoginClass::SuperUser));
+    assert_eq!(c.login_users.get("bob"), Some(&LoginClass::ReadOnly));
+    let tp1 = &c.tunnel_profiles["tp1"];
+    assert_eq!(tp1.tunnels.keys().copied().collect::<Vec<_>>(), vec![1, 2]);
+    let first = &tp1.tunnels[&1];
+    assert_eq!(first.preference, 1);
+    assert_eq!(first.secret.as_deref(), Some("s3cret"));
+    assert_eq!(first.identification.as_deref(), Some("lns1"));
+    assert_eq!(first.max_sessions, Some(1000));
+    assert_eq!(
+        first.source_gateway.address,
+        Some(Ipv4Addr::new(198, 18, 1, 2))
+    );
+    assert_eq!(
+        first.remote_gateway,
+        Gateway {
+            address: Some(Ipv4Addr::new(198, 18, 1, 10)),
+            gateway_name: Some("LNS1".into())
+        }
+    );
+    assert_eq!(first.medium, TunnelMedium::Ipv4);
+    assert_eq!(first.tunnel_type, TunnelType::L2tp);
+    let second = &tp1.tunnels[&2];
+    assert_eq!(
+        second.preference,
+        default_of::<u32>(&["access", "tunnel-profile", "tunnel", "preference"])
+    );
+    assert_eq!(second.secret, None);
+    assert_eq!(second.max_sessions, None);
+    let map = &c.domain_maps["l2tp.example"];
+    assert_eq!(map.tunnel_profile.as_deref(), Some("tp1"));
+    assert!(map.strip_domain);
+    let radius = &c.radius_servers[&Ipv4Addr::new(127, 0, 0, 1)];
+    assert_eq!(radius.port, 11812);
+    assert_eq!(
+        radius.accounting_port,
+        default_of::<u16>(&["access", "radius-server", "accounting-port"])
+    );
+    assert_eq!(radius.secret.as_deref(), Some("testing123"));
+    assert!(c.l2tp.drain);
+    assert_eq!(c.l2tp.tunnel.hello_interval, 0);
+}
+
+#[test]
+fn lns_configuration() {
+    let mut root = Node::default();
+    let g = "services l2tp tunnel-group=lns1";
+    set(
+        &mut root,
+        &format!("{g} l2tp-access-profile"),
+        &["ce-l2tp-profile1"],
+    );
+    set(
+        &mut root,
+        &format!("{g} local-gateway address"),
+        &["198.18.1.2"],
+    );
+    set(&mut root, &format!("{g} service-interface"), &["si-1/0/0"]);
+    set(&mut root, &format!("{g} tunnel-timeout"), &["30"]);
+    let client = "access profile=ce-l2tp-profile1 client=ce-lac-1";
+    set(
+        &mut root,
+        &format!("{client} l2tp shared-secret"),
+        &[&crate::secret::encode("password")],
+    );
+    set(
+        &mut root,
+        &format!("{client} l2tp maximum-sessions-per-tunnel"),
+        &["2000"],
+    );
+    set(&mut root, &format!("{client} l2tp lcp-renegotiation"), &[]);
+    set(
+        &mut root,
+        "access profile=ce-l2tp-profile1 authentication-order",
+        &["radius", "password"],
+    );
+    set(
+        &mut root,
+        "access profile=ce-l2tp-profile1 radius authentication-server",
+        &["127.0.0.2", "127.0.0.3"],
+    );
+    let pool = "access address-assignment pool=p1 family inet";
+    set(&mut root, &format!("{pool} network"), &["198.18.64.0/18"]);
+    set(
+        &mut root,
+        &format!("{pool} range=r1 low"),
+        &["198.18.64.10"],
+    );
+    set(
+        &mut root,
+        &format!("{pool} range=r1 high"),
+        &["198.18.64.99"],
+    );
+    set(
+        &mut root,
+        "interfaces=ge-0/0/0 unit=0 family inet address=198.18.1.2/24",
+        &[],
+    );
+    set(
+        &mut root,
+        "interfaces=ge-0/0/0 unit=0 family inet address=198.18.2.2/24 primary",
+        &[],
+    );
+    set(
+        &mut root,
+        "interfaces=ge-0/0/1 unit=5 family pppoe duplicate-protection",
+        &[],
+    );
+    set(&mut root, "snmp community=public clients", &["127.0.0.0/8"]);
+    set(&mut root, "snmp location", &["lab"]);
+
+    let c = router_config(&root);
+    let group = &c.l2tp.tunnel_groups["lns1"];
+    assert_eq!(group.local_address, Some(Ipv4Addr::new(198, 18, 1, 2)));
+    assert_eq!(group.service_interface.as_deref(), Some("si-1/0/0"));
+    assert_eq!(group.tunnel_timeout, 30);
+    assert_eq!(
+        group.hello_interval,
+        default_of::<u32>(&["services", "l2tp", "tunnel-group", "hello-interval"])
+    );
+    assert_eq!(
+        group.receive_window,
+        default_of::<u16>(&["services", "l2tp", "tunnel-group", "receive-window"])
+    );
+    let profile = &c.access_profiles["ce-l2tp-profile1"];
+    let lac = &profile.clients["ce-lac-1"];
+    assert_eq!(lac.l2tp.shared_secret.as_deref(), Some("password"));
+    assert_eq!(lac.l2tp.maximum_sessions_per_tunnel, Some(2000));
+    assert!(lac.l2tp.lcp_renegotiation && !lac.l2tp.local_chap);
+    assert_eq!(
+        lac.ppp.keepalive,
+        default_of::<u32>(&["access", "profile", "client", "ppp", "keepalive"])
+    );
+    assert_eq!(
+        profile.authentication_order,
+        vec![AuthenticationMethod::Radius, AuthenticationMethod::Password]
+    );
+    assert_eq!(
+        profile.authentication_servers,
+        vec![Ipv4Addr::new(127, 0, 0, 2), Ipv4Addr::new(127, 0, 0, 3)]
+    );
+    let p1 = &c.address_pools["p1"];
+    assert_eq!(p1.network, Ipv4Prefix::parse("198.18.64.0/18"));
+    assert_eq!(
+        p1.ranges["r1"],
+        AddressRange {
+            low: Ipv4Addr::new(198, 18, 64, 10),
+            high: Ipv4Addr::new(198, 18, 64, 99)
+        }
+    );
+    let unit0 = &c.interfaces["ge-0/0/0"].units[&0];
+    assert_eq!(unit0.inet_addresses.len(), 2);
+    assert_eq!(unit0.primary_address, Ipv4Prefix::parse("198.18.2.2/24"));
+    assert!(unit0.pppoe.is_none());
+    assert!(c.interfaces["ge-0/0/1"].units[&5]
+        .pppoe
+        .as_ref()
+        .is_some_and(|p| p.duplicate_protection));
+    assert!(c.snmp.enabled);
+    let public = &c.snmp.communities["public"];
+    assert_eq!(
+        public.authorization,
+        default_keyword::<CommunityAuthorization>(&["snmp", "community", "authorization"])
+    );
+    assert_eq!(
+        public.clients,
+        vec![Ipv4Prefix::parse("127.0.0.0/8").unwrap()]
+    );
+    assert_eq!(c.snmp.location.as_deref(), Some("lab"));
+
+    let json = serde_json::to_string(&c).unwrap();
+    assert_eq!(serde_json::from_str::<RouterConfig>(&json).unwrap(), c);
+}
+
+/// Every keyword the table allows reads into the typed enum for it.
+#[test]
+fn table_keywords_map_onto_typed_enums() {
+    fn all<T: DeserializeOwned>(path: &[&str]) {
+        let values = match stmt_at(path).map(|s| s.kind) {
+            Some(Kind::Leaf(Type::Enum(v)) | Kind::LeafList(Type::Enum(v))) => v,
+            other => panic!("{path:?} is {other:?}"),
+        };
+        for v in values {
+            assert!(keyword::<T>(v).is_some(), "{path:?}: {v}");
+        }
+    }
+    all::<LoginClass>(&["system", "login", "user", "class"]);
+    all::<AssignmentIdFormat>(&["services", "l2tp", "tunnel", "assignment-id-format"]);
+    all::<TxAddressChange>(&["services", "l2tp", "tunnel", "tx-address-change"]);
+    all::<TxConnectSpeedMethod>(&["services", "l2tp", "tx-connect-speed-method"]);
+    all::<TraceLevel>(&["services", "l2tp", "traceoptions", "level"]);
+    all::<TunnelMedium>(&["access", "tunnel-profile", "tunnel", "medium"]);
+    all::<TunnelType>(&["access", "tunnel-profile", "tunnel", "type"]);
+    all::<AuthenticationMethod>(&["access", "profile", "authentication-order"]);
+    all::<PppAuthentication>(&["access", "profile", "client", "l2tp", "ppp-authentication"]);
+    all::<AvpAction>(&["access", "tunnel-switch-profile", "avp", "bearer-type"]);
+    all::<InterfaceEncapsulation>(&["interfaces", "encapsulation"]);
+    all::<UnitEncapsulation>(&["interfaces", "unit", "encapsulation"]);
+    all::<CommunityAuthorization>(&["snmp", "community", "authorization"]);
+}

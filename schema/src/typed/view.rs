@@ -1,0 +1,127 @@
+//! Reading a configuration tree through the schema: a value that is absent reads as the
+//! table's default, so no default is ever written twice.
+
+use crate::def::{container, Stmt};
+use crate::tree::{Node, NodeId};
+use serde::de::DeserializeOwned;
+use std::net::Ipv4Addr;
+
+/// Stands in for a statement the table does not have; it has no children and no defaults,
+/// so a misspelt name in this module reads as "not configured" instead of panicking (and
+/// the typed tests, which compare against the table, catch it).
+static UNKNOWN: Stmt = container("", "Unknown statement", &[]);
+
+/// A node (possibly absent) together with its schema statement.
+#[derive(Clone, Copy)]
+pub(crate) struct View<'a> {
+    node: Option<&'a Node>,
+    stmt: &'static Stmt,
+}
+
+impl<'a> View<'a> {
+    pub(crate) fn new(node: Option<&'a Node>, stmt: &'static Stmt) -> Self {
+        View { node, stmt }
+    }
+
+    fn child_stmt(&self, name: &str) -> &'static Stmt {
+        self.stmt.child(name).unwrap_or(&UNKNOWN)
+    }
+
+    fn child_node(&self, name: &str) -> Option<&'a Node> {
+        self.node?.children.get(&NodeId::new(name))
+    }
+
+    /// True when the statement itself is configured.
+    pub(crate) fn present(&self) -> bool {
+        self.node.is_some()
+    }
+
+    /// A container below this one (present or not).
+    pub(crate) fn container(&self, name: &str) -> View<'a> {
+        View {
+            node: self.child_node(name),
+            stmt: self.child_stmt(name),
+        }
+    }
+
+    /// The entries of a list below this one, with their keys, in configuration order.
+    pub(crate) fn entries(&self, name: &'a str) -> impl Iterator<Item = (&'a str, View<'a>)> + 'a {
+        let stmt = self.child_stmt(name);
+        self.node.into_iter().flat_map(move |node| {
+            node.children
+                .iter()
+                .filter_map(move |(id, child)| match &id.key {
+                    Some(key) if id.keyword == name => Some((
+                        key.as_str(),
+                        View {
+                            node: Some(child),
+                            stmt,
+                        },
+                    )),
+                    _ => None,
+                })
+        })
+    }
+
+    /// A leaf's value, or its default.
+    pub(crate) fn value(&self, name: &str) -> Option<&'a str> {
+        match self.child_node(name).and_then(|n| n.values.first()) {
+            Some(v) => Some(v.as_str()),
+            None => self.child_stmt(name).default,
+        }
+    }
+
+    pub(crate) fn string(&self, name: &str) -> Option<String> {
+        self.value(name).map(str::to_string)
+    }
+
+    /// A numeric leaf (or its default). Absent with no default, or unreadable: `None`.
+    pub(crate) fn uint<T: TryFrom<u64>>(&self, name: &str) -> Option<T> {
+        self.value(name)?
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| T::try_from(n).ok())
+    }
+
+    /// A numeric leaf that the table defaults; a tree that passed `check` always has it.
+    /// If the table ever lost the default, the type's minimum is the safe reading.
+    pub(crate) fn number<T: TryFrom<u64> + Default>(&self, name: &str) -> T {
+        self.uint(name)
+            .unwrap_or_else(|| match self.child_stmt(name).kind {
+                crate::def::Kind::Leaf(crate::def::Type::Uint { min, .. }) => {
+                    T::try_from(min).unwrap_or_default()
+                }
+                _ => T::default(),
+            })
+    }
+
+    pub(crate) fn flag(&self, name: &str) -> bool {
+        self.child_node(name).is_some()
+    }
+
+    pub(crate) fn address(&self, name: &str) -> Option<Ipv4Addr> {
+        self.value(name)?.parse().ok()
+    }
+
+    /// A keyword leaf read into its typed enum (whose serde names are the keywords).
+    pub(crate) fn keyword<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        keyword(self.value(name)?)
+    }
+
+    /// A leaf-list's members.
+    pub(crate) fn values(&self, name: &str) -> Vec<String> {
+        self.child_node(name)
+            .map(|n| n.values.clone())
+            .unwrap_or_default()
+    }
+
+    /// A secret in clear (decoded from `$9$`); `None` when absent or unreadable.
+    pub(crate) fn secret(&self, name: &str) -> Option<String> {
+        crate::secret::decode(self.value(name)?).ok()
+    }
+}
+
+/// A configuration keyword as a typed enum.
+pub(crate) fn keyword<T: DeserializeOwned>(word: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(word.to_string())).ok()
+}

@@ -1,0 +1,103 @@
+//! Semantic checks of `[edit access]`: address pools and RADIUS servers.
+
+use super::Findings;
+use crate::tree::{NodeId, Path};
+use crate::typed::{AccessProfile, AuthenticationMethod, RouterConfig};
+use std::net::Ipv4Addr;
+
+pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
+    address_pools(config, findings);
+    for (name, profile) in &config.access_profiles {
+        radius_servers_of_profile(config, name, profile, findings);
+    }
+}
+
+fn address_pools(config: &RouterConfig, findings: &mut Findings) {
+    for (name, pool) in &config.address_pools {
+        let path: Path = vec![
+            NodeId::new("access"),
+            NodeId::new("address-assignment"),
+            NodeId::entry("pool", name.as_str()),
+            NodeId::new("family"),
+            NodeId::new("inet"),
+        ];
+        let mut checked: Vec<(&str, u32, u32)> = Vec::new();
+        for (range_name, range) in &pool.ranges {
+            let statement = format!("range {range_name}");
+            if u32::from(range.low) > u32::from(range.high) {
+                findings.error(
+                    path.clone(),
+                    statement.as_str(),
+                    format!(
+                        "Range low address {} is above high address {}",
+                        range.low, range.high
+                    ),
+                );
+                continue;
+            }
+            if let Some(network) = pool.network {
+                if !network.contains(range.low) || !network.contains(range.high) {
+                    findings.error(
+                        path.clone(),
+                        statement.as_str(),
+                        format!("Range is outside network {network}"),
+                    );
+                    continue;
+                }
+            }
+            let (low, high) = (u32::from(range.low), u32::from(range.high));
+            // Two ranges handing out the same address would give it to two subscribers.
+            if let Some((other, ..)) = checked.iter().find(|(_, l, h)| low <= *h && *l <= high) {
+                findings.error(
+                    path.clone(),
+                    statement.as_str(),
+                    format!("Range overlaps range {other}"),
+                );
+                continue;
+            }
+            checked.push((range_name, low, high));
+        }
+    }
+}
+
+/// A profile's `radius authentication-server` / `accounting-server` must name a server whose
+/// secret and ports are configured, in the profile or at `[edit access]`.
+fn radius_servers_of_profile(
+    config: &RouterConfig,
+    name: &str,
+    profile: &AccessProfile,
+    findings: &mut Findings,
+) {
+    let path: Path = vec![
+        NodeId::new("access"),
+        NodeId::entry("profile", name),
+        NodeId::new("radius"),
+    ];
+    let defined = |a: &Ipv4Addr| {
+        profile.radius_servers.contains_key(a) || config.radius_servers.contains_key(a)
+    };
+    let lists = [
+        ("authentication-server", &profile.authentication_servers),
+        ("accounting-server", &profile.accounting_servers),
+    ];
+    for (keyword, servers) in lists {
+        for server in servers.iter().filter(|a| !defined(a)) {
+            findings.error(
+                path.clone(),
+                format!("{keyword} {server}"),
+                "Referenced RADIUS server is not defined",
+            );
+        }
+    }
+    let uses_radius = profile
+        .authentication_order
+        .contains(&AuthenticationMethod::Radius);
+    let any_server = !profile.radius_servers.is_empty() || !config.radius_servers.is_empty();
+    if uses_radius && !any_server {
+        findings.warn(
+            &[NodeId::new("access"), NodeId::entry("profile", name)],
+            "authentication-order",
+            "radius is listed but no RADIUS server is configured",
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! Semantic checks of `[edit interfaces]` and `[edit snmp]`.
+
+use super::Findings;
+use crate::tree::{Node, NodeId, Path};
+use crate::typed::{CommunityAuthorization, Ipv4Prefix, RouterConfig};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
+    interface_addresses(root, findings);
+    snmp(config, findings);
+}
+
+fn inet_path(interface: &str, unit: u16) -> Path {
+    vec![
+        NodeId::entry("interfaces", interface),
+        NodeId::entry("unit", unit.to_string()),
+        NodeId::new("family"),
+        NodeId::new("inet"),
+    ]
+}
+
+/// Interface addresses carry host bits (`198.18.0.1/24`), which the table cannot express;
+/// they are checked here, from the tree's own keys: the typed view drops what it cannot parse.
+fn interface_addresses(root: &Node, findings: &mut Findings) {
+    let mut owners: BTreeMap<Ipv4Addr, String> = BTreeMap::new();
+    for (name, number, key) in address_keys(root) {
+        let statement = format!("address {key}");
+        let parsed = Ipv4Prefix::parse(key).filter(|p| p.to_string() == key);
+        let Some(address) = parsed else {
+            let message = format!("Invalid interface address '{key}': expecting a.b.c.d/len");
+            findings.error(inet_path(name, number), statement, message);
+            continue;
+        };
+        if let Some(problem) = host_address_problem(&address) {
+            findings.error(inet_path(name, number), statement, problem);
+            continue;
+        }
+        match owners.get(&address.address) {
+            Some(first) => findings.error(
+                inet_path(name, number),
+                statement,
+                format!(
+                    "Address {} is already configured on {first}",
+                    address.address
+                ),
+            ),
+            None => {
+                owners.insert(address.address, format!("{name} unit {number}"));
+            }
+        }
+    }
+}
+
+/// Every `interfaces NAME unit N family inet address KEY` in the tree, in order.
+fn address_keys(root: &Node) -> impl Iterator<Item = (&str, u16, &str)> {
+    entries(root, "interfaces").flat_map(|(name, interface)| {
+        entries(interface, "unit").flat_map(move |(number, unit)| {
+            let number: u16 = number.parse().unwrap_or_default();
+            let inet = unit
+                .children
+                .get(&NodeId::new("family"))
+                .and_then(|family| family.children.get(&NodeId::new("inet")));
+            inet.into_iter().flat_map(move |inet| {
+                entries(inet, "address").map(move |(key, _)| (name, number, key))
+            })
+        })
+    })
+}
+
+fn entries<'a>(node: &'a Node, keyword: &'a str) -> impl Iterator<Item = (&'a str, &'a Node)> {
+    node.children
+        .iter()
+        .filter_map(move |(id, child)| match &id.key {
+            Some(key) if id.keyword == keyword => Some((key.as_str(), child)),
+            _ => None,
+        })
+}
+
+/// Why `prefix` cannot be an interface's own address, if it cannot.
+fn host_address_problem(prefix: &Ipv4Prefix) -> Option<String> {
+    let host = prefix.address;
+    if host.is_unspecified() || host.is_broadcast() || host.is_multicast() {
+        return Some(format!("{host} cannot be an interface address"));
+    }
+    // /31 (RFC 3021) and /32 have no network or broadcast address to avoid.
+    if prefix.len < 31 && (host == prefix.network() || host == prefix.broadcast()) {
+        return Some(format!(
+            "{host} is the network or broadcast address of {}/{}",
+            prefix.network(),
+            prefix.len
+        ));
+    }
+    None
+}
+
+fn snmp(config: &RouterConfig, findings: &mut Findings) {
+    let snmp_path = vec![NodeId::new("snmp")];
+    for (name, community) in &config.snmp.communities {
+        if community.authorization == CommunityAuthorization::ReadWrite {
+            findings.warn(
+                &[
+                    NodeId::new("snmp"),
+                    NodeId::entry("community", name.as_str()),
+                ],
+                "authorization read-write",
+                "the agent serves read-only objects; set requests are refused",
+            );
+        }
+    }
+    if let Some(socket) = &config.snmp.agentx_socket {
+        if !socket.starts_with('/') {
+            let mut path = snmp_path;
+            path.push(NodeId::new("agentx"));
+            findings.error(
+                path,
+                format!("socket {socket}"),
+                "AgentX socket must be an absolute path",
+            );
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Semantic checks of `[edit services l2tp]` and `[edit access tunnel-profile]`.
+
+use super::Findings;
+use crate::tree::{NodeId, Path};
+use crate::typed::RouterConfig;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+
+/// A domain's destinations span at most 8 preference levels (Junos LAC selection rules).
+const MAX_PREFERENCE_LEVELS: usize = 8;
+
+fn l2tp_path() -> Path {
+    vec![NodeId::new("services"), NodeId::new("l2tp")]
+}
+
+pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
+    tunnel_groups(config, findings);
+    tunnel_profiles(config, findings);
+    if config.l2tp.drain {
+        findings.warn(
+            &l2tp_path(),
+            "drain",
+            "new tunnels, sessions and destinations will be refused",
+        );
+    }
+}
+
+/// Two LNS tunnel groups cannot listen on the same local address: an SCCRQ to it could
+/// not be told apart.
+fn tunnel_groups(config: &RouterConfig, findings: &mut Findings) {
+    let mut owners: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
+    for (name, group) in &config.l2tp.tunnel_groups {
+        let Some(address) = group.local_address else {
+            continue;
+        };
+        match owners.get(&address) {
+            Some(first) => {
+                let mut path = l2tp_path();
+                path.push(NodeId::entry("tunnel-group", name.as_str()));
+                path.push(NodeId::new("local-gateway"));
+                findings.error(
+                    path,
+                    format!("address {address}"),
+                    format!(
+                        "Local gateway address {address} is already used by tunnel-group {first}"
+                    ),
+                );
+            }
+            None => {
+                owners.insert(address, name);
+            }
+        }
+    }
+}
+
+fn tunnel_profiles(config: &RouterConfig, findings: &mut Findings) {
+    for (name, profile) in &config.tunnel_profiles {
+        let profile_path = vec![
+            NodeId::new("access"),
+            NodeId::entry("tunnel-profile", name.as_str()),
+        ];
+        if profile.tunnels.is_empty() {
+            findings.error(
+                vec![NodeId::new("access")],
+                format!("tunnel-profile {name}"),
+                "Tunnel profile has no tunnel",
+            );
+        }
+        let levels: BTreeSet<u32> = profile.tunnels.values().map(|t| t.preference).collect();
+        if levels.len() > MAX_PREFERENCE_LEVELS {
+            findings.error(
+                vec![NodeId::new("access")],
+                format!("tunnel-profile {name}"),
+                format!(
+                    "Tunnel profile uses {} preference levels; at most {MAX_PREFERENCE_LEVELS} are supported",
+                    levels.len()
+                ),
+            );
+        }
+        for (number, tunnel) in &profile.tunnels {
+            let statement = format!("tunnel {number}");
+            if tunnel.remote_gateway.address.is_none() {
+                findings.error(
+                    profile_path.clone(),
+                    statement.as_str(),
+                    "Tunnel has no remote-gateway address",
+                );
+            }
+            if tunnel.logical_system.is_some() && tunnel.routing_instance.is_none() {
+                findings.error(
+                    profile_path.clone(),
+                    statement.as_str(),
+                    "logical-system requires routing-instance",
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Checks driven by the statement table alone: every statement is known, every value has
+//! its type, mandatory statements are present, references name configured objects.
+
+use super::Findings;
+use crate::def::{Kind, Stmt, Type};
+use crate::table::ROOT;
+use crate::tree::{quote_word, Node, NodeId, Path};
+
+pub(super) fn check(root: &Node, findings: &mut Findings) {
+    walk(root, &ROOT, root, &mut Vec::new(), findings);
+}
+
+fn walk(root: &Node, stmt: &'static Stmt, node: &Node, path: &mut Path, findings: &mut Findings) {
+    for (id, child) in &node.children {
+        let Some(child_stmt) = stmt.child(&id.keyword) else {
+            findings.error(
+                path.clone(),
+                id.to_string(),
+                "Statement not known to this version",
+            );
+            continue;
+        };
+        if shape_ok(child_stmt, id, child, path, findings) {
+            references(root, child_stmt, id, child, path, findings);
+            if child_stmt.has_block() {
+                path.push(id.clone());
+                walk(root, child_stmt, child, path, findings);
+                path.pop();
+            }
+        }
+    }
+    if let Some((own_id, parent_path)) = path.split_last() {
+        for wanted in stmt.children.iter().filter(|c| c.mandatory) {
+            if !node.children.keys().any(|id| id.keyword == wanted.name) {
+                findings.missing(parent_path.to_vec(), own_id.to_string(), wanted.name);
+            }
+        }
+    }
+}
+
+/// The node has the form its statement calls for; reports and returns false if not.
+fn shape_ok(stmt: &Stmt, id: &NodeId, node: &Node, path: &Path, findings: &mut Findings) -> bool {
+    let problem = match (stmt.kind, &id.key) {
+        (Kind::List(key_type), Some(key)) => bad_value(key_type, key).or_else(|| not_a_block(node)),
+        (Kind::List(_), None) => Some("List entry has no name".to_string()),
+        (_, Some(_)) => Some("Statement takes no name".to_string()),
+        (Kind::Container, None) => not_a_block(node),
+        (Kind::Flag, None) => {
+            (!node.values.is_empty()).then(|| "Statement takes no value".to_string())
+        }
+        (Kind::Leaf(ty), None) => match node.values.as_slice() {
+            [value] => bad_value(ty, value),
+            _ => Some("Statement takes exactly one value".to_string()),
+        },
+        (Kind::LeafList(_), None) if node.values.is_empty() => {
+            Some("Statement needs at least one value".to_string())
+        }
+        (Kind::LeafList(ty), None) => node.values.iter().find_map(|v| bad_value(ty, v)),
+    };
+    match problem {
+        Some(message) => {
+            findings.error(path.clone(), id.to_string(), message);
+            false
+        }
+        None => true,
+    }
+}
+
+fn not_a_block(node: &Node) -> Option<String> {
+    (!node.values.is_empty()).then(|| "Statement takes no value".to_string())
+}
+
+/// Why `value` is not a valid `ty`, if it is not. Secrets must already be in stored form:
+/// a tree never holds a clear secret.
+fn bad_value(ty: Type, value: &str) -> Option<String> {
+    match ty {
+        Type::Secret => crate::secret::decode(value).err(),
+        _ => ty.check(value).err(),
+    }
+}
+
+/// A value naming another configured object must name one that exists.
+fn references(
+    root: &Node,
+    stmt: &Stmt,
+    id: &NodeId,
+    node: &Node,
+    path: &Path,
+    findings: &mut Findings,
+) {
+    let Some((list, containers)) = stmt.reference.and_then(|r| r.split_last()) else {
+        return;
+    };
+    for value in &node.values {
+        let mut target: Path = containers.iter().map(|c| NodeId::new(*c)).collect();
+        target.push(NodeId::entry(*list, value.as_str()));
+        if root.get(&target).is_none() {
+            findings.error(
+                path.clone(),
+                format!("{} {}", id.keyword, quote_word(value)),
+                format!("Referenced {} is not defined", list.replace('-', " ")),
+            );
+        }
+    }
+}

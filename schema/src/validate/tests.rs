@@ -1,0 +1,552 @@
+use super::*;
+use crate::tree::NodeId;
+use proptest::prelude::*;
+
+/// `set` without the parser: `path` is space-separated words, `keyword=key` for list entries.
+fn ids(path: &str) -> Path {
+    path.split(' ')
+        .map(|w| match w.split_once('=') {
+            Some((kw, key)) => NodeId::entry(kw, key),
+            None => NodeId::new(w),
+        })
+        .collect()
+}
+
+fn set(root: &mut Node, path: &str, values: &[&str]) {
+    root.ensure(&ids(path)).values = values.iter().map(|v| v.to_string()).collect();
+}
+
+fn deactivate(root: &mut Node, path: &str) {
+    if let Some(node) = root.get_mut(&ids(path)) {
+        node.inactive = true;
+    }
+}
+
+fn errors(root: &Node) -> (Vec<(String, String, String)>, String) {
+    let (errors, summary) = check(root).expect_err("check should fail");
+    let errors = errors
+        .into_iter()
+        .map(|e| (crate::tree::path_words(&e.path), e.statement, e.message))
+        .collect();
+    (errors, summary)
+}
+
+fn err(path: &str, statement: &str, message: &str) -> (String, String, String) {
+    (path.to_string(), statement.to_string(), message.to_string())
+}
+
+/// A LAC profile that passes every check.
+fn lac() -> Node {
+    let mut root = Node::default();
+    set(&mut root, "system host-name", &["lac1"]);
+    set(&mut root, "system login user=alice class", &["super-user"]);
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=1 remote-gateway address",
+        &["198.18.1.10"],
+    );
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=1 secret",
+        &[&crate::secret::encode("s3cret")],
+    );
+    set(
+        &mut root,
+        "access domain map=example.net tunnel-profile",
+        &["tp1"],
+    );
+    set(
+        &mut root,
+        "access radius-server=127.0.0.1 secret",
+        &[&crate::secret::encode("testing123")],
+    );
+    root
+}
+
+#[test]
+fn valid_configurations_pass() {
+    assert_eq!(check(&Node::default()), Ok(vec![]));
+    assert_eq!(check(&lac()), Ok(vec![]));
+}
+
+#[test]
+fn missing_mandatory_statement() {
+    let mut root = lac();
+    set(&mut root, "system login user=bob full-name", &["Bob"]);
+    let (errors, summary) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "system login",
+            "user bob",
+            "Missing mandatory statement: 'class'"
+        )]
+    );
+    assert_eq!(summary, MISSING_MANDATORY);
+}
+
+#[test]
+fn radius_server_needs_a_secret() {
+    let mut root = lac();
+    set(&mut root, "access radius-server=127.0.0.2 port", &["1812"]);
+    let (errors, summary) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "access",
+            "radius-server 127.0.0.2",
+            "Missing mandatory statement: 'secret'"
+        )]
+    );
+    assert_eq!(summary, MISSING_MANDATORY);
+}
+
+#[test]
+fn undefined_reference() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "access domain map=example.net tunnel-profile",
+        &["tp-missing"],
+    );
+    let (errors, summary) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "access domain map example.net",
+            "tunnel-profile tp-missing",
+            "Referenced tunnel profile is not defined"
+        )]
+    );
+    assert_eq!(summary, CHECK_OUT_FAILED);
+}
+
+#[test]
+fn inactive_statements_are_not_checked_and_do_not_count() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "access domain map=other.net tunnel-profile",
+        &["tp-missing"],
+    );
+    deactivate(&mut root, "access domain map=other.net");
+    assert_eq!(check(&root), Ok(vec![]));
+    // A deactivated profile is not there for the engine, so referring to it fails.
+    deactivate(&mut root, "access tunnel-profile=tp1");
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "access domain map example.net",
+            "tunnel-profile tp1",
+            "Referenced tunnel profile is not defined"
+        )]
+    );
+}
+
+#[test]
+fn tunnel_groups_cannot_share_a_local_address() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "services l2tp tunnel-group=a local-gateway address",
+        &["198.18.1.2"],
+    );
+    set(
+        &mut root,
+        "services l2tp tunnel-group=b local-gateway address",
+        &["198.18.1.2"],
+    );
+    set(
+        &mut root,
+        "services l2tp tunnel-group=c local-gateway address",
+        &["198.18.1.3"],
+    );
+    let (errors, summary) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "services l2tp tunnel-group b local-gateway",
+            "address 198.18.1.2",
+            "Local gateway address 198.18.1.2 is already used by tunnel-group a"
+        )]
+    );
+    assert_eq!(summary, CHECK_OUT_FAILED);
+}
+
+#[test]
+fn tunnel_group_needs_a_local_gateway() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "services l2tp tunnel-group=a hello-interval",
+        &["30"],
+    );
+    set(
+        &mut root,
+        "services l2tp tunnel-group=b local-gateway gateway-name",
+        &["lns"],
+    );
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![
+            err(
+                "services l2tp",
+                "tunnel-group a",
+                "Missing mandatory statement: 'local-gateway'"
+            ),
+            err(
+                "services l2tp tunnel-group b",
+                "local-gateway",
+                "Missing mandatory statement: 'address'"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn at_most_eight_preference_levels() {
+    let mut root = lac();
+    for n in 1..=8 {
+        let t = format!("access tunnel-profile=tp1 tunnel={n}");
+        set(
+            &mut root,
+            &format!("{t} remote-gateway address"),
+            &[&format!("198.18.1.{n}")],
+        );
+        set(&mut root, &format!("{t} preference"), &[&n.to_string()]);
+    }
+    assert_eq!(check(&root), Ok(vec![]));
+    // Tunnel 9 left at the default preference makes a ninth level.
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=9 remote-gateway address",
+        &["198.18.1.9"],
+    );
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "access",
+            "tunnel-profile tp1",
+            "Tunnel profile uses 9 preference levels; at most 8 are supported"
+        )]
+    );
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=9 preference",
+        &["8"],
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+}
+
+#[test]
+fn profile_tunnels_need_a_remote_address() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=2 remote-gateway gateway-name",
+        &["LNS2"],
+    );
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=3 logical-system",
+        &["ls1"],
+    );
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=3 remote-gateway address",
+        &["198.18.1.3"],
+    );
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![
+            err(
+                "access tunnel-profile tp1",
+                "tunnel 2",
+                "Tunnel has no remote-gateway address"
+            ),
+            err(
+                "access tunnel-profile tp1",
+                "tunnel 3",
+                "logical-system requires routing-instance"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn address_ranges() {
+    let mut root = lac();
+    let inet = "access address-assignment pool=p1 family inet";
+    set(&mut root, &format!("{inet} network"), &["198.18.64.0/24"]);
+    set(
+        &mut root,
+        &format!("{inet} range=ok low"),
+        &["198.18.64.10"],
+    );
+    set(
+        &mut root,
+        &format!("{inet} range=ok high"),
+        &["198.18.64.20"],
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    set(
+        &mut root,
+        &format!("{inet} range=reversed low"),
+        &["198.18.64.50"],
+    );
+    set(
+        &mut root,
+        &format!("{inet} range=reversed high"),
+        &["198.18.64.40"],
+    );
+    set(
+        &mut root,
+        &format!("{inet} range=outside low"),
+        &["198.18.64.250"],
+    );
+    set(
+        &mut root,
+        &format!("{inet} range=outside high"),
+        &["198.18.65.5"],
+    );
+    set(
+        &mut root,
+        &format!("{inet} range=overlap low"),
+        &["198.18.64.20"],
+    );
+    set(
+        &mut root,
+        &format!("{inet} range=overlap high"),
+        &["198.18.64.30"],
+    );
+    let (errors, _) = errors(&root);
+    let at = "access address-assignment pool p1 family inet";
+    assert_eq!(
+        errors,
+        vec![
+            err(
+                at,
+                "range outside",
+                "Range is outside network 198.18.64.0/24"
+            ),
+            err(at, "range overlap", "Range overlaps range ok"),
+            err(
+                at,
+                "range reversed",
+                "Range low address 198.18.64.50 is above high address 198.18.64.40"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn interface_addresses() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "interfaces=ge-0/0/0 unit=0 family inet address=198.18.0.1/24",
+        &[],
+    );
+    set(
+        &mut root,
+        "interfaces=ge-0/0/1 unit=0 family inet address=198.18.2.0/31",
+        &[],
+    );
+    set(
+        &mut root,
+        "interfaces=lo0 unit=0 family inet address=127.0.0.1/32",
+        &[],
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    set(
+        &mut root,
+        "interfaces=ge-0/0/1 unit=1 family inet address=198.18.0.1/16",
+        &[],
+    );
+    set(
+        &mut root,
+        "interfaces=ge-0/0/1 unit=2 family inet address=198.18.1.0/24",
+        &[],
+    );
+    set(
+        &mut root,
+        "interfaces=ge-0/0/1 unit=3 family inet address=198.18.1.255/24",
+        &[],
+    );
+    set(
+        &mut root,
+        "interfaces=ge-0/0/1 unit=4 family inet address=198.18.1.300/24",
+        &[],
+    );
+    set(
+        &mut root,
+        "interfaces=ge-0/0/1 unit=5 family inet address=198.18.1.1",
+        &[],
+    );
+    let (errors, _) = errors(&root);
+    let at = |unit: u8| format!("interfaces ge-0/0/1 unit {unit} family inet");
+    assert_eq!(
+        errors,
+        vec![
+            err(
+                &at(1),
+                "address 198.18.0.1/16",
+                "Address 198.18.0.1 is already configured on ge-0/0/0 unit 0"
+            ),
+            err(
+                &at(2),
+                "address 198.18.1.0/24",
+                "198.18.1.0 is the network or broadcast address of 198.18.1.0/24"
+            ),
+            err(
+                &at(3),
+                "address 198.18.1.255/24",
+                "198.18.1.255 is the network or broadcast address of 198.18.1.0/24"
+            ),
+            err(
+                &at(4),
+                "address 198.18.1.300/24",
+                "Invalid interface address '198.18.1.300/24': expecting a.b.c.d/len"
+            ),
+            err(
+                &at(5),
+                "address 198.18.1.1",
+                "Invalid interface address '198.18.1.1': expecting a.b.c.d/len"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn malformed_trees_are_refused_not_trusted() {
+    let mut root = lac();
+    set(&mut root, "services l2tp no-such-statement", &[]);
+    set(&mut root, "services l2tp tunnel idle-timeout", &["99999"]);
+    set(&mut root, "services l2tp drain", &["yes"]);
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=1 preference",
+        &[],
+    );
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=40 remote-gateway address",
+        &["198.18.1.40"],
+    );
+    // A clear secret never belongs in a tree: `set` stores it as $9$.
+    set(
+        &mut root,
+        "access radius-server=127.0.0.1 secret",
+        &["testing123"],
+    );
+    let (errors, summary) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![
+            err(
+                "access tunnel-profile tp1 tunnel 1",
+                "preference",
+                "Statement takes exactly one value"
+            ),
+            err(
+                "access tunnel-profile tp1",
+                "tunnel 40",
+                "Value 40 is not within range (1..31)"
+            ),
+            err(
+                "access radius-server 127.0.0.1",
+                "secret",
+                "invalid $9$ secret: missing $9$ prefix"
+            ),
+            err(
+                "services l2tp",
+                "no-such-statement",
+                "Statement not known to this version"
+            ),
+            err(
+                "services l2tp tunnel",
+                "idle-timeout",
+                "Value 99999 is not within range (0..86400)"
+            ),
+            err("services l2tp", "drain", "Statement takes no value"),
+        ]
+    );
+    assert_eq!(summary, CHECK_OUT_FAILED);
+}
+
+#[test]
+fn warnings_and_defaults() {
+    let mut root = lac();
+    // No authorization: read-only by default, not an error.
+    set(&mut root, "snmp community=public clients", &["127.0.0.0/8"]);
+    assert_eq!(check(&root), Ok(vec![]));
+    set(
+        &mut root,
+        "snmp community=private authorization",
+        &["read-write"],
+    );
+    set(&mut root, "services l2tp drain", &[]);
+    let warnings = check(&root).expect("warnings only");
+    assert_eq!(
+        warnings,
+        vec![
+            "warning: [edit services l2tp] 'drain': new tunnels, sessions and destinations will be refused",
+            "warning: [edit snmp community private] 'authorization read-write': the agent serves read-only objects; set requests are refused",
+        ]
+    );
+}
+
+#[test]
+fn profile_radius_servers_must_be_defined() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "access profile=aaa authentication-order",
+        &["radius"],
+    );
+    set(
+        &mut root,
+        "access profile=aaa radius authentication-server",
+        &["127.0.0.1", "127.0.0.5"],
+    );
+    set(
+        &mut root,
+        "access profile=aaa radius-server=127.0.0.6 secret",
+        &[&crate::secret::encode("x")],
+    );
+    set(
+        &mut root,
+        "access profile=aaa radius accounting-server",
+        &["127.0.0.6"],
+    );
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "access profile aaa radius",
+            "authentication-server 127.0.0.5",
+            "Referenced RADIUS server is not defined"
+        )]
+    );
+}
+
+proptest! {
+    /// Any value in the table's range passes; any value above it fails, under its own path.
+    #[test]
+    fn ranges_come_from_the_table(value in 0u64..200_000) {
+        let mut root = Node::default();
+        set(&mut root, "services l2tp tunnel idle-timeout", &[&value.to_string()]);
+        let result = check(&root);
+        if value <= 86400 {
+            prop_assert_eq!(result, Ok(vec![]));
+        } else {
+            let (errors, _) = result.expect_err("out of range");
+            prop_assert_eq!(crate::tree::path_words(&errors[0].path), "services l2tp tunnel");
+            prop_assert_eq!(&errors[0].message, &format!("Value {value} is not within range (0..86400)"));
+        }
+    }
+}
