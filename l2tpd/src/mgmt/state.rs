@@ -15,6 +15,7 @@ use schema::mgmt::{
     ClientKind, ConfigureMode, LoginClass, MgmtError, Reply, Request, Response, Revision,
     UserSession,
 };
+use schema::typed::RouterConfig;
 use schema::{Node, Path};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -37,6 +38,9 @@ pub struct Mgmt {
     /// Shown in prompts when `system host-name` is not configured.
     default_host_name: String,
     active: Node,
+    /// The typed view of `active`, derived once per commit (host name, login classes, and
+    /// what the engine was given).
+    active_config: RouterConfig,
     /// Bumped on every commit; private candidates remember the one they started from.
     generation: u64,
     /// The shared candidate; `None` while it equals the active configuration.
@@ -82,12 +86,14 @@ impl Mgmt {
         store
             .clear_private_candidates()
             .map_err(|e| e.to_string())?;
+        let active_config = schema::typed::router_config(&active.active_only());
         let mut mgmt = Mgmt {
             store,
             engine,
             clock,
             default_host_name,
             active,
+            active_config,
             generation: 0,
             shared,
             shared_unsaved: false,
@@ -95,8 +101,7 @@ impl Mgmt {
             lock: None,
             next_session: 1,
         };
-        let config = schema::typed::router_config(&mgmt.active.active_only());
-        if let Err(e) = mgmt.engine.apply(&config) {
+        if let Err(e) = mgmt.engine.apply(&mgmt.active_config) {
             tracing::error!("the active configuration was refused by the engine at start: {e}");
         }
         mgmt.tick();
@@ -108,9 +113,7 @@ impl Mgmt {
     }
 
     fn host_name(&self) -> String {
-        schema::typed::router_config(&self.active.active_only())
-            .host_name
-            .unwrap_or_else(|| self.default_host_name.clone())
+        self.active_config.host_name.clone().unwrap_or_else(|| self.default_host_name.clone())
     }
 
     // ---------------------------------------------------------------- sessions
@@ -124,8 +127,7 @@ impl Mgmt {
         tty: Option<String>,
         pid: u32,
     ) -> Result<(SessionId, Reply), MgmtError> {
-        let users = schema::typed::router_config(&self.active.active_only()).login_users;
-        let class = identity::login_class(uid, &user, &users)
+        let class = identity::login_class(uid, &user, &self.active_config.login_users)
             .map_err(|message| MgmtError::Denied { message })?;
         let now = self.clock.now();
         let id = self.next_session;
@@ -761,7 +763,6 @@ impl Mgmt {
     /// and only then make it the active configuration. If either step fails, nothing changes.
     fn commit_tree(&mut self, tree: Node, meta: CommitMeta) -> Result<(), MgmtError> {
         let new_config = schema::typed::router_config(&tree.active_only());
-        let old_config = schema::typed::router_config(&self.active.active_only());
         self.engine.apply(&new_config).map_err(|e| {
             failed(format!(
                 "commit failed: the engine refused the configuration: {e}"
@@ -769,7 +770,7 @@ impl Mgmt {
         })?;
         let text = schema::print::to_text(&[], &tree);
         if let Err(e) = self.store.commit(&tree, &text, &meta) {
-            if let Err(e2) = self.engine.apply(&old_config) {
+            if let Err(e2) = self.engine.apply(&self.active_config) {
                 tracing::error!("could not restore the previous configuration in the engine: {e2}");
             }
             return Err(failed(format!(
@@ -777,6 +778,7 @@ impl Mgmt {
             )));
         }
         self.active = tree;
+        self.active_config = new_config;
         self.generation += 1;
         Ok(())
     }
