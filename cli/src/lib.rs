@@ -1,1 +1,4 @@
+//! The operator shell of the L2TP access router.
 #![forbid(unsafe_code)]
+
+pub mod shell;

@@ -55,11 +55,14 @@ pub enum Rest {
     OpCommand,
     /// Free words the command parses itself (`commit confirmed 5 comment "x"`, `load merge FILE`);
     /// `placeholder` is what `?` shows for them.
-    Words { placeholder: &'static str, help: &'static str },
+    Words {
+        placeholder: &'static str,
+        help: &'static str,
+    },
 }
 
 /// One word of a command.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OpCmd {
     pub name: &'static str,
     pub help: &'static str,
@@ -96,8 +99,13 @@ impl OpCmd {
     }
 
     /// Children whose name starts with `prefix`.
-    pub fn children_with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'static OpCmd> + 'a {
-        self.children.iter().filter(move |c| c.name.starts_with(prefix))
+    pub fn children_with_prefix<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = &'static OpCmd> + 'a {
+        self.children
+            .iter()
+            .filter(move |c| c.name.starts_with(prefix))
     }
 
     pub const fn action(mut self, action: Action) -> OpCmd {
@@ -142,8 +150,16 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
         "configure",
         "Manipulate software configuration information",
         &[
-            word("exclusive", "Obtain exclusive lock (other users cannot commit)").action(Action::ConfigureExclusive),
-            word("private", "Work in private database (other users cannot change it)").action(Action::ConfigurePrivate),
+            word(
+                "exclusive",
+                "Obtain exclusive lock (other users cannot commit)",
+            )
+            .action(Action::ConfigureExclusive),
+            word(
+                "private",
+                "Work in private database (other users cannot change it)",
+            )
+            .action(Action::ConfigurePrivate),
         ],
     )
     .action(Action::Configure),
@@ -162,8 +178,12 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                 "system",
                 "Show system information",
                 &[
-                    word("commit", "Show pending commit and commit history").action(Action::ShowSystemCommit).pipe(),
-                    word("users", "Show users currently logged in").action(Action::ShowSystemUsers).pipe(),
+                    word("commit", "Show pending commit and commit history")
+                        .action(Action::ShowSystemCommit)
+                        .pipe(),
+                    word("users", "Show users currently logged in")
+                        .action(Action::ShowSystemUsers)
+                        .pipe(),
                 ],
             ),
         ],
@@ -174,29 +194,51 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
 pub static CONFIGURATION: OpCmd = cmd("", "Configuration mode", CONFIGURATION_COMMANDS);
 
 const CONFIGURATION_COMMANDS: &[OpCmd] = &[
-    word("activate", "Remove the inactive tag from a statement").action(Action::Activate).rest(Rest::ConfigPath),
-    word("annotate", "Annotate the statement with a comment").action(Action::Annotate).rest(Rest::ConfigPath),
+    word("activate", "Remove the inactive tag from a statement")
+        .action(Action::Activate)
+        .rest(Rest::ConfigPath),
+    word("annotate", "Annotate the statement with a comment")
+        .action(Action::Annotate)
+        .rest(Rest::ConfigPath),
     cmd(
         "commit",
         "Commit current set of changes",
         &[
             word("and-quit", "Quit configuration mode if commit succeeds"),
             word("check", "Check correctness of syntax; do not apply changes"),
-            word("comment", "Message to write to commit log").value("<comment>", "Message to write to commit log"),
-            word("confirmed", "Automatically rollback if not confirmed")
-                .rest(Rest::Words { placeholder: "<confirm-timeout>", help: "Number of minutes until rollback (1..65535)" }),
+            word("comment", "Message to write to commit log")
+                .value("<comment>", "Message to write to commit log"),
+            word("confirmed", "Automatically rollback if not confirmed").rest(Rest::Words {
+                placeholder: "<confirm-timeout>",
+                help: "Number of minutes until rollback (1..65535)",
+            }),
         ],
     )
     .action(Action::Commit)
     .options(),
-    word("copy", "Copy a statement").action(Action::Copy).rest(Rest::ConfigPath),
-    word("deactivate", "Add the inactive tag to a statement").action(Action::Deactivate).rest(Rest::ConfigPath),
-    word("delete", "Delete a data element").action(Action::Delete).rest(Rest::ConfigPath),
-    word("edit", "Edit a particular hierarchy level").action(Action::Edit).rest(Rest::ConfigPath),
-    cmd("exit", "Exit from this level", &[word("configuration-mode", "Exit from configuration mode").action(Action::ExitConfigurationMode)])
-        .action(Action::ExitConfigurationLevel),
+    word("copy", "Copy a statement")
+        .action(Action::Copy)
+        .rest(Rest::ConfigPath),
+    word("deactivate", "Add the inactive tag to a statement")
+        .action(Action::Deactivate)
+        .rest(Rest::ConfigPath),
+    word("delete", "Delete a data element")
+        .action(Action::Delete)
+        .rest(Rest::ConfigPath),
+    word("edit", "Edit a particular hierarchy level")
+        .action(Action::Edit)
+        .rest(Rest::ConfigPath),
+    cmd(
+        "exit",
+        "Exit from this level",
+        &[word("configuration-mode", "Exit from configuration mode")
+            .action(Action::ExitConfigurationMode)],
+    )
+    .action(Action::ExitConfigurationLevel),
     word("help", "Provide help information").action(Action::ConfigHelp),
-    word("insert", "Insert a new ordered data element").action(Action::Insert).rest(Rest::ConfigPath),
+    word("insert", "Insert a new ordered data element")
+        .action(Action::Insert)
+        .rest(Rest::ConfigPath),
     cmd(
         "load",
         "Load configuration from ASCII file",
@@ -209,37 +251,64 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
     )
     .action(Action::Load),
     word("quit", "Quit from this level").action(Action::Quit),
-    word("rename", "Rename a statement").action(Action::Rename).rest(Rest::ConfigPath),
+    word("rename", "Rename a statement")
+        .action(Action::Rename)
+        .rest(Rest::ConfigPath),
     word("rollback", "Roll back to previous committed configuration")
         .action(Action::Rollback)
-        .rest(Rest::Words { placeholder: "<number>", help: "Numeric index of rollback (0..49)" }),
-    word("run", "Run an operational-mode command").action(Action::Run).rest(Rest::OpCommand),
+        .rest(Rest::Words {
+            placeholder: "<number>",
+            help: "Numeric index of rollback (0..49)",
+        }),
+    word("run", "Run an operational-mode command")
+        .action(Action::Run)
+        .rest(Rest::OpCommand),
     word("save", "Save configuration to ASCII file")
         .action(Action::Save)
-        .rest(Rest::Words { placeholder: "<filename>", help: "Name of file to save to" }),
-    word("set", "Set a parameter").action(Action::Set).rest(Rest::ConfigPath),
-    word("show", "Show a parameter").action(Action::Show).rest(Rest::ConfigPath).pipe(),
+        .rest(Rest::Words {
+            placeholder: "<filename>",
+            help: "Name of file to save to",
+        }),
+    word("set", "Set a parameter")
+        .action(Action::Set)
+        .rest(Rest::ConfigPath),
+    word("show", "Show a parameter")
+        .action(Action::Show)
+        .rest(Rest::ConfigPath)
+        .pipe(),
     word("status", "Show users currently editing configuration").action(Action::Status),
     word("top", "Exit to top level of configuration").action(Action::Top),
     word("up", "Exit one level of configuration")
         .action(Action::Up)
-        .rest(Rest::Words { placeholder: "<number>", help: "Number of levels to move up" }),
+        .rest(Rest::Words {
+            placeholder: "<number>",
+            help: "Number of levels to move up",
+        }),
     word("update", "Update private database").action(Action::Update),
 ];
 
-const FILE_OR_TERMINAL: Rest =
-    Rest::Words { placeholder: "<filename>", help: "Filename (URL, local, remote, or floppy), or 'terminal'" };
+const FILE_OR_TERMINAL: Rest = Rest::Words {
+    placeholder: "<filename>",
+    help: "Filename (URL, local, remote, or floppy), or 'terminal'",
+};
 
 /// The pipe commands (`show ... | ?`). `compare` is only offered after configuration shows.
 pub static PIPES: &[OpCmd] = &[
-    word("compare", "Compare configuration changes with prior version"),
+    word(
+        "compare",
+        "Compare configuration changes with prior version",
+    ),
     word("count", "Count occurrences"),
     cmd(
         "display",
         "Show additional kinds of information",
-        &[word("json", "Show output in JSON format"), word("set", "Show 'set' commands that create configuration")],
+        &[
+            word("json", "Show output in JSON format"),
+            word("set", "Show 'set' commands that create configuration"),
+        ],
     ),
-    word("except", "Show only text that does not match a pattern").value("<pattern>", "Pattern to avoid"),
+    word("except", "Show only text that does not match a pattern")
+        .value("<pattern>", "Pattern to avoid"),
     word("last", "Display end of output only").value("<number>", "Number of lines to display"),
     word("match", "Show only text that matches a pattern").value("<pattern>", "Pattern to match"),
     word("no-more", "Don't paginate output"),
@@ -251,7 +320,13 @@ mod tests {
 
     fn check_sorted_unique(node: &OpCmd) {
         for pair in node.children.windows(2) {
-            assert!(pair[0].name < pair[1].name, "{} before {} under '{}'", pair[0].name, pair[1].name, node.name);
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} before {} under '{}'",
+                pair[0].name,
+                pair[1].name,
+                node.name
+            );
         }
         for c in node.children {
             assert!(!c.help.is_empty(), "{} has no help", c.name);
@@ -290,7 +365,12 @@ mod tests {
     #[test]
     fn lookups() {
         let show = OPERATIONAL.child("show").expect("show");
-        assert_eq!(show.children_with_prefix("s").map(|c| c.name).collect::<Vec<_>>(), ["system"]);
+        assert_eq!(
+            show.children_with_prefix("s")
+                .map(|c| c.name)
+                .collect::<Vec<_>>(),
+            ["system"]
+        );
         assert_eq!(CONFIGURATION.children_with_prefix("de").count(), 2);
         assert!(OPERATIONAL.child("sh").is_none());
     }
