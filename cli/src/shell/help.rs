@@ -71,6 +71,37 @@ pub fn render(at: Where<'_>, rows: &[Row]) -> String {
     out
 }
 
+/// The `Possible completions:` text for `?` typed after `before`.
+pub fn completions_text(at: Where<'_>, split: super::Splitter, before: &str) -> String {
+    let (complete, partial) = split_partial(before);
+    let words = split(complete).unwrap_or_default();
+    let rows = rows(at, &words, partial);
+    if rows.is_empty() {
+        return "No valid completions\n".to_string();
+    }
+    render(at, &rows)
+}
+
+/// Splits text before the cursor into the finished words and the word being typed.
+pub fn split_partial(before: &str) -> (&str, &str) {
+    match before.char_indices().rev().find(|(_, c)| c.is_whitespace()) {
+        Some((i, c)) => (&before[..i], &before[i + c.len_utf8()..]),
+        None => ("", before),
+    }
+}
+
+/// The words Tab can insert for the word being typed at the end of `before`, and where
+/// that word starts.
+pub fn completions(at: Where<'_>, split: super::Splitter, before: &str) -> (usize, Vec<Row>) {
+    let (complete, partial) = split_partial(before);
+    let Ok(words) = split(complete) else {
+        return (before.len(), Vec::new());
+    };
+    let mut rows = rows(at, &words, partial);
+    rows.retain(|r| r.literal);
+    (before.len() - partial.len(), rows)
+}
+
 /// What may follow `words` (all complete) when the word being typed is `partial`.
 pub fn rows(at: Where<'_>, words: &[Word], partial: &str) -> Vec<Row> {
     let mut all = if let Some(bar) = words.iter().rposition(|w| !w.quoted && w.text == "|") {

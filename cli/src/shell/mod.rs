@@ -195,20 +195,15 @@ impl<T: Transport> Shell<T> {
     /// The `Possible completions:` text for a line ending just before `?`.
     pub fn possible_completions(&self, before: &str) -> String {
         let level = self.level_words();
-        let at = match self.mode {
+        help::completions_text(self.help_where(&level), self.split, before)
+    }
+
+    /// Where `?` and Tab walk from, given the level words.
+    pub fn help_where<'a>(&self, level: &'a [String]) -> help::Where<'a> {
+        match self.mode {
             Mode::Operational => help::Where::Operational,
-            Mode::Configuration { .. } => help::Where::Configuration { level: &level },
-        };
-        let (complete, partial) = match before.rfind(char::is_whitespace) {
-            Some(i) => (&before[..i], &before[i + 1..]),
-            None => ("", before),
-        };
-        let words = (self.split)(complete).unwrap_or_default();
-        let rows = help::rows(at, &words, partial);
-        if rows.is_empty() {
-            return "No valid completions\n".to_string();
+            Mode::Configuration { .. } => help::Where::Configuration { level },
         }
-        help::render(at, &rows)
     }
 
     fn print(&mut self, text: &str) {
