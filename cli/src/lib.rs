@@ -149,9 +149,9 @@ pub fn run_lines<T: shell::transport::Transport>(
                 return true;
             }
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "{}{}{line}\n",
+            "{}{}{line}",
             shell.banner().unwrap_or_default(),
             shell.prompt()
         );

@@ -184,13 +184,7 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
         Rest::Words { .. } | Rest::Nothing => node
             .children
             .iter()
-            .map(|c| {
-                Row::word(
-                    if c.children.is_empty() { ' ' } else { '>' },
-                    c.name,
-                    c.help,
-                )
-            })
+            .map(|c| Row::word(' ', c.name, c.help))
             .collect(),
     };
     // Configuration-mode commands other than `show` take a path, so `<[Enter]>` is only
