@@ -1,1 +1,201 @@
-#![forbid(unsafe_code)]
+//! The operator shell of the L2TP access router: a thin client of l2tpd's management socket
+//! that renders, completes and helps from the schema.
+//!
+//! [`run_interactive`] is the terminal shell; [`run_script`] runs commands from a file or a
+//! pipe exactly as if typed, echoing each after its prompt so the output reads like a
+//! terminal session; [`run_command`] runs one command (`cli -c`).
+#![deny(unsafe_code)]
+
+pub mod interactive;
+pub mod shell;
+pub mod terminal;
+
+use schema::mgmt::{ClientKind, SOCKET_NAME};
+use shell::transport::UnixTransport;
+use shell::{Echo, Flow, Input, Shell, Splitter};
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Where l2tpd keeps its state when neither `--state-dir` nor `L2TPD_STATE_DIR` says otherwise.
+pub const DEFAULT_STATE_DIR: &str = "/var/lib/l2tpd";
+
+/// The management socket: `--socket`, else `STATE_DIR/mgmt.sock` with the state directory
+/// from `--state-dir`, `L2TPD_STATE_DIR` or the default.
+pub fn socket_path(
+    state_dir: Option<&Path>,
+    socket: Option<&Path>,
+    env_state_dir: Option<&str>,
+) -> PathBuf {
+    if let Some(s) = socket {
+        return s.to_path_buf();
+    }
+    let dir = match (state_dir, env_state_dir) {
+        (Some(d), _) => d.to_path_buf(),
+        (None, Some(e)) if !e.is_empty() => PathBuf::from(e),
+        _ => PathBuf::from(DEFAULT_STATE_DIR),
+    };
+    dir.join(SOCKET_NAME)
+}
+
+const SPLIT: Splitter = schema::tokenize::split_words;
+
+fn connect(
+    socket: &Path,
+    client: ClientKind,
+    tty: Option<String>,
+    echo: Echo,
+) -> Result<Shell<UnixTransport>, String> {
+    let transport = UnixTransport::connect(socket).map_err(|e| {
+        let reason = e.to_string();
+        let reason = reason
+            .split(" (os error")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        format!(
+            "error: cannot connect to l2tpd at {}: {reason} (is l2tpd running?)",
+            socket.display()
+        )
+    })?;
+    Shell::connect(transport, client, tty, Box::new(io::stdout()), SPLIT, echo)
+}
+
+fn status(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The interactive shell on the terminal.
+pub fn run_interactive(socket: &Path) -> ExitCode {
+    let shell = match connect(
+        socket,
+        ClientKind::Cli,
+        terminal::tty_name(),
+        Echo::AfterPrompt,
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match interactive::run(shell, SPLIT) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Lines of a script: `load terminal` reads its text from the following lines.
+struct ScriptInput<R> {
+    lines: R,
+}
+
+impl<R: BufRead> ScriptInput<R> {
+    fn next(&mut self) -> io::Result<Option<String>> {
+        let mut line = String::new();
+        if self.lines.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        let trimmed = line.trim_end_matches(['\n', '\r']).len();
+        line.truncate(trimmed);
+        Ok(Some(line))
+    }
+}
+
+impl<R: BufRead> Input for ScriptInput<R> {
+    fn load_line(&mut self) -> io::Result<Option<String>> {
+        self.next()
+    }
+    fn ask(&mut self, _: &str) -> io::Result<Option<String>> {
+        Ok(None)
+    }
+}
+
+/// Runs the commands of `script` (a file given with `-f`, or piped stdin) as if typed,
+/// echoing each after its prompt. Fails if any command failed.
+pub fn run_script(socket: &Path, script: impl BufRead) -> ExitCode {
+    let mut shell = match connect(socket, ClientKind::File, None, Echo::AfterPrompt) {
+        Ok(s) => s.echo_input(true),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    status(run_lines(&mut shell, script, &mut io::stdout()))
+}
+
+/// The script loop, over any transport (the lab's tests drive it with a fake daemon too).
+/// Returns true if any command failed.
+pub fn run_lines<T: shell::transport::Transport>(
+    shell: &mut Shell<T>,
+    script: impl BufRead,
+    out: &mut dyn Write,
+) -> bool {
+    shell.flush_notices();
+    let mut input = ScriptInput { lines: script };
+    loop {
+        let line = match input.next() {
+            Ok(Some(l)) => l,
+            Ok(None) => break,
+            Err(e) => {
+                let _ = writeln!(out, "error: cannot read commands: {e}");
+                return true;
+            }
+        };
+        let _ = writeln!(
+            out,
+            "{}{}{line}",
+            shell.banner().unwrap_or_default(),
+            shell.prompt()
+        );
+        let _ = out.flush();
+        if shell.execute(&line, &mut input) == Flow::Exit {
+            break;
+        }
+    }
+    shell.failed()
+}
+
+/// `cli -c 'COMMAND'`: one command, not echoed.
+pub fn run_command(socket: &Path, command: &str) -> ExitCode {
+    let mut shell = match connect(socket, ClientKind::Cli, terminal::tty_name(), Echo::None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut input = ScriptInput { lines: io::empty() };
+    shell.execute(command, &mut input);
+    status(shell.failed())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_resolution() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(socket_path(None, None, None), p("/var/lib/l2tpd/mgmt.sock"));
+        assert_eq!(
+            socket_path(None, None, Some("/run/x")),
+            p("/run/x/mgmt.sock")
+        );
+        assert_eq!(
+            socket_path(Some(Path::new("/srv/a")), None, Some("/run/x")),
+            p("/srv/a/mgmt.sock")
+        );
+        assert_eq!(
+            socket_path(Some(Path::new("/srv/a")), Some(Path::new("/tmp/s")), None),
+            p("/tmp/s")
+        );
+    }
+}

@@ -1,2 +1,377 @@
 //! The operational command tree: every command the shell offers in operational mode, with
-//! its arguments and help text.
+//! its arguments and help text, and the command words of configuration mode.
+//!
+//! Like the configuration table, this is data written with `const` builders. The shell walks
+//! it for abbreviations, Tab completion and `?` help, and maps a complete command to an
+//! [`Action`]. A new operational command (`show services l2tp tunnel ...`) is one entry here,
+//! one [`Action`] variant and the request the shell sends for it.
+
+/// What the shell does once a command has been recognised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Configure,
+    ConfigurePrivate,
+    ConfigureExclusive,
+    ShowConfiguration,
+    ShowSystemCommit,
+    ShowSystemUsers,
+    Help,
+    Exit,
+
+    // ---- configuration mode ----
+    Set,
+    Delete,
+    Edit,
+    Up,
+    Top,
+    ExitConfigurationLevel,
+    ExitConfigurationMode,
+    Quit,
+    Show,
+    Status,
+    Commit,
+    Rollback,
+    Load,
+    Save,
+    Run,
+    Annotate,
+    Deactivate,
+    Activate,
+    Rename,
+    Copy,
+    Insert,
+    Update,
+    ConfigHelp,
+}
+
+/// What may follow a command word besides its children.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rest {
+    /// Nothing: only the children (if any).
+    Nothing,
+    /// A configuration path, walked in the configuration schema (`show configuration system`).
+    ConfigPath,
+    /// An operational command (`run show system users`).
+    OpCommand,
+    /// Free words the command parses itself (`commit confirmed 5 comment "x"`, `load merge FILE`);
+    /// `placeholder` is what `?` shows for them.
+    Words {
+        placeholder: &'static str,
+        help: &'static str,
+    },
+}
+
+/// One word of a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpCmd {
+    pub name: &'static str,
+    pub help: &'static str,
+    /// For a keyword that takes a value (`user NAME`): the `<placeholder>` and the value's help.
+    pub value: Option<(&'static str, &'static str)>,
+    /// The command is complete when the words stop here.
+    pub action: Option<Action>,
+    /// Its output may be piped (`| match`, `| count` ...).
+    pub pipe: bool,
+    /// The children may follow in any order, each at most once (`tunnel-name T user U`),
+    /// as Junos allows for the options of one command.
+    pub options: bool,
+    pub rest: Rest,
+    pub children: &'static [OpCmd],
+}
+
+impl OpCmd {
+    const fn base(name: &'static str, help: &'static str) -> OpCmd {
+        OpCmd {
+            name,
+            help,
+            value: None,
+            action: None,
+            pipe: false,
+            options: false,
+            rest: Rest::Nothing,
+            children: &[],
+        }
+    }
+
+    /// The child called exactly `name`.
+    pub fn child(&self, name: &str) -> Option<&'static OpCmd> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Children whose name starts with `prefix`.
+    pub fn children_with_prefix<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = &'static OpCmd> + 'a {
+        self.children
+            .iter()
+            .filter(move |c| c.name.starts_with(prefix))
+    }
+
+    pub const fn action(mut self, action: Action) -> OpCmd {
+        self.action = Some(action);
+        self
+    }
+    pub const fn pipe(mut self) -> OpCmd {
+        self.pipe = true;
+        self
+    }
+    pub const fn options(mut self) -> OpCmd {
+        self.options = true;
+        self
+    }
+    pub const fn value(mut self, placeholder: &'static str, help: &'static str) -> OpCmd {
+        self.value = Some((placeholder, help));
+        self
+    }
+    pub const fn rest(mut self, rest: Rest) -> OpCmd {
+        self.rest = rest;
+        self
+    }
+}
+
+/// A command word with sub-commands or options.
+pub const fn cmd(name: &'static str, help: &'static str, children: &'static [OpCmd]) -> OpCmd {
+    let mut c = OpCmd::base(name, help);
+    c.children = children;
+    c
+}
+
+/// A command word with nothing below it.
+pub const fn word(name: &'static str, help: &'static str) -> OpCmd {
+    OpCmd::base(name, help)
+}
+
+/// The root of operational mode (`user@host> `).
+pub static OPERATIONAL: OpCmd = cmd("", "Operational mode", OPERATIONAL_COMMANDS);
+
+const OPERATIONAL_COMMANDS: &[OpCmd] = &[
+    cmd(
+        "configure",
+        "Manipulate software configuration information",
+        &[
+            word(
+                "exclusive",
+                "Obtain exclusive lock (other users cannot commit)",
+            )
+            .action(Action::ConfigureExclusive),
+            word(
+                "private",
+                "Work in private database (other users cannot change it)",
+            )
+            .action(Action::ConfigurePrivate),
+        ],
+    )
+    .action(Action::Configure),
+    word("exit", "Exit the management session").action(Action::Exit),
+    word("help", "Provide help information").action(Action::Help),
+    word("quit", "Exit the management session").action(Action::Exit),
+    cmd(
+        "show",
+        "Show system information",
+        &[
+            word("configuration", "Show current configuration")
+                .action(Action::ShowConfiguration)
+                .rest(Rest::ConfigPath)
+                .pipe(),
+            cmd(
+                "system",
+                "Show system information",
+                &[
+                    word("commit", "Show pending commit and commit history")
+                        .action(Action::ShowSystemCommit)
+                        .pipe(),
+                    word("users", "Show users currently logged in")
+                        .action(Action::ShowSystemUsers)
+                        .pipe(),
+                ],
+            ),
+        ],
+    ),
+];
+
+/// The command words of configuration mode (`user@host# `).
+pub static CONFIGURATION: OpCmd = cmd("", "Configuration mode", CONFIGURATION_COMMANDS);
+
+const CONFIGURATION_COMMANDS: &[OpCmd] = &[
+    word("activate", "Remove the inactive tag from a statement")
+        .action(Action::Activate)
+        .rest(Rest::ConfigPath),
+    word("annotate", "Annotate the statement with a comment")
+        .action(Action::Annotate)
+        .rest(Rest::ConfigPath),
+    cmd(
+        "commit",
+        "Commit current set of changes",
+        &[
+            word("and-quit", "Quit configuration mode if commit succeeds"),
+            word("check", "Check correctness of syntax; do not apply changes"),
+            word("comment", "Message to write to commit log")
+                .value("<comment>", "Message to write to commit log"),
+            word("confirmed", "Automatically rollback if not confirmed").rest(Rest::Words {
+                placeholder: "<confirm-timeout>",
+                help: "Number of minutes until rollback (1..65535)",
+            }),
+        ],
+    )
+    .action(Action::Commit)
+    .options(),
+    word("copy", "Copy a statement")
+        .action(Action::Copy)
+        .rest(Rest::ConfigPath),
+    word("deactivate", "Add the inactive tag to a statement")
+        .action(Action::Deactivate)
+        .rest(Rest::ConfigPath),
+    word("delete", "Delete a data element")
+        .action(Action::Delete)
+        .rest(Rest::ConfigPath),
+    word("edit", "Edit a particular hierarchy level")
+        .action(Action::Edit)
+        .rest(Rest::ConfigPath),
+    cmd(
+        "exit",
+        "Exit from this level",
+        &[word("configuration-mode", "Exit from configuration mode")
+            .action(Action::ExitConfigurationMode)],
+    )
+    .action(Action::ExitConfigurationLevel),
+    word("help", "Provide help information").action(Action::ConfigHelp),
+    word("insert", "Insert a new ordered data element")
+        .action(Action::Insert)
+        .rest(Rest::ConfigPath),
+    cmd(
+        "load",
+        "Load configuration from ASCII file",
+        &[
+            word("merge", "Merge contents with existing configuration").rest(FILE_OR_TERMINAL),
+            word("override", "Override existing configuration").rest(FILE_OR_TERMINAL),
+            word("replace", "Replace configuration data").rest(FILE_OR_TERMINAL),
+            word("set", "Execute set of commands on existing configuration").rest(FILE_OR_TERMINAL),
+        ],
+    )
+    .action(Action::Load),
+    word("quit", "Quit from this level").action(Action::Quit),
+    word("rename", "Rename a statement")
+        .action(Action::Rename)
+        .rest(Rest::ConfigPath),
+    word("rollback", "Roll back to previous committed configuration")
+        .action(Action::Rollback)
+        .rest(Rest::Words {
+            placeholder: "<number>",
+            help: "Numeric index of rollback (0..49)",
+        }),
+    word("run", "Run an operational-mode command")
+        .action(Action::Run)
+        .rest(Rest::OpCommand),
+    word("save", "Save configuration to ASCII file")
+        .action(Action::Save)
+        .rest(Rest::Words {
+            placeholder: "<filename>",
+            help: "Name of file to save to",
+        }),
+    word("set", "Set a parameter")
+        .action(Action::Set)
+        .rest(Rest::ConfigPath),
+    word("show", "Show a parameter")
+        .action(Action::Show)
+        .rest(Rest::ConfigPath)
+        .pipe(),
+    word("status", "Show users currently editing configuration").action(Action::Status),
+    word("top", "Exit to top level of configuration").action(Action::Top),
+    word("up", "Exit one level of configuration")
+        .action(Action::Up)
+        .rest(Rest::Words {
+            placeholder: "<number>",
+            help: "Number of levels to move up",
+        }),
+    word("update", "Update private database").action(Action::Update),
+];
+
+const FILE_OR_TERMINAL: Rest = Rest::Words {
+    placeholder: "<filename>",
+    help: "Filename (URL, local, remote, or floppy), or 'terminal'",
+};
+
+/// The pipe commands (`show ... | ?`). `compare` is only offered after configuration shows.
+pub static PIPES: &[OpCmd] = &[
+    word(
+        "compare",
+        "Compare configuration changes with prior version",
+    ),
+    word("count", "Count occurrences"),
+    cmd(
+        "display",
+        "Show additional kinds of information",
+        &[
+            word("json", "Show output in JSON format"),
+            word("set", "Show 'set' commands that create configuration"),
+        ],
+    ),
+    word("except", "Show only text that does not match a pattern")
+        .value("<pattern>", "Pattern to avoid"),
+    word("last", "Display end of output only").value("<number>", "Number of lines to display"),
+    word("match", "Show only text that matches a pattern").value("<pattern>", "Pattern to match"),
+    word("no-more", "Don't paginate output"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_sorted_unique(node: &OpCmd) {
+        for pair in node.children.windows(2) {
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} before {} under '{}'",
+                pair[0].name,
+                pair[1].name,
+                node.name
+            );
+        }
+        for c in node.children {
+            assert!(!c.help.is_empty(), "{} has no help", c.name);
+            check_sorted_unique(c);
+        }
+    }
+
+    /// `?` lists children in table order, which must be alphabetical as on Junos, and
+    /// abbreviation depends on names being unique among siblings.
+    #[test]
+    fn tables_are_sorted_and_helped() {
+        check_sorted_unique(&OPERATIONAL);
+        check_sorted_unique(&CONFIGURATION);
+        let pipes = cmd("", "pipes", PIPES);
+        check_sorted_unique(&pipes);
+    }
+
+    /// Every leaf of the tree must run something (its own action or the nearest one above
+    /// it), or the operator could type a command that does nothing.
+    #[test]
+    fn every_leaf_does_something() {
+        fn walk(node: &OpCmd, inherited: bool) {
+            let runnable = inherited || node.action.is_some();
+            if node.children.is_empty() {
+                assert!(runnable, "'{}' ends without an action", node.name);
+            }
+            for c in node.children {
+                walk(c, runnable);
+            }
+        }
+        for c in OPERATIONAL.children.iter().chain(CONFIGURATION.children) {
+            walk(c, false);
+        }
+    }
+
+    #[test]
+    fn lookups() {
+        let show = OPERATIONAL.child("show").expect("show");
+        assert_eq!(
+            show.children_with_prefix("s")
+                .map(|c| c.name)
+                .collect::<Vec<_>>(),
+            ["system"]
+        );
+        assert_eq!(CONFIGURATION.children_with_prefix("de").count(), 2);
+        assert!(OPERATIONAL.child("sh").is_none());
+    }
+}

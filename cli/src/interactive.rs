@@ -1,0 +1,213 @@
+//! The interactive shell on a terminal: rustyline with completion, hints and `?` help drawn
+//! from the schema, the pager, and questions asked at the keyboard.
+
+use crate::shell::help::{self, Where};
+use crate::shell::pager::Key;
+use crate::shell::transport::Transport;
+use crate::shell::{Flow, Input, Mode, Shell, Splitter};
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::history::DefaultHistory;
+use rustyline::validate::Validator;
+use rustyline::{
+    CompletionType, ConditionalEventHandler, Config, Context, Editor, Event, EventContext,
+    EventHandler, ExternalPrinter, KeyEvent, RepeatCount,
+};
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// What completion needs to know of the session: the mode, the edit level and the prompt.
+#[derive(Clone, Debug, Default)]
+struct Position {
+    configuration: bool,
+    level: Vec<String>,
+    prompt: String,
+}
+
+impl Position {
+    fn at(&self) -> Where<'_> {
+        if self.configuration {
+            Where::Configuration { level: &self.level }
+        } else {
+            Where::Operational
+        }
+    }
+}
+
+type Shared = Arc<Mutex<Position>>;
+
+fn lock(p: &Shared) -> std::sync::MutexGuard<'_, Position> {
+    p.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+struct CliHelper {
+    position: Shared,
+    split: Splitter,
+}
+
+impl Completer for CliHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let position = lock(&self.position);
+        let before = line.get(..pos).unwrap_or(line);
+        let at = position.at();
+        let (start, rows) = help::completions(at, self.split, before);
+        let width = match at {
+            Where::Operational => 21,
+            Where::Configuration { .. } => 30,
+        };
+        let candidates = rows
+            .into_iter()
+            .map(|r| Pair {
+                display: format!("{:<width$}{}", r.name, r.help),
+                replacement: format!("{} ", r.name),
+            })
+            .collect();
+        Ok((start, candidates))
+    }
+}
+
+impl Hinter for CliHelper {
+    type Hint = String;
+
+    /// The grey rest of a unique abbreviation, shown only at the end of the line.
+    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
+        if pos < line.len() || line.ends_with(char::is_whitespace) || line.is_empty() {
+            return None;
+        }
+        let position = lock(&self.position);
+        let (_, rows) = help::completions(position.at(), self.split, line);
+        let (_, partial) = help::split_partial(line);
+        match rows.as_slice() {
+            [only] => only
+                .name
+                .strip_prefix(partial)
+                .filter(|rest| !rest.is_empty())
+                .map(str::to_string),
+            _ => None,
+        }
+    }
+}
+
+impl Highlighter for CliHelper {}
+impl Validator for CliHelper {}
+impl rustyline::Helper for CliHelper {}
+
+/// `?` lists what may come next above the prompt and leaves the line as it was.
+struct QuestionMark {
+    position: Shared,
+    split: Splitter,
+    printer: Mutex<Box<dyn ExternalPrinter + Send>>,
+}
+
+impl ConditionalEventHandler for QuestionMark {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
+        let before = ctx.line().get(..ctx.pos()).unwrap_or(ctx.line());
+        // Inside quotes `?` is just a character of the value.
+        if before.matches('"').count() % 2 == 1 {
+            return None;
+        }
+        let position = lock(&self.position);
+        let text = help::completions_text(position.at(), self.split, before);
+        let message = format!("{}{}?\n{}", position.prompt, before, text);
+        let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = printer.print(message);
+        Some(Cmd::Noop)
+    }
+}
+
+use rustyline::Cmd;
+
+/// Questions and `load terminal` at the keyboard; the pager when stdout is a terminal.
+struct Keyboard<'e> {
+    editor: &'e mut Editor<CliHelper, DefaultHistory>,
+    read_key: Box<dyn FnMut() -> io::Result<Key>>,
+}
+
+impl Input for Keyboard<'_> {
+    fn load_line(&mut self) -> io::Result<Option<String>> {
+        match self.editor.readline("") {
+            Ok(line) => Ok(Some(line)),
+            Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(None),
+            Err(e) => Err(io::Error::other(e)),
+        }
+    }
+
+    fn ask(&mut self, question: &str) -> io::Result<Option<String>> {
+        match self.editor.readline(&format!("{question} ")) {
+            Ok(answer) => Ok(Some(answer)),
+            Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(Some("no".to_string())),
+            Err(e) => Err(io::Error::other(e)),
+        }
+    }
+
+    fn pager(&mut self) -> Option<(usize, &mut dyn FnMut() -> io::Result<Key>)> {
+        let rows = crate::terminal::rows()?;
+        Some((rows, &mut *self.read_key))
+    }
+}
+
+/// Runs the read-eval-print loop until `exit` or end of input.
+pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<()> {
+    let config = Config::builder()
+        .completion_type(CompletionType::List)
+        .auto_add_history(true)
+        .build();
+    let mut editor: Editor<CliHelper, DefaultHistory> =
+        Editor::with_config(config).map_err(io::Error::other)?;
+    let position: Shared = Arc::default();
+    editor.set_helper(Some(CliHelper {
+        position: position.clone(),
+        split,
+    }));
+    // Without a terminal there is no printer (ENOTTY) and `?` stays an ordinary character.
+    if let Ok(printer) = editor.create_external_printer() {
+        let handler = QuestionMark {
+            position: position.clone(),
+            split,
+            printer: Mutex::new(Box::new(printer)),
+        };
+        editor.bind_sequence(
+            KeyEvent::from('?'),
+            EventHandler::Conditional(Box::new(handler)),
+        );
+    }
+    shell.flush_notices();
+    loop {
+        {
+            let mut p = lock(&position);
+            p.configuration = matches!(shell.mode(), Mode::Configuration { .. });
+            p.level = shell.level_words();
+            p.prompt = shell.prompt();
+        }
+        if let Some(banner) = shell.banner() {
+            print!("{banner}");
+        }
+        io::stdout().flush()?;
+        let prompt = shell.prompt();
+        let line = match editor.readline(&prompt) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => {
+                println!();
+                return Ok(());
+            }
+            Err(e) => return Err(io::Error::other(e)),
+        };
+        let mut keyboard = Keyboard {
+            editor: &mut editor,
+            read_key: Box::new(crate::terminal::read_key),
+        };
+        if shell.execute(&line, &mut keyboard) == Flow::Exit {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,657 @@
+//! Configuration-mode commands (`user@host# `). Paths are sent as the edit level's words
+//! followed by the typed words; the daemon resolves them against the schema.
+
+use super::pipe::{split_pipes, Pipe};
+use super::show::Shown;
+use super::transport::Transport;
+use super::words::{match_command, resolve, Resolved};
+use super::{level_words, Flow, Input, Lost, Mode, Shell};
+use schema::mgmt::{LoadMode, MgmtError, Reply, Request, Revision};
+use schema::opcmd::{Action, CONFIGURATION};
+use schema::tokenize::Word;
+use schema::tree::Path;
+
+/// `commit` options, combinable as on Junos.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct CommitOptions {
+    check: bool,
+    confirmed: Option<u32>,
+    comment: Option<String>,
+    and_quit: bool,
+}
+
+/// Junos' default `commit confirmed` window, in minutes.
+const DEFAULT_CONFIRM_MINUTES: u32 = 10;
+const MAX_ROLLBACK: u32 = 49;
+
+impl<T: Transport> Shell<T> {
+    pub(super) fn configuration(
+        &mut self,
+        line: &str,
+        words: &[Word],
+        input: &mut dyn Input,
+    ) -> Result<Flow, Lost> {
+        let cmd = {
+            // `run` takes its own pipes; everything else is split here.
+            let command_words = match words.iter().position(|w| !w.quoted && w.text == "|") {
+                Some(bar) => &words[..bar],
+                None => words,
+            };
+            match match_command(&CONFIGURATION, command_words) {
+                Ok(c) => c,
+                Err(m) => {
+                    self.mismatch(line, words, m);
+                    return Ok(Flow::Continue);
+                }
+            }
+        };
+        if cmd.action == Action::Run {
+            let start = command_len(words) - cmd.args.len();
+            return self.operational_words(line, &words[start..], input, true);
+        }
+        let (_, pipes) = match split_pipes(words) {
+            Ok(split) => split,
+            Err(e) => {
+                let pos = words.get(e.word).map_or(line.trim_end().len(), |w| w.start);
+                self.syntax_error(line, pos, &e.message);
+                return Ok(Flow::Continue);
+            }
+        };
+        if !pipes.is_empty() && !cmd.node.pipe {
+            let pos = words
+                .iter()
+                .find(|w| !w.quoted && w.text == "|")
+                .map_or(0, |w| w.start);
+            self.syntax_error(line, pos, "syntax error.");
+            return Ok(Flow::Continue);
+        }
+        let args = cmd.args;
+        let level = self.level_words();
+        let with_level = |typed: &[Word]| -> Vec<String> {
+            level
+                .iter()
+                .cloned()
+                .chain(typed.iter().map(|w| w.text.clone()))
+                .collect()
+        };
+        let n = level.len();
+        match cmd.action {
+            Action::Set | Action::Delete | Action::Activate | Action::Deactivate => {
+                if args.is_empty() {
+                    self.syntax_error(
+                        line,
+                        line.trim_end().len(),
+                        "syntax error, expecting <statement> or <identifier>.",
+                    );
+                    return Ok(Flow::Continue);
+                }
+                let words = with_level(args);
+                let request = match cmd.action {
+                    Action::Set => Request::Set { words },
+                    Action::Delete => Request::Delete { words },
+                    Action::Activate => Request::Activate { words },
+                    _ => Request::Deactivate { words },
+                };
+                self.simple(line, request, n, args)?;
+            }
+            Action::Annotate => match args.split_last() {
+                Some((comment, path)) if !path.is_empty() => {
+                    let request = Request::Annotate {
+                        words: with_level(path),
+                        comment: comment.text.clone(),
+                    };
+                    self.simple(line, request, n, path)?;
+                }
+                _ => self.syntax_error(
+                    line,
+                    line.trim_end().len(),
+                    "syntax error, expecting <statement> \"comment\".",
+                ),
+            },
+            Action::Rename | Action::Copy => {
+                let Some(to) = args.iter().position(|w| !w.quoted && w.text == "to") else {
+                    self.syntax_error(line, line.trim_end().len(), "syntax error, expecting 'to'.");
+                    return Ok(Flow::Continue);
+                };
+                let (path, new) = (&args[..to], &args[to + 1..]);
+                if path.is_empty() || new.is_empty() {
+                    self.syntax_error(
+                        line,
+                        line.trim_end().len(),
+                        "syntax error, expecting <identifier>.",
+                    );
+                    return Ok(Flow::Continue);
+                }
+                let to: Vec<String> = new.iter().map(|w| w.text.clone()).collect();
+                let request = if cmd.action == Action::Rename {
+                    Request::Rename {
+                        words: with_level(path),
+                        to,
+                    }
+                } else {
+                    Request::Copy {
+                        words: with_level(path),
+                        to,
+                    }
+                };
+                self.simple(line, request, n, path)?;
+            }
+            Action::Insert => {
+                let Some(at) = args
+                    .iter()
+                    .rposition(|w| !w.quoted && (w.text == "before" || w.text == "after"))
+                else {
+                    self.syntax_error(
+                        line,
+                        line.trim_end().len(),
+                        "syntax error, expecting 'before' or 'after'.",
+                    );
+                    return Ok(Flow::Continue);
+                };
+                let (path, reference) = (&args[..at], &args[at + 1..]);
+                if path.is_empty() || reference.is_empty() {
+                    self.syntax_error(
+                        line,
+                        line.trim_end().len(),
+                        "syntax error, expecting <identifier>.",
+                    );
+                    return Ok(Flow::Continue);
+                }
+                let request = Request::Insert {
+                    words: with_level(path),
+                    before: args[at].text == "before",
+                    reference: reference.iter().map(|w| w.text.clone()).collect(),
+                };
+                self.simple(line, request, n, path)?;
+            }
+            Action::Edit => {
+                if args.is_empty() {
+                    self.syntax_error(
+                        line,
+                        line.trim_end().len(),
+                        "syntax error, expecting <statement>.",
+                    );
+                    return Ok(Flow::Continue);
+                }
+                self.move_to(line, with_level(args), n, args)?;
+            }
+            Action::Up => {
+                let steps = match args {
+                    [] => 1,
+                    [w] => match w.text.parse::<usize>() {
+                        Ok(s) if s > 0 => s,
+                        _ => {
+                            self.syntax_error(
+                                line,
+                                w.start,
+                                &format!("invalid numeric value: '{}'", w.text),
+                            );
+                            return Ok(Flow::Continue);
+                        }
+                    },
+                    [_, extra, ..] => {
+                        self.syntax_error(line, extra.start, "syntax error.");
+                        return Ok(Flow::Continue);
+                    }
+                };
+                self.up(line, steps)?;
+            }
+            Action::Top => {
+                self.move_to(line, Vec::new(), 0, &[])?;
+            }
+            Action::ExitConfigurationLevel => {
+                if self.at_top() {
+                    return self.leave(input);
+                }
+                self.up(line, 1)?;
+            }
+            Action::ExitConfigurationMode | Action::Quit => return self.leave(input),
+            Action::Show => {
+                let compare = pipes.iter().find_map(|p| match p {
+                    Pipe::Compare(n) => Some(*n),
+                    _ => None,
+                });
+                let words = with_level(args);
+                let request = match compare {
+                    Some(n) => Request::Compare {
+                        words,
+                        base: n.map_or(Revision::Active, Revision::Rollback),
+                        target: Revision::Candidate,
+                    },
+                    None => Request::Show { words },
+                };
+                match self.call(request)? {
+                    Ok(Reply::Config { path, tree }) => {
+                        self.emit(Shown::Config { path, tree }, &pipes, input)
+                    }
+                    Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), &pipes, input),
+                    Ok(other) => self.unexpected(&other),
+                    Err(e) => self.report(line, e, n, args),
+                }
+            }
+            Action::Status => match self.call(Request::ShowSystemUsers)? {
+                Ok(Reply::Users { users, changed }) => {
+                    let editing: Vec<_> = users
+                        .into_iter()
+                        .filter(|u| u.edit_path.is_some())
+                        .collect();
+                    if !editing.is_empty() {
+                        self.print(&super::render::editing_users(&editing));
+                    }
+                    if changed {
+                        self.print("The configuration has been changed but not committed\n");
+                    }
+                }
+                Ok(other) => self.unexpected(&other),
+                Err(e) => self.report_plain(e, None),
+            },
+            Action::Commit => {
+                let options = match parse_commit(cmd.node, args) {
+                    Ok(o) => o,
+                    Err((i, message)) => {
+                        let pos = args.get(i).map_or(line.trim_end().len(), |w| w.start);
+                        self.syntax_error(line, pos, &message);
+                        return Ok(Flow::Continue);
+                    }
+                };
+                let and_quit = options.and_quit;
+                let request = Request::Commit {
+                    check: options.check,
+                    confirmed: options.confirmed,
+                    comment: options.comment,
+                    and_quit,
+                };
+                match self.call(request)? {
+                    Ok(Reply::Done { messages }) => {
+                        self.print_messages(&messages);
+                        if and_quit {
+                            self.mode = Mode::Operational;
+                        }
+                    }
+                    Ok(other) => self.unexpected(&other),
+                    Err(e) => self.report_plain(e, None),
+                }
+            }
+            Action::Rollback => {
+                let index = match args {
+                    [] => 0,
+                    [w] => match w.text.parse::<u32>() {
+                        Ok(i) if i <= MAX_ROLLBACK => i,
+                        _ => {
+                            self.syntax_error(
+                                line,
+                                w.start,
+                                &format!(
+                                    "Value {} is not within range (0..{MAX_ROLLBACK})",
+                                    w.text
+                                ),
+                            );
+                            return Ok(Flow::Continue);
+                        }
+                    },
+                    [_, extra, ..] => {
+                        self.syntax_error(line, extra.start, "syntax error.");
+                        return Ok(Flow::Continue);
+                    }
+                };
+                self.simple(line, Request::Rollback { index }, 0, &[])?;
+            }
+            Action::Load => return self.load(line, cmd.node.name, args, level, input),
+            Action::Save => match args {
+                [file] => self.save(&file.text, level)?,
+                _ => {
+                    let pos = args.get(1).map_or(line.trim_end().len(), |w| w.start);
+                    self.syntax_error(line, pos, "syntax error, expecting <filename>.");
+                }
+            },
+            Action::Update => self.simple(line, Request::Update, 0, &[])?,
+            Action::ConfigHelp => {
+                let at = super::help::Where::Configuration { level: &level };
+                let rows = super::help::rows(at, &[], "");
+                self.print(&super::help::render(at, &rows));
+            }
+            other => self.error(&format!("{other:?} is not a configuration command")),
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn at_top(&self) -> bool {
+        matches!(&self.mode, Mode::Configuration { level } if level.is_empty())
+    }
+
+    /// A request answered with `Done`: print its messages or the error.
+    fn simple(
+        &mut self,
+        line: &str,
+        request: Request,
+        prefix: usize,
+        typed: &[Word],
+    ) -> Result<(), Lost> {
+        match self.call(request)? {
+            Ok(Reply::Done { messages }) => self.print_messages(&messages),
+            Ok(other) => self.unexpected(&other),
+            Err(e) => self.report(line, e, prefix, typed),
+        }
+        Ok(())
+    }
+
+    /// `edit`, `up`, `top`: the daemon checks the level and answers the canonical path.
+    fn move_to(
+        &mut self,
+        line: &str,
+        words: Vec<String>,
+        prefix: usize,
+        typed: &[Word],
+    ) -> Result<(), Lost> {
+        match self.call(Request::Edit { words })? {
+            Ok(Reply::EditPath { path }) => self.set_level(path),
+            Ok(other) => self.unexpected(&other),
+            Err(e) => self.report(line, e, prefix, typed),
+        }
+        Ok(())
+    }
+
+    fn up(&mut self, line: &str, steps: usize) -> Result<(), Lost> {
+        let Mode::Configuration { level } = &self.mode else {
+            return Ok(());
+        };
+        let mut target: Path = level.clone();
+        target.truncate(target.len().saturating_sub(steps));
+        self.move_to(line, level_words(&target), 0, &[])
+    }
+
+    fn set_level(&mut self, path: Path) {
+        if let Mode::Configuration { level } = &mut self.mode {
+            *level = path;
+        }
+    }
+
+    /// Leaves configuration mode, asking first when the daemon says there are changes.
+    fn leave(&mut self, input: &mut dyn Input) -> Result<Flow, Lost> {
+        match self.call(Request::ExitConfiguration { confirm: false })? {
+            Ok(Reply::Done { messages }) => self.print_messages(&messages),
+            Ok(Reply::ConfirmExit { question, warnings }) => {
+                self.print_messages(&warnings);
+                let answer = match input.ask(&question) {
+                    Ok(Some(a)) => a,
+                    Ok(None) => {
+                        // Nobody to ask (a script): Junos' default answer, shown as if typed.
+                        self.print(&format!("{question} yes\n"));
+                        "yes".to_string()
+                    }
+                    Err(e) => {
+                        self.error(&format!("cannot read the answer: {e}"));
+                        return Ok(Flow::Continue);
+                    }
+                };
+                if !is_yes(&answer) {
+                    return Ok(Flow::Continue);
+                }
+                match self.call(Request::ExitConfiguration { confirm: true })? {
+                    Ok(Reply::Done { messages }) => self.print_messages(&messages),
+                    Ok(other) => {
+                        self.unexpected(&other);
+                        return Ok(Flow::Continue);
+                    }
+                    Err(e) => {
+                        self.report_plain(e, None);
+                        return Ok(Flow::Continue);
+                    }
+                }
+            }
+            Ok(other) => {
+                self.unexpected(&other);
+                return Ok(Flow::Continue);
+            }
+            Err(e) => {
+                self.report_plain(e, None);
+                return Ok(Flow::Continue);
+            }
+        }
+        self.print("Exiting configuration mode\n");
+        self.mode = Mode::Operational;
+        Ok(Flow::Continue)
+    }
+
+    fn load(
+        &mut self,
+        line: &str,
+        mode: &str,
+        args: &[Word],
+        level: Vec<String>,
+        input: &mut dyn Input,
+    ) -> Result<Flow, Lost> {
+        let mode = match mode {
+            "merge" => LoadMode::Merge,
+            "override" => LoadMode::Override,
+            "replace" => LoadMode::Replace,
+            _ => LoadMode::Set,
+        };
+        let (source, relative) = match args {
+            [source] => (source, false),
+            [source, r] if !r.quoted && "relative".starts_with(r.text.as_str()) => (source, true),
+            [_, extra, ..] => {
+                self.syntax_error(line, extra.start, "syntax error.");
+                return Ok(Flow::Continue);
+            }
+            [] => {
+                self.syntax_error(
+                    line,
+                    line.trim_end().len(),
+                    "syntax error, expecting <filename> or terminal.",
+                );
+                return Ok(Flow::Continue);
+            }
+        };
+        let (text, file) = if !source.quoted && source.text == "terminal" {
+            self.print("[Type ^D at a new line to end input]\n");
+            let _ = self.out.flush();
+            let mut text = String::new();
+            loop {
+                match input.load_line() {
+                    // In a script, a line that is exactly `^D` stands for the key.
+                    Ok(Some(l)) if l.trim_end_matches(['\r', '\n']) == "^D" => break,
+                    Ok(Some(l)) => {
+                        if self.echo_input {
+                            self.print(&format!("{}\n", l.trim_end_matches(['\r', '\n'])));
+                        }
+                        text.push_str(l.trim_end_matches(['\r', '\n']));
+                        text.push('\n');
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        self.error(&format!("cannot read the terminal: {e}"));
+                        return Ok(Flow::Continue);
+                    }
+                }
+            }
+            (text, None)
+        } else {
+            match std::fs::read_to_string(&source.text) {
+                Ok(t) => (t, Some(source.text.clone())),
+                Err(e) => {
+                    self.error(&format!(
+                        "could not read {}: {}",
+                        source.text,
+                        io_reason(&e)
+                    ));
+                    return Ok(Flow::Continue);
+                }
+            }
+        };
+        let request = Request::Load {
+            mode,
+            text,
+            relative: relative.then_some(level),
+        };
+        match self.call(request)? {
+            Ok(Reply::Done { messages }) => self.print_messages(&messages),
+            Ok(other) => self.unexpected(&other),
+            Err(e @ MgmtError::Load { .. }) => self.report_plain(e, file.as_deref()),
+            Err(e) => self.report_plain(e, None),
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// `save FILE`: the candidate's brace text at the edit level, written by the shell.
+    fn save(&mut self, file: &str, level: Vec<String>) -> Result<(), Lost> {
+        match self.call(Request::Show { words: level })? {
+            Ok(Reply::Config { path, tree }) => {
+                let text = schema::print::to_text(&path, &tree);
+                match std::fs::write(file, &text) {
+                    Ok(()) => self.print(&format!(
+                        "Wrote {} lines of configuration to '{file}'\n",
+                        text.lines().count()
+                    )),
+                    Err(e) => self.error(&format!("could not write {file}: {}", io_reason(&e))),
+                }
+            }
+            Ok(other) => self.unexpected(&other),
+            Err(e) => self.report_plain(e, None),
+        }
+        Ok(())
+    }
+}
+
+/// Number of words before the first unquoted `|`.
+fn command_len(words: &[Word]) -> usize {
+    words
+        .iter()
+        .position(|w| !w.quoted && w.text == "|")
+        .unwrap_or(words.len())
+}
+
+fn is_yes(answer: &str) -> bool {
+    let a = answer.trim();
+    a.is_empty() || "yes".starts_with(&a.to_ascii_lowercase())
+}
+
+/// `No such file or directory`, without Rust's `(os error 2)` suffix.
+fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Reads `commit` options in any order; the error names the offending argument's index.
+fn parse_commit(
+    node: &'static schema::opcmd::OpCmd,
+    args: &[Word],
+) -> Result<CommitOptions, (usize, String)> {
+    let mut o = CommitOptions::default();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        let option = match resolve(w.text.as_str(), node.children.iter(), |c| c.name) {
+            Resolved::One(c) if !w.quoted => c,
+            Resolved::Ambiguous(_) if !w.quoted => {
+                return Err((i, format!("'{}' is ambiguous.", w.text)))
+            }
+            _ => return Err((i, "syntax error.".to_string())),
+        };
+        if seen.contains(&option.name) {
+            return Err((i, "syntax error.".to_string()));
+        }
+        seen.push(option.name);
+        i += 1;
+        match option.name {
+            "check" => o.check = true,
+            "and-quit" => o.and_quit = true,
+            "comment" => {
+                let text = args
+                    .get(i)
+                    .ok_or((i, "syntax error, expecting <comment>.".to_string()))?;
+                o.comment = Some(text.text.clone());
+                i += 1;
+            }
+            _ => {
+                // `confirmed [N]`: a number right after it is the window in minutes.
+                let minutes = match args.get(i) {
+                    Some(n) if n.text.bytes().all(|b| b.is_ascii_digit()) => {
+                        i += 1;
+                        match n.text.parse::<u32>() {
+                            Ok(m) if (1..=65535).contains(&m) => m,
+                            _ => {
+                                return Err((
+                                    i - 1,
+                                    format!("Value {} is not within range (1..65535)", n.text),
+                                ))
+                            }
+                        }
+                    }
+                    _ => DEFAULT_CONFIRM_MINUTES,
+                };
+                o.confirmed = Some(minutes);
+            }
+        }
+    }
+    if o.check && (o.confirmed.is_some() || o.and_quit) {
+        let at = args
+            .iter()
+            .position(|w| "check".starts_with(w.text.as_str()))
+            .unwrap_or(0);
+        return Err((
+            at,
+            "syntax error: 'check' cannot be combined with 'confirmed' or 'and-quit'.".to_string(),
+        ));
+    }
+    Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::words::tests::plain_words;
+
+    fn commit(line: &str) -> Result<CommitOptions, (usize, String)> {
+        let node = CONFIGURATION.child("commit").expect("commit");
+        parse_commit(node, &plain_words(line))
+    }
+
+    #[test]
+    fn commit_options_combine() {
+        assert_eq!(commit(""), Ok(CommitOptions::default()));
+        assert_eq!(
+            commit("confirmed"),
+            Ok(CommitOptions {
+                confirmed: Some(10),
+                ..Default::default()
+            })
+        );
+        assert_eq!(
+            commit("conf 5 and-q comment x"),
+            Ok(CommitOptions {
+                confirmed: Some(5),
+                and_quit: true,
+                comment: Some("x".into()),
+                ..Default::default()
+            })
+        );
+        assert_eq!(
+            commit("ch"),
+            Ok(CommitOptions {
+                check: true,
+                ..Default::default()
+            })
+        );
+        assert_eq!(commit("confirmed 0").unwrap_err().0, 1);
+        assert_eq!(commit("check check").unwrap_err().0, 1);
+        assert_eq!(commit("comment").unwrap_err().0, 1);
+        assert_eq!(
+            commit("c").unwrap_err(),
+            (0, "'c' is ambiguous.".to_string())
+        );
+        assert_eq!(commit("check confirmed").unwrap_err().0, 0);
+    }
+
+    #[test]
+    fn answers() {
+        assert!(is_yes(""));
+        assert!(is_yes("y"));
+        assert!(is_yes("YES"));
+        assert!(!is_yes("no"));
+        assert!(!is_yes("yesterday"));
+    }
+}

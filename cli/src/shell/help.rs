@@ -1,0 +1,548 @@
+//! `?` help and Tab completion: what may come next on a partly typed line, read from the
+//! operational command tree and the configuration schema (never from the daemon, so that
+//! help is instant and works while the daemon is busy).
+
+use super::words::{match_command, resolve, Resolved};
+use schema::def::{Kind, Stmt, Type};
+use schema::opcmd::{Action, OpCmd, Rest, CONFIGURATION, OPERATIONAL, PIPES};
+use schema::table::ROOT;
+use schema::tokenize::Word;
+
+/// One line of `Possible completions:`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// `>` container or list, `+` several values, ` ` anything else.
+    pub marker: char,
+    pub name: String,
+    pub help: String,
+    /// A word the operator can type as is (Tab completes only these).
+    pub literal: bool,
+}
+
+impl Row {
+    fn word(marker: char, name: &str, help: &str) -> Row {
+        Row {
+            marker,
+            name: name.to_string(),
+            help: help.to_string(),
+            literal: true,
+        }
+    }
+    fn placeholder(name: &str, help: &str) -> Row {
+        Row {
+            marker: ' ',
+            name: name.to_string(),
+            help: help.to_string(),
+            literal: false,
+        }
+    }
+}
+
+/// Where the operator is: operational mode, or configuration mode at an edit level (words).
+#[derive(Clone, Copy, Debug)]
+pub enum Where<'a> {
+    Operational,
+    Configuration { level: &'a [String] },
+}
+
+/// Column where help text starts, as in the Junos samples.
+fn help_column(at: Where<'_>) -> usize {
+    match at {
+        Where::Operational => 23,
+        Where::Configuration { .. } => 32,
+    }
+}
+
+/// The `Possible completions:` block for rows, one per line.
+pub fn render(at: Where<'_>, rows: &[Row]) -> String {
+    let width = help_column(at) - 2;
+    let mut out = String::from("Possible completions:\n");
+    for r in rows {
+        let line = if r.help.is_empty() {
+            format!("{} {}", r.marker, r.name)
+        } else if r.name.chars().count() < width {
+            format!("{} {:<width$}{}", r.marker, r.name, r.help)
+        } else {
+            format!("{} {} {}", r.marker, r.name, r.help)
+        };
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The `Possible completions:` text for `?` typed after `before`.
+pub fn completions_text(at: Where<'_>, split: super::Splitter, before: &str) -> String {
+    let (complete, partial) = split_partial(before);
+    let words = split(complete).unwrap_or_default();
+    let rows = rows(at, &words, partial);
+    if rows.is_empty() {
+        return "No valid completions\n".to_string();
+    }
+    render(at, &rows)
+}
+
+/// Splits text before the cursor into the finished words and the word being typed.
+pub fn split_partial(before: &str) -> (&str, &str) {
+    match before.char_indices().rev().find(|(_, c)| c.is_whitespace()) {
+        Some((i, c)) => (&before[..i], &before[i + c.len_utf8()..]),
+        None => ("", before),
+    }
+}
+
+/// The words Tab can insert for the word being typed at the end of `before`, and where
+/// that word starts.
+pub fn completions(at: Where<'_>, split: super::Splitter, before: &str) -> (usize, Vec<Row>) {
+    let (complete, partial) = split_partial(before);
+    let Ok(words) = split(complete) else {
+        return (before.len(), Vec::new());
+    };
+    let mut rows = rows(at, &words, partial);
+    rows.retain(|r| r.literal);
+    (before.len() - partial.len(), rows)
+}
+
+/// What may follow `words` (all complete) when the word being typed is `partial`.
+pub fn rows(at: Where<'_>, words: &[Word], partial: &str) -> Vec<Row> {
+    let mut all = if let Some(bar) = words.iter().rposition(|w| !w.quoted && w.text == "|") {
+        pipe_rows(&words[bar + 1..], shows_configuration(at, &words[..bar]))
+    } else {
+        match at {
+            Where::Operational => op_rows(&OPERATIONAL, words, at),
+            Where::Configuration { .. } => op_rows(&CONFIGURATION, words, at),
+        }
+    };
+    all.retain(|r| !r.literal || r.name.starts_with(partial));
+    if !partial.is_empty() {
+        all.retain(|r| r.literal || r.name.starts_with('<') && r.name != "<[Enter]>");
+    }
+    all
+}
+
+/// `| compare` applies to configuration shows only.
+fn shows_configuration(at: Where<'_>, command: &[Word]) -> bool {
+    let (root, show) = match at {
+        Where::Operational => (&OPERATIONAL, Action::ShowConfiguration),
+        Where::Configuration { .. } => (&CONFIGURATION, Action::Show),
+    };
+    match match_command(root, command) {
+        Ok(c) if c.action == Action::Run => shows_configuration(Where::Operational, c.args),
+        Ok(c) => c.action == show,
+        Err(_) => false,
+    }
+}
+
+fn enter() -> Row {
+    Row::placeholder("<[Enter]>", "Execute this command")
+}
+fn pipe() -> Row {
+    Row::placeholder("|", "Pipe through a command")
+}
+
+fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
+    let mut node = root;
+    let mut runnable = false;
+    let mut i = 0;
+    while i < words.len() {
+        if node.options {
+            return option_rows(node, &words[i..], runnable);
+        }
+        let w = &words[i];
+        match resolve(w.text.as_str(), node.children.iter(), |c| c.name) {
+            Resolved::One(child) if !w.quoted => {
+                node = child;
+                runnable |= child.action.is_some();
+                i += 1;
+                if let Some((placeholder, help)) = child.value {
+                    if i == words.len() {
+                        return vec![Row::placeholder(placeholder, help)];
+                    }
+                    i += 1;
+                }
+            }
+            _ if node.rest != Rest::Nothing => break,
+            _ => return Vec::new(),
+        }
+    }
+    let args = &words[i..];
+    if node.options {
+        return option_rows(node, args, runnable);
+    }
+    let mut out = match node.rest {
+        Rest::ConfigPath => {
+            let start = match at {
+                Where::Configuration { level } => level_stmt(level),
+                Where::Operational => &ROOT,
+            };
+            schema_rows(start, args)
+        }
+        Rest::OpCommand => return op_rows(&OPERATIONAL, args, Where::Operational),
+        Rest::Words { placeholder, help } if args.is_empty() => {
+            vec![Row::placeholder(placeholder, help)]
+        }
+        Rest::Words { .. } | Rest::Nothing if !args.is_empty() => Vec::new(),
+        Rest::Words { .. } | Rest::Nothing => node
+            .children
+            .iter()
+            .map(|c| Row::word(' ', c.name, c.help))
+            .collect(),
+    };
+    // Configuration-mode commands other than `show` take a path, so `<[Enter]>` is only
+    // offered where the command is complete as typed.
+    let complete = runnable && (node.rest != Rest::ConfigPath || node.pipe);
+    if complete && (matches!(at, Where::Operational) || node.pipe) {
+        out.insert(0, enter());
+    }
+    if runnable && node.pipe {
+        out.push(pipe());
+    }
+    out
+}
+
+/// The options of a command such as `commit`, in any order, each once.
+fn option_rows(node: &'static OpCmd, args: &[Word], runnable: bool) -> Vec<Row> {
+    let mut used: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match resolve(args[i].text.as_str(), node.children.iter(), |c| c.name) {
+            Resolved::One(opt) => {
+                used.push(opt.name);
+                i += 1;
+                match (opt.value, opt.rest) {
+                    (Some((placeholder, help)), _) => {
+                        if i == args.len() {
+                            return vec![Row::placeholder(placeholder, help)];
+                        }
+                        i += 1;
+                    }
+                    (None, Rest::Words { placeholder, help }) => {
+                        let next_is_option = args.get(i).is_some_and(|w| {
+                            !matches!(
+                                resolve(w.text.as_str(), node.children.iter(), |c| c.name),
+                                Resolved::None
+                            )
+                        });
+                        if i == args.len() {
+                            let mut rows: Vec<Row> = option_rows(node, &[], runnable)
+                                .into_iter()
+                                .filter(|r| !used.contains(&r.name.as_str()))
+                                .collect();
+                            rows.insert(
+                                usize::from(runnable).min(rows.len()),
+                                Row::placeholder(placeholder, help),
+                            );
+                            return rows;
+                        }
+                        if !next_is_option {
+                            i += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => return Vec::new(),
+        }
+    }
+    let mut out = Vec::new();
+    if runnable {
+        out.push(enter());
+    }
+    out.extend(
+        node.children
+            .iter()
+            .filter(|c| !used.contains(&c.name))
+            .map(|c| Row::word(' ', c.name, c.help)),
+    );
+    out
+}
+
+fn pipe_rows(after_bar: &[Word], configuration_show: bool) -> Vec<Row> {
+    let Some(first) = after_bar.first() else {
+        return PIPES
+            .iter()
+            .filter(|p| configuration_show || p.name != "compare")
+            .map(|p| Row::word(' ', p.name, p.help))
+            .collect();
+    };
+    match resolve(first.text.as_str(), PIPES.iter(), |c| c.name) {
+        Resolved::One(p) => match (p.value, after_bar.len()) {
+            (Some((placeholder, help)), 1) => vec![Row::placeholder(placeholder, help)],
+            (None, 1) if !p.children.is_empty() => p
+                .children
+                .iter()
+                .map(|c| Row::word(' ', c.name, c.help))
+                .collect(),
+            (None, 1) if p.name == "compare" => {
+                vec![
+                    enter(),
+                    Row::word(' ', "rollback", "Index of rollback (0..49)"),
+                    pipe(),
+                ]
+            }
+            _ => vec![enter(), pipe()],
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// The statement at an edit level given as words (keywords and list keys).
+pub fn level_stmt(level: &[String]) -> &'static Stmt {
+    let mut stmt: &'static Stmt = &ROOT;
+    let mut i = 0;
+    while let Some(word) = level.get(i) {
+        let Some(child) = stmt.child(word) else {
+            return stmt;
+        };
+        match child.kind {
+            Kind::Container => i += 1,
+            Kind::List(_) => i += 2,
+            _ => return stmt,
+        }
+        stmt = child;
+    }
+    stmt
+}
+
+/// What may follow a configuration path.
+fn schema_rows(start: &'static Stmt, words: &[Word]) -> Vec<Row> {
+    let mut stmt = start;
+    let mut i = 0;
+    while let Some(word) = words.get(i) {
+        let child = match resolve(word.text.as_str(), stmt.children.iter(), |c| c.name) {
+            Resolved::One(c) if !word.quoted => c,
+            _ => return Vec::new(),
+        };
+        i += 1;
+        match child.kind {
+            Kind::Container => stmt = child,
+            Kind::List(key) => {
+                if i == words.len() {
+                    return vec![Row::placeholder(&key.placeholder(), child.help)];
+                }
+                i += 1;
+                stmt = child;
+            }
+            Kind::Leaf(ty) | Kind::LeafList(ty) => {
+                return if i == words.len() {
+                    value_rows(ty, child.help)
+                } else {
+                    Vec::new()
+                };
+            }
+            Kind::Flag => return Vec::new(),
+        }
+    }
+    stmt.children
+        .iter()
+        .map(|c| Row::word(marker(c), c.name, c.help))
+        .collect()
+}
+
+fn marker(stmt: &Stmt) -> char {
+    match stmt.kind {
+        Kind::Container | Kind::List(_) => '>',
+        Kind::LeafList(_) => '+',
+        Kind::Leaf(_) | Kind::Flag => ' ',
+    }
+}
+
+fn value_rows(ty: Type, help: &str) -> Vec<Row> {
+    match ty {
+        Type::Enum(choices) => choices.iter().map(|c| Row::word(' ', c, "")).collect(),
+        _ => vec![Row::placeholder(&ty.placeholder(), help)],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::words::tests::plain_words;
+
+    fn names(rows: &[Row]) -> Vec<&str> {
+        rows.iter().map(|r| r.name.as_str()).collect()
+    }
+
+    #[test]
+    fn operational_root_and_prefix() {
+        let r = rows(Where::Operational, &[], "");
+        assert_eq!(names(&r), ["configure", "exit", "help", "quit", "show"]);
+        assert_eq!(names(&rows(Where::Operational, &[], "s")), ["show"]);
+    }
+
+    #[test]
+    fn operational_complete_command_offers_enter_and_pipe() {
+        let r = rows(Where::Operational, &plain_words("show system"), "");
+        assert_eq!(names(&r), ["commit", "users"]);
+        let r = rows(Where::Operational, &plain_words("sh sys users"), "");
+        assert_eq!(names(&r), ["<[Enter]>", "|"]);
+        let r = rows(Where::Operational, &plain_words("configure"), "");
+        assert_eq!(names(&r), ["<[Enter]>", "exclusive", "private"]);
+        assert_eq!(
+            render(Where::Operational, &r),
+            "Possible completions:\n\
+             \x20 <[Enter]>            Execute this command\n\
+             \x20 exclusive            Obtain exclusive lock (other users cannot commit)\n\
+             \x20 private              Work in private database (other users cannot change it)\n"
+        );
+    }
+
+    #[test]
+    fn configuration_paths_from_the_schema() {
+        let at = Where::Configuration { level: &[] };
+        let r = rows(at, &plain_words("set"), "");
+        assert_eq!(
+            names(&r),
+            ROOT.children.iter().map(|c| c.name).collect::<Vec<_>>()
+        );
+        assert!(r.iter().all(|r| r.marker == '>'));
+        let first = ROOT.children.first().expect("a statement");
+        assert!(render(at, &r).contains(&format!("> {:<30}{}\n", first.name, first.help)));
+        // An edit level starts the walk below the root.
+        let level = [first.name.to_string()];
+        let r = rows(
+            Where::Configuration { level: &level },
+            &plain_words("set"),
+            "",
+        );
+        assert_eq!(
+            names(&r),
+            first.children.iter().map(|c| c.name).collect::<Vec<_>>()
+        );
+    }
+
+    /// Finds a statement of each interesting kind anywhere in the table, so the test follows
+    /// the table as it grows.
+    fn find(
+        stmt: &'static Stmt,
+        path: &mut Vec<&'static str>,
+        pred: &dyn Fn(&Stmt) -> bool,
+    ) -> Option<&'static Stmt> {
+        for c in stmt.children {
+            path.push(c.name);
+            if pred(c) {
+                return Some(c);
+            }
+            if let Kind::List(_) = c.kind {
+                path.push("k1");
+            }
+            if let Some(found) = find(c, path, pred) {
+                return Some(found);
+            }
+            if let Kind::List(_) = c.kind {
+                path.pop();
+            }
+            path.pop();
+        }
+        None
+    }
+
+    #[test]
+    fn keys_and_values() {
+        let at = Where::Configuration { level: &[] };
+        let mut path = Vec::new();
+        let list = find(&ROOT, &mut path, &|s| matches!(s.kind, Kind::List(_))).expect("a list");
+        let Kind::List(key) = list.kind else {
+            unreachable!()
+        };
+        let r = rows(at, &plain_words(&format!("set {}", path.join(" "))), "");
+        assert_eq!(r, vec![Row::placeholder(&key.placeholder(), list.help)]);
+
+        let mut path = Vec::new();
+        let leaf = find(&ROOT, &mut path, &|s| {
+            matches!(s.kind, Kind::Leaf(Type::Enum(_)))
+        })
+        .expect("an enum leaf");
+        let Kind::Leaf(Type::Enum(choices)) = leaf.kind else {
+            unreachable!()
+        };
+        let r = rows(at, &plain_words(&format!("set {}", path.join(" "))), "");
+        assert_eq!(names(&r), choices.to_vec());
+
+        let mut path = Vec::new();
+        let leaf = find(&ROOT, &mut path, &|s| {
+            matches!(s.kind, Kind::Leaf(Type::Uint { .. }))
+        })
+        .expect("a number");
+        let Kind::Leaf(ty) = leaf.kind else {
+            unreachable!()
+        };
+        let r = rows(at, &plain_words(&format!("set {}", path.join(" "))), "");
+        assert_eq!(names(&r), [ty.placeholder()]);
+    }
+
+    #[test]
+    fn configuration_commands_and_options() {
+        let at = Where::Configuration { level: &[] };
+        let r = rows(at, &[], "");
+        assert_eq!(
+            names(&r),
+            CONFIGURATION
+                .children
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(names(&rows(at, &[], "de")), ["deactivate", "delete"]);
+        let r = rows(at, &plain_words("commit"), "");
+        assert_eq!(
+            names(&r),
+            ["<[Enter]>", "and-quit", "check", "comment", "confirmed"]
+        );
+        let r = rows(at, &plain_words("commit confirmed"), "");
+        assert_eq!(
+            names(&r),
+            [
+                "<[Enter]>",
+                "<confirm-timeout>",
+                "and-quit",
+                "check",
+                "comment"
+            ]
+        );
+        let r = rows(at, &plain_words("commit confirmed 5 and-quit"), "");
+        assert_eq!(names(&r), ["<[Enter]>", "check", "comment"]);
+        let r = rows(at, &plain_words("commit comment"), "");
+        assert_eq!(names(&r), ["<comment>"]);
+        let r = rows(at, &plain_words("show"), "");
+        assert_eq!(r.first().map(|r| r.name.as_str()), Some("<[Enter]>"));
+        assert_eq!(r.last().map(|r| r.name.as_str()), Some("|"));
+        let r = rows(at, &plain_words("run show system"), "");
+        assert_eq!(names(&r), ["commit", "users"]);
+    }
+
+    #[test]
+    fn pipe_help() {
+        let r = rows(Where::Operational, &plain_words("show system users |"), "");
+        assert!(!names(&r).contains(&"compare"));
+        assert!(names(&r).contains(&"count"));
+        let r = rows(Where::Operational, &plain_words("show configuration |"), "");
+        assert!(names(&r).contains(&"compare"));
+        assert_eq!(
+            names(&rows(
+                Where::Operational,
+                &plain_words("show configuration | match"),
+                ""
+            )),
+            ["<pattern>"]
+        );
+        assert_eq!(
+            names(&rows(
+                Where::Operational,
+                &plain_words("show configuration | display"),
+                ""
+            )),
+            ["json", "set"]
+        );
+    }
+
+    #[test]
+    fn unknown_words_offer_nothing() {
+        assert!(rows(Where::Operational, &plain_words("bogus"), "").is_empty());
+        assert!(rows(
+            Where::Configuration { level: &[] },
+            &plain_words("set bogus"),
+            ""
+        )
+        .is_empty());
+    }
+}

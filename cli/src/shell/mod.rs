@@ -1,0 +1,371 @@
+//! The command interpreter: one typed line in, the Junos-style text out. It knows nothing of
+//! terminals or sockets: lines come from the caller, requests go through a [`Transport`],
+//! and the pager and questions go through [`Input`], so it runs the same in tests.
+
+mod configuration;
+pub mod help;
+mod operational;
+pub mod pager;
+pub mod pipe;
+pub mod render;
+mod show;
+pub mod transport;
+pub mod words;
+
+use schema::mgmt::{ClientKind, MgmtError, Reply, Request, Response};
+use schema::tokenize::Word;
+use schema::tree::Path;
+use std::io::{self, Write};
+use transport::Transport;
+use words::Mismatch;
+
+/// Splits a command line into words (the schema's quote-aware splitter in production).
+pub type Splitter = fn(&str) -> Result<Vec<Word>, (usize, String)>;
+
+/// Where lines and answers come from besides the command lines themselves.
+pub trait Input {
+    /// The next line of `load terminal` input; `None` at end of input (^D).
+    fn load_line(&mut self) -> io::Result<Option<String>>;
+    /// Asks `question`; `None` when nobody can answer (a script), which takes the default.
+    fn ask(&mut self, question: &str) -> io::Result<Option<String>>;
+    /// The screen height and a key reader for the pager, when output goes to a terminal.
+    fn pager(&mut self) -> Option<(usize, &mut dyn FnMut() -> io::Result<pager::Key>)> {
+        None
+    }
+}
+
+/// How the typed line appears on screen, for the `^` under a bad word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Echo {
+    /// The line is on screen after the prompt (typed, or echoed by a script run).
+    AfterPrompt,
+    /// The line is not on screen (`cli -c`): print it before the `^` line.
+    None,
+}
+
+/// Whether to keep reading commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Exit,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Operational,
+    /// In configuration mode at this `[edit ...]` level.
+    Configuration {
+        level: Path,
+    },
+}
+
+pub struct Shell<T: Transport> {
+    transport: T,
+    out: Box<dyn Write>,
+    split: Splitter,
+    echo: Echo,
+    user: String,
+    host: String,
+    mode: Mode,
+    /// Notices from the daemon, printed once the command's own output is done.
+    notices: Vec<String>,
+    failed: bool,
+    /// Show `load terminal` lines as they are read (a script: nobody typed them on screen).
+    echo_input: bool,
+}
+
+impl<T: Transport> Shell<T> {
+    /// Greets the daemon; fails with the text to show when it cannot.
+    pub fn connect(
+        mut transport: T,
+        client: ClientKind,
+        tty: Option<String>,
+        out: Box<dyn Write>,
+        split: Splitter,
+        echo: Echo,
+    ) -> Result<Shell<T>, String> {
+        let hello = Request::Hello {
+            client,
+            tty,
+            pid: std::process::id(),
+        };
+        let response = transport
+            .call(hello)
+            .map_err(|e| format!("error: l2tpd did not answer: {e}"))?;
+        match response.result {
+            Ok(Reply::Hello {
+                user, host_name, ..
+            }) => Ok(Shell {
+                transport,
+                out,
+                split,
+                echo,
+                user,
+                host: host_name,
+                mode: Mode::Operational,
+                notices: response.notices,
+                failed: false,
+                echo_input: false,
+            }),
+            Ok(_) => Err("error: unexpected reply from l2tpd to hello".to_string()),
+            Err(e) => Err(format!("error: {}", error_message(&e))),
+        }
+    }
+
+    /// Echo the lines read by `load terminal` (for script runs, whose input is not on screen).
+    pub fn echo_input(mut self, on: bool) -> Self {
+        self.echo_input = on;
+        self
+    }
+
+    /// `user@host> ` or `user@host# `.
+    pub fn prompt(&self) -> String {
+        match self.mode {
+            Mode::Operational => format!("{}@{}> ", self.user, self.host),
+            Mode::Configuration { .. } => format!("{}@{}# ", self.user, self.host),
+        }
+    }
+
+    /// The blank line and `[edit ...]` banner shown above each configuration-mode prompt.
+    pub fn banner(&self) -> Option<String> {
+        match &self.mode {
+            Mode::Operational => None,
+            Mode::Configuration { level } => Some(format!("\n{}\n", render::edit_banner(level))),
+        }
+    }
+
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+
+    /// True once any command has failed (the exit status of a script).
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// The edit level as the words sent to the daemon.
+    pub fn level_words(&self) -> Vec<String> {
+        match &self.mode {
+            Mode::Operational => Vec::new(),
+            Mode::Configuration { level } => level_words(level),
+        }
+    }
+
+    /// Prints any notices still pending (before the next prompt).
+    pub fn flush_notices(&mut self) {
+        for n in std::mem::take(&mut self.notices) {
+            self.print(&format!("{n}\n"));
+        }
+        let _ = self.out.flush();
+    }
+
+    /// Runs one command line.
+    pub fn execute(&mut self, line: &str, input: &mut dyn Input) -> Flow {
+        let flow = self.execute_inner(line, input);
+        self.flush_notices();
+        flow
+    }
+
+    fn execute_inner(&mut self, line: &str, input: &mut dyn Input) -> Flow {
+        if line.trim().is_empty() {
+            return Flow::Continue;
+        }
+        if let Some(before) = help_request(line) {
+            let text = self.possible_completions(before);
+            self.print(&text);
+            return Flow::Continue;
+        }
+        let words = match (self.split)(line) {
+            Ok(w) => w,
+            Err((pos, message)) => {
+                self.syntax_error(line, pos, &message);
+                return Flow::Continue;
+            }
+        };
+        let result = match self.mode {
+            Mode::Operational => self.operational(line, &words, input),
+            Mode::Configuration { .. } => self.configuration(line, &words, input),
+        };
+        match result {
+            Ok(flow) => flow,
+            Err(Lost) => Flow::Exit,
+        }
+    }
+
+    /// The `Possible completions:` text for a line ending just before `?`.
+    pub fn possible_completions(&self, before: &str) -> String {
+        let level = self.level_words();
+        help::completions_text(self.help_where(&level), self.split, before)
+    }
+
+    /// Where `?` and Tab walk from, given the level words.
+    pub fn help_where<'a>(&self, level: &'a [String]) -> help::Where<'a> {
+        match self.mode {
+            Mode::Operational => help::Where::Operational,
+            Mode::Configuration { .. } => help::Where::Configuration { level },
+        }
+    }
+
+    fn print(&mut self, text: &str) {
+        // A closed stdout (`cli -c ... | head`) must not stop the session.
+        let _ = self.out.write_all(text.as_bytes());
+    }
+
+    fn error(&mut self, message: &str) {
+        self.failed = true;
+        self.print(&format!("error: {message}\n"));
+    }
+
+    /// Sends a request. A lost connection is reported here and ends the session.
+    fn call(&mut self, request: Request) -> Result<Result<Reply, MgmtError>, Lost> {
+        match self.transport.call(request) {
+            Ok(Response { result, notices }) => {
+                self.notices.extend(notices);
+                Ok(result)
+            }
+            Err(e) => {
+                self.error(&format!("connection to l2tpd lost: {e}"));
+                Err(Lost)
+            }
+        }
+    }
+
+    /// Prints `^` under byte `pos` of `line`, then the message.
+    fn syntax_error(&mut self, line: &str, pos: usize, message: &str) {
+        self.failed = true;
+        let before = line.get(..pos).unwrap_or(line);
+        let column = match self.echo {
+            Echo::AfterPrompt => self.prompt().chars().count(),
+            Echo::None => {
+                self.print(&format!("{line}\n"));
+                0
+            }
+        } + before.chars().count();
+        self.print(&render::caret(column));
+        self.print(&format!("{message}\n"));
+    }
+
+    fn mismatch(&mut self, line: &str, words: &[Word], m: Mismatch) {
+        let at = |i: usize| words.get(i).map_or(line.trim_end().len(), |w| w.start);
+        match m {
+            Mismatch::Unknown { word: 0 } => self.syntax_error(line, at(0), "unknown command."),
+            Mismatch::Unknown { word } => self.syntax_error(line, at(word), "syntax error."),
+            Mismatch::Incomplete { word } => {
+                self.syntax_error(line, at(word), "syntax error, expecting <command>.")
+            }
+            Mismatch::Ambiguous { word, candidates } => {
+                let typed = words.get(word).map_or("", |w| w.text.as_str()).to_string();
+                self.syntax_error(line, at(word), &format!("'{typed}' is ambiguous."));
+                let rows: Vec<help::Row> = candidates
+                    .iter()
+                    .map(|c| help::Row {
+                        marker: ' ',
+                        name: c.name.to_string(),
+                        help: c.help.to_string(),
+                        literal: true,
+                    })
+                    .collect();
+                let at = match self.mode {
+                    Mode::Operational => help::Where::Operational,
+                    Mode::Configuration { .. } => help::Where::Configuration { level: &[] },
+                };
+                self.print(&help::render(at, &rows));
+            }
+        }
+    }
+
+    /// Reports a daemon error for a request whose words were `prefix` (the edit level)
+    /// followed by `typed` (words of `line`).
+    fn report(&mut self, line: &str, error: MgmtError, prefix: usize, typed: &[Word]) {
+        match error {
+            MgmtError::Syntax { word, message } => {
+                let pos = word
+                    .checked_sub(prefix)
+                    .and_then(|i| typed.get(i))
+                    .or_else(|| typed.first())
+                    .map_or(line.trim_end().len(), |w| w.start);
+                self.syntax_error(line, pos, &message);
+            }
+            other => self.report_plain(other, None),
+        }
+    }
+
+    /// Reports an error that has no word to point at; `file` names a loaded file.
+    fn report_plain(&mut self, error: MgmtError, file: Option<&str>) {
+        self.failed = true;
+        let text = match error {
+            MgmtError::Check { errors, summary } => render::check_errors(&errors, &summary),
+            MgmtError::Load {
+                line,
+                column,
+                message,
+            } => match file {
+                Some(f) => format!("error: {f}: line {line} column {column}: {message}\n"),
+                None => format!("error: line {line} column {column}: {message}\n"),
+            },
+            MgmtError::Syntax { message, .. } => format!("{message}\n"),
+            MgmtError::Locked { message } => format!("{message}\n"),
+            other => format!("error: {}\n", error_message(&other)),
+        };
+        self.print(&text);
+    }
+
+    fn print_messages(&mut self, messages: &[String]) {
+        for m in messages {
+            self.print(&format!("{m}\n"));
+        }
+    }
+
+    fn unexpected(&mut self, reply: &Reply) {
+        let kind = format!("{reply:?}");
+        let kind = kind
+            .split([' ', '{', '('])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        self.error(&format!("unexpected reply from l2tpd ({kind})"));
+    }
+}
+
+/// The connection to the daemon is gone; the session ends.
+struct Lost;
+
+/// The text of errors that carry one message.
+fn error_message(e: &MgmtError) -> String {
+    match e {
+        MgmtError::Denied { message }
+        | MgmtError::Locked { message }
+        | MgmtError::Failed { message } => message.clone(),
+        MgmtError::Syntax { message, .. } => message.clone(),
+        MgmtError::Load {
+            line,
+            column,
+            message,
+        } => format!("line {line} column {column}: {message}"),
+        MgmtError::Check { summary, .. } => summary.clone(),
+    }
+}
+
+/// A path as the words an operator types: `tunnel-profile tp1` is two words.
+pub fn level_words(path: &Path) -> Vec<String> {
+    let mut out = Vec::with_capacity(path.len() * 2);
+    for id in path {
+        out.push(id.keyword.clone());
+        if let Some(k) = &id.key {
+            out.push(k.clone());
+        }
+    }
+    out
+}
+
+/// `show ?`: the line ends in `?` after a space (or is just `?`), outside quotes.
+fn help_request(line: &str) -> Option<&str> {
+    let trimmed = line.trim_end();
+    let before = trimmed.strip_suffix('?')?;
+    let separated = before.is_empty() || before.ends_with(char::is_whitespace);
+    let in_quotes = before.matches('"').count() % 2 == 1;
+    (separated && !in_quotes).then_some(before)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,142 @@
+//! Operational-mode commands (`user@host> `), also reached by `run` in configuration mode.
+
+use super::pipe::{split_pipes, Pipe};
+use super::show::Shown;
+use super::transport::Transport;
+use super::words::match_command;
+use super::{help, render, Flow, Input, Lost, Mode, Shell};
+use schema::mgmt::{ConfigureMode, Reply, Request, Revision};
+use schema::opcmd::{Action, OPERATIONAL};
+use schema::tokenize::Word;
+
+impl<T: Transport> Shell<T> {
+    pub(super) fn operational(
+        &mut self,
+        line: &str,
+        words: &[Word],
+        input: &mut dyn Input,
+    ) -> Result<Flow, Lost> {
+        self.operational_words(line, words, input, false)
+    }
+
+    /// Runs the operational command in `words` (all of `line`, or what follows `run`).
+    pub(super) fn operational_words(
+        &mut self,
+        line: &str,
+        words: &[Word],
+        input: &mut dyn Input,
+        from_configuration: bool,
+    ) -> Result<Flow, Lost> {
+        let (words, pipes) = match split_pipes(words) {
+            Ok(split) => split,
+            Err(e) => {
+                let pos = words.get(e.word).map_or(line.trim_end().len(), |w| w.start);
+                self.syntax_error(line, pos, &e.message);
+                return Ok(Flow::Continue);
+            }
+        };
+        let cmd = match match_command(&OPERATIONAL, words) {
+            Ok(c) => c,
+            Err(m) => {
+                self.mismatch(line, words, m);
+                return Ok(Flow::Continue);
+            }
+        };
+        if !pipes.is_empty() && !cmd.node.pipe {
+            let bar = words.last().map_or(0, |w| w.end);
+            let pos = line
+                .get(bar..)
+                .and_then(|rest| rest.find('|'))
+                .map_or(bar, |p| bar + p);
+            self.syntax_error(line, pos, "syntax error.");
+            return Ok(Flow::Continue);
+        }
+        let configure = |mode| Request::Configure { mode };
+        match cmd.action {
+            Action::Configure | Action::ConfigurePrivate | Action::ConfigureExclusive
+                if from_configuration =>
+            {
+                self.error("command is not valid in configuration mode");
+            }
+            Action::Configure => return self.configure(configure(ConfigureMode::Shared)),
+            Action::ConfigurePrivate => return self.configure(configure(ConfigureMode::Private)),
+            Action::ConfigureExclusive => {
+                return self.configure(configure(ConfigureMode::Exclusive))
+            }
+            Action::ShowConfiguration => {
+                let path: Vec<String> = cmd.args.iter().map(|w| w.text.clone()).collect();
+                let compare = pipes.iter().find_map(|p| match p {
+                    Pipe::Compare(n) => Some(*n),
+                    _ => None,
+                });
+                let request = match compare {
+                    // `show configuration | compare` alone compares with the previous commit.
+                    Some(n) => Request::Compare {
+                        words: path,
+                        base: Revision::Rollback(n.unwrap_or(1)),
+                        target: Revision::Active,
+                    },
+                    None => Request::ShowConfiguration {
+                        words: path,
+                        revision: Revision::Active,
+                    },
+                };
+                match self.call(request)? {
+                    Ok(Reply::Config { path, tree }) => {
+                        self.emit(Shown::Config { path, tree }, &pipes, input)
+                    }
+                    Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), &pipes, input),
+                    Ok(other) => self.unexpected(&other),
+                    Err(e) => self.report(line, e, 0, cmd.args),
+                }
+            }
+            Action::ShowSystemCommit => match self.call(Request::ShowSystemCommit)? {
+                Ok(Reply::Commits { entries }) => {
+                    self.emit(Shown::Text(render::commits(&entries)), &pipes, input)
+                }
+                Ok(other) => self.unexpected(&other),
+                Err(e) => self.report_plain(e, None),
+            },
+            Action::ShowSystemUsers => match self.call(Request::ShowSystemUsers)? {
+                Ok(Reply::Users { users, .. }) => {
+                    self.emit(Shown::Text(render::users_table(&users)), &pipes, input)
+                }
+                Ok(other) => self.unexpected(&other),
+                Err(e) => self.report_plain(e, None),
+            },
+            Action::Help => {
+                let rows = help::rows(help::Where::Operational, &[], "");
+                self.print(&help::render(help::Where::Operational, &rows));
+            }
+            Action::Exit if from_configuration => {
+                self.error("command is not valid in configuration mode")
+            }
+            Action::Exit => return Ok(Flow::Exit),
+            other => self.error(&format!("{other:?} is not an operational command")),
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn configure(&mut self, request: Request) -> Result<Flow, Lost> {
+        match self.call(request)? {
+            Ok(Reply::Configured {
+                users,
+                warnings,
+                changed,
+            }) => {
+                self.print_messages(&warnings);
+                self.print("Entering configuration mode\n");
+                if !users.is_empty() {
+                    self.print(&render::editing_users(&users));
+                }
+                if changed {
+                    self.print("The configuration has been changed but not committed\n");
+                }
+                self.mode = Mode::Configuration { level: Vec::new() };
+            }
+            Ok(other) => self.unexpected(&other),
+            Err(e) => self.report_plain(e, None),
+        }
+        Ok(Flow::Continue)
+    }
+}

@@ -1,0 +1,258 @@
+//! Output pipes: `| match RE`, `| except RE`, `| count`, `| last N`, `| display set|json`,
+//! `| no-more` and `| compare [rollback N]`, chained left to right.
+
+use super::words::{resolve, Resolved};
+use regex::Regex;
+use schema::opcmd::PIPES;
+use schema::tokenize::Word;
+
+#[derive(Debug, Clone)]
+pub enum Pipe {
+    Match(Regex),
+    Except(Regex),
+    Count,
+    Last(usize),
+    DisplaySet,
+    DisplayJson,
+    NoMore,
+    /// `| compare` (None) or `| compare rollback N`.
+    Compare(Option<u32>),
+}
+
+/// A pipe that could not be read; `word` indexes the words of the whole line.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PipeError {
+    pub word: usize,
+    pub message: String,
+}
+
+/// Splits the words of a line at the first unquoted `|`: the command's words, then the pipes.
+pub fn split_pipes(words: &[Word]) -> Result<(&[Word], Vec<Pipe>), PipeError> {
+    let Some(bar) = words.iter().position(is_bar) else {
+        return Ok((words, Vec::new()));
+    };
+    let mut pipes = Vec::new();
+    let mut start = bar + 1;
+    loop {
+        let end = words[start..]
+            .iter()
+            .position(is_bar)
+            .map_or(words.len(), |p| start + p);
+        pipes.push(parse_one(&words[start..end], start)?);
+        if end == words.len() {
+            break;
+        }
+        start = end + 1;
+    }
+    Ok((&words[..bar], pipes))
+}
+
+fn is_bar(w: &Word) -> bool {
+    !w.quoted && w.text == "|"
+}
+
+fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
+    let err = |i: usize, message: &str| PipeError {
+        word: offset + i,
+        message: message.to_string(),
+    };
+    let Some(first) = words.first() else {
+        return Err(err(0, "syntax error, expecting <command>."));
+    };
+    let cmd = match resolve(first.text.as_str(), PIPES.iter(), |c| c.name) {
+        Resolved::One(c) => c,
+        Resolved::None => return Err(err(0, "syntax error.")),
+        Resolved::Ambiguous(_) => return Err(err(0, &format!("'{}' is ambiguous.", first.text))),
+    };
+    let arg = words.get(1);
+    let pipe = match cmd.name {
+        "match" | "except" => {
+            let text = &arg
+                .ok_or_else(|| err(1, "syntax error, expecting <pattern>."))?
+                .text;
+            let re = Regex::new(text)
+                .map_err(|_| err(1, &format!("invalid regular expression '{text}'")))?;
+            if cmd.name == "match" {
+                Pipe::Match(re)
+            } else {
+                Pipe::Except(re)
+            }
+        }
+        "last" => {
+            let text = &arg
+                .ok_or_else(|| err(1, "syntax error, expecting <number>."))?
+                .text;
+            Pipe::Last(
+                text.parse()
+                    .map_err(|_| err(1, &format!("invalid numeric value: '{text}'")))?,
+            )
+        }
+        "count" => Pipe::Count,
+        "no-more" => Pipe::NoMore,
+        "display" => {
+            let what = arg.ok_or_else(|| err(1, "syntax error, expecting <command>."))?;
+            match resolve(what.text.as_str(), cmd.children.iter(), |c| c.name) {
+                Resolved::One(c) if c.name == "set" => Pipe::DisplaySet,
+                Resolved::One(_) => Pipe::DisplayJson,
+                _ => return Err(err(1, "syntax error.")),
+            }
+        }
+        "compare" => match arg {
+            None => Pipe::Compare(None),
+            Some(w) if "rollback".starts_with(w.text.as_str()) => {
+                let n = words
+                    .get(2)
+                    .ok_or_else(|| err(2, "syntax error, expecting <number>."))?;
+                match n.text.parse::<u32>() {
+                    Ok(v) if v <= 49 => Pipe::Compare(Some(v)),
+                    _ => {
+                        return Err(err(
+                            2,
+                            &format!("Value {} is not within range (0..49)", n.text),
+                        ))
+                    }
+                }
+            }
+            Some(_) => return Err(err(1, "syntax error.")),
+        },
+        _ => return Err(err(0, "syntax error.")),
+    };
+    let used = match pipe {
+        Pipe::Compare(Some(_)) => 3,
+        Pipe::Count | Pipe::NoMore | Pipe::Compare(None) => 1,
+        _ => 2,
+    };
+    if words.len() > used {
+        return Err(err(used, "syntax error."));
+    }
+    Ok(pipe)
+}
+
+/// Applies the text filters of `pipes`, in order, to `text` (display and compare were
+/// applied when the output was produced; `no-more` only affects the pager).
+pub fn filter(text: &str, pipes: &[Pipe]) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for pipe in pipes {
+        match pipe {
+            Pipe::Match(re) => lines.retain(|l| re.is_match(l)),
+            Pipe::Except(re) => lines.retain(|l| !re.is_match(l)),
+            Pipe::Last(n) => {
+                let skip = lines.len().saturating_sub(*n);
+                lines.drain(..skip);
+            }
+            Pipe::Count => lines = vec![format!("Count: {} lines", lines.len())],
+            Pipe::DisplaySet | Pipe::DisplayJson | Pipe::NoMore | Pipe::Compare(_) => {}
+        }
+    }
+    let mut out = lines.join("\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::words::tests::plain_words;
+    use proptest::prelude::*;
+
+    fn pipes(line: &str) -> Vec<Pipe> {
+        let w = plain_words(line);
+        split_pipes(&w).expect("pipes").1
+    }
+
+    const TEXT: &str = "alpha 1\nbeta 2\ngamma 3\nalpha 4\n";
+
+    #[test]
+    fn match_except_count_last() {
+        assert_eq!(
+            filter(TEXT, &pipes("show | match alpha")),
+            "alpha 1\nalpha 4\n"
+        );
+        assert_eq!(
+            filter(TEXT, &pipes("show | except alpha")),
+            "beta 2\ngamma 3\n"
+        );
+        assert_eq!(filter(TEXT, &pipes("show | count")), "Count: 4 lines\n");
+        assert_eq!(filter(TEXT, &pipes("show | last 2")), "gamma 3\nalpha 4\n");
+        assert_eq!(
+            filter(TEXT, &pipes("show | match a | count")),
+            "Count: 4 lines\n"
+        );
+        assert_eq!(
+            filter(TEXT, &pipes("show | m ^alpha | e 4 | cou")),
+            "Count: 1 lines\n"
+        );
+        assert_eq!(filter(TEXT, &pipes("show | match zzz")), "");
+        assert_eq!(filter(TEXT, &pipes("show | last 9")), TEXT);
+    }
+
+    #[test]
+    fn command_words_and_display() {
+        let w = plain_words("show configuration system | display set | no-more");
+        let (cmd, p) = split_pipes(&w).expect("pipes");
+        assert_eq!(cmd.len(), 3);
+        assert!(matches!(p.as_slice(), [Pipe::DisplaySet, Pipe::NoMore]));
+        assert!(matches!(
+            pipes("show | d j").as_slice(),
+            [Pipe::DisplayJson]
+        ));
+        assert!(matches!(
+            pipes("show | compare").as_slice(),
+            [Pipe::Compare(None)]
+        ));
+        assert!(matches!(
+            pipes("show | compare rollback 3").as_slice(),
+            [Pipe::Compare(Some(3))]
+        ));
+    }
+
+    #[test]
+    fn errors_name_the_word() {
+        let w = plain_words("show | bogus");
+        assert_eq!(split_pipes(&w).unwrap_err().word, 2);
+        let w = plain_words("show | match");
+        assert_eq!(split_pipes(&w).unwrap_err().word, 3);
+        let w = plain_words("show | last x");
+        assert_eq!(
+            split_pipes(&w).unwrap_err().message,
+            "invalid numeric value: 'x'"
+        );
+        let w = plain_words("show | compare rollback 50");
+        assert_eq!(
+            split_pipes(&w).unwrap_err().message,
+            "Value 50 is not within range (0..49)"
+        );
+        let w = plain_words("show |");
+        assert_eq!(split_pipes(&w).unwrap_err().word, 2);
+        let w = plain_words("show | count x");
+        assert_eq!(split_pipes(&w).unwrap_err().word, 3);
+        let w = plain_words("show | match (");
+        assert!(split_pipes(&w)
+            .unwrap_err()
+            .message
+            .starts_with("invalid regular expression"));
+    }
+
+    #[test]
+    fn quoted_bar_is_a_value() {
+        let mut w = plain_words("show x | count");
+        w[1].text = "|".into();
+        w[1].quoted = true;
+        let (cmd, p) = split_pipes(&w).expect("pipes");
+        assert_eq!((cmd.len(), p.len()), (2, 1));
+    }
+
+    proptest! {
+        /// `match` and `except` partition the lines, and `count` counts them.
+        #[test]
+        fn match_and_except_partition(lines in proptest::collection::vec("[a-c]{0,4}", 0..20), pat in "[a-c]") {
+            let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            let m = filter(&text, &pipes(&format!("show | match {pat} | count")));
+            let e = filter(&text, &pipes(&format!("show | except {pat} | count")));
+            let n = |s: &str| -> usize { s.trim_start_matches("Count: ").trim_end_matches(" lines\n").parse().unwrap_or(usize::MAX) };
+            prop_assert_eq!(n(&m) + n(&e), lines.len());
+        }
+    }
+}

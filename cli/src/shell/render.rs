@@ -1,0 +1,249 @@
+//! Text of the replies that the shell renders itself: the commit log, the users lists,
+//! commit-check errors and the `^` marker. Configuration trees go through `schema::print`.
+
+use schema::mgmt::{CheckError, CommitEntry, ConfigureMode, UserSession};
+use schema::tree::path_words;
+use tabled::builder::Builder;
+use tabled::settings::object::{Columns, Segment};
+use tabled::settings::{Alignment, Padding, Style};
+
+/// `2026-11-24 05:03:27 UTC`: times are always shown in UTC, as the daemon stores them.
+pub fn utc(seconds: i64) -> String {
+    match chrono::DateTime::from_timestamp(seconds, 0) {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        None => format!("@{seconds}"),
+    }
+}
+
+/// `[edit]`, `[edit access tunnel-profile tp1]`.
+pub fn edit_banner(path: &[schema::NodeId]) -> String {
+    if path.is_empty() {
+        "[edit]".to_string()
+    } else {
+        format!("[edit {}]", path_words(path))
+    }
+}
+
+/// `show system commit`.
+pub fn commits(entries: &[CommitEntry]) -> String {
+    let mut out = String::new();
+    for e in entries {
+        let index = e.index.to_string();
+        out.push_str(&format!(
+            "{index:<4}{} by {} via {}",
+            utc(e.time),
+            e.user,
+            e.client.as_str()
+        ));
+        if let Some(minutes) = e.confirmed_minutes {
+            out.push_str(&format!(" commit confirmed, rollback in {minutes}mins"));
+        }
+        out.push('\n');
+        if let Some(comment) = &e.comment {
+            out.push_str(&format!("    {comment}\n"));
+        }
+    }
+    out
+}
+
+/// The users in configuration mode, as `configure` and `status` list them.
+pub fn editing_users(users: &[UserSession]) -> String {
+    let mut out = String::from("Users currently editing the configuration:\n");
+    for u in users {
+        out.push_str(&format!(
+            "  {} {} (pid {}) on since {}",
+            u.user,
+            u.terminal,
+            u.pid,
+            utc(u.since)
+        ));
+        if u.idle_seconds > 0 {
+            let s = u.idle_seconds;
+            out.push_str(&format!(
+                ", idle {:02}:{:02}:{:02}",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            ));
+        }
+        out.push('\n');
+        if let Some(path) = &u.edit_path {
+            let mode = match u.mode {
+                Some(ConfigureMode::Exclusive) => "exclusive ",
+                Some(ConfigureMode::Private) => "private ",
+                Some(ConfigureMode::Shared) | None => "",
+            };
+            out.push_str(&format!("      {mode}{}\n", edit_banner(path)));
+        }
+    }
+    out
+}
+
+/// `show system users`: plain Junos columns.
+pub fn users_table(users: &[UserSession]) -> String {
+    let mut b = Builder::default();
+    b.push_record(["USER", "TTY", "LOGIN@", "IDLE", "WHAT"]);
+    for u in users {
+        let tty = u.terminal.strip_prefix("terminal ").unwrap_or(&u.terminal);
+        let login = chrono::DateTime::from_timestamp(u.since, 0).map_or_else(
+            || u.since.to_string(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        );
+        let what = match (&u.edit_path, u.mode) {
+            (None, _) => "cli".to_string(),
+            (Some(_), Some(ConfigureMode::Exclusive)) => "configure exclusive".to_string(),
+            (Some(_), Some(ConfigureMode::Private)) => "configure private".to_string(),
+            (Some(_), _) => "configure".to_string(),
+        };
+        b.push_record([
+            u.user.clone(),
+            tty.to_string(),
+            login,
+            idle(u.idle_seconds),
+            what,
+        ]);
+    }
+    let mut table = b.build();
+    table
+        .with(Style::empty())
+        .with(Alignment::left())
+        .modify(Segment::all(), Padding::new(0, 2, 0, 0))
+        .modify(Columns::last(), Padding::zero());
+    let mut out = String::new();
+    for line in table.to_string().lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The IDLE column as `w` shows it: `-` under a minute, minutes, `h:mm`, then days.
+fn idle(seconds: u64) -> String {
+    let minutes = seconds / 60;
+    match minutes {
+        0 => "-".to_string(),
+        1..=59 => minutes.to_string(),
+        60..=1439 => format!("{}:{:02}", minutes / 60, minutes % 60),
+        _ => format!("{}days", minutes / 1440),
+    }
+}
+
+/// Commit-check failures: each under its banner, then the summary.
+pub fn check_errors(errors: &[CheckError], summary: &str) -> String {
+    let mut out = String::new();
+    for e in errors {
+        out.push_str(&format!(
+            "{}\n  '{}'\n    {}\n",
+            edit_banner(&e.path),
+            e.statement,
+            e.message
+        ));
+    }
+    out.push_str(&format!("error: {summary}\n"));
+    out
+}
+
+/// The `^` line under column `column` (in characters from the start of the screen line).
+pub fn caret(column: usize) -> String {
+    format!("{}^\n", " ".repeat(column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schema::mgmt::ClientKind;
+    use schema::NodeId;
+
+    // 2026-11-24 05:01:31 UTC
+    const T: i64 = 1_795_496_491;
+
+    #[test]
+    fn commit_log() {
+        let entries = [
+            CommitEntry {
+                index: 0,
+                time: T,
+                user: "lewis".into(),
+                client: ClientKind::Cli,
+                comment: None,
+                confirmed_minutes: Some(3),
+            },
+            CommitEntry {
+                index: 12,
+                time: T - 121,
+                user: "root".into(),
+                client: ClientKind::File,
+                comment: Some("initial".into()),
+                confirmed_minutes: None,
+            },
+        ];
+        assert_eq!(
+            commits(&entries),
+            "0   2026-11-24 05:01:31 UTC by lewis via cli commit confirmed, rollback in 3mins\n\
+             12  2026-11-24 04:59:30 UTC by root via file\n    initial\n"
+        );
+    }
+
+    fn session(user: &str, idle_seconds: u64, mode: Option<ConfigureMode>) -> UserSession {
+        UserSession {
+            user: user.into(),
+            terminal: "terminal pts/3".into(),
+            pid: 1088,
+            since: T + 116,
+            idle_seconds,
+            edit_path: mode.map(|_| {
+                vec![
+                    NodeId::new("access"),
+                    NodeId::entry("tunnel-profile", "tp1"),
+                ]
+            }),
+            mode,
+        }
+    }
+
+    #[test]
+    fn editing_users_list() {
+        let users = [
+            session("root", 0, Some(ConfigureMode::Exclusive)),
+            session("lewis", 72, Some(ConfigureMode::Shared)),
+        ];
+        assert_eq!(
+            editing_users(&users),
+            "Users currently editing the configuration:\n\
+             \x20 root terminal pts/3 (pid 1088) on since 2026-11-24 05:03:27 UTC\n\
+             \x20     exclusive [edit access tunnel-profile tp1]\n\
+             \x20 lewis terminal pts/3 (pid 1088) on since 2026-11-24 05:03:27 UTC, idle 00:01:12\n\
+             \x20     [edit access tunnel-profile tp1]\n"
+        );
+    }
+
+    #[test]
+    fn users_columns() {
+        let users = [
+            session("root", 0, None),
+            session("lewis", 3700, Some(ConfigureMode::Private)),
+        ];
+        assert_eq!(
+            users_table(&users),
+            "USER   TTY    LOGIN@            IDLE  WHAT\n\
+             root   pts/3  2026-11-24 05:03  -     cli\n\
+             lewis  pts/3  2026-11-24 05:03  1:01  configure private\n"
+        );
+    }
+
+    #[test]
+    fn check_error_block() {
+        let errors = [CheckError {
+            path: vec![],
+            statement: "system".into(),
+            message: "Missing mandatory statement: 'root-authentication'".into(),
+        }];
+        assert_eq!(
+            check_errors(&errors, "commit failed: (missing mandatory statements)"),
+            "[edit]\n  'system'\n    Missing mandatory statement: 'root-authentication'\n\
+             error: commit failed: (missing mandatory statements)\n"
+        );
+        assert_eq!(caret(3), "   ^\n");
+        assert_eq!(idle(3 * 86400), "3days");
+    }
+}

@@ -1,0 +1,54 @@
+//! Output of the `show` commands: rendering, pipes, then the pager.
+
+use super::pipe::{filter, Pipe};
+use super::transport::Transport;
+use super::{pager, Input, Shell};
+use schema::mgmt::DiffBlock;
+use schema::tree::{Node, Path};
+
+/// What a show command produced, before `| display` decides its form.
+pub(super) enum Shown {
+    Text(String),
+    Config { path: Path, tree: Node },
+    Diff(Vec<DiffBlock>),
+}
+
+impl<T: Transport> Shell<T> {
+    pub(super) fn emit(&mut self, shown: Shown, pipes: &[Pipe], input: &mut dyn Input) {
+        let text = match shown {
+            Shown::Text(t) => t,
+            Shown::Config { path, tree } => {
+                if pipes.iter().any(|p| matches!(p, Pipe::DisplaySet)) {
+                    schema::print::to_set_lines(&path, &tree)
+                } else if pipes.iter().any(|p| matches!(p, Pipe::DisplayJson)) {
+                    let json = schema::print::to_json(&path, &tree);
+                    let mut s = serde_json::to_string_pretty(&json)
+                        .unwrap_or_else(|e| format!("error: {e}"));
+                    s.push('\n');
+                    s
+                } else {
+                    schema::print::to_text(&path, &tree)
+                }
+            }
+            Shown::Diff(blocks) => schema::print::diff_to_text(&blocks),
+        };
+        let text = if pipes.is_empty() {
+            text
+        } else {
+            filter(&text, pipes)
+        };
+        let paged = !pipes.iter().any(|p| matches!(p, Pipe::NoMore));
+        if paged {
+            if let Some((rows, next_key)) = input.pager() {
+                if text.lines().count() >= rows {
+                    let _ = self.out.flush();
+                    if let Err(e) = pager::page(&text, rows, &mut self.out, next_key) {
+                        self.error(&format!("pager: {e}"));
+                    }
+                    return;
+                }
+            }
+        }
+        self.print(&text);
+    }
+}

@@ -1,0 +1,678 @@
+//! The interpreter against a fake daemon: whole transcripts, exact text.
+
+use super::transport::Transport;
+use super::*;
+use schema::mgmt::{
+    CheckError, ClientKind, CommitEntry, ConfigureMode, LoginClass, Revision, UserSession,
+};
+use schema::NodeId;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Quote-aware splitting for tests, standing in for the schema's splitter.
+fn test_split(line: &str) -> Result<Vec<Word>, (usize, String)> {
+    let mut out = Vec::new();
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if bytes[i] == b'"' {
+            let close = line[i + 1..]
+                .find('"')
+                .ok_or((start, "unterminated quote".to_string()))?;
+            let end = i + 1 + close + 1;
+            out.push(Word {
+                text: line[i + 1..end - 1].to_string(),
+                start,
+                end,
+                quoted: true,
+            });
+            i = end;
+            continue;
+        }
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        out.push(Word {
+            text: line[start..i].to_string(),
+            start,
+            end: i,
+            quoted: false,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Default)]
+struct Screen(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Screen {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.borrow()).into_owned()
+    }
+}
+
+/// Answers each request with the next canned response and records the requests.
+struct Fake {
+    responses: VecDeque<Response>,
+    requests: Rc<RefCell<Vec<Request>>>,
+}
+
+impl Transport for Fake {
+    fn call(&mut self, request: Request) -> io::Result<Response> {
+        self.requests.borrow_mut().push(request);
+        self.responses.pop_front().ok_or_else(|| {
+            io::Error::new(io::ErrorKind::UnexpectedEof, "l2tpd closed the connection")
+        })
+    }
+}
+
+fn ok(reply: Reply) -> Response {
+    Response {
+        result: Ok(reply),
+        notices: vec![],
+    }
+}
+fn err(e: MgmtError) -> Response {
+    Response {
+        result: Err(e),
+        notices: vec![],
+    }
+}
+fn done(messages: &[&str]) -> Response {
+    ok(Reply::Done {
+        messages: messages.iter().map(|m| m.to_string()).collect(),
+    })
+}
+fn configured() -> Response {
+    ok(Reply::Configured {
+        users: vec![],
+        warnings: vec![],
+        changed: false,
+    })
+}
+
+struct Session {
+    shell: Shell<Fake>,
+    screen: Screen,
+    requests: Rc<RefCell<Vec<Request>>>,
+}
+
+fn session(echo: Echo, responses: Vec<Response>) -> Session {
+    let requests = Rc::new(RefCell::new(Vec::new()));
+    let hello = ok(Reply::Hello {
+        user: "lab".into(),
+        class: LoginClass::SuperUser,
+        host_name: "r0".into(),
+        version: "0.1.0".into(),
+    });
+    let fake = Fake {
+        responses: std::iter::once(hello).chain(responses).collect(),
+        requests: requests.clone(),
+    };
+    let screen = Screen::default();
+    let shell = Shell::connect(
+        fake,
+        ClientKind::File,
+        None,
+        Box::new(screen.clone()),
+        test_split,
+        echo,
+    )
+    .expect("hello")
+    .echo_input(true);
+    Session {
+        shell,
+        screen,
+        requests,
+    }
+}
+
+/// Runs `script` as `cli -f` would and returns the screen and whether a command failed.
+fn transcript(responses: Vec<Response>, script: &str) -> (String, bool, Vec<Request>) {
+    let mut s = session(Echo::AfterPrompt, responses);
+    let mut screen = s.screen.clone();
+    let failed = crate::run_lines(&mut s.shell, script.as_bytes(), &mut screen);
+    let requests = s.requests.borrow().clone();
+    (s.screen.text(), failed, requests)
+}
+
+fn words(w: &[&str]) -> Vec<String> {
+    w.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn prompts_and_banners() {
+    let (out, failed, requests) = transcript(
+        vec![configured(), done(&[]), done(&[])],
+        "configure\nset system host-name r1\nexit\n",
+    );
+    assert_eq!(
+        out,
+        "lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# set system host-name r1\n\n\
+         [edit]\nlab@r0# exit\nExiting configuration mode\n"
+    );
+    assert!(!failed);
+    assert_eq!(
+        requests[2],
+        Request::Set {
+            words: words(&["system", "host-name", "r1"])
+        }
+    );
+    assert_eq!(requests[3], Request::ExitConfiguration { confirm: false });
+}
+
+#[test]
+fn edit_levels_prefix_paths_and_map_carets_back() {
+    let level = vec![NodeId::new("services"), NodeId::new("l2tp")];
+    let responses = vec![
+        configured(),
+        ok(Reply::EditPath {
+            path: level.clone(),
+        }),
+        err(MgmtError::Syntax {
+            word: 3,
+            message: "syntax error.".into(),
+        }),
+        ok(Reply::EditPath {
+            path: level[..1].to_vec(),
+        }),
+        ok(Reply::EditPath { path: vec![] }),
+    ];
+    let (out, failed, requests) = transcript(
+        responses,
+        "configure\nedit serv l2tp\nset tunnel idle-tmo 5\nup\ntop\n",
+    );
+    assert_eq!(
+        out,
+        "lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# edit serv l2tp\n\n\
+         [edit services l2tp]\nlab@r0# set tunnel idle-tmo 5\n\
+         \x20                  ^\nsyntax error.\n\n\
+         [edit services l2tp]\nlab@r0# up\n\n[edit services]\nlab@r0# top\n"
+    );
+    assert!(failed);
+    assert_eq!(
+        requests[3],
+        Request::Set {
+            words: words(&["services", "l2tp", "tunnel", "idle-tmo", "5"])
+        }
+    );
+    assert_eq!(
+        requests[4],
+        Request::Edit {
+            words: words(&["services"])
+        }
+    );
+    assert_eq!(requests[5], Request::Edit { words: vec![] });
+}
+
+#[test]
+fn unknown_and_ambiguous_commands() {
+    let (out, failed, _) = transcript(vec![], "bogus\nshow system bogus\nshow system\n");
+    assert_eq!(
+        out,
+        "lab@r0> bogus\n        ^\nunknown command.\n\
+         lab@r0> show system bogus\n                    ^\nsyntax error.\n\
+         lab@r0> show system\n                   ^\nsyntax error, expecting <command>.\n"
+    );
+    assert!(failed);
+
+    let (out, _, _) = transcript(vec![configured()], "configure\nde x\n");
+    assert!(out.ends_with(
+        "lab@r0# de x\n        ^\n'de' is ambiguous.\nPossible completions:\n\
+         \x20 deactivate                    Add the inactive tag to a statement\n\
+         \x20 delete                        Delete a data element\n"
+    ));
+}
+
+#[test]
+fn command_line_mode_echoes_the_line_before_the_caret() {
+    let mut s = session(Echo::None, vec![]);
+    let mut input = NoInput;
+    s.shell.execute("show bogus", &mut input);
+    assert_eq!(s.screen.text(), "show bogus\n     ^\nsyntax error.\n");
+    assert!(s.shell.failed());
+}
+
+struct NoInput;
+impl Input for NoInput {
+    fn load_line(&mut self) -> io::Result<Option<String>> {
+        Ok(None)
+    }
+    fn ask(&mut self, _: &str) -> io::Result<Option<String>> {
+        Ok(None)
+    }
+}
+
+#[test]
+fn commit_messages_and_check_errors() {
+    let check = MgmtError::Check {
+        errors: vec![CheckError {
+            path: vec![
+                NodeId::new("access"),
+                NodeId::entry("tunnel-profile", "tp1"),
+            ],
+            statement: "tunnel 1".into(),
+            message: "Missing mandatory statement: 'remote-gateway'".into(),
+        }],
+        summary: "commit failed: (missing mandatory statements)".into(),
+    };
+    let responses = vec![
+        configured(),
+        err(check),
+        done(&[
+            "commit confirmed will be automatically rolled back in 5 minutes unless confirmed",
+            "commit complete",
+        ]),
+        done(&["commit complete", "exiting configuration mode"]),
+    ];
+    let (out, failed, requests) =
+        transcript(responses, "configure\ncommit\ncommit confirmed 5 comment \"first try\"\ncommit and-quit\nshow bogus\n");
+    assert_eq!(
+        out,
+        "lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# commit\n\
+         [edit access tunnel-profile tp1]\n  'tunnel 1'\n    Missing mandatory statement: 'remote-gateway'\n\
+         error: commit failed: (missing mandatory statements)\n\n\
+         [edit]\nlab@r0# commit confirmed 5 comment \"first try\"\n\
+         commit confirmed will be automatically rolled back in 5 minutes unless confirmed\ncommit complete\n\n\
+         [edit]\nlab@r0# commit and-quit\ncommit complete\nexiting configuration mode\n\
+         lab@r0> show bogus\n             ^\nsyntax error.\n"
+    );
+    assert!(failed);
+    assert_eq!(
+        requests[3],
+        Request::Commit {
+            check: false,
+            confirmed: Some(5),
+            comment: Some("first try".into()),
+            and_quit: false
+        }
+    );
+}
+
+#[test]
+fn exit_with_uncommitted_changes_answers_yes_in_scripts() {
+    let responses = vec![
+        configured(),
+        ok(Reply::ConfirmExit {
+            question: "Exit with uncommitted changes? [yes,no] (yes)".into(),
+            warnings: vec!["The configuration has been changed but not committed".into()],
+        }),
+        done(&[]),
+    ];
+    let (out, failed, requests) = transcript(responses, "configure\nquit\n");
+    assert_eq!(
+        out,
+        "lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# quit\n\
+         The configuration has been changed but not committed\n\
+         Exit with uncommitted changes? [yes,no] (yes) yes\nExiting configuration mode\n"
+    );
+    assert!(!failed);
+    assert_eq!(
+        requests.last(),
+        Some(&Request::ExitConfiguration { confirm: true })
+    );
+}
+
+#[test]
+fn configure_lists_other_users_and_changes() {
+    let users = vec![UserSession {
+        user: "root".into(),
+        terminal: "terminal pts/3".into(),
+        pid: 1088,
+        since: 1_795_496_607,
+        idle_seconds: 0,
+        edit_path: Some(vec![]),
+        mode: Some(ConfigureMode::Exclusive),
+    }];
+    let reply = ok(Reply::Configured {
+        users,
+        warnings: vec!["warning: uncommitted changes will be discarded on exit".into()],
+        changed: true,
+    });
+    let (out, _, requests) = transcript(vec![reply], "configure private\n");
+    assert_eq!(
+        out,
+        "lab@r0> configure private\nwarning: uncommitted changes will be discarded on exit\n\
+         Entering configuration mode\nUsers currently editing the configuration:\n\
+         \x20 root terminal pts/3 (pid 1088) on since 2026-11-24 05:03:27 UTC\n      exclusive [edit]\n\
+         The configuration has been changed but not committed\n"
+    );
+    assert_eq!(
+        requests[1],
+        Request::Configure {
+            mode: ConfigureMode::Private
+        }
+    );
+}
+
+fn commits() -> Response {
+    let entry = |index, user: &str, comment: Option<&str>| CommitEntry {
+        index,
+        time: 1_795_496_491 - i64::from(index) * 60,
+        user: user.into(),
+        client: ClientKind::Cli,
+        comment: comment.map(str::to_string),
+        confirmed_minutes: None,
+    };
+    ok(Reply::Commits {
+        entries: vec![
+            entry(0, "lewis", Some("tunnel to lns2")),
+            entry(1, "root", None),
+            entry(2, "lewis", None),
+        ],
+    })
+}
+
+#[test]
+fn pipes_on_operational_output() {
+    let (out, failed, _) = transcript(
+        vec![commits(), commits(), commits(), commits()],
+        "show system commit | match lewis\nsh sys com | except lewis | count\nshow system commit | last 1\n\
+         show system commit | match \"lns2\" | no-more\n",
+    );
+    assert_eq!(
+        out,
+        "lab@r0> show system commit | match lewis\n\
+         0   2026-11-24 05:01:31 UTC by lewis via cli\n2   2026-11-24 04:59:31 UTC by lewis via cli\n\
+         lab@r0> sh sys com | except lewis | count\nCount: 2 lines\n\
+         lab@r0> show system commit | last 1\n2   2026-11-24 04:59:31 UTC by lewis via cli\n\
+         lab@r0> show system commit | match \"lns2\" | no-more\n    tunnel to lns2\n"
+    );
+    assert!(!failed);
+}
+
+#[test]
+fn pipe_errors_point_at_the_pipe() {
+    let (out, failed, requests) =
+        transcript(vec![], "show system commit | bogus\nconfigure | count\n");
+    assert_eq!(
+        out,
+        "lab@r0> show system commit | bogus\n                             ^\nsyntax error.\n\
+         lab@r0> configure | count\n                  ^\nsyntax error.\n"
+    );
+    assert!(failed);
+    assert_eq!(requests.len(), 1, "nothing but hello was sent");
+}
+
+#[test]
+fn question_mark_lists_from_the_tables() {
+    let (out, failed, _) = transcript(vec![configured()], "show ?\nconfigure\ncommit ?\n");
+    assert_eq!(
+        out,
+        "lab@r0> show ?\nPossible completions:\n\
+         \x20 configuration        Show current configuration\n\
+         \x20 system               Show system information\n\
+         lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# commit ?\nPossible completions:\n\
+         \x20 <[Enter]>                     Execute this command\n\
+         \x20 and-quit                      Quit configuration mode if commit succeeds\n\
+         \x20 check                         Check correctness of syntax; do not apply changes\n\
+         \x20 comment                       Message to write to commit log\n\
+         \x20 confirmed                     Automatically rollback if not confirmed\n"
+    );
+    assert!(!failed);
+
+    let s = session(Echo::AfterPrompt, vec![]);
+    let text = s.shell.possible_completions("show system users | ");
+    assert!(
+        text.contains("  count                Count occurrences\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn question_mark_in_configuration_mode_walks_the_schema() {
+    let mut s = session(Echo::AfterPrompt, vec![configured()]);
+    s.shell.execute("configure", &mut NoInput);
+    let text = s.shell.possible_completions("set ");
+    let mut expected = String::from("Possible completions:\n");
+    for c in schema::table::ROOT.children {
+        expected.push_str(&format!("> {:<30}{}\n", c.name, c.help));
+    }
+    assert_eq!(text, expected);
+    assert_eq!(
+        s.shell.possible_completions("set zzz "),
+        "No valid completions\n"
+    );
+}
+
+#[test]
+fn load_terminal_reads_until_control_d() {
+    let (out, failed, requests) = transcript(
+        vec![configured(), done(&["load complete"])],
+        "configure\nload merge terminal\nsystem {\n    host-name r1;\n}\n^D\nstatus\n",
+    );
+    assert!(out.contains(
+        "lab@r0# load merge terminal\n[Type ^D at a new line to end input]\nsystem {\n    host-name r1;\n}\nload complete\n"
+    ));
+    assert!(
+        failed,
+        "status got no reply from the fake and the session ended"
+    );
+    assert_eq!(
+        requests[2],
+        Request::Load {
+            mode: schema::mgmt::LoadMode::Merge,
+            text: "system {\n    host-name r1;\n}\n".into(),
+            relative: None
+        }
+    );
+    assert!(out.ends_with(
+        "lab@r0# status\nerror: connection to l2tpd lost: l2tpd closed the connection\n"
+    ));
+}
+
+#[test]
+fn load_file_errors_name_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("r1.conf");
+    std::fs::write(&file, "system {\n").expect("write");
+    let file = file.display().to_string();
+    let (out, failed, requests) = transcript(
+        vec![
+            configured(),
+            err(MgmtError::Load {
+                line: 2,
+                column: 1,
+                message: "missing '}'".into(),
+            }),
+        ],
+        &format!("configure\nload override {file} relative\nload set /nonexistent/x\n"),
+    );
+    assert!(
+        out.contains(&format!("error: {file}: line 2 column 1: missing '}}'\n")),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("error: could not read /nonexistent/x: No such file or directory\n"),
+        "{out}"
+    );
+    assert!(failed);
+    assert_eq!(
+        requests[2],
+        Request::Load {
+            mode: schema::mgmt::LoadMode::Override,
+            text: "system {\n".into(),
+            relative: Some(vec![])
+        }
+    );
+}
+
+#[test]
+fn run_status_rollback_and_denials() {
+    let users = ok(Reply::Users {
+        users: vec![],
+        changed: true,
+    });
+    let responses = vec![
+        configured(),
+        users.clone(),
+        users,
+        done(&["load complete"]),
+        err(MgmtError::Denied {
+            message: "permission denied".into(),
+        }),
+        err(MgmtError::Locked {
+            message: "error: configuration database locked by:\n  root terminal pts/1".into(),
+        }),
+    ];
+    let (out, failed, requests) =
+        transcript(responses, "configure\nrun show system users\nstatus\nrollback 3\ndelete system\nupdate\nrollback 50\n");
+    assert_eq!(
+        out,
+        "lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# run show system users\n\
+         USER  TTY  LOGIN@  IDLE  WHAT\n\n[edit]\nlab@r0# status\n\
+         The configuration has been changed but not committed\n\n[edit]\nlab@r0# rollback 3\nload complete\n\n\
+         [edit]\nlab@r0# delete system\nerror: permission denied\n\n[edit]\nlab@r0# update\n\
+         error: configuration database locked by:\n  root terminal pts/1\n\n[edit]\nlab@r0# rollback 50\n\
+         \x20                ^\nValue 50 is not within range (0..49)\n"
+    );
+    assert!(failed);
+    assert_eq!(requests[4], Request::Rollback { index: 3 });
+}
+
+#[test]
+fn rename_copy_insert_annotate_words() {
+    let level = vec![NodeId::new("access")];
+    let responses = vec![
+        configured(),
+        ok(Reply::EditPath { path: level }),
+        done(&[]),
+        done(&[]),
+        done(&[]),
+        done(&[]),
+    ];
+    let (_, failed, requests) = transcript(
+        responses,
+        "configure\nedit access\nrename tunnel-profile tp1 to tunnel-profile tp2\ncopy tunnel-profile tp2 to tunnel-profile tp3\n\
+         insert tunnel-profile tp3 before tunnel-profile tp2\nannotate tunnel-profile tp3 \"spare\"\n",
+    );
+    assert!(!failed);
+    let tp = |k: &str| words(&["access", "tunnel-profile", k]);
+    assert_eq!(
+        requests[3],
+        Request::Rename {
+            words: tp("tp1"),
+            to: words(&["tunnel-profile", "tp2"])
+        }
+    );
+    assert_eq!(
+        requests[4],
+        Request::Copy {
+            words: tp("tp2"),
+            to: words(&["tunnel-profile", "tp3"])
+        }
+    );
+    assert_eq!(
+        requests[5],
+        Request::Insert {
+            words: tp("tp3"),
+            before: true,
+            reference: words(&["tunnel-profile", "tp2"])
+        }
+    );
+    assert_eq!(
+        requests[6],
+        Request::Annotate {
+            words: tp("tp3"),
+            comment: "spare".into()
+        }
+    );
+}
+
+#[test]
+fn compare_requests() {
+    // Rendering a diff is the printer's job (tested with it); here only the requests matter.
+    let diff = || {
+        err(MgmtError::Failed {
+            message: "no such revision".into(),
+        })
+    };
+    let (_, _, requests) = transcript(
+        vec![diff(), configured(), diff(), diff()],
+        "show configuration | compare rollback 2\nconfigure\nshow | compare\nshow system | compare rollback 1\n",
+    );
+    assert_eq!(
+        requests[1],
+        Request::Compare {
+            words: vec![],
+            base: Revision::Rollback(2),
+            target: Revision::Active
+        }
+    );
+    assert_eq!(
+        requests[3],
+        Request::Compare {
+            words: vec![],
+            base: Revision::Active,
+            target: Revision::Candidate
+        }
+    );
+    assert_eq!(
+        requests[4],
+        Request::Compare {
+            words: words(&["system"]),
+            base: Revision::Rollback(1),
+            target: Revision::Candidate
+        }
+    );
+}
+
+#[test]
+fn notices_follow_the_output() {
+    let mut reply = commits();
+    reply.notices = vec!["# commit confirmed will be rolled back in 3 minutes".into()];
+    let (out, _, _) = transcript(vec![reply], "show system commit | count\n");
+    assert_eq!(
+        out,
+        "lab@r0> show system commit | count\nCount: 4 lines\n# commit confirmed will be rolled back in 3 minutes\n"
+    );
+}
+
+#[test]
+fn exit_ends_the_session() {
+    let (out, failed, _) = transcript(vec![], "exit\nshow system users\n");
+    assert_eq!(out, "lab@r0> exit\n");
+    assert!(!failed);
+}
+
+#[test]
+fn pager_pages_long_output() {
+    struct Term(Box<dyn FnMut() -> io::Result<pager::Key>>);
+    impl Input for Term {
+        fn load_line(&mut self) -> io::Result<Option<String>> {
+            Ok(None)
+        }
+        fn ask(&mut self, _: &str) -> io::Result<Option<String>> {
+            Ok(None)
+        }
+        fn pager(&mut self) -> Option<(usize, &mut dyn FnMut() -> io::Result<pager::Key>)> {
+            Some((3, &mut *self.0))
+        }
+    }
+    let mut s = session(Echo::AfterPrompt, vec![commits(), commits()]);
+    let mut term = Term(Box::new(|| Ok(pager::Key::Quit)));
+    s.shell.execute("show system commit", &mut term);
+    assert_eq!(
+        s.screen.text(),
+        "0   2026-11-24 05:01:31 UTC by lewis via cli\n    tunnel to lns2\n---(more)---\r            \r"
+    );
+    let before = s.screen.text().len();
+    s.shell.execute("show system commit | no-more", &mut term);
+    assert_eq!(s.screen.text()[before..].lines().count(), 4);
+}
