@@ -54,6 +54,7 @@ pub(crate) fn open<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, FrameError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use schema::{Node, NodeId};
 
     fn sample() -> Node {
@@ -89,6 +90,52 @@ mod tests {
             assert!(
                 matches!(open::<Node>(&vec![0; len]), Err(FrameError::Truncated(l)) if l == len)
             );
+        }
+    }
+
+    fn arb_tree() -> impl Strategy<Value = Node> {
+        let word = "[a-z0-9 \"\\\\/.-]{0,12}";
+        let leaf = (
+            prop::collection::vec(word, 0..3),
+            any::<bool>(),
+            prop::option::of(word),
+        )
+            .prop_map(|(values, inactive, annotation)| Node {
+                values,
+                inactive,
+                annotation,
+                ..Node::default()
+            });
+        leaf.prop_recursive(4, 64, 6, move |inner| {
+            prop::collection::vec((("[a-z-]{1,10}", prop::option::of(word)), inner), 0..6).prop_map(
+                |kids| {
+                    let mut n = Node::default();
+                    for ((keyword, key), child) in kids {
+                        n.children.insert(NodeId { keyword, key }, child);
+                    }
+                    n
+                },
+            )
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_tree_round_trips(tree in arb_tree()) {
+            prop_assert_eq!(open::<Node>(&seal(&tree).unwrap()).unwrap(), tree);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            let _ = open::<Node>(&bytes);
+        }
+
+        #[test]
+        fn any_flipped_bit_is_refused(tree in arb_tree(), at in any::<prop::sample::Index>(), bit in 0u8..8) {
+            let mut bytes = seal(&tree).unwrap();
+            let i = at.index(bytes.len());
+            bytes[i] ^= 1 << bit;
+            prop_assert!(open::<Node>(&bytes).is_err());
         }
     }
 
