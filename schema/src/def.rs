@@ -64,7 +64,16 @@ pub struct Stmt {
 
 impl Stmt {
     const fn base(name: &'static str, kind: Kind, help: &'static str) -> Stmt {
-        Stmt { name, kind, help, default: None, mandatory: false, reference: None, grouped: false, children: &[] }
+        Stmt {
+            name,
+            kind,
+            help,
+            default: None,
+            mandatory: false,
+            reference: None,
+            grouped: false,
+            children: &[],
+        }
     }
     pub const fn default(mut self, value: &'static str) -> Stmt {
         self.default = Some(value);
@@ -94,8 +103,13 @@ impl Stmt {
     }
 
     /// Children whose name starts with `prefix` (for abbreviations and completion).
-    pub fn children_with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'static Stmt> + 'a {
-        self.children.iter().filter(move |c| c.name.starts_with(prefix))
+    pub fn children_with_prefix<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = &'static Stmt> + 'a {
+        self.children
+            .iter()
+            .filter(move |c| c.name.starts_with(prefix))
     }
 
     /// True for statements that hold other statements (containers and list entries).
@@ -109,7 +123,12 @@ pub const fn container(name: &'static str, help: &'static str, children: &'stati
     s.children = children;
     s
 }
-pub const fn list(name: &'static str, key: Type, help: &'static str, children: &'static [Stmt]) -> Stmt {
+pub const fn list(
+    name: &'static str,
+    key: Type,
+    help: &'static str,
+    children: &'static [Stmt],
+) -> Stmt {
     let mut s = Stmt::base(name, Kind::List(key), help);
     s.children = children;
     s
@@ -153,7 +172,10 @@ impl Type {
                 if choices.contains(&value) {
                     Ok(value.to_string())
                 } else {
-                    Err(format!("invalid value '{value}': expecting one of {}", choices.join(", ")))
+                    Err(format!(
+                        "invalid value '{value}': expecting one of {}",
+                        choices.join(", ")
+                    ))
                 }
             }
             Type::Str { max_len } => {
@@ -165,24 +187,34 @@ impl Type {
             }
             Type::Secret => crate::secret::store_form(value),
             Type::Identifier { max_len } => {
-                let ok_chars = value
+                let ok_chars = value.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@' | '/' | ':')
+                });
+                let ok_start = value
                     .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@' | '/' | ':'));
-                let ok_start = value.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
                 if !ok_chars || !ok_start {
                     Err(format!(
                         "invalid name '{value}': use letters, digits and - _ . @ / :, starting with a letter or digit"
                     ))
                 } else if value.len() > max_len {
-                    Err(format!("name '{value}' is longer than {max_len} characters"))
+                    Err(format!(
+                        "name '{value}' is longer than {max_len} characters"
+                    ))
                 } else {
                     Ok(value.to_string())
                 }
             }
             Type::Interface => {
                 let ok = value.len() <= 64
-                    && value.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                    && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | ':'));
+                    && value
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic())
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | ':'));
                 if ok {
                     Ok(value.to_string())
                 } else {
@@ -227,7 +259,10 @@ mod tests {
     fn uint_range() {
         let t = uint(0, 86400);
         assert_eq!(t.check("060").unwrap(), "60");
-        assert_eq!(t.check("99999").unwrap_err(), "Value 99999 is not within range (0..86400)");
+        assert_eq!(
+            t.check("99999").unwrap_err(),
+            "Value 99999 is not within range (0..86400)"
+        );
         assert!(t.check("-1").is_err());
         assert!(t.check("+1").is_err());
         assert!(t.check("").is_err());
@@ -235,7 +270,10 @@ mod tests {
 
     #[test]
     fn prefixes() {
-        assert_eq!(Type::Ipv4Prefix.check("198.18.0.0/15").unwrap(), "198.18.0.0/15");
+        assert_eq!(
+            Type::Ipv4Prefix.check("198.18.0.0/15").unwrap(),
+            "198.18.0.0/15"
+        );
         assert!(Type::Ipv4Prefix.check("198.18.0.1/15").is_err());
         assert!(Type::Ipv4Prefix.check("198.18.0.0/33").is_err());
     }

@@ -89,47 +89,94 @@ pub enum Request {
 
     // ---- operational mode ----
     /// `show configuration [path]` (or a rollback revision of it).
-    ShowConfiguration { words: Vec<String>, revision: Revision },
+    ShowConfiguration {
+        words: Vec<String>,
+        revision: Revision,
+    },
     /// `show system commit`.
     ShowSystemCommit,
     /// `show system users`, and `status` in configuration mode.
     ShowSystemUsers,
     /// `show | compare [rollback N]`, `show configuration | compare rollback N`: what changes
     /// from `base` to `target`, below `words`.
-    Compare { words: Vec<String>, base: Revision, target: Revision },
+    Compare {
+        words: Vec<String>,
+        base: Revision,
+        target: Revision,
+    },
     /// `configure [private | exclusive]`.
-    Configure { mode: ConfigureMode },
+    Configure {
+        mode: ConfigureMode,
+    },
 
     // ---- configuration mode ----
     /// Leave configuration mode. Without `confirm`, a candidate with uncommitted changes is
     /// answered with [`Reply::ConfirmExit`] and nothing happens.
-    ExitConfiguration { confirm: bool },
+    ExitConfiguration {
+        confirm: bool,
+    },
     /// `edit PATH`, `up`, `top`: tells the daemon the new level (shown to other users by
     /// `status`), and checks that it names a container or a list entry.
-    Edit { words: Vec<String> },
+    Edit {
+        words: Vec<String>,
+    },
     /// `set PATH [VALUE...]`.
-    Set { words: Vec<String> },
+    Set {
+        words: Vec<String>,
+    },
     /// `delete PATH`.
-    Delete { words: Vec<String> },
-    Activate { words: Vec<String> },
-    Deactivate { words: Vec<String> },
+    Delete {
+        words: Vec<String>,
+    },
+    Activate {
+        words: Vec<String>,
+    },
+    Deactivate {
+        words: Vec<String>,
+    },
     /// `annotate STATEMENT "comment"` (an empty comment removes the annotation).
-    Annotate { words: Vec<String>, comment: String },
+    Annotate {
+        words: Vec<String>,
+        comment: String,
+    },
     /// `rename PATH to NEW-ID`: `to` holds the words after `to` (e.g. `tunnel-profile tp2`).
-    Rename { words: Vec<String>, to: Vec<String> },
+    Rename {
+        words: Vec<String>,
+        to: Vec<String>,
+    },
     /// `copy PATH to NEW-ID`.
-    Copy { words: Vec<String>, to: Vec<String> },
+    Copy {
+        words: Vec<String>,
+        to: Vec<String>,
+    },
     /// `insert PATH (before|after) ID`: moves a list entry.
-    Insert { words: Vec<String>, before: bool, reference: Vec<String> },
+    Insert {
+        words: Vec<String>,
+        before: bool,
+        reference: Vec<String>,
+    },
     /// `show [PATH]` in configuration mode: the candidate.
-    Show { words: Vec<String> },
+    Show {
+        words: Vec<String>,
+    },
     /// `commit [check] [confirmed [N]] [comment "..."] [and-quit]`.
-    Commit { check: bool, confirmed: Option<u32>, comment: Option<String>, and_quit: bool },
+    Commit {
+        check: bool,
+        confirmed: Option<u32>,
+        comment: Option<String>,
+        and_quit: bool,
+    },
     /// `rollback [N]`: load revision N into the candidate.
-    Rollback { index: u32 },
+    Rollback {
+        index: u32,
+    },
     /// `load MODE (FILE|terminal)`: the shell reads the file and sends its text.
     /// `relative` is the current edit level when `relative` was given.
-    Load { mode: LoadMode, text: String, relative: Option<Vec<String>> },
+    Load {
+        mode: LoadMode,
+        text: String,
+        relative: Option<Vec<String>>,
+    },
     /// `update` in `configure private`: pull in the latest committed configuration.
     Update,
 }
@@ -147,23 +194,49 @@ pub struct Response {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reply", rename_all = "kebab-case")]
 pub enum Reply {
-    Hello { user: String, class: LoginClass, host_name: String, version: String },
+    Hello {
+        user: String,
+        class: LoginClass,
+        host_name: String,
+        version: String,
+    },
     /// Plain completion with status lines to show (`commit complete`, `load complete`, warnings).
-    Done { messages: Vec<String> },
+    Done {
+        messages: Vec<String>,
+    },
     /// Entering configuration mode: the other users editing, warnings, and whether the
     /// candidate already has uncommitted changes.
-    Configured { users: Vec<UserSession>, warnings: Vec<String>, changed: bool },
+    Configured {
+        users: Vec<UserSession>,
+        warnings: Vec<String>,
+        changed: bool,
+    },
     /// Leaving configuration mode needs the operator's answer to `question`.
-    ConfirmExit { question: String, warnings: Vec<String> },
+    ConfirmExit {
+        question: String,
+        warnings: Vec<String>,
+    },
     /// The new edit level.
-    EditPath { path: Path },
+    EditPath {
+        path: Path,
+    },
     /// A configuration (sub)tree. `path` is where `tree` sits (empty = the root); the shell
     /// renders it as text, `| display set` or `| display json`.
-    Config { path: Path, tree: Node },
+    Config {
+        path: Path,
+        tree: Node,
+    },
     /// `show | compare`.
-    Diff { blocks: Vec<DiffBlock> },
-    Commits { entries: Vec<CommitEntry> },
-    Users { users: Vec<UserSession>, changed: bool },
+    Diff {
+        blocks: Vec<DiffBlock>,
+    },
+    Commits {
+        entries: Vec<CommitEntry>,
+    },
+    Users {
+        users: Vec<UserSession>,
+        changed: bool,
+    },
 }
 
 /// Errors, shaped so the shell can print them the Junos way.
@@ -174,9 +247,16 @@ pub enum MgmtError {
     /// `word` (an index into the request's `words`), then prints `message`.
     Syntax { word: usize, message: String },
     /// Commit-time check failures, each under its `[edit ...]` banner, then `error: summary`.
-    Check { errors: Vec<CheckError>, summary: String },
+    Check {
+        errors: Vec<CheckError>,
+        summary: String,
+    },
     /// A file or terminal load failed to parse: `line`/`column` are 1-based.
-    Load { line: usize, column: usize, message: String },
+    Load {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// Not allowed for this user's login class, or not in this mode.
     Denied { message: String },
     /// The configuration is locked by another user; `message` is the full Junos text.
@@ -264,20 +344,33 @@ mod tests {
 
     #[test]
     fn request_json_shape() {
-        let r = Request::Set { words: vec!["system".into(), "host-name".into(), "r1".into()] };
+        let r = Request::Set {
+            words: vec!["system".into(), "host-name".into(), "r1".into()],
+        };
         let line = encode_line(&r);
-        assert_eq!(line, "{\"op\":\"set\",\"words\":[\"system\",\"host-name\",\"r1\"]}\n");
+        assert_eq!(
+            line,
+            "{\"op\":\"set\",\"words\":[\"system\",\"host-name\",\"r1\"]}\n"
+        );
         assert_eq!(decode_line::<Request>(&line).unwrap(), r);
     }
 
     #[test]
     fn response_round_trip() {
         let r = Response {
-            result: Err(MgmtError::Syntax { word: 2, message: "syntax error.".into() }),
+            result: Err(MgmtError::Syntax {
+                word: 2,
+                message: "syntax error.".into(),
+            }),
             notices: vec![],
         };
         assert_eq!(decode_line::<Response>(&encode_line(&r)).unwrap(), r);
-        let ok = Response { result: Ok(Reply::Done { messages: vec!["commit complete".into()] }), notices: vec![] };
+        let ok = Response {
+            result: Ok(Reply::Done {
+                messages: vec!["commit complete".into()],
+            }),
+            notices: vec![],
+        };
         assert_eq!(decode_line::<Response>(&encode_line(&ok)).unwrap(), ok);
     }
 }

@@ -12,7 +12,11 @@ const SYSTEM: Stmt = container(
     "system",
     "System parameters",
     &[
-        leaf("host-name", Type::Identifier { max_len: 255 }, "Hostname for this router"),
+        leaf(
+            "host-name",
+            Type::Identifier { max_len: 255 },
+            "Hostname for this router",
+        ),
         container(
             "login",
             "Names, login classes, and passwords for users",
@@ -20,7 +24,12 @@ const SYSTEM: Stmt = container(
                 "user",
                 Type::Identifier { max_len: 64 },
                 "Username",
-                &[leaf("class", Type::Enum(&["super-user", "operator", "read-only"]), "Login class").mandatory()],
+                &[leaf(
+                    "class",
+                    Type::Enum(&["super-user", "operator", "read-only"]),
+                    "Login class",
+                )
+                .mandatory()],
             )],
         ),
     ],

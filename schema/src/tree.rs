@@ -18,10 +18,16 @@ pub struct NodeId {
 
 impl NodeId {
     pub fn new(keyword: impl Into<String>) -> Self {
-        NodeId { keyword: keyword.into(), key: None }
+        NodeId {
+            keyword: keyword.into(),
+            key: None,
+        }
     }
     pub fn entry(keyword: impl Into<String>, key: impl Into<String>) -> Self {
-        NodeId { keyword: keyword.into(), key: Some(key.into()) }
+        NodeId {
+            keyword: keyword.into(),
+            key: Some(key.into()),
+        }
     }
 }
 
@@ -62,7 +68,10 @@ pub type Path = Vec<NodeId>;
 
 /// Renders a path as the words of an `[edit ...]` banner or a `set` line.
 pub fn path_words(path: &[NodeId]) -> String {
-    path.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(" ")
+    path.iter()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One statement and everything below it.
@@ -144,7 +153,8 @@ impl Node {
 pub fn quote_word(word: &str) -> String {
     let bare = !word.is_empty()
         && word.chars().all(|c| {
-            !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | '{' | '}' | '[' | ']' | '#' | '\\')
+            !c.is_whitespace()
+                && !matches!(c, '"' | '\'' | ';' | '{' | '}' | '[' | ']' | '#' | '\\')
         })
         && !word.starts_with("/*");
     if bare {
@@ -172,7 +182,10 @@ mod tests {
     #[test]
     fn ensure_get_remove() {
         let mut root = Node::default();
-        let p = vec![NodeId::new("access"), NodeId::entry("tunnel-profile", "tp1")];
+        let p = vec![
+            NodeId::new("access"),
+            NodeId::entry("tunnel-profile", "tp1"),
+        ];
         root.ensure(&p).values.clear();
         assert!(root.get(&p).is_some());
         assert!(root.remove(&p).is_some());
