@@ -94,12 +94,12 @@ pub fn annotate(root: &mut Node, words: &[String], comment: &str) -> Result<Appl
 
 /// `rename WORDS to TO`: `to` is `KEYWORD KEY` or `KEY` for the list entry `words` names.
 pub fn rename(root: &mut Node, words: &[String], to: &[String]) -> Result<(), WordError> {
-    Editor::new(&table::ROOT).rename(root, words, to, false)
+    Editor::new(&table::ROOT).rename(root, words, to)
 }
 
 /// `copy WORDS to TO`: as `rename`, keeping the original.
 pub fn copy(root: &mut Node, words: &[String], to: &[String]) -> Result<(), WordError> {
-    Editor::new(&table::ROOT).rename(root, words, to, true)
+    Editor::new(&table::ROOT).copy(root, words, to)
 }
 
 /// `insert WORDS (before|after) REFERENCE`: moves a list entry next to another entry of the

@@ -194,6 +194,24 @@ impl Editor {
         root: &mut Node,
         words: &[String],
         to: &[String],
+    ) -> Result<(), WordError> {
+        self.rename_or_copy(root, words, to, false)
+    }
+
+    pub(crate) fn copy(
+        &self,
+        root: &mut Node,
+        words: &[String],
+        to: &[String],
+    ) -> Result<(), WordError> {
+        self.rename_or_copy(root, words, to, true)
+    }
+
+    fn rename_or_copy(
+        &self,
+        root: &mut Node,
+        words: &[String],
+        to: &[String],
         keep: bool,
     ) -> Result<(), WordError> {
         let base = words.len() + 1;
