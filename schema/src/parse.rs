@@ -1,7 +1,17 @@
 //! Reading configuration text (curly-brace form, and `set`/`delete` lines) into a tree,
 //! checked against the schema. The pest grammar is `config.pest`.
 
-use crate::tree::Node;
+mod build;
+mod set_lines;
+mod syntax;
+#[cfg(test)]
+pub(crate) mod test_schema;
+#[cfg(test)]
+mod tests;
+
+use crate::def::Stmt;
+use crate::table;
+use crate::tree::{Node, NodeId, Path};
 
 /// Where and why a configuration text failed to load (1-based line and column).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,13 +21,71 @@ pub struct LoadError {
     pub message: String,
 }
 
+impl LoadError {
+    /// An error at byte offset `at` of `text`; the column counts characters, as an editor does.
+    pub(crate) fn at(text: &str, at: usize, message: impl Into<String>) -> LoadError {
+        let at = floor_char_boundary(text, at);
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = text[line_start..at].chars().count() + 1;
+        LoadError {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// A brace-form text read at some edit level.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    /// The contents of the level.
+    pub tree: Node,
+    /// Statements tagged `replace:`, relative to the level, for `load replace`.
+    pub replace: Vec<Path>,
+}
+
 /// Parses brace-form configuration text into a schema-checked tree.
 pub fn parse_config(text: &str) -> Result<Node, LoadError> {
-    todo!("{}", text.len())
+    parse_at(&table::ROOT, &[], text).map(|p| p.tree)
+}
+
+/// Parses brace-form text written at the edit level `level_path`, whose statement is `level`
+/// (the root statement for a whole configuration).
+pub(crate) fn parse_at(
+    level: &'static Stmt,
+    level_path: &[NodeId],
+    text: &str,
+) -> Result<Parsed, LoadError> {
+    let items = syntax::items(text)?;
+    build::build(level, level_path, text, items)
 }
 
 /// Applies `set`/`delete`/`activate`/`deactivate`/`annotate` lines (one per line, `#`
 /// comments and blank lines allowed) to a copy of `base`.
 pub fn apply_set_lines(base: &Node, text: &str) -> Result<Node, LoadError> {
-    todo!("{} {}", base.count(), text.len())
+    set_lines::apply(&table::ROOT, base, text, &[])
 }
+
+pub(crate) use set_lines::apply as apply_set_lines_in;

@@ -1,25 +1,77 @@
 //! Writing a tree as text: the brace form (`show`), `| display set` and `| display json`.
 
-use crate::mgmt::DiffBlock;
+mod brace;
+mod json;
+mod set;
+#[cfg(test)]
+mod tests;
+
+use crate::edit::{banner, stmt_for_path_in};
+use crate::mgmt::{DiffBlock, DiffSign};
+use crate::table;
 use crate::tree::{Node, NodeId};
+
+pub(crate) use brace::{statement_lines, Line};
 
 /// Brace form of `node`'s contents, as `show` prints them when the edit level is `path`.
 pub fn to_text(path: &[NodeId], node: &Node) -> String {
-    todo!("{} {}", path.len(), node.count())
+    brace::to_text(&table::ROOT, path, node)
 }
 
 /// `| display set`: the `set` (and `deactivate`) commands that recreate `node`, which sits
 /// at `path`; each line carries the full path from the root.
 pub fn to_set_lines(path: &[NodeId], node: &Node) -> String {
-    todo!("{} {}", path.len(), node.count())
+    set::to_set_lines(stmt_for_path_in(&table::ROOT, path), path, node)
 }
 
 /// `| display json`: the Junos JSON shape, `{"configuration": {...}}` wrapped around `path`.
 pub fn to_json(path: &[NodeId], node: &Node) -> serde_json::Value {
-    todo!("{} {}", path.len(), node.count())
+    json::to_json(&table::ROOT, path, node)
 }
 
 /// The Junos diff text of `show | compare`.
 pub fn diff_to_text(blocks: &[DiffBlock]) -> String {
-    todo!("{}", blocks.len())
+    let mut out = String::new();
+    for block in blocks {
+        if block.lines.is_empty() {
+            continue;
+        }
+        out.push_str(&banner(&block.path));
+        out.push('\n');
+        for line in &block.lines {
+            let sign = match line.sign {
+                DiffSign::Added => '+',
+                DiffSign::Removed => '-',
+                DiffSign::Context => ' ',
+            };
+            out.push(sign);
+            out.push_str("  ");
+            out.push_str(&line.text);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `to_text` against another schema root (tests use a schema of their own).
+#[cfg(test)]
+pub(crate) fn brace_text_in(
+    root: &'static crate::def::Stmt,
+    path: &[NodeId],
+    node: &Node,
+) -> String {
+    brace::to_text(root, path, node)
+}
+
+/// Renders lines at 4 spaces per depth.
+pub(crate) fn indent_lines(lines: &[Line]) -> String {
+    let mut out = String::new();
+    for (depth, text) in lines {
+        for _ in 0..*depth {
+            out.push_str("    ");
+        }
+        out.push_str(text);
+        out.push('\n');
+    }
+    out
 }

@@ -1,0 +1,306 @@
+//! The editing commands on a tree, against one schema root.
+
+use super::order;
+use super::resolve::{check, keyword, missing_argument, syntax_error};
+use super::{stmt_for_path_in, Applied, Resolved, WordError};
+use crate::def::{Kind, Stmt, Type};
+use crate::tree::{Node, NodeId, Path};
+
+/// Edits against the schema rooted at `root` (the product's `table::ROOT`, or a test schema).
+#[derive(Clone, Copy)]
+pub(crate) struct Editor {
+    pub root: &'static Stmt,
+}
+
+fn not_found(word: usize) -> WordError {
+    WordError {
+        word,
+        message: "statement not found".into(),
+    }
+}
+
+impl Editor {
+    pub(crate) fn new(root: &'static Stmt) -> Editor {
+        Editor { root }
+    }
+
+    pub(crate) fn set(&self, root: &mut Node, words: &[String]) -> Result<(), WordError> {
+        let resolved = self.resolve(words, true)?;
+        let mut stmt = self.root;
+        let mut node = root;
+        for id in &resolved.path {
+            let Some(child) = stmt.child(&id.keyword) else {
+                return Err(syntax_error(0));
+            };
+            node = order::child_entry(node, stmt, id);
+            stmt = child;
+        }
+        match resolved.stmt.kind {
+            Kind::Leaf(_) => node.values = resolved.values,
+            Kind::LeafList(_) => {
+                for value in resolved.values {
+                    if !node.values.contains(&value) {
+                        node.values.push(value);
+                    }
+                }
+            }
+            Kind::Container | Kind::List(_) | Kind::Flag => {}
+        }
+        Ok(())
+    }
+
+    pub(crate) fn delete(&self, root: &mut Node, words: &[String]) -> Result<Applied, WordError> {
+        let resolved = self.resolve(words, false)?;
+        let Some((last, parent_path)) = resolved.path.split_last() else {
+            let had = !root.children.is_empty();
+            root.children.clear();
+            return Ok(if had {
+                Applied::Done
+            } else {
+                Applied::NotFound
+            });
+        };
+        let Some(parent) = root.get_mut(parent_path) else {
+            return Ok(Applied::NotFound);
+        };
+        let found = match (resolved.stmt.kind, &last.key) {
+            // `delete access tunnel-profile`: every entry of the list.
+            (Kind::List(_), None) => {
+                let before = parent.children.len();
+                parent.children.retain(|id, _| id.keyword != last.keyword);
+                parent.children.len() != before
+            }
+            (Kind::LeafList(_), _) if !resolved.values.is_empty() => {
+                let Some(node) = parent.children.get_mut(last) else {
+                    return Ok(Applied::NotFound);
+                };
+                let before = node.values.len();
+                node.values.retain(|v| !resolved.values.contains(v));
+                let found = node.values.len() != before;
+                // A leaf-list without members is no statement at all.
+                if node.values.is_empty() {
+                    parent.children.shift_remove(last);
+                }
+                found
+            }
+            (Kind::Leaf(_), _) if !resolved.values.is_empty() => {
+                let matches = parent
+                    .children
+                    .get(last)
+                    .is_some_and(|n| n.values == resolved.values);
+                matches && parent.children.shift_remove(last).is_some()
+            }
+            _ => parent.children.shift_remove(last).is_some(),
+        };
+        Ok(if found {
+            Applied::Done
+        } else {
+            Applied::NotFound
+        })
+    }
+
+    /// The node `words` name for `activate`, `deactivate` and `annotate`.
+    fn target<'a>(
+        &self,
+        root: &'a mut Node,
+        words: &[String],
+    ) -> Result<Option<&'a mut Node>, WordError> {
+        let resolved = self.resolve(words, false)?;
+        match resolved.path.last() {
+            None => Err(missing_argument(0)),
+            Some(last) if last.key.is_none() && matches!(resolved.stmt.kind, Kind::List(_)) => {
+                Err(missing_argument(words.len()))
+            }
+            Some(_) => Ok(root.get_mut(&resolved.path)),
+        }
+    }
+
+    pub(crate) fn set_inactive(
+        &self,
+        root: &mut Node,
+        words: &[String],
+        inactive: bool,
+    ) -> Result<Applied, WordError> {
+        Ok(match self.target(root, words)? {
+            Some(node) => {
+                node.inactive = inactive;
+                Applied::Done
+            }
+            None => Applied::NotFound,
+        })
+    }
+
+    pub(crate) fn annotate(
+        &self,
+        root: &mut Node,
+        words: &[String],
+        comment: &str,
+    ) -> Result<Applied, WordError> {
+        // The brace form closes an annotation at the first `*/`.
+        if comment.contains("*/") {
+            return Err(WordError {
+                word: words.len(),
+                message: "annotation may not contain '*/'".into(),
+            });
+        }
+        Ok(match self.target(root, words)? {
+            Some(node) => {
+                node.annotation = (!comment.is_empty()).then(|| comment.to_string());
+                Applied::Done
+            }
+            None => Applied::NotFound,
+        })
+    }
+
+    /// Resolves `words` to an existing list entry, and `other` (counted from `base`) to the
+    /// id of another entry of the same list.
+    fn entry_and_other(
+        &self,
+        words: &[String],
+        other: &[String],
+        base: usize,
+    ) -> Result<(Resolved, NodeId), WordError> {
+        let resolved = self.resolve(words, false)?;
+        let Kind::List(key_type) = resolved.stmt.kind else {
+            return Err(WordError {
+                word: words.len().saturating_sub(1 + resolved.values.len()),
+                message: "syntax error, expecting a list entry.".into(),
+            });
+        };
+        if resolved.path.last().is_none_or(|id| id.key.is_none()) {
+            return Err(missing_argument(words.len()));
+        }
+        let key_word = match other {
+            [] => return Err(missing_argument(base)),
+            [_] => base,
+            [kw, _] => {
+                let parent = stmt_for_path_in(self.root, &resolved.path[..resolved.path.len() - 1])
+                    .unwrap_or(self.root);
+                if keyword(parent, kw, base)?.name != resolved.stmt.name {
+                    return Err(syntax_error(base));
+                }
+                base + 1
+            }
+            _ => return Err(syntax_error(base + 2)),
+        };
+        let key = other.last().map(String::as_str).unwrap_or_default();
+        let key = check(key_type, key, key_word)?;
+        let id = NodeId::entry(resolved.stmt.name, key);
+        Ok((resolved, id))
+    }
+
+    pub(crate) fn rename(
+        &self,
+        root: &mut Node,
+        words: &[String],
+        to: &[String],
+    ) -> Result<(), WordError> {
+        self.rename_or_copy(root, words, to, false)
+    }
+
+    pub(crate) fn copy(
+        &self,
+        root: &mut Node,
+        words: &[String],
+        to: &[String],
+    ) -> Result<(), WordError> {
+        self.rename_or_copy(root, words, to, true)
+    }
+
+    fn rename_or_copy(
+        &self,
+        root: &mut Node,
+        words: &[String],
+        to: &[String],
+        keep: bool,
+    ) -> Result<(), WordError> {
+        let base = words.len() + 1;
+        let (resolved, new_id) = self.entry_and_other(words, to, base)?;
+        let Some((old_id, parent_path)) = resolved.path.split_last() else {
+            return Err(missing_argument(0));
+        };
+        let parent_stmt = stmt_for_path_in(self.root, parent_path).unwrap_or(self.root);
+        let parent = root
+            .get_mut(parent_path)
+            .filter(|p| p.children.contains_key(old_id));
+        let Some(parent) = parent else {
+            return Err(not_found(words.len().saturating_sub(1)));
+        };
+        if parent.children.contains_key(&new_id) {
+            return Err(WordError {
+                word: base + to.len().saturating_sub(1),
+                message: "target statement already exists".into(),
+            });
+        }
+        if keep {
+            let copy = parent.children.get(old_id).cloned().unwrap_or_default();
+            *order::child_entry(parent, parent_stmt, &new_id) = copy;
+        } else if let Some((index, _, node)) = parent.children.shift_remove_full(old_id) {
+            // Renaming keeps the entry's place in a list ordered by the operator.
+            parent.children.shift_insert(index, new_id, node);
+            order::sort_children(parent, parent_stmt);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn insert(
+        &self,
+        root: &mut Node,
+        words: &[String],
+        before: bool,
+        reference: &[String],
+    ) -> Result<(), WordError> {
+        let base = words.len() + 1;
+        let (resolved, reference_id) = self.entry_and_other(words, reference, base)?;
+        if let Kind::List(Type::Uint { .. }) = resolved.stmt.kind {
+            return Err(WordError {
+                word: words.len().saturating_sub(2),
+                message: format!(
+                    "cannot insert: '{}' entries are kept in numeric order",
+                    resolved.stmt.name
+                ),
+            });
+        }
+        let Some((id, parent_path)) = resolved.path.split_last() else {
+            return Err(missing_argument(0));
+        };
+        let Some(parent) = root
+            .get_mut(parent_path)
+            .filter(|p| p.children.contains_key(id))
+        else {
+            return Err(not_found(words.len().saturating_sub(1)));
+        };
+        if !parent.children.contains_key(&reference_id) {
+            return Err(not_found(base + reference.len().saturating_sub(1)));
+        }
+        if *id == reference_id {
+            return Ok(());
+        }
+        if let Some(node) = parent.children.shift_remove(id) {
+            let at = parent.children.get_index_of(&reference_id).map_or(0, |i| {
+                if before {
+                    i
+                } else {
+                    i + 1
+                }
+            });
+            parent.children.shift_insert(at, id.clone(), node);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn edit_target(&self, words: &[String]) -> Result<Path, WordError> {
+        let resolved = self.resolve(words, false)?;
+        if !resolved.stmt.has_block() && !resolved.path.is_empty() {
+            return Err(syntax_error(
+                words.len().saturating_sub(1 + resolved.values.len()),
+            ));
+        }
+        if resolved.path.last().is_some_and(|id| id.key.is_none())
+            && matches!(resolved.stmt.kind, Kind::List(_))
+        {
+            return Err(missing_argument(words.len()));
+        }
+        Ok(resolved.path)
+    }
+}

@@ -1,0 +1,113 @@
+//! `load override | merge | replace | set`.
+
+use super::{order, stmt_for_path_in};
+use crate::def::{Kind, Stmt};
+use crate::mgmt::LoadMode;
+use crate::parse::{apply_set_lines_in, parse_at, LoadError};
+use crate::tree::{path_words, Node, NodeId, Path};
+use std::collections::HashSet;
+
+pub(super) fn load(
+    root: &'static Stmt,
+    base: &Node,
+    mode: LoadMode,
+    text: &str,
+    level_path: &[NodeId],
+) -> Result<Node, LoadError> {
+    let level = stmt_for_path_in(root, level_path)
+        .filter(|s| s.has_block())
+        .filter(|s| {
+            !matches!(s.kind, Kind::List(_)) || level_path.last().is_some_and(|id| id.key.is_some())
+        });
+    let Some(level) = level else {
+        return Err(LoadError {
+            line: 1,
+            column: 1,
+            message: format!(
+                "invalid level for relative load: {}",
+                path_words(level_path)
+            ),
+        });
+    };
+    if mode == LoadMode::Set {
+        return apply_set_lines_in(root, base, text, level_path);
+    }
+    let parsed = parse_at(level, level_path, text)?;
+    let mut out = base.clone();
+    let target = ensure_path(root, &mut out, level_path);
+    match mode {
+        LoadMode::Override => target.children = parsed.tree.children,
+        _ => {
+            let replace: HashSet<Path> = if mode == LoadMode::Replace {
+                parsed.replace.into_iter().collect()
+            } else {
+                HashSet::new()
+            };
+            merge(target, level, parsed.tree, &replace, &mut Vec::new());
+        }
+    }
+    Ok(out)
+}
+
+/// The node at `path`, created in canonical position where missing.
+fn ensure_path<'a>(root: &'static Stmt, tree: &'a mut Node, path: &[NodeId]) -> &'a mut Node {
+    let mut stmt = root;
+    let mut node = tree;
+    for id in path {
+        let Some(child) = stmt.child(&id.keyword) else {
+            break;
+        };
+        node = order::child_entry(node, stmt, id);
+        stmt = child;
+    }
+    node
+}
+
+/// Merges `loaded` into `target` (both at schema statement `stmt`, at `path` relative to the
+/// level): the loaded statements win; those tagged `replace:` take the base's place whole.
+fn merge(
+    target: &mut Node,
+    stmt: &'static Stmt,
+    loaded: Node,
+    replace: &HashSet<Path>,
+    path: &mut Path,
+) {
+    for (id, child) in loaded.children {
+        path.push(id.clone());
+        let into = order::child_entry(target, stmt, &id);
+        let child_stmt = stmt.child(&id.keyword);
+        if replace.contains(path) {
+            *into = child;
+        } else {
+            into.inactive = child.inactive;
+            if child.annotation.is_some() {
+                into.annotation = child.annotation;
+            }
+            match child_stmt.map(|s| s.kind) {
+                Some(Kind::Container | Kind::List(_)) => {
+                    if let Some(child_stmt) = child_stmt {
+                        merge(
+                            into,
+                            child_stmt,
+                            Node {
+                                children: child.children,
+                                ..Node::default()
+                            },
+                            replace,
+                            path,
+                        );
+                    }
+                }
+                Some(Kind::LeafList(_)) => {
+                    for value in child.values {
+                        if !into.values.contains(&value) {
+                            into.values.push(value);
+                        }
+                    }
+                }
+                _ => into.values = child.values,
+            }
+        }
+        path.pop();
+    }
+}

@@ -1,0 +1,156 @@
+//! Typed words to a schema path: keyword abbreviation, list keys, values.
+
+use super::{Editor, Resolved, WordError};
+use crate::def::{Kind, Stmt, Type};
+use crate::tree::NodeId;
+
+pub(crate) fn syntax_error(word: usize) -> WordError {
+    WordError {
+        word,
+        message: "syntax error.".into(),
+    }
+}
+
+pub(crate) fn missing_argument(word: usize) -> WordError {
+    WordError {
+        word,
+        message: "missing argument.".into(),
+    }
+}
+
+/// The child of `stmt` that `word` names: the exact name, else the only name it begins.
+pub(crate) fn keyword(
+    stmt: &'static Stmt,
+    word: &str,
+    index: usize,
+) -> Result<&'static Stmt, WordError> {
+    if let Some(exact) = stmt.child(word) {
+        return Ok(exact);
+    }
+    let mut candidates = stmt.children_with_prefix(word);
+    let (Some(first), second) = (candidates.next(), candidates.next()) else {
+        return Err(syntax_error(index));
+    };
+    let Some(second) = second else {
+        return Ok(first);
+    };
+    let mut message = format!("'{word}' is ambiguous.\nPossible completions:");
+    for c in [first, second].into_iter().chain(candidates) {
+        message.push_str(&format!("\n  {:<20} {}", c.name, c.help));
+    }
+    Err(WordError {
+        word: index,
+        message,
+    })
+}
+
+pub(crate) fn check(ty: Type, word: &str, index: usize) -> Result<String, WordError> {
+    ty.check(word).map_err(|message| WordError {
+        word: index,
+        message,
+    })
+}
+
+impl Editor {
+    /// Walks `words` from the root. With `need_value`, a leaf must have its value and a list
+    /// its key (`set`); without, either may be left out.
+    pub(crate) fn resolve(
+        &self,
+        words: &[String],
+        need_value: bool,
+    ) -> Result<Resolved, WordError> {
+        let mut stmt = self.root;
+        let mut path = Vec::new();
+        let mut i = 0;
+        while let Some(word) = words.get(i) {
+            let child = keyword(stmt, word, i)?;
+            i += 1;
+            match child.kind {
+                Kind::Container => path.push(NodeId::new(child.name)),
+                Kind::List(key_type) => match words.get(i) {
+                    Some(key) => {
+                        path.push(NodeId::entry(child.name, check(key_type, key, i)?));
+                        i += 1;
+                    }
+                    None if need_value => return Err(missing_argument(i)),
+                    None => path.push(NodeId::new(child.name)),
+                },
+                Kind::Flag => {
+                    path.push(NodeId::new(child.name));
+                    return self.end(words, i, path, child, Vec::new());
+                }
+                Kind::Leaf(ty) => {
+                    path.push(NodeId::new(child.name));
+                    let values = match words.get(i) {
+                        Some(value) => vec![check(ty, value, i)?],
+                        None if need_value => return Err(missing_argument(i)),
+                        None => Vec::new(),
+                    };
+                    return self.end(words, i + values.len(), path, child, values);
+                }
+                Kind::LeafList(ty) => {
+                    path.push(NodeId::new(child.name));
+                    let (values, next) = leaf_list_values(ty, words, i)?;
+                    if need_value && values.is_empty() {
+                        return Err(missing_argument(i));
+                    }
+                    return self.end(words, next, path, child, values);
+                }
+            }
+            stmt = child;
+        }
+        Ok(Resolved {
+            path,
+            stmt,
+            values: Vec::new(),
+        })
+    }
+
+    fn end(
+        &self,
+        words: &[String],
+        next: usize,
+        path: Vec<NodeId>,
+        stmt: &'static Stmt,
+        values: Vec<String>,
+    ) -> Result<Resolved, WordError> {
+        if next < words.len() {
+            return Err(syntax_error(next));
+        }
+        Ok(Resolved { path, stmt, values })
+    }
+}
+
+/// One value, or `[ a b ... ]`; returns the values and the index after them.
+fn leaf_list_values(
+    ty: Type,
+    words: &[String],
+    start: usize,
+) -> Result<(Vec<String>, usize), WordError> {
+    match words.get(start).map(String::as_str) {
+        None => Ok((Vec::new(), start)),
+        Some("[") => {
+            let mut values: Vec<String> = Vec::new();
+            let mut i = start + 1;
+            loop {
+                match words.get(i).map(String::as_str) {
+                    None => {
+                        return Err(WordError {
+                            word: i,
+                            message: "syntax error, expecting ']'.".into(),
+                        })
+                    }
+                    Some("]") => return Ok((values, i + 1)),
+                    Some(word) => {
+                        let value = check(ty, word, i)?;
+                        if !values.contains(&value) {
+                            values.push(value);
+                        }
+                    }
+                }
+                i += 1;
+            }
+        }
+        Some(word) => Ok((vec![check(ty, word, start)?], start + 1)),
+    }
+}

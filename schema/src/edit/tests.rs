@@ -1,0 +1,467 @@
+use super::*;
+use crate::parse::parse_at;
+use crate::parse::test_schema::TEST_ROOT;
+use crate::print::brace_text_in;
+
+fn w(line: &str) -> Vec<String> {
+    crate::tokenize::split_words(line)
+        .unwrap()
+        .into_iter()
+        .map(|w| w.text)
+        .collect()
+}
+
+fn ed() -> Editor {
+    Editor::new(&TEST_ROOT)
+}
+
+fn text(t: &Node) -> String {
+    brace_text_in(&TEST_ROOT, &[], t)
+}
+
+fn tree(text: &str) -> Node {
+    parse_at(&TEST_ROOT, &[], text).unwrap().tree
+}
+
+fn set_all(lines: &[&str]) -> Node {
+    let mut t = Node::default();
+    for line in lines {
+        ed().set(&mut t, &w(line)).unwrap();
+    }
+    t
+}
+
+#[test]
+fn resolve_abbreviations_and_values() {
+    let r = ed().resolve(&w("serv l2 tun idle 060"), true).unwrap();
+    assert_eq!(
+        crate::tree::path_words(&r.path),
+        "services l2tp tunnel idle-timeout"
+    );
+    assert_eq!(r.values, ["60"]);
+    assert_eq!(r.stmt.name, "idle-timeout");
+    // `d` begins both `drain` and `disable-failover-protocol`.
+    let e = ed().resolve(&w("services l2tp d"), true).unwrap_err();
+    assert_eq!(e.word, 2);
+    assert_eq!(
+        e.message,
+        "'d' is ambiguous.\nPossible completions:\n  drain                Drain\n  disable-failover-protocol Silent failover"
+    );
+    assert_eq!(
+        ed().resolve(&w("services bogus"), true).unwrap_err(),
+        WordError {
+            word: 1,
+            message: "syntax error.".into()
+        }
+    );
+    assert_eq!(
+        ed().resolve(&w("system host-name"), true).unwrap_err(),
+        WordError {
+            word: 2,
+            message: "missing argument.".into()
+        }
+    );
+    assert_eq!(
+        ed().resolve(&w("access tunnel-profile"), true).unwrap_err(),
+        WordError {
+            word: 2,
+            message: "missing argument.".into()
+        }
+    );
+    assert_eq!(
+        ed().resolve(&w("services l2tp tunnel idle-timeout 99999"), true)
+            .unwrap_err(),
+        WordError {
+            word: 4,
+            message: "Value 99999 is not within range (0..86400)".into()
+        }
+    );
+    assert_eq!(
+        ed().resolve(&w("services l2tp drain now"), true)
+            .unwrap_err(),
+        WordError {
+            word: 3,
+            message: "syntax error.".into()
+        }
+    );
+    assert_eq!(
+        ed().resolve(&w("system host-name a b"), true).unwrap_err(),
+        WordError {
+            word: 3,
+            message: "syntax error.".into()
+        }
+    );
+    let r = ed()
+        .resolve(&w("system name-server [ 198.18.0.1 198.18.0.2 ]"), true)
+        .unwrap();
+    assert_eq!(r.values, ["198.18.0.1", "198.18.0.2"]);
+    assert_eq!(
+        ed().resolve(&w("system name-server [ 198.18.0.1"), true)
+            .unwrap_err()
+            .word,
+        4
+    );
+    // Lenient resolution for delete/edit.
+    let r = ed().resolve(&w("access tunnel-profile"), false).unwrap();
+    assert_eq!(
+        r.path,
+        vec![NodeId::new("access"), NodeId::new("tunnel-profile")]
+    );
+}
+
+#[test]
+fn set_builds_canonical_order() {
+    let t = set_all(&[
+        "services l2tp drain",
+        "access tunnel-profile b tunnel 10 preference 1",
+        "access tunnel-profile b tunnel 2",
+        "access tunnel-profile a",
+        "system host-name r1",
+        "system host-name r2",
+        "system name-server 198.18.0.2",
+        "system name-server [ 198.18.0.1 198.18.0.2 ]",
+        "system login",
+        "interfaces ge-0/0/1",
+        "interfaces ge-0/0/0 disable",
+    ]);
+    let expected = "\
+system {
+    host-name r2;
+    name-server [ 198.18.0.2 198.18.0.1 ];
+    login;
+}
+interfaces {
+    ge-0/0/1;
+    ge-0/0/0 {
+        disable;
+    }
+}
+access {
+    tunnel-profile b {
+        tunnel 2;
+        tunnel 10 {
+            preference 1;
+        }
+    }
+    tunnel-profile a;
+}
+services {
+    l2tp {
+        drain;
+    }
+}
+";
+    assert_eq!(text(&t), expected);
+    assert_eq!(tree(expected), t);
+}
+
+#[test]
+fn delete_statements_members_and_misses() {
+    let mut t = set_all(&[
+        "system host-name r1",
+        "system name-server [ 198.18.0.1 198.18.0.2 ]",
+        "access tunnel-profile a",
+        "access tunnel-profile b",
+        "services l2tp drain",
+    ]);
+    assert_eq!(
+        ed().delete(&mut t, &w("system name-server 198.18.0.1")),
+        Ok(Applied::Done)
+    );
+    assert_eq!(
+        t.get(&[NodeId::new("system"), NodeId::new("name-server")])
+            .unwrap()
+            .values,
+        ["198.18.0.2"]
+    );
+    assert_eq!(
+        ed().delete(&mut t, &w("system name-server 198.18.0.1")),
+        Ok(Applied::NotFound)
+    );
+    assert_eq!(
+        ed().delete(&mut t, &w("system name-server 198.18.0.2")),
+        Ok(Applied::Done)
+    );
+    assert!(t
+        .get(&[NodeId::new("system"), NodeId::new("name-server")])
+        .is_none());
+    assert_eq!(
+        ed().delete(&mut t, &w("system host-name r9")),
+        Ok(Applied::NotFound)
+    );
+    assert_eq!(
+        ed().delete(&mut t, &w("system host-name")),
+        Ok(Applied::Done)
+    );
+    // Nothing else is pruned: `system` stays, empty.
+    assert!(t
+        .get(&[NodeId::new("system")])
+        .is_some_and(|n| n.children.is_empty()));
+    assert_eq!(
+        ed().delete(&mut t, &w("services l2tp tunnel")),
+        Ok(Applied::NotFound)
+    );
+    assert_eq!(
+        ed().delete(&mut t, &w("access tunnel-profile")),
+        Ok(Applied::Done)
+    );
+    assert!(t
+        .get(&[NodeId::new("access")])
+        .is_some_and(|n| n.children.is_empty()));
+    assert_eq!(
+        ed().delete(&mut t, &w("services bogus")).unwrap_err().word,
+        1
+    );
+    assert_eq!(ed().delete(&mut t, &[]), Ok(Applied::Done));
+    assert!(t.children.is_empty());
+    assert_eq!(ed().delete(&mut t, &[]), Ok(Applied::NotFound));
+}
+
+#[test]
+fn activate_deactivate_annotate() {
+    let mut t = set_all(&["services l2tp drain", "system host-name r1"]);
+    assert_eq!(
+        ed().set_inactive(&mut t, &w("services l2tp"), true),
+        Ok(Applied::Done)
+    );
+    assert_eq!(
+        ed().set_inactive(&mut t, &w("system host-name"), true),
+        Ok(Applied::Done)
+    );
+    assert_eq!(
+        ed().set_inactive(&mut t, &w("services l2tp tunnel"), true),
+        Ok(Applied::NotFound)
+    );
+    assert_eq!(
+        ed().annotate(&mut t, &w("services"), "edge"),
+        Ok(Applied::Done)
+    );
+    assert_eq!(text(&t), "system {\n    inactive: host-name r1;\n}\n/* edge */\nservices {\n    inactive: l2tp {\n        drain;\n    }\n}\n");
+    assert_eq!(
+        ed().set_inactive(&mut t, &w("services l2tp"), false),
+        Ok(Applied::Done)
+    );
+    assert_eq!(ed().annotate(&mut t, &w("services"), ""), Ok(Applied::Done));
+    assert_eq!(text(&t), "system {\n    inactive: host-name r1;\n}\nservices {\n    l2tp {\n        drain;\n    }\n}\n");
+    assert_eq!(
+        ed().annotate(&mut t, &w("services"), "a */ b")
+            .unwrap_err()
+            .word,
+        1
+    );
+    assert_eq!(
+        ed().set_inactive(&mut t, &[], true).unwrap_err().message,
+        "missing argument."
+    );
+    assert_eq!(
+        ed().annotate(&mut t, &w("access"), "x"),
+        Ok(Applied::NotFound)
+    );
+}
+
+#[test]
+fn rename_copy_insert() {
+    let mut t = set_all(&[
+        "access tunnel-profile a tunnel 1",
+        "access tunnel-profile b",
+        "access tunnel-profile c",
+        "access tunnel-profile a tunnel 5",
+    ]);
+    ed().rename(
+        &mut t,
+        &w("access tunnel-profile a"),
+        &w("tunnel-profile z"),
+    )
+    .unwrap();
+    let names = |t: &Node| {
+        t.children[0]
+            .children
+            .keys()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert_eq!(
+        names(&t),
+        "tunnel-profile z,tunnel-profile b,tunnel-profile c"
+    );
+    ed().copy(&mut t, &w("access tunnel-profile z"), &w("y"))
+        .unwrap();
+    assert_eq!(
+        names(&t),
+        "tunnel-profile z,tunnel-profile b,tunnel-profile c,tunnel-profile y"
+    );
+    assert_eq!(t.children[0].children[3], t.children[0].children[0]);
+    let e = ed()
+        .rename(
+            &mut t,
+            &w("access tunnel-profile z"),
+            &w("tunnel-profile b"),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e,
+        WordError {
+            word: 5,
+            message: "target statement already exists".into()
+        }
+    );
+    let e = ed()
+        .rename(&mut t, &w("access tunnel-profile q"), &w("r"))
+        .unwrap_err();
+    assert_eq!(e.message, "statement not found");
+    assert_eq!(
+        ed().rename(&mut t, &w("access tunnel-profile z"), &w("profile r"))
+            .unwrap_err()
+            .word,
+        4
+    );
+    assert_eq!(
+        ed().rename(&mut t, &w("access tunnel-profile z"), &[])
+            .unwrap_err()
+            .message,
+        "missing argument."
+    );
+    // Renaming a numbered entry puts it in numeric order.
+    ed().rename(
+        &mut t,
+        &w("access tunnel-profile z tunnel 1"),
+        &w("tunnel 9"),
+    )
+    .unwrap();
+    let tunnels: Vec<String> = t.children[0].children[0]
+        .children
+        .keys()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(tunnels, ["tunnel 5", "tunnel 9"]);
+    ed().insert(
+        &mut t,
+        &w("access tunnel-profile y"),
+        true,
+        &w("tunnel-profile b"),
+    )
+    .unwrap();
+    assert_eq!(
+        names(&t),
+        "tunnel-profile z,tunnel-profile y,tunnel-profile b,tunnel-profile c"
+    );
+    ed().insert(&mut t, &w("access tunnel-profile z"), false, &w("c"))
+        .unwrap();
+    assert_eq!(
+        names(&t),
+        "tunnel-profile y,tunnel-profile b,tunnel-profile c,tunnel-profile z"
+    );
+    let e = ed()
+        .insert(
+            &mut t,
+            &w("access tunnel-profile z tunnel 5"),
+            true,
+            &w("tunnel 9"),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.message,
+        "cannot insert: 'tunnel' entries are kept in numeric order"
+    );
+    assert_eq!(
+        ed().insert(&mut t, &w("access tunnel-profile z"), true, &w("nope"))
+            .unwrap_err()
+            .message,
+        "statement not found"
+    );
+    assert_eq!(
+        ed().rename(&mut t, &w("system host-name x"), &w("y"))
+            .unwrap_err()
+            .message,
+        "syntax error, expecting a list entry."
+    );
+}
+
+#[test]
+fn edit_targets() {
+    assert_eq!(
+        ed().edit_target(&w("serv l2tp")).unwrap(),
+        vec![NodeId::new("services"), NodeId::new("l2tp")]
+    );
+    assert_eq!(
+        ed().edit_target(&w("interfaces ge-0/0/0 unit 1")).unwrap(),
+        vec![
+            NodeId::entry("interfaces", "ge-0/0/0"),
+            NodeId::entry("unit", "1")
+        ]
+    );
+    assert_eq!(ed().edit_target(&[]).unwrap(), Vec::<NodeId>::new());
+    assert_eq!(
+        ed().edit_target(&w("system host-name r1")).unwrap_err(),
+        WordError {
+            word: 1,
+            message: "syntax error.".into()
+        }
+    );
+    assert_eq!(
+        ed().edit_target(&w("access tunnel-profile"))
+            .unwrap_err()
+            .message,
+        "missing argument."
+    );
+    assert_eq!(
+        stmt_for_path_in(
+            &TEST_ROOT,
+            &[NodeId::new("access"), NodeId::entry("tunnel-profile", "x")]
+        )
+        .map(|s| s.name),
+        Some("tunnel-profile")
+    );
+    assert!(stmt_for_path_in(&TEST_ROOT, &[NodeId::new("nope")]).is_none());
+}
+
+#[test]
+fn load_modes() {
+    let base = tree("system { host-name r1; name-server 198.18.0.1; } access { tunnel-profile a { tunnel 1 { preference 1; } } tunnel-profile b; }");
+    let text_in = "system { host-name r2; } access { replace: tunnel-profile a { tunnel 2; } }";
+    let merged = load::load(&TEST_ROOT, &base, LoadMode::Merge, text_in, &[]).unwrap();
+    assert_eq!(
+        text(&merged),
+        "system {\n    host-name r2;\n    name-server 198.18.0.1;\n}\naccess {\n    tunnel-profile a {\n        tunnel 1 {\n            preference 1;\n        }\n        tunnel 2;\n    }\n    tunnel-profile b;\n}\n"
+    );
+    let replaced = load::load(&TEST_ROOT, &base, LoadMode::Replace, text_in, &[]).unwrap();
+    assert_eq!(
+        text(&replaced),
+        "system {\n    host-name r2;\n    name-server 198.18.0.1;\n}\naccess {\n    tunnel-profile a {\n        tunnel 2;\n    }\n    tunnel-profile b;\n}\n"
+    );
+    let overridden = load::load(&TEST_ROOT, &base, LoadMode::Override, text_in, &[]).unwrap();
+    assert_eq!(overridden, tree(text_in));
+    let set = load::load(
+        &TEST_ROOT,
+        &base,
+        LoadMode::Set,
+        "delete access\nset services l2tp drain",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(text(&set), "system {\n    host-name r1;\n    name-server 198.18.0.1;\n}\nservices {\n    l2tp {\n        drain;\n    }\n}\n");
+    let level = vec![NodeId::new("access"), NodeId::entry("tunnel-profile", "b")];
+    let relative = load::load(&TEST_ROOT, &base, LoadMode::Merge, "tunnel 3;", &level).unwrap();
+    assert!(relative
+        .get(&[
+            NodeId::new("access"),
+            NodeId::entry("tunnel-profile", "b"),
+            NodeId::entry("tunnel", "3")
+        ])
+        .is_some());
+    let e = load::load(
+        &TEST_ROOT,
+        &base,
+        LoadMode::Merge,
+        "x;",
+        &[NodeId::new("system"), NodeId::new("host-name")],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message,
+        "invalid level for relative load: system host-name"
+    );
+    let e = load::load(&TEST_ROOT, &base, LoadMode::Merge, "system {", &[]).unwrap_err();
+    assert_eq!((e.line, e.column), (1, 9));
+}

@@ -1,0 +1,348 @@
+use super::test_schema::TEST_ROOT;
+use super::*;
+use crate::print::brace_text_in;
+
+fn parse(text: &str) -> Result<Node, LoadError> {
+    parse_at(&TEST_ROOT, &[], text).map(|p| p.tree)
+}
+
+fn err(text: &str) -> (usize, usize, String) {
+    let e = parse(text).unwrap_err();
+    (e.line, e.column, e.message)
+}
+
+const SAMPLE: &str = "\
+system {
+    host-name r1;
+    name-server [ 198.18.0.53 198.18.0.54 ];
+    login {
+        /* the operator */
+        user alice {
+            class super-user;
+            full-name \"Alice \\\"A\\\" Smith\";
+        }
+    }
+}
+interfaces {
+    ge-0/0/0 {
+        description \"to LNS\";
+        unit 0 {
+            family {
+                inet {
+                    address 198.18.1.0/30;
+                }
+            }
+        }
+    }
+    inactive: lo0;
+}
+access {
+    tunnel-profile tp2 {
+        tunnel 1 {
+            preference 1;
+        }
+        tunnel 2;
+    }
+    tunnel-profile tp1;
+}
+services {
+    l2tp {
+        drain;
+    }
+}
+";
+
+#[test]
+fn sample_parses_and_prints_back_exactly() {
+    let tree = parse(SAMPLE).unwrap();
+    let host = tree
+        .get(&[NodeId::new("system"), NodeId::new("host-name")])
+        .unwrap();
+    assert_eq!(host.values, vec!["r1"]);
+    let user = tree
+        .get(&[
+            NodeId::new("system"),
+            NodeId::new("login"),
+            NodeId::entry("user", "alice"),
+        ])
+        .unwrap();
+    assert_eq!(user.annotation.as_deref(), Some("the operator"));
+    assert_eq!(
+        user.children[&NodeId::new("full-name")].values,
+        vec!["Alice \"A\" Smith"]
+    );
+    assert!(tree.children[&NodeId::entry("interfaces", "lo0")].inactive);
+    assert_eq!(brace_text_in(&TEST_ROOT, &[], &tree), SAMPLE);
+}
+
+#[test]
+fn canonical_order_from_any_written_order() {
+    let text = "services { l2tp { drain; } }
+access { tunnel-profile b { tunnel 10; tunnel 2; } tunnel-profile a; }
+system { login { user x; } host-name r1; }";
+    let tree = parse(text).unwrap();
+    let top: Vec<String> = tree.children.keys().map(|k| k.to_string()).collect();
+    assert_eq!(top, ["system", "access", "services"]);
+    let system: Vec<String> = tree.children[0]
+        .children
+        .keys()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(system, ["host-name", "login"]);
+    // Number-keyed entries sort by number; named entries keep the written order.
+    let access = &tree.children[1];
+    let profiles: Vec<String> = access.children.keys().map(|k| k.to_string()).collect();
+    assert_eq!(profiles, ["tunnel-profile b", "tunnel-profile a"]);
+    let tunnels: Vec<String> = access.children[0]
+        .children
+        .keys()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(tunnels, ["tunnel 2", "tunnel 10"]);
+}
+
+#[test]
+fn comments_tags_and_secret_data_trailer() {
+    let text = "# written by hand\nsystem { host-name \"r1\"; ## SECRET-DATA\n}\nprotect: replace: services { inactive: l2tp { drain; } }";
+    let parsed = parse_at(&TEST_ROOT, &[], text).unwrap();
+    assert_eq!(
+        parsed
+            .tree
+            .get(&[NodeId::new("system"), NodeId::new("host-name")])
+            .unwrap()
+            .values,
+        ["r1"]
+    );
+    assert!(
+        parsed
+            .tree
+            .get(&[NodeId::new("services"), NodeId::new("l2tp")])
+            .unwrap()
+            .inactive
+    );
+    assert_eq!(parsed.replace, vec![vec![NodeId::new("services")]]);
+}
+
+#[test]
+fn duplicate_statements_merge() {
+    let tree = parse("system { host-name a; name-server 198.18.0.1; } system { host-name b; name-server [ 198.18.0.2 198.18.0.1 ]; }").unwrap();
+    let system = &tree.children[&NodeId::new("system")];
+    assert_eq!(system.children[&NodeId::new("host-name")].values, ["b"]);
+    assert_eq!(
+        system.children[&NodeId::new("name-server")].values,
+        ["198.18.0.1", "198.18.0.2"]
+    );
+}
+
+#[test]
+fn grouped_list_written_either_way() {
+    let a = parse("interfaces { ge-0/0/0 { disable; } }").unwrap();
+    let b = parse("interfaces ge-0/0/0 { disable; }").unwrap();
+    assert_eq!(a, b);
+    assert!(a
+        .get(&[
+            NodeId::entry("interfaces", "ge-0/0/0"),
+            NodeId::new("disable")
+        ])
+        .is_some());
+}
+
+#[test]
+fn syntax_errors_name_what_was_expected() {
+    assert_eq!(
+        err("system {\n    host-name r1\n}"),
+        (
+            3,
+            1,
+            "syntax error, expecting a word, ';', '{' or '['".into()
+        )
+    );
+    assert_eq!(
+        err("system { host-name \"r1; }"),
+        (1, 20, "syntax error: unterminated quoted string".into())
+    );
+    assert_eq!(
+        err("system {"),
+        (1, 9, "syntax error, expecting '}'".into())
+    );
+    assert_eq!(err("}"), (1, 1, "syntax error: unexpected '}'".into()));
+    assert_eq!(
+        err("/* open"),
+        (1, 1, "syntax error: unterminated annotation".into())
+    );
+}
+
+#[test]
+fn schema_errors_point_at_the_word() {
+    assert_eq!(
+        err("services {\n    l2tp {\n        foo;\n    }\n}"),
+        (
+            3,
+            9,
+            "syntax error: 'foo' is not a statement under [edit services l2tp]".into()
+        )
+    );
+    assert_eq!(
+        err("bogus;"),
+        (
+            1,
+            1,
+            "syntax error: 'bogus' is not a statement under [edit]".into()
+        )
+    );
+    assert_eq!(
+        err("services { l2tp { tunnel { idle-timeout 99999; } } }"),
+        (1, 41, "Value 99999 is not within range (0..86400)".into())
+    );
+    assert_eq!(
+        err("services { l2tp { drain 1; } }"),
+        (1, 25, "syntax error: unexpected '1'".into())
+    );
+    assert_eq!(
+        err("system { host-name; }"),
+        (
+            1,
+            10,
+            "syntax error, expecting <name> after 'host-name'".into()
+        )
+    );
+    assert_eq!(
+        err("system { host-name [ a b ]; }"),
+        (1, 20, "syntax error: 'host-name' takes one value".into())
+    );
+    assert_eq!(
+        err("access { tunnel-profile tp1 tunnel 1; }"),
+        (1, 29, "syntax error: unexpected 'tunnel'".into())
+    );
+    assert_eq!(
+        err("interfaces { -bad { } }"),
+        (1, 14, "invalid interface name: '-bad'".into())
+    );
+    assert_eq!(
+        err("inactive: interfaces { lo0; }"),
+        (
+            1,
+            1,
+            "syntax error: 'interfaces' takes no tag, its entries do".into()
+        )
+    );
+    assert_eq!(
+        err("system { sys\u{e9}me; }"),
+        (
+            1,
+            10,
+            "syntax error: 'sys\u{e9}me' is not a statement under [edit system]".into()
+        )
+    );
+}
+
+#[test]
+fn relative_text_is_checked_at_its_level() {
+    let level = [NodeId::new("services"), NodeId::new("l2tp")];
+    let l2tp = TEST_ROOT
+        .child("services")
+        .and_then(|s| s.child("l2tp"))
+        .unwrap();
+    let parsed = parse_at(l2tp, &level, "drain;").unwrap();
+    assert!(parsed.tree.children.contains_key(&NodeId::new("drain")));
+    let e = parse_at(l2tp, &level, "nope;").unwrap_err();
+    assert_eq!(
+        e.message,
+        "syntax error: 'nope' is not a statement under [edit services l2tp]"
+    );
+}
+
+#[test]
+fn deep_nesting_is_a_clean_error() {
+    let deep = "system { ".repeat(200_000) + &"} ".repeat(200_000);
+    let e = parse(&deep).unwrap_err();
+    assert_eq!((e.line, e.column), (1, 10));
+    let unknown = "x { ".repeat(200_000);
+    assert!(parse(&unknown).is_err());
+    let brackets = "[".repeat(100_000);
+    assert!(parse(&brackets).is_err());
+}
+
+#[test]
+fn set_lines_apply_in_order() {
+    let text = "# a comment\n\nset system host-name r1\nset access tunnel-profile tp1 tunnel 3 preference 5\nset access tunnel-profile tp1 tunnel 1\nset system name-server 198.18.0.53\ndeactivate system host-name\nannotate system \"core router\"\ndelete access tunnel-profile tp9\nset access radius-server 198.18.0.9 secret \"x y\" ## SECRET-DATA\n";
+    let tree = apply_set_lines_in(&TEST_ROOT, &Node::default(), text, &[]).unwrap();
+    let system = &tree.children[&NodeId::new("system")];
+    assert_eq!(system.annotation.as_deref(), Some("core router"));
+    assert!(system.children[&NodeId::new("host-name")].inactive);
+    let tp = tree
+        .get(&[
+            NodeId::new("access"),
+            NodeId::entry("tunnel-profile", "tp1"),
+        ])
+        .unwrap();
+    let tunnels: Vec<String> = tp.children.keys().map(|k| k.to_string()).collect();
+    assert_eq!(tunnels, ["tunnel 1", "tunnel 3"]);
+    let secret = tree.get(&[
+        NodeId::new("access"),
+        NodeId::entry("radius-server", "198.18.0.9"),
+        NodeId::new("secret"),
+    ]);
+    assert_eq!(secret.unwrap().values, ["x y"]);
+}
+
+#[test]
+fn set_line_errors_have_line_and_column() {
+    let base = Node::default();
+    let e = apply_set_lines_in(
+        &TEST_ROOT,
+        &base,
+        "set system host-name r1\nset system bogus 1",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.line, e.column, e.message.as_str()),
+        (2, 12, "syntax error.")
+    );
+    let e = apply_set_lines_in(
+        &TEST_ROOT,
+        &base,
+        "  set services l2tp tunnel idle-timeout",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.line, e.column, e.message.as_str()),
+        (1, 40, "missing argument.")
+    );
+    let e = apply_set_lines_in(&TEST_ROOT, &base, "sett system", &[]).unwrap_err();
+    assert_eq!((e.line, e.column), (1, 1));
+    let e = apply_set_lines_in(&TEST_ROOT, &base, "set system host-name \"r1", &[]).unwrap_err();
+    assert_eq!(
+        (e.line, e.column, e.message.as_str()),
+        (1, 22, "unterminated quoted string")
+    );
+    let e = apply_set_lines_in(&TEST_ROOT, &base, "deactivate system", &[]).unwrap_err();
+    assert_eq!(e.message, "statement not found");
+}
+
+#[test]
+fn set_lines_relative_to_a_level() {
+    let level = [NodeId::new("services"), NodeId::new("l2tp")];
+    let tree = apply_set_lines_in(
+        &TEST_ROOT,
+        &Node::default(),
+        "set drain\nset tunnel idle-timeout 5",
+        &level,
+    )
+    .unwrap();
+    assert_eq!(
+        tree.get(&[
+            NodeId::new("services"),
+            NodeId::new("l2tp"),
+            NodeId::new("tunnel"),
+            NodeId::new("idle-timeout")
+        ])
+        .unwrap()
+        .values,
+        ["5"]
+    );
+    let e = apply_set_lines_in(&TEST_ROOT, &Node::default(), "set bogus", &level).unwrap_err();
+    assert_eq!((e.line, e.column), (1, 5));
+}

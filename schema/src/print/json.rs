@@ -1,0 +1,134 @@
+//! `| display json`, in the Junos shape: containers are objects, lists are arrays of objects
+//! carrying their key as `name`, flags are `[null]`, tags go in `@` (objects) or `@name`
+//! (leaves).
+
+use crate::def::{Kind, Stmt, Type};
+use crate::edit::stmt_for_path_in;
+use crate::tree::{Node, NodeId};
+use serde_json::{json, Map, Value};
+
+pub(super) fn to_json(root: &'static Stmt, path: &[NodeId], node: &Node) -> Value {
+    let stmt = stmt_for_path_in(root, path);
+    // The innermost object: the node's own members, or (for a leaf) the leaf as a member.
+    let (mut object, wrap_from) = match (path.split_last(), stmt) {
+        (Some((id, parent)), Some(s)) if !s.has_block() => {
+            let mut members = Map::new();
+            member(&mut members, Some(s), id, node);
+            (members, parent.len())
+        }
+        _ => {
+            let mut members = members(stmt, node);
+            if node.inactive && !path.is_empty() {
+                members.insert("@".into(), tags(node));
+            }
+            (members, path.len())
+        }
+    };
+    for (depth, id) in path.iter().enumerate().take(wrap_from).rev() {
+        let stmt = stmt_for_path_in(root, &path[..=depth]);
+        object = match &id.key {
+            Some(key) => {
+                let mut entry = Map::new();
+                entry.insert("name".into(), key_value(stmt, key));
+                entry.extend(object);
+                let mut outer = Map::new();
+                outer.insert(id.keyword.clone(), Value::Array(vec![Value::Object(entry)]));
+                outer
+            }
+            None => {
+                let mut outer = Map::new();
+                outer.insert(id.keyword.clone(), Value::Object(object));
+                outer
+            }
+        };
+    }
+    json!({ "configuration": Value::Object(object) })
+}
+
+fn members(stmt: Option<&'static Stmt>, node: &Node) -> Map<String, Value> {
+    let mut members = Map::new();
+    for (id, child) in &node.children {
+        member(
+            &mut members,
+            stmt.and_then(|s| s.child(&id.keyword)),
+            id,
+            child,
+        );
+    }
+    members
+}
+
+fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &NodeId, node: &Node) {
+    let kind = stmt.map(|s| s.kind);
+    if let Some(key) = &id.key {
+        let mut entry = Map::new();
+        entry.insert("name".into(), key_value(stmt, key));
+        if node.inactive || node.annotation.is_some() {
+            entry.insert("@".into(), tags(node));
+        }
+        entry.extend(self::members(stmt, node));
+        let list = members
+            .entry(id.keyword.clone())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(entries) = list {
+            entries.push(Value::Object(entry));
+        }
+        return;
+    }
+    let value = match kind {
+        Some(Kind::Flag) => json!([null]),
+        Some(Kind::LeafList(ty)) => {
+            Value::Array(node.values.iter().map(|v| scalar(ty, v)).collect())
+        }
+        Some(Kind::Leaf(ty)) => node.values.first().map_or(Value::Null, |v| scalar(ty, v)),
+        Some(Kind::Container | Kind::List(_)) => {
+            let mut object = self::members(stmt, node);
+            if node.inactive || node.annotation.is_some() {
+                object.insert("@".into(), tags(node));
+            }
+            Value::Object(object)
+        }
+        None => match node.values.as_slice() {
+            [] if node.children.is_empty() => json!([null]),
+            [] => Value::Object(self::members(None, node)),
+            [one] => Value::String(one.clone()),
+            many => json!(many),
+        },
+    };
+    let is_object = value.is_object();
+    members.insert(id.keyword.clone(), value);
+    if !is_object && (node.inactive || node.annotation.is_some()) {
+        members.insert(format!("@{}", id.keyword), tags(node));
+    }
+}
+
+fn tags(node: &Node) -> Value {
+    let mut tags = Map::new();
+    if node.inactive {
+        tags.insert("inactive".into(), Value::Bool(true));
+    }
+    if let Some(annotation) = &node.annotation {
+        tags.insert(
+            "comment".into(),
+            Value::String(format!("/* {annotation} */")),
+        );
+    }
+    Value::Object(tags)
+}
+
+fn key_value(list: Option<&Stmt>, key: &str) -> Value {
+    match list.map(|s| s.kind) {
+        Some(Kind::List(ty)) => scalar(ty, key),
+        _ => Value::String(key.to_string()),
+    }
+}
+
+/// Numbers are JSON numbers, everything else a string.
+fn scalar(ty: Type, value: &str) -> Value {
+    match ty {
+        Type::Uint { .. } => value
+            .parse::<u64>()
+            .map_or_else(|_| Value::String(value.to_string()), Value::from),
+        _ => Value::String(value.to_string()),
+    }
+}

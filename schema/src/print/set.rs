@@ -1,0 +1,74 @@
+//! `| display set`.
+
+use super::brace::value_word;
+use crate::def::{Kind, Stmt, Type};
+use crate::tree::{path_words, Node, NodeId};
+
+pub(super) fn to_set_lines(stmt: Option<&'static Stmt>, path: &[NodeId], node: &Node) -> String {
+    let mut out = Lines {
+        sets: String::new(),
+        deactivates: String::new(),
+    };
+    let mut words = path_words(path);
+    out.node(stmt, &mut words, node, !path.is_empty());
+    out.sets.push_str(&out.deactivates);
+    out.sets
+}
+
+struct Lines {
+    sets: String,
+    /// `deactivate` lines come after every `set`: the statement must exist first.
+    deactivates: String,
+}
+
+impl Lines {
+    /// `words` is the node's path as typed; `named`: the node is a statement (not the root).
+    fn node(&mut self, stmt: Option<&'static Stmt>, words: &mut String, node: &Node, named: bool) {
+        let kind = stmt.map(|s| s.kind);
+        match kind {
+            Some(Kind::Leaf(ty) | Kind::LeafList(ty)) => {
+                for value in &node.values {
+                    self.set(words, Some(value), ty == Type::Secret);
+                }
+            }
+            Some(Kind::Flag) => self.set(words, None, false),
+            _ if node.children.is_empty() && !node.values.is_empty() => {
+                for value in &node.values {
+                    self.set(words, Some(value), false);
+                }
+            }
+            _ => {
+                if node.children.is_empty() && named {
+                    self.set(words, None, false);
+                }
+                for (id, child) in &node.children {
+                    let len = words.len();
+                    if !words.is_empty() {
+                        words.push(' ');
+                    }
+                    words.push_str(&id.to_string());
+                    self.node(stmt.and_then(|s| s.child(&id.keyword)), words, child, true);
+                    words.truncate(len);
+                }
+            }
+        }
+        if node.inactive && named {
+            self.deactivates.push_str("deactivate ");
+            self.deactivates.push_str(words);
+            self.deactivates.push('\n');
+        }
+    }
+
+    fn set(&mut self, words: &str, value: Option<&String>, secret: bool) {
+        self.sets.push_str("set ");
+        self.sets.push_str(words);
+        if let Some(value) = value {
+            self.sets.push(' ');
+            self.sets.push_str(&value_word(value, secret));
+            if secret {
+                self.sets.push_str(" ## SECRET-DATA");
+            }
+        }
+        self.sets.push('\n');
+    }
+}
