@@ -1,6 +1,6 @@
 //! Starting and stopping the daemon: open the state directory, recover, serve.
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::engine::Engine;
 use crate::mgmt::server::{self, Command};
 use crate::mgmt::Mgmt;
@@ -20,7 +20,8 @@ pub async fn run(
     let dir = &opts.state_dir;
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("cannot create state directory {}: {e}", dir.display()))?;
-    let store = commit_db::RedbStore::open(dir, None).map_err(|e| {
+    let clock = Arc::new(SystemClock);
+    let store = commit_db::RedbStore::open(dir, None, clock.now()).map_err(|e| {
         format!(
             "cannot open the configuration database in {}: {e}",
             dir.display()

@@ -12,7 +12,7 @@ use std::sync::Arc;
 const START: i64 = 1_795_500_000;
 
 fn start(dir: &Path, clock: &ManualClock) -> Mgmt {
-    let store = commit_db::RedbStore::open(dir, None).expect("open store");
+    let store = commit_db::RedbStore::open(dir, None, clock.now()).expect("open store");
     Mgmt::start(
         Box::new(store),
         Box::new(Engine::default()),

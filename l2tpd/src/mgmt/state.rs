@@ -9,14 +9,14 @@ use super::identity;
 use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
 use crate::clock::Clock;
 use crate::engine::ConfigApply;
-use commit_db::{CommitMeta, ConfigStore, LockInfo};
-use schema::edit::{self, WordError};
+use commit_db::{CommitMeta, ConfigStore, ConfirmDeadline, LockInfo};
+use schema::edit::{self, Applied, WordError};
 use schema::mgmt::{
     ClientKind, ConfigureMode, LoginClass, MgmtError, Reply, Request, Response, Revision,
     UserSession,
 };
 use schema::typed::RouterConfig;
-use schema::{Node, Path};
+use schema::Node;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -59,6 +59,14 @@ fn failed(message: impl Into<String>) -> MgmtError {
     }
 }
 
+/// An edit that found nothing to act on is a warning, as on Junos, not an error.
+fn applied(outcome: Applied) -> Vec<String> {
+    match outcome {
+        Applied::Done => vec![],
+        Applied::NotFound => vec!["warning: statement not found".into()],
+    }
+}
+
 fn word_error(e: WordError) -> MgmtError {
     MgmtError::Syntax {
         word: e.word,
@@ -71,7 +79,7 @@ impl Mgmt {
     /// previous run (lock, private candidates), finishes a `commit confirmed` whose deadline
     /// passed while the daemon was down, and applies the active configuration to the engine.
     pub fn start(
-        store: Box<dyn ConfigStore + Send>,
+        mut store: Box<dyn ConfigStore + Send>,
         engine: Box<dyn ConfigApply>,
         clock: Arc<dyn Clock>,
         default_host_name: String,
@@ -245,25 +253,16 @@ impl Mgmt {
                 edit::set(t, &words).map_err(word_error).map(|_| vec![])
             }),
             Request::Delete { words } => self.modify(id, |t| {
-                match edit::delete(t, &words).map_err(word_error)? {
-                    true => Ok(vec![]),
-                    false => Ok(vec!["warning: statement not found".into()]),
-                }
+                edit::delete(t, &words).map_err(word_error).map(applied)
             }),
             Request::Activate { words } => self.modify(id, |t| {
-                edit::set_inactive(t, &words, false)
-                    .map_err(word_error)
-                    .map(|_| vec![])
+                edit::activate(t, &words).map_err(word_error).map(applied)
             }),
             Request::Deactivate { words } => self.modify(id, |t| {
-                edit::set_inactive(t, &words, true)
-                    .map_err(word_error)
-                    .map(|_| vec![])
+                edit::deactivate(t, &words).map_err(word_error).map(applied)
             }),
             Request::Annotate { words, comment } => self.modify(id, |t| {
-                edit::annotate(t, &words, &comment)
-                    .map_err(word_error)
-                    .map(|_| vec![])
+                edit::annotate(t, &words, &comment).map_err(word_error).map(applied)
             }),
             Request::Rename { words, to } => self.modify(id, |t| {
                 edit::rename(t, &words, &to)
@@ -723,14 +722,17 @@ impl Mgmt {
         let (user, client) = (session.user.clone(), session.client);
         let now = self.clock.now();
         let minutes = confirmed.map(|m| if m == 0 { DEFAULT_CONFIRM_MINUTES } else { m });
+        let is_shared = self.config_session(id)?.private.is_none();
         let meta = CommitMeta {
             user,
             client,
             comment,
             time: now,
-            confirm: minutes.map(|m| (m, now + i64::from(m) * 60)),
+            confirm_deadline: minutes.map(|m| ConfirmDeadline { at: now + i64::from(m) * 60, minutes: m }),
+            clear_shared_candidate: is_shared,
         };
         self.commit_tree(candidate, meta)?;
+        let generation = self.generation;
         match self
             .session_mut(id)?
             .config
@@ -740,7 +742,7 @@ impl Mgmt {
             Some(p) => {
                 p.changed = false;
                 p.base = p.tree.clone();
-                p.base_generation = self.generation;
+                p.base_generation = generation;
             }
             None => {
                 self.shared = None;
@@ -769,7 +771,7 @@ impl Mgmt {
             ))
         })?;
         let text = schema::print::to_text(&[], &tree);
-        if let Err(e) = self.store.commit(&tree, &text, &meta) {
+        if let Err(e) = self.store.commit(&tree, &text, meta) {
             if let Err(e2) = self.engine.apply(&self.active_config) {
                 tracing::error!("could not restore the previous configuration in the engine: {e2}");
             }
@@ -820,13 +822,8 @@ impl Mgmt {
                 return false;
             }
         };
-        let meta = CommitMeta {
-            user: "root".into(),
-            client: ClientKind::Other,
-            comment: Some("automatic rollback: commit confirmed was not confirmed".into()),
-            time: self.clock.now(),
-            confirm: None,
-        };
+        let mut meta = CommitMeta::new("root", self.clock.now(), ClientKind::Other);
+        meta.comment = Some("automatic rollback: commit confirmed was not confirmed".into());
         match self.commit_tree(previous, meta) {
             Ok(()) => {
                 tracing::warn!("commit was not confirmed; automatic rollback complete");
