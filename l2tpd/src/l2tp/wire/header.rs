@@ -342,7 +342,6 @@ impl HeaderRepr {
             needed: header_len,
             available,
         })?;
-        let mut words: Vec<u16> = Vec::with_capacity(6);
         let (tunnel_id, session_id, sequence, offset_pad, with_length) = match self {
             Self::Control(h) => (
                 h.tunnel_id,
@@ -359,23 +358,21 @@ impl HeaderRepr {
                 h.with_length,
             ),
         };
-        if with_length {
-            words.push(length);
-        }
-        words.push(tunnel_id);
-        words.push(session_id);
-        if let Some(seq) = sequence {
-            words.push(seq.ns);
-            words.push(seq.nr);
-        }
-        if let Some(pad) = offset_pad {
-            words.push(pad);
-        }
+        // Every optional field in order; absent ones are skipped. No allocation: this runs
+        // once per data packet.
+        let words = [
+            with_length.then_some(length),
+            Some(tunnel_id),
+            Some(session_id),
+            sequence.map(|s| s.ns),
+            sequence.map(|s| s.nr),
+            offset_pad,
+        ];
         out.fill(0);
         let mut cursor = out.iter_mut();
         for byte in [self.flags(), L2TP_VERSION]
             .into_iter()
-            .chain(words.iter().flat_map(|w| w.to_be_bytes()))
+            .chain(words.into_iter().flatten().flat_map(u16::to_be_bytes))
         {
             if let Some(slot) = cursor.next() {
                 *slot = byte;

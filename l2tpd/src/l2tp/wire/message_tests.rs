@@ -75,6 +75,27 @@ proptest! {
     }
 
     #[test]
+    fn whatever_parses_re_emits_to_the_same_avps(body in vec(any::<u8>(), 0..120)) {
+        let mut bytes = ControlMessageBuilder::new(MessageType::ICCN)
+            .emit(header(), None)
+            .expect("fits");
+        bytes.extend_from_slice(&body);
+        let length = bytes.len() as u16;
+        bytes[2..4].copy_from_slice(&length.to_be_bytes());
+        if let Ok(message) = ControlMessage::parse(&bytes, None) {
+            let rebuilt = message
+                .avps
+                .iter()
+                .cloned()
+                .fold(ControlMessageBuilder::new(MessageType::ICCN), |b, a| b.avp(a))
+                .emit(message.header, None)
+                .expect("fits");
+            let again = ControlMessage::parse(&rebuilt, None).expect("parses");
+            prop_assert_eq!(again.avps, message.avps);
+        }
+    }
+
+    #[test]
     fn arbitrary_bodies_behind_a_valid_header_never_panic(body in vec(any::<u8>(), 0..200)) {
         let mut bytes = zlb(header());
         bytes.extend_from_slice(&body);
