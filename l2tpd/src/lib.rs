@@ -6,4 +6,5 @@
 pub mod clock;
 pub mod daemon;
 pub mod engine;
+pub mod l2tp;
 pub mod mgmt;

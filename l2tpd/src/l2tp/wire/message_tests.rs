@@ -1,0 +1,267 @@
+//! Control message tests: round trips of every message kind, hidden AVPs end to end, the
+//! Message Type and unknown-AVP rules, and arbitrary input.
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+
+use super::attribute::{attr, Avp, ResultCode};
+use super::header::ControlHeader;
+use super::message::{zlb, ControlMessage, ControlMessageBuilder, MessageType, UnknownAvp};
+use super::testing::{arb_body_avp, arb_control_header, arb_message_type};
+use super::WireError;
+
+const SECRET: &[u8] = b"s3cret";
+
+fn header() -> ControlHeader {
+    ControlHeader {
+        tunnel_id: 7,
+        session_id: 0,
+        ns: 1,
+        nr: 2,
+    }
+}
+
+fn expected_unknown(avp: &Avp) -> Option<UnknownAvp> {
+    match avp {
+        Avp::Unknown {
+            vendor,
+            attr,
+            mandatory,
+            value,
+        } => Some(UnknownAvp {
+            vendor: *vendor,
+            attr: *attr,
+            mandatory: *mandatory,
+            hidden: false,
+            reserved_bits: false,
+            value: value.clone(),
+        }),
+        _ => None,
+    }
+}
+
+proptest! {
+    #[test]
+    fn every_message_kind_round_trips(
+        kind in arb_message_type(),
+        header in arb_control_header(),
+        body in vec((arb_body_avp(), any::<bool>(), vec(any::<u8>(), 0..20)), 0..12),
+        rv in vec(any::<u8>(), 1..24),
+    ) {
+        let mut builder = ControlMessageBuilder::new(kind).avp(Avp::RandomVector(rv.clone()));
+        for (avp, hide, padding) in &body {
+            builder = if *hide && avp.may_be_hidden() && !matches!(avp, Avp::Unknown { .. }) {
+                builder.hidden_avp(avp.clone(), padding.clone())
+            } else {
+                builder.avp(avp.clone())
+            };
+        }
+        let bytes = builder.emit(header, Some(SECRET)).expect("fits");
+        let parsed = ControlMessage::parse(&bytes, Some(SECRET)).expect("parses");
+        prop_assert_eq!(parsed.header, header);
+        prop_assert_eq!(parsed.message_type, Some(kind));
+        prop_assert!(parsed.message_type_mandatory);
+        let mut known = vec![Avp::RandomVector(rv)];
+        known.extend(body.iter().map(|(a, _, _)| a.clone()).filter(|a| !matches!(a, Avp::Unknown { .. })));
+        prop_assert_eq!(parsed.avps, known);
+        let unknown: Vec<_> = body.iter().filter_map(|(a, _, _)| expected_unknown(a)).collect();
+        prop_assert_eq!(parsed.unknown, unknown);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in vec(any::<u8>(), 0..200)) {
+        let _ = ControlMessage::parse(&bytes, Some(SECRET));
+        let _ = ControlMessage::parse(&bytes, None);
+    }
+
+    #[test]
+    fn whatever_parses_re_emits_to_the_same_avps(body in vec(any::<u8>(), 0..120)) {
+        let mut bytes = ControlMessageBuilder::new(MessageType::ICCN)
+            .emit(header(), None)
+            .expect("fits");
+        bytes.extend_from_slice(&body);
+        let length = bytes.len() as u16;
+        bytes[2..4].copy_from_slice(&length.to_be_bytes());
+        if let Ok(message) = ControlMessage::parse(&bytes, None) {
+            let rebuilt = message
+                .avps
+                .iter()
+                .cloned()
+                .fold(ControlMessageBuilder::new(MessageType::ICCN), |b, a| b.avp(a))
+                .emit(message.header, None)
+                .expect("fits");
+            let again = ControlMessage::parse(&rebuilt, None).expect("parses");
+            prop_assert_eq!(again.avps, message.avps);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bodies_behind_a_valid_header_never_panic(body in vec(any::<u8>(), 0..200)) {
+        let mut bytes = zlb(header());
+        bytes.extend_from_slice(&body);
+        let length = bytes.len() as u16;
+        bytes[2..4].copy_from_slice(&length.to_be_bytes());
+        let _ = ControlMessage::parse(&bytes, Some(SECRET));
+    }
+}
+
+#[test]
+fn zlb_is_a_bare_header() {
+    let bytes = zlb(header());
+    assert_eq!(bytes, [0xc8, 0x02, 0, 12, 0, 7, 0, 0, 0, 1, 0, 2]);
+    let parsed = ControlMessage::parse(&bytes, None).expect("valid");
+    assert!(parsed.is_zlb());
+    assert!(parsed.missing_mandatory().is_empty());
+}
+
+#[test]
+fn message_type_must_come_first_and_once() {
+    // Host Name before Message Type.
+    let mut bytes = zlb(header());
+    Avp::HostName(b"lac".to_vec())
+        .emit(&mut bytes)
+        .expect("fits");
+    Avp::MessageType(MessageType::HELLO)
+        .emit(&mut bytes)
+        .expect("fits");
+    let length = bytes.len() as u16;
+    bytes[2..4].copy_from_slice(&length.to_be_bytes());
+    assert_eq!(
+        ControlMessage::parse(&bytes, None),
+        Err(WireError::MessageTypeNotFirst)
+    );
+    assert_eq!(
+        ControlMessageBuilder::new(MessageType::HELLO)
+            .avp(Avp::MessageType(MessageType::HELLO))
+            .emit(header(), None),
+        Err(WireError::BadMessageType)
+    );
+}
+
+#[test]
+fn reports_missing_mandatory_avps_per_message() {
+    let bytes = ControlMessageBuilder::new(MessageType::SCCRQ)
+        .avp(Avp::ProtocolVersion {
+            version: 1,
+            revision: 0,
+        })
+        .avp(Avp::HostName(b"lac".to_vec()))
+        .emit(header(), None)
+        .expect("fits");
+    let parsed = ControlMessage::parse(&bytes, None).expect("valid");
+    assert_eq!(
+        parsed.missing_mandatory(),
+        [attr::FRAMING_CAPABILITIES, attr::ASSIGNED_TUNNEL_ID]
+    );
+    let cdn = ControlMessageBuilder::new(MessageType::CDN)
+        .avp(Avp::ResultCode(ResultCode {
+            result: 1,
+            error: None,
+            message: vec![],
+        }))
+        .avp(Avp::AssignedSessionId(9))
+        .emit(header(), None)
+        .expect("fits");
+    let parsed = ControlMessage::parse(&cdn, None).expect("valid");
+    assert!(parsed.missing_mandatory().is_empty());
+    assert_eq!(
+        parsed.get(attr::ASSIGNED_SESSION_ID),
+        Some(&Avp::AssignedSessionId(9))
+    );
+}
+
+#[test]
+fn unknown_avps_are_collected_with_their_m_bit() {
+    let bytes = ControlMessageBuilder::new(MessageType::ICRQ)
+        .avp(Avp::Unknown {
+            vendor: 3561,
+            attr: 2,
+            mandatory: false,
+            value: vec![1, 0],
+        })
+        .avp(Avp::Unknown {
+            vendor: 0,
+            attr: 200,
+            mandatory: true,
+            value: vec![],
+        })
+        .avp(Avp::AssignedSessionId(3))
+        .emit(header(), None)
+        .expect("fits");
+    let parsed = ControlMessage::parse(&bytes, None).expect("valid");
+    assert_eq!(parsed.avps, [Avp::AssignedSessionId(3)]);
+    assert_eq!(parsed.unknown.len(), 2);
+    assert!(!parsed.unknown[0].mandatory);
+    assert!(parsed.unknown[1].mandatory);
+    assert!(parsed.has_unknown_mandatory());
+    assert_eq!(parsed.missing_mandatory(), [attr::CALL_SERIAL_NUMBER]);
+}
+
+#[test]
+fn reserved_bits_make_a_known_avp_unknown() {
+    let mut bytes = ControlMessageBuilder::new(MessageType::ICRP)
+        .avp(Avp::AssignedSessionId(3))
+        .emit(header(), None)
+        .expect("fits");
+    // The second AVP starts after the 12-octet header and the 8-octet Message Type AVP.
+    bytes[20] |= 0x10;
+    let parsed = ControlMessage::parse(&bytes, None).expect("valid");
+    assert!(parsed.avps.is_empty());
+    assert_eq!(parsed.unknown.len(), 1);
+    assert!(parsed.unknown[0].reserved_bits && parsed.unknown[0].mandatory);
+}
+
+#[test]
+fn unknown_message_type_keeps_its_m_bit() {
+    let mut bytes = ControlMessageBuilder::new(MessageType(99))
+        .emit(header(), None)
+        .expect("fits");
+    let parsed = ControlMessage::parse(&bytes, None).expect("valid");
+    assert_eq!(parsed.message_type, Some(MessageType(99)));
+    assert!(parsed.message_type_mandatory);
+    bytes[12] &= 0x7f;
+    let parsed = ControlMessage::parse(&bytes, None).expect("valid");
+    assert!(!parsed.message_type_mandatory);
+}
+
+#[test]
+fn hidden_avps_need_secret_and_random_vector() {
+    let without_rv =
+        ControlMessageBuilder::new(MessageType::ICRQ).hidden_avp(Avp::AssignedSessionId(3), vec![]);
+    assert_eq!(
+        without_rv.emit(header(), Some(SECRET)),
+        Err(WireError::HiddenWithoutRandomVector {
+            attribute: attr::ASSIGNED_SESSION_ID
+        })
+    );
+    let builder = ControlMessageBuilder::new(MessageType::ICRQ)
+        .avp(Avp::RandomVector(vec![1, 2, 3, 4]))
+        .hidden_avp(Avp::AssignedSessionId(3), vec![0xaa; 5]);
+    assert_eq!(
+        builder.emit(header(), None),
+        Err(WireError::HiddenWithoutSecret {
+            attribute: attr::ASSIGNED_SESSION_ID
+        })
+    );
+    let bytes = builder.emit(header(), Some(SECRET)).expect("fits");
+    assert_eq!(
+        ControlMessage::parse(&bytes, None),
+        Err(WireError::HiddenWithoutSecret {
+            attribute: attr::ASSIGNED_SESSION_ID
+        })
+    );
+    let parsed = ControlMessage::parse(&bytes, Some(SECRET)).expect("valid");
+    assert_eq!(
+        parsed.get(attr::ASSIGNED_SESSION_ID),
+        Some(&Avp::AssignedSessionId(3))
+    );
+    assert_eq!(
+        ControlMessageBuilder::new(MessageType::SCCRQ)
+            .avp(Avp::RandomVector(vec![1]))
+            .hidden_avp(Avp::HostName(b"lac".to_vec()), vec![])
+            .emit(header(), Some(SECRET)),
+        Err(WireError::CannotHide {
+            attribute: attr::HOST_NAME
+        })
+    );
+}
