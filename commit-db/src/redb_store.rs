@@ -113,7 +113,7 @@ impl RedbStore {
         if created {
             let empty = Node::default();
             let (tree, text) = initial.unwrap_or((&empty, ""));
-            let mut meta = CommitMeta::new(INITIAL_USER, now, ClientKind::Cli);
+            let mut meta = CommitMeta::new(INITIAL_USER, now, ClientKind::Other);
             meta.comment = Some(INITIAL_COMMENT.to_string());
             store.commit(tree, text, meta)?;
         }

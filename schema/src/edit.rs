@@ -72,7 +72,7 @@ pub fn set(root: &mut Node, words: &[String]) -> Result<(), WordError> {
 }
 
 /// `delete WORDS`: removes a statement (or one member of a leaf-list), or everything when
-/// `words` is empty. Nothing else is pruned.
+/// `words` is empty. Containers left empty by it are removed too; list entries are kept.
 pub fn delete(root: &mut Node, words: &[String]) -> Result<Applied, WordError> {
     Editor::new(&table::ROOT).delete(root, words)
 }

@@ -154,7 +154,10 @@ pub fn quote_word(word: &str) -> String {
     let bare = !word.is_empty()
         && word.chars().all(|c| {
             !c.is_whitespace()
-                && !matches!(c, '"' | '\'' | ';' | '{' | '}' | '[' | ']' | '#' | '\\')
+                && !matches!(
+                    c,
+                    '"' | '\'' | ';' | '{' | '}' | '[' | ']' | '#' | '\\' | '|'
+                )
         })
         && !word.starts_with("/*");
     if bare {
@@ -207,5 +210,7 @@ mod tests {
         assert_eq!(quote_word("a b"), "\"a b\"");
         assert_eq!(quote_word(""), "\"\"");
         assert_eq!(quote_word("x\"y"), "\"x\\\"y\"");
+        // `|` starts a pipe on a command line: a value holding one must be quoted.
+        assert_eq!(quote_word("|a"), "\"|a\"");
     }
 }

@@ -92,11 +92,31 @@ impl Editor {
             }
             _ => parent.children.shift_remove(last).is_some(),
         };
+        if found {
+            self.prune_empty_containers(root, parent_path);
+        }
         Ok(if found {
             Applied::Done
         } else {
             Applied::NotFound
         })
+    }
+
+    /// After a delete, containers left with nothing in them go too (as on Junos, where an
+    /// empty `domain { }` is not kept); list entries stay, since their key is configuration.
+    fn prune_empty_containers(&self, root: &mut Node, mut path: &[NodeId]) {
+        while let Some((_, parent_path)) = path.split_last() {
+            let is_container =
+                stmt_for_path_in(self.root, path).is_some_and(|stmt| stmt.kind == Kind::Container);
+            let empty = root
+                .get(path)
+                .is_some_and(|n| n.is_empty() && !n.inactive && n.annotation.is_none());
+            if !(is_container && empty) {
+                return;
+            }
+            root.remove(path);
+            path = parent_path;
+        }
     }
 
     /// The node `words` name for `activate`, `deactivate` and `annotate`.

@@ -193,10 +193,8 @@ fn delete_statements_members_and_misses() {
         ed().delete(&mut t, &w("system host-name")),
         Ok(Applied::Done)
     );
-    // Nothing else is pruned: `system` stays, empty.
-    assert!(t
-        .get(&[NodeId::new("system")])
-        .is_some_and(|n| n.children.is_empty()));
+    // `system` had nothing else: the empty container goes with it.
+    assert!(t.get(&[NodeId::new("system")]).is_none());
     assert_eq!(
         ed().delete(&mut t, &w("services l2tp tunnel")),
         Ok(Applied::NotFound)
@@ -205,9 +203,7 @@ fn delete_statements_members_and_misses() {
         ed().delete(&mut t, &w("access tunnel-profile")),
         Ok(Applied::Done)
     );
-    assert!(t
-        .get(&[NodeId::new("access")])
-        .is_some_and(|n| n.children.is_empty()));
+    assert!(t.get(&[NodeId::new("access")]).is_none());
     assert_eq!(
         ed().delete(&mut t, &w("services bogus")).unwrap_err().word,
         1
@@ -464,4 +460,32 @@ fn load_modes() {
     );
     let e = load::load(&TEST_ROOT, &base, LoadMode::Merge, "system {", &[]).unwrap_err();
     assert_eq!((e.line, e.column), (1, 9));
+}
+
+#[test]
+fn delete_prunes_containers_left_empty_but_keeps_list_entries() {
+    let mut t = set_all(&[
+        "services l2tp drain",
+        "access tunnel-profile a",
+        "system host-name r1",
+    ]);
+    assert_eq!(
+        ed().delete(&mut t, &w("services l2tp drain")),
+        Ok(Applied::Done)
+    );
+    assert!(
+        t.get(&[NodeId::new("services")]).is_none(),
+        "empty services l2tp is pruned"
+    );
+    assert_eq!(
+        ed().delete(&mut t, &w("access tunnel-profile a")),
+        Ok(Applied::Done)
+    );
+    assert!(
+        t.get(&[NodeId::new("access")]).is_none(),
+        "access left empty is pruned"
+    );
+    assert!(t
+        .get(&[NodeId::new("system"), NodeId::new("host-name")])
+        .is_some());
 }
