@@ -16,7 +16,7 @@ fn new_database_has_the_empty_initial_revision() {
         (first.index, first.time, first.user.as_str()),
         (0, T0, "root")
     );
-    assert_eq!(first.client, ClientKind::Cli);
+    assert_eq!(first.client, ClientKind::Other);
     assert_eq!(first.comment.as_deref(), Some("initial configuration"));
     assert_eq!(first.confirmed_minutes, None);
     assert_eq!(store.active().unwrap().1, Node::default());
