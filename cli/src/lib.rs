@@ -141,20 +141,28 @@ pub fn run_lines<T: shell::transport::Transport>(
     shell.flush_notices();
     let mut input = ScriptInput { lines: script };
     loop {
+        // Prompt first, as at a terminal: whoever feeds the script (a transcript test, `expect`)
+        // sees the shell waiting; the command is echoed once read, so the output reads like a
+        // terminal session.
+        let _ = write!(
+            out,
+            "{}{}",
+            shell.banner().unwrap_or_default(),
+            shell.prompt()
+        );
+        let _ = out.flush();
         let line = match input.next() {
             Ok(Some(l)) => l,
-            Ok(None) => break,
+            Ok(None) => {
+                let _ = writeln!(out);
+                break;
+            }
             Err(e) => {
                 let _ = writeln!(out, "error: cannot read commands: {e}");
                 return true;
             }
         };
-        let _ = writeln!(
-            out,
-            "{}{}{line}",
-            shell.banner().unwrap_or_default(),
-            shell.prompt()
-        );
+        let _ = writeln!(out, "{line}");
         let _ = out.flush();
         if shell.execute(&line, &mut input) == Flow::Exit {
             break;

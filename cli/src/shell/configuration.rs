@@ -173,7 +173,10 @@ impl<T: Transport> Shell<T> {
                     );
                     return Ok(Flow::Continue);
                 }
-                self.move_to(line, with_level(args), n, args)?;
+                let from = self.level();
+                if self.move_to(line, with_level(args), n, args)? {
+                    self.edit_history.push(from);
+                }
             }
             Action::Up => {
                 let steps = match args {
@@ -203,7 +206,9 @@ impl<T: Transport> Shell<T> {
                 if self.at_top() {
                     return self.leave(input);
                 }
-                self.up(line, 1)?;
+                // Back to where the last `edit` started from (the top if there is none).
+                let back = self.edit_history.pop().unwrap_or_default();
+                self.move_to(line, level_words(&back), 0, &[])?;
             }
             Action::ExitConfigurationMode | Action::Quit => return self.leave(input),
             Action::Show => {
@@ -335,20 +340,31 @@ impl<T: Transport> Shell<T> {
         Ok(())
     }
 
-    /// `edit`, `up`, `top`: the daemon checks the level and answers the canonical path.
+    /// `edit`, `up`, `top`, `exit`: the daemon checks the level and answers the canonical
+    /// path. True when the level changed.
     fn move_to(
         &mut self,
         line: &str,
         words: Vec<String>,
         prefix: usize,
         typed: &[Word],
-    ) -> Result<(), Lost> {
+    ) -> Result<bool, Lost> {
         match self.call(Request::Edit { words })? {
-            Ok(Reply::EditPath { path }) => self.set_level(path),
+            Ok(Reply::EditPath { path }) => {
+                self.set_level(path);
+                return Ok(true);
+            }
             Ok(other) => self.unexpected(&other),
             Err(e) => self.report(line, e, prefix, typed),
         }
-        Ok(())
+        Ok(false)
+    }
+
+    fn level(&self) -> Path {
+        match &self.mode {
+            Mode::Configuration { level } => level.clone(),
+            Mode::Operational => Path::new(),
+        }
     }
 
     fn up(&mut self, line: &str, steps: usize) -> Result<(), Lost> {
@@ -357,7 +373,7 @@ impl<T: Transport> Shell<T> {
         };
         let mut target: Path = level.clone();
         target.truncate(target.len().saturating_sub(steps));
-        self.move_to(line, level_words(&target), 0, &[])
+        self.move_to(line, level_words(&target), 0, &[]).map(|_| ())
     }
 
     fn set_level(&mut self, path: Path) {

@@ -72,6 +72,8 @@ pub struct Shell<T: Transport> {
     failed: bool,
     /// Show `load terminal` lines as they are read (a script: nobody typed them on screen).
     echo_input: bool,
+    /// The levels `edit` came from: Junos' `exit` returns to the level before the last `edit`.
+    edit_history: Vec<Path>,
 }
 
 impl<T: Transport> Shell<T> {
@@ -106,6 +108,7 @@ impl<T: Transport> Shell<T> {
                 notices: response.notices,
                 failed: false,
                 echo_input: false,
+                edit_history: Vec::new(),
             }),
             Ok(_) => Err("error: unexpected reply from l2tpd to hello".to_string()),
             Err(e) => Err(format!("error: {}", error_message(&e))),
@@ -279,11 +282,14 @@ impl<T: Transport> Shell<T> {
     fn report(&mut self, line: &str, error: MgmtError, prefix: usize, typed: &[Word]) {
         match error {
             MgmtError::Syntax { word, message } => {
-                let pos = word
-                    .checked_sub(prefix)
-                    .and_then(|i| typed.get(i))
-                    .or_else(|| typed.first())
-                    .map_or(line.trim_end().len(), |w| w.start);
+                // An index one past the typed words ("missing argument.") points just after
+                // the end of the line, where the missing word would go.
+                let end = line.trim_end().len() + 1;
+                let pos = match word.checked_sub(prefix) {
+                    Some(i) if i >= typed.len() => end,
+                    Some(i) => typed.get(i).map_or(end, |w| w.start),
+                    None => typed.first().map_or(end, |w| w.start),
+                };
                 self.syntax_error(line, pos, &message);
             }
             other => self.report_plain(other, None),

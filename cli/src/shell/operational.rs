@@ -133,6 +133,7 @@ impl<T: Transport> Shell<T> {
                     self.print("The configuration has been changed but not committed\n");
                 }
                 self.mode = Mode::Configuration { level: Vec::new() };
+                self.edit_history.clear();
             }
             Ok(other) => self.unexpected(&other),
             Err(e) => self.report_plain(e, None),

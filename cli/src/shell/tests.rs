@@ -149,7 +149,28 @@ fn transcript(responses: Vec<Response>, script: &str) -> (String, bool, Vec<Requ
     let mut screen = s.screen.clone();
     let failed = crate::run_lines(&mut s.shell, script.as_bytes(), &mut screen);
     let requests = s.requests.borrow().clone();
-    (s.screen.text(), failed, requests)
+    // At end of input the shell is left at a fresh prompt (then a line break): strip it, and
+    // keep the rest for the test's exact comparison.
+    let text = s.screen.text();
+    let body = text.strip_suffix('\n').unwrap_or(&text);
+    let cut = body.rfind('\n').map_or(0, |i| i + 1);
+    let last = &body[cut..];
+    if !(last.ends_with("> ") || last.ends_with("# ")) {
+        // The shell ended itself (`exit`, a lost connection): nothing to strip.
+        return (text, failed, requests);
+    }
+    let mut body = body[..cut].to_string();
+    // In configuration mode the prompt's `[edit ...]` banner and the blank line before it.
+    if let Some(without_nl) = body.strip_suffix('\n') {
+        let start = without_nl.rfind('\n').map_or(0, |i| i + 1);
+        if without_nl[start..].starts_with("[edit") {
+            body.truncate(start);
+            if body.ends_with("\n\n") {
+                body.pop();
+            }
+        }
+    }
+    (body, failed, requests)
 }
 
 fn words(w: &[&str]) -> Vec<String> {
