@@ -121,7 +121,10 @@ impl Mgmt {
     }
 
     fn host_name(&self) -> String {
-        self.active_config.host_name.clone().unwrap_or_else(|| self.default_host_name.clone())
+        self.active_config
+            .host_name
+            .clone()
+            .unwrap_or_else(|| self.default_host_name.clone())
     }
 
     // ---------------------------------------------------------------- sessions
@@ -262,7 +265,9 @@ impl Mgmt {
                 edit::deactivate(t, &words).map_err(word_error).map(applied)
             }),
             Request::Annotate { words, comment } => self.modify(id, |t| {
-                edit::annotate(t, &words, &comment).map_err(word_error).map(applied)
+                edit::annotate(t, &words, &comment)
+                    .map_err(word_error)
+                    .map(applied)
             }),
             Request::Rename { words, to } => self.modify(id, |t| {
                 edit::rename(t, &words, &to)
@@ -728,7 +733,10 @@ impl Mgmt {
             client,
             comment,
             time: now,
-            confirm_deadline: minutes.map(|m| ConfirmDeadline { at: now + i64::from(m) * 60, minutes: m }),
+            confirm_deadline: minutes.map(|m| ConfirmDeadline {
+                at: now + i64::from(m) * 60,
+                minutes: m,
+            }),
             clear_shared_candidate: is_shared,
         };
         self.commit_tree(candidate, meta)?;
