@@ -394,3 +394,203 @@ fn stamp_nr(bytes: &mut [u8], nr: u16) {
         field.copy_from_slice(&nr.to_be_bytes());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::l2tp::wire::{Avp, MessageType};
+
+    fn message(serial: u32) -> ControlMessageBuilder {
+        ControlMessageBuilder::new(MessageType::ICRQ)
+            .avp(Avp::AssignedSessionId(1))
+            .avp(Avp::CallSerialNumber(serial))
+    }
+
+    fn parse(bytes: &[u8]) -> ControlMessage {
+        ControlMessage::parse(bytes, None).expect("our own datagram parses")
+    }
+
+    fn ack(nr: u16) -> ControlMessage {
+        parse(&zlb(ControlHeader {
+            tunnel_id: 1,
+            session_id: 0,
+            ns: 0,
+            nr,
+        }))
+    }
+
+    fn serial(msg: &ControlMessage) -> Option<u32> {
+        match msg.get(crate::l2tp::wire::attribute::attr::CALL_SERIAL_NUMBER) {
+            Some(Avp::CallSerialNumber(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn channel(rx_window: u16) -> ReliableChannel {
+        ReliableChannel::new(RetransmitSettings::default(), rx_window)
+    }
+
+    #[test]
+    fn slow_start_then_congestion_avoidance_never_exceeding_cwnd() {
+        let now = Instant::now();
+        let mut tx = channel(4);
+        tx.set_peer_rx_window(8);
+        for n in 0..60 {
+            tx.queue(&message(n), 1, 0, Phase::Established, None)
+                .expect("encodes");
+        }
+        let mut cwnd_seen = Vec::new();
+        let mut acked = 0u16;
+        while !tx.is_idle() {
+            // Send everything the window allows: a new message only while in_flight < cwnd.
+            while let Some(bytes) = tx.poll_transmit(now) {
+                assert!(!parse(&bytes).is_zlb());
+                assert!(tx.window().in_flight <= usize::from(tx.window().cwnd));
+            }
+            cwnd_seen.push(tx.window().cwnd);
+            // Acknowledge the oldest message only: one acknowledgement per round.
+            acked = acked.wrapping_add(1);
+            assert_eq!(tx.receive(ack(acked)), Receipt::Zlb);
+        }
+        // Slow start: +1 per acknowledgement up to ssthresh = the peer's window (8).
+        assert_eq!(&cwnd_seen[..8], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        // Then congestion avoidance, capped by the peer's window: it stays at 8.
+        assert!(cwnd_seen[8..].iter().all(|c| *c == 8));
+    }
+
+    #[test]
+    fn a_timeout_halves_the_threshold_and_restarts_slow_start() {
+        let start = Instant::now();
+        let mut tx = channel(4);
+        tx.set_peer_rx_window(16);
+        for n in 0..40 {
+            tx.queue(&message(n), 1, 0, Phase::Established, None)
+                .expect("encodes");
+        }
+        let mut next_nr = 0u16;
+        // Grow to cwnd 6 with acknowledgements.
+        while tx.window().cwnd < 6 {
+            while tx.poll_transmit(start).is_some() {}
+            next_nr += 1;
+            tx.receive(ack(next_nr));
+        }
+        while tx.poll_transmit(start).is_some() {}
+        let deadline = tx.poll_timeout().expect("messages in flight");
+        tx.handle_timeout(deadline).expect("retransmissions left");
+        let w = tx.window();
+        assert_eq!((w.cwnd, w.ssthresh), (1, 3));
+        // Retransmissions go out, but no new message while in_flight >= cwnd.
+        let in_flight = w.in_flight;
+        while tx.poll_transmit(deadline).is_some() {}
+        assert_eq!(tx.window().in_flight, in_flight);
+        assert_eq!(tx.stats.retransmissions, in_flight as u64);
+        assert_eq!(in_flight, 6);
+        // Six acknowledgements: slow start 1 -> 2 -> 3 (= ssthresh), then congestion
+        // avoidance needs three more for 4, and the sixth only starts the next count.
+        next_nr = next_nr.wrapping_add(6);
+        tx.receive(ack(next_nr));
+        assert_eq!(tx.window().cwnd, 4);
+    }
+
+    #[test]
+    fn sequence_numbers_wrap_and_reordered_messages_are_delivered_in_order() {
+        let now = Instant::now();
+        let mut tx = channel(8).with_sequence(65533, 0);
+        tx.set_peer_rx_window(8);
+        let mut rx = channel(8).with_sequence(0, 65533);
+        for n in 0..6 {
+            tx.queue(&message(n), 1, 0, Phase::Established, None)
+                .expect("encodes");
+        }
+        // Open the window fully before sending.
+        tx.cwnd = 8;
+        let mut sent = Vec::new();
+        while let Some(bytes) = tx.poll_transmit(now) {
+            sent.push(parse(&bytes));
+        }
+        let ns: Vec<u16> = sent.iter().map(|m| m.header.ns).collect();
+        assert_eq!(ns, [65533, 65534, 65535, 0, 1, 2]);
+        // Deliver 65535 and 0 before 65534, and 2 before 1.
+        let order = [0usize, 2, 3, 1, 5, 4];
+        let mut delivered = Vec::new();
+        for i in order {
+            if let Receipt::Delivered(msgs) = rx.receive(sent[i].clone()) {
+                delivered.extend(msgs.iter().filter_map(serial));
+            }
+        }
+        assert_eq!(delivered, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(rx.stats.out_of_order, 3);
+        // The first message again, after the wrap: a duplicate, re-acknowledged with Nr 3.
+        assert_eq!(rx.receive(sent[0].clone()), Receipt::Duplicate);
+        let ack_bytes = rx.poll_transmit(now).expect("duplicate is acknowledged");
+        let ack_msg = parse(&ack_bytes);
+        assert!(ack_msg.is_zlb());
+        assert_eq!(ack_msg.header.nr, 3);
+        // The acknowledgement across the wrap frees all six.
+        tx.receive(ack_msg);
+        assert!(tx.is_idle());
+    }
+
+    #[test]
+    fn messages_beyond_the_receive_window_are_dropped() {
+        let now = Instant::now();
+        let mut tx = channel(4);
+        tx.set_peer_rx_window(16);
+        tx.cwnd = 16;
+        for n in 0..6 {
+            tx.queue(&message(n), 1, 0, Phase::Established, None)
+                .expect("encodes");
+        }
+        let sent: Vec<_> = std::iter::from_fn(|| tx.poll_transmit(now))
+            .map(|b| parse(&b))
+            .collect();
+        let mut rx = channel(4);
+        assert_eq!(rx.receive(sent[3].clone()), Receipt::Held);
+        assert_eq!(rx.receive(sent[4].clone()), Receipt::OutOfWindow);
+        assert_eq!(rx.receive(sent[3].clone()), Receipt::Duplicate);
+        assert_eq!(rx.stats.out_of_window, 1);
+        assert_eq!(rx.stats.duplicates, 1);
+    }
+
+    #[test]
+    fn a_queued_reply_carries_the_ack_and_no_zlb_is_sent() {
+        let now = Instant::now();
+        let mut a = channel(4);
+        let mut b = channel(4);
+        a.queue(&message(1), 1, 0, Phase::Established, None)
+            .expect("encodes");
+        let first = parse(&a.poll_transmit(now).expect("sent"));
+        assert!(matches!(b.receive(first), Receipt::Delivered(_)));
+        b.queue(&message(2), 1, 0, Phase::Established, None)
+            .expect("encodes");
+        let reply = parse(&b.poll_transmit(now).expect("reply"));
+        assert!(!reply.is_zlb());
+        assert_eq!((reply.header.ns, reply.header.nr), (0, 1));
+        assert_eq!(
+            b.poll_transmit(now),
+            None,
+            "no ZLB after a piggy-backed ack"
+        );
+        assert_eq!(b.stats.zlb_sent, 0);
+        a.receive(reply);
+        assert!(a.window().in_flight == 0);
+    }
+
+    #[test]
+    fn stale_and_bogus_nr_are_ignored() {
+        let now = Instant::now();
+        let mut tx = channel(4);
+        for n in 0..2 {
+            tx.queue(&message(n), 1, 0, Phase::Established, None)
+                .expect("encodes");
+        }
+        tx.cwnd = 2;
+        while tx.poll_transmit(now).is_some() {}
+        tx.receive(ack(9)); // acknowledges messages never sent
+        assert_eq!(tx.window().in_flight, 2);
+        tx.receive(ack(1));
+        assert_eq!(tx.window().in_flight, 1);
+        tx.receive(ack(0)); // older than what is in flight
+        assert_eq!(tx.window().in_flight, 1);
+    }
+}
