@@ -3,4 +3,5 @@
 //! Everything here is sans-IO: bytes in, typed values out, and back. Sockets, timers and
 //! retransmission belong to the engine that drives these types.
 
+pub mod session;
 pub mod wire;
