@@ -524,3 +524,82 @@ fn wen_and_sli_reach_the_other_side() {
     assert_eq!(lac.poll_event(), Some(SessionEvent::LinkInfo(accm)));
     assert_eq!(lac.state(), SessionState::Established);
 }
+
+mod arbitrary_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn avp() -> impl Strategy<Value = Avp> {
+        prop_oneof![
+            any::<u16>().prop_map(Avp::AssignedSessionId),
+            any::<u32>().prop_map(Avp::CallSerialNumber),
+            any::<u32>().prop_map(Avp::TxConnectSpeed),
+            any::<u32>().prop_map(Avp::FramingType),
+            Just(Avp::SequencingRequired),
+            (any::<u16>(), proptest::option::of(any::<u16>())).prop_map(|(result, error)| {
+                Avp::ResultCode(ResultCode {
+                    result,
+                    error,
+                    message: Vec::new(),
+                })
+            }),
+            (any::<u16>(), any::<bool>()).prop_map(|(attr, mandatory)| Avp::Unknown {
+                vendor: 3561,
+                attr,
+                mandatory,
+                value: Vec::new(),
+            }),
+        ]
+    }
+
+    fn message() -> impl Strategy<Value = ControlMessage> {
+        (
+            proptest::sample::select(MessageType::ALL.to_vec()),
+            proptest::collection::vec(avp(), 0..6),
+        )
+            .prop_map(|(kind, avps)| {
+                carry(OutgoingMessage {
+                    peer_session_id: LNS_SESSION,
+                    builder: avps
+                        .into_iter()
+                        .fold(ControlMessageBuilder::new(kind), ControlMessageBuilder::avp),
+                })
+            })
+    }
+
+    proptest! {
+        /// Whatever arrives, in whatever state: one Closed event at most, nothing sent after
+        /// closing except the one CDN, and a received CDN is never answered.
+        #[test]
+        fn any_message_sequence_keeps_the_invariants(
+            start in 0usize..4,
+            messages in proptest::collection::vec(message(), 1..12),
+        ) {
+            let (lac, lns) = at_phase(PHASES[start]);
+            for mut session in [Some(lac), lns].into_iter().flatten() {
+                while session.poll_message().is_some() {}
+                while session.poll_event().is_some() {}
+                let mut closed_events = 0;
+                let mut cdns_sent = 0;
+                for msg in &messages {
+                    let was_closed = session.state() == SessionState::Closed;
+                    session.handle_message(msg);
+                    while let Some(out) = session.poll_message() {
+                        prop_assert!(!was_closed, "sent after closing");
+                        prop_assert_ne!(msg.message_type, Some(MessageType::CDN));
+                        if carry(out).message_type == Some(MessageType::CDN) {
+                            cdns_sent += 1;
+                        }
+                    }
+                    while let Some(event) = session.poll_event() {
+                        if matches!(event, SessionEvent::Closed { .. }) {
+                            closed_events += 1;
+                        }
+                    }
+                }
+                prop_assert!(closed_events <= 1 && cdns_sent <= 1);
+                prop_assert_eq!(closed_events == 1, session.state() == SessionState::Closed);
+            }
+        }
+    }
+}
