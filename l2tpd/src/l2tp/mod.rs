@@ -3,5 +3,9 @@
 //! Everything here is sans-IO: bytes in, typed values out, and back. Sockets, timers and
 //! retransmission belong to the engine that drives these types.
 
+<<<<<<< HEAD
 pub mod control;
+=======
+pub mod session;
+>>>>>>> wt-session
 pub mod wire;
