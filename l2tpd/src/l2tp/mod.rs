@@ -1,11 +1,8 @@
-//! L2TPv2 (RFC 2661): the wire codec now; the tunnel and session automata will sit beside it.
-//!
-//! Everything here is sans-IO: bytes in, typed values out, and back. Sockets, timers and
-//! retransmission belong to the engine that drives these types.
+//! L2TPv2 (RFC 2661), sans-IO: the wire codec (`wire`), the control connection with its
+//! reliable delivery and tunnel authentication (`control`), and the incoming-call session
+//! automaton with its data path (`session`). Sockets and the registry of destinations,
+//! tunnels and sessions belong to the engine that drives these types.
 
-<<<<<<< HEAD
 pub mod control;
-=======
 pub mod session;
->>>>>>> wt-session
 pub mod wire;
