@@ -10,6 +10,8 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct DaemonOptions {
     pub state_dir: PathBuf,
+    /// Prompt host name until `system host-name` is configured; `None`: the machine's.
+    pub default_host_name: Option<String>,
 }
 
 /// Runs the daemon until `shutdown` resolves. Errors are operator-facing sentences.
@@ -30,8 +32,10 @@ pub async fn run(
     let mgmt = Mgmt::start(
         Box::new(store),
         Box::new(Engine::default()),
-        Arc::new(SystemClock),
-        system_host_name(),
+        clock,
+        opts.default_host_name
+            .clone()
+            .unwrap_or_else(system_host_name),
     )?;
     let socket = socket_path(dir);
     let listener =

@@ -10,6 +10,10 @@ struct Args {
     /// Directory holding the configuration database and the management socket.
     #[arg(long, default_value = "/var/lib/l2tpd", env = "L2TPD_STATE_DIR")]
     state_dir: PathBuf,
+    /// Host name shown in prompts until `system host-name` is configured (default: the
+    /// machine's host name).
+    #[arg(long, env = "L2TPD_DEFAULT_HOST_NAME")]
+    default_host_name: Option<String>,
     /// Log filter (tracing env-filter syntax), e.g. `info` or `l2tpd=debug`.
     #[arg(long, default_value = "info", env = "L2TPD_LOG")]
     log: String,
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
     };
     let opts = l2tpd::daemon::DaemonOptions {
         state_dir: args.state_dir,
+        default_host_name: args.default_host_name,
     };
     match runtime.block_on(l2tpd::daemon::run(opts, shutdown_signal())) {
         Ok(()) => ExitCode::SUCCESS,

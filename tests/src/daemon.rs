@@ -57,6 +57,9 @@ impl DaemonProcess {
             .arg(&self.state_dir)
             .arg("--log")
             .arg("warn")
+            // Prompts read `root@router` on every machine, so transcripts are portable.
+            .arg("--default-host-name")
+            .arg("router")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -9,8 +9,9 @@
 //!   candidates between two operators can be shown. `#! exit-status N` (anywhere) is the
 //!   status expected from the last session's shell. Other lines are expected output.
 //! - Times, pids and idle times are normalised (`YYYY-MM-DD hh:mm:ss UTC`, `pid N`,
-//!   `idle hh:mm:ss`), the shell user to `root` and the daemon's default host name to `router`,
-//!   so transcripts do not depend on the machine.
+//!   `idle hh:mm:ss`), `$9$` secrets (salted at random) to `"$9$..."`, and the shell user to
+//!   `root`; the daemon runs with `--default-host-name router`. So transcripts do not depend on
+//!   the machine.
 
 use crate::daemon::{bin_path, DaemonProcess};
 use regex::Regex;
@@ -63,13 +64,19 @@ impl Shell {
         }
     }
 
-    fn type_line(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().expect("shell stdin open");
-        stdin
+    /// Types a line; false when the shell has already exited (the transcript then shows it).
+    fn type_line(&mut self, line: &str) -> bool {
+        let Some(stdin) = self.stdin.as_mut() else {
+            return false;
+        };
+        let typed = stdin
             .write_all(line.as_bytes())
             .and_then(|_| stdin.write_all(b"\n"))
-            .expect("write to cli");
-        stdin.flush().expect("flush cli stdin");
+            .and_then(|_| stdin.flush());
+        if typed.is_err() {
+            self.stdin = None;
+        }
+        typed.is_ok()
     }
 
     /// Reads until the output ends with a prompt (the shell waits for the next command).
@@ -86,7 +93,12 @@ impl Shell {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.output.recv_timeout(left) {
                 Ok(bytes) => pending.extend(bytes),
-                Err(_) => {
+                // The shell ended (`quit`, `exit`): its output is complete.
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    into.push_str(&text);
+                    return;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
                     into.push_str(&text);
                     into.push_str("\n<<< no prompt within 60 s >>>\n");
                     return;
@@ -113,12 +125,8 @@ pub fn normalise(text: &str) -> String {
     let user = std::env::var("USER")
         .ok()
         .filter(|u| !u.is_empty() && u != "root");
-    let host = nix::unistd::gethostname()
-        .ok()
-        .and_then(|h| h.into_string().ok())
-        .unwrap_or_default();
     let mut out = text.to_string();
-    let rules: [(&str, &str); 4] = [
+    let rules: [(&str, &str); 5] = [
         (
             r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
             "YYYY-MM-DD hh:mm:ss UTC",
@@ -126,17 +134,15 @@ pub fn normalise(text: &str) -> String {
         (r"pid \d+", "pid N"),
         (r"idle \d\d:\d\d:\d\d", "idle hh:mm:ss"),
         (r"rollback in \d+mins", "rollback in Nmins"),
+        // `$9$` secrets are salted at random on every `set`.
+        // (`$$` is a literal `$` in a regex replacement.)
+        (r#""\$9\$[^"]*""#, r#""$$9$$...""#),
     ];
     for (pattern, replacement) in rules {
         out = Regex::new(pattern)
             .expect("pattern")
             .replace_all(&out, replacement)
             .into_owned();
-    }
-    if !host.is_empty() {
-        let re =
-            Regex::new(&format!(r"(?m)@{}([>#] )", regex::escape(&host))).expect("host pattern");
-        out = re.replace_all(&out, "@router$1").into_owned();
     }
     if let Some(user) = user {
         let re = Regex::new(&format!(r"(?m)^{}@", regex::escape(&user))).expect("user pattern");
@@ -179,7 +185,9 @@ pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
         }
         if in_terminal_load {
             let session = sessions.get_mut(&current).expect("session started");
-            session.shell.type_line(line);
+            if !session.shell.type_line(line) {
+                out.push_str("<<< the shell has exited >>>\n");
+            }
             if line == "^D" {
                 in_terminal_load = false;
                 read_chunk(session, &prompt, &mut out);
@@ -203,7 +211,10 @@ pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
         }
         let session = sessions.get_mut(&current).expect("session started");
         out.push_str(&session.prompt);
-        session.shell.type_line(typed);
+        if !session.shell.type_line(typed) {
+            out.push_str(&format!("{typed}\n<<< the shell has exited >>>\n"));
+            continue;
+        }
         let words: Vec<&str> = typed.split_whitespace().collect();
         let is_terminal_load = words
             .first()

@@ -236,14 +236,20 @@ impl<T: Transport> Shell<T> {
     /// Prints `^` under byte `pos` of `line`, then the message.
     fn syntax_error(&mut self, line: &str, pos: usize, message: &str) {
         self.failed = true;
-        let before = line.get(..pos).unwrap_or(line);
+        // `pos` may point past the end of the line (where a missing word would go).
+        let before = line
+            .get(..pos.min(line.len()))
+            .unwrap_or(line)
+            .chars()
+            .count()
+            + pos.saturating_sub(line.len());
         let column = match self.echo {
             Echo::AfterPrompt => self.prompt().chars().count(),
             Echo::None => {
                 self.print(&format!("{line}\n"));
                 0
             }
-        } + before.chars().count();
+        } + before;
         self.print(&render::caret(column));
         self.print(&format!("{message}\n"));
     }

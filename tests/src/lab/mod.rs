@@ -21,6 +21,7 @@ impl LabDaemon {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let opts = l2tpd::daemon::DaemonOptions {
             state_dir: state_dir.to_path_buf(),
+            default_host_name: None,
         };
         let thread = std::thread::Builder::new()
             .name("l2tpd".into())
