@@ -262,7 +262,8 @@ pub enum MgmtError {
     },
     /// Not allowed for this user's login class, or not in this mode.
     Denied { message: String },
-    /// The configuration is locked by another user; `message` is the full Junos text.
+    /// The configuration is locked by another user; `message` is the Junos text after
+    /// `error: ` (`configuration database locked by:` and the holder).
     Locked { message: String },
     /// Anything else, as one clear sentence.
     Failed { message: String },

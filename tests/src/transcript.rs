@@ -21,6 +21,9 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+/// What `load ... terminal` prints before reading the text.
+const TERMINAL_LOAD_BANNER: &str = "[Type ^D at a new line to end input]";
+
 const PROMPT_WAIT: Duration = Duration::from_secs(60);
 
 struct Shell {
@@ -184,6 +187,10 @@ pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
             continue;
         }
         if in_terminal_load {
+            // The shell's own invitation to type is output, not input.
+            if line == TERMINAL_LOAD_BANNER {
+                continue;
+            }
             let session = sessions.get_mut(&current).expect("session started");
             if !session.shell.type_line(line) {
                 out.push_str("<<< the shell has exited >>>\n");

@@ -465,8 +465,14 @@ impl<T: Transport> Shell<T> {
             let mut text = String::new();
             loop {
                 match input.load_line() {
-                    // In a script, a line that is exactly `^D` stands for the key.
-                    Ok(Some(l)) if l.trim_end_matches(['\r', '\n']) == "^D" => break,
+                    // In a script, a line that is exactly `^D` stands for the key; it is
+                    // echoed like the text, so a script's output replays as a script.
+                    Ok(Some(l)) if l.trim_end_matches(['\r', '\n']) == "^D" => {
+                        if self.echo_input {
+                            self.print("^D\n");
+                        }
+                        break;
+                    }
                     Ok(Some(l)) => {
                         if self.echo_input {
                             self.print(&format!("{}\n", l.trim_end_matches(['\r', '\n'])));

@@ -316,7 +316,7 @@ impl<T: Transport> Shell<T> {
                 None => format!("error: line {line} column {column}: {message}\n"),
             },
             MgmtError::Syntax { message, .. } => format!("{message}\n"),
-            MgmtError::Locked { message } => format!("{message}\n"),
+            MgmtError::Locked { message } => format!("error: {message}\n"),
             other => format!("error: {}\n", error_message(&other)),
         };
         self.print(&text);

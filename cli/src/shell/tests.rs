@@ -479,7 +479,7 @@ fn load_terminal_reads_until_control_d() {
         "configure\nload merge terminal\nsystem {\n    host-name r1;\n}\n^D\nstatus\n",
     );
     assert!(out.contains(
-        "lab@r0# load merge terminal\n[Type ^D at a new line to end input]\nsystem {\n    host-name r1;\n}\nload complete\n"
+        "lab@r0# load merge terminal\n[Type ^D at a new line to end input]\nsystem {\n    host-name r1;\n}\n^D\nload complete\n"
     ));
     assert!(
         failed,
@@ -549,7 +549,7 @@ fn run_status_rollback_and_denials() {
             message: "permission denied".into(),
         }),
         err(MgmtError::Locked {
-            message: "error: configuration database locked by:\n  root terminal pts/1".into(),
+            message: "configuration database locked by:\n  root terminal pts/1".into(),
         }),
     ];
     let (out, failed, requests) =

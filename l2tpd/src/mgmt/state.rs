@@ -16,7 +16,7 @@ use schema::mgmt::{
     UserSession,
 };
 use schema::typed::RouterConfig;
-use schema::Node;
+use schema::{Node, Path};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -379,20 +379,13 @@ impl Mgmt {
     }
 
     fn show(&self, id: SessionId, words: &[String], revision: Revision) -> Outcome {
-        let path = if words.is_empty() {
-            Vec::new()
-        } else {
-            edit::resolve(words).map_err(word_error)?.path
+        let path = resolve_path(words)?;
+        let (path, tree) = match revision {
+            Revision::Candidate => show_at(self.candidate(id)?, path),
+            Revision::Active => show_at(&self.active, path),
+            Revision::Rollback(n) => show_at(&self.revision_tree(n)?, path),
         };
-        let tree = match revision {
-            Revision::Candidate => self.candidate(id)?.get(&path).cloned(),
-            Revision::Active => self.active.get(&path).cloned(),
-            Revision::Rollback(n) => self.revision_tree(n)?.get(&path).cloned(),
-        };
-        Ok(Reply::Config {
-            path,
-            tree: tree.unwrap_or_default(),
-        })
+        Ok(Reply::Config { path, tree })
     }
 
     fn compare(
@@ -402,11 +395,7 @@ impl Mgmt {
         base: Revision,
         target: Revision,
     ) -> Outcome {
-        let path = if words.is_empty() {
-            Vec::new()
-        } else {
-            edit::resolve(words).map_err(word_error)?.path
-        };
+        let path = resolve_path(words)?;
         let base = self.tree_of(id, base)?;
         let target = self.tree_of(id, target)?;
         Ok(Reply::Diff {
@@ -873,6 +862,40 @@ impl Mgmt {
         }
         notices
     }
+}
+
+/// The tree path the words of a show or compare name (the root when there are none).
+fn resolve_path(words: &[String]) -> Result<Path, MgmtError> {
+    if words.is_empty() {
+        return Ok(Path::new());
+    }
+    Ok(edit::resolve(words).map_err(word_error)?.path)
+}
+
+/// What `show PATH` displays: the node at `path`; for a list named without a key
+/// (`show access profile`), every entry of that list, shown from the parent's level.
+fn show_at(tree: &Node, mut path: Path) -> (Path, Node) {
+    if let Some((last, parent_path)) = path.split_last() {
+        if last.key.is_none() {
+            let entries: indexmap::IndexMap<_, _> = tree
+                .get(parent_path)
+                .map(|parent| {
+                    parent
+                        .children
+                        .iter()
+                        .filter(|(id, _)| id.keyword == last.keyword && id.key.is_some())
+                        .map(|(id, n)| (id.clone(), n.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !entries.is_empty() {
+                path.pop();
+                return (path, Node { children: entries, ..Node::default() });
+            }
+        }
+    }
+    let node = tree.get(&path).cloned().unwrap_or_default();
+    (path, node)
 }
 
 /// Three-way merge for `update` in `configure private`: what this session changed relative
