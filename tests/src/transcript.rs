@@ -129,11 +129,13 @@ pub fn normalise(text: &str) -> String {
         .ok()
         .filter(|u| !u.is_empty() && u != "root");
     let mut out = text.to_string();
-    let rules: [(&str, &str); 5] = [
+    let rules: [(&str, &str); 6] = [
         (
             r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
             "YYYY-MM-DD hh:mm:ss UTC",
         ),
+        // `show system users` LOGIN@ column.
+        (r"\d{4}-\d\d-\d\d \d\d:\d\d\b", "YYYY-MM-DD hh:mm"),
         (r"pid \d+", "pid N"),
         (r"idle \d\d:\d\d:\d\d", "idle hh:mm:ss"),
         (r"rollback in \d+mins", "rollback in Nmins"),

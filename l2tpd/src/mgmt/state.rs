@@ -890,7 +890,13 @@ fn show_at(tree: &Node, mut path: Path) -> (Path, Node) {
                 .unwrap_or_default();
             if !entries.is_empty() {
                 path.pop();
-                return (path, Node { children: entries, ..Node::default() });
+                return (
+                    path,
+                    Node {
+                        children: entries,
+                        ..Node::default()
+                    },
+                );
             }
         }
     }
