@@ -1,0 +1,42 @@
+//! The README's first command: `l2tp-lab` starts a router with the demo configuration and
+//! hands the operator a shell on it. Driven here through a pipe, as a script would.
+
+use l2tp_tests::bin_path;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+#[test]
+fn lab_starts_with_the_demo_configuration_and_a_working_shell() {
+    let mut lab = Command::new(bin_path("l2tp-lab"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start l2tp-lab");
+    let script = "show configuration access | display set\nshow system commit\nconfigure\n\
+                  set services l2tp tunnel idle-timeout 90\ncommit\nexit\nexit\n";
+    lab.stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("type into the lab");
+    let out = lab.wait_with_output().expect("lab output");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "l2tp-lab failed:\n{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "set access tunnel-profile tp-lns1 tunnel 1 remote-gateway address 127.0.0.2"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("l2tp-lab demo configuration"),
+        "the demo is a commit of its own:\n{stdout}"
+    );
+    assert!(stdout.contains("commit complete"), "{stdout}");
+    assert!(
+        stderr.contains("cli --socket"),
+        "the lab says how to open another shell:\n{stderr}"
+    );
+}
