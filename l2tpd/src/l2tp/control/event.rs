@@ -5,30 +5,7 @@ use std::fmt;
 
 use crate::l2tp::wire::{ControlMessage, ResultCode};
 
-/// StopCCN Result Code values (RFC 2661 §4.4.2).
-pub mod stopccn_result {
-    pub const GENERAL_REQUEST: u16 = 1;
-    pub const GENERAL_ERROR: u16 = 2;
-    pub const ALREADY_EXISTS: u16 = 3;
-    pub const NOT_AUTHORIZED: u16 = 4;
-    pub const UNSUPPORTED_PROTOCOL_VERSION: u16 = 5;
-    pub const SHUTTING_DOWN: u16 = 6;
-    pub const FSM_ERROR: u16 = 7;
-}
-
-/// General Error Codes carried with result 2 (RFC 2661 §4.4.2).
-pub mod general_error {
-    pub const NONE: u16 = 0;
-    pub const NO_CONTROL_CONNECTION: u16 = 1;
-    pub const WRONG_LENGTH: u16 = 2;
-    pub const OUT_OF_RANGE: u16 = 3;
-    pub const INSUFFICIENT_RESOURCES: u16 = 4;
-    pub const INVALID_SESSION_ID: u16 = 5;
-    pub const VENDOR_SPECIFIC: u16 = 6;
-    pub const TRY_ANOTHER: u16 = 7;
-    /// "Session or tunnel was shutdown due to receipt of an unknown AVP with the M-bit set."
-    pub const UNKNOWN_MANDATORY_AVP: u16 = 8;
-}
+pub use crate::l2tp::wire::{general_error, stopccn_result};
 
 /// Why tunnel authentication failed (RFC 2661 §5.1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,46 +3,7 @@
 
 use crate::l2tp::wire::{Avp, PppDisconnectCause, ResultCode};
 
-/// CDN Result Code values (RFC 2661 §4.4.2, "Defined Result Code values for the CDN message").
-pub mod cdn_result {
-    pub const LOST_CARRIER: u16 = 1;
-    /// The reason is in the Error Code.
-    pub const GENERAL_ERROR: u16 = 2;
-    pub const ADMINISTRATIVE: u16 = 3;
-    pub const NO_FACILITIES_TEMPORARY: u16 = 4;
-    pub const NO_FACILITIES_PERMANENT: u16 = 5;
-    pub const INVALID_DESTINATION: u16 = 6;
-    pub const NO_CARRIER: u16 = 7;
-    pub const BUSY: u16 = 8;
-    pub const NO_DIAL_TONE: u16 = 9;
-    pub const NOT_ESTABLISHED_IN_TIME: u16 = 10;
-    pub const NO_FRAMING: u16 = 11;
-}
-
-/// General Error Codes (RFC 2661 §4.4.2), meaningful with result [`cdn_result::GENERAL_ERROR`].
-pub mod general_error {
-    pub const NONE: u16 = 0;
-    pub const NO_CONTROL_CONNECTION: u16 = 1;
-    pub const BAD_LENGTH: u16 = 2;
-    pub const BAD_VALUE: u16 = 3;
-    pub const INSUFFICIENT_RESOURCES: u16 = 4;
-    pub const INVALID_SESSION_ID: u16 = 5;
-    pub const VENDOR_SPECIFIC: u16 = 6;
-    /// "Try another": the LNS's policy sends the LAC to another LNS.
-    pub const TRY_ANOTHER: u16 = 7;
-    pub const UNKNOWN_MANDATORY_AVP: u16 = 8;
-}
-
-/// PPP Disconnect Cause codes used here (RFC 3145 §3; the full table is in the reference).
-pub mod disconnect_cause {
-    /// "Global error, no information available": what a Junos LAC sends for every PPP end.
-    pub const NO_INFORMATION: u16 = 0;
-    pub const ADMINISTRATIVE: u16 = 1;
-    /// Direction values.
-    pub const DIRECTION_GLOBAL: u8 = 0;
-    pub const DIRECTION_AT_PEER: u8 = 1;
-    pub const DIRECTION_AT_LOCAL: u8 = 2;
-}
+pub use crate::l2tp::wire::{cdn_result, disconnect_cause, general_error};
 
 /// The Result Code of a CDN, sent or received.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@ pub mod hidden;
 pub mod message;
 #[cfg(test)]
 mod message_tests;
+pub mod result_codes;
 #[cfg(test)]
 mod testing;
 
@@ -23,3 +24,4 @@ pub use header::{
     ControlHeader, DataHeader, HeaderRepr, OffsetPadLimit, Packet, Sequence, L2TP_VERSION, UDP_PORT,
 };
 pub use message::{zlb, ControlMessage, ControlMessageBuilder, MessageType, UnknownAvp};
+pub use result_codes::{cdn_result, disconnect_cause, general_error, stopccn_result};
