@@ -49,7 +49,7 @@ const SHARED_CANDIDATE: &str = "shared-candidate";
 /// The page cache. redb's default (1 GiB) is sized for servers; 50 snapshots of a
 /// 100,000-line configuration are a few hundred MB, of which only the active one and the
 /// candidate are hot.
-const CACHE_BYTES: usize = 64 * 1024 * 1024;
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// The metadata of one revision as stored. The rollback index is not stored: it changes
 /// with every commit.

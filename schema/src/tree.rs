@@ -128,6 +128,23 @@ impl Node {
         self.get_mut(parent)?.children.shift_remove(last)
     }
 
+    /// The tree without `inactive:` statements, copied only when there are any (a large
+    /// configuration with nothing deactivated is not copied at every commit).
+    pub fn without_inactive(&self) -> std::borrow::Cow<'_, Node> {
+        if self.has_inactive() {
+            std::borrow::Cow::Owned(self.active_only())
+        } else {
+            std::borrow::Cow::Borrowed(self)
+        }
+    }
+
+    /// True if any statement below is `inactive:`.
+    pub fn has_inactive(&self) -> bool {
+        self.children
+            .values()
+            .any(|c| c.inactive || c.has_inactive())
+    }
+
     /// A copy of the tree without `inactive:` statements: what the engine sees.
     pub fn active_only(&self) -> Node {
         Node {

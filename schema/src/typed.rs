@@ -55,7 +55,7 @@ pub struct RouterConfig {
 /// statements are ignored. Values a checked tree cannot hold (unparsable numbers or
 /// addresses) read as absent rather than failing.
 pub fn router_config(root: &Node) -> RouterConfig {
-    let active = root.active_only();
+    let active = root.without_inactive();
     let root = View::new(Some(&active), &ROOT);
     let system = root.container("system");
     let access = root.container("access");

@@ -24,7 +24,7 @@ pub const CHECK_OUT_FAILED: &str = "configuration check-out failed";
 /// errors and the summary line (`configuration check-out failed`,
 /// `commit failed: (missing mandatory statements)`). Inactive statements are not checked.
 pub fn check(root: &Node) -> Result<Vec<String>, (Vec<CheckError>, String)> {
-    let active = root.active_only();
+    let active = root.without_inactive();
     let mut findings = Findings::default();
     structure::check(&active, &mut findings);
     // The semantic checks assume well-formed values; on a malformed tree their findings would

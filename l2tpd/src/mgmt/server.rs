@@ -30,10 +30,14 @@ pub enum Command {
         hello: Request,
         reply: oneshot::Sender<Result<(SessionId, Response), Response>>,
     },
+    /// One request line, still encoded: it is decoded, handled and its reply encoded on the
+    /// management thread, so the large buffers of a whole-configuration request or reply are
+    /// allocated and freed on one thread (freed memory is reused instead of being stranded in
+    /// several allocator arenas).
     Request {
         session: SessionId,
-        request: Request,
-        reply: oneshot::Sender<Response>,
+        line: Vec<u8>,
+        reply: oneshot::Sender<String>,
     },
     Close {
         session: SessionId,
@@ -76,10 +80,16 @@ pub fn spawn_mgmt_thread(mut mgmt: Mgmt) -> (mpsc::Sender<Command>, std::thread:
                 }
                 Ok(Command::Request {
                     session,
-                    request,
+                    line,
                     reply,
                 }) => {
-                    let _ = reply.send(mgmt.handle(session, request));
+                    let response =
+                        match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&line)) {
+                            Ok(request) => mgmt.handle(session, request),
+                            Err(e) => error_response(&e),
+                        };
+                    drop(line);
+                    let _ = reply.send(mgmt::encode_line(&response));
                 }
                 Ok(Command::Close { session }) => mgmt.close_session(session),
                 Ok(Command::Shutdown) | Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -211,24 +221,17 @@ async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Resu
 
     let result = async {
         while let Some(line) = read_request(&mut reader).await? {
-            let response = match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&line)) {
-                Ok(request) => {
-                    let (tx, rx) = oneshot::channel();
-                    send(
-                        &mgmt,
-                        Command::Request {
-                            session,
-                            request,
-                            reply: tx,
-                        },
-                    )?;
-                    rx.await.map_err(|_| gone())?
-                }
-                Err(e) => error_response(&e),
-            };
-            write
-                .write_all(mgmt::encode_line(&response).as_bytes())
-                .await?;
+            let (tx, rx) = oneshot::channel();
+            send(
+                &mgmt,
+                Command::Request {
+                    session,
+                    line,
+                    reply: tx,
+                },
+            )?;
+            let encoded = rx.await.map_err(|_| gone())?;
+            write.write_all(encoded.as_bytes()).await?;
         }
         Ok::<(), io::Error>(())
     }

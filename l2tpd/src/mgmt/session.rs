@@ -34,6 +34,8 @@ pub struct PrivateCandidate {
     /// candidate is refused once someone else has committed since (run `update`).
     pub base_generation: u64,
     pub changed: bool,
+    /// Changed since last written to the store (written back by the periodic tick).
+    pub unsaved: bool,
 }
 
 impl Session {

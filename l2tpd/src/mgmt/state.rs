@@ -17,6 +17,7 @@ use schema::mgmt::{
 };
 use schema::typed::RouterConfig;
 use schema::{Node, Path};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -300,10 +301,11 @@ impl Mgmt {
             } => self.commit(id, check, confirmed, comment, and_quit),
             Request::Rollback { index } => {
                 let tree = self.revision_tree(index)?;
-                self.modify(id, move |t| {
+                let outcome = self.modify(id, move |t| {
                     *t = tree;
                     Ok(vec!["load complete".into()])
-                })
+                });
+                self.settle_shared(outcome)
             }
             Request::Load {
                 mode,
@@ -314,7 +316,7 @@ impl Mgmt {
                     Some(words) => Some(edit::edit_target(&words).map_err(word_error)?),
                     None => None,
                 };
-                self.modify(id, |t| {
+                let outcome = self.modify(id, |t| {
                     *t = edit::load(t, mode, &text, relative.as_ref()).map_err(|e| {
                         MgmtError::Load {
                             line: e.line,
@@ -323,7 +325,8 @@ impl Mgmt {
                         }
                     })?;
                     Ok(vec!["load complete".into()])
-                })
+                });
+                self.settle_shared(outcome)
             }
             Request::Update => self.update(id),
         }
@@ -349,11 +352,13 @@ impl Mgmt {
         }
     }
 
-    fn tree_of(&self, id: SessionId, revision: Revision) -> Result<Node, MgmtError> {
+    /// A configuration by revision, borrowed where it is in memory (no copy of a large tree
+    /// for a `show` or a `compare`).
+    fn tree_of(&self, id: SessionId, revision: Revision) -> Result<Cow<'_, Node>, MgmtError> {
         match revision {
-            Revision::Active => Ok(self.active.clone()),
-            Revision::Rollback(n) => self.revision_tree(n),
-            Revision::Candidate => Ok(self.candidate(id)?.clone()),
+            Revision::Active => Ok(Cow::Borrowed(&self.active)),
+            Revision::Rollback(n) => Ok(Cow::Owned(self.revision_tree(n)?)),
+            Revision::Candidate => Ok(Cow::Borrowed(self.candidate(id)?)),
         }
     }
 
@@ -380,11 +385,7 @@ impl Mgmt {
 
     fn show(&self, id: SessionId, words: &[String], revision: Revision) -> Outcome {
         let path = resolve_path(words)?;
-        let (path, tree) = match revision {
-            Revision::Candidate => show_at(self.candidate(id)?, path),
-            Revision::Active => show_at(&self.active, path),
-            Revision::Rollback(n) => show_at(&self.revision_tree(n)?, path),
-        };
+        let (path, tree) = show_at(&*self.tree_of(id, revision)?, path);
         Ok(Reply::Config { path, tree })
     }
 
@@ -490,6 +491,7 @@ impl Mgmt {
                     base: self.active.clone(),
                     base_generation: self.generation,
                     changed: false,
+                    unsaved: false,
                 })
             }
             ConfigureMode::Shared => {
@@ -597,46 +599,56 @@ impl Mgmt {
         messages
     }
 
-    /// Applies an edit to this session's candidate. Nothing changes when `f` fails.
+    /// Applies an edit to this session's candidate, in place: the editor checks everything
+    /// before it changes anything, so a failed edit leaves the candidate as it was (and a
+    /// large configuration is not copied for every `set`).
     fn modify(
         &mut self,
         id: SessionId,
         f: impl FnOnce(&mut Node) -> Result<Vec<String>, MgmtError>,
     ) -> Outcome {
         let is_private = self.config_session(id)?.private.is_some();
-        if !is_private {
-            if let Some(holder) = self.foreign_lock(id) {
-                return Err(MgmtError::Locked {
-                    message: self.locked_message(holder),
-                });
+        if is_private {
+            let p = self
+                .sessions
+                .get_mut(&id)
+                .and_then(|s| s.config.as_mut())
+                .and_then(|c| c.private.as_mut())
+                .ok_or_else(|| failed("no private candidate"))?;
+            let messages = f(&mut p.tree)?;
+            p.changed = true;
+            p.unsaved = true;
+            return Ok(Reply::Done { messages });
+        }
+        if let Some(holder) = self.foreign_lock(id) {
+            return Err(MgmtError::Locked {
+                message: self.locked_message(holder),
+            });
+        }
+        let was_unchanged = self.shared.is_none();
+        let tree = self.shared.get_or_insert_with(|| self.active.clone());
+        match f(tree) {
+            Ok(messages) => {
+                self.shared_unsaved = true;
+                Ok(Reply::Done { messages })
+            }
+            Err(e) => {
+                if was_unchanged {
+                    self.shared = None;
+                }
+                Err(e)
             }
         }
-        let mut tree = self.candidate(id)?.clone();
-        let messages = f(&mut tree)?;
-        if is_private {
-            let key = Session::private_key(id);
-            if let Some(p) = self
-                .session_mut(id)?
-                .config
-                .as_mut()
-                .and_then(|c| c.private.as_mut())
-            {
-                p.tree = tree;
-                p.changed = true;
-                let snapshot = p.tree.clone();
-                if let Err(e) = self.store.set_private_candidate(&key, Some(&snapshot)) {
-                    tracing::warn!("cannot save a private candidate: {e}");
-                }
-            }
-        } else {
-            self.shared = if tree == self.active {
-                None
-            } else {
-                Some(tree)
-            };
+    }
+
+    /// After a whole-candidate operation (`rollback`, `load`): a shared candidate that is the
+    /// active configuration again has no uncommitted changes.
+    fn settle_shared(&mut self, outcome: Outcome) -> Outcome {
+        if self.shared.as_ref() == Some(&self.active) {
+            self.shared = None;
             self.shared_unsaved = true;
         }
-        Ok(Reply::Done { messages })
+        outcome
     }
 
     fn update(&mut self, id: SessionId) -> Outcome {
@@ -702,8 +714,7 @@ impl Mgmt {
                 )));
             }
         }
-        let candidate = self.candidate(id)?.clone();
-        let warnings = schema::validate::check(&candidate)
+        let warnings = schema::validate::check(self.candidate(id)?)
             .map_err(|(errors, summary)| MgmtError::Check { errors, summary })?;
         let mut messages: Vec<String> = warnings;
         if check {
@@ -728,7 +739,20 @@ impl Mgmt {
             }),
             clear_shared_candidate: is_shared,
         };
-        self.commit_tree(candidate, meta)?;
+        // The shared candidate becomes the active configuration: move it rather than copy a
+        // large tree; it is put back if the commit fails.
+        let candidate = if is_shared {
+            self.shared.take().unwrap_or_else(|| self.active.clone())
+        } else {
+            self.candidate(id)?.clone()
+        };
+        if let Err(failure) = self.commit_tree(candidate, meta) {
+            let (e, candidate) = *failure;
+            if is_shared && candidate != self.active {
+                self.shared = Some(candidate);
+            }
+            return Err(e);
+        }
         let generation = self.generation;
         match self
             .session_mut(id)?
@@ -741,12 +765,9 @@ impl Mgmt {
                 p.base = p.tree.clone();
                 p.base_generation = generation;
             }
-            None => {
-                self.shared = None;
-                self.shared_unsaved = true;
-            }
+            // The store cleared its copy of the shared candidate in the commit transaction.
+            None => self.shared_unsaved = false,
         }
-        self.flush_shared();
         if let Some(m) = minutes {
             messages.push(format!("commit confirmed will be automatically rolled back in {m} minutes unless confirmed"));
         }
@@ -760,21 +781,21 @@ impl Mgmt {
 
     /// The one path every configuration change takes: apply to the engine, persist durably,
     /// and only then make it the active configuration. If either step fails, nothing changes.
-    fn commit_tree(&mut self, tree: Node, meta: CommitMeta) -> Result<(), MgmtError> {
-        let new_config = schema::typed::router_config(&tree.active_only());
-        self.engine.apply(&new_config).map_err(|e| {
-            failed(format!(
-                "commit failed: the engine refused the configuration: {e}"
-            ))
-        })?;
+    /// On failure the tree comes back (boxed: it is large) so the candidate is not lost.
+    fn commit_tree(&mut self, tree: Node, meta: CommitMeta) -> Result<(), Box<(MgmtError, Node)>> {
+        let new_config = schema::typed::router_config(&tree);
+        if let Err(e) = self.engine.apply(&new_config) {
+            let message = format!("commit failed: the engine refused the configuration: {e}");
+            return Err(Box::new((failed(message), tree)));
+        }
         let text = schema::print::to_text(&[], &tree);
         if let Err(e) = self.store.commit(&tree, &text, meta) {
             if let Err(e2) = self.engine.apply(&self.active_config) {
                 tracing::error!("could not restore the previous configuration in the engine: {e2}");
             }
-            return Err(failed(format!(
-                "commit failed: the configuration database refused the write: {e}"
-            )));
+            let message =
+                format!("commit failed: the configuration database refused the write: {e}");
+            return Err(Box::new((failed(message), tree)));
         }
         self.active = tree;
         self.active_config = new_config;
@@ -830,20 +851,36 @@ impl Mgmt {
                 }
                 true
             }
-            Err(e) => {
-                tracing::error!("automatic rollback failed: {e:?}");
+            Err(failure) => {
+                tracing::error!("automatic rollback failed: {:?}", failure.0);
                 false
             }
         }
     }
 
+    /// Writes candidates changed since the last tick to the store. Edits are not written one
+    /// by one: a `load set` of thousands of lines, or `set` on a large configuration, would
+    /// otherwise serialise the whole tree for every line.
     fn flush_shared(&mut self) {
-        if !self.shared_unsaved {
-            return;
+        if self.shared_unsaved {
+            match self.store.set_shared_candidate(self.shared.as_ref()) {
+                Ok(()) => self.shared_unsaved = false,
+                Err(e) => tracing::warn!("cannot save the shared candidate: {e}"),
+            }
         }
-        match self.store.set_shared_candidate(self.shared.as_ref()) {
-            Ok(()) => self.shared_unsaved = false,
-            Err(e) => tracing::warn!("cannot save the shared candidate: {e}"),
+        for (id, session) in self.sessions.iter_mut() {
+            let Some(p) = session.config.as_mut().and_then(|c| c.private.as_mut()) else {
+                continue;
+            };
+            if p.unsaved {
+                match self
+                    .store
+                    .set_private_candidate(&Session::private_key(*id), Some(&p.tree))
+                {
+                    Ok(()) => p.unsaved = false,
+                    Err(e) => tracing::warn!("cannot save a private candidate: {e}"),
+                }
+            }
         }
     }
 
