@@ -1,0 +1,1 @@
+//! The destination → tunnel → session registry (being written).
