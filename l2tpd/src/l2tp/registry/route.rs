@@ -94,7 +94,8 @@ impl Registry {
                     return;
                 };
                 entry.up_at = Some(now);
-                entry.idle_since = Some(now);
+                // Idle only if no call is waiting for it (an LNS tunnel: until an ICRQ).
+                entry.idle_since = entry.pending.is_empty().then_some(now);
                 let peer = entry.peer;
                 self.events
                     .push_back(RegistryEvent::TunnelUp { tunnel_id, peer });
