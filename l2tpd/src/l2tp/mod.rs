@@ -4,5 +4,7 @@
 //! tunnels and sessions belong to the engine that drives these types.
 
 pub mod control;
+pub mod registry;
+pub mod select;
 pub mod session;
 pub mod wire;

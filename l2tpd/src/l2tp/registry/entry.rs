@@ -1,0 +1,117 @@
+//! What the registry holds per destination, tunnel and session.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use schema::typed::TunnelProfile;
+
+use super::counters::Counters;
+use super::event::SessionRef;
+use crate::l2tp::control::Tunnel;
+use crate::l2tp::select::{DestinationKey, Lockout};
+use crate::l2tp::session::{CallInfo, Session, SessionIdAllocator};
+
+#[derive(Debug)]
+pub(super) struct Destination {
+    pub key: DestinationKey,
+    pub lockout: Option<Lockout>,
+    /// Traffic of this destination's tunnels that are gone, since the last clear.
+    pub retired: Counters,
+}
+
+impl Destination {
+    pub fn new(key: DestinationKey) -> Self {
+        Self {
+            key,
+            lockout: None,
+            retired: Counters::default(),
+        }
+    }
+}
+
+/// Why the tunnel exists.
+#[derive(Debug, Clone)]
+pub(super) enum Origin {
+    /// We opened it for `profile`'s tunnel `number`.
+    Lac {
+        profile: String,
+        spec: Arc<TunnelProfile>,
+        number: u8,
+        identification: Option<String>,
+        preference: u32,
+    },
+    /// A LAC opened it and `group` accepted it.
+    Lns { group: String },
+}
+
+/// A call waiting for its tunnel to be established.
+#[derive(Debug)]
+pub(super) struct PendingCall {
+    pub call_ref: SessionRef,
+    pub call: CallInfo,
+    /// Destinations this call has already failed on.
+    pub tried: Vec<DestinationKey>,
+}
+
+#[derive(Debug)]
+pub(super) struct SessionEntry {
+    pub session: Session,
+    pub call_ref: SessionRef,
+    pub up_at: Option<Instant>,
+    pub baseline: Counters,
+}
+
+impl SessionEntry {
+    pub fn counters(&self) -> Counters {
+        Counters::of_session(&self.session.counters()).since(&self.baseline)
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct TunnelEntry {
+    pub tunnel: Tunnel,
+    pub peer: SocketAddr,
+    pub local: Option<Ipv4Addr>,
+    pub local_name: String,
+    pub destination: u32,
+    pub origin: Origin,
+    pub sessions: BTreeMap<u16, SessionEntry>,
+    pub session_ids: SessionIdAllocator,
+    pub pending: Vec<PendingCall>,
+    pub max_sessions: Option<u32>,
+    pub opened_at: Instant,
+    pub up_at: Option<Instant>,
+    /// Since when it has carried no session (established tunnels only).
+    pub idle_since: Option<Instant>,
+    /// The Closed event has been seen: it only acknowledges until Gone.
+    pub down: bool,
+    pub control_baseline: Counters,
+    /// Traffic of sessions that ended, since the last clear.
+    pub retired_sessions: Counters,
+}
+
+impl TunnelEntry {
+    /// Sessions on it, including calls waiting for it.
+    pub fn load(&self) -> u32 {
+        u32::try_from(self.sessions.len() + self.pending.len()).unwrap_or(u32::MAX)
+    }
+
+    pub fn counters(&self) -> Counters {
+        self.sessions.values().fold(
+            Counters::of_control(self.tunnel.stats())
+                .since(&self.control_baseline)
+                .plus(&self.retired_sessions),
+            |total, s| total.plus(&s.counters()),
+        )
+    }
+
+    pub fn clear_statistics(&mut self) {
+        self.control_baseline = Counters::of_control(self.tunnel.stats());
+        self.retired_sessions = Counters::default();
+        for session in self.sessions.values_mut() {
+            session.baseline = Counters::of_session(&session.session.counters());
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! LNS: admitting SCCRQs by tunnel group and access profile, and accepting ICRQs.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use super::counters::Counters;
+use super::entry::{Origin, SessionEntry, TunnelEntry};
+use super::{CallLocation, Registry};
+use crate::l2tp::control::event::{general_error, stopccn_result};
+use crate::l2tp::control::{PeerAuth, Tunnel, TunnelState};
+use crate::l2tp::select::DestinationKey;
+use crate::l2tp::session::{LnsPolicy, Refusal, RefusalReason, Session, SessionIdAllocator};
+use crate::l2tp::wire::attribute::attr;
+use crate::l2tp::wire::{Avp, ControlMessage, MessageType, ResultCode};
+
+/// The access-profile client used when none is named after the LAC (Junos convention).
+const DEFAULT_CLIENT: &str = "default";
+
+/// What the LNS decided about a calling LAC.
+struct Admission {
+    auth: PeerAuth,
+    max_sessions: Option<u32>,
+}
+
+impl Registry {
+    /// A control message for Tunnel ID 0: a new SCCRQ, or a retransmission of one.
+    pub(super) fn incoming_sccrq(
+        &mut self,
+        now: Instant,
+        local: Ipv4Addr,
+        peer: SocketAddr,
+        bytes: &[u8],
+    ) {
+        // Hidden AVPs would need the secret, which depends on the Host Name inside: an
+        // SCCRQ is read in clear first (RFC 2661 does not hide its identifying AVPs).
+        let Ok(sccrq) = ControlMessage::parse(bytes, None) else {
+            self.drops.malformed += 1;
+            return;
+        };
+        if sccrq.message_type != Some(MessageType::SCCRQ) {
+            self.drops.unknown_tunnel += 1;
+            return;
+        }
+        let Some(Avp::AssignedTunnelId(peer_tunnel_id)) = sccrq.get(attr::ASSIGNED_TUNNEL_ID)
+        else {
+            self.drops.malformed += 1;
+            return;
+        };
+        let peer_tunnel_id = *peer_tunnel_id;
+        if let Some(tunnel_id) = self.by_peer.get(&(peer, peer_tunnel_id)).copied() {
+            if let Some(entry) = self.tunnels.get_mut(&tunnel_id) {
+                entry.tunnel.handle_datagram(now, bytes);
+            }
+            self.pump(now, tunnel_id);
+            return;
+        }
+        let establishing = self
+            .tunnels
+            .values()
+            .filter(|e| e.peer.ip() == peer.ip() && e.tunnel.state() == TunnelState::WaitCtlConn)
+            .count();
+        if establishing >= self.settings.max_establishing_per_source {
+            self.drops.flood += 1;
+            return;
+        }
+        let Some((group_name, group)) = self
+            .config
+            .l2tp
+            .tunnel_groups
+            .iter()
+            .find(|(_, g)| g.local_address == Some(local))
+            .map(|(name, g)| (name.clone(), g.clone()))
+        else {
+            self.drops.no_tunnel_group += 1;
+            return;
+        };
+        let host_name = match sccrq.get(attr::HOST_NAME) {
+            Some(Avp::HostName(name)) => String::from_utf8_lossy(name).into_owned(),
+            _ => String::new(),
+        };
+        let admission = self.admit(group.l2tp_access_profile.as_deref(), &host_name);
+        let Some(tunnel_id) = self.tunnel_ids.allocate() else {
+            self.drops.no_tunnel_id += 1;
+            return;
+        };
+        let mut cfg = self
+            .settings
+            .tunnel_config(group.local_gateway_name.as_deref(), None);
+        cfg.hello_interval = Duration::from_secs(u64::from(group.hello_interval));
+        let local_name = String::from_utf8_lossy(&cfg.host_name).into_owned();
+        let refused = matches!(admission.auth, PeerAuth::Refused);
+        let tunnel = match Tunnel::new_responder(
+            cfg,
+            tunnel_id.get(),
+            bytes,
+            admission.auth,
+            now,
+            &mut self.rng,
+        ) {
+            Ok(tunnel) => tunnel,
+            Err(_) => {
+                self.tunnel_ids.release(tunnel_id);
+                self.drops.malformed += 1;
+                return;
+            }
+        };
+        let destination = self.destination_id(DestinationKey {
+            address: match peer.ip() {
+                std::net::IpAddr::V4(v4) => v4,
+                std::net::IpAddr::V6(_) => Ipv4Addr::UNSPECIFIED,
+            },
+            routing_instance: None,
+        });
+        let start = rand::Rng::random(&mut self.rng);
+        self.tunnels.insert(
+            tunnel_id.get(),
+            TunnelEntry {
+                tunnel,
+                peer,
+                local: Some(local),
+                local_name,
+                destination,
+                origin: Origin::Lns { group: group_name },
+                sessions: BTreeMap::new(),
+                session_ids: SessionIdAllocator::new(start),
+                pending: Vec::new(),
+                max_sessions: admission.max_sessions,
+                opened_at: now,
+                up_at: None,
+                idle_since: None,
+                down: false,
+                control_baseline: Counters::default(),
+                retired_sessions: Counters::default(),
+            },
+        );
+        self.by_peer.insert((peer, peer_tunnel_id), tunnel_id.get());
+        if self.settings.drain && !refused {
+            // The StopCCN replaces the SCCRP not yet sent.
+            self.close_tunnel(now, tunnel_id.get(), drain_refusal());
+        } else {
+            self.pump(now, tunnel_id.get());
+        }
+    }
+
+    /// The LAC named `host_name` in access profile `profile` (see the module docs).
+    fn admit(&self, profile: Option<&str>, host_name: &str) -> Admission {
+        let Some(profile) = profile else {
+            return Admission {
+                auth: PeerAuth::Admitted { secret: None },
+                max_sessions: None,
+            };
+        };
+        let client = self.config.access_profiles.get(profile).and_then(|p| {
+            p.clients
+                .get(host_name)
+                .or_else(|| p.clients.get(DEFAULT_CLIENT))
+        });
+        match client {
+            None => Admission {
+                auth: PeerAuth::Refused,
+                max_sessions: None,
+            },
+            Some(client) => Admission {
+                auth: PeerAuth::Admitted {
+                    secret: client
+                        .l2tp
+                        .shared_secret
+                        .as_ref()
+                        .map(|s| s.as_bytes().to_vec()),
+                },
+                max_sessions: client.l2tp.maximum_sessions_per_tunnel.filter(|m| *m > 0),
+            },
+        }
+    }
+
+    /// An ICRQ on an LNS tunnel: a new session, or a CDN refusing it.
+    pub(super) fn accept_icrq(&mut self, now: Instant, tunnel_id: u16, icrq: &ControlMessage) {
+        let drain = self.settings.drain;
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            return;
+        };
+        let policy = LnsPolicy {
+            accept_new: !drain,
+            max_sessions_per_tunnel: entry.max_sessions,
+            sessions_in_tunnel: u32::try_from(entry.sessions.len()).unwrap_or(u32::MAX),
+            require_sequencing: false,
+        };
+        let Some(session_id) = entry.session_ids.allocate() else {
+            let refusal = Refusal::new(icrq, 0, RefusalReason::SessionLimit);
+            let _ = entry
+                .tunnel
+                .send_session_message(refusal.message.peer_session_id, &refusal.message.builder);
+            self.drops.sessions_refused += 1;
+            return;
+        };
+        match Session::new_incoming_lns(session_id, icrq, &policy) {
+            Ok(session) => {
+                entry.idle_since = None;
+                let call_ref = super::SessionRef(self.next_call);
+                self.next_call += 1;
+                entry.sessions.insert(
+                    session_id.get(),
+                    SessionEntry {
+                        session,
+                        call_ref,
+                        up_at: None,
+                        baseline: Counters::default(),
+                    },
+                );
+                self.locate(
+                    call_ref,
+                    CallLocation::Active {
+                        tunnel_id,
+                        session_id: session_id.get(),
+                    },
+                );
+                self.flush_session(now, tunnel_id, session_id.get());
+            }
+            Err(refusal) => {
+                entry.session_ids.release(session_id);
+                let _ = entry.tunnel.send_session_message(
+                    refusal.message.peer_session_id,
+                    &refusal.message.builder,
+                );
+                self.drops.sessions_refused += 1;
+            }
+        }
+    }
+}
+
+/// StopCCN for an SCCRQ arriving while draining: RFC 2661 general error 7, "try another",
+/// sends the LAC to its next destination, as CDN result 2/7 does for sessions.
+fn drain_refusal() -> ResultCode {
+    ResultCode {
+        result: stopccn_result::GENERAL_ERROR,
+        error: Some(general_error::TRY_ANOTHER),
+        message: b"not accepting new tunnels (drain)".to_vec(),
+    }
+}

@@ -1,0 +1,264 @@
+//! The registry of destinations → tunnels → sessions of one daemon, LAC and LNS alike.
+//! Sans-IO: datagrams in with the time, datagrams and events out, timers polled.
+//!
+//! - Destinations are keyed by (peer address, routing instance) and numbered as Junos shows
+//!   them; a destination whose tunnel failed to come up is locked out for `destination
+//!   lockout-timeout`. It disappears once it has no tunnels and no lockout.
+//! - Tunnels are keyed by our Tunnel ID (random start, skipping IDs in use, never 0). An
+//!   SCCRQ (Tunnel ID 0) is matched on (peer address, peer's Assigned Tunnel ID) first, so a
+//!   retransmitted SCCRQ reaches the tunnel it created instead of opening a second one.
+//! - A source may have at most `max_establishing_per_source` tunnels waiting for SCCCN;
+//!   further SCCRQs from it are dropped and counted (`DropCounters::flood`).
+//! - LAC: `open_session` selects a tunnel (see `select`), queues the call while the tunnel is
+//!   set up, then sends the ICRQ. When the tunnel fails, the destination is locked out and the
+//!   queued calls fail over to the next candidate.
+//! - LNS: an SCCRQ is accepted by the `tunnel-group` whose `local-gateway address` it arrived
+//!   on. The LAC's Host Name names the client in the group's `l2tp-access-profile`; with no
+//!   such client the client `default` applies when configured (as on Junos), otherwise the
+//!   SCCRQ is refused with StopCCN result 4. A group without `l2tp-access-profile` admits any
+//!   LAC without tunnel authentication. The client's `maximum-sessions-per-tunnel` limits
+//!   each tunnel; `hello-interval` comes from the group.
+//! - Drain: no new tunnels or sessions. An SCCRQ is answered with StopCCN result 2 error 7
+//!   ("try another"), an ICRQ with CDN result 2 error 7; tunnels being set up finish, and
+//!   sessions end as usual.
+//! - Idle: a tunnel we opened (LAC) closes `idle-timeout` after its last session; the LNS
+//!   leaves that decision to the LAC.
+//! - Operator clears send StopCCN result 1 ("general request to clear control connection")
+//!   and CDN result 3 ("administrative reasons"); `shutdown` sends StopCCN result 6.
+
+mod clear;
+mod counters;
+mod entry;
+mod event;
+mod lac;
+mod lns;
+mod report;
+mod route;
+mod settings;
+mod snapshot;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use schema::typed::RouterConfig;
+
+use crate::l2tp::select::{DestinationKey, ExistingTunnel, Lockout, RegistryView, Rotation};
+use crate::l2tp::session::SessionIdAllocator;
+
+pub use clear::Selector;
+pub use counters::{Counters, DropCounters};
+use entry::{Destination, Origin, TunnelEntry};
+pub use event::{NoTunnel, RegistryEvent, SessionEnd, SessionRef, Transmit};
+pub use lac::FrameError;
+pub use settings::{Settings, DEFAULT_MAX_ESTABLISHING_PER_SOURCE};
+pub use snapshot::{DestinationInfo, SessionInfo, Summary, TunnelInfo};
+
+/// Where a call currently is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallLocation {
+    /// Queued on a tunnel that is still being established.
+    Pending {
+        tunnel_id: u16,
+    },
+    Active {
+        tunnel_id: u16,
+        session_id: u16,
+    },
+}
+
+/// Every destination, tunnel and session of the daemon.
+#[derive(Debug)]
+pub struct Registry {
+    settings: Settings,
+    config: RouterConfig,
+    rng: StdRng,
+    destinations: BTreeMap<u32, Destination>,
+    destination_ids: HashMap<DestinationKey, u32>,
+    next_destination_id: u32,
+    tunnels: BTreeMap<u16, TunnelEntry>,
+    tunnel_ids: SessionIdAllocator,
+    /// (peer address, peer's Assigned Tunnel ID) → our Tunnel ID, for SCCRQ retransmissions.
+    by_peer: HashMap<(SocketAddr, u16), u16>,
+    calls: HashMap<SessionRef, CallLocation>,
+    next_call: u64,
+    rotation: Rotation,
+    transmit: VecDeque<Transmit>,
+    events: VecDeque<RegistryEvent>,
+    drops: DropCounters,
+    /// Traffic of destinations that are gone, since the last clear.
+    retired: Counters,
+}
+
+impl Registry {
+    /// `seed` feeds the Tunnel ID start and the challenges; tests pass a fixed one.
+    pub fn new(config: &RouterConfig, seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let tunnel_ids = SessionIdAllocator::new(rng.random());
+        Self {
+            settings: Settings::from_config(config),
+            config: config.clone(),
+            rng,
+            destinations: BTreeMap::new(),
+            destination_ids: HashMap::new(),
+            next_destination_id: 1,
+            tunnels: BTreeMap::new(),
+            tunnel_ids,
+            by_peer: HashMap::new(),
+            calls: HashMap::new(),
+            next_call: 1,
+            rotation: Rotation::new(),
+            transmit: VecDeque::new(),
+            events: VecDeque::new(),
+            drops: DropCounters::default(),
+            retired: Counters::default(),
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Overrides the per-source limit of tunnels in establishment.
+    pub fn set_max_establishing_per_source(&mut self, limit: usize) {
+        self.settings.max_establishing_per_source = limit;
+    }
+
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmit.pop_front()
+    }
+
+    pub fn poll_event(&mut self) -> Option<RegistryEvent> {
+        self.events.pop_front()
+    }
+
+    /// The earliest of every tunnel's timer, idle deadline and lockout expiry.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let tunnels = self
+            .tunnels
+            .values()
+            .flat_map(|entry| [entry.tunnel.poll_timeout(), self.idle_deadline(entry)]);
+        let lockouts = self
+            .destinations
+            .values()
+            .map(|d| d.lockout.map(|l| l.until));
+        tunnels.chain(lockouts).flatten().min()
+    }
+
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let due: Vec<u16> = self
+            .tunnels
+            .iter()
+            .filter(|(_, e)| e.tunnel.poll_timeout().is_some_and(|t| t <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for tunnel_id in due {
+            if let Some(entry) = self.tunnels.get_mut(&tunnel_id) {
+                entry.tunnel.handle_timeout(now);
+            }
+            self.pump(now, tunnel_id);
+        }
+        let idle: Vec<u16> = self
+            .tunnels
+            .iter()
+            .filter(|(_, e)| self.idle_deadline(e).is_some_and(|t| t <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for tunnel_id in idle {
+            self.close_tunnel(now, tunnel_id, lac::idle_result());
+        }
+        for destination in self.destinations.values_mut() {
+            if destination.lockout.is_some_and(|l| l.until <= now) {
+                destination.lockout = None;
+            }
+        }
+        self.forget_empty_destinations();
+    }
+
+    /// When an idle LAC tunnel is due to close.
+    fn idle_deadline(&self, entry: &TunnelEntry) -> Option<Instant> {
+        let timeout = self.settings.idle_timeout?;
+        if !matches!(entry.origin, Origin::Lac { .. }) || entry.down {
+            return None;
+        }
+        Some(entry.idle_since? + timeout)
+    }
+
+    /// The destination for `key`, created if new.
+    fn destination_id(&mut self, key: DestinationKey) -> u32 {
+        if let Some(id) = self.destination_ids.get(&key) {
+            return *id;
+        }
+        let id = self.next_destination_id;
+        self.next_destination_id = self.next_destination_id.wrapping_add(1).max(1);
+        self.destination_ids.insert(key.clone(), id);
+        self.destinations.insert(id, Destination::new(key));
+        id
+    }
+
+    /// Destinations with no tunnels and no lockout are forgotten; their traffic moves to
+    /// the global total.
+    fn forget_empty_destinations(&mut self) {
+        let empty: Vec<u32> = self
+            .destinations
+            .iter()
+            .filter(|(id, d)| {
+                d.lockout.is_none() && !self.tunnels.values().any(|t| t.destination == **id)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in empty {
+            if let Some(destination) = self.destinations.remove(&id) {
+                self.destination_ids.remove(&destination.key);
+                self.retired = self.retired.plus(&destination.retired);
+            }
+        }
+    }
+
+    fn new_call_ref(&mut self) -> SessionRef {
+        let call = SessionRef(self.next_call);
+        self.next_call += 1;
+        call
+    }
+
+    /// Live objects, for leak checks: (destinations, tunnels, sessions and queued calls).
+    pub fn population(&self) -> (usize, usize, usize) {
+        (
+            self.destinations.len(),
+            self.tunnels.len(),
+            self.calls.len(),
+        )
+    }
+}
+
+impl RegistryView for Registry {
+    fn lockout(&self, destination: &DestinationKey) -> Option<Lockout> {
+        let id = self.destination_ids.get(destination)?;
+        self.destinations.get(id)?.lockout
+    }
+
+    fn existing(
+        &self,
+        destination: &DestinationKey,
+        identification: Option<&str>,
+    ) -> Option<ExistingTunnel> {
+        let id = *self.destination_ids.get(destination)?;
+        self.tunnels.iter().find_map(|(tunnel_id, entry)| {
+            let Origin::Lac {
+                identification: ours,
+                ..
+            } = &entry.origin
+            else {
+                return None;
+            };
+            (entry.destination == id && !entry.down && ours.as_deref() == identification).then(
+                || ExistingTunnel {
+                    tunnel_id: *tunnel_id,
+                    sessions: entry.load(),
+                },
+            )
+        })
+    }
+}

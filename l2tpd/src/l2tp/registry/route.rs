@@ -1,0 +1,263 @@
+//! Incoming datagrams to their tunnel and session, and what a tunnel reports back.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::num::NonZeroU16;
+use std::time::Instant;
+
+use super::counters::Counters;
+use super::entry::Origin;
+use super::event::{RegistryEvent, SessionEnd, Transmit};
+use super::{CallLocation, Registry};
+use crate::l2tp::control::{CloseReason, TunnelEvent};
+use crate::l2tp::session::SessionEvent;
+use crate::l2tp::wire::{DataMessage, MessageType, OffsetPadLimit, Packet, ResultCode};
+
+impl Registry {
+    /// One UDP datagram from `peer`, received on our address `local`.
+    pub fn handle_datagram(
+        &mut self,
+        now: Instant,
+        local: Ipv4Addr,
+        peer: SocketAddr,
+        bytes: &[u8],
+    ) {
+        let packet = match Packet::new_checked(bytes) {
+            Ok(packet) => packet,
+            Err(_) => {
+                self.drops.malformed += 1;
+                return;
+            }
+        };
+        let tunnel_id = packet.tunnel_id();
+        if packet.is_control() && tunnel_id == 0 {
+            self.incoming_sccrq(now, local, peer, bytes);
+            return;
+        }
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            self.drops.unknown_tunnel += 1;
+            return;
+        };
+        // The port may legitimately change (tx-address-change); another host may not.
+        if entry.peer.ip() != peer.ip() {
+            self.drops.wrong_peer += 1;
+            return;
+        }
+        if packet.is_control() {
+            entry.tunnel.handle_datagram(now, bytes);
+            self.pump(now, tunnel_id);
+            return;
+        }
+        let message = match DataMessage::parse(bytes, OffsetPadLimit::default()) {
+            Ok(message) => message,
+            Err(_) => {
+                self.drops.malformed += 1;
+                return;
+            }
+        };
+        let Some(session) = entry.sessions.get_mut(&message.header.session_id) else {
+            self.drops.unknown_session += 1;
+            return;
+        };
+        // Drops are counted by the session itself.
+        if let Ok(frame) = session.session.decapsulate(&message) {
+            self.events.push_back(RegistryEvent::Frame {
+                session: session.call_ref,
+                frame: frame.to_vec(),
+            });
+        }
+    }
+
+    /// Drains a tunnel's datagrams and events until it has nothing more to say.
+    pub(super) fn pump(&mut self, now: Instant, tunnel_id: u16) {
+        loop {
+            let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+                return;
+            };
+            while let Some(payload) = entry.tunnel.poll_transmit(now) {
+                self.transmit.push_back(Transmit {
+                    source: entry.local,
+                    destination: entry.peer,
+                    payload,
+                });
+            }
+            let Some(event) = entry.tunnel.poll_event() else {
+                return;
+            };
+            self.on_tunnel_event(now, tunnel_id, event);
+        }
+    }
+
+    fn on_tunnel_event(&mut self, now: Instant, tunnel_id: u16, event: TunnelEvent) {
+        match event {
+            TunnelEvent::Established(_) => {
+                let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+                    return;
+                };
+                entry.up_at = Some(now);
+                // Idle only if no call is waiting for it (an LNS tunnel: until an ICRQ).
+                entry.idle_since = entry.pending.is_empty().then_some(now);
+                let peer = entry.peer;
+                self.events
+                    .push_back(RegistryEvent::TunnelUp { tunnel_id, peer });
+                self.start_pending_calls(now, tunnel_id);
+            }
+            TunnelEvent::SessionMessage { session_id, msg } => {
+                let is_lns = self
+                    .tunnels
+                    .get(&tunnel_id)
+                    .is_some_and(|e| matches!(e.origin, Origin::Lns { .. }));
+                if session_id == 0 && is_lns && msg.message_type == Some(MessageType::ICRQ) {
+                    self.accept_icrq(now, tunnel_id, &msg);
+                    return;
+                }
+                let Some(session) = self
+                    .tunnels
+                    .get_mut(&tunnel_id)
+                    .and_then(|e| e.sessions.get_mut(&session_id))
+                else {
+                    self.drops.unknown_session += 1;
+                    return;
+                };
+                session.session.handle_message(&msg);
+                self.flush_session(now, tunnel_id, session_id);
+            }
+            TunnelEvent::Closed(reason) => self.tunnel_closed(now, tunnel_id, reason),
+            TunnelEvent::Gone => self.free_tunnel(tunnel_id),
+        }
+    }
+
+    /// Passes a session's messages to its tunnel and its events up; frees it once closed.
+    pub(super) fn flush_session(&mut self, now: Instant, tunnel_id: u16, session_id: u16) {
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            return;
+        };
+        let Some(session) = entry.sessions.get_mut(&session_id) else {
+            return;
+        };
+        while let Some(message) = session.session.poll_message() {
+            // Only a closing tunnel refuses, and its StopCCN already ends the call.
+            let _ = entry
+                .tunnel
+                .send_session_message(message.peer_session_id, &message.builder);
+        }
+        let mut closed = false;
+        while let Some(event) = session.session.poll_event() {
+            match event {
+                SessionEvent::Established { proxy } => {
+                    session.up_at = Some(now);
+                    self.events.push_back(RegistryEvent::SessionUp {
+                        session: session.call_ref,
+                        tunnel_id,
+                        session_id,
+                        proxy,
+                    });
+                }
+                SessionEvent::Closed {
+                    result,
+                    cause,
+                    by_peer,
+                } => {
+                    closed = true;
+                    self.events.push_back(RegistryEvent::SessionDown {
+                        session: session.call_ref,
+                        end: SessionEnd::Disconnected {
+                            result,
+                            cause,
+                            by_peer,
+                        },
+                    });
+                }
+                // WEN / SLI are for the PPP side, which is not wired to the registry yet.
+                SessionEvent::WanErrors(_) | SessionEvent::LinkInfo(_) => {}
+            }
+        }
+        if closed {
+            if let Some(gone) = entry.sessions.remove(&session_id) {
+                entry.retired_sessions = entry.retired_sessions.plus(&gone.counters());
+                self.calls.remove(&gone.call_ref);
+            }
+            if let Some(id) = NonZeroU16::new(session_id) {
+                entry.session_ids.release(id);
+            }
+            if entry.sessions.is_empty() && entry.pending.is_empty() && entry.up_at.is_some() {
+                entry.idle_since = Some(now);
+            }
+        }
+    }
+
+    /// Our side closes a tunnel (clear, idle, drain refusal, commit).
+    pub(super) fn close_tunnel(&mut self, now: Instant, tunnel_id: u16, result: ResultCode) {
+        if let Some(entry) = self.tunnels.get_mut(&tunnel_id) {
+            entry.tunnel.close(now, result);
+        }
+        self.pump(now, tunnel_id);
+    }
+
+    /// The tunnel is down: its sessions end, a LAC destination that failed is locked out,
+    /// and calls still waiting fail over.
+    fn tunnel_closed(&mut self, now: Instant, tunnel_id: u16, reason: CloseReason) {
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            return;
+        };
+        entry.down = true;
+        entry.idle_since = None;
+        let sessions = std::mem::take(&mut entry.sessions);
+        for (session_id, session) in sessions {
+            entry.retired_sessions = entry.retired_sessions.plus(&session.counters());
+            if let Some(id) = NonZeroU16::new(session_id) {
+                entry.session_ids.release(id);
+            }
+            self.calls.remove(&session.call_ref);
+            self.events.push_back(RegistryEvent::SessionDown {
+                session: session.call_ref,
+                end: SessionEnd::TunnelClosed(reason.clone()),
+            });
+        }
+        let pending = std::mem::take(&mut entry.pending);
+        let failed = match reason {
+            CloseReason::Local(_) => false,
+            CloseReason::RetransmissionsExhausted => true,
+            _ => entry.up_at.is_none(),
+        };
+        let (origin, destination) = (entry.origin.clone(), entry.destination);
+        self.events
+            .push_back(RegistryEvent::TunnelDown { tunnel_id, reason });
+        if failed && matches!(origin, Origin::Lac { .. }) {
+            let lockout = self.settings.lockout;
+            if let Some(d) = self.destinations.get_mut(&destination) {
+                d.lockout = Some(crate::l2tp::select::Lockout {
+                    since: now,
+                    until: now + lockout,
+                });
+            }
+        }
+        self.fail_over(now, &origin, destination, failed, pending);
+    }
+
+    /// After the post-StopCCN hold: the Tunnel ID and the peer's SCCRQ key are free again.
+    fn free_tunnel(&mut self, tunnel_id: u16) {
+        let Some(entry) = self.tunnels.remove(&tunnel_id) else {
+            return;
+        };
+        if let Some(id) = NonZeroU16::new(tunnel_id) {
+            self.tunnel_ids.release(id);
+        }
+        let key = (entry.peer, entry.tunnel.peer().tunnel_id);
+        if self.by_peer.get(&key) == Some(&tunnel_id) {
+            self.by_peer.remove(&key);
+        }
+        for call in &entry.pending {
+            self.calls.remove(&call.call_ref);
+        }
+        let total: Counters = entry.counters();
+        if let Some(d) = self.destinations.get_mut(&entry.destination) {
+            d.retired = d.retired.plus(&total);
+        }
+        self.forget_empty_destinations();
+    }
+
+    /// Marks where a call now lives.
+    pub(super) fn locate(&mut self, call: super::SessionRef, location: CallLocation) {
+        self.calls.insert(call, location);
+    }
+}

@@ -1,0 +1,75 @@
+//! The parts of the committed configuration the registry acts on, in protocol units.
+
+use std::time::Duration;
+
+use schema::typed::RouterConfig;
+
+use crate::l2tp::control::{RetransmitSettings, TunnelConfig};
+use crate::l2tp::select::SelectSettings;
+
+/// Host Name we send when neither the profile nor the group names the gateway (RFC 2661
+/// requires a Host Name AVP in SCCRQ/SCCRP).
+const FALLBACK_HOST_NAME: &str = "l2tpd";
+
+/// Tunnels a single source address may have in establishment at once before further SCCRQs
+/// from it are dropped (our choice: generous for a LAC opening tunnels to every profile
+/// destination, small against a spoofed-SCCRQ flood).
+pub const DEFAULT_MAX_ESTABLISHING_PER_SOURCE: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub host_name: String,
+    pub drain: bool,
+    pub select: SelectSettings,
+    /// Applies to lockouts that start after the commit (Junos rule).
+    pub lockout: Duration,
+    /// `None`: idle tunnels stay up (`idle-timeout 0`).
+    pub idle_timeout: Option<Duration>,
+    pub retransmit: RetransmitSettings,
+    pub hello_interval: Duration,
+    pub rx_window_size: u16,
+    pub max_establishing_per_source: usize,
+}
+
+impl Settings {
+    pub fn from_config(config: &RouterConfig) -> Self {
+        let l2tp = &config.l2tp;
+        let tunnel = &l2tp.tunnel;
+        Self {
+            host_name: config
+                .host_name
+                .clone()
+                .unwrap_or_else(|| FALLBACK_HOST_NAME.to_string()),
+            drain: l2tp.drain,
+            select: SelectSettings {
+                fail_over_within_preference: l2tp.fail_over_within_preference,
+                weighted_load_balancing: l2tp.weighted_load_balancing,
+            },
+            lockout: Duration::from_secs(u64::from(l2tp.destination_lockout_timeout)),
+            idle_timeout: Some(Duration::from_secs(u64::from(tunnel.idle_timeout)))
+                .filter(|t| !t.is_zero()),
+            retransmit: RetransmitSettings {
+                minimum_interval: Duration::from_secs(u64::from(
+                    tunnel.minimum_retransmission_interval,
+                )),
+                count_established: tunnel.retransmission_count_established,
+                count_not_established: tunnel.retransmission_count_not_established,
+            },
+            hello_interval: Duration::from_secs(u64::from(tunnel.hello_interval)),
+            rx_window_size: tunnel.rx_window_size,
+            max_establishing_per_source: DEFAULT_MAX_ESTABLISHING_PER_SOURCE,
+        }
+    }
+
+    /// A control connection configured from the global `tunnel` statements.
+    pub fn tunnel_config(&self, host_name: Option<&str>, secret: Option<&str>) -> TunnelConfig {
+        let mut cfg = TunnelConfig::new(host_name.unwrap_or(&self.host_name).as_bytes());
+        cfg.secret = secret.map(|s| s.as_bytes().to_vec());
+        cfg.retransmit = self.retransmit;
+        cfg.hello_interval = self.hello_interval;
+        if self.rx_window_size > 0 {
+            cfg.rx_window_size = self.rx_window_size;
+        }
+        cfg
+    }
+}
