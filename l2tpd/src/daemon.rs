@@ -12,6 +12,9 @@ pub struct DaemonOptions {
     pub state_dir: PathBuf,
     /// Prompt host name until `system host-name` is configured; `None`: the machine's.
     pub default_host_name: Option<String>,
+    /// Returns freed memory to the system after large requests (see
+    /// [`server::spawn_mgmt_thread`]); the `l2tpd` binary passes glibc's `malloc_trim`.
+    pub release_memory: Option<fn()>,
 }
 
 /// Runs the daemon until `shutdown` resolves. Errors are operator-facing sentences.
@@ -40,7 +43,7 @@ pub async fn run(
     let socket = socket_path(dir);
     let listener =
         server::bind(&socket).map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;
-    let (tx, thread) = server::spawn_mgmt_thread(mgmt);
+    let (tx, thread) = server::spawn_mgmt_thread(mgmt, opts.release_memory);
     tracing::info!("l2tpd serving {}", socket.display());
     tokio::select! {
         _ = server::serve(listener, tx.clone()) => {}

@@ -160,6 +160,16 @@ impl Node {
         }
     }
 
+    /// Gives back the spare capacity the maps and lists grew while the tree was built: a
+    /// committed configuration is kept for a long time and large ones have 100,000+ nodes.
+    pub fn shrink_to_fit(&mut self) {
+        self.values.shrink_to_fit();
+        self.children.shrink_to_fit();
+        for child in self.children.values_mut() {
+            child.shrink_to_fit();
+        }
+    }
+
     /// Number of nodes below (and including) this one; used to size work and in benchmarks.
     pub fn count(&self) -> usize {
         1 + self.children.values().map(Node::count).sum::<usize>()

@@ -46,7 +46,17 @@ pub enum Command {
 }
 
 /// Runs the management thread until [`Command::Shutdown`] or until every sender is gone.
-pub fn spawn_mgmt_thread(mut mgmt: Mgmt) -> (mpsc::Sender<Command>, std::thread::JoinHandle<()>) {
+/// A request or reply line at least this long (a whole configuration) is followed by
+/// `release_memory`, as are commits, loads and rollbacks.
+const LARGE_REQUEST_BYTES: usize = 1024 * 1024;
+
+/// `release_memory` is called after large requests: it hands memory freed by the transient
+/// buffers of a whole-configuration load or commit back to the system (the binary passes
+/// glibc's `malloc_trim`, which this library, free of `unsafe`, cannot call itself).
+pub fn spawn_mgmt_thread(
+    mut mgmt: Mgmt,
+    release_memory: Option<fn()>,
+) -> (mpsc::Sender<Command>, std::thread::JoinHandle<()>) {
     let (tx, rx) = mpsc::channel::<Command>();
     let handle = std::thread::Builder::new()
         .name("mgmt".into())
@@ -83,13 +93,32 @@ pub fn spawn_mgmt_thread(mut mgmt: Mgmt) -> (mpsc::Sender<Command>, std::thread:
                     line,
                     reply,
                 }) => {
+                    // Commits and whole-configuration loads build and drop large trees
+                    // whatever the size of the request itself.
+                    let mut large = line.len() >= LARGE_REQUEST_BYTES;
                     let response =
                         match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&line)) {
-                            Ok(request) => mgmt.handle(session, request),
+                            Ok(request) => {
+                                large |= matches!(
+                                    request,
+                                    Request::Commit { .. }
+                                        | Request::Load { .. }
+                                        | Request::Rollback { .. }
+                                );
+                                mgmt.handle(session, request)
+                            }
                             Err(e) => error_response(&e),
                         };
                     drop(line);
-                    let _ = reply.send(mgmt::encode_line(&response));
+                    let encoded = mgmt::encode_line(&response);
+                    drop(response);
+                    let large = large || encoded.len() >= LARGE_REQUEST_BYTES;
+                    let _ = reply.send(encoded);
+                    if large {
+                        if let Some(release) = release_memory {
+                            release();
+                        }
+                    }
                 }
                 Ok(Command::Close { session }) => mgmt.close_session(session),
                 Ok(Command::Shutdown) | Err(mpsc::RecvTimeoutError::Disconnected) => {

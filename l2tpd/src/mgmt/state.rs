@@ -95,7 +95,9 @@ impl Mgmt {
         store
             .clear_private_candidates()
             .map_err(|e| e.to_string())?;
-        let active_config = schema::typed::router_config(&active.active_only());
+        let mut active = active;
+        active.shrink_to_fit();
+        let active_config = schema::typed::router_config(&active);
         let mut mgmt = Mgmt {
             store,
             engine,
@@ -798,6 +800,7 @@ impl Mgmt {
             return Err(Box::new((failed(message), tree)));
         }
         self.active = tree;
+        self.active.shrink_to_fit();
         self.active_config = new_config;
         self.generation += 1;
         Ok(())

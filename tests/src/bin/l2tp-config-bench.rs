@@ -29,7 +29,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// RSS at rest: the daemon hands freed memory back right after it replies, so give it a
+/// moment before reading.
 fn rss_kib(pid: u32) -> u64 {
+    std::thread::sleep(Duration::from_millis(300));
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {

@@ -22,6 +22,7 @@ impl LabDaemon {
         let opts = l2tpd::daemon::DaemonOptions {
             state_dir: state_dir.to_path_buf(),
             default_host_name: None,
+            release_memory: None,
         };
         let thread = std::thread::Builder::new()
             .name("l2tpd".into())
