@@ -631,7 +631,13 @@ impl Mgmt {
         let tree = self.shared.get_or_insert_with(|| self.active.clone());
         match f(tree) {
             Ok(messages) => {
-                self.shared_unsaved = true;
+                // An edit that found nothing to change (`warning: statement not found`) leaves
+                // an unchanged candidate unchanged.
+                if was_unchanged && self.shared.as_ref() == Some(&self.active) {
+                    self.shared = None;
+                } else {
+                    self.shared_unsaved = true;
+                }
                 Ok(Reply::Done { messages })
             }
             Err(e) => {
