@@ -1,6 +1,5 @@
 //! A LAC registry and an LNS registry joined by an in-memory network, simulated time.
 
-use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -77,7 +76,7 @@ fn tunnel(n: u8, preference: u32, max_sessions: Option<u32>) -> ProfileTunnel {
 
 fn profile(tunnels: &[(u8, ProfileTunnel)]) -> TunnelProfile {
     TunnelProfile {
-        tunnels: tunnels.iter().cloned().collect::<BTreeMap<_, _>>(),
+        tunnels: tunnels.iter().map(|(n, t)| (*n, Box::new(t.clone()))).collect(),
     }
 }
 

@@ -68,6 +68,11 @@ fn main() {
         shrunk / nodes.max(1)
     );
     println!("typed view:  {:>8.1} MiB", mib(typed_bytes));
+    println!(
+        "  of which:  {} bytes a profile tunnel, {} bytes a domain map (sizes of the structs)",
+        std::mem::size_of::<schema::typed::ProfileTunnel>(),
+        std::mem::size_of::<schema::typed::DomainMap>()
+    );
     println!("tree JSON:   {:>8.1} MiB", mib(json_bytes));
     drop((typed, json));
 }

@@ -44,10 +44,14 @@ pub struct ProfileTunnel {
     pub tunnel_type: TunnelType,
 }
 
+/// A profile's tunnels by number. Boxed: most profiles have one tunnel, and a B-tree leaf
+/// reserves room for eleven values, which for 10,000 profiles was 20 MiB of empty slots.
+pub type ProfileTunnels = BTreeMap<u8, Box<ProfileTunnel>>;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TunnelProfile {
     /// Keyed by tunnel number (1..31), the RFC 2868 tag RADIUS overrides merge into.
-    pub tunnels: BTreeMap<u8, ProfileTunnel>,
+    pub tunnels: ProfileTunnels,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,7 +204,7 @@ pub(super) fn tunnel_profiles(access: View<'_>) -> BTreeMap<String, TunnelProfil
         .map(|(name, p)| {
             let tunnels = p
                 .entries("tunnel")
-                .filter_map(|(id, t)| Some((id.parse::<u8>().ok()?, profile_tunnel(t))))
+                .filter_map(|(id, t)| Some((id.parse::<u8>().ok()?, Box::new(profile_tunnel(t)))))
                 .collect();
             (name.to_string(), TunnelProfile { tunnels })
         })

@@ -1,9 +1,8 @@
 //! The selection itself (rules in the module docs).
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
-use schema::typed::ProfileTunnel;
+use schema::typed::{ProfileTunnel, ProfileTunnels};
 
 use super::candidate::{DestinationKey, ExistingTunnel, Lockout, RegistryView, SelectSettings};
 use super::rotation::Rotation;
@@ -55,7 +54,7 @@ pub(super) struct Candidate<'a> {
 /// Chooses the tunnel for one call of profile `profile` (its name keys the rotation state).
 pub fn select(
     profile: &str,
-    tunnels: &BTreeMap<u8, ProfileTunnel>,
+    tunnels: &ProfileTunnels,
     view: &impl RegistryView,
     settings: SelectSettings,
     failover: Failover<'_>,

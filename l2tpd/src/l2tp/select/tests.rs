@@ -3,7 +3,7 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use schema::typed::{Gateway, ProfileTunnel, TunnelMedium, TunnelType};
+use schema::typed::{Gateway, ProfileTunnel, ProfileTunnels, TunnelMedium, TunnelType};
 
 use super::*;
 
@@ -72,7 +72,12 @@ fn pick(
     rotation: &mut Rotation,
     now: Instant,
 ) -> Choice {
-    select("tp", tunnels, view, settings, failover, rotation, now)
+    // Profiles keep their tunnels boxed; the tests write them plainly.
+    let tunnels: ProfileTunnels = tunnels
+        .iter()
+        .map(|(n, t)| (*n, Box::new(t.clone())))
+        .collect();
+    select("tp", &tunnels, view, settings, failover, rotation, now)
 }
 
 #[test]
