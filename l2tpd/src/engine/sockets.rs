@@ -36,6 +36,12 @@ pub fn bind_error(address: SocketAddr, error: &io::Error) -> String {
     format!("cannot bind {address}: {reason}")
 }
 
+/// The address is not configured on this host (EADDRNOTAVAIL), as opposed to taken by
+/// another program: the first may resolve itself when the interface comes up.
+pub fn address_not_here(error: &io::Error) -> bool {
+    error.raw_os_error() == Some(nix::errno::Errno::EADDRNOTAVAIL as i32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +80,9 @@ mod tests {
             ),
             "cannot bind 127.0.0.2:1701: Address already in use"
         );
+        assert!(!address_not_here(&e));
+        let missing = std::net::UdpSocket::bind("198.18.255.254:1701")
+            .expect_err("the test address is not on this host");
+        assert!(address_not_here(&missing), "{missing}");
     }
 }
