@@ -34,7 +34,7 @@ pub async fn run(
     })?;
     let mgmt = Mgmt::start(
         Box::new(store),
-        Box::new(Engine::default()),
+        Box::new(Engine::start()?),
         clock,
         opts.default_host_name
             .clone()

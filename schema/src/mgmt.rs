@@ -182,6 +182,16 @@ pub enum Request {
     },
     /// `update` in `configure private`: pull in the latest committed configuration.
     Update,
+
+    // ---- L2TP (operational) ----
+    /// `test services l2tp tunnel user U password P tunnel-name T`: open a test session
+    /// through tunnel profile `tunnel_name` as a PPPoE subscriber `user` would (proxy LCP and
+    /// PAP proxy authentication), then prove the data path with an LCP echo.
+    TestL2tpTunnel {
+        user: String,
+        password: String,
+        tunnel_name: String,
+    },
 }
 
 /// Every reply carries `notices`: messages the daemon has for this user regardless of the
@@ -240,6 +250,34 @@ pub enum Reply {
         users: Vec<UserSession>,
         changed: bool,
     },
+    /// The outcome of `test services l2tp tunnel`.
+    L2tpTunnelTest(TunnelTestReport),
+}
+
+/// What `test services l2tp tunnel` found. IDs are those of this router (`local_*`) and of
+/// the peer (`remote_*`), absent when the test failed before they were assigned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TunnelTestReport {
+    pub local_tunnel_id: Option<u16>,
+    pub remote_tunnel_id: Option<u16>,
+    pub local_session_id: Option<u16>,
+    pub remote_session_id: Option<u16>,
+    pub state: TunnelTestState,
+    /// Round trip of the LCP Echo-Request over the data channel, in microseconds.
+    pub echo_round_trip_us: Option<u64>,
+    /// Why the test failed, as one sentence; `None` on success.
+    pub failure: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TunnelTestState {
+    /// The session came up and the LNS answered the LCP echo.
+    Established,
+    /// The session came up but the data path did not answer.
+    EstablishedNoEcho,
+    /// The session never came up.
+    Failed,
 }
 
 /// Errors, shaped so the shell can print them the Junos way.
@@ -376,5 +414,33 @@ mod tests {
             notices: vec![],
         };
         assert_eq!(decode_line::<Response>(&encode_line(&ok)).unwrap(), ok);
+    }
+
+    #[test]
+    fn tunnel_test_round_trip() {
+        let request = Request::TestL2tpTunnel {
+            user: "u1@example.net".into(),
+            password: "pw".into(),
+            tunnel_name: "tp-lns1".into(),
+        };
+        assert_eq!(
+            decode_line::<Request>(&encode_line(&request)).unwrap(),
+            request
+        );
+        let reply = Response {
+            result: Ok(Reply::L2tpTunnelTest(TunnelTestReport {
+                local_tunnel_id: Some(17967),
+                remote_tunnel_id: Some(3),
+                local_session_id: Some(40553),
+                remote_session_id: None,
+                state: TunnelTestState::EstablishedNoEcho,
+                echo_round_trip_us: None,
+                failure: Some("no LCP echo reply".into()),
+            })),
+            notices: vec![],
+        };
+        let line = encode_line(&reply);
+        assert!(line.contains("\"reply\":\"l2tp-tunnel-test\""), "{line}");
+        assert_eq!(decode_line::<Response>(&line).unwrap(), reply);
     }
 }

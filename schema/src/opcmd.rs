@@ -15,6 +15,7 @@ pub enum Action {
     ShowConfiguration,
     ShowSystemCommit,
     ShowSystemUsers,
+    TestL2tpTunnel,
     Help,
     Exit,
 
@@ -187,6 +188,32 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                 ],
             ),
         ],
+    ),
+    cmd(
+        "test",
+        "Diagnostic debugging commands",
+        &[cmd(
+            "services",
+            "Test services",
+            &[cmd(
+                "l2tp",
+                "Test L2TP",
+                &[cmd(
+                    "tunnel",
+                    "Open a test session through a tunnel profile and ping its data path",
+                    &[
+                        word("password", "Subscriber password")
+                            .value("<password>", "Subscriber password"),
+                        word("tunnel-name", "Tunnel profile name")
+                            .value("<tunnel-name>", "Tunnel profile name"),
+                        word("user", "Subscriber user name")
+                            .value("<user>", "Subscriber user name"),
+                    ],
+                )
+                .action(Action::TestL2tpTunnel)
+                .options()],
+            )],
+        )],
     ),
 ];
 

@@ -1,5 +1,5 @@
-//! The README's first command: `l2tp-lab` starts a router with the demo configuration and
-//! hands the operator a shell on it. Driven here through a pipe, as a script would.
+//! The README's first command: `l2tp-lab` starts a LAC and an LNS with the demo
+//! configurations, opens test sessions between them and hands the operator the LAC's shell. Driven here through a pipe, as a script would.
 
 use l2tp_tests::bin_path;
 use std::io::Write;
@@ -38,5 +38,14 @@ fn lab_starts_with_the_demo_configuration_and_a_working_shell() {
     assert!(
         stderr.contains("cli --socket"),
         "the lab says how to open another shell:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("the LNS's shell: cli --socket") && stderr.contains("/lns/"),
+        "the lab says how to reach the LNS:\n{stderr}"
+    );
+    assert_eq!(
+        stderr.matches(": established; LCP echo reply in ").count(),
+        3,
+        "the lab opens test sessions from the LAC to the LNS:\n{stderr}"
     );
 }

@@ -365,7 +365,10 @@ mod tests {
     #[test]
     fn operational_root_and_prefix() {
         let r = rows(Where::Operational, &[], "");
-        assert_eq!(names(&r), ["configure", "exit", "help", "quit", "show"]);
+        assert_eq!(
+            names(&r),
+            ["configure", "exit", "help", "quit", "show", "test"]
+        );
         assert_eq!(names(&rows(Where::Operational, &[], "s")), ["show"]);
     }
 

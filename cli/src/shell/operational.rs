@@ -3,10 +3,10 @@
 use super::pipe::{split_pipes, Pipe};
 use super::show::Shown;
 use super::transport::Transport;
-use super::words::match_command;
+use super::words::{match_command, resolve, Resolved};
 use super::{help, render, Flow, Input, Lost, Mode, Shell};
 use schema::mgmt::{ConfigureMode, Reply, Request, Revision};
-use schema::opcmd::{Action, OPERATIONAL};
+use schema::opcmd::{Action, OpCmd, OPERATIONAL};
 use schema::tokenize::Word;
 
 impl<T: Transport> Shell<T> {
@@ -104,6 +104,25 @@ impl<T: Transport> Shell<T> {
                 Ok(other) => self.unexpected(&other),
                 Err(e) => self.report_plain(e, None),
             },
+            Action::TestL2tpTunnel => {
+                let request = match parse_tunnel_test(cmd.node, cmd.args) {
+                    Ok(r) => r,
+                    Err((i, message)) => {
+                        let pos = cmd.args.get(i).map_or(line.trim_end().len(), |w| w.start);
+                        self.syntax_error(line, pos, &message);
+                        return Ok(Flow::Continue);
+                    }
+                };
+                match self.call(request)? {
+                    Ok(Reply::L2tpTunnelTest(report)) => {
+                        // A test that did not prove the path fails the command (`cli -c`).
+                        self.failed |= report.failure.is_some();
+                        self.print(&render::tunnel_test(&report));
+                    }
+                    Ok(other) => self.unexpected(&other),
+                    Err(e) => self.report_plain(e, None),
+                }
+            }
             Action::Help => {
                 let rows = help::rows(help::Where::Operational, &[], "");
                 self.print(&help::render(help::Where::Operational, &rows));
@@ -139,5 +158,83 @@ impl<T: Transport> Shell<T> {
             Err(e) => self.report_plain(e, None),
         }
         Ok(Flow::Continue)
+    }
+}
+
+/// Reads `user U password P tunnel-name T`, in any order, each once and all required; the
+/// error names the offending argument's index (`args.len()`: something is missing).
+fn parse_tunnel_test(node: &'static OpCmd, args: &[Word]) -> Result<Request, (usize, String)> {
+    let mut user = None;
+    let mut password = None;
+    let mut tunnel_name = None;
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        let option = match resolve(w.text.as_str(), node.children.iter(), |c| c.name) {
+            Resolved::One(c) if !w.quoted => c,
+            Resolved::Ambiguous(_) if !w.quoted => {
+                return Err((i, format!("'{}' is ambiguous.", w.text)))
+            }
+            _ => return Err((i, "syntax error.".to_string())),
+        };
+        let slot = match option.name {
+            "user" => &mut user,
+            "password" => &mut password,
+            _ => &mut tunnel_name,
+        };
+        if slot.is_some() {
+            return Err((i, "syntax error.".to_string()));
+        }
+        let placeholder = option.value.map_or("<value>", |(p, _)| p);
+        let value = args
+            .get(i + 1)
+            .ok_or((i + 1, format!("syntax error, expecting {placeholder}.")))?;
+        *slot = Some(value.text.clone());
+        i += 2;
+    }
+    let missing = |name: &str| (args.len(), format!("missing mandatory argument: {name}."));
+    Ok(Request::TestL2tpTunnel {
+        user: user.ok_or_else(|| missing("user"))?,
+        password: password.ok_or_else(|| missing("password"))?,
+        tunnel_name: tunnel_name.ok_or_else(|| missing("tunnel-name"))?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::words::tests::plain_words;
+
+    fn parse(line: &str) -> Result<Request, (usize, String)> {
+        let node = OPERATIONAL
+            .child("test")
+            .and_then(|t| t.child("services"))
+            .and_then(|s| s.child("l2tp"))
+            .and_then(|l| l.child("tunnel"))
+            .expect("test services l2tp tunnel");
+        parse_tunnel_test(node, &plain_words(line))
+    }
+
+    #[test]
+    fn tunnel_test_options_in_any_order() {
+        let expected = Request::TestL2tpTunnel {
+            user: "u1@example.net".into(),
+            password: "pw".into(),
+            tunnel_name: "tp-lns1".into(),
+        };
+        assert_eq!(
+            parse("user u1@example.net password pw tunnel-name tp-lns1"),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            parse("tunnel-name tp-lns1 pass pw u u1@example.net"),
+            Ok(expected)
+        );
+        assert_eq!(parse("user a user b").unwrap_err().0, 2);
+        assert_eq!(parse("user").unwrap_err().0, 1);
+        assert_eq!(parse("bogus x").unwrap_err().0, 0);
+        assert_eq!(
+            parse("user a password b"),
+            Err((4, "missing mandatory argument: tunnel-name.".into()))
+        );
     }
 }

@@ -42,6 +42,7 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::ShowSystemCommit
         | Request::ShowSystemUsers
         | Request::Compare { .. } => LoginClass::ReadOnly,
+        Request::TestL2tpTunnel { .. } => LoginClass::Operator,
         _ => LoginClass::SuperUser,
     }
 }

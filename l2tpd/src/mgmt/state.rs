@@ -331,7 +331,26 @@ impl Mgmt {
                 self.settle_shared(outcome)
             }
             Request::Update => self.update(id),
+            Request::TestL2tpTunnel {
+                user,
+                password,
+                tunnel_name,
+            } => self.test_l2tp_tunnel(user, password, tunnel_name),
         }
+    }
+
+    /// `test services l2tp tunnel`: the engine runs it; this thread waits (bounded by the
+    /// engine's test timeout), as Junos' CLI does for the command.
+    fn test_l2tp_tunnel(&mut self, user: String, password: String, tunnel_name: String) -> Outcome {
+        let test = crate::engine::TunnelTest {
+            user,
+            password,
+            tunnel_name,
+        };
+        self.engine
+            .test_tunnel(&test)
+            .map(Reply::L2tpTunnelTest)
+            .map_err(failed)
     }
 
     // ---------------------------------------------------------------- showing

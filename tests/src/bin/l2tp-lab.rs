@@ -1,17 +1,22 @@
-//! `cargo run --release --bin l2tp-lab`: a router with a demo configuration in a temporary
-//! state directory, and the operator shell on it.
+//! `cargo run --release --bin l2tp-lab`: two routers on loopback, a LAC (127.0.0.1) and an
+//! LNS (127.0.0.2), each with its demo configuration, a few test sessions between them, and
+//! the operator shell on the LAC.
 
 use clap::Parser;
-use l2tp_tests::lab::{LabDaemon, DEMO_LAC};
+use l2tp_tests::lab::{Lab, DEMO_PROFILE};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(about = "Start a lab router with a demo configuration and open its shell")]
+#[command(about = "Start a lab LAC and LNS with demo configurations and open the LAC's shell")]
 struct Args {
-    /// Keep the lab's state here instead of a temporary directory (reused if it exists).
+    /// Keep the lab's state here (`lac/` and `lns/` below it) instead of a temporary
+    /// directory (reused if it exists).
     #[arg(long)]
     state_dir: Option<PathBuf>,
+    /// Test sessions to open from the LAC before the shell starts.
+    #[arg(long, default_value_t = 3)]
+    sessions: u32,
 }
 
 fn main() -> ExitCode {
@@ -30,28 +35,38 @@ fn main() -> ExitCode {
             }
         },
     };
-    let lab = match LabDaemon::start(&state_dir) {
+    let lab = match Lab::start(&state_dir) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("l2tp-lab: {e}");
             return ExitCode::FAILURE;
         }
     };
-    if let Err(e) = lab.commit_set_lines(DEMO_LAC, "l2tp-lab demo configuration") {
-        eprintln!("l2tp-lab: the demo configuration did not commit: {e}");
-        return ExitCode::FAILURE;
-    }
     eprintln!(
-        "l2tp-lab: l2tpd is running on {} (state in {}).",
-        lab.socket().display(),
+        "l2tp-lab: LAC lab-lac on 127.0.0.1, LNS lab-lns on 127.0.0.2 (state in {}).",
         state_dir.display()
     );
+    for n in 1..=args.sessions {
+        let user = format!("u{n}@example.net");
+        match lab.lac.test_tunnel(&user, "lab-password", DEMO_PROFILE) {
+            Ok(report) => eprint!(
+                "l2tp-lab: {user}: {}",
+                cli::shell::render::tunnel_test(&report)
+            ),
+            Err(e) => eprintln!("l2tp-lab: {user}: test session failed: {e}"),
+        }
+    }
     eprintln!(
-        "l2tp-lab: another shell: cli --socket {}",
-        lab.socket().display()
+        "l2tp-lab: the LNS's shell: cli --socket {}",
+        lab.lns.socket().display()
     );
     eprintln!(
-        "l2tp-lab: try 'show configuration', 'configure', 'show system commit'; 'exit' leaves."
+        "l2tp-lab: another LAC shell: cli --socket {}",
+        lab.lac.socket().display()
     );
-    cli::run_interactive(&lab.socket())
+    eprintln!(
+        "l2tp-lab: this is the LAC; try 'test services l2tp tunnel user u9@example.net \
+         password pw tunnel-name {DEMO_PROFILE}', 'show configuration'; 'exit' leaves."
+    );
+    cli::run_interactive(&lab.lac.socket())
 }

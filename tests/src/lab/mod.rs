@@ -1,13 +1,18 @@
-//! The lab: a router daemon running in this process on a private state directory, with a
-//! demo configuration committed through the management socket as an operator would.
+//! The lab: router daemons running in this process on private state directories, with
+//! demo configurations committed through the management socket as an operator would: a LAC
+//! on 127.0.0.1 and an LNS on 127.0.0.2, joined by an L2TP tunnel on loopback.
 
 use crate::client::Client;
-use schema::mgmt::{ConfigureMode, LoadMode, Reply, Request};
+use schema::mgmt::{ConfigureMode, LoadMode, Reply, Request, TunnelTestReport};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The LAC's demo configuration, in `set` form.
 pub const DEMO_LAC: &str = include_str!("demo-lac.set");
+/// The LNS's demo configuration: it accepts the LAC `lab-lac` with the same tunnel secret.
+pub const DEMO_LNS: &str = include_str!("demo-lns.set");
+/// The demo LAC's tunnel profile towards the demo LNS.
+pub const DEMO_PROFILE: &str = "tp-lns1";
 
 /// A daemon running on a thread of this process; stopped when dropped.
 pub struct LabDaemon {
@@ -93,6 +98,48 @@ impl LabDaemon {
             }
         }
         Ok(())
+    }
+}
+
+impl LabDaemon {
+    /// `test services l2tp tunnel user USER password PASSWORD tunnel-name PROFILE`.
+    pub fn test_tunnel(
+        &self,
+        user: &str,
+        password: &str,
+        profile: &str,
+    ) -> Result<TunnelTestReport, String> {
+        let mut c = Client::connect(&self.socket()).map_err(|e| e.to_string())?;
+        let request = Request::TestL2tpTunnel {
+            user: user.into(),
+            password: password.into(),
+            tunnel_name: profile.into(),
+        };
+        match c.call(&request).map_err(|e| e.to_string())?.result {
+            Ok(Reply::L2tpTunnelTest(report)) => Ok(report),
+            Ok(other) => Err(format!("unexpected reply {other:?}")),
+            Err(e) => Err(format!("{e:?}")),
+        }
+    }
+}
+
+/// The two-router lab: `lns` first, so the LAC's tunnel finds it listening.
+pub struct Lab {
+    pub lac: LabDaemon,
+    pub lns: LabDaemon,
+}
+
+impl Lab {
+    /// Starts both daemons under `dir` (`dir/lac`, `dir/lns`) and commits the demo
+    /// configurations.
+    pub fn start(dir: &Path) -> Result<Lab, String> {
+        let lns = LabDaemon::start(&dir.join("lns")).map_err(|e| format!("LNS: {e}"))?;
+        lns.commit_set_lines(DEMO_LNS, "l2tp-lab demo configuration")
+            .map_err(|e| format!("the LNS demo configuration did not commit: {e}"))?;
+        let lac = LabDaemon::start(&dir.join("lac")).map_err(|e| format!("LAC: {e}"))?;
+        lac.commit_set_lines(DEMO_LAC, "l2tp-lab demo configuration")
+            .map_err(|e| format!("the LAC demo configuration did not commit: {e}"))?;
+        Ok(Lab { lac, lns })
     }
 }
 

@@ -1,0 +1,426 @@
+//! The engine's state without sockets: the registry, the running `test services l2tp
+//! tunnel` calls, and the LCP echo responder. Time comes in as a parameter; datagrams to send
+//! leave through `poll_transmit`. The async task in `task` feeds it.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use schema::mgmt::{TunnelTestReport, TunnelTestState};
+use schema::typed::RouterConfig;
+
+use super::{echo, subscriber};
+use crate::l2tp::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
+use crate::l2tp::session::CdnResult;
+
+/// How long a test may take from the call to the echo reply.
+pub const TEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a test subscriber asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TunnelTest {
+    pub user: String,
+    pub password: String,
+    pub tunnel_name: String,
+}
+
+/// A test's answer: a report, or a sentence when the test could not start.
+pub type TestOutcome = Result<TunnelTestReport, String>;
+
+#[derive(Debug)]
+enum Phase {
+    /// Waiting for the session; `tunnel` is where the call currently waits, and
+    /// `tunnel_failure` why the last tunnel it waited on went down.
+    Establishing {
+        tunnel: Option<u16>,
+        tunnel_failure: Option<String>,
+    },
+    /// Up; the Echo-Request with `identifier` left at `sent`.
+    Echo {
+        tunnel_id: u16,
+        session_id: u16,
+        identifier: u8,
+        sent: Instant,
+    },
+}
+
+#[derive(Debug)]
+struct RunningTest {
+    reply: mpsc::Sender<TestOutcome>,
+    deadline: Instant,
+    phase: Phase,
+}
+
+pub struct Core {
+    registry: Registry,
+    config: RouterConfig,
+    tests: HashMap<SessionRef, RunningTest>,
+    next_serial: u32,
+    next_identifier: u8,
+    /// Our side's LCP magic number for test subscribers' proxy LCP and echoes.
+    magic: u32,
+}
+
+impl Core {
+    pub fn new(config: &RouterConfig, seed: u64) -> Self {
+        Self {
+            registry: Registry::new(config, seed),
+            config: config.clone(),
+            tests: HashMap::new(),
+            next_serial: 1,
+            next_identifier: 1,
+            // Never zero: zero means "no magic number negotiated" (RFC 1661 §6.4).
+            magic: u32::try_from(seed % u64::from(u32::MAX))
+                .unwrap_or(1)
+                .max(1),
+        }
+    }
+
+    pub fn apply_config(&mut self, now: Instant, config: &RouterConfig) {
+        self.registry.apply_config(now, config);
+        self.config = config.clone();
+        self.process(now);
+    }
+
+    pub fn handle_datagram(
+        &mut self,
+        now: Instant,
+        local: Ipv4Addr,
+        peer: SocketAddr,
+        bytes: &[u8],
+    ) {
+        self.registry.handle_datagram(now, local, peer, bytes);
+        self.process(now);
+    }
+
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.registry.poll_timeout().is_some_and(|t| t <= now) {
+            self.registry.handle_timeout(now);
+        }
+        let expired: Vec<SessionRef> = self
+            .tests
+            .iter()
+            .filter(|(_, t)| t.deadline <= now)
+            .map(|(call, _)| *call)
+            .collect();
+        for call in expired {
+            self.expire(now, call);
+        }
+        self.process(now);
+    }
+
+    /// The earliest instant `handle_timeout` has work.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let tests = self.tests.values().map(|t| t.deadline).min();
+        [self.registry.poll_timeout(), tests]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.registry.poll_transmit()
+    }
+
+    /// Stops every tunnel (StopCCN) and fails the tests still running.
+    pub fn shutdown(&mut self, now: Instant) {
+        for (_, test) in self.tests.drain() {
+            let _ = test.reply.send(Err("the L2TP engine is stopping".into()));
+        }
+        self.registry.shutdown(now);
+        while self.registry.poll_event().is_some() {}
+    }
+
+    /// Opens a test session; the outcome is sent on `reply` once known (at the latest
+    /// `TEST_TIMEOUT` from `now`).
+    pub fn start_test(
+        &mut self,
+        now: Instant,
+        test: &TunnelTest,
+        reply: mpsc::Sender<TestOutcome>,
+    ) {
+        let Some(profile) = self.config.tunnel_profiles.get(&test.tunnel_name) else {
+            let _ = reply.send(Err(format!(
+                "tunnel profile {} is not configured",
+                test.tunnel_name
+            )));
+            return;
+        };
+        let serial = self.next_serial;
+        self.next_serial = self.next_serial.wrapping_add(1).max(1);
+        let subscriber_magic = self.magic.rotate_left(serial % 32) ^ serial;
+        let call = subscriber::test_call(
+            serial,
+            &test.user,
+            &test.password,
+            (subscriber_magic, self.magic),
+        );
+        let profile = profile.clone();
+        match self
+            .registry
+            .open_session(now, &test.tunnel_name, &profile, call)
+        {
+            Ok(call) => {
+                let tunnel = self.registry.locate_call(call).map(|(t, _)| t);
+                self.tests.insert(
+                    call,
+                    RunningTest {
+                        reply,
+                        deadline: now + TEST_TIMEOUT,
+                        phase: Phase::Establishing {
+                            tunnel,
+                            tunnel_failure: None,
+                        },
+                    },
+                );
+            }
+            Err(no_tunnel) => {
+                let _ = reply.send(Ok(failed_report(None, no_tunnel.to_string())));
+            }
+        }
+        self.process(now);
+    }
+
+    /// Takes the registry's events: test progress, and the echo responder.
+    fn process(&mut self, now: Instant) {
+        while let Some(event) = self.registry.poll_event() {
+            match event {
+                RegistryEvent::SessionUp {
+                    session,
+                    tunnel_id,
+                    session_id,
+                    ..
+                } => self.session_up(now, session, tunnel_id, session_id),
+                RegistryEvent::SessionDown { session, end } => self.session_down(session, &end),
+                RegistryEvent::TunnelDown { tunnel_id, reason } => {
+                    for test in self.tests.values_mut() {
+                        if let Phase::Establishing {
+                            tunnel: Some(t),
+                            tunnel_failure,
+                        } = &mut test.phase
+                        {
+                            if *t == tunnel_id {
+                                *tunnel_failure = Some(format!("tunnel {tunnel_id}: {reason}"));
+                            }
+                        }
+                    }
+                }
+                RegistryEvent::Frame { session, frame } => self.frame(now, session, &frame),
+                RegistryEvent::TunnelUp { .. } => {}
+            }
+        }
+        // A call may have moved to another tunnel (fail-over): follow it, so the next
+        // tunnel failure is attributed to the right test.
+        for (call, test) in &mut self.tests {
+            if let Phase::Establishing { tunnel, .. } = &mut test.phase {
+                if let Some((t, _)) = self.registry.locate_call(*call) {
+                    *tunnel = Some(t);
+                }
+            }
+        }
+    }
+
+    fn session_up(&mut self, now: Instant, call: SessionRef, tunnel_id: u16, session_id: u16) {
+        let Some(test) = self.tests.get_mut(&call) else {
+            return;
+        };
+        let identifier = self.next_identifier;
+        self.next_identifier = self.next_identifier.wrapping_add(1);
+        let request = echo::build(false, identifier, self.magic, b"l2tpd test", true);
+        test.phase = Phase::Echo {
+            tunnel_id,
+            session_id,
+            identifier,
+            sent: now,
+        };
+        if let Err(e) = self.registry.send_frame(call, &request) {
+            let report = TunnelTestReport {
+                state: TunnelTestState::EstablishedNoEcho,
+                failure: Some(format!("cannot send the LCP echo: {e}")),
+                ..self.established(now, call, tunnel_id, session_id)
+            };
+            self.finish(call, report);
+        }
+    }
+
+    fn session_down(&mut self, call: SessionRef, end: &SessionEnd) {
+        let Some(test) = self.tests.remove(&call) else {
+            return;
+        };
+        let why = match (end, &test.phase) {
+            (
+                SessionEnd::NoTunnel,
+                Phase::Establishing {
+                    tunnel_failure: Some(failure),
+                    ..
+                },
+            ) => format!("no tunnel of the profile could carry the session; {failure}"),
+            (SessionEnd::NoTunnel, _) => "no tunnel of the profile could carry the session".into(),
+            (SessionEnd::TunnelClosed(reason), _) => format!("tunnel closed: {reason}"),
+            (
+                SessionEnd::Disconnected {
+                    result, by_peer, ..
+                },
+                _,
+            ) => {
+                let by = if *by_peer { "the peer" } else { "this router" };
+                let text = result.message_text();
+                let mut why = format!(
+                    "session disconnected by {by}: result {} error {}",
+                    result.result,
+                    result.error.unwrap_or(0)
+                );
+                if !text.is_empty() {
+                    why.push_str(&format!(" ({text})"));
+                }
+                why
+            }
+        };
+        let report = match test.phase {
+            Phase::Establishing { tunnel, .. } => TunnelTestReport {
+                local_tunnel_id: tunnel,
+                ..failed_report(None, why)
+            },
+            Phase::Echo {
+                tunnel_id,
+                session_id,
+                ..
+            } => TunnelTestReport {
+                local_tunnel_id: Some(tunnel_id),
+                local_session_id: Some(session_id),
+                ..failed_report(None, why)
+            },
+        };
+        let _ = test.reply.send(Ok(report));
+    }
+
+    fn frame(&mut self, now: Instant, call: SessionRef, frame: &[u8]) {
+        let Some(lcp) = echo::parse(frame) else {
+            return;
+        };
+        if !lcp.reply {
+            // The stand-in for the LNS-side PPP: answer so the LAC can see the path works.
+            if let Some(answer) = echo::answer(frame) {
+                if let Err(e) = self.registry.send_frame(call, &answer) {
+                    tracing::debug!("LCP echo reply not sent: {e}");
+                }
+            }
+            return;
+        }
+        let Some(RunningTest {
+            phase:
+                Phase::Echo {
+                    tunnel_id,
+                    session_id,
+                    identifier,
+                    sent,
+                },
+            ..
+        }) = self.tests.get(&call)
+        else {
+            return;
+        };
+        if lcp.identifier != *identifier {
+            return;
+        }
+        let (tunnel_id, session_id) = (*tunnel_id, *session_id);
+        let round_trip =
+            u64::try_from(now.saturating_duration_since(*sent).as_micros()).unwrap_or(u64::MAX);
+        let report = TunnelTestReport {
+            echo_round_trip_us: Some(round_trip),
+            ..self.established(now, call, tunnel_id, session_id)
+        };
+        self.finish(call, report);
+    }
+
+    /// A test ran out of time: end its call and say where it stood.
+    fn expire(&mut self, now: Instant, call: SessionRef) {
+        let Some(test) = self.tests.get(&call) else {
+            return;
+        };
+        let seconds = TEST_TIMEOUT.as_secs();
+        let report = match &test.phase {
+            Phase::Establishing {
+                tunnel,
+                tunnel_failure,
+            } => {
+                let mut why = format!("the session was not established within {seconds} s");
+                if let Some(failure) = tunnel_failure {
+                    why.push_str(&format!("; {failure}"));
+                }
+                TunnelTestReport {
+                    local_tunnel_id: *tunnel,
+                    ..failed_report(None, why)
+                }
+            }
+            Phase::Echo {
+                tunnel_id,
+                session_id,
+                ..
+            } => TunnelTestReport {
+                state: TunnelTestState::EstablishedNoEcho,
+                failure: Some(format!("no LCP echo reply within {seconds} s")),
+                ..self.established(now, call, *tunnel_id, *session_id)
+            },
+        };
+        self.finish(call, report);
+        // A test call that failed must not linger as a half-working session.
+        self.registry.close_session(
+            now,
+            call,
+            CdnResult::administrative("test session timed out"),
+            None,
+        );
+    }
+
+    fn finish(&mut self, call: SessionRef, report: TunnelTestReport) {
+        if let Some(test) = self.tests.remove(&call) {
+            let _ = test.reply.send(Ok(report));
+        }
+    }
+
+    /// A report for an established session, with the peer's IDs from the registry; the
+    /// caller adds the echo round trip or what went wrong.
+    fn established(
+        &self,
+        now: Instant,
+        call: SessionRef,
+        tunnel_id: u16,
+        session_id: u16,
+    ) -> TunnelTestReport {
+        let remote_tunnel_id = self
+            .registry
+            .tunnels(now)
+            .into_iter()
+            .find(|t| t.local_tunnel_id == tunnel_id)
+            .map(|t| t.remote_tunnel_id);
+        let remote_session_id = self
+            .registry
+            .sessions(now)
+            .into_iter()
+            .find(|s| s.session == call)
+            .map(|s| s.remote_session_id);
+        TunnelTestReport {
+            local_tunnel_id: Some(tunnel_id),
+            remote_tunnel_id,
+            local_session_id: Some(session_id),
+            remote_session_id,
+            state: TunnelTestState::Established,
+            echo_round_trip_us: None,
+            failure: None,
+        }
+    }
+}
+
+fn failed_report(local_tunnel_id: Option<u16>, why: String) -> TunnelTestReport {
+    TunnelTestReport {
+        local_tunnel_id,
+        remote_tunnel_id: None,
+        local_session_id: None,
+        remote_session_id: None,
+        state: TunnelTestState::Failed,
+        echo_round_trip_us: None,
+        failure: Some(why),
+    }
+}

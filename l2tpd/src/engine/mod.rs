@@ -1,0 +1,157 @@
+//! The protocol engine as the management plane sees it: something that takes a new typed
+//! configuration at commit, or refuses it with a reason (and then keeps the old one), and
+//! runs `test services l2tp tunnel`.
+//!
+//! [`Engine::start`] runs the L2TP runtime on a thread of its own (a single-threaded tokio
+//! runtime): the registry, its UDP sockets on port 1701 and its timers (`task`, around the
+//! sans-IO `core`). The management thread is synchronous, so it talks to the runtime over a
+//! channel and waits for each answer with a bound. [`Engine::default`] has no runtime: it
+//! only keeps the configuration, for tests of the management plane.
+
+mod core;
+mod echo;
+mod sockets;
+mod subscriber;
+mod task;
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use schema::mgmt::TunnelTestReport;
+use schema::typed::RouterConfig;
+use tokio::sync::mpsc as channel;
+
+pub use self::core::{TestOutcome, TunnelTest, TEST_TIMEOUT};
+pub use self::sockets::L2TP_PORT;
+use task::Command;
+
+/// How long a commit waits for the runtime to bind its sockets and take the configuration.
+const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The runtime answers a test within `TEST_TIMEOUT`; this covers the hand-over on top.
+const TEST_ANSWER_TIMEOUT: Duration = Duration::from_secs(TEST_TIMEOUT.as_secs() + 2);
+
+pub trait ConfigApply: Send {
+    /// Applies a new configuration. On `Err` the engine must still run the previous one.
+    fn apply(&mut self, config: &RouterConfig) -> Result<(), String>;
+
+    /// `test services l2tp tunnel`: blocks until the test session is up and answered an LCP
+    /// echo, or failed (the report says why). `Err` when the test could not start.
+    fn test_tunnel(&mut self, test: &TunnelTest) -> Result<TunnelTestReport, String> {
+        let _ = test;
+        Err("the L2TP engine is not running".into())
+    }
+}
+
+/// The engine: the configuration in force and, once started, the L2TP runtime.
+#[derive(Default)]
+pub struct Engine {
+    config: Option<RouterConfig>,
+    generation: u64,
+    runtime: Option<RuntimeHandle>,
+}
+
+struct RuntimeHandle {
+    commands: channel::UnboundedSender<Command>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for RuntimeHandle {
+    /// Stops the runtime, which closes every tunnel with StopCCN before its thread ends.
+    fn drop(&mut self) {
+        let _ = self.commands.send(Command::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            if thread.join().is_err() {
+                tracing::error!("the L2TP engine thread panicked");
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// Starts the L2TP runtime on its own thread. It listens on nothing until a
+    /// configuration names local addresses.
+    pub fn start() -> Result<Engine, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the L2TP engine: {e}"))?;
+        let (commands, receiver) = channel::unbounded_channel();
+        let seed: u64 = rand::random();
+        let thread = std::thread::Builder::new()
+            .name("l2tp-engine".into())
+            .spawn(move || runtime.block_on(task::run(receiver, seed)))
+            .map_err(|e| format!("cannot start the L2TP engine thread: {e}"))?;
+        Ok(Engine {
+            config: None,
+            generation: 0,
+            runtime: Some(RuntimeHandle {
+                commands,
+                thread: Some(thread),
+            }),
+        })
+    }
+
+    /// The configuration in force, if any was applied yet.
+    pub fn config(&self) -> Option<&RouterConfig> {
+        self.config.as_ref()
+    }
+
+    /// How many configurations were applied since start.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Sends `command` built around a fresh reply channel and waits up to `timeout`.
+    fn ask<T>(
+        &self,
+        timeout: Duration,
+        what: &str,
+        command: impl FnOnce(mpsc::Sender<T>) -> Command,
+    ) -> Option<Result<T, String>> {
+        let runtime = self.runtime.as_ref()?;
+        let (reply, answer) = mpsc::channel();
+        if runtime.commands.send(command(reply)).is_err() {
+            return Some(Err("the L2TP engine has stopped".into()));
+        }
+        Some(answer.recv_timeout(timeout).map_err(|e| match e {
+            mpsc::RecvTimeoutError::Timeout => format!(
+                "the L2TP engine did not {what} within {} s",
+                timeout.as_secs()
+            ),
+            mpsc::RecvTimeoutError::Disconnected => "the L2TP engine has stopped".into(),
+        }))
+    }
+}
+
+impl ConfigApply for Engine {
+    fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
+        let applied = self.ask(APPLY_TIMEOUT, "take the configuration", |reply| {
+            Command::Apply {
+                config: Box::new(config.clone()),
+                reply,
+            }
+        });
+        if let Some(result) = applied {
+            result??;
+        }
+        self.config = Some(config.clone());
+        self.generation += 1;
+        Ok(())
+    }
+
+    fn test_tunnel(&mut self, test: &TunnelTest) -> Result<TunnelTestReport, String> {
+        let asked = self.ask(TEST_ANSWER_TIMEOUT, "finish the test", |reply| {
+            Command::Test {
+                test: test.clone(),
+                reply,
+            }
+        });
+        match asked {
+            Some(result) => result?,
+            None => Err("the L2TP engine is not running".into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

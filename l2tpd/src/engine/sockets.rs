@@ -1,0 +1,88 @@
+//! The UDP sockets the L2TP engine listens on: port 1701 on every local address the
+//! configuration names, plus an ephemeral wildcard socket for tunnels without a source.
+
+use std::collections::BTreeSet;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+
+use schema::typed::RouterConfig;
+
+/// RFC 2661 §8.1: the L2TP UDP port.
+pub const L2TP_PORT: u16 = 1701;
+
+/// The local addresses `config` needs port 1701 on: each tunnel group's `local-gateway
+/// address` (LNS) and each tunnel profile's `source-gateway address` (LAC), once each.
+pub fn wanted_addresses(config: &RouterConfig) -> BTreeSet<Ipv4Addr> {
+    let lns = config
+        .l2tp
+        .tunnel_groups
+        .values()
+        .filter_map(|group| group.local_address);
+    let lac = config
+        .tunnel_profiles
+        .values()
+        .flat_map(|profile| profile.tunnels.values())
+        .filter_map(|tunnel| tunnel.source_gateway.address);
+    lns.chain(lac).collect()
+}
+
+/// `cannot bind 127.0.0.2:1701: Address already in use`: the operator's sentence for a
+/// bind failure, without Rust's `(os error 98)` suffix.
+pub fn bind_error(address: SocketAddr, error: &io::Error) -> String {
+    let reason = match error.raw_os_error() {
+        Some(code) => nix::errno::Errno::from_raw(code).desc().to_string(),
+        None => error.to_string(),
+    };
+    format!("cannot bind {address}: {reason}")
+}
+
+/// The address is not configured on this host (EADDRNOTAVAIL), as opposed to taken by
+/// another program: the first may resolve itself when the interface comes up.
+pub fn address_not_here(error: &io::Error) -> bool {
+    error.raw_os_error() == Some(nix::errno::Errno::EADDRNOTAVAIL as i32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schema::typed::router_config;
+
+    fn config(lines: &str) -> RouterConfig {
+        let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+            .expect("set lines parse");
+        router_config(&tree)
+    }
+
+    #[test]
+    fn lac_and_lns_addresses_deduplicated() {
+        let c = config(
+            "set access tunnel-profile a tunnel 1 source-gateway address 127.0.0.1\n\
+             set access tunnel-profile a tunnel 1 remote-gateway address 127.0.0.2\n\
+             set access tunnel-profile b tunnel 1 source-gateway address 127.0.0.1\n\
+             set access tunnel-profile b tunnel 1 remote-gateway address 127.0.0.3\n\
+             set services l2tp tunnel-group g local-gateway address 127.0.0.4\n",
+        );
+        let wanted: Vec<Ipv4Addr> = wanted_addresses(&c).into_iter().collect();
+        assert_eq!(
+            wanted,
+            [Ipv4Addr::new(127, 0, 0, 1), Ipv4Addr::new(127, 0, 0, 4)]
+        );
+        assert!(wanted_addresses(&router_config(&schema::tree::Node::default())).is_empty());
+    }
+
+    #[test]
+    fn bind_errors_read_as_sentences() {
+        let e = io::Error::from_raw_os_error(nix::errno::Errno::EADDRINUSE as i32);
+        assert_eq!(
+            bind_error(
+                SocketAddr::new(Ipv4Addr::new(127, 0, 0, 2).into(), 1701),
+                &e
+            ),
+            "cannot bind 127.0.0.2:1701: Address already in use"
+        );
+        assert!(!address_not_here(&e));
+        let missing = std::net::UdpSocket::bind("198.18.255.254:1701")
+            .expect_err("the test address is not on this host");
+        assert!(address_not_here(&missing), "{missing}");
+    }
+}

@@ -1,0 +1,203 @@
+//! The engine task: owns the sockets and the [`Core`], and turns datagrams, timers and
+//! management commands into calls on it. No protocol logic lives here.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{mpsc, Arc};
+use std::time::Instant;
+
+use schema::typed::RouterConfig;
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc as channel;
+use tokio::task::JoinHandle;
+
+use super::core::{Core, TestOutcome, TunnelTest};
+use super::sockets::{address_not_here, bind_error, wanted_addresses, L2TP_PORT};
+
+/// Largest UDP payload.
+const MAX_DATAGRAM: usize = 65_535;
+/// Datagrams read but not yet handled; beyond this the readers wait (UDP then drops).
+const RECEIVE_QUEUE: usize = 4096;
+
+pub(super) enum Command {
+    Apply {
+        config: Box<RouterConfig>,
+        reply: mpsc::Sender<Result<(), String>>,
+    },
+    Test {
+        test: TunnelTest,
+        reply: mpsc::Sender<TestOutcome>,
+    },
+    Shutdown,
+}
+
+struct Received {
+    /// Our address it arrived on; unspecified for the wildcard socket.
+    local: Ipv4Addr,
+    peer: SocketAddr,
+    bytes: Vec<u8>,
+}
+
+/// A bound socket and the task reading it.
+struct Bound {
+    socket: Arc<UdpSocket>,
+    reader: JoinHandle<()>,
+}
+
+impl Bound {
+    fn new(socket: UdpSocket, local: Ipv4Addr, queue: &channel::Sender<Received>) -> Self {
+        let socket = Arc::new(socket);
+        let reader = tokio::spawn(read(Arc::clone(&socket), local, queue.clone()));
+        Self { socket, reader }
+    }
+}
+
+impl Drop for Bound {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+async fn read(socket: Arc<UdpSocket>, local: Ipv4Addr, queue: channel::Sender<Received>) {
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    loop {
+        match socket.recv_from(&mut buf).await {
+            Ok((len, peer)) => {
+                let bytes = buf.get(..len).unwrap_or_default().to_vec();
+                if queue.send(Received { local, peer, bytes }).await.is_err() {
+                    return;
+                }
+            }
+            // ICMP port unreachable from an earlier send surfaces here on Linux; the
+            // socket is still good.
+            Err(e) => tracing::debug!("l2tp receive on {local}: {e}"),
+        }
+    }
+}
+
+struct Runtime {
+    core: Core,
+    sockets: BTreeMap<Ipv4Addr, Bound>,
+    /// For tunnels with no source address: bound on first use to an ephemeral port.
+    wildcard: Option<Bound>,
+    queue: channel::Sender<Received>,
+}
+
+pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed: u64) {
+    let empty = schema::typed::router_config(&schema::tree::Node::default());
+    let (queue, mut received) = channel::channel(RECEIVE_QUEUE);
+    let mut rt = Runtime {
+        core: Core::new(&empty, seed),
+        sockets: BTreeMap::new(),
+        wildcard: None,
+        queue,
+    };
+    loop {
+        let deadline = rt.core.poll_timeout();
+        tokio::select! {
+            command = commands.recv() => match command {
+                None | Some(Command::Shutdown) => break,
+                Some(Command::Apply { config, reply }) => {
+                    let result = rt.apply(&config).await;
+                    let _ = reply.send(result);
+                }
+                Some(Command::Test { test, reply }) => {
+                    rt.core.start_test(Instant::now(), &test, reply);
+                }
+            },
+            Some(d) = received.recv() => {
+                rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
+            }
+            () = sleep_until(deadline), if deadline.is_some() => {
+                rt.core.handle_timeout(Instant::now());
+            }
+        }
+        rt.flush().await;
+    }
+    rt.core.shutdown(Instant::now());
+    rt.flush().await;
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    if let Some(deadline) = deadline {
+        tokio::time::sleep_until(deadline.into()).await;
+    }
+}
+
+impl Runtime {
+    /// Binds what the new configuration needs, or refuses it and changes nothing. Sockets
+    /// no longer needed close only after the registry has said goodbye from them.
+    async fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
+        let wanted = wanted_addresses(config);
+        let mut fresh = Vec::new();
+        for address in wanted.iter().filter(|a| !self.sockets.contains_key(a)) {
+            let at = SocketAddr::new((*address).into(), L2TP_PORT);
+            match UdpSocket::bind(at).await {
+                Ok(socket) => fresh.push((*address, socket)),
+                Err(e) if address_not_here(&e) => {
+                    // Not (yet) an address of this host: accepted, as Junos accepts a
+                    // gateway address before its interface exists; bound at a later commit.
+                    tracing::warn!("{}; L2TP on it stays down", bind_error(at, &e));
+                }
+                Err(e) => return Err(bind_error(at, &e)),
+            }
+        }
+        for (address, socket) in fresh {
+            tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
+            self.sockets
+                .insert(address, Bound::new(socket, address, &self.queue));
+        }
+        self.core.apply_config(Instant::now(), config);
+        self.flush().await;
+        self.sockets.retain(|address, _| {
+            let keep = wanted.contains(address);
+            if !keep {
+                tracing::info!("l2tp no longer listening on {address}:{L2TP_PORT}");
+            }
+            keep
+        });
+        Ok(())
+    }
+
+    /// Sends what the core has queued, each datagram from its source address's socket.
+    async fn flush(&mut self) {
+        while let Some(t) = self.core.poll_transmit() {
+            let socket = match t.source {
+                Some(source) => match self.sockets.get(&source) {
+                    Some(bound) => Arc::clone(&bound.socket),
+                    None => {
+                        tracing::debug!(
+                            "l2tp: no socket on {source}; datagram to {} dropped",
+                            t.destination
+                        );
+                        continue;
+                    }
+                },
+                None => match self.wildcard_socket().await {
+                    Some(socket) => socket,
+                    None => continue,
+                },
+            };
+            if let Err(e) = socket.send_to(&t.payload, t.destination).await {
+                tracing::debug!("l2tp send to {}: {e}", t.destination);
+            }
+        }
+    }
+
+    async fn wildcard_socket(&mut self) -> Option<Arc<UdpSocket>> {
+        if self.wildcard.is_none() {
+            match UdpSocket::bind(SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 0)).await {
+                Ok(socket) => {
+                    self.wildcard = Some(Bound::new(socket, Ipv4Addr::UNSPECIFIED, &self.queue));
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        "l2tp: cannot bind a socket for tunnels without a source address: {e}"
+                    );
+                    return None;
+                }
+            }
+        }
+        self.wildcard.as_ref().map(|b| Arc::clone(&b.socket))
+    }
+}
