@@ -109,58 +109,28 @@ impl<T: Transport> Shell<T> {
                 ),
             },
             Action::Rename | Action::Copy => {
-                let Some(to) = args.iter().position(|w| !w.quoted && w.text == "to") else {
-                    self.syntax_error(line, line.trim_end().len(), "syntax error, expecting 'to'.");
+                let Some((path, _, new)) = self.split_at_keyword(line, args, &["to"]) else {
                     return Ok(Flow::Continue);
                 };
-                let (path, new) = (&args[..to], &args[to + 1..]);
-                if path.is_empty() || new.is_empty() {
-                    self.syntax_error(
-                        line,
-                        line.trim_end().len(),
-                        "syntax error, expecting <identifier>.",
-                    );
-                    return Ok(Flow::Continue);
-                }
-                let to: Vec<String> = new.iter().map(|w| w.text.clone()).collect();
+                let words = with_level(path);
+                let to = texts(new);
                 let request = if cmd.action == Action::Rename {
-                    Request::Rename {
-                        words: with_level(path),
-                        to,
-                    }
+                    Request::Rename { words, to }
                 } else {
-                    Request::Copy {
-                        words: with_level(path),
-                        to,
-                    }
+                    Request::Copy { words, to }
                 };
                 self.simple(line, request, n, path)?;
             }
             Action::Insert => {
-                let Some(at) = args
-                    .iter()
-                    .rposition(|w| !w.quoted && (w.text == "before" || w.text == "after"))
+                let Some((path, at, reference)) =
+                    self.split_at_keyword(line, args, &["before", "after"])
                 else {
-                    self.syntax_error(
-                        line,
-                        line.trim_end().len(),
-                        "syntax error, expecting 'before' or 'after'.",
-                    );
                     return Ok(Flow::Continue);
                 };
-                let (path, reference) = (&args[..at], &args[at + 1..]);
-                if path.is_empty() || reference.is_empty() {
-                    self.syntax_error(
-                        line,
-                        line.trim_end().len(),
-                        "syntax error, expecting <identifier>.",
-                    );
-                    return Ok(Flow::Continue);
-                }
                 let request = Request::Insert {
                     words: with_level(path),
-                    before: args[at].text == "before",
-                    reference: reference.iter().map(|w| w.text.clone()).collect(),
+                    before: at == "before",
+                    reference: texts(reference),
                 };
                 self.simple(line, request, n, path)?;
             }
@@ -338,6 +308,36 @@ impl<T: Transport> Shell<T> {
             Err(e) => self.report(line, e, prefix, typed),
         }
         Ok(())
+    }
+
+    /// Splits `rename/copy PATH to ID` and `insert PATH before|after ID` at the last unquoted
+    /// keyword of `keywords`; reports the syntax error and returns `None` when the keyword or
+    /// either side is missing.
+    fn split_at_keyword<'w>(
+        &mut self,
+        line: &str,
+        args: &'w [Word],
+        keywords: &[&str],
+    ) -> Option<(&'w [Word], &'w str, &'w [Word])> {
+        let end = line.trim_end().len();
+        let Some(at) = args
+            .iter()
+            .rposition(|w| !w.quoted && keywords.contains(&w.text.as_str()))
+        else {
+            let expecting = keywords
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            self.syntax_error(line, end, &format!("syntax error, expecting {expecting}."));
+            return None;
+        };
+        let (before, after) = (&args[..at], &args[at + 1..]);
+        if before.is_empty() || after.is_empty() {
+            self.syntax_error(line, end, "syntax error, expecting <identifier>.");
+            return None;
+        }
+        Some((before, args[at].text.as_str(), after))
     }
 
     /// `edit`, `up`, `top`, `exit`: the daemon checks the level and answers the canonical
@@ -676,4 +676,8 @@ mod tests {
         assert!(!is_yes("no"));
         assert!(!is_yes("yesterday"));
     }
+}
+
+fn texts(words: &[Word]) -> Vec<String> {
+    words.iter().map(|w| w.text.clone()).collect()
 }
