@@ -622,6 +622,10 @@ fn parse_commit(
     Ok(o)
 }
 
+fn texts(words: &[Word]) -> Vec<String> {
+    words.iter().map(|w| w.text.clone()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,8 +680,4 @@ mod tests {
         assert!(!is_yes("no"));
         assert!(!is_yes("yesterday"));
     }
-}
-
-fn texts(words: &[Word]) -> Vec<String> {
-    words.iter().map(|w| w.text.clone()).collect()
 }
