@@ -196,15 +196,14 @@ fn an_xl2tpd_lac_dials_our_lns() {
     let line = wait(&mut peer, "Connection established to 127.0.1.4, 1701");
     assert!(line.contains("Remote: "), "{line}");
     // ICRQ answered with ICRP, ICCN acknowledged: the call is up on both sides.
-    wait(&mut peer, "Call established with 127.0.1.4");
-    // pppd stops; xl2tpd sends CDN result 1 and our LNS takes it.
-    wait(&mut peer, "pppd exited for call ");
-    wait(&mut peer, "call_close: Call ");
     let line = wait(&mut peer, "Call established with 127.0.1.4");
     assert!(
         line.contains("Remote: "),
         "our LNS assigned a session ID: {line}"
     );
+    // pppd stops; xl2tpd sends CDN result 1 and our LNS takes it.
+    wait(&mut peer, "pppd exited for call ");
+    wait(&mut peer, "call_close: Call ");
 
     // The tunnel outlives the call: xl2tpd still has it to hang up, and we never sent
     // StopCCN (xl2tpd logs every one it receives).
