@@ -6,6 +6,7 @@ pub mod client;
 pub mod daemon;
 pub mod lab;
 pub mod transcript;
+pub mod xl2tpd;
 
 pub use client::Client;
 pub use daemon::{bin_path, DaemonProcess};

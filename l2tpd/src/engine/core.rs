@@ -36,10 +36,14 @@ enum Phase {
         tunnel: Option<u16>,
         tunnel_failure: Option<String>,
     },
-    /// Up; the Echo-Request with `identifier` left at `sent`.
+    /// Up; the Echo-Request with `identifier` left at `sent`. The peer's IDs are kept
+    /// from the moment the session came up, so a report can still name them after the
+    /// peer has cleared the session (xl2tpd does within milliseconds when its pppd fails).
     Echo {
         tunnel_id: u16,
         session_id: u16,
+        remote_tunnel_id: Option<u16>,
+        remote_session_id: Option<u16>,
         identifier: u8,
         sent: Instant,
     },
@@ -222,15 +226,23 @@ impl Core {
     }
 
     fn session_up(&mut self, now: Instant, call: SessionRef, tunnel_id: u16, session_id: u16) {
-        let Some(test) = self.tests.get_mut(&call) else {
+        // Only test calls are followed here; the peer's IDs are looked up before the
+        // test is borrowed for the update.
+        if !self.tests.contains_key(&call) {
             return;
-        };
+        }
+        let up = self.established(now, call, tunnel_id, session_id);
         let identifier = self.next_identifier;
         self.next_identifier = self.next_identifier.wrapping_add(1);
         let request = echo::build(false, identifier, self.magic, b"l2tpd test", true);
+        let Some(test) = self.tests.get_mut(&call) else {
+            return;
+        };
         test.phase = Phase::Echo {
             tunnel_id,
             session_id,
+            remote_tunnel_id: up.remote_tunnel_id,
+            remote_session_id: up.remote_session_id,
             identifier,
             sent: now,
         };
@@ -238,7 +250,7 @@ impl Core {
             let report = TunnelTestReport {
                 state: TunnelTestState::EstablishedNoEcho,
                 failure: Some(format!("cannot send the LCP echo: {e}")),
-                ..self.established(now, call, tunnel_id, session_id)
+                ..up
             };
             self.finish(call, report);
         }
@@ -282,14 +294,21 @@ impl Core {
                 local_tunnel_id: tunnel,
                 ..failed_report(None, why)
             },
+            // The session did come up: say so, and that it ended before proving the path.
             Phase::Echo {
                 tunnel_id,
                 session_id,
+                remote_tunnel_id,
+                remote_session_id,
                 ..
             } => TunnelTestReport {
                 local_tunnel_id: Some(tunnel_id),
+                remote_tunnel_id,
                 local_session_id: Some(session_id),
-                ..failed_report(None, why)
+                remote_session_id,
+                state: TunnelTestState::EstablishedNoEcho,
+                echo_round_trip_us: None,
+                failure: Some(format!("no LCP echo reply: {why}")),
             },
         };
         let _ = test.reply.send(Ok(report));
@@ -315,6 +334,7 @@ impl Core {
                     session_id,
                     identifier,
                     sent,
+                    ..
                 },
             ..
         }) = self.tests.get(&call)
@@ -422,5 +442,105 @@ fn failed_report(local_tunnel_id: Option<u16>, why: String) -> TunnelTestReport 
         state: TunnelTestState::Failed,
         echo_round_trip_us: None,
         failure: Some(why),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(lines: &str) -> RouterConfig {
+        let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+            .expect("set lines parse");
+        schema::typed::router_config(&tree)
+    }
+
+    /// Hands every datagram one core queued to the other, as UDP on port 1701 would,
+    /// except data messages (T bit clear) when `data` is false.
+    fn deliver(now: Instant, from: &mut Core, to: &mut Core, data: bool) -> usize {
+        let mut delivered = 0;
+        while let Some(t) = from.poll_transmit() {
+            let control = t.payload.first().is_some_and(|b| b & 0x80 != 0);
+            let (Some(source), SocketAddr::V4(destination)) = (t.source, t.destination) else {
+                panic!("a datagram without addresses: {t:?}");
+            };
+            if control || data {
+                let peer = SocketAddr::new(source.into(), 1701);
+                to.handle_datagram(now, *destination.ip(), peer, &t.payload);
+                delivered += 1;
+            }
+        }
+        delivered
+    }
+
+    /// xl2tpd's LNS clears a call a few milliseconds after ICCN when its pppd cannot run:
+    /// the test report must still say the session was established, with both sides' IDs.
+    #[test]
+    fn a_session_the_peer_clears_before_the_echo_is_reported_established() {
+        let now = Instant::now();
+        let mut lac = Core::new(
+            &config(
+                "set system host-name lac-a\n\
+                 set access tunnel-profile tp tunnel 1 source-gateway address 127.0.0.61\n\
+                 set access tunnel-profile tp tunnel 1 remote-gateway address 127.0.0.62\n",
+            ),
+            1,
+        );
+        let mut lns = Core::new(
+            &config(
+                "set system host-name lns-a\n\
+                 set services l2tp tunnel-group g local-gateway address 127.0.0.62\n\
+                 set services l2tp tunnel-group g l2tp-access-profile ap\n\
+                 set access profile ap client lac-a l2tp maximum-sessions-per-tunnel 10\n",
+            ),
+            2,
+        );
+        let (reply, outcome) = mpsc::channel();
+        let test = TunnelTest {
+            user: "u1@example.net".into(),
+            password: "pw".into(),
+            tunnel_name: "tp".into(),
+        };
+        lac.start_test(now, &test, reply);
+        // Establish tunnel and session; the LCP echo never reaches the LNS.
+        for _ in 0..20 {
+            let moved =
+                deliver(now, &mut lac, &mut lns, false) + deliver(now, &mut lns, &mut lac, true);
+            if moved == 0 {
+                break;
+            }
+        }
+        let sessions = lns.registry.sessions(now);
+        let [session] = sessions.as_slice() else {
+            panic!("one session on the LNS: {sessions:?}");
+        };
+        assert!(lns
+            .registry
+            .close_session(now, session.session, CdnResult::new(1, 0, ""), None));
+        deliver(now, &mut lns, &mut lac, true);
+
+        let report = outcome
+            .try_recv()
+            .expect("the test has its answer")
+            .expect("a report");
+        assert_eq!(
+            report.state,
+            TunnelTestState::EstablishedNoEcho,
+            "{report:?}"
+        );
+        assert_eq!(
+            report.failure.as_deref(),
+            Some("no LCP echo reply: session disconnected by the peer: result 1 error 0")
+        );
+        let tunnels = lns.registry.tunnels(now);
+        let [tunnel] = tunnels.as_slice() else {
+            panic!("one tunnel on the LNS: {tunnels:?}");
+        };
+        assert_eq!(tunnel.local_tunnel_id, session.local_tunnel_id);
+        assert_eq!(report.local_tunnel_id, Some(tunnel.remote_tunnel_id));
+        assert_eq!(report.remote_tunnel_id, Some(session.local_tunnel_id));
+        assert_eq!(report.local_session_id, Some(session.remote_session_id));
+        assert_eq!(report.remote_session_id, Some(session.local_session_id));
+        assert!(lac.tests.is_empty());
     }
 }

@@ -1,0 +1,299 @@
+//! xl2tpd (Debian's `xl2tpd` package) as a real third-party L2TP peer for interoperability
+//! tests: one instance per [`Xl2tpd`], with its configuration, secrets, PID file and control
+//! pipe in a private temporary directory, logging to a file the test reads.
+//!
+//! xl2tpd forks `pppd` for every call. So that no test ever configures a PPP interface on
+//! the host (on a machine with kernel PPP, pppd would really run), every call's pppd gets an
+//! options file with an option pppd does not know: pppd stops while reading its options,
+//! before it opens anything, and xl2tpd then ends the call with a CDN on every machine alike.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::net::Ipv4Addr;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where Debian installs the daemon.
+const XL2TPD: &str = "/usr/sbin/xl2tpd";
+/// xl2tpd reads its control pipe with a plain `read()`: two commands written back to back
+/// arrive as one and neither is understood, so writes are spaced by this much.
+const CONTROL_PACE: Duration = Duration::from_millis(20);
+/// xl2tpd prints this once its UDP socket is bound.
+const LISTENING: &str = "Listening on IP address";
+/// How long xl2tpd may take to start listening.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+/// The option that makes every pppd stop at once (see the module documentation).
+const PPPD_OPTIONS: &str = "l2tpd-interop-test-no-such-pppd-option\n";
+
+/// Which end xl2tpd plays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// `[lns default]`: answers any LAC.
+    Lns,
+    /// `[lac NAME]` dialling `lns` (port 1701) when told `c NAME` on the control pipe.
+    Lac { name: String, lns: Ipv4Addr },
+}
+
+/// One xl2tpd instance's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Xl2tpdConfig {
+    /// `listen-addr`; xl2tpd always uses UDP port 1701.
+    pub listen: Ipv4Addr,
+    /// The Host Name AVP it sends (our LNS looks its LAC clients up by it).
+    pub hostname: String,
+    /// The tunnel secret, for any peer; `None` runs without tunnel authentication.
+    pub secret: Option<String>,
+    pub role: Role,
+}
+
+impl Xl2tpdConfig {
+    /// The `xl2tpd.conf` text for a state directory `dir`.
+    fn render(&self, dir: &Path) -> String {
+        let mut conf = format!(
+            "[global]\n\
+             listen-addr = {}\n\
+             port = 1701\n\
+             access control = no\n\
+             auth file = {}\n\
+             ; the tests read these lines to see how far a tunnel or a call got\n\
+             debug tunnel = yes\n\
+             debug state = yes\n",
+            self.listen,
+            dir.join("l2tp-secrets").display()
+        );
+        match &self.role {
+            Role::Lns => conf.push_str(
+                "[lns default]\n\
+                 ; only handed to pppd, which never runs: see the module documentation\n\
+                 ip range = 198.18.100.10-198.18.100.50\n\
+                 local ip = 198.18.100.1\n",
+            ),
+            Role::Lac { name, lns } => conf.push_str(&format!(
+                "[lac {name}]\n\
+                 lns = {lns}\n\
+                 name = {name}\n\
+                 autodial = no\n\
+                 redial = no\n"
+            )),
+        }
+        let challenge = if self.secret.is_some() { "yes" } else { "no" };
+        conf.push_str(&format!(
+            "hostname = {}\n\
+             challenge = {challenge}\n\
+             require authentication = no\n\
+             length bit = yes\n\
+             pppoptfile = {}\n",
+            self.hostname,
+            dir.join("options.ppp").display()
+        ));
+        conf
+    }
+}
+
+/// Why xl2tpd cannot be used here, or `None` when it can.
+pub fn unavailable() -> Option<String> {
+    if Path::new(XL2TPD).exists() {
+        None
+    } else {
+        Some(format!("{XL2TPD} is not installed (Debian package xl2tpd)"))
+    }
+}
+
+/// A running xl2tpd; stopped and its directory removed when dropped.
+pub struct Xl2tpd {
+    child: Option<Child>,
+    dir: tempfile::TempDir,
+    last_command: Option<Instant>,
+}
+
+impl Xl2tpd {
+    /// Writes the configuration and starts `xl2tpd -D` on it; returns once it listens.
+    /// Panics (the test fails) when it cannot start.
+    pub fn start(config: &Xl2tpdConfig) -> Xl2tpd {
+        let dir = tempfile::Builder::new()
+            .prefix("xl2tpd-test-")
+            .tempdir()
+            .expect("temp dir");
+        let path = dir.path();
+        std::fs::write(path.join("xl2tpd.conf"), config.render(path)).expect("write xl2tpd.conf");
+        // `them us secret`: the same secret whichever host names the two ends use.
+        let secrets = config
+            .secret
+            .as_ref()
+            .map(|s| format!("* * {s}\n"))
+            .unwrap_or_default();
+        let secrets_path = path.join("l2tp-secrets");
+        std::fs::write(&secrets_path, secrets).expect("write l2tp-secrets");
+        std::fs::set_permissions(&secrets_path, std::fs::Permissions::from_mode(0o600))
+            .expect("chmod l2tp-secrets");
+        std::fs::write(path.join("options.ppp"), PPPD_OPTIONS).expect("write options.ppp");
+        let log = File::create(path.join("xl2tpd.log")).expect("create xl2tpd.log");
+        let child = Command::new(XL2TPD)
+            .arg("-D")
+            .arg("-c")
+            .arg(path.join("xl2tpd.conf"))
+            .arg("-p")
+            .arg(path.join("xl2tpd.pid"))
+            .arg("-C")
+            .arg(path.join("l2tp-control"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file"))
+            .stderr(log)
+            .spawn()
+            .expect("spawn xl2tpd");
+        let mut x = Xl2tpd {
+            child: Some(child),
+            dir,
+            last_command: None,
+        };
+        if let Err(e) = x.wait_for(LISTENING, START_TIMEOUT) {
+            panic!("xl2tpd did not start: {e}");
+        }
+        x
+    }
+
+    /// The directory holding its configuration and log.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Everything xl2tpd (and the pppd it forked) printed so far.
+    pub fn log(&self) -> String {
+        let bytes = std::fs::read(self.dir.path().join("xl2tpd.log")).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// How many log lines contain `needle`.
+    pub fn count(&self, needle: &str) -> usize {
+        self.log().lines().filter(|l| l.contains(needle)).count()
+    }
+
+    /// Polls the log until a line contains `needle`; returns that line, or the whole log
+    /// in the error when `timeout` passes or xl2tpd exits first.
+    pub fn wait_for(&mut self, needle: &str, timeout: Duration) -> Result<String, String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let log = self.log();
+            if let Some(line) = log.lines().find(|l| l.contains(needle)) {
+                return Ok(line.to_string());
+            }
+            if let Some(status) = self.exited() {
+                return Err(format!(
+                    "xl2tpd exited ({status}) before logging {needle:?}:\n{log}"
+                ));
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "no {needle:?} from xl2tpd within {timeout:?}:\n{log}"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Its exit status, once it has exited.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten())
+    }
+
+    /// Writes one command (`c NAME`, `d NAME`, ...) to its control pipe, at least
+    /// `CONTROL_PACE` after the previous one.
+    pub fn command(&mut self, line: &str) -> Result<(), String> {
+        if let Some(last) = self.last_command {
+            let due = last + CONTROL_PACE;
+            let now = Instant::now();
+            if due > now {
+                std::thread::sleep(due - now);
+            }
+        }
+        let pipe = self.dir.path().join("l2tp-control");
+        // Non-blocking: with no reader (xl2tpd gone) the open fails with ENXIO instead of
+        // hanging the test.
+        let mut control = OpenOptions::new()
+            .write(true)
+            .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+            .open(&pipe)
+            .map_err(|e| format!("cannot open {}: {e}", pipe.display()))?;
+        control
+            .write_all(format!("{line}\n").as_bytes())
+            .map_err(|e| format!("cannot write to {}: {e}", pipe.display()))?;
+        self.last_command = Some(Instant::now());
+        Ok(())
+    }
+
+    fn pid_path(&self) -> PathBuf {
+        self.dir.path().join("xl2tpd.pid")
+    }
+}
+
+impl Drop for Xl2tpd {
+    /// SIGTERM lets xl2tpd send StopCCN to its peers and reap its pppd; SIGKILL if it
+    /// does not stop in time.
+    fn drop(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        if let Ok(pid) = i32::try_from(child.id()) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGTERM,
+            );
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                let _ = std::fs::remove_file(self.pid_path());
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lac_configuration_dials_our_lns_with_a_challenge() {
+        let config = Xl2tpdConfig {
+            listen: "127.0.1.1".parse().expect("address"),
+            hostname: "xl-lac".into(),
+            secret: Some("s3cret".into()),
+            role: Role::Lac {
+                name: "ours".into(),
+                lns: "127.0.1.2".parse().expect("address"),
+            },
+        };
+        let conf = config.render(Path::new("/d"));
+        assert!(conf.contains("listen-addr = 127.0.1.1\n"), "{conf}");
+        assert!(conf.contains("auth file = /d/l2tp-secrets\n"), "{conf}");
+        assert!(conf.contains("[lac ours]\nlns = 127.0.1.2\n"), "{conf}");
+        assert!(
+            conf.contains("hostname = xl-lac\nchallenge = yes\n"),
+            "{conf}"
+        );
+        assert!(conf.contains("pppoptfile = /d/options.ppp\n"), "{conf}");
+        assert!(!conf.contains("[lns"), "{conf}");
+    }
+
+    #[test]
+    fn lns_configuration_without_secret_has_no_challenge() {
+        let config = Xl2tpdConfig {
+            listen: "127.0.1.2".parse().expect("address"),
+            hostname: "xl-lns".into(),
+            secret: None,
+            role: Role::Lns,
+        };
+        let conf = config.render(Path::new("/d"));
+        assert!(conf.contains("[lns default]\n"), "{conf}");
+        assert!(conf.contains("challenge = no\n"), "{conf}");
+        assert!(!conf.contains("[lac"), "{conf}");
+    }
+}
