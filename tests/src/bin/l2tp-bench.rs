@@ -265,6 +265,16 @@ fn per_second(count: usize, elapsed: Duration) -> f64 {
     }
 }
 
+/// `used` CPU seconds over `window` seconds as a share of one core; /proc counts in ticks,
+/// so a window with no tick shows the bound it proves instead of a bare zero.
+fn cpu_share(used: f64, window: f64) -> String {
+    if used <= 0.0 {
+        format!("< {:.2} %", 100.0 / USER_HZ / window)
+    } else {
+        format!("{:.2} %", used / window * 100.0)
+    }
+}
+
 fn per_session(before: u64, after: u64, sessions: usize) -> u64 {
     after.saturating_sub(before) / u64::try_from(sessions.max(1)).unwrap_or(u64::MAX)
 }
@@ -309,10 +319,9 @@ fn run(s: &Setup) -> Result<bool, String> {
         let (lac_cpu, lns_cpu) = (cpu_seconds("self")?, cpu_seconds(&lns_pid)?);
         // The measurement window itself: the sessions sit idle, hellos keep the tunnels up.
         std::thread::sleep(s.idle);
-        let secs = s.idle.as_secs_f64();
         Some((
-            (cpu_seconds("self")? - lac_cpu) / secs * 100.0,
-            (cpu_seconds(&lns_pid)? - lns_cpu) / secs * 100.0,
+            cpu_seconds("self")? - lac_cpu,
+            cpu_seconds(&lns_pid)? - lns_cpu,
         ))
     } else {
         None
@@ -378,14 +387,15 @@ fn run(s: &Setup) -> Result<bool, String> {
         "",
     );
     if let Some((lac_cpu, lns_cpu)) = idle {
+        let secs = s.idle.as_secs_f64();
         row(
             &format!("LNS l2tpd CPU, idle for {} s", s.idle.as_secs()),
-            format!("{lns_cpu:.2} %"),
+            cpu_share(lns_cpu, secs),
             "< 2 %",
         );
         row(
             &format!("LAC engine CPU, idle for {} s", s.idle.as_secs()),
-            format!("{lac_cpu:.2} %"),
+            cpu_share(lac_cpu, secs),
             "< 2 %",
         );
     }
@@ -415,6 +425,12 @@ mod tests {
         assert!(per_tunnel(10, 32).is_err());
         assert!(per_tunnel(0, 1).is_err());
         assert!(per_tunnel(120_001, 2).is_err());
+    }
+
+    #[test]
+    fn idle_cpu_reads_as_a_share_of_a_core() {
+        assert_eq!(cpu_share(0.0, 30.0), "< 0.03 %");
+        assert_eq!(cpu_share(0.3, 30.0), "1.00 %");
     }
 
     #[test]
