@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use schema::mgmt::{TunnelTestReport, TunnelTestState};
 use schema::typed::RouterConfig;
 
+use super::batch::{BatchOutcome, Batches};
 use super::{echo, subscriber};
 use crate::l2tp::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
 use crate::l2tp::session::CdnResult;
@@ -64,6 +65,8 @@ pub struct Core {
     next_identifier: u8,
     /// Our side's LCP magic number for test subscribers' proxy LCP and echoes.
     magic: u32,
+    /// Test sessions opened and closed in batches by the bench.
+    batches: Batches,
 }
 
 impl Core {
@@ -78,6 +81,7 @@ impl Core {
             magic: u32::try_from(seed % u64::from(u32::MAX))
                 .unwrap_or(1)
                 .max(1),
+            batches: Batches::default(),
         }
     }
 
@@ -117,7 +121,7 @@ impl Core {
     /// The earliest instant `handle_timeout` has work.
     pub fn poll_timeout(&self) -> Option<Instant> {
         let tests = self.tests.values().map(|t| t.deadline).min();
-        [self.registry.poll_timeout(), tests]
+        [self.registry.poll_timeout(), tests, self.batches.deadline()]
             .into_iter()
             .flatten()
             .min()
@@ -132,6 +136,7 @@ impl Core {
         for (_, test) in self.tests.drain() {
             let _ = test.reply.send(Err("the L2TP engine is stopping".into()));
         }
+        self.batches.abandon();
         self.registry.shutdown(now);
         while self.registry.poll_event().is_some() {}
     }
@@ -186,10 +191,58 @@ impl Core {
         self.process(now);
     }
 
+    /// Opens `count` test sessions through tunnel profile `profile_name` at once; the
+    /// batch's report is sent on `reply` once every session is up and acknowledged, or at
+    /// `now + timeout`.
+    pub fn open_batch(
+        &mut self,
+        now: Instant,
+        profile_name: &str,
+        count: usize,
+        timeout: Duration,
+        reply: mpsc::Sender<BatchOutcome>,
+    ) {
+        let Some(profile) = self.config.tunnel_profiles.get(profile_name) else {
+            let _ = reply.send(Err(format!(
+                "tunnel profile {profile_name} is not configured"
+            )));
+            return;
+        };
+        let profile = profile.clone();
+        self.batches.open(
+            now,
+            &mut self.registry,
+            profile_name,
+            &profile,
+            count,
+            self.magic,
+            timeout,
+            reply,
+        );
+        self.process(now);
+    }
+
+    /// Ends every batch test session; reported like `open_batch`.
+    pub fn close_batch(
+        &mut self,
+        now: Instant,
+        timeout: Duration,
+        reply: mpsc::Sender<BatchOutcome>,
+    ) {
+        self.batches.close(now, &mut self.registry, timeout, reply);
+        self.process(now);
+    }
+
     /// Takes the registry's events: test progress, and the echo responder.
     fn process(&mut self, now: Instant) {
         while let Some(event) = self.registry.poll_event() {
             match event {
+                RegistryEvent::SessionUp { session, .. } if self.batches.is_ours(session) => {
+                    self.batches.session_up(session);
+                }
+                RegistryEvent::SessionDown { session, end } if self.batches.is_ours(session) => {
+                    self.batches.session_down(session, &end);
+                }
                 RegistryEvent::SessionUp {
                     session,
                     tunnel_id,
@@ -223,6 +276,7 @@ impl Core {
                 }
             }
         }
+        self.batches.settle(now, &self.registry);
     }
 
     fn session_up(&mut self, now: Instant, call: SessionRef, tunnel_id: u16, session_id: u16) {

@@ -8,6 +8,7 @@
 //! channel and waits for each answer with a bound. [`Engine::default`] has no runtime: it
 //! only keeps the configuration, for tests of the management plane.
 
+mod batch;
 mod core;
 mod echo;
 mod sockets;
@@ -21,6 +22,7 @@ use schema::mgmt::TunnelTestReport;
 use schema::typed::RouterConfig;
 use tokio::sync::mpsc as channel;
 
+pub use self::batch::{BatchKind, BatchOutcome, BatchReport};
 pub use self::core::{TestOutcome, TunnelTest, TEST_TIMEOUT};
 pub use self::sockets::L2TP_PORT;
 use task::Command;
@@ -120,6 +122,41 @@ impl Engine {
             ),
             mpsc::RecvTimeoutError::Disconnected => "the L2TP engine has stopped".into(),
         }))
+    }
+}
+
+/// What the runtime needs on top of a batch's own deadline to hand its report over.
+const BATCH_ANSWER_MARGIN: Duration = Duration::from_secs(2);
+
+impl Engine {
+    /// Opens `count` test sessions through tunnel profile `profile` at once, as `count`
+    /// subscribers of `test services l2tp tunnel` would (proxy LCP and PAP), without the
+    /// LCP echo. Blocks until every session is up and the LNS acknowledged every ICCN, or
+    /// `timeout`; the sessions stay up until [`Engine::close_test_sessions`]. For the bench.
+    pub fn open_test_sessions(
+        &self,
+        profile: &str,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<BatchReport, String> {
+        let asked = self.ask(timeout + BATCH_ANSWER_MARGIN, "finish the batch", |reply| {
+            Command::OpenBatch {
+                profile: profile.to_string(),
+                count,
+                timeout,
+                reply,
+            }
+        });
+        asked.ok_or_else(|| String::from("the L2TP engine is not running"))??
+    }
+
+    /// Ends every session [`Engine::open_test_sessions`] opened, with a CDN each; blocks
+    /// until the LNS acknowledged them all, or `timeout`.
+    pub fn close_test_sessions(&self, timeout: Duration) -> Result<BatchReport, String> {
+        let asked = self.ask(timeout + BATCH_ANSWER_MARGIN, "finish the batch", |reply| {
+            Command::CloseBatch { timeout, reply }
+        });
+        asked.ok_or_else(|| String::from("the L2TP engine is not running"))??
     }
 }
 

@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{mpsc, Arc};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use schema::typed::RouterConfig;
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc as channel;
 use tokio::task::JoinHandle;
 
+use super::batch::BatchOutcome;
 use super::core::{Core, TestOutcome, TunnelTest};
 use super::sockets::{address_not_here, bind_error, wanted_addresses, L2TP_PORT};
 
@@ -27,6 +28,18 @@ pub(super) enum Command {
     Test {
         test: TunnelTest,
         reply: mpsc::Sender<TestOutcome>,
+    },
+    /// Opens `count` test sessions through `profile` at once (the bench).
+    OpenBatch {
+        profile: String,
+        count: usize,
+        timeout: Duration,
+        reply: mpsc::Sender<BatchOutcome>,
+    },
+    /// Ends every session the batches opened.
+    CloseBatch {
+        timeout: Duration,
+        reply: mpsc::Sender<BatchOutcome>,
     },
     Shutdown,
 }
@@ -103,6 +116,12 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
                 }
                 Some(Command::Test { test, reply }) => {
                     rt.core.start_test(Instant::now(), &test, reply);
+                }
+                Some(Command::OpenBatch { profile, count, timeout, reply }) => {
+                    rt.core.open_batch(Instant::now(), &profile, count, timeout, reply);
+                }
+                Some(Command::CloseBatch { timeout, reply }) => {
+                    rt.core.close_batch(Instant::now(), timeout, reply);
                 }
             },
             Some(d) = received.recv() => {

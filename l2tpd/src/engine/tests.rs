@@ -112,3 +112,77 @@ fn a_wrong_secret_fails_on_tunnel_authentication() {
     let why = report.failure.unwrap_or_default();
     assert!(why.contains("tunnel authentication"), "{why}");
 }
+
+/// A LAC profile of two tunnels (distinct identifications, so both open) of `max` sessions.
+fn lac_two_tunnels(lac: &str, lns: &str, max: u32) -> RouterConfig {
+    let mut lines = String::from("set system host-name lac-a\n");
+    for n in 1..=2 {
+        lines.push_str(&format!(
+            "set access tunnel-profile tp tunnel {n} source-gateway address {lac}\n\
+             set access tunnel-profile tp tunnel {n} remote-gateway address {lns}\n\
+             set access tunnel-profile tp tunnel {n} secret s3cret\n\
+             set access tunnel-profile tp tunnel {n} identification t{n}\n\
+             set access tunnel-profile tp tunnel {n} max-sessions {max}\n"
+        ));
+    }
+    config(&lines)
+}
+
+#[test]
+fn a_batch_opens_and_closes_sessions_over_several_tunnels() {
+    let mut lns_engine = Engine::start().expect("lns");
+    lns_engine
+        .apply(&lns("127.0.0.50", "s3cret"))
+        .expect("lns binds");
+    let mut lac_engine = Engine::start().expect("lac");
+    lac_engine
+        .apply(&lac_two_tunnels("127.0.0.49", "127.0.0.50", 30))
+        .expect("lac binds");
+    let timeout = Duration::from_secs(20);
+
+    let opened = lac_engine
+        .open_test_sessions("tp", 50, timeout)
+        .expect("batch ran");
+    assert_eq!(opened.kind, BatchKind::Open);
+    assert_eq!(
+        (
+            opened.requested,
+            opened.completed,
+            opened.failed,
+            opened.held
+        ),
+        (50, 50, 0, 50),
+        "{opened:?}"
+    );
+    assert!(!opened.timed_out);
+
+    // Two tunnels of 30 hold 60: ten more fit, the eleventh finds no tunnel.
+    let more = lac_engine
+        .open_test_sessions("tp", 11, timeout)
+        .expect("batch ran");
+    assert_eq!((more.completed, more.failed, more.held), (10, 1, 60));
+    assert_eq!(
+        more.first_failure.as_deref(),
+        Some("no tunnel of the profile is available")
+    );
+
+    let closed = lac_engine.close_test_sessions(timeout).expect("batch ran");
+    assert_eq!(closed.kind, BatchKind::Close);
+    assert_eq!(
+        (
+            closed.requested,
+            closed.completed,
+            closed.failed,
+            closed.held
+        ),
+        (60, 60, 0, 0),
+        "{closed:?}"
+    );
+    // Single tests still work beside the batches, on the same tunnels.
+    let report = lac_engine.test_tunnel(&test("tp")).expect("test ran");
+    assert_eq!(report.state, TunnelTestState::Established, "{report:?}");
+    assert_eq!(
+        lac_engine.open_test_sessions("tp-x", 1, timeout),
+        Err("tunnel profile tp-x is not configured".into())
+    );
+}

@@ -22,6 +22,19 @@ fn seconds(now: Instant, since: Instant) -> u64 {
 }
 
 impl Registry {
+    /// Control messages of every tunnel not yet acknowledged by the peer (sent or still
+    /// queued behind the window). Zero means the peers have taken everything we said, e.g.
+    /// every ICCN or CDN of a batch of test sessions.
+    pub fn control_backlog(&self) -> usize {
+        self.tunnels
+            .values()
+            .map(|e| {
+                let w = e.tunnel.window();
+                w.in_flight + w.unsent
+            })
+            .sum()
+    }
+
     pub fn summary(&self) -> Summary {
         let counters = self
             .destinations

@@ -1,0 +1,264 @@
+//! Batches of test sessions, for the bench (`l2tp-bench`): many `test services l2tp tunnel`
+//! calls opened (or closed) at once and reported together, without the per-session LCP
+//! echo and without a management round trip per session.
+//!
+//! A batch is finished when every call in it has an outcome *and* the peers have
+//! acknowledged every control message we sent: a call counts as up when our ICCN leaves
+//! and as down when our CDN leaves, so only the acknowledgements say the LNS has taken them
+//! too. The sessions a batch opened stay up until a close batch ends them.
+
+use std::collections::HashSet;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use schema::typed::TunnelProfile;
+
+use super::subscriber;
+use crate::l2tp::registry::{Registry, SessionEnd, SessionRef};
+use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult};
+
+/// Call serial numbers of batch sessions start here, apart from the single tests' (from 1).
+const FIRST_SERIAL: u32 = 0x8000_0000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchKind {
+    Open,
+    Close,
+}
+
+/// What a batch came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchReport {
+    pub kind: BatchKind,
+    /// Calls the batch started (open) or ended (close).
+    pub requested: usize,
+    /// Established (open) or disconnected (close).
+    pub completed: usize,
+    /// Calls that ended without being established (open), or could not be found (close).
+    pub failed: usize,
+    /// From the command reaching the engine to the batch's end.
+    pub elapsed: Duration,
+    /// The deadline passed before every call had its outcome and every message its
+    /// acknowledgement.
+    pub timed_out: bool,
+    pub first_failure: Option<String>,
+    /// Batch sessions still open (or still being set up) afterwards.
+    pub held: usize,
+}
+
+/// A batch's answer, or why it could not start.
+pub type BatchOutcome = Result<BatchReport, String>;
+
+#[derive(Debug)]
+struct Running {
+    report: BatchReport,
+    started: Instant,
+    deadline: Instant,
+    /// Calls of the batch without an outcome yet.
+    waiting: HashSet<SessionRef>,
+    reply: mpsc::Sender<BatchOutcome>,
+}
+
+/// The batch sessions of the engine and the batch in progress, if any.
+#[derive(Debug)]
+pub struct Batches {
+    /// Every call a batch opened that has not ended yet.
+    ours: HashSet<SessionRef>,
+    running: Option<Running>,
+    next_serial: u32,
+}
+
+impl Default for Batches {
+    fn default() -> Self {
+        Self {
+            ours: HashSet::new(),
+            running: None,
+            next_serial: FIRST_SERIAL,
+        }
+    }
+}
+
+impl Batches {
+    fn begin(
+        &mut self,
+        kind: BatchKind,
+        now: Instant,
+        timeout: Duration,
+        reply: mpsc::Sender<BatchOutcome>,
+    ) -> bool {
+        if self.running.is_some() {
+            let _ = reply.send(Err("a batch of test sessions is already running".into()));
+            return false;
+        }
+        self.running = Some(Running {
+            report: BatchReport {
+                kind,
+                requested: 0,
+                completed: 0,
+                failed: 0,
+                elapsed: Duration::ZERO,
+                timed_out: false,
+                first_failure: None,
+                held: 0,
+            },
+            started: now,
+            deadline: now + timeout,
+            waiting: HashSet::new(),
+            reply,
+        });
+        true
+    }
+
+    /// Opens `count` test calls through `profile` at once; `magic` is our LCP magic number
+    /// for their proxy LCP.
+    #[allow(clippy::too_many_arguments)]
+    pub fn open(
+        &mut self,
+        now: Instant,
+        registry: &mut Registry,
+        profile_name: &str,
+        profile: &TunnelProfile,
+        count: usize,
+        magic: u32,
+        timeout: Duration,
+        reply: mpsc::Sender<BatchOutcome>,
+    ) {
+        if !self.begin(BatchKind::Open, now, timeout, reply) {
+            return;
+        }
+        for _ in 0..count {
+            let serial = self.next_serial;
+            self.next_serial = self.next_serial.wrapping_add(1).max(FIRST_SERIAL);
+            let user = format!("bench{serial}@example.net");
+            let call = subscriber::test_call(serial, &user, "bench", (magic ^ serial, magic));
+            let opened = registry.open_session(now, profile_name, profile, call);
+            let Some(running) = self.running.as_mut() else {
+                return;
+            };
+            running.report.requested += 1;
+            match opened {
+                Ok(call) => {
+                    self.ours.insert(call);
+                    running.waiting.insert(call);
+                }
+                Err(no_tunnel) => fail(running, no_tunnel.to_string()),
+            }
+        }
+    }
+
+    /// Ends every batch session with a CDN, as a subscriber logging out would.
+    pub fn close(
+        &mut self,
+        now: Instant,
+        registry: &mut Registry,
+        timeout: Duration,
+        reply: mpsc::Sender<BatchOutcome>,
+    ) {
+        if !self.begin(BatchKind::Close, now, timeout, reply) {
+            return;
+        }
+        let calls: Vec<SessionRef> = self.ours.iter().copied().collect();
+        for call in calls {
+            if let Some(running) = self.running.as_mut() {
+                running.report.requested += 1;
+                running.waiting.insert(call);
+            }
+            let closed = registry.close_session(
+                now,
+                call,
+                CdnResult::administrative("bench teardown"),
+                Some(lac_ppp_ended_cause()),
+            );
+            if !closed {
+                self.ours.remove(&call);
+                if let Some(running) = self.running.as_mut() {
+                    running.waiting.remove(&call);
+                    fail(running, "the session was already gone".into());
+                }
+            }
+        }
+    }
+
+    /// Whether `call` belongs to a batch (and not to a single test).
+    pub fn is_ours(&self, call: SessionRef) -> bool {
+        self.ours.contains(&call)
+    }
+
+    pub fn session_up(&mut self, call: SessionRef) {
+        if let Some(running) = self.running.as_mut() {
+            if running.report.kind == BatchKind::Open && running.waiting.remove(&call) {
+                running.report.completed += 1;
+            }
+        }
+    }
+
+    pub fn session_down(&mut self, call: SessionRef, end: &SessionEnd) {
+        if !self.ours.remove(&call) {
+            return;
+        }
+        let Some(running) = self.running.as_mut() else {
+            return;
+        };
+        if !running.waiting.remove(&call) {
+            return;
+        }
+        match running.report.kind {
+            BatchKind::Close => running.report.completed += 1,
+            BatchKind::Open => fail(running, describe(end)),
+        }
+    }
+
+    /// The batch's deadline, for the engine's timer.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.running.as_ref().map(|r| r.deadline)
+    }
+
+    /// Answers the running batch when it is complete, or when its deadline has passed.
+    pub fn settle(&mut self, now: Instant, registry: &Registry) {
+        let Some(running) = self.running.as_ref() else {
+            return;
+        };
+        let timed_out = running.deadline <= now;
+        // The backlog sum walks the tunnels only (at most a few dozen), and only once the
+        // last call of the batch has its outcome.
+        let complete = running.waiting.is_empty() && registry.control_backlog() == 0;
+        if !(complete || timed_out) {
+            return;
+        }
+        if let Some(mut running) = self.running.take() {
+            running.report.elapsed = now.saturating_duration_since(running.started);
+            running.report.timed_out = !complete;
+            running.report.held = self.ours.len();
+            let _ = running.reply.send(Ok(running.report));
+        }
+    }
+
+    /// The engine is stopping: the running batch gets no report.
+    pub fn abandon(&mut self) {
+        if let Some(running) = self.running.take() {
+            let _ = running
+                .reply
+                .send(Err("the L2TP engine is stopping".into()));
+        }
+    }
+}
+
+fn fail(running: &mut Running, why: String) {
+    running.report.failed += 1;
+    running.report.first_failure.get_or_insert(why);
+}
+
+fn describe(end: &SessionEnd) -> String {
+    match end {
+        SessionEnd::NoTunnel => "no tunnel of the profile could carry the session".into(),
+        SessionEnd::TunnelClosed(reason) => format!("tunnel closed: {reason}"),
+        SessionEnd::Disconnected {
+            result, by_peer, ..
+        } => format!(
+            "session disconnected by {}: result {} error {}",
+            if *by_peer { "the peer" } else { "this router" },
+            result.result,
+            result.error.unwrap_or(0)
+        ),
+    }
+}
