@@ -262,14 +262,11 @@ impl Impairer {
 
     /// Sends the held datagram if its time is up.
     fn release_due(&mut self, shared: &Shared, send: &mut dyn FnMut(&[u8]) -> bool) {
-        if !self
+        let due = self
             .held
             .as_ref()
-            .is_some_and(|(_, due)| *due <= Instant::now())
-        {
-            return;
-        }
-        if let Some((late, _)) = self.held.take() {
+            .is_some_and(|(_, due)| *due <= Instant::now());
+        if let Some((late, _)) = self.held.take_if(|_| due) {
             shared.count(self.direction, |c| c.sent += 1);
             if !send(&late) {
                 shared.count(self.direction, |c| c.send_errors += 1);
