@@ -76,7 +76,10 @@ fn tunnel(n: u8, preference: u32, max_sessions: Option<u32>) -> ProfileTunnel {
 
 fn profile(tunnels: &[(u8, ProfileTunnel)]) -> TunnelProfile {
     TunnelProfile {
-        tunnels: tunnels.iter().map(|(n, t)| (*n, Box::new(t.clone()))).collect(),
+        tunnels: tunnels
+            .iter()
+            .map(|(n, t)| (*n, Box::new(t.clone())))
+            .collect(),
     }
 }
 
