@@ -64,7 +64,9 @@ fn tunnel_id(shown: &str) -> Option<u16> {
 }
 
 /// One session's test: Ok(tunnel ID, retries used) or every attempt's output.
-fn test_session(socket: &std::path::Path, user: &str) -> Result<(u16, usize), Vec<String>> {
+type SessionResult = Result<(u16, usize), Vec<String>>;
+
+fn test_session(socket: &std::path::Path, user: &str) -> SessionResult {
     let mut failures = Vec::new();
     for attempt in 0..ATTEMPTS {
         let out = Command::new(bin_path("cli"))
@@ -156,7 +158,7 @@ fn sessions_come_up_through_a_lossy_relay_and_tunnels_close_cleanly() {
     // Several callers at once, as subscribers arrive: they share the tunnel.
     let started = Instant::now();
     let socket = lac.socket();
-    let results: Vec<(String, Result<(u16, usize), Vec<String>>)> = std::thread::scope(|s| {
+    let results: Vec<(String, SessionResult)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..WORKERS)
             .map(|w| {
                 let socket = &socket;
