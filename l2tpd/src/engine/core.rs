@@ -17,6 +17,10 @@ use crate::l2tp::session::CdnResult;
 
 /// How long a test may take from the call to the echo reply.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a test waits for an LCP echo reply before it sends the request again. Data
+/// messages are not retransmitted by L2TP: the first request may be lost, or overtake the
+/// ICCN and reach an LNS whose session is not up yet; PPP keepalives retry the same way.
+pub const ECHO_RESEND: Duration = Duration::from_secs(1);
 
 /// What a test subscriber asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +41,11 @@ enum Phase {
         tunnel: Option<u16>,
         tunnel_failure: Option<String>,
     },
-    /// Up; the Echo-Request with `identifier` left at `sent`. The peer's IDs are kept
-    /// from the moment the session came up, so a report can still name them after the
-    /// peer has cleared the session (xl2tpd does within milliseconds when its pppd fails).
+    /// Up; the Echo-Request with `identifier` first left at `sent` (the round trip is
+    /// reported from there, resends included), and goes again at `resend_at`. The peer's
+    /// IDs are kept from the moment the session came up, so a report can still name them
+    /// after the peer has cleared the session (xl2tpd does within milliseconds when its
+    /// pppd fails).
     Echo {
         tunnel_id: u16,
         session_id: u16,
@@ -47,6 +53,7 @@ enum Phase {
         remote_session_id: Option<u16>,
         identifier: u8,
         sent: Instant,
+        resend_at: Instant,
     },
 }
 
@@ -115,12 +122,45 @@ impl Core {
         for call in expired {
             self.expire(now, call);
         }
+        self.resend_echoes(now);
         self.process(now);
+    }
+
+    /// Sends the Echo-Request again for every test still waiting for its reply.
+    fn resend_echoes(&mut self, now: Instant) {
+        let magic = self.magic;
+        let mut due = Vec::new();
+        for (call, test) in &mut self.tests {
+            if let Phase::Echo {
+                identifier,
+                resend_at,
+                ..
+            } = &mut test.phase
+            {
+                if *resend_at <= now {
+                    *resend_at = now + ECHO_RESEND;
+                    due.push((*call, *identifier));
+                }
+            }
+        }
+        for (call, identifier) in due {
+            let request = echo::build(false, identifier, magic, b"l2tpd test", true);
+            if let Err(e) = self.registry.send_frame(call, &request) {
+                tracing::debug!("LCP echo request not sent again: {e}");
+            }
+        }
     }
 
     /// The earliest instant `handle_timeout` has work.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let tests = self.tests.values().map(|t| t.deadline).min();
+        let tests = self
+            .tests
+            .values()
+            .map(|t| match t.phase {
+                Phase::Echo { resend_at, .. } => t.deadline.min(resend_at),
+                Phase::Establishing { .. } => t.deadline,
+            })
+            .min();
         [self.registry.poll_timeout(), tests, self.batches.deadline()]
             .into_iter()
             .flatten()
@@ -299,6 +339,7 @@ impl Core {
             remote_session_id: up.remote_session_id,
             identifier,
             sent: now,
+            resend_at: now + ECHO_RESEND,
         };
         if let Err(e) = self.registry.send_frame(call, &request) {
             let report = TunnelTestReport {
@@ -502,6 +543,7 @@ fn failed_report(local_tunnel_id: Option<u16>, why: String) -> TunnelTestReport 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::l2tp::wire::Packet;
 
     fn config(lines: &str) -> RouterConfig {
         let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
@@ -596,5 +638,72 @@ mod tests {
         assert_eq!(report.local_session_id, Some(session.remote_session_id));
         assert_eq!(report.remote_session_id, Some(session.local_session_id));
         assert!(lac.tests.is_empty());
+    }
+
+    const LAC: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 61);
+    const LNS: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 62);
+
+    /// Delivers everything both cores queued, except the first data message from the LAC
+    /// when `lose_first_data` is set (which it then clears).
+    fn exchange(lac: &mut Core, lns: &mut Core, now: Instant, lose_first_data: &mut bool) {
+        loop {
+            let mut moved = false;
+            while let Some(t) = lac.poll_transmit() {
+                let data = Packet::new_checked(&t.payload).is_ok_and(|p| !p.is_control());
+                if data && std::mem::take(lose_first_data) {
+                    continue;
+                }
+                lns.handle_datagram(now, LNS, SocketAddr::new(LAC.into(), 1701), &t.payload);
+                moved = true;
+            }
+            while let Some(t) = lns.poll_transmit() {
+                lac.handle_datagram(now, LAC, SocketAddr::new(LNS.into(), 1701), &t.payload);
+                moved = true;
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    #[test]
+    fn a_lost_echo_request_is_sent_again_and_the_test_succeeds() {
+        let start = Instant::now();
+        let lac_config = config(&format!(
+            "set system host-name lac-a\n\
+             set access tunnel-profile tp tunnel 1 source-gateway address {LAC}\n\
+             set access tunnel-profile tp tunnel 1 remote-gateway address {LNS}\n"
+        ));
+        let lns_config = config(&format!(
+            "set system host-name lns-a\n\
+             set services l2tp tunnel-group g local-gateway address {LNS}\n"
+        ));
+        let mut lac = Core::new(&lac_config, 1);
+        lac.apply_config(start, &lac_config);
+        let mut lns = Core::new(&lns_config, 2);
+        lns.apply_config(start, &lns_config);
+        let (reply, outcome) = mpsc::channel();
+        let test = TunnelTest {
+            user: "u1@example.net".into(),
+            password: "pw".into(),
+            tunnel_name: "tp".into(),
+        };
+        lac.start_test(start, &test, reply);
+        let mut lose_first_data = true;
+        exchange(&mut lac, &mut lns, start, &mut lose_first_data);
+        assert!(!lose_first_data, "the first Echo-Request was sent and lost");
+        assert!(outcome.try_recv().is_err(), "no answer without a reply");
+        // The resend is the next thing the LAC has to do.
+        let resend = start + ECHO_RESEND;
+        assert_eq!(lac.poll_timeout(), Some(resend));
+        lac.handle_timeout(resend);
+        exchange(&mut lac, &mut lns, resend, &mut lose_first_data);
+        let report = outcome.try_recv().expect("answered").expect("the test ran");
+        assert_eq!(report.state, TunnelTestState::Established, "{report:?}");
+        assert_eq!(
+            report.echo_round_trip_us,
+            Some(u64::try_from(ECHO_RESEND.as_micros()).expect("small")),
+            "the round trip counts from the first request"
+        );
     }
 }
