@@ -48,18 +48,6 @@ fn commit(daemon: &DaemonProcess, lines: &str) {
     assert!(text(&out).contains("commit complete"), "{}", text(&out));
 }
 
-/// Linux: `None` while the process runs; its wait status once it exited (a zombie until
-/// the harness reaps it, with the status in `/proc/PID/stat` field 52).
-fn exit_status(pid: u32) -> Option<i32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let (_, after_name) = stat.rsplit_once(')')?;
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    if fields.first() != Some(&"Z") {
-        return None;
-    }
-    fields.last()?.parse().ok()
-}
-
 fn header(tunnel_id: u16) -> ControlHeader {
     ControlHeader {
         tunnel_id,
@@ -209,14 +197,13 @@ fn sccrps(attacker: &UdpSocket) -> BTreeSet<u16> {
     ids
 }
 
-fn assert_alive(daemon: &DaemonProcess, after: &str) {
-    let pid = daemon.pid().expect("the LNS was started");
-    assert_eq!(exit_status(pid), None, "l2tpd exited after {after}");
+fn assert_alive(daemon: &mut DaemonProcess, after: &str) {
+    assert_eq!(daemon.exit_status(), None, "l2tpd exited after {after}");
 }
 
 #[test]
 fn hostile_datagrams_leave_the_lns_running_and_serving() {
-    let lns = DaemonProcess::start();
+    let mut lns = DaemonProcess::start();
     commit(&lns, &DEMO_LNS.replace("127.0.0.2", LNS));
     let target = format!("{LNS}:1701");
     let attacker = UdpSocket::bind(format!("{ATTACKER}:0")).expect("bind the attacker");
@@ -234,7 +221,7 @@ fn hostile_datagrams_leave_the_lns_running_and_serving() {
         attacker.send_to(&datagram, &target).expect(name);
     }
     sync(&probe, &target, next_probe());
-    assert_alive(&lns, "malformed datagrams");
+    assert_alive(&mut lns, "malformed datagrams");
 
     // Random datagrams, a seeded sequence so a failure reproduces; the first two octets
     // are biased towards a version-2 control header, to get past the first check.
@@ -254,7 +241,7 @@ fn hostile_datagrams_leave_the_lns_running_and_serving() {
         let _ = attacker.send_to(&datagram, &target);
     }
     sync(&probe, &target, next_probe());
-    assert_alive(&lns, "random datagrams");
+    assert_alive(&mut lns, "random datagrams");
     // Answers to whatever random datagram looked like an SCCRQ are of no interest.
     let _ = sccrps(&attacker);
 
@@ -263,7 +250,7 @@ fn hostile_datagrams_leave_the_lns_running_and_serving() {
         let _ = attacker.send_to(&sccrq(id), &target);
     }
     sync(&probe, &target, next_probe());
-    assert_alive(&lns, "the SCCRQ flood");
+    assert_alive(&mut lns, "the SCCRQ flood");
     // The flood meets the per-source limit of tunnels in establishment (the kernel may
     // also have dropped part of it: it came in a tight loop).
     let answered = sccrps(&attacker);
@@ -301,5 +288,5 @@ fn hostile_datagrams_leave_the_lns_running_and_serving() {
         shown.contains(": established; LCP echo reply in "),
         "{shown}"
     );
-    assert_alive(&lns, "the LAC's session");
+    assert_alive(&mut lns, "the LAC's session");
 }

@@ -101,35 +101,6 @@ fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     done()
 }
 
-/// Linux: a process that has exited but is not reaped yet is a zombie, and `/proc/PID/stat`
-/// then holds its wait status (field 52). `None` while it runs.
-fn exit_status(pid: u32) -> Option<i32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name (field 2) may hold spaces; the fields after it are plain.
-    let (_, after_name) = stat.rsplit_once(')')?;
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    if fields.first() != Some(&"Z") {
-        return None;
-    }
-    fields.last()?.parse().ok()
-}
-
-/// SIGTERM, then the exit status once the daemon is gone (bounded).
-fn stop(daemon: &DaemonProcess) -> Option<i32> {
-    let pid = daemon.pid()?;
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(i32::try_from(pid).ok()?),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .ok()?;
-    let mut status = None;
-    eventually(Duration::from_secs(10), || {
-        status = exit_status(pid);
-        status.is_some()
-    });
-    status
-}
-
 #[test]
 fn sessions_come_up_through_a_lossy_relay_and_tunnels_close_cleanly() {
     let relay = Relay::start(RelayConfig {
@@ -150,9 +121,9 @@ fn sessions_come_up_through_a_lossy_relay_and_tunnels_close_cleanly() {
         seed: 0x1701,
     })
     .expect("relay binds 127.0.2.3:1701");
-    let lns = DaemonProcess::start();
+    let mut lns = DaemonProcess::start();
     commit(&lns, &lns_config());
-    let lac = DaemonProcess::start();
+    let mut lac = DaemonProcess::start();
     commit(&lac, &lac_config());
 
     // Several callers at once, as subscribers arrive: they share the tunnel.
@@ -226,6 +197,14 @@ fn sessions_come_up_through_a_lossy_relay_and_tunnels_close_cleanly() {
     );
 
     // Both daemons stop on SIGTERM (their engine sends StopCCN on the way out) and exit 0.
-    assert_eq!(stop(&lac), Some(0), "LAC exit status");
-    assert_eq!(stop(&lns), Some(0), "LNS exit status");
+    assert_eq!(
+        lac.stop().and_then(|s| s.code()),
+        Some(0),
+        "LAC exit status"
+    );
+    assert_eq!(
+        lns.stop().and_then(|s| s.code()),
+        Some(0),
+        "LNS exit status"
+    );
 }
