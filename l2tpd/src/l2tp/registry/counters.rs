@@ -111,6 +111,10 @@ pub struct DropCounters {
     pub flood: u64,
     /// SCCRQs arriving on an address no `tunnel-group` listens on.
     pub no_tunnel_group: u64,
+    /// SCCRQs whose hidden AVPs the secret found for the LAC does not unhide (a wrong or
+    /// missing secret): dropped, since an undecodable Assigned Tunnel ID leaves no address
+    /// for a StopCCN.
+    pub hidden_undecodable: u64,
     /// All 65,535 Tunnel IDs in use.
     pub no_tunnel_id: u64,
     /// ICRQs refused (drain, session limit, malformed call).

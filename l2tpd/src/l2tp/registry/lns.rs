@@ -4,15 +4,17 @@ use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
+use schema::typed::TunnelGroup;
+
 use super::counters::Counters;
 use super::entry::{Origin, SessionEntry, TunnelEntry};
 use super::{CallLocation, Registry};
 use crate::l2tp::control::event::{general_error, stopccn_result};
-use crate::l2tp::control::{PeerAuth, Tunnel, TunnelState};
+use crate::l2tp::control::{PeerAuth, Reject, Tunnel, TunnelState};
 use crate::l2tp::select::DestinationKey;
 use crate::l2tp::session::{LnsPolicy, Refusal, RefusalReason, Session, SessionIdAllocator};
 use crate::l2tp::wire::attribute::attr;
-use crate::l2tp::wire::{Avp, ControlMessage, MessageType, ResultCode};
+use crate::l2tp::wire::{Avp, ControlMessage, MessageType, ResultCode, WireError};
 
 /// The access-profile client used when none is named after the LAC (Junos convention).
 const DEFAULT_CLIENT: &str = "default";
@@ -32,9 +34,10 @@ impl Registry {
         peer: SocketAddr,
         bytes: &[u8],
     ) {
-        // Hidden AVPs would need the secret, which depends on the Host Name inside: an
-        // SCCRQ is read in clear first (RFC 2661 does not hide its identifying AVPs).
-        let Ok(sccrq) = ControlMessage::parse(bytes, None) else {
+        // Hidden AVPs need the secret, which depends on the Host Name inside: the SCCRQ is
+        // read first with its hidden AVPs left undecoded (Host Name travels in the clear), and
+        // `Tunnel::new_responder` parses it again with the secret found for that Host Name.
+        let Ok(sccrq) = ControlMessage::parse_leaving_hidden(bytes) else {
             self.drops.malformed += 1;
             return;
         };
@@ -42,12 +45,31 @@ impl Registry {
             self.drops.unknown_tunnel += 1;
             return;
         }
-        let Some(Avp::AssignedTunnelId(peer_tunnel_id)) = sccrq.get(attr::ASSIGNED_TUNNEL_ID)
-        else {
-            self.drops.malformed += 1;
+        if sccrq.is_still_hidden(attr::HOST_NAME) {
+            // A hidden Host Name cannot choose the client whose secret would unhide it.
+            self.drops.hidden_undecodable += 1;
             return;
+        }
+        let host_name = match sccrq.get(attr::HOST_NAME) {
+            Some(Avp::HostName(name)) => String::from_utf8_lossy(name).into_owned(),
+            _ => String::new(),
         };
-        let peer_tunnel_id = *peer_tunnel_id;
+        let peer_tunnel_id = match sccrq.get(attr::ASSIGNED_TUNNEL_ID) {
+            Some(Avp::AssignedTunnelId(id)) => *id,
+            _ if sccrq.is_still_hidden(attr::ASSIGNED_TUNNEL_ID) => {
+                match self.unhidden_peer_tunnel_id(local, &host_name, bytes) {
+                    Some(id) => id,
+                    None => {
+                        self.drops.hidden_undecodable += 1;
+                        return;
+                    }
+                }
+            }
+            _ => {
+                self.drops.malformed += 1;
+                return;
+            }
+        };
         if let Some(tunnel_id) = self.by_peer.get(&(peer, peer_tunnel_id)).copied() {
             if let Some(entry) = self.tunnels.get_mut(&tunnel_id) {
                 entry.tunnel.handle_datagram(now, bytes);
@@ -65,19 +87,11 @@ impl Registry {
             return;
         }
         let Some((group_name, group)) = self
-            .config
-            .l2tp
-            .tunnel_groups
-            .iter()
-            .find(|(_, g)| g.local_address == Some(local))
-            .map(|(name, g)| (name.clone(), g.clone()))
+            .tunnel_group(local)
+            .map(|(name, g)| (name.to_owned(), g.clone()))
         else {
             self.drops.no_tunnel_group += 1;
             return;
-        };
-        let host_name = match sccrq.get(attr::HOST_NAME) {
-            Some(Avp::HostName(name)) => String::from_utf8_lossy(name).into_owned(),
-            _ => String::new(),
         };
         let admission = self.admit(group.l2tp_access_profile.as_deref(), &host_name);
         let Some(tunnel_id) = self.tunnel_ids.allocate() else {
@@ -99,9 +113,13 @@ impl Registry {
             &mut self.rng,
         ) {
             Ok(tunnel) => tunnel,
-            Err(_) => {
+            Err(reject) => {
                 self.tunnel_ids.release(tunnel_id);
-                self.drops.malformed += 1;
+                if is_hidden_failure(&reject) {
+                    self.drops.hidden_undecodable += 1;
+                } else {
+                    self.drops.malformed += 1;
+                }
                 return;
             }
         };
@@ -140,6 +158,43 @@ impl Registry {
             self.close_tunnel(now, tunnel_id.get(), drain_refusal());
         } else {
             self.pump(now, tunnel_id.get());
+        }
+    }
+
+    /// The tunnel group listening on our address `local`.
+    fn tunnel_group(&self, local: Ipv4Addr) -> Option<(&str, &TunnelGroup)> {
+        self.config
+            .l2tp
+            .tunnel_groups
+            .iter()
+            .find(|(_, g)| g.local_address == Some(local))
+            .map(|(name, g)| (name.as_str(), g))
+    }
+
+    /// The LAC's Assigned Tunnel ID from an SCCRQ that hides it, unhidden with the secret of
+    /// the access-profile client its Host Name selects. `None` when there is no such secret
+    /// or it does not decode the AVP: then there is no tunnel to address a StopCCN to, and
+    /// answering a source that cannot prove the secret would only reflect traffic.
+    fn unhidden_peer_tunnel_id(
+        &self,
+        local: Ipv4Addr,
+        host_name: &str,
+        bytes: &[u8],
+    ) -> Option<u16> {
+        let (_, group) = self.tunnel_group(local)?;
+        let admission = self.admit(group.l2tp_access_profile.as_deref(), host_name);
+        let PeerAuth::Admitted {
+            secret: Some(secret),
+        } = admission.auth
+        else {
+            return None;
+        };
+        match ControlMessage::parse(bytes, Some(&secret))
+            .ok()?
+            .get(attr::ASSIGNED_TUNNEL_ID)
+        {
+            Some(Avp::AssignedTunnelId(id)) => Some(*id),
+            _ => None,
         }
     }
 
@@ -227,6 +282,19 @@ impl Registry {
             }
         }
     }
+}
+
+/// Whether `new_responder` refused the SCCRQ because its hidden AVPs did not unhide: no
+/// secret for this LAC, or one that does not decode them.
+fn is_hidden_failure(reject: &Reject) -> bool {
+    matches!(
+        reject,
+        Reject::Malformed(
+            WireError::HiddenWithoutSecret { .. }
+                | WireError::HiddenLength { .. }
+                | WireError::HiddenWithoutRandomVector { .. }
+        )
+    )
 }
 
 /// StopCCN for an SCCRQ arriving while draining: RFC 2661 general error 7, "try another",

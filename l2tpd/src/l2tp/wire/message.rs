@@ -134,6 +134,25 @@ pub struct UnknownAvp {
     pub value: Vec<u8>,
 }
 
+/// A recognised AVP that arrived hidden and was left so by
+/// [`ControlMessage::parse_leaving_hidden`]: its value is still the hidden octets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StillHidden {
+    /// An IETF attribute type (hidden vendor AVPs stay in [`ControlMessage::unknown`]).
+    pub attr: u16,
+    pub mandatory: bool,
+    pub value: Vec<u8>,
+}
+
+/// What to do with a hidden AVP while parsing.
+#[derive(Debug, Clone, Copy)]
+enum HiddenAvps<'a> {
+    /// Unhide with the tunnel secret; without one, a hidden AVP fails the parse.
+    Unhide(Option<&'a [u8]>),
+    /// Collect it undecoded in [`ControlMessage::still_hidden`].
+    Leave,
+}
+
 /// A received control message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ControlMessage {
@@ -146,6 +165,9 @@ pub struct ControlMessage {
     /// The recognised AVPs after Message Type, in order, hidden ones already unhidden.
     pub avps: Vec<Avp>,
     pub unknown: Vec<UnknownAvp>,
+    /// Recognised AVPs left hidden; always empty unless parsed with
+    /// [`ControlMessage::parse_leaving_hidden`].
+    pub still_hidden: Vec<StillHidden>,
 }
 
 fn is_known_ietf(vendor: u16, attribute: u16) -> bool {
@@ -164,6 +186,21 @@ impl ControlMessage {
         packet: &Packet<T>,
         secret: Option<&[u8]>,
     ) -> Result<Self, WireError> {
+        Self::parse_with(packet, HiddenAvps::Unhide(secret))
+    }
+
+    /// Parses one whole datagram without a secret, keeping hidden AVPs undecoded in
+    /// `still_hidden` instead of failing. An LNS reads an SCCRQ this way to learn the LAC's
+    /// Host Name (which RFC 2661 senders keep in the clear), which decides the secret the full parse
+    /// then needs.
+    pub fn parse_leaving_hidden(bytes: &[u8]) -> Result<Self, WireError> {
+        Self::parse_with(&Packet::new_checked(bytes)?, HiddenAvps::Leave)
+    }
+
+    fn parse_with<T: AsRef<[u8]>>(
+        packet: &Packet<T>,
+        hidden_avps: HiddenAvps<'_>,
+    ) -> Result<Self, WireError> {
         let header = match HeaderRepr::parse(packet, OffsetPadLimit::default())? {
             HeaderRepr::Control(header) => header,
             HeaderRepr::Data(_) => {
@@ -178,6 +215,7 @@ impl ControlMessage {
             message_type_mandatory: false,
             avps: Vec::new(),
             unknown: Vec::new(),
+            still_hidden: Vec::new(),
         };
         let mut iter = AvpIter::new(packet.payload());
         let Some(first) = iter.next() else {
@@ -219,7 +257,23 @@ impl ControlMessage {
                 if attribute == attr::MESSAGE_TYPE || attribute == attr::RANDOM_VECTOR {
                     return Err(WireError::BadAvpValue { vendor, attribute });
                 }
-                let secret = secret.ok_or(WireError::HiddenWithoutSecret { attribute })?;
+                let secret = match hidden_avps {
+                    HiddenAvps::Unhide(secret) => {
+                        secret.ok_or(WireError::HiddenWithoutSecret { attribute })?
+                    }
+                    HiddenAvps::Leave => {
+                        // Without a Random Vector no secret could ever unhide it.
+                        if random_vector.is_none() {
+                            return Err(WireError::HiddenWithoutRandomVector { attribute });
+                        }
+                        message.still_hidden.push(StillHidden {
+                            attr: attribute,
+                            mandatory: avp.mandatory(),
+                            value: avp.value().to_vec(),
+                        });
+                        continue;
+                    }
+                };
                 let rv = random_vector.ok_or(WireError::HiddenWithoutRandomVector { attribute })?;
                 plain = hidden::unhide(attribute, secret, rv, avp.value())?;
                 &plain[..]
@@ -246,6 +300,11 @@ impl ControlMessage {
         self.avps
             .iter()
             .find(|avp| avp.vendor_id() == VENDOR_IETF && avp.attribute_type() == attribute)
+    }
+
+    /// Whether an AVP of this IETF attribute type was left hidden.
+    pub fn is_still_hidden(&self, attribute: u16) -> bool {
+        self.still_hidden.iter().any(|h| h.attr == attribute)
     }
 
     /// The AVPs RFC 2661 §6 requires in this message type that it lacks.

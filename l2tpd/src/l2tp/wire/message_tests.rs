@@ -6,7 +6,9 @@ use proptest::prelude::*;
 
 use super::attribute::{attr, Avp, ResultCode};
 use super::header::ControlHeader;
-use super::message::{zlb, ControlMessage, ControlMessageBuilder, MessageType, UnknownAvp};
+use super::message::{
+    zlb, ControlMessage, ControlMessageBuilder, MessageType, StillHidden, UnknownAvp,
+};
 use super::testing::{arb_body_avp, arb_control_header, arb_message_type};
 use super::WireError;
 
@@ -262,6 +264,66 @@ fn hidden_avps_need_secret_and_random_vector() {
             .emit(header(), Some(SECRET)),
         Err(WireError::CannotHide {
             attribute: attr::HOST_NAME
+        })
+    );
+}
+
+#[test]
+fn parse_leaving_hidden_collects_hidden_avps_undecoded() {
+    let bytes = ControlMessageBuilder::new(MessageType::SCCRQ)
+        .avp(Avp::HostName(b"lac".to_vec()))
+        .avp(Avp::RandomVector(vec![9; 16]))
+        .hidden_avp(Avp::AssignedTunnelId(0x1234), vec![0x55; 3])
+        .avp(Avp::FirmwareRevision(0x0100))
+        .emit(header(), Some(SECRET))
+        .expect("fits");
+    let parsed = ControlMessage::parse_leaving_hidden(&bytes).expect("valid");
+    assert_eq!(
+        parsed.get(attr::HOST_NAME),
+        Some(&Avp::HostName(b"lac".to_vec()))
+    );
+    assert_eq!(
+        parsed.get(attr::FIRMWARE_REVISION),
+        Some(&Avp::FirmwareRevision(0x0100))
+    );
+    assert_eq!(parsed.get(attr::ASSIGNED_TUNNEL_ID), None);
+    assert!(parsed.is_still_hidden(attr::ASSIGNED_TUNNEL_ID));
+    assert!(!parsed.is_still_hidden(attr::HOST_NAME));
+    // The value is the hidden octets as carried: Original Length, value, padding.
+    let [StillHidden {
+        attr: attribute,
+        mandatory,
+        value,
+    }] = &parsed.still_hidden[..]
+    else {
+        panic!("one hidden AVP expected, got {:?}", parsed.still_hidden);
+    };
+    assert_eq!(
+        (*attribute, *mandatory, value.len()),
+        (attr::ASSIGNED_TUNNEL_ID, true, 2 + 2 + 3)
+    );
+    assert_ne!(&value[2..4], &[0x12, 0x34]);
+    // The same bytes with the secret unhide it, and leave nothing hidden.
+    let full = ControlMessage::parse(&bytes, Some(SECRET)).expect("valid");
+    assert_eq!(
+        full.get(attr::ASSIGNED_TUNNEL_ID),
+        Some(&Avp::AssignedTunnelId(0x1234))
+    );
+    assert!(full.still_hidden.is_empty());
+}
+
+#[test]
+fn parse_leaving_hidden_still_needs_a_random_vector() {
+    let mut bytes = ControlMessageBuilder::new(MessageType::SCCRQ)
+        .avp(Avp::AssignedTunnelId(5))
+        .emit(header(), None)
+        .expect("fits");
+    // Set the H bit of the AVP after the 8-octet Message Type: no Random Vector precedes it.
+    bytes[20] |= 0x40;
+    assert_eq!(
+        ControlMessage::parse_leaving_hidden(&bytes),
+        Err(WireError::HiddenWithoutRandomVector {
+            attribute: attr::ASSIGNED_TUNNEL_ID
         })
     );
 }

@@ -23,5 +23,7 @@ pub use error::WireError;
 pub use header::{
     ControlHeader, DataHeader, HeaderRepr, OffsetPadLimit, Packet, Sequence, L2TP_VERSION, UDP_PORT,
 };
-pub use message::{zlb, ControlMessage, ControlMessageBuilder, MessageType, UnknownAvp};
+pub use message::{
+    zlb, ControlMessage, ControlMessageBuilder, MessageType, StillHidden, UnknownAvp,
+};
 pub use result_codes::{cdn_result, disconnect_cause, general_error, stopccn_result};
