@@ -5,10 +5,12 @@
 //! - [`tunnel`]: establishment, tunnel authentication, HELLO, StopCCN and dispatch.
 //! - [`reliable`]: Ns/Nr, windows, acknowledgement, retransmission on the Junos schedule.
 //! - [`auth`]: the Challenge / Challenge Response computation and checks.
+//! - `hiding`: the Random Vector and padding for AVPs hidden with the tunnel secret.
 
 pub mod auth;
 pub mod config;
 pub mod event;
+mod hiding;
 pub mod reliable;
 pub mod seq;
 pub mod stats;

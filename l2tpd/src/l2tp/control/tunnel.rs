@@ -6,7 +6,8 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-use rand::RngCore;
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
 use thiserror::Error;
 
 use super::auth::{self, Challenge};
@@ -14,6 +15,7 @@ use super::config::{RetransmitSettings, TunnelConfig, DEFAULT_RX_WINDOW};
 use super::event::{
     general_error, stopccn_result, AuthFailure, CloseReason, PeerInfo, TunnelEvent,
 };
+use super::hiding;
 use super::reliable::{Exhausted, Phase, Receipt, ReliableChannel, WindowState};
 use super::stats::ControlStats;
 use crate::l2tp::wire::attribute::attr;
@@ -91,10 +93,18 @@ pub struct Tunnel {
     events: VecDeque<TunnelEvent>,
     /// When a HELLO is due if nothing arrives before (established only).
     hello_due: Option<Instant>,
+    /// Random Vectors and padding for hidden AVPs; seeded from the caller's generator so the
+    /// tunnel can hide at any time without one being passed to every send.
+    rng: StdRng,
 }
 
 impl Tunnel {
-    fn blank(cfg: TunnelConfig, secret: Option<Vec<u8>>, local_tunnel_id: u16) -> Self {
+    fn blank(
+        cfg: TunnelConfig,
+        secret: Option<Vec<u8>>,
+        local_tunnel_id: u16,
+        rng: &mut impl RngCore,
+    ) -> Self {
         let channel = ReliableChannel::new(cfg.retransmit, cfg.rx_window());
         Self {
             cfg,
@@ -108,6 +118,7 @@ impl Tunnel {
             channel,
             events: VecDeque::new(),
             hello_due: None,
+            rng: StdRng::from_rng(rng),
         }
     }
 
@@ -119,7 +130,7 @@ impl Tunnel {
         rng: &mut impl RngCore,
     ) -> Tunnel {
         let secret = cfg.secret.clone();
-        let mut tunnel = Self::blank(cfg, secret, local_tunnel_id);
+        let mut tunnel = Self::blank(cfg, secret, local_tunnel_id, rng);
         let challenge = auth::new_challenge(tunnel.secret.as_deref(), rng);
         let mut sccrq = tunnel.identity(MessageType::SCCRQ);
         if let Some(challenge) = challenge {
@@ -153,7 +164,7 @@ impl Tunnel {
             Some(Avp::AssignedTunnelId(id)) if *id != 0 => *id,
             _ => return Err(Reject::NoAssignedTunnelId),
         };
-        let mut tunnel = Self::blank(cfg, secret, local_tunnel_id);
+        let mut tunnel = Self::blank(cfg, secret, local_tunnel_id, rng);
         tunnel.count_rx(sccrq.len());
         tunnel.peer.tunnel_id = peer_tunnel_id;
         tunnel.channel.set_peer_tunnel_id(peer_tunnel_id);
@@ -576,7 +587,8 @@ impl Tunnel {
         }
     }
 
-    /// A session's ICRQ/ICRP/ICCN/CDN/…: sent reliably, in order with everything else.
+    /// A session's ICRQ/ICRP/ICCN/CDN/…: sent reliably, in order with everything else. Its
+    /// sensitive AVPs go hidden when the tunnel has a secret, in the clear otherwise.
     pub fn send_session_message(
         &mut self,
         session_id_at_peer: u16,
@@ -586,6 +598,14 @@ impl Tunnel {
             return Err(SendError::NotEstablished);
         }
         let secret = self.secret.clone();
+        let hiding;
+        let builder = match secret {
+            Some(_) => {
+                hiding = hiding::prepare(builder, &mut self.rng);
+                &hiding
+            }
+            None => builder,
+        };
         self.channel.queue(
             builder,
             self.peer.tunnel_id,

@@ -156,6 +156,16 @@ impl ProxyData {
     }
 }
 
+/// Whether an ICCN AVP carries a subscriber credential and so travels hidden when the tunnel
+/// has a secret (RFC 2661 §4.3). Only Proxy Authen Response qualifies: for PAP it is the
+/// password itself, for CHAP the response an eavesdropper holding the (clear) challenge and
+/// identifier could test password guesses against offline. The Proxy Authen Challenge is not
+/// hidden: the LAC already sent it to the subscriber in the clear on the access link, and
+/// with the response hidden it gives an observer nothing to attack.
+pub(super) fn is_credential(avp: &Avp) -> bool {
+    matches!(avp, Avp::ProxyAuthenResponse(_))
+}
+
 /// The parameters of one incoming call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallInfo {

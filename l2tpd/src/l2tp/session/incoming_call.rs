@@ -10,7 +10,7 @@
 use std::collections::VecDeque;
 use std::num::NonZeroU16;
 
-use super::call::{describe_missing, CallInfo, ProxyData};
+use super::call::{describe_missing, is_credential, CallInfo, ProxyData};
 use super::data::{DataChannel, DataDrop, EncapError, SequencingAuthority, SessionCounters};
 use super::result::{cdn_result, general_error, CdnResult};
 use crate::l2tp::wire::attribute::attr;
@@ -388,7 +388,13 @@ impl Session {
         }
         let iccn = self.call.iccn_avps().into_iter().fold(
             ControlMessageBuilder::new(MessageType::ICCN),
-            ControlMessageBuilder::avp,
+            |iccn, avp| {
+                if is_credential(&avp) {
+                    iccn.sensitive_avp(avp)
+                } else {
+                    iccn.avp(avp)
+                }
+            },
         );
         self.send(iccn);
         if self.call.sequencing_required {

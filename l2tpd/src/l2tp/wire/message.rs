@@ -325,11 +325,26 @@ impl ControlMessage {
     }
 }
 
-/// One AVP to send, in the clear or hidden with the given padding.
+/// Whether an outgoing AVP is hidden (RFC 2661 §4.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Hiding {
+    Clear,
+    /// Always hidden, with this padding; emitting without a secret is an error.
+    Always {
+        padding: Vec<u8>,
+    },
+    /// Hidden with this padding when the message is emitted with a secret, in the clear
+    /// otherwise: for values worth protecting that a tunnel without a secret must still send.
+    WithSecret {
+        padding: Vec<u8>,
+    },
+}
+
+/// One AVP to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Outgoing {
     avp: Avp,
-    hide_padding: Option<Vec<u8>>,
+    hiding: Hiding,
 }
 
 /// Builds a control message with exactly the AVPs given, Message Type first.
@@ -351,7 +366,7 @@ impl ControlMessageBuilder {
     pub fn avp(mut self, avp: Avp) -> Self {
         self.avps.push(Outgoing {
             avp,
-            hide_padding: None,
+            hiding: Hiding::Clear,
         });
         self
     }
@@ -361,25 +376,85 @@ impl ControlMessageBuilder {
     pub fn hidden_avp(mut self, avp: Avp, padding: Vec<u8>) -> Self {
         self.avps.push(Outgoing {
             avp,
-            hide_padding: Some(padding),
+            hiding: Hiding::Always { padding },
         });
         self
     }
 
-    /// The whole datagram.
+    /// Appends an AVP to hide whenever the tunnel has a secret and to send in the clear when
+    /// it has none (RFC 2661 §4.3 makes hiding possible only with a secret). The code that
+    /// builds a message does not know the tunnel's secret; the tunnel does, and calls
+    /// [`Self::hide_sensitive`] before emitting with it.
+    pub fn sensitive_avp(mut self, avp: Avp) -> Self {
+        self.avps.push(Outgoing {
+            avp,
+            hiding: Hiding::WithSecret {
+                padding: Vec::new(),
+            },
+        });
+        self
+    }
+
+    /// Whether any AVP was added with [`Self::sensitive_avp`].
+    pub fn has_sensitive(&self) -> bool {
+        self.avps
+            .iter()
+            .any(|out| matches!(out.hiding, Hiding::WithSecret { .. }))
+    }
+
+    /// Prepares the sensitive AVPs for hiding: inserts a Random Vector AVP holding
+    /// `random_vector` just before the first of them (RFC 2661 §4.3: a new Random Vector
+    /// before the first hidden AVP of a message, so that no keystream is reused), and gives
+    /// each the padding `padding(value_len)` returns. Without sensitive AVPs, unchanged.
+    pub fn hide_sensitive(
+        mut self,
+        random_vector: Vec<u8>,
+        mut padding: impl FnMut(usize) -> Vec<u8>,
+    ) -> Self {
+        let Some(first) = self
+            .avps
+            .iter()
+            .position(|out| matches!(out.hiding, Hiding::WithSecret { .. }))
+        else {
+            return self;
+        };
+        let mut value = Vec::new();
+        for out in self.avps.iter_mut().skip(first) {
+            if let Hiding::WithSecret { padding: pad } = &mut out.hiding {
+                value.clear();
+                out.avp.encode_value(&mut value);
+                *pad = padding(value.len());
+            }
+        }
+        self.avps.insert(
+            first,
+            Outgoing {
+                avp: Avp::RandomVector(random_vector),
+                hiding: Hiding::Clear,
+            },
+        );
+        self
+    }
+
+    /// The whole datagram. With a `secret`, sensitive AVPs are hidden, so a Random Vector AVP
+    /// must precede them (see [`Self::hide_sensitive`]).
     pub fn emit(&self, header: ControlHeader, secret: Option<&[u8]>) -> Result<Vec<u8>, WireError> {
         let mut out = vec![0u8; CONTROL_HEADER_LEN];
         Avp::MessageType(self.message_type).emit(&mut out)?;
         let mut random_vector: Option<&[u8]> = None;
         let mut value = Vec::new();
-        for Outgoing { avp, hide_padding } in &self.avps {
+        for Outgoing { avp, hiding } in &self.avps {
             let attribute = avp.attribute_type();
             if matches!(avp, Avp::MessageType(_)) {
                 return Err(WireError::BadMessageType);
             }
             value.clear();
             avp.encode_value(&mut value);
-            match hide_padding {
+            let padding = match (hiding, secret) {
+                (Hiding::Clear, _) | (Hiding::WithSecret { .. }, None) => None,
+                (Hiding::Always { padding } | Hiding::WithSecret { padding }, _) => Some(padding),
+            };
+            match padding {
                 None => avp.header(false).emit(&value, &mut out)?,
                 Some(padding) => {
                     if !avp.may_be_hidden() {

@@ -327,3 +327,74 @@ fn parse_leaving_hidden_still_needs_a_random_vector() {
         })
     );
 }
+
+/// The H bit of each AVP after Message Type, in order, read from the raw datagram.
+fn hidden_bits(bytes: &[u8]) -> Vec<(u16, bool)> {
+    super::avp::AvpIter::new(bytes.get(12..).expect("a control header"))
+        .skip(1)
+        .map(|avp| {
+            let avp = avp.expect("well formed");
+            (avp.attribute_type(), avp.hidden())
+        })
+        .collect()
+}
+
+#[test]
+fn sensitive_avps_are_hidden_only_with_a_secret() {
+    let password = b"pap-password".to_vec();
+    let builder = ControlMessageBuilder::new(MessageType::ICCN)
+        .avp(Avp::TxConnectSpeed(1_000))
+        .avp(Avp::FramingType(1))
+        .sensitive_avp(Avp::ProxyAuthenResponse(password.clone()));
+    assert!(builder.has_sensitive());
+
+    // No secret: exactly what plain `avp` would have produced.
+    let clear = builder.emit(header(), None).expect("fits");
+    let plain = ControlMessageBuilder::new(MessageType::ICCN)
+        .avp(Avp::TxConnectSpeed(1_000))
+        .avp(Avp::FramingType(1))
+        .avp(Avp::ProxyAuthenResponse(password.clone()))
+        .emit(header(), None)
+        .expect("fits");
+    assert_eq!(clear, plain);
+
+    // A secret but no Random Vector: refused rather than sent in the clear.
+    assert_eq!(
+        builder.emit(header(), Some(SECRET)),
+        Err(WireError::HiddenWithoutRandomVector {
+            attribute: attr::PROXY_AUTHEN_RESPONSE
+        })
+    );
+
+    let mut lengths = Vec::new();
+    let hiding = builder.hide_sensitive(vec![0x5a; 16], |len| {
+        lengths.push(len);
+        vec![0xee; 3]
+    });
+    assert_eq!(lengths, [password.len()]);
+    let bytes = hiding.emit(header(), Some(SECRET)).expect("fits");
+    assert_eq!(
+        hidden_bits(&bytes),
+        [
+            (attr::TX_CONNECT_SPEED, false),
+            (attr::FRAMING_TYPE, false),
+            (attr::RANDOM_VECTOR, false),
+            (attr::PROXY_AUTHEN_RESPONSE, true),
+        ]
+    );
+    let parsed = ControlMessage::parse(&bytes, Some(SECRET)).expect("valid");
+    assert_eq!(
+        parsed.get(attr::PROXY_AUTHEN_RESPONSE),
+        Some(&Avp::ProxyAuthenResponse(password))
+    );
+}
+
+#[test]
+fn hide_sensitive_without_sensitive_avps_changes_nothing() {
+    let builder = ControlMessageBuilder::new(MessageType::ICCN).avp(Avp::TxConnectSpeed(1));
+    assert!(!builder.has_sensitive());
+    let same = builder
+        .clone()
+        .hide_sensitive(vec![1; 16], |_| panic!("no AVP to pad"));
+    assert_eq!(same, builder);
+}
