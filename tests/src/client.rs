@@ -1,7 +1,7 @@
 //! A minimal management-protocol client for tests that need exact control (crash tests,
 //! benchmarks): one request, one response.
 
-use schema::mgmt::{self, ClientKind, Reply, Request, Response};
+use schema::mgmt::{self, ClientKind, ConfigureMode, LoadMode, Reply, Request, Response};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
@@ -51,6 +51,36 @@ impl Client {
             Ok(Response { result: Ok(r), .. }) => r,
             other => panic!("{request:?} failed: {other:?}"),
         }
+    }
+}
+
+impl Client {
+    /// Commits `set_lines` as one change under `configure exclusive`, as a scripted commit
+    /// file would; the error names the step that was refused.
+    pub fn commit_set_lines(&mut self, set_lines: &str, comment: &str) -> Result<(), String> {
+        let steps = [
+            Request::Configure {
+                mode: ConfigureMode::Exclusive,
+            },
+            Request::Load {
+                mode: LoadMode::Set,
+                text: set_lines.to_string(),
+                relative: None,
+            },
+            Request::Commit {
+                check: false,
+                confirmed: None,
+                comment: Some(comment.into()),
+                and_quit: true,
+            },
+        ];
+        for step in steps {
+            match self.call(&step).map_err(|e| e.to_string())?.result {
+                Ok(Reply::Done { .. } | Reply::Configured { .. }) => {}
+                other => return Err(format!("{step:?}: {other:?}")),
+            }
+        }
+        Ok(())
     }
 }
 

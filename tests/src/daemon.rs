@@ -24,6 +24,15 @@ pub fn bin_path(name: &str) -> PathBuf {
     path
 }
 
+/// What a command printed, stdout then stderr, as one text for assertions.
+pub fn output_text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
 /// A running `l2tpd` with its own state directory; killed when dropped.
 pub struct DaemonProcess {
     child: Option<Child>,
@@ -124,6 +133,37 @@ impl DaemonProcess {
             let _ = c.kill();
             let _ = c.wait();
         }
+    }
+
+    /// Commits `lines` (set, delete, ...) with a `cli -f` script, as an operator would;
+    /// panics with the shell's output if the commit does not complete (tests only).
+    pub fn commit(&self, lines: &str) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let script = dir.path().join("commit.txt");
+        std::fs::write(&script, format!("configure\n{lines}commit and-quit\n"))
+            .expect("write script");
+        let out = self.cli(&["-f", script.to_str().expect("utf-8 path")], "");
+        assert!(
+            out.status.success(),
+            "commit failed:\n{}",
+            output_text(&out)
+        );
+        assert!(
+            output_text(&out).contains("commit complete"),
+            "{}",
+            output_text(&out)
+        );
+    }
+
+    /// `cli --socket SOCKET -c COMMAND`.
+    pub fn run(&self, command: &str) -> Output {
+        Command::new(bin_path("cli"))
+            .arg("--socket")
+            .arg(self.socket())
+            .arg("-c")
+            .arg(command)
+            .output()
+            .expect("run cli -c")
     }
 
     /// Runs `cli --state-dir DIR ARGS...` with `stdin` piped in.

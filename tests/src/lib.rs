@@ -10,4 +10,4 @@ pub mod transcript;
 pub mod xl2tpd;
 
 pub use client::Client;
-pub use daemon::{bin_path, DaemonProcess};
+pub use daemon::{bin_path, output_text, DaemonProcess};

@@ -7,7 +7,7 @@
 //! One test function: the daemons bind UDP port 1701 on fixed addresses.
 
 use l2tp_tests::lab::{DEMO_LAC, DEMO_LNS, DEMO_PROFILE};
-use l2tp_tests::DaemonProcess;
+use l2tp_tests::{output_text, DaemonProcess};
 use l2tpd::l2tp::registry::DEFAULT_MAX_ESTABLISHING_PER_SOURCE;
 use l2tpd::l2tp::wire::{
     zlb, Avp, ControlHeader, ControlMessage, ControlMessageBuilder, MessageType,
@@ -16,7 +16,6 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeSet;
 use std::net::UdpSocket;
-use std::process::Output;
 use std::time::Duration;
 
 const LNS: &str = "127.0.2.5";
@@ -30,23 +29,6 @@ const BATCH: usize = 100;
 const PROBE_SENDS: usize = 20;
 const RANDOM_DATAGRAMS: usize = 2_000;
 const FLOOD: u16 = 2_000;
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn commit(daemon: &DaemonProcess, lines: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let script = dir.path().join("commit.txt");
-    std::fs::write(&script, format!("configure\n{lines}commit and-quit\n")).expect("write");
-    let out = daemon.cli(&["-f", script.to_str().expect("utf-8 path")], "");
-    assert!(out.status.success(), "commit failed:\n{}", text(&out));
-    assert!(text(&out).contains("commit complete"), "{}", text(&out));
-}
 
 fn header(tunnel_id: u16) -> ControlHeader {
     ControlHeader {
@@ -204,7 +186,7 @@ fn assert_alive(daemon: &mut DaemonProcess, after: &str) {
 #[test]
 fn hostile_datagrams_leave_the_lns_running_and_serving() {
     let mut lns = DaemonProcess::start();
-    commit(&lns, &DEMO_LNS.replace("127.0.0.2", LNS));
+    lns.commit(&DEMO_LNS.replace("127.0.0.2", LNS));
     let target = format!("{LNS}:1701");
     let attacker = UdpSocket::bind(format!("{ATTACKER}:0")).expect("bind the attacker");
     attacker
@@ -264,15 +246,16 @@ fn hostile_datagrams_leave_the_lns_running_and_serving() {
 
     // The management side still answers.
     let out = lns.cli(&["-c", "show configuration system host-name"], "");
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("lab-lns"), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("lab-lns"),
+        "{}",
+        output_text(&out)
+    );
 
     // A real LAC from another address still gets a tunnel and a session.
     let lac = DaemonProcess::start();
-    commit(
-        &lac,
-        &DEMO_LAC.replace("127.0.0.1", LAC).replace("127.0.0.2", LNS),
-    );
+    lac.commit(&DEMO_LAC.replace("127.0.0.1", LAC).replace("127.0.0.2", LNS));
     let out = lac.cli(
         &[
             "-c",
@@ -282,7 +265,7 @@ fn hostile_datagrams_leave_the_lns_running_and_serving() {
         ],
         "",
     );
-    let shown = text(&out);
+    let shown = output_text(&out);
     assert!(out.status.success(), "{shown}");
     assert!(
         shown.contains(": established; LCP echo reply in "),

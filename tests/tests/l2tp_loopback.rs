@@ -6,37 +6,7 @@
 //! so they must not run twice at once.
 
 use l2tp_tests::lab::{DEMO_LAC, DEMO_LNS, DEMO_PROFILE};
-use l2tp_tests::{bin_path, DaemonProcess};
-use std::process::{Command, Output};
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-/// Commits `set_lines` with a `cli -f` script.
-fn commit(daemon: &DaemonProcess, set_lines: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let script = dir.path().join("commit.txt");
-    std::fs::write(&script, format!("configure\n{set_lines}commit and-quit\n"))
-        .expect("write script");
-    let out = daemon.cli(&["-f", script.to_str().expect("utf-8 path")], "");
-    assert!(out.status.success(), "commit failed:\n{}", text(&out));
-    assert!(text(&out).contains("commit complete"), "{}", text(&out));
-}
-
-fn run(daemon: &DaemonProcess, command: &str) -> Output {
-    Command::new(bin_path("cli"))
-        .arg("--socket")
-        .arg(daemon.socket())
-        .arg("-c")
-        .arg(command)
-        .output()
-        .expect("run cli -c")
-}
+use l2tp_tests::{output_text, DaemonProcess};
 
 fn test_command(user: &str, profile: &str) -> String {
     format!("test services l2tp tunnel user {user} password pw tunnel-name {profile}")
@@ -53,34 +23,25 @@ fn ids(line: &str) -> Option<(u16, u16)> {
 #[test]
 fn lac_and_lns_processes_carry_test_sessions() {
     let lns = DaemonProcess::start();
-    commit(&lns, DEMO_LNS);
+    lns.commit(DEMO_LNS);
     let wrong_lns = DaemonProcess::start();
-    commit(
-        &wrong_lns,
-        &DEMO_LNS.replace("127.0.0.2", "127.0.0.3").replace(
-            "shared-secret lab-tunnel-secret",
-            "shared-secret not-the-secret",
-        ),
-    );
+    wrong_lns.commit(&DEMO_LNS.replace("127.0.0.2", "127.0.0.3").replace(
+        "shared-secret lab-tunnel-secret",
+        "shared-secret not-the-secret",
+    ));
     let lac = DaemonProcess::start();
-    commit(
-        &lac,
-        &format!(
-            "{DEMO_LAC}\
+    lac.commit(&format!(
+        "{DEMO_LAC}\
              set access tunnel-profile tp-wrong tunnel 1 secret lab-tunnel-secret\n\
              set access tunnel-profile tp-wrong tunnel 1 source-gateway address 127.0.0.1\n\
              set access tunnel-profile tp-wrong tunnel 1 remote-gateway address 127.0.0.3\n"
-        ),
-    );
+    ));
 
     // Several sessions, one tunnel, each proven by an LCP echo through the LNS.
     let mut seen = Vec::new();
     for n in 1..=4 {
-        let out = run(
-            &lac,
-            &test_command(&format!("u{n}@example.net"), DEMO_PROFILE),
-        );
-        let shown = text(&out);
+        let out = lac.run(&test_command(&format!("u{n}@example.net"), DEMO_PROFILE));
+        let shown = output_text(&out);
         assert!(out.status.success(), "{shown}");
         assert!(
             shown.contains(": established; LCP echo reply in "),
@@ -98,16 +59,16 @@ fn lac_and_lns_processes_carry_test_sessions() {
     assert_eq!(sessions.len(), 4, "one session each: {seen:?}");
 
     // The LNS end cannot run the test: it has no tunnel profile.
-    let out = run(&lns, &test_command("u1@example.net", "tp-x"));
+    let out = lns.run(&test_command("u1@example.net", "tp-x"));
     assert!(!out.status.success());
     assert_eq!(
-        text(&out).trim_end(),
+        output_text(&out).trim_end(),
         "error: tunnel profile tp-x is not configured"
     );
 
     // A secret the LNS does not share: the tunnel is refused on authentication.
-    let out = run(&lac, &test_command("u1@example.net", "tp-wrong"));
-    let shown = text(&out);
+    let out = lac.run(&test_command("u1@example.net", "tp-wrong"));
+    let shown = output_text(&out);
     assert!(!out.status.success(), "{shown}");
     assert!(shown.contains("failed: "), "{shown}");
     assert!(shown.contains("tunnel authentication"), "{shown}");
@@ -118,7 +79,7 @@ fn lac_and_lns_processes_carry_test_sessions() {
     let script = dir.path().join("commit.txt");
     std::fs::write(&script, format!("configure\n{DEMO_LNS}commit and-quit\n")).expect("write");
     let out = rival.cli(&["-f", script.to_str().expect("utf-8 path")], "");
-    let shown = text(&out);
+    let shown = output_text(&out);
     assert!(!out.status.success(), "{shown}");
     assert!(
         shown.contains("cannot bind 127.0.0.2:1701: Address already in use"),

@@ -10,10 +10,10 @@
 
 use l2tp_tests::lab::{DEMO_LAC, DEMO_LNS, DEMO_PROFILE};
 use l2tp_tests::relay::{Impairment, Relay, RelayConfig};
-use l2tp_tests::{bin_path, DaemonProcess};
+use l2tp_tests::{bin_path, output_text, DaemonProcess};
 use l2tpd::l2tp::wire::MessageType;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const LAC: &str = "127.0.2.1";
@@ -26,24 +26,6 @@ const ATTEMPTS: usize = 3;
 
 const LOSSY_PATH: &str = "set services l2tp tunnel retransmission-count-established 10\n\
                           set services l2tp tunnel retransmission-count-not-established 10\n";
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-/// Commits `lines` (set or delete) with a `cli -f` script.
-fn commit(daemon: &DaemonProcess, lines: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let script = dir.path().join("commit.txt");
-    std::fs::write(&script, format!("configure\n{lines}commit and-quit\n")).expect("write");
-    let out = daemon.cli(&["-f", script.to_str().expect("utf-8 path")], "");
-    assert!(out.status.success(), "commit failed:\n{}", text(&out));
-    assert!(text(&out).contains("commit complete"), "{}", text(&out));
-}
 
 fn lac_config() -> String {
     let config = DEMO_LAC
@@ -78,7 +60,7 @@ fn test_session(socket: &std::path::Path, user: &str) -> SessionResult {
             ))
             .output()
             .expect("run cli -c");
-        let shown = text(&out);
+        let shown = output_text(&out);
         if out.status.success() && shown.contains(": established; LCP echo reply in ") {
             if let Some(tunnel) = tunnel_id(&shown) {
                 return Ok((tunnel, attempt));
@@ -122,9 +104,9 @@ fn sessions_come_up_through_a_lossy_relay_and_tunnels_close_cleanly() {
     })
     .expect("relay binds 127.0.2.3:1701");
     let mut lns = DaemonProcess::start();
-    commit(&lns, &lns_config());
+    lns.commit(&lns_config());
     let mut lac = DaemonProcess::start();
-    commit(&lac, &lac_config());
+    lac.commit(&lac_config());
 
     // Several callers at once, as subscribers arrive: they share the tunnel.
     let started = Instant::now();
@@ -174,7 +156,7 @@ fn sessions_come_up_through_a_lossy_relay_and_tunnels_close_cleanly() {
     // The LNS gives the tunnel group up: its StopCCN must get through the loss (it is
     // retransmitted), and the LAC must forget the tunnel.
     let stops_before = counts.towards_lac.control_received(MessageType::STOPCCN);
-    commit(&lns, "delete services l2tp tunnel-group lab-lacs\n");
+    lns.commit("delete services l2tp tunnel-group lab-lacs\n");
     assert!(
         eventually(Duration::from_secs(30), || {
             relay
@@ -187,7 +169,7 @@ fn sessions_come_up_through_a_lossy_relay_and_tunnels_close_cleanly() {
         relay.counts()
     );
     // Back again: the next session needs a new tunnel, so the LAC has not kept the old one.
-    commit(&lns, &lns_config());
+    lns.commit(&lns_config());
     let again = test_session(&lac.socket(), "after@example.net");
     let (tunnel, _) = again.unwrap_or_else(|e| panic!("no session after the StopCCN: {e:#?}"));
     assert_ne!(

@@ -2,7 +2,7 @@
 //! as super-user; once `system login user` is configured, only listed users get in, with their
 //! class. Needs root (to run the shell as another uid); skips outside CI when not root.
 
-use l2tp_tests::{bin_path, DaemonProcess};
+use l2tp_tests::{bin_path, output_text, DaemonProcess};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Output};
@@ -19,14 +19,6 @@ fn as_nobody(daemon: &DaemonProcess, command: &str) -> Output {
         .gid(NOBODY)
         .output()
         .expect("run cli as nobody")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]
@@ -46,29 +38,41 @@ fn classes_follow_system_login_user() {
 
     // Fresh install: nobody is a super-user and may configure.
     let out = as_nobody(&daemon, "show system users");
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("nobody"), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("nobody"),
+        "{}",
+        output_text(&out)
+    );
 
     let script = "configure\nset system login user nobody class read-only\nset system login user operator1 class operator\ncommit\n";
     let out = daemon.cli(&[], script);
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
 
     // Now read-only: show works, configure is refused with a clear error.
     let out = as_nobody(&daemon, "show configuration system");
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("read-only"), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("read-only"),
+        "{}",
+        output_text(&out)
+    );
     let out = as_nobody(&daemon, "configure");
     assert!(!out.status.success());
-    assert!(text(&out).contains("permission denied"), "{}", text(&out));
+    assert!(
+        output_text(&out).contains("permission denied"),
+        "{}",
+        output_text(&out)
+    );
 
     // Unlisted once users exist: refused at the door.
     let out = daemon.cli(&[], "configure\ndelete system login user nobody\ncommit\n");
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
     let out = as_nobody(&daemon, "show system users");
     assert!(!out.status.success());
     assert!(
-        text(&out).contains("not configured on this router"),
+        output_text(&out).contains("not configured on this router"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
 }

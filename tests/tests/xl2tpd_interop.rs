@@ -10,11 +10,10 @@
 //! so the tests of this file run in parallel without meeting.
 
 use std::net::Ipv4Addr;
-use std::process::{Command, Output};
 use std::time::Duration;
 
 use l2tp_tests::xl2tpd::{unavailable, Role, Xl2tpd, Xl2tpdConfig};
-use l2tp_tests::{bin_path, DaemonProcess};
+use l2tp_tests::{output_text, DaemonProcess};
 
 /// Bound on each wait for xl2tpd to log a step; the steps take milliseconds on loopback.
 const STEP: Duration = Duration::from_secs(10);
@@ -38,73 +37,37 @@ fn addr(text: &str) -> Ipv4Addr {
     text.parse().expect("IPv4 address")
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-/// Commits `set_lines` on `daemon` with a `cli -f` script, as an operator would.
-fn commit(daemon: &DaemonProcess, set_lines: &str) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let script = dir.path().join("commit.txt");
-    std::fs::write(&script, format!("configure\n{set_lines}commit and-quit\n"))
-        .expect("write script");
-    let out = daemon.cli(&["-f", script.to_str().expect("utf-8 path")], "");
-    assert!(out.status.success(), "commit failed:\n{}", text(&out));
-    assert!(text(&out).contains("commit complete"), "{}", text(&out));
-}
-
-fn run(daemon: &DaemonProcess, command: &str) -> Output {
-    Command::new(bin_path("cli"))
-        .arg("--socket")
-        .arg(daemon.socket())
-        .arg("-c")
-        .arg(command)
-        .output()
-        .expect("run cli -c")
-}
-
 /// `test services l2tp tunnel` for user `user` over profile `tp-xl`.
 fn tunnel_test(lac: &DaemonProcess, user: &str) -> (bool, String) {
-    let out = run(
-        lac,
-        &format!("test services l2tp tunnel user {user} password pw tunnel-name tp-xl"),
-    );
-    (out.status.success(), text(&out))
+    let out = lac.run(&format!(
+        "test services l2tp tunnel user {user} password pw tunnel-name tp-xl"
+    ));
+    (out.status.success(), output_text(&out))
 }
 
 /// Our LAC with profile `tp-xl`: one tunnel from `source` to `lns` with `secret`.
 fn our_lac(source: &str, lns: &str, secret: &str) -> DaemonProcess {
     let lac = DaemonProcess::start();
-    commit(
-        &lac,
-        &format!(
-            "set system host-name our-lac\n\
+    lac.commit(&format!(
+        "set system host-name our-lac\n\
              set access tunnel-profile tp-xl tunnel 1 type l2tp\n\
              set access tunnel-profile tp-xl tunnel 1 medium ipv4\n\
              set access tunnel-profile tp-xl tunnel 1 secret {secret}\n\
              set access tunnel-profile tp-xl tunnel 1 source-gateway address {source}\n\
              set access tunnel-profile tp-xl tunnel 1 remote-gateway address {lns}\n"
-        ),
-    );
+    ));
     lac
 }
 
 /// Our LNS on `local`, accepting the LAC whose Host Name is `client` with `secret`.
 fn our_lns(local: &str, client: &str, secret: &str) -> DaemonProcess {
     let lns = DaemonProcess::start();
-    commit(
-        &lns,
-        &format!(
-            "set system host-name our-lns\n\
+    lns.commit(&format!(
+        "set system host-name our-lns\n\
              set services l2tp tunnel-group xl-lacs local-gateway address {local}\n\
              set services l2tp tunnel-group xl-lacs l2tp-access-profile xl-clients\n\
              set access profile xl-clients client {client} l2tp shared-secret {secret}\n"
-        ),
-    );
+    ));
     lns
 }
 
@@ -223,8 +186,8 @@ fn an_xl2tpd_lac_dials_our_lns() {
         peer.log()
     );
     // Our daemon is still there and answers.
-    let out = run(&lns, "show system commit");
-    assert!(out.status.success(), "{}", text(&out));
+    let out = lns.run("show system commit");
+    assert!(out.status.success(), "{}", output_text(&out));
 }
 
 #[test]

@@ -19,7 +19,6 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use l2tp_tests::{Client, DaemonProcess};
 use l2tpd::engine::{BatchReport, ConfigApply, Engine};
-use schema::mgmt::{ConfigureMode, LoadMode, Reply, Request};
 
 const LAC_ADDRESS: &str = "127.0.3.1";
 const LNS_ADDRESS: &str = "127.0.3.2";
@@ -194,30 +193,10 @@ fn ensure_l2tpd() -> Result<(), String> {
 }
 
 fn commit_lns(daemon: &DaemonProcess, set_lines: &str) -> Result<(), String> {
-    let mut client = Client::connect(&daemon.socket()).map_err(|e| e.to_string())?;
-    let steps = [
-        Request::Configure {
-            mode: ConfigureMode::Exclusive,
-        },
-        Request::Load {
-            mode: LoadMode::Set,
-            text: set_lines.to_string(),
-            relative: None,
-        },
-        Request::Commit {
-            check: false,
-            confirmed: None,
-            comment: Some("l2tp-bench".into()),
-            and_quit: true,
-        },
-    ];
-    for step in steps {
-        match client.call(&step).map_err(|e| e.to_string())?.result {
-            Ok(Reply::Done { .. } | Reply::Configured { .. }) => {}
-            other => return Err(format!("LNS configuration refused: {other:?}")),
-        }
-    }
-    Ok(())
+    Client::connect(&daemon.socket())
+        .map_err(|e| e.to_string())?
+        .commit_set_lines(set_lines, "l2tp-bench")
+        .map_err(|e| format!("LNS configuration refused: {e}"))
 }
 
 fn lac_engine(set_lines: &str) -> Result<Engine, String> {

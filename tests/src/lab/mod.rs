@@ -3,7 +3,7 @@
 //! on 127.0.0.1 and an LNS on 127.0.0.2, joined by an L2TP tunnel on loopback.
 
 use crate::client::Client;
-use schema::mgmt::{ConfigureMode, LoadMode, Reply, Request, TunnelTestReport};
+use schema::mgmt::{Reply, Request, TunnelTestReport};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -74,30 +74,9 @@ impl LabDaemon {
 
     /// Commits `set_lines` as one change, as a scripted commit file would.
     pub fn commit_set_lines(&self, set_lines: &str, comment: &str) -> Result<(), String> {
-        let mut c = Client::connect(&self.socket()).map_err(|e| e.to_string())?;
-        let steps = [
-            Request::Configure {
-                mode: ConfigureMode::Exclusive,
-            },
-            Request::Load {
-                mode: LoadMode::Set,
-                text: set_lines.to_string(),
-                relative: None,
-            },
-            Request::Commit {
-                check: false,
-                confirmed: None,
-                comment: Some(comment.into()),
-                and_quit: true,
-            },
-        ];
-        for step in steps {
-            match c.call(&step).map_err(|e| e.to_string())?.result {
-                Ok(Reply::Done { .. }) | Ok(Reply::Configured { .. }) => {}
-                other => return Err(format!("{step:?}: {other:?}")),
-            }
-        }
-        Ok(())
+        Client::connect(&self.socket())
+            .map_err(|e| e.to_string())?
+            .commit_set_lines(set_lines, comment)
     }
 }
 
