@@ -24,28 +24,38 @@ pub const CHECK_OUT_FAILED: &str = "configuration check-out failed";
 /// errors and the summary line (`configuration check-out failed`,
 /// `commit failed: (missing mandatory statements)`). Inactive statements are not checked.
 pub fn check(root: &Node) -> Result<Vec<String>, (Vec<CheckError>, String)> {
+    check_and_view(root).map(|(warnings, _)| warnings)
+}
+
+/// [`check`], also handing back the typed view the semantic checks built, so that a commit
+/// does not derive it a second time from the same tree.
+pub fn check_and_view(
+    root: &Node,
+) -> Result<(Vec<String>, crate::typed::RouterConfig), (Vec<CheckError>, String)> {
     let active = root.without_inactive();
     let mut findings = Findings::default();
     structure::check(&active, &mut findings);
     // The semantic checks assume well-formed values; on a malformed tree their findings would
     // only repeat the structural errors in other words.
-    if findings.errors.is_empty() {
+    let config = findings.errors.is_empty().then(|| {
         let config = crate::typed::router_config(&active);
         l2tp::check(&config, &mut findings);
         access::check(&config, &mut findings);
         device::check(&active, &config, &mut findings);
-    }
-    if findings.errors.is_empty() {
-        Ok(findings.warnings)
-    } else {
-        // A missing mandatory statement decides the summary: Junos reports it with its own
-        // line, and it is what the operator has to add before anything else makes sense.
-        let summary = if findings.missing_mandatory {
-            MISSING_MANDATORY
-        } else {
-            CHECK_OUT_FAILED
-        };
-        Err((findings.errors, summary.to_string()))
+        config
+    });
+    match config {
+        Some(config) if findings.errors.is_empty() => Ok((findings.warnings, config)),
+        _ => {
+            // A missing mandatory statement decides the summary: Junos reports it with its own
+            // line, and it is what the operator has to add before anything else makes sense.
+            let summary = if findings.missing_mandatory {
+                MISSING_MANDATORY
+            } else {
+                CHECK_OUT_FAILED
+            };
+            Err((findings.errors, summary.to_string()))
+        }
     }
 }
 

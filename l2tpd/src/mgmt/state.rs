@@ -741,7 +741,7 @@ impl Mgmt {
                 )));
             }
         }
-        let warnings = schema::validate::check(self.candidate(id)?)
+        let (warnings, new_config) = schema::validate::check_and_view(self.candidate(id)?)
             .map_err(|(errors, summary)| MgmtError::Check { errors, summary })?;
         let mut messages: Vec<String> = warnings;
         if check {
@@ -773,7 +773,7 @@ impl Mgmt {
         } else {
             self.candidate(id)?.clone()
         };
-        if let Err(failure) = self.commit_tree(candidate, meta) {
+        if let Err(failure) = self.commit_tree(candidate, new_config, meta) {
             let (e, candidate) = *failure;
             if is_shared && candidate != self.active {
                 self.shared = Some(candidate);
@@ -809,8 +809,13 @@ impl Mgmt {
     /// The one path every configuration change takes: apply to the engine, persist durably,
     /// and only then make it the active configuration. If either step fails, nothing changes.
     /// On failure the tree comes back (boxed: it is large) so the candidate is not lost.
-    fn commit_tree(&mut self, tree: Node, meta: CommitMeta) -> Result<(), Box<(MgmtError, Node)>> {
-        let new_config = schema::typed::router_config(&tree);
+    /// `new_config` is the typed view of `tree`.
+    fn commit_tree(
+        &mut self,
+        tree: Node,
+        new_config: RouterConfig,
+        meta: CommitMeta,
+    ) -> Result<(), Box<(MgmtError, Node)>> {
         if let Err(e) = self.engine.apply(&new_config) {
             let message = format!("commit failed: the engine refused the configuration: {e}");
             return Err(Box::new((failed(message), tree)));
@@ -870,7 +875,8 @@ impl Mgmt {
         };
         let mut meta = CommitMeta::new("root", self.clock.now(), ClientKind::Other);
         meta.comment = Some("automatic rollback: commit confirmed was not confirmed".into());
-        match self.commit_tree(previous, meta) {
+        let config = schema::typed::router_config(&previous);
+        match self.commit_tree(previous, config, meta) {
             Ok(()) => {
                 tracing::warn!("commit was not confirmed; automatic rollback complete");
                 for s in self.sessions.values_mut() {
