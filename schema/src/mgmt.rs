@@ -6,6 +6,10 @@
 //! current `[edit ...]` level by the shell), so that the daemon is the one place that resolves
 //! them against the schema; a syntax error names the word index for the shell's `^` marker.
 
+use crate::l2tp_rpc::{
+    L2tpClear, L2tpCleared, L2tpDestinations, L2tpDisconnectCauses, L2tpSessions, L2tpShow,
+    L2tpSummary, L2tpTunnels,
+};
 use crate::tree::{Node, Path};
 use serde::{Deserialize, Serialize};
 
@@ -192,6 +196,24 @@ pub enum Request {
         password: String,
         tunnel_name: String,
     },
+    /// `show services l2tp summary [statistics]`.
+    GetL2tpSummaryInformation {
+        statistics: bool,
+    },
+    /// `show services l2tp destination …`.
+    GetL2tpDestinationInformation(L2tpShow),
+    /// `show services l2tp tunnel …`.
+    GetL2tpTunnelInformation(L2tpShow),
+    /// `show services l2tp session …`.
+    GetL2tpSessionInformation(L2tpShow),
+    /// `show services l2tp disconnect-cause-summary`.
+    GetL2tpDisconnectCauseSummary,
+    /// `clear services l2tp destination [statistics] TARGET`.
+    ClearL2tpDestination(L2tpClear),
+    /// `clear services l2tp tunnel [statistics] TARGET`.
+    ClearL2tpTunnel(L2tpClear),
+    /// `clear services l2tp session [statistics] TARGET`.
+    ClearL2tpSession(L2tpClear),
 }
 
 /// Every reply carries `notices`: messages the daemon has for this user regardless of the
@@ -252,6 +274,19 @@ pub enum Reply {
     },
     /// The outcome of `test services l2tp tunnel`.
     L2tpTunnelTest(TunnelTestReport),
+    L2tpSummary(L2tpSummary),
+    L2tpDestinations(L2tpDestinations),
+    L2tpTunnels(L2tpTunnels),
+    L2tpSessions(L2tpSessions),
+    L2tpDisconnectCauses(L2tpDisconnectCauses),
+    L2tpCleared(L2tpCleared),
+    /// The clear would end `sessions` sessions (more than
+    /// [`crate::l2tp_rpc::CLEAR_CONFIRM_THRESHOLD`]): nothing was done; the shell asks
+    /// `question` and sends the clear again with `confirmed` when the answer is yes.
+    ConfirmClear {
+        sessions: usize,
+        question: String,
+    },
 }
 
 /// What `test services l2tp tunnel` found. IDs are those of this router (`local_*`) and of
@@ -442,5 +477,23 @@ mod tests {
         let line = encode_line(&reply);
         assert!(line.contains("\"reply\":\"l2tp-tunnel-test\""), "{line}");
         assert_eq!(decode_line::<Response>(&line).unwrap(), reply);
+    }
+
+    #[test]
+    fn l2tp_rpc_names_are_the_junos_ones() {
+        use crate::l2tp_rpc::{ClearTarget, L2tpClear, L2tpShow};
+        let show = Request::GetL2tpTunnelInformation(L2tpShow::default());
+        let line = encode_line(&show);
+        assert!(
+            line.contains("\"op\":\"get-l2tp-tunnel-information\""),
+            "{line}"
+        );
+        assert_eq!(decode_line::<Request>(&line).unwrap(), show);
+        let clear = Request::ClearL2tpSession(L2tpClear {
+            statistics: false,
+            target: ClearTarget::LocalSessionId(40553),
+            confirmed: false,
+        });
+        assert_eq!(decode_line::<Request>(&encode_line(&clear)).unwrap(), clear);
     }
 }

@@ -41,8 +41,16 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::ShowConfiguration { .. }
         | Request::ShowSystemCommit
         | Request::ShowSystemUsers
-        | Request::Compare { .. } => LoginClass::ReadOnly,
-        Request::TestL2tpTunnel { .. } => LoginClass::Operator,
+        | Request::Compare { .. }
+        | Request::GetL2tpSummaryInformation { .. }
+        | Request::GetL2tpDestinationInformation(_)
+        | Request::GetL2tpTunnelInformation(_)
+        | Request::GetL2tpSessionInformation(_)
+        | Request::GetL2tpDisconnectCauseSummary => LoginClass::ReadOnly,
+        Request::TestL2tpTunnel { .. }
+        | Request::ClearL2tpDestination(_)
+        | Request::ClearL2tpTunnel(_)
+        | Request::ClearL2tpSession(_) => LoginClass::Operator,
         _ => LoginClass::SuperUser,
     }
 }

@@ -336,6 +336,16 @@ impl Mgmt {
                 password,
                 tunnel_name,
             } => self.test_l2tp_tunnel(user, password, tunnel_name),
+            Request::GetL2tpSummaryInformation { .. }
+            | Request::GetL2tpDestinationInformation(_)
+            | Request::GetL2tpTunnelInformation(_)
+            | Request::GetL2tpSessionInformation(_)
+            | Request::GetL2tpDisconnectCauseSummary
+            | Request::ClearL2tpDestination(_)
+            | Request::ClearL2tpTunnel(_)
+            | Request::ClearL2tpSession(_) => Err(failed(
+                "the L2TP operational commands are not available yet",
+            )),
         }
     }
 
