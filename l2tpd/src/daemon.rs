@@ -15,6 +15,8 @@ pub struct DaemonOptions {
     /// Returns freed memory to the system after large requests (see
     /// [`server::spawn_mgmt_thread`]); the `l2tpd` binary passes glibc's `malloc_trim`.
     pub release_memory: Option<fn()>,
+    /// Seeds the engine's random choices (tests only); `None`: from the system's entropy.
+    pub random_seed: Option<u64>,
 }
 
 /// Runs the daemon until `shutdown` resolves. Errors are operator-facing sentences.
@@ -34,7 +36,7 @@ pub async fn run(
     })?;
     let mgmt = Mgmt::start(
         Box::new(store),
-        Box::new(Engine::start()?),
+        Box::new(Engine::start_seeded(opts.random_seed)?),
         clock,
         opts.default_host_name
             .clone()

@@ -17,6 +17,10 @@ struct Args {
     /// Log filter (tracing env-filter syntax), e.g. `info` or `l2tpd=debug`.
     #[arg(long, default_value = "info", env = "L2TPD_LOG")]
     log: String,
+    /// Fixes the engine's random choices (Tunnel ID start, challenges) for reproducible
+    /// tests and transcripts. Never for production: challenges become predictable.
+    #[arg(long, hide = true, env = "L2TPD_RANDOM_SEED")]
+    random_seed: Option<u64>,
 }
 
 fn main() -> ExitCode {
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         state_dir: args.state_dir,
         default_host_name: args.default_host_name,
         release_memory: Some(release_memory),
+        random_seed: args.random_seed,
     };
     match runtime.block_on(l2tpd::daemon::run(opts, shutdown_signal())) {
         Ok(()) => ExitCode::SUCCESS,

@@ -37,12 +37,22 @@ pub fn output_text(o: &Output) -> String {
 pub struct DaemonProcess {
     child: Option<Child>,
     state_dir: PathBuf,
+    /// The prompt host name until `system host-name` is configured.
+    host_name: String,
+    /// Fixes the daemon's random choices (Tunnel IDs, challenges) so transcripts can name IDs.
+    random_seed: Option<u64>,
     _temp: Option<tempfile::TempDir>,
 }
 
 impl DaemonProcess {
     /// Starts a daemon on a fresh temporary state directory.
     pub fn start() -> DaemonProcess {
+        Self::start_named("router", None)
+    }
+
+    /// Starts a daemon whose prompt reads `root@HOST_NAME`, with its random choices fixed by
+    /// `random_seed` when given.
+    pub fn start_named(host_name: &str, random_seed: Option<u64>) -> DaemonProcess {
         let temp = tempfile::Builder::new()
             .prefix("l2tpd-test-")
             .tempdir()
@@ -51,6 +61,8 @@ impl DaemonProcess {
         let mut d = DaemonProcess {
             child: None,
             state_dir: dir,
+            host_name: host_name.to_string(),
+            random_seed,
             _temp: Some(temp),
         };
         d.restart();
@@ -61,14 +73,19 @@ impl DaemonProcess {
     /// socket answers.
     pub fn restart(&mut self) {
         self.kill9();
-        let child = Command::new(bin_path("l2tpd"))
+        let mut command = Command::new(bin_path("l2tpd"));
+        command
             .arg("--state-dir")
             .arg(&self.state_dir)
             .arg("--log")
             .arg("warn")
             // Prompts read `root@router` on every machine, so transcripts are portable.
             .arg("--default-host-name")
-            .arg("router")
+            .arg(&self.host_name);
+        if let Some(seed) = self.random_seed {
+            command.arg("--random-seed").arg(seed.to_string());
+        }
+        let child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -8,6 +8,9 @@
 //! - `#! session NAME` switches to (or starts) another concurrent shell, so locks and private
 //!   candidates between two operators can be shown. `#! exit-status N` (anywhere) is the
 //!   status expected from the last session's shell. Other lines are expected output.
+//! - `#! daemon NAME [seed N]` starts (or returns to) daemon NAME: sessions started after it
+//!   talk to that daemon, whose prompt reads `root@NAME` and whose random choices follow seed
+//!   N. A LAC and an LNS on loopback are two daemons of one transcript.
 //! - Times, pids and idle times are normalised (`YYYY-MM-DD hh:mm:ss UTC`, `pid N`,
 //!   `idle hh:mm:ss`), `$9$` secrets (salted at random) to `"$9$..."`, and the shell user to
 //!   `root`; the daemon runs with `--default-host-name router`. So transcripts do not depend on
@@ -156,11 +159,18 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
-/// Replays `expected` against a fresh daemon and returns what the shells printed
+/// Replays `expected` against fresh daemons and returns what the shells printed
 /// (normalised), ready to compare with `expected`, and the last shell's exit status.
 pub fn replay(expected: &str) -> (String, i32) {
-    let daemon = DaemonProcess::start();
-    replay_on(&daemon, expected)
+    let mut daemons = Daemons::default();
+    replay_with(&mut daemons, expected)
+}
+
+/// Replays `expected` against one daemon the caller started.
+pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
+    let mut daemons = Daemons::default();
+    daemons.borrowed = Some(daemon);
+    replay_with(&mut daemons, expected)
 }
 
 struct Session {
@@ -170,19 +180,59 @@ struct Session {
     prompt: String,
 }
 
-pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
+/// The daemons of one transcript. Without a `#! daemon` line there is one, `router`; with
+/// `#! daemon NAME [seed N]` each name is a daemon of its own whose prompt reads
+/// `root@NAME` and whose random choices (Tunnel IDs, challenges) follow seed N, so that a
+/// transcript with a LAC and an LNS can name the IDs it clears.
+#[derive(Default)]
+struct Daemons<'a> {
+    borrowed: Option<&'a DaemonProcess>,
+    owned: BTreeMap<String, DaemonProcess>,
+}
+
+impl Daemons<'_> {
+    fn get(&mut self, name: &str, seed: Option<u64>) -> &DaemonProcess {
+        if let Some(d) = self.borrowed {
+            return d;
+        }
+        self.owned
+            .entry(name.to_string())
+            .or_insert_with(|| DaemonProcess::start_named(name, seed))
+    }
+}
+
+/// Reads `#! daemon NAME [seed N]`.
+fn daemon_directive(line: &str) -> Option<(String, Option<u64>)> {
+    let rest = line.strip_prefix("#! daemon ")?;
+    let mut words = rest.split_whitespace();
+    let name = words.next()?.to_string();
+    let seed = match (words.next(), words.next()) {
+        (Some("seed"), Some(n)) => n.parse().ok(),
+        _ => None,
+    };
+    Some((name, seed))
+}
+
+fn replay_with(daemons: &mut Daemons, expected: &str) -> (String, i32) {
     let prompt = Regex::new(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+[>#] $").expect("prompt pattern");
     let command =
         Regex::new(r"^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+[>#] (.*)$").expect("command pattern");
     let mut sessions: BTreeMap<String, Session> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut current = "main".to_string();
+    let mut daemon: (String, Option<u64>) = ("router".to_string(), None);
     let mut out = String::new();
     let mut in_terminal_load = false;
     for line in expected.lines() {
         if line.starts_with("#!") {
             if let Some(name) = line.strip_prefix("#! session ") {
                 current = name.trim().to_string();
+            }
+            if let Some(named) = daemon_directive(line) {
+                // Start it now: its configuration may be committed by a later session while
+                // another daemon's session is already talking to it.
+                daemons.get(&named.0, named.1);
+                daemon = named;
             }
             out.push_str(line);
             out.push('\n');
@@ -209,7 +259,7 @@ pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
         let typed = caps.get(1).map(|m| m.as_str()).unwrap_or("");
         if !sessions.contains_key(&current) {
             let mut session = Session {
-                shell: Shell::start(daemon),
+                shell: Shell::start(daemons.get(&daemon.0, daemon.1)),
                 prompt: String::new(),
             };
             let mut banner = String::new();

@@ -73,12 +73,17 @@ impl Engine {
     /// Starts the L2TP runtime on its own thread. It listens on nothing until a
     /// configuration names local addresses.
     pub fn start() -> Result<Engine, String> {
+        Self::start_seeded(None)
+    }
+
+    /// [`Engine::start`] with its random choices fixed by `seed` (tests and transcripts only).
+    pub fn start_seeded(seed: Option<u64>) -> Result<Engine, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| format!("cannot start the L2TP engine: {e}"))?;
         let (commands, receiver) = channel::unbounded_channel();
-        let seed: u64 = rand::random();
+        let seed: u64 = seed.unwrap_or_else(rand::random);
         let thread = std::thread::Builder::new()
             .name("l2tp-engine".into())
             .spawn(move || runtime.block_on(task::run(receiver, seed)))

@@ -28,6 +28,7 @@ impl LabDaemon {
             state_dir: state_dir.to_path_buf(),
             default_host_name: None,
             release_memory: None,
+            random_seed: None,
         };
         let thread = std::thread::Builder::new()
             .name("l2tpd".into())
