@@ -5,6 +5,7 @@ pub mod bigconfig;
 pub mod client;
 pub mod daemon;
 pub mod lab;
+pub mod ops;
 pub mod relay;
 pub mod transcript;
 pub mod xl2tpd;

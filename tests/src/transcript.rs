@@ -168,8 +168,10 @@ pub fn replay(expected: &str) -> (String, i32) {
 
 /// Replays `expected` against one daemon the caller started.
 pub fn replay_on(daemon: &DaemonProcess, expected: &str) -> (String, i32) {
-    let mut daemons = Daemons::default();
-    daemons.borrowed = Some(daemon);
+    let mut daemons = Daemons {
+        borrowed: Some(daemon),
+        ..Daemons::default()
+    };
     replay_with(&mut daemons, expected)
 }
 

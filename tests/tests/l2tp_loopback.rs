@@ -6,18 +6,11 @@
 //! so they must not run twice at once.
 
 use l2tp_tests::lab::{DEMO_LAC, DEMO_LNS, DEMO_PROFILE};
+use l2tp_tests::ops::tunnel_test_ids;
 use l2tp_tests::{output_text, DaemonProcess};
 
 fn test_command(user: &str, profile: &str) -> String {
     format!("test services l2tp tunnel user {user} password pw tunnel-name {profile}")
-}
-
-/// `Tunnel 17967, session 40553: ...` → (17967, 40553).
-fn ids(line: &str) -> Option<(u16, u16)> {
-    let rest = line.strip_prefix("Tunnel ")?;
-    let (tunnel, rest) = rest.split_once(", session ")?;
-    let (session, _) = rest.split_once(':')?;
-    Some((tunnel.parse().ok()?, session.parse().ok()?))
 }
 
 #[test]
@@ -47,7 +40,7 @@ fn lac_and_lns_processes_carry_test_sessions() {
             shown.contains(": established; LCP echo reply in "),
             "{shown}"
         );
-        seen.push(ids(&shown).unwrap_or_else(|| panic!("no IDs in {shown}")));
+        seen.push(tunnel_test_ids(&shown).unwrap_or_else(|| panic!("no IDs in {shown}")));
     }
     assert!(
         seen.iter().all(|(tunnel, _)| *tunnel == seen[0].0),

@@ -12,6 +12,7 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+use l2tp_tests::ops::tunnel_test_ids;
 use l2tp_tests::xl2tpd::{unavailable, Role, Xl2tpd, Xl2tpdConfig};
 use l2tp_tests::{output_text, DaemonProcess};
 
@@ -92,14 +93,6 @@ fn xl2tpd_lac(listen: &str, lns: &str, secret: &str) -> Xl2tpd {
     })
 }
 
-/// `Tunnel 17967, session 40553: ...` → (17967, 40553).
-fn ids(shown: &str) -> Option<(u16, u16)> {
-    let rest = shown.strip_prefix("Tunnel ")?;
-    let (tunnel, rest) = rest.split_once(", session ")?;
-    let (session, _) = rest.split_once(':')?;
-    Some((tunnel.parse().ok()?, session.parse().ok()?))
-}
-
 fn wait(x: &mut Xl2tpd, needle: &str) -> String {
     x.wait_for(needle, STEP).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -123,7 +116,7 @@ fn our_lac_opens_authenticated_sessions_to_an_xl2tpd_lns() {
         "{shown}"
     );
     assert!(shown.contains("\n  Remote tunnel "), "{shown}");
-    let (tunnel, first) = ids(&shown).unwrap_or_else(|| panic!("no IDs in {shown}"));
+    let (tunnel, first) = tunnel_test_ids(&shown).unwrap_or_else(|| panic!("no IDs in {shown}"));
     wait(&mut peer, "Connection established to 127.0.1.1, 1701");
     wait(&mut peer, "Call established with 127.0.1.1, PID: ");
     // Exit code 2: pppd stopped on its options file, as the harness intends.
@@ -137,7 +130,7 @@ fn our_lac_opens_authenticated_sessions_to_an_xl2tpd_lns() {
     // xl2tpd authenticated once.
     let (ok, shown) = tunnel_test(&lac, "u2@example.net");
     assert!(!ok, "{shown}");
-    let (again, second) = ids(&shown).unwrap_or_else(|| panic!("no IDs in {shown}"));
+    let (again, second) = tunnel_test_ids(&shown).unwrap_or_else(|| panic!("no IDs in {shown}"));
     assert_eq!(again, tunnel, "the tunnel was kept: {shown}");
     assert_ne!(second, first, "{shown}");
     wait(&mut peer, &format!("pppd exited for call {second} "));

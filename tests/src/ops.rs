@@ -1,0 +1,46 @@
+//! Reading what the operational commands print, for tests that drive them through `cli -c`:
+//! the IDs a `test services l2tp tunnel` reports, and the leaves of `| display json` output
+//! (Junos JSON: every element an array of objects, every leaf `[{"data": "…"}]`).
+
+use serde_json::Value;
+
+/// `Tunnel 17967, session 40553: ...` → (17967, 40553).
+pub fn tunnel_test_ids(shown: &str) -> Option<(u16, u16)> {
+    let rest = shown.strip_prefix("Tunnel ")?;
+    let (tunnel, rest) = rest.split_once(", session ")?;
+    let (session, _) = rest.split_once(':')?;
+    Some((tunnel.parse().ok()?, session.parse().ok()?))
+}
+
+/// The objects of element `name` under `parent` (empty when absent).
+pub fn elements<'a>(parent: &'a Value, name: &str) -> Vec<&'a Value> {
+    parent
+        .get(name)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
+/// The text of leaf `name` under `parent`, if present.
+pub fn leaf(parent: &Value, name: &str) -> Option<String> {
+    let data = elements(parent, name).first()?.get("data")?;
+    match data {
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Leaf `name` as a number; panics with the object when it is missing or not a number.
+pub fn number(parent: &Value, name: &str) -> u64 {
+    leaf(parent, name)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no number '{name}' in {parent}"))
+}
+
+/// The list under a reply root: `{"ROOT": [{"ITEM": [...]}]}` → the ITEM objects.
+pub fn rows<'a>(json: &'a Value, root: &str, item: &str) -> Vec<&'a Value> {
+    elements(json, root)
+        .first()
+        .map(|r| elements(r, item))
+        .unwrap_or_default()
+}
