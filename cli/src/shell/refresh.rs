@@ -81,3 +81,26 @@ impl Refresher for SignalRefresher {
         self.interrupted.store(false, Ordering::SeqCst);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real SIGINT during a refresh loop stops the wait instead of the process.
+    #[test]
+    fn sigint_stops_the_wait() {
+        let mut r = SignalRefresher::default();
+        r.start().expect("handlers installed");
+        signal_hook::low_level::raise(SIGINT).expect("raise");
+        // Interrupted: returns at once, not after the (long) interval.
+        let begun = Instant::now();
+        assert!(!r.wait(3600));
+        assert!(begun.elapsed() < Duration::from_secs(60));
+        // A new loop forgets the old interrupt.
+        r.start().expect("again");
+        assert!(!r.interrupted.load(Ordering::SeqCst));
+        // Leave the default action off: another test thread shares this process.
+        r.interrupted.store(true, Ordering::SeqCst);
+        assert!(!r.wait(1));
+    }
+}
