@@ -116,6 +116,10 @@ impl<R: BufRead> Input for ScriptInput<R> {
     fn ask(&mut self, _: &str) -> io::Result<Option<String>> {
         Ok(None)
     }
+    /// The script's next line is the answer (`cli -c` has none: nobody can answer).
+    fn answer(&mut self, _: &str) -> io::Result<Option<String>> {
+        self.next()
+    }
 }
 
 /// Runs the commands of `script` (a file given with `-f`, or piped stdin) as if typed,

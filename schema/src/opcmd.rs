@@ -16,6 +16,14 @@ pub enum Action {
     ShowSystemCommit,
     ShowSystemUsers,
     TestL2tpTunnel,
+    ShowL2tpSummary,
+    ShowL2tpDestination,
+    ShowL2tpTunnel,
+    ShowL2tpSession,
+    ShowL2tpDisconnectCauses,
+    ClearL2tpDestination,
+    ClearL2tpTunnel,
+    ClearL2tpSession,
     Help,
     Exit,
 
@@ -148,6 +156,37 @@ pub static OPERATIONAL: OpCmd = cmd("", "Operational mode", OPERATIONAL_COMMANDS
 
 const OPERATIONAL_COMMANDS: &[OpCmd] = &[
     cmd(
+        "clear",
+        "Clear information in the system",
+        &[cmd(
+            "services",
+            "Clear services information",
+            &[cmd(
+                "l2tp",
+                "Clear Layer 2 Tunneling Protocol information",
+                &[
+                    cmd(
+                        "destination",
+                        "Clear L2TP destinations and their tunnels and sessions",
+                        CLEAR_DESTINATION_OPTIONS,
+                    )
+                    .action(Action::ClearL2tpDestination)
+                    .options(),
+                    cmd("session", "Clear L2TP sessions", CLEAR_SESSION_OPTIONS)
+                        .action(Action::ClearL2tpSession)
+                        .options(),
+                    cmd(
+                        "tunnel",
+                        "Clear L2TP tunnels and their sessions",
+                        CLEAR_TUNNEL_OPTIONS,
+                    )
+                    .action(Action::ClearL2tpTunnel)
+                    .options(),
+                ],
+            )],
+        )],
+    ),
+    cmd(
         "configure",
         "Manipulate software configuration information",
         &[
@@ -175,6 +214,46 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                 .action(Action::ShowConfiguration)
                 .rest(Rest::ConfigPath)
                 .pipe(),
+            cmd(
+                "services",
+                "Show services information",
+                &[cmd(
+                    "l2tp",
+                    "Show Layer 2 Tunneling Protocol information",
+                    &[
+                        cmd(
+                            "destination",
+                            "Show L2TP destinations",
+                            SHOW_DESTINATION_OPTIONS,
+                        )
+                        .action(Action::ShowL2tpDestination)
+                        .options()
+                        .pipe(),
+                        word(
+                            "disconnect-cause-summary",
+                            "Show why L2TP tunnels and sessions were disconnected",
+                        )
+                        .action(Action::ShowL2tpDisconnectCauses)
+                        .pipe(),
+                        cmd("session", "Show L2TP sessions", SHOW_SESSION_OPTIONS)
+                            .action(Action::ShowL2tpSession)
+                            .options()
+                            .pipe(),
+                        cmd(
+                            "summary",
+                            "Show L2TP summary information",
+                            &[word("statistics", "Display statistics")],
+                        )
+                        .action(Action::ShowL2tpSummary)
+                        .options()
+                        .pipe(),
+                        cmd("tunnel", "Show L2TP tunnels", SHOW_TUNNEL_OPTIONS)
+                            .action(Action::ShowL2tpTunnel)
+                            .options()
+                            .pipe(),
+                    ],
+                )],
+            ),
             cmd(
                 "system",
                 "Show system information",
@@ -215,6 +294,93 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
             )],
         )],
     ),
+];
+
+// The options of `show|clear services l2tp ...`, each list sorted as `?` shows it. The
+// shell reads the options by name, so one keyword means the same in every list.
+const BRIEF: OpCmd = word("brief", "Display brief output");
+const DETAIL: OpCmd = word("detail", "Display detailed output");
+const EXTENSIVE: OpCmd = word("extensive", "Display extensive output");
+const STATISTICS: OpCmd = word("statistics", "Display statistics");
+const LOCAL_GATEWAY: OpCmd = word("local-gateway", "Local gateway address")
+    .value("<local-gateway>", "Local gateway address");
+const LOCAL_GATEWAY_NAME: OpCmd = word("local-gateway-name", "Local gateway name")
+    .value("<local-gateway-name>", "Local gateway name");
+const PEER_GATEWAY: OpCmd =
+    word("peer-gateway", "Peer gateway address").value("<peer-gateway>", "Peer gateway address");
+const PEER_GATEWAY_NAME: OpCmd = word("peer-gateway-name", "Peer gateway name")
+    .value("<peer-gateway-name>", "Peer gateway name");
+const LOCAL_TUNNEL_ID: OpCmd = word("local-tunnel-id", "Local tunnel identifier")
+    .value("<local-tunnel-id>", "Local tunnel identifier (1..65535)");
+const LOCAL_SESSION_ID: OpCmd = word("local-session-id", "Local session identifier")
+    .value("<local-session-id>", "Local session identifier (1..65535)");
+const TUNNEL_GROUP: OpCmd = word("tunnel-group", "Tunnel group or tunnel profile name")
+    .value("<tunnel-group>", "Tunnel group or tunnel profile name");
+const USER: OpCmd = word("user", "Subscriber user name").value("<user>", "Subscriber user name");
+const INTERFACE: OpCmd = word("interface", "Subscriber interface name").value(
+    "<interface>",
+    "Subscriber interface name (pp0.N, si-0/0/0.N)",
+);
+const ALL: OpCmd = word("all", "Clear all");
+const FORCE: OpCmd = word("force", "Do not ask for confirmation");
+const CLEAR_STATISTICS: OpCmd = word("statistics", "Clear statistics only");
+
+const SHOW_DESTINATION_OPTIONS: &[OpCmd] = &[
+    BRIEF,
+    DETAIL,
+    EXTENSIVE,
+    LOCAL_GATEWAY,
+    PEER_GATEWAY,
+    STATISTICS,
+];
+const SHOW_TUNNEL_OPTIONS: &[OpCmd] = &[
+    BRIEF,
+    DETAIL,
+    EXTENSIVE,
+    LOCAL_GATEWAY,
+    LOCAL_GATEWAY_NAME,
+    LOCAL_TUNNEL_ID,
+    PEER_GATEWAY,
+    PEER_GATEWAY_NAME,
+    STATISTICS,
+    TUNNEL_GROUP,
+];
+const SHOW_SESSION_OPTIONS: &[OpCmd] = &[
+    BRIEF,
+    DETAIL,
+    EXTENSIVE,
+    INTERFACE,
+    LOCAL_GATEWAY,
+    LOCAL_SESSION_ID,
+    LOCAL_TUNNEL_ID,
+    PEER_GATEWAY,
+    STATISTICS,
+    TUNNEL_GROUP,
+    USER,
+];
+const CLEAR_DESTINATION_OPTIONS: &[OpCmd] =
+    &[ALL, FORCE, LOCAL_GATEWAY, PEER_GATEWAY, CLEAR_STATISTICS];
+const CLEAR_TUNNEL_OPTIONS: &[OpCmd] = &[
+    ALL,
+    FORCE,
+    LOCAL_GATEWAY,
+    LOCAL_GATEWAY_NAME,
+    LOCAL_TUNNEL_ID,
+    PEER_GATEWAY,
+    PEER_GATEWAY_NAME,
+    CLEAR_STATISTICS,
+    TUNNEL_GROUP,
+];
+const CLEAR_SESSION_OPTIONS: &[OpCmd] = &[
+    ALL,
+    FORCE,
+    INTERFACE,
+    LOCAL_GATEWAY,
+    LOCAL_SESSION_ID,
+    LOCAL_TUNNEL_ID,
+    PEER_GATEWAY,
+    CLEAR_STATISTICS,
+    USER,
 ];
 
 /// The command words of configuration mode (`user@host# `).
@@ -332,6 +498,7 @@ pub static PIPES: &[OpCmd] = &[
         &[
             word("json", "Show output in JSON format"),
             word("set", "Show 'set' commands that create configuration"),
+            word("xml", "Show output as XML tags"),
         ],
     ),
     word("except", "Show only text that does not match a pattern")
@@ -339,6 +506,10 @@ pub static PIPES: &[OpCmd] = &[
     word("last", "Display end of output only").value("<number>", "Number of lines to display"),
     word("match", "Show only text that matches a pattern").value("<pattern>", "Pattern to match"),
     word("no-more", "Don't paginate output"),
+    word("refresh", "Refresh a continuous display of the command").value(
+        "<interval>",
+        "Time interval for refresh in seconds (1..604800)",
+    ),
 ];
 
 #[cfg(test)]
@@ -393,12 +564,43 @@ mod tests {
     fn lookups() {
         let show = OPERATIONAL.child("show").expect("show");
         assert_eq!(
-            show.children_with_prefix("s")
+            show.children_with_prefix("sy")
                 .map(|c| c.name)
                 .collect::<Vec<_>>(),
             ["system"]
         );
         assert_eq!(CONFIGURATION.children_with_prefix("de").count(), 2);
         assert!(OPERATIONAL.child("sh").is_none());
+    }
+
+    /// The L2TP shows and clears are option commands that end in an action; shows pipe.
+    #[test]
+    fn l2tp_commands() {
+        let l2tp = |verb: &str| {
+            OPERATIONAL
+                .child(verb)
+                .and_then(|v| v.child("services"))
+                .and_then(|s| s.child("l2tp"))
+                .expect("services l2tp")
+        };
+        let shows = l2tp("show");
+        for name in ["destination", "session", "summary", "tunnel"] {
+            let c = shows.child(name).expect(name);
+            assert!(c.options && c.pipe && c.action.is_some(), "{name}");
+        }
+        let tunnel = shows.child("tunnel").expect("tunnel");
+        assert_eq!(
+            tunnel
+                .child("local-tunnel-id")
+                .and_then(|c| c.value)
+                .map(|v| v.0),
+            Some("<local-tunnel-id>")
+        );
+        let clears = l2tp("clear");
+        for name in ["destination", "session", "tunnel"] {
+            let c = clears.child(name).expect(name);
+            assert!(c.options && !c.pipe, "{name}");
+            assert!(c.child("all").is_some() && c.child("force").is_some());
+        }
     }
 }

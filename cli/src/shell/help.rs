@@ -253,6 +253,9 @@ fn option_rows(node: &'static OpCmd, args: &[Word], runnable: bool) -> Vec<Row> 
             .filter(|c| !used.contains(&c.name))
             .map(|c| Row::word(' ', c.name, c.help)),
     );
+    if runnable && node.pipe {
+        out.push(pipe());
+    }
     out
 }
 
@@ -367,9 +370,52 @@ mod tests {
         let r = rows(Where::Operational, &[], "");
         assert_eq!(
             names(&r),
-            ["configure", "exit", "help", "quit", "show", "test"]
+            ["clear", "configure", "exit", "help", "quit", "show", "test"]
         );
         assert_eq!(names(&rows(Where::Operational, &[], "s")), ["show"]);
+    }
+
+    #[test]
+    fn l2tp_options_values_and_pipe() {
+        let at = |line: &str, partial: &str| {
+            let r = rows(Where::Operational, &plain_words(line), partial);
+            names(&r).iter().map(|n| n.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            at("show services l2tp", ""),
+            [
+                "destination",
+                "disconnect-cause-summary",
+                "session",
+                "summary",
+                "tunnel"
+            ]
+        );
+        // Options already given are not offered again; the output may be piped.
+        let after = at(
+            "show services l2tp tunnel extensive local-tunnel-id 17967",
+            "",
+        );
+        assert_eq!(after.first().map(String::as_str), Some("<[Enter]>"));
+        assert!(!after.contains(&"local-tunnel-id".to_string()), "{after:?}");
+        assert!(after.contains(&"peer-gateway".to_string()), "{after:?}");
+        assert_eq!(after.last().map(String::as_str), Some("|"));
+        assert_eq!(
+            at("show services l2tp session local-gateway", ""),
+            ["<local-gateway>"]
+        );
+        assert_eq!(
+            at("show services l2tp session local-", ""),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            at("show services l2tp session", "local-"),
+            ["local-gateway", "local-session-id", "local-tunnel-id"]
+        );
+        // A clear does not pipe.
+        let clear = at("clear services l2tp tunnel all", "");
+        assert!(clear.contains(&"force".to_string()), "{clear:?}");
+        assert!(!clear.contains(&"|".to_string()), "{clear:?}");
     }
 
     #[test]
@@ -534,7 +580,7 @@ mod tests {
                 &plain_words("show configuration | display"),
                 ""
             )),
-            ["json", "set"]
+            ["json", "set", "xml"]
         );
     }
 

@@ -4,14 +4,22 @@
 
 mod configuration;
 pub mod help;
+mod l2tp;
+mod l2tp_args;
 mod operational;
+pub mod options;
 pub mod pager;
 pub mod pipe;
+pub mod refresh;
 pub mod render;
+pub mod render_l2tp;
 mod show;
+pub mod structured;
 pub mod transport;
 pub mod words;
 
+use pipe::Pipe;
+use refresh::{Refresher, SignalRefresher};
 use schema::mgmt::{ClientKind, MgmtError, Reply, Request, Response};
 use schema::tokenize::Word;
 use schema::tree::Path;
@@ -28,6 +36,11 @@ pub trait Input {
     fn load_line(&mut self) -> io::Result<Option<String>>;
     /// Asks `question`; `None` when nobody can answer (a script), which takes the default.
     fn ask(&mut self, question: &str) -> io::Result<Option<String>>;
+    /// Asks `question` that has no default (`clear services l2tp ... all` of many
+    /// sessions): a script answers it on its next line. `None` when nobody can answer.
+    fn answer(&mut self, question: &str) -> io::Result<Option<String>> {
+        self.ask(question)
+    }
     /// The screen height and a key reader for the pager, when output goes to a terminal.
     fn pager(&mut self) -> Option<(usize, &mut dyn FnMut() -> io::Result<pager::Key>)> {
         None
@@ -74,6 +87,8 @@ pub struct Shell<T: Transport> {
     echo_input: bool,
     /// The levels `edit` came from: Junos' `exit` returns to the level before the last `edit`.
     edit_history: Vec<Path>,
+    /// The clock and Ctrl-C of `| refresh`.
+    refresher: Box<dyn Refresher>,
 }
 
 impl<T: Transport> Shell<T> {
@@ -109,6 +124,7 @@ impl<T: Transport> Shell<T> {
                 failed: false,
                 echo_input: false,
                 edit_history: Vec::new(),
+                refresher: Box::new(SignalRefresher::default()),
             }),
             Ok(_) => Err("error: unexpected reply from l2tpd to hello".to_string()),
             Err(e) => Err(format!("error: {}", error_message(&e))),
@@ -119,6 +135,11 @@ impl<T: Transport> Shell<T> {
     pub fn echo_input(mut self, on: bool) -> Self {
         self.echo_input = on;
         self
+    }
+
+    /// Another clock and interrupt for `| refresh` (tests simulate them).
+    pub fn set_refresher(&mut self, refresher: Box<dyn Refresher>) {
+        self.refresher = refresher;
     }
 
     /// `user@host> ` or `user@host# `.

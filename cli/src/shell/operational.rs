@@ -1,12 +1,13 @@
 //! Operational-mode commands (`user@host> `), also reached by `run` in configuration mode.
 
+use super::l2tp_args::tunnel_test_request;
 use super::pipe::{split_pipes, Pipe};
 use super::show::Shown;
 use super::transport::Transport;
-use super::words::{match_command, resolve, Resolved};
+use super::words::{match_command, Command};
 use super::{help, render, Flow, Input, Lost, Mode, Shell};
 use schema::mgmt::{ConfigureMode, Reply, Request, Revision};
-use schema::opcmd::{Action, OpCmd, OPERATIONAL};
+use schema::opcmd::{Action, OPERATIONAL};
 use schema::tokenize::Word;
 
 impl<T: Transport> Shell<T> {
@@ -51,6 +52,63 @@ impl<T: Transport> Shell<T> {
             self.syntax_error(line, pos, "syntax error.");
             return Ok(Flow::Continue);
         }
+        let refresh = pipes.iter().find_map(|p| match p {
+            Pipe::Refresh(seconds) => Some(*seconds),
+            _ => None,
+        });
+        match refresh {
+            Some(seconds) => self.refresh(line, &cmd, &pipes, input, from_configuration, seconds),
+            None => self.run_operational(line, &cmd, &pipes, input, from_configuration),
+        }
+    }
+
+    /// `| refresh N`: the command again every N seconds, each run under its timestamp line,
+    /// until Ctrl-C (or until a run fails: repeating an error helps nobody).
+    fn refresh(
+        &mut self,
+        line: &str,
+        cmd: &Command<'_>,
+        pipes: &[Pipe],
+        input: &mut dyn Input,
+        from_configuration: bool,
+        seconds: u32,
+    ) -> Result<Flow, Lost> {
+        // The other pipes apply to each run; a pager would stop the loop at its prompt.
+        let mut each: Vec<Pipe> = pipes
+            .iter()
+            .filter(|p| !matches!(p, Pipe::Refresh(_)))
+            .cloned()
+            .collect();
+        each.push(Pipe::NoMore);
+        if let Err(e) = self.refresher.start() {
+            self.error(&format!("cannot catch Ctrl-C for refresh: {e}"));
+            return Ok(Flow::Continue);
+        }
+        let flow = loop {
+            let stamp = render::utc(self.refresher.now());
+            self.print(&format!("---(refreshed at {stamp})---\n"));
+            let failed_before = std::mem::replace(&mut self.failed, false);
+            let flow = self.run_operational(line, cmd, &each, input, from_configuration);
+            let failed = self.failed;
+            self.failed |= failed_before;
+            self.flush_notices();
+            if failed || !matches!(flow, Ok(Flow::Continue)) || !self.refresher.wait(seconds) {
+                break flow;
+            }
+        };
+        self.refresher.finish();
+        flow
+    }
+
+    /// Runs a recognised operational command once.
+    fn run_operational(
+        &mut self,
+        line: &str,
+        cmd: &Command<'_>,
+        pipes: &[Pipe],
+        input: &mut dyn Input,
+        from_configuration: bool,
+    ) -> Result<Flow, Lost> {
         let configure = |mode| Request::Configure { mode };
         match cmd.action {
             Action::Configure | Action::ConfigurePrivate | Action::ConfigureExclusive
@@ -83,33 +141,40 @@ impl<T: Transport> Shell<T> {
                 };
                 match self.call(request)? {
                     Ok(Reply::Config { path, tree }) => {
-                        self.emit(Shown::Config { path, tree }, &pipes, input)
+                        self.emit(Shown::Config { path, tree }, pipes, input)
                     }
-                    Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), &pipes, input),
+                    Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), pipes, input),
                     Ok(other) => self.unexpected(&other),
                     Err(e) => self.report(line, e, 0, cmd.args),
                 }
             }
             Action::ShowSystemCommit => match self.call(Request::ShowSystemCommit)? {
                 Ok(Reply::Commits { entries }) => {
-                    self.emit(Shown::Text(render::commits(&entries)), &pipes, input)
+                    self.emit(Shown::Text(render::commits(&entries)), pipes, input)
                 }
                 Ok(other) => self.unexpected(&other),
                 Err(e) => self.report_plain(e, None),
             },
             Action::ShowSystemUsers => match self.call(Request::ShowSystemUsers)? {
                 Ok(Reply::Users { users, .. }) => {
-                    self.emit(Shown::Text(render::users_table(&users)), &pipes, input)
+                    self.emit(Shown::Text(render::users_table(&users)), pipes, input)
                 }
                 Ok(other) => self.unexpected(&other),
                 Err(e) => self.report_plain(e, None),
             },
+            Action::ShowL2tpSummary
+            | Action::ShowL2tpDestination
+            | Action::ShowL2tpTunnel
+            | Action::ShowL2tpSession
+            | Action::ShowL2tpDisconnectCauses => self.show_l2tp(line, cmd, pipes, input)?,
+            Action::ClearL2tpDestination | Action::ClearL2tpTunnel | Action::ClearL2tpSession => {
+                self.clear_l2tp(line, cmd, input)?
+            }
             Action::TestL2tpTunnel => {
-                let request = match parse_tunnel_test(cmd.node, cmd.args) {
+                let request = match tunnel_test_request(cmd.node, cmd.args) {
                     Ok(r) => r,
-                    Err((i, message)) => {
-                        let pos = cmd.args.get(i).map_or(line.trim_end().len(), |w| w.start);
-                        self.syntax_error(line, pos, &message);
+                    Err(e) => {
+                        self.arg_error(line, cmd.args, e);
                         return Ok(Flow::Continue);
                     }
                 };
@@ -158,83 +223,5 @@ impl<T: Transport> Shell<T> {
             Err(e) => self.report_plain(e, None),
         }
         Ok(Flow::Continue)
-    }
-}
-
-/// Reads `user U password P tunnel-name T`, in any order, each once and all required; the
-/// error names the offending argument's index (`args.len()`: something is missing).
-fn parse_tunnel_test(node: &'static OpCmd, args: &[Word]) -> Result<Request, (usize, String)> {
-    let mut user = None;
-    let mut password = None;
-    let mut tunnel_name = None;
-    let mut i = 0;
-    while let Some(w) = args.get(i) {
-        let option = match resolve(w.text.as_str(), node.children.iter(), |c| c.name) {
-            Resolved::One(c) if !w.quoted => c,
-            Resolved::Ambiguous(_) if !w.quoted => {
-                return Err((i, format!("'{}' is ambiguous.", w.text)))
-            }
-            _ => return Err((i, "syntax error.".to_string())),
-        };
-        let slot = match option.name {
-            "user" => &mut user,
-            "password" => &mut password,
-            _ => &mut tunnel_name,
-        };
-        if slot.is_some() {
-            return Err((i, "syntax error.".to_string()));
-        }
-        let placeholder = option.value.map_or("<value>", |(p, _)| p);
-        let value = args
-            .get(i + 1)
-            .ok_or((i + 1, format!("syntax error, expecting {placeholder}.")))?;
-        *slot = Some(value.text.clone());
-        i += 2;
-    }
-    let missing = |name: &str| (args.len(), format!("missing mandatory argument: {name}."));
-    Ok(Request::TestL2tpTunnel {
-        user: user.ok_or_else(|| missing("user"))?,
-        password: password.ok_or_else(|| missing("password"))?,
-        tunnel_name: tunnel_name.ok_or_else(|| missing("tunnel-name"))?,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::shell::words::tests::plain_words;
-
-    fn parse(line: &str) -> Result<Request, (usize, String)> {
-        let node = OPERATIONAL
-            .child("test")
-            .and_then(|t| t.child("services"))
-            .and_then(|s| s.child("l2tp"))
-            .and_then(|l| l.child("tunnel"))
-            .expect("test services l2tp tunnel");
-        parse_tunnel_test(node, &plain_words(line))
-    }
-
-    #[test]
-    fn tunnel_test_options_in_any_order() {
-        let expected = Request::TestL2tpTunnel {
-            user: "u1@example.net".into(),
-            password: "pw".into(),
-            tunnel_name: "tp-lns1".into(),
-        };
-        assert_eq!(
-            parse("user u1@example.net password pw tunnel-name tp-lns1"),
-            Ok(expected.clone())
-        );
-        assert_eq!(
-            parse("tunnel-name tp-lns1 pass pw u u1@example.net"),
-            Ok(expected)
-        );
-        assert_eq!(parse("user a user b").unwrap_err().0, 2);
-        assert_eq!(parse("user").unwrap_err().0, 1);
-        assert_eq!(parse("bogus x").unwrap_err().0, 0);
-        assert_eq!(
-            parse("user a password b"),
-            Err((4, "missing mandatory argument: tunnel-name.".into()))
-        );
     }
 }

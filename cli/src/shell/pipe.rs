@@ -1,5 +1,6 @@
-//! Output pipes: `| match RE`, `| except RE`, `| count`, `| last N`, `| display set|json`,
-//! `| no-more` and `| compare [rollback N]`, chained left to right.
+//! Output pipes: `| match RE`, `| except RE`, `| count`, `| last N`,
+//! `| display set|json|xml`, `| no-more`, `| refresh N` and `| compare [rollback N]`,
+//! chained left to right.
 
 use super::words::{resolve, Resolved};
 use regex::Regex;
@@ -14,10 +15,16 @@ pub enum Pipe {
     Last(usize),
     DisplaySet,
     DisplayJson,
+    DisplayXml,
     NoMore,
+    /// `| refresh N`: run the show again every N seconds until interrupted.
+    Refresh(u32),
     /// `| compare` (None) or `| compare rollback N`.
     Compare(Option<u32>),
 }
+
+/// The longest `| refresh` interval Junos takes: a week.
+const MAX_REFRESH: u64 = 604_800;
 
 /// A pipe that could not be read; `word` indexes the words of the whole line.
 #[derive(Debug, PartialEq, Eq)]
@@ -87,12 +94,28 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
                     .map_err(|_| err(1, &format!("invalid numeric value: '{text}'")))?,
             )
         }
+        "refresh" => {
+            let text = &arg
+                .ok_or_else(|| err(1, "syntax error, expecting <interval>."))?
+                .text;
+            match text.parse::<u64>() {
+                Ok(n @ 1..=MAX_REFRESH) => Pipe::Refresh(u32::try_from(n).unwrap_or(u32::MAX)),
+                Ok(n) => {
+                    return Err(err(
+                        1,
+                        &format!("Value {n} is not within range (1..{MAX_REFRESH})"),
+                    ))
+                }
+                Err(_) => return Err(err(1, &format!("invalid numeric value: '{text}'"))),
+            }
+        }
         "count" => Pipe::Count,
         "no-more" => Pipe::NoMore,
         "display" => {
             let what = arg.ok_or_else(|| err(1, "syntax error, expecting <command>."))?;
             match resolve(what.text.as_str(), cmd.children.iter(), |c| c.name) {
                 Resolved::One(c) if c.name == "set" => Pipe::DisplaySet,
+                Resolved::One(c) if c.name == "xml" => Pipe::DisplayXml,
                 Resolved::One(_) => Pipe::DisplayJson,
                 _ => return Err(err(1, "syntax error.")),
             }
@@ -141,7 +164,12 @@ pub fn filter(text: &str, pipes: &[Pipe]) -> String {
                 lines.drain(..skip);
             }
             Pipe::Count => lines = vec![format!("Count: {} lines", lines.len())],
-            Pipe::DisplaySet | Pipe::DisplayJson | Pipe::NoMore | Pipe::Compare(_) => {}
+            Pipe::DisplaySet
+            | Pipe::DisplayJson
+            | Pipe::DisplayXml
+            | Pipe::NoMore
+            | Pipe::Refresh(_)
+            | Pipe::Compare(_) => {}
         }
     }
     let mut out = lines.join("\n");
@@ -199,6 +227,14 @@ mod tests {
             [Pipe::DisplayJson]
         ));
         assert!(matches!(
+            pipes("show | d x | ref 5").as_slice(),
+            [Pipe::DisplayXml, Pipe::Refresh(5)]
+        ));
+        assert!(matches!(
+            pipes("show | refresh 604800").as_slice(),
+            [Pipe::Refresh(604_800)]
+        ));
+        assert!(matches!(
             pipes("show | compare").as_slice(),
             [Pipe::Compare(None)]
         ));
@@ -224,6 +260,21 @@ mod tests {
             split_pipes(&w).unwrap_err().message,
             "Value 50 is not within range (0..49)"
         );
+        let w = plain_words("show | refresh 0");
+        assert_eq!(
+            split_pipes(&w).unwrap_err(),
+            PipeError {
+                word: 3,
+                message: "Value 0 is not within range (1..604800)".into()
+            }
+        );
+        let w = plain_words("show | refresh 604801");
+        assert_eq!(
+            split_pipes(&w).unwrap_err().message,
+            "Value 604801 is not within range (1..604800)"
+        );
+        let w = plain_words("show | refresh");
+        assert_eq!(split_pipes(&w).unwrap_err().word, 3);
         let w = plain_words("show |");
         assert_eq!(split_pipes(&w).unwrap_err().word, 2);
         let w = plain_words("show | count x");

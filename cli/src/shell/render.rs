@@ -125,9 +125,7 @@ pub fn editing_users(users: &[UserSession]) -> String {
 
 /// `show system users`: plain Junos columns.
 pub fn users_table(users: &[UserSession]) -> String {
-    let mut b = Builder::default();
-    b.push_record(["USER", "TTY", "LOGIN@", "IDLE", "WHAT"]);
-    for u in users {
+    let rows = users.iter().map(|u| {
         let tty = u.terminal.strip_prefix("terminal ").unwrap_or(&u.terminal);
         let login = chrono::DateTime::from_timestamp(u.since, 0).map_or_else(
             || u.since.to_string(),
@@ -139,13 +137,24 @@ pub fn users_table(users: &[UserSession]) -> String {
             (Some(_), Some(ConfigureMode::Private)) => "configure private".to_string(),
             (Some(_), _) => "configure".to_string(),
         };
-        b.push_record([
+        vec![
             u.user.clone(),
             tty.to_string(),
             login,
             idle(u.idle_seconds),
             what,
-        ]);
+        ]
+    });
+    plain_table(&["USER", "TTY", "LOGIN@", "IDLE", "WHAT"], rows)
+}
+
+/// Junos' plain columns: a header line, no borders, left aligned, two spaces between
+/// columns and no trailing blanks.
+pub fn plain_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut b = Builder::default();
+    b.push_record(header.iter().map(|h| h.to_string()));
+    for row in rows {
+        b.push_record(row);
     }
     let mut table = b.build();
     table

@@ -2,21 +2,48 @@
 
 use super::pipe::{filter, Pipe};
 use super::transport::Transport;
-use super::{pager, Input, Shell};
+use super::{pager, structured, Input, Shell};
 use schema::mgmt::DiffBlock;
 use schema::tree::{Node, Path};
 
 /// What a show command produced, before `| display` decides its form.
 pub(super) enum Shown {
     Text(String),
-    Config { path: Path, tree: Node },
+    Config {
+        path: Path,
+        tree: Node,
+    },
     Diff(Vec<DiffBlock>),
+    /// A typed operational reply: its text, and its serde form for `| display json|xml`
+    /// under the Junos root element `root`.
+    Rpc {
+        root: &'static str,
+        text: String,
+        reply: serde_json::Value,
+    },
 }
 
 impl<T: Transport> Shell<T> {
     pub(super) fn emit(&mut self, shown: Shown, pipes: &[Pipe], input: &mut dyn Input) {
+        let xml = pipes.iter().any(|p| matches!(p, Pipe::DisplayXml));
+        // The operational loop takes `| refresh` off before it gets here.
+        if pipes.iter().any(|p| matches!(p, Pipe::Refresh(_))) {
+            self.error("refresh is not supported for this command");
+            return;
+        }
+        if xml && !matches!(shown, Shown::Rpc { .. }) {
+            self.error("display xml is not supported for this command");
+            return;
+        }
         let text = match shown {
             Shown::Text(t) => t,
+            Shown::Rpc { root, reply, .. } if xml => structured::xml_text(root, &reply),
+            Shown::Rpc { root, reply, .. }
+                if pipes.iter().any(|p| matches!(p, Pipe::DisplayJson)) =>
+            {
+                structured::json_text(root, &reply)
+            }
+            Shown::Rpc { text, .. } => text,
             Shown::Config { path, tree } => {
                 if pipes.iter().any(|p| matches!(p, Pipe::DisplaySet)) {
                     schema::print::to_set_lines(&path, &tree)

@@ -114,6 +114,11 @@ struct Session {
 }
 
 fn session(echo: Echo, responses: Vec<Response>) -> Session {
+    session_with(echo, responses, true)
+}
+
+/// A session whose input lines are echoed (a script) or not (a terminal).
+fn session_with(echo: Echo, responses: Vec<Response>, echo_input: bool) -> Session {
     let requests = Rc::new(RefCell::new(Vec::new()));
     let hello = ok(Reply::Hello {
         user: "lab".into(),
@@ -135,7 +140,7 @@ fn session(echo: Echo, responses: Vec<Response>) -> Session {
         echo,
     )
     .expect("hello")
-    .echo_input(true);
+    .echo_input(echo_input);
     Session {
         shell,
         screen,
@@ -438,6 +443,7 @@ fn question_mark_lists_from_the_tables() {
         out,
         "lab@r0> show ?\nPossible completions:\n\
          \x20 configuration        Show current configuration\n\
+         \x20 services             Show services information\n\
          \x20 system               Show system information\n\
          lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# commit ?\nPossible completions:\n\
          \x20 <[Enter]>                     Execute this command\n\
@@ -696,4 +702,451 @@ fn pager_pages_long_output() {
     let before = s.screen.text().len();
     s.shell.execute("show system commit | no-more", &mut term);
     assert_eq!(s.screen.text()[before..].lines().count(), 4);
+}
+
+// ---- show / clear services l2tp ----
+
+mod l2tp {
+    use super::*;
+    use crate::shell::refresh::Refresher;
+    use crate::shell::render_l2tp::tests as samples;
+    use crate::shell::structured::tests::assert_well_formed;
+    use schema::l2tp_rpc::{
+        ClearLevel, ClearTarget, L2tpClear, L2tpCleared, L2tpDestinations, L2tpFilter,
+        L2tpSessions, L2tpShow, L2tpTunnels, Level,
+    };
+
+    fn tunnels() -> Response {
+        ok(Reply::L2tpTunnels(L2tpTunnels {
+            tunnels: samples::tunnels(),
+        }))
+    }
+    fn sessions() -> Response {
+        ok(Reply::L2tpSessions(L2tpSessions {
+            sessions: samples::sessions(),
+        }))
+    }
+    fn cleared(level: ClearLevel, statistics: bool) -> Response {
+        ok(Reply::L2tpCleared(L2tpCleared {
+            level,
+            statistics,
+            destinations: vec![2],
+            tunnels: vec![17967],
+            sessions: vec![(17967, 40553), (17967, 40554)],
+        }))
+    }
+    fn confirm(sessions: usize) -> Response {
+        ok(Reply::ConfirmClear {
+            sessions,
+            question: format!("Clear {sessions} sessions? [yes,no] (no)"),
+        })
+    }
+    fn session_clear(confirmed: bool) -> Request {
+        Request::ClearL2tpSession(L2tpClear {
+            statistics: false,
+            target: ClearTarget::All,
+            confirmed,
+        })
+    }
+
+    #[test]
+    fn shows_send_the_typed_request_and_render_the_reply() {
+        let (out, failed, requests) = transcript(
+            vec![tunnels(), sessions()],
+            "show services l2tp tunnel\nsh ser l2tp sess ext local-tunnel-id 17967\n",
+        );
+        assert!(!failed, "{out}");
+        assert!(
+            out.starts_with(
+                "lab@r0> show services l2tp tunnel\n\
+                 Local ID  Remote ID  Remote IP        Sessions  State\n\
+                 17967     1          127.0.0.2:1701   2         Established\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "lab@r0> sh ser l2tp sess ext local-tunnel-id 17967\n  Session local ID: 40553,"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("    Data Rx                2    120\n"),
+            "{out}"
+        );
+        assert_eq!(
+            requests[1..],
+            [
+                Request::GetL2tpTunnelInformation(L2tpShow::default()),
+                Request::GetL2tpSessionInformation(L2tpShow {
+                    level: Level::Extensive,
+                    statistics: false,
+                    filter: L2tpFilter {
+                        local_tunnel_id: Some(17967),
+                        ..L2tpFilter::default()
+                    },
+                }),
+            ]
+        );
+    }
+
+    #[test]
+    fn summary_destinations_and_causes() {
+        let (out, failed, requests) = transcript(
+            vec![
+                ok(Reply::L2tpSummary(samples::summary())),
+                ok(Reply::L2tpDestinations(L2tpDestinations {
+                    destinations: samples::destinations(),
+                })),
+                ok(Reply::L2tpDisconnectCauses(samples::causes())),
+                ok(Reply::L2tpTunnels(L2tpTunnels::default())),
+            ],
+            "show services l2tp summary\nshow services l2tp destination\n\
+             show services l2tp disconnect-cause-summary\nshow services l2tp tunnel\n",
+        );
+        assert!(!failed, "{out}");
+        assert!(
+            out.contains("Destinations: 1, Tunnels: 2, Sessions: 3, Switched sessions: 0\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("2               127.0.0.3  -           0        0         Locked-out\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Session terminations:\nSource  Result"),
+            "{out}"
+        );
+        // No tunnels: no output at all, straight back to the prompt.
+        assert!(
+            out.ends_with("lab@r0> show services l2tp tunnel\n"),
+            "{out}"
+        );
+        assert_eq!(
+            requests.get(3),
+            Some(&Request::GetL2tpDisconnectCauseSummary)
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_marked_and_nothing_is_sent() {
+        let (out, failed, requests) = transcript(
+            vec![],
+            "show services l2tp tunnel local-tunnel-id 0\n\
+             show services l2tp session peer-gateway 10.0.0.256\n\
+             show services l2tp tunnel brief detail\n\
+             clear services l2tp destination\n",
+        );
+        // The `^` sits under the bad word, or just past the end when something is missing.
+        let marked = |line: &str, at: usize, message: &str| {
+            format!(
+                "lab@r0> {line}\n{}^\n{message}\n",
+                " ".repeat("lab@r0> ".len() + at)
+            )
+        };
+        let under = |line: &str, word: &str, message: &str| {
+            marked(line, line.rfind(word).unwrap_or(usize::MAX), message)
+        };
+        assert_eq!(
+            out,
+            [
+                under(
+                    "show services l2tp tunnel local-tunnel-id 0",
+                    "0",
+                    "Value 0 is not within range (1..65535)"
+                ),
+                under(
+                    "show services l2tp session peer-gateway 10.0.0.256",
+                    "10.0.0.256",
+                    "invalid ip address '10.0.0.256'"
+                ),
+                under(
+                    "show services l2tp tunnel brief detail",
+                    "detail",
+                    "syntax error."
+                ),
+                marked(
+                    "clear services l2tp destination",
+                    "clear services l2tp destination".len(),
+                    "missing mandatory argument: target (all, local-gateway, peer-gateway)."
+                ),
+            ]
+            .concat()
+        );
+        assert!(failed);
+        assert_eq!(requests.len(), 1, "only hello");
+    }
+
+    #[test]
+    fn display_json_and_xml() {
+        let (out, failed, _) = transcript(
+            vec![tunnels(), tunnels()],
+            "show services l2tp tunnel | display json\nshow services l2tp tunnel | display xml\n",
+        );
+        assert!(!failed, "{out}");
+        let (json, xml) = out
+            .split_once("lab@r0> show services l2tp tunnel | display xml\n")
+            .expect("two commands");
+        let json = json
+            .strip_prefix("lab@r0> show services l2tp tunnel | display json\n")
+            .expect("echo");
+        let v: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+        let first = &v["service-l2tp-tunnel-information"][0]["l2tp-tunnel"][0];
+        assert_eq!(first["tunnel-local-id"][0]["data"], "17967");
+        assert_eq!(first["statistics"][0]["retransmissions"][0]["data"], "1");
+        assert!(xml.starts_with("<rpc-reply xmlns:junos="), "{xml}");
+        assert!(
+            xml.contains(
+                "        <l2tp-tunnel>\n            <tunnel-local-id>17967</tunnel-local-id>\n"
+            ),
+            "{xml}"
+        );
+        assert_well_formed(xml);
+    }
+
+    #[test]
+    fn display_xml_of_configuration_is_refused() {
+        let tree = schema::tree::Node::default();
+        let (out, failed, _) = transcript(
+            vec![ok(Reply::Config { path: vec![], tree })],
+            "show configuration | display xml\n",
+        );
+        assert_eq!(
+            out,
+            "lab@r0> show configuration | display xml\n\
+             error: display xml is not supported for this command\n"
+        );
+        assert!(failed);
+    }
+
+    #[test]
+    fn pipes_filter_l2tp_output() {
+        let (out, failed, _) = transcript(
+            vec![sessions(), sessions(), sessions()],
+            "show services l2tp session | match Established\n\
+             show services l2tp session | count\n\
+             show services l2tp session | last 1\n",
+        );
+        assert!(!failed);
+        assert_eq!(
+            out,
+            "lab@r0> show services l2tp session | match Established\n\
+             40553     7          17967            Established          pp0.1073741825       u1@example.net\n\
+             lab@r0> show services l2tp session | count\nCount: 3 lines\n\
+             lab@r0> show services l2tp session | last 1\n\
+             2         0          17967            Lns-ic-wait-connect  si-0/0/0.1073741824  -\n"
+        );
+    }
+
+    #[test]
+    fn clear_lines_and_errors() {
+        let (out, failed, requests) = transcript(
+            vec![
+                cleared(ClearLevel::Destination, false),
+                cleared(ClearLevel::Tunnel, true),
+                cleared(ClearLevel::Session, false),
+                err(MgmtError::Failed {
+                    message: "no tunnel with local tunnel id 99".into(),
+                }),
+            ],
+            "clear services l2tp destination all\n\
+             clear services l2tp tunnel statistics local-tunnel-id 17967\n\
+             clear services l2tp session all\n\
+             clear services l2tp tunnel local-tunnel-id 99\n",
+        );
+        assert_eq!(
+            out,
+            "lab@r0> clear services l2tp destination all\nDestination 2 closed\n\
+             lab@r0> clear services l2tp tunnel statistics local-tunnel-id 17967\n\
+             Tunnel 17967 statistics cleared\n\
+             lab@r0> clear services l2tp session all\n\
+             Session 40553 (tunnel 17967) closed\nSession 40554 (tunnel 17967) closed\n\
+             lab@r0> clear services l2tp tunnel local-tunnel-id 99\n\
+             error: no tunnel with local tunnel id 99\n"
+        );
+        assert!(failed);
+        assert_eq!(
+            requests.get(2),
+            Some(&Request::ClearL2tpTunnel(L2tpClear {
+                statistics: true,
+                target: ClearTarget::LocalTunnelId(17967),
+                confirmed: false,
+            }))
+        );
+    }
+
+    #[test]
+    fn a_script_answers_the_confirmation_on_its_next_line() {
+        let (out, failed, requests) = transcript(
+            vec![confirm(1500), cleared(ClearLevel::Session, false)],
+            "clear services l2tp session all\nyes\n",
+        );
+        assert_eq!(
+            out,
+            "lab@r0> clear services l2tp session all\n\
+             Clear 1500 sessions? [yes,no] (no) yes\n\
+             Session 40553 (tunnel 17967) closed\nSession 40554 (tunnel 17967) closed\n"
+        );
+        assert!(!failed);
+        assert_eq!(requests[1..], [session_clear(false), session_clear(true)]);
+
+        let (out, failed, requests) = transcript(
+            vec![confirm(1500), tunnels()],
+            "clear services l2tp session all\nno\nshow services l2tp tunnel | count\n",
+        );
+        assert_eq!(
+            out,
+            "lab@r0> clear services l2tp session all\n\
+             Clear 1500 sessions? [yes,no] (no) no\n\
+             lab@r0> show services l2tp tunnel | count\nCount: 3 lines\n"
+        );
+        assert!(!failed);
+        assert_eq!(requests.len(), 3, "hello, the clear, the show");
+    }
+
+    #[test]
+    fn force_confirms_up_front() {
+        let (out, _, requests) = transcript(
+            vec![cleared(ClearLevel::Session, false)],
+            "clear services l2tp session all force\n",
+        );
+        assert!(
+            out.ends_with("Session 40554 (tunnel 17967) closed\n"),
+            "{out}"
+        );
+        assert_eq!(requests[1..], [session_clear(true)]);
+    }
+
+    #[test]
+    fn command_line_mode_cannot_confirm() {
+        let mut s = session(Echo::None, vec![confirm(2000)]);
+        s.shell
+            .execute("clear services l2tp session all", &mut NoInput);
+        assert_eq!(
+            s.screen.text(),
+            "error: this clear would end 2000 sessions; confirm on a terminal or add 'force'\n"
+        );
+        assert!(s.shell.failed());
+        assert_eq!(s.requests.borrow()[1..], [session_clear(false)]);
+    }
+
+    #[test]
+    fn a_terminal_answer_is_asked_and_not_echoed() {
+        struct Terminal(Vec<String>);
+        impl Input for Terminal {
+            fn load_line(&mut self) -> io::Result<Option<String>> {
+                Ok(None)
+            }
+            fn ask(&mut self, question: &str) -> io::Result<Option<String>> {
+                self.0.push(question.to_string());
+                Ok(Some("y".to_string()))
+            }
+        }
+        let mut s = session_with(
+            Echo::AfterPrompt,
+            vec![confirm(1001), cleared(ClearLevel::Session, false)],
+            false,
+        );
+        let mut terminal = Terminal(Vec::new());
+        s.shell
+            .execute("clear services l2tp session all", &mut terminal);
+        assert_eq!(terminal.0, ["Clear 1001 sessions? [yes,no] (no)"]);
+        assert_eq!(
+            s.screen.text(),
+            "Session 40553 (tunnel 17967) closed\nSession 40554 (tunnel 17967) closed\n"
+        );
+    }
+
+    /// Simulated time: each wait advances the clock; the operator presses Ctrl-C during
+    /// wait number `interrupt_at`.
+    struct SimulatedRefresh {
+        clock: Rc<RefCell<i64>>,
+        waits: Rc<RefCell<Vec<u32>>>,
+        interrupt_at: usize,
+        started: Rc<RefCell<(u32, u32)>>,
+    }
+
+    impl Refresher for SimulatedRefresh {
+        fn now(&self) -> i64 {
+            *self.clock.borrow()
+        }
+        fn start(&mut self) -> io::Result<()> {
+            self.started.borrow_mut().0 += 1;
+            Ok(())
+        }
+        fn wait(&mut self, seconds: u32) -> bool {
+            self.waits.borrow_mut().push(seconds);
+            *self.clock.borrow_mut() += i64::from(seconds);
+            self.waits.borrow().len() < self.interrupt_at
+        }
+        fn finish(&mut self) {
+            self.started.borrow_mut().1 += 1;
+        }
+    }
+
+    #[test]
+    fn refresh_reruns_until_interrupted() {
+        let mut s = session(Echo::AfterPrompt, vec![tunnels(), tunnels(), tunnels()]);
+        let waits = Rc::new(RefCell::new(Vec::new()));
+        let started = Rc::new(RefCell::new((0, 0)));
+        s.shell.set_refresher(Box::new(SimulatedRefresh {
+            clock: Rc::new(RefCell::new(1_795_496_491)),
+            waits: waits.clone(),
+            interrupt_at: 3,
+            started: started.clone(),
+        }));
+        let mut screen = s.screen.clone();
+        let failed = crate::run_lines(
+            &mut s.shell,
+            "show services l2tp tunnel | match Estab | refresh 5\n".as_bytes(),
+            &mut screen,
+        );
+        assert!(!failed);
+        let run = "17967     1          127.0.0.2:1701   2         Established\n";
+        assert_eq!(
+            s.screen.text(),
+            format!(
+                "lab@r0> show services l2tp tunnel | match Estab | refresh 5\n\
+                 ---(refreshed at 2026-11-24 05:01:31 UTC)---\n{run}\
+                 ---(refreshed at 2026-11-24 05:01:36 UTC)---\n{run}\
+                 ---(refreshed at 2026-11-24 05:01:41 UTC)---\n{run}\
+                 lab@r0> \n"
+            )
+        );
+        assert_eq!(*waits.borrow(), [5, 5, 5]);
+        assert_eq!(
+            *started.borrow(),
+            (1, 1),
+            "Ctrl-C handling armed and disarmed once"
+        );
+        assert_eq!(s.requests.borrow().len(), 4);
+    }
+
+    #[test]
+    fn refresh_stops_when_a_run_fails() {
+        let mut s = session(
+            Echo::None,
+            vec![err(MgmtError::Failed {
+                message: "no tunnel with local tunnel id 9".into(),
+            })],
+        );
+        let waits = Rc::new(RefCell::new(Vec::new()));
+        s.shell.set_refresher(Box::new(SimulatedRefresh {
+            clock: Rc::new(RefCell::new(0)),
+            waits: waits.clone(),
+            interrupt_at: usize::MAX,
+            started: Rc::new(RefCell::new((0, 0))),
+        }));
+        s.shell.execute(
+            "show services l2tp tunnel local-tunnel-id 9 | refresh 2",
+            &mut NoInput,
+        );
+        assert_eq!(
+            s.screen.text(),
+            "---(refreshed at 1970-01-01 00:00:00 UTC)---\n\
+             error: no tunnel with local tunnel id 9\n"
+        );
+        assert!(s.shell.failed());
+        assert!(waits.borrow().is_empty());
+    }
 }

@@ -1,0 +1,173 @@
+//! `show services l2tp ...` and `clear services l2tp ...` in the shell: the typed request
+//! from the words, the reply rendered (or shown as JSON / XML), and the question a clear of
+//! many sessions asks before anything is closed.
+
+use super::l2tp_args::{clear_request, show_request};
+use super::options::ArgError;
+use super::show::Shown;
+use super::transport::Transport;
+use super::words::Command;
+use super::{render_l2tp, Input, Lost, Pipe, Shell};
+use schema::l2tp_rpc::{roots, L2tpShow};
+use schema::mgmt::{Reply, Request};
+use schema::opcmd::Action;
+use schema::tokenize::Word;
+use serde::Serialize;
+
+impl<T: Transport> Shell<T> {
+    pub(super) fn show_l2tp(
+        &mut self,
+        line: &str,
+        cmd: &Command<'_>,
+        pipes: &[Pipe],
+        input: &mut dyn Input,
+    ) -> Result<(), Lost> {
+        let request = match show_request(cmd.action, cmd.node, cmd.args) {
+            Ok(r) => r,
+            Err(e) => {
+                self.arg_error(line, cmd.args, e);
+                return Ok(());
+            }
+        };
+        let show = match &request {
+            Request::GetL2tpDestinationInformation(s)
+            | Request::GetL2tpTunnelInformation(s)
+            | Request::GetL2tpSessionInformation(s) => s.clone(),
+            _ => L2tpShow::default(),
+        };
+        let shown = match (cmd.action, self.call(request)?) {
+            (Action::ShowL2tpSummary, Ok(Reply::L2tpSummary(s))) => {
+                rpc(roots::SUMMARY, render_l2tp::summary(&s), &s)
+            }
+            (Action::ShowL2tpDestination, Ok(Reply::L2tpDestinations(d))) => rpc(
+                roots::DESTINATION,
+                render_l2tp::destinations(&d.destinations, &show),
+                &d,
+            ),
+            (Action::ShowL2tpTunnel, Ok(Reply::L2tpTunnels(t))) => {
+                rpc(roots::TUNNEL, render_l2tp::tunnels(&t.tunnels, &show), &t)
+            }
+            (Action::ShowL2tpSession, Ok(Reply::L2tpSessions(s))) => rpc(
+                roots::SESSION,
+                render_l2tp::sessions(&s.sessions, &show),
+                &s,
+            ),
+            (Action::ShowL2tpDisconnectCauses, Ok(Reply::L2tpDisconnectCauses(c))) => rpc(
+                roots::DISCONNECT_CAUSES,
+                render_l2tp::disconnect_causes(&c),
+                &c,
+            ),
+            (_, Ok(other)) => {
+                self.unexpected(&other);
+                return Ok(());
+            }
+            (_, Err(e)) => {
+                self.report_plain(e, None);
+                return Ok(());
+            }
+        };
+        match shown {
+            Ok(shown) => self.emit(shown, pipes, input),
+            Err(e) => self.error(&e),
+        }
+        Ok(())
+    }
+
+    pub(super) fn clear_l2tp(
+        &mut self,
+        line: &str,
+        cmd: &Command<'_>,
+        input: &mut dyn Input,
+    ) -> Result<(), Lost> {
+        let request = match clear_request(cmd.action, cmd.node, cmd.args) {
+            Ok(r) => r,
+            Err(e) => {
+                self.arg_error(line, cmd.args, e);
+                return Ok(());
+            }
+        };
+        let may_ask = !has_consent(&request);
+        match self.call(request.clone())? {
+            Ok(Reply::L2tpCleared(c)) => self.print(&render_l2tp::cleared(&c)),
+            // Consent is asked once: a question after `force` or `yes` is unexpected.
+            Ok(Reply::ConfirmClear { sessions, question }) if may_ask => {
+                let answer = match input.answer(&question) {
+                    Ok(Some(answer)) => answer,
+                    Ok(None) => {
+                        self.error(&format!(
+                            "this clear would end {sessions} sessions; confirm on a terminal \
+                             or add 'force'"
+                        ));
+                        return Ok(());
+                    }
+                    Err(e) => {
+                        self.error(&format!("cannot read the answer: {e}"));
+                        return Ok(());
+                    }
+                };
+                if self.echo_input {
+                    // A script's answer is not on screen: show it after the question.
+                    self.print(&format!("{question} {answer}\n"));
+                }
+                if !is_yes(&answer) {
+                    return Ok(());
+                }
+                match self.call(with_consent(request))? {
+                    Ok(Reply::L2tpCleared(c)) => self.print(&render_l2tp::cleared(&c)),
+                    Ok(other) => self.unexpected(&other),
+                    Err(e) => self.report_plain(e, None),
+                }
+            }
+            Ok(other) => self.unexpected(&other),
+            Err(e) => self.report_plain(e, None),
+        }
+        Ok(())
+    }
+
+    /// Reports a bad argument (`word` indexes `args`; their count means the end of the line).
+    pub(super) fn arg_error(&mut self, line: &str, args: &[Word], e: ArgError) {
+        let pos = args.get(e.word).map_or(line.trim_end().len(), |w| w.start);
+        self.syntax_error(line, pos, &e.message);
+    }
+}
+
+/// What to show: the text, and the reply's serde form for `| display json|xml`.
+fn rpc(root: &'static str, text: String, reply: &impl Serialize) -> Result<Shown, String> {
+    let reply = serde_json::to_value(reply).map_err(|e| format!("cannot encode reply: {e}"))?;
+    Ok(Shown::Rpc { root, text, reply })
+}
+
+/// The clear already carries the operator's consent (`force`).
+fn has_consent(request: &Request) -> bool {
+    match request {
+        Request::ClearL2tpDestination(c)
+        | Request::ClearL2tpTunnel(c)
+        | Request::ClearL2tpSession(c) => c.confirmed,
+        _ => true,
+    }
+}
+
+/// The same clear, with the operator's consent.
+fn with_consent(request: Request) -> Request {
+    match request {
+        Request::ClearL2tpDestination(mut c) => {
+            c.confirmed = true;
+            Request::ClearL2tpDestination(c)
+        }
+        Request::ClearL2tpTunnel(mut c) => {
+            c.confirmed = true;
+            Request::ClearL2tpTunnel(c)
+        }
+        Request::ClearL2tpSession(mut c) => {
+            c.confirmed = true;
+            Request::ClearL2tpSession(c)
+        }
+        other => other,
+    }
+}
+
+/// Only an explicit `yes` (or its abbreviation) ends sessions; an empty answer is no.
+fn is_yes(answer: &str) -> bool {
+    let a = answer.trim().to_ascii_lowercase();
+    !a.is_empty() && "yes".starts_with(&a)
+}
