@@ -12,7 +12,7 @@
 //!   talk to that daemon, whose prompt reads `root@NAME` and whose random choices follow seed
 //!   N. A LAC and an LNS on loopback are two daemons of one transcript.
 //! - Times, pids and idle times are normalised (`YYYY-MM-DD hh:mm:ss UTC`, `pid N`,
-//!   `idle hh:mm:ss`), `$9$` secrets (salted at random) to `"$9$..."`, and the shell user to
+//!   `idle hh:mm:ss`, durations `hh:mm:ss`, `LCP echo reply in N ms`), `$9$` secrets (salted at random) to `"$9$..."`, and the shell user to
 //!   `root`; the daemon runs with `--default-host-name router`. So transcripts do not depend on
 //!   the machine.
 
@@ -132,7 +132,7 @@ pub fn normalise(text: &str) -> String {
         .ok()
         .filter(|u| !u.is_empty() && u != "root");
     let mut out = text.to_string();
-    let rules: [(&str, &str); 6] = [
+    let rules: [(&str, &str); 8] = [
         (
             r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
             "YYYY-MM-DD hh:mm:ss UTC",
@@ -145,6 +145,13 @@ pub fn normalise(text: &str) -> String {
         // `$9$` secrets are salted at random on every `set`.
         // (`$$` is a literal `$` in a regex replacement.)
         (r#""\$9\$[^"]*""#, r#""$$9$$...""#),
+        // Durations in L2TP shows (up time, open time, statistics since).
+        (r"\b(\d+d )?\d\d:\d\d:\d\d\b", "hh:mm:ss"),
+        // The LCP echo round trip of `test services l2tp tunnel`.
+        (
+            r"LCP echo reply in [0-9.]+ (ms|µs)",
+            "LCP echo reply in N ms",
+        ),
     ];
     for (pattern, replacement) in rules {
         out = Regex::new(pattern)
