@@ -1,0 +1,1 @@
+//! Embedded SNMPv2c agent (written next).
