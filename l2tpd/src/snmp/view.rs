@@ -443,4 +443,4 @@ fn global_scalars(tunnels: &[TunnelRow], sessions: usize, tunnel_statistics: boo
 
 #[cfg(test)]
 #[path = "view_tests.rs"]
-mod tests;
+pub(crate) mod tests;
