@@ -8,3 +8,4 @@ pub mod daemon;
 pub mod engine;
 pub mod l2tp;
 pub mod mgmt;
+pub mod snmp;

@@ -1,0 +1,13 @@
+//! SNMP for the L2TP engine: JNX-L2TP-MIB served from a snapshot of the registry.
+//!
+//! - [`snapshot`]: the plain data the registry hands over (no engine types leak in here).
+//! - [`view`]: the jnxL2tp subtree as a sorted OID -> value view with get / get-next /
+//!   get-bulk steps, indexed exactly as the MIB's INDEX clauses say.
+//! - [`agent`]: the embedded SNMPv2c responder (sans-IO): datagram in, datagram out.
+//!
+//! The same view is meant to back the AgentX subagent, so both paths answer alike.
+
+pub mod agent;
+pub mod snapshot;
+pub mod value;
+pub mod view;
