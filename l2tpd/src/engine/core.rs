@@ -729,4 +729,63 @@ mod tests {
             "the round trip counts from the first request"
         );
     }
+
+    /// A closing clear is answered only after its last step; each step ends at most
+    /// `CLEAR_STEP` sessions, and the core does other work in between.
+    #[test]
+    fn a_closing_clear_runs_in_steps_and_answers_at_the_end() {
+        use super::super::rpc::CLEAR_STEP;
+        use schema::l2tp_rpc::{ClearLevel, ClearTarget, L2tpClear};
+        use schema::mgmt::Reply;
+
+        let now = Instant::now();
+        let lac_config = config(&format!(
+            "set system host-name lac-a\n\
+             set access tunnel-profile tp tunnel 1 source-gateway address {LAC}\n\
+             set access tunnel-profile tp tunnel 1 remote-gateway address {LNS}\n"
+        ));
+        let lns_config = config(&format!(
+            "set system host-name lns-a\n\
+             set services l2tp tunnel-group g local-gateway address {LNS}\n"
+        ));
+        let mut lac = Core::new(&lac_config, 1);
+        lac.apply_config(now, &lac_config);
+        let mut lns = Core::new(&lns_config, 2);
+        lns.apply_config(now, &lns_config);
+        let count = 2 * CLEAR_STEP + 1;
+        let (reply, opened) = mpsc::channel();
+        lac.open_batch(now, "tp", count, Duration::from_secs(60), reply);
+        let mut keep = false;
+        exchange(&mut lac, &mut lns, now, &mut keep);
+        let opened = opened.try_recv().expect("answered").expect("ran");
+        assert_eq!(opened.completed, count, "{opened:?}");
+
+        let (reply, answer) = mpsc::channel();
+        let clear = L2tpClear {
+            statistics: false,
+            target: ClearTarget::All,
+            confirmed: true,
+        };
+        lac.l2tp_rpc(
+            now,
+            L2tpRpc::Clear {
+                level: ClearLevel::Session,
+                clear,
+            },
+            reply,
+        );
+        let mut steps = 0;
+        while lac.clearing() {
+            assert!(answer.try_recv().is_err(), "answered before the end");
+            lac.continue_clears(now);
+            exchange(&mut lac, &mut lns, now, &mut keep);
+            steps += 1;
+        }
+        assert_eq!(steps, 3);
+        let Ok(Ok(Reply::L2tpCleared(cleared))) = answer.try_recv() else {
+            panic!("no answer");
+        };
+        assert_eq!(cleared.sessions.len(), count);
+        assert_eq!(lns.registry.summary(false).sessions, 0);
+    }
 }

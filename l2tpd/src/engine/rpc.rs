@@ -127,3 +127,66 @@ impl Clears {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use schema::l2tp_rpc::ClearTarget;
+
+    #[test]
+    fn every_l2tp_request_is_an_rpc_and_nothing_else_is() {
+        let show = L2tpShow::default();
+        let clear = L2tpClear {
+            statistics: true,
+            target: ClearTarget::All,
+            confirmed: false,
+        };
+        let cases = [
+            (
+                Request::GetL2tpSummaryInformation { statistics: true },
+                L2tpRpc::Summary { statistics: true },
+            ),
+            (
+                Request::GetL2tpDestinationInformation(show.clone()),
+                L2tpRpc::Destinations(show.clone()),
+            ),
+            (
+                Request::GetL2tpTunnelInformation(show.clone()),
+                L2tpRpc::Tunnels(show.clone()),
+            ),
+            (
+                Request::GetL2tpSessionInformation(show.clone()),
+                L2tpRpc::Sessions(show.clone()),
+            ),
+            (
+                Request::GetL2tpDisconnectCauseSummary,
+                L2tpRpc::DisconnectCauses,
+            ),
+            (
+                Request::ClearL2tpDestination(clear.clone()),
+                L2tpRpc::Clear {
+                    level: ClearLevel::Destination,
+                    clear: clear.clone(),
+                },
+            ),
+            (
+                Request::ClearL2tpTunnel(clear.clone()),
+                L2tpRpc::Clear {
+                    level: ClearLevel::Tunnel,
+                    clear: clear.clone(),
+                },
+            ),
+            (
+                Request::ClearL2tpSession(clear.clone()),
+                L2tpRpc::Clear {
+                    level: ClearLevel::Session,
+                    clear,
+                },
+            ),
+        ];
+        for (request, rpc) in cases {
+            assert_eq!(L2tpRpc::from_request(&request), Some(rpc));
+        }
+        assert_eq!(L2tpRpc::from_request(&Request::ShowSystemUsers), None);
+    }
+}
