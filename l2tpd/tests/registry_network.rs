@@ -3,8 +3,9 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use l2tpd::l2tp::registry::{Registry, RegistryEvent, Selector, SessionEnd, SessionRef};
+use l2tpd::l2tp::registry::{Clearing, Registry, RegistryEvent, Selector, SessionEnd, SessionRef};
 use l2tpd::l2tp::session::{CallInfo, CdnResult};
+use schema::l2tp_rpc::{ClearLevel, DestinationState, L2tpClear, L2tpShow};
 use schema::typed::{
     router_config, Gateway, ProfileTunnel, RouterConfig, TunnelMedium, TunnelProfile, TunnelType,
 };
@@ -193,8 +194,8 @@ fn sessions_come_up_and_share_one_tunnel() {
         ta.is_some() && ta == tb,
         "both calls on one tunnel: {ta:?} {tb:?}"
     );
-    assert_eq!(net.lac.summary().tunnels, 1);
-    assert_eq!(net.lns.summary().sessions, 2);
+    assert_eq!(net.lac.summary(false).tunnels, 1);
+    assert_eq!(net.lns.summary(false).sessions, 2);
     let lns_up = net
         .lns_events
         .iter()
@@ -208,7 +209,11 @@ fn sessions_come_up_and_share_one_tunnel() {
         .lns_events
         .iter()
         .any(|e| matches!(e, RegistryEvent::Frame { frame, .. } if frame == &[0xc0, 0x21, 1, 2])));
-    assert!(net.lac.tunnels(net.now)[0].counters.data_tx_packets == 1);
+    let tunnels = net
+        .lac
+        .tunnels(net.now, &L2tpShow::default())
+        .expect("no filter");
+    assert_eq!(tunnels.tunnels[0].statistics.data_tx_packets, 1);
 }
 
 #[test]
@@ -222,18 +227,24 @@ fn dead_destination_is_locked_out_and_the_call_fails_over() {
         .expect("placed");
     net.run_until(net.now + Duration::from_secs(120));
     let tunnel_id = net.up(a).expect("failed over");
-    let tunnels = net.lac.tunnels(net.now);
+    let tunnels = net
+        .lac
+        .tunnels(net.now, &L2tpShow::default())
+        .expect("no filter")
+        .tunnels;
     let used = tunnels
         .iter()
-        .find(|t| t.local_tunnel_id == tunnel_id)
+        .find(|t| t.tunnel_local_id == tunnel_id)
         .expect("live");
-    assert_eq!(used.profile_tunnel, Some(2));
+    assert_eq!(used.tunnel_name.as_deref(), Some("2"));
     let locked: Vec<_> = net
         .lac
-        .destinations(net.now)
+        .destinations(net.now, &L2tpShow::default())
+        .expect("no filter")
+        .destinations
         .into_iter()
-        .filter(|d| d.state == "locked-out")
-        .map(|d| d.address)
+        .filter(|d| d.state == DestinationState::LockedOut)
+        .map(|d| d.remote_ip)
         .collect();
     assert_eq!(locked, [lns_address(1)]);
     // A fresh call avoids the locked-out destination too.
@@ -243,12 +254,16 @@ fn dead_destination_is_locked_out_and_the_call_fails_over() {
         .expect("placed");
     net.settle();
     let tb = net.up(b).expect("up");
-    let tunnels = net.lac.tunnels(net.now);
+    let tunnels = net
+        .lac
+        .tunnels(net.now, &L2tpShow::default())
+        .expect("no filter")
+        .tunnels;
     let t = tunnels
         .iter()
-        .find(|t| t.local_tunnel_id == tb)
+        .find(|t| t.tunnel_local_id == tb)
         .expect("live");
-    assert_eq!(t.profile_tunnel, Some(2), "{tunnels:#?}");
+    assert_eq!(t.tunnel_name.as_deref(), Some("2"), "{tunnels:#?}");
     assert_eq!(tb, tunnel_id);
 }
 
@@ -264,13 +279,25 @@ fn clearing_a_destination_closes_both_ends_and_nothing_leaks() {
             .expect("placed");
     }
     net.settle();
-    assert_eq!(net.lns.summary().sessions, 3);
-    let cleared = net.lac.clear_destinations(net.now, &Selector::All);
-    assert_eq!(cleared.len(), 1);
+    assert_eq!(net.lns.summary(false).sessions, 3);
+    let clear = L2tpClear {
+        statistics: false,
+        target: Selector::All,
+        confirmed: false,
+    };
+    let Ok(Clearing::Done(cleared)) = net.lac.clear(net.now, ClearLevel::Destination, &clear)
+    else {
+        panic!("a clear of three sessions runs at once");
+    };
+    assert_eq!(cleared.destinations.len(), 1);
     net.settle();
-    assert_eq!(net.lac.summary().sessions, 0);
-    assert_eq!(net.lns.summary().sessions, 0, "the LNS got the StopCCN");
-    assert_eq!(net.lns.summary().tunnels, 0);
+    assert_eq!(net.lac.summary(false).sessions, 0);
+    assert_eq!(
+        net.lns.summary(false).sessions,
+        0,
+        "the LNS got the StopCCN"
+    );
+    assert_eq!(net.lns.summary(false).tunnels, 0);
     net.run_until(net.now + Duration::from_secs(200));
     assert_eq!(net.lac.population(), (0, 0, 0));
     assert_eq!(net.lns.population(), (0, 0, 0));
@@ -292,9 +319,13 @@ fn idle_tunnel_closes_after_its_last_session() {
         .lac
         .close_session(net.now, a, CdnResult::lost_carrier(), None));
     net.settle();
-    assert_eq!(net.lns.summary().sessions, 0);
+    assert_eq!(net.lns.summary(false).sessions, 0);
     net.run_until(net.now + Duration::from_secs(20));
-    assert_eq!(net.lac.summary().tunnels, 1, "not yet idle long enough");
+    assert_eq!(
+        net.lac.summary(false).tunnels,
+        1,
+        "not yet idle long enough"
+    );
     net.run_until(net.now + Duration::from_secs(200));
     assert_eq!(net.lac.population(), (0, 0, 0));
     assert_eq!(net.lns.population(), (0, 0, 0));
@@ -352,7 +383,7 @@ fn sccrq_flood_from_one_source_is_bounded_and_counted() {
         );
     }
     assert_eq!(lns.population().1, 4);
-    assert_eq!(lns.summary().drops.flood, 12);
+    assert_eq!(lns.drops().flood, 12);
 }
 
 #[test]
@@ -379,7 +410,7 @@ fn ten_thousand_sessions_over_eight_tunnels() {
         10_000.0 / elapsed.as_secs_f64()
     );
     assert_eq!(up, 10_000);
-    assert_eq!(net.lac.summary().tunnels, 8);
+    assert_eq!(net.lac.summary(false).tunnels, 8);
     let ended = calls
         .iter()
         .filter(|c| {
@@ -389,7 +420,7 @@ fn ten_thousand_sessions_over_eight_tunnels() {
         .count();
     net.settle();
     assert_eq!(ended, 10_000);
-    assert_eq!(net.lns.summary().sessions, 0);
+    assert_eq!(net.lns.summary(false).sessions, 0);
     assert!(net.lac_events.iter().all(|e| !matches!(
         e,
         RegistryEvent::SessionDown {

@@ -11,6 +11,7 @@ use schema::mgmt::{TunnelTestReport, TunnelTestState};
 use schema::typed::RouterConfig;
 
 use super::batch::{BatchOutcome, Batches};
+use super::rpc::{self, Answer, Clears, L2tpRpc, RpcOutcome};
 use super::{echo, subscriber};
 use crate::l2tp::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
 use crate::l2tp::session::CdnResult;
@@ -74,6 +75,8 @@ pub struct Core {
     magic: u32,
     /// Test sessions opened and closed in batches by the bench.
     batches: Batches,
+    /// Closing clears (`clear services l2tp …`) still running.
+    clears: Clears,
 }
 
 impl Core {
@@ -89,6 +92,7 @@ impl Core {
                 .unwrap_or(1)
                 .max(1),
             batches: Batches::default(),
+            clears: Clears::default(),
         }
     }
 
@@ -177,6 +181,7 @@ impl Core {
             let _ = test.reply.send(Err("the L2TP engine is stopping".into()));
         }
         self.batches.abandon();
+        self.clears.abandon();
         self.registry.shutdown(now);
         while self.registry.poll_event().is_some() {}
     }
@@ -273,6 +278,30 @@ impl Core {
         self.process(now);
     }
 
+    /// An L2TP operational RPC. Shows and statistics clears are answered at once; a closing
+    /// clear is answered once [`Core::continue_clears`] has run its last step.
+    pub fn l2tp_rpc(&mut self, now: Instant, rpc: L2tpRpc, reply: mpsc::Sender<RpcOutcome>) {
+        match rpc::answer(&mut self.registry, now, rpc) {
+            Answer::Now(outcome) => {
+                let _ = reply.send(outcome);
+            }
+            Answer::Clear(job) => self.clears.push(job, reply),
+        }
+        self.process(now);
+    }
+
+    /// Whether a clear has steps left: the task then comes back to
+    /// [`Core::continue_clears`] whenever nothing else is ready.
+    pub fn clearing(&self) -> bool {
+        self.clears.is_busy()
+    }
+
+    /// One step of the running clear.
+    pub fn continue_clears(&mut self, now: Instant) {
+        self.clears.step(&mut self.registry, now);
+        self.process(now);
+    }
+
     /// Takes the registry's events: test progress, and the echo responder.
     fn process(&mut self, now: Instant) {
         while let Some(event) = self.registry.poll_event() {
@@ -325,7 +354,7 @@ impl Core {
         if !self.tests.contains_key(&call) {
             return;
         }
-        let up = self.established(now, call, tunnel_id, session_id);
+        let up = self.established(tunnel_id, session_id);
         let identifier = self.next_identifier;
         self.next_identifier = self.next_identifier.wrapping_add(1);
         let request = echo::build(false, identifier, self.magic, b"l2tpd test", true);
@@ -444,7 +473,7 @@ impl Core {
             u64::try_from(now.saturating_duration_since(*sent).as_micros()).unwrap_or(u64::MAX);
         let report = TunnelTestReport {
             echo_round_trip_us: Some(round_trip),
-            ..self.established(now, call, tunnel_id, session_id)
+            ..self.established(tunnel_id, session_id)
         };
         self.finish(call, report);
     }
@@ -476,7 +505,7 @@ impl Core {
             } => TunnelTestReport {
                 state: TunnelTestState::EstablishedNoEcho,
                 failure: Some(format!("no LCP echo reply within {seconds} s")),
-                ..self.established(now, call, *tunnel_id, *session_id)
+                ..self.established(*tunnel_id, *session_id)
             },
         };
         self.finish(call, report);
@@ -497,25 +526,9 @@ impl Core {
 
     /// A report for an established session, with the peer's IDs from the registry; the
     /// caller adds the echo round trip or what went wrong.
-    fn established(
-        &self,
-        now: Instant,
-        call: SessionRef,
-        tunnel_id: u16,
-        session_id: u16,
-    ) -> TunnelTestReport {
-        let remote_tunnel_id = self
-            .registry
-            .tunnels(now)
-            .into_iter()
-            .find(|t| t.local_tunnel_id == tunnel_id)
-            .map(|t| t.remote_tunnel_id);
-        let remote_session_id = self
-            .registry
-            .sessions(now)
-            .into_iter()
-            .find(|s| s.session == call)
-            .map(|s| s.remote_session_id);
+    fn established(&self, tunnel_id: u16, session_id: u16) -> TunnelTestReport {
+        let remote_tunnel_id = self.registry.remote_tunnel_id(tunnel_id);
+        let remote_session_id = self.registry.remote_session_id(tunnel_id, session_id);
         TunnelTestReport {
             local_tunnel_id: Some(tunnel_id),
             remote_tunnel_id,
@@ -544,6 +557,7 @@ fn failed_report(local_tunnel_id: Option<u16>, why: String) -> TunnelTestReport 
 mod tests {
     use super::*;
     use crate::l2tp::wire::Packet;
+    use schema::l2tp_rpc::L2tpShow;
 
     fn config(lines: &str) -> RouterConfig {
         let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
@@ -606,13 +620,22 @@ mod tests {
                 break;
             }
         }
-        let sessions = lns.registry.sessions(now);
+        let all = L2tpShow::default();
+        let sessions = lns
+            .registry
+            .sessions(now, &all)
+            .expect("no filter")
+            .sessions;
         let [session] = sessions.as_slice() else {
             panic!("one session on the LNS: {sessions:?}");
         };
+        let call = lns
+            .registry
+            .call_at(session.tunnel_local_id, session.session_local_id)
+            .expect("the session's call");
         assert!(lns
             .registry
-            .close_session(now, session.session, CdnResult::new(1, 0, ""), None));
+            .close_session(now, call, CdnResult::new(1, 0, ""), None));
         deliver(now, &mut lns, &mut lac, true);
 
         let report = outcome
@@ -628,15 +651,15 @@ mod tests {
             report.failure.as_deref(),
             Some("no LCP echo reply: session disconnected by the peer: result 1 error 0")
         );
-        let tunnels = lns.registry.tunnels(now);
+        let tunnels = lns.registry.tunnels(now, &all).expect("no filter").tunnels;
         let [tunnel] = tunnels.as_slice() else {
             panic!("one tunnel on the LNS: {tunnels:?}");
         };
-        assert_eq!(tunnel.local_tunnel_id, session.local_tunnel_id);
-        assert_eq!(report.local_tunnel_id, Some(tunnel.remote_tunnel_id));
-        assert_eq!(report.remote_tunnel_id, Some(session.local_tunnel_id));
-        assert_eq!(report.local_session_id, Some(session.remote_session_id));
-        assert_eq!(report.remote_session_id, Some(session.local_session_id));
+        assert_eq!(tunnel.tunnel_local_id, session.tunnel_local_id);
+        assert_eq!(report.local_tunnel_id, Some(tunnel.tunnel_remote_id));
+        assert_eq!(report.remote_tunnel_id, Some(session.tunnel_local_id));
+        assert_eq!(report.local_session_id, Some(session.session_remote_id));
+        assert_eq!(report.remote_session_id, Some(session.session_local_id));
         assert!(lac.tests.is_empty());
     }
 
@@ -705,5 +728,64 @@ mod tests {
             Some(u64::try_from(ECHO_RESEND.as_micros()).expect("small")),
             "the round trip counts from the first request"
         );
+    }
+
+    /// A closing clear is answered only after its last step; each step ends at most
+    /// `CLEAR_STEP` sessions, and the core does other work in between.
+    #[test]
+    fn a_closing_clear_runs_in_steps_and_answers_at_the_end() {
+        use super::super::rpc::CLEAR_STEP;
+        use schema::l2tp_rpc::{ClearLevel, ClearTarget, L2tpClear};
+        use schema::mgmt::Reply;
+
+        let now = Instant::now();
+        let lac_config = config(&format!(
+            "set system host-name lac-a\n\
+             set access tunnel-profile tp tunnel 1 source-gateway address {LAC}\n\
+             set access tunnel-profile tp tunnel 1 remote-gateway address {LNS}\n"
+        ));
+        let lns_config = config(&format!(
+            "set system host-name lns-a\n\
+             set services l2tp tunnel-group g local-gateway address {LNS}\n"
+        ));
+        let mut lac = Core::new(&lac_config, 1);
+        lac.apply_config(now, &lac_config);
+        let mut lns = Core::new(&lns_config, 2);
+        lns.apply_config(now, &lns_config);
+        let count = 2 * CLEAR_STEP + 1;
+        let (reply, opened) = mpsc::channel();
+        lac.open_batch(now, "tp", count, Duration::from_secs(60), reply);
+        let mut keep = false;
+        exchange(&mut lac, &mut lns, now, &mut keep);
+        let opened = opened.try_recv().expect("answered").expect("ran");
+        assert_eq!(opened.completed, count, "{opened:?}");
+
+        let (reply, answer) = mpsc::channel();
+        let clear = L2tpClear {
+            statistics: false,
+            target: ClearTarget::All,
+            confirmed: true,
+        };
+        lac.l2tp_rpc(
+            now,
+            L2tpRpc::Clear {
+                level: ClearLevel::Session,
+                clear,
+            },
+            reply,
+        );
+        let mut steps = 0;
+        while lac.clearing() {
+            assert!(answer.try_recv().is_err(), "answered before the end");
+            lac.continue_clears(now);
+            exchange(&mut lac, &mut lns, now, &mut keep);
+            steps += 1;
+        }
+        assert_eq!(steps, 3);
+        let Ok(Ok(Reply::L2tpCleared(cleared))) = answer.try_recv() else {
+            panic!("no answer");
+        };
+        assert_eq!(cleared.sessions.len(), count);
+        assert_eq!(lns.registry.summary(false).sessions, 0);
     }
 }

@@ -11,6 +11,7 @@
 mod batch;
 mod core;
 mod echo;
+mod rpc;
 mod sockets;
 mod subscriber;
 mod task;
@@ -18,12 +19,13 @@ mod task;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use schema::mgmt::TunnelTestReport;
+use schema::mgmt::{MgmtError, Reply, TunnelTestReport};
 use schema::typed::RouterConfig;
 use tokio::sync::mpsc as channel;
 
 pub use self::batch::{BatchKind, BatchOutcome, BatchReport};
 pub use self::core::{TestOutcome, TunnelTest, TEST_TIMEOUT};
+pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
 pub use self::sockets::L2TP_PORT;
 use task::Command;
 
@@ -31,6 +33,11 @@ use task::Command;
 const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The runtime answers a test within `TEST_TIMEOUT`; this covers the hand-over on top.
 const TEST_ANSWER_TIMEOUT: Duration = Duration::from_secs(TEST_TIMEOUT.as_secs() + 2);
+/// A show is built at once; a clear of 65,000 sessions takes a few seconds of steps. An RPC
+/// not answered by then is reported, and a clear goes on in the engine regardless.
+const L2TP_RPC_TIMEOUT: Duration = Duration::from_secs(30);
+
+const NOT_RUNNING: &str = "the L2TP engine is not running";
 
 pub trait ConfigApply: Send {
     /// Applies a new configuration. On `Err` the engine must still run the previous one.
@@ -40,7 +47,16 @@ pub trait ConfigApply: Send {
     /// echo, or failed (the report says why). `Err` when the test could not start.
     fn test_tunnel(&mut self, test: &TunnelTest) -> Result<TunnelTestReport, String> {
         let _ = test;
-        Err("the L2TP engine is not running".into())
+        Err(NOT_RUNNING.into())
+    }
+
+    /// `show/clear services l2tp …`: the registry's typed answer. A filter or target that
+    /// matches nothing comes back as `MgmtError::Failed` with the operator's sentence.
+    fn l2tp_rpc(&mut self, rpc: L2tpRpc) -> Result<Reply, MgmtError> {
+        let _ = rpc;
+        Err(MgmtError::Failed {
+            message: NOT_RUNNING.into(),
+        })
     }
 }
 
@@ -190,8 +206,20 @@ impl ConfigApply for Engine {
         });
         match asked {
             Some(result) => result?,
-            None => Err("the L2TP engine is not running".into()),
+            None => Err(NOT_RUNNING.into()),
         }
+    }
+
+    fn l2tp_rpc(&mut self, rpc: L2tpRpc) -> Result<Reply, MgmtError> {
+        let asked = self.ask(L2TP_RPC_TIMEOUT, "answer", |reply| Command::L2tp {
+            rpc,
+            reply,
+        });
+        let outcome = match asked {
+            Some(result) => result.and_then(|answer| answer),
+            None => Err(NOT_RUNNING.into()),
+        };
+        outcome.map_err(|message| MgmtError::Failed { message })
     }
 }
 

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::batch::BatchOutcome;
 use super::core::{Core, TestOutcome, TunnelTest};
+use super::rpc::{L2tpRpc, RpcOutcome};
 use super::sockets::{address_not_here, bind_error, wanted_addresses, L2TP_PORT};
 
 /// Largest UDP payload.
@@ -40,6 +41,11 @@ pub(super) enum Command {
     CloseBatch {
         timeout: Duration,
         reply: mpsc::Sender<BatchOutcome>,
+    },
+    /// `show/clear services l2tp …`.
+    L2tp {
+        rpc: L2tpRpc,
+        reply: mpsc::Sender<RpcOutcome>,
     },
     Shutdown,
 }
@@ -107,7 +113,11 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
     };
     loop {
         let deadline = rt.core.poll_timeout();
+        let clearing = rt.core.clearing();
         tokio::select! {
+            // Datagrams and timers before the next step of a clear: the tunnels that stay
+            // must not wait for a clear of many sessions to finish.
+            biased;
             command = commands.recv() => match command {
                 None | Some(Command::Shutdown) => break,
                 Some(Command::Apply { config, reply }) => {
@@ -123,12 +133,20 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
                 Some(Command::CloseBatch { timeout, reply }) => {
                     rt.core.close_batch(Instant::now(), timeout, reply);
                 }
+                Some(Command::L2tp { rpc, reply }) => {
+                    rt.core.l2tp_rpc(Instant::now(), rpc, reply);
+                }
             },
             Some(d) = received.recv() => {
                 rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
             }
             () = sleep_until(deadline), if deadline.is_some() => {
                 rt.core.handle_timeout(Instant::now());
+            }
+            // `yield_now` first gives the runtime back, so the socket readers (tasks of
+            // their own) can queue what arrived during the last step before the next one.
+            () = tokio::task::yield_now(), if clearing => {
+                rt.core.continue_clears(Instant::now());
             }
         }
         rt.flush().await;

@@ -1,6 +1,8 @@
 //! The engine with its runtime, over real loopback UDP. Each test uses its own 127.0.0.x
 //! addresses so tests running in parallel never compete for a port.
 
+use std::time::Instant;
+
 use super::*;
 use schema::mgmt::TunnelTestState;
 
@@ -47,6 +49,12 @@ fn without_a_runtime_only_the_configuration_is_kept() {
     assert_eq!(
         engine.test_tunnel(&test("tp")),
         Err("the L2TP engine is not running".into())
+    );
+    assert_eq!(
+        engine.l2tp_rpc(L2tpRpc::DisconnectCauses),
+        Err(MgmtError::Failed {
+            message: "the L2TP engine is not running".into()
+        })
     );
 }
 
@@ -184,5 +192,129 @@ fn a_batch_opens_and_closes_sessions_over_several_tunnels() {
     assert_eq!(
         lac_engine.open_test_sessions("tp-x", 1, timeout),
         Err("tunnel profile tp-x is not configured".into())
+    );
+}
+
+fn tunnels_of(engine: &mut Engine) -> Vec<schema::l2tp_rpc::L2tpTunnel> {
+    match engine.l2tp_rpc(L2tpRpc::Tunnels(schema::l2tp_rpc::L2tpShow::default())) {
+        Ok(Reply::L2tpTunnels(t)) => t.tunnels,
+        other => panic!("not a tunnel list: {other:?}"),
+    }
+}
+
+fn session_count(engine: &mut Engine) -> u32 {
+    match engine.l2tp_rpc(L2tpRpc::Summary { statistics: false }) {
+        Ok(Reply::L2tpSummary(summary)) => summary.sessions,
+        other => panic!("not a summary: {other:?}"),
+    }
+}
+
+/// A clear of 3,000 sessions on one tunnel runs in steps while the other tunnel's hellos
+/// (every second) keep being sent and acknowledged: that tunnel never retransmits, stays
+/// up, and its control counters keep growing.
+#[test]
+fn a_clear_of_3000_sessions_does_not_stall_the_other_tunnel() {
+    use schema::l2tp_rpc::{ClearLevel, ClearTarget, L2tpClear};
+
+    let mut lns_engine = Engine::start().expect("lns");
+    let mut lns_lines = String::from(
+        "set system host-name lns-a\n\
+         set services l2tp tunnel-group g local-gateway address 127.0.5.2\n\
+         set services l2tp tunnel-group g hello-interval 1\n",
+    );
+    lns_lines.push_str("set services l2tp tunnel rx-window-size 64\n");
+    lns_engine.apply(&config(&lns_lines)).expect("lns binds");
+    let mut lines = String::from(
+        "set system host-name lac-a\n\
+         set services l2tp tunnel hello-interval 1\n\
+         set services l2tp tunnel rx-window-size 64\n",
+    );
+    for (n, max) in [(1, 3000), (2, 10)] {
+        lines.push_str(&format!(
+            "set access tunnel-profile tp tunnel {n} source-gateway address 127.0.5.1\n\
+             set access tunnel-profile tp tunnel {n} remote-gateway address 127.0.5.2\n\
+             set access tunnel-profile tp tunnel {n} identification t{n}\n\
+             set access tunnel-profile tp tunnel {n} preference {n}\n\
+             set access tunnel-profile tp tunnel {n} max-sessions {max}\n"
+        ));
+    }
+    let mut lac_engine = Engine::start().expect("lac");
+    lac_engine.apply(&config(&lines)).expect("lac binds");
+
+    let opened = lac_engine
+        .open_test_sessions("tp", 3001, Duration::from_secs(120))
+        .expect("batch ran");
+    assert_eq!((opened.completed, opened.failed), (3001, 0), "{opened:?}");
+    let tunnels = tunnels_of(&mut lac_engine);
+    let busy = tunnels
+        .iter()
+        .find(|t| t.sessions == 3000)
+        .expect("tunnel 1 is full");
+    let other = tunnels
+        .iter()
+        .find(|t| t.sessions == 1)
+        .expect("tunnel 2 took the last one");
+    let (busy_id, other_id) = (busy.tunnel_local_id, other.tunnel_local_id);
+    let before = other.statistics;
+
+    let clear = L2tpClear {
+        statistics: false,
+        target: ClearTarget::LocalTunnelId(busy_id),
+        confirmed: false,
+    };
+    let asked = lac_engine.l2tp_rpc(L2tpRpc::Clear {
+        level: ClearLevel::Session,
+        clear: clear.clone(),
+    });
+    assert_eq!(
+        asked,
+        Ok(Reply::ConfirmClear {
+            sessions: 3000,
+            question: "Clear 3000 L2TP sessions? [yes,no] (no) ".into()
+        })
+    );
+    let cleared = lac_engine.l2tp_rpc(L2tpRpc::Clear {
+        level: ClearLevel::Session,
+        clear: L2tpClear {
+            confirmed: true,
+            ..clear
+        },
+    });
+    let Ok(Reply::L2tpCleared(cleared)) = cleared else {
+        panic!("not cleared: {cleared:?}");
+    };
+    assert_eq!(cleared.sessions.len(), 3000);
+    assert!(cleared.sessions.iter().all(|(t, _)| *t == busy_id));
+    assert_eq!(session_count(&mut lac_engine), 1);
+
+    // Real sockets and real timers here (not the sans-IO core): wait, bounded, for the LNS
+    // to take every CDN and for the quiet tunnel to exchange hellos.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let after = loop {
+        let lns_sessions = session_count(&mut lns_engine);
+        let now = tunnels_of(&mut lac_engine);
+        let other = now
+            .iter()
+            .find(|t| t.tunnel_local_id == other_id)
+            .expect("the other tunnel stays");
+        let grew = other.statistics.control_rx_packets >= before.control_rx_packets + 2;
+        if lns_sessions == 1 && grew {
+            break other.clone();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "LNS sessions {lns_sessions}, other tunnel {other:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(after.state, "established");
+    assert_eq!(after.sessions, 1);
+    assert_eq!(
+        after.statistics.retransmissions, 0,
+        "the quiet tunnel never waited long enough to retransmit"
+    );
+    println!(
+        "other tunnel control rx {} -> {} packets",
+        before.control_rx_packets, after.statistics.control_rx_packets
     );
 }

@@ -8,7 +8,7 @@
 use super::identity;
 use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
 use crate::clock::Clock;
-use crate::engine::ConfigApply;
+use crate::engine::{ConfigApply, L2tpRpc};
 use commit_db::{CommitMeta, ConfigStore, ConfirmDeadline, LockInfo};
 use schema::edit::{self, Applied, WordError};
 use schema::mgmt::{
@@ -336,16 +336,18 @@ impl Mgmt {
                 password,
                 tunnel_name,
             } => self.test_l2tp_tunnel(user, password, tunnel_name),
-            Request::GetL2tpSummaryInformation { .. }
+            request @ (Request::GetL2tpSummaryInformation { .. }
             | Request::GetL2tpDestinationInformation(_)
             | Request::GetL2tpTunnelInformation(_)
             | Request::GetL2tpSessionInformation(_)
             | Request::GetL2tpDisconnectCauseSummary
             | Request::ClearL2tpDestination(_)
             | Request::ClearL2tpTunnel(_)
-            | Request::ClearL2tpSession(_) => Err(failed(
-                "the L2TP operational commands are not available yet",
-            )),
+            | Request::ClearL2tpSession(_)) => {
+                let rpc = L2tpRpc::from_request(&request)
+                    .ok_or_else(|| failed("not an L2TP operational command"))?;
+                self.engine.l2tp_rpc(rpc)
+            }
         }
     }
 

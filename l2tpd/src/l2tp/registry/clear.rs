@@ -1,248 +1,311 @@
-//! `clear services l2tp destination | tunnel | session [statistics]`, commits and shutdown.
+//! `clear services l2tp destination | tunnel | session [statistics] TARGET`.
+//!
+//! A closing clear is planned first and carried out in steps ([`ClearJob`]): clearing 65,000
+//! sessions queues 65,000 CDNs, and the engine must keep answering hellos and
+//! retransmitting for the tunnels that stay while it does. The plan fixes what is cleared
+//! (what matched when the operator pressed enter); objects that end on their own before
+//! their step are skipped. Closing sends StopCCN result 1 (tunnels, destinations) or CDN
+//! result 3 (sessions), with the advisory message `cleared by operator`.
+//!
+//! A statistics clear only restarts counters; it never closes anything and is done at once.
 
-use std::net::Ipv4Addr;
+use std::collections::VecDeque;
 use std::time::Instant;
 
-use schema::typed::RouterConfig;
+use schema::l2tp_rpc::{
+    ClearLevel, ClearTarget, L2tpClear, L2tpCleared, L2tpFilter, CLEAR_CONFIRM_THRESHOLD,
+};
 
-use super::counters::{Counters, DropCounters};
-use super::entry::{Origin, TunnelEntry};
-use super::settings::Settings;
-use super::{CallLocation, Registry};
+use super::counters::{self, Counters, DropCounters};
+use super::event::SessionRef;
+use super::filter::{Filter, Object};
+use super::Registry;
 use crate::l2tp::control::event::stopccn_result;
 use crate::l2tp::session::CdnResult;
 use crate::l2tp::wire::ResultCode;
 
-/// What a clear command names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selector {
-    All,
-    /// A destination by the number `show` prints.
-    Destination(u32),
-    LocalGateway(Ipv4Addr),
-    PeerGateway(Ipv4Addr),
-    LocalGatewayName(String),
-    PeerGatewayName(String),
-    LocalTunnelId(u16),
-    LocalSessionId(u16),
-    /// A tunnel group (LNS) or tunnel profile (LAC) name.
-    TunnelGroup(String),
-}
+/// What a clear command names: the contract's target, one selector or `all`.
+pub type Selector = ClearTarget;
+
+const OPERATOR_MESSAGE: &str = "cleared by operator";
 
 fn operator_stopccn() -> ResultCode {
     ResultCode {
         result: stopccn_result::GENERAL_REQUEST,
         error: None,
-        message: b"cleared by operator".to_vec(),
+        message: OPERATOR_MESSAGE.as_bytes().to_vec(),
     }
 }
 
-impl Selector {
-    fn matches_tunnel(&self, tunnel_id: u16, entry: &TunnelEntry) -> bool {
-        match self {
-            Self::All => true,
-            Self::Destination(id) => entry.destination == *id,
-            Self::LocalGateway(a) => entry.local == Some(*a),
-            Self::PeerGateway(a) => entry.peer.ip() == std::net::IpAddr::V4(*a),
-            Self::LocalGatewayName(n) => entry.local_name == *n,
-            Self::PeerGatewayName(n) => entry.tunnel.peer().host_name == n.as_bytes(),
-            Self::LocalTunnelId(id) => tunnel_id == *id,
-            Self::LocalSessionId(id) => entry.sessions.contains_key(id),
-            Self::TunnelGroup(name) => match &entry.origin {
-                Origin::Lns { group } => group == name,
-                Origin::Lac { profile, .. } => profile == name,
-            },
-        }
+/// The target as the filter the shows use, so both select the same objects.
+fn target_filter(target: &ClearTarget) -> L2tpFilter {
+    let mut f = L2tpFilter::default();
+    match target.clone() {
+        ClearTarget::All => {}
+        ClearTarget::LocalGateway(a) => f.local_gateway = Some(a),
+        ClearTarget::LocalGatewayName(n) => f.local_gateway_name = Some(n),
+        ClearTarget::PeerGateway(a) => f.peer_gateway = Some(a),
+        ClearTarget::PeerGatewayName(n) => f.peer_gateway_name = Some(n),
+        ClearTarget::LocalTunnelId(id) => f.local_tunnel_id = Some(id),
+        ClearTarget::LocalSessionId(id) => f.local_session_id = Some(id),
+        ClearTarget::TunnelGroup(g) => f.tunnel_group = Some(g),
+        ClearTarget::User(u) => f.user = Some(u),
+        ClearTarget::Interface(i) => f.interface = Some(i),
     }
+    f
+}
+
+fn object(level: ClearLevel) -> Object {
+    match level {
+        ClearLevel::Destination => Object::Destination,
+        ClearLevel::Tunnel => Object::Tunnel,
+        ClearLevel::Session => Object::Session,
+    }
+}
+
+/// One step of a closing clear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Work {
+    /// Lift the destination's lockout; its tunnels follow as their own steps.
+    Destination(u32),
+    Tunnel(u16),
+    Session {
+        tunnel_id: u16,
+        session_id: u16,
+        call: SessionRef,
+    },
+}
+
+/// A closing clear in progress.
+#[derive(Debug)]
+pub struct ClearJob {
+    work: VecDeque<Work>,
+    cleared: L2tpCleared,
+}
+
+impl ClearJob {
+    /// What was closed so far (all of it, once [`Registry::continue_clear`] said done).
+    pub fn into_cleared(self) -> L2tpCleared {
+        self.cleared
+    }
+}
+
+/// How a clear request stands.
+#[derive(Debug)]
+pub enum Clearing {
+    /// Done (statistics clears, and closing clears run to the end).
+    Done(L2tpCleared),
+    /// It would end more than [`CLEAR_CONFIRM_THRESHOLD`] sessions and was not confirmed:
+    /// nothing was changed.
+    Confirm { sessions: usize },
+    /// Planned; run it with [`Registry::continue_clear`].
+    Job(ClearJob),
 }
 
 impl Registry {
-    fn matching_tunnels(&self, selector: &Selector) -> Vec<u16> {
-        self.tunnels
-            .iter()
-            .filter(|(id, e)| selector.matches_tunnel(**id, e))
-            .map(|(id, _)| *id)
-            .collect()
-    }
-
-    fn matching_destinations(&self, selector: &Selector) -> Vec<u32> {
-        self.destinations
-            .iter()
-            .filter(|(id, d)| match selector {
-                Selector::All => true,
-                Selector::Destination(want) => *id == want,
-                Selector::PeerGateway(a) => d.key.address == *a,
-                _ => self
-                    .tunnels
-                    .iter()
-                    .any(|(tid, e)| e.destination == **id && selector.matches_tunnel(*tid, e)),
-            })
-            .map(|(id, _)| *id)
-            .collect()
-    }
-
-    /// Closes the selected destinations with all their tunnels and sessions (StopCCN result
-    /// 1) and lifts their lockouts. Returns the destinations closed.
-    pub fn clear_destinations(&mut self, now: Instant, selector: &Selector) -> Vec<u32> {
-        let ids = self.matching_destinations(selector);
-        for id in &ids {
-            if let Some(d) = self.destinations.get_mut(id) {
-                d.lockout = None;
-            }
-            for tunnel_id in self.matching_tunnels(&Selector::Destination(*id)) {
-                self.close_tunnel(now, tunnel_id, operator_stopccn());
-            }
+    /// Plans a clear. Statistics clears are done at once; a closing clear comes back as a
+    /// job (or as a question when it ends too many sessions unconfirmed). A target that
+    /// matches nothing is an error and changes nothing.
+    pub fn start_clear(
+        &mut self,
+        now: Instant,
+        level: ClearLevel,
+        clear: &L2tpClear,
+    ) -> Result<Clearing, String> {
+        if level == ClearLevel::Destination
+            && !matches!(
+                clear.target,
+                ClearTarget::All | ClearTarget::LocalGateway(_) | ClearTarget::PeerGateway(_)
+            )
+        {
+            return Err("invalid target for clear services l2tp destination".into());
         }
-        self.forget_empty_destinations();
-        ids
-    }
-
-    /// Closes the selected tunnels and their sessions. Returns the tunnels closed.
-    pub fn clear_tunnels(&mut self, now: Instant, selector: &Selector) -> Vec<u16> {
-        let ids: Vec<u16> = self
-            .matching_tunnels(selector)
-            .into_iter()
-            .filter(|id| self.tunnels.get(id).is_some_and(|e| !e.down))
-            .collect();
-        for tunnel_id in &ids {
-            self.close_tunnel(now, *tunnel_id, operator_stopccn());
+        let wanted = target_filter(&clear.target);
+        let filter = Filter::new(&wanted);
+        let cleared = L2tpCleared {
+            level,
+            statistics: clear.statistics,
+            destinations: Vec::new(),
+            tunnels: Vec::new(),
+            sessions: Vec::new(),
+        };
+        if clear.statistics {
+            let selected = self.select_statistics(&filter, cleared);
+            let nothing = selected.destinations.is_empty()
+                && selected.tunnels.is_empty()
+                && selected.sessions.is_empty();
+            if nothing && !wanted.is_empty() {
+                return Err(filter.not_found(object(level)));
+            }
+            self.reset_statistics(now, &selected, clear.target == ClearTarget::All);
+            return Ok(Clearing::Done(selected));
         }
-        ids
+        let (work, sessions) = self.plan(level, &filter);
+        if work.is_empty() && !wanted.is_empty() {
+            return Err(filter.not_found(object(level)));
+        }
+        if sessions > CLEAR_CONFIRM_THRESHOLD && !clear.confirmed {
+            return Ok(Clearing::Confirm { sessions });
+        }
+        Ok(Clearing::Job(ClearJob { work, cleared }))
     }
 
-    /// Disconnects the selected sessions (CDN result 3). Returns (tunnel, session) IDs.
-    pub fn clear_sessions(&mut self, now: Instant, selector: &Selector) -> Vec<(u16, u16)> {
-        let mut cleared = Vec::new();
-        for tunnel_id in self.matching_tunnels(selector) {
-            let Some(entry) = self.tunnels.get(&tunnel_id) else {
-                continue;
+    /// Carries a closing clear on by about `budget` sessions (a tunnel counts as the
+    /// sessions it carries, plus one). True when it is finished.
+    pub fn continue_clear(&mut self, now: Instant, job: &mut ClearJob, budget: usize) -> bool {
+        let mut spent = 0;
+        while spent < budget {
+            let Some(work) = job.work.pop_front() else {
+                break;
             };
-            let sessions: Vec<u16> = match selector {
-                Selector::LocalSessionId(id) => vec![*id],
-                _ => entry.sessions.keys().copied().collect(),
-            };
-            for session_id in sessions {
-                let call = self
-                    .tunnels
-                    .get(&tunnel_id)
-                    .and_then(|e| e.sessions.get(&session_id))
-                    .map(|s| s.call_ref);
-                if let Some(call) = call {
-                    let result = CdnResult::administrative("cleared by operator");
-                    if self.close_session(now, call, result, None) {
-                        cleared.push((tunnel_id, session_id));
+            spent += self.clear_step(now, work, &mut job.cleared);
+        }
+        if job.work.is_empty() {
+            self.forget_empty_destinations();
+            return true;
+        }
+        false
+    }
+
+    /// A clear from start to end in one go (the tests, and small clears).
+    pub fn clear(
+        &mut self,
+        now: Instant,
+        level: ClearLevel,
+        clear: &L2tpClear,
+    ) -> Result<Clearing, String> {
+        match self.start_clear(now, level, clear)? {
+            Clearing::Job(mut job) => {
+                while !self.continue_clear(now, &mut job, usize::MAX) {}
+                Ok(Clearing::Done(job.into_cleared()))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// The steps of a closing clear, and how many sessions it ends.
+    fn plan(&self, level: ClearLevel, filter: &Filter<'_>) -> (VecDeque<Work>, usize) {
+        let mut work = VecDeque::new();
+        let mut sessions = 0;
+        match level {
+            ClearLevel::Destination => {
+                for id in self.filtered_destinations(filter) {
+                    work.push_back(Work::Destination(id));
+                    for (tunnel_id, entry) in self.tunnels_of(id).filter(|(_, e)| !e.down) {
+                        sessions += entry.sessions.len() + entry.pending.len();
+                        work.push_back(Work::Tunnel(tunnel_id));
                     }
                 }
+            }
+            ClearLevel::Tunnel => {
+                for (tunnel_id, entry) in self.filtered_tunnels(filter).filter(|(_, e)| !e.down) {
+                    sessions += entry.sessions.len() + entry.pending.len();
+                    work.push_back(Work::Tunnel(tunnel_id));
+                }
+            }
+            ClearLevel::Session => {
+                for (tunnel_id, _, session_id, session) in self.filtered_sessions(filter) {
+                    work.push_back(Work::Session {
+                        tunnel_id,
+                        session_id,
+                        call: session.call_ref,
+                    });
+                }
+                sessions = work.len();
+            }
+        }
+        (work, sessions)
+    }
+
+    /// One step; returns what it cost.
+    fn clear_step(&mut self, now: Instant, work: Work, cleared: &mut L2tpCleared) -> usize {
+        match work {
+            Work::Destination(id) => {
+                if let Some(d) = self.destinations.get_mut(&id) {
+                    d.lockout = None;
+                    cleared.destinations.push(id);
+                }
+                1
+            }
+            Work::Tunnel(tunnel_id) => {
+                let Some(entry) = self.tunnels.get(&tunnel_id).filter(|e| !e.down) else {
+                    return 1;
+                };
+                let cost = entry.sessions.len() + entry.pending.len() + 1;
+                self.close_tunnel(now, tunnel_id, operator_stopccn());
+                if cleared.level == ClearLevel::Tunnel {
+                    cleared.tunnels.push(tunnel_id);
+                }
+                cost
+            }
+            Work::Session {
+                tunnel_id,
+                session_id,
+                call,
+            } => {
+                // The call may have ended, and its IDs been reused, since the plan.
+                let same = self.locate_call(call) == Some((tunnel_id, Some(session_id)));
+                if same
+                    && self.close_session(
+                        now,
+                        call,
+                        CdnResult::administrative(OPERATOR_MESSAGE),
+                        None,
+                    )
+                {
+                    cleared.sessions.push((tunnel_id, session_id));
+                }
+                1
+            }
+        }
+    }
+
+    /// What a statistics clear at `cleared.level` resets.
+    fn select_statistics(&self, filter: &Filter<'_>, mut cleared: L2tpCleared) -> L2tpCleared {
+        match cleared.level {
+            ClearLevel::Destination => cleared.destinations = self.filtered_destinations(filter),
+            ClearLevel::Tunnel => {
+                cleared.tunnels = self.filtered_tunnels(filter).map(|(id, _)| id).collect();
+            }
+            ClearLevel::Session => {
+                cleared.sessions = self
+                    .filtered_sessions(filter)
+                    .map(|(tunnel_id, _, session_id, _)| (tunnel_id, session_id))
+                    .collect();
             }
         }
         cleared
     }
 
-    /// `clear … destination statistics`: the selected destinations' counters (and those of
-    /// their tunnels and sessions) restart from zero.
-    pub fn clear_destination_statistics(&mut self, selector: &Selector) -> Vec<u32> {
-        let ids = self.matching_destinations(selector);
-        for id in &ids {
+    /// Restarts the selected counters. `clear … destination statistics all` also restarts
+    /// the global totals, the drop counters and the disconnect causes.
+    fn reset_statistics(&mut self, now: Instant, selected: &L2tpCleared, all: bool) {
+        for id in &selected.destinations {
             if let Some(d) = self.destinations.get_mut(id) {
                 d.retired = Counters::default();
             }
             for entry in self.tunnels.values_mut().filter(|e| e.destination == *id) {
-                entry.clear_statistics();
+                entry.clear_statistics(now);
             }
         }
-        if *selector == Selector::All {
+        if all && selected.level == ClearLevel::Destination {
             self.retired = Counters::default();
             self.drops = DropCounters::default();
+            self.events.causes.clear();
         }
-        ids
-    }
-
-    pub fn clear_tunnel_statistics(&mut self, selector: &Selector) -> Vec<u16> {
-        let ids = self.matching_tunnels(selector);
-        for id in &ids {
+        for id in &selected.tunnels {
             if let Some(entry) = self.tunnels.get_mut(id) {
-                entry.clear_statistics();
+                entry.clear_statistics(now);
             }
         }
-        ids
-    }
-
-    pub fn clear_session_statistics(&mut self, selector: &Selector) -> usize {
-        let mut count = 0;
-        for tunnel_id in self.matching_tunnels(selector) {
-            let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
-                continue;
-            };
-            for (session_id, session) in entry.sessions.iter_mut() {
-                if matches!(selector, Selector::LocalSessionId(id) if id != session_id) {
-                    continue;
-                }
-                session.baseline = Counters::of_session(&session.session.counters());
-                count += 1;
+        for (tunnel_id, session_id) in &selected.sessions {
+            if let Some(session) = self
+                .tunnels
+                .get_mut(tunnel_id)
+                .and_then(|e| e.sessions.get_mut(session_id))
+            {
+                session.baseline = counters::of_session(&session.session.counters());
             }
         }
-        count
-    }
-
-    /// A commit: new tunnels use the new values; live tunnels take the retransmission
-    /// settings for their next message; tunnels of a deleted tunnel group, or of one whose
-    /// `local-gateway address` changed, are torn down (junos-config.md §2).
-    pub fn apply_config(&mut self, now: Instant, config: &RouterConfig) {
-        let limit = self.settings.max_establishing_per_source;
-        self.settings = Settings::from_config(config);
-        self.settings.max_establishing_per_source = limit;
-        self.config = config.clone();
-        let retransmit = self.settings.retransmit;
-        let mut doomed = Vec::new();
-        for (tunnel_id, entry) in &mut self.tunnels {
-            entry.tunnel.update_settings(retransmit);
-            if let Origin::Lns { group } = &entry.origin {
-                let kept = config
-                    .l2tp
-                    .tunnel_groups
-                    .get(group)
-                    .is_some_and(|g| g.local_address == entry.local);
-                if !kept && !entry.down {
-                    doomed.push(*tunnel_id);
-                }
-            }
-        }
-        for tunnel_id in doomed {
-            let result = ResultCode {
-                result: stopccn_result::GENERAL_REQUEST,
-                error: None,
-                message: b"tunnel-group removed".to_vec(),
-            };
-            self.close_tunnel(now, tunnel_id, result);
-        }
-        let profiles: Vec<String> = self
-            .tunnels
-            .values()
-            .filter_map(|e| match &e.origin {
-                Origin::Lac { profile, .. } => Some(profile.clone()),
-                Origin::Lns { .. } => None,
-            })
-            .filter(|p| !config.tunnel_profiles.contains_key(p))
-            .collect();
-        for profile in profiles {
-            self.rotation.forget(&profile);
-        }
-    }
-
-    /// The daemon stops: every tunnel gets StopCCN result 6.
-    pub fn shutdown(&mut self, now: Instant) {
-        let result = ResultCode {
-            result: stopccn_result::SHUTTING_DOWN,
-            error: None,
-            message: Vec::new(),
-        };
-        for tunnel_id in self.matching_tunnels(&Selector::All) {
-            self.close_tunnel(now, tunnel_id, result.clone());
-        }
-    }
-
-    /// Whether a call is established (has a session on an up tunnel).
-    pub fn is_active(&self, call: super::SessionRef) -> bool {
-        matches!(self.calls.get(&call), Some(CallLocation::Active { .. }))
     }
 }

@@ -3,11 +3,11 @@
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use schema::typed::TunnelProfile;
 
-use super::counters::Counters;
+use super::counters::{self, Counters};
 use super::event::SessionRef;
 use crate::l2tp::control::Tunnel;
 use crate::l2tp::select::{DestinationKey, Lockout};
@@ -65,7 +65,7 @@ pub(super) struct SessionEntry {
 
 impl SessionEntry {
     pub fn counters(&self) -> Counters {
-        Counters::of_session(&self.session.counters()).since(&self.baseline)
+        counters::of_session(&self.session.counters()).since(&self.baseline)
     }
 }
 
@@ -90,6 +90,14 @@ pub(super) struct TunnelEntry {
     pub control_baseline: Counters,
     /// Traffic of sessions that ended, since the last clear.
     pub retired_sessions: Counters,
+    /// When the counters were last cleared (or the tunnel opened): `Statistics since`.
+    pub statistics_since: Instant,
+    /// What the tunnel was set up with, for `show … tunnel` (the control connection keeps
+    /// its configuration to itself).
+    pub hello_interval: Duration,
+    pub local_receive_window: u16,
+    /// A secret authenticates this tunnel (RFC 2661 §5.1.1 challenge / response).
+    pub authenticated: bool,
 }
 
 impl TunnelEntry {
@@ -100,18 +108,19 @@ impl TunnelEntry {
 
     pub fn counters(&self) -> Counters {
         self.sessions.values().fold(
-            Counters::of_control(self.tunnel.stats())
+            counters::of_control(self.tunnel.stats())
                 .since(&self.control_baseline)
                 .plus(&self.retired_sessions),
             |total, s| total.plus(&s.counters()),
         )
     }
 
-    pub fn clear_statistics(&mut self) {
-        self.control_baseline = Counters::of_control(self.tunnel.stats());
+    pub fn clear_statistics(&mut self, now: Instant) {
+        self.statistics_since = now;
+        self.control_baseline = counters::of_control(self.tunnel.stats());
         self.retired_sessions = Counters::default();
         for session in self.sessions.values_mut() {
-            session.baseline = Counters::of_session(&session.session.counters());
+            session.baseline = counters::of_session(&session.session.counters());
         }
     }
 }

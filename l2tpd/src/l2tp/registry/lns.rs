@@ -104,6 +104,8 @@ impl Registry {
         cfg.hello_interval = Duration::from_secs(u64::from(group.hello_interval));
         let local_name = String::from_utf8_lossy(&cfg.host_name).into_owned();
         let refused = matches!(admission.auth, PeerAuth::Refused);
+        let authenticated = matches!(admission.auth, PeerAuth::Admitted { secret: Some(_) });
+        let (hello_interval, local_receive_window) = (cfg.hello_interval, cfg.rx_window());
         let tunnel = match Tunnel::new_responder(
             cfg,
             tunnel_id.get(),
@@ -150,6 +152,10 @@ impl Registry {
                 down: false,
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
+                statistics_since: now,
+                hello_interval,
+                local_receive_window,
+                authenticated,
             },
         );
         self.by_peer.insert((peer, peer_tunnel_id), tunnel_id.get());
@@ -243,6 +249,7 @@ impl Registry {
         };
         let Some(session_id) = entry.session_ids.allocate() else {
             let refusal = Refusal::new(icrq, 0, RefusalReason::SessionLimit);
+            self.events.causes.call_refused(&refusal.result);
             let _ = entry
                 .tunnel
                 .send_session_message(refusal.message.peer_session_id, &refusal.message.builder);
@@ -273,6 +280,7 @@ impl Registry {
                 self.flush_session(now, tunnel_id, session_id.get());
             }
             Err(refusal) => {
+                self.events.causes.call_refused(&refusal.result);
                 entry.session_ids.release(session_id);
                 let _ = entry.tunnel.send_session_message(
                     refusal.message.peer_session_id,

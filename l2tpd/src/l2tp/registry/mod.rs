@@ -29,18 +29,25 @@
 //! - Idle: a tunnel we opened (LAC) closes `idle-timeout` after its last session; the LNS
 //!   leaves that decision to the LAC.
 //! - Operator clears send StopCCN result 1 ("general request to clear control connection")
-//!   and CDN result 3 ("administrative reasons"); `shutdown` sends StopCCN result 6.
+//!   and CDN result 3 ("administrative reasons"); `shutdown` sends StopCCN result 6. A clear
+//!   is planned, then carried out in steps the engine interleaves with other work (`clear`).
+//! - Every tunnel and session end is counted by cause (`causes`); the show commands read
+//!   the registry through the filters of `filter` (`show`, `report`).
 
+mod causes;
 mod clear;
 mod counters;
 mod entry;
 mod event;
+mod filter;
+mod interface;
 mod lac;
+mod lifecycle;
 mod lns;
 mod report;
 mod route;
 mod settings;
-mod snapshot;
+mod show;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -53,13 +60,13 @@ use schema::typed::RouterConfig;
 use crate::l2tp::select::{DestinationKey, ExistingTunnel, Lockout, RegistryView, Rotation};
 use crate::l2tp::session::SessionIdAllocator;
 
-pub use clear::Selector;
+use causes::EventQueue;
+pub use clear::{ClearJob, Clearing, Selector};
 pub use counters::{Counters, DropCounters};
 use entry::{Destination, Origin, TunnelEntry};
 pub use event::{NoTunnel, RegistryEvent, SessionEnd, SessionRef, Transmit};
 pub use lac::FrameError;
 pub use settings::{Settings, DEFAULT_MAX_ESTABLISHING_PER_SOURCE};
-pub use snapshot::{DestinationInfo, SessionInfo, Summary, TunnelInfo};
 
 /// Where a call currently is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +98,8 @@ pub struct Registry {
     next_call: u64,
     rotation: Rotation,
     transmit: VecDeque<Transmit>,
-    events: VecDeque<RegistryEvent>,
+    /// Also counts every end it reports (`disconnect-cause-summary`).
+    events: EventQueue,
     drops: DropCounters,
     /// Traffic of destinations that are gone, since the last clear.
     retired: Counters,
@@ -116,7 +124,7 @@ impl Registry {
             next_call: 1,
             rotation: Rotation::new(),
             transmit: VecDeque::new(),
-            events: VecDeque::new(),
+            events: EventQueue::default(),
             drops: DropCounters::default(),
             retired: Counters::default(),
         }

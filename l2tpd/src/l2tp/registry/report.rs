@@ -1,24 +1,39 @@
-//! Snapshots for the operational commands.
+//! `show services l2tp summary` and `disconnect-cause-summary`, and what the engine asks
+//! about the registry as a whole.
 
-use std::time::Instant;
+use schema::l2tp_rpc::{AdministrativeState, L2tpDisconnectCauses, L2tpSummary, Toggle};
+use schema::typed::RouterConfig;
 
-use super::entry::{Origin, TunnelEntry};
-use super::snapshot::{DestinationInfo, SessionInfo, Summary, TunnelInfo};
+use super::counters::{Counters, DropCounters};
+use super::event::SessionRef;
 use super::Registry;
-use crate::l2tp::control::TunnelState;
+use crate::l2tp::control::config::{DEFAULT_RX_WINDOW, MAXIMUM_RETRANSMIT_INTERVAL};
 
-fn tunnel_state(entry: &TunnelEntry) -> &'static str {
-    match entry.tunnel.state() {
-        TunnelState::WaitCtlReply => "cc-initiator-wait-ctl-reply",
-        TunnelState::WaitCtlConn => "cc-responder-wait-ctl-conn",
-        TunnelState::Established => "established",
-        TunnelState::Closing => "terminate",
-        TunnelState::Gone => "closed",
-    }
+fn seconds_u32(duration: std::time::Duration) -> u32 {
+    u32::try_from(duration.as_secs()).unwrap_or(u32::MAX)
 }
 
-fn seconds(now: Instant, since: Instant) -> u64 {
-    now.saturating_duration_since(since).as_secs()
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Tunnel authentication is in use when any LAC tunnel or any client of an access profile a
+/// tunnel group admits LACs with has a secret: Junos' `Tunnel authentication challenge`.
+fn tunnel_authentication(config: &RouterConfig) -> bool {
+    let lac = config
+        .tunnel_profiles
+        .values()
+        .flat_map(|p| p.tunnels.values())
+        .any(|t| t.secret.is_some());
+    let lns = config
+        .l2tp
+        .tunnel_groups
+        .values()
+        .filter_map(|g| g.l2tp_access_profile.as_ref())
+        .filter_map(|name| config.access_profiles.get(name))
+        .flat_map(|p| p.clients.values())
+        .any(|c| c.l2tp.shared_secret.is_some());
+    lac || lns
 }
 
 impl Registry {
@@ -35,116 +50,90 @@ impl Registry {
             .sum()
     }
 
-    pub fn summary(&self) -> Summary {
-        let counters = self
-            .destinations
-            .keys()
-            .filter_map(|id| self.destination_counters(*id))
-            .fold(self.retired, |total, c| total.plus(&c));
-        Summary {
-            administrative_state: if self.settings.drain {
-                "drain"
+    /// `show services l2tp summary [statistics]`: the settings in force and the counts.
+    pub fn summary(&self, statistics: bool) -> L2tpSummary {
+        let settings = &self.settings;
+        let l2tp = &self.config.l2tp;
+        let rx_window = if settings.rx_window_size == 0 {
+            DEFAULT_RX_WINDOW
+        } else {
+            settings.rx_window_size
+        };
+        L2tpSummary {
+            administrative_state: if settings.drain {
+                AdministrativeState::Drain
             } else {
-                "enabled"
+                AdministrativeState::Enabled
             },
-            failover_within_preference: self.settings.select.fail_over_within_preference,
-            weighted_load_balancing: self.settings.select.weighted_load_balancing,
-            idle_timeout_seconds: self.settings.idle_timeout.map_or(0, |t| t.as_secs()),
-            destination_lockout_timeout_seconds: self.settings.lockout.as_secs(),
-            destinations: self.destinations.len(),
-            tunnels: self.tunnels.values().filter(|e| !e.down).count(),
-            sessions: self.tunnels.values().map(|e| e.sessions.len()).sum(),
-            counters,
-            drops: self.drops,
+            failover_within_preference: settings.select.fail_over_within_preference.into(),
+            weighted_load_balancing: settings.select.weighted_load_balancing.into(),
+            tunnel_authentication_challenge: tunnel_authentication(&self.config).into(),
+            tunnel_receive_window: rx_window,
+            tunnel_hello_interval: seconds_u32(settings.hello_interval),
+            max_retransmissions_count_established: settings.retransmit.count_established,
+            max_retransmissions_count_not_established: settings.retransmit.count_not_established,
+            minimum_retransmissions_timeout: seconds_u32(settings.retransmit.first_wait()),
+            maximum_retransmissions_timeout: seconds_u32(MAXIMUM_RETRANSMIT_INTERVAL),
+            tunnel_idle_timeout: settings.idle_timeout.map_or(0, seconds_u32),
+            destruct_timeout: l2tp.destruct_timeout,
+            destination_lockout_timeout: seconds_u32(settings.lockout),
+            snmp_tunnel_statistics: Toggle::from(l2tp.enable_snmp_tunnel_statistics),
+            destinations: count(self.destinations.len()),
+            tunnels: count(self.tunnels.values().filter(|e| !e.down).count()),
+            sessions: count(self.tunnels.values().map(|e| e.sessions.len()).sum()),
+            // Tunnel switching (`tunnel-switch-profile`) is not implemented: no session is
+            // ever switched.
+            switched_sessions: 0,
+            statistics: statistics.then(|| self.total_counters()),
+            drops: statistics.then_some(self.drops),
         }
     }
 
-    fn destination_counters(&self, id: u32) -> Option<super::Counters> {
+    /// Every destination's traffic plus that of destinations that are gone.
+    fn total_counters(&self) -> Counters {
+        self.destinations
+            .keys()
+            .filter_map(|id| self.destination_counters(*id))
+            .fold(self.retired, |total, c| total.plus(&c))
+    }
+
+    pub(super) fn destination_counters(&self, id: u32) -> Option<Counters> {
         let d = self.destinations.get(&id)?;
         Some(
-            self.tunnels
-                .values()
-                .filter(|e| e.destination == id)
-                .fold(d.retired, |total, e| total.plus(&e.counters())),
+            self.tunnels_of(id)
+                .fold(d.retired, |total, (_, e)| total.plus(&e.counters())),
         )
     }
 
-    pub fn destinations(&self, now: Instant) -> Vec<DestinationInfo> {
-        self.destinations
-            .iter()
-            .map(|(id, d)| {
-                let tunnels = || {
-                    self.tunnels
-                        .values()
-                        .filter(|e| e.destination == *id && !e.down)
-                };
-                let locked = d.lockout.filter(|l| l.until > now);
-                DestinationInfo {
-                    id: *id,
-                    address: d.key.address,
-                    routing_instance: d.key.routing_instance.clone(),
-                    state: if locked.is_some() {
-                        "locked-out"
-                    } else {
-                        "active"
-                    },
-                    lockout_remaining_seconds: locked
-                        .map_or(0, |l| l.until.saturating_duration_since(now).as_secs()),
-                    tunnels: tunnels().count(),
-                    sessions: tunnels().map(|e| e.sessions.len()).sum(),
-                    counters: self.destination_counters(*id).unwrap_or_default(),
-                }
-            })
-            .collect()
+    /// Datagrams dropped before any tunnel saw them, since the last clear.
+    pub fn drops(&self) -> DropCounters {
+        self.drops
     }
 
-    pub fn tunnels(&self, now: Instant) -> Vec<TunnelInfo> {
-        self.tunnels
-            .iter()
-            .map(|(id, e)| {
-                let (role, name, number) = match &e.origin {
-                    Origin::Lac {
-                        profile, number, ..
-                    } => ("lac", profile.clone(), Some(*number)),
-                    Origin::Lns { group } => ("lns", group.clone(), None),
-                };
-                TunnelInfo {
-                    local_tunnel_id: *id,
-                    remote_tunnel_id: e.tunnel.peer().tunnel_id,
-                    destination: e.destination,
-                    state: tunnel_state(e),
-                    local_address: e.local,
-                    peer: e.peer,
-                    local_name: e.local_name.clone(),
-                    remote_name: String::from_utf8_lossy(&e.tunnel.peer().host_name).into_owned(),
-                    role,
-                    profile_or_group: name,
-                    profile_tunnel: number,
-                    sessions: e.sessions.len(),
-                    max_sessions: e.max_sessions,
-                    seconds_open: seconds(now, e.opened_at),
-                    seconds_up: e.up_at.map(|t| seconds(now, t)),
-                    counters: e.counters(),
-                }
-            })
-            .collect()
+    /// `show services l2tp disconnect-cause-summary`.
+    pub fn disconnect_causes(&self) -> L2tpDisconnectCauses {
+        self.events.causes.report()
     }
 
-    pub fn sessions(&self, now: Instant) -> Vec<SessionInfo> {
-        self.tunnels
-            .iter()
-            .flat_map(|(tunnel_id, e)| {
-                e.sessions.iter().map(move |(session_id, s)| SessionInfo {
-                    session: s.call_ref,
-                    local_tunnel_id: *tunnel_id,
-                    local_session_id: *session_id,
-                    remote_session_id: s.session.peer_id().map_or(0, |id| id.get()),
-                    state: s.session.state().name(),
-                    call_serial: s.session.call().serial,
-                    seconds_up: s.up_at.map(|t| seconds(now, t)),
-                    counters: s.counters(),
-                })
-            })
-            .collect()
+    /// The call a session of ours carries.
+    pub fn call_at(&self, tunnel_id: u16, session_id: u16) -> Option<SessionRef> {
+        Some(
+            self.tunnels
+                .get(&tunnel_id)?
+                .sessions
+                .get(&session_id)?
+                .call_ref,
+        )
+    }
+
+    /// The peer's Tunnel ID for one of ours (0 until the peer assigned it).
+    pub fn remote_tunnel_id(&self, tunnel_id: u16) -> Option<u16> {
+        Some(self.tunnels.get(&tunnel_id)?.tunnel.peer().tunnel_id)
+    }
+
+    /// The peer's Session ID for one of ours (0 until the peer assigned it).
+    pub fn remote_session_id(&self, tunnel_id: u16, session_id: u16) -> Option<u16> {
+        let session = self.tunnels.get(&tunnel_id)?.sessions.get(&session_id)?;
+        Some(session.session.peer_id().map_or(0, |id| id.get()))
     }
 }

@@ -1,0 +1,106 @@
+//! The subscriber's logical interface of a session, as `show services l2tp session` names
+//! it and `… session interface IF` selects it.
+//!
+//! Junos gives every dynamic subscriber a logical unit from 1073741824 up: on the LAC the
+//! PPPoE subscriber's `pp0.UNIT`, on the LNS the inline-service interface's `si-0/0/0.UNIT`.
+//! This daemon has no PPPoE server or TUN device yet, so the unit is derived from the call's
+//! [`SessionRef`], which is unique for the daemon's life and stable from the call to its
+//! end; when the subscriber interfaces arrive they take over the numbering.
+
+use schema::l2tp_rpc::FIRST_DYNAMIC_UNIT;
+
+use super::event::SessionRef;
+use crate::l2tp::session::Role;
+
+const LAC_DEVICE: &str = "pp0";
+const LNS_DEVICE: &str = "si-0/0/0";
+
+/// Dynamic units available: FIRST_DYNAMIC_UNIT ..= u32::MAX.
+const DYNAMIC_UNITS: u64 = u32::MAX as u64 - FIRST_DYNAMIC_UNIT as u64 + 1;
+
+/// The call's unit; after 3·2³⁰ calls the numbering starts again at the first unit.
+pub fn unit(call: SessionRef) -> u32 {
+    let offset = u32::try_from(call.0 % DYNAMIC_UNITS).unwrap_or(0);
+    FIRST_DYNAMIC_UNIT.saturating_add(offset)
+}
+
+fn device(role: Role) -> &'static str {
+    match role {
+        Role::Lac => LAC_DEVICE,
+        Role::Lns => LNS_DEVICE,
+    }
+}
+
+pub fn name(role: Role, unit: u32) -> String {
+    format!("{}.{unit}", device(role))
+}
+
+/// An interface name an operator typed: which side's device and which unit. `None` for
+/// anything that cannot be a subscriber interface of ours (it then matches no session).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InterfaceName {
+    pub role: Role,
+    pub unit: u32,
+}
+
+impl InterfaceName {
+    pub fn parse(text: &str) -> Option<Self> {
+        let (device_name, unit) = text.rsplit_once('.')?;
+        let role = [Role::Lac, Role::Lns]
+            .into_iter()
+            .find(|role| device(*role) == device_name)?;
+        // Digits only: `u32::from_str` would also take a leading `+`.
+        if unit.is_empty() || !unit.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(Self {
+            role,
+            unit: unit.parse().ok()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_start_at_the_first_dynamic_unit_and_wrap_inside_the_range() {
+        assert_eq!(unit(SessionRef(0)), FIRST_DYNAMIC_UNIT);
+        assert_eq!(unit(SessionRef(76)), 1_073_741_900);
+        assert_eq!(unit(SessionRef(DYNAMIC_UNITS - 1)), u32::MAX);
+        assert_eq!(unit(SessionRef(DYNAMIC_UNITS)), FIRST_DYNAMIC_UNIT);
+        assert_eq!(unit(SessionRef(u64::MAX)), {
+            let offset = u32::try_from(u64::MAX % DYNAMIC_UNITS).expect("in range");
+            FIRST_DYNAMIC_UNIT + offset
+        });
+    }
+
+    #[test]
+    fn names_round_trip_and_junk_is_refused() {
+        let lac = name(Role::Lac, 1_073_741_900);
+        assert_eq!(lac, "pp0.1073741900");
+        assert_eq!(
+            InterfaceName::parse(&lac),
+            Some(InterfaceName {
+                role: Role::Lac,
+                unit: 1_073_741_900
+            })
+        );
+        assert_eq!(
+            InterfaceName::parse("si-0/0/0.1073741825").map(|i| i.role),
+            Some(Role::Lns)
+        );
+        for junk in [
+            "",
+            "pp0",
+            "pp0.",
+            "pp0.+5",
+            "pp0.99999999999",
+            "ge-0/0/0.5",
+            "si-0/0/0.x",
+        ] {
+            assert_eq!(InterfaceName::parse(junk), None, "{junk:?}");
+        }
+    }
+}

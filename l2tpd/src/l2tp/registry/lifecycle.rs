@@ -1,0 +1,81 @@
+//! What happens to the registry outside the protocol: a commit, and the daemon stopping.
+
+use std::time::Instant;
+
+use schema::typed::RouterConfig;
+
+use super::entry::Origin;
+use super::settings::Settings;
+use super::{CallLocation, Registry};
+use crate::l2tp::control::event::stopccn_result;
+use crate::l2tp::wire::ResultCode;
+
+impl Registry {
+    /// A commit: new tunnels use the new values; live tunnels take the retransmission
+    /// settings for their next message; tunnels of a deleted tunnel group, or of one whose
+    /// `local-gateway address` changed, are torn down (junos-config.md §2).
+    pub fn apply_config(&mut self, now: Instant, config: &RouterConfig) {
+        let limit = self.settings.max_establishing_per_source;
+        self.settings = Settings::from_config(config);
+        self.settings.max_establishing_per_source = limit;
+        self.config = config.clone();
+        let retransmit = self.settings.retransmit;
+        let mut doomed = Vec::new();
+        for (tunnel_id, entry) in &mut self.tunnels {
+            entry.tunnel.update_settings(retransmit);
+            if let Origin::Lns { group } = &entry.origin {
+                let kept = config
+                    .l2tp
+                    .tunnel_groups
+                    .get(group)
+                    .is_some_and(|g| g.local_address == entry.local);
+                if !kept && !entry.down {
+                    doomed.push(*tunnel_id);
+                }
+            }
+        }
+        for tunnel_id in doomed {
+            let result = ResultCode {
+                result: stopccn_result::GENERAL_REQUEST,
+                error: None,
+                message: b"tunnel-group removed".to_vec(),
+            };
+            self.close_tunnel(now, tunnel_id, result);
+        }
+        let profiles: Vec<String> = self
+            .tunnels
+            .values()
+            .filter_map(|e| match &e.origin {
+                Origin::Lac { profile, .. } => Some(profile.clone()),
+                Origin::Lns { .. } => None,
+            })
+            .filter(|p| !config.tunnel_profiles.contains_key(p))
+            .collect();
+        for profile in profiles {
+            self.rotation.forget(&profile);
+        }
+    }
+
+    /// The daemon stops: every tunnel gets StopCCN result 6.
+    pub fn shutdown(&mut self, now: Instant) {
+        let result = ResultCode {
+            result: stopccn_result::SHUTTING_DOWN,
+            error: None,
+            message: Vec::new(),
+        };
+        let live: Vec<u16> = self
+            .tunnels
+            .iter()
+            .filter(|(_, e)| !e.down)
+            .map(|(id, _)| *id)
+            .collect();
+        for tunnel_id in live {
+            self.close_tunnel(now, tunnel_id, result.clone());
+        }
+    }
+
+    /// Whether a call is established (has a session on an up tunnel).
+    pub fn is_active(&self, call: super::SessionRef) -> bool {
+        matches!(self.calls.get(&call), Some(CallLocation::Active { .. }))
+    }
+}
