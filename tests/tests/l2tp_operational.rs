@@ -65,12 +65,14 @@ fn summary(daemon: &DaemonProcess) -> (u64, u64, u64) {
     )
 }
 
-/// Waits (bounded) until the daemon's summary reads `expected` (destinations, tunnels,
-/// sessions); the peer's StopCCN / CDN travel on their own time.
-fn await_summary(daemon: &DaemonProcess, expected: (u64, u64, u64), what: &str) {
+/// Waits (bounded) until the daemon's summary counts `expected` (tunnels, sessions); the
+/// peer's StopCCN / CDN travel on their own time. (A destination outlives its closed tunnels
+/// for the destruct timeout, so destinations are not compared here.)
+fn await_summary(daemon: &DaemonProcess, expected: (u64, u64), what: &str) {
     let deadline = Instant::now() + SETTLE;
     loop {
-        let now = summary(daemon);
+        let (_, tunnels, sessions) = summary(daemon);
+        let now = (tunnels, sessions);
         if now == expected {
             return;
         }
@@ -222,8 +224,8 @@ fn show_and_clear_on_both_ends() {
         cleared.contains(&format!("Session {session} (tunnel {tunnel}) closed")),
         "{cleared}"
     );
-    await_summary(&lac, (2, 2, 4), "LAC after the session clear");
-    await_summary(&lns_a, (1, 1, 2), "LNS A after the session clear");
+    await_summary(&lac, (2, 4), "LAC after the session clear");
+    await_summary(&lns_a, (1, 2), "LNS A after the session clear");
 
     // ---- a tunnel: its sessions go, the other tunnel's stay ----
     let cleared = run(
@@ -234,8 +236,8 @@ fn show_and_clear_on_both_ends() {
         cleared.contains(&format!("Tunnel {tunnel_b} closed")),
         "{cleared}"
     );
-    await_summary(&lns_b, (0, 0, 0), "LNS B after its tunnel was cleared");
-    await_summary(&lns_a, (1, 1, 2), "LNS A keeps its tunnel");
+    await_summary(&lns_b, (0, 0), "LNS B after its tunnel was cleared");
+    await_summary(&lns_a, (1, 2), "LNS A keeps its tunnel");
     let (_, tunnels_left, sessions_left) = summary(&lac);
     assert_eq!((tunnels_left, sessions_left), (1, 2));
 
@@ -259,7 +261,7 @@ fn show_and_clear_on_both_ends() {
         cleared.contains(&format!("Destination {dest_id} closed")),
         "{cleared}"
     );
-    await_summary(&lns_a, (0, 0, 0), "LNS A after its destination was cleared");
+    await_summary(&lns_a, (0, 0), "LNS A after its destination was cleared");
     let (_, tunnels_left, sessions_left) = summary(&lac);
     assert_eq!((tunnels_left, sessions_left), (0, 0));
 

@@ -1,7 +1,7 @@
 //! `show services l2tp session [brief|detail|extensive] [statistics]`.
 
 use super::counters::counters_table;
-use super::{blocks, capitalised, duration, or_dash, role, yes_no};
+use super::{blocks, capitalised, duration, name, or_dash, role, yes_no};
 use crate::shell::render::plain_table;
 use schema::l2tp_rpc::{L2tpSession, L2tpShow, Level};
 
@@ -73,7 +73,8 @@ fn detail(s: &L2tpSession, extensive: bool) -> String {
     ));
     out.push_str(&format!(
         "  Local name: {}, Remote name: {}\n",
-        s.local_name, s.remote_name
+        name(&s.local_name),
+        name(&s.remote_name)
     ));
     out.push_str(&format!("  Call serial number: {}\n", s.call_serial_number));
     out.push_str(&format!(

@@ -1,7 +1,7 @@
 //! `show services l2tp tunnel [brief|detail|extensive] [statistics]`.
 
 use super::counters::counters_table;
-use super::{blocks, capitalised, duration, or_dash, role, toggle};
+use super::{blocks, capitalised, duration, name, or_dash, role, toggle};
 use crate::shell::render::plain_table;
 use schema::l2tp_rpc::{L2tpShow, L2tpTunnel, Level};
 
@@ -64,8 +64,8 @@ fn detail(t: &L2tpTunnel, extensive: bool) -> String {
         "  Tunnel group: {}, Tunnel name: {}, Local name: {}, Remote name: {}\n",
         t.tunnel_group,
         t.tunnel_name.as_deref().unwrap_or("-"),
-        t.local_name,
-        t.remote_name
+        name(&t.local_name),
+        name(&t.remote_name)
     ));
     out.push_str(&format!(
         "  Local receive window: {}, Remote receive window: {}\n",
