@@ -80,15 +80,21 @@ pub struct Core {
 }
 
 impl Core {
-    pub fn new(config: &RouterConfig, seed: u64) -> Self {
+    /// `seed` fixes every random choice (tests, transcripts); `None` takes the operating
+    /// system's entropy.
+    pub fn new(config: &RouterConfig, seed: Option<u64>) -> Self {
+        let (registry, magic_source) = match seed {
+            Some(seed) => (Registry::new(config, seed), seed),
+            None => (Registry::from_os_entropy(config), rand::random()),
+        };
         Self {
-            registry: Registry::new(config, seed),
+            registry,
             config: config.clone(),
             tests: HashMap::new(),
             next_serial: 1,
             next_identifier: 1,
             // Never zero: zero means "no magic number negotiated" (RFC 1661 §6.4).
-            magic: u32::try_from(seed % u64::from(u32::MAX))
+            magic: u32::try_from(magic_source % u64::from(u32::MAX))
                 .unwrap_or(1)
                 .max(1),
             batches: Batches::default(),
@@ -594,7 +600,7 @@ mod tests {
                  set access tunnel-profile tp tunnel 1 source-gateway address 127.0.0.61\n\
                  set access tunnel-profile tp tunnel 1 remote-gateway address 127.0.0.62\n",
             ),
-            1,
+            Some(1),
         );
         let mut lns = Core::new(
             &config(
@@ -603,7 +609,7 @@ mod tests {
                  set services l2tp tunnel-group g l2tp-access-profile ap\n\
                  set access profile ap client lac-a l2tp maximum-sessions-per-tunnel 10\n",
             ),
-            2,
+            Some(2),
         );
         let (reply, outcome) = mpsc::channel();
         let test = TunnelTest {
@@ -701,9 +707,9 @@ mod tests {
             "set system host-name lns-a\n\
              set services l2tp tunnel-group g local-gateway address {LNS}\n"
         ));
-        let mut lac = Core::new(&lac_config, 1);
+        let mut lac = Core::new(&lac_config, Some(1));
         lac.apply_config(start, &lac_config);
-        let mut lns = Core::new(&lns_config, 2);
+        let mut lns = Core::new(&lns_config, Some(2));
         lns.apply_config(start, &lns_config);
         let (reply, outcome) = mpsc::channel();
         let test = TunnelTest {
@@ -748,9 +754,9 @@ mod tests {
             "set system host-name lns-a\n\
              set services l2tp tunnel-group g local-gateway address {LNS}\n"
         ));
-        let mut lac = Core::new(&lac_config, 1);
+        let mut lac = Core::new(&lac_config, Some(1));
         lac.apply_config(now, &lac_config);
-        let mut lns = Core::new(&lns_config, 2);
+        let mut lns = Core::new(&lns_config, Some(2));
         lns.apply_config(now, &lns_config);
         let count = 2 * CLEAR_STEP + 1;
         let (reply, opened) = mpsc::channel();

@@ -99,7 +99,6 @@ impl Engine {
             .build()
             .map_err(|e| format!("cannot start the L2TP engine: {e}"))?;
         let (commands, receiver) = channel::unbounded_channel();
-        let seed: u64 = seed.unwrap_or_else(rand::random);
         let thread = std::thread::Builder::new()
             .name("l2tp-engine".into())
             .spawn(move || runtime.block_on(task::run(receiver, seed)))

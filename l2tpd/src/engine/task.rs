@@ -102,7 +102,7 @@ struct Runtime {
     queue: channel::Sender<Received>,
 }
 
-pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed: u64) {
+pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed: Option<u64>) {
     let empty = schema::typed::router_config(&schema::tree::Node::default());
     let (queue, mut received) = channel::channel(RECEIVE_QUEUE);
     let mut rt = Runtime {

@@ -108,7 +108,17 @@ pub struct Registry {
 impl Registry {
     /// `seed` feeds the Tunnel ID start and the challenges; tests pass a fixed one.
     pub fn new(config: &RouterConfig, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
+        Self::with_rng(config, StdRng::seed_from_u64(seed))
+    }
+
+    /// A registry whose Tunnel IDs and challenges come from the operating system's entropy
+    /// (a full 256-bit seed): what the daemon runs, so challenges cannot be predicted from
+    /// a few observed ones.
+    pub fn from_os_entropy(config: &RouterConfig) -> Self {
+        Self::with_rng(config, StdRng::from_os_rng())
+    }
+
+    fn with_rng(config: &RouterConfig, mut rng: StdRng) -> Self {
         let tunnel_ids = SessionIdAllocator::new(rng.random());
         Self {
             settings: Settings::from_config(config),

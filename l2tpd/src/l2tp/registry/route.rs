@@ -9,8 +9,10 @@ use super::entry::Origin;
 use super::event::{RegistryEvent, SessionEnd, Transmit};
 use super::{CallLocation, Registry};
 use crate::l2tp::control::{CloseReason, TunnelEvent};
-use crate::l2tp::session::SessionEvent;
-use crate::l2tp::wire::{DataMessage, MessageType, OffsetPadLimit, Packet, ResultCode};
+use crate::l2tp::session::{Refusal, RefusalReason, SessionEvent};
+use crate::l2tp::wire::{
+    ControlMessage, DataMessage, MessageType, OffsetPadLimit, Packet, ResultCode,
+};
 
 impl Registry {
     /// One UDP datagram from `peer`, received on our address `local`.
@@ -110,6 +112,15 @@ impl Registry {
                     self.accept_icrq(now, tunnel_id, &msg);
                     return;
                 }
+                if session_id == 0
+                    && matches!(
+                        msg.message_type,
+                        Some(MessageType::OCRQ) | Some(MessageType::ICRQ)
+                    )
+                {
+                    self.refuse_call(tunnel_id, &msg);
+                    return;
+                }
                 let Some(session) = self
                     .tunnels
                     .get_mut(&tunnel_id)
@@ -124,6 +135,20 @@ impl Registry {
             TunnelEvent::Closed(reason) => self.tunnel_closed(now, tunnel_id, reason),
             TunnelEvent::Gone => self.free_tunnel(tunnel_id),
         }
+    }
+
+    /// An OCRQ (either role), or an ICRQ at a LAC: answered with a CDN (result 5) so the peer
+    /// learns at once instead of waiting for a reply that never comes.
+    fn refuse_call(&mut self, tunnel_id: u16, msg: &ControlMessage) {
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            return;
+        };
+        let refusal = Refusal::new(msg, 0, RefusalReason::CallNotSupported);
+        let _ = entry
+            .tunnel
+            .send_session_message(refusal.message.peer_session_id, &refusal.message.builder);
+        self.drops.sessions_refused += 1;
+        self.events.causes.call_refused(&refusal.result);
     }
 
     /// Passes a session's messages to its tunnel and its events up; frees it once closed.

@@ -133,6 +133,9 @@ pub enum RefusalReason {
     MissingAvps(Vec<u16>),
     /// Assigned Session ID 0, which RFC 2661 §3.1 forbids.
     InvalidPeerSessionId,
+    /// A call this side never takes: an OCRQ (we place no outgoing calls: PPPoE subscribers
+    /// only ever arrive at the LAC), or an ICRQ sent to a LAC by its LNS.
+    CallNotSupported,
 }
 
 impl RefusalReason {
@@ -160,6 +163,12 @@ impl RefusalReason {
             Self::InvalidPeerSessionId => {
                 CdnResult::general_error(general_error::INVALID_SESSION_ID, "Assigned Session ID 0")
             }
+            // Result 5, "lack of appropriate facilities (permanent)": retrying is pointless.
+            Self::CallNotSupported => CdnResult::new(
+                cdn_result::NO_FACILITIES_PERMANENT,
+                general_error::NONE,
+                "this side takes no calls of this kind",
+            ),
         }
     }
 }

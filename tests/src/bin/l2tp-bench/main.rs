@@ -1,4 +1,5 @@
 //! `cargo run --release --bin l2tp-bench -- setup --sessions N --tunnels M`
+//! `cargo run --release --bin l2tp-bench -- ops --sessions N --tunnels M` (see `ops`)
 //!
 //! Session setup and teardown rate, memory per session and idle CPU, LAC to LNS over real
 //! loopback UDP (127.0.3.1 → 127.0.3.2, port 1701):
@@ -15,6 +16,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
+
+mod ops;
 
 use clap::{Parser, Subcommand};
 use l2tp_tests::{Client, DaemonProcess};
@@ -60,6 +63,23 @@ enum Bench {
         #[arg(long, default_value_t = 120)]
         timeout: u64,
     },
+    /// Open N sessions over M tunnels, then time the show commands on the LNS while the
+    /// hellos of both sides run.
+    Ops {
+        #[arg(long, default_value_t = 65_000)]
+        sessions: usize,
+        #[arg(long, default_value_t = 16)]
+        tunnels: usize,
+        /// Times each command runs (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Hello interval of both sides (seconds): short, so hellos run during the shows.
+        #[arg(long, default_value_t = 2)]
+        hello_interval: u32,
+        /// Bound on each of setup and teardown (seconds).
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
 }
 
 struct Setup {
@@ -72,23 +92,41 @@ struct Setup {
 }
 
 fn main() -> ExitCode {
-    let Bench::Setup {
-        sessions,
-        tunnels,
-        idle_seconds,
-        hello_interval,
-        rx_window,
-        timeout,
-    } = Args::parse().command;
-    let setup = Setup {
-        sessions,
-        tunnels,
-        idle: Duration::from_secs(idle_seconds),
-        hello_interval,
-        rx_window,
-        timeout: Duration::from_secs(timeout),
+    let outcome = match Args::parse().command {
+        Bench::Setup {
+            sessions,
+            tunnels,
+            idle_seconds,
+            hello_interval,
+            rx_window,
+            timeout,
+        } => run(&Setup {
+            sessions,
+            tunnels,
+            idle: Duration::from_secs(idle_seconds),
+            hello_interval,
+            rx_window,
+            timeout: Duration::from_secs(timeout),
+        }),
+        Bench::Ops {
+            sessions,
+            tunnels,
+            runs,
+            hello_interval,
+            timeout,
+        } => run_ops(
+            &Setup {
+                sessions,
+                tunnels,
+                idle: Duration::ZERO,
+                hello_interval,
+                rx_window: 4,
+                timeout: Duration::from_secs(timeout),
+            },
+            runs,
+        ),
     };
-    match run(&setup) {
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(why) => {
@@ -277,7 +315,8 @@ fn check(what: &str, report: &BatchReport) -> bool {
     ok
 }
 
-fn run(s: &Setup) -> Result<bool, String> {
+/// The LNS daemon (with its pid) and the in-process LAC engine, configured for `s`.
+fn start_pair(s: &Setup) -> Result<(DaemonProcess, String, Engine), String> {
     let each = per_tunnel(s.sessions, s.tunnels)?;
     ensure_l2tpd()?;
     let lns = DaemonProcess::start();
@@ -287,6 +326,22 @@ fn run(s: &Setup) -> Result<bool, String> {
         .ok_or("the LNS daemon has no process id")?;
     commit_lns(&lns, &lns_set_lines(s, each))?;
     let lac = lac_engine(&lac_set_lines(s, each))?;
+    Ok((lns, lns_pid, lac))
+}
+
+fn run_ops(s: &Setup, runs: usize) -> Result<bool, String> {
+    let (lns, _, mut lac) = start_pair(s)?;
+    let opened = lac.open_test_sessions(PROFILE, s.sessions, s.timeout)?;
+    if !check("setup", &opened) {
+        return Ok(false);
+    }
+    let ok = ops::measure(&mut lac, &lns, s.sessions, s.tunnels, runs)?;
+    let closed = lac.close_test_sessions(s.timeout)?;
+    Ok(ok && check("teardown", &closed))
+}
+
+fn run(s: &Setup) -> Result<bool, String> {
+    let (lns, lns_pid, lac) = start_pair(s)?;
 
     let (lac_before, lns_before) = (rss_bytes("self")?, rss_bytes(&lns_pid)?);
     let opened = lac.open_test_sessions(PROFILE, s.sessions, s.timeout)?;
