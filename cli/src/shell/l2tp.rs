@@ -12,7 +12,6 @@ use schema::l2tp_rpc::{roots, L2tpShow};
 use schema::mgmt::{Reply, Request};
 use schema::opcmd::Action;
 use schema::tokenize::Word;
-use serde::Serialize;
 
 impl<T: Transport> Shell<T> {
     pub(super) fn show_l2tp(
@@ -35,26 +34,34 @@ impl<T: Transport> Shell<T> {
             | Request::GetL2tpSessionInformation(s) => s.clone(),
             _ => L2tpShow::default(),
         };
+        let structured = pipes
+            .iter()
+            .any(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml));
+        let rpc = |root, text: &dyn Fn() -> String, reply: &dyn erased::Reply| {
+            rpc(root, structured, text, reply)
+        };
         let shown = match (cmd.action, self.call(request)?) {
             (Action::ShowL2tpSummary, Ok(Reply::L2tpSummary(s))) => {
-                rpc(roots::SUMMARY, render_l2tp::summary(&s), &s)
+                rpc(roots::SUMMARY, &|| render_l2tp::summary(&s), &s)
             }
             (Action::ShowL2tpDestination, Ok(Reply::L2tpDestinations(d))) => rpc(
                 roots::DESTINATION,
-                render_l2tp::destinations(&d.destinations, &show),
+                &|| render_l2tp::destinations(&d.destinations, &show),
                 &d,
             ),
-            (Action::ShowL2tpTunnel, Ok(Reply::L2tpTunnels(t))) => {
-                rpc(roots::TUNNEL, render_l2tp::tunnels(&t.tunnels, &show), &t)
-            }
+            (Action::ShowL2tpTunnel, Ok(Reply::L2tpTunnels(t))) => rpc(
+                roots::TUNNEL,
+                &|| render_l2tp::tunnels(&t.tunnels, &show),
+                &t,
+            ),
             (Action::ShowL2tpSession, Ok(Reply::L2tpSessions(s))) => rpc(
                 roots::SESSION,
-                render_l2tp::sessions(&s.sessions, &show),
+                &|| render_l2tp::sessions(&s.sessions, &show),
                 &s,
             ),
             (Action::ShowL2tpDisconnectCauses, Ok(Reply::L2tpDisconnectCauses(c))) => rpc(
                 roots::DISCONNECT_CAUSES,
-                render_l2tp::disconnect_causes(&c),
+                &|| render_l2tp::disconnect_causes(&c),
                 &c,
             ),
             (_, Ok(other)) => {
@@ -131,10 +138,44 @@ impl<T: Transport> Shell<T> {
     }
 }
 
-/// What to show: the text, and the reply's serde form for `| display json|xml`.
-fn rpc(root: &'static str, text: String, reply: &impl Serialize) -> Result<Shown, String> {
-    let reply = serde_json::to_value(reply).map_err(|e| format!("cannot encode reply: {e}"))?;
-    Ok(Shown::Rpc { root, text, reply })
+/// What to show: the reply's serde form for `| display json|xml` (`structured`), or else its
+/// text. Only the one asked for is made: for 65,000 sessions either costs a good part of a
+/// second.
+fn rpc(
+    root: &'static str,
+    structured: bool,
+    text: &dyn Fn() -> String,
+    reply: &dyn erased::Reply,
+) -> Result<Shown, String> {
+    if structured {
+        let reply = reply
+            .to_value()
+            .map_err(|e| format!("cannot encode reply: {e}"))?;
+        Ok(Shown::Rpc {
+            root,
+            text: String::new(),
+            reply,
+        })
+    } else {
+        Ok(Shown::Rpc {
+            root,
+            text: text(),
+            reply: serde_json::Value::Null,
+        })
+    }
+}
+
+/// The replies as one object-safe type, so the closure above can take any of them.
+mod erased {
+    pub trait Reply {
+        fn to_value(&self) -> serde_json::Result<serde_json::Value>;
+    }
+
+    impl<T: serde::Serialize> Reply for T {
+        fn to_value(&self) -> serde_json::Result<serde_json::Value> {
+            serde_json::to_value(self)
+        }
+    }
 }
 
 /// The clear already carries the operator's consent (`force`).

@@ -6,6 +6,7 @@ use super::words::{resolve, Resolved};
 use regex::Regex;
 use schema::opcmd::PIPES;
 use schema::tokenize::Word;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone)]
 pub enum Pipe {
@@ -154,7 +155,17 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
 /// Applies the text filters of `pipes`, in order, to `text` (display and compare were
 /// applied when the output was produced; `no-more` only affects the pager).
 pub fn filter(text: &str, pipes: &[Pipe]) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let shapes_lines = |p: &Pipe| {
+        matches!(
+            p,
+            Pipe::Match(_) | Pipe::Except(_) | Pipe::Last(_) | Pipe::Count
+        )
+    };
+    if !pipes.iter().any(shapes_lines) {
+        // `| display json | no-more` of 65,000 sessions is six million lines: do not copy them.
+        return text.to_string();
+    }
+    let mut lines: Vec<Cow<'_, str>> = text.lines().map(Cow::Borrowed).collect();
     for pipe in pipes {
         match pipe {
             Pipe::Match(re) => lines.retain(|l| re.is_match(l)),
@@ -163,7 +174,7 @@ pub fn filter(text: &str, pipes: &[Pipe]) -> String {
                 let skip = lines.len().saturating_sub(*n);
                 lines.drain(..skip);
             }
-            Pipe::Count => lines = vec![format!("Count: {} lines", lines.len())],
+            Pipe::Count => lines = vec![Cow::Owned(format!("Count: {} lines", lines.len()))],
             Pipe::DisplaySet
             | Pipe::DisplayJson
             | Pipe::DisplayXml

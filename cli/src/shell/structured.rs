@@ -4,7 +4,7 @@
 //! Junos': in XML every field is an element; in JSON every element is an array of objects
 //! and a leaf is `[{"data": "text"}]` (numbers too are text, as Junos sends them).
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 /// The XML namespace declaration of Junos' `<rpc-reply>`.
 const RPC_REPLY_OPEN: &str = "<rpc-reply xmlns:junos=\"http://xml.juniper.net/junos/*/junos\">";
@@ -20,14 +20,6 @@ enum Element {
         name: String,
         children: Vec<Element>,
     },
-}
-
-impl Element {
-    fn name(&self) -> &str {
-        match self {
-            Element::Leaf { name, .. } | Element::Node { name, .. } => name,
-        }
-    }
 }
 
 /// The elements `value` becomes under the element name `name`: none for null, one per item
@@ -71,44 +63,99 @@ fn root_element(root: &str, reply: &Value) -> Result<Element, String> {
     }
 }
 
-/// The children of an element in Junos JSON: each name once, its elements in an array.
-fn json_children(children: &[Element]) -> Value {
-    let mut fields = Map::new();
-    for child in children {
-        let item = match child {
-            Element::Leaf { text, .. } => json!({ "data": text }),
-            Element::Node { children, .. } => json_children(children),
-        };
-        match fields
-            .entry(child.name().to_string())
-            .or_insert_with(|| Value::Array(Vec::new()))
-        {
-            Value::Array(items) => items.push(item),
-            other => *other = Value::Array(vec![item]),
-        }
-    }
-    Value::Object(fields)
-}
-
-/// `{"ROOT": [{...}]}`.
-pub fn to_json(root: &str, reply: &Value) -> Result<Value, String> {
-    let children = match root_element(root, reply)? {
-        Element::Node { children, .. } => children,
-        Element::Leaf { .. } => Vec::new(),
-    };
-    Ok(json!({ root: [json_children(&children)] }))
-}
-
-/// The pretty-printed JSON text, ending in a newline.
+/// The pretty-printed Junos JSON text (`{"ROOT": [{...}]}`), ending in a newline.
+///
+/// Written straight from the reply's serde form, in serde_json's pretty layout (two spaces
+/// per level), without building the Junos-shaped tree first: a list of 65,000 sessions is
+/// six million lines, and an intermediate tree of that size costs seconds.
 pub fn json_text(root: &str, reply: &Value) -> String {
-    match to_json(root, reply)
-        .and_then(|v| serde_json::to_string_pretty(&v).map_err(|e| e.to_string()))
-    {
-        Ok(mut s) => {
-            s.push('\n');
-            s
+    if !reply.is_object() {
+        // A reply is always a struct; anything else would be a change of the contract.
+        return format!("error: {root} is not a structure\n");
+    }
+    let mut out = String::with_capacity(1 << 16);
+    write_object(&mut std::iter::once((root, reply)), 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn indent(depth: usize, out: &mut String) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+fn quoted(text: &str, out: &mut String) {
+    match serde_json::to_string(text) {
+        Ok(q) => out.push_str(&q),
+        // Serialising a string cannot fail; keep the output well-formed regardless.
+        Err(_) => out.push_str("\"\""),
+    }
+}
+
+/// The items an element named after a field contributes: lists are repeated elements (and
+/// flatten), nulls contribute nothing.
+fn items<'a>(value: &'a Value, into: &mut Vec<&'a Value>) {
+    match value {
+        Value::Null => {}
+        Value::Array(list) => list.iter().for_each(|v| items(v, into)),
+        other => into.push(other),
+    }
+}
+
+/// `{ "name": [ item, ... ], ... }` at `depth` (the opening brace is already indented).
+fn write_object<'a>(
+    fields: &mut dyn Iterator<Item = (&'a str, &'a Value)>,
+    depth: usize,
+    out: &mut String,
+) {
+    let mut first = true;
+    let mut list = Vec::new();
+    for (name, value) in fields {
+        list.clear();
+        items(value, &mut list);
+        if list.is_empty() {
+            continue;
         }
-        Err(e) => format!("error: {e}\n"),
+        out.push_str(if first { "{\n" } else { ",\n" });
+        first = false;
+        indent(depth + 1, out);
+        quoted(name, out);
+        out.push_str(": [\n");
+        for (i, item) in list.iter().enumerate() {
+            if i > 0 {
+                out.push_str(",\n");
+            }
+            indent(depth + 2, out);
+            match item {
+                Value::Object(children) => {
+                    let mut fields = children.iter().map(|(k, v)| (k.as_str(), v));
+                    write_object(&mut fields, depth + 2, out)
+                }
+                scalar => {
+                    out.push_str("{\n");
+                    indent(depth + 3, out);
+                    out.push_str("\"data\": ");
+                    match scalar {
+                        Value::String(text) => quoted(text, out),
+                        other => quoted(&other.to_string(), out),
+                    }
+                    out.push('\n');
+                    indent(depth + 2, out);
+                    out.push('}');
+                }
+            }
+        }
+        out.push('\n');
+        indent(depth + 1, out);
+        out.push(']');
+    }
+    if first {
+        out.push_str("{}");
+    } else {
+        out.push('\n');
+        indent(depth, out);
+        out.push('}');
     }
 }
 
@@ -165,6 +212,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::shell::render_l2tp::tests as samples;
     use schema::l2tp_rpc::{roots, L2tpSessions, L2tpTunnels};
+    use serde_json::json;
 
     fn tunnels() -> L2tpTunnels {
         L2tpTunnels {
@@ -174,6 +222,23 @@ pub(crate) mod tests {
 
     fn value(reply: &impl serde::Serialize) -> Value {
         serde_json::to_value(reply).expect("replies serialise")
+    }
+
+    fn to_json(root: &str, reply: &Value) -> Result<Value, String> {
+        serde_json::from_str(&json_text(root, reply)).map_err(|e| e.to_string())
+    }
+
+    /// The text is exactly serde_json's pretty form of what it encodes.
+    #[test]
+    fn json_text_is_in_serde_pretty_layout() {
+        for text in [
+            json_text(roots::TUNNEL, &value(&tunnels())),
+            json_text(roots::SESSION, &value(&L2tpSessions::default())),
+        ] {
+            let parsed: Value = serde_json::from_str(&text).expect("valid JSON");
+            let pretty = serde_json::to_string_pretty(&parsed).expect("prints");
+            assert_eq!(text, format!("{pretty}\n"));
+        }
     }
 
     #[test]

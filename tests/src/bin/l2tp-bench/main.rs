@@ -189,8 +189,9 @@ fn lns_set_lines(s: &Setup, each: usize) -> String {
     )
 }
 
-/// When run through cargo, builds `l2tpd` into the same target directory and profile as
-/// this binary, so the LNS is never a stale build; otherwise it must already be there.
+/// When run through cargo, builds `l2tpd` and `cli` into the same target directory and
+/// profile as this binary, so the LNS and the shell `ops` times are never stale builds;
+/// otherwise they must already be there.
 fn ensure_l2tpd() -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
     let dir = exe.parent().unwrap_or(Path::new("."));
@@ -208,7 +209,7 @@ fn ensure_l2tpd() -> Result<(), String> {
             .arg(PathBuf::from(manifest_dir).join("Cargo.toml"))
             .arg("--target-dir")
             .arg(target)
-            .args(["-p", "l2tpd", "--bin", "l2tpd"]);
+            .args(["-p", "l2tpd", "--bin", "l2tpd", "-p", "cli", "--bin", "cli"]);
         if profile == "release" {
             build.arg("--release");
         }
@@ -216,7 +217,7 @@ fn ensure_l2tpd() -> Result<(), String> {
             .status()
             .map_err(|e| format!("cannot run cargo to build l2tpd: {e}"))?;
         if !status.success() {
-            return Err("building l2tpd failed".into());
+            return Err("building l2tpd and cli failed".into());
         }
     }
     if dir.join("l2tpd").exists() {
