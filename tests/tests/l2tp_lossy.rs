@@ -72,6 +72,19 @@ fn test_session(socket: &std::path::Path, user: &str) -> SessionResult {
 }
 
 /// Waits up to `limit` for `done`, polling; false if it never happened.
+/// (tunnels, sessions) from `show services l2tp summary | display json`.
+fn tunnels_and_sessions(daemon: &DaemonProcess) -> (u64, u64) {
+    let out = daemon.run("show services l2tp summary | display json");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let root = &json["service-l2tp-summary-information"][0];
+    let count = |name| {
+        l2tp_tests::ops::leaf(root, name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(u64::MAX)
+    };
+    (count("tunnels"), count("sessions"))
+}
+
 fn eventually(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + limit;
     while Instant::now() < deadline {
@@ -177,6 +190,19 @@ fn sessions_come_up_through_a_lossy_relay_and_tunnels_close_cleanly() {
         first_tunnel,
         "the LAC reused the closed tunnel"
     );
+
+    // Nothing of the first tunnel leaked on either end: one tunnel and the one new session.
+    for (name, daemon) in [("LAC", &lac), ("LNS", &lns)] {
+        let mut last = (0, 0);
+        let settled = eventually(Duration::from_secs(30), || {
+            last = tunnels_and_sessions(daemon);
+            last == (1, 1)
+        });
+        assert!(
+            settled,
+            "{name}: (tunnels, sessions) = {last:?}, expected (1, 1)"
+        );
+    }
 
     // Both daemons stop on SIGTERM (their engine sends StopCCN on the way out) and exit 0.
     assert_eq!(

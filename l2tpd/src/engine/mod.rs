@@ -39,6 +39,10 @@ const L2TP_RPC_TIMEOUT: Duration = Duration::from_secs(30);
 
 const NOT_RUNNING: &str = "the L2TP engine is not running";
 
+/// An answer the engine will give: waiting for it blocks (bounded), so the management thread
+/// hands it to a thread of its own and goes on serving the other sessions.
+pub type Later<T> = Box<dyn FnOnce() -> T + Send>;
+
 pub trait ConfigApply: Send {
     /// Applies a new configuration. On `Err` the engine must still run the previous one.
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String>;
@@ -57,6 +61,18 @@ pub trait ConfigApply: Send {
         Err(MgmtError::Failed {
             message: NOT_RUNNING.into(),
         })
+    }
+
+    /// [`ConfigApply::test_tunnel`], started now and waited for by whoever runs the result.
+    fn test_tunnel_later(&mut self, test: &TunnelTest) -> Later<Result<TunnelTestReport, String>> {
+        let answer = self.test_tunnel(test);
+        Box::new(move || answer)
+    }
+
+    /// [`ConfigApply::l2tp_rpc`], started now and waited for by whoever runs the result.
+    fn l2tp_rpc_later(&mut self, rpc: L2tpRpc) -> Later<Result<Reply, MgmtError>> {
+        let answer = self.l2tp_rpc(rpc);
+        Box::new(move || answer)
     }
 }
 
@@ -124,23 +140,35 @@ impl Engine {
     }
 
     /// Sends `command` built around a fresh reply channel and waits up to `timeout`.
-    fn ask<T>(
+    fn ask<T: Send + 'static>(
         &self,
         timeout: Duration,
-        what: &str,
+        what: &'static str,
         command: impl FnOnce(mpsc::Sender<T>) -> Command,
     ) -> Option<Result<T, String>> {
+        self.ask_later(timeout, what, command).map(|wait| wait())
+    }
+
+    /// Sends `command` now; the answer is waited for (up to `timeout`) when the result runs.
+    fn ask_later<T: Send + 'static>(
+        &self,
+        timeout: Duration,
+        what: &'static str,
+        command: impl FnOnce(mpsc::Sender<T>) -> Command,
+    ) -> Option<Later<Result<T, String>>> {
         let runtime = self.runtime.as_ref()?;
         let (reply, answer) = mpsc::channel();
         if runtime.commands.send(command(reply)).is_err() {
-            return Some(Err("the L2TP engine has stopped".into()));
+            return Some(Box::new(|| Err("the L2TP engine has stopped".into())));
         }
-        Some(answer.recv_timeout(timeout).map_err(|e| match e {
-            mpsc::RecvTimeoutError::Timeout => format!(
-                "the L2TP engine did not {what} within {} s",
-                timeout.as_secs()
-            ),
-            mpsc::RecvTimeoutError::Disconnected => "the L2TP engine has stopped".into(),
+        Some(Box::new(move || {
+            answer.recv_timeout(timeout).map_err(|e| match e {
+                mpsc::RecvTimeoutError::Timeout => format!(
+                    "the L2TP engine did not {what} within {} s",
+                    timeout.as_secs()
+                ),
+                mpsc::RecvTimeoutError::Disconnected => "the L2TP engine has stopped".into(),
+            })
         }))
     }
 }
@@ -197,28 +225,38 @@ impl ConfigApply for Engine {
     }
 
     fn test_tunnel(&mut self, test: &TunnelTest) -> Result<TunnelTestReport, String> {
-        let asked = self.ask(TEST_ANSWER_TIMEOUT, "finish the test", |reply| {
+        self.test_tunnel_later(test)()
+    }
+
+    fn l2tp_rpc(&mut self, rpc: L2tpRpc) -> Result<Reply, MgmtError> {
+        self.l2tp_rpc_later(rpc)()
+    }
+
+    fn test_tunnel_later(&mut self, test: &TunnelTest) -> Later<Result<TunnelTestReport, String>> {
+        let asked = self.ask_later(TEST_ANSWER_TIMEOUT, "finish the test", |reply| {
             Command::Test {
                 test: test.clone(),
                 reply,
             }
         });
         match asked {
-            Some(result) => result?,
-            None => Err(NOT_RUNNING.into()),
+            Some(wait) => Box::new(move || wait()?),
+            None => Box::new(|| Err(NOT_RUNNING.into())),
         }
     }
 
-    fn l2tp_rpc(&mut self, rpc: L2tpRpc) -> Result<Reply, MgmtError> {
-        let asked = self.ask(L2TP_RPC_TIMEOUT, "answer", |reply| Command::L2tp {
+    fn l2tp_rpc_later(&mut self, rpc: L2tpRpc) -> Later<Result<Reply, MgmtError>> {
+        let asked = self.ask_later(L2TP_RPC_TIMEOUT, "answer", |reply| Command::L2tp {
             rpc,
             reply,
         });
-        let outcome = match asked {
-            Some(result) => result.and_then(|answer| answer),
-            None => Err(NOT_RUNNING.into()),
-        };
-        outcome.map_err(|message| MgmtError::Failed { message })
+        Box::new(move || {
+            let outcome = match asked {
+                Some(wait) => wait().and_then(|answer| answer),
+                None => Err(NOT_RUNNING.into()),
+            };
+            outcome.map_err(|message| MgmtError::Failed { message })
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::identity;
 use super::session::SessionId;
-use super::state::Mgmt;
+use super::state::{Handled, Mgmt};
 use schema::mgmt::{self, MgmtError, Request, Response};
 use std::io;
 use std::os::unix::fs::PermissionsExt;
@@ -96,7 +96,7 @@ pub fn spawn_mgmt_thread(
                     // Commits and whole-configuration loads build and drop large trees
                     // whatever the size of the request itself.
                     let mut large = line.len() >= LARGE_REQUEST_BYTES;
-                    let response =
+                    let handled =
                         match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&line)) {
                             Ok(request) => {
                                 large |= matches!(
@@ -105,18 +105,24 @@ pub fn spawn_mgmt_thread(
                                         | Request::Load { .. }
                                         | Request::Rollback { .. }
                                 );
-                                mgmt.handle(session, request)
+                                mgmt.handle_or_defer(session, request)
                             }
-                            Err(e) => error_response(&e),
+                            Err(e) => Handled::Now(error_response(&e)),
                         };
                     drop(line);
-                    let encoded = mgmt::encode_line(&response);
-                    drop(response);
-                    let large = large || encoded.len() >= LARGE_REQUEST_BYTES;
-                    let _ = reply.send(encoded);
-                    if large {
-                        if let Some(release) = release_memory {
-                            release();
+                    match handled {
+                        Handled::Now(response) => answer(response, large, reply, release_memory),
+                        // The engine has it: wait on a thread of its own, so the other
+                        // sessions are served meanwhile (a test call may take seconds).
+                        Handled::Later(wait) => {
+                            let spawned = std::thread::Builder::new()
+                                .name("mgmt-wait".into())
+                                .spawn(move || answer(wait(), false, reply, release_memory));
+                            if let Err(e) = spawned {
+                                tracing::error!(
+                                    "cannot start a thread to wait for the engine: {e}"
+                                );
+                            }
                         }
                     }
                 }
@@ -132,6 +138,25 @@ pub fn spawn_mgmt_thread(
         })
         .expect("spawning the management thread");
     (tx, handle)
+}
+
+/// Encodes and sends one response; after a large one, hands freed memory back.
+fn answer(
+    response: Response,
+    large: bool,
+    reply: oneshot::Sender<String>,
+    release_memory: Option<fn()>,
+) {
+    let encoded = mgmt::encode_line(&response);
+    drop(response);
+    let large = large || encoded.len() >= LARGE_REQUEST_BYTES;
+    // The connection may be gone (the shell quit); nothing else waits for the reply.
+    let _ = reply.send(encoded);
+    if large {
+        if let Some(release) = release_memory {
+            release();
+        }
+    }
 }
 
 fn error_response(message: &str) -> Response {

@@ -8,7 +8,7 @@
 use super::identity;
 use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
 use crate::clock::Clock;
-use crate::engine::{ConfigApply, L2tpRpc};
+use crate::engine::{ConfigApply, L2tpRpc, Later};
 use commit_db::{CommitMeta, ConfigStore, ConfirmDeadline, LockInfo};
 use schema::edit::{self, Applied, WordError};
 use schema::mgmt::{
@@ -31,6 +31,13 @@ const MAX_ROLLBACK: u32 = 49;
 const MAX_CONFIG_USERS: usize = 32;
 
 type Outcome = Result<Reply, MgmtError>;
+
+/// What [`Mgmt::handle_or_defer`] made of a request.
+pub enum Handled {
+    Now(Response),
+    /// The engine has the request; running this waits (bounded) for its answer.
+    Later(Later<Response>),
+}
 
 pub struct Mgmt {
     store: Box<dyn ConfigStore + Send>,
@@ -207,8 +214,19 @@ impl Mgmt {
     // ---------------------------------------------------------------- dispatch
 
     pub fn handle(&mut self, id: SessionId, request: Request) -> Response {
+        match self.handle_or_defer(id, request) {
+            Handled::Now(response) => response,
+            Handled::Later(wait) => wait(),
+        }
+    }
+
+    /// Handles a request, except that an answer the L2TP engine must give (a show, a clear,
+    /// a test call) comes back as [`Handled::Later`]: the request is already with the engine,
+    /// and waiting for it is left to the caller, so one operator's `test services l2tp
+    /// tunnel` towards a silent LNS (seconds) does not hold up every other shell.
+    pub fn handle_or_defer(&mut self, id: SessionId, request: Request) -> Handled {
         let now = self.clock.now();
-        let result = match self.session_mut(id) {
+        let allowed = match self.session_mut(id) {
             Ok(s) => {
                 s.last_active = now;
                 let class = s.class;
@@ -220,13 +238,50 @@ impl Mgmt {
                         ),
                     })
                 } else {
-                    self.dispatch(id, request)
+                    Ok(())
                 }
             }
             Err(e) => Err(e),
         };
+        let result = match allowed {
+            Ok(()) => match self.engine_request(request) {
+                Ok(wait) => {
+                    let notices = self.take_notices(id);
+                    return Handled::Later(Box::new(move || Response {
+                        result: wait(),
+                        notices,
+                    }));
+                }
+                Err(request) => self.dispatch(id, *request),
+            },
+            Err(e) => Err(e),
+        };
         let notices = self.take_notices(id);
-        Response { result, notices }
+        Handled::Now(Response { result, notices })
+    }
+
+    /// Starts the requests the engine answers; gives any other request back.
+    fn engine_request(&mut self, request: Request) -> Result<Later<Outcome>, Box<Request>> {
+        if let Request::TestL2tpTunnel {
+            user,
+            password,
+            tunnel_name,
+        } = request
+        {
+            let test = crate::engine::TunnelTest {
+                user,
+                password,
+                tunnel_name,
+            };
+            let wait = self.engine.test_tunnel_later(&test);
+            return Ok(Box::new(move || {
+                wait().map(Reply::L2tpTunnelTest).map_err(failed)
+            }));
+        }
+        match L2tpRpc::from_request(&request) {
+            Some(rpc) => Ok(self.engine.l2tp_rpc_later(rpc)),
+            None => Err(Box::new(request)),
+        }
     }
 
     fn dispatch(&mut self, id: SessionId, request: Request) -> Outcome {
@@ -331,38 +386,17 @@ impl Mgmt {
                 self.settle_shared(outcome)
             }
             Request::Update => self.update(id),
-            Request::TestL2tpTunnel {
-                user,
-                password,
-                tunnel_name,
-            } => self.test_l2tp_tunnel(user, password, tunnel_name),
-            request @ (Request::GetL2tpSummaryInformation { .. }
+            // Answered by the engine through `engine_request`.
+            Request::TestL2tpTunnel { .. }
+            | Request::GetL2tpSummaryInformation { .. }
             | Request::GetL2tpDestinationInformation(_)
             | Request::GetL2tpTunnelInformation(_)
             | Request::GetL2tpSessionInformation(_)
             | Request::GetL2tpDisconnectCauseSummary
             | Request::ClearL2tpDestination(_)
             | Request::ClearL2tpTunnel(_)
-            | Request::ClearL2tpSession(_)) => {
-                let rpc = L2tpRpc::from_request(&request)
-                    .ok_or_else(|| failed("not an L2TP operational command"))?;
-                self.engine.l2tp_rpc(rpc)
-            }
+            | Request::ClearL2tpSession(_) => Err(failed("not a configuration request")),
         }
-    }
-
-    /// `test services l2tp tunnel`: the engine runs it; this thread waits (bounded by the
-    /// engine's test timeout), as Junos' CLI does for the command.
-    fn test_l2tp_tunnel(&mut self, user: String, password: String, tunnel_name: String) -> Outcome {
-        let test = crate::engine::TunnelTest {
-            user,
-            password,
-            tunnel_name,
-        };
-        self.engine
-            .test_tunnel(&test)
-            .map(Reply::L2tpTunnelTest)
-            .map_err(failed)
     }
 
     // ---------------------------------------------------------------- showing
