@@ -107,11 +107,11 @@ pub fn spawn_mgmt_thread(
                                 );
                                 mgmt.handle_or_defer(session, request)
                             }
-                            Err(e) => Handled::Now(error_response(&e)),
+                            Err(e) => Handled::Now(Box::new(error_response(&e))),
                         };
                     drop(line);
                     match handled {
-                        Handled::Now(response) => answer(response, large, reply, release_memory),
+                        Handled::Now(response) => answer(*response, large, reply, release_memory),
                         // The engine has it: wait on a thread of its own, so the other
                         // sessions are served meanwhile (a test call may take seconds).
                         Handled::Later(wait) => {

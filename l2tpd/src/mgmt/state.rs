@@ -34,7 +34,7 @@ type Outcome = Result<Reply, MgmtError>;
 
 /// What [`Mgmt::handle_or_defer`] made of a request.
 pub enum Handled {
-    Now(Response),
+    Now(Box<Response>),
     /// The engine has the request; running this waits (bounded) for its answer.
     Later(Later<Response>),
 }
@@ -215,7 +215,7 @@ impl Mgmt {
 
     pub fn handle(&mut self, id: SessionId, request: Request) -> Response {
         match self.handle_or_defer(id, request) {
-            Handled::Now(response) => response,
+            Handled::Now(response) => *response,
             Handled::Later(wait) => wait(),
         }
     }
@@ -257,7 +257,7 @@ impl Mgmt {
             Err(e) => Err(e),
         };
         let notices = self.take_notices(id);
-        Handled::Now(Response { result, notices })
+        Handled::Now(Box::new(Response { result, notices }))
     }
 
     /// Starts the requests the engine answers; gives any other request back.
