@@ -1,22 +1,12 @@
 //! `show services l2tp destination [brief|detail|extensive] [statistics]`.
 
 use super::counters::counters_table;
-use super::{blocks, or_dash};
+use super::{by_level, or_dash};
 use crate::shell::render::plain_table;
-use schema::l2tp_rpc::{DestinationState, L2tpDestination, L2tpShow, Level};
+use schema::l2tp_rpc::{DestinationState, L2tpDestination, L2tpShow};
 
 pub fn destinations(list: &[L2tpDestination], show: &L2tpShow) -> String {
-    if list.is_empty() {
-        return String::new();
-    }
-    if show.statistics {
-        return blocks(list.iter().map(statistics));
-    }
-    match show.level {
-        Level::Brief => brief(list),
-        Level::Detail => blocks(list.iter().map(|d| detail(d, false))),
-        Level::Extensive => blocks(list.iter().map(|d| detail(d, true))),
-    }
+    by_level(list, show, brief, statistics, detail)
 }
 
 fn names(names: &[String]) -> String {
@@ -108,6 +98,7 @@ fn statistics(d: &L2tpDestination) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use schema::l2tp_rpc::Level;
     use schema::l2tp_rpc::{L2tpCounters, L2tpFilter};
     use std::net::Ipv4Addr;
 

@@ -82,6 +82,29 @@ fn name(value: &str) -> &str {
     }
 }
 
+/// A list at the level asked for: nothing when it is empty, the counters of each with
+/// `statistics`, the brief table, or a label block each (extensive adds the counters).
+fn by_level<T>(
+    list: &[T],
+    show: &schema::l2tp_rpc::L2tpShow,
+    brief: impl Fn(&[T]) -> String,
+    statistics: impl Fn(&T) -> String,
+    detail: impl Fn(&T, bool) -> String,
+) -> String {
+    use schema::l2tp_rpc::Level;
+    if list.is_empty() {
+        return String::new();
+    }
+    if show.statistics {
+        return blocks(list.iter().map(statistics));
+    }
+    match show.level {
+        Level::Brief => brief(list),
+        Level::Detail => blocks(list.iter().map(|item| detail(item, false))),
+        Level::Extensive => blocks(list.iter().map(|item| detail(item, true))),
+    }
+}
+
 /// The label blocks of several objects, a blank line between two.
 fn blocks(blocks: impl IntoIterator<Item = String>) -> String {
     blocks.into_iter().collect::<Vec<_>>().join("\n")

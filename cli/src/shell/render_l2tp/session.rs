@@ -1,22 +1,12 @@
 //! `show services l2tp session [brief|detail|extensive] [statistics]`.
 
 use super::counters::counters_table;
-use super::{blocks, capitalised, duration, name, or_dash, role, yes_no};
+use super::{by_level, capitalised, duration, name, or_dash, role, yes_no};
 use crate::shell::render::plain_table;
-use schema::l2tp_rpc::{L2tpSession, L2tpShow, Level};
+use schema::l2tp_rpc::{L2tpSession, L2tpShow};
 
 pub fn sessions(list: &[L2tpSession], show: &L2tpShow) -> String {
-    if list.is_empty() {
-        return String::new();
-    }
-    if show.statistics {
-        return blocks(list.iter().map(statistics));
-    }
-    match show.level {
-        Level::Brief => brief(list),
-        Level::Detail => blocks(list.iter().map(|s| detail(s, false))),
-        Level::Extensive => blocks(list.iter().map(|s| detail(s, true))),
-    }
+    by_level(list, show, brief, statistics, detail)
 }
 
 fn brief(list: &[L2tpSession]) -> String {
@@ -114,6 +104,7 @@ fn statistics(s: &L2tpSession) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use schema::l2tp_rpc::Level;
     use schema::l2tp_rpc::{L2tpCounters, L2tpFilter, L2tpRole, FIRST_DYNAMIC_UNIT};
 
     pub fn sample() -> Vec<L2tpSession> {

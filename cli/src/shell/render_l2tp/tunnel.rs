@@ -1,22 +1,12 @@
 //! `show services l2tp tunnel [brief|detail|extensive] [statistics]`.
 
 use super::counters::counters_table;
-use super::{blocks, capitalised, duration, name, or_dash, role, toggle};
+use super::{by_level, capitalised, duration, name, or_dash, role, toggle};
 use crate::shell::render::plain_table;
-use schema::l2tp_rpc::{L2tpShow, L2tpTunnel, Level};
+use schema::l2tp_rpc::{L2tpShow, L2tpTunnel};
 
 pub fn tunnels(list: &[L2tpTunnel], show: &L2tpShow) -> String {
-    if list.is_empty() {
-        return String::new();
-    }
-    if show.statistics {
-        return blocks(list.iter().map(statistics));
-    }
-    match show.level {
-        Level::Brief => brief(list),
-        Level::Detail => blocks(list.iter().map(|t| detail(t, false))),
-        Level::Extensive => blocks(list.iter().map(|t| detail(t, true))),
-    }
+    by_level(list, show, brief, statistics, detail)
 }
 
 fn brief(list: &[L2tpTunnel]) -> String {
@@ -100,6 +90,7 @@ fn statistics(t: &L2tpTunnel) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use schema::l2tp_rpc::Level;
     use schema::l2tp_rpc::{L2tpCounters, L2tpFilter, L2tpRole, Toggle};
 
     pub fn sample() -> Vec<L2tpTunnel> {
