@@ -318,8 +318,8 @@ impl Xl2tpd {
 }
 
 impl Drop for Xl2tpd {
-    /// SIGTERM lets xl2tpd send StopCCN to its peers and reap its pppd; SIGKILL if it
-    /// does not stop in time.
+    /// SIGTERM ends xl2tpd (SIGKILL if it does not stop in time); its exit closes the
+    /// calls' ptys, on which each ppp-responder exits too.
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
             stop(&mut child);
