@@ -2,10 +2,18 @@
 //! tests: one instance per [`Xl2tpd`], with its configuration, secrets, PID file and control
 //! pipe in a private temporary directory, logging to a file the test reads.
 //!
-//! xl2tpd forks `pppd` for every call. So that no test ever configures a PPP interface on
-//! the host (on a machine with kernel PPP, pppd would really run), every call's pppd gets an
-//! options file with an option pppd does not know: pppd stops while reading its options,
-//! before it opens anything, and xl2tpd then ends the call with a CDN on every machine alike.
+//! xl2tpd forks `/usr/sbin/pppd` for every call, with the call's pty on its stdin and stdout.
+//! No test may run the real pppd (on a machine with kernel PPP it would configure an
+//! interface on the host), so [`Ppp`] says what answers instead:
+//! - [`Ppp::Responder`]: xl2tpd runs in a private mount namespace in which `/usr/sbin` is a
+//!   tmpfs holding only `pppd`, a link to our `ppp-responder`; xl2tpd itself is started from
+//!   the host's `/usr/sbin`, bind-mounted into the test's directory. Calls stay up and LCP
+//!   echoes are answered. The host's `/usr/sbin` is never touched (the mounts exist only in
+//!   the namespace, which ends with xl2tpd and its calls), and pppd need not be installed.
+//!   The namespace needs root.
+//! - [`Ppp::StopAtOnce`]: the real pppd gets an options file with an option it does not
+//!   know, stops while reading it before it opens anything, and xl2tpd ends every call with
+//!   a CDN a few milliseconds after it came up.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -25,7 +33,64 @@ const LISTENING: &str = "Listening on IP address";
 /// How long xl2tpd may take to start listening.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 /// The option that makes every pppd stop at once (see the module documentation).
-const PPPD_OPTIONS: &str = "l2tpd-interop-test-no-such-pppd-option\n";
+const PPPD_OPTIONS_STOP: &str = "l2tpd-interop-test-no-such-pppd-option\n";
+/// ppp-responder ignores pppd's options; the file is there because xl2tpd names it.
+const PPPD_OPTIONS_RESPONDER: &str = "# not read: ppp-responder stands in for pppd\n";
+/// util-linux `unshare`, which starts xl2tpd in its own mount namespace.
+const UNSHARE: &str = "/usr/bin/unshare";
+/// Run by `sh` inside the new mount namespace, with the responder's path, the directory to
+/// bind the host's `/usr/sbin` on, then xl2tpd's arguments. `set -e`: a mount that fails
+/// stops everything before xl2tpd could run the real pppd.
+const NAMESPACE_SCRIPT: &str = r#"set -e
+responder=$1
+host_sbin=$2
+shift 2
+mount --bind /usr/sbin "$host_sbin"
+mount -t tmpfs -o mode=0755,size=64k ppp-responder /usr/sbin
+ln -s "$responder" /usr/sbin/pppd
+exec "$host_sbin/xl2tpd" "$@"
+"#;
+
+/// What answers when xl2tpd starts pppd for a call (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ppp {
+    /// `ppp-responder` in place of pppd: calls stay up and answer LCP echoes.
+    Responder,
+    /// The real pppd, stopped at once by its options file: every call is cleared.
+    StopAtOnce,
+}
+
+impl Ppp {
+    /// The responder where it can run; elsewhere (not root), the stopping pppd, after
+    /// saying why on stderr. In CI (`CI=true`) the responder must run: panics if it cannot.
+    pub fn best_available() -> Ppp {
+        match responder_unavailable() {
+            None => Ppp::Responder,
+            Some(why) if std::env::var("CI").as_deref() == Ok("true") => {
+                panic!("CI must run xl2tpd with ppp-responder: {why}")
+            }
+            Some(why) => {
+                eprintln!("xl2tpd calls are cleared at once here: {why}");
+                Ppp::StopAtOnce
+            }
+        }
+    }
+}
+
+/// Why [`Ppp::Responder`] cannot be used here, or `None` when it can.
+pub fn responder_unavailable() -> Option<String> {
+    if !nix::unistd::geteuid().is_root() {
+        return Some(
+            "ppp-responder replaces pppd inside a private mount namespace, which needs root".into(),
+        );
+    }
+    if !Path::new(UNSHARE).exists() {
+        return Some(format!(
+            "{UNSHARE} is not installed (Debian package util-linux)"
+        ));
+    }
+    None
+}
 
 /// Which end xl2tpd plays.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +111,7 @@ pub struct Xl2tpdConfig {
     /// The tunnel secret, for any peer; `None` runs without tunnel authentication.
     pub secret: Option<String>,
     pub role: Role,
+    pub ppp: Ppp,
 }
 
 impl Xl2tpdConfig {
@@ -57,6 +123,8 @@ impl Xl2tpdConfig {
              port = 1701\n\
              access control = no\n\
              auth file = {}\n\
+             ; with kernel L2TP, pppd would get a PPPoL2TP socket instead of the pty\n\
+             force userspace = yes\n\
              ; the tests read these lines to see how far a tunnel or a call got\n\
              debug tunnel = yes\n\
              debug state = yes\n",
@@ -66,7 +134,7 @@ impl Xl2tpdConfig {
         match &self.role {
             Role::Lns => conf.push_str(
                 "[lns default]\n\
-                 ; only handed to pppd, which never runs: see the module documentation\n\
+                 ; only handed to pppd, which never configures them: see the module documentation\n\
                  ip range = 198.18.100.10-198.18.100.50\n\
                  local ip = 198.18.100.1\n",
             ),
@@ -128,9 +196,28 @@ impl Xl2tpd {
         std::fs::write(&secrets_path, secrets).expect("write l2tp-secrets");
         std::fs::set_permissions(&secrets_path, std::fs::Permissions::from_mode(0o600))
             .expect("chmod l2tp-secrets");
-        std::fs::write(path.join("options.ppp"), PPPD_OPTIONS).expect("write options.ppp");
+        let options = match config.ppp {
+            Ppp::Responder => PPPD_OPTIONS_RESPONDER,
+            Ppp::StopAtOnce => PPPD_OPTIONS_STOP,
+        };
+        std::fs::write(path.join("options.ppp"), options).expect("write options.ppp");
         let log = File::create(path.join("xl2tpd.log")).expect("create xl2tpd.log");
-        let child = Command::new(XL2TPD)
+        let mut command = match config.ppp {
+            Ppp::Responder => {
+                let host_sbin = path.join("host-sbin");
+                std::fs::create_dir(&host_sbin).expect("create host-sbin");
+                let mut command = Command::new(UNSHARE);
+                command
+                    .args(["--mount", "--propagation", "private", "--"])
+                    .args(["/bin/sh", "-c", NAMESPACE_SCRIPT, "xl2tpd-namespace"])
+                    .arg(crate::bin_path("ppp-responder"))
+                    .arg(host_sbin);
+                command
+            }
+            Ppp::StopAtOnce => Command::new(XL2TPD),
+        };
+        // `unshare` and `sh` exec in turn, so the child's PID is xl2tpd's: signals reach it.
+        let child = command
             .arg("-D")
             .arg("-c")
             .arg(path.join("xl2tpd.conf"))
@@ -159,7 +246,7 @@ impl Xl2tpd {
         self.dir.path()
     }
 
-    /// Everything xl2tpd (and the pppd it forked) printed so far.
+    /// Everything xl2tpd (and the pppd or ppp-responder it forked) printed so far.
     pub fn log(&self) -> String {
         let bytes = std::fs::read(self.dir.path().join("xl2tpd.log")).unwrap_or_default();
         String::from_utf8_lossy(&bytes).into_owned()
@@ -231,29 +318,44 @@ impl Xl2tpd {
 }
 
 impl Drop for Xl2tpd {
-    /// SIGTERM lets xl2tpd send StopCCN to its peers and reap its pppd; SIGKILL if it
-    /// does not stop in time.
+    /// SIGTERM ends xl2tpd (SIGKILL if it does not stop in time); its exit closes the
+    /// calls' ptys, on which each ppp-responder exits too.
     fn drop(&mut self) {
-        let Some(mut child) = self.child.take() else {
-            return;
-        };
-        if let Ok(pid) = i32::try_from(child.id()) {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGTERM,
+        if let Some(mut child) = self.child.take() {
+            stop(&mut child);
+        }
+        let _ = std::fs::remove_file(self.pid_path());
+        // The host's `/usr/sbin` is bound on `host-sbin` only inside xl2tpd's namespace,
+        // so here it is an empty directory. Should it not be (the mount leaked out of the
+        // namespace), the directory must not be removed recursively: that would empty the
+        // host's `/usr/sbin`.
+        let host_sbin = self.dir.path().join("host-sbin");
+        if host_sbin.exists() && std::fs::remove_dir(&host_sbin).is_err() {
+            eprintln!(
+                "{} is not empty: left in place with its directory",
+                host_sbin.display()
             );
+            self.dir.disable_cleanup(true);
         }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = child.try_wait() {
-                let _ = std::fs::remove_file(self.pid_path());
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
     }
+}
+
+fn stop(child: &mut Child) {
+    if let Ok(pid) = i32::try_from(child.id()) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGTERM,
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[cfg(test)]
@@ -270,9 +372,11 @@ mod tests {
                 name: "ours".into(),
                 lns: "127.0.1.2".parse().expect("address"),
             },
+            ppp: Ppp::Responder,
         };
         let conf = config.render(Path::new("/d"));
         assert!(conf.contains("listen-addr = 127.0.1.1\n"), "{conf}");
+        assert!(conf.contains("force userspace = yes\n"), "{conf}");
         assert!(conf.contains("auth file = /d/l2tp-secrets\n"), "{conf}");
         assert!(conf.contains("[lac ours]\nlns = 127.0.1.2\n"), "{conf}");
         assert!(
@@ -290,6 +394,7 @@ mod tests {
             hostname: "xl-lns".into(),
             secret: None,
             role: Role::Lns,
+            ppp: Ppp::StopAtOnce,
         };
         let conf = config.render(Path::new("/d"));
         assert!(conf.contains("[lns default]\n"), "{conf}");
