@@ -348,6 +348,16 @@ impl Mgmt {
                     .ok_or_else(|| failed("not an L2TP operational command"))?;
                 self.engine.l2tp_rpc(rpc)
             }
+            Request::GetSnmpObject { object } => {
+                crate::snmp::client::get(&self.active_config.snmp, &object)
+                    .map(Reply::SnmpObjects)
+                    .map_err(failed)
+            }
+            Request::WalkSnmpObject { object } => {
+                crate::snmp::client::walk(&self.active_config.snmp, &object)
+                    .map(Reply::SnmpObjects)
+                    .map_err(failed)
+            }
         }
     }
 

@@ -9,6 +9,7 @@
 
 pub mod agent;
 pub mod agentx;
+pub mod client;
 pub mod poller;
 pub mod snapshot;
 pub mod value;
