@@ -1,4 +1,5 @@
 //! `cargo run --release --bin l2tp-bench -- setup --sessions N --tunnels M`
+//! `cargo run --release --bin l2tp-bench -- snmp --sessions N` (see `snmp.rs` beside it)
 //!
 //! Session setup and teardown rate, memory per session and idle CPU, LAC to LNS over real
 //! loopback UDP (127.0.3.1 → 127.0.3.2, port 1701):
@@ -17,6 +18,9 @@ use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+
+#[path = "l2tp-bench/snmp.rs"]
+mod snmp;
 use l2tp_tests::{Client, DaemonProcess};
 use l2tpd::engine::{BatchReport, ConfigApply, Engine};
 
@@ -60,6 +64,20 @@ enum Bench {
         #[arg(long, default_value_t = 120)]
         timeout: u64,
     },
+    /// Walk JNX-L2TP-MIB with snmpbulkwalk while N sessions are up: from the embedded
+    /// agent and through snmpd (AgentX); the setup rate of a probe batch beside a walk.
+    Snmp {
+        #[arg(long, default_value_t = 65_000)]
+        sessions: usize,
+        #[arg(long, default_value_t = 8)]
+        tunnels: usize,
+        /// Sessions of each probe batch (one without a walk, one during it).
+        #[arg(long, default_value_t = 2_500)]
+        probe: usize,
+        /// Bound on each batch (seconds).
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
 }
 
 struct Setup {
@@ -72,23 +90,35 @@ struct Setup {
 }
 
 fn main() -> ExitCode {
-    let Bench::Setup {
-        sessions,
-        tunnels,
-        idle_seconds,
-        hello_interval,
-        rx_window,
-        timeout,
-    } = Args::parse().command;
-    let setup = Setup {
-        sessions,
-        tunnels,
-        idle: Duration::from_secs(idle_seconds),
-        hello_interval,
-        rx_window,
-        timeout: Duration::from_secs(timeout),
+    let outcome = match Args::parse().command {
+        Bench::Setup {
+            sessions,
+            tunnels,
+            idle_seconds,
+            hello_interval,
+            rx_window,
+            timeout,
+        } => run(&Setup {
+            sessions,
+            tunnels,
+            idle: Duration::from_secs(idle_seconds),
+            hello_interval,
+            rx_window,
+            timeout: Duration::from_secs(timeout),
+        }),
+        Bench::Snmp {
+            sessions,
+            tunnels,
+            probe,
+            timeout,
+        } => snmp::run(&snmp::SnmpBench {
+            sessions,
+            tunnels,
+            probe,
+            timeout: Duration::from_secs(timeout),
+        }),
     };
-    match run(&setup) {
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(why) => {
