@@ -35,4 +35,7 @@ pub enum SnmpValue {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnmpObjects {
     pub objects: Vec<SnmpObject>,
+    /// A walk stopped at the daemon's limit before the end of the subtree.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }

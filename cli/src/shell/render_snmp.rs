@@ -11,6 +11,12 @@ pub fn objects(objects: &SnmpObjects) -> String {
         out.push_str(&value(&object.value));
         out.push('\n');
     }
+    if objects.truncated {
+        out.push_str(&format!(
+            "(walk stopped after {} objects: walk a column or a row for the rest)\n",
+            objects.objects.len()
+        ));
+    }
     out
 }
 
@@ -72,6 +78,7 @@ mod tests {
                     value: SnmpValue::Counter64(u64::MAX),
                 },
             ],
+            truncated: false,
         });
         assert_eq!(
             shown,
@@ -79,6 +86,23 @@ mod tests {
              jnxL2tpTunnelStatsRemoteHostName.17967 = lns a\n\
              jnxL2tpTunnelStatsRemoteAddress.17967 = 7f 00 09 02\n\
              jnxL2tpStatsPayloadTxPkts.0 = 18446744073709551615\n"
+        );
+    }
+
+    #[test]
+    fn a_truncated_walk_says_so() {
+        let shown = objects(&SnmpObjects {
+            objects: vec![SnmpObject {
+                oid: vec![1, 3],
+                name: "jnxL2tpStatsTotalTunnels.0".into(),
+                value: SnmpValue::Gauge32(8),
+            }],
+            truncated: true,
+        });
+        assert_eq!(
+            shown,
+            "jnxL2tpStatsTotalTunnels.0 = 8\n\
+             (walk stopped after 1 objects: walk a column or a row for the rest)\n"
         );
     }
 }

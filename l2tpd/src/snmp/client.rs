@@ -13,8 +13,9 @@ use super::agent::{ClientPrefix, MAX_REPETITIONS};
 
 /// How long one request may wait for the agent's answer.
 const TIMEOUT: Duration = Duration::from_secs(2);
-/// A walk stops here: 65,000 sessions × 65 columns is more than a terminal wants.
-const MAX_WALK: usize = 500_000;
+/// A walk stops here: it runs on the management thread, and 65,000 sessions × 65 columns
+/// (4 million objects) is more than a terminal wants; walk a column or a row instead.
+pub const MAX_WALK: usize = 100_000;
 
 /// The nodes above the MIB's objects an operator may start a walk at.
 const NODES: [(&str, &[u32]); 6] = [
@@ -42,7 +43,10 @@ pub fn get(config: &SnmpConfig, object: &str) -> Result<SnmpObjects, String> {
             value: SnmpValue::NoSuchObject,
         });
     }
-    Ok(SnmpObjects { objects })
+    Ok(SnmpObjects {
+        objects,
+        truncated: false,
+    })
 }
 
 /// `show snmp mib walk OBJECT`: GetBulk until the answers leave OBJECT's subtree.
@@ -72,7 +76,8 @@ pub fn walk(config: &SnmpConfig, object: &str) -> Result<SnmpObjects, String> {
             break;
         }
     }
-    Ok(SnmpObjects { objects })
+    let truncated = objects.len() >= MAX_WALK;
+    Ok(SnmpObjects { objects, truncated })
 }
 
 /// A session to our own agent, with a community it admits from the loopback.
