@@ -10,6 +10,7 @@ use crate::l2tp_rpc::{
     L2tpClear, L2tpCleared, L2tpDestinations, L2tpDisconnectCauses, L2tpSessions, L2tpShow,
     L2tpSummary, L2tpTunnels,
 };
+use crate::snmp_rpc::SnmpObjects;
 use crate::tree::{Node, Path};
 use serde::{Deserialize, Serialize};
 
@@ -214,6 +215,14 @@ pub enum Request {
     ClearL2tpTunnel(L2tpClear),
     /// `clear services l2tp session [statistics] TARGET`.
     ClearL2tpSession(L2tpClear),
+    /// `show snmp mib get OBJECT`: OBJECT is a MIB name (with instance) or a dotted OID.
+    GetSnmpObject {
+        object: String,
+    },
+    /// `show snmp mib walk OBJECT`: every instance under OBJECT.
+    WalkSnmpObject {
+        object: String,
+    },
 }
 
 /// Every reply carries `notices`: messages the daemon has for this user regardless of the
@@ -280,6 +289,7 @@ pub enum Reply {
     L2tpSessions(L2tpSessions),
     L2tpDisconnectCauses(L2tpDisconnectCauses),
     L2tpCleared(L2tpCleared),
+    SnmpObjects(SnmpObjects),
     /// The clear would end `sessions` sessions (more than
     /// [`crate::l2tp_rpc::CLEAR_CONFIRM_THRESHOLD`]): nothing was done; the shell asks
     /// `question` and sends the clear again with `confirmed` when the answer is yes.

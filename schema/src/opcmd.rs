@@ -24,6 +24,8 @@ pub enum Action {
     ClearL2tpDestination,
     ClearL2tpTunnel,
     ClearL2tpSession,
+    ShowSnmpMibGet,
+    ShowSnmpMibWalk,
     Help,
     Exit,
 
@@ -52,6 +54,12 @@ pub enum Action {
     Update,
     ConfigHelp,
 }
+
+/// The object of `show snmp mib get | walk`.
+const SNMP_OBJECT: Rest = Rest::Words {
+    placeholder: "<object>",
+    help: "Object name or OID (jnxL2tpStatsTotalTunnels.0, 1.3.6.1.4.1.2636.3.49)",
+};
 
 /// What may follow a command word besides its children.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,6 +258,24 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         cmd("tunnel", "Show L2TP tunnels", SHOW_TUNNEL_OPTIONS)
                             .action(Action::ShowL2tpTunnel)
                             .options()
+                            .pipe(),
+                    ],
+                )],
+            ),
+            cmd(
+                "snmp",
+                "Show SNMP information",
+                &[cmd(
+                    "mib",
+                    "Show MIB information",
+                    &[
+                        word("get", "Get the value of an object")
+                            .action(Action::ShowSnmpMibGet)
+                            .rest(SNMP_OBJECT)
+                            .pipe(),
+                        word("walk", "Walk the objects under an object")
+                            .action(Action::ShowSnmpMibWalk)
+                            .rest(SNMP_OBJECT)
                             .pipe(),
                     ],
                 )],

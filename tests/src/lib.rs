@@ -5,6 +5,7 @@ pub mod bigconfig;
 pub mod client;
 pub mod daemon;
 pub mod lab;
+pub mod netsnmp;
 pub mod ops;
 pub mod relay;
 pub mod transcript;

@@ -13,6 +13,7 @@ pub mod pipe;
 pub mod refresh;
 pub mod render;
 pub mod render_l2tp;
+pub mod render_snmp;
 mod show;
 pub mod structured;
 pub mod transport;

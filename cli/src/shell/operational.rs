@@ -170,6 +170,26 @@ impl<T: Transport> Shell<T> {
             Action::ClearL2tpDestination | Action::ClearL2tpTunnel | Action::ClearL2tpSession => {
                 self.clear_l2tp(line, cmd, input)?
             }
+            Action::ShowSnmpMibGet | Action::ShowSnmpMibWalk => {
+                let Some(object) = cmd.args.first().map(|w| w.text.clone()) else {
+                    self.error("missing argument: <object>");
+                    return Ok(Flow::Continue);
+                };
+                let request = if cmd.action == Action::ShowSnmpMibGet {
+                    Request::GetSnmpObject { object }
+                } else {
+                    Request::WalkSnmpObject { object }
+                };
+                match self.call(request)? {
+                    Ok(Reply::SnmpObjects(objects)) => self.emit(
+                        Shown::Text(super::render_snmp::objects(&objects)),
+                        pipes,
+                        input,
+                    ),
+                    Ok(other) => self.unexpected(&other),
+                    Err(e) => self.report_plain(e, None),
+                }
+            }
             Action::TestL2tpTunnel => {
                 let request = match tunnel_test_request(cmd.node, cmd.args) {
                     Ok(r) => r,

@@ -444,6 +444,7 @@ fn question_mark_lists_from_the_tables() {
         "lab@r0> show ?\nPossible completions:\n\
          \x20 configuration        Show current configuration\n\
          \x20 services             Show services information\n\
+         \x20 snmp                 Show SNMP information\n\
          \x20 system               Show system information\n\
          lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# commit ?\nPossible completions:\n\
          \x20 <[Enter]>                     Execute this command\n\

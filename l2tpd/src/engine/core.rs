@@ -102,6 +102,11 @@ impl Core {
         }
     }
 
+    /// Read access for the SNMP snapshot and poller (they run on the engine task).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     pub fn apply_config(&mut self, now: Instant, config: &RouterConfig) {
         self.registry.apply_config(now, config);
         self.config = config.clone();

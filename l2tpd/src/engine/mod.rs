@@ -12,6 +12,8 @@ mod batch;
 mod core;
 mod echo;
 mod rpc;
+mod snmp;
+mod snmp_poll;
 mod sockets;
 mod subscriber;
 mod task;
@@ -87,11 +89,14 @@ pub struct Engine {
 struct RuntimeHandle {
     commands: channel::UnboundedSender<Command>,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// Dropped before the engine stops (field order), so SNMP never waits on a dead engine.
+    snmp: Option<snmp::SnmpHandle>,
 }
 
 impl Drop for RuntimeHandle {
     /// Stops the runtime, which closes every tunnel with StopCCN before its thread ends.
     fn drop(&mut self) {
+        self.snmp = None;
         let _ = self.commands.send(Command::Shutdown);
         if let Some(thread) = self.thread.take() {
             if thread.join().is_err() {
@@ -115,6 +120,7 @@ impl Engine {
             .build()
             .map_err(|e| format!("cannot start the L2TP engine: {e}"))?;
         let (commands, receiver) = channel::unbounded_channel();
+        let snmp = snmp::SnmpHandle::start(commands.clone())?;
         let thread = std::thread::Builder::new()
             .name("l2tp-engine".into())
             .spawn(move || runtime.block_on(task::run(receiver, seed)))
@@ -125,6 +131,7 @@ impl Engine {
             runtime: Some(RuntimeHandle {
                 commands,
                 thread: Some(thread),
+                snmp: Some(snmp),
             }),
         })
     }
@@ -210,14 +217,24 @@ impl Engine {
 
 impl ConfigApply for Engine {
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
+        // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
+        // changes anything.
+        let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
+        if let Some(snmp) = snmp {
+            snmp.apply(&config.snmp)?;
+        }
         let applied = self.ask(APPLY_TIMEOUT, "take the configuration", |reply| {
             Command::Apply {
                 config: Box::new(config.clone()),
                 reply,
             }
         });
-        if let Some(result) = applied {
-            result??;
+        if let Some(Err(e) | Ok(Err(e))) = applied {
+            // Back to the SNMP configuration in force (it was taken first).
+            if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
+                let _ = snmp.apply(&previous.snmp);
+            }
+            return Err(e);
         }
         self.config = Some(config.clone());
         self.generation += 1;

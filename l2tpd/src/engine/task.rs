@@ -14,7 +14,10 @@ use tokio::task::JoinHandle;
 use super::batch::BatchOutcome;
 use super::core::{Core, TestOutcome, TunnelTest};
 use super::rpc::{L2tpRpc, RpcOutcome};
+use super::snmp_poll;
 use super::sockets::{address_not_here, bind_error, wanted_addresses, L2TP_PORT};
+use crate::snmp::poller::Poller;
+use crate::snmp::snapshot::SnmpSnapshot;
 
 /// Largest UDP payload.
 const MAX_DATAGRAM: usize = 65_535;
@@ -46,6 +49,10 @@ pub(super) enum Command {
     L2tp {
         rpc: L2tpRpc,
         reply: mpsc::Sender<RpcOutcome>,
+    },
+    /// The SNMP thread's view is out of date.
+    SnmpSnapshot {
+        reply: tokio::sync::oneshot::Sender<SnmpSnapshot>,
     },
     Shutdown,
 }
@@ -100,6 +107,8 @@ struct Runtime {
     /// For tunnels with no source address: bound on first use to an ephemeral port.
     wildcard: Option<Bound>,
     queue: channel::Sender<Received>,
+    /// `enable-snmp-tunnel-statistics`: copies session counters for SNMP, 1,000 per 30 s.
+    poller: Poller,
 }
 
 pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed: Option<u64>) {
@@ -110,9 +119,11 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
         sockets: BTreeMap::new(),
         wildcard: None,
         queue,
+        poller: Poller::new(),
     };
     loop {
         let deadline = rt.core.poll_timeout();
+        let poll_due = rt.poller.poll_timeout();
         let clearing = rt.core.clearing();
         tokio::select! {
             // Datagrams and timers before the next step of a clear: the tunnels that stay
@@ -136,12 +147,18 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
                 Some(Command::L2tp { rpc, reply }) => {
                     rt.core.l2tp_rpc(Instant::now(), rpc, reply);
                 }
+                Some(Command::SnmpSnapshot { reply }) => {
+                    let _ = reply.send(snmp_poll::snapshot(rt.core.registry(), &rt.poller));
+                }
             },
             Some(d) = received.recv() => {
                 rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
             }
             () = sleep_until(deadline), if deadline.is_some() => {
                 rt.core.handle_timeout(Instant::now());
+            }
+            () = sleep_until(poll_due), if poll_due.is_some() => {
+                snmp_poll::poll(&mut rt.poller, rt.core.registry(), Instant::now());
             }
             // `yield_now` first gives the runtime back, so the socket readers (tasks of
             // their own) can queue what arrived during the last step before the next one.
@@ -185,6 +202,8 @@ impl Runtime {
                 .insert(address, Bound::new(socket, address, &self.queue));
         }
         self.core.apply_config(Instant::now(), config);
+        self.poller
+            .set_enabled(Instant::now(), config.l2tp.enable_snmp_tunnel_statistics);
         self.flush().await;
         self.sockets.retain(|address, _| {
             let keep = wanted.contains(address);

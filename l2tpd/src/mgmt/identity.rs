@@ -46,7 +46,9 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::GetL2tpDestinationInformation(_)
         | Request::GetL2tpTunnelInformation(_)
         | Request::GetL2tpSessionInformation(_)
-        | Request::GetL2tpDisconnectCauseSummary => LoginClass::ReadOnly,
+        | Request::GetL2tpDisconnectCauseSummary
+        | Request::GetSnmpObject { .. }
+        | Request::WalkSnmpObject { .. } => LoginClass::ReadOnly,
         Request::TestL2tpTunnel { .. }
         | Request::ClearL2tpDestination(_)
         | Request::ClearL2tpTunnel(_)

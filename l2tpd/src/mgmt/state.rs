@@ -278,6 +278,26 @@ impl Mgmt {
                 wait().map(Reply::L2tpTunnelTest).map_err(failed)
             }));
         }
+        // `show snmp mib get|walk` asks our own agent over UDP: a walk may take a while.
+        match request {
+            Request::GetSnmpObject { object } => {
+                let snmp = self.active_config.snmp.clone();
+                return Ok(Box::new(move || {
+                    crate::snmp::client::get(&snmp, &object)
+                        .map(Reply::SnmpObjects)
+                        .map_err(failed)
+                }));
+            }
+            Request::WalkSnmpObject { object } => {
+                let snmp = self.active_config.snmp.clone();
+                return Ok(Box::new(move || {
+                    crate::snmp::client::walk(&snmp, &object)
+                        .map(Reply::SnmpObjects)
+                        .map_err(failed)
+                }));
+            }
+            _ => {}
+        }
         match L2tpRpc::from_request(&request) {
             Some(rpc) => Ok(self.engine.l2tp_rpc_later(rpc)),
             None => Err(Box::new(request)),
@@ -395,7 +415,9 @@ impl Mgmt {
             | Request::GetL2tpDisconnectCauseSummary
             | Request::ClearL2tpDestination(_)
             | Request::ClearL2tpTunnel(_)
-            | Request::ClearL2tpSession(_) => Err(failed("not a configuration request")),
+            | Request::ClearL2tpSession(_)
+            | Request::GetSnmpObject { .. }
+            | Request::WalkSnmpObject { .. } => Err(failed("not a configuration request")),
         }
     }
 

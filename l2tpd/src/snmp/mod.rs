@@ -8,6 +8,9 @@
 //! The same view is meant to back the AgentX subagent, so both paths answer alike.
 
 pub mod agent;
+pub mod agentx;
+pub mod client;
+pub mod poller;
 pub mod snapshot;
 pub mod value;
 pub mod view;

@@ -48,6 +48,7 @@ mod report;
 mod route;
 mod settings;
 mod show;
+mod snmp;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;

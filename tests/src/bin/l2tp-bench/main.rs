@@ -1,5 +1,6 @@
 //! `cargo run --release --bin l2tp-bench -- setup --sessions N --tunnels M`
 //! `cargo run --release --bin l2tp-bench -- ops --sessions N --tunnels M` (see `ops`)
+//! `cargo run --release --bin l2tp-bench -- snmp --sessions N` (see `snmp.rs` beside it)
 //!
 //! Session setup and teardown rate, memory per session and idle CPU, LAC to LNS over real
 //! loopback UDP (127.0.3.1 → 127.0.3.2, port 1701):
@@ -20,6 +21,8 @@ use std::time::Duration;
 mod ops;
 
 use clap::{Parser, Subcommand};
+
+mod snmp;
 use l2tp_tests::{Client, DaemonProcess};
 use l2tpd::engine::{BatchReport, ConfigApply, Engine};
 
@@ -80,6 +83,20 @@ enum Bench {
         #[arg(long, default_value_t = 120)]
         timeout: u64,
     },
+    /// Walk JNX-L2TP-MIB with snmpbulkwalk while N sessions are up: from the embedded
+    /// agent and through snmpd (AgentX); the setup rate of a probe batch beside a walk.
+    Snmp {
+        #[arg(long, default_value_t = 65_000)]
+        sessions: usize,
+        #[arg(long, default_value_t = 8)]
+        tunnels: usize,
+        /// Sessions of each probe batch (one without a walk, one during it).
+        #[arg(long, default_value_t = 2_500)]
+        probe: usize,
+        /// Bound on each batch (seconds).
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
 }
 
 struct Setup {
@@ -125,6 +142,17 @@ fn main() -> ExitCode {
             },
             runs,
         ),
+        Bench::Snmp {
+            sessions,
+            tunnels,
+            probe,
+            timeout,
+        } => snmp::run(&snmp::SnmpBench {
+            sessions,
+            tunnels,
+            probe,
+            timeout: Duration::from_secs(timeout),
+        }),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,

@@ -1,0 +1,13 @@
+//! The AgentX subagent (RFC 2741): JNX-L2TP-MIB served under a master agent such as
+//! net-snmp's snmpd, which brings SNMPv3, VACM and MIB-II.
+//!
+//! - [`wire`]: what the `agentx` crate's codec leaves to us: framing, and encoding the
+//!   Response PDU (the crate keeps octet strings as UTF-8 text, and our DateAndTime and
+//!   InetAddress values are binary).
+//! - [`session`]: the sans-IO session: Open, Register, answers to Get / GetNext /
+//!   GetBulk from the view, Ping, and when to give the connection up.
+//! - [`runtime`]: the tokio shell: the Unix socket, reconnection with backoff.
+
+pub mod runtime;
+pub mod session;
+pub mod wire;

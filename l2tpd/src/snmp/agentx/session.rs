@@ -1,0 +1,328 @@
+//! The subagent's session with its master, sans-IO: the runtime feeds it each PDU read
+//! from the socket and writes back what it returns. It never panics on what the master
+//! sends; a PDU it cannot read is answered with parseError when it can be addressed, and
+//! counted. When the session cannot go on (Open or Register refused, Close received,
+//! pings unanswered) it says so with [`Reset`], and the runtime reconnects.
+
+use std::str::FromStr;
+
+use agentx::encodings::{SearchRange, ID};
+use agentx::pdu::{Get, GetBulk, GetNext, Header, Open, Register, Type};
+
+use super::wire::{self, Binding};
+use crate::snmp::agent::MAX_REPETITIONS;
+use crate::snmp::view::{Lookup, View};
+
+/// How long the master may wait for our answers before it regards us as gone (seconds).
+const TIMEOUT_SECONDS: u64 = 5;
+/// Unanswered Pings after which the master is taken to be gone.
+const MAX_UNANSWERED_PINGS: u32 = 3;
+/// Bindings a GetBulk answer carries at most, whatever it asks for.
+const MAX_BULK_BINDINGS: usize = 2_000;
+
+/// Why the session must be given up and opened anew.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reset(pub String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Open sent, waiting for its Response.
+    Opening {
+        packet_id: u32,
+    },
+    Registering {
+        session_id: u32,
+        packet_id: u32,
+    },
+    Registered {
+        session_id: u32,
+    },
+}
+
+/// What happened on the session, for logs and `show` counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SessionCounters {
+    pub requests: u64,
+    pub parse_errors: u64,
+    /// Set PDUs: the MIB is read-only.
+    pub set_requests: u64,
+    pub unsupported_pdus: u64,
+}
+
+#[derive(Debug)]
+pub struct Session {
+    state: State,
+    next_packet_id: u32,
+    unanswered_pings: u32,
+    counters: SessionCounters,
+}
+
+impl Session {
+    /// A new session, and the Open PDU to send first.
+    pub fn open() -> (Session, Vec<u8>) {
+        let mut session = Session {
+            state: State::Opening { packet_id: 0 },
+            next_packet_id: 1,
+            unanswered_pings: 0,
+            counters: SessionCounters::default(),
+        };
+        let packet_id = session.packet_id();
+        session.state = State::Opening { packet_id };
+        let mut open = Open::new(oid_id(mibs::JNX_L2TP_MIB_ROOT), "l2tpd JNX-L2TP-MIB");
+        open.header = wire::header(Type::Open, 0, 0, packet_id);
+        open.timeout = std::time::Duration::from_secs(TIMEOUT_SECONDS);
+        let bytes = open.to_bytes().unwrap_or_default();
+        (session, bytes)
+    }
+
+    pub fn registered(&self) -> bool {
+        matches!(self.state, State::Registered { .. })
+    }
+
+    pub fn counters(&self) -> SessionCounters {
+        self.counters
+    }
+
+    fn packet_id(&mut self) -> u32 {
+        let id = self.next_packet_id;
+        self.next_packet_id = self.next_packet_id.wrapping_add(1);
+        id
+    }
+
+    /// A Close PDU with reason shutdown (RFC 2741 6.2.2).
+    pub fn close_pdu(&mut self) -> Vec<u8> {
+        let session_id = match self.state {
+            State::Registered { session_id } | State::Registering { session_id, .. } => session_id,
+            State::Opening { .. } => 0,
+        };
+        let packet_id = self.packet_id();
+        const SHUTDOWN: u8 = 5;
+        wire::pdu(
+            wire::header(Type::Close, session_id, 0, packet_id),
+            &[SHUTDOWN, 0, 0, 0],
+        )
+    }
+
+    /// A Ping to send now (once registered), or `Reset` when the master stopped answering.
+    pub fn ping(&mut self) -> Result<Option<Vec<u8>>, Reset> {
+        let State::Registered { session_id } = self.state else {
+            return Ok(None);
+        };
+        if self.unanswered_pings >= MAX_UNANSWERED_PINGS {
+            return Err(Reset(format!(
+                "the master answered none of {MAX_UNANSWERED_PINGS} pings"
+            )));
+        }
+        self.unanswered_pings += 1;
+        let packet_id = self.packet_id();
+        Ok(Some(wire::pdu(
+            wire::header(Type::Ping, session_id, 0, packet_id),
+            &[],
+        )))
+    }
+
+    /// Handles one whole PDU; returns the PDU to send back, if any.
+    pub fn handle(
+        &mut self,
+        pdu: &[u8],
+        view: &View,
+        sys_up_time: u32,
+    ) -> Result<Option<Vec<u8>>, Reset> {
+        let header = match Header::from_bytes(pdu) {
+            Ok(header) => header,
+            Err(_) => {
+                self.counters.parse_errors += 1;
+                return Ok(None);
+            }
+        };
+        match header.ty {
+            Type::Response => self.master_response(&header, pdu),
+            Type::Close => Err(Reset("the master closed the session".into())),
+            Type::Get | Type::GetNext | Type::GetBulk => {
+                self.counters.requests += 1;
+                let answer = match header.ty {
+                    Type::Get => Get::from_bytes(pdu).map(|p| get(view, &p.sr.0)),
+                    Type::GetNext => GetNext::from_bytes(pdu).map(|p| get_next(view, &p.sr.0)),
+                    _ => GetBulk::from_bytes(pdu)
+                        .map(|p| get_bulk(view, p.non_repeaters, p.max_repetitions, &p.sr.0)),
+                };
+                Ok(Some(match answer {
+                    Ok(bindings) => {
+                        wire::response(&header, sys_up_time, wire::NO_ERROR, 0, &bindings)
+                    }
+                    Err(_) => {
+                        self.counters.parse_errors += 1;
+                        wire::response(&header, sys_up_time, wire::PARSE_ERROR, 0, &[])
+                    }
+                }))
+            }
+            Type::TestSet => {
+                self.counters.set_requests += 1;
+                Ok(Some(wire::response(
+                    &header,
+                    sys_up_time,
+                    wire::NOT_WRITABLE,
+                    1,
+                    &[],
+                )))
+            }
+            // A TestSet was refused, so no Commit or Undo should follow; answer one anyway
+            // so the master does not wait. Cleanup has no answer.
+            Type::CommitSet | Type::UndoSet => Ok(Some(wire::response(
+                &header,
+                sys_up_time,
+                wire::GEN_ERR,
+                0,
+                &[],
+            ))),
+            Type::CleanupSet => Ok(None),
+            _ => {
+                self.counters.unsupported_pdus += 1;
+                Ok(Some(wire::response(
+                    &header,
+                    sys_up_time,
+                    wire::PROCESSING_ERROR,
+                    0,
+                    &[],
+                )))
+            }
+        }
+    }
+
+    fn master_response(&mut self, header: &Header, pdu: &[u8]) -> Result<Option<Vec<u8>>, Reset> {
+        let error = wire::response_error(pdu)
+            .ok_or_else(|| Reset("a Response from the master too short to read".into()))?;
+        match self.state {
+            State::Opening { packet_id } if header.packet_id == packet_id => {
+                if error != wire::NO_ERROR {
+                    return Err(Reset(format!("the master refused Open (error {error})")));
+                }
+                let session_id = header.session_id;
+                let packet_id = self.packet_id();
+                let mut register = Register::new(oid_id(mibs::JNX_L2TP_MIB_ROOT));
+                register.header = wire::header(Type::Register, session_id, 0, packet_id);
+                // RFC 2741 6.2.3: 127 is the default priority (the crate leaves 0).
+                register.priority = 127;
+                self.state = State::Registering {
+                    session_id,
+                    packet_id,
+                };
+                Ok(Some(register.to_bytes().map_err(|e| {
+                    Reset(format!("cannot encode Register: {e}"))
+                })?))
+            }
+            State::Registering {
+                session_id,
+                packet_id,
+            } if header.packet_id == packet_id => {
+                if error != wire::NO_ERROR {
+                    return Err(Reset(format!(
+                        "the master refused to register JNX-L2TP-MIB (error {error})"
+                    )));
+                }
+                self.state = State::Registered { session_id };
+                Ok(None)
+            }
+            // A Ping's answer (or a late one of anything): the master is alive.
+            _ => {
+                self.unanswered_pings = 0;
+                Ok(None)
+            }
+        }
+    }
+}
+
+fn oid_id(oid: &[u32]) -> ID {
+    ID::try_from(oid.to_vec()).unwrap_or_default()
+}
+
+/// The crate keeps sub-identifiers private; its text form is the way out.
+fn id_oid(id: &ID) -> Vec<u32> {
+    id.to_string()
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| u32::from_str(s).unwrap_or(0))
+        .collect()
+}
+
+fn get(view: &View, ranges: &[SearchRange]) -> Vec<(Vec<u32>, Binding)> {
+    ranges
+        .iter()
+        .map(|range| {
+            let name = id_oid(&range.start);
+            let binding = match view.get(&name) {
+                Lookup::Value(value) => Binding::Value(value),
+                Lookup::NoSuchObject => Binding::NoSuchObject,
+                Lookup::NoSuchInstance => Binding::NoSuchInstance,
+            };
+            (name, binding)
+        })
+        .collect()
+}
+
+/// RFC 2741 7.2.3.2: the first instance in [start, end) (start itself only when
+/// `include` is set), else endOfMibView named by start.
+fn next_in_range(view: &View, start: &[u32], include: bool, end: &[u32]) -> (Vec<u32>, Binding) {
+    let found = match (include, view.get(start)) {
+        (true, Lookup::Value(value)) => Some((start.to_vec(), value)),
+        _ => view.get_next(start),
+    };
+    match found {
+        Some((name, value)) if end.is_empty() || name.as_slice() < end => {
+            (name, Binding::Value(value))
+        }
+        _ => (start.to_vec(), Binding::EndOfMibView),
+    }
+}
+
+fn get_next(view: &View, ranges: &[SearchRange]) -> Vec<(Vec<u32>, Binding)> {
+    ranges
+        .iter()
+        .map(|r| {
+            next_in_range(
+                view,
+                &id_oid(&r.start),
+                r.start.include != 0,
+                &id_oid(&r.end),
+            )
+        })
+        .collect()
+}
+
+/// RFC 2741 7.2.3.3, with max-repetitions capped as the embedded agent caps it.
+fn get_bulk(
+    view: &View,
+    non_repeaters: u16,
+    max_repetitions: u16,
+    ranges: &[SearchRange],
+) -> Vec<(Vec<u32>, Binding)> {
+    let split = usize::from(non_repeaters).min(ranges.len());
+    let (singles, repeaters) = ranges.split_at(split);
+    let mut out = get_next(view, singles);
+    let mut cursors: Vec<(Vec<u32>, bool, Vec<u32>)> = repeaters
+        .iter()
+        .map(|r| (id_oid(&r.start), r.start.include != 0, id_oid(&r.end)))
+        .collect();
+    let repetitions = u32::from(max_repetitions).min(MAX_REPETITIONS);
+    for _ in 0..repetitions {
+        if cursors.is_empty() || out.len() >= MAX_BULK_BINDINGS {
+            break;
+        }
+        let mut all_ended = true;
+        for (start, include, end) in &mut cursors {
+            let (name, binding) = next_in_range(view, start, *include, end);
+            all_ended &= binding == Binding::EndOfMibView;
+            *start = name.clone();
+            *include = false;
+            out.push((name, binding));
+        }
+        if all_ended {
+            break;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;
