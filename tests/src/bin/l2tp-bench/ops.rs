@@ -60,7 +60,7 @@ fn timed_cli(socket: &Path, command: &str) -> Result<(Duration, usize), String> 
 }
 
 /// Retransmissions and established tunnels of the in-process LAC engine.
-fn lac_state(lac: &mut Engine) -> Result<(u64, u32), String> {
+pub(super) fn lac_state(lac: &mut Engine) -> Result<(u64, u32), String> {
     match lac.l2tp_rpc(L2tpRpc::Summary { statistics: true }) {
         Ok(Reply::L2tpSummary(s)) => Ok((s.statistics.map_or(0, |c| c.retransmissions), s.tunnels)),
         Ok(other) => Err(format!("unexpected reply {other:?}")),
@@ -69,7 +69,7 @@ fn lac_state(lac: &mut Engine) -> Result<(u64, u32), String> {
 }
 
 /// The LNS's retransmissions, through its shell (`| display json`).
-fn lns_retransmissions(socket: &Path) -> Result<u64, String> {
+pub(super) fn lns_retransmissions(socket: &Path) -> Result<u64, String> {
     let out = Command::new(bin_path("cli"))
         .arg("--socket")
         .arg(socket)

@@ -100,7 +100,8 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
         sessions: total,
         tunnels: b.tunnels,
         idle: Duration::ZERO,
-        hello_interval: 10,
+        // Short, so both sides' hellos run during the walks.
+        hello_interval: 2,
         rx_window: 4,
         timeout: b.timeout,
     };
@@ -118,7 +119,7 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
             agentx_socket.display()
         ),
     )?;
-    let lac = lac_engine(&lac_set_lines(&setup, each))?;
+    let mut lac = lac_engine(&lac_set_lines(&setup, each))?;
     let _snmpd = Snmpd::start(SNMPD_ADDRESS, SNMPD_PORT, &agentx_socket);
     let embedded = format!("{}:{LNS_AGENT_PORT}", super::LNS_ADDRESS);
     let master = format!("{SNMPD_ADDRESS}:{SNMPD_PORT}");
@@ -130,6 +131,9 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
     // The engine's setup rate with nothing else going on, then with a walk beside it.
     let quiet = lac.open_test_sessions(PROFILE, b.probe, b.timeout)?;
     ok &= check("probe without a walk", &quiet);
+    // Any hello or acknowledgement answered a second late during the walks retransmits.
+    let (lac_retx_before, _) = super::ops::lac_state(&mut lac)?;
+    let lns_retx_before = super::ops::lns_retransmissions(&lns.socket())?;
     let walker = std::thread::spawn({
         let embedded = embedded.clone();
         move || walk(&embedded)
@@ -142,6 +146,10 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
         .join()
         .map_err(|_| String::from("the walk thread panicked"))??;
     let agentx_walk = walk(&master)?;
+    let (lac_retx_after, tunnels_up) = super::ops::lac_state(&mut lac)?;
+    let retransmissions = lac_retx_after.saturating_sub(lac_retx_before)
+        + super::ops::lns_retransmissions(&lns.socket())?.saturating_sub(lns_retx_before);
+    ok &= retransmissions == 0 && tunnels_up as usize == b.tunnels;
 
     let summary = lac.close_test_sessions(b.timeout)?;
     ok &= check("teardown", &summary);
@@ -184,8 +192,18 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
         format!("{busy_rate:.0}/s"),
         "",
     );
+    row(
+        "retransmissions (both sides) during the walks",
+        retransmissions.to_string(),
+        "0",
+    );
+    row(
+        "LAC tunnels established after the walks",
+        format!("{tunnels_up}/{}", b.tunnels),
+        "",
+    );
     println!(
-        "sessions={} embedded_varbinds_per_s={:.0} agentx_varbinds_per_s={:.0} setup_quiet_per_s={quiet_rate:.0} setup_during_walk_per_s={busy_rate:.0}",
+        "sessions={} embedded_varbinds_per_s={:.0} agentx_varbinds_per_s={:.0} setup_quiet_per_s={quiet_rate:.0} setup_during_walk_per_s={busy_rate:.0} retransmissions={retransmissions}",
         opened.completed + quiet.completed + busy.completed,
         per_second(embedded_walk.varbinds, embedded_walk.elapsed),
         per_second(agentx_walk.varbinds, agentx_walk.elapsed),
