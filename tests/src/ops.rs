@@ -4,6 +4,23 @@
 
 use serde_json::Value;
 
+use crate::daemon::{output_text, DaemonProcess};
+
+/// Runs `command` through `cli -c` and returns its output; panics with the output when it
+/// fails (tests only).
+pub fn run_ok(daemon: &DaemonProcess, command: &str) -> String {
+    let out = daemon.run(command);
+    let text = output_text(&out);
+    assert!(out.status.success(), "'{command}' failed:\n{text}");
+    text
+}
+
+/// Runs `command | display json` and parses it; panics when it fails (tests only).
+pub fn show_json(daemon: &DaemonProcess, command: &str) -> Value {
+    let text = run_ok(daemon, &format!("{command} | display json | no-more"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("'{command}': {e}\n{text}"))
+}
+
 /// `Tunnel 17967, session 40553: ...` → (17967, 40553).
 pub fn tunnel_test_ids(shown: &str) -> Option<(u16, u16)> {
     let rest = shown.strip_prefix("Tunnel ")?;

@@ -8,6 +8,7 @@
 use std::time::{Duration, Instant};
 
 use l2tp_tests::ops::{leaf, number, rows, tunnel_test_ids};
+use l2tp_tests::ops::{run_ok as run, show_json as json};
 use l2tp_tests::{output_text, DaemonProcess};
 use serde_json::Value;
 
@@ -37,20 +38,6 @@ fn lac_lines() -> String {
         ));
     }
     lines
-}
-
-/// Runs `command` and returns its output; panics with the output when it fails.
-fn run(daemon: &DaemonProcess, command: &str) -> String {
-    let out = daemon.run(command);
-    let text = output_text(&out);
-    assert!(out.status.success(), "'{command}' failed:\n{text}");
-    text
-}
-
-/// Runs `command | display json` and parses it.
-fn json(daemon: &DaemonProcess, command: &str) -> Value {
-    let text = run(daemon, &format!("{command} | display json | no-more"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("'{command}': {e}\n{text}"))
 }
 
 fn summary(daemon: &DaemonProcess) -> (u64, u64, u64) {

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use l2tp_tests::netsnmp::{self, Snmpd};
 use l2tp_tests::ops::{leaf, number, rows, tunnel_test_ids};
+use l2tp_tests::ops::{run_ok as run, show_json as json};
 use l2tp_tests::{output_text, DaemonProcess};
-use serde_json::Value;
 
 const LAC: &str = "127.0.9.1";
 const LNS: &str = "127.0.9.2";
@@ -24,18 +24,6 @@ const SNMPD_PORT: u16 = 16_163;
 const SESSIONS: usize = 3;
 /// How long the subagent may take to (re)register: its backoff starts at 1 s and doubles.
 const REGISTER: Duration = Duration::from_secs(40);
-
-fn run(daemon: &DaemonProcess, command: &str) -> String {
-    let out = daemon.run(command);
-    let text = output_text(&out);
-    assert!(out.status.success(), "'{command}' failed:\n{text}");
-    text
-}
-
-fn json(daemon: &DaemonProcess, command: &str) -> Value {
-    let text = run(daemon, &format!("{command} | display json | no-more"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("'{command}': {e}\n{text}"))
-}
 
 /// `NAME = VALUE` lines of a successful, silent net-snmp run.
 fn snmp(tool: &str, agent: &str, args: &[&str]) -> Vec<String> {
