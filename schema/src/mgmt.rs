@@ -10,7 +10,7 @@ use crate::l2tp_rpc::{
     L2tpClear, L2tpCleared, L2tpDestinations, L2tpDisconnectCauses, L2tpSessions, L2tpShow,
     L2tpSummary, L2tpTunnels,
 };
-use crate::snmp_rpc::SnmpObjects;
+use crate::snmp_rpc::{SnmpObjects, SnmpStatistics};
 use crate::tree::{Node, Path};
 use serde::{Deserialize, Serialize};
 
@@ -223,6 +223,8 @@ pub enum Request {
     WalkSnmpObject {
         object: String,
     },
+    /// `show snmp statistics`: the embedded agent's and the AgentX subagent's counters.
+    GetSnmpStatistics,
 }
 
 /// Every reply carries `notices`: messages the daemon has for this user regardless of the
@@ -290,6 +292,7 @@ pub enum Reply {
     L2tpDisconnectCauses(L2tpDisconnectCauses),
     L2tpCleared(L2tpCleared),
     SnmpObjects(SnmpObjects),
+    SnmpStatistics(SnmpStatistics),
     /// The clear would end `sessions` sessions (more than
     /// [`crate::l2tp_rpc::CLEAR_CONFIRM_THRESHOLD`]): nothing was done; the shell asks
     /// `question` and sends the clear again with `confirmed` when the answer is yes.

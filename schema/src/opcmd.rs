@@ -26,6 +26,7 @@ pub enum Action {
     ClearL2tpSession,
     ShowSnmpMibGet,
     ShowSnmpMibWalk,
+    ShowSnmpStatistics,
     Help,
     Exit,
 
@@ -265,20 +266,25 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
             cmd(
                 "snmp",
                 "Show SNMP information",
-                &[cmd(
-                    "mib",
-                    "Show MIB information",
-                    &[
-                        word("get", "Get the value of an object")
-                            .action(Action::ShowSnmpMibGet)
-                            .rest(SNMP_OBJECT)
-                            .pipe(),
-                        word("walk", "Walk the objects under an object")
-                            .action(Action::ShowSnmpMibWalk)
-                            .rest(SNMP_OBJECT)
-                            .pipe(),
-                    ],
-                )],
+                &[
+                    cmd(
+                        "mib",
+                        "Show MIB information",
+                        &[
+                            word("get", "Get the value of an object")
+                                .action(Action::ShowSnmpMibGet)
+                                .rest(SNMP_OBJECT)
+                                .pipe(),
+                            word("walk", "Walk the objects under an object")
+                                .action(Action::ShowSnmpMibWalk)
+                                .rest(SNMP_OBJECT)
+                                .pipe(),
+                        ],
+                    ),
+                    word("statistics", "Show SNMP statistics")
+                        .action(Action::ShowSnmpStatistics)
+                        .pipe(),
+                ],
             ),
             cmd(
                 "system",

@@ -39,3 +39,75 @@ pub struct SnmpObjects {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
 }
+
+/// The root element of `show snmp statistics | display json|xml`.
+pub const STATISTICS_ROOT: &str = "snmp-statistics";
+
+/// `show snmp statistics`: what the embedded agent received and sent, and the state of the
+/// AgentX subagent. Counters run from the daemon's start; a commit does not reset them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SnmpStatistics {
+    /// The UDP port the embedded agent listens on; absent when it does not listen (no
+    /// community configured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_port: Option<u16>,
+    pub snmp_input_statistics: SnmpInputStatistics,
+    pub snmp_output_statistics: SnmpOutputStatistics,
+    pub agentx_statistics: AgentxStatistics,
+}
+
+/// Datagrams the embedded agent received, and why those it dropped were dropped.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SnmpInputStatistics {
+    pub packets: u64,
+    /// SNMPv1 (the MIB needs Counter64) or an unknown version.
+    pub bad_versions: u64,
+    pub bad_community_names: u64,
+    /// A known community from an address outside its `clients`.
+    pub unlisted_clients: u64,
+    pub asn_parse_errors: u64,
+    /// Requests larger than the agent reads (dropped unparsed).
+    pub oversized_requests: u64,
+    pub get_requests: u64,
+    pub get_nexts: u64,
+    pub get_bulks: u64,
+    /// Refused: the agent is read-only.
+    pub set_requests: u64,
+    /// Response, Trap, InformRequest or Report PDUs sent to the agent.
+    pub unsupported_pdus: u64,
+}
+
+/// What the embedded agent sent. It sends responses only (no traps), so `packets` and
+/// `get-responses` agree; both are shown as Junos shows both.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SnmpOutputStatistics {
+    pub packets: u64,
+    pub too_bigs: u64,
+    pub no_such_names: u64,
+    pub get_responses: u64,
+}
+
+/// The AgentX subagent (`snmp agentx socket PATH`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AgentxStatistics {
+    /// The master agent's socket; absent when AgentX is not configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub socket: Option<String>,
+    pub connected: bool,
+    /// JNX-L2TP-MIB is registered with the master on the current connection.
+    pub registered: bool,
+    pub connects: u64,
+    pub registrations: u64,
+    /// Connections lost (the master closed, restarted or stopped answering).
+    pub resets: u64,
+    /// Get, GetNext and GetBulk PDUs answered, over every connection.
+    pub requests: u64,
+    pub parse_errors: u64,
+    /// TestSet PDUs refused: the MIB is read-only.
+    pub set_requests: u64,
+    pub unsupported_pdus: u64,
+}

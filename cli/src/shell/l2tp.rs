@@ -140,8 +140,8 @@ impl<T: Transport> Shell<T> {
 
 /// What to show: the reply's serde form for `| display json|xml` (`structured`), or else its
 /// text. Only the one asked for is made: for 65,000 sessions either costs a good part of a
-/// second.
-fn rpc(
+/// second. Every typed operational reply goes through here (`show snmp statistics` too).
+pub(super) fn rpc(
     root: &'static str,
     structured: bool,
     text: &dyn Fn() -> String,
@@ -166,7 +166,7 @@ fn rpc(
 }
 
 /// The replies as one object-safe type, so the closure above can take any of them.
-mod erased {
+pub(super) mod erased {
     pub trait Reply {
         fn to_value(&self) -> serde_json::Result<serde_json::Value>;
     }

@@ -8,6 +8,7 @@ use super::words::{match_command, Command};
 use super::{help, render, Flow, Input, Lost, Mode, Shell};
 use schema::mgmt::{ConfigureMode, Reply, Request, Revision};
 use schema::opcmd::{Action, OPERATIONAL};
+use schema::snmp_rpc::STATISTICS_ROOT;
 use schema::tokenize::Word;
 
 impl<T: Transport> Shell<T> {
@@ -186,6 +187,27 @@ impl<T: Transport> Shell<T> {
                         pipes,
                         input,
                     ),
+                    Ok(other) => self.unexpected(&other),
+                    Err(e) => self.report_plain(e, None),
+                }
+            }
+            Action::ShowSnmpStatistics => {
+                let structured = pipes
+                    .iter()
+                    .any(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml));
+                match self.call(Request::GetSnmpStatistics)? {
+                    Ok(Reply::SnmpStatistics(s)) => {
+                        let shown = super::l2tp::rpc(
+                            STATISTICS_ROOT,
+                            structured,
+                            &|| super::render_snmp::statistics(&s),
+                            &s,
+                        );
+                        match shown {
+                            Ok(shown) => self.emit(shown, pipes, input),
+                            Err(e) => self.error(&e),
+                        }
+                    }
                     Ok(other) => self.unexpected(&other),
                     Err(e) => self.report_plain(e, None),
                 }

@@ -1,7 +1,8 @@
 //! `show snmp mib get | walk` output, one object a line as Junos prints it:
-//! `jnxL2tpTunnelStatsRemoteTID.17967 = 5`.
+//! `jnxL2tpTunnelStatsRemoteTID.17967 = 5`; and `show snmp statistics`, Junos' groups of
+//! comma-separated `Label: value` pairs.
 
-use schema::snmp_rpc::{SnmpObjects, SnmpValue};
+use schema::snmp_rpc::{SnmpObjects, SnmpStatistics, SnmpValue};
 
 pub fn objects(objects: &SnmpObjects) -> String {
     let mut out = String::new();
@@ -35,6 +36,106 @@ fn value(value: &SnmpValue) -> String {
     }
 }
 
+/// `show snmp statistics`: Input and Output of the embedded agent, then the AgentX
+/// subagent, each group's pairs wrapped a few to a line as Junos wraps them.
+pub fn statistics(s: &SnmpStatistics) -> String {
+    let input = &s.snmp_input_statistics;
+    let output = &s.snmp_output_statistics;
+    let agentx = &s.agentx_statistics;
+    let mut out = String::from("SNMP statistics:\n");
+    out.push_str(&match s.agent_port {
+        Some(port) => format!("  Agent: listening on UDP port {port}\n"),
+        None => "  Agent: not listening (no community configured)\n".into(),
+    });
+    group(
+        &mut out,
+        "Input",
+        &[
+            &[
+                ("Packets", input.packets),
+                ("Bad versions", input.bad_versions),
+                ("Bad community names", input.bad_community_names),
+            ],
+            &[
+                ("Unlisted clients", input.unlisted_clients),
+                ("ASN parse errors", input.asn_parse_errors),
+                ("Oversized requests", input.oversized_requests),
+            ],
+            &[
+                ("Get requests", input.get_requests),
+                ("Get nexts", input.get_nexts),
+                ("Get bulks", input.get_bulks),
+                ("Set requests", input.set_requests),
+            ],
+            &[("Unsupported PDUs", input.unsupported_pdus)],
+        ],
+    );
+    group(
+        &mut out,
+        "Output",
+        &[&[
+            ("Packets", output.packets),
+            ("Too bigs", output.too_bigs),
+            ("No such names", output.no_such_names),
+            ("Get responses", output.get_responses),
+        ]],
+    );
+    out.push_str("  AgentX:\n");
+    match &agentx.socket {
+        Some(socket) => out.push_str(&format!(
+            "    Socket: {socket}, Connected: {}, Registered: {}\n",
+            yes_no(agentx.connected),
+            yes_no(agentx.registered)
+        )),
+        None => out.push_str("    Socket: not configured\n"),
+    }
+    pairs(
+        &mut out,
+        &[
+            &[
+                ("Connects", agentx.connects),
+                ("Registrations", agentx.registrations),
+                ("Resets", agentx.resets),
+            ],
+            &[
+                ("Requests", agentx.requests),
+                ("Parse errors", agentx.parse_errors),
+                ("Set requests", agentx.set_requests),
+                ("Unsupported PDUs", agentx.unsupported_pdus),
+            ],
+        ],
+    );
+    out
+}
+
+type Line<'a> = &'a [(&'a str, u64)];
+
+fn group(out: &mut String, title: &str, lines: &[Line<'_>]) {
+    out.push_str(&format!("  {title}:\n"));
+    pairs(out, lines);
+}
+
+/// `    Label: value, Label: value,` with a comma ending every line but the group's last.
+fn pairs(out: &mut String, lines: &[Line<'_>]) {
+    for (n, line) in lines.iter().enumerate() {
+        let text: Vec<String> = line.iter().map(|(l, v)| format!("{l}: {v}")).collect();
+        out.push_str("    ");
+        out.push_str(&text.join(", "));
+        if n + 1 < lines.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+}
+
+fn yes_no(flag: bool) -> &'static str {
+    if flag {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
 /// Text when every octet is printable, else the octets in hex (DateAndTime, InetAddress).
 fn octet_string(octets: &[u8]) -> String {
     if octets.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
@@ -49,9 +150,11 @@ fn octet_string(octets: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use schema::snmp_rpc::SnmpObject;
+    use schema::snmp_rpc::{
+        AgentxStatistics, SnmpInputStatistics, SnmpObject, SnmpOutputStatistics,
+    };
 
     #[test]
     fn one_line_per_object_with_printable_text_or_hex() {
@@ -87,6 +190,95 @@ mod tests {
              jnxL2tpTunnelStatsRemoteAddress.17967 = 7f 00 09 02\n\
              jnxL2tpStatsPayloadTxPkts.0 = 18446744073709551615\n"
         );
+    }
+
+    /// Distinct values in every field, so a swapped field shows.
+    pub(crate) fn counted() -> SnmpStatistics {
+        SnmpStatistics {
+            agent_port: Some(161),
+            snmp_input_statistics: SnmpInputStatistics {
+                packets: 40,
+                bad_versions: 1,
+                bad_community_names: 2,
+                unlisted_clients: 3,
+                asn_parse_errors: 4,
+                oversized_requests: 5,
+                get_requests: 6,
+                get_nexts: 7,
+                get_bulks: 8,
+                set_requests: 9,
+                unsupported_pdus: 10,
+            },
+            snmp_output_statistics: SnmpOutputStatistics {
+                packets: 30,
+                too_bigs: 11,
+                no_such_names: 12,
+                get_responses: 30,
+            },
+            agentx_statistics: AgentxStatistics {
+                socket: Some("/run/agentx/master".into()),
+                connected: true,
+                registered: true,
+                connects: 2,
+                registrations: 2,
+                resets: 1,
+                requests: 13,
+                parse_errors: 14,
+                set_requests: 15,
+                unsupported_pdus: 16,
+            },
+        }
+    }
+
+    #[test]
+    fn statistics_are_grouped_as_junos_groups_them() {
+        assert_eq!(
+            statistics(&counted()),
+            "SNMP statistics:\n\
+             \x20 Agent: listening on UDP port 161\n\
+             \x20 Input:\n\
+             \x20   Packets: 40, Bad versions: 1, Bad community names: 2,\n\
+             \x20   Unlisted clients: 3, ASN parse errors: 4, Oversized requests: 5,\n\
+             \x20   Get requests: 6, Get nexts: 7, Get bulks: 8, Set requests: 9,\n\
+             \x20   Unsupported PDUs: 10\n\
+             \x20 Output:\n\
+             \x20   Packets: 30, Too bigs: 11, No such names: 12, Get responses: 30\n\
+             \x20 AgentX:\n\
+             \x20   Socket: /run/agentx/master, Connected: yes, Registered: yes\n\
+             \x20   Connects: 2, Registrations: 2, Resets: 1,\n\
+             \x20   Requests: 13, Parse errors: 14, Set requests: 15, Unsupported PDUs: 16\n"
+        );
+    }
+
+    #[test]
+    fn statistics_say_what_is_not_running() {
+        let idle = SnmpStatistics {
+            agent_port: None,
+            agentx_statistics: AgentxStatistics {
+                socket: None,
+                ..counted().agentx_statistics
+            },
+            ..counted()
+        };
+        let shown = statistics(&idle);
+        assert!(
+            shown.contains("  Agent: not listening (no community configured)\n"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("  AgentX:\n    Socket: not configured\n    Connects: 2,"),
+            "{shown}"
+        );
+        let lost = SnmpStatistics {
+            agentx_statistics: AgentxStatistics {
+                connected: false,
+                registered: false,
+                ..counted().agentx_statistics
+            },
+            ..counted()
+        };
+        assert!(statistics(&lost)
+            .contains("    Socket: /run/agentx/master, Connected: no, Registered: no\n"));
     }
 
     #[test]

@@ -1151,3 +1151,78 @@ mod l2tp {
         assert!(waits.borrow().is_empty());
     }
 }
+
+// ---- show snmp statistics ----
+
+mod snmp {
+    use super::*;
+    use crate::shell::render_snmp::tests::counted;
+    use crate::shell::structured::tests::assert_well_formed;
+
+    /// The requests after the session's Hello.
+    fn sent(requests: &[Request]) -> Vec<&Request> {
+        requests
+            .iter()
+            .filter(|r| !matches!(r, Request::Hello { .. }))
+            .collect()
+    }
+
+    fn statistics() -> Response {
+        ok(Reply::SnmpStatistics(counted()))
+    }
+
+    #[test]
+    fn statistics_send_the_typed_request_and_render_the_reply() {
+        let (out, failed, requests) =
+            transcript(vec![statistics()], "show snmp statistics | no-more\n");
+        assert!(!failed, "{out}");
+        assert_eq!(sent(&requests), [&Request::GetSnmpStatistics]);
+        assert_eq!(
+            out,
+            format!(
+                "lab@r0> show snmp statistics | no-more\n{}",
+                crate::shell::render_snmp::statistics(&counted())
+            )
+        );
+        // Abbreviated, as every command word may be.
+        let (_, failed, requests) = transcript(vec![statistics()], "sh snm st\n");
+        assert!(!failed);
+        assert_eq!(sent(&requests), [&Request::GetSnmpStatistics]);
+    }
+
+    #[test]
+    fn statistics_take_no_arguments() {
+        let (out, failed, requests) = transcript(vec![], "show snmp statistics extra\n");
+        assert!(failed, "{out}");
+        assert!(sent(&requests).is_empty(), "{requests:?}");
+    }
+
+    #[test]
+    fn statistics_display_json_and_xml() {
+        let (out, failed, _) = transcript(
+            vec![statistics(), statistics()],
+            "show snmp statistics | display json\nshow snmp statistics | display xml\n",
+        );
+        assert!(!failed, "{out}");
+        let (json, xml) = out
+            .split_once("lab@r0> show snmp statistics | display xml\n")
+            .expect("two commands");
+        let json = json
+            .strip_prefix("lab@r0> show snmp statistics | display json\n")
+            .expect("echo");
+        let v: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+        let root = &v["snmp-statistics"][0];
+        assert_eq!(root["agent-port"][0]["data"], "161");
+        let input = &root["snmp-input-statistics"][0];
+        assert_eq!(input["bad-community-names"][0]["data"], "2");
+        assert_eq!(input["asn-parse-errors"][0]["data"], "4");
+        let agentx = &root["agentx-statistics"][0];
+        assert_eq!(agentx["connected"][0]["data"], "true");
+        assert_eq!(agentx["registrations"][0]["data"], "2");
+        assert!(
+            xml.contains("<snmp-statistics>") && xml.contains("<get-responses>30</get-responses>"),
+            "{xml}"
+        );
+        assert_well_formed(xml);
+    }
+}

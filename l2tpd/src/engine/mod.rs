@@ -65,6 +65,16 @@ pub trait ConfigApply: Send {
         })
     }
 
+    /// `show snmp statistics`: the SNMP thread's counters, asked for now and waited for by
+    /// whoever runs the result.
+    fn snmp_statistics_later(&mut self) -> Later<Result<Reply, MgmtError>> {
+        Box::new(|| {
+            Err(MgmtError::Failed {
+                message: NOT_RUNNING.into(),
+            })
+        })
+    }
+
     /// [`ConfigApply::test_tunnel`], started now and waited for by whoever runs the result.
     fn test_tunnel_later(&mut self, test: &TunnelTest) -> Later<Result<TunnelTestReport, String>> {
         let answer = self.test_tunnel(test);
@@ -260,6 +270,20 @@ impl ConfigApply for Engine {
             Some(wait) => Box::new(move || wait()?),
             None => Box::new(|| Err(NOT_RUNNING.into())),
         }
+    }
+
+    fn snmp_statistics_later(&mut self) -> Later<Result<Reply, MgmtError>> {
+        let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
+        let asked = snmp.map(snmp::SnmpHandle::statistics_later);
+        Box::new(move || {
+            let outcome = match asked {
+                Some(wait) => wait(),
+                None => Err(NOT_RUNNING.into()),
+            };
+            outcome
+                .map(Reply::SnmpStatistics)
+                .map_err(|message| MgmtError::Failed { message })
+        })
     }
 
     fn l2tp_rpc_later(&mut self, rpc: L2tpRpc) -> Later<Result<Reply, MgmtError>> {

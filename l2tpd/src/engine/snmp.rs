@@ -12,20 +12,26 @@ use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
+use schema::snmp_rpc::SnmpStatistics;
 use schema::typed::SnmpConfig;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc as channel, oneshot};
 
 use super::task::Command;
+use super::Later;
 use crate::snmp::agent::{Agent, AgentConfig, ClientPrefix, Community};
 use crate::snmp::agentx::runtime::{Subagent, ViewSource};
 use crate::snmp::snapshot::SnmpSnapshot;
+use crate::snmp::statistics::statistics;
 use crate::snmp::view::View;
 
 /// How old a view may be when a request arrives before a new snapshot is asked for.
 pub const VIEW_MAX_AGE: Duration = Duration::from_secs(1);
 /// How long a commit waits for the SNMP thread to bind its socket.
 const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long `show snmp statistics` waits for the SNMP thread. It answers between two
+/// requests, and a request waits at most for one engine snapshot.
+const STATISTICS_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest UDP payload; larger requests are read whole so the agent can count them.
 const MAX_DATAGRAM: usize = 65_535;
 
@@ -33,6 +39,9 @@ enum Control {
     Apply {
         config: Box<SnmpConfig>,
         reply: mpsc::Sender<Result<(), String>>,
+    },
+    Statistics {
+        reply: mpsc::Sender<SnmpStatistics>,
     },
     Shutdown,
 }
@@ -74,6 +83,26 @@ impl SnmpHandle {
         answer
             .recv_timeout(APPLY_TIMEOUT)
             .map_err(|_| String::from("the SNMP agent did not take the configuration"))?
+    }
+
+    /// Asks the SNMP thread for a copy of its counters now; the answer is waited for (up
+    /// to [`STATISTICS_TIMEOUT`]) when the result runs.
+    pub fn statistics_later(&self) -> Later<Result<SnmpStatistics, String>> {
+        let (reply, answer) = mpsc::channel();
+        if self.control.send(Control::Statistics { reply }).is_err() {
+            return Box::new(|| Err(String::from("the SNMP agent has stopped")));
+        }
+        Box::new(move || {
+            answer
+                .recv_timeout(STATISTICS_TIMEOUT)
+                .map_err(|e| match e {
+                    mpsc::RecvTimeoutError::Timeout => format!(
+                        "the SNMP agent did not answer within {} s",
+                        STATISTICS_TIMEOUT.as_secs()
+                    ),
+                    mpsc::RecvTimeoutError::Disconnected => "the SNMP agent has stopped".into(),
+                })
+        })
     }
 }
 
@@ -177,6 +206,10 @@ async fn run(
                         subagent.apply(config.enabled.then_some(config.agentx_socket.as_deref()).flatten());
                     }
                     let _ = reply.send(result);
+                }
+                Some(Control::Statistics { reply }) => {
+                    let port = listener.as_ref().map(|l| l.port);
+                    let _ = reply.send(statistics(port, &agent.counters(), &subagent.status()));
                 }
             },
             received = receive(listener.as_ref(), &mut buf) => {

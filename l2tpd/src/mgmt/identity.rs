@@ -48,7 +48,8 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::GetL2tpSessionInformation(_)
         | Request::GetL2tpDisconnectCauseSummary
         | Request::GetSnmpObject { .. }
-        | Request::WalkSnmpObject { .. } => LoginClass::ReadOnly,
+        | Request::WalkSnmpObject { .. }
+        | Request::GetSnmpStatistics => LoginClass::ReadOnly,
         Request::TestL2tpTunnel { .. }
         | Request::ClearL2tpDestination(_)
         | Request::ClearL2tpTunnel(_)

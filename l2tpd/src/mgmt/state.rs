@@ -296,6 +296,7 @@ impl Mgmt {
                         .map_err(failed)
                 }));
             }
+            Request::GetSnmpStatistics => return Ok(self.engine.snmp_statistics_later()),
             _ => {}
         }
         match L2tpRpc::from_request(&request) {
@@ -417,7 +418,8 @@ impl Mgmt {
             | Request::ClearL2tpTunnel(_)
             | Request::ClearL2tpSession(_)
             | Request::GetSnmpObject { .. }
-            | Request::WalkSnmpObject { .. } => Err(failed("not a configuration request")),
+            | Request::WalkSnmpObject { .. }
+            | Request::GetSnmpStatistics => Err(failed("not a configuration request")),
         }
     }
 

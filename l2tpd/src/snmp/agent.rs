@@ -97,6 +97,11 @@ pub struct AgentCounters {
     pub oversized_requests: u64,
     /// Response, Trap, InformRequest or Report sent to the agent.
     pub unsupported_pdus: u64,
+    /// snmpInGetRequests, snmpInGetNexts and their GetBulk kin: requests past the community
+    /// check, by kind.
+    pub get_requests: u64,
+    pub get_next_requests: u64,
+    pub get_bulk_requests: u64,
     pub set_requests: u64,
     /// snmpOutTooBigs: Get or GetNext answers that did not fit.
     pub too_bigs: u64,
@@ -158,9 +163,18 @@ impl Agent {
             return None;
         }
         let response = match message.data {
-            Pdus::GetRequest(request) => self.get(request.0, view),
-            Pdus::GetNextRequest(request) => self.get_next(request.0, view),
-            Pdus::GetBulkRequest(request) => self.get_bulk(request.0, view),
+            Pdus::GetRequest(request) => {
+                self.counters.get_requests += 1;
+                self.get(request.0, view)
+            }
+            Pdus::GetNextRequest(request) => {
+                self.counters.get_next_requests += 1;
+                self.get_next(request.0, view)
+            }
+            Pdus::GetBulkRequest(request) => {
+                self.counters.get_bulk_requests += 1;
+                self.get_bulk(request.0, view)
+            }
             Pdus::SetRequest(request) => {
                 self.counters.set_requests += 1;
                 // RFC 3416 4.2.5: a binding outside the (read-only) view is noAccess.

@@ -337,3 +337,37 @@ proptest! {
         prop_assert!(answer.len() <= MAX_RESPONSE_OCTETS);
     }
 }
+
+#[test]
+fn requests_are_counted_by_kind() {
+    let mut agent = agent();
+    let view = view();
+    agent.handle(manager(), &bytes(SNMPGET_V2C), &view);
+    agent.handle(manager(), &bytes(SNMPBULKGET_V2C), &view);
+    agent.handle(manager(), &bytes(SNMPBULKGET_V2C), &view);
+    let next = request(
+        Pdus::GetNextRequest(GetNextRequest(pdu(3, &[&[1, 3, 6, 1, 4, 1, 2636]]))),
+        "public",
+    );
+    for _ in 0..3 {
+        agent.handle(manager(), &next, &view);
+    }
+    // A request with a wrong community never reaches the kind count.
+    agent.handle(
+        manager(),
+        &request(Pdus::GetNextRequest(GetNextRequest(pdu(4, &[]))), "x"),
+        &view,
+    );
+    let counters = agent.counters();
+    assert_eq!(
+        (
+            counters.get_requests,
+            counters.get_next_requests,
+            counters.get_bulk_requests
+        ),
+        (1, 3, 2)
+    );
+    assert_eq!(counters.in_packets, 7);
+    assert_eq!(counters.out_responses, 6);
+    assert_eq!(counters.bad_community_names, 1);
+}

@@ -4,6 +4,7 @@
 //! - [`view`]: the jnxL2tp subtree as a sorted OID -> value view with get / get-next /
 //!   get-bulk steps, indexed exactly as the MIB's INDEX clauses say.
 //! - [`agent`]: the embedded SNMPv2c responder (sans-IO): datagram in, datagram out.
+//! - [`statistics`]: the agent's and the subagent's counters for `show snmp statistics`.
 //!
 //! The same view is meant to back the AgentX subagent, so both paths answer alike.
 
@@ -12,5 +13,6 @@ pub mod agentx;
 pub mod client;
 pub mod poller;
 pub mod snapshot;
+pub mod statistics;
 pub mod value;
 pub mod view;

@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
 use tokio::time::{sleep_until, timeout, Instant};
 
-use super::session::{Reset, Session};
+use super::session::{Reset, Session, SessionCounters};
 use super::wire;
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::snmp::view::View;
@@ -72,6 +72,17 @@ pub struct SubagentCounters {
     pub resets: u64,
 }
 
+/// The subagent as `show snmp statistics` reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubagentStatus {
+    pub path: Option<PathBuf>,
+    pub connected: bool,
+    pub registered: bool,
+    pub counters: SubagentCounters,
+    /// What the master asked, over every connection so far.
+    pub requests: SessionCounters,
+}
+
 pub struct Subagent {
     path: Option<PathBuf>,
     link: Option<Link>,
@@ -79,6 +90,8 @@ pub struct Subagent {
     backoff: Duration,
     started: Instant,
     counters: SubagentCounters,
+    /// The request counters of the connections already gone: each session counts from zero.
+    retired: SessionCounters,
 }
 
 impl Default for Subagent {
@@ -90,6 +103,7 @@ impl Default for Subagent {
             backoff: FIRST_RETRY,
             started: Instant::now(),
             counters: SubagentCounters::default(),
+            retired: SessionCounters::default(),
         }
     }
 }
@@ -105,13 +119,35 @@ impl Subagent {
             tracing::info!("agentx: leaving {}", old.display());
         }
         self.path = path;
-        self.link = None;
+        self.drop_link();
         self.retry_at = Instant::now();
         self.backoff = FIRST_RETRY;
     }
 
     pub fn counters(&self) -> SubagentCounters {
         self.counters
+    }
+
+    pub fn status(&self) -> SubagentStatus {
+        let current = self.link.as_ref().map(|l| l.session.counters());
+        SubagentStatus {
+            path: self.path.clone(),
+            connected: self.link.is_some(),
+            registered: self.link.as_ref().is_some_and(|l| l.session.registered()),
+            counters: self.counters,
+            requests: current.map_or(self.retired, |c| self.retired.plus(&c)),
+        }
+    }
+
+    /// Ends the connection, if any, keeping its request counters; true when there was one.
+    fn drop_link(&mut self) -> bool {
+        match self.link.take() {
+            Some(link) => {
+                self.retired = self.retired.plus(&link.session.counters());
+                true
+            }
+            None => false,
+        }
     }
 
     /// Waits for the next thing to do. Cancel-safe.
@@ -215,7 +251,7 @@ impl Subagent {
     }
 
     fn reset(&mut self, reason: &str) {
-        if self.link.take().is_some() {
+        if self.drop_link() {
             self.counters.resets += 1;
             tracing::warn!("agentx: session lost ({reason}); reconnecting");
         }
@@ -236,6 +272,6 @@ impl Subagent {
                 let _ = timeout(WRITE_TIMEOUT, link.stream.write_all(&close)).await;
             }
         }
-        self.link = None;
+        self.drop_link();
     }
 }

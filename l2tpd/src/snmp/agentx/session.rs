@@ -49,6 +49,18 @@ pub struct SessionCounters {
     pub unsupported_pdus: u64,
 }
 
+impl SessionCounters {
+    /// Field by field, so a subagent can total its sessions across reconnections.
+    pub fn plus(&self, other: &SessionCounters) -> SessionCounters {
+        SessionCounters {
+            requests: self.requests.saturating_add(other.requests),
+            parse_errors: self.parse_errors.saturating_add(other.parse_errors),
+            set_requests: self.set_requests.saturating_add(other.set_requests),
+            unsupported_pdus: self.unsupported_pdus.saturating_add(other.unsupported_pdus),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Session {
     state: State,
