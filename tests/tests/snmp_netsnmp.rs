@@ -214,6 +214,33 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
         Some("Gauge32: 1")
     );
 
+    // ---- show snmp statistics counted all of that ----
+    let stats = json(&lns, "show snmp statistics");
+    let root = &stats["snmp-statistics"][0];
+    assert_eq!(
+        leaf(root, "agent-port").as_deref(),
+        Some(LNS_AGENT_PORT.to_string().as_str())
+    );
+    let input = &root["snmp-input-statistics"][0];
+    assert!(number(input, "bad-community-names") >= 1, "{stats}");
+    // The truncated BER header and the text; the 4000 zeros are too big to be parsed.
+    assert!(number(input, "asn-parse-errors") >= 2, "{stats}");
+    assert!(number(input, "oversized-requests") >= 1, "{stats}");
+    assert!(number(input, "get-nexts") >= 1, "{stats}");
+    assert!(number(input, "get-bulks") >= 1, "{stats}");
+    let responses = number(&root["snmp-output-statistics"][0], "get-responses");
+    assert!(responses > 0, "{stats}");
+    assert_eq!(
+        leaf(&root["agentx-statistics"][0], "connected").as_deref(),
+        Some("false"),
+        "AgentX is not configured on the LNS"
+    );
+    let text = run(&lns, "show snmp statistics");
+    assert!(
+        text.contains(&format!("Get responses: {responses}")),
+        "{text}"
+    );
+
     // ---- show snmp mib get | walk, through the daemon's own client ----
     let got = run(
         &lns,
@@ -255,8 +282,30 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
             (out.status.success() && rows).then_some(lines)
         })
     };
+    let subagent = |at_least: u64| {
+        let stats = json(&lac, "show snmp statistics");
+        let agentx = stats["snmp-statistics"][0]["agentx-statistics"][0].clone();
+        assert_eq!(
+            leaf(&agentx, "socket").as_deref(),
+            Some(agentx_socket.to_string_lossy().as_ref())
+        );
+        assert_eq!(
+            leaf(&agentx, "connected").as_deref(),
+            Some("true"),
+            "{stats}"
+        );
+        assert_eq!(
+            leaf(&agentx, "registered").as_deref(),
+            Some("true"),
+            "{stats}"
+        );
+        assert!(number(&agentx, "registrations") >= at_least, "{stats}");
+        assert!(number(&agentx, "requests") >= 1, "{stats}");
+        agentx
+    };
     let snmpd = Snmpd::start(SNMPD, SNMPD_PORT, &agentx_socket);
     let through_snmpd = via_master("the subagent registers with snmpd");
+    subagent(1);
     let (lac_tid, lac_remote, _, _) = only_tunnel(&lac);
     assert_eq!(lac_remote, lns_tid);
     check_tunnel_row(&through_snmpd, lac_tid, lac_remote, LNS, SESSIONS);
@@ -273,6 +322,11 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
     drop(snmpd);
     let _snmpd = Snmpd::start(SNMPD, SNMPD_PORT, &agentx_socket);
     let again = via_master("the subagent registers again after snmpd restarted");
+    let restarted = subagent(2);
+    assert!(
+        number(&restarted, "resets") >= 1,
+        "the lost session was counted"
+    );
     check_tunnel_row(&again, lac_tid, lac_remote, LNS, SESSIONS);
     // The LAC's L2TP engine carried on meanwhile.
     assert_eq!(
