@@ -251,6 +251,21 @@ impl Tunnel {
         &self.channel.stats
     }
 
+    /// Silence after which a HELLO is sent (zero: never).
+    pub fn hello_interval(&self) -> Duration {
+        self.cfg.hello_interval
+    }
+
+    /// Our Receive Window Size.
+    pub fn receive_window(&self) -> u16 {
+        self.cfg.rx_window()
+    }
+
+    /// Whether the tunnel runs with a secret (challenges both ways, hidden AVPs).
+    pub fn is_authenticated(&self) -> bool {
+        self.secret.is_some()
+    }
+
     pub fn window(&self) -> WindowState {
         self.channel.window()
     }
@@ -260,13 +275,6 @@ impl Tunnel {
     pub fn update_settings(&mut self, settings: RetransmitSettings) {
         self.cfg.retransmit = settings;
         self.channel.set_settings(settings);
-    }
-
-    /// A commit changed `hello-interval`; the next HELLO is due that long after the last
-    /// datagram received.
-    pub fn update_hello_interval(&mut self, now: Instant, interval: Duration) {
-        self.cfg.hello_interval = interval;
-        self.restart_hello(now);
     }
 
     /// One datagram the runtime routed to this tunnel (by the Tunnel ID in its header).

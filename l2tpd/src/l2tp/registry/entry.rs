@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use schema::typed::TunnelProfile;
 
@@ -92,12 +92,6 @@ pub(super) struct TunnelEntry {
     pub retired_sessions: Counters,
     /// When the counters were last cleared (or the tunnel opened): `Statistics since`.
     pub statistics_since: Instant,
-    /// What the tunnel was set up with, for `show … tunnel` (the control connection keeps
-    /// its configuration to itself).
-    pub hello_interval: Duration,
-    pub local_receive_window: u16,
-    /// A secret authenticates this tunnel (RFC 2661 §5.1.1 challenge / response).
-    pub authenticated: bool,
 }
 
 impl TunnelEntry {

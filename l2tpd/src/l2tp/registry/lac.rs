@@ -132,8 +132,6 @@ impl Registry {
             .settings
             .tunnel_config(local_name, tunnel_spec.secret.as_deref());
         let local_name = String::from_utf8_lossy(&cfg.host_name).into_owned();
-        let (hello_interval, local_receive_window) = (cfg.hello_interval, cfg.rx_window());
-        let authenticated = cfg.secret.is_some();
         let tunnel = Tunnel::new_initiator(cfg, tunnel_id.get(), now, &mut self.rng);
         let peer = SocketAddr::new(destination.address.into(), UDP_PORT);
         let destination_id = self.destination_id(destination);
@@ -164,9 +162,6 @@ impl Registry {
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
                 statistics_since: now,
-                hello_interval,
-                local_receive_window,
-                authenticated,
             },
         );
         Some(tunnel_id.get())

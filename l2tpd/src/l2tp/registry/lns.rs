@@ -104,8 +104,6 @@ impl Registry {
         cfg.hello_interval = Duration::from_secs(u64::from(group.hello_interval));
         let local_name = String::from_utf8_lossy(&cfg.host_name).into_owned();
         let refused = matches!(admission.auth, PeerAuth::Refused);
-        let authenticated = matches!(admission.auth, PeerAuth::Admitted { secret: Some(_) });
-        let (hello_interval, local_receive_window) = (cfg.hello_interval, cfg.rx_window());
         let tunnel = match Tunnel::new_responder(
             cfg,
             tunnel_id.get(),
@@ -153,9 +151,6 @@ impl Registry {
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
                 statistics_since: now,
-                hello_interval,
-                local_receive_window,
-                authenticated,
             },
         );
         self.by_peer.insert((peer, peer_tunnel_id), tunnel_id.get());

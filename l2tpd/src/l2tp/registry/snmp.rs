@@ -115,7 +115,8 @@ impl Registry {
                 remote_host_name: host_name(entry),
                 max_sessions: entry.max_sessions.unwrap_or(0),
                 window_size: entry.tunnel.peer().rx_window,
-                hello_interval: u16::try_from(entry.hello_interval.as_secs()).unwrap_or(u16::MAX),
+                hello_interval: u16::try_from(entry.tunnel.hello_interval().as_secs())
+                    .unwrap_or(u16::MAX),
                 created: at(entry.opened_at),
                 idle: entry
                     .idle_since
