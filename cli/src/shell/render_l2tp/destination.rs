@@ -98,8 +98,9 @@ fn statistics(d: &L2tpDestination) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::shell::render_l2tp::tests::at;
+    use schema::l2tp_rpc::L2tpCounters;
     use schema::l2tp_rpc::Level;
-    use schema::l2tp_rpc::{L2tpCounters, L2tpFilter};
     use std::net::Ipv4Addr;
 
     pub fn sample() -> Vec<L2tpDestination> {
@@ -137,14 +138,6 @@ pub(crate) mod tests {
                 statistics: None,
             },
         ]
-    }
-
-    fn at(level: Level, statistics: bool) -> L2tpShow {
-        L2tpShow {
-            level,
-            statistics,
-            filter: L2tpFilter::default(),
-        }
     }
 
     #[test]

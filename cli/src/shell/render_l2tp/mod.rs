@@ -117,6 +117,15 @@ pub(crate) mod tests {
         L2tpDestination, L2tpDisconnectCauses, L2tpSession, L2tpSummary, L2tpTunnel,
     };
 
+    /// What `show … LEVEL [statistics]` asks for, with no filter.
+    pub fn at(level: schema::l2tp_rpc::Level, statistics: bool) -> schema::l2tp_rpc::L2tpShow {
+        schema::l2tp_rpc::L2tpShow {
+            level,
+            statistics,
+            filter: schema::l2tp_rpc::L2tpFilter::default(),
+        }
+    }
+
     // Realistic replies for the shell's tests.
     pub fn summary() -> L2tpSummary {
         super::summary::tests::sample()

@@ -104,8 +104,9 @@ fn statistics(s: &L2tpSession) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::shell::render_l2tp::tests::at;
     use schema::l2tp_rpc::Level;
-    use schema::l2tp_rpc::{L2tpCounters, L2tpFilter, L2tpRole, FIRST_DYNAMIC_UNIT};
+    use schema::l2tp_rpc::{L2tpCounters, L2tpRole, FIRST_DYNAMIC_UNIT};
 
     pub fn sample() -> Vec<L2tpSession> {
         let up = L2tpSession {
@@ -154,14 +155,6 @@ pub(crate) mod tests {
             ..up.clone()
         };
         vec![up, waiting]
-    }
-
-    fn at(level: Level, statistics: bool) -> L2tpShow {
-        L2tpShow {
-            level,
-            statistics,
-            filter: L2tpFilter::default(),
-        }
     }
 
     #[test]

@@ -90,8 +90,9 @@ fn statistics(t: &L2tpTunnel) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::shell::render_l2tp::tests::at;
     use schema::l2tp_rpc::Level;
-    use schema::l2tp_rpc::{L2tpCounters, L2tpFilter, L2tpRole, Toggle};
+    use schema::l2tp_rpc::{L2tpCounters, L2tpRole, Toggle};
 
     pub fn sample() -> Vec<L2tpTunnel> {
         let established = L2tpTunnel {
@@ -143,14 +144,6 @@ pub(crate) mod tests {
             ..established.clone()
         };
         vec![established, waiting]
-    }
-
-    fn at(level: Level, statistics: bool) -> L2tpShow {
-        L2tpShow {
-            level,
-            statistics,
-            filter: L2tpFilter::default(),
-        }
     }
 
     #[test]

@@ -6,16 +6,9 @@ use schema::typed::RouterConfig;
 
 use super::counters::{Counters, DropCounters};
 use super::event::SessionRef;
+use super::show::{count, seconds_u32};
 use super::Registry;
 use crate::l2tp::control::config::{DEFAULT_RX_WINDOW, MAXIMUM_RETRANSMIT_INTERVAL};
-
-fn seconds_u32(duration: std::time::Duration) -> u32 {
-    u32::try_from(duration.as_secs()).unwrap_or(u32::MAX)
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
 
 /// Tunnel authentication is in use when any LAC tunnel or any client of an access profile a
 /// tunnel group admits LACs with has a secret: Junos' `Tunnel authentication challenge`.

@@ -39,11 +39,12 @@ pub(super) fn seconds(now: Instant, since: Instant) -> u64 {
     now.saturating_duration_since(since).as_secs()
 }
 
-fn seconds_u32(duration: std::time::Duration) -> u32 {
+/// Seconds as the replies carry them (saturating: an interval never overflows a u32 in practice).
+pub(super) fn seconds_u32(duration: std::time::Duration) -> u32 {
     u32::try_from(duration.as_secs()).unwrap_or(u32::MAX)
 }
 
-fn count(n: usize) -> u32 {
+pub(super) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
