@@ -6,11 +6,9 @@
 //! retransmit (minimum-retransmission-interval 1 s), so "no retransmission during the shows"
 //! is the proof that the daemon kept answering on time.
 
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use l2tp_tests::{bin_path, DaemonProcess};
+use l2tp_tests::{output_text, DaemonProcess};
 use l2tpd::engine::{ConfigApply, Engine, L2tpRpc};
 use schema::mgmt::Reply;
 
@@ -37,26 +35,23 @@ fn probes(session_id: u16) -> Vec<Probe> {
     ]
 }
 
-/// Runs `cli -c command` against the daemon at `socket`; returns the wall time and the
-/// number of output lines.
-fn timed_cli(socket: &Path, command: &str) -> Result<(Duration, usize), String> {
-    let started = Instant::now();
-    let out = Command::new(bin_path("cli"))
-        .arg("--socket")
-        .arg(socket)
-        .arg("-c")
-        .arg(command)
-        .output()
-        .map_err(|e| format!("cannot run cli: {e}"))?;
-    let elapsed = started.elapsed();
-    if !out.status.success() {
-        return Err(format!(
-            "'{command}' failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ));
+/// Runs `cli -c command` against `daemon` (`DaemonProcess::run`); the output, or why the
+/// command failed.
+fn cli(daemon: &DaemonProcess, command: &str) -> Result<Vec<u8>, String> {
+    let out = daemon.run(command);
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(format!("'{command}' failed: {}", output_text(&out)))
     }
-    Ok((elapsed, out.stdout.iter().filter(|b| **b == b'\n').count()))
+}
+
+/// `cli -c command` timed end to end; the wall time and the number of output lines.
+fn timed_cli(daemon: &DaemonProcess, command: &str) -> Result<(Duration, usize), String> {
+    let started = Instant::now();
+    let stdout = cli(daemon, command)?;
+    let elapsed = started.elapsed();
+    Ok((elapsed, stdout.iter().filter(|b| **b == b'\n').count()))
 }
 
 /// Retransmissions and established tunnels of the in-process LAC engine.
@@ -69,16 +64,13 @@ pub(super) fn lac_state(lac: &mut Engine) -> Result<(u64, u32), String> {
 }
 
 /// The LNS's retransmissions, through its shell (`| display json`).
-pub(super) fn lns_retransmissions(socket: &Path) -> Result<u64, String> {
-    let out = Command::new(bin_path("cli"))
-        .arg("--socket")
-        .arg(socket)
-        .arg("-c")
-        .arg("show services l2tp summary statistics | display json | no-more")
-        .output()
-        .map_err(|e| format!("cannot run cli: {e}"))?;
+pub(super) fn lns_retransmissions(lns: &DaemonProcess) -> Result<u64, String> {
+    let stdout = cli(
+        lns,
+        "show services l2tp summary statistics | display json | no-more",
+    )?;
     let json: serde_json::Value =
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("summary JSON: {e}"))?;
+        serde_json::from_slice(&stdout).map_err(|e| format!("summary JSON: {e}"))?;
     let root = &json["service-l2tp-summary-information"][0];
     Ok(l2tp_tests::ops::number(
         &root["statistics"][0],
@@ -87,15 +79,9 @@ pub(super) fn lns_retransmissions(socket: &Path) -> Result<u64, String> {
 }
 
 /// A session ID the LNS holds: the first of the last tunnel's list (read once, untimed).
-fn some_session_id(socket: &Path) -> Result<u16, String> {
-    let out = Command::new(bin_path("cli"))
-        .arg("--socket")
-        .arg(socket)
-        .arg("-c")
-        .arg("show services l2tp session | last 1")
-        .output()
-        .map_err(|e| format!("cannot run cli: {e}"))?;
-    String::from_utf8_lossy(&out.stdout)
+fn some_session_id(lns: &DaemonProcess) -> Result<u16, String> {
+    let stdout = cli(lns, "show services l2tp session | last 1")?;
+    String::from_utf8_lossy(&stdout)
         .split_whitespace()
         .next()
         .and_then(|w| w.parse().ok())
@@ -120,10 +106,9 @@ pub fn measure(
     tunnels: usize,
     runs: usize,
 ) -> Result<bool, String> {
-    let socket = lns.socket();
-    let session_id = some_session_id(&socket)?;
+    let session_id = some_session_id(lns)?;
     let (lac_retx_before, _) = lac_state(lac)?;
-    let lns_retx_before = lns_retransmissions(&socket)?;
+    let lns_retx_before = lns_retransmissions(lns)?;
     let started = Instant::now();
 
     println!(
@@ -140,7 +125,7 @@ pub fn measure(
         let mut samples = Vec::with_capacity(runs);
         let mut lines = 0;
         for _ in 0..runs.max(1) {
-            let (elapsed, n) = timed_cli(&socket, &probe.command)?;
+            let (elapsed, n) = timed_cli(lns, &probe.command)?;
             samples.push(elapsed);
             lines = n;
         }
@@ -160,7 +145,7 @@ pub fn measure(
 
     let window = started.elapsed();
     let (lac_retx_after, lac_tunnels) = lac_state(lac)?;
-    let lns_retx_after = lns_retransmissions(&socket)?;
+    let lns_retx_after = lns_retransmissions(lns)?;
     let retransmissions = (lac_retx_after - lac_retx_before.min(lac_retx_after))
         + lns_retx_after.saturating_sub(lns_retx_before);
     println!(

@@ -133,7 +133,7 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
     ok &= check("probe without a walk", &quiet);
     // Any hello or acknowledgement answered a second late during the walks retransmits.
     let (lac_retx_before, _) = super::ops::lac_state(&mut lac)?;
-    let lns_retx_before = super::ops::lns_retransmissions(&lns.socket())?;
+    let lns_retx_before = super::ops::lns_retransmissions(&lns)?;
     let walker = std::thread::spawn({
         let embedded = embedded.clone();
         move || walk(&embedded)
@@ -148,7 +148,7 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
     let agentx_walk = walk(&master)?;
     let (lac_retx_after, tunnels_up) = super::ops::lac_state(&mut lac)?;
     let retransmissions = lac_retx_after.saturating_sub(lac_retx_before)
-        + super::ops::lns_retransmissions(&lns.socket())?.saturating_sub(lns_retx_before);
+        + super::ops::lns_retransmissions(&lns)?.saturating_sub(lns_retx_before);
     ok &= retransmissions == 0 && tunnels_up as usize == b.tunnels;
 
     let summary = lac.close_test_sessions(b.timeout)?;
