@@ -59,6 +59,10 @@ pub struct Stmt {
     /// keyword repeated (`interfaces { ge-0/0/0 { ... } }`, `radius-server { 198.18.0.1 {...} }`),
     /// as Junos shows them. In `set` form they read `set interfaces ge-0/0/0 ...` either way.
     pub grouped: bool,
+    /// For a container: Junos never shows it as a block of its own; each child is written on
+    /// the container's line (`family inet { ... }`, `family pppoe { ... }`, never
+    /// `family { inet { ... } }`). The brace parser reads either form.
+    pub inline: bool,
     pub children: &'static [Stmt],
 }
 
@@ -72,6 +76,7 @@ impl Stmt {
             mandatory: false,
             reference: None,
             grouped: false,
+            inline: false,
             children: &[],
         }
     }
@@ -85,6 +90,12 @@ impl Stmt {
     }
     pub const fn grouped(mut self) -> Stmt {
         self.grouped = true;
+        self
+    }
+    /// Only for a container none of whose children is a grouped list (an entry of one is
+    /// written by its key alone, which needs the block around it).
+    pub const fn inline(mut self) -> Stmt {
+        self.inline = true;
         self
     }
     pub const fn refers_to(mut self, list: &'static [&'static str]) -> Stmt {

@@ -7,7 +7,7 @@
 use crate::def::Stmt;
 use crate::edit::{order, stmt_for_path_in};
 use crate::mgmt::{DiffBlock, DiffLine, DiffSign};
-use crate::print::{statement_lines, Line};
+use crate::print::{statement_lines, Head, Line};
 use crate::table;
 use crate::tree::{Node, NodeId, Path};
 
@@ -81,7 +81,7 @@ fn whole(
     out: &mut Vec<DiffLine>,
 ) {
     let mut lines = Vec::new();
-    statement_lines(stmt, id, node, 0, in_group, false, &mut lines);
+    statement_lines(stmt, id, node, 0, Head::entry(in_group), false, &mut lines);
     signed(sign, lines, out);
 }
 
@@ -99,7 +99,7 @@ fn tag_change(
     }
     for (node, sign) in [(b, DiffSign::Removed), (t, DiffSign::Added)] {
         let mut lines = Vec::new();
-        statement_lines(stmt, id, node, 0, in_group, true, &mut lines);
+        statement_lines(stmt, id, node, 0, Head::entry(in_group), true, &mut lines);
         signed(sign, lines, out);
     }
 }
@@ -262,7 +262,7 @@ fn group_diff(
     let mut lines: Vec<Line> = vec![(0, format!("{} {{", list.name))];
     for pair in run {
         if let Some(node) = pair.target.or(pair.base) {
-            statement_lines(Some(list), pair.id, node, 1, true, false, &mut lines);
+            statement_lines(Some(list), pair.id, node, 1, Head::Key, false, &mut lines);
         }
     }
     lines.push((0, "}".into()));

@@ -3,6 +3,7 @@
 
 mod build;
 mod set_lines;
+mod steps;
 mod syntax;
 #[cfg(test)]
 pub(crate) mod test_schema;

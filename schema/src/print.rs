@@ -11,7 +11,7 @@ use crate::mgmt::{DiffBlock, DiffSign};
 use crate::table;
 use crate::tree::{Node, NodeId};
 
-pub(crate) use brace::{statement_lines, Line};
+pub(crate) use brace::{statement_lines, Head, Line};
 
 /// Brace form of `node`'s contents, as `show` prints them when the edit level is `path`.
 pub fn to_text(path: &[NodeId], node: &Node) -> String {

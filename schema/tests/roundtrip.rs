@@ -183,8 +183,39 @@ fn without_annotations(node: &Node) -> Node {
     }
 }
 
+/// The tree as one-line brace statements go: no tags, no annotations.
+fn untagged(node: &Node) -> Node {
+    Node {
+        values: node.values.clone(),
+        children: node
+            .children
+            .iter()
+            .map(|(id, n)| (id.clone(), untagged(n)))
+            .collect(),
+        inactive: false,
+        annotation: None,
+    }
+}
+
+/// Each `set` line without its `set` is a brace statement naming a whole path on one line
+/// (`interfaces ge-0/0/0 unit 0 family inet address 198.18.0.1/24;`), as Junos reads it.
+fn one_line_statements(tree: &Node) -> String {
+    to_set_lines(&[], tree)
+        .lines()
+        .filter_map(|line| line.strip_prefix("set "))
+        .map(|line| format!("{};\n", line.trim_end_matches(" ## SECRET-DATA")))
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn one_line_statements_read_back(tree in config()) {
+        let text = one_line_statements(&tree);
+        let back = parse_config(&text);
+        prop_assert_eq!(back, Ok(untagged(&tree)), "text:\n{}", text);
+    }
 
     #[test]
     fn brace_form_reads_back(tree in config()) {

@@ -26,10 +26,8 @@ fn added_subtree_is_shown_whole_under_the_parent() {
 +  interfaces {
 +      ge-1/1/1 {
 +          unit 0 {
-+              family {
-+                  inet {
-+                      address 198.18.1.0/30;
-+                  }
++              family inet {
++                  address 198.18.1.0/30;
 +              }
 +          }
 +      }

@@ -2,10 +2,11 @@
 //! braces with an explicit stack. Every `{` must open a statement the schema knows, so the
 //! stack is never deeper than the schema, whatever the input.
 
-use super::syntax::{End, Item, Marker, Statement, Token};
+use super::steps::{self, Step};
+use super::syntax::{End, Item, Marker, Statement};
 use super::{LoadError, Parsed};
-use crate::def::{Kind, Stmt, Type};
-use crate::edit::{banner, order};
+use crate::def::Stmt;
+use crate::edit::order;
 use crate::tree::{Node, NodeId, Path};
 
 /// One open block.
@@ -17,6 +18,9 @@ struct Frame {
     /// A grouped list's `interfaces { ... }` block: it holds no node of its own; the entries
     /// written in it belong to the frame below.
     group: bool,
+    /// Opened on the way by a one-line statement (`family` in `family inet {`): closed by the
+    /// same `}` as the block above it.
+    joined: bool,
     unsorted: bool,
 }
 
@@ -39,6 +43,7 @@ pub(super) fn build(
         stmt: level,
         node: Node::default(),
         group: false,
+        joined: false,
         unsorted: false,
     };
     let mut b = Builder {
@@ -126,143 +131,66 @@ impl Builder<'_> {
 
     fn statement(&mut self, s: Statement) -> Result<(), LoadError> {
         let top = self.top()?;
-        let (top_stmt, in_group) = (top.stmt, top.group);
-        let Some(first) = s.words.first() else {
-            return Err(self.err(0, "syntax error"));
+        let at = steps::At {
+            text: self.text,
+            stmt: top.stmt,
+            in_group: top.group,
+            path: self.edit_path(),
         };
-        if in_group {
-            // Inside `interfaces { ... }` each statement starts with a key.
-            let Kind::List(key_type) = top_stmt.kind else {
-                return Err(self.err(first.at, "syntax error"));
-            };
-            let key = self.value(key_type, first)?;
-            self.no_more_words(&s.words, 1)?;
-            let id = NodeId::entry(top_stmt.name, key);
-            return self.block(top_stmt, id, s);
-        }
-        let Some(child) = top_stmt.child(&first.text) else {
-            let message = format!(
-                "syntax error: '{}' is not a statement under {}",
-                first.text,
-                banner(&self.edit_path())
-            );
-            return Err(self.err(first.at, message));
-        };
-        match child.kind {
-            Kind::Container => {
-                self.no_more_words(&s.words, 1)?;
-                self.block(child, NodeId::new(child.name), s)
-            }
-            Kind::List(key_type) => {
-                if s.words.len() == 1 && child.grouped && matches!(s.end, End::Open) {
-                    if let Some((_, at)) = s.markers.first() {
-                        return Err(self.err(
-                            *at,
-                            format!(
-                                "syntax error: '{}' takes no tag, its entries do",
-                                child.name
-                            ),
-                        ));
-                    }
+        let steps = steps::resolve(at, &s)?;
+        // Tags and annotation belong to the last block named (`inactive: family inet {` is
+        // `inet`'s), or to the statement itself when it names no block (`inactive: drain;`).
+        let tagged = steps
+            .iter()
+            .rposition(|step| matches!(step, Step::Block { .. }))
+            .unwrap_or(0);
+        let depth = self.stack.len();
+        let count = steps.len();
+        for (index, step) in steps.into_iter().enumerate() {
+            let tags = (index == tagged).then_some(&s);
+            let last = index + 1 == count;
+            match step {
+                Step::Group { stmt } => {
                     self.annotation = None;
                     self.stack.push(Frame {
                         id: None,
-                        stmt: child,
+                        stmt,
                         node: Node::default(),
                         group: true,
+                        joined: false,
                         unsorted: false,
                     });
-                    return Ok(());
                 }
-                let Some(key) = s.words.get(1) else {
-                    let message = format!(
-                        "syntax error, expecting {} after '{}'",
-                        key_type.placeholder(),
-                        child.name
-                    );
-                    return Err(self.err(first.at, message));
-                };
-                let key = self.value(key_type, key)?;
-                self.no_more_words(&s.words, 2)?;
-                self.block(child, NodeId::entry(child.name, key), s)
-            }
-            Kind::Leaf(ty) => {
-                let values = self.values(child, ty, &s)?;
-                self.leaf(values, false, s)
-            }
-            Kind::LeafList(ty) => {
-                let values = self.values(child, ty, &s)?;
-                self.leaf(values, true, s)
-            }
-            Kind::Flag => {
-                self.no_more_words(&s.words, 1)?;
-                match s.end {
-                    End::Values { open, .. } => {
-                        return Err(self.err(
-                            open,
-                            format!("syntax error: '{}' takes no value", child.name),
-                        ));
+                Step::Block { stmt, id } => {
+                    let path = self.child_path(&id);
+                    // A statement written twice is read as one, as `load merge` would.
+                    let mut node = self.take_child(&id)?;
+                    if let Some(s) = tags {
+                        self.decorate(&mut node, path, s);
                     }
-                    End::Open => {
-                        return Err(self.err(
-                            first.at,
-                            format!("syntax error: '{}' takes no block", child.name),
-                        ))
+                    if last && !matches!(s.end, End::Open) {
+                        self.put_child(id, node)?;
+                    } else {
+                        self.stack.push(Frame {
+                            id: Some(id),
+                            stmt,
+                            node,
+                            group: false,
+                            joined: !last,
+                            unsorted: false,
+                        });
                     }
-                    End::Semicolon => {}
                 }
-                self.leaf(Vec::new(), false, s)
+                Step::Leaf { id, values, list } => self.leaf(id, values, list, tags)?,
             }
         }
-    }
-
-    /// The values of a leaf (`name v;`) or leaf-list (`name v;`, `name [ a b ];`).
-    fn values(&self, child: &Stmt, ty: Type, s: &Statement) -> Result<Vec<String>, LoadError> {
-        let list = matches!(child.kind, Kind::LeafList(_));
-        let keyword_at = s.words.first().map_or(0, |w| w.at);
-        match &s.end {
-            End::Open => Err(self.err(
-                keyword_at,
-                format!("syntax error: '{}' takes no block", child.name),
-            )),
-            End::Values { open, values } => {
-                if !list {
-                    return Err(self.err(
-                        *open,
-                        format!("syntax error: '{}' takes one value", child.name),
-                    ));
-                }
-                self.no_more_words(&s.words, 1)?;
-                values.iter().map(|v| self.value(ty, v)).collect()
-            }
-            End::Semicolon => {
-                let Some(value) = s.words.get(1) else {
-                    let message = format!(
-                        "syntax error, expecting {} after '{}'",
-                        ty.placeholder(),
-                        child.name
-                    );
-                    return Err(self.err(keyword_at, message));
-                };
-                self.no_more_words(&s.words, 2)?;
-                Ok(vec![self.value(ty, value)?])
+        // `local-gateway address A;`: the blocks the line opened on the way end with it.
+        if !matches!(s.end, End::Open) {
+            while self.stack.len() > depth {
+                self.pop_frame()?;
             }
         }
-    }
-
-    fn value(&self, ty: Type, token: &Token) -> Result<String, LoadError> {
-        ty.check(&token.text)
-            .map_err(|reason| self.err(token.at, reason))
-    }
-
-    fn no_more_words(&self, words: &[Token], expected: usize) -> Result<(), LoadError> {
-        match words.get(expected) {
-            Some(extra) => Err(self.err(
-                extra.at,
-                format!("syntax error: unexpected '{}'", extra.text),
-            )),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     /// Tags and annotation on a statement just read.
@@ -281,40 +209,13 @@ impl Builder<'_> {
         }
     }
 
-    /// A container or list entry: `name {` opens it, `name;` writes it empty.
-    fn block(&mut self, stmt: &'static Stmt, id: NodeId, s: Statement) -> Result<(), LoadError> {
-        let path = self.child_path(&id);
-        match s.end {
-            End::Values { open, .. } => Err(self.err(
-                open,
-                format!("syntax error: '{}' takes no value", stmt.name),
-            )),
-            End::Semicolon => {
-                let mut node = self.take_child(&id)?;
-                self.decorate(&mut node, path, &s);
-                self.put_child(id, node)
-            }
-            End::Open => {
-                // A statement written twice is read as one, as `load merge` would.
-                let mut node = self.take_child(&id)?;
-                self.decorate(&mut node, path, &s);
-                self.stack.push(Frame {
-                    id: Some(id),
-                    stmt,
-                    node,
-                    group: false,
-                    unsorted: false,
-                });
-                Ok(())
-            }
-        }
-    }
-
-    fn leaf(&mut self, values: Vec<String>, list: bool, s: Statement) -> Result<(), LoadError> {
-        let Some(keyword) = s.words.first() else {
-            return Err(self.err(0, "syntax error"));
-        };
-        let id = NodeId::new(keyword.text.clone());
+    fn leaf(
+        &mut self,
+        id: NodeId,
+        values: Vec<String>,
+        list: bool,
+        tags: Option<&Statement>,
+    ) -> Result<(), LoadError> {
         let path = self.child_path(&id);
         let mut node = self.take_child(&id)?;
         if list {
@@ -326,7 +227,9 @@ impl Builder<'_> {
         } else {
             node.values = values;
         }
-        self.decorate(&mut node, path, &s);
+        if let Some(s) = tags {
+            self.decorate(&mut node, path, s);
+        }
         self.put_child(id, node)
     }
 
@@ -355,8 +258,18 @@ impl Builder<'_> {
             return Err(self.err(at, "syntax error: unexpected '}'"));
         }
         self.annotation = None;
+        self.pop_frame()?;
+        // `family inet { ... }`: the one `}` closes `inet` and `family`.
+        while self.stack.last().is_some_and(|f| f.joined) {
+            self.pop_frame()?;
+        }
+        Ok(())
+    }
+
+    /// Ends the innermost block: its node goes into its owner.
+    fn pop_frame(&mut self) -> Result<(), LoadError> {
         let Some(mut frame) = self.stack.pop() else {
-            return Err(self.err(at, "syntax error: unexpected '}'"));
+            return Err(self.err(0, "syntax error"));
         };
         let Some(id) = frame.id.take() else {
             return Ok(()); // a grouped list's block

@@ -56,7 +56,8 @@ const INTERFACES: Stmt = list(
                     "IPv4",
                     &[leaf_list("address", Type::Ipv4Prefix, "Interface address")],
                 )],
-            )],
+            )
+            .inline()],
         ),
     ],
 )

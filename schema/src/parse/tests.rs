@@ -27,10 +27,8 @@ interfaces {
     ge-0/0/0 {
         description \"to LNS\";
         unit 0 {
-            family {
-                inet {
-                    address 198.18.1.0/30;
-                }
+            family inet {
+                address 198.18.1.0/30;
             }
         }
     }
@@ -211,8 +209,13 @@ fn schema_errors_point_at_the_word() {
         (1, 20, "syntax error: 'host-name' takes one value".into())
     );
     assert_eq!(
-        err("access { tunnel-profile tp1 tunnel 1; }"),
-        (1, 29, "syntax error: unexpected 'tunnel'".into())
+        err("access { tunnel-profile tp1 bogus 1; }"),
+        (
+            1,
+            29,
+            "syntax error: 'bogus' is not a statement under [edit access tunnel-profile tp1]"
+                .into()
+        )
     );
     assert_eq!(
         err("interfaces { -bad { } }"),
@@ -345,4 +348,132 @@ fn set_lines_relative_to_a_level() {
     );
     let e = apply_set_lines_in(&TEST_ROOT, &Node::default(), "set bogus", &level).unwrap_err();
     assert_eq!((e.line, e.column), (1, 5));
+}
+
+/// The same configuration in the block form, for the one-line forms below.
+const GATEWAY_BLOCKS: &str = "\
+access {
+    tunnel-profile tp1 {
+        tunnel 1 {
+            remote-gateway {
+                address 198.18.0.1;
+                gateway-name lns1;
+            }
+        }
+    }
+}
+";
+
+#[test]
+fn a_container_and_its_child_on_one_line() {
+    let blocks = parse(GATEWAY_BLOCKS).unwrap();
+    // Juniper's syntax summaries write `remote-gateway address A;`, and Junos takes it.
+    let one_line = parse(
+        "access { tunnel-profile tp1 { tunnel 1 {
+            remote-gateway address 198.18.0.1;
+            remote-gateway gateway-name lns1;
+        } } }",
+    );
+    assert_eq!(one_line, Ok(blocks.clone()));
+    // Several statements of one container on one line, as in `vlan-tags outer 100 inner 7;`.
+    let leaves = parse(
+        "access { tunnel-profile tp1 { tunnel 1 { remote-gateway address 198.18.0.1 gateway-name lns1; } } }",
+    );
+    assert_eq!(leaves, Ok(blocks.clone()));
+    // A whole path on one line, a list entry among it.
+    let path = parse(
+        "access tunnel-profile tp1 tunnel 1 remote-gateway address 198.18.0.1 gateway-name lns1;",
+    );
+    assert_eq!(path, Ok(blocks.clone()));
+    let opened = parse(
+        "access tunnel-profile tp1 tunnel 1 remote-gateway { address 198.18.0.1; gateway-name lns1; }",
+    );
+    assert_eq!(opened, Ok(blocks));
+}
+
+#[test]
+fn family_inet_on_one_line_inside_a_grouped_list() {
+    // SAMPLE writes `family inet {`, as Junos shows it; the block form reads the same and
+    // prints back as Junos shows it.
+    let tree = parse(SAMPLE).unwrap();
+    let blocks = SAMPLE.replace(
+        "            family inet {\n                address 198.18.1.0/30;\n            }\n",
+        "            family {\n                inet {\n                    address 198.18.1.0/30;\n                }\n            }\n",
+    );
+    assert_ne!(blocks, SAMPLE);
+    assert_eq!(parse(&blocks), Ok(tree.clone()));
+    assert_eq!(
+        brace_text_in(&TEST_ROOT, &[], &parse(&blocks).unwrap()),
+        SAMPLE
+    );
+    let entry_line = SAMPLE.replace(
+        "    ge-0/0/0 {\n        description \"to LNS\";\n        unit 0 {\n            family inet {\n                address 198.18.1.0/30;\n            }\n        }\n    }\n",
+        "    ge-0/0/0 description \"to LNS\" unit 0 family inet address 198.18.1.0/30;\n",
+    );
+    assert_ne!(entry_line, SAMPLE);
+    assert_eq!(parse(&entry_line), Ok(tree));
+}
+
+#[test]
+fn tags_on_a_one_line_statement_belong_to_its_last_block() {
+    let tree = parse(
+        "interfaces { ge-0/0/0 { unit 0 { /* lab */ inactive: family inet { address 198.18.1.0/30; } } } }",
+    )
+    .unwrap();
+    let unit = [
+        NodeId::entry("interfaces", "ge-0/0/0"),
+        NodeId::entry("unit", "0"),
+    ];
+    let family = tree
+        .get(&[&unit[..], &[NodeId::new("family")]].concat())
+        .unwrap();
+    assert!(!family.inactive && family.annotation.is_none());
+    let inet = &family.children[&NodeId::new("inet")];
+    assert!(inet.inactive);
+    assert_eq!(inet.annotation.as_deref(), Some("lab"));
+    // With no block named, the leaf carries them.
+    let tree = parse("services { l2tp { inactive: drain; } }").unwrap();
+    assert!(
+        tree.get(&[
+            NodeId::new("services"),
+            NodeId::new("l2tp"),
+            NodeId::new("drain")
+        ])
+        .unwrap()
+        .inactive
+    );
+}
+
+#[test]
+fn one_line_statements_refuse_what_their_parts_refuse() {
+    assert_eq!(
+        err("access { tunnel-profile tp1 tunnel 1 remote-gateway address; }"),
+        (
+            1,
+            53,
+            "syntax error, expecting <address> after 'address'".into()
+        )
+    );
+    assert_eq!(
+        err("access { tunnel-profile tp1 tunnel 1 remote-gateway address 198.18.0.1 { } }"),
+        (1, 53, "syntax error: 'address' takes no block".into())
+    );
+    assert_eq!(
+        err("access { tunnel-profile tp1 tunnel 1 remote-gateway port 1; }"),
+        (
+            1,
+            53,
+            "syntax error: 'port' is not a statement under [edit access tunnel-profile tp1 tunnel 1 remote-gateway]"
+                .into()
+        )
+    );
+    assert_eq!(
+        err("access { tunnel-profile tp1 tunnel 99 preference 1; }"),
+        (1, 36, "Value 99 is not within range (1..31)".into())
+    );
+    // A one-line statement closes what it opened: the `}` after it is one too many.
+    assert_eq!(
+        err("system login user alice class operator; }"),
+        (1, 41, "syntax error: unexpected '}'".into())
+    );
 }

@@ -13,7 +13,7 @@ pub(super) fn to_text(root: &'static Stmt, path: &[NodeId], node: &Node) -> Stri
     match (path.last(), stmt) {
         // `show system host-name` shows the statement itself.
         (Some(id), Some(s)) if !s.has_block() => {
-            statement_lines(Some(s), id, node, 0, false, false, &mut lines)
+            statement_lines(Some(s), id, node, 0, Head::Keyword, false, &mut lines)
         }
         _ => contents_lines(stmt, node, 0, &mut lines),
     }
@@ -37,31 +37,69 @@ pub(crate) fn contents_lines(
                     if id.keyword != list.name || id.key.is_none() {
                         break;
                     }
-                    statement_lines(Some(list), id, child, depth + 1, true, false, out);
+                    statement_lines(Some(list), id, child, depth + 1, Head::Key, false, out);
                     i += 1;
                 }
                 out.push((depth, "}".into()));
             }
             _ => {
-                statement_lines(child_stmt, id, child, depth, false, false, out);
+                statement_lines(child_stmt, id, child, depth, Head::Keyword, false, out);
                 i += 1;
             }
         }
     }
 }
 
-/// One statement and its block. `in_group`: an entry of a grouped list, written by its key
-/// alone. `collapsed`: a block is shown as `name { ... }` on one line, as Junos shows a
-/// statement whose tag changed.
+/// How a statement's line begins, after any `inactive:`.
+#[derive(Clone, Copy)]
+pub(crate) enum Head<'a> {
+    /// Its keyword (and key): `unit 0`.
+    Keyword,
+    /// An entry of a grouped list, written by its key alone: `ge-0/0/0`.
+    Key,
+    /// Its keyword after the words of the inline containers above it: `family ` + `inet`.
+    After(&'a str),
+}
+
+impl Head<'_> {
+    /// `Key` for an entry of a grouped list, else `Keyword`.
+    pub(crate) fn entry(in_group: bool) -> Head<'static> {
+        if in_group {
+            Head::Key
+        } else {
+            Head::Keyword
+        }
+    }
+}
+
+/// One statement and its block. `collapsed`: a block is shown as `name { ... }` on one line,
+/// as Junos shows a statement whose tag changed.
 pub(crate) fn statement_lines(
     stmt: Option<&'static Stmt>,
     id: &NodeId,
     node: &Node,
     depth: usize,
-    in_group: bool,
+    head_as: Head<'_>,
     collapsed: bool,
     out: &mut Vec<Line>,
 ) {
+    // Junos writes an inline container's children on its line. Tags on the container itself
+    // would have no line of their own to stand on: then it is written as a block.
+    let inline = stmt.filter(|s| s.inline && !collapsed && !matches!(head_as, Head::Key));
+    if let Some(s) = inline {
+        if !node.inactive && node.annotation.is_none() && !node.children.is_empty() {
+            let leading = match head_as {
+                Head::After(words) => format!("{words}{id} "),
+                _ => format!("{id} "),
+            };
+            for (child_id, child) in &node.children {
+                let child_stmt = s.child(&child_id.keyword);
+                let head_as = Head::After(&leading);
+                statement_lines(child_stmt, child_id, child, depth, head_as, false, out);
+            }
+            return;
+        }
+    }
     if let Some(annotation) = &node.annotation {
         out.push((depth, format!("/* {annotation} */")));
     }
@@ -69,8 +107,9 @@ pub(crate) fn statement_lines(
     if node.inactive {
         head.push_str("inactive: ");
     }
-    match (&id.key, in_group) {
-        (Some(key), true) => head.push_str(&group_key(key)),
+    match (&id.key, head_as) {
+        (Some(key), Head::Key) => head.push_str(&group_key(key)),
+        (_, Head::After(words)) => head.push_str(&format!("{words}{id}")),
         _ => head.push_str(&id.to_string()),
     }
     let kind = stmt.map(|s| s.kind).unwrap_or(match node.values.len() {

@@ -32,10 +32,8 @@ system {
 interfaces {
     ge-0/0/0 {
         unit 0 {
-            family {
-                inet {
-                    address 198.18.1.0/30;
-                }
+            family inet {
+                address 198.18.1.0/30;
             }
         }
     }

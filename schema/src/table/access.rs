@@ -15,7 +15,7 @@ pub(super) const ACCESS: Stmt = container(
                 "pool",
                 NAME,
                 "Address pool",
-                &[container("family", "Address family", &[POOL_INET])],
+                &[container("family", "Address family", &[POOL_INET]).inline()],
             )],
         ),
         container(

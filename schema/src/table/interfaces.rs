@@ -74,5 +74,7 @@ const UNIT: &[Stmt] = &[
                 ],
             ),
         ],
-    ),
+    )
+    // Junos shows `family inet { ... }`, never `family { inet { ... } }`.
+    .inline(),
 ];

@@ -59,6 +59,11 @@ fn kinds_are_consistent() {
             "{path:?}: only lists are grouped"
         );
         assert!(
+            !stmt.inline
+                || (stmt.kind == Kind::Container && stmt.children.iter().all(|c| !c.grouped)),
+            "{path:?}: only containers without grouped lists are inline"
+        );
+        assert!(
             !stmt.help.is_empty() && !stmt.help.ends_with('.'),
             "{path:?}: help text style"
         );

@@ -1,0 +1,219 @@
+//! What one brace-form statement names. A statement is usually one keyword and its value
+//! (`host-name r1;`, `unit 0 {`), but Junos also writes a container and its child on one line
+//! (`family inet { ... }`, `local-gateway address 198.18.0.1;`) and several leaves of one
+//! container on one line (`vlan-tags outer 100 inner 7;`). The words are resolved against
+//! the schema into the statements they name, in order, before the tree is touched.
+
+use super::syntax::{End, Statement, Token};
+use super::LoadError;
+use crate::def::{Kind, Stmt, Type};
+use crate::edit::banner;
+use crate::tree::{NodeId, Path};
+
+/// One statement named on a line.
+#[derive(Debug)]
+pub(super) enum Step {
+    /// A container or a list entry: written on its own (`unit 0;`, `unit 0 {`) or leading to
+    /// the next step (`family` in `family inet {`).
+    Block { stmt: &'static Stmt, id: NodeId },
+    /// `interfaces {`: the block of a grouped list, holding its entries.
+    Group { stmt: &'static Stmt },
+    /// A leaf, leaf-list or flag with its values (none for a flag).
+    Leaf {
+        id: NodeId,
+        values: Vec<String>,
+        list: bool,
+    },
+}
+
+/// Where the statement starts: the statement of the innermost open block, whether that block
+/// is a grouped list's (its statements start with a key), and its `[edit ...]` path.
+pub(super) struct At<'a> {
+    pub text: &'a str,
+    pub stmt: &'static Stmt,
+    pub in_group: bool,
+    pub path: Path,
+}
+
+impl At<'_> {
+    fn err(&self, at: usize, message: impl Into<String>) -> LoadError {
+        LoadError::at(self.text, at, message)
+    }
+
+    fn value(&self, ty: Type, token: &Token) -> Result<String, LoadError> {
+        ty.check(&token.text)
+            .map_err(|reason| self.err(token.at, reason))
+    }
+}
+
+/// The statements `s` names, starting at `at`. The last step is the one the statement's end
+/// (`{`, `;`, `[ ... ];`) belongs to.
+pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadError> {
+    let words = &s.words;
+    let mut steps = Vec::new();
+    let mut i = 0;
+    while let Some(word) = words.get(i) {
+        let last = i + 1 == words.len();
+        if at.in_group {
+            // Inside `interfaces { ... }` a statement starts with a key.
+            let Kind::List(key_type) = at.stmt.kind else {
+                return Err(at.err(word.at, "syntax error"));
+            };
+            let id = NodeId::entry(at.stmt.name, at.value(key_type, word)?);
+            at.path.push(id.clone());
+            steps.push(Step::Block { stmt: at.stmt, id });
+            at.in_group = false;
+            i += 1;
+            continue;
+        }
+        let Some(child) = at.stmt.child(&word.text) else {
+            // After a leaf's value, a word that names nothing is one word too many.
+            let message = if matches!(steps.last(), Some(Step::Leaf { .. })) {
+                format!("syntax error: unexpected '{}'", word.text)
+            } else {
+                format!(
+                    "syntax error: '{}' is not a statement under {}",
+                    word.text,
+                    banner(&at.path)
+                )
+            };
+            return Err(at.err(word.at, message));
+        };
+        match child.kind {
+            Kind::Container => {
+                let id = NodeId::new(child.name);
+                at.path.push(id.clone());
+                steps.push(Step::Block { stmt: child, id });
+                at.stmt = child;
+                i += 1;
+            }
+            Kind::List(key_type) => {
+                if last && child.grouped && matches!(s.end, End::Open) {
+                    if let Some((_, marker)) = s.markers.first() {
+                        return Err(at.err(
+                            *marker,
+                            format!(
+                                "syntax error: '{}' takes no tag, its entries do",
+                                child.name
+                            ),
+                        ));
+                    }
+                    at.path.push(NodeId::new(child.name));
+                    steps.push(Step::Group { stmt: child });
+                    i += 1;
+                    continue;
+                }
+                let Some(key) = words.get(i + 1) else {
+                    let message = format!(
+                        "syntax error, expecting {} after '{}'",
+                        key_type.placeholder(),
+                        child.name
+                    );
+                    return Err(at.err(word.at, message));
+                };
+                let id = NodeId::entry(child.name, at.value(key_type, key)?);
+                at.path.push(id.clone());
+                steps.push(Step::Block { stmt: child, id });
+                at.stmt = child;
+                i += 2;
+            }
+            Kind::Leaf(ty) | Kind::LeafList(ty) => {
+                let list = matches!(child.kind, Kind::LeafList(_));
+                let (values, used) = leaf_values(&at, child, ty, s, i)?;
+                steps.push(Step::Leaf {
+                    id: NodeId::new(child.name),
+                    values,
+                    list,
+                });
+                i += used;
+            }
+            Kind::Flag => {
+                if last {
+                    match s.end {
+                        End::Values { open, .. } => {
+                            return Err(at.err(
+                                open,
+                                format!("syntax error: '{}' takes no value", child.name),
+                            ));
+                        }
+                        End::Open => {
+                            return Err(at.err(
+                                word.at,
+                                format!("syntax error: '{}' takes no block", child.name),
+                            ))
+                        }
+                        End::Semicolon => {}
+                    }
+                }
+                steps.push(Step::Leaf {
+                    id: NodeId::new(child.name),
+                    values: Vec::new(),
+                    list: false,
+                });
+                i += 1;
+            }
+        }
+    }
+    if let (Some(Step::Block { stmt, .. }), End::Values { open, .. }) = (steps.last(), &s.end) {
+        return Err(at.err(
+            *open,
+            format!("syntax error: '{}' takes no value", stmt.name),
+        ));
+    }
+    Ok(steps)
+}
+
+/// The values of the leaf (or leaf-list) whose keyword is word `i`, and how many words the
+/// leaf took: `name v`, or the keyword alone before `[ a b ];` for a leaf-list.
+fn leaf_values(
+    at: &At<'_>,
+    child: &Stmt,
+    ty: Type,
+    s: &Statement,
+    i: usize,
+) -> Result<(Vec<String>, usize), LoadError> {
+    let keyword_at = s.words.get(i).map_or(0, |w| w.at);
+    let value = s.words.get(i + 1);
+    let ends_line = i + 2 >= s.words.len();
+    match (&s.end, value) {
+        (End::Open, _) if ends_line => Err(at.err(
+            keyword_at,
+            format!("syntax error: '{}' takes no block", child.name),
+        )),
+        (End::Values { open, values }, None) => {
+            if !matches!(child.kind, Kind::LeafList(_)) {
+                return Err(at.err(
+                    *open,
+                    format!("syntax error: '{}' takes one value", child.name),
+                ));
+            }
+            let values = values
+                .iter()
+                .map(|v| at.value(ty, v))
+                .collect::<Result<_, _>>()?;
+            Ok((values, 1))
+        }
+        (End::Values { open, .. }, Some(value)) if ends_line => {
+            Err(if matches!(child.kind, Kind::LeafList(_)) {
+                at.err(
+                    value.at,
+                    format!("syntax error: unexpected '{}'", value.text),
+                )
+            } else {
+                at.err(
+                    *open,
+                    format!("syntax error: '{}' takes one value", child.name),
+                )
+            })
+        }
+        (_, Some(value)) => Ok((vec![at.value(ty, value)?], 2)),
+        (_, None) => {
+            let message = format!(
+                "syntax error, expecting {} after '{}'",
+                ty.placeholder(),
+                child.name
+            );
+            Err(at.err(keyword_at, message))
+        }
+    }
+}
