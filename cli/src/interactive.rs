@@ -136,7 +136,8 @@ impl Input for Keyboard<'_> {
     fn load_line(&mut self) -> io::Result<Option<String>> {
         match self.editor.readline("") {
             Ok(line) => Ok(Some(line)),
-            Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(None),
+            Err(ReadlineError::Eof) => Ok(None),
+            Err(ReadlineError::Interrupted) => Err(io::ErrorKind::Interrupted.into()),
             Err(e) => Err(io::Error::other(e)),
         }
     }

@@ -481,6 +481,11 @@ impl<T: Transport> Shell<T> {
                         text.push('\n');
                     }
                     Ok(None) => break,
+                    // Junos loads on ^D only: Ctrl-C abandons what was typed so far.
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                        self.error("load interrupted: nothing loaded");
+                        return Ok(Flow::Continue);
+                    }
                     Err(e) => {
                         self.error(&format!("cannot read the terminal: {e}"));
                         return Ok(Flow::Continue);

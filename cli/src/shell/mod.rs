@@ -33,7 +33,8 @@ pub type Splitter = fn(&str) -> Result<Vec<Word>, (usize, String)>;
 
 /// Where lines and answers come from besides the command lines themselves.
 pub trait Input {
-    /// The next line of `load terminal` input; `None` at end of input (^D).
+    /// The next line of `load terminal` input; `None` at end of input (^D); an error of kind
+    /// `Interrupted` when the operator pressed Ctrl-C, which abandons the load.
     fn load_line(&mut self) -> io::Result<Option<String>>;
     /// Asks `question`; `None` when nobody can answer (a script), which takes the default.
     fn ask(&mut self, question: &str) -> io::Result<Option<String>>;

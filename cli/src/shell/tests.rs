@@ -506,6 +506,38 @@ fn load_terminal_reads_until_control_d() {
 }
 
 #[test]
+fn control_c_during_load_terminal_sends_nothing() {
+    /// A keyboard on which the operator types two lines, then presses Ctrl-C.
+    struct Keys(VecDeque<io::Result<Option<String>>>);
+    impl Input for Keys {
+        fn load_line(&mut self) -> io::Result<Option<String>> {
+            self.0.pop_front().unwrap_or(Ok(None))
+        }
+        fn ask(&mut self, _: &str) -> io::Result<Option<String>> {
+            Ok(None)
+        }
+    }
+    let mut s = session_with(Echo::AfterPrompt, vec![configured()], false);
+    s.shell.execute("configure", &mut NoInput);
+    let mut keys = Keys(VecDeque::from([
+        Ok(Some("system {".to_string())),
+        Ok(Some("    host-name r1;".to_string())),
+        Err(io::ErrorKind::Interrupted.into()),
+    ]));
+    s.shell.execute("load merge terminal", &mut keys);
+    assert!(s.screen.text().ends_with(
+        "[Type ^D at a new line to end input]\nerror: load interrupted: nothing loaded\n"
+    ));
+    assert!(
+        !s.requests
+            .borrow()
+            .iter()
+            .any(|r| matches!(r, Request::Load { .. })),
+        "nothing is sent to the daemon"
+    );
+}
+
+#[test]
 fn load_file_errors_name_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("r1.conf");
