@@ -44,7 +44,7 @@ impl CommitMeta {
 pub struct ConfirmDeadline {
     /// Seconds since the Unix epoch at which the daemon rolls back.
     pub at: i64,
-    /// The N the operator gave (shown as `commit confirmed, rollback in N mins`).
+    /// The N the operator gave.
     pub minutes: u32,
 }
 

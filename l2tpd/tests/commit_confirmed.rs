@@ -35,14 +35,29 @@ fn ok(m: &mut Mgmt, id: u64, r: Request) -> (Reply, Vec<String>) {
 }
 
 fn host_name(m: &mut Mgmt, id: u64) -> Option<String> {
-    let (reply, _) = ok(
+    host_name_in(
         m,
         id,
         Request::ShowConfiguration {
             words: words("system host-name"),
             revision: Revision::Active,
         },
-    );
+    )
+}
+
+/// The candidate's (`show`) host name.
+fn candidate_host_name(m: &mut Mgmt, id: u64) -> Option<String> {
+    host_name_in(
+        m,
+        id,
+        Request::Show {
+            words: words("system host-name"),
+        },
+    )
+}
+
+fn host_name_in(m: &mut Mgmt, id: u64, show: Request) -> Option<String> {
+    let (reply, _) = ok(m, id, show);
     let Reply::Config { tree, .. } = reply else {
         panic!("{reply:?}")
     };
@@ -71,6 +86,15 @@ fn commit_host(m: &mut Mgmt, id: u64, name: &str, confirmed: Option<u32>) -> Vec
         panic!("{reply:?}")
     };
     messages
+}
+
+/// A daemon at START in `dir` that committed `r1`, then `r2` with `commit confirmed N`.
+fn r2_confirmed(dir: &Path, clock: &ManualClock, minutes: u32) -> (Mgmt, u64) {
+    let mut m = start(dir, clock);
+    let id = session(&mut m);
+    commit_host(&mut m, id, "r1", None);
+    commit_host(&mut m, id, "r2", Some(minutes));
+    (m, id)
 }
 
 fn session(m: &mut Mgmt) -> u64 {
@@ -163,12 +187,7 @@ fn a_later_commit_or_commit_check_confirms() {
 fn deadline_survives_restart_and_rolls_back_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(START);
-    {
-        let mut m = start(dir.path(), &clock);
-        let id = session(&mut m);
-        commit_host(&mut m, id, "r1", None);
-        commit_host(&mut m, id, "r2", Some(10));
-    }
+    r2_confirmed(dir.path(), &clock, 10);
     // Restart before the deadline: still pending, rolled back when the time comes.
     clock.advance(300);
     {
@@ -183,4 +202,73 @@ fn deadline_survives_restart_and_rolls_back_at_start() {
     let id = session(&mut m);
     assert_eq!(host_name(&mut m, id).as_deref(), Some("r1"));
     assert!(clock.now() > START);
+}
+
+/// Junos' automatic rollback is `rollback 1` and `commit`: the candidate becomes the
+/// rolled-back configuration. Edits made on top of the unconfirmed commit go with it, or a
+/// later `commit` would quietly bring the unconfirmed configuration back.
+#[test]
+fn the_rollback_resets_the_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(START);
+    let (mut m, id) = r2_confirmed(dir.path(), &clock, 1);
+    ok(
+        &mut m,
+        id,
+        Request::Set {
+            words: words("system host-name r3"),
+        },
+    );
+    assert_eq!(candidate_host_name(&mut m, id).as_deref(), Some("r3"));
+    clock.advance(60);
+    assert!(m.tick());
+    assert_eq!(candidate_host_name(&mut m, id).as_deref(), Some("r1"));
+    // And after a restart (the candidate is kept in the store).
+    drop(m);
+    let mut m = start(dir.path(), &clock);
+    let id = session(&mut m);
+    assert_eq!(candidate_host_name(&mut m, id).as_deref(), Some("r1"));
+}
+
+/// The minutes left before the rollback, as `show system commit` gives them.
+fn rollback_in(m: &mut Mgmt, id: u64) -> Option<u32> {
+    let (Reply::Commits { entries }, _) = ok(m, id, Request::ShowSystemCommit) else {
+        panic!()
+    };
+    entries[0].confirmed_minutes
+}
+
+/// The banner counts the minutes down, and so does `show system commit` (`rollback in
+/// Nmins`), before and after a restart of the daemon.
+#[test]
+fn the_time_left_counts_down_across_a_restart() {
+    let banner = |notices: &[String]| -> String {
+        notices
+            .iter()
+            .find(|n| n.starts_with("# commit confirmed"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(START);
+    {
+        let (mut m, id) = r2_confirmed(dir.path(), &clock, 10);
+        assert_eq!(rollback_in(&mut m, id), Some(10));
+        clock.advance(150);
+        let (_, notices) = ok(&mut m, id, Request::ShowSystemUsers);
+        assert_eq!(
+            banner(&notices),
+            "# commit confirmed will be rolled back in 8 minutes"
+        );
+        assert_eq!(rollback_in(&mut m, id), Some(8));
+    }
+    clock.advance(300);
+    let mut m = start(dir.path(), &clock);
+    let id = session(&mut m);
+    let (_, notices) = ok(&mut m, id, Request::ShowSystemUsers);
+    assert_eq!(
+        banner(&notices),
+        "# commit confirmed will be rolled back in 3 minutes"
+    );
+    assert_eq!(rollback_in(&mut m, id), Some(3));
 }

@@ -398,7 +398,8 @@ pub struct CommitEntry {
     pub user: String,
     pub client: ClientKind,
     pub comment: Option<String>,
-    /// Set while this is a `commit confirmed` that has not been confirmed: minutes it was given.
+    /// Set while this is a `commit confirmed` that has not been confirmed: the minutes it was
+    /// given as the store keeps them; the daemon's `show system commit` gives the minutes left.
     pub confirmed_minutes: Option<u32>,
 }
 

@@ -1,6 +1,7 @@
 //! The management plane: the Unix-socket server (`server`), who may do what (`identity`),
 //! and the configuration sessions, candidates and commits (`state`).
 
+mod confirm;
 pub mod identity;
 pub mod server;
 pub mod session;

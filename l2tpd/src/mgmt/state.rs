@@ -5,6 +5,7 @@
 //! requests one at a time (so a commit is never interleaved with an edit), and tests drive it
 //! directly.
 
+use super::confirm;
 use super::identity;
 use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
 use crate::clock::Clock;
@@ -309,9 +310,13 @@ impl Mgmt {
         match request {
             Request::Hello { .. } => Err(failed("already identified on this connection")),
             Request::ShowConfiguration { words, revision } => self.show(id, &words, revision),
-            Request::ShowSystemCommit => Ok(Reply::Commits {
-                entries: self.store.history().map_err(|e| failed(e.to_string()))?,
-            }),
+            Request::ShowSystemCommit => {
+                let entries = self.store.history().map_err(|e| failed(e.to_string()))?;
+                let pending = self.store.pending_confirm().ok().flatten();
+                Ok(Reply::Commits {
+                    entries: confirm::with_time_left(entries, pending.as_ref(), self.clock.now()),
+                })
+            }
             Request::ShowSystemUsers => Ok(Reply::Users {
                 users: self.users(),
                 changed: self.candidate_changed(id),
@@ -945,13 +950,17 @@ impl Mgmt {
         };
         let mut meta = CommitMeta::new("root", self.clock.now(), ClientKind::Other);
         meta.comment = Some("automatic rollback: commit confirmed was not confirmed".into());
+        // Junos rolls back as `rollback 1` + `commit`: the shared candidate becomes the
+        // rolled-back configuration, edits made on the unconfirmed one included.
+        meta.clear_shared_candidate = true;
         let config = schema::typed::router_config(&previous);
         match self.commit_tree(previous, config, meta) {
             Ok(()) => {
+                self.shared = None;
+                self.shared_unsaved = false;
                 tracing::warn!("commit was not confirmed; automatic rollback complete");
                 for s in self.sessions.values_mut() {
-                    s.notices
-                        .push("Commit was not confirmed; automatic rollback complete.".into());
+                    s.notices.push(confirm::ROLLED_BACK.into());
                 }
                 true
             }
@@ -996,10 +1005,7 @@ impl Mgmt {
         };
         let mut notices = std::mem::take(&mut s.notices);
         if let (Some(p), Some(_)) = (pending, s.config.as_ref()) {
-            let minutes = ((p.deadline - now).max(0) + 59) / 60;
-            notices.push(format!(
-                "# commit confirmed will be rolled back in {minutes} minutes"
-            ));
+            notices.push(confirm::banner(&p, now));
         }
         notices
     }
