@@ -181,6 +181,13 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<()>
             EventHandler::Conditional(Box::new(handler)),
         );
     }
+    // Broadcasts (an automatic rollback) are shown above the prompt as they come, as Junos
+    // writes them to every user's terminal.
+    if let Ok(mut printer) = editor.create_external_printer() {
+        shell.print_broadcasts_with(Box::new(move |message| {
+            let _ = printer.print(format!("\n{message}\n"));
+        }));
+    }
     shell.flush_notices();
     loop {
         {

@@ -134,11 +134,15 @@ fn unconfirmed_commit_rolls_back_after_the_deadline() {
 
     clock.advance(1);
     assert!(m.tick(), "rollback at the deadline");
+    // Every shell is told at once (the server sends broadcasts as they come), not with the
+    // response to its next command.
+    assert_eq!(
+        m.take_broadcasts(),
+        ["Commit was not confirmed; automatic rollback complete."]
+    );
     let (_, notices) = ok(&mut m, id, Request::ShowSystemCommit);
     assert!(
-        notices
-            .iter()
-            .any(|n| n == "Commit was not confirmed; automatic rollback complete."),
+        !notices.iter().any(|n| n.starts_with("Commit was not confirmed")),
         "{notices:?}"
     );
     assert_eq!(host_name(&mut m, id).as_deref(), Some("r1"));

@@ -237,6 +237,28 @@ pub struct Response {
     pub notices: Vec<String>,
 }
 
+/// A line the daemon sends on its own, between responses, to every open shell at once:
+/// Junos broadcasts `Commit was not confirmed; automatic rollback complete.` to every
+/// user, whatever they are doing, rather than waiting for their next command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Broadcast {
+    pub broadcast: String,
+}
+
+impl Broadcast {
+    /// How every broadcast line starts (and no response line does): a client tells the two
+    /// apart without decoding a large response twice.
+    pub const LINE_START: &'static str = "{\"broadcast\":";
+
+    /// The message of `line` if it is a broadcast.
+    pub fn decode(line: &str) -> Option<String> {
+        if !line.starts_with(Self::LINE_START) {
+            return None;
+        }
+        decode_line::<Broadcast>(line).ok().map(|b| b.broadcast)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reply", rename_all = "kebab-case")]
 pub enum Reply {
@@ -432,6 +454,24 @@ pub fn decode_line<T: for<'de> Deserialize<'de>>(line: &str) -> Result<T, String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn broadcast_lines_are_told_from_responses() {
+        let line = encode_line(&Broadcast {
+            broadcast: "Commit was not confirmed; automatic rollback complete.".into(),
+        });
+        assert_eq!(
+            Broadcast::decode(&line).as_deref(),
+            Some("Commit was not confirmed; automatic rollback complete.")
+        );
+        let response = encode_line(&Response {
+            result: Ok(Reply::Done {
+                messages: vec!["{\"broadcast\":".into()],
+            }),
+            notices: vec![],
+        });
+        assert_eq!(Broadcast::decode(&response), None);
+    }
 
     #[test]
     fn request_json_shape() {

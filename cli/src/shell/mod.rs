@@ -179,10 +179,18 @@ impl<T: Transport> Shell<T> {
 
     /// Prints any notices still pending (before the next prompt).
     pub fn flush_notices(&mut self) {
+        let broadcasts = self.transport.take_broadcasts();
+        self.notices.splice(0..0, broadcasts);
         for n in std::mem::take(&mut self.notices) {
             self.print(&format!("{n}\n"));
         }
         let _ = self.out.flush();
+    }
+
+    /// Shows each later broadcast from the daemon with `print` as it arrives, even while
+    /// the shell waits at its prompt.
+    pub fn print_broadcasts_with(&mut self, print: transport::BroadcastPrinter) {
+        self.transport.print_broadcasts_with(print);
     }
 
     /// Runs one command line.
@@ -246,6 +254,8 @@ impl<T: Transport> Shell<T> {
     fn call(&mut self, request: Request) -> Result<Result<Reply, MgmtError>, Lost> {
         match self.transport.call(request) {
             Ok(Response { result, notices }) => {
+                // A broadcast that came before the response is shown before its notices.
+                self.notices.extend(self.transport.take_broadcasts());
                 self.notices.extend(notices);
                 Ok(result)
             }

@@ -5,12 +5,14 @@
 use super::identity;
 use super::session::SessionId;
 use super::state::{Handled, Mgmt};
-use schema::mgmt::{self, MgmtError, Request, Response};
+use schema::mgmt::{self, Broadcast, MgmtError, Request, Response};
+use std::collections::HashMap;
 use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::oneshot;
@@ -29,6 +31,8 @@ pub enum Command {
         user: String,
         hello: Request,
         reply: oneshot::Sender<Result<(SessionId, Response), Response>>,
+        /// Where this connection takes broadcast lines, written between its responses.
+        broadcasts: BroadcastSender,
     },
     /// One request line, still encoded: it is decoded, handled and its reply encoded on the
     /// management thread, so the large buffers of a whole-configuration request or reply are
@@ -45,6 +49,10 @@ pub enum Command {
     Shutdown,
 }
 
+/// Encoded broadcast lines for one connection. Unbounded: broadcasts are rare (an automatic
+/// rollback), and a connection that stops reading holds up only its own forwarding task.
+pub type BroadcastSender = tokio::sync::mpsc::UnboundedSender<String>;
+
 /// Runs the management thread until [`Command::Shutdown`] or until every sender is gone.
 /// A request or reply line at least this long (a whole configuration) is followed by
 /// `release_memory`, as are commits, loads and rollbacks.
@@ -60,84 +68,114 @@ pub fn spawn_mgmt_thread(
     let (tx, rx) = mpsc::channel::<Command>();
     let handle = std::thread::Builder::new()
         .name("mgmt".into())
-        .spawn(move || loop {
-            match rx.recv_timeout(TICK) {
-                Ok(Command::Open {
-                    uid,
-                    user,
-                    hello,
-                    reply,
-                }) => {
-                    let Request::Hello { client, tty, pid } = hello else {
-                        let _ =
-                            reply.send(Err(error_response("the first request must be 'hello'")));
-                        continue;
-                    };
-                    let result = match mgmt.open_session(uid, user, client, tty, pid) {
-                        Ok((id, hello)) => Ok((
-                            id,
-                            Response {
-                                result: Ok(hello),
-                                notices: vec![],
-                            },
-                        )),
-                        Err(e) => Err(Response {
-                            result: Err(e),
-                            notices: vec![],
-                        }),
-                    };
-                    let _ = reply.send(result);
-                }
-                Ok(Command::Request {
-                    session,
-                    line,
-                    reply,
-                }) => {
-                    // Commits and whole-configuration loads build and drop large trees
-                    // whatever the size of the request itself.
-                    let mut large = line.len() >= LARGE_REQUEST_BYTES;
-                    let handled =
-                        match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&line)) {
-                            Ok(request) => {
-                                large |= matches!(
-                                    request,
-                                    Request::Commit { .. }
-                                        | Request::Load { .. }
-                                        | Request::Rollback { .. }
-                                );
-                                mgmt.handle_or_defer(session, request)
-                            }
-                            Err(e) => Handled::Now(Box::new(error_response(&e))),
+        .spawn(move || {
+            let mut shells: HashMap<SessionId, BroadcastSender> = HashMap::new();
+            // Ticks are due every TICK even while requests keep arriving: a busy daemon
+            // still rolls back an unconfirmed commit on time.
+            let mut next_tick = Instant::now() + TICK;
+            loop {
+                let wait = next_tick.saturating_duration_since(Instant::now());
+                match rx.recv_timeout(wait) {
+                    Ok(Command::Open {
+                        uid,
+                        user,
+                        hello,
+                        reply,
+                        broadcasts,
+                    }) => {
+                        let Request::Hello { client, tty, pid } = hello else {
+                            let _ = reply
+                                .send(Err(error_response("the first request must be 'hello'")));
+                            continue;
                         };
-                    drop(line);
-                    match handled {
-                        Handled::Now(response) => answer(*response, large, reply, release_memory),
-                        // The engine has it: wait on a thread of its own, so the other
-                        // sessions are served meanwhile (a test call may take seconds).
-                        Handled::Later(wait) => {
-                            let spawned = std::thread::Builder::new()
-                                .name("mgmt-wait".into())
-                                .spawn(move || answer(wait(), false, reply, release_memory));
-                            if let Err(e) = spawned {
-                                tracing::error!(
-                                    "cannot start a thread to wait for the engine: {e}"
-                                );
+                        let result = match mgmt.open_session(uid, user, client, tty, pid) {
+                            Ok((id, hello)) => {
+                                shells.insert(id, broadcasts);
+                                Ok((
+                                    id,
+                                    Response {
+                                        result: Ok(hello),
+                                        notices: vec![],
+                                    },
+                                ))
+                            }
+                            Err(e) => Err(Response {
+                                result: Err(e),
+                                notices: vec![],
+                            }),
+                        };
+                        let _ = reply.send(result);
+                    }
+                    Ok(Command::Request {
+                        session,
+                        line,
+                        reply,
+                    }) => {
+                        // Commits and whole-configuration loads build and drop large trees
+                        // whatever the size of the request itself.
+                        let mut large = line.len() >= LARGE_REQUEST_BYTES;
+                        let handled =
+                            match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&line)) {
+                                Ok(request) => {
+                                    large |= matches!(
+                                        request,
+                                        Request::Commit { .. }
+                                            | Request::Load { .. }
+                                            | Request::Rollback { .. }
+                                    );
+                                    mgmt.handle_or_defer(session, request)
+                                }
+                                Err(e) => Handled::Now(Box::new(error_response(&e))),
+                            };
+                        drop(line);
+                        match handled {
+                            Handled::Now(response) => {
+                                answer(*response, large, reply, release_memory)
+                            }
+                            // The engine has it: wait on a thread of its own, so the other
+                            // sessions are served meanwhile (a test call may take seconds).
+                            Handled::Later(wait) => {
+                                let spawned = std::thread::Builder::new()
+                                    .name("mgmt-wait".into())
+                                    .spawn(move || answer(wait(), false, reply, release_memory));
+                                if let Err(e) = spawned {
+                                    tracing::error!(
+                                        "cannot start a thread to wait for the engine: {e}"
+                                    );
+                                }
                             }
                         }
                     }
+                    Ok(Command::Close { session }) => {
+                        shells.remove(&session);
+                        mgmt.close_session(session);
+                    }
+                    Ok(Command::Shutdown) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        mgmt.tick();
+                        break;
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
                 }
-                Ok(Command::Close { session }) => mgmt.close_session(session),
-                Ok(Command::Shutdown) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                if Instant::now() >= next_tick {
                     mgmt.tick();
-                    break;
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    mgmt.tick();
+                    broadcast(&mut mgmt, &shells);
+                    next_tick = Instant::now() + TICK;
                 }
             }
         })
         .expect("spawning the management thread");
     (tx, handle)
+}
+
+/// Sends the daemon's broadcasts to every open shell at once.
+fn broadcast(mgmt: &mut Mgmt, shells: &HashMap<SessionId, BroadcastSender>) {
+    for message in mgmt.take_broadcasts() {
+        let line = mgmt::encode_line(&Broadcast { broadcast: message });
+        for shell in shells.values() {
+            // A connection that has just ended: its Close is on its way.
+            let _ = shell.send(line.clone());
+        }
+    }
 }
 
 /// Encodes and sends one response; after a large one, hands freed memory back.
@@ -249,6 +287,7 @@ async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Resu
         }
     };
     let (tx, rx) = oneshot::channel();
+    let (broadcasts, mut broadcast_lines) = tokio::sync::mpsc::unbounded_channel();
     send(
         &mgmt,
         Command::Open {
@@ -256,6 +295,7 @@ async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Resu
             user,
             hello,
             reply: tx,
+            broadcasts,
         },
     )?;
     let session = match rx.await.map_err(|_| gone())? {
@@ -273,6 +313,18 @@ async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Resu
         }
     };
 
+    // Broadcasts go out whenever they come, between responses: the writer is shared.
+    let write = Arc::new(tokio::sync::Mutex::new(write));
+    let forwarder = tokio::spawn({
+        let write = write.clone();
+        async move {
+            while let Some(line) = broadcast_lines.recv().await {
+                if write.lock().await.write_all(line.as_bytes()).await.is_err() {
+                    break;
+                }
+            }
+        }
+    });
     let result = async {
         while let Some(line) = read_request(&mut reader).await? {
             let (tx, rx) = oneshot::channel();
@@ -285,11 +337,12 @@ async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Resu
                 },
             )?;
             let encoded = rx.await.map_err(|_| gone())?;
-            write.write_all(encoded.as_bytes()).await?;
+            write.lock().await.write_all(encoded.as_bytes()).await?;
         }
         Ok::<(), io::Error>(())
     }
     .await;
+    forwarder.abort();
     let _ = mgmt.send(Command::Close { session });
     result
 }

@@ -60,6 +60,8 @@ pub struct Mgmt {
     /// The session holding `configure exclusive`.
     lock: Option<SessionId>,
     next_session: SessionId,
+    /// Messages for every open shell at once, taken by the server ([`Mgmt::take_broadcasts`]).
+    broadcasts: Vec<String>,
 }
 
 fn failed(message: impl Into<String>) -> MgmtError {
@@ -119,11 +121,14 @@ impl Mgmt {
             sessions: BTreeMap::new(),
             lock: None,
             next_session: 1,
+            broadcasts: Vec::new(),
         };
         if let Err(e) = mgmt.engine.apply(&mgmt.active_config) {
             tracing::error!("the active configuration was refused by the engine at start: {e}");
         }
         mgmt.tick();
+        // A rollback at start has nobody to tell: no shell is open yet.
+        mgmt.broadcasts.clear();
         Ok(mgmt)
     }
 
@@ -959,9 +964,7 @@ impl Mgmt {
                 self.shared = None;
                 self.shared_unsaved = false;
                 tracing::warn!("commit was not confirmed; automatic rollback complete");
-                for s in self.sessions.values_mut() {
-                    s.notices.push(confirm::ROLLED_BACK.into());
-                }
+                self.broadcasts.push(confirm::ROLLED_BACK.into());
                 true
             }
             Err(failure) => {
@@ -969,6 +972,11 @@ impl Mgmt {
                 false
             }
         }
+    }
+
+    /// Messages for every open shell, to be sent now, not with their next response.
+    pub fn take_broadcasts(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.broadcasts)
     }
 
     /// Writes candidates changed since the last tick to the store. Edits are not written one
