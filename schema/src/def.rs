@@ -11,6 +11,9 @@ use std::net::Ipv4Addr;
 pub enum Type {
     /// An unsigned integer within an inclusive range.
     Uint { min: u64, max: u64 },
+    /// A size in bytes within an inclusive range, written as a number or with a `k`, `m` or
+    /// `g` suffix as Junos takes it (`size 10m`); kept as the number of bytes.
+    Size { min: u64, max: u64 },
     /// A dotted-quad IPv4 address.
     Ipv4,
     /// An IPv4 prefix `a.b.c.d/len` (host bits must be zero).
@@ -59,6 +62,12 @@ pub struct Stmt {
     /// keyword repeated (`interfaces { ge-0/0/0 { ... } }`, `radius-server { 198.18.0.1 {...} }`),
     /// as Junos shows them. In `set` form they read `set interfaces ge-0/0/0 ...` either way.
     pub grouped: bool,
+    /// For a container of leaves and flags: Junos writes it whole on one line,
+    /// `file l2tpd size 10m files 5;`. The brace parser reads that and the block form.
+    pub one_line: bool,
+    /// For a leaf of a one-line container: written as its value alone, without its keyword
+    /// (the file name in `file l2tpd size 10m;`).
+    pub positional: bool,
     /// For a container: Junos never shows it as a block of its own; each child is written on
     /// the container's line (`family inet { ... }`, `family pppoe { ... }`, never
     /// `family { inet { ... } }`). The brace parser reads either form.
@@ -76,6 +85,8 @@ impl Stmt {
             mandatory: false,
             reference: None,
             grouped: false,
+            one_line: false,
+            positional: false,
             inline: false,
             children: &[],
         }
@@ -90,6 +101,14 @@ impl Stmt {
     }
     pub const fn grouped(mut self) -> Stmt {
         self.grouped = true;
+        self
+    }
+    pub const fn one_line(mut self) -> Stmt {
+        self.one_line = true;
+        self
+    }
+    pub const fn positional(mut self) -> Stmt {
+        self.positional = true;
         self
     }
     /// Only for a container none of whose children is a grouped list (an entry of one is
@@ -121,6 +140,11 @@ impl Stmt {
         self.children
             .iter()
             .filter(move |c| c.name.starts_with(prefix))
+    }
+
+    /// The child written by its value alone, if any.
+    pub fn positional_child(&self) -> Option<&'static Stmt> {
+        self.children.iter().find(|c| c.positional)
     }
 
     /// True for statements that hold other statements (containers and list entries).
@@ -171,6 +195,13 @@ impl Type {
                     .ok_or_else(|| format!("invalid numeric value: '{value}'"))?;
                 if n < min || n > max {
                     return Err(format!("Value {n} is not within range ({min}..{max})"));
+                }
+                Ok(n.to_string())
+            }
+            Type::Size { min, max } => {
+                let n = size_bytes(value).ok_or_else(|| format!("invalid size: '{value}'"))?;
+                if n < min || n > max {
+                    return Err(format!("Value {value} is not within range ({min}..{max})"));
                 }
                 Ok(n.to_string())
             }
@@ -239,6 +270,7 @@ impl Type {
     pub fn placeholder(&self) -> String {
         match *self {
             Type::Uint { min, max } => format!("<{min}..{max}>"),
+            Type::Size { .. } => "<size>".into(),
             Type::Ipv4 => "<address>".into(),
             Type::Ipv4Prefix => "<prefix>".into(),
             Type::Enum(_) => "<value>".into(),
@@ -248,6 +280,20 @@ impl Type {
             Type::Interface => "<interface-name>".into(),
         }
     }
+}
+
+/// `10240`, `10k`, `10m`, `1g` in bytes (Junos' k, m and g are 1024, 1024² and 1024³).
+fn size_bytes(value: &str) -> Option<u64> {
+    let (digits, unit) = match value.char_indices().last()? {
+        (i, 'k' | 'K') => (&value[..i], 1u64 << 10),
+        (i, 'm' | 'M') => (&value[..i], 1 << 20),
+        (i, 'g' | 'G') => (&value[..i], 1 << 30),
+        _ => (value, 1),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(unit)
 }
 
 fn check_prefix(value: &str) -> Result<String, String> {
@@ -277,6 +323,25 @@ mod tests {
         assert!(t.check("-1").is_err());
         assert!(t.check("+1").is_err());
         assert!(t.check("").is_err());
+    }
+
+    #[test]
+    fn sizes_take_junos_suffixes() {
+        let t = Type::Size {
+            min: 10240,
+            max: 1 << 30,
+        };
+        assert_eq!(t.check("10m").unwrap(), "10485760");
+        assert_eq!(t.check("10K").unwrap(), "10240");
+        assert_eq!(t.check("1g").unwrap(), "1073741824");
+        assert_eq!(t.check("20480").unwrap(), "20480");
+        assert_eq!(
+            t.check("2g").unwrap_err(),
+            "Value 2g is not within range (10240..1073741824)"
+        );
+        for bad in ["m", "10x", "-1k", "99999999999999999999g", ""] {
+            assert!(t.check(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -25,7 +25,9 @@ fn usable(ty: Type) -> bool {
 /// Values that satisfy `ty`, in canonical form; addresses from 127/8 and 198.18/15 only.
 fn value(ty: Type) -> BoxedStrategy<String> {
     match ty {
-        Type::Uint { min, max } => (min..=max).prop_map(|n| n.to_string()).boxed(),
+        Type::Uint { min, max } | Type::Size { min, max } => {
+            (min..=max).prop_map(|n| n.to_string()).boxed()
+        }
         Type::Ipv4 => prop_oneof![
             any::<[u8; 3]>().prop_map(|[a, b, c]| format!("127.{a}.{b}.{c}")),
             (any::<bool>(), any::<[u8; 2]>())
@@ -256,4 +258,44 @@ fn hostile_nesting_is_a_clean_error() {
     assert!(parse_config(&text).is_err());
     let text = "{".repeat(100_000);
     assert!(parse_config(&text).is_err());
+}
+
+/// Junos' one-line forms, pasted as Junos prints them (and as its syntax summaries write
+/// `local-gateway address A;`), read into the product's schema and print back as Junos
+/// shows them.
+#[test]
+fn junos_one_line_forms_paste_in_and_print_back() {
+    let pasted = "\
+interfaces { ge-0/0/0 { unit 0 { family inet { address 198.18.67.2/24; } } } }
+services { l2tp {
+    traceoptions { file jl2tpd size 10m files 5; }
+    tunnel-group lns1 { local-gateway address 198.18.0.1; }
+} }
+";
+    let printed = "\
+services {
+    l2tp {
+        traceoptions {
+            file jl2tpd size 10485760 files 5;
+        }
+        tunnel-group lns1 {
+            local-gateway {
+                address 198.18.0.1;
+            }
+        }
+    }
+}
+interfaces {
+    ge-0/0/0 {
+        unit 0 {
+            family inet {
+                address 198.18.67.2/24;
+            }
+        }
+    }
+}
+";
+    let tree = parse_config(pasted).unwrap();
+    assert_eq!(to_text(&[], &tree), printed);
+    assert_eq!(parse_config(printed), Ok(tree));
 }

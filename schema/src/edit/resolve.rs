@@ -63,6 +63,22 @@ impl Editor {
         let mut path = Vec::new();
         let mut i = 0;
         while let Some(word) = words.get(i) {
+            // `set ... traceoptions file l2tpd`: a word that is no keyword of a container
+            // with a positional leaf (nor the start of one) is that leaf's value.
+            let positional = stmt
+                .positional_child()
+                .filter(|_| stmt.children_with_prefix(word).next().is_none());
+            if let Some(
+                p @ Stmt {
+                    kind: Kind::Leaf(ty),
+                    ..
+                },
+            ) = positional
+            {
+                path.push(NodeId::new(p.name));
+                let value = check(*ty, word, i)?;
+                return self.end(words, i + 1, path, p, vec![value]);
+            }
             let child = keyword(stmt, word, i)?;
             i += 1;
             match child.kind {

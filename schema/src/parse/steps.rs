@@ -66,6 +66,30 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
             i += 1;
             continue;
         }
+        // `file l2tpd size 10m;`: a word that names no statement of a one-line container
+        // named on this line is the value of its positional leaf, once.
+        let positional = at
+            .stmt
+            .positional_child()
+            .filter(|_| i > 0 && at.stmt.child(&word.text).is_none())
+            .filter(|p| {
+                !steps
+                    .iter()
+                    .any(|s| matches!(s, Step::Leaf { id, .. } if id.keyword == p.name))
+            });
+        if let (Some(p), Kind::Leaf(ty)) = (positional, positional.map_or(Kind::Flag, |p| p.kind)) {
+            if last && !matches!(s.end, End::Semicolon) {
+                let message = format!("syntax error, expecting ';' after '{}'", word.text);
+                return Err(at.err(word.at, message));
+            }
+            steps.push(Step::Leaf {
+                id: NodeId::new(p.name),
+                values: vec![at.value(ty, word)?],
+                list: false,
+            });
+            i += 1;
+            continue;
+        }
         let Some(child) = at.stmt.child(&word.text) else {
             // After a leaf's value, a word that names nothing is one word too many.
             let message = if matches!(steps.last(), Some(Step::Leaf { .. })) {

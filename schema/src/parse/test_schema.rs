@@ -121,6 +121,29 @@ const SERVICES: Stmt = container(
             flag("drain", "Drain"),
             flag("disable-failover-protocol", "Silent failover"),
             container(
+                "traceoptions",
+                "Tracing",
+                &[container(
+                    "file",
+                    "Trace file",
+                    &[
+                        leaf("filename", Type::Identifier { max_len: 64 }, "File name")
+                            .positional(),
+                        leaf(
+                            "size",
+                            Type::Size {
+                                min: 10240,
+                                max: 1 << 30,
+                            },
+                            "Size",
+                        ),
+                        leaf("files", uint(2, 1000), "Files"),
+                        flag("world-readable", "Readable by all"),
+                    ],
+                )
+                .one_line()],
+            ),
+            container(
                 "tunnel",
                 "Tunnel",
                 &[leaf("idle-timeout", uint(0, 86400), "Idle timeout").default("60")],

@@ -477,3 +477,94 @@ fn one_line_statements_refuse_what_their_parts_refuse() {
         (1, 41, "syntax error: unexpected '}'".into())
     );
 }
+
+/// `[edit services l2tp traceoptions]` of the test schema.
+fn traceoptions() -> Vec<NodeId> {
+    ["services", "l2tp", "traceoptions"]
+        .map(NodeId::new)
+        .to_vec()
+}
+
+fn file_text(tree: &Node) -> String {
+    brace_text_in(
+        &TEST_ROOT,
+        &traceoptions(),
+        tree.get(&traceoptions()).unwrap(),
+    )
+}
+
+#[test]
+fn a_one_line_container_reads_and_prints_on_one_line() {
+    let blocks = parse(
+        "services { l2tp { traceoptions { file { filename l2tpd; size 10485760; files 5; } } } }",
+    )
+    .unwrap();
+    // As Junos writes it: the file name without its keyword, a size with a suffix.
+    let junos =
+        parse("services { l2tp { traceoptions { file l2tpd size 10m files 5; } } }").unwrap();
+    assert_eq!(junos, blocks);
+    assert_eq!(file_text(&blocks), "file l2tpd size 10485760 files 5;\n");
+    // In any order, the keyword of the file name written or not.
+    let reordered =
+        parse("services l2tp traceoptions file files 5 filename l2tpd size 10240k;").unwrap();
+    assert_eq!(reordered, blocks);
+    // A file name that reads as a keyword keeps its keyword.
+    let named_size = parse(
+        "services { l2tp { traceoptions { file filename size size 10240 world-readable; } } }",
+    )
+    .unwrap();
+    assert_eq!(
+        file_text(&named_size),
+        "file filename size size 10240 world-readable;\n"
+    );
+    // A tag inside needs the block form.
+    let tagged =
+        parse("services { l2tp { traceoptions { file { filename l2tpd; inactive: files 5; } } } }")
+            .unwrap();
+    assert_eq!(
+        file_text(&tagged),
+        "file {\n    filename l2tpd;\n    inactive: files 5;\n}\n"
+    );
+    assert_eq!(
+        parse(&format!(
+            "services {{ l2tp {{ traceoptions {{ {} }} }} }}",
+            file_text(&tagged)
+        )),
+        Ok(tagged)
+    );
+}
+
+#[test]
+fn one_line_container_errors() {
+    assert_eq!(
+        err("services l2tp traceoptions file l2tpd other;"),
+        (1, 39, "syntax error: unexpected 'other'".into())
+    );
+    assert_eq!(
+        err("services l2tp traceoptions file l2tpd { }"),
+        (1, 33, "syntax error, expecting ';' after 'l2tpd'".into())
+    );
+    assert_eq!(
+        err("services l2tp traceoptions file l2tpd size 2g;"),
+        (
+            1,
+            44,
+            "Value 2g is not within range (10240..1073741824)".into()
+        )
+    );
+}
+
+#[test]
+fn set_lines_take_the_positional_value() {
+    let tree = super::set_lines::apply(
+        &TEST_ROOT,
+        &Node::default(),
+        "set services l2tp traceoptions file l2tpd\nset services l2tp traceoptions file size 10m\n",
+        &[],
+    )
+    .unwrap();
+    let blocks =
+        parse("services { l2tp { traceoptions { file { filename l2tpd; size 10485760; } } } }")
+            .unwrap();
+    assert_eq!(tree, blocks);
+}

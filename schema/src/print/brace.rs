@@ -126,6 +126,8 @@ pub(crate) fn statement_lines(
         Kind::Container | Kind::List(_) => {
             if node.children.is_empty() {
                 format!("{head};")
+            } else if let Some(words) = stmt.and_then(|s| one_line_words(s, node)) {
+                format!("{head} {words};")
             } else if collapsed {
                 format!("{head} {{ ... }}")
             } else {
@@ -148,6 +150,36 @@ pub(crate) fn statement_lines(
         }
     };
     out.push((depth, text));
+}
+
+/// The contents of a one-line container (`l2tpd size 10485760 files 5`), or `None` when
+/// they need the block form: a tag or annotation on a statement inside needs a line.
+fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
+    if !stmt.one_line
+        || node
+            .children
+            .values()
+            .any(|c| c.inactive || c.annotation.is_some())
+    {
+        return None;
+    }
+    let mut words = Vec::new();
+    for (id, child) in &node.children {
+        let child_stmt = stmt.child(&id.keyword)?;
+        let value = match (child_stmt.kind, child.values.as_slice()) {
+            (Kind::Flag, []) => None,
+            (Kind::Leaf(ty), [value]) => Some(value_word(value, ty == Type::Secret)),
+            _ => return None,
+        };
+        // A value that reads as a keyword keeps its own keyword before it.
+        let alone =
+            child_stmt.positional && value.as_ref().is_some_and(|v| stmt.child(v).is_none());
+        if !alone {
+            words.push(id.keyword.clone());
+        }
+        words.extend(value);
+    }
+    Some(words.join(" "))
 }
 
 /// A value as printed: secrets are always quoted, as Junos shows them.

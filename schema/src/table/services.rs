@@ -98,6 +98,7 @@ const TRACEOPTIONS: Stmt = container(
     "traceoptions",
     "L2TP trace options",
     &[
+        // Junos: `file l2tpd size 10m files 5;`, on one line, the file name first.
         container(
             "file",
             "Trace file information",
@@ -106,18 +107,23 @@ const TRACEOPTIONS: Stmt = container(
                     "filename",
                     Type::Identifier { max_len: 255 },
                     "Name of file in which to write trace information",
-                ),
-                // Junos ranges: 2..1000 files, 10 KB..1 GB each.
-                leaf("files", uint(2, 1000), "Maximum number of trace files").default("3"),
+                )
+                .positional(),
+                // Junos ranges: 10 KB..1 GB each, 2..1000 files.
                 leaf(
                     "size",
-                    uint(10240, 1_073_741_824),
-                    "Maximum trace file size (bytes)",
+                    Type::Size {
+                        min: 10240,
+                        max: 1_073_741_824,
+                    },
+                    "Maximum trace file size (bytes, or with k, m, g)",
                 )
                 .default("1048576"),
+                leaf("files", uint(2, 1000), "Maximum number of trace files").default("3"),
                 flag("world-readable", "Allow any user to read the log file"),
             ],
-        ),
+        )
+        .one_line(),
         list(
             "flag",
             Type::Enum(&[

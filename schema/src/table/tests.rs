@@ -59,6 +59,23 @@ fn kinds_are_consistent() {
             "{path:?}: only lists are grouped"
         );
         assert!(
+            !stmt.one_line
+                || (stmt.kind == Kind::Container
+                    && stmt
+                        .children
+                        .iter()
+                        .all(|c| matches!(c.kind, Kind::Leaf(_) | Kind::Flag))
+                    && stmt.children.iter().filter(|c| c.positional).count() <= 1),
+            "{path:?}: a one-line container holds leaves and flags, one of them positional"
+        );
+        for child in stmt.children.iter().filter(|c| c.positional) {
+            assert!(
+                stmt.one_line && matches!(child.kind, Kind::Leaf(_)),
+                "{path:?} {}: only a leaf of a one-line container is positional",
+                child.name
+            );
+        }
+        assert!(
             !stmt.inline
                 || (stmt.kind == Kind::Container && stmt.children.iter().all(|c| !c.grouped)),
             "{path:?}: only containers without grouped lists are inline"

@@ -88,9 +88,9 @@ impl<'a> View<'a> {
     pub(crate) fn number<T: TryFrom<u64> + Default>(&self, name: &str) -> T {
         self.uint(name)
             .unwrap_or_else(|| match self.child_stmt(name).kind {
-                crate::def::Kind::Leaf(crate::def::Type::Uint { min, .. }) => {
-                    T::try_from(min).unwrap_or_default()
-                }
+                crate::def::Kind::Leaf(
+                    crate::def::Type::Uint { min, .. } | crate::def::Type::Size { min, .. },
+                ) => T::try_from(min).unwrap_or_default(),
                 _ => T::default(),
             })
     }
