@@ -42,12 +42,15 @@ impl Lines {
                     self.set(words, None, false);
                 }
                 for (id, child) in &node.children {
+                    let child_stmt = stmt.and_then(|s| s.child(&id.keyword));
                     let len = words.len();
-                    if !words.is_empty() {
-                        words.push(' ');
+                    if !positional_alone(stmt, child_stmt, child) {
+                        if !words.is_empty() {
+                            words.push(' ');
+                        }
+                        words.push_str(&id.to_string());
                     }
-                    words.push_str(&id.to_string());
-                    self.node(stmt.and_then(|s| s.child(&id.keyword)), words, child, true);
+                    self.node(child_stmt, words, child, true);
                     words.truncate(len);
                 }
             }
@@ -71,4 +74,19 @@ impl Lines {
         }
         self.sets.push('\n');
     }
+}
+
+/// `set ... traceoptions file l2tpd`: a positional leaf's value is written without its
+/// keyword, as Junos writes it, unless it could be read as (the start of) a keyword, or the
+/// leaf is deactivated (its `deactivate` line needs the keyword).
+fn positional_alone(parent: Option<&Stmt>, stmt: Option<&Stmt>, node: &Node) -> bool {
+    let (Some(parent), Some(stmt)) = (parent, stmt) else {
+        return false;
+    };
+    stmt.positional
+        && !node.inactive
+        && node
+            .values
+            .first()
+            .is_some_and(|v| parent.children_with_prefix(v).next().is_none())
 }

@@ -204,3 +204,29 @@ fn diff_text() {
     assert_eq!(diff_to_text(&blocks), expected);
     assert_eq!(diff_to_text(&[]), "");
 }
+
+#[test]
+fn set_form_of_a_positional_leaf() {
+    let t = tree(
+        "services { l2tp { traceoptions { file l2tpd size 10m; } } }
+         access { tunnel-profile tp1; }",
+    );
+    assert_eq!(
+        set_lines(&[], &t),
+        "set access tunnel-profile tp1\n\
+         set services l2tp traceoptions file l2tpd\n\
+         set services l2tp traceoptions file size 10485760\n"
+    );
+    // A file name that starts like a keyword keeps its keyword; so does a deactivated one.
+    let t = tree("services { l2tp { traceoptions { file si; } } }");
+    assert_eq!(
+        set_lines(&[], &t),
+        "set services l2tp traceoptions file filename si\n"
+    );
+    let t = tree("services { l2tp { traceoptions { file { inactive: filename l2tpd; } } } }");
+    assert_eq!(
+        set_lines(&[], &t),
+        "set services l2tp traceoptions file filename l2tpd\n\
+         deactivate services l2tp traceoptions file filename\n"
+    );
+}
