@@ -299,3 +299,25 @@ interfaces {
     assert_eq!(to_text(&[], &tree), printed);
     assert_eq!(parse_config(printed), Ok(tree));
 }
+
+/// Junos shows an SNMP community's clients as a block, one prefix a line.
+#[test]
+fn snmp_clients_read_and_print_as_a_block() {
+    let printed = "\
+snmp {
+    community public {
+        clients {
+            127.0.0.0/8;
+            198.18.0.0/15;
+        }
+    }
+}
+";
+    let tree = parse_config(printed).unwrap();
+    assert_eq!(to_text(&[], &tree), printed);
+    assert_eq!(
+        to_set_lines(&[], &tree),
+        "set snmp community public clients 127.0.0.0/8\n\
+         set snmp community public clients 198.18.0.0/15\n"
+    );
+}

@@ -30,11 +30,14 @@ pub(super) const SNMP: Stmt = container(
                     "Authorization type",
                 )
                 .default("read-only"),
-                leaf_list(
+                // Junos shows `clients { 198.18.0.0/24; }`, one prefix a line.
+                list(
                     "clients",
                     Type::Ipv4Prefix,
                     "List of source address prefix ranges to accept",
-                ),
+                    &[],
+                )
+                .grouped(),
             ],
         ),
         leaf("port", PORT, "UDP port the SNMP agent listens on").default("161"),

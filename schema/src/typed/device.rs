@@ -129,9 +129,8 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
                         .keyword("authorization")
                         .unwrap_or(CommunityAuthorization::ReadOnly),
                     clients: c
-                        .values("clients")
-                        .iter()
-                        .filter_map(|p| Ipv4Prefix::parse(p))
+                        .entries("clients")
+                        .filter_map(|(p, _)| Ipv4Prefix::parse(p))
                         .collect(),
                 };
                 (name.to_string(), community)

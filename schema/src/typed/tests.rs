@@ -259,7 +259,7 @@ fn lns_configuration() {
         "interfaces=ge-0/0/1 unit=5 family pppoe duplicate-protection",
         &[],
     );
-    set(&mut root, "snmp community=public clients", &["127.0.0.0/8"]);
+    set(&mut root, "snmp community=public clients=127.0.0.0/8", &[]);
     set(&mut root, "snmp location", &["lab"]);
 
     let c = router_config(&root);

@@ -482,7 +482,7 @@ fn malformed_trees_are_refused_not_trusted() {
 fn warnings_and_defaults() {
     let mut root = lac();
     // No authorization: read-only by default, not an error.
-    set(&mut root, "snmp community=public clients", &["127.0.0.0/8"]);
+    set(&mut root, "snmp community=public clients=127.0.0.0/8", &[]);
     assert_eq!(check(&root), Ok(vec![]));
     set(
         &mut root,
