@@ -25,6 +25,72 @@ impl Editor {
     }
 
     pub(crate) fn set(&self, root: &mut Node, words: &[String]) -> Result<(), WordError> {
+        for command in self.one_line_commands(words)? {
+            self.set_one(root, &command)?;
+        }
+        Ok(())
+    }
+
+    /// `set ... file l2tpd size 10m files 5`: Junos sets several statements of a one-line
+    /// container in one command. These are the words as one command per statement, each
+    /// resolved before any is applied, so that a mistake anywhere sets nothing.
+    fn one_line_commands(&self, words: &[String]) -> Result<Vec<Vec<String>>, WordError> {
+        let mut commands: Vec<Vec<String>> = Vec::new();
+        let mut set_paths: Vec<Path> = Vec::new();
+        let total = words.len();
+        let mut words = words.to_vec();
+        // Where each word came from in the command as typed, for the error's caret.
+        let mut origin: Vec<usize> = (0..words.len()).collect();
+        // Where this command's own words start, after the container's words.
+        let mut own_start = 0;
+        loop {
+            let (head, at) = match self.resolve(&words, true) {
+                Ok(resolved) => (resolved, words.len()),
+                Err(e) => {
+                    let at = e.word;
+                    let head = (at > 0 && e.message == syntax_error(at).message)
+                        .then(|| self.resolve(&words[..at], true).ok())
+                        .flatten()
+                        .filter(|head| matches!(head.stmt.kind, Kind::Leaf(_) | Kind::Flag))
+                        .filter(|head| {
+                            let parent = head.path.split_last().map_or(&[][..], |(_, p)| p);
+                            stmt_for_path_in(self.root, parent).is_some_and(|s| s.one_line)
+                        });
+                    let Some(head) = head else {
+                        let word = origin.get(at).copied().unwrap_or(total);
+                        return Err(WordError { word, ..e });
+                    };
+                    (head, at)
+                }
+            };
+            // Each statement once: a second file name is a mistake, not a replacement.
+            if set_paths.contains(&head.path) {
+                let word = origin.get(own_start).copied().unwrap_or(total);
+                return Err(syntax_error(word));
+            }
+            commands.push(words[..at].to_vec());
+            if at == words.len() {
+                return Ok(commands);
+            }
+            let container = head.path.split_last().map_or(&[][..], |(_, p)| p);
+            let prefix: Vec<String> = container
+                .iter()
+                .flat_map(|id| std::iter::once(id.keyword.clone()).chain(id.key.clone()))
+                .collect();
+            set_paths.push(head.path.clone());
+            own_start = prefix.len();
+            let next_origin = origin.get(at).copied().unwrap_or(total);
+            origin = std::iter::repeat_n(next_origin, prefix.len())
+                .chain(origin[at..].iter().copied())
+                .collect();
+            words = prefix
+                .into_iter()
+                .chain(words[at..].iter().cloned())
+                .collect();
+        }
+    }
+
+    fn set_one(&self, root: &mut Node, words: &[String]) -> Result<(), WordError> {
         let resolved = self.resolve(words, true)?;
         let mut stmt = self.root;
         let mut node = root;

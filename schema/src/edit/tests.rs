@@ -489,3 +489,42 @@ fn delete_prunes_containers_left_empty_but_keeps_list_entries() {
         .get(&[NodeId::new("system"), NodeId::new("host-name")])
         .is_some());
 }
+
+/// Junos sets several statements of a one-line container in one command, the positional
+/// file name among them; a mistake anywhere in the command sets nothing.
+#[test]
+fn set_several_statements_of_a_one_line_container() {
+    let t = set_all(&["services l2tp traceoptions file l2tpd size 10m files 5 world-readable"]);
+    assert_eq!(
+        t,
+        tree("services { l2tp { traceoptions { file l2tpd size 10485760 files 5 world-readable; } } }")
+    );
+    let mut t = Node::default();
+    let e = ed()
+        .set(
+            &mut t,
+            &w("services l2tp traceoptions file l2tpd size 10m files 1"),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e.word, e.message.as_str()),
+        (8, "Value 1 is not within range (2..1000)")
+    );
+    let e = ed()
+        .set(
+            &mut t,
+            &w("services l2tp traceoptions file l2tpd size 10m bogus"),
+        )
+        .unwrap_err();
+    assert_eq!((e.word, e.message.as_str()), (7, "syntax error."));
+    let e = ed()
+        .set(&mut t, &w("services l2tp traceoptions file l2tpd files"))
+        .unwrap_err();
+    assert_eq!((e.word, e.message.as_str()), (6, "missing argument."));
+    assert_eq!(t, Node::default(), "nothing was set");
+    // Outside a one-line container, one statement a command, as before.
+    let e = ed()
+        .set(&mut t, &w("services l2tp drain disable-failover-protocol"))
+        .unwrap_err();
+    assert_eq!((e.word, e.message.as_str()), (3, "syntax error."));
+}
