@@ -35,14 +35,19 @@ impl Client {
     pub fn call(&mut self, request: &Request) -> std::io::Result<Response> {
         self.writer
             .write_all(mgmt::encode_line(request).as_bytes())?;
-        let mut line = String::new();
-        if self.reader.read_line(&mut line)? == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "daemon closed the connection",
-            ));
+        loop {
+            let mut line = String::new();
+            if self.reader.read_line(&mut line)? == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "daemon closed the connection",
+                ));
+            }
+            // A broadcast (an automatic rollback) may come before the response.
+            if mgmt::Broadcast::decode(&line).is_none() {
+                return mgmt::decode_line(&line).map_err(std::io::Error::other);
+            }
         }
-        mgmt::decode_line(&line).map_err(std::io::Error::other)
     }
 
     /// Sends a request that must succeed; panics with the error otherwise (tests only).
