@@ -128,9 +128,14 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
                     authorization: c
                         .keyword("authorization")
                         .unwrap_or(CommunityAuthorization::ReadOnly),
+                    // Configurations committed when `clients` was a leaf-list hold the
+                    // prefixes as values: read those too, or an upgrade would open the
+                    // community to every client.
                     clients: c
                         .entries("clients")
-                        .filter_map(|(p, _)| Ipv4Prefix::parse(p))
+                        .map(|(p, _)| p.to_string())
+                        .chain(c.values("clients"))
+                        .filter_map(|p| Ipv4Prefix::parse(&p))
                         .collect(),
                 };
                 (name.to_string(), community)

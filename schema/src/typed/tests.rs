@@ -351,3 +351,16 @@ fn table_keywords_map_onto_typed_enums() {
     all::<UnitEncapsulation>(&["interfaces", "unit", "encapsulation"]);
     all::<CommunityAuthorization>(&["snmp", "community", "authorization"]);
 }
+
+/// A configuration committed when `snmp community clients` was a leaf-list keeps its
+/// prefixes in force: an upgrade does not open the community to every client.
+#[test]
+fn snmp_clients_stored_as_values_still_restrict() {
+    let mut root = Node::default();
+    set(&mut root, "snmp community=public clients", &["127.0.0.0/8"]);
+    let c = router_config(&root);
+    assert_eq!(
+        c.snmp.communities["public"].clients,
+        vec![Ipv4Prefix::parse("127.0.0.0/8").unwrap()]
+    );
+}
