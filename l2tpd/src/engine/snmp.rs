@@ -214,9 +214,9 @@ async fn run(
             },
             received = receive(listener.as_ref(), &mut buf) => {
                 let Some((len, source)) = received else { continue };
-                let view = views.current().await;
                 let request = buf.get(..len).unwrap_or_default();
-                if let (Some(response), Some(l)) = (agent.handle(source, request, &view), &listener) {
+                let response = serve(&mut agent, &mut views, source, request).await;
+                if let (Some(response), Some(l)) = (response, &listener) {
                     if let Err(e) = l.socket.send_to(&response, source).await {
                         tracing::debug!("snmp: answer to {source}: {e}");
                     }
@@ -226,6 +226,19 @@ async fn run(
         }
     }
     subagent.close().await;
+}
+
+/// Answers one datagram of the embedded agent, or drops it. The agent's checks come
+/// first: only an admitted request may cost the engine a snapshot.
+async fn serve(
+    agent: &mut Agent,
+    views: &mut Views,
+    source: SocketAddr,
+    request: &[u8],
+) -> Option<Vec<u8>> {
+    let admitted = agent.admit(source, request)?;
+    let view = views.current().await;
+    agent.answer(admitted, &view)
 }
 
 /// Reads one datagram, or waits forever when there is no socket.
@@ -269,6 +282,9 @@ async fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
     use schema::typed::{Community as ConfiguredCommunity, CommunityAuthorization, Ipv4Prefix};
 
     fn snmp(communities: &[(&str, &[&str])]) -> SnmpConfig {
@@ -293,6 +309,85 @@ mod tests {
             port: 16161,
             agentx_socket: None,
         }
+    }
+
+    /// A Get of jnxL2tpStatsTotalTunnels.0; `version` 1 is v2c, 0 is v1.
+    fn get_request(version: i32, community: &str) -> Vec<u8> {
+        use rasn::types::{Integer, ObjectIdentifier, OctetString};
+        use rasn_snmp::v2::{GetRequest, Pdu, Pdus, VarBind, VarBindValue};
+        let name =
+            ObjectIdentifier::new([mibs::JNX_L2TP_STATS, &[1, 0]].concat()).expect("valid OID");
+        rasn::ber::encode(&rasn_snmp::v2c::Message {
+            version: Integer::from(version),
+            community: OctetString::from(community.as_bytes().to_vec()),
+            data: Pdus::GetRequest(GetRequest(Pdu {
+                request_id: 1,
+                error_status: 0,
+                error_index: 0,
+                variable_bindings: vec![VarBind {
+                    name,
+                    value: VarBindValue::Unspecified,
+                }],
+            })),
+        })
+        .expect("encodes")
+    }
+
+    /// A stand-in for the engine task: answers every snapshot request with an empty
+    /// snapshot and counts them.
+    fn engine_counting_snapshots() -> (channel::UnboundedSender<Command>, Arc<AtomicUsize>) {
+        let (engine, mut commands) = channel::unbounded_channel();
+        let snapshots = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&snapshots);
+        tokio::spawn(async move {
+            while let Some(command) = commands.recv().await {
+                if let Command::SnmpSnapshot { reply } = command {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    let _ = reply.send(SnmpSnapshot::default());
+                }
+            }
+        });
+        (engine, snapshots)
+    }
+
+    #[tokio::test]
+    async fn datagrams_the_agent_drops_cost_no_snapshot() {
+        let (engine, snapshots) = engine_counting_snapshots();
+        let mut views = Views::new(engine);
+        let (_, config) = agent_config(&snmp(&[("public", &["127.0.6.0/24"])])).expect("on");
+        let mut agent = Agent::new(config);
+        let listed = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 6, 9)), 40_000);
+        let unlisted = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 7, 9)), 40_000);
+        let flood = [
+            (listed, get_request(1, "private")),
+            (unlisted, get_request(1, "public")),
+            (listed, get_request(0, "public")),
+            (listed, b"hello".to_vec()),
+        ];
+        for _ in 0..1_000 {
+            for (source, datagram) in &flood {
+                assert_eq!(serve(&mut agent, &mut views, *source, datagram).await, None);
+            }
+        }
+        let c = agent.counters();
+        assert_eq!(
+            [
+                c.bad_community_names,
+                c.unlisted_clients,
+                c.bad_versions,
+                c.asn_parse_errors
+            ],
+            [1_000; 4]
+        );
+        assert_eq!(
+            snapshots.load(Ordering::SeqCst),
+            0,
+            "the flood cost snapshots"
+        );
+        // The legitimate poller is answered from one snapshot.
+        let answer = serve(&mut agent, &mut views, listed, &get_request(1, "public")).await;
+        assert!(answer.is_some());
+        assert_eq!(snapshots.load(Ordering::SeqCst), 1);
     }
 
     #[test]
