@@ -25,14 +25,12 @@ fn value(value: &SnmpValue) -> String {
     match value {
         SnmpValue::Integer(v) => v.to_string(),
         SnmpValue::OctetString(octets) => octet_string(octets),
-        SnmpValue::ObjectIdentifier(oid) => {
-            oid.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
-        }
         SnmpValue::IpAddress([a, b, c, d]) => format!("{a}.{b}.{c}.{d}"),
         SnmpValue::Counter32(v) | SnmpValue::Gauge32(v) | SnmpValue::TimeTicks(v) => v.to_string(),
         SnmpValue::Counter64(v) => v.to_string(),
-        SnmpValue::Null => "NULL".into(),
         SnmpValue::NoSuchObject => "No such object".into(),
+        SnmpValue::NoSuchInstance => "No such instance".into(),
+        SnmpValue::EndOfMibView => "End of MIB view".into(),
     }
 }
 
@@ -279,6 +277,29 @@ pub(crate) mod tests {
         };
         assert!(statistics(&lost)
             .contains("    Socket: /run/agentx/master, Connected: no, Registered: no\n"));
+    }
+
+    #[test]
+    fn missing_objects_instances_and_the_end_of_the_view_read_apart() {
+        let object = |name: &str, value| SnmpObject {
+            oid: vec![1, 3],
+            name: name.into(),
+            value,
+        };
+        let shown = objects(&SnmpObjects {
+            objects: vec![
+                object("1.3.6.1.4.1.2636.3.49.1.1.9.0", SnmpValue::NoSuchObject),
+                object("jnxL2tpTunnelStatsRemoteTID.7", SnmpValue::NoSuchInstance),
+                object("jnxL2tpSessionStatsTable", SnmpValue::EndOfMibView),
+            ],
+            truncated: false,
+        });
+        assert_eq!(
+            shown,
+            "1.3.6.1.4.1.2636.3.49.1.1.9.0 = No such object\n\
+             jnxL2tpTunnelStatsRemoteTID.7 = No such instance\n\
+             jnxL2tpSessionStatsTable = End of MIB view\n"
+        );
     }
 
     #[test]

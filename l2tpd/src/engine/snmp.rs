@@ -8,8 +8,8 @@
 //! configured, and the AgentX subagent when `snmp agentx socket PATH` is.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::rc::Rc;
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use schema::snmp_rpc::SnmpStatistics;
@@ -29,9 +29,9 @@ use crate::snmp::view::View;
 pub const VIEW_MAX_AGE: Duration = Duration::from_secs(1);
 /// How long a commit waits for the SNMP thread to bind its socket.
 const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long `show snmp statistics` waits for the SNMP thread. It answers between two
-/// requests, and a request waits at most for one engine snapshot.
-const STATISTICS_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long `show snmp statistics` and `show snmp mib` wait for the SNMP thread. It
+/// answers between two requests, and a request waits at most for one engine snapshot.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest UDP payload; larger requests are read whole so the agent can count them.
 const MAX_DATAGRAM: usize = 65_535;
 
@@ -42,6 +42,10 @@ enum Control {
     },
     Statistics {
         reply: mpsc::Sender<SnmpStatistics>,
+    },
+    /// The current view, for `show snmp mib get | walk`.
+    View {
+        reply: mpsc::Sender<Arc<View>>,
     },
     Shutdown,
 }
@@ -86,22 +90,33 @@ impl SnmpHandle {
     }
 
     /// Asks the SNMP thread for a copy of its counters now; the answer is waited for (up
-    /// to [`STATISTICS_TIMEOUT`]) when the result runs.
+    /// to [`ANSWER_TIMEOUT`]) when the result runs.
     pub fn statistics_later(&self) -> Later<Result<SnmpStatistics, String>> {
+        self.ask_later(|reply| Control::Statistics { reply })
+    }
+
+    /// Asks the SNMP thread for its current view (fresh from the engine when the last one
+    /// is over [`VIEW_MAX_AGE`] old); the caller reads it on its own thread.
+    pub fn view_later(&self) -> Later<Result<Arc<View>, String>> {
+        self.ask_later(|reply| Control::View { reply })
+    }
+
+    fn ask_later<T: Send + 'static>(
+        &self,
+        control: impl FnOnce(mpsc::Sender<T>) -> Control,
+    ) -> Later<Result<T, String>> {
         let (reply, answer) = mpsc::channel();
-        if self.control.send(Control::Statistics { reply }).is_err() {
+        if self.control.send(control(reply)).is_err() {
             return Box::new(|| Err(String::from("the SNMP agent has stopped")));
         }
         Box::new(move || {
-            answer
-                .recv_timeout(STATISTICS_TIMEOUT)
-                .map_err(|e| match e {
-                    mpsc::RecvTimeoutError::Timeout => format!(
-                        "the SNMP agent did not answer within {} s",
-                        STATISTICS_TIMEOUT.as_secs()
-                    ),
-                    mpsc::RecvTimeoutError::Disconnected => "the SNMP agent has stopped".into(),
-                })
+            answer.recv_timeout(ANSWER_TIMEOUT).map_err(|e| match e {
+                mpsc::RecvTimeoutError::Timeout => format!(
+                    "the SNMP agent did not answer within {} s",
+                    ANSWER_TIMEOUT.as_secs()
+                ),
+                mpsc::RecvTimeoutError::Disconnected => "the SNMP agent has stopped".into(),
+            })
         })
     }
 }
@@ -144,11 +159,11 @@ pub fn agent_config(config: &SnmpConfig) -> Option<(u16, AgentConfig)> {
 /// The current view, rebuilt from a fresh engine snapshot when older than `VIEW_MAX_AGE`.
 pub(crate) struct Views {
     engine: channel::UnboundedSender<Command>,
-    current: Option<(Instant, Rc<View>)>,
+    current: Option<(Instant, Arc<View>)>,
 }
 
 impl ViewSource for Views {
-    async fn current(&mut self) -> Rc<View> {
+    async fn current(&mut self) -> Arc<View> {
         Views::current(self).await
     }
 }
@@ -161,11 +176,11 @@ impl Views {
         }
     }
 
-    pub async fn current(&mut self) -> Rc<View> {
+    pub async fn current(&mut self) -> Arc<View> {
         let now = Instant::now();
         if let Some((taken, view)) = &self.current {
             if now.saturating_duration_since(*taken) < VIEW_MAX_AGE {
-                return Rc::clone(view);
+                return Arc::clone(view);
             }
         }
         let (reply, answer) = oneshot::channel();
@@ -175,8 +190,8 @@ impl Views {
             // The engine is stopping: an empty view answers until this thread stops too.
             SnmpSnapshot::default()
         };
-        let view = Rc::new(View::new(snapshot, SystemTime::now()));
-        self.current = Some((Instant::now(), Rc::clone(&view)));
+        let view = Arc::new(View::new(snapshot, SystemTime::now()));
+        self.current = Some((Instant::now(), Arc::clone(&view)));
         view
     }
 }
@@ -210,6 +225,9 @@ async fn run(
                 Some(Control::Statistics { reply }) => {
                     let port = listener.as_ref().map(|l| l.port);
                     let _ = reply.send(statistics(port, &agent.counters(), &subagent.status()));
+                }
+                Some(Control::View { reply }) => {
+                    let _ = reply.send(views.current().await);
                 }
             },
             received = receive(listener.as_ref(), &mut buf) => {

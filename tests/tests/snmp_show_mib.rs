@@ -1,0 +1,58 @@
+//! `show snmp mib get | walk` reads the MIB view inside the daemon, as Junos reads its
+//! MIB: it answers with no SNMP agent configured at all, tells a missing object from a
+//! missing instance and from the end of the view, and sends nothing to the daemon's own
+//! embedded agent when one listens.
+
+use l2tp_tests::ops::{number, run_ok as run, show_json as json};
+use l2tp_tests::DaemonProcess;
+
+/// The embedded agent of the second half; no other test uses this port.
+const AGENT_PORT: u16 = 16_172;
+
+#[test]
+fn show_snmp_mib_reads_the_view_inside_the_daemon() {
+    let daemon = DaemonProcess::start_named("snmp-show", None);
+
+    // ---- no `snmp` statement at all ----
+    let get = |object: &str| run(&daemon, &format!("show snmp mib get {object}"));
+    assert_eq!(
+        get("jnxL2tpStatsTotalTunnels.0"),
+        "jnxL2tpStatsTotalTunnels.0 = 0\n"
+    );
+    assert_eq!(
+        get("jnxL2tpTunnelStatsRemoteTID.7"),
+        "jnxL2tpTunnelStatsRemoteTID.7 = No such instance\n"
+    );
+    assert_eq!(
+        get("1.3.6.1.4.1.2636.3.49.1.1.9.0"),
+        "1.3.6.1.4.1.2636.3.49.1.1.9.0 = No such object\n"
+    );
+    let stats = run(&daemon, "show snmp mib walk jnxL2tpStats");
+    assert_eq!(stats.lines().count(), 13, "{stats}");
+    assert!(
+        stats.starts_with("jnxL2tpStatsTotalTunnels.0 = 0\n"),
+        "{stats}"
+    );
+    assert_eq!(
+        run(&daemon, "show snmp mib walk jnxL2tpSessionStatsTable"),
+        "jnxL2tpSessionStatsTable = End of MIB view\n"
+    );
+    let unknown = daemon.run("show snmp mib walk sysDescr");
+    assert!(!unknown.status.success());
+    assert!(
+        l2tp_tests::output_text(&unknown).contains("unknown MIB object 'sysDescr'"),
+        "{}",
+        l2tp_tests::output_text(&unknown)
+    );
+
+    // ---- with the embedded agent listening, the shell still does not ask it ----
+    daemon.commit(&format!(
+        "set snmp community public clients 127.0.0.0/8\n\
+         set snmp port {AGENT_PORT}\n"
+    ));
+    let walked = run(&daemon, "show snmp mib walk jnxL2tp");
+    assert_eq!(walked, stats, "the same view, no tunnels");
+    let counted = json(&daemon, "show snmp statistics");
+    let input = &counted["snmp-statistics"][0]["snmp-input-statistics"][0];
+    assert_eq!(number(input, "packets"), 0, "{counted}");
+}
