@@ -3,10 +3,11 @@
 //! missing instance and from the end of the view, and sends nothing to the daemon's own
 //! embedded agent when one listens.
 
-use l2tp_tests::ops::{number, run_ok as run, show_json as json};
+use l2tp_tests::ops::{leaf, number, run_ok as run, show_json as json};
 use l2tp_tests::DaemonProcess;
 
-/// The embedded agent of the second half; no other test uses this port.
+/// The embedded agent of the second half; no other test uses this address.
+const AGENT: &str = "127.0.41.1";
 const AGENT_PORT: u16 = 16_172;
 
 #[test]
@@ -48,11 +49,14 @@ fn show_snmp_mib_reads_the_view_inside_the_daemon() {
     // ---- with the embedded agent listening, the shell still does not ask it ----
     daemon.commit(&format!(
         "set snmp community public clients 127.0.0.0/8\n\
+         set snmp listen-address {AGENT}\n\
          set snmp port {AGENT_PORT}\n"
     ));
     let walked = run(&daemon, "show snmp mib walk jnxL2tp");
     assert_eq!(walked, stats, "the same view, no tunnels");
     let counted = json(&daemon, "show snmp statistics");
-    let input = &counted["snmp-statistics"][0]["snmp-input-statistics"][0];
+    let root = &counted["snmp-statistics"][0];
+    assert_eq!(leaf(root, "agent-address").as_deref(), Some(AGENT));
+    let input = &root["snmp-input-statistics"][0];
     assert_eq!(number(input, "packets"), 0, "{counted}");
 }

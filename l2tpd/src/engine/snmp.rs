@@ -4,10 +4,10 @@
 //! [`VIEW_MAX_AGE`]: a walk of 65,000 rows is answered from one view, not one snapshot per
 //! request.
 //!
-//! It serves the embedded SNMPv2c agent on `snmp { port N; }` when a community is
+//! It serves the embedded SNMPv2c agent on `snmp { listen-address A; port N; }` when a community is
 //! configured, and the AgentX subagent when `snmp agentx socket PATH` is.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -134,7 +134,7 @@ impl Drop for SnmpHandle {
 
 /// The embedded agent's configuration, or `None` when it must not listen: SNMP is not
 /// configured, or no community is (AgentX alone needs no UDP port).
-pub fn agent_config(config: &SnmpConfig) -> Option<(u16, AgentConfig)> {
+pub fn agent_config(config: &SnmpConfig) -> Option<(SocketAddr, AgentConfig)> {
     if !config.enabled || config.communities.is_empty() {
         return None;
     }
@@ -153,7 +153,8 @@ pub fn agent_config(config: &SnmpConfig) -> Option<(u16, AgentConfig)> {
                 .collect(),
         })
         .collect();
-    Some((config.port, AgentConfig { communities }))
+    let at = SocketAddr::new(IpAddr::V4(config.listen_address), config.port);
+    Some((at, AgentConfig { communities }))
 }
 
 /// The current view, rebuilt from a fresh engine snapshot when older than `VIEW_MAX_AGE`.
@@ -196,9 +197,9 @@ impl Views {
     }
 }
 
-/// The embedded agent's socket, and what it was bound for.
+/// The embedded agent's socket, and where it was bound.
 struct Listener {
-    port: u16,
+    at: SocketAddr,
     socket: UdpSocket,
 }
 
@@ -223,8 +224,8 @@ async fn run(
                     let _ = reply.send(result);
                 }
                 Some(Control::Statistics { reply }) => {
-                    let port = listener.as_ref().map(|l| l.port);
-                    let _ = reply.send(statistics(port, &agent.counters(), &subagent.status()));
+                    let at = listener.as_ref().map(|l| l.at);
+                    let _ = reply.send(statistics(at, &agent.counters(), &subagent.status()));
                 }
                 Some(Control::View { reply }) => {
                     let _ = reply.send(views.current().await);
@@ -278,28 +279,81 @@ async fn apply(
     agent: &mut Agent,
     listener: &mut Option<Listener>,
 ) -> Result<(), String> {
-    let Some((port, agent_config)) = agent_config(config) else {
+    let Some((at, agent_config)) = agent_config(config) else {
         if listener.take().is_some() {
             tracing::info!("snmp: embedded agent stopped");
         }
         return Ok(());
     };
-    if listener.as_ref().is_none_or(|l| l.port != port) {
-        // Bind the new port before closing the old one, so a refused commit keeps it.
-        let at = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port);
-        let socket = UdpSocket::bind(at)
-            .await
-            .map_err(|e| format!("snmp: cannot listen on UDP port {port}: {e}"))?;
-        tracing::info!("snmp: embedded agent listening on UDP port {port}");
-        *listener = Some(Listener { port, socket });
+    if listener.as_ref().is_none_or(|l| l.at != at) {
+        rebind(at, listener).await?;
+        tracing::info!("snmp: embedded agent listening on {at}");
     }
     agent.reconfigure(agent_config);
     Ok(())
 }
 
+/// Moves the agent's socket to `at`. The new socket is bound before the old one closes,
+/// so a refused commit keeps the agent where it was; only when the old socket itself
+/// holds the port (0.0.0.0 and one address of it, on one port) is it let go of first,
+/// and taken back if `at` still cannot be bound.
+async fn rebind(at: SocketAddr, listener: &mut Option<Listener>) -> Result<(), String> {
+    let refused = match UdpSocket::bind(at).await {
+        Ok(socket) => {
+            *listener = Some(Listener { at, socket });
+            return Ok(());
+        }
+        Err(e) => e,
+    };
+    let previous = listener.as_ref().map(|l| l.at);
+    let Some(previous) = previous
+        .filter(|p| refused.kind() == std::io::ErrorKind::AddrInUse && p.port() == at.port())
+    else {
+        return Err(bind_error(at, &refused));
+    };
+    *listener = None;
+    match UdpSocket::bind(at).await {
+        Ok(socket) => {
+            *listener = Some(Listener { at, socket });
+            Ok(())
+        }
+        Err(e) => {
+            match UdpSocket::bind(previous).await {
+                Ok(socket) => {
+                    *listener = Some(Listener {
+                        at: previous,
+                        socket,
+                    })
+                }
+                Err(lost) => {
+                    tracing::error!("snmp: the agent cannot listen on {previous} again: {lost}")
+                }
+            }
+            Err(bind_error(at, &e))
+        }
+    }
+}
+
+/// The commit's error: which statement, and what the host said.
+fn bind_error(at: SocketAddr, e: &std::io::Error) -> String {
+    let why = match e.kind() {
+        std::io::ErrorKind::AddrNotAvailable => {
+            format!("this host has no address {}", at.ip())
+        }
+        std::io::ErrorKind::AddrInUse => "the port is in use".to_string(),
+        _ => e.to_string(),
+    };
+    format!(
+        "snmp: the agent cannot listen on {} UDP port {} (listen-address, port): {why}",
+        at.ip(),
+        at.port()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
@@ -324,6 +378,7 @@ mod tests {
                     (name.to_string(), community)
                 })
                 .collect(),
+            listen_address: Ipv4Addr::LOCALHOST,
             port: 16161,
             agentx_socket: None,
         }
@@ -415,8 +470,8 @@ mod tests {
         off.enabled = false;
         assert_eq!(agent_config(&off), None);
 
-        let (port, config) = agent_config(&snmp(&[("public", &["127.0.0.0/8"])])).expect("on");
-        assert_eq!(port, 16161);
+        let (at, config) = agent_config(&snmp(&[("public", &["127.0.0.0/8"])])).expect("on");
+        assert_eq!(at, SocketAddr::from(([127, 0, 0, 1], 16161)));
         assert_eq!(
             config.communities,
             [Community {
@@ -427,5 +482,107 @@ mod tests {
                 }],
             }]
         );
+    }
+
+    fn listening_on(address: [u8; 4], port: u16) -> SnmpConfig {
+        SnmpConfig {
+            listen_address: address.into(),
+            port,
+            ..snmp(&[("public", &[])])
+        }
+    }
+
+    /// Commits `listen-address address; port port;` to the agent: the outcome, and where
+    /// its socket is bound afterwards.
+    async fn move_to(
+        agent: &mut Agent,
+        listener: &mut Option<Listener>,
+        address: [u8; 4],
+        port: u16,
+    ) -> (Result<(), String>, Option<SocketAddr>) {
+        let outcome = apply(&listening_on(address, port), agent, listener).await;
+        let bound = listener.as_ref().and_then(|l| l.socket.local_addr().ok());
+        (outcome, bound)
+    }
+
+    #[tokio::test]
+    async fn the_agent_listens_on_its_listen_address_only() {
+        const PORT: u16 = 16_176;
+        let at = |address: [u8; 4]| SocketAddr::from((address, PORT));
+        let mut agent = Agent::new(AgentConfig::default());
+        let mut listener = None;
+        let moved = move_to(&mut agent, &mut listener, [127, 0, 42, 1], PORT).await;
+        assert_eq!(moved, (Ok(()), Some(at([127, 0, 42, 1]))));
+        // Another address of the host on the same port is not the agent's.
+        let other = UdpSocket::bind(at([127, 0, 42, 2])).await;
+        assert!(other.is_ok(), "{other:?}");
+        drop(other);
+        let moved = move_to(&mut agent, &mut listener, [127, 0, 42, 2], PORT).await;
+        assert_eq!(moved, (Ok(()), Some(at([127, 0, 42, 2]))));
+        let old = UdpSocket::bind(at([127, 0, 42, 1])).await;
+        assert!(old.is_ok(), "the old address was let go: {old:?}");
+    }
+
+    /// Needs a network namespace of its own (root): there 198.18.42.1 is surely no
+    /// address of the host, and 0.0.0.0 reaches nothing outside. The thread that made
+    /// it is the only one in it, and ends with the test.
+    #[test]
+    fn an_address_the_host_lacks_fails_the_commit_and_keeps_the_agent() {
+        let outcome = std::thread::spawn(|| {
+            if let Err(e) = nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET) {
+                return Err(format!("cannot make a network namespace: {e}"));
+            }
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(lacking_and_handed_over());
+            Ok(())
+        })
+        .join()
+        .expect("the namespace thread ran");
+        if let Err(why) = outcome {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI runs as root and must run this test: {why}"
+            );
+            eprintln!(
+                "SKIPPED an_address_the_host_lacks_fails_the_commit_and_keeps_the_agent: {why}"
+            );
+        }
+    }
+
+    async fn lacking_and_handed_over() {
+        const PORT: u16 = 161;
+        let lacking = || {
+            Err(
+                "snmp: the agent cannot listen on 198.18.42.1 UDP port 161 (listen-address, port): \
+                 this host has no address 198.18.42.1"
+                    .to_string(),
+            )
+        };
+        // Until the loopback is up the namespace has no routing table, and the kernel
+        // lets any address be bound.
+        let up = std::process::Command::new("ip")
+            .args(["link", "set", "lo", "up"])
+            .status();
+        assert!(
+            up.as_ref().is_ok_and(|s| s.success()),
+            "ip link set lo up: {up:?}"
+        );
+        let at = |address: [u8; 4]| SocketAddr::from((address, PORT));
+        let mut agent = Agent::new(AgentConfig::default());
+        let mut listener = None;
+        let refused = move_to(&mut agent, &mut listener, [198, 18, 42, 1], PORT).await;
+        assert_eq!(refused, (lacking(), None));
+        let moved = move_to(&mut agent, &mut listener, [0, 0, 0, 0], PORT).await;
+        assert_eq!(moved, (Ok(()), Some(at([0, 0, 0, 0]))));
+        // From every address to one on the same port: the old socket holds the port and
+        // is let go of first.
+        let moved = move_to(&mut agent, &mut listener, [127, 0, 42, 1], PORT).await;
+        assert_eq!(moved, (Ok(()), Some(at([127, 0, 42, 1]))));
+        // A refused move keeps the agent where it was.
+        let refused = move_to(&mut agent, &mut listener, [198, 18, 42, 1], PORT).await;
+        assert_eq!(refused, (lacking(), Some(at([127, 0, 42, 1]))));
     }
 }
