@@ -4,8 +4,9 @@
 //! [`VIEW_MAX_AGE`]: a walk of 65,000 rows is answered from one view, not one snapshot per
 //! request.
 //!
-//! It serves the embedded SNMPv2c agent on `snmp { listen-address A; port N; }` when a community is
-//! configured, and the AgentX subagent when `snmp agentx socket PATH` is.
+//! It serves the embedded SNMPv2c agent on `snmp { listen-address A; port N; }` when a
+//! community is configured, and the AgentX subagent when `snmp agentx socket PATH` is.
+//! `show snmp mib get | walk` reads the same views (`Control::View`).
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::mpsc;
