@@ -4,11 +4,14 @@
 //! embedded agent when one listens.
 
 use l2tp_tests::ops::{leaf, number, run_ok as run, show_json as json};
-use l2tp_tests::DaemonProcess;
+use l2tp_tests::{output_text, DaemonProcess};
+use std::net::UdpSocket;
 
 /// The embedded agent of the second half; no other test uses this address.
 const AGENT: &str = "127.0.41.1";
 const AGENT_PORT: u16 = 16_172;
+/// Held by the test, so the daemon cannot have it.
+const TAKEN_PORT: u16 = 16_173;
 
 #[test]
 fn show_snmp_mib_reads_the_view_inside_the_daemon() {
@@ -41,9 +44,9 @@ fn show_snmp_mib_reads_the_view_inside_the_daemon() {
     let unknown = daemon.run("show snmp mib walk sysDescr");
     assert!(!unknown.status.success());
     assert!(
-        l2tp_tests::output_text(&unknown).contains("unknown MIB object 'sysDescr'"),
+        output_text(&unknown).contains("unknown MIB object 'sysDescr'"),
         "{}",
-        l2tp_tests::output_text(&unknown)
+        output_text(&unknown)
     );
 
     // ---- with the embedded agent listening, the shell still does not ask it ----
@@ -59,4 +62,26 @@ fn show_snmp_mib_reads_the_view_inside_the_daemon() {
     assert_eq!(leaf(root, "agent-address").as_deref(), Some(AGENT));
     let input = &root["snmp-input-statistics"][0];
     assert_eq!(number(input, "packets"), 0, "{counted}");
+
+    // ---- a port that cannot be bound fails the commit, naming the statement ----
+    let taken = UdpSocket::bind((AGENT, TAKEN_PORT)).expect("bind the port first");
+    let out = daemon.cli(
+        &[],
+        &format!("configure\nset snmp port {TAKEN_PORT}\ncommit\n"),
+    );
+    let text = output_text(&out);
+    assert!(
+        text.contains(&format!(
+            "[edit snmp] 'port {TAKEN_PORT}': UDP port {TAKEN_PORT} of {AGENT} is in use"
+        )),
+        "{text}"
+    );
+    drop(taken);
+    let counted = json(&daemon, "show snmp statistics");
+    let root = &counted["snmp-statistics"][0];
+    assert_eq!(
+        number(root, "agent-port"),
+        u64::from(AGENT_PORT),
+        "{counted}"
+    );
 }

@@ -335,20 +335,18 @@ async fn rebind(at: SocketAddr, listener: &mut Option<Listener>) -> Result<(), S
     }
 }
 
-/// The commit's error: which statement, and what the host said.
+/// The commit's error, Junos-style: the statement at fault, and what the host said.
 fn bind_error(at: SocketAddr, e: &std::io::Error) -> String {
-    let why = match e.kind() {
+    let (address, port) = (at.ip(), at.port());
+    match e.kind() {
         std::io::ErrorKind::AddrNotAvailable => {
-            format!("this host has no address {}", at.ip())
+            format!("[edit snmp] 'listen-address {address}': this host has no address {address}")
         }
-        std::io::ErrorKind::AddrInUse => "the port is in use".to_string(),
-        _ => e.to_string(),
-    };
-    format!(
-        "snmp: the agent cannot listen on {} UDP port {} (listen-address, port): {why}",
-        at.ip(),
-        at.port()
-    )
+        std::io::ErrorKind::AddrInUse => {
+            format!("[edit snmp] 'port {port}': UDP port {port} of {address} is in use")
+        }
+        _ => format!("[edit snmp] 'port {port}': the agent cannot listen on {at}: {e}"),
+    }
 }
 
 #[cfg(test)]
@@ -557,8 +555,7 @@ mod tests {
         const PORT: u16 = 161;
         let lacking = || {
             Err(
-                "snmp: the agent cannot listen on 198.18.42.1 UDP port 161 (listen-address, port): \
-                 this host has no address 198.18.42.1"
+                "[edit snmp] 'listen-address 198.18.42.1': this host has no address 198.18.42.1"
                     .to_string(),
             )
         };
