@@ -1213,6 +1213,7 @@ mod snmp {
         let v: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
         let root = &v["snmp-statistics"][0];
         assert_eq!(root["agent-port"][0]["data"], "161");
+        assert_eq!(root["agent-address"][0]["data"], "127.0.41.1");
         let input = &root["snmp-input-statistics"][0];
         assert_eq!(input["bad-community-names"][0]["data"], "2");
         assert_eq!(input["asn-parse-errors"][0]["data"], "4");

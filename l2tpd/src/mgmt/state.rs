@@ -9,12 +9,15 @@ use super::identity;
 use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
 use crate::clock::Clock;
 use crate::engine::{ConfigApply, L2tpRpc, Later};
+use crate::snmp::show_mib;
+use crate::snmp::view::View;
 use commit_db::{CommitMeta, ConfigStore, ConfirmDeadline, LockInfo};
 use schema::edit::{self, Applied, WordError};
 use schema::mgmt::{
     ClientKind, ConfigureMode, LoginClass, MgmtError, Reply, Request, Response, Revision,
     UserSession,
 };
+use schema::snmp_rpc::SnmpObjects;
 use schema::typed::RouterConfig;
 use schema::{Node, Path};
 use std::borrow::Cow;
@@ -278,23 +281,14 @@ impl Mgmt {
                 wait().map(Reply::L2tpTunnelTest).map_err(failed)
             }));
         }
-        // `show snmp mib get|walk` asks our own agent over UDP: a walk may take a while.
+        // `show snmp mib get|walk` reads the SNMP thread's view on the caller's thread: a
+        // walk of a big view takes a while, and needs no agent configured (as on Junos).
         match request {
             Request::GetSnmpObject { object } => {
-                let snmp = self.active_config.snmp.clone();
-                return Ok(Box::new(move || {
-                    crate::snmp::client::get(&snmp, &object)
-                        .map(Reply::SnmpObjects)
-                        .map_err(failed)
-                }));
+                return Ok(self.snmp_mib_later(&object, show_mib::get))
             }
             Request::WalkSnmpObject { object } => {
-                let snmp = self.active_config.snmp.clone();
-                return Ok(Box::new(move || {
-                    crate::snmp::client::walk(&snmp, &object)
-                        .map(Reply::SnmpObjects)
-                        .map_err(failed)
-                }));
+                return Ok(self.snmp_mib_later(&object, show_mib::walk))
             }
             Request::GetSnmpStatistics => return Ok(self.engine.snmp_statistics_later()),
             _ => {}
@@ -303,6 +297,23 @@ impl Mgmt {
             Some(rpc) => Ok(self.engine.l2tp_rpc_later(rpc)),
             None => Err(Box::new(request)),
         }
+    }
+
+    /// `show snmp mib get | walk OBJECT`: OBJECT is resolved first, so a typo costs no view.
+    fn snmp_mib_later(
+        &mut self,
+        object: &str,
+        read: fn(&View, &[u32]) -> SnmpObjects,
+    ) -> Later<Outcome> {
+        let oid = match show_mib::resolve(object) {
+            Ok(oid) => oid,
+            Err(e) => return Box::new(move || Err(failed(e))),
+        };
+        let view = self.engine.snmp_view_later();
+        Box::new(move || {
+            let view = view().map_err(failed)?;
+            Ok(Reply::SnmpObjects(read(&view, &oid)))
+        })
     }
 
     fn dispatch(&mut self, id: SessionId, request: Request) -> Outcome {
