@@ -12,6 +12,7 @@ pub mod opcmd;
 pub mod parse;
 pub mod print;
 pub mod secret;
+pub mod secret_data;
 pub mod snmp_rpc;
 pub mod table;
 pub mod tokenize;

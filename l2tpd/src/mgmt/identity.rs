@@ -33,6 +33,12 @@ pub fn login_class(
     })
 }
 
+/// Junos' `secret` permission: only super-user has it; read-only and operator see
+/// `/* SECRET-DATA */` in place of every `$9$` value.
+pub fn may_see_secrets(class: LoginClass) -> bool {
+    class == LoginClass::SuperUser
+}
+
 /// The least class a request needs: `read-only` may only show, `operator` may show and clear,
 /// `super-user` may also configure.
 pub fn required_class(req: &Request) -> LoginClass {

@@ -482,7 +482,10 @@ impl Mgmt {
 
     fn show(&self, id: SessionId, words: &[String], revision: Revision) -> Outcome {
         let path = resolve_path(words)?;
-        let (path, tree) = show_at(&*self.tree_of(id, revision)?, path);
+        let (path, mut tree) = show_at(&*self.tree_of(id, revision)?, path);
+        if !identity::may_see_secrets(self.session(id)?.class) {
+            schema::secret_data::hide_secrets(&path, &mut tree);
+        }
         Ok(Reply::Config { path, tree })
     }
 
@@ -494,8 +497,11 @@ impl Mgmt {
         target: Revision,
     ) -> Outcome {
         let path = resolve_path(words)?;
-        let base = self.tree_of(id, base)?;
-        let target = self.tree_of(id, target)?;
+        let mut base = self.tree_of(id, base)?;
+        let mut target = self.tree_of(id, target)?;
+        if !identity::may_see_secrets(self.session(id)?.class) {
+            schema::secret_data::hide_secrets_for_compare(base.to_mut(), target.to_mut());
+        }
         Ok(Reply::Diff {
             blocks: schema::diff::diff(&base, &target, &path),
         })
