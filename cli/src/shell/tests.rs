@@ -1226,3 +1226,43 @@ mod snmp {
         assert_well_formed(xml);
     }
 }
+
+/// Text other users chose (a tty name in their hello, a commit comment, a value) reaches this
+/// terminal; a control sequence in it must not act on the terminal (retitle it, clear it,
+/// move the cursor over earlier output): it is shown escaped.
+#[test]
+fn control_characters_from_others_are_shown_escaped() {
+    let users = ok(Reply::Users {
+        users: vec![UserSession {
+            user: "eve".into(),
+            terminal: "terminal \x1b]0;pwned\x07".into(),
+            pid: 7,
+            since: 1_795_496_607,
+            idle_seconds: 0,
+            edit_path: None,
+            mode: None,
+        }],
+        changed: false,
+    });
+    let commits = ok(Reply::Commits {
+        entries: vec![CommitEntry {
+            index: 0,
+            time: 1_795_496_491,
+            user: "eve".into(),
+            client: ClientKind::Cli,
+            comment: Some("fine\x1b[2J\x1b[Hall clear\r".into()),
+            confirmed_minutes: None,
+        }],
+    });
+    let (out, _, _) = transcript(
+        vec![users, commits],
+        "show system users\nshow system commit\n",
+    );
+    assert!(
+        !out.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "{out:?}"
+    );
+    assert!(out.contains("\\x1b]0;pwned\\x07  "), "{out}");
+    assert!(out.contains("fine\\x1b[2J\\x1b[Hall clear\\x0d"), "{out}");
+}
