@@ -2,57 +2,12 @@
 //! at every start, and a commit whose copy cannot be written still completes (the database is
 //! authoritative) but says so, with a `warning:` line as Junos prints one.
 
-use l2tpd::clock::{Clock, ManualClock};
-use l2tpd::engine::Engine;
-use l2tpd::mgmt::Mgmt;
-use schema::mgmt::{ClientKind, ConfigureMode, Reply, Request};
-use std::path::Path;
-use std::sync::Arc;
+mod mgmt_harness;
 
-const START: i64 = 1_795_500_000;
+use mgmt_harness::{commit, start};
 
-fn start(dir: &Path) -> Mgmt {
-    let clock = ManualClock::new(START);
-    let store = commit_db::RedbStore::open(dir, None, clock.now()).expect("open store");
-    Mgmt::start(
-        Box::new(store),
-        Box::new(Engine::default()),
-        Arc::new(clock),
-        "router".into(),
-    )
-    .expect("start")
-}
-
-fn words(s: &str) -> Vec<String> {
-    s.split_whitespace().map(String::from).collect()
-}
-
-fn ok(m: &mut Mgmt, id: u64, r: Request) -> Reply {
-    let resp = m.handle(id, r.clone());
-    resp.result
-        .unwrap_or_else(|e| panic!("{r:?} failed: {e:?}"))
-}
-
-/// Commits `system host-name NAME` as root and returns the commit's messages.
-fn commit_host_name(m: &mut Mgmt, name: &str) -> Vec<String> {
-    let (id, _) = m
-        .open_session(0, "root".into(), ClientKind::Cli, None, 1)
-        .expect("session");
-    let mode = ConfigureMode::Shared;
-    ok(m, id, Request::Configure { mode });
-    let set = words(&format!("system host-name {name}"));
-    ok(m, id, Request::Set { words: set });
-    let commit = Request::Commit {
-        check: false,
-        confirmed: None,
-        comment: None,
-        and_quit: false,
-    };
-    let Reply::Done { messages } = ok(m, id, commit) else {
-        panic!("commit did not answer Done")
-    };
-    m.close_session(id);
-    messages
+fn commit_host_name(m: &mut l2tpd::mgmt::Mgmt, name: &str) -> Vec<String> {
+    commit(m, &[&format!("system host-name {name}")])
 }
 
 #[test]

@@ -4,55 +4,17 @@
 //! can decode, so it must never reach such a user at all: the daemon masks the tree before it
 //! leaves, and the test checks the whole reply on the wire.
 
-use l2tpd::clock::{Clock, ManualClock};
-use l2tpd::engine::Engine;
+mod mgmt_harness;
+
 use l2tpd::mgmt::Mgmt;
-use schema::mgmt::{encode_line, ClientKind, ConfigureMode, Reply, Request, Revision};
-use std::sync::Arc;
+use mgmt_harness::{commit, ok, start};
+use schema::mgmt::{encode_line, ClientKind, Reply, Request, Revision};
 
-const START: i64 = 1_795_500_000;
 const HIDDEN: &str = "/* SECRET-DATA */";
-
-fn words(s: &str) -> Vec<String> {
-    s.split_whitespace().map(String::from).collect()
-}
-
-fn ok(m: &mut Mgmt, id: u64, r: Request) -> Reply {
-    m.handle(id, r.clone())
-        .result
-        .unwrap_or_else(|e| panic!("{r:?} failed: {e:?}"))
-}
-
-fn commit(m: &mut Mgmt, lines: &[&str]) {
-    let (id, _) = m
-        .open_session(0, "root".into(), ClientKind::Cli, None, 1)
-        .expect("session");
-    let mode = ConfigureMode::Shared;
-    ok(m, id, Request::Configure { mode });
-    for line in lines {
-        ok(m, id, Request::Set { words: words(line) });
-    }
-    let commit = Request::Commit {
-        check: false,
-        confirmed: None,
-        comment: None,
-        and_quit: false,
-    };
-    ok(m, id, commit);
-    m.close_session(id);
-}
 
 /// A router with two secrets, committed twice (the second commit changes one secret).
 fn router(dir: &std::path::Path) -> Mgmt {
-    let clock = ManualClock::new(START);
-    let store = commit_db::RedbStore::open(dir, None, clock.now()).expect("open store");
-    let mut m = Mgmt::start(
-        Box::new(store),
-        Box::new(Engine::default()),
-        Arc::new(clock),
-        "router".into(),
-    )
-    .expect("start");
+    let mut m = start(dir);
     commit(
         &mut m,
         &[

@@ -7,6 +7,7 @@ pub mod def;
 pub mod diff;
 pub mod edit;
 pub mod l2tp_rpc;
+pub mod limits;
 pub mod mgmt;
 pub mod opcmd;
 pub mod parse;

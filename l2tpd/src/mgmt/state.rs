@@ -814,6 +814,10 @@ impl Mgmt {
                 ));
             }
         }
+        if let Some(c) = &comment {
+            schema::limits::check_text("commit comment", c, schema::limits::MAX_COMMIT_COMMENT_LEN)
+                .map_err(failed)?;
+        }
         if let Some(m) = confirmed {
             if !CONFIRM_MINUTES_RANGE.contains(&m) {
                 return Err(failed(format!(
