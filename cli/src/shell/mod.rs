@@ -270,6 +270,13 @@ impl<T: Transport> Shell<T> {
             .chars()
             .count()
             + pos.saturating_sub(line.len());
+        // A line too long to point into is shown again, cut to a window around the error.
+        if let Some((window, column)) = render::error_window(line, before) {
+            self.print(&format!("{window}\n"));
+            self.print(&render::caret(column));
+            self.print(&format!("{message}\n"));
+            return;
+        }
         let column = match self.echo {
             Echo::AfterPrompt => self.prompt().chars().count(),
             Echo::None => {

@@ -1266,3 +1266,26 @@ fn control_characters_from_others_are_shown_escaped() {
     assert!(out.contains("\\x1b]0;pwned\\x07  "), "{out}");
     assert!(out.contains("fine\\x1b[2J\\x1b[Hall clear\\x0d"), "{out}");
 }
+
+/// A megabyte-long line with an error (a script gone wrong, a pasted blob) is not echoed back
+/// whole, nor is the caret pushed a megabyte to the right: a window around the error.
+#[test]
+fn a_huge_line_is_echoed_as_a_window_around_the_error() {
+    let blob = "x".repeat(1 << 20);
+    for (echo, line, window) in [
+        (Echo::None, format!("show {blob}"), "show xxxx"),
+        (Echo::AfterPrompt, format!("show {blob}"), "show xxxx"),
+        (
+            Echo::None,
+            format!("show{} bogus", " ".repeat(1 << 20)),
+            "     bogus",
+        ),
+    ] {
+        let mut s = session(echo, vec![]);
+        s.shell.execute(&line, &mut NoInput);
+        let out = s.screen.text();
+        assert!(out.len() < 400, "{} bytes", out.len());
+        assert!(out.contains(window), "{out}");
+        assert!(out.contains("^\nsyntax error."), "{out}");
+    }
+}
