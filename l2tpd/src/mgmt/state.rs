@@ -160,7 +160,8 @@ impl Mgmt {
         let id = self.next_session;
         self.next_session += 1;
         let terminal = match tty {
-            Some(t) => format!("terminal {t}"),
+            // The client names its own tty: keep what a tty name can be (`pts/12345`).
+            Some(t) => format!("terminal {}", identity::tty_name(&t)),
             None => client.as_str().to_string(),
         };
         self.sessions.insert(
