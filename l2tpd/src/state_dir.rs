@@ -64,7 +64,8 @@ pub fn prepare(dir: &Path, group: Option<Gid>) -> Result<Vec<String>, String> {
 pub fn socket_group(dir: &Path, group: Option<Gid>) -> Result<(), String> {
     let Some(gid) = group else { return Ok(()) };
     let socket = socket_path(dir);
-    chown(&socket, None, Some(gid))
+    // lchown: the socket we just bound, never what a link in its place would point to.
+    std::os::unix::fs::lchown(&socket, None, Some(gid.as_raw()))
         .map_err(|e| format!("cannot give {} to group {gid}: {e}", socket.display()))
 }
 
@@ -193,6 +194,21 @@ mod tests {
         assert_eq!(mode(dir.path()), 0o750);
         assert_eq!(fs::metadata(dir.path()).unwrap().gid(), gid.as_raw());
         assert_eq!(mode(&dir.path().join(commit_db::DATABASE_FILE_NAME)), 0o600);
+    }
+
+    #[test]
+    fn the_socket_goes_to_the_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let _listener = std::os::unix::net::UnixListener::bind(socket_path(dir.path())).unwrap();
+        // Root can give it to any group; anyone else to their own.
+        let gid = if Uid::effective().is_root() {
+            Gid::from_raw(65534)
+        } else {
+            Gid::effective()
+        };
+        socket_group(dir.path(), Some(gid)).unwrap();
+        let meta = fs::symlink_metadata(socket_path(dir.path())).unwrap();
+        assert_eq!(meta.gid(), gid.as_raw());
     }
 
     #[test]
