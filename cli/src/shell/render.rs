@@ -154,7 +154,12 @@ pub fn plain_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>)
     let mut b = Builder::default();
     b.push_record(header.iter().map(|h| h.to_string()));
     for row in rows {
-        b.push_record(row);
+        // Escaped before the columns are measured, so a cell with a control character (a
+        // subscriber's user name from the network, a tty name) keeps the columns aligned.
+        b.push_record(
+            row.iter()
+                .map(|cell| super::escape::terminal_safe(cell).into_owned()),
+        );
     }
     let mut table = b.build();
     table

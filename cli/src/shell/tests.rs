@@ -1264,6 +1264,9 @@ fn control_characters_from_others_are_shown_escaped() {
         "{out:?}"
     );
     assert!(out.contains("\\x1b]0;pwned\\x07  "), "{out}");
+    // The columns stay aligned around the escaped cell.
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[1].find("LOGIN@"), lines[2].find("2026-"), "{out}");
     assert!(out.contains("fine\\x1b[2J\\x1b[Hall clear\\x0d"), "{out}");
 }
 
