@@ -28,6 +28,7 @@ fn secrets_are_the_daemon_users_alone_and_corrected_at_start() {
 
     // An operator's `chmod -R a+r` (or a restore from a backup) is undone at the next start.
     daemon.stop();
+    fs::write(&copy, "edited by hand\n").unwrap();
     for p in [dir.as_path(), db.as_path(), copy.as_path()] {
         fs::set_permissions(p, fs::Permissions::from_mode(0o755)).unwrap();
     }
@@ -35,4 +36,10 @@ fn secrets_are_the_daemon_users_alone_and_corrected_at_start() {
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&db), 0o600);
     assert_eq!(mode(&copy), 0o600);
+    // The database is authoritative: the text copy is written afresh at start.
+    let text = fs::read_to_string(&copy).unwrap();
+    assert!(
+        text.contains("127.0.0.1 {") && text.contains("secret \"$9$"),
+        "{text}"
+    );
 }
