@@ -125,6 +125,12 @@ impl Mgmt {
         if let Err(e) = mgmt.engine.apply(&mgmt.active_config) {
             tracing::error!("the active configuration was refused by the engine at start: {e}");
         }
+        // The database is authoritative: a copy that a failed commit left stale, or that was
+        // edited or removed by hand, is replaced.
+        let text = schema::print::to_text(&[], &mgmt.active);
+        if let Err(e) = mgmt.store.write_recovery_copy(&text) {
+            tracing::warn!("the recovery copy of the active configuration was not written: {e}");
+        }
         mgmt.tick();
         Ok(mgmt)
     }
@@ -157,7 +163,8 @@ impl Mgmt {
         let id = self.next_session;
         self.next_session += 1;
         let terminal = match tty {
-            Some(t) => format!("terminal {t}"),
+            // The client names its own tty: keep what a tty name can be (`pts/12345`).
+            Some(t) => format!("terminal {}", identity::tty_name(&t)),
             None => client.as_str().to_string(),
         };
         self.sessions.insert(
@@ -487,7 +494,10 @@ impl Mgmt {
 
     fn show(&self, id: SessionId, words: &[String], revision: Revision) -> Outcome {
         let path = resolve_path(words)?;
-        let (path, tree) = show_at(&*self.tree_of(id, revision)?, path);
+        let (path, mut tree) = show_at(&*self.tree_of(id, revision)?, path);
+        if !identity::may_see_secrets(self.session(id)?.class) {
+            schema::secret_data::hide_secrets(&path, &mut tree);
+        }
         Ok(Reply::Config { path, tree })
     }
 
@@ -499,8 +509,11 @@ impl Mgmt {
         target: Revision,
     ) -> Outcome {
         let path = resolve_path(words)?;
-        let base = self.tree_of(id, base)?;
-        let target = self.tree_of(id, target)?;
+        let mut base = self.tree_of(id, base)?;
+        let mut target = self.tree_of(id, target)?;
+        if !identity::may_see_secrets(self.session(id)?.class) {
+            schema::secret_data::hide_secrets_for_compare(base.to_mut(), target.to_mut());
+        }
         Ok(Reply::Diff {
             blocks: schema::diff::diff(&base, &target, &path),
         })
@@ -813,6 +826,10 @@ impl Mgmt {
                 ));
             }
         }
+        if let Some(c) = &comment {
+            schema::limits::check_text("commit comment", c, schema::limits::MAX_COMMIT_COMMENT_LEN)
+                .map_err(failed)?;
+        }
         if let Some(m) = confirmed {
             if !CONFIRM_MINUTES_RANGE.contains(&m) {
                 return Err(failed(format!(
@@ -854,12 +871,15 @@ impl Mgmt {
         } else {
             self.candidate(id)?.clone()
         };
-        if let Err(failure) = self.commit_tree(candidate, new_config, meta) {
-            let (e, candidate) = *failure;
-            if is_shared && candidate != self.active {
-                self.shared = Some(candidate);
+        match self.commit_tree(candidate, new_config, meta) {
+            Ok(copy_warning) => messages.extend(copy_warning),
+            Err(failure) => {
+                let (e, candidate) = *failure;
+                if is_shared && candidate != self.active {
+                    self.shared = Some(candidate);
+                }
+                return Err(e);
             }
-            return Err(e);
         }
         let generation = self.generation;
         match self
@@ -890,31 +910,39 @@ impl Mgmt {
     /// The one path every configuration change takes: apply to the engine, persist durably,
     /// and only then make it the active configuration. If either step fails, nothing changes.
     /// On failure the tree comes back (boxed: it is large) so the candidate is not lost.
-    /// `new_config` is the typed view of `tree`.
+    /// `new_config` is the typed view of `tree`. Success may carry a warning for the
+    /// operator: the recovery copy could not be written.
     fn commit_tree(
         &mut self,
         tree: Node,
         new_config: RouterConfig,
         meta: CommitMeta,
-    ) -> Result<(), Box<(MgmtError, Node)>> {
+    ) -> Result<Option<String>, Box<(MgmtError, Node)>> {
         if let Err(e) = self.engine.apply(&new_config) {
             let message = format!("commit failed: the engine refused the configuration: {e}");
             return Err(Box::new((failed(message), tree)));
         }
         let text = schema::print::to_text(&[], &tree);
-        if let Err(e) = self.store.commit(&tree, &text, meta) {
-            if let Err(e2) = self.engine.apply(&self.active_config) {
-                tracing::error!("could not restore the previous configuration in the engine: {e2}");
+        let committed = match self.store.commit(&tree, &text, meta) {
+            Ok(committed) => committed,
+            Err(e) => {
+                if let Err(e2) = self.engine.apply(&self.active_config) {
+                    tracing::error!(
+                        "could not restore the previous configuration in the engine: {e2}"
+                    );
+                }
+                let message =
+                    format!("commit failed: the configuration database refused the write: {e}");
+                return Err(Box::new((failed(message), tree)));
             }
-            let message =
-                format!("commit failed: the configuration database refused the write: {e}");
-            return Err(Box::new((failed(message), tree)));
-        }
+        };
         self.active = tree;
         self.active.shrink_to_fit();
         self.active_config = new_config;
         self.generation += 1;
-        Ok(())
+        Ok(committed.recovery_copy.err().map(|e| {
+            format!("warning: the recovery copy was not updated ({e}); the configuration database holds the commit")
+        }))
     }
 
     fn confirm_pending(&mut self) -> Result<(), MgmtError> {
@@ -957,8 +985,9 @@ impl Mgmt {
         let mut meta = CommitMeta::new("root", self.clock.now(), ClientKind::Other);
         meta.comment = Some("automatic rollback: commit confirmed was not confirmed".into());
         let config = schema::typed::router_config(&previous);
+        // A failed recovery copy is logged by the store; nobody is waiting for this commit.
         match self.commit_tree(previous, config, meta) {
-            Ok(()) => {
+            Ok(_) => {
                 tracing::warn!("commit was not confirmed; automatic rollback complete");
                 for s in self.sessions.values_mut() {
                     s.notices
