@@ -498,6 +498,15 @@ impl Tunnel {
         {
             self.channel.stats.auth_failures += 1;
         }
+        // A StopCCN answering our SCCRQ is the first message that tells us the peer's Tunnel
+        // ID (RFC 2661 §6.4: it carries Assigned Tunnel ID). The ZLB acknowledging it must be
+        // addressed there: sent to Tunnel ID 0 the peer cannot match it and retransmits.
+        if self.peer.tunnel_id == 0 {
+            if let Some(Avp::AssignedTunnelId(id)) = msg.get(attr::ASSIGNED_TUNNEL_ID) {
+                self.peer.tunnel_id = *id;
+                self.channel.set_peer_tunnel_id(*id);
+            }
+        }
         // The peer will act on nothing more from us; only the acknowledgement of its StopCCN
         // (already due) still has to go out.
         self.channel.abandon();
