@@ -557,9 +557,7 @@ impl Tunnel {
     /// post-close period.
     fn stop(&mut self, now: Instant, reason: CloseReason, result: ResultCode) {
         self.channel.drop_unsent();
-        let stopccn = ControlMessageBuilder::new(MessageType::STOPCCN)
-            .avp(Avp::AssignedTunnelId(self.local_tunnel_id))
-            .avp(Avp::ResultCode(result));
+        let stopccn = self.stopccn(result);
         let peer_tunnel_id = self.peer.tunnel_id;
         // A StopCCN is a handful of fixed-size AVPs plus a short message: it always encodes.
         let _ = self
@@ -636,7 +634,8 @@ impl Tunnel {
     /// The next datagram to send, if any. Call until `None` after every input.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Vec<u8>> {
         if matches!(self.state, State::Gone) {
-            return None;
+            // Only the StopCCN of `farewell` may still leave a gone tunnel.
+            return self.channel.poll_once();
         }
         self.channel.poll_transmit(now)
     }
@@ -670,7 +669,7 @@ impl Tunnel {
         if let Err(Exhausted) = self.channel.handle_timeout(now) {
             self.channel.abandon();
             if !matches!(self.state, State::Closing { .. }) {
-                // The peer is unreachable: no StopCCN, it could not be delivered either.
+                self.farewell();
                 self.events
                     .push_back(TunnelEvent::Closed(CloseReason::RetransmissionsExhausted));
                 self.go(TunnelEvent::Gone);
@@ -691,6 +690,27 @@ impl Tunnel {
                 self.hello_due = Some(now + self.cfg.hello_interval);
             }
         }
+    }
+
+    /// Retransmissions are spent: one StopCCN, sent once. Our messages may have reached the
+    /// peer while only its acknowledgements were lost; told, it need not run out its own
+    /// retransmission cycle (RFC 2661 §5.7). Without the peer's Tunnel ID (no SCCRP yet) there
+    /// is no tunnel at the peer to clear.
+    fn farewell(&mut self) {
+        let peer_tunnel_id = self.peer.tunnel_id;
+        if peer_tunnel_id == 0 {
+            return;
+        }
+        let stopccn = self.stopccn(general(general_error::NONE, "retransmissions exhausted"));
+        // A StopCCN is a handful of fixed-size AVPs plus a short message: it always encodes.
+        let _ = self.channel.send_once(&stopccn, peer_tunnel_id, 0, None);
+    }
+
+    /// RFC 2661 §6.4: our Assigned Tunnel ID and why.
+    fn stopccn(&self, result: ResultCode) -> ControlMessageBuilder {
+        ControlMessageBuilder::new(MessageType::STOPCCN)
+            .avp(Avp::AssignedTunnelId(self.local_tunnel_id))
+            .avp(Avp::ResultCode(result))
     }
 
     fn go(&mut self, event: TunnelEvent) {
