@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use l2tpd::l2tp::registry::{Clearing, Registry, RegistryEvent, Selector, SessionEnd, SessionRef};
 use l2tpd::l2tp::session::{CallInfo, CdnResult};
+use l2tpd::l2tp::wire::ControlMessage;
 use schema::l2tp_rpc::{ClearLevel, DestinationState, L2tpClear, L2tpShow};
 use schema::typed::{
     router_config, Gateway, ProfileTunnel, RouterConfig, TunnelMedium, TunnelProfile, TunnelType,
@@ -92,6 +93,8 @@ struct Net {
     lns_events: Vec<RegistryEvent>,
     /// LNS addresses that swallow everything (a dead destination).
     dead: Vec<Ipv4Addr>,
+    /// Every control datagram sent, in order: who sent it and what it was.
+    control_log: Vec<(&'static str, String)>,
 }
 
 impl Net {
@@ -103,7 +106,19 @@ impl Net {
             lac_events: Vec::new(),
             lns_events: Vec::new(),
             dead: Vec::new(),
+            control_log: Vec::new(),
         }
+    }
+
+    fn log(&mut self, sender: &'static str, payload: &[u8]) {
+        let Ok(msg) = ControlMessage::parse(payload, None) else {
+            return;
+        };
+        let kind = match msg.message_type {
+            None => "ZLB".to_string(),
+            Some(t) => t.name().unwrap_or("?").to_string(),
+        };
+        self.control_log.push((sender, kind));
     }
 
     /// Delivers datagrams both ways until the network is quiet.
@@ -112,6 +127,7 @@ impl Net {
             let mut moved = false;
             while let Some(t) = self.lac.poll_transmit() {
                 moved = true;
+                self.log("lac", &t.payload);
                 let std::net::IpAddr::V4(to) = t.destination.ip() else {
                     continue;
                 };
@@ -123,6 +139,7 @@ impl Net {
             }
             while let Some(t) = self.lns.poll_transmit() {
                 moved = true;
+                self.log("lns", &t.payload);
                 let from = SocketAddr::new(t.source.unwrap_or(LAC).into(), 1701);
                 self.lac.handle_datagram(self.now, LAC, from, &t.payload);
             }
@@ -214,6 +231,35 @@ fn sessions_come_up_and_share_one_tunnel() {
         .tunnels(net.now, &L2tpShow::default())
         .expect("no filter");
     assert_eq!(tunnels.tunnels[0].statistics.data_tx_packets, 1);
+}
+
+#[test]
+fn a_reply_carries_the_acknowledgement_and_no_zlb_goes_before_it() {
+    // RFC 2661 §5.8: a ZLB only when no message goes out to carry the acknowledgement. The
+    // ICRP acknowledges the ICRQ, the ICCN the ICRP; only the ICCN needs a ZLB.
+    let mut net = Net::new(base_config(), lns_config(&[1]));
+    let tp = profile(&[(1, tunnel(1, 0, None))]);
+    let first = net
+        .lac
+        .open_session(net.now, "tp", &tp, call(1))
+        .expect("placed");
+    net.settle();
+    assert!(net.up(first).is_some());
+    net.control_log.clear();
+    let second = net
+        .lac
+        .open_session(net.now, "tp", &tp, call(2))
+        .expect("placed");
+    net.settle();
+    assert!(net.up(second).is_some());
+    let expected = [
+        ("lac", "ICRQ"),
+        ("lns", "ICRP"),
+        ("lac", "ICCN"),
+        ("lns", "ZLB"),
+    ]
+    .map(|(who, what)| (who, what.to_string()));
+    assert_eq!(net.control_log, expected);
 }
 
 #[test]
