@@ -263,6 +263,37 @@ fn a_reply_carries_the_acknowledgement_and_no_zlb_goes_before_it() {
 }
 
 #[test]
+fn a_call_joins_only_a_tunnel_set_up_with_its_secret_and_local_name() {
+    // Two profiles dial one LNS: a tunnel opened with one secret or Host Name cannot carry a
+    // call of a profile configured with another (its secret would silently not apply).
+    let mut net = Net::new(base_config(), lns_config(&[1]));
+    let with = |secret: Option<&str>, name: &str| {
+        let mut t = tunnel(1, 0, None);
+        t.secret = secret.map(str::to_string);
+        t.source_gateway.gateway_name = Some(name.to_string());
+        profile(&[(1, t)])
+    };
+    let mut tunnel_of = |profile: &str, spec: &TunnelProfile, serial: u32| {
+        let call = net
+            .lac
+            .open_session(net.now, profile, spec, call(serial))
+            .expect("placed");
+        net.lac.locate_call(call).expect("placed").0
+    };
+    let first = tunnel_of("a", &with(Some("secret-a"), "lac1"), 1);
+    let same = tunnel_of("a2", &with(Some("secret-a"), "lac1"), 2);
+    let other_secret = tunnel_of("b", &with(Some("secret-b"), "lac1"), 3);
+    let no_secret = tunnel_of("c", &with(None, "lac1"), 4);
+    let other_name = tunnel_of("d", &with(Some("secret-a"), "lac2"), 5);
+    assert_eq!(same, first, "same secret and name: one tunnel");
+    for other in [other_secret, no_secret, other_name] {
+        assert_ne!(other, first);
+    }
+    assert_ne!(other_secret, no_secret);
+    assert_eq!(net.lac.summary(false).tunnels, 4);
+}
+
+#[test]
 fn dead_destination_is_locked_out_and_the_call_fails_over() {
     let mut net = Net::new(base_config(), lns_config(&[1, 2]));
     net.dead.push(lns_address(1));

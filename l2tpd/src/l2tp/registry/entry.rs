@@ -39,7 +39,6 @@ pub(super) enum Origin {
         profile: String,
         spec: Arc<TunnelProfile>,
         number: u8,
-        identification: Option<String>,
         preference: u32,
     },
     /// A LAC opened it and `group` accepted it.

@@ -148,7 +148,6 @@ impl Registry {
                     profile: profile_name.to_string(),
                     spec: Arc::clone(spec),
                     number,
-                    identification: tunnel_spec.identification.clone(),
                     preference: tunnel_spec.preference,
                 },
                 sessions: BTreeMap::new(),

@@ -56,7 +56,7 @@ use std::time::Instant;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use schema::typed::RouterConfig;
+use schema::typed::{ProfileTunnel, RouterConfig};
 
 use crate::l2tp::select::{DestinationKey, ExistingTunnel, Lockout, RegistryView, Rotation};
 use crate::l2tp::session::SessionIdAllocator;
@@ -266,23 +266,29 @@ impl RegistryView for Registry {
     fn existing(
         &self,
         destination: &DestinationKey,
-        identification: Option<&str>,
+        wanted: &ProfileTunnel,
     ) -> Option<ExistingTunnel> {
         let id = *self.destination_ids.get(destination)?;
+        // Without a gateway name the system host name is sent: compare what went out.
+        let wanted_name = wanted
+            .source_gateway
+            .gateway_name
+            .as_deref()
+            .unwrap_or(&self.settings.host_name);
         self.tunnels.iter().find_map(|(tunnel_id, entry)| {
-            let Origin::Lac {
-                identification: ours,
-                ..
-            } = &entry.origin
-            else {
+            let Origin::Lac { spec, number, .. } = &entry.origin else {
                 return None;
             };
-            (entry.destination == id && !entry.down && ours.as_deref() == identification).then(
-                || ExistingTunnel {
-                    tunnel_id: *tunnel_id,
-                    sessions: entry.load(),
-                },
-            )
+            let opened = spec.tunnels.get(number)?;
+            let same = entry.destination == id
+                && !entry.down
+                && opened.identity() == wanted.identity()
+                && opened.secret == wanted.secret
+                && entry.local_name == wanted_name;
+            same.then(|| ExistingTunnel {
+                tunnel_id: *tunnel_id,
+                sessions: entry.load(),
+            })
         })
     }
 }

@@ -68,7 +68,7 @@ pub fn select(
             if failover.tried.contains(&destination) {
                 return None;
             }
-            let existing = view.existing(&destination, spec.identification.as_deref());
+            let existing = view.existing(&destination, spec);
             let full = match (capacity(spec), existing) {
                 (Some(max), Some(tunnel)) => tunnel.sessions >= max,
                 _ => false,

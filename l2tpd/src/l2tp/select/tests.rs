@@ -47,7 +47,7 @@ impl RegistryView for View {
     fn lockout(&self, destination: &DestinationKey) -> Option<Lockout> {
         self.lockouts.get(destination).copied()
     }
-    fn existing(&self, destination: &DestinationKey, _: Option<&str>) -> Option<ExistingTunnel> {
+    fn existing(&self, destination: &DestinationKey, _: &ProfileTunnel) -> Option<ExistingTunnel> {
         self.sessions
             .get(destination)
             .map(|sessions| ExistingTunnel {
