@@ -33,6 +33,12 @@ pub enum FrameError {
     NotEstablished,
 }
 
+/// A call no tunnel could take, handed back with the reason.
+struct Unplaced {
+    call: PendingCall,
+    why: NoTunnel,
+}
+
 impl Registry {
     /// A subscriber's call for `profile_name`: reuses or opens a tunnel of `profile` and
     /// sends the ICRQ once the tunnel is up. The outcome arrives as `SessionUp` or
@@ -56,12 +62,12 @@ impl Registry {
         let spec = Arc::new(profile.clone());
         match self.place_call(now, profile_name, &spec, pending, None) {
             Ok(()) => Ok(call_ref),
-            Err(_) => Err(NoTunnel::NoneAvailable),
+            Err(unplaced) => Err(unplaced.why),
         }
     }
 
-    /// Selects a tunnel for `pending` and queues or starts it there; gives the call back
-    /// when no tunnel can take it.
+    /// Selects a tunnel for `pending` and queues or starts it there; gives the call back,
+    /// with the reason, when no tunnel can take it.
     fn place_call(
         &mut self,
         now: Instant,
@@ -69,7 +75,8 @@ impl Registry {
         spec: &Arc<TunnelProfile>,
         pending: PendingCall,
         failed_preference: Option<u32>,
-    ) -> Result<(), Box<PendingCall>> {
+    ) -> Result<(), Box<Unplaced>> {
+        let unplaced = |call, why| Box::new(Unplaced { call, why });
         {
             let mut rotation = std::mem::take(&mut self.rotation);
             let choice = select::select(
@@ -86,7 +93,9 @@ impl Registry {
             );
             self.rotation = rotation;
             let tunnel_id = match choice {
-                Choice::NoneAvailable => return Err(Box::new(pending)),
+                Choice::NoneAvailable(why) => {
+                    return Err(unplaced(pending, NoTunnel::NoneAvailable(why)))
+                }
                 Choice::Reuse { tunnel_id, .. } => tunnel_id,
                 Choice::Open {
                     number,
@@ -94,11 +103,11 @@ impl Registry {
                 } => match self.open_tunnel(now, profile_name, spec, number, destination) {
                     Some(id) => id,
                     // Out of Tunnel IDs: nothing else will do better.
-                    None => return Err(Box::new(pending)),
+                    None => return Err(unplaced(pending, NoTunnel::NoTunnelId)),
                 },
             };
             let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
-                return Err(Box::new(pending));
+                return Err(unplaced(pending, NoTunnel::NoTunnelId));
             };
             entry.idle_since = None;
             let call_ref = pending.call_ref;
@@ -234,7 +243,7 @@ impl Registry {
                 }
                 match self.place_call(now, profile, spec, call, Some(*preference)) {
                     Ok(()) => continue,
-                    Err(back) => call = *back,
+                    Err(back) => call = back.call,
                 }
             }
             self.events.push_back(RegistryEvent::SessionDown {

@@ -29,7 +29,9 @@ mod choose;
 mod rotation;
 #[cfg(test)]
 mod tests;
+mod unavailable;
 
 pub use candidate::{DestinationKey, ExistingTunnel, Lockout, RegistryView, SelectSettings};
 pub use choose::{capacity, select, Choice, Failover};
 pub use rotation::Rotation;
+pub use unavailable::{Skipped, Unavailable};
