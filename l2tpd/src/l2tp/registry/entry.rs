@@ -1,12 +1,13 @@
 //! What the registry holds per destination, tunnel and session.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
 use schema::typed::TunnelProfile;
 
+use super::call_setup::CallSetup;
 use super::counters::{self, Counters};
 use super::event::SessionRef;
 use crate::l2tp::control::Tunnel;
@@ -79,6 +80,8 @@ pub(super) struct TunnelEntry {
     pub sessions: BTreeMap<u16, SessionEntry>,
     pub session_ids: SessionIdAllocator,
     pub pending: Vec<PendingCall>,
+    /// Sessions still being set up, oldest first (`call_setup`).
+    pub call_setups: VecDeque<CallSetup>,
     pub max_sessions: Option<u32>,
     pub opened_at: Instant,
     pub up_at: Option<Instant>,

@@ -1,6 +1,6 @@
 //! LAC: placing calls on tunnels of a profile, opening tunnels, failing calls over.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -162,6 +162,7 @@ impl Registry {
                 sessions: BTreeMap::new(),
                 session_ids: SessionIdAllocator::new(start),
                 pending: Vec::new(),
+                call_setups: VecDeque::new(),
                 max_sessions: select::capacity(tunnel_spec),
                 opened_at: now,
                 up_at: None,
@@ -211,6 +212,7 @@ impl Registry {
                     session_id,
                 },
             );
+            self.watch_call_setup(now, tunnel_id, session_id);
             self.flush_session(now, tunnel_id, session_id);
         }
     }

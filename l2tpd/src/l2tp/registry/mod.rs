@@ -34,6 +34,7 @@
 //! - Every tunnel and session end is counted by cause (`causes`); the show commands read
 //!   the registry through the filters of `filter` (`show`, `report`).
 
+mod call_setup;
 mod causes;
 mod clear;
 mod counters;
@@ -160,10 +161,13 @@ impl Registry {
 
     /// The earliest of every tunnel's timer, idle deadline and lockout expiry.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let tunnels = self
-            .tunnels
-            .values()
-            .flat_map(|entry| [entry.tunnel.poll_timeout(), self.idle_deadline(entry)]);
+        let tunnels = self.tunnels.values().flat_map(|entry| {
+            [
+                entry.tunnel.poll_timeout(),
+                self.idle_deadline(entry),
+                call_setup::next_deadline(entry),
+            ]
+        });
         let lockouts = self
             .destinations
             .values()
@@ -183,6 +187,15 @@ impl Registry {
                 entry.tunnel.handle_timeout(now);
             }
             self.pump(now, tunnel_id);
+        }
+        let setups: Vec<u16> = self
+            .tunnels
+            .iter()
+            .filter(|(_, e)| call_setup::next_deadline(e).is_some_and(|t| t <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for tunnel_id in setups {
+            self.expire_call_setups(now, tunnel_id);
         }
         let idle: Vec<u16> = self
             .tunnels
