@@ -89,6 +89,8 @@ pub(super) struct TunnelEntry {
     pub idle_since: Option<Instant>,
     /// The Closed event has been seen: it only acknowledges until Gone.
     pub down: bool,
+    /// When that happened: the up time shown stops there.
+    pub down_at: Option<Instant>,
     pub control_baseline: Counters,
     /// Traffic of sessions that ended, since the last clear.
     pub retired_sessions: Counters,

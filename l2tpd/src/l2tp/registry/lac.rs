@@ -168,6 +168,7 @@ impl Registry {
                 up_at: None,
                 idle_since: None,
                 down: false,
+                down_at: None,
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
                 statistics_since: now,

@@ -237,6 +237,7 @@ impl Registry {
             return;
         };
         entry.down = true;
+        entry.down_at = Some(now);
         entry.idle_since = None;
         let sessions = std::mem::take(&mut entry.sessions);
         for (session_id, session) in sessions {
