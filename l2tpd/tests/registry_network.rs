@@ -294,6 +294,32 @@ fn a_call_joins_only_a_tunnel_set_up_with_its_secret_and_local_name() {
 }
 
 #[test]
+fn a_lac_that_gives_up_on_a_silent_lns_says_so_with_one_stopccn() {
+    let mut net = Net::new(base_config(), lns_config(&[1]));
+    let tp = profile(&[(1, tunnel(1, 0, None))]);
+    let first = net
+        .lac
+        .open_session(net.now, "tp", &tp, call(1))
+        .expect("placed");
+    net.settle();
+    assert!(net.up(first).is_some());
+    // The LNS stops hearing us; the next call's ICRQ goes unacknowledged.
+    net.dead.push(lns_address(1));
+    net.control_log.clear();
+    net.lac
+        .open_session(net.now, "tp", &tp, call(2))
+        .expect("placed");
+    net.run_until(net.now + Duration::from_secs(60));
+    let stopccns = net
+        .control_log
+        .iter()
+        .filter(|(who, what)| *who == "lac" && what == "StopCCN")
+        .count();
+    assert_eq!(stopccns, 1, "{:?}", net.control_log);
+    assert_eq!(net.lac.summary(false).tunnels, 0);
+}
+
+#[test]
 fn dead_destination_is_locked_out_and_the_call_fails_over() {
     let mut net = Net::new(base_config(), lns_config(&[1, 2]));
     net.dead.push(lns_address(1));

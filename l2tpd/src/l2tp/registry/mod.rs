@@ -159,7 +159,8 @@ impl Registry {
         self.events.pop_front()
     }
 
-    /// The earliest of every tunnel's timer, idle deadline and lockout expiry.
+    /// The earliest of every tunnel's timer, idle deadline, call-setup deadline and lockout
+    /// expiry.
     pub fn poll_timeout(&self) -> Option<Instant> {
         let tunnels = self.tunnels.values().flat_map(|entry| {
             [
