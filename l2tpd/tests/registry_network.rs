@@ -233,10 +233,8 @@ fn sessions_come_up_and_share_one_tunnel() {
     assert_eq!(tunnels.tunnels[0].statistics.data_tx_packets, 1);
 }
 
-#[test]
-fn a_reply_carries_the_acknowledgement_and_no_zlb_goes_before_it() {
-    // RFC 2661 §5.8: a ZLB only when no message goes out to carry the acknowledgement. The
-    // ICRP acknowledges the ICRQ, the ICCN the ICRP; only the ICCN needs a ZLB.
+/// A LAC and an LNS with one session up between them; the control log starts after it.
+fn one_session_up() -> (Net, TunnelProfile) {
     let mut net = Net::new(base_config(), lns_config(&[1]));
     let tp = profile(&[(1, tunnel(1, 0, None))]);
     let first = net
@@ -246,6 +244,14 @@ fn a_reply_carries_the_acknowledgement_and_no_zlb_goes_before_it() {
     net.settle();
     assert!(net.up(first).is_some());
     net.control_log.clear();
+    (net, tp)
+}
+
+#[test]
+fn a_reply_carries_the_acknowledgement_and_no_zlb_goes_before_it() {
+    // RFC 2661 §5.8: a ZLB only when no message goes out to carry the acknowledgement. The
+    // ICRP acknowledges the ICRQ, the ICCN the ICRP; only the ICCN needs a ZLB.
+    let (mut net, tp) = one_session_up();
     let second = net
         .lac
         .open_session(net.now, "tp", &tp, call(2))
@@ -295,17 +301,9 @@ fn a_call_joins_only_a_tunnel_set_up_with_its_secret_and_local_name() {
 
 #[test]
 fn a_lac_that_gives_up_on_a_silent_lns_says_so_with_one_stopccn() {
-    let mut net = Net::new(base_config(), lns_config(&[1]));
-    let tp = profile(&[(1, tunnel(1, 0, None))]);
-    let first = net
-        .lac
-        .open_session(net.now, "tp", &tp, call(1))
-        .expect("placed");
-    net.settle();
-    assert!(net.up(first).is_some());
+    let (mut net, tp) = one_session_up();
     // The LNS stops hearing us; the next call's ICRQ goes unacknowledged.
     net.dead.push(lns_address(1));
-    net.control_log.clear();
     net.lac
         .open_session(net.now, "tp", &tp, call(2))
         .expect("placed");
