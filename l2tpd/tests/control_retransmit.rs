@@ -339,3 +339,32 @@ fn exhausted_retransmissions_send_one_stopccn_that_is_never_retransmitted() {
         "{reasons:?}"
     );
 }
+
+#[test]
+fn an_unanswered_sccrp_ends_without_a_stopccn() {
+    // The SCCRQ may have come from a spoofed address: nothing beyond the SCCRP's own
+    // retransmissions goes back to it.
+    let start = Instant::now();
+    let mut rng = StdRng::seed_from_u64(4);
+    let mut lac = Tunnel::new_initiator(
+        config("lac", RetransmitSettings::default()),
+        1,
+        start,
+        &mut rng,
+    );
+    let sccrq = lac.poll_transmit(start).expect("SCCRQ");
+    let auth = PeerAuth::Admitted { secret: None };
+    let mut lns = Tunnel::new_responder(
+        config("lns", RetransmitSettings::default()),
+        2,
+        &sccrq,
+        auth,
+        start,
+        &mut rng,
+    )
+    .expect("accepted");
+    let run = run_silent(&mut lns, start, start, secs(600.0));
+    assert_eq!(run.sent.len(), 6, "the SCCRP and its five retransmissions");
+    assert_eq!(run.reason, Some(CloseReason::RetransmissionsExhausted));
+    assert!(run.stopccns.is_empty());
+}

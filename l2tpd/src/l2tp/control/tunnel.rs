@@ -694,11 +694,13 @@ impl Tunnel {
 
     /// Retransmissions are spent: one StopCCN, sent once. Our messages may have reached the
     /// peer while only its acknowledgements were lost; told, it need not run out its own
-    /// retransmission cycle (RFC 2661 §5.7). Without the peer's Tunnel ID (no SCCRP yet) there
-    /// is no tunnel at the peer to clear.
+    /// retransmission cycle (RFC 2661 §5.7). Only on an established tunnel: before that the
+    /// peer has proven neither its address (an SCCRQ may be spoofed, and one more datagram
+    /// per unanswered SCCRP would make us a better reflector) nor, as initiator without an
+    /// SCCRP, that it has a tunnel to clear.
     fn farewell(&mut self) {
         let peer_tunnel_id = self.peer.tunnel_id;
-        if peer_tunnel_id == 0 {
+        if !matches!(self.state, State::Established) || peer_tunnel_id == 0 {
             return;
         }
         let stopccn = self.stopccn(general(general_error::NONE, "retransmissions exhausted"));
