@@ -171,7 +171,10 @@ fn a_batch_opens_and_closes_sessions_over_several_tunnels() {
     assert_eq!((more.completed, more.failed, more.held), (10, 1, 60));
     assert_eq!(
         more.first_failure.as_deref(),
-        Some("no tunnel of the profile is available")
+        Some(
+            "no tunnel of the profile is available: tunnel 1: max-sessions 30 reached; \
+             tunnel 2: max-sessions 30 reached"
+        )
     );
 
     let closed = lac_engine.close_test_sessions(timeout).expect("batch ran");

@@ -278,6 +278,51 @@ fn profile_tunnels_need_a_remote_address() {
 }
 
 #[test]
+fn two_tunnels_of_a_profile_cannot_be_the_same_tunnel() {
+    let mut root = lac();
+    let remote = |n: u8| format!("access tunnel-profile=tp1 tunnel={n} remote-gateway address");
+    for n in 2..=5 {
+        set(&mut root, &remote(n), &["198.18.1.10"]);
+    }
+    // Told apart by their identification or by the name we present: distinct tunnels.
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=3 identification",
+        &["lns-b"],
+    );
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=4 source-gateway gateway-name",
+        &["lac-b"],
+    );
+    // Tunnel 5 differs by its secret alone: that does not make it another tunnel.
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=5 secret",
+        &[&crate::secret::encode("other")],
+    );
+    // The same tunnel in another profile is fine: a profile lists alternatives.
+    set(
+        &mut root,
+        "access tunnel-profile=tp2 tunnel=1 remote-gateway address",
+        &["198.18.1.10"],
+    );
+    let (errors, summary) = errors(&root);
+    let same_as_1 = |n: u8| {
+        err(
+            &format!("access tunnel-profile tp1 tunnel {n}"),
+            "remote-gateway address 198.18.1.10",
+            &format!(
+                "Tunnel {n} is the same tunnel as tunnel 1: same remote-gateway address, \
+                 routing-instance, identification and source-gateway address and gateway-name"
+            ),
+        )
+    };
+    assert_eq!(errors, vec![same_as_1(2), same_as_1(5)]);
+    assert_eq!(summary, CHECK_OUT_FAILED);
+}
+
+#[test]
 fn address_ranges() {
     let mut root = lac();
     let inet = "access address-assignment pool=p1 family inet";

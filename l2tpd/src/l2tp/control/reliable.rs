@@ -102,6 +102,9 @@ pub struct ReliableChannel {
     /// one is delivered at once. Its length is our receive window.
     held: VecDeque<Option<ControlMessage>>,
     ack_due: bool,
+    /// A message sent once, outside the retransmission machinery (the StopCCN of a tunnel
+    /// that gave up on its peer).
+    once: Option<Vec<u8>>,
     pub stats: ControlStats,
 }
 
@@ -125,6 +128,7 @@ impl ReliableChannel {
                 .take(usize::from(rx_window.max(1)))
                 .collect(),
             ack_due: false,
+            once: None,
             stats: ControlStats::default(),
         }
     }
@@ -200,6 +204,27 @@ impl ReliableChannel {
             phase,
         });
         self.next_ns = self.next_ns.wrapping_add(1);
+        Ok(())
+    }
+
+    /// Sends a message once, with the next Ns, and never retransmits it: for the last word to
+    /// a peer that acknowledged nothing through a whole retransmission schedule. Whatever is
+    /// queued or in flight is forgotten, so nothing else follows it.
+    pub fn send_once(
+        &mut self,
+        builder: &ControlMessageBuilder,
+        tunnel_id: u16,
+        session_id: u16,
+        secret: Option<&[u8]>,
+    ) -> Result<(), WireError> {
+        self.abandon();
+        let header = ControlHeader {
+            tunnel_id,
+            session_id,
+            ns: self.next_ns,
+            nr: self.expected_ns,
+        };
+        self.once = Some(builder.emit(header, secret)?);
         Ok(())
     }
 
@@ -334,6 +359,9 @@ impl ReliableChannel {
     /// ZLB if an acknowledgement is due and nothing else carried it.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Vec<u8>> {
         let nr = self.expected_ns;
+        if let Some(bytes) = self.poll_once() {
+            return Some(bytes);
+        }
         if let Some(m) = self.in_flight.iter_mut().find(|m| m.resend) {
             m.resend = false;
             stamp_nr(&mut m.bytes, nr);
@@ -379,6 +407,12 @@ impl ReliableChannel {
             return Some(self.sent(bytes));
         }
         None
+    }
+
+    /// The message of `send_once`, if it has not gone out yet.
+    pub fn poll_once(&mut self) -> Option<Vec<u8>> {
+        let bytes = self.once.take()?;
+        Some(self.sent(bytes))
     }
 
     fn sent(&mut self, bytes: Vec<u8>) -> Vec<u8> {

@@ -498,6 +498,15 @@ impl Tunnel {
         {
             self.channel.stats.auth_failures += 1;
         }
+        // A StopCCN answering our SCCRQ is the first message that tells us the peer's Tunnel
+        // ID (RFC 2661 §6.4: it carries Assigned Tunnel ID). The ZLB acknowledging it must be
+        // addressed there: sent to Tunnel ID 0 the peer cannot match it and retransmits.
+        if self.peer.tunnel_id == 0 {
+            if let Some(Avp::AssignedTunnelId(id)) = msg.get(attr::ASSIGNED_TUNNEL_ID) {
+                self.peer.tunnel_id = *id;
+                self.channel.set_peer_tunnel_id(*id);
+            }
+        }
         // The peer will act on nothing more from us; only the acknowledgement of its StopCCN
         // (already due) still has to go out.
         self.channel.abandon();
@@ -548,9 +557,7 @@ impl Tunnel {
     /// post-close period.
     fn stop(&mut self, now: Instant, reason: CloseReason, result: ResultCode) {
         self.channel.drop_unsent();
-        let stopccn = ControlMessageBuilder::new(MessageType::STOPCCN)
-            .avp(Avp::AssignedTunnelId(self.local_tunnel_id))
-            .avp(Avp::ResultCode(result));
+        let stopccn = self.stopccn(result);
         let peer_tunnel_id = self.peer.tunnel_id;
         // A StopCCN is a handful of fixed-size AVPs plus a short message: it always encodes.
         let _ = self
@@ -627,7 +634,8 @@ impl Tunnel {
     /// The next datagram to send, if any. Call until `None` after every input.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Vec<u8>> {
         if matches!(self.state, State::Gone) {
-            return None;
+            // Only the StopCCN of `farewell` may still leave a gone tunnel.
+            return self.channel.poll_once();
         }
         self.channel.poll_transmit(now)
     }
@@ -661,7 +669,7 @@ impl Tunnel {
         if let Err(Exhausted) = self.channel.handle_timeout(now) {
             self.channel.abandon();
             if !matches!(self.state, State::Closing { .. }) {
-                // The peer is unreachable: no StopCCN, it could not be delivered either.
+                self.farewell();
                 self.events
                     .push_back(TunnelEvent::Closed(CloseReason::RetransmissionsExhausted));
                 self.go(TunnelEvent::Gone);
@@ -682,6 +690,29 @@ impl Tunnel {
                 self.hello_due = Some(now + self.cfg.hello_interval);
             }
         }
+    }
+
+    /// Retransmissions are spent: one StopCCN, sent once. Our messages may have reached the
+    /// peer while only its acknowledgements were lost; told, it need not run out its own
+    /// retransmission cycle (RFC 2661 §5.7). Only on an established tunnel: before that the
+    /// peer has proven neither its address (an SCCRQ may be spoofed, and one more datagram
+    /// per unanswered SCCRP would make us a better reflector) nor, as initiator without an
+    /// SCCRP, that it has a tunnel to clear.
+    fn farewell(&mut self) {
+        let peer_tunnel_id = self.peer.tunnel_id;
+        if !matches!(self.state, State::Established) || peer_tunnel_id == 0 {
+            return;
+        }
+        let stopccn = self.stopccn(general(general_error::NONE, "retransmissions exhausted"));
+        // A StopCCN is a handful of fixed-size AVPs plus a short message: it always encodes.
+        let _ = self.channel.send_once(&stopccn, peer_tunnel_id, 0, None);
+    }
+
+    /// RFC 2661 §6.4: our Assigned Tunnel ID and why.
+    fn stopccn(&self, result: ResultCode) -> ControlMessageBuilder {
+        ControlMessageBuilder::new(MessageType::STOPCCN)
+            .avp(Avp::AssignedTunnelId(self.local_tunnel_id))
+            .avp(Avp::ResultCode(result))
     }
 
     fn go(&mut self, event: TunnelEvent) {

@@ -1,6 +1,6 @@
 //! LNS: admitting SCCRQs by tunnel group and access profile, and accepting ICRQs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -143,11 +143,13 @@ impl Registry {
                 sessions: BTreeMap::new(),
                 session_ids: SessionIdAllocator::new(start),
                 pending: Vec::new(),
+                call_setups: VecDeque::new(),
                 max_sessions: admission.max_sessions,
                 opened_at: now,
                 up_at: None,
                 idle_since: None,
                 down: false,
+                down_at: None,
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
                 statistics_since: now,
@@ -272,6 +274,7 @@ impl Registry {
                         session_id: session_id.get(),
                     },
                 );
+                self.watch_call_setup(now, tunnel_id, session_id.get());
                 self.flush_session(now, tunnel_id, session_id.get());
             }
             Err(refusal) => {

@@ -34,6 +34,7 @@
 //! - Every tunnel and session end is counted by cause (`causes`); the show commands read
 //!   the registry through the filters of `filter` (`show`, `report`).
 
+mod call_setup;
 mod causes;
 mod clear;
 mod counters;
@@ -56,7 +57,7 @@ use std::time::Instant;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use schema::typed::RouterConfig;
+use schema::typed::{ProfileTunnel, RouterConfig};
 
 use crate::l2tp::select::{DestinationKey, ExistingTunnel, Lockout, RegistryView, Rotation};
 use crate::l2tp::session::SessionIdAllocator;
@@ -158,12 +159,16 @@ impl Registry {
         self.events.pop_front()
     }
 
-    /// The earliest of every tunnel's timer, idle deadline and lockout expiry.
+    /// The earliest of every tunnel's timer, idle deadline, call-setup deadline and lockout
+    /// expiry.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let tunnels = self
-            .tunnels
-            .values()
-            .flat_map(|entry| [entry.tunnel.poll_timeout(), self.idle_deadline(entry)]);
+        let tunnels = self.tunnels.values().flat_map(|entry| {
+            [
+                entry.tunnel.poll_timeout(),
+                self.idle_deadline(entry),
+                call_setup::next_deadline(entry),
+            ]
+        });
         let lockouts = self
             .destinations
             .values()
@@ -183,6 +188,15 @@ impl Registry {
                 entry.tunnel.handle_timeout(now);
             }
             self.pump(now, tunnel_id);
+        }
+        let setups: Vec<u16> = self
+            .tunnels
+            .iter()
+            .filter(|(_, e)| call_setup::next_deadline(e).is_some_and(|t| t <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for tunnel_id in setups {
+            self.expire_call_setups(now, tunnel_id);
         }
         let idle: Vec<u16> = self
             .tunnels
@@ -266,23 +280,29 @@ impl RegistryView for Registry {
     fn existing(
         &self,
         destination: &DestinationKey,
-        identification: Option<&str>,
+        wanted: &ProfileTunnel,
     ) -> Option<ExistingTunnel> {
         let id = *self.destination_ids.get(destination)?;
+        // Without a gateway name the system host name is sent: compare what went out.
+        let wanted_name = wanted
+            .source_gateway
+            .gateway_name
+            .as_deref()
+            .unwrap_or(&self.settings.host_name);
         self.tunnels.iter().find_map(|(tunnel_id, entry)| {
-            let Origin::Lac {
-                identification: ours,
-                ..
-            } = &entry.origin
-            else {
+            let Origin::Lac { spec, number, .. } = &entry.origin else {
                 return None;
             };
-            (entry.destination == id && !entry.down && ours.as_deref() == identification).then(
-                || ExistingTunnel {
-                    tunnel_id: *tunnel_id,
-                    sessions: entry.load(),
-                },
-            )
+            let opened = spec.tunnels.get(number)?;
+            let same = entry.destination == id
+                && !entry.down
+                && opened.identity() == wanted.identity()
+                && opened.secret == wanted.secret
+                && entry.local_name == wanted_name;
+            same.then(|| ExistingTunnel {
+                tunnel_id: *tunnel_id,
+                sessions: entry.load(),
+            })
         })
     }
 }

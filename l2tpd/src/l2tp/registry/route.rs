@@ -69,23 +69,34 @@ impl Registry {
         }
     }
 
-    /// Drains a tunnel's datagrams and events until it has nothing more to say.
+    /// Drains a tunnel's events, then its datagrams. Events first: a reply they produce (the
+    /// ICRP to an ICRQ, the ICCN to an ICRP) then carries the acknowledgement that is due,
+    /// and no ZLB goes out just before it (RFC 2661 §5.8; `control::reliable`). `Gone` frees
+    /// the tunnel only after its last datagrams (a final ZLB or StopCCN) are out.
     pub(super) fn pump(&mut self, now: Instant, tunnel_id: u16) {
+        let mut gone = false;
         loop {
             let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
                 return;
             };
-            while let Some(payload) = entry.tunnel.poll_transmit(now) {
-                self.transmit.push_back(Transmit {
-                    source: entry.local,
-                    destination: entry.peer,
-                    payload,
-                });
+            match entry.tunnel.poll_event() {
+                Some(TunnelEvent::Gone) => gone = true,
+                Some(event) => self.on_tunnel_event(now, tunnel_id, event),
+                None => break,
             }
-            let Some(event) = entry.tunnel.poll_event() else {
-                return;
-            };
-            self.on_tunnel_event(now, tunnel_id, event);
+        }
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            return;
+        };
+        while let Some(payload) = entry.tunnel.poll_transmit(now) {
+            self.transmit.push_back(Transmit {
+                source: entry.local,
+                destination: entry.peer,
+                payload,
+            });
+        }
+        if gone {
+            self.free_tunnel(tunnel_id);
         }
     }
 
@@ -133,7 +144,8 @@ impl Registry {
                 self.flush_session(now, tunnel_id, session_id);
             }
             TunnelEvent::Closed(reason) => self.tunnel_closed(now, tunnel_id, reason),
-            TunnelEvent::Gone => self.free_tunnel(tunnel_id),
+            // `pump` frees it once its last datagrams are out.
+            TunnelEvent::Gone => {}
         }
     }
 
@@ -225,6 +237,7 @@ impl Registry {
             return;
         };
         entry.down = true;
+        entry.down_at = Some(now);
         entry.idle_since = None;
         let sessions = std::mem::take(&mut entry.sessions);
         for (session_id, session) in sessions {
