@@ -11,6 +11,7 @@
 mod batch;
 mod core;
 mod echo;
+mod handover;
 mod rpc;
 mod snmp;
 mod snmp_poll;
@@ -29,9 +30,11 @@ pub use self::batch::{BatchKind, BatchOutcome, BatchReport};
 pub use self::core::{TestOutcome, TunnelTest, TEST_TIMEOUT};
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
 pub use self::sockets::L2TP_PORT;
+use handover::{wait_outcome, Handover};
 use task::Command;
 
-/// How long a commit waits for the runtime to bind its sockets and take the configuration.
+/// How long a commit waits for the runtime to take the configuration (it is withdrawn if
+/// the runtime has not taken it by then; once taken, the commit waits for the outcome).
 const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The runtime answers a test within `TEST_TIMEOUT`; this covers the hand-over on top.
 const TEST_ANSWER_TIMEOUT: Duration = Duration::from_secs(TEST_TIMEOUT.as_secs() + 2);
@@ -94,6 +97,8 @@ pub struct Engine {
     config: Option<RouterConfig>,
     generation: u64,
     runtime: Option<RuntimeHandle>,
+    /// [`APPLY_TIMEOUT`]; shorter in tests of a busy runtime.
+    apply_timeout: Option<Duration>,
 }
 
 struct RuntimeHandle {
@@ -138,6 +143,7 @@ impl Engine {
         Ok(Engine {
             config: None,
             generation: 0,
+            apply_timeout: None,
             runtime: Some(RuntimeHandle {
                 commands,
                 thread: Some(thread),
@@ -190,6 +196,26 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Hands `config` to the runtime and waits for the outcome; a runtime too busy to take
+    /// it in time never applies it (see [`handover`]). `None` without a runtime.
+    fn apply_to_runtime(&self, config: &RouterConfig) -> Option<Result<(), String>> {
+        let runtime = self.runtime.as_ref()?;
+        let handover = Handover::new();
+        let (reply, answer) = mpsc::channel();
+        let command = Command::Apply {
+            config: Box::new(config.clone()),
+            handover: handover.clone(),
+            reply,
+        };
+        if runtime.commands.send(command).is_err() {
+            return Some(Err("the L2TP engine has stopped".into()));
+        }
+        let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
+        Some(wait_outcome(&answer, &handover, timeout, "the L2TP engine"))
+    }
+}
+
 /// What the runtime needs on top of a batch's own deadline to hand its report over.
 const BATCH_ANSWER_MARGIN: Duration = Duration::from_secs(2);
 
@@ -233,13 +259,7 @@ impl ConfigApply for Engine {
         if let Some(snmp) = snmp {
             snmp.apply(&config.snmp)?;
         }
-        let applied = self.ask(APPLY_TIMEOUT, "take the configuration", |reply| {
-            Command::Apply {
-                config: Box::new(config.clone()),
-                reply,
-            }
-        });
-        if let Some(Err(e) | Ok(Err(e))) = applied {
+        if let Some(Err(e)) = self.apply_to_runtime(config) {
             // Back to the SNMP configuration in force (it was taken first).
             if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
                 let _ = snmp.apply(&previous.snmp);

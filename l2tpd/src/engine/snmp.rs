@@ -17,6 +17,7 @@ use schema::typed::SnmpConfig;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc as channel, oneshot};
 
+use super::handover::{wait_outcome, Handover};
 use super::task::Command;
 use super::Later;
 use crate::snmp::agent::{Agent, AgentConfig, ClientPrefix, Community};
@@ -38,6 +39,7 @@ const MAX_DATAGRAM: usize = 65_535;
 enum Control {
     Apply {
         config: Box<SnmpConfig>,
+        handover: Handover,
         reply: mpsc::Sender<Result<(), String>>,
     },
     Statistics {
@@ -74,15 +76,15 @@ impl SnmpHandle {
     /// cannot be bound.
     pub fn apply(&self, config: &SnmpConfig) -> Result<(), String> {
         let (reply, answer) = mpsc::channel();
+        let handover = Handover::new();
         self.control
             .send(Control::Apply {
                 config: Box::new(config.clone()),
+                handover: handover.clone(),
                 reply,
             })
             .map_err(|_| String::from("the SNMP agent has stopped"))?;
-        answer
-            .recv_timeout(APPLY_TIMEOUT)
-            .map_err(|_| String::from("the SNMP agent did not take the configuration"))?
+        wait_outcome(&answer, &handover, APPLY_TIMEOUT, "the SNMP agent")
     }
 
     /// Asks the SNMP thread for a copy of its counters now; the answer is waited for (up
@@ -200,7 +202,9 @@ async fn run(
         tokio::select! {
             command = control.recv() => match command {
                 None | Some(Control::Shutdown) => break,
-                Some(Control::Apply { config, reply }) => {
+                // Withdrawn: the commit already reported that it failed.
+                Some(Control::Apply { handover, .. }) if !handover.take() => {}
+                Some(Control::Apply { config, reply, .. }) => {
                     let result = apply(&config, &mut agent, &mut listener).await;
                     if result.is_ok() {
                         subagent.apply(config.enabled.then_some(config.agentx_socket.as_deref()).flatten());

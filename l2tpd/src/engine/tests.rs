@@ -318,3 +318,30 @@ fn a_clear_of_3000_sessions_does_not_stall_the_other_tunnel() {
         before.control_rx_packets, after.statistics.control_rx_packets
     );
 }
+
+/// A commit that reports failure because the runtime was too busy to take the configuration
+/// must not see it applied later: the queued configuration is withdrawn, not left to land
+/// when the runtime catches up.
+#[test]
+fn a_configuration_a_busy_runtime_did_not_take_in_time_is_never_applied() {
+    let mut engine = Engine::start().expect("engine");
+    engine.apply_timeout = Some(Duration::from_millis(200));
+    let (release, stalled) = mpsc::channel();
+    let runtime = engine.runtime.as_ref().expect("runtime");
+    runtime
+        .commands
+        .send(Command::Stall(stalled))
+        .expect("stall");
+
+    let err = engine
+        .apply(&lns("127.0.31.1", "x"))
+        .expect_err("the runtime is stalled");
+    assert!(err.contains("nothing was applied"), "{err}");
+    assert_eq!(engine.generation(), 0);
+
+    release.send(()).expect("release");
+    // Commands are handled in order: once this is answered, the queued apply was seen.
+    let _ = engine.l2tp_rpc(L2tpRpc::DisconnectCauses);
+    std::net::UdpSocket::bind("127.0.31.1:1701")
+        .expect("the withdrawn configuration must not have bound 127.0.31.1:1701");
+}
