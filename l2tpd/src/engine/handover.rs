@@ -43,14 +43,18 @@ impl Handover {
 /// Waits up to `timeout` for the outcome of a configuration handed over with `handover`.
 /// If the runtime has not taken it by then it is withdrawn (an error that says nothing was
 /// applied); if it has, the wait goes on for the outcome, so what is reported is what
-/// happened. `who` names the runtime in the operator's error.
+/// happened. `None` waits for the outcome however long it takes. `who` names the runtime in
+/// the operator's error.
 pub fn wait_outcome(
     answer: &mpsc::Receiver<Result<(), String>>,
     handover: &Handover,
-    timeout: Duration,
+    timeout: Option<Duration>,
     who: &str,
 ) -> Result<(), String> {
     let stopped = || format!("{who} has stopped");
+    let Some(timeout) = timeout else {
+        return answer.recv().unwrap_or_else(|_| Err(stopped()));
+    };
     match answer.recv_timeout(timeout) {
         Ok(outcome) => outcome,
         Err(mpsc::RecvTimeoutError::Disconnected) => Err(stopped()),

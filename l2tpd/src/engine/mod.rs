@@ -52,6 +52,13 @@ pub trait ConfigApply: Send {
     /// Applies a new configuration. On `Err` the engine must still run the previous one.
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String>;
 
+    /// Puts `config` back after the engine took a commit's configuration and the commit then
+    /// failed (the database refused the write). Unlike [`ConfigApply::apply`] it never gives
+    /// up on a busy engine: that would leave running what the commit reports as not applied.
+    fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
+        self.apply(config)
+    }
+
     /// `test services l2tp tunnel`: blocks until the test session is up and answered an LCP
     /// echo, or failed (the report says why). `Err` when the test could not start.
     fn test_tunnel(&mut self, test: &TunnelTest) -> Result<TunnelTestReport, String> {
@@ -197,9 +204,39 @@ impl Engine {
 }
 
 impl Engine {
+    /// [`ConfigApply::apply`], withdrawn from a runtime that has not taken it within
+    /// `timeout`; `None`: waits as long as the runtime takes ([`ConfigApply::restore`]).
+    fn apply_within(
+        &mut self,
+        config: &RouterConfig,
+        timeout: Option<Duration>,
+    ) -> Result<(), String> {
+        // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
+        // changes anything.
+        let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
+        if let Some(snmp) = snmp {
+            snmp.apply(&config.snmp, timeout)?;
+        }
+        if let Some(Err(e)) = self.apply_to_runtime(config, timeout) {
+            // Back to the SNMP configuration in force (it was taken first), however long
+            // that takes.
+            if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
+                let _ = snmp.apply(&previous.snmp, None);
+            }
+            return Err(e);
+        }
+        self.config = Some(config.clone());
+        self.generation += 1;
+        Ok(())
+    }
+
     /// Hands `config` to the runtime and waits for the outcome; a runtime too busy to take
-    /// it in time never applies it (see [`handover`]). `None` without a runtime.
-    fn apply_to_runtime(&self, config: &RouterConfig) -> Option<Result<(), String>> {
+    /// it within `timeout` never applies it (see [`handover`]). `None` without a runtime.
+    fn apply_to_runtime(
+        &self,
+        config: &RouterConfig,
+        timeout: Option<Duration>,
+    ) -> Option<Result<(), String>> {
         let runtime = self.runtime.as_ref()?;
         let handover = Handover::new();
         let (reply, answer) = mpsc::channel();
@@ -211,7 +248,6 @@ impl Engine {
         if runtime.commands.send(command).is_err() {
             return Some(Err("the L2TP engine has stopped".into()));
         }
-        let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
         Some(wait_outcome(&answer, &handover, timeout, "the L2TP engine"))
     }
 }
@@ -253,22 +289,12 @@ impl Engine {
 
 impl ConfigApply for Engine {
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
-        // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
-        // changes anything.
-        let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
-        if let Some(snmp) = snmp {
-            snmp.apply(&config.snmp)?;
-        }
-        if let Some(Err(e)) = self.apply_to_runtime(config) {
-            // Back to the SNMP configuration in force (it was taken first).
-            if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
-                let _ = snmp.apply(&previous.snmp);
-            }
-            return Err(e);
-        }
-        self.config = Some(config.clone());
-        self.generation += 1;
-        Ok(())
+        let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
+        self.apply_within(config, Some(timeout))
+    }
+
+    fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
+        self.apply_within(config, None)
     }
 
     fn test_tunnel(&mut self, test: &TunnelTest) -> Result<TunnelTestReport, String> {

@@ -28,8 +28,6 @@ use crate::snmp::view::View;
 
 /// How old a view may be when a request arrives before a new snapshot is asked for.
 pub const VIEW_MAX_AGE: Duration = Duration::from_secs(1);
-/// How long a commit waits for the SNMP thread to bind its socket.
-const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long `show snmp statistics` waits for the SNMP thread. It answers between two
 /// requests, and a request waits at most for one engine snapshot.
 const STATISTICS_TIMEOUT: Duration = Duration::from_secs(5);
@@ -73,8 +71,9 @@ impl SnmpHandle {
     }
 
     /// Takes the `[edit snmp]` of a commit; fails (changing nothing) when the agent's port
-    /// cannot be bound.
-    pub fn apply(&self, config: &SnmpConfig) -> Result<(), String> {
+    /// cannot be bound, or when the agent has not taken it within `timeout` (it is withdrawn
+    /// then). `None` waits for the outcome however long it takes.
+    pub fn apply(&self, config: &SnmpConfig, timeout: Option<Duration>) -> Result<(), String> {
         let (reply, answer) = mpsc::channel();
         let handover = Handover::new();
         self.control
@@ -84,7 +83,7 @@ impl SnmpHandle {
                 reply,
             })
             .map_err(|_| String::from("the SNMP agent has stopped"))?;
-        wait_outcome(&answer, &handover, APPLY_TIMEOUT, "the SNMP agent")
+        wait_outcome(&answer, &handover, timeout, "the SNMP agent")
     }
 
     /// Asks the SNMP thread for a copy of its counters now; the answer is waited for (up

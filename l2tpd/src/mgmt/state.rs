@@ -900,7 +900,7 @@ impl Mgmt {
         }
         let text = schema::print::to_text(&[], &tree);
         if let Err(e) = self.store.commit(&tree, &text, meta) {
-            if let Err(e2) = self.engine.apply(&self.active_config) {
+            if let Err(e2) = self.engine.restore(&self.active_config) {
                 tracing::error!("could not restore the previous configuration in the engine: {e2}");
             }
             let message =
