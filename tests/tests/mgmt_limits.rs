@@ -93,7 +93,8 @@ fn connections_are_capped_per_user() {
 #[test]
 fn closing_before_the_hello_reply_leaves_no_session() {
     let daemon = DaemonProcess::start();
-    for _ in 0..20 {
+    // Fewer than the per-user cap: closes the daemon has not noticed yet still count.
+    for _ in 0..10 {
         let mut stream = UnixStream::connect(daemon.socket()).unwrap();
         stream
             .write_all(mgmt::encode_line(&hello()).as_bytes())
