@@ -269,17 +269,7 @@ async fn connection(
         }
     };
     let mut reader = BufReader::new(read);
-    let hello = tokio::time::timeout(
-        HELLO_TIMEOUT,
-        identify(&mut reader, &mut write, &mgmt, uid, user),
-    )
-    .await
-    .unwrap_or_else(|_| {
-        Err(Unidentified::Refused(format!(
-            "no hello within {} s; connection closed",
-            HELLO_TIMEOUT.as_secs()
-        )))
-    });
+    let hello = identify(&mut reader, &mut write, &mgmt, uid, user).await;
     let (session, response) = match hello {
         Ok(opened) => opened,
         Err(Unidentified::Gone) => return Ok(()),
@@ -330,7 +320,8 @@ async fn connection(
     result
 }
 
-/// Reads the hello (a short line) and asks the management thread for a session.
+/// Reads the hello (a short line, within [`HELLO_TIMEOUT`]) and asks the management thread
+/// for a session.
 async fn identify(
     reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>,
     write: &mut tokio::net::unix::OwnedWriteHalf,
@@ -338,7 +329,16 @@ async fn identify(
     uid: u32,
     user: String,
 ) -> Result<(SessionId, Response), Unidentified> {
-    let first = match read_request(reader, HELLO_LINE_BYTES, "before hello").await {
+    // Only the client's hello is timed: the management thread's answer may wait behind a
+    // long commit, which is no fault of the client.
+    let read = read_request(reader, HELLO_LINE_BYTES, "before hello");
+    let Ok(first) = tokio::time::timeout(HELLO_TIMEOUT, read).await else {
+        return Err(Unidentified::Refused(format!(
+            "no hello within {} s; connection closed",
+            HELLO_TIMEOUT.as_secs()
+        )));
+    };
+    let first = match first {
         Ok(Some(line)) => line,
         Ok(None) => return Err(Unidentified::Gone),
         Err(e) if e.kind() == io::ErrorKind::InvalidData => {
