@@ -168,7 +168,7 @@ pub fn run_lines<T: shell::transport::Transport>(
                 return true;
             }
         };
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{}", shell::escape::terminal_safe(&line));
         let _ = out.flush();
         if shell.execute(&line, &mut input) == Flow::Exit {
             break;

@@ -19,7 +19,7 @@
 
 use crate::error::DbError;
 use crate::frame::{self, FrameError};
-use crate::model::{CommitMeta, LockInfo, PendingConfirm, HISTORY_DEPTH};
+use crate::model::{CommitMeta, Committed, LockInfo, PendingConfirm, HISTORY_DEPTH};
 use crate::recovery;
 use crate::store::ConfigStore;
 use redb::{
@@ -336,7 +336,7 @@ impl ConfigStore for RedbStore {
         tree: &Node,
         active_text: &str,
         meta: CommitMeta,
-    ) -> Result<CommitEntry, DbError> {
+    ) -> Result<Committed, DbError> {
         // Serialise before the transaction so the write lock is held only for the write.
         let snapshot = self.seal("configuration snapshot", tree)?;
         let record = self.seal(
@@ -412,19 +412,27 @@ impl ConfigStore for RedbStore {
 
         // The revision is durable: the commit has happened whatever becomes of the text
         // copy. Failing here would tell the daemon to undo an engine change whose
-        // configuration is already active, so the copy's failure is only logged.
-        if let Err(e) = recovery::replace(&self.recovery_path, active_text) {
+        // configuration is already active, so the copy's failure is returned beside it.
+        let recovery_copy = self.write_recovery_copy(active_text);
+        if let Err(e) = &recovery_copy {
             tracing::warn!(error = %e, sequence, "commit complete but the recovery copy was not updated");
         }
 
-        Ok(CommitEntry {
-            index: 0,
-            time: meta.time,
-            user: meta.user,
-            client: meta.client,
-            comment: meta.comment,
-            confirmed_minutes: meta.confirm_deadline.map(|w| w.minutes),
+        Ok(Committed {
+            entry: CommitEntry {
+                index: 0,
+                time: meta.time,
+                user: meta.user,
+                client: meta.client,
+                comment: meta.comment,
+                confirmed_minutes: meta.confirm_deadline.map(|w| w.minutes),
+            },
+            recovery_copy,
         })
+    }
+
+    fn write_recovery_copy(&self, active_text: &str) -> Result<(), DbError> {
+        recovery::replace(&self.recovery_path, active_text)
     }
 
     fn confirm(&mut self) -> Result<Option<PendingConfirm>, DbError> {

@@ -14,6 +14,10 @@ struct Args {
     /// machine's host name).
     #[arg(long, env = "L2TPD_DEFAULT_HOST_NAME")]
     default_host_name: Option<String>,
+    /// Group whose members may open the management socket: the state directory becomes 0750
+    /// and `mgmt.sock` 0660 in that group (without it: 0700, reachable by this user only).
+    #[arg(long, env = "L2TPD_GROUP")]
+    group: Option<String>,
     /// Log filter (tracing env-filter syntax), e.g. `info` or `l2tpd=debug`.
     #[arg(long, default_value = "info", env = "L2TPD_LOG")]
     log: String,
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         default_host_name: args.default_host_name,
         release_memory: Some(release_memory),
         random_seed: args.random_seed,
+        group: args.group,
     };
     match runtime.block_on(l2tpd::daemon::run(opts, shutdown_signal())) {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,9 +29,9 @@ pub static ROOT: Stmt = container(
     ],
 );
 
-/// Names of configured objects (profiles, groups, pools, users). Junos allows up to 63
-/// characters in most of these; we use 64 throughout so one limit is easy to remember.
-const NAME: Type = Type::Identifier { max_len: 64 };
+/// Names of configured objects (profiles, groups, pools, users): Junos allows up to 63
+/// characters in most of these, and so do we, throughout.
+const NAME: Type = Type::Identifier { max_len: 63 };
 
 /// Free text such as a description; Junos caps descriptions at 900 characters.
 const TEXT: Type = Type::Str { max_len: 900 };

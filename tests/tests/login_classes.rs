@@ -40,7 +40,7 @@ fn classes_follow_system_login_user() {
         output_text(&out)
     );
 
-    let script = "configure\nset system login user nobody class read-only\nset system login user operator1 class operator\ncommit\n";
+    let script = "configure\nset system login user nobody class read-only\nset system login user operator1 class operator\nset access radius-server 127.0.0.1 secret testing123\ncommit\n";
     let out = daemon.cli(&[], script);
     assert!(out.status.success(), "{}", output_text(&out));
 
@@ -52,6 +52,14 @@ fn classes_follow_system_login_user() {
         "{}",
         output_text(&out)
     );
+    // Without the secret permission: the placeholder, never the decodable `$9$` value.
+    let out = as_nobody(&daemon, "show configuration access | display set");
+    let text = output_text(&out);
+    assert!(
+        text.contains("set access radius-server 127.0.0.1 secret /* SECRET-DATA */"),
+        "{text}"
+    );
+    assert!(!text.contains("$9$"), "{text}");
     let out = as_nobody(&daemon, "configure");
     assert!(!out.status.success());
     assert!(

@@ -3,6 +3,7 @@
 //! and the pager and questions go through [`Input`], so it runs the same in tests.
 
 mod configuration;
+pub mod escape;
 pub mod help;
 mod l2tp;
 mod l2tp_args;
@@ -164,19 +165,22 @@ impl<T: Transport> Shell<T> {
         self.refresher = refresher;
     }
 
-    /// `user@host> ` or `user@host# `.
+    /// `user@host> ` or `user@host# ` (printed by the line editor, so escaped here).
     pub fn prompt(&self) -> String {
-        match self.mode {
+        let prompt = match self.mode {
             Mode::Operational => format!("{}@{}> ", self.user, self.host),
             Mode::Configuration { .. } => format!("{}@{}# ", self.user, self.host),
-        }
+        };
+        escape::terminal_safe(&prompt).into_owned()
     }
 
     /// The blank line and `[edit ...]` banner shown above each configuration-mode prompt.
     pub fn banner(&self) -> Option<String> {
         match &self.mode {
             Mode::Operational => None,
-            Mode::Configuration { level } => Some(format!("\n{}\n", render::edit_banner(level))),
+            Mode::Configuration { level } => Some(
+                escape::terminal_safe(&format!("\n{}\n", render::edit_banner(level))).into_owned(),
+            ),
         }
     }
 
@@ -252,9 +256,10 @@ impl<T: Transport> Shell<T> {
         }
     }
 
+    /// Everything the shell shows goes through here (or the pager), escaped.
     fn print(&mut self, text: &str) {
         // A closed stdout (`cli -c ... | head`) must not stop the session.
-        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.write_all(escape::terminal_safe(text).as_bytes());
     }
 
     fn error(&mut self, message: &str) {
@@ -286,6 +291,13 @@ impl<T: Transport> Shell<T> {
             .chars()
             .count()
             + pos.saturating_sub(line.len());
+        // A line too long to point into is shown again, cut to a window around the error.
+        if let Some((window, column)) = render::error_window(line, before) {
+            self.print(&format!("{window}\n"));
+            self.print(&render::caret(column));
+            self.print(&format!("{message}\n"));
+            return;
+        }
         let column = match self.echo {
             Echo::AfterPrompt => self.prompt().chars().count(),
             Echo::None => {

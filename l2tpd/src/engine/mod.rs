@@ -19,7 +19,7 @@ mod sockets;
 mod subscriber;
 mod task;
 
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use schema::mgmt::{MgmtError, Reply, TunnelTestReport};
@@ -30,6 +30,7 @@ pub use self::batch::{BatchKind, BatchOutcome, BatchReport};
 pub use self::core::{TestOutcome, TunnelTest, TEST_TIMEOUT};
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
 pub use self::sockets::L2TP_PORT;
+use crate::snmp::view::View;
 use handover::{wait_outcome, Handover};
 use task::Command;
 
@@ -83,6 +84,12 @@ pub trait ConfigApply: Send {
                 message: NOT_RUNNING.into(),
             })
         })
+    }
+
+    /// `show snmp mib get | walk`: the SNMP thread's current MIB view, asked for now and
+    /// read by whoever runs the result.
+    fn snmp_view_later(&mut self) -> Later<Result<Arc<View>, String>> {
+        Box::new(|| Err(NOT_RUNNING.into()))
     }
 
     /// [`ConfigApply::test_tunnel`], started now and waited for by whoever runs the result.
@@ -330,6 +337,13 @@ impl ConfigApply for Engine {
                 .map(Reply::SnmpStatistics)
                 .map_err(|message| MgmtError::Failed { message })
         })
+    }
+
+    fn snmp_view_later(&mut self) -> Later<Result<Arc<View>, String>> {
+        match self.runtime.as_ref().and_then(|r| r.snmp.as_ref()) {
+            Some(snmp) => snmp.view_later(),
+            None => Box::new(|| Err(NOT_RUNNING.into())),
+        }
     }
 
     fn l2tp_rpc_later(&mut self, rpc: L2tpRpc) -> Later<Result<Reply, MgmtError>> {

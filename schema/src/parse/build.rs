@@ -259,7 +259,10 @@ impl Builder<'_> {
         match words.get(expected) {
             Some(extra) => Err(self.err(
                 extra.at,
-                format!("syntax error: unexpected '{}'", extra.text),
+                format!(
+                    "syntax error: unexpected '{}'",
+                    crate::limits::quoted(&extra.text)
+                ),
             )),
             None => Ok(()),
         }

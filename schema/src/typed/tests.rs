@@ -80,6 +80,11 @@ fn empty_configuration_reads_as_table_defaults() {
         !c.l2tp.drain && c.l2tp.traceoptions.is_none() && c.l2tp.tx_connect_speed_method.is_none()
     );
     assert_eq!(c.snmp.port, default_of::<u16>(&["snmp", "port"]));
+    assert_eq!(
+        c.snmp.listen_address,
+        default_of::<std::net::Ipv4Addr>(&["snmp", "listen-address"])
+    );
+    assert!(c.snmp.listen_address.is_loopback(), "safe by default");
     assert!(!c.snmp.enabled);
     assert_eq!(c.host_name, None);
     assert!(c.tunnel_profiles.is_empty() && c.interfaces.is_empty() && c.login_users.is_empty());
@@ -261,6 +266,7 @@ fn lns_configuration() {
     );
     set(&mut root, "snmp community=public clients", &["127.0.0.0/8"]);
     set(&mut root, "snmp location", &["lab"]);
+    set(&mut root, "snmp listen-address", &["127.0.41.1"]);
 
     let c = router_config(&root);
     let group = &c.l2tp.tunnel_groups["lns1"];
@@ -320,6 +326,10 @@ fn lns_configuration() {
         vec![Ipv4Prefix::parse("127.0.0.0/8").unwrap()]
     );
     assert_eq!(c.snmp.location.as_deref(), Some("lab"));
+    assert_eq!(
+        c.snmp.listen_address,
+        std::net::Ipv4Addr::new(127, 0, 41, 1)
+    );
 
     let json = serde_json::to_string(&c).unwrap();
     assert_eq!(serde_json::from_str::<RouterConfig>(&json).unwrap(), c);
