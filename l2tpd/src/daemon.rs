@@ -27,6 +27,7 @@ pub async fn run(
     opts: DaemonOptions,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
+    raise_open_file_limit();
     let dir = &opts.state_dir;
     let group = opts.group.as_deref().map(state_dir::group_id).transpose()?;
     for correction in state_dir::prepare(dir, group)? {
@@ -62,6 +63,22 @@ pub async fn run(
     let _ = std::fs::remove_file(&socket);
     tracing::info!("l2tpd stopped");
     Ok(())
+}
+
+/// Raises the soft limit on open files to the hard one: every management connection, L2TP
+/// socket and RADIUS socket is a descriptor, and the usual soft limit of 1024 would turn a
+/// burst of shells into refused connections long before the management plane's own caps.
+fn raise_open_file_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    match getrlimit(Resource::RLIMIT_NOFILE) {
+        Ok((soft, hard)) if soft < hard => {
+            if let Err(e) = setrlimit(Resource::RLIMIT_NOFILE, hard, hard) {
+                tracing::warn!("cannot raise the open-file limit from {soft} to {hard}: {e}");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("cannot read the open-file limit: {e}"),
+    }
 }
 
 pub fn socket_path(state_dir: &Path) -> PathBuf {

@@ -2,7 +2,7 @@
 //! as super-user; once `system login user` is configured, only listed users get in, with their
 //! class. Needs root (to run the shell as another uid); skips outside CI when not root.
 
-use l2tp_tests::{bin_path, output_text, DaemonProcess};
+use l2tp_tests::{bin_path, output_text, running_as_root, DaemonProcess};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Output};
@@ -23,12 +23,7 @@ fn as_nobody(daemon: &DaemonProcess, command: &str) -> Output {
 
 #[test]
 fn classes_follow_system_login_user() {
-    if !nix::unistd::geteuid().is_root() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI runs as root; this test must not skip there"
-        );
-        eprintln!("skipping login_classes: needs root to run the shell as another user");
+    if !running_as_root("login_classes", "to run the shell as another user") {
         return;
     }
     let daemon = DaemonProcess::start();

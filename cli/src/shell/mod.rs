@@ -87,6 +87,9 @@ pub struct Shell<T: Transport> {
     failed: bool,
     /// Show `load terminal` lines as they are read (a script: nobody typed them on screen).
     echo_input: bool,
+    /// A script applied atomically or not at all: every `configure` edits a private
+    /// candidate, and the script stops at its first failing command (see [`Shell::atomic`]).
+    atomic: bool,
     /// The levels `edit` came from: Junos' `exit` returns to the level before the last `edit`.
     edit_history: Vec<Path>,
     /// The clock and Ctrl-C of `| refresh`.
@@ -125,6 +128,7 @@ impl<T: Transport> Shell<T> {
                 notices: response.notices,
                 failed: false,
                 echo_input: false,
+                atomic: false,
                 edit_history: Vec::new(),
                 refresher: Box::new(SignalRefresher::default()),
             }),
@@ -137,6 +141,23 @@ impl<T: Transport> Shell<T> {
     pub fn echo_input(mut self, on: bool) -> Self {
         self.echo_input = on;
         self
+    }
+
+    /// Runs a script atomically or not at all (`cli -f`, piped stdin). `configure`,
+    /// `configure private` and `configure exclusive` all enter `configure private`: the
+    /// script's edits are its own, so when it stops (its first failing command, or its end
+    /// without `commit`) closing the connection discards exactly them, never what another
+    /// operator has in the shared candidate; and its commit fails, changing nothing, if
+    /// someone committed since the script entered configuration mode.
+    pub fn atomic(mut self, on: bool) -> Self {
+        self.atomic = on;
+        self
+    }
+
+    /// True for an atomic script (see [`Shell::atomic`]) once a command failed: the script
+    /// must stop.
+    pub fn must_stop(&self) -> bool {
+        self.atomic && self.failed
     }
 
     /// Another clock and interrupt for `| refresh` (tests simulate them).

@@ -1228,6 +1228,48 @@ mod snmp {
     }
 }
 
+/// An atomic script (`cli -f`, piped stdin) edits a private candidate whatever `configure`
+/// it types, and stops at its first failing command: the `commit` after it is never sent.
+#[test]
+fn an_atomic_script_stops_at_its_first_failure_in_a_private_candidate() {
+    let mut s = session(
+        Echo::AfterPrompt,
+        vec![
+            configured(),
+            err(MgmtError::Failed {
+                message: "no-such is not a statement".into(),
+            }),
+        ],
+    );
+    s.shell = s.shell.atomic(true);
+    let mut screen = s.screen.clone();
+    let failed = crate::run_lines(
+        &mut s.shell,
+        "configure exclusive\nset system no-such 1\ncommit\n".as_bytes(),
+        &mut screen,
+    );
+    assert!(failed);
+    let requests = s.requests.borrow();
+    assert_eq!(requests.len(), 3, "hello, configure, set: {requests:?}");
+    assert!(
+        matches!(
+            requests[1],
+            Request::Configure {
+                mode: ConfigureMode::Private
+            }
+        ),
+        "{:?}",
+        requests[1]
+    );
+    assert!(
+        s.screen.text().ends_with(
+            "error: script stopped at the command above; its uncommitted changes are discarded\n"
+        ),
+        "{}",
+        s.screen.text()
+    );
+}
+
 /// Text other users chose (a tty name in their hello, a commit comment, a value) reaches this
 /// terminal; a control sequence in it must not act on the terminal (retitle it, clear it,
 /// move the cursor over earlier output): it is shown escaped.

@@ -11,6 +11,7 @@
 mod batch;
 mod core;
 mod echo;
+mod handover;
 mod rpc;
 mod snmp;
 mod snmp_poll;
@@ -30,9 +31,11 @@ pub use self::core::{TestOutcome, TunnelTest, TEST_TIMEOUT};
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
 pub use self::sockets::L2TP_PORT;
 use crate::snmp::view::View;
+use handover::{wait_outcome, Handover};
 use task::Command;
 
-/// How long a commit waits for the runtime to bind its sockets and take the configuration.
+/// How long a commit waits for the runtime to take the configuration (it is withdrawn if
+/// the runtime has not taken it by then; once taken, the commit waits for the outcome).
 const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The runtime answers a test within `TEST_TIMEOUT`; this covers the hand-over on top.
 const TEST_ANSWER_TIMEOUT: Duration = Duration::from_secs(TEST_TIMEOUT.as_secs() + 2);
@@ -49,6 +52,13 @@ pub type Later<T> = Box<dyn FnOnce() -> T + Send>;
 pub trait ConfigApply: Send {
     /// Applies a new configuration. On `Err` the engine must still run the previous one.
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String>;
+
+    /// Puts `config` back after the engine took a commit's configuration and the commit then
+    /// failed (the database refused the write). Unlike [`ConfigApply::apply`] it never gives
+    /// up on a busy engine: that would leave running what the commit reports as not applied.
+    fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
+        self.apply(config)
+    }
 
     /// `test services l2tp tunnel`: blocks until the test session is up and answered an LCP
     /// echo, or failed (the report says why). `Err` when the test could not start.
@@ -101,6 +111,8 @@ pub struct Engine {
     config: Option<RouterConfig>,
     generation: u64,
     runtime: Option<RuntimeHandle>,
+    /// [`APPLY_TIMEOUT`]; shorter in tests of a busy runtime.
+    apply_timeout: Option<Duration>,
 }
 
 struct RuntimeHandle {
@@ -145,6 +157,7 @@ impl Engine {
         Ok(Engine {
             config: None,
             generation: 0,
+            apply_timeout: None,
             runtime: Some(RuntimeHandle {
                 commands,
                 thread: Some(thread),
@@ -197,6 +210,55 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// [`ConfigApply::apply`], withdrawn from a runtime that has not taken it within
+    /// `timeout`; `None`: waits as long as the runtime takes ([`ConfigApply::restore`]).
+    fn apply_within(
+        &mut self,
+        config: &RouterConfig,
+        timeout: Option<Duration>,
+    ) -> Result<(), String> {
+        // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
+        // changes anything.
+        let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
+        if let Some(snmp) = snmp {
+            snmp.apply(&config.snmp, timeout)?;
+        }
+        if let Some(Err(e)) = self.apply_to_runtime(config, timeout) {
+            // Back to the SNMP configuration in force (it was taken first), however long
+            // that takes.
+            if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
+                let _ = snmp.apply(&previous.snmp, None);
+            }
+            return Err(e);
+        }
+        self.config = Some(config.clone());
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Hands `config` to the runtime and waits for the outcome; a runtime too busy to take
+    /// it within `timeout` never applies it (see [`handover`]). `None` without a runtime.
+    fn apply_to_runtime(
+        &self,
+        config: &RouterConfig,
+        timeout: Option<Duration>,
+    ) -> Option<Result<(), String>> {
+        let runtime = self.runtime.as_ref()?;
+        let handover = Handover::new();
+        let (reply, answer) = mpsc::channel();
+        let command = Command::Apply {
+            config: Box::new(config.clone()),
+            handover: handover.clone(),
+            reply,
+        };
+        if runtime.commands.send(command).is_err() {
+            return Some(Err("the L2TP engine has stopped".into()));
+        }
+        Some(wait_outcome(&answer, &handover, timeout, "the L2TP engine"))
+    }
+}
+
 /// What the runtime needs on top of a batch's own deadline to hand its report over.
 const BATCH_ANSWER_MARGIN: Duration = Duration::from_secs(2);
 
@@ -234,28 +296,12 @@ impl Engine {
 
 impl ConfigApply for Engine {
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
-        // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
-        // changes anything.
-        let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
-        if let Some(snmp) = snmp {
-            snmp.apply(&config.snmp)?;
-        }
-        let applied = self.ask(APPLY_TIMEOUT, "take the configuration", |reply| {
-            Command::Apply {
-                config: Box::new(config.clone()),
-                reply,
-            }
-        });
-        if let Some(Err(e) | Ok(Err(e))) = applied {
-            // Back to the SNMP configuration in force (it was taken first).
-            if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
-                let _ = snmp.apply(&previous.snmp);
-            }
-            return Err(e);
-        }
-        self.config = Some(config.clone());
-        self.generation += 1;
-        Ok(())
+        let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
+        self.apply_within(config, Some(timeout))
+    }
+
+    fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
+        self.apply_within(config, None)
     }
 
     fn test_tunnel(&mut self, test: &TunnelTest) -> Result<TunnelTestReport, String> {

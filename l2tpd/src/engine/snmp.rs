@@ -18,6 +18,7 @@ use schema::typed::SnmpConfig;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc as channel, oneshot};
 
+use super::handover::{wait_outcome, Handover};
 use super::task::Command;
 use super::Later;
 use crate::snmp::agent::{Agent, AgentConfig, ClientPrefix, Community};
@@ -28,8 +29,6 @@ use crate::snmp::view::View;
 
 /// How old a view may be when a request arrives before a new snapshot is asked for.
 pub const VIEW_MAX_AGE: Duration = Duration::from_secs(1);
-/// How long a commit waits for the SNMP thread to bind its socket.
-const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long `show snmp statistics` and `show snmp mib` wait for the SNMP thread. It
 /// answers between two requests, and a request waits at most for one engine snapshot.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -39,6 +38,7 @@ const MAX_DATAGRAM: usize = 65_535;
 enum Control {
     Apply {
         config: Box<SnmpConfig>,
+        handover: Handover,
         reply: mpsc::Sender<Result<(), String>>,
     },
     Statistics {
@@ -76,18 +76,19 @@ impl SnmpHandle {
     }
 
     /// Takes the `[edit snmp]` of a commit; fails (changing nothing) when the agent's port
-    /// cannot be bound.
-    pub fn apply(&self, config: &SnmpConfig) -> Result<(), String> {
+    /// cannot be bound, or when the agent has not taken it within `timeout` (it is withdrawn
+    /// then). `None` waits for the outcome however long it takes.
+    pub fn apply(&self, config: &SnmpConfig, timeout: Option<Duration>) -> Result<(), String> {
         let (reply, answer) = mpsc::channel();
+        let handover = Handover::new();
         self.control
             .send(Control::Apply {
                 config: Box::new(config.clone()),
+                handover: handover.clone(),
                 reply,
             })
             .map_err(|_| String::from("the SNMP agent has stopped"))?;
-        answer
-            .recv_timeout(APPLY_TIMEOUT)
-            .map_err(|_| String::from("the SNMP agent did not take the configuration"))?
+        wait_outcome(&answer, &handover, timeout, "the SNMP agent")
     }
 
     /// Asks the SNMP thread for a copy of its counters now; the answer is waited for (up
@@ -217,7 +218,9 @@ async fn run(
         tokio::select! {
             command = control.recv() => match command {
                 None | Some(Control::Shutdown) => break,
-                Some(Control::Apply { config, reply }) => {
+                // Withdrawn: the commit already reported that it failed.
+                Some(Control::Apply { handover, .. }) if !handover.take() => {}
+                Some(Control::Apply { config, reply, .. }) => {
                     let result = apply(&config, &mut agent, &mut listener).await;
                     if result.is_ok() {
                         subagent.apply(config.enabled.then_some(config.agentx_socket.as_deref()).flatten());

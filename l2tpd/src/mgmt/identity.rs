@@ -55,7 +55,10 @@ pub fn may_see_secrets(class: LoginClass) -> bool {
 /// `super-user` may also configure.
 pub fn required_class(req: &Request) -> LoginClass {
     match req {
+        // Leaving configuration mode gives rights up: a user downgraded by a commit while
+        // editing may still leave.
         Request::Hello { .. }
+        | Request::ExitConfiguration { .. }
         | Request::ShowConfiguration { .. }
         | Request::ShowSystemCommit
         | Request::ShowSystemUsers

@@ -2,6 +2,7 @@
 //! and the configuration sessions, candidates and commits (`state`).
 
 pub mod identity;
+pub mod limits;
 pub mod server;
 pub mod session;
 pub mod state;

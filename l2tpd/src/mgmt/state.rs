@@ -170,6 +170,7 @@ impl Mgmt {
         self.sessions.insert(
             id,
             Session {
+                uid,
                 user: user.clone(),
                 class,
                 client,
@@ -236,23 +237,7 @@ impl Mgmt {
     /// tunnel` towards a silent LNS (seconds) does not hold up every other shell.
     pub fn handle_or_defer(&mut self, id: SessionId, request: Request) -> Handled {
         let now = self.clock.now();
-        let allowed = match self.session_mut(id) {
-            Ok(s) => {
-                s.last_active = now;
-                let class = s.class;
-                if class < identity::required_class(&request) {
-                    Err(MgmtError::Denied {
-                        message: format!(
-                            "permission denied: login class {} may not do this",
-                            class_name(class)
-                        ),
-                    })
-                } else {
-                    Ok(())
-                }
-            }
-            Err(e) => Err(e),
-        };
+        let allowed = self.authorize(id, &request, now);
         let result = match allowed {
             Ok(()) => match self.engine_request(request) {
                 Ok(wait) => {
@@ -268,6 +253,29 @@ impl Mgmt {
         };
         let notices = self.take_notices(id);
         Handled::Now(Box::new(Response { result, notices }))
+    }
+
+    /// The session's class under the configuration in force now (not the one at hello: a
+    /// commit may have downgraded or removed the user since), checked against what `request`
+    /// needs.
+    fn authorize(&mut self, id: SessionId, request: &Request, now: i64) -> Result<(), MgmtError> {
+        let login_users = &self.active_config.login_users;
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or_else(|| failed("no such management session"))?;
+        s.last_active = now;
+        s.class = identity::login_class(s.uid, &s.user, login_users)
+            .map_err(|message| MgmtError::Denied { message })?;
+        if s.class < identity::required_class(request) {
+            return Err(MgmtError::Denied {
+                message: format!(
+                    "permission denied: login class {} may not do this",
+                    class_name(s.class)
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Starts the requests the engine answers; gives any other request back.
@@ -926,7 +934,7 @@ impl Mgmt {
         let committed = match self.store.commit(&tree, &text, meta) {
             Ok(committed) => committed,
             Err(e) => {
-                if let Err(e2) = self.engine.apply(&self.active_config) {
+                if let Err(e2) = self.engine.restore(&self.active_config) {
                     tracing::error!(
                         "could not restore the previous configuration in the engine: {e2}"
                     );
