@@ -271,10 +271,9 @@ fn lns_configuration() {
         group.hello_interval,
         default_of::<u32>(&["services", "l2tp", "tunnel-group", "hello-interval"])
     );
-    assert_eq!(
-        group.receive_window,
-        default_of::<u16>(&["services", "l2tp", "tunnel-group", "receive-window"])
-    );
+    // Absent, the group's tunnels use the global settings.
+    assert_eq!(group.receive_window, None);
+    assert_eq!(group.retransmit_interval, None);
     let profile = &c.access_profiles["ce-l2tp-profile1"];
     let lac = &profile.clients["ce-lac-1"];
     assert_eq!(lac.l2tp.shared_secret.as_deref(), Some("password"));

@@ -2,7 +2,7 @@
 
 use super::Findings;
 use crate::tree::{NodeId, Path};
-use crate::typed::RouterConfig;
+use crate::typed::{AssignmentIdFormat, RouterConfig};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
@@ -16,6 +16,15 @@ fn l2tp_path() -> Path {
 pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
     tunnel_groups(config, findings);
     tunnel_profiles(config, findings);
+    if config.l2tp.tunnel.assignment_id_format == AssignmentIdFormat::ClientServerId {
+        let mut path = l2tp_path();
+        path.push(NodeId::new("tunnel"));
+        findings.warn(
+            &path,
+            "assignment-id-format client-server-id",
+            "statement has no effect: a tunnel is identified by its identification alone",
+        );
+    }
     if config.l2tp.drain {
         findings.warn(
             &l2tp_path(),

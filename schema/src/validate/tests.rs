@@ -500,6 +500,43 @@ fn warnings_and_defaults() {
     );
 }
 
+/// What the daemon cannot act on is accepted, so a Junos configuration still loads, but never
+/// silently: each such statement warns where it is set (the table's `no_effect`).
+#[test]
+fn statements_without_effect_warn() {
+    let mut root = lac();
+    set(&mut root, "services l2tp ip-reassembly", &[]);
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=1 routing-instance",
+        &["ri1"],
+    );
+    set(
+        &mut root,
+        "services l2tp tunnel assignment-id-format",
+        &["client-server-id"],
+    );
+    let warnings = check(&root).expect("warnings only");
+    assert_eq!(
+        warnings,
+        vec![
+            "warning: [edit access tunnel-profile tp1 tunnel 1] 'routing-instance': statement has no effect: routing instances are not implemented; the main routing table is used",
+            "warning: [edit services l2tp] 'ip-reassembly': statement has no effect: the host's IP stack reassembles fragmented L2TP datagrams whether or not it is set",
+            "warning: [edit services l2tp tunnel] 'assignment-id-format client-server-id': statement has no effect: a tunnel is identified by its identification alone",
+        ]
+    );
+    // The default format is what the daemon does: no warning.
+    set(
+        &mut root,
+        "services l2tp tunnel assignment-id-format",
+        &["assignment-id"],
+    );
+    assert_eq!(check(&root).expect("warnings only").len(), 2);
+    // An inactive statement is not checked, so it does not warn either.
+    deactivate(&mut root, "services l2tp ip-reassembly");
+    assert_eq!(check(&root).expect("warnings only").len(), 1);
+}
+
 #[test]
 fn profile_radius_servers_must_be_defined() {
     let mut root = lac();
