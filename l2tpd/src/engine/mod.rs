@@ -11,6 +11,7 @@
 mod batch;
 mod core;
 mod echo;
+mod host_addresses;
 mod rpc;
 mod snmp;
 mod snmp_poll;
@@ -48,6 +49,14 @@ pub type Later<T> = Box<dyn FnOnce() -> T + Send>;
 pub trait ConfigApply: Send {
     /// Applies a new configuration. On `Err` the engine must still run the previous one.
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String>;
+
+    /// Commit checks that need the host (`commit` and `commit check` both run them): the
+    /// local addresses the configuration names must be the host's. Engines that touch no
+    /// network (tests) accept everything.
+    fn check_host(&self, config: &RouterConfig) -> Vec<schema::mgmt::CheckError> {
+        let _ = config;
+        Vec::new()
+    }
 
     /// `test services l2tp tunnel`: blocks until the test session is up and answered an LCP
     /// echo, or failed (the report says why). `Err` when the test could not start.
@@ -226,6 +235,10 @@ impl Engine {
 }
 
 impl ConfigApply for Engine {
+    fn check_host(&self, config: &RouterConfig) -> Vec<schema::mgmt::CheckError> {
+        host_addresses::check(config)
+    }
+
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
         // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
         // changes anything.
@@ -299,6 +312,14 @@ impl ConfigApply for Engine {
             outcome.map_err(|message| MgmtError::Failed { message })
         })
     }
+}
+
+/// The typed view of `set` lines, for the tests of this module's parts.
+#[cfg(test)]
+fn config_from_set_lines(lines: &str) -> RouterConfig {
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+        .expect("set lines parse");
+    schema::typed::router_config(&tree)
 }
 
 #[cfg(test)]
