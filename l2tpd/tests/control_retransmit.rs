@@ -27,6 +27,7 @@ fn settings(interval: u64, established: u32, not_established: u32) -> Retransmit
         minimum_interval: Duration::from_secs(interval),
         count_established: established,
         count_not_established: not_established,
+        ..RetransmitSettings::default()
     }
 }
 

@@ -256,9 +256,11 @@ const TUNNEL_GROUP: &[Stmt] = &[
     leaf("ppp-access-profile", NAME, "Access profile for PPP").refers_to(ACCESS_PROFILE),
     // Junos' M-series default is 16; ours is the global `tunnel rx-window-size`, so that one
     // statement sets the window of every tunnel unless a group says otherwise.
+    // Our choice: the same ceiling as `rx-window-size`, since every slot of the window may
+    // hold an out-of-order message from the peer.
     leaf(
         "receive-window",
-        uint(1, 65535),
+        uint(1, 128),
         "Control message receive window (packets; default: tunnel rx-window-size)",
     ),
     // Junos: the maximum retransmit interval (default 30 s). Ours defaults to the 16 s cap of

@@ -189,6 +189,17 @@ fn published_ranges_and_defaults() {
         Kind::Leaf(uint(1, 86400)),
         Some("120"),
     );
+    // Absent, a group's tunnels use the global rx-window-size and 16 s cap (no default here).
+    check(
+        &["services", "l2tp", "tunnel-group", "receive-window"],
+        Kind::Leaf(uint(1, 128)),
+        None,
+    );
+    check(
+        &["services", "l2tp", "tunnel-group", "retransmit-interval"],
+        Kind::Leaf(uint(8, 60)),
+        None,
+    );
     check(
         &["access", "tunnel-profile", "tunnel"],
         Kind::List(uint(1, 31)),

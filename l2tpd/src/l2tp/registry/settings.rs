@@ -54,6 +54,7 @@ impl Settings {
                 )),
                 count_established: tunnel.retransmission_count_established,
                 count_not_established: tunnel.retransmission_count_not_established,
+                ..RetransmitSettings::default()
             },
             hello_interval: Duration::from_secs(u64::from(tunnel.hello_interval)),
             rx_window_size: tunnel.rx_window_size,
