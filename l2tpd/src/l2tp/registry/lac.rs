@@ -141,6 +141,7 @@ impl Registry {
             TunnelEntry {
                 tunnel,
                 peer,
+                peer_also: None,
                 local: tunnel_spec.source_gateway.address,
                 local_name,
                 destination: destination_id,

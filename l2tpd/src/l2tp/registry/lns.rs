@@ -133,6 +133,7 @@ impl Registry {
             TunnelEntry {
                 tunnel,
                 peer,
+                peer_also: None,
                 local: Some(local),
                 local_name,
                 destination,

@@ -35,6 +35,7 @@
 //! - Every tunnel and session end is counted by cause (`causes`); the show commands read
 //!   the registry through the filters of `filter` (`show`, `report`).
 
+mod address_change;
 mod causes;
 mod clear;
 mod counters;

@@ -35,15 +35,17 @@ impl Registry {
             self.incoming_sccrq(now, local, peer, bytes);
             return;
         }
-        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+        if !self.tunnels.contains_key(&tunnel_id) {
             self.drops.unknown_tunnel += 1;
             return;
-        };
-        // The port may legitimately change (tx-address-change); another host may not.
-        if entry.peer.ip() != peer.ip() {
+        }
+        if !self.admit_source(tunnel_id, peer, packet.is_control(), bytes) {
             self.drops.wrong_peer += 1;
             return;
         }
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            return;
+        };
         if packet.is_control() {
             entry.tunnel.handle_datagram(now, bytes);
             self.pump(now, tunnel_id);

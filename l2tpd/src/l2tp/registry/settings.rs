@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use schema::typed::RouterConfig;
+use schema::typed::{RouterConfig, TxAddressChange};
 
 use crate::l2tp::control::{RetransmitSettings, TunnelConfig};
 use crate::l2tp::select::SelectSettings;
@@ -29,6 +29,8 @@ pub struct Settings {
     pub hello_interval: Duration,
     pub rx_window_size: u16,
     pub max_establishing_per_source: usize,
+    /// What a LAC does when the LNS answers from another address or port.
+    pub tx_address_change: TxAddressChange,
 }
 
 impl Settings {
@@ -59,6 +61,7 @@ impl Settings {
             hello_interval: Duration::from_secs(u64::from(tunnel.hello_interval)),
             rx_window_size: tunnel.rx_window_size,
             max_establishing_per_source: DEFAULT_MAX_ESTABLISHING_PER_SOURCE,
+            tx_address_change: tunnel.tx_address_change,
         }
     }
 

@@ -1,0 +1,176 @@
+//! `tx-address-change`: a LAC whose LNS answers the SCCRQ from another address or port. A LAC
+//! registry and an LNS registry on simulated time; the network makes everything the LNS
+//! sends appear to come from `lns_seen_as`.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Instant;
+
+use l2tpd::l2tp::registry::{Registry, RegistryEvent, SessionRef};
+use l2tpd::l2tp::session::{CallInfo, CdnResult};
+use schema::typed::RouterConfig;
+
+const LAC: Ipv4Addr = Ipv4Addr::new(127, 0, 72, 1);
+const LNS: Ipv4Addr = Ipv4Addr::new(127, 0, 72, 2);
+const LNS_MOVED: Ipv4Addr = Ipv4Addr::new(127, 0, 72, 3);
+
+fn config(lines: &str) -> RouterConfig {
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+        .expect("set lines parse");
+    schema::validate::check(&tree).expect("a valid configuration");
+    schema::typed::router_config(&tree)
+}
+
+fn lac_config(policy: Option<&str>) -> RouterConfig {
+    let mut lines = format!(
+        "set access tunnel-profile tp tunnel 1 source-gateway address {LAC}\n\
+         set access tunnel-profile tp tunnel 1 remote-gateway address {LNS}\n"
+    );
+    if let Some(policy) = policy {
+        lines.push_str(&format!(
+            "set services l2tp tunnel tx-address-change {policy}\n"
+        ));
+    }
+    config(&lines)
+}
+
+fn addr(ip: Ipv4Addr, port: u16) -> SocketAddr {
+    SocketAddr::new(ip.into(), port)
+}
+
+struct Net {
+    lac: Registry,
+    lns: Registry,
+    now: Instant,
+    /// Where the LAC sees the LNS's datagrams come from.
+    lns_seen_as: SocketAddr,
+    /// Where the LAC sent each datagram, in order.
+    lac_sent_to: Vec<SocketAddr>,
+    lac_events: Vec<RegistryEvent>,
+}
+
+impl Net {
+    fn new(policy: Option<&str>, lns_seen_as: SocketAddr) -> Self {
+        let lns = config(&format!(
+            "set services l2tp tunnel-group g local-gateway address {LNS}\n"
+        ));
+        Self {
+            lac: Registry::new(&lac_config(policy), 1),
+            lns: Registry::new(&lns, 2),
+            now: Instant::now(),
+            lns_seen_as,
+            lac_sent_to: Vec::new(),
+            lac_events: Vec::new(),
+        }
+    }
+
+    /// Delivers both ways until quiet. The LNS gets whatever the LAC sends, wherever it was
+    /// addressed: which address the LAC chose is what the tests look at.
+    fn settle(&mut self) {
+        loop {
+            let mut moved = false;
+            while let Some(t) = self.lac.poll_transmit() {
+                moved = true;
+                self.lac_sent_to.push(t.destination);
+                self.lns
+                    .handle_datagram(self.now, LNS, addr(LAC, 1701), &t.payload);
+            }
+            while let Some(t) = self.lns.poll_transmit() {
+                moved = true;
+                self.lac
+                    .handle_datagram(self.now, LAC, self.lns_seen_as, &t.payload);
+            }
+            while let Some(e) = self.lac.poll_event() {
+                self.lac_events.push(e);
+            }
+            while self.lns.poll_event().is_some() {}
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    fn call(&mut self) -> SessionRef {
+        let tp = lac_config(None).tunnel_profiles["tp"].clone();
+        let call = CallInfo {
+            serial: 1,
+            ..CallInfo::default()
+        };
+        let call = self
+            .lac
+            .open_session(self.now, "tp", &tp, call)
+            .expect("placed");
+        self.settle();
+        call
+    }
+
+    fn up(&self, call: SessionRef) -> bool {
+        self.lac_events
+            .iter()
+            .any(|e| matches!(e, RegistryEvent::SessionUp { session, .. } if *session == call))
+    }
+
+    /// Where the LAC sent after its SCCRQ (which went to the configured LNS).
+    fn later_destinations(&self) -> Vec<SocketAddr> {
+        let mut later = self.lac_sent_to[1..].to_vec();
+        later.dedup();
+        later
+    }
+}
+
+/// Where the LAC sends after its SCCRQ when the LNS answers from `seen_as`; the session must
+/// come up either way.
+fn destinations_after(policy: Option<&str>, seen_as: SocketAddr) -> Vec<SocketAddr> {
+    let mut net = Net::new(policy, seen_as);
+    let call = net.call();
+    assert!(net.up(call), "{policy:?}: the session comes up");
+    assert_eq!(net.lac_sent_to[0], addr(LNS, 1701), "the SCCRQ");
+    net.later_destinations()
+}
+
+#[test]
+fn accept_follows_the_lns_to_its_new_address_and_port() {
+    let moved = addr(LNS_MOVED, 4000);
+    assert_eq!(destinations_after(None, moved), [moved]);
+    assert_eq!(destinations_after(Some("accept"), moved), [moved]);
+}
+
+#[test]
+fn ignore_keeps_sending_to_the_original_but_receives_from_the_new() {
+    let moved = addr(LNS_MOVED, 4000);
+    assert_eq!(destinations_after(Some("ignore"), moved), [addr(LNS, 1701)]);
+}
+
+#[test]
+fn ignoring_one_half_follows_the_other() {
+    let moved = addr(LNS_MOVED, 4000);
+    assert_eq!(
+        destinations_after(Some("ignore-ip-address"), moved),
+        [addr(LNS, 4000)]
+    );
+    assert_eq!(
+        destinations_after(Some("ignore-udp-port"), moved),
+        [addr(LNS_MOVED, 1701)]
+    );
+}
+
+#[test]
+fn a_change_after_the_sccrp_is_dropped() {
+    let mut net = Net::new(None, addr(LNS, 1701));
+    let call = net.call();
+    assert!(net.up(call));
+    let before = net.lac.drops().wrong_peer;
+    // The established tunnel's LNS now speaks from elsewhere: nothing it says is taken.
+    net.lns_seen_as = addr(LNS, 4000);
+    let sent = net.lac_sent_to.len();
+    assert!(net
+        .lac
+        .close_session(net.now, call, CdnResult::administrative("bye"), None));
+    net.settle();
+    assert!(net.lac.drops().wrong_peer > before);
+    assert!(
+        net.lac_sent_to[sent..]
+            .iter()
+            .all(|d| *d == addr(LNS, 1701)),
+        "still sending to the address the tunnel was set up with"
+    );
+}
