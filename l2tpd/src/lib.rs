@@ -9,3 +9,4 @@ pub mod engine;
 pub mod l2tp;
 pub mod mgmt;
 pub mod snmp;
+pub mod trace;

@@ -240,6 +240,9 @@ impl ConfigApply for Engine {
     }
 
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
+        // The trace first: a file that cannot be opened refuses the commit before anything
+        // else changes.
+        crate::trace::apply(config.l2tp.traceoptions.as_ref())?;
         // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
         // changes anything.
         let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());

@@ -25,6 +25,22 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
             "statement has no effect: a tunnel is identified by its identification alone",
         );
     }
+    if let Some(name) = config
+        .l2tp
+        .traceoptions
+        .as_ref()
+        .and_then(|t| t.file.filename.as_deref())
+        .filter(|name| name.contains('/'))
+    {
+        let mut path = l2tp_path();
+        path.push(NodeId::new("traceoptions"));
+        path.push(NodeId::new("file"));
+        findings.error(
+            path,
+            format!("filename {name}"),
+            "A trace file name cannot contain '/': the file is created in the state directory",
+        );
+    }
     if config.l2tp.drain {
         findings.warn(
             &l2tp_path(),

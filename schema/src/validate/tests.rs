@@ -537,6 +537,31 @@ fn statements_without_effect_warn() {
     assert_eq!(check(&root).expect("warnings only").len(), 1);
 }
 
+/// The trace file is created in the state directory: a name cannot lead out of it.
+#[test]
+fn trace_file_name_stays_in_the_state_directory() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "services l2tp traceoptions file filename",
+        &["l2tpd-trace"],
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    set(
+        &mut root,
+        "services l2tp traceoptions file filename",
+        &["a/../../etc/passwd"],
+    );
+    assert_eq!(
+        errors(&root).0,
+        vec![err(
+            "services l2tp traceoptions file",
+            "filename a/../../etc/passwd",
+            "A trace file name cannot contain '/': the file is created in the state directory"
+        )]
+    );
+}
+
 #[test]
 fn profile_radius_servers_must_be_defined() {
     let mut root = lac();
