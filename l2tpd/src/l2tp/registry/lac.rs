@@ -50,7 +50,7 @@ impl Registry {
         let call_ref = self.new_call_ref();
         let pending = PendingCall {
             call_ref,
-            call,
+            call: self.settings.outgoing_call(call),
             tried: Vec::new(),
         };
         let spec = Arc::new(profile.clone());

@@ -47,6 +47,7 @@ mod interface;
 mod lac;
 mod lifecycle;
 mod lns;
+mod outgoing_call;
 mod report;
 mod route;
 mod settings;

@@ -31,6 +31,10 @@ pub struct Settings {
     pub max_establishing_per_source: usize,
     /// What a LAC does when the LNS answers from another address or port.
     pub tx_address_change: TxAddressChange,
+    /// The ICRQ leaves out Calling Number (`outgoing_call`).
+    pub disable_calling_number_avp: bool,
+    /// The ICCN carries Rx Connect Speed even when equal to Tx (`outgoing_call`).
+    pub rx_connect_speed_when_equal: bool,
 }
 
 impl Settings {
@@ -62,6 +66,8 @@ impl Settings {
             rx_window_size: tunnel.rx_window_size,
             max_establishing_per_source: DEFAULT_MAX_ESTABLISHING_PER_SOURCE,
             tx_address_change: tunnel.tx_address_change,
+            disable_calling_number_avp: l2tp.disable_calling_number_avp,
+            rx_connect_speed_when_equal: l2tp.rx_connect_speed_when_equal,
         }
     }
 

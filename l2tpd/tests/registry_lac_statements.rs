@@ -1,12 +1,16 @@
-//! `tx-address-change`: a LAC whose LNS answers the SCCRQ from another address or port. A LAC
-//! registry and an LNS registry on simulated time; the network makes everything the LNS
-//! sends appear to come from `lns_seen_as`.
+//! `[edit services l2tp]` statements that shape what a LAC sends, seen on the wire: a LAC
+//! registry and an LNS registry on simulated time.
+//! - `tx-address-change`: the network makes everything the LNS sends appear to come from
+//!   `lns_seen_as`, another address or port than the LAC called;
+//! - `disable-calling-number-avp`, `rx-connect-speed-when-equal`: the ICRQ and ICCN.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
 use l2tpd::l2tp::registry::{Registry, RegistryEvent, SessionRef};
 use l2tpd::l2tp::session::{CallInfo, CdnResult};
+use l2tpd::l2tp::wire::attribute::attr;
+use l2tpd::l2tp::wire::{Avp, ControlMessage, MessageType};
 use schema::typed::RouterConfig;
 
 const LAC: Ipv4Addr = Ipv4Addr::new(127, 0, 72, 1);
@@ -20,17 +24,17 @@ fn config(lines: &str) -> RouterConfig {
     schema::typed::router_config(&tree)
 }
 
-fn lac_config(policy: Option<&str>) -> RouterConfig {
-    let mut lines = format!(
+fn lac_config(extra: &str) -> RouterConfig {
+    config(&format!(
         "set access tunnel-profile tp tunnel 1 source-gateway address {LAC}\n\
-         set access tunnel-profile tp tunnel 1 remote-gateway address {LNS}\n"
-    );
-    if let Some(policy) = policy {
-        lines.push_str(&format!(
-            "set services l2tp tunnel tx-address-change {policy}\n"
-        ));
-    }
-    config(&lines)
+         set access tunnel-profile tp tunnel 1 remote-gateway address {LNS}\n{extra}"
+    ))
+}
+
+fn policy_lines(policy: Option<&str>) -> String {
+    policy.map_or(String::new(), |p| {
+        format!("set services l2tp tunnel tx-address-change {p}\n")
+    })
 }
 
 fn addr(ip: Ipv4Addr, port: u16) -> SocketAddr {
@@ -45,20 +49,23 @@ struct Net {
     lns_seen_as: SocketAddr,
     /// Where the LAC sent each datagram, in order.
     lac_sent_to: Vec<SocketAddr>,
+    /// What the LAC sent, in order.
+    lac_sent: Vec<Vec<u8>>,
     lac_events: Vec<RegistryEvent>,
 }
 
 impl Net {
-    fn new(policy: Option<&str>, lns_seen_as: SocketAddr) -> Self {
+    fn new(lac_extra: &str, lns_seen_as: SocketAddr) -> Self {
         let lns = config(&format!(
             "set services l2tp tunnel-group g local-gateway address {LNS}\n"
         ));
         Self {
-            lac: Registry::new(&lac_config(policy), 1),
+            lac: Registry::new(&lac_config(lac_extra), 1),
             lns: Registry::new(&lns, 2),
             now: Instant::now(),
             lns_seen_as,
             lac_sent_to: Vec::new(),
+            lac_sent: Vec::new(),
             lac_events: Vec::new(),
         }
     }
@@ -71,6 +78,7 @@ impl Net {
             while let Some(t) = self.lac.poll_transmit() {
                 moved = true;
                 self.lac_sent_to.push(t.destination);
+                self.lac_sent.push(t.payload.clone());
                 self.lns
                     .handle_datagram(self.now, LNS, addr(LAC, 1701), &t.payload);
             }
@@ -90,11 +98,14 @@ impl Net {
     }
 
     fn call(&mut self) -> SessionRef {
-        let tp = lac_config(None).tunnel_profiles["tp"].clone();
-        let call = CallInfo {
+        self.place(CallInfo {
             serial: 1,
             ..CallInfo::default()
-        };
+        })
+    }
+
+    fn place(&mut self, call: CallInfo) -> SessionRef {
+        let tp = lac_config("").tunnel_profiles["tp"].clone();
         let call = self
             .lac
             .open_session(self.now, "tp", &tp, call)
@@ -120,7 +131,7 @@ impl Net {
 /// Where the LAC sends after its SCCRQ when the LNS answers from `seen_as`; the session must
 /// come up either way.
 fn destinations_after(policy: Option<&str>, seen_as: SocketAddr) -> Vec<SocketAddr> {
-    let mut net = Net::new(policy, seen_as);
+    let mut net = Net::new(&policy_lines(policy), seen_as);
     let call = net.call();
     assert!(net.up(call), "{policy:?}: the session comes up");
     assert_eq!(net.lac_sent_to[0], addr(LNS, 1701), "the SCCRQ");
@@ -155,7 +166,7 @@ fn ignoring_one_half_follows_the_other() {
 
 #[test]
 fn a_change_after_the_sccrp_is_dropped() {
-    let mut net = Net::new(None, addr(LNS, 1701));
+    let mut net = Net::new("", addr(LNS, 1701));
     let call = net.call();
     assert!(net.up(call));
     let before = net.lac.drops().wrong_peer;
@@ -172,5 +183,50 @@ fn a_change_after_the_sccrp_is_dropped() {
             .iter()
             .all(|d| *d == addr(LNS, 1701)),
         "still sending to the address the tunnel was set up with"
+    );
+}
+
+/// The first `message_type` the LAC sent (no secret: nothing is hidden).
+fn sent(net: &Net, message_type: MessageType) -> ControlMessage {
+    net.lac_sent
+        .iter()
+        .filter_map(|d| ControlMessage::parse(d, None).ok())
+        .find(|m| m.message_type == Some(message_type))
+        .unwrap_or_else(|| panic!("no {message_type:?} sent"))
+}
+
+/// The ICRQ and ICCN of a call on a line of 2 Mb/s both ways, with a Calling Number.
+fn call_messages(lac_extra: &str) -> (ControlMessage, ControlMessage) {
+    let mut net = Net::new(lac_extra, addr(LNS, 1701));
+    let call = net.place(CallInfo {
+        serial: 1,
+        calling_number: Some(b"ge-1/0/0.100:100".to_vec()),
+        tx_connect_speed: 2_000_000,
+        rx_connect_speed: Some(2_000_000),
+        ..CallInfo::default()
+    });
+    assert!(net.up(call));
+    (sent(&net, MessageType::ICRQ), sent(&net, MessageType::ICCN))
+}
+
+#[test]
+fn disable_calling_number_avp_leaves_avp_22_out() {
+    let (icrq, _) = call_messages("");
+    assert_eq!(
+        icrq.get(attr::CALLING_NUMBER),
+        Some(&Avp::CallingNumber(b"ge-1/0/0.100:100".to_vec()))
+    );
+    let (icrq, _) = call_messages("set services l2tp disable-calling-number-avp\n");
+    assert_eq!(icrq.get(attr::CALLING_NUMBER), None);
+}
+
+#[test]
+fn rx_connect_speed_equal_to_tx_is_sent_only_when_asked() {
+    let (_, iccn) = call_messages("");
+    assert_eq!(iccn.get(attr::RX_CONNECT_SPEED), None);
+    let (_, iccn) = call_messages("set services l2tp rx-connect-speed-when-equal\n");
+    assert_eq!(
+        iccn.get(attr::RX_CONNECT_SPEED),
+        Some(&Avp::RxConnectSpeed(2_000_000))
     );
 }
