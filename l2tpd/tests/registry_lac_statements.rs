@@ -56,8 +56,12 @@ struct Net {
 
 impl Net {
     fn new(lac_extra: &str, lns_seen_as: SocketAddr) -> Self {
+        Self::with_lns(lac_extra, "", lns_seen_as)
+    }
+
+    fn with_lns(lac_extra: &str, lns_extra: &str, lns_seen_as: SocketAddr) -> Self {
         let lns = config(&format!(
-            "set services l2tp tunnel-group g local-gateway address {LNS}\n"
+            "set services l2tp tunnel-group g local-gateway address {LNS}\n{lns_extra}"
         ));
         Self {
             lac: Registry::new(&lac_config(lac_extra), 1),
@@ -229,4 +233,24 @@ fn rx_connect_speed_equal_to_tx_is_sent_only_when_asked() {
         iccn.get(attr::RX_CONNECT_SPEED),
         Some(&Avp::RxConnectSpeed(2_000_000))
     );
+}
+
+/// Our LAC reads what our LNS hides under `hide-avps`: the call comes up.
+#[test]
+fn a_lac_with_the_secret_reads_an_lns_that_hides_avps() {
+    let secret = "set access tunnel-profile tp tunnel 1 secret s3cret\n";
+    let mut net = Net::with_lns(
+        secret,
+        "set services l2tp tunnel-group g hide-avps\n\
+         set services l2tp tunnel-group g l2tp-access-profile lacs\n\
+         set access profile lacs client default l2tp shared-secret s3cret\n",
+        addr(LNS, 1701),
+    );
+    let tp = lac_config(secret).tunnel_profiles["tp"].clone();
+    let call = net
+        .lac
+        .open_session(net.now, "tp", &tp, CallInfo::default())
+        .expect("placed");
+    net.settle();
+    assert!(net.up(call));
 }
