@@ -50,7 +50,7 @@ fn group_defaults(_: &RouterConfig) -> schema::typed::TunnelGroup {
         service_interface: None,
         tos_reflect: false,
         tunnel_switch_profile: None,
-        tunnel_timeout: 120,
+        tunnel_timeout: None,
     }
 }
 

@@ -288,11 +288,13 @@ const TUNNEL_GROUP: &[Stmt] = &[
     leaf("tunnel-switch-profile", NAME, "Tunnel switch profile")
         .refers_to(TUNNEL_SWITCH_PROFILE)
         .no_effect(TUNNEL_SWITCHING),
-    // Our choice: one second up to a day.
+    // Junos' default is 120 s. Ours is none: the retransmission statements already bound
+    // the downtime (47 s at their defaults), and a 120 s default would silently cut the
+    // counts operators raise on an LNS (Junos advises 16 or more for ISSU). One second up to
+    // a day is our choice.
     leaf(
         "tunnel-timeout",
         uint(1, 86400),
-        "Maximum downtime before the tunnel is terminated (seconds)",
-    )
-    .default("120"),
+        "Maximum downtime before the tunnel is terminated (seconds; default: the retransmission count decides)",
+    ),
 ];

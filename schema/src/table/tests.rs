@@ -184,12 +184,13 @@ fn published_ranges_and_defaults() {
         Kind::Leaf(uint(60, 3600)),
         Some("300"),
     );
+    // Absent, a group's tunnels use the global rx-window-size, the 16 s cap and the
+    // retransmission counts alone (no defaults here).
     check(
         &["services", "l2tp", "tunnel-group", "tunnel-timeout"],
         Kind::Leaf(uint(1, 86400)),
-        Some("120"),
+        None,
     );
-    // Absent, a group's tunnels use the global rx-window-size and 16 s cap (no default here).
     check(
         &["services", "l2tp", "tunnel-group", "receive-window"],
         Kind::Leaf(uint(1, 128)),

@@ -99,8 +99,8 @@ pub struct TunnelGroup {
     pub tos_reflect: bool,
     pub tunnel_switch_profile: Option<String>,
     /// Seconds a control message may stay unacknowledged before the tunnel is presumed lost
-    /// and cleared, even with retransmissions left.
-    pub tunnel_timeout: u32,
+    /// and cleared, even with retransmissions left; `None`: only the count decides.
+    pub tunnel_timeout: Option<u32>,
 }
 
 /// Every `[edit services l2tp]` setting.
@@ -207,6 +207,6 @@ fn tunnel_group(g: View<'_>) -> TunnelGroup {
         service_interface: g.string("service-interface"),
         tos_reflect: g.flag("tos-reflect"),
         tunnel_switch_profile: g.string("tunnel-switch-profile"),
-        tunnel_timeout: g.number("tunnel-timeout"),
+        tunnel_timeout: g.uint("tunnel-timeout"),
     }
 }

@@ -266,7 +266,7 @@ fn lns_configuration() {
     let group = &c.l2tp.tunnel_groups["lns1"];
     assert_eq!(group.local_address, Some(Ipv4Addr::new(198, 18, 1, 2)));
     assert_eq!(group.service_interface.as_deref(), Some("si-1/0/0"));
-    assert_eq!(group.tunnel_timeout, 30);
+    assert_eq!(group.tunnel_timeout, Some(30));
     assert_eq!(
         group.hello_interval,
         default_of::<u32>(&["services", "l2tp", "tunnel-group", "hello-interval"])

@@ -19,7 +19,7 @@ pub(super) fn tunnel_config(settings: &Settings, group: &TunnelGroup) -> TunnelC
     if let Some(cap) = group.retransmit_interval {
         cfg.retransmit.maximum_interval = seconds(cap);
     }
-    cfg.retransmit.give_up_after = Some(seconds(group.tunnel_timeout));
+    cfg.retransmit.give_up_after = group.tunnel_timeout.map(seconds);
     // Junos: "AVPs that can be hidden are exposed" unless `hide-avps`; then every AVP that
     // RFC 2661 lets us hide is, as long as the LAC has a secret to unhide it with.
     cfg.hiding = if group.hide_avps {
