@@ -240,14 +240,23 @@ impl ConfigApply for Engine {
     }
 
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
-        // The trace first: a file that cannot be opened refuses the commit before anything
-        // else changes.
+        // The trace file, then SNMP: a file that cannot be opened or a port that cannot be
+        // bound refuses the commit before the L2TP engine changes anything. Whatever was
+        // taken goes back to the configuration in force if a later step refuses.
         crate::trace::apply(config.l2tp.traceoptions.as_ref())?;
-        // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
-        // changes anything.
+        let previous_trace = self
+            .config
+            .as_ref()
+            .and_then(|c| c.l2tp.traceoptions.as_ref());
+        let restore_trace = || {
+            let _ = crate::trace::apply(previous_trace);
+        };
         let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
         if let Some(snmp) = snmp {
-            snmp.apply(&config.snmp)?;
+            if let Err(e) = snmp.apply(&config.snmp) {
+                restore_trace();
+                return Err(e);
+            }
         }
         let applied = self.ask(APPLY_TIMEOUT, "take the configuration", |reply| {
             Command::Apply {
@@ -256,10 +265,10 @@ impl ConfigApply for Engine {
             }
         });
         if let Some(Err(e) | Ok(Err(e))) = applied {
-            // Back to the SNMP configuration in force (it was taken first).
             if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
                 let _ = snmp.apply(&previous.snmp);
             }
+            restore_trace();
             return Err(e);
         }
         self.config = Some(config.clone());
