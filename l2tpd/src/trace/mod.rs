@@ -7,6 +7,8 @@
 //!   `level` how much of it: error < warning < notice = info < verbose < all. Errors of any
 //!   part are always written once traceoptions is configured, as a Junos trace file shows
 //!   errors without a flag.
+//! - `filter protocol`: every trace of this daemon is L2TP's (PPP and RADIUS are not built
+//!   yet), so `l2tp` keeps them all and `ppp` or `radius` leaves only the errors.
 //! - Without `traceoptions` nothing is written. A commit applies the new settings at once.
 //!
 //! The trace is a `tracing` layer beside the daemon's stderr log: the code traces with the
@@ -79,6 +81,8 @@ struct Tracer {
     /// Most verbose rank written for the flagged parts.
     rank: u8,
     flags: BTreeSet<String>,
+    /// `filter protocol` lets L2TP's traces through (absent, or `l2tp`).
+    l2tp: bool,
 }
 
 impl Tracer {
@@ -88,7 +92,7 @@ impl Tracer {
             return true;
         }
         let flagged = self.flags.contains("all") || self.flags.contains(category(target));
-        flagged && rank <= self.rank
+        flagged && self.l2tp && rank <= self.rank
     }
 }
 
@@ -129,8 +133,12 @@ impl TraceHandle {
             file,
             rank: rank_of_trace_level(options.level),
             flags: options.flags.iter().cloned().collect(),
+            l2tp: options
+                .filter_protocol
+                .as_deref()
+                .is_none_or(|p| p == "l2tp"),
         };
-        let max = if tracer.flags.is_empty() {
+        let max = if tracer.flags.is_empty() || !tracer.l2tp {
             1
         } else {
             tracer.rank

@@ -3,6 +3,10 @@ use schema::typed::TraceFile;
 use tracing_subscriber::layer::SubscriberExt;
 
 fn options(flags: &[&str], level: TraceLevel) -> TraceOptions {
+    filtered(flags, level, None)
+}
+
+fn filtered(flags: &[&str], level: TraceLevel, protocol: Option<&str>) -> TraceOptions {
     TraceOptions {
         file: TraceFile {
             filename: Some("l2tpd-trace".into()),
@@ -12,7 +16,7 @@ fn options(flags: &[&str], level: TraceLevel) -> TraceOptions {
         },
         flags: flags.iter().map(|f| f.to_string()).collect(),
         level,
-        filter_protocol: None,
+        filter_protocol: protocol.map(str::to_string),
         filter_user_name: None,
         no_remote_trace: false,
     }
@@ -99,4 +103,26 @@ fn each_part_of_the_daemon_has_its_flag() {
     ] {
         assert!(keywords.contains(&category(target)), "{target}");
     }
+}
+
+#[test]
+fn filter_protocol_other_than_l2tp_leaves_only_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let handle = TraceHandle::default();
+    handle
+        .configure(
+            dir.path(),
+            Some(&filtered(&["all"], TraceLevel::All, Some("l2tp"))),
+        )
+        .expect("configure");
+    emit(&handle);
+    assert_eq!(written(dir.path()).len(), 4);
+    handle
+        .configure(
+            dir.path(),
+            Some(&filtered(&["all"], TraceLevel::All, Some("radius"))),
+        )
+        .expect("configure");
+    emit(&handle);
+    assert_eq!(written(dir.path())[4..], ["ERROR events: cannot bind"]);
 }

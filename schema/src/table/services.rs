@@ -158,10 +158,10 @@ const TRACEOPTIONS: Stmt = container(
                     "user-name",
                     Type::Str { max_len: 253 },
                     "Trace only this subscriber",
-                ),
+                )
+                .no_effect("trace messages do not carry the subscriber's name yet"),
             ],
-        )
-        .no_effect("trace messages are not filtered; the level and flags select them"),
+        ),
         // Junos sends traces to a remote collector unless told not to; we never do.
         flag("no-remote-trace", "Disable remote tracing")
             .no_effect("traces are only ever written to the local file"),
