@@ -10,3 +10,4 @@ pub mod l2tp;
 pub mod mgmt;
 pub mod snmp;
 pub mod state_dir;
+pub mod trace;

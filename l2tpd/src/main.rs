@@ -3,6 +3,7 @@
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tracing_subscriber::prelude::*;
 
 #[derive(Parser)]
 #[command(version, about = "L2TP access router daemon (LAC and LNS)")]
@@ -29,9 +30,15 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log))
-        .with_writer(std::io::stderr)
+    // The log on stderr, filtered by --log, and the trace file `traceoptions` configures.
+    let trace = l2tpd::trace::install(&args.state_dir);
+    tracing_subscriber::registry()
+        .with(trace.layer())
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(tracing_subscriber::EnvFilter::new(&args.log)),
+        )
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

@@ -220,6 +220,7 @@ fn cfg(name: &str, secret: Option<&[u8]>) -> TunnelConfig {
         minimum_interval: Duration::from_secs(1),
         count_established: 12,
         count_not_established: 12,
+        ..RetransmitSettings::default()
     };
     cfg
 }

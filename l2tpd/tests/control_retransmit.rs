@@ -29,6 +29,7 @@ fn settings(interval: u64, established: u32, not_established: u32) -> Retransmit
         minimum_interval: Duration::from_secs(interval),
         count_established: established,
         count_not_established: not_established,
+        ..RetransmitSettings::default()
     }
 }
 
@@ -367,4 +368,31 @@ fn an_unanswered_sccrp_ends_without_a_stopccn() {
     assert_eq!(run.sent.len(), 6, "the SCCRP and its five retransmissions");
     assert_eq!(run.reason, Some(CloseReason::RetransmissionsExhausted));
     assert!(run.stopccns.is_empty());
+}
+
+/// A tunnel group's `retransmit-interval` and `tunnel-timeout` stay with the tunnel when a
+/// commit changes the global retransmission statements (Junos: tunnel-group changes apply
+/// to tunnels set up later).
+#[test]
+fn a_commit_keeps_the_tunnel_groups_cap_and_timeout() {
+    let start = Instant::now();
+    let mut rng = StdRng::seed_from_u64(2);
+    let group = RetransmitSettings {
+        count_not_established: 8,
+        maximum_interval: Duration::from_secs(30),
+        give_up_after: Some(Duration::from_secs(100)),
+        ..RetransmitSettings::default()
+    };
+    let mut tunnel = Tunnel::new_initiator(config("lns", group), 1, start, &mut rng);
+    // The commit arrives before the first message leaves.
+    tunnel.update_settings(RetransmitSettings {
+        count_not_established: 8,
+        ..RetransmitSettings::default()
+    });
+    let run = run_silent(&mut tunnel, start, start, secs(600.0));
+    let expected: Vec<Duration> = [0.0, 1.0, 3.0, 7.0, 15.0, 31.0, 61.0, 91.0]
+        .map(secs)
+        .to_vec();
+    assert_eq!(run.sent, expected);
+    assert_eq!(run.cleared, Some(secs(100.0)));
 }

@@ -45,13 +45,13 @@ fn group_defaults(_: &RouterConfig) -> schema::typed::TunnelGroup {
         local_gateway_name: None,
         maximum_send_window: None,
         ppp_access_profile: None,
-        receive_window: 16,
-        retransmit_interval: 30,
+        receive_window: None,
+        retransmit_interval: None,
         service_device_pool: None,
         service_interface: None,
         tos_reflect: false,
         tunnel_switch_profile: None,
-        tunnel_timeout: 120,
+        tunnel_timeout: None,
     }
 }
 

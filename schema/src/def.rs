@@ -60,6 +60,10 @@ pub struct Stmt {
     /// keyword repeated (`interfaces { ge-0/0/0 { ... } }`, `radius-server { 198.18.0.1 {...} }`),
     /// as Junos shows them. In `set` form they read `set interfaces ge-0/0/0 ...` either way.
     pub grouped: bool,
+    /// Accepted so that a Junos configuration loads, but the daemon does not act on it (yet):
+    /// why, as the commit warning `statement has no effect: <why>` says. Nothing the table
+    /// accepts is ignored without that warning.
+    pub no_effect: Option<&'static str>,
     pub children: &'static [Stmt],
 }
 
@@ -73,6 +77,7 @@ impl Stmt {
             mandatory: false,
             reference: None,
             grouped: false,
+            no_effect: None,
             children: &[],
         }
     }
@@ -90,6 +95,10 @@ impl Stmt {
     }
     pub const fn refers_to(mut self, list: &'static [&'static str]) -> Stmt {
         self.reference = Some(list);
+        self
+    }
+    pub const fn no_effect(mut self, why: &'static str) -> Stmt {
+        self.no_effect = Some(why);
         self
     }
 

@@ -39,6 +39,9 @@ const TEXT: Type = Type::Str { max_len: 900 };
 /// A UDP port number.
 const PORT: Type = Type::Uint { min: 1, max: 65535 };
 
+/// Why `tunnel-switch-profile` does nothing, wherever it is set.
+const TUNNEL_SWITCHING: &str = "tunnel switching is not implemented";
+
 /// The statement at a schema path of statement names, list keys omitted:
 /// `stmt_at(&["access", "tunnel-profile", "tunnel", "preference"])`. Used to read defaults
 /// and to resolve `refers_to` paths.

@@ -12,6 +12,7 @@ mod batch;
 mod core;
 mod echo;
 mod handover;
+mod host_addresses;
 mod rpc;
 mod snmp;
 mod snmp_poll;
@@ -58,6 +59,14 @@ pub trait ConfigApply: Send {
     /// up on a busy engine: that would leave running what the commit reports as not applied.
     fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
         self.apply(config)
+    }
+
+    /// Commit checks that need the host (`commit` and `commit check` both run them): the
+    /// local addresses the configuration names must be the host's. Engines that touch no
+    /// network (tests) accept everything.
+    fn check_host(&self, config: &RouterConfig) -> Vec<schema::mgmt::CheckError> {
+        let _ = config;
+        Vec::new()
     }
 
     /// `test services l2tp tunnel`: blocks until the test session is up and answered an LCP
@@ -218,11 +227,23 @@ impl Engine {
         config: &RouterConfig,
         timeout: Option<Duration>,
     ) -> Result<(), String> {
-        // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
-        // changes anything.
+        // The trace file, then SNMP: a file that cannot be opened or a port that cannot be
+        // bound refuses the commit before the L2TP engine changes anything. Whatever was
+        // taken goes back to the configuration in force if a later step refuses.
+        crate::trace::apply(config.l2tp.traceoptions.as_ref())?;
+        let previous_trace = self
+            .config
+            .as_ref()
+            .and_then(|c| c.l2tp.traceoptions.as_ref());
+        let restore_trace = || {
+            let _ = crate::trace::apply(previous_trace);
+        };
         let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
         if let Some(snmp) = snmp {
-            snmp.apply(&config.snmp, timeout)?;
+            if let Err(e) = snmp.apply(&config.snmp, timeout) {
+                restore_trace();
+                return Err(e);
+            }
         }
         if let Some(Err(e)) = self.apply_to_runtime(config, timeout) {
             // Back to the SNMP configuration in force (it was taken first), however long
@@ -230,6 +251,7 @@ impl Engine {
             if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
                 let _ = snmp.apply(&previous.snmp, None);
             }
+            restore_trace();
             return Err(e);
         }
         self.config = Some(config.clone());
@@ -295,6 +317,10 @@ impl Engine {
 }
 
 impl ConfigApply for Engine {
+    fn check_host(&self, config: &RouterConfig) -> Vec<schema::mgmt::CheckError> {
+        host_addresses::check(config)
+    }
+
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
         let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
         self.apply_within(config, Some(timeout))
@@ -359,6 +385,14 @@ impl ConfigApply for Engine {
             outcome.map_err(|message| MgmtError::Failed { message })
         })
     }
+}
+
+/// The typed view of `set` lines, for the tests of this module's parts.
+#[cfg(test)]
+fn config_from_set_lines(lines: &str) -> RouterConfig {
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+        .expect("set lines parse");
+    schema::typed::router_config(&tree)
 }
 
 #[cfg(test)]

@@ -849,6 +849,13 @@ impl Mgmt {
         }
         let (warnings, new_config) = schema::validate::check_and_view(self.candidate(id)?)
             .map_err(|(errors, summary)| MgmtError::Check { errors, summary })?;
+        let errors = self.engine.check_host(&new_config);
+        if !errors.is_empty() {
+            return Err(MgmtError::Check {
+                errors,
+                summary: schema::validate::CHECK_OUT_FAILED.into(),
+            });
+        }
         let mut messages: Vec<String> = warnings;
         if check {
             // Junos: `commit check` also confirms a pending `commit confirmed`.

@@ -272,15 +272,14 @@ fn lns_configuration() {
     let group = &c.l2tp.tunnel_groups["lns1"];
     assert_eq!(group.local_address, Some(Ipv4Addr::new(198, 18, 1, 2)));
     assert_eq!(group.service_interface.as_deref(), Some("si-1/0/0"));
-    assert_eq!(group.tunnel_timeout, 30);
+    assert_eq!(group.tunnel_timeout, Some(30));
     assert_eq!(
         group.hello_interval,
         default_of::<u32>(&["services", "l2tp", "tunnel-group", "hello-interval"])
     );
-    assert_eq!(
-        group.receive_window,
-        default_of::<u16>(&["services", "l2tp", "tunnel-group", "receive-window"])
-    );
+    // Absent, the group's tunnels use the global settings.
+    assert_eq!(group.receive_window, None);
+    assert_eq!(group.retransmit_interval, None);
     let profile = &c.access_profiles["ce-l2tp-profile1"];
     let lac = &profile.clients["ce-lac-1"];
     assert_eq!(lac.l2tp.shared_secret.as_deref(), Some("password"));

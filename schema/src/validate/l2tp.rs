@@ -2,7 +2,7 @@
 
 use super::Findings;
 use crate::tree::{NodeId, Path};
-use crate::typed::{RouterConfig, TunnelIdentity, TunnelProfile};
+use crate::typed::{AssignmentIdFormat, RouterConfig, TunnelIdentity, TunnelProfile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
@@ -16,6 +16,31 @@ fn l2tp_path() -> Path {
 pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
     tunnel_groups(config, findings);
     tunnel_profiles(config, findings);
+    if config.l2tp.tunnel.assignment_id_format == AssignmentIdFormat::ClientServerId {
+        let mut path = l2tp_path();
+        path.push(NodeId::new("tunnel"));
+        findings.warn(
+            &path,
+            "assignment-id-format client-server-id",
+            "statement has no effect: a tunnel is identified by its identification alone",
+        );
+    }
+    if let Some(name) = config
+        .l2tp
+        .traceoptions
+        .as_ref()
+        .and_then(|t| t.file.filename.as_deref())
+        .filter(|name| name.contains('/'))
+    {
+        let mut path = l2tp_path();
+        path.push(NodeId::new("traceoptions"));
+        path.push(NodeId::new("file"));
+        findings.error(
+            path,
+            format!("filename {name}"),
+            "A trace file name cannot contain '/': the file is created in the state directory",
+        );
+    }
     if config.l2tp.drain {
         findings.warn(
             &l2tp_path(),

@@ -25,6 +25,13 @@ fn walk(root: &Node, stmt: &'static Stmt, node: &Node, path: &mut Path, findings
             findings.error(path.clone(), id.to_string(), message);
         }
         if shape_ok(child_stmt, id, child, path, findings) {
+            if let Some(why) = child_stmt.no_effect {
+                findings.warn(
+                    path,
+                    &id.to_string(),
+                    &format!("statement has no effect: {why}"),
+                );
+            }
             references(root, child_stmt, id, child, path, findings);
             if child_stmt.has_block() {
                 path.push(id.clone());

@@ -545,6 +545,68 @@ fn warnings_and_defaults() {
     );
 }
 
+/// What the daemon cannot act on is accepted, so a Junos configuration still loads, but never
+/// silently: each such statement warns where it is set (the table's `no_effect`).
+#[test]
+fn statements_without_effect_warn() {
+    let mut root = lac();
+    set(&mut root, "services l2tp ip-reassembly", &[]);
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=1 routing-instance",
+        &["ri1"],
+    );
+    set(
+        &mut root,
+        "services l2tp tunnel assignment-id-format",
+        &["client-server-id"],
+    );
+    let warnings = check(&root).expect("warnings only");
+    assert_eq!(
+        warnings,
+        vec![
+            "warning: [edit access tunnel-profile tp1 tunnel 1] 'routing-instance': statement has no effect: routing instances are not implemented; the main routing table is used",
+            "warning: [edit services l2tp] 'ip-reassembly': statement has no effect: the host's IP stack reassembles fragmented L2TP datagrams whether or not it is set",
+            "warning: [edit services l2tp tunnel] 'assignment-id-format client-server-id': statement has no effect: a tunnel is identified by its identification alone",
+        ]
+    );
+    // The default format is what the daemon does: no warning.
+    set(
+        &mut root,
+        "services l2tp tunnel assignment-id-format",
+        &["assignment-id"],
+    );
+    assert_eq!(check(&root).expect("warnings only").len(), 2);
+    // An inactive statement is not checked, so it does not warn either.
+    deactivate(&mut root, "services l2tp ip-reassembly");
+    assert_eq!(check(&root).expect("warnings only").len(), 1);
+}
+
+/// The trace file is created in the state directory: a name cannot lead out of it.
+#[test]
+fn trace_file_name_stays_in_the_state_directory() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "services l2tp traceoptions file filename",
+        &["l2tpd-trace"],
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    set(
+        &mut root,
+        "services l2tp traceoptions file filename",
+        &["a/../../etc/passwd"],
+    );
+    assert_eq!(
+        errors(&root).0,
+        vec![err(
+            "services l2tp traceoptions file",
+            "filename a/../../etc/passwd",
+            "A trace file name cannot contain '/': the file is created in the state directory"
+        )]
+    );
+}
+
 #[test]
 fn profile_radius_servers_must_be_defined() {
     let mut root = lac();

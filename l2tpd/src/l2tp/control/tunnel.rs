@@ -11,7 +11,7 @@ use rand::{RngCore, SeedableRng};
 use thiserror::Error;
 
 use super::auth::{self, Challenge};
-use super::config::{RetransmitSettings, TunnelConfig, DEFAULT_RX_WINDOW};
+use super::config::{AvpHiding, RetransmitSettings, TunnelConfig, DEFAULT_RX_WINDOW};
 use super::event::{
     general_error, stopccn_result, AuthFailure, CloseReason, PeerInfo, TunnelEvent,
 };
@@ -271,8 +271,15 @@ impl Tunnel {
     }
 
     /// A commit changed the retransmission statements: messages sent from now on use them,
-    /// messages in flight finish the schedule they started with.
+    /// messages in flight finish the schedule they started with. The tunnel group's
+    /// `retransmit-interval` and `tunnel-timeout` stay as the tunnel was set up with (Junos:
+    /// a tunnel-group change applies to tunnels set up later).
     pub fn update_settings(&mut self, settings: RetransmitSettings) {
+        let settings = RetransmitSettings {
+            maximum_interval: self.cfg.retransmit.maximum_interval,
+            give_up_after: self.cfg.retransmit.give_up_after,
+            ..settings
+        };
         self.cfg.retransmit = settings;
         self.channel.set_settings(settings);
     }
@@ -412,7 +419,14 @@ impl Tunnel {
             }
         }
         self.channel.set_peer_tunnel_id(self.peer.tunnel_id);
-        self.channel.set_peer_rx_window(self.peer.rx_window);
+        // `maximum-send-window`: we keep no more in flight than this, whatever the peer offers.
+        let send_window = self
+            .cfg
+            .maximum_send_window
+            .map_or(self.peer.rx_window, |max| {
+                self.peer.rx_window.min(max.max(1))
+            });
+        self.channel.set_peer_rx_window(send_window);
     }
 
     fn on_sccrp(&mut self, now: Instant, msg: &ControlMessage, ours: Option<Challenge>) {
@@ -602,8 +616,8 @@ impl Tunnel {
         }
     }
 
-    /// A session's ICRQ/ICRP/ICCN/CDN/…: sent reliably, in order with everything else. Its
-    /// sensitive AVPs go hidden when the tunnel has a secret, in the clear otherwise.
+    /// A session's ICRQ/ICRP/ICCN/CDN/…: sent reliably, in order with everything else. With
+    /// a secret, the AVPs `cfg.hiding` names go hidden; without one, all go in the clear.
     pub fn send_session_message(
         &mut self,
         session_id_at_peer: u16,
@@ -612,14 +626,23 @@ impl Tunnel {
         if !matches!(self.state, State::Established) {
             return Err(SendError::NotEstablished);
         }
-        let secret = self.secret.clone();
+        // The secret given to the encoder is what hides: withheld, nothing is hidden.
+        let secret = match self.cfg.hiding {
+            AvpHiding::Nothing => None,
+            AvpHiding::Credentials | AvpHiding::All => self.secret.clone(),
+        };
         let hiding;
-        let builder = match secret {
-            Some(_) => {
+        let builder = match (&secret, self.cfg.hiding) {
+            (None, _) => builder,
+            (Some(_), AvpHiding::All) => {
+                let all = builder.clone().all_hideable_sensitive();
+                hiding = hiding::prepare(&all, &mut self.rng);
+                &hiding
+            }
+            (Some(_), _) => {
                 hiding = hiding::prepare(builder, &mut self.rng);
                 &hiding
             }
-            None => builder,
         };
         self.channel.queue(
             builder,

@@ -72,7 +72,11 @@ impl SessionEntry {
 #[derive(Debug)]
 pub(super) struct TunnelEntry {
     pub tunnel: Tunnel,
+    /// Where we send (and what we receive from).
     pub peer: SocketAddr,
+    /// A second source we receive from: where the LNS answered from when
+    /// `tx-address-change` keeps us sending to the original address (`address_change`).
+    pub peer_also: Option<SocketAddr>,
     pub local: Option<Ipv4Addr>,
     pub local_name: String,
     pub destination: u32,

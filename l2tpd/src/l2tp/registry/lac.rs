@@ -56,7 +56,7 @@ impl Registry {
         let call_ref = self.new_call_ref();
         let pending = PendingCall {
             call_ref,
-            call,
+            call: self.settings.outgoing_call(call),
             tried: Vec::new(),
         };
         let spec = Arc::new(profile.clone());
@@ -150,6 +150,7 @@ impl Registry {
             TunnelEntry {
                 tunnel,
                 peer,
+                peer_also: None,
                 local: tunnel_spec.source_gateway.address,
                 local_name,
                 destination: destination_id,

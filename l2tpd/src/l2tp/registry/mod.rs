@@ -17,8 +17,9 @@
 //!   such client the client `default` applies when configured (as on Junos), otherwise the
 //!   SCCRQ is refused with StopCCN result 4. A group without `l2tp-access-profile` admits any
 //!   LAC without tunnel authentication. The client's `maximum-sessions-per-tunnel` limits
-//!   each tunnel; `hello-interval` comes from the group. An SCCRQ may hide AVPs (RFC 2661
-//!   §4.3), even its Assigned Tunnel ID: it is read first with them left hidden, and the
+//!   each tunnel; `hello-interval`, `receive-window`, `retransmit-interval`, `tunnel-timeout`,
+//!   `hide-avps` and `maximum-send-window` come from the group (`group`). An SCCRQ may hide
+//!   AVPs (RFC 2661 §4.3), even its Assigned Tunnel ID: it is read first with them left hidden, and the
 //!   client's secret then unhides them. When no secret unhides them, the SCCRQ is dropped
 //!   and counted (`DropCounters::hidden_undecodable`): there may be no Tunnel ID to address
 //!   a StopCCN to, and a StopCCN to a sender that cannot prove the secret would only make us
@@ -35,16 +36,19 @@
 //!   the registry through the filters of `filter` (`show`, `report`).
 
 mod call_setup;
+mod address_change;
 mod causes;
 mod clear;
 mod counters;
 mod entry;
 mod event;
 mod filter;
+mod group;
 mod interface;
 mod lac;
 mod lifecycle;
 mod lns;
+mod outgoing_call;
 mod report;
 mod route;
 mod settings;

@@ -14,6 +14,9 @@ use crate::l2tp::wire::{
     ControlMessage, DataMessage, MessageType, OffsetPadLimit, Packet, ResultCode,
 };
 
+/// Tunnel ups and downs are the `protocol` trace flag (`crate::trace`).
+const TUNNEL_TRACE: &str = "l2tpd::l2tp::tunnel";
+
 impl Registry {
     /// One UDP datagram from `peer`, received on our address `local`.
     pub fn handle_datagram(
@@ -31,19 +34,27 @@ impl Registry {
             }
         };
         let tunnel_id = packet.tunnel_id();
+        tracing::debug!(
+            target: crate::trace::MESSAGE,
+            "received {} octets from {peer} to {local}: tunnel {tunnel_id}, {}",
+            bytes.len(),
+            if packet.is_control() { "control" } else { "data" }
+        );
         if packet.is_control() && tunnel_id == 0 {
             self.incoming_sccrq(now, local, peer, bytes);
             return;
         }
-        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+        if !self.tunnels.contains_key(&tunnel_id) {
             self.drops.unknown_tunnel += 1;
             return;
-        };
-        // The port may legitimately change (tx-address-change); another host may not.
-        if entry.peer.ip() != peer.ip() {
+        }
+        if !self.admit_source(tunnel_id, peer, packet.is_control(), bytes) {
             self.drops.wrong_peer += 1;
             return;
         }
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            return;
+        };
         if packet.is_control() {
             entry.tunnel.handle_datagram(now, bytes);
             self.pump(now, tunnel_id);
@@ -89,6 +100,12 @@ impl Registry {
             return;
         };
         while let Some(payload) = entry.tunnel.poll_transmit(now) {
+            tracing::debug!(
+                target: crate::trace::MESSAGE,
+                "sent {} octets to {}: control of tunnel {tunnel_id}",
+                payload.len(),
+                entry.peer
+            );
             self.transmit.push_back(Transmit {
                 source: entry.local,
                 destination: entry.peer,
@@ -101,6 +118,17 @@ impl Registry {
     }
 
     fn on_tunnel_event(&mut self, now: Instant, tunnel_id: u16, event: TunnelEvent) {
+        match &event {
+            TunnelEvent::Established(peer) => tracing::info!(
+                target: TUNNEL_TRACE,
+                "tunnel {tunnel_id} established with {}",
+                String::from_utf8_lossy(&peer.host_name)
+            ),
+            TunnelEvent::Closed(reason) => {
+                tracing::info!(target: TUNNEL_TRACE, "tunnel {tunnel_id} closed: {reason:?}");
+            }
+            _ => {}
+        }
         match event {
             TunnelEvent::Established(_) => {
                 let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
