@@ -123,10 +123,12 @@ impl<R: BufRead> Input for ScriptInput<R> {
 }
 
 /// Runs the commands of `script` (a file given with `-f`, or piped stdin) as if typed,
-/// echoing each after its prompt. Fails if any command failed.
-pub fn run_script(socket: &Path, script: impl BufRead) -> ExitCode {
+/// echoing each after its prompt. Fails if any command failed. Atomic (see
+/// [`Shell::atomic`]) unless `line_by_line`: then every line runs as typed at a terminal,
+/// whatever failed before (for drivers that play an operator, such as transcripts).
+pub fn run_script(socket: &Path, script: impl BufRead, line_by_line: bool) -> ExitCode {
     let mut shell = match connect(socket, ClientKind::File, None, Echo::AfterPrompt) {
-        Ok(s) => s.echo_input(true),
+        Ok(s) => s.echo_input(true).atomic(!line_by_line),
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
@@ -166,9 +168,16 @@ pub fn run_lines<T: shell::transport::Transport>(
                 return true;
             }
         };
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{}", shell::escape::terminal_safe(&line));
         let _ = out.flush();
         if shell.execute(&line, &mut input) == Flow::Exit {
+            break;
+        }
+        if shell.must_stop() {
+            let _ = writeln!(
+                out,
+                "error: script stopped at the command above; its uncommitted changes are discarded"
+            );
             break;
         }
     }

@@ -19,9 +19,14 @@ struct Args {
     /// Run one command and exit
     #[arg(short = 'c', value_name = "COMMAND", conflicts_with = "file")]
     command: Option<String>,
-    /// Run the commands in FILE as if typed
+    /// Run the commands in FILE as if typed, atomically: the first failing command stops
+    /// the script and its uncommitted changes are discarded (so does piped stdin)
     #[arg(short = 'f', value_name = "FILE")]
     file: Option<PathBuf>,
+    /// Run piped or FILE commands one by one as if typed at a terminal: a failure neither
+    /// stops the rest nor discards anything (for drivers that play an operator)
+    #[arg(long)]
+    line_by_line: bool,
 }
 
 fn main() -> ExitCode {
@@ -37,7 +42,7 @@ fn main() -> ExitCode {
     }
     if let Some(file) = args.file {
         return match std::fs::File::open(&file) {
-            Ok(f) => cli::run_script(&socket, BufReader::new(f)),
+            Ok(f) => cli::run_script(&socket, BufReader::new(f), args.line_by_line),
             Err(e) => {
                 eprintln!("error: cannot open {}: {e}", file.display());
                 ExitCode::FAILURE
@@ -47,6 +52,6 @@ fn main() -> ExitCode {
     if io::stdin().is_terminal() {
         cli::run_interactive(&socket)
     } else {
-        cli::run_script(&socket, io::stdin().lock())
+        cli::run_script(&socket, io::stdin().lock(), args.line_by_line)
     }
 }

@@ -17,6 +17,6 @@ mod redb_store;
 mod store;
 
 pub use error::DbError;
-pub use model::{CommitMeta, ConfirmDeadline, LockInfo, PendingConfirm, HISTORY_DEPTH};
+pub use model::{CommitMeta, Committed, ConfirmDeadline, LockInfo, PendingConfirm, HISTORY_DEPTH};
 pub use redb_store::{RedbStore, DATABASE_FILE_NAME, RECOVERY_FILE_NAME};
 pub use store::ConfigStore;

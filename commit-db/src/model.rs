@@ -7,6 +7,15 @@ use serde::{Deserialize, Serialize};
 /// Junos (`juniper.conf.gz` and `.1` to `.49`).
 pub const HISTORY_DEPTH: usize = 50;
 
+/// What a commit produced. The revision is durable whatever became of the recovery copy;
+/// `recovery_copy` says whether the text copy of it could be written, so the operator is told
+/// when `juniper.conf` is stale (as Junos prints a `warning:` and still completes the commit).
+#[derive(Debug)]
+pub struct Committed {
+    pub entry: schema::mgmt::CommitEntry,
+    pub recovery_copy: Result<(), crate::DbError>,
+}
+
 /// Who commits, when, and what else the commit transaction must do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitMeta {

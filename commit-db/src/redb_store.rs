@@ -19,7 +19,7 @@
 
 use crate::error::DbError;
 use crate::frame::{self, FrameError};
-use crate::model::{CommitMeta, LockInfo, PendingConfirm, HISTORY_DEPTH};
+use crate::model::{CommitMeta, Committed, LockInfo, PendingConfirm, HISTORY_DEPTH};
 use crate::recovery;
 use crate::store::ConfigStore;
 use redb::{
@@ -30,6 +30,8 @@ use schema::mgmt::{ClientKind, CommitEntry};
 use schema::Node;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 /// File name of the database inside the state directory.
 pub const DATABASE_FILE_NAME: &str = "config.db";
@@ -66,8 +68,17 @@ struct CommitRecord {
 const INITIAL_USER: &str = "root";
 const INITIAL_COMMENT: &str = "initial configuration";
 
+/// Opens the database (again): at start, and after an I/O error.
+type OpenDatabase = Box<dyn Fn() -> Result<Database, DbError> + Send + Sync>;
+
 pub struct RedbStore {
-    db: Database,
+    /// `None` only between closing a database that failed and opening it again.
+    db: Mutex<Option<Database>>,
+    /// Set when an operation failed on I/O: redb then refuses every later operation on that
+    /// `Database` (`PreviousIo`), so the next one closes and reopens it. A full disk thus
+    /// costs the commits made while it is full, not every commit until the daemon restarts.
+    io_failed: AtomicBool,
+    open_database: OpenDatabase,
     db_path: PathBuf,
     recovery_path: PathBuf,
 }
@@ -84,30 +95,53 @@ impl RedbStore {
         initial: Option<(&Node, &str)>,
         now: i64,
     ) -> Result<Self, DbError> {
+        Self::open_with(state_dir, initial, now, |path| Ok(builder().create(path)))
+    }
+
+    /// [`RedbStore::open`] on a storage backend of the caller's (tests inject failing
+    /// storage this way); `backend` is called again to reopen after an I/O error.
+    /// `state_dir` still holds the recovery copy.
+    pub fn open_on_backend<B: redb::StorageBackend>(
+        state_dir: &Path,
+        backend: impl Fn() -> std::io::Result<B> + Send + Sync + 'static,
+        initial: Option<(&Node, &str)>,
+        now: i64,
+    ) -> Result<Self, DbError> {
+        Self::open_with(state_dir, initial, now, move |_| {
+            Ok(builder().create_with_backend(backend()?))
+        })
+    }
+
+    /// `create` opens the database file at the path it is given (the outer error: the
+    /// storage could not be reached; the inner one: redb refused it).
+    fn open_with(
+        state_dir: &Path,
+        initial: Option<(&Node, &str)>,
+        now: i64,
+        create: impl Fn(&Path) -> std::io::Result<Result<Database, redb::DatabaseError>>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Result<Self, DbError> {
         let db_path = state_dir.join(DATABASE_FILE_NAME);
-        let db = Database::builder()
-            .set_cache_size(CACHE_BYTES)
-            // A plain open trusts the file and may panic on pages damaged outside redb; the
-            // check turns that into an error, for about 50 ms at daemon start with 50
-            // revisions of a 100,000-line configuration.
-            .set_check_integrity_on_open(true)
-            .create(&db_path)
-            .map_err(|e| match storage_error(&db_path, e) {
-                // redb verified every page at open and refused the file: the configuration
-                // is not lost as long as its text copy is there, so say where it is.
-                DbError::Corrupt { path, what } => DbError::Corrupt {
-                    what: format!(
-                        "{what}; the active configuration's text is in {}",
-                        state_dir.join(RECOVERY_FILE_NAME).display()
-                    ),
-                    path,
-                },
-                other => other,
-            })?;
+        let recovery_path = state_dir.join(RECOVERY_FILE_NAME);
+        let (path, recovery) = (db_path.clone(), recovery_path.clone());
+        let open_database: OpenDatabase = Box::new(move || {
+            create(&path)
+                .map_err(|source| DbError::Io {
+                    action: "open",
+                    path: path.clone(),
+                    source,
+                })?
+                .map_err(|e| open_error(&path, &recovery, e))
+        });
+        let db = open_database()?;
         let mut store = RedbStore {
-            db,
+            db: Mutex::new(Some(db)),
+            io_failed: AtomicBool::new(false),
+            open_database,
             db_path,
-            recovery_path: state_dir.join(RECOVERY_FILE_NAME),
+            recovery_path,
         };
         let created = store.create_tables()?;
         if created {
@@ -170,18 +204,47 @@ impl RedbStore {
         Ok(())
     }
 
+    /// Runs `f` on the database, first reopening it if an earlier operation failed on I/O
+    /// (closed first: the file stays locked while the failed `Database` is open).
+    fn with_database<T>(
+        &self,
+        f: impl FnOnce(&Database) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let mut db = self.db.lock().unwrap_or_else(|e| e.into_inner());
+        if self.io_failed.swap(false, Ordering::AcqRel) {
+            *db = None;
+        }
+        let db = match db.take() {
+            Some(open) => db.insert(open),
+            None => {
+                let reopened = (self.open_database)()?;
+                tracing::info!(path = %self.db_path.display(), "configuration database reopened after an I/O error");
+                db.insert(reopened)
+            }
+        };
+        f(db)
+    }
+
     fn begin_read(&self) -> Result<ReadTransaction, DbError> {
-        self.db.begin_read().map_err(|e| self.storage(e))
+        self.with_database(|db| db.begin_read().map_err(|e| self.storage(e)))
     }
 
     fn begin_write(&self, durability: Durability) -> Result<WriteTransaction, DbError> {
-        let mut txn = self.db.begin_write().map_err(|e| self.storage(e))?;
+        let mut txn = self.with_database(|db| db.begin_write().map_err(|e| self.storage(e)))?;
         txn.set_durability(durability)
             .map_err(|e| self.storage(e))?;
         Ok(txn)
     }
 
+    /// Maps a redb error; one that means the storage failed marks the database for reopening.
     fn storage(&self, e: impl Into<redb::Error>) -> DbError {
+        let e = e.into();
+        if matches!(
+            e,
+            redb::Error::Io(_) | redb::Error::PreviousIo | redb::Error::Backend(_)
+        ) {
+            self.io_failed.store(true, Ordering::Release);
+        }
         storage_error(&self.db_path, e)
     }
 
@@ -273,7 +336,7 @@ impl ConfigStore for RedbStore {
         tree: &Node,
         active_text: &str,
         meta: CommitMeta,
-    ) -> Result<CommitEntry, DbError> {
+    ) -> Result<Committed, DbError> {
         // Serialise before the transaction so the write lock is held only for the write.
         let snapshot = self.seal("configuration snapshot", tree)?;
         let record = self.seal(
@@ -349,19 +412,27 @@ impl ConfigStore for RedbStore {
 
         // The revision is durable: the commit has happened whatever becomes of the text
         // copy. Failing here would tell the daemon to undo an engine change whose
-        // configuration is already active, so the copy's failure is only logged.
-        if let Err(e) = recovery::replace(&self.recovery_path, active_text) {
+        // configuration is already active, so the copy's failure is returned beside it.
+        let recovery_copy = self.write_recovery_copy(active_text);
+        if let Err(e) = &recovery_copy {
             tracing::warn!(error = %e, sequence, "commit complete but the recovery copy was not updated");
         }
 
-        Ok(CommitEntry {
-            index: 0,
-            time: meta.time,
-            user: meta.user,
-            client: meta.client,
-            comment: meta.comment,
-            confirmed_minutes: meta.confirm_deadline.map(|w| w.minutes),
+        Ok(Committed {
+            entry: CommitEntry {
+                index: 0,
+                time: meta.time,
+                user: meta.user,
+                client: meta.client,
+                comment: meta.comment,
+                confirmed_minutes: meta.confirm_deadline.map(|w| w.minutes),
+            },
+            recovery_copy,
         })
+    }
+
+    fn write_recovery_copy(&self, active_text: &str) -> Result<(), DbError> {
+        recovery::replace(&self.recovery_path, active_text)
     }
 
     fn confirm(&mut self) -> Result<Option<PendingConfirm>, DbError> {
@@ -493,6 +564,33 @@ impl ConfigStore for RedbStore {
     fn set_lock(&mut self, lock: Option<&LockInfo>) -> Result<(), DbError> {
         let bytes = lock.map(|l| self.seal("lock", l)).transpose()?;
         self.put(STATE, LOCK, bytes, Durability::None)
+    }
+}
+
+/// How every database is opened: a small page cache, integrity checked.
+fn builder() -> redb::Builder {
+    let mut builder = Database::builder();
+    // redb's default cache (1 GiB) is sized for servers; see CACHE_BYTES.
+    builder.set_cache_size(CACHE_BYTES);
+    // A plain open trusts the file and may panic on pages damaged outside redb; the check
+    // turns that into an error, for about 50 ms with 50 revisions of a 100,000-line
+    // configuration.
+    builder.set_check_integrity_on_open(true);
+    builder
+}
+
+fn open_error(db_path: &Path, recovery_path: &Path, e: redb::DatabaseError) -> DbError {
+    match storage_error(db_path, e) {
+        // redb verified every page at open and refused the file: the configuration is not
+        // lost as long as its text copy is there, so say where it is.
+        DbError::Corrupt { path, what } => DbError::Corrupt {
+            what: format!(
+                "{what}; the active configuration's text is in {}",
+                recovery_path.display()
+            ),
+            path,
+        },
+        other => other,
     }
 }
 

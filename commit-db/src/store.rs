@@ -2,7 +2,7 @@
 //! touching configuration mode.
 
 use crate::error::DbError;
-use crate::model::{CommitMeta, LockInfo, PendingConfirm};
+use crate::model::{CommitMeta, Committed, LockInfo, PendingConfirm};
 use schema::mgmt::CommitEntry;
 use schema::Node;
 
@@ -16,13 +16,19 @@ pub trait ConfigStore {
     /// Makes `tree` the active configuration (rollback 0) in one durable transaction,
     /// pruning the history to [`HISTORY_DEPTH`](crate::HISTORY_DEPTH) revisions, then
     /// replaces the plain-text recovery copy with `active_text`. When this returns `Ok` the
-    /// revision survives a power cut.
+    /// revision survives a power cut, even if the copy could not be written (see
+    /// [`Committed::recovery_copy`]).
     fn commit(
         &mut self,
         tree: &Node,
         active_text: &str,
         meta: CommitMeta,
-    ) -> Result<CommitEntry, DbError>;
+    ) -> Result<Committed, DbError>;
+
+    /// Replaces the recovery copy with `active_text`, the active configuration's text; the
+    /// daemon calls it at start so the copy never lags the database (a copy that failed
+    /// during a commit, or one edited or removed by hand).
+    fn write_recovery_copy(&self, active_text: &str) -> Result<(), DbError>;
 
     /// Confirms a pending `commit confirmed` (a later `commit` or `commit check`). Returns
     /// what was pending, `None` if nothing was. Durable before it returns.

@@ -9,7 +9,7 @@ fn commit_confirmed(store: &mut impl ConfigStore, n: u32, minutes: u32, now: i64
         at: now + i64::from(minutes) * 60,
         minutes,
     });
-    let entry = store.commit(&config(n), &text(n), m).unwrap();
+    let entry = store.commit(&config(n), &text(n), m).unwrap().entry;
     assert_eq!(entry.confirmed_minutes, Some(minutes));
 }
 

@@ -46,7 +46,7 @@ fn rollback_numbering_and_pruning_at_fifty() {
     for n in 1..=60u32 {
         let mut m = meta(&format!("user{n}"), T0 + i64::from(n));
         m.comment = Some(format!("change {n}"));
-        let entry = store.commit(&config(n), &text(n), m).unwrap();
+        let entry = store.commit(&config(n), &text(n), m).unwrap().entry;
         assert_eq!(
             (entry.index, entry.user.as_str()),
             (0, format!("user{n}").as_str())
@@ -130,10 +130,12 @@ fn commit_survives_a_failed_recovery_copy() {
     std::fs::remove_file(&path).unwrap();
     std::fs::create_dir(&path).unwrap();
     std::fs::write(path.join("keep"), "x").unwrap();
-    let entry = store
+    let committed = store
         .commit(&config(1), &text(1), meta("alice", T0))
         .unwrap();
-    assert_eq!(entry.index, 0);
+    assert_eq!(committed.entry.index, 0);
+    let err = committed.recovery_copy.unwrap_err().to_string();
+    assert!(err.contains(RECOVERY_FILE_NAME), "{err}");
     assert_eq!(store.active().unwrap().1, config(1));
 }
 

@@ -4,6 +4,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::engine::Engine;
 use crate::mgmt::server::{self, Command};
 use crate::mgmt::Mgmt;
+use crate::state_dir;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,6 +18,8 @@ pub struct DaemonOptions {
     pub release_memory: Option<fn()>,
     /// Seeds the engine's random choices (tests only); `None`: from the system's entropy.
     pub random_seed: Option<u64>,
+    /// `--group NAME`: members may reach `mgmt.sock` (state directory 0750 instead of 0700).
+    pub group: Option<String>,
 }
 
 /// Runs the daemon until `shutdown` resolves. Errors are operator-facing sentences.
@@ -24,9 +27,12 @@ pub async fn run(
     opts: DaemonOptions,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), String> {
+    raise_open_file_limit();
     let dir = &opts.state_dir;
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot create state directory {}: {e}", dir.display()))?;
+    let group = opts.group.as_deref().map(state_dir::group_id).transpose()?;
+    for correction in state_dir::prepare(dir, group)? {
+        tracing::warn!("state directory permissions: {correction}");
+    }
     let clock = Arc::new(SystemClock);
     let store = commit_db::RedbStore::open(dir, None, clock.now()).map_err(|e| {
         format!(
@@ -45,6 +51,7 @@ pub async fn run(
     let socket = socket_path(dir);
     let listener =
         server::bind(&socket).map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;
+    state_dir::socket_group(dir, group)?;
     let (tx, thread) = server::spawn_mgmt_thread(mgmt, opts.release_memory);
     tracing::info!("l2tpd serving {}", socket.display());
     tokio::select! {
@@ -56,6 +63,22 @@ pub async fn run(
     let _ = std::fs::remove_file(&socket);
     tracing::info!("l2tpd stopped");
     Ok(())
+}
+
+/// Raises the soft limit on open files to the hard one: every management connection, L2TP
+/// socket and RADIUS socket is a descriptor, and the usual soft limit of 1024 would turn a
+/// burst of shells into refused connections long before the management plane's own caps.
+fn raise_open_file_limit() {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    match getrlimit(Resource::RLIMIT_NOFILE) {
+        Ok((soft, hard)) if soft < hard => {
+            if let Err(e) = setrlimit(Resource::RLIMIT_NOFILE, hard, hard) {
+                tracing::warn!("cannot raise the open-file limit from {soft} to {hard}: {e}");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("cannot read the open-file limit: {e}"),
+    }
 }
 
 pub fn socket_path(state_dir: &Path) -> PathBuf {

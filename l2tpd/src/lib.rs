@@ -9,3 +9,5 @@ pub mod engine;
 pub mod l2tp;
 pub mod mgmt;
 pub mod snmp;
+pub mod state_dir;
+pub mod trace;

@@ -3,6 +3,7 @@
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tracing_subscriber::prelude::*;
 
 #[derive(Parser)]
 #[command(version, about = "L2TP access router daemon (LAC and LNS)")]
@@ -14,6 +15,10 @@ struct Args {
     /// machine's host name).
     #[arg(long, env = "L2TPD_DEFAULT_HOST_NAME")]
     default_host_name: Option<String>,
+    /// Group whose members may open the management socket: the state directory becomes 0750
+    /// and `mgmt.sock` 0660 in that group (without it: 0700, reachable by this user only).
+    #[arg(long, env = "L2TPD_GROUP")]
+    group: Option<String>,
     /// Log filter (tracing env-filter syntax), e.g. `info` or `l2tpd=debug`.
     #[arg(long, default_value = "info", env = "L2TPD_LOG")]
     log: String,
@@ -25,9 +30,15 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(&args.log))
-        .with_writer(std::io::stderr)
+    // The log on stderr, filtered by --log, and the trace file `traceoptions` configures.
+    let trace = l2tpd::trace::install(&args.state_dir);
+    tracing_subscriber::registry()
+        .with(trace.layer())
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(tracing_subscriber::EnvFilter::new(&args.log)),
+        )
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
@@ -41,6 +52,7 @@ fn main() -> ExitCode {
         default_host_name: args.default_host_name,
         release_memory: Some(release_memory),
         random_seed: args.random_seed,
+        group: args.group,
     };
     match runtime.block_on(l2tpd::daemon::run(opts, shutdown_signal())) {
         Ok(()) => ExitCode::SUCCESS,

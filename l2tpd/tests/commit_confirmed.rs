@@ -142,7 +142,9 @@ fn unconfirmed_commit_rolls_back_after_the_deadline() {
     );
     let (_, notices) = ok(&mut m, id, Request::ShowSystemCommit);
     assert!(
-        !notices.iter().any(|n| n.starts_with("Commit was not confirmed")),
+        !notices
+            .iter()
+            .any(|n| n.starts_with("Commit was not confirmed")),
         "{notices:?}"
     );
     assert_eq!(host_name(&mut m, id).as_deref(), Some("r1"));

@@ -220,6 +220,7 @@ fn cfg(name: &str, secret: Option<&[u8]>) -> TunnelConfig {
         minimum_interval: Duration::from_secs(1),
         count_established: 12,
         count_not_established: 12,
+        ..RetransmitSettings::default()
     };
     cfg
 }
@@ -589,4 +590,36 @@ fn a_late_stopccn_retransmission_is_acknowledged_again() {
         .is_zlb());
     assert_eq!(lns.stats().duplicates, 1);
     assert_eq!(lns.state(), TunnelState::Closing);
+}
+
+#[test]
+fn the_zlb_for_a_stopccn_answering_our_sccrq_carries_the_peers_tunnel_id() {
+    // Before the SCCRP we know no Tunnel ID of the peer; its StopCCN assigns one, and our
+    // acknowledgement must be addressed to it or the peer never sees it and retransmits.
+    let now = Instant::now();
+    let mut rng = StdRng::seed_from_u64(9);
+    let mut lac = Tunnel::new_initiator(cfg("lac", None), 1, now, &mut rng);
+    let sccrq = lac.poll_transmit(now).expect("SCCRQ");
+    let mut lns = Tunnel::new_responder(
+        cfg("lns", None),
+        2,
+        &sccrq,
+        PeerAuth::Refused,
+        now,
+        &mut rng,
+    )
+    .expect("answered");
+    let stopccn = lns.poll_transmit(now).expect("StopCCN");
+    lac.handle_datagram(now, &stopccn);
+    let ack_bytes = lac.poll_transmit(now).expect("ZLB");
+    let ack = ControlMessage::parse(&ack_bytes, None).expect("parses");
+    assert!(ack.is_zlb());
+    assert_eq!(ack.header.tunnel_id, 2, "the StopCCN's Assigned Tunnel ID");
+    assert_eq!(lac.poll_transmit(now), None);
+    // Delivered to the LNS's tunnel, it stops the StopCCN's retransmissions.
+    lns.handle_datagram(now, &ack_bytes);
+    let later = now + Duration::from_secs(10);
+    lns.handle_timeout(later);
+    assert_eq!(lns.poll_transmit(later), None);
+    assert_eq!(lns.stats().retransmissions, 0);
 }

@@ -4,9 +4,11 @@
 
 use std::time::{Duration, Instant};
 
+use l2tpd::l2tp::control::event::stopccn_result;
 use l2tpd::l2tp::control::{
     CloseReason, PeerAuth, RetransmitSettings, Tunnel, TunnelConfig, TunnelEvent, TunnelState,
 };
+use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{Avp, ControlMessage, ControlMessageBuilder, MessageType};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
@@ -27,15 +29,17 @@ fn settings(interval: u64, established: u32, not_established: u32) -> Retransmit
         minimum_interval: Duration::from_secs(interval),
         count_established: established,
         count_not_established: not_established,
+        ..RetransmitSettings::default()
     }
 }
 
-/// What a tunnel does with nobody answering: when it sent (offsets from `start`) and when it
-/// reported the tunnel cleared.
+/// What a tunnel does with nobody answering: when it sent (offsets from `start`), when it
+/// reported the tunnel cleared, and the StopCCNs it sent as it gave up.
 struct Silence {
     sent: Vec<Duration>,
     cleared: Option<Duration>,
     reason: Option<CloseReason>,
+    stopccns: Vec<(Duration, Vec<u8>)>,
 }
 
 fn run_silent(tunnel: &mut Tunnel, start: Instant, mut now: Instant, horizon: Duration) -> Silence {
@@ -43,10 +47,16 @@ fn run_silent(tunnel: &mut Tunnel, start: Instant, mut now: Instant, horizon: Du
         sent: Vec::new(),
         cleared: None,
         reason: None,
+        stopccns: Vec::new(),
     };
     loop {
-        while tunnel.poll_transmit(now).is_some() {
-            out.sent.push(now - start);
+        while let Some(datagram) = tunnel.poll_transmit(now) {
+            let msg = ControlMessage::parse(&datagram, None).expect("our own datagram parses");
+            if msg.message_type == Some(MessageType::STOPCCN) {
+                out.stopccns.push((now - start, datagram));
+            } else {
+                out.sent.push(now - start);
+            }
         }
         while let Some(event) = tunnel.poll_event() {
             if let TunnelEvent::Closed(reason) = event {
@@ -222,7 +232,9 @@ fn a_commit_applies_to_the_next_message_and_in_flight_ones_keep_their_schedule()
             (secs(1.0), 2),
             (secs(3.0), 2),
             (secs(4.5), 3),
-            (secs(7.0), 2)
+            (secs(7.0), 2),
+            // The StopCCN sent once as the tunnel is cleared.
+            (secs(12.5), 4),
         ],
         "retransmissions (offset, Ns)"
     );
@@ -279,4 +291,108 @@ fn hello_interval_zero_sends_no_hello() {
     );
     assert_eq!(lac.poll_timeout(), None);
     assert_eq!(lac.poll_transmit(t0 + secs(3600.0)), None);
+}
+
+#[test]
+fn exhausted_retransmissions_send_one_stopccn_that_is_never_retransmitted() {
+    // The peer may still hear us (only its acknowledgements are lost): a StopCCN spares it
+    // its own full retransmission cycle. It is not retransmitted: nobody would acknowledge.
+    let t0 = Instant::now();
+    let s = settings(2, 3, 5);
+    let (mut lac, mut lns) = established(config("lac", s), config("lns", s), t0);
+    let sent_at = t0 + secs(100.0);
+    lac.send_session_message(0, &icrq(1)).expect("established");
+    let first = lac.poll_transmit(sent_at).expect("ICRQ");
+    lns.handle_datagram(sent_at, &first);
+    // Every acknowledgement of the LNS is lost.
+    while lns.poll_transmit(sent_at).is_some() {}
+    let run = run_silent(&mut lac, sent_at, sent_at, secs(600.0));
+    assert_eq!(run.cleared, Some(secs(30.0)));
+    let [(at, bytes)] = run.stopccns.as_slice() else {
+        panic!("one StopCCN expected, got {}", run.stopccns.len());
+    };
+    assert_eq!(*at, secs(30.0), "sent as the tunnel is cleared");
+    let stopccn = ControlMessage::parse(bytes, None).expect("parses");
+    assert_eq!(
+        stopccn.header.tunnel_id, 22,
+        "addressed to the peer's tunnel"
+    );
+    assert!(matches!(
+        stopccn.get(attr::ASSIGNED_TUNNEL_ID),
+        Some(Avp::AssignedTunnelId(11))
+    ));
+    assert!(matches!(
+        stopccn.get(attr::RESULT_CODE),
+        Some(Avp::ResultCode(rc)) if rc.result == stopccn_result::GENERAL_ERROR
+    ));
+    assert_eq!(lac.state(), TunnelState::Gone);
+    assert_eq!(lac.poll_timeout(), None, "nothing left to retransmit");
+    // The StopCCN, next in sequence after the ICRQ the LNS heard, closes it at once.
+    lns.handle_datagram(sent_at + *at, bytes);
+    let mut reasons = Vec::new();
+    while let Some(event) = lns.poll_event() {
+        if let TunnelEvent::Closed(reason) = event {
+            reasons.push(reason);
+        }
+    }
+    assert!(
+        matches!(reasons.as_slice(), [CloseReason::PeerStopCcn(_)]),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn an_unanswered_sccrp_ends_without_a_stopccn() {
+    // The SCCRQ may have come from a spoofed address: nothing beyond the SCCRP's own
+    // retransmissions goes back to it.
+    let start = Instant::now();
+    let mut rng = StdRng::seed_from_u64(4);
+    let mut lac = Tunnel::new_initiator(
+        config("lac", RetransmitSettings::default()),
+        1,
+        start,
+        &mut rng,
+    );
+    let sccrq = lac.poll_transmit(start).expect("SCCRQ");
+    let auth = PeerAuth::Admitted { secret: None };
+    let mut lns = Tunnel::new_responder(
+        config("lns", RetransmitSettings::default()),
+        2,
+        &sccrq,
+        auth,
+        start,
+        &mut rng,
+    )
+    .expect("accepted");
+    let run = run_silent(&mut lns, start, start, secs(600.0));
+    assert_eq!(run.sent.len(), 6, "the SCCRP and its five retransmissions");
+    assert_eq!(run.reason, Some(CloseReason::RetransmissionsExhausted));
+    assert!(run.stopccns.is_empty());
+}
+
+/// A tunnel group's `retransmit-interval` and `tunnel-timeout` stay with the tunnel when a
+/// commit changes the global retransmission statements (Junos: tunnel-group changes apply
+/// to tunnels set up later).
+#[test]
+fn a_commit_keeps_the_tunnel_groups_cap_and_timeout() {
+    let start = Instant::now();
+    let mut rng = StdRng::seed_from_u64(2);
+    let group = RetransmitSettings {
+        count_not_established: 8,
+        maximum_interval: Duration::from_secs(30),
+        give_up_after: Some(Duration::from_secs(100)),
+        ..RetransmitSettings::default()
+    };
+    let mut tunnel = Tunnel::new_initiator(config("lns", group), 1, start, &mut rng);
+    // The commit arrives before the first message leaves.
+    tunnel.update_settings(RetransmitSettings {
+        count_not_established: 8,
+        ..RetransmitSettings::default()
+    });
+    let run = run_silent(&mut tunnel, start, start, secs(600.0));
+    let expected: Vec<Duration> = [0.0, 1.0, 3.0, 7.0, 15.0, 31.0, 61.0, 91.0]
+        .map(secs)
+        .to_vec();
+    assert_eq!(run.sent, expected);
+    assert_eq!(run.cleared, Some(secs(100.0)));
 }

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use l2tpd::l2tp::registry::{Clearing, Registry, RegistryEvent, Selector, SessionEnd, SessionRef};
 use l2tpd::l2tp::session::{CallInfo, CdnResult};
+use l2tpd::l2tp::wire::ControlMessage;
 use schema::l2tp_rpc::{ClearLevel, DestinationState, L2tpClear, L2tpShow};
 use schema::typed::{
     router_config, Gateway, ProfileTunnel, RouterConfig, TunnelMedium, TunnelProfile, TunnelType,
@@ -44,13 +45,13 @@ fn group_defaults(_: &RouterConfig) -> schema::typed::TunnelGroup {
         local_gateway_name: None,
         maximum_send_window: None,
         ppp_access_profile: None,
-        receive_window: 16,
-        retransmit_interval: 30,
+        receive_window: None,
+        retransmit_interval: None,
         service_device_pool: None,
         service_interface: None,
         tos_reflect: false,
         tunnel_switch_profile: None,
-        tunnel_timeout: 120,
+        tunnel_timeout: None,
     }
 }
 
@@ -92,6 +93,8 @@ struct Net {
     lns_events: Vec<RegistryEvent>,
     /// LNS addresses that swallow everything (a dead destination).
     dead: Vec<Ipv4Addr>,
+    /// Every control datagram sent, in order: who sent it and what it was.
+    control_log: Vec<(&'static str, String)>,
 }
 
 impl Net {
@@ -103,7 +106,19 @@ impl Net {
             lac_events: Vec::new(),
             lns_events: Vec::new(),
             dead: Vec::new(),
+            control_log: Vec::new(),
         }
+    }
+
+    fn log(&mut self, sender: &'static str, payload: &[u8]) {
+        let Ok(msg) = ControlMessage::parse(payload, None) else {
+            return;
+        };
+        let kind = match msg.message_type {
+            None => "ZLB".to_string(),
+            Some(t) => t.name().unwrap_or("?").to_string(),
+        };
+        self.control_log.push((sender, kind));
     }
 
     /// Delivers datagrams both ways until the network is quiet.
@@ -112,6 +127,7 @@ impl Net {
             let mut moved = false;
             while let Some(t) = self.lac.poll_transmit() {
                 moved = true;
+                self.log("lac", &t.payload);
                 let std::net::IpAddr::V4(to) = t.destination.ip() else {
                     continue;
                 };
@@ -123,6 +139,7 @@ impl Net {
             }
             while let Some(t) = self.lns.poll_transmit() {
                 moved = true;
+                self.log("lns", &t.payload);
                 let from = SocketAddr::new(t.source.unwrap_or(LAC).into(), 1701);
                 self.lac.handle_datagram(self.now, LAC, from, &t.payload);
             }
@@ -214,6 +231,90 @@ fn sessions_come_up_and_share_one_tunnel() {
         .tunnels(net.now, &L2tpShow::default())
         .expect("no filter");
     assert_eq!(tunnels.tunnels[0].statistics.data_tx_packets, 1);
+}
+
+/// A LAC and an LNS with one session up between them; the control log starts after it.
+fn one_session_up() -> (Net, TunnelProfile) {
+    let mut net = Net::new(base_config(), lns_config(&[1]));
+    let tp = profile(&[(1, tunnel(1, 0, None))]);
+    let first = net
+        .lac
+        .open_session(net.now, "tp", &tp, call(1))
+        .expect("placed");
+    net.settle();
+    assert!(net.up(first).is_some());
+    net.control_log.clear();
+    (net, tp)
+}
+
+#[test]
+fn a_reply_carries_the_acknowledgement_and_no_zlb_goes_before_it() {
+    // RFC 2661 §5.8: a ZLB only when no message goes out to carry the acknowledgement. The
+    // ICRP acknowledges the ICRQ, the ICCN the ICRP; only the ICCN needs a ZLB.
+    let (mut net, tp) = one_session_up();
+    let second = net
+        .lac
+        .open_session(net.now, "tp", &tp, call(2))
+        .expect("placed");
+    net.settle();
+    assert!(net.up(second).is_some());
+    let expected = [
+        ("lac", "ICRQ"),
+        ("lns", "ICRP"),
+        ("lac", "ICCN"),
+        ("lns", "ZLB"),
+    ]
+    .map(|(who, what)| (who, what.to_string()));
+    assert_eq!(net.control_log, expected);
+}
+
+#[test]
+fn a_call_joins_only_a_tunnel_set_up_with_its_secret_and_local_name() {
+    // Two profiles dial one LNS: a tunnel opened with one secret or Host Name cannot carry a
+    // call of a profile configured with another (its secret would silently not apply).
+    let mut net = Net::new(base_config(), lns_config(&[1]));
+    let with = |secret: Option<&str>, name: &str| {
+        let mut t = tunnel(1, 0, None);
+        t.secret = secret.map(str::to_string);
+        t.source_gateway.gateway_name = Some(name.to_string());
+        profile(&[(1, t)])
+    };
+    let mut tunnel_of = |profile: &str, spec: &TunnelProfile, serial: u32| {
+        let call = net
+            .lac
+            .open_session(net.now, profile, spec, call(serial))
+            .expect("placed");
+        net.lac.locate_call(call).expect("placed").0
+    };
+    let first = tunnel_of("a", &with(Some("secret-a"), "lac1"), 1);
+    let same = tunnel_of("a2", &with(Some("secret-a"), "lac1"), 2);
+    let other_secret = tunnel_of("b", &with(Some("secret-b"), "lac1"), 3);
+    let no_secret = tunnel_of("c", &with(None, "lac1"), 4);
+    let other_name = tunnel_of("d", &with(Some("secret-a"), "lac2"), 5);
+    assert_eq!(same, first, "same secret and name: one tunnel");
+    for other in [other_secret, no_secret, other_name] {
+        assert_ne!(other, first);
+    }
+    assert_ne!(other_secret, no_secret);
+    assert_eq!(net.lac.summary(false).tunnels, 4);
+}
+
+#[test]
+fn a_lac_that_gives_up_on_a_silent_lns_says_so_with_one_stopccn() {
+    let (mut net, tp) = one_session_up();
+    // The LNS stops hearing us; the next call's ICRQ goes unacknowledged.
+    net.dead.push(lns_address(1));
+    net.lac
+        .open_session(net.now, "tp", &tp, call(2))
+        .expect("placed");
+    net.run_until(net.now + Duration::from_secs(60));
+    let stopccns = net
+        .control_log
+        .iter()
+        .filter(|(who, what)| *who == "lac" && what == "StopCCN")
+        .count();
+    assert_eq!(stopccns, 1, "{:?}", net.control_log);
+    assert_eq!(net.lac.summary(false).tunnels, 0);
 }
 
 #[test]

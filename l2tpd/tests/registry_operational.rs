@@ -863,3 +863,58 @@ fn exchange(lac: &mut Registry, lns: &mut Registry, now: Instant) {
         }
     }
 }
+
+#[test]
+fn a_cleared_tunnel_in_its_hold_shows_as_closing_and_leaves_the_counts() {
+    let mut net = four_subscribers();
+    let to_a = tunnel_to(&net.lac, net.now, LNS_A);
+    net.advance(Duration::from_secs(5));
+    done(net.lac.clear(
+        net.now,
+        ClearLevel::Tunnel,
+        &closing(ClearTarget::LocalTunnelId(to_a)),
+    ));
+    net.settle();
+    // Ten seconds into the post-StopCCN hold, on both ends.
+    net.advance(Duration::from_secs(10));
+    for registry in [&net.lac, &net.lns] {
+        let tunnels = registry
+            .tunnels(net.now, &all())
+            .expect("no filter")
+            .tunnels;
+        let [held, live] = tunnels.as_slice() else {
+            panic!("the held tunnel and the live one: {tunnels:?}");
+        };
+        let (held, live) = if held.state == "closing" {
+            (held, live)
+        } else {
+            (live, held)
+        };
+        assert_eq!(held.state, "closing");
+        assert_eq!(held.sessions, 0);
+        assert_eq!(held.tunnel_up_time, Some(5), "stopped when it was cleared");
+        assert_eq!(held.tunnel_open_time, 15);
+        assert_eq!(live.state, "established");
+        assert_eq!(live.tunnel_up_time, Some(15));
+        // The summary counts what the lists show as live: one destination, one tunnel.
+        let summary = registry.summary(false);
+        let live_rows = tunnels.iter().filter(|t| t.state != "closing").count();
+        assert_eq!(summary.tunnels as usize, live_rows);
+        let destinations = registry
+            .destinations(net.now, &all())
+            .expect("no filter")
+            .destinations;
+        assert_eq!(summary.destinations as usize, destinations.len());
+        assert_eq!(summary.sessions, 2);
+    }
+    let lac_destinations = net.lac.destinations(net.now, &all()).expect("no filter");
+    assert_eq!(
+        lac_destinations
+            .destinations
+            .iter()
+            .map(|d| d.remote_ip)
+            .collect::<Vec<_>>(),
+        [LNS_B],
+        "the destination of the cleared tunnel no longer lingers"
+    );
+}

@@ -4,6 +4,7 @@
 //! `const fn` builders below so it reads as data. Validation, completion, `?` help,
 //! canonical order and `| display set` all read that one table.
 
+use crate::limits::quoted;
 use std::net::Ipv4Addr;
 
 /// The value type of a leaf, a leaf-list member or a list key.
@@ -72,6 +73,10 @@ pub struct Stmt {
     /// the container's line (`family inet { ... }`, `family pppoe { ... }`, never
     /// `family { inet { ... } }`). The brace parser reads either form.
     pub inline: bool,
+    /// Accepted so that a Junos configuration loads, but the daemon does not act on it (yet):
+    /// why, as the commit warning `statement has no effect: <why>` says. Nothing the table
+    /// accepts is ignored without that warning.
+    pub no_effect: Option<&'static str>,
     pub children: &'static [Stmt],
 }
 
@@ -88,6 +93,7 @@ impl Stmt {
             one_line: false,
             positional: false,
             inline: false,
+            no_effect: None,
             children: &[],
         }
     }
@@ -119,6 +125,10 @@ impl Stmt {
     }
     pub const fn refers_to(mut self, list: &'static [&'static str]) -> Stmt {
         self.reference = Some(list);
+        self
+    }
+    pub const fn no_effect(mut self, why: &'static str) -> Stmt {
+        self.no_effect = Some(why);
         self
     }
 
@@ -184,48 +194,48 @@ pub const fn uint(min: u64, max: u64) -> Type {
 impl Type {
     /// Checks a value typed by an operator or read from a file and returns it in canonical
     /// form (secrets obfuscated, numbers without leading zeros). The error is the Junos-style
-    /// reason, e.g. `Value 99999 is not within range (0..86400)`.
+    /// reason, e.g. `Value 99999 is not within range (0..86400)`; it quotes at most the start
+    /// of a long value.
     pub fn check(&self, value: &str) -> Result<String, String> {
+        let q = || quoted(value);
         match *self {
             Type::Uint { min, max } => {
                 let n: u64 = value
                     .parse()
                     .ok()
                     .filter(|_| value.bytes().all(|b| b.is_ascii_digit()))
-                    .ok_or_else(|| format!("invalid numeric value: '{value}'"))?;
+                    .ok_or_else(|| format!("invalid numeric value: '{}'", q()))?;
                 if n < min || n > max {
                     return Err(format!("Value {n} is not within range ({min}..{max})"));
                 }
                 Ok(n.to_string())
             }
             Type::Size { min, max } => {
-                let n = size_bytes(value).ok_or_else(|| format!("invalid size: '{value}'"))?;
+                let n = size_bytes(value).ok_or_else(|| format!("invalid size: '{}'", q()))?;
                 if n < min || n > max {
-                    return Err(format!("Value {value} is not within range ({min}..{max})"));
+                    return Err(format!("Value {} is not within range ({min}..{max})", q()));
                 }
                 Ok(n.to_string())
             }
             Type::Ipv4 => value
                 .parse::<Ipv4Addr>()
                 .map(|a| a.to_string())
-                .map_err(|_| format!("invalid IPv4 address: '{value}'")),
+                .map_err(|_| format!("invalid IPv4 address: '{}'", q())),
             Type::Ipv4Prefix => check_prefix(value),
             Type::Enum(choices) => {
                 if choices.contains(&value) {
                     Ok(value.to_string())
                 } else {
                     Err(format!(
-                        "invalid value '{value}': expecting one of {}",
+                        "invalid value '{}': expecting one of {}",
+                        q(),
                         choices.join(", ")
                     ))
                 }
             }
             Type::Str { max_len } => {
-                if value.chars().count() > max_len {
-                    Err(format!("'{value}' is longer than {max_len} characters"))
-                } else {
-                    Ok(value.to_string())
-                }
+                crate::limits::check_text(&format!("'{}'", q()), value, max_len)?;
+                Ok(value.to_string())
             }
             Type::Secret => crate::secret::store_form(value),
             Type::Identifier { max_len } => {
@@ -238,11 +248,13 @@ impl Type {
                     .is_some_and(|c| c.is_ascii_alphanumeric());
                 if !ok_chars || !ok_start {
                     Err(format!(
-                        "invalid name '{value}': use letters, digits and - _ . @ / :, starting with a letter or digit"
+                        "invalid name '{}': use letters, digits and - _ . @ / :, starting with a letter or digit",
+                        q()
                     ))
                 } else if value.len() > max_len {
                     Err(format!(
-                        "name '{value}' is longer than {max_len} characters"
+                        "name '{}' is longer than {max_len} characters",
+                        q()
                     ))
                 } else {
                     Ok(value.to_string())
@@ -260,7 +272,7 @@ impl Type {
                 if ok {
                     Ok(value.to_string())
                 } else {
-                    Err(format!("invalid interface name: '{value}'"))
+                    Err(format!("invalid interface name: '{}'", q()))
                 }
             }
         }
@@ -297,13 +309,21 @@ fn size_bytes(value: &str) -> Option<u64> {
 }
 
 fn check_prefix(value: &str) -> Result<String, String> {
-    let err = || format!("invalid IPv4 prefix: '{value}' (expecting a.b.c.d/len)");
+    let err = || {
+        format!(
+            "invalid IPv4 prefix: '{}' (expecting a.b.c.d/len)",
+            quoted(value)
+        )
+    };
     let (addr, len) = value.split_once('/').ok_or_else(err)?;
     let addr: Ipv4Addr = addr.parse().map_err(|_| err())?;
     let len: u32 = len.parse().ok().filter(|l| *l <= 32).ok_or_else(err)?;
     let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
     if u32::from(addr) & !mask != 0 {
-        return Err(format!("invalid IPv4 prefix: '{value}' has host bits set"));
+        return Err(format!(
+            "invalid IPv4 prefix: '{}' has host bits set",
+            quoted(value)
+        ));
     }
     Ok(format!("{addr}/{len}"))
 }

@@ -57,13 +57,39 @@ fn filler_count(c: char) -> Option<usize> {
 }
 
 /// The form a secret is stored in: a clear value is obfuscated to `$9$...`; a value that is
-/// already a valid `$9$` string is kept as it is.
+/// already a valid `$9$` string is kept as it is. Either way the clear text is at most
+/// [`MAX_SECRET_LEN`](crate::limits::MAX_SECRET_LEN) characters.
 pub fn store_form(value: &str) -> Result<String, String> {
     if value.starts_with(MAGIC) {
-        decode(value).map(|_| value.to_string())
+        check_stored(value).map(|()| value.to_string())
     } else {
+        check_clear_len(value)?;
         Ok(encode(value))
     }
+}
+
+/// A stored (`$9$`) secret decodes, to a clear text within the limit.
+pub fn check_stored(value: &str) -> Result<(), String> {
+    // Each clear byte takes at least two characters: a longer value is refused undecoded.
+    let max = MAGIC.len() + 4 + 4 * crate::limits::MAX_SECRET_LEN;
+    if value.len() > max {
+        return Err(too_long());
+    }
+    check_clear_len(&decode(value)?)
+}
+
+fn check_clear_len(clear: &str) -> Result<(), String> {
+    match clear.chars().nth(crate::limits::MAX_SECRET_LEN) {
+        Some(_) => Err(too_long()),
+        None => Ok(()),
+    }
+}
+
+fn too_long() -> String {
+    format!(
+        "secret is longer than {} characters",
+        crate::limits::MAX_SECRET_LEN
+    )
 }
 
 /// Obfuscates a clear secret with a random salt.

@@ -1,5 +1,5 @@
-//! `show snmp mib get OBJECT` and `show snmp mib walk OBJECT`: the daemon queries its own
-//! embedded SNMP agent and returns typed variable bindings; the shell renders them as
+//! `show snmp mib get OBJECT` and `show snmp mib walk OBJECT`: the daemon reads its MIB
+//! view and returns typed variable bindings; the shell renders them as
 //! `jnxL2tpTunnelStatsRemoteTID.17967 = 5`.
 
 use serde::{Deserialize, Serialize};
@@ -13,22 +13,24 @@ pub struct SnmpObject {
     pub value: SnmpValue,
 }
 
-/// An SNMP value as the agent typed it.
+/// An SNMP value as the MIB types it, or why a binding has none (RFC 3416 3).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "kebab-case")]
 pub enum SnmpValue {
     Integer(i64),
     OctetString(Vec<u8>),
-    ObjectIdentifier(Vec<u32>),
     IpAddress([u8; 4]),
     Counter32(u32),
     /// Gauge32 and Unsigned32 share their tag on the wire.
     Gauge32(u32),
     TimeTicks(u32),
     Counter64(u64),
-    Null,
-    /// A Get named an object or instance the agent does not have.
+    /// No object the MIB view serves is named by the OID.
     NoSuchObject,
+    /// The object is served but has no such instance (no such row, or a scalar not `.0`).
+    NoSuchInstance,
+    /// A walk found nothing under its OID and nothing follows it in the view.
+    EndOfMibView,
 }
 
 /// `show snmp mib get | walk` reply.
@@ -48,8 +50,11 @@ pub const STATISTICS_ROOT: &str = "snmp-statistics";
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct SnmpStatistics {
-    /// The UDP port the embedded agent listens on; absent when it does not listen (no
-    /// community configured).
+    /// The address the embedded agent listens on (`snmp listen-address`); absent when it
+    /// does not listen (no community configured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_address: Option<std::net::IpAddr>,
+    /// The UDP port the embedded agent listens on; absent when it does not listen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_port: Option<u16>,
     pub snmp_input_statistics: SnmpInputStatistics,

@@ -29,15 +29,18 @@ pub static ROOT: Stmt = container(
     ],
 );
 
-/// Names of configured objects (profiles, groups, pools, users). Junos allows up to 63
-/// characters in most of these; we use 64 throughout so one limit is easy to remember.
-const NAME: Type = Type::Identifier { max_len: 64 };
+/// Names of configured objects (profiles, groups, pools, users): Junos allows up to 63
+/// characters in most of these, and so do we, throughout.
+const NAME: Type = Type::Identifier { max_len: 63 };
 
 /// Free text such as a description; Junos caps descriptions at 900 characters.
 const TEXT: Type = Type::Str { max_len: 900 };
 
 /// A UDP port number.
 const PORT: Type = Type::Uint { min: 1, max: 65535 };
+
+/// Why `tunnel-switch-profile` does nothing, wherever it is set.
+const TUNNEL_SWITCHING: &str = "tunnel switching is not implemented";
 
 /// The statement at a schema path of statement names, list keys omitted:
 /// `stmt_at(&["access", "tunnel-profile", "tunnel", "preference"])`. Used to read defaults

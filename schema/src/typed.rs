@@ -12,7 +12,8 @@ mod view;
 pub use access::{
     AccessProfile, AddressPool, AddressRange, AuthenticationMethod, AvpAction, DomainMap, Gateway,
     L2tpClient, PppAuthentication, PppClient, ProfileClient, ProfileTunnel, ProfileTunnels,
-    RadiusServer, TunnelMedium, TunnelProfile, TunnelSwitchAvps, TunnelSwitchProfile, TunnelType,
+    RadiusServer, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
+    TunnelSwitchProfile, TunnelType,
 };
 pub use device::{
     Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, SnmpConfig,

@@ -25,6 +25,20 @@ pub fn bin_path(name: &str) -> PathBuf {
 }
 
 /// What a command printed, stdout then stderr, as one text for assertions.
+/// True when the test may go on: it runs as root. Outside CI a test that needs root skips,
+/// saying why; CI runs as root, so a skip there is a failure.
+pub fn running_as_root(test: &str, why: &str) -> bool {
+    if nix::unistd::geteuid().is_root() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI runs as root; {test} must not skip there"
+    );
+    eprintln!("skipping {test}: needs root {why}");
+    false
+}
+
 pub fn output_text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -64,6 +78,19 @@ impl DaemonProcess {
             host_name: host_name.to_string(),
             random_seed,
             _temp: Some(temp),
+        };
+        d.restart();
+        d
+    }
+
+    /// Starts a daemon on `state_dir`, which the caller owns (a file system of its own).
+    pub fn start_in(state_dir: &Path) -> DaemonProcess {
+        let mut d = DaemonProcess {
+            child: None,
+            state_dir: state_dir.to_path_buf(),
+            host_name: "router".to_string(),
+            random_seed: None,
+            _temp: None,
         };
         d.restart();
         d

@@ -12,4 +12,4 @@ pub mod transcript;
 pub mod xl2tpd;
 
 pub use client::Client;
-pub use daemon::{bin_path, output_text, DaemonProcess};
+pub use daemon::{bin_path, output_text, running_as_root, DaemonProcess};

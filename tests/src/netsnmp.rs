@@ -16,8 +16,11 @@ pub fn mib_dirs() -> String {
 /// the reason printed; in CI (`CI` set) it fails it, since CI installs them.
 pub fn available(tools: &[&str]) -> bool {
     for tool in tools {
+        // snmpd's -V means verbose (it would start an agent on UDP 161 and leave it
+        // running); its version flag is -v. The pollers' is -V.
+        let version = if *tool == "snmpd" { "-v" } else { "-V" };
         let found = Command::new(tool)
-            .arg("-V")
+            .arg(version)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -124,5 +127,39 @@ impl Drop for Snmpd {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Processes whose command line is exactly `words`.
+    fn running(words: &[&str]) -> Vec<u32> {
+        let wanted: Vec<u8> = words
+            .iter()
+            .flat_map(|w| [w.as_bytes(), b"\0"].concat())
+            .collect();
+        std::fs::read_dir("/proc")
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+                    .filter(|pid| {
+                        std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == wanted)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `snmpd -V` is snmpd's "verbose", not "version": it starts an agent on UDP 161 of
+    /// every address, and it stays after the test.
+    #[test]
+    fn looking_for_snmpd_starts_no_snmpd() {
+        if !available(&["snmpd"]) {
+            return;
+        }
+        assert_eq!(running(&["snmpd", "-V"]), Vec::<u32>::new());
     }
 }

@@ -40,6 +40,8 @@ impl Shell {
         let mut child = Command::new(bin_path("cli"))
             .arg("--state-dir")
             .arg(daemon.state_dir())
+            // A transcript plays an operator at a terminal, errors and all.
+            .arg("--line-by-line")
             .env("TZ", "UTC")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -2,7 +2,7 @@
 //! as super-user; once `system login user` is configured, only listed users get in, with their
 //! class. Needs root (to run the shell as another uid); skips outside CI when not root.
 
-use l2tp_tests::{bin_path, output_text, DaemonProcess};
+use l2tp_tests::{bin_path, output_text, running_as_root, DaemonProcess};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Output};
@@ -23,12 +23,7 @@ fn as_nobody(daemon: &DaemonProcess, command: &str) -> Output {
 
 #[test]
 fn classes_follow_system_login_user() {
-    if !nix::unistd::geteuid().is_root() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI runs as root; this test must not skip there"
-        );
-        eprintln!("skipping login_classes: needs root to run the shell as another user");
+    if !running_as_root("login_classes", "to run the shell as another user") {
         return;
     }
     let daemon = DaemonProcess::start();
@@ -45,7 +40,7 @@ fn classes_follow_system_login_user() {
         output_text(&out)
     );
 
-    let script = "configure\nset system login user nobody class read-only\nset system login user operator1 class operator\ncommit\n";
+    let script = "configure\nset system login user nobody class read-only\nset system login user operator1 class operator\nset access radius-server 127.0.0.1 secret testing123\ncommit\n";
     let out = daemon.cli(&[], script);
     assert!(out.status.success(), "{}", output_text(&out));
 
@@ -57,6 +52,14 @@ fn classes_follow_system_login_user() {
         "{}",
         output_text(&out)
     );
+    // Without the secret permission: the placeholder, never the decodable `$9$` value.
+    let out = as_nobody(&daemon, "show configuration access | display set");
+    let text = output_text(&out);
+    assert!(
+        text.contains("set access radius-server 127.0.0.1 secret /* SECRET-DATA */"),
+        "{text}"
+    );
+    assert!(!text.contains("$9$"), "{text}");
     let out = as_nobody(&daemon, "configure");
     assert!(!out.status.success());
     assert!(

@@ -14,11 +14,13 @@ use std::time::{Duration, Instant};
 use l2tp_tests::netsnmp::{self, Snmpd};
 use l2tp_tests::ops::{leaf, number, rows, tunnel_test_ids};
 use l2tp_tests::ops::{run_ok as run, show_json as json};
-use l2tp_tests::{output_text, DaemonProcess};
+use l2tp_tests::DaemonProcess;
 
 const LAC: &str = "127.0.9.1";
 const LNS: &str = "127.0.9.2";
 const SNMPD: &str = "127.0.9.3";
+/// Another address of the host, where the LNS's agent must not answer.
+const ELSEWHERE: &str = "127.0.9.5";
 const LNS_AGENT_PORT: u16 = 16_162;
 const SNMPD_PORT: u16 = 16_163;
 const SESSIONS: usize = 3;
@@ -103,6 +105,7 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
         "set services l2tp tunnel-group lacs local-gateway address {LNS}\n\
          set services l2tp tunnel-group lacs local-gateway gateway-name snmp-lns\n\
          set snmp community public clients 127.0.0.0/8\n\
+         set snmp listen-address {LNS}\n\
          set snmp port {LNS_AGENT_PORT}\n"
     ));
     let lac = DaemonProcess::start_named("snmp-lac", None);
@@ -204,6 +207,18 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
         &["jnxL2tpStatsTotalTunnels.0"],
     );
     assert!(!wrong.status.success(), "a wrong community gets no answer");
+    // The agent listens on its listen-address only, not on every address of the host.
+    let elsewhere = netsnmp::run(
+        "snmpget",
+        &format!("{ELSEWHERE}:{LNS_AGENT_PORT}"),
+        &["-t", "1", "-r", "0"],
+        &["jnxL2tpStatsTotalTunnels.0"],
+    );
+    assert!(
+        !elsewhere.status.success(),
+        "answered on {ELSEWHERE}: {}",
+        String::from_utf8_lossy(&elsewhere.stdout)
+    );
     let total = snmp(
         "snmpget",
         &lns_agent,
@@ -241,7 +256,7 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
         "{text}"
     );
 
-    // ---- show snmp mib get | walk, through the daemon's own client ----
+    // ---- show snmp mib get | walk, read inside the daemon ----
     let got = run(
         &lns,
         &format!("show snmp mib get jnxL2tpTunnelStatsRemoteTID.{lns_tid}"),
@@ -257,12 +272,10 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
         numeric.starts_with("jnxL2tpStatsTotalTunnels.0 = 1\n"),
         "{numeric}"
     );
-    let refused = lac.run("show snmp mib get jnxL2tpStatsTotalTunnels.0");
-    assert!(!refused.status.success());
-    assert!(
-        output_text(&refused).contains("embedded SNMP agent is not configured"),
-        "{}",
-        output_text(&refused)
+    // The LAC has no embedded agent (AgentX only): the shell reads its MIB all the same.
+    assert_eq!(
+        run(&lac, "show snmp mib get jnxL2tpStatsTotalTunnels.0"),
+        "jnxL2tpStatsTotalTunnels.0 = 1\n"
     );
 
     // ---- AgentX: the LAC's subagent under snmpd ----

@@ -3,6 +3,7 @@
 //! and the pager and questions go through [`Input`], so it runs the same in tests.
 
 mod configuration;
+pub mod escape;
 pub mod help;
 mod l2tp;
 mod l2tp_args;
@@ -87,6 +88,9 @@ pub struct Shell<T: Transport> {
     failed: bool,
     /// Show `load terminal` lines as they are read (a script: nobody typed them on screen).
     echo_input: bool,
+    /// A script applied atomically or not at all: every `configure` edits a private
+    /// candidate, and the script stops at its first failing command (see [`Shell::atomic`]).
+    atomic: bool,
     /// The levels `edit` came from: Junos' `exit` returns to the level before the last `edit`.
     edit_history: Vec<Path>,
     /// The clock and Ctrl-C of `| refresh`.
@@ -125,6 +129,7 @@ impl<T: Transport> Shell<T> {
                 notices: response.notices,
                 failed: false,
                 echo_input: false,
+                atomic: false,
                 edit_history: Vec::new(),
                 refresher: Box::new(SignalRefresher::default()),
             }),
@@ -139,24 +144,44 @@ impl<T: Transport> Shell<T> {
         self
     }
 
+    /// Runs a script atomically or not at all (`cli -f`, piped stdin). `configure`,
+    /// `configure private` and `configure exclusive` all enter `configure private`: the
+    /// script's edits are its own, so when it stops (its first failing command, or its end
+    /// without `commit`) closing the connection discards exactly them, never what another
+    /// operator has in the shared candidate; and its commit fails, changing nothing, if
+    /// someone committed since the script entered configuration mode.
+    pub fn atomic(mut self, on: bool) -> Self {
+        self.atomic = on;
+        self
+    }
+
+    /// True for an atomic script (see [`Shell::atomic`]) once a command failed: the script
+    /// must stop.
+    pub fn must_stop(&self) -> bool {
+        self.atomic && self.failed
+    }
+
     /// Another clock and interrupt for `| refresh` (tests simulate them).
     pub fn set_refresher(&mut self, refresher: Box<dyn Refresher>) {
         self.refresher = refresher;
     }
 
-    /// `user@host> ` or `user@host# `.
+    /// `user@host> ` or `user@host# ` (printed by the line editor, so escaped here).
     pub fn prompt(&self) -> String {
-        match self.mode {
+        let prompt = match self.mode {
             Mode::Operational => format!("{}@{}> ", self.user, self.host),
             Mode::Configuration { .. } => format!("{}@{}# ", self.user, self.host),
-        }
+        };
+        escape::terminal_safe(&prompt).into_owned()
     }
 
     /// The blank line and `[edit ...]` banner shown above each configuration-mode prompt.
     pub fn banner(&self) -> Option<String> {
         match &self.mode {
             Mode::Operational => None,
-            Mode::Configuration { level } => Some(format!("\n{}\n", render::edit_banner(level))),
+            Mode::Configuration { level } => Some(
+                escape::terminal_safe(&format!("\n{}\n", render::edit_banner(level))).into_owned(),
+            ),
         }
     }
 
@@ -240,9 +265,10 @@ impl<T: Transport> Shell<T> {
         }
     }
 
+    /// Everything the shell shows goes through here (or the pager), escaped.
     fn print(&mut self, text: &str) {
         // A closed stdout (`cli -c ... | head`) must not stop the session.
-        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.write_all(escape::terminal_safe(text).as_bytes());
     }
 
     fn error(&mut self, message: &str) {
@@ -276,6 +302,13 @@ impl<T: Transport> Shell<T> {
             .chars()
             .count()
             + pos.saturating_sub(line.len());
+        // A line too long to point into is shown again, cut to a window around the error.
+        if let Some((window, column)) = render::error_window(line, before) {
+            self.print(&format!("{window}\n"));
+            self.print(&render::caret(column));
+            self.print(&format!("{message}\n"));
+            return;
+        }
         let column = match self.echo {
             Echo::AfterPrompt => self.prompt().chars().count(),
             Echo::None => {

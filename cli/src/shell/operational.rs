@@ -110,7 +110,11 @@ impl<T: Transport> Shell<T> {
         input: &mut dyn Input,
         from_configuration: bool,
     ) -> Result<Flow, Lost> {
-        let configure = |mode| Request::Configure { mode };
+        // An atomic script keeps its edits to itself (see `Shell::atomic`).
+        let atomic = self.atomic;
+        let configure = |mode| Request::Configure {
+            mode: if atomic { ConfigureMode::Private } else { mode },
+        };
         match cmd.action {
             Action::Configure | Action::ConfigurePrivate | Action::ConfigureExclusive
                 if from_configuration =>

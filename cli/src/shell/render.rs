@@ -154,7 +154,12 @@ pub fn plain_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>)
     let mut b = Builder::default();
     b.push_record(header.iter().map(|h| h.to_string()));
     for row in rows {
-        b.push_record(row);
+        // Escaped before the columns are measured, so a cell with a control character (a
+        // subscriber's user name from the network, a tty name) keeps the columns aligned.
+        b.push_record(
+            row.iter()
+                .map(|cell| super::escape::terminal_safe(cell).into_owned()),
+        );
     }
     let mut table = b.build();
     table
@@ -199,6 +204,33 @@ pub fn check_errors(errors: &[CheckError], summary: &str) -> String {
 /// The `^` line under column `column` (in characters from the start of the screen line).
 pub fn caret(column: usize) -> String {
     format!("{}^\n", " ".repeat(column))
+}
+
+/// Longest line a syntax error echoes whole.
+const ECHO_WHOLE: usize = 160;
+/// Characters shown on each side of the error in a longer line.
+const ECHO_SIDE: usize = 40;
+
+/// For a line longer than [`ECHO_WHOLE`] characters: the part of it around character
+/// `column` (`...` where it is cut), and the error's column in that part. `None`: the line is
+/// short enough to show as it is. An error never sends a megabyte line back to the screen.
+pub fn error_window(line: &str, column: usize) -> Option<(String, usize)> {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= ECHO_WHOLE {
+        return None;
+    }
+    let start = column.saturating_sub(ECHO_SIDE).min(chars.len());
+    let end = (column + ECHO_SIDE).min(chars.len());
+    let mut window = String::new();
+    if start > 0 {
+        window.push_str("...");
+    }
+    window.extend(&chars[start..end]);
+    if end < chars.len() {
+        window.push_str("...");
+    }
+    let lead = if start > 0 { 3 } else { 0 };
+    Some((window, lead + column - start))
 }
 
 #[cfg(test)]

@@ -25,14 +25,12 @@ fn value(value: &SnmpValue) -> String {
     match value {
         SnmpValue::Integer(v) => v.to_string(),
         SnmpValue::OctetString(octets) => octet_string(octets),
-        SnmpValue::ObjectIdentifier(oid) => {
-            oid.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
-        }
         SnmpValue::IpAddress([a, b, c, d]) => format!("{a}.{b}.{c}.{d}"),
         SnmpValue::Counter32(v) | SnmpValue::Gauge32(v) | SnmpValue::TimeTicks(v) => v.to_string(),
         SnmpValue::Counter64(v) => v.to_string(),
-        SnmpValue::Null => "NULL".into(),
         SnmpValue::NoSuchObject => "No such object".into(),
+        SnmpValue::NoSuchInstance => "No such instance".into(),
+        SnmpValue::EndOfMibView => "End of MIB view".into(),
     }
 }
 
@@ -43,9 +41,11 @@ pub fn statistics(s: &SnmpStatistics) -> String {
     let output = &s.snmp_output_statistics;
     let agentx = &s.agentx_statistics;
     let mut out = String::from("SNMP statistics:\n");
-    out.push_str(&match s.agent_port {
-        Some(port) => format!("  Agent: listening on UDP port {port}\n"),
-        None => "  Agent: not listening (no community configured)\n".into(),
+    out.push_str(&match (s.agent_address, s.agent_port) {
+        (Some(address), Some(port)) => {
+            format!("  Agent: listening on {address} UDP port {port}\n")
+        }
+        _ => "  Agent: not listening (no community configured)\n".into(),
     });
     group(
         &mut out,
@@ -195,6 +195,7 @@ pub(crate) mod tests {
     /// Distinct values in every field, so a swapped field shows.
     pub(crate) fn counted() -> SnmpStatistics {
         SnmpStatistics {
+            agent_address: Some([127, 0, 41, 1].into()),
             agent_port: Some(161),
             snmp_input_statistics: SnmpInputStatistics {
                 packets: 40,
@@ -235,7 +236,7 @@ pub(crate) mod tests {
         assert_eq!(
             statistics(&counted()),
             "SNMP statistics:\n\
-             \x20 Agent: listening on UDP port 161\n\
+             \x20 Agent: listening on 127.0.41.1 UDP port 161\n\
              \x20 Input:\n\
              \x20   Packets: 40, Bad versions: 1, Bad community names: 2,\n\
              \x20   Unlisted clients: 3, ASN parse errors: 4, Oversized requests: 5,\n\
@@ -253,6 +254,7 @@ pub(crate) mod tests {
     #[test]
     fn statistics_say_what_is_not_running() {
         let idle = SnmpStatistics {
+            agent_address: None,
             agent_port: None,
             agentx_statistics: AgentxStatistics {
                 socket: None,
@@ -279,6 +281,29 @@ pub(crate) mod tests {
         };
         assert!(statistics(&lost)
             .contains("    Socket: /run/agentx/master, Connected: no, Registered: no\n"));
+    }
+
+    #[test]
+    fn missing_objects_instances_and_the_end_of_the_view_read_apart() {
+        let object = |name: &str, value| SnmpObject {
+            oid: vec![1, 3],
+            name: name.into(),
+            value,
+        };
+        let shown = objects(&SnmpObjects {
+            objects: vec![
+                object("1.3.6.1.4.1.2636.3.49.1.1.9.0", SnmpValue::NoSuchObject),
+                object("jnxL2tpTunnelStatsRemoteTID.7", SnmpValue::NoSuchInstance),
+                object("jnxL2tpSessionStatsTable", SnmpValue::EndOfMibView),
+            ],
+            truncated: false,
+        });
+        assert_eq!(
+            shown,
+            "1.3.6.1.4.1.2636.3.49.1.1.9.0 = No such object\n\
+             jnxL2tpTunnelStatsRemoteTID.7 = No such instance\n\
+             jnxL2tpSessionStatsTable = End of MIB view\n"
+        );
     }
 
     #[test]

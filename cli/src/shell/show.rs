@@ -69,6 +69,7 @@ impl<T: Transport> Shell<T> {
             if let Some((rows, next_key)) = input.pager() {
                 if text.lines().count() >= rows {
                     let _ = self.out.flush();
+                    let text = super::escape::terminal_safe(&text);
                     if let Err(e) = pager::page(&text, rows, &mut self.out, next_key) {
                         self.error(&format!("pager: {e}"));
                     }

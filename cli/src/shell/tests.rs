@@ -1245,6 +1245,7 @@ mod snmp {
         let v: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
         let root = &v["snmp-statistics"][0];
         assert_eq!(root["agent-port"][0]["data"], "161");
+        assert_eq!(root["agent-address"][0]["data"], "127.0.41.1");
         let input = &root["snmp-input-statistics"][0];
         assert_eq!(input["bad-community-names"][0]["data"], "2");
         assert_eq!(input["asn-parse-errors"][0]["data"], "4");
@@ -1256,5 +1257,113 @@ mod snmp {
             "{xml}"
         );
         assert_well_formed(xml);
+    }
+}
+
+/// An atomic script (`cli -f`, piped stdin) edits a private candidate whatever `configure`
+/// it types, and stops at its first failing command: the `commit` after it is never sent.
+#[test]
+fn an_atomic_script_stops_at_its_first_failure_in_a_private_candidate() {
+    let mut s = session(
+        Echo::AfterPrompt,
+        vec![
+            configured(),
+            err(MgmtError::Failed {
+                message: "no-such is not a statement".into(),
+            }),
+        ],
+    );
+    s.shell = s.shell.atomic(true);
+    let mut screen = s.screen.clone();
+    let failed = crate::run_lines(
+        &mut s.shell,
+        "configure exclusive\nset system no-such 1\ncommit\n".as_bytes(),
+        &mut screen,
+    );
+    assert!(failed);
+    let requests = s.requests.borrow();
+    assert_eq!(requests.len(), 3, "hello, configure, set: {requests:?}");
+    assert!(
+        matches!(
+            requests[1],
+            Request::Configure {
+                mode: ConfigureMode::Private
+            }
+        ),
+        "{:?}",
+        requests[1]
+    );
+    assert!(
+        s.screen.text().ends_with(
+            "error: script stopped at the command above; its uncommitted changes are discarded\n"
+        ),
+        "{}",
+        s.screen.text()
+    );
+}
+
+/// Text other users chose (a tty name in their hello, a commit comment, a value) reaches this
+/// terminal; a control sequence in it must not act on the terminal (retitle it, clear it,
+/// move the cursor over earlier output): it is shown escaped.
+#[test]
+fn control_characters_from_others_are_shown_escaped() {
+    let users = ok(Reply::Users {
+        users: vec![UserSession {
+            user: "eve".into(),
+            terminal: "terminal \x1b]0;pwned\x07".into(),
+            pid: 7,
+            since: 1_795_496_607,
+            idle_seconds: 0,
+            edit_path: None,
+            mode: None,
+        }],
+        changed: false,
+    });
+    let commits = ok(Reply::Commits {
+        entries: vec![CommitEntry {
+            index: 0,
+            time: 1_795_496_491,
+            user: "eve".into(),
+            client: ClientKind::Cli,
+            comment: Some("fine\x1b[2J\x1b[Hall clear\r".into()),
+            confirmed_minutes: None,
+        }],
+    });
+    let (out, _, _) = transcript(
+        vec![users, commits],
+        "show system users\nshow system commit\n",
+    );
+    assert!(
+        !out.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "{out:?}"
+    );
+    assert!(out.contains("\\x1b]0;pwned\\x07  "), "{out}");
+    // The columns stay aligned around the escaped cell.
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[1].find("LOGIN@"), lines[2].find("2026-"), "{out}");
+    assert!(out.contains("fine\\x1b[2J\\x1b[Hall clear\\x0d"), "{out}");
+}
+
+/// A megabyte-long line with an error (a script gone wrong, a pasted blob) is not echoed back
+/// whole, nor is the caret pushed a megabyte to the right: a window around the error.
+#[test]
+fn a_huge_line_is_echoed_as_a_window_around_the_error() {
+    let blob = "x".repeat(1 << 20);
+    for (echo, line, window) in [
+        (Echo::None, format!("show {blob}"), "show xxxx"),
+        (Echo::AfterPrompt, format!("show {blob}"), "show xxxx"),
+        (
+            Echo::None,
+            format!("show{} bogus", " ".repeat(1 << 20)),
+            "     bogus",
+        ),
+    ] {
+        let mut s = session(echo, vec![]);
+        s.shell.execute(&line, &mut NoInput);
+        let out = s.screen.text();
+        assert!(out.len() < 400, "{} bytes", out.len());
+        assert!(out.contains(window), "{out}");
+        assert!(out.contains("^\nsyntax error."), "{out}");
     }
 }

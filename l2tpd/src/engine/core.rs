@@ -241,6 +241,10 @@ impl Core {
                 );
             }
             Err(no_tunnel) => {
+                tracing::info!(
+                    "test call on tunnel profile {}: {no_tunnel}",
+                    test.tunnel_name
+                );
                 let _ = reply.send(Ok(failed_report(None, no_tunnel.to_string())));
             }
         }

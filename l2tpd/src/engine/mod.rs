@@ -11,6 +11,8 @@
 mod batch;
 mod core;
 mod echo;
+mod handover;
+mod host_addresses;
 mod rpc;
 mod snmp;
 mod snmp_poll;
@@ -18,7 +20,7 @@ mod sockets;
 mod subscriber;
 mod task;
 
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use schema::mgmt::{MgmtError, Reply, TunnelTestReport};
@@ -29,9 +31,12 @@ pub use self::batch::{BatchKind, BatchOutcome, BatchReport};
 pub use self::core::{TestOutcome, TunnelTest, TEST_TIMEOUT};
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
 pub use self::sockets::L2TP_PORT;
+use crate::snmp::view::View;
+use handover::{wait_outcome, Handover};
 use task::Command;
 
-/// How long a commit waits for the runtime to bind its sockets and take the configuration.
+/// How long a commit waits for the runtime to take the configuration (it is withdrawn if
+/// the runtime has not taken it by then; once taken, the commit waits for the outcome).
 const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The runtime answers a test within `TEST_TIMEOUT`; this covers the hand-over on top.
 const TEST_ANSWER_TIMEOUT: Duration = Duration::from_secs(TEST_TIMEOUT.as_secs() + 2);
@@ -48,6 +53,21 @@ pub type Later<T> = Box<dyn FnOnce() -> T + Send>;
 pub trait ConfigApply: Send {
     /// Applies a new configuration. On `Err` the engine must still run the previous one.
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String>;
+
+    /// Puts `config` back after the engine took a commit's configuration and the commit then
+    /// failed (the database refused the write). Unlike [`ConfigApply::apply`] it never gives
+    /// up on a busy engine: that would leave running what the commit reports as not applied.
+    fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
+        self.apply(config)
+    }
+
+    /// Commit checks that need the host (`commit` and `commit check` both run them): the
+    /// local addresses the configuration names must be the host's. Engines that touch no
+    /// network (tests) accept everything.
+    fn check_host(&self, config: &RouterConfig) -> Vec<schema::mgmt::CheckError> {
+        let _ = config;
+        Vec::new()
+    }
 
     /// `test services l2tp tunnel`: blocks until the test session is up and answered an LCP
     /// echo, or failed (the report says why). `Err` when the test could not start.
@@ -75,6 +95,12 @@ pub trait ConfigApply: Send {
         })
     }
 
+    /// `show snmp mib get | walk`: the SNMP thread's current MIB view, asked for now and
+    /// read by whoever runs the result.
+    fn snmp_view_later(&mut self) -> Later<Result<Arc<View>, String>> {
+        Box::new(|| Err(NOT_RUNNING.into()))
+    }
+
     /// [`ConfigApply::test_tunnel`], started now and waited for by whoever runs the result.
     fn test_tunnel_later(&mut self, test: &TunnelTest) -> Later<Result<TunnelTestReport, String>> {
         let answer = self.test_tunnel(test);
@@ -94,6 +120,8 @@ pub struct Engine {
     config: Option<RouterConfig>,
     generation: u64,
     runtime: Option<RuntimeHandle>,
+    /// [`APPLY_TIMEOUT`]; shorter in tests of a busy runtime.
+    apply_timeout: Option<Duration>,
 }
 
 struct RuntimeHandle {
@@ -138,6 +166,7 @@ impl Engine {
         Ok(Engine {
             config: None,
             generation: 0,
+            apply_timeout: None,
             runtime: Some(RuntimeHandle {
                 commands,
                 thread: Some(thread),
@@ -190,6 +219,68 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// [`ConfigApply::apply`], withdrawn from a runtime that has not taken it within
+    /// `timeout`; `None`: waits as long as the runtime takes ([`ConfigApply::restore`]).
+    fn apply_within(
+        &mut self,
+        config: &RouterConfig,
+        timeout: Option<Duration>,
+    ) -> Result<(), String> {
+        // The trace file, then SNMP: a file that cannot be opened or a port that cannot be
+        // bound refuses the commit before the L2TP engine changes anything. Whatever was
+        // taken goes back to the configuration in force if a later step refuses.
+        crate::trace::apply(config.l2tp.traceoptions.as_ref())?;
+        let previous_trace = self
+            .config
+            .as_ref()
+            .and_then(|c| c.l2tp.traceoptions.as_ref());
+        let restore_trace = || {
+            let _ = crate::trace::apply(previous_trace);
+        };
+        let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
+        if let Some(snmp) = snmp {
+            if let Err(e) = snmp.apply(&config.snmp, timeout) {
+                restore_trace();
+                return Err(e);
+            }
+        }
+        if let Some(Err(e)) = self.apply_to_runtime(config, timeout) {
+            // Back to the SNMP configuration in force (it was taken first), however long
+            // that takes.
+            if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
+                let _ = snmp.apply(&previous.snmp, None);
+            }
+            restore_trace();
+            return Err(e);
+        }
+        self.config = Some(config.clone());
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Hands `config` to the runtime and waits for the outcome; a runtime too busy to take
+    /// it within `timeout` never applies it (see [`handover`]). `None` without a runtime.
+    fn apply_to_runtime(
+        &self,
+        config: &RouterConfig,
+        timeout: Option<Duration>,
+    ) -> Option<Result<(), String>> {
+        let runtime = self.runtime.as_ref()?;
+        let handover = Handover::new();
+        let (reply, answer) = mpsc::channel();
+        let command = Command::Apply {
+            config: Box::new(config.clone()),
+            handover: handover.clone(),
+            reply,
+        };
+        if runtime.commands.send(command).is_err() {
+            return Some(Err("the L2TP engine has stopped".into()));
+        }
+        Some(wait_outcome(&answer, &handover, timeout, "the L2TP engine"))
+    }
+}
+
 /// What the runtime needs on top of a batch's own deadline to hand its report over.
 const BATCH_ANSWER_MARGIN: Duration = Duration::from_secs(2);
 
@@ -226,29 +317,17 @@ impl Engine {
 }
 
 impl ConfigApply for Engine {
+    fn check_host(&self, config: &RouterConfig) -> Vec<schema::mgmt::CheckError> {
+        host_addresses::check(config)
+    }
+
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
-        // SNMP first: a port that cannot be bound refuses the commit before the L2TP engine
-        // changes anything.
-        let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
-        if let Some(snmp) = snmp {
-            snmp.apply(&config.snmp)?;
-        }
-        let applied = self.ask(APPLY_TIMEOUT, "take the configuration", |reply| {
-            Command::Apply {
-                config: Box::new(config.clone()),
-                reply,
-            }
-        });
-        if let Some(Err(e) | Ok(Err(e))) = applied {
-            // Back to the SNMP configuration in force (it was taken first).
-            if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
-                let _ = snmp.apply(&previous.snmp);
-            }
-            return Err(e);
-        }
-        self.config = Some(config.clone());
-        self.generation += 1;
-        Ok(())
+        let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
+        self.apply_within(config, Some(timeout))
+    }
+
+    fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
+        self.apply_within(config, None)
     }
 
     fn test_tunnel(&mut self, test: &TunnelTest) -> Result<TunnelTestReport, String> {
@@ -286,6 +365,13 @@ impl ConfigApply for Engine {
         })
     }
 
+    fn snmp_view_later(&mut self) -> Later<Result<Arc<View>, String>> {
+        match self.runtime.as_ref().and_then(|r| r.snmp.as_ref()) {
+            Some(snmp) => snmp.view_later(),
+            None => Box::new(|| Err(NOT_RUNNING.into())),
+        }
+    }
+
     fn l2tp_rpc_later(&mut self, rpc: L2tpRpc) -> Later<Result<Reply, MgmtError>> {
         let asked = self.ask_later(L2TP_RPC_TIMEOUT, "answer", |reply| Command::L2tp {
             rpc,
@@ -299,6 +385,14 @@ impl ConfigApply for Engine {
             outcome.map_err(|message| MgmtError::Failed { message })
         })
     }
+}
+
+/// The typed view of `set` lines, for the tests of this module's parts.
+#[cfg(test)]
+fn config_from_set_lines(lines: &str) -> RouterConfig {
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+        .expect("set lines parse");
+    schema::typed::router_config(&tree)
 }
 
 #[cfg(test)]

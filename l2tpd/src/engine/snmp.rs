@@ -4,12 +4,13 @@
 //! [`VIEW_MAX_AGE`]: a walk of 65,000 rows is answered from one view, not one snapshot per
 //! request.
 //!
-//! It serves the embedded SNMPv2c agent on `snmp { port N; }` when a community is
-//! configured, and the AgentX subagent when `snmp agentx socket PATH` is.
+//! It serves the embedded SNMPv2c agent on `snmp { listen-address A; port N; }` when a
+//! community is configured, and the AgentX subagent when `snmp agentx socket PATH` is.
+//! `show snmp mib get | walk` reads the same views (`Control::View`).
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::rc::Rc;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use schema::snmp_rpc::SnmpStatistics;
@@ -17,6 +18,7 @@ use schema::typed::SnmpConfig;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc as channel, oneshot};
 
+use super::handover::{wait_outcome, Handover};
 use super::task::Command;
 use super::Later;
 use crate::snmp::agent::{Agent, AgentConfig, ClientPrefix, Community};
@@ -27,21 +29,24 @@ use crate::snmp::view::View;
 
 /// How old a view may be when a request arrives before a new snapshot is asked for.
 pub const VIEW_MAX_AGE: Duration = Duration::from_secs(1);
-/// How long a commit waits for the SNMP thread to bind its socket.
-const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
-/// How long `show snmp statistics` waits for the SNMP thread. It answers between two
-/// requests, and a request waits at most for one engine snapshot.
-const STATISTICS_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long `show snmp statistics` and `show snmp mib` wait for the SNMP thread. It
+/// answers between two requests, and a request waits at most for one engine snapshot.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 /// Largest UDP payload; larger requests are read whole so the agent can count them.
 const MAX_DATAGRAM: usize = 65_535;
 
 enum Control {
     Apply {
         config: Box<SnmpConfig>,
+        handover: Handover,
         reply: mpsc::Sender<Result<(), String>>,
     },
     Statistics {
         reply: mpsc::Sender<SnmpStatistics>,
+    },
+    /// The current view, for `show snmp mib get | walk`.
+    View {
+        reply: mpsc::Sender<Arc<View>>,
     },
     Shutdown,
 }
@@ -71,37 +76,49 @@ impl SnmpHandle {
     }
 
     /// Takes the `[edit snmp]` of a commit; fails (changing nothing) when the agent's port
-    /// cannot be bound.
-    pub fn apply(&self, config: &SnmpConfig) -> Result<(), String> {
+    /// cannot be bound, or when the agent has not taken it within `timeout` (it is withdrawn
+    /// then). `None` waits for the outcome however long it takes.
+    pub fn apply(&self, config: &SnmpConfig, timeout: Option<Duration>) -> Result<(), String> {
         let (reply, answer) = mpsc::channel();
+        let handover = Handover::new();
         self.control
             .send(Control::Apply {
                 config: Box::new(config.clone()),
+                handover: handover.clone(),
                 reply,
             })
             .map_err(|_| String::from("the SNMP agent has stopped"))?;
-        answer
-            .recv_timeout(APPLY_TIMEOUT)
-            .map_err(|_| String::from("the SNMP agent did not take the configuration"))?
+        wait_outcome(&answer, &handover, timeout, "the SNMP agent")
     }
 
     /// Asks the SNMP thread for a copy of its counters now; the answer is waited for (up
-    /// to [`STATISTICS_TIMEOUT`]) when the result runs.
+    /// to [`ANSWER_TIMEOUT`]) when the result runs.
     pub fn statistics_later(&self) -> Later<Result<SnmpStatistics, String>> {
+        self.ask_later(|reply| Control::Statistics { reply })
+    }
+
+    /// Asks the SNMP thread for its current view (fresh from the engine when the last one
+    /// is over [`VIEW_MAX_AGE`] old); the caller reads it on its own thread.
+    pub fn view_later(&self) -> Later<Result<Arc<View>, String>> {
+        self.ask_later(|reply| Control::View { reply })
+    }
+
+    fn ask_later<T: Send + 'static>(
+        &self,
+        control: impl FnOnce(mpsc::Sender<T>) -> Control,
+    ) -> Later<Result<T, String>> {
         let (reply, answer) = mpsc::channel();
-        if self.control.send(Control::Statistics { reply }).is_err() {
+        if self.control.send(control(reply)).is_err() {
             return Box::new(|| Err(String::from("the SNMP agent has stopped")));
         }
         Box::new(move || {
-            answer
-                .recv_timeout(STATISTICS_TIMEOUT)
-                .map_err(|e| match e {
-                    mpsc::RecvTimeoutError::Timeout => format!(
-                        "the SNMP agent did not answer within {} s",
-                        STATISTICS_TIMEOUT.as_secs()
-                    ),
-                    mpsc::RecvTimeoutError::Disconnected => "the SNMP agent has stopped".into(),
-                })
+            answer.recv_timeout(ANSWER_TIMEOUT).map_err(|e| match e {
+                mpsc::RecvTimeoutError::Timeout => format!(
+                    "the SNMP agent did not answer within {} s",
+                    ANSWER_TIMEOUT.as_secs()
+                ),
+                mpsc::RecvTimeoutError::Disconnected => "the SNMP agent has stopped".into(),
+            })
         })
     }
 }
@@ -119,7 +136,7 @@ impl Drop for SnmpHandle {
 
 /// The embedded agent's configuration, or `None` when it must not listen: SNMP is not
 /// configured, or no community is (AgentX alone needs no UDP port).
-pub fn agent_config(config: &SnmpConfig) -> Option<(u16, AgentConfig)> {
+pub fn agent_config(config: &SnmpConfig) -> Option<(SocketAddr, AgentConfig)> {
     if !config.enabled || config.communities.is_empty() {
         return None;
     }
@@ -138,17 +155,18 @@ pub fn agent_config(config: &SnmpConfig) -> Option<(u16, AgentConfig)> {
                 .collect(),
         })
         .collect();
-    Some((config.port, AgentConfig { communities }))
+    let at = SocketAddr::new(IpAddr::V4(config.listen_address), config.port);
+    Some((at, AgentConfig { communities }))
 }
 
 /// The current view, rebuilt from a fresh engine snapshot when older than `VIEW_MAX_AGE`.
 pub(crate) struct Views {
     engine: channel::UnboundedSender<Command>,
-    current: Option<(Instant, Rc<View>)>,
+    current: Option<(Instant, Arc<View>)>,
 }
 
 impl ViewSource for Views {
-    async fn current(&mut self) -> Rc<View> {
+    async fn current(&mut self) -> Arc<View> {
         Views::current(self).await
     }
 }
@@ -161,11 +179,11 @@ impl Views {
         }
     }
 
-    pub async fn current(&mut self) -> Rc<View> {
+    pub async fn current(&mut self) -> Arc<View> {
         let now = Instant::now();
         if let Some((taken, view)) = &self.current {
             if now.saturating_duration_since(*taken) < VIEW_MAX_AGE {
-                return Rc::clone(view);
+                return Arc::clone(view);
             }
         }
         let (reply, answer) = oneshot::channel();
@@ -175,15 +193,15 @@ impl Views {
             // The engine is stopping: an empty view answers until this thread stops too.
             SnmpSnapshot::default()
         };
-        let view = Rc::new(View::new(snapshot, SystemTime::now()));
-        self.current = Some((Instant::now(), Rc::clone(&view)));
+        let view = Arc::new(View::new(snapshot, SystemTime::now()));
+        self.current = Some((Instant::now(), Arc::clone(&view)));
         view
     }
 }
 
-/// The embedded agent's socket, and what it was bound for.
+/// The embedded agent's socket, and where it was bound.
 struct Listener {
-    port: u16,
+    at: SocketAddr,
     socket: UdpSocket,
 }
 
@@ -200,7 +218,9 @@ async fn run(
         tokio::select! {
             command = control.recv() => match command {
                 None | Some(Control::Shutdown) => break,
-                Some(Control::Apply { config, reply }) => {
+                // Withdrawn: the commit already reported that it failed.
+                Some(Control::Apply { handover, .. }) if !handover.take() => {}
+                Some(Control::Apply { config, reply, .. }) => {
                     let result = apply(&config, &mut agent, &mut listener).await;
                     if result.is_ok() {
                         subagent.apply(config.enabled.then_some(config.agentx_socket.as_deref()).flatten());
@@ -208,15 +228,18 @@ async fn run(
                     let _ = reply.send(result);
                 }
                 Some(Control::Statistics { reply }) => {
-                    let port = listener.as_ref().map(|l| l.port);
-                    let _ = reply.send(statistics(port, &agent.counters(), &subagent.status()));
+                    let at = listener.as_ref().map(|l| l.at);
+                    let _ = reply.send(statistics(at, &agent.counters(), &subagent.status()));
+                }
+                Some(Control::View { reply }) => {
+                    let _ = reply.send(views.current().await);
                 }
             },
             received = receive(listener.as_ref(), &mut buf) => {
                 let Some((len, source)) = received else { continue };
-                let view = views.current().await;
                 let request = buf.get(..len).unwrap_or_default();
-                if let (Some(response), Some(l)) = (agent.handle(source, request, &view), &listener) {
+                let response = serve(&mut agent, &mut views, source, request).await;
+                if let (Some(response), Some(l)) = (response, &listener) {
                     if let Err(e) = l.socket.send_to(&response, source).await {
                         tracing::debug!("snmp: answer to {source}: {e}");
                     }
@@ -226,6 +249,19 @@ async fn run(
         }
     }
     subagent.close().await;
+}
+
+/// Answers one datagram of the embedded agent, or drops it. The agent's checks come
+/// first: only an admitted request may cost the engine a snapshot.
+async fn serve(
+    agent: &mut Agent,
+    views: &mut Views,
+    source: SocketAddr,
+    request: &[u8],
+) -> Option<Vec<u8>> {
+    let admitted = agent.admit(source, request)?;
+    let view = views.current().await;
+    agent.answer(admitted, &view)
 }
 
 /// Reads one datagram, or waits forever when there is no socket.
@@ -247,28 +283,82 @@ async fn apply(
     agent: &mut Agent,
     listener: &mut Option<Listener>,
 ) -> Result<(), String> {
-    let Some((port, agent_config)) = agent_config(config) else {
+    let Some((at, agent_config)) = agent_config(config) else {
         if listener.take().is_some() {
             tracing::info!("snmp: embedded agent stopped");
         }
         return Ok(());
     };
-    if listener.as_ref().is_none_or(|l| l.port != port) {
-        // Bind the new port before closing the old one, so a refused commit keeps it.
-        let at = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port);
-        let socket = UdpSocket::bind(at)
-            .await
-            .map_err(|e| format!("snmp: cannot listen on UDP port {port}: {e}"))?;
-        tracing::info!("snmp: embedded agent listening on UDP port {port}");
-        *listener = Some(Listener { port, socket });
+    if listener.as_ref().is_none_or(|l| l.at != at) {
+        rebind(at, listener).await?;
+        tracing::info!("snmp: embedded agent listening on {at}");
     }
     agent.reconfigure(agent_config);
     Ok(())
 }
 
+/// Moves the agent's socket to `at`. The new socket is bound before the old one closes,
+/// so a refused commit keeps the agent where it was; only when the old socket itself
+/// holds the port (0.0.0.0 and one address of it, on one port) is it let go of first,
+/// and taken back if `at` still cannot be bound.
+async fn rebind(at: SocketAddr, listener: &mut Option<Listener>) -> Result<(), String> {
+    let refused = match UdpSocket::bind(at).await {
+        Ok(socket) => {
+            *listener = Some(Listener { at, socket });
+            return Ok(());
+        }
+        Err(e) => e,
+    };
+    let previous = listener.as_ref().map(|l| l.at);
+    let Some(previous) = previous
+        .filter(|p| refused.kind() == std::io::ErrorKind::AddrInUse && p.port() == at.port())
+    else {
+        return Err(bind_error(at, &refused));
+    };
+    *listener = None;
+    match UdpSocket::bind(at).await {
+        Ok(socket) => {
+            *listener = Some(Listener { at, socket });
+            Ok(())
+        }
+        Err(e) => {
+            match UdpSocket::bind(previous).await {
+                Ok(socket) => {
+                    *listener = Some(Listener {
+                        at: previous,
+                        socket,
+                    })
+                }
+                Err(lost) => {
+                    tracing::error!("snmp: the agent cannot listen on {previous} again: {lost}")
+                }
+            }
+            Err(bind_error(at, &e))
+        }
+    }
+}
+
+/// The commit's error, Junos-style: the statement at fault, and what the host said.
+fn bind_error(at: SocketAddr, e: &std::io::Error) -> String {
+    let (address, port) = (at.ip(), at.port());
+    match e.kind() {
+        std::io::ErrorKind::AddrNotAvailable => {
+            format!("[edit snmp] 'listen-address {address}': this host has no address {address}")
+        }
+        std::io::ErrorKind::AddrInUse => {
+            format!("[edit snmp] 'port {port}': UDP port {port} of {address} is in use")
+        }
+        _ => format!("[edit snmp] 'port {port}': the agent cannot listen on {at}: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
     use schema::typed::{Community as ConfiguredCommunity, CommunityAuthorization, Ipv4Prefix};
 
     fn snmp(communities: &[(&str, &[&str])]) -> SnmpConfig {
@@ -290,9 +380,89 @@ mod tests {
                     (name.to_string(), community)
                 })
                 .collect(),
+            listen_address: Ipv4Addr::LOCALHOST,
             port: 16161,
             agentx_socket: None,
         }
+    }
+
+    /// A Get of jnxL2tpStatsTotalTunnels.0; `version` 1 is v2c, 0 is v1.
+    fn get_request(version: i32, community: &str) -> Vec<u8> {
+        use rasn::types::{Integer, ObjectIdentifier, OctetString};
+        use rasn_snmp::v2::{GetRequest, Pdu, Pdus, VarBind, VarBindValue};
+        let name =
+            ObjectIdentifier::new([mibs::JNX_L2TP_STATS, &[1, 0]].concat()).expect("valid OID");
+        rasn::ber::encode(&rasn_snmp::v2c::Message {
+            version: Integer::from(version),
+            community: OctetString::from(community.as_bytes().to_vec()),
+            data: Pdus::GetRequest(GetRequest(Pdu {
+                request_id: 1,
+                error_status: 0,
+                error_index: 0,
+                variable_bindings: vec![VarBind {
+                    name,
+                    value: VarBindValue::Unspecified,
+                }],
+            })),
+        })
+        .expect("encodes")
+    }
+
+    /// A stand-in for the engine task: answers every snapshot request with an empty
+    /// snapshot and counts them.
+    fn engine_counting_snapshots() -> (channel::UnboundedSender<Command>, Arc<AtomicUsize>) {
+        let (engine, mut commands) = channel::unbounded_channel();
+        let snapshots = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&snapshots);
+        tokio::spawn(async move {
+            while let Some(command) = commands.recv().await {
+                if let Command::SnmpSnapshot { reply } = command {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    let _ = reply.send(SnmpSnapshot::default());
+                }
+            }
+        });
+        (engine, snapshots)
+    }
+
+    #[tokio::test]
+    async fn datagrams_the_agent_drops_cost_no_snapshot() {
+        let (engine, snapshots) = engine_counting_snapshots();
+        let mut views = Views::new(engine);
+        let (_, config) = agent_config(&snmp(&[("public", &["127.0.6.0/24"])])).expect("on");
+        let mut agent = Agent::new(config);
+        let listed = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 6, 9)), 40_000);
+        let unlisted = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 7, 9)), 40_000);
+        let flood = [
+            (listed, get_request(1, "private")),
+            (unlisted, get_request(1, "public")),
+            (listed, get_request(0, "public")),
+            (listed, b"hello".to_vec()),
+        ];
+        for _ in 0..1_000 {
+            for (source, datagram) in &flood {
+                assert_eq!(serve(&mut agent, &mut views, *source, datagram).await, None);
+            }
+        }
+        let c = agent.counters();
+        assert_eq!(
+            [
+                c.bad_community_names,
+                c.unlisted_clients,
+                c.bad_versions,
+                c.asn_parse_errors
+            ],
+            [1_000; 4]
+        );
+        assert_eq!(
+            snapshots.load(Ordering::SeqCst),
+            0,
+            "the flood cost snapshots"
+        );
+        // The legitimate poller is answered from one snapshot.
+        let answer = serve(&mut agent, &mut views, listed, &get_request(1, "public")).await;
+        assert!(answer.is_some());
+        assert_eq!(snapshots.load(Ordering::SeqCst), 1);
     }
 
     #[test]
@@ -302,8 +472,8 @@ mod tests {
         off.enabled = false;
         assert_eq!(agent_config(&off), None);
 
-        let (port, config) = agent_config(&snmp(&[("public", &["127.0.0.0/8"])])).expect("on");
-        assert_eq!(port, 16161);
+        let (at, config) = agent_config(&snmp(&[("public", &["127.0.0.0/8"])])).expect("on");
+        assert_eq!(at, SocketAddr::from(([127, 0, 0, 1], 16161)));
         assert_eq!(
             config.communities,
             [Community {
@@ -314,5 +484,106 @@ mod tests {
                 }],
             }]
         );
+    }
+
+    fn listening_on(address: [u8; 4], port: u16) -> SnmpConfig {
+        SnmpConfig {
+            listen_address: address.into(),
+            port,
+            ..snmp(&[("public", &[])])
+        }
+    }
+
+    /// Commits `listen-address address; port port;` to the agent: the outcome, and where
+    /// its socket is bound afterwards.
+    async fn move_to(
+        agent: &mut Agent,
+        listener: &mut Option<Listener>,
+        address: [u8; 4],
+        port: u16,
+    ) -> (Result<(), String>, Option<SocketAddr>) {
+        let outcome = apply(&listening_on(address, port), agent, listener).await;
+        let bound = listener.as_ref().and_then(|l| l.socket.local_addr().ok());
+        (outcome, bound)
+    }
+
+    #[tokio::test]
+    async fn the_agent_listens_on_its_listen_address_only() {
+        const PORT: u16 = 16_176;
+        let at = |address: [u8; 4]| SocketAddr::from((address, PORT));
+        let mut agent = Agent::new(AgentConfig::default());
+        let mut listener = None;
+        let moved = move_to(&mut agent, &mut listener, [127, 0, 42, 1], PORT).await;
+        assert_eq!(moved, (Ok(()), Some(at([127, 0, 42, 1]))));
+        // Another address of the host on the same port is not the agent's.
+        let other = UdpSocket::bind(at([127, 0, 42, 2])).await;
+        assert!(other.is_ok(), "{other:?}");
+        drop(other);
+        let moved = move_to(&mut agent, &mut listener, [127, 0, 42, 2], PORT).await;
+        assert_eq!(moved, (Ok(()), Some(at([127, 0, 42, 2]))));
+        let old = UdpSocket::bind(at([127, 0, 42, 1])).await;
+        assert!(old.is_ok(), "the old address was let go: {old:?}");
+    }
+
+    /// Needs a network namespace of its own (root): there 198.18.42.1 is surely no
+    /// address of the host, and 0.0.0.0 reaches nothing outside. The thread that made
+    /// it is the only one in it, and ends with the test.
+    #[test]
+    fn an_address_the_host_lacks_fails_the_commit_and_keeps_the_agent() {
+        let outcome = std::thread::spawn(|| {
+            if let Err(e) = nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET) {
+                return Err(format!("cannot make a network namespace: {e}"));
+            }
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(lacking_and_handed_over());
+            Ok(())
+        })
+        .join()
+        .expect("the namespace thread ran");
+        if let Err(why) = outcome {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI runs as root and must run this test: {why}"
+            );
+            eprintln!(
+                "SKIPPED an_address_the_host_lacks_fails_the_commit_and_keeps_the_agent: {why}"
+            );
+        }
+    }
+
+    async fn lacking_and_handed_over() {
+        const PORT: u16 = 161;
+        let lacking = || {
+            Err(
+                "[edit snmp] 'listen-address 198.18.42.1': this host has no address 198.18.42.1"
+                    .to_string(),
+            )
+        };
+        // Until the loopback is up the namespace has no routing table, and the kernel
+        // lets any address be bound.
+        let up = std::process::Command::new("ip")
+            .args(["link", "set", "lo", "up"])
+            .status();
+        assert!(
+            up.as_ref().is_ok_and(|s| s.success()),
+            "ip link set lo up: {up:?}"
+        );
+        let at = |address: [u8; 4]| SocketAddr::from((address, PORT));
+        let mut agent = Agent::new(AgentConfig::default());
+        let mut listener = None;
+        let refused = move_to(&mut agent, &mut listener, [198, 18, 42, 1], PORT).await;
+        assert_eq!(refused, (lacking(), None));
+        let moved = move_to(&mut agent, &mut listener, [0, 0, 0, 0], PORT).await;
+        assert_eq!(moved, (Ok(()), Some(at([0, 0, 0, 0]))));
+        // From every address to one on the same port: the old socket holds the port and
+        // is let go of first.
+        let moved = move_to(&mut agent, &mut listener, [127, 0, 42, 1], PORT).await;
+        assert_eq!(moved, (Ok(()), Some(at([127, 0, 42, 1]))));
+        // A refused move keeps the agent where it was.
+        let refused = move_to(&mut agent, &mut listener, [198, 18, 42, 1], PORT).await;
+        assert_eq!(refused, (lacking(), Some(at([127, 0, 42, 1]))));
     }
 }

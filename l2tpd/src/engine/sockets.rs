@@ -48,9 +48,7 @@ mod tests {
     use schema::typed::router_config;
 
     fn config(lines: &str) -> RouterConfig {
-        let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
-            .expect("set lines parse");
-        router_config(&tree)
+        crate::engine::config_from_set_lines(lines)
     }
 
     #[test]

@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::batch::BatchOutcome;
 use super::core::{Core, TestOutcome, TunnelTest};
+use super::handover::Handover;
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::snmp_poll;
 use super::sockets::{address_not_here, bind_error, wanted_addresses, L2TP_PORT};
@@ -27,6 +28,7 @@ const RECEIVE_QUEUE: usize = 4096;
 pub(super) enum Command {
     Apply {
         config: Box<RouterConfig>,
+        handover: Handover,
         reply: mpsc::Sender<Result<(), String>>,
     },
     Test {
@@ -55,6 +57,10 @@ pub(super) enum Command {
         reply: tokio::sync::oneshot::Sender<SnmpSnapshot>,
     },
     Shutdown,
+    /// Blocks the runtime until the sender side is used or dropped: a deliberately busy
+    /// engine, for tests of what a commit reports meanwhile.
+    #[cfg(test)]
+    Stall(mpsc::Receiver<()>),
 }
 
 struct Received {
@@ -131,9 +137,17 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
             biased;
             command = commands.recv() => match command {
                 None | Some(Command::Shutdown) => break,
-                Some(Command::Apply { config, reply }) => {
+                // Withdrawn: the commit already reported that it failed.
+                Some(Command::Apply { handover, .. }) if !handover.take() => {
+                    tracing::warn!("a configuration withdrawn after the commit timed out is not applied");
+                }
+                Some(Command::Apply { config, reply, .. }) => {
                     let result = rt.apply(&config).await;
                     let _ = reply.send(result);
+                }
+                #[cfg(test)]
+                Some(Command::Stall(until)) => {
+                    let _ = until.recv();
                 }
                 Some(Command::Test { test, reply }) => {
                     rt.core.start_test(Instant::now(), &test, reply);

@@ -171,7 +171,10 @@ fn a_batch_opens_and_closes_sessions_over_several_tunnels() {
     assert_eq!((more.completed, more.failed, more.held), (10, 1, 60));
     assert_eq!(
         more.first_failure.as_deref(),
-        Some("no tunnel of the profile is available")
+        Some(
+            "no tunnel of the profile is available: tunnel 1: max-sessions 30 reached; \
+             tunnel 2: max-sessions 30 reached"
+        )
     );
 
     let closed = lac_engine.close_test_sessions(timeout).expect("batch ran");
@@ -317,4 +320,62 @@ fn a_clear_of_3000_sessions_does_not_stall_the_other_tunnel() {
         "other tunnel control rx {} -> {} packets",
         before.control_rx_packets, after.statistics.control_rx_packets
     );
+}
+
+/// Blocks the engine's runtime until the returned sender is used: a deliberately busy engine.
+fn stall(engine: &Engine) -> mpsc::Sender<()> {
+    let (release, stalled) = mpsc::channel();
+    let runtime = engine.runtime.as_ref().expect("runtime");
+    runtime
+        .commands
+        .send(Command::Stall(stalled))
+        .expect("stall");
+    release
+}
+
+/// A commit that reports failure because the runtime was too busy to take the configuration
+/// must not see it applied later: the queued configuration is withdrawn, not left to land
+/// when the runtime catches up.
+#[test]
+fn a_configuration_a_busy_runtime_did_not_take_in_time_is_never_applied() {
+    let mut engine = Engine::start().expect("engine");
+    engine.apply_timeout = Some(Duration::from_millis(200));
+    let release = stall(&engine);
+
+    let err = engine
+        .apply(&lns("127.0.31.1", "x"))
+        .expect_err("the runtime is stalled");
+    assert!(err.contains("nothing was applied"), "{err}");
+    assert_eq!(engine.generation(), 0);
+
+    release.send(()).expect("release");
+    // Commands are handled in order: once this is answered, the queued apply was seen.
+    let _ = engine.l2tp_rpc(L2tpRpc::DisconnectCauses);
+    std::net::UdpSocket::bind("127.0.31.1:1701")
+        .expect("the withdrawn configuration must not have bound 127.0.31.1:1701");
+}
+
+/// Putting back the configuration in force after a commit failed in the database must not
+/// give up on a busy runtime, or the failed commit's configuration would stay running.
+#[test]
+fn a_restore_waits_for_a_busy_runtime() {
+    let mut engine = Engine::start().expect("engine");
+    engine.apply_timeout = Some(Duration::ZERO);
+    let release = stall(&engine);
+
+    let restoring = std::thread::spawn(move || {
+        let outcome = engine.restore(&lns("127.0.31.2", "x"));
+        (engine, outcome)
+    });
+    // A bounded apply would have given up at once (its timeout is zero); a restore is still
+    // waiting however long this takes.
+    let watching = Instant::now() + Duration::from_millis(200);
+    while Instant::now() < watching && !restoring.is_finished() {
+        std::thread::yield_now();
+    }
+    release.send(()).expect("release");
+    let (engine, outcome) = restoring.join().expect("restore thread");
+    outcome.expect("restored once the runtime was free");
+    assert_eq!(engine.generation(), 1);
+    std::net::UdpSocket::bind("127.0.31.2:1701").expect_err("the restored configuration is bound");
 }

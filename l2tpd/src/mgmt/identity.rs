@@ -33,11 +33,32 @@ pub fn login_class(
     })
 }
 
+/// Longest tty name kept from a hello (Linux names such as `pts/12345` are far shorter).
+const MAX_TTY_NAME: usize = 32;
+
+/// The tty name a client sent, cut to [`MAX_TTY_NAME`] characters: it is shown to every
+/// user by `show system users`.
+pub fn tty_name(sent: &str) -> &str {
+    match sent.char_indices().nth(MAX_TTY_NAME) {
+        Some((cut, _)) => &sent[..cut],
+        None => sent,
+    }
+}
+
+/// Junos' `secret` permission: only super-user has it; read-only and operator see
+/// `/* SECRET-DATA */` in place of every `$9$` value.
+pub fn may_see_secrets(class: LoginClass) -> bool {
+    class == LoginClass::SuperUser
+}
+
 /// The least class a request needs: `read-only` may only show, `operator` may show and clear,
 /// `super-user` may also configure.
 pub fn required_class(req: &Request) -> LoginClass {
     match req {
+        // Leaving configuration mode gives rights up: a user downgraded by a commit while
+        // editing may still leave.
         Request::Hello { .. }
+        | Request::ExitConfiguration { .. }
         | Request::ShowConfiguration { .. }
         | Request::ShowSystemCommit
         | Request::ShowSystemUsers

@@ -3,6 +3,7 @@
 
 mod confirm;
 pub mod identity;
+pub mod limits;
 pub mod server;
 pub mod session;
 pub mod state;

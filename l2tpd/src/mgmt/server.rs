@@ -3,6 +3,7 @@
 //! order and a commit is never interleaved with another session's edit.
 
 use super::identity;
+use super::limits::{ConnectionSlots, HELLO_LINE_BYTES, HELLO_TIMEOUT, REQUEST_LINE_BYTES};
 use super::session::SessionId;
 use super::state::{Handled, Mgmt};
 use schema::mgmt::{self, Broadcast, MgmtError, Request, Response};
@@ -16,10 +17,6 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::oneshot;
-
-/// A request line may carry a whole configuration (`load override terminal`); anything longer
-/// than this is refused rather than buffered without bound.
-const MAX_REQUEST_BYTES: u64 = 256 * 1024 * 1024;
 
 /// How often the management thread wakes with no request (commit-confirmed deadlines,
 /// candidate write-back).
@@ -89,22 +86,29 @@ pub fn spawn_mgmt_thread(
                             continue;
                         };
                         let result = match mgmt.open_session(uid, user, client, tty, pid) {
-                            Ok((id, hello)) => {
-                                shells.insert(id, broadcasts);
-                                Ok((
-                                    id,
-                                    Response {
-                                        result: Ok(hello),
-                                        notices: vec![],
-                                    },
-                                ))
-                            }
+                            Ok((id, hello)) => Ok((
+                                id,
+                                Response {
+                                    result: Ok(hello),
+                                    notices: vec![],
+                                },
+                            )),
                             Err(e) => Err(Response {
                                 result: Err(e),
                                 notices: vec![],
                             }),
                         };
-                        let _ = reply.send(result);
+                        // The connection gave up waiting (closed, or its hello timed out): nobody
+                        // will ever close the session it would have had.
+                        let opened = result.as_ref().ok().map(|(id, _)| *id);
+                        match reply.send(result) {
+                            Err(Ok((id, _))) => mgmt.close_session(id),
+                            _ => {
+                                if let Some(id) = opened {
+                                    shells.insert(id, broadcasts);
+                                }
+                            }
+                        }
                     }
                     Ok(Command::Request {
                         session,
@@ -227,17 +231,20 @@ pub fn bind(socket: &Path) -> io::Result<UnixListener> {
 
 /// Accepts connections until the listener fails.
 pub async fn serve(listener: UnixListener, mgmt: mpsc::Sender<Command>) {
+    let slots = ConnectionSlots::default();
     loop {
         match listener.accept().await {
             Ok((stream, _)) => {
                 let mgmt = mgmt.clone();
+                let slots = slots.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = connection(stream, mgmt).await {
+                    if let Err(e) = connection(stream, mgmt, slots).await {
                         tracing::debug!("management connection ended: {e}");
                     }
                 });
             }
             Err(e) => {
+                // Out of file descriptors, most likely: wait for connections to end.
                 tracing::error!("accepting a management connection failed: {e}");
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -245,74 +252,75 @@ pub async fn serve(listener: UnixListener, mgmt: mpsc::Sender<Command>) {
     }
 }
 
+/// One line of at most `limit` bytes; `None` at the end of the stream. A longer line is an
+/// `InvalidData` error whose text is the operator's sentence.
 async fn read_request(
     reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>,
+    limit: usize,
+    when: &str,
 ) -> io::Result<Option<Vec<u8>>> {
     let mut line = Vec::new();
     let n = (&mut *reader)
-        .take(MAX_REQUEST_BYTES)
+        .take(limit as u64)
         .read_until(b'\n', &mut line)
         .await?;
     if n == 0 {
         return Ok(None);
     }
-    if !line.ends_with(b"\n") && n as u64 >= MAX_REQUEST_BYTES {
+    if !line.ends_with(b"\n") && n >= limit {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            "request longer than the management limit",
+            format!("request longer than {limit} bytes {when}; connection closed"),
         ));
     }
     Ok(Some(line))
 }
 
-async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Result<()> {
+/// Tells the client why its connection ends (best effort: it may be gone already).
+async fn refuse(write: &mut tokio::net::unix::OwnedWriteHalf, message: &str) {
+    let line = mgmt::encode_line(&error_response(message));
+    let _ = tokio::time::timeout(HELLO_TIMEOUT, write.write_all(line.as_bytes())).await;
+}
+
+/// Why a connection ended before it had a session.
+enum Unidentified {
+    /// Closed by the client, or refused with a reply already sent.
+    Gone,
+    /// Refused: this sentence is the reply.
+    Refused(String),
+}
+
+async fn connection(
+    stream: UnixStream,
+    mgmt: mpsc::Sender<Command>,
+    slots: ConnectionSlots,
+) -> io::Result<()> {
     let cred = stream.peer_cred()?;
     let uid = cred.uid();
     let user = tokio::task::spawn_blocking(move || identity::user_name(uid))
         .await
         .unwrap_or_else(|_| format!("uid{uid}"));
     let (read, mut write) = stream.into_split();
+    // Held until the connection ends, however it ends.
+    let _slot = match slots.take(uid, &user) {
+        Ok(slot) => slot,
+        Err(message) => {
+            refuse(&mut write, &message).await;
+            return Ok(());
+        }
+    };
     let mut reader = BufReader::new(read);
-
-    let Some(first) = read_request(&mut reader).await? else {
-        return Ok(());
-    };
-    let hello = match mgmt::decode_line::<Request>(&String::from_utf8_lossy(&first)) {
-        Ok(r) => r,
-        Err(e) => {
-            write
-                .write_all(mgmt::encode_line(&error_response(&e)).as_bytes())
-                .await?;
-            return Ok(());
-        }
-    };
-    let (tx, rx) = oneshot::channel();
-    let (broadcasts, mut broadcast_lines) = tokio::sync::mpsc::unbounded_channel();
-    send(
-        &mgmt,
-        Command::Open {
-            uid,
-            user,
-            hello,
-            reply: tx,
-            broadcasts,
-        },
-    )?;
-    let session = match rx.await.map_err(|_| gone())? {
-        Ok((session, response)) => {
-            write
-                .write_all(mgmt::encode_line(&response).as_bytes())
-                .await?;
-            session
-        }
-        Err(response) => {
-            write
-                .write_all(mgmt::encode_line(&response).as_bytes())
-                .await?;
+    let hello = identify(&mut reader, &mut write, &mgmt, uid, user).await;
+    let (session, response, mut broadcast_lines) = match hello {
+        Ok(opened) => opened,
+        Err(Unidentified::Gone) => return Ok(()),
+        Err(Unidentified::Refused(message)) => {
+            refuse(&mut write, &message).await;
             return Ok(());
         }
     };
 
+    // From here on the session exists: whatever ends the connection, it is closed.
     // Broadcasts go out whenever they come, between responses: the writer is shared.
     let write = Arc::new(tokio::sync::Mutex::new(write));
     let forwarder = tokio::spawn({
@@ -326,7 +334,28 @@ async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Resu
         }
     });
     let result = async {
-        while let Some(line) = read_request(&mut reader).await? {
+        write
+            .lock()
+            .await
+            .write_all(mgmt::encode_line(&response).as_bytes())
+            .await?;
+        drop(response);
+        loop {
+            let line = match read_request(
+                &mut reader,
+                REQUEST_LINE_BYTES,
+                "(the limit of one request)",
+            )
+            .await
+            {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                    refuse(&mut *write.lock().await, &e.to_string()).await;
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            };
             let (tx, rx) = oneshot::channel();
             send(
                 &mgmt,
@@ -345,6 +374,66 @@ async fn connection(stream: UnixStream, mgmt: mpsc::Sender<Command>) -> io::Resu
     forwarder.abort();
     let _ = mgmt.send(Command::Close { session });
     result
+}
+
+/// A session, the response to its hello, and the broadcast lines for its connection.
+type Opened = (
+    SessionId,
+    Response,
+    tokio::sync::mpsc::UnboundedReceiver<String>,
+);
+
+/// Reads the hello (a short line, within [`HELLO_TIMEOUT`]) and asks the management thread
+/// for a session.
+async fn identify(
+    reader: &mut BufReader<tokio::net::unix::OwnedReadHalf>,
+    write: &mut tokio::net::unix::OwnedWriteHalf,
+    mgmt: &mpsc::Sender<Command>,
+    uid: u32,
+    user: String,
+) -> Result<Opened, Unidentified> {
+    // Only the client's hello is timed: the management thread's answer may wait behind a
+    // long commit, which is no fault of the client.
+    let read = read_request(reader, HELLO_LINE_BYTES, "before hello");
+    let Ok(first) = tokio::time::timeout(HELLO_TIMEOUT, read).await else {
+        return Err(Unidentified::Refused(format!(
+            "no hello within {} s; connection closed",
+            HELLO_TIMEOUT.as_secs()
+        )));
+    };
+    let first = match first {
+        Ok(Some(line)) => line,
+        Ok(None) => return Err(Unidentified::Gone),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Err(Unidentified::Refused(e.to_string()))
+        }
+        Err(_) => return Err(Unidentified::Gone),
+    };
+    let hello = mgmt::decode_line::<Request>(&String::from_utf8_lossy(&first))
+        .map_err(Unidentified::Refused)?;
+    let (tx, rx) = oneshot::channel();
+    let (broadcasts, broadcast_lines) = tokio::sync::mpsc::unbounded_channel();
+    send(
+        mgmt,
+        Command::Open {
+            uid,
+            user,
+            hello,
+            reply: tx,
+            broadcasts,
+        },
+    )
+    .map_err(|e| Unidentified::Refused(e.to_string()))?;
+    match rx.await {
+        Ok(Ok((session, response))) => Ok((session, response, broadcast_lines)),
+        Ok(Err(response)) => {
+            let _ = write
+                .write_all(mgmt::encode_line(&response).as_bytes())
+                .await;
+            Err(Unidentified::Gone)
+        }
+        Err(_) => Err(Unidentified::Refused(gone().to_string())),
+    }
 }
 
 fn send(mgmt: &mpsc::Sender<Command>, cmd: Command) -> io::Result<()> {

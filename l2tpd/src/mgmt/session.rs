@@ -6,7 +6,11 @@ use schema::{Node, Path};
 pub type SessionId = u64;
 
 pub struct Session {
+    /// From the socket's peer credentials: with `user`, what the class is derived from.
+    pub uid: u32,
     pub user: String,
+    /// The class at the last request: derived again from the configuration in force on
+    /// every request, so a commit that downgrades or removes a user binds open sessions.
     pub class: LoginClass,
     pub client: ClientKind,
     pub terminal: String,

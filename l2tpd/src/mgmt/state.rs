@@ -10,12 +10,15 @@ use super::identity;
 use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
 use crate::clock::Clock;
 use crate::engine::{ConfigApply, L2tpRpc, Later};
+use crate::snmp::show_mib;
+use crate::snmp::view::View;
 use commit_db::{CommitMeta, ConfigStore, ConfirmDeadline, LockInfo};
 use schema::edit::{self, Applied, WordError};
 use schema::mgmt::{
     ClientKind, ConfigureMode, LoginClass, MgmtError, Reply, Request, Response, Revision,
     UserSession,
 };
+use schema::snmp_rpc::SnmpObjects;
 use schema::typed::RouterConfig;
 use schema::{Node, Path};
 use std::borrow::Cow;
@@ -126,6 +129,12 @@ impl Mgmt {
         if let Err(e) = mgmt.engine.apply(&mgmt.active_config) {
             tracing::error!("the active configuration was refused by the engine at start: {e}");
         }
+        // The database is authoritative: a copy that a failed commit left stale, or that was
+        // edited or removed by hand, is replaced.
+        let text = schema::print::to_text(&[], &mgmt.active);
+        if let Err(e) = mgmt.store.write_recovery_copy(&text) {
+            tracing::warn!("the recovery copy of the active configuration was not written: {e}");
+        }
         mgmt.tick();
         // A rollback at start has nobody to tell: no shell is open yet.
         mgmt.broadcasts.clear();
@@ -160,12 +169,14 @@ impl Mgmt {
         let id = self.next_session;
         self.next_session += 1;
         let terminal = match tty {
-            Some(t) => format!("terminal {t}"),
+            // The client names its own tty: keep what a tty name can be (`pts/12345`).
+            Some(t) => format!("terminal {}", identity::tty_name(&t)),
             None => client.as_str().to_string(),
         };
         self.sessions.insert(
             id,
             Session {
+                uid,
                 user: user.clone(),
                 class,
                 client,
@@ -232,23 +243,7 @@ impl Mgmt {
     /// tunnel` towards a silent LNS (seconds) does not hold up every other shell.
     pub fn handle_or_defer(&mut self, id: SessionId, request: Request) -> Handled {
         let now = self.clock.now();
-        let allowed = match self.session_mut(id) {
-            Ok(s) => {
-                s.last_active = now;
-                let class = s.class;
-                if class < identity::required_class(&request) {
-                    Err(MgmtError::Denied {
-                        message: format!(
-                            "permission denied: login class {} may not do this",
-                            class_name(class)
-                        ),
-                    })
-                } else {
-                    Ok(())
-                }
-            }
-            Err(e) => Err(e),
-        };
+        let allowed = self.authorize(id, &request, now);
         let result = match allowed {
             Ok(()) => match self.engine_request(request) {
                 Ok(wait) => {
@@ -264,6 +259,29 @@ impl Mgmt {
         };
         let notices = self.take_notices(id);
         Handled::Now(Box::new(Response { result, notices }))
+    }
+
+    /// The session's class under the configuration in force now (not the one at hello: a
+    /// commit may have downgraded or removed the user since), checked against what `request`
+    /// needs.
+    fn authorize(&mut self, id: SessionId, request: &Request, now: i64) -> Result<(), MgmtError> {
+        let login_users = &self.active_config.login_users;
+        let s = self
+            .sessions
+            .get_mut(&id)
+            .ok_or_else(|| failed("no such management session"))?;
+        s.last_active = now;
+        s.class = identity::login_class(s.uid, &s.user, login_users)
+            .map_err(|message| MgmtError::Denied { message })?;
+        if s.class < identity::required_class(request) {
+            return Err(MgmtError::Denied {
+                message: format!(
+                    "permission denied: login class {} may not do this",
+                    class_name(s.class)
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Starts the requests the engine answers; gives any other request back.
@@ -284,23 +302,14 @@ impl Mgmt {
                 wait().map(Reply::L2tpTunnelTest).map_err(failed)
             }));
         }
-        // `show snmp mib get|walk` asks our own agent over UDP: a walk may take a while.
+        // `show snmp mib get|walk` reads the SNMP thread's view on the caller's thread: a
+        // walk of a big view takes a while, and needs no agent configured (as on Junos).
         match request {
             Request::GetSnmpObject { object } => {
-                let snmp = self.active_config.snmp.clone();
-                return Ok(Box::new(move || {
-                    crate::snmp::client::get(&snmp, &object)
-                        .map(Reply::SnmpObjects)
-                        .map_err(failed)
-                }));
+                return Ok(self.snmp_mib_later(&object, show_mib::get))
             }
             Request::WalkSnmpObject { object } => {
-                let snmp = self.active_config.snmp.clone();
-                return Ok(Box::new(move || {
-                    crate::snmp::client::walk(&snmp, &object)
-                        .map(Reply::SnmpObjects)
-                        .map_err(failed)
-                }));
+                return Ok(self.snmp_mib_later(&object, show_mib::walk))
             }
             Request::GetSnmpStatistics => return Ok(self.engine.snmp_statistics_later()),
             _ => {}
@@ -309,6 +318,23 @@ impl Mgmt {
             Some(rpc) => Ok(self.engine.l2tp_rpc_later(rpc)),
             None => Err(Box::new(request)),
         }
+    }
+
+    /// `show snmp mib get | walk OBJECT`: OBJECT is resolved first, so a typo costs no view.
+    fn snmp_mib_later(
+        &mut self,
+        object: &str,
+        read: fn(&View, &[u32]) -> SnmpObjects,
+    ) -> Later<Outcome> {
+        let oid = match show_mib::resolve(object) {
+            Ok(oid) => oid,
+            Err(e) => return Box::new(move || Err(failed(e))),
+        };
+        let view = self.engine.snmp_view_later();
+        Box::new(move || {
+            let view = view().map_err(failed)?;
+            Ok(Reply::SnmpObjects(read(&view, &oid)))
+        })
     }
 
     fn dispatch(&mut self, id: SessionId, request: Request) -> Outcome {
@@ -486,7 +512,10 @@ impl Mgmt {
 
     fn show(&self, id: SessionId, words: &[String], revision: Revision) -> Outcome {
         let path = resolve_path(words)?;
-        let (path, tree) = show_at(&*self.tree_of(id, revision)?, path);
+        let (path, mut tree) = show_at(&*self.tree_of(id, revision)?, path);
+        if !identity::may_see_secrets(self.session(id)?.class) {
+            schema::secret_data::hide_secrets(&path, &mut tree);
+        }
         Ok(Reply::Config { path, tree })
     }
 
@@ -498,8 +527,11 @@ impl Mgmt {
         target: Revision,
     ) -> Outcome {
         let path = resolve_path(words)?;
-        let base = self.tree_of(id, base)?;
-        let target = self.tree_of(id, target)?;
+        let mut base = self.tree_of(id, base)?;
+        let mut target = self.tree_of(id, target)?;
+        if !identity::may_see_secrets(self.session(id)?.class) {
+            schema::secret_data::hide_secrets_for_compare(base.to_mut(), target.to_mut());
+        }
         Ok(Reply::Diff {
             blocks: schema::diff::diff(&base, &target, &path),
         })
@@ -812,6 +844,10 @@ impl Mgmt {
                 ));
             }
         }
+        if let Some(c) = &comment {
+            schema::limits::check_text("commit comment", c, schema::limits::MAX_COMMIT_COMMENT_LEN)
+                .map_err(failed)?;
+        }
         if let Some(m) = confirmed {
             if !CONFIRM_MINUTES_RANGE.contains(&m) {
                 return Err(failed(format!(
@@ -823,6 +859,13 @@ impl Mgmt {
         }
         let (warnings, new_config) = schema::validate::check_and_view(self.candidate(id)?)
             .map_err(|(errors, summary)| MgmtError::Check { errors, summary })?;
+        let errors = self.engine.check_host(&new_config);
+        if !errors.is_empty() {
+            return Err(MgmtError::Check {
+                errors,
+                summary: schema::validate::CHECK_OUT_FAILED.into(),
+            });
+        }
         let mut messages: Vec<String> = warnings;
         if check {
             // Junos: `commit check` also confirms a pending `commit confirmed`.
@@ -853,12 +896,15 @@ impl Mgmt {
         } else {
             self.candidate(id)?.clone()
         };
-        if let Err(failure) = self.commit_tree(candidate, new_config, meta) {
-            let (e, candidate) = *failure;
-            if is_shared && candidate != self.active {
-                self.shared = Some(candidate);
+        match self.commit_tree(candidate, new_config, meta) {
+            Ok(copy_warning) => messages.extend(copy_warning),
+            Err(failure) => {
+                let (e, candidate) = *failure;
+                if is_shared && candidate != self.active {
+                    self.shared = Some(candidate);
+                }
+                return Err(e);
             }
-            return Err(e);
         }
         let generation = self.generation;
         match self
@@ -889,31 +935,39 @@ impl Mgmt {
     /// The one path every configuration change takes: apply to the engine, persist durably,
     /// and only then make it the active configuration. If either step fails, nothing changes.
     /// On failure the tree comes back (boxed: it is large) so the candidate is not lost.
-    /// `new_config` is the typed view of `tree`.
+    /// `new_config` is the typed view of `tree`. Success may carry a warning for the
+    /// operator: the recovery copy could not be written.
     fn commit_tree(
         &mut self,
         tree: Node,
         new_config: RouterConfig,
         meta: CommitMeta,
-    ) -> Result<(), Box<(MgmtError, Node)>> {
+    ) -> Result<Option<String>, Box<(MgmtError, Node)>> {
         if let Err(e) = self.engine.apply(&new_config) {
             let message = format!("commit failed: the engine refused the configuration: {e}");
             return Err(Box::new((failed(message), tree)));
         }
         let text = schema::print::to_text(&[], &tree);
-        if let Err(e) = self.store.commit(&tree, &text, meta) {
-            if let Err(e2) = self.engine.apply(&self.active_config) {
-                tracing::error!("could not restore the previous configuration in the engine: {e2}");
+        let committed = match self.store.commit(&tree, &text, meta) {
+            Ok(committed) => committed,
+            Err(e) => {
+                if let Err(e2) = self.engine.restore(&self.active_config) {
+                    tracing::error!(
+                        "could not restore the previous configuration in the engine: {e2}"
+                    );
+                }
+                let message =
+                    format!("commit failed: the configuration database refused the write: {e}");
+                return Err(Box::new((failed(message), tree)));
             }
-            let message =
-                format!("commit failed: the configuration database refused the write: {e}");
-            return Err(Box::new((failed(message), tree)));
-        }
+        };
         self.active = tree;
         self.active.shrink_to_fit();
         self.active_config = new_config;
         self.generation += 1;
-        Ok(())
+        Ok(committed.recovery_copy.err().map(|e| {
+            format!("warning: the recovery copy was not updated ({e}); the configuration database holds the commit")
+        }))
     }
 
     fn confirm_pending(&mut self) -> Result<(), MgmtError> {
@@ -959,8 +1013,9 @@ impl Mgmt {
         // rolled-back configuration, edits made on the unconfirmed one included.
         meta.clear_shared_candidate = true;
         let config = schema::typed::router_config(&previous);
+        // A failed recovery copy is logged by the store; nobody is waiting for this commit.
         match self.commit_tree(previous, config, meta) {
-            Ok(()) => {
+            Ok(_) => {
                 self.shared = None;
                 self.shared_unsaved = false;
                 tracing::warn!("commit was not confirmed; automatic rollback complete");

@@ -109,6 +109,13 @@ pub struct AgentCounters {
     pub no_such_names: u64,
 }
 
+/// A request that passed [`Agent::admit`]: from a listed client, with a known community.
+#[derive(Debug)]
+pub struct Admitted {
+    community: OctetString,
+    pdu: Pdus,
+}
+
 pub struct Agent {
     config: AgentConfig,
     counters: AgentCounters,
@@ -133,6 +140,14 @@ impl Agent {
 
     /// Answers one datagram from `source`, or drops it (`None`) and counts why.
     pub fn handle(&mut self, source: SocketAddr, datagram: &[u8], view: &View) -> Option<Vec<u8>> {
+        let request = self.admit(source, datagram)?;
+        self.answer(request, view)
+    }
+
+    /// The checks that need no view: size, BER, version, community, client, PDU type.
+    /// A runtime calls this before it fetches a view, so a flood of datagrams that fail
+    /// them costs no registry snapshot. `None`: dropped and counted.
+    pub fn admit(&mut self, source: SocketAddr, datagram: &[u8]) -> Option<Admitted> {
         self.counters.in_packets += 1;
         if datagram.len() > MAX_REQUEST_OCTETS {
             self.counters.oversized_requests += 1;
@@ -162,7 +177,21 @@ impl Agent {
             self.counters.unlisted_clients += 1;
             return None;
         }
-        let response = match message.data {
+        if let Pdus::Response(_) | Pdus::InformRequest(_) | Pdus::Trap(_) | Pdus::Report(_) =
+            message.data
+        {
+            self.counters.unsupported_pdus += 1;
+            return None;
+        }
+        Some(Admitted {
+            community: message.community,
+            pdu: message.data,
+        })
+    }
+
+    /// Answers a request [`Agent::admit`] let through, from `view`.
+    pub fn answer(&mut self, request: Admitted, view: &View) -> Option<Vec<u8>> {
+        let response = match request.pdu {
             Pdus::GetRequest(request) => {
                 self.counters.get_requests += 1;
                 self.get(request.0, view)
@@ -180,12 +209,12 @@ impl Agent {
                 // RFC 3416 4.2.5: a binding outside the (read-only) view is noAccess.
                 error_response(request.0, Pdu::ERROR_STATUS_NO_ACCESS, 1)
             }
+            // `admit` lets none of these through.
             Pdus::Response(_) | Pdus::InformRequest(_) | Pdus::Trap(_) | Pdus::Report(_) => {
-                self.counters.unsupported_pdus += 1;
-                return None;
+                return None
             }
         };
-        let encoded = self.encode(&message.community, response)?;
+        let encoded = self.encode(&request.community, response)?;
         self.counters.out_responses += 1;
         Some(encoded)
     }

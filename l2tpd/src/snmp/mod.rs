@@ -5,13 +5,14 @@
 //!   get-bulk steps, indexed exactly as the MIB's INDEX clauses say.
 //! - [`agent`]: the embedded SNMPv2c responder (sans-IO): datagram in, datagram out.
 //! - [`statistics`]: the agent's and the subagent's counters for `show snmp statistics`.
+//! - [`show_mib`]: `show snmp mib get | walk`, read from the view inside the daemon.
 //!
 //! The same view is meant to back the AgentX subagent, so both paths answer alike.
 
 pub mod agent;
 pub mod agentx;
-pub mod client;
 pub mod poller;
+pub mod show_mib;
 pub mod snapshot;
 pub mod statistics;
 pub mod value;

@@ -1,6 +1,8 @@
 //! `show snmp statistics`: the embedded agent's counters and the AgentX subagent's state,
 //! as the management protocol carries them.
 
+use std::net::SocketAddr;
+
 use schema::snmp_rpc::{
     AgentxStatistics, SnmpInputStatistics, SnmpOutputStatistics, SnmpStatistics,
 };
@@ -8,15 +10,16 @@ use schema::snmp_rpc::{
 use super::agent::AgentCounters;
 use super::agentx::runtime::SubagentStatus;
 
-/// The reply, from the counters the SNMP thread keeps. `agent_port` is the port the
-/// embedded agent listens on, if it listens.
+/// The reply, from the counters the SNMP thread keeps. `listening` is where the embedded
+/// agent listens, if it listens.
 pub fn statistics(
-    agent_port: Option<u16>,
+    listening: Option<SocketAddr>,
     agent: &AgentCounters,
     subagent: &SubagentStatus,
 ) -> SnmpStatistics {
     SnmpStatistics {
-        agent_port,
+        agent_address: listening.map(|at| at.ip()),
+        agent_port: listening.map(|at| at.port()),
         snmp_input_statistics: SnmpInputStatistics {
             packets: agent.in_packets,
             bad_versions: agent.bad_versions,
@@ -93,10 +96,12 @@ mod tests {
                 unsupported_pdus: 27,
             },
         };
-        let shown = statistics(Some(161), &agent, &subagent);
+        let at = SocketAddr::from(([127, 0, 41, 1], 161));
+        let shown = statistics(Some(at), &agent, &subagent);
         assert_eq!(
             shown,
             SnmpStatistics {
+                agent_address: Some(at.ip()),
                 agent_port: Some(161),
                 snmp_input_statistics: SnmpInputStatistics {
                     packets: 1,

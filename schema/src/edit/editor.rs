@@ -229,6 +229,10 @@ impl Editor {
                 message: "annotation may not contain '*/'".into(),
             });
         }
+        crate::limits::check_annotation(comment).map_err(|message| WordError {
+            word: words.len(),
+            message,
+        })?;
         Ok(match self.target(root, words)? {
             Some(node) => {
                 node.annotation = (!comment.is_empty()).then(|| comment.to_string());

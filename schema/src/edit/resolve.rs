@@ -34,7 +34,10 @@ pub(crate) fn keyword(
     let Some(second) = second else {
         return Ok(first);
     };
-    let mut message = format!("'{word}' is ambiguous.\nPossible completions:");
+    let mut message = format!(
+        "'{}' is ambiguous.\nPossible completions:",
+        crate::limits::quoted(word)
+    );
     for c in [first, second].into_iter().chain(candidates) {
         message.push_str(&format!("\n  {:<20} {}", c.name, c.help));
     }

@@ -8,6 +8,7 @@ use super::syntax::{End, Statement, Token};
 use super::LoadError;
 use crate::def::{Kind, Stmt, Type};
 use crate::edit::banner;
+use crate::limits::quoted;
 use crate::tree::{NodeId, Path};
 
 /// One statement named on a line.
@@ -79,7 +80,7 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
             });
         if let (Some(p), Kind::Leaf(ty)) = (positional, positional.map_or(Kind::Flag, |p| p.kind)) {
             if last && !matches!(s.end, End::Semicolon) {
-                let message = format!("syntax error, expecting ';' after '{}'", word.text);
+                let message = format!("syntax error, expecting ';' after '{}'", quoted(&word.text));
                 return Err(at.err(word.at, message));
             }
             steps.push(Step::Leaf {
@@ -93,11 +94,11 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
         let Some(child) = at.stmt.child(&word.text) else {
             // After a leaf's value, a word that names nothing is one word too many.
             let message = if matches!(steps.last(), Some(Step::Leaf { .. })) {
-                format!("syntax error: unexpected '{}'", word.text)
+                format!("syntax error: unexpected '{}'", quoted(&word.text))
             } else {
                 format!(
                     "syntax error: '{}' is not a statement under {}",
-                    word.text,
+                    quoted(&word.text),
                     banner(&at.path)
                 )
             };
@@ -221,7 +222,7 @@ fn leaf_values(
             Err(if matches!(child.kind, Kind::LeafList(_)) {
                 at.err(
                     value.at,
-                    format!("syntax error: unexpected '{}'", value.text),
+                    format!("syntax error: unexpected '{}'", quoted(&value.text)),
                 )
             } else {
                 at.err(

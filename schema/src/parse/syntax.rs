@@ -59,10 +59,12 @@ pub(crate) fn items(text: &str) -> Result<Vec<Item>, LoadError> {
     for pair in config {
         match pair.as_rule() {
             Rule::annotation => {
+                let at = pair.as_span().start();
                 let inner = pair.into_inner().next().map_or("", |p| p.as_str());
                 // `/* text */`: the spaces inside the delimiters are layout, not text.
                 let inner = inner.strip_prefix(' ').unwrap_or(inner);
                 let inner = inner.strip_suffix(' ').unwrap_or(inner);
+                crate::limits::check_annotation(inner).map_err(|m| LoadError::at(text, at, m))?;
                 items.push(Item::Annotation(inner.to_string()));
             }
             Rule::close_brace => items.push(Item::Close(pair.as_span().start())),

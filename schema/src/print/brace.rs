@@ -2,6 +2,7 @@
 
 use crate::def::{Kind, Stmt, Type};
 use crate::edit::stmt_for_path_in;
+use crate::secret_data::{is_hidden, HIDDEN};
 use crate::tree::{quote_word, Node, NodeId};
 
 /// One output line: its depth (4 spaces each) and its text.
@@ -141,7 +142,11 @@ pub(crate) fn statement_lines(
         Kind::Leaf(ty) | Kind::LeafList(ty) => {
             let secret = ty == Type::Secret;
             let values: Vec<String> = node.values.iter().map(|v| value_word(v, secret)).collect();
-            let trailer = if secret { " ## SECRET-DATA" } else { "" };
+            let trailer = if secret && !node.values.iter().all(|v| is_hidden(v)) {
+                " ## SECRET-DATA"
+            } else {
+                ""
+            };
             match values.as_slice() {
                 [] => format!("{head};"),
                 [one] => format!("{head} {one};{trailer}"),
@@ -182,8 +187,12 @@ fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
     Some(words.join(" "))
 }
 
-/// A value as printed: secrets are always quoted, as Junos shows them.
+/// A value as printed: secrets are always quoted, as Junos shows them; a hidden one is the
+/// bare `/* SECRET-DATA */`.
 pub(crate) fn value_word(value: &str, secret: bool) -> String {
+    if secret && is_hidden(value) {
+        return HIDDEN.to_string();
+    }
     let word = quote_word(value);
     if secret && !word.starts_with('"') {
         format!("\"{word}\"")

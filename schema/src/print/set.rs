@@ -68,7 +68,7 @@ impl Lines {
         if let Some(value) = value {
             self.sets.push(' ');
             self.sets.push_str(&value_word(value, secret));
-            if secret {
+            if secret && !crate::secret_data::is_hidden(value) {
                 self.sets.push_str(" ## SECRET-DATA");
             }
         }

@@ -1,7 +1,7 @@
 //! `[edit access]`: tunnel profiles and domain maps (LAC), access profiles and RADIUS
 //! servers (both ends), address pools (LNS), tunnel switching.
 
-use super::{NAME, PORT};
+use super::{NAME, PORT, TUNNEL_SWITCHING};
 use crate::def::*;
 
 pub(super) const ACCESS: Stmt = container(
@@ -41,7 +41,8 @@ pub(super) const ACCESS: Stmt = container(
             NAME,
             "Tunnel switch profile",
             TUNNEL_SWITCH_PROFILE,
-        ),
+        )
+        .no_effect(TUNNEL_SWITCHING),
     ],
 );
 
@@ -96,7 +97,8 @@ const DOMAIN_MAP: &[Stmt] = &[
         NAME,
         "Tunnel switch profile for this domain",
     )
-    .refers_to(TUNNEL_SWITCH_PROFILE_LIST),
+    .refers_to(TUNNEL_SWITCH_PROFILE_LIST)
+    .no_effect(TUNNEL_SWITCHING),
 ];
 
 const PROFILE: &[Stmt] = &[
@@ -224,7 +226,8 @@ const TUNNEL: &[Stmt] = &[
         "logical-system",
         NAME,
         "Logical system of the tunnel (needs routing-instance)",
-    ),
+    )
+    .no_effect("logical systems are not implemented"),
     leaf(
         "max-sessions",
         uint(0, 60000),
@@ -238,7 +241,10 @@ const TUNNEL: &[Stmt] = &[
     )
     .default("2000"),
     container("remote-gateway", "Remote end of the tunnel (LNS)", GATEWAY),
-    leaf("routing-instance", NAME, "Routing instance of the tunnel"),
+    // The instance keys the destination (shows and lockouts tell instances apart), but the
+    // tunnel's packets go by the host's main routing table.
+    leaf("routing-instance", NAME, "Routing instance of the tunnel")
+        .no_effect("routing instances are not implemented; the main routing table is used"),
     leaf("secret", Type::Secret, "Tunnel shared secret"),
     container("source-gateway", "Local end of the tunnel (LAC)", GATEWAY),
     leaf("type", Type::Enum(&["l2tp"]), "Tunnel type").default("l2tp"),

@@ -1,6 +1,6 @@
 //! `[edit services l2tp]`: global L2TP settings, LAC tunnel defaults and LNS tunnel groups.
 
-use super::NAME;
+use super::{NAME, TUNNEL_SWITCHING};
 use crate::def::*;
 
 pub(super) const SERVICES: Stmt = container(
@@ -43,7 +43,8 @@ const L2TP: &[Stmt] = &[
         uint(10, 3600),
         "Time state of a closed tunnel or session is kept (seconds)",
     )
-    .default("300"),
+    .default("300")
+    .no_effect("a closed tunnel is kept for one retransmission cycle (RFC 2661 section 5.7)"),
     flag(
         "disable-calling-number-avp",
         "Do not send the Calling Number AVP",
@@ -51,7 +52,8 @@ const L2TP: &[Stmt] = &[
     flag(
         "disable-failover-protocol",
         "Use silent failover instead of the failover protocol",
-    ),
+    )
+    .no_effect("the failover protocol (RFC 4951) is not implemented; failover is always silent"),
     flag(
         "drain",
         "Prevent new tunnels, sessions and destinations from being created",
@@ -64,7 +66,9 @@ const L2TP: &[Stmt] = &[
         "fail-over-within-preference",
         "Try other destinations of the same preference before the next level",
     ),
-    flag("ip-reassembly", "Reassemble fragmented L2TP packets"),
+    flag("ip-reassembly", "Reassemble fragmented L2TP packets").no_effect(
+        "the host's IP stack reassembles fragmented L2TP datagrams whether or not it is set",
+    ),
     flag(
         "rx-connect-speed-when-equal",
         "Send Rx Connect Speed even when equal to Tx Connect Speed",
@@ -82,12 +86,14 @@ const L2TP: &[Stmt] = &[
         NAME,
         "Tunnel switch profile for all tunnels",
     )
-    .refers_to(TUNNEL_SWITCH_PROFILE),
+    .refers_to(TUNNEL_SWITCH_PROFILE)
+    .no_effect(TUNNEL_SWITCHING),
     leaf(
         "tx-connect-speed-method",
         Type::Enum(&["advisory", "dsl-forum"]),
         "Source of the Tx Connect Speed value",
-    ),
+    )
+    .no_effect("connect speeds come from the subscriber's access line, which is not built yet"),
     flag(
         "weighted-load-balancing",
         "Choose among tunnels of one preference in proportion to max-sessions",
@@ -158,10 +164,13 @@ const TRACEOPTIONS: Stmt = container(
                     "user-name",
                     Type::Str { max_len: 253 },
                     "Trace only this subscriber",
-                ),
+                )
+                .no_effect("trace messages do not carry the subscriber's name yet"),
             ],
         ),
-        flag("no-remote-trace", "Disable remote tracing"),
+        // Junos sends traces to a remote collector unless told not to; we never do.
+        flag("no-remote-trace", "Disable remote tracing")
+            .no_effect("traces are only ever written to the local file"),
     ],
 );
 
@@ -251,19 +260,23 @@ const TUNNEL_GROUP: &[Stmt] = &[
         "Largest send window offered by the peer we honour (packets)",
     ),
     leaf("ppp-access-profile", NAME, "Access profile for PPP").refers_to(ACCESS_PROFILE),
+    // Junos' M-series default is 16; ours is the global `tunnel rx-window-size`, so that one
+    // statement sets the window of every tunnel unless a group says otherwise.
+    // Our choice: the same ceiling as `rx-window-size`, since every slot of the window may
+    // hold an out-of-order message from the peer.
     leaf(
         "receive-window",
-        uint(1, 65535),
-        "Control message receive window (packets)",
-    )
-    .default("16"),
-    // Our choice: up to a minute, twice the default.
+        uint(1, 128),
+        "Control message receive window (packets; default: tunnel rx-window-size)",
+    ),
+    // Junos: the maximum retransmit interval (default 30 s). Ours defaults to the 16 s cap of
+    // every other tunnel. RFC 2661 section 5.8 requires any cap to be at least 8 s; up to a
+    // minute is our choice.
     leaf(
         "retransmit-interval",
-        uint(1, 60),
-        "Control message retransmission interval (seconds)",
-    )
-    .default("30"),
+        uint(8, 60),
+        "Longest wait between retransmissions (seconds; default 16)",
+    ),
     leaf(
         "service-device-pool",
         NAME,
@@ -278,12 +291,16 @@ const TUNNEL_GROUP: &[Stmt] = &[
         "tos-reflect",
         "Copy the subscriber's IP ToS into the tunnel header",
     ),
-    leaf("tunnel-switch-profile", NAME, "Tunnel switch profile").refers_to(TUNNEL_SWITCH_PROFILE),
-    // Our choice: one second up to a day.
+    leaf("tunnel-switch-profile", NAME, "Tunnel switch profile")
+        .refers_to(TUNNEL_SWITCH_PROFILE)
+        .no_effect(TUNNEL_SWITCHING),
+    // Junos' default is 120 s. Ours is none: the retransmission statements already bound
+    // the downtime (47 s at their defaults), and a 120 s default would silently cut the
+    // counts operators raise on an LNS (Junos advises 16 or more for ISSU). One second up to
+    // a day is our choice.
     leaf(
         "tunnel-timeout",
         uint(1, 86400),
-        "Maximum downtime before the tunnel is terminated (seconds)",
-    )
-    .default("120"),
+        "Maximum downtime before the tunnel is terminated (seconds; default: the retransmission count decides)",
+    ),
 ];

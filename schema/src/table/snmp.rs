@@ -40,6 +40,15 @@ pub(super) const SNMP: Stmt = container(
                 .grouped(),
             ],
         ),
+        // Not Junos (its agent answers on every address, narrowed by `interface`): the
+        // embedded agent binds one local address, the loopback unless told otherwise,
+        // as Debian's snmpd does out of the box. 0.0.0.0 is every address.
+        leaf(
+            "listen-address",
+            Type::Ipv4,
+            "Local address the SNMP agent listens on (0.0.0.0 for every address)",
+        )
+        .default("127.0.0.1"),
         leaf("port", PORT, "UDP port the SNMP agent listens on").default("161"),
         container(
             "agentx",

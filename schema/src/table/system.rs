@@ -29,7 +29,8 @@ pub(super) const SYSTEM: Stmt = container(
                     .mandatory(),
                     leaf("full-name", TEXT, "Full name"),
                     // Junos range: below 100 is reserved for system accounts.
-                    leaf("uid", uint(100, 64000), "User identifier (uid)"),
+                    leaf("uid", uint(100, 64000), "User identifier (uid)")
+                        .no_effect("users are the host's accounts, with the host's uid"),
                 ],
             )],
         ),

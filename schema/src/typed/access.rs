@@ -44,6 +44,31 @@ pub struct ProfileTunnel {
     pub tunnel_type: TunnelType,
 }
 
+/// What tells one LAC tunnel from another: the LNS it dials (address within a routing
+/// instance), its `identification` (Junos: "same ID + destination = same tunnel"), and how
+/// we present ourselves — the source address and the Host Name the LNS knows us by. Two
+/// profile tunnels with equal identities would be one tunnel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TunnelIdentity<'a> {
+    pub remote_address: Option<Ipv4Addr>,
+    pub routing_instance: Option<&'a str>,
+    pub identification: Option<&'a str>,
+    pub source_address: Option<Ipv4Addr>,
+    pub source_name: Option<&'a str>,
+}
+
+impl ProfileTunnel {
+    pub fn identity(&self) -> TunnelIdentity<'_> {
+        TunnelIdentity {
+            remote_address: self.remote_gateway.address,
+            routing_instance: self.routing_instance.as_deref(),
+            identification: self.identification.as_deref(),
+            source_address: self.source_gateway.address,
+            source_name: self.source_gateway.gateway_name.as_deref(),
+        }
+    }
+}
+
 /// A profile's tunnels by number. Boxed: most profiles have one tunnel, and a B-tree leaf
 /// reserves room for eleven values, which for 10,000 profiles was 20 MiB of empty slots.
 pub type ProfileTunnels = BTreeMap<u8, Box<ProfileTunnel>>;

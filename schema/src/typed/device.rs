@@ -4,6 +4,7 @@ use super::net::Ipv4Prefix;
 use super::view::View;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -69,6 +70,8 @@ pub struct SnmpConfig {
     pub location: Option<String>,
     pub contact: Option<String>,
     pub communities: BTreeMap<String, Community>,
+    /// `listen-address`: where the embedded agent binds (0.0.0.0 = every address).
+    pub listen_address: Ipv4Addr,
     pub port: u16,
     pub agentx_socket: Option<String>,
 }
@@ -141,6 +144,8 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
                 (name.to_string(), community)
             })
             .collect(),
+        // The table defaults it; a tree that passed `check` always has a readable one.
+        listen_address: s.address("listen-address").unwrap_or(Ipv4Addr::LOCALHOST),
         port: s.number("port"),
         agentx_socket: s.container("agentx").string("socket"),
     }

@@ -90,13 +90,17 @@ pub struct TunnelGroup {
     pub local_gateway_name: Option<String>,
     pub maximum_send_window: Option<u16>,
     pub ppp_access_profile: Option<String>,
-    pub receive_window: u16,
-    pub retransmit_interval: u32,
+    /// Our control receive window on the group's tunnels; `None`: `tunnel rx-window-size`.
+    pub receive_window: Option<u16>,
+    /// Seconds: the longest wait between retransmissions; `None`: the usual 16 s.
+    pub retransmit_interval: Option<u32>,
     pub service_device_pool: Option<String>,
     pub service_interface: Option<String>,
     pub tos_reflect: bool,
     pub tunnel_switch_profile: Option<String>,
-    pub tunnel_timeout: u32,
+    /// Seconds a control message may stay unacknowledged before the tunnel is presumed lost
+    /// and cleared, even with retransmissions left; `None`: only the count decides.
+    pub tunnel_timeout: Option<u32>,
 }
 
 /// Every `[edit services l2tp]` setting.
@@ -197,12 +201,12 @@ fn tunnel_group(g: View<'_>) -> TunnelGroup {
         local_gateway_name: gateway.string("gateway-name"),
         maximum_send_window: g.uint("maximum-send-window"),
         ppp_access_profile: g.string("ppp-access-profile"),
-        receive_window: g.number("receive-window"),
-        retransmit_interval: g.number("retransmit-interval"),
+        receive_window: g.uint("receive-window"),
+        retransmit_interval: g.uint("retransmit-interval"),
         service_device_pool: g.string("service-device-pool"),
         service_interface: g.string("service-interface"),
         tos_reflect: g.flag("tos-reflect"),
         tunnel_switch_profile: g.string("tunnel-switch-profile"),
-        tunnel_timeout: g.number("tunnel-timeout"),
+        tunnel_timeout: g.uint("tunnel-timeout"),
     }
 }

@@ -80,6 +80,11 @@ fn empty_configuration_reads_as_table_defaults() {
         !c.l2tp.drain && c.l2tp.traceoptions.is_none() && c.l2tp.tx_connect_speed_method.is_none()
     );
     assert_eq!(c.snmp.port, default_of::<u16>(&["snmp", "port"]));
+    assert_eq!(
+        c.snmp.listen_address,
+        default_of::<std::net::Ipv4Addr>(&["snmp", "listen-address"])
+    );
+    assert!(c.snmp.listen_address.is_loopback(), "safe by default");
     assert!(!c.snmp.enabled);
     assert_eq!(c.host_name, None);
     assert!(c.tunnel_profiles.is_empty() && c.interfaces.is_empty() && c.login_users.is_empty());
@@ -261,20 +266,20 @@ fn lns_configuration() {
     );
     set(&mut root, "snmp community=public clients=127.0.0.0/8", &[]);
     set(&mut root, "snmp location", &["lab"]);
+    set(&mut root, "snmp listen-address", &["127.0.41.1"]);
 
     let c = router_config(&root);
     let group = &c.l2tp.tunnel_groups["lns1"];
     assert_eq!(group.local_address, Some(Ipv4Addr::new(198, 18, 1, 2)));
     assert_eq!(group.service_interface.as_deref(), Some("si-1/0/0"));
-    assert_eq!(group.tunnel_timeout, 30);
+    assert_eq!(group.tunnel_timeout, Some(30));
     assert_eq!(
         group.hello_interval,
         default_of::<u32>(&["services", "l2tp", "tunnel-group", "hello-interval"])
     );
-    assert_eq!(
-        group.receive_window,
-        default_of::<u16>(&["services", "l2tp", "tunnel-group", "receive-window"])
-    );
+    // Absent, the group's tunnels use the global settings.
+    assert_eq!(group.receive_window, None);
+    assert_eq!(group.retransmit_interval, None);
     let profile = &c.access_profiles["ce-l2tp-profile1"];
     let lac = &profile.clients["ce-lac-1"];
     assert_eq!(lac.l2tp.shared_secret.as_deref(), Some("password"));
@@ -320,6 +325,10 @@ fn lns_configuration() {
         vec![Ipv4Prefix::parse("127.0.0.0/8").unwrap()]
     );
     assert_eq!(c.snmp.location.as_deref(), Some("lab"));
+    assert_eq!(
+        c.snmp.listen_address,
+        std::net::Ipv4Addr::new(127, 0, 41, 1)
+    );
 
     let json = serde_json::to_string(&c).unwrap();
     assert_eq!(serde_json::from_str::<RouterConfig>(&json).unwrap(), c);

@@ -2,7 +2,7 @@
 
 use super::Findings;
 use crate::tree::{NodeId, Path};
-use crate::typed::RouterConfig;
+use crate::typed::{AssignmentIdFormat, RouterConfig, TunnelIdentity, TunnelProfile};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
@@ -16,6 +16,31 @@ fn l2tp_path() -> Path {
 pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
     tunnel_groups(config, findings);
     tunnel_profiles(config, findings);
+    if config.l2tp.tunnel.assignment_id_format == AssignmentIdFormat::ClientServerId {
+        let mut path = l2tp_path();
+        path.push(NodeId::new("tunnel"));
+        findings.warn(
+            &path,
+            "assignment-id-format client-server-id",
+            "statement has no effect: a tunnel is identified by its identification alone",
+        );
+    }
+    if let Some(name) = config
+        .l2tp
+        .traceoptions
+        .as_ref()
+        .and_then(|t| t.file.filename.as_deref())
+        .filter(|name| name.contains('/'))
+    {
+        let mut path = l2tp_path();
+        path.push(NodeId::new("traceoptions"));
+        path.push(NodeId::new("file"));
+        findings.error(
+            path,
+            format!("filename {name}"),
+            "A trace file name cannot contain '/': the file is created in the state directory",
+        );
+    }
     if config.l2tp.drain {
         findings.warn(
             &l2tp_path(),
@@ -77,6 +102,7 @@ fn tunnel_profiles(config: &RouterConfig, findings: &mut Findings) {
                 ),
             );
         }
+        same_tunnels(name, profile, findings);
         for (number, tunnel) in &profile.tunnels {
             let statement = format!("tunnel {number}");
             if tunnel.remote_gateway.address.is_none() {
@@ -94,5 +120,35 @@ fn tunnel_profiles(config: &RouterConfig, findings: &mut Findings) {
                 );
             }
         }
+    }
+}
+
+/// Two tunnels of a profile with one identity would be one tunnel at run time: the second
+/// could never be opened, its `max-sessions` and `preference` would silently mean nothing.
+/// A tunnel without a remote address has its own error.
+fn same_tunnels(name: &str, profile: &TunnelProfile, findings: &mut Findings) {
+    let mut first_of: BTreeMap<TunnelIdentity<'_>, u8> = BTreeMap::new();
+    for (number, tunnel) in &profile.tunnels {
+        let Some(remote) = tunnel.remote_gateway.address else {
+            continue;
+        };
+        let Some(first) = first_of.get(&tunnel.identity()) else {
+            first_of.insert(tunnel.identity(), *number);
+            continue;
+        };
+        let path = vec![
+            NodeId::new("access"),
+            NodeId::entry("tunnel-profile", name),
+            NodeId::entry("tunnel", number.to_string()),
+        ];
+        findings.error(
+            path,
+            format!("remote-gateway address {remote}"),
+            format!(
+                "Tunnel {number} is the same tunnel as tunnel {first}: same remote-gateway \
+                 address, routing-instance, identification and source-gateway address and \
+                 gateway-name"
+            ),
+        );
     }
 }

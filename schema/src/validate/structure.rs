@@ -3,6 +3,7 @@
 
 use super::Findings;
 use crate::def::{Kind, Stmt, Type};
+use crate::limits::check_annotation;
 use crate::table::ROOT;
 use crate::tree::{quote_word, Node, NodeId, Path};
 
@@ -20,7 +21,17 @@ fn walk(root: &Node, stmt: &'static Stmt, node: &Node, path: &mut Path, findings
             );
             continue;
         };
+        if let Some(Err(message)) = child.annotation.as_deref().map(check_annotation) {
+            findings.error(path.clone(), id.to_string(), message);
+        }
         if shape_ok(child_stmt, id, child, path, findings) {
+            if let Some(why) = child_stmt.no_effect {
+                findings.warn(
+                    path,
+                    &id.to_string(),
+                    &format!("statement has no effect: {why}"),
+                );
+            }
             references(root, child_stmt, id, child, path, findings);
             if child_stmt.has_block() {
                 path.push(id.clone());
@@ -74,7 +85,7 @@ fn not_a_block(node: &Node) -> Option<String> {
 /// a tree never holds a clear secret.
 fn bad_value(ty: Type, value: &str) -> Option<String> {
     match ty {
-        Type::Secret => crate::secret::decode(value).err(),
+        Type::Secret => crate::secret::check_stored(value).err(),
         _ => ty.check(value).err(),
     }
 }

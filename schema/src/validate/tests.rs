@@ -278,6 +278,51 @@ fn profile_tunnels_need_a_remote_address() {
 }
 
 #[test]
+fn two_tunnels_of_a_profile_cannot_be_the_same_tunnel() {
+    let mut root = lac();
+    let remote = |n: u8| format!("access tunnel-profile=tp1 tunnel={n} remote-gateway address");
+    for n in 2..=5 {
+        set(&mut root, &remote(n), &["198.18.1.10"]);
+    }
+    // Told apart by their identification or by the name we present: distinct tunnels.
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=3 identification",
+        &["lns-b"],
+    );
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=4 source-gateway gateway-name",
+        &["lac-b"],
+    );
+    // Tunnel 5 differs by its secret alone: that does not make it another tunnel.
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=5 secret",
+        &[&crate::secret::encode("other")],
+    );
+    // The same tunnel in another profile is fine: a profile lists alternatives.
+    set(
+        &mut root,
+        "access tunnel-profile=tp2 tunnel=1 remote-gateway address",
+        &["198.18.1.10"],
+    );
+    let (errors, summary) = errors(&root);
+    let same_as_1 = |n: u8| {
+        err(
+            &format!("access tunnel-profile tp1 tunnel {n}"),
+            "remote-gateway address 198.18.1.10",
+            &format!(
+                "Tunnel {n} is the same tunnel as tunnel 1: same remote-gateway address, \
+                 routing-instance, identification and source-gateway address and gateway-name"
+            ),
+        )
+    };
+    assert_eq!(errors, vec![same_as_1(2), same_as_1(5)]);
+    assert_eq!(summary, CHECK_OUT_FAILED);
+}
+
+#[test]
 fn address_ranges() {
     let mut root = lac();
     let inet = "access address-assignment pool=p1 family inet";
@@ -497,6 +542,68 @@ fn warnings_and_defaults() {
             "warning: [edit services l2tp] 'drain': new tunnels, sessions and destinations will be refused",
             "warning: [edit snmp community private] 'authorization read-write': the agent serves read-only objects; set requests are refused",
         ]
+    );
+}
+
+/// What the daemon cannot act on is accepted, so a Junos configuration still loads, but never
+/// silently: each such statement warns where it is set (the table's `no_effect`).
+#[test]
+fn statements_without_effect_warn() {
+    let mut root = lac();
+    set(&mut root, "services l2tp ip-reassembly", &[]);
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=1 routing-instance",
+        &["ri1"],
+    );
+    set(
+        &mut root,
+        "services l2tp tunnel assignment-id-format",
+        &["client-server-id"],
+    );
+    let warnings = check(&root).expect("warnings only");
+    assert_eq!(
+        warnings,
+        vec![
+            "warning: [edit access tunnel-profile tp1 tunnel 1] 'routing-instance': statement has no effect: routing instances are not implemented; the main routing table is used",
+            "warning: [edit services l2tp] 'ip-reassembly': statement has no effect: the host's IP stack reassembles fragmented L2TP datagrams whether or not it is set",
+            "warning: [edit services l2tp tunnel] 'assignment-id-format client-server-id': statement has no effect: a tunnel is identified by its identification alone",
+        ]
+    );
+    // The default format is what the daemon does: no warning.
+    set(
+        &mut root,
+        "services l2tp tunnel assignment-id-format",
+        &["assignment-id"],
+    );
+    assert_eq!(check(&root).expect("warnings only").len(), 2);
+    // An inactive statement is not checked, so it does not warn either.
+    deactivate(&mut root, "services l2tp ip-reassembly");
+    assert_eq!(check(&root).expect("warnings only").len(), 1);
+}
+
+/// The trace file is created in the state directory: a name cannot lead out of it.
+#[test]
+fn trace_file_name_stays_in_the_state_directory() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "services l2tp traceoptions file filename",
+        &["l2tpd-trace"],
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    set(
+        &mut root,
+        "services l2tp traceoptions file filename",
+        &["a/../../etc/passwd"],
+    );
+    assert_eq!(
+        errors(&root).0,
+        vec![err(
+            "services l2tp traceoptions file",
+            "filename a/../../etc/passwd",
+            "A trace file name cannot contain '/': the file is created in the state directory"
+        )]
     );
 }
 

@@ -29,6 +29,7 @@ impl LabDaemon {
             default_host_name: None,
             release_memory: None,
             random_seed: None,
+            group: None,
         };
         let thread = std::thread::Builder::new()
             .name("l2tpd".into())

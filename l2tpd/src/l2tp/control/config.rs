@@ -14,8 +14,11 @@ pub const DEFAULT_RX_WINDOW: u16 = 4;
 pub const DEFAULT_HELLO_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The longest wait between retransmissions. Junos stops doubling here; RFC 2661 §5.8 only
-/// requires any cap to be at least 8 s.
+/// requires any cap to be at least 8 s. A tunnel group's `retransmit-interval` moves it.
 pub const MAXIMUM_RETRANSMIT_INTERVAL: Duration = Duration::from_secs(16);
+
+/// RFC 2661 §5.8: a cap on the retransmission interval must not be below 8 s.
+const RFC_MINIMUM_CAP: Duration = Duration::from_secs(8);
 
 /// `minimum-retransmission-interval`, `retransmission-count-established` and
 /// `retransmission-count-not-established`. A commit that changes them applies to the next
@@ -28,6 +31,11 @@ pub struct RetransmitSettings {
     pub count_established: u32,
     /// The same limit for SCCRQ, SCCRP and SCCCN.
     pub count_not_established: u32,
+    /// Where the doubling stops: 16 s, or a tunnel group's `retransmit-interval`.
+    pub maximum_interval: Duration,
+    /// A tunnel group's `tunnel-timeout`: a message unacknowledged this long means the peer
+    /// is gone, even with retransmissions left. `None`: only the count decides.
+    pub give_up_after: Option<Duration>,
 }
 
 impl Default for RetransmitSettings {
@@ -36,6 +44,8 @@ impl Default for RetransmitSettings {
             minimum_interval: Duration::from_secs(1),
             count_established: 5,
             count_not_established: 5,
+            maximum_interval: MAXIMUM_RETRANSMIT_INTERVAL,
+            give_up_after: None,
         }
     }
 }
@@ -46,12 +56,17 @@ impl RetransmitSettings {
     /// reach this far (a hand-built config) are clamped rather than trusted.
     pub fn first_wait(&self) -> Duration {
         self.minimum_interval
-            .clamp(Duration::from_secs(1), MAXIMUM_RETRANSMIT_INTERVAL)
+            .clamp(Duration::from_secs(1), self.cap())
     }
 
-    /// The wait that follows `wait`: doubled, then held at 16 s.
-    pub fn next_wait(wait: Duration) -> Duration {
-        wait.saturating_mul(2).min(MAXIMUM_RETRANSMIT_INTERVAL)
+    /// The wait that follows `wait`: doubled, then held at the cap (16 s by default).
+    pub fn next_wait(&self, wait: Duration) -> Duration {
+        wait.saturating_mul(2).min(self.cap())
+    }
+
+    /// The cap in force, never below the RFC's 8 s whatever a hand-built config says.
+    pub fn cap(&self) -> Duration {
+        self.maximum_interval.max(RFC_MINIMUM_CAP)
     }
 
     /// How long a message with `count` retransmissions stays unacknowledged before its sender
@@ -61,10 +76,22 @@ impl RetransmitSettings {
         let mut total = Duration::ZERO;
         for _ in 0..=count {
             total = total.saturating_add(wait);
-            wait = Self::next_wait(wait);
+            wait = self.next_wait(wait);
         }
         total
     }
+}
+
+/// Which AVPs of our session messages go hidden (RFC 2661 §4.3). Hiding needs the tunnel
+/// secret: without one every AVP is sent in the clear whatever this says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AvpHiding {
+    /// Those that carry credentials (proxy authentication): what our LAC hides.
+    Credentials,
+    /// None: Junos' tunnel-group default, "AVPs that can be hidden are exposed".
+    Nothing,
+    /// Every AVP RFC 2661 lets us hide: a tunnel group's `hide-avps`.
+    All,
 }
 
 /// One control connection's configuration.
@@ -80,6 +107,10 @@ pub struct TunnelConfig {
     /// Silence after which we send a HELLO; zero turns HELLOs off.
     pub hello_interval: Duration,
     pub retransmit: RetransmitSettings,
+    pub hiding: AvpHiding,
+    /// A tunnel group's `maximum-send-window`: the peer's Receive Window Size is honoured up
+    /// to this many messages in flight. `None`: as the peer offers.
+    pub maximum_send_window: Option<u16>,
     pub firmware_revision: u16,
     pub vendor_name: Vec<u8>,
     pub framing_capabilities: u32,
@@ -94,6 +125,8 @@ impl TunnelConfig {
             rx_window_size: DEFAULT_RX_WINDOW,
             hello_interval: DEFAULT_HELLO_INTERVAL,
             retransmit: RetransmitSettings::default(),
+            hiding: AvpHiding::Credentials,
+            maximum_send_window: None,
             firmware_revision: 0x0100,
             vendor_name: b"l2tpd".to_vec(),
             framing_capabilities: framing::SYNC | framing::ASYNC,
@@ -120,7 +153,7 @@ mod tests {
         let mut wait = RetransmitSettings::default().first_wait();
         let mut seen = vec![wait];
         for _ in 0..6 {
-            wait = RetransmitSettings::next_wait(wait);
+            wait = RetransmitSettings::default().next_wait(wait);
             seen.push(wait);
         }
         assert_eq!(
@@ -152,5 +185,20 @@ mod tests {
             ..RetransmitSettings::default()
         };
         assert_eq!(huge.first_wait(), secs(16));
+    }
+
+    #[test]
+    fn a_tunnel_group_moves_the_cap_but_never_below_eight_seconds() {
+        let thirty = RetransmitSettings {
+            maximum_interval: secs(30),
+            ..RetransmitSettings::default()
+        };
+        assert_eq!(thirty.next_wait(secs(16)), secs(30));
+        assert_eq!(thirty.full_cycle(5), secs(1 + 2 + 4 + 8 + 16 + 30));
+        let two = RetransmitSettings {
+            maximum_interval: secs(2),
+            ..RetransmitSettings::default()
+        };
+        assert_eq!(two.next_wait(secs(4)), secs(8));
     }
 }

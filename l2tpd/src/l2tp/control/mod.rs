@@ -16,7 +16,7 @@ pub mod seq;
 pub mod stats;
 pub mod tunnel;
 
-pub use config::{RetransmitSettings, TunnelConfig};
+pub use config::{AvpHiding, RetransmitSettings, TunnelConfig};
 pub use event::{AuthFailure, CloseReason, PeerInfo, TunnelEvent};
 pub use reliable::WindowState;
 pub use stats::ControlStats;

@@ -76,10 +76,26 @@ struct InFlight {
     /// Retransmissions allowed, fixed when the message was first sent.
     limit: u32,
     retransmissions: u32,
+    /// The schedule it was first sent under (a commit changes only later messages').
+    settings: RetransmitSettings,
     wait: Duration,
     deadline: Instant,
+    /// `tunnel-timeout` after the first send: unacknowledged by then, the peer is gone.
+    give_up_at: Option<Instant>,
     /// Its timer ran out: the next `poll_transmit` sends it again.
     resend: bool,
+}
+
+impl InFlight {
+    /// The next retransmission, or the give-up time if that comes first.
+    fn next_deadline(&self, now: Instant) -> Instant {
+        let retransmit = now + self.wait;
+        self.give_up_at.map_or(retransmit, |g| g.min(retransmit))
+    }
+
+    fn spent(&self, now: Instant) -> bool {
+        self.retransmissions >= self.limit || self.give_up_at.is_some_and(|g| now >= g)
+    }
 }
 
 #[derive(Debug)]
@@ -102,6 +118,9 @@ pub struct ReliableChannel {
     /// one is delivered at once. Its length is our receive window.
     held: VecDeque<Option<ControlMessage>>,
     ack_due: bool,
+    /// A message sent once, outside the retransmission machinery (the StopCCN of a tunnel
+    /// that gave up on its peer).
+    once: Option<Vec<u8>>,
     pub stats: ControlStats,
 }
 
@@ -125,6 +144,7 @@ impl ReliableChannel {
                 .take(usize::from(rx_window.max(1)))
                 .collect(),
             ack_due: false,
+            once: None,
             stats: ControlStats::default(),
         }
     }
@@ -200,6 +220,27 @@ impl ReliableChannel {
             phase,
         });
         self.next_ns = self.next_ns.wrapping_add(1);
+        Ok(())
+    }
+
+    /// Sends a message once, with the next Ns, and never retransmits it: for the last word to
+    /// a peer that acknowledged nothing through a whole retransmission schedule. Whatever is
+    /// queued or in flight is forgotten, so nothing else follows it.
+    pub fn send_once(
+        &mut self,
+        builder: &ControlMessageBuilder,
+        tunnel_id: u16,
+        session_id: u16,
+        secret: Option<&[u8]>,
+    ) -> Result<(), WireError> {
+        self.abandon();
+        let header = ControlHeader {
+            tunnel_id,
+            session_id,
+            ns: self.next_ns,
+            nr: self.expected_ns,
+        };
+        self.once = Some(builder.emit(header, secret)?);
         Ok(())
     }
 
@@ -307,17 +348,19 @@ impl ReliableChannel {
     }
 
     /// Marks every message whose wait ran out for retransmission, or reports that one has no
-    /// retransmissions left. Each message keeps its own schedule: the first wait is
-    /// `minimum-retransmission-interval`, each later one doubles up to 16 s.
+    /// retransmissions left, or has been unacknowledged for the group's `tunnel-timeout`.
+    /// Each message keeps its own schedule: the first wait is
+    /// `minimum-retransmission-interval`, each later one doubles up to 16 s (or the group's
+    /// `retransmit-interval`).
     pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Exhausted> {
         let mut any = false;
         for m in self.in_flight.iter_mut().filter(|m| m.deadline <= now) {
-            if m.retransmissions >= m.limit {
+            if m.spent(now) {
                 return Err(Exhausted);
             }
             m.retransmissions += 1;
-            m.wait = RetransmitSettings::next_wait(m.wait);
-            m.deadline = now + m.wait;
+            m.wait = m.settings.next_wait(m.wait);
+            m.deadline = m.next_deadline(now);
             m.resend = true;
             any = true;
         }
@@ -334,6 +377,9 @@ impl ReliableChannel {
     /// ZLB if an acknowledgement is due and nothing else carried it.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Vec<u8>> {
         let nr = self.expected_ns;
+        if let Some(bytes) = self.poll_once() {
+            return Some(bytes);
+        }
         if let Some(m) = self.in_flight.iter_mut().find(|m| m.resend) {
             m.resend = false;
             stamp_nr(&mut m.bytes, nr);
@@ -354,16 +400,19 @@ impl ReliableChannel {
                     Phase::Establishment => self.settings.count_not_established,
                     Phase::Established => self.settings.count_established,
                 };
-                let wait = self.settings.first_wait();
-                self.in_flight.push_back(InFlight {
+                let mut message = InFlight {
                     ns,
                     bytes: bytes.clone(),
                     limit,
                     retransmissions: 0,
-                    wait,
-                    deadline: now + wait,
+                    settings: self.settings,
+                    wait: self.settings.first_wait(),
+                    deadline: now,
+                    give_up_at: self.settings.give_up_after.map(|after| now + after),
                     resend: false,
-                });
+                };
+                message.deadline = message.next_deadline(now);
+                self.in_flight.push_back(message);
                 return Some(self.sent(bytes));
             }
         }
@@ -379,6 +428,12 @@ impl ReliableChannel {
             return Some(self.sent(bytes));
         }
         None
+    }
+
+    /// The message of `send_once`, if it has not gone out yet.
+    pub fn poll_once(&mut self) -> Option<Vec<u8>> {
+        let bytes = self.once.take()?;
+        Some(self.sent(bytes))
     }
 
     fn sent(&mut self, bytes: Vec<u8>) -> Vec<u8> {

@@ -11,7 +11,7 @@ use rand::{RngCore, SeedableRng};
 use thiserror::Error;
 
 use super::auth::{self, Challenge};
-use super::config::{RetransmitSettings, TunnelConfig, DEFAULT_RX_WINDOW};
+use super::config::{AvpHiding, RetransmitSettings, TunnelConfig, DEFAULT_RX_WINDOW};
 use super::event::{
     general_error, stopccn_result, AuthFailure, CloseReason, PeerInfo, TunnelEvent,
 };
@@ -271,8 +271,15 @@ impl Tunnel {
     }
 
     /// A commit changed the retransmission statements: messages sent from now on use them,
-    /// messages in flight finish the schedule they started with.
+    /// messages in flight finish the schedule they started with. The tunnel group's
+    /// `retransmit-interval` and `tunnel-timeout` stay as the tunnel was set up with (Junos:
+    /// a tunnel-group change applies to tunnels set up later).
     pub fn update_settings(&mut self, settings: RetransmitSettings) {
+        let settings = RetransmitSettings {
+            maximum_interval: self.cfg.retransmit.maximum_interval,
+            give_up_after: self.cfg.retransmit.give_up_after,
+            ..settings
+        };
         self.cfg.retransmit = settings;
         self.channel.set_settings(settings);
     }
@@ -412,7 +419,14 @@ impl Tunnel {
             }
         }
         self.channel.set_peer_tunnel_id(self.peer.tunnel_id);
-        self.channel.set_peer_rx_window(self.peer.rx_window);
+        // `maximum-send-window`: we keep no more in flight than this, whatever the peer offers.
+        let send_window = self
+            .cfg
+            .maximum_send_window
+            .map_or(self.peer.rx_window, |max| {
+                self.peer.rx_window.min(max.max(1))
+            });
+        self.channel.set_peer_rx_window(send_window);
     }
 
     fn on_sccrp(&mut self, now: Instant, msg: &ControlMessage, ours: Option<Challenge>) {
@@ -498,6 +512,15 @@ impl Tunnel {
         {
             self.channel.stats.auth_failures += 1;
         }
+        // A StopCCN answering our SCCRQ is the first message that tells us the peer's Tunnel
+        // ID (RFC 2661 §6.4: it carries Assigned Tunnel ID). The ZLB acknowledging it must be
+        // addressed there: sent to Tunnel ID 0 the peer cannot match it and retransmits.
+        if self.peer.tunnel_id == 0 {
+            if let Some(Avp::AssignedTunnelId(id)) = msg.get(attr::ASSIGNED_TUNNEL_ID) {
+                self.peer.tunnel_id = *id;
+                self.channel.set_peer_tunnel_id(*id);
+            }
+        }
         // The peer will act on nothing more from us; only the acknowledgement of its StopCCN
         // (already due) still has to go out.
         self.channel.abandon();
@@ -548,9 +571,7 @@ impl Tunnel {
     /// post-close period.
     fn stop(&mut self, now: Instant, reason: CloseReason, result: ResultCode) {
         self.channel.drop_unsent();
-        let stopccn = ControlMessageBuilder::new(MessageType::STOPCCN)
-            .avp(Avp::AssignedTunnelId(self.local_tunnel_id))
-            .avp(Avp::ResultCode(result));
+        let stopccn = self.stopccn(result);
         let peer_tunnel_id = self.peer.tunnel_id;
         // A StopCCN is a handful of fixed-size AVPs plus a short message: it always encodes.
         let _ = self
@@ -595,8 +616,8 @@ impl Tunnel {
         }
     }
 
-    /// A session's ICRQ/ICRP/ICCN/CDN/…: sent reliably, in order with everything else. Its
-    /// sensitive AVPs go hidden when the tunnel has a secret, in the clear otherwise.
+    /// A session's ICRQ/ICRP/ICCN/CDN/…: sent reliably, in order with everything else. With
+    /// a secret, the AVPs `cfg.hiding` names go hidden; without one, all go in the clear.
     pub fn send_session_message(
         &mut self,
         session_id_at_peer: u16,
@@ -605,14 +626,23 @@ impl Tunnel {
         if !matches!(self.state, State::Established) {
             return Err(SendError::NotEstablished);
         }
-        let secret = self.secret.clone();
+        // The secret given to the encoder is what hides: withheld, nothing is hidden.
+        let secret = match self.cfg.hiding {
+            AvpHiding::Nothing => None,
+            AvpHiding::Credentials | AvpHiding::All => self.secret.clone(),
+        };
         let hiding;
-        let builder = match secret {
-            Some(_) => {
+        let builder = match (&secret, self.cfg.hiding) {
+            (None, _) => builder,
+            (Some(_), AvpHiding::All) => {
+                let all = builder.clone().all_hideable_sensitive();
+                hiding = hiding::prepare(&all, &mut self.rng);
+                &hiding
+            }
+            (Some(_), _) => {
                 hiding = hiding::prepare(builder, &mut self.rng);
                 &hiding
             }
-            None => builder,
         };
         self.channel.queue(
             builder,
@@ -627,7 +657,8 @@ impl Tunnel {
     /// The next datagram to send, if any. Call until `None` after every input.
     pub fn poll_transmit(&mut self, now: Instant) -> Option<Vec<u8>> {
         if matches!(self.state, State::Gone) {
-            return None;
+            // Only the StopCCN of `farewell` may still leave a gone tunnel.
+            return self.channel.poll_once();
         }
         self.channel.poll_transmit(now)
     }
@@ -661,7 +692,7 @@ impl Tunnel {
         if let Err(Exhausted) = self.channel.handle_timeout(now) {
             self.channel.abandon();
             if !matches!(self.state, State::Closing { .. }) {
-                // The peer is unreachable: no StopCCN, it could not be delivered either.
+                self.farewell();
                 self.events
                     .push_back(TunnelEvent::Closed(CloseReason::RetransmissionsExhausted));
                 self.go(TunnelEvent::Gone);
@@ -682,6 +713,29 @@ impl Tunnel {
                 self.hello_due = Some(now + self.cfg.hello_interval);
             }
         }
+    }
+
+    /// Retransmissions are spent: one StopCCN, sent once. Our messages may have reached the
+    /// peer while only its acknowledgements were lost; told, it need not run out its own
+    /// retransmission cycle (RFC 2661 §5.7). Only on an established tunnel: before that the
+    /// peer has proven neither its address (an SCCRQ may be spoofed, and one more datagram
+    /// per unanswered SCCRP would make us a better reflector) nor, as initiator without an
+    /// SCCRP, that it has a tunnel to clear.
+    fn farewell(&mut self) {
+        let peer_tunnel_id = self.peer.tunnel_id;
+        if !matches!(self.state, State::Established) || peer_tunnel_id == 0 {
+            return;
+        }
+        let stopccn = self.stopccn(general(general_error::NONE, "retransmissions exhausted"));
+        // A StopCCN is a handful of fixed-size AVPs plus a short message: it always encodes.
+        let _ = self.channel.send_once(&stopccn, peer_tunnel_id, 0, None);
+    }
+
+    /// RFC 2661 §6.4: our Assigned Tunnel ID and why.
+    fn stopccn(&self, result: ResultCode) -> ControlMessageBuilder {
+        ControlMessageBuilder::new(MessageType::STOPCCN)
+            .avp(Avp::AssignedTunnelId(self.local_tunnel_id))
+            .avp(Avp::ResultCode(result))
     }
 
     fn go(&mut self, event: TunnelEvent) {

@@ -1,12 +1,13 @@
 //! What the registry holds per destination, tunnel and session.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
 use schema::typed::TunnelProfile;
 
+use super::call_setup::CallSetup;
 use super::counters::{self, Counters};
 use super::event::SessionRef;
 use crate::l2tp::control::Tunnel;
@@ -39,7 +40,6 @@ pub(super) enum Origin {
         profile: String,
         spec: Arc<TunnelProfile>,
         number: u8,
-        identification: Option<String>,
         preference: u32,
     },
     /// A LAC opened it and `group` accepted it.
@@ -72,7 +72,11 @@ impl SessionEntry {
 #[derive(Debug)]
 pub(super) struct TunnelEntry {
     pub tunnel: Tunnel,
+    /// Where we send (and what we receive from).
     pub peer: SocketAddr,
+    /// A second source we receive from: where the LNS answered from when
+    /// `tx-address-change` keeps us sending to the original address (`address_change`).
+    pub peer_also: Option<SocketAddr>,
     pub local: Option<Ipv4Addr>,
     pub local_name: String,
     pub destination: u32,
@@ -80,6 +84,8 @@ pub(super) struct TunnelEntry {
     pub sessions: BTreeMap<u16, SessionEntry>,
     pub session_ids: SessionIdAllocator,
     pub pending: Vec<PendingCall>,
+    /// Sessions still being set up, oldest first (`call_setup`).
+    pub call_setups: VecDeque<CallSetup>,
     pub max_sessions: Option<u32>,
     pub opened_at: Instant,
     pub up_at: Option<Instant>,
@@ -87,6 +93,8 @@ pub(super) struct TunnelEntry {
     pub idle_since: Option<Instant>,
     /// The Closed event has been seen: it only acknowledges until Gone.
     pub down: bool,
+    /// When that happened: the up time shown stops there.
+    pub down_at: Option<Instant>,
     pub control_baseline: Counters,
     /// Traffic of sessions that ended, since the last clear.
     pub retired_sessions: Counters,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::l2tp::control::CloseReason;
+use crate::l2tp::select::Unavailable;
 use crate::l2tp::session::{CdnResult, ProxyData};
 use crate::l2tp::wire::PppDisconnectCause;
 
@@ -14,13 +15,15 @@ use crate::l2tp::wire::PppDisconnectCause;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct SessionRef(pub u64);
 
-/// Why `open_session` found no tunnel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+/// Why `open_session` found no tunnel, precisely enough for the operator to act on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum NoTunnel {
     #[error("L2TP is draining: no new sessions")]
     Draining,
-    #[error("no tunnel of the profile is available")]
-    NoneAvailable,
+    #[error("no tunnel of the profile is available: {0}")]
+    NoneAvailable(Unavailable),
+    #[error("no tunnel of the profile is available: every local Tunnel ID is in use")]
+    NoTunnelId,
 }
 
 /// A datagram to send: from `source` (the profile's `source-gateway address` or the

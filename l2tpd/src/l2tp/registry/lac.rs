@@ -1,6 +1,6 @@
 //! LAC: placing calls on tunnels of a profile, opening tunnels, failing calls over.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -33,6 +33,12 @@ pub enum FrameError {
     NotEstablished,
 }
 
+/// A call no tunnel could take, handed back with the reason.
+struct Unplaced {
+    call: PendingCall,
+    why: NoTunnel,
+}
+
 impl Registry {
     /// A subscriber's call for `profile_name`: reuses or opens a tunnel of `profile` and
     /// sends the ICRQ once the tunnel is up. The outcome arrives as `SessionUp` or
@@ -50,18 +56,18 @@ impl Registry {
         let call_ref = self.new_call_ref();
         let pending = PendingCall {
             call_ref,
-            call,
+            call: self.settings.outgoing_call(call),
             tried: Vec::new(),
         };
         let spec = Arc::new(profile.clone());
         match self.place_call(now, profile_name, &spec, pending, None) {
             Ok(()) => Ok(call_ref),
-            Err(_) => Err(NoTunnel::NoneAvailable),
+            Err(unplaced) => Err(unplaced.why),
         }
     }
 
-    /// Selects a tunnel for `pending` and queues or starts it there; gives the call back
-    /// when no tunnel can take it.
+    /// Selects a tunnel for `pending` and queues or starts it there; gives the call back,
+    /// with the reason, when no tunnel can take it.
     fn place_call(
         &mut self,
         now: Instant,
@@ -69,7 +75,8 @@ impl Registry {
         spec: &Arc<TunnelProfile>,
         pending: PendingCall,
         failed_preference: Option<u32>,
-    ) -> Result<(), Box<PendingCall>> {
+    ) -> Result<(), Box<Unplaced>> {
+        let unplaced = |call, why| Box::new(Unplaced { call, why });
         {
             let mut rotation = std::mem::take(&mut self.rotation);
             let choice = select::select(
@@ -86,7 +93,9 @@ impl Registry {
             );
             self.rotation = rotation;
             let tunnel_id = match choice {
-                Choice::NoneAvailable => return Err(Box::new(pending)),
+                Choice::NoneAvailable(why) => {
+                    return Err(unplaced(pending, NoTunnel::NoneAvailable(why)))
+                }
                 Choice::Reuse { tunnel_id, .. } => tunnel_id,
                 Choice::Open {
                     number,
@@ -94,11 +103,11 @@ impl Registry {
                 } => match self.open_tunnel(now, profile_name, spec, number, destination) {
                     Some(id) => id,
                     // Out of Tunnel IDs: nothing else will do better.
-                    None => return Err(Box::new(pending)),
+                    None => return Err(unplaced(pending, NoTunnel::NoTunnelId)),
                 },
             };
             let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
-                return Err(Box::new(pending));
+                return Err(unplaced(pending, NoTunnel::NoTunnelId));
             };
             entry.idle_since = None;
             let call_ref = pending.call_ref;
@@ -141,6 +150,7 @@ impl Registry {
             TunnelEntry {
                 tunnel,
                 peer,
+                peer_also: None,
                 local: tunnel_spec.source_gateway.address,
                 local_name,
                 destination: destination_id,
@@ -148,17 +158,18 @@ impl Registry {
                     profile: profile_name.to_string(),
                     spec: Arc::clone(spec),
                     number,
-                    identification: tunnel_spec.identification.clone(),
                     preference: tunnel_spec.preference,
                 },
                 sessions: BTreeMap::new(),
                 session_ids: SessionIdAllocator::new(start),
                 pending: Vec::new(),
+                call_setups: VecDeque::new(),
                 max_sessions: select::capacity(tunnel_spec),
                 opened_at: now,
                 up_at: None,
                 idle_since: None,
                 down: false,
+                down_at: None,
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
                 statistics_since: now,
@@ -203,6 +214,7 @@ impl Registry {
                     session_id,
                 },
             );
+            self.watch_call_setup(now, tunnel_id, session_id);
             self.flush_session(now, tunnel_id, session_id);
         }
     }
@@ -235,7 +247,7 @@ impl Registry {
                 }
                 match self.place_call(now, profile, spec, call, Some(*preference)) {
                     Ok(()) => continue,
-                    Err(back) => call = *back,
+                    Err(back) => call = back.call,
                 }
             }
             self.events.push_back(RegistryEvent::SessionDown {

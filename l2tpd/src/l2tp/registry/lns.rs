@@ -1,8 +1,8 @@
 //! LNS: admitting SCCRQs by tunnel group and access profile, and accepting ICRQs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use schema::typed::TunnelGroup;
 
@@ -98,10 +98,7 @@ impl Registry {
             self.drops.no_tunnel_id += 1;
             return;
         };
-        let mut cfg = self
-            .settings
-            .tunnel_config(group.local_gateway_name.as_deref(), None);
-        cfg.hello_interval = Duration::from_secs(u64::from(group.hello_interval));
+        let cfg = super::group::tunnel_config(&self.settings, &group);
         let local_name = String::from_utf8_lossy(&cfg.host_name).into_owned();
         let refused = matches!(admission.auth, PeerAuth::Refused);
         let tunnel = match Tunnel::new_responder(
@@ -136,6 +133,7 @@ impl Registry {
             TunnelEntry {
                 tunnel,
                 peer,
+                peer_also: None,
                 local: Some(local),
                 local_name,
                 destination,
@@ -143,11 +141,13 @@ impl Registry {
                 sessions: BTreeMap::new(),
                 session_ids: SessionIdAllocator::new(start),
                 pending: Vec::new(),
+                call_setups: VecDeque::new(),
                 max_sessions: admission.max_sessions,
                 opened_at: now,
                 up_at: None,
                 idle_since: None,
                 down: false,
+                down_at: None,
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
                 statistics_since: now,
@@ -272,6 +272,7 @@ impl Registry {
                         session_id: session_id.get(),
                     },
                 );
+                self.watch_call_setup(now, tunnel_id, session_id.get());
                 self.flush_session(now, tunnel_id, session_id.get());
             }
             Err(refusal) => {

@@ -17,8 +17,9 @@
 //!   such client the client `default` applies when configured (as on Junos), otherwise the
 //!   SCCRQ is refused with StopCCN result 4. A group without `l2tp-access-profile` admits any
 //!   LAC without tunnel authentication. The client's `maximum-sessions-per-tunnel` limits
-//!   each tunnel; `hello-interval` comes from the group. An SCCRQ may hide AVPs (RFC 2661
-//!   §4.3), even its Assigned Tunnel ID: it is read first with them left hidden, and the
+//!   each tunnel; `hello-interval`, `receive-window`, `retransmit-interval`, `tunnel-timeout`,
+//!   `hide-avps` and `maximum-send-window` come from the group (`group`). An SCCRQ may hide
+//!   AVPs (RFC 2661 §4.3), even its Assigned Tunnel ID: it is read first with them left hidden, and the
 //!   client's secret then unhides them. When no secret unhides them, the SCCRQ is dropped
 //!   and counted (`DropCounters::hidden_undecodable`): there may be no Tunnel ID to address
 //!   a StopCCN to, and a StopCCN to a sender that cannot prove the secret would only make us
@@ -34,16 +35,20 @@
 //! - Every tunnel and session end is counted by cause (`causes`); the show commands read
 //!   the registry through the filters of `filter` (`show`, `report`).
 
+mod address_change;
+mod call_setup;
 mod causes;
 mod clear;
 mod counters;
 mod entry;
 mod event;
 mod filter;
+mod group;
 mod interface;
 mod lac;
 mod lifecycle;
 mod lns;
+mod outgoing_call;
 mod report;
 mod route;
 mod settings;
@@ -56,7 +61,7 @@ use std::time::Instant;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use schema::typed::RouterConfig;
+use schema::typed::{ProfileTunnel, RouterConfig};
 
 use crate::l2tp::select::{DestinationKey, ExistingTunnel, Lockout, RegistryView, Rotation};
 use crate::l2tp::session::SessionIdAllocator;
@@ -158,12 +163,16 @@ impl Registry {
         self.events.pop_front()
     }
 
-    /// The earliest of every tunnel's timer, idle deadline and lockout expiry.
+    /// The earliest of every tunnel's timer, idle deadline, call-setup deadline and lockout
+    /// expiry.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let tunnels = self
-            .tunnels
-            .values()
-            .flat_map(|entry| [entry.tunnel.poll_timeout(), self.idle_deadline(entry)]);
+        let tunnels = self.tunnels.values().flat_map(|entry| {
+            [
+                entry.tunnel.poll_timeout(),
+                self.idle_deadline(entry),
+                call_setup::next_deadline(entry),
+            ]
+        });
         let lockouts = self
             .destinations
             .values()
@@ -183,6 +192,15 @@ impl Registry {
                 entry.tunnel.handle_timeout(now);
             }
             self.pump(now, tunnel_id);
+        }
+        let setups: Vec<u16> = self
+            .tunnels
+            .iter()
+            .filter(|(_, e)| call_setup::next_deadline(e).is_some_and(|t| t <= now))
+            .map(|(id, _)| *id)
+            .collect();
+        for tunnel_id in setups {
+            self.expire_call_setups(now, tunnel_id);
         }
         let idle: Vec<u16> = self
             .tunnels
@@ -266,23 +284,29 @@ impl RegistryView for Registry {
     fn existing(
         &self,
         destination: &DestinationKey,
-        identification: Option<&str>,
+        wanted: &ProfileTunnel,
     ) -> Option<ExistingTunnel> {
         let id = *self.destination_ids.get(destination)?;
+        // Without a gateway name the system host name is sent: compare what went out.
+        let wanted_name = wanted
+            .source_gateway
+            .gateway_name
+            .as_deref()
+            .unwrap_or(&self.settings.host_name);
         self.tunnels.iter().find_map(|(tunnel_id, entry)| {
-            let Origin::Lac {
-                identification: ours,
-                ..
-            } = &entry.origin
-            else {
+            let Origin::Lac { spec, number, .. } = &entry.origin else {
                 return None;
             };
-            (entry.destination == id && !entry.down && ours.as_deref() == identification).then(
-                || ExistingTunnel {
-                    tunnel_id: *tunnel_id,
-                    sessions: entry.load(),
-                },
-            )
+            let opened = spec.tunnels.get(number)?;
+            let same = entry.destination == id
+                && !entry.down
+                && opened.identity() == wanted.identity()
+                && opened.secret == wanted.secret
+                && entry.local_name == wanted_name;
+            same.then(|| ExistingTunnel {
+                tunnel_id: *tunnel_id,
+                sessions: entry.load(),
+            })
         })
     }
 }

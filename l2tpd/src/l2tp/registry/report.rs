@@ -1,6 +1,8 @@
 //! `show services l2tp summary` and `disconnect-cause-summary`, and what the engine asks
 //! about the registry as a whole.
 
+use std::collections::BTreeSet;
+
 use schema::l2tp_rpc::{AdministrativeState, L2tpDisconnectCauses, L2tpSummary, Toggle};
 use schema::typed::RouterConfig;
 
@@ -71,7 +73,7 @@ impl Registry {
             destruct_timeout: l2tp.destruct_timeout,
             destination_lockout_timeout: seconds_u32(settings.lockout),
             snmp_tunnel_statistics: Toggle::from(l2tp.enable_snmp_tunnel_statistics),
-            destinations: count(self.destinations.len()),
+            destinations: count(self.shown_destinations()),
             tunnels: count(self.tunnels.values().filter(|e| !e.down).count()),
             sessions: count(self.tunnels.values().map(|e| e.sessions.len()).sum()),
             // Tunnel switching (`tunnel-switch-profile`) is not implemented: no session is
@@ -80,6 +82,21 @@ impl Registry {
             statistics: statistics.then(|| self.total_counters()),
             drops: statistics.then_some(self.drops),
         }
+    }
+
+    /// Destinations as `show services l2tp destination` lists them: with a live tunnel or a
+    /// lockout. One that only holds closed tunnels until their hold ends is not counted.
+    fn shown_destinations(&self) -> usize {
+        let with_live_tunnel: BTreeSet<u32> = self
+            .tunnels
+            .values()
+            .filter(|e| !e.down)
+            .map(|e| e.destination)
+            .collect();
+        self.destinations
+            .iter()
+            .filter(|(id, d)| d.lockout.is_some() || with_live_tunnel.contains(id))
+            .count()
     }
 
     /// Every destination's traffic plus that of destinations that are gone.

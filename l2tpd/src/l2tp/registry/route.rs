@@ -14,6 +14,9 @@ use crate::l2tp::wire::{
     ControlMessage, DataMessage, MessageType, OffsetPadLimit, Packet, ResultCode,
 };
 
+/// Tunnel ups and downs are the `protocol` trace flag (`crate::trace`).
+const TUNNEL_TRACE: &str = "l2tpd::l2tp::tunnel";
+
 impl Registry {
     /// One UDP datagram from `peer`, received on our address `local`.
     pub fn handle_datagram(
@@ -31,19 +34,27 @@ impl Registry {
             }
         };
         let tunnel_id = packet.tunnel_id();
+        tracing::debug!(
+            target: crate::trace::MESSAGE,
+            "received {} octets from {peer} to {local}: tunnel {tunnel_id}, {}",
+            bytes.len(),
+            if packet.is_control() { "control" } else { "data" }
+        );
         if packet.is_control() && tunnel_id == 0 {
             self.incoming_sccrq(now, local, peer, bytes);
             return;
         }
-        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+        if !self.tunnels.contains_key(&tunnel_id) {
             self.drops.unknown_tunnel += 1;
             return;
-        };
-        // The port may legitimately change (tx-address-change); another host may not.
-        if entry.peer.ip() != peer.ip() {
+        }
+        if !self.admit_source(tunnel_id, peer, packet.is_control(), bytes) {
             self.drops.wrong_peer += 1;
             return;
         }
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            return;
+        };
         if packet.is_control() {
             entry.tunnel.handle_datagram(now, bytes);
             self.pump(now, tunnel_id);
@@ -69,27 +80,55 @@ impl Registry {
         }
     }
 
-    /// Drains a tunnel's datagrams and events until it has nothing more to say.
+    /// Drains a tunnel's events, then its datagrams. Events first: a reply they produce (the
+    /// ICRP to an ICRQ, the ICCN to an ICRP) then carries the acknowledgement that is due,
+    /// and no ZLB goes out just before it (RFC 2661 §5.8; `control::reliable`). `Gone` frees
+    /// the tunnel only after its last datagrams (a final ZLB or StopCCN) are out.
     pub(super) fn pump(&mut self, now: Instant, tunnel_id: u16) {
+        let mut gone = false;
         loop {
             let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
                 return;
             };
-            while let Some(payload) = entry.tunnel.poll_transmit(now) {
-                self.transmit.push_back(Transmit {
-                    source: entry.local,
-                    destination: entry.peer,
-                    payload,
-                });
+            match entry.tunnel.poll_event() {
+                Some(TunnelEvent::Gone) => gone = true,
+                Some(event) => self.on_tunnel_event(now, tunnel_id, event),
+                None => break,
             }
-            let Some(event) = entry.tunnel.poll_event() else {
-                return;
-            };
-            self.on_tunnel_event(now, tunnel_id, event);
+        }
+        let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+            return;
+        };
+        while let Some(payload) = entry.tunnel.poll_transmit(now) {
+            tracing::debug!(
+                target: crate::trace::MESSAGE,
+                "sent {} octets to {}: control of tunnel {tunnel_id}",
+                payload.len(),
+                entry.peer
+            );
+            self.transmit.push_back(Transmit {
+                source: entry.local,
+                destination: entry.peer,
+                payload,
+            });
+        }
+        if gone {
+            self.free_tunnel(tunnel_id);
         }
     }
 
     fn on_tunnel_event(&mut self, now: Instant, tunnel_id: u16, event: TunnelEvent) {
+        match &event {
+            TunnelEvent::Established(peer) => tracing::info!(
+                target: TUNNEL_TRACE,
+                "tunnel {tunnel_id} established with {}",
+                String::from_utf8_lossy(&peer.host_name)
+            ),
+            TunnelEvent::Closed(reason) => {
+                tracing::info!(target: TUNNEL_TRACE, "tunnel {tunnel_id} closed: {reason:?}");
+            }
+            _ => {}
+        }
         match event {
             TunnelEvent::Established(_) => {
                 let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
@@ -133,7 +172,8 @@ impl Registry {
                 self.flush_session(now, tunnel_id, session_id);
             }
             TunnelEvent::Closed(reason) => self.tunnel_closed(now, tunnel_id, reason),
-            TunnelEvent::Gone => self.free_tunnel(tunnel_id),
+            // `pump` frees it once its last datagrams are out.
+            TunnelEvent::Gone => {}
         }
     }
 
@@ -225,6 +265,7 @@ impl Registry {
             return;
         };
         entry.down = true;
+        entry.down_at = Some(now);
         entry.idle_since = None;
         let sessions = std::mem::take(&mut entry.sessions);
         for (session_id, session) in sessions {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use schema::typed::RouterConfig;
+use schema::typed::{RouterConfig, TxAddressChange};
 
 use crate::l2tp::control::{RetransmitSettings, TunnelConfig};
 use crate::l2tp::select::SelectSettings;
@@ -29,6 +29,12 @@ pub struct Settings {
     pub hello_interval: Duration,
     pub rx_window_size: u16,
     pub max_establishing_per_source: usize,
+    /// What a LAC does when the LNS answers from another address or port.
+    pub tx_address_change: TxAddressChange,
+    /// The ICRQ leaves out Calling Number (`outgoing_call`).
+    pub disable_calling_number_avp: bool,
+    /// The ICCN carries Rx Connect Speed even when equal to Tx (`outgoing_call`).
+    pub rx_connect_speed_when_equal: bool,
 }
 
 impl Settings {
@@ -54,10 +60,14 @@ impl Settings {
                 )),
                 count_established: tunnel.retransmission_count_established,
                 count_not_established: tunnel.retransmission_count_not_established,
+                ..RetransmitSettings::default()
             },
             hello_interval: Duration::from_secs(u64::from(tunnel.hello_interval)),
             rx_window_size: tunnel.rx_window_size,
             max_establishing_per_source: DEFAULT_MAX_ESTABLISHING_PER_SOURCE,
+            tx_address_change: tunnel.tx_address_change,
+            disable_calling_number_avp: l2tp.disable_calling_number_avp,
+            rx_connect_speed_when_equal: l2tp.rx_connect_speed_when_equal,
         }
     }
 

@@ -24,13 +24,15 @@ use crate::l2tp::control::TunnelState;
 use crate::l2tp::session::{ProxyAuthenType, Role};
 use crate::l2tp::wire::UDP_PORT;
 
-/// The JNX-L2TP-MIB tunnel state names.
+/// The JNX-L2TP-MIB tunnel state names, except for a tunnel in its post-StopCCN hold: it is
+/// kept only to acknowledge late retransmissions, carries nothing and is not counted, and
+/// "closing" says so where the MIB's `terminate` would read as still being torn down.
 pub(super) fn tunnel_state(entry: &TunnelEntry) -> &'static str {
     match entry.tunnel.state() {
         TunnelState::WaitCtlReply => "cc-initiator-wait-ctl-reply",
         TunnelState::WaitCtlConn => "cc-responder-wait-ctl-conn",
         TunnelState::Established => "established",
-        TunnelState::Closing => "terminate",
+        TunnelState::Closing => "closing",
         TunnelState::Gone => "closed",
     }
 }
@@ -180,6 +182,8 @@ impl Registry {
         })
     }
 
+    /// A destination whose tunnels are all closed and held, and which is not locked out, is
+    /// not shown (nor counted by the summary): it is only waiting to be forgotten.
     fn destination_row(&self, now: Instant, id: u32, statistics: bool) -> Option<L2tpDestination> {
         let d = self.destinations.get(&id)?;
         let live: Vec<&TunnelEntry> = self
@@ -188,6 +192,9 @@ impl Registry {
             .filter(|e| !e.down)
             .collect();
         let locked = d.lockout.filter(|l| l.until > now);
+        if live.is_empty() && d.lockout.is_none() {
+            return None;
+        }
         let local_names: BTreeSet<&str> = live.iter().map(|e| e.local_name.as_str()).collect();
         let remote_names: BTreeSet<String> = live
             .iter()
@@ -268,7 +275,8 @@ fn tunnel_row(now: Instant, tunnel_id: u16, e: &TunnelEntry) -> L2tpTunnel {
         hello_interval: seconds_u32(e.tunnel.hello_interval()),
         tunnel_authentication: e.tunnel.is_authenticated().into(),
         tunnel_open_time: seconds(now, e.opened_at),
-        tunnel_up_time: e.up_at.map(|t| seconds(now, t)),
+        // A closed tunnel's up time stops when it went down.
+        tunnel_up_time: e.up_at.map(|t| seconds(e.down_at.unwrap_or(now), t)),
         statistics_since: seconds(now, e.statistics_since),
         statistics: e.counters(),
     }

@@ -43,10 +43,12 @@ pub struct ExistingTunnel {
 /// The registry as selection sees it.
 pub trait RegistryView {
     fn lockout(&self, destination: &DestinationKey) -> Option<Lockout>;
+    /// A live tunnel to `destination` that a call of profile tunnel `wanted` may join: one
+    /// set up with the same identity (`ProfileTunnel::identity`) and the same secret.
     fn existing(
         &self,
         destination: &DestinationKey,
-        identification: Option<&str>,
+        wanted: &ProfileTunnel,
     ) -> Option<ExistingTunnel>;
 }
 

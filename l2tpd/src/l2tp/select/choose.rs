@@ -6,6 +6,7 @@ use schema::typed::{ProfileTunnel, ProfileTunnels};
 
 use super::candidate::{DestinationKey, ExistingTunnel, Lockout, RegistryView, SelectSettings};
 use super::rotation::Rotation;
+use super::unavailable::{Skipped, Unavailable};
 
 /// What to do with the next call.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +18,8 @@ pub enum Choice {
         number: u8,
         destination: DestinationKey,
     },
-    /// Every profile tunnel is full, undiallable or already tried.
-    NoneAvailable,
+    /// Every profile tunnel is full, undiallable or already tried: which, and why.
+    NoneAvailable(Unavailable),
 }
 
 /// Where a call stands when it is re-selected after its tunnel failed.
@@ -61,20 +62,25 @@ pub fn select(
     rotation: &mut Rotation,
     now: Instant,
 ) -> Choice {
+    let mut unavailable = Unavailable::default();
     let candidates: Vec<Candidate<'_>> = tunnels
         .iter()
         .filter_map(|(number, spec)| {
-            let destination = DestinationKey::of(spec)?;
-            if failover.tried.contains(&destination) {
-                return None;
-            }
-            let existing = view.existing(&destination, spec.identification.as_deref());
-            let full = match (capacity(spec), existing) {
-                (Some(max), Some(tunnel)) => tunnel.sessions >= max,
-                _ => false,
+            let mut skip = |why| {
+                unavailable.skipped.push((*number, why));
+                None
             };
-            if full {
-                return None;
+            let Some(destination) = DestinationKey::of(spec) else {
+                return skip(Skipped::NoRemoteAddress);
+            };
+            if failover.tried.contains(&destination) {
+                return skip(Skipped::AlreadyFailed);
+            }
+            let existing = view.existing(&destination, spec);
+            if let (Some(max), Some(tunnel)) = (capacity(spec), existing) {
+                if tunnel.sessions >= max {
+                    return skip(Skipped::Full { max });
+                }
             }
             let lockout = view.lockout(&destination).filter(|l| l.until > now);
             Some(Candidate {
@@ -103,7 +109,7 @@ pub fn select(
     let chosen = match tiers.into_iter().find(|tier| !tier.is_empty()) {
         Some(tier) => {
             let Some(best) = tier.iter().map(|c| c.spec.preference).min() else {
-                return Choice::NoneAvailable;
+                return Choice::NoneAvailable(unavailable);
             };
             let level: Vec<&Candidate<'_>> = tier
                 .into_iter()
@@ -127,6 +133,6 @@ pub fn select(
                 destination: c.destination.clone(),
             },
         },
-        None => Choice::NoneAvailable,
+        None => Choice::NoneAvailable(unavailable),
     }
 }

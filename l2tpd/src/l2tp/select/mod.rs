@@ -4,7 +4,7 @@
 //!
 //! Rules, in order:
 //! 1. A profile tunnel without a `remote-gateway address` cannot be dialled and is skipped.
-//! 2. A profile tunnel whose existing tunnel (same destination and `identification`) already
+//! 2. A profile tunnel whose existing tunnel (see 6) already
 //!    carries `max-sessions` sessions is full. `max-sessions 0` means *no limit* (our choice:
 //!    Junos accepts 0..60,000 without saying; a tunnel that may carry nothing would be a
 //!    configuration error, and 0 as "unset" matches the other Junos limits).
@@ -19,15 +19,19 @@
 //!    default the rest of the failed destination's level is skipped too (failover goes
 //!    between levels), unless `fail-over-within-preference`. When no worse level is left, the
 //!    rest of the same level is still tried rather than dropping the call (our choice).
-//! 6. An existing tunnel to the chosen destination with the same identification is reused;
-//!    otherwise a new one is opened.
+//! 6. An existing tunnel to the chosen destination with the same identity (identification,
+//!    source address, local Host Name) and the same secret is reused; otherwise a new one is
+//!    opened. Joining a tunnel set up with another secret or name would silently drop the
+//!    profile's tunnel authentication.
 
 mod candidate;
 mod choose;
 mod rotation;
 #[cfg(test)]
 mod tests;
+mod unavailable;
 
 pub use candidate::{DestinationKey, ExistingTunnel, Lockout, RegistryView, SelectSettings};
 pub use choose::{capacity, select, Choice, Failover};
 pub use rotation::Rotation;
+pub use unavailable::{Skipped, Unavailable};

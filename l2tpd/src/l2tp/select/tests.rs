@@ -47,7 +47,7 @@ impl RegistryView for View {
     fn lockout(&self, destination: &DestinationKey) -> Option<Lockout> {
         self.lockouts.get(destination).copied()
     }
-    fn existing(&self, destination: &DestinationKey, _: Option<&str>) -> Option<ExistingTunnel> {
+    fn existing(&self, destination: &DestinationKey, _: &ProfileTunnel) -> Option<ExistingTunnel> {
         self.sessions
             .get(destination)
             .map(|sessions| ExistingTunnel {
@@ -60,7 +60,7 @@ impl RegistryView for View {
 fn number_of(choice: &Choice) -> Option<u8> {
     match choice {
         Choice::Reuse { number, .. } | Choice::Open { number, .. } => Some(*number),
-        Choice::NoneAvailable => None,
+        Choice::NoneAvailable(_) => None,
     }
 }
 
@@ -230,7 +230,13 @@ fn failover_skips_the_failed_level_unless_within_preference() {
         &mut Rotation::new(),
         now,
     );
-    assert_eq!(none, Choice::NoneAvailable);
+    let why = |n| (n, Skipped::AlreadyFailed);
+    assert_eq!(
+        none,
+        Choice::NoneAvailable(Unavailable {
+            skipped: vec![why(1), why(2), why(3)]
+        })
+    );
 }
 
 #[test]
@@ -281,7 +287,12 @@ fn undiallable_tunnels_are_skipped() {
         &mut Rotation::new(),
         Instant::now(),
     );
-    assert_eq!(choice, Choice::NoneAvailable);
+    assert_eq!(
+        choice,
+        Choice::NoneAvailable(Unavailable {
+            skipped: vec![(1, Skipped::NoRemoteAddress)]
+        })
+    );
 }
 
 fn profile_strategy() -> impl Strategy<Value = Vec<(u32, Option<u32>, bool, u32)>> {

@@ -451,6 +451,20 @@ impl Session {
         self.close(result, cause, false);
     }
 
+    /// The owner's setup timer ran out: a session still waiting for its ICRP or ICCN ends
+    /// with a CDN of `result`. Returns whether it did (an established or closed session is
+    /// left alone).
+    pub fn expire_setup(&mut self, result: CdnResult) -> bool {
+        if !matches!(
+            self.state,
+            SessionState::LacWaitReply | SessionState::LnsWaitConnect
+        ) {
+            return false;
+        }
+        self.disconnect(result, None);
+        true
+    }
+
     /// A protocol error in this session: CDN, close.
     fn fail(&mut self, result: CdnResult) {
         self.disconnect(result, None);

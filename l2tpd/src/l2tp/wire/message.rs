@@ -395,6 +395,18 @@ impl ControlMessageBuilder {
         self
     }
 
+    /// Treats every AVP RFC 2661 lets us hide as sensitive (a tunnel group's `hide-avps`).
+    pub fn all_hideable_sensitive(mut self) -> Self {
+        for out in &mut self.avps {
+            if matches!(out.hiding, Hiding::Clear) && out.avp.may_be_hidden() {
+                out.hiding = Hiding::WithSecret {
+                    padding: Vec::new(),
+                };
+            }
+        }
+        self
+    }
+
     /// Whether any AVP was added with [`Self::sensitive_avp`].
     pub fn has_sensitive(&self) -> bool {
         self.avps

@@ -4,7 +4,7 @@
 //! work (the embedded agent) can interleave with it.
 
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 
 use agentx::pdu::{Header, Type};
@@ -26,7 +26,7 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Where the subagent gets the view it answers from.
 pub trait ViewSource {
-    fn current(&mut self) -> impl std::future::Future<Output = Rc<View>>;
+    fn current(&mut self) -> impl std::future::Future<Output = Arc<View>>;
 }
 
 /// What woke the subagent up.
@@ -192,7 +192,7 @@ impl Subagent {
                 let view = if needs_view {
                     views.current().await
                 } else {
-                    Rc::new(View::new(
+                    Arc::new(View::new(
                         SnmpSnapshot::default(),
                         std::time::SystemTime::now(),
                     ))

@@ -113,9 +113,11 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
     commit_lns(
         &lns,
         &format!(
-            "{}set snmp community public\nset snmp port {LNS_AGENT_PORT}\n\
+            "{}set snmp community public\nset snmp listen-address {}\n\
+             set snmp port {LNS_AGENT_PORT}\n\
              set snmp agentx socket {}\nset services l2tp enable-snmp-tunnel-statistics\n",
             lns_set_lines(&setup, each),
+            super::LNS_ADDRESS,
             agentx_socket.display()
         ),
     )?;

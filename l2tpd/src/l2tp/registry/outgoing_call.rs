@@ -1,0 +1,23 @@
+//! What the `[edit services l2tp]` statements change in the calls a LAC places: AVPs of the
+//! ICRQ and ICCN that Junos lets the operator leave out.
+
+use super::settings::Settings;
+use crate::l2tp::session::CallInfo;
+
+impl Settings {
+    /// `call` as it goes on the wire under this configuration.
+    pub(super) fn outgoing_call(&self, mut call: CallInfo) -> CallInfo {
+        // `disable-calling-number-avp`: AVP 22 carries the subscriber's access line
+        // identity, which some networks keep to themselves.
+        if self.disable_calling_number_avp {
+            call.calling_number = None;
+        }
+        // Rx Connect Speed (AVP 38) equal to the Tx speed says nothing new; Junos leaves it
+        // out unless `rx-connect-speed-when-equal`.
+        if !self.rx_connect_speed_when_equal && call.rx_connect_speed == Some(call.tx_connect_speed)
+        {
+            call.rx_connect_speed = None;
+        }
+        call
+    }
+}

@@ -1,0 +1,246 @@
+//! What an LNS `tunnel-group` statement does to the tunnels the group accepts, seen on the
+//! wire: an LNS registry configured from `set` lines, and a LAC control connection driven by
+//! hand, on simulated time.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use l2tpd::l2tp::control::{Tunnel, TunnelConfig};
+use l2tpd::l2tp::registry::{Registry, RegistryEvent};
+use l2tpd::l2tp::wire::attribute::attr;
+use l2tpd::l2tp::wire::{Avp, ControlMessage, ControlMessageBuilder, MessageType};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use schema::typed::RouterConfig;
+
+const LNS: Ipv4Addr = Ipv4Addr::new(127, 0, 70, 2);
+const SECRET: &str = "group-secret";
+
+fn lac_address() -> SocketAddr {
+    SocketAddr::new(Ipv4Addr::new(127, 0, 70, 1).into(), 1701)
+}
+
+/// An LNS with group `g` on `LNS`, admitting `lac1` with `SECRET`, plus `extra` set lines.
+fn lns(extra: &str) -> Registry {
+    let lines = format!(
+        "set services l2tp tunnel-group g local-gateway address {LNS}\n\
+         set services l2tp tunnel-group g l2tp-access-profile lacs\n\
+         set access profile lacs client lac1 l2tp shared-secret {SECRET}\n\
+         {extra}"
+    );
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), &lines)
+        .expect("set lines parse");
+    schema::validate::check(&tree).expect("a valid configuration");
+    let config: RouterConfig = schema::typed::router_config(&tree);
+    Registry::new(&config, 7)
+}
+
+fn lac(now: Instant) -> Tunnel {
+    let mut cfg = TunnelConfig::new("lac1");
+    cfg.secret = Some(SECRET.as_bytes().to_vec());
+    Tunnel::new_initiator(cfg, 11, now, &mut StdRng::seed_from_u64(5))
+}
+
+/// Carries datagrams both ways until both sides are quiet; returns what the LNS sent.
+fn exchange(now: Instant, lac: &mut Tunnel, lns: &mut Registry) -> Vec<Vec<u8>> {
+    let mut from_lns = Vec::new();
+    loop {
+        let mut moved = false;
+        while let Some(bytes) = lac.poll_transmit(now) {
+            moved = true;
+            lns.handle_datagram(now, LNS, lac_address(), &bytes);
+        }
+        while let Some(t) = lns.poll_transmit() {
+            moved = true;
+            lac.handle_datagram(now, &t.payload);
+            from_lns.push(t.payload);
+        }
+        while lac.poll_event().is_some() {}
+        if !moved {
+            return from_lns;
+        }
+    }
+}
+
+/// The first message of `message_type` among `datagrams`, read without the secret, so that
+/// hidden AVPs stay hidden.
+fn first(datagrams: &[Vec<u8>], message_type: MessageType) -> ControlMessage {
+    datagrams
+        .iter()
+        .filter_map(|d| ControlMessage::parse_leaving_hidden(d).ok())
+        .find(|m| m.message_type == Some(message_type))
+        .unwrap_or_else(|| panic!("no {message_type:?} sent"))
+}
+
+fn receive_window_of(sccrp: &ControlMessage) -> Option<u16> {
+    match sccrp.get(attr::RECEIVE_WINDOW_SIZE) {
+        Some(Avp::ReceiveWindowSize(w)) => Some(*w),
+        _ => None,
+    }
+}
+
+/// The SCCRP the LNS answers a fresh SCCRQ with.
+fn sccrp(extra: &str) -> ControlMessage {
+    let now = Instant::now();
+    let mut lns = lns(extra);
+    let mut lac = lac(now);
+    let sccrq = lac.poll_transmit(now).expect("SCCRQ");
+    lns.handle_datagram(now, LNS, lac_address(), &sccrq);
+    let t = lns.poll_transmit().expect("an answer");
+    ControlMessage::parse(&t.payload, Some(SECRET.as_bytes())).expect("SCCRP parses")
+}
+
+#[test]
+fn receive_window_is_the_window_the_sccrp_offers() {
+    // At the global default (4) the AVP is left out, which means 4 (RFC 2661 §4.4.3).
+    assert_eq!(receive_window_of(&sccrp("")), None);
+    assert_eq!(
+        receive_window_of(&sccrp("set services l2tp tunnel rx-window-size 8\n")),
+        Some(8)
+    );
+    // The group's statement wins over the global one for the group's tunnels.
+    assert_eq!(
+        receive_window_of(&sccrp(
+            "set services l2tp tunnel rx-window-size 8\n\
+             set services l2tp tunnel-group g receive-window 16\n"
+        )),
+        Some(16)
+    );
+}
+
+/// An established tunnel and the ICRP the LNS answers an ICRQ with, as sent.
+fn icrp(extra: &str) -> ControlMessage {
+    let now = Instant::now();
+    let mut lns = lns(extra);
+    let mut lac = lac(now);
+    exchange(now, &mut lac, &mut lns);
+    let icrq = ControlMessageBuilder::new(MessageType::ICRQ)
+        .avp(Avp::AssignedSessionId(21))
+        .avp(Avp::CallSerialNumber(1));
+    lac.send_session_message(0, &icrq)
+        .expect("tunnel established");
+    first(&exchange(now, &mut lac, &mut lns), MessageType::ICRP)
+}
+
+#[test]
+fn hide_avps_hides_what_the_lns_sends() {
+    // Junos' default: AVPs that could be hidden are sent in the clear, secret or not.
+    let clear = icrp("");
+    assert!(!clear.is_still_hidden(attr::ASSIGNED_SESSION_ID));
+    assert!(matches!(
+        clear.get(attr::ASSIGNED_SESSION_ID),
+        Some(Avp::AssignedSessionId(_))
+    ));
+    let hidden = icrp("set services l2tp tunnel-group g hide-avps\n");
+    assert!(hidden.is_still_hidden(attr::ASSIGNED_SESSION_ID));
+    assert!(hidden.get(attr::RANDOM_VECTOR).is_some());
+}
+
+/// When the LNS sent its SCCRPs (offsets from the SCCRQ) to a LAC that never answers, and
+/// when it reported the tunnel down.
+fn silent_lac(extra: &str) -> (Vec<u64>, Option<u64>) {
+    let start = Instant::now();
+    let mut lns = lns(extra);
+    let mut lac = lac(start);
+    let sccrq = lac.poll_transmit(start).expect("SCCRQ");
+    lns.handle_datagram(start, LNS, lac_address(), &sccrq);
+    let mut now = start;
+    let mut sent = Vec::new();
+    let mut down = None;
+    for _ in 0..100 {
+        while lns.poll_transmit().is_some() {
+            sent.push((now - start).as_secs());
+        }
+        while let Some(event) = lns.poll_event() {
+            if matches!(event, RegistryEvent::TunnelDown { .. }) && down.is_none() {
+                down = Some((now - start).as_secs());
+            }
+        }
+        match lns.poll_timeout() {
+            Some(at) if at - start <= Duration::from_secs(600) => {
+                now = at;
+                lns.handle_timeout(now);
+            }
+            _ => break,
+        }
+    }
+    (sent, down)
+}
+
+#[test]
+fn retransmit_interval_caps_the_backoff_and_tunnel_timeout_gives_up() {
+    // Defaults: 1, 2, 4, 8, 16 s waits, then one more 16 s: down at 47 s.
+    assert_eq!(silent_lac(""), (vec![0, 1, 3, 7, 15, 31], Some(47)));
+    // The group's cap of 30 s stretches the late waits; with 8 retransmissions allowed the
+    // count alone would clear the tunnel at 151 s, but tunnel-timeout gives up at 100 s.
+    assert_eq!(
+        silent_lac(
+            "set services l2tp tunnel retransmission-count-not-established 8\n\
+             set services l2tp tunnel-group g retransmit-interval 30\n\
+             set services l2tp tunnel-group g tunnel-timeout 100\n"
+        ),
+        (vec![0, 1, 3, 7, 15, 31, 61, 91], Some(100))
+    );
+    // Without the timeout, the count decides.
+    assert_eq!(
+        silent_lac(
+            "set services l2tp tunnel retransmission-count-not-established 8\n\
+             set services l2tp tunnel-group g retransmit-interval 30\n"
+        ),
+        (vec![0, 1, 3, 7, 15, 31, 61, 91, 121], Some(151))
+    );
+}
+
+/// How many ICRPs the LNS sends at once to a LAC offering a window of 8, once acknowledged
+/// exchanges have opened the congestion window (RFC 2661 appendix A).
+fn icrps_in_flight(extra: &str) -> usize {
+    let now = Instant::now();
+    let mut lns = lns(extra);
+    let mut cfg = TunnelConfig::new("lac1");
+    cfg.secret = Some(SECRET.as_bytes().to_vec());
+    cfg.rx_window_size = 8;
+    let mut lac = Tunnel::new_initiator(cfg, 11, now, &mut StdRng::seed_from_u64(5));
+    exchange(now, &mut lac, &mut lns);
+    let icrq = |serial: u32| {
+        ControlMessageBuilder::new(MessageType::ICRQ)
+            .avp(Avp::AssignedSessionId(20 + serial as u16))
+            .avp(Avp::CallSerialNumber(serial))
+    };
+    // Acknowledged exchanges open the congestion window up to the send window.
+    for serial in 1..=10 {
+        lac.send_session_message(0, &icrq(serial))
+            .expect("established");
+        exchange(now, &mut lac, &mut lns);
+    }
+    // Six ICRQs at once, and what the LNS sends before any acknowledgement comes back.
+    for serial in 11..=16 {
+        lac.send_session_message(0, &icrq(serial))
+            .expect("established");
+    }
+    while let Some(bytes) = lac.poll_transmit(now) {
+        lns.handle_datagram(now, LNS, lac_address(), &bytes);
+    }
+    let mut icrps = 0;
+    while let Some(t) = lns.poll_transmit() {
+        if ControlMessage::parse_leaving_hidden(&t.payload)
+            .is_ok_and(|m| m.message_type == Some(MessageType::ICRP))
+        {
+            icrps += 1;
+        }
+    }
+    icrps
+}
+
+#[test]
+fn maximum_send_window_bounds_what_is_in_flight() {
+    let unbounded = icrps_in_flight("");
+    assert!(
+        unbounded > 2,
+        "{unbounded}: the congestion window is open past 2"
+    );
+    assert_eq!(
+        icrps_in_flight("set services l2tp tunnel-group g maximum-send-window 2\n"),
+        2,
+        "no more in flight than maximum-send-window"
+    );
+}

@@ -1,0 +1,148 @@
+//! A script (`cli -f FILE`, or commands piped into `cli`) is applied atomically or not at
+//! all: the first failing command stops it, nothing it edited is committed, its uncommitted
+//! edits are discarded, and edits another operator has in the shared candidate are left
+//! alone (the script edits a private candidate, as `configure private`).
+
+use l2tp_tests::client::{words, Client};
+use l2tp_tests::{output_text, DaemonProcess};
+use schema::mgmt::{ConfigureMode, Reply, Request, Revision};
+
+fn host_name(daemon: &DaemonProcess, revision: Revision) -> Option<String> {
+    value(daemon, revision, "system host-name")
+}
+
+fn value(daemon: &DaemonProcess, revision: Revision, path: &str) -> Option<String> {
+    let mut c = Client::connect(&daemon.socket()).expect("connect");
+    if revision == Revision::Candidate {
+        c.ok(&Request::Configure {
+            mode: ConfigureMode::Shared,
+        });
+    }
+    let reply = c.ok(&Request::ShowConfiguration {
+        words: words(path),
+        revision,
+    });
+    let Reply::Config { tree, .. } = reply else {
+        panic!("{reply:?}")
+    };
+    tree.values.first().cloned()
+}
+
+fn commits(daemon: &DaemonProcess) -> usize {
+    let mut c = Client::connect(&daemon.socket()).expect("connect");
+    let Reply::Commits { entries } = c.ok(&Request::ShowSystemCommit) else {
+        panic!("not a commit list")
+    };
+    entries.len()
+}
+
+/// Runs `script` with `cli -f`, or piped into stdin.
+fn run(daemon: &DaemonProcess, script: &str, piped: bool) -> std::process::Output {
+    if piped {
+        return daemon.cli(&[], script);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("change.txt");
+    std::fs::write(&file, script).expect("write script");
+    daemon.cli(&["-f", file.to_str().expect("utf-8")], "")
+}
+
+#[test]
+fn a_failing_line_commits_nothing_and_leaves_nothing() {
+    for piped in [false, true] {
+        let daemon = DaemonProcess::start();
+        daemon.commit("set system host-name before\n");
+        let before = commits(&daemon);
+        let out = run(
+            &daemon,
+            "configure\n\
+             set system host-name from-script\n\
+             set system no-such-statement 1\n\
+             commit\n",
+            piped,
+        );
+        let text = output_text(&out);
+        assert!(!out.status.success(), "{text}");
+        assert!(!text.contains("commit complete"), "{text}");
+        assert_eq!(commits(&daemon), before, "{text}");
+        assert_eq!(
+            host_name(&daemon, Revision::Active).as_deref(),
+            Some("before")
+        );
+        assert_eq!(
+            host_name(&daemon, Revision::Candidate).as_deref(),
+            Some("before"),
+            "the script's edits must not stay in the shared candidate"
+        );
+    }
+}
+
+#[test]
+fn the_first_failure_stops_the_script() {
+    let daemon = DaemonProcess::start();
+    daemon.commit("set system host-name before\n");
+    let out = run(
+        &daemon,
+        "show configuration no-such-statement\n\
+         configure\n\
+         set system host-name after-failure\n\
+         commit and-quit\n",
+        false,
+    );
+    assert!(!out.status.success(), "{}", output_text(&out));
+    assert_eq!(
+        host_name(&daemon, Revision::Active).as_deref(),
+        Some("before"),
+        "{}",
+        output_text(&out)
+    );
+}
+
+#[test]
+fn another_operators_edits_in_the_shared_candidate_are_left_alone() {
+    let daemon = DaemonProcess::start();
+    daemon.commit("set system host-name before\n");
+    let mut other = Client::connect(&daemon.socket()).expect("connect");
+    other.ok(&Request::Configure {
+        mode: ConfigureMode::Shared,
+    });
+    other.ok(&Request::Set {
+        words: words("system host-name by-other"),
+    });
+    let out = run(
+        &daemon,
+        "configure\nset snmp description by-script\nset system no-such-statement 1\n",
+        false,
+    );
+    assert!(!out.status.success(), "{}", output_text(&out));
+    assert_eq!(
+        host_name(&daemon, Revision::Candidate).as_deref(),
+        Some("by-other"),
+        "{}",
+        output_text(&out)
+    );
+    assert_eq!(
+        value(&daemon, Revision::Candidate, "snmp description"),
+        None,
+        "the script's edit must not stay in the shared candidate"
+    );
+    assert_eq!(
+        host_name(&daemon, Revision::Active).as_deref(),
+        Some("before")
+    );
+}
+
+#[test]
+fn a_script_that_succeeds_commits_its_change() {
+    let daemon = DaemonProcess::start();
+    let out = run(
+        &daemon,
+        "configure\nset system host-name scripted\ncommit comment \"by script\"\n",
+        true,
+    );
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert_eq!(
+        host_name(&daemon, Revision::Active).as_deref(),
+        Some("scripted")
+    );
+}
