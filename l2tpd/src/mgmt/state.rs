@@ -122,7 +122,7 @@ impl Mgmt {
             lock: None,
             next_session: 1,
         };
-        if let Err(e) = mgmt.engine.apply(&mgmt.active_config) {
+        if let Err(e) = mgmt.engine.apply_at_start(&mgmt.active_config) {
             tracing::error!("the active configuration was refused by the engine at start: {e}");
         }
         // The database is authoritative: a copy that a failed commit left stale, or that was

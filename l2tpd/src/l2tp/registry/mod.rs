@@ -35,8 +35,8 @@
 //! - Every tunnel and session end is counted by cause (`causes`); the show commands read
 //!   the registry through the filters of `filter` (`show`, `report`).
 
-mod call_setup;
 mod address_change;
+mod call_setup;
 mod causes;
 mod clear;
 mod counters;
