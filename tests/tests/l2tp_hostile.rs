@@ -8,7 +8,7 @@
 
 use l2tp_tests::lab::{DEMO_LAC, DEMO_LNS, DEMO_PROFILE};
 use l2tp_tests::{output_text, DaemonProcess};
-use l2tpd::l2tp::registry::DEFAULT_MAX_ESTABLISHING_PER_SOURCE;
+use l2tpd::l2tp::registry::DEFAULT_MAX_TUNNELS_PER_SOURCE;
 use l2tpd::l2tp::wire::{
     zlb, Avp, ControlHeader, ControlMessage, ControlMessageBuilder, MessageType,
 };
@@ -238,7 +238,7 @@ fn hostile_datagrams_leave_the_lns_running_and_serving() {
     let answered = sccrps(&attacker);
     assert!(!answered.is_empty(), "the first SCCRQs are answered");
     assert!(
-        answered.len() <= DEFAULT_MAX_ESTABLISHING_PER_SOURCE,
+        answered.len() <= DEFAULT_MAX_TUNNELS_PER_SOURCE,
         "{} SCCRPs to one source",
         answered.len()
     );
