@@ -23,6 +23,10 @@ use crate::snmp::snapshot::SnmpSnapshot;
 const MAX_DATAGRAM: usize = 65_535;
 /// Datagrams read but not yet handled; beyond this the readers wait (UDP then drops).
 const RECEIVE_QUEUE: usize = 4096;
+/// Datagrams handled in one turn of the loop before timers come again: a burst costs one
+/// flush instead of one each, and a flood cannot keep hellos and retransmissions waiting
+/// (the receive branch is always ready under a flood, and `select!` is biased).
+const DATAGRAMS_PER_TURN: usize = 64;
 
 pub(super) enum Command {
     Apply {
@@ -153,6 +157,12 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
             },
             Some(d) = received.recv() => {
                 rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
+                for _ in 1..DATAGRAMS_PER_TURN {
+                    let Ok(d) = received.try_recv() else {
+                        break;
+                    };
+                    rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
+                }
             }
             () = sleep_until(deadline), if deadline.is_some() => {
                 rt.core.handle_timeout(Instant::now());
@@ -165,6 +175,11 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
             () = tokio::task::yield_now(), if clearing => {
                 rt.core.continue_clears(Instant::now());
             }
+        }
+        // Timers every turn, whatever branch ran: under a flood the receive branch always
+        // wins the biased select, and the timer branch alone would never be reached.
+        if rt.core.poll_timeout().is_some_and(|t| t <= Instant::now()) {
+            rt.core.handle_timeout(Instant::now());
         }
         rt.flush().await;
     }
