@@ -7,15 +7,21 @@
 //! summary statistics`, the daemon's peak memory stayed under `MEMORY_BOUND_KIB`, and SIGTERM
 //! stops it by itself.
 //!
-//! One test function: the daemons bind UDP port 1701 on fixed addresses.
+//! A second LNS (127.77.3.1) is flooded as fast as four threads can send, for a bounded
+//! time, while a LAC that never answers (127.77.3.2) waits for its SCCRP to be
+//! retransmitted: the retransmissions keep their schedule (1 s, then 2 s later) although a
+//! datagram is always waiting.
+//!
+//! Each test uses its own LNS address: the daemons bind UDP port 1701 on fixed addresses.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::Duration;
 
 use l2tp_tests::flood::{self, FloodSpec};
 use l2tp_tests::lab::{DEMO_LAC, DEMO_LNS, DEMO_PROFILE};
 use l2tp_tests::ops::number;
 use l2tp_tests::{output_text, DaemonProcess};
+use l2tpd::l2tp::wire::{ControlMessage, MessageType};
 
 const LNS: &str = "127.77.0.1";
 const LAC: &str = "127.77.0.2";
@@ -114,4 +120,70 @@ fn an_sccrq_flood_from_many_addresses_leaves_the_lns_serving() {
     // SIGTERM: the daemon stops by itself (`stop` would kill it after 10 s).
     let status = lns.stop().expect("an exit status");
     assert!(status.success(), "l2tpd after SIGTERM: {status:?}");
+}
+
+#[test]
+fn retransmissions_keep_their_schedule_while_a_flood_saturates_the_lns() {
+    const SATURATING_LNS: Ipv4Addr = Ipv4Addr::new(127, 77, 3, 1);
+    const SILENT_LAC: Ipv4Addr = Ipv4Addr::new(127, 77, 3, 2);
+    const SENDERS: usize = 4;
+    const WINDOW: Duration = Duration::from_secs(6);
+    let lns = DaemonProcess::start();
+    lns.commit(&format!(
+        "{}set access profile lab-lac-clients client flood-lac l2tp maximum-sessions-per-tunnel 10\n",
+        DEMO_LNS.replace("127.0.0.2", &SATURATING_LNS.to_string())
+    ));
+    let target = SocketAddr::from((SATURATING_LNS, 1701));
+    let silent = UdpSocket::bind((SILENT_LAC, 0)).expect("bind the silent LAC");
+    silent
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("timeout");
+    silent
+        .send_to(&flood::sccrq("flood-lac", 77), target)
+        .expect("send the SCCRQ");
+    // Refused SCCRQs, unpaced, from every thread: the LNS's queue is never empty for long.
+    let sources = flood::sources(77, 200);
+    let floods: Vec<_> = sources
+        .chunks(sources.len() / SENDERS)
+        .map(|chunk| {
+            let spec = FloodSpec {
+                target,
+                sources: chunk.to_vec(),
+                count: 1_000_000,
+                rate: 0,
+                host_name: "not-a-client".into(),
+                time_limit: WINDOW,
+            };
+            std::thread::spawn(move || flood::run(&spec, Duration::ZERO))
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let mut sccrps = Vec::new();
+    let mut buf = [0u8; 2048];
+    while started.elapsed() < WINDOW {
+        if let Ok((len, _)) = silent.recv_from(&mut buf) {
+            let reply = ControlMessage::parse(buf.get(..len).unwrap_or_default(), None);
+            if reply.is_ok_and(|m| m.message_type == Some(MessageType::SCCRP)) {
+                sccrps.push(started.elapsed());
+            }
+        }
+    }
+    let sent: usize = floods
+        .into_iter()
+        .map(|f| f.join().expect("flood thread").map_or(0, |o| o.sent))
+        .sum();
+    println!("{sent} SCCRQs in {WINDOW:?}; SCCRPs to the silent LAC at {sccrps:?}");
+    // The SCCRP, then its retransmissions 1 s and a further 2 s later (RFC 2661 §5.8, the
+    // Junos schedule): each may leave late by up to a second, twenty times the stall the
+    // engine is meant to allow, but not wait for the flood to end.
+    assert!(
+        sccrps.len() >= 3,
+        "SCCRPs to the silent LAC during the flood at {sccrps:?}"
+    );
+    let gaps: Vec<Duration> = sccrps.windows(2).map(|w| w[1] - w[0]).take(2).collect();
+    assert!(
+        gaps.first().is_some_and(|g| *g < Duration::from_secs(2))
+            && gaps.get(1).is_some_and(|g| *g < Duration::from_secs(3)),
+        "retransmissions off their schedule: SCCRPs at {sccrps:?}"
+    );
 }
