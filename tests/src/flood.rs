@@ -39,6 +39,8 @@ pub struct FloodOutcome {
     pub replies: usize,
     /// Sends the kernel refused (a full send buffer).
     pub send_errors: usize,
+    /// The sending, then the sending and the counting of late replies.
+    pub sending: Duration,
     pub elapsed: Duration,
 }
 
@@ -117,6 +119,7 @@ pub fn run(spec: &FloodSpec, linger: Duration) -> std::io::Result<FloodOutcome> 
             outcome.replies += drain(&sockets, &mut buf);
         }
     }
+    outcome.sending = started.elapsed();
     let mut quiet_since = Instant::now();
     while quiet_since.elapsed() < linger && started.elapsed() < spec.time_limit + linger {
         let got = drain(&sockets, &mut buf);

@@ -112,6 +112,9 @@ enum Bench {
         /// Send the Host Name of an access-profile client, so SCCRQs open tunnels.
         #[arg(long)]
         admitted: bool,
+        /// Seconds without a reply after which replies are no longer counted.
+        #[arg(long, default_value_t = 1)]
+        linger: u64,
     },
 }
 
@@ -174,11 +177,13 @@ fn main() -> ExitCode {
             sources,
             rate,
             admitted,
+            linger,
         } => flood::run(&flood::FloodBench {
             count,
             sources,
             rate,
             admitted,
+            linger: Duration::from_secs(linger),
         }),
     };
     match outcome {
