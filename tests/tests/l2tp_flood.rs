@@ -10,7 +10,8 @@
 //! A second LNS (127.77.3.1) is flooded as fast as four threads can send, for a bounded
 //! time, while a LAC that never answers (127.77.3.2) waits for its SCCRP to be
 //! retransmitted: the retransmissions keep their schedule (1 s, then 2 s later) although a
-//! datagram is always waiting.
+//! datagram is always waiting, and an operator's clear of another such tunnel completes
+//! while the flood still runs.
 //!
 //! Each test uses its own LNS address: the daemons bind UDP port 1701 on fixed addresses.
 
@@ -21,7 +22,8 @@ use l2tp_tests::flood::{self, FloodSpec};
 use l2tp_tests::lab::{DEMO_LAC, DEMO_LNS, DEMO_PROFILE};
 use l2tp_tests::ops::number;
 use l2tp_tests::{output_text, DaemonProcess};
-use l2tpd::l2tp::wire::{ControlMessage, MessageType};
+use l2tpd::l2tp::wire::attribute::attr;
+use l2tpd::l2tp::wire::{Avp, ControlMessage, MessageType};
 
 const LNS: &str = "127.77.0.1";
 const LAC: &str = "127.77.0.2";
@@ -122,10 +124,23 @@ fn an_sccrq_flood_from_many_addresses_leaves_the_lns_serving() {
     assert!(status.success(), "l2tpd after SIGTERM: {status:?}");
 }
 
+/// A LAC at `address` that sends one admitted SCCRQ to `target` and never answers.
+fn silent_lac(address: Ipv4Addr, target: SocketAddr, read_timeout: Duration) -> UdpSocket {
+    let socket = UdpSocket::bind((address, 0)).expect("bind a silent LAC");
+    socket
+        .set_read_timeout(Some(read_timeout))
+        .expect("timeout");
+    socket
+        .send_to(&flood::sccrq("flood-lac", 77), target)
+        .expect("send the SCCRQ");
+    socket
+}
+
 #[test]
 fn retransmissions_keep_their_schedule_while_a_flood_saturates_the_lns() {
     const SATURATING_LNS: Ipv4Addr = Ipv4Addr::new(127, 77, 3, 1);
     const SILENT_LAC: Ipv4Addr = Ipv4Addr::new(127, 77, 3, 2);
+    const DOOMED_LAC: Ipv4Addr = Ipv4Addr::new(127, 77, 3, 3);
     const SENDERS: usize = 4;
     const WINDOW: Duration = Duration::from_secs(6);
     let lns = DaemonProcess::start();
@@ -134,13 +149,18 @@ fn retransmissions_keep_their_schedule_while_a_flood_saturates_the_lns() {
         DEMO_LNS.replace("127.0.0.2", &SATURATING_LNS.to_string())
     ));
     let target = SocketAddr::from((SATURATING_LNS, 1701));
-    let silent = UdpSocket::bind((SILENT_LAC, 0)).expect("bind the silent LAC");
-    silent
-        .set_read_timeout(Some(Duration::from_millis(100)))
-        .expect("timeout");
-    silent
-        .send_to(&flood::sccrq("flood-lac", 77), target)
-        .expect("send the SCCRQ");
+    let silent = silent_lac(SILENT_LAC, target, Duration::from_millis(100));
+    // A second silent LAC, whose tunnel the operator clears during the flood.
+    let doomed = silent_lac(DOOMED_LAC, target, Duration::from_secs(2));
+    let mut buf = [0u8; 2048];
+    let (len, _) = doomed.recv_from(&mut buf).expect("an SCCRP");
+    let doomed_tunnel = match ControlMessage::parse(buf.get(..len).unwrap_or_default(), None)
+        .ok()
+        .and_then(|m| m.get(attr::ASSIGNED_TUNNEL_ID).cloned())
+    {
+        Some(Avp::AssignedTunnelId(id)) => id,
+        other => panic!("no Assigned Tunnel ID in the SCCRP: {other:?}"),
+    };
     // Refused SCCRQs, unpaced, from every thread: the LNS's queue is never empty for long.
     let sources = flood::sources(77, 200);
     let floods: Vec<_> = sources
@@ -158,8 +178,16 @@ fn retransmissions_keep_their_schedule_while_a_flood_saturates_the_lns() {
         })
         .collect();
     let started = std::time::Instant::now();
+    // The clear is a job the engine carries out in steps between other work.
+    let clearing = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        let issued = std::time::Instant::now();
+        let out = lns.run(&format!(
+            "clear services l2tp tunnel local-tunnel-id {doomed_tunnel}"
+        ));
+        (lns, out, issued.elapsed())
+    });
     let mut sccrps = Vec::new();
-    let mut buf = [0u8; 2048];
     while started.elapsed() < WINDOW {
         if let Ok((len, _)) = silent.recv_from(&mut buf) {
             let reply = ControlMessage::parse(buf.get(..len).unwrap_or_default(), None);
@@ -172,7 +200,18 @@ fn retransmissions_keep_their_schedule_while_a_flood_saturates_the_lns() {
         .into_iter()
         .map(|f| f.join().expect("flood thread").map_or(0, |o| o.sent))
         .sum();
-    println!("{sent} SCCRQs in {WINDOW:?}; SCCRPs to the silent LAC at {sccrps:?}");
+    let (_lns, cleared, clear_took) = clearing.join().expect("the clear");
+    println!(
+        "{sent} SCCRQs in {WINDOW:?}; SCCRPs to the silent LAC at {sccrps:?}; the clear took {clear_took:?}"
+    );
+    assert!(cleared.status.success(), "{}", output_text(&cleared));
+    // One tunnel to clear: a step of the job, then the reply. A second allows for the `cli`
+    // process and a loaded machine, not for waiting behind the flood.
+    assert!(
+        clear_took < Duration::from_secs(1),
+        "the clear waited behind the flood ({clear_took:?}): {}",
+        output_text(&cleared)
+    );
     // The SCCRP, then its retransmissions 1 s and a further 2 s later (RFC 2661 §5.8, the
     // Junos schedule): each may leave late by up to a second, twenty times the stall the
     // engine is meant to allow, but not wait for the flood to end.

@@ -176,10 +176,18 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
                 rt.core.continue_clears(Instant::now());
             }
         }
-        // Timers every turn, whatever branch ran: under a flood the receive branch always
-        // wins the biased select, and the timer branch alone would never be reached.
-        if rt.core.poll_timeout().is_some_and(|t| t <= Instant::now()) {
-            rt.core.handle_timeout(Instant::now());
+        // What is due runs every turn, whatever branch ran: under a flood the receive
+        // branch always wins the biased select, and the branches below it would never be
+        // reached (timers, the SNMP poller, the next step of an operator's clear).
+        let now = Instant::now();
+        if rt.core.poll_timeout().is_some_and(|t| t <= now) {
+            rt.core.handle_timeout(now);
+        }
+        if rt.poller.poll_timeout().is_some_and(|t| t <= now) {
+            snmp_poll::poll(&mut rt.poller, rt.core.registry(), now);
+        }
+        if rt.core.clearing() {
+            rt.core.continue_clears(now);
         }
         rt.flush().await;
     }
