@@ -145,7 +145,7 @@ impl Registry {
         let peer = SocketAddr::new(destination.address.into(), UDP_PORT);
         let destination_id = self.destination_id(destination);
         let start = rand::Rng::random(&mut self.rng);
-        self.tunnels.insert(
+        self.insert_tunnel(
             tunnel_id.get(),
             TunnelEntry {
                 tunnel,
@@ -173,6 +173,7 @@ impl Registry {
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
                 statistics_since: now,
+                scheduled: None,
             },
         );
         Some(tunnel_id.get())
