@@ -137,9 +137,14 @@ impl Registry {
             return None;
         };
         let local_name = tunnel_spec.source_gateway.gateway_name.as_deref();
-        let cfg = self
+        let mut cfg = self
             .settings
             .tunnel_config(local_name, tunnel_spec.secret.as_deref());
+        cfg.expected_peer_name = tunnel_spec
+            .remote_gateway
+            .gateway_name
+            .as_ref()
+            .map(|name| name.clone().into_bytes());
         let local_name = String::from_utf8_lossy(&cfg.host_name).into_owned();
         let tunnel = Tunnel::new_initiator(cfg, tunnel_id.get(), now, &mut self.rng);
         let peer = SocketAddr::new(destination.address.into(), UDP_PORT);
