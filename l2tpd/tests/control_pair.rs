@@ -623,3 +623,40 @@ fn the_zlb_for_a_stopccn_answering_our_sccrq_carries_the_peers_tunnel_id() {
     assert_eq!(lns.poll_transmit(later), None);
     assert_eq!(lns.stats().retransmissions, 0);
 }
+
+/// `remote-gateway gateway-name` is the host name the LAC expects the LNS to announce (RFC 2868
+/// Tunnel-Server-Auth-Id): an SCCRP from another name fails authentication with StopCCN
+/// result 4, as a wrong secret does; the right name establishes.
+#[test]
+fn an_sccrp_from_another_host_name_than_the_remote_gateway_name_is_refused() {
+    let admitted = || PeerAuth::Admitted { secret: None };
+    let mut expecting = cfg("lac", None);
+    expecting.expected_peer_name = Some(b"lns-east".to_vec());
+    let mut net = Net::new(
+        8,
+        PERFECT,
+        expecting.clone(),
+        cfg("lns-west", None),
+        admitted(),
+    );
+    net.run_until(Duration::from_secs(200), |net| {
+        net.lac.state() == TunnelState::Gone
+            && net.lns.as_ref().map(Tunnel::state) == Some(TunnelState::Gone)
+    });
+    assert_eq!(
+        closed(&net.lac_events),
+        [&CloseReason::Authentication(
+            AuthFailure::UnexpectedPeerName
+        )]
+    );
+    let lns_closed = closed(&net.lns_events);
+    let [CloseReason::PeerStopCcn(rc)] = lns_closed.as_slice() else {
+        panic!("LNS closed by the LAC's StopCCN: {:?}", net.lns_events);
+    };
+    assert_eq!(rc.result, stopccn_result::NOT_AUTHORIZED);
+    assert_eq!(established_count(&net.lac_events), 0);
+
+    let mut net = Net::new(8, PERFECT, expecting, cfg("lns-east", None), admitted());
+    net.run_until(Duration::from_secs(10), Net::both_established);
+    assert!(net.both_established());
+}

@@ -1,5 +1,7 @@
 //! A LAC registry and an LNS registry joined by an in-memory network, simulated time.
 
+mod support;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -10,6 +12,7 @@ use schema::l2tp_rpc::{ClearLevel, DestinationState, L2tpClear, L2tpShow};
 use schema::typed::{
     router_config, Gateway, ProfileTunnel, RouterConfig, TunnelMedium, TunnelProfile, TunnelType,
 };
+use support::SimulatedPair;
 
 const LAC: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
 
@@ -121,7 +124,21 @@ impl Net {
         self.control_log.push((sender, kind));
     }
 
-    /// Delivers datagrams both ways until the network is quiet.
+    fn up(&self, call: SessionRef) -> Option<u16> {
+        self.lac_events.iter().find_map(|e| match e {
+            RegistryEvent::SessionUp {
+                session, tunnel_id, ..
+            } if *session == call => Some(*tunnel_id),
+            _ => None,
+        })
+    }
+}
+
+impl SimulatedPair for Net {
+    fn parts(&mut self) -> (&mut Instant, [&mut Registry; 2]) {
+        (&mut self.now, [&mut self.lac, &mut self.lns])
+    }
+
     fn settle(&mut self) {
         loop {
             let mut moved = false;
@@ -153,36 +170,6 @@ impl Net {
                 return;
             }
         }
-    }
-
-    /// Advances simulated time to `until`, firing timers on the way.
-    fn run_until(&mut self, until: Instant) {
-        self.settle();
-        loop {
-            let next = [self.lac.poll_timeout(), self.lns.poll_timeout()]
-                .into_iter()
-                .flatten()
-                .min();
-            match next {
-                Some(t) if t <= until => {
-                    self.now = self.now.max(t);
-                    self.lac.handle_timeout(self.now);
-                    self.lns.handle_timeout(self.now);
-                    self.settle();
-                }
-                _ => break,
-            }
-        }
-        self.now = until;
-    }
-
-    fn up(&self, call: SessionRef) -> Option<u16> {
-        self.lac_events.iter().find_map(|e| match e {
-            RegistryEvent::SessionUp {
-                session, tunnel_id, ..
-            } if *session == call => Some(*tunnel_id),
-            _ => None,
-        })
     }
 }
 
@@ -461,7 +448,7 @@ fn max_sessions_spills_to_the_next_tunnel() {
 #[test]
 fn sccrq_flood_from_one_source_is_bounded_and_counted() {
     let mut lns = Registry::new(&lns_config(&[1]), 3);
-    lns.set_max_establishing_per_source(4);
+    lns.set_max_tunnels_per_source(4);
     let now = Instant::now();
     // Ten LACs' worth of SCCRQs from one address: take real SCCRQs from LAC registries.
     let tp = profile(&[(1, tunnel(1, 0, None))]);

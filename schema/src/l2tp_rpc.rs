@@ -183,8 +183,17 @@ pub struct L2tpDrops {
     pub unknown_session: u64,
     /// A tunnel's datagram from another peer address than the tunnel's.
     pub wrong_peer: u64,
-    /// SCCRQs beyond the per-source limit of tunnels being established.
+    /// SCCRQs from a source that already has as many tunnels (in any state) as one source
+    /// may have.
     pub flood: u64,
+    /// SCCRQs refused at once (no access-profile client, drain, a failed check): answered
+    /// by one StopCCN, with no tunnel state kept.
+    #[serde(default)]
+    pub sccrq_refused: u64,
+    /// Tunnels still waiting for their SCCCN dropped, oldest first, to make room when the
+    /// global cap of tunnels being established was reached.
+    #[serde(default)]
+    pub establishing_evicted: u64,
     /// SCCRQs arriving on an address no `tunnel-group` listens on.
     pub no_tunnel_group: u64,
     /// SCCRQs whose hidden AVPs the LAC's secret does not unhide.

@@ -8,10 +8,8 @@
 
 use l2tp_tests::lab::{DEMO_LAC, DEMO_LNS, DEMO_PROFILE};
 use l2tp_tests::{output_text, DaemonProcess};
-use l2tpd::l2tp::registry::DEFAULT_MAX_ESTABLISHING_PER_SOURCE;
-use l2tpd::l2tp::wire::{
-    zlb, Avp, ControlHeader, ControlMessage, ControlMessageBuilder, MessageType,
-};
+use l2tpd::l2tp::registry::DEFAULT_MAX_TUNNELS_PER_SOURCE;
+use l2tpd::l2tp::wire::{zlb, ControlHeader, ControlMessage, ControlMessageBuilder, MessageType};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeSet;
@@ -41,16 +39,7 @@ fn header(tunnel_id: u16) -> ControlHeader {
 
 /// A well-formed SCCRQ from `lab-lac` (a client the LNS knows) with our Tunnel ID `id`.
 fn sccrq(id: u16) -> Vec<u8> {
-    ControlMessageBuilder::new(MessageType::SCCRQ)
-        .avp(Avp::ProtocolVersion {
-            version: 1,
-            revision: 0,
-        })
-        .avp(Avp::HostName(b"lab-lac".to_vec()))
-        .avp(Avp::FramingCapabilities(3))
-        .avp(Avp::AssignedTunnelId(id))
-        .emit(header(0), None)
-        .expect("SCCRQ encodes")
+    l2tp_tests::flood::sccrq("lab-lac", id)
 }
 
 /// Each malformed datagram, named for the failure message.
@@ -238,7 +227,7 @@ fn hostile_datagrams_leave_the_lns_running_and_serving() {
     let answered = sccrps(&attacker);
     assert!(!answered.is_empty(), "the first SCCRQs are answered");
     assert!(
-        answered.len() <= DEFAULT_MAX_ESTABLISHING_PER_SOURCE,
+        answered.len() <= DEFAULT_MAX_TUNNELS_PER_SOURCE,
         "{} SCCRPs to one source",
         answered.len()
     );

@@ -54,6 +54,14 @@ pub trait ConfigApply: Send {
     /// Applies a new configuration. On `Err` the engine must still run the previous one.
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String>;
 
+    /// Applies the active configuration when the daemon starts. Unlike a commit, which
+    /// refuses what the host cannot serve, a start serves what it can: a router must not come
+    /// up with no L2TP configuration because its SNMP port or trace file is unavailable now.
+    /// What was left out is logged; the next commit tries it again.
+    fn apply_at_start(&mut self, config: &RouterConfig) -> Result<(), String> {
+        self.apply(config)
+    }
+
     /// Puts `config` back after the engine took a commit's configuration and the commit then
     /// failed (the database refused the write). Unlike [`ConfigApply::apply`] it never gives
     /// up on a busy engine: that would leave running what the commit reports as not applied.
@@ -226,11 +234,24 @@ impl Engine {
         &mut self,
         config: &RouterConfig,
         timeout: Option<Duration>,
+        strictness: Strictness,
     ) -> Result<(), String> {
         // The trace file, then SNMP: a file that cannot be opened or a port that cannot be
         // bound refuses the commit before the L2TP engine changes anything. Whatever was
-        // taken goes back to the configuration in force if a later step refuses.
-        crate::trace::apply(config.l2tp.traceoptions.as_ref())?;
+        // taken goes back to the configuration in force if a later step refuses. At start
+        // they are left out instead (see `ConfigApply::apply_at_start`).
+        let left_out = |what: &str, e: String| -> Result<(), String> {
+            match strictness {
+                Strictness::Commit => Err(e),
+                Strictness::Start => {
+                    tracing::error!("{what} left out of the active configuration at start: {e}");
+                    Ok(())
+                }
+            }
+        };
+        if let Err(e) = crate::trace::apply(config.l2tp.traceoptions.as_ref()) {
+            left_out("traceoptions", e)?;
+        }
         let previous_trace = self
             .config
             .as_ref()
@@ -241,8 +262,10 @@ impl Engine {
         let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
         if let Some(snmp) = snmp {
             if let Err(e) = snmp.apply(&config.snmp, timeout) {
-                restore_trace();
-                return Err(e);
+                if let Err(e) = left_out("snmp", e) {
+                    restore_trace();
+                    return Err(e);
+                }
             }
         }
         if let Some(Err(e)) = self.apply_to_runtime(config, timeout) {
@@ -279,6 +302,15 @@ impl Engine {
         }
         Some(wait_outcome(&answer, &handover, timeout, "the L2TP engine"))
     }
+}
+
+/// How [`Engine::apply_within`] treats a part of the configuration the host cannot serve.
+#[derive(Clone, Copy)]
+enum Strictness {
+    /// A commit: refused, nothing changes.
+    Commit,
+    /// The daemon's start: logged and left out; the L2TP engine still gets its part.
+    Start,
 }
 
 /// What the runtime needs on top of a batch's own deadline to hand its report over.
@@ -323,11 +355,16 @@ impl ConfigApply for Engine {
 
     fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
         let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
-        self.apply_within(config, Some(timeout))
+        self.apply_within(config, Some(timeout), Strictness::Commit)
+    }
+
+    fn apply_at_start(&mut self, config: &RouterConfig) -> Result<(), String> {
+        let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
+        self.apply_within(config, Some(timeout), Strictness::Start)
     }
 
     fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
-        self.apply_within(config, None)
+        self.apply_within(config, None, Strictness::Commit)
     }
 
     fn test_tunnel(&mut self, test: &TunnelTest) -> Result<TunnelTestReport, String> {

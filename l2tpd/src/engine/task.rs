@@ -24,6 +24,10 @@ use crate::snmp::snapshot::SnmpSnapshot;
 const MAX_DATAGRAM: usize = 65_535;
 /// Datagrams read but not yet handled; beyond this the readers wait (UDP then drops).
 const RECEIVE_QUEUE: usize = 4096;
+/// Datagrams handled in one turn of the loop before timers come again: a burst costs one
+/// flush instead of one each, and a flood cannot keep hellos and retransmissions waiting
+/// (the receive branch is always ready under a flood, and `select!` is biased).
+const DATAGRAMS_PER_TURN: usize = 64;
 
 pub(super) enum Command {
     Apply {
@@ -167,6 +171,12 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
             },
             Some(d) = received.recv() => {
                 rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
+                for _ in 1..DATAGRAMS_PER_TURN {
+                    let Ok(d) = received.try_recv() else {
+                        break;
+                    };
+                    rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
+                }
             }
             () = sleep_until(deadline), if deadline.is_some() => {
                 rt.core.handle_timeout(Instant::now());
@@ -179,6 +189,19 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
             () = tokio::task::yield_now(), if clearing => {
                 rt.core.continue_clears(Instant::now());
             }
+        }
+        // What is due runs every turn, whatever branch ran: under a flood the receive
+        // branch always wins the biased select, and the branches below it would never be
+        // reached (timers, the SNMP poller, the next step of an operator's clear).
+        let now = Instant::now();
+        if rt.core.poll_timeout().is_some_and(|t| t <= now) {
+            rt.core.handle_timeout(now);
+        }
+        if rt.poller.poll_timeout().is_some_and(|t| t <= now) {
+            snmp_poll::poll(&mut rt.poller, rt.core.registry(), now);
+        }
+        if rt.core.clearing() {
+            rt.core.continue_clears(now);
         }
         rt.flush().await;
     }

@@ -126,7 +126,7 @@ impl Mgmt {
             next_session: 1,
             broadcasts: Vec::new(),
         };
-        if let Err(e) = mgmt.engine.apply(&mgmt.active_config) {
+        if let Err(e) = mgmt.engine.apply_at_start(&mgmt.active_config) {
             tracing::error!("the active configuration was refused by the engine at start: {e}");
         }
         // The database is authoritative: a copy that a failed commit left stale, or that was

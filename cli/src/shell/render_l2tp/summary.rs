@@ -78,6 +78,8 @@ fn drops(d: &L2tpDrops) -> String {
         ("Unknown session", d.unknown_session),
         ("Wrong peer", d.wrong_peer),
         ("SCCRQ flood", d.flood),
+        ("SCCRQ refused", d.sccrq_refused),
+        ("Establishing evicted", d.establishing_evicted),
         ("No tunnel group", d.no_tunnel_group),
         ("Hidden AVP undecodable", d.hidden_undecodable),
         ("No tunnel ID", d.no_tunnel_id),

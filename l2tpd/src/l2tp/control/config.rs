@@ -99,6 +99,9 @@ pub enum AvpHiding {
 pub struct TunnelConfig {
     /// Our Host Name AVP.
     pub host_name: Vec<u8>,
+    /// Initiator: the Host Name the peer must announce in its SCCRP (`remote-gateway
+    /// gateway-name`, RFC 2868 Tunnel-Server-Auth-Id). `None`: any name.
+    pub expected_peer_name: Option<Vec<u8>>,
     /// The tunnel secret (RFC 2661 §5.1.1). For a responder the secret comes from the
     /// [`PeerAuth`](super::PeerAuth) the registry found for the calling peer instead.
     pub secret: Option<Vec<u8>>,
@@ -121,6 +124,7 @@ impl TunnelConfig {
     pub fn new(host_name: impl Into<Vec<u8>>) -> Self {
         Self {
             host_name: host_name.into(),
+            expected_peer_name: None,
             secret: None,
             rx_window_size: DEFAULT_RX_WINDOW,
             hello_interval: DEFAULT_HELLO_INTERVAL,

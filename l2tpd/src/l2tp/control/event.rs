@@ -20,6 +20,8 @@ pub enum AuthFailure {
     PeerHasNoSecret,
     /// The registry found no profile admitting this peer.
     PeerNotAdmitted,
+    /// The peer's Host Name is not the one configured for it (`remote-gateway gateway-name`).
+    UnexpectedPeerName,
 }
 
 impl fmt::Display for AuthFailure {
@@ -30,6 +32,7 @@ impl fmt::Display for AuthFailure {
             Self::NoSecretToAnswer => "peer sent a challenge but no tunnel secret is configured",
             Self::PeerHasNoSecret => "tunnel secret configured but the peer does not use one",
             Self::PeerNotAdmitted => "peer not admitted by any tunnel profile",
+            Self::UnexpectedPeerName => "peer host name is not the remote-gateway gateway-name",
         })
     }
 }

@@ -439,6 +439,15 @@ impl Tunnel {
             self.protocol_error(now, general(general_error::OUT_OF_RANGE, text));
             return;
         }
+        // The name is part of the peer's identity, checked before its proof (the challenge
+        // response): a tunnel to the right address but the wrong LNS is refused as one with
+        // the wrong secret is.
+        if let Some(expected) = &self.cfg.expected_peer_name {
+            if *expected != self.peer.host_name {
+                self.fail_auth(now, AuthFailure::UnexpectedPeerName);
+                return;
+            }
+        }
         let secret = self.secret.clone();
         let verified = auth::verify(
             MessageType::SCCRP,

@@ -34,6 +34,8 @@ impl Registry {
         entry
             .call_setups
             .push_back((now + timeout, session_id, call));
+        // The tunnel's next deadline may now be this one (the queue was empty).
+        self.reschedule(tunnel_id);
     }
 
     /// Ends every call of `tunnel_id` whose setup deadline has passed and is still not up.

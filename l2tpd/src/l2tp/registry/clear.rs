@@ -161,7 +161,6 @@ impl Registry {
             spent += self.clear_step(now, work, &mut job.cleared);
         }
         if job.work.is_empty() {
-            self.forget_empty_destinations();
             return true;
         }
         false
@@ -225,6 +224,7 @@ impl Registry {
                     d.lockout = None;
                     cleared.destinations.push(id);
                 }
+                self.forget_if_empty(id);
                 1
             }
             Work::Tunnel(tunnel_id) => {
@@ -284,8 +284,11 @@ impl Registry {
             if let Some(d) = self.destinations.get_mut(id) {
                 d.retired = Counters::default();
             }
-            for entry in self.tunnels.values_mut().filter(|e| e.destination == *id) {
-                entry.clear_statistics(now);
+            let tunnels: Vec<u16> = self.tunnels_of(*id).map(|(t, _)| t).collect();
+            for tunnel_id in tunnels {
+                if let Some(entry) = self.tunnels.get_mut(&tunnel_id) {
+                    entry.clear_statistics(now);
+                }
             }
         }
         if all && selected.level == ClearLevel::Destination {

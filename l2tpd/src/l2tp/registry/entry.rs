@@ -1,6 +1,6 @@
 //! What the registry holds per destination, tunnel and session.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,6 +20,9 @@ pub(super) struct Destination {
     pub lockout: Option<Lockout>,
     /// Traffic of this destination's tunnels that are gone, since the last clear.
     pub retired: Counters,
+    /// Its tunnels (closing ones included), so that nothing needs a walk over every tunnel
+    /// to find them (`index`).
+    pub tunnels: BTreeSet<u16>,
 }
 
 impl Destination {
@@ -28,6 +31,7 @@ impl Destination {
             key,
             lockout: None,
             retired: Counters::default(),
+            tunnels: BTreeSet::new(),
         }
     }
 }
@@ -100,6 +104,8 @@ pub(super) struct TunnelEntry {
     pub retired_sessions: Counters,
     /// When the counters were last cleared (or the tunnel opened): `Statistics since`.
     pub statistics_since: Instant,
+    /// Where it sits in the registry's timer queue (`index`).
+    pub scheduled: Option<Instant>,
 }
 
 impl TunnelEntry {

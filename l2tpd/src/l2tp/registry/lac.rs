@@ -137,15 +137,20 @@ impl Registry {
             return None;
         };
         let local_name = tunnel_spec.source_gateway.gateway_name.as_deref();
-        let cfg = self
+        let mut cfg = self
             .settings
             .tunnel_config(local_name, tunnel_spec.secret.as_deref());
+        cfg.expected_peer_name = tunnel_spec
+            .remote_gateway
+            .gateway_name
+            .as_ref()
+            .map(|name| name.clone().into_bytes());
         let local_name = String::from_utf8_lossy(&cfg.host_name).into_owned();
         let tunnel = Tunnel::new_initiator(cfg, tunnel_id.get(), now, &mut self.rng);
         let peer = SocketAddr::new(destination.address.into(), UDP_PORT);
         let destination_id = self.destination_id(destination);
         let start = rand::Rng::random(&mut self.rng);
-        self.tunnels.insert(
+        self.insert_tunnel(
             tunnel_id.get(),
             TunnelEntry {
                 tunnel,
@@ -173,6 +178,7 @@ impl Registry {
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
                 statistics_since: now,
+                scheduled: None,
             },
         );
         Some(tunnel_id.get())

@@ -15,9 +15,15 @@ impl Registry {
     /// settings for their next message; tunnels of a deleted tunnel group, or of one whose
     /// `local-gateway address` changed, are torn down (junos-config.md §2).
     pub fn apply_config(&mut self, now: Instant, config: &RouterConfig) {
-        let limit = self.settings.max_establishing_per_source;
+        let limits = (
+            self.settings.max_tunnels_per_source,
+            self.settings.max_establishing,
+        );
         self.settings = Settings::from_config(config);
-        self.settings.max_establishing_per_source = limit;
+        (
+            self.settings.max_tunnels_per_source,
+            self.settings.max_establishing,
+        ) = limits;
         self.config = config.clone();
         let retransmit = self.settings.retransmit;
         let mut doomed = Vec::new();
@@ -54,6 +60,8 @@ impl Registry {
         for profile in profiles {
             self.rotation.forget(&profile);
         }
+        // `idle-timeout` may have changed.
+        self.reschedule_all();
     }
 
     /// The daemon stops: every tunnel gets StopCCN result 6.

@@ -8,9 +8,10 @@ use schema::typed::TunnelGroup;
 
 use super::counters::Counters;
 use super::entry::{Origin, SessionEntry, TunnelEntry};
+use super::event::{RegistryEvent, Transmit};
 use super::{CallLocation, Registry};
 use crate::l2tp::control::event::{general_error, stopccn_result};
-use crate::l2tp::control::{PeerAuth, Reject, Tunnel, TunnelState};
+use crate::l2tp::control::{PeerAuth, Reject, Tunnel, TunnelEvent, TunnelState};
 use crate::l2tp::select::DestinationKey;
 use crate::l2tp::session::{LnsPolicy, Refusal, RefusalReason, Session, SessionIdAllocator};
 use crate::l2tp::wire::attribute::attr;
@@ -77,12 +78,9 @@ impl Registry {
             self.pump(now, tunnel_id);
             return;
         }
-        let establishing = self
-            .tunnels
-            .values()
-            .filter(|e| e.peer.ip() == peer.ip() && e.tunnel.state() == TunnelState::WaitCtlConn)
-            .count();
-        if establishing >= self.settings.max_establishing_per_source {
+        // Every tunnel of the source counts, whatever its state: otherwise tunnels that
+        // leave establishment (refused, closing) would let one address fill the table.
+        if self.tunnels_from(peer.ip()) >= self.settings.max_tunnels_per_source {
             self.drops.flood += 1;
             return;
         }
@@ -100,8 +98,7 @@ impl Registry {
         };
         let cfg = super::group::tunnel_config(&self.settings, &group);
         let local_name = String::from_utf8_lossy(&cfg.host_name).into_owned();
-        let refused = matches!(admission.auth, PeerAuth::Refused);
-        let tunnel = match Tunnel::new_responder(
+        let mut tunnel = match Tunnel::new_responder(
             cfg,
             tunnel_id.get(),
             bytes,
@@ -120,6 +117,23 @@ impl Registry {
                 return;
             }
         };
+        if self.settings.drain {
+            // The StopCCN replaces the SCCRP not yet sent (a refusal already queued stays).
+            tunnel.close(now, drain_refusal());
+        }
+        if tunnel.state() != TunnelState::WaitCtlConn {
+            self.refuse_statelessly(now, local, peer, tunnel);
+            self.tunnel_ids.release(tunnel_id);
+            return;
+        }
+        if self.establishing_count() >= self.settings.max_establishing {
+            if let Some(oldest) = self.oldest_establishing() {
+                // Silently: a StopCCN to an address that never proved anything would only
+                // reflect the flood.
+                self.free_tunnel(oldest);
+                self.drops.establishing_evicted += 1;
+            }
+        }
         let destination = self.destination_id(DestinationKey {
             address: match peer.ip() {
                 std::net::IpAddr::V4(v4) => v4,
@@ -128,7 +142,7 @@ impl Registry {
             routing_instance: None,
         });
         let start = rand::Rng::random(&mut self.rng);
-        self.tunnels.insert(
+        self.insert_tunnel(
             tunnel_id.get(),
             TunnelEntry {
                 tunnel,
@@ -151,15 +165,42 @@ impl Registry {
                 control_baseline: Counters::default(),
                 retired_sessions: Counters::default(),
                 statistics_since: now,
+                scheduled: None,
             },
         );
         self.by_peer.insert((peer, peer_tunnel_id), tunnel_id.get());
-        if self.settings.drain && !refused {
-            // The StopCCN replaces the SCCRP not yet sent.
-            self.close_tunnel(now, tunnel_id.get(), drain_refusal());
-        } else {
-            self.pump(now, tunnel_id.get());
+        self.pump(now, tunnel_id.get());
+    }
+
+    /// An SCCRQ refused before any tunnel exists (no access-profile client, drain, a bad
+    /// version or missing AVP, a failed challenge): its StopCCN goes out once and nothing
+    /// is kept — no tunnel, no retransmission, no post-StopCCN hold. RFC 2661 §5.7 wants
+    /// the StopCCN delivered reliably, but the sender has proved nothing: keeping state for
+    /// it let one address fill the table, and up to six StopCCNs per SCCRQ made us a
+    /// reflector. A LAC that missed the StopCCN retransmits its SCCRQ and is refused again.
+    /// The end is still reported (and counted by cause).
+    fn refuse_statelessly(
+        &mut self,
+        now: Instant,
+        local: Ipv4Addr,
+        peer: SocketAddr,
+        mut tunnel: Tunnel,
+    ) {
+        if let Some(payload) = tunnel.poll_transmit(now) {
+            self.transmit.push_back(Transmit {
+                source: Some(local),
+                destination: peer,
+                payload,
+            });
         }
+        let tunnel_id = tunnel.local_tunnel_id();
+        while let Some(event) = tunnel.poll_event() {
+            if let TunnelEvent::Closed(reason) = event {
+                self.events
+                    .push_back(RegistryEvent::TunnelDown { tunnel_id, reason });
+            }
+        }
+        self.drops.sccrq_refused += 1;
     }
 
     /// The tunnel group listening on our address `local`.

@@ -7,8 +7,13 @@
 //! - Tunnels are keyed by our Tunnel ID (random start, skipping IDs in use, never 0). An
 //!   SCCRQ (Tunnel ID 0) is matched on (peer address, peer's Assigned Tunnel ID) first, so a
 //!   retransmitted SCCRQ reaches the tunnel it created instead of opening a second one.
-//! - A source may have at most `max_establishing_per_source` tunnels waiting for SCCCN;
-//!   further SCCRQs from it are dropped and counted (`DropCounters::flood`).
+//! - A source may have at most `max_tunnels_per_source` tunnels, in every state; further
+//!   SCCRQs from it are dropped and counted (`DropCounters::flood`). At most
+//!   `max_establishing` tunnels of all sources wait for their SCCCN; beyond, the oldest is
+//!   dropped silently (`DropCounters::establishing_evicted`).
+//! - An SCCRQ refused at once (no access-profile client, drain, a failed check) gets one
+//!   StopCCN and leaves nothing behind: no tunnel, no retransmission, no hold
+//!   (`DropCounters::sccrq_refused`). See `lns`.
 //! - LAC: `open_session` selects a tunnel (see `select`), queues the call while the tunnel is
 //!   set up, then sends the ICRQ. When the tunnel fails, the destination is locked out and the
 //!   queued calls fail over to the next candidate.
@@ -44,6 +49,7 @@ mod entry;
 mod event;
 mod filter;
 mod group;
+mod index;
 mod interface;
 mod lac;
 mod lifecycle;
@@ -55,8 +61,8 @@ mod settings;
 mod show;
 mod snmp;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::net::SocketAddr;
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use rand::rngs::StdRng;
@@ -72,7 +78,7 @@ pub use counters::{Counters, DropCounters};
 use entry::{Destination, Origin, TunnelEntry};
 pub use event::{NoTunnel, RegistryEvent, SessionEnd, SessionRef, Transmit};
 pub use lac::FrameError;
-pub use settings::{Settings, DEFAULT_MAX_ESTABLISHING_PER_SOURCE};
+pub use settings::{Settings, DEFAULT_MAX_ESTABLISHING, DEFAULT_MAX_TUNNELS_PER_SOURCE};
 
 /// Where a call currently is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +115,14 @@ pub struct Registry {
     drops: DropCounters,
     /// Traffic of destinations that are gone, since the last clear.
     retired: Counters,
+    /// Tunnels per peer address, in every state (`index`).
+    per_source: HashMap<IpAddr, usize>,
+    /// Responder tunnels waiting for SCCCN, oldest first: (opened, Tunnel ID).
+    establishing: BTreeSet<(Instant, u16)>,
+    /// Every tunnel's next deadline, earliest first: (deadline, Tunnel ID).
+    timers: BTreeSet<(Instant, u16)>,
+    /// Lockout ends, earliest first: (until, destination ID).
+    lockout_ends: BTreeSet<(Instant, u32)>,
 }
 
 impl Registry {
@@ -143,6 +157,10 @@ impl Registry {
             events: EventQueue::default(),
             drops: DropCounters::default(),
             retired: Counters::default(),
+            per_source: HashMap::new(),
+            establishing: BTreeSet::new(),
+            timers: BTreeSet::new(),
+            lockout_ends: BTreeSet::new(),
         }
     }
 
@@ -150,9 +168,14 @@ impl Registry {
         &self.settings
     }
 
-    /// Overrides the per-source limit of tunnels in establishment.
-    pub fn set_max_establishing_per_source(&mut self, limit: usize) {
-        self.settings.max_establishing_per_source = limit;
+    /// Overrides the per-source limit of tunnels (every state).
+    pub fn set_max_tunnels_per_source(&mut self, limit: usize) {
+        self.settings.max_tunnels_per_source = limit;
+    }
+
+    /// Overrides the global cap of tunnels waiting for SCCCN.
+    pub fn set_max_establishing(&mut self, limit: usize) {
+        self.settings.max_establishing = limit;
     }
 
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
@@ -166,57 +189,39 @@ impl Registry {
     /// The earliest of every tunnel's timer, idle deadline, call-setup deadline and lockout
     /// expiry.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let tunnels = self.tunnels.values().flat_map(|entry| {
-            [
-                entry.tunnel.poll_timeout(),
-                self.idle_deadline(entry),
-                call_setup::next_deadline(entry),
-            ]
-        });
-        let lockouts = self
-            .destinations
-            .values()
-            .map(|d| d.lockout.map(|l| l.until));
-        tunnels.chain(lockouts).flatten().min()
+        self.next_deadline()
     }
 
+    /// Fires what is due: at most `index::TIMERS_PER_TURN` tunnels per call (the rest stay
+    /// due for the next), then the lockouts that ended.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let due: Vec<u16> = self
-            .tunnels
-            .iter()
-            .filter(|(_, e)| e.tunnel.poll_timeout().is_some_and(|t| t <= now))
-            .map(|(id, _)| *id)
-            .collect();
-        for tunnel_id in due {
-            if let Some(entry) = self.tunnels.get_mut(&tunnel_id) {
+        for tunnel_id in self.take_due(now, index::TIMERS_PER_TURN) {
+            let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
+                continue;
+            };
+            if entry.tunnel.poll_timeout().is_some_and(|t| t <= now) {
                 entry.tunnel.handle_timeout(now);
+                self.pump(now, tunnel_id);
             }
-            self.pump(now, tunnel_id);
-        }
-        let setups: Vec<u16> = self
-            .tunnels
-            .iter()
-            .filter(|(_, e)| call_setup::next_deadline(e).is_some_and(|t| t <= now))
-            .map(|(id, _)| *id)
-            .collect();
-        for tunnel_id in setups {
-            self.expire_call_setups(now, tunnel_id);
-        }
-        let idle: Vec<u16> = self
-            .tunnels
-            .iter()
-            .filter(|(_, e)| self.idle_deadline(e).is_some_and(|t| t <= now))
-            .map(|(id, _)| *id)
-            .collect();
-        for tunnel_id in idle {
-            self.close_tunnel(now, tunnel_id, lac::idle_result());
-        }
-        for destination in self.destinations.values_mut() {
-            if destination.lockout.is_some_and(|l| l.until <= now) {
-                destination.lockout = None;
+            let setup_due = self
+                .tunnels
+                .get(&tunnel_id)
+                .and_then(call_setup::next_deadline)
+                .is_some_and(|t| t <= now);
+            if setup_due {
+                self.expire_call_setups(now, tunnel_id);
             }
+            let idle = self
+                .tunnels
+                .get(&tunnel_id)
+                .and_then(|e| self.idle_deadline(e))
+                .is_some_and(|t| t <= now);
+            if idle {
+                self.close_tunnel(now, tunnel_id, lac::idle_result());
+            }
+            self.reschedule(tunnel_id);
         }
-        self.forget_empty_destinations();
+        self.expire_lockouts(now);
     }
 
     /// When an idle LAC tunnel is due to close.
@@ -238,25 +243,6 @@ impl Registry {
         self.destination_ids.insert(key.clone(), id);
         self.destinations.insert(id, Destination::new(key));
         id
-    }
-
-    /// Destinations with no tunnels and no lockout are forgotten; their traffic moves to
-    /// the global total.
-    fn forget_empty_destinations(&mut self) {
-        let empty: Vec<u32> = self
-            .destinations
-            .iter()
-            .filter(|(id, d)| {
-                d.lockout.is_none() && !self.tunnels.values().any(|t| t.destination == **id)
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        for id in empty {
-            if let Some(destination) = self.destinations.remove(&id) {
-                self.destination_ids.remove(&destination.key);
-                self.retired = self.retired.plus(&destination.retired);
-            }
-        }
     }
 
     fn new_call_ref(&mut self) -> SessionRef {
@@ -293,18 +279,17 @@ impl RegistryView for Registry {
             .gateway_name
             .as_deref()
             .unwrap_or(&self.settings.host_name);
-        self.tunnels.iter().find_map(|(tunnel_id, entry)| {
+        self.tunnels_of(id).find_map(|(tunnel_id, entry)| {
             let Origin::Lac { spec, number, .. } = &entry.origin else {
                 return None;
             };
             let opened = spec.tunnels.get(number)?;
-            let same = entry.destination == id
-                && !entry.down
+            let same = !entry.down
                 && opened.identity() == wanted.identity()
                 && opened.secret == wanted.secret
                 && entry.local_name == wanted_name;
             same.then(|| ExistingTunnel {
-                tunnel_id: *tunnel_id,
+                tunnel_id,
                 sessions: entry.load(),
             })
         })

@@ -80,11 +80,17 @@ impl Registry {
         }
     }
 
-    /// Drains a tunnel's events, then its datagrams. Events first: a reply they produce (the
-    /// ICRP to an ICRQ, the ICCN to an ICRP) then carries the acknowledgement that is due,
-    /// and no ZLB goes out just before it (RFC 2661 §5.8; `control::reliable`). `Gone` frees
-    /// the tunnel only after its last datagrams (a final ZLB or StopCCN) are out.
+    /// Drains a tunnel's events, then its datagrams, then files its next deadline. Events
+    /// first: a reply they produce (the ICRP to an ICRQ, the ICCN to an ICRP) then carries
+    /// the acknowledgement that is due, and no ZLB goes out just before it (RFC 2661 §5.8;
+    /// `control::reliable`). `Gone` frees the tunnel only after its last datagrams (a final
+    /// ZLB or StopCCN) are out.
     pub(super) fn pump(&mut self, now: Instant, tunnel_id: u16) {
+        self.drain_tunnel(now, tunnel_id);
+        self.reschedule(tunnel_id);
+    }
+
+    fn drain_tunnel(&mut self, now: Instant, tunnel_id: u16) {
         let mut gone = false;
         loop {
             let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
@@ -131,6 +137,7 @@ impl Registry {
         }
         match event {
             TunnelEvent::Established(_) => {
+                self.no_longer_establishing(tunnel_id);
                 let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
                     return;
                 };
@@ -261,6 +268,7 @@ impl Registry {
     /// The tunnel is down: its sessions end, a LAC destination that failed is locked out,
     /// and calls still waiting fail over.
     fn tunnel_closed(&mut self, now: Instant, tunnel_id: u16, reason: CloseReason) {
+        self.no_longer_establishing(tunnel_id);
         let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
             return;
         };
@@ -289,20 +297,18 @@ impl Registry {
         self.events
             .push_back(RegistryEvent::TunnelDown { tunnel_id, reason });
         if failed && matches!(origin, Origin::Lac { .. }) {
-            let lockout = self.settings.lockout;
-            if let Some(d) = self.destinations.get_mut(&destination) {
-                d.lockout = Some(crate::l2tp::select::Lockout {
-                    since: now,
-                    until: now + lockout,
-                });
-            }
+            let lockout = crate::l2tp::select::Lockout {
+                since: now,
+                until: now + self.settings.lockout,
+            };
+            self.lock_out(destination, lockout);
         }
         self.fail_over(now, &origin, destination, failed, pending);
     }
 
     /// After the post-StopCCN hold: the Tunnel ID and the peer's SCCRQ key are free again.
-    fn free_tunnel(&mut self, tunnel_id: u16) {
-        let Some(entry) = self.tunnels.remove(&tunnel_id) else {
+    pub(super) fn free_tunnel(&mut self, tunnel_id: u16) {
+        let Some(entry) = self.remove_tunnel(tunnel_id) else {
             return;
         };
         if let Some(id) = NonZeroU16::new(tunnel_id) {
@@ -319,7 +325,7 @@ impl Registry {
         if let Some(d) = self.destinations.get_mut(&entry.destination) {
             d.retired = d.retired.plus(&total);
         }
-        self.forget_empty_destinations();
+        self.forget_if_empty(entry.destination);
     }
 
     /// Marks where a call now lives.

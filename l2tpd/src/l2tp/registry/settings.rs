@@ -11,10 +11,18 @@ use crate::l2tp::select::SelectSettings;
 /// requires a Host Name AVP in SCCRQ/SCCRP).
 const FALLBACK_HOST_NAME: &str = "l2tpd";
 
-/// Tunnels a single source address may have in establishment at once before further SCCRQs
-/// from it are dropped (our choice: generous for a LAC opening tunnels to every profile
-/// destination, small against a spoofed-SCCRQ flood).
-pub const DEFAULT_MAX_ESTABLISHING_PER_SOURCE: usize = 64;
+/// Tunnels a single source address may have at once, in every state (being established,
+/// up, or in their post-StopCCN hold), before further SCCRQs from it are dropped (our
+/// choice: generous for a LAC with a tunnel per profile and the closing ones of a recent
+/// clear, small against a spoofed-SCCRQ flood from one address).
+pub const DEFAULT_MAX_TUNNELS_PER_SOURCE: usize = 64;
+
+/// Tunnels of all sources waiting for their SCCCN at once. Beyond it, the one that has
+/// waited longest is dropped to make room (`DropCounters::establishing_evicted`), so a
+/// flood from many addresses bounds the table (and memory) without locking out the next
+/// legitimate LAC, whose SCCCN comes one round trip after our SCCRP. Our choice: a few
+/// thousand handshakes in flight is more than a restart of a large LNS sees.
+pub const DEFAULT_MAX_ESTABLISHING: usize = 4096;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -28,7 +36,8 @@ pub struct Settings {
     pub retransmit: RetransmitSettings,
     pub hello_interval: Duration,
     pub rx_window_size: u16,
-    pub max_establishing_per_source: usize,
+    pub max_tunnels_per_source: usize,
+    pub max_establishing: usize,
     /// What a LAC does when the LNS answers from another address or port.
     pub tx_address_change: TxAddressChange,
     /// The ICRQ leaves out Calling Number (`outgoing_call`).
@@ -64,7 +73,8 @@ impl Settings {
             },
             hello_interval: Duration::from_secs(u64::from(tunnel.hello_interval)),
             rx_window_size: tunnel.rx_window_size,
-            max_establishing_per_source: DEFAULT_MAX_ESTABLISHING_PER_SOURCE,
+            max_tunnels_per_source: DEFAULT_MAX_TUNNELS_PER_SOURCE,
+            max_establishing: DEFAULT_MAX_ESTABLISHING,
             tx_address_change: tunnel.tx_address_change,
             disable_calling_number_avp: l2tp.disable_calling_number_avp,
             rx_connect_speed_when_equal: l2tp.rx_connect_speed_when_equal,

@@ -163,10 +163,11 @@ impl Registry {
 
     /// The tunnels of a destination, closing ones included.
     pub(super) fn tunnels_of(&self, destination: u32) -> impl Iterator<Item = (u16, &TunnelEntry)> {
-        self.tunnels
-            .iter()
-            .filter(move |(_, e)| e.destination == destination)
-            .map(|(id, e)| (*id, e))
+        self.destinations
+            .get(&destination)
+            .into_iter()
+            .flat_map(|d| d.tunnels.iter())
+            .filter_map(|id| Some((*id, self.tunnels.get(id)?)))
     }
 
     pub fn destinations(&self, now: Instant, show: &L2tpShow) -> Result<L2tpDestinations, String> {

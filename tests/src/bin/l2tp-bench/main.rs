@@ -1,6 +1,7 @@
 //! `cargo run --release --bin l2tp-bench -- setup --sessions N --tunnels M`
 //! `cargo run --release --bin l2tp-bench -- ops --sessions N --tunnels M` (see `ops`)
 //! `cargo run --release --bin l2tp-bench -- snmp --sessions N` (see `snmp.rs` beside it)
+//! `cargo run --release --bin l2tp-bench -- flood --count N --sources M` (see `flood.rs`)
 //!
 //! Session setup and teardown rate, memory per session and idle CPU, LAC to LNS over real
 //! loopback UDP (127.0.3.1 → 127.0.3.2, port 1701):
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
+mod flood;
 mod ops;
 
 use clap::{Parser, Subcommand};
@@ -97,6 +99,23 @@ enum Bench {
         #[arg(long, default_value_t = 120)]
         timeout: u64,
     },
+    /// An SCCRQ flood from many loopback addresses against a real LNS, with a probe and a
+    /// legitimate LAC beside it.
+    Flood {
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        #[arg(long, default_value_t = 500)]
+        sources: usize,
+        /// SCCRQs a second (0: as fast as one thread sends).
+        #[arg(long, default_value_t = 25_000)]
+        rate: u32,
+        /// Send the Host Name of an access-profile client, so SCCRQs open tunnels.
+        #[arg(long)]
+        admitted: bool,
+        /// Seconds without a reply after which replies are no longer counted.
+        #[arg(long, default_value_t = 1)]
+        linger: u64,
+    },
 }
 
 struct Setup {
@@ -152,6 +171,19 @@ fn main() -> ExitCode {
             tunnels,
             probe,
             timeout: Duration::from_secs(timeout),
+        }),
+        Bench::Flood {
+            count,
+            sources,
+            rate,
+            admitted,
+            linger,
+        } => flood::run(&flood::FloodBench {
+            count,
+            sources,
+            rate,
+            admitted,
+            linger: Duration::from_secs(linger),
         }),
     };
     match outcome {
