@@ -215,7 +215,7 @@ impl Type {
                 if n < min || n > max {
                     return Err(format!("Value {} is not within range ({min}..{max})", q()));
                 }
-                Ok(n.to_string())
+                Ok(size_text(n))
             }
             Type::Ipv4 => value
                 .parse::<Ipv4Addr>()
@@ -295,7 +295,19 @@ impl Type {
 }
 
 /// `10240`, `10k`, `10m`, `1g` in bytes (Junos' k, m and g are 1024, 1024² and 1024³).
-fn size_bytes(value: &str) -> Option<u64> {
+/// A size as Junos prints it: with the largest suffix that divides it exactly (`10m`, `512k`,
+/// `1000`), so `size 10m` reads back as typed instead of as 10485760.
+fn size_text(bytes: u64) -> String {
+    for (suffix, unit) in [("g", 1u64 << 30), ("m", 1 << 20), ("k", 1 << 10)] {
+        if bytes >= unit && bytes % unit == 0 {
+            return format!("{}{suffix}", bytes / unit);
+        }
+    }
+    bytes.to_string()
+}
+
+/// Bytes in a size written with an optional k/m/g suffix (1024-based); plain digits too.
+pub(crate) fn size_bytes(value: &str) -> Option<u64> {
     let (digits, unit) = match value.char_indices().last()? {
         (i, 'k' | 'K') => (&value[..i], 1u64 << 10),
         (i, 'm' | 'M') => (&value[..i], 1 << 20),
@@ -351,10 +363,12 @@ mod tests {
             min: 10240,
             max: 1 << 30,
         };
-        assert_eq!(t.check("10m").unwrap(), "10485760");
-        assert_eq!(t.check("10K").unwrap(), "10240");
-        assert_eq!(t.check("1g").unwrap(), "1073741824");
-        assert_eq!(t.check("20480").unwrap(), "20480");
+        assert_eq!(t.check("10m").unwrap(), "10m");
+        assert_eq!(t.check("10485760").unwrap(), "10m");
+        assert_eq!(t.check("10K").unwrap(), "10k");
+        assert_eq!(t.check("1024m").unwrap(), "1g");
+        assert_eq!(t.check("20480").unwrap(), "20k");
+        assert_eq!(t.check("10241").unwrap(), "10241");
         assert_eq!(
             t.check("2g").unwrap_err(),
             "Value 2g is not within range (10240..1073741824)"

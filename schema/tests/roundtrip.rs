@@ -276,7 +276,7 @@ services { l2tp {
 services {
     l2tp {
         traceoptions {
-            file jl2tpd size 10485760 files 5;
+            file jl2tpd size 10m files 5;
         }
         tunnel-group lns1 {
             local-gateway {

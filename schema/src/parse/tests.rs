@@ -503,7 +503,7 @@ fn a_one_line_container_reads_and_prints_on_one_line() {
     let junos =
         parse("services { l2tp { traceoptions { file l2tpd size 10m files 5; } } }").unwrap();
     assert_eq!(junos, blocks);
-    assert_eq!(file_text(&blocks), "file l2tpd size 10485760 files 5;\n");
+    assert_eq!(file_text(&blocks), "file l2tpd size 10m files 5;\n");
     // In any order, the keyword of the file name written or not.
     let reordered =
         parse("services l2tp traceoptions file files 5 filename l2tpd size 10240k;").unwrap();
@@ -515,7 +515,7 @@ fn a_one_line_container_reads_and_prints_on_one_line() {
     .unwrap();
     assert_eq!(
         file_text(&named_size),
-        "file filename size size 10240 world-readable;\n"
+        "file filename size size 10k world-readable;\n"
     );
     // A tag inside needs the block form.
     let tagged =

@@ -157,7 +157,7 @@ pub(crate) fn statement_lines(
     out.push((depth, text));
 }
 
-/// The contents of a one-line container (`l2tpd size 10485760 files 5`), or `None` when
+/// The contents of a one-line container (`l2tpd size 10m files 5`), or `None` when
 /// they need the block form: a tag or annotation on a statement inside needs a line.
 fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
     if !stmt.one_line

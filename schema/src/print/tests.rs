@@ -215,7 +215,7 @@ fn set_form_of_a_positional_leaf() {
         set_lines(&[], &t),
         "set access tunnel-profile tp1\n\
          set services l2tp traceoptions file l2tpd\n\
-         set services l2tp traceoptions file size 10485760\n"
+         set services l2tp traceoptions file size 10m\n"
     );
     // A file name that starts like a keyword keeps its keyword; so does a deactivated one.
     let t = tree("services { l2tp { traceoptions { file si; } } }");

@@ -124,7 +124,7 @@ const TRACEOPTIONS: Stmt = container(
                     },
                     "Maximum trace file size (bytes, or with k, m, g)",
                 )
-                .default("1048576"),
+                .default("1m"),
                 leaf("files", uint(2, 1000), "Maximum number of trace files").default("3"),
                 flag("world-readable", "Allow any user to read the log file"),
             ],

@@ -77,10 +77,8 @@ impl<'a> View<'a> {
 
     /// A numeric leaf (or its default). Absent with no default, or unreadable: `None`.
     pub(crate) fn uint<T: TryFrom<u64>>(&self, name: &str) -> Option<T> {
-        self.value(name)?
-            .parse::<u64>()
-            .ok()
-            .and_then(|n| T::try_from(n).ok())
+        // Sizes are kept as Junos prints them (`10m`); plain numbers read the same way.
+        crate::def::size_bytes(self.value(name)?).and_then(|n| T::try_from(n).ok())
     }
 
     /// A numeric leaf that the table defaults; a tree that passed `check` always has it.
