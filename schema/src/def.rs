@@ -299,7 +299,7 @@ impl Type {
 /// `1000`), so `size 10m` reads back as typed instead of as 10485760.
 fn size_text(bytes: u64) -> String {
     for (suffix, unit) in [("g", 1u64 << 30), ("m", 1 << 20), ("k", 1 << 10)] {
-        if bytes >= unit && bytes % unit == 0 {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
             return format!("{}{suffix}", bytes / unit);
         }
     }
