@@ -660,3 +660,63 @@ fn an_sccrp_from_another_host_name_than_the_remote_gateway_name_is_refused() {
     net.run_until(Duration::from_secs(10), Net::both_established);
     assert!(net.both_established());
 }
+
+/// A quiet SCCRP (sent while SCCRQs flood the LNS) is never retransmitted on a timer. When it
+/// is lost, the LAC's own SCCRQ retransmission brings it again and the tunnel comes up; a
+/// peer that never repeats gets nothing more and the tunnel gives up after the full cycle,
+/// without a StopCCN to an address that proved nothing.
+#[test]
+fn a_quiet_sccrp_lost_once_is_sent_again_when_the_sccrq_repeats() {
+    let start = Instant::now();
+    let mut rng = StdRng::seed_from_u64(9);
+    let mut lac = Tunnel::new_initiator(cfg("lac", None), LAC_ID, start, &mut rng);
+    let sccrq = lac.poll_transmit(start).expect("SCCRQ");
+    let mut quiet = cfg("lns", None);
+    quiet.quiet_sccrp = true;
+    let admitted = || PeerAuth::Admitted { secret: None };
+    let mut lns = Tunnel::new_responder(quiet.clone(), LNS_ID, &sccrq, admitted(), start, &mut rng)
+        .expect("accepted");
+    let lost = lns.poll_transmit(start).expect("SCCRP");
+    assert_eq!(
+        ControlMessage::parse(&lost, None)
+            .ok()
+            .and_then(|m| m.message_type),
+        Some(MessageType::SCCRP)
+    );
+    // No timer sends it again before the LAC repeats its SCCRQ (after 1 s).
+    let t1 = start + Duration::from_secs(1);
+    assert!(lns.poll_timeout().is_none_or(|t| t > t1));
+    lac.handle_timeout(t1);
+    let repeated = lac.poll_transmit(t1).expect("the SCCRQ again");
+    lns.handle_datagram(t1, &repeated);
+    let again = lns.poll_transmit(t1).expect("the SCCRP again, not a ZLB");
+    assert_eq!(again, lost, "same message");
+    assert_eq!(lns.poll_transmit(t1), None, "one datagram for one SCCRQ");
+    lac.handle_datagram(t1, &again);
+    let scccn = lac.poll_transmit(t1).expect("SCCCN");
+    lns.handle_datagram(t1, &scccn);
+    assert_eq!(lac.state(), TunnelState::Established);
+    assert_eq!(lns.state(), TunnelState::Established);
+
+    // A source that never repeats: one SCCRP, then nothing until the tunnel gives up.
+    let cycle = quiet
+        .retransmit
+        .full_cycle(quiet.retransmit.count_not_established);
+    let mut lns = Tunnel::new_responder(quiet, LNS_ID, &sccrq, admitted(), start, &mut rng)
+        .expect("accepted");
+    let mut sent = 0;
+    let mut now = start;
+    loop {
+        while lns.poll_transmit(now).is_some() {
+            sent += 1;
+        }
+        let Some(at) = lns.poll_timeout() else {
+            break;
+        };
+        now = at;
+        lns.handle_timeout(now);
+    }
+    assert_eq!(sent, 1, "the SCCRP alone");
+    assert_eq!(now - start, cycle, "given up after the full cycle");
+    assert_eq!(lns.state(), TunnelState::Gone);
+}

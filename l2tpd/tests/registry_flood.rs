@@ -359,3 +359,45 @@ fn a_flood_from_many_sources_never_stalls_the_registry() {
         .collect();
     assert_eq!(secs, vec![60, 120], "HELLOs to the LAC at {secs:?} s");
 }
+
+/// Under a flood of admitted SCCRQs the LNS sends no more datagrams than it reads, over the
+/// whole retransmission cycle: beyond the first tunnels waiting for SCCCN, an SCCRP is sent
+/// once and sent again only when its SCCRQ comes again (the LAC's own retransmission says
+/// the SCCRP was lost), and the waiting tunnels still give up after a full cycle.
+#[test]
+fn an_admitted_flood_gets_no_more_datagrams_than_it_sends() {
+    const SOURCES: usize = 100;
+    const PER_SOURCE: u16 = 10;
+    let mut lab = Lab::new(&lns_config(true, false));
+    for n in 0..SOURCES {
+        for id in 1..=PER_SOURCE {
+            lab.flood(source(n), &sccrq("anyone", id));
+        }
+    }
+    lab.settle();
+    let answered = lab.to_flood;
+    assert_eq!(
+        answered,
+        SOURCES * usize::from(PER_SOURCE),
+        "one SCCRP each"
+    );
+    // A LAC that lost its SCCRP repeats the SCCRQ and gets the SCCRP again, at once.
+    lab.flood(source(5), &sccrq("anyone", 3));
+    lab.settle();
+    assert_eq!(lab.to_flood, answered + 1);
+    let again = lab.flood_replies[&source(5).ip()].last().cloned();
+    assert_eq!(
+        again.as_deref().and_then(message_type),
+        Some(MessageType::SCCRP)
+    );
+    let end = lab.now + Duration::from_secs(120);
+    lab.run_until(end);
+    assert_eq!(lab.lns.population().1, 0, "every waiting tunnel gave up");
+    assert!(
+        lab.to_flood <= lab.from_flood,
+        "{} datagrams sent for {} SCCRQs read",
+        lab.to_flood,
+        lab.from_flood
+    );
+    assert!(lab.session_at_once(1), "a real LAC still gets through");
+}

@@ -102,6 +102,9 @@ pub struct TunnelConfig {
     /// Initiator: the Host Name the peer must announce in its SCCRP (`remote-gateway
     /// gateway-name`, RFC 2868 Tunnel-Server-Auth-Id). `None`: any name.
     pub expected_peer_name: Option<Vec<u8>>,
+    /// Responder: the SCCRP goes quiet (`reliable::Phase::Quiet`), as the registry asks while
+    /// SCCRQs flood in.
+    pub quiet_sccrp: bool,
     /// The tunnel secret (RFC 2661 §5.1.1). For a responder the secret comes from the
     /// [`PeerAuth`](super::PeerAuth) the registry found for the calling peer instead.
     pub secret: Option<Vec<u8>>,
@@ -125,6 +128,7 @@ impl TunnelConfig {
         Self {
             host_name: host_name.into(),
             expected_peer_name: None,
+            quiet_sccrp: false,
             secret: None,
             rx_window_size: DEFAULT_RX_WINDOW,
             hello_interval: DEFAULT_HELLO_INTERVAL,

@@ -33,6 +33,11 @@ pub enum Phase {
     Establishment,
     /// Everything else: `retransmission-count-established`.
     Established,
+    /// An SCCRP sent while SCCRQs flood in: never retransmitted on a timer (each one would
+    /// send five datagrams more to an address that proved nothing), sent again when the peer
+    /// repeats the message it answers (a repeat means it was lost), and given up after the
+    /// full `retransmission-count-not-established` cycle as any establishment message.
+    Quiet,
 }
 
 /// What one received message amounted to.
@@ -84,6 +89,8 @@ struct InFlight {
     give_up_at: Option<Instant>,
     /// Its timer ran out: the next `poll_transmit` sends it again.
     resend: bool,
+    /// [`Phase::Quiet`]: its timer only gives up; a repeat from the peer resends it.
+    quiet: bool,
 }
 
 impl InFlight {
@@ -285,6 +292,12 @@ impl ReliableChannel {
         }
         if seq::before(ns, self.expected_ns) {
             self.stats.duplicates += 1;
+            // The peer never heard our reply: a quiet one goes again, and carries the
+            // acknowledgement a ZLB would have (a ZLB alone would end the peer's
+            // retransmissions, and with them the only ones left).
+            for m in self.in_flight.iter_mut().filter(|m| m.quiet) {
+                m.resend = true;
+            }
             return Receipt::Duplicate;
         }
         match self.held.get_mut(ahead) {
@@ -340,6 +353,25 @@ impl ReliableChannel {
             }
         }
         self.cwnd = self.cwnd.min(self.peer_rx_window);
+    }
+
+    /// How long a quiet message waits for its acknowledgement: the whole cycle its
+    /// retransmissions would have taken.
+    fn quiet_wait(&self) -> Duration {
+        self.settings
+            .full_cycle(self.settings.count_not_established)
+    }
+
+    /// Makes the establishment messages in flight quiet (see [`Phase::Quiet`]): an SCCRQ flood
+    /// began after they were sent. Each waits a whole cycle from now before giving up.
+    pub fn quieten(&mut self, now: Instant) {
+        let wait = self.quiet_wait();
+        for m in self.in_flight.iter_mut().filter(|m| !m.quiet) {
+            m.quiet = true;
+            m.limit = m.retransmissions;
+            m.wait = wait;
+            m.deadline = m.next_deadline(now);
+        }
     }
 
     /// The earliest retransmission deadline.
@@ -399,7 +431,9 @@ impl ReliableChannel {
                 let limit = match phase {
                     Phase::Establishment => self.settings.count_not_established,
                     Phase::Established => self.settings.count_established,
+                    Phase::Quiet => 0,
                 };
+                let quiet = phase == Phase::Quiet;
                 let mut message = InFlight {
                     ns,
                     bytes: bytes.clone(),
@@ -410,7 +444,11 @@ impl ReliableChannel {
                     deadline: now,
                     give_up_at: self.settings.give_up_after.map(|after| now + after),
                     resend: false,
+                    quiet,
                 };
+                if quiet {
+                    message.wait = self.quiet_wait();
+                }
                 message.deadline = message.next_deadline(now);
                 self.in_flight.push_back(message);
                 return Some(self.sent(bytes));

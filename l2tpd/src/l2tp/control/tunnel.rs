@@ -203,7 +203,12 @@ impl Tunnel {
             sccrp = sccrp.avp(Avp::Challenge(challenge.to_vec()));
         }
         tunnel.state = State::WaitCtlConn { challenge };
-        tunnel.queue_or_fail(now, &sccrp, peer_tunnel_id, Phase::Establishment);
+        let phase = if tunnel.cfg.quiet_sccrp {
+            Phase::Quiet
+        } else {
+            Phase::Establishment
+        };
+        tunnel.queue_or_fail(now, &sccrp, peer_tunnel_id, phase);
         Ok(tunnel)
     }
 
@@ -244,6 +249,14 @@ impl Tunnel {
             State::Established => TunnelState::Established,
             State::Closing { .. } => TunnelState::Closing,
             State::Gone => TunnelState::Gone,
+        }
+    }
+
+    /// A responder still waiting for its SCCCN stops retransmitting its SCCRP on a timer
+    /// (`reliable::Phase::Quiet`): an SCCRQ flood began after it answered.
+    pub fn quieten(&mut self, now: Instant) {
+        if matches!(self.state, State::WaitCtlConn { .. }) {
+            self.channel.quieten(now);
         }
     }
 

@@ -79,6 +79,11 @@ impl Registry {
         self.establishing.first().map(|(_, id)| *id)
     }
 
+    /// The tunnels waiting for SCCCN, oldest first.
+    pub(super) fn establishing_ids(&self) -> Vec<u16> {
+        self.establishing.iter().map(|(_, id)| *id).collect()
+    }
+
     pub(super) fn establishing_count(&self) -> usize {
         self.establishing.len()
     }

@@ -96,7 +96,8 @@ impl Registry {
             self.drops.no_tunnel_id += 1;
             return;
         };
-        let cfg = super::group::tunnel_config(&self.settings, &group);
+        let mut cfg = super::group::tunnel_config(&self.settings, &group);
+        cfg.quiet_sccrp = self.sccrq_flood(now);
         let local_name = String::from_utf8_lossy(&cfg.host_name).into_owned();
         let mut tunnel = match Tunnel::new_responder(
             cfg,
@@ -170,6 +171,24 @@ impl Registry {
         );
         self.by_peer.insert((peer, peer_tunnel_id), tunnel_id.get());
         self.pump(now, tunnel_id.get());
+    }
+
+    /// True while SCCRQs flood in: more tunnels wait for their SCCCN than a healthy LNS ever
+    /// sees at once (`Settings::quiet_sccrp_above`). SCCRPs then go quiet, those already
+    /// waiting too when the flood begins, so the LNS sends no more than it reads; a real LAC
+    /// whose SCCRP was lost repeats its SCCRQ and gets it again.
+    fn sccrq_flood(&mut self, now: Instant) -> bool {
+        let waiting = self.establishing_count();
+        let threshold = self.settings.quiet_sccrp_above;
+        if waiting == threshold {
+            for tunnel_id in self.establishing_ids() {
+                if let Some(entry) = self.tunnels.get_mut(&tunnel_id) {
+                    entry.tunnel.quieten(now);
+                }
+                self.reschedule(tunnel_id);
+            }
+        }
+        waiting >= threshold
     }
 
     /// An SCCRQ refused before any tunnel exists (no access-profile client, drain, a bad

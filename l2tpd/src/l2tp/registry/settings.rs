@@ -24,6 +24,12 @@ pub const DEFAULT_MAX_TUNNELS_PER_SOURCE: usize = 64;
 /// thousand handshakes in flight is more than a restart of a large LNS sees.
 pub const DEFAULT_MAX_ESTABLISHING: usize = 4096;
 
+/// Tunnels waiting for their SCCCN beyond which SCCRPs go quiet (`reliable::Phase::Quiet`):
+/// sent once, and again only when the SCCRQ comes again. Our choice: far more than a healthy
+/// LNS has waiting at once, so RFC 2661's retransmissions stay the rule; a LAC that
+/// reconnects during a flood loses nothing, its own SCCRQ retransmission brings the SCCRP.
+pub const DEFAULT_QUIET_SCCRP_ABOVE: usize = 256;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub host_name: String,
@@ -38,6 +44,7 @@ pub struct Settings {
     pub rx_window_size: u16,
     pub max_tunnels_per_source: usize,
     pub max_establishing: usize,
+    pub quiet_sccrp_above: usize,
     /// What a LAC does when the LNS answers from another address or port.
     pub tx_address_change: TxAddressChange,
     /// The ICRQ leaves out Calling Number (`outgoing_call`).
@@ -75,6 +82,7 @@ impl Settings {
             rx_window_size: tunnel.rx_window_size,
             max_tunnels_per_source: DEFAULT_MAX_TUNNELS_PER_SOURCE,
             max_establishing: DEFAULT_MAX_ESTABLISHING,
+            quiet_sccrp_above: DEFAULT_QUIET_SCCRP_ABOVE,
             tx_address_change: tunnel.tx_address_change,
             disable_calling_number_avp: l2tp.disable_calling_number_avp,
             rx_connect_speed_when_equal: l2tp.rx_connect_speed_when_equal,
