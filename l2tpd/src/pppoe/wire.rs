@@ -76,6 +76,22 @@ pub struct VlanTag {
 }
 
 impl VlanTag {
+    /// A customer tag (the inner tag of QinQ, or the only one).
+    pub fn dot1q(tci: u16) -> Self {
+        Self {
+            tpid: TPID_8021Q,
+            tci,
+        }
+    }
+
+    /// A service tag (the outer tag of QinQ).
+    pub fn dot1ad(tci: u16) -> Self {
+        Self {
+            tpid: TPID_8021AD,
+            tci,
+        }
+    }
+
     pub fn vid(self) -> u16 {
         self.tci & 0x0fff
     }
@@ -278,6 +294,28 @@ fn mac(bytes: &[u8], at: usize) -> Result<MacAddr, PppoeWireError> {
         .and_then(|b| <[u8; 6]>::try_from(b).ok())
         .map(MacAddr)
         .ok_or(PppoeWireError::Truncated)
+}
+
+impl Frame<'static> {
+    pub fn discovery(
+        dst: MacAddr,
+        src: MacAddr,
+        vlans: &[VlanTag],
+        code: Code,
+        session_id: u16,
+        tags: Vec<Tag>,
+    ) -> Self {
+        Frame {
+            dst,
+            src,
+            vlans: vlans.to_vec(),
+            body: Body::Discovery {
+                code,
+                session_id,
+                tags,
+            },
+        }
+    }
 }
 
 impl<'a> Frame<'a> {

@@ -117,16 +117,7 @@ fn padr_in_qinq_exact_bytes() {
         Frame {
             dst: AC,
             src: CLIENT,
-            vlans: vec![
-                VlanTag {
-                    tpid: TPID_8021AD,
-                    tci: 100,
-                },
-                VlanTag {
-                    tpid: TPID_8021Q,
-                    tci: 7,
-                },
-            ],
+            vlans: vec![VlanTag::dot1ad(100), VlanTag::dot1q(7)],
             body: discovery(
                 Code::Padr,
                 0,
@@ -149,10 +140,7 @@ fn pads_in_dot1q_exact_bytes() {
         Frame {
             dst: CLIENT,
             src: AC,
-            vlans: vec![VlanTag {
-                tpid: TPID_8021Q,
-                tci: 100,
-            }],
+            vlans: vec![VlanTag::dot1q(100)],
             body: discovery(Code::Pads, 0x1234, vec![Tag::ServiceName(vec![])]),
         },
     );
