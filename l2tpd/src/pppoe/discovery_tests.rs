@@ -499,3 +499,40 @@ fn malformed_and_misdirected_frames_are_dropped_and_counted() {
     assert_eq!(server.session_count(), 1);
     assert_eq!(server.counters().padi_received, before.padi_received + 3);
 }
+
+#[test]
+fn session_ids_wrap_past_0xfffe_and_skip_those_in_use() {
+    let (mut server, now) = server();
+    server.next_session_id = MAX_SESSION_ID;
+    let (last, _) = connect(&mut server, client(1), 1, now);
+    assert_eq!(last, MAX_SESSION_ID);
+    let (first, _) = connect(&mut server, client(2), 1, now);
+    assert_eq!(first, 1);
+    // Id 2 is taken: the allocator wraps round to it and steps over.
+    server.next_session_id = 2;
+    let (two, _) = connect(&mut server, client(3), 1, now);
+    server.next_session_id = 2;
+    let (three, _) = connect(&mut server, client(4), 1, now);
+    assert_eq!((two, three), (2, 3));
+}
+
+proptest::proptest! {
+    /// Whatever a client sends, the server does not panic and grants no session without
+    /// a cookie it issued.
+    #[test]
+    fn arbitrary_frames_never_panic_nor_allocate(
+        frames in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80), 0..40),
+    ) {
+        let (mut server, now) = server();
+        for mut bytes in frames {
+            // Half of them aimed at us as PPPoE discovery, so they reach the server's logic.
+            if bytes.len() >= 16 && bytes[0] % 2 == 0 {
+                bytes[..6].copy_from_slice(&AC.0);
+                bytes[6] &= 0xfe;
+                bytes[12..16].copy_from_slice(&[0x88, 0x63, 0x11, 0x19]);
+            }
+            let _ = server.handle_frame(&bytes, now);
+        }
+        proptest::prop_assert_eq!(server.session_count(), 0);
+    }
+}
