@@ -1,4 +1,6 @@
 //! PPP (RFC 1661) for both roles: the server side of the LAC/LNS and the client side of the
 //! subscriber emulator. Sans-IO: fed frames and a clock, returning frames to send and events.
 
+pub mod fsm;
+pub mod lcp;
 pub mod wire;
