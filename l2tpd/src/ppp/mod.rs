@@ -2,5 +2,6 @@
 //! subscriber emulator. Sans-IO: fed frames and a clock, returning frames to send and events.
 
 pub mod fsm;
+pub mod ipcp;
 pub mod lcp;
 pub mod wire;
