@@ -172,5 +172,14 @@ mod tests {
             let request = PapRequest { peer_id, password };
             prop_assert_eq!(PapRequest::parse(&request.emit().unwrap()).unwrap(), request);
         }
+
+        #[test]
+        fn chap_emit_then_parse_is_identity(
+            value in proptest::collection::vec(any::<u8>(), 0..40),
+            name in proptest::collection::vec(any::<u8>(), 0..40),
+        ) {
+            let chap = ChapValue { value, name };
+            prop_assert_eq!(ChapValue::parse(&chap.emit().unwrap()).unwrap(), chap);
+        }
     }
 }

@@ -283,6 +283,17 @@ mod tests {
         ]
     }
 
+    fn ipcp_option() -> impl Strategy<Value = IpcpOption> {
+        let address = any::<[u8; 4]>().prop_map(Ipv4Addr::from);
+        prop_oneof![
+            address.clone().prop_map(IpcpOption::IpAddress),
+            address.clone().prop_map(IpcpOption::PrimaryDns),
+            address.prop_map(IpcpOption::SecondaryDns),
+            (132u8..=255, proptest::collection::vec(any::<u8>(), 0..8))
+                .prop_map(|(kind, data)| IpcpOption::Unknown(RawOption { kind, data })),
+        ]
+    }
+
     proptest! {
         #[test]
         fn parse_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
@@ -297,9 +308,13 @@ mod tests {
         #[test]
         fn emit_then_parse_is_identity(options in proptest::collection::vec(lcp_option(), 0..8)) {
             let raw: Vec<_> = options.iter().map(LcpOption::to_raw).collect();
-            let parsed = parse_options(&emit_options(&raw).unwrap()).unwrap();
-            let typed: Vec<_> = parsed.iter().map(|o| LcpOption::from_raw(o).unwrap()).collect();
-            prop_assert_eq!(typed, options);
+            prop_assert_eq!(typed(&emit_options(&raw).unwrap(), LcpOption::from_raw), options);
+        }
+
+        #[test]
+        fn ipcp_emit_then_parse_is_identity(options in proptest::collection::vec(ipcp_option(), 0..8)) {
+            let raw: Vec<_> = options.iter().map(IpcpOption::to_raw).collect();
+            prop_assert_eq!(typed(&emit_options(&raw).unwrap(), IpcpOption::from_raw), options);
         }
     }
 }
