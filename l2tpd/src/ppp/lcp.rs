@@ -114,6 +114,13 @@ impl LcpPolicy {
         }
     }
 
+    /// A Nak suggesting a Magic-Number other than ours (RFC 1661 §6.4).
+    fn magic_nak(&self) -> Verdict {
+        // Adding a non-zero constant never gives our own number back; 0 is illegal.
+        let suggestion = self.magic.unwrap_or(0).wrapping_add(0x9E37_79B9).max(1);
+        Verdict::Nak(vec![LcpOption::MagicNumber(suggestion).to_raw()])
+    }
+
     /// Judges one option; `None` means Ack.
     fn judge(&mut self, raw: &RawOption) -> Option<Verdict> {
         let reject = || Some(Verdict::Reject(vec![raw.clone()]));
@@ -128,16 +135,15 @@ impl LcpPolicy {
                 self.negotiated.peer_mru = Some(mru);
                 None
             }
-            LcpOption::MagicNumber(magic) if Some(magic) == self.magic || magic == 0 => {
+            // RFC 1661 §6.4: zero is illegal and always Nak'ed, but is no sign of a loop.
+            LcpOption::MagicNumber(0) => Some(self.magic_nak()),
+            LcpOption::MagicNumber(magic) if Some(magic) == self.magic => {
                 self.collisions += 1;
                 if self.collisions >= LOOPBACK_COLLISIONS {
                     self.loopback = true;
                 }
                 self.new_magic();
-                let suggestion = self.magic.unwrap_or(1).rotate_left(16);
-                Some(Verdict::Nak(vec![
-                    LcpOption::MagicNumber(suggestion).to_raw()
-                ]))
+                Some(self.magic_nak())
             }
             LcpOption::MagicNumber(magic) => {
                 self.collisions = 0;

@@ -407,3 +407,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_zero_magic_number_is_naked_but_is_no_loopback() {
+    let now = Instant::now();
+    let mut client = client(vec![AuthProtocol::ChapMd5]);
+    client.start(now);
+    codes(&mut client);
+    // RFC 1661 §6.4: zero is illegal and Nak'ed; it says nothing about a loop.
+    for identifier in 0..4 {
+        let zero = request(identifier, &[LcpOption::MagicNumber(0)]);
+        client.handle_packet(&zero, now).unwrap();
+        assert_eq!(codes(&mut client), [code::CONFIGURE_NAK]);
+    }
+    assert!(!events(&mut client).contains(&LcpEvent::LoopbackDetected));
+    assert_eq!(client.state(), State::RequestSent);
+}
