@@ -322,6 +322,13 @@ impl Lcp {
             code::ECHO_REQUEST | code::ECHO_REPLY | code::DISCARD_REQUEST => {
                 self.receive_echo(&packet, now)
             }
+            // A peer without Echo (RFC 1661 §5.6 lets it Code-Reject LCP's extensions) would
+            // otherwise look dead after max_failures intervals: stop asking it.
+            code::CODE_REJECT if packet.data.first() == Some(&code::ECHO_REQUEST) => {
+                self.echo = None;
+                self.echo_deadline = None;
+                Ok(())
+            }
             _ => self.fsm.handle_packet(&packet, now),
         };
         self.collect_events(now);

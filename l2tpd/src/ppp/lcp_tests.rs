@@ -31,6 +31,21 @@ fn started_server(now: Instant) -> Lcp {
     server
 }
 
+/// A PAP server sending Echo-Requests every 10 s.
+fn server_with_echo(max_failures: u32) -> Lcp {
+    let echo = EchoConfig {
+        interval: Duration::from_secs(10),
+        max_failures,
+    };
+    let role = Role::Server {
+        authentication: vec![AuthProtocol::Pap],
+    };
+    Lcp::new(LcpConfig {
+        echo: Some(echo),
+        ..config(role, 0x1111_1111)
+    })
+}
+
 fn client(authentication: Vec<AuthProtocol>) -> Lcp {
     Lcp::new(config(Role::Client { authentication }, 0x2222_2222))
 }
@@ -352,19 +367,7 @@ fn unknown_code_is_code_rejected() {
 #[test]
 fn echo_keepalive_detects_a_dead_peer() {
     let start = Instant::now();
-    let echo = EchoConfig {
-        interval: Duration::from_secs(10),
-        max_failures: 3,
-    };
-    let server = Lcp::new(LcpConfig {
-        echo: Some(echo),
-        ..config(
-            Role::Server {
-                authentication: vec![AuthProtocol::Pap],
-            },
-            0x1111_1111,
-        )
-    });
+    let server = server_with_echo(3);
     let client = client(vec![AuthProtocol::Pap]);
     let (mut server, mut client) = negotiate(server, client, start);
     events(&mut server);
@@ -422,4 +425,26 @@ fn a_zero_magic_number_is_naked_but_is_no_loopback() {
     }
     assert!(!events(&mut client).contains(&LcpEvent::LoopbackDetected));
     assert_eq!(client.state(), State::RequestSent);
+}
+
+#[test]
+fn a_peer_that_code_rejects_echo_is_not_declared_dead() {
+    let start = Instant::now();
+    let server = server_with_echo(2);
+    let (mut server, _client) = negotiate(server, client(vec![AuthProtocol::Pap]), start);
+    let now = server.poll_timeout().unwrap();
+    server.handle_timeout(now);
+    let echo_request = server.poll_transmit().unwrap();
+    assert_eq!(echo_request[0], code::ECHO_REQUEST);
+    // RFC 1661 §5.6: the peer does not know Echo; that is no reason to end the link.
+    let reject = ControlPacket {
+        code: code::CODE_REJECT,
+        identifier: 1,
+        data: &echo_request,
+    };
+    server
+        .handle_packet(&reject.to_vec().unwrap(), now)
+        .unwrap();
+    assert_eq!(server.poll_timeout(), None, "no more echoes");
+    assert_eq!(server.state(), State::Opened);
 }
