@@ -8,6 +8,7 @@ pub mod daemon;
 pub mod engine;
 pub mod l2tp;
 pub mod mgmt;
+pub mod ppp;
 pub mod pppoe;
 pub mod snmp;
 pub mod state_dir;

@@ -1,0 +1,244 @@
+//! IPCP (RFC 1332) with the DNS options of RFC 1877: the `fsm` automaton with IPCP's
+//! options. The server (LNS) assigns the client's address and DNS servers by Nak'ing its
+//! request; the client (the subscriber emulator) asks for 0.0.0.0 and takes the hints.
+
+use std::net::Ipv4Addr;
+
+use super::fsm::{Policy, Unacceptable, Verdict};
+use super::wire::options::{ipcp_kind, IpcpOption, RawOption};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IpcpRole {
+    Server {
+        local: Ipv4Addr,
+        /// The address the client gets.
+        peer: Ipv4Addr,
+        primary_dns: Option<Ipv4Addr>,
+        secondary_dns: Option<Ipv4Addr>,
+    },
+    Client,
+}
+
+/// What IPCP agreed: our address, the peer's, the DNS servers we were given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IpcpAddresses {
+    pub local: Option<Ipv4Addr>,
+    pub peer: Option<Ipv4Addr>,
+    pub primary_dns: Option<Ipv4Addr>,
+    pub secondary_dns: Option<Ipv4Addr>,
+}
+
+pub struct IpcpPolicy {
+    role: IpcpRole,
+    /// The options of our next request (client: address and DNS wishes, server: address).
+    wishes: Vec<IpcpOption>,
+    pub addresses: IpcpAddresses,
+}
+
+impl IpcpPolicy {
+    pub fn new(role: IpcpRole) -> Self {
+        let wishes = match &role {
+            IpcpRole::Server { local, .. } => vec![IpcpOption::IpAddress(*local)],
+            IpcpRole::Client => vec![
+                IpcpOption::IpAddress(Ipv4Addr::UNSPECIFIED),
+                IpcpOption::PrimaryDns(Ipv4Addr::UNSPECIFIED),
+                IpcpOption::SecondaryDns(Ipv4Addr::UNSPECIFIED),
+            ],
+        };
+        let mut policy = IpcpPolicy {
+            role,
+            wishes,
+            addresses: IpcpAddresses::default(),
+        };
+        policy.record_wishes();
+        policy
+    }
+
+    /// The server's value for an option the client asked about; `None`: reject it.
+    fn assigned(&self, option: &IpcpOption) -> Option<IpcpOption> {
+        let IpcpRole::Server {
+            peer,
+            primary_dns,
+            secondary_dns,
+            ..
+        } = &self.role
+        else {
+            // The client takes whatever address the server names for itself.
+            return matches!(option, IpcpOption::IpAddress(_)).then(|| option.clone());
+        };
+        match option {
+            IpcpOption::IpAddress(_) => Some(IpcpOption::IpAddress(*peer)),
+            IpcpOption::PrimaryDns(_) => primary_dns.map(IpcpOption::PrimaryDns),
+            IpcpOption::SecondaryDns(_) => secondary_dns.map(IpcpOption::SecondaryDns),
+            IpcpOption::Unknown(_) => None,
+        }
+    }
+}
+
+impl Policy for IpcpPolicy {
+    fn request(&mut self) -> Vec<RawOption> {
+        self.wishes.iter().map(IpcpOption::to_raw).collect()
+    }
+
+    fn check(&mut self, options: &[RawOption]) -> Verdict {
+        let (mut naks, mut rejects) = (Vec::new(), Vec::new());
+        for raw in options {
+            let assigned = IpcpOption::from_raw(raw)
+                .ok()
+                .and_then(|option| Some((self.assigned(&option)?, option)));
+            match assigned {
+                None => rejects.push(raw.clone()),
+                Some((assigned, asked)) if assigned != asked => naks.push(assigned.to_raw()),
+                Some(_) => {}
+            }
+        }
+        if !rejects.is_empty() {
+            return Verdict::Reject(rejects);
+        }
+        if !naks.is_empty() {
+            return Verdict::Nak(naks);
+        }
+        for option in options
+            .iter()
+            .filter_map(|raw| IpcpOption::from_raw(raw).ok())
+        {
+            if let IpcpOption::IpAddress(address) = option {
+                self.addresses.peer = Some(address);
+            }
+        }
+        Verdict::Ack
+    }
+
+    fn nak_received(&mut self, options: &[RawOption]) -> Result<(), Unacceptable> {
+        for hint in options
+            .iter()
+            .filter_map(|raw| IpcpOption::from_raw(raw).ok())
+        {
+            // RFC 1332 §3.3: a Nak'ed address is the one the peer wants us to use.
+            if let Some(wish) = self
+                .wishes
+                .iter_mut()
+                .find(|wish| wish.to_raw().kind == hint.to_raw().kind)
+            {
+                *wish = hint;
+            }
+        }
+        self.record_wishes();
+        Ok(())
+    }
+
+    fn reject_received(&mut self, options: &[RawOption]) -> Result<(), Unacceptable> {
+        if options.iter().any(|o| o.kind == ipcp_kind::IP_ADDRESS) {
+            // Without an address there is no IP to carry.
+            return Err(Unacceptable);
+        }
+        self.wishes
+            .retain(|wish| !options.iter().any(|o| o.kind == wish.to_raw().kind));
+        self.record_wishes();
+        Ok(())
+    }
+}
+
+impl IpcpPolicy {
+    /// Our current wishes are what an Ack will confirm.
+    fn record_wishes(&mut self) {
+        self.addresses.primary_dns = None;
+        self.addresses.secondary_dns = None;
+        for wish in &self.wishes {
+            match wish {
+                IpcpOption::IpAddress(address) => self.addresses.local = Some(*address),
+                IpcpOption::PrimaryDns(address) => self.addresses.primary_dns = Some(*address),
+                IpcpOption::SecondaryDns(address) => self.addresses.secondary_dns = Some(*address),
+                IpcpOption::Unknown(_) => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ppp::fsm::{Config, Event, Fsm, State};
+    use crate::ppp::wire::control::ControlPacket;
+    use crate::ppp::wire::Protocol;
+    use std::time::Instant;
+
+    fn negotiate(server_role: IpcpRole) -> (Fsm<IpcpPolicy>, Fsm<IpcpPolicy>) {
+        let now = Instant::now();
+        let mut server = Fsm::new(
+            Protocol::Ipcp,
+            Config::default(),
+            IpcpPolicy::new(server_role),
+        );
+        let mut client = Fsm::new(
+            Protocol::Ipcp,
+            Config::default(),
+            IpcpPolicy::new(IpcpRole::Client),
+        );
+        for fsm in [&mut server, &mut client] {
+            fsm.open(now);
+            fsm.up(now);
+        }
+        for _ in 0..100 {
+            let to_client: Vec<_> = std::iter::from_fn(|| server.poll_transmit()).collect();
+            let to_server: Vec<_> = std::iter::from_fn(|| client.poll_transmit()).collect();
+            if to_client.is_empty() && to_server.is_empty() {
+                break;
+            }
+            for packet in to_client {
+                client
+                    .handle_packet(&ControlPacket::parse(&packet).unwrap(), now)
+                    .unwrap();
+            }
+            for packet in to_server {
+                server
+                    .handle_packet(&ControlPacket::parse(&packet).unwrap(), now)
+                    .unwrap();
+            }
+        }
+        (server, client)
+    }
+
+    fn server_role(primary_dns: Option<Ipv4Addr>) -> IpcpRole {
+        IpcpRole::Server {
+            local: Ipv4Addr::new(127, 0, 80, 1),
+            peer: Ipv4Addr::new(127, 0, 80, 2),
+            primary_dns,
+            secondary_dns: None,
+        }
+    }
+
+    #[test]
+    fn the_client_gets_its_address_and_dns_from_the_server() {
+        let (server, mut client) = negotiate(server_role(Some(Ipv4Addr::new(127, 0, 80, 53))));
+        assert_eq!(server.state(), State::Opened);
+        assert_eq!(client.state(), State::Opened);
+        assert_eq!(client.poll_event(), Some(Event::Started));
+        assert_eq!(client.poll_event(), Some(Event::Up));
+        assert_eq!(
+            client.policy.addresses,
+            IpcpAddresses {
+                local: Some(Ipv4Addr::new(127, 0, 80, 2)),
+                peer: Some(Ipv4Addr::new(127, 0, 80, 1)),
+                primary_dns: Some(Ipv4Addr::new(127, 0, 80, 53)),
+                secondary_dns: None,
+            }
+        );
+        assert_eq!(
+            server.policy.addresses.peer,
+            Some(Ipv4Addr::new(127, 0, 80, 2))
+        );
+    }
+
+    #[test]
+    fn a_server_without_dns_rejects_the_dns_options() {
+        let (server, client) = negotiate(server_role(None));
+        assert_eq!(server.state(), State::Opened);
+        assert_eq!(client.state(), State::Opened);
+        assert_eq!(client.policy.addresses.primary_dns, None);
+        assert_eq!(
+            client.policy.addresses.local,
+            Some(Ipv4Addr::new(127, 0, 80, 2))
+        );
+    }
+}
