@@ -9,12 +9,12 @@
 //! (0xff 0x03) may or may not be present (RFC 2661 §5.1), so both forms are read and a reply
 //! mirrors the request's form.
 
+use crate::ppp::wire::control::code::{ECHO_REPLY, ECHO_REQUEST};
+
 /// PPP protocol number of LCP.
 const PROTOCOL_LCP: [u8; 2] = [0xc0, 0x21];
 /// HDLC-like Address and Control fields.
 const ADDRESS_CONTROL: [u8; 2] = [0xff, 0x03];
-const ECHO_REQUEST: u8 = 9;
-const ECHO_REPLY: u8 = 10;
 /// Code, Identifier, Length, Magic-Number.
 const ECHO_HEADER_LEN: usize = 8;
 

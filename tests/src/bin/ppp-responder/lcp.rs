@@ -11,20 +11,8 @@ const HEADER_LEN: usize = 4;
 /// Type and Length of a Configuration Option.
 const OPTION_HEADER_LEN: usize = 2;
 
-/// LCP packet codes (RFC 1661 §5).
-pub mod code {
-    pub const CONFIGURE_REQUEST: u8 = 1;
-    pub const CONFIGURE_ACK: u8 = 2;
-    pub const CONFIGURE_NAK: u8 = 3;
-    pub const CONFIGURE_REJECT: u8 = 4;
-    pub const TERMINATE_REQUEST: u8 = 5;
-    pub const TERMINATE_ACK: u8 = 6;
-    pub const CODE_REJECT: u8 = 7;
-    pub const PROTOCOL_REJECT: u8 = 8;
-    pub const ECHO_REQUEST: u8 = 9;
-    pub const ECHO_REPLY: u8 = 10;
-    pub const DISCARD_REQUEST: u8 = 11;
-}
+/// LCP packet codes (RFC 1661 §5): the daemon's PPP codec's.
+pub use l2tpd::ppp::wire::control::code;
 
 /// LCP Configuration Option types we act on (RFC 1661 §6).
 pub mod option {
