@@ -3,9 +3,12 @@
 //! (Junos broadcasts it to every user's terminal). The daemon's clock is simulated; the
 //! management thread's one-second tick is real, so each read waits, bounded, for a line.
 
+mod mgmt_harness;
+
 use l2tpd::clock::{Clock, ManualClock};
 use l2tpd::engine::Engine;
 use l2tpd::mgmt::{server, Mgmt};
+use mgmt_harness::words;
 use schema::mgmt::{
     decode_line, encode_line, Broadcast, ClientKind, ConfigureMode, Reply, Request, Response,
 };
@@ -57,10 +60,6 @@ impl Shell {
             .result
             .unwrap_or_else(|e| panic!("{request:?}: {e:?}"))
     }
-}
-
-fn words(s: &str) -> Vec<String> {
-    s.split_whitespace().map(String::from).collect()
 }
 
 fn commit_host(shell: &mut Shell, name: &str, confirmed: Option<u32>) {

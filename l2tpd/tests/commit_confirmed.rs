@@ -2,9 +2,12 @@
 //! commit, and the deadline surviving a daemon restart (a deadline that passed while the daemon
 //! was down is rolled back at start). No real waiting.
 
+mod mgmt_harness;
+
 use l2tpd::clock::{Clock, ManualClock};
 use l2tpd::engine::Engine;
 use l2tpd::mgmt::Mgmt;
+use mgmt_harness::words;
 use schema::mgmt::{ClientKind, ConfigureMode, Reply, Request, Revision};
 use std::path::Path;
 use std::sync::Arc;
@@ -20,10 +23,6 @@ fn start(dir: &Path, clock: &ManualClock) -> Mgmt {
         "router".into(),
     )
     .expect("start")
-}
-
-fn words(s: &str) -> Vec<String> {
-    s.split_whitespace().map(String::from).collect()
 }
 
 fn ok(m: &mut Mgmt, id: u64, r: Request) -> (Reply, Vec<String>) {

@@ -2,17 +2,16 @@
 //! at hello: a commit that downgrades or removes a user takes effect in that user's sessions
 //! already open (Junos re-reads the class of a logged-in user at commit).
 
+mod mgmt_harness;
+
 use l2tpd::clock::{Clock, ManualClock};
 use l2tpd::engine::Engine;
 use l2tpd::mgmt::Mgmt;
+use mgmt_harness::words;
 use schema::mgmt::{ClientKind, ConfigureMode, MgmtError, Request, Revision};
 use std::sync::Arc;
 
 const ALICE_UID: u32 = 1000;
-
-fn words(s: &str) -> Vec<String> {
-    s.split_whitespace().map(String::from).collect()
-}
 
 fn set(line: &str) -> Request {
     Request::Set { words: words(line) }
