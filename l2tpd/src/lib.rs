@@ -10,6 +10,7 @@ pub mod l2tp;
 pub mod mgmt;
 pub mod ppp;
 pub mod pppoe;
+pub mod registry;
 pub mod snmp;
 pub mod state_dir;
 pub mod trace;

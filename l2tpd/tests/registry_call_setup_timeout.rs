@@ -7,10 +7,10 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use l2tpd::l2tp::control::{PeerAuth, Tunnel, TunnelConfig, TunnelEvent};
-use l2tpd::l2tp::registry::{Registry, RegistryEvent, SessionEnd};
 use l2tpd::l2tp::session::{cdn_result, CallInfo};
 use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{Avp, ControlMessage, ControlMessageBuilder, MessageType};
+use l2tpd::registry::{Registry, RegistryEvent, SessionEnd};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use schema::l2tp_rpc::DisconnectSource;

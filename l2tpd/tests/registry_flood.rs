@@ -13,10 +13,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use l2tpd::l2tp::registry::{Registry, RegistryEvent};
 use l2tpd::l2tp::session::CallInfo;
 use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{Avp, ControlHeader, ControlMessage, ControlMessageBuilder, MessageType};
+use l2tpd::registry::{Registry, RegistryEvent};
 use schema::typed::{
     Gateway, ProfileTunnel, RouterConfig, TunnelMedium, TunnelProfile, TunnelType,
 };

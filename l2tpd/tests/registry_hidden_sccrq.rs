@@ -8,11 +8,11 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
-use l2tpd::l2tp::registry::{Registry, RegistryEvent};
 use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{
     challenge_response, Avp, ControlHeader, ControlMessage, ControlMessageBuilder, MessageType,
 };
+use l2tpd::registry::{Registry, RegistryEvent};
 use schema::typed::RouterConfig;
 
 const LNS: Ipv4Addr = Ipv4Addr::new(198, 18, 1, 1);

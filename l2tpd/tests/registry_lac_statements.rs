@@ -7,10 +7,10 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
-use l2tpd::l2tp::registry::{Registry, RegistryEvent, SessionRef};
 use l2tpd::l2tp::session::{CallInfo, CdnResult};
 use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{Avp, ControlMessage, MessageType};
+use l2tpd::registry::{Registry, RegistryEvent, SessionRef};
 use schema::typed::RouterConfig;
 
 const LAC: Ipv4Addr = Ipv4Addr::new(127, 0, 72, 1);

@@ -5,9 +5,9 @@ mod support;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use l2tpd::l2tp::registry::{Clearing, Registry, RegistryEvent, Selector, SessionEnd, SessionRef};
 use l2tpd::l2tp::session::{CallInfo, CdnResult};
 use l2tpd::l2tp::wire::ControlMessage;
+use l2tpd::registry::{Clearing, Registry, RegistryEvent, Selector, SessionEnd, SessionRef};
 use schema::l2tp_rpc::{ClearLevel, DestinationState, L2tpClear, L2tpShow};
 use schema::typed::{
     router_config, Gateway, ProfileTunnel, RouterConfig, TunnelMedium, TunnelProfile, TunnelType,

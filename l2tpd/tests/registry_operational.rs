@@ -5,8 +5,8 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use l2tpd::l2tp::registry::{Clearing, Registry, SessionRef};
 use l2tpd::l2tp::session::{CallInfo, ProxyAuth, ProxyAuthenType, ProxyData, ProxyLcp};
+use l2tpd::registry::{Clearing, Registry, SessionRef};
 use schema::l2tp_rpc::{
     ClearLevel, ClearTarget, DisconnectSource, L2tpClear, L2tpCleared, L2tpFilter, L2tpRole,
     L2tpSession, L2tpShow, Level, Toggle, CLEAR_CONFIRM_THRESHOLD, FIRST_DYNAMIC_UNIT,

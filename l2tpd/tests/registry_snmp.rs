@@ -5,8 +5,8 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Instant, SystemTime};
 
-use l2tpd::l2tp::registry::{Registry, SessionRef};
 use l2tpd::l2tp::session::{CallInfo, ProxyAuth, ProxyAuthenType, ProxyData};
+use l2tpd::registry::{Registry, SessionRef};
 use l2tpd::snmp::poller::{Poller, BATCH, PERIOD};
 use mibs::{
     jnx_l2tp_session_stats_state as session_state, jnx_l2tp_tunnel_stats_state as tunnel_state,

@@ -6,9 +6,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use l2tpd::l2tp::control::{Tunnel, TunnelConfig};
-use l2tpd::l2tp::registry::{Registry, RegistryEvent};
 use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{Avp, ControlMessage, ControlMessageBuilder, MessageType};
+use l2tpd::registry::{Registry, RegistryEvent};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use schema::typed::RouterConfig;

@@ -8,8 +8,8 @@
 
 use l2tp_tests::lab::{DEMO_LAC, DEMO_LNS, DEMO_PROFILE};
 use l2tp_tests::{output_text, DaemonProcess};
-use l2tpd::l2tp::registry::DEFAULT_MAX_TUNNELS_PER_SOURCE;
 use l2tpd::l2tp::wire::{zlb, ControlHeader, ControlMessage, ControlMessageBuilder, MessageType};
+use l2tpd::registry::DEFAULT_MAX_TUNNELS_PER_SOURCE;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeSet;

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 use schema::typed::TunnelProfile;
 
 use super::subscriber;
-use crate::l2tp::registry::{Registry, SessionEnd, SessionRef};
 use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult};
+use crate::registry::{Registry, SessionEnd, SessionRef};
 
 /// Call serial numbers of batch sessions start here, apart from the single tests' (from 1).
 const FIRST_SERIAL: u32 = 0x8000_0000;

@@ -13,8 +13,8 @@ use schema::typed::RouterConfig;
 use super::batch::{BatchOutcome, Batches};
 use super::rpc::{self, Answer, Clears, L2tpRpc, RpcOutcome};
 use super::{echo, subscriber};
-use crate::l2tp::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
 use crate::l2tp::session::CdnResult;
+use crate::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
 
 /// How long a test may take from the call to the echo reply.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(10);

@@ -15,7 +15,7 @@ use std::time::Instant;
 use schema::l2tp_rpc::{ClearLevel, L2tpClear, L2tpShow};
 use schema::mgmt::{Reply, Request};
 
-use crate::l2tp::registry::{ClearJob, Clearing, Registry};
+use crate::registry::{ClearJob, Clearing, Registry};
 
 /// Sessions a clear ends per turn of the engine task.
 pub const CLEAR_STEP: usize = 500;

@@ -3,7 +3,7 @@
 
 use std::time::{Instant, SystemTime};
 
-use crate::l2tp::registry::Registry;
+use crate::registry::Registry;
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
 

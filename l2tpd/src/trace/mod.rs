@@ -41,7 +41,7 @@ const DEFAULT_FILE_NAME: &str = "l2tpd";
 fn category(target: &str) -> &'static str {
     const BY_PREFIX: &[(&str, &str)] = &[
         (MESSAGE, "message"),
-        ("l2tpd::l2tp::registry", "session-db"),
+        ("l2tpd::registry", "session-db"),
         ("l2tpd::l2tp", "protocol"),
         ("l2tpd::mgmt::server", "ipc"),
         ("l2tpd::mgmt", "configuration"),

@@ -79,7 +79,7 @@ fn flags_and_level_choose_what_is_written() {
 
 #[test]
 fn each_part_of_the_daemon_has_its_flag() {
-    assert_eq!(category("l2tpd::l2tp::registry::route"), "session-db");
+    assert_eq!(category("l2tpd::registry::route"), "session-db");
     assert_eq!(category("l2tpd::l2tp::control::tunnel"), "protocol");
     assert_eq!(category(MESSAGE), "message");
     assert_eq!(category("l2tpd::mgmt::server"), "ipc");
@@ -93,7 +93,7 @@ fn each_part_of_the_daemon_has_its_flag() {
         panic!("flag is a keyword list");
     };
     for target in [
-        "l2tpd::l2tp::registry",
+        "l2tpd::registry",
         "l2tpd::l2tp",
         MESSAGE,
         "l2tpd::mgmt::server",

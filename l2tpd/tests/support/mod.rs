@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use l2tpd::l2tp::registry::Registry;
+use l2tpd::registry::Registry;
 
 /// Two registries on one simulated clock, and the network that joins them.
 pub trait SimulatedPair {
