@@ -15,6 +15,8 @@ use super::rpc::{self, Answer, Clears, L2tpRpc, RpcOutcome};
 use super::{echo, subscriber};
 use crate::l2tp::session::CdnResult;
 use crate::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
+use crate::subscriber::pppoe_access::{FrameOut, PortFacts};
+use crate::subscriber::SubscriberLayer;
 
 /// How long a test may take from the call to the echo reply.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -77,6 +79,8 @@ pub struct Core {
     batches: Batches,
     /// Closing clears (`clear services l2tp …`) still running.
     clears: Clears,
+    /// PPPoE subscribers and their LAC sequence.
+    subscribers: SubscriberLayer,
 }
 
 impl Core {
@@ -87,6 +91,12 @@ impl Core {
             Some(seed) => (Registry::new(config, seed), seed),
             None => (Registry::from_os_entropy(config), rand::random()),
         };
+        let mut registry = registry;
+        let mut subscribers = SubscriberLayer::new(
+            seed.map_or_else(rand::random, |s| s ^ 0x5ab5),
+            Instant::now(),
+        );
+        subscribers.configure(Instant::now(), config, &mut registry);
         Self {
             registry,
             config: config.clone(),
@@ -99,6 +109,7 @@ impl Core {
                 .max(1),
             batches: Batches::default(),
             clears: Clears::default(),
+            subscribers,
         }
     }
 
@@ -109,6 +120,7 @@ impl Core {
 
     pub fn apply_config(&mut self, now: Instant, config: &RouterConfig) {
         self.registry.apply_config(now, config);
+        self.subscribers.configure(now, config, &mut self.registry);
         self.config = config.clone();
         self.process(now);
     }
@@ -124,9 +136,42 @@ impl Core {
         self.process(now);
     }
 
+    /// A frame received on the PPPoE port `port` (a host interface, or the lab's link).
+    pub fn handle_frame(&mut self, now: Instant, port: &str, bytes: &[u8]) {
+        self.subscribers
+            .handle_frame(now, port, bytes, &self.config, &mut self.registry);
+        self.process(now);
+    }
+
+    /// The engine opened PPPoE port `port`: its units start discovery.
+    pub fn attach_port(&mut self, port: &str, facts: PortFacts, up: bool) {
+        self.subscribers.access.attach(port, facts, up);
+    }
+
+    /// The link of PPPoE port `port` went down or came back.
+    pub fn port_link(&mut self, now: Instant, port: &str, up: bool) {
+        self.subscribers
+            .set_link(now, port, up, &self.config, &mut self.registry);
+        self.process(now);
+    }
+
+    /// A frame to send on a PPPoE port.
+    pub fn poll_frame(&mut self) -> Option<FrameOut> {
+        self.subscribers.poll_frame()
+    }
+
+    /// The subscriber layer (shows and clears read it).
+    pub fn subscribers(&self) -> &SubscriberLayer {
+        &self.subscribers
+    }
+
     pub fn handle_timeout(&mut self, now: Instant) {
         if self.registry.poll_timeout().is_some_and(|t| t <= now) {
             self.registry.handle_timeout(now);
+        }
+        if self.subscribers.poll_timeout().is_some_and(|t| t <= now) {
+            self.subscribers
+                .handle_timeout(now, &self.config, &mut self.registry);
         }
         let expired: Vec<SessionRef> = self
             .tests
@@ -176,7 +221,12 @@ impl Core {
                 Phase::Establishing { .. } => t.deadline,
             })
             .min();
-        [self.registry.poll_timeout(), tests, self.batches.deadline()]
+        [
+            self.registry.poll_timeout(),
+            tests,
+            self.batches.deadline(),
+            self.subscribers.poll_timeout(),
+        ]
             .into_iter()
             .flatten()
             .min()
@@ -193,6 +243,7 @@ impl Core {
         }
         self.batches.abandon();
         self.clears.abandon();
+        self.subscribers.shutdown(now, &mut self.registry);
         self.registry.shutdown(now);
         while self.registry.poll_event().is_some() {}
     }
@@ -320,6 +371,12 @@ impl Core {
     /// Takes the registry's events: test progress, and the echo responder.
     fn process(&mut self, now: Instant) {
         while let Some(event) = self.registry.poll_event() {
+            if self
+                .subscribers
+                .registry_event(now, &event, &mut self.registry)
+            {
+                continue;
+            }
             match event {
                 RegistryEvent::SessionUp { session, .. } if self.batches.is_ours(session) => {
                     self.batches.session_up(session);

@@ -20,6 +20,7 @@ mod sockets;
 mod subscriber;
 mod task;
 
+use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -45,6 +46,15 @@ const TEST_ANSWER_TIMEOUT: Duration = Duration::from_secs(TEST_TIMEOUT.as_secs()
 const L2TP_RPC_TIMEOUT: Duration = Duration::from_secs(30);
 
 const NOT_RUNNING: &str = "the L2TP engine is not running";
+
+/// How the engine is started.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// Fixes every random choice (tests and transcripts only).
+    pub seed: Option<u64>,
+    /// PPPoE ports that are Unix datagram sockets carrying Ethernet frames (the lab), by name.
+    pub access_links: BTreeMap<String, std::path::PathBuf>,
+}
 
 /// An answer the engine will give: waiting for it blocks (bounded), so the management thread
 /// hands it to a thread of its own and goes on serving the other sessions.
@@ -161,6 +171,14 @@ impl Engine {
 
     /// [`Engine::start`] with its random choices fixed by `seed` (tests and transcripts only).
     pub fn start_seeded(seed: Option<u64>) -> Result<Engine, String> {
+        Self::start_with(EngineOptions {
+            seed,
+            ..EngineOptions::default()
+        })
+    }
+
+    /// [`Engine::start`] with every option.
+    pub fn start_with(options: EngineOptions) -> Result<Engine, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -169,7 +187,7 @@ impl Engine {
         let snmp = snmp::SnmpHandle::start(commands.clone())?;
         let thread = std::thread::Builder::new()
             .name("l2tp-engine".into())
-            .spawn(move || runtime.block_on(task::run(receiver, seed)))
+            .spawn(move || runtime.block_on(task::run(receiver, options)))
             .map_err(|e| format!("cannot start the L2TP engine thread: {e}"))?;
         Ok(Engine {
             config: None,

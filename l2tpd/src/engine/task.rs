@@ -16,6 +16,7 @@ use super::core::{Core, TestOutcome, TunnelTest};
 use super::handover::Handover;
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::snmp_poll;
+use super::EngineOptions;
 use super::sockets::{address_not_here, bind_error, wanted_addresses, L2TP_PORT};
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
@@ -121,7 +122,8 @@ struct Runtime {
     poller: Poller,
 }
 
-pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed: Option<u64>) {
+pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, options: EngineOptions) {
+    let seed = options.seed;
     let empty = schema::typed::router_config(&schema::tree::Node::default());
     let (queue, mut received) = channel::channel(RECEIVE_QUEUE);
     let mut rt = Runtime {
