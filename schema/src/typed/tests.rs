@@ -373,3 +373,52 @@ fn snmp_clients_stored_as_values_still_restrict() {
         vec![Ipv4Prefix::parse("127.0.0.0/8").unwrap()]
     );
 }
+
+#[test]
+fn vlans_pppoe_and_service_name_tables_read_typed() {
+    let tree = crate::parse::parse_config(
+        r#"interfaces { ge-1/0/0 { flexible-vlan-tagging;
+            unit 0 { family pppoe { short-cycle-protection; mtu use-lower-layer; } }
+            unit 100 { vlan-id 100; family pppoe { mtu 1492; service-name-table svc; } }
+            unit 101 { vlan-tags outer 100 inner 7; } } }
+        protocols { pppoe { service-name-tables svc {
+            service gold { action delay 3; max-sessions 10; routing-instance ri1; }
+            service empty;
+            service any { action drop; dynamic-profile dp; } } } }"#,
+    )
+    .unwrap();
+    let c = router_config(&tree);
+    let i = &c.interfaces["ge-1/0/0"];
+    assert_eq!(i.vlan_tagging, Some(VlanTagging::FlexibleVlanTagging));
+    assert_eq!(i.units[&0].vlan, UnitVlan::None);
+    assert_eq!(i.units[&100].vlan, UnitVlan::Single(100));
+    assert_eq!(
+        i.units[&101].vlan,
+        UnitVlan::Stacked {
+            outer: 100,
+            inner: 7
+        }
+    );
+    let untagged = i.units[&0].pppoe.as_ref().unwrap();
+    assert!(untagged.short_cycle_protection);
+    assert_eq!(untagged.mtu, Some(PppoeMtu::UseLowerLayer));
+    let tagged = i.units[&100].pppoe.as_ref().unwrap();
+    assert!(!tagged.short_cycle_protection);
+    assert_eq!(tagged.mtu, Some(PppoeMtu::Bytes(1492)));
+    let table = &c.pppoe_service_name_tables["svc"];
+    let names: Vec<String> = table.services.iter().map(|s| s.name.to_string()).collect();
+    assert_eq!(names, ["gold", "empty", "any"], "configuration order");
+    assert_eq!(table.services[0].action, ServiceAction::Delay(3));
+    assert_eq!(table.services[0].max_sessions, Some(10));
+    assert_eq!(table.services[0].routing_instance.as_deref(), Some("ri1"));
+    assert_eq!(table.services[1].action, ServiceAction::Terminate);
+    assert_eq!(table.services[2].action, ServiceAction::Drop);
+    assert_eq!(table.services[2].dynamic_profile.as_deref(), Some("dp"));
+    // An exact name first, then `empty` for no name, then `any`.
+    assert_eq!(
+        table.lookup("gold").unwrap().name,
+        ServiceName::Named("gold".into())
+    );
+    assert_eq!(table.lookup("").unwrap().name, ServiceName::Empty);
+    assert_eq!(table.lookup("silver").unwrap().name, ServiceName::Any);
+}
