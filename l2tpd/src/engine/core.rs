@@ -227,9 +227,9 @@ impl Core {
             self.batches.deadline(),
             self.subscribers.poll_timeout(),
         ]
-            .into_iter()
-            .flatten()
-            .min()
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub fn poll_transmit(&mut self) -> Option<Transmit> {

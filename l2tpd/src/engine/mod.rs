@@ -13,6 +13,7 @@ mod core;
 mod echo;
 mod handover;
 mod host_addresses;
+mod ports;
 mod rpc;
 mod snmp;
 mod snmp_poll;

@@ -9,7 +9,9 @@ use schema::typed::RouterConfig;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// Tunnel through the tunnel profile of this name (present in the configuration).
-    Tunnel { profile: String },
+    Tunnel {
+        profile: String,
+    },
     Refuse(Refusal),
 }
 
@@ -107,7 +109,8 @@ mod tests {
         schema::typed::router_config(&tree)
     }
 
-    const PROFILE: &str = "set access tunnel-profile tp1 tunnel 1 remote-gateway address 127.0.0.2\n\
+    const PROFILE: &str =
+        "set access tunnel-profile tp1 tunnel 1 remote-gateway address 127.0.0.2\n\
         set access tunnel-profile tp1 tunnel 1 source-gateway address 127.0.0.1\n";
 
     #[test]

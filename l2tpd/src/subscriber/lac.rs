@@ -40,7 +40,7 @@ impl SubscriberLayer {
     pub fn new(seed: u64, epoch: Instant) -> Self {
         let mut cookie_rng = StdRng::seed_from_u64(seed ^ 0x5eed_c00c);
         Self {
-            access: PppoeAccess::new(epoch, Box::new(move || cookie_rng.gen())),
+            access: PppoeAccess::new(epoch, Box::new(move || cookie_rng.random())),
             table: Subscribers::default(),
             out: VecDeque::new(),
             rng: StdRng::seed_from_u64(seed),
@@ -178,6 +178,8 @@ impl SubscriberLayer {
                     let cause = match reason {
                         DownReason::PeerTerminated => EndCause::ClientTerminate,
                         DownReason::AuthTimeout => EndCause::AuthenticationTimeout,
+                        DownReason::AuthFailed => EndCause::Refused,
+                        DownReason::LowerLayerDown => EndCause::LinkDown,
                         DownReason::Closed => match self.table.get(id).map(|s| s.phase) {
                             Some(Phase::Terminating) => EndCause::Refused,
                             _ => EndCause::Cleared,
@@ -375,7 +377,12 @@ impl SubscriberLayer {
         }
     }
 
-    fn drain_access_events(&mut self, now: Instant, config: &RouterConfig, registry: &mut Registry) {
+    fn drain_access_events(
+        &mut self,
+        now: Instant,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
         while let Some(event) = self.access.poll_event() {
             match event {
                 AccessEvent::SessionUp { unit, session_id } => {
@@ -423,13 +430,13 @@ impl SubscriberLayer {
         let link = ServerLink::new(ServerLinkConfig {
             fsm: fsm::Config::default(),
             mru,
-            magic: self.rng.gen_range(1..=u32::MAX),
+            magic: self.rng.random_range(1..=u32::MAX),
             // CHAP first, as Junos' `ppp-options { chap; pap; }`; a client that cannot do
             // CHAP Naks it with PAP.
             authentication: vec![AuthProtocol::ChapMd5, AuthProtocol::Pap],
             echo: None,
             auth_timeout: AUTH_TIMEOUT,
-            chap_challenge: (0..CHAP_CHALLENGE_LEN).map(|_| self.rng.gen()).collect(),
+            chap_challenge: (0..CHAP_CHALLENGE_LEN).map(|_| self.rng.random()).collect(),
             name: self.host_name.clone(),
         });
         let id = registry.reserve_call_ref();

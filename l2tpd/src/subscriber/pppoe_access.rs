@@ -7,7 +7,10 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use schema::typed::{PppoeFamily, RouterConfig, Unit};
+use schema::typed::{
+    PppoeFamily, PppoeService, RouterConfig, ServiceAction, ServiceName, ServiceNameTable, Unit,
+    UnitVlan,
+};
 
 use super::vlan::{selector_of, VlanSelector};
 use crate::pppoe::discovery::{
@@ -39,8 +42,15 @@ pub struct SessionPpp<'a> {
 /// A session that began or ended on a unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccessEvent {
-    SessionUp { unit: UnitId, session_id: u16 },
-    SessionDown { unit: UnitId, session_id: u16, reason: AccessEnd },
+    SessionUp {
+        unit: UnitId,
+        session_id: u16,
+    },
+    SessionDown {
+        unit: UnitId,
+        session_id: u16,
+        reason: AccessEnd,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +103,8 @@ pub struct PppoeAccess {
     next_unit: u32,
     events: VecDeque<AccessEvent>,
     host_name: Option<String>,
+    /// `protocols pppoe service-name-tables`.
+    tables: BTreeMap<String, ServiceNameTable>,
     /// Counters of units that are gone, so `show pppoe statistics` does not go back.
     retired: HashMap<Arc<str>, DiscoveryCounters>,
     cookie_source: Box<dyn FnMut() -> [u8; 16] + Send>,
@@ -106,11 +118,14 @@ struct Port {
     by_selector: HashMap<VlanSelector, UnitId>,
 }
 
-/// The VLAN tags `unit` takes; `None` when it can take none (a unit other than 0 without a
-/// VLAN: Junos requires a `vlan-id` there).
+/// The VLAN tags `unit` takes: its `vlan-id` or `vlan-tags`; without either only unit 0
+/// takes frames (the untagged unit; commit checks refuse the other cases).
 fn unit_selector(number: u16, unit: &Unit) -> Option<VlanSelector> {
-    let _ = unit;
-    (number == 0).then_some(VlanSelector::Untagged)
+    match unit.vlan {
+        UnitVlan::Single(id) => Some(VlanSelector::Single(id)),
+        UnitVlan::Stacked { outer, inner } => Some(VlanSelector::Stacked { outer, inner }),
+        UnitVlan::None => (number == 0).then_some(VlanSelector::Untagged),
+    }
 }
 
 fn wanted_units(config: &RouterConfig) -> Vec<UnitSpec> {
@@ -118,8 +133,7 @@ fn wanted_units(config: &RouterConfig) -> Vec<UnitSpec> {
     for (name, interface) in &config.interfaces {
         let port: Arc<str> = Arc::from(name.as_str());
         for (number, unit) in &interface.units {
-            let (Some(family), Some(selector)) = (&unit.pppoe, unit_selector(*number, unit))
-            else {
+            let (Some(family), Some(selector)) = (&unit.pppoe, unit_selector(*number, unit)) else {
                 continue;
             };
             specs.push(UnitSpec {
@@ -142,6 +156,7 @@ impl PppoeAccess {
             next_unit: 1,
             events: VecDeque::new(),
             host_name: None,
+            tables: BTreeMap::new(),
             retired: HashMap::new(),
             cookie_source,
             epoch,
@@ -161,6 +176,7 @@ impl PppoeAccess {
     /// A commit: units that stay the same keep their sessions; the others end theirs.
     pub fn configure(&mut self, config: &RouterConfig) {
         self.host_name = config.host_name.clone();
+        self.tables = config.pppoe_service_name_tables.clone();
         let wanted = wanted_units(config);
         let gone: Vec<UnitId> = self
             .units
@@ -202,7 +218,41 @@ impl PppoeAccess {
         // RFC 4638: above a 1500-byte MTU the PPP payload may grow past 1492.
         config.max_payload = facts.mtu.saturating_sub(8).max(DEFAULT_MAX_PAYLOAD);
         config.cookie_lifetime = COOKIE_LIFETIME;
+        config.service_names = self.service_names(spec);
         config
+    }
+
+    /// The Service-Names the unit answers, from its `service-name-table`: the services whose
+    /// action is `terminate`, or every name when `any` terminates (an empty list serves any).
+    /// Without a table every name is served, as Junos does.
+    // LEFT: `drop` is honoured by omission, `delay` answers at once.
+    fn service_names(&self, spec: &UnitSpec) -> Vec<String> {
+        let Some(table) = spec
+            .family
+            .service_name_table
+            .as_ref()
+            .and_then(|name| self.tables.get(name))
+        else {
+            return Vec::new();
+        };
+        let serves = |s: &PppoeService| !matches!(s.action, ServiceAction::Drop);
+        if table
+            .services
+            .iter()
+            .any(|s| s.name == ServiceName::Any && serves(s))
+        {
+            return Vec::new();
+        }
+        table
+            .services
+            .iter()
+            .filter(|s| serves(s))
+            .filter_map(|s| match &s.name {
+                ServiceName::Named(name) => Some(name.clone()),
+                ServiceName::Empty => Some(String::new()),
+                ServiceName::Any => None,
+            })
+            .collect()
     }
 
     fn remove_unit(&mut self, id: UnitId) {
@@ -229,7 +279,7 @@ impl PppoeAccess {
 
     fn retire(&mut self, port: &Arc<str>, counters: &DiscoveryCounters) {
         let total = self.retired.entry(port.clone()).or_default();
-        add_counters(total, counters);
+        total.add(counters);
     }
 
     /// The engine opened `port`: its units start their discovery servers.
@@ -360,7 +410,11 @@ impl PppoeAccess {
     }
 
     /// The client MAC, VLAN tags and negotiated PPP payload ceiling of a session.
-    pub fn session(&self, unit: UnitId, session_id: u16) -> Option<&crate::pppoe::discovery::Session> {
+    pub fn session(
+        &self,
+        unit: UnitId,
+        session_id: u16,
+    ) -> Option<&crate::pppoe::discovery::Session> {
         self.units.get(&unit)?.server.as_ref()?.session(session_id)
     }
 
@@ -379,7 +433,7 @@ impl PppoeAccess {
         for unit in self.units.values() {
             let total = totals.entry(unit.spec.port.to_string()).or_default();
             if let Some(server) = &unit.server {
-                add_counters(total, server.counters());
+                total.add(server.counters());
             }
         }
         totals
@@ -413,8 +467,4 @@ pub enum Received<'a> {
     /// Discovery (answered or counted by the unit's server).
     Consumed,
     Ppp(SessionPpp<'a>),
-}
-
-fn add_counters(total: &mut DiscoveryCounters, c: &DiscoveryCounters) {
-    total.add(c);
 }

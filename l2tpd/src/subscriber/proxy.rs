@@ -26,7 +26,7 @@ pub fn proxy_auth(credentials: &Credentials) -> ProxyAuth {
             authen_type: ProxyAuthenType::Chap,
             name: Some(name.clone()),
             challenge: Some(challenge.clone()),
-            id: Some(u16::from(*identifier)),
+            id: Some(*identifier),
             response: Some(response.clone()),
         },
     }
