@@ -431,6 +431,12 @@ impl Lcp {
         while let Some(event) = self.fsm.poll_event() {
             match event {
                 Event::Up => {
+                    // The server's Authentication-Protocol is in the request the peer just
+                    // acked; the client learnt it from the peer's request already.
+                    if let Role::Server { .. } = self.fsm.policy.role {
+                        self.fsm.policy.negotiated.authentication =
+                            self.fsm.policy.offered().cloned();
+                    }
                     self.echoes_unanswered = 0;
                     self.echo_deadline = self.echo.map(|echo| now + echo.interval);
                 }
