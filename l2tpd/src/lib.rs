@@ -1,11 +1,12 @@
 //! `l2tpd`: one daemon per router. It owns the configuration database (the role of Junos'
 //! mgd) and the protocol engine (the role of Junos' l2tpd), so a commit is one atomic step:
 //! validate, apply to the engine, persist — or change nothing.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod clock;
 pub mod daemon;
 pub mod engine;
+pub mod io;
 pub mod l2tp;
 pub mod mgmt;
 pub mod ppp;

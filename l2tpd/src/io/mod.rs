@@ -1,0 +1,29 @@
+//! The I/O shell: the endpoints that move whole frames between the kernel and the sans-IO
+//! cores. Protocol code never opens a socket; the engine owns these and feeds the cores.
+//!
+//! - [`packet_socket`]: AF_PACKET for PPPoE on a host interface (ETH_P_ALL with a BPF
+//!   filter, the stripped outer VLAN tag put back from PACKET_AUXDATA), recvmmsg/sendmmsg,
+//!   and the interface facts the engine polls (MAC, MTU, link). The little `unsafe` that
+//!   packet sockets, ioctls and tokio's fd registration need lives in that file and nowhere
+//!   else in the daemon (ARCHITECTURE.md, "the I/O shell").
+//! - [`socket_link`]: the same frames over a Unix datagram socket, for the lab and for tests
+//!   that run without root.
+//! - [`frame_endpoint`]: one enum over both, so the engine treats them as one kind.
+//! - [`frame_batch`]: the reused receive buffers; no allocation per frame.
+//! - [`vlan_auxdata`]: re-inserting the VLAN tag the kernel stripped (pure, tested alone).
+//! - [`async_endpoint`]: tokio readiness for a frame endpoint.
+//! - [`forwarder`]: the plain AF_PACKET → UDP forwarder, the benchmark ceiling for the relay.
+
+pub mod async_endpoint;
+pub mod forwarder;
+pub mod frame_batch;
+pub mod frame_endpoint;
+pub mod packet_socket;
+pub mod socket_link;
+pub mod vlan_auxdata;
+
+pub use async_endpoint::AsyncFrameEndpoint;
+pub use frame_batch::FrameBatch;
+pub use frame_endpoint::{FrameEndpoint, ReceiveDrops};
+pub use packet_socket::PacketSocket;
+pub use socket_link::SocketLink;

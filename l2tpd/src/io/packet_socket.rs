@@ -1,0 +1,434 @@
+//! AF_PACKET endpoint for PPPoE (RFC 2516) on one host interface, and the other few calls the
+//! kernel only offers through raw pointers: recvmmsg/sendmmsg, interface ioctls, and tokio's
+//! fd registration. Every `unsafe` block of the daemon lives in this file.
+//!
+//! Why one ETH_P_ALL socket with a BPF filter, not two sockets bound to 0x8863 / 0x8864: a
+//! tagged frame arriving on an interface that has no kernel VLAN device for its VID has its tag
+//! cleared (and is marked PACKET_OTHERHOST) before protocol-specific sockets see it
+//! (`__netif_receive_skb_core`), so a `vlan-id` unit would never get its frames. ETH_P_ALL taps
+//! see the frame first, with the stripped outer tag still in PACKET_AUXDATA. The classic BPF
+//! filter keeps everything that is not PPPoE (behind up to two tags) in the kernel.
+#![allow(unsafe_code)]
+
+use std::ffi::CString;
+use std::io;
+use std::mem::{size_of, zeroed};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+use libc::{c_int, c_void};
+use tokio::io::unix::AsyncFd;
+
+use super::frame_batch::{FrameBatch, HEADROOM};
+use super::frame_endpoint::{FrameEndpoint, ReceiveDrops};
+use super::vlan_auxdata::{reinsert_tag, PacketAuxdata};
+use crate::pppoe::wire::MacAddr;
+
+/// Messages per recvmmsg/sendmmsg call. The headers live on the stack (about 10 KiB), so a
+/// call allocates nothing; a larger [`FrameBatch`] is filled 64 frames per call.
+pub const MAX_MESSAGES_PER_CALL: usize = 64;
+
+/// The receive buffer asked for: a burst of PADIs from a whole access network after an
+/// outage must not be dropped by a 208 KiB default before the engine's next turn.
+const RECEIVE_BUFFER_BYTES: c_int = 4 << 20;
+
+/// Room for one `cmsghdr` + `tpacket_auxdata` (16 + 20 bytes on 64-bit), with slack; aligned
+/// as `CMSG_FIRSTHDR` requires.
+#[repr(C, align(8))]
+#[derive(Clone, Copy)]
+struct ControlSpace([u8; 64]);
+
+/// A non-blocking AF_PACKET SOCK_RAW socket bound to one interface by ifindex, receiving
+/// PPPoE discovery and session frames, untagged, 802.1Q-tagged or QinQ-tagged, exactly as
+/// they were on the wire.
+#[derive(Debug)]
+pub struct PacketSocket {
+    fd: OwnedFd,
+    ifindex: u32,
+    drops: ReceiveDrops,
+}
+
+impl PacketSocket {
+    /// Opens the socket on `interface` (a host interface name such as `eth1` or a veth end).
+    /// Needs CAP_NET_RAW.
+    pub fn open(interface: &str) -> io::Result<PacketSocket> {
+        let ifindex = interface_index(interface)?;
+        // Protocol 0 receives nothing until bind(): the filter is in place before the first
+        // frame can be queued, so no stray frame of another protocol slips in.
+        // SAFETY: plain syscall with constant arguments; the result is checked below.
+        let raw = unsafe {
+            libc::socket(
+                libc::AF_PACKET,
+                libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+                0,
+            )
+        };
+        if raw < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `raw` is a descriptor we just opened and own exclusively.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        let filter = libc::sock_fprog {
+            len: PPPOE_FILTER.len() as u16,
+            filter: PPPOE_FILTER.as_ptr() as *mut libc::sock_filter,
+        };
+        set_option(
+            fd.as_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_ATTACH_FILTER,
+            &filter,
+        )?;
+        set_option(
+            fd.as_fd(),
+            libc::SOL_PACKET,
+            libc::PACKET_AUXDATA,
+            &1 as &c_int,
+        )?;
+        // Our own transmissions are not subscriber input. Linux < 4.20 lacks the option; the
+        // receive path also drops PACKET_OUTGOING, so failing here is harmless.
+        let _ = set_option(
+            fd.as_fd(),
+            libc::SOL_PACKET,
+            libc::PACKET_IGNORE_OUTGOING,
+            &1 as &c_int,
+        );
+        // FORCE goes past net.core.rmem_max when we are root; otherwise take what is allowed.
+        if set_option(
+            fd.as_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUFFORCE,
+            &RECEIVE_BUFFER_BYTES,
+        )
+        .is_err()
+        {
+            let _ = set_option(
+                fd.as_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUF,
+                &RECEIVE_BUFFER_BYTES,
+            );
+        }
+        // SAFETY: sockaddr_ll is plain data; all-zero is a valid value.
+        let mut address: libc::sockaddr_ll = unsafe { zeroed() };
+        address.sll_family = libc::AF_PACKET as u16;
+        address.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
+        address.sll_ifindex = ifindex as c_int;
+        // SAFETY: the pointer and length describe `address`, alive for the call.
+        let bound = unsafe {
+            libc::bind(
+                fd.as_raw_fd(),
+                (&address as *const libc::sockaddr_ll).cast(),
+                size_of::<libc::sockaddr_ll>() as libc::socklen_t,
+            )
+        };
+        if bound < 0 {
+            return Err(with_interface(io::Error::last_os_error(), interface));
+        }
+        Ok(PacketSocket {
+            fd,
+            ifindex,
+            drops: ReceiveDrops::default(),
+        })
+    }
+
+    pub fn ifindex(&self) -> u32 {
+        self.ifindex
+    }
+
+    /// Frames the kernel delivered that never reached the caller, by reason.
+    pub fn drops(&self) -> ReceiveDrops {
+        self.drops
+    }
+
+    /// Receives up to `out.capacity()` (at most [`MAX_MESSAGES_PER_CALL`]) frames in one
+    /// recvmmsg call into the batch's reused buffers. Returns how many frames `out` now holds
+    /// (0 when every message was dropped); `WouldBlock` when nothing was queued.
+    pub fn recv_batch(&mut self, out: &mut FrameBatch) -> io::Result<usize> {
+        out.clear();
+        let wanted = out.capacity().min(MAX_MESSAGES_PER_CALL);
+        // SAFETY: iovec, sockaddr_ll, mmsghdr are plain data (integers and raw pointers);
+        // all-zero is valid for each.
+        let mut iovecs: [libc::iovec; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut addresses: [libc::sockaddr_ll; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut headers: [libc::mmsghdr; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut controls = [ControlSpace([0; 64]); MAX_MESSAGES_PER_CALL];
+        for (iovec, area) in iovecs.iter_mut().zip(out.receive_areas().take(wanted)) {
+            iovec.iov_base = area.as_mut_ptr().cast();
+            iovec.iov_len = area.len();
+        }
+        for (i, header) in headers.iter_mut().enumerate().take(wanted) {
+            header.msg_hdr.msg_name = (&mut addresses[i] as *mut libc::sockaddr_ll).cast();
+            header.msg_hdr.msg_namelen = size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+            header.msg_hdr.msg_iov = &mut iovecs[i];
+            header.msg_hdr.msg_iovlen = 1;
+            header.msg_hdr.msg_control = controls[i].0.as_mut_ptr().cast();
+            header.msg_hdr.msg_controllen = size_of::<ControlSpace>() as _;
+        }
+        // SAFETY: `headers[..wanted]` point at iovecs, addresses and control buffers that live
+        // until the end of this function, and each iovec at a distinct slot of `out`, which
+        // is not touched until the call returns.
+        let received = unsafe {
+            libc::recvmmsg(
+                self.fd.as_raw_fd(),
+                headers.as_mut_ptr(),
+                wanted as libc::c_uint,
+                libc::MSG_DONTWAIT,
+                std::ptr::null_mut(),
+            )
+        };
+        if received < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        for (i, header) in headers.iter().enumerate().take(received as usize) {
+            if addresses[i].sll_pkttype == libc::PACKET_OUTGOING {
+                self.drops.outgoing += 1;
+                continue;
+            }
+            let len = header.msg_len as usize;
+            if header.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 || len > out.max_frame_len() {
+                self.drops.truncated += 1;
+                continue;
+            }
+            let mut frame = HEADROOM..HEADROOM + len;
+            if let Some(tag) = auxdata(&header.msg_hdr).and_then(|aux| aux.stripped_tag()) {
+                match reinsert_tag(out.slot_mut(i), frame, tag) {
+                    Some(tagged) => frame = tagged,
+                    None => {
+                        self.drops.malformed += 1;
+                        continue;
+                    }
+                }
+            }
+            out.deliver(i, frame);
+        }
+        Ok(out.len())
+    }
+
+    /// Sends whole Ethernet frames (VLAN tags in-line) on the interface with sendmmsg.
+    /// Returns how many of the first frames went out; see [`send_datagrams`].
+    pub fn send_batch<'a>(&self, frames: impl IntoIterator<Item = &'a [u8]>) -> io::Result<usize> {
+        send_datagrams(self.fd.as_fd(), frames)
+    }
+
+    /// The interface's hardware address (SIOCGIFHWADDR), read now: it can change.
+    pub fn mac(&self) -> io::Result<MacAddr> {
+        let request = self.interface_request(libc::SIOCGIFHWADDR)?;
+        // SAFETY: SIOCGIFHWADDR filled the `ifru_hwaddr` member of the union.
+        let hwaddr = unsafe { request.ifr_ifru.ifru_hwaddr };
+        let mut mac = [0u8; 6];
+        for (byte, data) in mac.iter_mut().zip(hwaddr.sa_data) {
+            *byte = data as u8;
+        }
+        Ok(MacAddr(mac))
+    }
+
+    /// The interface's MTU (SIOCGIFMTU), read now.
+    pub fn mtu(&self) -> io::Result<u32> {
+        let request = self.interface_request(libc::SIOCGIFMTU)?;
+        // SAFETY: SIOCGIFMTU filled the `ifru_mtu` member of the union.
+        let mtu = unsafe { request.ifr_ifru.ifru_mtu };
+        Ok(mtu.max(0) as u32)
+    }
+
+    /// Whether the interface is administratively up and has its link (IFF_UP and IFF_RUNNING,
+    /// SIOCGIFFLAGS), read now: the engine polls it to end subscribers on a lost link (RFC
+    /// 2516 gives no signal for it). IFF_RUNNING follows the carrier through the kernel's
+    /// link watch, which may lag a carrier change by up to a second.
+    pub fn link_up(&self) -> io::Result<bool> {
+        let request = self.interface_request(libc::SIOCGIFFLAGS)?;
+        // SAFETY: SIOCGIFFLAGS filled the `ifru_flags` member of the union.
+        let flags = c_int::from(unsafe { request.ifr_ifru.ifru_flags });
+        let wanted = libc::IFF_UP | libc::IFF_RUNNING;
+        Ok(flags & wanted == wanted)
+    }
+
+    /// An `ifreq` for the bound interface after `request`. The name is looked up from the
+    /// ifindex first (SIOCGIFNAME), so a renamed interface is still the one we are bound to.
+    fn interface_request(&self, request: libc::c_ulong) -> io::Result<libc::ifreq> {
+        // SAFETY: ifreq is plain data; all-zero is valid.
+        let mut ifreq: libc::ifreq = unsafe { zeroed() };
+        ifreq.ifr_ifru.ifru_ifindex = self.ifindex as c_int;
+        self.ioctl(libc::SIOCGIFNAME, &mut ifreq)?;
+        self.ioctl(request, &mut ifreq)?;
+        Ok(ifreq)
+    }
+
+    fn ioctl(&self, request: libc::c_ulong, ifreq: &mut libc::ifreq) -> io::Result<()> {
+        // SAFETY: every request used here (SIOCGIF*) reads and writes one `struct ifreq`,
+        // which `ifreq` is, alive and exclusively borrowed for the call.
+        let result = unsafe { libc::ioctl(self.fd.as_raw_fd(), request as _, ifreq as *mut _) };
+        if result < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+}
+
+impl AsFd for PacketSocket {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}
+
+/// Sends each frame as one datagram on `fd` with sendmmsg, [`MAX_MESSAGES_PER_CALL`] per call:
+/// a packet socket bound to an interface, or a connected UDP or Unix datagram socket (no
+/// destination address is given). Frames go out in iteration order; the count returned says
+/// how many of the first ones were sent. The iterator is read in chunks, so after a short
+/// count the frames behind it were not sent and the caller retries from there. An error is
+/// returned only when no frame went out.
+pub fn send_datagrams<'a>(
+    fd: BorrowedFd<'_>,
+    frames: impl IntoIterator<Item = &'a [u8]>,
+) -> io::Result<usize> {
+    let mut frames = frames.into_iter();
+    let mut sent = 0;
+    loop {
+        // SAFETY: iovec and mmsghdr are plain data; all-zero is valid for each.
+        let mut iovecs: [libc::iovec; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut headers: [libc::mmsghdr; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut count = 0;
+        for (iovec, frame) in iovecs.iter_mut().zip(frames.by_ref()) {
+            // The kernel only reads through a send iovec; the pointer is `*mut` by C's type.
+            iovec.iov_base = frame.as_ptr() as *mut c_void;
+            iovec.iov_len = frame.len();
+            count += 1;
+        }
+        if count == 0 {
+            return Ok(sent);
+        }
+        for (header, iovec) in headers.iter_mut().zip(iovecs.iter_mut()).take(count) {
+            header.msg_hdr.msg_iov = iovec;
+            header.msg_hdr.msg_iovlen = 1;
+        }
+        // SAFETY: `headers[..count]` point at `iovecs`, which point at the caller's frames;
+        // all outlive the call, and the kernel only reads them.
+        let result = unsafe {
+            libc::sendmmsg(
+                fd.as_raw_fd(),
+                headers.as_mut_ptr(),
+                count as libc::c_uint,
+                0,
+            )
+        };
+        if result < 0 {
+            let error = io::Error::last_os_error();
+            return if sent == 0 { Err(error) } else { Ok(sent) };
+        }
+        sent += result as usize;
+        if (result as usize) < count {
+            return Ok(sent);
+        }
+    }
+}
+
+/// Registers an endpoint with the current tokio reactor (panics outside a runtime, as tokio
+/// does).
+pub(crate) fn register_async(endpoint: FrameEndpoint) -> io::Result<AsyncFd<FrameEndpoint>> {
+    // SAFETY: tokio needs the fd to stay open and unchanged while registered. Both kinds of
+    // FrameEndpoint own their descriptor (an OwnedFd, a UnixDatagram) until dropped, never
+    // replace it, and `as_raw_fd` always returns it.
+    unsafe { AsyncFd::register(endpoint) }.map_err(io::Error::from)
+}
+
+fn interface_index(interface: &str) -> io::Result<u32> {
+    let name = CString::new(interface).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("interface name {interface:?} contains a NUL byte"),
+        )
+    })?;
+    // SAFETY: `name` is a NUL-terminated string alive for the call.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    if index == 0 {
+        return Err(with_interface(io::Error::last_os_error(), interface));
+    }
+    Ok(index)
+}
+
+fn with_interface(error: io::Error, interface: &str) -> io::Error {
+    io::Error::new(error.kind(), format!("interface {interface}: {error}"))
+}
+
+fn set_option<T>(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &T) -> io::Result<()> {
+    // SAFETY: pointer and length describe `value`, alive for the call; every option set in
+    // this file takes exactly the type passed for it.
+    let result = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            level,
+            name,
+            (value as *const T).cast(),
+            size_of::<T>() as libc::socklen_t,
+        )
+    };
+    if result < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// The PACKET_AUXDATA control message of a received message, if the kernel attached one.
+fn auxdata(header: &libc::msghdr) -> Option<PacketAuxdata> {
+    // SAFETY: `header` was filled by recvmmsg; its control pointer and (kernel-updated)
+    // length describe our ControlSpace buffer, so the CMSG_* walk stays inside it.
+    unsafe {
+        let mut cmsg = libc::CMSG_FIRSTHDR(header);
+        while !cmsg.is_null() {
+            let message = &*cmsg;
+            if message.cmsg_level == libc::SOL_PACKET && message.cmsg_type == libc::PACKET_AUXDATA {
+                let data_len =
+                    (message.cmsg_len as usize).saturating_sub(libc::CMSG_LEN(0) as usize);
+                let data = std::slice::from_raw_parts(libc::CMSG_DATA(cmsg), data_len);
+                return PacketAuxdata::from_cmsg_data(data);
+            }
+            cmsg = libc::CMSG_NXTHDR(header, cmsg);
+        }
+    }
+    None
+}
+
+const fn statement(code: u32, k: u32) -> libc::sock_filter {
+    libc::sock_filter {
+        code: code as u16,
+        jt: 0,
+        jf: 0,
+        k,
+    }
+}
+
+/// `if A == k goto +jt else goto +jf` (offsets from the next instruction).
+const fn jump_if_equal(k: u32, jt: u8, jf: u8) -> libc::sock_filter {
+    libc::sock_filter {
+        code: (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16,
+        jt,
+        jf,
+        k,
+    }
+}
+
+const LOAD_HALF: u32 = libc::BPF_LD | libc::BPF_H | libc::BPF_ABS;
+const RETURN: u32 = libc::BPF_RET | libc::BPF_K;
+const DISCOVERY: u32 = 0x8863;
+const SESSION: u32 = 0x8864;
+const DOT1Q: u32 = 0x8100;
+const DOT1AD: u32 = 0x88a8;
+
+/// Classic BPF: accept PPPoE (0x8863/0x8864) untagged or behind one or two VLAN tags,
+/// counting the tags still in the frame (the kernel may have moved the outer one to
+/// auxdata already, which the filter cannot tell apart and need not). Anything else stays
+/// in the kernel. Jump offsets count instructions from the next one.
+static PPPOE_FILTER: [libc::sock_filter; 14] = [
+    statement(LOAD_HALF, 12),        // 0: EtherType after the MACs
+    jump_if_equal(DISCOVERY, 11, 0), // 1: -> 13 accept
+    jump_if_equal(SESSION, 10, 0),   // 2: -> 13 accept
+    jump_if_equal(DOT1Q, 1, 0),      // 3: -> 5
+    jump_if_equal(DOT1AD, 0, 7),     // 4: -> 5, else -> 12 reject
+    statement(LOAD_HALF, 16),        // 5: EtherType after one tag
+    jump_if_equal(DISCOVERY, 6, 0),  // 6: -> 13 accept
+    jump_if_equal(SESSION, 5, 0),    // 7: -> 13 accept
+    jump_if_equal(DOT1Q, 0, 3),      // 8: -> 9, else -> 12 reject
+    statement(LOAD_HALF, 20),        // 9: EtherType after two tags
+    jump_if_equal(DISCOVERY, 2, 0),  // 10: -> 13 accept
+    jump_if_equal(SESSION, 1, 0),    // 11: -> 13 accept, else 12
+    statement(RETURN, 0),            // 12: reject
+    statement(RETURN, 0x0004_0000),  // 13: accept the whole frame (up to 256 KiB)
+];
