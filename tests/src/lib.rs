@@ -4,6 +4,7 @@
 pub mod bigconfig;
 pub mod client;
 pub mod daemon;
+pub mod emulator;
 pub mod flood;
 pub mod lab;
 pub mod netsnmp;

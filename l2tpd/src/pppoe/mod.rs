@@ -1,6 +1,8 @@
-//! PPPoE access (RFC 2516, RFC 4638), sans-IO: the frame codec and the access concentrator's
-//! discovery server. The engine owns the AF_PACKET socket and feeds frames in.
+//! PPPoE access (RFC 2516, RFC 4638), sans-IO: the frame codec, the access concentrator's
+//! discovery server, and the host's discovery client (the subscriber emulator's). The engine
+//! owns the AF_PACKET socket and feeds frames in.
 
+pub mod client;
 pub mod cookie;
 pub mod discovery;
 pub mod wire;

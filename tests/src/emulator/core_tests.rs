@@ -1,0 +1,280 @@
+//! The emulator's bookkeeping (start rate, in-flight bound, up criterion, hold, PADT, probes,
+//! summary) against the daemon's own `DiscoveryServer`, with simulated time. PPP here is a
+//! scripted double that reports progress as soon as the session is up: what is under test is
+//! the core, not PPP (the ClientLink ⇄ ServerLink run is in tests/tests/emulator_ppp.rs).
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use l2tpd::ppp::wire::control::code;
+use l2tpd::pppoe::discovery::{DiscoveryConfig, DiscoveryServer, Handled};
+use l2tpd::pppoe::wire::MacAddr;
+
+use super::*;
+
+const AC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0xac]);
+const LCP_CONFIGURE_REQUEST: [u8; 6] = [0xc0, 0x21, code::CONFIGURE_REQUEST, 1, 0, 4];
+const LCP_TERMINATE_REQUEST: [u8; 6] = [0xc0, 0x21, code::TERMINATE_REQUEST, 2, 0, 4];
+
+/// Sends one Configure-Request and reports LCP up and the credentials sent at once; `close`
+/// sends a Terminate-Request and reports the link down.
+struct ScriptedPpp {
+    transmit: VecDeque<Vec<u8>>,
+    progress: VecDeque<PppProgress>,
+    lowered: bool,
+}
+
+impl PppClient for ScriptedPpp {
+    fn new(params: PppParams) -> Self {
+        assert!(
+            params.user.starts_with(b"user"),
+            "user name from the format"
+        );
+        Self {
+            transmit: VecDeque::new(),
+            progress: VecDeque::new(),
+            lowered: false,
+        }
+    }
+    fn start(&mut self, _now: Instant) {
+        self.transmit.push_back(LCP_CONFIGURE_REQUEST.to_vec());
+        self.progress
+            .extend([PppProgress::LcpUp, PppProgress::AuthSent]);
+    }
+    fn handle_frame(&mut self, _ppp: &[u8], _now: Instant) {}
+    fn handle_timeout(&mut self, _now: Instant) {}
+    fn poll_timeout(&self) -> Option<Instant> {
+        None
+    }
+    fn poll_transmit(&mut self) -> Option<Vec<u8>> {
+        self.transmit.pop_front().filter(|_| !self.lowered)
+    }
+    fn poll_progress(&mut self) -> Option<PppProgress> {
+        self.progress.pop_front()
+    }
+    fn close(&mut self, _now: Instant) {
+        self.transmit.push_back(LCP_TERMINATE_REQUEST.to_vec());
+        self.progress.push_back(PppProgress::Down("closed".into()));
+    }
+    fn lower_down(&mut self) {
+        self.lowered = true;
+    }
+}
+
+/// The emulator and the concentrator on one simulated segment.
+struct Segment {
+    emulator: Emulator<ScriptedPpp>,
+    server: DiscoveryServer,
+    now: Instant,
+    /// Session-stage PPP frames the server received, by session id.
+    ppp_at_server: Vec<(u16, Vec<u8>)>,
+    /// Answer probes as a PPP peer would.
+    answer_probes: bool,
+}
+
+impl Segment {
+    fn new(config: EmulatorConfig) -> Self {
+        let now = Instant::now();
+        Self {
+            emulator: Emulator::new(config),
+            server: DiscoveryServer::new(DiscoveryConfig::new(AC, "lac1"), [3; 16], now),
+            now,
+            ppp_at_server: Vec::new(),
+            answer_probes: true,
+        }
+    }
+
+    /// Delivers every frame both ways until neither side has anything to send.
+    fn exchange(&mut self) {
+        while let Some(frame) = self.emulator.poll_transmit() {
+            match self.server.handle_frame(&frame, self.now) {
+                Handled::Reply(reply) => self.emulator.handle_frame(&reply, self.now),
+                Handled::SessionPpp { session_id, ppp } => {
+                    let ppp = ppp.to_vec();
+                    if self.answer_probes && ppp[2] == code::ECHO_REQUEST {
+                        let mut reply = ppp.clone();
+                        reply[2] = code::ECHO_REPLY;
+                        let frame = self.server.session_frame(session_id, &reply).unwrap();
+                        self.emulator.handle_frame(&frame, self.now);
+                    }
+                    self.ppp_at_server.push((session_id, ppp));
+                }
+                Handled::Nothing => {}
+            }
+        }
+    }
+
+    /// Runs the clock forward from deadline to deadline until `done` or `limit` passed.
+    fn run_until(&mut self, limit: Duration, done: impl Fn(&Emulator<ScriptedPpp>) -> bool) {
+        let end = self.now + limit;
+        self.emulator.start(self.now);
+        loop {
+            self.exchange();
+            if done(&self.emulator) {
+                return;
+            }
+            match self.emulator.poll_timeout() {
+                Some(at) if at <= end => {
+                    self.now = self.now.max(at);
+                    self.emulator.handle_timeout(self.now);
+                }
+                _ => return,
+            }
+        }
+    }
+}
+
+#[test]
+fn subscribers_start_at_the_configured_rate() {
+    let mut config = EmulatorConfig::new(5);
+    config.rate = 10.0;
+    let mut segment = Segment::new(config);
+    let start = segment.now;
+    segment.run_until(Duration::from_secs(10), Emulator::all_up);
+    let started: Vec<Duration> = segment
+        .emulator
+        .subscribers()
+        .iter()
+        .map(|s| s.times.padi_sent.unwrap() - start)
+        .collect();
+    let expected: Vec<Duration> = (0..5).map(|n| Duration::from_millis(100 * n)).collect();
+    assert_eq!(started, expected);
+}
+
+#[test]
+fn no_more_than_max_in_flight_wait_for_an_answer_at_once() {
+    let mut config = EmulatorConfig::new(5);
+    config.rate = 1000.0;
+    config.max_in_flight = 2;
+    let mut segment = Segment::new(config);
+    // Nobody answers: take the concentrator off the segment.
+    segment.emulator.start(segment.now);
+    let start = segment.now;
+    let mut padi_times = Vec::new();
+    while let Some(at) = segment.emulator.poll_timeout() {
+        if at > start + Duration::from_secs(60) {
+            break;
+        }
+        segment.now = at;
+        segment.emulator.handle_timeout(at);
+        while segment.emulator.poll_transmit().is_some() {}
+    }
+    for subscriber in segment.emulator.subscribers() {
+        padi_times.push(subscriber.times.padi_sent.unwrap() - start);
+    }
+    // Two start at once; the next two when those give up after 15 s, and so on.
+    let ms = Duration::from_millis;
+    assert_eq!(
+        padi_times,
+        vec![ms(0), ms(1), ms(15_000), ms(15_001), ms(30_000)]
+    );
+    let summary = segment.emulator.summary();
+    assert_eq!(summary.failures.get("no-pado"), Some(&5));
+    assert_eq!(summary.up, 0);
+}
+
+#[test]
+fn a_hundred_subscribers_come_up_to_auth_sent_and_stop_sends_a_padt_for_each() {
+    let mut segment = Segment::new(EmulatorConfig::new(100));
+    segment.run_until(Duration::from_secs(10), Emulator::all_up);
+    assert!(segment.emulator.all_up());
+    assert_eq!(segment.server.session_count(), 100);
+    // Each session carried its own subscriber's first PPP frame.
+    assert_eq!(segment.ppp_at_server.len(), 100);
+    assert!(segment
+        .ppp_at_server
+        .iter()
+        .all(|(_, ppp)| ppp == &LCP_CONFIGURE_REQUEST));
+    let summary = segment.emulator.summary();
+    assert_eq!(summary.up, 100);
+    assert_eq!(summary.phases.get("auth-sent"), Some(&100));
+    assert_eq!(summary.reached.get("lcp-up"), Some(&100));
+    assert!(summary.failures.is_empty());
+    // 1000/s: the last starts 99 ms after the first; nothing waits in simulated time.
+    assert_eq!(summary.setup_ms.max, 0.0);
+
+    segment.emulator.stop(segment.now);
+    segment.exchange();
+    assert_eq!(segment.server.session_count(), 0);
+    assert_eq!(segment.server.counters().padt_received, 100);
+    assert_eq!(segment.emulator.summary().ended.get("stopped"), Some(&100));
+}
+
+#[test]
+fn a_padt_from_the_concentrator_is_a_failure_named_peer_padt() {
+    let mut segment = Segment::new(EmulatorConfig::new(3));
+    segment.run_until(Duration::from_secs(10), Emulator::all_up);
+    let padt = segment.server.terminate(2).unwrap();
+    segment.emulator.handle_frame(&padt, segment.now);
+    let summary = segment.emulator.summary();
+    assert_eq!(summary.failures.get("peer-padt"), Some(&1));
+    assert_eq!(summary.phases.get("down"), Some(&1));
+    // Up it was, so it still counts as up.
+    assert_eq!(summary.up, 3);
+}
+
+#[test]
+fn after_the_hold_time_each_subscriber_leaves_with_a_padt() {
+    let mut config = EmulatorConfig::new(10);
+    config.hold = Some(Duration::from_secs(30));
+    let mut segment = Segment::new(config);
+    let start = segment.now;
+    segment.run_until(Duration::from_secs(60), Emulator::settled);
+    assert_eq!(segment.server.session_count(), 0);
+    let summary = segment.emulator.summary();
+    assert_eq!(summary.ended.get("hold-ended"), Some(&10));
+    assert_eq!(summary.up, 10);
+    let first = &segment.emulator.subscribers()[0];
+    assert_eq!(first.times.down, Some(start + Duration::from_secs(30)));
+}
+
+#[test]
+fn after_the_hold_time_lcp_terminate_goes_first_then_the_padt() {
+    let mut config = EmulatorConfig::new(2);
+    config.hold = Some(Duration::from_secs(5));
+    config.end_with = EndWith::LcpTerminate;
+    let mut segment = Segment::new(config);
+    segment.run_until(Duration::from_secs(60), Emulator::settled);
+    let terminates = segment
+        .ppp_at_server
+        .iter()
+        .filter(|(_, ppp)| ppp == &LCP_TERMINATE_REQUEST)
+        .count();
+    assert_eq!(terminates, 2);
+    assert_eq!(segment.server.session_count(), 0);
+    assert_eq!(segment.emulator.summary().ended.get("hold-ended"), Some(&2));
+}
+
+#[test]
+fn a_probe_goes_on_every_open_session_and_each_reply_is_counted() {
+    let mut segment = Segment::new(EmulatorConfig::new(20));
+    segment.run_until(Duration::from_secs(10), Emulator::all_up);
+    assert_eq!(segment.emulator.send_probes(), 20);
+    segment.exchange();
+    assert_eq!(segment.emulator.counters().probe_replies, 20);
+    segment.answer_probes = false;
+    segment.emulator.send_probes();
+    segment.exchange();
+    let counters = segment.emulator.counters();
+    assert_eq!((counters.probes_sent, counters.probe_replies), (40, 20));
+}
+
+#[test]
+fn a_service_the_concentrator_does_not_offer_fails_with_no_pado() {
+    let mut config = EmulatorConfig::new(1);
+    config.service_name = b"video".to_vec();
+    let mut segment = Segment::new(config);
+    segment.server = DiscoveryServer::new(
+        {
+            let mut ac = DiscoveryConfig::new(AC, "lac1");
+            ac.service_names = vec!["internet".into()];
+            ac
+        },
+        [3; 16],
+        segment.now,
+    );
+    segment.run_until(Duration::from_secs(60), Emulator::settled);
+    let summary = segment.emulator.summary();
+    assert_eq!(summary.failures.get("no-pado"), Some(&1));
+    assert_eq!(summary.to_json()["failures"]["no-pado"], 1);
+}

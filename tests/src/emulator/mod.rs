@@ -1,0 +1,24 @@
+//! The project's PPPoE subscriber emulator, sans-IO: many subscribers in one process, each a
+//! discovery client (`l2tpd::pppoe::client`) plus the client role of the daemon's own PPP
+//! (`ClientLink`), fed frames and a clock like every protocol core of the daemon. The
+//! `pppoe-emulator` binary wires it to a packet socket or a socket link; tests drive it with
+//! simulated time against the daemon's own server side.
+//!
+//! It lives in the tests crate, not in l2tpd, because the daemon never runs it: it is the
+//! tests' client and the benchmark's load generator.
+
+mod config;
+mod core;
+mod ppp_client;
+mod probe;
+mod subscriber;
+mod summary;
+
+pub use self::config::{EmulatorConfig, EndWith, UpAt};
+pub use self::core::Emulator;
+pub use self::ppp_client::{PppClient, PppParams, PppProgress};
+pub use self::subscriber::{DownReason, Phase, Subscriber, Timestamps};
+pub use self::summary::{Percentiles, Summary};
+
+#[cfg(test)]
+mod core_tests;
