@@ -160,6 +160,14 @@ impl Core {
         self.subscribers.poll_frame()
     }
 
+    /// Ends `call` from this side (a CDN), as an LNS whose subscriber logged out would.
+    #[cfg(test)]
+    pub fn close_session_for_test(&mut self, now: Instant, call: SessionRef) {
+        self.registry
+            .close_session(now, call, CdnResult::new(2, 0, "test"), None);
+        self.process(now);
+    }
+
     /// The subscriber layer (shows and clears read it).
     pub fn subscribers(&self) -> &SubscriberLayer {
         &self.subscribers

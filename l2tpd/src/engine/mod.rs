@@ -452,4 +452,6 @@ fn config_from_set_lines(lines: &str) -> RouterConfig {
 }
 
 #[cfg(test)]
+mod lac_tests;
+#[cfg(test)]
 mod tests;
