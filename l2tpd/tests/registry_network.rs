@@ -10,7 +10,8 @@ use l2tpd::l2tp::wire::ControlMessage;
 use l2tpd::registry::{Clearing, Registry, RegistryEvent, Selector, SessionEnd, SessionRef};
 use schema::l2tp_rpc::{ClearLevel, DestinationState, L2tpClear, L2tpShow};
 use schema::typed::{
-    router_config, Gateway, ProfileTunnel, RouterConfig, TunnelMedium, TunnelProfile, TunnelType,
+    router_config, Gateway, ProfileTunnel, RouterConfig, Secret, TunnelMedium, TunnelProfile,
+    TunnelType,
 };
 use support::SimulatedPair;
 
@@ -262,7 +263,7 @@ fn a_call_joins_only_a_tunnel_set_up_with_its_secret_and_local_name() {
     let mut net = Net::new(base_config(), lns_config(&[1]));
     let with = |secret: Option<&str>, name: &str| {
         let mut t = tunnel(1, 0, None);
-        t.secret = secret.map(str::to_string);
+        t.secret = secret.map(Secret::from);
         t.source_gateway.gateway_name = Some(name.to_string());
         profile(&[(1, t)])
     };

@@ -5,6 +5,7 @@ mod access;
 mod device;
 mod l2tp;
 mod net;
+mod secret;
 #[cfg(test)]
 mod tests;
 mod view;
@@ -24,6 +25,7 @@ pub use l2tp::{
     TunnelGroup, TxAddressChange, TxConnectSpeedMethod,
 };
 pub use net::Ipv4Prefix;
+pub use secret::Secret;
 
 use crate::mgmt::LoginClass;
 use crate::table::ROOT;
