@@ -32,7 +32,7 @@ fn lns(extra: &str) -> Registry {
         .expect("set lines parse");
     schema::validate::check(&tree).expect("a valid configuration");
     let config: RouterConfig = schema::typed::router_config(&tree);
-    Registry::new(&config, 7)
+    Registry::new(config, 7)
 }
 
 fn lac(now: Instant) -> Tunnel {
