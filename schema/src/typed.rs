@@ -6,6 +6,7 @@ mod device;
 mod l2tp;
 mod net;
 mod pppoe;
+mod secret;
 #[cfg(test)]
 mod tests;
 mod view;
@@ -26,6 +27,7 @@ pub use l2tp::{
 };
 pub use net::Ipv4Prefix;
 pub use pppoe::{PppoeService, ServiceAction, ServiceName, ServiceNameTable};
+pub use secret::Secret;
 
 use crate::mgmt::LoginClass;
 use crate::table::ROOT;

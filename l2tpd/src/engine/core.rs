@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use schema::mgmt::{TunnelTestReport, TunnelTestState};
@@ -69,7 +69,7 @@ struct RunningTest {
 
 pub struct Core {
     registry: Registry,
-    config: RouterConfig,
+    config: Arc<RouterConfig>,
     tests: HashMap<SessionRef, RunningTest>,
     next_serial: u32,
     next_identifier: u8,
@@ -86,10 +86,13 @@ pub struct Core {
 impl Core {
     /// `seed` fixes every random choice (tests, transcripts); `None` takes the operating
     /// system's entropy.
-    pub fn new(config: &RouterConfig, seed: Option<u64>) -> Self {
+    pub fn new(config: &Arc<RouterConfig>, seed: Option<u64>) -> Self {
         let (registry, magic_source) = match seed {
-            Some(seed) => (Registry::new(config, seed), seed),
-            None => (Registry::from_os_entropy(config), rand::random()),
+            Some(seed) => (Registry::new(Arc::clone(config), seed), seed),
+            None => (
+                Registry::from_os_entropy(Arc::clone(config)),
+                rand::random(),
+            ),
         };
         let mut registry = registry;
         let mut subscribers = SubscriberLayer::new(
@@ -99,7 +102,7 @@ impl Core {
         subscribers.configure(Instant::now(), config, &mut registry);
         Self {
             registry,
-            config: config.clone(),
+            config: Arc::clone(config),
             tests: HashMap::new(),
             next_serial: 1,
             next_identifier: 1,
@@ -118,10 +121,10 @@ impl Core {
         &self.registry
     }
 
-    pub fn apply_config(&mut self, now: Instant, config: &RouterConfig) {
+    pub fn apply_config(&mut self, now: Instant, config: &Arc<RouterConfig>) {
         self.registry.apply_config(now, config);
         self.subscribers.configure(now, config, &mut self.registry);
-        self.config = config.clone();
+        self.config = Arc::clone(config);
         self.process(now);
     }
 
@@ -639,10 +642,10 @@ mod tests {
     use crate::l2tp::wire::Packet;
     use schema::l2tp_rpc::L2tpShow;
 
-    fn config(lines: &str) -> RouterConfig {
+    fn config(lines: &str) -> Arc<RouterConfig> {
         let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
             .expect("set lines parse");
-        schema::typed::router_config(&tree)
+        Arc::new(schema::typed::router_config(&tree))
     }
 
     /// Hands every datagram one core queued to the other, as UDP on port 1701 would,

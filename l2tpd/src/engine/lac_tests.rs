@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use schema::l2tp_rpc::{L2tpShow, Level};
@@ -114,7 +115,7 @@ struct Lab {
 impl Lab {
     fn new(extra_lac: &str) -> Self {
         let now = Instant::now();
-        let mut lac = Core::new(&lac_config(extra_lac), Some(11));
+        let mut lac = Core::new(&Arc::new(lac_config(extra_lac)), Some(11));
         lac.attach_port(
             PORT,
             PortFacts {
@@ -123,7 +124,7 @@ impl Lab {
             },
             true,
         );
-        let lns = Core::new(&lns_config(), Some(12));
+        let lns = Core::new(&Arc::new(lns_config()), Some(12));
         Lab {
             now,
             lac,

@@ -34,7 +34,7 @@ const DATAGRAMS_PER_TURN: usize = 64;
 
 pub(super) enum Command {
     Apply {
-        config: Box<RouterConfig>,
+        config: Arc<RouterConfig>,
         handover: Handover,
         reply: mpsc::Sender<Result<(), String>>,
     },
@@ -132,7 +132,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
     let (queue, mut received) = channel::channel(RECEIVE_QUEUE);
     let (port_queue, mut port_inputs) = channel::channel(RECEIVE_QUEUE);
     let mut rt = Runtime {
-        core: Core::new(&empty, seed),
+        core: Core::new(&Arc::new(empty), seed),
         sockets: BTreeMap::new(),
         wildcard: None,
         queue,
@@ -235,7 +235,7 @@ async fn sleep_until(deadline: Option<Instant>) {
 impl Runtime {
     /// Binds what the new configuration needs, or refuses it and changes nothing. Sockets
     /// no longer needed close only after the registry has said goodbye from them.
-    async fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
+    async fn apply(&mut self, config: &Arc<RouterConfig>) -> Result<(), String> {
         let wanted = wanted_addresses(config);
         let mut fresh = Vec::new();
         for address in wanted.iter().filter(|a| !self.sockets.contains_key(a)) {

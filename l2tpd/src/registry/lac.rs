@@ -159,7 +159,7 @@ impl Registry {
         let local_name = tunnel_spec.source_gateway.gateway_name.as_deref();
         let mut cfg = self
             .settings
-            .tunnel_config(local_name, tunnel_spec.secret.as_deref());
+            .tunnel_config(local_name, tunnel_spec.secret.as_ref());
         cfg.expected_peer_name = tunnel_spec
             .remote_gateway
             .gateway_name

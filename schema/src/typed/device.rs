@@ -110,6 +110,9 @@ pub struct SnmpConfig {
     pub description: Option<String>,
     pub location: Option<String>,
     pub contact: Option<String>,
+    /// Keyed by the community name. Not a [`Secret`](super::Secret): Junos keeps a
+    /// community as the list's key, printed in clear by `show configuration` and never
+    /// stored as `$9$`, and the agent must compare and show it as a name.
     pub communities: BTreeMap<String, Community>,
     /// `listen-address`: where the embedded agent binds (0.0.0.0 = every address).
     pub listen_address: Ipv4Addr,

@@ -162,7 +162,7 @@ fn lac_configuration() {
     assert_eq!(tp1.tunnels.keys().copied().collect::<Vec<_>>(), vec![1, 2]);
     let first = &tp1.tunnels[&1];
     assert_eq!(first.preference, 1);
-    assert_eq!(first.secret.as_deref(), Some("s3cret"));
+    assert_eq!(first.secret, Some(Secret::from("s3cret")));
     assert_eq!(first.identification.as_deref(), Some("lns1"));
     assert_eq!(first.max_sessions, Some(1000));
     assert_eq!(
@@ -194,7 +194,7 @@ fn lac_configuration() {
         radius.accounting_port,
         default_of::<u16>(&["access", "radius-server", "accounting-port"])
     );
-    assert_eq!(radius.secret.as_deref(), Some("testing123"));
+    assert_eq!(radius.secret, Some(Secret::from("testing123")));
     assert!(c.l2tp.drain);
     assert_eq!(c.l2tp.tunnel.hello_interval, 0);
 }
@@ -282,7 +282,7 @@ fn lns_configuration() {
     assert_eq!(group.retransmit_interval, None);
     let profile = &c.access_profiles["ce-l2tp-profile1"];
     let lac = &profile.clients["ce-lac-1"];
-    assert_eq!(lac.l2tp.shared_secret.as_deref(), Some("password"));
+    assert_eq!(lac.l2tp.shared_secret, Some(Secret::from("password")));
     assert_eq!(lac.l2tp.maximum_sessions_per_tunnel, Some(2000));
     assert!(lac.l2tp.lcp_renegotiation && !lac.l2tp.local_chap);
     assert_eq!(
@@ -421,4 +421,52 @@ fn vlans_pppoe_and_service_name_tables_read_typed() {
     );
     assert_eq!(table.lookup("").unwrap().name, ServiceName::Empty);
     assert_eq!(table.lookup("silver").unwrap().name, ServiceName::Any);
+}
+
+/// Every secret of the typed configuration, set to a distinct clear text: none of them may
+/// show when the whole `RouterConfig` is formatted or serialized.
+#[test]
+fn formatting_the_configuration_never_prints_a_secret() {
+    let mut root = Node::default();
+    let secrets = [
+        (
+            "access tunnel-profile=tp1 tunnel=1 secret",
+            "tunnel-clear-1",
+        ),
+        ("access profile=p client=c chap-secret", "chap-clear-2"),
+        ("access profile=p client=c pap-password", "pap-clear-3"),
+        (
+            "access profile=p client=c l2tp shared-secret",
+            "lns-clear-4",
+        ),
+        ("access radius-server=127.0.0.1 secret", "radius-clear-5"),
+        (
+            "access profile=p radius-server=127.0.0.2 secret",
+            "radius-clear-6",
+        ),
+    ];
+    for (path, clear) in secrets {
+        set(&mut root, path, &[&crate::secret::encode(clear)]);
+    }
+    let c = router_config(&root);
+    // The secrets were read (a config without them would pass vacuously).
+    assert_eq!(
+        c.access_profiles["p"].clients["c"].pap_password,
+        Some(Secret::from("pap-clear-3"))
+    );
+    let debug = format!("{c:?}");
+    let pretty = format!("{c:#?}");
+    let json = serde_json::to_string(&c).expect("serializes");
+    for (path, clear) in secrets {
+        for (form, text) in [
+            ("Debug", &debug),
+            ("pretty Debug", &pretty),
+            ("JSON", &json),
+        ] {
+            assert!(!text.contains(clear), "{form} of `{path}` shows it: {text}");
+        }
+    }
+    assert_eq!(debug.matches("<secret>").count(), secrets.len());
+    let back: RouterConfig = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back, c);
 }
