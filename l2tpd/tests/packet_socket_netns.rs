@@ -106,20 +106,41 @@ impl VethPair {
         ]);
     }
 
-    /// The ifindex as `ip` shows it ("7: l2io123a@if6: <...").
-    fn ifindex(&self, end: usize) -> u32 {
+    /// `ip -d -o link show` of end `end`: "7: l2io123a@if6: <BROADCAST,UP,...> mtu ...".
+    fn link_line(&self, end: usize) -> String {
         let output = Command::new("ip")
-            .args(["-n", &self.namespaces[end], "-o", "link", "show", "dev"])
+            .args([
+                "-n",
+                &self.namespaces[end],
+                "-d",
+                "-o",
+                "link",
+                "show",
+                "dev",
+            ])
             .arg(&self.interfaces[end])
             .output()
             .expect("run ip");
-        let text = String::from_utf8_lossy(&output.stdout);
-        text.split(':')
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn ifindex(&self, end: usize) -> u32 {
+        let line = self.link_line(end);
+        line.split(':')
             .next()
             .unwrap()
             .trim()
             .parse()
             .expect("ifindex")
+    }
+
+    /// How many users keep the interface promiscuous (`ip -d`: "promiscuity N"); packet
+    /// socket memberships count here, not in the PROMISC flag.
+    fn promiscuity(&self, end: usize) -> u32 {
+        let line = self.link_line(end);
+        let count = line.split_once("promiscuity ").map(|(_, rest)| rest);
+        let count = count.expect("promiscuity in ip -d's output");
+        count.split_whitespace().next().unwrap().parse().unwrap()
     }
 }
 
@@ -234,6 +255,14 @@ async fn pppoe_frames_cross_a_veth_as_on_the_wire_and_link_state_is_read() {
         unreachable!()
     };
     assert_eq!(rx_socket.drops(), Default::default());
+
+    // Promiscuous mode lasts as long as the socket that asked for it.
+    let watcher = veth.open(0);
+    assert_eq!(veth.promiscuity(0), 0);
+    watcher.set_promiscuous().unwrap();
+    assert_eq!(veth.promiscuity(0), 1);
+    drop(watcher);
+    assert_eq!(veth.promiscuity(0), 0);
 
     // The sender does not hear its own frames (PACKET_OUTGOING).
     let mut own = FrameBatch::new(16, 1600);
