@@ -18,6 +18,7 @@ mod snmp;
 mod snmp_poll;
 mod sockets;
 mod subscriber;
+mod subscriber_rpc;
 mod task;
 
 use std::sync::{mpsc, Arc};
