@@ -90,6 +90,13 @@ fn bad_value(ty: Type, value: &str) -> Option<String> {
     }
 }
 
+/// The object a list holds, as the error names it: `tunnel profile`; Junos names the list
+/// of service name tables in the plural (`service-name-tables T`), one entry is a table.
+fn referenced_name(list: &str) -> String {
+    let singular = list.strip_suffix("-tables").map(|t| format!("{t}-table"));
+    singular.as_deref().unwrap_or(list).replace('-', " ")
+}
+
 /// A value naming another configured object must name one that exists.
 fn references(
     root: &Node,
@@ -109,7 +116,7 @@ fn references(
             findings.error(
                 path.clone(),
                 format!("{} {}", id.keyword, quote_word(value)),
-                format!("Referenced {} is not defined", list.replace('-', " ")),
+                format!("Referenced {} is not defined", referenced_name(list)),
             );
         }
     }
