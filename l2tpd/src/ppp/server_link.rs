@@ -235,6 +235,11 @@ impl ServerLink {
         self.proxy_lcp.clone()
     }
 
+    /// LCP's RFC 1661 state (`show subscribers detail`).
+    pub fn lcp_state(&self) -> super::fsm::State {
+        self.lcp.state()
+    }
+
     pub fn negotiated(&self) -> &Negotiated {
         self.lcp.negotiated()
     }
