@@ -381,3 +381,7 @@ impl ClientLink {
         self.events.push_back(ClientEvent::Down(reason));
     }
 }
+
+#[cfg(test)]
+#[path = "client_link_tests.rs"]
+mod tests;

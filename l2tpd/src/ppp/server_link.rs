@@ -494,4 +494,4 @@ impl ServerLink {
 
 #[cfg(test)]
 #[path = "server_link_tests.rs"]
-mod tests;
+pub(crate) mod tests;
