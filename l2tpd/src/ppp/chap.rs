@@ -52,7 +52,7 @@ pub struct ChapAuthenticator {
     /// The bound on the whole exchange, whatever the resends.
     deadline: Instant,
     transmit: VecDeque<Vec<u8>>,
-    pub ignored: u32,
+    pub ignored: u64,
 }
 
 impl ChapAuthenticator {
@@ -225,7 +225,7 @@ pub struct ChapPeer {
     answered: Option<u8>,
     finished: bool,
     transmit: VecDeque<Vec<u8>>,
-    pub ignored: u32,
+    pub ignored: u64,
 }
 
 impl ChapPeer {

@@ -75,9 +75,9 @@ enum Authentication {
 /// Frames counted rather than acted on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClientCounters {
-    pub malformed: u32,
+    pub malformed: u64,
     /// Frames not for this phase (RFC 1661 §3.5) and packets not for the state we are in.
-    pub discarded: u32,
+    pub discarded: u64,
 }
 
 pub struct ClientLink {

@@ -40,7 +40,7 @@ enum AuthenticatorState {
 pub struct PapAuthenticator {
     state: AuthenticatorState,
     transmit: VecDeque<Vec<u8>>,
-    pub ignored: u32,
+    pub ignored: u64,
 }
 
 impl PapAuthenticator {
@@ -163,7 +163,7 @@ pub struct PapPeer {
     deadline: Option<Instant>,
     answered: bool,
     transmit: VecDeque<Vec<u8>>,
-    pub ignored: u32,
+    pub ignored: u64,
 }
 
 impl PapPeer {
