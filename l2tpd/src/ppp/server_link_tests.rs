@@ -691,3 +691,22 @@ fn measure_memory_per_authenticated_link() {
         }
     }
 }
+
+#[test]
+fn after_max_failure_naks_an_option_is_rejected() {
+    // RFC 1661 §4.6 Max-Failure: a peer that keeps asking for Magic-Number 0 (always Nak'ed,
+    // §6.4) gets a Configure-Reject once Max-Failure Naks went unheeded, so the loop ends.
+    let mut server = ServerLink::new(server_config(vec![AuthProtocol::Pap]));
+    let now = Instant::now();
+    server.start(now);
+    let _our_request = server.poll_transmit().unwrap();
+    let max_failure = fsm::Config::default().max_failure;
+    let mut answers = Vec::new();
+    for identifier in 1..=max_failure as u8 + 1 {
+        server.handle_frame(&[0xC0, 0x21, 1, identifier, 0, 10, 5, 6, 0, 0, 0, 0], now);
+        answers.extend(std::iter::from_fn(|| server.poll_transmit()).filter_map(|f| lcp_code(&f)));
+    }
+    let mut expected = vec![3; max_failure as usize];
+    expected.push(4);
+    assert_eq!(answers, expected);
+}
