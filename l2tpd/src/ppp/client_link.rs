@@ -23,6 +23,8 @@ use super::wire::{split_frame, Protocol};
 pub use super::lcp::EchoConfig;
 pub use super::link::DownReason;
 
+/// Not `Debug`: it holds the password.
+#[derive(Clone)]
 pub struct ClientLinkConfig {
     pub fsm: fsm::Config,
     pub mru: u16,

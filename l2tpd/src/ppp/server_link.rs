@@ -23,6 +23,8 @@ pub use super::lcp::EchoConfig;
 pub use super::link::DownReason;
 pub use super::wire::options::AuthProtocol;
 
+/// No secret in here, so it may be printed; the owner clones one per subscriber.
+#[derive(Debug, Clone)]
 pub struct ServerLinkConfig {
     pub fsm: fsm::Config,
     /// PPPoE: min(1492, PPP-Max-Payload).
