@@ -9,6 +9,7 @@ pub mod flood;
 pub mod lab;
 pub mod netsnmp;
 pub mod ops;
+pub mod pppoe_lac;
 pub mod relay;
 pub mod transcript;
 pub mod xl2tpd;
