@@ -7,6 +7,7 @@ pub mod daemon;
 pub mod emulator;
 pub mod flood;
 pub mod lab;
+pub mod netns;
 pub mod netsnmp;
 pub mod ops;
 pub mod pppoe_lac;

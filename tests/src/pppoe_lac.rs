@@ -3,9 +3,11 @@
 //! the other end of a simulated segment or of a socket link.
 
 use std::collections::HashMap;
+use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use crate::emulator::FarEnd;
+use l2tpd::io::{AsyncFrameEndpoint, FrameBatch};
 use l2tpd::ppp::fsm;
 use l2tpd::ppp::server_link::{Credentials, LinkEvent, ServerLink, ServerLinkConfig};
 use l2tpd::ppp::wire::control::code;
@@ -31,6 +33,8 @@ pub struct Lac {
     pub authentication: Vec<AuthProtocol>,
     pub answer: AuthAnswer,
     pub credentials: HashMap<u16, Credentials>,
+    /// Every session granted, as granted (kept after it ends).
+    pub granted: HashMap<u16, discovery::Session>,
     pub link_downs: Vec<(u16, String)>,
     /// LCP Terminate-Requests received from subscribers.
     pub terminate_requests: usize,
@@ -44,6 +48,7 @@ impl Lac {
             authentication,
             answer,
             credentials: HashMap::new(),
+            granted: HashMap::new(),
             link_downs: Vec::new(),
             terminate_requests: 0,
         }
@@ -66,6 +71,11 @@ impl Lac {
         while let Some(event) = self.discovery.poll_event() {
             match event {
                 discovery::Event::SessionUp { session_id } => {
+                    self.granted.extend(
+                        self.discovery
+                            .session(session_id)
+                            .map(|s| (session_id, s.clone())),
+                    );
                     let mut link = ServerLink::new(self.link_config(session_id));
                     link.start(now);
                     self.links.insert(session_id, link);
@@ -145,5 +155,80 @@ impl FarEnd for Lac {
             .values()
             .filter_map(ServerLink::poll_timeout)
             .min()
+    }
+}
+
+/// Serves `lac` on a real endpoint (a socket link, a packet socket) with the real clock until
+/// `child` (an emulator) exits; returns its exit status and its whole stdout. Panics if that
+/// takes longer than `limit`.
+pub async fn serve_until_exit(
+    lac: &mut Lac,
+    endpoint: &mut AsyncFrameEndpoint,
+    mut child: tokio::process::Child,
+    limit: Duration,
+) -> (ExitStatus, String) {
+    let mut stdout = child.stdout.take().expect("the child's stdout is piped");
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut batch = FrameBatch::new(64, 2048);
+    let status = loop {
+        let wake = lac
+            .poll_timeout()
+            .map(tokio::time::Instant::from_std)
+            .map_or(deadline, |at| at.min(deadline));
+        tokio::select! {
+            status = child.wait() => break status.expect("wait for the emulator"),
+            received = endpoint.recv_batch(&mut batch) => {
+                received.expect("receive from the emulator");
+                let now = Instant::now();
+                let mut replies = Vec::new();
+                for frame in batch.frames() {
+                    replies.extend(lac.handle_frame(frame, now));
+                }
+                send(endpoint, replies).await;
+            }
+            _ = tokio::time::sleep_until(wake) => {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "the emulator did not finish in {limit:?}"
+                );
+                let replies = lac.handle_timeout(Instant::now());
+                send(endpoint, replies).await;
+            }
+        }
+    };
+    let mut output = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut stdout, &mut output)
+        .await
+        .expect("read the emulator's output");
+    (status, output)
+}
+
+/// Takes the frames still queued (the PADTs an emulator sends on its way out) until no
+/// session is left; panics if `quiet` passes without a frame while some are.
+pub async fn take_until_no_session(
+    lac: &mut Lac,
+    endpoint: &mut AsyncFrameEndpoint,
+    quiet: Duration,
+) {
+    let mut batch = FrameBatch::new(64, 2048);
+    while lac.discovery.session_count() > 0 {
+        let received = tokio::time::timeout(quiet, endpoint.recv_batch(&mut batch)).await;
+        assert!(
+            received.is_ok(),
+            "{} sessions left without a PADT",
+            lac.discovery.session_count()
+        );
+        for frame in batch.frames() {
+            lac.handle_frame(frame, Instant::now());
+        }
+    }
+}
+
+async fn send(endpoint: &AsyncFrameEndpoint, frames: Vec<Vec<u8>>) {
+    if !frames.is_empty() {
+        endpoint
+            .send_all(&frames)
+            .await
+            .expect("send to the emulator");
     }
 }
