@@ -1,7 +1,7 @@
 //! Starting and stopping the daemon: open the state directory, recover, serve.
 
 use crate::clock::{Clock, SystemClock};
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineOptions};
 use crate::mgmt::server::{self, Command};
 use crate::mgmt::Mgmt;
 use crate::state_dir;
@@ -20,6 +20,10 @@ pub struct DaemonOptions {
     pub random_seed: Option<u64>,
     /// `--group NAME`: members may reach `mgmt.sock` (state directory 0750 instead of 0700).
     pub group: Option<String>,
+    /// `--access-link NAME=PATH`: PPPoE port NAME is a Unix datagram socket at PATH carrying
+    /// Ethernet frames (the lab's subscriber emulator, unprivileged tests) instead of the host
+    /// interface NAME.
+    pub access_links: Vec<(String, PathBuf)>,
 }
 
 /// Runs the daemon until `shutdown` resolves. Errors are operator-facing sentences.
@@ -42,7 +46,10 @@ pub async fn run(
     })?;
     let mgmt = Mgmt::start(
         Box::new(store),
-        Box::new(Engine::start_seeded(opts.random_seed)?),
+        Box::new(Engine::start_with(EngineOptions {
+            seed: opts.random_seed,
+            access_links: opts.access_links.iter().cloned().collect(),
+        })?),
         clock,
         opts.default_host_name
             .clone()

@@ -14,4 +14,5 @@ pub mod pppoe;
 pub mod registry;
 pub mod snmp;
 pub mod state_dir;
+pub mod subscriber;
 pub mod trace;

@@ -26,6 +26,19 @@ struct Args {
     /// tests and transcripts. Never for production: challenges become predictable.
     #[arg(long, hide = true, env = "L2TPD_RANDOM_SEED")]
     random_seed: Option<u64>,
+    /// PPPoE port NAME is the Unix datagram socket PATH carrying Ethernet frames, instead of
+    /// the host interface NAME (the lab's subscriber emulator; needs no privileges).
+    #[arg(long = "access-link", value_name = "NAME=PATH", value_parser = parse_access_link)]
+    access_links: Vec<(String, PathBuf)>,
+}
+
+fn parse_access_link(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+            Ok((name.to_string(), PathBuf::from(path)))
+        }
+        _ => Err(format!("expected NAME=PATH, got '{text}'")),
+    }
 }
 
 fn main() -> ExitCode {
@@ -53,6 +66,7 @@ fn main() -> ExitCode {
         release_memory: Some(release_memory),
         random_seed: args.random_seed,
         group: args.group,
+        access_links: args.access_links,
     };
     match runtime.block_on(l2tpd::daemon::run(opts, shutdown_signal())) {
         Ok(()) => ExitCode::SUCCESS,

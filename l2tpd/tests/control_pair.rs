@@ -14,6 +14,7 @@ use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{Avp, ControlMessage, ControlMessageBuilder, MessageType, ResultCode};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use schema::typed::Secret;
 
 const LAC_ID: u16 = 100;
 const LNS_ID: u16 = 200;
@@ -212,7 +213,7 @@ impl Net {
 
 fn cfg(name: &str, secret: Option<&[u8]>) -> TunnelConfig {
     let mut cfg = TunnelConfig::new(name);
-    cfg.secret = secret.map(<[u8]>::to_vec);
+    cfg.secret = secret.map(Secret::new);
     // The lossy runs ask for more patience than the default 5 retransmissions: at 20 % loss
     // each way a message and its acknowledgement both get through only 64 % of the time, and
     // the test must not depend on the seed being lucky.
@@ -333,7 +334,7 @@ fn lossy_establishment(seed: u64, lac_secret: Option<&[u8]>, lns_secret: Option<
         cfg("lac", lac_secret),
         cfg("lns", None),
         PeerAuth::Admitted {
-            secret: lns_secret.map(<[u8]>::to_vec),
+            secret: lns_secret.map(Secret::new),
         },
     );
     let up = net.run_until(Duration::from_secs(120), Net::both_established);
@@ -426,7 +427,7 @@ fn wrong_secret_fails_on_both_ends_with_result_4() {
         cfg("lac", Some(b"one")),
         cfg("lns", None),
         PeerAuth::Admitted {
-            secret: Some(b"two".to_vec()),
+            secret: Some(Secret::new(b"two")),
         },
     );
     net.run_until(Duration::from_secs(200), |net| {
@@ -458,7 +459,7 @@ fn one_sided(lac_secret: Option<&[u8]>, lns_secret: Option<&[u8]>) -> Net {
         cfg("lac", lac_secret),
         cfg("lns", None),
         PeerAuth::Admitted {
-            secret: lns_secret.map(<[u8]>::to_vec),
+            secret: lns_secret.map(Secret::new),
         },
     );
     net.run_until(Duration::from_secs(5), |net| {

@@ -173,7 +173,7 @@ fn an_lns_session_whose_iccn_never_comes_expires() {
     let now = Instant::now();
     let mut rng = StdRng::seed_from_u64(1);
     let mut wire = Wire {
-        registry: Registry::new(&lns_config, 2),
+        registry: Registry::new(lns_config, 2),
         ours: LNS,
         theirs: LAC,
         peer: Tunnel::new_initiator(quiet_peer("lac-h"), 40, now, &mut rng),
@@ -202,7 +202,7 @@ fn a_lac_call_whose_icrp_never_comes_expires() {
     let lac_config = config("set system host-name lac-h\n");
     let now = Instant::now();
     let mut rng = StdRng::seed_from_u64(3);
-    let mut registry = Registry::new(&lac_config, 4);
+    let mut registry = Registry::new(lac_config, 4);
     let profile = lac_profile();
     registry
         .open_session(now, "tp", &profile, CallInfo::default())

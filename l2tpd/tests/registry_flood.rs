@@ -119,8 +119,8 @@ struct Lab {
 impl Lab {
     fn new(lns: &RouterConfig) -> Self {
         Self {
-            lns: Registry::new(lns, 11),
-            lac: Registry::new(&schema::typed::router_config(&Default::default()), 12),
+            lns: Registry::new(lns.clone(), 11),
+            lac: Registry::new(schema::typed::router_config(&Default::default()), 12),
             now: Instant::now(),
             to_flood: 0,
             from_flood: 0,

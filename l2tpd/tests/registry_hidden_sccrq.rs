@@ -65,7 +65,7 @@ fn hidden_sccrq(secret: &[u8]) -> Vec<u8> {
 #[test]
 fn hidden_assigned_tunnel_id_with_the_right_secret_establishes_the_tunnel() {
     let now = Instant::now();
-    let mut lns = Registry::new(&lns_config(), 7);
+    let mut lns = Registry::new(lns_config(), 7);
     lns.handle_datagram(now, LNS, lac_peer(), &hidden_sccrq(SECRET));
 
     let sccrp = lns.poll_transmit().expect("an SCCRP");
@@ -122,7 +122,7 @@ fn hidden_assigned_tunnel_id_with_the_right_secret_establishes_the_tunnel() {
 #[test]
 fn hidden_assigned_tunnel_id_with_a_wrong_secret_is_dropped_and_counted() {
     let now = Instant::now();
-    let mut lns = Registry::new(&lns_config(), 7);
+    let mut lns = Registry::new(lns_config(), 7);
     let sccrq = hidden_sccrq(b"not the secret");
     lns.handle_datagram(now, LNS, lac_peer(), &sccrq);
     // A retransmission meets the same fate rather than a half-made tunnel.
@@ -139,7 +139,7 @@ fn hidden_assigned_tunnel_id_with_a_wrong_secret_is_dropped_and_counted() {
 #[test]
 fn hidden_avps_from_an_unknown_lac_are_dropped_and_counted() {
     let now = Instant::now();
-    let mut lns = Registry::new(&lns_config(), 7);
+    let mut lns = Registry::new(lns_config(), 7);
     // Rename the LAC in place (same length, framing intact): no client "lac-b", no default.
     let mut renamed = hidden_sccrq(SECRET);
     let at = renamed

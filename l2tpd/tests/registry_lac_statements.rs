@@ -64,8 +64,8 @@ impl Net {
             "set services l2tp tunnel-group g local-gateway address {LNS}\n{lns_extra}"
         ));
         Self {
-            lac: Registry::new(&lac_config(lac_extra), 1),
-            lns: Registry::new(&lns, 2),
+            lac: Registry::new(lac_config(lac_extra), 1),
+            lns: Registry::new(lns, 2),
             now: Instant::now(),
             lns_seen_as,
             lac_sent_to: Vec::new(),

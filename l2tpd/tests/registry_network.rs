@@ -10,7 +10,8 @@ use l2tpd::l2tp::wire::ControlMessage;
 use l2tpd::registry::{Clearing, Registry, RegistryEvent, Selector, SessionEnd, SessionRef};
 use schema::l2tp_rpc::{ClearLevel, DestinationState, L2tpClear, L2tpShow};
 use schema::typed::{
-    router_config, Gateway, ProfileTunnel, RouterConfig, TunnelMedium, TunnelProfile, TunnelType,
+    router_config, Gateway, ProfileTunnel, RouterConfig, Secret, TunnelMedium, TunnelProfile,
+    TunnelType,
 };
 use support::SimulatedPair;
 
@@ -103,8 +104,8 @@ struct Net {
 impl Net {
     fn new(lac: RouterConfig, lns: RouterConfig) -> Self {
         Self {
-            lac: Registry::new(&lac, 1),
-            lns: Registry::new(&lns, 2),
+            lac: Registry::new(lac, 1),
+            lns: Registry::new(lns, 2),
             now: Instant::now(),
             lac_events: Vec::new(),
             lns_events: Vec::new(),
@@ -262,7 +263,7 @@ fn a_call_joins_only_a_tunnel_set_up_with_its_secret_and_local_name() {
     let mut net = Net::new(base_config(), lns_config(&[1]));
     let with = |secret: Option<&str>, name: &str| {
         let mut t = tunnel(1, 0, None);
-        t.secret = secret.map(str::to_string);
+        t.secret = secret.map(Secret::from);
         t.source_gateway.gateway_name = Some(name.to_string());
         profile(&[(1, t)])
     };
@@ -447,13 +448,13 @@ fn max_sessions_spills_to_the_next_tunnel() {
 
 #[test]
 fn sccrq_flood_from_one_source_is_bounded_and_counted() {
-    let mut lns = Registry::new(&lns_config(&[1]), 3);
+    let mut lns = Registry::new(lns_config(&[1]), 3);
     lns.set_max_tunnels_per_source(4);
     let now = Instant::now();
     // Ten LACs' worth of SCCRQs from one address: take real SCCRQs from LAC registries.
     let tp = profile(&[(1, tunnel(1, 0, None))]);
     for seed in 0..10 {
-        let mut lac = Registry::new(&base_config(), 100 + seed);
+        let mut lac = Registry::new(base_config(), 100 + seed);
         lac.open_session(now, "tp", &tp, call(1)).expect("placed");
         let t = lac.poll_transmit().expect("SCCRQ");
         lns.handle_datagram(

@@ -64,8 +64,8 @@ struct Net {
 impl Net {
     fn new(lac_config: RouterConfig) -> Self {
         Self {
-            lac: Registry::new(&lac_config, 11),
-            lns: Registry::new(&lns_config(), 12),
+            lac: Registry::new(lac_config.clone(), 11),
+            lns: Registry::new(lns_config(), 12),
             lac_config,
             now: Instant::now(),
         }
@@ -803,8 +803,8 @@ fn sixty_five_thousand_sessions_over_sixteen_tunnels() {
         ));
     }
     let lac_config = config(&lines);
-    let mut lac = Registry::new(&lac_config, 21);
-    let mut lns = Registry::new(&config(&lns_lines), 22);
+    let mut lac = Registry::new(lac_config.clone(), 21);
+    let mut lns = Registry::new(config(&lns_lines), 22);
     let profile = lac_config.tunnel_profiles["big"].clone();
     let now = Instant::now();
     let total = 65_000u32;

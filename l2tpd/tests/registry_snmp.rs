@@ -41,8 +41,8 @@ fn pair(tunnels: u8, per_tunnel: u32) -> (Registry, Registry, RouterConfig) {
     }
     let lac_config = config(&lac);
     (
-        Registry::new(&lac_config, 31),
-        Registry::new(&config(&lns), 32),
+        Registry::new(lac_config.clone(), 31),
+        Registry::new(config(&lns), 32),
         lac_config,
     )
 }

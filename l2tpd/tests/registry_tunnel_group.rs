@@ -11,7 +11,7 @@ use l2tpd::l2tp::wire::{Avp, ControlMessage, ControlMessageBuilder, MessageType}
 use l2tpd::registry::{Registry, RegistryEvent};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
-use schema::typed::RouterConfig;
+use schema::typed::{RouterConfig, Secret};
 
 const LNS: Ipv4Addr = Ipv4Addr::new(127, 0, 70, 2);
 const SECRET: &str = "group-secret";
@@ -32,12 +32,12 @@ fn lns(extra: &str) -> Registry {
         .expect("set lines parse");
     schema::validate::check(&tree).expect("a valid configuration");
     let config: RouterConfig = schema::typed::router_config(&tree);
-    Registry::new(&config, 7)
+    Registry::new(config, 7)
 }
 
 fn lac(now: Instant) -> Tunnel {
     let mut cfg = TunnelConfig::new("lac1");
-    cfg.secret = Some(SECRET.as_bytes().to_vec());
+    cfg.secret = Some(Secret::from(SECRET));
     Tunnel::new_initiator(cfg, 11, now, &mut StdRng::seed_from_u64(5))
 }
 
@@ -197,7 +197,7 @@ fn icrps_in_flight(extra: &str) -> usize {
     let now = Instant::now();
     let mut lns = lns(extra);
     let mut cfg = TunnelConfig::new("lac1");
-    cfg.secret = Some(SECRET.as_bytes().to_vec());
+    cfg.secret = Some(Secret::from(SECRET));
     cfg.rx_window_size = 8;
     let mut lac = Tunnel::new_initiator(cfg, 11, now, &mut StdRng::seed_from_u64(5));
     exchange(now, &mut lac, &mut lns);

@@ -69,7 +69,7 @@ fn establish(lns: &mut Registry, now: Instant) -> u16 {
 #[test]
 fn an_ocrq_is_refused_with_a_cdn_result_5() {
     let now = Instant::now();
-    let mut lns = Registry::new(&lns_config(), 11);
+    let mut lns = Registry::new(lns_config(), 11);
     let tunnel_id = establish(&mut lns, now);
 
     let ocrq = ControlMessageBuilder::new(MessageType::OCRQ)

@@ -14,6 +14,7 @@ use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{AvpIter, ControlMessage, MessageType};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
+use schema::typed::Secret;
 
 const PASSWORD: &[u8] = b"correct-horse-battery-staple";
 const SECRET: &[u8] = b"tunnel-s3cret";
@@ -42,7 +43,7 @@ fn pap_proxy() -> ProxyData {
 /// A LAC and an LNS, each a tunnel with one session, over a lossless in-order network.
 struct Pair {
     now: Instant,
-    secret: Option<Vec<u8>>,
+    secret: Option<Secret>,
     lac: Tunnel,
     lns: Option<Tunnel>,
     lac_session: Session,
@@ -57,7 +58,7 @@ impl Pair {
         let now = Instant::now();
         let mut rng = StdRng::seed_from_u64(9);
         let mut lac_cfg = TunnelConfig::new("lac");
-        lac_cfg.secret = secret.map(<[u8]>::to_vec);
+        lac_cfg.secret = secret.map(Secret::new);
         let call = CallInfo {
             serial: 7,
             tx_connect_speed: 1_000_000_000,
@@ -66,7 +67,7 @@ impl Pair {
         };
         Self {
             now,
-            secret: secret.map(<[u8]>::to_vec),
+            secret: secret.map(Secret::new),
             lac: Tunnel::new_initiator(lac_cfg, 100, now, &mut rng),
             lns: None,
             lac_session: Session::new_outgoing_call_lac(id(10), call),
@@ -187,7 +188,7 @@ impl Pair {
         self.lac_sent
             .iter()
             .find(|datagram| {
-                ControlMessage::parse(datagram, self.secret.as_deref())
+                ControlMessage::parse(datagram, self.secret.as_ref().map(Secret::expose))
                     .is_ok_and(|msg| msg.message_type == Some(MessageType::ICCN))
             })
             .expect("the LAC sent an ICCN")

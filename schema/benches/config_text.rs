@@ -11,7 +11,7 @@ const ENTRIES: u64 = 10_000;
 /// A valid value of `ty`, varied by `n` where the type allows.
 fn value(ty: Type, n: u64) -> Option<String> {
     let v = match ty {
-        Type::Uint { min, max } | Type::Size { min, max } => {
+        Type::Uint { min, max } | Type::UintOr { min, max, .. } | Type::Size { min, max } => {
             (min + n % (max - min + 1)).to_string()
         }
         Type::Ipv4 => format!("198.18.{}.{}", (n >> 8) & 0xff, n & 0xff),

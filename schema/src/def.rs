@@ -15,6 +15,13 @@ pub enum Type {
     /// A size in bytes within an inclusive range, written as a number or with a `k`, `m` or
     /// `g` suffix as Junos takes it (`size 10m`); kept as the number of bytes.
     Size { min: u64, max: u64 },
+    /// An unsigned integer within an inclusive range, or one of a few keywords standing for
+    /// a value the router works out: `mtu (size | use-lower-layer)`.
+    UintOr {
+        min: u64,
+        max: u64,
+        words: &'static [&'static str],
+    },
     /// A dotted-quad IPv4 address.
     Ipv4,
     /// An IPv4 prefix `a.b.c.d/len` (host bits must be zero).
@@ -210,6 +217,22 @@ impl Type {
                 }
                 Ok(n.to_string())
             }
+            Type::UintOr { min, max, words } => {
+                if words.contains(&value) {
+                    return Ok(value.to_string());
+                }
+                Type::Uint { min, max }.check(value).map_err(|e| {
+                    if value.bytes().all(|b| b.is_ascii_digit()) {
+                        e
+                    } else {
+                        format!(
+                            "invalid value '{}': expecting a number ({min}..{max}) or one of {}",
+                            q(),
+                            words.join(", ")
+                        )
+                    }
+                })
+            }
             Type::Size { min, max } => {
                 let n = size_bytes(value).ok_or_else(|| format!("invalid size: '{}'", q()))?;
                 if n < min || n > max {
@@ -282,6 +305,7 @@ impl Type {
     pub fn placeholder(&self) -> String {
         match *self {
             Type::Uint { min, max } => format!("<{min}..{max}>"),
+            Type::UintOr { min, max, .. } => format!("<{min}..{max}>"),
             Type::Size { .. } => "<size>".into(),
             Type::Ipv4 => "<address>".into(),
             Type::Ipv4Prefix => "<prefix>".into(),
@@ -376,6 +400,25 @@ mod tests {
         for bad in ["m", "10x", "-1k", "99999999999999999999g", ""] {
             assert!(t.check(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_number_or_a_keyword() {
+        let t = Type::UintOr {
+            min: 576,
+            max: 9192,
+            words: &["use-lower-layer"],
+        };
+        assert_eq!(t.check("1492").unwrap(), "1492");
+        assert_eq!(t.check("use-lower-layer").unwrap(), "use-lower-layer");
+        assert_eq!(
+            t.check("100").unwrap_err(),
+            "Value 100 is not within range (576..9192)"
+        );
+        assert_eq!(
+            t.check("lower").unwrap_err(),
+            "invalid value 'lower': expecting a number (576..9192) or one of use-lower-layer"
+        );
     }
 
     #[test]

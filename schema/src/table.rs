@@ -8,6 +8,7 @@
 
 mod access;
 mod interfaces;
+mod protocols;
 mod services;
 mod snmp;
 mod system;
@@ -25,6 +26,8 @@ pub static ROOT: Stmt = container(
         services::SERVICES,
         interfaces::INTERFACES,
         snmp::SNMP,
+        // Junos' order: protocols after snmp, before access.
+        protocols::PROTOCOLS,
         access::ACCESS,
     ],
 );

@@ -5,6 +5,8 @@ mod access;
 mod device;
 mod l2tp;
 mod net;
+mod pppoe;
+mod secret;
 #[cfg(test)]
 mod tests;
 mod view;
@@ -16,14 +18,16 @@ pub use access::{
     TunnelSwitchProfile, TunnelType,
 };
 pub use device::{
-    Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, SnmpConfig,
-    Unit, UnitEncapsulation,
+    Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, PppoeMtu,
+    SnmpConfig, Unit, UnitEncapsulation, UnitVlan, VlanTagging,
 };
 pub use l2tp::{
     AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,
     TunnelGroup, TxAddressChange, TxConnectSpeedMethod,
 };
 pub use net::Ipv4Prefix;
+pub use pppoe::{PppoeService, ServiceAction, ServiceName, ServiceNameTable};
+pub use secret::Secret;
 
 use crate::mgmt::LoginClass;
 use crate::table::ROOT;
@@ -49,6 +53,8 @@ pub struct RouterConfig {
     /// `[edit access address-assignment pool]`.
     pub address_pools: BTreeMap<String, AddressPool>,
     pub interfaces: BTreeMap<String, Interface>,
+    /// `[edit protocols pppoe service-name-tables]`.
+    pub pppoe_service_name_tables: BTreeMap<String, ServiceNameTable>,
     pub snmp: SnmpConfig,
 }
 
@@ -75,6 +81,9 @@ pub fn router_config(root: &Node) -> RouterConfig {
         radius_servers: access::radius_servers(access),
         address_pools: access::address_pools(access),
         interfaces: device::interfaces(root),
+        pppoe_service_name_tables: pppoe::service_name_tables(
+            root.container("protocols").container("pppoe"),
+        ),
         snmp: device::snmp(root.container("snmp")),
     }
 }

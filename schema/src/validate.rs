@@ -8,6 +8,9 @@
 mod access;
 mod device;
 mod l2tp;
+mod pppoe;
+#[cfg(test)]
+mod pppoe_tests;
 mod structure;
 #[cfg(test)]
 mod tests;
@@ -42,6 +45,7 @@ pub fn check_and_view(
         l2tp::check(&config, &mut findings);
         access::check(&config, &mut findings);
         device::check(&active, &config, &mut findings);
+        pppoe::check(&active, &config, &mut findings);
         config
     });
     match config {

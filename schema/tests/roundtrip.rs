@@ -28,6 +28,11 @@ fn value(ty: Type) -> BoxedStrategy<String> {
         Type::Uint { min, max } | Type::Size { min, max } => {
             (min..=max).prop_map(|n| n.to_string()).boxed()
         }
+        Type::UintOr { min, max, words } => prop_oneof![
+            (min..=max).prop_map(|n| n.to_string()),
+            proptest::sample::select(words).prop_map(str::to_string),
+        ]
+        .boxed(),
         Type::Ipv4 => prop_oneof![
             any::<[u8; 3]>().prop_map(|[a, b, c]| format!("127.{a}.{b}.{c}")),
             (any::<bool>(), any::<[u8; 2]>())
@@ -298,6 +303,69 @@ interfaces {
     let tree = parse_config(pasted).unwrap();
     assert_eq!(to_text(&[], &tree), printed);
     assert_eq!(parse_config(printed), Ok(tree));
+}
+
+/// The PPPoE access statements as Junos prints them: `vlan-tags outer O inner I;` and
+/// `action delay 5;` on one line, service names quoted only when they need it.
+#[test]
+fn pppoe_access_statements_print_as_junos_shows_them() {
+    let printed = r#"interfaces {
+    ge-1/0/0 {
+        flexible-vlan-tagging;
+        unit 0 {
+            family pppoe {
+                short-cycle-protection;
+                mtu use-lower-layer;
+            }
+        }
+        unit 100 {
+            vlan-id 100;
+            family pppoe {
+                access-concentrator lac1;
+                service-name-table svc;
+                mtu 1492;
+            }
+        }
+        unit 101 {
+            vlan-tags outer 101 inner 7;
+        }
+    }
+}
+protocols {
+    pppoe {
+        service-name-tables svc {
+            service empty {
+                action terminate;
+            }
+            service "gold service" {
+                action delay 5;
+                max-sessions 100;
+            }
+            service any {
+                action drop;
+            }
+        }
+    }
+}
+"#;
+    let tree = parse_config(printed).unwrap();
+    assert_eq!(to_text(&[], &tree), printed);
+    let blocks = printed.replace(
+        "vlan-tags outer 101 inner 7;",
+        "vlan-tags {\n                outer 101;\n                inner 7;\n            }",
+    );
+    assert_eq!(parse_config(&blocks), Ok(tree.clone()));
+    let set = to_set_lines(&[], &tree);
+    assert!(
+        set.contains("set interfaces ge-1/0/0 unit 101 vlan-tags outer 101\n"),
+        "{set}"
+    );
+    assert!(
+        set.contains(
+            "set protocols pppoe service-name-tables svc service \"gold service\" action delay 5\n"
+        ),
+        "{set}"
+    );
 }
 
 /// Junos shows an SNMP community's clients as a block, one prefix a line.

@@ -87,18 +87,43 @@ impl VethPair {
         ]);
     }
 
-    /// The ifindex as `ip` shows it ("7: l2io123a@if6: <...").
-    pub fn ifindex(&self, end: usize) -> u32 {
+    /// `ip -d -o link show` of end `end`: "7: l2io123a@if6: <BROADCAST,UP,...> mtu ...".
+    fn link_line(&self, end: usize) -> String {
         let output = Command::new("ip")
-            .args(["-n", &self.namespaces[end], "-o", "link", "show", "dev"])
+            .args([
+                "-n",
+                &self.namespaces[end],
+                "-d",
+                "-o",
+                "link",
+                "show",
+                "dev",
+            ])
             .arg(&self.interfaces[end])
             .output()
             .expect("run ip");
-        let text = String::from_utf8_lossy(&output.stdout);
-        text.split(':')
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    pub fn ifindex(&self, end: usize) -> u32 {
+        let line = self.link_line(end);
+        line.split(':')
             .next()
             .and_then(|index| index.trim().parse().ok())
             .expect("ifindex")
+    }
+
+    /// How many users keep the interface promiscuous (`ip -d`: "promiscuity N"); packet
+    /// socket memberships count here, not in the PROMISC flag.
+    pub fn promiscuity(&self, end: usize) -> u32 {
+        let line = self.link_line(end);
+        let count = line.split_once("promiscuity ").map(|(_, rest)| rest);
+        let count = count.expect("promiscuity in ip -d's output");
+        count
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a promiscuity count")
     }
 
     /// A command that runs inside end `end`'s namespace (`ip netns exec`).

@@ -117,6 +117,14 @@ async fn pppoe_frames_cross_a_veth_as_on_the_wire_and_link_state_is_read() {
     };
     assert_eq!(rx_socket.drops(), Default::default());
 
+    // Promiscuous mode lasts as long as the socket that asked for it.
+    let watcher = veth.packet_socket(0);
+    assert_eq!(veth.promiscuity(0), 0);
+    watcher.set_promiscuous().unwrap();
+    assert_eq!(veth.promiscuity(0), 1);
+    drop(watcher);
+    assert_eq!(veth.promiscuity(0), 0);
+
     // The sender does not hear its own frames (PACKET_OUTGOING).
     let mut own = FrameBatch::new(16, 1600);
     let own_result = tx.recv_batch(&mut own);

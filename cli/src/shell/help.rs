@@ -352,6 +352,9 @@ fn marker(stmt: &Stmt) -> char {
 fn value_rows(ty: Type, help: &str) -> Vec<Row> {
     match ty {
         Type::Enum(choices) => choices.iter().map(|c| Row::word(' ', c, "")).collect(),
+        Type::UintOr { words, .. } => std::iter::once(Row::placeholder(&ty.placeholder(), help))
+            .chain(words.iter().map(|w| Row::word(' ', w, "")))
+            .collect(),
         _ => vec![Row::placeholder(&ty.placeholder(), help)],
     }
 }
@@ -457,6 +460,18 @@ mod tests {
             names(&r),
             first.children.iter().map(|c| c.name).collect::<Vec<_>>()
         );
+    }
+
+    /// `mtu (size | use-lower-layer)`: the range and the keyword are both offered.
+    #[test]
+    fn a_number_or_keyword_offers_both() {
+        let at = Where::Configuration { level: &[] };
+        let r = rows(
+            at,
+            &plain_words("set interfaces ge-1/0/0 unit 0 family pppoe mtu"),
+            "",
+        );
+        assert_eq!(names(&r), ["<576..9192>", "use-lower-layer"]);
     }
 
     /// Finds a statement of each interesting kind anywhere in the table, so the test follows

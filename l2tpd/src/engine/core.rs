@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use schema::mgmt::{TunnelTestReport, TunnelTestState};
@@ -15,6 +15,8 @@ use super::rpc::{self, Answer, Clears, L2tpRpc, RpcOutcome};
 use super::{echo, subscriber};
 use crate::l2tp::session::CdnResult;
 use crate::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
+use crate::subscriber::pppoe_access::{FrameOut, PortFacts};
+use crate::subscriber::SubscriberLayer;
 
 /// How long a test may take from the call to the echo reply.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -67,7 +69,7 @@ struct RunningTest {
 
 pub struct Core {
     registry: Registry,
-    config: RouterConfig,
+    config: Arc<RouterConfig>,
     tests: HashMap<SessionRef, RunningTest>,
     next_serial: u32,
     next_identifier: u8,
@@ -77,19 +79,30 @@ pub struct Core {
     batches: Batches,
     /// Closing clears (`clear services l2tp …`) still running.
     clears: Clears,
+    /// PPPoE subscribers and their LAC sequence.
+    subscribers: SubscriberLayer,
 }
 
 impl Core {
     /// `seed` fixes every random choice (tests, transcripts); `None` takes the operating
     /// system's entropy.
-    pub fn new(config: &RouterConfig, seed: Option<u64>) -> Self {
+    pub fn new(config: &Arc<RouterConfig>, seed: Option<u64>) -> Self {
         let (registry, magic_source) = match seed {
-            Some(seed) => (Registry::new(config, seed), seed),
-            None => (Registry::from_os_entropy(config), rand::random()),
+            Some(seed) => (Registry::new(Arc::clone(config), seed), seed),
+            None => (
+                Registry::from_os_entropy(Arc::clone(config)),
+                rand::random(),
+            ),
         };
+        let mut registry = registry;
+        let mut subscribers = SubscriberLayer::new(
+            seed.map_or_else(rand::random, |s| s ^ 0x5ab5),
+            Instant::now(),
+        );
+        subscribers.configure(Instant::now(), config, &mut registry);
         Self {
             registry,
-            config: config.clone(),
+            config: Arc::clone(config),
             tests: HashMap::new(),
             next_serial: 1,
             next_identifier: 1,
@@ -99,6 +112,7 @@ impl Core {
                 .max(1),
             batches: Batches::default(),
             clears: Clears::default(),
+            subscribers,
         }
     }
 
@@ -107,9 +121,10 @@ impl Core {
         &self.registry
     }
 
-    pub fn apply_config(&mut self, now: Instant, config: &RouterConfig) {
+    pub fn apply_config(&mut self, now: Instant, config: &Arc<RouterConfig>) {
         self.registry.apply_config(now, config);
-        self.config = config.clone();
+        self.subscribers.configure(now, config, &mut self.registry);
+        self.config = Arc::clone(config);
         self.process(now);
     }
 
@@ -124,9 +139,50 @@ impl Core {
         self.process(now);
     }
 
+    /// A frame received on the PPPoE port `port` (a host interface, or the lab's link).
+    pub fn handle_frame(&mut self, now: Instant, port: &str, bytes: &[u8]) {
+        self.subscribers
+            .handle_frame(now, port, bytes, &self.config, &mut self.registry);
+        self.process(now);
+    }
+
+    /// The engine opened PPPoE port `port`: its units start discovery.
+    pub fn attach_port(&mut self, port: &str, facts: PortFacts, up: bool) {
+        self.subscribers.access.attach(port, facts, up);
+    }
+
+    /// The link of PPPoE port `port` went down or came back.
+    pub fn port_link(&mut self, now: Instant, port: &str, up: bool) {
+        self.subscribers
+            .set_link(now, port, up, &self.config, &mut self.registry);
+        self.process(now);
+    }
+
+    /// A frame to send on a PPPoE port.
+    pub fn poll_frame(&mut self) -> Option<FrameOut> {
+        self.subscribers.poll_frame()
+    }
+
+    /// Ends `call` from this side (a CDN), as an LNS whose subscriber logged out would.
+    #[cfg(test)]
+    pub fn close_session_for_test(&mut self, now: Instant, call: SessionRef) {
+        self.registry
+            .close_session(now, call, CdnResult::new(2, 0, "test"), None);
+        self.process(now);
+    }
+
+    /// The subscriber layer (shows and clears read it).
+    pub fn subscribers(&self) -> &SubscriberLayer {
+        &self.subscribers
+    }
+
     pub fn handle_timeout(&mut self, now: Instant) {
         if self.registry.poll_timeout().is_some_and(|t| t <= now) {
             self.registry.handle_timeout(now);
+        }
+        if self.subscribers.poll_timeout().is_some_and(|t| t <= now) {
+            self.subscribers
+                .handle_timeout(now, &self.config, &mut self.registry);
         }
         let expired: Vec<SessionRef> = self
             .tests
@@ -176,10 +232,15 @@ impl Core {
                 Phase::Establishing { .. } => t.deadline,
             })
             .min();
-        [self.registry.poll_timeout(), tests, self.batches.deadline()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.registry.poll_timeout(),
+            tests,
+            self.batches.deadline(),
+            self.subscribers.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
@@ -193,6 +254,7 @@ impl Core {
         }
         self.batches.abandon();
         self.clears.abandon();
+        self.subscribers.shutdown(now, &mut self.registry);
         self.registry.shutdown(now);
         while self.registry.poll_event().is_some() {}
     }
@@ -320,6 +382,12 @@ impl Core {
     /// Takes the registry's events: test progress, and the echo responder.
     fn process(&mut self, now: Instant) {
         while let Some(event) = self.registry.poll_event() {
+            if self
+                .subscribers
+                .registry_event(now, &event, &mut self.registry)
+            {
+                continue;
+            }
             match event {
                 RegistryEvent::SessionUp { session, .. } if self.batches.is_ours(session) => {
                     self.batches.session_up(session);
@@ -574,10 +642,10 @@ mod tests {
     use crate::l2tp::wire::Packet;
     use schema::l2tp_rpc::L2tpShow;
 
-    fn config(lines: &str) -> RouterConfig {
+    fn config(lines: &str) -> Arc<RouterConfig> {
         let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
             .expect("set lines parse");
-        schema::typed::router_config(&tree)
+        Arc::new(schema::typed::router_config(&tree))
     }
 
     /// Hands every datagram one core queued to the other, as UDP on port 1701 would,

@@ -13,6 +13,7 @@ mod core;
 mod echo;
 mod handover;
 mod host_addresses;
+mod ports;
 mod rpc;
 mod snmp;
 mod snmp_poll;
@@ -20,6 +21,7 @@ mod sockets;
 mod subscriber;
 mod task;
 
+use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
@@ -46,26 +48,35 @@ const L2TP_RPC_TIMEOUT: Duration = Duration::from_secs(30);
 
 const NOT_RUNNING: &str = "the L2TP engine is not running";
 
+/// How the engine is started.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    /// Fixes every random choice (tests and transcripts only).
+    pub seed: Option<u64>,
+    /// PPPoE ports that are Unix datagram sockets carrying Ethernet frames (the lab), by name.
+    pub access_links: BTreeMap<String, std::path::PathBuf>,
+}
+
 /// An answer the engine will give: waiting for it blocks (bounded), so the management thread
 /// hands it to a thread of its own and goes on serving the other sessions.
 pub type Later<T> = Box<dyn FnOnce() -> T + Send>;
 
 pub trait ConfigApply: Send {
     /// Applies a new configuration. On `Err` the engine must still run the previous one.
-    fn apply(&mut self, config: &RouterConfig) -> Result<(), String>;
+    fn apply(&mut self, config: &Arc<RouterConfig>) -> Result<(), String>;
 
     /// Applies the active configuration when the daemon starts. Unlike a commit, which
     /// refuses what the host cannot serve, a start serves what it can: a router must not come
     /// up with no L2TP configuration because its SNMP port or trace file is unavailable now.
     /// What was left out is logged; the next commit tries it again.
-    fn apply_at_start(&mut self, config: &RouterConfig) -> Result<(), String> {
+    fn apply_at_start(&mut self, config: &Arc<RouterConfig>) -> Result<(), String> {
         self.apply(config)
     }
 
     /// Puts `config` back after the engine took a commit's configuration and the commit then
     /// failed (the database refused the write). Unlike [`ConfigApply::apply`] it never gives
     /// up on a busy engine: that would leave running what the commit reports as not applied.
-    fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
+    fn restore(&mut self, config: &Arc<RouterConfig>) -> Result<(), String> {
         self.apply(config)
     }
 
@@ -125,7 +136,9 @@ pub trait ConfigApply: Send {
 /// The engine: the configuration in force and, once started, the L2TP runtime.
 #[derive(Default)]
 pub struct Engine {
-    config: Option<RouterConfig>,
+    /// The commit's one typed view, shared with the runtime (core and registry) and the
+    /// SNMP thread rather than copied for each of them.
+    config: Option<Arc<RouterConfig>>,
     generation: u64,
     runtime: Option<RuntimeHandle>,
     /// [`APPLY_TIMEOUT`]; shorter in tests of a busy runtime.
@@ -161,6 +174,14 @@ impl Engine {
 
     /// [`Engine::start`] with its random choices fixed by `seed` (tests and transcripts only).
     pub fn start_seeded(seed: Option<u64>) -> Result<Engine, String> {
+        Self::start_with(EngineOptions {
+            seed,
+            ..EngineOptions::default()
+        })
+    }
+
+    /// [`Engine::start`] with every option.
+    pub fn start_with(options: EngineOptions) -> Result<Engine, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -169,7 +190,7 @@ impl Engine {
         let snmp = snmp::SnmpHandle::start(commands.clone())?;
         let thread = std::thread::Builder::new()
             .name("l2tp-engine".into())
-            .spawn(move || runtime.block_on(task::run(receiver, seed)))
+            .spawn(move || runtime.block_on(task::run(receiver, options)))
             .map_err(|e| format!("cannot start the L2TP engine thread: {e}"))?;
         Ok(Engine {
             config: None,
@@ -185,7 +206,7 @@ impl Engine {
 
     /// The configuration in force, if any was applied yet.
     pub fn config(&self) -> Option<&RouterConfig> {
-        self.config.as_ref()
+        self.config.as_deref()
     }
 
     /// How many configurations were applied since start.
@@ -232,7 +253,7 @@ impl Engine {
     /// `timeout`; `None`: waits as long as the runtime takes ([`ConfigApply::restore`]).
     fn apply_within(
         &mut self,
-        config: &RouterConfig,
+        config: &Arc<RouterConfig>,
         timeout: Option<Duration>,
         strictness: Strictness,
     ) -> Result<(), String> {
@@ -261,7 +282,7 @@ impl Engine {
         };
         let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
         if let Some(snmp) = snmp {
-            if let Err(e) = snmp.apply(&config.snmp, timeout) {
+            if let Err(e) = snmp.apply(config, timeout) {
                 if let Err(e) = left_out("snmp", e) {
                     restore_trace();
                     return Err(e);
@@ -272,12 +293,12 @@ impl Engine {
             // Back to the SNMP configuration in force (it was taken first), however long
             // that takes.
             if let (Some(snmp), Some(previous)) = (snmp, &self.config) {
-                let _ = snmp.apply(&previous.snmp, None);
+                let _ = snmp.apply(previous, None);
             }
             restore_trace();
             return Err(e);
         }
-        self.config = Some(config.clone());
+        self.config = Some(Arc::clone(config));
         self.generation += 1;
         Ok(())
     }
@@ -286,14 +307,14 @@ impl Engine {
     /// it within `timeout` never applies it (see [`handover`]). `None` without a runtime.
     fn apply_to_runtime(
         &self,
-        config: &RouterConfig,
+        config: &Arc<RouterConfig>,
         timeout: Option<Duration>,
     ) -> Option<Result<(), String>> {
         let runtime = self.runtime.as_ref()?;
         let handover = Handover::new();
         let (reply, answer) = mpsc::channel();
         let command = Command::Apply {
-            config: Box::new(config.clone()),
+            config: Arc::clone(config),
             handover: handover.clone(),
             reply,
         };
@@ -353,17 +374,17 @@ impl ConfigApply for Engine {
         host_addresses::check(config)
     }
 
-    fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
+    fn apply(&mut self, config: &Arc<RouterConfig>) -> Result<(), String> {
         let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
         self.apply_within(config, Some(timeout), Strictness::Commit)
     }
 
-    fn apply_at_start(&mut self, config: &RouterConfig) -> Result<(), String> {
+    fn apply_at_start(&mut self, config: &Arc<RouterConfig>) -> Result<(), String> {
         let timeout = self.apply_timeout.unwrap_or(APPLY_TIMEOUT);
         self.apply_within(config, Some(timeout), Strictness::Start)
     }
 
-    fn restore(&mut self, config: &RouterConfig) -> Result<(), String> {
+    fn restore(&mut self, config: &Arc<RouterConfig>) -> Result<(), String> {
         self.apply_within(config, None, Strictness::Commit)
     }
 
@@ -432,5 +453,7 @@ fn config_from_set_lines(lines: &str) -> RouterConfig {
     schema::typed::router_config(&tree)
 }
 
+#[cfg(test)]
+mod lac_tests;
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use schema::snmp_rpc::SnmpStatistics;
-use schema::typed::SnmpConfig;
+use schema::typed::{RouterConfig, SnmpConfig};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc as channel, oneshot};
 
@@ -37,7 +37,8 @@ const MAX_DATAGRAM: usize = 65_535;
 
 enum Control {
     Apply {
-        config: Box<SnmpConfig>,
+        /// The commit's typed view; the agent keeps only what it derives from `snmp`.
+        config: Arc<RouterConfig>,
         handover: Handover,
         reply: mpsc::Sender<Result<(), String>>,
     },
@@ -78,12 +79,16 @@ impl SnmpHandle {
     /// Takes the `[edit snmp]` of a commit; fails (changing nothing) when the agent's port
     /// cannot be bound, or when the agent has not taken it within `timeout` (it is withdrawn
     /// then). `None` waits for the outcome however long it takes.
-    pub fn apply(&self, config: &SnmpConfig, timeout: Option<Duration>) -> Result<(), String> {
+    pub fn apply(
+        &self,
+        config: &Arc<RouterConfig>,
+        timeout: Option<Duration>,
+    ) -> Result<(), String> {
         let (reply, answer) = mpsc::channel();
         let handover = Handover::new();
         self.control
             .send(Control::Apply {
-                config: Box::new(config.clone()),
+                config: Arc::clone(config),
                 handover: handover.clone(),
                 reply,
             })
@@ -221,7 +226,8 @@ async fn run(
                 // Withdrawn: the commit already reported that it failed.
                 Some(Control::Apply { handover, .. }) if !handover.take() => {}
                 Some(Control::Apply { config, reply, .. }) => {
-                    let result = apply(&config, &mut agent, &mut listener).await;
+                    let config = &config.snmp;
+                    let result = apply(config, &mut agent, &mut listener).await;
                     if result.is_ok() {
                         subagent.apply(config.enabled.then_some(config.agentx_socket.as_deref()).flatten());
                     }

@@ -14,11 +14,14 @@ use tokio::task::JoinHandle;
 use super::batch::BatchOutcome;
 use super::core::{Core, TestOutcome, TunnelTest};
 use super::handover::Handover;
+use super::ports::{PortInput, Ports};
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::snmp_poll;
 use super::sockets::{address_not_here, bind_error, wanted_addresses, L2TP_PORT};
+use super::EngineOptions;
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
+use crate::subscriber::pppoe_access::PppoeAccess;
 
 /// Largest UDP payload.
 const MAX_DATAGRAM: usize = 65_535;
@@ -31,7 +34,7 @@ const DATAGRAMS_PER_TURN: usize = 64;
 
 pub(super) enum Command {
     Apply {
-        config: Box<RouterConfig>,
+        config: Arc<RouterConfig>,
         handover: Handover,
         reply: mpsc::Sender<Result<(), String>>,
     },
@@ -119,17 +122,22 @@ struct Runtime {
     queue: channel::Sender<Received>,
     /// `enable-snmp-tunnel-statistics`: copies session counters for SNMP, 1,000 per 30 s.
     poller: Poller,
+    /// PPPoE ports (host interfaces or lab links).
+    ports: Ports,
 }
 
-pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed: Option<u64>) {
+pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, options: EngineOptions) {
+    let seed = options.seed;
     let empty = schema::typed::router_config(&schema::tree::Node::default());
     let (queue, mut received) = channel::channel(RECEIVE_QUEUE);
+    let (port_queue, mut port_inputs) = channel::channel(RECEIVE_QUEUE);
     let mut rt = Runtime {
-        core: Core::new(&empty, seed),
+        core: Core::new(&Arc::new(empty), seed),
         sockets: BTreeMap::new(),
         wildcard: None,
         queue,
         poller: Poller::new(),
+        ports: Ports::new(options.access_links, port_queue),
     };
     loop {
         let deadline = rt.core.poll_timeout();
@@ -178,6 +186,15 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, seed:
                     rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
                 }
             }
+            Some(input) = port_inputs.recv() => {
+                rt.port_input(input);
+                for _ in 1..DATAGRAMS_PER_TURN {
+                    let Ok(input) = port_inputs.try_recv() else {
+                        break;
+                    };
+                    rt.port_input(input);
+                }
+            }
             () = sleep_until(deadline), if deadline.is_some() => {
                 rt.core.handle_timeout(Instant::now());
             }
@@ -218,7 +235,7 @@ async fn sleep_until(deadline: Option<Instant>) {
 impl Runtime {
     /// Binds what the new configuration needs, or refuses it and changes nothing. Sockets
     /// no longer needed close only after the registry has said goodbye from them.
-    async fn apply(&mut self, config: &RouterConfig) -> Result<(), String> {
+    async fn apply(&mut self, config: &Arc<RouterConfig>) -> Result<(), String> {
         let wanted = wanted_addresses(config);
         let mut fresh = Vec::new();
         for address in wanted.iter().filter(|a| !self.sockets.contains_key(a)) {
@@ -239,6 +256,10 @@ impl Runtime {
                 .insert(address, Bound::new(socket, address, &self.queue));
         }
         self.core.apply_config(Instant::now(), config);
+        let wanted_ports = PppoeAccess::wanted_ports(config);
+        for (port, facts, up) in self.ports.reconcile(&wanted_ports) {
+            self.core.attach_port(&port, facts, up);
+        }
         self.poller
             .set_enabled(Instant::now(), config.l2tp.enable_snmp_tunnel_statistics);
         self.flush().await;
@@ -252,8 +273,25 @@ impl Runtime {
         Ok(())
     }
 
-    /// Sends what the core has queued, each datagram from its source address's socket.
+    fn port_input(&mut self, input: PortInput) {
+        match input {
+            PortInput::Frame { port, bytes } => {
+                self.core.handle_frame(Instant::now(), &port, &bytes);
+            }
+            PortInput::Link { port, up } => self.core.port_link(Instant::now(), &port, up),
+        }
+    }
+
+    /// Sends what the core has queued, each datagram from its source address's socket,
+    /// and each PPPoE frame on its port (in one batch per port).
     async fn flush(&mut self) {
+        let mut frames: BTreeMap<Arc<str>, Vec<Vec<u8>>> = BTreeMap::new();
+        while let Some(out) = self.core.poll_frame() {
+            frames.entry(out.port).or_default().push(out.frame);
+        }
+        for (port, frames) in frames {
+            self.ports.send(&port, frames);
+        }
         while let Some(t) = self.core.poll_transmit() {
             let socket = match t.source {
                 Some(source) => match self.sockets.get(&source) {

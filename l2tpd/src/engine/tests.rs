@@ -6,13 +6,13 @@ use std::time::Instant;
 use super::*;
 use schema::mgmt::TunnelTestState;
 
-fn config(lines: &str) -> RouterConfig {
+fn config(lines: &str) -> Arc<RouterConfig> {
     let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
         .expect("set lines parse");
-    schema::typed::router_config(&tree)
+    Arc::new(schema::typed::router_config(&tree))
 }
 
-fn lac(lac: &str, lns: &str) -> RouterConfig {
+fn lac(lac: &str, lns: &str) -> Arc<RouterConfig> {
     config(&format!(
         "set system host-name lac-a\n\
          set access tunnel-profile tp tunnel 1 source-gateway address {lac}\n\
@@ -21,7 +21,7 @@ fn lac(lac: &str, lns: &str) -> RouterConfig {
     ))
 }
 
-fn lns(lns: &str, secret: &str) -> RouterConfig {
+fn lns(lns: &str, secret: &str) -> Arc<RouterConfig> {
     config(&format!(
         "set system host-name lns-a\n\
          set services l2tp tunnel-group g local-gateway address {lns}\n\
@@ -69,7 +69,9 @@ fn a_bind_failure_refuses_the_configuration() {
         .expect_err("port in use");
     assert_eq!(err, "cannot bind 127.0.0.43:1701: Address already in use");
     assert_eq!(engine.generation(), 1, "the previous configuration stays");
-    assert_eq!(engine.config(), Some(&first));
+    assert_eq!(engine.config(), Some(&*first));
+    // The commit's view itself, shared, not a copy of it.
+    assert!(engine.config().is_some_and(|c| std::ptr::eq(c, &*first)));
     drop(taken);
 }
 
@@ -122,7 +124,7 @@ fn a_wrong_secret_fails_on_tunnel_authentication() {
 }
 
 /// A LAC profile of two tunnels (distinct identifications, so both open) of `max` sessions.
-fn lac_two_tunnels(lac: &str, lns: &str, max: u32) -> RouterConfig {
+fn lac_two_tunnels(lac: &str, lns: &str, max: u32) -> Arc<RouterConfig> {
     let mut lines = String::from("set system host-name lac-a\n");
     for n in 1..=2 {
         lines.push_str(&format!(

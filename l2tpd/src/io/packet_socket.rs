@@ -8,6 +8,10 @@
 //! (`__netif_receive_skb_core`), so a `vlan-id` unit would never get its frames. ETH_P_ALL taps
 //! see the frame first, with the stripped outer tag still in PACKET_AUXDATA. The classic BPF
 //! filter keeps everything that is not PPPoE (behind up to two tags) in the kernel.
+//!
+//! Frames for other hosts (PACKET_OTHERHOST, seen on a promiscuous interface) are delivered,
+//! not dropped: the subscriber emulator speaks for many MACs and needs them; the access
+//! concentrator's discovery and session code judge the destination MAC themselves.
 #![allow(unsafe_code)]
 
 use std::ffi::CString;
@@ -207,6 +211,23 @@ impl PacketSocket {
     /// Returns how many of the first frames went out; see [`send_datagrams`].
     pub fn send_batch<'a>(&self, frames: impl IntoIterator<Item = &'a [u8]>) -> io::Result<usize> {
         send_datagrams(self.fd.as_fd(), frames)
+    }
+
+    /// Puts the interface in promiscuous mode for as long as this socket is open (the kernel
+    /// counts users and undoes it on close). The subscriber emulator needs it on a real NIC:
+    /// it speaks for many MACs, none of them the interface's, and the NIC would filter the
+    /// access concentrator's unicast replies. The LAC itself never needs it.
+    pub fn set_promiscuous(&self) -> io::Result<()> {
+        // SAFETY: packet_mreq is plain data; all-zero is valid.
+        let mut request: libc::packet_mreq = unsafe { zeroed() };
+        request.mr_ifindex = self.ifindex as c_int;
+        request.mr_type = libc::PACKET_MR_PROMISC as u16;
+        set_option(
+            self.fd.as_fd(),
+            libc::SOL_PACKET,
+            libc::PACKET_ADD_MEMBERSHIP,
+            &request,
+        )
     }
 
     /// The interface's hardware address (SIOCGIFHWADDR), read now: it can change.

@@ -50,9 +50,9 @@ pub struct Mgmt {
     /// Shown in prompts when `system host-name` is not configured.
     default_host_name: String,
     active: Node,
-    /// The typed view of `active`, derived once per commit (host name, login classes, and
-    /// what the engine was given).
-    active_config: RouterConfig,
+    /// The typed view of `active`, derived once per commit (host name, login classes): the
+    /// very one the engine was given, shared.
+    active_config: Arc<RouterConfig>,
     /// Bumped on every commit; private candidates remember the one they started from.
     generation: u64,
     /// The shared candidate; `None` while it equals the active configuration.
@@ -110,7 +110,7 @@ impl Mgmt {
             .map_err(|e| e.to_string())?;
         let mut active = active;
         active.shrink_to_fit();
-        let active_config = schema::typed::router_config(&active);
+        let active_config = Arc::new(schema::typed::router_config(&active));
         let mut mgmt = Mgmt {
             store,
             engine,
@@ -943,6 +943,8 @@ impl Mgmt {
         new_config: RouterConfig,
         meta: CommitMeta,
     ) -> Result<Option<String>, Box<(MgmtError, Node)>> {
+        // One typed view per commit, which the engine's parts share.
+        let new_config = Arc::new(new_config);
         if let Err(e) = self.engine.apply(&new_config) {
             let message = format!("commit failed: the engine refused the configuration: {e}");
             return Err(Box::new((failed(message), tree)));

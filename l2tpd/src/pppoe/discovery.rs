@@ -130,6 +130,34 @@ pub struct DiscoveryCounters {
     pub session_frame_wrong_mac: u64,
 }
 
+impl DiscoveryCounters {
+    /// Adds `other` field by field (a port's units summed, and units gone since).
+    pub fn add(&mut self, other: &DiscoveryCounters) {
+        self.padi_received += other.padi_received;
+        self.pado_sent += other.pado_sent;
+        self.padr_received += other.padr_received;
+        self.pads_sent += other.pads_sent;
+        self.padt_received += other.padt_received;
+        self.padt_sent += other.padt_sent;
+        self.malformed += other.malformed;
+        self.not_for_us += other.not_for_us;
+        self.bad_source += other.bad_source;
+        self.unexpected_code += other.unexpected_code;
+        self.nonzero_session_id += other.nonzero_session_id;
+        self.service_name_missing += other.service_name_missing;
+        self.service_name_refused += other.service_name_refused;
+        self.padr_cookie_missing += other.padr_cookie_missing;
+        self.padr_cookie_invalid += other.padr_cookie_invalid;
+        self.padr_retransmitted += other.padr_retransmitted;
+        self.max_sessions_refused += other.max_sessions_refused;
+        self.duplicate_refused += other.duplicate_refused;
+        self.padt_unknown_session += other.padt_unknown_session;
+        self.padt_wrong_mac += other.padt_wrong_mac;
+        self.session_frame_unknown_session += other.session_frame_unknown_session;
+        self.session_frame_wrong_mac += other.session_frame_wrong_mac;
+    }
+}
+
 /// The discovery server of one interface unit.
 #[derive(Debug)]
 pub struct DiscoveryServer {
@@ -160,6 +188,11 @@ impl DiscoveryServer {
 
     pub fn counters(&self) -> &DiscoveryCounters {
         &self.counters
+    }
+
+    /// `clear pppoe statistics`.
+    pub fn clear_counters(&mut self) {
+        self.counters = DiscoveryCounters::default();
     }
 
     pub fn session(&self, session_id: u16) -> Option<&Session> {

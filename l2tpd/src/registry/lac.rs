@@ -54,16 +54,36 @@ impl Registry {
             return Err(NoTunnel::Draining);
         }
         let call_ref = self.new_call_ref();
+        self.open_reserved_session(now, call_ref, profile_name, profile, call)
+            .map(|()| call_ref)
+    }
+
+    /// A handle for a call that does not exist yet: a subscriber takes it when its PPPoE
+    /// session begins, so its `pp0` unit is already the one its L2TP session will show.
+    pub fn reserve_call_ref(&mut self) -> SessionRef {
+        self.new_call_ref()
+    }
+
+    /// [`Registry::open_session`] for a handle from [`Registry::reserve_call_ref`].
+    pub fn open_reserved_session(
+        &mut self,
+        now: Instant,
+        call_ref: SessionRef,
+        profile_name: &str,
+        profile: &TunnelProfile,
+        call: CallInfo,
+    ) -> Result<(), NoTunnel> {
+        if self.settings.drain {
+            return Err(NoTunnel::Draining);
+        }
         let pending = PendingCall {
             call_ref,
             call: self.settings.outgoing_call(call),
             tried: Vec::new(),
         };
         let spec = Arc::new(profile.clone());
-        match self.place_call(now, profile_name, &spec, pending, None) {
-            Ok(()) => Ok(call_ref),
-            Err(unplaced) => Err(unplaced.why),
-        }
+        self.place_call(now, profile_name, &spec, pending, None)
+            .map_err(|unplaced| unplaced.why)
     }
 
     /// Selects a tunnel for `pending` and queues or starts it there; gives the call back,
@@ -139,7 +159,7 @@ impl Registry {
         let local_name = tunnel_spec.source_gateway.gateway_name.as_deref();
         let mut cfg = self
             .settings
-            .tunnel_config(local_name, tunnel_spec.secret.as_deref());
+            .tunnel_config(local_name, tunnel_spec.secret.as_ref());
         cfg.expected_peer_name = tunnel_spec
             .remote_gateway
             .gateway_name

@@ -1,5 +1,6 @@
 //! What happens to the registry outside the protocol: a commit, and the daemon stopping.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use schema::typed::RouterConfig;
@@ -14,7 +15,7 @@ impl Registry {
     /// A commit: new tunnels use the new values; live tunnels take the retransmission
     /// settings for their next message; tunnels of a deleted tunnel group, or of one whose
     /// `local-gateway address` changed, are torn down (junos-config.md §2).
-    pub fn apply_config(&mut self, now: Instant, config: &RouterConfig) {
+    pub fn apply_config(&mut self, now: Instant, config: &Arc<RouterConfig>) {
         let limits = (
             self.settings.max_tunnels_per_source,
             self.settings.max_establishing,
@@ -24,7 +25,7 @@ impl Registry {
             self.settings.max_tunnels_per_source,
             self.settings.max_establishing,
         ) = limits;
-        self.config = config.clone();
+        self.config = Arc::clone(config);
         let retransmit = self.settings.retransmit;
         let mut doomed = Vec::new();
         for (tunnel_id, entry) in &mut self.tunnels {

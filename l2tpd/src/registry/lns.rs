@@ -250,7 +250,7 @@ impl Registry {
         else {
             return None;
         };
-        match ControlMessage::parse(bytes, Some(&secret))
+        match ControlMessage::parse(bytes, Some(secret.expose()))
             .ok()?
             .get(attr::ASSIGNED_TUNNEL_ID)
         {
@@ -279,11 +279,7 @@ impl Registry {
             },
             Some(client) => Admission {
                 auth: PeerAuth::Admitted {
-                    secret: client
-                        .l2tp
-                        .shared_secret
-                        .as_ref()
-                        .map(|s| s.as_bytes().to_vec()),
+                    secret: client.l2tp.shared_secret.clone(),
                 },
                 max_sessions: client.l2tp.maximum_sessions_per_tunnel.filter(|m| *m > 0),
             },

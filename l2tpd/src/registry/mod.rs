@@ -63,6 +63,7 @@ mod snmp;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rand::rngs::StdRng;
@@ -97,7 +98,8 @@ enum CallLocation {
 #[derive(Debug)]
 pub struct Registry {
     settings: Settings,
-    config: RouterConfig,
+    /// The commit's typed view, shared with the engine (not a copy per commit).
+    config: Arc<RouterConfig>,
     rng: StdRng,
     destinations: BTreeMap<u32, Destination>,
     destination_ids: HashMap<DestinationKey, u32>,
@@ -127,22 +129,23 @@ pub struct Registry {
 
 impl Registry {
     /// `seed` feeds the Tunnel ID start and the challenges; tests pass a fixed one.
-    pub fn new(config: &RouterConfig, seed: u64) -> Self {
+    pub fn new(config: impl Into<Arc<RouterConfig>>, seed: u64) -> Self {
         Self::with_rng(config, StdRng::seed_from_u64(seed))
     }
 
     /// A registry whose Tunnel IDs and challenges come from the operating system's entropy
     /// (a full 256-bit seed): what the daemon runs, so challenges cannot be predicted from
     /// a few observed ones.
-    pub fn from_os_entropy(config: &RouterConfig) -> Self {
+    pub fn from_os_entropy(config: impl Into<Arc<RouterConfig>>) -> Self {
         Self::with_rng(config, StdRng::from_os_rng())
     }
 
-    fn with_rng(config: &RouterConfig, mut rng: StdRng) -> Self {
+    fn with_rng(config: impl Into<Arc<RouterConfig>>, mut rng: StdRng) -> Self {
+        let config = config.into();
         let tunnel_ids = SessionIdAllocator::new(rng.random());
         Self {
-            settings: Settings::from_config(config),
-            config: config.clone(),
+            settings: Settings::from_config(&config),
+            config,
             rng,
             destinations: BTreeMap::new(),
             destination_ids: HashMap::new(),

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use schema::typed::{RouterConfig, TxAddressChange};
+use schema::typed::{RouterConfig, Secret, TxAddressChange};
 
 use crate::l2tp::control::{RetransmitSettings, TunnelConfig};
 use crate::l2tp::select::SelectSettings;
@@ -90,9 +90,9 @@ impl Settings {
     }
 
     /// A control connection configured from the global `tunnel` statements.
-    pub fn tunnel_config(&self, host_name: Option<&str>, secret: Option<&str>) -> TunnelConfig {
+    pub fn tunnel_config(&self, host_name: Option<&str>, secret: Option<&Secret>) -> TunnelConfig {
         let mut cfg = TunnelConfig::new(host_name.unwrap_or(&self.host_name).as_bytes());
-        cfg.secret = secret.map(|s| s.as_bytes().to_vec());
+        cfg.secret = secret.cloned();
         cfg.retransmit = self.retransmit;
         cfg.hello_interval = self.hello_interval;
         if self.rx_window_size > 0 {

@@ -19,9 +19,26 @@ const INTERFACE: &[Stmt] = &[
         Type::Enum(&["ethernet", "generic-services"]),
         "Physical link-layer encapsulation",
     ),
+    // Junos takes one tagging mode per physical interface; more than one is refused at
+    // commit (validate::device).
+    flag(
+        "vlan-tagging",
+        "Single (802.1Q) VLAN tagging: units select one VLAN ID",
+    ),
+    flag(
+        "stacked-vlan-tagging",
+        "Stacked (802.1ad/QinQ) tagging: units select outer and inner VLAN IDs",
+    ),
+    flag(
+        "flexible-vlan-tagging",
+        "Single and stacked VLAN tagging mixed on one interface",
+    ),
     // Junos unit range for Ethernet; unit 0 of an si- interface is reserved for the LNS.
     list("unit", uint(0, 16385), "Logical interface", UNIT),
 ];
+
+/// 802.1Q VLAN IDs: 0 and 4095 are reserved (IEEE 802.1Q table 9-2).
+const VLAN_ID: Type = uint(1, 4094);
 
 const UNIT: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
@@ -30,6 +47,21 @@ const UNIT: &[Stmt] = &[
         Type::Enum(&["ethernet", "ppp-over-ether"]),
         "Logical link-layer encapsulation",
     ),
+    leaf(
+        "vlan-id",
+        VLAN_ID,
+        "Virtual LAN identifier value for 802.1Q VLAN tags",
+    ),
+    // Junos prints `vlan-tags outer 100 inner 7;` on one line.
+    container(
+        "vlan-tags",
+        "IEEE 802.1ad (QinQ) VLAN tags",
+        &[
+            leaf("outer", VLAN_ID, "Outer VLAN identifier (S-tag)").mandatory(),
+            leaf("inner", VLAN_ID, "Inner VLAN identifier (C-tag)").mandatory(),
+        ],
+    )
+    .one_line(),
     container(
         "family",
         "Protocol family",
@@ -70,6 +102,27 @@ const UNIT: &[Stmt] = &[
                         "service-name-table",
                         NAME,
                         "Service name table for PADI/PADR matching",
+                    )
+                    .refers_to(&["protocols", "pppoe", "service-name-tables"]),
+                    // Junos' form is `short-cycle-protection <lockout-time-min S
+                    // lockout-time-max S>`; the lockout times are not taken (yet): the
+                    // statement alone turns the protection on.
+                    flag(
+                        "short-cycle-protection",
+                        "Lock out clients that reconnect too quickly",
+                    ),
+                    // Junos writes `mtu (size | use-lower-layer)` under ppp-options; the
+                    // range is our choice: 576 is the datagram every IPv4 host must take
+                    // (RFC 791), 9192 the largest Junos interface MTU; above 1492 the
+                    // client must ask for it with PPP-Max-Payload (RFC 4638).
+                    leaf(
+                        "mtu",
+                        Type::UintOr {
+                            min: 576,
+                            max: 9192,
+                            words: &["use-lower-layer"],
+                        },
+                        "MTU of the PPPoE sessions (or the underlying interface's, less 8)",
                     ),
                 ],
             ),

@@ -1,6 +1,7 @@
 //! `[edit access]` as typed settings.
 
 use super::net::Ipv4Prefix;
+use super::secret::Secret;
 use super::view::{keyword, View};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -38,8 +39,8 @@ pub struct ProfileTunnel {
     pub preference: u32,
     pub remote_gateway: Gateway,
     pub routing_instance: Option<String>,
-    /// The shared secret in clear (the configuration holds it as `$9$`).
-    pub secret: Option<String>,
+    /// The shared secret (the configuration holds it as `$9$`).
+    pub secret: Option<Secret>,
     pub source_gateway: Gateway,
     pub tunnel_type: TunnelType,
 }
@@ -138,8 +139,7 @@ pub struct L2tpClient {
     pub multilink_fragment_threshold: Option<u32>,
     pub ppp_authentication: Option<PppAuthentication>,
     pub ppp_profile: Option<String>,
-    /// In clear.
-    pub shared_secret: Option<String>,
+    pub shared_secret: Option<Secret>,
 }
 
 /// `client NAME ppp { ... }`.
@@ -158,10 +158,8 @@ pub struct PppClient {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileClient {
-    /// In clear.
-    pub chap_secret: Option<String>,
-    /// In clear.
-    pub pap_password: Option<String>,
+    pub chap_secret: Option<Secret>,
+    pub pap_password: Option<Secret>,
     pub l2tp: L2tpClient,
     pub ppp: PppClient,
 }
@@ -173,8 +171,7 @@ pub struct RadiusServer {
     pub retry: u32,
     /// Seconds.
     pub timeout: u32,
-    /// In clear.
-    pub secret: Option<String>,
+    pub secret: Option<Secret>,
     pub source_address: Option<Ipv4Addr>,
 }
 

@@ -20,6 +20,41 @@ pub enum UnitEncapsulation {
     PppOverEther,
 }
 
+/// How a physical interface's units select frames by VLAN tag (one of the three, checked
+/// at commit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VlanTagging {
+    /// `vlan-tagging`: units take `vlan-id`.
+    VlanTagging,
+    /// `stacked-vlan-tagging`: units take `vlan-tags outer O inner I`.
+    StackedVlanTagging,
+    /// `flexible-vlan-tagging`: either, unit by unit.
+    FlexibleVlanTagging,
+}
+
+/// The frames a unit takes: untagged ones, one 802.1Q tag, or an 802.1ad outer and inner tag.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnitVlan {
+    #[default]
+    None,
+    Single(u16),
+    Stacked {
+        outer: u16,
+        inner: u16,
+    },
+}
+
+/// `family pppoe mtu`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PppoeMtu {
+    Bytes(u16),
+    /// The underlying interface's MTU less the 8-octet PPPoE and PPP headers (RFC 2516 §7).
+    UseLowerLayer,
+}
+
 /// `family pppoe`: the unit accepts PPPoE subscribers (LAC).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PppoeFamily {
@@ -28,12 +63,16 @@ pub struct PppoeFamily {
     pub dynamic_profile: Option<String>,
     pub max_sessions: Option<u32>,
     pub service_name_table: Option<String>,
+    pub short_cycle_protection: bool,
+    pub mtu: Option<PppoeMtu>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub description: Option<String>,
     pub encapsulation: Option<UnitEncapsulation>,
+    /// `vlan-id` / `vlan-tags`; `None` is the untagged unit.
+    pub vlan: UnitVlan,
     /// `family inet address`: host address with its prefix length (`198.18.0.1/24`).
     pub inet_addresses: Vec<Ipv4Prefix>,
     /// The address marked `primary`, if any.
@@ -45,6 +84,8 @@ pub struct Unit {
 pub struct Interface {
     pub description: Option<String>,
     pub encapsulation: Option<InterfaceEncapsulation>,
+    /// `vlan-tagging` / `stacked-vlan-tagging` / `flexible-vlan-tagging`; `None`: untagged only.
+    pub vlan_tagging: Option<VlanTagging>,
     pub units: BTreeMap<u16, Unit>,
 }
 
@@ -69,6 +110,9 @@ pub struct SnmpConfig {
     pub description: Option<String>,
     pub location: Option<String>,
     pub contact: Option<String>,
+    /// Keyed by the community name. Not a [`Secret`](super::Secret): Junos keeps a
+    /// community as the list's key, printed in clear by `show configuration` and never
+    /// stored as `$9$`, and the agent must compare and show it as a name.
     pub communities: BTreeMap<String, Community>,
     /// `listen-address`: where the embedded agent binds (0.0.0.0 = every address).
     pub listen_address: Ipv4Addr,
@@ -84,9 +128,16 @@ fn unit(u: View<'_>) -> Unit {
         .filter_map(|(address, a)| Some((Ipv4Prefix::parse(address)?, a.flag("primary"))))
         .collect();
     let pppoe = family.container("pppoe");
+    let tags = u.container("vlan-tags");
+    let vlan = match (u.uint("vlan-id"), tags.uint("outer"), tags.uint("inner")) {
+        (Some(id), _, _) => UnitVlan::Single(id),
+        (None, Some(outer), Some(inner)) => UnitVlan::Stacked { outer, inner },
+        _ => UnitVlan::None,
+    };
     Unit {
         description: u.string("description"),
         encapsulation: u.keyword("encapsulation"),
+        vlan,
         primary_address: addresses
             .iter()
             .find(|(_, primary)| *primary)
@@ -98,8 +149,25 @@ fn unit(u: View<'_>) -> Unit {
             dynamic_profile: pppoe.string("dynamic-profile"),
             max_sessions: pppoe.uint("max-sessions"),
             service_name_table: pppoe.string("service-name-table"),
+            short_cycle_protection: pppoe.flag("short-cycle-protection"),
+            mtu: pppoe.string("mtu").and_then(|mtu| match mtu.as_str() {
+                "use-lower-layer" => Some(PppoeMtu::UseLowerLayer),
+                bytes => bytes.parse().ok().map(PppoeMtu::Bytes),
+            }),
         }),
     }
+}
+
+/// The tagging mode; with more than one configured (refused at commit) the most permissive.
+fn vlan_tagging(i: View<'_>) -> Option<VlanTagging> {
+    [
+        ("flexible-vlan-tagging", VlanTagging::FlexibleVlanTagging),
+        ("stacked-vlan-tagging", VlanTagging::StackedVlanTagging),
+        ("vlan-tagging", VlanTagging::VlanTagging),
+    ]
+    .into_iter()
+    .find(|(name, _)| i.flag(name))
+    .map(|(_, mode)| mode)
 }
 
 pub(super) fn interfaces(root: View<'_>) -> BTreeMap<String, Interface> {
@@ -108,6 +176,7 @@ pub(super) fn interfaces(root: View<'_>) -> BTreeMap<String, Interface> {
             let interface = Interface {
                 description: i.string("description"),
                 encapsulation: i.keyword("encapsulation"),
+                vlan_tagging: vlan_tagging(i),
                 units: i
                     .entries("unit")
                     .filter_map(|(n, u)| Some((n.parse().ok()?, unit(u))))

@@ -162,7 +162,7 @@ fn lac_configuration() {
     assert_eq!(tp1.tunnels.keys().copied().collect::<Vec<_>>(), vec![1, 2]);
     let first = &tp1.tunnels[&1];
     assert_eq!(first.preference, 1);
-    assert_eq!(first.secret.as_deref(), Some("s3cret"));
+    assert_eq!(first.secret, Some(Secret::from("s3cret")));
     assert_eq!(first.identification.as_deref(), Some("lns1"));
     assert_eq!(first.max_sessions, Some(1000));
     assert_eq!(
@@ -194,7 +194,7 @@ fn lac_configuration() {
         radius.accounting_port,
         default_of::<u16>(&["access", "radius-server", "accounting-port"])
     );
-    assert_eq!(radius.secret.as_deref(), Some("testing123"));
+    assert_eq!(radius.secret, Some(Secret::from("testing123")));
     assert!(c.l2tp.drain);
     assert_eq!(c.l2tp.tunnel.hello_interval, 0);
 }
@@ -282,7 +282,7 @@ fn lns_configuration() {
     assert_eq!(group.retransmit_interval, None);
     let profile = &c.access_profiles["ce-l2tp-profile1"];
     let lac = &profile.clients["ce-lac-1"];
-    assert_eq!(lac.l2tp.shared_secret.as_deref(), Some("password"));
+    assert_eq!(lac.l2tp.shared_secret, Some(Secret::from("password")));
     assert_eq!(lac.l2tp.maximum_sessions_per_tunnel, Some(2000));
     assert!(lac.l2tp.lcp_renegotiation && !lac.l2tp.local_chap);
     assert_eq!(
@@ -372,4 +372,101 @@ fn snmp_clients_stored_as_values_still_restrict() {
         c.snmp.communities["public"].clients,
         vec![Ipv4Prefix::parse("127.0.0.0/8").unwrap()]
     );
+}
+
+#[test]
+fn vlans_pppoe_and_service_name_tables_read_typed() {
+    let tree = crate::parse::parse_config(
+        r#"interfaces { ge-1/0/0 { flexible-vlan-tagging;
+            unit 0 { family pppoe { short-cycle-protection; mtu use-lower-layer; } }
+            unit 100 { vlan-id 100; family pppoe { mtu 1492; service-name-table svc; } }
+            unit 101 { vlan-tags outer 100 inner 7; } } }
+        protocols { pppoe { service-name-tables svc {
+            service gold { action delay 3; max-sessions 10; routing-instance ri1; }
+            service empty;
+            service any { action drop; dynamic-profile dp; } } } }"#,
+    )
+    .unwrap();
+    let c = router_config(&tree);
+    let i = &c.interfaces["ge-1/0/0"];
+    assert_eq!(i.vlan_tagging, Some(VlanTagging::FlexibleVlanTagging));
+    assert_eq!(i.units[&0].vlan, UnitVlan::None);
+    assert_eq!(i.units[&100].vlan, UnitVlan::Single(100));
+    assert_eq!(
+        i.units[&101].vlan,
+        UnitVlan::Stacked {
+            outer: 100,
+            inner: 7
+        }
+    );
+    let untagged = i.units[&0].pppoe.as_ref().unwrap();
+    assert!(untagged.short_cycle_protection);
+    assert_eq!(untagged.mtu, Some(PppoeMtu::UseLowerLayer));
+    let tagged = i.units[&100].pppoe.as_ref().unwrap();
+    assert!(!tagged.short_cycle_protection);
+    assert_eq!(tagged.mtu, Some(PppoeMtu::Bytes(1492)));
+    let table = &c.pppoe_service_name_tables["svc"];
+    let names: Vec<String> = table.services.iter().map(|s| s.name.to_string()).collect();
+    assert_eq!(names, ["gold", "empty", "any"], "configuration order");
+    assert_eq!(table.services[0].action, ServiceAction::Delay(3));
+    assert_eq!(table.services[0].max_sessions, Some(10));
+    assert_eq!(table.services[0].routing_instance.as_deref(), Some("ri1"));
+    assert_eq!(table.services[1].action, ServiceAction::Terminate);
+    assert_eq!(table.services[2].action, ServiceAction::Drop);
+    assert_eq!(table.services[2].dynamic_profile.as_deref(), Some("dp"));
+    // An exact name first, then `empty` for no name, then `any`.
+    assert_eq!(
+        table.lookup("gold").unwrap().name,
+        ServiceName::Named("gold".into())
+    );
+    assert_eq!(table.lookup("").unwrap().name, ServiceName::Empty);
+    assert_eq!(table.lookup("silver").unwrap().name, ServiceName::Any);
+}
+
+/// Every secret of the typed configuration, set to a distinct clear text: none of them may
+/// show when the whole `RouterConfig` is formatted or serialized.
+#[test]
+fn formatting_the_configuration_never_prints_a_secret() {
+    let mut root = Node::default();
+    let secrets = [
+        (
+            "access tunnel-profile=tp1 tunnel=1 secret",
+            "tunnel-clear-1",
+        ),
+        ("access profile=p client=c chap-secret", "chap-clear-2"),
+        ("access profile=p client=c pap-password", "pap-clear-3"),
+        (
+            "access profile=p client=c l2tp shared-secret",
+            "lns-clear-4",
+        ),
+        ("access radius-server=127.0.0.1 secret", "radius-clear-5"),
+        (
+            "access profile=p radius-server=127.0.0.2 secret",
+            "radius-clear-6",
+        ),
+    ];
+    for (path, clear) in secrets {
+        set(&mut root, path, &[&crate::secret::encode(clear)]);
+    }
+    let c = router_config(&root);
+    // The secrets were read (a config without them would pass vacuously).
+    assert_eq!(
+        c.access_profiles["p"].clients["c"].pap_password,
+        Some(Secret::from("pap-clear-3"))
+    );
+    let debug = format!("{c:?}");
+    let pretty = format!("{c:#?}");
+    let json = serde_json::to_string(&c).expect("serializes");
+    for (path, clear) in secrets {
+        for (form, text) in [
+            ("Debug", &debug),
+            ("pretty Debug", &pretty),
+            ("JSON", &json),
+        ] {
+            assert!(!text.contains(clear), "{form} of `{path}` shows it: {text}");
+        }
+    }
+    assert_eq!(debug.matches("<secret>").count(), secrets.len());
+    let back: RouterConfig = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back, c);
 }

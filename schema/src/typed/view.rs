@@ -113,9 +113,11 @@ impl<'a> View<'a> {
             .unwrap_or_default()
     }
 
-    /// A secret in clear (decoded from `$9$`); `None` when absent or unreadable.
-    pub(crate) fn secret(&self, name: &str) -> Option<String> {
-        crate::secret::decode(self.value(name)?).ok()
+    /// A secret decoded from `$9$`; `None` when absent or unreadable.
+    pub(crate) fn secret(&self, name: &str) -> Option<super::Secret> {
+        crate::secret::decode(self.value(name)?)
+            .ok()
+            .map(super::Secret::new)
     }
 }
 

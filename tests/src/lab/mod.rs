@@ -30,6 +30,7 @@ impl LabDaemon {
             release_memory: None,
             random_seed: None,
             group: None,
+            access_links: Vec::new(),
         };
         let thread = std::thread::Builder::new()
             .name("l2tpd".into())

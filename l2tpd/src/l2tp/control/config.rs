@@ -2,6 +2,7 @@
 //! retransmission statements, the window and hello interval, and what we say about ourselves in
 //! SCCRQ/SCCRP.
 
+use schema::typed::Secret;
 use std::time::Duration;
 
 use crate::l2tp::wire::attribute::{bearer, framing};
@@ -107,7 +108,7 @@ pub struct TunnelConfig {
     pub quiet_sccrp: bool,
     /// The tunnel secret (RFC 2661 §5.1.1). For a responder the secret comes from the
     /// [`PeerAuth`](super::PeerAuth) the registry found for the calling peer instead.
-    pub secret: Option<Vec<u8>>,
+    pub secret: Option<Secret>,
     /// `rx-window-size`: how many out-of-order control messages we hold (4–128).
     pub rx_window_size: u16,
     /// Silence after which we send a HELLO; zero turns HELLOs off.
@@ -154,6 +155,32 @@ mod tests {
 
     fn secs(s: u64) -> Duration {
         Duration::from_secs(s)
+    }
+
+    /// A tunnel's settings and the tunnel itself get formatted into traces and errors: the
+    /// secret they hold must never show.
+    #[test]
+    fn formatting_a_tunnel_never_prints_its_secret() {
+        use crate::l2tp::control::{PeerAuth, Tunnel};
+        use rand::SeedableRng;
+        let mut cfg = TunnelConfig::new("lac");
+        cfg.secret = Some(Secret::from("tunnel-clear"));
+        let auth = PeerAuth::Admitted {
+            secret: cfg.secret.clone(),
+        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let tunnel = Tunnel::new_initiator(cfg.clone(), 1, std::time::Instant::now(), &mut rng);
+        for text in [
+            format!("{cfg:?}"),
+            format!("{cfg:#?}"),
+            format!("{auth:?}"),
+            format!("{tunnel:?}"),
+        ] {
+            assert!(text.contains("<secret>"), "{text}");
+            assert!(!text.contains("tunnel-clear"), "{text}");
+            // Debug of the bytes, as a `Vec<u8>` secret printed before.
+            assert!(!text.contains(&format!("{:?}", b"tunnel-clear")), "{text}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
+use schema::typed::Secret;
 use thiserror::Error;
 
 use super::auth::{self, Challenge};
@@ -32,7 +33,7 @@ const PROTOCOL_VERSION: (u8, u8) = (1, 0);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PeerAuth {
     /// Admitted; `None` means no tunnel authentication for this peer.
-    Admitted { secret: Option<Vec<u8>> },
+    Admitted { secret: Option<Secret> },
     /// No profile admits it: the SCCRQ is answered with StopCCN result 4.
     Refused,
 }
@@ -85,7 +86,7 @@ enum State {
 #[derive(Debug)]
 pub struct Tunnel {
     cfg: TunnelConfig,
-    secret: Option<Vec<u8>>,
+    secret: Option<Secret>,
     local_tunnel_id: u16,
     peer: PeerInfo,
     state: State,
@@ -101,7 +102,7 @@ pub struct Tunnel {
 impl Tunnel {
     fn blank(
         cfg: TunnelConfig,
-        secret: Option<Vec<u8>>,
+        secret: Option<Secret>,
         local_tunnel_id: u16,
         rng: &mut impl RngCore,
     ) -> Self {
@@ -131,7 +132,7 @@ impl Tunnel {
     ) -> Tunnel {
         let secret = cfg.secret.clone();
         let mut tunnel = Self::blank(cfg, secret, local_tunnel_id, rng);
-        let challenge = auth::new_challenge(tunnel.secret.as_deref(), rng);
+        let challenge = auth::new_challenge(tunnel.secret.as_ref().map(Secret::expose), rng);
         let mut sccrq = tunnel.identity(MessageType::SCCRQ);
         if let Some(challenge) = challenge {
             sccrq = sccrq.avp(Avp::Challenge(challenge.to_vec()));
@@ -156,7 +157,7 @@ impl Tunnel {
             PeerAuth::Admitted { secret } => (secret, true),
             PeerAuth::Refused => (None, false),
         };
-        let msg = ControlMessage::parse(sccrq, secret.as_deref())?;
+        let msg = ControlMessage::parse(sccrq, secret.as_ref().map(Secret::expose))?;
         if msg.message_type != Some(MessageType::SCCRQ) {
             return Err(Reject::NotSccrq);
         }
@@ -185,7 +186,7 @@ impl Tunnel {
         }
         let response = match auth::answer(
             MessageType::SCCRP,
-            tunnel.secret.as_deref(),
+            tunnel.secret.as_ref().map(Secret::expose),
             challenge_of(&sccrq),
         ) {
             Ok(response) => response,
@@ -194,7 +195,7 @@ impl Tunnel {
                 return Ok(tunnel);
             }
         };
-        let challenge = auth::new_challenge(tunnel.secret.as_deref(), rng);
+        let challenge = auth::new_challenge(tunnel.secret.as_ref().map(Secret::expose), rng);
         let mut sccrp = tunnel.identity(MessageType::SCCRP);
         if let Some(response) = response {
             sccrp = sccrp.avp(Avp::ChallengeResponse(response));
@@ -304,7 +305,7 @@ impl Tunnel {
         if matches!(self.state, State::Gone) {
             return;
         }
-        let msg = match ControlMessage::parse(datagram, self.secret.as_deref()) {
+        let msg = match ControlMessage::parse(datagram, self.secret.as_ref().map(Secret::expose)) {
             Ok(msg) => msg,
             Err(_) => {
                 // Not acknowledged: if the peer retransmits the same bytes, the tunnel dies by
@@ -464,11 +465,17 @@ impl Tunnel {
         let secret = self.secret.clone();
         let verified = auth::verify(
             MessageType::SCCRP,
-            secret.as_deref(),
+            secret.as_ref().map(Secret::expose),
             ours.as_ref(),
             response_of(msg),
         )
-        .and_then(|()| auth::answer(MessageType::SCCCN, secret.as_deref(), challenge_of(msg)));
+        .and_then(|()| {
+            auth::answer(
+                MessageType::SCCCN,
+                secret.as_ref().map(Secret::expose),
+                challenge_of(msg),
+            )
+        });
         let response = match verified {
             Ok(response) => response,
             Err(why) => {
@@ -490,7 +497,7 @@ impl Tunnel {
     fn on_scccn(&mut self, now: Instant, msg: &ControlMessage, ours: Option<Challenge>) {
         let verified = auth::verify(
             MessageType::SCCCN,
-            self.secret.as_deref(),
+            self.secret.as_ref().map(Secret::expose),
             ours.as_ref(),
             response_of(msg),
         );
@@ -625,10 +632,13 @@ impl Tunnel {
         phase: Phase,
     ) -> bool {
         let secret = self.secret.clone();
-        match self
-            .channel
-            .queue(builder, peer_tunnel_id, 0, phase, secret.as_deref())
-        {
+        match self.channel.queue(
+            builder,
+            peer_tunnel_id,
+            0,
+            phase,
+            secret.as_ref().map(Secret::expose),
+        ) {
             Ok(()) => true,
             Err(err) => {
                 let text = format!("cannot encode our own message: {err}");
@@ -671,7 +681,7 @@ impl Tunnel {
             self.peer.tunnel_id,
             session_id_at_peer,
             Phase::Established,
-            secret.as_deref(),
+            secret.as_ref().map(Secret::expose),
         )?;
         Ok(())
     }

@@ -302,7 +302,7 @@ fn lac_engine(set_lines: &str) -> Result<Engine, String> {
     let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), set_lines)
         .map_err(|e| format!("LAC configuration: {e:?}"))?;
     let mut engine = Engine::start()?;
-    engine.apply(&schema::typed::router_config(&tree))?;
+    engine.apply(&std::sync::Arc::new(schema::typed::router_config(&tree)))?;
     Ok(engine)
 }
 

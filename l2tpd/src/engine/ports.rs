@@ -1,0 +1,174 @@
+//! The engine's PPPoE ports: one frame endpoint per host interface that has a `family pppoe`
+//! unit (AF_PACKET), or per lab link (a Unix datagram socket, `--access-link`). Each port has
+//! a task of its own that receives batches into reused buffers, sends what the engine hands
+//! it, and watches the interface's link state; the engine sees frames and link changes on
+//! one queue.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc as channel;
+use tokio::task::JoinHandle;
+
+use crate::io::{AsyncFrameEndpoint, FrameBatch, FrameEndpoint, SocketLink};
+use crate::pppoe::wire::MacAddr;
+use crate::subscriber::pppoe_access::PortFacts;
+
+/// Frames per receive batch, and the largest frame (a jumbo frame with two VLAN tags).
+const BATCH: usize = 64;
+const MAX_FRAME: usize = 9_216;
+/// How often a port's link state is read (carrier loss ends its subscribers).
+const LINK_POLL: Duration = Duration::from_secs(1);
+/// The lab link's MAC: locally administered, so it can never be a real NIC's.
+const LINK_MAC: MacAddr = MacAddr([0x02, 0x00, 0x5e, 0x10, 0x00, 0x01]);
+
+/// What a port reports to the engine.
+pub(super) enum PortInput {
+    Frame { port: Arc<str>, bytes: Vec<u8> },
+    Link { port: Arc<str>, up: bool },
+}
+
+struct OpenPort {
+    send: channel::UnboundedSender<Vec<Vec<u8>>>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for OpenPort {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub(super) struct Ports {
+    open: BTreeMap<String, OpenPort>,
+    links: BTreeMap<String, PathBuf>,
+    queue: channel::Sender<PortInput>,
+}
+
+impl Ports {
+    pub fn new(links: BTreeMap<String, PathBuf>, queue: channel::Sender<PortInput>) -> Self {
+        Self {
+            open: BTreeMap::new(),
+            links,
+            queue,
+        }
+    }
+
+    /// Opens the ports in `wanted` not open yet (the facts of each opened, for the core) and
+    /// closes those no longer wanted. A port that cannot be opened stays closed, logged: the
+    /// interface may appear later, and the next commit tries again.
+    pub fn reconcile(&mut self, wanted: &[String]) -> Vec<(String, PortFacts, bool)> {
+        self.open.retain(|name, _| {
+            let keep = wanted.contains(name);
+            if !keep {
+                tracing::info!("pppoe: port {name} closed");
+            }
+            keep
+        });
+        let mut opened = Vec::new();
+        for name in wanted {
+            if self.open.contains_key(name) {
+                continue;
+            }
+            match self.open_endpoint(name) {
+                Ok(endpoint) => {
+                    let facts = facts_of(endpoint.get_ref());
+                    let up = endpoint.get_ref().link_up().unwrap_or(false);
+                    let (send, outgoing) = channel::unbounded_channel();
+                    let port: Arc<str> = Arc::from(name.as_str());
+                    let task = tokio::spawn(run_port(port, endpoint, outgoing, self.queue.clone()));
+                    tracing::info!("pppoe: port {name} open (mtu {})", facts.mtu);
+                    self.open.insert(name.clone(), OpenPort { send, task });
+                    opened.push((name.clone(), facts, up));
+                }
+                Err(e) => {
+                    tracing::warn!("pppoe: cannot open port {name}: {e}; its units stay down")
+                }
+            }
+        }
+        opened
+    }
+
+    fn open_endpoint(&self, name: &str) -> std::io::Result<AsyncFrameEndpoint> {
+        match self.links.get(name) {
+            Some(path) => {
+                // A socket left by an earlier run would make bind fail.
+                let _ = std::fs::remove_file(path);
+                AsyncFrameEndpoint::new(SocketLink::bind(path, LINK_MAC)?)
+            }
+            None => AsyncFrameEndpoint::packet(name),
+        }
+    }
+
+    /// Hands `frames` to port `name`'s task; dropped (and logged) when the port is closed.
+    pub fn send(&self, name: &str, frames: Vec<Vec<u8>>) {
+        match self.open.get(name) {
+            Some(port) => {
+                let _ = port.send.send(frames);
+            }
+            None => tracing::debug!(
+                "pppoe: port {name} is not open; {} frames dropped",
+                frames.len()
+            ),
+        }
+    }
+}
+
+fn facts_of(endpoint: &FrameEndpoint) -> PortFacts {
+    PortFacts {
+        mac: endpoint.mac().map(|m| m.0).unwrap_or(LINK_MAC.0),
+        mtu: endpoint
+            .mtu()
+            .ok()
+            .and_then(|m| u16::try_from(m).ok())
+            .unwrap_or(1500),
+    }
+}
+
+async fn run_port(
+    port: Arc<str>,
+    mut endpoint: AsyncFrameEndpoint,
+    mut outgoing: channel::UnboundedReceiver<Vec<Vec<u8>>>,
+    queue: channel::Sender<PortInput>,
+) {
+    let mut batch = FrameBatch::new(BATCH, MAX_FRAME);
+    let mut link = tokio::time::interval(LINK_POLL);
+    let mut up = endpoint.get_ref().link_up().unwrap_or(false);
+    loop {
+        tokio::select! {
+            biased;
+            frames = outgoing.recv() => {
+                let Some(frames) = frames else { return };
+                if let Err(e) = endpoint.send_all(&frames).await {
+                    tracing::debug!("pppoe: send on {port}: {e}");
+                }
+            }
+            received = endpoint.recv_batch(&mut batch) => match received {
+                Ok(_) => {
+                    for frame in batch.frames() {
+                        let input = PortInput::Frame { port: port.clone(), bytes: frame.to_vec() };
+                        if queue.send(input).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!("pppoe: receive on {port}: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            _ = link.tick() => {
+                let now_up = endpoint.get_ref().link_up().unwrap_or(false);
+                if now_up != up {
+                    up = now_up;
+                    tracing::info!("pppoe: port {port} link {}", if up { "up" } else { "down" });
+                    if queue.send(PortInput::Link { port: port.clone(), up }).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The LAC's decision for an authenticated subscriber (Junos "L2TP LAC subscriber tunneling"):
+//! the domain of the user name selects a domain map, and a map that names a tunnel profile
+//! tunnels the subscriber through it. Local termination and RADIUS come in later issues; until
+//! then a subscriber no map tunnels is refused with a reason the operator can act on.
+
+use schema::typed::RouterConfig;
+
+/// What happens to a subscriber once its credentials are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Tunnel through the tunnel profile of this name (present in the configuration).
+    Tunnel {
+        profile: String,
+    },
+    Refuse(Refusal),
+}
+
+/// Why a subscriber was refused; each is counted (`show subscribers summary`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Refusal {
+    /// The user name has no `@domain` and no `default` map applies.
+    NoDomain,
+    /// No `access domain map` for the domain (nor a `default` map).
+    NoDomainMap,
+    /// The map names no tunnel profile (local termination is not available yet).
+    NoTunnelProfile,
+    /// The map names a tunnel profile that is not configured.
+    UnknownTunnelProfile,
+    /// L2TP is draining or no tunnel of the profile can take the session.
+    NoTunnel,
+    /// The interface's `max-sessions` or the subscriber table is full.
+    Capacity,
+}
+
+impl Refusal {
+    /// The operator's sentence, as `show subscribers` and the log print it.
+    pub fn text(self) -> &'static str {
+        match self {
+            Refusal::NoDomain => "user name has no domain and no default domain map is configured",
+            Refusal::NoDomainMap => "no access domain map for the user's domain",
+            Refusal::NoTunnelProfile => {
+                "the domain map names no tunnel-profile (local termination is not supported yet)"
+            }
+            Refusal::UnknownTunnelProfile => "the domain map's tunnel-profile is not configured",
+            Refusal::NoTunnel => "no tunnel of the tunnel profile could take the session",
+            Refusal::Capacity => "subscriber limit reached",
+        }
+    }
+
+    /// The short key used in counters and JSON (`no-domain-map`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Refusal::NoDomain => "no-domain",
+            Refusal::NoDomainMap => "no-domain-map",
+            Refusal::NoTunnelProfile => "no-tunnel-profile",
+            Refusal::UnknownTunnelProfile => "unknown-tunnel-profile",
+            Refusal::NoTunnel => "no-tunnel",
+            Refusal::Capacity => "capacity",
+        }
+    }
+}
+
+/// The name of the domain map Junos falls back to when the user's domain has none.
+const DEFAULT_MAP: &str = "default";
+
+/// The domain of `user` (`alice@isp.example` → `isp.example`); the last `@` separates it, as
+/// Junos parses user names with an `@` in the local part.
+pub fn domain_of(user: &str) -> Option<&str> {
+    user.rsplit_once('@')
+        .map(|(_, domain)| domain)
+        .filter(|d| !d.is_empty())
+}
+
+/// Decides for `user` under `config`. Domains match case-insensitively (DNS names).
+pub fn decide(config: &RouterConfig, user: &str) -> Decision {
+    let map = match domain_of(user) {
+        Some(domain) => config
+            .domain_maps
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(domain))
+            .or_else(|| config.domain_maps.get_key_value(DEFAULT_MAP)),
+        None => config.domain_maps.get_key_value(DEFAULT_MAP),
+    };
+    let Some((_, map)) = map else {
+        return Decision::Refuse(if domain_of(user).is_some() {
+            Refusal::NoDomainMap
+        } else {
+            Refusal::NoDomain
+        });
+    };
+    let Some(profile) = &map.tunnel_profile else {
+        return Decision::Refuse(Refusal::NoTunnelProfile);
+    };
+    if !config.tunnel_profiles.contains_key(profile) {
+        return Decision::Refuse(Refusal::UnknownTunnelProfile);
+    }
+    Decision::Tunnel {
+        profile: profile.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(lines: &str) -> RouterConfig {
+        let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+            .expect("set lines parse");
+        schema::typed::router_config(&tree)
+    }
+
+    const PROFILE: &str =
+        "set access tunnel-profile tp1 tunnel 1 remote-gateway address 127.0.0.2\n\
+        set access tunnel-profile tp1 tunnel 1 source-gateway address 127.0.0.1\n";
+
+    #[test]
+    fn a_mapped_domain_is_tunnelled_through_its_profile() {
+        let c = config(&format!(
+            "{PROFILE}set access domain map isp.example tunnel-profile tp1\n"
+        ));
+        assert_eq!(
+            decide(&c, "alice@ISP.example"),
+            Decision::Tunnel {
+                profile: "tp1".into()
+            }
+        );
+        assert_eq!(
+            decide(&c, "bob@other.example"),
+            Decision::Refuse(Refusal::NoDomainMap)
+        );
+        assert_eq!(decide(&c, "carol"), Decision::Refuse(Refusal::NoDomain));
+    }
+
+    #[test]
+    fn the_default_map_catches_unmapped_domains_and_bare_names() {
+        let c = config(&format!(
+            "{PROFILE}set access domain map default tunnel-profile tp1\n"
+        ));
+        for user in ["bob@other.example", "carol", "x@"] {
+            assert_eq!(
+                decide(&c, user),
+                Decision::Tunnel {
+                    profile: "tp1".into()
+                },
+                "{user}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_map_without_a_usable_profile_refuses() {
+        let c = config("set access domain map isp.example strip-domain\n");
+        assert_eq!(
+            decide(&c, "a@isp.example"),
+            Decision::Refuse(Refusal::NoTunnelProfile)
+        );
+    }
+
+    #[test]
+    fn the_last_at_separates_the_domain() {
+        assert_eq!(domain_of("a@b@isp.example"), Some("isp.example"));
+        assert_eq!(domain_of("a@"), None);
+        assert_eq!(domain_of("plain"), None);
+    }
+}

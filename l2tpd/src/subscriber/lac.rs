@@ -1,0 +1,478 @@
+//! The LAC sequence for every subscriber: PPPoE session → proxy LCP → proxy authentication →
+//! domain map → L2TP session → relay, and every way out of it.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use schema::typed::RouterConfig;
+
+use super::decision::{decide, Decision, Refusal};
+use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
+use super::proxy;
+use super::table::{AccessLeg, EndCause, Phase, Subscriber, SubscriberId, Subscribers};
+use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult};
+use crate::ppp::fsm;
+use crate::ppp::server_link::{Credentials, DownReason, LinkEvent, ServerLink, ServerLinkConfig};
+use crate::ppp::wire::options::AuthProtocol;
+use crate::registry::{Registry, RegistryEvent, SessionEnd};
+
+/// How long a client has to authenticate once LCP is open.
+const AUTH_TIMEOUT: Duration = Duration::from_secs(30);
+/// Subscribers whose PPP timers are handled in one call; the rest wait for the next turn.
+const TIMERS_PER_TURN: usize = 512;
+/// Length of a CHAP challenge (RFC 1994 recommends at least 16 octets).
+const CHAP_CHALLENGE_LEN: usize = 16;
+
+pub struct SubscriberLayer {
+    pub access: PppoeAccess,
+    pub table: Subscribers,
+    out: VecDeque<FrameOut>,
+    rng: StdRng,
+    host_name: Vec<u8>,
+    next_serial: u32,
+    /// Frames received on a port that no unit takes (wrong VLAN, port not configured).
+    pub no_unit_frames: u64,
+}
+
+impl SubscriberLayer {
+    pub fn new(seed: u64, epoch: Instant) -> Self {
+        let mut cookie_rng = StdRng::seed_from_u64(seed ^ 0x5eed_c00c);
+        Self {
+            access: PppoeAccess::new(epoch, Box::new(move || cookie_rng.random())),
+            table: Subscribers::default(),
+            out: VecDeque::new(),
+            rng: StdRng::seed_from_u64(seed),
+            host_name: b"l2tpd".to_vec(),
+            next_serial: 1,
+            no_unit_frames: 0,
+        }
+    }
+
+    pub fn configure(&mut self, now: Instant, config: &RouterConfig, registry: &mut Registry) {
+        if let Some(name) = &config.host_name {
+            self.host_name = name.as_bytes().to_vec();
+        }
+        self.access.configure(config);
+        self.drain_access_events(now, config, registry);
+    }
+
+    /// The link of `port` went down (its sessions end without PADT) or came back.
+    pub fn set_link(
+        &mut self,
+        now: Instant,
+        port: &str,
+        up: bool,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        self.access.set_link(port, up);
+        self.drain_access_events(now, config, registry);
+    }
+
+    pub fn poll_frame(&mut self) -> Option<FrameOut> {
+        self.out.pop_front()
+    }
+
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.table.next_timeout()
+    }
+
+    pub fn owns(&self, call: SubscriberId) -> bool {
+        self.table.get(call).is_some()
+    }
+
+    /// One frame received on `port`.
+    pub fn handle_frame(
+        &mut self,
+        now: Instant,
+        port: &str,
+        bytes: &[u8],
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        let mut replies = Vec::new();
+        match self.access.handle_frame(port, bytes, now, &mut replies) {
+            Received::NoUnit => self.no_unit_frames += 1,
+            Received::Consumed => {}
+            Received::Ppp(session) => {
+                let (unit, session_id) = (session.unit, session.session_id);
+                self.from_subscriber(now, unit, session_id, session.ppp, config, registry);
+            }
+        }
+        self.out.extend(replies);
+        self.drain_access_events(now, config, registry);
+    }
+
+    /// A PPP frame from the subscriber: relayed once the LNS has it, negotiated before.
+    fn from_subscriber(
+        &mut self,
+        now: Instant,
+        unit: UnitId,
+        session_id: u16,
+        ppp: &[u8],
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        let Some(id) = self.table.by_pppoe(unit, session_id) else {
+            self.table.orphan_frames += 1;
+            return;
+        };
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return;
+        };
+        if subscriber.phase == Phase::Active {
+            if registry.send_frame(id, ppp).is_ok() {
+                subscriber.frames_up += 1;
+                subscriber.bytes_up += ppp.len() as u64;
+            }
+            return;
+        }
+        if let Some(link) = subscriber.link.as_mut() {
+            link.handle_frame(ppp, now);
+        }
+        self.run_link(now, id, config, registry);
+    }
+
+    /// Sends what the subscriber's PPP queued and acts on its events.
+    fn run_link(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        loop {
+            let Some(subscriber) = self.table.get_mut(id) else {
+                return;
+            };
+            let (unit, session_id) = subscriber.pppoe_key();
+            let Some(link) = subscriber.link.as_mut() else {
+                break;
+            };
+            let mut frames = Vec::new();
+            while let Some(frame) = link.poll_transmit() {
+                frames.push(frame);
+            }
+            let event = link.poll_event();
+            for frame in frames {
+                if let Some(out) = self.access.session_frame(unit, session_id, &frame) {
+                    self.out.push_back(out);
+                }
+            }
+            let Some(event) = event else {
+                break;
+            };
+            match event {
+                LinkEvent::LcpUp => {
+                    if let Some(s) = self.table.get_mut(id) {
+                        s.phase = Phase::Authenticating;
+                        s.mru = s.link.as_ref().and_then(|l| l.negotiated().peer_mru);
+                    }
+                }
+                LinkEvent::Credentials(credentials) => {
+                    self.authenticated(now, id, credentials, config, registry);
+                }
+                LinkEvent::Down(reason) => {
+                    let cause = match reason {
+                        DownReason::PeerTerminated => EndCause::ClientTerminate,
+                        DownReason::AuthTimeout => EndCause::AuthenticationTimeout,
+                        DownReason::AuthFailed => EndCause::Refused,
+                        DownReason::LowerLayerDown => EndCause::LinkDown,
+                        DownReason::Closed => match self.table.get(id).map(|s| s.phase) {
+                            Some(Phase::Terminating) => EndCause::Refused,
+                            _ => EndCause::Cleared,
+                        },
+                        DownReason::EchoTimeout
+                        | DownReason::LoopbackDetected
+                        | DownReason::NegotiationFailed => EndCause::NegotiationFailed,
+                    };
+                    self.end(now, id, cause, registry);
+                    return;
+                }
+            }
+        }
+        self.table.reschedule(id);
+    }
+
+    /// The client gave its credentials: decide, and tunnel or refuse.
+    fn authenticated(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        credentials: Credentials,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        let (name, kind) = match &credentials {
+            Credentials::Pap { name, .. } => (name, "pap"),
+            Credentials::Chap { name, .. } => (name, "chap"),
+        };
+        let user = String::from_utf8_lossy(name).into_owned();
+        let decision = decide(config, &user);
+        let serial = self.next_serial;
+        self.next_serial = self.next_serial.wrapping_add(1).max(1);
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return;
+        };
+        subscriber.user = Some(user.clone());
+        subscriber.authentication = Some(kind);
+        let refusal = match decision {
+            Decision::Refuse(why) => why,
+            Decision::Tunnel { profile } => {
+                let Some(spec) = config.tunnel_profiles.get(&profile) else {
+                    return self.refuse(now, id, Refusal::UnknownTunnelProfile);
+                };
+                let Some(link) = subscriber.link.as_mut() else {
+                    return;
+                };
+                let AccessLeg::Pppoe {
+                    underlying, mac, ..
+                } = &subscriber.access;
+                let call = proxy::pppoe_call(
+                    serial,
+                    &link.proxy_lcp(),
+                    &credentials,
+                    proxy::calling_number(underlying, *mac),
+                );
+                match registry.open_reserved_session(now, id, &profile, spec, call) {
+                    Ok(()) => {
+                        // From here on the LNS answers the client: the LAC relays.
+                        link.hand_over();
+                        subscriber.phase = Phase::Tunnelling;
+                        subscriber.profile = Some(profile);
+                        tracing::info!(
+                            "subscriber {user}: tunnelled through tunnel profile {}",
+                            subscriber.profile.as_deref().unwrap_or_default()
+                        );
+                        self.table.reschedule(id);
+                        return;
+                    }
+                    Err(no_tunnel) => {
+                        tracing::info!("subscriber {user}: {no_tunnel}");
+                        Refusal::NoTunnel
+                    }
+                }
+            }
+        };
+        tracing::info!("subscriber {user} refused: {}", refusal.text());
+        self.refuse(now, id, refusal);
+    }
+
+    /// Answers the client's authentication with a failure; LCP then terminates the link and
+    /// the subscriber ends (`EndCause::Refused`).
+    fn refuse(&mut self, now: Instant, id: SubscriberId, why: Refusal) {
+        self.table.refused(why);
+        if let Some(subscriber) = self.table.get_mut(id) {
+            subscriber.phase = Phase::Terminating;
+            if let Some(link) = subscriber.link.as_mut() {
+                link.auth_failure(why.text().as_bytes(), now);
+            }
+        }
+        // The failure and Terminate-Request leave with the next flush of the link.
+        let (unit, session_id) = match self.table.get(id) {
+            Some(s) => s.pppoe_key(),
+            None => return,
+        };
+        if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
+            let mut frames = Vec::new();
+            while let Some(frame) = link.poll_transmit() {
+                frames.push(frame);
+            }
+            for frame in frames {
+                if let Some(out) = self.access.session_frame(unit, session_id, &frame) {
+                    self.out.push_back(out);
+                }
+            }
+        }
+        self.table.reschedule(id);
+    }
+
+    /// Ends a subscriber on both sides: PADT to the client (if its session is still there),
+    /// CDN to the LNS with PPP disconnect cause 0 (if a call exists).
+    pub fn end(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        cause: EndCause,
+        registry: &mut Registry,
+    ) {
+        let Some(subscriber) = self.table.remove(id, cause) else {
+            return;
+        };
+        let (unit, session_id) = subscriber.pppoe_key();
+        if let Some(padt) = self.access.terminate(unit, session_id) {
+            self.out.push_back(padt);
+        }
+        if matches!(subscriber.phase, Phase::Tunnelling | Phase::Active) {
+            let result = match cause {
+                EndCause::Cleared => CdnResult::administrative("cleared by operator"),
+                _ => CdnResult::lost_carrier(),
+            };
+            registry.close_session(now, id, result, Some(lac_ppp_ended_cause()));
+        }
+    }
+
+    /// PPP timers due now.
+    pub fn handle_timeout(&mut self, now: Instant, config: &RouterConfig, registry: &mut Registry) {
+        for id in self.table.due(now, TIMERS_PER_TURN) {
+            if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
+                link.handle_timeout(now);
+            }
+            self.run_link(now, id, config, registry);
+        }
+    }
+
+    /// A registry event about one of our subscribers' calls; `false` when it is not ours.
+    pub fn registry_event(
+        &mut self,
+        now: Instant,
+        event: &RegistryEvent,
+        registry: &mut Registry,
+    ) -> bool {
+        match event {
+            RegistryEvent::SessionUp { session, .. } => {
+                let Some(subscriber) = self.table.get_mut(*session) else {
+                    return false;
+                };
+                subscriber.phase = Phase::Active;
+                // The LNS runs the client's PPP from now on; nothing of ours remains.
+                subscriber.link = None;
+                self.table.reschedule(*session);
+                true
+            }
+            RegistryEvent::SessionDown { session, end } => {
+                if !self.owns(*session) {
+                    return false;
+                }
+                let cause = match end {
+                    SessionEnd::Disconnected { by_peer: false, .. } => EndCause::Cleared,
+                    SessionEnd::NoTunnel => {
+                        self.table.refused(Refusal::NoTunnel);
+                        EndCause::Refused
+                    }
+                    _ => EndCause::Lns,
+                };
+                // The call is already gone: only the client is told (PADT).
+                if let Some(s) = self.table.get_mut(*session) {
+                    s.phase = Phase::Terminating;
+                }
+                self.end(now, *session, cause, registry);
+                true
+            }
+            RegistryEvent::Frame { session, frame } => {
+                let Some(subscriber) = self.table.get_mut(*session) else {
+                    return false;
+                };
+                let (unit, session_id) = subscriber.pppoe_key();
+                subscriber.frames_down += 1;
+                subscriber.bytes_down += frame.len() as u64;
+                if let Some(out) = self.access.session_frame(unit, session_id, frame) {
+                    self.out.push_back(out);
+                }
+                true
+            }
+            RegistryEvent::TunnelUp { .. } | RegistryEvent::TunnelDown { .. } => false,
+        }
+    }
+
+    fn drain_access_events(
+        &mut self,
+        now: Instant,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        while let Some(event) = self.access.poll_event() {
+            match event {
+                AccessEvent::SessionUp { unit, session_id } => {
+                    self.start_subscriber(now, unit, session_id, config, registry)
+                }
+                AccessEvent::SessionDown {
+                    unit,
+                    session_id,
+                    reason,
+                } => {
+                    let Some(id) = self.table.by_pppoe(unit, session_id) else {
+                        continue;
+                    };
+                    let cause = match reason {
+                        AccessEnd::ClientPadt => EndCause::ClientPadt,
+                        AccessEnd::LinkDown => EndCause::LinkDown,
+                        AccessEnd::Deconfigured => EndCause::Shutdown,
+                    };
+                    self.end(now, id, cause, registry);
+                }
+            }
+        }
+    }
+
+    /// A PPPoE session was granted: the subscriber begins, and LCP with it.
+    fn start_subscriber(
+        &mut self,
+        now: Instant,
+        unit: UnitId,
+        session_id: u16,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        let Some(session) = self.access.session(unit, session_id) else {
+            return;
+        };
+        let access = AccessLeg::Pppoe {
+            unit,
+            session_id,
+            mac: session.client.0,
+            vlans: session.vlans.iter().map(|v| v.vid()).collect(),
+            underlying: self.access.unit_name(unit).unwrap_or_default(),
+        };
+        let mru = session.max_payload;
+        let link = ServerLink::new(ServerLinkConfig {
+            fsm: fsm::Config::default(),
+            mru,
+            magic: self.rng.random_range(1..=u32::MAX),
+            // CHAP first, as Junos' `ppp-options { chap; pap; }`; a client that cannot do
+            // CHAP Naks it with PAP.
+            authentication: vec![AuthProtocol::ChapMd5, AuthProtocol::Pap],
+            echo: None,
+            auth_timeout: AUTH_TIMEOUT,
+            chap_challenge: (0..CHAP_CHALLENGE_LEN).map(|_| self.rng.random()).collect(),
+            name: self.host_name.clone(),
+        });
+        let id = registry.reserve_call_ref();
+        let mut subscriber = Subscriber::new(id, access, link, now);
+        if let Some(link) = subscriber.link.as_mut() {
+            link.start(now);
+        }
+        self.table.insert(subscriber);
+        self.run_link(now, id, config, registry);
+    }
+
+    /// `clear pppoe sessions [pp0.N]`: every subscriber `select` takes ends as if the client
+    /// had left (PADT to it, CDN to the LNS). Returns how many.
+    pub fn clear(
+        &mut self,
+        now: Instant,
+        select: impl Fn(&Subscriber) -> bool,
+        registry: &mut Registry,
+    ) -> usize {
+        let ids: Vec<SubscriberId> = self
+            .table
+            .iter()
+            .filter(|s| select(s))
+            .map(|s| s.id)
+            .collect();
+        for id in &ids {
+            self.end(now, *id, EndCause::Cleared, registry);
+        }
+        ids.len()
+    }
+
+    /// The daemon stops: every subscriber gets its PADT (the registry's shutdown sends the
+    /// StopCCNs that end the calls).
+    pub fn shutdown(&mut self, now: Instant, registry: &mut Registry) {
+        for id in self.table.ids() {
+            self.end(now, id, EndCause::Shutdown, registry);
+        }
+    }
+}

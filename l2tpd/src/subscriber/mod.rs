@@ -1,0 +1,24 @@
+//! Subscribers: one object per subscriber with its access leg (a PPPoE session), its PPP, its
+//! authentication result and its forward leg (an L2TP session at the LAC). The LAC sequence of
+//! the product document is written here, once (`lac`):
+//!
+//! 1. PPPoE discovery grants a session (`pppoe_access`); LCP starts with the client.
+//! 2. LCP opens (proxy LCP) and the client authenticates (proxy authentication): the LAC
+//!    collects the PAP password or the CHAP challenge and response without checking them;
+//!    the LNS checks them and answers the client.
+//! 3. The domain map decides (`decision`): tunnel through a tunnel profile, or refuse.
+//! 4. The registry selects a destination and tunnel and opens the session; its ICRQ/ICCN carry
+//!    proxy LCP and proxy authentication (`proxy`).
+//! 5. PPP frames are relayed PPPoE ↔ L2TP unchanged until PADT, link loss, LCP Terminate,
+//!    a CDN or StopCCN from the LNS, or an operator clear ends the subscriber on both sides.
+//!
+//! Sans-IO like the protocol cores: frames, registry events and time in; frames out.
+
+pub mod decision;
+mod lac;
+pub mod pppoe_access;
+pub mod proxy;
+pub mod table;
+pub mod vlan;
+
+pub use lac::SubscriberLayer;

@@ -1,0 +1,470 @@
+//! PPPoE access: every interface unit with `family pppoe` and its discovery server
+//! (`pppoe::discovery`), the frames of each port handed to the unit its VLAN tags select.
+//! Sans-IO: the engine attaches the ports it opened (their MAC and MTU), feeds received
+//! frames, and sends what comes back on the port it names.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use schema::typed::{
+    PppoeFamily, PppoeService, RouterConfig, ServiceAction, ServiceName, ServiceNameTable, Unit,
+    UnitVlan,
+};
+
+use super::vlan::{selector_of, VlanSelector};
+use crate::pppoe::discovery::{
+    DiscoveryConfig, DiscoveryCounters, DiscoveryServer, EndReason, Event, Handled,
+    DEFAULT_MAX_PAYLOAD,
+};
+use crate::pppoe::wire::MacAddr;
+
+/// An interface unit with `family pppoe`, stable for as long as the unit stays configured the
+/// same way (its sessions survive commits that do not touch it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitId(pub u32);
+
+/// A frame to send on port `port` (a host interface name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameOut {
+    pub port: Arc<str>,
+    pub frame: Vec<u8>,
+}
+
+/// A PPP frame of an established PPPoE session.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SessionPpp<'a> {
+    pub unit: UnitId,
+    pub session_id: u16,
+    pub ppp: &'a [u8],
+}
+
+/// A session that began or ended on a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessEvent {
+    SessionUp {
+        unit: UnitId,
+        session_id: u16,
+    },
+    SessionDown {
+        unit: UnitId,
+        session_id: u16,
+        reason: AccessEnd,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessEnd {
+    ClientPadt,
+    LinkDown,
+    /// The unit's `family pppoe` was deleted or changed by a commit.
+    Deconfigured,
+}
+
+/// What the engine knows of a port it opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortFacts {
+    pub mac: [u8; 6],
+    pub mtu: u16,
+}
+
+/// The statements of one unit that shape its discovery server; a commit that changes them
+/// restarts the unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct UnitSpec {
+    port: Arc<str>,
+    number: u16,
+    selector: VlanSelector,
+    family: PppoeFamily,
+}
+
+struct AccessUnit {
+    spec: UnitSpec,
+    /// `None` until the port is attached (its MAC is the server's).
+    server: Option<DiscoveryServer>,
+}
+
+impl AccessUnit {
+    /// `eth1.100`: the underlying interface as Junos names it.
+    fn name(&self) -> String {
+        format!("{}.{}", self.spec.port, self.spec.number)
+    }
+}
+
+/// How long an AC-Cookie stays valid: long enough for a client's PADR retransmissions.
+const COOKIE_LIFETIME: Duration = Duration::from_secs(30);
+/// Junos' AC-Name when `access-concentrator` is not configured and the host has no name.
+const DEFAULT_AC_NAME: &str = "l2tpd";
+
+pub struct PppoeAccess {
+    units: BTreeMap<UnitId, AccessUnit>,
+    /// Per port: (selector → unit), and the attached facts.
+    ports: HashMap<Arc<str>, Port>,
+    next_unit: u32,
+    events: VecDeque<AccessEvent>,
+    host_name: Option<String>,
+    /// `protocols pppoe service-name-tables`.
+    tables: BTreeMap<String, ServiceNameTable>,
+    /// Counters of units that are gone, so `show pppoe statistics` does not go back.
+    retired: HashMap<Arc<str>, DiscoveryCounters>,
+    cookie_source: Box<dyn FnMut() -> [u8; 16] + Send>,
+    epoch: Instant,
+}
+
+#[derive(Default)]
+struct Port {
+    facts: Option<PortFacts>,
+    up: bool,
+    by_selector: HashMap<VlanSelector, UnitId>,
+}
+
+/// The VLAN tags `unit` takes: its `vlan-id` or `vlan-tags`; without either only unit 0
+/// takes frames (the untagged unit; commit checks refuse the other cases).
+fn unit_selector(number: u16, unit: &Unit) -> Option<VlanSelector> {
+    match unit.vlan {
+        UnitVlan::Single(id) => Some(VlanSelector::Single(id)),
+        UnitVlan::Stacked { outer, inner } => Some(VlanSelector::Stacked { outer, inner }),
+        UnitVlan::None => (number == 0).then_some(VlanSelector::Untagged),
+    }
+}
+
+fn wanted_units(config: &RouterConfig) -> Vec<UnitSpec> {
+    let mut specs = Vec::new();
+    for (name, interface) in &config.interfaces {
+        let port: Arc<str> = Arc::from(name.as_str());
+        for (number, unit) in &interface.units {
+            let (Some(family), Some(selector)) = (&unit.pppoe, unit_selector(*number, unit)) else {
+                continue;
+            };
+            specs.push(UnitSpec {
+                port: port.clone(),
+                number: *number,
+                selector,
+                family: family.clone(),
+            });
+        }
+    }
+    specs
+}
+
+impl PppoeAccess {
+    /// `cookie_source` gives each unit's AC-Cookie secret (random in the daemon, fixed in tests).
+    pub fn new(epoch: Instant, cookie_source: Box<dyn FnMut() -> [u8; 16] + Send>) -> Self {
+        Self {
+            units: BTreeMap::new(),
+            ports: HashMap::new(),
+            next_unit: 1,
+            events: VecDeque::new(),
+            host_name: None,
+            tables: BTreeMap::new(),
+            retired: HashMap::new(),
+            cookie_source,
+            epoch,
+        }
+    }
+
+    /// The ports (host interfaces) the configuration needs opened.
+    pub fn wanted_ports(config: &RouterConfig) -> Vec<String> {
+        let mut ports: Vec<String> = wanted_units(config)
+            .into_iter()
+            .map(|u| u.port.to_string())
+            .collect();
+        ports.dedup();
+        ports
+    }
+
+    /// A commit: units that stay the same keep their sessions; the others end theirs.
+    pub fn configure(&mut self, config: &RouterConfig) {
+        self.host_name = config.host_name.clone();
+        self.tables = config.pppoe_service_name_tables.clone();
+        let wanted = wanted_units(config);
+        let gone: Vec<UnitId> = self
+            .units
+            .iter()
+            .filter(|(_, unit)| !wanted.contains(&unit.spec))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in gone {
+            self.remove_unit(id);
+        }
+        for spec in wanted {
+            if self.units.values().any(|u| u.spec == spec) {
+                continue;
+            }
+            let id = UnitId(self.next_unit);
+            self.next_unit = self.next_unit.wrapping_add(1).max(1);
+            let port = self.ports.entry(spec.port.clone()).or_default();
+            port.by_selector.insert(spec.selector, id);
+            let server = port.facts.map(|facts| {
+                let config = self.discovery_config(&spec, facts);
+                DiscoveryServer::new(config, (self.cookie_source)(), self.epoch)
+            });
+            self.units.insert(id, AccessUnit { spec, server });
+        }
+        self.ports
+            .retain(|_, port| port.facts.is_some() || !port.by_selector.is_empty());
+    }
+
+    fn discovery_config(&self, spec: &UnitSpec, facts: PortFacts) -> DiscoveryConfig {
+        let ac_name = spec
+            .family
+            .access_concentrator
+            .clone()
+            .or_else(|| self.host_name.clone())
+            .unwrap_or_else(|| DEFAULT_AC_NAME.to_string());
+        let mut config = DiscoveryConfig::new(MacAddr(facts.mac), ac_name);
+        config.max_sessions = spec.family.max_sessions.map(|n| n as usize);
+        config.duplicate_protection = spec.family.duplicate_protection;
+        // RFC 4638: above a 1500-byte MTU the PPP payload may grow past 1492.
+        config.max_payload = facts.mtu.saturating_sub(8).max(DEFAULT_MAX_PAYLOAD);
+        config.cookie_lifetime = COOKIE_LIFETIME;
+        config.service_names = self.service_names(spec);
+        config
+    }
+
+    /// The Service-Names the unit answers, from its `service-name-table`: the services whose
+    /// action is `terminate`, or every name when `any` terminates (an empty list serves any).
+    /// Without a table every name is served, as Junos does.
+    // LEFT: `drop` is honoured by omission, `delay` answers at once.
+    fn service_names(&self, spec: &UnitSpec) -> Vec<String> {
+        let Some(table) = spec
+            .family
+            .service_name_table
+            .as_ref()
+            .and_then(|name| self.tables.get(name))
+        else {
+            return Vec::new();
+        };
+        let serves = |s: &PppoeService| !matches!(s.action, ServiceAction::Drop);
+        if table
+            .services
+            .iter()
+            .any(|s| s.name == ServiceName::Any && serves(s))
+        {
+            return Vec::new();
+        }
+        table
+            .services
+            .iter()
+            .filter(|s| serves(s))
+            .filter_map(|s| match &s.name {
+                ServiceName::Named(name) => Some(name.clone()),
+                ServiceName::Empty => Some(String::new()),
+                ServiceName::Any => None,
+            })
+            .collect()
+    }
+
+    fn remove_unit(&mut self, id: UnitId) {
+        let Some(mut unit) = self.units.remove(&id) else {
+            return;
+        };
+        if let Some(port) = self.ports.get_mut(&unit.spec.port) {
+            port.by_selector.retain(|_, u| *u != id);
+        }
+        if let Some(server) = unit.server.as_mut() {
+            server.link_down();
+            while let Some(event) = server.poll_event() {
+                if let Event::SessionDown { session_id, .. } = event {
+                    self.events.push_back(AccessEvent::SessionDown {
+                        unit: id,
+                        session_id,
+                        reason: AccessEnd::Deconfigured,
+                    });
+                }
+            }
+            self.retire(&unit.spec.port, server.counters());
+        }
+    }
+
+    fn retire(&mut self, port: &Arc<str>, counters: &DiscoveryCounters) {
+        let total = self.retired.entry(port.clone()).or_default();
+        total.add(counters);
+    }
+
+    /// The engine opened `port`: its units start their discovery servers.
+    pub fn attach(&mut self, port: &str, facts: PortFacts, up: bool) {
+        let Some((name, entry)) = self.ports.get_key_value(port) else {
+            return;
+        };
+        let name = name.clone();
+        let ids: Vec<UnitId> = entry.by_selector.values().copied().collect();
+        if let Some(entry) = self.ports.get_mut(&name) {
+            entry.facts = Some(facts);
+            entry.up = up;
+        }
+        for id in ids {
+            let Some(spec) = self.units.get(&id).map(|u| u.spec.clone()) else {
+                continue;
+            };
+            let config = self.discovery_config(&spec, facts);
+            let secret = (self.cookie_source)();
+            if let Some(unit) = self.units.get_mut(&id) {
+                if unit.server.is_none() {
+                    unit.server = Some(DiscoveryServer::new(config, secret, self.epoch));
+                }
+            }
+        }
+    }
+
+    /// The port's link went down (or came back): down ends every session on it.
+    pub fn set_link(&mut self, port: &str, up: bool) {
+        let Some(entry) = self.ports.get_mut(port) else {
+            return;
+        };
+        let was_up = std::mem::replace(&mut entry.up, up);
+        if !was_up || up {
+            return;
+        }
+        let ids: Vec<UnitId> = entry.by_selector.values().copied().collect();
+        for id in ids {
+            if let Some(server) = self.units.get_mut(&id).and_then(|u| u.server.as_mut()) {
+                server.link_down();
+            }
+            self.drain_unit_events(id);
+        }
+    }
+
+    pub fn poll_event(&mut self) -> Option<AccessEvent> {
+        self.events.pop_front()
+    }
+
+    fn drain_unit_events(&mut self, id: UnitId) {
+        let Some(server) = self.units.get_mut(&id).and_then(|u| u.server.as_mut()) else {
+            return;
+        };
+        while let Some(event) = server.poll_event() {
+            self.events.push_back(match event {
+                Event::SessionUp { session_id } => AccessEvent::SessionUp {
+                    unit: id,
+                    session_id,
+                },
+                Event::SessionDown { session_id, reason } => AccessEvent::SessionDown {
+                    unit: id,
+                    session_id,
+                    reason: match reason {
+                        EndReason::ClientPadt => AccessEnd::ClientPadt,
+                        EndReason::LinkDown => AccessEnd::LinkDown,
+                    },
+                },
+            });
+        }
+    }
+
+    /// One frame received on `port`. A discovery reply is queued in `out`; a session's PPP
+    /// frame is handed back. Frames no unit takes are counted as such by the caller.
+    pub fn handle_frame<'a>(
+        &mut self,
+        port: &str,
+        bytes: &'a [u8],
+        now: Instant,
+        out: &mut Vec<FrameOut>,
+    ) -> Received<'a> {
+        let Some(entry) = self.ports.get(port) else {
+            return Received::NoUnit;
+        };
+        let Some(id) = selector_of(bytes).and_then(|s| entry.by_selector.get(&s).copied()) else {
+            return Received::NoUnit;
+        };
+        let Some(unit) = self.units.get_mut(&id) else {
+            return Received::NoUnit;
+        };
+        let port = unit.spec.port.clone();
+        let Some(server) = unit.server.as_mut() else {
+            return Received::NoUnit;
+        };
+        let received = match server.handle_frame(bytes, now) {
+            Handled::Nothing => Received::Consumed,
+            Handled::Reply(frame) => {
+                out.push(FrameOut { port, frame });
+                Received::Consumed
+            }
+            Handled::SessionPpp { session_id, ppp } => Received::Ppp(SessionPpp {
+                unit: id,
+                session_id,
+                ppp,
+            }),
+        };
+        self.drain_unit_events(id);
+        received
+    }
+
+    /// `ppp` framed for session `session_id` of `unit`.
+    pub fn session_frame(&self, unit: UnitId, session_id: u16, ppp: &[u8]) -> Option<FrameOut> {
+        let unit = self.units.get(&unit)?;
+        let frame = unit.server.as_ref()?.session_frame(session_id, ppp)?;
+        Some(FrameOut {
+            port: unit.spec.port.clone(),
+            frame,
+        })
+    }
+
+    /// Ends a session from our side: the PADT to send (none if the session is already gone).
+    pub fn terminate(&mut self, unit: UnitId, session_id: u16) -> Option<FrameOut> {
+        let unit = self.units.get_mut(&unit)?;
+        let frame = unit.server.as_mut()?.terminate(session_id)?;
+        Some(FrameOut {
+            port: unit.spec.port.clone(),
+            frame,
+        })
+    }
+
+    /// The client MAC, VLAN tags and negotiated PPP payload ceiling of a session.
+    pub fn session(
+        &self,
+        unit: UnitId,
+        session_id: u16,
+    ) -> Option<&crate::pppoe::discovery::Session> {
+        self.units.get(&unit)?.server.as_ref()?.session(session_id)
+    }
+
+    /// `eth1.100`: the unit's name.
+    pub fn unit_name(&self, unit: UnitId) -> Option<String> {
+        self.units.get(&unit).map(AccessUnit::name)
+    }
+
+    /// Per port, its units' counters summed with those of units that are gone.
+    pub fn counters(&self) -> BTreeMap<String, DiscoveryCounters> {
+        let mut totals: BTreeMap<String, DiscoveryCounters> = self
+            .retired
+            .iter()
+            .map(|(port, c)| (port.to_string(), c.clone()))
+            .collect();
+        for unit in self.units.values() {
+            let total = totals.entry(unit.spec.port.to_string()).or_default();
+            if let Some(server) = &unit.server {
+                total.add(server.counters());
+            }
+        }
+        totals
+    }
+
+    /// Sessions per unit name, for `show pppoe interfaces` and summaries.
+    pub fn session_count(&self) -> usize {
+        self.units
+            .values()
+            .filter_map(|u| u.server.as_ref())
+            .map(DiscoveryServer::session_count)
+            .sum()
+    }
+
+    /// `clear pppoe statistics`.
+    pub fn clear_statistics(&mut self) {
+        self.retired.clear();
+        for unit in self.units.values_mut() {
+            if let Some(server) = unit.server.as_mut() {
+                server.clear_counters();
+            }
+        }
+    }
+}
+
+/// What a received frame was.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received<'a> {
+    /// No unit of the port takes its VLAN tags (or the port has no attached unit).
+    NoUnit,
+    /// Discovery (answered or counted by the unit's server).
+    Consumed,
+    Ppp(SessionPpp<'a>),
+}

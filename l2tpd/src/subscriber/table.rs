@@ -1,0 +1,253 @@
+//! The subscribers of one daemon: each one's access leg, PPP, authentication result and
+//! forward leg, found by its handle, by its PPPoE session, and by time (the next PPP timer of
+//! every subscriber sits in one ordered set: a timer event costs O(log n), never a scan).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{Instant, SystemTime};
+
+use super::decision::Refusal;
+use super::pppoe_access::UnitId;
+use crate::ppp::server_link::ServerLink;
+use crate::registry::SessionRef;
+
+/// A subscriber's handle. It is also the handle of its L2TP call, so the subscriber's
+/// `pp0.UNIT` in `show subscribers` is the interface `show services l2tp session` prints.
+pub type SubscriberId = SessionRef;
+
+/// Where the subscriber came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessLeg {
+    Pppoe {
+        unit: UnitId,
+        session_id: u16,
+        mac: [u8; 6],
+        /// VLAN IDs, outermost first.
+        vlans: Vec<u16>,
+        /// `eth1.100`.
+        underlying: String,
+    },
+}
+
+/// Where the subscriber is in the LAC sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// LCP with the client (proxy LCP).
+    Negotiating,
+    /// LCP is open; waiting for the client's PAP request or CHAP response.
+    Authenticating,
+    /// The domain map tunnels it: the L2TP session is being set up.
+    Tunnelling,
+    /// Its PPP frames are relayed to the LNS.
+    Active,
+    /// Ending: LCP Terminate or authentication failure on the way out.
+    Terminating,
+}
+
+impl Phase {
+    /// Junos' subscriber states.
+    pub fn junos_state(self) -> &'static str {
+        match self {
+            Phase::Negotiating | Phase::Authenticating => "INIT",
+            Phase::Tunnelling => "CONFIGURED",
+            Phase::Active => "ACTIVE",
+            Phase::Terminating => "TERMINATING",
+        }
+    }
+}
+
+pub struct Subscriber {
+    pub id: SubscriberId,
+    pub access: AccessLeg,
+    /// The PPP negotiation; dropped once the LNS takes the subscriber's PPP over.
+    pub link: Option<Box<ServerLink>>,
+    pub phase: Phase,
+    pub user: Option<String>,
+    /// `pap` or `chap`, once the client authenticated.
+    pub authentication: Option<&'static str>,
+    /// The tunnel profile the domain map chose.
+    pub profile: Option<String>,
+    /// The MRU the client asked for (what we may send it), from LCP.
+    pub mru: Option<u16>,
+    pub login: SystemTime,
+    pub since: Instant,
+    /// Relayed frames: subscriber → LNS and LNS → subscriber.
+    pub frames_up: u64,
+    pub bytes_up: u64,
+    pub frames_down: u64,
+    pub bytes_down: u64,
+    deadline: Option<Instant>,
+}
+
+impl Subscriber {
+    pub fn new(id: SubscriberId, access: AccessLeg, link: ServerLink, now: Instant) -> Self {
+        Self {
+            id,
+            access,
+            link: Some(Box::new(link)),
+            phase: Phase::Negotiating,
+            user: None,
+            authentication: None,
+            profile: None,
+            mru: None,
+            login: SystemTime::now(),
+            since: now,
+            frames_up: 0,
+            bytes_up: 0,
+            frames_down: 0,
+            bytes_down: 0,
+            deadline: None,
+        }
+    }
+
+    pub fn pppoe_key(&self) -> (UnitId, u16) {
+        match &self.access {
+            AccessLeg::Pppoe {
+                unit, session_id, ..
+            } => (*unit, *session_id),
+        }
+    }
+}
+
+/// Why a subscriber ended, counted for `show subscribers summary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EndCause {
+    /// The client sent a PADT.
+    ClientPadt,
+    /// The access interface went down, or its unit was deconfigured.
+    LinkDown,
+    /// The client ended PPP (LCP Terminate-Request).
+    ClientTerminate,
+    /// LCP failed: no agreement, echo timeout, looped link.
+    NegotiationFailed,
+    /// The client never authenticated in time.
+    AuthenticationTimeout,
+    /// The LAC refused it (see the refusal counters).
+    Refused,
+    /// The LNS disconnected the session (CDN) or its tunnel closed.
+    Lns,
+    /// `clear pppoe sessions` / `clear services l2tp session`.
+    Cleared,
+    /// The daemon stopped or the configuration removed the access.
+    Shutdown,
+}
+
+impl EndCause {
+    pub fn key(self) -> &'static str {
+        match self {
+            EndCause::ClientPadt => "client-padt",
+            EndCause::LinkDown => "link-down",
+            EndCause::ClientTerminate => "client-terminate",
+            EndCause::NegotiationFailed => "negotiation-failed",
+            EndCause::AuthenticationTimeout => "authentication-timeout",
+            EndCause::Refused => "refused",
+            EndCause::Lns => "lns-disconnect",
+            EndCause::Cleared => "cleared",
+            EndCause::Shutdown => "shutdown",
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Subscribers {
+    by_id: HashMap<SubscriberId, Subscriber>,
+    by_pppoe: HashMap<(UnitId, u16), SubscriberId>,
+    timers: BTreeSet<(Instant, SubscriberId)>,
+    pub ends: BTreeMap<EndCause, u64>,
+    pub refusals: BTreeMap<Refusal, u64>,
+    /// PPPoE session frames for a session no subscriber has (a race with its end).
+    pub orphan_frames: u64,
+}
+
+impl Subscribers {
+    pub fn insert(&mut self, subscriber: Subscriber) {
+        let id = subscriber.id;
+        self.by_pppoe.insert(subscriber.pppoe_key(), id);
+        self.by_id.insert(id, subscriber);
+        self.reschedule(id);
+    }
+
+    pub fn remove(&mut self, id: SubscriberId, cause: EndCause) -> Option<Subscriber> {
+        let subscriber = self.by_id.remove(&id)?;
+        self.by_pppoe.remove(&subscriber.pppoe_key());
+        if let Some(deadline) = subscriber.deadline {
+            self.timers.remove(&(deadline, id));
+        }
+        *self.ends.entry(cause).or_default() += 1;
+        Some(subscriber)
+    }
+
+    pub fn get(&self, id: SubscriberId) -> Option<&Subscriber> {
+        self.by_id.get(&id)
+    }
+
+    pub fn get_mut(&mut self, id: SubscriberId) -> Option<&mut Subscriber> {
+        self.by_id.get_mut(&id)
+    }
+
+    pub fn by_pppoe(&self, unit: UnitId, session_id: u16) -> Option<SubscriberId> {
+        self.by_pppoe.get(&(unit, session_id)).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Subscriber> {
+        self.by_id.values()
+    }
+
+    pub fn ids(&self) -> Vec<SubscriberId> {
+        let mut ids: Vec<SubscriberId> = self.by_id.keys().copied().collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Puts the subscriber's next PPP timer in the set (after anything touched its link).
+    pub fn reschedule(&mut self, id: SubscriberId) {
+        let Some(subscriber) = self.by_id.get_mut(&id) else {
+            return;
+        };
+        let next = subscriber.link.as_ref().and_then(|l| l.poll_timeout());
+        if next == subscriber.deadline {
+            return;
+        }
+        if let Some(old) = subscriber.deadline {
+            self.timers.remove(&(old, id));
+        }
+        if let Some(new) = next {
+            self.timers.insert((new, id));
+        }
+        subscriber.deadline = next;
+    }
+
+    pub fn next_timeout(&self) -> Option<Instant> {
+        self.timers.first().map(|(at, _)| *at)
+    }
+
+    /// Takes the subscribers whose timer is due (at most `limit`; the rest wait for the next
+    /// turn, so a burst of timers cannot starve the network).
+    pub fn due(&mut self, now: Instant, limit: usize) -> Vec<SubscriberId> {
+        let mut due = Vec::new();
+        while due.len() < limit {
+            match self.timers.first().copied() {
+                Some((at, id)) if at <= now => {
+                    self.timers.remove(&(at, id));
+                    if let Some(s) = self.by_id.get_mut(&id) {
+                        s.deadline = None;
+                    }
+                    due.push(id);
+                }
+                _ => break,
+            }
+        }
+        due
+    }
+
+    pub fn refused(&mut self, why: Refusal) {
+        *self.refusals.entry(why).or_default() += 1;
+    }
+}

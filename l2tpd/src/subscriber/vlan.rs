@@ -1,0 +1,79 @@
+//! Which interface unit a received frame belongs to: its VLAN tags, read before anything else
+//! is parsed (Junos: `vlan-id` / `vlan-tags outer inner` select the unit; unit 0 without a VLAN
+//! takes untagged frames). No kernel VLAN device is needed: the tags are on the frame.
+
+use crate::pppoe::wire::{TPID_8021AD, TPID_8021Q};
+
+/// The VLAN tags a unit takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VlanSelector {
+    Untagged,
+    Single(u16),
+    Stacked { outer: u16, inner: u16 },
+}
+
+const VID_MASK: u16 = 0x0fff;
+
+fn be16(bytes: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*bytes.get(at)?, *bytes.get(at + 1)?]))
+}
+
+fn is_tpid(value: u16) -> bool {
+    value == TPID_8021Q || value == TPID_8021AD
+}
+
+/// The selector of a frame's tags; `None` for a frame too short to carry its EtherType or
+/// with more than two tags (no unit takes it).
+pub fn selector_of(frame: &[u8]) -> Option<VlanSelector> {
+    let first = be16(frame, 12)?;
+    if !is_tpid(first) {
+        return Some(VlanSelector::Untagged);
+    }
+    let outer = be16(frame, 14)? & VID_MASK;
+    let second = be16(frame, 16)?;
+    if !is_tpid(second) {
+        return Some(VlanSelector::Single(outer));
+    }
+    let inner = be16(frame, 18)? & VID_MASK;
+    let third = be16(frame, 20)?;
+    (!is_tpid(third)).then_some(VlanSelector::Stacked { outer, inner })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(tags: &[(u16, u16)]) -> Vec<u8> {
+        let mut f = vec![0xff; 6];
+        f.extend([2, 0, 0, 0, 0, 1]);
+        for (tpid, tci) in tags {
+            f.extend(tpid.to_be_bytes());
+            f.extend(tci.to_be_bytes());
+        }
+        f.extend(0x8863u16.to_be_bytes());
+        f.extend([0x11, 0x09, 0, 0, 0, 0]);
+        f
+    }
+
+    #[test]
+    fn tags_select_the_unit() {
+        assert_eq!(selector_of(&frame(&[])), Some(VlanSelector::Untagged));
+        // The priority bits do not matter, only the VLAN ID.
+        assert_eq!(
+            selector_of(&frame(&[(0x8100, 0xe064)])),
+            Some(VlanSelector::Single(100))
+        );
+        assert_eq!(
+            selector_of(&frame(&[(0x88a8, 100), (0x8100, 7)])),
+            Some(VlanSelector::Stacked {
+                outer: 100,
+                inner: 7
+            })
+        );
+        assert_eq!(
+            selector_of(&frame(&[(0x88a8, 1), (0x8100, 2), (0x8100, 3)])),
+            None
+        );
+        assert_eq!(selector_of(&[0; 13]), None);
+    }
+}

@@ -1,0 +1,62 @@
+//! `[edit protocols pppoe]`: how the access concentrator answers each PPPoE Service-Name.
+
+use super::NAME;
+use crate::def::*;
+
+pub(super) const PROTOCOLS: Stmt = container(
+    "protocols",
+    "Routing protocol configuration",
+    &[container(
+        "pppoe",
+        "PPP over Ethernet configuration",
+        &[list(
+            "service-name-tables",
+            NAME,
+            "PPPoE service name table",
+            &[list(
+                "service",
+                // `any` matches every Service-Name no other entry matches, `empty` the
+                // zero-length one; anything else is a name, quoted when it needs it.
+                // PPPoE tag values are up to 65535 octets; 255 is our choice.
+                Type::Str { max_len: 255 },
+                "Service name (any, empty, or a name)",
+                SERVICE,
+            )],
+        )],
+    )],
+);
+
+/// Junos: `action (delay seconds | drop | terminate);`, one of the three (checked at
+/// commit); `terminate` when absent.
+const SERVICE: &[Stmt] = &[
+    container(
+        "action",
+        "Action taken when a PADI carries this service name",
+        &[
+            flag("terminate", "Answer the PADI with a PADO (default)"),
+            flag("drop", "Do not answer the PADI"),
+            leaf(
+                "delay",
+                uint(1, 16),
+                "Answer the PADI after this many seconds",
+            ),
+        ],
+    )
+    .one_line(),
+    // Junos range for service-name-table max-sessions.
+    leaf(
+        "max-sessions",
+        uint(1, 65534),
+        "Maximum active sessions for this service",
+    ),
+    leaf(
+        "dynamic-profile",
+        NAME,
+        "Dynamic profile for sessions of this service",
+    ),
+    leaf(
+        "routing-instance",
+        NAME,
+        "Routing instance for sessions of this service",
+    ),
+];

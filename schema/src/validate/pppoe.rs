@@ -1,0 +1,165 @@
+//! Semantic checks of VLAN selectors, `family pppoe` and `[edit protocols pppoe]`.
+//!
+//! Junos refuses, at commit, a unit whose VLAN statement the interface's tagging mode does
+//! not allow and two units of one interface that select the same frames; a PPPoE unit
+//! without a VLAN takes the untagged frames, which only unit 0 may do.
+
+use super::Findings;
+use crate::tree::{Node, NodeId, Path};
+use crate::typed::{Interface, RouterConfig, UnitVlan, VlanTagging};
+use std::collections::BTreeMap;
+
+const TAGGING_MODES: [&str; 3] = [
+    "vlan-tagging",
+    "stacked-vlan-tagging",
+    "flexible-vlan-tagging",
+];
+
+pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
+    for (name, interface) in &config.interfaces {
+        tagging_modes(root, name, findings);
+        units(root, name, interface, findings);
+    }
+    service_actions(root, config, findings);
+}
+
+fn interface_path(name: &str) -> Path {
+    vec![NodeId::entry("interfaces", name)]
+}
+
+fn unit_path(name: &str, unit: u16) -> Path {
+    let mut path = interface_path(name);
+    path.push(NodeId::entry("unit", unit.to_string()));
+    path
+}
+
+/// One tagging mode per interface: the typed view cannot tell that two were set.
+fn tagging_modes(root: &Node, name: &str, findings: &mut Findings) {
+    let Some(node) = root.get(&interface_path(name)) else {
+        return;
+    };
+    let set: Vec<&str> = TAGGING_MODES
+        .into_iter()
+        .filter(|mode| node.children.contains_key(&NodeId::new(*mode)))
+        .collect();
+    if let [_, extra @ ..] = set.as_slice() {
+        for mode in extra {
+            findings.error(
+                interface_path(name),
+                *mode,
+                format!(
+                    "Only one of {} may be configured (already: {})",
+                    TAGGING_MODES.join(", "),
+                    set[0]
+                ),
+            );
+        }
+    }
+}
+
+fn units(root: &Node, name: &str, interface: &Interface, findings: &mut Findings) {
+    let tagging = interface.vlan_tagging;
+    let mut selectors: BTreeMap<UnitVlan, u16> = BTreeMap::new();
+    for (&number, unit) in &interface.units {
+        let path = unit_path(name, number);
+        if unit.pppoe.is_some() && name.starts_with("si-") {
+            findings.error(
+                path.clone(),
+                "family pppoe",
+                "Not allowed on a service interface (si-): PPPoE runs on Ethernet interfaces",
+            );
+        }
+        let has = |keyword: &str| {
+            root.get(&path)
+                .is_some_and(|u| u.children.contains_key(&NodeId::new(keyword)))
+        };
+        if has("vlan-id") && has("vlan-tags") {
+            findings.error(
+                path.clone(),
+                "vlan-tags",
+                "vlan-id and vlan-tags cannot both be configured on one unit",
+            );
+            continue;
+        }
+        let (statement, allowed) = match unit.vlan {
+            UnitVlan::None => {
+                if unit.pppoe.is_some() && number != 0 && !name.starts_with("si-") {
+                    findings.error(
+                        path.clone(),
+                        "family pppoe",
+                        format!(
+                            "unit {number} has no vlan-id or vlan-tags: only unit 0 takes \
+                             untagged PPPoE frames"
+                        ),
+                    );
+                }
+                continue;
+            }
+            UnitVlan::Single(id) => (
+                format!("vlan-id {id}"),
+                [VlanTagging::VlanTagging, VlanTagging::FlexibleVlanTagging],
+            ),
+            UnitVlan::Stacked { outer, inner } => (
+                format!("vlan-tags outer {outer} inner {inner}"),
+                [
+                    VlanTagging::StackedVlanTagging,
+                    VlanTagging::FlexibleVlanTagging,
+                ],
+            ),
+        };
+        if !tagging.is_some_and(|mode| allowed.contains(&mode)) {
+            let needed = match unit.vlan {
+                UnitVlan::Single(_) => "vlan-tagging or flexible-vlan-tagging",
+                _ => "stacked-vlan-tagging or flexible-vlan-tagging",
+            };
+            findings.error(
+                path.clone(),
+                statement.clone(),
+                format!("Needs {needed} on interface {name}"),
+            );
+        }
+        match selectors.get(&unit.vlan) {
+            Some(first) => findings.error(
+                path,
+                statement,
+                format!("The same VLAN is already selected by unit {first} of {name}"),
+            ),
+            None => {
+                selectors.insert(unit.vlan, number);
+            }
+        }
+    }
+}
+
+/// `action` takes one of `terminate`, `drop` or `delay SECONDS`.
+fn service_actions(root: &Node, config: &RouterConfig, findings: &mut Findings) {
+    for (table, t) in &config.pppoe_service_name_tables {
+        for service in &t.services {
+            let key = service.name.to_string();
+            let path = vec![
+                NodeId::new("protocols"),
+                NodeId::new("pppoe"),
+                NodeId::entry("service-name-tables", table.as_str()),
+                NodeId::entry("service", key.as_str()),
+            ];
+            let Some(action) = root
+                .get(&path)
+                .and_then(|s| s.children.get(&NodeId::new("action")))
+            else {
+                continue;
+            };
+            if action.children.len() > 1 {
+                let set: Vec<String> = action
+                    .children
+                    .keys()
+                    .map(|id| id.keyword.clone())
+                    .collect();
+                findings.error(
+                    path,
+                    format!("action {}", set.join(" ")),
+                    "Only one of terminate, drop or delay may be configured",
+                );
+            }
+        }
+    }
+}
