@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use l2tp_tests::emulator::{Emulator, EmulatorConfig, EndWith, Summary, UpAt};
-use l2tpd::io::{AsyncFrameEndpoint, FrameBatch, SocketLink};
+use l2tpd::io::{AsyncFrameEndpoint, FrameBatch, PacketSocket, SocketLink};
 use l2tpd::ppp::client_link::ClientLink;
 use l2tpd::pppoe::wire::{MacAddr, VlanTag};
 use tokio::time::Instant;
@@ -179,7 +179,13 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
     let _local_path;
     let mut endpoint = match (&args.interface, &args.link) {
         // PacketSocket's errors already name the interface.
-        (Some(interface), _) => AsyncFrameEndpoint::packet(interface)?,
+        (Some(interface), _) => {
+            let socket = PacketSocket::open(interface)?;
+            // The LAC answers the subscribers' MACs, none of them the interface's own: a
+            // real NIC would filter those replies.
+            socket.set_promiscuous()?;
+            AsyncFrameEndpoint::new(socket)?
+        }
         (None, Some(link)) => {
             let local = args.local.clone().unwrap_or_else(|| {
                 let mut path = link.clone().into_os_string();
