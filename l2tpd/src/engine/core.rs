@@ -425,7 +425,9 @@ impl Core {
                 RegistryEvent::SessionUp { session, .. } if self.batches.is_ours(session) => {
                     self.batches.session_up(session);
                 }
-                RegistryEvent::SessionDown { session, end } if self.batches.is_ours(session) => {
+                RegistryEvent::SessionDown { session, end, .. }
+                    if self.batches.is_ours(session) =>
+                {
                     self.batches.session_down(session, &end);
                 }
                 RegistryEvent::SessionUp {
@@ -434,7 +436,7 @@ impl Core {
                     session_id,
                     ..
                 } => self.session_up(now, session, tunnel_id, session_id),
-                RegistryEvent::SessionDown { session, end } => self.session_down(session, &end),
+                RegistryEvent::SessionDown { session, end, .. } => self.session_down(session, &end),
                 RegistryEvent::TunnelDown { tunnel_id, reason } => {
                     for test in self.tests.values_mut() {
                         if let Phase::Establishing {
