@@ -67,8 +67,17 @@ fn subscriber_rpcs_reach_the_running_engine() {
     let mut engine = Engine::start().expect("engine");
     assert_eq!(
         engine.l2tp_rpc(L2tpRpc::Subscriber(SubscriberRpc::PppoeServiceNameTables)),
+        Ok(Reply::PppoeServiceNameTables(Default::default()))
+    );
+    assert_eq!(
+        engine.l2tp_rpc(L2tpRpc::Subscriber(SubscriberRpc::Subscribers(
+            schema::subscriber_rpc::SubscriberShow {
+                user_name: Some("nobody@isp.example".into()),
+                ..Default::default()
+            }
+        ))),
         Err(MgmtError::Failed {
-            message: "subscriber tables are not wired yet".into()
+            message: "no subscriber with user name nobody@isp.example".into()
         })
     );
 }
