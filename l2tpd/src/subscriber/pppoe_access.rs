@@ -512,3 +512,7 @@ pub enum Received<'a> {
     Consumed,
     Ppp(SessionPpp<'a>),
 }
+
+#[cfg(test)]
+#[path = "pppoe_access_tests.rs"]
+mod tests;
