@@ -15,6 +15,7 @@ pub mod print;
 pub mod secret;
 pub mod secret_data;
 pub mod snmp_rpc;
+pub mod subscriber_rpc;
 pub mod table;
 pub mod tokenize;
 pub mod tree;

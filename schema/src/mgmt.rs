@@ -11,6 +11,10 @@ use crate::l2tp_rpc::{
     L2tpSummary, L2tpTunnels,
 };
 use crate::snmp_rpc::{SnmpObjects, SnmpStatistics};
+use crate::subscriber_rpc::{
+    PppoeCleared, PppoeInterfaces, PppoeSelect, PppoeServiceNameTables, PppoeStatistics,
+    SubscriberShow, Subscribers,
+};
 use crate::tree::{Node, Path};
 use serde::{Deserialize, Serialize};
 
@@ -225,6 +229,21 @@ pub enum Request {
     },
     /// `show snmp statistics`: the embedded agent's and the AgentX subagent's counters.
     GetSnmpStatistics,
+
+    // ---- subscribers and PPPoE (operational) ----
+    /// `show subscribers [user-name U] [detail | extensive] [summary]`.
+    GetSubscribers(SubscriberShow),
+    /// `show pppoe interfaces [pp0.N]`.
+    GetPppoeInterfaceInformation(PppoeSelect),
+    /// `show pppoe statistics [IFNAME]` (an underlying interface, `ge-1/0/0.100`).
+    GetPppoeStatistics(PppoeSelect),
+    /// `show pppoe service-name-tables`.
+    GetPppoeServiceNameTables,
+    /// `clear pppoe sessions [pp0.N]`: PADT to each subscriber, whose PPP and forward leg
+    /// end with it.
+    ClearPppoeSessions(PppoeSelect),
+    /// `clear pppoe statistics [IFNAME]`.
+    ClearPppoeStatistics(PppoeSelect),
 }
 
 /// Every reply carries `notices`: messages the daemon has for this user regardless of the
@@ -315,6 +334,11 @@ pub enum Reply {
     L2tpCleared(L2tpCleared),
     SnmpObjects(SnmpObjects),
     SnmpStatistics(SnmpStatistics),
+    Subscribers(Subscribers),
+    PppoeInterfaces(PppoeInterfaces),
+    PppoeStatistics(PppoeStatistics),
+    PppoeServiceNameTables(PppoeServiceNameTables),
+    PppoeCleared(PppoeCleared),
     /// The clear would end `sessions` sessions (more than
     /// [`crate::l2tp_rpc::CLEAR_CONFIRM_THRESHOLD`]): nothing was done; the shell asks
     /// `question` and sends the clear again with `confirmed` when the answer is yes.
@@ -549,5 +573,56 @@ mod tests {
             confirmed: false,
         });
         assert_eq!(decode_line::<Request>(&encode_line(&clear)).unwrap(), clear);
+    }
+
+    #[test]
+    fn subscriber_rpc_names_are_the_junos_ones_and_round_trip() {
+        use crate::subscriber_rpc::*;
+        let show = Request::GetSubscribers(SubscriberShow {
+            level: Level::Extensive,
+            summary: false,
+            user_name: Some("u1@example.net".into()),
+        });
+        let line = encode_line(&show);
+        assert!(line.contains("\"op\":\"get-subscribers\""), "{line}");
+        assert_eq!(decode_line::<Request>(&line).unwrap(), show);
+        for request in [
+            Request::GetPppoeInterfaceInformation(PppoeSelect {
+                interface: Some("pp0.1073741825".into()),
+            }),
+            Request::GetPppoeStatistics(PppoeSelect::default()),
+            Request::GetPppoeServiceNameTables,
+            Request::ClearPppoeSessions(PppoeSelect::default()),
+            Request::ClearPppoeStatistics(PppoeSelect {
+                interface: Some("ge-1/0/0.100".into()),
+            }),
+        ] {
+            assert_eq!(
+                decode_line::<Request>(&encode_line(&request)).unwrap(),
+                request
+            );
+        }
+        let statistics = Response {
+            result: Ok(Reply::PppoeStatistics(PppoeStatistics {
+                active_sessions: 2,
+                totals: PppoeCounters {
+                    padi_received: 7,
+                    ..PppoeCounters::default()
+                },
+                interfaces: vec![PppoeInterfaceStatistics {
+                    underlying_interface: "ge-1/0/0.100".into(),
+                    active_sessions: 2,
+                    counters: PppoeCounters {
+                        padi_received: 7,
+                        short_cycle_refused: u64::MAX,
+                        ..PppoeCounters::default()
+                    },
+                }],
+            })),
+            notices: vec![],
+        };
+        let line = encode_line(&statistics);
+        assert!(line.contains("\"reply\":\"pppoe-statistics\""), "{line}");
+        assert_eq!(decode_line::<Response>(&line).unwrap(), statistics);
     }
 }

@@ -27,6 +27,12 @@ pub enum Action {
     ShowSnmpMibGet,
     ShowSnmpMibWalk,
     ShowSnmpStatistics,
+    ShowSubscribers,
+    ShowPppoeInterfaces,
+    ShowPppoeStatistics,
+    ShowPppoeServiceNameTables,
+    ClearPppoeSessions,
+    ClearPppoeStatistics,
     Help,
     Exit,
 
@@ -60,6 +66,18 @@ pub enum Action {
 const SNMP_OBJECT: Rest = Rest::Words {
     placeholder: "<object>",
     help: "Object name or OID (jnxL2tpStatsTotalTunnels.0, 1.3.6.1.4.1.2636.3.49)",
+};
+
+/// The optional `pp0.N` of `show pppoe interfaces` and `clear pppoe sessions`.
+const PPPOE_INTERFACE: Rest = Rest::Words {
+    placeholder: "<interface-name>",
+    help: "PPPoE interface name (pp0.N); all when left out",
+};
+
+/// The optional underlying interface of `show | clear pppoe statistics`.
+const PPPOE_UNDERLYING: Rest = Rest::Words {
+    placeholder: "<interface-name>",
+    help: "Underlying interface name (ge-1/0/0.100); all when left out",
 };
 
 /// What may follow a command word besides its children.
@@ -167,33 +185,47 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
     cmd(
         "clear",
         "Clear information in the system",
-        &[cmd(
-            "services",
-            "Clear services information",
-            &[cmd(
-                "l2tp",
-                "Clear Layer 2 Tunneling Protocol information",
+        &[
+            cmd(
+                "pppoe",
+                "Clear PPP over Ethernet information",
                 &[
-                    cmd(
-                        "destination",
-                        "Clear L2TP destinations and their tunnels and sessions",
-                        CLEAR_DESTINATION_OPTIONS,
-                    )
-                    .action(Action::ClearL2tpDestination)
-                    .options(),
-                    cmd("session", "Clear L2TP sessions", CLEAR_SESSION_OPTIONS)
-                        .action(Action::ClearL2tpSession)
-                        .options(),
-                    cmd(
-                        "tunnel",
-                        "Clear L2TP tunnels and their sessions",
-                        CLEAR_TUNNEL_OPTIONS,
-                    )
-                    .action(Action::ClearL2tpTunnel)
-                    .options(),
+                    word("sessions", "Clear PPPoE sessions")
+                        .action(Action::ClearPppoeSessions)
+                        .rest(PPPOE_INTERFACE),
+                    word("statistics", "Clear PPPoE statistics")
+                        .action(Action::ClearPppoeStatistics)
+                        .rest(PPPOE_UNDERLYING),
                 ],
-            )],
-        )],
+            ),
+            cmd(
+                "services",
+                "Clear services information",
+                &[cmd(
+                    "l2tp",
+                    "Clear Layer 2 Tunneling Protocol information",
+                    &[
+                        cmd(
+                            "destination",
+                            "Clear L2TP destinations and their tunnels and sessions",
+                            CLEAR_DESTINATION_OPTIONS,
+                        )
+                        .action(Action::ClearL2tpDestination)
+                        .options(),
+                        cmd("session", "Clear L2TP sessions", CLEAR_SESSION_OPTIONS)
+                            .action(Action::ClearL2tpSession)
+                            .options(),
+                        cmd(
+                            "tunnel",
+                            "Clear L2TP tunnels and their sessions",
+                            CLEAR_TUNNEL_OPTIONS,
+                        )
+                        .action(Action::ClearL2tpTunnel)
+                        .options(),
+                    ],
+                )],
+            ),
+        ],
     ),
     cmd(
         "configure",
@@ -223,6 +255,23 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                 .action(Action::ShowConfiguration)
                 .rest(Rest::ConfigPath)
                 .pipe(),
+            cmd(
+                "pppoe",
+                "Show PPP over Ethernet information",
+                &[
+                    word("interfaces", "Show PPPoE interface information")
+                        .action(Action::ShowPppoeInterfaces)
+                        .rest(PPPOE_INTERFACE)
+                        .pipe(),
+                    word("service-name-tables", "Show PPPoE service name tables")
+                        .action(Action::ShowPppoeServiceNameTables)
+                        .pipe(),
+                    word("statistics", "Show PPPoE statistics")
+                        .action(Action::ShowPppoeStatistics)
+                        .rest(PPPOE_UNDERLYING)
+                        .pipe(),
+                ],
+            ),
             cmd(
                 "services",
                 "Show services information",
@@ -286,6 +335,14 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         .pipe(),
                 ],
             ),
+            cmd(
+                "subscribers",
+                "Show subscriber information",
+                SUBSCRIBER_OPTIONS,
+            )
+            .action(Action::ShowSubscribers)
+            .options()
+            .pipe(),
             cmd(
                 "system",
                 "Show system information",
@@ -357,6 +414,12 @@ const ALL: OpCmd = word("all", "Clear all");
 const FORCE: OpCmd = word("force", "Do not ask for confirmation");
 const CLEAR_STATISTICS: OpCmd = word("statistics", "Clear statistics only");
 
+const SUBSCRIBER_OPTIONS: &[OpCmd] = &[
+    DETAIL,
+    EXTENSIVE,
+    word("summary", "Display subscriber summary"),
+    word("user-name", "Subscriber user name").value("<user-name>", "Subscriber user name"),
+];
 const SHOW_DESTINATION_OPTIONS: &[OpCmd] = &[
     BRIEF,
     DETAIL,
@@ -589,6 +652,63 @@ mod tests {
         }
         for c in OPERATIONAL.children.iter().chain(CONFIGURATION.children) {
             walk(c, false);
+        }
+    }
+
+    /// `show subscribers`, `show pppoe …` and `clear pppoe …` end in their actions; the
+    /// shows pipe, the clears do not; interface names are free words.
+    #[test]
+    fn subscriber_and_pppoe_commands() {
+        let at = |path: &[&str]| {
+            path.iter()
+                .try_fold(&OPERATIONAL, |node, name| node.child(name))
+                .unwrap_or_else(|| panic!("{path:?}"))
+        };
+        let subscribers = at(&["show", "subscribers"]);
+        assert_eq!(subscribers.action, Some(Action::ShowSubscribers));
+        assert!(subscribers.options && subscribers.pipe);
+        let names: Vec<&str> = subscribers.children.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["detail", "extensive", "summary", "user-name"]);
+        assert!(subscribers
+            .child("user-name")
+            .and_then(|c| c.value)
+            .is_some());
+        for (path, action, pipe, takes_name) in [
+            (
+                ["show", "pppoe", "interfaces"],
+                Action::ShowPppoeInterfaces,
+                true,
+                true,
+            ),
+            (
+                ["show", "pppoe", "statistics"],
+                Action::ShowPppoeStatistics,
+                true,
+                true,
+            ),
+            (
+                ["show", "pppoe", "service-name-tables"],
+                Action::ShowPppoeServiceNameTables,
+                true,
+                false,
+            ),
+            (
+                ["clear", "pppoe", "sessions"],
+                Action::ClearPppoeSessions,
+                false,
+                true,
+            ),
+            (
+                ["clear", "pppoe", "statistics"],
+                Action::ClearPppoeStatistics,
+                false,
+                true,
+            ),
+        ] {
+            let c = at(&path);
+            assert_eq!(c.action, Some(action), "{path:?}");
+            assert_eq!(c.pipe, pipe, "{path:?}");
+            assert_eq!(matches!(c.rest, Rest::Words { .. }), takes_name, "{path:?}");
         }
     }
 

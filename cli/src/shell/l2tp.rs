@@ -34,9 +34,7 @@ impl<T: Transport> Shell<T> {
             | Request::GetL2tpSessionInformation(s) => s.clone(),
             _ => L2tpShow::default(),
         };
-        let structured = pipes
-            .iter()
-            .any(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml));
+        let structured = structured(pipes);
         let rpc = |root, text: &dyn Fn() -> String, reply: &dyn erased::Reply| {
             rpc(root, structured, text, reply)
         };
@@ -73,11 +71,21 @@ impl<T: Transport> Shell<T> {
                 return Ok(());
             }
         };
+        self.emit_rpc(shown, pipes, input);
+        Ok(())
+    }
+
+    /// Shows what [`rpc`] made of a reply, or why it could not.
+    pub(super) fn emit_rpc(
+        &mut self,
+        shown: Result<Shown, String>,
+        pipes: &[Pipe],
+        input: &mut dyn Input,
+    ) {
         match shown {
             Ok(shown) => self.emit(shown, pipes, input),
             Err(e) => self.error(&e),
         }
-        Ok(())
     }
 
     pub(super) fn clear_l2tp(
@@ -136,6 +144,13 @@ impl<T: Transport> Shell<T> {
         let pos = args.get(e.word).map_or(line.trim_end().len(), |w| w.start);
         self.syntax_error(line, pos, &e.message);
     }
+}
+
+/// `| display json` or `| display xml` among the pipes: the reply goes out structured.
+pub(super) fn structured(pipes: &[Pipe]) -> bool {
+    pipes
+        .iter()
+        .any(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml))
 }
 
 /// What to show: the reply's serde form for `| display json|xml` (`structured`), or else its

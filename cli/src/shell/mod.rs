@@ -14,9 +14,13 @@ pub mod pipe;
 pub mod refresh;
 pub mod render;
 pub mod render_l2tp;
+pub mod render_pppoe;
 pub mod render_snmp;
+pub mod render_subscribers;
 mod show;
 pub mod structured;
+mod subscriber_args;
+mod subscribers;
 pub mod transport;
 pub mod words;
 

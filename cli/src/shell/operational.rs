@@ -175,6 +175,12 @@ impl<T: Transport> Shell<T> {
             Action::ClearL2tpDestination | Action::ClearL2tpTunnel | Action::ClearL2tpSession => {
                 self.clear_l2tp(line, cmd, input)?
             }
+            Action::ShowSubscribers
+            | Action::ShowPppoeInterfaces
+            | Action::ShowPppoeStatistics
+            | Action::ShowPppoeServiceNameTables
+            | Action::ClearPppoeSessions
+            | Action::ClearPppoeStatistics => self.subscriber_command(line, cmd, pipes, input)?,
             Action::ShowSnmpMibGet | Action::ShowSnmpMibWalk => {
                 let Some(object) = cmd.args.first().map(|w| w.text.clone()) else {
                     self.error("missing argument: <object>");
@@ -196,9 +202,7 @@ impl<T: Transport> Shell<T> {
                 }
             }
             Action::ShowSnmpStatistics => {
-                let structured = pipes
-                    .iter()
-                    .any(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml));
+                let structured = super::l2tp::structured(pipes);
                 match self.call(Request::GetSnmpStatistics)? {
                     Ok(Reply::SnmpStatistics(s)) => {
                         let shown = super::l2tp::rpc(
@@ -207,10 +211,7 @@ impl<T: Transport> Shell<T> {
                             &|| super::render_snmp::statistics(&s),
                             &s,
                         );
-                        match shown {
-                            Ok(shown) => self.emit(shown, pipes, input),
-                            Err(e) => self.error(&e),
-                        }
+                        self.emit_rpc(shown, pipes, input);
                     }
                     Ok(other) => self.unexpected(&other),
                     Err(e) => self.report_plain(e, None),

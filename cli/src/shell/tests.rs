@@ -443,8 +443,10 @@ fn question_mark_lists_from_the_tables() {
         out,
         "lab@r0> show ?\nPossible completions:\n\
          \x20 configuration        Show current configuration\n\
+         \x20 pppoe                Show PPP over Ethernet information\n\
          \x20 services             Show services information\n\
          \x20 snmp                 Show SNMP information\n\
+         \x20 subscribers          Show subscriber information\n\
          \x20 system               Show system information\n\
          lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# commit ?\nPossible completions:\n\
          \x20 <[Enter]>                     Execute this command\n\
@@ -1365,5 +1367,248 @@ fn a_huge_line_is_echoed_as_a_window_around_the_error() {
         assert!(out.len() < 400, "{} bytes", out.len());
         assert!(out.contains(window), "{out}");
         assert!(out.contains("^\nsyntax error."), "{out}");
+    }
+}
+
+// ---- show subscribers, show / clear pppoe ----
+
+mod subscribers {
+    use super::*;
+    use crate::shell::render_pppoe::tests as pppoe;
+    use crate::shell::render_subscribers::tests as samples;
+    use crate::shell::structured::tests::assert_well_formed;
+    use schema::subscriber_rpc::{Level, PppoeCleared, PppoeSelect, SubscriberShow};
+
+    fn subscribers() -> Response {
+        ok(Reply::Subscribers(samples::sample()))
+    }
+
+    fn sent(requests: &[Request]) -> Vec<&Request> {
+        requests
+            .iter()
+            .filter(|r| !matches!(r, Request::Hello { .. }))
+            .collect()
+    }
+
+    #[test]
+    fn question_mark_lists_the_commands_and_their_options() {
+        let s = session(Echo::AfterPrompt, vec![]);
+        let pppoe = s.shell.possible_completions("show pppoe ");
+        for line in [
+            "  interfaces           Show PPPoE interface information\n",
+            "  service-name-tables  Show PPPoE service name tables\n",
+            "  statistics           Show PPPoE statistics\n",
+        ] {
+            assert!(pppoe.contains(line), "{pppoe}");
+        }
+        let options = s.shell.possible_completions("show subscribers ");
+        for word in ["detail", "extensive", "summary", "user-name", "|"] {
+            assert!(options.contains(&format!("  {word} ")), "{word}: {options}");
+        }
+        let name = s.shell.possible_completions("show pppoe interfaces ");
+        assert!(name.contains("<interface-name>"), "{name}");
+        let clear = s.shell.possible_completions("clear pppoe ");
+        assert!(
+            clear.contains("  sessions ") && clear.contains("  statistics "),
+            "{clear}"
+        );
+    }
+
+    #[test]
+    fn shows_send_the_typed_request_and_render_the_reply() {
+        let (out, failed, requests) = transcript(
+            vec![subscribers(), subscribers(), subscribers()],
+            "show subscribers\nsh subscr ext user-name u1@example.net\nshow subscribers summary\n",
+        );
+        assert!(!failed, "{out}");
+        let sample = samples::sample();
+        let show = |level, summary, user: Option<&str>| SubscriberShow {
+            level,
+            summary,
+            user_name: user.map(str::to_string),
+        };
+        let brief = show(Level::Brief, false, None);
+        let extensive = show(Level::Extensive, false, Some("u1@example.net"));
+        let summary = show(Level::Brief, true, None);
+        let render = crate::shell::render_subscribers::subscribers;
+        assert_eq!(
+            out,
+            format!(
+                "lab@r0> show subscribers\n{}\
+                 lab@r0> sh subscr ext user-name u1@example.net\n{}\
+                 lab@r0> show subscribers summary\n{}",
+                render(&sample, &brief),
+                render(&sample, &extensive),
+                render(&sample, &summary)
+            )
+        );
+        assert_eq!(
+            sent(&requests),
+            [
+                &Request::GetSubscribers(brief),
+                &Request::GetSubscribers(extensive),
+                &Request::GetSubscribers(summary)
+            ]
+        );
+    }
+
+    #[test]
+    fn pppoe_shows_and_clears() {
+        let (out, failed, requests) = transcript(
+            vec![
+                ok(Reply::PppoeInterfaces(pppoe::sample_interfaces())),
+                ok(Reply::PppoeStatistics(pppoe::sample_statistics())),
+                ok(Reply::PppoeServiceNameTables(pppoe::sample_tables())),
+                ok(Reply::PppoeCleared(PppoeCleared {
+                    statistics: false,
+                    sessions: vec!["pp0.1073741825".into()],
+                    interfaces: vec![],
+                })),
+                ok(Reply::PppoeCleared(PppoeCleared {
+                    statistics: true,
+                    sessions: vec![],
+                    interfaces: vec!["ge-1/0/0.100".into()],
+                })),
+            ],
+            "show pppoe interfaces pp0.1073741825\n\
+             show pppoe statistics ge-1/0/0.100 | no-more\n\
+             show pppoe service-name-tables\n\
+             clear pppoe sessions pp0.1073741825\n\
+             clear pppoe statistics\n",
+        );
+        assert!(!failed, "{out}");
+        let named = |name: &str| PppoeSelect {
+            interface: Some(name.to_string()),
+        };
+        assert_eq!(
+            sent(&requests),
+            [
+                &Request::GetPppoeInterfaceInformation(named("pp0.1073741825")),
+                &Request::GetPppoeStatistics(named("ge-1/0/0.100")),
+                &Request::GetPppoeServiceNameTables,
+                &Request::ClearPppoeSessions(named("pp0.1073741825")),
+                &Request::ClearPppoeStatistics(PppoeSelect::default()),
+            ]
+        );
+        assert!(
+            out.contains("lab@r0> show pppoe interfaces pp0.1073741825\npp0.1073741825\n  State: Session up,"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "| no-more\nUnderlying interface: ge-1/0/0.100, Active PPPoE sessions: 1\n"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("Service Name Table: svc\n"), "{out}");
+        assert!(
+            out.ends_with(
+                "lab@r0> clear pppoe sessions pp0.1073741825\nSession pp0.1073741825 cleared\n\
+                 lab@r0> clear pppoe statistics\nStatistics of ge-1/0/0.100 cleared\n"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn the_daemon_error_is_shown_and_fails_the_command() {
+        let (out, failed, _) = transcript(
+            vec![err(MgmtError::Failed {
+                message: "subscriber tables are not wired yet".into(),
+            })],
+            "show subscribers\n",
+        );
+        assert!(failed);
+        assert!(
+            out.contains("error: subscriber tables are not wired yet\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn clears_do_not_pipe_and_bad_names_send_nothing() {
+        let (out, failed, requests) = transcript(
+            vec![],
+            "clear pppoe sessions | count\nshow pppoe interfaces eth1.100\n",
+        );
+        assert!(failed, "{out}");
+        assert!(sent(&requests).is_empty(), "{requests:?}");
+        assert!(
+            out.contains("invalid interface name 'eth1.100': expecting pp0.N"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn display_json_and_xml() {
+        let (out, failed, _) = transcript(
+            vec![
+                subscribers(),
+                subscribers(),
+                subscribers(),
+                ok(Reply::PppoeStatistics(pppoe::sample_statistics())),
+                ok(Reply::PppoeServiceNameTables(pppoe::sample_tables())),
+                ok(Reply::PppoeInterfaces(pppoe::sample_interfaces())),
+            ],
+            "show subscribers extensive | display json\n\
+             show subscribers | display xml\n\
+             show subscribers summary | display json\n\
+             show pppoe statistics | display xml\n\
+             show pppoe service-name-tables | display json\n\
+             show pppoe interfaces | display xml\n",
+        );
+        assert!(!failed, "{out}");
+        let outputs: Vec<&str> = out
+            .split("lab@r0> ")
+            .filter(|o| !o.is_empty())
+            .map(|o| o.split_once('\n').map_or("", |(_, rest)| rest))
+            .collect();
+        assert_eq!(outputs.len(), 6, "{out}");
+        let json = |text: &str| -> serde_json::Value {
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+        };
+        let extensive = json(outputs[0]);
+        let first = &extensive["subscribers-information"][0]["subscriber"][0];
+        assert_eq!(first["interface"][0]["data"], "pp0.1073741825");
+        assert_eq!(first["user-name"][0]["data"], "u1@example.net");
+        assert_eq!(first["mac-address"][0]["data"], "00:00:5e:00:53:01");
+        assert_eq!(first["stacked-vlan-id"][0]["data"], "100");
+        assert_eq!(first["tunnel"][0]["session-local-id"][0]["data"], "40553");
+        assert_eq!(first["statistics"][0]["input-bytes"][0]["data"], "1200");
+        let xml = outputs[1];
+        assert!(xml.contains("<subscribers-information>"), "{xml}");
+        assert!(xml.contains("<state>active</state>"), "{xml}");
+        assert_well_formed(xml);
+        let summary = json(outputs[2]);
+        let counts = &summary["subscribers-summary-information"][0]["summary"][0];
+        assert_eq!(counts["total"][0]["data"], "2");
+        assert_eq!(counts["state-count"][0]["name"][0]["data"], "init");
+        let statistics = outputs[3];
+        assert!(
+            statistics.contains("<pppoe-statistics-information>"),
+            "{statistics}"
+        );
+        // Each interface's counters sit beside its name (flattened), as Junos lists them.
+        assert!(
+            statistics.contains(
+                "<pppoe-underlying-interface>\n            <underlying-interface>ge-1/0/0.100</underlying-interface>\n            <active-sessions>1</active-sessions>\n            <padi-received>"
+            ),
+            "{statistics}"
+        );
+        assert!(statistics.contains("<short-cycle-refused>"), "{statistics}");
+        assert_well_formed(statistics);
+        let tables = json(outputs[4]);
+        let gold = &tables["pppoe-service-name-table-information"][0]["service-name-table"][0]
+            ["service"][0];
+        assert_eq!(gold["service-name"][0]["data"], "gold");
+        assert_eq!(gold["action"][0]["data"], "delay");
+        assert_eq!(gold["delay"][0]["data"], "5");
+        let interfaces = outputs[5];
+        assert!(
+            interfaces.contains("<pppoe-interface>")
+                && interfaces.contains("<session-id>1</session-id>"),
+            "{interfaces}"
+        );
+        assert_well_formed(interfaces);
     }
 }

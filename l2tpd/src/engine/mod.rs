@@ -19,6 +19,7 @@ mod snmp;
 mod snmp_poll;
 mod sockets;
 mod subscriber;
+mod subscriber_rpc;
 mod task;
 
 use std::collections::BTreeMap;

@@ -15,6 +15,7 @@ use std::time::Instant;
 use schema::l2tp_rpc::{ClearLevel, L2tpClear, L2tpShow};
 use schema::mgmt::{Reply, Request};
 
+use super::subscriber_rpc::SubscriberRpc;
 use crate::registry::{ClearJob, Clearing, Registry};
 
 /// Sessions a clear ends per turn of the engine task.
@@ -23,12 +24,19 @@ pub const CLEAR_STEP: usize = 500;
 /// One L2TP operational RPC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum L2tpRpc {
-    Summary { statistics: bool },
+    Summary {
+        statistics: bool,
+    },
     Destinations(L2tpShow),
     Tunnels(L2tpShow),
     Sessions(L2tpShow),
     DisconnectCauses,
-    Clear { level: ClearLevel, clear: L2tpClear },
+    Clear {
+        level: ClearLevel,
+        clear: L2tpClear,
+    },
+    /// `show subscribers`, `show | clear pppoe …`.
+    Subscriber(SubscriberRpc),
 }
 
 impl L2tpRpc {
@@ -54,7 +62,7 @@ impl L2tpRpc {
                 level: ClearLevel::Session,
                 clear: clear.clone(),
             },
-            _ => return None,
+            _ => return SubscriberRpc::from_request(request).map(Self::Subscriber),
         })
     }
 }
@@ -88,6 +96,8 @@ pub(super) fn answer(registry: &mut Registry, now: Instant, rpc: L2tpRpc) -> Ans
             }),
             Ok(Clearing::Job(job)) => return Answer::Clear(job),
         },
+        // Answered by the core, which holds the subscriber tables.
+        L2tpRpc::Subscriber(_) => Err("subscriber RPCs are answered by the core".to_string()),
     };
     Answer::Now(reply)
 }

@@ -70,11 +70,17 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::GetL2tpDisconnectCauseSummary
         | Request::GetSnmpObject { .. }
         | Request::WalkSnmpObject { .. }
-        | Request::GetSnmpStatistics => LoginClass::ReadOnly,
+        | Request::GetSnmpStatistics
+        | Request::GetSubscribers(_)
+        | Request::GetPppoeInterfaceInformation(_)
+        | Request::GetPppoeStatistics(_)
+        | Request::GetPppoeServiceNameTables => LoginClass::ReadOnly,
         Request::TestL2tpTunnel { .. }
         | Request::ClearL2tpDestination(_)
         | Request::ClearL2tpTunnel(_)
-        | Request::ClearL2tpSession(_) => LoginClass::Operator,
+        | Request::ClearL2tpSession(_)
+        | Request::ClearPppoeSessions(_)
+        | Request::ClearPppoeStatistics(_) => LoginClass::Operator,
         _ => LoginClass::SuperUser,
     }
 }
@@ -110,5 +116,26 @@ mod tests {
             }),
             LoginClass::SuperUser
         );
+    }
+
+    /// Subscriber and PPPoE shows are for everyone; ending sessions or resetting counters
+    /// needs an operator, as the L2TP clears do.
+    #[test]
+    fn subscriber_shows_are_read_only_and_pppoe_clears_need_an_operator() {
+        use schema::subscriber_rpc::{PppoeSelect, SubscriberShow};
+        for show in [
+            Request::GetSubscribers(SubscriberShow::default()),
+            Request::GetPppoeInterfaceInformation(PppoeSelect::default()),
+            Request::GetPppoeStatistics(PppoeSelect::default()),
+            Request::GetPppoeServiceNameTables,
+        ] {
+            assert_eq!(required_class(&show), LoginClass::ReadOnly, "{show:?}");
+        }
+        for clear in [
+            Request::ClearPppoeSessions(PppoeSelect::default()),
+            Request::ClearPppoeStatistics(PppoeSelect::default()),
+        ] {
+            assert_eq!(required_class(&clear), LoginClass::Operator, "{clear:?}");
+        }
     }
 }

@@ -455,7 +455,13 @@ impl Mgmt {
             | Request::ClearL2tpSession(_)
             | Request::GetSnmpObject { .. }
             | Request::WalkSnmpObject { .. }
-            | Request::GetSnmpStatistics => Err(failed("not a configuration request")),
+            | Request::GetSnmpStatistics
+            | Request::GetSubscribers(_)
+            | Request::GetPppoeInterfaceInformation(_)
+            | Request::GetPppoeStatistics(_)
+            | Request::GetPppoeServiceNameTables
+            | Request::ClearPppoeSessions(_)
+            | Request::ClearPppoeStatistics(_) => Err(failed("not a configuration request")),
         }
     }
 

@@ -349,7 +349,7 @@ impl SubscriberLayer {
                 self.table.reschedule(*session);
                 true
             }
-            RegistryEvent::SessionDown { session, end } => {
+            RegistryEvent::SessionDown { session, end, .. } => {
                 if !self.owns(*session) {
                     return false;
                 }

@@ -226,12 +226,7 @@ impl PppoeAccess {
     }
 
     fn discovery_config(&self, spec: &UnitSpec, facts: PortFacts) -> DiscoveryConfig {
-        let ac_name = spec
-            .family
-            .access_concentrator
-            .clone()
-            .or_else(|| self.host_name.clone())
-            .unwrap_or_else(|| DEFAULT_AC_NAME.to_string());
+        let ac_name = self.ac_name_of(spec);
         let mut config = DiscoveryConfig::new(MacAddr(facts.mac), ac_name);
         config.max_sessions = spec.family.max_sessions.map(|n| n as usize);
         config.duplicate_protection = spec.family.duplicate_protection;
@@ -473,14 +468,47 @@ impl PppoeAccess {
             .sum()
     }
 
-    /// `clear pppoe statistics`.
-    pub fn clear_statistics(&mut self) {
-        self.retired.clear();
+    /// `clear pppoe statistics [PORT]`.
+    pub fn clear_statistics(&mut self, port: Option<&str>) {
+        let chosen = |p: &str| port.is_none_or(|wanted| wanted == p);
+        self.retired.retain(|p, _| !chosen(p));
         for unit in self.units.values_mut() {
+            if !chosen(&unit.spec.port) {
+                continue;
+            }
             if let Some(server) = unit.server.as_mut() {
                 server.clear_counters();
             }
         }
+    }
+
+    /// Sessions per port, for `show pppoe statistics`.
+    pub fn sessions_per_port(&self) -> BTreeMap<String, u32> {
+        let mut counts = BTreeMap::new();
+        for unit in self.units.values() {
+            let sessions = unit
+                .server
+                .as_ref()
+                .map_or(0, DiscoveryServer::session_count);
+            *counts.entry(unit.spec.port.to_string()).or_default() +=
+                u32::try_from(sessions).unwrap_or(u32::MAX);
+        }
+        counts
+    }
+
+    /// The AC-Name unit `unit` sends.
+    pub fn ac_name(&self, unit: UnitId) -> Option<String> {
+        let unit = self.units.get(&unit)?;
+        Some(self.ac_name_of(&unit.spec))
+    }
+
+    /// `access-concentrator`, else the host name, else ours.
+    fn ac_name_of(&self, spec: &UnitSpec) -> String {
+        spec.family
+            .access_concentrator
+            .clone()
+            .or_else(|| self.host_name.clone())
+            .unwrap_or_else(|| DEFAULT_AC_NAME.to_string())
     }
 }
 

@@ -193,7 +193,7 @@ fn service_name_table_must_name_a_configured_table() {
         vec![err(
             "interfaces ge-1/0/0 unit 0 family pppoe",
             "service-name-table nope",
-            "Referenced service name tables is not defined"
+            "Referenced service name table is not defined"
         )]
     );
 }

@@ -1,0 +1,333 @@
+//! `show subscribers [user-name U] [detail | extensive] [summary]` in Junos' plain style:
+//! the Interface / IP Address/VLAN ID / User Name / LS:RI table, a `Label: value` block per
+//! subscriber for detail (extensive adds the packet counters), and the counts by state,
+//! client type and underlying interface for summary.
+
+use super::render::{plain_table, utc};
+use super::render_l2tp::capitalised;
+use schema::subscriber_rpc::{
+    AccessType, AuthenticationProtocol, Count, Level, Subscriber, SubscriberShow, SubscriberState,
+    SubscriberSummary, Subscribers,
+};
+
+pub fn subscribers(reply: &Subscribers, show: &SubscriberShow) -> String {
+    if show.summary {
+        return reply.summary.as_ref().map(summary).unwrap_or_default();
+    }
+    let list = &reply.subscribers;
+    match show.level {
+        Level::Brief => brief(list),
+        level => list
+            .iter()
+            .map(|s| detail(s, level == Level::Extensive))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+fn brief(list: &[Subscriber]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let rows = list.iter().map(|s| {
+        vec![
+            s.interface.clone(),
+            address_or_vlan(s),
+            s.user_name.clone().unwrap_or_else(|| "-".into()),
+            format!("{}:{}", s.logical_system, s.routing_instance),
+        ]
+    });
+    plain_table(
+        &["Interface", "IP Address/VLAN ID", "User Name", "LS:RI"],
+        rows,
+    )
+}
+
+/// Junos' second column: the subscriber's address once it has one, else its VLAN
+/// (`100`, or `100.7` outer.inner under QinQ).
+fn address_or_vlan(s: &Subscriber) -> String {
+    match (s.ip_address, s.stacked_vlan_id, s.vlan_id) {
+        (Some(ip), _, _) => ip.to_string(),
+        (None, Some(outer), Some(inner)) => format!("{outer}.{inner}"),
+        (None, None, Some(id)) => id.to_string(),
+        _ => "-".into(),
+    }
+}
+
+fn access_type(t: AccessType) -> &'static str {
+    match t {
+        AccessType::Pppoe => "PPPoE",
+        AccessType::L2tp => "L2TP",
+    }
+}
+
+fn state(s: SubscriberState) -> &'static str {
+    match s {
+        SubscriberState::Init => "Init",
+        SubscriberState::Configured => "Configured",
+        SubscriberState::Active => "Active",
+        SubscriberState::Terminating => "Terminating",
+    }
+}
+
+fn detail(s: &Subscriber, extensive: bool) -> String {
+    let mut out = String::new();
+    let mut line = |label: &str, value: &dyn std::fmt::Display| {
+        out.push_str(&format!("{label}: {value}\n"));
+    };
+    line("Type", &access_type(s.access_type));
+    line("User Name", &s.user_name.as_deref().unwrap_or("-"));
+    if let Some(ip) = s.ip_address {
+        line("IP Address", &ip);
+    }
+    line("Logical System", &s.logical_system);
+    line("Routing Instance", &s.routing_instance);
+    line("Interface", &s.interface);
+    line("Interface type", &"Dynamic");
+    if let Some(underlying) = &s.underlying_interface {
+        line("Underlying Interface", underlying);
+    }
+    if let Some(profile) = &s.dynamic_profile {
+        line("Dynamic Profile Name", profile);
+    }
+    if let Some(mac) = s.mac_address {
+        line("MAC Address", &mac);
+    }
+    line("State", &state(s.state));
+    if let Some(id) = s.pppoe_session_id {
+        line("Session ID", &id);
+    }
+    if let Some(outer) = s.stacked_vlan_id {
+        line("Stacked VLAN Id", &outer);
+    }
+    if let Some(id) = s.vlan_id {
+        line("VLAN Id", &id);
+    }
+    line("Login Time", &utc(s.login_time));
+    if let Some(lcp) = &s.lcp_state {
+        line("LCP State", &capitalised(lcp));
+    }
+    if let Some(auth) = s.authentication_protocol {
+        let name = match auth {
+            AuthenticationProtocol::Pap => "PAP",
+            AuthenticationProtocol::Chap => "CHAP",
+        };
+        line("Authentication Protocol", &name);
+    }
+    if let Some(t) = &s.tunnel {
+        line("L2TP Tunnel Group", &t.tunnel_group);
+        line(
+            "L2TP Tunnel ID",
+            &format!("{} (remote {})", t.tunnel_local_id, t.tunnel_remote_id),
+        );
+        line(
+            "L2TP Session ID",
+            &format!("{} (remote {})", t.session_local_id, t.session_remote_id),
+        );
+    }
+    if extensive {
+        if let Some(c) = &s.statistics {
+            out.push_str("Statistics:\n");
+            out.push_str(&format!(
+                "  Input packets: {}, Input bytes: {}\n",
+                c.input_packets, c.input_bytes
+            ));
+            out.push_str(&format!(
+                "  Output packets: {}, Output bytes: {}\n",
+                c.output_packets, c.output_bytes
+            ));
+        }
+    }
+    out
+}
+
+/// Junos' summary: each group under its title, indented counts, a Total line.
+fn summary(s: &SubscriberSummary) -> String {
+    fn group<T>(
+        out: &mut String,
+        title: &str,
+        counts: &[Count<T>],
+        name: impl Fn(&T) -> String,
+        total: u32,
+    ) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("Subscribers by {title}\n"));
+        for c in counts {
+            out.push_str(&format!("    {}: {}\n", name(&c.name), c.count));
+        }
+        out.push_str(&format!("    Total: {total}\n"));
+    }
+    let mut out = String::new();
+    group(
+        &mut out,
+        "State",
+        &s.by_state,
+        |st| state(*st).into(),
+        s.total,
+    );
+    group(
+        &mut out,
+        "Client Type",
+        &s.by_type,
+        |t| access_type(*t).into(),
+        s.total,
+    );
+    if !s.by_interface.is_empty() {
+        group(
+            &mut out,
+            "Underlying Interface",
+            &s.by_interface,
+            String::clone,
+            s.total,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use schema::subscriber_rpc::{MacAddress, SubscriberCounters, SubscriberTunnel};
+
+    /// A tunnelled QinQ subscriber and an untagged one still authenticating.
+    pub fn sample() -> Subscribers {
+        let active = Subscriber {
+            interface: "pp0.1073741825".into(),
+            user_name: Some("u1@example.net".into()),
+            state: SubscriberState::Active,
+            access_type: AccessType::Pppoe,
+            ip_address: None,
+            logical_system: "default".into(),
+            routing_instance: "default".into(),
+            underlying_interface: Some("ge-1/0/0.101".into()),
+            mac_address: Some(MacAddress([0, 0, 0x5e, 0, 0x53, 1])),
+            vlan_id: Some(7),
+            stacked_vlan_id: Some(100),
+            pppoe_session_id: Some(1),
+            dynamic_profile: None,
+            login_time: 1_796_292_000,
+            lcp_state: Some("opened".into()),
+            authentication_protocol: Some(AuthenticationProtocol::Chap),
+            tunnel: Some(SubscriberTunnel {
+                tunnel_group: "tp-lns1".into(),
+                tunnel_local_id: 17967,
+                tunnel_remote_id: 3,
+                session_local_id: 40553,
+                session_remote_id: 12,
+            }),
+            statistics: Some(SubscriberCounters {
+                input_packets: 10,
+                input_bytes: 1200,
+                output_packets: 8,
+                output_bytes: 960,
+            }),
+        };
+        let init = Subscriber {
+            interface: "pp0.1073741826".into(),
+            user_name: None,
+            state: SubscriberState::Init,
+            underlying_interface: Some("ge-1/0/0.0".into()),
+            mac_address: Some(MacAddress([0, 0, 0x5e, 0, 0x53, 2])),
+            vlan_id: None,
+            stacked_vlan_id: None,
+            pppoe_session_id: Some(2),
+            lcp_state: Some("req-sent".into()),
+            authentication_protocol: None,
+            tunnel: None,
+            statistics: Some(SubscriberCounters::default()),
+            ..active.clone()
+        };
+        let list = vec![active, init];
+        Subscribers {
+            summary: Some(SubscriberSummary::of(&list)),
+            subscribers: list,
+        }
+    }
+
+    fn at(level: Level, summary: bool) -> SubscriberShow {
+        SubscriberShow {
+            level,
+            summary,
+            user_name: None,
+        }
+    }
+
+    #[test]
+    fn brief_is_junos_table() {
+        assert_eq!(
+            subscribers(&sample(), &at(Level::Brief, false)),
+            "\
+Interface       IP Address/VLAN ID  User Name       LS:RI
+pp0.1073741825  100.7               u1@example.net  default:default
+pp0.1073741826  -                   -               default:default
+"
+        );
+        assert_eq!(
+            subscribers(&Subscribers::default(), &at(Level::Brief, false)),
+            ""
+        );
+    }
+
+    #[test]
+    fn detail_blocks_and_extensive_counters() {
+        let detail = subscribers(&sample(), &at(Level::Detail, false));
+        let first = "\
+Type: PPPoE
+User Name: u1@example.net
+Logical System: default
+Routing Instance: default
+Interface: pp0.1073741825
+Interface type: Dynamic
+Underlying Interface: ge-1/0/0.101
+MAC Address: 00:00:5e:00:53:01
+State: Active
+Session ID: 1
+Stacked VLAN Id: 100
+VLAN Id: 7
+Login Time: 2026-12-03 10:00:00 UTC
+LCP State: Opened
+Authentication Protocol: CHAP
+L2TP Tunnel Group: tp-lns1
+L2TP Tunnel ID: 17967 (remote 3)
+L2TP Session ID: 40553 (remote 12)
+";
+        assert!(detail.starts_with(first), "{detail}");
+        assert!(
+            detail.contains("\n\nType: PPPoE\nUser Name: -\n"),
+            "{detail}"
+        );
+        assert!(detail.contains("State: Init\n"), "{detail}");
+        assert!(!detail.contains("Statistics"), "{detail}");
+        let extensive = subscribers(&sample(), &at(Level::Extensive, false));
+        assert!(
+            extensive.contains(
+                "Statistics:\n  Input packets: 10, Input bytes: 1200\n  Output packets: 8, Output bytes: 960\n"
+            ),
+            "{extensive}"
+        );
+    }
+
+    #[test]
+    fn summary_counts_by_state_type_and_interface() {
+        assert_eq!(
+            subscribers(&sample(), &at(Level::Brief, true)),
+            "\
+Subscribers by State
+    Init: 1
+    Active: 1
+    Total: 2
+
+Subscribers by Client Type
+    PPPoE: 2
+    Total: 2
+
+Subscribers by Underlying Interface
+    ge-1/0/0.0: 1
+    ge-1/0/0.101: 1
+    Total: 2
+"
+        );
+    }
+}

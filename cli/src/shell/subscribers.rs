@@ -1,0 +1,84 @@
+//! `show subscribers …`, `show pppoe …` and `clear pppoe …` in the shell: the typed request
+//! from the words, the reply rendered (or shown as JSON / XML).
+
+use super::l2tp::{rpc, structured};
+use super::subscriber_args::request;
+use super::transport::Transport;
+use super::words::Command;
+use super::{render_pppoe, render_subscribers, Input, Lost, Pipe, Shell};
+use schema::mgmt::{Reply, Request};
+use schema::subscriber_rpc::{roots, PppoeSelect, SubscriberShow};
+
+impl<T: Transport> Shell<T> {
+    pub(super) fn subscriber_command(
+        &mut self,
+        line: &str,
+        cmd: &Command<'_>,
+        pipes: &[Pipe],
+        input: &mut dyn Input,
+    ) -> Result<(), Lost> {
+        let request = match request(cmd.action, cmd.node, cmd.args) {
+            Ok(r) => r,
+            Err(e) => {
+                self.arg_error(line, cmd.args, e);
+                return Ok(());
+            }
+        };
+        let show = match &request {
+            Request::GetSubscribers(show) => show.clone(),
+            _ => SubscriberShow::default(),
+        };
+        let select = match &request {
+            Request::GetPppoeStatistics(select) => select.clone(),
+            _ => PppoeSelect::default(),
+        };
+        let structured = structured(pipes);
+        let shown = match self.call(request)? {
+            Ok(Reply::Subscribers(s)) => {
+                let root = if show.summary {
+                    roots::SUBSCRIBERS_SUMMARY
+                } else {
+                    roots::SUBSCRIBERS
+                };
+                rpc(
+                    root,
+                    structured,
+                    &|| render_subscribers::subscribers(&s, &show),
+                    &s,
+                )
+            }
+            Ok(Reply::PppoeInterfaces(i)) => rpc(
+                roots::PPPOE_INTERFACES,
+                structured,
+                &|| render_pppoe::interfaces(&i),
+                &i,
+            ),
+            Ok(Reply::PppoeStatistics(s)) => rpc(
+                roots::PPPOE_STATISTICS,
+                structured,
+                &|| render_pppoe::statistics(&s, &select),
+                &s,
+            ),
+            Ok(Reply::PppoeServiceNameTables(t)) => rpc(
+                roots::PPPOE_SERVICE_NAME_TABLES,
+                structured,
+                &|| render_pppoe::service_name_tables(&t),
+                &t,
+            ),
+            Ok(Reply::PppoeCleared(c)) => {
+                self.print(&render_pppoe::cleared(&c));
+                return Ok(());
+            }
+            Ok(other) => {
+                self.unexpected(&other);
+                return Ok(());
+            }
+            Err(e) => {
+                self.report_plain(e, None);
+                return Ok(());
+            }
+        };
+        self.emit_rpc(shown, pipes, input);
+        Ok(())
+    }
+}

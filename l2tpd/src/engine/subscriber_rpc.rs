@@ -1,0 +1,74 @@
+//! The subscriber and PPPoE operational RPCs (`show subscribers`, `show | clear pppoe …`)
+//! as the engine takes them. They travel the L2TP RPC path ([`super::rpc::L2tpRpc`]), so
+//! that they are answered on the engine task, between turns, like every other show.
+
+use schema::mgmt::Request;
+use schema::subscriber_rpc::{PppoeSelect, SubscriberShow};
+
+/// One subscriber or PPPoE operational RPC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscriberRpc {
+    Subscribers(SubscriberShow),
+    PppoeInterfaces(PppoeSelect),
+    PppoeStatistics(PppoeSelect),
+    PppoeServiceNameTables,
+    ClearPppoeSessions(PppoeSelect),
+    ClearPppoeStatistics(PppoeSelect),
+}
+
+impl SubscriberRpc {
+    /// The RPC a management request names, if it is one of these.
+    pub fn from_request(request: &Request) -> Option<Self> {
+        Some(match request {
+            Request::GetSubscribers(show) => Self::Subscribers(show.clone()),
+            Request::GetPppoeInterfaceInformation(select) => Self::PppoeInterfaces(select.clone()),
+            Request::GetPppoeStatistics(select) => Self::PppoeStatistics(select.clone()),
+            Request::GetPppoeServiceNameTables => Self::PppoeServiceNameTables,
+            Request::ClearPppoeSessions(select) => Self::ClearPppoeSessions(select.clone()),
+            Request::ClearPppoeStatistics(select) => Self::ClearPppoeStatistics(select.clone()),
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_subscriber_request_is_routed_and_nothing_else() {
+        let select = PppoeSelect::default();
+        for (request, rpc) in [
+            (
+                Request::GetSubscribers(SubscriberShow::default()),
+                SubscriberRpc::Subscribers(SubscriberShow::default()),
+            ),
+            (
+                Request::GetPppoeInterfaceInformation(select.clone()),
+                SubscriberRpc::PppoeInterfaces(select.clone()),
+            ),
+            (
+                Request::GetPppoeStatistics(select.clone()),
+                SubscriberRpc::PppoeStatistics(select.clone()),
+            ),
+            (
+                Request::GetPppoeServiceNameTables,
+                SubscriberRpc::PppoeServiceNameTables,
+            ),
+            (
+                Request::ClearPppoeSessions(select.clone()),
+                SubscriberRpc::ClearPppoeSessions(select.clone()),
+            ),
+            (
+                Request::ClearPppoeStatistics(select.clone()),
+                SubscriberRpc::ClearPppoeStatistics(select.clone()),
+            ),
+        ] {
+            assert_eq!(SubscriberRpc::from_request(&request), Some(rpc));
+        }
+        assert_eq!(
+            SubscriberRpc::from_request(&Request::GetL2tpDisconnectCauseSummary),
+            None
+        );
+    }
+}

@@ -1,0 +1,520 @@
+//! The subscriber and PPPoE operational RPCs: `show subscribers …`, `show pppoe …`,
+//! `clear pppoe …` as typed requests and replies. As in [`crate::l2tp_rpc`], field names
+//! (kebab-case) are Junos' element names as best known from its command pages, nothing is
+//! preformatted: numbers are numbers, times are seconds (login time: seconds since the Unix
+//! epoch), states are words the shell capitalises.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use crate::l2tp_rpc::Level;
+
+/// An Ethernet address, shown and serialised as Junos prints it: `00:00:5e:00:53:01`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MacAddress(pub [u8; 6]);
+
+impl fmt::Display for MacAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c, d, e, g] = self.0;
+        write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
+    }
+}
+
+impl std::str::FromStr for MacAddress {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        let mut octets = [0u8; 6];
+        let mut parts = text.split(':');
+        for octet in &mut octets {
+            let part = parts
+                .next()
+                .filter(|p| p.len() == 2)
+                .ok_or_else(|| format!("invalid MAC address: '{text}'"))?;
+            *octet = u8::from_str_radix(part, 16)
+                .map_err(|_| format!("invalid MAC address: '{text}'"))?;
+        }
+        if parts.next().is_some() {
+            return Err(format!("invalid MAC address: '{text}'"));
+        }
+        Ok(MacAddress(octets))
+    }
+}
+
+impl Serialize for MacAddress {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for MacAddress {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+// ------------------------------------------------------------------ show subscribers
+
+/// `show subscribers [user-name U] [detail | extensive] [summary]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SubscriberShow {
+    pub level: Level,
+    /// Only the counts (`summary`), no rows.
+    pub summary: bool,
+    /// Only this subscriber (exact user name, as Junos matches it).
+    pub user_name: Option<String>,
+}
+
+/// A subscriber's state, as `show subscribers` names it (Junos: Init, Configured, Active,
+/// Terminating).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SubscriberState {
+    /// Access leg up, PPP and authentication under way.
+    Init,
+    /// Authenticated, forward leg (L2TP session, address) being set up.
+    Configured,
+    Active,
+    Terminating,
+}
+
+/// Junos' "Type" of a subscriber.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessType {
+    Pppoe,
+    /// An LNS subscriber arriving in an L2TP session (the next issue).
+    L2tp,
+}
+
+/// The PPP authentication the subscriber used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthenticationProtocol {
+    Pap,
+    Chap,
+}
+
+/// The L2TP session that carries a tunnelled subscriber (LAC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SubscriberTunnel {
+    /// The tunnel profile (LAC) or tunnel group (LNS).
+    pub tunnel_group: String,
+    pub tunnel_local_id: u16,
+    pub tunnel_remote_id: u16,
+    pub session_local_id: u16,
+    /// 0 until the peer assigned its ID.
+    pub session_remote_id: u16,
+}
+
+/// Packets and bytes of one subscriber (`extensive`), from the subscriber's side: `rx` is
+/// what the router received from the subscriber.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SubscriberCounters {
+    pub input_packets: u64,
+    pub input_bytes: u64,
+    pub output_packets: u64,
+    pub output_bytes: u64,
+}
+
+/// One row of `show subscribers`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Subscriber {
+    /// `pp0.UNIT` (dynamic units start at [`crate::l2tp_rpc::FIRST_DYNAMIC_UNIT`]).
+    pub interface: String,
+    pub user_name: Option<String>,
+    pub state: SubscriberState,
+    pub access_type: AccessType,
+    /// The subscriber's address (when the router terminates it; later issues).
+    pub ip_address: Option<Ipv4Addr>,
+    pub logical_system: String,
+    pub routing_instance: String,
+    /// The unit the PPPoE session runs on (`ge-1/0/0.100`).
+    pub underlying_interface: Option<String>,
+    pub mac_address: Option<MacAddress>,
+    /// 802.1Q VLAN ID (the inner one under QinQ).
+    pub vlan_id: Option<u16>,
+    /// 802.1ad outer VLAN ID (QinQ only).
+    pub stacked_vlan_id: Option<u16>,
+    pub pppoe_session_id: Option<u16>,
+    pub dynamic_profile: Option<String>,
+    /// Seconds since the Unix epoch.
+    pub login_time: i64,
+    /// RFC 1661 automaton state of LCP (`opened`, `req-sent`, …).
+    pub lcp_state: Option<String>,
+    pub authentication_protocol: Option<AuthenticationProtocol>,
+    pub tunnel: Option<SubscriberTunnel>,
+    /// With `extensive`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub statistics: Option<SubscriberCounters>,
+}
+
+/// How many subscribers of one kind (`Active: 3`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Count<T> {
+    pub name: T,
+    pub count: u32,
+}
+
+/// `show subscribers summary`: counts by state, by type and by underlying interface (only
+/// those with at least one subscriber), and the total.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SubscriberSummary {
+    #[serde(rename = "state-count")]
+    pub by_state: Vec<Count<SubscriberState>>,
+    #[serde(rename = "client-type-count")]
+    pub by_type: Vec<Count<AccessType>>,
+    #[serde(rename = "interface-count")]
+    pub by_interface: Vec<Count<String>>,
+    pub total: u32,
+}
+
+impl SubscriberSummary {
+    /// The summary of `subscribers`, each list in its key's order: the one way the daemon
+    /// and the tests count.
+    pub fn of(subscribers: &[Subscriber]) -> SubscriberSummary {
+        use std::collections::BTreeMap;
+        fn counts<T: Ord>(keys: impl Iterator<Item = T>) -> Vec<Count<T>> {
+            let mut map: BTreeMap<T, u32> = BTreeMap::new();
+            for key in keys {
+                *map.entry(key).or_default() += 1;
+            }
+            map.into_iter()
+                .map(|(name, count)| Count { name, count })
+                .collect()
+        }
+        SubscriberSummary {
+            by_state: counts(subscribers.iter().map(|s| s.state)),
+            by_type: counts(subscribers.iter().map(|s| s.access_type)),
+            by_interface: counts(
+                subscribers
+                    .iter()
+                    .filter_map(|s| s.underlying_interface.clone()),
+            ),
+            total: u32::try_from(subscribers.len()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// `get-subscribers` → `subscribers-information` (rows) or, with `summary`,
+/// `subscribers-summary-information`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Subscribers {
+    #[serde(rename = "subscriber")]
+    pub subscribers: Vec<Subscriber>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub summary: Option<SubscriberSummary>,
+}
+
+// ------------------------------------------------------------------ show pppoe
+
+/// `show pppoe interfaces [pp0.N]`, `show pppoe statistics [IFNAME]`,
+/// `clear pppoe sessions [pp0.N]`, `clear pppoe statistics [IFNAME]`: an optional
+/// interface name. One that matches nothing is an error (`no PPPoE session on pp0.7`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeSelect {
+    pub interface: Option<String>,
+}
+
+/// A PPPoE session's state at the access concentrator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PppoeSessionState {
+    /// PADS sent, PPP not yet up.
+    Init,
+    SessionUp,
+    /// PADT sent or received, being torn down.
+    Terminating,
+}
+
+/// One `pp0.N` of `show pppoe interfaces`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeInterface {
+    pub name: String,
+    pub state: PppoeSessionState,
+    pub session_id: u16,
+    /// The Service-Name of the session's PADR (empty: any service).
+    pub service_name: String,
+    /// The AC-Name of the PADS (`access-concentrator`, or the host name).
+    pub session_ac_name: String,
+    pub remote_mac_address: MacAddress,
+    pub underlying_interface: String,
+    pub mru: u16,
+    pub mtu: u16,
+    /// A dynamic `pp0` unit, made for the session (always, at our LAC).
+    pub auto_configured: bool,
+    /// Seconds since the PADS.
+    pub session_uptime: u64,
+}
+
+/// `get-pppoe-interface-information` → `pppoe-interface-information`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeInterfaces {
+    #[serde(rename = "pppoe-interface")]
+    pub interfaces: Vec<PppoeInterface>,
+}
+
+/// The discovery counters of one underlying interface (the daemon's
+/// `pppoe::DiscoveryCounters`, field for field, and short-cycle refusals).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeCounters {
+    pub padi_received: u64,
+    pub pado_sent: u64,
+    pub padr_received: u64,
+    pub pads_sent: u64,
+    pub padt_received: u64,
+    pub padt_sent: u64,
+    /// Frames the codec refused.
+    pub malformed: u64,
+    /// Unicast to another MAC, or a PADI that is neither broadcast nor to us.
+    pub not_for_us: u64,
+    /// A group address as source.
+    pub bad_source: u64,
+    /// PADO or PADS received: we are the concentrator.
+    pub unexpected_code: u64,
+    /// PADI or PADR with a non-zero SESSION_ID (RFC 2516 §5.1, §5.3).
+    pub nonzero_session_id: u64,
+    /// PADI or PADR without exactly one Service-Name tag.
+    pub service_name_missing: u64,
+    /// A Service-Name not served (no PADO, or PADS with Service-Name-Error).
+    pub service_name_refused: u64,
+    pub padr_cookie_missing: u64,
+    /// Forged, for another MAC, or expired.
+    pub padr_cookie_invalid: u64,
+    /// A PADR repeated because its PADS was lost.
+    pub padr_retransmitted: u64,
+    /// Refused at `max-sessions` (or with no session ID left).
+    pub max_sessions_refused: u64,
+    /// Refused by `duplicate-protection`.
+    pub duplicate_refused: u64,
+    /// Refused by `short-cycle-protection`.
+    pub short_cycle_refused: u64,
+    pub padt_unknown_session: u64,
+    pub padt_wrong_mac: u64,
+    pub session_frame_unknown_session: u64,
+    pub session_frame_wrong_mac: u64,
+}
+
+/// The counters of one underlying interface.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeInterfaceStatistics {
+    pub underlying_interface: String,
+    pub active_sessions: u32,
+    #[serde(flatten)]
+    pub counters: PppoeCounters,
+}
+
+/// `get-pppoe-statistics` → `pppoe-statistics-information`: the router's totals, then
+/// each underlying interface (one, when the command names it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeStatistics {
+    pub active_sessions: u32,
+    pub totals: PppoeCounters,
+    #[serde(rename = "pppoe-underlying-interface")]
+    pub interfaces: Vec<PppoeInterfaceStatistics>,
+}
+
+/// What a service-name-table entry does (`action`), flattened for display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PppoeServiceAction {
+    Terminate,
+    Drop,
+    Delay,
+}
+
+/// One `service` of a table as `show pppoe service-name-tables` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeServiceEntry {
+    /// `any`, `empty` or the name.
+    pub service_name: String,
+    pub action: PppoeServiceAction,
+    /// Seconds, for `delay`.
+    pub delay: Option<u8>,
+    pub max_sessions: Option<u32>,
+    pub active_sessions: u32,
+    pub dynamic_profile: Option<String>,
+    pub routing_instance: Option<String>,
+}
+
+impl PppoeServiceEntry {
+    /// The entry of a configured service, with `active_sessions` sessions using it.
+    pub fn of(service: &crate::typed::PppoeService, active_sessions: u32) -> Self {
+        use crate::typed::ServiceAction;
+        let (action, delay) = match service.action {
+            ServiceAction::Terminate => (PppoeServiceAction::Terminate, None),
+            ServiceAction::Drop => (PppoeServiceAction::Drop, None),
+            ServiceAction::Delay(seconds) => (PppoeServiceAction::Delay, Some(seconds)),
+        };
+        PppoeServiceEntry {
+            service_name: service.name.to_string(),
+            action,
+            delay,
+            max_sessions: service.max_sessions,
+            active_sessions,
+            dynamic_profile: service.dynamic_profile.clone(),
+            routing_instance: service.routing_instance.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeServiceNameTable {
+    pub table_name: String,
+    #[serde(rename = "service")]
+    pub services: Vec<PppoeServiceEntry>,
+}
+
+/// `get-pppoe-service-name-tables` → `pppoe-service-name-table-information`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeServiceNameTables {
+    #[serde(rename = "service-name-table")]
+    pub tables: Vec<PppoeServiceNameTable>,
+}
+
+/// What `clear pppoe sessions` ended, or whose counters `clear pppoe statistics` reset.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PppoeCleared {
+    /// `clear pppoe statistics`: counters reset, nothing closed.
+    pub statistics: bool,
+    /// The `pp0.N` sessions ended (PADT sent).
+    pub sessions: Vec<String>,
+    /// The underlying interfaces whose counters were reset.
+    pub interfaces: Vec<String>,
+}
+
+/// The Junos reply root of each show RPC (`| display xml` / `| display json`).
+pub mod roots {
+    pub const SUBSCRIBERS: &str = "subscribers-information";
+    pub const SUBSCRIBERS_SUMMARY: &str = "subscribers-summary-information";
+    pub const PPPOE_INTERFACES: &str = "pppoe-interface-information";
+    pub const PPPOE_STATISTICS: &str = "pppoe-statistics-information";
+    pub const PPPOE_SERVICE_NAME_TABLES: &str = "pppoe-service-name-table-information";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mac_addresses_read_and_print_as_junos_does() {
+        let mac: MacAddress = "00:00:5e:00:53:0A".parse().unwrap();
+        assert_eq!(mac.to_string(), "00:00:5e:00:53:0a");
+        assert_eq!(
+            serde_json::to_string(&mac).unwrap(),
+            "\"00:00:5e:00:53:0a\""
+        );
+        for bad in [
+            "",
+            "00:00:5e:00:53",
+            "00:00:5e:00:53:01:02",
+            "0:00:5e:00:53:01",
+            "zz:00:5e:00:53:01",
+        ] {
+            assert!(bad.parse::<MacAddress>().is_err(), "{bad}");
+        }
+    }
+
+    fn subscriber(state: SubscriberState, underlying: &str) -> Subscriber {
+        Subscriber {
+            interface: "pp0.1073741825".into(),
+            user_name: Some("u1@example.net".into()),
+            state,
+            access_type: AccessType::Pppoe,
+            ip_address: None,
+            logical_system: "default".into(),
+            routing_instance: "default".into(),
+            underlying_interface: Some(underlying.into()),
+            mac_address: None,
+            vlan_id: None,
+            stacked_vlan_id: None,
+            pppoe_session_id: Some(1),
+            dynamic_profile: None,
+            login_time: 0,
+            lcp_state: None,
+            authentication_protocol: None,
+            tunnel: None,
+            statistics: None,
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_by_state_type_and_interface() {
+        let list = [
+            subscriber(SubscriberState::Active, "ge-1/0/0.100"),
+            subscriber(SubscriberState::Init, "ge-1/0/0.100"),
+            subscriber(SubscriberState::Active, "ge-1/0/0.0"),
+        ];
+        let s = SubscriberSummary::of(&list);
+        assert_eq!(s.total, 3);
+        assert_eq!(
+            s.by_state,
+            [
+                Count {
+                    name: SubscriberState::Init,
+                    count: 1
+                },
+                Count {
+                    name: SubscriberState::Active,
+                    count: 2
+                }
+            ]
+        );
+        assert_eq!(
+            s.by_type,
+            [Count {
+                name: AccessType::Pppoe,
+                count: 3
+            }]
+        );
+        assert_eq!(
+            s.by_interface,
+            [
+                Count {
+                    name: "ge-1/0/0.0".to_string(),
+                    count: 1
+                },
+                Count {
+                    name: "ge-1/0/0.100".to_string(),
+                    count: 2
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_service_entry_from_the_configuration() {
+        use crate::typed::{PppoeService, ServiceAction, ServiceName};
+        let service = PppoeService {
+            name: ServiceName::Named("gold".into()),
+            action: ServiceAction::Delay(5),
+            max_sessions: Some(100),
+            dynamic_profile: None,
+            routing_instance: None,
+        };
+        let entry = PppoeServiceEntry::of(&service, 3);
+        assert_eq!(entry.service_name, "gold");
+        assert_eq!(entry.action, PppoeServiceAction::Delay);
+        assert_eq!(entry.delay, Some(5));
+        assert_eq!(entry.active_sessions, 3);
+    }
+}
