@@ -75,8 +75,12 @@ impl SubscriberLayer {
         self.out.pop_front()
     }
 
+    /// The next PPP timer or discovery timer (a delayed PADO).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.table.next_timeout()
+        [self.table.next_timeout(), self.access.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     pub fn owns(&self, call: SubscriberId) -> bool {
@@ -302,7 +306,7 @@ impl SubscriberLayer {
             return;
         };
         let (unit, session_id) = subscriber.pppoe_key();
-        if let Some(padt) = self.access.terminate(unit, session_id) {
+        if let Some(padt) = self.access.terminate(unit, session_id, now) {
             self.out.push_back(padt);
         }
         if matches!(subscriber.phase, Phase::Tunnelling | Phase::Active) {
@@ -314,8 +318,11 @@ impl SubscriberLayer {
         }
     }
 
-    /// PPP timers due now.
+    /// PPP and discovery timers due now.
     pub fn handle_timeout(&mut self, now: Instant, config: &RouterConfig, registry: &mut Registry) {
+        let mut frames = Vec::new();
+        self.access.handle_timeout(now, &mut frames);
+        self.out.extend(frames);
         for id in self.table.due(now, TIMERS_PER_TURN) {
             if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
                 link.handle_timeout(now);
