@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use schema::l2tp_rpc::Level;
 use schema::subscriber_rpc::{
-    AccessType, AuthenticationProtocol, MacAddress, PppoeCleared, PppoeCounters, PppoeInterface,
+    AccessType, AuthenticationProtocol, MacAddress, PppoeCleared, PppoeInterface,
     PppoeInterfaceStatistics, PppoeInterfaces, PppoeSelect, PppoeServiceEntry,
     PppoeServiceNameTable, PppoeServiceNameTables, PppoeSessionState, PppoeStatistics,
     Subscriber as SubscriberRow, SubscriberCounters, SubscriberShow, SubscriberState,
@@ -216,10 +216,10 @@ impl SubscriberLayer {
             reply.interfaces.push(PppoeInterfaceStatistics {
                 underlying_interface: port,
                 active_sessions: sessions,
-                counters: pppoe_counters(&counters),
+                counters,
             });
         }
-        reply.totals = pppoe_counters(&total);
+        reply.totals = total;
         if let Some(name) = &select.interface {
             if reply.interfaces.is_empty() {
                 return Err(format!("{name} is not an interface with family pppoe"));
@@ -287,34 +287,5 @@ impl SubscriberLayer {
             sessions: Vec::new(),
             interfaces: ports,
         })
-    }
-}
-
-/// The daemon's discovery counters as the operator's reply carries them, field for field.
-fn pppoe_counters(c: &DiscoveryCounters) -> PppoeCounters {
-    PppoeCounters {
-        padi_received: c.padi_received,
-        pado_sent: c.pado_sent,
-        padr_received: c.padr_received,
-        pads_sent: c.pads_sent,
-        padt_received: c.padt_received,
-        padt_sent: c.padt_sent,
-        malformed: c.malformed,
-        not_for_us: c.not_for_us,
-        bad_source: c.bad_source,
-        unexpected_code: c.unexpected_code,
-        nonzero_session_id: c.nonzero_session_id,
-        service_name_missing: c.service_name_missing,
-        service_name_refused: c.service_name_refused,
-        padr_cookie_missing: c.padr_cookie_missing,
-        padr_cookie_invalid: c.padr_cookie_invalid,
-        padr_retransmitted: c.padr_retransmitted,
-        max_sessions_refused: c.max_sessions_refused,
-        duplicate_refused: c.duplicate_refused,
-        short_cycle_refused: 0,
-        padt_unknown_session: c.padt_unknown_session,
-        padt_wrong_mac: c.padt_wrong_mac,
-        session_frame_unknown_session: c.session_frame_unknown_session,
-        session_frame_wrong_mac: c.session_frame_wrong_mac,
     }
 }
