@@ -267,7 +267,7 @@ pub struct PppoeInterfaces {
 }
 
 /// The discovery counters of one underlying interface (the daemon's
-/// `pppoe::DiscoveryCounters`, field for field, and short-cycle refusals).
+/// `pppoe::DiscoveryCounters`, field for field).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct PppoeCounters {
@@ -291,6 +291,16 @@ pub struct PppoeCounters {
     pub service_name_missing: u64,
     /// A Service-Name not served (no PADO, or PADS with Service-Name-Error).
     pub service_name_refused: u64,
+    /// A Service-Name whose `service-name-table` action is `drop`.
+    pub service_name_dropped: u64,
+    /// Refused at the service's `max-sessions` in the `service-name-table`.
+    pub service_max_sessions_refused: u64,
+    /// PADOs held back by `action delay`, sent later.
+    pub pado_delayed: u64,
+    /// PADIs refused because the queue of delayed PADOs was full.
+    pub pado_delay_queue_full: u64,
+    /// A PADI repeated while its delayed PADO was waiting.
+    pub padi_while_delayed: u64,
     pub padr_cookie_missing: u64,
     /// Forged, for another MAC, or expired.
     pub padr_cookie_invalid: u64,
@@ -302,6 +312,8 @@ pub struct PppoeCounters {
     pub duplicate_refused: u64,
     /// Refused by `short-cycle-protection`.
     pub short_cycle_refused: u64,
+    /// Refused while `services l2tp drain` is set.
+    pub draining_refused: u64,
     pub padt_unknown_session: u64,
     pub padt_wrong_mac: u64,
     pub session_frame_unknown_session: u64,

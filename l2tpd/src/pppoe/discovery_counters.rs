@@ -13,6 +13,11 @@ macro_rules! counters {
             pub fn add(&mut self, other: &$name) {
                 $(self.$field += other.$field;)*
             }
+
+            /// Every counter by its field name, for views and tests that must miss none.
+            pub fn fields_mut(&mut self) -> Vec<(&'static str, &mut u64)> {
+                vec![$((stringify!($field), &mut self.$field),)*]
+            }
         }
     };
 }

@@ -306,15 +306,40 @@ fn pppoe_counters(c: &DiscoveryCounters) -> PppoeCounters {
         nonzero_session_id: c.nonzero_session_id,
         service_name_missing: c.service_name_missing,
         service_name_refused: c.service_name_refused,
+        service_name_dropped: c.service_name_dropped,
+        service_max_sessions_refused: c.service_max_sessions_refused,
+        pado_delayed: c.pado_delayed,
+        pado_delay_queue_full: c.pado_delay_queue_full,
+        padi_while_delayed: c.padi_while_delayed,
         padr_cookie_missing: c.padr_cookie_missing,
         padr_cookie_invalid: c.padr_cookie_invalid,
         padr_retransmitted: c.padr_retransmitted,
         max_sessions_refused: c.max_sessions_refused,
         duplicate_refused: c.duplicate_refused,
-        short_cycle_refused: 0,
+        short_cycle_refused: c.short_cycle_refused,
+        draining_refused: c.draining_refused,
         padt_unknown_session: c.padt_unknown_session,
         padt_wrong_mac: c.padt_wrong_mac,
         session_frame_unknown_session: c.session_frame_unknown_session,
         session_frame_wrong_mac: c.session_frame_wrong_mac,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_pppoe_statistics_carries_every_discovery_counter() {
+        let mut counters = DiscoveryCounters::default();
+        let mut expected = Vec::new();
+        for (n, (name, value)) in counters.fields_mut().into_iter().enumerate() {
+            *value = 1000 + n as u64;
+            expected.push((name.replace('_', "-"), 1000 + n as u64));
+        }
+        let reply = serde_json::to_value(pppoe_counters(&counters)).unwrap();
+        for (name, value) in expected {
+            assert_eq!(reply[&name], value, "{name} in {reply}");
+        }
     }
 }
