@@ -102,7 +102,7 @@ impl SubscriberLayer {
             Received::Consumed => {}
             Received::Ppp(session) => {
                 let (unit, session_id) = (session.unit, session.session_id);
-                self.from_subscriber(now, unit, session_id, session.ppp, config, registry);
+                self.frame_from_subscriber(now, unit, session_id, session.ppp, config, registry);
             }
         }
         self.out.extend(replies);
@@ -110,7 +110,7 @@ impl SubscriberLayer {
     }
 
     /// A PPP frame from the subscriber: relayed once the LNS has it, negotiated before.
-    fn from_subscriber(
+    fn frame_from_subscriber(
         &mut self,
         now: Instant,
         unit: UnitId,
