@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use schema::typed::{PppoeFamily, PppoeMtu, RouterConfig, ServiceNameTable, Unit, UnitVlan};
+use schema::typed::{
+    PppoeFamily, PppoeMtu, RouterConfig, ServiceName, ServiceNameTable, Unit, UnitVlan,
+};
 
 use super::vlan::{selector_of, VlanSelector};
 use crate::pppoe::discovery::{
@@ -320,6 +322,17 @@ impl PppoeAccess {
 
     pub fn poll_event(&mut self) -> Option<AccessEvent> {
         self.events.pop_front()
+    }
+
+    /// Sessions that entry `service` of table `table` holds, over the units using the table
+    /// (`show pppoe service-name-tables`).
+    pub fn service_sessions(&self, table: &str, service: &ServiceName) -> usize {
+        self.units
+            .values()
+            .filter(|u| u.spec.family.service_name_table.as_deref() == Some(table))
+            .filter_map(|u| u.server.as_ref())
+            .map(|server| server.service_sessions(service))
+            .sum()
     }
 
     /// The earliest timer of any unit (a PADO held back by `action delay`).
