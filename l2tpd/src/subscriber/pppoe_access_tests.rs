@@ -156,6 +156,7 @@ fn unit_mtu_is_the_ppp_mtu_capped_by_the_link() {
     let cases = [
         (None, 1500, 1492),
         (None, 9000, 8992),
+        (None, 1400, 1392),
         (Some(PppoeMtu::UseLowerLayer), 9000, 8992),
         (Some(PppoeMtu::UseLowerLayer), 1400, 1392),
         (Some(PppoeMtu::Bytes(1400)), 1500, 1400),
