@@ -6,3 +6,6 @@ pub mod client;
 pub mod cookie;
 pub mod discovery;
 pub mod wire;
+
+#[cfg(test)]
+mod test_frames;
