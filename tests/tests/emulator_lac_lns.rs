@@ -4,25 +4,26 @@
 //! LAC has negotiated LCP with it and passed its credentials on; the LNS answers
 //! authentication only from issue 11 on), and leave with a PADT.
 
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use l2tp_tests::{bin_path, output_text, DaemonProcess};
 
-const LAC: &str = "127.0.44.1";
-const LNS: &str = "127.0.44.2";
 const SUBSCRIBERS: usize = 100;
+const BURST: usize = 300;
 /// The longest any step may take.
 const WAIT: Duration = Duration::from_secs(20);
 
-#[test]
-fn a_hundred_emulated_subscribers_reach_auth_sent_through_our_lac_and_lns() {
-    let dir = tempfile::tempdir().unwrap();
-    let link = dir.path().join("emu0.sock");
+/// An LNS at `addresses.1` and a LAC at `addresses.0` whose PPPoE port `emu0` is a socket
+/// link in `dir`; returns both and the link's path.
+fn routers(dir: &Path, addresses: (&str, &str)) -> (DaemonProcess, DaemonProcess, PathBuf) {
+    let (lac_address, lns_address) = addresses;
+    let link = dir.join("emu0.sock");
     let lns = DaemonProcess::start_named("lns-e", None);
     lns.commit(&format!(
         "set system host-name lns-e\n\
-         set services l2tp tunnel-group g local-gateway address {LNS}\n\
+         set services l2tp tunnel-group g local-gateway address {lns_address}\n\
          set services l2tp tunnel-group g l2tp-access-profile ap\n\
          set access profile ap client lac-e l2tp maximum-sessions-per-tunnel 2000\n"
     ));
@@ -31,11 +32,25 @@ fn a_hundred_emulated_subscribers_reach_auth_sent_through_our_lac_and_lns() {
     lac.commit(&format!(
         "set system host-name lac-e\n\
          set interfaces emu0 unit 0 family pppoe access-concentrator lac-e\n\
-         set access tunnel-profile tp tunnel 1 source-gateway address {LAC}\n\
-         set access tunnel-profile tp tunnel 1 remote-gateway address {LNS}\n\
+         set access tunnel-profile tp tunnel 1 source-gateway address {lac_address}\n\
+         set access tunnel-profile tp tunnel 1 remote-gateway address {lns_address}\n\
          set access domain map isp.example tunnel-profile tp\n"
     ));
+    (lns, lac, link)
+}
 
+/// `Established` sessions of our subscribers at the LNS.
+fn established(lns: &DaemonProcess) -> usize {
+    let show = output_text(&lns.run("show services l2tp session"));
+    show.lines()
+        .filter(|line| line.contains("Established") && line.contains("@isp.example"))
+        .count()
+}
+
+#[test]
+fn a_hundred_emulated_subscribers_reach_auth_sent_through_our_lac_and_lns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lns, _lac, link) = routers(dir.path(), ("127.0.44.1", "127.0.44.2"));
     // Up, one probe each (an LCP Echo-Request the LAC relays and the LNS answers), held
     // long enough to be seen at the LNS, then a PADT each.
     let emulator = Command::new(bin_path("pppoe-emulator"))
@@ -49,16 +64,10 @@ fn a_hundred_emulated_subscribers_reach_auth_sent_through_our_lac_and_lns() {
         .unwrap();
     let mut emulator = KillOnDrop(Some(emulator));
 
-    let established = || {
-        let show = output_text(&lns.run("show services l2tp session"));
-        show.lines()
-            .filter(|line| line.contains("Established") && line.contains("@isp.example"))
-            .count()
-    };
     wait_for(
         &mut emulator,
         "every subscriber's session at the LNS",
-        || established() == SUBSCRIBERS,
+        || established(&lns) == SUBSCRIBERS,
     );
 
     let output = emulator.0.take().unwrap().wait_with_output().unwrap();
@@ -71,7 +80,43 @@ fn a_hundred_emulated_subscribers_reach_auth_sent_through_our_lac_and_lns() {
 
     // The PADTs end every session at the LNS too (the LAC sends a CDN for each).
     wait_for(&mut emulator, "the LNS's sessions to end", || {
-        established() == 0
+        established(&lns) == 0
+    });
+}
+
+/// All at once, far more frames cross both ways than a Unix datagram queue holds (10 by
+/// default). The LAC's port awaits room to send to us before it reads again; an emulator
+/// that did the same would block with it, both queues full, until its timeout.
+#[test]
+fn a_burst_of_subscribers_all_at_once_does_not_lock_up_the_socket_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lns, _lac, link) = routers(dir.path(), ("127.0.44.3", "127.0.44.4"));
+    let emulator = Command::new(bin_path("pppoe-emulator"))
+        .args(["--link", link.to_str().unwrap()])
+        .args(["--count", &BURST.to_string()])
+        .args(["--rate", "1000000", "--max-in-flight", "100000"])
+        .args(["--timeout", "10", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut emulator = KillOnDrop(Some(emulator));
+    // Its --timeout bounds every wait of the emulator; WAIT is more than enough to see it out.
+    let deadline = Instant::now() + WAIT;
+    while emulator.0.as_mut().unwrap().try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the emulator did not end within {WAIT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let output = emulator.0.take().unwrap().wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", output_text(&output));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["up"], BURST, "{summary}");
+    let mut no_emulator = KillOnDrop(None);
+    wait_for(&mut no_emulator, "the LNS's sessions to end", || {
+        established(&lns) == 0
     });
 }
 

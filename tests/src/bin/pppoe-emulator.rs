@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use l2tp_tests::emulator::{Emulator, EmulatorConfig, EndWith, Summary, UpAt};
+use l2tp_tests::frame_outbox::{FrameOutbox, RETRY};
 use l2tpd::io::{AsyncFrameEndpoint, FrameBatch, PacketSocket, SocketLink};
 use l2tpd::ppp::client_link::ClientLink;
 use l2tpd::pppoe::wire::{MacAddr, VlanTag};
@@ -79,8 +80,8 @@ struct Args {
 /// + two VLAN tags, with room to spare for RFC 4638 payloads.
 const BATCH_SLOTS: usize = 64;
 const MAX_FRAME: usize = 2048;
-/// Time left for the last PADTs to leave once the run is over.
-const GOODBYE: Duration = Duration::from_millis(200);
+/// The most time the last PADTs get to leave once the run is over.
+const GOODBYE: Duration = Duration::from_secs(2);
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -207,9 +208,12 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
     let mut emulator: Emulator<ClientLink> = Emulator::new(config);
     let mut batch = FrameBatch::new(BATCH_SLOTS, MAX_FRAME);
     let mut probes_sent = false;
+    let mut outbox = FrameOutbox::default();
     emulator.start(Instant::now().into_std());
     loop {
-        flush(&mut emulator, &endpoint).await?;
+        // Never await room to send: the LAC may be waiting for room in our queue too.
+        outbox.push(std::iter::from_fn(|| emulator.poll_transmit()));
+        outbox.flush(&endpoint)?;
         let now = Instant::now();
         if now >= deadline {
             break;
@@ -225,18 +229,18 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
         if emulator.settled() && (!args.probe || probes_answered) {
             break;
         }
-        let wake = emulator
+        let mut wake = emulator
             .poll_timeout()
             .map(Instant::from_std)
             .map_or(deadline, |at| at.min(deadline));
+        if !outbox.is_empty() {
+            wake = wake.min(now + RETRY);
+        }
         tokio::select! {
             received = endpoint.recv_batch(&mut batch) => {
                 received?;
-                let now = Instant::now().into_std();
-                for frame in batch.frames() {
-                    emulator.handle_frame(frame, now);
-                }
-                emulator.handle_timeout(now);
+                deliver(&mut emulator, &batch);
+                emulator.handle_timeout(Instant::now().into_std());
             }
             _ = tokio::time::sleep_until(wake) => {
                 emulator.handle_timeout(Instant::now().into_std());
@@ -247,19 +251,27 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
     let counters = emulator.counters();
     let ok = emulator.all_up() && (!args.probe || counters.probe_replies >= counters.probes_sent);
     emulator.stop(Instant::now().into_std());
-    let _ = tokio::time::timeout(GOODBYE, flush(&mut emulator, &endpoint)).await;
+    outbox.push(std::iter::from_fn(|| emulator.poll_transmit()));
+    // Still reading while the PADTs leave, so a LAC that awaits room in our queue gets it.
+    let goodbye = Instant::now() + GOODBYE;
+    while outbox.flush(&endpoint).is_ok() && !outbox.is_empty() && Instant::now() < goodbye {
+        tokio::select! {
+            received = endpoint.recv_batch(&mut batch) => {
+                received?;
+                deliver(&mut emulator, &batch);
+            }
+            _ = tokio::time::sleep(RETRY) => {}
+        }
+        outbox.push(std::iter::from_fn(|| emulator.poll_transmit()));
+    }
     Ok((summary, ok))
 }
 
-async fn flush(
-    emulator: &mut Emulator<ClientLink>,
-    endpoint: &AsyncFrameEndpoint,
-) -> std::io::Result<()> {
-    let frames: Vec<Vec<u8>> = std::iter::from_fn(|| emulator.poll_transmit()).collect();
-    if frames.is_empty() {
-        return Ok(());
+fn deliver(emulator: &mut Emulator<ClientLink>, batch: &FrameBatch) {
+    let now = Instant::now().into_std();
+    for frame in batch.frames() {
+        emulator.handle_frame(frame, now);
     }
-    endpoint.send_all(&frames).await
 }
 
 fn human(summary: &Summary) -> String {
