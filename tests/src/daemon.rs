@@ -55,6 +55,8 @@ pub struct DaemonProcess {
     host_name: String,
     /// Fixes the daemon's random choices (Tunnel IDs, challenges) so transcripts can name IDs.
     random_seed: Option<u64>,
+    /// More command-line arguments (`--access-link NAME=PATH`).
+    extra_args: Vec<String>,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -67,6 +69,15 @@ impl DaemonProcess {
     /// Starts a daemon whose prompt reads `root@HOST_NAME`, with its random choices fixed by
     /// `random_seed` when given.
     pub fn start_named(host_name: &str, random_seed: Option<u64>) -> DaemonProcess {
+        Self::start_with(host_name, random_seed, &[])
+    }
+
+    /// As `start_named`, with more command-line arguments (`--access-link NAME=PATH`).
+    pub fn start_with_args(host_name: &str, args: &[&str]) -> DaemonProcess {
+        Self::start_with(host_name, None, args)
+    }
+
+    fn start_with(host_name: &str, random_seed: Option<u64>, args: &[&str]) -> DaemonProcess {
         let temp = tempfile::Builder::new()
             .prefix("l2tpd-test-")
             .tempdir()
@@ -77,6 +88,7 @@ impl DaemonProcess {
             state_dir: dir,
             host_name: host_name.to_string(),
             random_seed,
+            extra_args: args.iter().map(|arg| arg.to_string()).collect(),
             _temp: Some(temp),
         };
         d.restart();
@@ -90,6 +102,7 @@ impl DaemonProcess {
             state_dir: state_dir.to_path_buf(),
             host_name: "router".to_string(),
             random_seed: None,
+            extra_args: Vec::new(),
             _temp: None,
         };
         d.restart();
@@ -112,6 +125,7 @@ impl DaemonProcess {
         if let Some(seed) = self.random_seed {
             command.arg("--random-seed").arg(seed.to_string());
         }
+        command.args(&self.extra_args);
         let child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
