@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::pppoe::wire::{
     MacAddr, VlanTag, ETHERTYPE_SESSION, PPPOE_HEADER_LEN, TPID_8021AD, TPID_8021Q,
 };
-use crate::registry::SessionRef;
+use crate::registry::{RelayLeg, SessionRef};
 
 /// RFC 2516 §4: VER 1, TYPE 1.
 const PPPOE_VER_TYPE: u8 = 0x11;
@@ -47,14 +47,8 @@ pub struct RelayRoute {
     pub our_mac: MacAddr,
     pub vlans: Vec<VlanTag>,
     pub pppoe_session: u16,
-    /// The L2TP side: our IDs (what the LNS addresses), the LNS's IDs (what we address).
-    pub local_tunnel: u16,
-    pub local_session: u16,
-    pub peer_tunnel: u16,
-    pub peer_session: u16,
-    /// Our source address (the socket to send from) and the LNS's address.
-    pub source: Ipv4Addr,
-    pub destination: SocketAddr,
+    /// The L2TP side: both ends' IDs, our source address and the LNS's.
+    pub l2tp: RelayLeg,
 }
 
 /// Frames and PPP octets (without either leg's headers, as the slow path counts them)
@@ -145,7 +139,7 @@ impl RelayTable {
             .or_default()
             .insert(up_key(&route), call);
         self.down
-            .insert((route.local_tunnel, route.local_session), call);
+            .insert((route.l2tp.local_tunnel, route.l2tp.local_session), call);
         let down_header = down_header(&route);
         self.entries.insert(
             call,
@@ -167,7 +161,8 @@ impl RelayTable {
                 self.up.remove(&route.port);
             }
         }
-        self.down.remove(&(route.local_tunnel, route.local_session));
+        self.down
+            .remove(&(route.l2tp.local_tunnel, route.l2tp.local_session));
         Some(entry.counters)
     }
 
@@ -198,13 +193,13 @@ impl RelayTable {
         if session.dst != entry.route.our_mac.0 {
             return None;
         }
-        let route = &entry.route;
-        encapsulate_l2tp(route.peer_tunnel, route.peer_session, session.ppp, out)?;
+        let leg = &entry.route.l2tp;
+        encapsulate_l2tp(leg.peer_tunnel, leg.peer_session, session.ppp, out)?;
         entry.counters.up_packets += 1;
         entry.counters.up_bytes += session.ppp.len() as u64;
         Some(UpTarget {
-            source: route.source,
-            destination: route.destination,
+            source: leg.source,
+            destination: leg.destination,
         })
     }
 
@@ -221,7 +216,7 @@ impl RelayTable {
         let data = parse_unsequenced_data(datagram)?;
         let call = *self.down.get(&(data.tunnel_id, data.session_id))?;
         let entry = self.entries.get_mut(&call)?;
-        if entry.route.destination != peer {
+        if entry.route.l2tp.destination != peer {
             return None;
         }
         encapsulate_pppoe(&entry.down_header, data.ppp, out)?;

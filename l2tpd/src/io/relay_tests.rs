@@ -16,12 +16,14 @@ fn route(vlans: Vec<VlanTag>) -> RelayRoute {
         our_mac: OURS,
         vlans,
         pppoe_session: 0x0042,
-        local_tunnel: 100,
-        local_session: 200,
-        peer_tunnel: 300,
-        peer_session: 400,
-        source: Ipv4Addr::new(127, 31, 7, 1),
-        destination: LNS.parse().unwrap(),
+        l2tp: RelayLeg {
+            local_tunnel: 100,
+            local_session: 200,
+            peer_tunnel: 300,
+            peer_session: 400,
+            source: Ipv4Addr::new(127, 31, 7, 1),
+            destination: LNS.parse().unwrap(),
+        },
     }
 }
 
