@@ -11,6 +11,7 @@
 mod batch;
 mod core;
 mod echo;
+mod fast_path;
 mod handover;
 mod host_addresses;
 mod ports;

@@ -341,6 +341,69 @@ pub fn send_datagrams<'a>(
     }
 }
 
+/// Sends each datagram to its own IPv4 destination on the UDP socket `fd` with sendmmsg,
+/// [`MAX_MESSAGES_PER_CALL`] per call: the relay's batches, whose datagrams go to several
+/// LNSs from one source socket. Same contract as [`send_datagrams`]: the count of the first
+/// datagrams sent; an error only when none went out.
+pub fn send_datagrams_to<'a>(
+    fd: BorrowedFd<'_>,
+    datagrams: impl IntoIterator<Item = (&'a [u8], std::net::SocketAddrV4)>,
+) -> io::Result<usize> {
+    let mut datagrams = datagrams.into_iter();
+    let mut sent = 0;
+    loop {
+        // SAFETY: iovec, sockaddr_in and mmsghdr are plain data; all-zero is valid for each.
+        let mut iovecs: [libc::iovec; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut addresses: [libc::sockaddr_in; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut headers: [libc::mmsghdr; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut count = 0;
+        for ((iovec, address), (payload, destination)) in iovecs
+            .iter_mut()
+            .zip(addresses.iter_mut())
+            .zip(datagrams.by_ref())
+        {
+            iovec.iov_base = payload.as_ptr() as *mut c_void;
+            iovec.iov_len = payload.len();
+            address.sin_family = libc::AF_INET as libc::sa_family_t;
+            address.sin_port = destination.port().to_be();
+            address.sin_addr.s_addr = u32::from(*destination.ip()).to_be();
+            count += 1;
+        }
+        if count == 0 {
+            return Ok(sent);
+        }
+        for ((header, iovec), address) in headers
+            .iter_mut()
+            .zip(iovecs.iter_mut())
+            .zip(addresses.iter_mut())
+            .take(count)
+        {
+            header.msg_hdr.msg_iov = iovec;
+            header.msg_hdr.msg_iovlen = 1;
+            header.msg_hdr.msg_name = (address as *mut libc::sockaddr_in).cast();
+            header.msg_hdr.msg_namelen = size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        }
+        // SAFETY: `headers[..count]` point at `iovecs` and `addresses` on this stack frame and
+        // through them at the caller's payloads; all outlive the call, the kernel only reads.
+        let result = unsafe {
+            libc::sendmmsg(
+                fd.as_raw_fd(),
+                headers.as_mut_ptr(),
+                count as libc::c_uint,
+                0,
+            )
+        };
+        if result < 0 {
+            let error = io::Error::last_os_error();
+            return if sent == 0 { Err(error) } else { Ok(sent) };
+        }
+        sent += result as usize;
+        if (result as usize) < count {
+            return Ok(sent);
+        }
+    }
+}
+
 /// Registers an endpoint with the current tokio reactor (panics outside a runtime, as tokio
 /// does).
 pub(crate) fn register_async(endpoint: FrameEndpoint) -> io::Result<AsyncFd<FrameEndpoint>> {
