@@ -25,7 +25,7 @@ use crate::io::FrameEndpoint;
 pub(super) struct FastPath {
     pub table: SharedRelay,
     l2tp: Arc<Mutex<BTreeMap<Ipv4Addr, Arc<UdpSocket>>>>,
-    ports: Arc<Mutex<HashMap<Arc<str>, Arc<OwnedFd>>>>,
+    ports: Arc<Mutex<HashMap<Arc<str>, PortSender>>>,
     /// Relayed frames a full socket or interface queue refused.
     send_failures: Arc<AtomicU64>,
 }
@@ -52,10 +52,22 @@ impl FastPath {
     }
 
     /// Port `name` is open: frames toward its subscribers are sent on a duplicate of its
-    /// descriptor (the port task keeps the original for receiving).
-    pub fn add_port(&self, name: &Arc<str>, endpoint: &FrameEndpoint) -> std::io::Result<()> {
-        let sender = endpoint.as_fd().try_clone_to_owned()?;
-        locked(&self.ports).insert(name.clone(), Arc::new(sender));
+    /// descriptor (the port task keeps the original for receiving). A socket link's daemon
+    /// end answers whoever sent last, which only its task knows: frames for it go through
+    /// `task` (the lab's link, not a data plane).
+    pub fn add_port(
+        &self,
+        name: &Arc<str>,
+        endpoint: &FrameEndpoint,
+        task: &PortQueue,
+    ) -> std::io::Result<()> {
+        let sender = match endpoint {
+            FrameEndpoint::Packet(socket) => {
+                PortSender::Descriptor(socket.as_fd().try_clone_to_owned()?)
+            }
+            FrameEndpoint::Link(_) => PortSender::Task(task.clone()),
+        };
+        locked(&self.ports).insert(name.clone(), sender);
         Ok(())
     }
 
@@ -177,12 +189,30 @@ impl FastPath {
                 .map(|(frame, _)| &frame[..]);
             let count = of_port.clone().count();
             let sent = match ports.get(name) {
-                Some(fd) => send_datagrams(fd.as_fd(), of_port).unwrap_or(0),
+                Some(PortSender::Descriptor(fd)) => {
+                    send_datagrams(fd.as_fd(), of_port).unwrap_or(0)
+                }
+                Some(PortSender::Task(task)) => {
+                    let frames: Vec<Vec<u8>> = of_port.map(<[u8]>::to_vec).collect();
+                    if task.send(frames).is_ok() {
+                        count
+                    } else {
+                        0
+                    }
+                }
                 None => 0,
             };
             self.count_failures(count - sent);
         }
     }
+}
+
+/// What a port task takes frames to send from.
+pub(super) type PortQueue = tokio::sync::mpsc::UnboundedSender<Vec<Vec<u8>>>;
+
+enum PortSender {
+    Descriptor(OwnedFd),
+    Task(PortQueue),
 }
 
 /// A port task's reused datagram buffers (capacity kept between batches).

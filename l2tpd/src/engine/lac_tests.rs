@@ -51,18 +51,18 @@ fn lns_config() -> RouterConfig {
 }
 
 /// One emulated subscriber: PPPoE discovery client and PPP client.
-struct Sub {
-    pppoe: DiscoveryClient,
-    ppp: ClientLink,
-    events: Vec<ClientEvent>,
+pub(super) struct Sub {
+    pub pppoe: DiscoveryClient,
+    pub ppp: ClientLink,
+    pub events: Vec<ClientEvent>,
     ppp_started: bool,
     /// PPP frames received that the PPP client did not take (echo replies from the LNS).
-    echo_replies: usize,
+    pub echo_replies: usize,
     ended: bool,
 }
 
 impl Sub {
-    fn new(index: u32, user: &str) -> Self {
+    pub(super) fn new(index: u32, user: &str) -> Self {
         let [a, b, c, d] = index.to_be_bytes();
         let mac = MacAddr([0x02, 0x5b, a, b, c, d]);
         let mut cfg = ClientConfig::new(mac);
@@ -86,7 +86,7 @@ impl Sub {
     }
 
     /// Acts on discovery's events: PPP starts with the session and ends with it.
-    fn discovery_events(&mut self, now: Instant) {
+    pub(super) fn discovery_events(&mut self, now: Instant) {
         while let Some(event) = self.pppoe.poll_event() {
             match event {
                 PppoeEvent::SessionUp { .. } if !self.ppp_started => {
@@ -98,6 +98,36 @@ impl Sub {
                     self.ppp.lower_down();
                 }
                 PppoeEvent::SessionUp { .. } => {}
+            }
+        }
+    }
+
+    /// Every frame the subscriber has to send now: discovery, then PPP.
+    pub(super) fn outgoing(&mut self, now: Instant) -> Vec<Vec<u8>> {
+        let mut frames = Vec::new();
+        while let Some(frame) = self.pppoe.poll_transmit() {
+            frames.push(frame);
+        }
+        self.discovery_events(now);
+        while let Some(ppp) = self.ppp.poll_transmit() {
+            frames.extend(self.pppoe.session_frame(&ppp));
+        }
+        while let Some(event) = self.ppp.poll_event() {
+            self.events.push(event);
+        }
+        frames
+    }
+
+    /// A frame from the access concentrator.
+    pub(super) fn receive(&mut self, frame: &[u8], now: Instant) {
+        let received = self.pppoe.handle_frame(frame, now);
+        // A PADS starts PPP before the LAC's first Configure-Request right behind it.
+        self.discovery_events(now);
+        if let Received::SessionPpp(ppp) = received {
+            if echo::parse(ppp).is_some_and(|e| e.reply) {
+                self.echo_replies += 1;
+            } else {
+                self.ppp.handle_frame(ppp, now);
             }
         }
     }
@@ -164,19 +194,9 @@ impl Lab {
         let mut moved = 0;
         // Subscribers → LAC.
         for sub in &mut self.subs {
-            while let Some(frame) = sub.pppoe.poll_transmit() {
+            for frame in sub.outgoing(now) {
                 self.fast_up += port_receive(now, &mut self.lac, &mut self.lns, &frame);
                 moved += 1;
-            }
-            sub.discovery_events(now);
-            while let Some(ppp) = sub.ppp.poll_transmit() {
-                if let Some(frame) = sub.pppoe.session_frame(&ppp) {
-                    self.fast_up += port_receive(now, &mut self.lac, &mut self.lns, &frame);
-                    moved += 1;
-                }
-            }
-            while let Some(event) = sub.ppp.poll_event() {
-                sub.events.push(event);
             }
         }
         // LAC → subscribers, by destination MAC (or to all for broadcast).
@@ -220,17 +240,7 @@ impl Lab {
                 continue;
             };
             moved += 1;
-            let sub = &mut self.subs[i];
-            let received = sub.pppoe.handle_frame(&frame, now);
-            // A PADS starts PPP before the LAC's first Configure-Request right behind it.
-            sub.discovery_events(now);
-            if let Received::SessionPpp(ppp) = received {
-                if echo::parse(ppp).is_some_and(|e| e.reply) {
-                    sub.echo_replies += 1;
-                } else {
-                    sub.ppp.handle_frame(ppp, now);
-                }
-            }
+            self.subs[i].receive(&frame, now);
         }
         moved
     }

@@ -455,6 +455,8 @@ fn config_from_set_lines(lines: &str) -> RouterConfig {
 }
 
 #[cfg(test)]
+mod fast_path_tests;
+#[cfg(test)]
 mod lac_tests;
 #[cfg(test)]
 mod tests;

@@ -86,7 +86,7 @@ impl Ports {
                     let up = endpoint.get_ref().link_up().unwrap_or(false);
                     let (send, outgoing) = channel::unbounded_channel();
                     let port: Arc<str> = Arc::from(name.as_str());
-                    if let Err(e) = self.fast.add_port(&port, endpoint.get_ref()) {
+                    if let Err(e) = self.fast.add_port(&port, endpoint.get_ref(), &send) {
                         // Its subscribers' frames then all take the slow path.
                         tracing::warn!("pppoe: port {name}: no fast path: {e}");
                     }
