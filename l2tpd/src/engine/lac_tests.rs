@@ -12,6 +12,7 @@ use schema::typed::RouterConfig;
 use super::core::Core;
 use super::echo;
 use super::rpc::L2tpRpc;
+use crate::l2tp::wire::{DataHeader, DataMessage, Sequence};
 use crate::ppp::client_link::{ClientEvent, ClientLink, ClientLinkConfig};
 use crate::ppp::fsm;
 use crate::pppoe::client::{ClientConfig, ClientEvent as PppoeEvent, DiscoveryClient, Received};
@@ -574,4 +575,67 @@ fn every_end_takes_the_subscriber_off_the_fast_path() {
             "{how}"
         );
     }
+}
+
+#[test]
+fn a_session_the_lns_starts_sequencing_leaves_the_fast_path() {
+    let mut lab = Lab::new("");
+    let i = lab.add("heidi@isp.example");
+    lab.settle();
+    assert_eq!(lab.relayed(), 1);
+    let show = L2tpShow {
+        level: Level::Extensive,
+        ..L2tpShow::default()
+    };
+    let sessions = lab
+        .lac
+        .registry()
+        .sessions(lab.now, &show)
+        .expect("sessions")
+        .sessions;
+    let [session] = sessions.as_slice() else {
+        panic!("one session: {sessions:?}");
+    };
+    // RFC 2661 §5.4: the LNS may begin sequencing mid-session; the LAC follows its S bit,
+    // and sequenced data is the session's to number and check, never the table's.
+    let reply = echo::build(true, 1, 0x2000, b"now sequenced", true);
+    let sequenced = DataMessage {
+        header: DataHeader {
+            tunnel_id: session.tunnel_local_id,
+            session_id: session.session_local_id,
+            with_length: true,
+            sequence: Some(Sequence { ns: 0, nr: 0 }),
+            ..DataHeader::default()
+        },
+        payload: &reply,
+    }
+    .to_bytes()
+    .expect("a data message");
+    let relay = lab.lac.relay();
+    let mut frame = Vec::new();
+    let lns = SocketAddr::new(LNS.parse().expect("an address"), 1701);
+    assert!(
+        relay
+            .lock()
+            .relay_down(lns, &sequenced, &mut frame)
+            .is_none(),
+        "a sequenced data message takes the slow path"
+    );
+    let now = lab.now;
+    lab.lac
+        .handle_datagram(now, LAC.parse().expect("an address"), lns, &sequenced);
+    lab.settle();
+    assert_eq!(
+        lab.subs[i].echo_replies, 1,
+        "the frame reached the subscriber"
+    );
+    assert_eq!(lab.relayed(), 0, "the session left the fast path");
+    let request = echo::build(false, 2, 0x1000, b"numbered now", true);
+    let frame = lab.subs[i].pppoe.session_frame(&request).expect("framed");
+    assert_eq!(port_receive(now, &mut lab.lac, &mut lab.lns, &frame), 0);
+    lab.settle();
+    assert_eq!(
+        lab.subs[i].echo_replies, 2,
+        "relayed on the slow path, both ways"
+    );
 }
