@@ -1,5 +1,6 @@
-//! The relay's fast path in the engine's I/O tasks (issue 10, part 1): the port tasks and
-//! the L2TP socket readers look every received frame and datagram up in the relay table
+//! The relay's fast path in the engine's I/O tasks (issue 10, part 1; public because
+//! `l2tp-bench relay` measures this very code): the port tasks and the L2TP socket readers
+//! look every received frame and datagram up in the relay table
 //! ([`crate::io::relay`]) and send the hits themselves, batched, from reused buffers. The
 //! misses go to the core as before. No event, no allocation per relayed frame.
 //!
@@ -22,7 +23,7 @@ use crate::io::FrameEndpoint;
 /// What the I/O tasks share to relay without the core: the table (the core installs and
 /// removes entries), our L2TP sockets by address, and a sending handle per open port.
 #[derive(Clone, Default)]
-pub(super) struct FastPath {
+pub struct FastPath {
     pub table: SharedRelay,
     l2tp: Arc<Mutex<BTreeMap<Ipv4Addr, Arc<UdpSocket>>>>,
     ports: Arc<Mutex<HashMap<Arc<str>, PortSender>>>,
@@ -208,7 +209,7 @@ impl FastPath {
 }
 
 /// What a port task takes frames to send from.
-pub(super) type PortQueue = tokio::sync::mpsc::UnboundedSender<Vec<Vec<u8>>>;
+pub type PortQueue = tokio::sync::mpsc::UnboundedSender<Vec<Vec<u8>>>;
 
 enum PortSender {
     Descriptor(OwnedFd),
@@ -217,7 +218,7 @@ enum PortSender {
 
 /// A port task's reused datagram buffers (capacity kept between batches).
 #[derive(Default)]
-pub(super) struct UpBuffers {
+pub struct UpBuffers {
     datagrams: Vec<Vec<u8>>,
     targets: Vec<Option<UpTarget>>,
     filled: usize,
@@ -226,7 +227,7 @@ pub(super) struct UpBuffers {
 
 /// An L2TP reader's reused frame buffers.
 #[derive(Default)]
-pub(super) struct DownBuffers {
+pub struct DownBuffers {
     frames: Vec<Vec<u8>>,
     ports: Vec<Option<Arc<str>>>,
     filled: usize,

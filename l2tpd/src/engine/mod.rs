@@ -11,7 +11,7 @@
 mod batch;
 mod core;
 mod echo;
-mod fast_path;
+pub mod fast_path;
 mod handover;
 mod host_addresses;
 mod ports;
