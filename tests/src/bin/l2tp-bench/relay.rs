@@ -12,18 +12,26 @@
 //! CPU-second the measured thread used (read from /proc/thread-self/stat), so the other
 //! helpers sharing this machine's cores do not count against either side.
 //!
-//! What it does not measure: the engine's event loop (a relayed frame never reaches it), the
-//! LNS → subscriber direction, and more than one subscriber (one hash lookup per frame either
-//! way). Every run is bounded: S seconds per measurement, four measurements.
+//! And back (LNS → subscriber): a generator thread sends L2TP data messages of the relayed
+//! session over UDP; the measured thread reads them as the engine's L2TP socket reader does
+//! (`FastPath::push_down`/`flush_down`, one sendmmsg on the port per wakeup) or, the ceiling,
+//! sends each UDP payload (a whole frame) on the port as it came; the sink counts frames on
+//! `vgen`.
+//!
+//! What it does not measure: the engine's event loop (a relayed frame never reaches it) and
+//! more than one subscriber (one hash lookup per frame either way). Every run is bounded: S
+//! seconds per measurement, eight measurements.
 
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::os::fd::AsFd;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use l2tpd::engine::fast_path::{FastPath, UpBuffers};
+use l2tpd::engine::fast_path::{DownBuffers, FastPath, UpBuffers};
 use l2tpd::io::forwarder::Forwarder;
+use l2tpd::io::packet_socket::send_datagrams;
 use l2tpd::io::relay::{RelayRoute, SharedRelay};
 use l2tpd::io::{AsyncFrameEndpoint, FrameBatch, PacketSocket};
 use l2tpd::pppoe::wire::{Body, Frame, MacAddr};
@@ -48,6 +56,10 @@ pub struct RelayBench {
 enum Measured {
     Relay,
     Ceiling,
+    /// LNS → subscriber: L2TP data in on UDP, PPPoE out on `vrel`.
+    RelayDown,
+    /// UDP in, the payload (a whole frame) out on `vrel` as it is, nothing else.
+    CeilingDown,
 }
 
 struct Outcome {
@@ -67,7 +79,7 @@ pub fn run(bench: &RelayBench) -> Result<bool, String> {
         return Err("relay needs root: it makes a network namespace with a veth pair".into());
     }
     if !(1..=30).contains(&bench.seconds) {
-        return Err("--seconds must be 1 to 30 (each of four runs takes that long)".into());
+        return Err("--seconds must be 1 to 30 (each of eight runs takes that long)".into());
     }
     // Every thread and `ip` started from here on lives in the new namespace.
     nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
@@ -84,25 +96,35 @@ pub fn run(bench: &RelayBench) -> Result<bool, String> {
         .and_then(|s| s.mac())
         .map_err(|e| format!("cannot open {RELAY}: {e}"))?;
     println!(
-        "{:<10} {:>14} {:>14} {:>8} {:>14} {:>14}",
-        "frame", "relay pkt/s/c", "ceiling pkt/s/c", "share", "relay pkt/s", "ceiling pkt/s"
+        "{:<16} {:>14} {:>15} {:>6} {:>12} {:>13}",
+        "direction, frame",
+        "relay pkt/s/c",
+        "ceiling pkt/s/c",
+        "share",
+        "relay pkt/s",
+        "ceiling pkt/s"
     );
     let mut all_met = true;
-    for frame_len in [64usize, 1400] {
-        let window = Duration::from_secs(bench.seconds);
-        let relay = measure(Measured::Relay, frame_len, relay_mac, window)?;
-        let ceiling = measure(Measured::Ceiling, frame_len, relay_mac, window)?;
-        let share = relay.per_core() / ceiling.per_core();
-        all_met &= share >= TARGET;
-        println!(
-            "{:<10} {:>14.0} {:>14.0} {:>7.0}% {:>14.0} {:>14.0}",
-            format!("{frame_len} B"),
-            relay.per_core(),
-            ceiling.per_core(),
-            share * 100.0,
-            relay.sunk as f64 / relay.wall.as_secs_f64(),
-            ceiling.sunk as f64 / ceiling.wall.as_secs_f64(),
-        );
+    let window = Duration::from_secs(bench.seconds);
+    for (direction, relayed, plain) in [
+        ("up", Measured::Relay, Measured::Ceiling),
+        ("down", Measured::RelayDown, Measured::CeilingDown),
+    ] {
+        for frame_len in [64usize, 1400] {
+            let relay = measure(relayed, frame_len, relay_mac, window)?;
+            let ceiling = measure(plain, frame_len, relay_mac, window)?;
+            let share = relay.per_core() / ceiling.per_core();
+            all_met &= share >= TARGET;
+            println!(
+                "{:<16} {:>14.0} {:>15.0} {:>5.0}% {:>12.0} {:>13.0}",
+                format!("{direction}, {frame_len} B"),
+                relay.per_core(),
+                ceiling.per_core(),
+                share * 100.0,
+                relay.sunk as f64 / relay.wall.as_secs_f64(),
+                ceiling.sunk as f64 / ceiling.wall.as_secs_f64(),
+            );
+        }
     }
     println!(
         "relay share of the ceiling {} the {:.0}% target",
@@ -131,30 +153,46 @@ fn measure(
     relay_mac: MacAddr,
     window: Duration,
 ) -> Result<Outcome, String> {
-    let sink = UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("sink: {e}"))?;
-    sink.set_read_timeout(Some(Duration::from_millis(50)))
-        .map_err(|e| e.to_string())?;
-    let sink_address = sink.local_addr().map_err(|e| e.to_string())?;
+    let down = matches!(what, Measured::RelayDown | Measured::CeilingDown);
     let stop = Arc::new(AtomicBool::new(false));
+    // Up: the sink is a UDP socket. Down: the generator's UDP socket and the measured
+    // thread's are bound here, so each knows the other's address.
+    let udp = |what: &str| UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("{what}: {e}"));
+    let (sink, generator_socket, relay_socket) = if down {
+        (None, Some(udp("generator")?), Some(udp("relay")?))
+    } else {
+        (Some(udp("sink")?), None, None)
+    };
+    let address = |s: &Option<UdpSocket>| s.as_ref().and_then(|s| s.local_addr().ok());
+    let (sink_address, generator_address, relay_address) = (
+        address(&sink),
+        address(&generator_socket),
+        address(&relay_socket),
+    );
 
     let sink_stop = Arc::clone(&stop);
-    let sink_thread = std::thread::spawn(move || {
-        let mut buf = [0u8; 2048];
-        let mut count = 0u64;
-        while !sink_stop.load(Ordering::Relaxed) {
-            if sink.recv(&mut buf).is_ok() {
-                count += 1;
-            }
-        }
-        count
+    let sink_thread = std::thread::spawn(move || match sink {
+        Some(sink) => count_datagrams(&sink, &sink_stop),
+        None => count_frames(&sink_stop),
     });
     let measured_stop = Arc::clone(&stop);
-    let measured =
-        std::thread::spawn(move || measured_thread(what, relay_mac, sink_address, &measured_stop));
+    let measured = std::thread::spawn(move || {
+        let peers = Peers {
+            sink: sink_address,
+            generator: generator_address,
+            relay: relay_socket,
+        };
+        measured_thread(what, relay_mac, peers, &measured_stop)
+    });
     // The measured side is listening before the first frame.
     std::thread::sleep(Duration::from_millis(200));
     let generator_stop = Arc::clone(&stop);
-    let generator = std::thread::spawn(move || generate(frame_len, relay_mac, &generator_stop));
+    let generator = std::thread::spawn(move || match (generator_socket, relay_address) {
+        (Some(socket), Some(to)) => {
+            generate_datagrams(what, frame_len, relay_mac, &socket, to, &generator_stop)
+        }
+        _ => generate(frame_len, relay_mac, &generator_stop),
+    });
     let started = Instant::now();
     std::thread::sleep(window);
     stop.store(true, Ordering::Relaxed);
@@ -167,7 +205,7 @@ fn measure(
         .map_err(|_| "the measured thread panicked".to_string())??;
     let sunk = sink_thread
         .join()
-        .map_err(|_| "the sink panicked".to_string())?;
+        .map_err(|_| "the sink panicked".to_string())??;
     if sunk == 0 {
         return Err(format!(
             "nothing reached the sink ({generated} frames generated)"
@@ -180,11 +218,10 @@ fn measure(
     })
 }
 
-/// PPPoE session frames of `frame_len` octets to the relay, sent until `stop`.
-fn generate(frame_len: usize, relay_mac: MacAddr, stop: &AtomicBool) -> Result<u64, String> {
-    let socket = PacketSocket::open(GENERATOR).map_err(|e| format!("{GENERATOR}: {e}"))?;
+/// A PPPoE session frame of `frame_len` octets from the client to the relay.
+fn client_frame(frame_len: usize, relay_mac: MacAddr) -> Result<Vec<u8>, String> {
     let ppp = vec![0x21u8; frame_len - PPPOE_OVERHEAD];
-    let frame = Frame {
+    Frame {
         dst: relay_mac,
         src: CLIENT,
         vlans: vec![],
@@ -194,7 +231,77 @@ fn generate(frame_len: usize, relay_mac: MacAddr, stop: &AtomicBool) -> Result<u
         },
     }
     .to_bytes()
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| e.to_string())
+}
+
+/// Up: datagrams received at the sink until `stop`.
+fn count_datagrams(sink: &UdpSocket, stop: &AtomicBool) -> Result<u64, String> {
+    sink.set_read_timeout(Some(Duration::from_millis(50)))
+        .map_err(|e| e.to_string())?;
+    let mut buf = [0u8; 2048];
+    let mut count = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        if sink.recv(&mut buf).is_ok() {
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// Down: PPPoE frames received on the generator's end of the veth until `stop`.
+fn count_frames(stop: &AtomicBool) -> Result<u64, String> {
+    let mut socket = PacketSocket::open(GENERATOR).map_err(|e| format!("{GENERATOR}: {e}"))?;
+    let mut batch = FrameBatch::new(64, 2048);
+    let mut count = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        match socket.recv_batch(&mut batch) {
+            Ok(n) => count += n as u64,
+            Err(_) => std::thread::yield_now(),
+        }
+    }
+    Ok(count)
+}
+
+/// Down: what the LNS would send, as fast as one thread can, until `stop`: L2TP data
+/// messages for the relayed session, or (the ceiling) whole frames as UDP payloads.
+fn generate_datagrams(
+    what: Measured,
+    frame_len: usize,
+    relay_mac: MacAddr,
+    socket: &UdpSocket,
+    to: SocketAddr,
+    stop: &AtomicBool,
+) -> Result<u64, String> {
+    socket.connect(to).map_err(|e| e.to_string())?;
+    let frame = client_frame(frame_len, relay_mac)?;
+    let payload = match what {
+        Measured::RelayDown => {
+            let ppp = &frame[PPPOE_OVERHEAD..];
+            // T=0 L=1 Ver=2, Length, our local Tunnel ID 1 and Session ID 1 (RFC 2661 §3.1).
+            let length = u16::try_from(8 + ppp.len()).map_err(|e| e.to_string())?;
+            let mut message = vec![0x40, 0x02];
+            message.extend_from_slice(&length.to_be_bytes());
+            message.extend_from_slice(&[0, 1, 0, 1]);
+            message.extend_from_slice(ppp);
+            message
+        }
+        _ => frame,
+    };
+    let batch: Vec<&[u8]> = vec![&payload[..]; 64];
+    let mut sent = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        match send_datagrams(socket.as_fd(), batch.iter().copied()) {
+            Ok(n) => sent += n as u64,
+            Err(_) => std::thread::yield_now(),
+        }
+    }
+    Ok(sent)
+}
+
+/// PPPoE session frames of `frame_len` octets to the relay, sent until `stop`.
+fn generate(frame_len: usize, relay_mac: MacAddr, stop: &AtomicBool) -> Result<u64, String> {
+    let socket = PacketSocket::open(GENERATOR).map_err(|e| format!("{GENERATOR}: {e}"))?;
+    let frame = client_frame(frame_len, relay_mac)?;
     let batch: Vec<&[u8]> = vec![&frame[..]; 64];
     let mut sent = 0u64;
     while !stop.load(Ordering::Relaxed) {
@@ -207,13 +314,23 @@ fn generate(frame_len: usize, relay_mac: MacAddr, stop: &AtomicBool) -> Result<u
     Ok(sent)
 }
 
+/// Who the measured thread talks to.
+struct Peers {
+    /// Up: where datagrams go.
+    sink: Option<SocketAddr>,
+    /// Down: where datagrams come from (the relayed session's LNS), and our socket.
+    generator: Option<SocketAddr>,
+    relay: Option<UdpSocket>,
+}
+
 /// Relays or forwards until `stop`; returns this thread's CPU seconds meanwhile.
 fn measured_thread(
     what: Measured,
     relay_mac: MacAddr,
-    sink: SocketAddr,
+    peers: Peers,
     stop: &AtomicBool,
 ) -> Result<f64, String> {
+    let unset = || "a peer of the measurement is missing".to_string();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -222,8 +339,17 @@ fn measured_thread(
         let endpoint = AsyncFrameEndpoint::packet(RELAY).map_err(|e| format!("{RELAY}: {e}"))?;
         let before = thread_cpu_seconds()?;
         match what {
-            Measured::Relay => relay_loop(endpoint, relay_mac, sink, stop).await?,
+            Measured::Relay => {
+                let sink = peers.sink.ok_or_else(unset)?;
+                relay_loop(endpoint, relay_mac, sink, stop).await?
+            }
+            Measured::RelayDown | Measured::CeilingDown => {
+                let socket = peers.relay.ok_or_else(unset)?;
+                let lns = peers.generator.ok_or_else(unset)?;
+                down_loop(what, endpoint, socket, relay_mac, lns, stop).await?
+            }
             Measured::Ceiling => {
+                let sink = peers.sink.ok_or_else(unset)?;
                 let output = UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
                 output.connect(sink).map_err(|e| e.to_string())?;
                 let mut forwarder = Forwarder::new(endpoint, output);
@@ -249,22 +375,7 @@ async fn relay_loop(
 ) -> Result<(), String> {
     let source = Ipv4Addr::LOCALHOST;
     let fast = FastPath::new(SharedRelay::default());
-    fast.table.lock().install(RelayRoute {
-        call: SessionRef(1),
-        port: Arc::from(RELAY),
-        client: CLIENT,
-        our_mac: relay_mac,
-        vlans: vec![],
-        pppoe_session: PPPOE_SESSION,
-        l2tp: RelayLeg {
-            local_tunnel: 1,
-            local_session: 1,
-            peer_tunnel: 2,
-            peer_session: 2,
-            source,
-            destination: sink,
-        },
-    });
+    fast.table.lock().install(route(relay_mac, sink));
     let socket = tokio::net::UdpSocket::bind(SocketAddr::new(source.into(), 0))
         .await
         .map_err(|e| e.to_string())?;
@@ -284,6 +395,91 @@ async fn relay_loop(
         return Err(format!("{missed} frames missed the relay table"));
     }
     Ok(())
+}
+
+/// What the engine's L2TP socket reader does (`engine/task.rs`, `read`), with one Active
+/// subscriber; or, for the ceiling, the payloads sent on the port as they came.
+async fn down_loop(
+    what: Measured,
+    endpoint: AsyncFrameEndpoint,
+    socket: UdpSocket,
+    relay_mac: MacAddr,
+    lns: SocketAddr,
+    stop: &AtomicBool,
+) -> Result<(), String> {
+    socket.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let socket = tokio::net::UdpSocket::from_std(socket).map_err(|e| e.to_string())?;
+    let fast = FastPath::new(SharedRelay::default());
+    fast.table.lock().install(route(relay_mac, lns));
+    let (queue, _unused) = tokio::sync::mpsc::unbounded_channel();
+    fast.add_port(&Arc::from(RELAY), endpoint.get_ref(), &queue)
+        .map_err(|e| e.to_string())?;
+    let mut buf = vec![0u8; 65_535];
+    let mut relayed = DownBuffers::default();
+    let mut plain: Vec<Vec<u8>> = vec![Vec::new(); 64];
+    let mut missed = 0u64;
+    while !stop.load(Ordering::Relaxed) {
+        let first = tokio::time::timeout(Duration::from_millis(50), socket.recv_from(&mut buf));
+        let Ok(mut received) = first.await else {
+            continue;
+        };
+        let mut filled = 0;
+        for _ in 0..64 {
+            let Ok((len, peer)) = received else {
+                break;
+            };
+            let datagram = &buf[..len];
+            match what {
+                Measured::RelayDown => {
+                    if !fast.push_down(peer, datagram, &mut relayed) {
+                        missed += 1;
+                    }
+                }
+                _ => {
+                    plain[filled].clear();
+                    plain[filled].extend_from_slice(datagram);
+                    filled += 1;
+                }
+            }
+            received = match socket.try_recv_from(&mut buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                other => other,
+            };
+        }
+        match what {
+            Measured::RelayDown => fast.flush_down(&mut relayed),
+            _ => {
+                // A full interface queue drops the rest, as the relay's does.
+                let _ = endpoint
+                    .get_ref()
+                    .send_batch(plain[..filled].iter().map(Vec::as_slice));
+            }
+        }
+    }
+    if missed > 0 {
+        return Err(format!("{missed} datagrams missed the relay table"));
+    }
+    Ok(())
+}
+
+/// The relay table's entry of the one Active subscriber.
+fn route(relay_mac: MacAddr, lns: SocketAddr) -> RelayRoute {
+    RelayRoute {
+        call: SessionRef(1),
+        port: Arc::from(RELAY),
+        client: CLIENT,
+        our_mac: relay_mac,
+        vlans: vec![],
+        pppoe_session: PPPOE_SESSION,
+        l2tp: RelayLeg {
+            local_tunnel: 1,
+            local_session: 1,
+            peer_tunnel: 2,
+            peer_session: 2,
+            source: Ipv4Addr::LOCALHOST,
+            destination: lns,
+        },
+    }
 }
 
 /// utime + stime of the calling thread (fields 14 and 15 of /proc/thread-self/stat).
