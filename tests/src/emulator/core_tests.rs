@@ -61,74 +61,63 @@ impl PppClient for ScriptedPpp {
     }
 }
 
-/// The emulator and the concentrator on one simulated segment.
-struct Segment {
-    emulator: Emulator<ScriptedPpp>,
+/// The concentrator: the daemon's discovery server, answering probes as a PPP peer would.
+struct Concentrator {
     server: DiscoveryServer,
-    now: Instant,
-    /// Session-stage PPP frames the server received, by session id.
+    /// Session-stage PPP frames received, by session id.
     ppp_at_server: Vec<(u16, Vec<u8>)>,
-    /// Answer probes as a PPP peer would.
     answer_probes: bool,
 }
 
-impl Segment {
-    fn new(config: EmulatorConfig) -> Self {
-        let now = Instant::now();
-        Self {
-            emulator: Emulator::new(config),
-            server: DiscoveryServer::new(DiscoveryConfig::new(AC, "lac1"), [3; 16], now),
-            now,
-            ppp_at_server: Vec::new(),
-            answer_probes: true,
+impl FarEnd for Concentrator {
+    fn handle_frame(&mut self, frame: &[u8], now: Instant) -> Vec<Vec<u8>> {
+        match self.server.handle_frame(frame, now) {
+            Handled::Reply(reply) => vec![reply],
+            Handled::SessionPpp { session_id, ppp } => {
+                let ppp = ppp.to_vec();
+                let mut replies = Vec::new();
+                if self.answer_probes && ppp[2] == code::ECHO_REQUEST {
+                    let mut reply = ppp.clone();
+                    reply[2] = code::ECHO_REPLY;
+                    replies.extend(self.server.session_frame(session_id, &reply));
+                }
+                self.ppp_at_server.push((session_id, ppp));
+                replies
+            }
+            Handled::Nothing => Vec::new(),
         }
     }
 
-    /// Delivers every frame both ways until neither side has anything to send.
-    fn exchange(&mut self) {
-        while let Some(frame) = self.emulator.poll_transmit() {
-            match self.server.handle_frame(&frame, self.now) {
-                Handled::Reply(reply) => self.emulator.handle_frame(&reply, self.now),
-                Handled::SessionPpp { session_id, ppp } => {
-                    let ppp = ppp.to_vec();
-                    if self.answer_probes && ppp[2] == code::ECHO_REQUEST {
-                        let mut reply = ppp.clone();
-                        reply[2] = code::ECHO_REPLY;
-                        let frame = self.server.session_frame(session_id, &reply).unwrap();
-                        self.emulator.handle_frame(&frame, self.now);
-                    }
-                    self.ppp_at_server.push((session_id, ppp));
-                }
-                Handled::Nothing => {}
-            }
-        }
+    fn handle_timeout(&mut self, _now: Instant) -> Vec<Vec<u8>> {
+        Vec::new()
     }
 
-    /// Runs the clock forward from deadline to deadline until `done` or `limit` passed.
-    fn run_until(&mut self, limit: Duration, done: impl Fn(&Emulator<ScriptedPpp>) -> bool) {
-        let end = self.now + limit;
-        self.emulator.start(self.now);
-        loop {
-            self.exchange();
-            if done(&self.emulator) {
-                return;
-            }
-            match self.emulator.poll_timeout() {
-                Some(at) if at <= end => {
-                    self.now = self.now.max(at);
-                    self.emulator.handle_timeout(self.now);
-                }
-                _ => return,
-            }
-        }
+    fn poll_timeout(&self) -> Option<Instant> {
+        None
     }
+}
+
+type Segment = SimulatedSegment<ScriptedPpp, Concentrator>;
+
+fn segment_with(config: EmulatorConfig, ac: DiscoveryConfig) -> Segment {
+    let now = Instant::now();
+    let concentrator = Concentrator {
+        server: DiscoveryServer::new(ac, [3; 16], now),
+        ppp_at_server: Vec::new(),
+        answer_probes: true,
+    };
+    SimulatedSegment::new(Emulator::new(config), concentrator, now)
+}
+
+fn segment(config: EmulatorConfig) -> Segment {
+    segment_with(config, DiscoveryConfig::new(AC, "lac1"))
 }
 
 #[test]
 fn subscribers_start_at_the_configured_rate() {
     let mut config = EmulatorConfig::new(5);
     config.rate = 10.0;
-    let mut segment = Segment::new(config);
+    let mut segment = segment(config);
     let start = segment.now;
     segment.run_until(Duration::from_secs(10), Emulator::all_up);
     let started: Vec<Duration> = segment
@@ -146,7 +135,7 @@ fn no_more_than_max_in_flight_wait_for_an_answer_at_once() {
     let mut config = EmulatorConfig::new(5);
     config.rate = 1000.0;
     config.max_in_flight = 2;
-    let mut segment = Segment::new(config);
+    let mut segment = segment(config);
     // Nobody answers: take the concentrator off the segment.
     segment.emulator.start(segment.now);
     let start = segment.now;
@@ -175,13 +164,14 @@ fn no_more_than_max_in_flight_wait_for_an_answer_at_once() {
 
 #[test]
 fn a_hundred_subscribers_come_up_to_auth_sent_and_stop_sends_a_padt_for_each() {
-    let mut segment = Segment::new(EmulatorConfig::new(100));
+    let mut segment = segment(EmulatorConfig::new(100));
     segment.run_until(Duration::from_secs(10), Emulator::all_up);
     assert!(segment.emulator.all_up());
-    assert_eq!(segment.server.session_count(), 100);
+    assert_eq!(segment.far_end.server.session_count(), 100);
     // Each session carried its own subscriber's first PPP frame.
-    assert_eq!(segment.ppp_at_server.len(), 100);
+    assert_eq!(segment.far_end.ppp_at_server.len(), 100);
     assert!(segment
+        .far_end
         .ppp_at_server
         .iter()
         .all(|(_, ppp)| ppp == &LCP_CONFIGURE_REQUEST));
@@ -195,16 +185,16 @@ fn a_hundred_subscribers_come_up_to_auth_sent_and_stop_sends_a_padt_for_each() {
 
     segment.emulator.stop(segment.now);
     segment.exchange();
-    assert_eq!(segment.server.session_count(), 0);
-    assert_eq!(segment.server.counters().padt_received, 100);
+    assert_eq!(segment.far_end.server.session_count(), 0);
+    assert_eq!(segment.far_end.server.counters().padt_received, 100);
     assert_eq!(segment.emulator.summary().ended.get("stopped"), Some(&100));
 }
 
 #[test]
 fn a_padt_from_the_concentrator_is_a_failure_named_peer_padt() {
-    let mut segment = Segment::new(EmulatorConfig::new(3));
+    let mut segment = segment(EmulatorConfig::new(3));
     segment.run_until(Duration::from_secs(10), Emulator::all_up);
-    let padt = segment.server.terminate(2).unwrap();
+    let padt = segment.far_end.server.terminate(2).unwrap();
     segment.emulator.handle_frame(&padt, segment.now);
     let summary = segment.emulator.summary();
     assert_eq!(summary.failures.get("peer-padt"), Some(&1));
@@ -217,10 +207,10 @@ fn a_padt_from_the_concentrator_is_a_failure_named_peer_padt() {
 fn after_the_hold_time_each_subscriber_leaves_with_a_padt() {
     let mut config = EmulatorConfig::new(10);
     config.hold = Some(Duration::from_secs(30));
-    let mut segment = Segment::new(config);
+    let mut segment = segment(config);
     let start = segment.now;
     segment.run_until(Duration::from_secs(60), Emulator::settled);
-    assert_eq!(segment.server.session_count(), 0);
+    assert_eq!(segment.far_end.server.session_count(), 0);
     let summary = segment.emulator.summary();
     assert_eq!(summary.ended.get("hold-ended"), Some(&10));
     assert_eq!(summary.up, 10);
@@ -233,26 +223,27 @@ fn after_the_hold_time_lcp_terminate_goes_first_then_the_padt() {
     let mut config = EmulatorConfig::new(2);
     config.hold = Some(Duration::from_secs(5));
     config.end_with = EndWith::LcpTerminate;
-    let mut segment = Segment::new(config);
+    let mut segment = segment(config);
     segment.run_until(Duration::from_secs(60), Emulator::settled);
     let terminates = segment
+        .far_end
         .ppp_at_server
         .iter()
         .filter(|(_, ppp)| ppp == &LCP_TERMINATE_REQUEST)
         .count();
     assert_eq!(terminates, 2);
-    assert_eq!(segment.server.session_count(), 0);
+    assert_eq!(segment.far_end.server.session_count(), 0);
     assert_eq!(segment.emulator.summary().ended.get("hold-ended"), Some(&2));
 }
 
 #[test]
 fn a_probe_goes_on_every_open_session_and_each_reply_is_counted() {
-    let mut segment = Segment::new(EmulatorConfig::new(20));
+    let mut segment = segment(EmulatorConfig::new(20));
     segment.run_until(Duration::from_secs(10), Emulator::all_up);
     assert_eq!(segment.emulator.send_probes(), 20);
     segment.exchange();
     assert_eq!(segment.emulator.counters().probe_replies, 20);
-    segment.answer_probes = false;
+    segment.far_end.answer_probes = false;
     segment.emulator.send_probes();
     segment.exchange();
     let counters = segment.emulator.counters();
@@ -263,16 +254,9 @@ fn a_probe_goes_on_every_open_session_and_each_reply_is_counted() {
 fn a_service_the_concentrator_does_not_offer_fails_with_no_pado() {
     let mut config = EmulatorConfig::new(1);
     config.service_name = b"video".to_vec();
-    let mut segment = Segment::new(config);
-    segment.server = DiscoveryServer::new(
-        {
-            let mut ac = DiscoveryConfig::new(AC, "lac1");
-            ac.service_names = vec!["internet".into()];
-            ac
-        },
-        [3; 16],
-        segment.now,
-    );
+    let mut ac = DiscoveryConfig::new(AC, "lac1");
+    ac.service_names = vec!["internet".into()];
+    let mut segment = segment_with(config, ac);
     segment.run_until(Duration::from_secs(60), Emulator::settled);
     let summary = segment.emulator.summary();
     assert_eq!(summary.failures.get("no-pado"), Some(&1));

@@ -7,16 +7,19 @@
 //! It lives in the tests crate, not in l2tpd, because the daemon never runs it: it is the
 //! tests' client and the benchmark's load generator.
 
+mod client_link;
 mod config;
 mod core;
 mod ppp_client;
 mod probe;
+mod segment;
 mod subscriber;
 mod summary;
 
 pub use self::config::{EmulatorConfig, EndWith, UpAt};
 pub use self::core::Emulator;
 pub use self::ppp_client::{PppClient, PppParams, PppProgress};
+pub use self::segment::{FarEnd, SimulatedSegment};
 pub use self::subscriber::{DownReason, Phase, Subscriber, Timestamps};
 pub use self::summary::{Percentiles, Summary};
 

@@ -1,8 +1,9 @@
 //! The emulator's test frame: an LCP Echo-Request any PPP peer must answer (RFC 1661 §5.8),
 //! marked so its Echo-Reply is told apart from the keepalives `ClientLink` runs itself.
 
+use l2tpd::ppp::link::frame;
 use l2tpd::ppp::wire::control::{code, magic_data, parse_magic_data, ControlPacket};
-use l2tpd::ppp::wire::{emit_protocol, split_frame, Protocol};
+use l2tpd::ppp::wire::{split_frame, Protocol};
 
 const MARKER: &[u8] = b"l2tp-emulator-probe";
 
@@ -10,8 +11,6 @@ const MARKER: &[u8] = b"l2tp-emulator-probe";
 /// does not know the one `ClientLink` negotiated, and zero is never a peer's own number, so
 /// it cannot be mistaken for a looped-back link.
 pub fn echo_request(identifier: u8) -> Vec<u8> {
-    let mut frame = Vec::with_capacity(2 + 4 + 4 + MARKER.len());
-    emit_protocol(Protocol::Lcp, false, &mut frame);
     let data = magic_data(0, MARKER);
     let packet = ControlPacket {
         code: code::ECHO_REQUEST,
@@ -19,8 +18,7 @@ pub fn echo_request(identifier: u8) -> Vec<u8> {
         data: &data,
     };
     // Twenty-odd bytes always fit the 16-bit length.
-    let _ = packet.emit(&mut frame);
-    frame
+    frame(Protocol::Lcp, &packet.to_vec().unwrap_or_default())
 }
 
 /// Whether `ppp` is the Echo-Reply to one of our probes.

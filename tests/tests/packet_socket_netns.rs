@@ -7,12 +7,11 @@
 //! root it says why and returns.
 
 use std::io;
-use std::process::Command;
 use std::time::Duration;
 
+use l2tp_tests::netns::{may_run_as_root, VethPair};
 use l2tpd::io::{AsyncFrameEndpoint, FrameBatch, FrameEndpoint, PacketSocket};
 use l2tpd::pppoe::wire::{MacAddr, VlanTag, TPID_8021AD, TPID_8021Q};
-use nix::sched::CloneFlags;
 
 const RX_MAC: MacAddr = MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0a, 0x01]);
 const TX_MAC: MacAddr = MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0a, 0x02]);
@@ -20,145 +19,6 @@ const TX_MAC: MacAddr = MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0a, 0x02]);
 const RX_MTU: u32 = 1492;
 /// Longest the test waits for the kernel (carrier state goes through link watch).
 const KERNEL_WAIT: Duration = Duration::from_secs(10);
-
-fn may_run() -> bool {
-    if nix::unistd::geteuid().is_root() {
-        return true;
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("packet_socket_netns needs root, and CI runs as root: run it as root");
-    }
-    eprintln!("skipped: packet_socket_netns needs root (network namespaces, CAP_NET_RAW)");
-    false
-}
-
-fn ip(args: &[&str]) {
-    let status = Command::new("ip").args(args).status().expect("run ip");
-    assert!(status.success(), "ip {} failed: {status}", args.join(" "));
-}
-
-/// Two namespaces joined by a veth pair; deleted on drop, also when a test panics.
-struct VethPair {
-    namespaces: [String; 2],
-    interfaces: [String; 2],
-}
-
-impl VethPair {
-    fn create() -> VethPair {
-        let pid = std::process::id();
-        let pair = VethPair {
-            namespaces: [format!("l2tpio-{pid}-a"), format!("l2tpio-{pid}-b")],
-            // IFNAMSIZ is 16: "l2io" + at most 7 pid digits + "a".
-            interfaces: [format!("l2io{pid}a"), format!("l2io{pid}b")],
-        };
-        let ([ns_a, ns_b], [if_a, if_b]) = (&pair.namespaces, &pair.interfaces);
-        ip(&["netns", "add", ns_a]);
-        ip(&["netns", "add", ns_b]);
-        ip(&[
-            "link", "add", if_a, "netns", ns_a, "type", "veth", "peer", "name", if_b, "netns", ns_b,
-        ]);
-        ip(&[
-            "-n",
-            ns_a,
-            "link",
-            "set",
-            if_a,
-            "address",
-            &mac_text(RX_MAC),
-        ]);
-        ip(&[
-            "-n",
-            ns_b,
-            "link",
-            "set",
-            if_b,
-            "address",
-            &mac_text(TX_MAC),
-        ]);
-        ip(&["-n", ns_a, "link", "set", if_a, "mtu", &RX_MTU.to_string()]);
-        ip(&["-n", ns_a, "link", "set", if_a, "up"]);
-        ip(&["-n", ns_b, "link", "set", if_b, "up"]);
-        pair
-    }
-
-    /// Opens a PacketSocket on end `end` from a thread that has entered its namespace; the
-    /// socket stays in that namespace wherever it is used afterwards.
-    fn open(&self, end: usize) -> PacketSocket {
-        let namespace = format!("/run/netns/{}", self.namespaces[end]);
-        let interface = self.interfaces[end].clone();
-        std::thread::spawn(move || {
-            let handle = std::fs::File::open(&namespace).expect("open the namespace");
-            nix::sched::setns(&handle, CloneFlags::CLONE_NEWNET).expect("setns");
-            PacketSocket::open(&interface).expect("open the packet socket")
-        })
-        .join()
-        .expect("namespace thread")
-    }
-
-    fn set_link(&self, end: usize, state: &str) {
-        ip(&[
-            "-n",
-            &self.namespaces[end],
-            "link",
-            "set",
-            &self.interfaces[end],
-            state,
-        ]);
-    }
-
-    /// `ip -d -o link show` of end `end`: "7: l2io123a@if6: <BROADCAST,UP,...> mtu ...".
-    fn link_line(&self, end: usize) -> String {
-        let output = Command::new("ip")
-            .args([
-                "-n",
-                &self.namespaces[end],
-                "-d",
-                "-o",
-                "link",
-                "show",
-                "dev",
-            ])
-            .arg(&self.interfaces[end])
-            .output()
-            .expect("run ip");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn ifindex(&self, end: usize) -> u32 {
-        let line = self.link_line(end);
-        line.split(':')
-            .next()
-            .unwrap()
-            .trim()
-            .parse()
-            .expect("ifindex")
-    }
-
-    /// How many users keep the interface promiscuous (`ip -d`: "promiscuity N"); packet
-    /// socket memberships count here, not in the PROMISC flag.
-    fn promiscuity(&self, end: usize) -> u32 {
-        let line = self.link_line(end);
-        let count = line.split_once("promiscuity ").map(|(_, rest)| rest);
-        let count = count.expect("promiscuity in ip -d's output");
-        count.split_whitespace().next().unwrap().parse().unwrap()
-    }
-}
-
-impl Drop for VethPair {
-    fn drop(&mut self) {
-        // Deleting a namespace deletes the veth end in it, and with it the peer.
-        for namespace in &self.namespaces {
-            let _ = Command::new("ip")
-                .args(["netns", "del", namespace])
-                .status();
-        }
-    }
-}
-
-fn mac_text(mac: MacAddr) -> String {
-    let octets: Vec<String> = mac.0.iter().map(|o| format!("{o:02x}")).collect();
-    octets.join(":")
-}
 
 /// An Ethernet frame: MACs, in-line tags, EtherType, then a body that names the frame, padded
 /// to the 60-byte minimum.
@@ -192,12 +52,13 @@ fn session(tags: &[VlanTag], n: u16) -> Vec<u8> {
 
 #[tokio::test]
 async fn pppoe_frames_cross_a_veth_as_on_the_wire_and_link_state_is_read() {
-    if !may_run() {
+    if !may_run_as_root("packet_socket_netns") {
         return;
     }
-    let veth = VethPair::create();
-    let rx = veth.open(0);
-    let mut tx = veth.open(1);
+    let veth = VethPair::create("l2io", [RX_MAC, TX_MAC]);
+    veth.set_mtu(0, RX_MTU);
+    let rx = veth.packet_socket(0);
+    let mut tx = veth.packet_socket(1);
 
     assert_eq!(rx.ifindex(), veth.ifindex(0));
     assert_eq!(rx.mac().unwrap(), RX_MAC);
@@ -257,7 +118,7 @@ async fn pppoe_frames_cross_a_veth_as_on_the_wire_and_link_state_is_read() {
     assert_eq!(rx_socket.drops(), Default::default());
 
     // Promiscuous mode lasts as long as the socket that asked for it.
-    let watcher = veth.open(0);
+    let watcher = veth.packet_socket(0);
     assert_eq!(veth.promiscuity(0), 0);
     watcher.set_promiscuous().unwrap();
     assert_eq!(veth.promiscuity(0), 1);

@@ -1,0 +1,294 @@
+//! `pppoe-emulator`: many PPPoE subscribers in one process, on an interface (AF_PACKET, root)
+//! or on a socket link to the LAC (no root), built on the daemon's own PPPoE and PPP client
+//! code. Prints a summary (one JSON line with `--json`) and exits 0 when every subscriber
+//! reached `--up-at` within `--timeout`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use l2tp_tests::emulator::{Emulator, EmulatorConfig, EndWith, Summary, UpAt};
+use l2tpd::io::{AsyncFrameEndpoint, FrameBatch, SocketLink};
+use l2tpd::ppp::client_link::ClientLink;
+use l2tpd::pppoe::wire::{MacAddr, VlanTag};
+use tokio::time::Instant;
+
+#[derive(Parser)]
+#[command(about = "Emulate PPPoE subscribers against a LAC")]
+struct Args {
+    /// The host interface to send and receive on (AF_PACKET: needs root).
+    #[arg(long, required_unless_present = "link", conflicts_with = "link")]
+    interface: Option<String>,
+    /// The LAC's socket-link path (a Unix datagram socket), instead of an interface.
+    #[arg(long)]
+    link: Option<PathBuf>,
+    /// Our end of the socket link [default: LINK.emulator-PID].
+    #[arg(long, requires = "link")]
+    local: Option<PathBuf>,
+    #[arg(long, default_value_t = 1)]
+    count: usize,
+    /// Subscribers started per second.
+    #[arg(long, default_value_t = 1000.0)]
+    rate: f64,
+    /// Subscribers started and not yet up or failed, at most.
+    #[arg(long, default_value_t = 1000)]
+    max_in_flight: usize,
+    /// `{n}` is the subscriber's number, from 1.
+    #[arg(long, default_value = "user{n}@isp.example")]
+    user_format: String,
+    #[arg(long, default_value = "secret")]
+    password: String,
+    /// The Service-Name to ask for; empty asks for any.
+    #[arg(long, default_value = "")]
+    service: String,
+    /// Take PADOs only from this AC-Name.
+    #[arg(long)]
+    ac_name: Option<String>,
+    /// One 802.1Q tag on every frame.
+    #[arg(long, conflicts_with = "vlan_tags")]
+    vlan: Option<u16>,
+    /// QinQ: outer (802.1ad) and inner (802.1Q) VLAN ids.
+    #[arg(long, value_delimiter = ',', num_args = 1)]
+    vlan_tags: Option<Vec<u16>>,
+    /// RFC 4638: ask for a PPP payload above 1492.
+    #[arg(long)]
+    max_payload: Option<u16>,
+    /// When a subscriber counts as up: auth-sent, authenticated or ip.
+    #[arg(long, default_value = "auth-sent")]
+    up_at: UpAt,
+    /// Seconds each subscriber stays up before it leaves; without it they stay until every
+    /// subscriber is up (or the timeout), then all leave with a PADT.
+    #[arg(long)]
+    hold: Option<f64>,
+    /// How a subscriber leaves after --hold: padt or lcp-terminate.
+    #[arg(long, default_value = "padt")]
+    end_with: EndWith,
+    /// Send one LCP Echo-Request on every session once all are up, and wait for the replies.
+    #[arg(long)]
+    probe: bool,
+    /// Seconds for the whole run; every loop ends by then.
+    #[arg(long, default_value_t = 30.0)]
+    timeout: f64,
+    /// Print the summary as one JSON line.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Frames received per read (recvmmsg) and the largest frame taken: 1500 + Ethernet header
+/// + two VLAN tags, with room to spare for RFC 4638 payloads.
+const BATCH_SLOTS: usize = 64;
+const MAX_FRAME: usize = 2048;
+/// Time left for the last PADTs to leave once the run is over.
+const GOODBYE: Duration = Duration::from_millis(200);
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = match emulator_config(&args) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("pppoe-emulator: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("pppoe-emulator: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(&args, config)) {
+        Ok((summary, ok)) => {
+            if args.json {
+                println!("{}", summary.to_json());
+            } else {
+                println!("{}", human(&summary));
+            }
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("pppoe-emulator: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn emulator_config(args: &Args) -> Result<EmulatorConfig, String> {
+    if args.count == 0 || args.count > u32::MAX as usize {
+        return Err(format!("--count {}: from 1 to {}", args.count, u32::MAX));
+    }
+    if !(args.rate > 0.0 && args.rate.is_finite()) {
+        return Err(format!("--rate {}: a positive number", args.rate));
+    }
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        return Err(format!(
+            "--timeout {}: a positive number of seconds",
+            args.timeout
+        ));
+    }
+    let vid = |name: &str, id: u16| {
+        if (1..=4094).contains(&id) {
+            Ok(id)
+        } else {
+            Err(format!("{name} {id}: a VLAN id is from 1 to 4094"))
+        }
+    };
+    let vlans = match (&args.vlan, &args.vlan_tags) {
+        (Some(id), _) => vec![VlanTag::dot1q(vid("--vlan", *id)?)],
+        (None, Some(tags)) => match tags.as_slice() {
+            [outer, inner] => vec![
+                VlanTag::dot1ad(vid("--vlan-tags", *outer)?),
+                VlanTag::dot1q(vid("--vlan-tags", *inner)?),
+            ],
+            _ => return Err("--vlan-tags takes two ids: OUTER,INNER".to_string()),
+        },
+        (None, None) => Vec::new(),
+    };
+    let hold = match args.hold {
+        None => None,
+        Some(secs) if secs >= 0.0 && secs.is_finite() => Some(Duration::from_secs_f64(secs)),
+        Some(secs) => return Err(format!("--hold {secs}: a number of seconds, 0 or more")),
+    };
+    let mut config = EmulatorConfig::new(args.count);
+    config.rate = args.rate;
+    config.max_in_flight = args.max_in_flight.max(1);
+    config.user_format = args.user_format.clone();
+    config.password = args.password.clone().into_bytes();
+    config.service_name = args.service.clone().into_bytes();
+    config.ac_name = args.ac_name.clone().map(String::into_bytes);
+    config.vlans = vlans;
+    config.max_payload = args.max_payload;
+    config.up_at = args.up_at;
+    config.hold = hold;
+    config.end_with = args.end_with;
+    config.seed = rand::random();
+    Ok(config)
+}
+
+/// Opens the endpoint, runs the subscribers until done or the timeout, and says whether
+/// every subscriber reached `--up-at` (and every probe came back).
+async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, bool)> {
+    let _local_path;
+    let mut endpoint = match (&args.interface, &args.link) {
+        // PacketSocket's errors already name the interface.
+        (Some(interface), _) => AsyncFrameEndpoint::packet(interface)?,
+        (None, Some(link)) => {
+            let local = args.local.clone().unwrap_or_else(|| {
+                let mut path = link.clone().into_os_string();
+                path.push(format!(".emulator-{}", std::process::id()));
+                path.into()
+            });
+            // A path left by an earlier run that was killed.
+            let _ = std::fs::remove_file(&local);
+            // The socket link's own MAC is never used: every subscriber has its own.
+            let endpoint = SocketLink::connect(&local, link, MacAddr([0x02, 0, 0, 0, 0, 0]))
+                .and_then(AsyncFrameEndpoint::new)
+                .map_err(|e| context(e, format!("socket link {}", link.display())))?;
+            _local_path = RemoveOnDrop(local);
+            endpoint
+        }
+        (None, None) => unreachable!("clap requires --interface or --link"),
+    };
+    let deadline = Instant::now() + Duration::from_secs_f64(args.timeout);
+    let mut emulator: Emulator<ClientLink> = Emulator::new(config);
+    let mut batch = FrameBatch::new(BATCH_SLOTS, MAX_FRAME);
+    let mut probes_sent = false;
+    emulator.start(Instant::now().into_std());
+    loop {
+        flush(&mut emulator, &endpoint).await?;
+        let now = Instant::now();
+        if now >= deadline {
+            break;
+        }
+        let up_phase_over = emulator.all_up() || emulator.settled();
+        if up_phase_over && args.probe && !probes_sent {
+            probes_sent = true;
+            emulator.send_probes();
+            continue;
+        }
+        let probes_answered = emulator.counters().probe_replies >= emulator.counters().probes_sent;
+        // Without --hold, settled = every subscriber up or failed; with it, every one gone.
+        if emulator.settled() && (!args.probe || probes_answered) {
+            break;
+        }
+        let wake = emulator
+            .poll_timeout()
+            .map(Instant::from_std)
+            .map_or(deadline, |at| at.min(deadline));
+        tokio::select! {
+            received = endpoint.recv_batch(&mut batch) => {
+                received?;
+                let now = Instant::now().into_std();
+                for frame in batch.frames() {
+                    emulator.handle_frame(frame, now);
+                }
+                emulator.handle_timeout(now);
+            }
+            _ = tokio::time::sleep_until(wake) => {
+                emulator.handle_timeout(Instant::now().into_std());
+            }
+        }
+    }
+    let summary = emulator.summary();
+    let counters = emulator.counters();
+    let ok = emulator.all_up() && (!args.probe || counters.probe_replies >= counters.probes_sent);
+    emulator.stop(Instant::now().into_std());
+    let _ = tokio::time::timeout(GOODBYE, flush(&mut emulator, &endpoint)).await;
+    Ok((summary, ok))
+}
+
+async fn flush(
+    emulator: &mut Emulator<ClientLink>,
+    endpoint: &AsyncFrameEndpoint,
+) -> std::io::Result<()> {
+    let frames: Vec<Vec<u8>> = std::iter::from_fn(|| emulator.poll_transmit()).collect();
+    if frames.is_empty() {
+        return Ok(());
+    }
+    endpoint.send_all(&frames).await
+}
+
+fn human(summary: &Summary) -> String {
+    let failures: Vec<String> = summary
+        .failures
+        .iter()
+        .map(|(reason, count)| format!("{reason} {count}"))
+        .collect();
+    format!(
+        "{} of {} subscribers up; setup p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; \
+         frames sent {}, received {}; failures: {}",
+        summary.up,
+        summary.count,
+        summary.setup_ms.p50,
+        summary.setup_ms.p99,
+        summary.setup_ms.max,
+        summary.frames.sent,
+        summary.frames.received,
+        if failures.is_empty() {
+            "none".to_string()
+        } else {
+            failures.join(", ")
+        }
+    )
+}
+
+fn context(error: std::io::Error, what: String) -> std::io::Error {
+    std::io::Error::new(error.kind(), format!("{what}: {error}"))
+}
+
+/// Removes our socket-link path when the run ends.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
