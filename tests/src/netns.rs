@@ -74,6 +74,11 @@ impl VethPair {
         ip(&["-n", namespace, "link", "set", interface, state]);
     }
 
+    /// Brings up `lo` in end `end`'s namespace: 127.0.0.0/8 there is the namespace's own.
+    pub fn loopback_up(&self, end: usize) {
+        ip(&["-n", &self.namespaces[end], "link", "set", "lo", "up"]);
+    }
+
     pub fn set_mtu(&self, end: usize, mtu: u32) {
         let (namespace, interface) = (&self.namespaces[end], &self.interfaces[end]);
         ip(&[
@@ -90,7 +95,15 @@ impl VethPair {
     /// `ip -d -o link show` of end `end`: "7: l2io123a@if6: <BROADCAST,UP,...> mtu ...".
     fn link_line(&self, end: usize) -> String {
         let output = Command::new("ip")
-            .args(["-n", &self.namespaces[end], "-d", "-o", "link", "show", "dev"])
+            .args([
+                "-n",
+                &self.namespaces[end],
+                "-d",
+                "-o",
+                "link",
+                "show",
+                "dev",
+            ])
             .arg(&self.interfaces[end])
             .output()
             .expect("run ip");

@@ -2,6 +2,10 @@
 //! or on a socket link to the LAC (no root), built on the daemon's own PPPoE and PPP client
 //! code. Prints a summary (one JSON line with `--json`) and exits 0 when every subscriber
 //! reached `--up-at` within `--timeout`.
+//!
+//! Signals let a test drive a long run: SIGUSR1 sends one more round of probes (an LCP
+//! Echo-Request on every open session), SIGTERM or SIGINT ends the run at once as
+//! `--timeout` would (a PADT for every session, then the summary).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +16,7 @@ use l2tp_tests::emulator::{Emulator, EmulatorConfig, EndWith, Summary, UpAt};
 use l2tpd::io::{AsyncFrameEndpoint, FrameBatch, SocketLink};
 use l2tpd::ppp::client_link::ClientLink;
 use l2tpd::pppoe::wire::{MacAddr, VlanTag};
+use tokio::signal::unix::{signal, SignalKind};
 use tokio::time::Instant;
 
 #[derive(Parser)]
@@ -201,6 +206,9 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
     let mut emulator: Emulator<ClientLink> = Emulator::new(config);
     let mut batch = FrameBatch::new(BATCH_SLOTS, MAX_FRAME);
     let mut probes_sent = false;
+    let mut probe_signal = signal(SignalKind::user_defined1())?;
+    let mut end_signal = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
     emulator.start(Instant::now().into_std());
     loop {
         flush(&mut emulator, &endpoint).await?;
@@ -235,6 +243,11 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
             _ = tokio::time::sleep_until(wake) => {
                 emulator.handle_timeout(Instant::now().into_std());
             }
+            _ = probe_signal.recv() => {
+                emulator.send_probes();
+            }
+            _ = end_signal.recv() => break,
+            _ = interrupt.recv() => break,
         }
     }
     let summary = emulator.summary();
