@@ -112,6 +112,10 @@ impl EmulatorProcess {
         nix::sys::signal::kill(pid, signal).expect("signal the emulator");
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("emulator child").id()
+    }
+
     /// Still running?
     pub fn running(&mut self) -> bool {
         let child = self.child.as_mut().expect("emulator child");

@@ -130,6 +130,9 @@ enum Bench {
         /// Subscribers started and not yet up, at most.
         #[arg(long, default_value_t = 2_000)]
         in_flight: usize,
+        /// Control receive window of both daemons (4 is the RFC and Junos default).
+        #[arg(long, default_value_t = 4)]
+        rx_window: u16,
         /// Bound on each of setup and teardown (seconds).
         #[arg(long, default_value_t = 60)]
         timeout: u64,
@@ -207,12 +210,14 @@ fn main() -> ExitCode {
             count,
             rate,
             in_flight,
+            rx_window,
             timeout,
         } => ensure_l2tpd().and_then(|()| {
             pppoe_setup::run(&pppoe_setup::PppoeSetupBench {
                 count,
                 rate,
                 in_flight,
+                rx_window,
                 timeout: Duration::from_secs(timeout),
             })
         }),
