@@ -84,6 +84,10 @@ pub struct Stmt {
     /// why, as the commit warning `statement has no effect: <why>` says. Nothing the table
     /// accepts is ignored without that warning.
     pub no_effect: Option<&'static str>,
+    /// For a container of leaves and flags: its children are alternatives, one at a time, as
+    /// Junos' `action (terminate | drop | delay seconds)`. Setting one removes the others;
+    /// a configuration loaded with two is refused at commit.
+    pub choice: bool,
     pub children: &'static [Stmt],
 }
 
@@ -101,6 +105,7 @@ impl Stmt {
             positional: false,
             inline: false,
             no_effect: None,
+            choice: false,
             children: &[],
         }
     }
@@ -132,6 +137,10 @@ impl Stmt {
     }
     pub const fn refers_to(mut self, list: &'static [&'static str]) -> Stmt {
         self.reference = Some(list);
+        self
+    }
+    pub const fn choice(mut self) -> Stmt {
+        self.choice = true;
         self
     }
     pub const fn no_effect(mut self, why: &'static str) -> Stmt {

@@ -99,10 +99,18 @@ fn block(stmt: &'static Stmt, depth: u32) -> BoxedStrategy<Node> {
         .iter()
         .filter_map(|child| child_strategy(child, depth))
         .collect();
+    let choice = stmt.choice;
     parts
-        .prop_map(|parts| Node {
-            children: parts.into_iter().flatten().collect(),
-            ..Node::default()
+        .prop_map(move |parts| {
+            let mut children: Vec<(NodeId, Node)> = parts.into_iter().flatten().collect();
+            // A choice holds one of its alternatives.
+            if choice {
+                children.truncate(1);
+            }
+            Node {
+                children: children.into_iter().collect(),
+                ..Node::default()
+            }
         })
         .boxed()
 }

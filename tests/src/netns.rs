@@ -125,7 +125,11 @@ impl VethPair {
         let line = self.link_line(end);
         let count = line.split_once("promiscuity ").map(|(_, rest)| rest);
         let count = count.expect("promiscuity in ip -d's output");
-        count.split_whitespace().next().unwrap().parse().unwrap()
+        count
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a promiscuity count")
     }
 
     /// A command that runs inside end `end`'s namespace (`ip netns exec`).

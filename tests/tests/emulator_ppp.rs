@@ -63,7 +63,11 @@ fn a_thousand_subscribers_come_up_to_auth_sent_through_a_pass_through_lac_and_pa
     // The LAC ends ten sessions with a PADT.
     let ended: Vec<u16> = segment.far_end.links.keys().copied().take(10).collect();
     for session_id in ended {
-        let padt = segment.far_end.discovery.terminate(session_id).unwrap();
+        let padt = segment
+            .far_end
+            .discovery
+            .terminate(session_id, segment.now)
+            .unwrap();
         segment.far_end.links.remove(&session_id);
         segment.emulator.handle_frame(&padt, segment.now);
     }

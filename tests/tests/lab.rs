@@ -13,7 +13,8 @@ fn lab_starts_with_the_demo_configuration_and_a_working_shell() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start l2tp-lab");
-    let script = "show configuration access | display set\nshow system commit\nconfigure\n\
+    let script = "show configuration access | display set\nshow system commit\n\
+                  show subscribers | display json\nconfigure\n\
                   set services l2tp tunnel idle-timeout 90\ncommit\nexit\nexit\n";
     lab.stdin
         .take()
@@ -48,4 +49,15 @@ fn lab_starts_with_the_demo_configuration_and_a_working_shell() {
         3,
         "the lab opens test sessions from the LAC to the LNS:\n{stderr}"
     );
+    assert!(
+        stderr.contains("5 of 5 PPPoE subscribers up through the LAC")
+            && stderr.contains("LCP echoes answered across the tunnel"),
+        "the lab brings PPPoE subscribers through the LAC:\n{stderr}"
+    );
+    for n in 1..=5 {
+        assert!(
+            stdout.contains(&format!("\"sub{n}@example.net\"")),
+            "sub{n} is in show subscribers:\n{stdout}"
+        );
+    }
 }

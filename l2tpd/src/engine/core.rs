@@ -12,11 +12,13 @@ use schema::typed::RouterConfig;
 
 use super::batch::{BatchOutcome, Batches};
 use super::rpc::{self, Answer, Clears, L2tpRpc, RpcOutcome};
+use super::subscriber_rpc::SubscriberRpc;
 use super::{echo, subscriber};
 use crate::l2tp::session::CdnResult;
 use crate::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
 use crate::subscriber::pppoe_access::{FrameOut, PortFacts};
 use crate::subscriber::SubscriberLayer;
+use schema::mgmt::Reply;
 
 /// How long a test may take from the call to the echo reply.
 pub const TEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -171,7 +173,8 @@ impl Core {
         self.process(now);
     }
 
-    /// The subscriber layer (shows and clears read it).
+    /// The subscriber layer, for tests that look inside.
+    #[cfg(test)]
     pub fn subscribers(&self) -> &SubscriberLayer {
         &self.subscribers
     }
@@ -358,6 +361,11 @@ impl Core {
     /// An L2TP operational RPC. Shows and statistics clears are answered at once; a closing
     /// clear is answered once [`Core::continue_clears`] has run its last step.
     pub fn l2tp_rpc(&mut self, now: Instant, rpc: L2tpRpc, reply: mpsc::Sender<RpcOutcome>) {
+        if let L2tpRpc::Subscriber(rpc) = rpc {
+            let _ = reply.send(self.subscriber_rpc(now, rpc));
+            self.process(now);
+            return;
+        }
         match rpc::answer(&mut self.registry, now, rpc) {
             Answer::Now(outcome) => {
                 let _ = reply.send(outcome);
@@ -365,6 +373,31 @@ impl Core {
             Answer::Clear(job) => self.clears.push(job, reply),
         }
         self.process(now);
+    }
+
+    /// `show subscribers`, `show pppoe …`, `clear pppoe …`.
+    fn subscriber_rpc(&mut self, now: Instant, rpc: SubscriberRpc) -> RpcOutcome {
+        let layer = &mut self.subscribers;
+        Ok(match rpc {
+            SubscriberRpc::Subscribers(show) => {
+                Reply::Subscribers(layer.show_subscribers(&self.registry, &show)?)
+            }
+            SubscriberRpc::PppoeInterfaces(select) => {
+                Reply::PppoeInterfaces(layer.show_pppoe_interfaces(now, &select)?)
+            }
+            SubscriberRpc::PppoeStatistics(select) => {
+                Reply::PppoeStatistics(layer.show_pppoe_statistics(&select)?)
+            }
+            SubscriberRpc::PppoeServiceNameTables => {
+                Reply::PppoeServiceNameTables(layer.show_service_name_tables(&self.config))
+            }
+            SubscriberRpc::ClearPppoeSessions(select) => {
+                Reply::PppoeCleared(layer.clear_pppoe_sessions(now, &select, &mut self.registry)?)
+            }
+            SubscriberRpc::ClearPppoeStatistics(select) => {
+                Reply::PppoeCleared(layer.clear_pppoe_statistics(&select)?)
+            }
+        })
     }
 
     /// Whether a clear has steps left: the task then comes back to
@@ -392,7 +425,9 @@ impl Core {
                 RegistryEvent::SessionUp { session, .. } if self.batches.is_ours(session) => {
                     self.batches.session_up(session);
                 }
-                RegistryEvent::SessionDown { session, end } if self.batches.is_ours(session) => {
+                RegistryEvent::SessionDown { session, end, .. }
+                    if self.batches.is_ours(session) =>
+                {
                     self.batches.session_down(session, &end);
                 }
                 RegistryEvent::SessionUp {
@@ -401,7 +436,7 @@ impl Core {
                     session_id,
                     ..
                 } => self.session_up(now, session, tunnel_id, session_id),
-                RegistryEvent::SessionDown { session, end } => self.session_down(session, &end),
+                RegistryEvent::SessionDown { session, end, .. } => self.session_down(session, &end),
                 RegistryEvent::TunnelDown { tunnel_id, reason } => {
                     for test in self.tests.values_mut() {
                         if let Phase::Establishing {

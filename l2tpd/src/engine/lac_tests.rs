@@ -352,3 +352,46 @@ fn many_subscribers_come_up_and_all_leave() {
     assert!(lab.lac.subscribers().table.is_empty());
     assert!(lab.lns_sessions().is_empty());
 }
+
+#[test]
+fn link_loss_ends_every_subscriber_of_the_port_and_their_sessions() {
+    let mut lab = Lab::new("");
+    for n in 0..3 {
+        lab.add(&format!("user{n}@isp.example"));
+    }
+    lab.settle();
+    assert_eq!(lab.lns_sessions().len(), 3);
+    let now = lab.now;
+    lab.lac.port_link(now, PORT, false);
+    lab.settle();
+    assert!(lab.lac.subscribers().table.is_empty());
+    assert!(lab.lns_sessions().is_empty(), "CDNs reached the LNS");
+    let ends = &lab.lac.subscribers().table.ends;
+    assert_eq!(ends.values().sum::<u64>(), 3, "{ends:?}");
+}
+
+#[test]
+fn clear_pppoe_sessions_sends_padt_and_cdn() {
+    use super::rpc::L2tpRpc;
+    use super::subscriber_rpc::SubscriberRpc;
+    use schema::subscriber_rpc::PppoeSelect;
+
+    let mut lab = Lab::new("");
+    let i = lab.add("erin@isp.example");
+    lab.settle();
+    let (reply, answer) = std::sync::mpsc::channel();
+    let now = lab.now;
+    lab.lac.l2tp_rpc(
+        now,
+        L2tpRpc::Subscriber(SubscriberRpc::ClearPppoeSessions(PppoeSelect::default())),
+        reply,
+    );
+    let cleared = answer.try_recv().expect("answered at once");
+    assert!(
+        matches!(&cleared, Ok(schema::mgmt::Reply::PppoeCleared(c)) if c.sessions.len() == 1),
+        "{cleared:?}"
+    );
+    lab.settle();
+    assert!(lab.subs[i].ended, "the client got its PADT");
+    assert!(lab.lns_sessions().is_empty(), "the LNS got its CDN");
+}

@@ -96,8 +96,8 @@ pub(super) fn answer(registry: &mut Registry, now: Instant, rpc: L2tpRpc) -> Ans
             }),
             Ok(Clearing::Job(job)) => return Answer::Clear(job),
         },
-        // LEAD: answer these from the subscriber tables (engine/ subscriber layer).
-        L2tpRpc::Subscriber(_) => Err("subscriber tables are not wired yet".to_string()),
+        // Answered by the core, which holds the subscriber tables.
+        L2tpRpc::Subscriber(_) => Err("subscriber RPCs are answered by the core".to_string()),
     };
     Answer::Now(reply)
 }

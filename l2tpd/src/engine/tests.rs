@@ -58,6 +58,30 @@ fn without_a_runtime_only_the_configuration_is_kept() {
     );
 }
 
+/// `show subscribers` and `show | clear pppoe …` travel the engine's RPC path to the task
+/// and come back answered there. LEAD: the subscriber tables answer them; this test then
+/// checks their replies instead of the sentence.
+#[test]
+fn subscriber_rpcs_reach_the_running_engine() {
+    use super::subscriber_rpc::SubscriberRpc;
+    let mut engine = Engine::start().expect("engine");
+    assert_eq!(
+        engine.l2tp_rpc(L2tpRpc::Subscriber(SubscriberRpc::PppoeServiceNameTables)),
+        Ok(Reply::PppoeServiceNameTables(Default::default()))
+    );
+    assert_eq!(
+        engine.l2tp_rpc(L2tpRpc::Subscriber(SubscriberRpc::Subscribers(
+            schema::subscriber_rpc::SubscriberShow {
+                user_name: Some("nobody@isp.example".into()),
+                ..Default::default()
+            }
+        ))),
+        Err(MgmtError::Failed {
+            message: "no subscriber with user name nobody@isp.example".into()
+        })
+    );
+}
+
 #[test]
 fn a_bind_failure_refuses_the_configuration() {
     let taken = std::net::UdpSocket::bind("127.0.0.43:1701").expect("take the port first");

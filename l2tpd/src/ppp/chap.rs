@@ -52,7 +52,7 @@ pub struct ChapAuthenticator {
     /// The bound on the whole exchange, whatever the resends.
     deadline: Instant,
     transmit: VecDeque<Vec<u8>>,
-    pub ignored: u32,
+    pub ignored: u64,
 }
 
 impl ChapAuthenticator {
@@ -170,8 +170,10 @@ impl ChapAuthenticator {
     }
 
     fn send_challenge(&mut self, now: Instant) {
-        // RFC 1994 §4.1 lets a resend keep its identifier: it is the same challenge, and a
-        // Response to the first copy stays valid.
+        // RFC 1994 §4.1 wants a new Identifier per Challenge sent, and a new Identifier a
+        // new challenge value, i.e. fresh entropy this module does not read. Like pppd we
+        // resend the same packet, so a Response to any copy is valid (and behind a
+        // pass-through LAC the LNS checks the one challenge it was forwarded).
         self.transmissions_left = self.transmissions_left.saturating_sub(1);
         self.restart_deadline = Some(now + self.interval);
         let value = ChapValue {
@@ -225,7 +227,7 @@ pub struct ChapPeer {
     answered: Option<u8>,
     finished: bool,
     transmit: VecDeque<Vec<u8>>,
-    pub ignored: u32,
+    pub ignored: u64,
 }
 
 impl ChapPeer {

@@ -78,7 +78,7 @@ fn the_challenge_is_resent_on_the_restart_timer_then_the_wait_times_out() {
         at = deadline;
         timed_out |= chap.handle_timeout(at) == Some(ChapAuthenticatorEvent::TimedOut);
         while let Some(packet) = chap.poll_transmit() {
-            // RFC 1994 §4.1: the same challenge, the same identifier.
+            // The same packet again (see send_challenge: pppd does the same).
             assert_eq!(packet, challenge_packet(9));
             sent += 1;
         }

@@ -23,6 +23,8 @@ use super::wire::{split_frame, Protocol};
 pub use super::lcp::EchoConfig;
 pub use super::link::DownReason;
 
+/// Not `Debug`: it holds the password.
+#[derive(Clone)]
 pub struct ClientLinkConfig {
     pub fsm: fsm::Config,
     pub mru: u16,
@@ -75,9 +77,9 @@ enum Authentication {
 /// Frames counted rather than acted on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClientCounters {
-    pub malformed: u32,
+    pub malformed: u64,
     /// Frames not for this phase (RFC 1661 §3.5) and packets not for the state we are in.
-    pub discarded: u32,
+    pub discarded: u64,
 }
 
 pub struct ClientLink {
@@ -381,3 +383,7 @@ impl ClientLink {
         self.events.push_back(ClientEvent::Down(reason));
     }
 }
+
+#[cfg(test)]
+#[path = "client_link_tests.rs"]
+mod tests;

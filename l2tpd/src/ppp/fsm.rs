@@ -154,6 +154,12 @@ impl<P: Policy> Fsm<P> {
         self.events.pop_front()
     }
 
+    /// Gives back the room the queues grew to; for a link kept long after negotiation.
+    pub fn shrink_queues(&mut self) {
+        self.transmit.shrink_to_fit();
+        self.events.shrink_to_fit();
+    }
+
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.restart_deadline
     }

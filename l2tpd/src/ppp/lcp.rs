@@ -357,6 +357,12 @@ impl Lcp {
         self.events.pop_front()
     }
 
+    /// Gives back the room the queues grew to; for a link kept long after negotiation.
+    pub fn shrink_queues(&mut self) {
+        self.fsm.shrink_queues();
+        self.events.shrink_to_fit();
+    }
+
     pub fn poll_timeout(&self) -> Option<Instant> {
         [self.fsm.poll_timeout(), self.echo_deadline]
             .into_iter()

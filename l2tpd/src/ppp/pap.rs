@@ -40,7 +40,7 @@ enum AuthenticatorState {
 pub struct PapAuthenticator {
     state: AuthenticatorState,
     transmit: VecDeque<Vec<u8>>,
-    pub ignored: u32,
+    pub ignored: u64,
 }
 
 impl PapAuthenticator {
@@ -163,7 +163,7 @@ pub struct PapPeer {
     deadline: Option<Instant>,
     answered: bool,
     transmit: VecDeque<Vec<u8>>,
-    pub ignored: u32,
+    pub ignored: u64,
 }
 
 impl PapPeer {
@@ -243,7 +243,7 @@ impl PapPeer {
     }
 
     fn send_request(&mut self, now: Instant) {
-        // Each resend gets its own Identifier, so a capture tells the attempts apart.
+        // RFC 1334 §2.2.1: the Identifier MUST change with each Authenticate-Request.
         self.identifier = self.identifier.wrapping_add(1);
         self.transmissions_left = self.transmissions_left.saturating_sub(1);
         self.deadline = Some(now + self.interval);

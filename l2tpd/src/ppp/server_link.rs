@@ -23,6 +23,8 @@ pub use super::lcp::EchoConfig;
 pub use super::link::DownReason;
 pub use super::wire::options::AuthProtocol;
 
+/// No secret in here, so it may be printed; the owner clones one per subscriber.
+#[derive(Debug, Clone)]
 pub struct ServerLinkConfig {
     pub fsm: fsm::Config,
     /// PPPoE: min(1492, PPP-Max-Payload).
@@ -91,11 +93,11 @@ enum Authenticator {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LinkCounters {
     /// Frames or packets that do not parse.
-    pub malformed: u32,
+    pub malformed: u64,
     /// Network-protocol frames before the network phase (RFC 1661 §3.5), and authentication
     /// packets that are not for the protocol, state or identifier in use.
-    pub discarded: u32,
-    pub protocol_rejects_sent: u32,
+    pub discarded: u64,
+    pub protocol_rejects_sent: u64,
 }
 
 pub struct ServerLink {
@@ -235,6 +237,11 @@ impl ServerLink {
         self.proxy_lcp.clone()
     }
 
+    /// LCP's RFC 1661 state (`show subscribers detail`).
+    pub fn lcp_state(&self) -> super::fsm::State {
+        self.lcp.state()
+    }
+
     pub fn negotiated(&self) -> &Negotiated {
         self.lcp.negotiated()
     }
@@ -276,8 +283,15 @@ impl ServerLink {
         if self.phase == Phase::Dead {
             return;
         }
-        // The LNS answers from now on: the authenticator and its timers go.
+        // The LNS answers from now on: the authenticator and its timers go, and so does
+        // what only authenticating needed; the owner keeps the link as long as the session
+        // (the LAC's budget is 4 KiB per subscriber).
         self.authenticator = None;
+        self.challenge = Vec::new();
+        self.name = Vec::new();
+        self.lcp.shrink_queues();
+        self.transmit.shrink_to_fit();
+        self.events.shrink_to_fit();
         self.phase = Phase::HandedOver;
     }
 
@@ -494,4 +508,4 @@ impl ServerLink {
 
 #[cfg(test)]
 #[path = "server_link_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -458,7 +458,7 @@ fn against_our_discovery_server_the_servers_padt_ends_the_clients_session() {
     let (mut client, mut server, now) = back_to_back();
     client.poll_event();
     let session_id = client.session_id().unwrap();
-    let padt = server.terminate(session_id).unwrap();
+    let padt = server.terminate(session_id, now).unwrap();
     client.handle_frame(&padt, now);
     assert_eq!(
         client.poll_event(),

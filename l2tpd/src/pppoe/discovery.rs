@@ -4,12 +4,20 @@
 //!
 //! Nothing is kept for a client before a PADR returns a valid AC-Cookie ([`CookieJar`]), so
 //! PADI and PADR floods from forged MACs allocate nothing; every refused frame is counted in
-//! [`DiscoveryCounters`].
+//! [`DiscoveryCounters`]. The unit's policies sit in front of every new session: drain
+//! ([`DiscoveryServer::set_accepting`]), `short-cycle-protection` ([`ShortCycleGuard`]), the
+//! `service-name-table` ([`ServicePolicy`]: drop, delay, per-service `max-sessions`),
+//! `max-sessions` and `duplicate-protection`. Delayed PADOs are the server's only timer.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
+use schema::typed::ServiceNameTable;
+
 use super::cookie::CookieJar;
+pub use super::discovery_counters::DiscoveryCounters;
+use super::service_policy::{ServicePolicy, Verdict};
+use super::short_cycle::{ShortCycleConfig, ShortCycleGuard};
 use super::wire::{Body, Code, Frame, MacAddr, Tag, VlanTag};
 
 /// PPP payload over plain Ethernet: 1500 - 8 bytes of PPPoE and PPP headers (RFC 2516 §7).
@@ -24,17 +32,22 @@ pub struct DiscoveryConfig {
     pub ac_mac: MacAddr,
     /// `access-concentrator NAME`.
     pub ac_name: String,
-    /// Services offered; empty serves any Service-Name a client asks for.
-    pub service_names: Vec<String>,
+    /// `service-name-table`; `None` serves any Service-Name a client asks for.
+    pub service_table: Option<ServiceNameTable>,
     /// `max-sessions N`; `None` leaves only the session-id space as the limit.
     pub max_sessions: Option<usize>,
     /// `duplicate-protection`: one session per client MAC.
     pub duplicate_protection: bool,
-    /// The largest PPP payload the link carries (interface MTU - 8); above 1492 it is offered
-    /// by PPP-Max-Payload to clients that ask (RFC 4638 §4).
+    /// `short-cycle-protection`: the lockout of clients whose sessions keep ending early.
+    pub short_cycle: Option<ShortCycleConfig>,
+    /// The largest PPP payload a session may carry (the unit's PPP MTU, at most the interface
+    /// MTU - 8). Above 1492 it is offered by PPP-Max-Payload to clients that ask (RFC 4638
+    /// §4); below, it caps every session's payload.
     pub max_payload: u16,
     /// How long a PADO's AC-Cookie stays valid (at least this, at most twice this).
     pub cookie_lifetime: Duration,
+    /// PADOs held back by `action delay N` at most; PADIs beyond are refused and counted.
+    pub delayed_pado_capacity: usize,
 }
 
 impl DiscoveryConfig {
@@ -42,11 +55,13 @@ impl DiscoveryConfig {
         Self {
             ac_mac,
             ac_name: ac_name.into(),
-            service_names: Vec::new(),
+            service_table: None,
             max_sessions: None,
             duplicate_protection: false,
+            short_cycle: None,
             max_payload: DEFAULT_MAX_PAYLOAD,
             cookie_lifetime: Duration::from_secs(30),
+            delayed_pado_capacity: 1024,
         }
     }
 }
@@ -57,8 +72,10 @@ pub struct Session {
     pub client: MacAddr,
     pub vlans: Vec<VlanTag>,
     pub service_name: Vec<u8>,
-    /// The PPP MRU ceiling agreed by PPP-Max-Payload, or 1492.
+    /// The PPP MRU ceiling agreed by PPP-Max-Payload, or 1492 (or the unit's smaller MTU).
     pub max_payload: u16,
+    /// When the PADS granted it: `short-cycle-protection` judges its length.
+    pub started: Instant,
     /// Kept to tell a retransmitted PADR (PADS lost) from a second session of the same host.
     host_uniq: Option<Vec<u8>>,
     relay_session_id: Option<Vec<u8>>,
@@ -91,73 +108,6 @@ pub enum Handled<'a> {
     SessionPpp { session_id: u16, ppp: &'a [u8] },
 }
 
-/// Every frame received, sent and refused, by reason (`show pppoe statistics`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DiscoveryCounters {
-    pub padi_received: u64,
-    pub pado_sent: u64,
-    pub padr_received: u64,
-    pub pads_sent: u64,
-    pub padt_received: u64,
-    pub padt_sent: u64,
-    /// Frames the codec refused.
-    pub malformed: u64,
-    /// Unicast to another MAC (another access concentrator on the segment), or a PADI that is
-    /// neither broadcast nor to us.
-    pub not_for_us: u64,
-    /// A group address as source: no client has one.
-    pub bad_source: u64,
-    /// PADO or PADS received: we are the concentrator, not a host.
-    pub unexpected_code: u64,
-    /// PADI or PADR with a non-zero SESSION_ID (RFC 2516 §5.1, §5.3).
-    pub nonzero_session_id: u64,
-    /// PADI or PADR without exactly one Service-Name tag (RFC 2516 §5.1).
-    pub service_name_missing: u64,
-    /// A Service-Name we do not serve: no PADO, or a PADS with Service-Name-Error.
-    pub service_name_refused: u64,
-    pub padr_cookie_missing: u64,
-    /// Forged, for another MAC, or expired: indistinguishable by design.
-    pub padr_cookie_invalid: u64,
-    /// A PADR repeated because its PADS was lost: the same PADS again, no new session.
-    pub padr_retransmitted: u64,
-    /// Refused at `max-sessions` (or with the session-id space exhausted).
-    pub max_sessions_refused: u64,
-    /// Refused by `duplicate-protection`.
-    pub duplicate_refused: u64,
-    pub padt_unknown_session: u64,
-    pub padt_wrong_mac: u64,
-    pub session_frame_unknown_session: u64,
-    pub session_frame_wrong_mac: u64,
-}
-
-impl DiscoveryCounters {
-    /// Adds `other` field by field (a port's units summed, and units gone since).
-    pub fn add(&mut self, other: &DiscoveryCounters) {
-        self.padi_received += other.padi_received;
-        self.pado_sent += other.pado_sent;
-        self.padr_received += other.padr_received;
-        self.pads_sent += other.pads_sent;
-        self.padt_received += other.padt_received;
-        self.padt_sent += other.padt_sent;
-        self.malformed += other.malformed;
-        self.not_for_us += other.not_for_us;
-        self.bad_source += other.bad_source;
-        self.unexpected_code += other.unexpected_code;
-        self.nonzero_session_id += other.nonzero_session_id;
-        self.service_name_missing += other.service_name_missing;
-        self.service_name_refused += other.service_name_refused;
-        self.padr_cookie_missing += other.padr_cookie_missing;
-        self.padr_cookie_invalid += other.padr_cookie_invalid;
-        self.padr_retransmitted += other.padr_retransmitted;
-        self.max_sessions_refused += other.max_sessions_refused;
-        self.duplicate_refused += other.duplicate_refused;
-        self.padt_unknown_session += other.padt_unknown_session;
-        self.padt_wrong_mac += other.padt_wrong_mac;
-        self.session_frame_unknown_session += other.session_frame_unknown_session;
-        self.session_frame_wrong_mac += other.session_frame_wrong_mac;
-    }
-}
-
 /// The discovery server of one interface unit.
 #[derive(Debug)]
 pub struct DiscoveryServer {
@@ -168,6 +118,24 @@ pub struct DiscoveryServer {
     next_session_id: u16,
     events: VecDeque<Event>,
     counters: DiscoveryCounters,
+    services: ServicePolicy,
+    short_cycle: Option<ShortCycleGuard>,
+    /// False while draining: no new sessions, those in progress untouched.
+    accepting: bool,
+    /// PADOs waiting for their `delay`, by due time (and arrival, for ties).
+    delayed: BTreeMap<(Instant, u64), DelayedPado>,
+    delayed_seq: u64,
+    /// Frames produced by timers, for [`DiscoveryServer::poll_transmit`].
+    transmits: VecDeque<Vec<u8>>,
+}
+
+/// A PADO held back by `action delay N`, built when it is due (so its cookie lives a full
+/// lifetime from then).
+#[derive(Debug)]
+struct DelayedPado {
+    client: MacAddr,
+    vlans: Vec<VlanTag>,
+    request: Request,
 }
 
 impl DiscoveryServer {
@@ -175,6 +143,8 @@ impl DiscoveryServer {
     /// the first frame (the cookie's time buckets count from it).
     pub fn new(config: DiscoveryConfig, cookie_secret: [u8; 16], epoch: Instant) -> Self {
         let cookies = CookieJar::new(cookie_secret, epoch, config.cookie_lifetime);
+        let services = ServicePolicy::new(config.service_table.clone(), []);
+        let short_cycle = config.short_cycle.map(ShortCycleGuard::new);
         Self {
             config,
             cookies,
@@ -183,7 +153,63 @@ impl DiscoveryServer {
             next_session_id: 1,
             events: VecDeque::new(),
             counters: DiscoveryCounters::default(),
+            services,
+            short_cycle,
+            accepting: true,
+            delayed: BTreeMap::new(),
+            delayed_seq: 0,
+            transmits: VecDeque::new(),
         }
+    }
+
+    /// `services l2tp drain` (false) or its removal (true). While not accepting, no PADO and
+    /// no new session; sessions in progress go on. Delayed PADOs are dropped, not sent.
+    pub fn set_accepting(&mut self, accepting: bool) {
+        self.accepting = accepting;
+        if !accepting {
+            self.counters.draining_refused += self.delayed.len() as u64;
+            self.delayed.clear();
+        }
+    }
+
+    pub fn is_accepting(&self) -> bool {
+        self.accepting
+    }
+
+    /// A commit changed the unit's `service-name-table` (or the table itself): new PADIs
+    /// follow it; live sessions stay and count against the new per-service limits.
+    pub fn set_service_table(&mut self, table: Option<ServiceNameTable>) {
+        let names = self.sessions.values().map(|s| s.service_name.as_slice());
+        self.services = ServicePolicy::new(table.clone(), names);
+        self.config.service_table = table;
+    }
+
+    /// Sessions held by one entry of the `service-name-table`.
+    pub fn service_sessions(&self, name: &schema::typed::ServiceName) -> usize {
+        self.services.sessions_of(name)
+    }
+
+    /// The next delayed PADO's due time.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.delayed.keys().next().map(|(due, _)| *due)
+    }
+
+    /// Sends the delayed PADOs due by `now` (through [`DiscoveryServer::poll_transmit`]).
+    pub fn handle_timeout(&mut self, now: Instant) {
+        while let Some(entry) = self.delayed.first_entry() {
+            if entry.key().0 > now {
+                break;
+            }
+            let pending = entry.remove();
+            if let Some(frame) = self.pado(pending.client, &pending.vlans, &pending.request, now) {
+                self.transmits.push_back(frame);
+            }
+        }
+    }
+
+    /// A frame produced by a timer, to send on the unit's interface.
+    pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
+        self.transmits.pop_front()
     }
 
     pub fn counters(&self) -> &DiscoveryCounters {
@@ -261,7 +287,7 @@ impl DiscoveryServer {
                             self.padr(received, now)
                         }
                     }
-                    Code::Padt => self.padt(src, session_id),
+                    Code::Padt => self.padt(src, session_id, now),
                     Code::Pado | Code::Pads => {
                         self.counters.unexpected_code += 1;
                         None
@@ -273,8 +299,11 @@ impl DiscoveryServer {
     }
 
     /// Ends a session from our side (PPP terminated, `clear pppoe sessions`): the PADT to send.
-    pub fn terminate(&mut self, session_id: u16) -> Option<Vec<u8>> {
+    /// A session that ends this way within a minute counts as a short cycle, as one the
+    /// client ends (Junos locks out "failed or short-lived" sessions alike).
+    pub fn terminate(&mut self, session_id: u16, now: Instant) -> Option<Vec<u8>> {
         let session = self.remove_session(session_id)?;
+        self.short_cycle_check(&session, now);
         self.counters.padt_sent += 1;
         self.frame_to(
             &session.client,
@@ -288,6 +317,7 @@ impl DiscoveryServer {
     /// The interface went down: every session ends without a PADT (there is no link to send
     /// it on; the client notices through LCP echo).
     pub fn link_down(&mut self) {
+        self.delayed.clear();
         let mut ids: Vec<u16> = self.sessions.keys().copied().collect();
         ids.sort_unstable();
         for session_id in ids {
@@ -321,10 +351,29 @@ impl DiscoveryServer {
         self.counters.padi_received += 1;
         let Received { client, vlans, .. } = received;
         let request = self.checked_request(received)?;
-        if !self.serves(&request.service_name) {
-            self.counters.service_name_refused += 1;
+        if !self.accepting {
+            self.counters.draining_refused += 1;
             return None;
         }
+        if self.is_locked_out(client, now) {
+            self.counters.short_cycle_refused += 1;
+            return None;
+        }
+        let delay = match self.services.verdict(&request.service_name) {
+            Verdict::NotOffered => {
+                self.counters.service_name_refused += 1;
+                return None;
+            }
+            Verdict::Drop => {
+                self.counters.service_name_dropped += 1;
+                return None;
+            }
+            Verdict::Full => {
+                self.counters.service_max_sessions_refused += 1;
+                return None;
+            }
+            Verdict::Answer { delay } => delay,
+        };
         // A PADO we could not honour would only make the client wait for a PADS that refuses.
         if self.at_capacity() {
             self.counters.max_sessions_refused += 1;
@@ -334,25 +383,69 @@ impl DiscoveryServer {
             self.counters.duplicate_refused += 1;
             return None;
         }
+        match delay {
+            Some(delay) => {
+                self.delay_pado(client, vlans, request, now + delay);
+                None
+            }
+            None => self.pado(client, vlans, &request, now),
+        }
+    }
+
+    fn pado(
+        &mut self,
+        client: MacAddr,
+        vlans: &[VlanTag],
+        request: &Request,
+        now: Instant,
+    ) -> Option<Vec<u8>> {
         let mut reply = vec![
             Tag::AcName(self.config.ac_name.clone().into_bytes()),
             Tag::ServiceName(request.service_name.clone()),
         ];
         // RFC 2516 §5.2: other Service-Name tags list the other services offered.
         reply.extend(
-            self.config
-                .service_names
-                .iter()
+            self.services
+                .offered()
                 .filter(|name| name.as_bytes() != request.service_name)
-                .map(|name| Tag::ServiceName(name.clone().into_bytes())),
+                .map(|name| Tag::ServiceName(name.as_bytes().to_vec())),
         );
         reply.extend(request.echoed());
-        if let Some(max_payload) = self.agreed_max_payload(&request) {
+        if let Some(max_payload) = self.agreed_max_payload(request) {
             reply.push(Tag::PppMaxPayload(max_payload));
         }
         reply.push(Tag::AcCookie(self.cookies.issue(client, now).to_vec()));
         self.counters.pado_sent += 1;
         self.frame_to(&client, vlans, Code::Pado, 0, reply)
+    }
+
+    /// Junos `action delay N`: the PADO goes out N seconds later, so that another
+    /// concentrator on the segment answers first. A client repeating its PADI meanwhile is
+    /// not queued twice; the queue is bounded.
+    fn delay_pado(&mut self, client: MacAddr, vlans: &[VlanTag], request: Request, due: Instant) {
+        let repeated = self.delayed.values().any(|pending| {
+            pending.client == client
+                && pending.request.host_uniq == request.host_uniq
+                && pending.request.service_name == request.service_name
+        });
+        if repeated {
+            self.counters.padi_while_delayed += 1;
+            return;
+        }
+        if self.delayed.len() >= self.config.delayed_pado_capacity {
+            self.counters.pado_delay_queue_full += 1;
+            return;
+        }
+        self.delayed.insert(
+            (due, self.delayed_seq),
+            DelayedPado {
+                client,
+                vlans: vlans.to_vec(),
+                request,
+            },
+        );
+        self.delayed_seq += 1;
+        self.counters.pado_delayed += 1;
     }
 
     fn padr(&mut self, received: Received<'_>, now: Instant) -> Option<Vec<u8>> {
@@ -372,22 +465,7 @@ impl DiscoveryServer {
             self.counters.padr_retransmitted += 1;
             return self.pads(existing);
         }
-        let refusal = if !self.serves(&request.service_name) {
-            self.counters.service_name_refused += 1;
-            Some(Tag::ServiceNameError(b"service not offered".to_vec()))
-        } else if self.config.duplicate_protection && self.by_client.contains_key(&client) {
-            self.counters.duplicate_refused += 1;
-            Some(Tag::GenericError(
-                b"duplicate-protection: a session exists for this MAC".to_vec(),
-            ))
-        } else if self.at_capacity() {
-            // RFC 2516 §5.4: AC-System-Error is the tag for insufficient resources.
-            self.counters.max_sessions_refused += 1;
-            Some(Tag::AcSystemError(b"max-sessions reached".to_vec()))
-        } else {
-            None
-        };
-        let session_id = match refusal {
+        let session_id = match self.padr_refusal(client, &request, now) {
             Some(error) => {
                 // RFC 2516 §5.4: a refusing PADS carries SESSION_ID 0.
                 let mut tags = vec![Tag::ServiceName(request.service_name.clone()), error];
@@ -399,7 +477,8 @@ impl DiscoveryServer {
         };
         let max_payload = self
             .agreed_max_payload(&request)
-            .unwrap_or(DEFAULT_MAX_PAYLOAD);
+            .unwrap_or(DEFAULT_MAX_PAYLOAD.min(self.config.max_payload));
+        self.services.session_added(&request.service_name);
         self.sessions.insert(
             session_id,
             Session {
@@ -407,6 +486,7 @@ impl DiscoveryServer {
                 vlans: vlans.to_vec(),
                 service_name: request.service_name,
                 max_payload,
+                started: now,
                 host_uniq: request.host_uniq,
                 relay_session_id: request.relay_session_id,
             },
@@ -416,14 +496,78 @@ impl DiscoveryServer {
         self.pads(session_id)
     }
 
-    fn padt(&mut self, client: MacAddr, session_id: u16) -> Option<Vec<u8>> {
+    /// Why a PADR with a valid cookie gets no session, as the PADS's error tag (RFC 2516
+    /// §5.4: AC-System-Error for insufficient resources), counted.
+    fn padr_refusal(&mut self, client: MacAddr, request: &Request, now: Instant) -> Option<Tag> {
+        type Counter = fn(&mut DiscoveryCounters) -> &mut u64;
+        let (counter, error): (Counter, Tag) = if !self.accepting {
+            (
+                |c| &mut c.draining_refused,
+                Tag::AcSystemError(b"draining: no new sessions".to_vec()),
+            )
+        } else if self.is_locked_out(client, now) {
+            (
+                |c| &mut c.short_cycle_refused,
+                Tag::GenericError(b"short-cycle-protection: locked out".to_vec()),
+            )
+        } else {
+            match self.services.verdict(&request.service_name) {
+                Verdict::NotOffered => (
+                    |c| &mut c.service_name_refused,
+                    Tag::ServiceNameError(b"service not offered".to_vec()),
+                ),
+                Verdict::Drop => (
+                    |c| &mut c.service_name_dropped,
+                    Tag::ServiceNameError(b"service not offered".to_vec()),
+                ),
+                Verdict::Full => (
+                    |c| &mut c.service_max_sessions_refused,
+                    Tag::AcSystemError(b"service max-sessions reached".to_vec()),
+                ),
+                Verdict::Answer { .. }
+                    if self.config.duplicate_protection && self.by_client.contains_key(&client) =>
+                {
+                    (
+                        |c| &mut c.duplicate_refused,
+                        Tag::GenericError(
+                            b"duplicate-protection: a session exists for this MAC".to_vec(),
+                        ),
+                    )
+                }
+                Verdict::Answer { .. } if self.at_capacity() => (
+                    |c| &mut c.max_sessions_refused,
+                    Tag::AcSystemError(b"max-sessions reached".to_vec()),
+                ),
+                Verdict::Answer { .. } => return None,
+            }
+        };
+        *counter(&mut self.counters) += 1;
+        Some(error)
+    }
+
+    fn is_locked_out(&self, client: MacAddr, now: Instant) -> bool {
+        self.short_cycle
+            .as_ref()
+            .is_some_and(|guard| guard.is_locked_out(client, now))
+    }
+
+    /// `short-cycle-protection`: a session that ended soon after it began locks its client out.
+    fn short_cycle_check(&mut self, session: &Session, now: Instant) {
+        if let Some(guard) = self.short_cycle.as_mut() {
+            guard.session_ended(session.client, session.started, now);
+        }
+    }
+
+    fn padt(&mut self, client: MacAddr, session_id: u16, now: Instant) -> Option<Vec<u8>> {
         self.counters.padt_received += 1;
         match self.sessions.get(&session_id) {
             None => self.counters.padt_unknown_session += 1,
             // A PADT for someone else's session would let any host on the segment end it.
             Some(session) if session.client != client => self.counters.padt_wrong_mac += 1,
             Some(_) => {
-                self.remove_session(session_id);
+                if let Some(session) = self.remove_session(session_id) {
+                    self.short_cycle_check(&session, now);
+                }
                 self.events.push_back(Event::SessionDown {
                     session_id,
                     reason: EndReason::ClientPadt,
@@ -459,17 +603,6 @@ impl DiscoveryServer {
             return None;
         }
         Some(request)
-    }
-
-    /// An empty Service-Name asks for any service; an empty list offers any.
-    fn serves(&self, requested: &[u8]) -> bool {
-        requested.is_empty()
-            || self.config.service_names.is_empty()
-            || self
-                .config
-                .service_names
-                .iter()
-                .any(|name| name.as_bytes() == requested)
     }
 
     fn at_capacity(&self) -> bool {
@@ -515,6 +648,7 @@ impl DiscoveryServer {
 
     fn remove_session(&mut self, session_id: u16) -> Option<Session> {
         let session = self.sessions.remove(&session_id)?;
+        self.services.session_removed(&session.service_name);
         if let Some(ids) = self.by_client.get_mut(&session.client) {
             ids.retain(|id| *id != session_id);
             if ids.is_empty() {
@@ -548,6 +682,7 @@ struct Received<'t> {
 }
 
 /// The tags of a PADI or PADR that the server acts on.
+#[derive(Debug)]
 struct Request {
     service_names: usize,
     service_name: Vec<u8>,
@@ -594,3 +729,7 @@ impl Request {
 #[cfg(test)]
 #[path = "discovery_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "discovery_policy_tests.rs"]
+mod policy_tests;

@@ -1,15 +1,18 @@
 use super::*;
+use schema::typed::{PppoeService, ServiceAction, ServiceName};
 
-const AC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0xaa]);
-const OTHER_AC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0xbb]);
-const LIFETIME: Duration = Duration::from_secs(30);
+pub(super) const AC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0xaa]);
+pub(super) const OTHER_AC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0xbb]);
+pub(super) const LIFETIME: Duration = Duration::from_secs(30);
 
-fn client(n: u32) -> MacAddr {
+pub(super) fn client(n: u32) -> MacAddr {
     let [a, b, c, d] = n.to_be_bytes();
     MacAddr([0x02, 0x10, a, b, c, d])
 }
 
-fn server_with(configure: impl FnOnce(&mut DiscoveryConfig)) -> (DiscoveryServer, Instant) {
+pub(super) fn server_with(
+    configure: impl FnOnce(&mut DiscoveryConfig),
+) -> (DiscoveryServer, Instant) {
     let mut config = DiscoveryConfig::new(AC, "lns1");
     config.cookie_lifetime = LIFETIME;
     configure(&mut config);
@@ -17,11 +20,11 @@ fn server_with(configure: impl FnOnce(&mut DiscoveryConfig)) -> (DiscoveryServer
     (DiscoveryServer::new(config, [0x5a; 16], epoch), epoch)
 }
 
-fn server() -> (DiscoveryServer, Instant) {
+pub(super) fn server() -> (DiscoveryServer, Instant) {
     server_with(|_| {})
 }
 
-fn frame(
+pub(super) fn frame(
     src: MacAddr,
     dst: MacAddr,
     vlans: &[VlanTag],
@@ -34,24 +37,24 @@ fn frame(
         .unwrap()
 }
 
-fn padi(src: MacAddr, tags: Vec<Tag>) -> Vec<u8> {
+pub(super) fn padi(src: MacAddr, tags: Vec<Tag>) -> Vec<u8> {
     frame(src, MacAddr::BROADCAST, &[], Code::Padi, 0, tags)
 }
 
-fn padr(src: MacAddr, tags: Vec<Tag>) -> Vec<u8> {
+pub(super) fn padr(src: MacAddr, tags: Vec<Tag>) -> Vec<u8> {
     frame(src, AC, &[], Code::Padr, 0, tags)
 }
 
-fn host_uniq(n: u8) -> Tag {
+pub(super) fn host_uniq(n: u8) -> Tag {
     Tag::HostUniq(vec![n; 4])
 }
 
-fn any_service() -> Tag {
+pub(super) fn any_service() -> Tag {
     Tag::ServiceName(vec![])
 }
 
 /// The reply's code, session id and tags.
-fn reply(handled: Handled<'_>) -> (Code, u16, Vec<Tag>, MacAddr, Vec<VlanTag>) {
+pub(super) fn reply(handled: Handled<'_>) -> (Code, u16, Vec<Tag>, MacAddr, Vec<VlanTag>) {
     let Handled::Reply(bytes) = handled else {
         panic!("expected a reply, got {handled:?}");
     };
@@ -69,13 +72,13 @@ fn reply(handled: Handled<'_>) -> (Code, u16, Vec<Tag>, MacAddr, Vec<VlanTag>) {
 }
 
 /// A refusing PADS (SESSION_ID 0) whose tags include the error `is_error` looks for.
-fn assert_refused_pads(handled: Handled<'_>, is_error: fn(&Tag) -> bool) {
+pub(super) fn assert_refused_pads(handled: Handled<'_>, is_error: fn(&Tag) -> bool) {
     let (code, session_id, tags, ..) = reply(handled);
     assert_eq!((code, session_id), (Code::Pads, 0));
     assert!(tags.iter().any(is_error), "no such error tag in {tags:?}");
 }
 
-fn cookie_of(tags: &[Tag]) -> Tag {
+pub(super) fn cookie_of(tags: &[Tag]) -> Tag {
     tags.iter()
         .find(|tag| matches!(tag, Tag::AcCookie(_)))
         .cloned()
@@ -83,14 +86,56 @@ fn cookie_of(tags: &[Tag]) -> Tag {
 }
 
 /// PADI then PADR for `who`, returning the PADS's session id (0 if refused) and tags.
-fn connect(server: &mut DiscoveryServer, who: MacAddr, uniq: u8, now: Instant) -> (u16, Vec<Tag>) {
-    let (code, _, tags, ..) =
-        reply(server.handle_frame(&padi(who, vec![any_service(), host_uniq(uniq)]), now));
-    assert_eq!(code, Code::Pado);
-    let padr = padr(who, vec![any_service(), host_uniq(uniq), cookie_of(&tags)]);
+pub(super) fn connect(
+    server: &mut DiscoveryServer,
+    who: MacAddr,
+    uniq: u8,
+    now: Instant,
+) -> (u16, Vec<Tag>) {
+    let padr = padr_after_padi(server, who, uniq, now);
     let (code, session_id, tags, ..) = reply(server.handle_frame(&padr, now));
     assert_eq!(code, Code::Pads);
     (session_id, tags)
+}
+
+/// A `service` entry named `name` (`any` and `empty` are the keywords).
+pub(super) fn service(name: &str, action: ServiceAction) -> PppoeService {
+    PppoeService {
+        name: ServiceName::from_key(name),
+        action,
+        max_sessions: None,
+        dynamic_profile: None,
+        routing_instance: None,
+    }
+}
+
+pub(super) fn table(services: Vec<PppoeService>) -> ServiceNameTable {
+    ServiceNameTable { services }
+}
+
+/// PADI from `who` (Host-Uniq `uniq`), and the PADR it sends next with the PADO's cookie.
+pub(super) fn padr_after_padi(
+    server: &mut DiscoveryServer,
+    who: MacAddr,
+    uniq: u8,
+    now: Instant,
+) -> Vec<u8> {
+    let (code, _, tags, ..) =
+        reply(server.handle_frame(&padi(who, vec![any_service(), host_uniq(uniq)]), now));
+    assert_eq!(code, Code::Pado);
+    padr(who, vec![any_service(), host_uniq(uniq), cookie_of(&tags)])
+}
+
+/// A session-stage frame from `who` to us.
+pub(super) fn session_data(who: MacAddr, session_id: u16, ppp: &[u8]) -> Vec<u8> {
+    Frame {
+        dst: AC,
+        src: who,
+        vlans: vec![],
+        body: Body::Session { session_id, ppp },
+    }
+    .to_bytes()
+    .unwrap()
 }
 
 #[test]
@@ -147,17 +192,7 @@ fn whole_handshake_in_memory() {
 
     // Session stage, both ways.
     let lcp = [0xc0, 0x21, 0x01, 0x01, 0x00, 0x04];
-    let from_client = Frame {
-        dst: AC,
-        src: client(1),
-        vlans: vec![],
-        body: Body::Session {
-            session_id,
-            ppp: &lcp,
-        },
-    }
-    .to_bytes()
-    .unwrap();
+    let from_client = session_data(client(1), session_id, &lcp);
     assert_eq!(
         server.handle_frame(&from_client, now),
         Handled::SessionPpp {
@@ -204,7 +239,7 @@ fn whole_handshake_in_memory() {
 fn server_padt_ends_the_session() {
     let (mut server, now) = server();
     let (session_id, _) = connect(&mut server, client(1), 1, now);
-    let padt = server.terminate(session_id).unwrap();
+    let padt = server.terminate(session_id, now).unwrap();
     let parsed = Frame::parse(&padt).unwrap();
     assert_eq!((parsed.dst, parsed.src), (client(1), AC));
     assert_eq!(
@@ -217,7 +252,7 @@ fn server_padt_ends_the_session() {
     );
     assert_eq!(server.session_count(), 0);
     assert_eq!(server.counters().padt_sent, 1);
-    assert_eq!(server.terminate(session_id), None);
+    assert_eq!(server.terminate(session_id, now), None);
 }
 
 #[test]
@@ -313,7 +348,7 @@ fn max_sessions_refuses_pado_and_pads() {
     assert_eq!(server.session_count(), 2);
 
     // A freed slot lets the third in.
-    server.terminate(first);
+    server.terminate(first, now);
     let (code, session_id, ..) =
         reply(server.handle_frame(&padr(client(3), vec![any_service(), cookie]), now));
     assert_eq!(code, Code::Pads);
@@ -352,12 +387,7 @@ fn without_duplicate_protection_a_mac_may_hold_two_sessions() {
 #[test]
 fn retransmitted_padr_gets_the_same_pads() {
     let (mut server, now) = server();
-    let (_, _, tags, ..) =
-        reply(server.handle_frame(&padi(client(1), vec![any_service(), host_uniq(1)]), now));
-    let padr = padr(
-        client(1),
-        vec![any_service(), host_uniq(1), cookie_of(&tags)],
-    );
+    let padr = padr_after_padi(&mut server, client(1), 1, now);
     let first = reply(server.handle_frame(&padr, now));
     let second = reply(server.handle_frame(&padr, now));
     assert_eq!(first, second);
@@ -369,8 +399,12 @@ fn retransmitted_padr_gets_the_same_pads() {
 
 #[test]
 fn service_names_are_matched_against_the_table() {
-    let (mut server, now) =
-        server_with(|config| config.service_names = vec!["internet".into(), "voip".into()]);
+    let (mut server, now) = server_with(|config| {
+        config.service_table = Some(table(vec![
+            service("internet", ServiceAction::Terminate),
+            service("voip", ServiceAction::Terminate),
+        ]))
+    });
     let named = |name: &str| Tag::ServiceName(name.as_bytes().to_vec());
 
     let (_, _, tags, ..) = reply(server.handle_frame(&padi(client(1), vec![any_service()]), now));

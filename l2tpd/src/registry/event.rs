@@ -5,6 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use serde::Serialize;
 use thiserror::Error;
 
+use super::counters::Counters;
 use crate::l2tp::control::CloseReason;
 use crate::l2tp::select::Unavailable;
 use crate::l2tp::session::{CdnResult, ProxyData};
@@ -70,6 +71,9 @@ pub enum RegistryEvent {
     SessionDown {
         session: SessionRef,
         end: SessionEnd,
+        /// The session's data counters at its end (zero for a call that never got a
+        /// session): what accounting reports for it.
+        counters: Counters,
     },
     /// A PPP frame received on an established session.
     Frame {

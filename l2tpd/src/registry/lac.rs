@@ -217,6 +217,7 @@ impl Registry {
                 self.events.push_back(RegistryEvent::SessionDown {
                     session: call.call_ref,
                     end: SessionEnd::NoTunnel,
+                    counters: Counters::default(),
                 });
                 continue;
             };
@@ -279,6 +280,7 @@ impl Registry {
             self.events.push_back(RegistryEvent::SessionDown {
                 session: call.call_ref,
                 end: SessionEnd::NoTunnel,
+                counters: Counters::default(),
             });
         }
     }
@@ -306,6 +308,7 @@ impl Registry {
                         cause,
                         by_peer: false,
                     },
+                    counters: Counters::default(),
                 });
                 true
             }

@@ -50,7 +50,7 @@ mod event;
 mod filter;
 mod group;
 mod index;
-mod interface;
+pub mod interface;
 mod lac;
 mod lifecycle;
 mod lns;

@@ -237,6 +237,7 @@ impl Registry {
                             cause,
                             by_peer,
                         },
+                        counters: session.counters(),
                     });
                 }
                 // WEN / SLI are for the PPP side, which is not wired to the registry yet.
@@ -285,6 +286,7 @@ impl Registry {
             self.events.push_back(RegistryEvent::SessionDown {
                 session: session.call_ref,
                 end: SessionEnd::TunnelClosed(reason.clone()),
+                counters: session.counters(),
             });
         }
         let pending = std::mem::take(&mut entry.pending);

@@ -75,8 +75,12 @@ impl SubscriberLayer {
         self.out.pop_front()
     }
 
+    /// The next PPP timer or discovery timer (a delayed PADO).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.table.next_timeout()
+        [self.table.next_timeout(), self.access.poll_timeout()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     pub fn owns(&self, call: SubscriberId) -> bool {
@@ -98,7 +102,7 @@ impl SubscriberLayer {
             Received::Consumed => {}
             Received::Ppp(session) => {
                 let (unit, session_id) = (session.unit, session.session_id);
-                self.from_subscriber(now, unit, session_id, session.ppp, config, registry);
+                self.frame_from_subscriber(now, unit, session_id, session.ppp, config, registry);
             }
         }
         self.out.extend(replies);
@@ -106,7 +110,7 @@ impl SubscriberLayer {
     }
 
     /// A PPP frame from the subscriber: relayed once the LNS has it, negotiated before.
-    fn from_subscriber(
+    fn frame_from_subscriber(
         &mut self,
         now: Instant,
         unit: UnitId,
@@ -302,7 +306,7 @@ impl SubscriberLayer {
             return;
         };
         let (unit, session_id) = subscriber.pppoe_key();
-        if let Some(padt) = self.access.terminate(unit, session_id) {
+        if let Some(padt) = self.access.terminate(unit, session_id, now) {
             self.out.push_back(padt);
         }
         if matches!(subscriber.phase, Phase::Tunnelling | Phase::Active) {
@@ -314,8 +318,11 @@ impl SubscriberLayer {
         }
     }
 
-    /// PPP timers due now.
+    /// PPP and discovery timers due now.
     pub fn handle_timeout(&mut self, now: Instant, config: &RouterConfig, registry: &mut Registry) {
+        let mut frames = Vec::new();
+        self.access.handle_timeout(now, &mut frames);
+        self.out.extend(frames);
         for id in self.table.due(now, TIMERS_PER_TURN) {
             if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
                 link.handle_timeout(now);
@@ -342,7 +349,7 @@ impl SubscriberLayer {
                 self.table.reschedule(*session);
                 true
             }
-            RegistryEvent::SessionDown { session, end } => {
+            RegistryEvent::SessionDown { session, end, .. } => {
                 if !self.owns(*session) {
                     return false;
                 }

@@ -19,6 +19,7 @@ mod lac;
 pub mod pppoe_access;
 pub mod proxy;
 pub mod table;
+mod views;
 pub mod vlan;
 
 pub use lac::SubscriberLayer;

@@ -7,16 +7,14 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use schema::typed::{
-    PppoeFamily, PppoeService, RouterConfig, ServiceAction, ServiceName, ServiceNameTable, Unit,
-    UnitVlan,
-};
+use schema::typed::{PppoeFamily, PppoeMtu, RouterConfig, ServiceNameTable, Unit, UnitVlan};
 
 use super::vlan::{selector_of, VlanSelector};
 use crate::pppoe::discovery::{
     DiscoveryConfig, DiscoveryCounters, DiscoveryServer, EndReason, Event, Handled,
     DEFAULT_MAX_PAYLOAD,
 };
+use crate::pppoe::short_cycle::ShortCycleConfig;
 use crate::pppoe::wire::MacAddr;
 
 /// An interface unit with `family pppoe`, stable for as long as the unit stays configured the
@@ -109,6 +107,8 @@ pub struct PppoeAccess {
     retired: HashMap<Arc<str>, DiscoveryCounters>,
     cookie_source: Box<dyn FnMut() -> [u8; 16] + Send>,
     epoch: Instant,
+    /// False while `services l2tp drain` is set: no unit takes new subscribers.
+    accepting: bool,
 }
 
 #[derive(Default)]
@@ -160,6 +160,7 @@ impl PppoeAccess {
             retired: HashMap::new(),
             cookie_source,
             epoch,
+            accepting: true,
         }
     }
 
@@ -173,10 +174,24 @@ impl PppoeAccess {
         ports
     }
 
-    /// A commit: units that stay the same keep their sessions; the others end theirs.
+    /// A commit: units that stay the same keep their sessions; the others end theirs. Every
+    /// unit follows the new `service-name-tables` and `services l2tp drain` (drain refuses
+    /// new subscribers and lets those in progress finish).
     pub fn configure(&mut self, config: &RouterConfig) {
         self.host_name = config.host_name.clone();
         self.tables = config.pppoe_service_name_tables.clone();
+        self.accepting = !config.l2tp.drain;
+        let kept: Vec<UnitId> = self.units.keys().copied().collect();
+        for id in kept {
+            let Some(unit) = self.units.get(&id) else {
+                continue;
+            };
+            let table = self.service_table(&unit.spec);
+            if let Some(server) = self.units.get_mut(&id).and_then(|u| u.server.as_mut()) {
+                server.set_service_table(table);
+                server.set_accepting(self.accepting);
+            }
+        }
         let wanted = wanted_units(config);
         let gone: Vec<UnitId> = self
             .units
@@ -195,64 +210,43 @@ impl PppoeAccess {
             self.next_unit = self.next_unit.wrapping_add(1).max(1);
             let port = self.ports.entry(spec.port.clone()).or_default();
             port.by_selector.insert(spec.selector, id);
-            let server = port.facts.map(|facts| {
-                let config = self.discovery_config(&spec, facts);
-                DiscoveryServer::new(config, (self.cookie_source)(), self.epoch)
-            });
+            let facts = port.facts;
+            let server = facts.map(|facts| self.new_server(&spec, facts));
             self.units.insert(id, AccessUnit { spec, server });
         }
         self.ports
             .retain(|_, port| port.facts.is_some() || !port.by_selector.is_empty());
     }
 
+    fn new_server(&mut self, spec: &UnitSpec, facts: PortFacts) -> DiscoveryServer {
+        let config = self.discovery_config(spec, facts);
+        let mut server = DiscoveryServer::new(config, (self.cookie_source)(), self.epoch);
+        server.set_accepting(self.accepting);
+        server
+    }
+
     fn discovery_config(&self, spec: &UnitSpec, facts: PortFacts) -> DiscoveryConfig {
-        let ac_name = spec
-            .family
-            .access_concentrator
-            .clone()
-            .or_else(|| self.host_name.clone())
-            .unwrap_or_else(|| DEFAULT_AC_NAME.to_string());
+        let ac_name = self.ac_name_of(spec);
         let mut config = DiscoveryConfig::new(MacAddr(facts.mac), ac_name);
         config.max_sessions = spec.family.max_sessions.map(|n| n as usize);
         config.duplicate_protection = spec.family.duplicate_protection;
-        // RFC 4638: above a 1500-byte MTU the PPP payload may grow past 1492.
-        config.max_payload = facts.mtu.saturating_sub(8).max(DEFAULT_MAX_PAYLOAD);
+        // Junos' `short-cycle-protection` without `lockout-time-min/max` (which the schema
+        // does not take yet): its default 1..300 s.
+        config.short_cycle = spec
+            .family
+            .short_cycle_protection
+            .then(ShortCycleConfig::default);
+        config.max_payload = session_max_payload(spec.family.mtu, facts.mtu);
         config.cookie_lifetime = COOKIE_LIFETIME;
-        config.service_names = self.service_names(spec);
+        config.service_table = self.service_table(spec);
         config
     }
 
-    /// The Service-Names the unit answers, from its `service-name-table`: the services whose
-    /// action is `terminate`, or every name when `any` terminates (an empty list serves any).
-    /// Without a table every name is served, as Junos does.
-    // LEFT: `drop` is honoured by omission, `delay` answers at once.
-    fn service_names(&self, spec: &UnitSpec) -> Vec<String> {
-        let Some(table) = spec
-            .family
-            .service_name_table
-            .as_ref()
-            .and_then(|name| self.tables.get(name))
-        else {
-            return Vec::new();
-        };
-        let serves = |s: &PppoeService| !matches!(s.action, ServiceAction::Drop);
-        if table
-            .services
-            .iter()
-            .any(|s| s.name == ServiceName::Any && serves(s))
-        {
-            return Vec::new();
-        }
-        table
-            .services
-            .iter()
-            .filter(|s| serves(s))
-            .filter_map(|s| match &s.name {
-                ServiceName::Named(name) => Some(name.clone()),
-                ServiceName::Empty => Some(String::new()),
-                ServiceName::Any => None,
-            })
-            .collect()
+    /// The unit's `service-name-table`; without one (or naming a table that commit checks
+    /// would have refused) every Service-Name is served, as Junos does.
+    fn service_table(&self, spec: &UnitSpec) -> Option<ServiceNameTable> {
+        let name = spec.family.service_name_table.as_ref()?;
+        self.tables.get(name).cloned()
     }
 
     fn remove_unit(&mut self, id: UnitId) {
@@ -297,11 +291,10 @@ impl PppoeAccess {
             let Some(spec) = self.units.get(&id).map(|u| u.spec.clone()) else {
                 continue;
             };
-            let config = self.discovery_config(&spec, facts);
-            let secret = (self.cookie_source)();
-            if let Some(unit) = self.units.get_mut(&id) {
-                if unit.server.is_none() {
-                    unit.server = Some(DiscoveryServer::new(config, secret, self.epoch));
+            if self.units.get(&id).is_some_and(|u| u.server.is_none()) {
+                let server = self.new_server(&spec, facts);
+                if let Some(unit) = self.units.get_mut(&id) {
+                    unit.server = Some(server);
                 }
             }
         }
@@ -327,6 +320,33 @@ impl PppoeAccess {
 
     pub fn poll_event(&mut self) -> Option<AccessEvent> {
         self.events.pop_front()
+    }
+
+    /// The earliest timer of any unit (a PADO held back by `action delay`).
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.units
+            .values()
+            .filter_map(|u| u.server.as_ref()?.poll_timeout())
+            .min()
+    }
+
+    /// Runs the units' timers due by `now`; what they send is queued in `out`.
+    pub fn handle_timeout(&mut self, now: Instant, out: &mut Vec<FrameOut>) {
+        for unit in self.units.values_mut() {
+            let Some(server) = unit.server.as_mut() else {
+                continue;
+            };
+            if server.poll_timeout().is_none_or(|due| due > now) {
+                continue;
+            }
+            server.handle_timeout(now);
+            while let Some(frame) = server.poll_transmit() {
+                out.push(FrameOut {
+                    port: unit.spec.port.clone(),
+                    frame,
+                });
+            }
+        }
     }
 
     fn drain_unit_events(&mut self, id: UnitId) {
@@ -400,9 +420,9 @@ impl PppoeAccess {
     }
 
     /// Ends a session from our side: the PADT to send (none if the session is already gone).
-    pub fn terminate(&mut self, unit: UnitId, session_id: u16) -> Option<FrameOut> {
+    pub fn terminate(&mut self, unit: UnitId, session_id: u16, now: Instant) -> Option<FrameOut> {
         let unit = self.units.get_mut(&unit)?;
-        let frame = unit.server.as_mut()?.terminate(session_id)?;
+        let frame = unit.server.as_mut()?.terminate(session_id, now)?;
         Some(FrameOut {
             port: unit.spec.port.clone(),
             frame,
@@ -448,16 +468,68 @@ impl PppoeAccess {
             .sum()
     }
 
-    /// `clear pppoe statistics`.
-    pub fn clear_statistics(&mut self) {
-        self.retired.clear();
+    /// `clear pppoe statistics [PORT]`.
+    pub fn clear_statistics(&mut self, port: Option<&str>) {
+        let chosen = |p: &str| port.is_none_or(|wanted| wanted == p);
+        self.retired.retain(|p, _| !chosen(p));
         for unit in self.units.values_mut() {
+            if !chosen(&unit.spec.port) {
+                continue;
+            }
             if let Some(server) = unit.server.as_mut() {
                 server.clear_counters();
             }
         }
     }
+
+    /// Sessions per port, for `show pppoe statistics`.
+    pub fn sessions_per_port(&self) -> BTreeMap<String, u32> {
+        let mut counts = BTreeMap::new();
+        for unit in self.units.values() {
+            let sessions = unit
+                .server
+                .as_ref()
+                .map_or(0, DiscoveryServer::session_count);
+            *counts.entry(unit.spec.port.to_string()).or_default() +=
+                u32::try_from(sessions).unwrap_or(u32::MAX);
+        }
+        counts
+    }
+
+    /// The AC-Name unit `unit` sends.
+    pub fn ac_name(&self, unit: UnitId) -> Option<String> {
+        let unit = self.units.get(&unit)?;
+        Some(self.ac_name_of(&unit.spec))
+    }
+
+    /// `access-concentrator`, else the host name, else ours.
+    fn ac_name_of(&self, spec: &UnitSpec) -> String {
+        spec.family
+            .access_concentrator
+            .clone()
+            .or_else(|| self.host_name.clone())
+            .unwrap_or_else(|| DEFAULT_AC_NAME.to_string())
+    }
 }
+
+/// The PPP payload ceiling of a unit's sessions from `family pppoe mtu` and the interface
+/// MTU. Junos' `mtu` is the PPP MTU, "not including the overhead of the lower layers" (`mtu
+/// (Dynamic and Static PPPoE)`), so `mtu N` is the payload itself, not N - 8; it cannot
+/// exceed what the link carries (interface MTU - 8, RFC 2516 §7), and JunosE likewise takes
+/// the lesser of the two. `use-lower-layer` is the interface MTU less those 8 octets. Without
+/// `mtu`, the link's payload, and never below 1492 (RFC 4638: the jumbo part is offered only
+/// to clients that ask with PPP-Max-Payload).
+pub fn session_max_payload(mtu: Option<PppoeMtu>, link_mtu: u16) -> u16 {
+    let lower_layer = link_mtu.saturating_sub(PPPOE_AND_PPP_HEADERS);
+    match mtu {
+        None => lower_layer.max(DEFAULT_MAX_PAYLOAD),
+        Some(PppoeMtu::UseLowerLayer) => lower_layer,
+        Some(PppoeMtu::Bytes(bytes)) => bytes.min(lower_layer),
+    }
+}
+
+/// The PPPoE header (6) and the PPP protocol field (2) inside an Ethernet payload.
+const PPPOE_AND_PPP_HEADERS: u16 = 8;
 
 /// What a received frame was.
 #[derive(Debug, PartialEq, Eq)]
@@ -468,3 +540,7 @@ pub enum Received<'a> {
     Consumed,
     Ppp(SessionPpp<'a>),
 }
+
+#[cfg(test)]
+#[path = "pppoe_access_tests.rs"]
+mod tests;

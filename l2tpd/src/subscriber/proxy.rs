@@ -40,6 +40,11 @@ pub fn proxy_lcp(record: &ProxyLcpRecord) -> ProxyLcp {
     }
 }
 
+/// (Tx) Connect Speed (AVP 24, mandatory in the ICCN): without a shaping rate or an ANCP /
+/// PPPoE-IA line rate, a LAC reports its access interface's speed. Ports do not report their
+/// speed to the engine yet, so it is Gigabit Ethernet's: never 0, which some LNSs refuse.
+pub const ACCESS_SPEED_BPS: u32 = 1_000_000_000;
+
 /// The call of a PPPoE subscriber. `calling_number` names the access line (see
 /// [`calling_number`]).
 pub fn pppoe_call(
@@ -51,6 +56,7 @@ pub fn pppoe_call(
     CallInfo {
         serial,
         calling_number: Some(calling_number.into_bytes()),
+        tx_connect_speed: ACCESS_SPEED_BPS,
         proxy: ProxyData {
             lcp: Some(proxy_lcp(lcp)),
             auth: Some(proxy_auth(credentials)),

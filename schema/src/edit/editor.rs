@@ -98,6 +98,11 @@ impl Editor {
             let Some(child) = stmt.child(&id.keyword) else {
                 return Err(syntax_error(0));
             };
+            if stmt.choice {
+                // One alternative replaces another, as on Junos: `set action drop` after
+                // `set action delay 5` leaves `action drop`.
+                node.children.retain(|other, _| other.keyword == id.keyword);
+            }
             node = order::child_entry(node, stmt, id);
             stmt = child;
         }

@@ -528,3 +528,35 @@ fn set_several_statements_of_a_one_line_container() {
         .unwrap_err();
     assert_eq!((e.word, e.message.as_str()), (3, "syntax error."));
 }
+
+/// `action (terminate | drop | delay S)` is a choice: each `set` replaces the alternative set
+/// before it, as on Junos, and the one-line form does the same.
+#[test]
+fn setting_one_alternative_of_a_choice_removes_the_others() {
+    let ed = Editor::new(&crate::table::ROOT);
+    let at = "protocols pppoe service-name-tables svc service any action";
+    let mut t = Node::default();
+    for (command, left) in [
+        ("delay 5", "delay"),
+        ("drop", "drop"),
+        ("terminate", "terminate"),
+        ("delay 3", "delay"),
+    ] {
+        ed.set(&mut t, &w(&format!("{at} {command}"))).unwrap();
+        let path = [
+            NodeId::new("protocols"),
+            NodeId::new("pppoe"),
+            NodeId::entry("service-name-tables", "svc"),
+            NodeId::entry("service", "any"),
+            NodeId::new("action"),
+        ];
+        let action = t.get(&path).expect("action");
+        let set: Vec<&str> = action
+            .children
+            .keys()
+            .map(|id| id.keyword.as_str())
+            .collect();
+        assert_eq!(set, [left], "after {command}");
+    }
+    assert_eq!(crate::validate::check(&t), Ok(vec![]));
+}

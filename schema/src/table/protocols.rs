@@ -26,8 +26,8 @@ pub(super) const PROTOCOLS: Stmt = container(
     )],
 );
 
-/// Junos: `action (delay seconds | drop | terminate);`, one of the three (checked at
-/// commit); `terminate` when absent.
+/// Junos: `action (delay seconds | drop | terminate);`, one of the three; `terminate` when
+/// absent.
 const SERVICE: &[Stmt] = &[
     container(
         "action",
@@ -42,7 +42,8 @@ const SERVICE: &[Stmt] = &[
             ),
         ],
     )
-    .one_line(),
+    .one_line()
+    .choice(),
     // Junos range for service-name-table max-sessions.
     leaf(
         "max-sessions",

@@ -68,6 +68,15 @@ fn kinds_are_consistent() {
                     && stmt.children.iter().filter(|c| c.positional).count() <= 1),
             "{path:?}: a one-line container holds leaves and flags, one of them positional"
         );
+        assert!(
+            !stmt.choice
+                || (stmt.kind == Kind::Container
+                    && stmt
+                        .children
+                        .iter()
+                        .all(|c| matches!(c.kind, Kind::Leaf(_) | Kind::Flag))),
+            "{path:?}: a choice is between leaves and flags"
+        );
         for child in stmt.children.iter().filter(|c| c.positional) {
             assert!(
                 stmt.one_line && matches!(child.kind, Kind::Leaf(_)),

@@ -1,4 +1,4 @@
-//! Semantic checks of VLAN selectors, `family pppoe` and `[edit protocols pppoe]`.
+//! Semantic checks of VLAN selectors and `family pppoe`.
 //!
 //! Junos refuses, at commit, a unit whose VLAN statement the interface's tagging mode does
 //! not allow and two units of one interface that select the same frames; a PPPoE unit
@@ -20,7 +20,6 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
         tagging_modes(root, name, findings);
         units(root, name, interface, findings);
     }
-    service_actions(root, config, findings);
 }
 
 fn interface_path(name: &str) -> Path {
@@ -126,39 +125,6 @@ fn units(root: &Node, name: &str, interface: &Interface, findings: &mut Findings
             ),
             None => {
                 selectors.insert(unit.vlan, number);
-            }
-        }
-    }
-}
-
-/// `action` takes one of `terminate`, `drop` or `delay SECONDS`.
-fn service_actions(root: &Node, config: &RouterConfig, findings: &mut Findings) {
-    for (table, t) in &config.pppoe_service_name_tables {
-        for service in &t.services {
-            let key = service.name.to_string();
-            let path = vec![
-                NodeId::new("protocols"),
-                NodeId::new("pppoe"),
-                NodeId::entry("service-name-tables", table.as_str()),
-                NodeId::entry("service", key.as_str()),
-            ];
-            let Some(action) = root
-                .get(&path)
-                .and_then(|s| s.children.get(&NodeId::new("action")))
-            else {
-                continue;
-            };
-            if action.children.len() > 1 {
-                let set: Vec<String> = action
-                    .children
-                    .keys()
-                    .map(|id| id.keyword.clone())
-                    .collect();
-                findings.error(
-                    path,
-                    format!("action {}", set.join(" ")),
-                    "Only one of terminate, drop or delay may be configured",
-                );
             }
         }
     }

@@ -41,11 +41,29 @@ fn walk(root: &Node, stmt: &'static Stmt, node: &Node, path: &mut Path, findings
         }
     }
     if let Some((own_id, parent_path)) = path.split_last() {
+        if stmt.choice && node.children.len() > 1 {
+            let set: Vec<&str> = node.children.keys().map(|id| id.keyword.as_str()).collect();
+            findings.error(
+                parent_path.to_vec(),
+                format!("{own_id} {}", set.join(" ")),
+                format!("Only one of {} may be configured", alternatives(stmt)),
+            );
+        }
         for wanted in stmt.children.iter().filter(|c| c.mandatory) {
             if !node.children.keys().any(|id| id.keyword == wanted.name) {
                 findings.missing(parent_path.to_vec(), own_id.to_string(), wanted.name);
             }
         }
+    }
+}
+
+/// `terminate, drop or delay`.
+fn alternatives(stmt: &Stmt) -> String {
+    let names: Vec<&str> = stmt.children.iter().map(|c| c.name).collect();
+    match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 

@@ -1,9 +1,9 @@
 //! `cargo run --release --bin l2tp-lab`: two routers on loopback, a LAC (127.0.0.1) and an
-//! LNS (127.0.0.2), each with its demo configuration, a few test sessions between them, and
-//! the operator shell on the LAC.
+//! LNS (127.0.0.2), each with its demo configuration, a few test sessions between them, PPPoE
+//! subscribers from the emulator on the LAC's socket link, and the operator shell on the LAC.
 
 use clap::Parser;
-use l2tp_tests::lab::{Lab, DEMO_PROFILE};
+use l2tp_tests::lab::{Lab, LabSubscribers, DEMO_PROFILE};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,6 +17,9 @@ struct Args {
     /// Test sessions to open from the LAC before the shell starts.
     #[arg(long, default_value_t = 3)]
     sessions: u32,
+    /// PPPoE subscribers the emulator brings up through the LAC (on its socket link `lab0`).
+    #[arg(long, default_value_t = 5)]
+    subscribers: usize,
 }
 
 fn main() -> ExitCode {
@@ -56,6 +59,21 @@ fn main() -> ExitCode {
             Err(e) => eprintln!("l2tp-lab: {user}: test session failed: {e}"),
         }
     }
+    // Declared after `lab`: dropped first, so the subscribers leave (PADT) before the LAC stops.
+    let _subscribers = if args.subscribers > 0 {
+        match LabSubscribers::start(&lab.lac, args.subscribers) {
+            Ok((subscribers, line)) => {
+                eprintln!("l2tp-lab: {line}");
+                Some(subscribers)
+            }
+            Err(e) => {
+                eprintln!("l2tp-lab: PPPoE subscribers: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
     eprintln!(
         "l2tp-lab: the LNS's shell: cli --socket {}",
         lab.lns.socket().display()
@@ -66,7 +84,8 @@ fn main() -> ExitCode {
     );
     eprintln!(
         "l2tp-lab: this is the LAC; try 'test services l2tp tunnel user u9@example.net \
-         password pw tunnel-name {DEMO_PROFILE}', 'show configuration'; 'exit' leaves."
+         password pw tunnel-name {DEMO_PROFILE}', 'show subscribers', 'show pppoe interfaces', \
+         'show configuration'; 'exit' leaves."
     );
     cli::run_interactive(&lab.lac.socket())
 }

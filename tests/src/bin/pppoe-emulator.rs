@@ -12,12 +12,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use l2tp_tests::emulator::{Emulator, EmulatorConfig, EndWith, Summary, UpAt};
-use l2tpd::io::{AsyncFrameEndpoint, FrameBatch, SocketLink};
-use l2tpd::ppp::client_link::ClientLink;
+use l2tp_tests::emulator::{self, EmulatorConfig, EndWith, RunOptions, Summary, UpAt};
+use l2tpd::io::{AsyncFrameEndpoint, PacketSocket, SocketLink};
 use l2tpd::pppoe::wire::{MacAddr, VlanTag};
-use tokio::signal::unix::{signal, SignalKind};
-use tokio::time::Instant;
 
 #[derive(Parser)]
 #[command(about = "Emulate PPPoE subscribers against a LAC")]
@@ -79,13 +76,6 @@ struct Args {
     #[arg(long)]
     json: bool,
 }
-
-/// Frames received per read (recvmmsg) and the largest frame taken: 1500 + Ethernet header
-/// + two VLAN tags, with room to spare for RFC 4638 payloads.
-const BATCH_SLOTS: usize = 64;
-const MAX_FRAME: usize = 2048;
-/// Time left for the last PADTs to leave once the run is over.
-const GOODBYE: Duration = Duration::from_millis(200);
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -184,7 +174,13 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
     let _local_path;
     let mut endpoint = match (&args.interface, &args.link) {
         // PacketSocket's errors already name the interface.
-        (Some(interface), _) => AsyncFrameEndpoint::packet(interface)?,
+        (Some(interface), _) => {
+            let socket = PacketSocket::open(interface)?;
+            // The LAC answers the subscribers' MACs, none of them the interface's own: a
+            // real NIC would filter those replies.
+            socket.set_promiscuous()?;
+            AsyncFrameEndpoint::new(socket)?
+        }
         (None, Some(link)) => {
             let local = args.local.clone().unwrap_or_else(|| {
                 let mut path = link.clone().into_os_string();
@@ -202,71 +198,14 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
         }
         (None, None) => unreachable!("clap requires --interface or --link"),
     };
-    let deadline = Instant::now() + Duration::from_secs_f64(args.timeout);
-    let mut emulator: Emulator<ClientLink> = Emulator::new(config);
-    let mut batch = FrameBatch::new(BATCH_SLOTS, MAX_FRAME);
-    let mut probes_sent = false;
-    let mut probe_signal = signal(SignalKind::user_defined1())?;
-    let mut end_signal = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    emulator.start(Instant::now().into_std());
-    loop {
-        flush(&mut emulator, &endpoint).await?;
-        let now = Instant::now();
-        if now >= deadline {
-            break;
-        }
-        let up_phase_over = emulator.all_up() || emulator.settled();
-        if up_phase_over && args.probe && !probes_sent {
-            probes_sent = true;
-            emulator.send_probes();
-            continue;
-        }
-        let probes_answered = emulator.counters().probe_replies >= emulator.counters().probes_sent;
-        // Without --hold, settled = every subscriber up or failed; with it, every one gone.
-        if emulator.settled() && (!args.probe || probes_answered) {
-            break;
-        }
-        let wake = emulator
-            .poll_timeout()
-            .map(Instant::from_std)
-            .map_or(deadline, |at| at.min(deadline));
-        tokio::select! {
-            received = endpoint.recv_batch(&mut batch) => {
-                received?;
-                let now = Instant::now().into_std();
-                for frame in batch.frames() {
-                    emulator.handle_frame(frame, now);
-                }
-                emulator.handle_timeout(now);
-            }
-            _ = tokio::time::sleep_until(wake) => {
-                emulator.handle_timeout(Instant::now().into_std());
-            }
-            _ = probe_signal.recv() => {
-                emulator.send_probes();
-            }
-            _ = end_signal.recv() => break,
-            _ = interrupt.recv() => break,
-        }
-    }
-    let summary = emulator.summary();
-    let counters = emulator.counters();
-    let ok = emulator.all_up() && (!args.probe || counters.probe_replies >= counters.probes_sent);
-    emulator.stop(Instant::now().into_std());
-    let _ = tokio::time::timeout(GOODBYE, flush(&mut emulator, &endpoint)).await;
+    let options = RunOptions {
+        timeout: Duration::from_secs_f64(args.timeout),
+        probe: args.probe,
+        signals: true,
+    };
+    let (summary, ok, mut emulator) = emulator::run(&mut endpoint, config, options).await?;
+    emulator::finish(&mut emulator, &endpoint).await;
     Ok((summary, ok))
-}
-
-async fn flush(
-    emulator: &mut Emulator<ClientLink>,
-    endpoint: &AsyncFrameEndpoint,
-) -> std::io::Result<()> {
-    let frames: Vec<Vec<u8>> = std::iter::from_fn(|| emulator.poll_transmit()).collect();
-    if frames.is_empty() {
-        return Ok(());
-    }
-    endpoint.send_all(&frames).await
 }
 
 fn human(summary: &Summary) -> String {

@@ -194,7 +194,7 @@ fn a_hundred_subscribers_come_up_to_auth_sent_and_stop_sends_a_padt_for_each() {
 fn a_padt_from_the_concentrator_is_a_failure_named_peer_padt() {
     let mut segment = segment(EmulatorConfig::new(3));
     segment.run_until(Duration::from_secs(10), Emulator::all_up);
-    let padt = segment.far_end.server.terminate(2).unwrap();
+    let padt = segment.far_end.server.terminate(2, segment.now).unwrap();
     segment.emulator.handle_frame(&padt, segment.now);
     let summary = segment.emulator.summary();
     assert_eq!(summary.failures.get("peer-padt"), Some(&1));
@@ -255,7 +255,15 @@ fn a_service_the_concentrator_does_not_offer_fails_with_no_pado() {
     let mut config = EmulatorConfig::new(1);
     config.service_name = b"video".to_vec();
     let mut ac = DiscoveryConfig::new(AC, "lac1");
-    ac.service_names = vec!["internet".into()];
+    ac.service_table = Some(schema::typed::ServiceNameTable {
+        services: vec![schema::typed::PppoeService {
+            name: schema::typed::ServiceName::Named("internet".into()),
+            action: schema::typed::ServiceAction::Terminate,
+            max_sessions: None,
+            dynamic_profile: None,
+            routing_instance: None,
+        }],
+    });
     let mut segment = segment_with(config, ac);
     segment.run_until(Duration::from_secs(60), Emulator::settled);
     let summary = segment.emulator.summary();

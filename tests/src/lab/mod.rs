@@ -11,6 +11,12 @@ use std::time::{Duration, Instant};
 pub const DEMO_LAC: &str = include_str!("demo-lac.set");
 /// The LNS's demo configuration: it accepts the LAC `lab-lac` with the same tunnel secret.
 pub const DEMO_LNS: &str = include_str!("demo-lns.set");
+/// The LAC's PPPoE port in the lab: a socket link (no root, no interface), where the lab's
+/// subscriber emulator plugs in.
+pub const LAB_PORT: &str = "lab0";
+/// The socket link's file in the LAC's state directory.
+pub const LAB_LINK_SOCKET: &str = "lab0.link";
+
 /// The demo LAC's tunnel profile towards the demo LNS.
 pub const DEMO_PROFILE: &str = "tp-lns1";
 
@@ -23,6 +29,14 @@ pub struct LabDaemon {
 
 impl LabDaemon {
     pub fn start(state_dir: &Path) -> Result<LabDaemon, String> {
+        Self::start_with_links(state_dir, Vec::new())
+    }
+
+    /// [`LabDaemon::start`] with PPPoE ports that are socket links (`--access-link`).
+    pub fn start_with_links(
+        state_dir: &Path,
+        access_links: Vec<(String, PathBuf)>,
+    ) -> Result<LabDaemon, String> {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let opts = l2tpd::daemon::DaemonOptions {
             state_dir: state_dir.to_path_buf(),
@@ -30,7 +44,7 @@ impl LabDaemon {
             release_memory: None,
             random_seed: None,
             group: None,
-            access_links: Vec::new(),
+            access_links,
         };
         let thread = std::thread::Builder::new()
             .name("l2tpd".into())
@@ -118,7 +132,10 @@ impl Lab {
         let lns = LabDaemon::start(&dir.join("lns")).map_err(|e| format!("LNS: {e}"))?;
         lns.commit_set_lines(DEMO_LNS, "l2tp-lab demo configuration")
             .map_err(|e| format!("the LNS demo configuration did not commit: {e}"))?;
-        let lac = LabDaemon::start(&dir.join("lac")).map_err(|e| format!("LAC: {e}"))?;
+        let lac_dir = dir.join("lac");
+        let link = lac_dir.join(LAB_LINK_SOCKET);
+        let lac = LabDaemon::start_with_links(&lac_dir, vec![(LAB_PORT.to_string(), link)])
+            .map_err(|e| format!("LAC: {e}"))?;
         lac.commit_set_lines(DEMO_LAC, "l2tp-lab demo configuration")
             .map_err(|e| format!("the LAC demo configuration did not commit: {e}"))?;
         Ok(Lab { lac, lns })
@@ -126,6 +143,121 @@ impl Lab {
 }
 
 impl Drop for LabDaemon {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// PPPoE subscribers of the lab: the emulator on the LAC's socket link, on a thread of its
+/// own, staying up until the lab ends.
+pub struct LabSubscribers {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LabSubscribers {
+    /// Brings `count` subscribers (`sub1@example.net`, …) up through the LAC and returns once
+    /// they are up (or failed): the summary line says which.
+    pub fn start(lac: &LabDaemon, count: usize) -> Result<(LabSubscribers, String), String> {
+        use crate::emulator::{self, EmulatorConfig, RunOptions};
+        use l2tpd::io::{AsyncFrameEndpoint, SocketLink};
+        use l2tpd::pppoe::wire::MacAddr;
+
+        let link = lac.state_dir.join(LAB_LINK_SOCKET);
+        let local = lac.state_dir.join("lab0.emulator");
+        let _ = std::fs::remove_file(&local);
+        let mut config = EmulatorConfig::new(count);
+        config.user_format = "sub{n}@example.net".into();
+        config.password = b"lab-password".to_vec();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (ready, summary) = std::sync::mpsc::channel::<Result<String, String>>();
+        let thread = std::thread::Builder::new()
+            .name("lab-subscribers".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ = ready.send(Err(e.to_string()));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let endpoint = SocketLink::connect(&local, &link, MacAddr([0x02, 0, 0, 0, 0, 0]))
+                        .and_then(AsyncFrameEndpoint::new);
+                    let mut endpoint = match endpoint {
+                        Ok(e) => e,
+                        Err(e) => {
+                            let _ = ready.send(Err(format!("socket link {}: {e}", link.display())));
+                            return;
+                        }
+                    };
+                    let options = RunOptions {
+                        timeout: Duration::from_secs(10),
+                        probe: true,
+                        signals: false,
+                    };
+                    match emulator::run(&mut endpoint, config, options).await {
+                        Ok((summary, answered, mut emulator)) => {
+                            let _ = ready.send(Ok(format!(
+                                "{} of {} PPPoE subscribers up through the LAC (setup p50 {:.1} ms); \
+                                 LCP echoes {} across the tunnel",
+                                summary.up,
+                                summary.count,
+                                summary.setup_ms.p50,
+                                if answered { "answered" } else { "NOT all answered" }
+                            )));
+                            // Keep answering the LAC (LCP echo) until the lab ends.
+                            let mut batch = l2tpd::io::FrameBatch::new(64, 2048);
+                            tokio::pin!(stopped);
+                            loop {
+                                tokio::select! {
+                                    _ = &mut stopped => break,
+                                    received = endpoint.recv_batch(&mut batch) => {
+                                        if received.is_err() { break; }
+                                        let now = Instant::now();
+                                        for frame in batch.frames() {
+                                            emulator.handle_frame(frame, now);
+                                        }
+                                        let frames: Vec<Vec<u8>> =
+                                            std::iter::from_fn(|| emulator.poll_transmit()).collect();
+                                        if !frames.is_empty() && endpoint.send_all(&frames).await.is_err() {
+                                            break;
+                                        }
+                                    }
+                                }
+                            }
+                            emulator::finish(&mut emulator, &endpoint).await;
+                        }
+                        Err(e) => {
+                            let _ = ready.send(Err(e.to_string()));
+                        }
+                    }
+                    let _ = std::fs::remove_file(&local);
+                });
+            })
+            .map_err(|e| e.to_string())?;
+        let line = summary
+            .recv_timeout(Duration::from_secs(15))
+            .map_err(|_| "the subscriber emulator did not report".to_string())??;
+        Ok((
+            LabSubscribers {
+                stop: Some(stop),
+                thread: Some(thread),
+            },
+            line,
+        ))
+    }
+}
+
+impl Drop for LabSubscribers {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -1,0 +1,178 @@
+//! The unit policies as a commit sets them: drain, the service-name table and its delayed
+//! PADOs through the access layer's timer, short-cycle protection, and the unit MTU.
+
+use super::*;
+use crate::pppoe::wire::{Body, Code, Frame, Tag};
+
+const PORT: &str = "veth-pol";
+const AC: [u8; 6] = [0x02, 0, 0, 0, 0xac, 0x15];
+
+fn config(lines: &str) -> RouterConfig {
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+        .expect("set lines parse");
+    schema::typed::router_config(&tree)
+}
+
+fn unit_config(extra: &str) -> RouterConfig {
+    config(&format!(
+        "set interfaces {PORT} unit 0 family pppoe access-concentrator ac1\n{extra}"
+    ))
+}
+
+fn access(config: &RouterConfig, now: Instant) -> PppoeAccess {
+    let mut access = PppoeAccess::new(now, Box::new(|| [7; 16]));
+    access.configure(config);
+    access.attach(PORT, PortFacts { mac: AC, mtu: 1500 }, true);
+    access
+}
+
+fn client(n: u8) -> MacAddr {
+    MacAddr([0x02, 0x33, 0, 0, 0, n])
+}
+
+fn discovery(who: MacAddr, dst: MacAddr, code: Code, session_id: u16, tags: Vec<Tag>) -> Vec<u8> {
+    Frame::discovery(dst, who, &[], code, session_id, tags)
+        .to_bytes()
+        .unwrap()
+}
+
+fn padi(who: MacAddr, service: &str) -> Vec<u8> {
+    let tags = vec![Tag::ServiceName(service.as_bytes().to_vec())];
+    discovery(who, MacAddr::BROADCAST, Code::Padi, 0, tags)
+}
+
+/// What the access layer sent back for one frame.
+fn exchange(access: &mut PppoeAccess, bytes: &[u8], now: Instant) -> Vec<FrameOut> {
+    let mut out = Vec::new();
+    assert_eq!(
+        access.handle_frame(PORT, bytes, now, &mut out),
+        Received::Consumed
+    );
+    out
+}
+
+fn tags_of(out: &FrameOut) -> (Code, u16, Vec<Tag>) {
+    match Frame::parse(&out.frame).unwrap().body {
+        Body::Discovery {
+            code,
+            session_id,
+            tags,
+        } => (code, session_id, tags),
+        Body::Session { .. } => panic!("not a discovery frame"),
+    }
+}
+
+/// PADI and PADR for the empty service: the session id.
+fn connect(access: &mut PppoeAccess, who: MacAddr, now: Instant) -> u16 {
+    let out = exchange(access, &padi(who, ""), now);
+    let (_, _, tags) = tags_of(&out[0]);
+    let cookie = tags
+        .into_iter()
+        .find(|t| matches!(t, Tag::AcCookie(_)))
+        .unwrap();
+    let padr = vec![Tag::ServiceName(vec![]), cookie];
+    let out = exchange(
+        access,
+        &discovery(who, MacAddr(AC), Code::Padr, 0, padr),
+        now,
+    );
+    let (code, session_id, _) = tags_of(&out[0]);
+    assert_eq!(code, Code::Pads);
+    session_id
+}
+
+fn counters(access: &PppoeAccess) -> DiscoveryCounters {
+    access.counters().remove(PORT).unwrap_or_default()
+}
+
+#[test]
+fn drain_in_a_commit_refuses_new_subscribers_and_keeps_those_connected() {
+    let now = Instant::now();
+    let mut access = access(&unit_config(""), now);
+    let session_id = connect(&mut access, client(1), now);
+
+    access.configure(&unit_config("set services l2tp drain\n"));
+    assert!(exchange(&mut access, &padi(client(2), ""), now).is_empty());
+    assert_eq!(counters(&access).draining_refused, 1);
+    assert_eq!(access.session_count(), 1);
+    assert!(access.session(UnitId(1), session_id).is_some());
+
+    access.configure(&unit_config(""));
+    connect(&mut access, client(2), now);
+}
+
+#[test]
+fn the_service_name_table_and_its_delay_come_from_the_commit() {
+    let now = Instant::now();
+    let table = "set interfaces veth-pol unit 0 family pppoe service-name-table t\n\
+                 set protocols pppoe service-name-tables t service slow action delay 2\n";
+    let mut access = access(&unit_config(table), now);
+    assert!(exchange(&mut access, &padi(client(1), "slow"), now).is_empty());
+    assert!(exchange(&mut access, &padi(client(1), "other"), now).is_empty());
+    assert_eq!(access.poll_timeout(), Some(now + Duration::from_secs(2)));
+
+    let mut out = Vec::new();
+    access.handle_timeout(now + Duration::from_secs(1), &mut out);
+    assert!(out.is_empty());
+    access.handle_timeout(now + Duration::from_secs(2), &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(&*out[0].port, PORT);
+    assert_eq!(tags_of(&out[0]).0, Code::Pado);
+    assert_eq!(access.poll_timeout(), None);
+
+    // A commit that changes only the table: the unit keeps its server and follows it.
+    let dropped = table.replace("action delay 2", "action drop");
+    access.configure(&unit_config(&dropped));
+    assert!(exchange(&mut access, &padi(client(2), "slow"), now).is_empty());
+    let counters = counters(&access);
+    assert_eq!(
+        (
+            counters.pado_delayed,
+            counters.service_name_refused,
+            counters.service_name_dropped
+        ),
+        (1, 1, 1)
+    );
+}
+
+#[test]
+fn short_cycle_protection_from_the_commit_locks_out_a_fast_reconnect() {
+    let now = Instant::now();
+    let extra = "set interfaces veth-pol unit 0 family pppoe short-cycle-protection\n";
+    let mut access = access(&unit_config(extra), now);
+    let session_id = connect(&mut access, client(1), now);
+    let padt = discovery(client(1), MacAddr(AC), Code::Padt, session_id, vec![]);
+    exchange(&mut access, &padt, now);
+    assert!(exchange(&mut access, &padi(client(1), ""), now).is_empty());
+    assert_eq!(counters(&access).short_cycle_refused, 1);
+}
+
+#[test]
+fn unit_mtu_is_the_ppp_mtu_capped_by_the_link() {
+    let cases = [
+        (None, 1500, 1492),
+        (None, 9000, 8992),
+        (Some(PppoeMtu::UseLowerLayer), 9000, 8992),
+        (Some(PppoeMtu::UseLowerLayer), 1400, 1392),
+        (Some(PppoeMtu::Bytes(1400)), 1500, 1400),
+        (Some(PppoeMtu::Bytes(4000)), 9000, 4000),
+        (Some(PppoeMtu::Bytes(9000)), 1500, 1492),
+    ];
+    for (mtu, link, expected) in cases {
+        assert_eq!(
+            session_max_payload(mtu, link),
+            expected,
+            "{mtu:?} on {link}"
+        );
+    }
+}
+
+#[test]
+fn unit_mtu_from_the_commit_caps_the_session() {
+    let now = Instant::now();
+    let extra = "set interfaces veth-pol unit 0 family pppoe mtu 1400\n";
+    let mut access = access(&unit_config(extra), now);
+    let session_id = connect(&mut access, client(1), now);
+    let session = access.session(UnitId(1), session_id).unwrap();
+    assert_eq!(session.max_payload, 1400);
+}

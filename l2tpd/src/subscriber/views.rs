@@ -1,0 +1,291 @@
+//! The operator's views of the subscriber tables: `show subscribers`, `show pppoe
+//! interfaces | statistics | service-name-tables`, and the clears. Read from above the
+//! tables, as the L2TP views are (`registry::show`); nothing here changes protocol state
+//! except the clears, which end subscribers exactly as a client's PADT would.
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use schema::l2tp_rpc::Level;
+use schema::subscriber_rpc::{
+    AccessType, AuthenticationProtocol, MacAddress, PppoeCleared, PppoeInterface,
+    PppoeInterfaceStatistics, PppoeInterfaces, PppoeSelect, PppoeServiceEntry,
+    PppoeServiceNameTable, PppoeServiceNameTables, PppoeSessionState, PppoeStatistics,
+    Subscriber as SubscriberRow, SubscriberCounters, SubscriberShow, SubscriberState,
+    SubscriberSummary, SubscriberTunnel, Subscribers as SubscriberRows,
+};
+use schema::typed::RouterConfig;
+
+use super::lac::SubscriberLayer;
+use super::table::{AccessLeg, Phase, Subscriber};
+use crate::l2tp::session::Role;
+use crate::pppoe::discovery::DiscoveryCounters;
+use crate::registry::{interface, Registry};
+
+/// `pp0.UNIT`: the same unit `show services l2tp session` prints for the subscriber's call.
+pub fn interface_name(subscriber: &Subscriber) -> String {
+    interface::name(Role::Lac, interface::unit(subscriber.id))
+}
+
+fn state(phase: Phase) -> SubscriberState {
+    match phase {
+        Phase::Negotiating | Phase::Authenticating => SubscriberState::Init,
+        Phase::Tunnelling => SubscriberState::Configured,
+        Phase::Active => SubscriberState::Active,
+        Phase::Terminating => SubscriberState::Terminating,
+    }
+}
+
+fn unix_seconds(at: SystemTime) -> i64 {
+    at.duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn lcp_state_name(subscriber: &Subscriber) -> String {
+    match &subscriber.link {
+        Some(link) => format!("{:?}", link.lcp_state()).to_lowercase(),
+        // The LNS runs the client's PPP once the session is up; LCP was open when it took it.
+        None => "opened".to_string(),
+    }
+}
+
+fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> SubscriberRow {
+    let AccessLeg::Pppoe {
+        session_id,
+        mac,
+        vlans,
+        underlying,
+        ..
+    } = &subscriber.access;
+    let (vlan_id, stacked_vlan_id) = match vlans.as_slice() {
+        [single] => (Some(*single), None),
+        [outer, inner] => (Some(*inner), Some(*outer)),
+        _ => (None, None),
+    };
+    let tunnel = registry
+        .locate_call(subscriber.id)
+        .and_then(|(tunnel_id, session)| {
+            let session_id = session?;
+            Some(SubscriberTunnel {
+                tunnel_group: subscriber.profile.clone().unwrap_or_default(),
+                tunnel_local_id: tunnel_id,
+                tunnel_remote_id: registry.remote_tunnel_id(tunnel_id).unwrap_or(0),
+                session_local_id: session_id,
+                session_remote_id: registry
+                    .remote_session_id(tunnel_id, session_id)
+                    .unwrap_or(0),
+            })
+        });
+    SubscriberRow {
+        interface: interface_name(subscriber),
+        user_name: subscriber.user.clone(),
+        state: state(subscriber.phase),
+        access_type: AccessType::Pppoe,
+        ip_address: None,
+        logical_system: "default".into(),
+        routing_instance: "default".into(),
+        underlying_interface: Some(underlying.clone()),
+        mac_address: Some(MacAddress(*mac)),
+        vlan_id,
+        stacked_vlan_id,
+        pppoe_session_id: Some(*session_id),
+        dynamic_profile: None,
+        login_time: unix_seconds(subscriber.login),
+        lcp_state: Some(lcp_state_name(subscriber)),
+        authentication_protocol: subscriber.authentication.map(|a| match a {
+            "pap" => AuthenticationProtocol::Pap,
+            _ => AuthenticationProtocol::Chap,
+        }),
+        tunnel,
+        statistics: (level == Level::Extensive).then_some(SubscriberCounters {
+            input_packets: subscriber.frames_up,
+            input_bytes: subscriber.bytes_up,
+            output_packets: subscriber.frames_down,
+            output_bytes: subscriber.bytes_down,
+        }),
+    }
+}
+
+impl SubscriberLayer {
+    /// `show subscribers`. A user name that matches nobody is an error, as on Junos.
+    pub fn show_subscribers(
+        &self,
+        registry: &Registry,
+        show: &SubscriberShow,
+    ) -> Result<SubscriberRows, String> {
+        let mut subscribers: Vec<&Subscriber> = self
+            .table
+            .iter()
+            .filter(|s| {
+                show.user_name
+                    .as_deref()
+                    .is_none_or(|u| s.user.as_deref() == Some(u))
+            })
+            .collect();
+        if subscribers.is_empty() {
+            if let Some(user) = &show.user_name {
+                return Err(format!("no subscriber with user name {user}"));
+            }
+        }
+        subscribers.sort_by_key(|s| s.id);
+        let rows: Vec<SubscriberRow> = subscribers
+            .iter()
+            .map(|s| row(s, registry, show.level))
+            .collect();
+        if show.summary {
+            return Ok(SubscriberRows {
+                summary: Some(SubscriberSummary::of(&rows)),
+                subscribers: Vec::new(),
+            });
+        }
+        Ok(SubscriberRows {
+            subscribers: rows,
+            summary: None,
+        })
+    }
+
+    fn selected<'a>(&'a self, select: &PppoeSelect) -> Result<Vec<&'a Subscriber>, String> {
+        let mut chosen: Vec<&Subscriber> = self
+            .table
+            .iter()
+            .filter(|s| {
+                select
+                    .interface
+                    .as_deref()
+                    .is_none_or(|name| interface_name(s) == name)
+            })
+            .collect();
+        if chosen.is_empty() {
+            if let Some(name) = &select.interface {
+                return Err(format!("no PPPoE session on {name}"));
+            }
+        }
+        chosen.sort_by_key(|s| s.id);
+        Ok(chosen)
+    }
+
+    /// `show pppoe interfaces [pp0.N]`.
+    pub fn show_pppoe_interfaces(
+        &self,
+        now: Instant,
+        select: &PppoeSelect,
+    ) -> Result<PppoeInterfaces, String> {
+        let interfaces = self
+            .selected(select)?
+            .into_iter()
+            .filter_map(|s| {
+                let (unit, session_id) = s.pppoe_key();
+                let session = self.access.session(unit, session_id)?;
+                let AccessLeg::Pppoe {
+                    underlying, mac, ..
+                } = &s.access;
+                Some(PppoeInterface {
+                    name: interface_name(s),
+                    state: match s.phase {
+                        Phase::Negotiating | Phase::Authenticating => PppoeSessionState::Init,
+                        Phase::Terminating => PppoeSessionState::Terminating,
+                        Phase::Tunnelling | Phase::Active => PppoeSessionState::SessionUp,
+                    },
+                    session_id,
+                    service_name: String::from_utf8_lossy(&session.service_name).into_owned(),
+                    session_ac_name: self.access.ac_name(unit).unwrap_or_default(),
+                    remote_mac_address: MacAddress(*mac),
+                    underlying_interface: underlying.clone(),
+                    mru: s.mru.unwrap_or(session.max_payload),
+                    mtu: session.max_payload,
+                    auto_configured: true,
+                    session_uptime: now.saturating_duration_since(s.since).as_secs(),
+                })
+            })
+            .collect();
+        Ok(PppoeInterfaces { interfaces })
+    }
+
+    /// `show pppoe statistics [IFNAME]`.
+    pub fn show_pppoe_statistics(&self, select: &PppoeSelect) -> Result<PppoeStatistics, String> {
+        let active = self.access.sessions_per_port();
+        let mut reply = PppoeStatistics::default();
+        let mut total = DiscoveryCounters::default();
+        for (port, counters) in self.access.counters() {
+            if select.interface.as_deref().is_some_and(|n| n != port) {
+                continue;
+            }
+            let sessions = active.get(&port).copied().unwrap_or(0);
+            total.add(&counters);
+            reply.active_sessions += sessions;
+            reply.interfaces.push(PppoeInterfaceStatistics {
+                underlying_interface: port,
+                active_sessions: sessions,
+                counters,
+            });
+        }
+        reply.totals = total;
+        if let Some(name) = &select.interface {
+            if reply.interfaces.is_empty() {
+                return Err(format!("{name} is not an interface with family pppoe"));
+            }
+        }
+        Ok(reply)
+    }
+
+    /// `show pppoe service-name-tables`, with the sessions each service holds.
+    pub fn show_service_name_tables(&self, config: &RouterConfig) -> PppoeServiceNameTables {
+        let tables = config
+            .pppoe_service_name_tables
+            .iter()
+            .map(|(name, table)| PppoeServiceNameTable {
+                table_name: name.clone(),
+                services: table
+                    .services
+                    .iter()
+                    .map(|service| PppoeServiceEntry::of(service, 0))
+                    .collect(),
+            })
+            .collect();
+        PppoeServiceNameTables { tables }
+    }
+
+    /// `clear pppoe sessions [pp0.N]`: PADT to each client, CDN to the LNS.
+    pub fn clear_pppoe_sessions(
+        &mut self,
+        now: Instant,
+        select: &PppoeSelect,
+        registry: &mut Registry,
+    ) -> Result<PppoeCleared, String> {
+        let names: Vec<(super::table::SubscriberId, String)> = self
+            .selected(select)?
+            .into_iter()
+            .map(|s| (s.id, interface_name(s)))
+            .collect();
+        let ids: Vec<_> = names.iter().map(|(id, _)| *id).collect();
+        self.clear(now, |s| ids.contains(&s.id), registry);
+        Ok(PppoeCleared {
+            statistics: false,
+            sessions: names.into_iter().map(|(_, name)| name).collect(),
+            interfaces: Vec::new(),
+        })
+    }
+
+    /// `clear pppoe statistics [IFNAME]`.
+    pub fn clear_pppoe_statistics(&mut self, select: &PppoeSelect) -> Result<PppoeCleared, String> {
+        let ports: Vec<String> = self
+            .access
+            .counters()
+            .into_keys()
+            .filter(|p| select.interface.as_deref().is_none_or(|n| n == p))
+            .collect();
+        if ports.is_empty() {
+            if let Some(name) = &select.interface {
+                return Err(format!("{name} is not an interface with family pppoe"));
+            }
+        }
+        for port in &ports {
+            self.access.clear_statistics(Some(port));
+        }
+        Ok(PppoeCleared {
+            statistics: true,
+            sessions: Vec::new(),
+            interfaces: ports,
+        })
+    }
+}

@@ -1,0 +1,165 @@
+//! Running the emulator on a real endpoint (a packet socket or a socket link) until every
+//! subscriber is up and settled, or a deadline: the loop the `pppoe-emulator` binary and the
+//! lab share.
+
+use std::time::Duration;
+
+use l2tpd::io::{AsyncFrameEndpoint, FrameBatch};
+use l2tpd::ppp::client_link::ClientLink;
+use tokio::signal::unix::{signal, Signal, SignalKind};
+use tokio::time::Instant;
+
+use super::{Emulator, EmulatorConfig, Summary};
+
+/// Frames received per read (recvmmsg) and the largest frame taken: 1500 + Ethernet header
+/// + two VLAN tags, with room to spare for RFC 4638 payloads.
+const BATCH_SLOTS: usize = 64;
+const MAX_FRAME: usize = 2048;
+/// Time left for the last PADTs to leave once the run is over.
+const GOODBYE: Duration = Duration::from_millis(200);
+/// How long a probe waits for its reply before it goes again.
+const PROBE_RESEND: Duration = Duration::from_secs(1);
+
+/// How long a run may take, and whether it probes every session once all are up.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    pub timeout: Duration,
+    /// Send one LCP Echo-Request on every session once all are up, and wait for the replies.
+    pub probe: bool,
+    /// Let signals drive the run (the binary's, for tests and benchmarks that run it as a
+    /// process): SIGUSR1 sends one more round of probes, SIGTERM or SIGINT ends the run at
+    /// once, as the timeout would.
+    pub signals: bool,
+}
+
+/// The signals of [`RunOptions::signals`].
+struct Signals {
+    probe: Signal,
+    end: Signal,
+    interrupt: Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        Ok(Signals {
+            probe: signal(SignalKind::user_defined1())?,
+            end: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+}
+
+/// What a signal asks for.
+enum Asked {
+    Probe,
+    End,
+}
+
+/// The next signal; never, without signals.
+async fn next_signal(signals: &mut Option<Signals>) -> Asked {
+    match signals {
+        Some(s) => tokio::select! {
+            _ = s.probe.recv() => Asked::Probe,
+            _ = s.end.recv() => Asked::End,
+            _ = s.interrupt.recv() => Asked::End,
+        },
+        None => std::future::pending().await,
+    }
+}
+
+/// The subscribers of `config` on `endpoint`: started, then run until every one is up and
+/// settled (or `options.timeout`). The emulator is handed back with its subscribers still up,
+/// so the caller decides when they leave ([`finish`]).
+pub async fn run(
+    endpoint: &mut AsyncFrameEndpoint,
+    config: EmulatorConfig,
+    options: RunOptions,
+) -> std::io::Result<(Summary, bool, Emulator<ClientLink>)> {
+    let deadline = Instant::now() + options.timeout;
+    let mut emulator: Emulator<ClientLink> = Emulator::new(config);
+    let mut batch = FrameBatch::new(BATCH_SLOTS, MAX_FRAME);
+    // Sessions probed in the first round, and when the probes last left: data messages are
+    // not retransmitted by L2TP (a probe may overtake the ICCN and reach an LNS whose session
+    // is not up yet), so unanswered probes go again each PROBE_RESEND, as PPP echoes would.
+    let mut probed: Option<(u64, Instant)> = None;
+    let mut signals = if options.signals {
+        Some(Signals::install()?)
+    } else {
+        None
+    };
+    emulator.start(Instant::now().into_std());
+    loop {
+        flush(&mut emulator, endpoint).await?;
+        let now = Instant::now();
+        if now >= deadline {
+            break;
+        }
+        let up_phase_over = emulator.all_up() || emulator.settled();
+        let replies = emulator.counters().probe_replies;
+        match probed {
+            None if up_phase_over && options.probe => {
+                probed = Some((emulator.send_probes() as u64, now));
+                continue;
+            }
+            Some((count, at)) if replies < count && now >= at + PROBE_RESEND => {
+                emulator.send_probes();
+                probed = Some((count, now));
+                continue;
+            }
+            _ => {}
+        }
+        let probes_answered = probed.is_some_and(|(count, _)| replies >= count);
+        // Without a hold, settled = every subscriber up or failed; with it, every one gone.
+        if emulator.settled() && (!options.probe || probes_answered) {
+            break;
+        }
+        let mut wake = emulator
+            .poll_timeout()
+            .map(Instant::from_std)
+            .map_or(deadline, |at| at.min(deadline));
+        if let Some((_, at)) = probed {
+            wake = wake.min(at + PROBE_RESEND);
+        }
+        tokio::select! {
+            received = endpoint.recv_batch(&mut batch) => {
+                received?;
+                let now = Instant::now().into_std();
+                for frame in batch.frames() {
+                    emulator.handle_frame(frame, now);
+                }
+                emulator.handle_timeout(now);
+            }
+            _ = tokio::time::sleep_until(wake) => {
+                emulator.handle_timeout(Instant::now().into_std());
+            }
+            asked = next_signal(&mut signals) => match asked {
+                Asked::Probe => {
+                    emulator.send_probes();
+                }
+                Asked::End => break,
+            },
+        }
+    }
+    let summary = emulator.summary();
+    let counters = emulator.counters();
+    let ok = emulator.all_up()
+        && (!options.probe || probed.is_some_and(|(count, _)| counters.probe_replies >= count));
+    Ok((summary, ok, emulator))
+}
+
+/// Every subscriber still up leaves (PADT or LCP Terminate, as configured).
+pub async fn finish(emulator: &mut Emulator<ClientLink>, endpoint: &AsyncFrameEndpoint) {
+    emulator.stop(Instant::now().into_std());
+    let _ = tokio::time::timeout(GOODBYE, flush(emulator, endpoint)).await;
+}
+
+async fn flush(
+    emulator: &mut Emulator<ClientLink>,
+    endpoint: &AsyncFrameEndpoint,
+) -> std::io::Result<()> {
+    let frames: Vec<Vec<u8>> = std::iter::from_fn(|| emulator.poll_transmit()).collect();
+    if frames.is_empty() {
+        return Ok(());
+    }
+    endpoint.send_all(&frames).await
+}
