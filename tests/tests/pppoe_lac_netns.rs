@@ -16,7 +16,7 @@ use nix::sys::signal::Signal;
 use serde_json::Value;
 
 use l2tp_tests::netns::may_run_as_root;
-use l2tp_tests::ops::{elements, leaf, number, run_ok};
+use l2tp_tests::ops::{elements, leaf, number, rows, run_ok, show_json};
 use l2tp_tests::subscriber_lab::{l2tp_sessions, wait_for, wait_for_established, SubscriberLab};
 use l2tp_tests::DaemonProcess;
 
@@ -93,6 +93,15 @@ fn a_thousand_subscribers_reach_the_lns_with_proxy_data_and_a_clear_ends_them_ev
     assert!(units.iter().all(|u| u.starts_with("pp0.")), "{units:?}");
     assert_eq!(user_names(&at_lac), expected_users(MANY));
 
+    // `show subscribers` lists each once, on the same pp0 unit as its L2TP session.
+    let shown = show_json(&lac, "show subscribers");
+    let subscribers = rows(&shown, "subscribers-information", "subscriber");
+    let listed: Vec<Value> = subscribers.into_iter().cloned().collect();
+    assert_eq!(user_names(&listed), expected_users(MANY));
+    let subscriber_units: BTreeSet<String> =
+        listed.iter().filter_map(|s| leaf(s, "interface")).collect();
+    assert_eq!(subscriber_units, units);
+
     // ... and at the LNS, with the proxy LCP and proxy authentication the LAC collected.
     wait_for_established(&lns, "LNS", MANY, WAIT);
     let at_lns = l2tp_sessions(&lns, true);
@@ -136,7 +145,7 @@ fn a_thousand_subscribers_reach_the_lns_with_proxy_data_and_a_clear_ends_them_ev
 }
 
 #[test]
-fn padt_link_loss_and_a_tunnel_clear_at_the_lns_each_clean_both_ends() {
+fn padt_tunnel_clear_at_the_lns_clear_pppoe_sessions_and_link_loss_each_clean_both_ends() {
     if !may_run_as_root("pppoe_lac_netns") {
         return;
     }
@@ -157,6 +166,16 @@ fn padt_link_loss_and_a_tunnel_clear_at_the_lns_each_clean_both_ends() {
     let emulator = lab.emulator(&as_strs(&hold_args(FEW)));
     wait_for_established(&lns, "LNS", FEW, WAIT);
     run_ok(&lns, "clear services l2tp tunnel all");
+    let (ok, summary) = emulator.finish(WAIT);
+    assert!(ok, "{summary}");
+    assert_eq!(summary["failures"]["peer-padt"], FEW, "{summary}");
+    wait_for_established(&lac, "LAC", 0, WAIT);
+    wait_for_established(&lns, "LNS", 0, WAIT);
+
+    // `clear pppoe sessions` at the LAC: a PADT to every subscriber, a CDN for every call.
+    let emulator = lab.emulator(&as_strs(&hold_args(FEW)));
+    wait_for_established(&lns, "LNS", FEW, WAIT);
+    run_ok(&lac, "clear pppoe sessions");
     let (ok, summary) = emulator.finish(WAIT);
     assert!(ok, "{summary}");
     assert_eq!(summary["failures"]["peer-padt"], FEW, "{summary}");
