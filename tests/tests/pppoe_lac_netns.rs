@@ -144,6 +144,27 @@ fn a_thousand_subscribers_reach_the_lns_with_proxy_data_and_a_clear_ends_them_ev
     wait_for_established(&lns, "LNS", 0, WAIT);
 }
 
+/// FEW subscribers come up, `command` at `at` ends them: the emulator sees a PADT for every
+/// one, and neither daemon keeps a session.
+fn cleared_by_an_operator(
+    lab: &SubscriberLab,
+    [lac, lns]: [&DaemonProcess; 2],
+    at: &DaemonProcess,
+    command: &str,
+) {
+    let emulator = lab.emulator(&as_strs(&hold_args(FEW)));
+    wait_for_established(lns, "LNS", FEW, WAIT);
+    run_ok(at, command);
+    let (ok, summary) = emulator.finish(WAIT);
+    assert!(ok, "{command}: {summary}");
+    assert_eq!(
+        summary["failures"]["peer-padt"], FEW,
+        "{command}: {summary}"
+    );
+    wait_for_established(lac, "LAC", 0, WAIT);
+    wait_for_established(lns, "LNS", 0, WAIT);
+}
+
 #[test]
 fn padt_tunnel_clear_at_the_lns_clear_pppoe_sessions_and_link_loss_each_clean_both_ends() {
     if !may_run_as_root("pppoe_lac_netns") {
@@ -163,24 +184,9 @@ fn padt_tunnel_clear_at_the_lns_clear_pppoe_sessions_and_link_loss_each_clean_bo
     wait_for_established(&lns, "LNS", 0, WAIT);
 
     // The LNS clears its tunnels: StopCCN to the LAC, a PADT to every subscriber.
-    let emulator = lab.emulator(&as_strs(&hold_args(FEW)));
-    wait_for_established(&lns, "LNS", FEW, WAIT);
-    run_ok(&lns, "clear services l2tp tunnel all");
-    let (ok, summary) = emulator.finish(WAIT);
-    assert!(ok, "{summary}");
-    assert_eq!(summary["failures"]["peer-padt"], FEW, "{summary}");
-    wait_for_established(&lac, "LAC", 0, WAIT);
-    wait_for_established(&lns, "LNS", 0, WAIT);
-
+    cleared_by_an_operator(&lab, [&lac, &lns], &lns, "clear services l2tp tunnel all");
     // `clear pppoe sessions` at the LAC: a PADT to every subscriber, a CDN for every call.
-    let emulator = lab.emulator(&as_strs(&hold_args(FEW)));
-    wait_for_established(&lns, "LNS", FEW, WAIT);
-    run_ok(&lac, "clear pppoe sessions");
-    let (ok, summary) = emulator.finish(WAIT);
-    assert!(ok, "{summary}");
-    assert_eq!(summary["failures"]["peer-padt"], FEW, "{summary}");
-    wait_for_established(&lac, "LAC", 0, WAIT);
-    wait_for_established(&lns, "LNS", 0, WAIT);
+    cleared_by_an_operator(&lab, [&lac, &lns], &lac, "clear pppoe sessions");
 
     // The access link goes down under the LAC: carrier loss ends every subscriber on it.
     let mut emulator = lab.emulator(&as_strs(&hold_args(FEW)));
