@@ -483,3 +483,7 @@ impl SubscriberLayer {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "lac_timer_tests.rs"]
+mod timer_tests;

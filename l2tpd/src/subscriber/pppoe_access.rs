@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use schema::typed::{PppoeFamily, PppoeMtu, RouterConfig, ServiceNameTable, Unit, UnitVlan};
+use schema::typed::{
+    PppoeFamily, PppoeMtu, RouterConfig, ServiceName, ServiceNameTable, Unit, UnitVlan,
+};
 
 use super::vlan::{selector_of, VlanSelector};
 use crate::pppoe::discovery::{
     DiscoveryConfig, DiscoveryCounters, DiscoveryServer, EndReason, Event, Handled,
-    DEFAULT_MAX_PAYLOAD,
 };
 use crate::pppoe::short_cycle::ShortCycleConfig;
 use crate::pppoe::wire::MacAddr;
@@ -322,6 +323,17 @@ impl PppoeAccess {
         self.events.pop_front()
     }
 
+    /// Sessions that entry `service` of table `table` holds, over the units using the table
+    /// (`show pppoe service-name-tables`).
+    pub fn service_sessions(&self, table: &str, service: &ServiceName) -> usize {
+        self.units
+            .values()
+            .filter(|u| u.spec.family.service_name_table.as_deref() == Some(table))
+            .filter_map(|u| u.server.as_ref())
+            .map(|server| server.service_sessions(service))
+            .sum()
+    }
+
     /// The earliest timer of any unit (a PADO held back by `action delay`).
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.units
@@ -516,14 +528,14 @@ impl PppoeAccess {
 /// MTU. Junos' `mtu` is the PPP MTU, "not including the overhead of the lower layers" (`mtu
 /// (Dynamic and Static PPPoE)`), so `mtu N` is the payload itself, not N - 8; it cannot
 /// exceed what the link carries (interface MTU - 8, RFC 2516 §7), and JunosE likewise takes
-/// the lesser of the two. `use-lower-layer` is the interface MTU less those 8 octets. Without
-/// `mtu`, the link's payload, and never below 1492 (RFC 4638: the jumbo part is offered only
-/// to clients that ask with PPP-Max-Payload).
+/// the lesser of the two. `use-lower-layer` is the interface MTU less those 8 octets, and so
+/// is the ceiling without `mtu` (it used to be held at 1492 or more, which a link with an MTU
+/// below 1500 cannot carry). Either way the part above 1492 goes only to clients that ask
+/// for it with PPP-Max-Payload (RFC 4638 §4).
 pub fn session_max_payload(mtu: Option<PppoeMtu>, link_mtu: u16) -> u16 {
     let lower_layer = link_mtu.saturating_sub(PPPOE_AND_PPP_HEADERS);
     match mtu {
-        None => lower_layer.max(DEFAULT_MAX_PAYLOAD),
-        Some(PppoeMtu::UseLowerLayer) => lower_layer,
+        None | Some(PppoeMtu::UseLowerLayer) => lower_layer,
         Some(PppoeMtu::Bytes(bytes)) => bytes.min(lower_layer),
     }
 }

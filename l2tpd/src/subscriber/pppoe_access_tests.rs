@@ -64,13 +64,17 @@ fn tags_of(out: &FrameOut) -> (Code, u16, Vec<Tag>) {
 
 /// PADI and PADR for the empty service: the session id.
 fn connect(access: &mut PppoeAccess, who: MacAddr, now: Instant) -> u16 {
-    let out = exchange(access, &padi(who, ""), now);
+    connect_to(access, who, "", now)
+}
+
+fn connect_to(access: &mut PppoeAccess, who: MacAddr, service: &str, now: Instant) -> u16 {
+    let out = exchange(access, &padi(who, service), now);
     let (_, _, tags) = tags_of(&out[0]);
     let cookie = tags
         .into_iter()
         .find(|t| matches!(t, Tag::AcCookie(_)))
         .unwrap();
-    let padr = vec![Tag::ServiceName(vec![]), cookie];
+    let padr = vec![Tag::ServiceName(service.as_bytes().to_vec()), cookie];
     let out = exchange(
         access,
         &discovery(who, MacAddr(AC), Code::Padr, 0, padr),
@@ -152,6 +156,7 @@ fn unit_mtu_is_the_ppp_mtu_capped_by_the_link() {
     let cases = [
         (None, 1500, 1492),
         (None, 9000, 8992),
+        (None, 1400, 1392),
         (Some(PppoeMtu::UseLowerLayer), 9000, 8992),
         (Some(PppoeMtu::UseLowerLayer), 1400, 1392),
         (Some(PppoeMtu::Bytes(1400)), 1500, 1400),
@@ -175,4 +180,20 @@ fn unit_mtu_from_the_commit_caps_the_session() {
     let session_id = connect(&mut access, client(1), now);
     let session = access.session(UnitId(1), session_id).unwrap();
     assert_eq!(session.max_payload, 1400);
+}
+
+#[test]
+fn service_sessions_are_counted_per_table_entry() {
+    let now = Instant::now();
+    let table = "set interfaces veth-pol unit 0 family pppoe service-name-table t\n\
+                 set protocols pppoe service-name-tables t service gold max-sessions 2\n\
+                 set protocols pppoe service-name-tables t service any\n";
+    let mut access = access(&unit_config(table), now);
+    connect_to(&mut access, client(1), "gold", now);
+    connect_to(&mut access, client(2), "silver", now);
+    connect_to(&mut access, client(3), "bronze", now);
+    let gold = ServiceName::Named("gold".into());
+    assert_eq!(access.service_sessions("t", &gold), 1);
+    assert_eq!(access.service_sessions("t", &ServiceName::Any), 2);
+    assert_eq!(access.service_sessions("other", &gold), 0);
 }

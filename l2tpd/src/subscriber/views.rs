@@ -238,7 +238,10 @@ impl SubscriberLayer {
                 services: table
                     .services
                     .iter()
-                    .map(|service| PppoeServiceEntry::of(service, 0))
+                    .map(|service| {
+                        let active = self.access.service_sessions(name, &service.name);
+                        PppoeServiceEntry::of(service, u32::try_from(active).unwrap_or(u32::MAX))
+                    })
                     .collect(),
             })
             .collect();

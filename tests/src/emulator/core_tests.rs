@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use l2tpd::ppp::wire::control::code;
 use l2tpd::pppoe::discovery::{DiscoveryConfig, DiscoveryServer, Handled};
 use l2tpd::pppoe::wire::MacAddr;
+use schema::typed::{PppoeService, ServiceAction, ServiceName, ServiceNameTable};
 
 use super::*;
 
@@ -88,12 +89,14 @@ impl FarEnd for Concentrator {
         }
     }
 
-    fn handle_timeout(&mut self, _now: Instant) -> Vec<Vec<u8>> {
-        Vec::new()
+    /// Delayed PADOs (`action delay` in the service-name table).
+    fn handle_timeout(&mut self, now: Instant) -> Vec<Vec<u8>> {
+        self.server.handle_timeout(now);
+        std::iter::from_fn(|| self.server.poll_transmit()).collect()
     }
 
     fn poll_timeout(&self) -> Option<Instant> {
-        None
+        self.server.poll_timeout()
     }
 }
 
@@ -255,10 +258,10 @@ fn a_service_the_concentrator_does_not_offer_fails_with_no_pado() {
     let mut config = EmulatorConfig::new(1);
     config.service_name = b"video".to_vec();
     let mut ac = DiscoveryConfig::new(AC, "lac1");
-    ac.service_table = Some(schema::typed::ServiceNameTable {
-        services: vec![schema::typed::PppoeService {
-            name: schema::typed::ServiceName::Named("internet".into()),
-            action: schema::typed::ServiceAction::Terminate,
+    ac.service_table = Some(ServiceNameTable {
+        services: vec![PppoeService {
+            name: ServiceName::Named("internet".into()),
+            action: ServiceAction::Terminate,
             max_sessions: None,
             dynamic_profile: None,
             routing_instance: None,
