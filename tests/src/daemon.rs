@@ -1,5 +1,6 @@
 //! Starting, killing and restarting `l2tpd` processes for tests.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -55,8 +56,11 @@ pub struct DaemonProcess {
     host_name: String,
     /// Fixes the daemon's random choices (Tunnel IDs, challenges) so transcripts can name IDs.
     random_seed: Option<u64>,
-    /// More command-line arguments (`--access-link NAME=PATH`).
-    extra_args: Vec<String>,
+    /// What the daemon's command line starts with (`ip netns exec NS`: the daemon runs in
+    /// that network namespace); empty runs `l2tpd` itself.
+    wrapper: Vec<OsString>,
+    /// Arguments after the usual ones (`--access-link NAME=PATH`).
+    extra_args: Vec<OsString>,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -69,15 +73,6 @@ impl DaemonProcess {
     /// Starts a daemon whose prompt reads `root@HOST_NAME`, with its random choices fixed by
     /// `random_seed` when given.
     pub fn start_named(host_name: &str, random_seed: Option<u64>) -> DaemonProcess {
-        Self::start_with(host_name, random_seed, &[])
-    }
-
-    /// As `start_named`, with more command-line arguments (`--access-link NAME=PATH`).
-    pub fn start_with_args(host_name: &str, args: &[&str]) -> DaemonProcess {
-        Self::start_with(host_name, None, args)
-    }
-
-    fn start_with(host_name: &str, random_seed: Option<u64>, args: &[&str]) -> DaemonProcess {
         let temp = tempfile::Builder::new()
             .prefix("l2tpd-test-")
             .tempdir()
@@ -88,7 +83,8 @@ impl DaemonProcess {
             state_dir: dir,
             host_name: host_name.to_string(),
             random_seed,
-            extra_args: args.iter().map(|arg| arg.to_string()).collect(),
+            wrapper: Vec::new(),
+            extra_args: Vec::new(),
             _temp: Some(temp),
         };
         d.restart();
@@ -102,8 +98,49 @@ impl DaemonProcess {
             state_dir: state_dir.to_path_buf(),
             host_name: "router".to_string(),
             random_seed: None,
+            wrapper: Vec::new(),
             extra_args: Vec::new(),
             _temp: None,
+        };
+        d.restart();
+        d
+    }
+
+    /// As `start_named`, with more command-line arguments (`--access-link NAME=PATH`).
+    pub fn start_with_args(host_name: &str, args: &[&str]) -> DaemonProcess {
+        let temp = tempfile::Builder::new()
+            .prefix("l2tpd-test-")
+            .tempdir()
+            .expect("temp dir");
+        let mut d = DaemonProcess {
+            child: None,
+            state_dir: temp.path().to_path_buf(),
+            host_name: host_name.to_string(),
+            random_seed: None,
+            wrapper: Vec::new(),
+            extra_args: args.iter().map(OsString::from).collect(),
+            _temp: Some(temp),
+        };
+        d.restart();
+        d
+    }
+
+    /// Starts a daemon on a fresh temporary state directory whose command line is
+    /// `WRAPPER... l2tpd --state-dir ... EXTRA_ARGS...`: `ip netns exec NS` runs it inside a
+    /// network namespace (`ip` execs the daemon, so the pid stays the daemon's).
+    pub fn start_wrapped(wrapper: &[&str], extra_args: &[&str]) -> DaemonProcess {
+        let temp = tempfile::Builder::new()
+            .prefix("l2tpd-test-")
+            .tempdir()
+            .expect("temp dir");
+        let mut d = DaemonProcess {
+            child: None,
+            state_dir: temp.path().to_path_buf(),
+            host_name: "router".to_string(),
+            random_seed: None,
+            wrapper: wrapper.iter().map(OsString::from).collect(),
+            extra_args: extra_args.iter().map(OsString::from).collect(),
+            _temp: Some(temp),
         };
         d.restart();
         d
@@ -113,7 +150,14 @@ impl DaemonProcess {
     /// socket answers.
     pub fn restart(&mut self) {
         self.kill9();
-        let mut command = Command::new(bin_path("l2tpd"));
+        let mut command = match self.wrapper.split_first() {
+            Some((program, args)) => {
+                let mut command = Command::new(program);
+                command.args(args).arg(bin_path("l2tpd"));
+                command
+            }
+            None => Command::new(bin_path("l2tpd")),
+        };
         command
             .arg("--state-dir")
             .arg(&self.state_dir)

@@ -13,6 +13,7 @@ pub mod netsnmp;
 pub mod ops;
 pub mod pppoe_lac;
 pub mod relay;
+pub mod subscriber_lab;
 pub mod transcript;
 pub mod xl2tpd;
 

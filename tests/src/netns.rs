@@ -74,6 +74,11 @@ impl VethPair {
         ip(&["-n", namespace, "link", "set", interface, state]);
     }
 
+    /// Brings up `lo` in end `end`'s namespace: 127.0.0.0/8 there is the namespace's own.
+    pub fn loopback_up(&self, end: usize) {
+        ip(&["-n", &self.namespaces[end], "link", "set", "lo", "up"]);
+    }
+
     pub fn set_mtu(&self, end: usize, mtu: u32) {
         let (namespace, interface) = (&self.namespaces[end], &self.interfaces[end]);
         ip(&[
@@ -105,6 +110,7 @@ impl VethPair {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// The ifindex as `ip` shows it ("7: l2io123a@if6: <...").
     pub fn ifindex(&self, end: usize) -> u32 {
         let line = self.link_line(end);
         line.split(':')

@@ -160,6 +160,20 @@ impl Xl2tpdConfig {
     }
 }
 
+/// False (and why, on stderr) when xl2tpd is missing outside CI; in CI it must be there.
+pub fn present_or_skip() -> bool {
+    match unavailable() {
+        None => true,
+        Some(why) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CI must run the xl2tpd tests: {why}")
+        }
+        Some(why) => {
+            eprintln!("skipped: {why}");
+            false
+        }
+    }
+}
+
 /// Why xl2tpd cannot be used here, or `None` when it can.
 pub fn unavailable() -> Option<String> {
     if Path::new(XL2TPD).exists() {
@@ -180,6 +194,13 @@ impl Xl2tpd {
     /// Writes the configuration and starts `xl2tpd -D` on it; returns once it listens.
     /// Panics (the test fails) when it cannot start.
     pub fn start(config: &Xl2tpdConfig) -> Xl2tpd {
+        Self::start_wrapped(config, &[])
+    }
+
+    /// As [`Xl2tpd::start`], with the command line prefixed by `wrapper`: `ip netns exec NS`
+    /// runs xl2tpd (and the calls' responders) inside that network namespace. Every step
+    /// execs the next, so the child's PID is still xl2tpd's.
+    pub fn start_wrapped(config: &Xl2tpdConfig, wrapper: &[&str]) -> Xl2tpd {
         let dir = tempfile::Builder::new()
             .prefix("xl2tpd-test-")
             .tempdir()
@@ -202,11 +223,19 @@ impl Xl2tpd {
         };
         std::fs::write(path.join("options.ppp"), options).expect("write options.ppp");
         let log = File::create(path.join("xl2tpd.log")).expect("create xl2tpd.log");
+        let wrapped = |program: &str| match wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut command = Command::new(first);
+                command.args(rest).arg(program);
+                command
+            }
+            None => Command::new(program),
+        };
         let mut command = match config.ppp {
             Ppp::Responder => {
                 let host_sbin = path.join("host-sbin");
                 std::fs::create_dir(&host_sbin).expect("create host-sbin");
-                let mut command = Command::new(UNSHARE);
+                let mut command = wrapped(UNSHARE);
                 command
                     .args(["--mount", "--propagation", "private", "--"])
                     .args(["/bin/sh", "-c", NAMESPACE_SCRIPT, "xl2tpd-namespace"])
@@ -214,7 +243,7 @@ impl Xl2tpd {
                     .arg(host_sbin);
                 command
             }
-            Ppp::StopAtOnce => Command::new(XL2TPD),
+            Ppp::StopAtOnce => wrapped(XL2TPD),
         };
         // `unshare` and `sh` exec in turn, so the child's PID is xl2tpd's: signals reach it.
         let child = command

@@ -18,7 +18,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use l2tp_tests::ops::{leaf, number, rows, tunnel_test_ids};
-use l2tp_tests::xl2tpd::{unavailable, Ppp, Role, Xl2tpd, Xl2tpdConfig};
+use l2tp_tests::xl2tpd::{present_or_skip, Ppp, Role, Xl2tpd, Xl2tpdConfig};
 use l2tp_tests::{output_text, DaemonProcess};
 
 /// Bound on each wait for xl2tpd to log a step; the steps take milliseconds on loopback.
@@ -29,24 +29,10 @@ const STEP: Duration = Duration::from_secs(10);
 const STAYS_UP: Duration = Duration::from_secs(1);
 const SECRET: &str = "interop-secret";
 
-/// False (and why, on stderr) when xl2tpd is missing outside CI; in CI it must be there.
-fn xl2tpd_present() -> bool {
-    match unavailable() {
-        None => true,
-        Some(why) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI must run the xl2tpd tests: {why}")
-        }
-        Some(why) => {
-            eprintln!("skipped: {why}");
-            false
-        }
-    }
-}
-
 /// xl2tpd is there and its calls reach ppp-responder (`Ppp::best_available` says why not,
 /// and panics in CI when they cannot).
 fn responder_present() -> bool {
-    if !xl2tpd_present() {
+    if !present_or_skip() {
         return false;
     }
     match Ppp::best_available() {
@@ -265,7 +251,7 @@ fn an_xl2tpd_lac_call_stays_on_our_lns_until_we_clear_it() {
 
 #[test]
 fn calls_xl2tpd_clears_at_once_leave_the_tunnel_up() {
-    if !xl2tpd_present() {
+    if !present_or_skip() {
         return;
     }
     let mut peer = xl2tpd_lns("127.0.1.10", SECRET, Ppp::StopAtOnce);
@@ -309,7 +295,7 @@ fn calls_xl2tpd_clears_at_once_leave_the_tunnel_up() {
 
 #[test]
 fn a_wrong_tunnel_secret_fails_the_tunnel_either_way() {
-    if !xl2tpd_present() {
+    if !present_or_skip() {
         return;
     }
     // No call is placed: whatever stands in for pppd never runs.

@@ -10,6 +10,24 @@ use schema::typed::RouterConfig;
 /// RFC 2661 §8.1: the L2TP UDP port.
 pub const L2TP_PORT: u16 = 1701;
 
+/// The receive buffer asked for on every L2TP socket: a burst of data messages (one LCP
+/// echo per subscriber, a thousand subscribers' frames at once) must not overflow the
+/// 208 KiB default before the engine's next turn; an overflow is a silent kernel drop
+/// (`RcvbufErrors`), seen first end to end in tests/tests/pppoe_lac_netns.rs.
+const RECEIVE_BUFFER_BYTES: usize = 4 << 20;
+
+/// Asks for [`RECEIVE_BUFFER_BYTES`] on `socket`: FORCE goes past `net.core.rmem_max` when
+/// we may (root, CAP_NET_ADMIN); otherwise as much as the host allows. Never fatal: a
+/// smaller buffer only means drops under a burst.
+pub fn enlarge_receive_buffer(socket: &impl std::os::fd::AsFd) {
+    use nix::sys::socket::{setsockopt, sockopt};
+    if setsockopt(socket, sockopt::RcvBufForce, &RECEIVE_BUFFER_BYTES).is_err() {
+        if let Err(e) = setsockopt(socket, sockopt::RcvBuf, &RECEIVE_BUFFER_BYTES) {
+            tracing::debug!("l2tp: receive buffer left at the default: {e}");
+        }
+    }
+}
+
 /// The local addresses `config` needs port 1701 on: each tunnel group's `local-gateway
 /// address` (LNS) and each tunnel profile's `source-gateway address` (LAC), once each.
 pub fn wanted_addresses(config: &RouterConfig) -> BTreeSet<Ipv4Addr> {

@@ -18,7 +18,9 @@ use super::handover::Handover;
 use super::ports::{PortInput, Ports};
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::snmp_poll;
-use super::sockets::{address_not_here, bind_error, wanted_addresses, L2TP_PORT};
+use super::sockets::{
+    address_not_here, bind_error, enlarge_receive_buffer, wanted_addresses, L2TP_PORT,
+};
 use super::EngineOptions;
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
@@ -284,7 +286,10 @@ impl Runtime {
         for address in wanted.iter().filter(|a| !self.sockets.contains_key(a)) {
             let at = SocketAddr::new((*address).into(), L2TP_PORT);
             match UdpSocket::bind(at).await {
-                Ok(socket) => fresh.push((*address, socket)),
+                Ok(socket) => {
+                    enlarge_receive_buffer(&socket);
+                    fresh.push((*address, socket));
+                }
                 Err(e) if address_not_here(&e) => {
                     // Not (yet) an address of this host: accepted, as Junos accepts a
                     // gateway address before its interface exists; bound at a later commit.
@@ -369,6 +374,7 @@ impl Runtime {
         if self.wildcard.is_none() {
             match UdpSocket::bind(SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 0)).await {
                 Ok(socket) => {
+                    enlarge_receive_buffer(&socket);
                     self.wildcard = Some(Bound::new(
                         socket,
                         Ipv4Addr::UNSPECIFIED,

@@ -2,6 +2,10 @@
 //! or on a socket link to the LAC (no root), built on the daemon's own PPPoE and PPP client
 //! code. Prints a summary (one JSON line with `--json`) and exits 0 when every subscriber
 //! reached `--up-at` within `--timeout`.
+//!
+//! Signals let a test drive a long run: SIGUSR1 sends one more round of probes (an LCP
+//! Echo-Request on every open session), SIGTERM or SIGINT ends the run at once as
+//! `--timeout` would (a PADT for every session, then the summary).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -197,6 +201,7 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
     let options = RunOptions {
         timeout: Duration::from_secs_f64(args.timeout),
         probe: args.probe,
+        signals: true,
     };
     let (summary, ok, mut emulator) = emulator::run(&mut endpoint, config, options).await?;
     emulator::finish(&mut emulator, &mut endpoint).await;

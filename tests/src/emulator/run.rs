@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use l2tpd::io::{AsyncFrameEndpoint, FrameBatch};
 use l2tpd::ppp::client_link::ClientLink;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::time::Instant;
 
 use super::{Emulator, EmulatorConfig, Summary};
@@ -26,6 +27,45 @@ pub struct RunOptions {
     pub timeout: Duration,
     /// Send one LCP Echo-Request on every session once all are up, and wait for the replies.
     pub probe: bool,
+    /// Let signals drive the run (the binary's, for tests and benchmarks that run it as a
+    /// process): SIGUSR1 sends one more round of probes, SIGTERM or SIGINT ends the run at
+    /// once, as the timeout would.
+    pub signals: bool,
+}
+
+/// The signals of [`RunOptions::signals`].
+struct Signals {
+    probe: Signal,
+    end: Signal,
+    interrupt: Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        Ok(Signals {
+            probe: signal(SignalKind::user_defined1())?,
+            end: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+}
+
+/// What a signal asks for.
+enum Asked {
+    Probe,
+    End,
+}
+
+/// The next signal; never, without signals.
+async fn next_signal(signals: &mut Option<Signals>) -> Asked {
+    match signals {
+        Some(s) => tokio::select! {
+            _ = s.probe.recv() => Asked::Probe,
+            _ = s.end.recv() => Asked::End,
+            _ = s.interrupt.recv() => Asked::End,
+        },
+        None => std::future::pending().await,
+    }
 }
 
 /// The subscribers of `config` on `endpoint`: started, then run until every one is up and
@@ -44,6 +84,11 @@ pub async fn run(
     // is not up yet), so unanswered probes go again each PROBE_RESEND, as PPP echoes would.
     let mut probed: Option<(u64, Instant)> = None;
     let mut outbox = FrameOutbox::default();
+    let mut signals = if options.signals {
+        Some(Signals::install()?)
+    } else {
+        None
+    };
     emulator.start(Instant::now().into_std());
     loop {
         // Never await room to send: the LAC may be waiting for room in our queue too.
@@ -91,6 +136,12 @@ pub async fn run(
             _ = tokio::time::sleep_until(wake) => {
                 emulator.handle_timeout(Instant::now().into_std());
             }
+            asked = next_signal(&mut signals) => match asked {
+                Asked::Probe => {
+                    emulator.send_probes();
+                }
+                Asked::End => break,
+            },
         }
     }
     let summary = emulator.summary();

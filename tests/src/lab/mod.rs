@@ -202,6 +202,7 @@ impl LabSubscribers {
                     let options = RunOptions {
                         timeout: Duration::from_secs(10),
                         probe: true,
+                        signals: false,
                     };
                     match emulator::run(&mut endpoint, config, options).await {
                         Ok((summary, answered, mut emulator)) => {

@@ -3,6 +3,7 @@
 //! `cargo run --release --bin l2tp-bench -- snmp --sessions N` (see `snmp.rs` beside it)
 //! `cargo run --release --bin l2tp-bench -- flood --count N --sources M` (see `flood.rs`)
 //! `cargo run --release --bin l2tp-bench -- relay --seconds S` (root; see `relay.rs`)
+//! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N` (root; `pppoe_setup.rs`)
 //!
 //! Session setup and teardown rate, memory per session and idle CPU, LAC to LNS over real
 //! loopback UDP (127.0.3.1 → 127.0.3.2, port 1701):
@@ -22,6 +23,7 @@ use std::time::Duration;
 
 mod flood;
 mod ops;
+mod pppoe_setup;
 mod relay;
 
 use clap::{Parser, Subcommand};
@@ -125,6 +127,25 @@ enum Bench {
         #[arg(long, default_value_t = 5)]
         seconds: u64,
     },
+    /// PPPoE subscribers from pppoe-emulator through our LAC to our LNS, in network
+    /// namespaces made by the bench (root): setup rate PADI → L2TP session established,
+    /// and the LAC's memory per subscriber.
+    PppoeSetup {
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+        /// Subscribers the emulator starts per second.
+        #[arg(long, default_value_t = 1_000_000.0)]
+        rate: f64,
+        /// Subscribers started and not yet up, at most.
+        #[arg(long, default_value_t = 2_000)]
+        in_flight: usize,
+        /// Control receive window of both daemons (4 is the RFC and Junos default).
+        #[arg(long, default_value_t = 4)]
+        rx_window: u16,
+        /// Bound on each of setup and teardown (seconds).
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+    },
 }
 
 struct Setup {
@@ -195,6 +216,21 @@ fn main() -> ExitCode {
             linger: Duration::from_secs(linger),
         }),
         Bench::Relay { seconds } => relay::run(&relay::RelayBench { seconds }),
+        Bench::PppoeSetup {
+            count,
+            rate,
+            in_flight,
+            rx_window,
+            timeout,
+        } => ensure_l2tpd().and_then(|()| {
+            pppoe_setup::run(&pppoe_setup::PppoeSetupBench {
+                count,
+                rate,
+                in_flight,
+                rx_window,
+                timeout: Duration::from_secs(timeout),
+            })
+        }),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
@@ -279,7 +315,8 @@ fn ensure_l2tpd() -> Result<(), String> {
             .arg(PathBuf::from(manifest_dir).join("Cargo.toml"))
             .arg("--target-dir")
             .arg(target)
-            .args(["-p", "l2tpd", "--bin", "l2tpd", "-p", "cli", "--bin", "cli"]);
+            .args(["-p", "l2tpd", "--bin", "l2tpd", "-p", "cli", "--bin", "cli"])
+            .args(["-p", "l2tp-tests", "--bin", "pppoe-emulator"]);
         if profile == "release" {
             build.arg("--release");
         }

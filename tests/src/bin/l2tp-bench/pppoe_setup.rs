@@ -1,0 +1,177 @@
+//! `l2tp-bench pppoe-setup --count N`: the subscriber setup rate through real processes, PADI
+//! to the L2TP session established, and the LAC daemon's memory per subscriber (issue 10).
+//!
+//! The lab of `tests/tests/pppoe_lac_netns.rs` (`l2tp_tests::subscriber_lab`): two network
+//! namespaces made here, a veth pair between them; `pppoe-emulator` (AF_PACKET) on one end,
+//! our LAC (`l2tpd`, AF_PACKET on the other end) and our LNS on the LAC namespace's loopback.
+//! Needs root.
+//!
+//! The clock starts when the emulator is spawned (its PADIs follow within milliseconds) and
+//! stops when the LNS shows N sessions, every one `established` (ICCN received): polled with
+//! `show services l2tp summary` (cheap), then confirmed with the session list. The LAC's RSS
+//! (`/proc/PID/status` VmRSS) is read before the emulator starts and once every session is up.
+//! Then the emulator leaves (SIGTERM: a PADT per subscriber) and the teardown is timed the
+//! same way, until the LNS shows no session.
+
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+
+use l2tp_tests::flood::status_kib;
+use l2tp_tests::netns::may_run_as_root;
+use l2tp_tests::ops::{elements, leaf, number, show_json};
+use l2tp_tests::subscriber_lab::{l2tp_sessions, SubscriberLab};
+use l2tp_tests::DaemonProcess;
+
+use super::cpu_seconds;
+
+/// Targets of the issue.
+const RATE_TARGET: f64 = 10_000.0;
+const BYTES_PER_SUBSCRIBER_TARGET: f64 = 4096.0;
+/// How often the LNS's summary is read while subscribers come up or leave.
+const POLL: Duration = Duration::from_millis(20);
+
+pub struct PppoeSetupBench {
+    pub count: usize,
+    /// Subscribers the emulator starts per second.
+    pub rate: f64,
+    /// Subscribers the emulator has started and not yet seen up, at most.
+    pub in_flight: usize,
+    /// Control receive window of both daemons (4 is the RFC and Junos default): one tunnel
+    /// carries every subscriber, so its window bounds the ICRQ/ICCN in flight.
+    pub rx_window: u16,
+    pub timeout: Duration,
+}
+
+pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
+    if !may_run_as_root("l2tp-bench pppoe-setup") {
+        return Err("pppoe-setup needs root (network namespaces, AF_PACKET)".into());
+    }
+    if b.count == 0 || b.count > 60_000 {
+        return Err("--count must be 1 to 60,000 (one tunnel)".into());
+    }
+    let lab = SubscriberLab::create("l2bn");
+    let (lac, lns) = lab.lac_and_lns(b.count);
+    let window = format!("set services l2tp tunnel rx-window-size {}\n", b.rx_window);
+    lns.commit(&window);
+    lac.commit(&window);
+    let lac_pid = lac.pid().ok_or("the LAC is not running")?;
+    let lns_pid = lns.pid().ok_or("the LNS is not running")?;
+    let rss_before = status_kib(lac_pid, "VmRSS").ok_or("no VmRSS for the LAC")?;
+    let cpu_before = [
+        cpu_seconds(&lac_pid.to_string())?,
+        cpu_seconds(&lns_pid.to_string())?,
+    ];
+
+    let timeout = b.timeout.as_secs_f64();
+    let args = [
+        "--count".to_string(),
+        b.count.to_string(),
+        "--rate".into(),
+        b.rate.to_string(),
+        "--max-in-flight".into(),
+        b.in_flight.to_string(),
+        "--hold".into(),
+        // Longer than the run: the subscribers leave only when told (SIGTERM).
+        (3.0 * timeout).to_string(),
+        "--timeout".into(),
+        (2.0 * timeout).to_string(),
+    ];
+    let started = Instant::now();
+    let emulator = lab.emulator(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let setup = wait_for_lns_sessions(&lns, b.count, started, b.timeout)?;
+    let rss_after = status_kib(lac_pid, "VmRSS").ok_or("no VmRSS for the LAC")?;
+    let cpu_after = [
+        cpu_seconds(&lac_pid.to_string())?,
+        cpu_seconds(&lns_pid.to_string())?,
+    ];
+    // The emulator's whole CPU time so far (it started with the clock).
+    let emulator_us = cpu_seconds(&emulator.pid().to_string())? * 1e6 / b.count as f64;
+    // CPU per subscriber, in microseconds: what bounds the rate on a core of this machine.
+    let [lac_us, lns_us] = [0, 1].map(|i| (cpu_after[i] - cpu_before[i]) * 1e6 / b.count as f64);
+    let lac_sessions = l2tp_sessions(&lac, false).len();
+
+    let leaving = Instant::now();
+    emulator.signal(Signal::SIGTERM);
+    // Not fatal: the figures of the setup stand, and a teardown that leaves sessions
+    // behind is reported as such.
+    let teardown = wait_for_lns_sessions(&lns, 0, leaving, b.timeout);
+    let (_, summary) = emulator.finish(b.timeout);
+
+    let setup_rate = b.count as f64 / setup.as_secs_f64();
+    let teardown_text = match &teardown {
+        Ok(took) => format!(
+            "{:.0}/s ({:.3} s)",
+            b.count as f64 / took.as_secs_f64(),
+            took.as_secs_f64()
+        ),
+        Err(why) => format!("incomplete: {why}"),
+    };
+    let per_subscriber = (rss_after.saturating_sub(rss_before) * 1024) as f64 / b.count as f64;
+    let setup_ms = &summary["setup_ms"];
+    println!(
+        "| subscribers | PADI → L2TP established | CPU per subscriber LAC / LNS / emulator | \
+         teardown (PADT → LNS clean) | LAC RSS per subscriber | \
+         emulator PADI → auth-sent p50 / p99 |"
+    );
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| {} | {:.0}/s ({:.3} s) | {:.0} / {:.0} / {:.0} µs | {} | {:.0} B ({} → {} KiB) | {} / {} ms |",
+        b.count,
+        setup_rate,
+        setup.as_secs_f64(),
+        lac_us,
+        lns_us,
+        emulator_us,
+        teardown_text,
+        per_subscriber,
+        rss_before,
+        rss_after,
+        setup_ms["p50"],
+        setup_ms["p99"],
+    );
+    let met = setup_rate >= RATE_TARGET && per_subscriber <= BYTES_PER_SUBSCRIBER_TARGET;
+    println!(
+        "pppoe-setup count={} lac_sessions={} setup_per_s={:.0} lac_cpu_us={lac_us:.0} \
+         lns_cpu_us={lns_us:.0} emulator_cpu_us={emulator_us:.0} teardown_complete={} lac_rss_per_subscriber_bytes={:.0} \
+         targets_met={met}",
+        b.count,
+        lac_sessions,
+        setup_rate,
+        teardown.is_ok(),
+        per_subscriber
+    );
+    Ok(lac_sessions == b.count && summary["up"] == b.count)
+}
+
+/// Waits until the LNS shows exactly `count` sessions, every one established; returns the
+/// time from `since`.
+fn wait_for_lns_sessions(
+    lns: &DaemonProcess,
+    count: usize,
+    since: Instant,
+    limit: Duration,
+) -> Result<Duration, String> {
+    let deadline = since + limit;
+    loop {
+        let summary = show_json(lns, "show services l2tp summary");
+        let shown = elements(&summary, "service-l2tp-summary-information")
+            .first()
+            .map_or(0, |s| number(s, "sessions") as usize);
+        if shown == count && all_established(lns) {
+            return Ok(since.elapsed());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "the LNS shows {shown} sessions, not {count}, after {limit:?}"
+            ));
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+fn all_established(lns: &DaemonProcess) -> bool {
+    l2tp_sessions(lns, false)
+        .iter()
+        .all(|s| leaf(s, "state").as_deref() == Some("established"))
+}
