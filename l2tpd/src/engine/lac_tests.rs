@@ -383,6 +383,23 @@ fn a_pppoe_subscriber_is_tunnelled_with_proxy_lcp_and_proxy_authentication() {
     assert_eq!(session.user_name.as_deref(), Some("alice@isp.example"));
     assert!(session.proxy_lcp, "{session:?}");
     assert_eq!(session.proxy_authentication.as_deref(), Some("chap"));
+    // The LAC handed the proxy data over: its view still says what was sent, and whose.
+    let show = L2tpShow {
+        level: Level::Extensive,
+        ..L2tpShow::default()
+    };
+    let lac_sessions = lab
+        .lac
+        .registry()
+        .sessions(lab.now, &show)
+        .expect("sessions")
+        .sessions;
+    let [lac_session] = lac_sessions.as_slice() else {
+        panic!("one session at the LAC: {lac_sessions:?}");
+    };
+    assert!(lac_session.proxy_lcp);
+    assert_eq!(lac_session.proxy_authentication.as_deref(), Some("chap"));
+    assert_eq!(lac_session.user_name.as_deref(), Some("alice@isp.example"));
 
     // A PPP frame from the subscriber crosses to the LNS, and the LNS's answer comes back.
     let request = echo::build(false, 9, 0x1000, b"through the LAC", true);

@@ -251,6 +251,22 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                 rt.core.continue_clears(Instant::now());
             }
         }
+        // Both inputs get their share every turn, whichever branch ran: under load the L2TP
+        // branch is always ready and, biased, would keep subscribers' frames (PADTs, LCP)
+        // waiting in their queue while the ports' sockets overflow in the kernel.
+        for _ in 0..DATAGRAMS_PER_TURN {
+            let Ok(input) = port_inputs.try_recv() else {
+                break;
+            };
+            rt.port_input(input);
+        }
+        for _ in 0..DATAGRAMS_PER_TURN {
+            let Ok(d) = received.try_recv() else {
+                break;
+            };
+            rt.core
+                .handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
+        }
         // What is due runs every turn, whatever branch ran: under a flood the receive
         // branch always wins the biased select, and the branches below it would never be
         // reached (timers, the SNMP poller, the next step of an operator's clear).
@@ -330,8 +346,10 @@ impl Runtime {
 
     fn port_input(&mut self, input: PortInput) {
         match input {
-            PortInput::Frame { port, bytes } => {
-                self.core.handle_frame(Instant::now(), &port, &bytes);
+            PortInput::Frames { port, frames } => {
+                for bytes in frames {
+                    self.core.handle_frame(Instant::now(), &port, &bytes);
+                }
             }
             PortInput::Link { port, up } => self.core.port_link(Instant::now(), &port, up),
         }

@@ -88,6 +88,21 @@ impl ProxyData {
         self.lcp.is_none() && self.auth.is_none()
     }
 
+    /// After the ICCN carried them, a LAC needs neither the Configure-Requests nor the
+    /// credentials: it keeps that there was proxy LCP, the authentication type and the user
+    /// name (its views show them) and drops the rest — the PAP password or CHAP response
+    /// should not outlive its use, and 65,000 subscribers' copies cost memory.
+    pub fn forget_handed_over(&mut self) {
+        if let Some(lcp) = self.lcp.as_mut() {
+            *lcp = ProxyLcp::default();
+        }
+        if let Some(auth) = self.auth.as_mut() {
+            auth.challenge = None;
+            auth.id = None;
+            auth.response = None;
+        }
+    }
+
     fn push_avps(&self, avps: &mut Vec<Avp>) {
         if let Some(lcp) = &self.lcp {
             let fields = [
@@ -385,5 +400,34 @@ mod tests {
             "missing mandatory AVP 24 (Tx Connect Speed), 19 (Framing Type)"
         );
         assert_eq!(describe_missing(&[99]), "missing mandatory AVP 99");
+    }
+}
+
+#[cfg(test)]
+mod forget_tests {
+    use super::*;
+
+    #[test]
+    fn a_lac_forgets_the_credentials_it_handed_over_but_not_whose_they_were() {
+        let mut proxy = ProxyData {
+            lcp: Some(ProxyLcp {
+                initial_received: Some(vec![1, 4, 5, 0xd4]),
+                last_sent: Some(vec![3, 5, 0xc2, 0x23, 5]),
+                last_received: Some(vec![1, 4, 5, 0xd4]),
+            }),
+            auth: Some(ProxyAuth {
+                authen_type: ProxyAuthenType::Chap,
+                name: Some(b"u@isp.example".to_vec()),
+                challenge: Some(vec![7; 16]),
+                id: Some(1),
+                response: Some(vec![9; 16]),
+            }),
+        };
+        proxy.forget_handed_over();
+        assert_eq!(proxy.lcp, Some(ProxyLcp::default()));
+        let auth = proxy.auth.expect("auth kept");
+        assert_eq!(auth.authen_type, ProxyAuthenType::Chap);
+        assert_eq!(auth.name.as_deref(), Some(&b"u@isp.example"[..]));
+        assert_eq!((auth.challenge, auth.id, auth.response), (None, None, None));
     }
 }

@@ -410,6 +410,8 @@ impl Session {
             self.data.require_sequencing();
         }
         self.establish();
+        // The proxy data has been handed over: the LAC keeps only what its views show.
+        self.call.proxy.forget_handed_over();
     }
 
     fn on_iccn(&mut self, iccn: &ControlMessage) {
