@@ -399,8 +399,7 @@ impl Registry {
     }
 
     /// Data counted by the relay's fast path for `call`, added to the session's own so
-    /// every view (and the final counters of its end) includes them. Ignored for a call
-    /// that is gone.
+    /// every view includes them. Ignored for a call that is gone.
     pub fn add_relayed(&mut self, call: SessionRef, relayed: &SessionCounters) {
         let Some((tunnel_id, Some(session_id))) = self.locate_call(call) else {
             return;

@@ -144,8 +144,9 @@ impl SubscriberLayer {
         });
     }
 
-    /// Takes `id` off the fast path, its last relayed frames counted first: a session's end
-    /// carries its final counters (accounting needs them).
+    /// Takes `id` off the fast path, its last relayed frames counted into the subscriber
+    /// and its session before either goes. (When the LNS ends the call, the registry has
+    /// dropped the session already: only the subscriber's counters get the rest.)
     fn remove_relay(&mut self, id: SubscriberId, registry: &mut Registry) {
         let removed = self.relay.lock().remove(id);
         if let Some(relayed) = removed {
