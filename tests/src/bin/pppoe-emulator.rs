@@ -43,6 +43,10 @@ struct Args {
     /// The Service-Name to ask for; empty asks for any.
     #[arg(long, default_value = "")]
     service: String,
+    /// The second octet of every subscriber MAC (02:GG:n:n:n:n), so that two emulators on
+    /// one segment, or a run after one that was killed, use other MACs.
+    #[arg(long, default_value_t = 0x50)]
+    mac_group: u8,
     /// Take PADOs only from this AC-Name.
     #[arg(long)]
     ac_name: Option<String>,
@@ -65,7 +69,8 @@ struct Args {
     /// How a subscriber leaves after --hold: padt or lcp-terminate.
     #[arg(long, default_value = "padt")]
     end_with: EndWith,
-    /// Send one LCP Echo-Request on every session once all are up, and wait for the replies.
+    /// Once all are up, send an LCP Echo-Request on every session and wait for the replies
+    /// (up to 5 rounds, 1 s apart, for the unanswered ones).
     #[arg(long)]
     probe: bool,
     /// Seconds for the whole run; every loop ends by then.
@@ -80,6 +85,10 @@ struct Args {
 /// + two VLAN tags, with room to spare for RFC 4638 payloads.
 const BATCH_SLOTS: usize = 64;
 const MAX_FRAME: usize = 2048;
+/// Probe rounds at most, and the wait between them: a subscriber is up at auth-sent while
+/// our LAC may still be opening its L2TP session, and drops what comes before.
+const PROBE_ROUNDS: u32 = 5;
+const PROBE_INTERVAL: Duration = Duration::from_secs(1);
 /// The most time the last PADTs get to leave once the run is over.
 const GOODBYE: Duration = Duration::from_secs(2);
 
@@ -170,6 +179,7 @@ fn emulator_config(args: &Args) -> Result<EmulatorConfig, String> {
     config.up_at = args.up_at;
     config.hold = hold;
     config.end_with = args.end_with;
+    config.mac_group = args.mac_group;
     config.seed = rand::random();
     Ok(config)
 }
@@ -207,7 +217,8 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
     let deadline = Instant::now() + Duration::from_secs_f64(args.timeout);
     let mut emulator: Emulator<ClientLink> = Emulator::new(config);
     let mut batch = FrameBatch::new(BATCH_SLOTS, MAX_FRAME);
-    let mut probes_sent = false;
+    let mut probe_rounds = 0;
+    let mut next_probe: Option<Instant> = None;
     let mut outbox = FrameOutbox::default();
     emulator.start(Instant::now().into_std());
     loop {
@@ -219,20 +230,25 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
             break;
         }
         let up_phase_over = emulator.all_up() || emulator.settled();
-        if up_phase_over && args.probe && !probes_sent {
-            probes_sent = true;
+        let outstanding = args.probe && emulator.probes_outstanding() > 0;
+        let probing = outstanding && probe_rounds < PROBE_ROUNDS;
+        if up_phase_over && probing && next_probe.is_none_or(|at| at <= now) {
             emulator.send_probes();
+            probe_rounds += 1;
+            next_probe = Some(now + PROBE_INTERVAL);
             continue;
         }
-        let probes_answered = emulator.counters().probe_replies >= emulator.counters().probes_sent;
         // Without --hold, settled = every subscriber up or failed; with it, every one gone.
-        if emulator.settled() && (!args.probe || probes_answered) {
+        if emulator.settled() && !probing {
             break;
         }
         let mut wake = emulator
             .poll_timeout()
             .map(Instant::from_std)
             .map_or(deadline, |at| at.min(deadline));
+        if let Some(at) = next_probe.filter(|_| up_phase_over && probing) {
+            wake = wake.min(at);
+        }
         if !outbox.is_empty() {
             wake = wake.min(now + RETRY);
         }
@@ -248,8 +264,7 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
         }
     }
     let summary = emulator.summary();
-    let counters = emulator.counters();
-    let ok = emulator.all_up() && (!args.probe || counters.probe_replies >= counters.probes_sent);
+    let ok = emulator.all_up() && (!args.probe || emulator.probes_outstanding() == 0);
     emulator.stop(Instant::now().into_std());
     outbox.push(std::iter::from_fn(|| emulator.poll_transmit()));
     // Still reading while the PADTs leave, so a LAC that awaits room in our queue gets it.
