@@ -44,6 +44,10 @@ struct Args {
     /// The Service-Name to ask for; empty asks for any.
     #[arg(long, default_value = "")]
     service: String,
+    /// The second octet of every subscriber MAC (02:GG:n:n:n:n), so that two emulators on
+    /// one segment, or a run after one that was killed, use other MACs.
+    #[arg(long, default_value_t = 0x50)]
+    mac_group: u8,
     /// Take PADOs only from this AC-Name.
     #[arg(long)]
     ac_name: Option<String>,
@@ -66,7 +70,8 @@ struct Args {
     /// How a subscriber leaves after --hold: padt or lcp-terminate.
     #[arg(long, default_value = "padt")]
     end_with: EndWith,
-    /// Send one LCP Echo-Request on every session once all are up, and wait for the replies.
+    /// Once all are up, send an LCP Echo-Request on every session and wait for the replies
+    /// (up to 5 rounds, 1 s apart, for the unanswered ones).
     #[arg(long)]
     probe: bool,
     /// Seconds for the whole run; every loop ends by then.
@@ -164,6 +169,7 @@ fn emulator_config(args: &Args) -> Result<EmulatorConfig, String> {
     config.up_at = args.up_at;
     config.hold = hold;
     config.end_with = args.end_with;
+    config.mac_group = args.mac_group;
     config.seed = rand::random();
     Ok(config)
 }

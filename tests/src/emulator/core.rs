@@ -117,6 +117,7 @@ impl<P: PppClient> Emulator<P> {
         if let Received::SessionPpp(ppp) = subscriber.discovery.handle_frame(bytes, now) {
             if probe::is_echo_reply(ppp) {
                 self.counters.probe_replies += 1;
+                subscriber.probe_answered = true;
             } else if let Some(link) = subscriber.ppp.as_mut() {
                 link.handle_frame(ppp, now);
             }
@@ -149,14 +150,17 @@ impl<P: PppClient> Emulator<P> {
         self.start_due(now);
     }
 
-    /// Sends one probe (an LCP Echo-Request) on every subscriber whose LCP is open; the
-    /// replies are counted in `counters().probe_replies`. Returns how many were sent.
+    /// Sends one probe (an LCP Echo-Request) on every subscriber whose LCP is open and whose
+    /// probe has not been answered yet; replies are counted in `counters().probe_replies`
+    /// and mark the subscriber answered. Returns how many were sent. Call it again for the
+    /// ones still unanswered: a probe is one frame, and a pass-through LAC drops frames that
+    /// come before its L2TP session to the LNS is established.
     pub fn send_probes(&mut self) -> usize {
         self.probe_identifier = self.probe_identifier.wrapping_add(1);
         let request = probe::echo_request(self.probe_identifier);
         let mut sent = 0;
         for subscriber in &mut self.subscribers {
-            if !subscriber.lcp_opened() {
+            if !subscriber.probe_outstanding() {
                 continue;
             }
             if let Some(frame) = subscriber.discovery.session_frame(&request) {
@@ -165,7 +169,15 @@ impl<P: PppClient> Emulator<P> {
             }
         }
         self.counters.probes_sent += sent as u64;
-        sent as usize
+        sent
+    }
+
+    /// Subscribers with LCP open whose probe has not been answered.
+    pub fn probes_outstanding(&self) -> usize {
+        self.subscribers
+            .iter()
+            .filter(|subscriber| subscriber.probe_outstanding())
+            .count()
     }
 
     /// Ends every subscriber: a PADT for each session, and no more starts.

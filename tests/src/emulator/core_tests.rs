@@ -242,17 +242,21 @@ fn after_the_hold_time_lcp_terminate_goes_first_then_the_padt() {
 }
 
 #[test]
-fn a_probe_goes_on_every_open_session_and_each_reply_is_counted() {
+fn probes_go_again_only_to_the_subscribers_whose_probe_was_not_answered() {
     let mut segment = segment(EmulatorConfig::new(20));
     segment.run_until(Duration::from_secs(10), Emulator::all_up);
+    segment.far_end.answer_probes = false;
     assert_eq!(segment.emulator.send_probes(), 20);
     segment.exchange();
-    assert_eq!(segment.emulator.counters().probe_replies, 20);
-    segment.far_end.answer_probes = false;
-    segment.emulator.send_probes();
+    assert_eq!(segment.emulator.probes_outstanding(), 20);
+    segment.far_end.answer_probes = true;
+    assert_eq!(segment.emulator.send_probes(), 20);
     segment.exchange();
+    assert_eq!(segment.emulator.probes_outstanding(), 0);
+    assert_eq!(segment.emulator.send_probes(), 0);
     let counters = segment.emulator.counters();
     assert_eq!((counters.probes_sent, counters.probe_replies), (40, 20));
+    assert_eq!(segment.emulator.summary().probes_answered, 20);
 }
 
 #[test]

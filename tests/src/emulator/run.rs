@@ -99,20 +99,21 @@ pub async fn run(
             break;
         }
         let up_phase_over = emulator.all_up() || emulator.settled();
-        let replies = emulator.counters().probe_replies;
+        // Later rounds go only to the subscribers whose probe is still unanswered.
+        let outstanding = emulator.probes_outstanding();
         match probed {
             None if up_phase_over && options.probe => {
                 probed = Some((emulator.send_probes() as u64, now));
                 continue;
             }
-            Some((count, at)) if replies < count && now >= at + PROBE_RESEND => {
+            Some((count, at)) if outstanding > 0 && now >= at + PROBE_RESEND => {
                 emulator.send_probes();
                 probed = Some((count, now));
                 continue;
             }
             _ => {}
         }
-        let probes_answered = probed.is_some_and(|(count, _)| replies >= count);
+        let probes_answered = probed.is_some() && outstanding == 0;
         // Without a hold, settled = every subscriber up or failed; with it, every one gone.
         if emulator.settled() && (!options.probe || probes_answered) {
             break;
@@ -145,9 +146,8 @@ pub async fn run(
         }
     }
     let summary = emulator.summary();
-    let counters = emulator.counters();
     let ok = emulator.all_up()
-        && (!options.probe || probed.is_some_and(|(count, _)| counters.probe_replies >= count));
+        && (!options.probe || (probed.is_some() && emulator.probes_outstanding() == 0));
     Ok((summary, ok, emulator))
 }
 

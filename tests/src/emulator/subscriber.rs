@@ -111,6 +111,8 @@ pub struct Subscriber<P> {
     pub down: Option<DownReason>,
     /// End of the hold time, once up.
     pub hold_until: Option<Instant>,
+    /// A reply to one of our probes came back.
+    pub probe_answered: bool,
     /// The deadline the emulator's timer queue holds for this subscriber.
     pub(super) armed: Option<Instant>,
     /// Counted in the emulator's in-flight total (started, not yet up or down).
@@ -127,6 +129,7 @@ impl<P> Subscriber<P> {
             times: Timestamps::default(),
             down: None,
             hold_until: None,
+            probe_answered: false,
             armed: None,
             counted_in_flight: false,
         }
@@ -149,6 +152,11 @@ impl<P> Subscriber<P> {
     /// PPP runs (the probe may be sent).
     pub fn lcp_opened(&self) -> bool {
         self.down.is_none() && self.phase >= Phase::LcpUp && self.phase <= Phase::IpUp
+    }
+
+    /// LCP is open and no probe of ours has been answered yet.
+    pub fn probe_outstanding(&self) -> bool {
+        self.lcp_opened() && !self.probe_answered
     }
 
     /// Moves forward only: a late event never takes a subscriber back.

@@ -53,6 +53,8 @@ pub struct Summary {
     pub ended: BTreeMap<String, usize>,
     pub setup_ms: Percentiles,
     pub frames: FrameCounters,
+    /// Subscribers whose probe came back.
+    pub probes_answered: usize,
 }
 
 impl Summary {
@@ -71,9 +73,11 @@ impl Summary {
                     .collect(),
             ),
             frames: frames.clone(),
+            probes_answered: 0,
         };
         for subscriber in subscribers {
             summary.up += usize::from(subscriber.is_up());
+            summary.probes_answered += usize::from(subscriber.probe_answered);
             *summary.phases.entry(subscriber.phase.name()).or_default() += 1;
             let times = &subscriber.times;
             for (phase, at) in [
@@ -120,6 +124,7 @@ impl Summary {
                 "unknown_destination": self.frames.unknown_destination,
                 "probes_sent": self.frames.probes_sent,
                 "probe_replies": self.frames.probe_replies,
+                "probes_answered": self.probes_answered,
             },
         })
     }
