@@ -124,9 +124,10 @@ async fn read(
     let mut buf = vec![0u8; MAX_DATAGRAM];
     let mut relayed = DownBuffers::default();
     loop {
-        let mut received = socket.recv_from(&mut buf).await;
-        for _ in 0..READ_BATCH {
-            match received {
+        let mut received = Some(socket.recv_from(&mut buf).await);
+        let mut taken = 0;
+        while let Some(result) = received.take() {
+            match result {
                 Ok((len, peer)) => {
                     let bytes = buf.get(..len).unwrap_or_default();
                     if !fast.push_down(peer, bytes, &mut relayed) {
@@ -142,10 +143,15 @@ async fn read(
                 // socket is still good.
                 Err(e) => tracing::debug!("l2tp receive on {local}: {e}"),
             }
-            received = match socket.try_recv_from(&mut buf) {
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                other => other,
-            };
+            taken += 1;
+            // Read the next datagram only if this wakeup may still handle it: one read and
+            // then left behind at the end of the batch would be lost.
+            if taken < READ_BATCH {
+                received = match socket.try_recv_from(&mut buf) {
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => None,
+                    other => Some(other),
+                };
+            }
         }
         fast.flush_down(&mut relayed);
     }
