@@ -106,6 +106,25 @@ impl DaemonProcess {
         d
     }
 
+    /// As `start_named`, with more command-line arguments (`--access-link NAME=PATH`).
+    pub fn start_with_args(host_name: &str, args: &[&str]) -> DaemonProcess {
+        let temp = tempfile::Builder::new()
+            .prefix("l2tpd-test-")
+            .tempdir()
+            .expect("temp dir");
+        let mut d = DaemonProcess {
+            child: None,
+            state_dir: temp.path().to_path_buf(),
+            host_name: host_name.to_string(),
+            random_seed: None,
+            wrapper: Vec::new(),
+            extra_args: args.iter().map(OsString::from).collect(),
+            _temp: Some(temp),
+        };
+        d.restart();
+        d
+    }
+
     /// Starts a daemon on a fresh temporary state directory whose command line is
     /// `WRAPPER... l2tpd --state-dir ... EXTRA_ARGS...`: `ip netns exec NS` runs it inside a
     /// network namespace (`ip` execs the daemon, so the pid stays the daemon's).

@@ -6,6 +6,7 @@ pub mod client;
 pub mod daemon;
 pub mod emulator;
 pub mod flood;
+pub mod frame_outbox;
 pub mod lab;
 pub mod netns;
 pub mod netsnmp;

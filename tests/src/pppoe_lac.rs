@@ -7,6 +7,7 @@ use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use crate::emulator::FarEnd;
+use crate::frame_outbox::{FrameOutbox, RETRY};
 use l2tpd::io::{AsyncFrameEndpoint, FrameBatch};
 use l2tpd::ppp::fsm;
 use l2tpd::ppp::server_link::{Credentials, LinkEvent, ServerLink, ServerLinkConfig};
@@ -170,29 +171,31 @@ pub async fn serve_until_exit(
     let mut stdout = child.stdout.take().expect("the child's stdout is piped");
     let deadline = tokio::time::Instant::now() + limit;
     let mut batch = FrameBatch::new(64, 2048);
+    let mut outbox = FrameOutbox::default();
     let status = loop {
-        let wake = lac
+        outbox.flush(endpoint).expect("send to the emulator");
+        let mut wake = lac
             .poll_timeout()
             .map(tokio::time::Instant::from_std)
             .map_or(deadline, |at| at.min(deadline));
+        if !outbox.is_empty() {
+            wake = wake.min(tokio::time::Instant::now() + RETRY);
+        }
         tokio::select! {
             status = child.wait() => break status.expect("wait for the emulator"),
             received = endpoint.recv_batch(&mut batch) => {
                 received.expect("receive from the emulator");
                 let now = Instant::now();
-                let mut replies = Vec::new();
                 for frame in batch.frames() {
-                    replies.extend(lac.handle_frame(frame, now));
+                    outbox.push(lac.handle_frame(frame, now));
                 }
-                send(endpoint, replies).await;
             }
             _ = tokio::time::sleep_until(wake) => {
                 assert!(
                     tokio::time::Instant::now() < deadline,
                     "the emulator did not finish in {limit:?}"
                 );
-                let replies = lac.handle_timeout(Instant::now());
-                send(endpoint, replies).await;
+                outbox.push(lac.handle_timeout(Instant::now()));
             }
         }
     };
@@ -221,14 +224,5 @@ pub async fn take_until_no_session(
         for frame in batch.frames() {
             lac.handle_frame(frame, Instant::now());
         }
-    }
-}
-
-async fn send(endpoint: &AsyncFrameEndpoint, frames: Vec<Vec<u8>>) {
-    if !frames.is_empty() {
-        endpoint
-            .send_all(&frames)
-            .await
-            .expect("send to the emulator");
     }
 }

@@ -17,6 +17,10 @@ const LIMIT: Duration = Duration::from_secs(60);
 
 #[test]
 fn the_emulator_binary_brings_subscribers_up_over_a_socket_link_and_ends_them_with_padts() {
+    run(SUBSCRIBERS, 500);
+}
+
+fn run(subscribers: usize, rate: u32) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lac.sock");
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -32,8 +36,9 @@ fn the_emulator_binary_brings_subscribers_up_over_a_socket_link_and_ends_them_wi
         );
         let emulator = tokio::process::Command::new(bin_path("pppoe-emulator"))
             .args(["--link", path.to_str().unwrap()])
-            .args(["--count", &SUBSCRIBERS.to_string()])
-            .args(["--rate", "500", "--timeout", "30", "--json"])
+            .args(["--count", &subscribers.to_string()])
+            .args(["--rate", &rate.to_string(), "--max-in-flight", "100000"])
+            .args(["--timeout", "30", "--json"])
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
@@ -41,12 +46,12 @@ fn the_emulator_binary_brings_subscribers_up_over_a_socket_link_and_ends_them_wi
         let (status, output) = serve_until_exit(&mut lac, &mut endpoint, emulator, LIMIT).await;
         assert!(status.success(), "exit {status}: {output}");
         let summary: serde_json::Value = serde_json::from_str(output.trim()).unwrap();
-        assert_eq!(summary["up"], SUBSCRIBERS, "{summary}");
-        assert_eq!(summary["reached"]["auth-sent"], SUBSCRIBERS, "{summary}");
+        assert_eq!(summary["up"], subscribers, "{summary}");
+        assert_eq!(summary["reached"]["auth-sent"], subscribers, "{summary}");
         assert_eq!(summary["failures"], serde_json::json!({}), "{summary}");
-        assert_eq!(lac.credentials.len(), SUBSCRIBERS);
+        assert_eq!(lac.credentials.len(), subscribers);
 
         take_until_no_session(&mut lac, &mut endpoint, Duration::from_secs(5)).await;
-        assert_eq!(lac.discovery.counters().padt_received, SUBSCRIBERS as u64);
+        assert_eq!(lac.discovery.counters().padt_received, subscribers as u64);
     });
 }

@@ -14,6 +14,7 @@ use super::batch::{BatchOutcome, Batches};
 use super::rpc::{self, Answer, Clears, L2tpRpc, RpcOutcome};
 use super::subscriber_rpc::SubscriberRpc;
 use super::{echo, subscriber};
+use crate::io::relay::SharedRelay;
 use crate::l2tp::session::CdnResult;
 use crate::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
 use crate::subscriber::pppoe_access::{FrameOut, PortFacts};
@@ -171,6 +172,17 @@ impl Core {
         self.registry
             .close_session(now, call, CdnResult::new(2, 0, "test"), None);
         self.process(now);
+    }
+
+    /// The relay's forwarding table, for the I/O tasks' fast path.
+    pub fn relay(&self) -> SharedRelay {
+        self.subscribers.relay().clone()
+    }
+
+    /// Adds the fast path's counts to the sessions' and subscribers' counters; every view
+    /// (shows, SNMP) runs after it, so no relayed frame is missing from what they show.
+    pub fn fold_relay_counters(&mut self) {
+        self.subscribers.fold_relay_counters(&mut self.registry);
     }
 
     /// The subscriber layer, for tests that look inside.
@@ -361,6 +373,7 @@ impl Core {
     /// An L2TP operational RPC. Shows and statistics clears are answered at once; a closing
     /// clear is answered once [`Core::continue_clears`] has run its last step.
     pub fn l2tp_rpc(&mut self, now: Instant, rpc: L2tpRpc, reply: mpsc::Sender<RpcOutcome>) {
+        self.fold_relay_counters();
         if let L2tpRpc::Subscriber(rpc) = rpc {
             let _ = reply.send(self.subscriber_rpc(now, rpc));
             self.process(now);

@@ -11,6 +11,7 @@
 mod batch;
 mod core;
 mod echo;
+pub mod fast_path;
 mod handover;
 mod host_addresses;
 mod ports;
@@ -454,6 +455,8 @@ fn config_from_set_lines(lines: &str) -> RouterConfig {
     schema::typed::router_config(&tree)
 }
 
+#[cfg(test)]
+mod fast_path_tests;
 #[cfg(test)]
 mod lac_tests;
 #[cfg(test)]

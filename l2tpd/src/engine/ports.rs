@@ -12,6 +12,7 @@ use std::time::Duration;
 use tokio::sync::mpsc as channel;
 use tokio::task::JoinHandle;
 
+use super::fast_path::{FastPath, UpBuffers};
 use crate::io::{AsyncFrameEndpoint, FrameBatch, FrameEndpoint, SocketLink};
 use crate::pppoe::wire::MacAddr;
 use crate::subscriber::pppoe_access::PortFacts;
@@ -45,14 +46,20 @@ pub(super) struct Ports {
     open: BTreeMap<String, OpenPort>,
     links: BTreeMap<String, PathBuf>,
     queue: channel::Sender<PortInput>,
+    fast: FastPath,
 }
 
 impl Ports {
-    pub fn new(links: BTreeMap<String, PathBuf>, queue: channel::Sender<PortInput>) -> Self {
+    pub fn new(
+        links: BTreeMap<String, PathBuf>,
+        queue: channel::Sender<PortInput>,
+        fast: FastPath,
+    ) -> Self {
         Self {
             open: BTreeMap::new(),
             links,
             queue,
+            fast,
         }
     }
 
@@ -63,6 +70,7 @@ impl Ports {
         self.open.retain(|name, _| {
             let keep = wanted.contains(name);
             if !keep {
+                self.fast.remove_port(name);
                 tracing::info!("pppoe: port {name} closed");
             }
             keep
@@ -78,7 +86,17 @@ impl Ports {
                     let up = endpoint.get_ref().link_up().unwrap_or(false);
                     let (send, outgoing) = channel::unbounded_channel();
                     let port: Arc<str> = Arc::from(name.as_str());
-                    let task = tokio::spawn(run_port(port, endpoint, outgoing, self.queue.clone()));
+                    if let Err(e) = self.fast.add_port(&port, endpoint.get_ref(), &send) {
+                        // Its subscribers' frames then all take the slow path.
+                        tracing::warn!("pppoe: port {name}: no fast path: {e}");
+                    }
+                    let task = tokio::spawn(run_port(
+                        port,
+                        endpoint,
+                        outgoing,
+                        self.queue.clone(),
+                        self.fast.clone(),
+                    ));
                     tracing::info!("pppoe: port {name} open (mtu {})", facts.mtu);
                     self.open.insert(name.clone(), OpenPort { send, task });
                     opened.push((name.clone(), facts, up));
@@ -132,8 +150,11 @@ async fn run_port(
     mut endpoint: AsyncFrameEndpoint,
     mut outgoing: channel::UnboundedReceiver<Vec<Vec<u8>>>,
     queue: channel::Sender<PortInput>,
+    fast: FastPath,
 ) {
     let mut batch = FrameBatch::new(BATCH, MAX_FRAME);
+    let mut relayed = UpBuffers::default();
+    let mut slow: Vec<Vec<u8>> = Vec::new();
     let mut link = tokio::time::interval(LINK_POLL);
     let mut up = endpoint.get_ref().link_up().unwrap_or(false);
     loop {
@@ -147,8 +168,13 @@ async fn run_port(
             }
             received = endpoint.recv_batch(&mut batch) => match received {
                 Ok(_) => {
-                    for frame in batch.frames() {
-                        let input = PortInput::Frame { port: port.clone(), bytes: frame.to_vec() };
+                    // Established subscribers' frames leave for the LNS here; the rest
+                    // (discovery, negotiation, strangers) go to the core.
+                    fast.relay_up(&port, batch.frames(), &mut relayed, |frame| {
+                        slow.push(frame.to_vec())
+                    });
+                    for bytes in slow.drain(..) {
+                        let input = PortInput::Frame { port: port.clone(), bytes };
                         if queue.send(input).await.is_err() {
                             return;
                         }

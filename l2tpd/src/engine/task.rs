@@ -13,6 +13,7 @@ use tokio::task::JoinHandle;
 
 use super::batch::BatchOutcome;
 use super::core::{Core, TestOutcome, TunnelTest};
+use super::fast_path::{DownBuffers, FastPath};
 use super::handover::Handover;
 use super::ports::{PortInput, Ports};
 use super::rpc::{L2tpRpc, RpcOutcome};
@@ -33,6 +34,8 @@ const RECEIVE_QUEUE: usize = 4096;
 /// flush instead of one each, and a flood cannot keep hellos and retransmissions waiting
 /// (the receive branch is always ready under a flood, and `select!` is biased).
 const DATAGRAMS_PER_TURN: usize = 64;
+/// Datagrams a socket reader takes per wakeup before it sends what it relayed.
+const READ_BATCH: usize = 64;
 
 pub(super) enum Command {
     Apply {
@@ -86,9 +89,19 @@ struct Bound {
 }
 
 impl Bound {
-    fn new(socket: UdpSocket, local: Ipv4Addr, queue: &channel::Sender<Received>) -> Self {
+    fn new(
+        socket: UdpSocket,
+        local: Ipv4Addr,
+        queue: &channel::Sender<Received>,
+        fast: &FastPath,
+    ) -> Self {
         let socket = Arc::new(socket);
-        let reader = tokio::spawn(read(Arc::clone(&socket), local, queue.clone()));
+        let reader = tokio::spawn(read(
+            Arc::clone(&socket),
+            local,
+            queue.clone(),
+            fast.clone(),
+        ));
         Self { socket, reader }
     }
 }
@@ -99,20 +112,42 @@ impl Drop for Bound {
     }
 }
 
-async fn read(socket: Arc<UdpSocket>, local: Ipv4Addr, queue: channel::Sender<Received>) {
+/// Reads datagrams: established sessions' data leaves for the subscribers from here (sent
+/// in batches: what one wakeup finds queued, at most [`READ_BATCH`]), the rest goes to the
+/// core.
+async fn read(
+    socket: Arc<UdpSocket>,
+    local: Ipv4Addr,
+    queue: channel::Sender<Received>,
+    fast: FastPath,
+) {
     let mut buf = vec![0u8; MAX_DATAGRAM];
+    let mut relayed = DownBuffers::default();
     loop {
-        match socket.recv_from(&mut buf).await {
-            Ok((len, peer)) => {
-                let bytes = buf.get(..len).unwrap_or_default().to_vec();
-                if queue.send(Received { local, peer, bytes }).await.is_err() {
-                    return;
+        let mut received = socket.recv_from(&mut buf).await;
+        for _ in 0..READ_BATCH {
+            match received {
+                Ok((len, peer)) => {
+                    let bytes = buf.get(..len).unwrap_or_default();
+                    if !fast.push_down(peer, bytes, &mut relayed) {
+                        // The core's turn may take a while: what was relayed goes first.
+                        fast.flush_down(&mut relayed);
+                        let bytes = bytes.to_vec();
+                        if queue.send(Received { local, peer, bytes }).await.is_err() {
+                            return;
+                        }
+                    }
                 }
+                // ICMP port unreachable from an earlier send surfaces here on Linux; the
+                // socket is still good.
+                Err(e) => tracing::debug!("l2tp receive on {local}: {e}"),
             }
-            // ICMP port unreachable from an earlier send surfaces here on Linux; the
-            // socket is still good.
-            Err(e) => tracing::debug!("l2tp receive on {local}: {e}"),
+            received = match socket.try_recv_from(&mut buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                other => other,
+            };
         }
+        fast.flush_down(&mut relayed);
     }
 }
 
@@ -126,6 +161,8 @@ struct Runtime {
     poller: Poller,
     /// PPPoE ports (host interfaces or lab links).
     ports: Ports,
+    /// The relay's fast path, shared with the port tasks and socket readers.
+    fast: FastPath,
 }
 
 pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, options: EngineOptions) {
@@ -133,13 +170,16 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
     let empty = schema::typed::router_config(&schema::tree::Node::default());
     let (queue, mut received) = channel::channel(RECEIVE_QUEUE);
     let (port_queue, mut port_inputs) = channel::channel(RECEIVE_QUEUE);
+    let core = Core::new(&Arc::new(empty), seed);
+    let fast = FastPath::new(core.relay());
     let mut rt = Runtime {
-        core: Core::new(&Arc::new(empty), seed),
+        core,
         sockets: BTreeMap::new(),
         wildcard: None,
         queue,
         poller: Poller::new(),
-        ports: Ports::new(options.access_links, port_queue),
+        ports: Ports::new(options.access_links, port_queue, fast.clone()),
+        fast,
     };
     loop {
         let deadline = rt.core.poll_timeout();
@@ -176,6 +216,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                     rt.core.l2tp_rpc(Instant::now(), rpc, reply);
                 }
                 Some(Command::SnmpSnapshot { reply }) => {
+                    rt.core.fold_relay_counters();
                     let _ = reply.send(snmp_poll::snapshot(rt.core.registry(), &rt.poller));
                 }
             },
@@ -201,6 +242,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                 rt.core.handle_timeout(Instant::now());
             }
             () = sleep_until(poll_due), if poll_due.is_some() => {
+                rt.core.fold_relay_counters();
                 snmp_poll::poll(&mut rt.poller, rt.core.registry(), Instant::now());
             }
             // `yield_now` first gives the runtime back, so the socket readers (tasks of
@@ -217,6 +259,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
             rt.core.handle_timeout(now);
         }
         if rt.poller.poll_timeout().is_some_and(|t| t <= now) {
+            rt.core.fold_relay_counters();
             snmp_poll::poll(&mut rt.poller, rt.core.registry(), now);
         }
         if rt.core.clearing() {
@@ -257,8 +300,10 @@ impl Runtime {
         }
         for (address, socket) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
-            self.sockets
-                .insert(address, Bound::new(socket, address, &self.queue));
+            self.sockets.insert(
+                address,
+                Bound::new(socket, address, &self.queue, &self.fast),
+            );
         }
         self.core.apply_config(Instant::now(), config);
         let wanted_ports = PppoeAccess::wanted_ports(config);
@@ -275,6 +320,11 @@ impl Runtime {
             }
             keep
         });
+        self.fast.set_l2tp_sockets(
+            self.sockets
+                .iter()
+                .map(|(address, bound)| (*address, Arc::clone(&bound.socket))),
+        );
         Ok(())
     }
 
@@ -325,7 +375,12 @@ impl Runtime {
             match UdpSocket::bind(SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 0)).await {
                 Ok(socket) => {
                     enlarge_receive_buffer(&socket);
-                    self.wildcard = Some(Bound::new(socket, Ipv4Addr::UNSPECIFIED, &self.queue));
+                    self.wildcard = Some(Bound::new(
+                        socket,
+                        Ipv4Addr::UNSPECIFIED,
+                        &self.queue,
+                        &self.fast,
+                    ));
                 }
                 Err(e) => {
                     tracing::warn!(

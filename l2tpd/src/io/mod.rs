@@ -12,6 +12,7 @@
 //! - [`frame_batch`]: the reused receive buffers; no allocation per frame.
 //! - [`vlan_auxdata`]: re-inserting the VLAN tag the kernel stripped (pure, tested alone).
 //! - [`async_endpoint`]: tokio readiness for a frame endpoint.
+//! - [`relay`]: the per-session forwarding table of established subscribers (pure).
 //! - [`forwarder`]: the plain AF_PACKET → UDP forwarder, the benchmark ceiling for the relay.
 
 pub mod async_endpoint;
@@ -19,6 +20,7 @@ pub mod forwarder;
 pub mod frame_batch;
 pub mod frame_endpoint;
 pub mod packet_socket;
+pub mod relay;
 pub mod socket_link;
 pub mod vlan_auxdata;
 

@@ -17,6 +17,7 @@
 use std::ffi::CString;
 use std::io;
 use std::mem::{size_of, zeroed};
+use std::net::SocketAddrV4;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use libc::{c_int, c_void};
@@ -300,28 +301,59 @@ pub fn send_datagrams<'a>(
     fd: BorrowedFd<'_>,
     frames: impl IntoIterator<Item = &'a [u8]>,
 ) -> io::Result<usize> {
-    let mut frames = frames.into_iter();
+    send_messages(fd, frames.into_iter().map(|frame| (frame, None)))
+}
+
+/// Sends each datagram to its own IPv4 destination on the UDP socket `fd` with sendmmsg:
+/// the relay's batches, whose datagrams go to several LNSs from one source socket. Same
+/// contract as [`send_datagrams`].
+pub fn send_datagrams_to<'a>(
+    fd: BorrowedFd<'_>,
+    datagrams: impl IntoIterator<Item = (&'a [u8], SocketAddrV4)>,
+) -> io::Result<usize> {
+    send_messages(fd, datagrams.into_iter().map(|(d, to)| (d, Some(to))))
+}
+
+/// [`send_datagrams`] and [`send_datagrams_to`]: each message with its destination, or
+/// none on a connected or bound socket.
+fn send_messages<'a>(
+    fd: BorrowedFd<'_>,
+    messages: impl Iterator<Item = (&'a [u8], Option<SocketAddrV4>)>,
+) -> io::Result<usize> {
+    let mut messages = messages;
     let mut sent = 0;
     loop {
-        // SAFETY: iovec and mmsghdr are plain data; all-zero is valid for each.
+        // SAFETY: iovec, sockaddr_in and mmsghdr are plain data; all-zero is valid for each.
         let mut iovecs: [libc::iovec; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut addresses: [libc::sockaddr_in; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
         let mut headers: [libc::mmsghdr; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
         let mut count = 0;
-        for (iovec, frame) in iovecs.iter_mut().zip(frames.by_ref()) {
+        for (((header, iovec), address), (payload, destination)) in headers
+            .iter_mut()
+            .zip(iovecs.iter_mut())
+            .zip(addresses.iter_mut())
+            .zip(messages.by_ref())
+        {
             // The kernel only reads through a send iovec; the pointer is `*mut` by C's type.
-            iovec.iov_base = frame.as_ptr() as *mut c_void;
-            iovec.iov_len = frame.len();
+            iovec.iov_base = payload.as_ptr() as *mut c_void;
+            iovec.iov_len = payload.len();
+            header.msg_hdr.msg_iov = iovec;
+            header.msg_hdr.msg_iovlen = 1;
+            if let Some(destination) = destination {
+                address.sin_family = libc::AF_INET as libc::sa_family_t;
+                address.sin_port = destination.port().to_be();
+                address.sin_addr.s_addr = u32::from(*destination.ip()).to_be();
+                header.msg_hdr.msg_name = (address as *mut libc::sockaddr_in).cast();
+                header.msg_hdr.msg_namelen = size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            }
             count += 1;
         }
         if count == 0 {
             return Ok(sent);
         }
-        for (header, iovec) in headers.iter_mut().zip(iovecs.iter_mut()).take(count) {
-            header.msg_hdr.msg_iov = iovec;
-            header.msg_hdr.msg_iovlen = 1;
-        }
-        // SAFETY: `headers[..count]` point at `iovecs`, which point at the caller's frames;
-        // all outlive the call, and the kernel only reads them.
+        // SAFETY: `headers[..count]` point at `iovecs` and `addresses` on this stack frame
+        // and through them at the caller's payloads; all outlive the call, and the kernel
+        // only reads them.
         let result = unsafe {
             libc::sendmmsg(
                 fd.as_raw_fd(),
@@ -453,3 +485,29 @@ static PPPOE_FILTER: [libc::sock_filter; 14] = [
     statement(RETURN, 0),            // 12: reject
     statement(RETURN, 0x0004_0000),  // 13: accept the whole frame (up to 256 KiB)
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::UdpSocket;
+
+    #[test]
+    fn one_sendmmsg_reaches_several_destinations_in_order() {
+        let a = UdpSocket::bind("127.31.9.1:0").unwrap();
+        let b = UdpSocket::bind("127.31.9.2:0").unwrap();
+        let from = UdpSocket::bind("127.31.9.3:0").unwrap();
+        let to = |s: &UdpSocket| match s.local_addr().unwrap() {
+            std::net::SocketAddr::V4(v4) => v4,
+            other => panic!("{other}"),
+        };
+        let datagrams = [(&b"one"[..], to(&a)), (b"two", to(&b)), (b"three", to(&a))];
+        let sent = send_datagrams_to(from.as_fd(), datagrams.iter().copied()).unwrap();
+        assert_eq!(sent, 3);
+        let mut buf = [0u8; 16];
+        for (socket, expected) in [(&a, &b"one"[..]), (&b, b"two"), (&a, b"three")] {
+            let (len, sender) = socket.recv_from(&mut buf).unwrap();
+            assert_eq!(&buf[..len], expected);
+            assert_eq!(sender, from.local_addr().unwrap());
+        }
+    }
+}

@@ -1,5 +1,6 @@
 use super::*;
 use crate::pppoe::discovery::{self, DiscoveryConfig, DiscoveryServer, Handled};
+use crate::pppoe::test_frames::discovery;
 
 const HOST: MacAddr = MacAddr([0x02, 0xee, 0, 0, 0, 0x01]);
 const AC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0xaa]);
@@ -23,17 +24,15 @@ fn started(config: ClientConfig) -> (DiscoveryClient, Instant) {
 /// Code, destination, session id and tags of the next frame the client sends.
 fn sent(client: &mut DiscoveryClient) -> (Code, MacAddr, u16, Vec<Tag>, Vec<VlanTag>) {
     let bytes = client.poll_transmit().expect("a frame to send");
-    let frame = Frame::parse(&bytes).unwrap();
+    let frame = discovery(&bytes);
     assert_eq!(frame.src, HOST);
-    let Body::Discovery {
-        code,
-        session_id,
-        tags,
-    } = frame.body
-    else {
-        panic!("not a discovery frame");
-    };
-    (code, frame.dst, session_id, tags, frame.vlans)
+    (
+        frame.code,
+        frame.dst,
+        frame.session_id,
+        frame.tags,
+        frame.vlans,
+    )
 }
 
 fn from_ac(src: MacAddr, code: Code, session_id: u16, tags: Vec<Tag>) -> Vec<u8> {

@@ -272,6 +272,11 @@ impl DiscoveryServer {
     }
 
     /// A PPP frame of an established session, framed for the wire.
+    /// Our MAC: the source of every frame we send.
+    pub fn ac_mac(&self) -> MacAddr {
+        self.config.ac_mac
+    }
+
     pub fn session_frame(&self, session_id: u16, ppp: &[u8]) -> Option<Vec<u8>> {
         let session = self.sessions.get(&session_id)?;
         Frame {

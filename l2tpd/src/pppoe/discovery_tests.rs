@@ -1,4 +1,5 @@
 use super::*;
+use crate::pppoe::test_frames::discovery;
 use schema::typed::{PppoeService, ServiceAction, ServiceName};
 
 pub(super) const AC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0xaa]);
@@ -58,17 +59,15 @@ pub(super) fn reply(handled: Handled<'_>) -> (Code, u16, Vec<Tag>, MacAddr, Vec<
     let Handled::Reply(bytes) = handled else {
         panic!("expected a reply, got {handled:?}");
     };
-    let frame = Frame::parse(&bytes).unwrap();
+    let frame = discovery(&bytes);
     assert_eq!(frame.src, AC);
-    let Body::Discovery {
-        code,
-        session_id,
-        tags,
-    } = frame.body
-    else {
-        panic!("not a discovery frame");
-    };
-    (code, session_id, tags, frame.dst, frame.vlans)
+    (
+        frame.code,
+        frame.session_id,
+        frame.tags,
+        frame.dst,
+        frame.vlans,
+    )
 }
 
 /// A refusing PADS (SESSION_ID 0) whose tags include the error `is_error` looks for.

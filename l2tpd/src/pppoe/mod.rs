@@ -9,3 +9,6 @@ pub mod discovery_counters;
 pub mod service_policy;
 pub mod short_cycle;
 pub mod wire;
+
+#[cfg(test)]
+mod test_frames;

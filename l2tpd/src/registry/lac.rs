@@ -1,7 +1,7 @@
 //! LAC: placing calls on tunnels of a profile, opening tunnels, failing calls over.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -14,7 +14,7 @@ use super::{CallLocation, Registry};
 use crate::l2tp::control::event::stopccn_result;
 use crate::l2tp::control::Tunnel;
 use crate::l2tp::select::{self, Choice, DestinationKey, Failover};
-use crate::l2tp::session::{CallInfo, CdnResult, Session, SessionIdAllocator};
+use crate::l2tp::session::{CallInfo, CdnResult, Session, SessionCounters, SessionIdAllocator};
 use crate::l2tp::wire::{PppDisconnectCause, ResultCode, UDP_PORT};
 
 /// StopCCN for a tunnel whose last session ended `idle-timeout` ago.
@@ -24,6 +24,17 @@ pub(super) fn idle_result() -> ResultCode {
         error: None,
         message: b"idle timeout".to_vec(),
     }
+}
+
+/// See [`Registry::relay_leg`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelayLeg {
+    pub local_tunnel: u16,
+    pub local_session: u16,
+    pub peer_tunnel: u16,
+    pub peer_session: u16,
+    pub source: Ipv4Addr,
+    pub destination: SocketAddr,
 }
 
 /// Why a frame could not be sent.
@@ -358,6 +369,49 @@ impl Registry {
             payload,
         });
         Ok(())
+    }
+
+    /// The addressing of an established call's data channel, for the relay's fast path:
+    /// `None` while the call is not established, when its tunnel has no source address (it
+    /// sends from the wildcard socket) or while its data messages are sequenced (their Ns
+    /// must be counted by the session, so they stay on the slow path).
+    pub fn relay_leg(&self, call: SessionRef) -> Option<RelayLeg> {
+        let Some(CallLocation::Active {
+            tunnel_id,
+            session_id,
+        }) = self.calls.get(&call).copied()
+        else {
+            return None;
+        };
+        let entry = self.tunnels.get(&tunnel_id)?;
+        let session = &entry.sessions.get(&session_id)?.session;
+        if session.sequencing() {
+            return None;
+        }
+        Some(RelayLeg {
+            local_tunnel: tunnel_id,
+            local_session: session_id,
+            peer_tunnel: entry.tunnel.peer().tunnel_id,
+            peer_session: session.peer_id()?.get(),
+            source: entry.local?,
+            destination: entry.peer,
+        })
+    }
+
+    /// Data counted by the relay's fast path for `call`, added to the session's own so
+    /// every view (and the final counters of its end) includes them. Ignored for a call
+    /// that is gone.
+    pub fn add_relayed(&mut self, call: SessionRef, relayed: &SessionCounters) {
+        let Some((tunnel_id, Some(session_id))) = self.locate_call(call) else {
+            return;
+        };
+        if let Some(session) = self
+            .tunnels
+            .get_mut(&tunnel_id)
+            .and_then(|t| t.sessions.get_mut(&session_id))
+        {
+            session.session.add_relayed(relayed);
+        }
     }
 
     /// Where a call is: (local tunnel ID, local session ID once it has one).

@@ -78,7 +78,7 @@ pub use clear::{ClearJob, Clearing, Selector};
 pub use counters::{Counters, DropCounters};
 use entry::{Destination, Origin, TunnelEntry};
 pub use event::{NoTunnel, RegistryEvent, SessionEnd, SessionRef, Transmit};
-pub use lac::FrameError;
+pub use lac::{FrameError, RelayLeg};
 pub use settings::{Settings, DEFAULT_MAX_ESTABLISHING, DEFAULT_MAX_TUNNELS_PER_SOURCE};
 
 /// Where a call currently is.

@@ -12,7 +12,8 @@ use super::decision::{decide, Decision, Refusal};
 use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
 use super::proxy;
 use super::table::{AccessLeg, EndCause, Phase, Subscriber, SubscriberId, Subscribers};
-use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult};
+use crate::io::relay::{RelayCounters, RelayRoute, SharedRelay};
+use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult, SessionCounters};
 use crate::ppp::fsm;
 use crate::ppp::server_link::{Credentials, DownReason, LinkEvent, ServerLink, ServerLinkConfig};
 use crate::ppp::wire::options::AuthProtocol;
@@ -34,6 +35,8 @@ pub struct SubscriberLayer {
     next_serial: u32,
     /// Frames received on a port that no unit takes (wrong VLAN, port not configured).
     pub no_unit_frames: u64,
+    /// The relay's fast path: an entry per Active subscriber, shared with the I/O tasks.
+    relay: SharedRelay,
 }
 
 impl SubscriberLayer {
@@ -47,6 +50,7 @@ impl SubscriberLayer {
             host_name: b"l2tpd".to_vec(),
             next_serial: 1,
             no_unit_frames: 0,
+            relay: SharedRelay::default(),
         }
     }
 
@@ -69,6 +73,84 @@ impl SubscriberLayer {
     ) {
         self.access.set_link(port, up);
         self.drain_access_events(now, config, registry);
+    }
+
+    /// The forwarding table the I/O tasks relay established subscribers' frames with.
+    pub fn relay(&self) -> &SharedRelay {
+        &self.relay
+    }
+
+    /// Adds what the fast path relayed since the last call to the subscribers' and their
+    /// sessions' counters: views call it first, so the numbers they show include it.
+    pub fn fold_relay_counters(&mut self, registry: &mut Registry) {
+        let taken = self.relay.lock().take_counters();
+        for (id, relayed) in taken {
+            self.count_relayed(id, &relayed, registry);
+        }
+    }
+
+    fn count_relayed(
+        &mut self,
+        id: SubscriberId,
+        relayed: &RelayCounters,
+        registry: &mut Registry,
+    ) {
+        if relayed.is_zero() {
+            return;
+        }
+        if let Some(subscriber) = self.table.get_mut(id) {
+            subscriber.frames_up += relayed.up_packets;
+            subscriber.bytes_up += relayed.up_bytes;
+            subscriber.frames_down += relayed.down_packets;
+            subscriber.bytes_down += relayed.down_bytes;
+        }
+        registry.add_relayed(
+            id,
+            &SessionCounters {
+                tx_packets: relayed.up_packets,
+                tx_bytes: relayed.up_bytes,
+                rx_packets: relayed.down_packets,
+                rx_bytes: relayed.down_bytes,
+                ..SessionCounters::default()
+            },
+        );
+    }
+
+    /// An Active subscriber's frames take the fast path from now on, when its call allows
+    /// (see `Registry::relay_leg`); otherwise they stay on the slow path, still relayed.
+    fn install_relay(&mut self, id: SubscriberId, registry: &Registry) {
+        let Some(subscriber) = self.table.get(id) else {
+            return;
+        };
+        let AccessLeg::Pppoe {
+            unit, session_id, ..
+        } = &subscriber.access;
+        let (unit, session_id) = (*unit, *session_id);
+        let (Some(leg), Some(session), Some((port, our_mac))) = (
+            registry.relay_leg(id),
+            self.access.session(unit, session_id),
+            self.access.session_port(unit),
+        ) else {
+            return;
+        };
+        self.relay.lock().install(RelayRoute {
+            call: id,
+            port,
+            client: session.client,
+            our_mac,
+            vlans: session.vlans.clone(),
+            pppoe_session: session_id,
+            l2tp: leg,
+        });
+    }
+
+    /// Takes `id` off the fast path, its last relayed frames counted first: a session's end
+    /// carries its final counters (accounting needs them).
+    fn remove_relay(&mut self, id: SubscriberId, registry: &mut Registry) {
+        let removed = self.relay.lock().remove(id);
+        if let Some(relayed) = removed {
+            self.count_relayed(id, &relayed, registry);
+        }
     }
 
     pub fn poll_frame(&mut self) -> Option<FrameOut> {
@@ -302,6 +384,7 @@ impl SubscriberLayer {
         cause: EndCause,
         registry: &mut Registry,
     ) {
+        self.remove_relay(id, registry);
         let Some(subscriber) = self.table.remove(id, cause) else {
             return;
         };
@@ -347,6 +430,7 @@ impl SubscriberLayer {
                 // The LNS runs the client's PPP from now on; nothing of ours remains.
                 subscriber.link = None;
                 self.table.reschedule(*session);
+                self.install_relay(*session, registry);
                 true
             }
             RegistryEvent::SessionDown { session, end, .. } => {
@@ -377,6 +461,12 @@ impl SubscriberLayer {
                 subscriber.bytes_down += frame.len() as u64;
                 if let Some(out) = self.access.session_frame(unit, session_id, frame) {
                     self.out.push_back(out);
+                }
+                // The LNS began sequencing (RFC 2661 §5.4: the LAC follows its S bit): our
+                // frames must carry Ns now, which only the session counts.
+                let relayed = self.relay.lock().contains(*session);
+                if relayed && registry.relay_leg(*session).is_none() {
+                    self.remove_relay(*session, registry);
                 }
                 true
             }

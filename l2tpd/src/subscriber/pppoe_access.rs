@@ -441,6 +441,12 @@ impl PppoeAccess {
         })
     }
 
+    /// A session's port and our MAC on it, as the relay's fast path frames toward it.
+    pub fn session_port(&self, unit: UnitId) -> Option<(Arc<str>, MacAddr)> {
+        let unit = self.units.get(&unit)?;
+        Some((unit.spec.port.clone(), unit.server.as_ref()?.ac_mac()))
+    }
+
     /// The client MAC, VLAN tags and negotiated PPP payload ceiling of a session.
     pub fn session(
         &self,

@@ -204,7 +204,7 @@ async fn run(args: &Args, config: EmulatorConfig) -> std::io::Result<(Summary, b
         signals: true,
     };
     let (summary, ok, mut emulator) = emulator::run(&mut endpoint, config, options).await?;
-    emulator::finish(&mut emulator, &endpoint).await;
+    emulator::finish(&mut emulator, &mut endpoint).await;
     Ok((summary, ok))
 }
 

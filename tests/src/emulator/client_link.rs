@@ -2,10 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use l2tpd::ppp::client_link::{ClientEvent, ClientLink, ClientLinkConfig, DownReason, EchoConfig};
+use l2tpd::ppp::client_link::{ClientEvent, ClientLink, ClientLinkConfig, EchoConfig};
 use l2tpd::ppp::fsm;
 
-use super::ppp_client::{PppClient, PppParams, PppProgress};
+use super::ppp_client::{PppClient, PppParams};
 
 /// pppd's defaults (lcp-echo-interval 30, lcp-echo-failure 4) would let a dead LAC go unseen
 /// for two minutes; an emulator run is shorter, so it looks every 10 s.
@@ -47,15 +47,8 @@ impl PppClient for ClientLink {
         ClientLink::poll_transmit(self)
     }
 
-    fn poll_progress(&mut self) -> Option<PppProgress> {
-        Some(match self.poll_event()? {
-            ClientEvent::LcpUp => PppProgress::LcpUp,
-            ClientEvent::AuthSent => PppProgress::AuthSent,
-            ClientEvent::Authenticated => PppProgress::Authenticated,
-            ClientEvent::AuthFailed(message) => PppProgress::AuthFailed(message),
-            ClientEvent::IpUp { local, peer, .. } => PppProgress::IpUp { local, peer },
-            ClientEvent::Down(reason) => PppProgress::Down(down_name(reason).to_string()),
-        })
+    fn poll_event(&mut self) -> Option<ClientEvent> {
+        ClientLink::poll_event(self)
     }
 
     fn close(&mut self, now: Instant) {
@@ -64,18 +57,5 @@ impl PppClient for ClientLink {
 
     fn lower_down(&mut self) {
         ClientLink::lower_down(self)
-    }
-}
-
-fn down_name(reason: DownReason) -> &'static str {
-    match reason {
-        DownReason::PeerTerminated => "peer-terminated",
-        DownReason::EchoTimeout => "echo-timeout",
-        DownReason::LoopbackDetected => "loopback-detected",
-        DownReason::NegotiationFailed => "negotiation-failed",
-        DownReason::AuthTimeout => "auth-timeout",
-        DownReason::Closed => "closed",
-        DownReason::AuthFailed => "auth-failed",
-        DownReason::LowerLayerDown => "lower-layer-down",
     }
 }

@@ -6,11 +6,12 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Instant;
 
+use l2tpd::ppp::client_link::ClientEvent as PppEvent;
 use l2tpd::pppoe::client::{ClientConfig, ClientEvent, DiscoveryClient, Received, SessionEnd};
 use l2tpd::pppoe::wire::MacAddr;
 
 use super::config::{EmulatorConfig, EndWith, UpAt};
-use super::ppp_client::{PppClient, PppParams, PppProgress};
+use super::ppp_client::{PppClient, PppParams};
 use super::probe;
 use super::subscriber::{DownReason, Phase, Subscriber};
 use super::summary::Summary;
@@ -251,9 +252,9 @@ impl<P: PppClient> Emulator<P> {
                 progressed = true;
                 Self::on_discovery(config, subscriber, event, now);
             }
-            while let Some(progress) = subscriber.ppp.as_mut().and_then(P::poll_progress) {
+            while let Some(event) = subscriber.ppp.as_mut().and_then(P::poll_event) {
                 progressed = true;
-                Self::on_ppp(config, subscriber, progress, now);
+                Self::on_ppp(config, subscriber, event, now);
             }
             if !progressed {
                 break;
@@ -313,34 +314,34 @@ impl<P: PppClient> Emulator<P> {
     fn on_ppp(
         config: &EmulatorConfig,
         subscriber: &mut Subscriber<P>,
-        progress: PppProgress,
+        event: PppEvent,
         now: Instant,
     ) {
         if subscriber.down.is_some() {
             return;
         }
         let times = &mut subscriber.times;
-        let reached = match progress {
-            PppProgress::LcpUp => {
+        let reached = match event {
+            PppEvent::LcpUp => {
                 times.lcp_up = Some(now);
                 Phase::LcpUp
             }
-            PppProgress::AuthSent => {
+            PppEvent::AuthSent => {
                 times.auth_sent = Some(now);
                 Phase::AuthSent
             }
-            PppProgress::Authenticated => {
+            PppEvent::Authenticated => {
                 times.authenticated = Some(now);
                 Phase::Authenticated
             }
-            PppProgress::IpUp { .. } => {
+            PppEvent::IpUp { .. } => {
                 times.ip_up = Some(now);
                 Phase::IpUp
             }
-            PppProgress::AuthFailed(message) => {
+            PppEvent::AuthFailed(message) => {
                 return Self::go_down(subscriber, DownReason::AuthFailed(message), now);
             }
-            PppProgress::Down(reason) => {
+            PppEvent::Down(reason) => {
                 // The Terminate we sent at the end of the hold time is done.
                 let reason = if subscriber.phase == Phase::Closing {
                     DownReason::HoldEnded

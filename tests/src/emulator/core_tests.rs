@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use l2tpd::ppp::client_link::{ClientEvent, DownReason};
 use l2tpd::ppp::wire::control::code;
 use l2tpd::pppoe::discovery::{DiscoveryConfig, DiscoveryServer, Handled};
 use l2tpd::pppoe::wire::MacAddr;
@@ -21,7 +22,7 @@ const LCP_TERMINATE_REQUEST: [u8; 6] = [0xc0, 0x21, code::TERMINATE_REQUEST, 2, 
 /// sends a Terminate-Request and reports the link down.
 struct ScriptedPpp {
     transmit: VecDeque<Vec<u8>>,
-    progress: VecDeque<PppProgress>,
+    progress: VecDeque<ClientEvent>,
     lowered: bool,
 }
 
@@ -40,7 +41,7 @@ impl PppClient for ScriptedPpp {
     fn start(&mut self, _now: Instant) {
         self.transmit.push_back(LCP_CONFIGURE_REQUEST.to_vec());
         self.progress
-            .extend([PppProgress::LcpUp, PppProgress::AuthSent]);
+            .extend([ClientEvent::LcpUp, ClientEvent::AuthSent]);
     }
     fn handle_frame(&mut self, _ppp: &[u8], _now: Instant) {}
     fn handle_timeout(&mut self, _now: Instant) {}
@@ -50,12 +51,13 @@ impl PppClient for ScriptedPpp {
     fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         self.transmit.pop_front().filter(|_| !self.lowered)
     }
-    fn poll_progress(&mut self) -> Option<PppProgress> {
+    fn poll_event(&mut self) -> Option<ClientEvent> {
         self.progress.pop_front()
     }
     fn close(&mut self, _now: Instant) {
         self.transmit.push_back(LCP_TERMINATE_REQUEST.to_vec());
-        self.progress.push_back(PppProgress::Down("closed".into()));
+        self.progress
+            .push_back(ClientEvent::Down(DownReason::Closed));
     }
     fn lower_down(&mut self) {
         self.lowered = true;

@@ -19,7 +19,7 @@ mod summary;
 
 pub use self::config::{EmulatorConfig, EndWith, UpAt};
 pub use self::core::Emulator;
-pub use self::ppp_client::{PppClient, PppParams, PppProgress};
+pub use self::ppp_client::{PppClient, PppParams};
 pub use self::run::{finish, run, RunOptions};
 pub use self::segment::{FarEnd, SimulatedSegment};
 pub use self::subscriber::{DownReason, Phase, Subscriber, Timestamps};

@@ -1,9 +1,10 @@
 //! The PPP client the emulator drives for each subscriber once its PPPoE session is up: in
 //! the emulator binary and the tests it is the daemon's own `ClientLink`; the core only needs
-//! this much of it.
+//! this much of it, and takes its events as they are.
 
-use std::net::Ipv4Addr;
 use std::time::Instant;
+
+use l2tpd::ppp::client_link::ClientEvent;
 
 /// Who the subscriber is to PPP.
 #[derive(Debug, Clone)]
@@ -18,21 +19,6 @@ pub struct PppParams {
     pub ipcp: bool,
 }
 
-/// What the emulator records of a subscriber's PPP.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PppProgress {
-    LcpUp,
-    AuthSent,
-    Authenticated,
-    AuthFailed(Vec<u8>),
-    IpUp {
-        local: Ipv4Addr,
-        peer: Ipv4Addr,
-    },
-    /// The link ended; the reason as a short name for the summary (`echo-timeout`, ...).
-    Down(String),
-}
-
 /// The sans-IO shape of `ClientLink`.
 pub trait PppClient {
     fn new(params: PppParams) -> Self;
@@ -44,7 +30,7 @@ pub trait PppClient {
     fn poll_timeout(&self) -> Option<Instant>;
     /// Whole PPP frames, protocol field first.
     fn poll_transmit(&mut self) -> Option<Vec<u8>>;
-    fn poll_progress(&mut self) -> Option<PppProgress>;
+    fn poll_event(&mut self) -> Option<ClientEvent>;
     /// LCP Terminate-Request; `Down` once done or timed out.
     fn close(&mut self, now: Instant);
     /// The PPPoE session is gone: nothing more is sent.

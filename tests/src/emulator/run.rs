@@ -10,13 +10,14 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::time::Instant;
 
 use super::{Emulator, EmulatorConfig, Summary};
+use crate::frame_outbox::{FrameOutbox, RETRY};
 
 /// Frames received per read (recvmmsg) and the largest frame taken: 1500 + Ethernet header
 /// + two VLAN tags, with room to spare for RFC 4638 payloads.
 const BATCH_SLOTS: usize = 64;
 const MAX_FRAME: usize = 2048;
-/// Time left for the last PADTs to leave once the run is over.
-const GOODBYE: Duration = Duration::from_millis(200);
+/// The most time the last PADTs get to leave once the run is over.
+const GOODBYE: Duration = Duration::from_secs(2);
 /// How long a probe waits for its reply before it goes again.
 const PROBE_RESEND: Duration = Duration::from_secs(1);
 
@@ -82,6 +83,7 @@ pub async fn run(
     // not retransmitted by L2TP (a probe may overtake the ICCN and reach an LNS whose session
     // is not up yet), so unanswered probes go again each PROBE_RESEND, as PPP echoes would.
     let mut probed: Option<(u64, Instant)> = None;
+    let mut outbox = FrameOutbox::default();
     let mut signals = if options.signals {
         Some(Signals::install()?)
     } else {
@@ -89,7 +91,9 @@ pub async fn run(
     };
     emulator.start(Instant::now().into_std());
     loop {
-        flush(&mut emulator, endpoint).await?;
+        // Never await room to send: the LAC may be waiting for room in our queue too.
+        outbox.push(std::iter::from_fn(|| emulator.poll_transmit()));
+        outbox.flush(endpoint)?;
         let now = Instant::now();
         if now >= deadline {
             break;
@@ -120,14 +124,14 @@ pub async fn run(
         if let Some((_, at)) = probed {
             wake = wake.min(at + PROBE_RESEND);
         }
+        if !outbox.is_empty() {
+            wake = wake.min(Instant::now() + RETRY);
+        }
         tokio::select! {
             received = endpoint.recv_batch(&mut batch) => {
                 received?;
-                let now = Instant::now().into_std();
-                for frame in batch.frames() {
-                    emulator.handle_frame(frame, now);
-                }
-                emulator.handle_timeout(now);
+                deliver(&mut emulator, &batch);
+                emulator.handle_timeout(Instant::now().into_std());
             }
             _ = tokio::time::sleep_until(wake) => {
                 emulator.handle_timeout(Instant::now().into_std());
@@ -147,19 +151,31 @@ pub async fn run(
     Ok((summary, ok, emulator))
 }
 
-/// Every subscriber still up leaves (PADT or LCP Terminate, as configured).
-pub async fn finish(emulator: &mut Emulator<ClientLink>, endpoint: &AsyncFrameEndpoint) {
+/// Every subscriber still up leaves (PADT or LCP Terminate, as configured), reading while
+/// the last frames leave so a LAC that waits for room in our queue gets it.
+pub async fn finish(emulator: &mut Emulator<ClientLink>, endpoint: &mut AsyncFrameEndpoint) {
     emulator.stop(Instant::now().into_std());
-    let _ = tokio::time::timeout(GOODBYE, flush(emulator, endpoint)).await;
+    let mut outbox = FrameOutbox::default();
+    let mut batch = FrameBatch::new(BATCH_SLOTS, MAX_FRAME);
+    outbox.push(std::iter::from_fn(|| emulator.poll_transmit()));
+    let goodbye = Instant::now() + GOODBYE;
+    while outbox.flush(endpoint).is_ok() && !outbox.is_empty() && Instant::now() < goodbye {
+        tokio::select! {
+            received = endpoint.recv_batch(&mut batch) => {
+                if received.is_err() {
+                    return;
+                }
+                deliver(emulator, &batch);
+            }
+            _ = tokio::time::sleep(RETRY) => {}
+        }
+        outbox.push(std::iter::from_fn(|| emulator.poll_transmit()));
+    }
 }
 
-async fn flush(
-    emulator: &mut Emulator<ClientLink>,
-    endpoint: &AsyncFrameEndpoint,
-) -> std::io::Result<()> {
-    let frames: Vec<Vec<u8>> = std::iter::from_fn(|| emulator.poll_transmit()).collect();
-    if frames.is_empty() {
-        return Ok(());
+fn deliver(emulator: &mut Emulator<ClientLink>, batch: &FrameBatch) {
+    let now = Instant::now().into_std();
+    for frame in batch.frames() {
+        emulator.handle_frame(frame, now);
     }
-    endpoint.send_all(&frames).await
 }

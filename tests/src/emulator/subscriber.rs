@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use l2tpd::ppp::client_link::DownReason as PppDown;
 use l2tpd::pppoe::client::{DiscoveryClient, Failure};
 
 /// How far a subscriber is, in the order it gets there.
@@ -44,7 +45,7 @@ pub enum DownReason {
     PeerPadt,
     AuthFailed(Vec<u8>),
     /// PPP ended on its own (echo timeout, peer Terminate, negotiation failed ...).
-    Ppp(String),
+    Ppp(PppDown),
     /// Left as planned after its hold time.
     HoldEnded,
     /// The emulator was stopped.
@@ -62,7 +63,7 @@ impl DownReason {
             DownReason::Discovery(Failure::GenericError(_)) => "generic-error".into(),
             DownReason::PeerPadt => "peer-padt".into(),
             DownReason::AuthFailed(_) => "auth-failed".into(),
-            DownReason::Ppp(reason) => format!("ppp-{reason}"),
+            DownReason::Ppp(reason) => format!("ppp-{}", ppp_down_name(*reason)),
             DownReason::HoldEnded => "hold-ended".into(),
             DownReason::Stopped => "stopped".into(),
         }
@@ -71,6 +72,19 @@ impl DownReason {
     /// Whether the subscriber left because it was meant to.
     pub fn is_planned(&self) -> bool {
         matches!(self, DownReason::HoldEnded | DownReason::Stopped)
+    }
+}
+
+fn ppp_down_name(reason: PppDown) -> &'static str {
+    match reason {
+        PppDown::PeerTerminated => "peer-terminated",
+        PppDown::EchoTimeout => "echo-timeout",
+        PppDown::LoopbackDetected => "loopback-detected",
+        PppDown::NegotiationFailed => "negotiation-failed",
+        PppDown::AuthTimeout => "auth-timeout",
+        PppDown::Closed => "closed",
+        PppDown::AuthFailed => "auth-failed",
+        PppDown::LowerLayerDown => "lower-layer-down",
     }
 }
 

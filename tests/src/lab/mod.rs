@@ -234,7 +234,7 @@ impl LabSubscribers {
                                     }
                                 }
                             }
-                            emulator::finish(&mut emulator, &endpoint).await;
+                            emulator::finish(&mut emulator, &mut endpoint).await;
                         }
                         Err(e) => {
                             let _ = ready.send(Err(e.to_string()));

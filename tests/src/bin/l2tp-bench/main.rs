@@ -2,6 +2,7 @@
 //! `cargo run --release --bin l2tp-bench -- ops --sessions N --tunnels M` (see `ops`)
 //! `cargo run --release --bin l2tp-bench -- snmp --sessions N` (see `snmp.rs` beside it)
 //! `cargo run --release --bin l2tp-bench -- flood --count N --sources M` (see `flood.rs`)
+//! `cargo run --release --bin l2tp-bench -- relay --seconds S` (root; see `relay.rs`)
 //! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N` (root; `pppoe_setup.rs`)
 //!
 //! Session setup and teardown rate, memory per session and idle CPU, LAC to LNS over real
@@ -23,6 +24,7 @@ use std::time::Duration;
 mod flood;
 mod ops;
 mod pppoe_setup;
+mod relay;
 
 use clap::{Parser, Subcommand};
 
@@ -118,6 +120,13 @@ enum Bench {
         #[arg(long, default_value_t = 1)]
         linger: u64,
     },
+    /// The relay's fast path against a plain AF_PACKET → UDP forwarder, packets/s per
+    /// core, 64- and 1,400-byte frames (root: a network namespace with a veth pair).
+    Relay {
+        /// Seconds of each of the four measurements.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
     /// PPPoE subscribers from pppoe-emulator through our LAC to our LNS, in network
     /// namespaces made by the bench (root): setup rate PADI → L2TP session established,
     /// and the LAC's memory per subscriber.
@@ -206,6 +215,7 @@ fn main() -> ExitCode {
             admitted,
             linger: Duration::from_secs(linger),
         }),
+        Bench::Relay { seconds } => relay::run(&relay::RelayBench { seconds }),
         Bench::PppoeSetup {
             count,
             rate,

@@ -1,0 +1,235 @@
+//! The relay's fast path in the engine's I/O tasks (issue 10, part 1; public because
+//! `l2tp-bench relay` measures this very code): the port tasks and the L2TP socket readers
+//! look every received frame and datagram up in the relay table
+//! ([`crate::io::relay`]) and send the hits themselves, batched, from reused buffers. The
+//! misses go to the core as before. No event, no allocation per relayed frame.
+//!
+//! Sends here do not wait for room: a full socket or interface queue drops the frame, and it
+//! is counted, as a NIC queue would drop it; PPP above copes with loss (RFC 1661), and
+//! waiting would stall the receive side for every other subscriber.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::os::fd::{AsFd, OwnedFd};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::net::UdpSocket;
+
+use crate::io::packet_socket::{send_datagrams, send_datagrams_to};
+use crate::io::relay::{SharedRelay, UpTarget};
+use crate::io::FrameEndpoint;
+
+/// What the I/O tasks share to relay without the core: the table (the core installs and
+/// removes entries), our L2TP sockets by address, and a sending handle per open port.
+#[derive(Clone, Default)]
+pub struct FastPath {
+    pub table: SharedRelay,
+    l2tp: Arc<Mutex<BTreeMap<Ipv4Addr, Arc<UdpSocket>>>>,
+    ports: Arc<Mutex<HashMap<Arc<str>, PortSender>>>,
+    /// Relayed frames a full socket or interface queue refused.
+    send_failures: Arc<AtomicU64>,
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every mutation under these locks is one insert or remove: a panic elsewhere cannot
+    // leave them half-done.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl FastPath {
+    pub fn new(table: SharedRelay) -> Self {
+        Self {
+            table,
+            ..Self::default()
+        }
+    }
+
+    /// The L2TP sockets bound now (after a commit).
+    pub fn set_l2tp_sockets(&self, sockets: impl IntoIterator<Item = (Ipv4Addr, Arc<UdpSocket>)>) {
+        *locked(&self.l2tp) = sockets.into_iter().collect();
+    }
+
+    /// Port `name` is open: frames toward its subscribers are sent on a duplicate of its
+    /// descriptor (the port task keeps the original for receiving). A socket link's daemon
+    /// end answers whoever sent last, which only its task knows: frames for it go through
+    /// `task` (the lab's link, not a data plane).
+    pub fn add_port(
+        &self,
+        name: &Arc<str>,
+        endpoint: &FrameEndpoint,
+        task: &PortQueue,
+    ) -> std::io::Result<()> {
+        let sender = match endpoint {
+            FrameEndpoint::Packet(socket) => {
+                PortSender::Descriptor(socket.as_fd().try_clone_to_owned()?)
+            }
+            FrameEndpoint::Link(_) => PortSender::Task(task.clone()),
+        };
+        locked(&self.ports).insert(name.clone(), sender);
+        Ok(())
+    }
+
+    pub fn remove_port(&self, name: &str) {
+        locked(&self.ports).remove(name);
+    }
+
+    fn count_failures(&self, failed: usize) {
+        if failed > 0 {
+            let total = self
+                .send_failures
+                .fetch_add(failed as u64, Ordering::Relaxed)
+                + failed as u64;
+            tracing::debug!("relay: {failed} frames dropped by a full queue ({total} in all)");
+        }
+    }
+
+    /// Relays what the table takes of `frames`, received on `port`, to the LNSs; hands the
+    /// others to `slow`, in order.
+    pub fn relay_up<'a>(
+        &self,
+        port: &str,
+        frames: impl Iterator<Item = &'a [u8]>,
+        buffers: &mut UpBuffers,
+        mut slow: impl FnMut(&'a [u8]),
+    ) {
+        buffers.filled = 0;
+        {
+            let mut table = self.table.lock();
+            for frame in frames {
+                if buffers.filled == buffers.datagrams.len() {
+                    buffers.datagrams.push(Vec::new());
+                    buffers.targets.push(None);
+                }
+                let k = buffers.filled;
+                match table.relay_up(port, frame, &mut buffers.datagrams[k]) {
+                    Some(target) => {
+                        buffers.targets[k] = Some(target);
+                        buffers.filled += 1;
+                    }
+                    None => slow(frame),
+                }
+            }
+        }
+        if buffers.filled == 0 {
+            return;
+        }
+        let sockets = locked(&self.l2tp);
+        let filled = &buffers.datagrams[..buffers.filled];
+        let targets = &buffers.targets[..buffers.filled];
+        // Almost always one source address: one sendmmsg for the whole batch.
+        buffers.sources.clear();
+        for target in targets.iter().flatten() {
+            if !buffers.sources.contains(&target.source) {
+                buffers.sources.push(target.source);
+            }
+        }
+        for &source in &buffers.sources {
+            let of_source =
+                filled
+                    .iter()
+                    .zip(targets)
+                    .filter_map(|(datagram, target)| match target {
+                        Some(UpTarget {
+                            source: s,
+                            destination: SocketAddr::V4(destination),
+                        }) if *s == source => Some((&datagram[..], *destination)),
+                        _ => None,
+                    });
+            let count = of_source.clone().count();
+            let sent = match sockets.get(&source) {
+                Some(socket) => send_datagrams_to(socket.as_fd(), of_source).unwrap_or(0),
+                None => 0,
+            };
+            self.count_failures(count - sent);
+        }
+    }
+
+    /// A datagram from `peer`: when the table takes it, its frame joins `buffers` for the
+    /// next [`FastPath::flush_down`] and `true` is returned; `false` leaves it to the core.
+    /// The lock is taken per datagram: the reader receives them one by one, and an
+    /// uncontended lock costs less than the receive call.
+    pub fn push_down(&self, peer: SocketAddr, datagram: &[u8], buffers: &mut DownBuffers) -> bool {
+        if buffers.filled == buffers.frames.len() {
+            buffers.frames.push(Vec::new());
+            buffers.ports.push(None);
+        }
+        let k = buffers.filled;
+        let mut table = self.table.lock();
+        let Some(port) = table.relay_down(peer, datagram, &mut buffers.frames[k]) else {
+            return false;
+        };
+        if buffers.ports[k].as_ref() != Some(port) {
+            buffers.ports[k] = Some(port.clone());
+        }
+        buffers.filled += 1;
+        true
+    }
+
+    /// Sends the frames pushed since the last flush, one sendmmsg per port.
+    pub fn flush_down(&self, buffers: &mut DownBuffers) {
+        let filled = std::mem::take(&mut buffers.filled);
+        if filled == 0 {
+            return;
+        }
+        let ports = locked(&self.ports);
+        let frames = &buffers.frames[..filled];
+        let names = &buffers.ports[..filled];
+        buffers.seen.clear();
+        for name in names.iter().flatten() {
+            if buffers.seen.contains(name) {
+                continue;
+            }
+            buffers.seen.push(name.clone());
+            let of_port = frames
+                .iter()
+                .zip(names)
+                .filter(|(_, n)| n.as_ref() == Some(name))
+                .map(|(frame, _)| &frame[..]);
+            let count = of_port.clone().count();
+            let sent = match ports.get(name) {
+                Some(PortSender::Descriptor(fd)) => {
+                    send_datagrams(fd.as_fd(), of_port).unwrap_or(0)
+                }
+                Some(PortSender::Task(task)) => {
+                    let frames: Vec<Vec<u8>> = of_port.map(<[u8]>::to_vec).collect();
+                    if task.send(frames).is_ok() {
+                        count
+                    } else {
+                        0
+                    }
+                }
+                None => 0,
+            };
+            self.count_failures(count - sent);
+        }
+    }
+}
+
+/// What a port task takes frames to send from.
+pub type PortQueue = tokio::sync::mpsc::UnboundedSender<Vec<Vec<u8>>>;
+
+enum PortSender {
+    Descriptor(OwnedFd),
+    Task(PortQueue),
+}
+
+/// A port task's reused datagram buffers (capacity kept between batches).
+#[derive(Default)]
+pub struct UpBuffers {
+    datagrams: Vec<Vec<u8>>,
+    targets: Vec<Option<UpTarget>>,
+    filled: usize,
+    sources: Vec<Ipv4Addr>,
+}
+
+/// An L2TP reader's reused frame buffers.
+#[derive(Default)]
+pub struct DownBuffers {
+    frames: Vec<Vec<u8>>,
+    ports: Vec<Option<Arc<str>>>,
+    filled: usize,
+    seen: Vec<Arc<str>>,
+}

@@ -1,0 +1,247 @@
+use super::*;
+use crate::l2tp::wire::{DataHeader, DataMessage, OffsetPadLimit, Sequence};
+use crate::pppoe::wire::{Body, Frame};
+
+const CLIENT: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0x11]);
+const OURS: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0x22]);
+const LNS: &str = "127.31.7.2:1701";
+/// LCP Echo-Request: relayed like any other PPP frame.
+const LCP_ECHO: [u8; 10] = [0xc0, 0x21, 0x09, 0x01, 0x00, 0x08, 1, 2, 3, 4];
+
+fn route(vlans: Vec<VlanTag>) -> RelayRoute {
+    RelayRoute {
+        call: SessionRef(7),
+        port: Arc::from("eth1"),
+        client: CLIENT,
+        our_mac: OURS,
+        vlans,
+        pppoe_session: 0x0042,
+        l2tp: RelayLeg {
+            local_tunnel: 100,
+            local_session: 200,
+            peer_tunnel: 300,
+            peer_session: 400,
+            source: Ipv4Addr::new(127, 31, 7, 1),
+            destination: LNS.parse().unwrap(),
+        },
+    }
+}
+
+fn qinq() -> Vec<VlanTag> {
+    vec![VlanTag::dot1ad(0x2064), VlanTag::dot1q(0x0007)]
+}
+
+fn from_client(vlans: Vec<VlanTag>, ppp: &[u8]) -> Vec<u8> {
+    Frame {
+        dst: OURS,
+        src: CLIENT,
+        vlans,
+        body: Body::Session {
+            session_id: 0x0042,
+            ppp,
+        },
+    }
+    .to_bytes()
+    .unwrap()
+}
+
+fn from_lns(header: DataHeader, ppp: &[u8]) -> Vec<u8> {
+    DataMessage {
+        header,
+        payload: ppp,
+    }
+    .to_bytes()
+    .unwrap()
+}
+
+fn to_us(sequence: Option<Sequence>, with_length: bool) -> DataHeader {
+    DataHeader {
+        tunnel_id: 100,
+        session_id: 200,
+        with_length,
+        sequence,
+        offset_pad: None,
+        priority: false,
+    }
+}
+
+#[test]
+fn up_is_byte_for_byte_the_slow_path_s_data_message() {
+    for vlans in [vec![], vec![VlanTag::dot1q(0x0064)], qinq()] {
+        let mut table = RelayTable::default();
+        table.install(route(vlans.clone()));
+        let mut out = Vec::new();
+        let target = table
+            .relay_up("eth1", &from_client(vlans, &LCP_ECHO), &mut out)
+            .expect("relayed");
+        assert_eq!(target.destination, LNS.parse().unwrap());
+        assert_eq!(target.source, Ipv4Addr::new(127, 31, 7, 1));
+        let expected = DataMessage {
+            header: DataHeader {
+                tunnel_id: 300,
+                session_id: 400,
+                with_length: true,
+                ..DataHeader::default()
+            },
+            payload: &LCP_ECHO,
+        }
+        .to_bytes()
+        .unwrap();
+        assert_eq!(out, expected);
+        let parsed = DataMessage::parse(&out, OffsetPadLimit::default()).unwrap();
+        assert_eq!(parsed.payload, &LCP_ECHO);
+    }
+}
+
+#[test]
+fn down_is_byte_for_byte_the_discovery_server_s_session_frame() {
+    for vlans in [vec![], vec![VlanTag::dot1q(0x0064)], qinq()] {
+        for with_length in [true, false] {
+            let mut table = RelayTable::default();
+            table.install(route(vlans.clone()));
+            let mut out = vec![0xee; 3];
+            let datagram = from_lns(to_us(None, with_length), &LCP_ECHO);
+            let port = table
+                .relay_down(LNS.parse().unwrap(), &datagram, &mut out)
+                .expect("relayed");
+            assert_eq!(&**port, "eth1");
+            let expected = Frame {
+                dst: CLIENT,
+                src: OURS,
+                vlans: vlans.clone(),
+                body: Body::Session {
+                    session_id: 0x0042,
+                    ppp: &LCP_ECHO,
+                },
+            }
+            .to_bytes()
+            .unwrap();
+            assert_eq!(out, expected);
+        }
+    }
+}
+
+#[test]
+fn ethernet_padding_behind_the_pppoe_length_is_not_relayed() {
+    let mut table = RelayTable::default();
+    table.install(route(vec![]));
+    let mut frame = from_client(vec![], &LCP_ECHO);
+    frame.extend_from_slice(&[0; 20]);
+    let mut out = Vec::new();
+    table.relay_up("eth1", &frame, &mut out).expect("relayed");
+    assert_eq!(
+        DataMessage::parse(&out, OffsetPadLimit::default())
+            .unwrap()
+            .payload,
+        &LCP_ECHO
+    );
+}
+
+#[test]
+fn what_is_not_an_established_session_s_data_takes_the_slow_path() {
+    let mut table = RelayTable::default();
+    table.install(route(vec![VlanTag::dot1q(0x0064)]));
+    let mut out = Vec::new();
+    let tagged = |vid| vec![VlanTag::dot1q(vid)];
+    // Another port, another VLAN, another client, another session, not to our MAC.
+    let good = from_client(tagged(0x0064), &LCP_ECHO);
+    assert!(table.relay_up("eth2", &good, &mut out).is_none());
+    assert!(table
+        .relay_up("eth1", &from_client(tagged(0x0065), &LCP_ECHO), &mut out)
+        .is_none());
+    let mut other_client = good.clone();
+    other_client[11] ^= 1;
+    assert!(table.relay_up("eth1", &other_client, &mut out).is_none());
+    let mut other_session = good.clone();
+    other_session[21] ^= 1;
+    assert!(table.relay_up("eth1", &other_session, &mut out).is_none());
+    let mut not_ours = good.clone();
+    not_ours[5] ^= 1;
+    assert!(table.relay_up("eth1", &not_ours, &mut out).is_none());
+    // A PADT on the session (0x8863) and a truncated frame.
+    let mut padt = good.clone();
+    padt[17] = 0x63;
+    assert!(table.relay_up("eth1", &padt, &mut out).is_none());
+    assert!(table
+        .relay_up("eth1", &good[..good.len() - 1], &mut out)
+        .is_none());
+    assert!(table.relay_up("eth1", &good, &mut out).is_some());
+
+    // Down: sequenced data (the session's Ns check must see it), control, a stranger,
+    // another session, an offset pad, a lying length.
+    let lns: SocketAddr = LNS.parse().unwrap();
+    let sequenced = from_lns(to_us(Some(Sequence { ns: 0, nr: 0 }), true), &LCP_ECHO);
+    assert!(table.relay_down(lns, &sequenced, &mut out).is_none());
+    let control = [0xc8, 0x02, 0, 12, 0, 100, 0, 200, 0, 0, 0, 0];
+    assert!(table.relay_down(lns, &control, &mut out).is_none());
+    let good = from_lns(to_us(None, true), &LCP_ECHO);
+    let stranger: SocketAddr = "127.31.7.3:1701".parse().unwrap();
+    assert!(table.relay_down(stranger, &good, &mut out).is_none());
+    let mut other_session = good.clone();
+    other_session[7] ^= 1;
+    assert!(table.relay_down(lns, &other_session, &mut out).is_none());
+    let padded = from_lns(
+        DataHeader {
+            offset_pad: Some(2),
+            ..to_us(None, true)
+        },
+        &LCP_ECHO,
+    );
+    assert!(table.relay_down(lns, &padded, &mut out).is_none());
+    let mut lying = good.clone();
+    lying[3] = 0xff;
+    assert!(table.relay_down(lns, &lying, &mut out).is_none());
+    assert!(table.relay_down(lns, &good, &mut out).is_some());
+}
+
+#[test]
+fn counters_add_up_and_survive_until_taken() {
+    let mut table = RelayTable::default();
+    table.install(route(vec![]));
+    let mut out = Vec::new();
+    let lns: SocketAddr = LNS.parse().unwrap();
+    for _ in 0..3 {
+        table.relay_up("eth1", &from_client(vec![], &LCP_ECHO), &mut out);
+    }
+    table.relay_down(lns, &from_lns(to_us(None, true), &[0xc0, 0x21]), &mut out);
+    let expected = RelayCounters {
+        up_packets: 3,
+        up_bytes: 30,
+        down_packets: 1,
+        down_bytes: 2,
+    };
+    assert_eq!(table.take_counters(), vec![(SessionRef(7), expected)]);
+    assert_eq!(table.take_counters(), vec![]);
+    table.relay_up("eth1", &from_client(vec![], &LCP_ECHO), &mut out);
+    // Removal hands back what was not taken yet.
+    assert_eq!(
+        table.remove(SessionRef(7)),
+        Some(RelayCounters {
+            up_packets: 1,
+            up_bytes: 10,
+            ..RelayCounters::default()
+        })
+    );
+    assert!(table.is_empty());
+    assert!(table
+        .relay_up("eth1", &from_client(vec![], &LCP_ECHO), &mut out)
+        .is_none());
+    assert!(table
+        .relay_down(lns, &from_lns(to_us(None, true), &LCP_ECHO), &mut out)
+        .is_none());
+    assert_eq!(table.remove(SessionRef(7)), None);
+}
+
+#[test]
+fn arbitrary_bytes_never_panic_and_never_hit_an_empty_table() {
+    use proptest::prelude::*;
+    proptest!(|(bytes in proptest::collection::vec(any::<u8>(), 0..80))| {
+        let mut table = RelayTable::default();
+        let mut out = Vec::new();
+        prop_assert!(table.relay_up("eth1", &bytes, &mut out).is_none());
+        prop_assert!(table.relay_down(LNS.parse().unwrap(), &bytes, &mut out).is_none());
+        table.install(route(vec![]));
+        let _ = table.relay_up("eth1", &bytes, &mut out);
+        let _ = table.relay_down(LNS.parse().unwrap(), &bytes, &mut out);
+    });
+}
