@@ -33,8 +33,10 @@ use crate::pppoe::wire::MacAddr;
 pub const MAX_MESSAGES_PER_CALL: usize = 64;
 
 /// The receive buffer asked for: a burst of PADIs from a whole access network after an
-/// outage must not be dropped by a 208 KiB default before the engine's next turn.
-const RECEIVE_BUFFER_BYTES: c_int = 4 << 20;
+/// outage, or a PADT from each of 20,000 subscribers, must wait here while the engine works
+/// through them (each frame costs ~1.3 KiB of buffer as the kernel accounts it; 4 MiB held
+/// about 3,000 and the rest of a 20,000-PADT burst was dropped, leaving stale sessions).
+const RECEIVE_BUFFER_BYTES: c_int = 64 << 20;
 
 /// Room for one `cmsghdr` + `tpacket_auxdata` (16 + 20 bytes on 64-bit), with slack; aligned
 /// as `CMSG_FIRSTHDR` requires.
