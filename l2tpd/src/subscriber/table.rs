@@ -149,7 +149,9 @@ impl EndCause {
 
 #[derive(Default)]
 pub struct Subscribers {
-    by_id: HashMap<SubscriberId, Subscriber>,
+    /// Boxed: a map's buckets grow by doubling, and empty buckets of a few hundred bytes
+    /// each would cost more than the subscribers themselves just after a resize.
+    by_id: HashMap<SubscriberId, Box<Subscriber>>,
     by_pppoe: HashMap<(UnitId, u16), SubscriberId>,
     timers: BTreeSet<(Instant, SubscriberId)>,
     pub ends: BTreeMap<EndCause, u64>,
@@ -162,12 +164,12 @@ impl Subscribers {
     pub fn insert(&mut self, subscriber: Subscriber) {
         let id = subscriber.id;
         self.by_pppoe.insert(subscriber.pppoe_key(), id);
-        self.by_id.insert(id, subscriber);
+        self.by_id.insert(id, Box::new(subscriber));
         self.reschedule(id);
     }
 
     pub fn remove(&mut self, id: SubscriberId, cause: EndCause) -> Option<Subscriber> {
-        let subscriber = self.by_id.remove(&id)?;
+        let subscriber = *self.by_id.remove(&id)?;
         self.by_pppoe.remove(&subscriber.pppoe_key());
         if let Some(deadline) = subscriber.deadline {
             self.timers.remove(&(deadline, id));
@@ -177,11 +179,11 @@ impl Subscribers {
     }
 
     pub fn get(&self, id: SubscriberId) -> Option<&Subscriber> {
-        self.by_id.get(&id)
+        self.by_id.get(&id).map(|s| &**s)
     }
 
     pub fn get_mut(&mut self, id: SubscriberId) -> Option<&mut Subscriber> {
-        self.by_id.get_mut(&id)
+        self.by_id.get_mut(&id).map(|s| &mut **s)
     }
 
     pub fn by_pppoe(&self, unit: UnitId, session_id: u16) -> Option<SubscriberId> {
@@ -197,7 +199,7 @@ impl Subscribers {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Subscriber> {
-        self.by_id.values()
+        self.by_id.values().map(|s| &**s)
     }
 
     pub fn ids(&self) -> Vec<SubscriberId> {
