@@ -17,11 +17,11 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 
+use l2tp_tests::client::Client;
 use l2tp_tests::flood::status_kib;
 use l2tp_tests::netns::may_run_as_root;
 use l2tp_tests::ops::leaf;
 use l2tp_tests::subscriber_lab::{l2tp_sessions, SubscriberLab};
-use l2tp_tests::client::Client;
 use l2tp_tests::DaemonProcess;
 use schema::mgmt::{Reply, Request};
 
