@@ -73,22 +73,7 @@ impl DaemonProcess {
     /// Starts a daemon whose prompt reads `root@HOST_NAME`, with its random choices fixed by
     /// `random_seed` when given.
     pub fn start_named(host_name: &str, random_seed: Option<u64>) -> DaemonProcess {
-        let temp = tempfile::Builder::new()
-            .prefix("l2tpd-test-")
-            .tempdir()
-            .expect("temp dir");
-        let dir = temp.path().to_path_buf();
-        let mut d = DaemonProcess {
-            child: None,
-            state_dir: dir,
-            host_name: host_name.to_string(),
-            random_seed,
-            wrapper: Vec::new(),
-            extra_args: Vec::new(),
-            _temp: Some(temp),
-        };
-        d.restart();
-        d
+        Self::start_fresh(host_name, random_seed, &[], &[])
     }
 
     /// Starts a daemon on `state_dir`, which the caller owns (a file system of its own).
@@ -108,6 +93,23 @@ impl DaemonProcess {
 
     /// As `start_named`, with more command-line arguments (`--access-link NAME=PATH`).
     pub fn start_with_args(host_name: &str, args: &[&str]) -> DaemonProcess {
+        Self::start_fresh(host_name, None, &[], args)
+    }
+
+    /// Starts a daemon on a fresh temporary state directory whose command line is
+    /// `WRAPPER... l2tpd --state-dir ... EXTRA_ARGS...`: `ip netns exec NS` runs it inside a
+    /// network namespace (`ip` execs the daemon, so the pid stays the daemon's).
+    pub fn start_wrapped(wrapper: &[&str], extra_args: &[&str]) -> DaemonProcess {
+        Self::start_fresh("router", None, wrapper, extra_args)
+    }
+
+    /// A daemon on a fresh temporary state directory, `WRAPPER... l2tpd ... EXTRA_ARGS...`.
+    fn start_fresh(
+        host_name: &str,
+        random_seed: Option<u64>,
+        wrapper: &[&str],
+        extra_args: &[&str],
+    ) -> DaemonProcess {
         let temp = tempfile::Builder::new()
             .prefix("l2tpd-test-")
             .tempdir()
@@ -116,28 +118,7 @@ impl DaemonProcess {
             child: None,
             state_dir: temp.path().to_path_buf(),
             host_name: host_name.to_string(),
-            random_seed: None,
-            wrapper: Vec::new(),
-            extra_args: args.iter().map(OsString::from).collect(),
-            _temp: Some(temp),
-        };
-        d.restart();
-        d
-    }
-
-    /// Starts a daemon on a fresh temporary state directory whose command line is
-    /// `WRAPPER... l2tpd --state-dir ... EXTRA_ARGS...`: `ip netns exec NS` runs it inside a
-    /// network namespace (`ip` execs the daemon, so the pid stays the daemon's).
-    pub fn start_wrapped(wrapper: &[&str], extra_args: &[&str]) -> DaemonProcess {
-        let temp = tempfile::Builder::new()
-            .prefix("l2tpd-test-")
-            .tempdir()
-            .expect("temp dir");
-        let mut d = DaemonProcess {
-            child: None,
-            state_dir: temp.path().to_path_buf(),
-            host_name: "router".to_string(),
-            random_seed: None,
+            random_seed,
             wrapper: wrapper.iter().map(OsString::from).collect(),
             extra_args: extra_args.iter().map(OsString::from).collect(),
             _temp: Some(temp),
