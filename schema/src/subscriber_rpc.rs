@@ -334,6 +334,9 @@ counters! {
         pub short_cycle_refused,
         /// Refused while `services l2tp drain` is set (and delayed PADOs dropped by it).
         pub draining_refused,
+        /// Frames the kernel dropped before the daemon read them: the port's receive buffer
+        /// was full (a burst the engine could not keep up with).
+        pub kernel_drops,
         pub padt_unknown_session,
         pub padt_wrong_mac,
         pub session_frame_unknown_session,

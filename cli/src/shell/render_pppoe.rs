@@ -108,6 +108,7 @@ fn counters(c: &PppoeCounters) -> String {
         ("Duplicate client refused", c.duplicate_refused),
         ("Short cycle refused", c.short_cycle_refused),
         ("Refused while draining", c.draining_refused),
+        ("Dropped by the kernel (buffer full)", c.kernel_drops),
         ("PADT for unknown session", c.padt_unknown_session),
         ("PADT from wrong MAC address", c.padt_wrong_mac),
         (

@@ -161,6 +161,11 @@ impl Core {
         self.process(now);
     }
 
+    /// Frames the kernel dropped on PPPoE port `port` (`show pppoe statistics`).
+    pub fn port_kernel_drops(&mut self, port: &str, count: u64) {
+        self.subscribers.access.add_kernel_drops(port, count);
+    }
+
     /// A frame to send on a PPPoE port.
     pub fn poll_frame(&mut self) -> Option<FrameOut> {
         self.subscribers.poll_frame()

@@ -37,6 +37,11 @@ pub(super) enum PortInput {
         port: Arc<str>,
         up: bool,
     },
+    /// Frames the kernel dropped on the port's socket since the last report.
+    KernelDrops {
+        port: Arc<str>,
+        count: u64,
+    },
 }
 
 struct OpenPort {
@@ -195,6 +200,14 @@ async fn run_port(
                 }
             },
             _ = link.tick() => {
+                let count = endpoint.get_ref().kernel_drops().unwrap_or(0);
+                if count > 0 {
+                    tracing::warn!("pppoe: port {port}: the kernel dropped {count} frames (receive buffer full)");
+                    let input = PortInput::KernelDrops { port: port.clone(), count };
+                    if queue.send(input).await.is_err() {
+                        return;
+                    }
+                }
                 let now_up = endpoint.get_ref().link_up().unwrap_or(false);
                 if now_up != up {
                     up = now_up;

@@ -358,6 +358,7 @@ impl Runtime {
                 }
             }
             PortInput::Link { port, up } => self.core.port_link(Instant::now(), &port, up),
+            PortInput::KernelDrops { port, count } => self.core.port_kernel_drops(&port, count),
         }
     }
 

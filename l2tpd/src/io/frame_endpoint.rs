@@ -67,6 +67,15 @@ impl FrameEndpoint {
         }
     }
 
+    /// Frames the kernel dropped since the last call (a socket link loses none: its sender
+    /// waits or fails instead).
+    pub fn kernel_drops(&self) -> io::Result<u64> {
+        match self {
+            FrameEndpoint::Packet(socket) => socket.kernel_drops(),
+            FrameEndpoint::Link(_) => Ok(0),
+        }
+    }
+
     pub fn drops(&self) -> ReceiveDrops {
         match self {
             FrameEndpoint::Packet(socket) => socket.drops(),

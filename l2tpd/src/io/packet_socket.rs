@@ -220,6 +220,30 @@ impl PacketSocket {
     /// counts users and undoes it on close). The subscriber emulator needs it on a real NIC:
     /// it speaks for many MACs, none of them the interface's, and the NIC would filter the
     /// access concentrator's unicast replies. The LAC itself never needs it.
+    /// Frames the kernel dropped for this socket since the last call (PACKET_STATISTICS
+    /// reads and clears): the receive buffer was full before we read it. A subscriber's PADT
+    /// lost this way leaves a stale session, so the engine shows the count to operators.
+    pub fn kernel_drops(&self) -> io::Result<u64> {
+        // SAFETY: tpacket_stats is two unsigned integers; all-zero is valid.
+        let mut stats: libc::tpacket_stats = unsafe { zeroed() };
+        let mut length = size_of::<libc::tpacket_stats>() as libc::socklen_t;
+        // SAFETY: the pointer and length describe `stats`, alive for the call, and
+        // PACKET_STATISTICS on a TPACKET_V1 socket fills exactly a tpacket_stats.
+        let result = unsafe {
+            libc::getsockopt(
+                self.fd.as_raw_fd(),
+                libc::SOL_PACKET,
+                libc::PACKET_STATISTICS,
+                (&mut stats as *mut libc::tpacket_stats).cast(),
+                &mut length,
+            )
+        };
+        if result < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(u64::from(stats.tp_drops))
+    }
+
     pub fn set_promiscuous(&self) -> io::Result<()> {
         // SAFETY: packet_mreq is plain data; all-zero is valid.
         let mut request: libc::packet_mreq = unsafe { zeroed() };

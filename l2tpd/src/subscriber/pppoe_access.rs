@@ -104,7 +104,8 @@ pub struct PppoeAccess {
     host_name: Option<String>,
     /// `protocols pppoe service-name-tables`.
     tables: BTreeMap<String, ServiceNameTable>,
-    /// Counters of units that are gone, so `show pppoe statistics` does not go back.
+    /// Per port: counters of units that are gone, so `show pppoe statistics` does not go
+    /// back, and what belongs to the port rather than a unit (the kernel's drops).
     retired: HashMap<Arc<str>, DiscoveryCounters>,
     cookie_source: Box<dyn FnMut() -> [u8; 16] + Send>,
     epoch: Instant,
@@ -484,6 +485,15 @@ impl PppoeAccess {
             .filter_map(|u| u.server.as_ref())
             .map(DiscoveryServer::session_count)
             .sum()
+    }
+
+    /// Frames the kernel dropped on `port` before the engine read them.
+    pub fn add_kernel_drops(&mut self, port: &str, count: u64) {
+        let Some((name, _)) = self.ports.get_key_value(port) else {
+            return;
+        };
+        let name = name.clone();
+        self.retired.entry(name).or_default().kernel_drops += count;
     }
 
     /// `clear pppoe statistics [PORT]`.

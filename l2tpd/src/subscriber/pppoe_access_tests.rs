@@ -197,3 +197,16 @@ fn service_sessions_are_counted_per_table_entry() {
     assert_eq!(access.service_sessions("t", &ServiceName::Any), 2);
     assert_eq!(access.service_sessions("other", &gold), 0);
 }
+
+#[test]
+fn kernel_drops_of_a_port_show_in_its_statistics_until_cleared() {
+    let now = Instant::now();
+    let mut access = access(&unit_config(""), now);
+    access.add_kernel_drops(PORT, 7);
+    access.add_kernel_drops(PORT, 5);
+    access.add_kernel_drops("not-a-port", 100);
+    assert_eq!(counters(&access).kernel_drops, 12);
+    assert!(!access.counters().contains_key("not-a-port"));
+    access.clear_statistics(Some(PORT));
+    assert_eq!(counters(&access).kernel_drops, 0);
+}
