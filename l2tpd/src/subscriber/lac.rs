@@ -348,7 +348,8 @@ impl SubscriberLayer {
     }
 
     /// Answers the client's authentication with a failure; LCP then terminates the link and
-    /// the subscriber ends (`EndCause::Refused`).
+    /// the subscriber ends (`EndCause::Refused`). Only `run_link` gets here (through
+    /// `authenticated`): its next round sends the failure and the Terminate-Request.
     fn refuse(&mut self, now: Instant, id: SubscriberId, why: Refusal) {
         self.table.refused(why);
         if let Some(subscriber) = self.table.get_mut(id) {
@@ -357,23 +358,6 @@ impl SubscriberLayer {
                 link.auth_failure(why.text().as_bytes(), now);
             }
         }
-        // The failure and Terminate-Request leave with the next flush of the link.
-        let (unit, session_id) = match self.table.get(id) {
-            Some(s) => s.pppoe_key(),
-            None => return,
-        };
-        if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
-            let mut frames = Vec::new();
-            while let Some(frame) = link.poll_transmit() {
-                frames.push(frame);
-            }
-            for frame in frames {
-                if let Some(out) = self.access.session_frame(unit, session_id, &frame) {
-                    self.out.push_back(out);
-                }
-            }
-        }
-        self.table.reschedule(id);
     }
 
     /// Ends a subscriber on both sides: PADT to the client (if its session is still there),
