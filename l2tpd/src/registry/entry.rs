@@ -108,7 +108,55 @@ pub(super) struct TunnelEntry {
     pub scheduled: Option<Instant>,
 }
 
+/// What makes one tunnel entry different from another when it is created (LAC: opened for a
+/// profile; LNS: accepted for a group); everything else starts empty.
+pub(super) struct NewTunnel {
+    pub tunnel: Tunnel,
+    pub peer: SocketAddr,
+    pub local: Option<Ipv4Addr>,
+    pub local_name: String,
+    pub destination: u32,
+    pub origin: Origin,
+    pub max_sessions: Option<u32>,
+}
+
 impl TunnelEntry {
+    /// A tunnel just opened or accepted at `now`, its session IDs allocated from `start`.
+    pub fn new(new: NewTunnel, start: u16, now: Instant) -> Self {
+        let NewTunnel {
+            tunnel,
+            peer,
+            local,
+            local_name,
+            destination,
+            origin,
+            max_sessions,
+        } = new;
+        Self {
+            tunnel,
+            peer,
+            peer_also: None,
+            local,
+            local_name,
+            destination,
+            origin,
+            sessions: BTreeMap::new(),
+            session_ids: SessionIdAllocator::new(start),
+            pending: Vec::new(),
+            call_setups: VecDeque::new(),
+            max_sessions,
+            opened_at: now,
+            up_at: None,
+            idle_since: None,
+            down: false,
+            down_at: None,
+            control_baseline: Counters::default(),
+            retired_sessions: Counters::default(),
+            statistics_since: now,
+            scheduled: None,
+        }
+    }
+
     /// Sessions on it, including calls waiting for it.
     pub fn load(&self) -> u32 {
         u32::try_from(self.sessions.len() + self.pending.len()).unwrap_or(u32::MAX)

@@ -1,6 +1,5 @@
 //! LAC: placing calls on tunnels of a profile, opening tunnels, failing calls over.
 
-use std::collections::{BTreeMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
@@ -8,13 +7,13 @@ use std::time::Instant;
 use schema::typed::TunnelProfile;
 
 use super::counters::Counters;
-use super::entry::{Origin, PendingCall, SessionEntry, TunnelEntry};
+use super::entry::{NewTunnel, Origin, PendingCall, SessionEntry, TunnelEntry};
 use super::event::{NoTunnel, RegistryEvent, SessionEnd, SessionRef};
 use super::{CallLocation, Registry};
 use crate::l2tp::control::event::stopccn_result;
 use crate::l2tp::control::Tunnel;
 use crate::l2tp::select::{self, Choice, DestinationKey, Failover};
-use crate::l2tp::session::{CallInfo, CdnResult, Session, SessionCounters, SessionIdAllocator};
+use crate::l2tp::session::{CallInfo, CdnResult, Session, SessionCounters};
 use crate::l2tp::wire::{PppDisconnectCause, ResultCode, UDP_PORT};
 
 /// StopCCN for a tunnel whose last session ended `idle-timeout` ago.
@@ -183,34 +182,24 @@ impl Registry {
         let start = rand::Rng::random(&mut self.rng);
         self.insert_tunnel(
             tunnel_id.get(),
-            TunnelEntry {
-                tunnel,
-                peer,
-                peer_also: None,
-                local: tunnel_spec.source_gateway.address,
-                local_name,
-                destination: destination_id,
-                origin: Origin::Lac {
-                    profile: profile_name.to_string(),
-                    spec: Arc::clone(spec),
-                    number,
-                    preference: tunnel_spec.preference,
+            TunnelEntry::new(
+                NewTunnel {
+                    tunnel,
+                    peer,
+                    local: tunnel_spec.source_gateway.address,
+                    local_name,
+                    destination: destination_id,
+                    origin: Origin::Lac {
+                        profile: profile_name.to_string(),
+                        spec: Arc::clone(spec),
+                        number,
+                        preference: tunnel_spec.preference,
+                    },
+                    max_sessions: select::capacity(tunnel_spec),
                 },
-                sessions: BTreeMap::new(),
-                session_ids: SessionIdAllocator::new(start),
-                pending: Vec::new(),
-                call_setups: VecDeque::new(),
-                max_sessions: select::capacity(tunnel_spec),
-                opened_at: now,
-                up_at: None,
-                idle_since: None,
-                down: false,
-                down_at: None,
-                control_baseline: Counters::default(),
-                retired_sessions: Counters::default(),
-                statistics_since: now,
-                scheduled: None,
-            },
+                start,
+                now,
+            ),
         );
         Some(tunnel_id.get())
     }

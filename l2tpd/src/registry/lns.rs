@@ -1,19 +1,18 @@
 //! LNS: admitting SCCRQs by tunnel group and access profile, and accepting ICRQs.
 
-use std::collections::{BTreeMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
 use schema::typed::TunnelGroup;
 
 use super::counters::Counters;
-use super::entry::{Origin, SessionEntry, TunnelEntry};
+use super::entry::{NewTunnel, Origin, SessionEntry, TunnelEntry};
 use super::event::{RegistryEvent, Transmit};
 use super::{CallLocation, Registry};
 use crate::l2tp::control::event::{general_error, stopccn_result};
 use crate::l2tp::control::{PeerAuth, Reject, Tunnel, TunnelEvent, TunnelState};
 use crate::l2tp::select::DestinationKey;
-use crate::l2tp::session::{LnsPolicy, Refusal, RefusalReason, Session, SessionIdAllocator};
+use crate::l2tp::session::{LnsPolicy, Refusal, RefusalReason, Session};
 use crate::l2tp::wire::attribute::attr;
 use crate::l2tp::wire::{Avp, ControlMessage, MessageType, ResultCode, WireError};
 
@@ -145,29 +144,19 @@ impl Registry {
         let start = rand::Rng::random(&mut self.rng);
         self.insert_tunnel(
             tunnel_id.get(),
-            TunnelEntry {
-                tunnel,
-                peer,
-                peer_also: None,
-                local: Some(local),
-                local_name,
-                destination,
-                origin: Origin::Lns { group: group_name },
-                sessions: BTreeMap::new(),
-                session_ids: SessionIdAllocator::new(start),
-                pending: Vec::new(),
-                call_setups: VecDeque::new(),
-                max_sessions: admission.max_sessions,
-                opened_at: now,
-                up_at: None,
-                idle_since: None,
-                down: false,
-                down_at: None,
-                control_baseline: Counters::default(),
-                retired_sessions: Counters::default(),
-                statistics_since: now,
-                scheduled: None,
-            },
+            TunnelEntry::new(
+                NewTunnel {
+                    tunnel,
+                    peer,
+                    local: Some(local),
+                    local_name,
+                    destination,
+                    origin: Origin::Lns { group: group_name },
+                    max_sessions: admission.max_sessions,
+                },
+                start,
+                now,
+            ),
         );
         self.by_peer.insert((peer, peer_tunnel_id), tunnel_id.get());
         self.pump(now, tunnel_id.get());
