@@ -21,12 +21,9 @@ impl<T: Transport> Shell<T> {
         pipes: &[Pipe],
         input: &mut dyn Input,
     ) -> Result<(), Lost> {
-        let request = match show_request(cmd.action, cmd.node, cmd.args) {
-            Ok(r) => r,
-            Err(e) => {
-                self.arg_error(line, cmd.args, e);
-                return Ok(());
-            }
+        let parsed = show_request(cmd.action, cmd.node, cmd.args);
+        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
+            return Ok(());
         };
         let show = match &request {
             Request::GetL2tpDestinationInformation(s)
@@ -94,12 +91,9 @@ impl<T: Transport> Shell<T> {
         cmd: &Command<'_>,
         input: &mut dyn Input,
     ) -> Result<(), Lost> {
-        let request = match clear_request(cmd.action, cmd.node, cmd.args) {
-            Ok(r) => r,
-            Err(e) => {
-                self.arg_error(line, cmd.args, e);
-                return Ok(());
-            }
+        let parsed = clear_request(cmd.action, cmd.node, cmd.args);
+        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
+            return Ok(());
         };
         let may_ask = !has_consent(&request);
         match self.call(request.clone())? {
@@ -143,6 +137,17 @@ impl<T: Transport> Shell<T> {
     pub(super) fn arg_error(&mut self, line: &str, args: &[Word], e: ArgError) {
         let pos = args.get(e.word).map_or(line.trim_end().len(), |w| w.start);
         self.syntax_error(line, pos, &e.message);
+    }
+
+    /// The request the command's words make, or `None` once the argument error is shown
+    /// under the word at fault.
+    pub(super) fn request_or_report<R>(
+        &mut self,
+        line: &str,
+        args: &[Word],
+        parsed: Result<R, ArgError>,
+    ) -> Option<R> {
+        parsed.map_err(|e| self.arg_error(line, args, e)).ok()
     }
 }
 

@@ -218,12 +218,9 @@ impl<T: Transport> Shell<T> {
                 }
             }
             Action::TestL2tpTunnel => {
-                let request = match tunnel_test_request(cmd.node, cmd.args) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        self.arg_error(line, cmd.args, e);
-                        return Ok(Flow::Continue);
-                    }
+                let parsed = tunnel_test_request(cmd.node, cmd.args);
+                let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
+                    return Ok(Flow::Continue);
                 };
                 match self.call(request)? {
                     Ok(Reply::L2tpTunnelTest(report)) => {

@@ -17,12 +17,9 @@ impl<T: Transport> Shell<T> {
         pipes: &[Pipe],
         input: &mut dyn Input,
     ) -> Result<(), Lost> {
-        let request = match request(cmd.action, cmd.node, cmd.args) {
-            Ok(r) => r,
-            Err(e) => {
-                self.arg_error(line, cmd.args, e);
-                return Ok(());
-            }
+        let parsed = request(cmd.action, cmd.node, cmd.args);
+        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
+            return Ok(());
         };
         let show = match &request {
             Request::GetSubscribers(show) => show.clone(),
