@@ -12,8 +12,8 @@ use crate::l2tp_rpc::{
 };
 use crate::snmp_rpc::{SnmpObjects, SnmpStatistics};
 use crate::subscriber_rpc::{
-    PppoeCleared, PppoeInterfaces, PppoeSelect, PppoeServiceNameTables, PppoeStatistics,
-    SubscriberShow, Subscribers,
+    AddressPoolSelect, AddressPoolsReply, PppoeCleared, PppoeInterfaces, PppoeSelect,
+    PppoeServiceNameTables, PppoeStatistics, SubscriberShow, Subscribers,
 };
 use crate::tree::{Node, Path};
 use serde::{Deserialize, Serialize};
@@ -239,6 +239,8 @@ pub enum Request {
     GetPppoeStatistics(PppoeSelect),
     /// `show pppoe service-name-tables`.
     GetPppoeServiceNameTables,
+    /// `show network-access address-assignment pool [NAME]`.
+    GetAddressAssignmentPool(AddressPoolSelect),
     /// `clear pppoe sessions [pp0.N]`: PADT to each subscriber, whose PPP and forward leg
     /// end with it.
     ClearPppoeSessions(PppoeSelect),
@@ -338,6 +340,7 @@ pub enum Reply {
     PppoeInterfaces(PppoeInterfaces),
     PppoeStatistics(PppoeStatistics),
     PppoeServiceNameTables(PppoeServiceNameTables),
+    AddressPools(AddressPoolsReply),
     PppoeCleared(PppoeCleared),
     /// The clear would end `sessions` sessions (more than
     /// [`crate::l2tp_rpc::CLEAR_CONFIRM_THRESHOLD`]): nothing was done; the shell asks
@@ -592,6 +595,9 @@ mod tests {
             }),
             Request::GetPppoeStatistics(PppoeSelect::default()),
             Request::GetPppoeServiceNameTables,
+            Request::GetAddressAssignmentPool(AddressPoolSelect {
+                name: Some("p1".into()),
+            }),
             Request::ClearPppoeSessions(PppoeSelect::default()),
             Request::ClearPppoeStatistics(PppoeSelect {
                 interface: Some("ge-1/0/0.100".into()),

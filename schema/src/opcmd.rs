@@ -31,6 +31,7 @@ pub enum Action {
     ShowPppoeInterfaces,
     ShowPppoeStatistics,
     ShowPppoeServiceNameTables,
+    ShowAddressAssignmentPool,
     ClearPppoeSessions,
     ClearPppoeStatistics,
     Help,
@@ -72,6 +73,12 @@ const SNMP_OBJECT: Rest = Rest::Words {
 const PPPOE_INTERFACE: Rest = Rest::Words {
     placeholder: "<interface-name>",
     help: "PPPoE interface name (pp0.N); all when left out",
+};
+
+/// The optional pool of `show network-access address-assignment pool`.
+const ADDRESS_POOL: Rest = Rest::Words {
+    placeholder: "<pool-name>",
+    help: "Address pool name; all when left out",
 };
 
 /// The optional underlying interface of `show | clear pppoe statistics`.
@@ -255,6 +262,18 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                 .action(Action::ShowConfiguration)
                 .rest(Rest::ConfigPath)
                 .pipe(),
+            cmd(
+                "network-access",
+                "Show network access information",
+                &[cmd(
+                    "address-assignment",
+                    "Show address assignment information",
+                    &[word("pool", "Show address pools and their use")
+                        .action(Action::ShowAddressAssignmentPool)
+                        .rest(ADDRESS_POOL)
+                        .pipe()],
+                )],
+            ),
             cmd(
                 "pppoe",
                 "Show PPP over Ethernet information",
@@ -664,6 +683,9 @@ mod tests {
                 .try_fold(&OPERATIONAL, |node, name| node.child(name))
                 .unwrap_or_else(|| panic!("{path:?}"))
         };
+        let pool = at(&["show", "network-access", "address-assignment", "pool"]);
+        assert_eq!(pool.action, Some(Action::ShowAddressAssignmentPool));
+        assert!(pool.pipe && matches!(pool.rest, Rest::Words { .. }));
         let subscribers = at(&["show", "subscribers"]);
         assert_eq!(subscribers.action, Some(Action::ShowSubscribers));
         assert!(subscribers.options && subscribers.pipe);

@@ -438,6 +438,59 @@ pub struct PppoeCleared {
     pub interfaces: Vec<String>,
 }
 
+/// `show network-access address-assignment pool [NAME]`: one pool, or all when `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AddressPoolSelect {
+    pub name: Option<String>,
+}
+
+/// One `range` of a pool and how many of its addresses are held.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AddressRangeUse {
+    pub range_name: String,
+    pub range_low: Ipv4Addr,
+    pub range_high: Ipv4Addr,
+    /// Addresses of the range that can be handed out (the network's own network and
+    /// broadcast addresses are not).
+    pub addresses_total: u64,
+    pub addresses_in_use: u64,
+}
+
+/// One address pool: its network, the router's address in it, and the use of its ranges.
+/// Ranges may overlap, so the pool's counts are of distinct addresses, not the ranges' sum.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AddressPoolUse {
+    pub pool_name: String,
+    /// `a.b.c.d/len`.
+    pub network: String,
+    /// Our IPCP address in the pool (the lowest address of the network outside every range).
+    pub gateway: Option<Ipv4Addr>,
+    pub primary_dns: Option<Ipv4Addr>,
+    pub secondary_dns: Option<Ipv4Addr>,
+    pub addresses_total: u64,
+    pub addresses_in_use: u64,
+    pub addresses_free: u64,
+    /// Subscribers still holding an address of this pool that a commit took out of its
+    /// ranges: held until they leave, never handed out meanwhile.
+    pub addresses_outside: u64,
+    #[serde(rename = "address-range")]
+    pub ranges: Vec<AddressRangeUse>,
+}
+
+/// `get-address-assignment-pool` → `address-pool-information`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AddressPoolsReply {
+    #[serde(rename = "address-pool")]
+    pub pools: Vec<AddressPoolUse>,
+    /// Addresses held that no configured pool's ranges contain (a removed pool's, a fixed
+    /// `framed-ip-address` outside every pool). Counted only when no pool is named.
+    pub addresses_outside_pools: u64,
+}
+
 /// The Junos reply root of each show RPC (`| display xml` / `| display json`).
 pub mod roots {
     pub const SUBSCRIBERS: &str = "subscribers-information";
@@ -445,6 +498,7 @@ pub mod roots {
     pub const PPPOE_INTERFACES: &str = "pppoe-interface-information";
     pub const PPPOE_STATISTICS: &str = "pppoe-statistics-information";
     pub const PPPOE_SERVICE_NAME_TABLES: &str = "pppoe-service-name-table-information";
+    pub const ADDRESS_POOLS: &str = "address-pool-information";
 }
 
 #[cfg(test)]

@@ -24,6 +24,11 @@ impl SubscriberRpc {
             Request::GetPppoeInterfaceInformation(select) => Self::PppoeInterfaces(select.clone()),
             Request::GetPppoeStatistics(select) => Self::PppoeStatistics(select.clone()),
             Request::GetPppoeServiceNameTables => Self::PppoeServiceNameTables,
+            // TODO(lead): dispatch `Request::GetAddressAssignmentPool(select)` here as
+            // `Self::AddressPools(select)`, answered in engine/core.rs `subscriber_rpc` by
+            // `Reply::AddressPools(pools.view(select.name.as_deref()))` once the engine owns a
+            // `subscriber::address_pool::AddressPools` (configured at each commit). Until then
+            // mgmt/state.rs answers "not a configuration request".
             Request::ClearPppoeSessions(select) => Self::ClearPppoeSessions(select.clone()),
             Request::ClearPppoeStatistics(select) => Self::ClearPppoeStatistics(select.clone()),
             _ => return None,

@@ -74,7 +74,8 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::GetSubscribers(_)
         | Request::GetPppoeInterfaceInformation(_)
         | Request::GetPppoeStatistics(_)
-        | Request::GetPppoeServiceNameTables => LoginClass::ReadOnly,
+        | Request::GetPppoeServiceNameTables
+        | Request::GetAddressAssignmentPool(_) => LoginClass::ReadOnly,
         Request::TestL2tpTunnel { .. }
         | Request::ClearL2tpDestination(_)
         | Request::ClearL2tpTunnel(_)
@@ -128,6 +129,7 @@ mod tests {
             Request::GetPppoeInterfaceInformation(PppoeSelect::default()),
             Request::GetPppoeStatistics(PppoeSelect::default()),
             Request::GetPppoeServiceNameTables,
+            Request::GetAddressAssignmentPool(Default::default()),
         ] {
             assert_eq!(required_class(&show), LoginClass::ReadOnly, "{show:?}");
         }

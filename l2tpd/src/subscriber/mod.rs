@@ -14,6 +14,7 @@
 //!
 //! Sans-IO like the protocol cores: frames, registry events and time in; frames out.
 
+pub mod address_pool;
 pub mod decision;
 mod lac;
 pub mod pppoe_access;

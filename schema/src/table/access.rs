@@ -70,6 +70,15 @@ const POOL_INET: Stmt = container(
                 leaf("high", Type::Ipv4, "Highest address of the range").mandatory(),
             ],
         ),
+        container(
+            "dhcp-attributes",
+            "Attributes given to the pool's subscribers",
+            &[leaf_list(
+                "name-server",
+                Type::Ipv4,
+                "DNS servers (IPCP primary and secondary DNS: the first two are used)",
+            )],
+        ),
     ],
 );
 

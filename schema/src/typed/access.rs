@@ -196,6 +196,59 @@ pub struct AddressPool {
     /// `family inet network` (mandatory, so present in a checked tree).
     pub network: Option<Ipv4Prefix>,
     pub ranges: BTreeMap<String, AddressRange>,
+    /// `family inet dhcp-attributes name-server`: the first two are the subscribers' primary
+    /// and secondary DNS (IPCP options 129 and 131).
+    pub name_servers: Vec<Ipv4Addr>,
+}
+
+impl AddressPool {
+    /// The most addresses one pool's ranges may count: the allocator keeps a bit per address,
+    /// so this is 2 MiB; a bigger pool is surely a typing error (a /8 is 16.7 million
+    /// subscribers).
+    pub const MAX_ADDRESSES: u64 = 1 << 24;
+
+    /// The sum of the ranges' sizes (overlaps counted twice; a reversed range counts one).
+    pub fn range_sizes(&self) -> u64 {
+        self.ranges
+            .values()
+            .map(|r| u64::from(u32::from(r.high)).saturating_sub(u64::from(u32::from(r.low))) + 1)
+            .sum()
+    }
+
+    /// The addresses of `network` a subscriber or the router may hold: all but the network
+    /// and broadcast addresses, except in a /31 or /32 (RFC 3021) where there are none.
+    pub fn host_addresses(&self) -> Option<(Ipv4Addr, Ipv4Addr)> {
+        let network = self.network?;
+        let (low, high) = (u32::from(network.network()), u32::from(network.broadcast()));
+        Some(if network.len >= 31 {
+            (low.into(), high.into())
+        } else {
+            ((low + 1).into(), (high - 1).into())
+        })
+    }
+
+    /// The router's own address in the pool (its IPCP address, the service interface's
+    /// address): the lowest host address of `network` outside every range, so that it is
+    /// never handed out and needs no statement of its own (typically `.1`).
+    pub fn gateway(&self) -> Option<Ipv4Addr> {
+        let (low, high) = self.host_addresses()?;
+        let mut ranges: Vec<(u32, u32)> = self
+            .ranges
+            .values()
+            .map(|r| (u32::from(r.low), u32::from(r.high)))
+            .collect();
+        ranges.sort_unstable();
+        let mut candidate = u32::from(low);
+        for (range_low, range_high) in ranges {
+            if range_low > candidate {
+                break;
+            }
+            if range_high >= candidate {
+                candidate = range_high.checked_add(1)?;
+            }
+        }
+        (candidate <= u32::from(high)).then(|| candidate.into())
+    }
 }
 
 fn gateway(g: View<'_>) -> Gateway {
@@ -374,6 +427,7 @@ pub(super) fn address_pools(access: View<'_>) -> BTreeMap<String, AddressPool> {
                         ))
                     })
                     .collect(),
+                name_servers: addresses(inet.container("dhcp-attributes").values("name-server")),
             };
             (name.to_string(), pool)
         })

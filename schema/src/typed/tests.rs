@@ -241,6 +241,11 @@ fn lns_configuration() {
     set(&mut root, &format!("{pool} network"), &["198.18.64.0/18"]);
     set(
         &mut root,
+        &format!("{pool} dhcp-attributes name-server"),
+        &["127.0.0.53"],
+    );
+    set(
+        &mut root,
         &format!("{pool} range=r1 low"),
         &["198.18.64.10"],
     );
@@ -306,6 +311,8 @@ fn lns_configuration() {
             high: Ipv4Addr::new(198, 18, 64, 99)
         }
     );
+    assert_eq!(p1.gateway(), Some(Ipv4Addr::new(198, 18, 64, 1)));
+    assert_eq!(p1.name_servers, vec![Ipv4Addr::new(127, 0, 0, 53)]);
     let unit0 = &c.interfaces["ge-0/0/0"].units[&0];
     assert_eq!(unit0.inet_addresses.len(), 2);
     assert_eq!(unit0.primary_address, Ipv4Prefix::parse("198.18.2.2/24"));

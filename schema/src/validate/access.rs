@@ -2,7 +2,7 @@
 
 use super::Findings;
 use crate::tree::{NodeId, Path};
-use crate::typed::{AccessProfile, AuthenticationMethod, RouterConfig};
+use crate::typed::{AccessProfile, AddressPool, AuthenticationMethod, RouterConfig};
 use std::net::Ipv4Addr;
 
 pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
@@ -57,6 +57,50 @@ fn address_pools(config: &RouterConfig, findings: &mut Findings) {
             }
             checked.push((range_name, low, high));
         }
+        pool_as_a_whole(name, pool, &path, findings);
+    }
+}
+
+/// What only the whole pool tells: the router's own address in it, its size, its DNS.
+fn pool_as_a_whole(name: &str, pool: &AddressPool, path: &Path, findings: &mut Findings) {
+    let Some(network) = pool.network else {
+        return; // `network` is mandatory: the structure check already said so.
+    };
+    if pool.ranges.is_empty() {
+        return; // Nothing to hand out, nothing to check (Junos allows a pool being built).
+    }
+    // The pool's gateway is our IPCP address and the service interface's address: without
+    // an address of the network outside every range there is none to give.
+    if pool.gateway().is_none() {
+        findings.error(
+            path.clone(),
+            format!("network {network}"),
+            format!(
+                "Address pool {name} needs an address of network {network} outside every \
+                 range for the router (its IPCP address)"
+            ),
+        );
+    }
+    let size = pool.range_sizes();
+    if size > AddressPool::MAX_ADDRESSES {
+        findings.error(
+            path.clone(),
+            "range",
+            format!(
+                "Address pool {name} has {size} addresses in its ranges, more than \
+                 {}",
+                AddressPool::MAX_ADDRESSES
+            ),
+        );
+    }
+    if pool.name_servers.len() > 2 {
+        let mut at = path.clone();
+        at.push(NodeId::new("dhcp-attributes"));
+        findings.warn(
+            &at,
+            "name-server",
+            "only the first two name servers are given to subscribers (primary and secondary DNS)",
+        );
     }
 }
 

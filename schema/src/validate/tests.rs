@@ -388,6 +388,63 @@ fn address_ranges() {
     );
 }
 
+/// The router's own address in a pool is the lowest address of the network outside every
+/// range; a pool whose ranges cover the whole network has none and is refused.
+#[test]
+fn an_address_pool_needs_a_gateway_and_uses_two_name_servers() {
+    let mut root = lac();
+    let inet = "access address-assignment pool=p1 family inet";
+    set(&mut root, &format!("{inet} network"), &["198.18.64.0/29"]);
+    set(&mut root, &format!("{inet} range=r low"), &["198.18.64.2"]);
+    set(&mut root, &format!("{inet} range=r high"), &["198.18.64.6"]);
+    assert_eq!(check(&root), Ok(vec![]));
+    // .1 taken as well: no host address is left for the router.
+    set(&mut root, &format!("{inet} range=r low"), &["198.18.64.1"]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "access address-assignment pool p1 family inet",
+            "network 198.18.64.0/29",
+            "Address pool p1 needs an address of network 198.18.64.0/29 outside every range \
+             for the router (its IPCP address)"
+        )]
+    );
+    set(&mut root, &format!("{inet} range=r low"), &["198.18.64.2"]);
+    set(
+        &mut root,
+        &format!("{inet} dhcp-attributes name-server"),
+        &["127.0.0.53", "127.0.0.54", "127.0.0.55"],
+    );
+    assert_eq!(
+        check(&root),
+        Ok(vec![
+            "warning: [edit access address-assignment pool p1 family inet dhcp-attributes] \
+             'name-server': only the first two name servers are given to subscribers \
+             (primary and secondary DNS)"
+                .to_string()
+        ])
+    );
+}
+
+#[test]
+fn an_address_pool_of_more_than_a_slash_8_is_refused() {
+    let mut root = lac();
+    let inet = "access address-assignment pool=big family inet";
+    set(&mut root, &format!("{inet} network"), &["198.0.0.0/7"]);
+    set(&mut root, &format!("{inet} range=r low"), &["198.0.0.2"]);
+    set(&mut root, &format!("{inet} range=r high"), &["199.1.0.0"]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "access address-assignment pool big family inet",
+            "range",
+            "Address pool big has 16842751 addresses in its ranges, more than 16777216"
+        )]
+    );
+}
+
 #[test]
 fn interface_addresses() {
     let mut root = lac();

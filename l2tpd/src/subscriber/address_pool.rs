@@ -1,0 +1,516 @@
+//! Address pools at the LNS (`access address-assignment pool`): which IPv4 address each
+//! subscriber gets in IPCP, and ours (the pool's gateway) for the other end of the link.
+//!
+//! Each pool keeps a bit per address of its ranges (merged, so overlapping ranges hand out an
+//! address once) and a next-fit cursor: an address released is handed out again only after
+//! the rest of the pool, so a new subscriber does not inherit a just-freed address whose
+//! routes, ARP entries or flows elsewhere still point at the previous holder. The leases
+//! themselves (address → holder) are one map across all pools: an address is held once,
+//! whichever pools contain it, and a commit that moves or removes a pool never frees a held
+//! address under its subscriber.
+//!
+//! Sans-IO and clock-free: the engine allocates at IPCP, releases when the subscriber goes,
+//! and calls [`AddressPools::configure`] at each commit.
+
+use schema::subscriber_rpc::{AddressPoolUse, AddressPoolsReply, AddressRangeUse};
+use schema::typed::{AddressPool, Ipv4Prefix};
+use std::collections::{BTreeMap, HashMap};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+/// An address given to a subscriber, and what its IPCP needs with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub address: Ipv4Addr,
+    /// The pool the address came from; `None`: a fixed address outside every pool.
+    pub pool: Option<Arc<str>>,
+    /// Our IPCP address: the pool's gateway (for a fixed address outside every pool, the
+    /// gateway of the pool whose network contains it, else of the first pool).
+    pub local: Ipv4Addr,
+    pub primary_dns: Option<Ipv4Addr>,
+    pub secondary_dns: Option<Ipv4Addr>,
+}
+
+/// Why no address was given, in the operator's words (they end up in logs and `show`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PoolError {
+    #[error("address pool {0} is not configured")]
+    NoSuchPool(String),
+    #[error("address pool {0} is exhausted")]
+    Exhausted(String),
+    #[error("address {0} is already assigned")]
+    InUse(Ipv4Addr),
+    #[error("no address pool is configured")]
+    NoPool,
+}
+
+/// A run of addresses of one pool that no other run of it touches, with a bit per address
+/// (set: held by someone, whatever pool their lease names).
+#[derive(Debug)]
+struct Block {
+    low: u32,
+    high: u32,
+    bits: Vec<u64>,
+}
+
+impl Block {
+    fn new(low: u32, high: u32) -> Block {
+        let len = u64::from(high - low) + 1;
+        Block {
+            low,
+            high,
+            bits: vec![0; len.div_ceil(64) as usize],
+        }
+    }
+
+    fn len(&self) -> u64 {
+        u64::from(self.high - self.low) + 1
+    }
+
+    fn contains(&self, address: u32) -> bool {
+        (self.low..=self.high).contains(&address)
+    }
+
+    /// Sets or clears the bit of `address` (an address of the block); whether it changed.
+    fn set(&mut self, address: u32, held: bool) -> bool {
+        let offset = (address - self.low) as usize;
+        let Some(word) = self.bits.get_mut(offset / 64) else {
+            return false;
+        };
+        let bit = 1u64 << (offset % 64);
+        let was = *word & bit != 0;
+        if held {
+            *word |= bit;
+        } else {
+            *word &= !bit;
+        }
+        was != held
+    }
+
+    /// The first free address at or above `from` (an address of the block): a word at a time,
+    /// so a full stretch costs 1/64 of its length.
+    fn first_free_from(&self, from: u32) -> Option<u32> {
+        let start = (from - self.low) as usize;
+        let mut mask = !0u64 << (start % 64);
+        for (index, word) in self.bits.iter().enumerate().skip(start / 64) {
+            let free = !word & mask;
+            if free != 0 {
+                // Bits past the end are never set: a free one there means none before it.
+                let offset = index * 64 + free.trailing_zeros() as usize;
+                return ((offset as u64) < self.len()).then(|| self.low + offset as u32);
+            }
+            mask = !0;
+        }
+        None
+    }
+
+    /// How many addresses of `low..=high` (clipped to the block) are held.
+    fn held_between(&self, low: u32, high: u32) -> u64 {
+        let (low, high) = (low.max(self.low), high.min(self.high));
+        if low > high {
+            return 0;
+        }
+        let (first, last) = ((low - self.low) as usize, (high - self.low) as usize);
+        let mut count = 0;
+        for index in first / 64..=last / 64 {
+            let mut word = self.bits.get(index).copied().unwrap_or(0);
+            if index == first / 64 {
+                word &= !0u64 << (first % 64);
+            }
+            if index == last / 64 && last % 64 != 63 {
+                word &= (1u64 << (last % 64 + 1)) - 1;
+            }
+            count += u64::from(word.count_ones());
+        }
+        count
+    }
+}
+
+/// One configured pool.
+#[derive(Debug)]
+struct Pool {
+    name: Arc<str>,
+    network: Ipv4Prefix,
+    gateway: Ipv4Addr,
+    primary_dns: Option<Ipv4Addr>,
+    secondary_dns: Option<Ipv4Addr>,
+    /// As configured, for `show`: name, low, high.
+    ranges: Vec<(String, u32, u32)>,
+    /// The ranges' host addresses, merged: sorted and disjoint.
+    blocks: Vec<Block>,
+    size: u64,
+    used: u64,
+    /// Where the next search starts (next-fit).
+    cursor: u32,
+}
+
+impl Pool {
+    /// `None` for a pool the commit check refuses (no network, no gateway): only a bug
+    /// brings one here, and then it hands out nothing rather than a wrong address.
+    fn new(name: &str, config: &AddressPool) -> Option<Pool> {
+        let network = config.network?;
+        let gateway = config.gateway()?;
+        let (hosts_low, hosts_high) = config.host_addresses()?;
+        let (hosts_low, hosts_high) = (u32::from(hosts_low), u32::from(hosts_high));
+        let ranges: Vec<(String, u32, u32)> = config
+            .ranges
+            .iter()
+            .map(|(name, r)| (name.clone(), u32::from(r.low), u32::from(r.high)))
+            .collect();
+        let mut spans: Vec<(u32, u32)> = ranges
+            .iter()
+            .map(|(_, low, high)| ((*low).max(hosts_low), (*high).min(hosts_high)))
+            .filter(|(low, high)| low <= high)
+            .collect();
+        spans.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::new();
+        for (low, high) in spans {
+            match merged.last_mut() {
+                Some(last) if u64::from(low) <= u64::from(last.1) + 1 => last.1 = last.1.max(high),
+                _ => merged.push((low, high)),
+            }
+        }
+        // The commit check bounds a pool's size; should an unchecked one come, its first
+        // addresses up to the bound are used rather than memory without end.
+        let mut blocks = Vec::new();
+        let mut size = 0u64;
+        for (low, high) in merged {
+            let room = AddressPool::MAX_ADDRESSES - size;
+            if room == 0 {
+                break;
+            }
+            let high = if u64::from(high - low) + 1 > room {
+                low + (room - 1) as u32
+            } else {
+                high
+            };
+            let block = Block::new(low, high);
+            size += block.len();
+            blocks.push(block);
+        }
+        Some(Pool {
+            name: Arc::from(name),
+            network,
+            gateway,
+            primary_dns: config.name_servers.first().copied(),
+            secondary_dns: config.name_servers.get(1).copied(),
+            ranges,
+            cursor: blocks.first().map_or(0, |b| b.low),
+            blocks,
+            size,
+            used: 0,
+        })
+    }
+
+    fn block_index(&self, address: u32) -> Option<usize> {
+        let index = self.blocks.partition_point(|b| b.high < address);
+        self.blocks
+            .get(index)
+            .filter(|b| b.contains(address))
+            .map(|_| index)
+    }
+
+    fn contains(&self, address: Ipv4Addr) -> bool {
+        self.block_index(address.into()).is_some()
+    }
+
+    fn mark(&mut self, address: Ipv4Addr, held: bool) {
+        let address = u32::from(address);
+        let Some(index) = self.block_index(address) else {
+            return;
+        };
+        let Some(block) = self.blocks.get_mut(index) else {
+            return;
+        };
+        if block.set(address, held) {
+            if held {
+                self.used += 1;
+            } else {
+                self.used -= 1;
+            }
+        }
+    }
+
+    fn free(&self) -> u64 {
+        self.size - self.used
+    }
+
+    /// The next free address from the cursor on, wrapping once around the pool.
+    fn next_free(&self) -> Option<Ipv4Addr> {
+        if self.free() == 0 {
+            return None;
+        }
+        let start = self.blocks.partition_point(|b| b.high < self.cursor);
+        let count = self.blocks.len();
+        (0..=count).find_map(|step| {
+            let block = self.blocks.get((start + step) % count.max(1))?;
+            let from = if step == 0 {
+                self.cursor.max(block.low)
+            } else {
+                block.low
+            };
+            if from > block.high {
+                return None;
+            }
+            block.first_free_from(from).map(Ipv4Addr::from)
+        })
+    }
+
+    fn lease(&self, address: Ipv4Addr, pool: Option<Arc<str>>) -> Lease {
+        Lease {
+            address,
+            pool,
+            local: self.gateway,
+            primary_dns: self.primary_dns,
+            secondary_dns: self.secondary_dns,
+        }
+    }
+
+    fn held_in_range(&self, low: u32, high: u32) -> u64 {
+        self.blocks
+            .iter()
+            .map(|block| block.held_between(low, high))
+            .sum()
+    }
+
+    fn hosts_in_range(&self, low: u32, high: u32) -> u64 {
+        self.blocks
+            .iter()
+            .map(|b| {
+                let (low, high) = (low.max(b.low), high.min(b.high));
+                if low > high {
+                    0
+                } else {
+                    u64::from(high - low) + 1
+                }
+            })
+            .sum()
+    }
+}
+
+/// Who holds an address and which pool it was given from.
+#[derive(Debug, Clone)]
+struct Held {
+    holder: u64,
+    pool: Option<Arc<str>>,
+}
+
+/// Every configured pool and every address held.
+#[derive(Debug, Default)]
+pub struct AddressPools {
+    /// Sorted by name: `allocate(None, ..)` takes the first with a free address.
+    pools: Vec<Pool>,
+    leases: HashMap<Ipv4Addr, Held>,
+}
+
+impl AddressPools {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A commit. Leases survive when the pool keeps their address (same name, address still
+    /// in a range); leases whose address left its pool stay held until released (never
+    /// handed out twice) and `show` counts them as "outside"; a removed pool's leases
+    /// likewise. A pool that keeps its name keeps its cursor, so next-fit goes on.
+    pub fn configure(&mut self, pools: &BTreeMap<String, AddressPool>) {
+        let mut fresh: Vec<Pool> = pools
+            .iter()
+            .filter_map(|(name, config)| Pool::new(name, config))
+            .collect();
+        for pool in &mut fresh {
+            if let Some(old) = self.pool(&pool.name) {
+                pool.cursor = old.cursor;
+            }
+        }
+        for address in self.leases.keys() {
+            for pool in &mut fresh {
+                pool.mark(*address, true);
+            }
+        }
+        self.pools = fresh;
+    }
+
+    /// `pool`: the named pool; `None`: the first pool (by name) with a free address (Junos
+    /// picks a pool when no profile names one). `holder` is the subscriber's id.
+    pub fn allocate(&mut self, pool: Option<&str>, holder: u64) -> Result<Lease, PoolError> {
+        if self.pools.is_empty() {
+            return Err(match pool {
+                Some(name) => PoolError::NoSuchPool(name.to_string()),
+                None => PoolError::NoPool,
+            });
+        }
+        let index = match pool {
+            Some(name) => {
+                let index = self
+                    .pool_index(name)
+                    .ok_or_else(|| PoolError::NoSuchPool(name.to_string()))?;
+                if self.pools.get(index).is_some_and(|p| p.free() == 0) {
+                    return Err(PoolError::Exhausted(name.to_string()));
+                }
+                index
+            }
+            None => self
+                .pools
+                .iter()
+                .position(|p| p.free() > 0)
+                .ok_or_else(|| PoolError::Exhausted(self.names()))?,
+        };
+        let Some(chosen) = self.pools.get(index) else {
+            return Err(PoolError::NoPool);
+        };
+        let name = chosen.name.clone();
+        let address = chosen
+            .next_free()
+            .ok_or_else(|| PoolError::Exhausted(name.to_string()))?;
+        let lease = chosen.lease(address, Some(name));
+        if let Some(chosen) = self.pools.get_mut(index) {
+            chosen.cursor = u32::from(address).wrapping_add(1);
+        }
+        self.hold(&lease, holder);
+        Ok(lease)
+    }
+
+    /// A fixed address (`framed-ip-address`): taken from its pool if inside one. Outside
+    /// every pool it is still held (so no pool hands it out should one grow to cover it);
+    /// our address is then the gateway of the pool whose network contains it, else the first
+    /// pool's: with no pool at all there is no address of ours to give, [`PoolError::NoPool`].
+    pub fn allocate_fixed(&mut self, address: Ipv4Addr, holder: u64) -> Result<Lease, PoolError> {
+        if self.leases.contains_key(&address) || self.pools.iter().any(|p| p.gateway == address) {
+            return Err(PoolError::InUse(address));
+        }
+        let lease = if let Some(pool) = self.pools.iter().find(|p| p.contains(address)) {
+            pool.lease(address, Some(pool.name.clone()))
+        } else {
+            let pool = self
+                .pools
+                .iter()
+                .find(|p| p.network.contains(address))
+                .or(self.pools.first())
+                .ok_or(PoolError::NoPool)?;
+            pool.lease(address, None)
+        };
+        self.hold(&lease, holder);
+        Ok(lease)
+    }
+
+    /// The subscriber holding `address` left; whether it was held.
+    pub fn release(&mut self, address: Ipv4Addr) -> bool {
+        if self.leases.remove(&address).is_none() {
+            return false;
+        }
+        for pool in &mut self.pools {
+            pool.mark(address, false);
+        }
+        true
+    }
+
+    /// Our IPCP address for a pool: the lowest host address of its network outside every
+    /// range (the commit check refuses a pool without one).
+    pub fn gateway(&self, pool: &str) -> Option<Ipv4Addr> {
+        self.pool(pool).map(|p| p.gateway)
+    }
+
+    /// Every pool's (gateway, prefix length): the service interfaces' addresses, so that the
+    /// kernel routes each pool's network to the TUN.
+    pub fn gateways(&self) -> Vec<(Ipv4Addr, u8)> {
+        self.pools
+            .iter()
+            .map(|p| (p.gateway, p.network.len))
+            .collect()
+    }
+
+    /// Addresses held, in pools or not.
+    pub fn in_use(&self) -> usize {
+        self.leases.len()
+    }
+
+    /// The subscriber holding `address`.
+    pub fn holder(&self, address: Ipv4Addr) -> Option<u64> {
+        self.leases.get(&address).map(|h| h.holder)
+    }
+
+    /// `show network-access address-assignment pool [NAME]`: a name that is not configured
+    /// shows no pool.
+    pub fn view(&self, name: Option<&str>) -> AddressPoolsReply {
+        // One pass over the leases: those that left their pool, and those in no pool.
+        let mut outside: HashMap<&str, u64> = HashMap::new();
+        let mut outside_pools = 0;
+        for (address, held) in &self.leases {
+            if let Some(label) = &held.pool {
+                if !self.pool(label).is_some_and(|p| p.contains(*address)) {
+                    *outside.entry(&**label).or_default() += 1;
+                }
+            }
+            if !self.pools.iter().any(|p| p.contains(*address)) {
+                outside_pools += 1;
+            }
+        }
+        let pools = self
+            .pools
+            .iter()
+            .filter(|p| name.is_none_or(|n| *p.name == *n))
+            .map(|p| AddressPoolUse {
+                pool_name: p.name.to_string(),
+                network: Ipv4Prefix {
+                    address: p.network.network(),
+                    len: p.network.len,
+                }
+                .to_string(),
+                gateway: Some(p.gateway),
+                primary_dns: p.primary_dns,
+                secondary_dns: p.secondary_dns,
+                addresses_total: p.size,
+                addresses_in_use: p.used,
+                addresses_free: p.free(),
+                addresses_outside: outside.get(&*p.name).copied().unwrap_or(0),
+                ranges: p
+                    .ranges
+                    .iter()
+                    .map(|(range, low, high)| AddressRangeUse {
+                        range_name: range.clone(),
+                        range_low: (*low).into(),
+                        range_high: (*high).into(),
+                        addresses_total: p.hosts_in_range(*low, *high),
+                        addresses_in_use: p.held_in_range(*low, *high),
+                    })
+                    .collect(),
+            })
+            .collect();
+        AddressPoolsReply {
+            pools,
+            addresses_outside_pools: if name.is_none() { outside_pools } else { 0 },
+        }
+    }
+
+    fn pool_index(&self, name: &str) -> Option<usize> {
+        self.pools.binary_search_by(|p| (*p.name).cmp(name)).ok()
+    }
+
+    fn pool(&self, name: &str) -> Option<&Pool> {
+        self.pool_index(name).and_then(|i| self.pools.get(i))
+    }
+
+    fn names(&self) -> String {
+        let names: Vec<&str> = self.pools.iter().map(|p| &*p.name).collect();
+        names.join(", ")
+    }
+
+    /// Records the lease and marks its address in every pool that contains it (pools may
+    /// overlap one another: none may hand it out again).
+    fn hold(&mut self, lease: &Lease, holder: u64) {
+        self.leases.insert(
+            lease.address,
+            Held {
+                holder,
+                pool: lease.pool.clone(),
+            },
+        );
+        for pool in &mut self.pools {
+            pool.mark(lease.address, true);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "address_pool_tests.rs"]
+mod tests;
