@@ -24,6 +24,9 @@ pub struct DaemonOptions {
     /// Ethernet frames (the lab's subscriber emulator, unprivileged tests) instead of the host
     /// interface NAME.
     pub access_links: Vec<(String, PathBuf)>,
+    /// `--service-link NAME=PATH`: service interface NAME (`si-1/0/0`) is a Unix datagram
+    /// socket at PATH carrying bare IPv4 packets instead of a TUN device.
+    pub service_links: Vec<(String, PathBuf)>,
 }
 
 /// Runs the daemon until `shutdown` resolves. Errors are operator-facing sentences.
@@ -49,6 +52,7 @@ pub async fn run(
         Box::new(Engine::start_with(EngineOptions {
             seed: opts.random_seed,
             access_links: opts.access_links.iter().cloned().collect(),
+            service_links: opts.service_links.iter().cloned().collect(),
         })?),
         clock,
         opts.default_host_name

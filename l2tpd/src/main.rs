@@ -30,6 +30,10 @@ struct Args {
     /// the host interface NAME (the lab's subscriber emulator; needs no privileges).
     #[arg(long = "access-link", value_name = "NAME=PATH", value_parser = parse_access_link)]
     access_links: Vec<(String, PathBuf)>,
+    /// Service interface NAME (`si-1/0/0`) is the Unix datagram socket PATH carrying bare
+    /// IPv4 packets, instead of a TUN device (the lab; needs no privileges).
+    #[arg(long = "service-link", value_name = "NAME=PATH", value_parser = parse_access_link)]
+    service_links: Vec<(String, PathBuf)>,
 }
 
 fn parse_access_link(text: &str) -> Result<(String, PathBuf), String> {
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         random_seed: args.random_seed,
         group: args.group,
         access_links: args.access_links,
+        service_links: args.service_links,
     };
     match runtime.block_on(l2tpd::daemon::run(opts, shutdown_signal())) {
         Ok(()) => ExitCode::SUCCESS,

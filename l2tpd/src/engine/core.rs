@@ -675,6 +675,34 @@ impl Core {
             failure: None,
         }
     }
+
+    // ---- IP side (placeholder, H3) ----
+    // The engine task's side of the LNS's IP data path is wired to these; the subscriber
+    // layer (subscriber/lns.rs) gives them their real bodies. Until then the LNS has no
+    // service interface and drops what would reach the slow path.
+
+    /// The service interfaces the configuration asks for now, with their pools' gateways
+    /// (read after each commit).
+    pub fn service_interfaces(&self) -> Vec<super::service_ifaces::ServiceInterfaceSpec> {
+        Vec::new()
+    }
+
+    /// The LNS's IP forwarding table, for the I/O tasks' fast path (read once at start:
+    /// the real body returns the subscriber layer's own table).
+    pub fn ip_relay(&self) -> crate::io::ip_relay::SharedIpRelay {
+        crate::io::ip_relay::SharedIpRelay::default()
+    }
+
+    /// Packets from service interface `service` the fast path did not take.
+    pub fn handle_ip_packets(&mut self, _now: Instant, _service: &str, _packets: &[Vec<u8>]) {}
+
+    /// A packet for a service interface (a subscriber's, through the slow path).
+    pub fn poll_ip_packet(&mut self) -> Option<(Arc<str>, Vec<u8>)> {
+        None
+    }
+
+    /// Adds the IP fast path's counts to the sessions' and subscribers' counters.
+    pub fn fold_ip_counters(&mut self) {}
 }
 
 fn failed_report(local_tunnel_id: Option<u16>, why: String) -> TunnelTestReport {

@@ -4,6 +4,9 @@
 //! ([`crate::io::relay`]) and send the hits themselves, batched, from reused buffers. The
 //! misses go to the core as before. No event, no allocation per relayed frame.
 //!
+//! The LNS's IP side (subscribers' packets L2TP ↔ service interface, [`crate::io::ip_relay`])
+//! rides on the same sockets and lives in `ip_fast_path.rs`.
+//!
 //! Sends here do not wait for room: a full socket or interface queue drops the frame, and it
 //! is counted, as a NIC queue would drop it; PPP above copes with loss (RFC 1661), and
 //! waiting would stall the receive side for every other subscriber.
@@ -16,22 +19,28 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::net::UdpSocket;
 
+use crate::io::ip_relay::SharedIpRelay;
 use crate::io::packet_socket::{send_datagrams, send_datagrams_to};
 use crate::io::relay::{SharedRelay, UpTarget};
+use crate::io::service_endpoint::ServiceEndpoint;
 use crate::io::FrameEndpoint;
 
-/// What the I/O tasks share to relay without the core: the table (the core installs and
-/// removes entries), our L2TP sockets by address, and a sending handle per open port.
+/// What the I/O tasks share to relay without the core: the tables (the core installs and
+/// removes entries), our L2TP sockets by address (the wildcard socket under 0.0.0.0), a
+/// sending handle per open port and each open service interface.
 #[derive(Clone, Default)]
 pub struct FastPath {
     pub table: SharedRelay,
-    l2tp: Arc<Mutex<BTreeMap<Ipv4Addr, Arc<UdpSocket>>>>,
+    /// The LNS's subscribers' IP forwarding table.
+    pub ip: SharedIpRelay,
+    pub(super) l2tp: Arc<Mutex<BTreeMap<Ipv4Addr, Arc<UdpSocket>>>>,
     ports: Arc<Mutex<HashMap<Arc<str>, PortSender>>>,
+    pub(super) services: Arc<Mutex<HashMap<Arc<str>, Arc<ServiceEndpoint>>>>,
     /// Relayed frames a full socket or interface queue refused.
-    send_failures: Arc<AtomicU64>,
+    pub(super) send_failures: Arc<AtomicU64>,
 }
 
-fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every mutation under these locks is one insert or remove: a panic elsewhere cannot
     // leave them half-done.
     mutex
@@ -43,6 +52,15 @@ impl FastPath {
     pub fn new(table: SharedRelay) -> Self {
         Self {
             table,
+            ..Self::default()
+        }
+    }
+
+    /// With the LNS's IP table as well.
+    pub fn with_ip(table: SharedRelay, ip: SharedIpRelay) -> Self {
+        Self {
+            table,
+            ip,
             ..Self::default()
         }
     }
@@ -76,7 +94,7 @@ impl FastPath {
         locked(&self.ports).remove(name);
     }
 
-    fn count_failures(&self, failed: usize) {
+    pub(super) fn count_failures(&self, failed: usize) {
         if failed > 0 {
             let total = self
                 .send_failures

@@ -14,8 +14,10 @@ mod echo;
 pub mod fast_path;
 mod handover;
 mod host_addresses;
+pub mod ip_fast_path;
 mod ports;
 mod rpc;
+mod service_ifaces;
 mod snmp;
 mod snmp_poll;
 mod sockets;
@@ -34,6 +36,7 @@ use tokio::sync::mpsc as channel;
 pub use self::batch::{BatchKind, BatchOutcome, BatchReport};
 pub use self::core::{TestOutcome, TunnelTest, TEST_TIMEOUT};
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
+pub use self::service_ifaces::ServiceInterfaceSpec;
 pub use self::sockets::L2TP_PORT;
 use crate::snmp::view::View;
 use handover::{wait_outcome, Handover};
@@ -57,6 +60,9 @@ pub struct EngineOptions {
     pub seed: Option<u64>,
     /// PPPoE ports that are Unix datagram sockets carrying Ethernet frames (the lab), by name.
     pub access_links: BTreeMap<String, std::path::PathBuf>,
+    /// Service interfaces (the LNS's `si-…`) that are Unix datagram sockets carrying bare
+    /// IPv4 packets instead of TUN devices (the lab, tests without root), by name.
+    pub service_links: BTreeMap<String, std::path::PathBuf>,
 }
 
 /// An answer the engine will give: waiting for it blocks (bounded), so the management thread

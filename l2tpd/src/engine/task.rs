@@ -15,8 +15,10 @@ use super::batch::BatchOutcome;
 use super::core::{Core, TestOutcome, TunnelTest};
 use super::fast_path::{DownBuffers, FastPath};
 use super::handover::Handover;
+use super::ip_fast_path::{IpPush, IpUpBuffers};
 use super::ports::{PortInput, Ports};
 use super::rpc::{L2tpRpc, RpcOutcome};
+use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp_poll;
 use super::sockets::{
     address_not_here, bind_error, enlarge_receive_buffer, wanted_addresses, L2TP_PORT,
@@ -75,11 +77,11 @@ pub(super) enum Command {
     Stall(mpsc::Receiver<()>),
 }
 
-struct Received {
+pub(super) struct Received {
     /// Our address it arrived on; unspecified for the wildcard socket.
-    local: Ipv4Addr,
-    peer: SocketAddr,
-    bytes: Vec<u8>,
+    pub(super) local: Ipv4Addr,
+    pub(super) peer: SocketAddr,
+    pub(super) bytes: Vec<u8>,
 }
 
 /// A bound socket and the task reading it.
@@ -113,9 +115,9 @@ impl Drop for Bound {
 }
 
 /// Reads datagrams: established sessions' data leaves for the subscribers from here (sent
-/// in batches: what one wakeup finds queued, at most [`READ_BATCH`]), the rest goes to the
-/// core.
-async fn read(
+/// in batches: what one wakeup finds queued, at most [`READ_BATCH`]), and so does the LNS's
+/// subscribers' IP for the service interfaces; the rest goes to the core.
+pub(super) async fn read(
     socket: Arc<UdpSocket>,
     local: Ipv4Addr,
     queue: channel::Sender<Received>,
@@ -123,6 +125,7 @@ async fn read(
 ) {
     let mut buf = vec![0u8; MAX_DATAGRAM];
     let mut relayed = DownBuffers::default();
+    let mut ip = IpUpBuffers::default();
     loop {
         let mut received = Some(socket.recv_from(&mut buf).await);
         let mut taken = 0;
@@ -130,9 +133,14 @@ async fn read(
             match result {
                 Ok((len, peer)) => {
                     let bytes = buf.get(..len).unwrap_or_default();
-                    if !fast.push_down(peer, bytes, &mut relayed) {
+                    // The PPPoE relay first (the LAC), then the IP table (the LNS); a
+                    // spoofed packet stops here, dropped and counted by the table.
+                    let taken = fast.push_down(peer, bytes, &mut relayed)
+                        || fast.push_ip_up(peer, bytes, &mut ip) != IpPush::Miss;
+                    if !taken {
                         // The core's turn may take a while: what was relayed goes first.
                         fast.flush_down(&mut relayed);
+                        fast.flush_ip_up(&mut ip);
                         let bytes = bytes.to_vec();
                         if queue.send(Received { local, peer, bytes }).await.is_err() {
                             return;
@@ -154,6 +162,7 @@ async fn read(
             }
         }
         fast.flush_down(&mut relayed);
+        fast.flush_ip_up(&mut ip);
     }
 }
 
@@ -167,6 +176,8 @@ struct Runtime {
     poller: Poller,
     /// PPPoE ports (host interfaces or lab links).
     ports: Ports,
+    /// The LNS's service interfaces (TUN devices or lab links).
+    services: ServiceIfaces,
     /// The relay's fast path, shared with the port tasks and socket readers.
     fast: FastPath,
 }
@@ -176,8 +187,9 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
     let empty = schema::typed::router_config(&schema::tree::Node::default());
     let (queue, mut received) = channel::channel(RECEIVE_QUEUE);
     let (port_queue, mut port_inputs) = channel::channel(RECEIVE_QUEUE);
+    let (service_queue, mut service_inputs) = channel::channel(RECEIVE_QUEUE);
     let core = Core::new(&Arc::new(empty), seed);
-    let fast = FastPath::new(core.relay());
+    let fast = FastPath::with_ip(core.relay(), core.ip_relay());
     let mut rt = Runtime {
         core,
         sockets: BTreeMap::new(),
@@ -185,6 +197,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
         queue,
         poller: Poller::new(),
         ports: Ports::new(options.access_links, port_queue, fast.clone()),
+        services: ServiceIfaces::new(options.service_links, service_queue, fast.clone()),
         fast,
     };
     loop {
@@ -223,6 +236,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                 }
                 Some(Command::SnmpSnapshot { reply }) => {
                     rt.core.fold_relay_counters();
+                    rt.core.fold_ip_counters();
                     let _ = reply.send(snmp_poll::snapshot(rt.core.registry(), &rt.poller));
                 }
             },
@@ -244,11 +258,21 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                     rt.port_input(input);
                 }
             }
+            Some(input) = service_inputs.recv() => {
+                rt.service_input(input);
+                for _ in 1..DATAGRAMS_PER_TURN {
+                    let Ok(input) = service_inputs.try_recv() else {
+                        break;
+                    };
+                    rt.service_input(input);
+                }
+            }
             () = sleep_until(deadline), if deadline.is_some() => {
                 rt.core.handle_timeout(Instant::now());
             }
             () = sleep_until(poll_due), if poll_due.is_some() => {
                 rt.core.fold_relay_counters();
+                rt.core.fold_ip_counters();
                 snmp_poll::poll(&mut rt.poller, rt.core.registry(), Instant::now());
             }
             // `yield_now` first gives the runtime back, so the socket readers (tasks of
@@ -267,6 +291,12 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
             rt.port_input(input);
         }
         for _ in 0..DATAGRAMS_PER_TURN {
+            let Ok(input) = service_inputs.try_recv() else {
+                break;
+            };
+            rt.service_input(input);
+        }
+        for _ in 0..DATAGRAMS_PER_TURN {
             let Ok(d) = received.try_recv() else {
                 break;
             };
@@ -282,6 +312,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
         }
         if rt.poller.poll_timeout().is_some_and(|t| t <= now) {
             rt.core.fold_relay_counters();
+            rt.core.fold_ip_counters();
             snmp_poll::poll(&mut rt.poller, rt.core.registry(), now);
         }
         if rt.core.clearing() {
@@ -332,6 +363,7 @@ impl Runtime {
         for (port, facts, up) in self.ports.reconcile(&wanted_ports) {
             self.core.attach_port(&port, facts, up);
         }
+        self.services.reconcile(&self.core.service_interfaces());
         self.poller
             .set_enabled(Instant::now(), config.l2tp.enable_snmp_tunnel_statistics);
         self.flush().await;
@@ -342,12 +374,26 @@ impl Runtime {
             }
             keep
         });
-        self.fast.set_l2tp_sockets(
-            self.sockets
-                .iter()
-                .map(|(address, bound)| (*address, Arc::clone(&bound.socket))),
-        );
+        self.fast.set_l2tp_sockets(self.l2tp_sockets());
         Ok(())
+    }
+
+    /// Our L2TP sockets by address, the wildcard socket (once bound) under 0.0.0.0.
+    fn l2tp_sockets(&self) -> Vec<(Ipv4Addr, Arc<UdpSocket>)> {
+        self.sockets
+            .iter()
+            .chain(self.wildcard.iter().map(|w| (&Ipv4Addr::UNSPECIFIED, w)))
+            .map(|(address, bound)| (*address, Arc::clone(&bound.socket)))
+            .collect()
+    }
+
+    fn service_input(&mut self, input: ServiceInput) {
+        match input {
+            ServiceInput::Packets { service, packets } => {
+                self.core
+                    .handle_ip_packets(Instant::now(), &service, &packets);
+            }
+        }
     }
 
     fn port_input(&mut self, input: PortInput) {
@@ -371,6 +417,13 @@ impl Runtime {
         }
         for (port, frames) in frames {
             self.ports.send(&port, frames);
+        }
+        let mut packets: BTreeMap<Arc<str>, Vec<Vec<u8>>> = BTreeMap::new();
+        while let Some((service, packet)) = self.core.poll_ip_packet() {
+            packets.entry(service).or_default().push(packet);
+        }
+        for (service, packets) in packets {
+            self.services.send(&service, &packets);
         }
         while let Some(t) = self.core.poll_transmit() {
             let socket = match t.source {
@@ -406,6 +459,8 @@ impl Runtime {
                         &self.queue,
                         &self.fast,
                     ));
+                    // The IP fast path sends from it too (tunnels without a source).
+                    self.fast.set_l2tp_sockets(self.l2tp_sockets());
                 }
                 Err(e) => {
                     tracing::warn!(

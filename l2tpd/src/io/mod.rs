@@ -13,14 +13,19 @@
 //! - [`vlan_auxdata`]: re-inserting the VLAN tag the kernel stripped (pure, tested alone).
 //! - [`async_endpoint`]: tokio readiness for a frame endpoint.
 //! - [`relay`]: the per-session forwarding table of established subscribers (pure).
+//! - [`ip_relay`]: the LNS's per-subscriber IP forwarding table (pure).
+//! - [`service_endpoint`]: a service interface (`si-…`): a TUN device, or a Unix datagram
+//!   socket carrying IPv4 packets for the lab and unprivileged tests.
 //! - [`forwarder`]: the plain AF_PACKET → UDP forwarder, the benchmark ceiling for the relay.
 
 pub mod async_endpoint;
 pub mod forwarder;
 pub mod frame_batch;
 pub mod frame_endpoint;
+pub mod ip_relay;
 pub mod packet_socket;
 pub mod relay;
+pub mod service_endpoint;
 pub mod socket_link;
 pub mod vlan_auxdata;
 

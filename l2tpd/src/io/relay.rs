@@ -27,9 +27,9 @@ const PPPOE_VER_TYPE: u8 = 0x11;
 const MAX_TAGS: usize = 2;
 /// RFC 2661 §3.1: T=0, L=1, S=0, O=0, P=0, Ver=2. The Length field lets the LNS ignore link
 /// padding, as the slow path's data messages carry it.
-const L2TP_DATA_FLAGS: u16 = 0x4002;
+pub(super) const L2TP_DATA_FLAGS: u16 = 0x4002;
 /// Flags, Length, Tunnel ID, Session ID.
-const L2TP_DATA_HEADER_LEN: usize = 8;
+pub(super) const L2TP_DATA_HEADER_LEN: usize = 8;
 /// Flag bits of the first octet pair (RFC 2661 §3.1).
 const FLAG_T: u16 = 0x8000;
 const FLAG_L: u16 = 0x4000;
@@ -337,14 +337,16 @@ fn parse_session_frame(frame: &[u8]) -> Option<SessionFrame<'_>> {
     })
 }
 
-struct UnsequencedData<'a> {
-    tunnel_id: u16,
-    session_id: u16,
-    ppp: &'a [u8],
+pub(super) struct UnsequencedData<'a> {
+    pub tunnel_id: u16,
+    pub session_id: u16,
+    pub ppp: &'a [u8],
+    /// Where `ppp` starts in the datagram.
+    pub ppp_at: usize,
 }
 
 /// An L2TP data message without Ns/Nr (RFC 2661 §3.1), honouring L and O as the sender chose.
-fn parse_unsequenced_data(datagram: &[u8]) -> Option<UnsequencedData<'_>> {
+pub(super) fn parse_unsequenced_data(datagram: &[u8]) -> Option<UnsequencedData<'_>> {
     let flags = be16(datagram, 0)?;
     if flags & (FLAG_T | FLAG_S) != 0 || flags & VERSION_MASK != 2 {
         return None;
@@ -371,6 +373,7 @@ fn parse_unsequenced_data(datagram: &[u8]) -> Option<UnsequencedData<'_>> {
         tunnel_id,
         session_id,
         ppp,
+        ppp_at: at,
     })
 }
 

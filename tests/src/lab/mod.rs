@@ -45,6 +45,7 @@ impl LabDaemon {
             random_seed: None,
             group: None,
             access_links,
+            service_links: Vec::new(),
         };
         let thread = std::thread::Builder::new()
             .name("l2tpd".into())

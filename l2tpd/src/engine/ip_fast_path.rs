@@ -1,0 +1,200 @@
+//! The LNS's IP fast path (issue 11): the service interface tasks and the L2TP socket
+//! readers look every packet and datagram up in the IP table ([`crate::io::ip_relay`]) and
+//! send the hits themselves, batched, from reused buffers. Public because
+//! `l2tp-bench ip-forward` measures this very code.
+//!
+//! - Toward subscribers (service interface → L2TP): [`FastPath::relay_ip_down`], one
+//!   sendmmsg per source socket per batch. What the table does not take goes to `slow`.
+//! - From subscribers (L2TP → service interface): [`FastPath::push_ip_up`] per datagram,
+//!   then [`FastPath::flush_ip_up`] per reader wakeup: one write per packet (a TUN device
+//!   takes one packet per write), grouped by interface under one lock.
+//!
+//! As in `fast_path.rs`, nothing here waits for room: a full queue drops and counts.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::os::fd::AsFd;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::fast_path::{locked, FastPath};
+use crate::io::ip_relay::{DownTarget, IpVerdict};
+use crate::io::packet_socket::send_datagrams_to;
+use crate::io::service_endpoint::ServiceEndpoint;
+
+/// What [`FastPath::push_ip_up`] did with a datagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpPush {
+    /// Queued for the next [`FastPath::flush_ip_up`].
+    Forwarded,
+    /// From a subscriber, with a source address not its own: dropped (the table counts it).
+    Spoofed,
+    /// Not for the IP table: the core's.
+    Miss,
+}
+
+/// A service interface task's reused datagram buffers.
+#[derive(Default)]
+pub struct IpDownBuffers {
+    datagrams: Vec<Vec<u8>>,
+    targets: Vec<Option<DownTarget>>,
+    filled: usize,
+    sources: Vec<Option<Ipv4Addr>>,
+}
+
+/// An L2TP reader's reused packet buffers.
+#[derive(Default)]
+pub struct IpUpBuffers {
+    packets: Vec<Vec<u8>>,
+    services: Vec<Option<Arc<str>>>,
+    filled: usize,
+    seen: Vec<Arc<str>>,
+}
+
+impl IpUpBuffers {
+    /// Packets pushed and not flushed yet.
+    pub fn len(&self) -> usize {
+        self.filled
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.filled == 0
+    }
+}
+
+impl FastPath {
+    /// Service interface `name` is open: the readers write its subscribers' packets to it.
+    pub fn add_service(&self, name: &Arc<str>, endpoint: Arc<ServiceEndpoint>) {
+        locked(&self.services).insert(name.clone(), endpoint);
+    }
+
+    pub fn remove_service(&self, name: &str) {
+        locked(&self.services).remove(name);
+    }
+
+    /// Relayed packets and frames a full queue refused, since the start.
+    pub fn send_failures(&self) -> u64 {
+        self.send_failures.load(Ordering::Relaxed)
+    }
+
+    /// Sends what the IP table takes of `packets` (read from service interface `service`)
+    /// to the subscribers' LACs; hands the others to `slow`, in order.
+    pub fn relay_ip_down<'a>(
+        &self,
+        packets: impl Iterator<Item = &'a [u8]>,
+        buffers: &mut IpDownBuffers,
+        mut slow: impl FnMut(&'a [u8]),
+    ) {
+        buffers.filled = 0;
+        {
+            let mut table = self.ip.lock();
+            for packet in packets {
+                if buffers.filled == buffers.datagrams.len() {
+                    buffers.datagrams.push(Vec::new());
+                    buffers.targets.push(None);
+                }
+                let k = buffers.filled;
+                match table.to_subscriber(packet, &mut buffers.datagrams[k]) {
+                    Some(target) => {
+                        buffers.targets[k] = Some(target);
+                        buffers.filled += 1;
+                    }
+                    None => slow(packet),
+                }
+            }
+        }
+        if buffers.filled == 0 {
+            return;
+        }
+        let sockets = locked(&self.l2tp);
+        let filled = &buffers.datagrams[..buffers.filled];
+        let targets = &buffers.targets[..buffers.filled];
+        // Almost always one source address: one sendmmsg for the whole batch.
+        buffers.sources.clear();
+        for target in targets.iter().flatten() {
+            if !buffers.sources.contains(&target.source) {
+                buffers.sources.push(target.source);
+            }
+        }
+        for &source in &buffers.sources {
+            let of_source =
+                filled
+                    .iter()
+                    .zip(targets)
+                    .filter_map(|(datagram, target)| match target {
+                        Some(DownTarget {
+                            source: s,
+                            peer: SocketAddr::V4(peer),
+                        }) if *s == source => Some((&datagram[..], *peer)),
+                        _ => None,
+                    });
+            let count = of_source.clone().count();
+            let socket = sockets.get(&source.unwrap_or(Ipv4Addr::UNSPECIFIED));
+            let sent = match socket {
+                Some(socket) => send_datagrams_to(socket.as_fd(), of_source).unwrap_or(0),
+                None => 0,
+            };
+            self.count_failures(count - sent);
+        }
+    }
+
+    /// A datagram from `peer` on an L2TP socket: a subscriber's IPv4 packet joins `buffers`
+    /// for the next [`FastPath::flush_ip_up`]. The lock is taken per datagram, as
+    /// [`FastPath::push_down`] does.
+    pub fn push_ip_up(
+        &self,
+        peer: SocketAddr,
+        datagram: &[u8],
+        buffers: &mut IpUpBuffers,
+    ) -> IpPush {
+        let verdict = self.ip.lock().from_subscriber(peer, datagram);
+        let (service, range) = match verdict {
+            IpVerdict::Forward { service, range } => (service, range),
+            IpVerdict::Spoofed => return IpPush::Spoofed,
+            IpVerdict::Miss => return IpPush::Miss,
+        };
+        let Some(packet) = datagram.get(range) else {
+            return IpPush::Miss;
+        };
+        if buffers.filled == buffers.packets.len() {
+            buffers.packets.push(Vec::new());
+            buffers.services.push(None);
+        }
+        let k = buffers.filled;
+        buffers.packets[k].clear();
+        buffers.packets[k].extend_from_slice(packet);
+        if buffers.services[k].as_ref() != Some(&service) {
+            buffers.services[k] = Some(service);
+        }
+        buffers.filled += 1;
+        IpPush::Forwarded
+    }
+
+    /// Writes the packets pushed since the last flush to their service interfaces.
+    pub fn flush_ip_up(&self, buffers: &mut IpUpBuffers) {
+        let filled = std::mem::take(&mut buffers.filled);
+        if filled == 0 {
+            return;
+        }
+        let services = locked(&self.services);
+        let packets = &buffers.packets[..filled];
+        let names = &buffers.services[..filled];
+        buffers.seen.clear();
+        for name in names.iter().flatten() {
+            if buffers.seen.contains(name) {
+                continue;
+            }
+            buffers.seen.push(name.clone());
+            let of_service = packets
+                .iter()
+                .zip(names)
+                .filter(|(_, n)| n.as_ref() == Some(name))
+                .map(|(packet, _)| &packet[..]);
+            let count = of_service.clone().count();
+            let sent = match services.get(name) {
+                Some(endpoint) => endpoint.send_batch(of_service),
+                None => 0,
+            };
+            self.count_failures(count - sent);
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The engine's service interfaces (the LNS's `si-` interfaces): one endpoint per service
+//! interface a tunnel group names — a TUN device, or a lab link (`--service-link`) — each
+//! with a task of its own that receives batches of IP packets into reused buffers and sends
+//! the established subscribers' ones down their L2TP sessions itself ([`FastPath`]). What
+//! the fast path does not take goes to the engine on one queue message per batch, without
+//! ever waiting: a flood toward addresses nobody holds fills that queue and is then dropped
+//! and counted, and never slows the subscribers' traffic.
+//!
+//! Packets the other way (subscriber → service interface) are written by the L2TP socket
+//! readers (hits) and by the engine (the slow path) on the shared endpoint: a write does not
+//! go through this task.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc as channel;
+use tokio::task::JoinHandle;
+
+use super::fast_path::FastPath;
+use super::ip_fast_path::IpDownBuffers;
+use crate::io::service_endpoint::{ServiceEndpoint, SERVICE_MTU};
+use crate::io::FrameBatch;
+
+/// Packets per receive batch, and the largest packet (above any MTU we set: a device whose
+/// MTU an operator raised by hand must not have its packets dropped as oversized).
+const BATCH: usize = 64;
+const MAX_PACKET: usize = 9_216;
+
+/// What the core says a service interface must be (after each commit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceInterfaceSpec {
+    /// The Junos name, `si-1/0/0`.
+    pub name: String,
+    /// Each address pool's gateway with the pool's prefix.
+    pub addresses: Vec<(Ipv4Addr, u8)>,
+    pub mtu: u16,
+}
+
+impl ServiceInterfaceSpec {
+    /// A service interface with its pools and the default MTU.
+    pub fn new(name: impl Into<String>, addresses: Vec<(Ipv4Addr, u8)>) -> Self {
+        Self {
+            name: name.into(),
+            addresses,
+            mtu: SERVICE_MTU,
+        }
+    }
+}
+
+/// What a service interface task reports to the engine.
+pub(super) enum ServiceInput {
+    /// The packets of one receive batch the fast path did not take.
+    Packets {
+        service: Arc<str>,
+        packets: Vec<Vec<u8>>,
+    },
+}
+
+struct OpenService {
+    endpoint: Arc<ServiceEndpoint>,
+    spec: ServiceInterfaceSpec,
+    task: JoinHandle<()>,
+}
+
+impl Drop for OpenService {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Counts of the service interface tasks, summed over all of them.
+#[derive(Debug, Default)]
+pub(super) struct ServiceDrops {
+    /// Packets not taken by the fast path that the engine's full queue refused.
+    pub queue_full: AtomicU64,
+    /// Packets longer than a receive slot.
+    pub oversized: AtomicU64,
+    /// Slow-path packets a full device queue refused.
+    pub send_failures: AtomicU64,
+}
+
+pub(super) struct ServiceIfaces {
+    open: BTreeMap<String, OpenService>,
+    links: BTreeMap<String, PathBuf>,
+    queue: channel::Sender<ServiceInput>,
+    fast: FastPath,
+    drops: Arc<ServiceDrops>,
+}
+
+impl ServiceIfaces {
+    pub fn new(
+        links: BTreeMap<String, PathBuf>,
+        queue: channel::Sender<ServiceInput>,
+        fast: FastPath,
+    ) -> Self {
+        Self {
+            open: BTreeMap::new(),
+            links,
+            queue,
+            fast,
+            drops: Arc::default(),
+        }
+    }
+
+    /// Opens the service interfaces in `wanted` not open yet, brings the open ones to their
+    /// spec (addresses, MTU) and closes those no longer wanted (a TUN device goes with its
+    /// descriptor, its routes with it). One that cannot be opened or set stays as it is,
+    /// logged: the next commit tries again.
+    pub fn reconcile(&mut self, wanted: &[ServiceInterfaceSpec]) {
+        let fast = &self.fast;
+        self.open.retain(|name, _| {
+            let keep = wanted.iter().any(|spec| &spec.name == name);
+            if !keep {
+                fast.remove_service(name);
+                tracing::info!("service interface {name} closed");
+            }
+            keep
+        });
+        for spec in wanted {
+            match self.open.get_mut(&spec.name) {
+                Some(open) if open.spec == *spec => {}
+                Some(open) => {
+                    match configure(&open.endpoint, spec) {
+                        Ok(()) => {
+                            tracing::info!("service interface {}: {}", spec.name, summary(spec))
+                        }
+                        Err(e) => tracing::warn!("service interface {}: {e}", spec.name),
+                    }
+                    open.spec = spec.clone();
+                }
+                None => self.open_one(spec),
+            }
+        }
+    }
+
+    fn open_one(&mut self, spec: &ServiceInterfaceSpec) {
+        let endpoint = match self.links.get(&spec.name) {
+            Some(path) => ServiceEndpoint::link(path),
+            None => ServiceEndpoint::tun(&spec.name),
+        };
+        let endpoint = match endpoint {
+            Ok(endpoint) => Arc::new(endpoint),
+            Err(e) => {
+                tracing::warn!(
+                    "cannot open service interface {}: {e}; its subscribers get no IP service",
+                    spec.name
+                );
+                return;
+            }
+        };
+        if let Err(e) = configure(&endpoint, spec).and_then(|()| endpoint.set_up()) {
+            tracing::warn!("service interface {}: {e}", spec.name);
+        }
+        let name: Arc<str> = Arc::from(spec.name.as_str());
+        self.fast.add_service(&name, Arc::clone(&endpoint));
+        let task = tokio::spawn(run_service(
+            name,
+            Arc::clone(&endpoint),
+            self.queue.clone(),
+            self.fast.clone(),
+            Arc::clone(&self.drops),
+        ));
+        tracing::info!(
+            "service interface {} open as {}: {}",
+            spec.name,
+            endpoint.describe(),
+            summary(spec)
+        );
+        self.open.insert(
+            spec.name.clone(),
+            OpenService {
+                endpoint,
+                spec: spec.clone(),
+                task,
+            },
+        );
+    }
+
+    /// Writes slow-path `packets` to service interface `name`, without waiting; what does
+    /// not fit, or has no open interface, is dropped and counted.
+    pub fn send(&self, name: &str, packets: &[Vec<u8>]) {
+        let sent = match self.open.get(name) {
+            Some(open) => open.endpoint.send_batch(packets.iter().map(Vec::as_slice)),
+            None => {
+                tracing::debug!(
+                    "service interface {name} is not open; {} packets dropped",
+                    packets.len()
+                );
+                0
+            }
+        };
+        let failed = (packets.len() - sent) as u64;
+        if failed > 0 {
+            self.drops
+                .send_failures
+                .fetch_add(failed, Ordering::Relaxed);
+        }
+    }
+
+    #[cfg(test)]
+    pub fn endpoint(&self, name: &str) -> Option<&Arc<ServiceEndpoint>> {
+        self.open.get(name).map(|open| &open.endpoint)
+    }
+
+    #[cfg(test)]
+    pub fn drops(&self) -> &ServiceDrops {
+        &self.drops
+    }
+}
+
+fn configure(endpoint: &ServiceEndpoint, spec: &ServiceInterfaceSpec) -> std::io::Result<()> {
+    endpoint.set_mtu(spec.mtu)?;
+    endpoint.set_addresses(&spec.addresses)
+}
+
+fn summary(spec: &ServiceInterfaceSpec) -> String {
+    let pools: Vec<String> = spec
+        .addresses
+        .iter()
+        .map(|(address, prefix)| format!("{address}/{prefix}"))
+        .collect();
+    format!("mtu {}, addresses [{}]", spec.mtu, pools.join(" "))
+}
+
+async fn run_service(
+    service: Arc<str>,
+    endpoint: Arc<ServiceEndpoint>,
+    queue: channel::Sender<ServiceInput>,
+    fast: FastPath,
+    drops: Arc<ServiceDrops>,
+) {
+    let mut batch = FrameBatch::new(BATCH, MAX_PACKET);
+    let mut relayed = IpDownBuffers::default();
+    let mut slow: Vec<Vec<u8>> = Vec::new();
+    let mut oversized = 0;
+    loop {
+        match endpoint.recv_batch(&mut batch, &mut oversized).await {
+            Ok(_) => {
+                fast.relay_ip_down(batch.frames(), &mut relayed, |packet| {
+                    slow.push(packet.to_vec())
+                });
+                if !slow.is_empty() {
+                    let packets = std::mem::take(&mut slow);
+                    let count = packets.len() as u64;
+                    let input = ServiceInput::Packets {
+                        service: service.clone(),
+                        packets,
+                    };
+                    match queue.try_send(input) {
+                        Ok(()) => {}
+                        Err(channel::error::TrySendError::Full(_)) => {
+                            drops.queue_full.fetch_add(count, Ordering::Relaxed);
+                        }
+                        Err(channel::error::TrySendError::Closed(_)) => return,
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::debug!("service interface {service}: receive: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        if oversized > 0 {
+            drops.oversized.fetch_add(oversized, Ordering::Relaxed);
+            oversized = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "service_ifaces_tests.rs"]
+mod tests;

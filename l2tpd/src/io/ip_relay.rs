@@ -1,0 +1,325 @@
+//! The LNS's IP forwarding table (issue 11, "subscribers at the LNS"): one entry per
+//! subscriber whose PPP ended here and who holds an address, looked up by the service
+//! interface tasks (IP packet → L2TP data message, by destination address) and by the L2TP
+//! socket readers (L2TP data message → IP packet, by Tunnel and Session ID), so an
+//! established subscriber's IP traffic crosses L2TP ↔ the `si-` device without an event, an
+//! allocation or a trip through the engine.
+//!
+//! Pure bytes, no I/O, like [`super::relay`]: the subscriber layer installs and removes
+//! entries, the shell calls [`IpRelayTable::to_subscriber`] / [`IpRelayTable::from_subscriber`]
+//! with reused buffers. Only IPv4 in a PPP frame is taken; PPP control (LCP echoes, IPCP),
+//! sequenced data and strangers go the slow path.
+//!
+//! "A subscriber may only send from its own address" (issue 11): a packet from a known
+//! session whose source is not the address IPCP gave it is dropped here and counted, per
+//! subscriber and in total; it never reaches the kernel.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::ops::Range;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::relay::{parse_unsequenced_data, RelayCounters, L2TP_DATA_FLAGS, L2TP_DATA_HEADER_LEN};
+use crate::registry::{RelayLeg, SessionRef};
+
+/// RFC 1662 §3.1: Address 0xff, Control 0x03 (absent when ACFC was negotiated).
+const PPP_ADDRESS_CONTROL: [u8; 2] = [0xff, 0x03];
+/// RFC 1332 §2: IPv4 in a PPP frame; 0x21 alone when PFC was negotiated (RFC 1661 §6.5).
+const PPP_IPV4: u16 = 0x0021;
+/// What we put in front of every packet toward a subscriber: uncompressed address, control
+/// and protocol fields. A peer that negotiated ACFC/PFC must still accept them (RFC 1661
+/// §6.5, §6.6), so one header fits every subscriber and no per-entry state is needed.
+const PPP_IPV4_HEADER: [u8; 4] = [0xff, 0x03, 0x00, 0x21];
+/// An IPv4 header without options.
+const IPV4_MIN_HEADER: usize = 20;
+
+/// What the subscriber layer knows once a subscriber at the LNS has an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpRoute {
+    pub call: SessionRef,
+    /// The address IPCP assigned: packets to it go down this session, packets up this
+    /// session must come from it.
+    pub address: Ipv4Addr,
+    /// The service interface (`si-1/0/0`) the subscriber's packets enter and leave by.
+    pub service: Arc<str>,
+    /// The L2TP side: both ends' IDs, our source address and the LAC's.
+    pub l2tp: RelayLeg,
+}
+
+/// Where an encapsulated packet goes: to `peer` (the LAC) from our socket on `source`
+/// (`None`: the wildcard socket, for a tunnel without a local address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownTarget {
+    pub peer: SocketAddr,
+    pub source: Option<Ipv4Addr>,
+}
+
+/// What to do with a datagram that arrived on an L2TP socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IpVerdict {
+    /// The IPv4 packet at `range` of the datagram goes to the service interface `service`.
+    Forward {
+        service: Arc<str>,
+        range: Range<usize>,
+    },
+    /// An IPv4 packet of a known subscriber from another source address: dropped (counted).
+    Spoofed,
+    /// Not for this table (control, PPP control, sequenced data, another peer, not IPv4,
+    /// a malformed packet): the slow path decides.
+    Miss,
+}
+
+/// Totals over every entry, kept after entries go (for `show` and the logs).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IpRelayTotals {
+    /// Packets from subscribers with a source address not theirs.
+    pub spoofed: u64,
+    /// Packets from the service interfaces that no entry takes (no subscriber holds the
+    /// destination, or not IPv4): handed to the slow path.
+    pub not_taken: u64,
+}
+
+#[derive(Debug)]
+struct Entry {
+    route: IpRoute,
+    counters: RelayCounters,
+    spoofed: u64,
+}
+
+/// The table; shared between the engine (installs, removes, folds counters) and the I/O
+/// tasks (lookups), each holding the lock for one batch at most.
+#[derive(Debug, Default)]
+pub struct IpRelayTable {
+    entries: HashMap<SessionRef, Entry>,
+    by_address: HashMap<Ipv4Addr, SessionRef>,
+    by_session: HashMap<(u16, u16), SessionRef>,
+    totals: IpRelayTotals,
+}
+
+/// The handle the engine and its tasks share; a `Mutex` for the reasons
+/// [`super::relay::SharedRelay`] gives.
+#[derive(Debug, Clone, Default)]
+pub struct SharedIpRelay(Arc<Mutex<IpRelayTable>>);
+
+impl SharedIpRelay {
+    pub fn lock(&self) -> MutexGuard<'_, IpRelayTable> {
+        // Every mutation is a single insert or remove: a panic elsewhere leaves the table
+        // consistent.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl IpRelayTable {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn contains(&self, call: SessionRef) -> bool {
+        self.entries.contains_key(&call)
+    }
+
+    /// Adds (or replaces) the entry of `route.call`. An address held by another entry moves
+    /// to this one (the pool gave it again: the other subscriber is gone, or about to be).
+    pub fn install(&mut self, route: IpRoute) {
+        let (counters, spoofed) = match self.entries.remove(&route.call) {
+            Some(old) => {
+                self.unlink(&old.route);
+                (old.counters, old.spoofed)
+            }
+            None => (RelayCounters::default(), 0),
+        };
+        let call = route.call;
+        self.by_address.insert(route.address, call);
+        self.by_session
+            .insert((route.l2tp.local_tunnel, route.l2tp.local_session), call);
+        self.entries.insert(
+            call,
+            Entry {
+                route,
+                counters,
+                spoofed,
+            },
+        );
+    }
+
+    /// Removes `call`'s entry; its counters not yet taken.
+    pub fn remove(&mut self, call: SessionRef) -> Option<RelayCounters> {
+        let entry = self.entries.remove(&call)?;
+        self.unlink(&entry.route);
+        Some(entry.counters)
+    }
+
+    /// Drops the lookups that point at `route.call` (and only those: an address or session
+    /// key that moved to another entry stays with it).
+    fn unlink(&mut self, route: &IpRoute) {
+        if self.by_address.get(&route.address) == Some(&route.call) {
+            self.by_address.remove(&route.address);
+        }
+        let key = (route.l2tp.local_tunnel, route.l2tp.local_session);
+        if self.by_session.get(&key) == Some(&route.call) {
+            self.by_session.remove(&key);
+        }
+    }
+
+    /// Takes every entry's counters since the last call (zeroing them), for views. `up` is
+    /// subscriber → service interface, `down` the other way; bytes are PPP octets (protocol
+    /// field included, L2TP header not), as [`super::relay`] counts them.
+    pub fn take_counters(&mut self) -> Vec<(SessionRef, RelayCounters)> {
+        self.entries
+            .iter_mut()
+            .filter(|(_, e)| !e.counters.is_zero())
+            .map(|(call, e)| (*call, std::mem::take(&mut e.counters)))
+            .collect()
+    }
+
+    /// Packets `call` sent from an address not its own, since it was installed.
+    pub fn spoofed(&self, call: SessionRef) -> Option<u64> {
+        self.entries.get(&call).map(|e| e.spoofed)
+    }
+
+    pub fn totals(&self) -> IpRelayTotals {
+        self.totals
+    }
+
+    /// An IPv4 packet from a service interface: when a subscriber holds its destination, the
+    /// L2TP data message carrying it is written into `out` (cleared first) and where to send
+    /// it returned; `None` (counted) leaves it to the slow path.
+    pub fn to_subscriber(&mut self, packet: &[u8], out: &mut Vec<u8>) -> Option<DownTarget> {
+        let Some(call) = ipv4_destination(packet).and_then(|d| self.by_address.get(&d)) else {
+            self.totals.not_taken += 1;
+            return None;
+        };
+        let Some(entry) = self.entries.get_mut(call) else {
+            self.totals.not_taken += 1;
+            return None;
+        };
+        let leg = &entry.route.l2tp;
+        if encapsulate(leg.peer_tunnel, leg.peer_session, packet, out).is_none() {
+            self.totals.not_taken += 1;
+            return None;
+        }
+        entry.counters.down_packets += 1;
+        entry.counters.down_bytes += (PPP_IPV4_HEADER.len() + packet.len()) as u64;
+        Some(DownTarget {
+            peer: leg.destination,
+            source: (!leg.source.is_unspecified()).then_some(leg.source),
+        })
+    }
+
+    /// A UDP datagram from `peer` on an L2TP socket: see [`IpVerdict`].
+    pub fn from_subscriber(&mut self, peer: SocketAddr, datagram: &[u8]) -> IpVerdict {
+        let Some(data) = parse_unsequenced_data(datagram) else {
+            return IpVerdict::Miss;
+        };
+        let Some(call) = self.by_session.get(&(data.tunnel_id, data.session_id)) else {
+            return IpVerdict::Miss;
+        };
+        let Some(entry) = self.entries.get_mut(call) else {
+            return IpVerdict::Miss;
+        };
+        if entry.route.l2tp.destination != peer {
+            return IpVerdict::Miss;
+        }
+        let Some(packet) = ipv4_in_ppp(data.ppp) else {
+            return IpVerdict::Miss;
+        };
+        let Some(source) = ipv4_source(data.ppp.get(packet.clone()).unwrap_or_default()) else {
+            return IpVerdict::Miss;
+        };
+        if source != entry.route.address {
+            entry.spoofed += 1;
+            self.totals.spoofed += 1;
+            return IpVerdict::Spoofed;
+        }
+        entry.counters.up_packets += 1;
+        entry.counters.up_bytes += data.ppp.len() as u64;
+        let start = data.ppp_at;
+        IpVerdict::Forward {
+            service: entry.route.service.clone(),
+            range: start + packet.start..start + packet.end,
+        }
+    }
+}
+
+/// The IPv4 packet inside a PPP frame (with or without Address/Control, with a one- or
+/// two-octet Protocol), as indices into `ppp`, its IPv4 Total Length honoured (what follows
+/// is padding); `None` for any other protocol or a malformed packet.
+fn ipv4_in_ppp(ppp: &[u8]) -> Option<Range<usize>> {
+    let mut at = 0;
+    if ppp.starts_with(&PPP_ADDRESS_CONTROL) {
+        at = 2;
+    }
+    // RFC 1661 §2: protocol values are odd in their last octet; a first octet that is odd
+    // is a compressed (one-octet) protocol.
+    let first = *ppp.get(at)?;
+    let protocol = if first & 1 == 1 {
+        at += 1;
+        u16::from(first)
+    } else {
+        let protocol = u16::from_be_bytes([first, *ppp.get(at + 1)?]);
+        at += 2;
+        protocol
+    };
+    if protocol != PPP_IPV4 {
+        return None;
+    }
+    let packet = ppp.get(at..)?;
+    let length = ipv4_total_length(packet)?;
+    Some(at..at + length)
+}
+
+/// The Total Length of a well-formed IPv4 header at the start of `packet`, no longer than
+/// `packet`; `None` otherwise.
+fn ipv4_total_length(packet: &[u8]) -> Option<usize> {
+    let version_ihl = *packet.first()?;
+    let header = usize::from(version_ihl & 0x0f) * 4;
+    if version_ihl >> 4 != 4 || header < IPV4_MIN_HEADER {
+        return None;
+    }
+    let length = usize::from(u16::from_be_bytes([*packet.get(2)?, *packet.get(3)?]));
+    (length >= header && length <= packet.len()).then_some(length)
+}
+
+fn ipv4_address(packet: &[u8], at: usize) -> Option<Ipv4Addr> {
+    ipv4_total_length(packet)?;
+    let octets: [u8; 4] = packet.get(at..at + 4)?.try_into().ok()?;
+    Some(Ipv4Addr::from(octets))
+}
+
+/// RFC 791 §3.1: Source Address at octet 12, Destination Address at octet 16.
+fn ipv4_source(packet: &[u8]) -> Option<Ipv4Addr> {
+    ipv4_address(packet, 12)
+}
+
+fn ipv4_destination(packet: &[u8]) -> Option<Ipv4Addr> {
+    ipv4_address(packet, 16)
+}
+
+/// An L2TP data message (T=0, L=1, no sequence, no offset; as [`super::relay`] builds it)
+/// carrying a PPP frame of `packet` into `out`.
+fn encapsulate(
+    peer_tunnel: u16,
+    peer_session: u16,
+    packet: &[u8],
+    out: &mut Vec<u8>,
+) -> Option<()> {
+    let length = u16::try_from(L2TP_DATA_HEADER_LEN + PPP_IPV4_HEADER.len() + packet.len()).ok()?;
+    out.clear();
+    out.extend_from_slice(&L2TP_DATA_FLAGS.to_be_bytes());
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(&peer_tunnel.to_be_bytes());
+    out.extend_from_slice(&peer_session.to_be_bytes());
+    out.extend_from_slice(&PPP_IPV4_HEADER);
+    out.extend_from_slice(packet);
+    Some(())
+}
+
+#[cfg(test)]
+#[path = "ip_relay_tests.rs"]
+mod tests;

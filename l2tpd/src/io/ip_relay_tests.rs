@@ -1,0 +1,324 @@
+use super::*;
+use crate::l2tp::wire::{DataHeader, DataMessage, OffsetPadLimit, Sequence};
+use proptest::prelude::*;
+
+const LAC: &str = "127.31.8.2:1701";
+const SUBSCRIBER: Ipv4Addr = Ipv4Addr::new(198, 18, 100, 7);
+const OTHER: Ipv4Addr = Ipv4Addr::new(198, 18, 100, 8);
+const SERVER: Ipv4Addr = Ipv4Addr::new(198, 19, 0, 1);
+
+fn route() -> IpRoute {
+    IpRoute {
+        call: SessionRef(9),
+        address: SUBSCRIBER,
+        service: Arc::from("si-1/0/0"),
+        l2tp: RelayLeg {
+            local_tunnel: 100,
+            local_session: 200,
+            peer_tunnel: 300,
+            peer_session: 400,
+            source: Ipv4Addr::new(127, 31, 8, 1),
+            destination: LAC.parse().unwrap(),
+        },
+    }
+}
+
+/// A UDP-in-IPv4 packet of `payload` octets (checksums are not the relay's business).
+fn ipv4(source: Ipv4Addr, destination: Ipv4Addr, payload: usize) -> Vec<u8> {
+    let total = u16::try_from(20 + 8 + payload).unwrap();
+    let mut p = vec![0x45, 0x00];
+    p.extend(total.to_be_bytes());
+    p.extend([0, 1, 0x40, 0, 64, 17, 0, 0]);
+    p.extend(source.octets());
+    p.extend(destination.octets());
+    p.extend([0x30, 0x39, 0x00, 0x35]);
+    p.extend((total - 20).to_be_bytes());
+    p.extend([0, 0]);
+    p.extend((0..payload).map(|i| i as u8));
+    p
+}
+
+fn header(sequence: Option<Sequence>, with_length: bool) -> DataHeader {
+    DataHeader {
+        tunnel_id: 100,
+        session_id: 200,
+        with_length,
+        sequence,
+        offset_pad: None,
+        priority: false,
+    }
+}
+
+fn from_lac(header: DataHeader, ppp: &[u8]) -> Vec<u8> {
+    DataMessage {
+        header,
+        payload: ppp,
+    }
+    .to_bytes()
+    .unwrap()
+}
+
+fn forwarded(table: &mut IpRelayTable, datagram: &[u8]) -> Vec<u8> {
+    match table.from_subscriber(LAC.parse().unwrap(), datagram) {
+        IpVerdict::Forward { service, range } => {
+            assert_eq!(&*service, "si-1/0/0");
+            datagram[range].to_vec()
+        }
+        other => panic!("not forwarded: {other:?}"),
+    }
+}
+
+#[test]
+fn to_subscriber_is_the_data_message_the_slow_path_would_send() {
+    let mut table = IpRelayTable::default();
+    table.install(route());
+    let packet = ipv4(SERVER, SUBSCRIBER, 100);
+    let mut out = vec![0xee; 5];
+    let target = table.to_subscriber(&packet, &mut out).expect("taken");
+    assert_eq!(
+        target,
+        DownTarget {
+            peer: LAC.parse().unwrap(),
+            source: Some(Ipv4Addr::new(127, 31, 8, 1)),
+        }
+    );
+    let ppp = [&PPP_IPV4_HEADER[..], &packet].concat();
+    let expected = DataMessage {
+        header: DataHeader {
+            tunnel_id: 300,
+            session_id: 400,
+            with_length: true,
+            ..DataHeader::default()
+        },
+        payload: &ppp,
+    }
+    .to_bytes()
+    .unwrap();
+    assert_eq!(out, expected);
+    let parsed = DataMessage::parse(&out, OffsetPadLimit::default()).unwrap();
+    assert_eq!(parsed.payload, &ppp[..]);
+    assert_eq!(
+        table.take_counters(),
+        [(
+            SessionRef(9),
+            RelayCounters {
+                down_packets: 1,
+                down_bytes: (4 + packet.len()) as u64,
+                ..RelayCounters::default()
+            }
+        )]
+    );
+    assert!(table.take_counters().is_empty(), "taken means zeroed");
+}
+
+#[test]
+fn an_unspecified_source_means_the_wildcard_socket() {
+    let mut table = IpRelayTable::default();
+    let mut r = route();
+    r.l2tp.source = Ipv4Addr::UNSPECIFIED;
+    table.install(r);
+    let target = table
+        .to_subscriber(&ipv4(SERVER, SUBSCRIBER, 0), &mut Vec::new())
+        .unwrap();
+    assert_eq!(target.source, None);
+}
+
+#[test]
+fn packets_for_addresses_nobody_holds_and_non_ipv4_are_not_taken_and_counted() {
+    let mut table = IpRelayTable::default();
+    table.install(route());
+    let mut out = Vec::new();
+    assert_eq!(
+        table.to_subscriber(&ipv4(SERVER, OTHER, 10), &mut out),
+        None
+    );
+    let mut v6 = ipv4(SERVER, SUBSCRIBER, 10);
+    v6[0] = 0x60;
+    assert_eq!(table.to_subscriber(&v6, &mut out), None);
+    let mut short = ipv4(SERVER, SUBSCRIBER, 10);
+    short.truncate(19);
+    assert_eq!(table.to_subscriber(&short, &mut out), None);
+    assert_eq!(table.totals().not_taken, 3);
+    assert!(table.take_counters().is_empty());
+}
+
+#[test]
+fn from_subscriber_takes_every_ppp_header_form() {
+    let packet = ipv4(SUBSCRIBER, SERVER, 33);
+    let forms: [&[u8]; 4] = [
+        &[0xff, 0x03, 0x00, 0x21],
+        &[0x00, 0x21],
+        &[0xff, 0x03, 0x21],
+        &[0x21],
+    ];
+    for with_length in [true, false] {
+        for form in forms {
+            let mut table = IpRelayTable::default();
+            table.install(route());
+            let ppp = [form, &packet].concat();
+            let datagram = from_lac(header(None, with_length), &ppp);
+            assert_eq!(forwarded(&mut table, &datagram), packet, "{form:02x?}");
+            assert_eq!(
+                table.take_counters(),
+                [(
+                    SessionRef(9),
+                    RelayCounters {
+                        up_packets: 1,
+                        up_bytes: ppp.len() as u64,
+                        ..RelayCounters::default()
+                    }
+                )]
+            );
+        }
+    }
+}
+
+#[test]
+fn padding_after_the_ipv4_total_length_is_not_forwarded() {
+    let mut table = IpRelayTable::default();
+    table.install(route());
+    let packet = ipv4(SUBSCRIBER, SERVER, 5);
+    let ppp = [&PPP_IPV4_HEADER[..], &packet, &[0u8; 7]].concat();
+    let datagram = from_lac(header(None, true), &ppp);
+    assert_eq!(forwarded(&mut table, &datagram), packet);
+}
+
+#[test]
+fn a_subscriber_may_only_send_from_its_own_address() {
+    let mut table = IpRelayTable::default();
+    table.install(route());
+    let ppp = [&PPP_IPV4_HEADER[..], &ipv4(OTHER, SERVER, 5)].concat();
+    let datagram = from_lac(header(None, true), &ppp);
+    for _ in 0..3 {
+        assert_eq!(
+            table.from_subscriber(LAC.parse().unwrap(), &datagram),
+            IpVerdict::Spoofed
+        );
+    }
+    assert_eq!(table.spoofed(SessionRef(9)), Some(3));
+    assert_eq!(table.totals().spoofed, 3);
+    assert!(table.take_counters().is_empty(), "nothing was forwarded");
+    // The counts survive a reinstall (a renegotiated IPCP), not a removal.
+    table.install(route());
+    assert_eq!(table.spoofed(SessionRef(9)), Some(3));
+    table.remove(SessionRef(9));
+    assert_eq!(table.spoofed(SessionRef(9)), None);
+    assert_eq!(table.totals().spoofed, 3);
+}
+
+#[test]
+fn control_sequenced_strangers_and_non_ip_go_the_slow_path() {
+    let mut table = IpRelayTable::default();
+    table.install(route());
+    let lac: SocketAddr = LAC.parse().unwrap();
+    let ip = [&PPP_IPV4_HEADER[..], &ipv4(SUBSCRIBER, SERVER, 5)].concat();
+    let sequenced = from_lac(header(Some(Sequence { ns: 1, nr: 0 }), true), &ip);
+    assert_eq!(table.from_subscriber(lac, &sequenced), IpVerdict::Miss);
+    let lcp = from_lac(header(None, true), &[0xc0, 0x21, 9, 1, 0, 8, 1, 2, 3, 4]);
+    assert_eq!(table.from_subscriber(lac, &lcp), IpVerdict::Miss);
+    let ipcp = from_lac(header(None, true), &[0x80, 0x21, 1, 1, 0, 4]);
+    assert_eq!(table.from_subscriber(lac, &ipcp), IpVerdict::Miss);
+    let stranger: SocketAddr = "127.31.8.3:1701".parse().unwrap();
+    let data = from_lac(header(None, true), &ip);
+    assert_eq!(table.from_subscriber(stranger, &data), IpVerdict::Miss);
+    let mut other_session = header(None, true);
+    other_session.session_id = 201;
+    assert_eq!(
+        table.from_subscriber(lac, &from_lac(other_session, &ip)),
+        IpVerdict::Miss
+    );
+    let mut lying = ip.clone();
+    lying[6..8].copy_from_slice(&2000u16.to_be_bytes());
+    assert_eq!(
+        table.from_subscriber(lac, &from_lac(header(None, true), &lying)),
+        IpVerdict::Miss,
+        "a Total Length beyond the frame"
+    );
+    let hello = [0xc8, 0x02, 0, 12, 0, 100, 0, 0, 0, 1, 0, 1];
+    assert_eq!(table.from_subscriber(lac, &hello), IpVerdict::Miss);
+    assert!(table.take_counters().is_empty());
+    assert_eq!(table.totals().spoofed, 0);
+}
+
+#[test]
+fn removal_ends_both_directions_and_returns_the_untaken_counts() {
+    let mut table = IpRelayTable::default();
+    table.install(route());
+    let datagram = from_lac(
+        header(None, true),
+        &[&PPP_IPV4_HEADER[..], &ipv4(SUBSCRIBER, SERVER, 5)].concat(),
+    );
+    forwarded(&mut table, &datagram);
+    let counters = table.remove(SessionRef(9)).unwrap();
+    assert_eq!(counters.up_packets, 1);
+    assert!(table.is_empty());
+    assert_eq!(
+        table.from_subscriber(LAC.parse().unwrap(), &datagram),
+        IpVerdict::Miss
+    );
+    assert_eq!(
+        table.to_subscriber(&ipv4(SERVER, SUBSCRIBER, 5), &mut Vec::new()),
+        None
+    );
+    assert_eq!(table.remove(SessionRef(9)), None);
+}
+
+#[test]
+fn an_address_given_again_belongs_to_its_new_holder_only() {
+    let mut table = IpRelayTable::default();
+    table.install(route());
+    let mut second = route();
+    second.call = SessionRef(10);
+    second.l2tp.local_session = 201;
+    second.l2tp.peer_session = 401;
+    table.install(second);
+    let mut out = Vec::new();
+    table
+        .to_subscriber(&ipv4(SERVER, SUBSCRIBER, 5), &mut out)
+        .unwrap();
+    assert_eq!(
+        &out[6..8],
+        &401u16.to_be_bytes(),
+        "the new holder's session"
+    );
+    // The old holder's removal must not take the address from the new one.
+    table.remove(SessionRef(9));
+    assert!(table
+        .to_subscriber(&ipv4(SERVER, SUBSCRIBER, 5), &mut out)
+        .is_some());
+}
+
+proptest! {
+    #[test]
+    fn random_bytes_never_panic(
+        datagram in proptest::collection::vec(any::<u8>(), 0..120),
+        packet in proptest::collection::vec(any::<u8>(), 0..120),
+    ) {
+        let mut table = IpRelayTable::default();
+        table.install(route());
+        let _ = table.from_subscriber(LAC.parse().unwrap(), &datagram);
+        let _ = table.to_subscriber(&packet, &mut Vec::new());
+    }
+
+    /// Datagrams that get as far as the PPP and IP parsers: our session's header in front of
+    /// random PPP bytes, so the fuzzing is not spent on the L2TP header alone.
+    #[test]
+    fn random_ppp_in_our_session_never_panics_and_forwards_only_in_bounds(
+        ppp in proptest::collection::vec(any::<u8>(), 0..80),
+        prefix in prop_oneof![
+            Just(vec![0xff, 0x03, 0x00, 0x21]),
+            Just(vec![0x21, 0x45]),
+            Just(vec![]),
+        ],
+    ) {
+        let mut table = IpRelayTable::default();
+        table.install(route());
+        let datagram = from_lac(header(None, true), &[&prefix[..], &ppp].concat());
+        if let IpVerdict::Forward { range, .. } =
+            table.from_subscriber(LAC.parse().unwrap(), &datagram)
+        {
+            prop_assert!(range.end <= datagram.len());
+            prop_assert_eq!(ipv4_source(&datagram[range]), Some(SUBSCRIBER));
+        }
+    }
+}
