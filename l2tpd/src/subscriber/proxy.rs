@@ -10,7 +10,7 @@ use crate::ppp::server_link::{Credentials, ProxyLcpRecord};
 /// response, so the LNS can check them with the secret it knows.
 pub fn proxy_auth(credentials: &Credentials) -> ProxyAuth {
     match credentials {
-        Credentials::Pap { name, password } => ProxyAuth {
+        Credentials::Pap { name, password, .. } => ProxyAuth {
             authen_type: ProxyAuthenType::Pap,
             name: Some(name.clone()),
             challenge: None,
@@ -106,6 +106,7 @@ mod tests {
                 last_received: Some(vec![1, 4, 5, 0xd4]),
             },
             &Credentials::Pap {
+                identifier: 9,
                 name: b"u@isp.example".to_vec(),
                 password: b"pw".to_vec(),
             },
