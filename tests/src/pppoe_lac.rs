@@ -65,6 +65,7 @@ impl Lac {
             auth_timeout: Duration::from_secs(30),
             chap_challenge: vec![0x11; 16],
             name: b"lac1".to_vec(),
+            negotiation_timeout: None,
         }
     }
 
@@ -108,7 +109,7 @@ impl Lac {
                     LinkEvent::Down(reason) => {
                         self.link_downs.push((session_id, format!("{reason:?}")))
                     }
-                    LinkEvent::LcpUp => {}
+                    LinkEvent::LcpUp | LinkEvent::NetworkUp { .. } => {}
                 }
             }
             while let Some(ppp) = link.poll_transmit() {

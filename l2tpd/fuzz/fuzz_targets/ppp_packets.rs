@@ -68,6 +68,7 @@ fn links(data: &[u8]) {
         auth_timeout: Duration::from_secs(30),
         chap_challenge: vec![7; 16],
         name: b"lac".to_vec(),
+        negotiation_timeout: None,
     });
     let mut client = ClientLink::new(ClientLinkConfig {
         fsm: fsm::Config::default(),

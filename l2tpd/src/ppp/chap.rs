@@ -81,6 +81,47 @@ impl ChapAuthenticator {
         authenticator
     }
 
+    /// The LNS after proxy LCP: the client answered the LAC's Challenge already, so none
+    /// goes out now. `adopt` takes that answer (proxy authentication); without it the first
+    /// Challenge of our own goes out one restart interval from `now`, and the LNS asks the
+    /// client itself (RFC 2661 §4.4.5 makes proxy authentication optional).
+    pub fn deferred(
+        config: fsm::Config,
+        identifier: u8,
+        challenge: &[u8],
+        name: &[u8],
+        timeout: Duration,
+        now: Instant,
+    ) -> Self {
+        ChapAuthenticator {
+            identifier,
+            challenge: challenge.to_vec(),
+            name: name.to_vec(),
+            state: AuthenticatorState::Waiting,
+            interval: config.restart_interval,
+            transmissions_left: config.max_configure.max(1),
+            restart_deadline: Some(now + config.restart_interval),
+            deadline: now + timeout,
+            transmit: VecDeque::new(),
+            ignored: 0,
+        }
+    }
+
+    /// Proxy authentication: the LAC's Challenge (`identifier`, `challenge`) and the
+    /// client's Response to it, taken as if exchanged here. The owner answers with `answer`,
+    /// under that identifier, and a repeated Response gets the answer again. False, and
+    /// nothing changed, unless still waiting for a Response.
+    pub fn adopt(&mut self, identifier: u8, challenge: &[u8]) -> bool {
+        if self.state != AuthenticatorState::Waiting {
+            return false;
+        }
+        self.identifier = identifier;
+        self.challenge = challenge.to_vec();
+        self.restart_deadline = None;
+        self.state = AuthenticatorState::Reported;
+        true
+    }
+
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
         self.transmit.pop_front()
     }

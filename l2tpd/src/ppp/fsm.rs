@@ -108,6 +108,8 @@ pub struct Fsm<P> {
     naks_sent: u32,
     /// Configure-Naks and -Rejects received since the layer came up or last opened.
     naks_received: u32,
+    /// Configure-Requests we Nak'ed or Rejected since our last Configure-Ack.
+    refusals_sent: u32,
     next_identifier: u8,
     /// The identifier and options of our outstanding Configure-Request.
     request: Option<(u8, Vec<u8>)>,
@@ -129,6 +131,7 @@ impl<P: Policy> Fsm<P> {
             restart_deadline: None,
             naks_sent: 0,
             naks_received: 0,
+            refusals_sent: 0,
             next_identifier: 1,
             request: None,
             finish_reason: None,
@@ -143,6 +146,11 @@ impl<P: Policy> Fsm<P> {
 
     pub fn protocol(&self) -> Protocol {
         self.protocol
+    }
+
+    /// The counters and timer it runs with (an owner's NCPs run with the same).
+    pub fn config(&self) -> Config {
+        self.config
     }
 
     /// The next control packet to send, without the protocol field.
@@ -220,6 +228,28 @@ impl<P: Policy> Fsm<P> {
             State::Closing => self.state = State::Stopping,
             _ => {}
         }
+    }
+
+    /// Straight to Opened with the options agreed elsewhere, sending nothing; This-Layer-Up
+    /// tells the owner (for LCP: the keepalive starts). RFC 2661 §4.4.5 lets an LNS take the
+    /// LCP the LAC negotiated (proxy LCP): the peer is Opened already and has no idea it
+    /// changed ends, so the RFC 1661 automaton resumes in the state the LAC left it in. Only
+    /// from a state that negotiates nothing (Initial, Starting, Closed, Stopped); false, and
+    /// nothing changed, otherwise.
+    pub fn force_opened(&mut self) -> bool {
+        if !matches!(
+            self.state,
+            State::Initial | State::Starting | State::Closed | State::Stopped
+        ) {
+            return false;
+        }
+        self.request = None;
+        self.finish_reason = None;
+        self.naks_sent = 0;
+        self.refusals_sent = 0;
+        self.this_layer_up();
+        self.state = State::Opened;
+        true
     }
 
     pub fn close(&mut self, now: Instant) {
@@ -391,6 +421,12 @@ impl<P: Policy> Fsm<P> {
             (State::AckReceived, false) => State::AckReceived,
             (_, false) => State::RequestSent,
         };
+        // Max-Failure turns Naks into Rejects, yet a peer may ask again for what we Rejected
+        // for ever while Acking our requests (no restart counter runs out then). Past
+        // Max-Failure Naks and Max-Configure more refusals it is not converging.
+        if self.refusals_sent > self.config.max_failure + self.config.max_configure {
+            self.give_up(FinishReason::NotConverging, now);
+        }
     }
 
     /// The policy's verdict, with Naks turned into Rejects once Max-Failure Naks went
@@ -412,13 +448,18 @@ impl<P: Policy> Fsm<P> {
         let (code, options) = match verdict {
             Verdict::Ack => {
                 self.naks_sent = 0;
+                self.refusals_sent = 0;
                 (code::CONFIGURE_ACK, options.to_vec())
             }
             Verdict::Nak(options) => {
                 self.naks_sent += 1;
+                self.refusals_sent += 1;
                 (code::CONFIGURE_NAK, options)
             }
-            Verdict::Reject(options) => (code::CONFIGURE_REJECT, options),
+            Verdict::Reject(options) => {
+                self.refusals_sent += 1;
+                (code::CONFIGURE_REJECT, options)
+            }
         };
         if let Ok(data) = emit_options(&options) {
             self.queue(code, identifier, &data);
@@ -462,14 +503,7 @@ impl<P: Policy> Fsm<P> {
             } else {
                 FinishReason::NotConverging
             };
-            if self.state == State::Opened {
-                self.emit(Event::Down);
-            }
-            self.finish_reason = Some(reason);
-            self.initialize_restart_count(self.config.max_terminate);
-            self.send_terminate_request(now);
-            self.state = State::Stopping;
-            return;
+            return self.give_up(reason, now);
         }
         match self.state {
             State::RequestSent | State::AckSent => {
@@ -533,6 +567,17 @@ impl<P: Policy> Fsm<P> {
             }
             None => false,
         }
+    }
+
+    /// Negotiation cannot succeed: Terminate-Request, then Finished with `reason`.
+    fn give_up(&mut self, reason: FinishReason, now: Instant) {
+        if self.state == State::Opened {
+            self.emit(Event::Down);
+        }
+        self.finish_reason = Some(reason);
+        self.initialize_restart_count(self.config.max_terminate);
+        self.send_terminate_request(now);
+        self.state = State::Stopping;
     }
 
     /// Opened, then anything that reopens negotiation: tld, irc, scr (RFC 1661 §4.1).

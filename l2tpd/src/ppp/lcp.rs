@@ -15,7 +15,7 @@ use super::wire::{PppError, Protocol};
 /// RFC 1661 §6.1: the MRU both ends assume until another is negotiated.
 pub const DEFAULT_MRU: u16 = 1500;
 /// Below this a peer's MRU cannot carry an IPv4 header and an LCP packet of any use.
-const MINIMUM_MRU: u16 = 64;
+pub const MINIMUM_MRU: u16 = 64;
 /// Equal Magic-Numbers this many times in a row mean the link is looped back: two random
 /// 32-bit numbers colliding twice by chance is already beyond belief (RFC 1661 §6.4).
 const LOOPBACK_COLLISIONS: u32 = 3;
@@ -297,11 +297,55 @@ impl Lcp {
         &self.fsm.policy.negotiated
     }
 
+    pub fn role(&self) -> &Role {
+        &self.fsm.policy.role
+    }
+
     /// Administrative Open then lower layer Up: LCP starts negotiating at once.
     pub fn start(&mut self, now: Instant) {
         self.fsm.open(now);
         self.fsm.up(now);
         self.collect_events(now);
+    }
+
+    /// Proxy LCP at the LNS (RFC 2661 §4.4.5): Opened with what the LAC agreed, sending
+    /// nothing; the keepalive starts as after any This-Layer-Up. `negotiated` holds the
+    /// peer's values and the authentication protocol our side (the LAC) asked for;
+    /// `our_magic` is the Magic-Number the peer knows for us — `None` when it knows none,
+    /// so Echo carries zero (RFC 1661 §5.8) and a renegotiation asks for none. False, and
+    /// nothing changed, unless this is a server's LCP still in the Initial state and the
+    /// authentication is the one it offers (or none when it offers none).
+    pub fn open_with(
+        &mut self,
+        negotiated: Negotiated,
+        our_magic: Option<u32>,
+        now: Instant,
+    ) -> bool {
+        if self.fsm.state() != State::Initial {
+            return false;
+        }
+        let Role::Server { authentication } = &self.fsm.policy.role else {
+            return false;
+        };
+        let offer = match &negotiated.authentication {
+            Some(agreed) => authentication.iter().position(|ours| ours == agreed),
+            None => authentication.is_empty().then_some(0),
+        };
+        let Some(offer) = offer else {
+            return false;
+        };
+        let policy = &mut self.fsm.policy;
+        policy.offer = offer;
+        policy.magic = our_magic;
+        policy.negotiated = negotiated;
+        self.fsm.force_opened();
+        self.collect_events(now);
+        true
+    }
+
+    /// The counters and timer LCP runs with; the NCPs and CHAP use the same.
+    pub fn fsm_config(&self) -> fsm::Config {
+        self.fsm.config()
     }
 
     pub fn close(&mut self, now: Instant) {

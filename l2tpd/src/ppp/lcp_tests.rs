@@ -448,3 +448,81 @@ fn a_peer_that_code_rejects_echo_is_not_declared_dead() {
     assert_eq!(server.poll_timeout(), None, "no more echoes");
     assert_eq!(server.state(), State::Opened);
 }
+
+#[test]
+fn open_with_goes_to_opened_silently_and_starts_the_keepalive() {
+    let now = Instant::now();
+    let mut server = server_with_echo(3);
+    let negotiated = Negotiated {
+        peer_mru: Some(1400),
+        peer_magic: Some(0x2222_2222),
+        authentication: Some(AuthProtocol::Pap),
+        peer_pfc: true,
+    };
+    assert!(server.open_with(negotiated.clone(), Some(0x4444_4444), now));
+    assert_eq!(server.state(), State::Opened);
+    assert_eq!(server.poll_transmit(), None);
+    assert_eq!(events(&mut server), [LcpEvent::Layer(Event::Up)]);
+    assert_eq!(*server.negotiated(), negotiated);
+    // The keepalive runs, with the Magic-Number the peer knows.
+    assert_eq!(server.poll_timeout(), Some(now + Duration::from_secs(10)));
+    server.handle_timeout(now + Duration::from_secs(10));
+    let echo = server.poll_transmit().unwrap();
+    assert_eq!(echo[0], code::ECHO_REQUEST);
+    assert_eq!(echo[4..8], 0x4444_4444u32.to_be_bytes());
+    // Only once, and only from Initial.
+    assert!(!server.open_with(negotiated, Some(1), now));
+}
+
+#[test]
+fn open_with_refuses_an_authentication_not_offered_and_a_started_lcp() {
+    let now = Instant::now();
+    let chap = Negotiated {
+        authentication: Some(AuthProtocol::ChapMd5),
+        ..Negotiated::default()
+    };
+    let mut pap_only = server_with_echo(3);
+    assert!(!pap_only.open_with(chap.clone(), None, now));
+    assert!(!pap_only.open_with(Negotiated::default(), None, now));
+    assert_eq!(pap_only.state(), State::Initial);
+    let mut started = started_server(now);
+    assert!(!started.open_with(chap, None, now));
+    assert_eq!(started.state(), State::RequestSent);
+    assert!(!client(vec![]).open_with(Negotiated::default(), None, now));
+}
+
+#[test]
+fn a_peer_that_never_sends_an_acceptable_request_is_not_converging() {
+    // It Acks ours, so no restart counter runs out, and asks for MRU 10 for ever: Naks,
+    // then Rejects (Max-Failure), then the automaton gives up.
+    let now = Instant::now();
+    let mut server = started_server(now);
+    let mut ack = server.poll_transmit().unwrap();
+    ack[0] = code::CONFIGURE_ACK;
+    server.handle_packet(&ack, now).unwrap();
+    let mut replies = Vec::new();
+    for identifier in 0..50 {
+        server
+            .handle_packet(&request(identifier, &[LcpOption::Mru(10)]), now)
+            .unwrap();
+        replies.extend(codes(&mut server));
+        if replies.last() == Some(&code::TERMINATE_REQUEST) {
+            break;
+        }
+    }
+    let config = fsm::Config::default();
+    let count = |code| replies.iter().filter(|c| **c == code).count();
+    assert_eq!(count(code::CONFIGURE_NAK), config.max_failure as usize);
+    assert_eq!(
+        count(code::CONFIGURE_REJECT),
+        config.max_configure as usize + 1
+    );
+    assert_eq!(server.state(), State::Stopping);
+    for _ in 0..20 {
+        let Some(deadline) = server.poll_timeout() else {
+            break;
+        };
+        server.handle_timeout(deadline);
+    }
+    assert!(finished(&mut server, FinishReason::NotConverging));
+}

@@ -17,6 +17,9 @@ pub enum DownReason {
     AuthFailed,
     /// `lower_down`: PADT or the link was lost.
     LowerLayerDown,
+    /// The LNS's watchdog: the link did not reach IPCP Opened within
+    /// `ServerLinkConfig::negotiation_timeout` of its start.
+    NegotiationTimeout,
 }
 
 impl DownReason {

@@ -108,6 +108,17 @@ impl PapAuthenticator {
         }
     }
 
+    /// Proxy authentication at the LNS (RFC 2661 §4.4.5): the request the client gave the
+    /// LAC, taken as if it had come here; the owner answers it with `answer`, and a repeat
+    /// of it then gets that answer. False, and nothing changed, unless still waiting.
+    pub fn adopt(&mut self) -> bool {
+        if !matches!(self.state, AuthenticatorState::Waiting { .. }) {
+            return false;
+        }
+        self.state = AuthenticatorState::Reported;
+        true
+    }
+
     /// The owner's answer to the request of `identifier`: Authenticate-Ack or -Nak.
     pub fn answer(&mut self, identifier: u8, success: bool, message: &[u8]) {
         let code = if success {

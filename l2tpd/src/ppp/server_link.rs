@@ -1,24 +1,33 @@
-//! The server side of one subscriber's PPP link (the LAC, later the LNS): LCP in the server
+//! The server side of one subscriber's PPP link (the LAC and the LNS): LCP in the server
 //! role, then PAP or CHAP as LCP agreed, then the owner decides — it answers the credentials
-//! itself or hands the link over to the LNS (pass-through). Sans-IO: fed whole PPP frames
-//! and a clock; it returns whole frames to send and events.
+//! itself or hands the link over to the LNS (pass-through). At the LNS, LCP and the
+//! credentials may come from the LAC (proxy LCP and proxy authentication, RFC 2661 §4.4.5)
+//! and the network phase runs IPCP. Sans-IO: fed whole PPP frames and a clock; it returns
+//! whole frames to send and events.
 //!
 //! Phases follow RFC 1661 §3: Establish (LCP) → Authenticate → Network, or Dead. When no
 //! authentication protocol is configured (an empty list), LCP asks for none and
 //! `LinkEvent::Credentials` never comes: after `LcpUp` the owner calls `auth_success` (enter
-//! the network phase) or `hand_over`.
+//! the network phase), `start_ipcp` or `hand_over`.
+
+mod network;
+mod proxy;
 
 use std::collections::VecDeque;
+use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
+use self::network::{Network, NetworkEvent};
 use super::chap::{ChapAuthenticator, ChapAuthenticatorEvent};
-use super::fsm::{self, Event};
+use super::fsm::{self, Event, State};
 use super::lcp::{Lcp, LcpConfig, LcpEvent, Negotiated, Role};
 use super::link::frame;
 use super::pap::{PapAuthenticator, PapAuthenticatorEvent};
 use super::wire::control::{code, ControlPacket};
 use super::wire::{split_frame, Protocol};
 
+pub use self::network::IpcpServerAddresses;
+pub use self::proxy::ProxyLcpRefusal;
 pub use super::lcp::EchoConfig;
 pub use super::link::DownReason;
 pub use super::wire::options::AuthProtocol;
@@ -40,11 +49,17 @@ pub struct ServerLinkConfig {
     pub chap_challenge: Vec<u8>,
     /// Our CHAP name (the host name).
     pub name: Vec<u8>,
+    /// LNS: from LCP start (or proxy open) to IPCP Opened; past it the link goes down with
+    /// `DownReason::NegotiationTimeout` (a hung session must not live for ever). None: no
+    /// limit.
+    pub negotiation_timeout: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credentials {
     Pap {
+        /// The Authenticate-Request's: the answer carries it back.
+        identifier: u8,
         name: Vec<u8>,
         password: Vec<u8>,
     },
@@ -71,6 +86,10 @@ pub enum LinkEvent {
     /// Comes again if the peer renegotiates LCP before the link is handed over.
     LcpUp,
     Credentials(Credentials),
+    /// IPCP Opened: `peer` is what the client took.
+    NetworkUp {
+        peer: Ipv4Addr,
+    },
     Down(DownReason),
 }
 
@@ -94,8 +113,8 @@ enum Authenticator {
 pub struct LinkCounters {
     /// Frames or packets that do not parse.
     pub malformed: u64,
-    /// Network-protocol frames before the network phase (RFC 1661 §3.5), and authentication
-    /// packets that are not for the protocol, state or identifier in use.
+    /// Network-protocol frames before the network phase (RFC 1661 §3.5), IP frames (the
+    /// owner's), and authentication packets not for the protocol, state or identifier in use.
     pub discarded: u64,
     pub protocol_rejects_sent: u64,
 }
@@ -105,12 +124,19 @@ pub struct ServerLink {
     phase: Phase,
     /// Boxed: it lives only while authenticating, and the link lives far longer.
     authenticator: Option<Box<Authenticator>>,
+    /// LNS: IPCP, from `start_ipcp` on. Boxed: the LAC never has one.
+    network: Option<Box<Network>>,
     /// The identifier of the PAP request we reported (the answer repeats it).
     pap_identifier: u8,
+    /// LCP was opened from proxy LCP: the authenticator waits for proxy authentication
+    /// rather than asking the client, which answered the LAC already.
+    from_proxy: bool,
     auth_timeout: Duration,
+    negotiation_timeout: Option<Duration>,
+    /// The watchdog, armed at start until IPCP is Opened.
+    negotiation_deadline: Option<Instant>,
     challenge: Vec<u8>,
     name: Vec<u8>,
-    fsm: fsm::Config,
     proxy_lcp: ProxyLcpRecord,
     /// Why the link is going down, when we know better than LCP's Finished.
     down_reason: Option<DownReason>,
@@ -134,11 +160,14 @@ impl ServerLink {
             lcp,
             phase: Phase::Establish,
             authenticator: None,
+            network: None,
             pap_identifier: 0,
+            from_proxy: false,
             auth_timeout: config.auth_timeout,
+            negotiation_timeout: config.negotiation_timeout,
+            negotiation_deadline: None,
             challenge: config.chap_challenge,
             name: config.name,
-            fsm: config.fsm,
             proxy_lcp: ProxyLcpRecord::default(),
             down_reason: None,
             counters: LinkCounters::default(),
@@ -147,10 +176,100 @@ impl ServerLink {
         }
     }
 
-    /// The lower layer is up (PADS sent): LCP starts.
+    /// The lower layer is up (PADS sent, or the L2TP session at the LNS): LCP starts.
     pub fn start(&mut self, now: Instant) {
+        if matches!(self.phase, Phase::HandedOver | Phase::Dead) {
+            return;
+        }
+        self.arm_watchdog(now);
         self.lcp.start(now);
         self.drain_lcp(now);
+    }
+
+    /// LNS step 7: takes the LAC's proxy LCP. `last_sent` (the LAC's own request, which the
+    /// client acked) holds our options now, our Magic-Number among them; `last_received` (the
+    /// client's request, which the LAC acked) the peer's. When acceptable LCP goes straight
+    /// to Opened with those values in `negotiated()`, nothing is sent, the Echo keepalive
+    /// starts, `LcpUp` comes, and the link is in the Authenticate phase expecting the
+    /// protocol of `last_sent` (`take_proxy_credentials`, or a request of the client's own:
+    /// PAP waits for the client to repeat its request, CHAP challenges after one restart
+    /// interval). Err: nothing changed; the owner calls `start()` to renegotiate.
+    pub fn open_from_proxy(
+        &mut self,
+        proxy: &ProxyLcpRecord,
+        now: Instant,
+    ) -> Result<(), ProxyLcpRefusal> {
+        if self.phase != Phase::Establish || self.lcp.state() != State::Initial {
+            return Err(ProxyLcpRefusal::Unacceptable("LCP has started already"));
+        }
+        let Role::Server { authentication } = self.lcp.role() else {
+            return Err(ProxyLcpRefusal::Unacceptable("not a server link"));
+        };
+        let values = proxy::judge(proxy, authentication)?;
+        self.from_proxy = true;
+        if !self.lcp.open_with(values.negotiated, values.our_magic, now) {
+            // `judge` accepts only what `open_with` takes; kept so the two cannot drift apart
+            // silently.
+            self.from_proxy = false;
+            return Err(ProxyLcpRefusal::Unacceptable("LCP refused the values"));
+        }
+        self.arm_watchdog(now);
+        self.drain_lcp(now);
+        Ok(())
+    }
+
+    /// LNS step 8: the proxy authentication, as if the client had just sent it: `Credentials`
+    /// comes as for a real request, and `auth_success` / `auth_failure` answer with the
+    /// identifier in `credentials` (PAP Authenticate-Ack/-Nak, CHAP Success/Failure). A client
+    /// that repeats its request (it never saw the LAC answer) gets the same answer again
+    /// (RFC 1334 §2.2.1, RFC 1994 §4.2). False, and nothing changed, unless the link was
+    /// opened from proxy LCP, still waits for credentials, and LCP agreed on this protocol.
+    pub fn take_proxy_credentials(&mut self, credentials: Credentials, _now: Instant) -> bool {
+        if !self.from_proxy || self.phase != Phase::Authenticate {
+            return false;
+        }
+        let adopted = match (self.authenticator.as_deref_mut(), &credentials) {
+            (Some(Authenticator::Pap(pap)), Credentials::Pap { identifier, .. }) => {
+                let adopted = pap.adopt();
+                if adopted {
+                    self.pap_identifier = *identifier;
+                }
+                adopted
+            }
+            (
+                Some(Authenticator::Chap(chap)),
+                Credentials::Chap {
+                    identifier,
+                    challenge,
+                    ..
+                },
+            ) => chap.adopt(*identifier, challenge),
+            _ => false,
+        };
+        if adopted {
+            self.events.push_back(LinkEvent::Credentials(credentials));
+        }
+        adopted
+    }
+
+    /// The network phase runs IPCP as the server: our address `local`, the client gets
+    /// `peer`, DNS answered (RFC 1877) or rejected. It starts at once after `auth_success`,
+    /// or after `LcpUp` when no authentication was agreed; called earlier, it starts when
+    /// the network phase does. `NetworkUp` when IPCP is Opened; when IPCP fails or leaves
+    /// Opened the link terminates with `Down(NegotiationFailed)`. Once per link: later
+    /// calls change nothing (an LCP renegotiation before IPCP opened restarts it with the
+    /// same addresses).
+    pub fn start_ipcp(&mut self, addresses: IpcpServerAddresses, now: Instant) {
+        if matches!(self.phase, Phase::HandedOver | Phase::Dead) || self.network.is_some() {
+            return;
+        }
+        self.network = Some(Box::new(Network::new(self.lcp.fsm_config(), addresses)));
+        if self.phase == Phase::Authenticate && self.lcp.negotiated().authentication.is_none() {
+            self.phase = Phase::Network;
+        }
+        if self.phase == Phase::Network {
+            self.start_network(now);
+        }
     }
 
     /// One PPP frame: protocol field and information (PFC and a leading FF 03 accepted).
@@ -178,11 +297,10 @@ impl ServerLink {
             }
             // RFC 1661 §3.5: only LCP and authentication before the network phase.
             _ if self.phase != Phase::Network => self.counters.discarded += 1,
-            // No NCP runs here yet (IPCP at the LNS comes later): IPCP and IP are the
-            // owner's, not rejected, so the peer does not give up on them.
-            Protocol::Ipcp | Protocol::Ip | Protocol::Pap | Protocol::Chap => {
-                self.counters.discarded += 1
-            }
+            Protocol::Ipcp => self.handle_ipcp(information, now),
+            // IP is the owner's, which routes it before calling us. IPCP before `start_ipcp`
+            // (the LAC runs none) is not rejected either, so the peer does not give up on it.
+            Protocol::Ip | Protocol::Pap | Protocol::Chap => self.counters.discarded += 1,
             Protocol::Other(number) => {
                 self.lcp.reject_protocol(number, information);
                 self.counters.protocol_rejects_sent += 1;
@@ -207,6 +325,17 @@ impl ServerLink {
         }
         self.lcp.handle_timeout(now);
         self.drain_lcp(now);
+        if let Some(network) = self.network.as_deref_mut() {
+            network.handle_timeout(now);
+        }
+        self.drain_network(now);
+        if self
+            .negotiation_deadline
+            .is_some_and(|deadline| deadline <= now)
+        {
+            self.negotiation_deadline = None;
+            self.terminate(DownReason::NegotiationTimeout, now);
+        }
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {
@@ -218,10 +347,16 @@ impl ServerLink {
             Some(Authenticator::Chap(chap)) => chap.poll_timeout(),
             None => None,
         };
-        [self.lcp.poll_timeout(), authenticator]
-            .into_iter()
-            .flatten()
-            .min()
+        let network = self.network.as_deref().and_then(Network::poll_timeout);
+        [
+            self.lcp.poll_timeout(),
+            authenticator,
+            network,
+            self.negotiation_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Whole PPP frames, protocol field included and uncompressed.
@@ -259,13 +394,15 @@ impl ServerLink {
     }
 
     /// Answers the credentials locally: PAP Authenticate-Ack / CHAP Success, then the
-    /// network phase. With no authentication agreed it only enters the network phase.
-    pub fn auth_success(&mut self, message: &[u8], _now: Instant) {
+    /// network phase (IPCP, if `start_ipcp` came). With no authentication agreed it only
+    /// enters the network phase.
+    pub fn auth_success(&mut self, message: &[u8], now: Instant) {
         if self.phase != Phase::Authenticate {
             return;
         }
         self.answer(true, message);
         self.phase = Phase::Network;
+        self.start_network(now);
     }
 
     /// Answers PAP Authenticate-Nak / CHAP Failure, then LCP terminates (RFC 1994 §4.2:
@@ -287,6 +424,8 @@ impl ServerLink {
         // what only authenticating needed; the owner keeps the link as long as the session
         // (the LAC's budget is 4 KiB per subscriber).
         self.authenticator = None;
+        self.network = None;
+        self.negotiation_deadline = None;
         self.challenge = Vec::new();
         self.name = Vec::new();
         self.lcp.shrink_queues();
@@ -337,6 +476,7 @@ impl ServerLink {
                     })) => {
                         self.pap_identifier = identifier;
                         Some(Credentials::Pap {
+                            identifier,
                             name: request.peer_id,
                             password: request.password,
                         })
@@ -423,6 +563,17 @@ impl ServerLink {
                         self.phase = Phase::Establish;
                     }
                     self.authenticator = None;
+                    self.from_proxy = false;
+                    let renegotiating = matches!(
+                        self.lcp.state(),
+                        State::RequestSent | State::AckReceived | State::AckSent
+                    );
+                    let ip_was_up = self.network.as_deref_mut().is_some_and(Network::reset);
+                    // IPCP leaves Opened with LCP: a subscriber without IP is of no use
+                    // (Junos logs it out), so it does not come back through a renegotiation.
+                    if ip_was_up && renegotiating {
+                        self.terminate(DownReason::NegotiationFailed, now);
+                    }
                 }
                 LcpEvent::Layer(Event::Finished(reason)) => {
                     self.go_down(self.down_reason.unwrap_or(DownReason::from_finish(reason)));
@@ -436,9 +587,10 @@ impl ServerLink {
                 }
                 LcpEvent::ProtocolRejected(number) => {
                     // A peer that rejects the authentication protocol it acked cannot be
-                    // let in.
-                    let ours = self.phase == Phase::Authenticate
-                        && (number == Protocol::Pap.number() || number == Protocol::Chap.number());
+                    // let in, nor one that rejects IPCP used (RFC 1661 §5.7).
+                    let ours = (self.phase == Phase::Authenticate
+                        && (number == Protocol::Pap.number() || number == Protocol::Chap.number()))
+                        || (self.network.is_some() && number == Protocol::Ipcp.number());
                     if ours {
                         self.terminate(DownReason::NegotiationFailed, now);
                     }
@@ -452,23 +604,30 @@ impl ServerLink {
             return;
         }
         self.phase = Phase::Authenticate;
+        // A fresh identifier per challenge value, so a Response to another link's (or an
+        // earlier) challenge does not match.
+        let identifier = self.challenge.first().copied().unwrap_or(1);
+        // After proxy LCP the client answered the LAC's Challenge already: none goes out
+        // unless proxy authentication fails to come.
+        let chap = if self.from_proxy {
+            ChapAuthenticator::deferred
+        } else {
+            ChapAuthenticator::new
+        };
         self.authenticator = match self.lcp.negotiated().authentication {
+            // PAP asks nothing of the client: it waits for its request either way.
             Some(AuthProtocol::Pap) => Some(Box::new(Authenticator::Pap(PapAuthenticator::new(
                 now,
                 self.auth_timeout,
             )))),
-            Some(AuthProtocol::ChapMd5) => {
-                Some(Box::new(Authenticator::Chap(ChapAuthenticator::new(
-                    self.fsm,
-                    // A fresh identifier per challenge value, so a Response to another
-                    // link's (or an earlier) challenge does not match.
-                    self.challenge.first().copied().unwrap_or(1),
-                    &self.challenge,
-                    &self.name,
-                    self.auth_timeout,
-                    now,
-                ))))
-            }
+            Some(AuthProtocol::ChapMd5) => Some(Box::new(Authenticator::Chap(chap(
+                self.lcp.fsm_config(),
+                identifier,
+                &self.challenge,
+                &self.name,
+                self.auth_timeout,
+                now,
+            )))),
             _ => None,
         };
         self.events.push_back(LinkEvent::LcpUp);
@@ -489,6 +648,53 @@ impl ServerLink {
         }
     }
 
+    /// The network phase has begun: IPCP starts if the owner gave its addresses.
+    fn start_network(&mut self, now: Instant) {
+        match self.network.as_deref_mut() {
+            Some(network) if !network.started() => network.start(now),
+            _ => return,
+        }
+        self.drain_network(now);
+    }
+
+    fn handle_ipcp(&mut self, information: &[u8], now: Instant) {
+        let Some(network) = self.network.as_deref_mut().filter(|n| n.started()) else {
+            self.counters.discarded += 1;
+            return;
+        };
+        if network.handle_packet(information, now).is_err() {
+            self.counters.malformed += 1;
+        }
+        self.drain_network(now);
+    }
+
+    fn drain_network(&mut self, now: Instant) {
+        let Some(network) = self.network.as_deref_mut() else {
+            return;
+        };
+        let packets: Vec<_> = std::iter::from_fn(|| network.poll_transmit()).collect();
+        let events: Vec<_> = std::iter::from_fn(|| network.poll_event()).collect();
+        for packet in packets {
+            self.push_frame(Protocol::Ipcp, &packet);
+        }
+        for event in events {
+            match event {
+                NetworkEvent::Up { peer } => {
+                    self.negotiation_deadline = None;
+                    self.events.push_back(LinkEvent::NetworkUp { peer });
+                }
+                NetworkEvent::Failed => self.terminate(DownReason::NegotiationFailed, now),
+            }
+        }
+    }
+
+    /// From the first start only: a renegotiation does not buy the link more time.
+    fn arm_watchdog(&mut self, now: Instant) {
+        if self.negotiation_deadline.is_none() {
+            self.negotiation_deadline = self.negotiation_timeout.map(|timeout| now + timeout);
+        }
+    }
+
     fn push_frame(&mut self, protocol: Protocol, packet: &[u8]) {
         if self.phase == Phase::Dead {
             return;
@@ -502,6 +708,8 @@ impl ServerLink {
         }
         self.phase = Phase::Dead;
         self.authenticator = None;
+        self.network = None;
+        self.negotiation_deadline = None;
         self.events.push_back(LinkEvent::Down(reason));
     }
 }
@@ -509,3 +717,7 @@ impl ServerLink {
 #[cfg(test)]
 #[path = "server_link_tests.rs"]
 pub(crate) mod tests;
+
+#[cfg(test)]
+#[path = "server_link_lns_tests.rs"]
+mod lns_tests;

@@ -261,6 +261,8 @@ impl SubscriberLayer {
                 LinkEvent::Credentials(credentials) => {
                     self.authenticated(now, id, credentials, config, registry);
                 }
+                // The LAC runs no IPCP (no `start_ipcp`): it never comes.
+                LinkEvent::NetworkUp { .. } => {}
                 LinkEvent::Down(reason) => {
                     let cause = match reason {
                         DownReason::PeerTerminated => EndCause::ClientTerminate,
@@ -273,7 +275,8 @@ impl SubscriberLayer {
                         },
                         DownReason::EchoTimeout
                         | DownReason::LoopbackDetected
-                        | DownReason::NegotiationFailed => EndCause::NegotiationFailed,
+                        | DownReason::NegotiationFailed
+                        | DownReason::NegotiationTimeout => EndCause::NegotiationFailed,
                     };
                     self.end(now, id, cause, registry);
                     return;
@@ -520,6 +523,9 @@ impl SubscriberLayer {
             auth_timeout: AUTH_TIMEOUT,
             chap_challenge: (0..CHAP_CHALLENGE_LEN).map(|_| self.rng.random()).collect(),
             name: self.host_name.clone(),
+            // The LAC hands the link over before any NCP: LCP and authentication have
+            // their own bounds.
+            negotiation_timeout: None,
         });
         let id = registry.reserve_call_ref();
         let mut subscriber = Subscriber::new(id, access, link, now);

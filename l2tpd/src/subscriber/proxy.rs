@@ -6,15 +6,20 @@ use crate::l2tp::session::{CallInfo, ProxyAuth, ProxyAuthenType, ProxyData, Prox
 use crate::ppp::server_link::{Credentials, ProxyLcpRecord};
 
 /// Proxy authentication from the credentials the subscriber gave. PAP carries the password
-/// as the response (RFC 2661 §4.4.5: "the PAP password"); CHAP its identifier, challenge and
-/// response, so the LNS can check them with the secret it knows.
+/// as the response (RFC 2661 §4.4.5: "the PAP password") and the request's identifier, so the
+/// LNS answers the client under it; CHAP its identifier, challenge and response, so the LNS
+/// can check them with the secret it knows.
 pub fn proxy_auth(credentials: &Credentials) -> ProxyAuth {
     match credentials {
-        Credentials::Pap { name, password } => ProxyAuth {
+        Credentials::Pap {
+            identifier,
+            name,
+            password,
+        } => ProxyAuth {
             authen_type: ProxyAuthenType::Pap,
             name: Some(name.clone()),
             challenge: None,
-            id: None,
+            id: Some(*identifier),
             response: Some(password.clone()),
         },
         Credentials::Chap {
@@ -106,6 +111,7 @@ mod tests {
                 last_received: Some(vec![1, 4, 5, 0xd4]),
             },
             &Credentials::Pap {
+                identifier: 9,
                 name: b"u@isp.example".to_vec(),
                 password: b"pw".to_vec(),
             },
@@ -118,6 +124,11 @@ mod tests {
         let auth = call.proxy.auth.expect("auth");
         assert_eq!(auth.authen_type, ProxyAuthenType::Pap);
         assert_eq!(auth.response.as_deref(), Some(&b"pw"[..]));
+        assert_eq!(
+            auth.id,
+            Some(9),
+            "Proxy Authen ID: the PAP request's identifier"
+        );
         assert!(call.proxy.lcp.expect("lcp").is_complete());
     }
 }
