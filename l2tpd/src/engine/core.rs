@@ -1,5 +1,5 @@
-//! The engine's state without sockets: the registry, the running `test services l2tp
-//! tunnel` calls, and the LCP echo responder. Time comes in as a parameter; datagrams to send
+//! The engine's state without sockets: the registry, the subscriber layer (PPPoE at the LAC,
+//! PPP termination at the LNS) and the running `test services l2tp tunnel` calls. Time comes in as a parameter; datagrams to send
 //! leave through `poll_transmit`. The async task in `task` feeds it.
 
 use std::collections::HashMap;
@@ -12,8 +12,10 @@ use schema::typed::RouterConfig;
 
 use super::batch::{BatchOutcome, Batches};
 use super::rpc::{self, Answer, Clears, L2tpRpc, RpcOutcome};
+use super::service_ifaces::ServiceInterfaceSpec;
 use super::subscriber_rpc::SubscriberRpc;
 use super::{echo, subscriber};
+use crate::io::ip_relay::SharedIpRelay;
 use crate::io::relay::SharedRelay;
 use crate::l2tp::session::CdnResult;
 use crate::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
@@ -68,6 +70,9 @@ struct RunningTest {
     reply: mpsc::Sender<TestOutcome>,
     deadline: Instant,
     phase: Phase,
+    /// The test subscriber's Magic-Number (its proxy LCP's): its Echo-Requests carry it.
+    /// The LAC's own would look like a looped-back link to the LNS, whose LCP has it.
+    magic: u32,
 }
 
 pub struct Core {
@@ -179,6 +184,19 @@ impl Core {
         self.process(now);
     }
 
+    /// IP packets service interface `_service` received that the I/O shell's table did not
+    /// take (the subscriber is found by destination, whichever interface it arrived on).
+    pub fn handle_ip_packets(&mut self, now: Instant, _service: &str, packets: &[Vec<u8>]) {
+        self.subscribers
+            .handle_ip_packets(packets, &mut self.registry);
+        self.process(now);
+    }
+
+    /// An LNS subscriber's IP packet for its service interface.
+    pub fn poll_ip_packet(&mut self) -> Option<(Arc<str>, Vec<u8>)> {
+        self.subscribers.poll_ip_packet()
+    }
+
     /// The relay's forwarding table, for the I/O tasks' fast path.
     pub fn relay(&self) -> SharedRelay {
         self.subscribers.relay().clone()
@@ -219,7 +237,6 @@ impl Core {
 
     /// Sends the Echo-Request again for every test still waiting for its reply.
     fn resend_echoes(&mut self, now: Instant) {
-        let magic = self.magic;
         let mut due = Vec::new();
         for (call, test) in &mut self.tests {
             if let Phase::Echo {
@@ -230,11 +247,11 @@ impl Core {
             {
                 if *resend_at <= now {
                     *resend_at = now + ECHO_RESEND;
-                    due.push((*call, *identifier));
+                    due.push((*call, *identifier, test.magic));
                 }
             }
         }
-        for (call, identifier) in due {
+        for (call, identifier, magic) in due {
             let request = echo::build(false, identifier, magic, b"l2tpd test", true);
             if let Err(e) = self.registry.send_frame(call, &request) {
                 tracing::debug!("LCP echo request not sent again: {e}");
@@ -315,6 +332,7 @@ impl Core {
                     RunningTest {
                         reply,
                         deadline: now + TEST_TIMEOUT,
+                        magic: subscriber_magic,
                         phase: Phase::Establishing {
                             tunnel,
                             tunnel_failure: None,
@@ -409,6 +427,9 @@ impl Core {
             SubscriberRpc::PppoeServiceNameTables => {
                 Reply::PppoeServiceNameTables(layer.show_service_name_tables(&self.config))
             }
+            SubscriberRpc::AddressPools(select) => {
+                Reply::AddressPools(layer.lns.pools.view(select.name.as_deref()))
+            }
             SubscriberRpc::ClearPppoeSessions(select) => {
                 Reply::PppoeCleared(layer.clear_pppoe_sessions(now, &select, &mut self.registry)?)
             }
@@ -435,7 +456,7 @@ impl Core {
         while let Some(event) = self.registry.poll_event() {
             if self
                 .subscribers
-                .registry_event(now, &event, &mut self.registry)
+                .registry_event(now, &event, &self.config, &mut self.registry)
             {
                 continue;
             }
@@ -493,10 +514,10 @@ impl Core {
         let up = self.established(tunnel_id, session_id);
         let identifier = self.next_identifier;
         self.next_identifier = self.next_identifier.wrapping_add(1);
-        let request = echo::build(false, identifier, self.magic, b"l2tpd test", true);
         let Some(test) = self.tests.get_mut(&call) else {
             return;
         };
+        let request = echo::build(false, identifier, test.magic, b"l2tpd test", true);
         test.phase = Phase::Echo {
             tunnel_id,
             session_id,
@@ -575,18 +596,11 @@ impl Core {
     }
 
     fn frame(&mut self, now: Instant, call: SessionRef, frame: &[u8]) {
-        let Some(lcp) = echo::parse(frame) else {
+        // Only a test call's echo reply matters here: the LNS's sessions belong to the
+        // subscriber layer, which terminates their PPP.
+        let Some(lcp) = echo::parse(frame).filter(|e| e.reply) else {
             return;
         };
-        if !lcp.reply {
-            // The stand-in for the LNS-side PPP: answer so the LAC can see the path works.
-            if let Some(answer) = echo::answer(frame) {
-                if let Err(e) = self.registry.send_frame(call, &answer) {
-                    tracing::debug!("LCP echo reply not sent: {e}");
-                }
-            }
-            return;
-        }
         let Some(RunningTest {
             phase:
                 Phase::Echo {
@@ -676,33 +690,29 @@ impl Core {
         }
     }
 
-    // ---- IP side (placeholder, H3) ----
-    // The engine task's side of the LNS's IP data path is wired to these; the subscriber
-    // layer (subscriber/lns.rs) gives them their real bodies. Until then the LNS has no
-    // service interface and drops what would reach the slow path.
-
     /// The service interfaces the configuration asks for now, with their pools' gateways
     /// (read after each commit).
-    pub fn service_interfaces(&self) -> Vec<super::service_ifaces::ServiceInterfaceSpec> {
-        Vec::new()
+    pub fn service_interfaces(&self) -> Vec<ServiceInterfaceSpec> {
+        self.subscribers
+            .service_interfaces(&self.config)
+            .into_iter()
+            .map(|(name, addresses)| ServiceInterfaceSpec {
+                name,
+                addresses,
+                mtu: crate::subscriber::SERVICE_MTU,
+            })
+            .collect()
     }
 
-    /// The LNS's IP forwarding table, for the I/O tasks' fast path (read once at start:
-    /// the real body returns the subscriber layer's own table).
-    pub fn ip_relay(&self) -> crate::io::ip_relay::SharedIpRelay {
-        crate::io::ip_relay::SharedIpRelay::default()
-    }
-
-    /// Packets from service interface `service` the fast path did not take.
-    pub fn handle_ip_packets(&mut self, _now: Instant, _service: &str, _packets: &[Vec<u8>]) {}
-
-    /// A packet for a service interface (a subscriber's, through the slow path).
-    pub fn poll_ip_packet(&mut self) -> Option<(Arc<str>, Vec<u8>)> {
-        None
+    /// The LNS's IP forwarding table, for the I/O tasks' fast path.
+    pub fn ip_relay(&self) -> SharedIpRelay {
+        self.subscribers.ip_relay().clone()
     }
 
     /// Adds the IP fast path's counts to the sessions' and subscribers' counters.
-    pub fn fold_ip_counters(&mut self) {}
+    pub fn fold_ip_counters(&mut self) {
+        self.subscribers.fold_ip_counters(&mut self.registry);
+    }
 }
 
 fn failed_report(local_tunnel_id: Option<u16>, why: String) -> TunnelTestReport {

@@ -1,13 +1,9 @@
-//! LCP echo (RFC 1661 §5.8) on the L2TP data channel, until the PPP work lands.
-//!
-//! The LAC's `test services l2tp tunnel` proves the data path with an Echo-Request, and the
-//! LNS answers Echo-Requests on its sessions with an Echo-Reply. That responder is all the
-//! PPP this router speaks for now: it does not negotiate LCP, so its Magic-Number is zero as
-//! RFC 1661 requires of a side without a negotiated one.
+//! LCP echo (RFC 1661 §5.8) on the L2TP data channel for `test services l2tp tunnel`: the
+//! LAC's test call proves the data path with an Echo-Request, which the LNS's PPP (ours, or
+//! any other: the test call carries proxy LCP, so LCP is open there) answers.
 //!
 //! L2TP carries PPP frames without HDLC flags and FCS; the Address and Control fields
-//! (0xff 0x03) may or may not be present (RFC 2661 §5.1), so both forms are read and a reply
-//! mirrors the request's form.
+//! (0xff 0x03) may or may not be present (RFC 2661 §5.1), so both forms are read.
 
 use crate::ppp::wire::control::code::{ECHO_REPLY, ECHO_REQUEST};
 
@@ -73,47 +69,26 @@ pub fn build(reply: bool, identifier: u8, magic: u32, data: &[u8], framed: bool)
     frame
 }
 
-/// The Echo-Reply that answers `frame`, when it is an Echo-Request.
-pub fn answer(frame: &[u8]) -> Option<Vec<u8>> {
-    let echo = parse(frame)?;
-    if echo.reply {
-        return None;
-    }
-    Some(build(true, echo.identifier, 0, echo.data, echo.framed))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
     #[test]
-    fn request_is_answered_in_its_own_form() {
+    fn a_request_is_built_in_either_form() {
         let request = build(false, 7, 0x0102_0304, b"ping", true);
         assert_eq!(
             request,
             [0xff, 0x03, 0xc0, 0x21, 9, 7, 0, 12, 1, 2, 3, 4, b'p', b'i', b'n', b'g']
         );
-        let reply = answer(&request).expect("an echo request");
-        let echo = parse(&reply).expect("an echo reply");
-        assert!(echo.reply && echo.framed);
-        assert_eq!(
-            (echo.identifier, echo.magic, echo.data),
-            (7, 0, &b"ping"[..])
-        );
-
-        let bare = build(false, 1, 5, &[], false);
-        let reply = answer(&bare).expect("answered");
-        assert_eq!(reply, [0xc0, 0x21, 10, 1, 0, 8, 0, 0, 0, 0]);
+        let bare = build(true, 1, 0, &[], false);
+        assert_eq!(bare, [0xc0, 0x21, 10, 1, 0, 8, 0, 0, 0, 0]);
+        let echo = parse(&bare).expect("an echo reply");
+        assert!(echo.reply && !echo.framed);
     }
 
     #[test]
     fn other_frames_are_not_echoes() {
-        assert_eq!(
-            answer(&build(true, 1, 0, &[], true)),
-            None,
-            "a reply is not answered"
-        );
         // LCP Configure-Request, IPCP, truncated, lying length.
         assert_eq!(parse(&[0xc0, 0x21, 1, 1, 0, 4]), None);
         assert_eq!(parse(&[0x80, 0x21, 9, 1, 0, 8, 0, 0, 0, 0]), None);
@@ -133,7 +108,6 @@ mod tests {
         #[test]
         fn parse_never_panics(frame in proptest::collection::vec(any::<u8>(), 0..40)) {
             let _ = parse(&frame);
-            let _ = answer(&frame);
         }
 
         #[test]

@@ -7,7 +7,7 @@ use std::time::Instant;
 use schema::l2tp_rpc::{L2tpCounters, L2tpShow, Level};
 use tokio::time::timeout;
 
-use super::lac_tests::Sub;
+use super::sim_lab::Sub;
 use super::*;
 use crate::engine::echo;
 use crate::io::{AsyncFrameEndpoint, FrameBatch, SocketLink};

@@ -466,4 +466,8 @@ mod fast_path_tests;
 #[cfg(test)]
 mod lac_tests;
 #[cfg(test)]
+mod lns_tests;
+#[cfg(test)]
+mod sim_lab;
+#[cfg(test)]
 mod tests;

@@ -1,9 +1,10 @@
-//! The subscriber and PPPoE operational RPCs (`show subscribers`, `show | clear pppoe …`)
+//! The subscriber, PPPoE and address pool operational RPCs (`show subscribers`, `show |
+//! clear pppoe …`, `show network-access address-assignment pool`)
 //! as the engine takes them. They travel the L2TP RPC path ([`super::rpc::L2tpRpc`]), so
 //! that they are answered on the engine task, between turns, like every other show.
 
 use schema::mgmt::Request;
-use schema::subscriber_rpc::{PppoeSelect, SubscriberShow};
+use schema::subscriber_rpc::{AddressPoolSelect, PppoeSelect, SubscriberShow};
 
 /// One subscriber or PPPoE operational RPC.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +13,8 @@ pub enum SubscriberRpc {
     PppoeInterfaces(PppoeSelect),
     PppoeStatistics(PppoeSelect),
     PppoeServiceNameTables,
+    /// `show network-access address-assignment pool [NAME]`.
+    AddressPools(AddressPoolSelect),
     ClearPppoeSessions(PppoeSelect),
     ClearPppoeStatistics(PppoeSelect),
 }
@@ -24,11 +27,7 @@ impl SubscriberRpc {
             Request::GetPppoeInterfaceInformation(select) => Self::PppoeInterfaces(select.clone()),
             Request::GetPppoeStatistics(select) => Self::PppoeStatistics(select.clone()),
             Request::GetPppoeServiceNameTables => Self::PppoeServiceNameTables,
-            // TODO(lead): dispatch `Request::GetAddressAssignmentPool(select)` here as
-            // `Self::AddressPools(select)`, answered in engine/core.rs `subscriber_rpc` by
-            // `Reply::AddressPools(pools.view(select.name.as_deref()))` once the engine owns a
-            // `subscriber::address_pool::AddressPools` (configured at each commit). Until then
-            // mgmt/state.rs answers "not a configuration request".
+            Request::GetAddressAssignmentPool(select) => Self::AddressPools(select.clone()),
             Request::ClearPppoeSessions(select) => Self::ClearPppoeSessions(select.clone()),
             Request::ClearPppoeStatistics(select) => Self::ClearPppoeStatistics(select.clone()),
             _ => return None,
@@ -59,6 +58,10 @@ mod tests {
             (
                 Request::GetPppoeServiceNameTables,
                 SubscriberRpc::PppoeServiceNameTables,
+            ),
+            (
+                Request::GetAddressAssignmentPool(AddressPoolSelect::default()),
+                SubscriberRpc::AddressPools(AddressPoolSelect::default()),
             ),
             (
                 Request::ClearPppoeSessions(select.clone()),

@@ -460,8 +460,6 @@ impl Mgmt {
             | Request::GetPppoeInterfaceInformation(_)
             | Request::GetPppoeStatistics(_)
             | Request::GetPppoeServiceNameTables
-            // TODO(lead): dispatch — answered by the engine's `AddressPools::view` once the
-            // engine owns the pools (engine/subscriber_rpc.rs); until then this error.
             | Request::GetAddressAssignmentPool(_)
             | Request::ClearPppoeSessions(_)
             | Request::ClearPppoeStatistics(_) => Err(failed("not a configuration request")),

@@ -8,7 +8,7 @@ use schema::typed::TunnelGroup;
 use super::counters::Counters;
 use super::entry::{NewTunnel, Origin, SessionEntry, TunnelEntry};
 use super::event::{RegistryEvent, Transmit};
-use super::{CallLocation, Registry};
+use super::{CallLocation, Registry, SessionRef};
 use crate::l2tp::control::event::{general_error, stopccn_result};
 use crate::l2tp::control::{PeerAuth, Reject, Tunnel, TunnelEvent, TunnelState};
 use crate::l2tp::select::DestinationKey;
@@ -299,7 +299,7 @@ impl Registry {
         match Session::new_incoming_lns(session_id, icrq, &policy) {
             Ok(session) => {
                 entry.idle_since = None;
-                let call_ref = super::SessionRef(self.next_call);
+                let call_ref = SessionRef(self.next_call);
                 self.next_call += 1;
                 entry.sessions.insert(
                     session_id.get(),
@@ -353,5 +353,39 @@ fn drain_refusal() -> ResultCode {
         result: stopccn_result::GENERAL_ERROR,
         error: Some(general_error::TRY_ANOTHER),
         message: b"not accepting new tunnels (drain)".to_vec(),
+    }
+}
+
+/// What the LNS's subscriber layer needs to know of an established incoming call: which
+/// tunnel group took it (its service interface, its AAA profile) and which LAC sent it (its
+/// Host Name selects the `l2tp-access-profile` client, e.g. for `lcp-renegotiation`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LnsCall {
+    pub tunnel_id: u16,
+    pub session_id: u16,
+    pub group: String,
+    pub lac_host_name: String,
+}
+
+impl Registry {
+    /// The LNS side of `call`, once it is established; `None` for a LAC call or one not up.
+    pub fn lns_call(&self, call: SessionRef) -> Option<LnsCall> {
+        let Some(CallLocation::Active {
+            tunnel_id,
+            session_id,
+        }) = self.calls.get(&call).copied()
+        else {
+            return None;
+        };
+        let entry = self.tunnels.get(&tunnel_id)?;
+        let Origin::Lns { group } = &entry.origin else {
+            return None;
+        };
+        Some(LnsCall {
+            tunnel_id,
+            session_id,
+            group: group.clone(),
+            lac_host_name: String::from_utf8_lossy(&entry.tunnel.peer().host_name).into_owned(),
+        })
     }
 }

@@ -79,6 +79,7 @@ pub use counters::{Counters, DropCounters};
 use entry::{Destination, Origin, TunnelEntry};
 pub use event::{NoTunnel, RegistryEvent, SessionEnd, SessionRef, Transmit};
 pub use lac::{FrameError, RelayLeg};
+pub use lns::LnsCall;
 pub use settings::{Settings, DEFAULT_MAX_ESTABLISHING, DEFAULT_MAX_TUNNELS_PER_SOURCE};
 
 /// Where a call currently is.

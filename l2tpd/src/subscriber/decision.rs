@@ -3,7 +3,7 @@
 //! tunnels the subscriber through it. Local termination and RADIUS come in later issues; until
 //! then a subscriber no map tunnels is refused with a reason the operator can act on.
 
-use schema::typed::RouterConfig;
+use schema::typed::{DomainMap, RouterConfig};
 
 /// What happens to a subscriber once its credentials are known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,16 +71,26 @@ pub fn domain_of(user: &str) -> Option<&str> {
         .filter(|d| !d.is_empty())
 }
 
-/// Decides for `user` under `config`. Domains match case-insensitively (DNS names).
-pub fn decide(config: &RouterConfig, user: &str) -> Decision {
-    let map = match domain_of(user) {
+/// The domain map for `user`: its domain's (case-insensitively: DNS names), else `default`.
+fn map_of<'c>(config: &'c RouterConfig, user: &str) -> Option<(&'c String, &'c DomainMap)> {
+    match domain_of(user) {
         Some(domain) => config
             .domain_maps
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(domain))
             .or_else(|| config.domain_maps.get_key_value(DEFAULT_MAP)),
         None => config.domain_maps.get_key_value(DEFAULT_MAP),
-    };
+    }
+}
+
+/// The `address-pool` the user's domain map names (the LNS, and a LAC that terminates).
+pub fn address_pool<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str> {
+    map_of(config, user)?.1.address_pool.as_deref()
+}
+
+/// Decides for `user` under `config`.
+pub fn decide(config: &RouterConfig, user: &str) -> Decision {
+    let map = map_of(config, user);
     let Some((_, map)) = map else {
         return Decision::Refuse(if domain_of(user).is_some() {
             Refusal::NoDomainMap

@@ -9,9 +9,11 @@ use rand::{Rng, SeedableRng};
 use schema::typed::RouterConfig;
 
 use super::decision::{decide, Decision, Refusal};
+use super::lns::LnsState;
 use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
 use super::proxy;
 use super::table::{AccessLeg, EndCause, Phase, Subscriber, SubscriberId, Subscribers};
+use crate::io::ip_relay::SharedIpRelay;
 use crate::io::relay::{RelayCounters, RelayRoute, SharedRelay};
 use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult, SessionCounters};
 use crate::ppp::fsm;
@@ -30,13 +32,17 @@ pub struct SubscriberLayer {
     pub access: PppoeAccess,
     pub table: Subscribers,
     out: VecDeque<FrameOut>,
-    rng: StdRng,
-    host_name: Vec<u8>,
+    pub(super) rng: StdRng,
+    pub(super) host_name: Vec<u8>,
     next_serial: u32,
     /// Frames received on a port that no unit takes (wrong VLAN, port not configured).
     pub no_unit_frames: u64,
     /// The relay's fast path: an entry per Active subscriber, shared with the I/O tasks.
     relay: SharedRelay,
+    /// The LNS's side: pools, addresses held, IP on its way to service interfaces.
+    pub lns: LnsState,
+    /// The LNS's IP fast path: an entry per subscriber whose IPCP is up.
+    pub(super) ip_relay: SharedIpRelay,
 }
 
 impl SubscriberLayer {
@@ -51,6 +57,8 @@ impl SubscriberLayer {
             next_serial: 1,
             no_unit_frames: 0,
             relay: SharedRelay::default(),
+            lns: LnsState::default(),
+            ip_relay: SharedIpRelay::default(),
         }
     }
 
@@ -59,6 +67,7 @@ impl SubscriberLayer {
             self.host_name = name.as_bytes().to_vec();
         }
         self.access.configure(config);
+        self.lns.pools.configure(&config.address_pools);
         self.drain_access_events(now, config, registry);
     }
 
@@ -89,7 +98,7 @@ impl SubscriberLayer {
         }
     }
 
-    fn count_relayed(
+    pub(super) fn count_relayed(
         &mut self,
         id: SubscriberId,
         relayed: &RelayCounters,
@@ -122,10 +131,9 @@ impl SubscriberLayer {
         let Some(subscriber) = self.table.get(id) else {
             return;
         };
-        let AccessLeg::Pppoe {
-            unit, session_id, ..
-        } = &subscriber.access;
-        let (unit, session_id) = (*unit, *session_id);
+        let Some((unit, session_id)) = subscriber.pppoe_key() else {
+            return;
+        };
         let (Some(leg), Some(session), Some((port, our_mac))) = (
             registry.relay_leg(id),
             self.access.session(unit, session_id),
@@ -223,7 +231,7 @@ impl SubscriberLayer {
     }
 
     /// Sends what the subscriber's PPP queued and acts on its events.
-    fn run_link(
+    pub(super) fn run_link(
         &mut self,
         now: Instant,
         id: SubscriberId,
@@ -234,7 +242,7 @@ impl SubscriberLayer {
             let Some(subscriber) = self.table.get_mut(id) else {
                 return;
             };
-            let (unit, session_id) = subscriber.pppoe_key();
+            let pppoe = subscriber.pppoe_key();
             let Some(link) = subscriber.link.as_mut() else {
                 break;
             };
@@ -244,8 +252,18 @@ impl SubscriberLayer {
             }
             let event = link.poll_event();
             for frame in frames {
-                if let Some(out) = self.access.session_frame(unit, session_id, &frame) {
-                    self.out.push_back(out);
+                match pppoe {
+                    Some((unit, session_id)) => {
+                        if let Some(out) = self.access.session_frame(unit, session_id, &frame) {
+                            self.out.push_back(out);
+                        }
+                    }
+                    // The LNS's subscriber is at the far end of its L2TP session.
+                    None => {
+                        if let Err(e) = registry.send_frame(id, &frame) {
+                            tracing::debug!("PPP frame for LNS session {} not sent: {e}", id.0);
+                        }
+                    }
                 }
             }
             let Some(event) = event else {
@@ -258,13 +276,16 @@ impl SubscriberLayer {
                         s.mru = s.link.as_ref().and_then(|l| l.negotiated().peer_mru);
                     }
                 }
+                LinkEvent::Credentials(credentials) if pppoe.is_none() => {
+                    self.lns_credentials(now, id, credentials, config);
+                }
                 LinkEvent::Credentials(credentials) => {
                     self.authenticated(now, id, credentials, config, registry);
                 }
-                // The LAC runs no IPCP (no `start_ipcp`): it never comes.
-                LinkEvent::NetworkUp { .. } => {}
+                LinkEvent::NetworkUp { peer } => self.lns_network_up(id, peer, registry),
                 LinkEvent::Down(reason) => {
-                    let cause = match reason {
+                    let known = self.table.get(id).and_then(|s| s.end_cause);
+                    let cause = known.unwrap_or(match reason {
                         DownReason::PeerTerminated => EndCause::ClientTerminate,
                         DownReason::AuthTimeout => EndCause::AuthenticationTimeout,
                         DownReason::AuthFailed => EndCause::Refused,
@@ -275,9 +296,9 @@ impl SubscriberLayer {
                         },
                         DownReason::EchoTimeout
                         | DownReason::LoopbackDetected
-                        | DownReason::NegotiationFailed
-                        | DownReason::NegotiationTimeout => EndCause::NegotiationFailed,
-                    };
+                        | DownReason::NegotiationTimeout
+                        | DownReason::NegotiationFailed => EndCause::NegotiationFailed,
+                    });
                     self.end(now, id, cause, registry);
                     return;
                 }
@@ -319,7 +340,10 @@ impl SubscriberLayer {
                 };
                 let AccessLeg::Pppoe {
                     underlying, mac, ..
-                } = &subscriber.access;
+                } = &subscriber.access
+                else {
+                    return;
+                };
                 let call = proxy::pppoe_call(
                     serial,
                     &link.proxy_lcp(),
@@ -373,10 +397,14 @@ impl SubscriberLayer {
         registry: &mut Registry,
     ) {
         self.remove_relay(id, registry);
+        self.remove_ip_route(id, registry);
         let Some(subscriber) = self.table.remove(id, cause) else {
             return;
         };
-        let (unit, session_id) = subscriber.pppoe_key();
+        let Some((unit, session_id)) = subscriber.pppoe_key() else {
+            self.lns_end(now, &subscriber, cause, registry);
+            return;
+        };
         if let Some(padt) = self.access.terminate(unit, session_id, now) {
             self.out.push_back(padt);
         }
@@ -407,10 +435,15 @@ impl SubscriberLayer {
         &mut self,
         now: Instant,
         event: &RegistryEvent,
+        config: &RouterConfig,
         registry: &mut Registry,
     ) -> bool {
         match event {
-            RegistryEvent::SessionUp { session, .. } => {
+            RegistryEvent::SessionUp { session, proxy, .. } => {
+                if registry.lns_call(*session).is_some() {
+                    self.lns_session_up(now, *session, proxy, config, registry);
+                    return true;
+                }
                 let Some(subscriber) = self.table.get_mut(*session) else {
                     return false;
                 };
@@ -425,8 +458,10 @@ impl SubscriberLayer {
                 if !self.owns(*session) {
                     return false;
                 }
+                let lns = self.table.get(*session).is_some_and(|s| s.is_lns());
                 let cause = match end {
                     SessionEnd::Disconnected { by_peer: false, .. } => EndCause::Cleared,
+                    _ if lns => EndCause::Lac,
                     SessionEnd::NoTunnel => {
                         self.table.refused(Refusal::NoTunnel);
                         EndCause::Refused
@@ -444,7 +479,10 @@ impl SubscriberLayer {
                 let Some(subscriber) = self.table.get_mut(*session) else {
                     return false;
                 };
-                let (unit, session_id) = subscriber.pppoe_key();
+                let Some((unit, session_id)) = subscriber.pppoe_key() else {
+                    self.lns_frame(now, *session, frame, config, registry);
+                    return true;
+                };
                 subscriber.frames_down += 1;
                 subscriber.bytes_down += frame.len() as u64;
                 if let Some(out) = self.access.session_frame(unit, session_id, frame) {

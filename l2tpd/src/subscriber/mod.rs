@@ -17,6 +17,8 @@
 pub mod address_pool;
 pub mod decision;
 mod lac;
+mod lns;
+pub mod local_auth;
 pub mod pppoe_access;
 pub mod proxy;
 pub mod table;
@@ -24,3 +26,4 @@ mod views;
 pub mod vlan;
 
 pub use lac::SubscriberLayer;
+pub use lns::SERVICE_MTU;

@@ -3,8 +3,10 @@
 //! every subscriber sits in one ordered set: a timer event costs O(log n), never a scan).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
+use super::address_pool::Lease;
 use super::decision::Refusal;
 use super::pppoe_access::UnitId;
 use crate::ppp::server_link::ServerLink;
@@ -26,6 +28,25 @@ pub enum AccessLeg {
         /// `eth1.100`.
         underlying: String,
     },
+    /// LNS: an L2TP session from a LAC; the subscriber's PPP ends here.
+    L2tp {
+        tunnel_id: u16,
+        session_id: u16,
+        /// The tunnel group that accepted the tunnel.
+        group: String,
+        /// The LAC's Host Name.
+        lac: String,
+    },
+}
+
+/// How the LNS took the subscriber's LCP (`show subscribers detail`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LcpTakeover {
+    /// The LAC's proxy LCP was accepted: LCP opened without renegotiating.
+    ProxyAccepted,
+    /// LCP was negotiated again with the client: `lcp-renegotiation`, or the proxy LCP was
+    /// missing or unacceptable.
+    Renegotiated,
 }
 
 /// Where the subscriber is in the LAC sequence.
@@ -35,6 +56,8 @@ pub enum Phase {
     Negotiating,
     /// LCP is open; waiting for the client's PAP request or CHAP response.
     Authenticating,
+    /// LNS: authenticated, an address held; IPCP is negotiating it.
+    Addressing,
     /// The domain map tunnels it: the L2TP session is being set up.
     Tunnelling,
     /// Its PPP frames are relayed to the LNS.
@@ -48,7 +71,7 @@ impl Phase {
     pub fn junos_state(self) -> &'static str {
         match self {
             Phase::Negotiating | Phase::Authenticating => "INIT",
-            Phase::Tunnelling => "CONFIGURED",
+            Phase::Tunnelling | Phase::Addressing => "CONFIGURED",
             Phase::Active => "ACTIVE",
             Phase::Terminating => "TERMINATING",
         }
@@ -66,6 +89,13 @@ pub struct Subscriber {
     pub authentication: Option<&'static str>,
     /// The tunnel profile the domain map chose.
     pub profile: Option<String>,
+    /// LNS: the address the subscriber holds, and the service interface its IP uses.
+    pub lease: Option<Lease>,
+    pub service: Option<Arc<str>>,
+    pub lcp_takeover: Option<LcpTakeover>,
+    /// Why the subscriber is on its way out, when that is known before its link is down
+    /// (an authentication failure answered, then LCP terminating).
+    pub end_cause: Option<EndCause>,
     /// The MRU the client asked for (what we may send it), from LCP.
     pub mru: Option<u16>,
     pub login: SystemTime,
@@ -88,6 +118,10 @@ impl Subscriber {
             user: None,
             authentication: None,
             profile: None,
+            lease: None,
+            service: None,
+            lcp_takeover: None,
+            end_cause: None,
             mru: None,
             login: SystemTime::now(),
             since: now,
@@ -99,12 +133,18 @@ impl Subscriber {
         }
     }
 
-    pub fn pppoe_key(&self) -> (UnitId, u16) {
+    /// The PPPoE session a LAC subscriber came in on; `None` at the LNS.
+    pub fn pppoe_key(&self) -> Option<(UnitId, u16)> {
         match &self.access {
             AccessLeg::Pppoe {
                 unit, session_id, ..
-            } => (*unit, *session_id),
+            } => Some((*unit, *session_id)),
+            AccessLeg::L2tp { .. } => None,
         }
+    }
+
+    pub fn is_lns(&self) -> bool {
+        matches!(self.access, AccessLeg::L2tp { .. })
     }
 }
 
@@ -123,8 +163,14 @@ pub enum EndCause {
     AuthenticationTimeout,
     /// The LAC refused it (see the refusal counters).
     Refused,
+    /// LNS: the credentials were wrong (see the authentication refusals).
+    AuthenticationFailed,
+    /// LNS: no address could be assigned.
+    NoAddress,
     /// The LNS disconnected the session (CDN) or its tunnel closed.
     Lns,
+    /// LNS: the LAC disconnected the session (CDN) or its tunnel closed.
+    Lac,
     /// `clear pppoe sessions` / `clear services l2tp session`.
     Cleared,
     /// The daemon stopped or the configuration removed the access.
@@ -140,7 +186,10 @@ impl EndCause {
             EndCause::NegotiationFailed => "negotiation-failed",
             EndCause::AuthenticationTimeout => "authentication-timeout",
             EndCause::Refused => "refused",
+            EndCause::AuthenticationFailed => "authentication-failed",
+            EndCause::NoAddress => "no-address",
             EndCause::Lns => "lns-disconnect",
+            EndCause::Lac => "lac-disconnect",
             EndCause::Cleared => "cleared",
             EndCause::Shutdown => "shutdown",
         }
@@ -163,14 +212,18 @@ pub struct Subscribers {
 impl Subscribers {
     pub fn insert(&mut self, subscriber: Subscriber) {
         let id = subscriber.id;
-        self.by_pppoe.insert(subscriber.pppoe_key(), id);
+        if let Some(key) = subscriber.pppoe_key() {
+            self.by_pppoe.insert(key, id);
+        }
         self.by_id.insert(id, Box::new(subscriber));
         self.reschedule(id);
     }
 
     pub fn remove(&mut self, id: SubscriberId, cause: EndCause) -> Option<Subscriber> {
         let subscriber = *self.by_id.remove(&id)?;
-        self.by_pppoe.remove(&subscriber.pppoe_key());
+        if let Some(key) = subscriber.pppoe_key() {
+            self.by_pppoe.remove(&key);
+        }
         if let Some(deadline) = subscriber.deadline {
             self.timers.remove(&(deadline, id));
         }

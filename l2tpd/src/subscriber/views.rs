@@ -21,15 +21,21 @@ use crate::l2tp::session::Role;
 use crate::pppoe::discovery::DiscoveryCounters;
 use crate::registry::{interface, Registry};
 
-/// `pp0.UNIT`: the same unit `show services l2tp session` prints for the subscriber's call.
+/// `pp0.UNIT` at the LAC, `si-0/0/0.UNIT` at the LNS: the same interface `show services
+/// l2tp session` prints for the subscriber's call.
 pub fn interface_name(subscriber: &Subscriber) -> String {
-    interface::name(Role::Lac, interface::unit(subscriber.id))
+    let role = if subscriber.is_lns() {
+        Role::Lns
+    } else {
+        Role::Lac
+    };
+    interface::name(role, interface::unit(subscriber.id))
 }
 
 fn state(phase: Phase) -> SubscriberState {
     match phase {
         Phase::Negotiating | Phase::Authenticating => SubscriberState::Init,
-        Phase::Tunnelling => SubscriberState::Configured,
+        Phase::Tunnelling | Phase::Addressing => SubscriberState::Configured,
         Phase::Active => SubscriberState::Active,
         Phase::Terminating => SubscriberState::Terminating,
     }
@@ -49,25 +55,61 @@ fn lcp_state_name(subscriber: &Subscriber) -> String {
     }
 }
 
+/// What the access leg shows: PPPoE's client and VLANs at the LAC, the tunnel group at the LNS.
+struct AccessColumns {
+    access_type: AccessType,
+    underlying: Option<String>,
+    mac: Option<MacAddress>,
+    vlan_id: Option<u16>,
+    stacked_vlan_id: Option<u16>,
+    pppoe_session_id: Option<u16>,
+    tunnel_group: String,
+}
+
+fn access_columns(subscriber: &Subscriber) -> AccessColumns {
+    match &subscriber.access {
+        AccessLeg::Pppoe {
+            session_id,
+            mac,
+            vlans,
+            underlying,
+            ..
+        } => {
+            let (vlan_id, stacked_vlan_id) = match vlans.as_slice() {
+                [single] => (Some(*single), None),
+                [outer, inner] => (Some(*inner), Some(*outer)),
+                _ => (None, None),
+            };
+            AccessColumns {
+                access_type: AccessType::Pppoe,
+                underlying: Some(underlying.clone()),
+                mac: Some(MacAddress(*mac)),
+                vlan_id,
+                stacked_vlan_id,
+                pppoe_session_id: Some(*session_id),
+                tunnel_group: subscriber.profile.clone().unwrap_or_default(),
+            }
+        }
+        AccessLeg::L2tp { group, .. } => AccessColumns {
+            access_type: AccessType::L2tp,
+            underlying: subscriber.service.as_deref().map(str::to_string),
+            mac: None,
+            vlan_id: None,
+            stacked_vlan_id: None,
+            pppoe_session_id: None,
+            tunnel_group: group.clone(),
+        },
+    }
+}
+
 fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> SubscriberRow {
-    let AccessLeg::Pppoe {
-        session_id,
-        mac,
-        vlans,
-        underlying,
-        ..
-    } = &subscriber.access;
-    let (vlan_id, stacked_vlan_id) = match vlans.as_slice() {
-        [single] => (Some(*single), None),
-        [outer, inner] => (Some(*inner), Some(*outer)),
-        _ => (None, None),
-    };
+    let columns = access_columns(subscriber);
     let tunnel = registry
         .locate_call(subscriber.id)
         .and_then(|(tunnel_id, session)| {
             let session_id = session?;
             Some(SubscriberTunnel {
-                tunnel_group: subscriber.profile.clone().unwrap_or_default(),
+                tunnel_group: columns.tunnel_group.clone(),
                 tunnel_local_id: tunnel_id,
                 tunnel_remote_id: registry.remote_tunnel_id(tunnel_id).unwrap_or(0),
                 session_local_id: session_id,
@@ -80,15 +122,15 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         interface: interface_name(subscriber),
         user_name: subscriber.user.clone(),
         state: state(subscriber.phase),
-        access_type: AccessType::Pppoe,
-        ip_address: None,
+        access_type: columns.access_type,
+        ip_address: subscriber.lease.as_ref().map(|l| l.address),
         logical_system: "default".into(),
         routing_instance: "default".into(),
-        underlying_interface: Some(underlying.clone()),
-        mac_address: Some(MacAddress(*mac)),
-        vlan_id,
-        stacked_vlan_id,
-        pppoe_session_id: Some(*session_id),
+        underlying_interface: columns.underlying,
+        mac_address: columns.mac,
+        vlan_id: columns.vlan_id,
+        stacked_vlan_id: columns.stacked_vlan_id,
+        pppoe_session_id: columns.pppoe_session_id,
         dynamic_profile: None,
         login_time: unix_seconds(subscriber.login),
         lcp_state: Some(lcp_state_name(subscriber)),
@@ -148,6 +190,7 @@ impl SubscriberLayer {
         let mut chosen: Vec<&Subscriber> = self
             .table
             .iter()
+            .filter(|s| !s.is_lns())
             .filter(|s| {
                 select
                     .interface
@@ -174,17 +217,22 @@ impl SubscriberLayer {
             .selected(select)?
             .into_iter()
             .filter_map(|s| {
-                let (unit, session_id) = s.pppoe_key();
+                let (unit, session_id) = s.pppoe_key()?;
                 let session = self.access.session(unit, session_id)?;
                 let AccessLeg::Pppoe {
                     underlying, mac, ..
-                } = &s.access;
+                } = &s.access
+                else {
+                    return None;
+                };
                 Some(PppoeInterface {
                     name: interface_name(s),
                     state: match s.phase {
                         Phase::Negotiating | Phase::Authenticating => PppoeSessionState::Init,
                         Phase::Terminating => PppoeSessionState::Terminating,
-                        Phase::Tunnelling | Phase::Active => PppoeSessionState::SessionUp,
+                        Phase::Tunnelling | Phase::Addressing | Phase::Active => {
+                            PppoeSessionState::SessionUp
+                        }
                     },
                     session_id,
                     service_name: String::from_utf8_lossy(&session.service_name).into_owned(),

@@ -85,6 +85,8 @@ fn ppp_down_name(reason: PppDown) -> &'static str {
         PppDown::Closed => "closed",
         PppDown::AuthFailed => "auth-failed",
         PppDown::LowerLayerDown => "lower-layer-down",
+        // The LNS's watchdog; a client link never reports it.
+        PppDown::NegotiationTimeout => "negotiation-timeout",
     }
 }
 

@@ -1,0 +1,381 @@
+//! A simulated lab for the subscriber sequences: PPPoE subscribers (the daemon's own
+//! discovery client and PPP client role) → our LAC core → UDP → our LNS core, in simulated
+//! time. The I/O tasks' fast paths are played by hand, as the port tasks and the L2TP socket
+//! readers would run them.
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, SocketAddrV4};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use schema::l2tp_rpc::{L2tpShow, Level};
+use schema::typed::RouterConfig;
+
+use super::core::Core;
+use super::echo;
+use crate::ppp::client_link::{ClientEvent, ClientLink, ClientLinkConfig};
+use crate::ppp::fsm;
+use crate::pppoe::client::{ClientConfig, ClientEvent as PppoeEvent, DiscoveryClient, Received};
+use crate::pppoe::wire::MacAddr;
+use crate::registry::Transmit;
+use crate::subscriber::pppoe_access::PortFacts;
+
+pub(super) const PORT: &str = "veth-sub";
+pub(super) const LAC: &str = "127.0.0.71";
+pub(super) const LNS: &str = "127.0.0.72";
+const AC_MAC: [u8; 6] = [0x02, 0, 0, 0, 0xac, 1];
+
+pub(super) fn config(lines: &str) -> RouterConfig {
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+        .expect("set lines parse");
+    schema::typed::router_config(&tree)
+}
+
+pub(super) fn lac_config(extra: &str) -> RouterConfig {
+    config(&format!(
+        "set system host-name lac-s\n\
+         set interfaces {PORT} unit 0 family pppoe access-concentrator lac-s\n\
+         set access tunnel-profile tp tunnel 1 source-gateway address {LAC}\n\
+         set access tunnel-profile tp tunnel 1 remote-gateway address {LNS}\n\
+         set access domain map isp.example tunnel-profile tp\n{extra}"
+    ))
+}
+
+/// The LNS: one tunnel group on service interface si-0/0/0, a pool of 65,000 addresses.
+pub(super) const LNS_BASE: &str = "set system host-name lns-s\n\
+     set services l2tp tunnel-group g local-gateway address 127.0.0.72\n\
+     set services l2tp tunnel-group g l2tp-access-profile ap\n\
+     set services l2tp tunnel-group g service-interface si-0/0/0\n\
+     set access profile ap client lac-s l2tp maximum-sessions-per-tunnel 2000\n\
+     set access address-assignment pool lab family inet network 198.18.0.0/16\n\
+     set access address-assignment pool lab family inet range r low 198.18.0.10\n\
+     set access address-assignment pool lab family inet range r high 198.18.255.250\n";
+
+pub(super) fn lns_config() -> RouterConfig {
+    config(LNS_BASE)
+}
+
+/// One emulated subscriber: PPPoE discovery client and PPP client.
+pub(super) struct Sub {
+    pub pppoe: DiscoveryClient,
+    pub ppp: ClientLink,
+    pub events: Vec<ClientEvent>,
+    ppp_started: bool,
+    /// PPP frames received that the PPP client did not take (echo replies from the LNS).
+    pub echo_replies: usize,
+    /// IPv4 packets received (PPP protocol 0x0021).
+    pub ip_received: Vec<Vec<u8>>,
+    pub ended: bool,
+}
+
+impl Sub {
+    pub(super) fn new(index: u32, user: &str) -> Self {
+        Self::with(index, user, "pw", false)
+    }
+
+    /// A subscriber that runs IPCP after authenticating, with its password.
+    pub(super) fn with(index: u32, user: &str, password: &str, ipcp: bool) -> Self {
+        let [a, b, c, d] = index.to_be_bytes();
+        let mac = MacAddr([0x02, 0x5b, a, b, c, d]);
+        let mut cfg = ClientConfig::new(mac);
+        cfg.host_uniq = index.to_be_bytes().to_vec();
+        Sub {
+            pppoe: DiscoveryClient::new(cfg),
+            ppp: ClientLink::new(ClientLinkConfig {
+                fsm: fsm::Config::default(),
+                mru: 1492,
+                magic: 0x1000 + index,
+                user: user.as_bytes().to_vec(),
+                password: password.as_bytes().to_vec(),
+                echo: None,
+                ipcp,
+            }),
+            events: Vec::new(),
+            ppp_started: false,
+            echo_replies: 0,
+            ip_received: Vec::new(),
+            ended: false,
+        }
+    }
+
+    /// Acts on discovery's events: PPP starts with the session and ends with it.
+    pub(super) fn discovery_events(&mut self, now: Instant) {
+        while let Some(event) = self.pppoe.poll_event() {
+            match event {
+                PppoeEvent::SessionUp { .. } if !self.ppp_started => {
+                    self.ppp_started = true;
+                    self.ppp.start(now);
+                }
+                PppoeEvent::SessionDown(_) | PppoeEvent::Failed(_) => {
+                    self.ended = true;
+                    self.ppp.lower_down();
+                }
+                PppoeEvent::SessionUp { .. } => {}
+            }
+        }
+    }
+
+    /// Every frame the subscriber has to send now: discovery, then PPP.
+    pub(super) fn outgoing(&mut self, now: Instant) -> Vec<Vec<u8>> {
+        let mut frames = Vec::new();
+        while let Some(frame) = self.pppoe.poll_transmit() {
+            frames.push(frame);
+        }
+        self.discovery_events(now);
+        while let Some(ppp) = self.ppp.poll_transmit() {
+            frames.extend(self.pppoe.session_frame(&ppp));
+        }
+        while let Some(event) = self.ppp.poll_event() {
+            self.events.push(event);
+        }
+        frames
+    }
+
+    /// A frame from the access concentrator.
+    pub(super) fn receive(&mut self, frame: &[u8], now: Instant) {
+        let received = self.pppoe.handle_frame(frame, now);
+        // A PADS starts PPP before the LAC's first Configure-Request right behind it.
+        self.discovery_events(now);
+        if let Received::SessionPpp(ppp) = received {
+            let ppp = ppp.strip_prefix(&[0xff, 0x03]).unwrap_or(ppp);
+            if echo::parse(ppp).is_some_and(|e| e.reply) {
+                self.echo_replies += 1;
+            } else if let Some(packet) = ppp.strip_prefix(&[0x00, 0x21]) {
+                self.ip_received.push(packet.to_vec());
+            } else {
+                self.ppp.handle_frame(ppp, now);
+            }
+        }
+    }
+
+    fn mac(&self) -> MacAddr {
+        self.pppoe.mac()
+    }
+}
+
+pub(super) struct Lab {
+    pub now: Instant,
+    pub lac: Core,
+    pub lns: Core,
+    pub subs: Vec<Sub>,
+    /// Frames the LAC's relay table carried as the I/O tasks would, without the core:
+    /// subscriber → LNS, and LNS → subscriber.
+    pub fast_up: u64,
+    pub fast_down: u64,
+}
+
+impl Lab {
+    pub fn new(lac_config: RouterConfig, lns_config: RouterConfig) -> Self {
+        let now = Instant::now();
+        let mut lac = Core::new(&Arc::new(lac_config), Some(11));
+        lac.attach_port(
+            PORT,
+            PortFacts {
+                mac: AC_MAC,
+                mtu: 1500,
+            },
+            true,
+        );
+        let lns = Core::new(&Arc::new(lns_config), Some(12));
+        Lab {
+            now,
+            lac,
+            lns,
+            subs: Vec::new(),
+            fast_up: 0,
+            fast_down: 0,
+        }
+    }
+
+    pub fn add(&mut self, user: &str) -> usize {
+        let index = self.subs.len();
+        self.add_sub(Sub::new(u32::try_from(index).expect("few"), user))
+    }
+
+    /// A subscriber that runs IPCP, with its password.
+    pub fn add_ip(&mut self, user: &str, password: &str) -> usize {
+        let index = u32::try_from(self.subs.len()).expect("few");
+        self.add_sub(Sub::with(index, user, password, true))
+    }
+
+    fn add_sub(&mut self, mut sub: Sub) -> usize {
+        let index = self.subs.len();
+        sub.pppoe.start(self.now);
+        self.subs.push(sub);
+        index
+    }
+
+    /// Moves frames and datagrams until nothing moves.
+    pub fn settle(&mut self) {
+        for _ in 0..200 {
+            if self.step() == 0 {
+                return;
+            }
+        }
+        panic!("the lab did not settle");
+    }
+
+    pub fn step(&mut self) -> usize {
+        let now = self.now;
+        let mut moved = 0;
+        // Subscribers → LAC.
+        for sub in &mut self.subs {
+            for frame in sub.outgoing(now) {
+                self.fast_up += port_receive(now, &mut self.lac, &mut self.lns, &frame);
+                moved += 1;
+            }
+        }
+        // LAC → subscribers, by destination MAC (or to all for broadcast).
+        let by_mac: HashMap<MacAddr, usize> = self
+            .subs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.mac(), i))
+            .collect();
+        let mut to_subscribers = Vec::new();
+        while let Some(out) = self.lac.poll_frame() {
+            assert_eq!(&*out.port, PORT);
+            to_subscribers.push(out.frame);
+        }
+        moved += deliver(now, &mut self.lac, &mut self.lns);
+        // LNS → LAC: what the relay table takes goes straight to the port, as the L2TP
+        // socket reader would send it; the rest to the core.
+        let relay = self.lac.relay();
+        let mut frame = Vec::new();
+        while let Some(t) = self.lns.poll_transmit() {
+            let (source, destination) = addresses(&t);
+            moved += 1;
+            let fast = relay
+                .lock()
+                .relay_down(source, &t.payload, &mut frame)
+                .is_some();
+            if fast {
+                self.fast_down += 1;
+                to_subscribers.push(frame.clone());
+            } else {
+                self.lac
+                    .handle_datagram(now, *destination.ip(), source, &t.payload);
+            }
+        }
+        while let Some(out) = self.lac.poll_frame() {
+            to_subscribers.push(out.frame);
+        }
+        for frame in to_subscribers {
+            let dst = MacAddr(frame[..6].try_into().expect("a MAC"));
+            let Some(&i) = by_mac.get(&dst) else {
+                continue;
+            };
+            moved += 1;
+            self.subs[i].receive(&frame, now);
+        }
+        moved
+    }
+
+    /// The LNS ends its only session (a CDN), as when its subscriber logs out.
+    pub fn lns_sends_cdn(&mut self) {
+        let session = self.lns_sessions().pop().expect("a session");
+        let call = self
+            .lns
+            .registry()
+            .call_at(session.tunnel_local_id, session.session_local_id)
+            .expect("its call");
+        self.lns.close_session_for_test(self.now, call);
+    }
+
+    /// Entries in the LAC's relay table.
+    pub fn relayed(&self) -> usize {
+        self.lac.relay().lock().len()
+    }
+
+    /// A session's data counters at the LAC (fast path folded in, as views see them).
+    pub fn lac_data_counters(&mut self) -> (u64, u64, u64, u64) {
+        self.lac.fold_relay_counters();
+        let show = L2tpShow {
+            level: Level::Extensive,
+            ..L2tpShow::default()
+        };
+        data_counters(&self.lac, self.now, &show)
+    }
+
+    pub fn advance(&mut self, by: Duration) {
+        self.now += by;
+        let now = self.now;
+        self.lac.handle_timeout(now);
+        self.lns.handle_timeout(now);
+        for sub in &mut self.subs {
+            sub.pppoe.handle_timeout(now);
+            sub.ppp.handle_timeout(now);
+        }
+        self.settle();
+    }
+
+    pub fn lns_sessions(&self) -> Vec<schema::l2tp_rpc::L2tpSession> {
+        let show = L2tpShow {
+            level: Level::Extensive,
+            ..L2tpShow::default()
+        };
+        self.lns
+            .registry()
+            .sessions(self.now, &show)
+            .map(|s| s.sessions)
+            .unwrap_or_default()
+    }
+}
+
+/// (from, to) of a datagram between the two cores.
+fn addresses(t: &Transmit) -> (SocketAddr, SocketAddrV4) {
+    let (Some(source), SocketAddr::V4(destination)) = (t.source, t.destination) else {
+        panic!("a datagram without addresses: {t:?}");
+    };
+    (SocketAddr::new(source.into(), 1701), destination)
+}
+
+fn deliver(now: Instant, from: &mut Core, to: &mut Core) -> usize {
+    let mut delivered = 0;
+    while let Some(t) = from.poll_transmit() {
+        let (source, destination) = addresses(&t);
+        to.handle_datagram(now, *destination.ip(), source, &t.payload);
+        delivered += 1;
+    }
+    delivered
+}
+
+/// A frame received on the LAC's port: relayed by the table as the port task would
+/// (1, straight to the LNS), or handed to the core (0).
+pub(super) fn port_receive(now: Instant, lac: &mut Core, lns: &mut Core, frame: &[u8]) -> u64 {
+    let mut datagram = Vec::new();
+    let target = lac.relay().lock().relay_up(PORT, frame, &mut datagram);
+    match target {
+        Some(target) => {
+            let SocketAddr::V4(destination) = target.destination else {
+                panic!("an IPv4 LNS");
+            };
+            let source = SocketAddr::new(target.source.into(), 1701);
+            lns.handle_datagram(now, *destination.ip(), source, &datagram);
+            1
+        }
+        None => {
+            lac.handle_frame(now, PORT, frame);
+            0
+        }
+    }
+}
+
+/// The only session's data counters: (tx packets, tx bytes, rx packets, rx bytes).
+pub(super) fn data_counters(core: &Core, now: Instant, show: &L2tpShow) -> (u64, u64, u64, u64) {
+    let sessions = core
+        .registry()
+        .sessions(now, show)
+        .map(|s| s.sessions)
+        .unwrap_or_default();
+    let [session] = sessions.as_slice() else {
+        panic!("one session: {sessions:?}");
+    };
+    let c = session.statistics.expect("extensive has statistics");
+    (
+        c.data_tx_packets,
+        c.data_tx_bytes,
+        c.data_rx_packets,
+        c.data_rx_bytes,
+    )
+}

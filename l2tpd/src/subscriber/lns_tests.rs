@@ -1,0 +1,107 @@
+use super::*;
+
+fn config(lines: &str) -> RouterConfig {
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+        .expect("set lines parse");
+    schema::typed::router_config(&tree)
+}
+
+fn call(lac: &str) -> LnsCall {
+    LnsCall {
+        tunnel_id: 1,
+        session_id: 2,
+        group: "g".into(),
+        lac_host_name: lac.into(),
+    }
+}
+
+#[test]
+fn ip_is_found_behind_every_ppp_header_form() {
+    let packet = [0x45, 0, 0, 20];
+    for frame in [
+        vec![0xff, 0x03, 0x00, 0x21, 0x45, 0, 0, 20],
+        vec![0x00, 0x21, 0x45, 0, 0, 20],
+        vec![0x21, 0x45, 0, 0, 20],
+    ] {
+        assert_eq!(ip_payload(&frame), Some(&packet[..]), "{frame:?}");
+    }
+    assert_eq!(ip_payload(&[0xc0, 0x21, 1, 1]), None, "LCP is not IP");
+    assert!(is_ipcp(&[0xff, 0x03, 0x80, 0x21, 1]));
+    assert!(!is_ipcp(&[0x00, 0x21]));
+}
+
+#[test]
+fn only_ipv4_headers_give_addresses() {
+    let mut header = vec![0x45, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0];
+    header.extend_from_slice(&[198, 18, 0, 10, 198, 19, 0, 1]);
+    assert_eq!(
+        ipv4_addresses(&header),
+        Some((Ipv4Addr::new(198, 18, 0, 10), Ipv4Addr::new(198, 19, 0, 1)))
+    );
+    let mut v6 = header.clone();
+    v6[0] = 0x60;
+    assert_eq!(ipv4_addresses(&v6), None);
+    let mut short_ihl = header.clone();
+    short_ihl[0] = 0x44;
+    assert_eq!(ipv4_addresses(&short_ihl), None);
+    assert_eq!(ipv4_addresses(&header[..19]), None);
+}
+
+#[test]
+fn lcp_renegotiation_follows_the_lacs_client_or_the_default_client() {
+    let base = "set services l2tp tunnel-group g l2tp-access-profile ap\n";
+    let c = config(&format!(
+        "{base}set access profile ap client lac-a l2tp lcp-renegotiation\n\
+         set access profile ap client lac-b l2tp maximum-sessions-per-tunnel 5\n"
+    ));
+    assert!(lcp_renegotiation(&c, &call("lac-a")));
+    assert!(!lcp_renegotiation(&c, &call("lac-b")));
+    assert!(!lcp_renegotiation(&c, &call("lac-c")));
+    let c = config(&format!(
+        "{base}set access profile ap client default l2tp lcp-renegotiation\n"
+    ));
+    assert!(lcp_renegotiation(&c, &call("lac-c")));
+}
+
+#[test]
+fn proxy_credentials_need_every_part_of_their_kind() {
+    let pap = ProxyAuth {
+        authen_type: ProxyAuthenType::Pap,
+        name: Some(b"u".to_vec()),
+        challenge: None,
+        id: Some(4),
+        response: Some(b"pw".to_vec()),
+    };
+    assert_eq!(
+        proxy_credentials(&pap),
+        Some(Credentials::Pap {
+            identifier: 4,
+            name: b"u".to_vec(),
+            password: b"pw".to_vec()
+        })
+    );
+    let chap_without_challenge = ProxyAuth {
+        authen_type: ProxyAuthenType::Chap,
+        ..pap.clone()
+    };
+    assert_eq!(proxy_credentials(&chap_without_challenge), None);
+    let none = ProxyAuth {
+        authen_type: ProxyAuthenType::NoAuthentication,
+        ..pap
+    };
+    assert_eq!(proxy_credentials(&none), None, "the LNS asks the client");
+}
+
+#[test]
+fn every_end_tells_the_lac_why() {
+    let (result, cause) = cdn_for(EndCause::AuthenticationFailed);
+    assert_eq!(result.result, 2);
+    assert_eq!(cause.message, b"authentication failed");
+    let (result, cause) = cdn_for(EndCause::Cleared);
+    assert_eq!(result.result, 3);
+    assert_eq!(cause.code, disconnect_cause::ADMINISTRATIVE);
+    let (_, cause) = cdn_for(EndCause::ClientTerminate);
+    assert_eq!((cause.code, cause.direction), (3, 1));
+    let (_, cause) = cdn_for(EndCause::NoAddress);
+    assert_eq!(cause.message, b"no address available");
+}
