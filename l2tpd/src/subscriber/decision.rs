@@ -1,7 +1,9 @@
 //! The LAC's decision for an authenticated subscriber (Junos "L2TP LAC subscriber tunneling"):
-//! the domain of the user name selects a domain map, and a map that names a tunnel profile
-//! tunnels the subscriber through it. Local termination and RADIUS come in later issues; until
-//! then a subscriber no map tunnels is refused with a reason the operator can act on.
+//! the domain of the user name selects a domain map; a map that names a tunnel profile
+//! tunnels the subscriber through it, and a map without one terminates the subscriber on the
+//! LAC itself (PPP, authentication by the map's `access-profile`, an address from its
+//! `address-pool`), as the product document describes. RADIUS comes with the AAA issue; a
+//! subscriber no map takes is refused with a reason the operator can act on.
 
 use schema::typed::{DomainMap, RouterConfig};
 
@@ -11,6 +13,11 @@ pub enum Decision {
     /// Tunnel through the tunnel profile of this name (present in the configuration).
     Tunnel {
         profile: String,
+    },
+    /// Terminate PPP here, authenticating with this access profile (`None`: admit, as the
+    /// LNS does without an `aaa-access-profile`).
+    Terminate {
+        access_profile: Option<String>,
     },
     Refuse(Refusal),
 }
@@ -22,8 +29,8 @@ pub enum Refusal {
     NoDomain,
     /// No `access domain map` for the domain (nor a `default` map).
     NoDomainMap,
-    /// The map names no tunnel profile (local termination is not available yet).
-    NoTunnelProfile,
+    /// The map's `access-profile` is not configured (local termination).
+    UnknownAccessProfile,
     /// The map names a tunnel profile that is not configured.
     UnknownTunnelProfile,
     /// L2TP is draining or no tunnel of the profile can take the session.
@@ -38,9 +45,7 @@ impl Refusal {
         match self {
             Refusal::NoDomain => "user name has no domain and no default domain map is configured",
             Refusal::NoDomainMap => "no access domain map for the user's domain",
-            Refusal::NoTunnelProfile => {
-                "the domain map names no tunnel-profile (local termination is not supported yet)"
-            }
+            Refusal::UnknownAccessProfile => "the domain map's access-profile is not configured",
             Refusal::UnknownTunnelProfile => "the domain map's tunnel-profile is not configured",
             Refusal::NoTunnel => "no tunnel of the tunnel profile could take the session",
             Refusal::Capacity => "subscriber limit reached",
@@ -52,7 +57,7 @@ impl Refusal {
         match self {
             Refusal::NoDomain => "no-domain",
             Refusal::NoDomainMap => "no-domain-map",
-            Refusal::NoTunnelProfile => "no-tunnel-profile",
+            Refusal::UnknownAccessProfile => "unknown-access-profile",
             Refusal::UnknownTunnelProfile => "unknown-tunnel-profile",
             Refusal::NoTunnel => "no-tunnel",
             Refusal::Capacity => "capacity",
@@ -99,7 +104,14 @@ pub fn decide(config: &RouterConfig, user: &str) -> Decision {
         });
     };
     let Some(profile) = &map.tunnel_profile else {
-        return Decision::Refuse(Refusal::NoTunnelProfile);
+        if let Some(access) = &map.access_profile {
+            if !config.access_profiles.contains_key(access) {
+                return Decision::Refuse(Refusal::UnknownAccessProfile);
+            }
+        }
+        return Decision::Terminate {
+            access_profile: map.access_profile.clone(),
+        };
     };
     if !config.tunnel_profiles.contains_key(profile) {
         return Decision::Refuse(Refusal::UnknownTunnelProfile);
@@ -158,12 +170,36 @@ mod tests {
     }
 
     #[test]
-    fn a_map_without_a_usable_profile_refuses() {
+    fn a_map_without_a_tunnel_profile_terminates_locally() {
         let c = config("set access domain map isp.example strip-domain\n");
         assert_eq!(
             decide(&c, "a@isp.example"),
-            Decision::Refuse(Refusal::NoTunnelProfile)
+            Decision::Terminate {
+                access_profile: None
+            }
         );
+        let c = config(
+            "set access domain map isp.example access-profile local\n\
+             set access profile local authentication-order none\n",
+        );
+        assert_eq!(
+            decide(&c, "a@isp.example"),
+            Decision::Terminate {
+                access_profile: Some("local".into())
+            }
+        );
+        let c = config("set access domain map isp.example access-profile missing\n");
+        assert_eq!(
+            decide(&c, "a@isp.example"),
+            Decision::Refuse(Refusal::UnknownAccessProfile)
+        );
+    }
+
+    #[test]
+    fn a_map_names_the_pool_of_its_subscribers() {
+        let c = config("set access domain map isp.example address-pool p1\n");
+        assert_eq!(address_pool(&c, "a@isp.example"), Some("p1"));
+        assert_eq!(address_pool(&c, "a@other.example"), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! domain map → L2TP session → relay, and every way out of it.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
@@ -9,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use schema::typed::RouterConfig;
 
 use super::decision::{decide, Decision, Refusal};
-use super::lns::LnsState;
+use super::termination::{LnsState, LOCAL_SERVICE_INTERFACE};
 use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
 use super::proxy;
 use super::table::{AccessLeg, EndCause, Phase, Subscriber, SubscriberId, Subscribers};
@@ -217,6 +218,9 @@ impl SubscriberLayer {
         let Some(subscriber) = self.table.get_mut(id) else {
             return;
         };
+        if subscriber.terminated {
+            return self.terminated_frame(now, id, ppp, config, registry);
+        }
         if subscriber.phase == Phase::Active {
             if registry.send_frame(id, ppp).is_ok() {
                 subscriber.frames_up += 1;
@@ -228,6 +232,26 @@ impl SubscriberLayer {
             link.handle_frame(ppp, now);
         }
         self.run_link(now, id, config, registry);
+    }
+
+    /// A PPP frame to the subscriber, by its access leg: its PPPoE session, or at the LNS
+    /// the L2TP session at whose far end it is.
+    pub(super) fn to_client(&mut self, id: SubscriberId, frame: &[u8], registry: &mut Registry) {
+        let Some(subscriber) = self.table.get(id) else {
+            return;
+        };
+        match subscriber.pppoe_key() {
+            Some((unit, session_id)) => {
+                if let Some(out) = self.access.session_frame(unit, session_id, frame) {
+                    self.out.push_back(out);
+                }
+            }
+            None => {
+                if let Err(e) = registry.send_frame(id, frame) {
+                    tracing::debug!("PPP frame for LNS session {} not sent: {e}", id.0);
+                }
+            }
+        }
     }
 
     /// Sends what the subscriber's PPP queued and acts on its events.
@@ -252,19 +276,7 @@ impl SubscriberLayer {
             }
             let event = link.poll_event();
             for frame in frames {
-                match pppoe {
-                    Some((unit, session_id)) => {
-                        if let Some(out) = self.access.session_frame(unit, session_id, &frame) {
-                            self.out.push_back(out);
-                        }
-                    }
-                    // The LNS's subscriber is at the far end of its L2TP session.
-                    None => {
-                        if let Err(e) = registry.send_frame(id, &frame) {
-                            tracing::debug!("PPP frame for LNS session {} not sent: {e}", id.0);
-                        }
-                    }
-                }
+                self.to_client(id, &frame, registry);
             }
             let Some(event) = event else {
                 break;
@@ -277,12 +289,12 @@ impl SubscriberLayer {
                     }
                 }
                 LinkEvent::Credentials(credentials) if pppoe.is_none() => {
-                    self.lns_credentials(now, id, credentials, config);
+                    self.check_credentials(now, id, credentials, config);
                 }
                 LinkEvent::Credentials(credentials) => {
                     self.authenticated(now, id, credentials, config, registry);
                 }
-                LinkEvent::NetworkUp { peer } => self.lns_network_up(id, peer, registry),
+                LinkEvent::NetworkUp { peer } => self.network_up(id, peer, registry),
                 LinkEvent::Down(reason) => {
                     let known = self.table.get(id).and_then(|s| s.end_cause);
                     let cause = known.unwrap_or(match reason {
@@ -331,6 +343,13 @@ impl SubscriberLayer {
         subscriber.authentication = Some(kind);
         let refusal = match decision {
             Decision::Refuse(why) => why,
+            Decision::Terminate { access_profile } => {
+                subscriber.terminated = true;
+                subscriber.aaa_profile = access_profile;
+                subscriber.service = Some(Arc::from(LOCAL_SERVICE_INTERFACE));
+                tracing::info!("subscriber {user}: terminated on this router");
+                return self.check_credentials(now, id, credentials, config);
+            }
             Decision::Tunnel { profile } => {
                 let Some(spec) = config.tunnel_profiles.get(&profile) else {
                     return self.refuse(now, id, Refusal::UnknownTunnelProfile);
@@ -408,7 +427,9 @@ impl SubscriberLayer {
         if let Some(padt) = self.access.terminate(unit, session_id, now) {
             self.out.push_back(padt);
         }
-        if matches!(subscriber.phase, Phase::Tunnelling | Phase::Active) {
+        if subscriber.terminated {
+            self.release_address(&subscriber);
+        } else if matches!(subscriber.phase, Phase::Tunnelling | Phase::Active) {
             let result = match cause {
                 EndCause::Cleared => CdnResult::administrative("cleared by operator"),
                 _ => CdnResult::lost_carrier(),
@@ -480,7 +501,7 @@ impl SubscriberLayer {
                     return false;
                 };
                 let Some((unit, session_id)) = subscriber.pppoe_key() else {
-                    self.lns_frame(now, *session, frame, config, registry);
+                    self.terminated_frame(now, *session, frame, config, registry);
                     return true;
                 };
                 subscriber.frames_down += 1;

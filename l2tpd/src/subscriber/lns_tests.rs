@@ -16,38 +16,6 @@ fn call(lac: &str) -> LnsCall {
 }
 
 #[test]
-fn ip_is_found_behind_every_ppp_header_form() {
-    let packet = [0x45, 0, 0, 20];
-    for frame in [
-        vec![0xff, 0x03, 0x00, 0x21, 0x45, 0, 0, 20],
-        vec![0x00, 0x21, 0x45, 0, 0, 20],
-        vec![0x21, 0x45, 0, 0, 20],
-    ] {
-        assert_eq!(ip_payload(&frame), Some(&packet[..]), "{frame:?}");
-    }
-    assert_eq!(ip_payload(&[0xc0, 0x21, 1, 1]), None, "LCP is not IP");
-    assert!(is_ipcp(&[0xff, 0x03, 0x80, 0x21, 1]));
-    assert!(!is_ipcp(&[0x00, 0x21]));
-}
-
-#[test]
-fn only_ipv4_headers_give_addresses() {
-    let mut header = vec![0x45, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0];
-    header.extend_from_slice(&[198, 18, 0, 10, 198, 19, 0, 1]);
-    assert_eq!(
-        ipv4_addresses(&header),
-        Some((Ipv4Addr::new(198, 18, 0, 10), Ipv4Addr::new(198, 19, 0, 1)))
-    );
-    let mut v6 = header.clone();
-    v6[0] = 0x60;
-    assert_eq!(ipv4_addresses(&v6), None);
-    let mut short_ihl = header.clone();
-    short_ihl[0] = 0x44;
-    assert_eq!(ipv4_addresses(&short_ihl), None);
-    assert_eq!(ipv4_addresses(&header[..19]), None);
-}
-
-#[test]
 fn lcp_renegotiation_follows_the_lacs_client_or_the_default_client() {
     let base = "set services l2tp tunnel-group g l2tp-access-profile ap\n";
     let c = config(&format!(

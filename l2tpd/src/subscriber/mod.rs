@@ -22,8 +22,10 @@ pub mod local_auth;
 pub mod pppoe_access;
 pub mod proxy;
 pub mod table;
+mod termination;
 mod views;
 pub mod vlan;
 
 pub use lac::SubscriberLayer;
 pub use lns::SERVICE_MTU;
+pub use termination::{IpDrops, LnsState, LOCAL_SERVICE_INTERFACE};

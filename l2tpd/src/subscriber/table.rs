@@ -56,7 +56,7 @@ pub enum Phase {
     Negotiating,
     /// LCP is open; waiting for the client's PAP request or CHAP response.
     Authenticating,
-    /// LNS: authenticated, an address held; IPCP is negotiating it.
+    /// Terminated here and authenticated: IPCP is negotiating the address.
     Addressing,
     /// The domain map tunnels it: the L2TP session is being set up.
     Tunnelling,
@@ -89,7 +89,13 @@ pub struct Subscriber {
     pub authentication: Option<&'static str>,
     /// The tunnel profile the domain map chose.
     pub profile: Option<String>,
-    /// LNS: the address the subscriber holds, and the service interface its IP uses.
+    /// Its PPP ends here (the LNS, or a LAC whose domain map does not tunnel it): it gets an
+    /// address and its IP goes to `service`.
+    pub terminated: bool,
+    /// The access profile that authenticates a terminated subscriber (the tunnel group's
+    /// `aaa-access-profile`, the domain map's `access-profile`); `None` admits.
+    pub aaa_profile: Option<String>,
+    /// The address the subscriber holds, and the service interface its IP uses.
     pub lease: Option<Lease>,
     pub service: Option<Arc<str>>,
     pub lcp_takeover: Option<LcpTakeover>,
@@ -118,6 +124,8 @@ impl Subscriber {
             user: None,
             authentication: None,
             profile: None,
+            terminated: false,
+            aaa_profile: None,
             lease: None,
             service: None,
             lcp_takeover: None,

@@ -1,0 +1,356 @@
+//! A subscriber whose PPP ends here: the LNS's, and the LAC's whose domain map does not
+//! tunnel it (local termination, as the product document describes). The same steps for
+//! both: the credentials against the access profile, an address from the pools when the
+//! client first asks for IP, IPCP, then IP between the subscriber and the service interface
+//! (`si-…` at the LNS, `pp0` for the LAC's own subscribers), and the address back at the end.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use schema::typed::{AccessProfile, RouterConfig};
+
+use super::address_pool::AddressPools;
+use super::lac::SubscriberLayer;
+use super::local_auth::{self, Admission, AuthRejection};
+use super::table::{EndCause, Phase, Subscriber, SubscriberId};
+use crate::io::ip_relay::{IpRoute, SharedIpRelay};
+use crate::ppp::server_link::{Credentials, IpcpServerAddresses};
+use crate::registry::Registry;
+
+/// PPP protocol number of IPv4.
+const PROTOCOL_IP: [u8; 2] = [0x00, 0x21];
+/// The service interface of the subscribers a LAC terminates itself (Junos' `pp0`).
+pub const LOCAL_SERVICE_INTERFACE: &str = "pp0";
+
+/// IP packets the LNS counted rather than forwarded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IpDrops {
+    /// From a subscriber with a source address other than its own: on the slow path, and
+    /// on the fast path (the I/O shell's table counts those).
+    pub spoofed: u64,
+    pub spoofed_fast: u64,
+    /// For an address no subscriber holds, or from a subscriber whose IPCP is not up.
+    pub no_subscriber: u64,
+    /// Not IPv4, or too short to be one.
+    pub malformed: u64,
+    /// The subscriber has no service interface (an LNS tunnel group without
+    /// `service-interface`): the IP has nowhere to go.
+    pub no_service_interface: u64,
+}
+
+/// What terminating subscribers needs beside the subscriber table: the address pools, who
+/// holds which address, and the IP packets on their way to a service interface.
+#[derive(Default)]
+pub struct LnsState {
+    pub pools: AddressPools,
+    pub(super) by_address: HashMap<Ipv4Addr, SubscriberId>,
+    pub(super) ip_out: VecDeque<(Arc<str>, Vec<u8>)>,
+    pub ip_drops: IpDrops,
+    /// Refused authentications by reason (`show subscribers summary`).
+    pub auth_refusals: HashMap<AuthRejection, u64>,
+    /// Sessions whose proxy LCP was taken, and those renegotiated.
+    pub proxy_lcp_accepted: u64,
+    pub lcp_renegotiated: u64,
+}
+
+/// The PPP protocol and the information of a frame from the L2TP session (Address and
+/// Control fields optional, RFC 2661 §5.1; protocol field compression allowed).
+fn ip_payload(frame: &[u8]) -> Option<&[u8]> {
+    let frame = frame.strip_prefix(&[0xff, 0x03]).unwrap_or(frame);
+    frame
+        .strip_prefix(&PROTOCOL_IP)
+        .or_else(|| frame.strip_prefix(&[0x21]))
+}
+
+/// An IPCP packet (protocol 0x8021), with or without Address and Control fields.
+fn is_ipcp(frame: &[u8]) -> bool {
+    let frame = frame.strip_prefix(&[0xff, 0x03]).unwrap_or(frame);
+    frame.starts_with(&[0x80, 0x21])
+}
+
+/// The source and destination of an IPv4 packet; `None` when it is not one.
+fn ipv4_addresses(packet: &[u8]) -> Option<(Ipv4Addr, Ipv4Addr)> {
+    let header = packet.get(..20)?;
+    if header[0] >> 4 != 4 || usize::from(header[0] & 0x0f) * 4 < 20 {
+        return None;
+    }
+    let source = Ipv4Addr::new(header[12], header[13], header[14], header[15]);
+    let destination = Ipv4Addr::new(header[16], header[17], header[18], header[19]);
+    Some((source, destination))
+}
+
+
+/// The access profile that authenticates `subscriber` (`None`: admit).
+fn access_profile<'c>(config: &'c RouterConfig, subscriber: &Subscriber) -> Option<&'c AccessProfile> {
+    config
+        .access_profiles
+        .get(subscriber.aaa_profile.as_deref()?)
+}
+
+impl SubscriberLayer {
+    /// A PPP frame from a terminated subscriber: IP once IPCP is up, PPP otherwise.
+    pub(super) fn terminated_frame(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        frame: &[u8],
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return;
+        };
+        subscriber.frames_up += 1;
+        subscriber.bytes_up += frame.len() as u64;
+        if let Some(packet) = ip_payload(frame) {
+            let drops = &mut self.lns.ip_drops;
+            let (Phase::Active, Some(lease)) = (subscriber.phase, subscriber.lease.as_ref()) else {
+                drops.no_subscriber += 1;
+                return;
+            };
+            let Some((source, _)) = ipv4_addresses(packet) else {
+                drops.malformed += 1;
+                return;
+            };
+            // A subscriber may only send from the address it was given.
+            if source != lease.address {
+                drops.spoofed += 1;
+                return;
+            }
+            let Some(service) = subscriber.service.clone() else {
+                drops.no_service_interface += 1;
+                return;
+            };
+            self.lns.ip_out.push_back((service, packet.to_vec()));
+            return;
+        }
+        let first_ipcp =
+            subscriber.phase == Phase::Addressing && subscriber.lease.is_none() && is_ipcp(frame);
+        if first_ipcp {
+            self.assign_address(now, id, config);
+        }
+        if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
+            link.handle_frame(frame, now);
+        }
+        self.run_link(now, id, config, registry);
+    }
+
+    /// The credentials (the LAC's proxy authentication, or the client's own) against the
+    /// subscriber's access profile, and the answer to the client.
+    pub(super) fn check_credentials(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        credentials: Credentials,
+        config: &RouterConfig,
+    ) {
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return;
+        };
+        let profile = access_profile(config, subscriber);
+        let user = local_auth::user_name(&credentials);
+        subscriber.user = Some(user.clone());
+        subscriber.authentication = Some(match credentials {
+            Credentials::Pap { .. } => "pap",
+            Credentials::Chap { .. } => "chap",
+        });
+        let admission = local_auth::authenticate(profile, &credentials);
+        let Some(link) = subscriber.link.as_mut() else {
+            return;
+        };
+        if let Err(why) = admission {
+            *self.lns.auth_refusals.entry(why).or_default() += 1;
+            tracing::info!(
+                "subscriber {user}: authentication refused: {}",
+                why.key()
+            );
+            subscriber.phase = Phase::Terminating;
+            subscriber.end_cause = Some(EndCause::AuthenticationFailed);
+            link.auth_failure(b"authentication failed", now);
+            return;
+        }
+        tracing::info!(
+            "subscriber {user}: authenticated ({})",
+            match admission {
+                Ok(Admission::Password) => "password",
+                _ => "none",
+            }
+        );
+        link.auth_success(b"", now);
+        subscriber.phase = Phase::Addressing;
+    }
+
+    /// The client's first IPCP packet: the address is taken now, when the client asks for
+    /// IP (a client that never runs IPCP, like a `test services l2tp tunnel` call, holds
+    /// none), and IPCP starts with it. Without an address the subscriber is refused with
+    /// that cause: LCP terminates (and at the LNS the LAC gets a CDN saying so).
+    fn assign_address(&mut self, now: Instant, id: SubscriberId, config: &RouterConfig) {
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return;
+        };
+        let user = subscriber.user.clone().unwrap_or_default();
+        let client = access_profile(config, subscriber).and_then(|p| p.clients.get(&user));
+        let lease = match client.and_then(|c| c.ppp.framed_ip_address) {
+            Some(fixed) => self.lns.pools.allocate_fixed(fixed, id.0),
+            None => {
+                let pool = client
+                    .and_then(|c| c.ppp.framed_pool.as_deref())
+                    .or_else(|| super::decision::address_pool(config, &user));
+                self.lns.pools.allocate(pool, id.0)
+            }
+        };
+        let Some(link) = subscriber.link.as_mut() else {
+            return;
+        };
+        let lease = match lease {
+            Ok(lease) => lease,
+            Err(why) => {
+                tracing::info!("subscriber {user}: no address: {why}");
+                subscriber.phase = Phase::Terminating;
+                subscriber.end_cause = Some(EndCause::NoAddress);
+                link.close(now);
+                return;
+            }
+        };
+        // Client entries may name DNS servers; the pool's `dhcp-attributes` otherwise.
+        let addresses = IpcpServerAddresses {
+            local: lease.local,
+            peer: lease.address,
+            primary_dns: client.and_then(|c| c.ppp.primary_dns).or(lease.primary_dns),
+            secondary_dns: client
+                .and_then(|c| c.ppp.secondary_dns)
+                .or(lease.secondary_dns),
+        };
+        link.start_ipcp(addresses, now);
+        self.lns.by_address.insert(lease.address, id);
+        subscriber.lease = Some(lease);
+    }
+
+    /// IPCP is open: the subscriber's IP flows.
+    pub(super) fn network_up(&mut self, id: SubscriberId, peer: Ipv4Addr, registry: &Registry) {
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return;
+        };
+        subscriber.phase = Phase::Active;
+        tracing::info!(
+            "subscriber {}: IPCP up, address {peer}",
+            subscriber.user.as_deref().unwrap_or("?")
+        );
+        self.install_ip_route(id, registry);
+    }
+
+    /// IP packets a service interface received, for subscribers (the slow path: the I/O
+    /// shell's table takes the packets of subscribers it knows).
+    pub fn handle_ip_packets(&mut self, packets: &[Vec<u8>], registry: &mut Registry) {
+        for packet in packets {
+            let Some((_, destination)) = ipv4_addresses(packet) else {
+                self.lns.ip_drops.malformed += 1;
+                continue;
+            };
+            let Some(id) = self.lns.by_address.get(&destination).copied() else {
+                self.lns.ip_drops.no_subscriber += 1;
+                continue;
+            };
+            let Some(subscriber) = self.table.get_mut(id) else {
+                continue;
+            };
+            if subscriber.phase != Phase::Active {
+                self.lns.ip_drops.no_subscriber += 1;
+                continue;
+            }
+            subscriber.frames_down += 1;
+            subscriber.bytes_down += (packet.len() + PROTOCOL_IP.len()) as u64;
+            let mut frame = Vec::with_capacity(packet.len() + PROTOCOL_IP.len());
+            frame.extend_from_slice(&PROTOCOL_IP);
+            frame.extend_from_slice(packet);
+            self.to_client(id, &frame, registry);
+        }
+    }
+
+    /// The subscriber's IP takes the I/O shell's fast path from now on, when its session
+    /// allows (no sequencing: see `Registry::relay_leg`); otherwise it stays on the slow path.
+    fn install_ip_route(&mut self, id: SubscriberId, registry: &Registry) {
+        let Some(subscriber) = self.table.get(id) else {
+            return;
+        };
+        let (Some(lease), Some(service), Some(leg)) = (
+            subscriber.lease.as_ref(),
+            subscriber.service.clone(),
+            registry.relay_leg(id),
+        ) else {
+            return;
+        };
+        self.ip_relay.lock().install(IpRoute {
+            call: id,
+            address: lease.address,
+            service,
+            l2tp: leg,
+        });
+    }
+
+    /// Takes `id` off the IP fast path, its last packets counted first.
+    pub(super) fn remove_ip_route(&mut self, id: SubscriberId, registry: &mut Registry) {
+        let removed = self.ip_relay.lock().remove(id);
+        if let Some(relayed) = removed {
+            self.count_relayed(id, &relayed, registry);
+        }
+    }
+
+    /// The LNS's IP forwarding table, for the I/O tasks.
+    pub fn ip_relay(&self) -> &SharedIpRelay {
+        &self.ip_relay
+    }
+
+    /// Adds what the IP fast path forwarded to the subscribers' and sessions' counters.
+    pub fn fold_ip_counters(&mut self, registry: &mut Registry) {
+        let taken = self.ip_relay.lock().take_counters();
+        for (id, relayed) in taken {
+            self.count_relayed(id, &relayed, registry);
+        }
+        self.lns.ip_drops.spoofed_fast = self.ip_relay.lock().totals().spoofed;
+    }
+
+    /// The next IP packet for a service interface.
+    pub fn poll_ip_packet(&mut self) -> Option<(Arc<str>, Vec<u8>)> {
+        self.lns.ip_out.pop_front()
+    }
+
+    /// Every service interface the configuration needs, with the addresses it carries: each
+    /// pool's gateway with the pool's prefix, so the kernel routes every pool network to
+    /// it and the daemon finds the subscriber by destination. The tunnel groups name theirs;
+    /// `pp0` carries the LAC's own subscribers when a domain map terminates locally.
+    pub fn service_interfaces(&self, config: &RouterConfig) -> Vec<(String, Vec<(Ipv4Addr, u8)>)> {
+        let mut names: Vec<&str> = config
+            .l2tp
+            .tunnel_groups
+            .values()
+            .filter_map(|g| g.service_interface.as_deref())
+            .collect();
+        if config.domain_maps.values().any(|m| m.tunnel_profile.is_none()) {
+            names.push(LOCAL_SERVICE_INTERFACE);
+        }
+        names.sort_unstable();
+        names.dedup();
+        let gateways = self.lns.pools.gateways();
+        names
+            .into_iter()
+            .map(|name| (name.to_string(), gateways.clone()))
+            .collect()
+    }
+
+    /// A terminated subscriber's address goes back to its pool.
+    pub(super) fn release_address(&mut self, subscriber: &Subscriber) {
+        if let Some(lease) = &subscriber.lease {
+            if self.lns.by_address.get(&lease.address) == Some(&subscriber.id) {
+                self.lns.by_address.remove(&lease.address);
+            }
+            self.lns.pools.release(lease.address);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "termination_tests.rs"]
+mod tests;
