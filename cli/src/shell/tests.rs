@@ -1519,9 +1519,11 @@ mod subscribers {
             vec![
                 ok(Reply::AddressPools(sample_pools())),
                 ok(Reply::AddressPools(sample_pools())),
+                ok(Reply::AddressPools(sample_pools())),
             ],
             "show network-access address-assignment pool p1\n\
-             show network-access address-assignment pool | display json\n",
+             show network-access address-assignment pool | display json\n\
+             show network-access address-assignment pool | display xml\n",
         );
         assert!(!failed, "{out}");
         assert_eq!(
@@ -1530,6 +1532,7 @@ mod subscribers {
                 &Request::GetAddressAssignmentPool(AddressPoolSelect {
                     name: Some("p1".into())
                 }),
+                &Request::GetAddressAssignmentPool(AddressPoolSelect::default()),
                 &Request::GetAddressAssignmentPool(AddressPoolSelect::default()),
             ]
         );
@@ -1540,7 +1543,13 @@ mod subscribers {
             ),
             "{out}"
         );
-        let json = out
+        let (rest, xml) = out
+            .split_once("lab@r0> show network-access address-assignment pool | display xml\n")
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(xml.contains("<address-pool-information"), "{xml}");
+        assert!(xml.contains("<pool-name>p1</pool-name>"), "{xml}");
+        assert_well_formed(xml);
+        let json = rest
             .split("| display json\n")
             .nth(1)
             .unwrap_or_else(|| panic!("{out}"));
