@@ -14,6 +14,7 @@ pub mod pipe;
 pub mod refresh;
 pub mod render;
 pub mod render_l2tp;
+pub mod render_pools;
 pub mod render_pppoe;
 pub mod render_snmp;
 pub mod render_subscribers;

@@ -179,6 +179,7 @@ impl<T: Transport> Shell<T> {
             | Action::ShowPppoeInterfaces
             | Action::ShowPppoeStatistics
             | Action::ShowPppoeServiceNameTables
+            | Action::ShowAddressAssignmentPool
             | Action::ClearPppoeSessions
             | Action::ClearPppoeStatistics => self.subscriber_command(line, cmd, pipes, input)?,
             Action::ShowSnmpMibGet | Action::ShowSnmpMibWalk => {

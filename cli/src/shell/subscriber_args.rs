@@ -7,7 +7,7 @@ use super::options::{parse_options, ArgError};
 use schema::def::Type;
 use schema::mgmt::Request;
 use schema::opcmd::{Action, OpCmd};
-use schema::subscriber_rpc::{Level, PppoeSelect, SubscriberShow};
+use schema::subscriber_rpc::{AddressPoolSelect, Level, PppoeSelect, SubscriberShow};
 use schema::tokenize::Word;
 
 /// The request of one of the subscriber or PPPoE commands (`action` names which).
@@ -16,6 +16,9 @@ pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Re
         Action::ShowSubscribers => Request::GetSubscribers(subscriber_show(node, args)?),
         // It takes no words: the command walk refuses any (`syntax error.`).
         Action::ShowPppoeServiceNameTables => Request::GetPppoeServiceNameTables,
+        Action::ShowAddressAssignmentPool => Request::GetAddressAssignmentPool(AddressPoolSelect {
+            name: select(args, |_| Ok(()))?.interface,
+        }),
         Action::ShowPppoeInterfaces => {
             Request::GetPppoeInterfaceInformation(select(args, pppoe_interface)?)
         }
@@ -181,6 +184,18 @@ mod tests {
         assert_eq!(
             read("show pppoe service-name-tables"),
             Ok(Request::GetPppoeServiceNameTables)
+        );
+        assert_eq!(
+            read("show network-access address-assignment pool"),
+            Ok(Request::GetAddressAssignmentPool(
+                AddressPoolSelect::default()
+            ))
+        );
+        assert_eq!(
+            read("show network-access address-assignment pool p1"),
+            Ok(Request::GetAddressAssignmentPool(AddressPoolSelect {
+                name: Some("p1".into())
+            }))
         );
         assert_eq!(
             read("clear pppoe sessions"),

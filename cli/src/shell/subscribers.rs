@@ -5,7 +5,7 @@ use super::l2tp::{rpc, structured};
 use super::subscriber_args::request;
 use super::transport::Transport;
 use super::words::Command;
-use super::{render_pppoe, render_subscribers, Input, Lost, Pipe, Shell};
+use super::{render_pools, render_pppoe, render_subscribers, Input, Lost, Pipe, Shell};
 use schema::mgmt::{Reply, Request};
 use schema::subscriber_rpc::{roots, PppoeSelect, SubscriberShow};
 
@@ -61,6 +61,12 @@ impl<T: Transport> Shell<T> {
                 structured,
                 &|| render_pppoe::service_name_tables(&t),
                 &t,
+            ),
+            Ok(Reply::AddressPools(p)) => rpc(
+                roots::ADDRESS_POOLS,
+                structured,
+                &|| render_pools::address_pools(&p),
+                &p,
             ),
             Ok(Reply::PppoeCleared(c)) => {
                 self.print(&render_pppoe::cleared(&c));

@@ -443,6 +443,7 @@ fn question_mark_lists_from_the_tables() {
         out,
         "lab@r0> show ?\nPossible completions:\n\
          \x20 configuration        Show current configuration\n\
+         \x20 network-access       Show network access information\n\
          \x20 pppoe                Show PPP over Ethernet information\n\
          \x20 services             Show services information\n\
          \x20 snmp                 Show SNMP information\n\
@@ -1508,6 +1509,62 @@ mod subscribers {
             ),
             "{out}"
         );
+    }
+
+    #[test]
+    fn address_pool_show_and_json() {
+        use crate::shell::render_pools::tests::sample_pools;
+        use schema::subscriber_rpc::AddressPoolSelect;
+        let (out, failed, requests) = transcript(
+            vec![
+                ok(Reply::AddressPools(sample_pools())),
+                ok(Reply::AddressPools(sample_pools())),
+                ok(Reply::AddressPools(sample_pools())),
+            ],
+            "show network-access address-assignment pool p1\n\
+             show network-access address-assignment pool | display json\n\
+             show network-access address-assignment pool | display xml\n",
+        );
+        assert!(!failed, "{out}");
+        assert_eq!(
+            sent(&requests),
+            [
+                &Request::GetAddressAssignmentPool(AddressPoolSelect {
+                    name: Some("p1".into())
+                }),
+                &Request::GetAddressAssignmentPool(AddressPoolSelect::default()),
+                &Request::GetAddressAssignmentPool(AddressPoolSelect::default()),
+            ]
+        );
+        assert!(
+            out.contains(
+                "lab@r0> show network-access address-assignment pool p1\nPool: p1\n  \
+                 Network: 198.18.0.0/24, Gateway: 198.18.0.1\n"
+            ),
+            "{out}"
+        );
+        let (rest, xml) = out
+            .split_once("lab@r0> show network-access address-assignment pool | display xml\n")
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(xml.contains("<address-pool-information"), "{xml}");
+        assert!(xml.contains("<pool-name>p1</pool-name>"), "{xml}");
+        assert_well_formed(xml);
+        let json = rest
+            .split("| display json\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{out}"));
+        let value: serde_json::Value =
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+        let text = value.to_string();
+        for field in [
+            "address-pool-information",
+            "\"pool-name\"",
+            "\"range-low\"",
+            "\"addresses-in-use\"",
+            "\"addresses-free\"",
+        ] {
+            assert!(text.contains(field), "{field} in {text}");
+        }
     }
 
     #[test]

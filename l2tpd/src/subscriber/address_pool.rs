@@ -147,7 +147,9 @@ struct Pool {
 impl Pool {
     /// `None` for a pool the commit check refuses (no network, no gateway): only a bug
     /// brings one here, and then it hands out nothing rather than a wrong address.
-    fn new(name: &str, config: &AddressPool) -> Option<Pool> {
+    /// `reserved`: every pool's gateway, sorted: another pool's range may cover one (pools
+    /// of overlapping networks), and a router address is never a subscriber's.
+    fn new(name: &str, config: &AddressPool, reserved: &[u32]) -> Option<Pool> {
         let network = config.network?;
         let gateway = config.gateway()?;
         let (hosts_low, hosts_high) = config.host_addresses()?;
@@ -170,11 +172,25 @@ impl Pool {
                 _ => merged.push((low, high)),
             }
         }
+        let mut spans: Vec<(u32, u32)> = Vec::with_capacity(merged.len());
+        for (low, high) in merged {
+            let mut start = u64::from(low);
+            let inside = reserved.iter().filter(|r| (low..=high).contains(*r));
+            for &gateway in inside {
+                if u64::from(gateway) > start {
+                    spans.push((start as u32, gateway - 1));
+                }
+                start = u64::from(gateway) + 1;
+            }
+            if start <= u64::from(high) {
+                spans.push((start as u32, high));
+            }
+        }
         // The commit check bounds a pool's size; should an unchecked one come, its first
         // addresses up to the bound are used rather than memory without end.
         let mut blocks = Vec::new();
         let mut size = 0u64;
-        for (low, high) in merged {
+        for (low, high) in spans {
             let room = AddressPool::MAX_ADDRESSES - size;
             if room == 0 {
                 break;
@@ -313,9 +329,16 @@ impl AddressPools {
     /// handed out twice) and `show` counts them as "outside"; a removed pool's leases
     /// likewise. A pool that keeps its name keeps its cursor, so next-fit goes on.
     pub fn configure(&mut self, pools: &BTreeMap<String, AddressPool>) {
+        let mut reserved: Vec<u32> = pools
+            .values()
+            .filter_map(AddressPool::gateway)
+            .map(u32::from)
+            .collect();
+        reserved.sort_unstable();
+        reserved.dedup();
         let mut fresh: Vec<Pool> = pools
             .iter()
-            .filter_map(|(name, config)| Pool::new(name, config))
+            .filter_map(|(name, config)| Pool::new(name, config, &reserved))
             .collect();
         for pool in &mut fresh {
             if let Some(old) = self.pool(&pool.name) {
@@ -411,12 +434,17 @@ impl AddressPools {
     }
 
     /// Every pool's (gateway, prefix length): the service interfaces' addresses, so that the
-    /// kernel routes each pool's network to the TUN.
+    /// kernel routes each pool's network to the TUN. Pools sharing a network (and so a
+    /// gateway) give it once; in pool-name order.
     pub fn gateways(&self) -> Vec<(Ipv4Addr, u8)> {
-        self.pools
-            .iter()
-            .map(|p| (p.gateway, p.network.len))
-            .collect()
+        let mut gateways: Vec<(Ipv4Addr, u8)> = Vec::with_capacity(self.pools.len());
+        for pool in &self.pools {
+            let gateway = (pool.gateway, pool.network.len);
+            if !gateways.contains(&gateway) {
+                gateways.push(gateway);
+            }
+        }
+        gateways
     }
 
     /// Addresses held, in pools or not.

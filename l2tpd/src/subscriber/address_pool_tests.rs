@@ -196,6 +196,30 @@ fn network_broadcast_and_overlaps() {
     check_invariants(&pools);
 }
 
+/// A pool of a wider network may cover another pool's gateway: it never hands it out.
+#[test]
+fn another_pools_gateway_is_never_handed_out() {
+    let mut pools = pools_of(&[
+        (
+            "narrow",
+            pool("198.18.0.0/24", &[("r", "198.18.0.10", "198.18.0.10")]),
+        ),
+        (
+            "wide",
+            pool("198.18.0.0/16", &[("r", "198.18.0.0", "198.18.0.3")]),
+        ),
+    ]);
+    // 198.18.0.0 is the /16's network address, so wide's range holds the hosts .1-.3, of
+    // which .1 is narrow's gateway; wide's own gateway is the next address, .4.
+    assert_eq!(pools.gateway("wide"), Some(a("198.18.0.4")));
+    let got: Vec<Ipv4Addr> = (0..3)
+        .map_while(|h| pools.allocate(Some("wide"), h).ok().map(|l| l.address))
+        .collect();
+    assert_eq!(got, [a("198.18.0.2"), a("198.18.0.3")]);
+    assert_eq!(pools.view(Some("wide")).pools[0].addresses_total, 2);
+    check_invariants(&pools);
+}
+
 #[test]
 fn no_pool_names_the_first_pool_with_room() {
     let mut pools = pools_of(&[
@@ -229,6 +253,18 @@ fn no_pool_names_the_first_pool_with_room() {
         pools.gateways(),
         vec![(a("198.18.0.1"), 24), (a("198.18.1.1"), 24)]
     );
+    // Two pools of one network share its gateway: one service address.
+    let shared = pools_of(&[
+        (
+            "a",
+            pool("198.18.0.0/24", &[("r", "198.18.0.10", "198.18.0.19")]),
+        ),
+        (
+            "b",
+            pool("198.18.0.0/24", &[("r", "198.18.0.20", "198.18.0.29")]),
+        ),
+    ]);
+    assert_eq!(shared.gateways(), vec![(a("198.18.0.1"), 24)]);
 }
 
 #[test]

@@ -3,16 +3,24 @@
 //! code. Prints a summary (one JSON line with `--json`) and exits 0 when every subscriber
 //! reached `--up-at` within `--timeout`.
 //!
+//! With `--up-at ip`, `--ping ADDR` and `--udp ADDR:PORT` send IP through each session once
+//! IPCP gave it an address: ICMP echoes (once a second until answered, at most
+//! `--ping-count`) and a flow of `--udp-count` datagrams to an echo server; the run then
+//! succeeds only if every subscriber had a reply to each.
+//!
 //! Signals let a test drive a long run: SIGUSR1 sends one more round of probes (an LCP
 //! Echo-Request on every open session), SIGTERM or SIGINT ends the run at once as
 //! `--timeout` would (a PADT for every session, then the summary).
 
+use std::net::{Ipv4Addr, SocketAddrV4};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use l2tp_tests::emulator::{self, EmulatorConfig, EndWith, RunOptions, Summary, UpAt};
+use l2tp_tests::emulator::{
+    self, EmulatorConfig, EndWith, IpProbeConfig, RunOptions, Summary, UpAt,
+};
 use l2tpd::io::{AsyncFrameEndpoint, PacketSocket, SocketLink};
 use l2tpd::pppoe::wire::{MacAddr, VlanTag};
 
@@ -74,6 +82,18 @@ struct Args {
     /// (up to 5 rounds, 1 s apart, for the unanswered ones).
     #[arg(long)]
     probe: bool,
+    /// Once IPCP is up, ping this address from each subscriber (needs --up-at ip).
+    #[arg(long)]
+    ping: Option<Ipv4Addr>,
+    /// Echo Requests per subscriber at most, one a second until one is answered (1-64).
+    #[arg(long, default_value_t = 3)]
+    ping_count: u16,
+    /// Once IPCP is up, send datagrams to this UDP echo server (needs --up-at ip).
+    #[arg(long)]
+    udp: Option<SocketAddrV4>,
+    /// Datagrams per subscriber, 200 ms apart, each carrying the subscriber's number (1-64).
+    #[arg(long, default_value_t = 3)]
+    udp_count: u16,
     /// Seconds for the whole run; every loop ends by then.
     #[arg(long, default_value_t = 30.0)]
     timeout: f64,
@@ -157,6 +177,26 @@ fn emulator_config(args: &Args) -> Result<EmulatorConfig, String> {
         Some(secs) if secs >= 0.0 && secs.is_finite() => Some(Duration::from_secs_f64(secs)),
         Some(secs) => return Err(format!("--hold {secs}: a number of seconds, 0 or more")),
     };
+    let ip_probes = IpProbeConfig {
+        ping: args.ping,
+        ping_count: args.ping_count,
+        udp: args.udp,
+        udp_count: args.udp_count,
+    };
+    if ip_probes.is_active() && args.up_at != UpAt::Ip {
+        return Err("--ping and --udp need --up-at ip (IPCP gives the address)".to_string());
+    }
+    for (name, count) in [
+        ("--ping-count", args.ping_count),
+        ("--udp-count", args.udp_count),
+    ] {
+        if !(1..=emulator::MAX_IP_PROBES).contains(&count) {
+            return Err(format!(
+                "{name} {count}: from 1 to {}",
+                emulator::MAX_IP_PROBES
+            ));
+        }
+    }
     let mut config = EmulatorConfig::new(args.count);
     config.rate = args.rate;
     config.max_in_flight = args.max_in_flight.max(1);
@@ -171,6 +211,7 @@ fn emulator_config(args: &Args) -> Result<EmulatorConfig, String> {
     config.end_with = args.end_with;
     config.mac_group = args.mac_group;
     config.seed = rand::random();
+    config.ip_probes = ip_probes;
     Ok(config)
 }
 
@@ -222,7 +263,8 @@ fn human(summary: &Summary) -> String {
         .collect();
     format!(
         "{} of {} subscribers up; setup p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; \
-         frames sent {}, received {}; failures: {}",
+         frames sent {}, received {}; ipcp up {}, addresses {}; ping {}/{}, udp {}/{}; \
+         failures: {}",
         summary.up,
         summary.count,
         summary.setup_ms.p50,
@@ -230,6 +272,12 @@ fn human(summary: &Summary) -> String {
         summary.setup_ms.max,
         summary.frames.sent,
         summary.frames.received,
+        summary.ipcp_up,
+        summary.addresses,
+        summary.ip.ping_replies,
+        summary.ip.ping_sent,
+        summary.ip.udp_replies,
+        summary.ip.udp_sent,
         if failures.is_empty() {
             "none".to_string()
         } else {

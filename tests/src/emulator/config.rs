@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use l2tpd::pppoe::wire::{MacAddr, VlanTag};
 
+use super::ip_probe::IpProbeConfig;
+
 /// The point at which a subscriber counts as up. Behind our LAC in issue 10 the LNS does not
 /// answer authentication yet, so `AuthSent` is the furthest a pass-through subscriber gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +80,8 @@ pub struct EmulatorConfig {
     pub mac_group: u8,
     /// Seeds the LCP Magic-Numbers (the caller draws it; the core reads no entropy).
     pub seed: u64,
+    /// Pings and UDP datagrams once IPCP is up (needs `up_at: Ip`).
+    pub ip_probes: IpProbeConfig,
 }
 
 impl EmulatorConfig {
@@ -97,6 +101,7 @@ impl EmulatorConfig {
             end_with: EndWith::Padt,
             mac_group: 0x50,
             seed: 1,
+            ip_probes: IpProbeConfig::default(),
         }
     }
 

@@ -7,10 +7,13 @@ use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::time::Instant;
 
 use l2tpd::ppp::client_link::ClientEvent as PppEvent;
+use l2tpd::ppp::link::frame;
+use l2tpd::ppp::wire::{split_frame, Protocol};
 use l2tpd::pppoe::client::{ClientConfig, ClientEvent, DiscoveryClient, Received, SessionEnd};
 use l2tpd::pppoe::wire::MacAddr;
 
 use super::config::{EmulatorConfig, EndWith, UpAt};
+use super::ip_probe::IpProbe;
 use super::ppp_client::{PppClient, PppParams};
 use super::probe;
 use super::subscriber::{DownReason, Phase, Subscriber};
@@ -115,7 +118,12 @@ impl<P: PppClient> Emulator<P> {
         };
         let subscriber = &mut self.subscribers[index];
         if let Received::SessionPpp(ppp) = subscriber.discovery.handle_frame(bytes, now) {
-            if probe::is_echo_reply(ppp) {
+            if let Ok((Protocol::Ip, packet)) = split_frame(ppp) {
+                // IP is ours, not PPP's: the replies to our pings and datagrams.
+                if let Some(probe) = subscriber.ip_probe.as_mut() {
+                    probe.handle_packet(packet);
+                }
+            } else if probe::is_echo_reply(ppp) {
                 self.counters.probe_replies += 1;
                 subscriber.probe_answered = true;
             } else if let Some(link) = subscriber.ppp.as_mut() {
@@ -140,6 +148,9 @@ impl<P: PppClient> Emulator<P> {
             subscriber.discovery.handle_timeout(now);
             if let Some(link) = subscriber.ppp.as_mut() {
                 link.handle_timeout(now);
+            }
+            if let Some(probe) = subscriber.ip_probe.as_mut() {
+                probe.handle_timeout(now);
             }
             if subscriber.hold_until.is_some_and(|until| until <= now) {
                 subscriber.hold_until = None;
@@ -199,13 +210,29 @@ impl<P: PppClient> Emulator<P> {
     }
 
     /// Nothing more will happen without outside help: every subscriber is down, or up and
-    /// holding without an end.
+    /// holding without an end, its IP probes done.
     pub fn settled(&self) -> bool {
         self.subscribers.iter().all(|subscriber| {
             subscriber.down.is_some()
                 || (subscriber.is_up()
                     && self.config.hold.is_none()
-                    && subscriber.phase != Phase::Closing)
+                    && subscriber.phase != Phase::Closing
+                    && subscriber.ip_probe.as_ref().is_none_or(IpProbe::finished))
+        })
+    }
+
+    /// Every subscriber that got an address had a reply to its pings (with `--ping`) and to
+    /// its datagrams (with `--udp`); true without them.
+    pub fn ip_probes_answered(&self) -> bool {
+        if !self.config.ip_probes.is_active() {
+            return true;
+        }
+        self.subscribers.iter().all(|subscriber| {
+            subscriber.is_up()
+                && subscriber
+                    .ip_probe
+                    .as_ref()
+                    .is_some_and(|p| p.ping_answered() && p.udp_answered())
         })
     }
 
@@ -256,6 +283,19 @@ impl<P: PppClient> Emulator<P> {
                     self.transmit.push_back(frame);
                 }
             }
+            while let Some(packet) = subscriber
+                .ip_probe
+                .as_mut()
+                .and_then(IpProbe::poll_transmit)
+            {
+                progressed = true;
+                if let Some(frame) = subscriber
+                    .discovery
+                    .session_frame(&frame(Protocol::Ip, &packet))
+                {
+                    self.transmit.push_back(frame);
+                }
+            }
             while let Some(frame) = subscriber.discovery.poll_transmit() {
                 progressed = true;
                 self.transmit.push_back(frame);
@@ -279,6 +319,7 @@ impl<P: PppClient> Emulator<P> {
         let deadline = [
             subscriber.discovery.poll_timeout(),
             subscriber.ppp.as_ref().and_then(P::poll_timeout),
+            subscriber.ip_probe.as_ref().and_then(IpProbe::poll_timeout),
             subscriber.hold_until,
         ]
         .into_iter()
@@ -346,8 +387,17 @@ impl<P: PppClient> Emulator<P> {
                 times.authenticated = Some(now);
                 Phase::Authenticated
             }
-            PppEvent::IpUp { .. } => {
+            PppEvent::IpUp { local, .. } => {
                 times.ip_up = Some(now);
+                subscriber.address = Some(local);
+                if config.ip_probes.is_active() && subscriber.ip_probe.is_none() {
+                    subscriber.ip_probe = Some(IpProbe::new(
+                        &config.ip_probes,
+                        subscriber.index,
+                        local,
+                        now,
+                    ));
+                }
                 Phase::IpUp
             }
             PppEvent::AuthFailed(message) => {
@@ -404,6 +454,9 @@ impl<P: PppClient> Emulator<P> {
         subscriber.discovery.terminate();
         if let Some(link) = subscriber.ppp.as_mut() {
             link.lower_down();
+        }
+        if let Some(probe) = subscriber.ip_probe.as_mut() {
+            probe.stop();
         }
     }
 }

@@ -3,7 +3,8 @@
 //! scripted double that reports progress as soon as the session is up: what is under test is
 //! the core, not PPP (the ClientLink ⇄ ServerLink run is in tests/tests/emulator_ppp.rs).
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
+use std::net::{Ipv4Addr, SocketAddrV4};
 use std::time::{Duration, Instant};
 
 use l2tpd::ppp::client_link::{ClientEvent, DownReason};
@@ -18,13 +19,19 @@ const AC: MacAddr = MacAddr([0x02, 0, 0, 0, 0, 0xac]);
 const LCP_CONFIGURE_REQUEST: [u8; 6] = [0xc0, 0x21, code::CONFIGURE_REQUEST, 1, 0, 4];
 const LCP_TERMINATE_REQUEST: [u8; 6] = [0xc0, 0x21, code::TERMINATE_REQUEST, 2, 0, 4];
 
-/// Sends one Configure-Request and reports LCP up and the credentials sent at once; `close`
-/// sends a Terminate-Request and reports the link down.
+/// Sends one Configure-Request and reports LCP up and the credentials sent at once (with
+/// IPCP: authenticated and IP up too, subscriber n at 198.18.100.n); `close` sends a
+/// Terminate-Request and reports the link down.
 struct ScriptedPpp {
     transmit: VecDeque<Vec<u8>>,
     progress: VecDeque<ClientEvent>,
     lowered: bool,
+    /// With IPCP, the address it reports.
+    address: Option<Ipv4Addr>,
 }
+
+/// Where the far end's IP host is, for the IP probes.
+const HOST: Ipv4Addr = Ipv4Addr::new(198, 18, 1, 1);
 
 impl PppClient for ScriptedPpp {
     fn new(params: PppParams) -> Self {
@@ -32,16 +39,36 @@ impl PppClient for ScriptedPpp {
             params.user.starts_with(b"user"),
             "user name from the format"
         );
+        let number = std::str::from_utf8(&params.user).ok().and_then(|u| {
+            u.strip_prefix("user")?
+                .split('@')
+                .next()?
+                .parse::<u8>()
+                .ok()
+        });
         Self {
             transmit: VecDeque::new(),
             progress: VecDeque::new(),
             lowered: false,
+            address: params
+                .ipcp
+                .then(|| Ipv4Addr::new(198, 18, 100, number.unwrap_or(0))),
         }
     }
     fn start(&mut self, _now: Instant) {
         self.transmit.push_back(LCP_CONFIGURE_REQUEST.to_vec());
         self.progress
             .extend([ClientEvent::LcpUp, ClientEvent::AuthSent]);
+        if let Some(local) = self.address {
+            self.progress.extend([
+                ClientEvent::Authenticated,
+                ClientEvent::IpUp {
+                    local,
+                    peer: Ipv4Addr::new(198, 18, 100, 254),
+                    dns: Vec::new(),
+                },
+            ]);
+        }
     }
     fn handle_frame(&mut self, _ppp: &[u8], _now: Instant) {}
     fn handle_timeout(&mut self, _now: Instant) {}
@@ -70,6 +97,10 @@ struct Concentrator {
     /// Session-stage PPP frames received, by session id.
     ppp_at_server: Vec<(u16, Vec<u8>)>,
     answer_probes: bool,
+    /// IP inside the sessions is answered by `crate::ip_host`.
+    ip_host: bool,
+    /// The first ICMP packet of each session is lost (the sessions listed saw theirs).
+    lose_first_ping: Option<HashSet<u16>>,
 }
 
 impl FarEnd for Concentrator {
@@ -79,7 +110,22 @@ impl FarEnd for Concentrator {
             Handled::SessionPpp { session_id, ppp } => {
                 let ppp = ppp.to_vec();
                 let mut replies = Vec::new();
-                if self.answer_probes && ppp[2] == code::ECHO_REQUEST {
+                if let Some(packet) = ppp.strip_prefix(&[0x00, 0x21][..]) {
+                    let lost = self
+                        .lose_first_ping
+                        .as_mut()
+                        .is_some_and(|seen| packet.get(9) == Some(&1) && seen.insert(session_id));
+                    if let Some(reply) = self
+                        .ip_host
+                        .then(|| crate::ip_host::reply(packet))
+                        .flatten()
+                        .filter(|_| !lost)
+                    {
+                        let mut frame = vec![0x00, 0x21];
+                        frame.extend_from_slice(&reply);
+                        replies.extend(self.server.session_frame(session_id, &frame));
+                    }
+                } else if self.answer_probes && ppp[2] == code::ECHO_REQUEST {
                     let mut reply = ppp.clone();
                     reply[2] = code::ECHO_REPLY;
                     replies.extend(self.server.session_frame(session_id, &reply));
@@ -110,6 +156,8 @@ fn segment_with(config: EmulatorConfig, ac: DiscoveryConfig) -> Segment {
         server: DiscoveryServer::new(ac, [3; 16], now),
         ppp_at_server: Vec::new(),
         answer_probes: true,
+        ip_host: true,
+        lose_first_ping: None,
     };
     SimulatedSegment::new(Emulator::new(config), concentrator, now)
 }
@@ -278,4 +326,98 @@ fn a_service_the_concentrator_does_not_offer_fails_with_no_pado() {
     let summary = segment.emulator.summary();
     assert_eq!(summary.failures.get("no-pado"), Some(&1));
     assert_eq!(summary.to_json()["failures"]["no-pado"], 1);
+}
+
+fn ip_probes(count: usize) -> EmulatorConfig {
+    let mut config = EmulatorConfig::new(count);
+    config.up_at = UpAt::Ip;
+    config.ip_probes = IpProbeConfig {
+        ping: Some(HOST),
+        ping_count: 3,
+        udp: Some(SocketAddrV4::new(HOST, crate::ip_host::ECHO_PORT)),
+        udp_count: 3,
+    };
+    config
+}
+
+/// Once IPCP is up each subscriber pings (again a second later when the first is lost) and
+/// sends its datagrams; the host's replies are matched and counted, and the run settles
+/// when every probe is done.
+#[test]
+fn pings_and_datagrams_go_once_ipcp_is_up_and_their_replies_are_counted() {
+    let mut segment = segment(ip_probes(10));
+    segment.far_end.lose_first_ping = Some(HashSet::new());
+    let start = segment.now;
+    segment.run_until(Duration::from_secs(60), Emulator::settled);
+    assert!(segment.emulator.settled());
+    assert!(segment.emulator.ip_probes_answered());
+    // The lost pings went again after a second; the flow's last datagram was waited for
+    // only until it came back.
+    let last_start = segment.emulator.config().start_offset(9);
+    assert_eq!(segment.now, start + last_start + Duration::from_secs(1));
+    let summary = segment.emulator.summary();
+    assert_eq!((summary.ipcp_up, summary.addresses), (10, 10));
+    assert_eq!(
+        summary.ip,
+        IpCounters {
+            ping_sent: 20,
+            ping_replies: 10,
+            udp_sent: 30,
+            udp_replies: 30,
+        }
+    );
+    let json = summary.to_json();
+    for (field, value) in [
+        ("ipcp_up", 10),
+        ("addresses", 10),
+        ("ping_sent", 20),
+        ("ping_replies", 10),
+        ("udp_sent", 30),
+        ("udp_replies", 30),
+    ] {
+        assert_eq!(json[field], value, "{field}");
+    }
+    // The existing fields are still there.
+    assert_eq!(json["up"], 10);
+    assert_eq!(json["frames"]["probes_answered"], 0);
+}
+
+#[test]
+fn unanswered_pings_stop_at_the_count_and_the_run_is_not_ok() {
+    let mut segment = segment(ip_probes(4));
+    segment.far_end.ip_host = false;
+    let start = segment.now;
+    segment.run_until(Duration::from_secs(60), Emulator::settled);
+    assert!(segment.emulator.settled());
+    assert!(!segment.emulator.ip_probes_answered());
+    // Three pings a second apart, then a second for the last reply.
+    let last_start = segment.emulator.config().start_offset(3);
+    assert_eq!(segment.now, start + last_start + Duration::from_secs(3));
+    let summary = segment.emulator.summary();
+    assert_eq!(
+        summary.ip,
+        IpCounters {
+            ping_sent: 12,
+            ping_replies: 0,
+            udp_sent: 12,
+            udp_replies: 0,
+        }
+    );
+}
+
+#[test]
+fn without_ip_probes_nothing_but_ppp_is_sent() {
+    let mut config = EmulatorConfig::new(3);
+    config.up_at = UpAt::Ip;
+    let mut segment = segment(config);
+    segment.run_until(Duration::from_secs(10), Emulator::settled);
+    let summary = segment.emulator.summary();
+    assert_eq!((summary.ipcp_up, summary.addresses), (3, 3));
+    assert_eq!(summary.ip, IpCounters::default());
+    assert!(segment.emulator.ip_probes_answered());
+    assert!(segment
+        .far_end
+        .ppp_at_server
+        .iter()
+        .all(|(_, ppp)| ppp == &LCP_CONFIGURE_REQUEST));
 }

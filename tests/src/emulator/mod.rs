@@ -10,6 +10,8 @@
 mod client_link;
 mod config;
 mod core;
+pub mod ip_packet;
+mod ip_probe;
 mod ppp_client;
 mod probe;
 mod run;
@@ -19,6 +21,7 @@ mod summary;
 
 pub use self::config::{EmulatorConfig, EndWith, UpAt};
 pub use self::core::Emulator;
+pub use self::ip_probe::{IpCounters, IpProbeConfig, MAX_COUNT as MAX_IP_PROBES};
 pub use self::ppp_client::{PppClient, PppParams};
 pub use self::run::{finish, run, RunOptions};
 pub use self::segment::{FarEnd, SimulatedSegment};

@@ -147,6 +147,7 @@ pub async fn run(
     }
     let summary = emulator.summary();
     let ok = emulator.all_up()
+        && emulator.ip_probes_answered()
         && (!options.probe || (probed.is_some() && emulator.probes_outstanding() == 0));
     Ok((summary, ok, emulator))
 }

@@ -1,10 +1,13 @@
 //! One emulated subscriber: its discovery client, its PPP once the session is up, how far it
 //! got and when.
 
+use std::net::Ipv4Addr;
 use std::time::Instant;
 
 use l2tpd::ppp::client_link::DownReason as PppDown;
 use l2tpd::pppoe::client::{DiscoveryClient, Failure};
+
+use super::ip_probe::IpProbe;
 
 /// How far a subscriber is, in the order it gets there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -115,6 +118,10 @@ pub struct Subscriber<P> {
     pub hold_until: Option<Instant>,
     /// A reply to one of our probes came back.
     pub probe_answered: bool,
+    /// The address IPCP gave us.
+    pub address: Option<Ipv4Addr>,
+    /// Pings and datagrams once the address is there (`--ping`, `--udp`).
+    pub ip_probe: Option<IpProbe>,
     /// The deadline the emulator's timer queue holds for this subscriber.
     pub(super) armed: Option<Instant>,
     /// Counted in the emulator's in-flight total (started, not yet up or down).
@@ -132,6 +139,8 @@ impl<P> Subscriber<P> {
             down: None,
             hold_until: None,
             probe_answered: false,
+            address: None,
+            ip_probe: None,
             armed: None,
             counted_in_flight: false,
         }

@@ -1,12 +1,13 @@
 //! The emulator's final account: how many subscribers got how far, why the others did not,
 //! how long setup took, and the frames. One JSON line for scripts and the benchmark.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
 use super::core::FrameCounters;
+use super::ip_probe::IpCounters;
 use super::subscriber::{Phase, Subscriber};
 
 /// Setup times (PADI to `--up-at`) in milliseconds.
@@ -55,6 +56,12 @@ pub struct Summary {
     pub frames: FrameCounters,
     /// Subscribers whose probe came back.
     pub probes_answered: usize,
+    /// Subscribers whose IPCP opened.
+    pub ipcp_up: usize,
+    /// Distinct addresses IPCP gave (fewer than `ipcp_up`: one was given twice).
+    pub addresses: usize,
+    /// Pings and UDP datagrams sent and answered, over all subscribers.
+    pub ip: IpCounters,
 }
 
 impl Summary {
@@ -74,10 +81,23 @@ impl Summary {
             ),
             frames: frames.clone(),
             probes_answered: 0,
+            ipcp_up: 0,
+            addresses: 0,
+            ip: IpCounters::default(),
         };
+        let mut addresses = HashSet::new();
         for subscriber in subscribers {
             summary.up += usize::from(subscriber.is_up());
             summary.probes_answered += usize::from(subscriber.probe_answered);
+            summary.ipcp_up += usize::from(subscriber.times.ip_up.is_some());
+            addresses.extend(subscriber.address);
+            if let Some(probe) = &subscriber.ip_probe {
+                let c = probe.counters();
+                summary.ip.ping_sent += c.ping_sent;
+                summary.ip.ping_replies += c.ping_replies;
+                summary.ip.udp_sent += c.udp_sent;
+                summary.ip.udp_replies += c.udp_replies;
+            }
             *summary.phases.entry(subscriber.phase.name()).or_default() += 1;
             let times = &subscriber.times;
             for (phase, at) in [
@@ -100,6 +120,7 @@ impl Summary {
                 *bucket.entry(reason.name()).or_default() += 1;
             }
         }
+        summary.addresses = addresses.len();
         summary
     }
 
@@ -126,6 +147,12 @@ impl Summary {
                 "probe_replies": self.frames.probe_replies,
                 "probes_answered": self.probes_answered,
             },
+            "ipcp_up": self.ipcp_up,
+            "addresses": self.addresses,
+            "ping_sent": self.ip.ping_sent,
+            "ping_replies": self.ip.ping_replies,
+            "udp_sent": self.ip.udp_sent,
+            "udp_replies": self.ip.udp_replies,
         })
     }
 }
