@@ -20,7 +20,8 @@ pub fn may_run_as_root(test: &str) -> bool {
     false
 }
 
-fn ip(args: &[&str]) {
+/// Runs `ip ARGS`, which must succeed.
+pub fn ip(args: &[&str]) {
     let status = Command::new("ip").args(args).status().expect("run ip");
     assert!(status.success(), "ip {} failed: {status}", args.join(" "));
 }
@@ -144,12 +145,24 @@ impl VethPair {
     /// A packet socket on end `end`, opened from a thread that entered its namespace (the
     /// socket stays bound there wherever it is used afterwards).
     pub fn packet_socket(&self, end: usize) -> PacketSocket {
-        let namespace = format!("/run/netns/{}", self.namespaces[end]);
         let interface = self.interfaces[end].clone();
+        self.run_in(end, move || {
+            PacketSocket::open(&interface).expect("open the packet socket")
+        })
+    }
+
+    /// Runs `f` on a thread that entered end `end`'s namespace: the sockets and devices it
+    /// makes stay there wherever they are used afterwards, and so do `/proc/sys/net` writes.
+    pub fn run_in<T: Send + 'static>(
+        &self,
+        end: usize,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        let namespace = format!("/run/netns/{}", self.namespaces[end]);
         std::thread::spawn(move || {
             let handle = std::fs::File::open(&namespace).expect("open the namespace");
             nix::sched::setns(&handle, CloneFlags::CLONE_NEWNET).expect("setns");
-            PacketSocket::open(&interface).expect("open the packet socket")
+            f()
         })
         .join()
         .expect("namespace thread")

@@ -9,7 +9,9 @@
 //! In the lab and in tests without root it is a Unix datagram socket carrying the same bare
 //! IPv4 packets ([`ServiceLink`]), as `--access-link` stands in for a PPPoE port.
 //!
-//! No `unsafe` here: tun-rs owns the ioctls.
+//! No `unsafe` here: tun-rs owns the ioctls. They act by name through a socket of the
+//! calling thread's network namespace, so a TUN endpoint's settings (addresses, MTU, link,
+//! name) must be changed from the namespace it was made in; reads and writes work anywhere.
 
 use std::io;
 use std::net::Ipv4Addr;

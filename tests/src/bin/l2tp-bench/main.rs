@@ -3,6 +3,7 @@
 //! `cargo run --release --bin l2tp-bench -- snmp --sessions N` (see `snmp.rs` beside it)
 //! `cargo run --release --bin l2tp-bench -- flood --count N --sources M` (see `flood.rs`)
 //! `cargo run --release --bin l2tp-bench -- relay --seconds S` (root; see `relay.rs`)
+//! `cargo run --release --bin l2tp-bench -- ip-forward --seconds S` (root; `ip_forward.rs`)
 //! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N` (root; `pppoe_setup.rs`)
 //!
 //! Session setup and teardown rate, memory per session and idle CPU, LAC to LNS over real
@@ -22,6 +23,7 @@ use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 mod flood;
+mod ip_forward;
 mod ops;
 mod pppoe_setup;
 mod relay;
@@ -127,6 +129,14 @@ enum Bench {
         #[arg(long, default_value_t = 5)]
         seconds: u64,
     },
+    /// The LNS's IP fast path (L2TP socket ↔ TUN service interface) against a plain UDP ↔
+    /// TUN forwarder, packets/s per core, 64- and 1,400-byte IP packets (root: a network
+    /// namespace with a TUN device).
+    IpForward {
+        /// Seconds of each of the eight measurements.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
     /// PPPoE subscribers from pppoe-emulator through our LAC to our LNS, in network
     /// namespaces made by the bench (root): setup rate PADI → L2TP session established,
     /// and the LAC's memory per subscriber.
@@ -216,6 +226,7 @@ fn main() -> ExitCode {
             linger: Duration::from_secs(linger),
         }),
         Bench::Relay { seconds } => relay::run(&relay::RelayBench { seconds }),
+        Bench::IpForward { seconds } => ip_forward::run(&ip_forward::IpForwardBench { seconds }),
         Bench::PppoeSetup {
             count,
             rate,

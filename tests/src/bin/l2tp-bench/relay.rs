@@ -134,7 +134,7 @@ pub fn run(bench: &RelayBench) -> Result<bool, String> {
     Ok(all_met)
 }
 
-fn ip(args: &str) -> Result<(), String> {
+pub fn ip(args: &str) -> Result<(), String> {
     let status = Command::new("ip")
         .args(args.split(' '))
         .status()
@@ -483,7 +483,7 @@ fn route(relay_mac: MacAddr, lns: SocketAddr) -> RelayRoute {
 }
 
 /// utime + stime of the calling thread (fields 14 and 15 of /proc/thread-self/stat).
-fn thread_cpu_seconds() -> Result<f64, String> {
+pub fn thread_cpu_seconds() -> Result<f64, String> {
     let stat = std::fs::read_to_string("/proc/thread-self/stat").map_err(|e| e.to_string())?;
     // The command name (field 2) may hold spaces; the fields after its ')' are plain.
     let after = stat

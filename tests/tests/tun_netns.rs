@@ -1,0 +1,240 @@
+//! The service interface's TUN device against a real kernel, in namespaces made by this
+//! test: end 0 is the LNS (the `si-7/0/0` device with a pool's gateway, forwarding on), end 1
+//! a host one veth hop away that routes the pool through the LNS.
+//!
+//! - The device is named, addressed, sized and up as the daemon asks (`si-7-0-0`, the pool's
+//!   gateway with the pool prefix, MTU 1460), and the kernel routes the pool to it.
+//! - A packet the kernel sends toward the pool arrives at the endpoint, byte for byte.
+//! - A packet written to the endpoint reaches a UDP socket in the namespace.
+//! - A DF packet bigger than 1460 forwarded toward the pool is answered by the kernel itself
+//!   with ICMP fragmentation-needed carrying 1460: the daemon never has to.
+//!
+//! Needs root (namespaces, TUN): CI runs as root and must run it; elsewhere without root it
+//! says why and returns.
+
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
+use std::os::fd::OwnedFd;
+use std::time::{Duration, Instant};
+
+use l2tp_tests::netns::{ip, may_run_as_root, VethPair};
+use l2tpd::io::service_endpoint::{ServiceEndpoint, SERVICE_MTU};
+use l2tpd::io::FrameBatch;
+use l2tpd::pppoe::wire::MacAddr;
+use nix::sys::socket::{self, AddressFamily, SockFlag, SockProtocol, SockType};
+
+const SERVICE: &str = "si-7/0/0";
+const LINUX_NAME: &str = "si-7-0-0";
+const GATEWAY: Ipv4Addr = Ipv4Addr::new(198, 18, 200, 1);
+const POOL: Ipv4Addr = Ipv4Addr::new(198, 18, 200, 0);
+const POOL_PREFIX: u8 = 24;
+const SUBSCRIBER: Ipv4Addr = Ipv4Addr::new(198, 18, 200, 7);
+/// The veth between the LNS (…1) and the host (…2).
+const LNS_LINK: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
+const HOST_LINK: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 2);
+const KERNEL_WAIT: Duration = Duration::from_secs(10);
+
+/// RFC 1071 over `header`.
+fn checksum(header: &[u8]) -> u16 {
+    let mut sum: u32 = header
+        .chunks(2)
+        .map(|pair| u32::from(u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)])))
+        .sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// An IPv4/UDP packet with a valid header checksum (UDP checksum 0: none, RFC 768).
+fn udp_packet(source: SocketAddrV4, destination: SocketAddrV4, payload: &[u8]) -> Vec<u8> {
+    let total = u16::try_from(28 + payload.len()).unwrap();
+    let mut p = vec![0x45, 0x00];
+    p.extend(total.to_be_bytes());
+    p.extend([0, 1, 0x40, 0, 64, 17, 0, 0]);
+    p.extend(source.ip().octets());
+    p.extend(destination.ip().octets());
+    let sum = checksum(&p);
+    p[10..12].copy_from_slice(&sum.to_be_bytes());
+    p.extend(source.port().to_be_bytes());
+    p.extend(destination.port().to_be_bytes());
+    p.extend((total - 20).to_be_bytes());
+    p.extend([0, 0]);
+    p.extend(payload);
+    p
+}
+
+fn ip_output(namespace: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new("ip")
+        .args(["-n", namespace])
+        .args(args)
+        .output()
+        .expect("run ip");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Waits for a packet at `endpoint` that `wanted` accepts (the kernel may also send IPv6
+/// solicitations and the like to a new device).
+async fn packet_at(endpoint: &ServiceEndpoint, wanted: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+    let mut batch = FrameBatch::new(16, 2048);
+    let mut oversized = 0;
+    tokio::time::timeout(KERNEL_WAIT, async {
+        loop {
+            endpoint
+                .recv_batch(&mut batch, &mut oversized)
+                .await
+                .unwrap();
+            if let Some(packet) = batch.frames().find(|p| wanted(p)) {
+                return packet.to_vec();
+            }
+        }
+    })
+    .await
+    .expect("the packet at the TUN endpoint")
+}
+
+/// The next ICMP fragmentation-needed (type 3, code 4) on raw socket `raw`: its next-hop MTU.
+fn frag_needed_mtu(raw: &OwnedFd) -> u16 {
+    let deadline = Instant::now() + KERNEL_WAIT;
+    let mut buf = [0u8; 2048];
+    while Instant::now() < deadline {
+        let n = match socket::recv(
+            std::os::fd::AsRawFd::as_raw_fd(raw),
+            &mut buf,
+            socket::MsgFlags::empty(),
+        ) {
+            Ok(n) => n,
+            Err(nix::errno::Errno::EAGAIN) => continue,
+            Err(e) => panic!("raw ICMP receive: {e}"),
+        };
+        // A raw IPv4 socket delivers the IP header too.
+        let header = usize::from(buf[0] & 0x0f) * 4;
+        let icmp = &buf[header..n];
+        if icmp.len() >= 8 && icmp[0] == 3 && icmp[1] == 4 {
+            return u16::from_be_bytes([icmp[6], icmp[7]]);
+        }
+    }
+    panic!("no ICMP fragmentation-needed within {KERNEL_WAIT:?}");
+}
+
+#[tokio::test]
+async fn a_tun_service_interface_routes_its_pool_and_the_kernel_handles_path_mtu() {
+    if !may_run_as_root("tun_netns") {
+        return;
+    }
+    let veth = VethPair::create(
+        "tun",
+        [
+            MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0b, 0x01]),
+            MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0b, 0x02]),
+        ],
+    );
+    let (lns, host) = (veth.namespace(0).to_string(), veth.namespace(1).to_string());
+    veth.loopback_up(0);
+    veth.loopback_up(1);
+    ip(&[
+        "-n",
+        &lns,
+        "addr",
+        "add",
+        &format!("{LNS_LINK}/30"),
+        "dev",
+        veth.interface(0),
+    ]);
+    ip(&[
+        "-n",
+        &host,
+        "addr",
+        "add",
+        &format!("{HOST_LINK}/30"),
+        "dev",
+        veth.interface(1),
+    ]);
+    ip(&[
+        "-n",
+        &host,
+        "route",
+        "add",
+        &format!("{POOL}/{POOL_PREFIX}"),
+        "via",
+        &LNS_LINK.to_string(),
+    ]);
+
+    // The device, configured from inside the LNS's namespace as the daemon does it in its
+    // own; a server socket on the gateway address.
+    let runtime = tokio::runtime::Handle::current();
+    let (endpoint, server) = veth.run_in(0, move || {
+        std::fs::write("/proc/sys/net/ipv4/ip_forward", "1").expect("enable forwarding");
+        let _runtime = runtime.enter();
+        let endpoint = ServiceEndpoint::tun(SERVICE).expect("open the TUN device");
+        endpoint.set_mtu(SERVICE_MTU).unwrap();
+        endpoint.set_addresses(&[(GATEWAY, POOL_PREFIX)]).unwrap();
+        endpoint.set_up().unwrap();
+        assert_eq!(endpoint.mtu().unwrap(), 1460);
+        let server = UdpSocket::bind((GATEWAY, 0)).expect("bind on the gateway");
+        (endpoint, server)
+    });
+    assert!(endpoint.is_tun());
+    assert_eq!(endpoint.describe(), LINUX_NAME);
+    let link = ip_output(&lns, &["-o", "link", "show", "dev", LINUX_NAME]);
+    assert!(link.contains("mtu 1460") && link.contains(",UP"), "{link}");
+    let addresses = ip_output(&lns, &["-o", "-4", "addr", "show", "dev", LINUX_NAME]);
+    assert!(addresses.contains("198.18.200.1/24"), "{addresses}");
+    let route = ip_output(&lns, &["route", "get", &SUBSCRIBER.to_string()]);
+    assert!(route.contains(&format!("dev {LINUX_NAME}")), "{route}");
+
+    // Kernel → endpoint: a datagram toward a subscriber's address.
+    server
+        .send_to(b"towards the subscriber", (SUBSCRIBER, 4000))
+        .unwrap();
+    let packet = packet_at(&endpoint, |p| {
+        p.len() > 28 && p[16..20] == SUBSCRIBER.octets()
+    })
+    .await;
+    assert_eq!(packet[0] >> 4, 4, "bare IPv4, no packet-information header");
+    assert_eq!(&packet[12..16], &GATEWAY.octets());
+    assert_eq!(&packet[22..24], &4000u16.to_be_bytes());
+    assert_eq!(&packet[28..], b"towards the subscriber");
+
+    // Endpoint → kernel: a subscriber's datagram to the server.
+    let SocketAddr::V4(at) = server.local_addr().unwrap() else {
+        unreachable!("bound on IPv4")
+    };
+    let from = SocketAddrV4::new(SUBSCRIBER, 5000);
+    endpoint
+        .try_send(&udp_packet(from, at, b"from the subscriber"))
+        .unwrap();
+    server.set_read_timeout(Some(KERNEL_WAIT)).unwrap();
+    let mut buf = [0u8; 100];
+    let (n, sender) = server
+        .recv_from(&mut buf)
+        .expect("the subscriber's datagram");
+    assert_eq!(&buf[..n], b"from the subscriber");
+    assert_eq!(sender, SocketAddr::V4(from));
+
+    // Path MTU: the host sends 1500 octets with DF (Linux sets DF on UDP by default,
+    // IP_PMTUDISC_WANT) through the LNS toward the pool; the LNS's kernel answers.
+    let mtu = veth.run_in(1, || {
+        let raw = socket::socket(
+            AddressFamily::Inet,
+            SockType::Raw,
+            SockFlag::empty(),
+            SockProtocol::Icmp,
+        )
+        .expect("raw ICMP socket");
+        socket::setsockopt(
+            &raw,
+            socket::sockopt::ReceiveTimeout,
+            &nix::sys::time::TimeVal::new(1, 0),
+        )
+        .unwrap();
+        let sender = UdpSocket::bind((HOST_LINK, 0)).unwrap();
+        sender
+            .send_to(&[0u8; 1472], (SUBSCRIBER, 4001))
+            .expect("1500 octets fit the veth");
+        frag_needed_mtu(&raw)
+    });
+    assert_eq!(
+        mtu, 1460,
+        "ICMP fragmentation-needed carries the service MTU"
+    );
+}
