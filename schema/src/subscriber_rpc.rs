@@ -148,6 +148,10 @@ pub struct Subscriber {
     pub login_time: i64,
     /// RFC 1661 automaton state of LCP (`opened`, `req-sent`, …).
     pub lcp_state: Option<String>,
+    /// LNS: `proxy` when LCP opened from the LAC's proxy LCP, `renegotiated` when it was
+    /// negotiated with the client again.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub lcp_negotiation: Option<String>,
     pub authentication_protocol: Option<AuthenticationProtocol>,
     pub tunnel: Option<SubscriberTunnel>,
     /// With `extensive`.
@@ -175,6 +179,21 @@ pub struct SubscriberSummary {
     #[serde(rename = "interface-count")]
     pub by_interface: Vec<Count<String>>,
     pub total: u32,
+    /// Subscribers that ended since the daemon started, by cause (`client-padt`,
+    /// `authentication-failed`, `no-address`, …).
+    #[serde(
+        rename = "termination-count",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub terminations: Vec<Count<String>>,
+    /// Subscribers refused, by reason (the LAC's decision, the LNS's authentication).
+    #[serde(
+        rename = "refusal-count",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub refusals: Vec<Count<String>>,
 }
 
 impl SubscriberSummary {
@@ -200,6 +219,8 @@ impl SubscriberSummary {
                     .filter_map(|s| s.underlying_interface.clone()),
             ),
             total: u32::try_from(subscribers.len()).unwrap_or(u32::MAX),
+            terminations: Vec::new(),
+            refusals: Vec::new(),
         }
     }
 }
@@ -541,6 +562,7 @@ mod tests {
             dynamic_profile: None,
             login_time: 0,
             lcp_state: None,
+            lcp_negotiation: None,
             authentication_protocol: None,
             tunnel: None,
             statistics: None,

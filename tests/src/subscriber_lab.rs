@@ -46,6 +46,134 @@ pub fn lns_lines(max_sessions: usize) -> String {
     )
 }
 
+/// The LNS's address pool (inside 198.18.0.0/15), its gateway and service interface.
+pub const POOL_NETWORK: &str = "198.18.100.0/24";
+pub const POOL_FIRST: &str = "198.18.100.10";
+pub const POOL_LAST: &str = "198.18.100.250";
+pub const SERVICE_INTERFACE: &str = "si-0/0/0";
+/// Its Linux name (a `/` cannot be in one).
+pub const SERVICE_DEVICE: &str = "si-0-0-0";
+
+/// Our LNS as `lns_lines`, terminating PPP: a pool the subscribers' addresses come from and
+/// the service interface their IP leaves by.
+pub fn lns_ip_lines(max_sessions: usize) -> String {
+    format!(
+        "{}set services l2tp tunnel-group g service-interface {SERVICE_INTERFACE}\n\
+         set access address-assignment pool p family inet network {POOL_NETWORK}\n\
+         set access address-assignment pool p family inet range r low {POOL_FIRST}\n\
+         set access address-assignment pool p family inet range r high {POOL_LAST}\n\
+         set access address-assignment pool p family inet dhcp-attributes name-server 198.18.254.53\n",
+        lns_lines(max_sessions)
+    )
+}
+
+/// An "internet" namespace behind end 0's (where the LAC and LNS run): a veth pair between
+/// them, 198.18.254.1/30 on end 0's side (which forwards), 198.18.254.2/30 on the host's,
+/// and a route back to the subscribers' pool. The kernel there answers pings; a test may
+/// run more (a UDP echo server) with [`Internet::run_in`]. Deleted when dropped.
+pub struct Internet {
+    namespace: String,
+}
+
+/// The internet host's address, as the subscribers ping it.
+pub const INTERNET_HOST: &str = "198.18.254.2";
+
+impl Internet {
+    pub fn attach(lab: &SubscriberLab, tag: &str) -> Internet {
+        let pid = std::process::id() % 1_000_000;
+        let namespace = format!("{tag}-{pid}-i");
+        let (near, far) = (format!("{tag}{pid}i"), format!("{tag}{pid}j"));
+        let routers = lab.pair.namespace(0);
+        crate::netns::ip(&["netns", "add", &namespace]);
+        let internet = Internet { namespace };
+        let ns = internet.namespace.as_str();
+        crate::netns::ip(&[
+            "link", "add", &near, "netns", routers, "type", "veth", "peer", "name", &far, "netns",
+            ns,
+        ]);
+        crate::netns::ip(&[
+            "-n",
+            routers,
+            "addr",
+            "add",
+            "198.18.254.1/30",
+            "dev",
+            &near,
+        ]);
+        crate::netns::ip(&["-n", routers, "link", "set", &near, "up"]);
+        crate::netns::ip(&["-n", ns, "addr", "add", "198.18.254.2/30", "dev", &far]);
+        crate::netns::ip(&["-n", ns, "link", "set", &far, "up"]);
+        crate::netns::ip(&["-n", ns, "link", "set", "lo", "up"]);
+        crate::netns::ip(&[
+            "-n",
+            ns,
+            "route",
+            "add",
+            POOL_NETWORK,
+            "via",
+            "198.18.254.1",
+        ]);
+        let status = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                routers,
+                "sysctl",
+                "-q",
+                "-w",
+                "net.ipv4.ip_forward=1",
+            ])
+            .status()
+            .expect("run sysctl");
+        assert!(status.success(), "enable forwarding in {routers}");
+        internet
+    }
+
+    /// Spawns `f` on a thread inside the internet namespace (sockets it makes stay there).
+    pub fn spawn_in<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> std::thread::JoinHandle<T> {
+        let namespace = format!("/run/netns/{}", self.namespace);
+        std::thread::spawn(move || {
+            let handle = std::fs::File::open(&namespace).expect("open the namespace");
+            nix::sched::setns(&handle, nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
+            f()
+        })
+    }
+}
+
+impl Drop for Internet {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.namespace])
+            .status();
+    }
+}
+
+/// A UDP echo server on the internet host's port 7 for `lifetime` at most (bounded: it
+/// stops by itself). Returns how many datagrams it echoed.
+pub fn udp_echo_server(internet: &Internet, lifetime: Duration) -> std::thread::JoinHandle<usize> {
+    internet.spawn_in(move || {
+        let socket = std::net::UdpSocket::bind((INTERNET_HOST, crate::ip_host::ECHO_PORT))
+            .expect("bind the echo server");
+        socket
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .expect("read timeout");
+        let deadline = Instant::now() + lifetime;
+        let mut echoed = 0;
+        let mut buffer = [0u8; 2048];
+        while Instant::now() < deadline {
+            if let Ok((len, from)) = socket.recv_from(&mut buffer) {
+                if socket.send_to(&buffer[..len], from).is_ok() {
+                    echoed += 1;
+                }
+            }
+        }
+        echoed
+    })
+}
+
 /// The namespaces, and whichever daemons a test starts in end 0's.
 pub struct SubscriberLab {
     pub pair: VethPair,

@@ -107,6 +107,9 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
     if let Some(lcp) = &s.lcp_state {
         line("LCP State", &capitalised(lcp));
     }
+    if let Some(how) = &s.lcp_negotiation {
+        line("LCP Negotiation", &capitalised(how));
+    }
     if let Some(auth) = s.authentication_protocol {
         let name = match auth {
             AuthenticationProtocol::Pap => "PAP",
@@ -183,6 +186,18 @@ fn summary(s: &SubscriberSummary) -> String {
             s.total,
         );
     }
+    for (title, counts) in [
+        ("Terminations since start", &s.terminations),
+        ("Refusals since start", &s.refusals),
+    ] {
+        if counts.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{title}\n"));
+        for c in counts {
+            out.push_str(&format!("    {}: {}\n", c.name, c.count));
+        }
+    }
     out
 }
 
@@ -209,6 +224,7 @@ pub(crate) mod tests {
             dynamic_profile: None,
             login_time: 1_796_292_000,
             lcp_state: Some("opened".into()),
+            lcp_negotiation: None,
             authentication_protocol: Some(AuthenticationProtocol::Chap),
             tunnel: Some(SubscriberTunnel {
                 tunnel_group: "tp-lns1".into(),
@@ -234,6 +250,7 @@ pub(crate) mod tests {
             stacked_vlan_id: None,
             pppoe_session_id: Some(2),
             lcp_state: Some("req-sent".into()),
+            lcp_negotiation: None,
             authentication_protocol: None,
             tunnel: None,
             statistics: Some(SubscriberCounters::default()),

@@ -141,8 +141,9 @@ async fn packets_cross_both_ways_without_the_core() {
     lns.far_sends(&down).await;
     let datagram = lns.at_lac().await;
     let mut expected = vec![0x40, 0x02];
-    expected.extend(u16::try_from(12 + down.len()).unwrap().to_be_bytes());
-    expected.extend([1, 44, 1, 144, 0xff, 0x03, 0x00, 0x21]);
+    // No Address and Control fields: a PPPoE client behind the LAC must not see them.
+    expected.extend(u16::try_from(10 + down.len()).unwrap().to_be_bytes());
+    expected.extend([1, 44, 1, 144, 0x00, 0x21]);
     expected.extend(&down);
     assert_eq!(datagram, expected);
 

@@ -26,10 +26,12 @@ use crate::registry::{RelayLeg, SessionRef};
 const PPP_ADDRESS_CONTROL: [u8; 2] = [0xff, 0x03];
 /// RFC 1332 §2: IPv4 in a PPP frame; 0x21 alone when PFC was negotiated (RFC 1661 §6.5).
 const PPP_IPV4: u16 = 0x0021;
-/// What we put in front of every packet toward a subscriber: uncompressed address, control
-/// and protocol fields. A peer that negotiated ACFC/PFC must still accept them (RFC 1661
-/// §6.5, §6.6), so one header fits every subscriber and no per-entry state is needed.
-const PPP_IPV4_HEADER: [u8; 4] = [0xff, 0x03, 0x00, 0x21];
+/// What we put in front of every packet toward a subscriber: the uncompressed protocol field
+/// and no Address and Control fields, as our PPP sends every frame (RFC 2661 §5.1 leaves
+/// them to the sender, and a PPPoE client behind the LAC must not see them, RFC 2516 §7).
+/// A peer that negotiated PFC must still accept the full field (RFC 1661 §6.5), so one
+/// header fits every subscriber and no per-entry state is needed.
+const PPP_IPV4_HEADER: [u8; 2] = [0x00, 0x21];
 /// An IPv4 header without options.
 const IPV4_MIN_HEADER: usize = 20;
 

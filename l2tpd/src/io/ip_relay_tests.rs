@@ -103,7 +103,7 @@ fn to_subscriber_is_the_data_message_the_slow_path_would_send() {
             SessionRef(9),
             RelayCounters {
                 down_packets: 1,
-                down_bytes: (4 + packet.len()) as u64,
+                down_bytes: (PPP_IPV4_HEADER.len() + packet.len()) as u64,
                 ..RelayCounters::default()
             }
         )]
@@ -228,7 +228,8 @@ fn control_sequenced_strangers_and_non_ip_go_the_slow_path() {
         IpVerdict::Miss
     );
     let mut lying = ip.clone();
-    lying[6..8].copy_from_slice(&2000u16.to_be_bytes());
+    let total_length = PPP_IPV4_HEADER.len() + 2;
+    lying[total_length..total_length + 2].copy_from_slice(&2000u16.to_be_bytes());
     assert_eq!(
         table.from_subscriber(lac, &from_lac(header(None, true), &lying)),
         IpVerdict::Miss,

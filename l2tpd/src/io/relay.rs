@@ -257,6 +257,7 @@ fn down_header(route: &RelayRoute) -> Vec<u8> {
 
 /// `header` (from [`down_header`]) and `ppp` as one frame in `out`, the PPPoE LENGTH set.
 fn encapsulate_pppoe(header: &[u8], ppp: &[u8], out: &mut Vec<u8>) -> Option<()> {
+    let ppp = crate::ppp::wire::strip_address_control(ppp);
     let length = u16::try_from(ppp.len()).ok()?;
     out.clear();
     out.extend_from_slice(header);

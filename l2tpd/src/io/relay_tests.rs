@@ -122,6 +122,33 @@ fn down_is_byte_for_byte_the_discovery_server_s_session_frame() {
 }
 
 #[test]
+fn address_and_control_fields_from_the_lns_do_not_reach_the_pppoe_client() {
+    let mut table = RelayTable::default();
+    table.install(route(vec![]));
+    let framed = [&[0xff, 0x03][..], &LCP_ECHO].concat();
+    let datagram = from_lns(to_us(None, true), &framed);
+    let mut out = Vec::new();
+    table
+        .relay_down(LNS.parse().unwrap(), &datagram, &mut out)
+        .expect("relayed");
+    let expected = Frame {
+        dst: CLIENT,
+        src: OURS,
+        vlans: vec![],
+        body: Body::Session {
+            session_id: 0x0042,
+            ppp: &LCP_ECHO,
+        },
+    }
+    .to_bytes()
+    .unwrap();
+    assert_eq!(
+        out, expected,
+        "RFC 2516 §7: no 0xff 0x03 in a PPPoE session frame"
+    );
+}
+
+#[test]
 fn ethernet_padding_behind_the_pppoe_length_is_not_relayed() {
     let mut table = RelayTable::default();
     table.install(route(vec![]));

@@ -10,10 +10,10 @@ use rand::{Rng, SeedableRng};
 use schema::typed::RouterConfig;
 
 use super::decision::{decide, Decision, Refusal};
-use super::termination::{LnsState, LOCAL_SERVICE_INTERFACE};
 use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
 use super::proxy;
 use super::table::{AccessLeg, EndCause, Phase, Subscriber, SubscriberId, Subscribers};
+use super::termination::{LnsState, LOCAL_SERVICE_INTERFACE};
 use crate::io::ip_relay::SharedIpRelay;
 use crate::io::relay::{RelayCounters, RelayRoute, SharedRelay};
 use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult, SessionCounters};
@@ -236,7 +236,12 @@ impl SubscriberLayer {
 
     /// A PPP frame to the subscriber, by its access leg: its PPPoE session, or at the LNS
     /// the L2TP session at whose far end it is.
-    pub(super) fn to_client(&mut self, id: SubscriberId, frame: &[u8], registry: &mut Registry) {
+    pub(super) fn send_to_client(
+        &mut self,
+        id: SubscriberId,
+        frame: &[u8],
+        registry: &mut Registry,
+    ) {
         let Some(subscriber) = self.table.get(id) else {
             return;
         };
@@ -276,7 +281,7 @@ impl SubscriberLayer {
             }
             let event = link.poll_event();
             for frame in frames {
-                self.to_client(id, &frame, registry);
+                self.send_to_client(id, &frame, registry);
             }
             let Some(event) = event else {
                 break;
@@ -480,7 +485,10 @@ impl SubscriberLayer {
                     return false;
                 }
                 let lns = self.table.get(*session).is_some_and(|s| s.is_lns());
-                let cause = match end {
+                // Why we were already ending it (a refused password) says more than the
+                // LAC's CDN that crossed our Terminate-Request.
+                let known = self.table.get(*session).and_then(|s| s.end_cause);
+                let cause = known.unwrap_or(match end {
                     SessionEnd::Disconnected { by_peer: false, .. } => EndCause::Cleared,
                     _ if lns => EndCause::Lac,
                     SessionEnd::NoTunnel => {
@@ -488,7 +496,7 @@ impl SubscriberLayer {
                         EndCause::Refused
                     }
                     _ => EndCause::Lns,
-                };
+                });
                 // The call is already gone: only the client is told (PADT).
                 if let Some(s) = self.table.get_mut(*session) {
                     s.phase = Phase::Terminating;

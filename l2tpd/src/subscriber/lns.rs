@@ -270,7 +270,6 @@ impl SubscriberLayer {
             registry.close_session(now, subscriber.id, result, Some(ppp_cause));
         }
     }
-
 }
 
 #[cfg(test)]

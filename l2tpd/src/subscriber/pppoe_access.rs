@@ -424,6 +424,7 @@ impl PppoeAccess {
 
     /// `ppp` framed for session `session_id` of `unit`.
     pub fn session_frame(&self, unit: UnitId, session_id: u16, ppp: &[u8]) -> Option<FrameOut> {
+        let ppp = crate::ppp::wire::strip_address_control(ppp);
         let unit = self.units.get(&unit)?;
         let frame = unit.server.as_ref()?.session_frame(session_id, ppp)?;
         Some(FrameOut {

@@ -17,6 +17,7 @@ use super::local_auth::{self, Admission, AuthRejection};
 use super::table::{EndCause, Phase, Subscriber, SubscriberId};
 use crate::io::ip_relay::{IpRoute, SharedIpRelay};
 use crate::ppp::server_link::{Credentials, IpcpServerAddresses};
+use crate::ppp::wire::strip_address_control;
 use crate::registry::Registry;
 
 /// PPP protocol number of IPv4.
@@ -58,7 +59,7 @@ pub struct LnsState {
 /// The PPP protocol and the information of a frame from the L2TP session (Address and
 /// Control fields optional, RFC 2661 §5.1; protocol field compression allowed).
 fn ip_payload(frame: &[u8]) -> Option<&[u8]> {
-    let frame = frame.strip_prefix(&[0xff, 0x03]).unwrap_or(frame);
+    let frame = strip_address_control(frame);
     frame
         .strip_prefix(&PROTOCOL_IP)
         .or_else(|| frame.strip_prefix(&[0x21]))
@@ -66,7 +67,7 @@ fn ip_payload(frame: &[u8]) -> Option<&[u8]> {
 
 /// An IPCP packet (protocol 0x8021), with or without Address and Control fields.
 fn is_ipcp(frame: &[u8]) -> bool {
-    let frame = frame.strip_prefix(&[0xff, 0x03]).unwrap_or(frame);
+    let frame = strip_address_control(frame);
     frame.starts_with(&[0x80, 0x21])
 }
 
@@ -81,9 +82,11 @@ fn ipv4_addresses(packet: &[u8]) -> Option<(Ipv4Addr, Ipv4Addr)> {
     Some((source, destination))
 }
 
-
 /// The access profile that authenticates `subscriber` (`None`: admit).
-fn access_profile<'c>(config: &'c RouterConfig, subscriber: &Subscriber) -> Option<&'c AccessProfile> {
+fn access_profile<'c>(
+    config: &'c RouterConfig,
+    subscriber: &Subscriber,
+) -> Option<&'c AccessProfile> {
     config
         .access_profiles
         .get(subscriber.aaa_profile.as_deref()?)
@@ -162,10 +165,7 @@ impl SubscriberLayer {
         };
         if let Err(why) = admission {
             *self.lns.auth_refusals.entry(why).or_default() += 1;
-            tracing::info!(
-                "subscriber {user}: authentication refused: {}",
-                why.key()
-            );
+            tracing::info!("subscriber {user}: authentication refused: {}", why.key());
             subscriber.phase = Phase::Terminating;
             subscriber.end_cause = Some(EndCause::AuthenticationFailed);
             link.auth_failure(b"authentication failed", now);
@@ -265,7 +265,7 @@ impl SubscriberLayer {
             let mut frame = Vec::with_capacity(packet.len() + PROTOCOL_IP.len());
             frame.extend_from_slice(&PROTOCOL_IP);
             frame.extend_from_slice(packet);
-            self.to_client(id, &frame, registry);
+            self.send_to_client(id, &frame, registry);
         }
     }
 
@@ -328,7 +328,11 @@ impl SubscriberLayer {
             .values()
             .filter_map(|g| g.service_interface.as_deref())
             .collect();
-        if config.domain_maps.values().any(|m| m.tunnel_profile.is_none()) {
+        if config
+            .domain_maps
+            .values()
+            .any(|m| m.tunnel_profile.is_none())
+        {
             names.push(LOCAL_SERVICE_INTERFACE);
         }
         names.sort_unstable();

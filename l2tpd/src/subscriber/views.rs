@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use schema::l2tp_rpc::Level;
 use schema::subscriber_rpc::{
-    AccessType, AuthenticationProtocol, MacAddress, PppoeCleared, PppoeInterface,
+    AccessType, AuthenticationProtocol, Count, MacAddress, PppoeCleared, PppoeInterface,
     PppoeInterfaceStatistics, PppoeInterfaces, PppoeSelect, PppoeServiceEntry,
     PppoeServiceNameTable, PppoeServiceNameTables, PppoeSessionState, PppoeStatistics,
     Subscriber as SubscriberRow, SubscriberCounters, SubscriberShow, SubscriberState,
@@ -16,7 +16,7 @@ use schema::subscriber_rpc::{
 use schema::typed::RouterConfig;
 
 use super::lac::SubscriberLayer;
-use super::table::{AccessLeg, Phase, Subscriber};
+use super::table::{AccessLeg, LcpTakeover, Phase, Subscriber};
 use crate::l2tp::session::Role;
 use crate::pppoe::discovery::DiscoveryCounters;
 use crate::registry::{interface, Registry};
@@ -38,6 +38,13 @@ fn state(phase: Phase) -> SubscriberState {
         Phase::Tunnelling | Phase::Addressing => SubscriberState::Configured,
         Phase::Active => SubscriberState::Active,
         Phase::Terminating => SubscriberState::Terminating,
+    }
+}
+
+fn count_of(name: &str, count: u64) -> Count<String> {
+    Count {
+        name: name.to_string(),
+        count: u32::try_from(count).unwrap_or(u32::MAX),
     }
 }
 
@@ -134,6 +141,13 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         dynamic_profile: None,
         login_time: unix_seconds(subscriber.login),
         lcp_state: Some(lcp_state_name(subscriber)),
+        lcp_negotiation: subscriber.lcp_takeover.map(|t| {
+            match t {
+                LcpTakeover::ProxyAccepted => "proxy",
+                LcpTakeover::Renegotiated => "renegotiated",
+            }
+            .to_string()
+        }),
         authentication_protocol: subscriber.authentication.map(|a| match a {
             "pap" => AuthenticationProtocol::Pap,
             _ => AuthenticationProtocol::Chap,
@@ -175,8 +189,20 @@ impl SubscriberLayer {
             .map(|s| row(s, registry, show.level))
             .collect();
         if show.summary {
+            let mut summary = SubscriberSummary::of(&rows);
+            summary.terminations = self
+                .table
+                .ends
+                .iter()
+                .map(|(cause, count)| count_of(cause.key(), *count))
+                .collect();
+            let lac = self.table.refusals.iter().map(|(r, n)| (r.key(), *n));
+            let lns = self.lns.auth_refusals.iter().map(|(r, n)| (r.key(), *n));
+            let mut refusals: Vec<_> = lac.chain(lns).map(|(k, n)| count_of(k, n)).collect();
+            refusals.sort_by(|a, b| a.name.cmp(&b.name));
+            summary.refusals = refusals;
             return Ok(SubscriberRows {
-                summary: Some(SubscriberSummary::of(&rows)),
+                summary: Some(summary),
                 subscribers: Vec::new(),
             });
         }

@@ -43,12 +43,23 @@ impl Protocol {
     }
 }
 
+/// HDLC-like Address and Control fields (RFC 1662 §3.1).
+pub const ADDRESS_CONTROL: [u8; 2] = [0xFF, 0x03];
+
+/// The frame without a leading 0xFF 0x03. L2TP may carry them (RFC 2661 §5.1 leaves it to
+/// the sender; Linux's PPPoL2TP and xl2tpd send them), PPPoE never does (RFC 2516 §7): a
+/// LAC takes them off what it relays to a PPPoE client, whose PPP would otherwise read
+/// 0xFF03 as the protocol.
+pub fn strip_address_control(frame: &[u8]) -> &[u8] {
+    frame.strip_prefix(&ADDRESS_CONTROL).unwrap_or(frame)
+}
+
 /// Splits a PPP frame into its protocol and information field. A leading 0xFF 0x03
 /// (address and control, RFC 1662 §3.1) is skipped, since peers that did not negotiate ACFC
 /// send it over L2TP and PPPoE too. A first octet with its low bit set is a protocol field
 /// compressed to one octet (PFC, RFC 1661 §6.5): a full field's first octet is always even.
 pub fn split_frame(frame: &[u8]) -> Result<(Protocol, &[u8]), PppError> {
-    let frame = frame.strip_prefix(&[0xFF, 0x03]).unwrap_or(frame);
+    let frame = strip_address_control(frame);
     match frame {
         [first, rest @ ..] if first & 1 == 1 => Ok((Protocol::from_number(*first as u16), rest)),
         [high, low, rest @ ..] => {
