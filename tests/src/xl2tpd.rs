@@ -34,8 +34,9 @@ const LISTENING: &str = "Listening on IP address";
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 /// The option that makes every pppd stop at once (see the module documentation).
 const PPPD_OPTIONS_STOP: &str = "l2tpd-interop-test-no-such-pppd-option\n";
-/// ppp-responder ignores pppd's options; the file is there because xl2tpd names it.
-const PPPD_OPTIONS_RESPONDER: &str = "# not read: ppp-responder stands in for pppd\n";
+/// ppp-responder reads only the credentials of pppd's options (xl2tpd passes the `[lac]`
+/// section's `name` as `name NAME`, and this file as `file PATH`).
+const PPPD_OPTIONS_RESPONDER: &str = "# read by ppp-responder, which stands in for pppd\n";
 /// util-linux `unshare`, which starts xl2tpd in its own mount namespace.
 const UNSHARE: &str = "/usr/bin/unshare";
 /// Run by `sh` inside the new mount namespace, with the responder's path, the directory to
@@ -112,6 +113,9 @@ pub struct Xl2tpdConfig {
     pub secret: Option<String>,
     pub role: Role,
     pub ppp: Ppp,
+    /// The secret ppp-responder authenticates with (`password` in pppd's options file);
+    /// `None`: its default, `responder`. The user is the `[lac]` section's name.
+    pub ppp_password: Option<String>,
 }
 
 impl Xl2tpdConfig {
@@ -157,6 +161,17 @@ impl Xl2tpdConfig {
             dir.join("options.ppp").display()
         ));
         conf
+    }
+
+    /// The pppd options file (`pppoptfile`) text.
+    fn pppd_options(&self) -> String {
+        match (self.ppp, &self.ppp_password) {
+            (Ppp::Responder, Some(password)) => {
+                format!("{PPPD_OPTIONS_RESPONDER}password \"{password}\"\n")
+            }
+            (Ppp::Responder, None) => PPPD_OPTIONS_RESPONDER.to_string(),
+            (Ppp::StopAtOnce, _) => PPPD_OPTIONS_STOP.to_string(),
+        }
     }
 }
 
@@ -217,11 +232,7 @@ impl Xl2tpd {
         std::fs::write(&secrets_path, secrets).expect("write l2tp-secrets");
         std::fs::set_permissions(&secrets_path, std::fs::Permissions::from_mode(0o600))
             .expect("chmod l2tp-secrets");
-        let options = match config.ppp {
-            Ppp::Responder => PPPD_OPTIONS_RESPONDER,
-            Ppp::StopAtOnce => PPPD_OPTIONS_STOP,
-        };
-        std::fs::write(path.join("options.ppp"), options).expect("write options.ppp");
+        std::fs::write(path.join("options.ppp"), config.pppd_options()).expect("write options.ppp");
         let log = File::create(path.join("xl2tpd.log")).expect("create xl2tpd.log");
         let wrapped = |program: &str| match wrapper.split_first() {
             Some((first, rest)) => {
@@ -402,6 +413,7 @@ mod tests {
                 lns: "127.0.1.2".parse().expect("address"),
             },
             ppp: Ppp::Responder,
+            ppp_password: None,
         };
         let conf = config.render(Path::new("/d"));
         assert!(conf.contains("listen-addr = 127.0.1.1\n"), "{conf}");
@@ -414,6 +426,18 @@ mod tests {
         );
         assert!(conf.contains("pppoptfile = /d/options.ppp\n"), "{conf}");
         assert!(!conf.contains("[lns"), "{conf}");
+        assert!(!config.pppd_options().contains("password"));
+        let config = Xl2tpdConfig {
+            ppp_password: Some("wrong secret".into()),
+            ..config
+        };
+        assert!(
+            config
+                .pppd_options()
+                .ends_with("\npassword \"wrong secret\"\n"),
+            "{}",
+            config.pppd_options()
+        );
     }
 
     #[test]
@@ -424,10 +448,13 @@ mod tests {
             secret: None,
             role: Role::Lns,
             ppp: Ppp::StopAtOnce,
+            ppp_password: Some("not used".into()),
         };
         let conf = config.render(Path::new("/d"));
         assert!(conf.contains("[lns default]\n"), "{conf}");
         assert!(conf.contains("challenge = no\n"), "{conf}");
         assert!(!conf.contains("[lac"), "{conf}");
+        // The real pppd stops on its options file: no password is written for it.
+        assert_eq!(config.pppd_options(), PPPD_OPTIONS_STOP);
     }
 }

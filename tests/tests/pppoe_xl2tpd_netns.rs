@@ -36,6 +36,7 @@ fn subscriber_frames_cross_our_lac_and_xl2tpd_both_ways() {
             secret: Some(SECRET.into()),
             role: Role::Lns,
             ppp: Ppp::Responder,
+            ppp_password: None,
         },
         &["ip", "netns", "exec", lab.pair.namespace(0)],
     );

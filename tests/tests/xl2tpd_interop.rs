@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use l2tp_tests::ops::{leaf, number, rows, tunnel_test_ids};
+use l2tp_tests::ops::{leaf, number, rows, show_json, tunnel_test_ids};
 use l2tp_tests::xl2tpd::{present_or_skip, Ppp, Role, Xl2tpd, Xl2tpdConfig};
 use l2tp_tests::{output_text, DaemonProcess};
 
@@ -92,16 +92,30 @@ fn our_lac(source: &str, lns: &str, secret: &str) -> DaemonProcess {
     lac
 }
 
-/// Our LNS on `local`, accepting the LAC whose Host Name is `client` with `secret`.
-fn our_lns(local: &str, client: &str, secret: &str) -> DaemonProcess {
+/// Our LNS on `local`, accepting the LAC whose Host Name is `client` with `secret`, and
+/// handing its subscribers addresses from 198.18.240.10 up; `extra` adds set lines.
+fn our_lns(local: &str, client: &str, secret: &str, extra: &str) -> DaemonProcess {
     let lns = DaemonProcess::start();
     lns.commit(&format!(
         "set system host-name our-lns\n\
              set services l2tp tunnel-group xl-lacs local-gateway address {local}\n\
              set services l2tp tunnel-group xl-lacs l2tp-access-profile xl-clients\n\
-             set access profile xl-clients client {client} l2tp shared-secret {secret}\n"
+             set access profile xl-clients client {client} l2tp shared-secret {secret}\n\
+             set access address-assignment pool p family inet network 198.18.240.0/24\n\
+             set access address-assignment pool p family inet range r low 198.18.240.10\n\
+             set access address-assignment pool p family inet range r high 198.18.240.250\n\
+             {extra}"
     ));
     lns
+}
+
+/// The rows of `show subscribers | display json`.
+fn subscribers(daemon: &DaemonProcess) -> Vec<Value> {
+    let json = show_json(daemon, "show subscribers");
+    rows(&json, "subscribers-information", "subscriber")
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 fn xl2tpd_lns(listen: &str, secret: &str, ppp: Ppp) -> Xl2tpd {
@@ -111,10 +125,19 @@ fn xl2tpd_lns(listen: &str, secret: &str, ppp: Ppp) -> Xl2tpd {
         secret: Some(secret.into()),
         role: Role::Lns,
         ppp,
+        ppp_password: None,
     })
 }
 
-fn xl2tpd_lac(listen: &str, lns: &str, secret: &str, ppp: Ppp) -> Xl2tpd {
+/// An xl2tpd LAC whose calls' responder authenticates as user `ours` with `ppp_password`
+/// (`None`: the responder's default).
+fn xl2tpd_lac(
+    listen: &str,
+    lns: &str,
+    secret: &str,
+    ppp: Ppp,
+    ppp_password: Option<&str>,
+) -> Xl2tpd {
     Xl2tpd::start(&Xl2tpdConfig {
         listen: addr(listen),
         hostname: "xl-lac".into(),
@@ -124,6 +147,7 @@ fn xl2tpd_lac(listen: &str, lns: &str, secret: &str, ppp: Ppp) -> Xl2tpd {
             lns: addr(lns),
         },
         ppp,
+        ppp_password: ppp_password.map(String::from),
     })
 }
 
@@ -200,8 +224,8 @@ fn an_xl2tpd_lac_call_stays_on_our_lns_until_we_clear_it() {
     if !responder_present() {
         return;
     }
-    let lns = our_lns("127.0.1.4", "xl-lac", SECRET);
-    let mut peer = xl2tpd_lac("127.0.1.3", "127.0.1.4", SECRET, Ppp::Responder);
+    let lns = our_lns("127.0.1.4", "xl-lac", SECRET, "");
+    let mut peer = xl2tpd_lac("127.0.1.3", "127.0.1.4", SECRET, Ppp::Responder, None);
 
     peer.command("c ours").expect("dial");
     // xl2tpd checked our Challenge Response and we checked its: the tunnel is up.
@@ -212,6 +236,14 @@ fn an_xl2tpd_lac_call_stays_on_our_lns_until_we_clear_it() {
     let call = wait(&mut peer, "Call established with 127.0.1.4");
     let remote_session = field(&call, "Remote: ");
     wait(&mut peer, "LCP configure-request id 1 sent");
+    // Our LNS renegotiated LCP asking for CHAP (no profile: anyone is admitted), then
+    // assigned the pool's first address over IPCP.
+    wait(
+        &mut peer,
+        "CHAP challenge received, response sent (user ours)",
+    );
+    wait(&mut peer, "authentication succeeded (CHAP");
+    wait(&mut peer, "IPCP up, address 198.18.240.10,");
 
     std::thread::sleep(STAYS_UP);
     let listed = sessions(&lns);
@@ -225,6 +257,24 @@ fn an_xl2tpd_lac_call_stays_on_our_lns_until_we_clear_it() {
         "{call}\n{session}"
     );
     assert_eq!(peer.count("pppd exited"), 0, "{}", peer.log());
+    let listed = subscribers(&lns);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let subscriber = &listed[0];
+    assert_eq!(
+        leaf(subscriber, "ip-address").as_deref(),
+        Some("198.18.240.10"),
+        "{subscriber}"
+    );
+    assert_eq!(
+        leaf(subscriber, "user-name").as_deref(),
+        Some("ours"),
+        "{subscriber}"
+    );
+    assert_eq!(
+        leaf(subscriber, "state").as_deref(),
+        Some("active"),
+        "{subscriber}"
+    );
 
     // Our CDN, with the reason, reaches xl2tpd, which hangs up its PPP: it closes the pty
     // (the responder exits) and sends pppd SIGTERM.
@@ -235,6 +285,7 @@ fn an_xl2tpd_lac_call_stays_on_our_lns_until_we_clear_it() {
     wait(&mut peer, "Terminating pppd: sending TERM signal");
     wait(&mut peer, "; exiting");
     assert!(sessions(&lns).is_empty());
+    assert!(subscribers(&lns).is_empty());
 
     // The tunnel outlives the call, and we never sent StopCCN.
     peer.command("d ours").expect("hang up");
@@ -247,6 +298,59 @@ fn an_xl2tpd_lac_call_stays_on_our_lns_until_we_clear_it() {
         peer.log()
     );
     assert_eq!(peer.count("Connection established to 127.0.1.4"), 1);
+}
+
+#[test]
+fn a_wrong_ppp_password_ends_the_xl2tpd_call_and_keeps_the_tunnel() {
+    if !responder_present() {
+        return;
+    }
+    // User `ours` (the `[lac]` name xl2tpd gives pppd) is a local user of the tunnel
+    // group's aaa-access-profile; the responder answers with another secret.
+    let lns = our_lns(
+        "127.0.1.12",
+        "xl-lac",
+        SECRET,
+        "set services l2tp tunnel-group xl-lacs aaa-access-profile lns-users\n\
+         set access profile lns-users authentication-order password\n\
+         set access profile lns-users client ours chap-secret right-secret\n\
+         set access profile lns-users client ours pap-password right-secret\n",
+    );
+    let mut peer = xl2tpd_lac(
+        "127.0.1.11",
+        "127.0.1.12",
+        SECRET,
+        Ppp::Responder,
+        Some("wrong-secret"),
+    );
+
+    peer.command("c ours").expect("dial");
+    wait(&mut peer, "Connection established to 127.0.1.12, 1701");
+    wait(&mut peer, "Call established with 127.0.1.12");
+    wait(
+        &mut peer,
+        "CHAP challenge received, response sent (user ours)",
+    );
+    // The LNS answers CHAP Failure, terminates LCP and sends CDN result 2 with the reason.
+    wait(&mut peer, "authentication failed (CHAP");
+    wait(&mut peer, "message type is Call-Disconnect-Notify(14)");
+    let line = wait(&mut peer, "Connection closed to 127.0.1.12, serial ");
+    assert!(line.contains("(authentication failed)"), "{line}");
+    // The responder acknowledged the LNS's Terminate-Request and waited; the CDN came
+    // first, and xl2tpd hung up its PPP.
+    wait(&mut peer, "LCP terminate-request id ");
+    wait(&mut peer, "Terminating pppd: sending TERM signal");
+    wait(&mut peer, "; exiting");
+    assert_eq!(peer.count("IPCP up"), 0, "{}", peer.log());
+    assert!(sessions(&lns).is_empty());
+    assert!(subscribers(&lns).is_empty());
+    // Only the call ended: no StopCCN.
+    assert_eq!(
+        peer.count("Stop-Control-Connection-Notification"),
+        0,
+        "{}",
+        peer.log()
+    );
 }
 
 #[test]
@@ -324,8 +428,8 @@ fn a_wrong_tunnel_secret_fails_the_tunnel_either_way() {
     assert_eq!(peer.count("Incoming-Call-Request"), 0, "{}", peer.log());
 
     // xl2tpd as the LAC checks our Challenge Response against its own secret and hangs up.
-    let _lns = our_lns("127.0.1.8", "xl-lac", SECRET);
-    let mut peer = xl2tpd_lac("127.0.1.7", "127.0.1.8", "not-the-secret", ppp);
+    let _lns = our_lns("127.0.1.8", "xl-lac", SECRET, "");
+    let mut peer = xl2tpd_lac("127.0.1.7", "127.0.1.8", "not-the-secret", ppp, None);
     peer.command("c ours").expect("dial");
     wait(&mut peer, "Invalid authentication for host ");
     wait(&mut peer, "(Invalid challenge authentication)");

@@ -1,14 +1,22 @@
 //! `ppp-responder`: a stand-in for `/usr/sbin/pppd` behind xl2tpd in the interoperability
 //! tests. xl2tpd hands each call's pppd the slave side of a pty on stdin and stdout; this
-//! program speaks LCP on it in HDLC-like framing (RFC 1662) so the call stays up and LCP
-//! Echo-Requests that cross the tunnel are answered, without configuring any interface.
+//! program is a minimal PPP client on it, in HDLC-like framing (RFC 1662): it negotiates LCP,
+//! answers LCP Echo-Requests that cross the tunnel, authenticates with PAP or CHAP-MD5 as the
+//! server asks, and runs IPCP for the address the server assigns, without configuring any
+//! interface.
 //!
-//! pppd's command line (the pty's name, `passive`, `file …`, addresses) is ignored. One line
-//! per LCP event goes to stderr, which xl2tpd's log captures. It exits with status 0 when the
-//! pty closes, on SIGTERM, SIGHUP or SIGINT (how xl2tpd hangs up a call), and after
-//! acknowledging a Terminate-Request.
+//! Of pppd's command line only the credentials are read (`user`, `name`, `password`, and
+//! options files named by `file`: see [`credentials`]; defaults user `xl2tpd-lac-user`,
+//! secret `responder`); the rest (the pty's name, `passive`, addresses) is ignored. One line
+//! per PPP event goes to stderr, which xl2tpd's log captures; tests wait for
+//! `authentication succeeded` and `IPCP up, address A,`. It exits with status 0 when the pty
+//! closes, on SIGTERM, SIGHUP or SIGINT (how xl2tpd hangs up a call), and after acknowledging
+//! a Terminate-Request.
 
+mod auth;
+mod credentials;
 mod hdlc;
+mod ipcp;
 mod lcp;
 mod responder;
 
@@ -112,8 +120,14 @@ fn main() -> ExitCode {
 
     let mut out = std::io::stdout().lock();
     let mut decoder = Decoder::default();
-    let mut responder = Responder::new(rand::random::<u32>());
-    log("started; answering LCP on stdin/stdout");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let credentials =
+        credentials::from_pppd_arguments(&args, &|path: &str| std::fs::read_to_string(path).ok());
+    log(&format!(
+        "started with pppd arguments {args:?}; speaking PPP on stdin/stdout as user {}",
+        credentials.user_text()
+    ));
+    let mut responder = Responder::new(rand::random::<u32>(), credentials);
     if let Some(code) = perform(responder.start(Instant::now()), &mut out) {
         return code;
     }

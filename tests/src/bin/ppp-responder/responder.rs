@@ -1,18 +1,30 @@
-//! The LCP side of a PPP peer that keeps a link up and proves it answers, without
-//! authenticating or bringing up a network protocol: enough to stand in for pppd behind
-//! xl2tpd in tests. No I/O: frames (without HDLC framing) come in with the time, and what to
-//! send, log or do comes out as [`Action`]s.
+//! A minimal PPP client that keeps a link up and proves it answers: LCP, then the
+//! authentication the server asks for (PAP or CHAP-MD5, [`crate::auth`]), then IPCP taking the
+//! address the server assigns ([`crate::ipcp`]); enough to stand in for pppd behind xl2tpd
+//! in tests. No I/O: frames (without HDLC framing) come in with the time, and what to send,
+//! log or do comes out as [`Action`]s.
 //!
-//! It follows the RFC 1661 automaton where a test can see it, and departs from it where our
-//! own router's PPP stand-in would otherwise lose the call:
+//! Its LCP follows the RFC 1661 automaton where a test can see it, and departs from it where
+//! our own router's PPP stand-in would otherwise lose the call:
 //! - It answers Echo-Requests in every state, not only in Opened (§5.8): our daemon sends an
 //!   Echo-Request on a session without negotiating LCP first.
 //! - When its Configure-Request goes unanswered Max-Configure times, it stops asking but keeps
 //!   the link (§4.6 would end it): our daemon never answers Configure-Requests.
+//!
+//! Like pppd, after acknowledging a Terminate-Request it waits one Restart time before it
+//! exits (state Stopping, §4.3 event RTR in Opened): a server that terminates LCP before
+//! its L2TP CDN (our LNS refusing authentication) gets to send the CDN, instead of xl2tpd
+//! seeing its pppd exit and clearing the call first.
 
 use std::time::{Duration, Instant};
 
-use crate::lcp::{self, code, option, LcpPacket, PppFrame, PROTOCOL_LCP};
+use l2tpd::ppp::wire::options::{emit_options, AuthProtocol, LcpOption, RawOption};
+use l2tpd::ppp::wire::Protocol;
+
+use crate::auth::{Authentication, Outcome};
+use crate::credentials::Credentials;
+use crate::ipcp::Ipcp;
+use crate::lcp::{self, code, option, ConfigOption, LcpPacket, PppFrame, PROTOCOL_LCP};
 
 /// Restart timer (RFC 1661 §4.6 default).
 pub const RESTART_TIMER: Duration = Duration::from_secs(3);
@@ -28,12 +40,32 @@ pub enum Action {
     Transmit(Vec<u8>),
     /// Log one line about an LCP event.
     Log(String),
-    /// The peer terminated the link: the caller sends what came before and exits.
+    /// The peer terminated the link and a Restart time passed: the caller sends what came
+    /// before and exits.
     Exit,
 }
 
-/// The LCP state that matters to a responder.
-#[derive(Debug)]
+/// How far the link got (RFC 1661 §3.2 phases, as a client sees them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// LCP is not Opened.
+    Establish,
+    /// LCP is Opened and the server asked us to authenticate; waiting for its verdict.
+    Authenticate,
+    /// IPCP runs.
+    Network,
+}
+
+/// What our LCP thinks of the peer's Authentication-Protocol option (RFC 1661 §6.2).
+enum AuthJudgement {
+    Acceptable(AuthProtocol),
+    /// A protocol we cannot do: Nak'ed with the one we would rather do.
+    Nak,
+    /// A value too short to name a protocol.
+    Reject,
+}
+
+/// The link's state that matters to a client standing in for pppd.
 pub struct Responder {
     /// The Magic-Number we ask for; `None` once the peer rejected the option.
     magic: Option<u32>,
@@ -42,22 +74,37 @@ pub struct Responder {
     /// How many times it has been sent; at `MAX_CONFIGURE` we stop.
     request_sent: u32,
     restart_at: Option<Instant>,
+    /// We acknowledged a Terminate-Request: at this time we exit.
+    exit_at: Option<Instant>,
     /// The peer acknowledged our Configure-Request.
     ack_received: bool,
     /// We acknowledged the peer's Configure-Request.
     ack_sent: bool,
+    /// The authentication protocol of the peer's Configure-Request we acknowledged.
+    peer_auth: Option<AuthProtocol>,
+    credentials: Credentials,
+    phase: Phase,
+    auth: Option<Authentication>,
+    ipcp: Option<Ipcp>,
 }
 
 impl Responder {
-    /// `magic` must be random and non-zero (RFC 1661 §6.4).
-    pub fn new(magic: u32) -> Self {
+    /// `magic` must be random and non-zero (RFC 1661 §6.4); `credentials` answer the
+    /// server's PAP or CHAP.
+    pub fn new(magic: u32, credentials: Credentials) -> Self {
         Self {
             magic: Some(magic.max(1)),
             request_id: 0,
             request_sent: 0,
             restart_at: None,
+            exit_at: None,
             ack_received: false,
             ack_sent: false,
+            peer_auth: None,
+            credentials,
+            phase: Phase::Establish,
+            auth: None,
+            ipcp: None,
         }
     }
 
@@ -66,9 +113,23 @@ impl Responder {
         self.ack_received && self.ack_sent
     }
 
+    /// The address IPCP got from the server, once IPCP is up.
+    #[cfg(test)]
+    pub fn address(&self) -> Option<std::net::Ipv4Addr> {
+        self.ipcp.as_ref().and_then(Ipcp::address)
+    }
+
     /// When `handle_timeout` is next due.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.restart_at
+        [
+            self.restart_at,
+            self.exit_at,
+            self.auth.as_ref().and_then(Authentication::poll_timeout),
+            self.ipcp.as_ref().and_then(Ipcp::poll_timeout),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// The link is up (the pty is there): open LCP by asking for our options.
@@ -80,9 +141,27 @@ impl Responder {
 
     pub fn handle_timeout(&mut self, now: Instant) -> Vec<Action> {
         let mut actions = Vec::new();
+        if self.exit_at.is_some_and(|at| now >= at) {
+            actions.push(Action::Log(
+                "a Restart time after the terminate-ack; exiting".into(),
+            ));
+            actions.push(Action::Exit);
+            return actions;
+        }
+        self.lcp_timeout(now, &mut actions);
+        if let Some(auth) = &mut self.auth {
+            auth.handle_timeout(now, &mut actions);
+        }
+        if let Some(ipcp) = &mut self.ipcp {
+            ipcp.handle_timeout(now, &mut actions);
+        }
+        actions
+    }
+
+    fn lcp_timeout(&mut self, now: Instant, actions: &mut Vec<Action>) {
         match self.restart_at {
             Some(at) if now >= at => {}
-            _ => return actions,
+            _ => return,
         }
         if self.request_sent >= MAX_CONFIGURE {
             self.restart_at = None;
@@ -92,9 +171,8 @@ impl Responder {
             )));
         } else {
             // A retransmission keeps its Identifier (RFC 1661 §5.1).
-            self.transmit_configure_request(now, &mut actions);
+            self.transmit_configure_request(now, actions);
         }
-        actions
     }
 
     /// One received frame, already checked and stripped of its HDLC framing.
@@ -107,21 +185,78 @@ impl Responder {
             )));
             return actions;
         };
-        if ppp.protocol != PROTOCOL_LCP {
-            self.reject_protocol(&ppp, &mut actions);
-            return actions;
+        if self.exit_at.is_some() {
+            self.handle_terminating(&ppp, &mut actions);
+        } else if ppp.protocol == PROTOCOL_LCP {
+            self.handle_lcp(now, ppp.information, &mut actions);
+        } else {
+            self.handle_other(now, &ppp, &mut actions);
         }
-        let Some(packet) = LcpPacket::parse(ppp.information) else {
+        self.follow_lcp(now, &mut actions);
+        actions
+    }
+
+    /// Stopping (RFC 1661 §4.3): only a repeated Terminate-Request is answered.
+    fn handle_terminating(&mut self, ppp: &PppFrame<'_>, actions: &mut Vec<Action>) {
+        match LcpPacket::parse(ppp.information) {
+            Some(packet)
+                if ppp.protocol == PROTOCOL_LCP && packet.code == code::TERMINATE_REQUEST =>
+            {
+                actions.push(transmit_lcp(
+                    code::TERMINATE_ACK,
+                    packet.identifier,
+                    packet.data,
+                ));
+                actions.push(Action::Log(format!(
+                    "LCP terminate-request id {} received again, terminate-ack sent",
+                    packet.identifier
+                )));
+            }
+            _ => actions.push(Action::Log(format!(
+                "protocol {:#06x} frame discarded: the link is terminating",
+                ppp.protocol
+            ))),
+        }
+    }
+
+    /// Frames of the protocols above LCP: the authentication in use, IPCP, anything else.
+    fn handle_other(&mut self, now: Instant, ppp: &PppFrame<'_>, actions: &mut Vec<Action>) {
+        let protocol = Protocol::from_number(ppp.protocol);
+        if let Some(auth) = self.auth.as_mut().filter(|a| a.protocol() == protocol) {
+            let outcome = auth.handle_packet(ppp.information, now, actions);
+            if outcome == Outcome::Succeeded && self.phase == Phase::Authenticate {
+                self.network(now, actions);
+            }
+            return;
+        }
+        if let (Protocol::Ipcp, Some(ipcp)) = (protocol, self.ipcp.as_mut()) {
+            ipcp.handle_packet(ppp.information, now, actions);
+            return;
+        }
+        if self.opened() && matches!(protocol, Protocol::Pap | Protocol::Chap | Protocol::Ipcp) {
+            // RFC 1661 §3.5: only LCP and the agreed authentication before the network
+            // phase; an authentication protocol we did not agree to is not ours to answer.
+            actions.push(Action::Log(format!(
+                "protocol {:#06x} frame discarded: not for this phase",
+                ppp.protocol
+            )));
+            return;
+        }
+        self.reject_protocol(ppp, actions);
+    }
+
+    fn handle_lcp(&mut self, now: Instant, information: &[u8], actions: &mut Vec<Action>) {
+        let Some(packet) = LcpPacket::parse(information) else {
             actions.push(Action::Log(
                 "malformed LCP packet (length field) discarded".into(),
             ));
-            return actions;
+            return;
         };
         match packet.code {
-            code::CONFIGURE_REQUEST => self.configure_request(now, &packet, &mut actions),
-            code::CONFIGURE_ACK => self.configure_ack(&packet, &mut actions),
+            code::CONFIGURE_REQUEST => self.configure_request(now, &packet, actions),
+            code::CONFIGURE_ACK => self.configure_ack(&packet, actions),
             code::CONFIGURE_NAK | code::CONFIGURE_REJECT => {
-                self.configure_nak_or_reject(now, &packet, &mut actions)
+                self.configure_nak_or_reject(now, &packet, actions)
             }
             code::TERMINATE_REQUEST => {
                 actions.push(transmit_lcp(
@@ -130,12 +265,17 @@ impl Responder {
                     packet.data,
                 ));
                 actions.push(Action::Log(format!(
-                    "LCP terminate-request id {} received, terminate-ack sent",
-                    packet.identifier
+                    "LCP terminate-request id {} received, terminate-ack sent; exiting in {} s \
+                     unless the link closes first",
+                    packet.identifier,
+                    RESTART_TIMER.as_secs()
                 )));
-                actions.push(Action::Exit);
+                self.exit_at = Some(now + RESTART_TIMER);
+                self.restart_at = None;
+                self.ack_received = false;
+                self.ack_sent = false;
             }
-            code::ECHO_REQUEST => self.echo_request(&packet, &mut actions),
+            code::ECHO_REQUEST => self.echo_request(&packet, actions),
             code::TERMINATE_ACK
             | code::CODE_REJECT
             | code::PROTOCOL_REJECT
@@ -158,7 +298,43 @@ impl Responder {
                 )));
             }
         }
-        actions
+    }
+
+    /// Starts or stops what runs above LCP as LCP enters or leaves Opened.
+    fn follow_lcp(&mut self, now: Instant, actions: &mut Vec<Action>) {
+        match (self.opened(), self.phase) {
+            (false, Phase::Establish) | (true, Phase::Authenticate | Phase::Network) => {}
+            (false, _) => {
+                // Renegotiation (RFC 1661 §3.1): authentication and IPCP start over. Or
+                // the peer terminated the link, and nothing starts again.
+                self.phase = Phase::Establish;
+                self.auth = None;
+                self.ipcp = None;
+                if self.exit_at.is_none() {
+                    actions.push(Action::Log(
+                        "LCP left opened: authentication and IPCP start over".into(),
+                    ));
+                }
+            }
+            (true, Phase::Establish) => match self.peer_auth.clone() {
+                Some(protocol) => {
+                    self.phase = Phase::Authenticate;
+                    self.auth = Authentication::start(&protocol, &self.credentials, now, actions);
+                    if self.auth.is_none() {
+                        actions.push(Action::Log(
+                            "user or secret too long to send; waiting for the peer".into(),
+                        ));
+                    }
+                }
+                // The server asked for no authentication: straight to the network phase.
+                None => self.network(now, actions),
+            },
+        }
+    }
+
+    fn network(&mut self, now: Instant, actions: &mut Vec<Action>) {
+        self.phase = Phase::Network;
+        self.ipcp = Some(Ipcp::start(now, actions));
     }
 
     fn our_options(&self) -> Vec<u8> {
@@ -191,9 +367,9 @@ impl Responder {
         )));
     }
 
-    /// Everything is acceptable but authentication: we cannot authenticate ourselves to
-    /// the peer, so an Authentication-Protocol option is rejected (RFC 1661 §5.4), the
-    /// minimum a peer that can live without it needs.
+    /// Everything is acceptable: an Authentication-Protocol option we can do (PAP, CHAP-MD5)
+    /// is acknowledged, another one is Nak'ed with CHAP-MD5 (RFC 1661 §6.2), one too short to
+    /// name a protocol is Rejected.
     fn configure_request(
         &mut self,
         now: Instant,
@@ -213,41 +389,51 @@ impl Responder {
             self.ack_sent = false;
             self.send_configure_request(now, actions);
         }
-        let rejected: Vec<u8> = options
+        let (mut asked, mut naks, mut rejects) = (None, Vec::new(), Vec::new());
+        for option in options
             .iter()
             .filter(|o| o.kind == option::AUTHENTICATION_PROTOCOL)
-            .flat_map(|o| o.raw.iter().copied())
-            .collect();
-        if rejected.is_empty() {
-            self.ack_sent = true;
-            actions.push(transmit_lcp(
-                code::CONFIGURE_ACK,
-                packet.identifier,
-                packet.data,
-            ));
-            let peer_magic = options
-                .iter()
-                .find_map(lcp::magic_number)
-                .map(|m| format!(" (magic-number {m:#010x})"))
-                .unwrap_or_default();
-            actions.push(Action::Log(format!(
-                "LCP configure-request id {}{peer_magic} received, configure-ack sent",
-                packet.identifier
-            )));
-            self.log_if_opened(actions);
-        } else {
-            self.ack_sent = false;
-            actions.push(transmit_lcp(
-                code::CONFIGURE_REJECT,
-                packet.identifier,
-                &rejected,
-            ));
-            actions.push(Action::Log(format!(
-                "LCP configure-request id {} received, configure-reject sent \
-                 (authentication-protocol)",
-                packet.identifier
-            )));
+        {
+            match judge_authentication(option) {
+                AuthJudgement::Acceptable(protocol) => asked = Some(protocol),
+                AuthJudgement::Nak => naks.extend_from_slice(&chap_md5_option()),
+                AuthJudgement::Reject => rejects.extend_from_slice(option.raw),
+            }
         }
+        let (reply, data) = if !rejects.is_empty() {
+            (code::CONFIGURE_REJECT, rejects)
+        } else if !naks.is_empty() {
+            (code::CONFIGURE_NAK, naks)
+        } else {
+            (code::CONFIGURE_ACK, packet.data.to_vec())
+        };
+        actions.push(transmit_lcp(reply, packet.identifier, &data));
+        if reply != code::CONFIGURE_ACK {
+            self.ack_sent = false;
+            actions.push(Action::Log(format!(
+                "LCP configure-request id {} received, {} sent (authentication-protocol)",
+                packet.identifier,
+                code_name(reply)
+            )));
+            return;
+        }
+        self.ack_sent = true;
+        self.peer_auth = asked;
+        let peer_magic = options
+            .iter()
+            .find_map(lcp::magic_number)
+            .map(|m| format!(" (magic-number {m:#010x})"))
+            .unwrap_or_default();
+        let auth = match &self.peer_auth {
+            Some(AuthProtocol::Pap) => ", authenticating with PAP",
+            Some(AuthProtocol::ChapMd5) => ", authenticating with CHAP-MD5",
+            _ => "",
+        };
+        actions.push(Action::Log(format!(
+            "LCP configure-request id {}{peer_magic} received, configure-ack sent{auth}",
+            packet.identifier
+        )));
+        self.log_if_opened(actions);
     }
 
     fn configure_ack(&mut self, packet: &LcpPacket<'_>, actions: &mut Vec<Action>) {
@@ -355,6 +541,24 @@ impl Responder {
     }
 }
 
+fn judge_authentication(option: &ConfigOption<'_>) -> AuthJudgement {
+    let raw = RawOption {
+        kind: option.kind,
+        data: option.value().to_vec(),
+    };
+    match LcpOption::from_raw(&raw) {
+        Ok(LcpOption::AuthenticationProtocol(AuthProtocol::Other { .. })) => AuthJudgement::Nak,
+        Ok(LcpOption::AuthenticationProtocol(protocol)) => AuthJudgement::Acceptable(protocol),
+        _ => AuthJudgement::Reject,
+    }
+}
+
+/// The Authentication-Protocol option for CHAP with MD5, as a Nak suggests it.
+fn chap_md5_option() -> Vec<u8> {
+    emit_options(&[LcpOption::AuthenticationProtocol(AuthProtocol::ChapMd5).to_raw()])
+        .unwrap_or_default()
+}
+
 fn transmit_lcp(code: u8, identifier: u8, data: &[u8]) -> Action {
     Action::Transmit(lcp::build_frame(
         PROTOCOL_LCP,
@@ -371,7 +575,8 @@ fn next_magic(magic: u32) -> u32 {
     x
 }
 
-fn code_name(code: u8) -> &'static str {
+/// LCP's code names; IPCP's codes 1–7 are the same (RFC 1332 §2).
+pub fn code_name(code: u8) -> &'static str {
     match code {
         code::CONFIGURE_REQUEST => "configure-request",
         code::CONFIGURE_ACK => "configure-ack",
@@ -389,247 +594,9 @@ fn code_name(code: u8) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
+#[path = "responder_tests.rs"]
+mod tests;
 
-    const MAGIC: u32 = 0x5eed_0001;
-
-    fn lcp_frame(code: u8, id: u8, data: &[u8]) -> Vec<u8> {
-        lcp::build_frame(PROTOCOL_LCP, &lcp::build_packet(code, id, data, 1500))
-    }
-
-    fn transmitted(actions: &[Action]) -> Vec<Vec<u8>> {
-        actions
-            .iter()
-            .filter_map(|a| match a {
-                Action::Transmit(frame) => Some(frame.clone()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn logged(actions: &[Action]) -> String {
-        actions
-            .iter()
-            .filter_map(|a| match a {
-                Action::Log(line) => Some(line.as_str()),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    #[test]
-    fn it_asks_for_its_magic_number_and_repeats_until_max_configure() {
-        let t0 = Instant::now();
-        let mut r = Responder::new(MAGIC);
-        let first = r.start(t0);
-        let request = lcp_frame(code::CONFIGURE_REQUEST, 1, &lcp::magic_number_option(MAGIC));
-        assert_eq!(transmitted(&first), std::slice::from_ref(&request));
-        assert_eq!(r.poll_timeout(), Some(t0 + RESTART_TIMER));
-        // Nothing before the timer.
-        assert_eq!(r.handle_timeout(t0 + Duration::from_secs(1)), []);
-        let mut now = t0;
-        for _ in 1..MAX_CONFIGURE {
-            now += RESTART_TIMER;
-            assert_eq!(
-                transmitted(&r.handle_timeout(now)),
-                std::slice::from_ref(&request)
-            );
-        }
-        now += RESTART_TIMER;
-        let last = r.handle_timeout(now);
-        assert_eq!(transmitted(&last), Vec::<Vec<u8>>::new());
-        assert!(logged(&last).contains("no longer asking"), "{last:?}");
-        assert_eq!(r.poll_timeout(), None);
-    }
-
-    #[test]
-    fn echo_requests_are_answered_before_and_after_lcp_opens() {
-        let now = Instant::now();
-        let mut r = Responder::new(MAGIC);
-        r.start(now);
-        // Our daemon's test echo: no LCP negotiation, magic number of its own.
-        let echo = [
-            0xff, 0x03, 0xc0, 0x21, 9, 7, 0, 12, 1, 2, 3, 4, b'p', b'i', b'n', b'g',
-        ];
-        let actions = r.handle_frame(now, &echo);
-        assert_eq!(
-            transmitted(&actions),
-            [lcp_frame(
-                code::ECHO_REPLY,
-                7,
-                &[0, 0, 0, 0, b'p', b'i', b'n', b'g']
-            )],
-            "magic number zero until negotiated"
-        );
-        assert!(logged(&actions).contains("echo reply sent"));
-
-        // Compressed Address/Control and Protocol fields are read too.
-        let actions = r.handle_frame(now, &[0xc0, 0x21, 9, 8, 0, 8, 0, 0, 0, 0]);
-        assert_eq!(
-            transmitted(&actions),
-            [lcp_frame(code::ECHO_REPLY, 8, &[0; 4])]
-        );
-
-        // The peer acks ours and we ack its: Opened, and the reply carries our magic.
-        let ack = r.handle_frame(
-            now,
-            &lcp_frame(code::CONFIGURE_ACK, 1, &lcp::magic_number_option(MAGIC)),
-        );
-        assert!(!logged(&ack).contains("opened"), "{ack:?}");
-        assert_eq!(
-            r.poll_timeout(),
-            None,
-            "an acknowledged request is not repeated"
-        );
-        let theirs = lcp::magic_number_option(0x0102_0304);
-        let actions = r.handle_frame(now, &lcp_frame(code::CONFIGURE_REQUEST, 42, &theirs));
-        assert_eq!(
-            transmitted(&actions),
-            [lcp_frame(code::CONFIGURE_ACK, 42, &theirs)]
-        );
-        assert!(logged(&actions).contains("LCP opened"));
-        assert!(r.opened());
-        let actions = r.handle_frame(now, &lcp_frame(code::ECHO_REQUEST, 9, &[1, 2, 3, 4]));
-        assert_eq!(
-            transmitted(&actions),
-            [lcp_frame(code::ECHO_REPLY, 9, &MAGIC.to_be_bytes())]
-        );
-    }
-
-    #[test]
-    fn authentication_is_rejected_and_everything_else_acknowledged() {
-        let now = Instant::now();
-        let mut r = Responder::new(MAGIC);
-        r.start(now);
-        let chap = [3, 5, 0xc2, 0x23, 5];
-        let mut options = lcp::magic_number_option(9);
-        options.extend_from_slice(&chap);
-        options.extend_from_slice(&[1, 4, 0x05, 0xdc]); // MRU 1500
-        let actions = r.handle_frame(now, &lcp_frame(code::CONFIGURE_REQUEST, 3, &options));
-        assert_eq!(
-            transmitted(&actions),
-            [lcp_frame(code::CONFIGURE_REJECT, 3, &chap)]
-        );
-        // Malformed options: silently discarded.
-        let actions = r.handle_frame(now, &lcp_frame(code::CONFIGURE_REQUEST, 4, &[5, 9, 0]));
-        assert_eq!(transmitted(&actions), Vec::<Vec<u8>>::new());
-    }
-
-    #[test]
-    fn a_nak_or_reject_of_the_magic_number_changes_the_request() {
-        let now = Instant::now();
-        let mut r = Responder::new(MAGIC);
-        r.start(now);
-        // A Nak for an older request is ignored.
-        let stale = r.handle_frame(
-            now,
-            &lcp_frame(code::CONFIGURE_NAK, 9, &lcp::magic_number_option(1)),
-        );
-        assert_eq!(transmitted(&stale), Vec::<Vec<u8>>::new());
-        let nak = r.handle_frame(
-            now,
-            &lcp_frame(code::CONFIGURE_NAK, 1, &lcp::magic_number_option(1)),
-        );
-        let new_magic = next_magic(MAGIC);
-        assert_ne!(new_magic, MAGIC);
-        assert_eq!(
-            transmitted(&nak),
-            [lcp_frame(
-                code::CONFIGURE_REQUEST,
-                2,
-                &lcp::magic_number_option(new_magic)
-            )]
-        );
-        let reject = r.handle_frame(
-            now,
-            &lcp_frame(
-                code::CONFIGURE_REJECT,
-                2,
-                &lcp::magic_number_option(new_magic),
-            ),
-        );
-        assert_eq!(
-            transmitted(&reject),
-            [lcp_frame(code::CONFIGURE_REQUEST, 3, &[])]
-        );
-        // An Ack that does not repeat our options is not one.
-        let wrong = r.handle_frame(
-            now,
-            &lcp_frame(code::CONFIGURE_ACK, 3, &lcp::magic_number_option(1)),
-        );
-        assert!(logged(&wrong).contains("discarded"), "{wrong:?}");
-        assert_eq!(r.poll_timeout(), Some(now + RESTART_TIMER));
-    }
-
-    #[test]
-    fn terminate_request_is_acknowledged_then_the_responder_exits() {
-        let now = Instant::now();
-        let mut r = Responder::new(MAGIC);
-        r.start(now);
-        let actions = r.handle_frame(now, &lcp_frame(code::TERMINATE_REQUEST, 5, b"bye"));
-        assert_eq!(
-            actions.first(),
-            Some(&Action::Transmit(lcp_frame(code::TERMINATE_ACK, 5, b"bye")))
-        );
-        assert_eq!(actions.last(), Some(&Action::Exit));
-    }
-
-    #[test]
-    fn unknown_codes_and_protocols() {
-        let now = Instant::now();
-        let mut r = Responder::new(MAGIC);
-        r.start(now);
-        let unknown = lcp_frame(42, 6, &[1, 2]);
-        let actions = r.handle_frame(now, &unknown);
-        assert_eq!(
-            transmitted(&actions),
-            [lcp_frame(code::CODE_REJECT, 6, &[42, 6, 0, 6, 1, 2])]
-        );
-        // IPCP before Opened: discarded; after: Protocol-Reject.
-        let ipcp = lcp::build_frame(0x8021, &[1, 1, 0, 4]);
-        assert_eq!(
-            transmitted(&r.handle_frame(now, &ipcp)),
-            Vec::<Vec<u8>>::new()
-        );
-        r.handle_frame(
-            now,
-            &lcp_frame(code::CONFIGURE_ACK, 1, &lcp::magic_number_option(MAGIC)),
-        );
-        r.handle_frame(now, &lcp_frame(code::CONFIGURE_REQUEST, 1, &[]));
-        assert!(r.opened());
-        assert_eq!(
-            transmitted(&r.handle_frame(now, &ipcp)),
-            [lcp_frame(
-                code::PROTOCOL_REJECT,
-                1,
-                &[0x80, 0x21, 1, 1, 0, 4]
-            )]
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn arbitrary_frames_never_panic(frames in proptest::collection::vec(
-            proptest::collection::vec(any::<u8>(), 0..40), 0..20)) {
-            let now = Instant::now();
-            let mut r = Responder::new(MAGIC);
-            r.start(now);
-            for frame in &frames {
-                for action in r.handle_frame(now, frame) {
-                    if let Action::Transmit(out) = action {
-                        prop_assert!(out.len() <= PEER_MRU + 4);
-                    }
-                }
-            }
-            // LCP frames too, so the parser gets past the protocol field.
-            for frame in &frames {
-                let mut lcp = vec![0xc0, 0x21];
-                lcp.extend_from_slice(frame);
-                let _ = r.handle_frame(now, &lcp);
-            }
-        }
-    }
-}
+#[cfg(test)]
+#[path = "responder_lns_tests.rs"]
+mod lns_tests;
