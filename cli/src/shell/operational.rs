@@ -180,7 +180,11 @@ impl<T: Transport> Shell<T> {
             | Action::ShowPppoeStatistics
             | Action::ShowPppoeServiceNameTables
             | Action::ClearPppoeSessions
-            | Action::ClearPppoeStatistics => self.subscriber_command(line, cmd, pipes, input)?,
+            | Action::ClearPppoeStatistics
+            | Action::ShowInterfaces
+            | Action::ClearNetworkAccessAaaSubscriber => {
+                self.subscriber_command(line, cmd, pipes, input)?
+            }
             Action::ShowSnmpMibGet | Action::ShowSnmpMibWalk => {
                 let Some(object) = cmd.args.first().map(|w| w.text.clone()) else {
                     self.error("missing argument: <object>");
