@@ -12,12 +12,13 @@ use schema::subscriber_rpc::SubscriberState;
 
 use super::core::Core;
 use super::rpc::{L2tpRpc, RpcOutcome};
-use super::sim_lab::{config, lac_config, Lab, LNS_BASE};
+use super::sim_lab::{config, lac_config, Lab, LNS_BASE, PORT};
 use super::subscriber_rpc::SubscriberRpc;
 use crate::ppp::client_link::ClientEvent;
 use crate::subscriber::table::EndCause;
 
 const GATEWAY: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
+const INTERNET: Ipv4Addr = Ipv4Addr::new(198, 19, 0, 1);
 
 fn lab() -> Lab {
     Lab::new(lac_config(""), config(LNS_BASE))
@@ -63,10 +64,26 @@ fn interfaces(
     }
 }
 
+/// A minimal IPv4 header and payload (checksum left zero: nothing on the way checks it).
+fn ipv4(source: Ipv4Addr, destination: Ipv4Addr) -> Vec<u8> {
+    let mut packet = vec![0x45, 0, 0, 24, 0, 1, 0, 0, 64, 17, 0, 0];
+    packet.extend_from_slice(&source.octets());
+    packet.extend_from_slice(&destination.octets());
+    packet.extend_from_slice(b"ping");
+    packet
+}
+
 #[test]
 fn the_lns_shows_its_service_interface_and_the_subscriber_unit() {
     let mut lab = lab();
-    let (_, address) = bring_up(&mut lab, "alice@isp.example");
+    let (i, address) = bring_up(&mut lab, "alice@isp.example");
+    // One packet from a source that is not alice's: the LNS drops and counts it.
+    let mut ppp = vec![0x00, 0x21];
+    ppp.extend_from_slice(&ipv4(Ipv4Addr::new(198, 18, 9, 9), INTERNET));
+    let frame = lab.subs[i].pppoe.session_frame(&ppp).expect("a session");
+    let now = lab.now;
+    lab.lac.handle_frame(now, PORT, &frame);
+    lab.settle();
     let now = lab.now;
     let all = interfaces(&mut lab.lns, now, None).expect("shown");
     let [si] = all.physical.as_slice() else {
@@ -75,7 +92,7 @@ fn the_lns_shows_its_service_interface_and_the_subscriber_unit() {
     assert_eq!(si.name, "si-0/0/0");
     assert_eq!(si.logical_interface_count, 1);
     assert_eq!(si.address_families, ["inet"]);
-    assert!(si.drops.is_some());
+    assert_eq!(si.drops.map(|d| d.spoofed_source), Some(1));
     let [unit] = si.units.as_slice() else {
         panic!("one unit: {si:?}");
     };
@@ -109,6 +126,31 @@ fn the_lns_shows_its_service_interface_and_the_subscriber_unit() {
     // Anything else is not found, as Junos says it.
     let missing = interfaces(&mut lab.lns, now, Some("si-9/0/0.5")).expect_err("not found");
     assert!(missing.contains("device si-9/0/0.5 not found"), "{missing}");
+}
+
+#[test]
+fn a_service_interface_sums_its_units() {
+    let mut lab = lab();
+    bring_up(&mut lab, "frank@isp.example");
+    bring_up(&mut lab, "grace@isp.example");
+    let now = lab.now;
+    let all = interfaces(&mut lab.lns, now, Some("si-0/0/0")).expect("shown");
+    let [si] = all.physical.as_slice() else {
+        panic!("{all:?}");
+    };
+    assert_eq!(si.logical_interface_count, 2);
+    let [a, b] = si.units.as_slice() else {
+        panic!("{si:?}");
+    };
+    assert!(a.name < b.name, "in unit order");
+    let mut sum = a.traffic_statistics;
+    sum.add(&b.traffic_statistics);
+    assert_eq!(si.traffic_statistics, sum);
+    assert!(sum.input_packets > a.traffic_statistics.input_packets);
+    assert_ne!(
+        a.address_family.as_ref().and_then(|f| f.destination),
+        b.address_family.as_ref().and_then(|f| f.destination)
+    );
 }
 
 #[test]
