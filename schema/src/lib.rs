@@ -6,6 +6,7 @@
 pub mod def;
 pub mod diff;
 pub mod edit;
+pub mod interface_rpc;
 pub mod l2tp_rpc;
 pub mod limits;
 pub mod mgmt;

@@ -6,6 +6,7 @@
 //! current `[edit ...]` level by the shell), so that the daemon is the one place that resolves
 //! them against the schema; a syntax error names the word index for the shell's `^` marker.
 
+use crate::interface_rpc::{InterfaceShow, Interfaces, SubscriberLogout, SubscribersLoggedOut};
 use crate::l2tp_rpc::{
     L2tpClear, L2tpCleared, L2tpDestinations, L2tpDisconnectCauses, L2tpSessions, L2tpShow,
     L2tpSummary, L2tpTunnels,
@@ -246,6 +247,13 @@ pub enum Request {
     ClearPppoeSessions(PppoeSelect),
     /// `clear pppoe statistics [IFNAME]`.
     ClearPppoeStatistics(PppoeSelect),
+
+    // ---- subscriber interfaces and logout (operational) ----
+    /// `show interfaces [NAME] [terse | brief | detail | extensive]`.
+    GetInterfaceInformation(InterfaceShow),
+    /// `clear network-access aaa subscriber (username U | session-id N)`: the subscribers
+    /// end as an operator clear ends them (CDN from the LNS, PADT from the LAC).
+    ClearNetworkAccessAaaSubscriber(SubscriberLogout),
 }
 
 /// Every reply carries `notices`: messages the daemon has for this user regardless of the
@@ -342,6 +350,8 @@ pub enum Reply {
     PppoeServiceNameTables(PppoeServiceNameTables),
     AddressPools(AddressPoolsReply),
     PppoeCleared(PppoeCleared),
+    Interfaces(Interfaces),
+    SubscribersLoggedOut(SubscribersLoggedOut),
     /// The clear would end `sessions` sessions (more than
     /// [`crate::l2tp_rpc::CLEAR_CONFIRM_THRESHOLD`]): nothing was done; the shell asks
     /// `question` and sends the clear again with `confirmed` when the answer is yes.
@@ -576,6 +586,52 @@ mod tests {
             confirmed: false,
         });
         assert_eq!(decode_line::<Request>(&encode_line(&clear)).unwrap(), clear);
+    }
+
+    /// `show interfaces` and the AAA logout travel under Junos' RPC names and round-trip,
+    /// requests and replies.
+    #[test]
+    fn interface_and_logout_rpcs_round_trip() {
+        use crate::interface_rpc::*;
+        let show = Request::GetInterfaceInformation(InterfaceShow {
+            name: Some("si-0/0/0.1073741825".into()),
+            level: InterfaceLevel::Terse,
+        });
+        let line = encode_line(&show);
+        assert!(
+            line.contains("\"op\":\"get-interface-information\""),
+            "{line}"
+        );
+        assert_eq!(decode_line::<Request>(&line).unwrap(), show);
+        for target in [
+            SubscriberLogout::Username("alice@isp.example".into()),
+            SubscriberLogout::SessionId(7),
+        ] {
+            let request = Request::ClearNetworkAccessAaaSubscriber(target);
+            let line = encode_line(&request);
+            assert!(
+                line.contains("\"op\":\"clear-network-access-aaa-subscriber\""),
+                "{line}"
+            );
+            assert_eq!(decode_line::<Request>(&line).unwrap(), request);
+        }
+        for reply in [
+            Reply::Interfaces(Interfaces::default()),
+            Reply::SubscribersLoggedOut(SubscribersLoggedOut {
+                subscribers: vec![LoggedOut {
+                    subscriber_session_id: 7,
+                    user_name: Some("alice@isp.example".into()),
+                    interface: "pp0.1073741831".into(),
+                }],
+            }),
+        ] {
+            let response = Response {
+                result: Ok(reply),
+                notices: vec![],
+            };
+            let line = encode_line(&response);
+            assert_eq!(decode_line::<Response>(&line).unwrap(), response);
+        }
     }
 
     #[test]

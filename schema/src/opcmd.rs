@@ -34,6 +34,8 @@ pub enum Action {
     ShowAddressAssignmentPool,
     ClearPppoeSessions,
     ClearPppoeStatistics,
+    ShowInterfaces,
+    ClearNetworkAccessAaaSubscriber,
     Help,
     Exit,
 
@@ -85,6 +87,12 @@ const ADDRESS_POOL: Rest = Rest::Words {
 const PPPOE_UNDERLYING: Rest = Rest::Words {
     placeholder: "<interface-name>",
     help: "Underlying interface name (ge-1/0/0.100); all when left out",
+};
+
+/// The optional interface of `show interfaces`, before or after its level keyword.
+const SUBSCRIBER_INTERFACE: Rest = Rest::Words {
+    placeholder: "<interface-name>",
+    help: "Name of physical or logical interface (pp0, pp0.N, si-0/0/0, si-0/0/0.N)",
 };
 
 /// What may follow a command word besides its children.
@@ -194,6 +202,26 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
         "Clear information in the system",
         &[
             cmd(
+                "network-access",
+                "Clear network-access related information",
+                &[cmd(
+                    "aaa",
+                    "Clear AAA information",
+                    &[cmd(
+                        "subscriber",
+                        "Log out subscribers",
+                        &[
+                            word("session-id", "Subscriber session identifier")
+                                .value("<session-id>", "Subscriber session identifier"),
+                            word("username", "Subscriber user name")
+                                .value("<username>", "Subscriber user name"),
+                        ],
+                    )
+                    .action(Action::ClearNetworkAccessAaaSubscriber)
+                    .options()],
+                )],
+            ),
+            cmd(
                 "pppoe",
                 "Clear PPP over Ethernet information",
                 &[
@@ -262,6 +290,15 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                 .action(Action::ShowConfiguration)
                 .rest(Rest::ConfigPath)
                 .pipe(),
+            cmd(
+                "interfaces",
+                "Show interface information",
+                &[BRIEF, DETAIL, EXTENSIVE, TERSE],
+            )
+            .action(Action::ShowInterfaces)
+            .options()
+            .rest(SUBSCRIBER_INTERFACE)
+            .pipe(),
             cmd(
                 "network-access",
                 "Show network access information",
@@ -409,6 +446,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
 const BRIEF: OpCmd = word("brief", "Display brief output");
 const DETAIL: OpCmd = word("detail", "Display detailed output");
 const EXTENSIVE: OpCmd = word("extensive", "Display extensive output");
+const TERSE: OpCmd = word("terse", "Display terse output");
 const STATISTICS: OpCmd = word("statistics", "Display statistics");
 const LOCAL_GATEWAY: OpCmd = word("local-gateway", "Local gateway address")
     .value("<local-gateway>", "Local gateway address");
@@ -731,6 +769,33 @@ mod tests {
             assert_eq!(c.action, Some(action), "{path:?}");
             assert_eq!(c.pipe, pipe, "{path:?}");
             assert_eq!(matches!(c.rest, Rest::Words { .. }), takes_name, "{path:?}");
+        }
+    }
+
+    /// `show interfaces` takes a level keyword and a free interface name and pipes;
+    /// `clear network-access aaa subscriber` takes `username U` or `session-id N`, and
+    /// does not pipe.
+    #[test]
+    fn interface_show_and_aaa_logout() {
+        let at = |path: &[&str]| {
+            path.iter()
+                .try_fold(&OPERATIONAL, |node, name| node.child(name))
+                .unwrap_or_else(|| panic!("{path:?}"))
+        };
+        let show = at(&["show", "interfaces"]);
+        assert_eq!(show.action, Some(Action::ShowInterfaces));
+        assert!(show.options && show.pipe && matches!(show.rest, Rest::Words { .. }));
+        let levels: Vec<&str> = show.children.iter().map(|c| c.name).collect();
+        assert_eq!(levels, ["brief", "detail", "extensive", "terse"]);
+        assert!(show.children.iter().all(|c| c.value.is_none()));
+        let logout = at(&["clear", "network-access", "aaa", "subscriber"]);
+        assert_eq!(logout.action, Some(Action::ClearNetworkAccessAaaSubscriber));
+        assert!(logout.options && !logout.pipe);
+        for (name, placeholder) in [("session-id", "<session-id>"), ("username", "<username>")] {
+            assert_eq!(
+                logout.child(name).and_then(|c| c.value).map(|v| v.0),
+                Some(placeholder)
+            );
         }
     }
 

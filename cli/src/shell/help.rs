@@ -200,8 +200,14 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
 }
 
 /// The options of a command such as `commit`, in any order, each once.
+/// A command whose own `rest` is free words (`show interfaces [NAME] [LEVEL]`) takes one
+/// such word among its options.
 fn option_rows(node: &'static OpCmd, args: &[Word], runnable: bool) -> Vec<Row> {
     let mut used: Vec<&str> = Vec::new();
+    let mut free_word = match node.rest {
+        Rest::Words { placeholder, help } => Some((placeholder, help)),
+        _ => None,
+    };
     let mut i = 0;
     while i < args.len() {
         match resolve(args[i].text.as_str(), node.children.iter(), |c| c.name) {
@@ -240,12 +246,19 @@ fn option_rows(node: &'static OpCmd, args: &[Word], runnable: bool) -> Vec<Row> 
                     _ => {}
                 }
             }
+            Resolved::None if free_word.is_some() => {
+                free_word = None;
+                i += 1;
+            }
             _ => return Vec::new(),
         }
     }
     let mut out = Vec::new();
     if runnable {
         out.push(enter());
+    }
+    if let Some((placeholder, help)) = free_word {
+        out.push(Row::placeholder(placeholder, help));
     }
     out.extend(
         node.children

@@ -5,6 +5,7 @@
 mod configuration;
 pub mod escape;
 pub mod help;
+mod interface_args;
 mod l2tp;
 mod l2tp_args;
 mod operational;
@@ -13,6 +14,7 @@ pub mod pager;
 pub mod pipe;
 pub mod refresh;
 pub mod render;
+pub mod render_interfaces;
 pub mod render_l2tp;
 pub mod render_pools;
 pub mod render_pppoe;

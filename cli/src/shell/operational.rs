@@ -181,7 +181,11 @@ impl<T: Transport> Shell<T> {
             | Action::ShowPppoeServiceNameTables
             | Action::ShowAddressAssignmentPool
             | Action::ClearPppoeSessions
-            | Action::ClearPppoeStatistics => self.subscriber_command(line, cmd, pipes, input)?,
+            | Action::ClearPppoeStatistics
+            | Action::ShowInterfaces
+            | Action::ClearNetworkAccessAaaSubscriber => {
+                self.subscriber_command(line, cmd, pipes, input)?
+            }
             Action::ShowSnmpMibGet | Action::ShowSnmpMibWalk => {
                 let Some(object) = cmd.args.first().map(|w| w.text.clone()) else {
                     self.error("missing argument: <object>");

@@ -1,5 +1,6 @@
 //! The arguments of `show subscribers …`, `show pppoe …` and `clear pppoe …`, read into the
-//! typed RPCs of `schema::subscriber_rpc`. Interface names are checked here, as Junos checks
+//! typed RPCs of `schema::subscriber_rpc` (`show interfaces` and the AAA logout: see
+//! `interface_args`). Interface names are checked here, as Junos checks
 //! them before anything is sent: a PPPoE session is `pp0.N`, an underlying interface a unit
 //! of a physical interface (`ge-1/0/0.100`).
 
@@ -23,6 +24,12 @@ pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Re
             Request::GetPppoeInterfaceInformation(select(args, pppoe_interface)?)
         }
         Action::ClearPppoeSessions => Request::ClearPppoeSessions(select(args, pppoe_interface)?),
+        Action::ShowInterfaces => {
+            Request::GetInterfaceInformation(super::interface_args::interface_show(node, args)?)
+        }
+        Action::ClearNetworkAccessAaaSubscriber => {
+            Request::ClearNetworkAccessAaaSubscriber(super::interface_args::logout(node, args)?)
+        }
         Action::ShowPppoeStatistics => Request::GetPppoeStatistics(select(args, underlying)?),
         _ => Request::ClearPppoeStatistics(select(args, underlying)?),
     })

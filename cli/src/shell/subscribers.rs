@@ -1,11 +1,15 @@
-//! `show subscribers …`, `show pppoe …` and `clear pppoe …` in the shell: the typed request
+//! `show subscribers …`, `show pppoe …`, `clear pppoe …`, `show interfaces` and
+//! `clear network-access aaa subscriber` in the shell: the typed request
 //! from the words, the reply rendered (or shown as JSON / XML).
 
 use super::l2tp::{rpc, structured};
 use super::subscriber_args::request;
 use super::transport::Transport;
 use super::words::Command;
-use super::{render_pools, render_pppoe, render_subscribers, Input, Lost, Pipe, Shell};
+use super::{
+    render_interfaces, render_pools, render_pppoe, render_subscribers, Input, Lost, Pipe, Shell,
+};
+use schema::interface_rpc::{InterfaceLevel, INTERFACES_ROOT};
 use schema::mgmt::{Reply, Request};
 use schema::subscriber_rpc::{roots, PppoeSelect, SubscriberShow};
 
@@ -28,6 +32,10 @@ impl<T: Transport> Shell<T> {
         let select = match &request {
             Request::GetPppoeStatistics(select) => select.clone(),
             _ => PppoeSelect::default(),
+        };
+        let level = match &request {
+            Request::GetInterfaceInformation(show) => show.level,
+            _ => InterfaceLevel::Default,
         };
         let structured = structured(pipes);
         let shown = match self.call(request)? {
@@ -68,6 +76,16 @@ impl<T: Transport> Shell<T> {
                 &|| render_pools::address_pools(&p),
                 &p,
             ),
+            Ok(Reply::Interfaces(i)) => rpc(
+                INTERFACES_ROOT,
+                structured,
+                &|| render_interfaces::interfaces(&i, level),
+                &i,
+            ),
+            Ok(Reply::SubscribersLoggedOut(l)) => {
+                self.print(&render_interfaces::logged_out(&l));
+                return Ok(());
+            }
             Ok(Reply::PppoeCleared(c)) => {
                 self.print(&render_pppoe::cleared(&c));
                 return Ok(());

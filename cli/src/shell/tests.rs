@@ -443,6 +443,7 @@ fn question_mark_lists_from_the_tables() {
         out,
         "lab@r0> show ?\nPossible completions:\n\
          \x20 configuration        Show current configuration\n\
+         \x20 interfaces           Show interface information\n\
          \x20 network-access       Show network access information\n\
          \x20 pppoe                Show PPP over Ethernet information\n\
          \x20 services             Show services information\n\
@@ -1669,3 +1670,6 @@ mod subscribers {
         assert_well_formed(interfaces);
     }
 }
+
+#[path = "interface_tests.rs"]
+mod interfaces;

@@ -436,6 +436,18 @@ impl Core {
             SubscriberRpc::ClearPppoeStatistics(select) => {
                 Reply::PppoeCleared(layer.clear_pppoe_statistics(&select)?)
             }
+            SubscriberRpc::Interfaces(show) => {
+                layer.fold_ip_counters(&mut self.registry);
+                Reply::Interfaces(layer.show_interfaces(
+                    now,
+                    &self.registry,
+                    &self.config,
+                    &show,
+                )?)
+            }
+            SubscriberRpc::Logout(target) => Reply::SubscribersLoggedOut(
+                layer.logout_subscribers(now, &target, &mut self.registry)?,
+            ),
         })
     }
 

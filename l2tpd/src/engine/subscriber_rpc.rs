@@ -1,8 +1,10 @@
 //! The subscriber, PPPoE and address pool operational RPCs (`show subscribers`, `show |
-//! clear pppoe …`, `show network-access address-assignment pool`)
+//! clear pppoe …`, `show network-access address-assignment pool`, `show interfaces`,
+//! `clear network-access aaa subscriber`)
 //! as the engine takes them. They travel the L2TP RPC path ([`super::rpc::L2tpRpc`]), so
 //! that they are answered on the engine task, between turns, like every other show.
 
+use schema::interface_rpc::{InterfaceShow, SubscriberLogout};
 use schema::mgmt::Request;
 use schema::subscriber_rpc::{AddressPoolSelect, PppoeSelect, SubscriberShow};
 
@@ -17,6 +19,10 @@ pub enum SubscriberRpc {
     AddressPools(AddressPoolSelect),
     ClearPppoeSessions(PppoeSelect),
     ClearPppoeStatistics(PppoeSelect),
+    /// `show interfaces [NAME] [LEVEL]` (subscriber interfaces).
+    Interfaces(InterfaceShow),
+    /// `clear network-access aaa subscriber (username U | session-id N)`.
+    Logout(SubscriberLogout),
 }
 
 impl SubscriberRpc {
@@ -30,6 +36,8 @@ impl SubscriberRpc {
             Request::GetAddressAssignmentPool(select) => Self::AddressPools(select.clone()),
             Request::ClearPppoeSessions(select) => Self::ClearPppoeSessions(select.clone()),
             Request::ClearPppoeStatistics(select) => Self::ClearPppoeStatistics(select.clone()),
+            Request::GetInterfaceInformation(show) => Self::Interfaces(show.clone()),
+            Request::ClearNetworkAccessAaaSubscriber(target) => Self::Logout(target.clone()),
             _ => return None,
         })
     }
@@ -70,6 +78,14 @@ mod tests {
             (
                 Request::ClearPppoeStatistics(select.clone()),
                 SubscriberRpc::ClearPppoeStatistics(select.clone()),
+            ),
+            (
+                Request::GetInterfaceInformation(InterfaceShow::default()),
+                SubscriberRpc::Interfaces(InterfaceShow::default()),
+            ),
+            (
+                Request::ClearNetworkAccessAaaSubscriber(SubscriberLogout::SessionId(3)),
+                SubscriberRpc::Logout(SubscriberLogout::SessionId(3)),
             ),
         ] {
             assert_eq!(SubscriberRpc::from_request(&request), Some(rpc));

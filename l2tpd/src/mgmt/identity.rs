@@ -75,13 +75,15 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::GetPppoeInterfaceInformation(_)
         | Request::GetPppoeStatistics(_)
         | Request::GetPppoeServiceNameTables
-        | Request::GetAddressAssignmentPool(_) => LoginClass::ReadOnly,
+        | Request::GetAddressAssignmentPool(_)
+        | Request::GetInterfaceInformation(_) => LoginClass::ReadOnly,
         Request::TestL2tpTunnel { .. }
         | Request::ClearL2tpDestination(_)
         | Request::ClearL2tpTunnel(_)
         | Request::ClearL2tpSession(_)
         | Request::ClearPppoeSessions(_)
-        | Request::ClearPppoeStatistics(_) => LoginClass::Operator,
+        | Request::ClearPppoeStatistics(_)
+        | Request::ClearNetworkAccessAaaSubscriber(_) => LoginClass::Operator,
         _ => LoginClass::SuperUser,
     }
 }
@@ -130,12 +132,16 @@ mod tests {
             Request::GetPppoeStatistics(PppoeSelect::default()),
             Request::GetPppoeServiceNameTables,
             Request::GetAddressAssignmentPool(Default::default()),
+            Request::GetInterfaceInformation(Default::default()),
         ] {
             assert_eq!(required_class(&show), LoginClass::ReadOnly, "{show:?}");
         }
         for clear in [
             Request::ClearPppoeSessions(PppoeSelect::default()),
             Request::ClearPppoeStatistics(PppoeSelect::default()),
+            Request::ClearNetworkAccessAaaSubscriber(
+                schema::interface_rpc::SubscriberLogout::Username("u".into()),
+            ),
         ] {
             assert_eq!(required_class(&clear), LoginClass::Operator, "{clear:?}");
         }

@@ -462,7 +462,11 @@ impl Mgmt {
             | Request::GetPppoeServiceNameTables
             | Request::GetAddressAssignmentPool(_)
             | Request::ClearPppoeSessions(_)
-            | Request::ClearPppoeStatistics(_) => Err(failed("not a configuration request")),
+            | Request::ClearPppoeStatistics(_)
+            | Request::GetInterfaceInformation(_)
+            | Request::ClearNetworkAccessAaaSubscriber(_) => {
+                Err(failed("not a configuration request"))
+            }
         }
     }
 

@@ -16,6 +16,7 @@
 
 pub mod address_pool;
 pub mod decision;
+mod interface_views;
 mod lac;
 mod lns;
 pub mod local_auth;

@@ -32,7 +32,7 @@ pub fn interface_name(subscriber: &Subscriber) -> String {
     interface::name(role, interface::unit(subscriber.id))
 }
 
-fn state(phase: Phase) -> SubscriberState {
+pub(super) fn state(phase: Phase) -> SubscriberState {
     match phase {
         Phase::Negotiating | Phase::Authenticating => SubscriberState::Init,
         Phase::Tunnelling | Phase::Addressing => SubscriberState::Configured,
@@ -54,7 +54,7 @@ fn unix_seconds(at: SystemTime) -> i64 {
         .unwrap_or(0)
 }
 
-fn lcp_state_name(subscriber: &Subscriber) -> String {
+pub(super) fn lcp_state_name(subscriber: &Subscriber) -> String {
     match &subscriber.link {
         Some(link) => format!("{:?}", link.lcp_state()).to_lowercase(),
         // The LNS runs the client's PPP once the session is up; LCP was open when it took it.
