@@ -1,5 +1,7 @@
 //! The README's first command: `l2tp-lab` starts a LAC and an LNS with the demo
-//! configurations, opens test sessions between them and hands the operator the LAC's shell. Driven here through a pipe, as a script would.
+//! configurations, opens test sessions between them, brings PPPoE subscribers through both to
+//! addresses and an internet host, and hands the operator the LAC's shell. Driven here
+//! through a pipe, as a script would.
 
 use l2tp_tests::bin_path;
 use std::io::Write;
@@ -44,15 +46,37 @@ fn lab_starts_with_the_demo_configuration_and_a_working_shell() {
         stderr.contains("the LNS's shell: cli --socket") && stderr.contains("/lns/"),
         "the lab says how to reach the LNS:\n{stderr}"
     );
+    // The test calls' proxy PAP is checked by the LNS too (unknown users are admitted by the
+    // demo's `authentication-order [ password none ]`) and their echoes answered by its PPP.
     assert_eq!(
         stderr.matches(": established; LCP echo reply in ").count(),
         3,
         "the lab opens test sessions from the LAC to the LNS:\n{stderr}"
     );
     assert!(
-        stderr.contains("5 of 5 PPPoE subscribers up through the LAC")
+        stderr
+            .contains("5 of 5 PPPoE subscribers up through the LAC to the LNS, 5 with an address")
             && stderr.contains("LCP echoes answered across the tunnel"),
-        "the lab brings PPPoE subscribers through the LAC:\n{stderr}"
+        "the lab brings PPPoE subscribers through the LAC to addresses at the LNS:\n{stderr}"
+    );
+    // "pings R/S and UDP echoes R/S answered by the internet host": every subscriber got
+    // an answer of each kind (a first probe may be lost and sent again, so S may be more).
+    let answered = |kind: &str| -> u64 {
+        let after = stderr
+            .split(kind)
+            .nth(1)
+            .unwrap_or_else(|| panic!("no '{kind}' in:\n{stderr}"));
+        after
+            .split('/')
+            .next()
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no count after '{kind}':\n{stderr}"))
+    };
+    assert!(answered("pings ") >= 5, "{stderr}");
+    assert!(answered("UDP echoes ") >= 5, "{stderr}");
+    assert!(
+        stderr.contains("answered by the internet host behind the LNS"),
+        "{stderr}"
     );
     for n in 1..=5 {
         assert!(

@@ -217,6 +217,11 @@ impl ServiceEndpoint {
                     *truncated += 1;
                     continue;
                 }
+                // An empty datagram on a link is the far end saying where it is (the daemon
+                // answers the last sender), not a packet.
+                if len == 0 {
+                    continue;
+                }
                 batch.deliver(slot, HEADROOM..HEADROOM + len);
             }
             if !batch.is_empty() {
@@ -257,7 +262,8 @@ impl From<ServiceLink> for ServiceEndpoint {
 
 /// A service interface over a Unix datagram socket: each datagram is one bare IPv4 packet.
 /// The daemon [`ServiceLink::bind`]s a path and answers whoever sent last (one lab "network"
-/// per link); the other end [`ServiceLink::connect`]s from a path of its own.
+/// per link); the other end [`ServiceLink::connect`]s from a path of its own and may announce
+/// itself with an empty datagram ([`ServiceLink::announce`]) before it has a packet to send.
 #[derive(Debug)]
 pub struct ServiceLink {
     socket: UnixDatagram,
@@ -326,6 +332,12 @@ impl ServiceLink {
                 )),
             },
         }
+    }
+
+    /// The far end tells the daemon where it is: an empty datagram, which the daemon takes as
+    /// the link's peer and not as a packet.
+    pub async fn announce(&self) -> io::Result<()> {
+        self.send(&[]).await
     }
 
     /// Waits for one packet (the far end's and tests' side).
@@ -402,6 +414,27 @@ mod tests {
         assert_eq!(&buf[..n], b"back");
         let n = far.recv(&mut buf).await.unwrap();
         assert_eq!(&buf[..n], b"again");
+    }
+
+    #[tokio::test]
+    async fn an_announcement_is_a_peer_not_a_packet() {
+        let dir = tempfile::tempdir().unwrap();
+        let daemon = ServiceEndpoint::link(dir.path().join("si.sock")).unwrap();
+        let far =
+            ServiceLink::connect(dir.path().join("far.sock"), dir.path().join("si.sock")).unwrap();
+        far.announce().await.unwrap();
+        far.send(b"one").await.unwrap();
+        let mut batch = FrameBatch::new(4, 100);
+        let mut truncated = 0;
+        assert_eq!(
+            daemon.recv_batch(&mut batch, &mut truncated).await.unwrap(),
+            1
+        );
+        assert_eq!(batch.frames().collect::<Vec<_>>(), [&b"one"[..]]);
+        daemon.try_send(b"back").unwrap();
+        let mut buf = [0u8; 100];
+        let n = far.recv(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"back");
     }
 
     #[tokio::test]

@@ -1,6 +1,8 @@
 //! `cargo run --release --bin l2tp-lab`: two routers on loopback, a LAC (127.0.0.1) and an
 //! LNS (127.0.0.2), each with its demo configuration, a few test sessions between them, PPPoE
-//! subscribers from the emulator on the LAC's socket link, and the operator shell on the LAC.
+//! subscribers from the emulator on the LAC's socket link that the LNS authenticates, gives
+//! an address and routes to the lab's internet host on its service interface link, and the
+//! operator shell on the LAC. No root: every link is a Unix socket of the lab's.
 
 use clap::Parser;
 use l2tp_tests::lab::{Lab, LabSubscribers, DEMO_PROFILE};
@@ -85,7 +87,9 @@ fn main() -> ExitCode {
     eprintln!(
         "l2tp-lab: this is the LAC; try 'test services l2tp tunnel user u9@example.net \
          password pw tunnel-name {DEMO_PROFILE}', 'show subscribers', 'show pppoe interfaces', \
-         'show configuration'; 'exit' leaves."
+         'show configuration'; on the LNS 'show subscribers detail', 'show interfaces \
+         si-0/0/0 extensive', 'show network-access address-assignment pool lab-pool'; 'exit' \
+         leaves."
     );
     cli::run_interactive(&lab.lac.socket())
 }

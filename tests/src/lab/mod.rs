@@ -1,6 +1,9 @@
 //! The lab: router daemons running in this process on private state directories, with
 //! demo configurations committed through the management socket as an operator would: a LAC
-//! on 127.0.0.1 and an LNS on 127.0.0.2, joined by an L2TP tunnel on loopback.
+//! on 127.0.0.1 and an LNS on 127.0.0.2, joined by an L2TP tunnel on loopback. Without root
+//! and without touching the host's network: the LAC's PPPoE port and the LNS's service
+//! interface are socket links, with the subscriber emulator on one and a small in-process
+//! "internet" host (ICMP echo, UDP echo) on the other.
 
 use crate::client::Client;
 use schema::mgmt::{Reply, Request, TunnelTestReport};
@@ -16,6 +19,12 @@ pub const DEMO_LNS: &str = include_str!("demo-lns.set");
 pub const LAB_PORT: &str = "lab0";
 /// The socket link's file in the LAC's state directory.
 pub const LAB_LINK_SOCKET: &str = "lab0.link";
+/// The LNS's service interface in the lab: a socket link to the lab's internet host.
+pub const LAB_SERVICE_INTERFACE: &str = "si-0/0/0";
+/// Its socket file in the LNS's state directory.
+pub const LAB_SERVICE_SOCKET: &str = "si-0-0-0.link";
+/// The address the lab's subscribers ping (the internet host answers any address it is sent).
+pub const LAB_INTERNET_HOST: std::net::Ipv4Addr = std::net::Ipv4Addr::new(198, 18, 254, 2);
 
 /// The demo LAC's tunnel profile towards the demo LNS.
 pub const DEMO_PROFILE: &str = "tp-lns1";
@@ -29,13 +38,15 @@ pub struct LabDaemon {
 
 impl LabDaemon {
     pub fn start(state_dir: &Path) -> Result<LabDaemon, String> {
-        Self::start_with_links(state_dir, Vec::new())
+        Self::start_with_links(state_dir, Vec::new(), Vec::new())
     }
 
-    /// [`LabDaemon::start`] with PPPoE ports that are socket links (`--access-link`).
+    /// [`LabDaemon::start`] with PPPoE ports (`--access-link`) and service interfaces
+    /// (`--service-link`) that are socket links.
     pub fn start_with_links(
         state_dir: &Path,
         access_links: Vec<(String, PathBuf)>,
+        service_links: Vec<(String, PathBuf)>,
     ) -> Result<LabDaemon, String> {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let opts = l2tpd::daemon::DaemonOptions {
@@ -45,7 +56,7 @@ impl LabDaemon {
             random_seed: None,
             group: None,
             access_links,
-            service_links: Vec::new(),
+            service_links,
         };
         let thread = std::thread::Builder::new()
             .name("l2tpd".into())
@@ -120,26 +131,134 @@ impl LabDaemon {
     }
 }
 
-/// The two-router lab: `lns` first, so the LAC's tunnel finds it listening.
+/// The two-router lab: `lns` first, so the LAC's tunnel finds it listening; `internet` last,
+/// so it is dropped first.
 pub struct Lab {
     pub lac: LabDaemon,
     pub lns: LabDaemon,
+    pub internet: Option<LabInternet>,
 }
 
 impl Lab {
     /// Starts both daemons under `dir` (`dir/lac`, `dir/lns`) and commits the demo
     /// configurations.
     pub fn start(dir: &Path) -> Result<Lab, String> {
-        let lns = LabDaemon::start(&dir.join("lns")).map_err(|e| format!("LNS: {e}"))?;
+        let lns_dir = dir.join("lns");
+        let service = lns_dir.join(LAB_SERVICE_SOCKET);
+        let lns = LabDaemon::start_with_links(
+            &lns_dir,
+            Vec::new(),
+            vec![(LAB_SERVICE_INTERFACE.to_string(), service.clone())],
+        )
+        .map_err(|e| format!("LNS: {e}"))?;
         lns.commit_set_lines(DEMO_LNS, "l2tp-lab demo configuration")
             .map_err(|e| format!("the LNS demo configuration did not commit: {e}"))?;
+        let internet = LabInternet::start(&service, &lns_dir.join("internet.link"))?;
         let lac_dir = dir.join("lac");
         let link = lac_dir.join(LAB_LINK_SOCKET);
-        let lac = LabDaemon::start_with_links(&lac_dir, vec![(LAB_PORT.to_string(), link)])
-            .map_err(|e| format!("LAC: {e}"))?;
+        let lac =
+            LabDaemon::start_with_links(&lac_dir, vec![(LAB_PORT.to_string(), link)], Vec::new())
+                .map_err(|e| format!("LAC: {e}"))?;
         lac.commit_set_lines(DEMO_LAC, "l2tp-lab demo configuration")
             .map_err(|e| format!("the LAC demo configuration did not commit: {e}"))?;
-        Ok(Lab { lac, lns })
+        Ok(Lab {
+            lac,
+            lns,
+            internet: Some(internet),
+        })
+    }
+}
+
+/// The lab's internet: the far end of the LNS's service interface link, on a thread of its
+/// own, answering every ICMP Echo Request and every UDP datagram to port 7 that the LNS
+/// routes to it ([`crate::ip_host`]). The daemon opens the link at its first commit; the host
+/// waits for it (bounded), then announces itself.
+pub struct LabInternet {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LabInternet {
+    pub fn start(service: &Path, local: &Path) -> Result<LabInternet, String> {
+        use l2tpd::io::service_endpoint::ServiceLink;
+
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !service.exists() {
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "the LNS did not open its service interface link {}",
+                    service.display()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = std::fs::remove_file(local);
+        let (service, local) = (service.to_path_buf(), local.to_path_buf());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (ready, started) = std::sync::mpsc::channel::<Result<(), String>>();
+        let thread = std::thread::Builder::new()
+            .name("lab-internet".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ = ready.send(Err(e.to_string()));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let link = match ServiceLink::connect(&local, &service) {
+                        Ok(link) => link,
+                        Err(e) => {
+                            let _ = ready.send(Err(format!("{}: {e}", service.display())));
+                            return;
+                        }
+                    };
+                    if let Err(e) = link.announce().await {
+                        let _ = ready.send(Err(format!("{}: {e}", service.display())));
+                        return;
+                    }
+                    let _ = ready.send(Ok(()));
+                    let mut buffer = vec![0u8; 2048];
+                    tokio::pin!(stopped);
+                    loop {
+                        tokio::select! {
+                            _ = &mut stopped => break,
+                            received = link.recv(&mut buffer) => {
+                                let Ok(len) = received else { break };
+                                if let Some(reply) = crate::ip_host::reply(&buffer[..len]) {
+                                    if link.send(&reply).await.is_err() {
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    let _ = std::fs::remove_file(&local);
+                });
+            })
+            .map_err(|e| e.to_string())?;
+        started
+            .recv_timeout(Duration::from_secs(10))
+            .map_err(|_| "the lab's internet host did not start".to_string())??;
+        Ok(LabInternet {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for LabInternet {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -175,6 +294,17 @@ impl LabSubscribers {
         let mut config = EmulatorConfig::new(count);
         config.user_format = "sub{n}@example.net".into();
         config.password = b"lab-password".to_vec();
+        // Through the LNS to an address and the lab's internet host, both ways.
+        config.up_at = emulator::UpAt::Ip;
+        config.ip_probes = emulator::IpProbeConfig {
+            ping: Some(LAB_INTERNET_HOST),
+            ping_count: 3,
+            udp: Some(std::net::SocketAddrV4::new(
+                LAB_INTERNET_HOST,
+                crate::ip_host::ECHO_PORT,
+            )),
+            udp_count: 3,
+        };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (ready, summary) = std::sync::mpsc::channel::<Result<String, String>>();
         let thread = std::thread::Builder::new()
@@ -208,12 +338,19 @@ impl LabSubscribers {
                     match emulator::run(&mut endpoint, config, options).await {
                         Ok((summary, answered, mut emulator)) => {
                             let _ = ready.send(Ok(format!(
-                                "{} of {} PPPoE subscribers up through the LAC (setup p50 {:.1} ms); \
-                                 LCP echoes {} across the tunnel",
+                                "{} of {} PPPoE subscribers up through the LAC to the LNS, \
+                                 {} with an address (setup p50 {:.1} ms); LCP echoes {} across \
+                                 the tunnel; pings {}/{} and UDP echoes {}/{} answered by the \
+                                 internet host behind the LNS",
                                 summary.up,
                                 summary.count,
+                                summary.ipcp_up,
                                 summary.setup_ms.p50,
-                                if answered { "answered" } else { "NOT all answered" }
+                                if answered { "answered" } else { "NOT all answered" },
+                                summary.ip.ping_replies,
+                                summary.ip.ping_sent,
+                                summary.ip.udp_replies,
+                                summary.ip.udp_sent,
                             )));
                             // Keep answering the LAC (LCP echo) until the lab ends.
                             let mut batch = l2tpd::io::FrameBatch::new(64, 2048);
