@@ -2,10 +2,11 @@
 //! it and `… session interface IF` selects it.
 //!
 //! Junos gives every dynamic subscriber a logical unit from 1073741824 up: on the LAC the
-//! PPPoE subscriber's `pp0.UNIT`, on the LNS the inline-service interface's `si-0/0/0.UNIT`.
-//! This daemon has no PPPoE server or TUN device yet, so the unit is derived from the call's
-//! [`SessionRef`], which is unique for the daemon's life and stable from the call to its
-//! end; when the subscriber interfaces arrive they take over the numbering.
+//! PPPoE subscriber's `pp0.UNIT`, on the LNS a unit of the tunnel group's inline-service
+//! interface (`si-1/0/0.UNIT`; `si-0/0/0` when the group names none). The unit is derived
+//! from the call's [`SessionRef`], which is unique for the daemon's life and stable from the
+//! call to its end, and is also the subscriber's handle: `show subscribers`, `show interfaces`
+//! and `show services l2tp session` name the same unit.
 
 use schema::l2tp_rpc::FIRST_DYNAMIC_UNIT;
 
@@ -35,6 +36,12 @@ pub fn name(role: Role, unit: u32) -> String {
     format!("{}.{unit}", device(role))
 }
 
+/// An LNS subscriber's unit on `service_interface` (the tunnel group's), or on the default
+/// `si-0/0/0` when the group names none.
+pub fn lns_name(service_interface: Option<&str>, unit: u32) -> String {
+    format!("{}.{unit}", service_interface.unwrap_or(LNS_DEVICE))
+}
+
 /// An interface name an operator typed: which side's device and which unit. `None` for
 /// anything that cannot be a subscriber interface of ours (it then matches no session).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +53,14 @@ pub struct InterfaceName {
 impl InterfaceName {
     pub fn parse(text: &str) -> Option<Self> {
         let (device_name, unit) = text.rsplit_once('.')?;
-        let role = [Role::Lac, Role::Lns]
-            .into_iter()
-            .find(|role| device(*role) == device_name)?;
+        // Any inline-service interface may carry LNS units: the unit alone is the call's.
+        let role = if device_name == LAC_DEVICE {
+            Role::Lac
+        } else if device_name.starts_with("si-") {
+            Role::Lns
+        } else {
+            return None;
+        };
         // Digits only: `u32::from_str` would also take a leading `+`.
         if unit.is_empty() || !unit.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -91,6 +103,17 @@ mod tests {
             InterfaceName::parse("si-0/0/0.1073741825").map(|i| i.role),
             Some(Role::Lns)
         );
+        // The tunnel group's own service interface carries its units.
+        let lns = lns_name(Some("si-1/2/0"), 1_073_741_901);
+        assert_eq!(lns, "si-1/2/0.1073741901");
+        assert_eq!(
+            InterfaceName::parse(&lns),
+            Some(InterfaceName {
+                role: Role::Lns,
+                unit: 1_073_741_901
+            })
+        );
+        assert_eq!(lns_name(None, 1_073_741_901), "si-0/0/0.1073741901");
         for junk in [
             "",
             "pp0",

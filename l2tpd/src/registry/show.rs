@@ -244,7 +244,18 @@ impl Registry {
         let rows = self
             .filtered_sessions(&filter)
             .map(|(tunnel_id, entry, session_id, session)| {
-                session_row(now, tunnel_id, entry, session_id, session, statistics)
+                let mut row = session_row(now, tunnel_id, entry, session_id, session, statistics);
+                if let Origin::Lns { group } = &entry.origin {
+                    // The unit lives on the tunnel group's service interface.
+                    let service = self
+                        .config
+                        .l2tp
+                        .tunnel_groups
+                        .get(group)
+                        .and_then(|g| g.service_interface.as_deref());
+                    row.interface_name = interface::lns_name(service, row.interface_unit);
+                }
+                row
             })
             .collect();
         Ok(L2tpSessions {

@@ -24,12 +24,12 @@ use crate::registry::{interface, Registry};
 /// `pp0.UNIT` at the LAC, `si-0/0/0.UNIT` at the LNS: the same interface `show services
 /// l2tp session` prints for the subscriber's call.
 pub fn interface_name(subscriber: &Subscriber) -> String {
-    let role = if subscriber.is_lns() {
-        Role::Lns
+    let unit = interface::unit(subscriber.id);
+    if subscriber.is_lns() {
+        interface::lns_name(subscriber.service.as_deref(), unit)
     } else {
-        Role::Lac
-    };
-    interface::name(role, interface::unit(subscriber.id))
+        interface::name(Role::Lac, unit)
+    }
 }
 
 pub(super) fn state(phase: Phase) -> SubscriberState {
