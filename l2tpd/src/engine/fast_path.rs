@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::net::UdpSocket;
 
 use crate::io::ip_relay::SharedIpRelay;
-use crate::io::packet_socket::{send_datagrams, send_datagrams_to};
-use crate::io::relay::{SharedRelay, UpTarget};
+use super::l2tp_batch::L2tpBatch;
+use crate::io::packet_socket::send_datagrams;
+use crate::io::relay::SharedRelay;
 use crate::io::service_endpoint::ServiceEndpoint;
 use crate::io::FrameEndpoint;
 
@@ -113,56 +114,21 @@ impl FastPath {
         buffers: &mut UpBuffers,
         mut slow: impl FnMut(&'a [u8]),
     ) {
-        buffers.filled = 0;
+        buffers.start();
         {
             let mut table = self.table.lock();
             for frame in frames {
-                if buffers.filled == buffers.datagrams.len() {
-                    buffers.datagrams.push(Vec::new());
-                    buffers.targets.push(None);
-                }
-                let k = buffers.filled;
-                match table.relay_up(port, frame, &mut buffers.datagrams[k]) {
-                    Some(target) => {
-                        buffers.targets[k] = Some(target);
-                        buffers.filled += 1;
-                    }
+                match table.relay_up(port, frame, buffers.next_buffer()) {
+                    Some(target) => buffers.keep(Some(target.source), target.destination),
                     None => slow(frame),
                 }
             }
         }
-        if buffers.filled == 0 {
+        if buffers.is_empty() {
             return;
         }
-        let sockets = locked(&self.l2tp);
-        let filled = &buffers.datagrams[..buffers.filled];
-        let targets = &buffers.targets[..buffers.filled];
-        // Almost always one source address: one sendmmsg for the whole batch.
-        buffers.sources.clear();
-        for target in targets.iter().flatten() {
-            if !buffers.sources.contains(&target.source) {
-                buffers.sources.push(target.source);
-            }
-        }
-        for &source in &buffers.sources {
-            let of_source =
-                filled
-                    .iter()
-                    .zip(targets)
-                    .filter_map(|(datagram, target)| match target {
-                        Some(UpTarget {
-                            source: s,
-                            destination: SocketAddr::V4(destination),
-                        }) if *s == source => Some((&datagram[..], *destination)),
-                        _ => None,
-                    });
-            let count = of_source.clone().count();
-            let sent = match sockets.get(&source) {
-                Some(socket) => send_datagrams_to(socket.as_fd(), of_source).unwrap_or(0),
-                None => 0,
-            };
-            self.count_failures(count - sent);
-        }
+        let failed = buffers.send(&locked(&self.l2tp));
+        self.count_failures(failed);
     }
 
     /// A datagram from `peer`: when the table takes it, its frame joins `buffers` for the
@@ -235,13 +201,7 @@ enum PortSender {
 }
 
 /// A port task's reused datagram buffers (capacity kept between batches).
-#[derive(Default)]
-pub struct UpBuffers {
-    datagrams: Vec<Vec<u8>>,
-    targets: Vec<Option<UpTarget>>,
-    filled: usize,
-    sources: Vec<Ipv4Addr>,
-}
+pub type UpBuffers = L2tpBatch;
 
 /// An L2TP reader's reused frame buffers.
 #[derive(Default)]

@@ -11,14 +11,13 @@
 //!
 //! As in `fast_path.rs`, nothing here waits for room: a full queue drops and counts.
 
-use std::net::{Ipv4Addr, SocketAddr};
-use std::os::fd::AsFd;
+use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::fast_path::{locked, FastPath};
-use crate::io::ip_relay::{DownTarget, IpVerdict};
-use crate::io::packet_socket::send_datagrams_to;
+use super::l2tp_batch::L2tpBatch;
+use crate::io::ip_relay::IpVerdict;
 use crate::io::service_endpoint::ServiceEndpoint;
 
 /// What [`FastPath::push_ip_up`] did with a datagram.
@@ -33,13 +32,7 @@ pub enum IpPush {
 }
 
 /// A service interface task's reused datagram buffers.
-#[derive(Default)]
-pub struct IpDownBuffers {
-    datagrams: Vec<Vec<u8>>,
-    targets: Vec<Option<DownTarget>>,
-    filled: usize,
-    sources: Vec<Option<Ipv4Addr>>,
-}
+pub type IpDownBuffers = L2tpBatch;
 
 /// An L2TP reader's reused packet buffers.
 #[derive(Default)]
@@ -84,57 +77,21 @@ impl FastPath {
         buffers: &mut IpDownBuffers,
         mut slow: impl FnMut(&'a [u8]),
     ) {
-        buffers.filled = 0;
+        buffers.start();
         {
             let mut table = self.ip.lock();
             for packet in packets {
-                if buffers.filled == buffers.datagrams.len() {
-                    buffers.datagrams.push(Vec::new());
-                    buffers.targets.push(None);
-                }
-                let k = buffers.filled;
-                match table.to_subscriber(packet, &mut buffers.datagrams[k]) {
-                    Some(target) => {
-                        buffers.targets[k] = Some(target);
-                        buffers.filled += 1;
-                    }
+                match table.to_subscriber(packet, buffers.next_buffer()) {
+                    Some(target) => buffers.keep(target.source, target.peer),
                     None => slow(packet),
                 }
             }
         }
-        if buffers.filled == 0 {
+        if buffers.is_empty() {
             return;
         }
-        let sockets = locked(&self.l2tp);
-        let filled = &buffers.datagrams[..buffers.filled];
-        let targets = &buffers.targets[..buffers.filled];
-        // Almost always one source address: one sendmmsg for the whole batch.
-        buffers.sources.clear();
-        for target in targets.iter().flatten() {
-            if !buffers.sources.contains(&target.source) {
-                buffers.sources.push(target.source);
-            }
-        }
-        for &source in &buffers.sources {
-            let of_source =
-                filled
-                    .iter()
-                    .zip(targets)
-                    .filter_map(|(datagram, target)| match target {
-                        Some(DownTarget {
-                            source: s,
-                            peer: SocketAddr::V4(peer),
-                        }) if *s == source => Some((&datagram[..], *peer)),
-                        _ => None,
-                    });
-            let count = of_source.clone().count();
-            let socket = sockets.get(&source.unwrap_or(Ipv4Addr::UNSPECIFIED));
-            let sent = match socket {
-                Some(socket) => send_datagrams_to(socket.as_fd(), of_source).unwrap_or(0),
-                None => 0,
-            };
-            self.count_failures(count - sent);
-        }
+        let failed = buffers.send(&locked(&self.l2tp));
+        self.count_failures(failed);
     }
 
     /// A datagram from `peer` on an L2TP socket: a subscriber's IPv4 packet joins `buffers`

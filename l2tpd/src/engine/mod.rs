@@ -15,6 +15,7 @@ pub mod fast_path;
 mod handover;
 mod host_addresses;
 pub mod ip_fast_path;
+mod l2tp_batch;
 mod ports;
 mod rpc;
 mod service_ifaces;
