@@ -16,6 +16,7 @@ mod handover;
 mod host_addresses;
 pub mod ip_fast_path;
 mod ports;
+mod routing_instances;
 mod rpc;
 mod service_ifaces;
 mod snmp;
