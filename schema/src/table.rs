@@ -9,6 +9,7 @@
 mod access;
 mod interfaces;
 mod protocols;
+mod routing_instances;
 mod services;
 mod snmp;
 mod system;
@@ -29,6 +30,8 @@ pub static ROOT: Stmt = container(
         // Junos' order: protocols after snmp, before access.
         protocols::PROTOCOLS,
         access::ACCESS,
+        // Junos shows routing-instances after access.
+        routing_instances::ROUTING_INSTANCES,
     ],
 );
 

@@ -6,6 +6,7 @@ mod device;
 mod l2tp;
 mod net;
 mod pppoe;
+mod routing;
 mod secret;
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,10 @@ pub use l2tp::{
 };
 pub use net::Ipv4Prefix;
 pub use pppoe::{PppoeService, ServiceAction, ServiceName, ServiceNameTable};
+pub use routing::{
+    instance_name_problem, interface_device, vrf_device_name, vrf_table_id, InstanceType,
+    RoutingInstance, FIRST_TABLE_ID, MAX_LINUX_IFNAME, RESERVED_INSTANCE_NAMES, VRF_PREFIX,
+};
 pub use secret::Secret;
 
 use crate::mgmt::LoginClass;
@@ -56,6 +61,8 @@ pub struct RouterConfig {
     /// `[edit protocols pppoe service-name-tables]`.
     pub pppoe_service_name_tables: BTreeMap<String, ServiceNameTable>,
     pub snmp: SnmpConfig,
+    /// `[edit routing-instances]`.
+    pub routing_instances: BTreeMap<String, RoutingInstance>,
 }
 
 /// The typed view of `root`, which should have passed `validate::check`. Inactive
@@ -85,5 +92,6 @@ pub fn router_config(root: &Node) -> RouterConfig {
             root.container("protocols").container("pppoe"),
         ),
         snmp: device::snmp(root.container("snmp")),
+        routing_instances: routing::routing_instances(root),
     }
 }

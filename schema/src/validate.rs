@@ -11,6 +11,9 @@ mod l2tp;
 mod pppoe;
 #[cfg(test)]
 mod pppoe_tests;
+mod routing;
+#[cfg(test)]
+mod routing_tests;
 mod structure;
 #[cfg(test)]
 mod tests;
@@ -46,6 +49,7 @@ pub fn check_and_view(
         access::check(&config, &mut findings);
         device::check(&active, &config, &mut findings);
         pppoe::check(&active, &config, &mut findings);
+        routing::check(&config, &mut findings);
         config
     });
     match config {

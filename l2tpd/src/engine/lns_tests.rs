@@ -228,3 +228,28 @@ fn a_padt_at_the_lac_releases_the_address_at_the_lns() {
     assert_eq!(lns.lns.pools.in_use(), 0);
     assert_eq!(lab.lns.ip_relay().lock().len(), 0, "off the fast path");
 }
+
+/// Issue 11: a session comes up in the routing instance its tunnel ends in — the instance
+/// that holds its tunnel group's service interface — and `show subscribers` says so.
+#[test]
+fn a_session_comes_up_in_the_routing_instance_of_its_service_interface() {
+    let mut routed = lab("set routing-instances ri1 instance-type virtual-router\n\
+         set routing-instances ri1 interface si-0/0/0.0\n");
+    bring_up(&mut routed, "alice@isp.example", "pw");
+    let lns = routed.lns.subscribers();
+    let subscriber = lns.table.iter().next().expect("one subscriber at the LNS");
+    assert_eq!(subscriber.routing_instance.as_deref(), Some("ri1"));
+    let rows = lns
+        .show_subscribers(routed.lns.registry(), &Default::default())
+        .expect("rows");
+    assert_eq!(rows.subscribers[0].routing_instance, "ri1");
+
+    // Without the instance, the default one.
+    let mut plain = lab("");
+    bring_up(&mut plain, "bob@isp.example", "pw");
+    let lns = plain.lns.subscribers();
+    let rows = lns
+        .show_subscribers(plain.lns.registry(), &Default::default())
+        .expect("rows");
+    assert_eq!(rows.subscribers[0].routing_instance, "default");
+}

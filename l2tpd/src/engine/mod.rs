@@ -17,6 +17,7 @@ mod host_addresses;
 pub mod ip_fast_path;
 mod l2tp_batch;
 mod ports;
+mod routing_instances;
 mod rpc;
 mod service_ifaces;
 mod snmp;

@@ -20,9 +20,12 @@ use std::time::Duration;
 use tokio::sync::mpsc as channel;
 use tokio::task::JoinHandle;
 
+use schema::typed::{vrf_device_name, RouterConfig};
+
 use super::fast_path::FastPath;
 use super::ip_fast_path::IpDownBuffers;
-use crate::io::service_endpoint::{ServiceEndpoint, SERVICE_MTU};
+use super::routing_instances::{wanted_vrfs, RoutingInstances};
+use crate::io::service_endpoint::{linux_name, ServiceEndpoint, SERVICE_MTU};
 use crate::io::FrameBatch;
 
 /// Packets per receive batch, and the largest packet (above any MTU we set: a device whose
@@ -63,6 +66,8 @@ pub(super) enum ServiceInput {
 struct OpenService {
     endpoint: Arc<ServiceEndpoint>,
     spec: ServiceInterfaceSpec,
+    /// The VRF device the TUN is enslaved to (its routing instance), `None` in the main table.
+    master: Option<String>,
     task: JoinHandle<()>,
 }
 
@@ -89,6 +94,7 @@ pub(super) struct ServiceIfaces {
     queue: channel::Sender<ServiceInput>,
     fast: FastPath,
     drops: Arc<ServiceDrops>,
+    instances: RoutingInstances,
 }
 
 impl ServiceIfaces {
@@ -103,7 +109,52 @@ impl ServiceIfaces {
             queue,
             fast,
             drops: Arc::default(),
+            instances: RoutingInstances::default(),
         }
+    }
+
+    /// [`Self::reconcile`], and the routing instances of `config` with it: their VRF devices
+    /// are made first, each service TUN is then enslaved to the VRF of the instance that names
+    /// it (or released to the main table), and the VRFs no instance asks for go last. A
+    /// TUN's connected routes — its pools' prefixes — move with it into the VRF's table.
+    pub fn reconcile_with_instances(
+        &mut self,
+        wanted: &[ServiceInterfaceSpec],
+        config: &RouterConfig,
+    ) {
+        let vrfs = wanted_vrfs(&config.routing_instances);
+        self.instances.create_missing(&vrfs);
+        self.reconcile(wanted);
+        for (name, open) in &mut self.open {
+            // A lab link has no Linux device to enslave.
+            if !open.endpoint.is_tun() {
+                continue;
+            }
+            let master = config
+                .routing_instance_of(name)
+                .map(vrf_device_name)
+                .filter(|device| self.instances.is_present(device));
+            if open.master == master {
+                continue;
+            }
+            let Ok(device) = linux_name(name) else {
+                continue;
+            };
+            match self.instances.set_master(&device, master.as_deref()) {
+                Ok(()) => {
+                    match &master {
+                        Some(vrf) => tracing::info!("service interface {name} in VRF {vrf}"),
+                        None => tracing::info!("service interface {name} in the main table"),
+                    }
+                    open.master = master;
+                }
+                Err(e) => tracing::warn!(
+                    "service interface {name}: cannot move it to {}: {e}",
+                    master.as_deref().unwrap_or("the main table")
+                ),
+            }
+        }
+        self.instances.delete_unwanted(&vrfs);
     }
 
     /// Opens the service interfaces in `wanted` not open yet, brings the open ones to their
@@ -175,6 +226,7 @@ impl ServiceIfaces {
             OpenService {
                 endpoint,
                 spec: spec.clone(),
+                master: None,
                 task,
             },
         );

@@ -363,7 +363,8 @@ impl Runtime {
         for (port, facts, up) in self.ports.reconcile(&wanted_ports) {
             self.core.attach_port(&port, facts, up);
         }
-        self.services.reconcile(&self.core.service_interfaces());
+        self.services
+            .reconcile_with_instances(&self.core.service_interfaces(), config);
         self.poller
             .set_enabled(Instant::now(), config.l2tp.enable_snmp_tunnel_statistics);
         self.flush().await;

@@ -16,6 +16,8 @@
 //! - [`ip_relay`]: the LNS's per-subscriber IP forwarding table (pure).
 //! - [`service_endpoint`]: a service interface (`si-…`): a TUN device, or a Unix datagram
 //!   socket carrying IPv4 packets for the lab and unprivileged tests.
+//! - [`vrf`]: Linux VRF devices for routing instances, and enslaving a service interface
+//!   to one, over rtnetlink.
 //! - [`forwarder`]: the plain AF_PACKET → UDP forwarder, the benchmark ceiling for the relay.
 
 pub mod async_endpoint;
@@ -28,6 +30,7 @@ pub mod relay;
 pub mod service_endpoint;
 pub mod socket_link;
 pub mod vlan_auxdata;
+pub mod vrf;
 
 pub use async_endpoint::AsyncFrameEndpoint;
 pub use frame_batch::FrameBatch;

@@ -229,6 +229,8 @@ impl SubscriberLayer {
         subscriber.terminated = true;
         subscriber.aaa_profile = aaa_profile;
         subscriber.service = service;
+        subscriber.routing_instance =
+            super::routing_instance::session_routing_instance(config, &call.group, None);
         subscriber.user = user;
         if proxied {
             self.lns.proxy_lcp_accepted += 1;

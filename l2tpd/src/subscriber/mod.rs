@@ -22,6 +22,7 @@ mod lns;
 pub mod local_auth;
 pub mod pppoe_access;
 pub mod proxy;
+pub mod routing_instance;
 pub mod table;
 mod termination;
 mod views;

@@ -98,6 +98,9 @@ pub struct Subscriber {
     /// The address the subscriber holds, and the service interface its IP uses.
     pub lease: Option<Lease>,
     pub service: Option<Arc<str>>,
+    /// The routing instance it came up in (`routing_instance::session_routing_instance`);
+    /// `None` is the default instance.
+    pub routing_instance: Option<String>,
     pub lcp_takeover: Option<LcpTakeover>,
     /// Why the subscriber is on its way out, when that is known before its link is down
     /// (an authentication failure answered, then LCP terminating).
@@ -128,6 +131,7 @@ impl Subscriber {
             aaa_profile: None,
             lease: None,
             service: None,
+            routing_instance: None,
             lcp_takeover: None,
             end_cause: None,
             mru: None,

@@ -132,7 +132,11 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         access_type: columns.access_type,
         ip_address: subscriber.lease.as_ref().map(|l| l.address),
         logical_system: "default".into(),
-        routing_instance: "default".into(),
+        routing_instance: subscriber
+            .routing_instance
+            .as_deref()
+            .unwrap_or("default")
+            .into(),
         underlying_interface: columns.underlying,
         mac_address: columns.mac,
         vlan_id: columns.vlan_id,
