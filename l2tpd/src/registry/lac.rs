@@ -332,13 +332,7 @@ impl Registry {
 
     /// Sends a PPP frame on an established session.
     pub fn send_frame(&mut self, call: SessionRef, frame: &[u8]) -> Result<(), FrameError> {
-        let Some(CallLocation::Active {
-            tunnel_id,
-            session_id,
-        }) = self.calls.get(&call).copied()
-        else {
-            return Err(FrameError::NotEstablished);
-        };
+        let (tunnel_id, session_id) = self.active_call(call).ok_or(FrameError::NotEstablished)?;
         let entry = self
             .tunnels
             .get_mut(&tunnel_id)
@@ -365,13 +359,7 @@ impl Registry {
     /// sends from the wildcard socket) or while its data messages are sequenced (their Ns
     /// must be counted by the session, so they stay on the slow path).
     pub fn relay_leg(&self, call: SessionRef) -> Option<RelayLeg> {
-        let Some(CallLocation::Active {
-            tunnel_id,
-            session_id,
-        }) = self.calls.get(&call).copied()
-        else {
-            return None;
-        };
+        let (tunnel_id, session_id) = self.active_call(call)?;
         let entry = self.tunnels.get(&tunnel_id)?;
         let session = &entry.sessions.get(&session_id)?.session;
         if session.sequencing() {

@@ -85,6 +85,17 @@ impl Registry {
 
     /// Whether a call is established (has a session on an up tunnel).
     pub fn is_active(&self, call: super::SessionRef) -> bool {
-        matches!(self.calls.get(&call), Some(CallLocation::Active { .. }))
+        self.active_call(call).is_some()
+    }
+
+    /// The tunnel and session of an established call.
+    pub(super) fn active_call(&self, call: super::SessionRef) -> Option<(u16, u16)> {
+        match self.calls.get(&call)? {
+            CallLocation::Active {
+                tunnel_id,
+                session_id,
+            } => Some((*tunnel_id, *session_id)),
+            CallLocation::Pending { .. } => None,
+        }
     }
 }

@@ -370,13 +370,7 @@ pub struct LnsCall {
 impl Registry {
     /// The LNS side of `call`, once it is established; `None` for a LAC call or one not up.
     pub fn lns_call(&self, call: SessionRef) -> Option<LnsCall> {
-        let Some(CallLocation::Active {
-            tunnel_id,
-            session_id,
-        }) = self.calls.get(&call).copied()
-        else {
-            return None;
-        };
+        let (tunnel_id, session_id) = self.active_call(call)?;
         let entry = self.tunnels.get(&tunnel_id)?;
         let Origin::Lns { group } = &entry.origin else {
             return None;
