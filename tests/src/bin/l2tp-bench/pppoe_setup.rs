@@ -103,6 +103,9 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     if b.up_at == UpAt::Ip {
         args.extend(["--up-at".to_string(), "ip".to_string()]);
     }
+    // The figures depend on what else the machine runs (its two cores are shared): the
+    // load average goes with them.
+    let load_before = load_average();
     let started = Instant::now();
     let emulator = lab.emulator(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let setup = match b.up_at {
@@ -178,6 +181,10 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
         UpAt::L2tp => lac_per_subscriber,
         UpAt::Ip => lns_per_subscriber,
     };
+    println!(
+        "load average (1 min) before / after the run: {load_before} / {}",
+        load_average()
+    );
     let met = setup_rate >= RATE_TARGET && per_subscriber <= BYTES_PER_SUBSCRIBER_TARGET;
     println!(
         "pppoe-setup up_at={:?} count={} lac_sessions={} setup_per_s={:.0} lac_cpu_us={lac_us:.0} \
@@ -196,6 +203,14 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     let ip_ok =
         b.up_at == UpAt::L2tp || (summary["ipcp_up"] == b.count && summary["addresses"] == b.count);
     Ok(lac_sessions == b.count && summary["up"] == b.count && established && ip_ok)
+}
+
+/// The 1-minute load average from /proc/loadavg, as text ("?" if unreadable).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// Waits until the LNS shows exactly `count` sessions, every one established; returns the
