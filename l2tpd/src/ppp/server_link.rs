@@ -434,6 +434,24 @@ impl ServerLink {
         self.phase = Phase::HandedOver;
     }
 
+    /// IPCP opened at the LNS: the link lives as long as the subscriber now, and what only
+    /// negotiating needed goes, as `hand_over` does at the LAC (the LNS's budget is 4 KiB per
+    /// subscriber too). Our challenge and name serve only `lcp_up`, and LCP cannot come up
+    /// again: a renegotiation with IP up ends the link (`drain_lcp`); the proxy LCP record
+    /// serves only a LAC's ICCN. The authenticator stays: a repeated CHAP Response still
+    /// gets the same Success (RFC 1994 §4.2). The queues keep what they hold, in less room.
+    fn network_established(&mut self) {
+        self.challenge = Vec::new();
+        self.name = Vec::new();
+        self.proxy_lcp = ProxyLcpRecord::default();
+        self.lcp.shrink_queues();
+        if let Some(network) = self.network.as_deref_mut() {
+            network.shrink_queues();
+        }
+        self.transmit.shrink_to_fit();
+        self.events.shrink_to_fit();
+    }
+
     /// Sends Terminate-Request; `Down(Closed)` once the peer acks or the restart counter
     /// runs out. After `hand_over` the frames are not ours any more, so no Terminate-Ack
     /// could reach us: the link goes down at once and sends nothing.
@@ -682,6 +700,7 @@ impl ServerLink {
                 NetworkEvent::Up { peer } => {
                     self.negotiation_deadline = None;
                     self.events.push_back(LinkEvent::NetworkUp { peer });
+                    self.network_established();
                 }
                 NetworkEvent::Failed => self.terminate(DownReason::NegotiationFailed, now),
             }

@@ -652,7 +652,7 @@ fn lcp_renegotiation_before_hand_over_authenticates_again() {
 }
 
 /// Resident memory of this process, from /proc (Linux), in bytes.
-fn resident_bytes() -> Option<usize> {
+pub(crate) fn resident_bytes() -> Option<usize> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)

@@ -49,6 +49,11 @@ impl Network {
         self.ipcp.up(now);
     }
 
+    /// IPCP opened: its queues need no room kept for the negotiation.
+    pub fn shrink_queues(&mut self) {
+        self.ipcp.shrink_queues();
+    }
+
     pub fn started(&self) -> bool {
         self.ipcp.state() != State::Initial
     }

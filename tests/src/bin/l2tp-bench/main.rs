@@ -5,6 +5,8 @@
 //! `cargo run --release --bin l2tp-bench -- relay --seconds S` (root; see `relay.rs`)
 //! `cargo run --release --bin l2tp-bench -- ip-forward --seconds S` (root; `ip_forward.rs`)
 //! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N` (root; `pppoe_setup.rs`)
+//! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N --up-at ip` (root; the LNS
+//! terminates PPP: `lns_ip.rs`)
 //!
 //! Session setup and teardown rate, memory per session and idle CPU, LAC to LNS over real
 //! loopback UDP (127.0.3.1 → 127.0.3.2, port 1701):
@@ -24,6 +26,7 @@ use std::time::Duration;
 
 mod flood;
 mod ip_forward;
+mod lns_ip;
 mod ops;
 mod pppoe_setup;
 mod relay;
@@ -139,10 +142,14 @@ enum Bench {
     },
     /// PPPoE subscribers from pppoe-emulator through our LAC to our LNS, in network
     /// namespaces made by the bench (root): setup rate PADI → L2TP session established,
-    /// and the LAC's memory per subscriber.
+    /// and the LAC's memory per subscriber; with `--up-at ip` the LNS terminates PPP and the
+    /// setup ends when IPCP gave each subscriber a pool address.
     PppoeSetup {
         #[arg(long, default_value_t = 10_000)]
         count: usize,
+        /// How far a subscriber gets: its L2TP session established, or IPCP up at the LNS.
+        #[arg(long, value_enum, default_value_t = pppoe_setup::UpAt::L2tp)]
+        up_at: pppoe_setup::UpAt,
         /// Subscribers the emulator starts per second.
         #[arg(long, default_value_t = 1_000_000.0)]
         rate: f64,
@@ -229,6 +236,7 @@ fn main() -> ExitCode {
         Bench::IpForward { seconds } => ip_forward::run(&ip_forward::IpForwardBench { seconds }),
         Bench::PppoeSetup {
             count,
+            up_at,
             rate,
             in_flight,
             rx_window,
@@ -236,6 +244,7 @@ fn main() -> ExitCode {
         } => ensure_l2tpd().and_then(|()| {
             pppoe_setup::run(&pppoe_setup::PppoeSetupBench {
                 count,
+                up_at,
                 rate,
                 in_flight,
                 rx_window,

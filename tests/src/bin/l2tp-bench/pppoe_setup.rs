@@ -12,6 +12,12 @@
 //! (`/proc/PID/status` VmRSS) is read before the emulator starts and once every session is up.
 //! Then the emulator leaves (SIGTERM: a PADT per subscriber) and the teardown is timed the
 //! same way, until the LNS shows no session.
+//!
+//! `--up-at ip` (issue 11): the LNS terminates PPP (a /16 pool, a service interface, see
+//! `lns_ip.rs`) and the emulator counts a subscriber up when IPCP gave it an address; the clock
+//! stops when the LNS shows every subscriber active with a pool address, and the teardown
+//! when it holds no address and no session. The LNS's RSS per subscriber is read as the
+//! LAC's is.
 
 use std::time::{Duration, Instant};
 
@@ -26,6 +32,7 @@ use l2tp_tests::DaemonProcess;
 use schema::mgmt::{Reply, Request};
 
 use super::cpu_seconds;
+use super::lns_ip;
 
 /// Targets of the issue.
 const RATE_TARGET: f64 = 10_000.0;
@@ -33,8 +40,18 @@ const BYTES_PER_SUBSCRIBER_TARGET: f64 = 4096.0;
 /// How often the LNS's summary is read while subscribers come up or leave.
 const POLL: Duration = Duration::from_millis(5);
 
+/// How far a subscriber gets before it counts as set up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum UpAt {
+    /// Its L2TP session at the LNS is established (ICCN received); the LNS goes no further.
+    L2tp,
+    /// The LNS terminates its PPP and IPCP gave it a pool address.
+    Ip,
+}
+
 pub struct PppoeSetupBench {
     pub count: usize,
+    pub up_at: UpAt,
     /// Subscribers the emulator starts per second.
     pub rate: f64,
     /// Subscribers the emulator has started and not yet seen up, at most.
@@ -57,16 +74,20 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     let window = format!("set services l2tp tunnel rx-window-size {}\n", b.rx_window);
     lns.commit(&window);
     lac.commit(&window);
+    if b.up_at == UpAt::Ip {
+        lns.commit(&lns_ip::lns_lines());
+    }
     let lac_pid = lac.pid().ok_or("the LAC is not running")?;
     let lns_pid = lns.pid().ok_or("the LNS is not running")?;
-    let rss_before = status_kib(lac_pid, "VmRSS").ok_or("no VmRSS for the LAC")?;
+    let rss = |pid: u32| status_kib(pid, "VmRSS").ok_or(format!("no VmRSS for {pid}"));
+    let rss_before = [rss(lac_pid)?, rss(lns_pid)?];
     let cpu_before = [
         cpu_seconds(&lac_pid.to_string())?,
         cpu_seconds(&lns_pid.to_string())?,
     ];
 
     let timeout = b.timeout.as_secs_f64();
-    let args = [
+    let mut args = vec![
         "--count".to_string(),
         b.count.to_string(),
         "--rate".into(),
@@ -79,10 +100,19 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
         "--timeout".into(),
         (2.0 * timeout).to_string(),
     ];
+    if b.up_at == UpAt::Ip {
+        args.extend(["--up-at".to_string(), "ip".to_string()]);
+    }
+    // The figures depend on what else the machine runs (its two cores are shared): the
+    // load average goes with them.
+    let load_before = load_average();
     let started = Instant::now();
     let emulator = lab.emulator(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    let setup = wait_for_lns_sessions(&lns, b.count, started, b.timeout)?;
-    let rss_after = status_kib(lac_pid, "VmRSS").ok_or("no VmRSS for the LAC")?;
+    let setup = match b.up_at {
+        UpAt::L2tp => wait_for_lns_sessions(&lns, b.count, started, b.timeout)?,
+        UpAt::Ip => lns_ip::wait_for_ip_up(&lns, b.count, started, b.timeout, POLL)?,
+    };
+    let rss_after = [rss(lac_pid)?, rss(lns_pid)?];
     let cpu_after = [
         cpu_seconds(&lac_pid.to_string())?,
         cpu_seconds(&lns_pid.to_string())?,
@@ -92,12 +122,16 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     // CPU per subscriber, in microseconds: what bounds the rate on a core of this machine.
     let [lac_us, lns_us] = [0, 1].map(|i| (cpu_after[i] - cpu_before[i]) * 1e6 / b.count as f64);
     let lac_sessions = l2tp_sessions(&lac, false).len();
+    let established = b.up_at == UpAt::L2tp || all_established(&lns);
 
     let leaving = Instant::now();
     emulator.signal(Signal::SIGTERM);
     // Not fatal: the figures of the setup stand, and a teardown that leaves sessions
-    // behind is reported as such.
-    let teardown = wait_for_lns_sessions(&lns, 0, leaving, b.timeout);
+    // (or, at an LNS that terminates PPP, addresses) behind is reported as such.
+    let teardown = match b.up_at {
+        UpAt::L2tp => wait_for_lns_sessions(&lns, 0, leaving, b.timeout),
+        UpAt::Ip => lns_ip::wait_for_clean(&lns, leaving, b.timeout, POLL),
+    };
     let (_, summary) = emulator.finish(b.timeout);
 
     let setup_rate = b.count as f64 / setup.as_secs_f64();
@@ -109,16 +143,22 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
         ),
         Err(why) => format!("incomplete: {why}"),
     };
-    let per_subscriber = (rss_after.saturating_sub(rss_before) * 1024) as f64 / b.count as f64;
+    let [lac_per_subscriber, lns_per_subscriber] =
+        [0, 1].map(|i| (rss_after[i].saturating_sub(rss_before[i]) * 1024) as f64 / b.count as f64);
     let setup_ms = &summary["setup_ms"];
+    let (reached, clean) = match b.up_at {
+        UpAt::L2tp => ("L2TP established", "LNS without session"),
+        UpAt::Ip => ("IPCP up", "LNS without address or session"),
+    };
     println!(
-        "| subscribers | PADI → L2TP established | CPU per subscriber LAC / LNS / emulator | \
-         teardown (PADT → LNS clean) | LAC RSS per subscriber | \
-         emulator PADI → auth-sent p50 / p99 |"
+        "| subscribers | PADI → {reached} | CPU per subscriber LAC / LNS / emulator | \
+         teardown (PADT → {clean}) | LAC RSS per subscriber | LNS RSS per subscriber | \
+         emulator PADI → up p50 / p99 |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     println!(
-        "| {} | {:.0}/s ({:.3} s) | {:.0} / {:.0} / {:.0} µs | {} | {:.0} B ({} → {} KiB) | {} / {} ms |",
+        "| {} | {:.0}/s ({:.3} s) | {:.0} / {:.0} / {:.0} µs | {} | {:.0} B ({} → {} KiB) \
+         | {:.0} B ({} → {} KiB) | {} / {} ms |",
         b.count,
         setup_rate,
         setup.as_secs_f64(),
@@ -126,24 +166,51 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
         lns_us,
         emulator_us,
         teardown_text,
-        per_subscriber,
-        rss_before,
-        rss_after,
+        lac_per_subscriber,
+        rss_before[0],
+        rss_after[0],
+        lns_per_subscriber,
+        rss_before[1],
+        rss_after[1],
         setup_ms["p50"],
         setup_ms["p99"],
     );
+    // The memory target is the daemon's that ends the subscriber's leg: the LAC's when the
+    // LNS goes no further than L2TP, the LNS's when it terminates PPP.
+    let per_subscriber = match b.up_at {
+        UpAt::L2tp => lac_per_subscriber,
+        UpAt::Ip => lns_per_subscriber,
+    };
+    println!(
+        "load average (1 min) before / after the run: {load_before} / {}",
+        load_average()
+    );
     let met = setup_rate >= RATE_TARGET && per_subscriber <= BYTES_PER_SUBSCRIBER_TARGET;
     println!(
-        "pppoe-setup count={} lac_sessions={} setup_per_s={:.0} lac_cpu_us={lac_us:.0} \
-         lns_cpu_us={lns_us:.0} emulator_cpu_us={emulator_us:.0} teardown_complete={} lac_rss_per_subscriber_bytes={:.0} \
-         targets_met={met}",
+        "pppoe-setup up_at={:?} count={} lac_sessions={} setup_per_s={:.0} lac_cpu_us={lac_us:.0} \
+         lns_cpu_us={lns_us:.0} emulator_cpu_us={emulator_us:.0} teardown_complete={} \
+         lac_rss_per_subscriber_bytes={lac_per_subscriber:.0} \
+         lns_rss_per_subscriber_bytes={lns_per_subscriber:.0} emulator_ipcp_up={} \
+         emulator_addresses={} targets_met={met}",
+        b.up_at,
         b.count,
         lac_sessions,
         setup_rate,
         teardown.is_ok(),
-        per_subscriber
+        summary["ipcp_up"],
+        summary["addresses"],
     );
-    Ok(lac_sessions == b.count && summary["up"] == b.count)
+    let ip_ok =
+        b.up_at == UpAt::L2tp || (summary["ipcp_up"] == b.count && summary["addresses"] == b.count);
+    Ok(lac_sessions == b.count && summary["up"] == b.count && established && ip_ok)
+}
+
+/// The 1-minute load average from /proc/loadavg, as text ("?" if unreadable).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// Waits until the LNS shows exactly `count` sessions, every one established; returns the
