@@ -8,7 +8,8 @@
 //!   and their traffic alone;
 //! - `clear services l2tp session all` at the LNS during traffic ends the subscribers at
 //!   both ends, returns their addresses, and the next subscriber comes up at once;
-//! - a pool of 5 addresses and 8 subscribers: 5 up, 3 refused, counted as `no-address`.
+//! - a pool of 5 addresses and 8 subscribers: 5 up, 3 refused, counted as `no-address`;
+//! - datagrams a subscriber sends from an address not its own are dropped and counted.
 //!
 //! Needs root (namespaces, AF_PACKET, TUN): CI runs as root and must run it; elsewhere
 //! without root it says why and returns.
@@ -256,7 +257,8 @@ fn a_pool_change_by_commit_keeps_the_addresses_and_traffic_of_subscribers_that_a
     }
     let lab = SubscriberLab::create("lnpool");
     let internet = Internet::attach(&lab, "lnpool");
-    let echo = udp_echo_server(&internet, Duration::from_secs(50));
+    // Outlives the flows (13 s after the subscribers are up); joined at the end for its count.
+    let echo = udp_echo_server(&internet, Duration::from_secs(30));
     let lns = lab.daemon();
     lns.commit(&lns_ip_lines(100));
     let lac = lab.daemon();
@@ -420,4 +422,62 @@ fn a_pool_of_five_and_eight_subscribers_refuses_three_for_no_address() {
     assert_eq!(failed, 3, "{summary}");
     wait_for_active(&lns, 0);
     assert_eq!(pool_in_use(&lns, "p"), 0);
+}
+
+#[test]
+fn datagrams_from_a_source_not_the_subscribers_own_are_dropped_and_counted() {
+    if !may_run_as_root("lns_lifecycle_netns") {
+        return;
+    }
+    let lab = SubscriberLab::create("lnspf");
+    let internet = Internet::attach(&lab, "lnspf");
+    let echo = udp_echo_server(&internet, Duration::from_secs(10));
+    let lns = lab.daemon();
+    lns.commit(&lns_ip_lines(100));
+    let lac = lab.daemon();
+    lac.commit(&lac_lines(lab.port(), LNS_ADDRESS));
+
+    // Two subscribers ping from their own address (answered) and send 3 datagrams each
+    // from an address of the pool's network that is none of theirs.
+    let udp = format!("{INTERNET_HOST}:7");
+    let (ok, summary) = lab
+        .emulator(&[
+            "--count",
+            "2",
+            "--up-at",
+            "ip",
+            "--ping",
+            INTERNET_HOST,
+            "--udp",
+            &udp,
+            "--udp-count",
+            "3",
+            "--udp-source",
+            "198.18.100.251",
+            "--timeout",
+            "20",
+        ])
+        .finish(Duration::from_secs(30));
+    assert!(!ok, "spoofed datagrams were answered: {summary}");
+    assert_eq!(summary["ipcp_up"], 2, "{summary}");
+    assert!(summary["ping_replies"].as_u64() >= Some(2), "{summary}");
+    assert_eq!(summary["udp_sent"], 6, "{summary}");
+    assert_eq!(summary["udp_replies"], 0, "{summary}");
+    let shown = wait_for("the LNS counts the spoofed datagrams", WAIT, || {
+        let text = run_ok(
+            &lns,
+            &format!("show interfaces {SERVICE_INTERFACE} extensive | no-more"),
+        );
+        if text.contains("Spoofed source: 6,") {
+            Ok(text)
+        } else {
+            Err(text)
+        }
+    });
+    // The pings' replies all found their subscriber. (Malformed is not asserted: the
+    // kernel gives the TUN an IPv6 link-local address and may send a router solicitation
+    // through it, which the LNS counts there.)
+    assert!(shown.contains("No subscriber: 0,"), "{shown}");
+    let echoed = echo.join().expect("the echo server");
+    assert_eq!(echoed, 0, "a spoofed datagram reached the internet");
 }
