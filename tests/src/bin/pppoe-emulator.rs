@@ -6,7 +6,8 @@
 //! With `--up-at ip`, `--ping ADDR` and `--udp ADDR:PORT` send IP through each session once
 //! IPCP gave it an address: ICMP echoes (once a second until answered, at most
 //! `--ping-count`) and a flow of `--udp-count` datagrams to an echo server; the run then
-//! succeeds only if every subscriber had a reply to each.
+//! succeeds only if every subscriber had a reply to each. `--udp-source ADDR` sends the flow
+//! from another address than the subscriber's (spoofed: the LNS must drop it).
 //!
 //! Signals let a test drive a long run: SIGUSR1 sends one more round of probes (an LCP
 //! Echo-Request on every open session), SIGTERM or SIGINT ends the run at once as
@@ -94,6 +95,10 @@ struct Args {
     /// Datagrams per subscriber, 200 ms apart, each carrying the subscriber's number (1-64).
     #[arg(long, default_value_t = 3)]
     udp_count: u16,
+    /// Send the UDP flow from this address instead of the one IPCP gave: a spoofing
+    /// subscriber, for testing that the LNS drops it (no reply can come back).
+    #[arg(long, requires = "udp")]
+    udp_source: Option<Ipv4Addr>,
     /// Seconds for the whole run; every loop ends by then.
     #[arg(long, default_value_t = 30.0)]
     timeout: f64,
@@ -182,6 +187,7 @@ fn emulator_config(args: &Args) -> Result<EmulatorConfig, String> {
         ping_count: args.ping_count,
         udp: args.udp,
         udp_count: args.udp_count,
+        udp_source: args.udp_source,
     };
     if ip_probes.is_active() && args.up_at != UpAt::Ip {
         return Err("--ping and --udp need --up-at ip (IPCP gives the address)".to_string());

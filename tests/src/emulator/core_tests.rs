@@ -336,6 +336,7 @@ fn ip_probes(count: usize) -> EmulatorConfig {
         ping_count: 3,
         udp: Some(SocketAddrV4::new(HOST, crate::ip_host::ECHO_PORT)),
         udp_count: 3,
+        udp_source: None,
     };
     config
 }

@@ -31,6 +31,9 @@ pub struct IpProbeConfig {
     pub udp: Option<SocketAddrV4>,
     /// Datagrams in the flow (1..=64).
     pub udp_count: u16,
+    /// The flow's source address instead of the subscriber's own: a subscriber spoofing
+    /// its source, which an LNS must drop (no reply can come back to it).
+    pub udp_source: Option<Ipv4Addr>,
 }
 
 impl IpProbeConfig {
@@ -85,6 +88,8 @@ pub struct IpProbe {
     local: Ipv4Addr,
     ping: Option<(Ipv4Addr, Stream)>,
     udp: Option<(SocketAddrV4, Stream)>,
+    /// The UDP flow's source address: `local`, unless the configuration spoofs one.
+    udp_source: Ipv4Addr,
     counters: IpCounters,
     /// The IPv4 Identification of our next packet.
     ip_id: u16,
@@ -103,6 +108,7 @@ impl IpProbe {
             udp: config
                 .udp
                 .map(|target| (target, Stream::new(config.udp_count, now))),
+            udp_source: config.udp_source.unwrap_or(local),
             counters: IpCounters::default(),
             ip_id: 1,
             transmit: VecDeque::new(),
@@ -187,7 +193,7 @@ impl IpProbe {
                     None
                 } else {
                     let payload = udp_payload(self.index, stream.sent);
-                    let source = SocketAddrV4::new(local, UDP_SOURCE_PORT);
+                    let source = SocketAddrV4::new(self.udp_source, UDP_SOURCE_PORT);
                     self.transmit
                         .push_back(udp(source, *target, self.ip_id, payload.as_bytes()));
                     self.ip_id = self.ip_id.wrapping_add(1);
@@ -276,7 +282,26 @@ mod tests {
             ping_count: 3,
             udp: udp.then_some(SocketAddrV4::new(HOST, ip_host::ECHO_PORT)),
             udp_count: 3,
+            udp_source: None,
         }
+    }
+
+    #[test]
+    fn a_spoofed_udp_source_replaces_the_subscribers_own_address() {
+        const OTHER: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 99);
+        let t0 = Instant::now();
+        let spoofing = IpProbeConfig {
+            udp_source: Some(OTHER),
+            ..config(true, true)
+        };
+        let mut probe = IpProbe::new(&spoofing, 1, LOCAL, t0);
+        let sources: Vec<(Ipv4Addr, bool)> = sent(&mut probe)
+            .iter()
+            .map(|p| Ipv4Packet::parse(p).unwrap())
+            .map(|p| (p.src, p.udp().is_some()))
+            .collect();
+        // Only the UDP flow lies; the ping still comes from the subscriber's address.
+        assert_eq!(sources, vec![(LOCAL, false), (OTHER, true)]);
     }
 
     fn sent(probe: &mut IpProbe) -> Vec<Vec<u8>> {
