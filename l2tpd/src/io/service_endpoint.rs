@@ -107,10 +107,11 @@ impl ServiceEndpoint {
         let name =
             linux_name(service).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let device = DeviceBuilder::new()
-            .name(name)
+            .name(name.clone())
             .packet_information(false)
             .mtu(SERVICE_MTU)
             .build_async()?;
+        disable_ipv6(&name);
         Ok(Self::with(Kind::Tun(device)))
     }
 
@@ -257,6 +258,16 @@ impl ServiceEndpoint {
 impl From<ServiceLink> for ServiceEndpoint {
     fn from(link: ServiceLink) -> Self {
         Self::with(Kind::Link(link))
+    }
+}
+
+/// The subscribers' addresses are IPv4 (IPCP): without this the kernel gives the device an
+/// IPv6 link-local address and sends router solicitations through it, which the LNS could
+/// only count as drops. Best effort: a kernel without IPv6 has nothing to turn off.
+fn disable_ipv6(device: &str) {
+    let knob = format!("/proc/sys/net/ipv6/conf/{device}/disable_ipv6");
+    if let Err(e) = std::fs::write(&knob, "1") {
+        tracing::debug!("{knob}: {e}");
     }
 }
 

@@ -304,6 +304,7 @@ impl LabSubscribers {
                 crate::ip_host::ECHO_PORT,
             )),
             udp_count: 3,
+            udp_source: None,
         };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (ready, summary) = std::sync::mpsc::channel::<Result<String, String>>();
