@@ -1,93 +1,35 @@
-//! The engine's state without sockets: the registry, the subscriber layer (PPPoE at the LAC,
-//! PPP termination at the LNS) and the running `test services l2tp tunnel` calls. Time comes in as a parameter; datagrams to send
+//! The engine's state without sockets: the registry and the subscriber layer (PPPoE at the
+//! LAC, PPP termination at the LNS, `test services l2tp tunnel` and the bench's calls). Time comes in as a parameter; datagrams to send
 //! leave through `poll_transmit`. The async task in `task` feeds it.
 
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use schema::mgmt::{TunnelTestReport, TunnelTestState};
 use schema::typed::RouterConfig;
 
-use super::batch::{BatchOutcome, Batches};
 use super::rpc::{self, Answer, Clears, L2tpRpc, RpcOutcome};
 use super::service_ifaces::ServiceInterfaceSpec;
 use super::subscriber_rpc::SubscriberRpc;
-use super::{echo, subscriber};
 use crate::io::ip_relay::SharedIpRelay;
 use crate::io::relay::SharedRelay;
+#[cfg(test)]
 use crate::l2tp::session::CdnResult;
-use crate::registry::{Registry, RegistryEvent, SessionEnd, SessionRef, Transmit};
+#[cfg(test)]
+use crate::registry::SessionRef;
+use crate::registry::{Registry, Transmit};
+use crate::subscriber::batch::BatchOutcome;
 use crate::subscriber::pppoe_access::{FrameOut, PortFacts};
+pub use crate::subscriber::test_call::{TestOutcome, TunnelTest};
 use crate::subscriber::SubscriberLayer;
 use schema::mgmt::Reply;
-
-/// How long a test may take from the call to the echo reply.
-pub const TEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a test waits for an LCP echo reply before it sends the request again. Data
-/// messages are not retransmitted by L2TP: the first request may be lost, or overtake the
-/// ICCN and reach an LNS whose session is not up yet; PPP keepalives retry the same way.
-pub const ECHO_RESEND: Duration = Duration::from_secs(1);
-
-/// What a test subscriber asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TunnelTest {
-    pub user: String,
-    pub password: String,
-    pub tunnel_name: String,
-}
-
-/// A test's answer: a report, or a sentence when the test could not start.
-pub type TestOutcome = Result<TunnelTestReport, String>;
-
-#[derive(Debug)]
-enum Phase {
-    /// Waiting for the session; `tunnel` is where the call currently waits, and
-    /// `tunnel_failure` why the last tunnel it waited on went down.
-    Establishing {
-        tunnel: Option<u16>,
-        tunnel_failure: Option<String>,
-    },
-    /// Up; the Echo-Request with `identifier` first left at `sent` (the round trip is
-    /// reported from there, resends included), and goes again at `resend_at`. The peer's
-    /// IDs are kept from the moment the session came up, so a report can still name them
-    /// after the peer has cleared the session (xl2tpd does within milliseconds when its
-    /// pppd fails).
-    Echo {
-        tunnel_id: u16,
-        session_id: u16,
-        remote_tunnel_id: Option<u16>,
-        remote_session_id: Option<u16>,
-        identifier: u8,
-        sent: Instant,
-        resend_at: Instant,
-    },
-}
-
-#[derive(Debug)]
-struct RunningTest {
-    reply: mpsc::Sender<TestOutcome>,
-    deadline: Instant,
-    phase: Phase,
-    /// The test subscriber's Magic-Number (its proxy LCP's): its Echo-Requests carry it.
-    /// The LAC's own would look like a looped-back link to the LNS, whose LCP has it.
-    magic: u32,
-}
 
 pub struct Core {
     registry: Registry,
     config: Arc<RouterConfig>,
-    tests: HashMap<SessionRef, RunningTest>,
-    next_serial: u32,
-    next_identifier: u8,
-    /// Our side's LCP magic number for test subscribers' proxy LCP and echoes.
-    magic: u32,
-    /// Test sessions opened and closed in batches by the bench.
-    batches: Batches,
     /// Closing clears (`clear services l2tp …`) still running.
     clears: Clears,
-    /// PPPoE subscribers and their LAC sequence.
+    /// Subscribers: PPPoE at the LAC, PPP at the LNS, test calls.
     subscribers: SubscriberLayer,
 }
 
@@ -108,17 +50,10 @@ impl Core {
             Instant::now(),
         );
         subscribers.configure(Instant::now(), config, &mut registry);
+        subscribers.set_test_magic(u32::try_from(magic_source % u64::from(u32::MAX)).unwrap_or(1));
         Self {
             registry,
             config: Arc::clone(config),
-            tests: HashMap::new(),
-            next_serial: 1,
-            next_identifier: 1,
-            // Never zero: zero means "no magic number negotiated" (RFC 1661 §6.4).
-            magic: u32::try_from(magic_source % u64::from(u32::MAX))
-                .unwrap_or(1)
-                .max(1),
-            batches: Batches::default(),
             clears: Clears::default(),
             subscribers,
         }
@@ -222,57 +157,14 @@ impl Core {
             self.subscribers
                 .handle_timeout(now, &self.config, &mut self.registry);
         }
-        let expired: Vec<SessionRef> = self
-            .tests
-            .iter()
-            .filter(|(_, t)| t.deadline <= now)
-            .map(|(call, _)| *call)
-            .collect();
-        for call in expired {
-            self.expire(now, call);
-        }
-        self.resend_echoes(now);
         self.process(now);
-    }
-
-    /// Sends the Echo-Request again for every test still waiting for its reply.
-    fn resend_echoes(&mut self, now: Instant) {
-        let mut due = Vec::new();
-        for (call, test) in &mut self.tests {
-            if let Phase::Echo {
-                identifier,
-                resend_at,
-                ..
-            } = &mut test.phase
-            {
-                if *resend_at <= now {
-                    *resend_at = now + ECHO_RESEND;
-                    due.push((*call, *identifier, test.magic));
-                }
-            }
-        }
-        for (call, identifier, magic) in due {
-            let request = echo::build(false, identifier, magic, b"l2tpd test", true);
-            if let Err(e) = self.registry.send_frame(call, &request) {
-                tracing::debug!("LCP echo request not sent again: {e}");
-            }
-        }
     }
 
     /// The earliest instant `handle_timeout` has work.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let tests = self
-            .tests
-            .values()
-            .map(|t| match t.phase {
-                Phase::Echo { resend_at, .. } => t.deadline.min(resend_at),
-                Phase::Establishing { .. } => t.deadline,
-            })
-            .min();
         [
             self.registry.poll_timeout(),
-            tests,
-            self.batches.deadline(),
+            self.subscribers.batch_deadline(),
             self.subscribers.poll_timeout(),
         ]
         .into_iter()
@@ -286,10 +178,6 @@ impl Core {
 
     /// Stops every tunnel (StopCCN) and fails the tests still running.
     pub fn shutdown(&mut self, now: Instant) {
-        for (_, test) in self.tests.drain() {
-            let _ = test.reply.send(Err("the L2TP engine is stopping".into()));
-        }
-        self.batches.abandon();
         self.clears.abandon();
         self.subscribers.shutdown(now, &mut self.registry);
         self.registry.shutdown(now);
@@ -304,50 +192,8 @@ impl Core {
         test: &TunnelTest,
         reply: mpsc::Sender<TestOutcome>,
     ) {
-        let Some(profile) = self.config.tunnel_profiles.get(&test.tunnel_name) else {
-            let _ = reply.send(Err(format!(
-                "tunnel profile {} is not configured",
-                test.tunnel_name
-            )));
-            return;
-        };
-        let serial = self.next_serial;
-        self.next_serial = self.next_serial.wrapping_add(1).max(1);
-        let subscriber_magic = self.magic.rotate_left(serial % 32) ^ serial;
-        let call = subscriber::test_call(
-            serial,
-            &test.user,
-            &test.password,
-            (subscriber_magic, self.magic),
-        );
-        let profile = profile.clone();
-        match self
-            .registry
-            .open_session(now, &test.tunnel_name, &profile, call)
-        {
-            Ok(call) => {
-                let tunnel = self.registry.locate_call(call).map(|(t, _)| t);
-                self.tests.insert(
-                    call,
-                    RunningTest {
-                        reply,
-                        deadline: now + TEST_TIMEOUT,
-                        magic: subscriber_magic,
-                        phase: Phase::Establishing {
-                            tunnel,
-                            tunnel_failure: None,
-                        },
-                    },
-                );
-            }
-            Err(no_tunnel) => {
-                tracing::info!(
-                    "test call on tunnel profile {}: {no_tunnel}",
-                    test.tunnel_name
-                );
-                let _ = reply.send(Ok(failed_report(None, no_tunnel.to_string())));
-            }
-        }
+        self.subscribers
+            .start_test(now, test, reply, &self.config, &mut self.registry);
         self.process(now);
     }
 
@@ -362,22 +208,14 @@ impl Core {
         timeout: Duration,
         reply: mpsc::Sender<BatchOutcome>,
     ) {
-        let Some(profile) = self.config.tunnel_profiles.get(profile_name) else {
-            let _ = reply.send(Err(format!(
-                "tunnel profile {profile_name} is not configured"
-            )));
-            return;
-        };
-        let profile = profile.clone();
-        self.batches.open(
+        self.subscribers.open_batch(
             now,
-            &mut self.registry,
             profile_name,
-            &profile,
             count,
-            self.magic,
             timeout,
             reply,
+            &self.config,
+            &mut self.registry,
         );
         self.process(now);
     }
@@ -389,7 +227,8 @@ impl Core {
         timeout: Duration,
         reply: mpsc::Sender<BatchOutcome>,
     ) {
-        self.batches.close(now, &mut self.registry, timeout, reply);
+        self.subscribers
+            .close_batch(now, timeout, reply, &mut self.registry);
         self.process(now);
     }
 
@@ -463,243 +302,13 @@ impl Core {
         self.process(now);
     }
 
-    /// Takes the registry's events: test progress, and the echo responder.
+    /// Hands the registry's events to the subscriber layer (test calls are subscribers too).
     fn process(&mut self, now: Instant) {
         while let Some(event) = self.registry.poll_event() {
-            if self
-                .subscribers
-                .registry_event(now, &event, &self.config, &mut self.registry)
-            {
-                continue;
-            }
-            match event {
-                RegistryEvent::SessionUp { session, .. } if self.batches.is_ours(session) => {
-                    self.batches.session_up(session);
-                }
-                RegistryEvent::SessionDown { session, end, .. }
-                    if self.batches.is_ours(session) =>
-                {
-                    self.batches.session_down(session, &end);
-                }
-                RegistryEvent::SessionUp {
-                    session,
-                    tunnel_id,
-                    session_id,
-                    ..
-                } => self.session_up(now, session, tunnel_id, session_id),
-                RegistryEvent::SessionDown { session, end, .. } => self.session_down(session, &end),
-                RegistryEvent::TunnelDown { tunnel_id, reason } => {
-                    for test in self.tests.values_mut() {
-                        if let Phase::Establishing {
-                            tunnel: Some(t),
-                            tunnel_failure,
-                        } = &mut test.phase
-                        {
-                            if *t == tunnel_id {
-                                *tunnel_failure = Some(format!("tunnel {tunnel_id}: {reason}"));
-                            }
-                        }
-                    }
-                }
-                RegistryEvent::Frame { session, frame } => self.frame(now, session, &frame),
-                RegistryEvent::TunnelUp { .. } => {}
-            }
+            self.subscribers
+                .registry_event(now, &event, &self.config, &mut self.registry);
         }
-        // A call may have moved to another tunnel (fail-over): follow it, so the next
-        // tunnel failure is attributed to the right test.
-        for (call, test) in &mut self.tests {
-            if let Phase::Establishing { tunnel, .. } = &mut test.phase {
-                if let Some((t, _)) = self.registry.locate_call(*call) {
-                    *tunnel = Some(t);
-                }
-            }
-        }
-        self.batches.settle(now, &self.registry);
-    }
-
-    fn session_up(&mut self, now: Instant, call: SessionRef, tunnel_id: u16, session_id: u16) {
-        // Only test calls are followed here; the peer's IDs are looked up before the
-        // test is borrowed for the update.
-        if !self.tests.contains_key(&call) {
-            return;
-        }
-        let up = self.established(tunnel_id, session_id);
-        let identifier = self.next_identifier;
-        self.next_identifier = self.next_identifier.wrapping_add(1);
-        let Some(test) = self.tests.get_mut(&call) else {
-            return;
-        };
-        let request = echo::build(false, identifier, test.magic, b"l2tpd test", true);
-        test.phase = Phase::Echo {
-            tunnel_id,
-            session_id,
-            remote_tunnel_id: up.remote_tunnel_id,
-            remote_session_id: up.remote_session_id,
-            identifier,
-            sent: now,
-            resend_at: now + ECHO_RESEND,
-        };
-        if let Err(e) = self.registry.send_frame(call, &request) {
-            let report = TunnelTestReport {
-                state: TunnelTestState::EstablishedNoEcho,
-                failure: Some(format!("cannot send the LCP echo: {e}")),
-                ..up
-            };
-            self.finish(call, report);
-        }
-    }
-
-    fn session_down(&mut self, call: SessionRef, end: &SessionEnd) {
-        let Some(test) = self.tests.remove(&call) else {
-            return;
-        };
-        let why = match (end, &test.phase) {
-            (
-                SessionEnd::NoTunnel,
-                Phase::Establishing {
-                    tunnel_failure: Some(failure),
-                    ..
-                },
-            ) => format!("no tunnel of the profile could carry the session; {failure}"),
-            (SessionEnd::NoTunnel, _) => "no tunnel of the profile could carry the session".into(),
-            (SessionEnd::TunnelClosed(reason), _) => format!("tunnel closed: {reason}"),
-            (
-                SessionEnd::Disconnected {
-                    result, by_peer, ..
-                },
-                _,
-            ) => {
-                let by = if *by_peer { "the peer" } else { "this router" };
-                let text = result.message_text();
-                let mut why = format!(
-                    "session disconnected by {by}: result {} error {}",
-                    result.result,
-                    result.error.unwrap_or(0)
-                );
-                if !text.is_empty() {
-                    why.push_str(&format!(" ({text})"));
-                }
-                why
-            }
-        };
-        let report = match test.phase {
-            Phase::Establishing { tunnel, .. } => TunnelTestReport {
-                local_tunnel_id: tunnel,
-                ..failed_report(None, why)
-            },
-            // The session did come up: say so, and that it ended before proving the path.
-            Phase::Echo {
-                tunnel_id,
-                session_id,
-                remote_tunnel_id,
-                remote_session_id,
-                ..
-            } => TunnelTestReport {
-                local_tunnel_id: Some(tunnel_id),
-                remote_tunnel_id,
-                local_session_id: Some(session_id),
-                remote_session_id,
-                state: TunnelTestState::EstablishedNoEcho,
-                echo_round_trip_us: None,
-                failure: Some(format!("no LCP echo reply: {why}")),
-            },
-        };
-        let _ = test.reply.send(Ok(report));
-    }
-
-    fn frame(&mut self, now: Instant, call: SessionRef, frame: &[u8]) {
-        // Only a test call's echo reply matters here: the LNS's sessions belong to the
-        // subscriber layer, which terminates their PPP.
-        let Some(lcp) = echo::parse(frame).filter(|e| e.reply) else {
-            return;
-        };
-        let Some(RunningTest {
-            phase:
-                Phase::Echo {
-                    tunnel_id,
-                    session_id,
-                    identifier,
-                    sent,
-                    ..
-                },
-            ..
-        }) = self.tests.get(&call)
-        else {
-            return;
-        };
-        if lcp.identifier != *identifier {
-            return;
-        }
-        let (tunnel_id, session_id) = (*tunnel_id, *session_id);
-        let round_trip =
-            u64::try_from(now.saturating_duration_since(*sent).as_micros()).unwrap_or(u64::MAX);
-        let report = TunnelTestReport {
-            echo_round_trip_us: Some(round_trip),
-            ..self.established(tunnel_id, session_id)
-        };
-        self.finish(call, report);
-    }
-
-    /// A test ran out of time: end its call and say where it stood.
-    fn expire(&mut self, now: Instant, call: SessionRef) {
-        let Some(test) = self.tests.get(&call) else {
-            return;
-        };
-        let seconds = TEST_TIMEOUT.as_secs();
-        let report = match &test.phase {
-            Phase::Establishing {
-                tunnel,
-                tunnel_failure,
-            } => {
-                let mut why = format!("the session was not established within {seconds} s");
-                if let Some(failure) = tunnel_failure {
-                    why.push_str(&format!("; {failure}"));
-                }
-                TunnelTestReport {
-                    local_tunnel_id: *tunnel,
-                    ..failed_report(None, why)
-                }
-            }
-            Phase::Echo {
-                tunnel_id,
-                session_id,
-                ..
-            } => TunnelTestReport {
-                state: TunnelTestState::EstablishedNoEcho,
-                failure: Some(format!("no LCP echo reply within {seconds} s")),
-                ..self.established(*tunnel_id, *session_id)
-            },
-        };
-        self.finish(call, report);
-        // A test call that failed must not linger as a half-working session.
-        self.registry.close_session(
-            now,
-            call,
-            CdnResult::administrative("test session timed out"),
-            None,
-        );
-    }
-
-    fn finish(&mut self, call: SessionRef, report: TunnelTestReport) {
-        if let Some(test) = self.tests.remove(&call) {
-            let _ = test.reply.send(Ok(report));
-        }
-    }
-
-    /// A report for an established session, with the peer's IDs from the registry; the
-    /// caller adds the echo round trip or what went wrong.
-    fn established(&self, tunnel_id: u16, session_id: u16) -> TunnelTestReport {
-        let remote_tunnel_id = self.registry.remote_tunnel_id(tunnel_id);
-        let remote_session_id = self.registry.remote_session_id(tunnel_id, session_id);
-        TunnelTestReport {
-            local_tunnel_id: Some(tunnel_id),
-            remote_tunnel_id,
-            local_session_id: Some(session_id),
-            remote_session_id,
-            state: TunnelTestState::Established,
-            echo_round_trip_us: None,
-            failure: None,
-        }
+        self.subscribers.settle_tests(now, &self.registry);
     }
 
     /// The service interfaces the configuration asks for now, with their pools' gateways
@@ -727,23 +336,13 @@ impl Core {
     }
 }
 
-fn failed_report(local_tunnel_id: Option<u16>, why: String) -> TunnelTestReport {
-    TunnelTestReport {
-        local_tunnel_id,
-        remote_tunnel_id: None,
-        local_session_id: None,
-        remote_session_id: None,
-        state: TunnelTestState::Failed,
-        echo_round_trip_us: None,
-        failure: Some(why),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::l2tp::wire::Packet;
+    use crate::subscriber::test_call::ECHO_RESEND;
     use schema::l2tp_rpc::L2tpShow;
+    use schema::mgmt::TunnelTestState;
 
     fn config(lines: &str) -> Arc<RouterConfig> {
         let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
@@ -846,7 +445,10 @@ mod tests {
         assert_eq!(report.remote_tunnel_id, Some(session.tunnel_local_id));
         assert_eq!(report.local_session_id, Some(session.session_remote_id));
         assert_eq!(report.remote_session_id, Some(session.session_local_id));
-        assert!(lac.tests.is_empty());
+        assert!(
+            lac.subscribers.table.is_empty(),
+            "the test subscriber is gone"
+        );
     }
 
     const LAC: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 61);

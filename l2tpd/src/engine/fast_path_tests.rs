@@ -9,9 +9,9 @@ use tokio::time::timeout;
 
 use super::sim_lab::Sub;
 use super::*;
-use crate::engine::echo;
 use crate::io::{AsyncFrameEndpoint, FrameBatch, SocketLink};
 use crate::pppoe::wire::MacAddr;
+use crate::subscriber::echo;
 
 const PORT: &str = "link-fast";
 const LAC: &str = "127.31.8.1";

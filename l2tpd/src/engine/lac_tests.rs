@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 use schema::l2tp_rpc::{ClearLevel, ClearTarget, L2tpClear, L2tpShow, Level};
 
 use super::core::Core;
-use super::echo;
 use super::rpc::L2tpRpc;
 use super::sim_lab::{data_counters, lac_config, lns_config, port_receive, Lab, LAC, LNS, PORT};
 use crate::l2tp::wire::{DataHeader, DataMessage, Sequence};
 use crate::ppp::client_link::ClientEvent;
+use crate::subscriber::echo;
 use crate::subscriber::table::Phase;
 
 #[test]

@@ -8,9 +8,7 @@
 //! channel and waits for each answer with a bound. [`Engine::default`] has no runtime: it
 //! only keeps the configuration, for tests of the management plane.
 
-mod batch;
 mod core;
-mod echo;
 pub mod fast_path;
 mod handover;
 mod host_addresses;
@@ -23,7 +21,6 @@ mod service_ifaces;
 mod snmp;
 mod snmp_poll;
 mod sockets;
-mod subscriber;
 mod subscriber_rpc;
 mod task;
 
@@ -35,12 +32,12 @@ use schema::mgmt::{MgmtError, Reply, TunnelTestReport};
 use schema::typed::RouterConfig;
 use tokio::sync::mpsc as channel;
 
-pub use self::batch::{BatchKind, BatchOutcome, BatchReport};
-pub use self::core::{TestOutcome, TunnelTest, TEST_TIMEOUT};
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
 pub use self::service_ifaces::ServiceInterfaceSpec;
 pub use self::sockets::L2TP_PORT;
 use crate::snmp::view::View;
+pub use crate::subscriber::batch::{BatchKind, BatchOutcome, BatchReport};
+pub use crate::subscriber::test_call::{TestOutcome, TunnelTest, TEST_TIMEOUT};
 use handover::{wait_outcome, Handover};
 use task::Command;
 

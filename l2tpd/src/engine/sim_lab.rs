@@ -12,12 +12,12 @@ use schema::l2tp_rpc::{L2tpShow, Level};
 use schema::typed::RouterConfig;
 
 use super::core::Core;
-use super::echo;
 use crate::ppp::client_link::{ClientEvent, ClientLink, ClientLinkConfig};
 use crate::ppp::fsm;
 use crate::pppoe::client::{ClientConfig, ClientEvent as PppoeEvent, DiscoveryClient, Received};
 use crate::pppoe::wire::MacAddr;
 use crate::registry::Transmit;
+use crate::subscriber::echo;
 use crate::subscriber::pppoe_access::PortFacts;
 
 pub(super) const PORT: &str = "veth-sub";

@@ -11,7 +11,6 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc as channel;
 use tokio::task::JoinHandle;
 
-use super::batch::BatchOutcome;
 use super::core::{Core, TestOutcome, TunnelTest};
 use super::fast_path::{DownBuffers, FastPath};
 use super::handover::Handover;
@@ -26,6 +25,7 @@ use super::sockets::{
 use super::EngineOptions;
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
+use crate::subscriber::batch::BatchOutcome;
 use crate::subscriber::pppoe_access::PppoeAccess;
 
 /// Largest UDP payload.

@@ -31,7 +31,8 @@ const PPPOE_DEVICE: &str = "pp0";
 /// The physical interface a subscriber's unit sits on: `pp0`, or its service interface.
 fn device(subscriber: &Subscriber) -> String {
     match (&subscriber.access, &subscriber.service) {
-        (AccessLeg::Pppoe { .. }, _) => PPPOE_DEVICE.to_string(),
+        // Test calls are filtered out of every view; were one shown, it is the LAC's.
+        (AccessLeg::Pppoe { .. } | AccessLeg::TestCall(_), _) => PPPOE_DEVICE.to_string(),
         (AccessLeg::L2tp { .. }, Some(service)) => service.to_string(),
         // No service interface (the group names none): the name the other shows use.
         (AccessLeg::L2tp { .. }, None) => interface_name(subscriber)
@@ -54,7 +55,7 @@ fn l2tp(subscriber: &Subscriber, registry: &Registry) -> Option<UnitL2tp> {
             group,
             lac,
         } => (group.clone(), lac.clone(), *tunnel_id, *session_id),
-        AccessLeg::Pppoe { .. } => {
+        AccessLeg::Pppoe { .. } | AccessLeg::TestCall(_) => {
             let (tunnel_id, session_id) = registry.locate_call(subscriber.id)?;
             (
                 subscriber.profile.clone().unwrap_or_default(),
@@ -88,7 +89,7 @@ fn logical(subscriber: &Subscriber, now: Instant, registry: &Registry) -> Logica
             remote_mac_address: MacAddress(*mac),
             underlying_interface: underlying.clone(),
         }),
-        AccessLeg::L2tp { .. } => None,
+        AccessLeg::L2tp { .. } | AccessLeg::TestCall(_) => None,
     };
     // Only the LNS terminates the subscriber's IP: our address is the pool's gateway, the
     // peer's the one it leased (a point-to-point unit, as Junos shows it).
@@ -137,7 +138,7 @@ impl SubscriberLayer {
                 devices.entry(name.clone()).or_default();
             }
         }
-        for subscriber in self.table.iter() {
+        for subscriber in self.table.iter().filter(|s| !s.is_test_call()) {
             devices
                 .entry(device(subscriber))
                 .or_default()
@@ -231,6 +232,8 @@ impl SubscriberLayer {
             SubscriberLogout::Username(user) => s.user.as_deref() == Some(user.as_str()),
             SubscriberLogout::SessionId(id) => s.id.0 == *id,
         };
+        // A test call is no subscriber: nobody logs it out.
+        let matches = |s: &Subscriber| !s.is_test_call() && matches(s);
         let mut chosen: Vec<LoggedOut> = self
             .table
             .iter()

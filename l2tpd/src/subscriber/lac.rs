@@ -14,6 +14,7 @@ use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Receive
 use super::proxy;
 use super::table::{AccessLeg, EndCause, Phase, Subscriber, SubscriberId, Subscribers};
 use super::termination::{LnsState, LOCAL_SERVICE_INTERFACE};
+use super::test_call::TestCalls;
 use crate::io::ip_relay::SharedIpRelay;
 use crate::io::relay::{RelayCounters, RelayRoute, SharedRelay};
 use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult, SessionCounters};
@@ -44,6 +45,8 @@ pub struct SubscriberLayer {
     pub lns: LnsState,
     /// The LNS's IP fast path: an entry per subscriber whose IPCP is up.
     pub(super) ip_relay: SharedIpRelay,
+    /// `test services l2tp tunnel` and the bench's batches (their subscribers are in `table`).
+    pub(super) tests: TestCalls,
 }
 
 impl SubscriberLayer {
@@ -60,6 +63,7 @@ impl SubscriberLayer {
             relay: SharedRelay::default(),
             lns: LnsState::default(),
             ip_relay: SharedIpRelay::default(),
+            tests: TestCalls::new(1),
         }
     }
 
@@ -425,6 +429,9 @@ impl SubscriberLayer {
         let Some(subscriber) = self.table.remove(id, cause) else {
             return;
         };
+        if subscriber.is_test_call() {
+            return self.test_call_ended(subscriber);
+        }
         let Some((unit, session_id)) = subscriber.pppoe_key() else {
             self.lns_end(now, &subscriber, cause, registry);
             return;
@@ -449,6 +456,10 @@ impl SubscriberLayer {
         self.access.handle_timeout(now, &mut frames);
         self.out.extend(frames);
         for id in self.table.due(now, TIMERS_PER_TURN) {
+            if self.table.get(id).is_some_and(|s| s.is_test_call()) {
+                self.test_call_timeout(now, id, registry);
+                continue;
+            }
             if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
                 link.handle_timeout(now);
             }
@@ -464,6 +475,9 @@ impl SubscriberLayer {
         config: &RouterConfig,
         registry: &mut Registry,
     ) -> bool {
+        if self.test_call_event(now, event, registry) {
+            return true;
+        }
         match event {
             RegistryEvent::SessionUp { session, proxy, .. } => {
                 if registry.lns_call(*session).is_some() {
@@ -629,6 +643,7 @@ impl SubscriberLayer {
         for id in self.table.ids() {
             self.end(now, id, EndCause::Shutdown, registry);
         }
+        self.abandon_batches();
     }
 }
 

@@ -1,4 +1,5 @@
-//! Subscribers: one object per subscriber with its access leg (a PPPoE session), its PPP, its
+//! Subscribers: one object per subscriber with its access leg (a PPPoE session, an L2TP
+//! session at the LNS, or a test call: `test_call`), its PPP, its
 //! authentication result and its forward leg (an L2TP session at the LAC). The LAC sequence of
 //! the product document is written here, once (`lac`):
 //!
@@ -15,7 +16,9 @@
 //! Sans-IO like the protocol cores: frames, registry events and time in; frames out.
 
 pub mod address_pool;
+pub mod batch;
 pub mod decision;
+pub mod echo;
 mod interface_views;
 mod lac;
 mod lns;
@@ -25,6 +28,8 @@ pub mod proxy;
 pub mod routing_instance;
 pub mod table;
 mod termination;
+pub mod test_call;
+mod test_call_proxy;
 mod views;
 pub mod vlan;
 

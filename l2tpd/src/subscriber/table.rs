@@ -9,6 +9,7 @@ use std::time::{Instant, SystemTime};
 use super::address_pool::Lease;
 use super::decision::Refusal;
 use super::pppoe_access::UnitId;
+use super::test_call::TestCall;
 use crate::ppp::server_link::ServerLink;
 use crate::registry::SessionRef;
 
@@ -17,7 +18,7 @@ use crate::registry::SessionRef;
 pub type SubscriberId = SessionRef;
 
 /// Where the subscriber came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum AccessLeg {
     Pppoe {
         unit: UnitId,
@@ -37,6 +38,9 @@ pub enum AccessLeg {
         /// The LAC's Host Name.
         lac: String,
     },
+    /// LAC: `test services l2tp tunnel` or a bench batch call. No client: its "PPP" is the
+    /// LCP echo that proves the path (boxed: far rarer and larger than the other legs).
+    TestCall(Box<TestCall>),
 }
 
 /// How the LNS took the subscriber's LCP (`show subscribers detail`).
@@ -120,9 +124,17 @@ pub struct Subscriber {
 impl Subscriber {
     pub fn new(id: SubscriberId, access: AccessLeg, link: ServerLink, now: Instant) -> Self {
         Self {
+            link: Some(Box::new(link)),
+            ..Self::without_link(id, access, now)
+        }
+    }
+
+    /// A subscriber with no PPP of its own here (a test call).
+    pub fn without_link(id: SubscriberId, access: AccessLeg, now: Instant) -> Self {
+        Self {
             id,
             access,
-            link: Some(Box::new(link)),
+            link: None,
             phase: Phase::Negotiating,
             user: None,
             authentication: None,
@@ -151,8 +163,13 @@ impl Subscriber {
             AccessLeg::Pppoe {
                 unit, session_id, ..
             } => Some((*unit, *session_id)),
-            AccessLeg::L2tp { .. } => None,
+            AccessLeg::L2tp { .. } | AccessLeg::TestCall(_) => None,
         }
+    }
+
+    /// A test call: no subscriber for the operator (a Junos test command creates none).
+    pub fn is_test_call(&self) -> bool {
+        matches!(self.access, AccessLeg::TestCall(_))
     }
 
     pub fn is_lns(&self) -> bool {
@@ -239,7 +256,10 @@ impl Subscribers {
         if let Some(deadline) = subscriber.deadline {
             self.timers.remove(&(deadline, id));
         }
-        *self.ends.entry(cause).or_default() += 1;
+        // Test calls are no subscribers in `show subscribers summary`.
+        if !subscriber.is_test_call() {
+            *self.ends.entry(cause).or_default() += 1;
+        }
         Some(subscriber)
     }
 
@@ -278,7 +298,10 @@ impl Subscribers {
         let Some(subscriber) = self.by_id.get_mut(&id) else {
             return;
         };
-        let next = subscriber.link.as_ref().and_then(|l| l.poll_timeout());
+        let next = match &subscriber.access {
+            AccessLeg::TestCall(test) => test.poll_timeout(),
+            _ => subscriber.link.as_ref().and_then(|l| l.poll_timeout()),
+        };
         if next == subscriber.deadline {
             return;
         }

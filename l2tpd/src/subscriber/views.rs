@@ -97,6 +97,16 @@ fn access_columns(subscriber: &Subscriber) -> AccessColumns {
                 tunnel_group: subscriber.profile.clone().unwrap_or_default(),
             }
         }
+        // Test calls are filtered out of every view; were one shown, it is a LAC call.
+        AccessLeg::TestCall(_) => AccessColumns {
+            access_type: AccessType::Pppoe,
+            underlying: None,
+            mac: None,
+            vlan_id: None,
+            stacked_vlan_id: None,
+            pppoe_session_id: None,
+            tunnel_group: subscriber.profile.clone().unwrap_or_default(),
+        },
         AccessLeg::L2tp { group, .. } => AccessColumns {
             access_type: AccessType::L2tp,
             underlying: subscriber.service.as_deref().map(str::to_string),
@@ -173,9 +183,11 @@ impl SubscriberLayer {
         registry: &Registry,
         show: &SubscriberShow,
     ) -> Result<SubscriberRows, String> {
+        // A Junos test command creates no subscriber: test calls are not shown.
         let mut subscribers: Vec<&Subscriber> = self
             .table
             .iter()
+            .filter(|s| !s.is_test_call())
             .filter(|s| {
                 show.user_name
                     .as_deref()
@@ -220,7 +232,7 @@ impl SubscriberLayer {
         let mut chosen: Vec<&Subscriber> = self
             .table
             .iter()
-            .filter(|s| !s.is_lns())
+            .filter(|s| !s.is_lns() && !s.is_test_call())
             .filter(|s| {
                 select
                     .interface

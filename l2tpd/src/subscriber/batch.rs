@@ -6,14 +6,15 @@
 //! acknowledged every control message we sent: a call counts as up when our ICCN leaves
 //! and as down when our CDN leaves, so only the acknowledgements say the LNS has taken them
 //! too. The sessions a batch opened stay up until a close batch ends them.
+//!
+//! Each batch call is a test subscriber (`AccessLeg::TestCall` without a reply or echo) in
+//! the subscriber table, so its registry events come through the subscriber layer like
+//! every other call's; this file keeps only what the batch as a whole reports.
 
 use std::collections::HashSet;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use schema::typed::TunnelProfile;
-
-use super::subscriber;
 use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult};
 use crate::registry::{Registry, SessionEnd, SessionRef};
 
@@ -109,53 +110,50 @@ impl Batches {
         true
     }
 
-    /// Opens `count` test calls through `profile` at once; `magic` is our LCP magic number
-    /// for their proxy LCP.
-    #[allow(clippy::too_many_arguments)]
-    pub fn open(
+    /// Starts an open batch; `false` (answered already) when another batch is running.
+    pub(super) fn begin_open(
         &mut self,
         now: Instant,
-        registry: &mut Registry,
-        profile_name: &str,
-        profile: &TunnelProfile,
-        count: usize,
-        magic: u32,
         timeout: Duration,
         reply: mpsc::Sender<BatchOutcome>,
-    ) {
-        if !self.begin(BatchKind::Open, now, timeout, reply) {
+    ) -> bool {
+        self.begin(BatchKind::Open, now, timeout, reply)
+    }
+
+    /// The Call Serial Number of the next batch call.
+    pub(super) fn next_serial(&mut self) -> u32 {
+        let serial = self.next_serial;
+        self.next_serial = self.next_serial.wrapping_add(1).max(FIRST_SERIAL);
+        serial
+    }
+
+    /// One call of the open batch: `Ok` with its handle, or why no tunnel took it.
+    pub(super) fn opened(&mut self, call: Result<SessionRef, String>) {
+        let Some(running) = self.running.as_mut() else {
             return;
-        }
-        for _ in 0..count {
-            let serial = self.next_serial;
-            self.next_serial = self.next_serial.wrapping_add(1).max(FIRST_SERIAL);
-            let user = format!("bench{serial}@example.net");
-            let call = subscriber::test_call(serial, &user, "bench", (magic ^ serial, magic));
-            let opened = registry.open_session(now, profile_name, profile, call);
-            let Some(running) = self.running.as_mut() else {
-                return;
-            };
-            running.report.requested += 1;
-            match opened {
-                Ok(call) => {
-                    self.ours.insert(call);
-                    running.waiting.insert(call);
-                }
-                Err(no_tunnel) => fail(running, no_tunnel.to_string()),
+        };
+        running.report.requested += 1;
+        match call {
+            Ok(call) => {
+                self.ours.insert(call);
+                running.waiting.insert(call);
             }
+            Err(no_tunnel) => fail(running, no_tunnel),
         }
     }
 
-    /// Ends every batch session with a CDN, as a subscriber logging out would.
-    pub fn close(
+    /// Ends every batch session with a CDN, as a subscriber logging out would. Returns the
+    /// calls that were already gone (their test subscribers go too).
+    pub(super) fn close(
         &mut self,
         now: Instant,
         registry: &mut Registry,
         timeout: Duration,
         reply: mpsc::Sender<BatchOutcome>,
-    ) {
+    ) -> Vec<SessionRef> {
+        let mut gone = Vec::new();
         if !self.begin(BatchKind::Close, now, timeout, reply) {
-            return;
+            return gone;
         }
         let calls: Vec<SessionRef> = self.ours.iter().copied().collect();
         for call in calls {
@@ -170,6 +168,7 @@ impl Batches {
                 Some(lac_ppp_ended_cause()),
             );
             if !closed {
+                gone.push(call);
                 self.ours.remove(&call);
                 if let Some(running) = self.running.as_mut() {
                     running.waiting.remove(&call);
@@ -177,14 +176,10 @@ impl Batches {
                 }
             }
         }
+        gone
     }
 
-    /// Whether `call` belongs to a batch (and not to a single test).
-    pub fn is_ours(&self, call: SessionRef) -> bool {
-        self.ours.contains(&call)
-    }
-
-    pub fn session_up(&mut self, call: SessionRef) {
+    pub(super) fn session_up(&mut self, call: SessionRef) {
         if let Some(running) = self.running.as_mut() {
             if running.report.kind == BatchKind::Open && running.waiting.remove(&call) {
                 running.report.completed += 1;
@@ -192,7 +187,7 @@ impl Batches {
         }
     }
 
-    pub fn session_down(&mut self, call: SessionRef, end: &SessionEnd) {
+    pub(super) fn session_down(&mut self, call: SessionRef, end: &SessionEnd) {
         if !self.ours.remove(&call) {
             return;
         }
@@ -206,6 +201,11 @@ impl Batches {
             BatchKind::Close => running.report.completed += 1,
             BatchKind::Open => fail(running, describe(end)),
         }
+    }
+
+    /// A batch call ended without a registry event (the daemon stops).
+    pub(super) fn forget(&mut self, call: SessionRef) {
+        self.ours.remove(&call);
     }
 
     /// The batch's deadline, for the engine's timer.
