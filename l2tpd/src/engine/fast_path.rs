@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::net::UdpSocket;
 
-use crate::io::ip_relay::SharedIpRelay;
 use super::l2tp_batch::L2tpBatch;
+use crate::io::ip_relay::SharedIpRelay;
 use crate::io::packet_socket::send_datagrams;
 use crate::io::relay::SharedRelay;
 use crate::io::service_endpoint::ServiceEndpoint;

@@ -30,8 +30,10 @@ impl L2tpBatch {
     pub(super) fn next_buffer(&mut self) -> &mut Vec<u8> {
         if self.filled == self.datagrams.len() {
             self.datagrams.push(Vec::new());
-            self.targets
-                .push((Ipv4Addr::UNSPECIFIED, SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)));
+            self.targets.push((
+                Ipv4Addr::UNSPECIFIED,
+                SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0),
+            ));
         }
         &mut self.datagrams[self.filled]
     }
