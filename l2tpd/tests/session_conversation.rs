@@ -134,10 +134,19 @@ fn established_with_proxy_data_delivered_intact() {
         lac.poll_event(),
         Some(SessionEvent::Established { .. })
     ));
+    // The event carried the proxy data whole; the session keeps the rest of the call as
+    // received and, of the proxy data, only what its views show.
+    let mut kept = call.clone();
+    kept.proxy.forget_handed_over();
     assert_eq!(
         lns.call(),
-        &call,
+        &kept,
         "ICRQ and ICCN parameters arrive unchanged"
+    );
+    assert_eq!(
+        lns.call().proxy.auth.as_ref().and_then(|a| a.response.as_ref()),
+        None,
+        "the CHAP response does not outlive the hand-over"
     );
     assert_eq!(lns.peer_id(), Some(id(LAC_SESSION)));
     assert_eq!(lac.peer_id(), Some(id(LNS_SESSION)));
