@@ -144,7 +144,11 @@ fn established_with_proxy_data_delivered_intact() {
         "ICRQ and ICCN parameters arrive unchanged"
     );
     assert_eq!(
-        lns.call().proxy.auth.as_ref().and_then(|a| a.response.as_ref()),
+        lns.call()
+            .proxy
+            .auth
+            .as_ref()
+            .and_then(|a| a.response.as_ref()),
         None,
         "the CHAP response does not outlive the hand-over"
     );

@@ -303,12 +303,12 @@ impl Registry {
                 self.next_call += 1;
                 entry.sessions.insert(
                     session_id.get(),
-                    SessionEntry {
+                    Box::new(SessionEntry {
                         session,
                         call_ref,
                         up_at: None,
                         baseline: Counters::default(),
-                    },
+                    }),
                 );
                 self.locate(
                     call_ref,
