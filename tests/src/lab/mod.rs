@@ -174,8 +174,8 @@ impl Lab {
 /// routes to it ([`crate::ip_host`]). The daemon opens the link at its first commit; the host
 /// waits for it (bounded), then announces itself.
 pub struct LabInternet {
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    /// Held for its drop, which stops the host.
+    _thread: LabThread,
 }
 
 impl LabInternet {
@@ -194,71 +194,41 @@ impl LabInternet {
         }
         let _ = std::fs::remove_file(local);
         let (service, local) = (service.to_path_buf(), local.to_path_buf());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (ready, started) = std::sync::mpsc::channel::<Result<(), String>>();
-        let thread = std::thread::Builder::new()
-            .name("lab-internet".into())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(r) => r,
+        let (thread, started) =
+            LabThread::spawn("lab-internet", move |stopped, ready| async move {
+                let link = match ServiceLink::connect(&local, &service) {
+                    Ok(link) => link,
                     Err(e) => {
-                        let _ = ready.send(Err(e.to_string()));
-                        return;
-                    }
-                };
-                runtime.block_on(async move {
-                    let link = match ServiceLink::connect(&local, &service) {
-                        Ok(link) => link,
-                        Err(e) => {
-                            let _ = ready.send(Err(format!("{}: {e}", service.display())));
-                            return;
-                        }
-                    };
-                    if let Err(e) = link.announce().await {
                         let _ = ready.send(Err(format!("{}: {e}", service.display())));
                         return;
                     }
-                    let _ = ready.send(Ok(()));
-                    let mut buffer = vec![0u8; 2048];
-                    tokio::pin!(stopped);
-                    loop {
-                        tokio::select! {
-                            _ = &mut stopped => break,
-                            received = link.recv(&mut buffer) => {
-                                let Ok(len) = received else { break };
-                                if let Some(reply) = crate::ip_host::reply(&buffer[..len]) {
-                                    if link.send(&reply).await.is_err() {
-                                        break;
-                                    }
+                };
+                if let Err(e) = link.announce().await {
+                    let _ = ready.send(Err(format!("{}: {e}", service.display())));
+                    return;
+                }
+                let _ = ready.send(Ok(()));
+                let mut buffer = vec![0u8; 2048];
+                tokio::pin!(stopped);
+                loop {
+                    tokio::select! {
+                        _ = &mut stopped => break,
+                        received = link.recv(&mut buffer) => {
+                            let Ok(len) = received else { break };
+                            if let Some(reply) = crate::ip_host::reply(&buffer[..len]) {
+                                if link.send(&reply).await.is_err() {
+                                    break;
                                 }
                             }
                         }
                     }
-                    let _ = std::fs::remove_file(&local);
-                });
-            })
-            .map_err(|e| e.to_string())?;
+                }
+                let _ = std::fs::remove_file(&local);
+            })?;
         started
             .recv_timeout(Duration::from_secs(10))
             .map_err(|_| "the lab's internet host did not start".to_string())??;
-        Ok(LabInternet {
-            stop: Some(stop),
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Drop for LabInternet {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        Ok(LabInternet { _thread: thread })
     }
 }
 
@@ -276,8 +246,8 @@ impl Drop for LabDaemon {
 /// PPPoE subscribers of the lab: the emulator on the LAC's socket link, on a thread of its
 /// own, staying up until the lab ends.
 pub struct LabSubscribers {
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    /// Held for its drop, which sends the subscribers' PADTs and stops the emulator.
+    _thread: LabThread,
 }
 
 impl LabSubscribers {
@@ -306,10 +276,107 @@ impl LabSubscribers {
             udp_count: 3,
             udp_source: None,
         };
+        let (thread, summary) = LabThread::spawn(
+            "lab-subscribers",
+            move |stopped, ready| async move {
+                let endpoint = SocketLink::connect(&local, &link, MacAddr([0x02, 0, 0, 0, 0, 0]))
+                    .and_then(AsyncFrameEndpoint::new);
+                let mut endpoint = match endpoint {
+                    Ok(e) => e,
+                    Err(e) => {
+                        let _ = ready.send(Err(format!("socket link {}: {e}", link.display())));
+                        return;
+                    }
+                };
+                let options = RunOptions {
+                    timeout: Duration::from_secs(10),
+                    probe: true,
+                    signals: false,
+                };
+                match emulator::run(&mut endpoint, config, options).await {
+                    Ok((summary, answered, mut emulator)) => {
+                        let _ = ready.send(Ok(format!(
+                            "{} of {} PPPoE subscribers up through the LAC to the LNS, \
+                                 {} with an address (setup p50 {:.1} ms); LCP echoes {} across \
+                                 the tunnel; pings {}/{} and UDP echoes {}/{} answered by the \
+                                 internet host behind the LNS",
+                            summary.up,
+                            summary.count,
+                            summary.ipcp_up,
+                            summary.setup_ms.p50,
+                            if answered {
+                                "answered"
+                            } else {
+                                "NOT all answered"
+                            },
+                            summary.ip.ping_replies,
+                            summary.ip.ping_sent,
+                            summary.ip.udp_replies,
+                            summary.ip.udp_sent,
+                        )));
+                        // Keep answering the LAC (LCP echo) until the lab ends.
+                        let mut batch = l2tpd::io::FrameBatch::new(64, 2048);
+                        tokio::pin!(stopped);
+                        loop {
+                            tokio::select! {
+                                _ = &mut stopped => break,
+                                received = endpoint.recv_batch(&mut batch) => {
+                                    if received.is_err() { break; }
+                                    let now = Instant::now();
+                                    for frame in batch.frames() {
+                                        emulator.handle_frame(frame, now);
+                                    }
+                                    let frames: Vec<Vec<u8>> =
+                                        std::iter::from_fn(|| emulator.poll_transmit()).collect();
+                                    if !frames.is_empty() && endpoint.send_all(&frames).await.is_err() {
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        emulator::finish(&mut emulator, &mut endpoint).await;
+                    }
+                    Err(e) => {
+                        let _ = ready.send(Err(e.to_string()));
+                    }
+                }
+                let _ = std::fs::remove_file(&local);
+            },
+        )?;
+        let line = summary
+            .recv_timeout(Duration::from_secs(15))
+            .map_err(|_| "the subscriber emulator did not report".to_string())??;
+        Ok((LabSubscribers { _thread: thread }, line))
+    }
+}
+
+/// A part of the lab on a thread of its own, under a single-threaded tokio runtime: `body`
+/// gets the signal to stop and a channel to report how it started (or why it could not);
+/// dropping the handle stops the thread and waits for it.
+struct LabThread {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// How a lab thread reports its start: a value, or why it could not start.
+type Started<T> = std::sync::mpsc::Receiver<Result<T, String>>;
+
+impl LabThread {
+    fn spawn<T, F, Body>(name: &str, body: F) -> Result<(LabThread, Started<T>), String>
+    where
+        T: Send + 'static,
+        F: FnOnce(
+                tokio::sync::oneshot::Receiver<()>,
+                std::sync::mpsc::Sender<Result<T, String>>,
+            ) -> Body
+            + Send
+            + 'static,
+        Body: std::future::Future<Output = ()>,
+    {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (ready, summary) = std::sync::mpsc::channel::<Result<String, String>>();
+        let (ready, started) = std::sync::mpsc::channel::<Result<T, String>>();
         let thread = std::thread::Builder::new()
-            .name("lab-subscribers".into())
+            .name(name.into())
             .spawn(move || {
                 let runtime = match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -321,82 +388,20 @@ impl LabSubscribers {
                         return;
                     }
                 };
-                runtime.block_on(async move {
-                    let endpoint = SocketLink::connect(&local, &link, MacAddr([0x02, 0, 0, 0, 0, 0]))
-                        .and_then(AsyncFrameEndpoint::new);
-                    let mut endpoint = match endpoint {
-                        Ok(e) => e,
-                        Err(e) => {
-                            let _ = ready.send(Err(format!("socket link {}: {e}", link.display())));
-                            return;
-                        }
-                    };
-                    let options = RunOptions {
-                        timeout: Duration::from_secs(10),
-                        probe: true,
-                        signals: false,
-                    };
-                    match emulator::run(&mut endpoint, config, options).await {
-                        Ok((summary, answered, mut emulator)) => {
-                            let _ = ready.send(Ok(format!(
-                                "{} of {} PPPoE subscribers up through the LAC to the LNS, \
-                                 {} with an address (setup p50 {:.1} ms); LCP echoes {} across \
-                                 the tunnel; pings {}/{} and UDP echoes {}/{} answered by the \
-                                 internet host behind the LNS",
-                                summary.up,
-                                summary.count,
-                                summary.ipcp_up,
-                                summary.setup_ms.p50,
-                                if answered { "answered" } else { "NOT all answered" },
-                                summary.ip.ping_replies,
-                                summary.ip.ping_sent,
-                                summary.ip.udp_replies,
-                                summary.ip.udp_sent,
-                            )));
-                            // Keep answering the LAC (LCP echo) until the lab ends.
-                            let mut batch = l2tpd::io::FrameBatch::new(64, 2048);
-                            tokio::pin!(stopped);
-                            loop {
-                                tokio::select! {
-                                    _ = &mut stopped => break,
-                                    received = endpoint.recv_batch(&mut batch) => {
-                                        if received.is_err() { break; }
-                                        let now = Instant::now();
-                                        for frame in batch.frames() {
-                                            emulator.handle_frame(frame, now);
-                                        }
-                                        let frames: Vec<Vec<u8>> =
-                                            std::iter::from_fn(|| emulator.poll_transmit()).collect();
-                                        if !frames.is_empty() && endpoint.send_all(&frames).await.is_err() {
-                                            break;
-                                        }
-                                    }
-                                }
-                            }
-                            emulator::finish(&mut emulator, &mut endpoint).await;
-                        }
-                        Err(e) => {
-                            let _ = ready.send(Err(e.to_string()));
-                        }
-                    }
-                    let _ = std::fs::remove_file(&local);
-                });
+                runtime.block_on(body(stopped, ready));
             })
             .map_err(|e| e.to_string())?;
-        let line = summary
-            .recv_timeout(Duration::from_secs(15))
-            .map_err(|_| "the subscriber emulator did not report".to_string())??;
         Ok((
-            LabSubscribers {
+            LabThread {
                 stop: Some(stop),
                 thread: Some(thread),
             },
-            line,
+            started,
         ))
     }
 }
 
-impl Drop for LabSubscribers {
+impl Drop for LabThread {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
