@@ -299,6 +299,18 @@ pub fn l2tp_sessions(daemon: &DaemonProcess, extensive: bool) -> Vec<Value> {
         .collect()
 }
 
+/// How many of `daemon`'s L2TP sessions have received at least one data message.
+pub fn sessions_with_data(daemon: &DaemonProcess) -> usize {
+    l2tp_sessions(daemon, true)
+        .iter()
+        .filter(|s| {
+            crate::ops::elements(s, "statistics")
+                .first()
+                .is_some_and(|c| crate::ops::number(c, "data-rx-packets") > 0)
+        })
+        .count()
+}
+
 /// Polls `probe` every 50 ms until it returns `Some`, at most `limit`; panics with `what`
 /// and the last value seen otherwise.
 pub fn wait_for<T, F>(what: &str, limit: Duration, mut probe: F) -> T

@@ -24,8 +24,9 @@ use serde_json::Value;
 use l2tp_tests::netns::may_run_as_root;
 use l2tp_tests::ops::{elements, leaf, number, rows, run_ok, show_json};
 use l2tp_tests::subscriber_lab::{
-    l2tp_sessions, lac_lines, lns_ip_lines, lns_lines, udp_echo_server, wait_for, EmulatorProcess,
-    Internet, SubscriberLab, INTERNET_HOST, LNS_ADDRESS, SERVICE_DEVICE, SERVICE_INTERFACE,
+    l2tp_sessions, lac_lines, lns_ip_lines, lns_lines, sessions_with_data, udp_echo_server,
+    wait_for, EmulatorProcess, Internet, SubscriberLab, INTERNET_HOST, LNS_ADDRESS, SERVICE_DEVICE,
+    SERVICE_INTERFACE,
 };
 use l2tp_tests::DaemonProcess;
 
@@ -69,18 +70,6 @@ fn counts(summary: &Value, list: &str) -> BTreeMap<String, u64> {
         .into_iter()
         .filter_map(|c| Some((leaf(c, "name")?, number(c, "count"))))
         .collect()
-}
-
-/// How many sessions of `daemon` have received at least one data message.
-fn sessions_with_data(daemon: &DaemonProcess) -> usize {
-    l2tp_sessions(daemon, true)
-        .iter()
-        .filter(|s| {
-            elements(s, "statistics")
-                .first()
-                .is_some_and(|c| number(c, "data-rx-packets") > 0)
-        })
-        .count()
 }
 
 /// Waits until `daemon` shows exactly `count` subscribers, all active.

@@ -16,8 +16,10 @@ use nix::sys::signal::Signal;
 use serde_json::Value;
 
 use l2tp_tests::netns::may_run_as_root;
-use l2tp_tests::ops::{elements, leaf, number, rows, run_ok, show_json};
-use l2tp_tests::subscriber_lab::{l2tp_sessions, wait_for, wait_for_established, SubscriberLab};
+use l2tp_tests::ops::{leaf, rows, run_ok, show_json};
+use l2tp_tests::subscriber_lab::{
+    l2tp_sessions, sessions_with_data, wait_for, wait_for_established, SubscriberLab,
+};
 use l2tp_tests::DaemonProcess;
 
 const MANY: usize = 1000;
@@ -58,19 +60,6 @@ fn expected_users(count: usize) -> BTreeSet<String> {
     (1..=count)
         .map(|n| format!("user{n}@isp.example"))
         .collect()
-}
-
-/// How many of `daemon`'s sessions have received at least one data message.
-fn sessions_with_data(daemon: &DaemonProcess) -> usize {
-    l2tp_sessions(daemon, true)
-        .iter()
-        .filter(|s| {
-            let stats = elements(s, "statistics");
-            stats
-                .first()
-                .is_some_and(|c| number(c, "data-rx-packets") > 0)
-        })
-        .count()
 }
 
 #[test]
