@@ -480,8 +480,8 @@ impl SubscriberLayer {
         }
         match event {
             RegistryEvent::SessionUp { session, proxy, .. } => {
-                if registry.lns_call(*session).is_some() {
-                    self.lns_session_up(now, *session, proxy, config, registry);
+                if let Some(call) = registry.lns_call(*session) {
+                    self.lns_session_up(now, *session, call, proxy, config, registry);
                     return true;
                 }
                 let Some(subscriber) = self.table.get_mut(*session) else {

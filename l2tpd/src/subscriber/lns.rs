@@ -161,18 +161,13 @@ impl SubscriberLayer {
         &mut self,
         now: Instant,
         id: SubscriberId,
+        call: LnsCall,
         proxy: &ProxyData,
         config: &RouterConfig,
         registry: &mut Registry,
     ) {
-        let Some(call) = registry.lns_call(id) else {
-            return;
-        };
-        let aaa_profile = config
-            .l2tp
-            .tunnel_groups
-            .get(&call.group)
-            .and_then(|g| g.aaa_access_profile.clone());
+        let group = config.l2tp.tunnel_groups.get(&call.group);
+        let aaa_profile = group.and_then(|g| g.aaa_access_profile.clone());
         let profile = aaa_profile
             .as_deref()
             .and_then(|name| config.access_profiles.get(name));
@@ -213,24 +208,22 @@ impl SubscriberLayer {
             },
             _ => false,
         };
-        let service: Option<Arc<str>> = config
-            .l2tp
-            .tunnel_groups
-            .get(&call.group)
+        let service: Option<Arc<str>> = group
             .and_then(|g| g.service_interface.as_deref())
             .map(Arc::from);
+        let routing_instance =
+            super::routing_instance::session_routing_instance(config, &call.group, None);
         let access = AccessLeg::L2tp {
             tunnel_id: call.tunnel_id,
             session_id: call.session_id,
-            group: call.group.clone(),
-            lac: call.lac_host_name.clone(),
+            group: call.group,
+            lac: call.lac_host_name,
         };
         let mut subscriber = Subscriber::new(id, access, link, now);
         subscriber.terminated = true;
         subscriber.aaa_profile = aaa_profile;
         subscriber.service = service;
-        subscriber.routing_instance =
-            super::routing_instance::session_routing_instance(config, &call.group, None);
+        subscriber.routing_instance = routing_instance;
         subscriber.user = user;
         if proxied {
             self.lns.proxy_lcp_accepted += 1;
