@@ -278,7 +278,7 @@ fn ipv4_in_ppp(ppp: &[u8]) -> Option<Range<usize>> {
 
 /// The Total Length of a well-formed IPv4 header at the start of `packet`, no longer than
 /// `packet`; `None` otherwise.
-fn ipv4_total_length(packet: &[u8]) -> Option<usize> {
+pub(crate) fn ipv4_total_length(packet: &[u8]) -> Option<usize> {
     let version_ihl = *packet.first()?;
     let header = usize::from(version_ihl & 0x0f) * 4;
     if version_ihl >> 4 != 4 || header < IPV4_MIN_HEADER {
@@ -294,12 +294,14 @@ fn ipv4_address(packet: &[u8], at: usize) -> Option<Ipv4Addr> {
     Some(Ipv4Addr::from(octets))
 }
 
-/// RFC 791 §3.1: Source Address at octet 12, Destination Address at octet 16.
-fn ipv4_source(packet: &[u8]) -> Option<Ipv4Addr> {
+/// RFC 791 §3.1: Source Address at octet 12, Destination Address at octet 16. Both `None`
+/// unless `packet` starts with a well-formed IPv4 header (the subscriber layer's slow path
+/// reads packets with these too).
+pub(crate) fn ipv4_source(packet: &[u8]) -> Option<Ipv4Addr> {
     ipv4_address(packet, 12)
 }
 
-fn ipv4_destination(packet: &[u8]) -> Option<Ipv4Addr> {
+pub(crate) fn ipv4_destination(packet: &[u8]) -> Option<Ipv4Addr> {
     ipv4_address(packet, 16)
 }
 

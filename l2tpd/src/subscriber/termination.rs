@@ -15,9 +15,10 @@ use super::address_pool::AddressPools;
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, Admission, AuthRejection};
 use super::table::{EndCause, Phase, Subscriber, SubscriberId};
+use crate::io::ip_relay::{ipv4_destination, ipv4_source, ipv4_total_length};
 use crate::io::ip_relay::{IpRoute, SharedIpRelay};
 use crate::ppp::server_link::{Credentials, IpcpServerAddresses};
-use crate::ppp::wire::strip_address_control;
+use crate::ppp::wire::{split_frame, Protocol};
 use crate::registry::Registry;
 
 /// PPP protocol number of IPv4.
@@ -56,30 +57,17 @@ pub struct LnsState {
     pub lcp_renegotiated: u64,
 }
 
-/// The PPP protocol and the information of a frame from the L2TP session (Address and
-/// Control fields optional, RFC 2661 §5.1; protocol field compression allowed).
+/// The IPv4 packet a PPP frame carries (Address and Control fields optional, RFC 2661 §5.1;
+/// protocol field compression allowed), unchecked.
 fn ip_payload(frame: &[u8]) -> Option<&[u8]> {
-    let frame = strip_address_control(frame);
-    frame
-        .strip_prefix(&PROTOCOL_IP)
-        .or_else(|| frame.strip_prefix(&[0x21]))
-}
-
-/// An IPCP packet (protocol 0x8021), with or without Address and Control fields.
-fn is_ipcp(frame: &[u8]) -> bool {
-    let frame = strip_address_control(frame);
-    frame.starts_with(&[0x80, 0x21])
-}
-
-/// The source and destination of an IPv4 packet; `None` when it is not one.
-fn ipv4_addresses(packet: &[u8]) -> Option<(Ipv4Addr, Ipv4Addr)> {
-    let header = packet.get(..20)?;
-    if header[0] >> 4 != 4 || usize::from(header[0] & 0x0f) * 4 < 20 {
-        return None;
+    match split_frame(frame) {
+        Ok((Protocol::Ip, packet)) => Some(packet),
+        _ => None,
     }
-    let source = Ipv4Addr::new(header[12], header[13], header[14], header[15]);
-    let destination = Ipv4Addr::new(header[16], header[17], header[18], header[19]);
-    Some((source, destination))
+}
+
+fn is_ipcp(frame: &[u8]) -> bool {
+    matches!(split_frame(frame), Ok((Protocol::Ipcp, _)))
 }
 
 /// The access profile that authenticates `subscriber` (`None`: admit).
@@ -113,10 +101,14 @@ impl SubscriberLayer {
                 drops.no_subscriber += 1;
                 return;
             };
-            let Some((source, _)) = ipv4_addresses(packet) else {
+            // The packet as its Total Length says (what follows is link padding), as the
+            // fast path forwards it.
+            let (Some(source), Some(length)) = (ipv4_source(packet), ipv4_total_length(packet))
+            else {
                 drops.malformed += 1;
                 return;
             };
+            let packet = &packet[..length];
             // A subscriber may only send from the address it was given.
             if source != lease.address {
                 drops.spoofed += 1;
@@ -245,7 +237,7 @@ impl SubscriberLayer {
     /// shell's table takes the packets of subscribers it knows).
     pub fn handle_ip_packets(&mut self, packets: &[Vec<u8>], registry: &mut Registry) {
         for packet in packets {
-            let Some((_, destination)) = ipv4_addresses(packet) else {
+            let Some(destination) = ipv4_destination(packet) else {
                 self.lns.ip_drops.malformed += 1;
                 continue;
             };

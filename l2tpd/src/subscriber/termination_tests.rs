@@ -19,17 +19,18 @@ fn ip_is_found_behind_every_ppp_header_form() {
 
 #[test]
 fn only_ipv4_headers_give_addresses() {
+    let addresses = |p: &[u8]| Some((ipv4_source(p)?, ipv4_destination(p)?));
     let mut header = vec![0x45, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0];
     header.extend_from_slice(&[198, 18, 0, 10, 198, 19, 0, 1]);
     assert_eq!(
-        ipv4_addresses(&header),
+        addresses(&header),
         Some((Ipv4Addr::new(198, 18, 0, 10), Ipv4Addr::new(198, 19, 0, 1)))
     );
     let mut v6 = header.clone();
     v6[0] = 0x60;
-    assert_eq!(ipv4_addresses(&v6), None);
+    assert_eq!(addresses(&v6), None);
     let mut short_ihl = header.clone();
     short_ihl[0] = 0x44;
-    assert_eq!(ipv4_addresses(&short_ihl), None);
-    assert_eq!(ipv4_addresses(&header[..19]), None);
+    assert_eq!(addresses(&short_ihl), None);
+    assert_eq!(addresses(&header[..19]), None);
 }
