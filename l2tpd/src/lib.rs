@@ -11,6 +11,7 @@ pub mod l2tp;
 pub mod mgmt;
 pub mod ppp;
 pub mod pppoe;
+pub mod queue;
 pub mod registry;
 pub mod snmp;
 pub mod state_dir;

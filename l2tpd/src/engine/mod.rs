@@ -463,6 +463,8 @@ fn config_from_set_lines(lines: &str) -> RouterConfig {
 #[cfg(test)]
 mod fast_path_tests;
 #[cfg(test)]
+mod heap_profile;
+#[cfg(test)]
 mod interface_view_tests;
 #[cfg(test)]
 mod lac_tests;

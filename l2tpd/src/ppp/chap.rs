@@ -123,7 +123,7 @@ impl ChapAuthenticator {
     }
 
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
-        self.transmit.pop_front()
+        crate::queue::pop_front_releasing(&mut self.transmit)
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {
@@ -284,7 +284,7 @@ impl ChapPeer {
     }
 
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
-        self.transmit.pop_front()
+        crate::queue::pop_front_releasing(&mut self.transmit)
     }
 
     pub fn handle_packet(

@@ -155,11 +155,11 @@ impl<P: Policy> Fsm<P> {
 
     /// The next control packet to send, without the protocol field.
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
-        self.transmit.pop_front()
+        crate::queue::pop_front_releasing(&mut self.transmit)
     }
 
     pub fn poll_event(&mut self) -> Option<Event> {
-        self.events.pop_front()
+        crate::queue::pop_front_releasing(&mut self.events)
     }
 
     /// Gives back the room the queues grew to; for a link kept long after negotiation.

@@ -398,7 +398,7 @@ impl Lcp {
     }
 
     pub fn poll_event(&mut self) -> Option<LcpEvent> {
-        self.events.pop_front()
+        crate::queue::pop_front_releasing(&mut self.events)
     }
 
     /// Gives back the room the queues grew to; for a link kept long after negotiation.

@@ -56,7 +56,7 @@ impl PapAuthenticator {
     }
 
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
-        self.transmit.pop_front()
+        crate::queue::pop_front_releasing(&mut self.transmit)
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {
@@ -201,7 +201,7 @@ impl PapPeer {
     }
 
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
-        self.transmit.pop_front()
+        crate::queue::pop_front_releasing(&mut self.transmit)
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {

@@ -361,11 +361,11 @@ impl ServerLink {
 
     /// Whole PPP frames, protocol field included and uncompressed.
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
-        self.transmit.pop_front()
+        crate::queue::pop_front_releasing(&mut self.transmit)
     }
 
     pub fn poll_event(&mut self) -> Option<LinkEvent> {
-        self.events.pop_front()
+        crate::queue::pop_front_releasing(&mut self.events)
     }
 
     pub fn proxy_lcp(&self) -> ProxyLcpRecord {
@@ -438,9 +438,13 @@ impl ServerLink {
     /// negotiating needed goes, as `hand_over` does at the LAC (the LNS's budget is 4 KiB per
     /// subscriber too). Our challenge and name serve only `lcp_up`, and LCP cannot come up
     /// again: a renegotiation with IP up ends the link (`drain_lcp`); the proxy LCP record
-    /// serves only a LAC's ICCN. The authenticator stays: a repeated CHAP Response still
-    /// gets the same Success (RFC 1994 §4.2). The queues keep what they hold, in less room.
+    /// serves only a LAC's ICCN. The authenticator goes too: it answers a repeated PAP
+    /// request or CHAP Response with the same Success (RFC 1994 §4.2) while the client may
+    /// still be waiting for it, but a client only starts IPCP once the Success arrived, so
+    /// after IPCP opened a repeat is a stale duplicate, discarded and counted. The queues keep
+    /// what they hold, in less room.
     fn network_established(&mut self) {
+        self.authenticator = None;
         self.challenge = Vec::new();
         self.name = Vec::new();
         self.proxy_lcp = ProxyLcpRecord::default();

@@ -159,7 +159,6 @@ fn proxy_lcp_and_chap_answer_under_the_lacs_identifier() {
         .server
         .take_proxy_credentials(credentials.clone(), pair.now));
     pair.server.auth_success(b"welcome", pair.now);
-    pair.server.start_ipcp(ADDRESSES, pair.now);
     pair.shuttle();
     // No Challenge of the LNS's own: the Success is the first CHAP packet, under 7.
     let chap: Vec<_> = pair
@@ -179,6 +178,19 @@ fn proxy_lcp_and_chap_answer_under_the_lacs_identifier() {
         .clone();
     pair.server.handle_frame(&response, pair.now);
     assert_eq!(pair.server.poll_transmit(), Some(success));
+    pair.server.start_ipcp(ADDRESSES, pair.now);
+    pair.shuttle();
+    // The client's first Configure-Request came before `start_ipcp`: its retransmission.
+    pair.advance_by(Duration::from_secs(3));
+    assert!(pair.server_events.contains(&LinkEvent::NetworkUp {
+        peer: ADDRESSES.peer
+    }));
+    // Once IPCP is up the client had its Success: a repeat now is a stale duplicate, and
+    // the authenticator is gone (`network_established`).
+    let discarded = pair.server.counters().discarded;
+    pair.server.handle_frame(&response, pair.now);
+    assert_eq!(pair.server.poll_transmit(), None);
+    assert_eq!(pair.server.counters().discarded, discarded + 1);
     assert_eq!(
         pair.server_events,
         [

@@ -190,11 +190,11 @@ impl DiscoveryClient {
     }
 
     pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
-        self.transmit.pop_front()
+        crate::queue::pop_front_releasing(&mut self.transmit)
     }
 
     pub fn poll_event(&mut self) -> Option<ClientEvent> {
-        self.events.pop_front()
+        crate::queue::pop_front_releasing(&mut self.events)
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {

@@ -520,12 +520,12 @@ impl Session {
 
     /// The next control message to send, oldest first.
     pub fn poll_message(&mut self) -> Option<OutgoingMessage> {
-        self.outgoing.pop_front()
+        crate::queue::pop_front_releasing(&mut self.outgoing)
     }
 
     /// The next event, oldest first.
     pub fn poll_event(&mut self) -> Option<SessionEvent> {
-        self.events.pop_front()
+        crate::queue::pop_front_releasing(&mut self.events)
     }
 
     /// A PPP frame as the data message to send to the peer's `peer_tunnel_id`.
