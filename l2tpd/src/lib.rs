@@ -3,6 +3,7 @@
 //! validate, apply to the engine, persist — or change nothing.
 #![deny(unsafe_code)]
 
+pub mod aaa;
 pub mod clock;
 pub mod daemon;
 pub mod engine;

@@ -1,0 +1,2 @@
+//! The RADIUS wire format: packets, attributes (tagged ones and vendor-specific ones), the
+//! authenticators and the hidden passwords.
