@@ -25,9 +25,11 @@ fn usable(ty: Type) -> bool {
 /// Values that satisfy `ty`, in canonical form; addresses from 127/8 and 198.18/15 only.
 fn value(ty: Type) -> BoxedStrategy<String> {
     match ty {
-        Type::Uint { min, max } | Type::Size { min, max } => {
-            (min..=max).prop_map(|n| n.to_string()).boxed()
-        }
+        Type::Uint { min, max } => (min..=max).prop_map(|n| n.to_string()).boxed(),
+        // A size's canonical form has the largest suffix that divides it (`458758k`).
+        Type::Size { min, max } => (min..=max)
+            .prop_map(move |n| ty.check(&n.to_string()).unwrap_or_else(|_| n.to_string()))
+            .boxed(),
         Type::UintOr { min, max, words } => prop_oneof![
             (min..=max).prop_map(|n| n.to_string()),
             proptest::sample::select(words).prop_map(str::to_string),
