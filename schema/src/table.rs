@@ -30,6 +30,13 @@ pub static ROOT: Stmt = container(
         // Junos' order: protocols after snmp, before access.
         protocols::PROTOCOLS,
         access::ACCESS,
+        // Junos `[edit] access-profile`: the profile for subscribers no domain map names.
+        leaf(
+            "access-profile",
+            NAME,
+            "Access profile for subscribers no domain map names",
+        )
+        .refers_to(&["access", "profile"]),
         // Junos shows routing-instances after access.
         routing_instances::ROUTING_INSTANCES,
     ],

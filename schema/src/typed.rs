@@ -13,8 +13,9 @@ mod tests;
 mod view;
 
 pub use access::{
-    AccessProfile, AddressPool, AddressRange, AuthenticationMethod, AvpAction, DomainMap, Gateway,
-    L2tpClient, PppAuthentication, PppClient, ProfileClient, ProfileTunnel, ProfileTunnels,
+    AccessProfile, AccountingOptions, AccountingStatistics, AddressPool, AddressRange,
+    AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap, Gateway, L2tpClient,
+    PppAuthentication, PppClient, ProfileClient, ProfileTunnel, ProfileTunnels, RadiusOptions,
     RadiusServer, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
     TunnelSwitchProfile, TunnelType,
 };
@@ -55,6 +56,12 @@ pub struct RouterConfig {
     pub access_profiles: BTreeMap<String, AccessProfile>,
     /// `[edit access radius-server]`: the servers every profile may use.
     pub radius_servers: BTreeMap<Ipv4Addr, RadiusServer>,
+    /// `[edit access-profile]`: the profile for subscribers no domain map names.
+    pub access_profile: Option<String>,
+    /// `[edit access radius-disconnect-port]`: where Disconnect and CoA requests arrive.
+    pub radius_disconnect_port: u16,
+    /// `[edit access radius-disconnect]`: who may send them, with the secret.
+    pub radius_disconnect: BTreeMap<Ipv4Addr, Option<Secret>>,
     /// `[edit access address-assignment pool]`.
     pub address_pools: BTreeMap<String, AddressPool>,
     pub interfaces: BTreeMap<String, Interface>,
@@ -86,6 +93,9 @@ pub fn router_config(root: &Node) -> RouterConfig {
         domain_maps: access::domain_maps(access),
         access_profiles: access::access_profiles(access),
         radius_servers: access::radius_servers(access),
+        access_profile: root.string("access-profile"),
+        radius_disconnect_port: access.number("radius-disconnect-port"),
+        radius_disconnect: access::radius_disconnect(access),
         address_pools: access::address_pools(access),
         interfaces: device::interfaces(root),
         pppoe_service_name_tables: pppoe::service_name_tables(

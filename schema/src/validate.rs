@@ -46,7 +46,7 @@ pub fn check_and_view(
     let config = findings.errors.is_empty().then(|| {
         let config = crate::typed::router_config(&active);
         l2tp::check(&config, &mut findings);
-        access::check(&config, &mut findings);
+        access::check(&active, &config, &mut findings);
         device::check(&active, &config, &mut findings);
         pppoe::check(&active, &config, &mut findings);
         routing::check(&config, &mut findings);

@@ -459,7 +459,11 @@ mod tests {
             names(&r),
             ROOT.children.iter().map(|c| c.name).collect::<Vec<_>>()
         );
-        assert!(r.iter().all(|r| r.marker == '>'));
+        // Blocks are marked '>', leaves (`access-profile`) are not.
+        assert!(r
+            .iter()
+            .zip(ROOT.children)
+            .all(|(r, c)| (r.marker == '>') == c.has_block()));
         let first = ROOT.children.first().expect("a statement");
         assert!(render(at, &r).contains(&format!("> {:<30}{}\n", first.name, first.help)));
         // An edit level starts the walk below the root.

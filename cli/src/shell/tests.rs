@@ -474,7 +474,8 @@ fn question_mark_in_configuration_mode_walks_the_schema() {
     let text = s.shell.possible_completions("set ");
     let mut expected = String::from("Possible completions:\n");
     for c in schema::table::ROOT.children {
-        expected.push_str(&format!("> {:<30}{}\n", c.name, c.help));
+        let marker = if c.has_block() { '>' } else { ' ' };
+        expected.push_str(&format!("{marker} {:<30}{}\n", c.name, c.help));
     }
     assert_eq!(text, expected);
     assert_eq!(

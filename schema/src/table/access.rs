@@ -29,6 +29,27 @@ pub(super) const ACCESS: Stmt = container(
             )],
         ),
         list("profile", NAME, "Access profile", PROFILE),
+        // Junos: `radius-disconnect { ADDRESS { secret S; } }`, the clients allowed to send
+        // Disconnect-Request and CoA-Request (RFC 5176); any other source is dropped.
+        list(
+            "radius-disconnect",
+            Type::Ipv4,
+            "RADIUS dynamic-request client (may send Disconnect and CoA requests)",
+            &[leaf(
+                "secret",
+                Type::Secret,
+                "Shared secret with the dynamic-request client",
+            )
+            .mandatory()],
+        )
+        .grouped(),
+        // RFC 5176 §3: 3799 is the Disconnect/CoA port.
+        leaf(
+            "radius-disconnect-port",
+            PORT,
+            "Port dynamic requests (Disconnect, CoA) are received on",
+        )
+        .default("3799"),
         list("radius-server", Type::Ipv4, "RADIUS server", RADIUS_SERVER).grouped(),
         list(
             "tunnel-profile",
@@ -111,6 +132,11 @@ const DOMAIN_MAP: &[Stmt] = &[
 ];
 
 const PROFILE: &[Stmt] = &[
+    container(
+        "accounting",
+        "RADIUS accounting for this profile",
+        ACCOUNTING,
+    ),
     leaf_list(
         "authentication-order",
         Type::Enum(&["password", "radius", "none"]),
@@ -131,6 +157,11 @@ const PROFILE: &[Stmt] = &[
                 Type::Ipv4,
                 "RADIUS accounting servers, in order of use",
             ),
+            container(
+                "options",
+                "Attributes the RADIUS requests carry",
+                RADIUS_OPTIONS,
+            ),
         ],
     ),
     list(
@@ -140,6 +171,79 @@ const PROFILE: &[Stmt] = &[
         RADIUS_SERVER,
     )
     .grouped(),
+];
+
+/// `accounting { ... }` (Junos 9.1–13.3 names; `order radius` is what turns accounting on).
+const ACCOUNTING: &[Stmt] = &[
+    flag(
+        "accounting-stop-on-access-deny",
+        "Send an Acct-Stop when the RADIUS server rejects the subscriber",
+    ),
+    flag(
+        "accounting-stop-on-failure",
+        "Send an Acct-Stop when the subscriber fails after the RADIUS server accepted it",
+    ),
+    // Junos offers `radius` (EX adds `none`, which is the same as leaving `order` out).
+    leaf_list(
+        "order",
+        Type::Enum(&["radius"]),
+        "Accounting methods, in order of use (radius turns accounting on)",
+    ),
+    // Our choice: Junos' documented default is volume-time for subscriber access; time
+    // alone sends no octet or packet counts.
+    leaf(
+        "statistics",
+        Type::Enum(&["time", "volume-time"]),
+        "Statistics sent in accounting records",
+    )
+    .default("volume-time"),
+    // Junos: 10..1440 minutes, no interim updates when absent. Junos rounds 10..14 up to 15;
+    // we use the value as configured (our choice).
+    leaf(
+        "update-interval",
+        uint(10, 1440),
+        "Interval between Interim-Update records (minutes)",
+    ),
+];
+
+/// `radius options { ... }`: what the requests say about the NAS and the subscriber.
+const RADIUS_OPTIONS: &[Stmt] = &[
+    // Junos: the character between the values of calling-station-id-format, default '#'.
+    leaf(
+        "calling-station-id-delimiter",
+        Type::Str { max_len: 1 },
+        "Separator between the Calling-Station-Id values",
+    )
+    .default("#"),
+    // Junos 13.x offers agent-circuit-id, agent-remote-id, interface-description and
+    // nas-identifier; later releases add mac-address, which is what a PPPoE subscriber
+    // is known by. Values are joined in this order (our choice: the table's order).
+    container(
+        "calling-station-id-format",
+        "Values that make up the Calling-Station-Id (attribute 31)",
+        &[
+            flag(
+                "agent-circuit-id",
+                "PPPoE Intermediate Agent Circuit-ID of the subscriber",
+            ),
+            flag(
+                "agent-remote-id",
+                "PPPoE Intermediate Agent Remote-ID of the subscriber",
+            ),
+            flag(
+                "interface-description",
+                "Access interface of the subscriber (interface.unit:vlan)",
+            ),
+            flag("mac-address", "MAC address of the subscriber"),
+            flag("nas-identifier", "NAS-Identifier of the router"),
+        ],
+    ),
+    // Junos: 1..64 characters.
+    leaf(
+        "nas-identifier",
+        Type::Str { max_len: 64 },
+        "NAS-Identifier (attribute 32) sent in requests",
+    ),
 ];
 
 const CLIENT: &[Stmt] = &[
@@ -222,6 +326,23 @@ const RADIUS_SERVER: &[Stmt] = &[
     leaf("timeout", uint(1, 1000), "Request timeout (seconds)").default("3"),
     leaf("secret", Type::Secret, "Shared secret with the server").mandatory(),
     leaf("source-address", Type::Ipv4, "Source address of requests"),
+    // Default 1000 as Junos'; the bound is our choice (16 sockets of 256 identifiers).
+    leaf(
+        "max-outstanding-requests",
+        uint(1, 4096),
+        "Requests in flight to this server at once",
+    )
+    .default("1000"),
+    // Our choice (not a Junos statement): RFC 3579 and the BlastRADIUS attack (CVE-2024-3596)
+    // call for a Message-Authenticator on every reply; FreeRADIUS 3.2.1 does not sign its
+    // replies, so it needs `optional`.
+    leaf(
+        "message-authenticator",
+        Type::Enum(&["require", "optional"]),
+        "Replies without a valid Message-Authenticator: require drops them, optional \
+         accepts them (for servers such as FreeRADIUS 3.2.1 that do not sign replies)",
+    )
+    .default("require"),
 ];
 
 const TUNNEL: &[Stmt] = &[

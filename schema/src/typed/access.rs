@@ -173,6 +173,52 @@ pub struct RadiusServer {
     pub timeout: u32,
     pub secret: Option<Secret>,
     pub source_address: Option<Ipv4Addr>,
+    /// Requests in flight to this server at once; more wait in the client's queue.
+    pub max_outstanding_requests: u32,
+    /// `message-authenticator require` (the default): a reply without a valid
+    /// Message-Authenticator is dropped (RFC 3579, BlastRADIUS).
+    pub require_message_authenticator: bool,
+}
+
+/// `radius options calling-station-id-format { ... }`: the values joined, in this order, by
+/// `delimiter` into Calling-Station-Id. All false: the attribute is not sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallingStationIdFormat {
+    pub agent_circuit_id: bool,
+    pub agent_remote_id: bool,
+    pub interface_description: bool,
+    pub mac_address: bool,
+    pub nas_identifier: bool,
+    pub delimiter: String,
+}
+
+/// `radius options { ... }`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RadiusOptions {
+    /// NAS-Identifier (32); `None`: the host name is sent (our choice, as Junos does).
+    pub nas_identifier: Option<String>,
+    pub calling_station_id_format: CallingStationIdFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountingStatistics {
+    /// Session time only.
+    Time,
+    /// Octets and packets as well as time.
+    VolumeTime,
+}
+
+/// `accounting { order radius; ... }`: RADIUS accounting is on for the profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountingOptions {
+    /// Minutes between Interim-Updates; `None`: none are sent.
+    pub update_interval: Option<u32>,
+    pub statistics: AccountingStatistics,
+    /// `accounting-stop-on-failure`.
+    pub stop_on_failure: bool,
+    /// `accounting-stop-on-access-deny`.
+    pub stop_on_access_deny: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,6 +229,24 @@ pub struct AccessProfile {
     pub accounting_servers: Vec<Ipv4Addr>,
     /// Servers defined inside the profile; they take precedence over `access radius-server`.
     pub radius_servers: BTreeMap<Ipv4Addr, RadiusServer>,
+    pub radius_options: RadiusOptions,
+    /// `Some` when `accounting order` lists `radius` (Junos: that is what turns RADIUS
+    /// accounting on); the other `accounting` statements alone do nothing (a commit warning).
+    pub accounting: Option<AccountingOptions>,
+}
+
+impl AccessProfile {
+    /// The settings of the server at `address` for this profile: the profile's own
+    /// `radius-server` entry, else `[edit access radius-server]` (Junos' precedence).
+    pub fn radius_server<'a>(
+        &'a self,
+        config: &'a super::RouterConfig,
+        address: Ipv4Addr,
+    ) -> Option<&'a RadiusServer> {
+        self.radius_servers
+            .get(&address)
+            .or_else(|| config.radius_servers.get(&address))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -364,7 +428,49 @@ fn radius_server(s: View<'_>) -> RadiusServer {
         timeout: s.number("timeout"),
         secret: s.secret("secret"),
         source_address: s.address("source-address"),
+        max_outstanding_requests: s.number("max-outstanding-requests"),
+        require_message_authenticator: s.value("message-authenticator") != Some("optional"),
     }
+}
+
+fn radius_options(options: View<'_>) -> RadiusOptions {
+    let format = options.container("calling-station-id-format");
+    RadiusOptions {
+        nas_identifier: options.string("nas-identifier"),
+        calling_station_id_format: CallingStationIdFormat {
+            agent_circuit_id: format.flag("agent-circuit-id"),
+            agent_remote_id: format.flag("agent-remote-id"),
+            interface_description: format.flag("interface-description"),
+            mac_address: format.flag("mac-address"),
+            nas_identifier: format.flag("nas-identifier"),
+            delimiter: options
+                .string("calling-station-id-delimiter")
+                .unwrap_or_default(),
+        },
+    }
+}
+
+fn accounting(a: View<'_>) -> Option<AccountingOptions> {
+    if !a.values("order").iter().any(|m| m == "radius") {
+        return None;
+    }
+    Some(AccountingOptions {
+        update_interval: a.uint("update-interval"),
+        statistics: a
+            .keyword("statistics")
+            .unwrap_or(AccountingStatistics::VolumeTime),
+        stop_on_failure: a.flag("accounting-stop-on-failure"),
+        stop_on_access_deny: a.flag("accounting-stop-on-access-deny"),
+    })
+}
+
+/// `[edit access radius-disconnect]`: the clients allowed to send Disconnect and CoA
+/// requests, with their secrets (mandatory, so present in a checked tree).
+pub(super) fn radius_disconnect(access: View<'_>) -> BTreeMap<Ipv4Addr, Option<Secret>> {
+    access
+        .entries("radius-disconnect")
+        .filter_map(|(address, c)| Some((address.parse().ok()?, c.secret("secret"))))
+        .collect()
 }
 
 /// The `radius-server` entries below `level` (the `access` level or one profile).
@@ -401,6 +507,8 @@ pub(super) fn access_profiles(access: View<'_>) -> BTreeMap<String, AccessProfil
                 authentication_servers: addresses(radius.values("authentication-server")),
                 accounting_servers: addresses(radius.values("accounting-server")),
                 radius_servers: radius_server_list(p),
+                radius_options: radius_options(radius.container("options")),
+                accounting: accounting(p.container("accounting")),
             };
             (name.to_string(), profile)
         })

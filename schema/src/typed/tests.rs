@@ -363,6 +363,7 @@ fn table_keywords_map_onto_typed_enums() {
     all::<AuthenticationMethod>(&["access", "profile", "authentication-order"]);
     all::<PppAuthentication>(&["access", "profile", "client", "l2tp", "ppp-authentication"]);
     all::<AvpAction>(&["access", "tunnel-switch-profile", "avp", "bearer-type"]);
+    all::<AccountingStatistics>(&["access", "profile", "accounting", "statistics"]);
     all::<InterfaceEncapsulation>(&["interfaces", "encapsulation"]);
     all::<UnitEncapsulation>(&["interfaces", "unit", "encapsulation"]);
     all::<CommunityAuthorization>(&["snmp", "community", "authorization"]);
@@ -451,6 +452,7 @@ fn formatting_the_configuration_never_prints_a_secret() {
             "access profile=p radius-server=127.0.0.2 secret",
             "radius-clear-6",
         ),
+        ("access radius-disconnect=127.0.0.3 secret", "coa-clear-7"),
     ];
     for (path, clear) in secrets {
         set(&mut root, path, &[&crate::secret::encode(clear)]);
@@ -476,4 +478,145 @@ fn formatting_the_configuration_never_prints_a_secret() {
     assert_eq!(debug.matches("<secret>").count(), secrets.len());
     let back: RouterConfig = serde_json::from_str(&json).expect("reads back");
     assert_eq!(back, c);
+}
+
+#[test]
+fn aaa_statements_and_their_defaults() {
+    let mut root = Node::default();
+    let secret = crate::secret::encode("testing123");
+    set(
+        &mut root,
+        "access radius-server=127.0.0.1 secret",
+        &[&secret],
+    );
+    set(
+        &mut root,
+        "access radius-server=127.0.0.2 secret",
+        &[&secret],
+    );
+    set(
+        &mut root,
+        "access radius-server=127.0.0.2 max-outstanding-requests",
+        &["64"],
+    );
+    set(
+        &mut root,
+        "access radius-server=127.0.0.2 message-authenticator",
+        &["optional"],
+    );
+    set(
+        &mut root,
+        "access profile=p radius-server=127.0.0.1 secret",
+        &[&secret],
+    );
+    set(
+        &mut root,
+        "access profile=p radius-server=127.0.0.1 message-authenticator",
+        &["optional"],
+    );
+    set(
+        &mut root,
+        "access profile=p radius options nas-identifier",
+        &["lac1"],
+    );
+    set(
+        &mut root,
+        "access profile=p radius options calling-station-id-format mac-address",
+        &[],
+    );
+    set(
+        &mut root,
+        "access profile=p radius options calling-station-id-format agent-circuit-id",
+        &[],
+    );
+    set(&mut root, "access profile=p accounting order", &["radius"]);
+    set(
+        &mut root,
+        "access profile=p accounting update-interval",
+        &["15"],
+    );
+    set(
+        &mut root,
+        "access profile=p accounting accounting-stop-on-access-deny",
+        &[],
+    );
+    set(
+        &mut root,
+        "access profile=q accounting statistics",
+        &["time"],
+    );
+    set(
+        &mut root,
+        "access radius-disconnect=127.0.0.9 secret",
+        &[&secret],
+    );
+    set(&mut root, "access-profile", &["p"]);
+    let c = router_config(&root);
+
+    let server = |p: &'static str| ["access", "radius-server", p];
+    let plain = &c.radius_servers[&Ipv4Addr::new(127, 0, 0, 1)];
+    assert_eq!(
+        plain.max_outstanding_requests,
+        default_of::<u32>(&server("max-outstanding-requests"))
+    );
+    assert_eq!(plain.max_outstanding_requests, 1000);
+    assert_eq!(
+        stmt_at(&server("message-authenticator")).and_then(|s| s.default),
+        Some("require")
+    );
+    assert!(plain.require_message_authenticator);
+    let relaxed = &c.radius_servers[&Ipv4Addr::new(127, 0, 0, 2)];
+    assert_eq!(relaxed.max_outstanding_requests, 64);
+    assert!(!relaxed.require_message_authenticator);
+
+    let p = &c.access_profiles["p"];
+    // The profile's own entry first, then [edit access radius-server], else nothing.
+    let own = p.radius_server(&c, Ipv4Addr::new(127, 0, 0, 1)).unwrap();
+    assert!(!own.require_message_authenticator);
+    assert_eq!(
+        p.radius_server(&c, Ipv4Addr::new(127, 0, 0, 2)),
+        Some(relaxed)
+    );
+    assert_eq!(p.radius_server(&c, Ipv4Addr::new(127, 0, 0, 3)), None);
+
+    assert_eq!(p.radius_options.nas_identifier.as_deref(), Some("lac1"));
+    let format = &p.radius_options.calling_station_id_format;
+    assert!(format.mac_address && format.agent_circuit_id);
+    assert!(!format.agent_remote_id && !format.interface_description && !format.nas_identifier);
+    assert_eq!(format.delimiter, "#");
+    assert_eq!(
+        p.accounting,
+        Some(AccountingOptions {
+            update_interval: Some(15),
+            statistics: AccountingStatistics::VolumeTime,
+            stop_on_failure: false,
+            stop_on_access_deny: true,
+        })
+    );
+    // Without `order radius` there is no accounting.
+    assert_eq!(c.access_profiles["q"].accounting, None);
+    assert_eq!(
+        c.access_profiles["q"].radius_options,
+        RadiusOptions {
+            nas_identifier: None,
+            calling_station_id_format: CallingStationIdFormat {
+                delimiter: "#".into(),
+                ..Default::default()
+            },
+        }
+    );
+
+    assert_eq!(c.access_profile.as_deref(), Some("p"));
+    assert_eq!(
+        c.radius_disconnect_port,
+        default_of::<u16>(&["access", "radius-disconnect-port"])
+    );
+    assert_eq!(c.radius_disconnect_port, 3799);
+    assert_eq!(
+        c.radius_disconnect.get(&Ipv4Addr::new(127, 0, 0, 9)),
+        Some(&Some(Secret::from("testing123")))
+    );
+    let empty = router_config(&Node::default());
+    assert_eq!(empty.access_profile, None);
+    assert!(empty.radius_disconnect.is_empty());
 }

@@ -1,14 +1,15 @@
 //! Semantic checks of `[edit access]`: address pools and RADIUS servers.
 
 use super::Findings;
-use crate::tree::{NodeId, Path};
+use crate::tree::{Node, NodeId, Path};
 use crate::typed::{AccessProfile, AddressPool, AuthenticationMethod, RouterConfig};
 use std::net::Ipv4Addr;
 
-pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
+pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
     address_pools(config, findings);
     for (name, profile) in &config.access_profiles {
         radius_servers_of_profile(config, name, profile, findings);
+        accounting_of_profile(root, name, profile, findings);
     }
 }
 
@@ -133,15 +134,42 @@ fn radius_servers_of_profile(
             );
         }
     }
+    // Our choice (refused at commit rather than failing each login): radius in the order
+    // with no server to ask would refuse, or silently skip, every subscriber of the profile.
+    // A profile with its own `radius-server` entries and no list asks those.
     let uses_radius = profile
         .authentication_order
         .contains(&AuthenticationMethod::Radius);
-    let any_server = !profile.radius_servers.is_empty() || !config.radius_servers.is_empty();
-    if uses_radius && !any_server {
-        findings.warn(
-            &[NodeId::new("access"), NodeId::entry("profile", name)],
+    if uses_radius && profile.authentication_servers.is_empty() && profile.radius_servers.is_empty()
+    {
+        findings.error(
+            vec![NodeId::new("access"), NodeId::entry("profile", name)],
             "authentication-order",
-            "radius is listed but no RADIUS server is configured",
+            format!(
+                "Access profile {name} lists radius in authentication-order but names no \
+                 RADIUS server: add 'radius authentication-server ADDRESS' to the profile"
+            ),
+        );
+    }
+}
+
+/// `accounting` statements without `order radius` turn nothing on: say so.
+fn accounting_of_profile(
+    root: &Node,
+    name: &str,
+    profile: &AccessProfile,
+    findings: &mut Findings,
+) {
+    let path: Path = vec![
+        NodeId::new("access"),
+        NodeId::entry("profile", name),
+        NodeId::new("accounting"),
+    ];
+    if profile.accounting.is_none() && root.get(&path).is_some() {
+        findings.warn(
+            &path[..2],
+            "accounting",
+            "accounting has no effect without 'order radius'",
         );
     }
 }

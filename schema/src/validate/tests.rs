@@ -698,6 +698,122 @@ fn profile_radius_servers_must_be_defined() {
     );
 }
 
+#[test]
+fn radius_in_the_order_needs_an_authentication_server() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "access profile=aaa authentication-order",
+        &["radius", "password"],
+    );
+    // `access radius-server 127.0.0.1` exists, but the profile names no server to ask.
+    assert_eq!(
+        errors(&root),
+        (
+            vec![err(
+                "access profile aaa",
+                "authentication-order",
+                "Access profile aaa lists radius in authentication-order but names no RADIUS \
+                 server: add 'radius authentication-server ADDRESS' to the profile"
+            )],
+            CHECK_OUT_FAILED.to_string()
+        )
+    );
+    set(
+        &mut root,
+        "access profile=aaa radius authentication-server",
+        &["127.0.0.1"],
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    // A profile's own server is asked when the profile names none.
+    let mut own = lac();
+    set(
+        &mut own,
+        "access profile=aaa authentication-order",
+        &["radius"],
+    );
+    set(
+        &mut own,
+        "access profile=aaa radius-server=127.0.0.7 secret",
+        &[&crate::secret::encode("x")],
+    );
+    assert_eq!(check(&own), Ok(vec![]));
+}
+
+#[test]
+fn accounting_without_order_radius_warns() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "access profile=aaa accounting update-interval",
+        &["10"],
+    );
+    assert_eq!(
+        check(&root),
+        Ok(vec![
+            "warning: [edit access profile aaa] 'accounting': accounting has no effect without \
+             'order radius'"
+                .to_string()
+        ])
+    );
+    set(
+        &mut root,
+        "access profile=aaa accounting order",
+        &["radius"],
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    set(
+        &mut root,
+        "access profile=aaa accounting update-interval",
+        &["9"],
+    );
+    assert_eq!(
+        errors(&root).0,
+        vec![err(
+            "access profile aaa accounting",
+            "update-interval",
+            "Value 9 is not within range (10..1440)"
+        )]
+    );
+}
+
+#[test]
+fn radius_disconnect_clients_need_a_secret_and_access_profile_a_profile() {
+    let mut root = lac();
+    set(&mut root, "access radius-disconnect=127.0.0.9", &[]);
+    set(&mut root, "access-profile", &["nowhere"]);
+    assert_eq!(
+        errors(&root),
+        (
+            vec![
+                err(
+                    "access",
+                    "radius-disconnect 127.0.0.9",
+                    "Missing mandatory statement: 'secret'"
+                ),
+                err(
+                    "",
+                    "access-profile nowhere",
+                    "Referenced profile is not defined"
+                ),
+            ],
+            MISSING_MANDATORY.to_string()
+        )
+    );
+    set(
+        &mut root,
+        "access radius-disconnect=127.0.0.9 secret",
+        &[&crate::secret::encode("coa")],
+    );
+    set(
+        &mut root,
+        "access profile=aaa authentication-order",
+        &["none"],
+    );
+    set(&mut root, "access-profile", &["aaa"]);
+    assert_eq!(check(&root), Ok(vec![]));
+}
+
 proptest! {
     /// Any value in the table's range passes; any value above it fails, under its own path.
     #[test]
