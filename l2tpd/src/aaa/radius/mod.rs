@@ -1,2 +1,27 @@
 //! The RADIUS wire format: packets, attributes (tagged ones and vendor-specific ones), the
-//! authenticators and the hidden passwords.
+//! authenticators and the hidden passwords. Our own codec: the `radius` crate mis-encodes
+//! tagged attributes (dependencies.md).
+
+pub mod attribute;
+pub mod authenticator;
+pub mod dictionary;
+pub mod packet;
+pub mod password;
+pub mod tunnel;
+
+pub use attribute::{AttrKind, Attribute};
+pub use authenticator::{verify_request, verify_response, VerifyError};
+pub use dictionary::{attr, attribute_name, code, code_name, erx};
+pub use packet::{DecodeError, EncodeError, Packet};
+pub use password::{
+    chap_password, decrypt_tunnel_password, encrypt_tunnel_password, hide_user_password,
+    unhide_user_password, PasswordError,
+};
+pub use tunnel::{tunnel_attributes, RadiusTunnel, TunnelAttributes};
+
+#[cfg(test)]
+#[path = "codec_tests.rs"]
+mod codec_tests;
+#[cfg(test)]
+#[path = "tunnel_tests.rs"]
+mod tunnel_tests;
