@@ -2,4 +2,5 @@
 //! the protocol cores: the engine owns the sockets and the clock.
 
 pub mod client;
+pub mod dynamic_authorization;
 pub mod radius;
