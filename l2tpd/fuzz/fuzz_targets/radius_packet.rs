@@ -1,8 +1,13 @@
 //! Arbitrary datagrams into the RADIUS codec as the client and the dynamic-authorization
-//! server meet them: decode, both verifiers, the tunnel grouping. Nothing panics; what
-//! decodes re-encodes and decodes the same.
+//! server meet them: decode, both verifiers, the tunnel grouping, the RFC 5176 reader.
+//! Nothing panics; what decodes re-encodes and decodes the same.
 #![no_main]
 
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use l2tpd::aaa::dynamic_authorization::handle_request;
 use l2tpd::aaa::radius::{tunnel_attributes, verify_request, verify_response, Packet};
 use libfuzzer_sys::fuzz_target;
 
@@ -17,6 +22,9 @@ fuzz_target!(|data: &[u8]| {
     let _ = verify_response(data, &authenticator, SECRET, true);
     let _ = verify_response(data, &authenticator, SECRET, false);
     let _ = verify_request(data, SECRET);
+    let client = Ipv4Addr::new(127, 0, 0, 1);
+    let clients = HashMap::from([(client, Arc::<[u8]>::from(SECRET))]);
+    let _ = handle_request(&clients, SocketAddr::from((client, 3799)), data);
     let Ok(packet) = Packet::decode(data) else {
         return;
     };

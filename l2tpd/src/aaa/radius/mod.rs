@@ -15,7 +15,7 @@ pub use dictionary::{attr, attribute_name, code, code_name, erx};
 pub use packet::{DecodeError, EncodeError, Packet};
 pub use password::{
     chap_password, decrypt_tunnel_password, encrypt_tunnel_password, hide_user_password,
-    unhide_user_password, PasswordError,
+    unhide_user_password, PasswordError, MAX_USER_PASSWORD,
 };
 pub use tunnel::{tunnel_attributes, RadiusTunnel, TunnelAttributes};
 

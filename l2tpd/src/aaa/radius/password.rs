@@ -62,7 +62,8 @@ pub fn unhide_user_password(
     secret: &[u8],
     authenticator: &[u8; 16],
 ) -> Result<Vec<u8>, PasswordError> {
-    if hidden.is_empty() || !hidden.len().is_multiple_of(BLOCK) || hidden.len() > MAX_USER_PASSWORD {
+    if hidden.is_empty() || !hidden.len().is_multiple_of(BLOCK) || hidden.len() > MAX_USER_PASSWORD
+    {
         return Err(PasswordError::BadUserPasswordLength(hidden.len()));
     }
     let mut data = hidden.to_vec();

@@ -1,0 +1,923 @@
+//! The RADIUS client (RFC 2865 §2.4, RFC 2866 §2, RFC 5080 §2.2), sans-IO: the engine owns
+//! the sockets and the clock. Requests go to the first live server of their profile's list,
+//! are retransmitted identically, fail over to the next server with a new identifier and
+//! authenticator, and mark a silent server dead for `dead_time` (Junos `radius-server`
+//! `retry`/`timeout`, `revert-interval`-like revival).
+//!
+//! Identifiers are per socket (RFC 2865 §3: the identifier matches a reply to its request
+//! "from the same source IP address and source UDP port"): 256 outstanding per socket, and a
+//! new socket is asked for when all are in use. Timers live in one ordered set, never a scan.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
+
+use super::radius::{code, verify_response, EncodeError, Packet, VerifyError, MAX_USER_PASSWORD};
+
+/// One `access radius-server ADDRESS { … }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    pub address: Ipv4Addr,
+    pub auth_port: u16,
+    pub accounting_port: u16,
+    pub secret: Arc<[u8]>,
+    /// Attempts after the first, on this server.
+    pub retry: u32,
+    pub timeout: Duration,
+    pub source: Option<Ipv4Addr>,
+    pub max_outstanding: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// Requests waiting for a server's `max_outstanding` room; beyond, `submit` refuses.
+    pub queue_limit: usize,
+    pub dead_time: Duration,
+    /// BlastRADIUS: replies without a Message-Authenticator are dropped.
+    pub require_message_authenticator: bool,
+    /// Seeds the generator of Request Authenticators (the caller's RNG: no randomness
+    /// source inside). StdRng is a CSPRNG: authenticators must be unpredictable (RFC 2865 §3).
+    pub seed: [u8; 32],
+}
+
+impl ClientConfig {
+    /// Defaults: 4096 waiting, 60 s dead time, Message-Authenticator required.
+    pub fn with_seed(seed: [u8; 32]) -> Self {
+        ClientConfig {
+            queue_limit: 4096,
+            dead_time: Duration::from_secs(60),
+            require_message_authenticator: true,
+            seed,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    Authentication,
+    Accounting,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// A socket the I/O shell opens on demand: (source address or wildcard, index).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SocketId {
+    pub source: Option<Ipv4Addr>,
+    pub index: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmit {
+    pub socket: SocketId,
+    pub to: SocketAddr,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailReason {
+    /// None of the request's servers is configured (any more).
+    NoServer,
+    /// The servers not yet tried are all dead.
+    AllServersDown,
+    /// The last server tried did not answer.
+    TimedOut,
+    /// The request cannot be encoded (too long).
+    Encode(EncodeError),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientEvent {
+    Reply {
+        id: RequestId,
+        server: Ipv4Addr,
+        reply: Packet,
+        /// With `secret`, what decrypts Tunnel-Password and the like in `reply`.
+        request_authenticator: [u8; 16],
+        secret: Arc<[u8]>,
+        rtt: Duration,
+    },
+    Failed {
+        id: RequestId,
+        reason: FailReason,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubmitError {
+    #[error("no RADIUS server of the list is configured")]
+    NoServer,
+    #[error("RADIUS request queue full ({0} waiting)")]
+    QueueFull(usize),
+    #[error("more than {MAX_SERVERS} servers in one list")]
+    TooManyServers,
+    #[error("request cannot be encoded: {0}")]
+    Encode(#[from] EncodeError),
+}
+
+/// A request tries each server of its list once at most (a bit per server).
+pub const MAX_SERVERS: usize = 32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerState {
+    Up,
+    Dead { since: Instant, until: Instant },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerStats {
+    pub address: Ipv4Addr,
+    pub state: ServerState,
+    /// First transmissions (retransmissions apart).
+    pub requests: u64,
+    pub accepts: u64,
+    pub rejects: u64,
+    pub challenges: u64,
+    pub accounting_responses: u64,
+    /// Other verified replies (CoA/Disconnect ACK/NAK to a request of ours: not expected).
+    pub other_replies: u64,
+    /// Requests that got no answer after all their attempts on this server.
+    pub timeouts: u64,
+    pub retransmissions: u64,
+    /// Times the server was marked dead.
+    pub marked_dead: u64,
+    pub malformed: u64,
+    pub bad_authenticators: u64,
+    pub unknown_identifiers: u64,
+    pub outstanding: usize,
+    pub queued: usize,
+    pub last_rtt_ms: Option<u64>,
+    pub average_rtt_ms: Option<u64>,
+}
+
+/// Drops not attributable to a configured server, and refusals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientStats {
+    pub unknown_source: u64,
+    pub queue_full: u64,
+    pub submitted: u64,
+    pub failed: u64,
+}
+
+#[derive(Debug)]
+struct Server {
+    config: ServerConfig,
+    dead: Option<(Instant, Instant)>,
+    outstanding: usize,
+    waiting: VecDeque<RequestId>,
+    stats: ServerStats,
+    rtt_total_ms: u64,
+    rtt_samples: u64,
+}
+
+impl Server {
+    fn new(config: ServerConfig) -> Self {
+        let stats = ServerStats {
+            address: config.address,
+            state: ServerState::Up,
+            requests: 0,
+            accepts: 0,
+            rejects: 0,
+            challenges: 0,
+            accounting_responses: 0,
+            other_replies: 0,
+            timeouts: 0,
+            retransmissions: 0,
+            marked_dead: 0,
+            malformed: 0,
+            bad_authenticators: 0,
+            unknown_identifiers: 0,
+            outstanding: 0,
+            queued: 0,
+            last_rtt_ms: None,
+            average_rtt_ms: None,
+        };
+        Server {
+            config,
+            dead: None,
+            outstanding: 0,
+            waiting: VecDeque::new(),
+            stats,
+            rtt_total_ms: 0,
+            rtt_samples: 0,
+        }
+    }
+
+    /// Dead until `dead_time` has passed: revival needs no timer.
+    fn dead_since(&self, now: Instant) -> Option<Instant> {
+        self.dead
+            .filter(|(_, until)| now < *until)
+            .map(|(since, _)| since)
+    }
+
+    fn port(&self, service: Service) -> u16 {
+        match service {
+            Service::Authentication => self.config.auth_port,
+            Service::Accounting => self.config.accounting_port,
+        }
+    }
+}
+
+/// The identifiers of one socket: a FIFO free list, so a just-freed identifier is the last
+/// reused and a late duplicate finds no request (or fails its authenticator check).
+#[derive(Debug)]
+struct Identifiers {
+    free: VecDeque<u8>,
+}
+
+impl Identifiers {
+    fn new() -> Self {
+        Identifiers {
+            free: (0..=u8::MAX).collect(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct InFlight {
+    /// The server's address and the port of the service.
+    to: SocketAddrV4,
+    socket: SocketId,
+    identifier: u8,
+    attempts: u32,
+    authenticator: [u8; 16],
+    first_sent: Instant,
+    last_sent: Instant,
+    deadline: Instant,
+    /// Kept for identical retransmission.
+    bytes: Vec<u8>,
+    /// The secret it was signed with: a reconfiguration does not break the check of its reply.
+    secret: Arc<[u8]>,
+}
+
+#[derive(Debug)]
+enum State {
+    /// Waiting in `server`'s queue for room under its `max_outstanding`.
+    Waiting {
+        server: Ipv4Addr,
+    },
+    InFlight(Box<InFlight>),
+}
+
+/// Per request: its packet in clear (re-encoded for each server), its list, what it tried.
+#[derive(Debug)]
+struct Request {
+    packet: Packet,
+    servers: Box<[Ipv4Addr]>,
+    tried: u32,
+    service: Service,
+    state: State,
+}
+
+/// Size of the per-request record, for the report on memory per outstanding request.
+pub const REQUEST_RECORD_SIZE: usize = std::mem::size_of::<Request>();
+pub const IN_FLIGHT_RECORD_SIZE: usize = std::mem::size_of::<InFlight>();
+// 88 and 128 octets on x86-64 today (plus the packet's attributes and the encoded bytes on
+// the heap): a guard against growing them by accident.
+const _: () = assert!(REQUEST_RECORD_SIZE <= 96 && IN_FLIGHT_RECORD_SIZE <= 160);
+
+type ReplyKey = (SocketId, SocketAddrV4, u8);
+
+pub struct RadiusClient {
+    config: ClientConfig,
+    servers: HashMap<Ipv4Addr, Server>,
+    requests: HashMap<RequestId, Request>,
+    /// (socket, server address and port, identifier) → request.
+    pending: HashMap<ReplyKey, RequestId>,
+    timers: BTreeSet<(Instant, RequestId)>,
+    sockets: HashMap<Option<Ipv4Addr>, Vec<Identifiers>>,
+    /// Sockets of a source with a free identifier, lowest index first.
+    sockets_with_room: HashMap<Option<Ipv4Addr>, BTreeSet<u16>>,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<ClientEvent>,
+    queued: usize,
+    outstanding: usize,
+    next_id: u64,
+    rng: StdRng,
+    stats: ClientStats,
+    /// The latest `now` seen: `cancel` and `configure` take none but may send.
+    now: Option<Instant>,
+}
+
+impl RadiusClient {
+    pub fn new(config: ClientConfig) -> Self {
+        let rng = StdRng::from_seed(config.seed);
+        RadiusClient {
+            config,
+            servers: HashMap::new(),
+            requests: HashMap::new(),
+            pending: HashMap::new(),
+            timers: BTreeSet::new(),
+            sockets: HashMap::new(),
+            sockets_with_room: HashMap::new(),
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            queued: 0,
+            outstanding: 0,
+            next_id: 0,
+            rng,
+            stats: ClientStats::default(),
+            now: None,
+        }
+    }
+
+    /// A commit: servers kept keep their state and counters. A removed server's requests
+    /// in flight run their course (their replies are still checked with the secret they were
+    /// signed with); its waiting requests choose again.
+    pub fn configure(&mut self, servers: Vec<ServerConfig>) {
+        let mut old = std::mem::take(&mut self.servers);
+        for config in servers {
+            let server = match old.remove(&config.address) {
+                Some(mut kept) => {
+                    kept.config = config;
+                    kept
+                }
+                None => Server::new(config),
+            };
+            self.servers.insert(server.config.address, server);
+        }
+        let now_orphans: Vec<RequestId> = old
+            .into_values()
+            .flat_map(|server| server.waiting.into_iter())
+            .collect();
+        self.queued -= now_orphans.len();
+        if let Some(now) = self.now {
+            for id in now_orphans {
+                self.reroute_waiting(now, id);
+            }
+        }
+    }
+
+    /// `servers`: the profile's order. `request`: code and attributes (User-Password in
+    /// clear); identifier and authenticator are set here.
+    pub fn submit(
+        &mut self,
+        now: Instant,
+        service: Service,
+        servers: &[Ipv4Addr],
+        request: Packet,
+    ) -> Result<RequestId, SubmitError> {
+        self.now = Some(now);
+        if servers.len() > MAX_SERVERS {
+            return Err(SubmitError::TooManyServers);
+        }
+        validate(&request)?;
+        if !servers.iter().any(|a| self.servers.contains_key(a)) {
+            return Err(SubmitError::NoServer);
+        }
+        let id = RequestId(self.next_id);
+        let mut record = Request {
+            packet: request,
+            servers: servers.into(),
+            tried: 0,
+            service,
+            state: State::Waiting {
+                server: Ipv4Addr::UNSPECIFIED,
+            },
+        };
+        let Some(server) = self.choose(now, &record) else {
+            return Err(SubmitError::NoServer);
+        };
+        if self.has_room(server) {
+            self.next_id += 1;
+            self.stats.submitted += 1;
+            match self.send_first(now, id, &mut record, server) {
+                Ok(()) => {
+                    self.requests.insert(id, record);
+                    Ok(id)
+                }
+                Err(error) => Err(SubmitError::Encode(error)),
+            }
+        } else if self.queued >= self.config.queue_limit {
+            self.stats.queue_full += 1;
+            Err(SubmitError::QueueFull(self.queued))
+        } else {
+            self.next_id += 1;
+            self.stats.submitted += 1;
+            record.state = State::Waiting { server };
+            self.enqueue(id, server);
+            self.requests.insert(id, record);
+            Ok(id)
+        }
+    }
+
+    /// The subscriber is gone: its late reply is dropped quietly (counted as unknown).
+    pub fn cancel(&mut self, id: RequestId) {
+        let Some(request) = self.requests.remove(&id) else {
+            return;
+        };
+        match request.state {
+            State::Waiting { server } => {
+                self.queued -= 1;
+                if let Some(server) = self.servers.get_mut(&server) {
+                    server.waiting.retain(|w| *w != id);
+                }
+            }
+            State::InFlight(flight) => {
+                self.release(id, &flight);
+                if let Some(now) = self.now {
+                    self.drain(now, *flight.to.ip());
+                }
+            }
+        }
+    }
+
+    pub fn handle_datagram(
+        &mut self,
+        now: Instant,
+        socket: SocketId,
+        from: SocketAddr,
+        bytes: &[u8],
+    ) {
+        self.now = Some(now);
+        let SocketAddr::V4(from) = from else {
+            self.stats.unknown_source += 1;
+            return;
+        };
+        let Some(server) = self.servers.get_mut(from.ip()) else {
+            self.stats.unknown_source += 1;
+            return;
+        };
+        let Some(&identifier) = bytes.get(1) else {
+            server.stats.malformed += 1;
+            return;
+        };
+        let Some(&id) = self.pending.get(&(socket, from, identifier)) else {
+            server.stats.unknown_identifiers += 1;
+            return;
+        };
+        let Some(Request {
+            state: State::InFlight(flight),
+            service,
+            ..
+        }) = self.requests.get(&id)
+        else {
+            server.stats.unknown_identifiers += 1;
+            return;
+        };
+        let reply = match verify_response(
+            bytes,
+            &flight.authenticator,
+            &flight.secret,
+            self.config.require_message_authenticator,
+        ) {
+            Ok(reply) => reply,
+            Err(VerifyError::Decode(_) | VerifyError::MalformedMessageAuthenticator) => {
+                server.stats.malformed += 1;
+                return;
+            }
+            Err(_) => {
+                server.stats.bad_authenticators += 1;
+                return;
+            }
+        };
+        let expected = match service {
+            Service::Authentication => matches!(
+                reply.code,
+                code::ACCESS_ACCEPT | code::ACCESS_REJECT | code::ACCESS_CHALLENGE
+            ),
+            Service::Accounting => reply.code == code::ACCOUNTING_RESPONSE,
+        };
+        if !expected {
+            server.stats.malformed += 1;
+            return;
+        }
+        match reply.code {
+            code::ACCESS_ACCEPT => server.stats.accepts += 1,
+            code::ACCESS_REJECT => server.stats.rejects += 1,
+            code::ACCESS_CHALLENGE => server.stats.challenges += 1,
+            code::ACCOUNTING_RESPONSE => server.stats.accounting_responses += 1,
+            _ => server.stats.other_replies += 1,
+        }
+        // Karn: a retransmitted request's reply says nothing sure about the round trip,
+        // so only first attempts feed the average; the event reports time since the last send.
+        let rtt = now.saturating_duration_since(flight.last_sent);
+        if flight.attempts == 1 {
+            let ms = u64::try_from(rtt.as_millis()).unwrap_or(u64::MAX);
+            server.stats.last_rtt_ms = Some(ms);
+            server.rtt_total_ms = server.rtt_total_ms.saturating_add(ms);
+            server.rtt_samples += 1;
+        }
+        // Whatever it was marked, it answers.
+        server.dead = None;
+        let server_address = *from.ip();
+        let Some(request) = self.requests.remove(&id) else {
+            return;
+        };
+        let State::InFlight(flight) = request.state else {
+            return;
+        };
+        self.release(id, &flight);
+        self.events.push_back(ClientEvent::Reply {
+            id,
+            server: server_address,
+            reply,
+            request_authenticator: flight.authenticator,
+            secret: flight.secret,
+            rtt,
+        });
+        self.drain(now, server_address);
+    }
+
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.now = Some(now);
+        while let Some(&(deadline, id)) = self.timers.first() {
+            if deadline > now {
+                break;
+            }
+            self.timers.remove(&(deadline, id));
+            self.expire(now, id);
+        }
+    }
+
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.timers.first().map(|(deadline, _)| *deadline)
+    }
+
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    pub fn poll_event(&mut self) -> Option<ClientEvent> {
+        self.events.pop_front()
+    }
+
+    pub fn server_stats(&self) -> Vec<ServerStats> {
+        let now_dead = |server: &Server| match server.dead {
+            Some((since, until)) => ServerState::Dead { since, until },
+            None => ServerState::Up,
+        };
+        let mut stats: Vec<ServerStats> = self
+            .servers
+            .values()
+            .map(|server| ServerStats {
+                state: now_dead(server),
+                outstanding: server.outstanding,
+                queued: server.waiting.len(),
+                average_rtt_ms: (server.rtt_samples > 0)
+                    .then(|| server.rtt_total_ms / server.rtt_samples),
+                ..server.stats.clone()
+            })
+            .collect();
+        stats.sort_by_key(|s| s.address);
+        stats
+    }
+
+    /// Server states as of `now` (a dead server past its dead time shows up).
+    pub fn server_stats_at(&self, now: Instant) -> Vec<ServerStats> {
+        let mut stats = self.server_stats();
+        for entry in &mut stats {
+            if let ServerState::Dead { until, .. } = entry.state {
+                if now >= until {
+                    entry.state = ServerState::Up;
+                }
+            }
+        }
+        stats
+    }
+
+    pub fn client_stats(&self) -> ClientStats {
+        self.stats.clone()
+    }
+
+    pub fn queued(&self) -> usize {
+        self.queued
+    }
+
+    pub fn outstanding(&self) -> usize {
+        self.outstanding
+    }
+
+    /// Sockets opened so far for `source` (the shell opens them on the first transmit).
+    pub fn sockets(&self, source: Option<Ipv4Addr>) -> usize {
+        self.sockets.get(&source).map_or(0, Vec::len)
+    }
+
+    /// The first live server of the list not yet tried; when every untried one is dead and
+    /// the request was never sent, the least recently dead (Junos tries them rather than
+    /// failing at once).
+    fn choose(&self, now: Instant, request: &Request) -> Option<Ipv4Addr> {
+        let untried = request
+            .servers
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| request.tried & (1 << index) == 0)
+            .filter_map(|(_, address)| self.servers.get(address));
+        let mut least_recently_dead: Option<(Instant, Ipv4Addr)> = None;
+        for server in untried {
+            match server.dead_since(now) {
+                None => return Some(server.config.address),
+                Some(since) => {
+                    if least_recently_dead.is_none_or(|(best, _)| since < best) {
+                        least_recently_dead = Some((since, server.config.address));
+                    }
+                }
+            }
+        }
+        if request.tried == 0 {
+            least_recently_dead.map(|(_, address)| address)
+        } else {
+            None
+        }
+    }
+
+    fn has_room(&self, server: Ipv4Addr) -> bool {
+        self.servers
+            .get(&server)
+            .is_some_and(|s| s.outstanding < s.config.max_outstanding.max(1))
+    }
+
+    fn enqueue(&mut self, id: RequestId, server: Ipv4Addr) {
+        if let Some(entry) = self.servers.get_mut(&server) {
+            entry.waiting.push_back(id);
+            self.queued += 1;
+        }
+    }
+
+    /// Encodes for `server` and sends the first attempt. On error the record is untouched
+    /// but for `tried`.
+    fn send_first(
+        &mut self,
+        now: Instant,
+        id: RequestId,
+        request: &mut Request,
+        address: Ipv4Addr,
+    ) -> Result<(), EncodeError> {
+        let Some(position) = request.servers.iter().position(|a| *a == address) else {
+            return Err(EncodeError::NotARequest(request.packet.code));
+        };
+        request.tried |= 1 << position;
+        let Some(server) = self.servers.get(&address) else {
+            return Err(EncodeError::NotARequest(request.packet.code));
+        };
+        let source = server.config.source;
+        let secret = server.config.secret.clone();
+        let timeout = server.config.timeout;
+        let to = SocketAddrV4::new(address, server.port(request.service));
+        let (socket, identifier) = self.allocate(source);
+        let mut authenticator = [0u8; 16];
+        self.rng.fill_bytes(&mut authenticator);
+        request.packet.identifier = identifier;
+        request.packet.authenticator = authenticator;
+        let bytes = match request.packet.encode_request(&secret) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.free_identifier(socket, identifier);
+                return Err(error);
+            }
+        };
+        // Accounting/CoA: the authenticator is computed, and what a reply is checked against.
+        let authenticator = bytes
+            .get(4..20)
+            .and_then(|field| <[u8; 16]>::try_from(field).ok())
+            .unwrap_or(authenticator);
+        let deadline = now + timeout;
+        self.pending.insert((socket, to, identifier), id);
+        self.timers.insert((deadline, id));
+        self.outstanding += 1;
+        if let Some(server) = self.servers.get_mut(&address) {
+            server.outstanding += 1;
+            server.stats.requests += 1;
+        }
+        self.transmits.push_back(Transmit {
+            socket,
+            to: SocketAddr::V4(to),
+            bytes: bytes.clone(),
+        });
+        request.state = State::InFlight(Box::new(InFlight {
+            to,
+            socket,
+            identifier,
+            attempts: 1,
+            authenticator,
+            first_sent: now,
+            last_sent: now,
+            deadline,
+            bytes,
+            secret,
+        }));
+        Ok(())
+    }
+
+    fn allocate(&mut self, source: Option<Ipv4Addr>) -> (SocketId, u8) {
+        let pools = self.sockets.entry(source).or_default();
+        let room = self.sockets_with_room.entry(source).or_default();
+        let index = match room.first() {
+            Some(&index) => index,
+            None => {
+                let index = u16::try_from(pools.len()).unwrap_or(u16::MAX);
+                pools.push(Identifiers::new());
+                room.insert(index);
+                index
+            }
+        };
+        let identifier = pools
+            .get_mut(usize::from(index))
+            .and_then(|pool| pool.free.pop_front())
+            .unwrap_or(0);
+        if pools
+            .get(usize::from(index))
+            .is_none_or(|pool| pool.free.is_empty())
+        {
+            room.remove(&index);
+        }
+        (SocketId { source, index }, identifier)
+    }
+
+    fn free_identifier(&mut self, socket: SocketId, identifier: u8) {
+        if let Some(pool) = self
+            .sockets
+            .get_mut(&socket.source)
+            .and_then(|pools| pools.get_mut(usize::from(socket.index)))
+        {
+            pool.free.push_back(identifier);
+            self.sockets_with_room
+                .entry(socket.source)
+                .or_default()
+                .insert(socket.index);
+        }
+    }
+
+    /// Forgets an in-flight attempt: its reply key, timer, identifier and server slot.
+    fn release(&mut self, id: RequestId, flight: &InFlight) {
+        self.pending
+            .remove(&(flight.socket, flight.to, flight.identifier));
+        self.timers.remove(&(flight.deadline, id));
+        self.free_identifier(flight.socket, flight.identifier);
+        self.outstanding -= 1;
+        if let Some(server) = self.servers.get_mut(flight.to.ip()) {
+            server.outstanding = server.outstanding.saturating_sub(1);
+        }
+    }
+
+    /// Room freed on `server`: its waiting requests go out, oldest first.
+    fn drain(&mut self, now: Instant, server: Ipv4Addr) {
+        while self.has_room(server) {
+            let Some(id) = self
+                .servers
+                .get_mut(&server)
+                .and_then(|s| s.waiting.pop_front())
+            else {
+                return;
+            };
+            self.queued -= 1;
+            let Some(mut request) = self.requests.remove(&id) else {
+                continue;
+            };
+            match self.send_first(now, id, &mut request, server) {
+                Ok(()) => {
+                    self.requests.insert(id, request);
+                }
+                Err(error) => self.fail(id, FailReason::Encode(error)),
+            }
+        }
+    }
+
+    fn fail(&mut self, id: RequestId, reason: FailReason) {
+        self.stats.failed += 1;
+        self.events.push_back(ClientEvent::Failed { id, reason });
+    }
+
+    fn expire(&mut self, now: Instant, id: RequestId) {
+        let Some(request) = self.requests.get_mut(&id) else {
+            return;
+        };
+        let State::InFlight(flight) = &mut request.state else {
+            return;
+        };
+        let Some(server) = self.servers.get_mut(flight.to.ip()) else {
+            // Removed by a commit: no retransmission to it.
+            return self.fail_over(now, id);
+        };
+        // Marked dead by another request since this one was sent: move on now.
+        let died_meanwhile = server
+            .dead_since(now)
+            .is_some_and(|since| since > flight.first_sent);
+        if flight.attempts <= server.config.retry && !died_meanwhile {
+            flight.attempts += 1;
+            flight.last_sent = now;
+            flight.deadline = now + server.config.timeout;
+            server.stats.retransmissions += 1;
+            self.timers.insert((flight.deadline, id));
+            self.transmits.push_back(Transmit {
+                socket: flight.socket,
+                to: SocketAddr::V4(flight.to),
+                bytes: flight.bytes.clone(),
+            });
+            return;
+        }
+        if !died_meanwhile {
+            server.stats.timeouts += 1;
+            server.stats.marked_dead += 1;
+            server.dead = Some((now, now + self.config.dead_time));
+            let waiting: Vec<RequestId> = server.waiting.drain(..).collect();
+            self.queued -= waiting.len();
+            for waiting_id in waiting {
+                self.reroute_waiting(now, waiting_id);
+            }
+        } else {
+            server.stats.timeouts += 1;
+        }
+        self.fail_over(now, id);
+    }
+
+    /// The in-flight attempt is over: the next server, or `Failed`.
+    fn fail_over(&mut self, now: Instant, id: RequestId) {
+        let Some(mut request) = self.requests.remove(&id) else {
+            return;
+        };
+        let previous = match std::mem::replace(
+            &mut request.state,
+            State::Waiting {
+                server: Ipv4Addr::UNSPECIFIED,
+            },
+        ) {
+            State::InFlight(flight) => {
+                self.release(id, &flight);
+                Some(*flight.to.ip())
+            }
+            State::Waiting { .. } => None,
+        };
+        self.place(now, id, request);
+        if let Some(server) = previous {
+            self.drain(now, server);
+        }
+    }
+
+    /// Sends a request that has no attempt in flight to its next server, queues it there,
+    /// or fails it.
+    fn place(&mut self, now: Instant, id: RequestId, mut request: Request) {
+        match self.choose(now, &request) {
+            Some(server) if self.has_room(server) => {
+                match self.send_first(now, id, &mut request, server) {
+                    Ok(()) => {
+                        self.requests.insert(id, request);
+                    }
+                    Err(error) => self.fail(id, FailReason::Encode(error)),
+                }
+            }
+            Some(server) => {
+                request.state = State::Waiting { server };
+                self.enqueue(id, server);
+                self.requests.insert(id, request);
+            }
+            None => {
+                let any_configured = request.servers.iter().any(|a| self.servers.contains_key(a));
+                let untried_left =
+                    request.servers.iter().enumerate().any(|(i, a)| {
+                        request.tried & (1 << i) == 0 && self.servers.contains_key(a)
+                    });
+                let reason = if !any_configured {
+                    FailReason::NoServer
+                } else if untried_left {
+                    FailReason::AllServersDown
+                } else {
+                    FailReason::TimedOut
+                };
+                self.fail(id, reason);
+            }
+        }
+    }
+
+    /// A waiting request whose server died or went away: choose again (it was never sent
+    /// there, so `tried` is unchanged). The caller took it off its queue.
+    fn reroute_waiting(&mut self, now: Instant, id: RequestId) {
+        let Some(request) = self.requests.remove(&id) else {
+            return;
+        };
+        self.place(now, id, request);
+    }
+}
+
+/// What `encode_request` would refuse whatever the server: checked at submit, so a queued
+/// request does not fail later for its own sake.
+fn validate(request: &Packet) -> Result<(), EncodeError> {
+    if !matches!(
+        request.code,
+        code::ACCESS_REQUEST | code::STATUS_SERVER | code::ACCOUNTING_REQUEST
+    ) {
+        return Err(EncodeError::NotARequest(request.code));
+    }
+    for attribute in &request.attributes {
+        if attribute.kind == super::radius::AttrKind::Standard(super::radius::attr::USER_PASSWORD)
+            && attribute.value.len() > MAX_USER_PASSWORD
+        {
+            return Err(EncodeError::PasswordTooLong(attribute.value.len()));
+        }
+    }
+    // The Message-Authenticator added is 18 octets; User-Password grows to a multiple of 16.
+    let raw = request.encode_raw()?;
+    if raw.len() + 18 + 16 > super::radius::packet::MAX_PACKET_LENGTH {
+        return Err(EncodeError::TooLong(raw.len() + 18));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "client_tests.rs"]
+mod tests;
