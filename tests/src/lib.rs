@@ -7,6 +7,7 @@ pub mod daemon;
 pub mod emulator;
 pub mod flood;
 pub mod frame_outbox;
+pub mod freeradius;
 pub mod ip_host;
 pub mod lab;
 pub mod netns;
