@@ -30,6 +30,9 @@ pub struct ServerConfig {
     pub timeout: Duration,
     pub source: Option<Ipv4Addr>,
     pub max_outstanding: usize,
+    /// `message-authenticator require`: this server's replies must carry a valid one (the
+    /// client's `require_message_authenticator` requires it of every server).
+    pub require_message_authenticator: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -464,7 +467,8 @@ impl RadiusClient {
             bytes,
             &flight.authenticator,
             &flight.secret,
-            self.config.require_message_authenticator,
+            self.config.require_message_authenticator
+                || server.config.require_message_authenticator,
         ) {
             Ok(reply) => reply,
             Err(VerifyError::Decode(_) | VerifyError::MalformedMessageAuthenticator) => {

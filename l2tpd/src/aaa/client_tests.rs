@@ -23,6 +23,7 @@ fn server(address: Ipv4Addr, secret: &[u8]) -> ServerConfig {
         retry: 2,
         timeout: TIMEOUT,
         source: None,
+        require_message_authenticator: false,
         max_outstanding: 100_000,
     }
 }
@@ -328,6 +329,7 @@ fn max_outstanding_queues_and_a_full_queue_refuses() {
     config.queue_limit = 3;
     let mut client = RadiusClient::new(config);
     client.configure(vec![ServerConfig {
+        require_message_authenticator: false,
         max_outstanding: 2,
         ..server(A, SECRET_A)
     }]);
@@ -684,6 +686,7 @@ fn reconfiguring_keeps_counters_and_moves_waiting_requests() {
     let t0 = Instant::now();
     let mut client = client(vec![
         ServerConfig {
+            require_message_authenticator: false,
             max_outstanding: 1,
             ..server(A, SECRET_A)
         },

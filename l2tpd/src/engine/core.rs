@@ -2,6 +2,7 @@
 //! LAC, PPP termination at the LNS, `test services l2tp tunnel` and the bench's calls). Time comes in as a parameter; datagrams to send
 //! leave through `poll_transmit`. The async task in `task` feeds it.
 
+use crate::aaa::client::{SocketId, Transmit as RadiusTransmit};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -87,6 +88,30 @@ impl Core {
         self.subscribers
             .handle_frame(now, port, bytes, &self.config, &mut self.registry);
         self.process(now);
+    }
+
+    /// A datagram on one of the RADIUS client's sockets (a server's answer).
+    pub fn handle_radius_datagram(
+        &mut self,
+        now: Instant,
+        socket: SocketId,
+        from: SocketAddr,
+        bytes: &[u8],
+    ) {
+        self.subscribers.handle_radius_datagram(
+            now,
+            socket,
+            from,
+            bytes,
+            &self.config,
+            &mut self.registry,
+        );
+        self.process(now);
+    }
+
+    /// A RADIUS request to send.
+    pub fn poll_radius_transmit(&mut self) -> Option<RadiusTransmit> {
+        self.subscribers.poll_radius_transmit()
     }
 
     /// The engine opened PPPoE port `port`: its units start discovery.

@@ -15,6 +15,7 @@ mod host_addresses;
 pub mod ip_fast_path;
 mod l2tp_batch;
 mod ports;
+mod radius_sockets;
 mod routing_instances;
 mod rpc;
 mod service_ifaces;
@@ -470,6 +471,8 @@ mod interface_view_tests;
 mod lac_tests;
 #[cfg(test)]
 mod lns_tests;
+#[cfg(test)]
+mod radius_lab_tests;
 #[cfg(test)]
 mod sim_lab;
 #[cfg(test)]

@@ -12,6 +12,7 @@ use schema::l2tp_rpc::{L2tpShow, Level};
 use schema::typed::RouterConfig;
 
 use super::core::Core;
+use crate::aaa::radius::{Attribute, Packet};
 use crate::ppp::client_link::{ClientEvent, ClientLink, ClientLinkConfig};
 use crate::ppp::fsm;
 use crate::pppoe::client::{ClientConfig, ClientEvent as PppoeEvent, DiscoveryClient, Received};
@@ -162,6 +163,56 @@ pub(super) struct Lab {
     /// subscriber → LNS, and LNS → subscriber.
     pub fast_up: u64,
     pub fast_down: u64,
+    /// The RADIUS servers the LAC and the LNS reach (none: their requests are lost).
+    pub lac_radius: Option<RadiusResponder>,
+    pub lns_radius: Option<RadiusResponder>,
+}
+
+/// How a lab RADIUS server answers a request: a code and attributes, or silence.
+pub(super) type Answerer = Box<dyn FnMut(&Packet) -> Option<(u8, Vec<Attribute>)>>;
+
+/// A RADIUS server in the lab: it keeps every request it received (decoded) and answers as
+/// `answer` says, signed with `secret`.
+pub(super) struct RadiusResponder {
+    pub secret: Vec<u8>,
+    pub answer: Answerer,
+    pub received: Vec<Packet>,
+}
+
+impl RadiusResponder {
+    pub fn new(secret: &str, answer: Answerer) -> Self {
+        Self {
+            secret: secret.as_bytes().to_vec(),
+            answer,
+            received: Vec::new(),
+        }
+    }
+
+    /// Takes what `core` sent to RADIUS and answers it.
+    fn serve(&mut self, now: Instant, core: &mut Core) -> usize {
+        let mut moved = 0;
+        while let Some(t) = core.poll_radius_transmit() {
+            moved += 1;
+            let request = Packet::decode(&t.bytes).expect("our request decodes");
+            let answer = (self.answer)(&request);
+            self.received.push(request.clone());
+            let Some((code, attributes)) = answer else {
+                continue;
+            };
+            let mut reply = Packet::new(code, request.identifier, [0; 16]);
+            reply.attributes = attributes;
+            let bytes = reply
+                .encode_response(&request.authenticator, &self.secret)
+                .expect("the reply encodes");
+            core.handle_radius_datagram(now, t.socket, t.to, &bytes);
+        }
+        moved
+    }
+}
+
+/// Drops what a core without a RADIUS server sends (the server is unreachable).
+fn drop_radius(core: &mut Core) -> usize {
+    std::iter::from_fn(|| core.poll_radius_transmit()).count()
 }
 
 impl Lab {
@@ -184,6 +235,8 @@ impl Lab {
             subs: Vec::new(),
             fast_up: 0,
             fast_down: 0,
+            lac_radius: None,
+            lns_radius: None,
         }
     }
 
@@ -257,6 +310,17 @@ impl Lab {
                     .handle_datagram(now, *destination.ip(), source, &t.payload);
             }
         }
+        while let Some(out) = self.lac.poll_frame() {
+            to_subscribers.push(out.frame);
+        }
+        moved += match self.lac_radius.as_mut() {
+            Some(server) => server.serve(now, &mut self.lac),
+            None => drop_radius(&mut self.lac),
+        };
+        moved += match self.lns_radius.as_mut() {
+            Some(server) => server.serve(now, &mut self.lns),
+            None => drop_radius(&mut self.lns),
+        };
         while let Some(out) = self.lac.poll_frame() {
             to_subscribers.push(out.frame);
         }

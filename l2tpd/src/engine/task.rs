@@ -16,6 +16,7 @@ use super::fast_path::{DownBuffers, FastPath};
 use super::handover::Handover;
 use super::ip_fast_path::{IpPush, IpUpBuffers};
 use super::ports::{PortInput, Ports};
+use super::radius_sockets::{RadiusReceived, RadiusSockets};
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp_poll;
@@ -180,6 +181,8 @@ struct Runtime {
     services: ServiceIfaces,
     /// The relay's fast path, shared with the port tasks and socket readers.
     fast: FastPath,
+    /// The RADIUS client's sockets.
+    radius: RadiusSockets,
 }
 
 pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, options: EngineOptions) {
@@ -188,6 +191,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
     let (queue, mut received) = channel::channel(RECEIVE_QUEUE);
     let (port_queue, mut port_inputs) = channel::channel(RECEIVE_QUEUE);
     let (service_queue, mut service_inputs) = channel::channel(RECEIVE_QUEUE);
+    let (radius_queue, mut radius_replies) = channel::channel::<RadiusReceived>(RECEIVE_QUEUE);
     let core = Core::new(&Arc::new(empty), seed);
     let fast = FastPath::with_ip(core.relay(), core.ip_relay());
     let mut rt = Runtime {
@@ -199,6 +203,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
         ports: Ports::new(options.access_links, port_queue, fast.clone()),
         services: ServiceIfaces::new(options.service_links, service_queue, fast.clone()),
         fast,
+        radius: RadiusSockets::new(radius_queue),
     };
     loop {
         let deadline = rt.core.poll_timeout();
@@ -256,6 +261,15 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                         break;
                     };
                     rt.port_input(input);
+                }
+            }
+            Some(reply) = radius_replies.recv() => {
+                rt.core.handle_radius_datagram(Instant::now(), reply.socket, reply.from, &reply.bytes);
+                for _ in 1..DATAGRAMS_PER_TURN {
+                    let Ok(reply) = radius_replies.try_recv() else {
+                        break;
+                    };
+                    rt.core.handle_radius_datagram(Instant::now(), reply.socket, reply.from, &reply.bytes);
                 }
             }
             Some(input) = service_inputs.recv() => {
@@ -412,6 +426,9 @@ impl Runtime {
     /// Sends what the core has queued, each datagram from its source address's socket,
     /// and each PPPoE frame on its port (in one batch per port).
     async fn flush(&mut self) {
+        while let Some(request) = self.core.poll_radius_transmit() {
+            self.radius.send(request).await;
+        }
         let mut frames: BTreeMap<Arc<str>, Vec<Vec<u8>>> = BTreeMap::new();
         while let Some(out) = self.core.poll_frame() {
             frames.entry(out.port).or_default().push(out.frame);

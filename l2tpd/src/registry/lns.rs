@@ -383,3 +383,19 @@ impl Registry {
         })
     }
 }
+
+impl Registry {
+    /// Where tunnel `tunnel_id` goes: the peer's address and our own (`None`: the wildcard
+    /// socket). The LNS's Access-Request names both ends.
+    pub fn tunnel_addresses(&self, tunnel_id: u16) -> Option<(SocketAddr, Option<Ipv4Addr>)> {
+        let entry = self.tunnels.get(&tunnel_id)?;
+        Some((entry.peer, entry.local))
+    }
+
+    /// The Calling Number of an active call (the LAC's line identity of the subscriber).
+    pub fn calling_number(&self, call: SessionRef) -> Option<Vec<u8>> {
+        let (tunnel_id, session_id) = self.active_call(call)?;
+        let session = self.tunnels.get(&tunnel_id)?.sessions.get(&session_id)?;
+        session.session.call().calling_number.clone()
+    }
+}

@@ -37,6 +37,15 @@ pub enum Refusal {
     NoTunnel,
     /// The interface's `max-sessions` or the subscriber table is full.
     Capacity,
+    /// RADIUS answered Access-Reject (or a Challenge, which PPP cannot carry).
+    RadiusReject,
+    /// No RADIUS server answered and no later method of `authentication-order` decided, or
+    /// the request queue was full.
+    AaaUnavailable,
+    /// RADIUS named a tunnel profile (Tunnel-Group) that is not configured.
+    UnknownTunnelGroup,
+    /// RADIUS sent tunnel attributes but no tunnel has a server endpoint.
+    NoTunnelEndpoint,
 }
 
 impl Refusal {
@@ -49,6 +58,16 @@ impl Refusal {
             Refusal::UnknownTunnelProfile => "the domain map's tunnel-profile is not configured",
             Refusal::NoTunnel => "no tunnel of the tunnel profile could take the session",
             Refusal::Capacity => "subscriber limit reached",
+            Refusal::RadiusReject => "RADIUS rejected the subscriber",
+            Refusal::AaaUnavailable => {
+                "no RADIUS server answered and no other method admitted the subscriber"
+            }
+            Refusal::UnknownTunnelGroup => {
+                "RADIUS named a tunnel profile (Tunnel-Group) that is not configured"
+            }
+            Refusal::NoTunnelEndpoint => {
+                "RADIUS tunnel attributes gave no tunnel a server endpoint"
+            }
         }
     }
 
@@ -61,6 +80,10 @@ impl Refusal {
             Refusal::UnknownTunnelProfile => "unknown-tunnel-profile",
             Refusal::NoTunnel => "no-tunnel",
             Refusal::Capacity => "capacity",
+            Refusal::RadiusReject => "radius-reject",
+            Refusal::AaaUnavailable => "aaa-unavailable",
+            Refusal::UnknownTunnelGroup => "unknown-tunnel-group",
+            Refusal::NoTunnelEndpoint => "no-tunnel-endpoint",
         }
     }
 }
@@ -86,6 +109,17 @@ fn map_of<'c>(config: &'c RouterConfig, user: &str) -> Option<(&'c String, &'c D
             .or_else(|| config.domain_maps.get_key_value(DEFAULT_MAP)),
         None => config.domain_maps.get_key_value(DEFAULT_MAP),
     }
+}
+
+/// The domain map's `tunnel-profile` for `user` (RADIUS tunnel attributes merge into it).
+pub fn map_tunnel_profile<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str> {
+    map_of(config, user)?.1.tunnel_profile.as_deref()
+}
+
+/// The access profile that authenticates `user` at the LAC: its domain map's
+/// `access-profile`.
+pub fn map_access_profile<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str> {
+    map_of(config, user)?.1.access_profile.as_deref()
 }
 
 /// The `address-pool` the user's domain map names (the LNS, and a LAC that terminates).

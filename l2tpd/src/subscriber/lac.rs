@@ -9,6 +9,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use schema::typed::RouterConfig;
 
+use super::aaa::AaaState;
+use super::accounting::Accounting;
 use super::decision::{decide, Decision, Refusal};
 use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
 use super::proxy;
@@ -47,6 +49,10 @@ pub struct SubscriberLayer {
     pub(super) ip_relay: SharedIpRelay,
     /// `test services l2tp tunnel` and the bench's batches (their subscribers are in `table`).
     pub(super) tests: TestCalls,
+    /// RADIUS: the client and the requests in flight.
+    pub aaa: AaaState,
+    /// RADIUS accounting: who is accounted, Interim-Updates, Stops to send again.
+    pub accounting: Accounting,
 }
 
 impl SubscriberLayer {
@@ -64,6 +70,8 @@ impl SubscriberLayer {
             lns: LnsState::default(),
             ip_relay: SharedIpRelay::default(),
             tests: TestCalls::new(1),
+            aaa: AaaState::new(StdRng::seed_from_u64(seed ^ 0x00aa_a5ee_d000).random()),
+            accounting: Accounting::default(),
         }
     }
 
@@ -73,6 +81,7 @@ impl SubscriberLayer {
         }
         self.access.configure(config);
         self.lns.pools.configure(&config.address_pools);
+        self.aaa.configure(config);
         self.drain_access_events(now, config, registry);
     }
 
@@ -171,12 +180,17 @@ impl SubscriberLayer {
         self.out.pop_front()
     }
 
-    /// The next PPP timer or discovery timer (a delayed PADO).
+    /// The next PPP timer, discovery timer (a delayed PADO) or RADIUS retransmission.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        [self.table.next_timeout(), self.access.poll_timeout()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.table.next_timeout(),
+            self.access.poll_timeout(),
+            self.aaa.client.poll_timeout(),
+            self.accounting.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     pub fn owns(&self, call: SubscriberId) -> bool {
@@ -298,12 +312,15 @@ impl SubscriberLayer {
                     }
                 }
                 LinkEvent::Credentials(credentials) if pppoe.is_none() => {
-                    self.check_credentials(now, id, credentials, config);
+                    self.check_credentials(now, id, credentials, config, registry);
                 }
                 LinkEvent::Credentials(credentials) => {
                     self.authenticated(now, id, credentials, config, registry);
                 }
-                LinkEvent::NetworkUp { peer } => self.network_up(id, peer, registry),
+                LinkEvent::NetworkUp { peer } => {
+                    self.network_up(id, peer, registry);
+                    self.accounting_start(now, id, config);
+                }
                 LinkEvent::Down(reason) => {
                     let known = self.table.get(id).and_then(|s| s.end_cause);
                     let cause = known.unwrap_or(match reason {
@@ -328,7 +345,8 @@ impl SubscriberLayer {
         self.table.reschedule(id);
     }
 
-    /// The client gave its credentials: decide, and tunnel or refuse.
+    /// The client gave its credentials: RADIUS first when the subscriber's access profile
+    /// says so (its answer may decide the tunnel), else the domain map decides.
     fn authenticated(
         &mut self,
         now: Instant,
@@ -337,75 +355,113 @@ impl SubscriberLayer {
         config: &RouterConfig,
         registry: &mut Registry,
     ) {
-        let (name, kind) = match &credentials {
-            Credentials::Pap { name, .. } => (name, "pap"),
-            Credentials::Chap { name, .. } => (name, "chap"),
+        let kind = match &credentials {
+            Credentials::Pap { .. } => "pap",
+            Credentials::Chap { .. } => "chap",
         };
-        let user = String::from_utf8_lossy(name).into_owned();
-        let decision = decide(config, &user);
-        let serial = self.next_serial;
-        self.next_serial = self.next_serial.wrapping_add(1).max(1);
+        let user = super::local_auth::user_name(&credentials);
         let Some(subscriber) = self.table.get_mut(id) else {
             return;
         };
         subscriber.user = Some(user.clone());
         subscriber.authentication = Some(kind);
-        let refusal = match decision {
+        if self.ask_radius_at_the_lac(now, id, &credentials, config) {
+            return;
+        }
+        self.decide_by_domain_map(now, id, credentials, 0, config, registry);
+    }
+
+    /// The domain map decides: tunnel, terminate here, or refuse. A subscriber terminated
+    /// here is authenticated from the `auth_from`-th method of its profile on (past RADIUS
+    /// when RADIUS was asked and did not answer).
+    pub(super) fn decide_by_domain_map(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        credentials: Credentials,
+        auth_from: usize,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        let Some(user) = self.table.get(id).and_then(|s| s.user.clone()) else {
+            return;
+        };
+        let refusal = match decide(config, &user) {
             Decision::Refuse(why) => why,
             Decision::Terminate { access_profile } => {
-                subscriber.terminated = true;
-                subscriber.aaa_profile = access_profile;
-                subscriber.service = Some(Arc::from(LOCAL_SERVICE_INTERFACE));
-                tracing::info!("subscriber {user}: terminated on this router");
-                return self.check_credentials(now, id, credentials, config);
-            }
-            Decision::Tunnel { profile } => {
-                let Some(spec) = config.tunnel_profiles.get(&profile) else {
-                    return self.refuse(now, id, Refusal::UnknownTunnelProfile);
-                };
-                let Some(link) = subscriber.link.as_mut() else {
-                    return;
-                };
-                let AccessLeg::Pppoe {
-                    underlying, mac, ..
-                } = &subscriber.access
-                else {
-                    return;
-                };
-                let call = proxy::pppoe_call(
-                    serial,
-                    &link.proxy_lcp(),
-                    &credentials,
-                    proxy::calling_number(underlying, *mac),
-                );
-                match registry.open_reserved_session(now, id, &profile, spec, call) {
-                    Ok(()) => {
-                        // From here on the LNS answers the client: the LAC relays.
-                        link.hand_over();
-                        subscriber.phase = Phase::Tunnelling;
-                        subscriber.profile = Some(profile);
-                        tracing::info!(
-                            "subscriber {user}: tunnelled through tunnel profile {}",
-                            subscriber.profile.as_deref().unwrap_or_default()
-                        );
-                        self.table.reschedule(id);
-                        return;
-                    }
-                    Err(no_tunnel) => {
-                        tracing::info!("subscriber {user}: {no_tunnel}");
-                        Refusal::NoTunnel
-                    }
+                if let Some(subscriber) = self.table.get_mut(id) {
+                    subscriber.terminated = true;
+                    subscriber.aaa_profile = access_profile;
+                    subscriber.service = Some(Arc::from(LOCAL_SERVICE_INTERFACE));
                 }
+                tracing::info!("subscriber {user}: terminated on this router");
+                return self.authenticate_from(now, id, credentials, auth_from, config, registry);
             }
+            Decision::Tunnel { profile } => match config.tunnel_profiles.get(&profile) {
+                None => Refusal::UnknownTunnelProfile,
+                Some(spec) => match self.tunnel(now, id, &profile, spec, &credentials, registry) {
+                    Ok(()) => return,
+                    Err(why) => why,
+                },
+            },
         };
         tracing::info!("subscriber {user} refused: {}", refusal.text());
         self.refuse(now, id, refusal);
     }
 
+    /// Opens the subscriber's L2TP session through `spec` (the configured profile `name`, or
+    /// one RADIUS changed), with the proxy LCP and authentication for the LNS.
+    pub(super) fn tunnel(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        name: &str,
+        spec: &schema::typed::TunnelProfile,
+        credentials: &Credentials,
+        registry: &mut Registry,
+    ) -> Result<(), Refusal> {
+        let serial = self.next_serial;
+        self.next_serial = self.next_serial.wrapping_add(1).max(1);
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return Ok(());
+        };
+        let user = subscriber.user.clone().unwrap_or_default();
+        let Some(link) = subscriber.link.as_mut() else {
+            return Ok(());
+        };
+        let AccessLeg::Pppoe {
+            underlying, mac, ..
+        } = &subscriber.access
+        else {
+            return Ok(());
+        };
+        let call = proxy::pppoe_call(
+            serial,
+            &link.proxy_lcp(),
+            credentials,
+            proxy::calling_number(underlying, *mac),
+        );
+        match registry.open_reserved_session(now, id, name, spec, call) {
+            Ok(()) => {
+                // From here on the LNS answers the client: the LAC relays.
+                link.hand_over();
+                subscriber.phase = Phase::Tunnelling;
+                subscriber.profile = Some(name.to_string());
+                tracing::info!("subscriber {user}: tunnelled through tunnel profile {name}");
+                self.table.reschedule(id);
+                Ok(())
+            }
+            Err(no_tunnel) => {
+                tracing::info!("subscriber {user}: {no_tunnel}");
+                Err(Refusal::NoTunnel)
+            }
+        }
+    }
+
     /// Answers the client's authentication with a failure; LCP then terminates the link and
     /// the subscriber ends (`EndCause::Refused`). Only `run_link` gets here (through
     /// `authenticated`): its next round sends the failure and the Terminate-Request.
-    fn refuse(&mut self, now: Instant, id: SubscriberId, why: Refusal) {
+    pub(super) fn refuse(&mut self, now: Instant, id: SubscriberId, why: Refusal) {
         self.table.refused(why);
         if let Some(subscriber) = self.table.get_mut(id) {
             subscriber.phase = Phase::Terminating;
@@ -426,9 +482,11 @@ impl SubscriberLayer {
     ) {
         self.remove_relay(id, registry);
         self.remove_ip_route(id, registry);
+        self.aaa.forget(id);
         let Some(subscriber) = self.table.remove(id, cause) else {
             return;
         };
+        self.accounting_stop(now, &subscriber, cause);
         if subscriber.is_test_call() {
             return self.test_call_ended(subscriber);
         }
@@ -455,6 +513,13 @@ impl SubscriberLayer {
         let mut frames = Vec::new();
         self.access.handle_timeout(now, &mut frames);
         self.out.extend(frames);
+        if self.accounting.poll_timeout().is_some_and(|t| t <= now) {
+            self.accounting_timers(now);
+        }
+        if self.aaa.client.poll_timeout().is_some_and(|t| t <= now) {
+            self.aaa.client.handle_timeout(now);
+            self.drain_aaa(now, config, registry);
+        }
         for id in self.table.due(now, TIMERS_PER_TURN) {
             if self.table.get(id).is_some_and(|s| s.is_test_call()) {
                 self.test_call_timeout(now, id, registry);
@@ -492,6 +557,7 @@ impl SubscriberLayer {
                 subscriber.link = None;
                 self.table.reschedule(*session);
                 self.install_relay(*session, registry);
+                self.accounting_start(now, *session, config);
                 true
             }
             RegistryEvent::SessionDown { session, end, .. } => {

@@ -7,8 +7,8 @@
 //! - `password`: a user the profile does not list is passed to the next method; a listed user
 //!   with the wrong password is refused at once (a password is not retried elsewhere);
 //! - `none` admits every subscriber (labs and trusted LACs use it);
-//! - `radius` arrives with the AAA work: until then it is skipped, so `[radius password]`
-//!   behaves as if the servers did not answer.
+//! - `radius` is asked by the caller (`next_step` stops there: it takes a round trip); when
+//!   no server answers, the next method decides.
 //!
 //! Sans-IO and pure: credentials and the profile in, a verdict out.
 
@@ -26,8 +26,10 @@ pub enum AuthRejection {
     WrongPassword,
     /// The user is listed without a password of the kind the subscriber used.
     NoPasswordForProtocol,
-    /// Every method was skipped (only `radius`, which is not available yet).
+    /// No method decided: RADIUS did not answer and nothing came after it.
     NoMethodAvailable,
+    /// RADIUS answered Access-Reject.
+    RadiusReject,
 }
 
 impl AuthRejection {
@@ -37,6 +39,7 @@ impl AuthRejection {
             AuthRejection::WrongPassword => "wrong-password",
             AuthRejection::NoPasswordForProtocol => "no-password-for-protocol",
             AuthRejection::NoMethodAvailable => "no-authentication-method",
+            AuthRejection::RadiusReject => "radius-reject",
         }
     }
 }
@@ -50,6 +53,15 @@ pub enum Admission {
     None,
 }
 
+impl Admission {
+    pub fn key(self) -> &'static str {
+        match self {
+            Admission::Password => "password",
+            Admission::None => "none",
+        }
+    }
+}
+
 /// The user name the credentials carry (PAP Peer-ID, CHAP Name).
 pub fn user_name(credentials: &Credentials) -> String {
     let name = match credentials {
@@ -58,34 +70,68 @@ pub fn user_name(credentials: &Credentials) -> String {
     String::from_utf8_lossy(name).into_owned()
 }
 
-/// Checks `credentials` against `profile`. `None` (the tunnel group names no
+/// What the next method of `authentication-order` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Admit(Admission),
+    Refuse(AuthRejection),
+    /// RADIUS is next: ask it; if no server answers, go on with `resume_at` (the index of the
+    /// method after `radius` in the order).
+    AskRadius {
+        resume_at: usize,
+    },
+}
+
+/// The methods of `profile` in order (none configured means `password`).
+pub fn order(profile: &AccessProfile) -> &[AuthenticationMethod] {
+    if profile.authentication_order.is_empty() {
+        &[AuthenticationMethod::Password]
+    } else {
+        &profile.authentication_order
+    }
+}
+
+/// Runs `profile`'s methods from the `from`-th on, up to the first that decides or is RADIUS
+/// (which the caller asks, as it takes a round trip). `None` (the tunnel group names no
 /// `aaa-access-profile`) admits: the LAC's tunnel is authenticated, and the subscriber then
-/// shows authentication `none`.
+/// shows authentication `none`. With RADIUS not answering (`from` past it) the refusal says
+/// no method was available.
+pub fn next_step(profile: Option<&AccessProfile>, credentials: &Credentials, from: usize) -> Step {
+    let Some(profile) = profile else {
+        return Step::Admit(Admission::None);
+    };
+    let mut refusal = AuthRejection::NoMethodAvailable;
+    for (index, method) in order(profile).iter().enumerate().skip(from) {
+        match method {
+            AuthenticationMethod::None => return Step::Admit(Admission::None),
+            AuthenticationMethod::Radius => {
+                return Step::AskRadius {
+                    resume_at: index + 1,
+                }
+            }
+            AuthenticationMethod::Password => match check_password(profile, credentials) {
+                Ok(()) => return Step::Admit(Admission::Password),
+                Err(AuthRejection::UnknownUser) => refusal = AuthRejection::UnknownUser,
+                Err(final_refusal) => return Step::Refuse(final_refusal),
+            },
+        }
+    }
+    Step::Refuse(refusal)
+}
+
+/// Checks `credentials` against `profile` without RADIUS (skipped as if no server answered).
 pub fn authenticate(
     profile: Option<&AccessProfile>,
     credentials: &Credentials,
 ) -> Result<Admission, AuthRejection> {
-    let Some(profile) = profile else {
-        return Ok(Admission::None);
-    };
-    let order: &[AuthenticationMethod] = if profile.authentication_order.is_empty() {
-        &[AuthenticationMethod::Password]
-    } else {
-        &profile.authentication_order
-    };
-    let mut refusal = AuthRejection::NoMethodAvailable;
-    for method in order {
-        match method {
-            AuthenticationMethod::None => return Ok(Admission::None),
-            AuthenticationMethod::Radius => continue,
-            AuthenticationMethod::Password => match check_password(profile, credentials) {
-                Ok(()) => return Ok(Admission::Password),
-                Err(AuthRejection::UnknownUser) => refusal = AuthRejection::UnknownUser,
-                Err(final_refusal) => return Err(final_refusal),
-            },
+    let mut from = 0;
+    loop {
+        match next_step(profile, credentials, from) {
+            Step::Admit(admission) => return Ok(admission),
+            Step::Refuse(why) => return Err(why),
+            Step::AskRadius { resume_at } => from = resume_at,
         }
     }
-    Err(refusal)
 }
 
 fn check_password(profile: &AccessProfile, credentials: &Credentials) -> Result<(), AuthRejection> {

@@ -7,7 +7,9 @@
 //! 2. LCP opens (proxy LCP) and the client authenticates (proxy authentication): the LAC
 //!    collects the PAP password or the CHAP challenge and response without checking them;
 //!    the LNS checks them and answers the client.
-//! 3. The domain map decides (`decision`): tunnel through a tunnel profile, or refuse.
+//! 3. RADIUS authenticates when the subscriber's access profile lists it (`aaa`,
+//!    `aaa_flow`), and its tunnel attributes override the profile (`radius_tunnels`); the
+//!    domain map decides (`decision`): tunnel through a tunnel profile, terminate, or refuse.
 //! 4. The registry selects a destination and tunnel and opens the session; its ICRQ/ICCN carry
 //!    proxy LCP and proxy authentication (`proxy`).
 //! 5. PPP frames are relayed PPPoE ↔ L2TP unchanged until PADT, link loss, LCP Terminate,
@@ -15,6 +17,10 @@
 //!
 //! Sans-IO like the protocol cores: frames, registry events and time in; frames out.
 
+pub mod aaa;
+mod aaa_flow;
+pub mod accounting;
+mod accounting_flow;
 pub mod address_pool;
 pub mod batch;
 pub mod decision;
@@ -25,6 +31,7 @@ mod lns;
 pub mod local_auth;
 pub mod pppoe_access;
 pub mod proxy;
+pub mod radius_tunnels;
 pub mod routing_instance;
 pub mod table;
 mod termination;

@@ -3,6 +3,7 @@
 //! every subscriber sits in one ordered set: a timer event costs O(log n), never a scan).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -41,6 +42,29 @@ pub enum AccessLeg {
     /// LAC: `test services l2tp tunnel` or a bench batch call. No client: its "PPP" is the
     /// LCP echo that proves the path (boxed: far rarer and larger than the other legs).
     TestCall(Box<TestCall>),
+}
+
+/// What an Access-Accept granted a subscriber (`show network-access aaa subscribers`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AaaGrant {
+    /// The server that answered.
+    pub server: Option<Ipv4Addr>,
+    /// Framed-IP-Address: the subscriber's address, outside any pool's rotation.
+    pub framed_address: Option<Ipv4Addr>,
+    /// Framed-Pool: the pool its address comes from.
+    pub framed_pool: Option<String>,
+    /// ERX Primary-DNS / Secondary-DNS (26-4, 26-5).
+    pub primary_dns: Option<Ipv4Addr>,
+    pub secondary_dns: Option<Ipv4Addr>,
+    /// ERX Virtual-Router (26-1): the routing instance the session comes up in.
+    pub virtual_router: Option<String>,
+    /// Seconds.
+    pub session_timeout: Option<u32>,
+    pub idle_timeout: Option<u32>,
+    /// LAC: where the tunnel came from.
+    pub tunnel_source: Option<super::radius_tunnels::TunnelSource>,
+    /// Attributes of the Accept that could not be used, each with why.
+    pub ignored: Vec<String>,
 }
 
 /// How the LNS took the subscriber's LCP (`show subscribers detail`).
@@ -111,6 +135,8 @@ pub struct Subscriber {
     pub end_cause: Option<EndCause>,
     /// The MRU the client asked for (what we may send it), from LCP.
     pub mru: Option<u16>,
+    /// What RADIUS granted (boxed: most subscribers of a lab have none, and it is large).
+    pub aaa: Option<Box<AaaGrant>>,
     pub login: SystemTime,
     pub since: Instant,
     /// Relayed frames: subscriber → LNS and LNS → subscriber.
@@ -147,6 +173,7 @@ impl Subscriber {
             lcp_takeover: None,
             end_cause: None,
             mru: None,
+            aaa: None,
             login: SystemTime::now(),
             since: now,
             frames_up: 0,

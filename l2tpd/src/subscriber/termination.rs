@@ -13,7 +13,7 @@ use schema::typed::{AccessProfile, RouterConfig};
 
 use super::address_pool::AddressPools;
 use super::lac::SubscriberLayer;
-use super::local_auth::{self, Admission, AuthRejection};
+use super::local_auth::{self, AuthRejection};
 use super::table::{EndCause, Phase, Subscriber, SubscriberId};
 use crate::io::ip_relay::{ipv4_destination, ipv4_source, ipv4_total_length};
 use crate::io::ip_relay::{IpRoute, SharedIpRelay};
@@ -133,45 +133,25 @@ impl SubscriberLayer {
     }
 
     /// The credentials (the LAC's proxy authentication, or the client's own) against the
-    /// subscriber's access profile, and the answer to the client.
+    /// subscriber's access profile, method by method (`aaa_flow`), and the answer to the
+    /// client.
     pub(super) fn check_credentials(
         &mut self,
         now: Instant,
         id: SubscriberId,
         credentials: Credentials,
         config: &RouterConfig,
+        registry: &Registry,
     ) {
         let Some(subscriber) = self.table.get_mut(id) else {
             return;
         };
-        let profile = access_profile(config, subscriber);
-        let user = local_auth::user_name(&credentials);
-        subscriber.user = Some(user.clone());
+        subscriber.user = Some(local_auth::user_name(&credentials));
         subscriber.authentication = Some(match credentials {
             Credentials::Pap { .. } => "pap",
             Credentials::Chap { .. } => "chap",
         });
-        let admission = local_auth::authenticate(profile, &credentials);
-        let Some(link) = subscriber.link.as_mut() else {
-            return;
-        };
-        if let Err(why) = admission {
-            *self.lns.auth_refusals.entry(why).or_default() += 1;
-            tracing::info!("subscriber {user}: authentication refused: {}", why.key());
-            subscriber.phase = Phase::Terminating;
-            subscriber.end_cause = Some(EndCause::AuthenticationFailed);
-            link.auth_failure(b"authentication failed", now);
-            return;
-        }
-        tracing::info!(
-            "subscriber {user}: authenticated ({})",
-            match admission {
-                Ok(Admission::Password) => "password",
-                _ => "none",
-            }
-        );
-        link.auth_success(b"", now);
-        subscriber.phase = Phase::Addressing;
+        self.authenticate_from(now, id, credentials, 0, config, registry);
     }
 
     /// The client's first IPCP packet: the address is taken now, when the client asks for
@@ -184,11 +164,18 @@ impl SubscriberLayer {
         };
         let user = subscriber.user.clone().unwrap_or_default();
         let client = access_profile(config, subscriber).and_then(|p| p.clients.get(&user));
-        let lease = match client.and_then(|c| c.ppp.framed_ip_address) {
+        // RADIUS's Framed-IP-Address and Framed-Pool first, then the local client entry's,
+        // then the domain map's pool.
+        let grant = subscriber.aaa.as_deref();
+        let fixed = grant
+            .and_then(|g| g.framed_address)
+            .or_else(|| client.and_then(|c| c.ppp.framed_ip_address));
+        let lease = match fixed {
             Some(fixed) => self.lns.pools.allocate_fixed(fixed, id.0),
             None => {
-                let pool = client
-                    .and_then(|c| c.ppp.framed_pool.as_deref())
+                let pool = grant
+                    .and_then(|g| g.framed_pool.as_deref())
+                    .or_else(|| client.and_then(|c| c.ppp.framed_pool.as_deref()))
                     .or_else(|| super::decision::address_pool(config, &user));
                 self.lns.pools.allocate(pool, id.0)
             }
@@ -210,9 +197,13 @@ impl SubscriberLayer {
         let addresses = IpcpServerAddresses {
             local: lease.local,
             peer: lease.address,
-            primary_dns: client.and_then(|c| c.ppp.primary_dns).or(lease.primary_dns),
-            secondary_dns: client
-                .and_then(|c| c.ppp.secondary_dns)
+            primary_dns: grant
+                .and_then(|g| g.primary_dns)
+                .or_else(|| client.and_then(|c| c.ppp.primary_dns))
+                .or(lease.primary_dns),
+            secondary_dns: grant
+                .and_then(|g| g.secondary_dns)
+                .or_else(|| client.and_then(|c| c.ppp.secondary_dns))
                 .or(lease.secondary_dns),
         };
         link.start_ipcp(addresses, now);

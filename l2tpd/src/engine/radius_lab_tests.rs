@@ -1,0 +1,354 @@
+//! RADIUS in the subscriber sequences, in simulated time (`sim_lab` with lab RADIUS
+//! servers): the LAC's tunnel decided by RADIUS attributes over the domain map's profile,
+//! rejects and silent servers, the LNS's Access-Request and what its Accept grants, and
+//! accounting.
+
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use super::sim_lab::{config, Lab, RadiusResponder, LAC, LNS, LNS_BASE, PORT};
+use crate::aaa::radius::{attr, code, encrypt_tunnel_password, erx, AttrKind, Attribute, Packet};
+use crate::ppp::client_link::ClientEvent;
+use crate::subscriber::decision::Refusal;
+use crate::subscriber::table::{EndCause, Phase};
+
+const SECRET: &str = "radius-secret";
+const SERVER: &str = "127.0.0.9";
+
+/// The LAC of `sim_lab` whose domain map's access profile asks RADIUS.
+fn lac_with_radius(extra: &str) -> schema::typed::RouterConfig {
+    config(&format!(
+        "set system host-name lac-s\n\
+         set interfaces {PORT} unit 0 family pppoe access-concentrator lac-s\n\
+         set access tunnel-profile tp tunnel 1 source-gateway address {LAC}\n\
+         set access tunnel-profile tp tunnel 1 remote-gateway address 198.18.9.9\n\
+         set access domain map isp.example tunnel-profile tp\n\
+         set access domain map isp.example access-profile ra\n\
+         set access profile ra authentication-order radius\n\
+         set access radius-server {SERVER} secret {SECRET}\n\
+         set access radius-server {SERVER} timeout 2\n\
+         set access radius-server {SERVER} retry 1\n\
+         set access radius-server {SERVER} message-authenticator optional\n{extra}"
+    ))
+}
+
+/// The LNS of `sim_lab`, which requires the tunnel secret `tunnel-pw` from the LAC.
+fn lns_with_secret(extra: &str) -> schema::typed::RouterConfig {
+    config(&format!(
+        "{LNS_BASE}set access profile ap client lac-s l2tp shared-secret tunnel-pw\n{extra}"
+    ))
+}
+
+fn ip_up(events: &[ClientEvent]) -> Option<(Ipv4Addr, Vec<Ipv4Addr>)> {
+    events.iter().find_map(|e| match e {
+        ClientEvent::IpUp { local, dns, .. } => Some((*local, dns.clone())),
+        _ => None,
+    })
+}
+
+fn bring_up(lab: &mut Lab, user: &str) -> usize {
+    let i = lab.add_ip(user, "pw");
+    lab.settle();
+    for _ in 0..5 {
+        lab.advance(Duration::from_millis(100));
+    }
+    i
+}
+
+/// An Accept whose tag 1 sends the subscriber to the sim lab's LNS with its tunnel secret.
+fn accept_to_the_lns(request: &Packet) -> Option<(u8, Vec<Attribute>)> {
+    let password = encrypt_tunnel_password(
+        1,
+        0x8001,
+        b"tunnel-pw",
+        SECRET.as_bytes(),
+        &request.authenticator,
+    );
+    Some((
+        code::ACCESS_ACCEPT,
+        vec![
+            Attribute::tagged_integer(attr::TUNNEL_TYPE, 1, 3),
+            Attribute::tagged_integer(attr::TUNNEL_MEDIUM_TYPE, 1, 1),
+            Attribute::tagged_string(attr::TUNNEL_SERVER_ENDPOINT, 1, LNS),
+            Attribute::new(AttrKind::Standard(attr::TUNNEL_PASSWORD), password),
+        ],
+    ))
+}
+
+#[test]
+fn radius_tunnel_attributes_override_the_domain_maps_tunnel_and_the_subscriber_gets_ip() {
+    let mut lab = Lab::new(lac_with_radius(""), lns_with_secret(""));
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(accept_to_the_lns)));
+    let i = bring_up(&mut lab, "alice@isp.example");
+    // The map's tunnel goes to 198.18.9.9 without a secret; RADIUS's tag 1 to the LNS with
+    // the secret it requires: only the override gets the subscriber through.
+    assert!(
+        ip_up(&lab.subs[i].events).is_some(),
+        "{:?}",
+        lab.subs[i].events
+    );
+    let server = lab.lac_radius.as_ref().unwrap();
+    let [request] = server.received.as_slice() else {
+        panic!("one Access-Request: {:?}", server.received);
+    };
+    assert_eq!(request.code, code::ACCESS_REQUEST);
+    assert_eq!(
+        request.string(attr::USER_NAME),
+        Some(&b"alice@isp.example"[..])
+    );
+    assert!(
+        request.string(attr::CHAP_PASSWORD).is_some()
+            || request.string(attr::USER_PASSWORD).is_some()
+    );
+    assert!(request
+        .find(AttrKind::Standard(attr::MESSAGE_AUTHENTICATOR))
+        .is_some());
+    let lac = lab.lac.subscribers();
+    let subscriber = lac.table.iter().next().expect("the subscriber");
+    assert_eq!(subscriber.phase, Phase::Active);
+    assert_eq!(subscriber.profile.as_deref(), Some("tp"));
+    let grant = subscriber.aaa.as_deref().expect("RADIUS granted");
+    assert_eq!(
+        grant.tunnel_source,
+        Some(crate::subscriber::radius_tunnels::TunnelSource::Attributes)
+    );
+    assert_eq!(lac.aaa.stats.accepts, 1);
+}
+
+#[test]
+fn an_access_reject_refuses_the_subscriber_with_the_reason() {
+    let mut lab = Lab::new(lac_with_radius(""), lns_with_secret(""));
+    lab.lac_radius = Some(RadiusResponder::new(
+        SECRET,
+        Box::new(|_| Some((code::ACCESS_REJECT, Vec::new()))),
+    ));
+    let i = bring_up(&mut lab, "mallory@isp.example");
+    let events = &lab.subs[i].events;
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, ClientEvent::AuthFailed(_))),
+        "{events:?}"
+    );
+    lab.advance(Duration::from_secs(5));
+    let lac = lab.lac.subscribers();
+    assert_eq!(lac.table.refusals.get(&Refusal::RadiusReject), Some(&1));
+    assert_eq!(lac.aaa.stats.rejects, 1);
+    assert_eq!(lac.table.len(), 0);
+}
+
+#[test]
+fn a_silent_server_is_asked_again_then_the_next_method_decides() {
+    // `radius none`: when RADIUS does not answer, the domain map alone decides at the LAC.
+    let mut lab = Lab::new(
+        lac_with_radius(
+            "set access profile ra authentication-order [ radius none ]\n\
+             set access tunnel-profile tp tunnel 1 remote-gateway address 127.0.0.72\n\
+             set access tunnel-profile tp tunnel 1 secret tunnel-pw\n",
+        ),
+        lns_with_secret(""),
+    );
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(|_| None)));
+    let i = lab.add_ip("bob@isp.example", "pw");
+    lab.settle();
+    // timeout 2 s, retry 1: the request goes twice, then the server is given up on.
+    for _ in 0..50 {
+        lab.advance(Duration::from_millis(100));
+    }
+    let sent = lab.lac_radius.as_ref().unwrap().received.len();
+    assert_eq!(sent, 2, "the first send and one retry");
+    assert!(
+        ip_up(&lab.subs[i].events).is_some(),
+        "{:?}",
+        lab.subs[i].events
+    );
+    assert_eq!(lab.lac.subscribers().aaa.stats.auth_timeouts, 1);
+
+    // `radius` alone: no answer refuses.
+    let mut lab = Lab::new(lac_with_radius(""), lns_with_secret(""));
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(|_| None)));
+    let i = lab.add_ip("carol@isp.example", "pw");
+    lab.settle();
+    for _ in 0..50 {
+        lab.advance(Duration::from_millis(100));
+    }
+    assert!(ip_up(&lab.subs[i].events).is_none());
+    assert_eq!(
+        lab.lac
+            .subscribers()
+            .table
+            .refusals
+            .get(&Refusal::AaaUnavailable),
+        Some(&1)
+    );
+}
+
+/// The LNS's tunnel group authenticates by RADIUS.
+fn lns_with_radius(extra: &str) -> schema::typed::RouterConfig {
+    config(&format!(
+        "{LNS_BASE}set services l2tp tunnel-group g aaa-access-profile users\n\
+         set access profile users authentication-order radius\n\
+         set access radius-server {SERVER} secret {SECRET}\n\
+         set access radius-server {SERVER} message-authenticator optional\n{extra}"
+    ))
+}
+
+#[test]
+fn the_lns_access_request_names_the_tunnel_and_the_accept_gives_address_dns_and_instance() {
+    let mut lab = Lab::new(
+        super::sim_lab::lac_config(""),
+        lns_with_radius("set routing-instances isp-b instance-type virtual-router\n"),
+    );
+    lab.lns_radius = Some(RadiusResponder::new(
+        SECRET,
+        Box::new(|_| {
+            Some((
+                code::ACCESS_ACCEPT,
+                vec![
+                    Attribute::ipv4(attr::FRAMED_IP_ADDRESS, Ipv4Addr::new(198, 18, 0, 77)),
+                    Attribute::vendor(erx::VENDOR, erx::PRIMARY_DNS, [198, 18, 0, 53]),
+                    Attribute::vendor(erx::VENDOR, erx::VIRTUAL_ROUTER, "isp-b"),
+                ],
+            ))
+        }),
+    ));
+    let i = bring_up(&mut lab, "dave@isp.example");
+    let (address, dns) = ip_up(&lab.subs[i].events).expect("IPCP up");
+    assert_eq!(address, Ipv4Addr::new(198, 18, 0, 77));
+    assert_eq!(dns.first(), Some(&Ipv4Addr::new(198, 18, 0, 53)));
+    let server = lab.lns_radius.as_ref().unwrap();
+    let [request] = server.received.as_slice() else {
+        panic!("one Access-Request: {:?}", server.received);
+    };
+    // The seed's list (17.4R1 on): 64, 65, 66, 67, 68, 82, 90, 91.
+    let tagged = |kind| {
+        request
+            .find(AttrKind::Standard(kind))
+            .and_then(|a| a.tagged())
+            .map(|(_, value)| value.to_vec())
+    };
+    assert_eq!(
+        request
+            .find(AttrKind::Standard(attr::TUNNEL_TYPE))
+            .and_then(|a| a.as_tagged_integer()),
+        Some((0, 3))
+    );
+    assert!(request
+        .find(AttrKind::Standard(attr::TUNNEL_MEDIUM_TYPE))
+        .is_some());
+    assert_eq!(
+        tagged(attr::TUNNEL_CLIENT_ENDPOINT),
+        Some(LAC.as_bytes().to_vec())
+    );
+    assert_eq!(
+        tagged(attr::TUNNEL_SERVER_ENDPOINT),
+        Some(LNS.as_bytes().to_vec())
+    );
+    assert!(request.string(attr::ACCT_TUNNEL_CONNECTION).is_some());
+    assert_eq!(tagged(attr::TUNNEL_ASSIGNMENT_ID), Some(b"g".to_vec()));
+    assert_eq!(tagged(attr::TUNNEL_CLIENT_AUTH_ID), Some(b"lac-s".to_vec()));
+    assert_eq!(tagged(attr::TUNNEL_SERVER_AUTH_ID), Some(b"lns-s".to_vec()));
+    assert_eq!(request.integer(attr::NAS_PORT), Some(4_194_303));
+    let lns = lab.lns.subscribers();
+    let subscriber = lns.table.iter().next().expect("the subscriber");
+    assert_eq!(subscriber.routing_instance.as_deref(), Some("isp-b"));
+    assert_eq!(subscriber.phase, Phase::Active);
+}
+
+#[test]
+fn accounting_sends_start_and_a_stop_with_the_counters_and_cause_again_until_taken() {
+    let mut lab = Lab::new(
+        super::sim_lab::lac_config(""),
+        lns_with_radius(&format!(
+            "set access profile users accounting order radius\n\
+             set access profile users accounting update-interval 10\n\
+             set access profile users radius accounting-server {SERVER}\n"
+        )),
+    );
+    // The server answers everything, until `down` says otherwise.
+    let down = std::rc::Rc::new(std::cell::Cell::new(false));
+    let silent = std::rc::Rc::clone(&down);
+    lab.lns_radius = Some(RadiusResponder::new(
+        SECRET,
+        Box::new(move |request| {
+            if silent.get() {
+                return None;
+            }
+            Some(match request.code {
+                code::ACCOUNTING_REQUEST => (code::ACCOUNTING_RESPONSE, Vec::new()),
+                _ => (code::ACCESS_ACCEPT, Vec::new()),
+            })
+        }),
+    ));
+    let i = bring_up(&mut lab, "erin@isp.example");
+    let (address, _) = ip_up(&lab.subs[i].events).expect("IPCP up");
+    let accounting = |lab: &Lab| -> Vec<Packet> {
+        lab.lns_radius
+            .as_ref()
+            .unwrap()
+            .received
+            .iter()
+            .filter(|p| p.code == code::ACCOUNTING_REQUEST)
+            .cloned()
+            .collect()
+    };
+    let starts = accounting(&lab);
+    let [start] = starts.as_slice() else {
+        panic!("one Start: {starts:?}");
+    };
+    assert_eq!(start.integer(attr::ACCT_STATUS_TYPE), Some(1));
+    assert_eq!(start.ipv4(attr::FRAMED_IP_ADDRESS), Some(address));
+    assert_eq!(
+        start.string(attr::USER_NAME),
+        Some(&b"erin@isp.example"[..])
+    );
+
+    // Ten minutes on: an Interim-Update.
+    for _ in 0..10 {
+        lab.advance(Duration::from_secs(60));
+    }
+    assert_eq!(
+        accounting(&lab)
+            .iter()
+            .filter(|p| p.integer(attr::ACCT_STATUS_TYPE) == Some(3))
+            .count(),
+        1
+    );
+
+    // The server goes quiet; the client ends PPP: the Stop is sent, unanswered, and sent
+    // again once the server is back.
+    down.set(true);
+    lab.subs[i].ppp.close(lab.now);
+    lab.settle();
+    for _ in 0..40 {
+        lab.advance(Duration::from_secs(1));
+    }
+    assert_eq!(lab.lns.subscribers().table.len(), 0);
+    assert!(lab.lns.subscribers().accounting.stats.failures >= 1);
+    down.set(false);
+    for _ in 0..40 {
+        lab.advance(Duration::from_secs(1));
+    }
+    let stops: Vec<_> = accounting(&lab)
+        .into_iter()
+        .filter(|p| p.integer(attr::ACCT_STATUS_TYPE) == Some(2))
+        .collect();
+    let last = stops.last().expect("a Stop");
+    assert!(stops.len() >= 2, "sent again: {}", stops.len());
+    assert_eq!(last.integer(attr::ACCT_TERMINATE_CAUSE), Some(1));
+    assert!(last.integer(attr::ACCT_DELAY_TIME).unwrap_or(0) >= 30);
+    assert!(last.integer(attr::ACCT_SESSION_TIME).is_some());
+    assert!(last.integer(attr::ACCT_INPUT_PACKETS).is_some());
+    let stats = lab.lns.subscribers().accounting.stats;
+    assert_eq!(stats.starts, 1);
+    assert_eq!(stats.stops, 1);
+    assert!(stats.responses >= 3);
+    assert_eq!(
+        lab.lns
+            .subscribers()
+            .table
+            .ends
+            .get(&EndCause::ClientTerminate),
+        Some(&1)
+    );
+}

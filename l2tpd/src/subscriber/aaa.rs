@@ -1,0 +1,388 @@
+//! RADIUS for subscribers: the client, the requests in flight and whose they are, and the
+//! counters `show network-access aaa statistics` prints. The LAC asks RADIUS before it
+//! decides (the Accept may carry tunnel attributes: `radius_tunnels`), the LNS asks it to
+//! authenticate (its Access-Request carries the tunnel attributes of the seed's list), both
+//! in the order `authentication-order` gives, going on to the next method when no server
+//! answers.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use schema::typed::{AccessProfile, RadiusServer, RouterConfig};
+
+use super::accounting::QueuedStop;
+use super::table::SubscriberId;
+use crate::aaa::client::{
+    ClientConfig, ClientEvent, RadiusClient, RequestId, ServerConfig, Service,
+};
+use crate::aaa::radius::{attr, code, Attribute, Packet};
+use crate::ppp::server_link::Credentials;
+
+/// Requests that wait for a server's room, at most; beyond it a subscriber is refused at
+/// once with the reason (a queue without bound would only delay the refusal).
+const QUEUE_LIMIT: usize = 4096;
+/// How long a server that stopped answering is left out before it is tried again.
+const DEAD_TIME: Duration = Duration::from_secs(60);
+/// `max-outstanding-requests` when the configuration has none.
+const DEFAULT_OUTSTANDING: usize = 1000;
+
+/// RFC 2865 values we send.
+const SERVICE_TYPE_FRAMED: u32 = 2;
+const FRAMED_PROTOCOL_PPP: u32 = 1;
+const NAS_PORT_TYPE_VIRTUAL: u32 = 5;
+const NAS_PORT_TYPE_ETHERNET: u32 = 15;
+/// radius-and-avps.md §2: the NAS-Port of a tunnelled PPP user at the LNS.
+const LNS_NAS_PORT: u32 = 4_194_303;
+/// RFC 2868 Tunnel-Type L2TP and Tunnel-Medium-Type IPv4.
+const TUNNEL_TYPE_L2TP: u32 = 3;
+const MEDIUM_IPV4: u32 = 1;
+
+/// Counters of `show network-access aaa statistics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AaaStats {
+    pub auth_requests: u64,
+    pub accepts: u64,
+    pub rejects: u64,
+    /// No server answered: the next method decided.
+    pub auth_timeouts: u64,
+    /// The request queue was full: refused without asking.
+    pub queue_full: u64,
+    /// Access-Challenge (PPP cannot carry one): treated as a reject.
+    pub challenges: u64,
+}
+
+/// What a request in flight is for.
+pub(super) enum Purpose {
+    /// The subscriber's credentials; where `authentication-order` goes on if no server
+    /// answers; the profile's name.
+    Authenticate {
+        credentials: Box<Credentials>,
+        profile: String,
+        resume_at: usize,
+    },
+    /// An Accounting-Request; a Stop keeps what it needs to be sent again.
+    Accounting { stop: Option<Box<QueuedStop>> },
+}
+
+pub(super) struct Pending {
+    pub subscriber: SubscriberId,
+    pub purpose: Purpose,
+}
+
+/// How RADIUS answered.
+pub(super) enum Answer {
+    /// A verified reply (Accept, Reject, Challenge, Accounting-Response).
+    Reply {
+        reply: Packet,
+        request_authenticator: [u8; 16],
+        secret: Arc<[u8]>,
+        server: Ipv4Addr,
+    },
+    /// No server answered (or none is configured).
+    Unanswered,
+}
+
+pub struct AaaState {
+    pub client: RadiusClient,
+    pending: HashMap<RequestId, Pending>,
+    /// Subscribers waiting for their Access-Request's answer.
+    waiting: HashMap<SubscriberId, RequestId>,
+    pub stats: AaaStats,
+}
+
+impl AaaState {
+    /// `seed`: the Request Authenticators' generator's (the caller's RNG).
+    pub fn new(seed: [u8; 32]) -> Self {
+        Self {
+            client: RadiusClient::new(ClientConfig {
+                queue_limit: QUEUE_LIMIT,
+                dead_time: DEAD_TIME,
+                // Per server (`message-authenticator`, `require` by default).
+                require_message_authenticator: false,
+                seed,
+            }),
+            pending: HashMap::new(),
+            waiting: HashMap::new(),
+            stats: AaaStats::default(),
+        }
+    }
+}
+
+impl AaaState {
+    /// The servers of `access radius-server` and of every profile (a profile's own entry for
+    /// an address wins: it is what that profile's subscribers are sent with).
+    pub fn configure(&mut self, config: &RouterConfig) {
+        let mut servers: BTreeMap<Ipv4Addr, &RadiusServer> =
+            config.radius_servers.iter().map(|(a, s)| (*a, s)).collect();
+        for profile in config.access_profiles.values() {
+            servers.extend(profile.radius_servers.iter().map(|(a, s)| (*a, s)));
+        }
+        self.client.configure(
+            servers
+                .into_iter()
+                .filter_map(|(address, s)| server_config(address, s))
+                .collect(),
+        );
+    }
+
+    /// Sends `request` to the first live server of `servers`. Err (with the purpose back):
+    /// the queue is full (or no server is configured), counted; the caller goes on as if
+    /// none answered.
+    pub(super) fn start(
+        &mut self,
+        now: Instant,
+        subscriber: SubscriberId,
+        servers: &[Ipv4Addr],
+        request: Packet,
+        purpose: Purpose,
+    ) -> Result<(), Purpose> {
+        let authenticating = matches!(purpose, Purpose::Authenticate { .. });
+        let service = if authenticating {
+            self.stats.auth_requests += 1;
+            Service::Authentication
+        } else {
+            Service::Accounting
+        };
+        match self.client.submit(now, service, servers, request) {
+            Ok(id) => {
+                self.pending.insert(
+                    id,
+                    Pending {
+                        subscriber,
+                        purpose,
+                    },
+                );
+                if authenticating {
+                    self.waiting.insert(subscriber, id);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                tracing::info!(
+                    "radius: request for subscriber {} not sent: {e:?}",
+                    subscriber.0
+                );
+                self.stats.queue_full += 1;
+                Err(purpose)
+            }
+        }
+    }
+
+    /// The subscriber went away while its Access-Request was out: the answer is dropped
+    /// quietly. (Its accounting requests go on: a Stop must arrive.)
+    pub(super) fn forget(&mut self, subscriber: SubscriberId) {
+        if let Some(id) = self.waiting.remove(&subscriber) {
+            self.pending.remove(&id);
+            self.client.cancel(id);
+        }
+    }
+
+    /// The next answer the client has, with what it was for.
+    pub(super) fn poll_answer(&mut self) -> Option<(Pending, Answer)> {
+        loop {
+            let (id, answer) = match self.client.poll_event()? {
+                ClientEvent::Reply {
+                    id,
+                    server,
+                    reply,
+                    request_authenticator,
+                    secret,
+                    ..
+                } => (
+                    id,
+                    Answer::Reply {
+                        reply,
+                        request_authenticator,
+                        secret,
+                        server,
+                    },
+                ),
+                ClientEvent::Failed { id, .. } => (id, Answer::Unanswered),
+            };
+            let Some(pending) = self.pending.remove(&id) else {
+                continue;
+            };
+            if let Purpose::Authenticate { .. } = pending.purpose {
+                self.waiting.remove(&pending.subscriber);
+                match &answer {
+                    Answer::Reply { reply, .. } => match reply.code {
+                        code::ACCESS_ACCEPT => self.stats.accepts += 1,
+                        code::ACCESS_CHALLENGE => self.stats.challenges += 1,
+                        _ => self.stats.rejects += 1,
+                    },
+                    Answer::Unanswered => self.stats.auth_timeouts += 1,
+                }
+            }
+            return Some((pending, answer));
+        }
+    }
+}
+
+fn server_config(address: Ipv4Addr, server: &RadiusServer) -> Option<ServerConfig> {
+    let secret = server.secret.as_ref()?;
+    Some(ServerConfig {
+        address,
+        auth_port: server.port,
+        accounting_port: server.accounting_port,
+        secret: Arc::from(secret.expose()),
+        retry: server.retry,
+        timeout: Duration::from_secs(u64::from(server.timeout)),
+        source: server.source_address,
+        max_outstanding: usize::try_from(server.max_outstanding_requests)
+            .unwrap_or(DEFAULT_OUTSTANDING),
+        require_message_authenticator: server.require_message_authenticator,
+    })
+}
+
+/// The servers a profile's Access-Requests go to, in order: its `radius
+/// authentication-server` list, else its own `radius-server` entries, else every
+/// `access radius-server`.
+pub(super) fn authentication_servers(
+    config: &RouterConfig,
+    profile: &AccessProfile,
+) -> Vec<Ipv4Addr> {
+    if !profile.authentication_servers.is_empty() {
+        return profile.authentication_servers.clone();
+    }
+    if !profile.radius_servers.is_empty() {
+        return profile.radius_servers.keys().copied().collect();
+    }
+    config.radius_servers.keys().copied().collect()
+}
+
+/// Where the Access-Request comes from, beyond the credentials.
+pub(super) struct RequestFacts<'a> {
+    pub user: &'a str,
+    pub nas_identifier: &'a [u8],
+    pub acct_session_id: String,
+    pub calling_station: Option<&'a [u8]>,
+    pub nas_port_id: Option<&'a str>,
+    /// LNS: the tunnel the session came through.
+    pub tunnel: Option<TunnelFacts<'a>>,
+}
+
+/// The seed's list of what an LNS's Access-Request carries about the tunnel (17.4R1 on).
+pub(super) struct TunnelFacts<'a> {
+    pub client_endpoint: Option<Ipv4Addr>,
+    pub server_endpoint: Option<Ipv4Addr>,
+    /// Acct-Tunnel-Connection: `tunnel/session`, our IDs.
+    pub connection: String,
+    pub assignment_id: &'a str,
+    pub client_auth_id: &'a str,
+    pub server_auth_id: &'a [u8],
+}
+
+/// An Access-Request for `credentials`. The User-Password goes in clear here: the codec
+/// hides it with the server's secret and the request's authenticator when it encodes.
+pub(super) fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Packet {
+    let mut attributes = vec![Attribute::string(attr::USER_NAME, facts.user)];
+    match credentials {
+        Credentials::Pap { password, .. } => {
+            attributes.push(Attribute::string(attr::USER_PASSWORD, password));
+        }
+        Credentials::Chap {
+            identifier,
+            challenge,
+            response,
+            ..
+        } => {
+            let mut value = vec![*identifier];
+            value.extend_from_slice(response);
+            attributes.push(Attribute::string(attr::CHAP_PASSWORD, value));
+            attributes.push(Attribute::string(attr::CHAP_CHALLENGE, challenge));
+        }
+    }
+    attributes.push(Attribute::integer(attr::SERVICE_TYPE, SERVICE_TYPE_FRAMED));
+    attributes.push(Attribute::integer(
+        attr::FRAMED_PROTOCOL,
+        FRAMED_PROTOCOL_PPP,
+    ));
+    attributes.push(Attribute::string(
+        attr::NAS_IDENTIFIER,
+        facts.nas_identifier,
+    ));
+    attributes.push(Attribute::string(
+        attr::ACCT_SESSION_ID,
+        facts.acct_session_id.as_bytes(),
+    ));
+    if let Some(calling) = facts.calling_station {
+        attributes.push(Attribute::string(attr::CALLING_STATION_ID, calling));
+    }
+    if let Some(port) = facts.nas_port_id {
+        attributes.push(Attribute::string(attr::NAS_PORT_ID, port));
+    }
+    match &facts.tunnel {
+        None => attributes.push(Attribute::integer(
+            attr::NAS_PORT_TYPE,
+            NAS_PORT_TYPE_ETHERNET,
+        )),
+        Some(tunnel) => {
+            attributes.push(Attribute::integer(
+                attr::NAS_PORT_TYPE,
+                NAS_PORT_TYPE_VIRTUAL,
+            ));
+            attributes.push(Attribute::integer(attr::NAS_PORT, LNS_NAS_PORT));
+            push_tunnel(&mut attributes, tunnel);
+        }
+    }
+    Packet {
+        code: code::ACCESS_REQUEST,
+        identifier: 0,
+        authenticator: [0; 16],
+        attributes,
+    }
+}
+
+/// RFC 2868 §3: in a request the tag is unused and so zero.
+fn push_tunnel(attributes: &mut Vec<Attribute>, tunnel: &TunnelFacts<'_>) {
+    attributes.push(Attribute::tagged_integer(
+        attr::TUNNEL_TYPE,
+        0,
+        TUNNEL_TYPE_L2TP,
+    ));
+    attributes.push(Attribute::tagged_integer(
+        attr::TUNNEL_MEDIUM_TYPE,
+        0,
+        MEDIUM_IPV4,
+    ));
+    if let Some(address) = tunnel.client_endpoint {
+        attributes.push(Attribute::tagged_string(
+            attr::TUNNEL_CLIENT_ENDPOINT,
+            0,
+            address.to_string(),
+        ));
+    }
+    if let Some(address) = tunnel.server_endpoint {
+        attributes.push(Attribute::tagged_string(
+            attr::TUNNEL_SERVER_ENDPOINT,
+            0,
+            address.to_string(),
+        ));
+    }
+    attributes.push(Attribute::string(
+        attr::ACCT_TUNNEL_CONNECTION,
+        tunnel.connection.as_bytes(),
+    ));
+    attributes.push(Attribute::tagged_string(
+        attr::TUNNEL_ASSIGNMENT_ID,
+        0,
+        tunnel.assignment_id,
+    ));
+    attributes.push(Attribute::tagged_string(
+        attr::TUNNEL_CLIENT_AUTH_ID,
+        0,
+        tunnel.client_auth_id,
+    ));
+    attributes.push(Attribute::tagged_string(
+        attr::TUNNEL_SERVER_AUTH_ID,
+        0,
+        tunnel.server_auth_id,
+    ));
+}
+
+/// The Acct-Session-Id of a subscriber: its session ID, as `show subscribers` prints it.
+pub(super) fn acct_session_id(id: SubscriberId) -> String {
+    id.0.to_string()
+}

@@ -1,0 +1,453 @@
+//! Where RADIUS enters the subscriber sequences. At the LAC: a subscriber whose access
+//! profile (its domain map's `access-profile`) lists `radius` is authenticated by RADIUS
+//! before anything is decided, and the Accept's tunnel attributes and Tunnel-Group decide its
+//! tunnel with the domain map (`radius_tunnels`). Where PPP ends here (the LNS, a LAC that
+//! terminates): `authentication-order` runs method by method, RADIUS among them, and an
+//! Accept's Framed-IP-Address, Framed-Pool, DNS and Virtual-Router VSAs are kept for the
+//! address and the routing instance.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use schema::typed::{AuthenticationMethod, RouterConfig};
+
+use super::aaa::{
+    access_request, acct_session_id, authentication_servers, Answer, Pending, Purpose,
+    RequestFacts, TunnelFacts,
+};
+use super::decision::{map_access_profile, map_tunnel_profile, Refusal};
+use super::lac::SubscriberLayer;
+use super::local_auth::{self, AuthRejection, Step};
+use super::radius_tunnels::{self, TunnelRefusal};
+use super::table::{AaaGrant, AccessLeg, EndCause, Phase, SubscriberId};
+use super::termination::LOCAL_SERVICE_INTERFACE;
+use crate::aaa::client::{SocketId, Transmit};
+use crate::aaa::radius::{attr, code, erx, tunnel_attributes, Packet};
+use crate::ppp::server_link::Credentials;
+use crate::registry::Registry;
+
+impl SubscriberLayer {
+    /// LAC: asks RADIUS when the subscriber's access profile lists it; `false` when the
+    /// domain map decides alone (no profile, no `radius` in it, or no server to ask).
+    pub(super) fn ask_radius_at_the_lac(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        credentials: &Credentials,
+        config: &RouterConfig,
+    ) -> bool {
+        let Some(subscriber) = self.table.get(id) else {
+            return false;
+        };
+        let user = subscriber.user.clone().unwrap_or_default();
+        // The domain map's profile, else the router's (`[edit] access-profile`).
+        let Some(name) = map_access_profile(config, &user).or(config.access_profile.as_deref())
+        else {
+            return false;
+        };
+        let Some(profile) = config.access_profiles.get(name) else {
+            return false;
+        };
+        let Some(radius_at) = local_auth::order(profile)
+            .iter()
+            .position(|m| *m == AuthenticationMethod::Radius)
+        else {
+            return false;
+        };
+        let (calling, port) = match &subscriber.access {
+            AccessLeg::Pppoe {
+                underlying, mac, ..
+            } => (
+                Some(super::proxy::calling_number(underlying, *mac)),
+                Some(underlying.clone()),
+            ),
+            _ => (None, None),
+        };
+        let facts = RequestFacts {
+            user: &user,
+            nas_identifier: &self.host_name,
+            acct_session_id: acct_session_id(id),
+            calling_station: calling.as_deref().map(str::as_bytes),
+            nas_port_id: port.as_deref(),
+            tunnel: None,
+        };
+        let request = access_request(credentials, &facts);
+        let servers = authentication_servers(config, profile);
+        let purpose = Purpose::Authenticate {
+            credentials: Box::new(credentials.clone()),
+            profile: name.to_string(),
+            resume_at: radius_at + 1,
+        };
+        if self.aaa.start(now, id, &servers, request, purpose).is_err() {
+            self.refuse(now, id, Refusal::AaaUnavailable);
+        }
+        true
+    }
+
+    /// PPP ends here: `authentication-order` from its `from`-th method on.
+    pub(super) fn authenticate_from(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        credentials: Credentials,
+        from: usize,
+        config: &RouterConfig,
+        registry: &Registry,
+    ) {
+        let Some(subscriber) = self.table.get(id) else {
+            return;
+        };
+        let profile_name = subscriber.aaa_profile.clone();
+        let profile = profile_name
+            .as_deref()
+            .and_then(|p| config.access_profiles.get(p));
+        match local_auth::next_step(profile, &credentials, from) {
+            Step::Admit(admission) => self.admit(now, id, admission.key()),
+            Step::Refuse(why) => self.deny(now, id, why),
+            Step::AskRadius { resume_at } => {
+                let (Some(profile), Some(name)) = (profile, profile_name) else {
+                    return;
+                };
+                let request = self.termination_request(id, &credentials, registry);
+                let servers = authentication_servers(config, profile);
+                let purpose = Purpose::Authenticate {
+                    credentials: Box::new(credentials.clone()),
+                    profile: name,
+                    resume_at,
+                };
+                let Some(request) = request else {
+                    return;
+                };
+                if self.aaa.start(now, id, &servers, request, purpose).is_err() {
+                    self.authenticate_from(now, id, credentials, resume_at, config, registry);
+                }
+            }
+        }
+    }
+
+    /// The Access-Request of a subscriber whose PPP ends here; at the LNS it carries the
+    /// tunnel the session came through (the seed's list).
+    fn termination_request(
+        &self,
+        id: SubscriberId,
+        credentials: &Credentials,
+        registry: &Registry,
+    ) -> Option<Packet> {
+        let subscriber = self.table.get(id)?;
+        let user = subscriber.user.clone().unwrap_or_default();
+        let (calling, port, tunnel) = match &subscriber.access {
+            AccessLeg::Pppoe {
+                underlying, mac, ..
+            } => (
+                Some(super::proxy::calling_number(underlying, *mac).into_bytes()),
+                Some(underlying.clone()),
+                None,
+            ),
+            AccessLeg::L2tp {
+                tunnel_id,
+                session_id,
+                group,
+                lac,
+            } => {
+                let (peer, local) = registry
+                    .tunnel_addresses(*tunnel_id)
+                    .map_or((None, None), |(p, l)| (Some(p), l));
+                let client = peer.and_then(|p| match p {
+                    SocketAddr::V4(v4) => Some(*v4.ip()),
+                    SocketAddr::V6(_) => None,
+                });
+                (
+                    registry.calling_number(id),
+                    None,
+                    Some((
+                        client,
+                        local,
+                        *tunnel_id,
+                        *session_id,
+                        group.clone(),
+                        lac.clone(),
+                    )),
+                )
+            }
+            AccessLeg::TestCall(_) => return None,
+        };
+        let tunnel = tunnel
+            .as_ref()
+            .map(|(client, local, t, s, group, lac)| TunnelFacts {
+                client_endpoint: *client,
+                server_endpoint: *local,
+                connection: format!("{t}/{s}"),
+                assignment_id: group,
+                client_auth_id: lac,
+                server_auth_id: &self.host_name,
+            });
+        let facts = RequestFacts {
+            user: &user,
+            nas_identifier: &self.host_name,
+            acct_session_id: acct_session_id(id),
+            calling_station: calling.as_deref(),
+            nas_port_id: port.as_deref(),
+            tunnel,
+        };
+        Some(access_request(credentials, &facts))
+    }
+
+    /// Authenticated: the client gets its Success and IPCP may begin.
+    pub(super) fn admit(&mut self, now: Instant, id: SubscriberId, how: &'static str) {
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return;
+        };
+        tracing::info!(
+            "subscriber {}: authenticated ({how})",
+            subscriber.user.as_deref().unwrap_or("?")
+        );
+        if let Some(link) = subscriber.link.as_mut() {
+            link.auth_success(b"", now);
+        }
+        subscriber.phase = Phase::Addressing;
+    }
+
+    /// Refused: the client gets its failure and LCP terminates.
+    pub(super) fn deny(&mut self, now: Instant, id: SubscriberId, why: AuthRejection) {
+        *self.lns.auth_refusals.entry(why).or_default() += 1;
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return;
+        };
+        tracing::info!(
+            "subscriber {}: authentication refused: {}",
+            subscriber.user.as_deref().unwrap_or("?"),
+            why.key()
+        );
+        subscriber.phase = Phase::Terminating;
+        subscriber.end_cause = Some(EndCause::AuthenticationFailed);
+        if let Some(link) = subscriber.link.as_mut() {
+            link.auth_failure(b"authentication failed", now);
+        }
+    }
+
+    /// Requests the RADIUS client has for the network.
+    pub fn poll_radius_transmit(&mut self) -> Option<Transmit> {
+        self.aaa.client.poll_transmit()
+    }
+
+    /// A datagram on one of the RADIUS client's sockets.
+    pub fn handle_radius_datagram(
+        &mut self,
+        now: Instant,
+        socket: SocketId,
+        from: SocketAddr,
+        bytes: &[u8],
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        self.aaa.client.handle_datagram(now, socket, from, bytes);
+        self.drain_aaa(now, config, registry);
+    }
+
+    /// Acts on every answer the client has.
+    pub(super) fn drain_aaa(
+        &mut self,
+        now: Instant,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        while let Some((pending, answer)) = self.aaa.poll_answer() {
+            let id = pending.subscriber;
+            if let Purpose::Accounting { stop } = pending.purpose {
+                self.accounting_answered(now, stop, &answer);
+                continue;
+            }
+            let lac_subscriber = self
+                .table
+                .get(id)
+                .is_some_and(|s| !s.terminated && s.pppoe_key().is_some());
+            if lac_subscriber {
+                self.lac_answer(now, pending, answer, config, registry);
+            } else {
+                self.termination_answer(now, pending, answer, config, registry);
+            }
+            self.run_link(now, id, config, registry);
+        }
+    }
+
+    fn lac_answer(
+        &mut self,
+        now: Instant,
+        pending: Pending,
+        answer: Answer,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        let id = pending.subscriber;
+        let Purpose::Authenticate {
+            credentials,
+            profile,
+            resume_at,
+        } = pending.purpose
+        else {
+            return;
+        };
+        let user = self
+            .table
+            .get(id)
+            .and_then(|s| s.user.clone())
+            .unwrap_or_default();
+        let (reply, request_authenticator, secret, server) = match answer {
+            Answer::Reply { reply, .. } if reply.code != code::ACCESS_ACCEPT => {
+                tracing::info!("subscriber {user}: RADIUS rejected");
+                return self.refuse(now, id, Refusal::RadiusReject);
+            }
+            Answer::Unanswered => {
+                // Junos goes on with the next method; at the LAC that is the domain map
+                // alone (the LNS checks the password).
+                tracing::info!("subscriber {user}: no RADIUS server answered");
+                let falls_through = config.access_profiles.get(&profile).is_some_and(|p| {
+                    local_auth::order(p)
+                        .iter()
+                        .skip_while(|m| **m != AuthenticationMethod::Radius)
+                        .nth(1)
+                        .is_some()
+                });
+                if falls_through {
+                    return self.decide_by_domain_map(
+                        now,
+                        id,
+                        *credentials,
+                        resume_at,
+                        config,
+                        registry,
+                    );
+                }
+                return self.refuse(now, id, Refusal::AaaUnavailable);
+            }
+            Answer::Reply {
+                reply,
+                request_authenticator,
+                secret,
+                server,
+            } => (reply, request_authenticator, secret, server),
+        };
+        if let Some(subscriber) = self.table.get_mut(id) {
+            // Its accounting goes by this profile.
+            subscriber.aaa_profile = Some(profile.clone());
+        }
+        let attributes = tunnel_attributes(&reply, &secret, &request_authenticator);
+        let mut ignored: Vec<String> = attributes
+            .ignored
+            .iter()
+            .map(|(kind, why)| format!("{kind:?}: {why}"))
+            .collect();
+        let choice = radius_tunnels::decide(
+            config,
+            map_tunnel_profile(config, &user),
+            &attributes,
+            &mut ignored,
+        );
+        for why in &ignored {
+            tracing::info!("subscriber {user}: RADIUS attribute not used: {why}");
+        }
+        let mut grant = grant_from(&reply, server);
+        grant.ignored = ignored;
+        match choice {
+            Err(TunnelRefusal::UnknownTunnelGroup(group)) => {
+                tracing::info!("subscriber {user}: Tunnel-Group {group} is not a tunnel profile");
+                self.refuse(now, id, Refusal::UnknownTunnelGroup);
+            }
+            Err(TunnelRefusal::NoServerEndpoint) => {
+                self.refuse(now, id, Refusal::NoTunnelEndpoint);
+            }
+            Ok(Some(choice)) => {
+                grant.tunnel_source = Some(choice.source);
+                if let Some(subscriber) = self.table.get_mut(id) {
+                    subscriber.aaa = Some(Box::new(grant));
+                }
+                if let Err(why) = self.tunnel(
+                    now,
+                    id,
+                    &choice.name,
+                    &choice.profile,
+                    &credentials,
+                    registry,
+                ) {
+                    self.refuse(now, id, why);
+                }
+            }
+            Ok(None) => {
+                // Neither RADIUS nor the map tunnels it: PPP ends here, already admitted.
+                if let Some(subscriber) = self.table.get_mut(id) {
+                    subscriber.terminated = true;
+                    subscriber.aaa_profile = Some(profile);
+                    subscriber.service = Some(Arc::from(LOCAL_SERVICE_INTERFACE));
+                    subscriber.aaa = Some(Box::new(grant));
+                }
+                self.admit(now, id, "radius");
+            }
+        }
+    }
+
+    fn termination_answer(
+        &mut self,
+        now: Instant,
+        pending: Pending,
+        answer: Answer,
+        config: &RouterConfig,
+        registry: &mut Registry,
+    ) {
+        let id = pending.subscriber;
+        let Purpose::Authenticate {
+            credentials,
+            resume_at,
+            ..
+        } = pending.purpose
+        else {
+            return;
+        };
+        match answer {
+            Answer::Reply { reply, server, .. } if reply.code == code::ACCESS_ACCEPT => {
+                let grant = grant_from(&reply, server);
+                if let Some(subscriber) = self.table.get_mut(id) {
+                    // The Virtual-Router VSA puts the session in that instance (the seed's
+                    // rule); without it the tunnel's instance stays.
+                    if let (Some(vr), AccessLeg::L2tp { group, .. }) =
+                        (&grant.virtual_router, &subscriber.access)
+                    {
+                        subscriber.routing_instance =
+                            super::routing_instance::session_routing_instance(
+                                config,
+                                group,
+                                Some(vr),
+                            );
+                    }
+                    subscriber.aaa = Some(Box::new(grant));
+                }
+                self.admit(now, id, "radius");
+            }
+            Answer::Reply { .. } => self.deny(now, id, AuthRejection::RadiusReject),
+            Answer::Unanswered => {
+                self.authenticate_from(now, id, *credentials, resume_at, config, registry)
+            }
+        }
+    }
+}
+
+/// What an Access-Accept grants a subscriber beyond its tunnel.
+pub(super) fn grant_from(reply: &Packet, server: Ipv4Addr) -> AaaGrant {
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let address = |bytes: Option<&[u8]>| {
+        let octets: [u8; 4] = bytes?.try_into().ok()?;
+        Some(Ipv4Addr::from(octets))
+    };
+    AaaGrant {
+        server: Some(server),
+        framed_address: reply.ipv4(attr::FRAMED_IP_ADDRESS),
+        framed_pool: reply.string(attr::FRAMED_POOL).map(text),
+        primary_dns: address(reply.vendor(erx::VENDOR, erx::PRIMARY_DNS)),
+        secondary_dns: address(reply.vendor(erx::VENDOR, erx::SECONDARY_DNS)),
+        virtual_router: reply.vendor(erx::VENDOR, erx::VIRTUAL_ROUTER).map(text),
+        session_timeout: reply.integer(attr::SESSION_TIMEOUT),
+        idle_timeout: reply.integer(attr::IDLE_TIMEOUT),
+        tunnel_source: None,
+        ignored: Vec::new(),
+    }
+}

@@ -1,0 +1,174 @@
+//! When accounting requests go out: Start once a subscriber is up (its L2TP session at the
+//! LAC, IPCP where PPP ends), Interim-Updates on their schedule, Stop at its end; Stops
+//! nobody took are sent again (`accounting`).
+
+use std::time::Instant;
+
+use schema::typed::RouterConfig;
+
+use super::aaa::{Answer, Purpose};
+use super::accounting::{
+    self, accounting_servers, set_delay, update_interval, Accounted, QueuedStop, Status, Usage,
+    STOP_RETRY_AFTER,
+};
+use super::lac::SubscriberLayer;
+use super::table::{EndCause, Subscriber, SubscriberId};
+
+impl SubscriberLayer {
+    /// The subscriber is up: Start, and its first Interim-Update scheduled.
+    pub(super) fn accounting_start(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        config: &RouterConfig,
+    ) {
+        let Some(subscriber) = self.table.get(id) else {
+            return;
+        };
+        if subscriber.is_test_call() || self.accounting.is_accounted(id) {
+            return;
+        }
+        let Some(profile) = accounting::profile_of(config, subscriber) else {
+            return;
+        };
+        let servers = accounting_servers(config, profile);
+        if servers.is_empty() {
+            return;
+        }
+        let request = accounting::request(subscriber, Status::Start, None, &self.host_name);
+        let interval = update_interval(profile);
+        self.accounting.stats.starts += 1;
+        if self
+            .aaa
+            .start(
+                now,
+                id,
+                &servers,
+                request,
+                Purpose::Accounting { stop: None },
+            )
+            .is_err()
+        {
+            self.accounting.stats.failures += 1;
+        }
+        let next = interval.map(|every| now + every);
+        self.accounting.account(
+            id,
+            Accounted {
+                servers,
+                interval,
+                next,
+            },
+        );
+    }
+
+    /// Interim-Updates due now; each schedules the next.
+    pub(super) fn accounting_interims(&mut self, now: Instant) {
+        for (_, id) in self.accounting.due_interims(now) {
+            let (Some(subscriber), Some(accounted)) = (self.table.get(id), self.accounting.get(id))
+            else {
+                continue;
+            };
+            let servers = accounted.servers.clone();
+            let interval = accounted.interval;
+            let usage = Usage::of(subscriber, now);
+            let request =
+                accounting::request(subscriber, Status::Interim, Some(&usage), &self.host_name);
+            self.accounting.stats.interims += 1;
+            if self
+                .aaa
+                .start(
+                    now,
+                    id,
+                    &servers,
+                    request,
+                    Purpose::Accounting { stop: None },
+                )
+                .is_err()
+            {
+                self.accounting.stats.failures += 1;
+            }
+            self.accounting.account(
+                id,
+                Accounted {
+                    servers,
+                    interval,
+                    next: interval.map(|every| now + every),
+                },
+            );
+        }
+    }
+
+    /// The subscriber ended (its counters final): Stop, if it was accounted.
+    pub(super) fn accounting_stop(
+        &mut self,
+        now: Instant,
+        subscriber: &Subscriber,
+        cause: EndCause,
+    ) {
+        let Some(accounted) = self.accounting.forget(subscriber.id) else {
+            return;
+        };
+        let usage = Usage::of(subscriber, now);
+        let request = accounting::request(
+            subscriber,
+            Status::Stop(cause),
+            Some(&usage),
+            &self.host_name,
+        );
+        self.accounting.stats.stops += 1;
+        let stop = QueuedStop {
+            subscriber: subscriber.id,
+            due: now,
+            attempts: 0,
+            ended: now,
+            servers: accounted.servers,
+            request,
+        };
+        self.send_stop(now, stop);
+    }
+
+    fn send_stop(&mut self, now: Instant, mut stop: QueuedStop) {
+        stop.attempts += 1;
+        let (id, servers, request) = (stop.subscriber, stop.servers.clone(), stop.request.clone());
+        let purpose = Purpose::Accounting {
+            stop: Some(Box::new(stop)),
+        };
+        if let Err(Purpose::Accounting {
+            stop: Some(mut stop),
+        }) = self.aaa.start(now, id, &servers, request, purpose)
+        {
+            self.accounting.stats.failures += 1;
+            stop.due = now + STOP_RETRY_AFTER;
+            self.accounting.requeue_stop(*stop);
+        }
+    }
+
+    /// Interim-Updates and Stops sent again, when due.
+    pub(super) fn accounting_timers(&mut self, now: Instant) {
+        self.accounting_interims(now);
+        for mut stop in self.accounting.due_stops(now) {
+            set_delay(&mut stop.request, now.saturating_duration_since(stop.ended));
+            self.send_stop(now, stop);
+        }
+    }
+
+    /// An accounting request's fate: a Stop no server took waits for its next try.
+    pub(super) fn accounting_answered(
+        &mut self,
+        now: Instant,
+        stop: Option<Box<QueuedStop>>,
+        answer: &Answer,
+    ) {
+        match answer {
+            Answer::Reply { .. } => self.accounting.stats.responses += 1,
+            Answer::Unanswered => {
+                self.accounting.stats.failures += 1;
+                if let Some(mut stop) = stop {
+                    stop.due = now + STOP_RETRY_AFTER;
+                    self.accounting.requeue_stop(*stop);
+                }
+            }
+        }
+    }
+}
