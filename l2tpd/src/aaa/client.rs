@@ -566,16 +566,28 @@ impl RadiusClient {
         self.events.pop_front()
     }
 
+    /// Per server, sorted by address; states as of the latest `now` the client was given.
     pub fn server_stats(&self) -> Vec<ServerStats> {
-        let now_dead = |server: &Server| match server.dead {
-            Some((since, until)) => ServerState::Dead { since, until },
-            None => ServerState::Up,
-        };
+        match self.now {
+            Some(now) => self.server_stats_at(now),
+            None => self.stats_with(|server| server.dead),
+        }
+    }
+
+    /// States as of `now`: a dead server past its dead time shows up (it is tried again).
+    pub fn server_stats_at(&self, now: Instant) -> Vec<ServerStats> {
+        self.stats_with(|server| server.dead.filter(|(_, until)| now < *until))
+    }
+
+    fn stats_with(&self, dead: impl Fn(&Server) -> Option<(Instant, Instant)>) -> Vec<ServerStats> {
         let mut stats: Vec<ServerStats> = self
             .servers
             .values()
             .map(|server| ServerStats {
-                state: now_dead(server),
+                state: match dead(server) {
+                    Some((since, until)) => ServerState::Dead { since, until },
+                    None => ServerState::Up,
+                },
                 outstanding: server.outstanding,
                 queued: server.waiting.len(),
                 average_rtt_ms: (server.rtt_samples > 0)
@@ -584,19 +596,6 @@ impl RadiusClient {
             })
             .collect();
         stats.sort_by_key(|s| s.address);
-        stats
-    }
-
-    /// Server states as of `now` (a dead server past its dead time shows up).
-    pub fn server_stats_at(&self, now: Instant) -> Vec<ServerStats> {
-        let mut stats = self.server_stats();
-        for entry in &mut stats {
-            if let ServerState::Dead { until, .. } = entry.state {
-                if now >= until {
-                    entry.state = ServerState::Up;
-                }
-            }
-        }
         stats
     }
 

@@ -219,6 +219,9 @@ fn failover_to_the_next_server_then_back_after_dead_time() {
         .unwrap();
     assert_eq!(transmits(&mut client)[0].to, SocketAddr::from((A, 1812)));
     assert_eq!(stats_of(&client, A).marked_dead, 1);
+    assert_eq!(stats_of(&client, A).state, ServerState::Up);
+    let dead = client.server_stats_at(revived - Duration::from_millis(1));
+    assert!(matches!(dead[0].state, ServerState::Dead { since, .. } if since == failed_over));
     assert_eq!(stats_of(&client, B).accepts, 1);
 }
 
