@@ -645,9 +645,18 @@ impl RadiusClient {
     }
 
     fn has_room(&self, server: Ipv4Addr) -> bool {
-        self.servers
-            .get(&server)
-            .is_some_and(|s| s.outstanding < s.config.max_outstanding.max(1))
+        self.servers.get(&server).is_some_and(|s| {
+            s.outstanding < s.config.max_outstanding.max(1) && self.identifier_free(s.config.source)
+        })
+    }
+
+    /// SocketId's index is 16 bits: 65,536 sockets of 256 identifiers per source at most
+    /// (16.7 million outstanding, far beyond any max-outstanding-requests in practice).
+    fn identifier_free(&self, source: Option<Ipv4Addr>) -> bool {
+        self.sockets_with_room
+            .get(&source)
+            .is_some_and(|room| !room.is_empty())
+            || self.sockets.get(&source).map_or(0, Vec::len) <= usize::from(u16::MAX)
     }
 
     fn enqueue(&mut self, id: RequestId, server: Ipv4Addr) {
