@@ -286,6 +286,13 @@ const _: () = assert!(REQUEST_RECORD_SIZE <= 96 && IN_FLIGHT_RECORD_SIZE <= 160)
 
 type ReplyKey = (SocketId, SocketAddrV4, u8);
 
+/// Why a datagram was not taken as a reply: counted on the server it came from.
+enum ReplyDrop {
+    Malformed,
+    BadAuthenticator,
+    UnknownIdentifier,
+}
+
 pub struct RadiusClient {
     config: ClientConfig,
     servers: HashMap<Ipv4Addr, Server>,
@@ -352,6 +359,11 @@ impl RadiusClient {
         if let Some(now) = self.now {
             for id in now_orphans {
                 self.reroute_waiting(now, id);
+            }
+            // A kept server may have been given more room.
+            let addresses: Vec<Ipv4Addr> = self.servers.keys().copied().collect();
+            for address in addresses {
+                self.drain(now, address);
             }
         }
     }
@@ -442,17 +454,14 @@ impl RadiusClient {
             self.stats.unknown_source += 1;
             return;
         };
-        let Some(server) = self.servers.get_mut(from.ip()) else {
-            self.stats.unknown_source += 1;
-            return;
-        };
+        let address = *from.ip();
+        // A server removed by a commit may still answer a request signed before: the match
+        // is on the request, so its reply is checked (with the request's own secret).
         let Some(&identifier) = bytes.get(1) else {
-            server.stats.malformed += 1;
-            return;
+            return self.drop_reply(address, ReplyDrop::Malformed);
         };
         let Some(&id) = self.pending.get(&(socket, from, identifier)) else {
-            server.stats.unknown_identifiers += 1;
-            return;
+            return self.drop_reply(address, ReplyDrop::UnknownIdentifier);
         };
         let Some(Request {
             state: State::InFlight(flight),
@@ -460,8 +469,7 @@ impl RadiusClient {
             ..
         }) = self.requests.get(&id)
         else {
-            server.stats.unknown_identifiers += 1;
-            return;
+            return self.drop_reply(address, ReplyDrop::UnknownIdentifier);
         };
         let reply = match verify_response(
             bytes,
@@ -472,13 +480,9 @@ impl RadiusClient {
         ) {
             Ok(reply) => reply,
             Err(VerifyError::Decode(_) | VerifyError::MalformedMessageAuthenticator) => {
-                server.stats.malformed += 1;
-                return;
+                return self.drop_reply(address, ReplyDrop::Malformed);
             }
-            Err(_) => {
-                server.stats.bad_authenticators += 1;
-                return;
-            }
+            Err(_) => return self.drop_reply(address, ReplyDrop::BadAuthenticator),
         };
         let expected = match service {
             Service::Authentication => matches!(
@@ -488,28 +492,31 @@ impl RadiusClient {
             Service::Accounting => reply.code == code::ACCOUNTING_RESPONSE,
         };
         if !expected {
-            server.stats.malformed += 1;
-            return;
-        }
-        match reply.code {
-            code::ACCESS_ACCEPT => server.stats.accepts += 1,
-            code::ACCESS_REJECT => server.stats.rejects += 1,
-            code::ACCESS_CHALLENGE => server.stats.challenges += 1,
-            code::ACCOUNTING_RESPONSE => server.stats.accounting_responses += 1,
-            _ => server.stats.other_replies += 1,
+            return self.drop_reply(address, ReplyDrop::Malformed);
         }
         // Karn: a retransmitted request's reply says nothing sure about the round trip,
         // so only first attempts feed the average; the event reports time since the last send.
         let rtt = now.saturating_duration_since(flight.last_sent);
-        if flight.attempts == 1 {
-            let ms = u64::try_from(rtt.as_millis()).unwrap_or(u64::MAX);
-            server.stats.last_rtt_ms = Some(ms);
-            server.rtt_total_ms = server.rtt_total_ms.saturating_add(ms);
-            server.rtt_samples += 1;
+        let first_attempt = flight.attempts == 1;
+        if let Some(server) = self.servers.get_mut(&address) {
+            let stats = &mut server.stats;
+            match reply.code {
+                code::ACCESS_ACCEPT => stats.accepts += 1,
+                code::ACCESS_REJECT => stats.rejects += 1,
+                code::ACCESS_CHALLENGE => stats.challenges += 1,
+                code::ACCOUNTING_RESPONSE => stats.accounting_responses += 1,
+                _ => stats.other_replies += 1,
+            }
+            if first_attempt {
+                let ms = u64::try_from(rtt.as_millis()).unwrap_or(u64::MAX);
+                stats.last_rtt_ms = Some(ms);
+                server.rtt_total_ms = server.rtt_total_ms.saturating_add(ms);
+                server.rtt_samples += 1;
+            }
+            // Whatever it was marked, it answers.
+            server.dead = None;
         }
-        // Whatever it was marked, it answers.
-        server.dead = None;
-        let server_address = *from.ip();
+        let server_address = address;
         let Some(request) = self.requests.remove(&id) else {
             return;
         };
@@ -526,6 +533,18 @@ impl RadiusClient {
             rtt,
         });
         self.drain(now, server_address);
+    }
+
+    fn drop_reply(&mut self, address: Ipv4Addr, drop: ReplyDrop) {
+        let Some(server) = self.servers.get_mut(&address) else {
+            self.stats.unknown_source += 1;
+            return;
+        };
+        match drop {
+            ReplyDrop::Malformed => server.stats.malformed += 1,
+            ReplyDrop::BadAuthenticator => server.stats.bad_authenticators += 1,
+            ReplyDrop::UnknownIdentifier => server.stats.unknown_identifiers += 1,
+        }
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {
@@ -551,16 +570,28 @@ impl RadiusClient {
         self.events.pop_front()
     }
 
+    /// Per server, sorted by address; states as of the latest `now` the client was given.
     pub fn server_stats(&self) -> Vec<ServerStats> {
-        let now_dead = |server: &Server| match server.dead {
-            Some((since, until)) => ServerState::Dead { since, until },
-            None => ServerState::Up,
-        };
+        match self.now {
+            Some(now) => self.server_stats_at(now),
+            None => self.stats_with(|server| server.dead),
+        }
+    }
+
+    /// States as of `now`: a dead server past its dead time shows up (it is tried again).
+    pub fn server_stats_at(&self, now: Instant) -> Vec<ServerStats> {
+        self.stats_with(|server| server.dead.filter(|(_, until)| now < *until))
+    }
+
+    fn stats_with(&self, dead: impl Fn(&Server) -> Option<(Instant, Instant)>) -> Vec<ServerStats> {
         let mut stats: Vec<ServerStats> = self
             .servers
             .values()
             .map(|server| ServerStats {
-                state: now_dead(server),
+                state: match dead(server) {
+                    Some((since, until)) => ServerState::Dead { since, until },
+                    None => ServerState::Up,
+                },
                 outstanding: server.outstanding,
                 queued: server.waiting.len(),
                 average_rtt_ms: (server.rtt_samples > 0)
@@ -569,19 +600,6 @@ impl RadiusClient {
             })
             .collect();
         stats.sort_by_key(|s| s.address);
-        stats
-    }
-
-    /// Server states as of `now` (a dead server past its dead time shows up).
-    pub fn server_stats_at(&self, now: Instant) -> Vec<ServerStats> {
-        let mut stats = self.server_stats();
-        for entry in &mut stats {
-            if let ServerState::Dead { until, .. } = entry.state {
-                if now >= until {
-                    entry.state = ServerState::Up;
-                }
-            }
-        }
         stats
     }
 
@@ -631,9 +649,18 @@ impl RadiusClient {
     }
 
     fn has_room(&self, server: Ipv4Addr) -> bool {
-        self.servers
-            .get(&server)
-            .is_some_and(|s| s.outstanding < s.config.max_outstanding.max(1))
+        self.servers.get(&server).is_some_and(|s| {
+            s.outstanding < s.config.max_outstanding.max(1) && self.identifier_free(s.config.source)
+        })
+    }
+
+    /// SocketId's index is 16 bits: 65,536 sockets of 256 identifiers per source at most
+    /// (16.7 million outstanding, far beyond any max-outstanding-requests in practice).
+    fn identifier_free(&self, source: Option<Ipv4Addr>) -> bool {
+        self.sockets_with_room
+            .get(&source)
+            .is_some_and(|room| !room.is_empty())
+            || self.sockets.get(&source).map_or(0, Vec::len) <= usize::from(u16::MAX)
     }
 
     fn enqueue(&mut self, id: RequestId, server: Ipv4Addr) {

@@ -220,6 +220,9 @@ fn failover_to_the_next_server_then_back_after_dead_time() {
         .unwrap();
     assert_eq!(transmits(&mut client)[0].to, SocketAddr::from((A, 1812)));
     assert_eq!(stats_of(&client, A).marked_dead, 1);
+    assert_eq!(stats_of(&client, A).state, ServerState::Up);
+    let dead = client.server_stats_at(revived - Duration::from_millis(1));
+    assert!(matches!(dead[0].state, ServerState::Dead { since, .. } if since == failed_over));
     assert_eq!(stats_of(&client, B).accepts, 1);
 }
 
@@ -715,4 +718,41 @@ fn reconfiguring_keeps_counters_and_moves_waiting_requests() {
 fn per_request_memory_is_reported() {
     // The bounds are compile-time assertions in client.rs; this prints the figures.
     println!("Request {REQUEST_RECORD_SIZE} B, InFlight {IN_FLIGHT_RECORD_SIZE} B");
+}
+
+#[test]
+fn a_removed_server_still_answers_what_it_was_asked() {
+    let t0 = Instant::now();
+    let mut client = client(vec![server(A, SECRET_A), server(B, SECRET_B)]);
+    let id = client
+        .submit(t0, Service::Authentication, &[A, B], access_request("a"))
+        .unwrap();
+    let sent = transmits(&mut client).remove(0);
+    client.configure(vec![server(B, SECRET_B)]);
+    let reply = answer(&sent, SECRET_A, code::ACCESS_ACCEPT, vec![]);
+    client.handle_datagram(t0, sent.socket, sent.to, &reply);
+    assert!(
+        matches!(events(&mut client).as_slice(), [ClientEvent::Reply { id: got, server, .. }] if *got == id && *server == A)
+    );
+    // A stranger's datagram is counted apart.
+    client.handle_datagram(t0, sent.socket, sent.to, &reply);
+    assert_eq!(client.client_stats().unknown_source, 1);
+}
+
+#[test]
+fn more_room_after_a_commit_sends_waiting_requests() {
+    let t0 = Instant::now();
+    let mut client = client(vec![ServerConfig {
+        max_outstanding: 1,
+        ..server(A, SECRET_A)
+    }]);
+    for user in ["a", "b", "c"] {
+        client
+            .submit(t0, Service::Authentication, &[A], access_request(user))
+            .unwrap();
+    }
+    assert_eq!(transmits(&mut client).len(), 1);
+    client.configure(vec![server(A, SECRET_A)]);
+    assert_eq!(transmits(&mut client).len(), 2);
+    assert_eq!((client.outstanding(), client.queued()), (3, 0));
 }
