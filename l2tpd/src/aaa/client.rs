@@ -471,13 +471,15 @@ impl RadiusClient {
         else {
             return self.drop_reply(address, ReplyDrop::UnknownIdentifier);
         };
-        let reply = match verify_response(
-            bytes,
-            &flight.authenticator,
-            &flight.secret,
-            self.config.require_message_authenticator
-                || server.config.require_message_authenticator,
-        ) {
+        // A server's own `message-authenticator require` (a removed server's replies are
+        // held to the client's rule alone).
+        let require_ma = self.config.require_message_authenticator
+            || self
+                .servers
+                .get(&address)
+                .is_some_and(|s| s.config.require_message_authenticator);
+        let reply = match verify_response(bytes, &flight.authenticator, &flight.secret, require_ma)
+        {
             Ok(reply) => reply,
             Err(VerifyError::Decode(_) | VerifyError::MalformedMessageAuthenticator) => {
                 return self.drop_reply(address, ReplyDrop::Malformed);
