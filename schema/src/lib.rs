@@ -3,6 +3,7 @@
 //! consumes, the operational command tree and the management protocol.
 #![forbid(unsafe_code)]
 
+pub mod aaa_rpc;
 pub mod def;
 pub mod diff;
 pub mod edit;

@@ -6,6 +6,10 @@
 //! current `[edit ...]` level by the shell), so that the daemon is the one place that resolves
 //! them against the schema; a syntax error names the word index for the shell's `^` marker.
 
+use crate::aaa_rpc::{
+    AaaStatistics, AaaStatisticsCleared, AaaStatisticsShow, AaaSubscribers, AaaSubscribersShow,
+    AaaTest, AaaTestReport, RadiusServers, RadiusServersShow,
+};
 use crate::interface_rpc::{InterfaceShow, Interfaces, SubscriberLogout, SubscribersLoggedOut};
 use crate::l2tp_rpc::{
     L2tpClear, L2tpCleared, L2tpDestinations, L2tpDisconnectCauses, L2tpSessions, L2tpShow,
@@ -254,6 +258,18 @@ pub enum Request {
     /// `clear network-access aaa subscriber (username U | session-id N)`: the subscribers
     /// end as an operator clear ends them (CDN from the LNS, PADT from the LAC).
     ClearNetworkAccessAaaSubscriber(SubscriberLogout),
+
+    // ---- AAA (operational; schema/src/aaa_rpc.rs) ----
+    /// `show network-access aaa radius-servers [detail]`.
+    GetRadiusServers(RadiusServersShow),
+    /// `show network-access aaa statistics [authentication | accounting]`.
+    GetAaaStatistics(AaaStatisticsShow),
+    /// `show network-access aaa subscribers [username U]`.
+    GetAaaSubscribers(AaaSubscribersShow),
+    /// `test aaa ppp user U password P [profile P]`.
+    TestAaaPpp(AaaTest),
+    /// `clear network-access aaa statistics`.
+    ClearAaaStatistics,
 }
 
 /// Every reply carries `notices`: messages the daemon has for this user regardless of the
@@ -352,6 +368,11 @@ pub enum Reply {
     PppoeCleared(PppoeCleared),
     Interfaces(Interfaces),
     SubscribersLoggedOut(SubscribersLoggedOut),
+    RadiusServers(RadiusServers),
+    AaaStatistics(AaaStatistics),
+    AaaSubscribers(AaaSubscribers),
+    AaaTest(AaaTestReport),
+    AaaStatisticsCleared(AaaStatisticsCleared),
     /// The clear would end `sessions` sessions (more than
     /// [`crate::l2tp_rpc::CLEAR_CONFIRM_THRESHOLD`]): nothing was done; the shell asks
     /// `question` and sends the clear again with `confirmed` when the answer is yes.
@@ -624,6 +645,67 @@ mod tests {
                     interface: "pp0.1073741831".into(),
                 }],
             }),
+        ] {
+            let response = Response {
+                result: Ok(reply),
+                notices: vec![],
+            };
+            let line = encode_line(&response);
+            assert_eq!(decode_line::<Response>(&line).unwrap(), response);
+        }
+    }
+
+    /// The AAA RPCs travel under their names and round-trip, requests and replies.
+    #[test]
+    fn aaa_rpcs_round_trip() {
+        use crate::aaa_rpc::*;
+        for (request, op) in [
+            (
+                Request::GetRadiusServers(RadiusServersShow { detail: true }),
+                "get-radius-servers",
+            ),
+            (
+                Request::GetAaaStatistics(AaaStatisticsShow {
+                    section: Some(AaaStatisticsSection::Accounting),
+                }),
+                "get-aaa-statistics",
+            ),
+            (
+                Request::GetAaaSubscribers(AaaSubscribersShow {
+                    username: Some("alice@isp.example".into()),
+                }),
+                "get-aaa-subscribers",
+            ),
+            (
+                Request::TestAaaPpp(AaaTest {
+                    user: "alice@isp.example".into(),
+                    password: "pw".into(),
+                    profile: None,
+                }),
+                "test-aaa-ppp",
+            ),
+            (Request::ClearAaaStatistics, "clear-aaa-statistics"),
+        ] {
+            let line = encode_line(&request);
+            assert!(line.contains(&format!("\"op\":\"{op}\"")), "{line}");
+            assert_eq!(decode_line::<Request>(&line).unwrap(), request);
+        }
+        for reply in [
+            Reply::RadiusServers(RadiusServers::default()),
+            Reply::AaaStatistics(AaaStatistics::default()),
+            Reply::AaaSubscribers(AaaSubscribers::default()),
+            Reply::AaaTest(AaaTestReport {
+                result: AaaTestResult::Accept,
+                method: Some(AaaMethod::Radius),
+                server: Some(std::net::Ipv4Addr::new(127, 0, 0, 1)),
+                attributes: vec![AaaAttribute {
+                    name: "Tunnel-Type:1".into(),
+                    value: "L2TP".into(),
+                }],
+                elapsed_ms: 3,
+                error: None,
+            }),
+            Reply::AaaStatisticsCleared(AaaStatisticsCleared { servers: 2 }),
         ] {
             let response = Response {
                 result: Ok(reply),

@@ -36,6 +36,11 @@ pub enum Action {
     ClearPppoeStatistics,
     ShowInterfaces,
     ClearNetworkAccessAaaSubscriber,
+    ShowAaaRadiusServers,
+    ShowAaaStatistics,
+    ShowAaaSubscribers,
+    TestAaaPpp,
+    ClearAaaStatistics,
     Help,
     Exit,
 
@@ -207,18 +212,22 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                 &[cmd(
                     "aaa",
                     "Clear AAA information",
-                    &[cmd(
-                        "subscriber",
-                        "Log out subscribers",
-                        &[
-                            word("session-id", "Subscriber session identifier")
-                                .value("<session-id>", "Subscriber session identifier"),
-                            word("username", "Subscriber user name")
-                                .value("<username>", "Subscriber user name"),
-                        ],
-                    )
-                    .action(Action::ClearNetworkAccessAaaSubscriber)
-                    .options()],
+                    &[
+                        word("statistics", "Clear AAA and RADIUS server statistics")
+                            .action(Action::ClearAaaStatistics),
+                        cmd(
+                            "subscriber",
+                            "Log out subscribers",
+                            &[
+                                word("session-id", "Subscriber session identifier")
+                                    .value("<session-id>", "Subscriber session identifier"),
+                                word("username", "Subscriber user name")
+                                    .value("<username>", "Subscriber user name"),
+                            ],
+                        )
+                        .action(Action::ClearNetworkAccessAaaSubscriber)
+                        .options(),
+                    ],
                 )],
             ),
             cmd(
@@ -302,14 +311,50 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
             cmd(
                 "network-access",
                 "Show network access information",
-                &[cmd(
-                    "address-assignment",
-                    "Show address assignment information",
-                    &[word("pool", "Show address pools and their use")
-                        .action(Action::ShowAddressAssignmentPool)
-                        .rest(ADDRESS_POOL)
-                        .pipe()],
-                )],
+                &[
+                    cmd(
+                        "aaa",
+                        "Show AAA information",
+                        &[
+                            cmd(
+                                "radius-servers",
+                                "Show RADIUS servers and their counters",
+                                &[DETAIL],
+                            )
+                            .action(Action::ShowAaaRadiusServers)
+                            .options()
+                            .pipe(),
+                            cmd(
+                                "statistics",
+                                "Show AAA statistics",
+                                &[
+                                    word("accounting", "Show accounting statistics"),
+                                    word("authentication", "Show authentication statistics"),
+                                ],
+                            )
+                            .action(Action::ShowAaaStatistics)
+                            .options()
+                            .pipe(),
+                            cmd(
+                                "subscribers",
+                                "Show subscribers AAA admitted",
+                                &[word("username", "Subscriber user name")
+                                    .value("<username>", "Subscriber user name")],
+                            )
+                            .action(Action::ShowAaaSubscribers)
+                            .options()
+                            .pipe(),
+                        ],
+                    ),
+                    cmd(
+                        "address-assignment",
+                        "Show address assignment information",
+                        &[word("pool", "Show address pools and their use")
+                            .action(Action::ShowAddressAssignmentPool)
+                            .rest(ADDRESS_POOL)
+                            .pipe()],
+                    ),
+                ],
             ),
             cmd(
                 "pppoe",
@@ -416,28 +461,48 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
     cmd(
         "test",
         "Diagnostic debugging commands",
-        &[cmd(
-            "services",
-            "Test services",
-            &[cmd(
-                "l2tp",
-                "Test L2TP",
+        &[
+            cmd(
+                "aaa",
+                "Test AAA",
                 &[cmd(
-                    "tunnel",
-                    "Open a test session through a tunnel profile and ping its data path",
+                    "ppp",
+                    "Authenticate a PPP user as a subscriber would be (PAP)",
                     &[
                         word("password", "Subscriber password")
                             .value("<password>", "Subscriber password"),
-                        word("tunnel-name", "Tunnel profile name")
-                            .value("<tunnel-name>", "Tunnel profile name"),
+                        word("profile", "Access profile (default: access-profile)")
+                            .value("<profile>", "Access profile name"),
                         word("user", "Subscriber user name")
                             .value("<user>", "Subscriber user name"),
                     ],
                 )
-                .action(Action::TestL2tpTunnel)
+                .action(Action::TestAaaPpp)
                 .options()],
-            )],
-        )],
+            ),
+            cmd(
+                "services",
+                "Test services",
+                &[cmd(
+                    "l2tp",
+                    "Test L2TP",
+                    &[cmd(
+                        "tunnel",
+                        "Open a test session through a tunnel profile and ping its data path",
+                        &[
+                            word("password", "Subscriber password")
+                                .value("<password>", "Subscriber password"),
+                            word("tunnel-name", "Tunnel profile name")
+                                .value("<tunnel-name>", "Tunnel profile name"),
+                            word("user", "Subscriber user name")
+                                .value("<user>", "Subscriber user name"),
+                        ],
+                    )
+                    .action(Action::TestL2tpTunnel)
+                    .options()],
+                )],
+            ),
+        ],
     ),
 ];
 
@@ -770,6 +835,43 @@ mod tests {
             assert_eq!(c.pipe, pipe, "{path:?}");
             assert_eq!(matches!(c.rest, Rest::Words { .. }), takes_name, "{path:?}");
         }
+    }
+
+    /// The AAA commands: shows pipe, the test and the clear do not.
+    #[test]
+    fn aaa_commands() {
+        let at = |path: &[&str]| {
+            path.iter()
+                .try_fold(&OPERATIONAL, |node, name| node.child(name))
+                .unwrap_or_else(|| panic!("{path:?}"))
+        };
+        for (path, action) in [
+            (
+                &["show", "network-access", "aaa", "radius-servers"][..],
+                Action::ShowAaaRadiusServers,
+            ),
+            (
+                &["show", "network-access", "aaa", "statistics"],
+                Action::ShowAaaStatistics,
+            ),
+            (
+                &["show", "network-access", "aaa", "subscribers"],
+                Action::ShowAaaSubscribers,
+            ),
+        ] {
+            let show = at(path);
+            assert_eq!(show.action, Some(action));
+            assert!(show.pipe && show.options, "{path:?}");
+        }
+        let test = at(&["test", "aaa", "ppp"]);
+        assert_eq!(test.action, Some(Action::TestAaaPpp));
+        assert!(!test.pipe);
+        let options: Vec<_> = test.children.iter().map(|c| c.name).collect();
+        assert_eq!(options, ["password", "profile", "user"]);
+        assert!(test.children.iter().all(|c| c.value.is_some()));
+        let clear = at(&["clear", "network-access", "aaa", "statistics"]);
+        assert_eq!(clear.action, Some(Action::ClearAaaStatistics));
+        assert!(clear.children.is_empty() && !clear.pipe);
     }
 
     /// `show interfaces` takes a level keyword and a free interface name and pipes;

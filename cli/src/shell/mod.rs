@@ -2,6 +2,7 @@
 //! terminals or sockets: lines come from the caller, requests go through a [`Transport`],
 //! and the pager and questions go through [`Input`], so it runs the same in tests.
 
+mod aaa;
 mod configuration;
 pub mod escape;
 pub mod help;
@@ -14,6 +15,7 @@ pub mod pager;
 pub mod pipe;
 pub mod refresh;
 pub mod render;
+pub mod render_aaa;
 pub mod render_interfaces;
 pub mod render_l2tp;
 pub mod render_pools;

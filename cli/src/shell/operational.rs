@@ -186,6 +186,11 @@ impl<T: Transport> Shell<T> {
             | Action::ClearNetworkAccessAaaSubscriber => {
                 self.subscriber_command(line, cmd, pipes, input)?
             }
+            Action::ShowAaaRadiusServers
+            | Action::ShowAaaStatistics
+            | Action::ShowAaaSubscribers
+            | Action::TestAaaPpp
+            | Action::ClearAaaStatistics => self.aaa_command(line, cmd, pipes, input)?,
             Action::ShowSnmpMibGet | Action::ShowSnmpMibWalk => {
                 let Some(object) = cmd.args.first().map(|w| w.text.clone()) else {
                     self.error("missing argument: <object>");

@@ -1674,3 +1674,6 @@ mod subscribers {
 
 #[path = "interface_tests.rs"]
 mod interfaces;
+
+#[path = "aaa_tests.rs"]
+mod aaa;

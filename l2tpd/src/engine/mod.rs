@@ -8,6 +8,7 @@
 //! channel and waits for each answer with a bound. [`Engine::default`] has no runtime: it
 //! only keeps the configuration, for tests of the management plane.
 
+mod aaa_rpc;
 mod core;
 pub mod fast_path;
 mod handover;

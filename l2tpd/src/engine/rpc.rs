@@ -15,6 +15,7 @@ use std::time::Instant;
 use schema::l2tp_rpc::{ClearLevel, L2tpClear, L2tpShow};
 use schema::mgmt::{Reply, Request};
 
+use super::aaa_rpc::AaaRpc;
 use super::subscriber_rpc::SubscriberRpc;
 use crate::registry::{ClearJob, Clearing, Registry};
 
@@ -37,6 +38,8 @@ pub enum L2tpRpc {
     },
     /// `show subscribers`, `show | clear pppoe …`.
     Subscriber(SubscriberRpc),
+    /// `show network-access aaa …`, `test aaa ppp`, `clear network-access aaa statistics`.
+    Aaa(AaaRpc),
 }
 
 impl L2tpRpc {
@@ -62,7 +65,11 @@ impl L2tpRpc {
                 level: ClearLevel::Session,
                 clear: clear.clone(),
             },
-            _ => return SubscriberRpc::from_request(request).map(Self::Subscriber),
+            _ => {
+                return SubscriberRpc::from_request(request)
+                    .map(Self::Subscriber)
+                    .or_else(|| AaaRpc::from_request(request).map(Self::Aaa))
+            }
         })
     }
 }
@@ -98,6 +105,7 @@ pub(super) fn answer(registry: &mut Registry, now: Instant, rpc: L2tpRpc) -> Ans
         },
         // Answered by the core, which holds the subscriber tables.
         L2tpRpc::Subscriber(_) => Err("subscriber RPCs are answered by the core".to_string()),
+        L2tpRpc::Aaa(_) => Err("AAA RPCs are answered by the core".to_string()),
     };
     Answer::Now(reply)
 }

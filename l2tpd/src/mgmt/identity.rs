@@ -76,14 +76,19 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::GetPppoeStatistics(_)
         | Request::GetPppoeServiceNameTables
         | Request::GetAddressAssignmentPool(_)
-        | Request::GetInterfaceInformation(_) => LoginClass::ReadOnly,
+        | Request::GetInterfaceInformation(_)
+        | Request::GetRadiusServers(_)
+        | Request::GetAaaStatistics(_)
+        | Request::GetAaaSubscribers(_) => LoginClass::ReadOnly,
         Request::TestL2tpTunnel { .. }
         | Request::ClearL2tpDestination(_)
         | Request::ClearL2tpTunnel(_)
         | Request::ClearL2tpSession(_)
         | Request::ClearPppoeSessions(_)
         | Request::ClearPppoeStatistics(_)
-        | Request::ClearNetworkAccessAaaSubscriber(_) => LoginClass::Operator,
+        | Request::ClearNetworkAccessAaaSubscriber(_)
+        | Request::TestAaaPpp(_)
+        | Request::ClearAaaStatistics => LoginClass::Operator,
         _ => LoginClass::SuperUser,
     }
 }
@@ -133,6 +138,9 @@ mod tests {
             Request::GetPppoeServiceNameTables,
             Request::GetAddressAssignmentPool(Default::default()),
             Request::GetInterfaceInformation(Default::default()),
+            Request::GetRadiusServers(Default::default()),
+            Request::GetAaaStatistics(Default::default()),
+            Request::GetAaaSubscribers(Default::default()),
         ] {
             assert_eq!(required_class(&show), LoginClass::ReadOnly, "{show:?}");
         }
@@ -142,6 +150,13 @@ mod tests {
             Request::ClearNetworkAccessAaaSubscriber(
                 schema::interface_rpc::SubscriberLogout::Username("u".into()),
             ),
+            // The test sends a password to the RADIUS server and costs it a request.
+            Request::TestAaaPpp(schema::aaa_rpc::AaaTest {
+                user: "u".into(),
+                password: "p".into(),
+                profile: None,
+            }),
+            Request::ClearAaaStatistics,
         ] {
             assert_eq!(required_class(&clear), LoginClass::Operator, "{clear:?}");
         }

@@ -464,9 +464,12 @@ impl Mgmt {
             | Request::ClearPppoeSessions(_)
             | Request::ClearPppoeStatistics(_)
             | Request::GetInterfaceInformation(_)
-            | Request::ClearNetworkAccessAaaSubscriber(_) => {
-                Err(failed("not a configuration request"))
-            }
+            | Request::ClearNetworkAccessAaaSubscriber(_)
+            | Request::GetRadiusServers(_)
+            | Request::GetAaaStatistics(_)
+            | Request::GetAaaSubscribers(_)
+            | Request::TestAaaPpp(_)
+            | Request::ClearAaaStatistics => Err(failed("not a configuration request")),
         }
     }
 

@@ -1,0 +1,208 @@
+//! `show network-access aaa radius-servers | statistics | subscribers`, `test aaa ppp` and
+//! `clear network-access aaa statistics` in the shell: the typed request from the words, the
+//! reply rendered (or shown as JSON / XML).
+
+use super::l2tp::{rpc, structured};
+use super::options::{parse_options, ArgError};
+use super::transport::Transport;
+use super::words::Command;
+use super::{render_aaa, Input, Lost, Pipe, Shell};
+use schema::aaa_rpc::{
+    roots, AaaStatisticsSection, AaaStatisticsShow, AaaSubscribersShow, AaaTest, RadiusServersShow,
+};
+use schema::mgmt::{Reply, Request};
+use schema::opcmd::{Action, OpCmd};
+use schema::tokenize::Word;
+
+/// The request of one of the AAA commands (`action` names which).
+pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Request, ArgError> {
+    let given = parse_options(node, args)?;
+    Ok(match action {
+        Action::ShowAaaRadiusServers => Request::GetRadiusServers(RadiusServersShow {
+            detail: !given.is_empty(),
+        }),
+        Action::ShowAaaStatistics => {
+            // `authentication` and `accounting` exclude each other: the second is an error.
+            if let Some(second) = given.get(1) {
+                return Err(ArgError::new(second.word, "syntax error."));
+            }
+            Request::GetAaaStatistics(AaaStatisticsShow {
+                section: given.first().map(|g| match g.name() {
+                    "accounting" => AaaStatisticsSection::Accounting,
+                    _ => AaaStatisticsSection::Authentication,
+                }),
+            })
+        }
+        Action::ShowAaaSubscribers => Request::GetAaaSubscribers(AaaSubscribersShow {
+            username: given.first().map(|g| g.text().to_string()),
+        }),
+        Action::TestAaaPpp => {
+            let value = |name: &str| {
+                given
+                    .iter()
+                    .find(|g| g.name() == name)
+                    .map(|g| g.text().to_string())
+            };
+            let mandatory = |name: &str| {
+                value(name).ok_or_else(|| {
+                    ArgError::new(args.len(), format!("missing mandatory argument: {name}."))
+                })
+            };
+            Request::TestAaaPpp(AaaTest {
+                user: mandatory("user")?,
+                password: mandatory("password")?,
+                profile: value("profile"),
+            })
+        }
+        // It takes no words: the command walk refuses any (`syntax error.`).
+        _ => Request::ClearAaaStatistics,
+    })
+}
+
+impl<T: Transport> Shell<T> {
+    pub(super) fn aaa_command(
+        &mut self,
+        line: &str,
+        cmd: &Command<'_>,
+        pipes: &[Pipe],
+        input: &mut dyn Input,
+    ) -> Result<(), Lost> {
+        let parsed = request(cmd.action, cmd.node, cmd.args);
+        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
+            return Ok(());
+        };
+        let detail = matches!(&request, Request::GetRadiusServers(show) if show.detail);
+        let section = match &request {
+            Request::GetAaaStatistics(show) => show.section,
+            _ => None,
+        };
+        let structured = structured(pipes);
+        let shown = match self.call(request)? {
+            Ok(Reply::RadiusServers(s)) => rpc(
+                roots::RADIUS_SERVERS,
+                structured,
+                &|| render_aaa::radius_servers(&s, detail),
+                &s,
+            ),
+            Ok(Reply::AaaStatistics(s)) => rpc(
+                roots::AAA_STATISTICS,
+                structured,
+                &|| render_aaa::statistics(&s, section),
+                &s,
+            ),
+            Ok(Reply::AaaSubscribers(s)) => rpc(
+                roots::AAA_SUBSCRIBERS,
+                structured,
+                &|| render_aaa::subscribers(&s),
+                &s,
+            ),
+            Ok(Reply::AaaTest(report)) => {
+                // A test that was not accepted fails the command (`cli -c`), as the L2TP test.
+                self.failed |= report.result != schema::aaa_rpc::AaaTestResult::Accept;
+                self.print(&render_aaa::test(&report));
+                return Ok(());
+            }
+            // Junos prints nothing after a clear.
+            Ok(Reply::AaaStatisticsCleared(_)) => return Ok(()),
+            Ok(other) => {
+                self.unexpected(&other);
+                return Ok(());
+            }
+            Err(e) => {
+                self.report_plain(e, None);
+                return Ok(());
+            }
+        };
+        self.emit_rpc(shown, pipes, input);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::words::{match_command, tests::plain_words};
+    use schema::opcmd::OPERATIONAL;
+
+    fn read(line: &str) -> Result<Request, ArgError> {
+        let words = plain_words(line);
+        let cmd = match_command(&OPERATIONAL, &words).expect("a command");
+        let offset = words.len() - cmd.args.len();
+        request(cmd.action, cmd.node, cmd.args)
+            .map_err(|e| ArgError::new(e.word + offset, e.message))
+    }
+
+    #[test]
+    fn shows_read_their_options() {
+        assert_eq!(
+            read("show network-access aaa radius-servers"),
+            Ok(Request::GetRadiusServers(RadiusServersShow {
+                detail: false
+            }))
+        );
+        assert_eq!(
+            read("show network-access aaa radius-servers detail"),
+            Ok(Request::GetRadiusServers(RadiusServersShow {
+                detail: true
+            }))
+        );
+        assert_eq!(
+            read("show network-access aaa statistics"),
+            Ok(Request::GetAaaStatistics(AaaStatisticsShow::default()))
+        );
+        assert_eq!(
+            read("sh network-access aaa stat acc"),
+            Ok(Request::GetAaaStatistics(AaaStatisticsShow {
+                section: Some(AaaStatisticsSection::Accounting)
+            }))
+        );
+        assert_eq!(
+            read("show network-access aaa statistics authentication"),
+            Ok(Request::GetAaaStatistics(AaaStatisticsShow {
+                section: Some(AaaStatisticsSection::Authentication)
+            }))
+        );
+        assert_eq!(
+            read("show network-access aaa statistics authentication accounting"),
+            Err(ArgError::new(5, "syntax error."))
+        );
+        assert_eq!(
+            read("show network-access aaa subscribers"),
+            Ok(Request::GetAaaSubscribers(AaaSubscribersShow::default()))
+        );
+        assert_eq!(
+            read("show network-access aaa subscribers username alice@isp.example"),
+            Ok(Request::GetAaaSubscribers(AaaSubscribersShow {
+                username: Some("alice@isp.example".into())
+            }))
+        );
+        assert_eq!(
+            read("clear network-access aaa statistics"),
+            Ok(Request::ClearAaaStatistics)
+        );
+    }
+
+    #[test]
+    fn test_needs_user_and_password_and_takes_a_profile() {
+        assert_eq!(
+            read("test aaa ppp user alice@isp.example password pw"),
+            Ok(Request::TestAaaPpp(AaaTest {
+                user: "alice@isp.example".into(),
+                password: "pw".into(),
+                profile: None,
+            }))
+        );
+        assert_eq!(
+            read("test aaa ppp profile isp password pw user bob"),
+            Ok(Request::TestAaaPpp(AaaTest {
+                user: "bob".into(),
+                password: "pw".into(),
+                profile: Some("isp".into()),
+            }))
+        );
+        assert_eq!(
+            read("test aaa ppp user bob"),
+            Err(ArgError::new(5, "missing mandatory argument: password."))
+        );
+    }
+}
