@@ -92,16 +92,15 @@ pub struct FreeRadius {
 impl FreeRadius {
     /// Copies the system configuration, applies the edits, puts `users` at the top of
     /// `mods-config/files/authorize` and starts the server; returns once it is ready.
-    /// `Err(Skip)` when FreeRADIUS is not installed (outside CI only: in CI that panics).
+    /// `Err(Skip)` when FreeRADIUS is not installed or its configuration is not readable
+    /// (outside CI only: in CI that panics).
     /// Any other failure panics with the server's log.
     pub fn start(users: &str, options: Options) -> Result<FreeRadius, Skip> {
         if !Path::new(FREERADIUS).exists() || !Path::new(RADDB).is_dir() {
-            let why = "freeradius is not installed (Debian packages freeradius and \
-                       freeradius-utils; scripts/test installs them)";
-            assert!(std::env::var_os("CI").is_none(), "CI must have {why}");
-            let skip = Skip(why.into());
-            eprintln!("{skip}");
-            return Err(skip);
+            return Err(skip(
+                "freeradius is not installed (Debian packages freeradius and freeradius-utils; \
+                 scripts/test installs them)",
+            ));
         }
         let dir = tempfile::tempdir().expect("temp dir");
         let raddb = dir.path().join("raddb");
@@ -111,12 +110,13 @@ impl FreeRadius {
             .arg(&raddb)
             .output()
             .expect("run cp");
-        assert!(
-            copied.status.success(),
-            "cannot copy {RADDB} (the EAP certificates are readable by root and freerad \
-             only): {}",
-            String::from_utf8_lossy(&copied.stderr)
-        );
+        if !copied.status.success() {
+            // The EAP certificates and keys are readable by root and freerad only.
+            return Err(skip(&format!(
+                "cannot copy {RADDB} (run as root or as freerad): {}",
+                String::from_utf8_lossy(&copied.stderr).trim()
+            )));
+        }
         for sub in ["log", "run"] {
             std::fs::create_dir_all(dir.path().join(sub)).expect("log and run directories");
         }
@@ -255,6 +255,17 @@ impl Drop for FreeRadius {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A test that cannot run here: printed, or in CI (`CI` set) a failure.
+fn skip(why: &str) -> Skip {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run FreeRADIUS: {why}"
+    );
+    let skip = Skip(why.to_string());
+    eprintln!("{skip}");
+    skip
 }
 
 /// `radclient` against 127.0.0.1:`port`, returning stdout then stderr. One try, 3 s.

@@ -1,4 +1,4 @@
-//! Semantic checks of `[edit access]`: address pools and RADIUS servers.
+//! Semantic checks of `[edit access]`: address pools, RADIUS servers, accounting.
 
 use super::Findings;
 use crate::tree::{Node, NodeId, Path};
