@@ -136,8 +136,10 @@ pub enum ServerState {
 pub struct ServerStats {
     pub address: Ipv4Addr,
     pub state: ServerState,
-    /// First transmissions (retransmissions apart).
+    /// First transmissions (retransmissions apart), of both services.
     pub requests: u64,
+    /// Of which Accounting-Requests.
+    pub accounting_requests: u64,
     pub accepts: u64,
     pub rejects: u64,
     pub challenges: u64,
@@ -156,6 +158,32 @@ pub struct ServerStats {
     pub queued: usize,
     pub last_rtt_ms: Option<u64>,
     pub average_rtt_ms: Option<u64>,
+}
+
+impl ServerStats {
+    fn zero(address: Ipv4Addr) -> Self {
+        ServerStats {
+            address,
+            state: ServerState::Up,
+            requests: 0,
+            accounting_requests: 0,
+            accepts: 0,
+            rejects: 0,
+            challenges: 0,
+            accounting_responses: 0,
+            other_replies: 0,
+            timeouts: 0,
+            retransmissions: 0,
+            marked_dead: 0,
+            malformed: 0,
+            bad_authenticators: 0,
+            unknown_identifiers: 0,
+            outstanding: 0,
+            queued: 0,
+            last_rtt_ms: None,
+            average_rtt_ms: None,
+        }
+    }
 }
 
 /// Drops not attributable to a configured server, and refusals.
@@ -180,26 +208,7 @@ struct Server {
 
 impl Server {
     fn new(config: ServerConfig) -> Self {
-        let stats = ServerStats {
-            address: config.address,
-            state: ServerState::Up,
-            requests: 0,
-            accepts: 0,
-            rejects: 0,
-            challenges: 0,
-            accounting_responses: 0,
-            other_replies: 0,
-            timeouts: 0,
-            retransmissions: 0,
-            marked_dead: 0,
-            malformed: 0,
-            bad_authenticators: 0,
-            unknown_identifiers: 0,
-            outstanding: 0,
-            queued: 0,
-            last_rtt_ms: None,
-            average_rtt_ms: None,
-        };
+        let stats = ServerStats::zero(config.address);
         Server {
             config,
             dead: None,
@@ -580,6 +589,24 @@ impl RadiusClient {
         }
     }
 
+    /// `clear network-access aaa statistics`: every server's counters start again from zero
+    /// (its state, what is outstanding and queued stay). Returns how many servers.
+    pub fn clear_stats(&mut self) -> usize {
+        for server in self.servers.values_mut() {
+            server.stats = ServerStats {
+                address: server.stats.address,
+                state: server.stats.state,
+                outstanding: server.stats.outstanding,
+                queued: server.stats.queued,
+                ..ServerStats::zero(server.stats.address)
+            };
+            server.rtt_total_ms = 0;
+            server.rtt_samples = 0;
+        }
+        self.stats = ClientStats::default();
+        self.servers.len()
+    }
+
     /// States as of `now`: a dead server past its dead time shows up (it is tried again).
     pub fn server_stats_at(&self, now: Instant) -> Vec<ServerStats> {
         self.stats_with(|server| server.dead.filter(|(_, until)| now < *until))
@@ -716,6 +743,9 @@ impl RadiusClient {
         if let Some(server) = self.servers.get_mut(&address) {
             server.outstanding += 1;
             server.stats.requests += 1;
+            if request.service == Service::Accounting {
+                server.stats.accounting_requests += 1;
+            }
         }
         self.transmits.push_back(Transmit {
             socket,

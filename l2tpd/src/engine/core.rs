@@ -3,6 +3,7 @@
 //! leave through `poll_transmit`. The async task in `task` feeds it.
 
 use crate::aaa::client::{SocketId, Transmit as RadiusTransmit};
+use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -33,6 +34,8 @@ pub struct Core {
     clears: Clears,
     /// Subscribers: PPPoE at the LAC, PPP at the LNS, test calls.
     subscribers: SubscriberLayer,
+    /// `test aaa ppp` runs waiting for their RADIUS server, by token.
+    aaa_tests: HashMap<u64, mpsc::Sender<RpcOutcome>>,
 }
 
 impl Core {
@@ -58,6 +61,7 @@ impl Core {
             config: Arc::clone(config),
             clears: Clears::default(),
             subscribers,
+            aaa_tests: HashMap::new(),
         }
     }
 
@@ -268,7 +272,15 @@ impl Core {
             return;
         }
         if let L2tpRpc::Aaa(rpc) = rpc {
-            let _ = reply.send(self.aaa_rpc(now, rpc));
+            match self.aaa_rpc(now, rpc) {
+                Ok(outcome) => {
+                    let _ = reply.send(outcome);
+                }
+                // Answered when the server has (`process`).
+                Err(token) => {
+                    self.aaa_tests.insert(token, reply);
+                }
+            }
             self.process(now);
             return;
         }
@@ -282,10 +294,23 @@ impl Core {
     }
 
     /// `show network-access aaa …`, `test aaa ppp`, `clear network-access aaa statistics`.
-    /// LEAD: the AAA client's tables answer here (a `test aaa ppp` that waits for a server
-    /// needs a deferred reply, as the closing clears have). Until then each says so.
-    fn aaa_rpc(&mut self, _now: Instant, rpc: AaaRpc) -> RpcOutcome {
-        Err(format!("{}: AAA is not wired yet", rpc.command()))
+    /// Err: a `test aaa ppp` waiting for its server, answered under that token later.
+    fn aaa_rpc(&mut self, now: Instant, rpc: AaaRpc) -> Result<RpcOutcome, u64> {
+        let layer = &mut self.subscribers;
+        Ok(Ok(match rpc {
+            AaaRpc::RadiusServers(_) => {
+                Reply::RadiusServers(layer.radius_servers(&self.config, now))
+            }
+            AaaRpc::Statistics(_) => Reply::AaaStatistics(layer.aaa_statistics()),
+            AaaRpc::Subscribers(show) => {
+                Reply::AaaSubscribers(layer.aaa_subscribers(&self.config, &show))
+            }
+            AaaRpc::ClearStatistics => Reply::AaaStatisticsCleared(layer.clear_aaa_statistics()),
+            AaaRpc::Test(test) => match layer.start_aaa_test(now, &test, &self.config) {
+                Ok(token) => return Err(token),
+                Err(report) => Reply::AaaTest(report),
+            },
+        }))
     }
 
     /// `show subscribers`, `show pppoe …`, `clear pppoe …`.
@@ -347,6 +372,11 @@ impl Core {
                 .registry_event(now, &event, &self.config, &mut self.registry);
         }
         self.subscribers.settle_tests(now, &self.registry);
+        for (token, report) in self.subscribers.take_aaa_test_reports() {
+            if let Some(reply) = self.aaa_tests.remove(&token) {
+                let _ = reply.send(Ok(Reply::AaaTest(report)));
+            }
+        }
     }
 
     /// The service interfaces the configuration asks for now, with their pools' gateways

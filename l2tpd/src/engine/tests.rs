@@ -82,17 +82,35 @@ fn subscriber_rpcs_reach_the_running_engine() {
     );
 }
 
-/// The AAA RPCs travel the same path and come back with a placeholder answer. LEAD: the
-/// AAA client's tables answer them in `Core::aaa_rpc`; this test then checks the replies.
+/// The AAA RPCs travel the same path: answered from the AAA tables, a `test aaa ppp` without
+/// a profile refused with what to do.
 #[test]
 fn aaa_rpcs_reach_the_running_engine() {
     use super::aaa_rpc::AaaRpc;
+    use schema::aaa_rpc::{AaaStatisticsCleared, AaaTest, AaaTestResult};
     let mut engine = Engine::start().expect("engine");
     assert_eq!(
         engine.l2tp_rpc(L2tpRpc::Aaa(AaaRpc::ClearStatistics)),
-        Err(MgmtError::Failed {
-            message: "clear network-access aaa statistics: AAA is not wired yet".into()
-        })
+        Ok(Reply::AaaStatisticsCleared(AaaStatisticsCleared {
+            servers: 0
+        }))
+    );
+    let test = AaaTest {
+        user: "u".into(),
+        password: "p".into(),
+        profile: None,
+    };
+    let Ok(Reply::AaaTest(report)) = engine.l2tp_rpc(L2tpRpc::Aaa(AaaRpc::Test(test))) else {
+        panic!("a test report");
+    };
+    assert_eq!(report.result, AaaTestResult::Error);
+    assert!(
+        report
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("access-profile"),
+        "{report:?}"
     );
 }
 

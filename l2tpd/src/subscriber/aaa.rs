@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use schema::typed::{AccessProfile, RadiusServer, RouterConfig};
 
-use super::accounting::QueuedStop;
+use super::accounting::{Kind, QueuedStop};
 use super::table::SubscriberId;
 use crate::aaa::client::{
     ClientConfig, ClientEvent, RadiusClient, RequestId, ServerConfig, Service,
@@ -63,7 +63,12 @@ pub(super) enum Purpose {
         resume_at: usize,
     },
     /// An Accounting-Request; a Stop keeps what it needs to be sent again.
-    Accounting { stop: Option<Box<QueuedStop>> },
+    Accounting {
+        kind: Kind,
+        stop: Option<Box<QueuedStop>>,
+    },
+    /// `test aaa ppp`: the operator's, numbered; no subscriber.
+    Test { token: u64, started: Instant },
 }
 
 pub(super) struct Pending {

@@ -254,9 +254,16 @@ impl SubscriberLayer {
     ) {
         while let Some((pending, answer)) = self.aaa.poll_answer() {
             let id = pending.subscriber;
-            if let Purpose::Accounting { stop } = pending.purpose {
-                self.accounting_answered(now, stop, &answer);
-                continue;
+            match pending.purpose {
+                Purpose::Accounting { kind, stop } => {
+                    self.accounting_answered(now, kind, stop, &answer);
+                    continue;
+                }
+                Purpose::Test { token, started } => {
+                    self.aaa_test_answered(now, token, started, answer);
+                    continue;
+                }
+                Purpose::Authenticate { .. } => {}
             }
             let lac_subscriber = self
                 .table

@@ -31,18 +31,40 @@ pub const STOP_ATTEMPTS: u32 = 20;
 /// oldest is given up and counted.
 pub const STOP_QUEUE: usize = 65_536;
 
+/// One kind of accounting request: sent (first time), answered, unanswered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordCounters {
+    pub sent: u64,
+    pub acknowledged: u64,
+    pub failed: u64,
+}
+
 /// Counters of `show network-access aaa statistics accounting`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AccountingStats {
-    pub starts: u64,
-    pub interims: u64,
-    pub stops: u64,
-    /// Accounting-Responses received.
-    pub responses: u64,
-    /// Requests no server answered (a Stop among them is queued again).
-    pub failures: u64,
+    pub starts: RecordCounters,
+    pub interims: RecordCounters,
+    pub stops: RecordCounters,
     /// Stops given up after every attempt, or pushed out of a full queue.
     pub stops_lost: u64,
+}
+
+impl AccountingStats {
+    pub(super) fn of(&mut self, status: Kind) -> &mut RecordCounters {
+        match status {
+            Kind::Start => &mut self.starts,
+            Kind::Interim => &mut self.interims,
+            Kind::Stop => &mut self.stops,
+        }
+    }
+}
+
+/// Which accounting request a request in flight is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Start,
+    Interim,
+    Stop,
 }
 
 /// A Stop that no server took yet.

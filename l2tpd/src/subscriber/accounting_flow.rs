@@ -8,8 +8,8 @@ use schema::typed::RouterConfig;
 
 use super::aaa::{Answer, Purpose};
 use super::accounting::{
-    self, accounting_servers, set_delay, update_interval, Accounted, QueuedStop, Status, Usage,
-    STOP_RETRY_AFTER,
+    self, accounting_servers, set_delay, update_interval, Accounted, Kind, QueuedStop, Status,
+    Usage, STOP_RETRY_AFTER,
 };
 use super::lac::SubscriberLayer;
 use super::table::{EndCause, Subscriber, SubscriberId};
@@ -37,19 +37,13 @@ impl SubscriberLayer {
         }
         let request = accounting::request(subscriber, Status::Start, None, &self.host_name);
         let interval = update_interval(profile);
-        self.accounting.stats.starts += 1;
-        if self
-            .aaa
-            .start(
-                now,
-                id,
-                &servers,
-                request,
-                Purpose::Accounting { stop: None },
-            )
-            .is_err()
-        {
-            self.accounting.stats.failures += 1;
+        self.accounting.stats.starts.sent += 1;
+        let purpose = Purpose::Accounting {
+            kind: Kind::Start,
+            stop: None,
+        };
+        if self.aaa.start(now, id, &servers, request, purpose).is_err() {
+            self.accounting.stats.starts.failed += 1;
         }
         let next = interval.map(|every| now + every);
         self.accounting.account(
@@ -74,19 +68,13 @@ impl SubscriberLayer {
             let usage = Usage::of(subscriber, now);
             let request =
                 accounting::request(subscriber, Status::Interim, Some(&usage), &self.host_name);
-            self.accounting.stats.interims += 1;
-            if self
-                .aaa
-                .start(
-                    now,
-                    id,
-                    &servers,
-                    request,
-                    Purpose::Accounting { stop: None },
-                )
-                .is_err()
-            {
-                self.accounting.stats.failures += 1;
+            self.accounting.stats.interims.sent += 1;
+            let purpose = Purpose::Accounting {
+                kind: Kind::Interim,
+                stop: None,
+            };
+            if self.aaa.start(now, id, &servers, request, purpose).is_err() {
+                self.accounting.stats.interims.failed += 1;
             }
             self.accounting.account(
                 id,
@@ -116,7 +104,7 @@ impl SubscriberLayer {
             Some(&usage),
             &self.host_name,
         );
-        self.accounting.stats.stops += 1;
+        self.accounting.stats.stops.sent += 1;
         let stop = QueuedStop {
             subscriber: subscriber.id,
             due: now,
@@ -132,13 +120,15 @@ impl SubscriberLayer {
         stop.attempts += 1;
         let (id, servers, request) = (stop.subscriber, stop.servers.clone(), stop.request.clone());
         let purpose = Purpose::Accounting {
+            kind: Kind::Stop,
             stop: Some(Box::new(stop)),
         };
         if let Err(Purpose::Accounting {
             stop: Some(mut stop),
+            ..
         }) = self.aaa.start(now, id, &servers, request, purpose)
         {
-            self.accounting.stats.failures += 1;
+            self.accounting.stats.stops.failed += 1;
             stop.due = now + STOP_RETRY_AFTER;
             self.accounting.requeue_stop(*stop);
         }
@@ -157,13 +147,14 @@ impl SubscriberLayer {
     pub(super) fn accounting_answered(
         &mut self,
         now: Instant,
+        kind: Kind,
         stop: Option<Box<QueuedStop>>,
         answer: &Answer,
     ) {
         match answer {
-            Answer::Reply { .. } => self.accounting.stats.responses += 1,
+            Answer::Reply { .. } => self.accounting.stats.of(kind).acknowledged += 1,
             Answer::Unanswered => {
-                self.accounting.stats.failures += 1;
+                self.accounting.stats.of(kind).failed += 1;
                 if let Some(mut stop) = stop {
                     stop.due = now + STOP_RETRY_AFTER;
                     self.accounting.requeue_stop(*stop);

@@ -10,6 +10,7 @@ use rand::{Rng, SeedableRng};
 use schema::typed::RouterConfig;
 
 use super::aaa::AaaState;
+use super::aaa_views::AaaTests;
 use super::accounting::Accounting;
 use super::decision::{decide, Decision, Refusal};
 use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
@@ -53,6 +54,8 @@ pub struct SubscriberLayer {
     pub aaa: AaaState,
     /// RADIUS accounting: who is accounted, Interim-Updates, Stops to send again.
     pub accounting: Accounting,
+    /// `test aaa ppp` runs waiting for their server.
+    pub(super) aaa_tests: AaaTests,
 }
 
 impl SubscriberLayer {
@@ -72,6 +75,7 @@ impl SubscriberLayer {
             tests: TestCalls::new(1),
             aaa: AaaState::new(StdRng::seed_from_u64(seed ^ 0x00aa_a5ee_d000).random()),
             accounting: Accounting::default(),
+            aaa_tests: AaaTests::default(),
         }
     }
 

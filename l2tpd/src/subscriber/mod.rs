@@ -19,6 +19,7 @@
 
 pub mod aaa;
 mod aaa_flow;
+mod aaa_views;
 pub mod accounting;
 mod accounting_flow;
 pub mod address_pool;

@@ -32,6 +32,7 @@ pub mod attr {
     pub const SERVICE_TYPE: u8 = 6;
     pub const FRAMED_PROTOCOL: u8 = 7;
     pub const FRAMED_IP_ADDRESS: u8 = 8;
+    pub const REPLY_MESSAGE: u8 = 18;
     pub const FRAMED_ROUTE: u8 = 22;
     pub const CLASS: u8 = 25;
     pub const VENDOR_SPECIFIC: u8 = 26;
@@ -140,6 +141,7 @@ fn standard_name(number: u8) -> Option<&'static str> {
         SERVICE_TYPE => "Service-Type",
         FRAMED_PROTOCOL => "Framed-Protocol",
         FRAMED_IP_ADDRESS => "Framed-IP-Address",
+        REPLY_MESSAGE => "Reply-Message",
         FRAMED_ROUTE => "Framed-Route",
         CLASS => "Class",
         VENDOR_SPECIFIC => "Vendor-Specific",
