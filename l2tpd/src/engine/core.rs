@@ -114,6 +114,20 @@ impl Core {
         self.process(now);
     }
 
+    /// A Disconnect- or CoA-Request (RFC 5176); the answer for `from`, if any.
+    pub fn handle_dynamic_request(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        bytes: &[u8],
+    ) -> Option<Vec<u8>> {
+        let answer = self
+            .subscribers
+            .handle_dynamic_request(now, from, bytes, &mut self.registry);
+        self.process(now);
+        answer
+    }
+
     /// A RADIUS request to send.
     pub fn poll_radius_transmit(&mut self) -> Option<RadiusTransmit> {
         self.subscribers.poll_radius_transmit()

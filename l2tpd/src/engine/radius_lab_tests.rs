@@ -355,3 +355,167 @@ fn accounting_sends_start_and_a_stop_with_the_counters_and_cause_again_until_tak
         Some(&1)
     );
 }
+
+/// A Disconnect- or CoA-Request from the lab's RADIUS server, signed with `secret`.
+fn dynamic_request(kind: u8, secret: &str, attributes: Vec<Attribute>) -> Vec<u8> {
+    let mut request = Packet::new(kind, 7, [0; 16]);
+    request.attributes = attributes;
+    request.encode_request(secret.as_bytes()).expect("encodes")
+}
+
+fn from_server() -> std::net::SocketAddr {
+    format!("{SERVER}:40000").parse().unwrap()
+}
+
+fn answer_code(answer: Option<Vec<u8>>) -> (u8, Option<u32>) {
+    let bytes = answer.expect("an answer");
+    let packet = Packet::decode(&bytes).expect("decodes");
+    (packet.code, packet.integer(attr::ERROR_CAUSE))
+}
+
+#[test]
+fn a_disconnect_request_ends_the_named_subscriber_on_both_sides_and_others_are_refused() {
+    let mut lab = Lab::new(
+        super::sim_lab::lac_config(&format!(
+            "set access radius-disconnect {SERVER} secret {SECRET}\n"
+        )),
+        lns_with_radius(&format!(
+            "set access radius-disconnect {SERVER} secret {SECRET}\n"
+        )),
+    );
+    lab.lns_radius = Some(RadiusResponder::new(
+        SECRET,
+        Box::new(|_| Some((code::ACCESS_ACCEPT, Vec::new()))),
+    ));
+    let alice = bring_up(&mut lab, "alice@isp.example");
+    let bob = bring_up(&mut lab, "bob@isp.example");
+    assert!(ip_up(&lab.subs[alice].events).is_some());
+    assert!(ip_up(&lab.subs[bob].events).is_some());
+    let now = lab.now;
+
+    // Not a client, or not its secret: dropped without an answer.
+    let stranger: std::net::SocketAddr = "127.0.0.99:40000".parse().unwrap();
+    let by_name = |user: &str| vec![Attribute::string(attr::USER_NAME, user)];
+    let request = dynamic_request(
+        code::DISCONNECT_REQUEST,
+        SECRET,
+        by_name("alice@isp.example"),
+    );
+    assert!(lab
+        .lns
+        .handle_dynamic_request(now, stranger, &request)
+        .is_none());
+    let forged = dynamic_request(
+        code::DISCONNECT_REQUEST,
+        "guess",
+        by_name("alice@isp.example"),
+    );
+    assert!(lab
+        .lns
+        .handle_dynamic_request(now, from_server(), &forged)
+        .is_none());
+    // Nobody by that name: NAK, Session-Context-Not-Found.
+    let nobody = dynamic_request(code::DISCONNECT_REQUEST, SECRET, by_name("zed@isp.example"));
+    assert_eq!(
+        answer_code(lab.lns.handle_dynamic_request(now, from_server(), &nobody)),
+        (code::DISCONNECT_NAK, Some(503))
+    );
+    assert_eq!(lab.lns.subscribers().table.len(), 2);
+
+    // By user name at the LNS: ACK; the LAC's subscriber ends with the CDN (a PADT).
+    assert_eq!(
+        answer_code(lab.lns.handle_dynamic_request(now, from_server(), &request)),
+        (code::DISCONNECT_ACK, None)
+    );
+    lab.settle();
+    assert_eq!(lab.lns.subscribers().table.len(), 1);
+    assert_eq!(
+        lab.lns
+            .subscribers()
+            .table
+            .ends
+            .get(&EndCause::AaaDisconnect),
+        Some(&1)
+    );
+    assert_eq!(lab.lac.subscribers().table.len(), 1);
+    assert!(lab.subs[alice].ended, "the client got its PADT");
+
+    // By Acct-Session-Id at the LAC: its subscriber ends, and the LNS's with the CDN.
+    let id = lab
+        .lac
+        .subscribers()
+        .table
+        .iter()
+        .next()
+        .map(|s| s.id.0.to_string())
+        .expect("bob at the LAC");
+    let request = dynamic_request(
+        code::DISCONNECT_REQUEST,
+        SECRET,
+        vec![Attribute::string(attr::ACCT_SESSION_ID, id)],
+    );
+    assert_eq!(
+        answer_code(lab.lac.handle_dynamic_request(now, from_server(), &request)),
+        (code::DISCONNECT_ACK, None)
+    );
+    lab.settle();
+    assert_eq!(lab.lac.subscribers().table.len(), 0);
+    assert_eq!(lab.lns.subscribers().table.len(), 0);
+    assert!(lab.subs[bob].ended);
+}
+
+#[test]
+fn session_timeout_from_the_accept_or_a_coa_ends_the_subscriber_on_time() {
+    let mut lab = Lab::new(
+        super::sim_lab::lac_config(""),
+        lns_with_radius(&format!(
+            "set access radius-disconnect {SERVER} secret {SECRET}\n"
+        )),
+    );
+    lab.lns_radius = Some(RadiusResponder::new(
+        SECRET,
+        Box::new(|_| {
+            Some((
+                code::ACCESS_ACCEPT,
+                vec![Attribute::integer(attr::SESSION_TIMEOUT, 120)],
+            ))
+        }),
+    ));
+    let i = bring_up(&mut lab, "frank@isp.example");
+    assert!(ip_up(&lab.subs[i].events).is_some());
+    // A CoA makes it 60 s, counted from the login.
+    let coa = dynamic_request(
+        code::COA_REQUEST,
+        SECRET,
+        vec![
+            Attribute::string(attr::USER_NAME, "frank@isp.example"),
+            Attribute::integer(attr::SESSION_TIMEOUT, 60),
+        ],
+    );
+    let now = lab.now;
+    assert_eq!(
+        answer_code(lab.lns.handle_dynamic_request(now, from_server(), &coa)),
+        (code::COA_ACK, None)
+    );
+    for _ in 0..55 {
+        lab.advance(Duration::from_secs(1));
+    }
+    assert_eq!(
+        lab.lns.subscribers().table.len(),
+        1,
+        "still within its time"
+    );
+    for _ in 0..10 {
+        lab.advance(Duration::from_secs(1));
+    }
+    assert_eq!(lab.lns.subscribers().table.len(), 0);
+    assert_eq!(
+        lab.lns
+            .subscribers()
+            .table
+            .ends
+            .get(&EndCause::SessionTimeout),
+        Some(&1)
+    );
+    assert!(lab.subs[i].ended);
+}

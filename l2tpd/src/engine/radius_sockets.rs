@@ -105,3 +105,81 @@ async fn read(socket: Arc<UdpSocket>, id: SocketId, queue: channel::Sender<Radiu
         }
     }
 }
+
+/// A Disconnect- or CoA-Request that arrived on the dynamic-authorization port.
+pub(super) struct DynamicReceived {
+    pub(super) from: SocketAddr,
+    pub(super) bytes: Vec<u8>,
+}
+
+/// The dynamic-authorization port (`access radius-disconnect-port`, 3799): listened on only
+/// while `access radius-disconnect` names a client, so two routers on one host (the lab)
+/// need not share it.
+pub(super) struct DynamicAuthListener {
+    bound: Option<(u16, Arc<UdpSocket>, JoinHandle<()>)>,
+    queue: channel::Sender<DynamicReceived>,
+}
+
+impl DynamicAuthListener {
+    pub(super) fn new(queue: channel::Sender<DynamicReceived>) -> Self {
+        Self { bound: None, queue }
+    }
+
+    /// Listens on `port` (none: closes). Err: the port cannot be bound, said as an operator
+    /// reads it.
+    pub(super) async fn listen(&mut self, port: Option<u16>) -> Result<(), String> {
+        if self.bound.as_ref().map(|(p, _, _)| *p) == port {
+            return Ok(());
+        }
+        let Some(port) = port else {
+            if let Some((_, _, reader)) = self.bound.take() {
+                reader.abort();
+            }
+            return Ok(());
+        };
+        // The new port first: if it cannot be had, the old one stays (the commit fails).
+        let at = SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), port);
+        let socket = UdpSocket::bind(at).await.map_err(|e| {
+            format!("access radius-disconnect-port {port}: cannot listen on UDP {at}: {e}")
+        })?;
+        if let Some((_, _, reader)) = self.bound.take() {
+            reader.abort();
+        }
+        tracing::info!("radius dynamic authorization listening on {at}");
+        let socket = Arc::new(socket);
+        let queue = self.queue.clone();
+        let reader_socket = Arc::clone(&socket);
+        let reader = tokio::spawn(async move {
+            let mut buf = vec![0u8; MAX_PACKET];
+            loop {
+                match reader_socket.recv_from(&mut buf).await {
+                    Ok((len, from)) => {
+                        let bytes = buf.get(..len).unwrap_or_default().to_vec();
+                        if queue.send(DynamicReceived { from, bytes }).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => tracing::debug!("radius dynamic authorization receive: {e}"),
+                }
+            }
+        });
+        self.bound = Some((port, socket, reader));
+        Ok(())
+    }
+
+    pub(super) async fn answer(&self, to: SocketAddr, bytes: &[u8]) {
+        if let Some((_, socket, _)) = &self.bound {
+            if let Err(e) = socket.send_to(bytes, to).await {
+                tracing::debug!("radius dynamic authorization answer to {to}: {e}");
+            }
+        }
+    }
+}
+
+impl Drop for DynamicAuthListener {
+    fn drop(&mut self) {
+        if let Some((_, _, reader)) = self.bound.take() {
+            reader.abort();
+        }
+    }
+}

@@ -16,7 +16,7 @@ use super::fast_path::{DownBuffers, FastPath};
 use super::handover::Handover;
 use super::ip_fast_path::{IpPush, IpUpBuffers};
 use super::ports::{PortInput, Ports};
-use super::radius_sockets::{RadiusReceived, RadiusSockets};
+use super::radius_sockets::{DynamicAuthListener, DynamicReceived, RadiusReceived, RadiusSockets};
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp_poll;
@@ -183,6 +183,8 @@ struct Runtime {
     fast: FastPath,
     /// The RADIUS client's sockets.
     radius: RadiusSockets,
+    /// The RFC 5176 port, while `access radius-disconnect` names a client.
+    dynamic: DynamicAuthListener,
 }
 
 pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, options: EngineOptions) {
@@ -192,6 +194,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
     let (port_queue, mut port_inputs) = channel::channel(RECEIVE_QUEUE);
     let (service_queue, mut service_inputs) = channel::channel(RECEIVE_QUEUE);
     let (radius_queue, mut radius_replies) = channel::channel::<RadiusReceived>(RECEIVE_QUEUE);
+    let (dynamic_queue, mut dynamic_requests) = channel::channel::<DynamicReceived>(RECEIVE_QUEUE);
     let core = Core::new(&Arc::new(empty), seed);
     let fast = FastPath::with_ip(core.relay(), core.ip_relay());
     let mut rt = Runtime {
@@ -204,6 +207,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
         services: ServiceIfaces::new(options.service_links, service_queue, fast.clone()),
         fast,
         radius: RadiusSockets::new(radius_queue),
+        dynamic: DynamicAuthListener::new(dynamic_queue),
     };
     loop {
         let deadline = rt.core.poll_timeout();
@@ -270,6 +274,11 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                         break;
                     };
                     rt.core.handle_radius_datagram(Instant::now(), reply.socket, reply.from, &reply.bytes);
+                }
+            }
+            Some(request) = dynamic_requests.recv() => {
+                if let Some(answer) = rt.core.handle_dynamic_request(Instant::now(), request.from, &request.bytes) {
+                    rt.dynamic.answer(request.from, &answer).await;
                 }
             }
             Some(input) = service_inputs.recv() => {
@@ -365,6 +374,9 @@ impl Runtime {
                 Err(e) => return Err(bind_error(at, &e)),
             }
         }
+        let dynamic_port =
+            (!config.radius_disconnect.is_empty()).then_some(config.radius_disconnect_port);
+        self.dynamic.listen(dynamic_port).await?;
         for (address, socket) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
             self.sockets.insert(

@@ -366,9 +366,11 @@ impl SubscriberLayer {
             }
             Ok(Some(choice)) => {
                 grant.tunnel_source = Some(choice.source);
+                let session_timeout = grant.session_timeout;
                 if let Some(subscriber) = self.table.get_mut(id) {
                     subscriber.aaa = Some(Box::new(grant));
                 }
+                self.set_session_timeout(id, session_timeout);
                 if let Err(why) = self.tunnel(
                     now,
                     id,
@@ -382,12 +384,14 @@ impl SubscriberLayer {
             }
             Ok(None) => {
                 // Neither RADIUS nor the map tunnels it: PPP ends here, already admitted.
+                let session_timeout = grant.session_timeout;
                 if let Some(subscriber) = self.table.get_mut(id) {
                     subscriber.terminated = true;
                     subscriber.aaa_profile = Some(profile);
                     subscriber.service = Some(Arc::from(LOCAL_SERVICE_INTERFACE));
                     subscriber.aaa = Some(Box::new(grant));
                 }
+                self.set_session_timeout(id, session_timeout);
                 self.admit(now, id, "radius");
             }
         }
@@ -413,6 +417,7 @@ impl SubscriberLayer {
         match answer {
             Answer::Reply { reply, server, .. } if reply.code == code::ACCESS_ACCEPT => {
                 let grant = grant_from(&reply, server);
+                let session_timeout = grant.session_timeout;
                 if let Some(subscriber) = self.table.get_mut(id) {
                     // The Virtual-Router VSA puts the session in that instance (the seed's
                     // rule); without it the tunnel's instance stays.
@@ -428,6 +433,7 @@ impl SubscriberLayer {
                     }
                     subscriber.aaa = Some(Box::new(grant));
                 }
+                self.set_session_timeout(id, session_timeout);
                 self.admit(now, id, "radius");
             }
             Answer::Reply { .. } => self.deny(now, id, AuthRejection::RadiusReject),

@@ -227,6 +227,10 @@ pub fn terminate_cause(cause: EndCause) -> u32 {
         EndCause::Cleared => 6,
         // NAS Reboot.
         EndCause::Shutdown => 7,
+        // Session Timeout.
+        EndCause::SessionTimeout => 5,
+        // Admin Reset: the RADIUS operator's disconnect.
+        EndCause::AaaDisconnect => 6,
     }
 }
 

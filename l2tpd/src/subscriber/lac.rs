@@ -13,8 +13,10 @@ use super::aaa::AaaState;
 use super::aaa_views::AaaTests;
 use super::accounting::Accounting;
 use super::decision::{decide, Decision, Refusal};
+use super::dynamic_auth::DynamicAuth;
 use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
 use super::proxy;
+use super::session_limits::SessionLimits;
 use super::table::{AccessLeg, EndCause, Phase, Subscriber, SubscriberId, Subscribers};
 use super::termination::{LnsState, LOCAL_SERVICE_INTERFACE};
 use super::test_call::TestCalls;
@@ -56,6 +58,10 @@ pub struct SubscriberLayer {
     pub accounting: Accounting,
     /// `test aaa ppp` runs waiting for their server.
     pub(super) aaa_tests: AaaTests,
+    /// RFC 5176 Disconnect/CoA: the clients and their counters.
+    pub dynamic: DynamicAuth,
+    /// RADIUS Session-Timeouts.
+    pub(super) limits: SessionLimits,
 }
 
 impl SubscriberLayer {
@@ -76,6 +82,8 @@ impl SubscriberLayer {
             aaa: AaaState::new(StdRng::seed_from_u64(seed ^ 0x00aa_a5ee_d000).random()),
             accounting: Accounting::default(),
             aaa_tests: AaaTests::default(),
+            dynamic: DynamicAuth::default(),
+            limits: SessionLimits::default(),
         }
     }
 
@@ -86,6 +94,7 @@ impl SubscriberLayer {
         self.access.configure(config);
         self.lns.pools.configure(&config.address_pools);
         self.aaa.configure(config);
+        self.dynamic.configure(config);
         self.drain_access_events(now, config, registry);
     }
 
@@ -191,6 +200,7 @@ impl SubscriberLayer {
             self.access.poll_timeout(),
             self.aaa.client.poll_timeout(),
             self.accounting.poll_timeout(),
+            self.limits.poll_timeout(),
         ]
         .into_iter()
         .flatten()
@@ -487,6 +497,7 @@ impl SubscriberLayer {
         self.remove_relay(id, registry);
         self.remove_ip_route(id, registry);
         self.aaa.forget(id);
+        self.limits.remove(id);
         let Some(subscriber) = self.table.remove(id, cause) else {
             return;
         };
@@ -506,6 +517,8 @@ impl SubscriberLayer {
         } else if matches!(subscriber.phase, Phase::Tunnelling | Phase::Active) {
             let result = match cause {
                 EndCause::Cleared => CdnResult::administrative("cleared by operator"),
+                EndCause::AaaDisconnect => CdnResult::administrative("RADIUS Disconnect-Request"),
+                EndCause::SessionTimeout => CdnResult::administrative("session timeout"),
                 _ => CdnResult::lost_carrier(),
             };
             registry.close_session(now, id, result, Some(lac_ppp_ended_cause()));
@@ -519,6 +532,9 @@ impl SubscriberLayer {
         self.out.extend(frames);
         if self.accounting.poll_timeout().is_some_and(|t| t <= now) {
             self.accounting_timers(now);
+        }
+        if self.limits.poll_timeout().is_some_and(|t| t <= now) {
+            self.session_timeouts(now, registry);
         }
         if self.aaa.client.poll_timeout().is_some_and(|t| t <= now) {
             self.aaa.client.handle_timeout(now);

@@ -111,6 +111,14 @@ fn cdn_for(cause: EndCause) -> (CdnResult, PppDisconnectCause) {
             CdnResult::administrative("cleared by operator"),
             ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "administrative logout"),
         ),
+        EndCause::AaaDisconnect => (
+            CdnResult::administrative("RADIUS Disconnect-Request"),
+            ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "RADIUS disconnect"),
+        ),
+        EndCause::SessionTimeout => (
+            CdnResult::administrative("session timeout"),
+            ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "session timeout"),
+        ),
         EndCause::Shutdown => (
             CdnResult::administrative("LNS shutting down"),
             ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "LNS shutting down"),

@@ -231,6 +231,10 @@ pub enum EndCause {
     Cleared,
     /// The daemon stopped or the configuration removed the access.
     Shutdown,
+    /// RADIUS's Session-Timeout ran out.
+    SessionTimeout,
+    /// A RADIUS Disconnect-Request (RFC 5176) named it.
+    AaaDisconnect,
 }
 
 impl EndCause {
@@ -248,6 +252,8 @@ impl EndCause {
             EndCause::Lac => "lac-disconnect",
             EndCause::Cleared => "cleared",
             EndCause::Shutdown => "shutdown",
+            EndCause::SessionTimeout => "session-timeout",
+            EndCause::AaaDisconnect => "radius-disconnect",
         }
     }
 }

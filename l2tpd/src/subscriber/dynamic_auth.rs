@@ -1,0 +1,176 @@
+//! Dynamic authorization (RFC 5176) for subscribers: a Disconnect-Request ends the named
+//! subscriber on both sides (PADT and CDN at the LAC, CDN at the LNS, accounting Stop with
+//! Admin-Reset); a CoA-Request changes its Session-Timeout. Only from the clients of
+//! `access radius-disconnect`, with their secrets; the answer is ACK, or NAK with the
+//! Error-Cause that says why.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use schema::typed::RouterConfig;
+
+use super::lac::SubscriberLayer;
+use super::table::{EndCause, SubscriberId};
+use crate::aaa::dynamic_authorization::{
+    answer, error_cause, handle_request, DynamicAuthorizationCounters, DynamicKind, DynamicRequest,
+};
+use crate::registry::Registry;
+
+/// The clients allowed to send Disconnect/CoA, and what they sent.
+#[derive(Default)]
+pub struct DynamicAuth {
+    clients: HashMap<Ipv4Addr, Arc<[u8]>>,
+    pub counters: DynamicAuthorizationCounters,
+    /// Answers: ACKs and NAKs by Error-Cause (0: ACK).
+    pub acks: u64,
+    pub naks: u64,
+}
+
+impl DynamicAuth {
+    pub fn configure(&mut self, config: &RouterConfig) {
+        self.clients = config
+            .radius_disconnect
+            .iter()
+            .filter_map(|(address, secret)| Some((*address, Arc::from(secret.as_ref()?.expose()))))
+            .collect();
+    }
+}
+
+impl SubscriberLayer {
+    /// A datagram on the dynamic-authorization port; the answer for `from`, if any (what
+    /// does not come from a client with its secret is dropped without one, and counted).
+    pub fn handle_dynamic_request(
+        &mut self,
+        now: Instant,
+        from: SocketAddr,
+        bytes: &[u8],
+        registry: &mut Registry,
+    ) -> Option<Vec<u8>> {
+        let result = handle_request(&self.dynamic.clients, from, bytes);
+        self.dynamic.counters.count(&result);
+        let request = match result {
+            Ok(request) => request,
+            Err(why) => {
+                tracing::info!("radius dynamic authorization from {from} dropped: {why}");
+                return None;
+            }
+        };
+        let (ack, cause) = self.act_on(now, &request, registry);
+        if ack {
+            self.dynamic.acks += 1;
+        } else {
+            self.dynamic.naks += 1;
+        }
+        Some(answer(&request, ack, cause, &request.secret))
+    }
+
+    fn act_on(
+        &mut self,
+        now: Instant,
+        request: &DynamicRequest,
+        registry: &mut Registry,
+    ) -> (bool, Option<u32>) {
+        if !request.invalid.is_empty() {
+            return (false, Some(error_cause::INVALID_ATTRIBUTE_VALUE));
+        }
+        if !request.unsupported.is_empty() {
+            return (false, Some(error_cause::UNSUPPORTED_ATTRIBUTE));
+        }
+        if request.session.is_empty() {
+            return (false, Some(error_cause::MISSING_ATTRIBUTE));
+        }
+        let matching = self.matching(request);
+        let [id] = matching.as_slice() else {
+            return match matching.len() {
+                0 => (false, Some(error_cause::SESSION_CONTEXT_NOT_FOUND)),
+                _ => (
+                    false,
+                    Some(error_cause::MULTIPLE_SESSION_SELECTION_UNSUPPORTED),
+                ),
+            };
+        };
+        let id = *id;
+        let user = self
+            .table
+            .get(id)
+            .and_then(|s| s.user.clone())
+            .unwrap_or_default();
+        match request.kind {
+            DynamicKind::Disconnect => {
+                tracing::info!(
+                    "subscriber {user}: RADIUS Disconnect-Request from {}",
+                    request.from
+                );
+                self.end(now, id, EndCause::AaaDisconnect, registry);
+            }
+            DynamicKind::Coa => {
+                tracing::info!(
+                    "subscriber {user}: RADIUS CoA-Request from {}",
+                    request.from
+                );
+                if let Some(timeout) = request.session_timeout {
+                    self.set_session_timeout(id, Some(timeout));
+                }
+                if let Some(idle) = request.idle_timeout {
+                    if let Some(subscriber) = self.table.get_mut(id) {
+                        subscriber
+                            .aaa
+                            .get_or_insert_with(Default::default)
+                            .idle_timeout = Some(idle);
+                    }
+                }
+            }
+        }
+        (true, None)
+    }
+
+    /// The subscribers every identification attribute of the request matches.
+    fn matching(&self, request: &DynamicRequest) -> Vec<SubscriberId> {
+        let selector = &request.session;
+        self.table
+            .iter()
+            .filter(|s| !s.is_test_call())
+            .filter(|s| {
+                selector
+                    .acct_session_id
+                    .as_ref()
+                    .is_none_or(|id| *id == super::aaa::acct_session_id(s.id))
+            })
+            .filter(|s| {
+                selector
+                    .user_name
+                    .as_ref()
+                    .is_none_or(|u| s.user.as_deref() == Some(u.as_str()))
+            })
+            .filter(|s| {
+                selector
+                    .framed_ip_address
+                    .is_none_or(|a| s.lease.as_ref().map(|l| l.address) == Some(a))
+            })
+            .map(|s| s.id)
+            .collect()
+    }
+
+    /// Session-Timeout from now on, counted from the subscriber's login (`None`: no limit).
+    pub(super) fn set_session_timeout(&mut self, id: SubscriberId, seconds: Option<u32>) {
+        let Some(subscriber) = self.table.get_mut(id) else {
+            return;
+        };
+        subscriber
+            .aaa
+            .get_or_insert_with(Default::default)
+            .session_timeout = seconds;
+        let since = subscriber.since;
+        self.limits.set(id, since, seconds);
+    }
+
+    /// Subscribers whose Session-Timeout ran out end now.
+    pub(super) fn session_timeouts(&mut self, now: Instant, registry: &mut Registry) {
+        for id in self.limits.due(now) {
+            tracing::info!("subscriber {}: session timeout", id.0);
+            self.end(now, id, EndCause::SessionTimeout, registry);
+        }
+    }
+}
