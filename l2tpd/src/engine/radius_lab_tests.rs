@@ -519,3 +519,35 @@ fn session_timeout_from_the_accept_or_a_coa_ends_the_subscriber_on_time() {
     );
     assert!(lab.subs[i].ended);
 }
+
+#[test]
+fn the_lac_request_follows_strip_domain_and_the_profiles_radius_options() {
+    let mut lab = Lab::new(
+        lac_with_radius(
+            "set access domain map isp.example strip-domain\n\
+             set access profile ra radius options nas-identifier lac-east\n\
+             set access profile ra radius options calling-station-id-format mac-address\n\
+             set access profile ra radius options calling-station-id-format nas-identifier\n",
+        ),
+        lns_with_secret(""),
+    );
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(accept_to_the_lns)));
+    let i = bring_up(&mut lab, "gina@isp.example");
+    assert!(ip_up(&lab.subs[i].events).is_some());
+    let request = &lab.lac_radius.as_ref().unwrap().received[0];
+    assert_eq!(request.string(attr::USER_NAME), Some(&b"gina"[..]));
+    assert_eq!(request.string(attr::NAS_IDENTIFIER), Some(&b"lac-east"[..]));
+    let calling = String::from_utf8_lossy(request.string(attr::CALLING_STATION_ID).unwrap());
+    assert!(calling.starts_with("lac-east#"), "{calling}");
+    assert_eq!(calling.matches(':').count(), 5, "a MAC: {calling}");
+    // The LNS still sees the full name in the proxy authentication.
+    let lns = lab.lns.subscribers();
+    assert_eq!(
+        lns.table
+            .iter()
+            .next()
+            .and_then(|s| s.user.clone())
+            .as_deref(),
+        Some("gina@isp.example")
+    );
+}

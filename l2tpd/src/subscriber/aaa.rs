@@ -10,7 +10,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use schema::typed::{AccessProfile, RadiusServer, RouterConfig};
+use schema::typed::{AccessProfile, CallingStationIdFormat, RadiusServer, RouterConfig};
 
 use super::accounting::{Kind, QueuedStop};
 use super::table::SubscriberId;
@@ -390,4 +390,63 @@ fn push_tunnel(attributes: &mut Vec<Attribute>, tunnel: &TunnelFacts<'_>) {
 /// The Acct-Session-Id of a subscriber: its session ID, as `show subscribers` prints it.
 pub(super) fn acct_session_id(id: SubscriberId) -> String {
     id.0.to_string()
+}
+
+/// Calling-Station-Id as `radius options calling-station-id-format` asks: the chosen parts in
+/// Junos' order, joined by the delimiter. `None` when no part is chosen (the caller then
+/// sends the L2TP Calling Number form, `IF:MAC`). Agent circuit and remote IDs come from
+/// PPPoE intermediate-agent tags, which our PPPoE does not read yet: they are left out.
+pub(super) fn calling_station_id(
+    format: &CallingStationIdFormat,
+    nas_identifier: &[u8],
+    interface: &str,
+    mac: [u8; 6],
+) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if format.nas_identifier {
+        parts.push(String::from_utf8_lossy(nas_identifier).into_owned());
+    }
+    if format.interface_description {
+        parts.push(interface.to_string());
+    }
+    if format.mac_address {
+        let hex: Vec<String> = mac.iter().map(|b| format!("{b:02x}")).collect();
+        parts.push(hex.join(":"));
+    }
+    (!parts.is_empty()).then(|| parts.join(&format.delimiter))
+}
+
+/// The NAS-Identifier a profile's requests carry: its `radius options nas-identifier`, else
+/// the host name.
+pub(super) fn nas_identifier<'a>(profile: &'a AccessProfile, host_name: &'a [u8]) -> &'a [u8] {
+    profile
+        .radius_options
+        .nas_identifier
+        .as_deref()
+        .map_or(host_name, str::as_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calling_station_id_joins_the_chosen_parts_with_the_delimiter() {
+        let mut format = CallingStationIdFormat {
+            delimiter: "#".into(),
+            ..CallingStationIdFormat::default()
+        };
+        let mac = [0x02, 0, 0x5e, 0x10, 0, 1];
+        assert_eq!(
+            calling_station_id(&format, b"lac1", "ge-0/0/1.100", mac),
+            None
+        );
+        format.mac_address = true;
+        format.interface_description = true;
+        format.nas_identifier = true;
+        assert_eq!(
+            calling_station_id(&format, b"lac1", "ge-0/0/1.100", mac).as_deref(),
+            Some("lac1#ge-0/0/1.100#02:00:5e:10:00:01")
+        );
+    }
 }

@@ -13,10 +13,10 @@ use std::time::Instant;
 use schema::typed::{AuthenticationMethod, RouterConfig};
 
 use super::aaa::{
-    access_request, acct_session_id, authentication_servers, Answer, Pending, Purpose,
-    RequestFacts, TunnelFacts,
+    access_request, acct_session_id, authentication_servers, calling_station_id, nas_identifier,
+    Answer, Pending, Purpose, RequestFacts, TunnelFacts,
 };
-use super::decision::{map_access_profile, map_tunnel_profile, Refusal};
+use super::decision::{aaa_user_name, map_access_profile, map_tunnel_profile, Refusal};
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, AuthRejection, Step};
 use super::radius_tunnels::{self, TunnelRefusal};
@@ -55,18 +55,27 @@ impl SubscriberLayer {
         else {
             return false;
         };
+        let nas_identifier = nas_identifier(profile, &self.host_name);
         let (calling, port) = match &subscriber.access {
             AccessLeg::Pppoe {
                 underlying, mac, ..
             } => (
-                Some(super::proxy::calling_number(underlying, *mac)),
+                Some(
+                    calling_station_id(
+                        &profile.radius_options.calling_station_id_format,
+                        nas_identifier,
+                        underlying,
+                        *mac,
+                    )
+                    .unwrap_or_else(|| super::proxy::calling_number(underlying, *mac)),
+                ),
                 Some(underlying.clone()),
             ),
             _ => (None, None),
         };
         let facts = RequestFacts {
-            user: &user,
-            nas_identifier: &self.host_name,
+            user: aaa_user_name(config, &user),
+            nas_identifier,
             acct_session_id: acct_session_id(id),
             calling_station: calling.as_deref().map(str::as_bytes),
             nas_port_id: port.as_deref(),
@@ -109,7 +118,7 @@ impl SubscriberLayer {
                 let (Some(profile), Some(name)) = (profile, profile_name) else {
                     return;
                 };
-                let request = self.termination_request(id, &credentials, registry);
+                let request = self.termination_request(id, &credentials, profile, registry);
                 let servers = authentication_servers(config, profile);
                 let purpose = Purpose::Authenticate {
                     credentials: Box::new(credentials.clone()),
@@ -132,6 +141,7 @@ impl SubscriberLayer {
         &self,
         id: SubscriberId,
         credentials: &Credentials,
+        profile: &schema::typed::AccessProfile,
         registry: &Registry,
     ) -> Option<Packet> {
         let subscriber = self.table.get(id)?;
@@ -184,7 +194,7 @@ impl SubscriberLayer {
             });
         let facts = RequestFacts {
             user: &user,
-            nas_identifier: &self.host_name,
+            nas_identifier: nas_identifier(profile, &self.host_name),
             acct_session_id: acct_session_id(id),
             calling_station: calling.as_deref(),
             nas_port_id: port.as_deref(),

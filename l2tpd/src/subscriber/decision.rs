@@ -122,6 +122,14 @@ pub fn map_access_profile<'c>(config: &'c RouterConfig, user: &str) -> Option<&'
     map_of(config, user)?.1.access_profile.as_deref()
 }
 
+/// The user name AAA sees: without its domain when the domain map says `strip-domain`.
+pub fn aaa_user_name<'u>(config: &RouterConfig, user: &'u str) -> &'u str {
+    match (map_of(config, user), user.rsplit_once('@')) {
+        (Some((_, map)), Some((local, _))) if map.strip_domain => local,
+        _ => user,
+    }
+}
+
 /// The `address-pool` the user's domain map names (the LNS, and a LAC that terminates).
 pub fn address_pool<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str> {
     map_of(config, user)?.1.address_pool.as_deref()

@@ -180,8 +180,9 @@ pub struct RadiusServer {
     pub require_message_authenticator: bool,
 }
 
-/// `radius options calling-station-id-format { ... }`: the values joined, in this order, by
-/// `delimiter` into Calling-Station-Id. All false: the attribute is not sent.
+/// `radius options calling-station-id-format { ... }`: the chosen values joined by
+/// `delimiter` into Calling-Station-Id (NAS identifier, interface, MAC, in that order). All
+/// false: the daemon sends the L2TP Calling Number form (`IF:MAC`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallingStationIdFormat {
     pub agent_circuit_id: bool,
