@@ -551,3 +551,46 @@ fn the_lac_request_follows_strip_domain_and_the_profiles_radius_options() {
         Some("gina@isp.example")
     );
 }
+
+#[test]
+fn idle_timeout_ends_a_silent_subscriber_and_spares_one_that_sends() {
+    let mut lab = Lab::new(super::sim_lab::lac_config(""), lns_with_radius(""));
+    lab.lns_radius = Some(RadiusResponder::new(
+        SECRET,
+        Box::new(|_| {
+            Some((
+                code::ACCESS_ACCEPT,
+                vec![Attribute::integer(attr::IDLE_TIMEOUT, 60)],
+            ))
+        }),
+    ));
+    let quiet = bring_up(&mut lab, "quiet@isp.example");
+    let busy = bring_up(&mut lab, "busy@isp.example");
+    let (address, _) = ip_up(&lab.subs[busy].events).expect("IPCP up");
+    // The busy one sends a packet every 20 s: never a whole minute of silence.
+    for _ in 0..9 {
+        for _ in 0..20 {
+            lab.advance(Duration::from_secs(1));
+        }
+        let mut ppp = vec![0x00, 0x21];
+        ppp.extend_from_slice(&ipv4_packet(address));
+        let frame = lab.subs[busy].pppoe.session_frame(&ppp).expect("a session");
+        let now = lab.now;
+        lab.lac.handle_frame(now, PORT, &frame);
+        lab.settle();
+    }
+    assert!(lab.subs[quiet].ended, "silent for three minutes");
+    assert!(!lab.subs[busy].ended);
+    let lns = lab.lns.subscribers();
+    assert_eq!(lns.table.ends.get(&EndCause::IdleTimeout), Some(&1));
+    assert_eq!(lns.table.len(), 1);
+}
+
+/// An IPv4 packet from `source` to a host behind the LNS.
+fn ipv4_packet(source: Ipv4Addr) -> Vec<u8> {
+    let mut packet = vec![0x45, 0, 0, 24, 0, 1, 0, 0, 64, 17, 0, 0];
+    packet.extend_from_slice(&source.octets());
+    packet.extend_from_slice(&[198, 19, 0, 1]);
+    packet.extend_from_slice(b"ping");
+    packet
+}

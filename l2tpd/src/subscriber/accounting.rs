@@ -229,6 +229,8 @@ pub fn terminate_cause(cause: EndCause) -> u32 {
         EndCause::Shutdown => 7,
         // Session Timeout.
         EndCause::SessionTimeout => 5,
+        // Idle Timeout.
+        EndCause::IdleTimeout => 4,
         // Admin Reset: the RADIUS operator's disconnect.
         EndCause::AaaDisconnect => 6,
     }

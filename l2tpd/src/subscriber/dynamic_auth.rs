@@ -1,8 +1,8 @@
 //! Dynamic authorization (RFC 5176) for subscribers: a Disconnect-Request ends the named
 //! subscriber on both sides (PADT and CDN at the LAC, CDN at the LNS, accounting Stop with
-//! Admin-Reset); a CoA-Request changes its Session-Timeout. Only from the clients of
-//! `access radius-disconnect`, with their secrets; the answer is ACK, or NAK with the
-//! Error-Cause that says why.
+//! Admin-Reset); a CoA-Request changes its Session-Timeout and Idle-Timeout. Only from the
+//! clients of `access radius-disconnect`, with their secrets; the answer is ACK, or NAK with
+//! the Error-Cause that says why.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -114,12 +114,7 @@ impl SubscriberLayer {
                     self.set_session_timeout(id, Some(timeout));
                 }
                 if let Some(idle) = request.idle_timeout {
-                    if let Some(subscriber) = self.table.get_mut(id) {
-                        subscriber
-                            .aaa
-                            .get_or_insert_with(Default::default)
-                            .idle_timeout = Some(idle);
-                    }
+                    self.set_idle_timeout(now, id, Some(idle));
                 }
             }
         }
@@ -151,26 +146,5 @@ impl SubscriberLayer {
             })
             .map(|s| s.id)
             .collect()
-    }
-
-    /// Session-Timeout from now on, counted from the subscriber's login (`None`: no limit).
-    pub(super) fn set_session_timeout(&mut self, id: SubscriberId, seconds: Option<u32>) {
-        let Some(subscriber) = self.table.get_mut(id) else {
-            return;
-        };
-        subscriber
-            .aaa
-            .get_or_insert_with(Default::default)
-            .session_timeout = seconds;
-        let since = subscriber.since;
-        self.limits.set(id, since, seconds);
-    }
-
-    /// Subscribers whose Session-Timeout ran out end now.
-    pub(super) fn session_timeouts(&mut self, now: Instant, registry: &mut Registry) {
-        for id in self.limits.due(now) {
-            tracing::info!("subscriber {}: session timeout", id.0);
-            self.end(now, id, EndCause::SessionTimeout, registry);
-        }
     }
 }

@@ -136,6 +136,10 @@ impl SubscriberLayer {
         }
         if let Some(subscriber) = self.table.get_mut(id) {
             subscriber.frames_up += relayed.up_packets;
+            // Where PPP ends here the fast path carries IP only.
+            if subscriber.terminated {
+                subscriber.ip_packets += relayed.up_packets + relayed.down_packets;
+            }
             subscriber.bytes_up += relayed.up_bytes;
             subscriber.frames_down += relayed.down_packets;
             subscriber.bytes_down += relayed.down_bytes;
@@ -334,6 +338,7 @@ impl SubscriberLayer {
                 LinkEvent::NetworkUp { peer } => {
                     self.network_up(id, peer, registry);
                     self.accounting_start(now, id, config);
+                    self.start_idle_watch(now, id);
                 }
                 LinkEvent::Down(reason) => {
                     let known = self.table.get(id).and_then(|s| s.end_cause);
@@ -519,6 +524,7 @@ impl SubscriberLayer {
                 EndCause::Cleared => CdnResult::administrative("cleared by operator"),
                 EndCause::AaaDisconnect => CdnResult::administrative("RADIUS Disconnect-Request"),
                 EndCause::SessionTimeout => CdnResult::administrative("session timeout"),
+                EndCause::IdleTimeout => CdnResult::administrative("idle timeout"),
                 _ => CdnResult::lost_carrier(),
             };
             registry.close_session(now, id, result, Some(lac_ppp_ended_cause()));
@@ -578,6 +584,7 @@ impl SubscriberLayer {
                 self.table.reschedule(*session);
                 self.install_relay(*session, registry);
                 self.accounting_start(now, *session, config);
+                self.start_idle_watch(now, *session);
                 true
             }
             RegistryEvent::SessionDown { session, end, .. } => {

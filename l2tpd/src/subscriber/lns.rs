@@ -119,6 +119,10 @@ fn cdn_for(cause: EndCause) -> (CdnResult, PppDisconnectCause) {
             CdnResult::administrative("session timeout"),
             ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "session timeout"),
         ),
+        EndCause::IdleTimeout => (
+            CdnResult::administrative("idle timeout"),
+            ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "idle timeout"),
+        ),
         EndCause::Shutdown => (
             CdnResult::administrative("LNS shutting down"),
             ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "LNS shutting down"),

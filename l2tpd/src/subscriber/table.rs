@@ -144,6 +144,8 @@ pub struct Subscriber {
     pub bytes_up: u64,
     pub frames_down: u64,
     pub bytes_down: u64,
+    /// IP packets both ways where PPP ends here: what Idle-Timeout counts as activity.
+    pub ip_packets: u64,
     deadline: Option<Instant>,
 }
 
@@ -180,6 +182,7 @@ impl Subscriber {
             bytes_up: 0,
             frames_down: 0,
             bytes_down: 0,
+            ip_packets: 0,
             deadline: None,
         }
     }
@@ -233,6 +236,8 @@ pub enum EndCause {
     Shutdown,
     /// RADIUS's Session-Timeout ran out.
     SessionTimeout,
+    /// RADIUS's Idle-Timeout: no packet for that long.
+    IdleTimeout,
     /// A RADIUS Disconnect-Request (RFC 5176) named it.
     AaaDisconnect,
 }
@@ -253,6 +258,7 @@ impl EndCause {
             EndCause::Cleared => "cleared",
             EndCause::Shutdown => "shutdown",
             EndCause::SessionTimeout => "session-timeout",
+            EndCause::IdleTimeout => "idle-timeout",
             EndCause::AaaDisconnect => "radius-disconnect",
         }
     }

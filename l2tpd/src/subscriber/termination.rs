@@ -96,6 +96,8 @@ impl SubscriberLayer {
         subscriber.frames_up += 1;
         subscriber.bytes_up += frame.len() as u64;
         if let Some(packet) = ip_payload(frame) {
+            // Activity for Idle-Timeout is IP: an LCP echo keeps the link, not the session.
+            subscriber.ip_packets += 1;
             let drops = &mut self.lns.ip_drops;
             let (Phase::Active, Some(lease)) = (subscriber.phase, subscriber.lease.as_ref()) else {
                 drops.no_subscriber += 1;
@@ -244,6 +246,7 @@ impl SubscriberLayer {
                 continue;
             }
             subscriber.frames_down += 1;
+            subscriber.ip_packets += 1;
             subscriber.bytes_down += (packet.len() + PROTOCOL_IP.len()) as u64;
             let mut frame = Vec::with_capacity(packet.len() + PROTOCOL_IP.len());
             frame.extend_from_slice(&PROTOCOL_IP);
