@@ -111,6 +111,23 @@ pub struct SubscriberTunnel {
     pub session_remote_id: u16,
 }
 
+/// What RADIUS decided for a subscriber.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SubscriberAaa {
+    /// The server whose Access-Accept admitted it.
+    pub radius_server: Option<Ipv4Addr>,
+    /// LAC: what chose its tunnel (`domain-map`, `radius-tunnel-group`,
+    /// `radius-tunnel-attributes`).
+    pub tunnel_decided_by: Option<String>,
+    /// Seconds.
+    pub session_timeout: Option<u32>,
+    pub idle_timeout: Option<u32>,
+    /// Attributes of the Accept that were not used, each with why.
+    #[serde(rename = "unused-attribute", default)]
+    pub unused_attributes: Vec<String>,
+}
+
 /// Packets and bytes of one subscriber (`extensive`), from the subscriber's side: `rx` is
 /// what the router received from the subscriber.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +171,9 @@ pub struct Subscriber {
     pub lcp_negotiation: Option<String>,
     pub authentication_protocol: Option<AuthenticationProtocol>,
     pub tunnel: Option<SubscriberTunnel>,
+    /// What RADIUS granted (`detail` and `extensive`), when RADIUS admitted the subscriber.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub aaa: Option<SubscriberAaa>,
     /// With `extensive`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub statistics: Option<SubscriberCounters>,
@@ -565,6 +585,7 @@ mod tests {
             lcp_negotiation: None,
             authentication_protocol: None,
             tunnel: None,
+            aaa: None,
             statistics: None,
         }
     }

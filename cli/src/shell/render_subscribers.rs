@@ -117,6 +117,23 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
         };
         line("Authentication Protocol", &name);
     }
+    if let Some(aaa) = &s.aaa {
+        if let Some(server) = aaa.radius_server {
+            line("RADIUS Server", &server);
+        }
+        if let Some(by) = &aaa.tunnel_decided_by {
+            line("Tunnel Decided By", by);
+        }
+        if let Some(seconds) = aaa.session_timeout {
+            line("Session Timeout", &format!("{seconds} seconds"));
+        }
+        if let Some(seconds) = aaa.idle_timeout {
+            line("Idle Timeout", &format!("{seconds} seconds"));
+        }
+        for unused in &aaa.unused_attributes {
+            line("RADIUS Attribute Not Used", unused);
+        }
+    }
     if let Some(t) = &s.tunnel {
         line("L2TP Tunnel Group", &t.tunnel_group);
         line(
@@ -225,6 +242,7 @@ pub(crate) mod tests {
             login_time: 1_796_292_000,
             lcp_state: Some("opened".into()),
             lcp_negotiation: None,
+            aaa: None,
             authentication_protocol: Some(AuthenticationProtocol::Chap),
             tunnel: Some(SubscriberTunnel {
                 tunnel_group: "tp-lns1".into(),
@@ -251,6 +269,7 @@ pub(crate) mod tests {
             pppoe_session_id: Some(2),
             lcp_state: Some("req-sent".into()),
             lcp_negotiation: None,
+            aaa: None,
             authentication_protocol: None,
             tunnel: None,
             statistics: Some(SubscriberCounters::default()),

@@ -113,6 +113,20 @@ fn radius_tunnel_attributes_override_the_domain_maps_tunnel_and_the_subscriber_g
         Some(crate::subscriber::radius_tunnels::TunnelSource::Attributes)
     );
     assert_eq!(lac.aaa.stats.accepts, 1);
+    // `show subscribers detail` says what decided the tunnel.
+    let show = schema::subscriber_rpc::SubscriberShow {
+        level: schema::l2tp_rpc::Level::Detail,
+        ..Default::default()
+    };
+    let rows = lac
+        .show_subscribers(lab.lac.registry(), &show)
+        .expect("rows");
+    let aaa = rows.subscribers[0].aaa.as_ref().expect("the AAA part");
+    assert_eq!(
+        aaa.tunnel_decided_by.as_deref(),
+        Some("radius-tunnel-attributes")
+    );
+    assert_eq!(aaa.radius_server, Some(SERVER.parse().unwrap()));
 }
 
 #[test]

@@ -167,6 +167,9 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
             _ => AuthenticationProtocol::Chap,
         }),
         tunnel,
+        aaa: (level != Level::Brief)
+            .then(|| subscriber.aaa.as_deref().map(aaa_row))
+            .flatten(),
         statistics: (level == Level::Extensive).then_some(SubscriberCounters {
             input_packets: subscriber.frames_up,
             input_bytes: subscriber.bytes_up,
@@ -380,5 +383,15 @@ impl SubscriberLayer {
             sessions: Vec::new(),
             interfaces: ports,
         })
+    }
+}
+
+fn aaa_row(grant: &super::table::AaaGrant) -> schema::subscriber_rpc::SubscriberAaa {
+    schema::subscriber_rpc::SubscriberAaa {
+        radius_server: grant.server,
+        tunnel_decided_by: grant.tunnel_source.map(|s| s.key().to_string()),
+        session_timeout: grant.session_timeout,
+        idle_timeout: grant.idle_timeout,
+        unused_attributes: grant.ignored.clone(),
     }
 }
