@@ -608,3 +608,41 @@ fn ipv4_packet(source: Ipv4Addr) -> Vec<u8> {
     packet.extend_from_slice(b"ping");
     packet
 }
+
+#[test]
+fn the_lacs_accounting_names_the_tunnel_the_session_runs_in() {
+    let mut lab = Lab::new(
+        lac_with_radius(&format!(
+            "set access profile ra accounting order radius\n\
+             set access profile ra radius accounting-server {SERVER}\n"
+        )),
+        lns_with_secret(""),
+    );
+    lab.lac_radius = Some(RadiusResponder::new(
+        SECRET,
+        Box::new(|request| match request.code {
+            code::ACCOUNTING_REQUEST => Some((code::ACCOUNTING_RESPONSE, Vec::new())),
+            _ => accept_to_the_lns(request),
+        }),
+    ));
+    let i = bring_up(&mut lab, "hank@isp.example");
+    assert!(ip_up(&lab.subs[i].events).is_some());
+    let server = lab.lac_radius.as_ref().unwrap();
+    let start = server
+        .received
+        .iter()
+        .find(|p| p.code == code::ACCOUNTING_REQUEST)
+        .expect("a Start");
+    assert_eq!(start.integer(attr::ACCT_STATUS_TYPE), Some(1));
+    let connection = String::from_utf8_lossy(start.string(attr::ACCT_TUNNEL_CONNECTION).unwrap());
+    assert!(connection.contains('/'), "{connection}");
+    let endpoint = start
+        .find(AttrKind::Standard(attr::TUNNEL_SERVER_ENDPOINT))
+        .and_then(|a| a.tagged())
+        .map(|(_, v)| v.to_vec());
+    assert_eq!(endpoint, Some(LNS.as_bytes().to_vec()));
+    assert_eq!(
+        lab.lac.subscribers().accounting.stats.starts.acknowledged,
+        1
+    );
+}

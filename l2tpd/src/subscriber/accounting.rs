@@ -82,6 +82,8 @@ pub(super) struct Accounted {
     pub servers: Vec<Ipv4Addr>,
     pub interval: Option<Duration>,
     pub next: Option<Instant>,
+    /// LAC: the tunnel the subscriber's session runs in (RFC 2867), for every record.
+    pub tunnel: Vec<Attribute>,
 }
 
 #[derive(Default)]
@@ -361,6 +363,39 @@ fn push_usage(attributes: &mut Vec<Attribute>, usage: &Usage) {
             high(usage.output_octets),
         ));
     }
+}
+
+/// The tunnel attributes of a LAC subscriber's records (RFC 2867: Acct-Tunnel-Connection
+/// and the tunnel's endpoints), tag 0 as in a request.
+pub(super) fn tunnel_attributes(
+    tunnel_id: u16,
+    session_id: u16,
+    client_endpoint: Option<Ipv4Addr>,
+    server_endpoint: Option<Ipv4Addr>,
+) -> Vec<Attribute> {
+    let mut attributes = vec![
+        Attribute::tagged_integer(attr::TUNNEL_TYPE, 0, 3),
+        Attribute::tagged_integer(attr::TUNNEL_MEDIUM_TYPE, 0, 1),
+        Attribute::string(
+            attr::ACCT_TUNNEL_CONNECTION,
+            format!("{tunnel_id}/{session_id}"),
+        ),
+    ];
+    if let Some(address) = client_endpoint {
+        attributes.push(Attribute::tagged_string(
+            attr::TUNNEL_CLIENT_ENDPOINT,
+            0,
+            address.to_string(),
+        ));
+    }
+    if let Some(address) = server_endpoint {
+        attributes.push(Attribute::tagged_string(
+            attr::TUNNEL_SERVER_ENDPOINT,
+            0,
+            address.to_string(),
+        ));
+    }
+    attributes
 }
 
 /// Acct-Delay-Time of a Stop sent again: how long after the subscriber ended (RFC 2866 §5.2).

@@ -13,6 +13,7 @@ use super::accounting::{
 };
 use super::lac::SubscriberLayer;
 use super::table::{EndCause, Subscriber, SubscriberId};
+use crate::registry::Registry;
 
 impl SubscriberLayer {
     /// The subscriber is up: Start, and its first Interim-Update scheduled.
@@ -21,6 +22,7 @@ impl SubscriberLayer {
         now: Instant,
         id: SubscriberId,
         config: &RouterConfig,
+        registry: &Registry,
     ) {
         let Some(subscriber) = self.table.get(id) else {
             return;
@@ -35,7 +37,22 @@ impl SubscriberLayer {
         if servers.is_empty() {
             return;
         }
-        let request = accounting::request(subscriber, Status::Start, None, &self.host_name);
+        // LAC: the records name the tunnel (the LNS's name theirs in the access leg).
+        let tunnel = match (subscriber.pppoe_key(), registry.locate_call(id)) {
+            (Some(_), Some((tunnel_id, Some(session_id)))) => {
+                let (peer, local) = registry
+                    .tunnel_addresses(tunnel_id)
+                    .map_or((None, None), |(p, l)| (Some(p), l));
+                let server = peer.and_then(|p| match p {
+                    std::net::SocketAddr::V4(v4) => Some(*v4.ip()),
+                    std::net::SocketAddr::V6(_) => None,
+                });
+                accounting::tunnel_attributes(tunnel_id, session_id, local, server)
+            }
+            _ => Vec::new(),
+        };
+        let mut request = accounting::request(subscriber, Status::Start, None, &self.host_name);
+        request.attributes.extend(tunnel.iter().cloned());
         let interval = update_interval(profile);
         self.accounting.stats.starts.sent += 1;
         let purpose = Purpose::Accounting {
@@ -52,6 +69,7 @@ impl SubscriberLayer {
                 servers,
                 interval,
                 next,
+                tunnel,
             },
         );
     }
@@ -65,9 +83,11 @@ impl SubscriberLayer {
             };
             let servers = accounted.servers.clone();
             let interval = accounted.interval;
+            let tunnel = accounted.tunnel.clone();
             let usage = Usage::of(subscriber, now);
-            let request =
+            let mut request =
                 accounting::request(subscriber, Status::Interim, Some(&usage), &self.host_name);
+            request.attributes.extend(tunnel.iter().cloned());
             self.accounting.stats.interims.sent += 1;
             let purpose = Purpose::Accounting {
                 kind: Kind::Interim,
@@ -82,6 +102,7 @@ impl SubscriberLayer {
                     servers,
                     interval,
                     next: interval.map(|every| now + every),
+                    tunnel,
                 },
             );
         }
@@ -98,12 +119,13 @@ impl SubscriberLayer {
             return;
         };
         let usage = Usage::of(subscriber, now);
-        let request = accounting::request(
+        let mut request = accounting::request(
             subscriber,
             Status::Stop(cause),
             Some(&usage),
             &self.host_name,
         );
+        request.attributes.extend(accounted.tunnel);
         self.accounting.stats.stops.sent += 1;
         let stop = QueuedStop {
             subscriber: subscriber.id,

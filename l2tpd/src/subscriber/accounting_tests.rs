@@ -77,6 +77,7 @@ fn interims_are_scheduled_per_subscriber_and_a_stop_ends_them() {
         servers: Vec::new(),
         interval: Some(Duration::from_secs(600)),
         next,
+        tunnel: Vec::new(),
     };
     accounting.account(id, accounted(Some(now + Duration::from_secs(600))));
     assert!(accounting.is_accounted(id));

@@ -337,7 +337,7 @@ impl SubscriberLayer {
                 }
                 LinkEvent::NetworkUp { peer } => {
                     self.network_up(id, peer, registry);
-                    self.accounting_start(now, id, config);
+                    self.accounting_start(now, id, config, registry);
                     self.start_idle_watch(now, id);
                 }
                 LinkEvent::Down(reason) => {
@@ -583,7 +583,7 @@ impl SubscriberLayer {
                 subscriber.link = None;
                 self.table.reschedule(*session);
                 self.install_relay(*session, registry);
-                self.accounting_start(now, *session, config);
+                self.accounting_start(now, *session, config, registry);
                 self.start_idle_watch(now, *session);
                 true
             }
