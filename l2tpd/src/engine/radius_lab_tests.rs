@@ -646,3 +646,56 @@ fn the_lacs_accounting_names_the_tunnel_the_session_runs_in() {
         1
     );
 }
+
+/// `test aaa ppp` asks as a subscriber's authentication does: an Access-Request to the
+/// server's authentication port (a real server ignores one on its accounting port), and the
+/// Accept's attributes are shown.
+#[test]
+fn test_aaa_ppp_asks_the_authentication_port_and_shows_the_accept() {
+    use super::aaa_rpc::AaaRpc;
+    use super::rpc::L2tpRpc;
+    use schema::aaa_rpc::{AaaTest, AaaTestResult};
+    use schema::mgmt::Reply;
+    let mut lab = Lab::new(lac_with_radius(""), lns_with_secret(""));
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(accept_to_the_lns)));
+    let (reply, answer) = std::sync::mpsc::channel();
+    let test = AaaTest {
+        user: "alice@isp.example".into(),
+        password: "pw".into(),
+        profile: Some("ra".into()),
+    };
+    let now = lab.now;
+    lab.lac
+        .l2tp_rpc(now, L2tpRpc::Aaa(AaaRpc::Test(test)), reply);
+    lab.settle();
+    let Ok(Ok(Reply::AaaTest(report))) = answer.try_recv() else {
+        panic!("a test report");
+    };
+    assert_eq!(report.result, AaaTestResult::Accept, "{report:?}");
+    assert!(
+        report
+            .attributes
+            .iter()
+            .any(|a| a.name == "Tunnel-Server-Endpoint:1" && a.value == LNS),
+        "{report:?}"
+    );
+    assert_eq!(lab.lac_radius.as_ref().unwrap().received.len(), 1);
+}
+
+/// A subscriber whose Access-Request is not answered yet has not been admitted by any
+/// method: `show network-access aaa subscribers` leaves it out (it showed it as `none`).
+#[test]
+fn a_subscriber_waiting_for_radius_is_not_shown_as_admitted() {
+    let config = lac_with_radius("");
+    let mut lab = Lab::new(config.clone(), lns_with_secret(""));
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(|_| None)));
+    lab.add_ip("frank@isp.example", "pw");
+    lab.settle();
+    lab.advance(Duration::from_millis(100));
+    assert_eq!(lab.lac_radius.as_ref().unwrap().received.len(), 1);
+    let shown = lab
+        .lac
+        .subscribers()
+        .aaa_subscribers(&config, &schema::aaa_rpc::AaaSubscribersShow::default());
+    assert_eq!(shown.subscribers, Vec::new());
+}

@@ -194,6 +194,13 @@ impl RadiusResponder {
         while let Some(t) = core.poll_radius_transmit() {
             moved += 1;
             let request = Packet::decode(&t.bytes).expect("our request decodes");
+            // A real server answers each kind on its own port only (the lab's servers use
+            // the default ports).
+            let port = match request.code {
+                crate::aaa::radius::code::ACCOUNTING_REQUEST => 1813,
+                _ => 1812,
+            };
+            assert_eq!(t.to.port(), port, "code {} sent to {}", request.code, t.to);
             let answer = (self.answer)(&request);
             self.received.push(request.clone());
             let Some((code, attributes)) = answer else {

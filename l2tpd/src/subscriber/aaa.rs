@@ -132,6 +132,11 @@ impl AaaState {
         );
     }
 
+    /// Whether `subscriber`'s Access-Request is still unanswered (not admitted yet).
+    pub(super) fn is_waiting(&self, subscriber: SubscriberId) -> bool {
+        self.waiting.contains_key(&subscriber)
+    }
+
     /// Sends `request` to the first live server of `servers`. Err (with the purpose back):
     /// the queue is full (or no server is configured), counted; the caller goes on as if
     /// none answered.
@@ -144,12 +149,15 @@ impl AaaState {
         purpose: Purpose,
     ) -> Result<(), Purpose> {
         let authenticating = matches!(purpose, Purpose::Authenticate { .. });
-        let service = if authenticating {
-            self.stats.auth_requests += 1;
+        // `test aaa ppp` authenticates too, without a subscriber waiting on it.
+        let service = if authenticating || matches!(purpose, Purpose::Test { .. }) {
             Service::Authentication
         } else {
             Service::Accounting
         };
+        if authenticating {
+            self.stats.auth_requests += 1;
+        }
         match self.client.submit(now, service, servers, request) {
             Ok(id) => {
                 self.pending.insert(

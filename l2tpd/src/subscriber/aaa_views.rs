@@ -87,6 +87,8 @@ impl SubscriberLayer {
             .table
             .iter()
             .filter(|s| !s.is_test_call())
+            // Not admitted by any method yet: RADIUS has not answered.
+            .filter(|s| !self.aaa.is_waiting(s.id))
             .filter_map(|s| {
                 let user = s.user.clone()?;
                 if show.username.as_ref().is_some_and(|u| *u != user) {
