@@ -199,16 +199,6 @@ pub fn update_interval(profile: &AccessProfile) -> Option<Duration> {
         .map(|minutes| Duration::from_secs(u64::from(minutes) * 60))
 }
 
-/// The profile that accounts `subscriber`.
-pub fn profile_of<'c>(
-    config: &'c RouterConfig,
-    subscriber: &Subscriber,
-) -> Option<&'c AccessProfile> {
-    config
-        .access_profiles
-        .get(subscriber.aaa_profile.as_deref()?)
-}
-
 /// RFC 2866 §5.10 Acct-Terminate-Cause for how a subscriber ended, after Junos' table for
 /// L2TP (radius-and-avps.md §4) where it has one.
 pub fn terminate_cause(cause: EndCause) -> u32 {
@@ -351,17 +341,13 @@ fn push_usage(attributes: &mut Vec<Attribute>, usage: &Usage) {
         attr::ACCT_OUTPUT_PACKETS,
         low(usage.output_packets),
     ));
-    if high(usage.input_octets) > 0 {
-        attributes.push(Attribute::integer(
-            attr::ACCT_INPUT_GIGAWORDS,
-            high(usage.input_octets),
-        ));
-    }
-    if high(usage.output_octets) > 0 {
-        attributes.push(Attribute::integer(
-            attr::ACCT_OUTPUT_GIGAWORDS,
-            high(usage.output_octets),
-        ));
+    for (kind, octets) in [
+        (attr::ACCT_INPUT_GIGAWORDS, usage.input_octets),
+        (attr::ACCT_OUTPUT_GIGAWORDS, usage.output_octets),
+    ] {
+        if high(octets) > 0 {
+            attributes.push(Attribute::integer(kind, high(octets)));
+        }
     }
 }
 

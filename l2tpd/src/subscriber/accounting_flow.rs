@@ -30,7 +30,7 @@ impl SubscriberLayer {
         if subscriber.is_test_call() || self.accounting.is_accounted(id) {
             return;
         }
-        let Some(profile) = accounting::profile_of(config, subscriber) else {
+        let Some(profile) = subscriber.access_profile(config) else {
             return;
         };
         let servers = accounting_servers(config, profile);

@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
+
+use schema::typed::{AccessProfile, RouterConfig};
 use std::time::{Instant, SystemTime};
 
 use super::address_pool::Lease;
@@ -185,6 +187,12 @@ impl Subscriber {
             ip_packets: 0,
             deadline: None,
         }
+    }
+
+    /// The access profile that authenticates and accounts the subscriber (`None`: admit,
+    /// no accounting).
+    pub fn access_profile<'c>(&self, config: &'c RouterConfig) -> Option<&'c AccessProfile> {
+        config.access_profiles.get(self.aaa_profile.as_deref()?)
     }
 
     /// The PPPoE session a LAC subscriber came in on; `None` at the LNS.

@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use schema::typed::{AccessProfile, RouterConfig};
+use schema::typed::RouterConfig;
 
 use super::address_pool::AddressPools;
 use super::lac::SubscriberLayer;
@@ -68,16 +68,6 @@ fn ip_payload(frame: &[u8]) -> Option<&[u8]> {
 
 fn is_ipcp(frame: &[u8]) -> bool {
     matches!(split_frame(frame), Ok((Protocol::Ipcp, _)))
-}
-
-/// The access profile that authenticates `subscriber` (`None`: admit).
-fn access_profile<'c>(
-    config: &'c RouterConfig,
-    subscriber: &Subscriber,
-) -> Option<&'c AccessProfile> {
-    config
-        .access_profiles
-        .get(subscriber.aaa_profile.as_deref()?)
 }
 
 impl SubscriberLayer {
@@ -165,7 +155,9 @@ impl SubscriberLayer {
             return;
         };
         let user = subscriber.user.clone().unwrap_or_default();
-        let client = access_profile(config, subscriber).and_then(|p| p.clients.get(&user));
+        let client = subscriber
+            .access_profile(config)
+            .and_then(|p| p.clients.get(&user));
         // RADIUS's Framed-IP-Address and Framed-Pool first, then the local client entry's,
         // then the domain map's pool.
         let grant = subscriber.aaa.as_deref();
