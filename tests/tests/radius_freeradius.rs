@@ -22,6 +22,9 @@ const WAIT: Duration = Duration::from_secs(20);
 const TUNNEL_SECRET: &str = "tunnel-pw";
 /// A tunnel endpoint nothing answers on: a tunnel that goes there never comes up.
 const DEAD_LNS: &str = "127.0.59.254";
+/// Seconds to wait for FreeRADIUS's answer: generous, so that a loaded CI machine does not
+/// turn a slow answer into a refusal or a failover.
+const LIVE_TIMEOUT: u32 = 3;
 /// The LNS's address pool.
 const POOL: &str = "198.18.50.0/24";
 
@@ -48,12 +51,13 @@ fn lns(dir: &Path, addresses: &[&str], extra: &str) -> DaemonProcess {
 }
 
 /// `set access radius-server` lines for `server` at `address` (FreeRADIUS listens on
-/// 127.0.0.1; another loopback address with its ports has nothing behind it).
-fn radius_server_lines(server: &FreeRadius, address: &str) -> String {
+/// 127.0.0.1; another loopback address with its ports has nothing behind it), asked
+/// `timeout` seconds, twice.
+fn radius_server_lines(server: &FreeRadius, address: &str, timeout: u32) -> String {
     let at = format!("set access radius-server {address}");
     format!(
-        "{at} secret {}\n{at} port {}\n{at} accounting-port {}\n{at} timeout 1\n{at} retry 1\n\
-         {at} message-authenticator optional\n",
+        "{at} secret {}\n{at} port {}\n{at} accounting-port {}\n{at} timeout {timeout}\n\
+         {at} retry 1\n{at} message-authenticator optional\n",
         server.secret(),
         server.auth_port(),
         server.acct_port()
@@ -97,7 +101,7 @@ fn radius_lac(dir: &Path, lac_address: &str, server: &FreeRadius, extra: &str) -
         &format!(
             "set access domain map isp.example access-profile ra\n\
              set access profile ra authentication-order radius\n{servers}{}{extra}",
-            radius_server_lines(server, "127.0.0.1")
+            radius_server_lines(server, "127.0.0.1", LIVE_TIMEOUT)
         ),
     )
 }
@@ -351,7 +355,7 @@ fn a_dead_first_server_fails_over_to_the_second() {
         &server,
         &format!(
             "{}set access profile ra radius authentication-server [ 127.0.54.9 127.0.0.1 ]\n",
-            radius_server_lines(&server, "127.0.54.9")
+            radius_server_lines(&server, "127.0.54.9", 1)
         ),
     );
     let emulator = emulator(dir.path(), 2, "ip", "2");
@@ -407,7 +411,7 @@ fn the_lns_asks_radius_with_the_tunnel_attributes_grants_its_address_and_account
              set access profile users accounting order radius\n\
              set access profile users accounting update-interval 10\n\
              set access profile users radius accounting-server 127.0.0.1\n{}",
-            radius_server_lines(&server, "127.0.0.1")
+            radius_server_lines(&server, "127.0.0.1", LIVE_TIMEOUT)
         ),
     );
     let _lac = lac(dir.path(), "127.0.55.1", "127.0.55.2", "");
