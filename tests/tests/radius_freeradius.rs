@@ -22,6 +22,9 @@ const WAIT: Duration = Duration::from_secs(20);
 const TUNNEL_SECRET: &str = "tunnel-pw";
 /// A tunnel endpoint nothing answers on: a tunnel that goes there never comes up.
 const DEAD_LNS: &str = "127.0.59.254";
+/// Seconds to wait for FreeRADIUS's answer: generous, so that a loaded CI machine does not
+/// turn a slow answer into a refusal or a failover.
+const LIVE_TIMEOUT: u32 = 3;
 /// The LNS's address pool.
 const POOL: &str = "198.18.50.0/24";
 
@@ -48,12 +51,13 @@ fn lns(dir: &Path, addresses: &[&str], extra: &str) -> DaemonProcess {
 }
 
 /// `set access radius-server` lines for `server` at `address` (FreeRADIUS listens on
-/// 127.0.0.1; another loopback address with its ports has nothing behind it).
-fn radius_server_lines(server: &FreeRadius, address: &str) -> String {
+/// 127.0.0.1; another loopback address with its ports has nothing behind it), asked
+/// `timeout` seconds, twice.
+fn radius_server_lines(server: &FreeRadius, address: &str, timeout: u32) -> String {
     let at = format!("set access radius-server {address}");
     format!(
-        "{at} secret {}\n{at} port {}\n{at} accounting-port {}\n{at} timeout 1\n{at} retry 1\n\
-         {at} message-authenticator optional\n",
+        "{at} secret {}\n{at} port {}\n{at} accounting-port {}\n{at} timeout {timeout}\n\
+         {at} retry 1\n{at} message-authenticator optional\n",
         server.secret(),
         server.auth_port(),
         server.acct_port()
@@ -97,7 +101,7 @@ fn radius_lac(dir: &Path, lac_address: &str, server: &FreeRadius, extra: &str) -
         &format!(
             "set access domain map isp.example access-profile ra\n\
              set access profile ra authentication-order radius\n{servers}{}{extra}",
-            radius_server_lines(server, "127.0.0.1")
+            radius_server_lines(server, "127.0.0.1", LIVE_TIMEOUT)
         ),
     )
 }
@@ -351,7 +355,7 @@ fn a_dead_first_server_fails_over_to_the_second() {
         &server,
         &format!(
             "{}set access profile ra radius authentication-server [ 127.0.54.9 127.0.0.1 ]\n",
-            radius_server_lines(&server, "127.0.54.9")
+            radius_server_lines(&server, "127.0.54.9", 1)
         ),
     );
     let emulator = emulator(dir.path(), 2, "ip", "2");
@@ -407,7 +411,7 @@ fn the_lns_asks_radius_with_the_tunnel_attributes_grants_its_address_and_account
              set access profile users accounting order radius\n\
              set access profile users accounting update-interval 10\n\
              set access profile users radius accounting-server 127.0.0.1\n{}",
-            radius_server_lines(&server, "127.0.0.1")
+            radius_server_lines(&server, "127.0.0.1", LIVE_TIMEOUT)
         ),
     );
     let _lac = lac(dir.path(), "127.0.55.1", "127.0.55.2", "");
@@ -555,4 +559,89 @@ fn test_aaa_ppp_shows_freeradius_answer_and_a_wrong_password_is_rejected() {
             .count(),
         2
     );
+}
+
+#[test]
+fn thirty_one_tagged_tunnels_are_chosen_by_preference_and_a_plain_accept_keeps_the_map() {
+    // user1: tags 1-30 go to addresses nothing answers on, less preferred than tag 31, the
+    // LNS's second address. user2: an Accept without tunnel attributes: the map decides.
+    let mut reply = vec!["Service-Type = Framed-User".to_string()];
+    for tag in 1..=31u32 {
+        let (endpoint, preference) = match tag {
+            31 => ("127.0.56.3".to_string(), 1),
+            _ => (format!("127.0.59.{tag}"), tag + 1),
+        };
+        reply.extend([
+            format!("Tunnel-Type:{tag} = L2TP"),
+            format!("Tunnel-Medium-Type:{tag} = IPv4"),
+            format!("Tunnel-Server-Endpoint:{tag} = \"{endpoint}\""),
+            format!("Tunnel-Password:{tag} = \"{TUNNEL_SECRET}\""),
+            format!("Tunnel-Preference:{tag} = {preference}"),
+        ]);
+    }
+    let reply: Vec<&str> = reply.iter().map(String::as_str).collect();
+    let users = user("user1@isp.example", &reply)
+        + "\n"
+        + &user("user2@isp.example", &["Service-Type = Framed-User"]);
+    let Some(server) = freeradius(&users) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lns = lns(dir.path(), &["127.0.56.2", "127.0.56.3"], "");
+    let lac = lac(
+        dir.path(),
+        "127.0.56.1",
+        "127.0.56.2",
+        &format!(
+            "set access domain map isp.example access-profile ra\n\
+             set access profile ra authentication-order radius\n\
+             set access profile ra radius authentication-server 127.0.0.1\n{}",
+            radius_server_lines(&server, "127.0.0.1", LIVE_TIMEOUT)
+        ),
+    );
+    let mut emulator = emulator(dir.path(), 2, "ip", "4");
+    let admitted = wait_for("both subscribers in the LAC's AAA table", WAIT, || {
+        let rows = aaa_subscribers(&lac);
+        assert!(emulator.running(), "the emulator ended: {rows:?}");
+        if rows.len() == 2 {
+            Ok(rows)
+        } else {
+            Err(format!("{rows:?}"))
+        }
+    });
+    let source = |name: &str| {
+        admitted
+            .iter()
+            .find(|r| leaf(r, "user-name").as_deref() == Some(name))
+            .and_then(|r| leaf(r, "tunnel-source"))
+    };
+    assert_eq!(
+        source("user1@isp.example").as_deref(),
+        Some("radius-tunnel-attributes"),
+        "{admitted:?}"
+    );
+    assert_eq!(
+        source("user2@isp.example").as_deref(),
+        Some("domain-map"),
+        "{admitted:?}"
+    );
+    let (ok, summary) = emulator.finish(WAIT);
+    assert!(ok, "{summary}\n{}", server.log());
+    assert_eq!(summary["ipcp_up"], 2, "{summary}");
+    // One tunnel to each LNS address, and none to a less preferred tag.
+    let tunnels = show_json(&lac, "show services l2tp tunnel extensive");
+    let remotes: Vec<String> = rows(&tunnels, "service-l2tp-tunnel-information", "l2tp-tunnel")
+        .iter()
+        .filter_map(|t| leaf(t, "remote-ip"))
+        .collect();
+    assert!(
+        remotes.contains(&"127.0.56.2:1701".to_string()),
+        "{remotes:?}"
+    );
+    assert!(
+        remotes.contains(&"127.0.56.3:1701".to_string()),
+        "{remotes:?}"
+    );
+    assert_eq!(remotes.len(), 2, "{remotes:?}");
+    assert!(has_tunnel_from(&lns, "127.0.56.1"));
 }
