@@ -645,3 +645,114 @@ fn thirty_one_tagged_tunnels_are_chosen_by_preference_and_a_plain_accept_keeps_t
     assert_eq!(remotes.len(), 2, "{remotes:?}");
     assert!(has_tunnel_from(&lns, "127.0.56.1"));
 }
+
+/// A UDP port free on every address now (the daemon binds the wildcard address).
+fn free_wildcard_port() -> u16 {
+    std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// `show subscribers` rows at `daemon`.
+fn subscriber_names(daemon: &DaemonProcess) -> Vec<String> {
+    let json = show_json(daemon, "show subscribers");
+    rows(&json, "subscribers-information", "subscriber")
+        .into_iter()
+        .filter_map(|s| leaf(s, "user-name"))
+        .collect()
+}
+
+/// RFC 5176 from a real client (FreeRADIUS's radclient): a Disconnect-Request by User-Name
+/// at the LNS and one by Acct-Session-Id at the LAC each end their subscriber at both ends;
+/// one naming nobody is NAKed with Session-Context-Not-Found; a wrong secret gets no answer.
+#[test]
+fn radclient_disconnects_end_subscribers_at_both_ends() {
+    use l2tp_tests::freeradius::{radclient, RequestKind};
+    // The harness decides whether FreeRADIUS's tools are here (CI must have them).
+    let Some(_server) = freeradius("") else {
+        return;
+    };
+    const DM_SECRET: &str = "dm-secret";
+    let (lns_port, lac_port) = (free_wildcard_port(), free_wildcard_port());
+    let dir = tempfile::tempdir().unwrap();
+    let dm = |port: u16| {
+        format!(
+            "set access radius-disconnect 127.0.0.1 secret {DM_SECRET}\n\
+             set access radius-disconnect-port {port}\n"
+        )
+    };
+    let lns = lns(dir.path(), &["127.0.58.2"], &dm(lns_port));
+    let lac = lac(dir.path(), "127.0.58.1", "127.0.58.2", &dm(lac_port));
+    let mut emulator = emulator(dir.path(), 2, "ip", "30");
+    wait_for("both subscribers at both ends", WAIT, || {
+        let (at_lac, at_lns) = (subscriber_names(&lac), subscriber_names(&lns));
+        if at_lac.len() == 2 && at_lns.len() == 2 {
+            Ok(())
+        } else {
+            Err(format!("LAC {at_lac:?}, LNS {at_lns:?}"))
+        }
+    });
+    assert!(emulator.running());
+
+    let nobody = radclient(
+        lns_port,
+        RequestKind::Disconnect,
+        DM_SECRET,
+        "User-Name = \"nobody@isp.example\"",
+    );
+    assert!(nobody.contains("Disconnect-NAK"), "{nobody}");
+    assert!(nobody.contains("Session-Context-Not-Found"), "{nobody}");
+    let forged = radclient(
+        lns_port,
+        RequestKind::Disconnect,
+        "not-the-secret",
+        "User-Name = \"user1@isp.example\"",
+    );
+    assert!(!forged.contains("Disconnect-ACK"), "{forged}");
+    assert_eq!(
+        subscriber_names(&lns).len(),
+        2,
+        "the forged request changed nothing"
+    );
+
+    let by_name = radclient(
+        lns_port,
+        RequestKind::Disconnect,
+        DM_SECRET,
+        "User-Name = \"user1@isp.example\"",
+    );
+    assert!(by_name.contains("Disconnect-ACK"), "{by_name}");
+    wait_for("user1 gone at both ends", WAIT, || {
+        let (at_lac, at_lns) = (subscriber_names(&lac), subscriber_names(&lns));
+        let gone = |names: &[String]| !names.iter().any(|n| n == "user1@isp.example");
+        if gone(&at_lac) && gone(&at_lns) {
+            Ok(())
+        } else {
+            Err(format!("LAC {at_lac:?}, LNS {at_lns:?}"))
+        }
+    });
+
+    // At the LAC, by the Acct-Session-Id its AAA view names.
+    let session_id = aaa_subscribers(&lac)
+        .iter()
+        .find(|s| leaf(s, "user-name").as_deref() == Some("user2@isp.example"))
+        .and_then(|s| leaf(s, "session-id"))
+        .expect("user2's session id at the LAC");
+    let by_id = radclient(
+        lac_port,
+        RequestKind::Disconnect,
+        DM_SECRET,
+        &format!("Acct-Session-Id = \"{session_id}\""),
+    );
+    assert!(by_id.contains("Disconnect-ACK"), "{by_id}");
+    wait_for("nobody left at either end", WAIT, || {
+        let (at_lac, at_lns) = (subscriber_names(&lac), subscriber_names(&lns));
+        if at_lac.is_empty() && at_lns.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("LAC {at_lac:?}, LNS {at_lns:?}"))
+        }
+    });
+    drop(emulator);
+}
