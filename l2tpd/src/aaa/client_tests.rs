@@ -767,3 +767,51 @@ fn more_room_after_a_commit_sends_waiting_requests() {
     assert_eq!(transmits(&mut client).len(), 2);
     assert_eq!((client.outstanding(), client.queued()), (3, 0));
 }
+
+/// More requests than `max_outstanding` at once (2,000 against 1,000, as the setup bench
+/// with RADIUS in the LAC's path does): the rest wait, and each goes out as room frees; every
+/// one is answered, none fails.
+#[test]
+fn requests_beyond_max_outstanding_wait_and_all_are_answered() {
+    let t0 = Instant::now();
+    let mut client = client(vec![ServerConfig {
+        max_outstanding: 1000,
+        ..server(A, SECRET_A)
+    }]);
+    for i in 0..2000 {
+        client
+            .submit(
+                t0,
+                Service::Authentication,
+                &[A],
+                access_request(&format!("u{i}")),
+            )
+            .unwrap();
+    }
+    assert_eq!(client.queued(), 1000);
+    let mut replies = 0;
+    let mut failures = Vec::new();
+    // The server answers what it got, a millisecond later, round after round.
+    for round in 1..=10u32 {
+        let now = t0 + Duration::from_millis(u64::from(round));
+        for sent in transmits(&mut client) {
+            let bytes = answer(&sent, SECRET_A, code::ACCESS_ACCEPT, Vec::new());
+            client.handle_datagram(now, sent.socket, sent.to, &bytes);
+        }
+        for event in events(&mut client) {
+            match event {
+                ClientEvent::Reply { .. } => replies += 1,
+                ClientEvent::Failed { id, reason } => failures.push((id, reason)),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failed: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(3)]
+    );
+    assert_eq!(replies, 2000);
+    assert_eq!(client.queued(), 0);
+    assert_eq!(client.outstanding(), 0);
+}

@@ -699,3 +699,68 @@ fn a_subscriber_waiting_for_radius_is_not_shown_as_admitted() {
         .aaa_subscribers(&config, &schema::aaa_rpc::AaaSubscribersShow::default());
     assert_eq!(shown.subscribers, Vec::new());
 }
+
+/// More subscribers at once than the server's `max-outstanding-requests`: the rest wait in
+/// the client's queue, and every one is admitted as room frees.
+#[test]
+fn subscribers_beyond_max_outstanding_requests_wait_their_turn_and_all_come_up() {
+    let mut lab = Lab::new(
+        lac_with_radius(&format!(
+            "set access radius-server {SERVER} max-outstanding-requests 10\n"
+        )),
+        lns_with_secret(""),
+    );
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(accept_to_the_lns)));
+    let subscribers: Vec<usize> = (0..60)
+        .map(|n| lab.add_ip(&format!("u{n}@isp.example"), "pw"))
+        .collect();
+    lab.settle();
+    for _ in 0..20 {
+        lab.advance(Duration::from_millis(100));
+    }
+    let lac = lab.lac.subscribers();
+    assert!(lac.table.refusals.is_empty(), "{:?}", lac.table.refusals);
+    let up = subscribers
+        .iter()
+        .filter(|i| ip_up(&lab.subs[**i].events).is_some())
+        .count();
+    assert_eq!(up, 60);
+}
+
+/// A slow server: the client's PPP goes on meanwhile (its authenticator may ask again, and a
+/// repeated Response asks RADIUS again). However many answers come, the first decides and the
+/// subscriber comes up once; none of the later ones refuses it.
+#[test]
+fn a_slow_server_answering_a_repeated_request_twice_admits_the_subscriber_once() {
+    let mut lab = Lab::new(
+        lac_with_radius(&format!("set access radius-server {SERVER} timeout 20\n")),
+        lns_with_secret(""),
+    );
+    let mut server = RadiusResponder::new(SECRET, Box::new(accept_to_the_lns));
+    server.hold = true;
+    lab.lac_radius = Some(server);
+    let i = lab.add_ip("ivy@isp.example", "pw");
+    lab.settle();
+    for _ in 0..100 {
+        lab.advance(Duration::from_millis(100));
+    }
+    let asked = lab.lac_radius.as_ref().unwrap().received.len();
+    let now = lab.now;
+    let mut server = lab.lac_radius.take().unwrap();
+    let released = server.release(now, &mut lab.lac);
+    server.hold = false;
+    lab.lac_radius = Some(server);
+    lab.settle();
+    for _ in 0..10 {
+        lab.advance(Duration::from_millis(100));
+    }
+    assert!(released >= 1);
+    assert!(
+        ip_up(&lab.subs[i].events).is_some(),
+        "{asked} requests, {released} answers: {:?}",
+        lab.subs[i].events
+    );
+    let lac = lab.lac.subscribers();
+    assert!(lac.table.refusals.is_empty(), "{:?}", lac.table.refusals);
+    assert_eq!(lac.table.len(), 1);
+}

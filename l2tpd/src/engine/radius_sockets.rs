@@ -65,6 +65,10 @@ impl RadiusSockets {
         let source = id.source.unwrap_or(Ipv4Addr::UNSPECIFIED);
         match UdpSocket::bind(SocketAddr::new(source.into(), 0)).await {
             Ok(socket) => {
+                // 256 identifiers a socket: a server answering a burst sends up to 256
+                // replies at once, more than the default buffer holds (~270 small skbs);
+                // a reply lost there costs the subscriber a retransmission timeout.
+                super::sockets::enlarge_receive_buffer(&socket);
                 let socket = Arc::new(socket);
                 let reader = tokio::spawn(read(Arc::clone(&socket), id, self.queue.clone()));
                 self.open.insert(

@@ -177,6 +177,9 @@ pub(super) struct RadiusResponder {
     pub secret: Vec<u8>,
     pub answer: Answerer,
     pub received: Vec<Packet>,
+    /// Answers are kept back (a slow server) until [`RadiusResponder::release`].
+    pub hold: bool,
+    held: Vec<(crate::aaa::client::SocketId, std::net::SocketAddr, Vec<u8>)>,
 }
 
 impl RadiusResponder {
@@ -185,7 +188,18 @@ impl RadiusResponder {
             secret: secret.as_bytes().to_vec(),
             answer,
             received: Vec::new(),
+            hold: false,
+            held: Vec::new(),
         }
+    }
+
+    /// Delivers the answers kept back, in order; how many.
+    pub fn release(&mut self, now: Instant, core: &mut Core) -> usize {
+        let held = std::mem::take(&mut self.held);
+        for (socket, from, bytes) in &held {
+            core.handle_radius_datagram(now, *socket, *from, bytes);
+        }
+        held.len()
     }
 
     /// Takes what `core` sent to RADIUS and answers it.
@@ -211,6 +225,10 @@ impl RadiusResponder {
             let bytes = reply
                 .encode_response(&request.authenticator, &self.secret)
                 .expect("the reply encodes");
+            if self.hold {
+                self.held.push((t.socket, t.to, bytes));
+                continue;
+            }
             core.handle_radius_datagram(now, t.socket, t.to, &bytes);
         }
         moved

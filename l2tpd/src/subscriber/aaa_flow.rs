@@ -40,6 +40,11 @@ impl SubscriberLayer {
         let Some(subscriber) = self.table.get(id) else {
             return false;
         };
+        // Its credentials again (a repeated request) while RADIUS has the first: the first
+        // answer decides.
+        if self.aaa.is_waiting(id) {
+            return true;
+        }
         let user = subscriber.user.clone().unwrap_or_default();
         // The domain map's profile, else the router's (`[edit] access-profile`).
         let Some(name) = map_access_profile(config, &user).or(config.access_profile.as_deref())
@@ -111,6 +116,9 @@ impl SubscriberLayer {
         let profile = profile_name
             .as_deref()
             .and_then(|p| config.access_profiles.get(p));
+        if self.aaa.is_waiting(id) {
+            return;
+        }
         match local_auth::next_step(profile, &credentials, from) {
             Step::Admit(admission) => self.admit(now, id, admission.key()),
             Step::Refuse(why) => self.deny(now, id, why),
