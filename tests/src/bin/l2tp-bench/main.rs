@@ -165,6 +165,10 @@ enum Bench {
         /// Bound on each of setup and teardown (seconds).
         #[arg(long, default_value_t = 60)]
         timeout: u64,
+        /// Authenticate every subscriber at the LAC with RADIUS first (an access profile
+        /// with `authentication-order radius` on the domain map).
+        #[arg(long, value_enum)]
+        radius: Option<radius::Server>,
     },
     /// Authentications per second of the daemon's RADIUS client (PAP Access-Requests, N
     /// outstanding) against a minimal in-process responder (the ceiling) or FreeRADIUS on
@@ -264,6 +268,7 @@ fn main() -> ExitCode {
             in_flight,
             rx_window,
             timeout,
+            radius,
         } => ensure_l2tpd().and_then(|()| {
             pppoe_setup::run(&pppoe_setup::PppoeSetupBench {
                 count,
@@ -272,6 +277,7 @@ fn main() -> ExitCode {
                 in_flight,
                 rx_window,
                 timeout: Duration::from_secs(timeout),
+                radius,
             })
         }),
         Bench::RadiusAuth {

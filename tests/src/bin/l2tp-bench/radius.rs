@@ -85,7 +85,7 @@ pub fn run_auth(b: &AuthBench) -> Result<bool, String> {
     let mut responder = None;
     let (target, name) = match b.server {
         Server::Responder => {
-            let r = Responder::start()?;
+            let r = Responder::start(None)?;
             let at = r.address;
             responder = Some(r);
             (at, "responder")
@@ -407,18 +407,30 @@ struct Responder {
 }
 
 impl Responder {
-    fn start() -> Result<Responder, String> {
-        let socket =
-            StdUdpSocket::bind("127.0.0.1:0").map_err(|e| format!("bind the responder: {e}"))?;
-        socket
-            .set_read_timeout(Some(Duration::from_millis(100)))
-            .map_err(|e| format!("responder socket: {e}"))?;
-        let address = socket
-            .local_addr()
-            .map_err(|e| format!("responder address: {e}"))?;
+    /// On 127.0.0.1 of this process's namespace, or of the named one (`/run/netns/NAME`).
+    fn start(namespace: Option<&str>) -> Result<Responder, String> {
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = Arc::clone(&stop);
-        let thread = std::thread::spawn(move || respond(&socket, &stopping));
+        let namespace = namespace.map(|n| format!("/run/netns/{n}"));
+        let (bound, address) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let socket = match bind_responder(namespace.as_deref()) {
+                Ok(socket) => socket,
+                Err(why) => {
+                    let _ = bound.send(Err(why));
+                    return 0;
+                }
+            };
+            let _ = bound.send(
+                socket
+                    .local_addr()
+                    .map_err(|e| format!("responder address: {e}")),
+            );
+            respond(&socket, &stopping)
+        });
+        let address = address
+            .recv()
+            .map_err(|_| "the responder thread ended".to_string())??;
         Ok(Responder {
             address,
             stop,
@@ -431,6 +443,23 @@ impl Responder {
         self.stop.store(true, Ordering::Relaxed);
         self.thread.join().unwrap_or(0)
     }
+}
+
+/// The responder's socket, on this thread's namespace after entering `namespace`.
+fn bind_responder(namespace: Option<&str>) -> Result<StdUdpSocket, String> {
+    if let Some(namespace) = namespace {
+        let handle =
+            std::fs::File::open(namespace).map_err(|e| format!("open {namespace}: {e}"))?;
+        nix::sched::setns(&handle, nix::sched::CloneFlags::CLONE_NEWNET)
+            .map_err(|e| format!("setns {namespace}: {e}"))?;
+    }
+    let socket =
+        StdUdpSocket::bind("127.0.0.1:0").map_err(|e| format!("bind the responder: {e}"))?;
+    // Wakes up now and then to see whether it should stop.
+    socket
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .map_err(|e| format!("responder socket: {e}"))?;
+    Ok(socket)
 }
 
 fn respond(socket: &StdUdpSocket, stop: &AtomicBool) -> u64 {
@@ -450,6 +479,75 @@ fn respond(socket: &StdUdpSocket, stop: &AtomicBool) -> u64 {
         }
     }
     served
+}
+
+/// The RADIUS server of `pppoe-setup --radius`, inside a network namespace (the LAC's);
+/// stopped when dropped.
+pub struct LabServer {
+    pub port: u16,
+    pub secret: &'static str,
+    responder: Option<Responder>,
+    freeradius: Option<FreeRadius>,
+}
+
+impl LabServer {
+    /// `users`: a regular expression of the user names FreeRADIUS accepts with `password`.
+    pub fn start(
+        server: Server,
+        namespace: &str,
+        users: &str,
+        password: &str,
+    ) -> Result<LabServer, String> {
+        match server {
+            Server::Responder => {
+                let responder = Responder::start(Some(namespace))?;
+                Ok(LabServer {
+                    port: responder.address.port(),
+                    secret: SECRET,
+                    responder: Some(responder),
+                    freeradius: None,
+                })
+            }
+            Server::Freeradius => {
+                let entry = format!(
+                    "DEFAULT\tUser-Name =~ \"{users}\", Cleartext-Password := \"{password}\"\n"
+                );
+                let path = format!("/run/netns/{namespace}");
+                // A process inherits the network namespace of the thread that starts it.
+                let started = std::thread::spawn(move || {
+                    let handle =
+                        std::fs::File::open(&path).map_err(|e| format!("open {path}: {e}"))?;
+                    nix::sched::setns(&handle, nix::sched::CloneFlags::CLONE_NEWNET)
+                        .map_err(|e| format!("setns {path}: {e}"))?;
+                    let options = Options {
+                        secret: SECRET.into(),
+                    };
+                    FreeRadius::start(&entry, options).map_err(|skip| skip.to_string())
+                })
+                .join()
+                .map_err(|_| "the thread starting FreeRADIUS panicked".to_string())??;
+                Ok(LabServer {
+                    port: started.auth_port(),
+                    secret: SECRET,
+                    responder: None,
+                    freeradius: Some(started),
+                })
+            }
+        }
+    }
+
+    /// FreeRADIUS's CPU time so far (none for the responder).
+    pub fn cpu(&self) -> Option<Duration> {
+        self.freeradius
+            .as_ref()
+            .and_then(|f| process_cpu(f.pid()).ok())
+    }
+
+    /// Stops the server; how many requests the responder answered (none for FreeRADIUS).
+    pub fn stop(mut self) -> Option<u64> {
+        self.freeradius.take();
+        self.responder.take().map(Responder::stop)
+    }
 }
 
 /// Memory per outstanding request: N requests sent to a bound socket nobody reads, RSS
