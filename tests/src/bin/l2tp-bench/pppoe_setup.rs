@@ -167,6 +167,7 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
         _ => "-".into(),
     };
     let lac_sessions = l2tp_sessions(&lac, false).len();
+    let lns_tunnels = lns_tunnels(&lns);
     let established = b.up_at == UpAt::L2tp || all_established(&lns);
 
     let leaving = Instant::now();
@@ -236,7 +237,7 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
         load_average()
     );
     println!(
-        "radius: {radius_text}; FreeRADIUS CPU per subscriber {radius_cpu} µs; responder \
+        "radius: {radius_text}; LNS tunnels when all were up: {lns_tunnels}; FreeRADIUS CPU per subscriber {radius_cpu} µs; responder \
          answered {}",
         radius_served.map_or("-".to_string(), |n| n.to_string())
     );
@@ -258,6 +259,20 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     let ip_ok =
         b.up_at == UpAt::L2tp || (summary["ipcp_up"] == b.count && summary["addresses"] == b.count);
     Ok(lac_sessions == b.count && summary["up"] == b.count && established && ip_ok)
+}
+
+/// How many tunnels the LAC opened to the LNS ("?" if it cannot say): one carries every
+/// subscriber unless something splits them.
+fn lns_tunnels(lns: &DaemonProcess) -> String {
+    Client::connect(&lns.socket())
+        .ok()
+        .and_then(
+            |mut c| match c.ok(&Request::GetL2tpSummaryInformation { statistics: false }) {
+                Reply::L2tpSummary(summary) => Some(summary.tunnels.to_string()),
+                _ => None,
+            },
+        )
+        .unwrap_or_else(|| "?".into())
 }
 
 /// The 1-minute load average from /proc/loadavg, as text ("?" if unreadable).
