@@ -144,8 +144,30 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     let started = Instant::now();
     let emulator = lab.emulator(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let setup = match b.up_at {
-        UpAt::L2tp => wait_for_lns_sessions(&lns, b.count, started, b.timeout)?,
-        UpAt::Ip => lns_ip::wait_for_ip_up(&lns, b.count, started, b.timeout, POLL)?,
+        UpAt::L2tp => wait_for_lns_sessions(&lns, b.count, started, b.timeout),
+        UpAt::Ip => lns_ip::wait_for_ip_up(&lns, b.count, started, b.timeout, POLL),
+    };
+    let setup = match setup {
+        Ok(took) => took,
+        Err(why) => {
+            // Where the subscribers that did not come up stopped: the LAC's RADIUS view
+            // (answers, timeouts, queue refusals) and its subscribers.
+            if b.radius.is_some() {
+                for command in [
+                    "show network-access aaa statistics",
+                    "show network-access aaa radius-servers",
+                    "show subscribers summary",
+                ] {
+                    let out = lac.cli(&[], &format!("{command}\n"));
+                    eprintln!("LAC> {command}\n{}", l2tp_tests::output_text(&out));
+                }
+            }
+            // And the emulator's own count of where its subscribers stopped.
+            emulator.signal(Signal::SIGTERM);
+            let (_, summary) = emulator.finish(b.timeout);
+            eprintln!("emulator summary: {summary}");
+            return Err(why);
+        }
     };
     let rss_after = [rss(lac_pid)?, rss(lns_pid)?];
     let cpu_after = [

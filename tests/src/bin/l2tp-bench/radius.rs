@@ -640,3 +640,51 @@ fn load_average() -> String {
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The client loop against the responder: every request answered with an Accept, none
+    /// timed out, latencies and CPU measured.
+    #[test]
+    fn the_responder_accepts_every_request() {
+        let responder = Responder::start(None).expect("responder");
+        let bench = AuthBench {
+            seconds: 1,
+            in_flight: 300,
+            server: Server::Responder,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let row = runtime
+            .block_on(drive(responder.address, &bench))
+            .expect("drive");
+        let served = responder.stop();
+        assert!(row.answered > 0, "no answer in the window");
+        assert_eq!((row.timeouts, row.rejects), (0, 0));
+        assert_eq!(served, row.answered + row.drained, "one Accept per request");
+        assert!(row.p50 <= row.p99 && row.p99 > Duration::ZERO);
+    }
+
+    /// Requests to a server that never answers stay outstanding (none times out during the
+    /// measurement), over more than one socket.
+    #[test]
+    fn memory_counts_requests_outstanding() {
+        for client_only in [true, false] {
+            let ok = run_memory(&MemoryBench {
+                outstanding: 600,
+                client_only,
+            });
+            assert_eq!(ok, Ok(true));
+        }
+    }
+
+    #[test]
+    fn process_cpu_reads_this_process() {
+        assert!(process_cpu(std::process::id()).is_ok());
+        assert!(thread_cpu().is_ok());
+    }
+}
