@@ -178,6 +178,9 @@ enum Bench {
         seconds: u64,
         #[arg(long, default_value_t = 256)]
         in_flight: usize,
+        /// The server's max-outstanding-requests (default: --in-flight, none waits).
+        #[arg(long)]
+        max_outstanding: Option<usize>,
         #[arg(long, value_enum, default_value_t = radius::Server::Responder)]
         server: radius::Server,
     },
@@ -283,10 +286,12 @@ fn main() -> ExitCode {
         Bench::RadiusAuth {
             seconds,
             in_flight,
+            max_outstanding,
             server,
         } => radius::run_auth(&radius::AuthBench {
             seconds,
             in_flight,
+            max_outstanding,
             server,
         }),
         Bench::RadiusMemory {

@@ -54,6 +54,9 @@ pub enum Server {
 pub struct AuthBench {
     pub seconds: u64,
     pub in_flight: usize,
+    /// The server's `max-outstanding-requests` (default: `in_flight`, so none waits); the
+    /// rest of `in_flight` waits in the client's queue.
+    pub max_outstanding: Option<usize>,
     pub server: Server,
 }
 
@@ -220,12 +223,17 @@ async fn read(socket: Arc<UdpSocket>, id: SocketId, queue: mpsc::Sender<Received
     }
 }
 
-fn client_for(target: SocketAddr, max_outstanding: usize) -> Result<RadiusClient, String> {
+/// `max_outstanding` on the wire at once; up to `queue_limit` more wait for room.
+fn client_for(
+    target: SocketAddr,
+    max_outstanding: usize,
+    queue_limit: usize,
+) -> Result<RadiusClient, String> {
     let SocketAddr::V4(target) = target else {
         return Err("the server must be IPv4".into());
     };
     let mut client = RadiusClient::new(ClientConfig {
-        queue_limit: max_outstanding,
+        queue_limit,
         dead_time: Duration::from_secs(60),
         // Per server, as the daemon configures it (`AaaState::new`).
         require_message_authenticator: false,
@@ -265,7 +273,8 @@ fn request(n: u64) -> Packet {
 }
 
 async fn drive(target: SocketAddr, b: &AuthBench) -> Result<Row, String> {
-    let mut client = client_for(target, b.in_flight)?;
+    let max_outstanding = b.max_outstanding.unwrap_or(b.in_flight);
+    let mut client = client_for(target, max_outstanding, b.in_flight)?;
     let servers = [match target {
         SocketAddr::V4(a) => *a.ip(),
         SocketAddr::V6(_) => return Err("the server must be IPv4".into()),
@@ -568,7 +577,7 @@ pub fn run_memory(b: &MemoryBench) -> Result<bool, String> {
         .build()
         .map_err(|e| format!("tokio runtime: {e}"))?;
     let (delta, sockets, outstanding) = runtime.block_on(async {
-        let mut client = client_for(target, b.outstanding)?;
+        let mut client = client_for(target, b.outstanding, 0)?;
         let servers = [Ipv4Addr::LOCALHOST];
         let (queue, _received) = mpsc::channel::<Received>(16);
         let mut sockets = Sockets {
@@ -649,10 +658,22 @@ mod tests {
     /// timed out, latencies and CPU measured.
     #[test]
     fn the_responder_accepts_every_request() {
+        accepts_every_request(None);
+    }
+
+    /// Requests beyond `max-outstanding-requests` wait in the client's queue and are sent
+    /// as room frees: all answered too.
+    #[test]
+    fn queued_requests_are_answered() {
+        accepts_every_request(Some(100));
+    }
+
+    fn accepts_every_request(max_outstanding: Option<usize>) {
         let responder = Responder::start(None).expect("responder");
         let bench = AuthBench {
             seconds: 1,
             in_flight: 300,
+            max_outstanding,
             server: Server::Responder,
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
