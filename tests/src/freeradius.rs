@@ -160,6 +160,11 @@ impl FreeRadius {
         self.acct_port
     }
 
+    /// The server's process (benchmarks read its CPU time from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn secret(&self) -> &str {
         &self.secret
     }

@@ -266,7 +266,7 @@ pub(super) fn authentication_servers(
 }
 
 /// Where the Access-Request comes from, beyond the credentials.
-pub(super) struct RequestFacts<'a> {
+pub struct RequestFacts<'a> {
     pub user: &'a str,
     pub nas_identifier: &'a [u8],
     pub acct_session_id: String,
@@ -277,7 +277,7 @@ pub(super) struct RequestFacts<'a> {
 }
 
 /// The seed's list of what an LNS's Access-Request carries about the tunnel (17.4R1 on).
-pub(super) struct TunnelFacts<'a> {
+pub struct TunnelFacts<'a> {
     pub client_endpoint: Option<Ipv4Addr>,
     pub server_endpoint: Option<Ipv4Addr>,
     /// Acct-Tunnel-Connection: `tunnel/session`, our IDs.
@@ -287,9 +287,10 @@ pub(super) struct TunnelFacts<'a> {
     pub server_auth_id: &'a [u8],
 }
 
-/// An Access-Request for `credentials`. The User-Password goes in clear here: the codec
+/// An Access-Request for `credentials` (public for l2tp-bench's `radius-auth`, which sends
+/// what the daemon sends). The User-Password goes in clear here: the codec
 /// hides it with the server's secret and the request's authenticator when it encodes.
-pub(super) fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Packet {
+pub fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Packet {
     let mut attributes = vec![Attribute::string(attr::USER_NAME, facts.user)];
     match credentials {
         Credentials::Pap { password, .. } => {

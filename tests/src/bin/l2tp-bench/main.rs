@@ -7,6 +7,8 @@
 //! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N` (root; `pppoe_setup.rs`)
 //! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N --up-at ip` (root; the LNS
 //! terminates PPP: `lns_ip.rs`)
+//! `cargo run --release --bin l2tp-bench -- radius-auth --server responder|freeradius` and
+//! `radius-memory --outstanding N` (the RADIUS client: `radius.rs`)
 //!
 //! Session setup and teardown rate, memory per session and idle CPU, LAC to LNS over real
 //! loopback UDP (127.0.3.1 → 127.0.3.2, port 1701):
@@ -29,6 +31,7 @@ mod ip_forward;
 mod lns_ip;
 mod ops;
 mod pppoe_setup;
+mod radius;
 mod relay;
 
 use clap::{Parser, Subcommand};
@@ -162,6 +165,33 @@ enum Bench {
         /// Bound on each of setup and teardown (seconds).
         #[arg(long, default_value_t = 60)]
         timeout: u64,
+        /// Authenticate every subscriber at the LAC with RADIUS first (an access profile
+        /// with `authentication-order radius` on the domain map).
+        #[arg(long, value_enum)]
+        radius: Option<radius::Server>,
+    },
+    /// Authentications per second of the daemon's RADIUS client (PAP Access-Requests, N
+    /// outstanding) against a minimal in-process responder (the ceiling) or FreeRADIUS on
+    /// loopback; latency, client CPU per request, timeouts.
+    RadiusAuth {
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 256)]
+        in_flight: usize,
+        /// The server's max-outstanding-requests (default: --in-flight, none waits).
+        #[arg(long)]
+        max_outstanding: Option<usize>,
+        #[arg(long, value_enum, default_value_t = radius::Server::Responder)]
+        server: radius::Server,
+    },
+    /// Memory per outstanding RADIUS request: RSS before and after N requests to a server
+    /// that never answers.
+    RadiusMemory {
+        #[arg(long, default_value_t = 100_000)]
+        outstanding: usize,
+        /// Drop the datagrams instead of sending them (no sockets): the client's state only.
+        #[arg(long)]
+        client_only: bool,
     },
 }
 
@@ -241,6 +271,7 @@ fn main() -> ExitCode {
             in_flight,
             rx_window,
             timeout,
+            radius,
         } => ensure_l2tpd().and_then(|()| {
             pppoe_setup::run(&pppoe_setup::PppoeSetupBench {
                 count,
@@ -249,7 +280,26 @@ fn main() -> ExitCode {
                 in_flight,
                 rx_window,
                 timeout: Duration::from_secs(timeout),
+                radius,
             })
+        }),
+        Bench::RadiusAuth {
+            seconds,
+            in_flight,
+            max_outstanding,
+            server,
+        } => radius::run_auth(&radius::AuthBench {
+            seconds,
+            in_flight,
+            max_outstanding,
+            server,
+        }),
+        Bench::RadiusMemory {
+            outstanding,
+            client_only,
+        } => radius::run_memory(&radius::MemoryBench {
+            outstanding,
+            client_only,
         }),
     };
     match outcome {

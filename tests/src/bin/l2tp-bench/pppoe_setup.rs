@@ -18,6 +18,11 @@
 //! stops when the LNS shows every subscriber active with a pool address, and the teardown
 //! when it holds no address and no session. The LNS's RSS per subscriber is read as the
 //! LAC's is.
+//!
+//! `--radius responder|freeradius` (issue 12): the LAC's domain map gets an access profile
+//! with `authentication-order radius`, so every subscriber's credentials go to a RADIUS server
+//! before its tunnel is chosen: `radius.rs`'s responder (a thread inside the LAC's namespace)
+//! or FreeRADIUS (started inside it), both on that namespace's 127.0.0.1.
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +38,7 @@ use schema::mgmt::{Reply, Request};
 
 use super::cpu_seconds;
 use super::lns_ip;
+use super::radius;
 
 /// Targets of the issue.
 const RATE_TARGET: f64 = 10_000.0;
@@ -60,6 +66,20 @@ pub struct PppoeSetupBench {
     /// carries every subscriber, so its window bounds the ICRQ/ICCN in flight.
     pub rx_window: u16,
     pub timeout: Duration,
+    /// The LAC authenticates every subscriber with this RADIUS server first.
+    pub radius: Option<radius::Server>,
+}
+
+/// The LAC's lines that send every subscriber's credentials to the server at `port`.
+fn radius_lines(port: u16, secret: &str) -> String {
+    format!(
+        "set access domain map isp.example access-profile bench-radius\n\
+         set access profile bench-radius authentication-order radius\n\
+         set access profile bench-radius radius authentication-server 127.0.0.1\n\
+         set access radius-server 127.0.0.1 port {port}\n\
+         set access radius-server 127.0.0.1 secret {secret}\n\
+         set access radius-server 127.0.0.1 message-authenticator optional\n"
+    )
 }
 
 pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
@@ -77,6 +97,21 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     if b.up_at == UpAt::Ip {
         lns.commit(&lns_ip::lns_lines());
     }
+    let radius_server = match b.radius {
+        Some(server) => {
+            // The emulator's users (`user{n}@isp.example`) with its default password.
+            let started = radius::LabServer::start(
+                server,
+                lab.pair.namespace(0),
+                "^user[0-9]+@isp\\.example$",
+                "secret",
+            )?;
+            lac.commit(&radius_lines(started.port, started.secret));
+            Some(started)
+        }
+        None => None,
+    };
+    let radius_cpu_before = radius_server.as_ref().and_then(radius::LabServer::cpu);
     let lac_pid = lac.pid().ok_or("the LAC is not running")?;
     let lns_pid = lns.pid().ok_or("the LNS is not running")?;
     let rss = |pid: u32| status_kib(pid, "VmRSS").ok_or(format!("no VmRSS for {pid}"));
@@ -109,8 +144,30 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     let started = Instant::now();
     let emulator = lab.emulator(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let setup = match b.up_at {
-        UpAt::L2tp => wait_for_lns_sessions(&lns, b.count, started, b.timeout)?,
-        UpAt::Ip => lns_ip::wait_for_ip_up(&lns, b.count, started, b.timeout, POLL)?,
+        UpAt::L2tp => wait_for_lns_sessions(&lns, b.count, started, b.timeout),
+        UpAt::Ip => lns_ip::wait_for_ip_up(&lns, b.count, started, b.timeout, POLL),
+    };
+    let setup = match setup {
+        Ok(took) => took,
+        Err(why) => {
+            // Where the subscribers that did not come up stopped: the LAC's RADIUS view
+            // (answers, timeouts, queue refusals) and its subscribers.
+            if b.radius.is_some() {
+                for command in [
+                    "show network-access aaa statistics",
+                    "show network-access aaa radius-servers",
+                    "show subscribers summary",
+                ] {
+                    let out = lac.cli(&[], &format!("{command}\n"));
+                    eprintln!("LAC> {command}\n{}", l2tp_tests::output_text(&out));
+                }
+            }
+            // And the emulator's own count of where its subscribers stopped.
+            emulator.signal(Signal::SIGTERM);
+            let (_, summary) = emulator.finish(b.timeout);
+            eprintln!("emulator summary: {summary}");
+            return Err(why);
+        }
     };
     let rss_after = [rss(lac_pid)?, rss(lns_pid)?];
     let cpu_after = [
@@ -121,7 +178,18 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     let emulator_us = cpu_seconds(&emulator.pid().to_string())? * 1e6 / b.count as f64;
     // CPU per subscriber, in microseconds: what bounds the rate on a core of this machine.
     let [lac_us, lns_us] = [0, 1].map(|i| (cpu_after[i] - cpu_before[i]) * 1e6 / b.count as f64);
+    let radius_cpu = match (
+        radius_cpu_before,
+        radius_server.as_ref().and_then(radius::LabServer::cpu),
+    ) {
+        (Some(before), Some(after)) => format!(
+            "{:.0}",
+            after.saturating_sub(before).as_secs_f64() * 1e6 / b.count as f64
+        ),
+        _ => "-".into(),
+    };
     let lac_sessions = l2tp_sessions(&lac, false).len();
+    let lns_tunnels = lns_tunnels(&lns);
     let established = b.up_at == UpAt::L2tp || all_established(&lns);
 
     let leaving = Instant::now();
@@ -133,6 +201,11 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
         UpAt::Ip => lns_ip::wait_for_clean(&lns, leaving, b.timeout, POLL),
     };
     let (_, summary) = emulator.finish(b.timeout);
+    let radius_served = radius_server.and_then(radius::LabServer::stop);
+    let radius_text = match b.radius {
+        None => "none".to_string(),
+        Some(server) => format!("{server:?}"),
+    };
 
     let setup_rate = b.count as f64 / setup.as_secs_f64();
     let teardown_text = match &teardown {
@@ -185,9 +258,14 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
         "load average (1 min) before / after the run: {load_before} / {}",
         load_average()
     );
+    println!(
+        "radius: {radius_text}; LNS tunnels when all were up: {lns_tunnels}; FreeRADIUS CPU per subscriber {radius_cpu} µs; responder \
+         answered {}",
+        radius_served.map_or("-".to_string(), |n| n.to_string())
+    );
     let met = setup_rate >= RATE_TARGET && per_subscriber <= BYTES_PER_SUBSCRIBER_TARGET;
     println!(
-        "pppoe-setup up_at={:?} count={} lac_sessions={} setup_per_s={:.0} lac_cpu_us={lac_us:.0} \
+        "pppoe-setup radius={radius_text} up_at={:?} count={} lac_sessions={} setup_per_s={:.0} lac_cpu_us={lac_us:.0} \
          lns_cpu_us={lns_us:.0} emulator_cpu_us={emulator_us:.0} teardown_complete={} \
          lac_rss_per_subscriber_bytes={lac_per_subscriber:.0} \
          lns_rss_per_subscriber_bytes={lns_per_subscriber:.0} emulator_ipcp_up={} \
@@ -203,6 +281,20 @@ pub fn run(b: &PppoeSetupBench) -> Result<bool, String> {
     let ip_ok =
         b.up_at == UpAt::L2tp || (summary["ipcp_up"] == b.count && summary["addresses"] == b.count);
     Ok(lac_sessions == b.count && summary["up"] == b.count && established && ip_ok)
+}
+
+/// How many tunnels the LAC opened to the LNS ("?" if it cannot say): one carries every
+/// subscriber unless something splits them.
+fn lns_tunnels(lns: &DaemonProcess) -> String {
+    Client::connect(&lns.socket())
+        .ok()
+        .and_then(
+            |mut c| match c.ok(&Request::GetL2tpSummaryInformation { statistics: false }) {
+                Reply::L2tpSummary(summary) => Some(summary.tunnels.to_string()),
+                _ => None,
+            },
+        )
+        .unwrap_or_else(|| "?".into())
 }
 
 /// The 1-minute load average from /proc/loadavg, as text ("?" if unreadable).
