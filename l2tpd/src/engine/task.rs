@@ -326,6 +326,16 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
             rt.core
                 .handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
         }
+        // RADIUS replies too: under a flood of subscribers the branches above are always
+        // ready and, biased, would leave the replies waiting until the client's sockets
+        // overflow and every request waits out its retransmission timeout.
+        for _ in 0..DATAGRAMS_PER_TURN {
+            let Ok(reply) = radius_replies.try_recv() else {
+                break;
+            };
+            rt.core
+                .handle_radius_datagram(Instant::now(), reply.socket, reply.from, &reply.bytes);
+        }
         // What is due runs every turn, whatever branch ran: under a flood the receive
         // branch always wins the biased select, and the branches below it would never be
         // reached (timers, the SNMP poller, the next step of an operator's clear).

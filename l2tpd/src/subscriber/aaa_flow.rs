@@ -94,7 +94,7 @@ impl SubscriberLayer {
             resume_at: radius_at + 1,
         };
         if self.aaa.start(now, id, &servers, request, purpose).is_err() {
-            self.refuse(now, id, Refusal::AaaUnavailable);
+            self.refuse(now, id, Refusal::AaaBusy);
         }
         true
     }

@@ -39,9 +39,10 @@ pub enum Refusal {
     Capacity,
     /// RADIUS answered Access-Reject (or a Challenge, which PPP cannot carry).
     RadiusReject,
-    /// No RADIUS server answered and no later method of `authentication-order` decided, or
-    /// the request queue was full.
+    /// No RADIUS server answered and no later method of `authentication-order` decided.
     AaaUnavailable,
+    /// Too many subscribers wait for RADIUS already: the request queue is full.
+    AaaBusy,
     /// RADIUS named a tunnel profile (Tunnel-Group) that is not configured.
     UnknownTunnelGroup,
     /// RADIUS sent tunnel attributes but no tunnel has a server endpoint.
@@ -61,6 +62,9 @@ impl Refusal {
             Refusal::RadiusReject => "RADIUS rejected the subscriber",
             Refusal::AaaUnavailable => {
                 "no RADIUS server answered and no other method admitted the subscriber"
+            }
+            Refusal::AaaBusy => {
+                "too many subscribers are waiting for RADIUS: the request queue is full"
             }
             Refusal::UnknownTunnelGroup => {
                 "RADIUS named a tunnel profile (Tunnel-Group) that is not configured"
@@ -82,6 +86,7 @@ impl Refusal {
             Refusal::Capacity => "capacity",
             Refusal::RadiusReject => "radius-reject",
             Refusal::AaaUnavailable => "aaa-unavailable",
+            Refusal::AaaBusy => "aaa-busy",
             Refusal::UnknownTunnelGroup => "unknown-tunnel-group",
             Refusal::NoTunnelEndpoint => "no-tunnel-endpoint",
         }
