@@ -385,11 +385,17 @@ impl Registry {
 }
 
 impl Registry {
-    /// Where tunnel `tunnel_id` goes: the peer's address and our own (`None`: the wildcard
-    /// socket). The LNS's Access-Request names both ends.
-    pub fn tunnel_addresses(&self, tunnel_id: u16) -> Option<(SocketAddr, Option<Ipv4Addr>)> {
-        let entry = self.tunnels.get(&tunnel_id)?;
-        Some((entry.peer, entry.local))
+    /// The IPv4 ends of tunnel `tunnel_id`, as RADIUS names them: the peer's address and our
+    /// own (`None`: an IPv6 peer, or the wildcard socket). Absent tunnel: neither.
+    pub fn tunnel_endpoints(&self, tunnel_id: u16) -> (Option<Ipv4Addr>, Option<Ipv4Addr>) {
+        let Some(entry) = self.tunnels.get(&tunnel_id) else {
+            return (None, None);
+        };
+        let peer = match entry.peer {
+            SocketAddr::V4(v4) => Some(*v4.ip()),
+            SocketAddr::V6(_) => None,
+        };
+        (peer, entry.local)
     }
 
     /// The Calling Number of an active call (the LAC's line identity of the subscriber).

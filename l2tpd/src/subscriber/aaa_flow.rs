@@ -126,15 +126,15 @@ impl SubscriberLayer {
                 let (Some(profile), Some(name)) = (profile, profile_name) else {
                     return;
                 };
-                let request = self.termination_request(id, &credentials, profile, registry);
+                let Some(request) = self.termination_request(id, &credentials, profile, registry)
+                else {
+                    return;
+                };
                 let servers = authentication_servers(config, profile);
                 let purpose = Purpose::Authenticate {
                     credentials: Box::new(credentials.clone()),
                     profile: name,
                     resume_at,
-                };
-                let Some(request) = request else {
-                    return;
                 };
                 if self.aaa.start(now, id, &servers, request, purpose).is_err() {
                     self.authenticate_from(now, id, credentials, resume_at, config, registry);
@@ -168,38 +168,19 @@ impl SubscriberLayer {
                 group,
                 lac,
             } => {
-                let (peer, local) = registry
-                    .tunnel_addresses(*tunnel_id)
-                    .map_or((None, None), |(p, l)| (Some(p), l));
-                let client = peer.and_then(|p| match p {
-                    SocketAddr::V4(v4) => Some(*v4.ip()),
-                    SocketAddr::V6(_) => None,
-                });
-                (
-                    registry.calling_number(id),
-                    None,
-                    Some((
-                        client,
-                        local,
-                        *tunnel_id,
-                        *session_id,
-                        group.clone(),
-                        lac.clone(),
-                    )),
-                )
+                let (client_endpoint, server_endpoint) = registry.tunnel_endpoints(*tunnel_id);
+                let tunnel = TunnelFacts {
+                    client_endpoint,
+                    server_endpoint,
+                    connection: format!("{tunnel_id}/{session_id}"),
+                    assignment_id: group,
+                    client_auth_id: lac,
+                    server_auth_id: &self.host_name,
+                };
+                (registry.calling_number(id), None, Some(tunnel))
             }
             AccessLeg::TestCall(_) => return None,
         };
-        let tunnel = tunnel
-            .as_ref()
-            .map(|(client, local, t, s, group, lac)| TunnelFacts {
-                client_endpoint: *client,
-                server_endpoint: *local,
-                connection: format!("{t}/{s}"),
-                assignment_id: group,
-                client_auth_id: lac,
-                server_auth_id: &self.host_name,
-            });
         let facts = RequestFacts {
             user: &user,
             nas_identifier: nas_identifier(profile, &self.host_name),

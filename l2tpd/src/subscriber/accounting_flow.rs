@@ -40,13 +40,7 @@ impl SubscriberLayer {
         // LAC: the records name the tunnel (the LNS's name theirs in the access leg).
         let tunnel = match (subscriber.pppoe_key(), registry.locate_call(id)) {
             (Some(_), Some((tunnel_id, Some(session_id)))) => {
-                let (peer, local) = registry
-                    .tunnel_addresses(tunnel_id)
-                    .map_or((None, None), |(p, l)| (Some(p), l));
-                let server = peer.and_then(|p| match p {
-                    std::net::SocketAddr::V4(v4) => Some(*v4.ip()),
-                    std::net::SocketAddr::V6(_) => None,
-                });
+                let (server, local) = registry.tunnel_endpoints(tunnel_id);
                 accounting::tunnel_attributes(tunnel_id, session_id, local, server)
             }
             _ => Vec::new(),
