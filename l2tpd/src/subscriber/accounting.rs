@@ -105,6 +105,18 @@ impl Accounting {
         self.accounted.get(&id)
     }
 
+    /// `id`'s next Interim-Update, a period on from `now` (its last was taken by
+    /// `due_interims`).
+    pub(super) fn reschedule(&mut self, id: SubscriberId, now: Instant) {
+        let Some(accounted) = self.accounted.get_mut(&id) else {
+            return;
+        };
+        accounted.next = accounted.interval.map(|every| now + every);
+        if let Some(at) = accounted.next {
+            self.interims.insert((at, id));
+        }
+    }
+
     /// `id` is accounted as `accounted` says (replacing what was scheduled before).
     pub(super) fn account(&mut self, id: SubscriberId, accounted: Accounted) {
         let next = accounted.next;
@@ -256,6 +268,7 @@ pub(super) fn request(
     subscriber: &Subscriber,
     status: Status,
     usage: Option<&Usage>,
+    tunnel: &[Attribute],
     nas_identifier: &[u8],
 ) -> Packet {
     let (status_type, cause) = match status {
@@ -304,6 +317,7 @@ pub(super) fn request(
     if let Some(cause) = cause {
         attributes.push(Attribute::integer(attr::ACCT_TERMINATE_CAUSE, cause));
     }
+    attributes.extend_from_slice(tunnel);
     Packet {
         code: code::ACCOUNTING_REQUEST,
         identifier: 0,

@@ -2,6 +2,7 @@
 //! LAC, IPCP where PPP ends), Interim-Updates on their schedule, Stop at its end; Stops
 //! nobody took are sent again (`accounting`).
 
+use std::net::Ipv4Addr;
 use std::time::Instant;
 
 use schema::typed::RouterConfig;
@@ -13,6 +14,7 @@ use super::accounting::{
 };
 use super::lac::SubscriberLayer;
 use super::table::{EndCause, Subscriber, SubscriberId};
+use crate::aaa::radius::Packet;
 use crate::registry::Registry;
 
 impl SubscriberLayer {
@@ -45,24 +47,16 @@ impl SubscriberLayer {
             }
             _ => Vec::new(),
         };
-        let mut request = accounting::request(subscriber, Status::Start, None, &self.host_name);
-        request.attributes.extend(tunnel.iter().cloned());
+        let request =
+            accounting::request(subscriber, Status::Start, None, &tunnel, &self.host_name);
         let interval = update_interval(profile);
-        self.accounting.stats.starts.sent += 1;
-        let purpose = Purpose::Accounting {
-            kind: Kind::Start,
-            stop: None,
-        };
-        if self.aaa.start(now, id, &servers, request, purpose).is_err() {
-            self.accounting.stats.starts.failed += 1;
-        }
-        let next = interval.map(|every| now + every);
+        self.send_accounting(now, id, &servers, request, Kind::Start);
         self.accounting.account(
             id,
             Accounted {
                 servers,
                 interval,
-                next,
+                next: interval.map(|every| now + every),
                 tunnel,
             },
         );
@@ -75,30 +69,33 @@ impl SubscriberLayer {
             else {
                 continue;
             };
-            let servers = accounted.servers.clone();
-            let interval = accounted.interval;
-            let tunnel = accounted.tunnel.clone();
             let usage = Usage::of(subscriber, now);
-            let mut request =
-                accounting::request(subscriber, Status::Interim, Some(&usage), &self.host_name);
-            request.attributes.extend(tunnel.iter().cloned());
-            self.accounting.stats.interims.sent += 1;
-            let purpose = Purpose::Accounting {
-                kind: Kind::Interim,
-                stop: None,
-            };
-            if self.aaa.start(now, id, &servers, request, purpose).is_err() {
-                self.accounting.stats.interims.failed += 1;
-            }
-            self.accounting.account(
-                id,
-                Accounted {
-                    servers,
-                    interval,
-                    next: interval.map(|every| now + every),
-                    tunnel,
-                },
+            let request = accounting::request(
+                subscriber,
+                Status::Interim,
+                Some(&usage),
+                &accounted.tunnel,
+                &self.host_name,
             );
+            let servers = accounted.servers.clone();
+            self.send_accounting(now, id, &servers, request, Kind::Interim);
+            self.accounting.reschedule(id, now);
+        }
+    }
+
+    /// A Start or Interim-Update, counted as sent, or failed when it cannot even be queued.
+    fn send_accounting(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        servers: &[Ipv4Addr],
+        request: Packet,
+        kind: Kind,
+    ) {
+        self.accounting.stats.of(kind).sent += 1;
+        let purpose = Purpose::Accounting { kind, stop: None };
+        if self.aaa.start(now, id, servers, request, purpose).is_err() {
+            self.accounting.stats.of(kind).failed += 1;
         }
     }
 
@@ -113,13 +110,13 @@ impl SubscriberLayer {
             return;
         };
         let usage = Usage::of(subscriber, now);
-        let mut request = accounting::request(
+        let request = accounting::request(
             subscriber,
             Status::Stop(cause),
             Some(&usage),
+            &accounted.tunnel,
             &self.host_name,
         );
-        request.attributes.extend(accounted.tunnel);
         self.accounting.stats.stops.sent += 1;
         let stop = QueuedStop {
             subscriber: subscriber.id,
