@@ -3,7 +3,7 @@
 //! subscriber's, answered to the operator when the server has).
 
 use std::collections::VecDeque;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use schema::aaa_rpc::{
     AaaAttribute, AaaMethod, AaaStatistics, AaaStatisticsCleared, AaaSubscriber, AaaSubscribers,
@@ -269,23 +269,22 @@ fn server_status(
     now: Instant,
     wall: SystemTime,
 ) -> RadiusServerStatus {
-    let profile = config
+    // A profile's own entry for the address (the one the client was configured with), else
+    // `[edit access radius-server]`'s.
+    let (profile, configured) = match config
         .access_profiles
         .iter()
-        .find(|(_, p)| p.radius_servers.contains_key(&stats.address))
-        .map(|(name, _)| name.clone());
-    let configured = profile
-        .as_deref()
-        .and_then(|p| config.access_profiles.get(p))
-        .and_then(|p| p.radius_servers.get(&stats.address))
-        .or_else(|| config.radius_servers.get(&stats.address));
+        .find_map(|(name, p)| Some((name, p.radius_servers.get(&stats.address)?)))
+    {
+        Some((name, server)) => (Some(name.clone()), Some(server)),
+        None => (None, config.radius_servers.get(&stats.address)),
+    };
     let (state, since) = match stats.state {
         ServerState::Up => (RadiusServerState::Up, None),
         ServerState::Dead { since, .. } => (RadiusServerState::Dead, Some(since)),
     };
-    let unix = |at: Option<Instant>| {
-        let ago = at.map_or(Duration::ZERO, |t| now.saturating_duration_since(t));
-        wall.checked_sub(ago)
+    let unix = |at: Instant| {
+        wall.checked_sub(now.saturating_duration_since(at))
             .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
     };
@@ -296,7 +295,7 @@ fn server_status(
         authentication_port: configured.map_or(1812, |c| c.port),
         accounting_port: configured.map_or(1813, |c| c.accounting_port),
         state,
-        state_since: if since.is_some() { unix(since) } else { 0 },
+        state_since: since.map_or(0, unix),
         outstanding: u32::try_from(stats.outstanding).unwrap_or(u32::MAX),
         counters: RadiusServerCounters {
             access_requests: stats.requests - stats.accounting_requests,
