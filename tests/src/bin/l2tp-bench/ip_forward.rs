@@ -40,7 +40,7 @@ use l2tpd::io::service_endpoint::ServiceEndpoint;
 use l2tpd::io::FrameBatch;
 use l2tpd::registry::{RelayLeg, SessionRef};
 
-use super::relay::{ip, thread_cpu_seconds};
+use super::forwarding::{count_datagrams, enter_namespace, thread_cpu_seconds, Outcome};
 
 const SERVICE: &str = "si-0/0/0";
 const GATEWAY: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
@@ -48,8 +48,6 @@ const POOL_PREFIX: u8 = 24;
 const SUBSCRIBER: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 7);
 /// IPv4 (20) + UDP (8) octets in front of a datagram's payload.
 const IP_UDP: usize = 28;
-/// Linux reports thread CPU time in USER_HZ ticks, 100 a second (see main.rs).
-const USER_HZ: f64 = 100.0;
 /// The share of the ceiling the fast path is expected to reach (as issue 10's relay).
 const TARGET: f64 = 0.70;
 /// Longest the measured thread may take to open its TUN device and socket.
@@ -73,30 +71,8 @@ enum Path {
     Ceiling,
 }
 
-struct Outcome {
-    sunk: u64,
-    cpu_seconds: f64,
-    wall: Duration,
-    missed: u64,
-}
-
-impl Outcome {
-    fn per_core(&self) -> f64 {
-        self.sunk as f64 / self.cpu_seconds.max(1.0 / USER_HZ)
-    }
-}
-
 pub fn run(bench: &IpForwardBench) -> Result<bool, String> {
-    if !nix::unistd::Uid::effective().is_root() {
-        return Err("ip-forward needs root: it makes a network namespace with a TUN device".into());
-    }
-    if !(1..=30).contains(&bench.seconds) {
-        return Err("--seconds must be 1 to 30 (each of eight runs takes that long)".into());
-    }
-    // Every thread and `ip` started from here on lives in the new namespace.
-    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
-        .map_err(|e| format!("cannot make a network namespace: {e}"))?;
-    ip("link set lo up")?;
+    enter_namespace("ip-forward", "a TUN device", bench.seconds)?;
     println!(
         "{:<16} {:>14} {:>15} {:>6} {:>12} {:>13}",
         "direction, size",
@@ -110,10 +86,10 @@ pub fn run(bench: &IpForwardBench) -> Result<bool, String> {
     let window = Duration::from_secs(bench.seconds);
     for (name, direction) in [("down", Direction::Down), ("up", Direction::Up)] {
         for size in [64usize, 1400] {
-            let fast = measure(direction, Path::FastPath, size, window)?;
-            let ceiling = measure(direction, Path::Ceiling, size, window)?;
-            if fast.missed > 0 {
-                return Err(format!("{} packets missed the IP table", fast.missed));
+            let (fast, missed) = measure(direction, Path::FastPath, size, window)?;
+            let (ceiling, _) = measure(direction, Path::Ceiling, size, window)?;
+            if missed > 0 {
+                return Err(format!("{missed} packets missed the IP table"));
             }
             let share = fast.per_core() / ceiling.per_core();
             all_met &= share >= TARGET;
@@ -140,14 +116,14 @@ fn udp(at: impl std::net::ToSocketAddrs, what: &str) -> Result<UdpSocket, String
     UdpSocket::bind(at).map_err(|e| format!("{what}: {e}"))
 }
 
-/// One measurement: the measured thread (which opens the TUN device), then sink and
-/// generator, for `window`.
+/// One measurement — the measured thread (which opens the TUN device), then sink and
+/// generator, for `window` — and the packets the IP table did not take.
 fn measure(
     direction: Direction,
     path: Path,
     size: usize,
     window: Duration,
-) -> Result<Outcome, String> {
+) -> Result<(Outcome, u64), String> {
     let stop = Arc::new(AtomicBool::new(false));
     // Down: the sink (the LAC) is on loopback, known before the measured thread starts.
     // Up: the generator (the LAC) is, and the measured thread checks datagrams come from it.
@@ -216,12 +192,14 @@ fn measure(
             "nothing reached the sink ({generated} datagrams generated)"
         ));
     }
-    Ok(Outcome {
-        sunk,
-        cpu_seconds,
-        wall,
+    Ok((
+        Outcome {
+            sunk,
+            cpu_seconds,
+            wall,
+        },
         missed,
-    })
+    ))
 }
 
 /// RFC 1071 over `header`.
@@ -263,20 +241,6 @@ fn l2tp_data(packet: &[u8]) -> Vec<u8> {
     message.extend([0, 1, 0, 1, 0xff, 0x03, 0x00, 0x21]);
     message.extend(packet);
     message
-}
-
-/// Datagrams received at the sink until `stop`.
-fn count_datagrams(sink: &UdpSocket, stop: &AtomicBool) -> Result<u64, String> {
-    sink.set_read_timeout(Some(Duration::from_millis(50)))
-        .map_err(|e| e.to_string())?;
-    let mut buf = [0u8; 2048];
-    let mut count = 0u64;
-    while !stop.load(Ordering::Relaxed) {
-        if sink.recv(&mut buf).is_ok() {
-            count += 1;
-        }
-    }
-    Ok(count)
 }
 
 /// `payload` on the connected `socket`, 64 a sendmmsg, as fast as one thread can, until

@@ -27,6 +27,7 @@ use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 mod flood;
+mod forwarding;
 mod ip_forward;
 mod lns_ip;
 mod ops;
@@ -50,7 +51,7 @@ const MAX_TUNNELS: usize = 31;
 const MAX_SESSIONS_PER_TUNNEL: usize = 60_000;
 /// Linux reports process CPU time in USER_HZ ticks, 100 a second on every architecture
 /// the project targets (x86-64, arm64).
-const USER_HZ: f64 = 100.0;
+pub(crate) const USER_HZ: f64 = 100.0;
 
 #[derive(Parser)]
 #[command(about = "L2TP session benchmark: our LAC against our LNS on loopback")]

@@ -24,11 +24,11 @@
 
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::os::fd::AsFd;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::forwarding::{count_datagrams, enter_namespace, ip, thread_cpu_seconds, Outcome};
 use l2tpd::engine::fast_path::{DownBuffers, FastPath, UpBuffers};
 use l2tpd::io::forwarder::Forwarder;
 use l2tpd::io::packet_socket::send_datagrams;
@@ -43,8 +43,6 @@ const CLIENT: MacAddr = MacAddr([0x02, 0x5b, 0, 0, 0, 1]);
 const PPPOE_SESSION: u16 = 0x0101;
 /// Ethernet (14) + PPPoE (6) octets in front of the PPP frame.
 const PPPOE_OVERHEAD: usize = 20;
-/// Linux reports thread CPU time in USER_HZ ticks, 100 a second (see main.rs).
-const USER_HZ: f64 = 100.0;
 /// The share of the ceiling the relay must reach (issue 10).
 const TARGET: f64 = 0.70;
 
@@ -62,30 +60,9 @@ enum Measured {
     CeilingDown,
 }
 
-struct Outcome {
-    sunk: u64,
-    cpu_seconds: f64,
-    wall: Duration,
-}
-
-impl Outcome {
-    fn per_core(&self) -> f64 {
-        self.sunk as f64 / self.cpu_seconds.max(1.0 / USER_HZ)
-    }
-}
-
 pub fn run(bench: &RelayBench) -> Result<bool, String> {
-    if !nix::unistd::Uid::effective().is_root() {
-        return Err("relay needs root: it makes a network namespace with a veth pair".into());
-    }
-    if !(1..=30).contains(&bench.seconds) {
-        return Err("--seconds must be 1 to 30 (each of eight runs takes that long)".into());
-    }
-    // Every thread and `ip` started from here on lives in the new namespace.
-    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
-        .map_err(|e| format!("cannot make a network namespace: {e}"))?;
+    enter_namespace("relay", "a veth pair", bench.seconds)?;
     for args in [
-        "link set lo up",
         "link add vgen type veth peer name vrel",
         "link set vgen up",
         "link set vrel up",
@@ -132,18 +109,6 @@ pub fn run(bench: &RelayBench) -> Result<bool, String> {
         TARGET * 100.0
     );
     Ok(all_met)
-}
-
-pub fn ip(args: &str) -> Result<(), String> {
-    let status = Command::new("ip")
-        .args(args.split(' '))
-        .status()
-        .map_err(|e| format!("ip {args}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("ip {args}: {status}"))
-    }
 }
 
 /// One measurement: generator, sink and the measured thread for `window`.
@@ -232,20 +197,6 @@ fn client_frame(frame_len: usize, relay_mac: MacAddr) -> Result<Vec<u8>, String>
     }
     .to_bytes()
     .map_err(|e| e.to_string())
-}
-
-/// Up: datagrams received at the sink until `stop`.
-fn count_datagrams(sink: &UdpSocket, stop: &AtomicBool) -> Result<u64, String> {
-    sink.set_read_timeout(Some(Duration::from_millis(50)))
-        .map_err(|e| e.to_string())?;
-    let mut buf = [0u8; 2048];
-    let mut count = 0u64;
-    while !stop.load(Ordering::Relaxed) {
-        if sink.recv(&mut buf).is_ok() {
-            count += 1;
-        }
-    }
-    Ok(count)
 }
 
 /// Down: PPPoE frames received on the generator's end of the veth until `stop`.
@@ -480,23 +431,4 @@ fn route(relay_mac: MacAddr, lns: SocketAddr) -> RelayRoute {
             destination: lns,
         },
     }
-}
-
-/// utime + stime of the calling thread (fields 14 and 15 of /proc/thread-self/stat).
-pub fn thread_cpu_seconds() -> Result<f64, String> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").map_err(|e| e.to_string())?;
-    // The command name (field 2) may hold spaces; the fields after its ')' are plain.
-    let after = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest)
-        .ok_or("unreadable /proc/thread-self/stat")?;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| -> Result<f64, String> {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .ok_or_else(|| "unreadable CPU time".to_string())
-    };
-    // `after` starts at field 3 (state): utime is field 14, stime 15.
-    Ok((ticks(11)? + ticks(12)?) / USER_HZ)
 }
