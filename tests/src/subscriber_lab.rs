@@ -199,11 +199,16 @@ impl SubscriberLab {
 
     /// Our LNS, then our LAC tunnelling to it.
     pub fn lac_and_lns(&self, max_sessions: usize) -> (DaemonProcess, DaemonProcess) {
-        let lns = self.daemon();
-        lns.commit(&lns_lines(max_sessions));
+        self.lac_and_lns_with(&lns_lines(max_sessions))
+    }
+
+    /// Our LNS configured with `lns` (e.g. [`lns_ip_lines`]), then our LAC tunnelling to it.
+    pub fn lac_and_lns_with(&self, lns: &str) -> (DaemonProcess, DaemonProcess) {
+        let lns_daemon = self.daemon();
+        lns_daemon.commit(lns);
         let lac = self.daemon();
         lac.commit(&lac_lines(self.port(), LNS_ADDRESS));
-        (lac, lns)
+        (lac, lns_daemon)
     }
 
     /// `pppoe-emulator --interface END1 --json ARGS...` inside end 1's namespace.

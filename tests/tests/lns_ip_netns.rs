@@ -94,10 +94,7 @@ fn subscribers_get_pool_addresses_and_reach_the_internet_through_the_lns() {
     let lab = SubscriberLab::create("lnsip");
     let internet = Internet::attach(&lab, "lnsip");
     let echo = udp_echo_server(&internet, Duration::from_secs(50));
-    let lns = lab.daemon();
-    lns.commit(&lns_ip_lines(100));
-    let lac = lab.daemon();
-    lac.commit(&lac_lines(lab.port(), LNS_ADDRESS));
+    let (_lac, lns) = lab.lac_and_lns_with(&lns_ip_lines(100));
 
     let emulator = ping_run(&lab, 10, &[]);
     // The LNS shows each subscriber with its pool address, arrived by L2TP.

@@ -248,10 +248,7 @@ fn a_pool_change_by_commit_keeps_the_addresses_and_traffic_of_subscribers_that_a
     let internet = Internet::attach(&lab, "lnpool");
     // Outlives the flows (13 s after the subscribers are up); joined at the end for its count.
     let echo = udp_echo_server(&internet, Duration::from_secs(30));
-    let lns = lab.daemon();
-    lns.commit(&lns_ip_lines(100));
-    let lac = lab.daemon();
-    lac.commit(&lac_lines(lab.port(), LNS_ADDRESS));
+    let (_lac, lns) = lab.lac_and_lns_with(&lns_ip_lines(100));
 
     // Without --hold the emulator leaves once every flow is done: the subscribers are up
     // for the whole flow, the commit lands in its middle.
@@ -312,10 +309,7 @@ fn clearing_l2tp_sessions_at_the_lns_during_traffic_ends_them_at_both_ends() {
     let lab = SubscriberLab::create("lnclr");
     let internet = Internet::attach(&lab, "lnclr");
     let _echo = udp_echo_server(&internet, Duration::from_secs(50));
-    let lns = lab.daemon();
-    lns.commit(&lns_ip_lines(100));
-    let lac = lab.daemon();
-    lac.commit(&lac_lines(lab.port(), LNS_ADDRESS));
+    let (lac, lns) = lab.lac_and_lns_with(&lns_ip_lines(100));
 
     const COUNT: usize = 10;
     let flow = udp_flow_args();
@@ -424,10 +418,7 @@ fn datagrams_from_a_source_not_the_subscribers_own_are_dropped_and_counted() {
     let lab = SubscriberLab::create("lnspf");
     let internet = Internet::attach(&lab, "lnspf");
     let echo = udp_echo_server(&internet, Duration::from_secs(10));
-    let lns = lab.daemon();
-    lns.commit(&lns_ip_lines(100));
-    let lac = lab.daemon();
-    lac.commit(&lac_lines(lab.port(), LNS_ADDRESS));
+    let (_lac, lns) = lab.lac_and_lns_with(&lns_ip_lines(100));
 
     // Two subscribers ping from their own address (answered) and send 3 datagrams each
     // from an address of the pool's network that is none of theirs.
