@@ -58,6 +58,9 @@ pub struct RouterConfig {
     pub radius_servers: BTreeMap<Ipv4Addr, RadiusServer>,
     /// `[edit access-profile]`: the profile for subscribers no domain map names.
     pub access_profile: Option<String>,
+    /// `[edit access radius-options revert-interval]`: seconds a server that stopped
+    /// answering is left alone before it is tried again.
+    pub radius_revert_interval: u32,
     /// `[edit access radius-disconnect-port]`: where Disconnect and CoA requests arrive.
     pub radius_disconnect_port: u16,
     /// `[edit access radius-disconnect]`: who may send them, with the secret.
@@ -94,6 +97,7 @@ pub fn router_config(root: &Node) -> RouterConfig {
         access_profiles: access::access_profiles(access),
         radius_servers: access::radius_servers(access),
         access_profile: root.string("access-profile"),
+        radius_revert_interval: access.container("radius-options").number("revert-interval"),
         radius_disconnect_port: access.number("radius-disconnect-port"),
         radius_disconnect: access::radius_disconnect(access),
         address_pools: access::address_pools(access),

@@ -43,12 +43,20 @@ impl std::fmt::Display for Skip {
 pub struct Options {
     /// The shared secret of the one client, 127.0.0.0/8.
     pub secret: String,
+    /// The address it listens on.
+    pub address: std::net::Ipv4Addr,
+    /// Its authentication and accounting ports; free ones when `None`. (A second server on
+    /// another loopback address can take the first one's ports, as a second server of a
+    /// router's list usually has.)
+    pub ports: Option<[u16; 2]>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             secret: "testing123".into(),
+            address: std::net::Ipv4Addr::LOCALHOST,
+            ports: None,
         }
     }
 }
@@ -120,8 +128,14 @@ impl FreeRadius {
         for sub in ["log", "run"] {
             std::fs::create_dir_all(dir.path().join(sub)).expect("log and run directories");
         }
-        let [auth_port, acct_port, inner_port] = free_udp_ports();
-        configure(&raddb, dir.path(), [auth_port, acct_port, inner_port]);
+        let [free_auth, free_acct, inner_port] = free_udp_ports();
+        let [auth_port, acct_port] = options.ports.unwrap_or([free_auth, free_acct]);
+        configure(
+            &raddb,
+            dir.path(),
+            options.address,
+            [auth_port, acct_port, inner_port],
+        );
         write_clients(&raddb, &options.secret);
         write_users(&raddb, users);
 
@@ -311,7 +325,7 @@ fn free_udp_ports() -> [u16; 3] {
 
 /// The edits of radiusd.conf, the default and inner-tunnel virtual servers, and the detail
 /// modules.
-fn configure(raddb: &Path, dir: &Path, [auth, acct, inner]: [u16; 3]) {
+fn configure(raddb: &Path, dir: &Path, address: std::net::Ipv4Addr, [auth, acct, inner]: [u16; 3]) {
     edit(&raddb.join("radiusd.conf"), |text| {
         text.lines()
             .filter_map(|line| {
@@ -331,8 +345,8 @@ fn configure(raddb: &Path, dir: &Path, [auth, acct, inner]: [u16; 3]) {
     });
     edit(&raddb.join("sites-available/default"), |text| {
         let listeners = format!(
-            "listen {{\n\ttype = auth\n\tipaddr = 127.0.0.1\n\tport = {auth}\n}}\n\
-             listen {{\n\ttype = acct\n\tipaddr = 127.0.0.1\n\tport = {acct}\n}}\n"
+            "listen {{\n\ttype = auth\n\tipaddr = {address}\n\tport = {auth}\n}}\n\
+             listen {{\n\ttype = acct\n\tipaddr = {address}\n\tport = {acct}\n}}\n"
         );
         let text = replace_listen_blocks(text, &listeners);
         // The detail logs come first, so a request is logged whatever the rest decides.

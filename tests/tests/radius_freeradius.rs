@@ -362,29 +362,106 @@ fn a_dead_first_server_fails_over_to_the_second() {
     let (ok, summary) = emulator.finish(WAIT);
     assert!(ok, "{summary}");
     assert_eq!(summary["ipcp_up"], 2, "{summary}");
-    let servers = show_json(&lac, "show network-access aaa radius-servers");
-    let servers = rows(&servers, "radius-server-information", "radius-server");
-    let server_at = |address: &str| {
-        servers
-            .iter()
-            .find(|s| leaf(s, "address").as_deref() == Some(address))
-            .copied()
-            .unwrap_or_else(|| panic!("no {address}: {servers:?}"))
+    let dead = radius_server_row(&lac, "127.0.54.9");
+    assert_eq!(leaf(&dead, "state").as_deref(), Some("dead"), "{dead}");
+    assert!(server_counter(&dead, "timeouts") >= 1, "{dead}");
+    assert_eq!(server_counter(&dead, "access-accepts"), 0, "{dead}");
+    let alive = radius_server_row(&lac, "127.0.0.1");
+    assert_eq!(leaf(&alive, "state").as_deref(), Some("up"), "{alive}");
+    assert_eq!(server_counter(&alive, "access-accepts"), 2, "{alive}");
+}
+
+/// `show network-access aaa radius-servers` at `daemon`: the row of `address`.
+fn radius_server_row(daemon: &DaemonProcess, address: &str) -> Value {
+    let json = show_json(daemon, "show network-access aaa radius-servers");
+    rows(&json, "radius-server-information", "radius-server")
+        .into_iter()
+        .find(|s| leaf(s, "address").as_deref() == Some(address))
+        .cloned()
+        .unwrap_or_else(|| panic!("no {address}: {json}"))
+}
+
+/// A counter of a `radius_server_row`.
+fn server_counter(row: &Value, name: &str) -> u64 {
+    let counters = elements(row, "counters");
+    let [counters] = counters.as_slice() else {
+        panic!("{row}");
     };
-    let counter = |server: &Value, name: &str| {
-        let counters = elements(server, "counters");
-        let [counters] = counters.as_slice() else {
-            panic!("{server}");
-        };
-        number(counters, name)
+    number(counters, name)
+}
+
+#[test]
+fn a_recovered_first_server_is_used_again_after_the_revert_interval() {
+    let users = user(
+        "DEFAULT",
+        &[
+            "Service-Type = Framed-User",
+            "Tunnel-Type:1 = L2TP",
+            "Tunnel-Medium-Type:1 = IPv4",
+            "Tunnel-Server-Endpoint:1 = \"127.0.60.2\"",
+            &format!("Tunnel-Password:1 = \"{TUNNEL_SECRET}\""),
+        ],
+    );
+    let Some(second) = freeradius(&users) else {
+        return;
     };
-    let dead = server_at("127.0.54.9");
-    assert_eq!(leaf(dead, "state").as_deref(), Some("dead"), "{dead}");
-    assert!(counter(dead, "timeouts") >= 1, "{dead}");
-    assert_eq!(counter(dead, "access-accepts"), 0, "{dead}");
-    let alive = server_at("127.0.0.1");
-    assert_eq!(leaf(alive, "state").as_deref(), Some("up"), "{alive}");
-    assert_eq!(counter(alive, "access-accepts"), 2, "{alive}");
+    let dir = tempfile::tempdir().unwrap();
+    let _lns = lns(dir.path(), &["127.0.60.2"], "");
+    // The first server, 127.0.60.9, is silent until it is started below.
+    let lac = radius_lac(
+        dir.path(),
+        "127.0.60.1",
+        &second,
+        &format!(
+            "{}set access profile ra radius authentication-server [ 127.0.60.9 127.0.0.1 ]\n\
+             set access radius-options revert-interval 2\n",
+            radius_server_lines(&second, "127.0.60.9", 1)
+        ),
+    );
+    let (ok, summary) = emulator(dir.path(), 1, "ip", "1").finish(WAIT);
+    assert!(ok && summary["ipcp_up"] == 1, "{summary}");
+    let first_row = radius_server_row(&lac, "127.0.60.9");
+    assert_eq!(
+        leaf(&first_row, "state").as_deref(),
+        Some("dead"),
+        "{first_row}"
+    );
+    assert_eq!(
+        server_counter(&radius_server_row(&lac, "127.0.0.1"), "access-accepts"),
+        1
+    );
+
+    // The first server comes back, on the ports the LAC has for it.
+    let first = FreeRadius::start(
+        &users,
+        Options {
+            address: "127.0.60.9".parse().unwrap(),
+            ports: Some([second.auth_port(), second.acct_port()]),
+            ..Options::default()
+        },
+    )
+    .expect("FreeRADIUS started once already");
+    // Two seconds after it was marked dead, the LAC counts it alive again.
+    wait_for("the first server alive again", WAIT, || {
+        let row = radius_server_row(&lac, "127.0.60.9");
+        match leaf(&row, "state").as_deref() {
+            Some("up") => Ok(()),
+            _ => Err(row.to_string()),
+        }
+    });
+    let (ok, summary) = emulator(dir.path(), 1, "ip", "1").finish(WAIT);
+    assert!(ok && summary["ipcp_up"] == 1, "{summary}");
+    let first_row = radius_server_row(&lac, "127.0.60.9");
+    assert_eq!(
+        server_counter(&first_row, "access-accepts"),
+        1,
+        "{first_row}"
+    );
+    assert_eq!(
+        server_counter(&radius_server_row(&lac, "127.0.0.1"), "access-accepts"),
+        1
+    );
+    assert!(first.auth_detail().contains("user1@isp.example"));
 }
 
 #[test]

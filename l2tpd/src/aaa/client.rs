@@ -345,6 +345,12 @@ impl RadiusClient {
         }
     }
 
+    /// `access radius-options revert-interval`: how long a server that stopped answering is
+    /// passed over. A server already dead keeps the end it was given.
+    pub fn set_dead_time(&mut self, dead_time: Duration) {
+        self.config.dead_time = dead_time;
+    }
+
     /// A commit: servers kept keep their state and counters. A removed server's requests
     /// in flight run their course (their replies are still checked with the secret they were
     /// signed with); its waiting requests choose again.

@@ -122,6 +122,8 @@ impl AaaState {
     /// The servers of `access radius-server` and of every profile (a profile's own entry for
     /// an address wins: it is what that profile's subscribers are sent with).
     pub fn configure(&mut self, config: &RouterConfig) {
+        self.client
+            .set_dead_time(Duration::from_secs(config.radius_revert_interval.into()));
         let mut servers: BTreeMap<Ipv4Addr, &RadiusServer> =
             config.radius_servers.iter().map(|(a, s)| (*a, s)).collect();
         for profile in config.access_profiles.values() {

@@ -50,6 +50,21 @@ pub(super) const ACCESS: Stmt = container(
             "Port dynamic requests (Disconnect, CoA) are received on",
         )
         .default("3799"),
+        // Junos `[edit access radius-options]`: options for every RADIUS server.
+        container(
+            "radius-options",
+            "RADIUS options for all servers",
+            &[
+                // Junos: 0 (off: a dead server is tried again at once) through 604800 s,
+                // 60 by default.
+                leaf(
+                    "revert-interval",
+                    uint(0, 604800),
+                    "Time before a server that stopped answering is tried again (seconds)",
+                )
+                .default("60"),
+            ],
+        ),
         list("radius-server", Type::Ipv4, "RADIUS server", RADIUS_SERVER).grouped(),
         list(
             "tunnel-profile",

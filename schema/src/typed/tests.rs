@@ -619,4 +619,15 @@ fn aaa_statements_and_their_defaults() {
     let empty = router_config(&Node::default());
     assert_eq!(empty.access_profile, None);
     assert!(empty.radius_disconnect.is_empty());
+    assert_eq!(empty.radius_revert_interval, 60, "Junos' default");
+}
+
+#[test]
+fn radius_revert_interval_is_read_and_zero_is_allowed() {
+    for (value, expected) in [("5", 5), ("0", 0), ("604800", 604800)] {
+        let mut root = Node::default();
+        set(&mut root, "access radius-options revert-interval", &[value]);
+        let c = router_config(&root);
+        assert_eq!(c.radius_revert_interval, expected);
+    }
 }

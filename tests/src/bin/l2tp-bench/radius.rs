@@ -98,6 +98,7 @@ pub fn run_auth(b: &AuthBench) -> Result<bool, String> {
         Server::Freeradius => {
             let options = Options {
                 secret: SECRET.into(),
+                ..Options::default()
             };
             let server = FreeRadius::start(USERS, options).map_err(|skip| skip.to_string())?;
             let at = SocketAddr::from((Ipv4Addr::LOCALHOST, server.auth_port()));
@@ -540,6 +541,7 @@ impl LabServer {
                         .map_err(|e| format!("setns {path}: {e}"))?;
                     let options = Options {
                         secret: SECRET.into(),
+                        ..Options::default()
                     };
                     FreeRadius::start(&entry, options).map_err(|skip| skip.to_string())
                 })
