@@ -95,9 +95,10 @@ pub struct RadiusServers {
 pub enum AaaStatisticsSection {
     Authentication,
     Accounting,
+    DynamicRequests,
 }
 
-/// `show network-access aaa statistics [authentication | accounting]`.
+/// `show network-access aaa statistics [authentication | accounting | dynamic-requests]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct AaaStatisticsShow {
@@ -137,13 +138,32 @@ pub struct AccountingStatistics {
     pub stops_awaiting_retry: u64,
 }
 
-/// `get-aaa-statistics` → `aaa-statistics-information`. The daemon fills both parts; the
+/// Disconnect-Request and CoA-Request (RFC 5176) on `radius-disconnect-port`: what was
+/// taken, how it was answered, and what was dropped unanswered, by reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DynamicRequestStatistics {
+    pub disconnect_requests: u64,
+    pub coa_requests: u64,
+    pub acks: u64,
+    pub naks: u64,
+    /// From an address that is not a `radius-disconnect` client.
+    pub unknown_client: u64,
+    pub malformed: u64,
+    /// Request Authenticator or Message-Authenticator wrong for the client's secret.
+    pub bad_authenticator: u64,
+    /// A RADIUS code other than Disconnect-Request or CoA-Request.
+    pub not_dynamic_request: u64,
+}
+
+/// `get-aaa-statistics` → `aaa-statistics-information`. The daemon fills every part; the
 /// shell shows the one asked for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct AaaStatistics {
     pub authentication: AuthenticationStatistics,
     pub accounting: AccountingStatistics,
+    pub dynamic_requests: DynamicRequestStatistics,
 }
 
 /// `show network-access aaa subscribers [username U]`.

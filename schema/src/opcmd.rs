@@ -330,6 +330,10 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                                 &[
                                     word("accounting", "Show accounting statistics"),
                                     word("authentication", "Show authentication statistics"),
+                                    word(
+                                        "dynamic-requests",
+                                        "Show dynamic request (Disconnect, CoA) statistics",
+                                    ),
                                 ],
                             )
                             .action(Action::ShowAaaStatistics)

@@ -832,4 +832,16 @@ fn radclient_disconnects_end_subscribers_at_both_ends() {
         }
     });
     drop(emulator);
+
+    // The LNS's counters say what came and how it was answered; radclient sends the forged
+    // request again when no answer comes, so it may be counted more than once.
+    let stats = show_json(&lns, "show network-access aaa statistics dynamic-requests");
+    let stats = rows(&stats, "aaa-statistics-information", "dynamic-requests");
+    let [dynamic] = stats.as_slice() else {
+        panic!("{stats:?}");
+    };
+    assert_eq!(number(dynamic, "disconnect-requests"), 2, "{dynamic}");
+    assert_eq!(number(dynamic, "acks"), 1, "{dynamic}");
+    assert_eq!(number(dynamic, "naks"), 1, "{dynamic}");
+    assert!(number(dynamic, "bad-authenticator") >= 1, "{dynamic}");
 }

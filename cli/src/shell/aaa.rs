@@ -22,13 +22,14 @@ pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Re
             detail: !given.is_empty(),
         }),
         Action::ShowAaaStatistics => {
-            // `authentication` and `accounting` exclude each other: the second is an error.
+            // The sections exclude each other: a second is an error.
             if let Some(second) = given.get(1) {
                 return Err(ArgError::new(second.word, "syntax error."));
             }
             Request::GetAaaStatistics(AaaStatisticsShow {
                 section: given.first().map(|g| match g.name() {
                     "accounting" => AaaStatisticsSection::Accounting,
+                    "dynamic-requests" => AaaStatisticsSection::DynamicRequests,
                     _ => AaaStatisticsSection::Authentication,
                 }),
             })

@@ -87,7 +87,8 @@ fn server_block(s: &RadiusServerStatus) -> String {
 /// Authentication totals, accounting totals, or both (`section` `None`).
 pub fn statistics(reply: &AaaStatistics, section: Option<AaaStatisticsSection>) -> String {
     let mut out = String::new();
-    if section != Some(AaaStatisticsSection::Accounting) {
+    let shown = |s: AaaStatisticsSection| section.is_none_or(|asked| asked == s);
+    if shown(AaaStatisticsSection::Authentication) {
         let a = &reply.authentication;
         out.push_str("Authentication:\n");
         for (name, value) in [
@@ -100,7 +101,7 @@ pub fn statistics(reply: &AaaStatistics, section: Option<AaaStatisticsSection>) 
             out.push_str(&format!("  {:<26}{value}\n", format!("{name}:")));
         }
     }
-    if section != Some(AaaStatisticsSection::Authentication) {
+    if shown(AaaStatisticsSection::Accounting) {
         if !out.is_empty() {
             out.push('\n');
         }
@@ -129,6 +130,30 @@ pub fn statistics(reply: &AaaStatistics, section: Option<AaaStatisticsSection>) 
             "  {:<26}{}\n",
             "Stops awaiting retry:", a.stops_awaiting_retry
         ));
+    }
+    if shown(AaaStatisticsSection::DynamicRequests) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let d = &reply.dynamic_requests;
+        out.push_str("Dynamic requests:\n");
+        for (name, value) in [
+            ("Disconnect requests", d.disconnect_requests),
+            ("CoA requests", d.coa_requests),
+            ("ACKs sent", d.acks),
+            ("NAKs sent", d.naks),
+        ] {
+            out.push_str(&format!("  {:<26}{value}\n", format!("{name}:")));
+        }
+        out.push_str("  Dropped:\n");
+        for (name, value) in [
+            ("Unknown client", d.unknown_client),
+            ("Malformed", d.malformed),
+            ("Bad authenticator", d.bad_authenticator),
+            ("Not a dynamic request", d.not_dynamic_request),
+        ] {
+            out.push_str(&format!("    {:<24}{value}\n", format!("{name}:")));
+        }
     }
     out
 }

@@ -127,6 +127,16 @@ pub fn statistics_reply() -> AaaStatistics {
             },
             stops_awaiting_retry: 1,
         },
+        dynamic_requests: DynamicRequestStatistics {
+            disconnect_requests: 4,
+            coa_requests: 2,
+            acks: 5,
+            naks: 1,
+            unknown_client: 3,
+            malformed: 0,
+            bad_authenticator: 2,
+            not_dynamic_request: 0,
+        },
     }
 }
 
@@ -149,9 +159,23 @@ Accounting:
   Interim  40    38            2
   Stop     9     8             0
   Stops awaiting retry:     1
+
+Dynamic requests:
+  Disconnect requests:      4
+  CoA requests:             2
+  ACKs sent:                5
+  NAKs sent:                1
+  Dropped:
+    Unknown client:         3
+    Malformed:              0
+    Bad authenticator:      2
+    Not a dynamic request:  0
 "
     );
-    let (authentication, accounting) = both.split_once("\n\n").unwrap();
+    let sections: Vec<&str> = both.split("\n\n").collect();
+    let [authentication, accounting, dynamic] = sections.as_slice() else {
+        panic!("{both}");
+    };
     assert_eq!(
         statistics(
             &statistics_reply(),
@@ -161,7 +185,14 @@ Accounting:
     );
     assert_eq!(
         statistics(&statistics_reply(), Some(AaaStatisticsSection::Accounting)),
-        accounting
+        format!("{accounting}\n")
+    );
+    assert_eq!(
+        statistics(
+            &statistics_reply(),
+            Some(AaaStatisticsSection::DynamicRequests)
+        ),
+        *dynamic
     );
 }
 

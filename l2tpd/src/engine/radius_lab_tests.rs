@@ -476,6 +476,22 @@ fn a_disconnect_request_ends_the_named_subscriber_on_both_sides_and_others_are_r
     assert_eq!(lab.lac.subscribers().table.len(), 0);
     assert_eq!(lab.lns.subscribers().table.len(), 0);
     assert!(lab.subs[bob].ended);
+
+    // What the LNS took, answered and dropped, as `show network-access aaa statistics
+    // dynamic-requests` shows it.
+    let counted = lab.lns.subscribers().aaa_statistics().dynamic_requests;
+    assert_eq!(
+        counted,
+        schema::aaa_rpc::DynamicRequestStatistics {
+            disconnect_requests: 2,
+            acks: 1,
+            naks: 1,
+            unknown_client: 1,
+            bad_authenticator: 1,
+            ..Default::default()
+        }
+    );
+    assert_eq!(lab.lac.subscribers().dynamic_request_statistics().acks, 1);
 }
 
 #[test]

@@ -66,6 +66,7 @@ impl SubscriberLayer {
                 stops: record(&c.stops),
                 stops_awaiting_retry: self.accounting.stops.len() as u64,
             },
+            dynamic_requests: self.dynamic_request_statistics(),
         }
     }
 
@@ -73,6 +74,7 @@ impl SubscriberLayer {
         let servers = self.aaa.client.clear_stats();
         self.aaa.stats = Default::default();
         self.accounting.stats = Default::default();
+        self.dynamic.clear_counters();
         AaaStatisticsCleared {
             servers: u32::try_from(servers).unwrap_or(u32::MAX),
         }

@@ -9,6 +9,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
+use schema::aaa_rpc::DynamicRequestStatistics;
 use schema::typed::RouterConfig;
 
 use super::lac::SubscriberLayer;
@@ -29,6 +30,13 @@ pub struct DynamicAuth {
 }
 
 impl DynamicAuth {
+    /// `clear network-access aaa statistics`.
+    pub fn clear_counters(&mut self) {
+        self.counters = Default::default();
+        self.acks = 0;
+        self.naks = 0;
+    }
+
     pub fn configure(&mut self, config: &RouterConfig) {
         self.clients = config
             .radius_disconnect
@@ -39,6 +47,26 @@ impl DynamicAuth {
 }
 
 impl SubscriberLayer {
+    /// `show network-access aaa statistics dynamic-requests`.
+    pub fn dynamic_request_statistics(&self) -> DynamicRequestStatistics {
+        let DynamicAuth {
+            counters,
+            acks,
+            naks,
+            ..
+        } = &self.dynamic;
+        DynamicRequestStatistics {
+            disconnect_requests: counters.disconnect_requests,
+            coa_requests: counters.coa_requests,
+            acks: *acks,
+            naks: *naks,
+            unknown_client: counters.unknown_client,
+            malformed: counters.malformed,
+            bad_authenticator: counters.bad_authenticator,
+            not_dynamic_request: counters.not_dynamic_request,
+        }
+    }
+
     /// A datagram on the dynamic-authorization port; the answer for `from`, if any (what
     /// does not come from a client with its secret is dropped without one, and counted).
     pub fn handle_dynamic_request(
