@@ -430,6 +430,23 @@ pub(super) fn calling_station_id(
     (!parts.is_empty()).then(|| parts.join(&format.delimiter))
 }
 
+/// The Calling-Station-Id of a PPPoE subscriber's requests, whether it is tunnelled or ends
+/// here: the profile's `calling-station-id-format`, else the L2TP Calling Number form.
+pub(super) fn pppoe_calling_station(
+    profile: &AccessProfile,
+    nas_identifier: &[u8],
+    interface: &str,
+    mac: [u8; 6],
+) -> String {
+    calling_station_id(
+        &profile.radius_options.calling_station_id_format,
+        nas_identifier,
+        interface,
+        mac,
+    )
+    .unwrap_or_else(|| super::proxy::calling_number(interface, mac))
+}
+
 /// The NAS-Identifier a profile's requests carry: its `radius options nas-identifier`, else
 /// the host name.
 pub(super) fn nas_identifier<'a>(profile: &'a AccessProfile, host_name: &'a [u8]) -> &'a [u8] {
@@ -461,6 +478,28 @@ mod tests {
         assert_eq!(
             calling_station_id(&format, b"lac1", "ge-0/0/1.100", mac).as_deref(),
             Some("lac1#ge-0/0/1.100#02:00:5e:10:00:01")
+        );
+    }
+
+    #[test]
+    fn a_pppoe_subscriber_is_named_by_the_profiles_format_else_the_calling_number() {
+        let mac = [0x02, 0, 0x5e, 0x10, 0, 1];
+        let profile = |lines: &str| {
+            let tree =
+                schema::parse::apply_set_lines(&schema::tree::Node::default(), lines).unwrap();
+            let mut config = schema::typed::router_config(&tree);
+            config.access_profiles.remove("ra").unwrap()
+        };
+        let plain = profile("set access profile ra authentication-order radius\n");
+        assert_eq!(
+            pppoe_calling_station(&plain, b"lac1", "ge-0/0/1.100", mac),
+            super::super::proxy::calling_number("ge-0/0/1.100", mac)
+        );
+        let by_mac =
+            profile("set access profile ra radius options calling-station-id-format mac-address\n");
+        assert_eq!(
+            pppoe_calling_station(&by_mac, b"lac1", "ge-0/0/1.100", mac),
+            "02:00:5e:10:00:01"
         );
     }
 }

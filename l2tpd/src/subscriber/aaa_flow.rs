@@ -13,7 +13,7 @@ use std::time::Instant;
 use schema::typed::{AuthenticationMethod, RouterConfig};
 
 use super::aaa::{
-    access_request, acct_session_id, authentication_servers, calling_station_id, nas_identifier,
+    access_request, acct_session_id, authentication_servers, nas_identifier, pppoe_calling_station,
     Answer, Pending, Purpose, RequestFacts, TunnelFacts,
 };
 use super::decision::{aaa_user_name, map_access_profile, map_tunnel_profile, Refusal};
@@ -65,15 +65,12 @@ impl SubscriberLayer {
             AccessLeg::Pppoe {
                 underlying, mac, ..
             } => (
-                Some(
-                    calling_station_id(
-                        &profile.radius_options.calling_station_id_format,
-                        nas_identifier,
-                        underlying,
-                        *mac,
-                    )
-                    .unwrap_or_else(|| super::proxy::calling_number(underlying, *mac)),
-                ),
+                Some(pppoe_calling_station(
+                    profile,
+                    nas_identifier,
+                    underlying,
+                    *mac,
+                )),
                 Some(underlying.clone()),
             ),
             _ => (None, None),
@@ -154,11 +151,12 @@ impl SubscriberLayer {
     ) -> Option<Packet> {
         let subscriber = self.table.get(id)?;
         let user = subscriber.user.clone().unwrap_or_default();
+        let nas_identifier = nas_identifier(profile, &self.host_name);
         let (calling, port, tunnel) = match &subscriber.access {
             AccessLeg::Pppoe {
                 underlying, mac, ..
             } => (
-                Some(super::proxy::calling_number(underlying, *mac).into_bytes()),
+                Some(pppoe_calling_station(profile, nas_identifier, underlying, *mac).into_bytes()),
                 Some(underlying.clone()),
                 None,
             ),
@@ -183,7 +181,7 @@ impl SubscriberLayer {
         };
         let facts = RequestFacts {
             user: &user,
-            nas_identifier: nas_identifier(profile, &self.host_name),
+            nas_identifier,
             acct_session_id: acct_session_id(id),
             calling_station: calling.as_deref(),
             nas_port_id: port.as_deref(),
