@@ -123,6 +123,10 @@ pub struct SubscriberAaa {
     /// Seconds.
     pub session_timeout: Option<u32>,
     pub idle_timeout: Option<u32>,
+    /// Framed-Route prefixes routed to the subscriber (`198.18.60.0/24`, with ` metric N`
+    /// when the server gave one).
+    #[serde(rename = "framed-route", default)]
+    pub framed_routes: Vec<String>,
     /// Attributes of the Accept that were not used, each with why.
     #[serde(rename = "unused-attribute", default)]
     pub unused_attributes: Vec<String>,

@@ -17,6 +17,8 @@ use std::os::fd::OwnedFd;
 use std::time::{Duration, Instant};
 
 use l2tp_tests::netns::{ip, may_run_as_root, VethPair};
+use l2tpd::io::prefix_table::Prefix;
+use l2tpd::io::route::{self, MAIN_TABLE};
 use l2tpd::io::service_endpoint::{ServiceEndpoint, SERVICE_MTU};
 use l2tpd::io::FrameBatch;
 use l2tpd::pppoe::wire::MacAddr;
@@ -237,4 +239,55 @@ async fn a_tun_service_interface_routes_its_pool_and_the_kernel_handles_path_mtu
         mtu, 1460,
         "ICMP fragmentation-needed carries the service MTU"
     );
+}
+
+/// RADIUS Framed-Route's kernel half: `ServiceEndpoint::set_routes` puts each prefix on the
+/// TUN device in the table asked for (the main one, or a VRF's numbered one), takes away
+/// what is no longer wanted, and leaves the rest alone.
+#[tokio::test]
+async fn framed_routes_are_put_on_the_tun_device_and_taken_away() {
+    if !may_run_as_root("tun_netns") {
+        return;
+    }
+    let veth = VethPair::create(
+        "tunrt",
+        [
+            MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0b, 0x11]),
+            MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0b, 0x12]),
+        ],
+    );
+    let lns = veth.namespace(0).to_string();
+    let prefix = |a: [u8; 4], l| Prefix::new(Ipv4Addr::from(a), l).unwrap();
+    let wide = prefix([198, 18, 201, 0], 24);
+    let host = prefix([198, 18, 202, 9], 32);
+    let runtime = tokio::runtime::Handle::current();
+    let endpoint = veth.run_in(0, move || {
+        let _runtime = runtime.enter();
+        let endpoint = ServiceEndpoint::tun("si-7/0/1").expect("open the TUN device");
+        endpoint.set_up().unwrap();
+        endpoint.set_routes(&[wide, host], MAIN_TABLE).unwrap();
+        endpoint
+    });
+    let endpoint = std::sync::Arc::new(endpoint);
+    let main = || ip_output(&lns, &["-4", "route", "show"]);
+    let table = || ip_output(&lns, &["-4", "route", "show", "table", "1001"]);
+    assert!(route::listed(&main(), wide, "si-7-0-1"), "{}", main());
+    assert!(route::listed(&main(), host, "si-7-0-1"), "{}", main());
+
+    let e = std::sync::Arc::clone(&endpoint);
+    veth.run_in(0, move || e.set_routes(&[host], MAIN_TABLE).unwrap());
+    assert!(!route::listed(&main(), wide, "si-7-0-1"), "{}", main());
+    assert!(route::listed(&main(), host, "si-7-0-1"), "{}", main());
+
+    // To another table: out of the main one, into that one.
+    let e = std::sync::Arc::clone(&endpoint);
+    veth.run_in(0, move || e.set_routes(&[host], 1001).unwrap());
+    assert!(!route::listed(&main(), host, "si-7-0-1"), "{}", main());
+    assert!(route::listed(&table(), host, "si-7-0-1"), "{}", table());
+    assert_eq!(endpoint.routes(), vec![(host, 1001)]);
+
+    let e = std::sync::Arc::clone(&endpoint);
+    veth.run_in(0, move || e.set_routes(&[], 1001).unwrap());
+    assert!(!route::listed(&table(), host, "si-7-0-1"), "{}", table());
+    assert!(endpoint.routes().is_empty());
 }

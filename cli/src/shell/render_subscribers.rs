@@ -130,6 +130,9 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
         if let Some(seconds) = aaa.idle_timeout {
             line("Idle Timeout", &format!("{seconds} seconds"));
         }
+        for route in &aaa.framed_routes {
+            line("Framed Route", route);
+        }
         for unused in &aaa.unused_attributes {
             line("RADIUS Attribute Not Used", unused);
         }

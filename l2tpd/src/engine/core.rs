@@ -3,7 +3,7 @@
 //! leave through `poll_transmit`. The async task in `task` feeds it.
 
 use crate::aaa::client::{SocketId, Transmit as RadiusTransmit};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -15,6 +15,7 @@ use super::rpc::{self, Answer, Clears, L2tpRpc, RpcOutcome};
 use super::service_ifaces::ServiceInterfaceSpec;
 use super::subscriber_rpc::SubscriberRpc;
 use crate::io::ip_relay::SharedIpRelay;
+use crate::io::prefix_table::Prefix;
 use crate::io::relay::SharedRelay;
 #[cfg(test)]
 use crate::l2tp::session::CdnResult;
@@ -174,6 +175,19 @@ impl Core {
     /// An LNS subscriber's IP packet for its service interface.
     pub fn poll_ip_packet(&mut self) -> Option<(Arc<str>, Vec<u8>)> {
         self.subscribers.poll_ip_packet()
+    }
+
+    /// The Framed-Route prefixes by service interface when they changed since the last
+    /// call (`None`: unchanged), for the kernel's routes.
+    pub fn poll_routes_changed(&mut self) -> Option<BTreeMap<Arc<str>, Vec<Prefix>>> {
+        self.subscribers
+            .take_routes_changed()
+            .then(|| self.subscribers.framed_routes_by_service())
+    }
+
+    /// Every Framed-Route prefix by service interface.
+    pub fn framed_routes(&self) -> BTreeMap<Arc<str>, Vec<Prefix>> {
+        self.subscribers.framed_routes_by_service()
     }
 
     /// The relay's forwarding table, for the I/O tasks' fast path.

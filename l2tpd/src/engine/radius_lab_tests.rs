@@ -780,3 +780,103 @@ fn a_slow_server_answering_a_repeated_request_twice_admits_the_subscriber_once()
     assert!(lac.table.refusals.is_empty(), "{:?}", lac.table.refusals);
     assert_eq!(lac.table.len(), 1);
 }
+
+/// An IPv4 packet from `source` to `destination`.
+fn ipv4_between(source: Ipv4Addr, destination: Ipv4Addr) -> Vec<u8> {
+    let mut packet = vec![0x45, 0, 0, 24, 0, 1, 0, 0, 64, 17, 0, 0];
+    packet.extend_from_slice(&source.octets());
+    packet.extend_from_slice(&destination.octets());
+    packet.extend_from_slice(b"ping");
+    packet
+}
+
+#[test]
+fn framed_routes_lead_to_the_subscriber_until_it_ends_and_a_bad_one_is_listed() {
+    let mut lab = Lab::new(super::sim_lab::lac_config(""), lns_with_radius(""));
+    lab.lns_radius = Some(RadiusResponder::new(
+        SECRET,
+        Box::new(|_| {
+            Some((
+                code::ACCESS_ACCEPT,
+                vec![
+                    Attribute::string(attr::FRAMED_ROUTE, "198.18.60.0/24 0.0.0.0 1"),
+                    Attribute::string(attr::FRAMED_ROUTE, "198.18.61.0 255.255.255.248"),
+                    Attribute::string(attr::FRAMED_ROUTE, "198.18.62.9/24 0.0.0.0 1"),
+                ],
+            ))
+        }),
+    ));
+    let i = bring_up(&mut lab, "routed@isp.example");
+    let (address, _) = ip_up(&lab.subs[i].events).expect("IPCP up");
+    let prefix = |a: [u8; 4], l| crate::io::prefix_table::Prefix::new(a.into(), l).unwrap();
+    let wanted = vec![prefix([198, 18, 60, 0], 24), prefix([198, 18, 61, 0], 29)];
+    let routes = lab
+        .lns
+        .poll_routes_changed()
+        .expect("the kernel's routes change");
+    assert_eq!(routes.get("si-0/0/0"), Some(&wanted));
+    assert!(lab.lns.poll_routes_changed().is_none(), "told once");
+    let grant = lab
+        .lns
+        .subscribers()
+        .table
+        .iter()
+        .next()
+        .unwrap()
+        .aaa
+        .clone()
+        .unwrap();
+    assert_eq!(
+        grant.ignored,
+        vec![
+            "Framed-Route \"198.18.62.9/24 0.0.0.0 1\": 198.18.62.9/24: host bits set beyond \
+              the prefix length"
+                .to_string()
+        ]
+    );
+
+    // Down: to the routed prefixes, to the subscriber; elsewhere, nobody's.
+    let server = Ipv4Addr::new(198, 19, 0, 1);
+    let to_routed = ipv4_between(server, Ipv4Addr::new(198, 18, 60, 200));
+    let to_second = ipv4_between(server, Ipv4Addr::new(198, 18, 61, 7));
+    let outside = ipv4_between(server, Ipv4Addr::new(198, 18, 61, 8));
+    let now = lab.now;
+    lab.lns.handle_ip_packets(
+        now,
+        "si-0/0/0",
+        &[to_routed.clone(), to_second.clone(), outside],
+    );
+    lab.settle();
+    assert_eq!(lab.subs[i].ip_received, vec![to_routed, to_second]);
+    assert_eq!(lab.lns.subscribers().lns.ip_drops.no_subscriber, 1);
+
+    // Up: from inside a routed prefix is the subscriber's own; from elsewhere, spoofed.
+    let from_routed = ipv4_between(Ipv4Addr::new(198, 18, 60, 5), server);
+    let spoofed = ipv4_between(Ipv4Addr::new(198, 18, 63, 5), server);
+    for packet in [&from_routed, &spoofed] {
+        let mut ppp = vec![0x00, 0x21];
+        ppp.extend_from_slice(packet);
+        let frame = lab.subs[i].pppoe.session_frame(&ppp).expect("a session");
+        let now = lab.now;
+        lab.lac.handle_frame(now, PORT, &frame);
+    }
+    lab.settle();
+    let mut out = Vec::new();
+    while let Some((_, packet)) = lab.lns.poll_ip_packet() {
+        out.push(packet);
+    }
+    assert_eq!(out, vec![from_routed]);
+    assert_eq!(lab.lns.subscribers().lns.ip_drops.spoofed, 1);
+    assert_ne!(address, Ipv4Addr::new(198, 18, 60, 5));
+
+    // The subscriber leaves: its routes go.
+    lab.subs[i].pppoe.terminate();
+    lab.settle();
+    lab.advance(Duration::from_secs(5));
+    assert_eq!(lab.lns.subscribers().table.len(), 0);
+    let routes = lab
+        .lns
+        .poll_routes_changed()
+        .expect("the routes change again");
+    assert!(routes.is_empty(), "{routes:?}");
+}

@@ -144,6 +144,11 @@ impl RoutingInstances {
         self.present.contains_key(device)
     }
 
+    /// The routing table of VRF device `device`, when it is present.
+    pub fn table_of(&self, device: &str) -> Option<u32> {
+        self.present.get(device).copied()
+    }
+
     /// Enslaves Linux device `device` to VRF `master`, or releases it (`None`).
     pub fn set_master(&mut self, device: &str, master: Option<&str>) -> io::Result<()> {
         self.host.set_master(device, master)

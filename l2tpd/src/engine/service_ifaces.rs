@@ -25,6 +25,8 @@ use schema::typed::{vrf_device_name, RouterConfig};
 use super::fast_path::FastPath;
 use super::ip_fast_path::IpDownBuffers;
 use super::routing_instances::{wanted_vrfs, RoutingInstances};
+use crate::io::prefix_table::Prefix;
+use crate::io::route::MAIN_TABLE;
 use crate::io::service_endpoint::{linux_name, ServiceEndpoint, SERVICE_MTU};
 use crate::io::FrameBatch;
 
@@ -142,6 +144,8 @@ impl ServiceIfaces {
             };
             match self.instances.set_master(&device, master.as_deref()) {
                 Ok(()) => {
+                    // The kernel drops a device's routes when it changes table.
+                    open.endpoint.forget_routes();
                     match &master {
                         Some(vrf) => tracing::info!("service interface {name} in VRF {vrf}"),
                         None => tracing::info!("service interface {name} in the main table"),
@@ -184,6 +188,23 @@ impl ServiceIfaces {
                     open.spec = spec.clone();
                 }
                 None => self.open_one(spec),
+            }
+        }
+    }
+
+    /// Makes the kernel's Framed-Route routes to each service interface `routes` (prefixes
+    /// by service interface name), in the table its device is in. A failure is logged; the
+    /// next change tries again.
+    pub fn set_routes(&self, routes: &BTreeMap<Arc<str>, Vec<Prefix>>) {
+        for (name, open) in &self.open {
+            let prefixes = routes.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+            let table = open
+                .master
+                .as_deref()
+                .and_then(|vrf| self.instances.table_of(vrf))
+                .unwrap_or(MAIN_TABLE);
+            if let Err(e) = open.endpoint.set_routes(prefixes, table) {
+                tracing::warn!("service interface {name}: framed routes: {e}");
             }
         }
     }

@@ -81,6 +81,7 @@ impl Lns {
         ip.lock().install(IpRoute {
             call: SessionRef(1),
             address: SUBSCRIBER,
+            routed: Vec::new(),
             service: Arc::from(SI),
             l2tp: RelayLeg {
                 local_tunnel: 100,

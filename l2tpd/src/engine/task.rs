@@ -401,6 +401,8 @@ impl Runtime {
         }
         self.services
             .reconcile_with_instances(&self.core.service_interfaces(), config);
+        // A device opened again, or moved to another table, has lost its routes.
+        self.services.set_routes(&self.core.framed_routes());
         self.poller
             .set_enabled(Instant::now(), config.l2tp.enable_snmp_tunnel_statistics);
         self.flush().await;
@@ -464,6 +466,9 @@ impl Runtime {
         }
         for (service, packets) in packets {
             self.services.send(&service, &packets);
+        }
+        if let Some(routes) = self.core.poll_routes_changed() {
+            self.services.set_routes(&routes);
         }
         while let Some(t) = self.core.poll_transmit() {
             let socket = match t.source {

@@ -19,6 +19,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::prefix_table::{Prefix, PrefixTable};
 use super::relay::{parse_unsequenced_data, RelayCounters, L2TP_DATA_FLAGS, L2TP_DATA_HEADER_LEN};
 use crate::registry::{RelayLeg, SessionRef};
 
@@ -42,6 +43,10 @@ pub struct IpRoute {
     /// The address IPCP assigned: packets to it go down this session, packets up this
     /// session must come from it.
     pub address: Ipv4Addr,
+    /// Prefixes routed to the subscriber (RADIUS Framed-Route): packets to them go down this
+    /// session (the longest prefix wins; an assigned address beats any prefix), and packets
+    /// from them are its own.
+    pub routed: Vec<Prefix>,
     /// The service interface (`si-1/0/0`) the subscriber's packets enter and leave by.
     pub service: Arc<str>,
     /// The L2TP side: both ends' IDs, our source address and the LAC's.
@@ -94,6 +99,7 @@ struct Entry {
 pub struct IpRelayTable {
     entries: HashMap<SessionRef, Entry>,
     by_address: HashMap<Ipv4Addr, SessionRef>,
+    by_prefix: PrefixTable<SessionRef>,
     by_session: HashMap<(u16, u16), SessionRef>,
     totals: IpRelayTotals,
 }
@@ -138,6 +144,9 @@ impl IpRelayTable {
         };
         let call = route.call;
         self.by_address.insert(route.address, call);
+        for prefix in &route.routed {
+            self.by_prefix.insert(*prefix, call);
+        }
         self.by_session
             .insert((route.l2tp.local_tunnel, route.l2tp.local_session), call);
         self.entries.insert(
@@ -162,6 +171,11 @@ impl IpRelayTable {
     fn unlink(&mut self, route: &IpRoute) {
         if self.by_address.get(&route.address) == Some(&route.call) {
             self.by_address.remove(&route.address);
+        }
+        for prefix in &route.routed {
+            if self.by_prefix.get(*prefix) == Some(&route.call) {
+                self.by_prefix.remove(*prefix);
+            }
         }
         let key = (route.l2tp.local_tunnel, route.l2tp.local_session);
         if self.by_session.get(&key) == Some(&route.call) {
@@ -193,7 +207,9 @@ impl IpRelayTable {
     /// L2TP data message carrying it is written into `out` (cleared first) and where to send
     /// it returned; `None` (counted) leaves it to the slow path.
     pub fn to_subscriber(&mut self, packet: &[u8], out: &mut Vec<u8>) -> Option<DownTarget> {
-        let Some(call) = ipv4_destination(packet).and_then(|d| self.by_address.get(&d)) else {
+        let Some(call) = ipv4_destination(packet)
+            .and_then(|d| self.by_address.get(&d).or_else(|| self.by_prefix.lookup(d)))
+        else {
             self.totals.not_taken += 1;
             return None;
         };
@@ -234,7 +250,7 @@ impl IpRelayTable {
         let Some(source) = ipv4_source(data.ppp.get(packet.clone()).unwrap_or_default()) else {
             return IpVerdict::Miss;
         };
-        if source != entry.route.address {
+        if source != entry.route.address && !entry.route.routed.iter().any(|p| p.contains(source)) {
             entry.spoofed += 1;
             self.totals.spoofed += 1;
             return IpVerdict::Spoofed;

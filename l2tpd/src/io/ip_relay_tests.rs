@@ -11,6 +11,7 @@ fn route() -> IpRoute {
     IpRoute {
         call: SessionRef(9),
         address: SUBSCRIBER,
+        routed: Vec::new(),
         service: Arc::from("si-1/0/0"),
         l2tp: RelayLeg {
             local_tunnel: 100,
@@ -204,6 +205,55 @@ fn a_subscriber_may_only_send_from_its_own_address() {
     table.remove(SessionRef(9));
     assert_eq!(table.spoofed(SessionRef(9)), None);
     assert_eq!(table.totals().spoofed, 3);
+}
+
+#[test]
+fn framed_routes_lead_to_their_subscriber_and_are_its_sources() {
+    let prefix = |a: [u8; 4], l| Prefix::new(Ipv4Addr::from(a), l).unwrap();
+    let mut table = IpRelayTable::default();
+    let mut routed = route();
+    routed.routed = vec![prefix([198, 18, 60, 0], 24), prefix([198, 18, 61, 0], 29)];
+    table.install(routed);
+    // Another subscriber holds one address inside the /24: the address wins.
+    let mut other = route();
+    other.call = SessionRef(10);
+    other.address = Ipv4Addr::new(198, 18, 60, 9);
+    other.l2tp.local_session = 201;
+    other.l2tp.peer_session = 401;
+    table.install(other);
+    let mut out = Vec::new();
+    let peer_session = |out: &[u8]| u16::from_be_bytes([out[6], out[7]]);
+    for (destination, session) in [
+        ([198, 18, 60, 200], Some(400)),
+        ([198, 18, 61, 7], Some(400)),
+        ([198, 18, 60, 9], Some(401)),
+        ([198, 18, 61, 8], None),
+    ] {
+        let packet = ipv4(SERVER, Ipv4Addr::from(destination), 4);
+        let taken = table
+            .to_subscriber(&packet, &mut out)
+            .map(|_| peer_session(&out));
+        assert_eq!(taken, session, "{destination:?}");
+    }
+    // From inside its prefixes: its own. From elsewhere: spoofed.
+    for (source, verdict_is_forward) in [([198, 18, 60, 77], true), ([198, 18, 62, 1], false)] {
+        let ppp = [
+            &PPP_IPV4_HEADER[..],
+            &ipv4(Ipv4Addr::from(source), SERVER, 5),
+        ]
+        .concat();
+        let datagram = from_lac(header(None, true), &ppp);
+        let verdict = table.from_subscriber(LAC.parse().unwrap(), &datagram);
+        assert_eq!(
+            matches!(verdict, IpVerdict::Forward { .. }),
+            verdict_is_forward,
+            "{source:?}: {verdict:?}"
+        );
+    }
+    // Gone with the subscriber.
+    table.remove(SessionRef(9));
+    let packet = ipv4(SERVER, Ipv4Addr::new(198, 18, 60, 200), 4);
+    assert!(table.to_subscriber(&packet, &mut out).is_none());
 }
 
 #[test]

@@ -22,6 +22,7 @@ use tokio::net::UnixDatagram;
 use tun_rs::{AsyncDevice, DeviceBuilder};
 
 use super::frame_batch::{FrameBatch, HEADROOM};
+use super::prefix_table::Prefix;
 
 /// Linux's IFNAMSIZ is 16 with the terminating NUL.
 pub const MAX_LINUX_NAME: usize = 15;
@@ -77,6 +78,8 @@ pub struct ServiceEndpoint {
     kind: Kind,
     /// The addresses last set, so a commit that changes one pool touches only that one.
     addresses: Mutex<Vec<(Ipv4Addr, u8)>>,
+    /// The Framed-Route prefixes routed to the device, with the table each went in.
+    routes: Mutex<Vec<(Prefix, u32)>>,
 }
 
 enum Kind {
@@ -127,6 +130,7 @@ impl ServiceEndpoint {
         Self {
             kind,
             addresses: Mutex::new(Vec::new()),
+            routes: Mutex::new(Vec::new()),
         }
     }
 
@@ -161,6 +165,56 @@ impl ServiceEndpoint {
 
     pub fn addresses(&self) -> Vec<(Ipv4Addr, u8)> {
         locked(&self.addresses).clone()
+    }
+
+    /// Makes `prefixes` the kernel's routes to the device in `table` (the main table, or
+    /// its VRF's): the ones no longer wanted go, the new ones come. A link only records
+    /// them. Every route is tried; the first error is returned.
+    pub fn set_routes(&self, prefixes: &[Prefix], table: u32) -> io::Result<()> {
+        let mut current = locked(&self.routes);
+        let wanted: Vec<(Prefix, u32)> = prefixes.iter().map(|p| (*p, table)).collect();
+        let Kind::Tun(device) = &self.kind else {
+            *current = wanted;
+            return Ok(());
+        };
+        let index = device.if_index()?;
+        for (prefix, table) in current.iter().filter(|r| !wanted.contains(r)) {
+            // Already gone (the device went down with it) is what was wanted.
+            if let Err(e) = super::route::delete_route(*prefix, index, *table) {
+                tracing::debug!("service interface {}: route {prefix}: {e}", self.describe());
+            }
+        }
+        // Only what the kernel took is recorded: a failed route is tried again next time.
+        let mut first_error = None;
+        let mut now_set: Vec<(Prefix, u32)> = Vec::with_capacity(wanted.len());
+        for route in wanted {
+            let (prefix, table) = route;
+            if current.contains(&route) {
+                now_set.push(route);
+                continue;
+            }
+            match super::route::add_route(prefix, index, table) {
+                Ok(()) => now_set.push(route),
+                Err(e) => {
+                    first_error.get_or_insert(io::Error::new(
+                        e.kind(),
+                        format!("route {prefix} table {table}: {e}"),
+                    ));
+                }
+            }
+        }
+        *current = now_set;
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// The routes last set (the kernel dropped them: a device moved to another table loses
+    /// its routes), so the next [`Self::set_routes`] adds every one again.
+    pub fn forget_routes(&self) {
+        locked(&self.routes).clear();
+    }
+
+    pub fn routes(&self) -> Vec<(Prefix, u32)> {
+        locked(&self.routes).clone()
     }
 
     pub fn set_mtu(&self, mtu: u16) -> io::Result<()> {

@@ -108,7 +108,7 @@ fn send(socket: &Socket, message: RouteNetlinkMessage, flags: u16) -> io::Result
 
 /// Sends `message` asking for an acknowledgement and waits for it: the kernel's error, if it
 /// refused (`EEXIST`, `ENODEV`, `EPERM` …), as an `io::Error`.
-fn request(message: RouteNetlinkMessage, flags: u16) -> io::Result<()> {
+pub(super) fn request(message: RouteNetlinkMessage, flags: u16) -> io::Result<()> {
     let socket = connect()?;
     send(&socket, message, NLM_F_ACK | flags)?;
     loop {

@@ -23,7 +23,9 @@ use super::radius_tunnels::{self, TunnelRefusal};
 use super::table::{AaaGrant, AccessLeg, EndCause, Phase, SubscriberId};
 use super::termination::LOCAL_SERVICE_INTERFACE;
 use crate::aaa::client::{SocketId, Transmit};
-use crate::aaa::radius::{attr, code, erx, tunnel_attributes, Packet};
+use crate::aaa::radius::{
+    attr, code, erx, parse_framed_route, tunnel_attributes, AttrKind, Packet,
+};
 use crate::ppp::server_link::Credentials;
 use crate::registry::Registry;
 
@@ -448,16 +450,31 @@ pub(super) fn grant_from(reply: &Packet, server: Ipv4Addr) -> AaaGrant {
         let octets: [u8; 4] = bytes?.try_into().ok()?;
         Some(Ipv4Addr::from(octets))
     };
+    let mut ignored = Vec::new();
+    let framed_routes = reply
+        .find_all(AttrKind::Standard(attr::FRAMED_ROUTE))
+        .filter_map(|a| {
+            parse_framed_route(&a.value)
+                .map_err(|why| {
+                    ignored.push(format!(
+                        "Framed-Route {:?}: {why}",
+                        String::from_utf8_lossy(&a.value)
+                    ))
+                })
+                .ok()
+        })
+        .collect();
     AaaGrant {
         server: Some(server),
         framed_address: reply.ipv4(attr::FRAMED_IP_ADDRESS),
         framed_pool: reply.string(attr::FRAMED_POOL).map(text),
+        framed_routes,
         primary_dns: address(reply.vendor(erx::VENDOR, erx::PRIMARY_DNS)),
         secondary_dns: address(reply.vendor(erx::VENDOR, erx::SECONDARY_DNS)),
         virtual_router: reply.vendor(erx::VENDOR, erx::VIRTUAL_ROUTER).map(text),
         session_timeout: reply.integer(attr::SESSION_TIMEOUT),
         idle_timeout: reply.integer(attr::IDLE_TIMEOUT),
         tunnel_source: None,
-        ignored: Vec::new(),
+        ignored,
     }
 }

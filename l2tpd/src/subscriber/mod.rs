@@ -27,6 +27,7 @@ pub mod batch;
 pub mod decision;
 mod dynamic_auth;
 pub mod echo;
+mod framed_routes;
 mod interface_views;
 mod lac;
 mod lns;

@@ -58,6 +58,9 @@ pub struct AaaGrant {
     /// ERX Primary-DNS / Secondary-DNS (26-4, 26-5).
     pub primary_dns: Option<Ipv4Addr>,
     pub secondary_dns: Option<Ipv4Addr>,
+    /// Framed-Route (22): prefixes routed to the subscriber (on the service interface, and
+    /// allowed as its packets' sources).
+    pub framed_routes: Vec<crate::aaa::radius::FramedRoute>,
     /// ERX Virtual-Router (26-1): the routing instance the session comes up in.
     pub virtual_router: Option<String>,
     /// Seconds.

@@ -17,6 +17,7 @@ use super::local_auth::{self, AuthRejection};
 use super::table::{EndCause, Phase, Subscriber, SubscriberId};
 use crate::io::ip_relay::{ipv4_destination, ipv4_source, ipv4_total_length};
 use crate::io::ip_relay::{IpRoute, SharedIpRelay};
+use crate::io::prefix_table::PrefixTable;
 use crate::ppp::server_link::{Credentials, IpcpServerAddresses};
 use crate::ppp::wire::{split_frame, Protocol};
 use crate::registry::Registry;
@@ -48,6 +49,10 @@ pub struct IpDrops {
 pub struct LnsState {
     pub pools: AddressPools,
     pub(super) by_address: HashMap<Ipv4Addr, SubscriberId>,
+    /// RADIUS Framed-Route prefixes of subscribers whose IPCP is up (`framed_routes`).
+    pub(super) by_prefix: PrefixTable<SubscriberId>,
+    /// The prefixes changed: the kernel's routes are to be reconciled.
+    pub(super) routes_changed: bool,
     pub(super) ip_out: VecDeque<(Arc<str>, Vec<u8>)>,
     pub ip_drops: IpDrops,
     /// Refused authentications by reason (`show subscribers summary`).
@@ -101,8 +106,9 @@ impl SubscriberLayer {
                 return;
             };
             let packet = &packet[..length];
-            // A subscriber may only send from the address it was given.
-            if source != lease.address {
+            // A subscriber may only send from the address it was given, or from a prefix
+            // RADIUS routed to it.
+            if !super::framed_routes::sends_from_its_own(subscriber, lease.address, source) {
                 drops.spoofed += 1;
                 return;
             }
@@ -215,6 +221,7 @@ impl SubscriberLayer {
             "subscriber {}: IPCP up, address {peer}",
             subscriber.user.as_deref().unwrap_or("?")
         );
+        self.install_framed_routes(id);
         self.install_ip_route(id, registry);
     }
 
@@ -226,7 +233,7 @@ impl SubscriberLayer {
                 self.lns.ip_drops.malformed += 1;
                 continue;
             };
-            let Some(id) = self.lns.by_address.get(&destination).copied() else {
+            let Some(id) = self.subscriber_for(destination) else {
                 self.lns.ip_drops.no_subscriber += 1;
                 continue;
             };
@@ -263,6 +270,7 @@ impl SubscriberLayer {
         self.ip_relay.lock().install(IpRoute {
             call: id,
             address: lease.address,
+            routed: super::framed_routes::routed_prefixes(subscriber),
             service,
             l2tp: leg,
         });
@@ -324,6 +332,7 @@ impl SubscriberLayer {
 
     /// A terminated subscriber's address goes back to its pool.
     pub(super) fn release_address(&mut self, subscriber: &Subscriber) {
+        self.remove_framed_routes(subscriber);
         if let Some(lease) = &subscriber.lease {
             if self.lns.by_address.get(&lease.address) == Some(&subscriber.id) {
                 self.lns.by_address.remove(&lease.address);

@@ -392,6 +392,14 @@ fn aaa_row(grant: &super::table::AaaGrant) -> schema::subscriber_rpc::Subscriber
         tunnel_decided_by: grant.tunnel_source.map(|s| s.key().to_string()),
         session_timeout: grant.session_timeout,
         idle_timeout: grant.idle_timeout,
+        framed_routes: grant
+            .framed_routes
+            .iter()
+            .map(|r| match r.metric {
+                Some(metric) => format!("{} metric {metric}", r.prefix),
+                None => r.prefix.to_string(),
+            })
+            .collect(),
         unused_attributes: grant.ignored.clone(),
     }
 }

@@ -5,6 +5,7 @@
 pub mod attribute;
 pub mod authenticator;
 pub mod dictionary;
+pub mod framed_route;
 pub mod packet;
 pub mod password;
 pub mod tunnel;
@@ -12,6 +13,7 @@ pub mod tunnel;
 pub use attribute::{AttrKind, Attribute};
 pub use authenticator::{verify_request, verify_response, VerifyError};
 pub use dictionary::{attr, attribute_name, code, code_name, erx};
+pub use framed_route::{parse_framed_route, FramedRoute, FramedRouteError};
 pub use packet::{DecodeError, EncodeError, Packet};
 pub use password::{
     chap_password, decrypt_tunnel_password, encrypt_tunnel_password, hide_user_password,

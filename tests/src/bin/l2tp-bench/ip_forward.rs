@@ -287,6 +287,7 @@ fn measured_thread(
         ip_table.lock().install(IpRoute {
             call: SessionRef(1),
             address: SUBSCRIBER,
+            routed: Vec::new(),
             service: Arc::from(SERVICE),
             l2tp: RelayLeg {
                 local_tunnel: 1,
