@@ -1,5 +1,6 @@
 //! Arbitrary datagrams into the RADIUS codec as the client and the dynamic-authorization
-//! server meet them: decode, both verifiers, the tunnel grouping, the RFC 5176 reader.
+//! server meet them: decode, both verifiers, the tunnel grouping, Framed-Route, the RFC 5176
+//! reader.
 //! Nothing panics; what decodes re-encodes and decodes the same.
 #![no_main]
 
@@ -8,7 +9,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use l2tpd::aaa::dynamic_authorization::handle_request;
-use l2tpd::aaa::radius::{tunnel_attributes, verify_request, verify_response, Packet};
+use l2tpd::aaa::radius::{
+    attr, parse_framed_route, tunnel_attributes, verify_request, verify_response, AttrKind, Packet,
+};
 use libfuzzer_sys::fuzz_target;
 
 const SECRET: &[u8] = b"testing123";
@@ -30,6 +33,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = tunnel_attributes(&packet, SECRET, &authenticator);
     let _ = tunnel_attributes(&packet, SECRET, &packet.authenticator);
+    for route in packet.find_all(AttrKind::Standard(attr::FRAMED_ROUTE)) {
+        let _ = parse_framed_route(&route.value);
+    }
     // A Vendor-Specific that did not parse as sub-attributes stays raw and re-encodes as it
     // came; one that did re-encodes one sub-attribute per 26, which decodes to the same list.
     if let Ok(bytes) = packet.encode_raw() {
