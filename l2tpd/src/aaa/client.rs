@@ -68,12 +68,22 @@ pub enum Service {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequestId(pub u64);
 
-/// A socket the I/O shell opens on demand: (source address or wildcard, index).
+/// A socket the I/O shell opens on demand: (source address or wildcard, routing instance,
+/// index).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SocketId {
     pub source: Option<Ipv4Addr>,
+    /// [`MAIN_INSTANCE`], or a routing instance named by [`RadiusClient::instance_name`]
+    /// (`aaa-routing-instance`): the shell binds the socket to that instance's VRF device.
+    pub instance: u16,
     pub index: u16,
 }
+
+/// The main routing table's instance: sockets bound to no device.
+pub const MAIN_INSTANCE: u16 = 0;
+
+/// Sockets are pooled per (routing instance, source address).
+type SourceKey = (u16, Option<Ipv4Addr>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transmit {
@@ -283,6 +293,8 @@ struct Request {
     servers: Box<[Ipv4Addr]>,
     tried: u32,
     service: Service,
+    /// The routing instance its sockets are in.
+    instance: u16,
     state: State,
 }
 
@@ -309,9 +321,12 @@ pub struct RadiusClient {
     /// (socket, server address and port, identifier) → request.
     pending: HashMap<ReplyKey, RequestId>,
     timers: BTreeSet<(Instant, RequestId)>,
-    sockets: HashMap<Option<Ipv4Addr>, Vec<Identifiers>>,
+    sockets: HashMap<SourceKey, Vec<Identifiers>>,
     /// Sockets of a source with a free identifier, lowest index first.
-    sockets_with_room: HashMap<Option<Ipv4Addr>, BTreeSet<u16>>,
+    sockets_with_room: HashMap<SourceKey, BTreeSet<u16>>,
+    /// Routing instance names by number (index + 1); numbers are never reused in a run, so
+    /// a socket's number keeps meaning the instance it was opened in.
+    instances: Vec<Arc<str>>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<ClientEvent>,
     queued: usize,
@@ -334,6 +349,7 @@ impl RadiusClient {
             timers: BTreeSet::new(),
             sockets: HashMap::new(),
             sockets_with_room: HashMap::new(),
+            instances: Vec::new(),
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             queued: 0,
@@ -392,7 +408,21 @@ impl RadiusClient {
         servers: &[Ipv4Addr],
         request: Packet,
     ) -> Result<RequestId, SubmitError> {
+        self.submit_in(now, service, servers, request, None)
+    }
+
+    /// [`Self::submit`], sent from sockets in routing instance `instance` (`None`: the main
+    /// table), as a domain map's `aaa-routing-instance` asks.
+    pub fn submit_in(
+        &mut self,
+        now: Instant,
+        service: Service,
+        servers: &[Ipv4Addr],
+        request: Packet,
+        instance: Option<&str>,
+    ) -> Result<RequestId, SubmitError> {
         self.now = Some(now);
+        let instance = instance.map_or(MAIN_INSTANCE, |name| self.intern_instance(name));
         if servers.len() > MAX_SERVERS {
             return Err(SubmitError::TooManyServers);
         }
@@ -406,6 +436,7 @@ impl RadiusClient {
             servers: servers.into(),
             tried: 0,
             service,
+            instance,
             state: State::Waiting {
                 server: Ipv4Addr::UNSPECIFIED,
             },
@@ -652,7 +683,26 @@ impl RadiusClient {
 
     /// Sockets opened so far for `source` (the shell opens them on the first transmit).
     pub fn sockets(&self, source: Option<Ipv4Addr>) -> usize {
-        self.sockets.get(&source).map_or(0, Vec::len)
+        self.sockets
+            .get(&(MAIN_INSTANCE, source))
+            .map_or(0, Vec::len)
+    }
+
+    /// The routing instance socket number `instance` is in (`None` for the main table).
+    pub fn instance_name(&self, instance: u16) -> Option<&Arc<str>> {
+        self.instances.get(usize::from(instance.checked_sub(1)?))
+    }
+
+    fn intern_instance(&mut self, name: &str) -> u16 {
+        if let Some(at) = self.instances.iter().position(|n| &**n == name) {
+            return u16::try_from(at + 1).unwrap_or(u16::MAX);
+        }
+        // 65,535 distinct names in one run: beyond, the last number is shared (never met:
+        // a router has a handful of instances).
+        if self.instances.len() < usize::from(u16::MAX) {
+            self.instances.push(Arc::from(name));
+        }
+        u16::try_from(self.instances.len()).unwrap_or(u16::MAX)
     }
 
     /// The first live server of the list not yet tried; when every untried one is dead and
@@ -685,13 +735,14 @@ impl RadiusClient {
 
     fn has_room(&self, server: Ipv4Addr) -> bool {
         self.servers.get(&server).is_some_and(|s| {
-            s.outstanding < s.config.max_outstanding.max(1) && self.identifier_free(s.config.source)
+            s.outstanding < s.config.max_outstanding.max(1)
+                && self.identifier_free((MAIN_INSTANCE, s.config.source))
         })
     }
 
     /// SocketId's index is 16 bits: 65,536 sockets of 256 identifiers per source at most
     /// (16.7 million outstanding, far beyond any max-outstanding-requests in practice).
-    fn identifier_free(&self, source: Option<Ipv4Addr>) -> bool {
+    fn identifier_free(&self, source: SourceKey) -> bool {
         self.sockets_with_room
             .get(&source)
             .is_some_and(|room| !room.is_empty())
@@ -725,7 +776,7 @@ impl RadiusClient {
         let secret = server.config.secret.clone();
         let timeout = server.config.timeout;
         let to = SocketAddrV4::new(address, server.port(request.service));
-        let (socket, identifier) = self.allocate(source);
+        let (socket, identifier) = self.allocate((request.instance, source));
         let mut authenticator = [0u8; 16];
         self.rng.fill_bytes(&mut authenticator);
         request.packet.identifier = identifier;
@@ -773,9 +824,10 @@ impl RadiusClient {
         Ok(())
     }
 
-    fn allocate(&mut self, source: Option<Ipv4Addr>) -> (SocketId, u8) {
-        let pools = self.sockets.entry(source).or_default();
-        let room = self.sockets_with_room.entry(source).or_default();
+    fn allocate(&mut self, key: SourceKey) -> (SocketId, u8) {
+        let (instance, source) = key;
+        let pools = self.sockets.entry(key).or_default();
+        let room = self.sockets_with_room.entry(key).or_default();
         let index = match room.first() {
             Some(&index) => index,
             None => {
@@ -795,18 +847,25 @@ impl RadiusClient {
         {
             room.remove(&index);
         }
-        (SocketId { source, index }, identifier)
+        (
+            SocketId {
+                source,
+                instance,
+                index,
+            },
+            identifier,
+        )
     }
 
     fn free_identifier(&mut self, socket: SocketId, identifier: u8) {
         if let Some(pool) = self
             .sockets
-            .get_mut(&socket.source)
+            .get_mut(&(socket.instance, socket.source))
             .and_then(|pools| pools.get_mut(usize::from(socket.index)))
         {
             pool.free.push_back(identifier);
             self.sockets_with_room
-                .entry(socket.source)
+                .entry((socket.instance, socket.source))
                 .or_default()
                 .insert(socket.index);
         }

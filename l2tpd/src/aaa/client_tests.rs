@@ -441,6 +441,7 @@ fn forged_or_stray_replies_are_dropped_and_counted() {
         t0,
         SocketId {
             source: None,
+            instance: MAIN_INSTANCE,
             index: 9,
         },
         sent.to,
@@ -685,10 +686,12 @@ fn a_source_address_gets_sockets_of_its_own() {
         vec![
             SocketId {
                 source: Some(source),
+                instance: MAIN_INSTANCE,
                 index: 0
             },
             SocketId {
                 source: None,
+                instance: MAIN_INSTANCE,
                 index: 0
             }
         ]
@@ -814,4 +817,54 @@ fn requests_beyond_max_outstanding_wait_and_all_are_answered() {
     assert_eq!(replies, 2000);
     assert_eq!(client.queued(), 0);
     assert_eq!(client.outstanding(), 0);
+}
+
+#[test]
+fn requests_in_a_routing_instance_use_that_instances_own_sockets() {
+    let t0 = Instant::now();
+    let mut client = client(vec![server(A, SECRET_A)]);
+    let main = client
+        .submit(t0, Service::Authentication, &[A], access_request("m"))
+        .unwrap();
+    let in_vrf = client
+        .submit_in(
+            t0,
+            Service::Authentication,
+            &[A],
+            access_request("v"),
+            Some("isp-aaa"),
+        )
+        .unwrap();
+    client
+        .submit_in(
+            t0,
+            Service::Authentication,
+            &[A],
+            access_request("w"),
+            Some("isp-aaa"),
+        )
+        .unwrap();
+    let sent = transmits(&mut client);
+    let instances: Vec<u16> = sent.iter().map(|t| t.socket.instance).collect();
+    assert_eq!(
+        instances,
+        vec![MAIN_INSTANCE, 1, 1],
+        "one number per instance"
+    );
+    assert_eq!(client.instance_name(1).map(|n| &**n), Some("isp-aaa"));
+    assert_eq!(client.instance_name(MAIN_INSTANCE), None);
+    assert_eq!(client.instance_name(2), None);
+    // Each instance numbers its identifiers on its own sockets.
+    assert_eq!(sent[0].socket.index, 0);
+    assert_eq!(sent[1].socket.index, 0);
+    // The reply to the instance's request is taken on the instance's socket only.
+    let reply = answer(&sent[1], SECRET_A, code::ACCESS_ACCEPT, vec![]);
+    client.handle_datagram(t0, sent[0].socket, sent[1].to, &reply);
+    assert!(events(&mut client).is_empty(), "not on the main socket");
+    client.handle_datagram(t0, sent[1].socket, sent[1].to, &reply);
+    match events(&mut client).as_slice() {
+        [ClientEvent::Reply { id, .. }] => assert_eq!(*id, in_vrf),
+        other => panic!("{other:?}"),
+    }
+    let _ = main;
 }

@@ -134,6 +134,16 @@ impl Core {
         self.subscribers.poll_radius_transmit()
     }
 
+    /// The VRF device a RADIUS socket is bound to: its routing instance's
+    /// (`aaa-routing-instance`), `None` in the main table.
+    pub fn radius_socket_device(&self, socket: SocketId) -> Option<String> {
+        self.subscribers
+            .aaa
+            .client
+            .instance_name(socket.instance)
+            .map(|name| schema::typed::vrf_device_name(name))
+    }
+
     /// The engine opened PPPoE port `port`: its units start discovery.
     pub fn attach_port(&mut self, port: &str, facts: PortFacts, up: bool) {
         self.subscribers.access.attach(port, facts, up);

@@ -880,3 +880,35 @@ fn framed_routes_lead_to_the_subscriber_until_it_ends_and_a_bad_one_is_listed() 
         .expect("the routes change again");
     assert!(routes.is_empty(), "{routes:?}");
 }
+
+#[test]
+fn aaa_routing_instance_sends_the_subscribers_requests_from_that_instances_vrf() {
+    let mut lab = Lab::new(
+        lac_with_radius(
+            "set routing-instances isp-aaa instance-type virtual-router\n\
+             set access domain map isp.example aaa-routing-instance isp-aaa\n\
+             set access profile ra accounting order radius\n\
+             set access profile ra radius accounting-server 127.0.0.9\n\
+             set access domain map other.example aaa-routing-instance default\n\
+             set access domain map other.example tunnel-profile tp\n\
+             set access domain map other.example access-profile ra\n",
+        ),
+        lns_with_secret(""),
+    );
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(accept_to_the_lns)));
+    let routed = bring_up(&mut lab, "vera@isp.example");
+    assert!(ip_up(&lab.subs[routed].events).is_some());
+    let server = lab.lac_radius.as_ref().unwrap();
+    let codes: Vec<u8> = server.received.iter().map(|r| r.code).collect();
+    assert_eq!(codes, vec![code::ACCESS_REQUEST, code::ACCOUNTING_REQUEST]);
+    assert_eq!(
+        server.devices,
+        vec![Some("vrf-isp-aaa".to_string()); 2],
+        "the Access-Request and the accounting Start"
+    );
+    // `default` is the main table.
+    let plain = bring_up(&mut lab, "walt@other.example");
+    assert!(ip_up(&lab.subs[plain].events).is_some());
+    let server = lab.lac_radius.as_ref().unwrap();
+    assert_eq!(server.devices.get(2..), Some(&[None, None][..]));
+}

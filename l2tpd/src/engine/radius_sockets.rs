@@ -48,10 +48,12 @@ impl RadiusSockets {
     /// Sends one request, opening its socket first if needed. A socket that cannot be bound
     /// (a `source-address` not on this host) loses the request: the client's timeout then
     /// moves it to the next server, and the log says why.
-    pub(super) async fn send(&mut self, transmit: Transmit) {
+    /// `device`: the VRF device of the socket's routing instance (`aaa-routing-instance`),
+    /// which the socket is bound to; `None` for the main table.
+    pub(super) async fn send(&mut self, transmit: Transmit, device: Option<&str>) {
         let socket = match self.open.get(&transmit.socket) {
             Some(open) => Arc::clone(&open.socket),
-            None => match self.bind(transmit.socket).await {
+            None => match self.bind(transmit.socket, device) {
                 Some(socket) => socket,
                 None => return,
             },
@@ -61,9 +63,9 @@ impl RadiusSockets {
         }
     }
 
-    async fn bind(&mut self, id: SocketId) -> Option<Arc<UdpSocket>> {
+    fn bind(&mut self, id: SocketId, device: Option<&str>) -> Option<Arc<UdpSocket>> {
         let source = id.source.unwrap_or(Ipv4Addr::UNSPECIFIED);
-        match UdpSocket::bind(SocketAddr::new(source.into(), 0)).await {
+        match bind_udp(SocketAddr::new(source.into(), 0), device) {
             Ok(socket) => {
                 // 256 identifiers a socket: a server answering a burst sends up to 256
                 // replies at once, more than the default buffer holds (~270 small skbs);
@@ -81,11 +83,37 @@ impl RadiusSockets {
                 Some(socket)
             }
             Err(e) => {
-                tracing::warn!("radius: cannot bind a socket on {source}: {e}");
+                let vrf = device.map(|d| format!(" in VRF {d}")).unwrap_or_default();
+                tracing::warn!("radius: cannot bind a socket on {source}{vrf}: {e}");
                 None
             }
         }
     }
+}
+
+/// A non-blocking UDP socket on `at`, bound to network device `device` first when given
+/// (SO_BINDTODEVICE on a VRF device puts the socket in that VRF's routing table, as
+/// `ip vrf exec` does).
+fn bind_udp(at: SocketAddr, device: Option<&str>) -> std::io::Result<UdpSocket> {
+    use nix::sys::socket::{self, sockopt, AddressFamily, SockFlag, SockType, SockaddrIn};
+    let fd = socket::socket(
+        AddressFamily::Inet,
+        SockType::Datagram,
+        SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
+        None,
+    )?;
+    if let Some(device) = device {
+        socket::setsockopt(
+            &fd,
+            sockopt::BindToDevice,
+            &std::ffi::OsString::from(device),
+        )?;
+    }
+    let SocketAddr::V4(v4) = at else {
+        return Err(std::io::Error::from(std::io::ErrorKind::InvalidInput));
+    };
+    socket::bind(std::os::fd::AsRawFd::as_raw_fd(&fd), &SockaddrIn::from(v4))?;
+    UdpSocket::from_std(std::net::UdpSocket::from(fd))
 }
 
 async fn read(socket: Arc<UdpSocket>, id: SocketId, queue: channel::Sender<RadiusReceived>) {
@@ -185,5 +213,38 @@ impl Drop for DynamicAuthListener {
         if let Some((_, _, reader)) = self.bound.take() {
             reader.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nix::sys::socket::{getsockopt, sockopt};
+
+    /// SO_BINDTODEVICE needs CAP_NET_RAW: root (CI) runs this; elsewhere it says why.
+    #[tokio::test]
+    async fn a_socket_in_a_routing_instance_is_bound_to_its_device() {
+        if !nix::unistd::Uid::effective().is_root() {
+            eprintln!("skipped: binding a socket to a device needs root");
+            return;
+        }
+        let at = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let bound = bind_udp(at, Some("lo")).expect("bind to lo");
+        assert_eq!(
+            getsockopt(&bound, sockopt::BindToDevice).unwrap(),
+            std::ffi::OsString::from("lo")
+        );
+        let plain = bind_udp(at, None).expect("bind");
+        assert_eq!(
+            getsockopt(&plain, sockopt::BindToDevice).unwrap(),
+            std::ffi::OsString::new()
+        );
+        // A VRF device that is not there (no VRF support, say): an error, not a socket
+        // in the main table.
+        let missing = bind_udp(at, Some("vrf-missing")).expect_err("no such device");
+        assert_eq!(
+            missing.raw_os_error(),
+            Some(nix::errno::Errno::ENODEV as i32)
+        );
     }
 }

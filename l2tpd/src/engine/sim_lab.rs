@@ -179,6 +179,8 @@ pub(super) struct RadiusResponder {
     pub received: Vec<Packet>,
     /// Answers are kept back (a slow server) until [`RadiusResponder::release`].
     pub hold: bool,
+    /// The VRF device each request's socket was bound to, in the order received.
+    pub devices: Vec<Option<String>>,
     held: Vec<(crate::aaa::client::SocketId, std::net::SocketAddr, Vec<u8>)>,
 }
 
@@ -189,6 +191,7 @@ impl RadiusResponder {
             answer,
             received: Vec::new(),
             hold: false,
+            devices: Vec::new(),
             held: Vec::new(),
         }
     }
@@ -217,6 +220,7 @@ impl RadiusResponder {
             assert_eq!(t.to.port(), port, "code {} sent to {}", request.code, t.to);
             let answer = (self.answer)(&request);
             self.received.push(request.clone());
+            self.devices.push(core.radius_socket_device(t.socket));
             let Some((code, attributes)) = answer else {
                 continue;
             };

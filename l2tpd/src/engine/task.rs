@@ -451,7 +451,8 @@ impl Runtime {
     /// and each PPPoE frame on its port (in one batch per port).
     async fn flush(&mut self) {
         while let Some(request) = self.core.poll_radius_transmit() {
-            self.radius.send(request).await;
+            let device = self.core.radius_socket_device(request.socket);
+            self.radius.send(request, device.as_deref()).await;
         }
         let mut frames: BTreeMap<Arc<str>, Vec<Vec<u8>>> = BTreeMap::new();
         while let Some(out) = self.core.poll_frame() {

@@ -150,6 +150,7 @@ impl AaaState {
         now: Instant,
         subscriber: SubscriberId,
         servers: &[Ipv4Addr],
+        instance: Option<&str>,
         request: Packet,
         purpose: Purpose,
     ) -> Result<(), Purpose> {
@@ -163,7 +164,10 @@ impl AaaState {
         if authenticating {
             self.stats.auth_requests += 1;
         }
-        match self.client.submit(now, service, servers, request) {
+        match self
+            .client
+            .submit_in(now, service, servers, request, instance)
+        {
             Ok(id) => {
                 self.pending.insert(
                     id,

@@ -16,7 +16,9 @@ use super::aaa::{
     access_request, acct_session_id, authentication_servers, nas_identifier, pppoe_calling_station,
     Answer, Pending, Purpose, RequestFacts, TunnelFacts,
 };
-use super::decision::{aaa_user_name, map_access_profile, map_tunnel_profile, Refusal};
+use super::decision::{
+    aaa_user_name, map_aaa_routing_instance, map_access_profile, map_tunnel_profile, Refusal,
+};
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, AuthRejection, Step};
 use super::radius_tunnels::{self, TunnelRefusal};
@@ -92,7 +94,12 @@ impl SubscriberLayer {
             profile: name.to_string(),
             resume_at: radius_at + 1,
         };
-        if self.aaa.start(now, id, &servers, request, purpose).is_err() {
+        let instance = map_aaa_routing_instance(config, &user);
+        if self
+            .aaa
+            .start(now, id, &servers, instance, request, purpose)
+            .is_err()
+        {
             self.refuse(now, id, Refusal::AaaBusy);
         }
         true
@@ -135,7 +142,16 @@ impl SubscriberLayer {
                     profile: name,
                     resume_at,
                 };
-                if self.aaa.start(now, id, &servers, request, purpose).is_err() {
+                let instance = self
+                    .table
+                    .get(id)
+                    .and_then(|s| s.user.as_deref())
+                    .and_then(|user| map_aaa_routing_instance(config, user));
+                if self
+                    .aaa
+                    .start(now, id, &servers, instance, request, purpose)
+                    .is_err()
+                {
                     self.authenticate_from(now, id, credentials, resume_at, config, registry);
                 }
             }

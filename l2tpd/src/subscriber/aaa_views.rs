@@ -214,7 +214,7 @@ impl SubscriberLayer {
         // No subscriber: the handle only keys the request (tests never wait in `waiting`).
         match self
             .aaa
-            .start(now, SessionRef(0), &servers, request, purpose)
+            .start(now, SessionRef(0), &servers, None, request, purpose)
         {
             Ok(()) => Ok(token),
             Err(_) => Err(error(

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use schema::typed::{AccessProfile, RouterConfig};
@@ -74,12 +75,16 @@ pub(super) struct QueuedStop {
     pub attempts: u32,
     pub ended: Instant,
     pub servers: Vec<Ipv4Addr>,
+    /// The routing instance its requests go in (`aaa-routing-instance`).
+    pub instance: Option<Arc<str>>,
     pub request: Packet,
 }
 
 /// What accounting keeps of an accounted subscriber: where its requests go, and when.
 pub(super) struct Accounted {
     pub servers: Vec<Ipv4Addr>,
+    /// The routing instance its requests go in (`aaa-routing-instance`).
+    pub instance: Option<Arc<str>>,
     pub interval: Option<Duration>,
     pub next: Option<Instant>,
     /// LAC: the tunnel the subscriber's session runs in (RFC 2867), for every record.

@@ -3,6 +3,7 @@
 //! nobody took are sent again (`accounting`).
 
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 use std::time::Instant;
 
 use schema::typed::RouterConfig;
@@ -12,6 +13,7 @@ use super::accounting::{
     self, accounting_servers, set_delay, update_interval, Accounted, Kind, QueuedStop, Status,
     Usage, STOP_RETRY_AFTER,
 };
+use super::decision::map_aaa_routing_instance;
 use super::lac::SubscriberLayer;
 use super::table::{EndCause, Subscriber, SubscriberId};
 use crate::aaa::radius::Packet;
@@ -50,11 +52,17 @@ impl SubscriberLayer {
         let request =
             accounting::request(subscriber, Status::Start, None, &tunnel, &self.host_name);
         let interval = update_interval(profile);
-        self.send_accounting(now, id, &servers, request, Kind::Start);
+        let instance = subscriber
+            .user
+            .as_deref()
+            .and_then(|user| map_aaa_routing_instance(config, user))
+            .map(Arc::from);
+        self.send_accounting(now, id, &servers, instance.as_deref(), request, Kind::Start);
         self.accounting.account(
             id,
             Accounted {
                 servers,
+                instance,
                 interval,
                 next: interval.map(|every| now + every),
                 tunnel,
@@ -78,7 +86,15 @@ impl SubscriberLayer {
                 &self.host_name,
             );
             let servers = accounted.servers.clone();
-            self.send_accounting(now, id, &servers, request, Kind::Interim);
+            let instance = accounted.instance.clone();
+            self.send_accounting(
+                now,
+                id,
+                &servers,
+                instance.as_deref(),
+                request,
+                Kind::Interim,
+            );
             self.accounting.reschedule(id, now);
         }
     }
@@ -89,12 +105,17 @@ impl SubscriberLayer {
         now: Instant,
         id: SubscriberId,
         servers: &[Ipv4Addr],
+        instance: Option<&str>,
         request: Packet,
         kind: Kind,
     ) {
         self.accounting.stats.of(kind).sent += 1;
         let purpose = Purpose::Accounting { kind, stop: None };
-        if self.aaa.start(now, id, servers, request, purpose).is_err() {
+        if self
+            .aaa
+            .start(now, id, servers, instance, request, purpose)
+            .is_err()
+        {
             self.accounting.stats.of(kind).failed += 1;
         }
     }
@@ -124,6 +145,7 @@ impl SubscriberLayer {
             attempts: 0,
             ended: now,
             servers: accounted.servers,
+            instance: accounted.instance,
             request,
         };
         self.send_stop(now, stop);
@@ -132,6 +154,7 @@ impl SubscriberLayer {
     fn send_stop(&mut self, now: Instant, mut stop: QueuedStop) {
         stop.attempts += 1;
         let (id, servers, request) = (stop.subscriber, stop.servers.clone(), stop.request.clone());
+        let instance = stop.instance.clone();
         let purpose = Purpose::Accounting {
             kind: Kind::Stop,
             stop: Some(Box::new(stop)),
@@ -139,7 +162,9 @@ impl SubscriberLayer {
         if let Err(Purpose::Accounting {
             stop: Some(mut stop),
             ..
-        }) = self.aaa.start(now, id, &servers, request, purpose)
+        }) = self
+            .aaa
+            .start(now, id, &servers, instance.as_deref(), request, purpose)
         {
             self.accounting.stats.stops.failed += 1;
             stop.due = now + STOP_RETRY_AFTER;

@@ -49,6 +49,7 @@ fn stop(subscriber: u64, due: Instant, attempts: u32) -> QueuedStop {
         attempts,
         ended: due,
         servers: Vec::new(),
+        instance: None,
         request: Packet::new(code::ACCOUNTING_REQUEST, 0, [0; 16]),
     }
 }
@@ -75,6 +76,7 @@ fn interims_are_scheduled_per_subscriber_and_a_stop_ends_them() {
     let id = crate::registry::SessionRef(7);
     let accounted = |next| Accounted {
         servers: Vec::new(),
+        instance: None,
         interval: Some(Duration::from_secs(600)),
         next,
         tunnel: Vec::new(),

@@ -127,6 +127,16 @@ pub fn map_access_profile<'c>(config: &'c RouterConfig, user: &str) -> Option<&'
     map_of(config, user)?.1.access_profile.as_deref()
 }
 
+/// The routing instance `user`'s AAA requests go in: its domain map's
+/// `aaa-routing-instance`; `None` (the main table) without one or for Junos' `default`.
+pub fn map_aaa_routing_instance<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str> {
+    map_of(config, user)?
+        .1
+        .aaa_routing_instance
+        .as_deref()
+        .filter(|instance| *instance != "default")
+}
+
 /// The user name AAA sees: without its domain when the domain map says `strip-domain`.
 pub fn aaa_user_name<'u>(config: &RouterConfig, user: &'u str) -> &'u str {
     match (map_of(config, user), user.rsplit_once('@')) {

@@ -7,9 +7,32 @@ use std::net::Ipv4Addr;
 
 pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
     address_pools(config, findings);
+    aaa_routing_instances(config, findings);
     for (name, profile) in &config.access_profiles {
         radius_servers_of_profile(config, name, profile, findings);
         accounting_of_profile(root, name, profile, findings);
+    }
+}
+
+/// A domain map's `aaa-routing-instance` is Junos' `default` (the main table) or a configured
+/// routing instance: AAA requests go from its VRF.
+fn aaa_routing_instances(config: &RouterConfig, findings: &mut Findings) {
+    for (name, map) in &config.domain_maps {
+        let Some(instance) = map.aaa_routing_instance.as_deref() else {
+            continue;
+        };
+        if instance == "default" || config.routing_instances.contains_key(instance) {
+            continue;
+        }
+        findings.error(
+            vec![
+                NodeId::new("access"),
+                NodeId::new("domain"),
+                NodeId::entry("map", name.as_str()),
+            ],
+            format!("aaa-routing-instance {instance}").as_str(),
+            "Referenced routing instance is not defined".to_string(),
+        );
     }
 }
 

@@ -699,6 +699,37 @@ fn profile_radius_servers_must_be_defined() {
 }
 
 #[test]
+fn aaa_routing_instance_names_default_or_a_configured_instance() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "access domain map=isp.example aaa-routing-instance",
+        &["isp-aaa"],
+    );
+    let (errors_found, _) = errors(&root);
+    assert_eq!(
+        errors_found,
+        vec![err(
+            "access domain map isp.example",
+            "aaa-routing-instance isp-aaa",
+            "Referenced routing instance is not defined"
+        )]
+    );
+    set(
+        &mut root,
+        "routing-instances=isp-aaa instance-type",
+        &["virtual-router"],
+    );
+    assert!(check(&root).is_ok());
+    set(
+        &mut root,
+        "access domain map=isp.example aaa-routing-instance",
+        &["default"],
+    );
+    assert!(check(&root).is_ok());
+}
+
+#[test]
 fn radius_in_the_order_needs_an_authentication_server() {
     let mut root = lac();
     set(
