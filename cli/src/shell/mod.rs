@@ -95,6 +95,9 @@ pub struct Shell<T: Transport> {
     /// Notices from the daemon, printed once the command's own output is done.
     notices: Vec<String>,
     failed: bool,
+    /// The connection to the daemon was lost: the session ended without `exit`, and even an
+    /// interactive shell exits non-zero.
+    lost: bool,
     /// Show `load terminal` lines as they are read (a script: nobody typed them on screen).
     echo_input: bool,
     /// A script applied atomically or not at all: every `configure` edits a private
@@ -137,6 +140,7 @@ impl<T: Transport> Shell<T> {
                 mode: Mode::Operational,
                 notices: response.notices,
                 failed: false,
+                lost: false,
                 echo_input: false,
                 atomic: false,
                 edit_history: Vec::new(),
@@ -201,6 +205,11 @@ impl<T: Transport> Shell<T> {
     /// True once any command has failed (the exit status of a script).
     pub fn failed(&self) -> bool {
         self.failed
+    }
+
+    /// True once the connection to the daemon is gone (the session has ended).
+    pub fn lost(&self) -> bool {
+        self.lost
     }
 
     /// The edit level as the words sent to the daemon.
@@ -295,6 +304,7 @@ impl<T: Transport> Shell<T> {
                 Ok(result)
             }
             Err(e) => {
+                self.lost = true;
                 self.error(&format!("connection to l2tpd lost: {e}"));
                 Err(Lost)
             }
