@@ -204,7 +204,16 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<boo
         let prompt = shell.prompt();
         let line = match editor.readline(&prompt) {
             Ok(line) => line,
-            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-C at the prompt also ends `monitor start`.
+            Err(ReadlineError::Interrupted) => {
+                if shell.monitoring() {
+                    shell.stop_monitoring();
+                    if shell.lost() {
+                        return Ok(true);
+                    }
+                }
+                continue;
+            }
             Err(ReadlineError::Eof) => {
                 println!();
                 return Ok(false);

@@ -22,10 +22,12 @@ pub mod render_pools;
 pub mod render_pppoe;
 pub mod render_snmp;
 pub mod render_subscribers;
+pub mod render_system;
 mod show;
 pub mod structured;
 mod subscriber_args;
 mod subscribers;
+mod system;
 pub mod transport;
 pub mod words;
 
@@ -98,6 +100,8 @@ pub struct Shell<T: Transport> {
     /// The connection to the daemon was lost: the session ended without `exit`, and even an
     /// interactive shell exits non-zero.
     lost: bool,
+    /// The files `monitor start` follows.
+    monitoring: std::collections::BTreeSet<String>,
     /// Show `load terminal` lines as they are read (a script: nobody typed them on screen).
     echo_input: bool,
     /// A script applied atomically or not at all: every `configure` edits a private
@@ -141,6 +145,7 @@ impl<T: Transport> Shell<T> {
                 notices: response.notices,
                 failed: false,
                 lost: false,
+                monitoring: Default::default(),
                 echo_input: false,
                 atomic: false,
                 edit_history: Vec::new(),
