@@ -249,7 +249,8 @@ impl Mgmt {
         }
     }
 
-    /// `commit` with its system-log events around it: UI_COMMIT when asked,
+    /// `commit` with its system-log events around it: UI_COMMIT when asked (not for
+    /// `commit check`),
     /// UI_COMMIT_CONFIRMED and UI_COMMIT_COMPLETED when done, UI_CONFIGURATION_ERROR for
     /// each check that refused it.
     pub(super) fn commit_logged(
@@ -265,16 +266,19 @@ impl Mgmt {
             .get(&id)
             .map(|s| s.user.clone())
             .unwrap_or_default();
-        let operation = match (check, confirmed) {
-            (true, _) => "commit check",
-            (false, Some(_)) => "commit confirmed",
-            (false, None) => "commit",
-        };
-        tracing::info!(
-            tag = tags::UI_COMMIT,
-            "User '{user}' requested '{operation}' operation (comment: {})",
-            comment.as_deref().unwrap_or("none")
-        );
+        // `commit check` changes nothing: only its errors are logged.
+        if !check {
+            let operation = if confirmed.is_some() {
+                "commit confirmed"
+            } else {
+                "commit"
+            };
+            tracing::info!(
+                tag = tags::UI_COMMIT,
+                "User '{user}' requested '{operation}' operation (comment: {})",
+                comment.as_deref().unwrap_or("none")
+            );
+        }
         let outcome = self.commit(id, check, confirmed, comment, and_quit);
         match &outcome {
             Ok(Reply::Done { messages }) if !check => {
