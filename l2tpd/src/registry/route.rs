@@ -139,7 +139,7 @@ impl Registry {
                 tracing::info!(
                     target: TUNNEL_TRACE,
                     tag = crate::log::tags::L2TP_TUNNEL_DOWN,
-                    "tunnel {tunnel_id} closed: {reason:?}"
+                    "tunnel {tunnel_id} closed: {reason}"
                 );
             }
             _ => {}
@@ -247,9 +247,12 @@ impl Registry {
                     tracing::info!(
                         target: TUNNEL_TRACE,
                         tag = crate::log::tags::L2TP_SESSION_DOWN,
-                        "session {session_id} in tunnel {tunnel_id} closed: result {result:?}, \
-                         cause {cause:?}, by {}",
-                        if by_peer { "peer" } else { "this router" }
+                        "session {session_id} in tunnel {tunnel_id} closed by {}: {result}{}",
+                        if by_peer { "the peer" } else { "this router" },
+                        cause
+                            .as_ref()
+                            .map(|c| format!(", PPP disconnect cause {}", c.code))
+                            .unwrap_or_default()
                     );
                     self.events.push_back(RegistryEvent::SessionDown {
                         session: session.call_ref,
