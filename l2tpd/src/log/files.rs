@@ -168,11 +168,14 @@ impl Follower {
         if file.take(MAX_FOLLOW_STEP).read_to_end(&mut bytes).is_err() {
             return Vec::new();
         }
-        // Only whole lines: the rest is read once its newline is written.
-        let Some(end) = bytes.iter().rposition(|b| *b == b'\n') else {
-            return Vec::new();
+        // Only whole lines: the rest is read once its newline is written. A line longer
+        // than a whole step is shown in pieces rather than never.
+        let end = match bytes.iter().rposition(|b| *b == b'\n') {
+            Some(end) => end,
+            None if bytes.len() as u64 >= MAX_FOLLOW_STEP => bytes.len(),
+            None => return Vec::new(),
         };
-        self.offset += end as u64 + 1;
+        self.offset += (end as u64 + 1).min(bytes.len() as u64);
         String::from_utf8_lossy(&bytes[..end])
             .lines()
             .map(str::to_string)
@@ -244,5 +247,13 @@ mod tests {
         // Rotated: the new file is read from its start.
         fs::write(dir.path().join("messages"), "five\n").expect("rotate");
         assert_eq!(follower.step(dir.path()), ["five"]);
+        // A line longer than one step still moves the follower on.
+        append(&"x".repeat(MAX_FOLLOW_STEP as usize + 10));
+        assert_eq!(
+            follower.step(dir.path()),
+            ["x".repeat(MAX_FOLLOW_STEP as usize)]
+        );
+        append("\n");
+        assert_eq!(follower.step(dir.path()), ["x".repeat(10)]);
     }
 }
