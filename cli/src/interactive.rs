@@ -156,8 +156,9 @@ impl Input for Keyboard<'_> {
     }
 }
 
-/// Runs the read-eval-print loop until `exit` or end of input.
-pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<()> {
+/// Runs the read-eval-print loop until `exit` or end of input; true when it ended because
+/// the connection to the daemon was lost.
+pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<bool> {
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(true)
@@ -203,10 +204,19 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<()>
         let prompt = shell.prompt();
         let line = match editor.readline(&prompt) {
             Ok(line) => line,
-            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-C at the prompt also ends `monitor start`.
+            Err(ReadlineError::Interrupted) => {
+                if shell.monitoring() {
+                    shell.stop_monitoring();
+                    if shell.lost() {
+                        return Ok(true);
+                    }
+                }
+                continue;
+            }
             Err(ReadlineError::Eof) => {
                 println!();
-                return Ok(());
+                return Ok(false);
             }
             Err(e) => return Err(io::Error::other(e)),
         };
@@ -215,7 +225,7 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<()>
             read_key: Box::new(crate::terminal::read_key),
         };
         if shell.execute(&line, &mut keyboard) == Flow::Exit {
-            return Ok(());
+            return Ok(shell.lost());
         }
     }
 }

@@ -46,19 +46,67 @@ fn connect(
     tty: Option<String>,
     echo: Echo,
 ) -> Result<Shell<UnixTransport>, String> {
-    let transport = UnixTransport::connect(socket).map_err(|e| {
-        let reason = e.to_string();
-        let reason = reason
-            .split(" (os error")
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        format!(
-            "error: cannot connect to l2tpd at {}: {reason} (is l2tpd running?)",
-            socket.display()
-        )
-    })?;
+    let transport = UnixTransport::connect(socket).map_err(|e| connect_error(socket, &e))?;
     Shell::connect(transport, client, tty, Box::new(io::stdout()), SPLIT, echo)
+}
+
+/// Why the socket could not be opened, in the operator's terms. Permission denied is not a
+/// daemon that is down: the daemon is there, and this user lacks the access that l2tpd's
+/// `--group` gives (it hands the state directory and the socket to that group).
+fn connect_error(socket: &Path, e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::PermissionDenied {
+        let uid = nix::unistd::getuid();
+        let user = match nix::unistd::User::from_uid(uid) {
+            Ok(Some(u)) => u.name,
+            _ => format!("uid {uid}"),
+        };
+        let access = match who_may_reach(socket) {
+            Some(Reach::Group(g)) => format!("access needs membership in group '{g}'"),
+            Some(Reach::OwnerOnly(owner)) => format!(
+                "only user '{owner}' may reach it (l2tpd runs without --group GROUP, \
+                 which opens it to that group's members)"
+            ),
+            None => "access needs membership in l2tpd's group (l2tpd --group)".to_string(),
+        };
+        return format!(
+            "error: permission denied: user '{user}' may not open l2tpd's management socket {}; \
+             {access}, and, once 'system login user' is configured, a login class",
+            socket.display()
+        );
+    }
+    let reason = e.to_string();
+    let reason = reason.split(" (os error").next().unwrap_or_default();
+    format!(
+        "error: cannot connect to l2tpd at {}: {reason} (is l2tpd running?)",
+        socket.display()
+    )
+}
+
+enum Reach {
+    Group(String),
+    OwnerOnly(String),
+}
+
+/// Who may reach `socket`: the members of its group, or, when its directory cannot even be
+/// searched, of the directory's (l2tpd gives both to `--group`); nobody but the owner when
+/// the group has no access at all.
+fn who_may_reach(socket: &Path) -> Option<Reach> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(socket)
+        .ok()
+        .or_else(|| std::fs::metadata(socket.parent()?).ok())?;
+    if meta.mode() & 0o070 == 0 {
+        let uid = nix::unistd::Uid::from_raw(meta.uid());
+        return Some(Reach::OwnerOnly(match nix::unistd::User::from_uid(uid) {
+            Ok(Some(u)) => u.name,
+            _ => uid.to_string(),
+        }));
+    }
+    let gid = nix::unistd::Gid::from_raw(meta.gid());
+    Some(Reach::Group(match nix::unistd::Group::from_gid(gid) {
+        Ok(Some(g)) => g.name,
+        _ => gid.to_string(),
+    }))
 }
 
 fn status(failed: bool) -> ExitCode {
@@ -84,7 +132,8 @@ pub fn run_interactive(socket: &Path) -> ExitCode {
         }
     };
     match interactive::run(shell, SPLIT) {
-        Ok(()) => ExitCode::SUCCESS,
+        // `exit` ends well whatever failed before; a lost daemon does not.
+        Ok(lost) => status(lost),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

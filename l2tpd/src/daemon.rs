@@ -37,7 +37,10 @@ pub async fn run(
     raise_open_file_limit();
     let dir = &opts.state_dir;
     let group = opts.group.as_deref().map(state_dir::group_id).transpose()?;
-    for correction in state_dir::prepare(dir, group)? {
+    let corrections = state_dir::prepare(dir, group)?;
+    // The log file goes in the state directory, now that it is there with its modes.
+    crate::log::open_messages(dir);
+    for correction in corrections {
         tracing::warn!("state directory permissions: {correction}");
     }
     let clock = Arc::new(SystemClock);
@@ -59,6 +62,8 @@ pub async fn run(
             .clone()
             .unwrap_or_else(system_host_name),
     )?;
+    let mut mgmt = mgmt;
+    mgmt.set_state_dir(dir);
     let socket = socket_path(dir);
     let listener =
         server::bind(&socket).map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;

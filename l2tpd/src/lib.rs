@@ -9,6 +9,7 @@ pub mod daemon;
 pub mod engine;
 pub mod io;
 pub mod l2tp;
+pub mod log;
 pub mod mgmt;
 pub mod ppp;
 pub mod pppoe;

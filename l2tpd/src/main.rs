@@ -1,6 +1,7 @@
 //! `l2tpd --state-dir DIR`: the router daemon.
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tracing_subscriber::prelude::*;
@@ -19,7 +20,11 @@ struct Args {
     /// and `mgmt.sock` 0660 in that group (without it: 0700, reachable by this user only).
     #[arg(long, env = "L2TPD_GROUP")]
     group: Option<String>,
-    /// Log filter (tracing env-filter syntax), e.g. `info` or `l2tpd=debug`.
+    /// Syslog's datagram socket; nothing is sent to syslog when it does not exist, or with
+    /// `none`. (The file `messages` in the state directory is written either way.)
+    #[arg(long, default_value = "/dev/log", env = "L2TPD_SYSLOG_SOCKET")]
+    syslog_socket: PathBuf,
+    /// Log filter for stderr (tracing env-filter syntax), e.g. `info` or `l2tpd=debug`.
     #[arg(long, default_value = "info", env = "L2TPD_LOG")]
     log: String,
     /// Fixes the engine's random choices (Tunnel ID start, challenges) for reproducible
@@ -47,13 +52,18 @@ fn parse_access_link(text: &str) -> Result<(String, PathBuf), String> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    // The log on stderr, filtered by --log, and the trace file `traceoptions` configures.
+    // The log on stderr, filtered by --log (coloured only on a terminal: a journal or a
+    // file gets no escape codes); the system log (`messages`, syslog); and the trace file
+    // `traceoptions` configures.
     let trace = l2tpd::trace::install(&args.state_dir);
+    let syslog = (args.syslog_socket.as_os_str() != "none").then_some(args.syslog_socket.as_path());
     tracing_subscriber::registry()
         .with(trace.layer())
+        .with(l2tpd::log::install(syslog))
         .with(
             tracing_subscriber::fmt::layer()
                 .with_writer(std::io::stderr)
+                .with_ansi(std::io::stderr().is_terminal())
                 .with_filter(tracing_subscriber::EnvFilter::new(&args.log)),
         )
         .init();

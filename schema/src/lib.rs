@@ -18,6 +18,7 @@ pub mod secret;
 pub mod secret_data;
 pub mod snmp_rpc;
 pub mod subscriber_rpc;
+pub mod system_rpc;
 pub mod table;
 pub mod tokenize;
 pub mod tree;

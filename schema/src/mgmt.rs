@@ -20,6 +20,9 @@ use crate::subscriber_rpc::{
     AddressPoolSelect, AddressPoolsReply, PppoeCleared, PppoeInterfaces, PppoeSelect,
     PppoeServiceNameTables, PppoeStatistics, SubscriberShow, Subscribers,
 };
+use crate::system_rpc::{
+    LogContent, LogFiles, SystemProcesses, SystemStorage, SystemUptime, Version,
+};
 use crate::tree::{Node, Path};
 use serde::{Deserialize, Serialize};
 
@@ -270,6 +273,29 @@ pub enum Request {
     TestAaaPpp(AaaTest),
     /// `clear network-access aaa statistics`.
     ClearAaaStatistics,
+
+    // ---- system and logs (operational; schema/src/system_rpc.rs) ----
+    /// `show version`.
+    GetSoftwareInformation,
+    /// `show system uptime`.
+    GetSystemUptimeInformation,
+    /// `show system processes`.
+    GetSystemProcessInformation,
+    /// `show system storage`.
+    GetSystemStorage,
+    /// `show log [FILE]`: the log files, or FILE's lines.
+    GetLog {
+        file: Option<String>,
+    },
+    /// `monitor start FILE`: the daemon sends FILE's new lines to this session as they are
+    /// written (as [`Broadcast`] lines), until `monitor stop`.
+    MonitorStart {
+        file: String,
+    },
+    /// `monitor stop [FILE]`: every file when none is named.
+    MonitorStop {
+        file: Option<String>,
+    },
 }
 
 /// Every reply carries `notices`: messages the daemon has for this user regardless of the
@@ -373,6 +399,12 @@ pub enum Reply {
     AaaSubscribers(AaaSubscribers),
     AaaTest(AaaTestReport),
     AaaStatisticsCleared(AaaStatisticsCleared),
+    Version(Version),
+    SystemUptime(SystemUptime),
+    SystemProcesses(SystemProcesses),
+    SystemStorage(SystemStorage),
+    LogFiles(LogFiles),
+    LogContent(LogContent),
     /// The clear would end `sessions` sessions (more than
     /// [`crate::l2tp_rpc::CLEAR_CONFIRM_THRESHOLD`]): nothing was done; the shell asks
     /// `question` and sends the clear again with `confirmed` when the answer is yes.

@@ -41,6 +41,14 @@ pub enum Action {
     ShowAaaSubscribers,
     TestAaaPpp,
     ClearAaaStatistics,
+    // ---- system and logs (schema/src/system_rpc.rs) ----
+    ShowVersion,
+    ShowSystemUptime,
+    ShowSystemProcesses,
+    ShowSystemStorage,
+    ShowLog,
+    MonitorStart,
+    MonitorStop,
     Help,
     Exit,
 
@@ -290,6 +298,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
     .action(Action::Configure),
     word("exit", "Exit the management session").action(Action::Exit),
     word("help", "Provide help information").action(Action::Help),
+    MONITOR,
     word("quit", "Exit the management session").action(Action::Exit),
     cmd(
         "show",
@@ -308,6 +317,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
             .options()
             .rest(SUBSCRIBER_INTERFACE)
             .pipe(),
+            SHOW_LOG,
             cmd(
                 "network-access",
                 "Show network access information",
@@ -455,11 +465,15 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                     word("commit", "Show pending commit and commit history")
                         .action(Action::ShowSystemCommit)
                         .pipe(),
+                    SHOW_SYSTEM_PROCESSES,
+                    SHOW_SYSTEM_STORAGE,
+                    SHOW_SYSTEM_UPTIME,
                     word("users", "Show users currently logged in")
                         .action(Action::ShowSystemUsers)
                         .pipe(),
                 ],
             ),
+            SHOW_VERSION,
         ],
     ),
     cmd(
@@ -509,6 +523,41 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
         ],
     ),
 ];
+
+// ---- system and logs: `show version`, `show system uptime|processes|storage`, `show log`,
+// `monitor start|stop` (Junos' help texts).
+const SHOW_VERSION: OpCmd = word("version", "Show software process revision levels")
+    .action(Action::ShowVersion)
+    .pipe();
+const SHOW_SYSTEM_PROCESSES: OpCmd = word("processes", "Show system process table")
+    .action(Action::ShowSystemProcesses)
+    .pipe();
+const SHOW_SYSTEM_STORAGE: OpCmd = word("storage", "Show local storage data")
+    .action(Action::ShowSystemStorage)
+    .pipe();
+const SHOW_SYSTEM_UPTIME: OpCmd = word("uptime", "Show time since system and processes started")
+    .action(Action::ShowSystemUptime)
+    .pipe();
+const LOG_FILE: Rest = Rest::Words {
+    placeholder: "<filename>",
+    help: "Name of log file",
+};
+const SHOW_LOG: OpCmd = word("log", "Show contents of log files")
+    .action(Action::ShowLog)
+    .rest(LOG_FILE)
+    .pipe();
+const MONITOR: OpCmd = cmd(
+    "monitor",
+    "Show real-time debugging information",
+    &[
+        word("start", "Start showing log file in real time")
+            .action(Action::MonitorStart)
+            .rest(LOG_FILE),
+        word("stop", "Stop showing log file in real time")
+            .action(Action::MonitorStop)
+            .rest(LOG_FILE),
+    ],
+);
 
 // The options of `show|clear services l2tp ...`, each list sorted as `?` shows it. The
 // shell reads the options by name, so one keyword means the same in every list.

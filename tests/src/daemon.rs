@@ -146,7 +146,10 @@ impl DaemonProcess {
             .arg("warn")
             // Prompts read `root@router` on every machine, so transcripts are portable.
             .arg("--default-host-name")
-            .arg(&self.host_name);
+            .arg(&self.host_name)
+            // Tests keep their events in the state directory's `messages`, out of the host's
+            // syslog.
+            .env("L2TPD_SYSLOG_SOCKET", "none");
         if let Some(seed) = self.random_seed {
             command.arg("--random-seed").arg(seed.to_string());
         }

@@ -128,6 +128,34 @@ impl Shell {
     }
 }
 
+/// What `show log`, `show version` and `show system uptime` print that varies between runs
+/// and machines (after the rules above: clock times already read `hh:mm:ss`).
+const SYSTEM_RULES: &[(&str, &str)] = &[
+    // The system log's syslog time stamp and pid.
+    (
+        r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d hh:mm:ss\b",
+        "Mmm dd hh:mm:ss",
+    ),
+    (r"\bl2tpd\[\d+\]", "l2tpd[PID]"),
+    // UI_LOGIN_EVENT's client pid.
+    (r"\[\d+\], client-mode", "[PID], client-mode"),
+    // `show system uptime`: how long ago, and the BSD `w` line.
+    (r"\((\d+w\d+d |\d+d )?(\d\d:\d\d|hh:mm:ss) ago\)", "(N ago)"),
+    (r"(?m)^ ?\d{1,2}:\d\d[AP]M  up .*$", " h:mmPM  up ..."),
+    // `show version`: the build's commit.
+    (r"build \[([0-9a-f]{4,}|unknown)\]", "build [COMMIT]"),
+    (
+        r#"("build-commit": \[\s*\{\s*"data": )"[^"]*""#,
+        r#"${1}"COMMIT""#,
+    ),
+    // `show log`: ls -l lines (size, time) and their total.
+    (
+        r"(?m)^(-[rwx-]{9})  (\d+) (\S+) +(\S+) +\d+ [A-Z][a-z]{2} [ \d]\d \d\d:\d\d (\S+)$",
+        "$1  $2 $3  $4  SIZE Mmm dd hh:mm $5",
+    ),
+    (r"(?m)^total \d+$", "total N"),
+];
+
 /// Normalises what varies between runs and machines.
 pub fn normalise(text: &str) -> String {
     let user = std::env::var("USER")
@@ -155,10 +183,10 @@ pub fn normalise(text: &str) -> String {
             "LCP echo reply in N ms",
         ),
     ];
-    for (pattern, replacement) in rules {
+    for (pattern, replacement) in rules.iter().chain(SYSTEM_RULES) {
         out = Regex::new(pattern)
             .expect("pattern")
-            .replace_all(&out, replacement)
+            .replace_all(&out, *replacement)
             .into_owned();
     }
     if let Some(user) = user {

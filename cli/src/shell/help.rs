@@ -386,7 +386,16 @@ mod tests {
         let r = rows(Where::Operational, &[], "");
         assert_eq!(
             names(&r),
-            ["clear", "configure", "exit", "help", "quit", "show", "test"]
+            [
+                "clear",
+                "configure",
+                "exit",
+                "help",
+                "monitor",
+                "quit",
+                "show",
+                "test"
+            ]
         );
         assert_eq!(names(&rows(Where::Operational, &[], "s")), ["show"]);
     }
@@ -437,7 +446,10 @@ mod tests {
     #[test]
     fn operational_complete_command_offers_enter_and_pipe() {
         let r = rows(Where::Operational, &plain_words("show system"), "");
-        assert_eq!(names(&r), ["commit", "users"]);
+        assert_eq!(
+            names(&r),
+            ["commit", "processes", "storage", "uptime", "users"]
+        );
         let r = rows(Where::Operational, &plain_words("sh sys users"), "");
         assert_eq!(names(&r), ["<[Enter]>", "|"]);
         let r = rows(Where::Operational, &plain_words("configure"), "");
@@ -588,7 +600,10 @@ mod tests {
         assert_eq!(r.first().map(|r| r.name.as_str()), Some("<[Enter]>"));
         assert_eq!(r.last().map(|r| r.name.as_str()), Some("|"));
         let r = rows(at, &plain_words("run show system"), "");
-        assert_eq!(names(&r), ["commit", "users"]);
+        assert_eq!(
+            names(&r),
+            ["commit", "processes", "storage", "uptime", "users"]
+        );
     }
 
     #[test]

@@ -22,10 +22,12 @@ pub mod render_pools;
 pub mod render_pppoe;
 pub mod render_snmp;
 pub mod render_subscribers;
+pub mod render_system;
 mod show;
 pub mod structured;
 mod subscriber_args;
 mod subscribers;
+mod system;
 pub mod transport;
 pub mod words;
 
@@ -95,6 +97,11 @@ pub struct Shell<T: Transport> {
     /// Notices from the daemon, printed once the command's own output is done.
     notices: Vec<String>,
     failed: bool,
+    /// The connection to the daemon was lost: the session ended without `exit`, and even an
+    /// interactive shell exits non-zero.
+    lost: bool,
+    /// The files `monitor start` follows.
+    monitoring: std::collections::BTreeSet<String>,
     /// Show `load terminal` lines as they are read (a script: nobody typed them on screen).
     echo_input: bool,
     /// A script applied atomically or not at all: every `configure` edits a private
@@ -137,6 +144,8 @@ impl<T: Transport> Shell<T> {
                 mode: Mode::Operational,
                 notices: response.notices,
                 failed: false,
+                lost: false,
+                monitoring: Default::default(),
                 echo_input: false,
                 atomic: false,
                 edit_history: Vec::new(),
@@ -201,6 +210,11 @@ impl<T: Transport> Shell<T> {
     /// True once any command has failed (the exit status of a script).
     pub fn failed(&self) -> bool {
         self.failed
+    }
+
+    /// True once the connection to the daemon is gone (the session has ended).
+    pub fn lost(&self) -> bool {
+        self.lost
     }
 
     /// The edit level as the words sent to the daemon.
@@ -295,6 +309,7 @@ impl<T: Transport> Shell<T> {
                 Ok(result)
             }
             Err(e) => {
+                self.lost = true;
                 self.error(&format!("connection to l2tpd lost: {e}"));
                 Err(Lost)
             }

@@ -242,6 +242,13 @@ impl<T: Transport> Shell<T> {
                     Err(e) => self.report_plain(e, None),
                 }
             }
+            Action::ShowVersion
+            | Action::ShowSystemUptime
+            | Action::ShowSystemProcesses
+            | Action::ShowSystemStorage
+            | Action::ShowLog
+            | Action::MonitorStart
+            | Action::MonitorStop => self.system_command(line, cmd, pipes, input)?,
             Action::Help => {
                 let rows = help::rows(help::Where::Operational, &[], "");
                 self.print(&help::render(help::Where::Operational, &rows));

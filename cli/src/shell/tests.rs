@@ -444,12 +444,14 @@ fn question_mark_lists_from_the_tables() {
         "lab@r0> show ?\nPossible completions:\n\
          \x20 configuration        Show current configuration\n\
          \x20 interfaces           Show interface information\n\
+         \x20 log                  Show contents of log files\n\
          \x20 network-access       Show network access information\n\
          \x20 pppoe                Show PPP over Ethernet information\n\
          \x20 services             Show services information\n\
          \x20 snmp                 Show SNMP information\n\
          \x20 subscribers          Show subscriber information\n\
          \x20 system               Show system information\n\
+         \x20 version              Show software process revision levels\n\
          lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# commit ?\nPossible completions:\n\
          \x20 <[Enter]>                     Execute this command\n\
          \x20 and-quit                      Quit configuration mode if commit succeeds\n\

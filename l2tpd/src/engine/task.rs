@@ -379,9 +379,17 @@ impl Runtime {
                 Err(e) if address_not_here(&e) => {
                     // Not (yet) an address of this host: accepted, as Junos accepts a
                     // gateway address before its interface exists; bound at a later commit.
-                    tracing::warn!("{}; L2TP on it stays down", bind_error(at, &e));
+                    tracing::warn!(
+                        tag = crate::log::tags::L2TP_BIND_FAILURE,
+                        "{}; L2TP on it stays down",
+                        bind_error(at, &e)
+                    );
                 }
-                Err(e) => return Err(bind_error(at, &e)),
+                Err(e) => {
+                    let message = bind_error(at, &e);
+                    tracing::warn!(tag = crate::log::tags::L2TP_BIND_FAILURE, "{message}");
+                    return Err(message);
+                }
             }
         }
         let dynamic_port =

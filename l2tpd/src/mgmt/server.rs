@@ -171,13 +171,19 @@ pub fn spawn_mgmt_thread(
     (tx, handle)
 }
 
-/// Sends the daemon's broadcasts to every open shell at once.
+/// Sends the daemon's broadcasts to every open shell at once, and the lines meant for one
+/// shell (the files it monitors) to that shell.
 fn broadcast(mgmt: &mut Mgmt, shells: &HashMap<SessionId, BroadcastSender>) {
     for message in mgmt.take_broadcasts() {
         let line = mgmt::encode_line(&Broadcast { broadcast: message });
         for shell in shells.values() {
             // A connection that has just ended: its Close is on its way.
             let _ = shell.send(line.clone());
+        }
+    }
+    for (session, message) in mgmt.take_session_messages() {
+        if let Some(shell) = shells.get(&session) {
+            let _ = shell.send(mgmt::encode_line(&Broadcast { broadcast: message }));
         }
     }
 }

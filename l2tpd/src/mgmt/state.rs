@@ -7,6 +7,8 @@
 
 use super::confirm;
 use super::identity;
+#[path = "system/mod.rs"]
+mod system;
 use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
 use crate::clock::Clock;
 use crate::engine::{ConfigApply, L2tpRpc, Later};
@@ -65,6 +67,8 @@ pub struct Mgmt {
     next_session: SessionId,
     /// Messages for every open shell at once, taken by the server ([`Mgmt::take_broadcasts`]).
     broadcasts: Vec<String>,
+    /// `show system …`, `show log`, `monitor` (the `system` module).
+    system: system::SystemState,
 }
 
 fn failed(message: impl Into<String>) -> MgmtError {
@@ -111,6 +115,7 @@ impl Mgmt {
         let mut active = active;
         active.shrink_to_fit();
         let active_config = Arc::new(schema::typed::router_config(&active));
+        let started = clock.now();
         let mut mgmt = Mgmt {
             store,
             engine,
@@ -125,7 +130,9 @@ impl Mgmt {
             lock: None,
             next_session: 1,
             broadcasts: Vec::new(),
+            system: system::SystemState::new(started),
         };
+        crate::log::set_host_name(&mgmt.host_name());
         if let Err(e) = mgmt.engine.apply_at_start(&mgmt.active_config) {
             tracing::error!("the active configuration was refused by the engine at start: {e}");
         }
@@ -188,6 +195,7 @@ impl Mgmt {
                 config: None,
             },
         );
+        self.log_login(id);
         let reply = Reply::Hello {
             user,
             class,
@@ -201,6 +209,8 @@ impl Mgmt {
     /// changes of an exclusive session are discarded); a private candidate is dropped.
     pub fn close_session(&mut self, id: SessionId) {
         if self.sessions.contains_key(&id) {
+            self.log_logout(id);
+            self.forget_monitors(id);
             self.leave_configuration(id);
             self.sessions.remove(&id);
         }
@@ -338,6 +348,10 @@ impl Mgmt {
     }
 
     fn dispatch(&mut self, id: SessionId, request: Request) -> Outcome {
+        let request = match self.system_request(id, request) {
+            Ok(outcome) => return outcome,
+            Err(request) => *request,
+        };
         match request {
             Request::Hello { .. } => Err(failed("already identified on this connection")),
             Request::ShowConfiguration { words, revision } => self.show(id, &words, revision),
@@ -412,7 +426,7 @@ impl Mgmt {
                 confirmed,
                 comment,
                 and_quit,
-            } => self.commit(id, check, confirmed, comment, and_quit),
+            } => self.commit_logged(id, check, confirmed, comment, and_quit),
             Request::Rollback { index } => {
                 let tree = self.revision_tree(index)?;
                 let outcome = self.modify(id, move |t| {
@@ -470,6 +484,14 @@ impl Mgmt {
             | Request::GetAaaSubscribers(_)
             | Request::TestAaaPpp(_)
             | Request::ClearAaaStatistics => Err(failed("not a configuration request")),
+            // Answered by `system_request` above.
+            Request::GetSoftwareInformation
+            | Request::GetSystemUptimeInformation
+            | Request::GetSystemProcessInformation
+            | Request::GetSystemStorage
+            | Request::GetLog { .. }
+            | Request::MonitorStart { .. }
+            | Request::MonitorStop { .. } => Err(failed("not a system request")),
         }
     }
 
@@ -981,6 +1003,7 @@ impl Mgmt {
         self.active.shrink_to_fit();
         self.active_config = new_config;
         self.generation += 1;
+        crate::log::set_host_name(&self.host_name());
         Ok(committed.recovery_copy.err().map(|e| {
             format!("warning: the recovery copy was not updated ({e}); the configuration database holds the commit")
         }))
@@ -1004,6 +1027,7 @@ impl Mgmt {
     /// shared candidate if it changed. Returns true if a rollback happened.
     pub fn tick(&mut self) -> bool {
         self.flush_shared();
+        self.follow_monitors();
         let pending = match self.store.pending_confirm() {
             Ok(p) => p,
             Err(e) => {
@@ -1034,7 +1058,10 @@ impl Mgmt {
             Ok(_) => {
                 self.shared = None;
                 self.shared_unsaved = false;
-                tracing::warn!("commit was not confirmed; automatic rollback complete");
+                tracing::warn!(
+                    tag = crate::log::tags::UI_COMMIT_NOT_CONFIRMED,
+                    "Commit was not confirmed; automatic rollback complete"
+                );
                 self.broadcasts.push(confirm::ROLLED_BACK.into());
                 true
             }
@@ -1207,7 +1234,7 @@ fn format_idle(seconds: u64) -> String {
 }
 
 /// Gregorian date from days since 1970-01-01 (Howard Hinnant's civil calendar algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

@@ -127,11 +127,20 @@ impl Registry {
         match &event {
             TunnelEvent::Established(peer) => tracing::info!(
                 target: TUNNEL_TRACE,
-                "tunnel {tunnel_id} established with {}",
-                String::from_utf8_lossy(&peer.host_name)
+                tag = crate::log::tags::L2TP_TUNNEL_UP,
+                "tunnel {tunnel_id} established with {}{}",
+                String::from_utf8_lossy(&peer.host_name),
+                self.tunnels
+                    .get(&tunnel_id)
+                    .map(|e| format!(" ({})", e.peer))
+                    .unwrap_or_default()
             ),
             TunnelEvent::Closed(reason) => {
-                tracing::info!(target: TUNNEL_TRACE, "tunnel {tunnel_id} closed: {reason:?}");
+                tracing::info!(
+                    target: TUNNEL_TRACE,
+                    tag = crate::log::tags::L2TP_TUNNEL_DOWN,
+                    "tunnel {tunnel_id} closed: {reason}"
+                );
             }
             _ => {}
         }
@@ -216,6 +225,11 @@ impl Registry {
         while let Some(event) = session.session.poll_event() {
             match event {
                 SessionEvent::Established { proxy } => {
+                    tracing::info!(
+                        target: TUNNEL_TRACE,
+                        tag = crate::log::tags::L2TP_SESSION_UP,
+                        "session {session_id} in tunnel {tunnel_id} established"
+                    );
                     session.up_at = Some(now);
                     self.events.push_back(RegistryEvent::SessionUp {
                         session: session.call_ref,
@@ -230,6 +244,16 @@ impl Registry {
                     by_peer,
                 } => {
                     closed = true;
+                    tracing::info!(
+                        target: TUNNEL_TRACE,
+                        tag = crate::log::tags::L2TP_SESSION_DOWN,
+                        "session {session_id} in tunnel {tunnel_id} closed by {}: {result}{}",
+                        if by_peer { "the peer" } else { "this router" },
+                        cause
+                            .as_ref()
+                            .map(|c| format!(", PPP disconnect cause {}", c.code))
+                            .unwrap_or_default()
+                    );
                     self.events.push_back(RegistryEvent::SessionDown {
                         session: session.call_ref,
                         end: SessionEnd::Disconnected {

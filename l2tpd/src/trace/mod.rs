@@ -17,13 +17,11 @@
 mod rotating;
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use schema::typed::{TraceLevel, TraceOptions};
-use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::{Context, Layer};
@@ -185,37 +183,23 @@ impl<S: Subscriber> Layer<S> for TraceLayer {
         else {
             return;
         };
-        let mut line = Line::default();
+        let mut line = crate::log::Fields::default();
         event.record(&mut line);
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        // A system-log event's tag leads its text, as in `messages`.
+        let tag = line.tag.map(|t| t + ": ").unwrap_or_default();
         let text = format!(
-            "{} {} {}: {}{}",
+            "{} {} {}: {tag}{}{}",
             crate::mgmt::state::format_time(now),
             meta.level(),
             category(meta.target()),
             line.message,
-            line.fields
+            line.rest
         );
         // Nowhere to report a failed trace write but the trace itself.
         let _ = tracer.file.write_line(&text);
-    }
-}
-
-#[derive(Default)]
-struct Line {
-    message: String,
-    fields: String,
-}
-
-impl Visit for Line {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            let _ = write!(self.message, "{value:?}");
-        } else {
-            let _ = write!(self.fields, " {}={value:?}", field.name());
-        }
     }
 }
 

@@ -52,6 +52,20 @@ impl CdnResult {
     }
 }
 
+/// `result 3 error 0 "cleared by operator"`, as the system log and traces write it.
+impl std::fmt::Display for CdnResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "result {}", self.result)?;
+        if let Some(error) = self.error {
+            write!(f, " error {error}")?;
+        }
+        if !self.message.is_empty() {
+            write!(f, " \"{}\"", self.message_text())?;
+        }
+        Ok(())
+    }
+}
+
 impl From<&ResultCode> for CdnResult {
     fn from(code: &ResultCode) -> Self {
         Self {

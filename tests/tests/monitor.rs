@@ -1,0 +1,92 @@
+//! `monitor start messages` on a terminal: the daemon's new log lines appear above the
+//! prompt while the shell stays usable, until `monitor stop` or Ctrl-C.
+
+use l2tp_tests::{bin_path, DaemonProcess};
+use rexpect::session::{spawn_command, PtySession};
+use std::process::Command;
+
+const TIMEOUT_MS: u64 = 10_000;
+
+type Result<T = ()> = std::result::Result<T, rexpect::error::Error>;
+
+fn shell_on_a_terminal(daemon: &DaemonProcess) -> Result<PtySession> {
+    let mut cmd = Command::new(bin_path("cli"));
+    cmd.arg("--state-dir")
+        .arg(daemon.state_dir())
+        .env("TERM", "xterm");
+    let mut shell = spawn_command(cmd, Some(TIMEOUT_MS))?;
+    shell.exp_string("root@router> ")?;
+    Ok(shell)
+}
+
+/// Another operator's `cli -c`: its login and logout are logged (UI_LOGIN_EVENT).
+fn another_login(daemon: &DaemonProcess) {
+    let out = daemon.run("show system users");
+    assert!(out.status.success());
+}
+
+/// Waits until the log holds `count` lines with `text` (the daemon wrote them), so a
+/// monitor that would show them has had them to show; bounded.
+fn wait_for_log(daemon: &DaemonProcess, text: &str, count: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let log = std::fs::read_to_string(daemon.state_dir().join("messages")).unwrap_or_default();
+        if log.matches(text).count() >= count {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{text} x{count} not in messages:\n{log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn monitor_follows_messages_until_stopped() -> Result {
+    let daemon = DaemonProcess::start();
+    let mut shell = shell_on_a_terminal(&daemon)?;
+    shell.send_line("monitor start messages")?;
+    shell.exp_string("root@router> ")?;
+
+    // A line written after `monitor start` shows, under the file's name.
+    another_login(&daemon);
+    shell.exp_string("*** messages ***")?;
+    shell.exp_string("UI_LOGIN_EVENT: User 'root' login")?;
+    // The prompt is still usable meanwhile.
+    shell.send_line("show system uptime")?;
+    shell.exp_string("Protocols started:")?;
+    shell.exp_string("root@router> ")?;
+
+    // `monitor stop`: later lines are not shown. A marker command proves the monitor had a
+    // tick (about a second) to show them.
+    shell.send_line("monitor stop")?;
+    shell.exp_string("root@router> ")?;
+    let logins = std::fs::read_to_string(daemon.state_dir().join("messages"))
+        .unwrap_or_default()
+        .matches("UI_LOGOUT_EVENT")
+        .count();
+    another_login(&daemon);
+    wait_for_log(&daemon, "UI_LOGOUT_EVENT", logins + 1);
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    shell.send_line("show version")?;
+    let before = shell.exp_string("Model: l2tpd")?;
+    assert!(!before.contains("UI_LOGIN_EVENT"), "{before}");
+    shell.exp_string("root@router> ")?;
+
+    // Ctrl-C at the prompt ends the monitor too.
+    shell.send_line("monitor start messages")?;
+    shell.exp_string("root@router> ")?;
+    shell.send_control('c')?;
+    shell.exp_string("root@router> ")?;
+    another_login(&daemon);
+    wait_for_log(&daemon, "UI_LOGOUT_EVENT", logins + 2);
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    shell.send_line("show version")?;
+    let before = shell.exp_string("Model: l2tpd")?;
+    assert!(!before.contains("UI_LOGIN_EVENT"), "{before}");
+    shell.exp_string("root@router> ")?;
+    shell.send_line("exit")?;
+    shell.exp_eof()?;
+    Ok(())
+}
