@@ -386,7 +386,16 @@ mod tests {
         let r = rows(Where::Operational, &[], "");
         assert_eq!(
             names(&r),
-            ["clear", "configure", "exit", "help", "quit", "show", "test"]
+            [
+                "clear",
+                "configure",
+                "exit",
+                "help",
+                "quit",
+                "request",
+                "show",
+                "test"
+            ]
         );
         assert_eq!(names(&rows(Where::Operational, &[], "s")), ["show"]);
     }
@@ -437,7 +446,7 @@ mod tests {
     #[test]
     fn operational_complete_command_offers_enter_and_pipe() {
         let r = rows(Where::Operational, &plain_words("show system"), "");
-        assert_eq!(names(&r), ["commit", "users"]);
+        assert_eq!(names(&r), ["commit", "configuration", "rollback", "users"]);
         let r = rows(Where::Operational, &plain_words("sh sys users"), "");
         assert_eq!(names(&r), ["<[Enter]>", "|"]);
         let r = rows(Where::Operational, &plain_words("configure"), "");
@@ -567,7 +576,14 @@ mod tests {
         let r = rows(at, &plain_words("commit"), "");
         assert_eq!(
             names(&r),
-            ["<[Enter]>", "and-quit", "check", "comment", "confirmed"]
+            [
+                "<[Enter]>",
+                "and-quit",
+                "at",
+                "check",
+                "comment",
+                "confirmed"
+            ]
         );
         let r = rows(at, &plain_words("commit confirmed"), "");
         assert_eq!(
@@ -576,19 +592,20 @@ mod tests {
                 "<[Enter]>",
                 "<confirm-timeout>",
                 "and-quit",
+                "at",
                 "check",
                 "comment"
             ]
         );
         let r = rows(at, &plain_words("commit confirmed 5 and-quit"), "");
-        assert_eq!(names(&r), ["<[Enter]>", "check", "comment"]);
+        assert_eq!(names(&r), ["<[Enter]>", "at", "check", "comment"]);
         let r = rows(at, &plain_words("commit comment"), "");
         assert_eq!(names(&r), ["<comment>"]);
         let r = rows(at, &plain_words("show"), "");
         assert_eq!(r.first().map(|r| r.name.as_str()), Some("<[Enter]>"));
         assert_eq!(r.last().map(|r| r.name.as_str()), Some("|"));
         let r = rows(at, &plain_words("run show system"), "");
-        assert_eq!(names(&r), ["commit", "users"]);
+        assert_eq!(names(&r), ["commit", "configuration", "rollback", "users"]);
     }
 
     #[test]
@@ -612,7 +629,7 @@ mod tests {
                 &plain_words("show configuration | display"),
                 ""
             )),
-            ["json", "set", "xml"]
+            ["detail", "json", "omit", "set", "xml"]
         );
     }
 

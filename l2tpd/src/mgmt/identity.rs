@@ -79,7 +79,8 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::GetInterfaceInformation(_)
         | Request::GetRadiusServers(_)
         | Request::GetAaaStatistics(_)
-        | Request::GetAaaSubscribers(_) => LoginClass::ReadOnly,
+        | Request::GetAaaSubscribers(_)
+        | Request::ShowRescue => LoginClass::ReadOnly,
         Request::TestL2tpTunnel { .. }
         | Request::ClearL2tpDestination(_)
         | Request::ClearL2tpTunnel(_)
