@@ -116,7 +116,7 @@ fn commit_at_commits_at_its_time() {
     assert_eq!(host_name(&mut c, Revision::Active), None);
     let shown = output_text(&d.run("show system commit"));
     assert!(
-        shown.starts_with(&format!("commit requested by ")) && shown.contains(&at),
+        shown.starts_with("commit requested by ") && shown.contains(&at),
         "{shown}"
     );
 
