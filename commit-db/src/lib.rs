@@ -14,9 +14,11 @@ mod frame;
 mod model;
 mod recovery;
 mod redb_store;
+mod rescue;
 mod store;
 
 pub use error::DbError;
 pub use model::{CommitMeta, Committed, ConfirmDeadline, LockInfo, PendingConfirm, HISTORY_DEPTH};
 pub use redb_store::{RedbStore, DATABASE_FILE_NAME, RECOVERY_FILE_NAME};
+pub use rescue::FILE_NAME as RESCUE_FILE_NAME;
 pub use store::ConfigStore;

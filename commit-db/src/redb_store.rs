@@ -81,6 +81,7 @@ pub struct RedbStore {
     open_database: OpenDatabase,
     db_path: PathBuf,
     recovery_path: PathBuf,
+    rescue_path: PathBuf,
 }
 
 impl RedbStore {
@@ -142,6 +143,7 @@ impl RedbStore {
             open_database,
             db_path,
             recovery_path,
+            rescue_path: state_dir.join(crate::rescue::FILE_NAME),
         };
         let created = store.create_tables()?;
         if created {
@@ -433,6 +435,14 @@ impl ConfigStore for RedbStore {
 
     fn write_recovery_copy(&self, active_text: &str) -> Result<(), DbError> {
         recovery::replace(&self.recovery_path, active_text)
+    }
+
+    fn rescue(&self) -> Result<Option<String>, DbError> {
+        crate::rescue::read(&self.rescue_path)
+    }
+
+    fn set_rescue(&mut self, text: Option<&str>) -> Result<(), DbError> {
+        crate::rescue::write(&self.rescue_path, text)
     }
 
     fn confirm(&mut self) -> Result<Option<PendingConfirm>, DbError> {

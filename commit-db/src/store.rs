@@ -30,6 +30,11 @@ pub trait ConfigStore {
     /// during a commit, or one edited or removed by hand).
     fn write_recovery_copy(&self, active_text: &str) -> Result<(), DbError>;
 
+    /// The rescue configuration's text (`STATE_DIR/rescue.conf`); `None` when none was saved.
+    fn rescue(&self) -> Result<Option<String>, DbError>;
+    /// Saves (`Some`) or deletes (`None`) the rescue configuration, durably.
+    fn set_rescue(&mut self, text: Option<&str>) -> Result<(), DbError>;
+
     /// Confirms a pending `commit confirmed` (a later `commit` or `commit check`). Returns
     /// what was pending, `None` if nothing was. Durable before it returns.
     fn confirm(&mut self) -> Result<Option<PendingConfirm>, DbError>;

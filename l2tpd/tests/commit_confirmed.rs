@@ -147,7 +147,7 @@ fn unconfirmed_commit_rolls_back_after_the_deadline() {
         "{notices:?}"
     );
     assert_eq!(host_name(&mut m, id).as_deref(), Some("r1"));
-    let (Reply::Commits { entries }, _) = ok(&mut m, id, Request::ShowSystemCommit) else {
+    let (Reply::Commits { entries, .. }, _) = ok(&mut m, id, Request::ShowSystemCommit) else {
         panic!()
     };
     assert_eq!(
@@ -237,7 +237,7 @@ fn the_rollback_resets_the_candidate() {
 
 /// The minutes left before the rollback, as `show system commit` gives them.
 fn rollback_in(m: &mut Mgmt, id: u64) -> Option<u32> {
-    let (Reply::Commits { entries }, _) = ok(m, id, Request::ShowSystemCommit) else {
+    let (Reply::Commits { entries, .. }, _) = ok(m, id, Request::ShowSystemCommit) else {
         panic!()
     };
     entries[0].confirmed_minutes

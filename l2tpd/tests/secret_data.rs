@@ -41,7 +41,7 @@ fn show(m: &mut Mgmt, id: u64, revision: Revision) -> (Reply, String) {
             revision,
         },
     );
-    let Reply::Config { path, tree } = &reply else {
+    let Reply::Config { path, tree, .. } = &reply else {
         panic!("{reply:?}")
     };
     let text = format!(

@@ -13,7 +13,7 @@ fn commit_with(comment: &str) -> (Result<Reply, MgmtError>, Vec<String>) {
     let mut m = start(dir.path());
     let id = root_editing(&mut m, &["system host-name r1"]);
     let result = m.handle(id, commit_request(Some(comment))).result;
-    let Ok(Reply::Commits { entries }) = m.handle(id, Request::ShowSystemCommit).result else {
+    let Ok(Reply::Commits { entries, .. }) = m.handle(id, Request::ShowSystemCommit).result else {
         panic!("show system commit failed")
     };
     let comments = entries.into_iter().filter_map(|e| e.comment).collect();

@@ -5,9 +5,12 @@
 mod editor;
 mod load;
 pub(crate) mod order;
+mod patterns;
 mod resolve;
 #[cfg(test)]
 mod tests;
+
+pub use patterns::{replace_pattern, wildcard_delete, wildcard_matches};
 
 use crate::def::Stmt;
 use crate::mgmt::LoadMode;

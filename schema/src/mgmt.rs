@@ -200,6 +200,41 @@ pub enum Request {
     /// `update` in `configure private`: pull in the latest committed configuration.
     Update,
 
+    // ---- configuration history, rescue, editing habits (issue 13) ----
+    /// `request system configuration rescue save`: the active configuration becomes the
+    /// rescue configuration.
+    RescueSave,
+    /// `request system configuration rescue delete`.
+    RescueDelete,
+    /// `show system configuration rescue`.
+    ShowRescue,
+    /// `rollback rescue`: load the rescue configuration into the candidate.
+    RollbackRescue,
+    /// `commit at TIME [comment "..."]`: check now, commit at `time` (`hh:mm[:ss]` today or
+    /// `yyyy-mm-dd hh:mm[:ss]`, the router's clock, UTC), leave configuration mode.
+    CommitAt {
+        time: String,
+        comment: Option<String>,
+    },
+    /// `clear system commit`: cancel the pending `commit at`.
+    ClearSystemCommit,
+    /// `wildcard delete PATH REGEX`: the entries of the list at `words` whose names match
+    /// `pattern` (whole name). Without `confirmed` nothing is deleted: the daemon answers
+    /// [`Reply::WildcardMatches`] for the shell to ask.
+    WildcardDelete {
+        words: Vec<String>,
+        pattern: String,
+        confirmed: bool,
+    },
+    /// `replace pattern OLD with NEW [upto N]` over the candidate below `words` (the edit
+    /// level).
+    ReplacePattern {
+        words: Vec<String>,
+        pattern: String,
+        with: String,
+        upto: Option<u32>,
+    },
+
     // ---- L2TP (operational) ----
     /// `test services l2tp tunnel user U password P tunnel-name T`: open a test session
     /// through tunnel profile `tunnel_name` as a PPPoE subscriber `user` would (proxy LCP and
@@ -364,6 +399,11 @@ pub enum Reply {
     Config {
         path: Path,
         tree: Node,
+        /// The first line of the brace form at the top of a whole configuration:
+        /// `## Last commit: TIME by USER` (`show configuration`), `## Last changed: TIME`
+        /// (configuration mode, rollbacks, the rescue configuration).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        header: Option<String>,
     },
     /// `show | compare`.
     Diff {
@@ -371,6 +411,14 @@ pub enum Reply {
     },
     Commits {
         entries: Vec<CommitEntry>,
+        /// A pending `commit at`, shown above the history.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scheduled: Option<ScheduledCommit>,
+    },
+    /// `wildcard delete`: the statements that would be deleted (as `set` path words);
+    /// nothing was deleted yet.
+    WildcardMatches {
+        matched: Vec<String>,
     },
     Users {
         users: Vec<UserSession>,
@@ -513,6 +561,15 @@ pub struct CommitEntry {
     /// Set while this is a `commit confirmed` that has not been confirmed: the minutes it was
     /// given as the store keeps them; the daemon's `show system commit` gives the minutes left.
     pub confirmed_minutes: Option<u32>,
+}
+
+/// A `commit at` waiting for its time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledCommit {
+    pub user: String,
+    pub client: ClientKind,
+    /// Seconds since the Unix epoch.
+    pub at: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

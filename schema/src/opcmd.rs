@@ -76,7 +76,85 @@ pub enum Action {
     Insert,
     Update,
     ConfigHelp,
+
+    // ---- configuration history, rescue, editing habits (issue 13) ----
+    /// `show system rollback N [compare M]`.
+    ShowSystemRollback,
+    /// `show system configuration rescue`.
+    ShowRescue,
+    /// `request system configuration rescue save`.
+    RescueSave,
+    /// `request system configuration rescue delete`.
+    RescueDelete,
+    /// `clear system commit`.
+    ClearSystemCommit,
+    /// `help topic PATH` (both modes).
+    HelpTopic,
+    /// `help reference PATH` (both modes).
+    HelpReference,
+    /// `wildcard delete PATH REGEX`.
+    WildcardDelete,
+    /// `replace pattern OLD with NEW [upto N]`.
+    ReplacePattern,
 }
+
+/// `help topic` and `help reference`, in both modes: the schema's help for a statement.
+const HELP_CHILDREN: &[OpCmd] = &[
+    word("reference", "Help for configuration statements")
+        .action(Action::HelpReference)
+        .rest(Rest::ConfigPath),
+    word("topic", "Help for high-level topics")
+        .action(Action::HelpTopic)
+        .rest(Rest::ConfigPath),
+];
+
+/// `show system configuration rescue`.
+const SHOW_SYSTEM_CONFIGURATION: OpCmd = cmd(
+    "configuration",
+    "Show configuration information",
+    &[word("rescue", "Show rescue configuration")
+        .action(Action::ShowRescue)
+        .pipe()],
+);
+
+/// `show system rollback N [compare M]`.
+const SHOW_SYSTEM_ROLLBACK: OpCmd = word("rollback", "Show rolled back configuration")
+    .action(Action::ShowSystemRollback)
+    .rest(Rest::Words {
+        placeholder: "<number>",
+        help: "Rollback number (0..49), then optionally 'compare' and another",
+    })
+    .pipe();
+
+/// `request system configuration rescue save|delete`.
+const REQUEST: OpCmd = cmd(
+    "request",
+    "Make system-level requests",
+    &[cmd(
+        "system",
+        "System operations",
+        &[cmd(
+            "configuration",
+            "System configuration operations",
+            &[cmd(
+                "rescue",
+                "Rescue configuration operations",
+                &[
+                    word("delete", "Delete rescue configuration").action(Action::RescueDelete),
+                    word("save", "Save current configuration as rescue configuration")
+                        .action(Action::RescueSave),
+                ],
+            )],
+        )],
+    )],
+);
+
+/// `clear system commit`.
+const CLEAR_SYSTEM: OpCmd = cmd(
+    "system",
+    "Clear system information",
+    &[word("commit", "Clear pending commit").action(Action::ClearSystemCommit)],
+);
 
 /// The object of `show snmp mib get | walk`.
 const SNMP_OBJECT: Rest = Rest::Words {
@@ -277,6 +355,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                     ],
                 )],
             ),
+            CLEAR_SYSTEM,
         ],
     ),
     cmd(
@@ -297,9 +376,10 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
     )
     .action(Action::Configure),
     word("exit", "Exit the management session").action(Action::Exit),
-    word("help", "Provide help information").action(Action::Help),
+    cmd("help", "Provide help information", HELP_CHILDREN).action(Action::Help),
     MONITOR,
     word("quit", "Exit the management session").action(Action::Exit),
+    REQUEST,
     cmd(
         "show",
         "Show system information",
@@ -465,7 +545,9 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                     word("commit", "Show pending commit and commit history")
                         .action(Action::ShowSystemCommit)
                         .pipe(),
+                    SHOW_SYSTEM_CONFIGURATION,
                     SHOW_SYSTEM_PROCESSES,
+                    SHOW_SYSTEM_ROLLBACK,
                     SHOW_SYSTEM_STORAGE,
                     SHOW_SYSTEM_UPTIME,
                     word("users", "Show users currently logged in")
@@ -668,6 +750,10 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
         "Commit current set of changes",
         &[
             word("and-quit", "Quit configuration mode if commit succeeds"),
+            word("at", "Time at which to activate configuration changes").value(
+                "<time>",
+                "Time: hh:mm[:ss] today, or \"yyyy-mm-dd hh:mm[:ss]\"",
+            ),
             word("check", "Check correctness of syntax; do not apply changes"),
             word("comment", "Message to write to commit log")
                 .value("<comment>", "Message to write to commit log"),
@@ -698,7 +784,7 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
             .action(Action::ExitConfigurationMode)],
     )
     .action(Action::ExitConfigurationLevel),
-    word("help", "Provide help information").action(Action::ConfigHelp),
+    cmd("help", "Provide help information", HELP_CHILDREN).action(Action::ConfigHelp),
     word("insert", "Insert a new ordered data element")
         .action(Action::Insert)
         .rest(Rest::ConfigPath),
@@ -717,6 +803,17 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
     word("rename", "Rename a statement")
         .action(Action::Rename)
         .rest(Rest::ConfigPath),
+    cmd(
+        "replace",
+        "Replace character string in configuration",
+        &[word("pattern", "Pattern to replace")
+            .action(Action::ReplacePattern)
+            .rest(Rest::Words {
+                placeholder: "<pattern>",
+                help:
+                    "Regular expression, then 'with' and the replacement, then optionally 'upto N'",
+            })],
+    ),
     word("rollback", "Roll back to previous committed configuration")
         .action(Action::Rollback)
         .rest(Rest::Words {
@@ -748,6 +845,13 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
             help: "Number of levels to move up",
         }),
     word("update", "Update private database").action(Action::Update),
+    cmd(
+        "wildcard",
+        "Wildcard operations",
+        &[word("delete", "Delete a data element")
+            .action(Action::WildcardDelete)
+            .rest(Rest::ConfigPath)],
+    ),
 ];
 
 const FILE_OR_TERMINAL: Rest = Rest::Words {
@@ -766,8 +870,20 @@ pub static PIPES: &[OpCmd] = &[
         "display",
         "Show additional kinds of information",
         &[
+            word("detail", "Show configuration data detail"),
             word("json", "Show output in JSON format"),
-            word("set", "Show 'set' commands that create configuration"),
+            word(
+                "omit",
+                "Emit configuration statements with the 'omit' option",
+            ),
+            cmd(
+                "set",
+                "Show 'set' commands that create configuration",
+                &[word(
+                    "relative",
+                    "Show 'set' commands relative to the current edit level",
+                )],
+            ),
             word("xml", "Show output as XML tags"),
         ],
     ),

@@ -1,10 +1,14 @@
 //! Writing a tree as text: the brace form (`show`), `| display set` and `| display json`.
 
 mod brace;
+mod detail;
+#[cfg(test)]
+mod display_tests;
 mod json;
 mod set;
 #[cfg(test)]
 mod tests;
+mod xml;
 
 use crate::edit::{banner, stmt_for_path_in};
 use crate::mgmt::{DiffBlock, DiffSign};
@@ -22,6 +26,44 @@ pub fn to_text(path: &[NodeId], node: &Node) -> String {
 /// at `path`; each line carries the full path from the root.
 pub fn to_set_lines(path: &[NodeId], node: &Node) -> String {
     set::to_set_lines(stmt_for_path_in(&table::ROOT, path), path, node)
+}
+
+/// `| display set relative`: as [`to_set_lines`], but each line written from the edit
+/// level `level` (`set host-name r1` at `[edit system]`); lines outside it are left out.
+pub fn to_set_lines_relative(level: &[NodeId], path: &[NodeId], node: &Node) -> String {
+    let full = to_set_lines(path, node);
+    let prefix = crate::tree::path_words(level);
+    if prefix.is_empty() {
+        return full;
+    }
+    let mut out = String::with_capacity(full.len());
+    for line in full.lines() {
+        let Some((verb, rest)) = line.split_once(' ') else {
+            continue;
+        };
+        let relative = rest
+            .strip_prefix(prefix.as_str())
+            .and_then(|r| r.strip_prefix(' '));
+        if let Some(relative) = relative {
+            out.push_str(verb);
+            out.push(' ');
+            out.push_str(relative);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// `| display detail`: the brace form with each statement's help, range and default above
+/// it as `##` comments.
+pub fn to_detail_text(path: &[NodeId], node: &Node) -> String {
+    detail::to_detail_text(&table::ROOT, path, node)
+}
+
+/// `| display xml`: `<configuration ATTRIBUTES>` and the statements, `<configuration>`
+/// indented `depth` steps (the shell wraps it in `<rpc-reply>`).
+pub fn to_xml(path: &[NodeId], node: &Node, attributes: &[(&str, String)], depth: usize) -> String {
+    xml::to_xml(&table::ROOT, path, node, attributes, depth)
 }
 
 /// `| display json`: the Junos JSON shape, `{"configuration": {...}}` wrapped around `path`.

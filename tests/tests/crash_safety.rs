@@ -99,7 +99,7 @@ fn sigkill_during_commits_keeps_the_last_reported_commit() {
             "iteration {iteration}: active configuration is h{active}, but the last commit reported complete was h{acked}"
         );
 
-        let Reply::Commits { entries } = c.ok(&Request::ShowSystemCommit) else {
+        let Reply::Commits { entries, .. } = c.ok(&Request::ShowSystemCommit) else {
             panic!("show system commit")
         };
         assert!(

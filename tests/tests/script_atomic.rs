@@ -30,7 +30,7 @@ fn value(daemon: &DaemonProcess, revision: Revision, path: &str) -> Option<Strin
 
 fn commits(daemon: &DaemonProcess) -> usize {
     let mut c = Client::connect(&daemon.socket()).expect("connect");
-    let Reply::Commits { entries } = c.ok(&Request::ShowSystemCommit) else {
+    let Reply::Commits { entries, .. } = c.ok(&Request::ShowSystemCommit) else {
         panic!("not a commit list")
     };
     entries.len()

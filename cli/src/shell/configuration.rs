@@ -14,6 +14,8 @@ use schema::tree::Path;
 /// `commit` options, combinable as on Junos.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct CommitOptions {
+    /// `commit at TIME`: checked now, committed at TIME.
+    at: Option<String>,
     check: bool,
     confirmed: Option<u32>,
     comment: Option<String>,
@@ -76,6 +78,8 @@ impl<T: Transport> Shell<T> {
         };
         let n = level.len();
         match cmd.action {
+            // Junos asks before `delete` empties the whole level.
+            Action::Delete if args.is_empty() => self.delete_level(line, level.clone(), input)?,
             Action::Set | Action::Delete | Action::Activate | Action::Deactivate => {
                 if args.is_empty() {
                     self.syntax_error(
@@ -196,8 +200,18 @@ impl<T: Transport> Shell<T> {
                     None => Request::Show { words },
                 };
                 match self.call(request)? {
-                    Ok(Reply::Config { path, tree }) => {
-                        self.emit(Shown::Config { path, tree }, &pipes, input)
+                    Ok(Reply::Config { path, tree, header }) => {
+                        let level = self.level();
+                        self.emit(
+                            Shown::Config {
+                                path,
+                                tree,
+                                header,
+                                level: Some(level),
+                            },
+                            &pipes,
+                            input,
+                        )
                     }
                     Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), &pipes, input),
                     Ok(other) => self.unexpected(&other),
@@ -229,6 +243,10 @@ impl<T: Transport> Shell<T> {
                         return Ok(Flow::Continue);
                     }
                 };
+                if let Some(time) = options.at {
+                    self.commit_at(time, options.comment)?;
+                    return Ok(Flow::Continue);
+                }
                 let and_quit = options.and_quit;
                 let request = Request::Commit {
                     check: options.check,
@@ -250,6 +268,13 @@ impl<T: Transport> Shell<T> {
             Action::Rollback => {
                 let index = match args {
                     [] => 0,
+                    [w] if !w.quoted
+                        && w.text.len() >= 2
+                        && "rescue".starts_with(w.text.as_str()) =>
+                    {
+                        self.rollback_rescue(line)?;
+                        return Ok(Flow::Continue);
+                    }
                     [w] => match w.text.parse::<u32>() {
                         Ok(i) if i <= MAX_ROLLBACK => i,
                         _ => {
@@ -280,6 +305,11 @@ impl<T: Transport> Shell<T> {
                 }
             },
             Action::Update => self.simple(line, Request::Update, 0, &[])?,
+            Action::WildcardDelete => self.wildcard_delete(line, level.clone(), args, input)?,
+            Action::ReplacePattern => self.replace_pattern(line, level.clone(), args)?,
+            Action::HelpTopic | Action::HelpReference => {
+                self.help_topic(line, cmd.action == Action::HelpReference, args, &level)
+            }
             Action::ConfigHelp => {
                 let at = super::help::Where::Configuration { level: &level };
                 let rows = super::help::rows(at, &[], "");
@@ -523,7 +553,7 @@ impl<T: Transport> Shell<T> {
     /// `save FILE`: the candidate's brace text at the edit level, written by the shell.
     fn save(&mut self, file: &str, level: Vec<String>) -> Result<(), Lost> {
         match self.call(Request::Show { words: level })? {
-            Ok(Reply::Config { path, tree }) => {
+            Ok(Reply::Config { path, tree, .. }) => {
                 let text = schema::print::to_text(&path, &tree);
                 match std::fs::write(file, &text) {
                     Ok(()) => self.print(&format!(
@@ -585,6 +615,13 @@ fn parse_commit(
         i += 1;
         match option.name {
             "check" => o.check = true,
+            "at" => {
+                let time = args
+                    .get(i)
+                    .ok_or((i, "syntax error, expecting <time>.".to_string()))?;
+                o.at = Some(time.text.clone());
+                i += 1;
+            }
             "and-quit" => o.and_quit = true,
             "comment" => {
                 let text = args
@@ -613,6 +650,14 @@ fn parse_commit(
                 o.confirmed = Some(minutes);
             }
         }
+    }
+    if o.at.is_some() && (o.check || o.confirmed.is_some() || o.and_quit) {
+        let at = args.iter().position(|w| w.text == "at").unwrap_or(0);
+        return Err((
+            at,
+            "syntax error: 'at' cannot be combined with 'check', 'confirmed' or 'and-quit'."
+                .to_string(),
+        ));
     }
     if o.check && (o.confirmed.is_some() || o.and_quit) {
         let at = args

@@ -393,6 +393,7 @@ mod tests {
                 "help",
                 "monitor",
                 "quit",
+                "request",
                 "show",
                 "test"
             ]
@@ -448,7 +449,15 @@ mod tests {
         let r = rows(Where::Operational, &plain_words("show system"), "");
         assert_eq!(
             names(&r),
-            ["commit", "processes", "storage", "uptime", "users"]
+            [
+                "commit",
+                "configuration",
+                "processes",
+                "rollback",
+                "storage",
+                "uptime",
+                "users"
+            ]
         );
         let r = rows(Where::Operational, &plain_words("sh sys users"), "");
         assert_eq!(names(&r), ["<[Enter]>", "|"]);
@@ -579,7 +588,14 @@ mod tests {
         let r = rows(at, &plain_words("commit"), "");
         assert_eq!(
             names(&r),
-            ["<[Enter]>", "and-quit", "check", "comment", "confirmed"]
+            [
+                "<[Enter]>",
+                "and-quit",
+                "at",
+                "check",
+                "comment",
+                "confirmed"
+            ]
         );
         let r = rows(at, &plain_words("commit confirmed"), "");
         assert_eq!(
@@ -588,12 +604,13 @@ mod tests {
                 "<[Enter]>",
                 "<confirm-timeout>",
                 "and-quit",
+                "at",
                 "check",
                 "comment"
             ]
         );
         let r = rows(at, &plain_words("commit confirmed 5 and-quit"), "");
-        assert_eq!(names(&r), ["<[Enter]>", "check", "comment"]);
+        assert_eq!(names(&r), ["<[Enter]>", "at", "check", "comment"]);
         let r = rows(at, &plain_words("commit comment"), "");
         assert_eq!(names(&r), ["<comment>"]);
         let r = rows(at, &plain_words("show"), "");
@@ -602,7 +619,15 @@ mod tests {
         let r = rows(at, &plain_words("run show system"), "");
         assert_eq!(
             names(&r),
-            ["commit", "processes", "storage", "uptime", "users"]
+            [
+                "commit",
+                "configuration",
+                "processes",
+                "rollback",
+                "storage",
+                "uptime",
+                "users"
+            ]
         );
     }
 
@@ -627,7 +652,7 @@ mod tests {
                 &plain_words("show configuration | display"),
                 ""
             )),
-            ["json", "set", "xml"]
+            ["detail", "json", "omit", "set", "xml"]
         );
     }
 

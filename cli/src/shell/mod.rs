@@ -4,8 +4,11 @@
 
 mod aaa;
 mod configuration;
+mod display;
 pub mod escape;
 pub mod help;
+mod help_topic;
+mod history;
 mod interface_args;
 mod l2tp;
 mod l2tp_args;
@@ -253,6 +256,15 @@ impl<T: Transport> Shell<T> {
             return Flow::Continue;
         }
         if let Some(before) = help_request(line) {
+            if self.asks_for_revisions(before) {
+                return match self.rollback_completions() {
+                    Ok(text) => {
+                        self.print(&text);
+                        Flow::Continue
+                    }
+                    Err(Lost) => Flow::Exit,
+                };
+            }
             let text = self.possible_completions(before);
             self.print(&text);
             return Flow::Continue;
@@ -272,6 +284,19 @@ impl<T: Transport> Shell<T> {
             Ok(flow) => flow,
             Err(Lost) => Flow::Exit,
         }
+    }
+
+    /// `rollback ?` in configuration mode lists the revisions, which only the daemon knows.
+    fn asks_for_revisions(&self, before: &str) -> bool {
+        if !matches!(self.mode, Mode::Configuration { .. }) {
+            return false;
+        }
+        let Ok(words) = (self.split)(before) else {
+            return false;
+        };
+        words.len() == 1
+            && words::match_command(&schema::opcmd::CONFIGURATION, &words)
+                .is_ok_and(|c| c.action == schema::opcmd::Action::Rollback)
     }
 
     /// The `Possible completions:` text for a line ending just before `?`.

@@ -145,17 +145,29 @@ impl<T: Transport> Shell<T> {
                     },
                 };
                 match self.call(request)? {
-                    Ok(Reply::Config { path, tree }) => {
-                        self.emit(Shown::Config { path, tree }, pipes, input)
-                    }
+                    Ok(Reply::Config { path, tree, header }) => self.emit(
+                        Shown::Config {
+                            path,
+                            tree,
+                            header,
+                            level: None,
+                        },
+                        pipes,
+                        input,
+                    ),
                     Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), pipes, input),
                     Ok(other) => self.unexpected(&other),
                     Err(e) => self.report(line, e, 0, cmd.args),
                 }
             }
             Action::ShowSystemCommit => match self.call(Request::ShowSystemCommit)? {
-                Ok(Reply::Commits { entries }) => {
-                    self.emit(Shown::Text(render::commits(&entries)), pipes, input)
+                Ok(Reply::Commits { entries, scheduled }) => {
+                    let mut text = scheduled
+                        .as_ref()
+                        .map(super::history::scheduled_line)
+                        .unwrap_or_default();
+                    text.push_str(&render::commits(&entries));
+                    self.emit(Shown::Text(text), pipes, input)
                 }
                 Ok(other) => self.unexpected(&other),
                 Err(e) => self.report_plain(e, None),
@@ -249,6 +261,18 @@ impl<T: Transport> Shell<T> {
             | Action::ShowLog
             | Action::MonitorStart
             | Action::MonitorStop => self.system_command(line, cmd, pipes, input)?,
+            Action::ShowSystemRollback
+            | Action::ShowRescue
+            | Action::RescueSave
+            | Action::RescueDelete
+            | Action::ClearSystemCommit => {
+                return self
+                    .history_command(line, cmd, pipes, input)
+                    .unwrap_or(Ok(Flow::Continue))
+            }
+            Action::HelpTopic | Action::HelpReference => {
+                self.help_topic(line, cmd.action == Action::HelpReference, cmd.args, &[])
+            }
             Action::Help => {
                 let rows = help::rows(help::Where::Operational, &[], "");
                 self.print(&help::render(help::Where::Operational, &rows));

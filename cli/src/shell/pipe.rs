@@ -1,5 +1,5 @@
 //! Output pipes: `| match RE`, `| except RE`, `| count`, `| last N`,
-//! `| display set|json|xml`, `| no-more`, `| refresh N` and `| compare [rollback N]`,
+//! `| display set [relative]|detail|omit|json|xml`, `| no-more`, `| refresh N` and `| compare [rollback N]`,
 //! chained left to right.
 
 use super::words::{resolve, Resolved};
@@ -15,6 +15,13 @@ pub enum Pipe {
     Count,
     Last(usize),
     DisplaySet,
+    /// `| display set relative`: `set` lines written from the edit level.
+    DisplaySetRelative,
+    /// `| display detail`: each statement's help above it as `##` comments.
+    DisplayDetail,
+    /// `| display omit`: also the statements marked `apply-flags omit` (we have none, so
+    /// the configuration as it is).
+    DisplayOmit,
     DisplayJson,
     DisplayXml,
     NoMore,
@@ -115,8 +122,15 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
         "display" => {
             let what = arg.ok_or_else(|| err(1, "syntax error, expecting <command>."))?;
             match resolve(what.text.as_str(), cmd.children.iter(), |c| c.name) {
-                Resolved::One(c) if c.name == "set" => Pipe::DisplaySet,
+                Resolved::One(c) if c.name == "set" => match words.get(2) {
+                    Some(w) if "relative".starts_with(w.text.as_str()) && !w.quoted => {
+                        Pipe::DisplaySetRelative
+                    }
+                    _ => Pipe::DisplaySet,
+                },
                 Resolved::One(c) if c.name == "xml" => Pipe::DisplayXml,
+                Resolved::One(c) if c.name == "detail" => Pipe::DisplayDetail,
+                Resolved::One(c) if c.name == "omit" => Pipe::DisplayOmit,
                 Resolved::One(_) => Pipe::DisplayJson,
                 _ => return Err(err(1, "syntax error.")),
             }
@@ -142,7 +156,7 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
         _ => return Err(err(0, "syntax error.")),
     };
     let used = match pipe {
-        Pipe::Compare(Some(_)) => 3,
+        Pipe::Compare(Some(_)) | Pipe::DisplaySetRelative => 3,
         Pipe::Count | Pipe::NoMore | Pipe::Compare(None) => 1,
         _ => 2,
     };
@@ -176,6 +190,9 @@ pub fn filter(text: &str, pipes: &[Pipe]) -> String {
             }
             Pipe::Count => lines = vec![Cow::Owned(format!("Count: {} lines", lines.len()))],
             Pipe::DisplaySet
+            | Pipe::DisplaySetRelative
+            | Pipe::DisplayDetail
+            | Pipe::DisplayOmit
             | Pipe::DisplayJson
             | Pipe::DisplayXml
             | Pipe::NoMore
@@ -244,6 +261,18 @@ mod tests {
         assert!(matches!(
             pipes("show | refresh 604800").as_slice(),
             [Pipe::Refresh(604_800)]
+        ));
+        assert!(matches!(
+            pipes("show | display set relative | display detail").as_slice(),
+            [Pipe::DisplaySetRelative, Pipe::DisplayDetail]
+        ));
+        assert!(matches!(
+            pipes("show | d s r").as_slice(),
+            [Pipe::DisplaySetRelative]
+        ));
+        assert!(matches!(
+            pipes("show | display omit").as_slice(),
+            [Pipe::DisplayOmit]
         ));
         assert!(matches!(
             pipes("show | compare").as_slice(),

@@ -12,6 +12,10 @@ pub(super) enum Shown {
     Config {
         path: Path,
         tree: Node,
+        /// `## Last commit: ...`, shown above a whole configuration's brace form.
+        header: Option<String>,
+        /// The edit level in configuration mode (`| display set relative`, the XML banner).
+        level: Option<Path>,
     },
     Diff(Vec<DiffBlock>),
     /// A typed operational reply: its text, and its serde form for `| display json|xml`
@@ -31,7 +35,7 @@ impl<T: Transport> Shell<T> {
             self.error("refresh is not supported for this command");
             return;
         }
-        if xml && !matches!(shown, Shown::Rpc { .. }) {
+        if xml && !matches!(shown, Shown::Rpc { .. } | Shown::Config { .. }) {
             self.error("display xml is not supported for this command");
             return;
         }
@@ -44,9 +48,24 @@ impl<T: Transport> Shell<T> {
                 structured::json_text(root, &reply)
             }
             Shown::Rpc { text, .. } => text,
-            Shown::Config { path, tree } => {
-                if pipes.iter().any(|p| matches!(p, Pipe::DisplaySet)) {
+            Shown::Config {
+                path,
+                tree,
+                header,
+                level,
+            } => {
+                if xml {
+                    super::display::config_xml(&path, &tree, header.as_deref(), level.as_ref())
+                } else if pipes.iter().any(|p| matches!(p, Pipe::DisplaySetRelative)) {
+                    schema::print::to_set_lines_relative(
+                        level.as_deref().unwrap_or(&[]),
+                        &path,
+                        &tree,
+                    )
+                } else if pipes.iter().any(|p| matches!(p, Pipe::DisplaySet)) {
                     schema::print::to_set_lines(&path, &tree)
+                } else if pipes.iter().any(|p| matches!(p, Pipe::DisplayDetail)) {
+                    super::display::with_header(header, schema::print::to_detail_text(&path, &tree))
                 } else if pipes.iter().any(|p| matches!(p, Pipe::DisplayJson)) {
                     let json = schema::print::to_json(&path, &tree);
                     let mut s = serde_json::to_string_pretty(&json)
@@ -54,7 +73,7 @@ impl<T: Transport> Shell<T> {
                     s.push('\n');
                     s
                 } else {
-                    schema::print::to_text(&path, &tree)
+                    super::display::with_header(header, schema::print::to_text(&path, &tree))
                 }
             }
             Shown::Diff(blocks) => schema::print::diff_to_text(&blocks),

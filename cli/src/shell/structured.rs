@@ -7,7 +7,8 @@
 use serde_json::Value;
 
 /// The XML namespace declaration of Junos' `<rpc-reply>`.
-const RPC_REPLY_OPEN: &str = "<rpc-reply xmlns:junos=\"http://xml.juniper.net/junos/*/junos\">";
+pub(crate) const RPC_REPLY_OPEN: &str =
+    "<rpc-reply xmlns:junos=\"http://xml.juniper.net/junos/*/junos\">";
 
 /// One XML element: a leaf with text, or an element with children.
 #[derive(Debug, PartialEq)]

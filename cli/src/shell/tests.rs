@@ -402,6 +402,7 @@ fn commits() -> Response {
             entry(1, "root", None),
             entry(2, "lewis", None),
         ],
+        scheduled: None,
     })
 }
 
@@ -455,6 +456,7 @@ fn question_mark_lists_from_the_tables() {
          lab@r0> configure\nEntering configuration mode\n\n[edit]\nlab@r0# commit ?\nPossible completions:\n\
          \x20 <[Enter]>                     Execute this command\n\
          \x20 and-quit                      Quit configuration mode if commit succeeds\n\
+         \x20 at                            Time at which to activate configuration changes\n\
          \x20 check                         Check correctness of syntax; do not apply changes\n\
          \x20 comment                       Message to write to commit log\n\
          \x20 confirmed                     Automatically rollback if not confirmed\n"
@@ -944,19 +946,39 @@ mod l2tp {
         assert_well_formed(xml);
     }
 
+    /// `| display xml` of a configuration is Junos' `<configuration>`, its commit
+    /// attributes from the header, and the `<cli>` banner.
     #[test]
-    fn display_xml_of_configuration_is_refused() {
-        let tree = schema::tree::Node::default();
+    fn display_xml_of_configuration() {
+        let mut tree = schema::tree::Node::default();
+        tree.ensure(&[
+            schema::NodeId::new("system"),
+            schema::NodeId::new("host-name"),
+        ])
+        .values = vec!["r1".into()];
         let (out, failed, _) = transcript(
-            vec![ok(Reply::Config { path: vec![], tree })],
+            vec![ok(Reply::Config {
+                path: vec![],
+                tree,
+                header: Some("## Last commit: 2026-12-03 18:20:01 UTC by alice".into()),
+            })],
             "show configuration | display xml\n",
         );
         assert_eq!(
             out,
             "lab@r0> show configuration | display xml\n\
-             error: display xml is not supported for this command\n"
+             <rpc-reply xmlns:junos=\"http://xml.juniper.net/junos/*/junos\">\n\
+             \x20   <configuration junos:commit-localtime=\"2026-12-03 18:20:01 UTC\" junos:commit-user=\"alice\">\n\
+             \x20           <system>\n\
+             \x20               <host-name>r1</host-name>\n\
+             \x20           </system>\n\
+             \x20   </configuration>\n\
+             \x20   <cli>\n\
+             \x20       <banner></banner>\n\
+             \x20   </cli>\n\
+             </rpc-reply>\n"
         );
-        assert!(failed);
+        assert!(!failed);
     }
 
     #[test]
@@ -1335,6 +1357,7 @@ fn control_characters_from_others_are_shown_escaped() {
             comment: Some("fine\x1b[2J\x1b[Hall clear\r".into()),
             confirmed_minutes: None,
         }],
+        scheduled: None,
     });
     let (out, _, _) = transcript(
         vec![users, commits],

@@ -86,7 +86,8 @@ pub fn required_class(req: &Request) -> LoginClass {
         | Request::GetSystemStorage
         | Request::GetLog { .. }
         | Request::MonitorStart { .. }
-        | Request::MonitorStop { .. } => LoginClass::ReadOnly,
+        | Request::MonitorStop { .. }
+        | Request::ShowRescue => LoginClass::ReadOnly,
         Request::TestL2tpTunnel { .. }
         | Request::ClearL2tpDestination(_)
         | Request::ClearL2tpTunnel(_)

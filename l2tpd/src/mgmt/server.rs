@@ -126,6 +126,8 @@ pub fn spawn_mgmt_thread(
                                         Request::Commit { .. }
                                             | Request::Load { .. }
                                             | Request::Rollback { .. }
+                                            | Request::RollbackRescue
+                                            | Request::ReplacePattern { .. }
                                     );
                                     mgmt.handle_or_defer(session, request)
                                 }

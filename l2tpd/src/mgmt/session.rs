@@ -40,6 +40,8 @@ pub struct PrivateCandidate {
     pub changed: bool,
     /// Changed since last written to the store (written back by the periodic tick).
     pub unsaved: bool,
+    /// When it was last edited (its `## Last changed` line).
+    pub changed_at: Option<i64>,
 }
 
 impl Session {

@@ -5,6 +5,9 @@
 //! requests one at a time (so a commit is never interleaved with an edit), and tests drive it
 //! directly.
 
+#[path = "history.rs"]
+mod history;
+
 use super::confirm;
 use super::identity;
 #[path = "system/mod.rs"]
@@ -69,6 +72,10 @@ pub struct Mgmt {
     broadcasts: Vec<String>,
     /// `show system …`, `show log`, `monitor` (the `system` module).
     system: system::SystemState,
+    /// When the shared candidate was last edited (its `## Last changed` line).
+    changed_at: Option<i64>,
+    /// A pending `commit at`.
+    scheduled: Option<history::Scheduled>,
 }
 
 fn failed(message: impl Into<String>) -> MgmtError {
@@ -131,6 +138,8 @@ impl Mgmt {
             next_session: 1,
             broadcasts: Vec::new(),
             system: system::SystemState::new(started),
+            changed_at: None,
+            scheduled: None,
         };
         crate::log::set_host_name(&mgmt.host_name());
         if let Err(e) = mgmt.engine.apply_at_start(&mgmt.active_config) {
@@ -360,6 +369,7 @@ impl Mgmt {
                 let pending = self.store.pending_confirm().ok().flatten();
                 Ok(Reply::Commits {
                     entries: confirm::with_time_left(entries, pending.as_ref(), self.clock.now()),
+                    scheduled: self.scheduled_commit(),
                 })
             }
             Request::ShowSystemUsers => Ok(Reply::Users {
@@ -457,6 +467,23 @@ impl Mgmt {
                 self.settle_shared(outcome)
             }
             Request::Update => self.update(id),
+            Request::RescueSave => self.rescue_save(),
+            Request::RescueDelete => self.rescue_delete(),
+            Request::ShowRescue => self.show_rescue(id),
+            Request::RollbackRescue => self.rollback_rescue(id),
+            Request::CommitAt { time, comment } => self.commit_at(id, &time, comment),
+            Request::ClearSystemCommit => self.clear_system_commit(),
+            Request::WildcardDelete {
+                words,
+                pattern,
+                confirmed,
+            } => self.wildcard_delete(id, &words, &pattern, confirmed),
+            Request::ReplacePattern {
+                words,
+                pattern,
+                with,
+                upto,
+            } => self.replace_pattern(id, &words, &pattern, &with, upto),
             // Answered by the engine through `engine_request`.
             Request::TestL2tpTunnel { .. }
             | Request::GetL2tpSummaryInformation { .. }
@@ -534,6 +561,19 @@ impl Mgmt {
         })
     }
 
+    /// When this session's candidate was last edited; `None` while it has no changes.
+    fn candidate_changed_at(&self, id: SessionId) -> Option<i64> {
+        match self
+            .sessions
+            .get(&id)
+            .and_then(|s| s.config.as_ref())
+            .and_then(|c| c.private.as_ref())
+        {
+            Some(p) => p.changed.then_some(p.changed_at).flatten(),
+            None => self.shared.as_ref().and(self.changed_at),
+        }
+    }
+
     fn candidate_changed(&self, id: SessionId) -> bool {
         match self
             .sessions
@@ -552,7 +592,13 @@ impl Mgmt {
         if !identity::may_see_secrets(self.session(id)?.class) {
             schema::secret_data::hide_secrets(&path, &mut tree);
         }
-        Ok(Reply::Config { path, tree })
+        // Junos heads a whole configuration only.
+        let header = if path.is_empty() {
+            self.header(id, revision)
+        } else {
+            None
+        };
+        Ok(Reply::Config { path, tree, header })
     }
 
     fn compare(
@@ -661,6 +707,7 @@ impl Mgmt {
                     base_generation: self.generation,
                     changed: false,
                     unsaved: false,
+                    changed_at: None,
                 })
             }
             ConfigureMode::Shared => {
@@ -777,6 +824,8 @@ impl Mgmt {
         f: impl FnOnce(&mut Node) -> Result<Vec<String>, MgmtError>,
     ) -> Outcome {
         let is_private = self.config_session(id)?.private.is_some();
+        self.refuse_while_scheduled()?;
+        let now = self.clock.now();
         if is_private {
             let p = self
                 .sessions
@@ -787,6 +836,7 @@ impl Mgmt {
             let messages = f(&mut p.tree)?;
             p.changed = true;
             p.unsaved = true;
+            p.changed_at = Some(now);
             return Ok(Reply::Done { messages });
         }
         if let Some(holder) = self.foreign_lock(id) {
@@ -804,6 +854,7 @@ impl Mgmt {
                     self.shared = None;
                 } else {
                     self.shared_unsaved = true;
+                    self.changed_at = Some(now);
                 }
                 Ok(Reply::Done { messages })
             }
@@ -857,6 +908,7 @@ impl Mgmt {
         comment: Option<String>,
         and_quit: bool,
     ) -> Outcome {
+        self.refuse_while_scheduled()?;
         let config = self.config_session(id)?;
         if let Some(holder) = self.foreign_lock(id) {
             return Err(MgmtError::Locked {
@@ -1028,6 +1080,7 @@ impl Mgmt {
     pub fn tick(&mut self) -> bool {
         self.flush_shared();
         self.follow_monitors();
+        self.run_scheduled();
         let pending = match self.store.pending_confirm() {
             Ok(p) => p,
             Err(e) => {

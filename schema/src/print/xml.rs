@@ -1,0 +1,148 @@
+//! `| display xml` of a configuration: Junos' XML of it, `<configuration>` and below (the
+//! shell wraps it in `<rpc-reply>`). Lists are elements with a `<name>` child, flags empty
+//! elements, leaf-lists repeated elements; `inactive: ` is the `inactive="inactive"`
+//! attribute and an annotation a `<junos:comment>` before the element, as Junos writes them.
+
+use super::brace::value_word;
+use crate::def::{Kind, Stmt, Type};
+use crate::edit::stmt_for_path_in;
+use crate::tree::{Node, NodeId};
+
+/// `attributes` go on `<configuration>` (`junos:commit-localtime="..."`). `depth` is the
+/// indentation of `<configuration>`; its statements are indented two steps more, as Junos
+/// does.
+pub(super) fn to_xml(
+    root: &'static Stmt,
+    path: &[NodeId],
+    node: &Node,
+    attributes: &[(&str, String)],
+    depth: usize,
+) -> String {
+    let mut out = String::new();
+    let pad = "    ".repeat(depth);
+    out.push_str(&pad);
+    out.push_str("<configuration");
+    for (name, value) in attributes {
+        out.push_str(&format!(" {name}=\"{}\"", escape(value)));
+    }
+    out.push_str(">\n");
+    // The path down to the shown level is written as enclosing elements; `show system
+    // host-name` ends in the leaf itself, written as an element of its own.
+    let inner = depth + 2;
+    let stmt = stmt_for_path_in(root, path);
+    let leaf = match (path.split_last(), stmt) {
+        (Some((id, parents)), Some(s)) if !s.has_block() => Some((id, parents, s)),
+        _ => None,
+    };
+    let parents = leaf.map_or(path, |(_, parents, _)| parents);
+    for (i, id) in parents.iter().enumerate() {
+        open(id, &Node::default(), inner + i, &mut out, false);
+    }
+    match leaf {
+        Some((id, _, s)) => element(Some(s), id, node, inner + parents.len(), &mut out),
+        None => children(stmt, node, inner + parents.len(), &mut out),
+    }
+    for (i, id) in parents.iter().enumerate().rev() {
+        close(id, inner + i, &mut out);
+    }
+    out.push_str(&pad);
+    out.push_str("</configuration>\n");
+    out
+}
+
+fn children(stmt: Option<&'static Stmt>, node: &Node, depth: usize, out: &mut String) {
+    for (id, child) in &node.children {
+        element(
+            stmt.and_then(|s| s.child(&id.keyword)),
+            id,
+            child,
+            depth,
+            out,
+        );
+    }
+}
+
+fn element(stmt: Option<&'static Stmt>, id: &NodeId, node: &Node, depth: usize, out: &mut String) {
+    let pad = "    ".repeat(depth);
+    if let Some(annotation) = &node.annotation {
+        out.push_str(&format!(
+            "{pad}<junos:comment>/* {} */</junos:comment>\n",
+            escape(annotation)
+        ));
+    }
+    let inactive = if node.inactive {
+        " inactive=\"inactive\""
+    } else {
+        ""
+    };
+    let kind = stmt.map(|s| s.kind);
+    let name = &id.keyword;
+    match kind {
+        Some(Kind::Leaf(ty) | Kind::LeafList(ty)) => {
+            for value in &node.values {
+                let text = if ty == Type::Secret {
+                    value_word(value, true).trim_matches('"').to_string()
+                } else {
+                    value.clone()
+                };
+                out.push_str(&format!(
+                    "{pad}<{name}{inactive}>{}</{name}>\n",
+                    escape(&text)
+                ));
+            }
+            if node.values.is_empty() {
+                out.push_str(&format!("{pad}<{name}{inactive}/>\n"));
+            }
+        }
+        Some(Kind::Flag) => out.push_str(&format!("{pad}<{name}{inactive}/>\n")),
+        _ if node.children.is_empty() && id.key.is_none() && !node.values.is_empty() => {
+            for value in &node.values {
+                out.push_str(&format!(
+                    "{pad}<{name}{inactive}>{}</{name}>\n",
+                    escape(value)
+                ));
+            }
+        }
+        _ if node.children.is_empty() && id.key.is_none() => {
+            out.push_str(&format!("{pad}<{name}{inactive}/>\n"));
+        }
+        _ => {
+            open(id, node, depth, out, true);
+            children(stmt, node, depth + 1, out);
+            close(id, depth, out);
+        }
+    }
+}
+
+/// `<name>` and, for a list entry, its `<name>KEY</name>` line.
+fn open(id: &NodeId, node: &Node, depth: usize, out: &mut String, with_tags: bool) {
+    let pad = "    ".repeat(depth);
+    let inactive = if with_tags && node.inactive {
+        " inactive=\"inactive\""
+    } else {
+        ""
+    };
+    out.push_str(&format!("{pad}<{}{inactive}>\n", id.keyword));
+    if let Some(key) = &id.key {
+        out.push_str(&format!("{pad}    <name>{}</name>\n", escape(key)));
+    }
+}
+
+fn close(id: &NodeId, depth: usize, out: &mut String) {
+    out.push_str(&format!("{}</{}>\n", "    ".repeat(depth), id.keyword));
+}
+
+/// Text and attribute values escaped for XML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
