@@ -1,6 +1,7 @@
 //! The interactive shell on a terminal: rustyline with completion, hints and `?` help drawn
 //! from the schema, the pager, and questions asked at the keyboard.
 
+use crate::shell::cli_settings::TerminalInfo;
 use crate::shell::help::{self, Where};
 use crate::shell::pager::Key;
 use crate::shell::transport::Transport;
@@ -153,6 +154,18 @@ impl Input for Keyboard<'_> {
     fn pager(&mut self) -> Option<(usize, &mut dyn FnMut() -> io::Result<Key>)> {
         let rows = crate::terminal::rows()?;
         Some((rows, &mut *self.read_key))
+    }
+
+    fn terminal(&self) -> Option<TerminalInfo> {
+        let rows = crate::terminal::rows()?;
+        Some(TerminalInfo {
+            rows,
+            columns: crate::terminal::columns().unwrap_or(80),
+            term: std::env::var("TERM").unwrap_or_default(),
+            directory: std::env::current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+        })
     }
 }
 

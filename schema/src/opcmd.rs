@@ -41,6 +41,9 @@ pub enum Action {
     ShowAaaSubscribers,
     TestAaaPpp,
     ClearAaaStatistics,
+    // `set cli ...` and `show cli`: the session's own settings.
+    SetCli,
+    ShowCli,
     Help,
     Exit,
 
@@ -291,10 +294,14 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
     word("exit", "Exit the management session").action(Action::Exit),
     word("help", "Provide help information").action(Action::Help),
     word("quit", "Exit the management session").action(Action::Exit),
+    cmd("set", "Set CLI properties", &[SET_CLI]),
     cmd(
         "show",
         "Show system information",
         &[
+            word("cli", "Show command-line interface settings")
+                .action(Action::ShowCli)
+                .pipe(),
             word("configuration", "Show current configuration")
                 .action(Action::ShowConfiguration)
                 .rest(Rest::ConfigPath)
@@ -505,6 +512,28 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
         ],
     ),
 ];
+
+/// `set cli ...`: this session's settings, as Junos keeps them per session.
+const SET_CLI: OpCmd = cmd(
+    "cli",
+    "Set CLI properties",
+    &[
+        cmd(
+            "complete-on-space",
+            "Set whether typing space completes current word",
+            &[
+                word("off", "Disable complete-on-space").action(Action::SetCli),
+                word("on", "Enable complete-on-space").action(Action::SetCli),
+            ],
+        ),
+        word("screen-length", "Set number of lines on screen")
+            .value("<length>", "Number of lines on screen (0..100000)")
+            .action(Action::SetCli),
+        word("screen-width", "Set number of characters on a line")
+            .value("<width>", "Number of characters in a line (0, 40..1024)")
+            .action(Action::SetCli),
+    ],
+);
 
 // The options of `show|clear services l2tp ...`, each list sorted as `?` shows it. The
 // shell reads the options by name, so one keyword means the same in every list.
@@ -720,6 +749,9 @@ pub static PIPES: &[OpCmd] = &[
     ),
     word("except", "Show only text that does not match a pattern")
         .value("<pattern>", "Pattern to avoid"),
+    word("find", "Search for first occurrence of pattern")
+        .value("<pattern>", "Pattern to search for"),
+    word("hold", "Hold text without exiting the --More-- prompt"),
     word("last", "Display end of output only").value("<number>", "Number of lines to display"),
     word("match", "Show only text that matches a pattern").value("<pattern>", "Pattern to match"),
     word("no-more", "Don't paginate output"),
@@ -727,6 +759,12 @@ pub static PIPES: &[OpCmd] = &[
         "<interval>",
         "Time interval for refresh in seconds (1..604800)",
     ),
+    word("save", "Save output text to file").value("<filename>", "Output file name"),
+    word(
+        "trim",
+        "Trim specified number of columns from start of line",
+    )
+    .value("<columns>", "Number of columns to trim (1..1024)"),
 ];
 
 #[cfg(test)]

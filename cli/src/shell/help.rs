@@ -386,9 +386,19 @@ mod tests {
         let r = rows(Where::Operational, &[], "");
         assert_eq!(
             names(&r),
-            ["clear", "configure", "exit", "help", "quit", "show", "test"]
+            [
+                "clear",
+                "configure",
+                "exit",
+                "help",
+                "quit",
+                "set",
+                "show",
+                "test"
+            ]
         );
-        assert_eq!(names(&rows(Where::Operational, &[], "s")), ["show"]);
+        assert_eq!(names(&rows(Where::Operational, &[], "s")), ["set", "show"]);
+        assert_eq!(names(&rows(Where::Operational, &[], "sh")), ["show"]);
     }
 
     #[test]

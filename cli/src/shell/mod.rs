@@ -3,6 +3,7 @@
 //! and the pager and questions go through [`Input`], so it runs the same in tests.
 
 mod aaa;
+pub mod cli_settings;
 mod configuration;
 pub mod escape;
 pub mod help;
@@ -57,6 +58,10 @@ pub trait Input {
     fn pager(&mut self) -> Option<(usize, &mut dyn FnMut() -> io::Result<pager::Key>)> {
         None
     }
+    /// The terminal the operator sits at (`show cli`, the pager's width), if any.
+    fn terminal(&self) -> Option<cli_settings::TerminalInfo> {
+        None
+    }
 }
 
 /// How the typed line appears on screen, for the `^` under a bad word.
@@ -104,6 +109,8 @@ pub struct Shell<T: Transport> {
     edit_history: Vec<Path>,
     /// The clock and Ctrl-C of `| refresh`.
     refresher: Box<dyn Refresher>,
+    /// `set cli ...` of this session.
+    cli: cli_settings::CliSettings,
 }
 
 impl<T: Transport> Shell<T> {
@@ -141,6 +148,7 @@ impl<T: Transport> Shell<T> {
                 atomic: false,
                 edit_history: Vec::new(),
                 refresher: Box::new(SignalRefresher::default()),
+                cli: cli_settings::CliSettings::default(),
             }),
             Ok(_) => Err("error: unexpected reply from l2tpd to hello".to_string()),
             Err(e) => Err(format!("error: {}", error_message(&e))),

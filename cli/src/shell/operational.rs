@@ -242,6 +242,8 @@ impl<T: Transport> Shell<T> {
                     Err(e) => self.report_plain(e, None),
                 }
             }
+            Action::SetCli => self.set_cli(line, cmd),
+            Action::ShowCli => self.show_cli(pipes, input),
             Action::Help => {
                 let rows = help::rows(help::Where::Operational, &[], "");
                 self.print(&help::render(help::Where::Operational, &rows));

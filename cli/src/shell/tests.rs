@@ -442,6 +442,7 @@ fn question_mark_lists_from_the_tables() {
     assert_eq!(
         out,
         "lab@r0> show ?\nPossible completions:\n\
+         \x20 cli                  Show command-line interface settings\n\
          \x20 configuration        Show current configuration\n\
          \x20 interfaces           Show interface information\n\
          \x20 network-access       Show network access information\n\
@@ -735,7 +736,7 @@ fn pager_pages_long_output() {
     s.shell.execute("show system commit", &mut term);
     assert_eq!(
         s.screen.text(),
-        "0   2026-11-24 05:01:31 UTC by lewis via cli\n    tunnel to lns2\n---(more)---\r            \r"
+        "0   2026-11-24 05:01:31 UTC by lewis via cli\n    tunnel to lns2\n---(more 50%)---\r                \r"
     );
     let before = s.screen.text().len();
     s.shell.execute("show system commit | no-more", &mut term);
@@ -1677,3 +1678,6 @@ mod interfaces;
 
 #[path = "aaa_tests.rs"]
 mod aaa;
+
+#[path = "habits_tests.rs"]
+mod habits;
