@@ -11,7 +11,12 @@ pub fn rows() -> Option<usize> {
     if !io::stdout().is_terminal() {
         return None;
     }
-    Some(window_size().map(|(r, _)| r).filter(|r| *r > 1).unwrap_or(24))
+    Some(
+        window_size()
+            .map(|(r, _)| r)
+            .filter(|r| *r > 1)
+            .unwrap_or(24),
+    )
 }
 
 #[allow(unsafe_code)]

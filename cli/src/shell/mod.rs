@@ -355,6 +355,7 @@ impl<T: Transport> Shell<T> {
                         name: c.name.to_string(),
                         help: c.help.to_string(),
                         literal: true,
+                        keyword: true,
                     })
                     .collect();
                 let at = match self.mode {

@@ -474,7 +474,10 @@ fn question_mark_in_configuration_mode_walks_the_schema() {
     s.shell.execute("configure", &mut NoInput);
     let text = s.shell.possible_completions("set ");
     let mut expected = String::from("Possible completions:\n");
-    for c in schema::table::ROOT.children {
+    // Alphabetically, as Junos lists them (the table keeps its canonical print order).
+    let mut children: Vec<_> = schema::table::ROOT.children.iter().collect();
+    children.sort_by_key(|c| c.name);
+    for c in children {
         let marker = if c.has_block() { '>' } else { ' ' };
         expected.push_str(&format!("{marker} {:<30}{}\n", c.name, c.help));
     }
