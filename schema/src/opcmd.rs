@@ -136,6 +136,42 @@ pub struct OpCmd {
     pub options: bool,
     pub rest: Rest,
     pub children: &'static [OpCmd],
+    /// What must be given before the command runs (so `?` offers `<[Enter]>` only then).
+    pub needs: Needs,
+}
+
+/// What a command cannot run without. The shell's argument parsers refuse a line without it
+/// ("missing mandatory argument"); `?` reads this so it never offers `<[Enter]>` there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// Each of these options (`test services l2tp tunnel`: user, password, tunnel-name).
+    All(&'static [&'static str]),
+    /// One of these options (`clear network-access aaa subscriber`: username or session-id).
+    Any(&'static [&'static str]),
+    /// An option other than these modifiers (`clear services l2tp tunnel`: a target, not
+    /// just `force` or `statistics`).
+    AnyBut(&'static [&'static str]),
+    /// Its free words (`show snmp mib get OBJECT`, `save FILE`).
+    Words,
+    /// One of its sub-commands (`load merge|override|replace|set`): the walk moves on to
+    /// that sub-command, so where this is read nothing has been given.
+    Child,
+}
+
+impl Needs {
+    /// True when `used` (the options given) and `words` (whether free words were given)
+    /// are enough to run.
+    pub fn met(self, used: &[&str], words: bool) -> bool {
+        match self {
+            Needs::Nothing => true,
+            Needs::All(names) => names.iter().all(|n| used.contains(n)),
+            Needs::Any(names) => names.iter().any(|n| used.contains(n)),
+            Needs::AnyBut(modifiers) => used.iter().any(|u| !modifiers.contains(u)),
+            Needs::Words => words,
+            Needs::Child => false,
+        }
+    }
 }
 
 impl OpCmd {
@@ -149,6 +185,7 @@ impl OpCmd {
             options: false,
             rest: Rest::Nothing,
             children: &[],
+            needs: Needs::Nothing,
         }
     }
 
@@ -181,6 +218,10 @@ impl OpCmd {
     }
     pub const fn value(mut self, placeholder: &'static str, help: &'static str) -> OpCmd {
         self.value = Some((placeholder, help));
+        self
+    }
+    pub const fn needs(mut self, needs: Needs) -> OpCmd {
+        self.needs = needs;
         self
     }
     pub const fn rest(mut self, rest: Rest) -> OpCmd {
@@ -229,7 +270,8 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                             ],
                         )
                         .action(Action::ClearNetworkAccessAaaSubscriber)
-                        .options(),
+                        .options()
+                        .needs(Needs::Any(&["session-id", "username"])),
                     ],
                 )],
             ),
@@ -258,17 +300,20 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                             CLEAR_DESTINATION_OPTIONS,
                         )
                         .action(Action::ClearL2tpDestination)
-                        .options(),
+                        .options()
+                        .needs(CLEAR_TARGET),
                         cmd("session", "Clear L2TP sessions", CLEAR_SESSION_OPTIONS)
                             .action(Action::ClearL2tpSession)
-                            .options(),
+                            .options()
+                            .needs(CLEAR_TARGET),
                         cmd(
                             "tunnel",
                             "Clear L2TP tunnels and their sessions",
                             CLEAR_TUNNEL_OPTIONS,
                         )
                         .action(Action::ClearL2tpTunnel)
-                        .options(),
+                        .options()
+                        .needs(CLEAR_TARGET),
                     ],
                 )],
             ),
@@ -431,10 +476,12 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                             word("get", "Get the value of an object")
                                 .action(Action::ShowSnmpMibGet)
                                 .rest(SNMP_OBJECT)
+                                .needs(Needs::Words)
                                 .pipe(),
                             word("walk", "Walk the objects under an object")
                                 .action(Action::ShowSnmpMibWalk)
                                 .rest(SNMP_OBJECT)
+                                .needs(Needs::Words)
                                 .pipe(),
                         ],
                     ),
@@ -485,7 +532,8 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                     ],
                 )
                 .action(Action::TestAaaPpp)
-                .options()],
+                .options()
+                .needs(Needs::All(&["password", "user"]))],
             ),
             cmd(
                 "services",
@@ -506,7 +554,8 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         ],
                     )
                     .action(Action::TestL2tpTunnel)
-                    .options()],
+                    .options()
+                    .needs(Needs::All(&["password", "tunnel-name", "user"]))],
                 )],
             ),
         ],
@@ -682,13 +731,22 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
         "load",
         "Load configuration from ASCII file",
         &[
-            word("merge", "Merge contents with existing configuration").rest(FILE_OR_TERMINAL),
-            word("override", "Override existing configuration").rest(FILE_OR_TERMINAL),
-            word("replace", "Replace configuration data").rest(FILE_OR_TERMINAL),
-            word("set", "Execute set of commands on existing configuration").rest(FILE_OR_TERMINAL),
+            word("merge", "Merge contents with existing configuration")
+                .rest(FILE_OR_TERMINAL)
+                .needs(Needs::Words),
+            word("override", "Override existing configuration")
+                .rest(FILE_OR_TERMINAL)
+                .needs(Needs::Words),
+            word("replace", "Replace configuration data")
+                .rest(FILE_OR_TERMINAL)
+                .needs(Needs::Words),
+            word("set", "Execute set of commands on existing configuration")
+                .rest(FILE_OR_TERMINAL)
+                .needs(Needs::Words),
         ],
     )
-    .action(Action::Load),
+    .action(Action::Load)
+    .needs(Needs::Child),
     word("quit", "Quit from this level").action(Action::Quit),
     word("rename", "Rename a statement")
         .action(Action::Rename)
@@ -704,6 +762,7 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
         .rest(Rest::OpCommand),
     word("save", "Save configuration to ASCII file")
         .action(Action::Save)
+        .needs(Needs::Words)
         .rest(Rest::Words {
             placeholder: "<filename>",
             help: "Name of file to save to",
@@ -725,6 +784,9 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
         }),
     word("update", "Update private database").action(Action::Update),
 ];
+
+/// `clear services l2tp destination|tunnel|session` clear something only when told what.
+const CLEAR_TARGET: Needs = Needs::AnyBut(&["force", "statistics"]);
 
 const FILE_OR_TERMINAL: Rest = Rest::Words {
     placeholder: "<filename>",

@@ -150,3 +150,111 @@ fn save_writes_the_file_and_says_how_many_lines() {
     );
     assert!(failed);
 }
+
+/// Every command line the tables can spell without arguments (`clear services l2tp tunnel`,
+/// `save`), in operational or configuration mode.
+fn bare_commands(node: &'static schema::opcmd::OpCmd, line: &str, out: &mut Vec<String>) {
+    for c in node.children {
+        // A keyword that takes a value (`user U`) is not complete without it: `?` shows
+        // only the placeholder there.
+        if c.value.is_some() {
+            continue;
+        }
+        let line = if line.is_empty() {
+            c.name.to_string()
+        } else {
+            format!("{line} {}", c.name)
+        };
+        if c.action.is_some() {
+            out.push(line.clone());
+        }
+        if !c.options {
+            bare_commands(c, &line, out);
+        }
+    }
+}
+
+/// What the shell prints for `line`, run alone (in configuration mode when `configuration`),
+/// against a daemon that answers anything with "done".
+fn run_alone(line: &str, configuration: bool) -> String {
+    let mut s = session(Echo::AfterPrompt, vec![configured(); 4]);
+    if configuration {
+        s.shell.execute("configure", &mut NoInput);
+    }
+    let before = s.screen.text().len();
+    s.shell.execute(line, &mut NoInput);
+    s.screen.text()[before..].to_string()
+}
+
+fn offers_enter(line: &str, configuration: bool) -> bool {
+    let level = Vec::new();
+    let at = if configuration {
+        help::Where::Configuration { level: &level }
+    } else {
+        help::Where::Operational
+    };
+    help::completions_text(at, test_split, &format!("{line} ")).contains("<[Enter]>")
+}
+
+fn says_something_is_missing(out: &str) -> bool {
+    out.contains("missing") || out.contains("expecting")
+}
+
+/// `?` never offers `<[Enter]>` where Enter fails for want of an argument, in either mode.
+#[test]
+fn enter_is_offered_only_where_the_command_runs() {
+    for (root, configuration) in [
+        (&schema::opcmd::OPERATIONAL, false),
+        (&schema::opcmd::CONFIGURATION, true),
+    ] {
+        let mut lines = Vec::new();
+        bare_commands(root, "", &mut lines);
+        assert!(lines.len() > 20, "{lines:?}");
+        for line in lines {
+            if !offers_enter(&line, configuration) {
+                continue;
+            }
+            let out = run_alone(&line, configuration);
+            assert!(
+                !says_something_is_missing(&out),
+                "'{line} ?' offers <[Enter]> but Enter says:\n{out}"
+            );
+        }
+    }
+}
+
+/// The commands that need an argument: no `<[Enter]>` until it is given.
+#[test]
+fn no_enter_before_a_mandatory_argument() {
+    for (line, configuration) in [
+        ("clear services l2tp tunnel", false),
+        ("clear services l2tp tunnel force", false),
+        ("clear services l2tp session statistics", false),
+        ("clear services l2tp destination", false),
+        ("clear network-access aaa subscriber", false),
+        ("test aaa ppp user u", false),
+        ("test services l2tp tunnel user u password p", false),
+        ("show snmp mib get", false),
+        ("show snmp mib walk", false),
+        ("save", true),
+        ("load merge", true),
+        ("set", true),
+    ] {
+        assert!(!offers_enter(line, configuration), "{line}");
+        let out = run_alone(line, configuration);
+        assert!(says_something_is_missing(&out), "{line}: {out}");
+    }
+    for (line, configuration) in [
+        ("clear services l2tp tunnel all", false),
+        ("clear services l2tp tunnel force local-tunnel-id 5", false),
+        ("clear network-access aaa subscriber username u", false),
+        ("test aaa ppp user u password p", false),
+        ("show snmp mib get sysUpTime.0", false),
+        ("save /tmp/x", true),
+        ("rollback", true),
+        ("status", true),
+        ("commit", true),
+    ] {
+        assert!(offers_enter(line, configuration), "{line}");
+    }
+}

@@ -289,9 +289,11 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
             .collect(),
     };
     // Configuration-mode commands other than `show` take a path, so `<[Enter]>` is only
-    // offered where the command is complete as typed.
-    let complete = runnable && (node.rest != Rest::ConfigPath || node.pipe);
-    if complete && (matches!(at, Where::Operational) || node.pipe) {
+    // offered where the command is complete as typed, and never before what it needs.
+    let complete = runnable
+        && (node.rest != Rest::ConfigPath || node.pipe)
+        && node.needs.met(&[], !args.is_empty());
+    if complete {
         out.insert(0, enter());
     }
     if runnable && node.pipe {
@@ -330,14 +332,8 @@ fn option_rows(node: &'static OpCmd, args: &[Word], runnable: bool) -> Vec<Row> 
                             )
                         });
                         if i == args.len() {
-                            let mut rows: Vec<Row> = option_rows(node, &[], runnable)
-                                .into_iter()
-                                .filter(|r| !used.contains(&r.name.as_str()))
-                                .collect();
-                            rows.insert(
-                                usize::from(runnable).min(rows.len()),
-                                Row::placeholder(placeholder, help),
-                            );
+                            let mut rows = option_tail(node, &used, free_word, runnable);
+                            rows.push(Row::placeholder(placeholder, help));
                             return rows;
                         }
                         if !next_is_option {
@@ -354,8 +350,20 @@ fn option_rows(node: &'static OpCmd, args: &[Word], runnable: bool) -> Vec<Row> 
             _ => return Vec::new(),
         }
     }
+    option_tail(node, &used, free_word, runnable)
+}
+
+/// What may follow options `used` of `node`: `<[Enter]>` once the command has what it
+/// needs, its free word if not yet given, the options not yet given, `|`.
+fn option_tail(
+    node: &'static OpCmd,
+    used: &[&str],
+    free_word: Option<(&'static str, &'static str)>,
+    runnable: bool,
+) -> Vec<Row> {
+    let words_given = free_word.is_none() && matches!(node.rest, Rest::Words { .. });
     let mut out = Vec::new();
-    if runnable {
+    if runnable && node.needs.met(used, words_given) {
         out.push(enter());
     }
     if let Some((placeholder, help)) = free_word {
