@@ -1,6 +1,7 @@
 //! The interactive shell on a terminal: rustyline with completion, hints and `?` help drawn
 //! from the schema, the pager, and questions asked at the keyboard.
 
+use crate::shell::cli_settings::TerminalInfo;
 use crate::shell::help::{self, Where};
 use crate::shell::pager::Key;
 use crate::shell::transport::Transport;
@@ -24,6 +25,11 @@ struct Position {
     configuration: bool,
     level: Vec<String>,
     prompt: String,
+    /// `set cli complete-on-space`.
+    complete_on_space: bool,
+    /// A command line is being typed (not `load terminal` text or an answer to a question,
+    /// where `?`, Space and Tab are ordinary keys).
+    at_prompt: bool,
 }
 
 impl Position {
@@ -57,6 +63,9 @@ impl Completer for CliHelper {
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let position = lock(&self.position);
+        if !position.at_prompt {
+            return Ok((pos, Vec::new()));
+        }
         let before = line.get(..pos).unwrap_or(line);
         let at = position.at();
         let (start, rows) = help::completions(at, self.split, before);
@@ -116,6 +125,9 @@ impl ConditionalEventHandler for QuestionMark {
             return None;
         }
         let position = lock(&self.position);
+        if !position.at_prompt {
+            return None;
+        }
         let text = help::completions_text(position.at(), self.split, before);
         let message = format!("{}{}?\n{}", position.prompt, before, text);
         let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
@@ -125,6 +137,61 @@ impl ConditionalEventHandler for QuestionMark {
 }
 
 use rustyline::Cmd;
+
+/// Space completes a unique keyword as Tab does, or lists an ambiguous one (Junos'
+/// complete-on-space); anywhere else it is a space.
+struct SpaceKey {
+    position: Shared,
+    split: Splitter,
+    printer: Mutex<Box<dyn ExternalPrinter + Send>>,
+}
+
+impl ConditionalEventHandler for SpaceKey {
+    fn handle(&self, _: &Event, n: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
+        let position = lock(&self.position);
+        if !position.at_prompt || !position.complete_on_space || ctx.pos() < ctx.line().len() {
+            return None;
+        }
+        let before = ctx.line();
+        let column = position.prompt.chars().count();
+        match help::on_space(position.at(), self.split, before, column) {
+            help::Space::Complete(rest) => Some(Cmd::Insert(n, format!("{rest} "))),
+            help::Space::Ambiguous(text) => {
+                let message = format!("{}{}\n{}", position.prompt, before, text);
+                let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
+                let _ = printer.print(message);
+                Some(Cmd::Noop)
+            }
+            help::Space::Plain => None,
+        }
+    }
+}
+
+/// Tab lists `Possible completions:` (as `?` does) once the word cannot be completed
+/// further; until then the line editor completes it.
+struct TabKey {
+    position: Shared,
+    split: Splitter,
+    printer: Mutex<Box<dyn ExternalPrinter + Send>>,
+}
+
+impl ConditionalEventHandler for TabKey {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
+        let before = ctx.line().get(..ctx.pos()).unwrap_or(ctx.line());
+        if before.matches('"').count() % 2 == 1 {
+            return None;
+        }
+        let position = lock(&self.position);
+        if !position.at_prompt {
+            return None;
+        }
+        let text = help::on_tab(position.at(), self.split, before)?;
+        let message = format!("{}{}\n{}", position.prompt, before, text);
+        let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = printer.print(message);
+        Some(Cmd::Noop)
+    }
+}
 
 /// Questions and `load terminal` at the keyboard; the pager when stdout is a terminal.
 struct Keyboard<'e> {
@@ -154,6 +221,18 @@ impl Input for Keyboard<'_> {
         let rows = crate::terminal::rows()?;
         Some((rows, &mut *self.read_key))
     }
+
+    fn terminal(&self) -> Option<TerminalInfo> {
+        let rows = crate::terminal::rows()?;
+        Some(TerminalInfo {
+            rows,
+            columns: crate::terminal::columns().unwrap_or(80),
+            term: std::env::var("TERM").unwrap_or_default(),
+            directory: std::env::current_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+        })
+    }
 }
 
 /// Runs the read-eval-print loop until `exit` or end of input; true when it ended because
@@ -182,6 +261,29 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<boo
             EventHandler::Conditional(Box::new(handler)),
         );
     }
+    if let (Ok(space), Ok(tab)) = (
+        editor.create_external_printer(),
+        editor.create_external_printer(),
+    ) {
+        let space = SpaceKey {
+            position: position.clone(),
+            split,
+            printer: Mutex::new(Box::new(space)),
+        };
+        editor.bind_sequence(
+            KeyEvent::from(' '),
+            EventHandler::Conditional(Box::new(space)),
+        );
+        let tab = TabKey {
+            position: position.clone(),
+            split,
+            printer: Mutex::new(Box::new(tab)),
+        };
+        editor.bind_sequence(
+            KeyEvent::from('\t'),
+            EventHandler::Conditional(Box::new(tab)),
+        );
+    }
     // Broadcasts (an automatic rollback) are shown above the prompt as they come, as Junos
     // writes them to every user's terminal.
     if let Ok(mut printer) = editor.create_external_printer() {
@@ -196,13 +298,17 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<boo
             p.configuration = matches!(shell.mode(), Mode::Configuration { .. });
             p.level = shell.level_words();
             p.prompt = shell.prompt();
+            p.complete_on_space = shell.cli_settings().complete_on_space;
         }
         if let Some(banner) = shell.banner() {
             print!("{banner}");
         }
         io::stdout().flush()?;
         let prompt = shell.prompt();
-        let line = match editor.readline(&prompt) {
+        lock(&position).at_prompt = true;
+        let read = editor.readline(&prompt);
+        lock(&position).at_prompt = false;
+        let line = match read {
             Ok(line) => line,
             // Ctrl-C at the prompt also ends `monitor start`.
             Err(ReadlineError::Interrupted) => {

@@ -49,6 +49,9 @@ pub enum Action {
     ShowLog,
     MonitorStart,
     MonitorStop,
+    // `set cli ...` and `show cli`: the session's own settings.
+    SetCli,
+    ShowCli,
     Help,
     Exit,
 
@@ -124,6 +127,7 @@ const SHOW_SYSTEM_ROLLBACK: OpCmd = word("rollback", "Show rolled back configura
         placeholder: "<number>",
         help: "Rollback number (0..49), then optionally 'compare' and another",
     })
+    .needs(Needs::Words)
     .pipe();
 
 /// `request system configuration rescue save|delete`.
@@ -219,6 +223,42 @@ pub struct OpCmd {
     pub options: bool,
     pub rest: Rest,
     pub children: &'static [OpCmd],
+    /// What must be given before the command runs (so `?` offers `<[Enter]>` only then).
+    pub needs: Needs,
+}
+
+/// What a command cannot run without. The shell's argument parsers refuse a line without it
+/// ("missing mandatory argument"); `?` reads this so it never offers `<[Enter]>` there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// Each of these options (`test services l2tp tunnel`: user, password, tunnel-name).
+    All(&'static [&'static str]),
+    /// One of these options (`clear network-access aaa subscriber`: username or session-id).
+    Any(&'static [&'static str]),
+    /// An option other than these modifiers (`clear services l2tp tunnel`: a target, not
+    /// just `force` or `statistics`).
+    AnyBut(&'static [&'static str]),
+    /// Its free words (`show snmp mib get OBJECT`, `save FILE`).
+    Words,
+    /// One of its sub-commands (`load merge|override|replace|set`): the walk moves on to
+    /// that sub-command, so where this is read nothing has been given.
+    Child,
+}
+
+impl Needs {
+    /// True when `used` (the options given) and `words` (whether free words were given)
+    /// are enough to run.
+    pub fn met(self, used: &[&str], words: bool) -> bool {
+        match self {
+            Needs::Nothing => true,
+            Needs::All(names) => names.iter().all(|n| used.contains(n)),
+            Needs::Any(names) => names.iter().any(|n| used.contains(n)),
+            Needs::AnyBut(modifiers) => used.iter().any(|u| !modifiers.contains(u)),
+            Needs::Words => words,
+            Needs::Child => false,
+        }
+    }
 }
 
 impl OpCmd {
@@ -232,6 +272,7 @@ impl OpCmd {
             options: false,
             rest: Rest::Nothing,
             children: &[],
+            needs: Needs::Nothing,
         }
     }
 
@@ -264,6 +305,10 @@ impl OpCmd {
     }
     pub const fn value(mut self, placeholder: &'static str, help: &'static str) -> OpCmd {
         self.value = Some((placeholder, help));
+        self
+    }
+    pub const fn needs(mut self, needs: Needs) -> OpCmd {
+        self.needs = needs;
         self
     }
     pub const fn rest(mut self, rest: Rest) -> OpCmd {
@@ -312,7 +357,8 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                             ],
                         )
                         .action(Action::ClearNetworkAccessAaaSubscriber)
-                        .options(),
+                        .options()
+                        .needs(Needs::Any(&["session-id", "username"])),
                     ],
                 )],
             ),
@@ -341,17 +387,20 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                             CLEAR_DESTINATION_OPTIONS,
                         )
                         .action(Action::ClearL2tpDestination)
-                        .options(),
+                        .options()
+                        .needs(CLEAR_TARGET),
                         cmd("session", "Clear L2TP sessions", CLEAR_SESSION_OPTIONS)
                             .action(Action::ClearL2tpSession)
-                            .options(),
+                            .options()
+                            .needs(CLEAR_TARGET),
                         cmd(
                             "tunnel",
                             "Clear L2TP tunnels and their sessions",
                             CLEAR_TUNNEL_OPTIONS,
                         )
                         .action(Action::ClearL2tpTunnel)
-                        .options(),
+                        .options()
+                        .needs(CLEAR_TARGET),
                     ],
                 )],
             ),
@@ -380,10 +429,14 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
     MONITOR,
     word("quit", "Exit the management session").action(Action::Exit),
     REQUEST,
+    cmd("set", "Set CLI properties", &[SET_CLI]),
     cmd(
         "show",
         "Show system information",
         &[
+            word("cli", "Show command-line interface settings")
+                .action(Action::ShowCli)
+                .pipe(),
             word("configuration", "Show current configuration")
                 .action(Action::ShowConfiguration)
                 .rest(Rest::ConfigPath)
@@ -518,10 +571,12 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                             word("get", "Get the value of an object")
                                 .action(Action::ShowSnmpMibGet)
                                 .rest(SNMP_OBJECT)
+                                .needs(Needs::Words)
                                 .pipe(),
                             word("walk", "Walk the objects under an object")
                                 .action(Action::ShowSnmpMibWalk)
                                 .rest(SNMP_OBJECT)
+                                .needs(Needs::Words)
                                 .pipe(),
                         ],
                     ),
@@ -578,7 +633,8 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                     ],
                 )
                 .action(Action::TestAaaPpp)
-                .options()],
+                .options()
+                .needs(Needs::All(&["password", "user"]))],
             ),
             cmd(
                 "services",
@@ -599,7 +655,8 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         ],
                     )
                     .action(Action::TestL2tpTunnel)
-                    .options()],
+                    .options()
+                    .needs(Needs::All(&["password", "tunnel-name", "user"]))],
                 )],
             ),
         ],
@@ -634,10 +691,33 @@ const MONITOR: OpCmd = cmd(
     &[
         word("start", "Start showing log file in real time")
             .action(Action::MonitorStart)
-            .rest(LOG_FILE),
+            .rest(LOG_FILE)
+            .needs(Needs::Words),
         word("stop", "Stop showing log file in real time")
             .action(Action::MonitorStop)
             .rest(LOG_FILE),
+    ],
+);
+
+/// `set cli ...`: this session's settings, as Junos keeps them per session.
+const SET_CLI: OpCmd = cmd(
+    "cli",
+    "Set CLI properties",
+    &[
+        cmd(
+            "complete-on-space",
+            "Set whether typing space completes current word",
+            &[
+                word("off", "Disable complete-on-space").action(Action::SetCli),
+                word("on", "Enable complete-on-space").action(Action::SetCli),
+            ],
+        ),
+        word("screen-length", "Set number of lines on screen")
+            .value("<length>", "Number of lines on screen (0..100000)")
+            .action(Action::SetCli),
+        word("screen-width", "Set number of characters on a line")
+            .value("<width>", "Number of characters in a line (0, 40..1024)")
+            .action(Action::SetCli),
     ],
 );
 
@@ -792,13 +872,22 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
         "load",
         "Load configuration from ASCII file",
         &[
-            word("merge", "Merge contents with existing configuration").rest(FILE_OR_TERMINAL),
-            word("override", "Override existing configuration").rest(FILE_OR_TERMINAL),
-            word("replace", "Replace configuration data").rest(FILE_OR_TERMINAL),
-            word("set", "Execute set of commands on existing configuration").rest(FILE_OR_TERMINAL),
+            word("merge", "Merge contents with existing configuration")
+                .rest(FILE_OR_TERMINAL)
+                .needs(Needs::Words),
+            word("override", "Override existing configuration")
+                .rest(FILE_OR_TERMINAL)
+                .needs(Needs::Words),
+            word("replace", "Replace configuration data")
+                .rest(FILE_OR_TERMINAL)
+                .needs(Needs::Words),
+            word("set", "Execute set of commands on existing configuration")
+                .rest(FILE_OR_TERMINAL)
+                .needs(Needs::Words),
         ],
     )
-    .action(Action::Load),
+    .action(Action::Load)
+    .needs(Needs::Child),
     word("quit", "Quit from this level").action(Action::Quit),
     word("rename", "Rename a statement")
         .action(Action::Rename)
@@ -812,7 +901,8 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
                 placeholder: "<pattern>",
                 help:
                     "Regular expression, then 'with' and the replacement, then optionally 'upto N'",
-            })],
+            })
+            .needs(Needs::Words)],
     ),
     word("rollback", "Roll back to previous committed configuration")
         .action(Action::Rollback)
@@ -825,6 +915,7 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
         .rest(Rest::OpCommand),
     word("save", "Save configuration to ASCII file")
         .action(Action::Save)
+        .needs(Needs::Words)
         .rest(Rest::Words {
             placeholder: "<filename>",
             help: "Name of file to save to",
@@ -850,9 +941,13 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
         "Wildcard operations",
         &[word("delete", "Delete a data element")
             .action(Action::WildcardDelete)
-            .rest(Rest::ConfigPath)],
+            .rest(Rest::ConfigPath)
+            .needs(Needs::Words)],
     ),
 ];
+
+/// `clear services l2tp destination|tunnel|session` clear something only when told what.
+const CLEAR_TARGET: Needs = Needs::AnyBut(&["force", "statistics"]);
 
 const FILE_OR_TERMINAL: Rest = Rest::Words {
     placeholder: "<filename>",
@@ -889,6 +984,9 @@ pub static PIPES: &[OpCmd] = &[
     ),
     word("except", "Show only text that does not match a pattern")
         .value("<pattern>", "Pattern to avoid"),
+    word("find", "Search for first occurrence of pattern")
+        .value("<pattern>", "Pattern to search for"),
+    word("hold", "Hold text without exiting the --More-- prompt"),
     word("last", "Display end of output only").value("<number>", "Number of lines to display"),
     word("match", "Show only text that matches a pattern").value("<pattern>", "Pattern to match"),
     word("no-more", "Don't paginate output"),
@@ -896,6 +994,12 @@ pub static PIPES: &[OpCmd] = &[
         "<interval>",
         "Time interval for refresh in seconds (1..604800)",
     ),
+    word("save", "Save output text to file").value("<filename>", "Output file name"),
+    word(
+        "trim",
+        "Trim specified number of columns from start of line",
+    )
+    .value("<columns>", "Number of columns to trim (1..1024)"),
 ];
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub struct Row {
     pub help: String,
     /// A word the operator can type as is (Tab completes only these).
     pub literal: bool,
+    /// A keyword of the command or schema (Space completes only these), not a value.
+    pub keyword: bool,
 }
 
 impl Row {
@@ -26,6 +28,17 @@ impl Row {
             name: name.to_string(),
             help: help.to_string(),
             literal: true,
+            keyword: true,
+        }
+    }
+    /// A value that exists (a profile name, a tunnel ID): Tab completes it, Space does not.
+    pub fn value(name: &str, help: &str) -> Row {
+        Row {
+            marker: ' ',
+            name: name.to_string(),
+            help: help.to_string(),
+            literal: true,
+            keyword: false,
         }
     }
     fn placeholder(name: &str, help: &str) -> Row {
@@ -34,6 +47,7 @@ impl Row {
             name: name.to_string(),
             help: help.to_string(),
             literal: false,
+            keyword: false,
         }
     }
 }
@@ -116,7 +130,94 @@ pub fn rows(at: Where<'_>, words: &[Word], partial: &str) -> Vec<Row> {
     if !partial.is_empty() {
         all.retain(|r| r.literal || r.name.starts_with('<') && r.name != "<[Enter]>");
     }
+    sort(&mut all);
     all
+}
+
+/// Junos' order: `<[Enter]>`, then the `<value>` placeholders, then the words alphabetically,
+/// then `|`.
+fn sort(rows: &mut [Row]) {
+    let rank = |r: &Row| match r.name.as_str() {
+        "<[Enter]>" => 0,
+        "|" => 3,
+        _ if !r.literal => 1,
+        _ => 2,
+    };
+    rows.sort_by(|a, b| {
+        rank(a).cmp(&rank(b)).then_with(|| match rank(a) {
+            2 => a.name.cmp(&b.name),
+            _ => std::cmp::Ordering::Equal,
+        })
+    });
+}
+
+/// What Space does at the end of `before` (complete-on-space).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Space {
+    /// The word is the unique abbreviation of a keyword: insert this, then the space.
+    Complete(String),
+    /// Several keywords start with the word and no value could: show this and insert nothing.
+    Ambiguous(String),
+    /// An ordinary space (a whole word, a value, nothing typed).
+    Plain,
+}
+
+/// Space after a partly typed word completes it as Tab does when one keyword starts with
+/// it, and says it is ambiguous (as Junos does) when several do and no value is possible.
+/// `column` is where the line starts on screen, for the `^` under the word.
+pub fn on_space(at: Where<'_>, split: super::Splitter, before: &str, column: usize) -> Space {
+    // Inside quotes a space is part of the value.
+    if before.matches('"').count() % 2 == 1 {
+        return Space::Plain;
+    }
+    let (complete, partial) = split_partial(before);
+    if partial.is_empty() {
+        return Space::Plain;
+    }
+    let Ok(words) = split(complete) else {
+        return Space::Plain;
+    };
+    let all = rows(at, &words, partial);
+    let keywords: Vec<&Row> = all.iter().filter(|r| r.literal && r.keyword).collect();
+    if keywords.iter().any(|r| r.name == partial) {
+        return Space::Plain;
+    }
+    match keywords.as_slice() {
+        [only] => Space::Complete(only.name.get(partial.len()..).unwrap_or("").to_string()),
+        [] => Space::Plain,
+        _ if all.iter().any(|r| !r.literal || !r.keyword) => Space::Plain,
+        _ => {
+            let typed = before.get(..before.len() - partial.len()).unwrap_or("");
+            let start = column + typed.chars().count();
+            let rows: Vec<Row> = keywords.into_iter().cloned().collect();
+            Space::Ambiguous(format!(
+                "{}'{partial}' is ambiguous.\n{}",
+                super::render::caret(start),
+                render(at, &rows)
+            ))
+        }
+    }
+}
+
+/// Tab when the word cannot be extended (several completions and nothing in common beyond
+/// what is typed): the `Possible completions:` list, as `?` shows it. `None` lets the line
+/// editor complete.
+pub fn on_tab(at: Where<'_>, split: super::Splitter, before: &str) -> Option<String> {
+    let (_, partial) = split_partial(before);
+    let (_, rows) = completions(at, split, before);
+    if rows.len() < 2 {
+        return None;
+    }
+    let first = rows.first()?.name.as_str();
+    let common = rows.iter().fold(first.len(), |n, r| {
+        first
+            .bytes()
+            .zip(r.name.bytes())
+            .take(n)
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    (common <= partial.len()).then(|| completions_text(at, split, before))
 }
 
 /// `| compare` applies to configuration shows only.
@@ -188,9 +289,11 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
             .collect(),
     };
     // Configuration-mode commands other than `show` take a path, so `<[Enter]>` is only
-    // offered where the command is complete as typed.
-    let complete = runnable && (node.rest != Rest::ConfigPath || node.pipe);
-    if complete && (matches!(at, Where::Operational) || node.pipe) {
+    // offered where the command is complete as typed, and never before what it needs.
+    let complete = runnable
+        && (node.rest != Rest::ConfigPath || node.pipe)
+        && node.needs.met(&[], !args.is_empty());
+    if complete {
         out.insert(0, enter());
     }
     if runnable && node.pipe {
@@ -229,14 +332,8 @@ fn option_rows(node: &'static OpCmd, args: &[Word], runnable: bool) -> Vec<Row> 
                             )
                         });
                         if i == args.len() {
-                            let mut rows: Vec<Row> = option_rows(node, &[], runnable)
-                                .into_iter()
-                                .filter(|r| !used.contains(&r.name.as_str()))
-                                .collect();
-                            rows.insert(
-                                usize::from(runnable).min(rows.len()),
-                                Row::placeholder(placeholder, help),
-                            );
+                            let mut rows = option_tail(node, &used, free_word, runnable);
+                            rows.push(Row::placeholder(placeholder, help));
                             return rows;
                         }
                         if !next_is_option {
@@ -253,8 +350,20 @@ fn option_rows(node: &'static OpCmd, args: &[Word], runnable: bool) -> Vec<Row> 
             _ => return Vec::new(),
         }
     }
+    option_tail(node, &used, free_word, runnable)
+}
+
+/// What may follow options `used` of `node`: `<[Enter]>` once the command has what it
+/// needs, its free word if not yet given, the options not yet given, `|`.
+fn option_tail(
+    node: &'static OpCmd,
+    used: &[&str],
+    free_word: Option<(&'static str, &'static str)>,
+    runnable: bool,
+) -> Vec<Row> {
+    let words_given = free_word.is_none() && matches!(node.rest, Rest::Words { .. });
     let mut out = Vec::new();
-    if runnable {
+    if runnable && node.needs.met(used, words_given) {
         out.push(enter());
     }
     if let Some((placeholder, help)) = free_word {
@@ -394,11 +503,13 @@ mod tests {
                 "monitor",
                 "quit",
                 "request",
+                "set",
                 "show",
                 "test"
             ]
         );
-        assert_eq!(names(&rows(Where::Operational, &[], "s")), ["show"]);
+        assert_eq!(names(&rows(Where::Operational, &[], "s")), ["set", "show"]);
+        assert_eq!(names(&rows(Where::Operational, &[], "sh")), ["show"]);
     }
 
     #[test]
@@ -476,15 +587,14 @@ mod tests {
     fn configuration_paths_from_the_schema() {
         let at = Where::Configuration { level: &[] };
         let r = rows(at, &plain_words("set"), "");
-        assert_eq!(
-            names(&r),
-            ROOT.children.iter().map(|c| c.name).collect::<Vec<_>>()
-        );
+        let mut expected: Vec<&str> = ROOT.children.iter().map(|c| c.name).collect();
+        expected.sort_unstable();
+        assert_eq!(names(&r), expected);
         // Blocks are marked '>', leaves (`access-profile`) are not.
-        assert!(r
+        assert!(r.iter().all(|r| ROOT
+            .children
             .iter()
-            .zip(ROOT.children)
-            .all(|(r, c)| (r.marker == '>') == c.has_block()));
+            .any(|c| c.name == r.name && (r.marker == '>') == c.has_block())));
         let first = ROOT.children.first().expect("a statement");
         assert!(render(at, &r).contains(&format!("> {:<30}{}\n", first.name, first.help)));
         // An edit level starts the walk below the root.
@@ -494,10 +604,9 @@ mod tests {
             &plain_words("set"),
             "",
         );
-        assert_eq!(
-            names(&r),
-            first.children.iter().map(|c| c.name).collect::<Vec<_>>()
-        );
+        let mut expected: Vec<&str> = first.children.iter().map(|c| c.name).collect();
+        expected.sort_unstable();
+        assert_eq!(names(&r), expected);
     }
 
     /// `mtu (size | use-lower-layer)`: the range and the keyword are both offered.
@@ -558,7 +667,9 @@ mod tests {
             unreachable!()
         };
         let r = rows(at, &plain_words(&format!("set {}", path.join(" "))), "");
-        assert_eq!(names(&r), choices.to_vec());
+        let mut choices = choices.to_vec();
+        choices.sort_unstable();
+        assert_eq!(names(&r), choices);
 
         let mut path = Vec::new();
         let leaf = find(&ROOT, &mut path, &|s| {
@@ -653,6 +764,111 @@ mod tests {
                 ""
             )),
             ["detail", "json", "omit", "set", "xml"]
+        );
+    }
+
+    fn split(line: &str) -> Result<Vec<Word>, (usize, String)> {
+        Ok(plain_words(line))
+    }
+
+    #[test]
+    fn space_completes_a_unique_keyword() {
+        let op = Where::Operational;
+        assert_eq!(on_space(op, split, "sh", 0), Space::Complete("ow".into()));
+        assert_eq!(
+            on_space(op, split, "show serv", 0),
+            Space::Complete("ices".into())
+        );
+        // A whole word, no word, or a word nothing starts with: just a space.
+        assert_eq!(on_space(op, split, "show", 0), Space::Plain);
+        assert_eq!(on_space(op, split, "show ", 0), Space::Plain);
+        assert_eq!(on_space(op, split, "bogus", 0), Space::Plain);
+        // Pipes complete too.
+        assert_eq!(
+            on_space(op, split, "show system users | m", 0),
+            Space::Complete("atch".into())
+        );
+        // Inside quotes a space is part of the value.
+        let cfg = Where::Configuration { level: &[] };
+        assert_eq!(
+            on_space(cfg, split, "annotate system \"a sy", 0),
+            Space::Plain
+        );
+        // A value (a new profile name) is never completed or refused.
+        assert_eq!(
+            on_space(cfg, split, "set access tunnel-profile t", 0),
+            Space::Plain
+        );
+    }
+
+    #[test]
+    fn space_on_an_ambiguous_keyword_lists_the_candidates() {
+        let at = Where::Operational;
+        let Space::Ambiguous(text) = on_space(at, split, "s", 13) else {
+            panic!("not ambiguous");
+        };
+        assert_eq!(
+            text,
+            "             ^\n's' is ambiguous.\nPossible completions:\n\
+             \x20 set                  Set CLI properties\n\
+             \x20 show                 Show system information\n"
+        );
+        let Space::Ambiguous(text) = on_space(at, split, "show services l2tp s", 0) else {
+            panic!("not ambiguous");
+        };
+        assert!(
+            text.starts_with("                   ^\n's' is ambiguous."),
+            "{text}"
+        );
+        assert!(
+            text.contains("  session  ") && text.contains("  summary  "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn tab_lists_once_nothing_more_can_be_completed() {
+        let at = Where::Operational;
+        // `s` can become `set` or `show`: nothing in common beyond `s`, so Tab lists.
+        let text = on_tab(at, split, "s").expect("a list");
+        assert!(text.starts_with("Possible completions:\n  set"), "{text}");
+        // `show services l2tp d` extends to `d` + `destination`/`disconnect...`: nothing more.
+        assert!(on_tab(at, split, "show services l2tp d").is_some());
+        // A unique or extensible word is the line editor's to complete.
+        assert_eq!(on_tab(at, split, "sh"), None);
+        assert!(on_tab(at, split, "show services l2tp session local-").is_some());
+        assert_eq!(on_tab(at, split, "show services l2tp tunnel local-g"), None);
+    }
+
+    /// `<[Enter]>` first, then placeholders, words alphabetically, `|` last, as Junos.
+    #[test]
+    fn rows_are_sorted_as_junos_lists_them() {
+        let r = rows(
+            Where::Operational,
+            &plain_words("show services l2tp tunnel"),
+            "",
+        );
+        let n = names(&r);
+        assert_eq!(n.first(), Some(&"<[Enter]>"));
+        assert_eq!(n.last(), Some(&"|"));
+        let words: Vec<&str> = n[1..n.len() - 1].to_vec();
+        let mut sorted = words.clone();
+        sorted.sort_unstable();
+        assert_eq!(words, sorted);
+        let at = Where::Configuration { level: &[] };
+        let r = rows(at, &plain_words("set"), "");
+        let mut sorted = names(&r);
+        sorted.sort_unstable();
+        assert_eq!(names(&r), sorted);
+    }
+
+    #[test]
+    fn a_long_name_keeps_a_space_before_its_help() {
+        let long = "x".repeat(30);
+        let r = [Row::word(' ', &long, "Help")];
+        assert_eq!(
+            render(Where::Operational, &r),
+            format!("Possible completions:\n  {long} Help\n")
         );
     }
 

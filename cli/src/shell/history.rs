@@ -341,6 +341,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
         name: "<[Enter]>".into(),
         help: "Execute this command".into(),
         literal: false,
+        keyword: false,
     }];
     for e in entries {
         let mut text = format!(
@@ -361,6 +362,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
             name: e.index.to_string(),
             help: text,
             literal: true,
+            keyword: false,
         });
     }
     rows.push(help::Row {
@@ -368,12 +370,14 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
         name: "rescue".into(),
         help: RESCUE_HELP.into(),
         literal: true,
+        keyword: true,
     });
     rows.push(help::Row {
         marker: ' ',
         name: "|".into(),
         help: "Pipe through a command".into(),
         literal: true,
+        keyword: false,
     });
     help::render(help::Where::Operational, &rows)
 }

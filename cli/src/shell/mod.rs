@@ -3,6 +3,7 @@
 //! and the pager and questions go through [`Input`], so it runs the same in tests.
 
 mod aaa;
+pub mod cli_settings;
 mod configuration;
 mod display;
 pub mod escape;
@@ -62,6 +63,10 @@ pub trait Input {
     fn pager(&mut self) -> Option<(usize, &mut dyn FnMut() -> io::Result<pager::Key>)> {
         None
     }
+    /// The terminal the operator sits at (`show cli`, the pager's width), if any.
+    fn terminal(&self) -> Option<cli_settings::TerminalInfo> {
+        None
+    }
 }
 
 /// How the typed line appears on screen, for the `^` under a bad word.
@@ -114,6 +119,8 @@ pub struct Shell<T: Transport> {
     edit_history: Vec<Path>,
     /// The clock and Ctrl-C of `| refresh`.
     refresher: Box<dyn Refresher>,
+    /// `set cli ...` of this session.
+    cli: cli_settings::CliSettings,
 }
 
 impl<T: Transport> Shell<T> {
@@ -153,6 +160,7 @@ impl<T: Transport> Shell<T> {
                 atomic: false,
                 edit_history: Vec::new(),
                 refresher: Box::new(SignalRefresher::default()),
+                cli: cli_settings::CliSettings::default(),
             }),
             Ok(_) => Err("error: unexpected reply from l2tpd to hello".to_string()),
             Err(e) => Err(format!("error: {}", error_message(&e))),
@@ -387,6 +395,7 @@ impl<T: Transport> Shell<T> {
                         name: c.name.to_string(),
                         help: c.help.to_string(),
                         literal: true,
+                        keyword: true,
                     })
                     .collect();
                 let at = match self.mode {

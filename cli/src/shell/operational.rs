@@ -273,6 +273,8 @@ impl<T: Transport> Shell<T> {
             Action::HelpTopic | Action::HelpReference => {
                 self.help_topic(line, cmd.action == Action::HelpReference, cmd.args, &[])
             }
+            Action::SetCli => self.set_cli(line, cmd),
+            Action::ShowCli => self.show_cli(pipes, input),
             Action::Help => {
                 let rows = help::rows(help::Where::Operational, &[], "");
                 self.print(&help::render(help::Where::Operational, &rows));

@@ -1,6 +1,6 @@
-//! Output pipes: `| match RE`, `| except RE`, `| count`, `| last N`,
-//! `| display set [relative]|detail|omit|json|xml`, `| no-more`, `| refresh N` and `| compare [rollback N]`,
-//! chained left to right.
+//! Output pipes: `| match RE`, `| except RE`, `| find RE`, `| count`, `| last N`,
+//! `| trim N`, `| display set [relative]|detail|omit|json|xml`, `| no-more`, `| hold`,
+//! `| save FILE`, `| refresh N` and `| compare [rollback N]`, chained left to right.
 
 use super::words::{resolve, Resolved};
 use regex::Regex;
@@ -29,7 +29,18 @@ pub enum Pipe {
     Refresh(u32),
     /// `| compare` (None) or `| compare rollback N`.
     Compare(Option<u32>),
+    /// `| find RE`: the output from the first line that matches on.
+    Find(Regex),
+    /// `| trim N`: each line without its first N characters.
+    Trim(usize),
+    /// `| hold`: the pager keeps its prompt at the end of the output.
+    Hold,
+    /// `| save FILE`: the output goes to FILE instead of the screen.
+    Save(String),
 }
+
+/// The widest `| trim` Junos takes.
+const MAX_TRIM: usize = 1024;
 
 /// The longest `| refresh` interval Junos takes: a week.
 const MAX_REFRESH: u64 = 604_800;
@@ -81,16 +92,16 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
     };
     let arg = words.get(1);
     let pipe = match cmd.name {
-        "match" | "except" => {
+        "match" | "except" | "find" => {
             let text = &arg
                 .ok_or_else(|| err(1, "syntax error, expecting <pattern>."))?
                 .text;
             let re = Regex::new(text)
                 .map_err(|_| err(1, &format!("invalid regular expression '{text}'")))?;
-            if cmd.name == "match" {
-                Pipe::Match(re)
-            } else {
-                Pipe::Except(re)
+            match cmd.name {
+                "match" => Pipe::Match(re),
+                "find" => Pipe::Find(re),
+                _ => Pipe::Except(re),
             }
         }
         "last" => {
@@ -117,7 +128,28 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
                 Err(_) => return Err(err(1, &format!("invalid numeric value: '{text}'"))),
             }
         }
+        "trim" => {
+            let text = &arg
+                .ok_or_else(|| err(1, "syntax error, expecting <columns>."))?
+                .text;
+            match text.parse::<usize>() {
+                Ok(n @ 1..=MAX_TRIM) => Pipe::Trim(n),
+                Ok(n) => {
+                    return Err(err(
+                        1,
+                        &format!("Value {n} is not within range (1..{MAX_TRIM})"),
+                    ))
+                }
+                Err(_) => return Err(err(1, &format!("invalid numeric value: '{text}'"))),
+            }
+        }
+        "save" => Pipe::Save(
+            arg.ok_or_else(|| err(1, "syntax error, expecting <filename>."))?
+                .text
+                .clone(),
+        ),
         "count" => Pipe::Count,
+        "hold" => Pipe::Hold,
         "no-more" => Pipe::NoMore,
         "display" => {
             let what = arg.ok_or_else(|| err(1, "syntax error, expecting <command>."))?;
@@ -157,7 +189,7 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
     };
     let used = match pipe {
         Pipe::Compare(Some(_)) | Pipe::DisplaySetRelative => 3,
-        Pipe::Count | Pipe::NoMore | Pipe::Compare(None) => 1,
+        Pipe::Count | Pipe::NoMore | Pipe::Hold | Pipe::Compare(None) => 1,
         _ => 2,
     };
     if words.len() > used {
@@ -167,12 +199,18 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
 }
 
 /// Applies the text filters of `pipes`, in order, to `text` (display and compare were
-/// applied when the output was produced; `no-more` only affects the pager).
+/// applied when the output was produced; `no-more` and `hold` only affect the pager, and
+/// `save` where the result goes).
 pub fn filter(text: &str, pipes: &[Pipe]) -> String {
     let shapes_lines = |p: &Pipe| {
         matches!(
             p,
-            Pipe::Match(_) | Pipe::Except(_) | Pipe::Last(_) | Pipe::Count
+            Pipe::Match(_)
+                | Pipe::Except(_)
+                | Pipe::Find(_)
+                | Pipe::Trim(_)
+                | Pipe::Last(_)
+                | Pipe::Count
         )
     };
     if !pipes.iter().any(shapes_lines) {
@@ -189,6 +227,22 @@ pub fn filter(text: &str, pipes: &[Pipe]) -> String {
                 lines.drain(..skip);
             }
             Pipe::Count => lines = vec![Cow::Owned(format!("Count: {} lines", lines.len()))],
+            Pipe::Find(re) => {
+                let first = lines
+                    .iter()
+                    .position(|l| re.is_match(l))
+                    .unwrap_or(lines.len());
+                lines.drain(..first);
+            }
+            Pipe::Trim(n) => {
+                for line in &mut lines {
+                    let cut = line.char_indices().nth(*n).map_or(line.len(), |(i, _)| i);
+                    *line = match std::mem::take(line) {
+                        Cow::Borrowed(b) => Cow::Borrowed(b.get(cut..).unwrap_or_default()),
+                        Cow::Owned(o) => Cow::Owned(o.get(cut..).unwrap_or_default().to_string()),
+                    };
+                }
+            }
             Pipe::DisplaySet
             | Pipe::DisplaySetRelative
             | Pipe::DisplayDetail
@@ -196,6 +250,8 @@ pub fn filter(text: &str, pipes: &[Pipe]) -> String {
             | Pipe::DisplayJson
             | Pipe::DisplayXml
             | Pipe::NoMore
+            | Pipe::Hold
+            | Pipe::Save(_)
             | Pipe::Refresh(_)
             | Pipe::Compare(_) => {}
         }
@@ -242,6 +298,58 @@ mod tests {
         );
         assert_eq!(filter(TEXT, &pipes("show | match zzz")), "");
         assert_eq!(filter(TEXT, &pipes("show | last 9")), TEXT);
+    }
+
+    #[test]
+    fn find_and_trim() {
+        assert_eq!(
+            filter(TEXT, &pipes("show | find ^gamma")),
+            "gamma 3\nalpha 4\n"
+        );
+        assert_eq!(filter(TEXT, &pipes("show | find zzz")), "");
+        assert_eq!(
+            filter(TEXT, &pipes("show | trim 3")),
+            "ha 1\na 2\nma 3\nha 4\n"
+        );
+        // A line shorter than the columns trimmed becomes empty; characters, not bytes.
+        assert_eq!(filter("ab\néèx\n", &pipes("show | trim 2")), "\nx\n");
+        assert_eq!(
+            filter(TEXT, &pipes("show | find beta | trim 5 | match 3")),
+            " 3\n"
+        );
+    }
+
+    #[test]
+    fn hold_and_save_leave_the_text_alone() {
+        assert_eq!(filter(TEXT, &pipes("show | hold")), TEXT);
+        let p = pipes("show | save out.txt");
+        assert!(matches!(p.as_slice(), [Pipe::Save(f)] if f == "out.txt"));
+        assert_eq!(filter(TEXT, &p), TEXT);
+        let w = plain_words("show | save");
+        assert_eq!(
+            split_pipes(&w).unwrap_err(),
+            PipeError {
+                word: 3,
+                message: "syntax error, expecting <filename>.".into()
+            }
+        );
+        let w = plain_words("show | trim 0");
+        assert_eq!(
+            split_pipes(&w).unwrap_err().message,
+            "Value 0 is not within range (1..1024)"
+        );
+        let w = plain_words("show | trim x");
+        assert_eq!(
+            split_pipes(&w).unwrap_err().message,
+            "invalid numeric value: 'x'"
+        );
+        let w = plain_words("show | hold x");
+        assert_eq!(split_pipes(&w).unwrap_err().word, 3);
+        let w = plain_words("show | find");
+        assert_eq!(
+            split_pipes(&w).unwrap_err().message,
+            "syntax error, expecting <pattern>."
+        );
     }
 
     #[test]

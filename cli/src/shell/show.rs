@@ -83,19 +83,47 @@ impl<T: Transport> Shell<T> {
         } else {
             filter(&text, pipes)
         };
+        if let Some(file) = pipes.iter().find_map(|p| match p {
+            Pipe::Save(f) => Some(f),
+            _ => None,
+        }) {
+            self.save_output(file, &text);
+            return;
+        }
         let paged = !pipes.iter().any(|p| matches!(p, Pipe::NoMore));
+        let hold = pipes.iter().any(|p| matches!(p, Pipe::Hold));
         if paged {
+            let terminal = input.terminal();
+            let cli = self.cli;
             if let Some((rows, next_key)) = input.pager() {
-                if text.lines().count() >= rows {
-                    let _ = self.out.flush();
-                    let text = super::escape::terminal_safe(&text);
-                    if let Err(e) = pager::page(&text, rows, &mut self.out, next_key) {
-                        self.error(&format!("pager: {e}"));
+                if let Some(screen) = cli.screen(rows, terminal.as_ref()) {
+                    if hold || pager::needs_paging(&text, screen) {
+                        let _ = self.out.flush();
+                        let text = super::escape::terminal_safe(&text);
+                        if let Err(e) = pager::page(&text, screen, hold, &mut self.out, next_key) {
+                            self.error(&format!("pager: {e}"));
+                        }
+                        return;
                     }
-                    return;
                 }
             }
         }
         self.print(&text);
+    }
+
+    /// `| save FILE`: the output to FILE (relative to the directory the shell runs in, the
+    /// operator's home on Junos), and only its size on screen.
+    fn save_output(&mut self, file: &str, text: &str) {
+        match std::fs::write(file, text) {
+            Ok(()) => {
+                let lines = text.lines().count();
+                self.print(&format!("Wrote {lines} lines of output to '{file}'\n"));
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                let reason = reason.split(" (os error").next().unwrap_or_default();
+                self.error(&format!("could not write '{file}': {reason}"));
+            }
+        }
     }
 }

@@ -443,6 +443,7 @@ fn question_mark_lists_from_the_tables() {
     assert_eq!(
         out,
         "lab@r0> show ?\nPossible completions:\n\
+         \x20 cli                  Show command-line interface settings\n\
          \x20 configuration        Show current configuration\n\
          \x20 interfaces           Show interface information\n\
          \x20 log                  Show contents of log files\n\
@@ -477,7 +478,10 @@ fn question_mark_in_configuration_mode_walks_the_schema() {
     s.shell.execute("configure", &mut NoInput);
     let text = s.shell.possible_completions("set ");
     let mut expected = String::from("Possible completions:\n");
-    for c in schema::table::ROOT.children {
+    // Alphabetically, as Junos lists them (the table keeps its canonical print order).
+    let mut children: Vec<_> = schema::table::ROOT.children.iter().collect();
+    children.sort_by_key(|c| c.name);
+    for c in children {
         let marker = if c.has_block() { '>' } else { ' ' };
         expected.push_str(&format!("{marker} {:<30}{}\n", c.name, c.help));
     }
@@ -739,7 +743,7 @@ fn pager_pages_long_output() {
     s.shell.execute("show system commit", &mut term);
     assert_eq!(
         s.screen.text(),
-        "0   2026-11-24 05:01:31 UTC by lewis via cli\n    tunnel to lns2\n---(more)---\r            \r"
+        "0   2026-11-24 05:01:31 UTC by lewis via cli\n    tunnel to lns2\n---(more 50%)---\r                \r"
     );
     let before = s.screen.text().len();
     s.shell.execute("show system commit | no-more", &mut term);
@@ -1702,3 +1706,6 @@ mod interfaces;
 
 #[path = "aaa_tests.rs"]
 mod aaa;
+
+#[path = "habits_tests.rs"]
+mod habits;
