@@ -91,15 +91,17 @@ pub fn statistics(reply: &AaaStatistics, section: Option<AaaStatisticsSection>) 
     if shown(AaaStatisticsSection::Authentication) {
         let a = &reply.authentication;
         out.push_str("Authentication:\n");
-        for (name, value) in [
-            ("Requests", a.requests),
-            ("Accepts", a.accepts),
-            ("Rejects", a.rejects),
-            ("Timeouts", a.timeouts),
-            ("Queue full", a.queue_full),
-        ] {
-            out.push_str(&format!("  {:<26}{value}\n", format!("{name}:")));
-        }
+        counter_lines(
+            &mut out,
+            1,
+            &[
+                ("Requests", a.requests),
+                ("Accepts", a.accepts),
+                ("Rejects", a.rejects),
+                ("Timeouts", a.timeouts),
+                ("Queue full", a.queue_full),
+            ],
+        );
     }
     if shown(AaaStatisticsSection::Accounting) {
         if !out.is_empty() {
@@ -126,10 +128,11 @@ pub fn statistics(reply: &AaaStatistics, section: Option<AaaStatisticsSection>) 
         for line in table.lines() {
             out.push_str(&format!("  {line}\n"));
         }
-        out.push_str(&format!(
-            "  {:<26}{}\n",
-            "Stops awaiting retry:", a.stops_awaiting_retry
-        ));
+        counter_lines(
+            &mut out,
+            1,
+            &[("Stops awaiting retry", a.stops_awaiting_retry)],
+        );
     }
     if shown(AaaStatisticsSection::DynamicRequests) {
         if !out.is_empty() {
@@ -137,25 +140,38 @@ pub fn statistics(reply: &AaaStatistics, section: Option<AaaStatisticsSection>) 
         }
         let d = &reply.dynamic_requests;
         out.push_str("Dynamic requests:\n");
-        for (name, value) in [
-            ("Disconnect requests", d.disconnect_requests),
-            ("CoA requests", d.coa_requests),
-            ("ACKs sent", d.acks),
-            ("NAKs sent", d.naks),
-        ] {
-            out.push_str(&format!("  {:<26}{value}\n", format!("{name}:")));
-        }
+        counter_lines(
+            &mut out,
+            1,
+            &[
+                ("Disconnect requests", d.disconnect_requests),
+                ("CoA requests", d.coa_requests),
+                ("ACKs sent", d.acks),
+                ("NAKs sent", d.naks),
+            ],
+        );
         out.push_str("  Dropped:\n");
-        for (name, value) in [
-            ("Unknown client", d.unknown_client),
-            ("Malformed", d.malformed),
-            ("Bad authenticator", d.bad_authenticator),
-            ("Not a dynamic request", d.not_dynamic_request),
-        ] {
-            out.push_str(&format!("    {:<24}{value}\n", format!("{name}:")));
-        }
+        counter_lines(
+            &mut out,
+            2,
+            &[
+                ("Unknown client", d.unknown_client),
+                ("Malformed", d.malformed),
+                ("Bad authenticator", d.bad_authenticator),
+                ("Not a dynamic request", d.not_dynamic_request),
+            ],
+        );
     }
     out
+}
+
+/// `  Name:  value` lines at `depth` (two spaces each), the values in one column.
+fn counter_lines(out: &mut String, depth: usize, rows: &[(&str, u64)]) {
+    let indent = "  ".repeat(depth);
+    let width = 28 - indent.len();
+    for (name, value) in rows {
+        out.push_str(&format!("{indent}{:<width$}{value}\n", format!("{name}:")));
+    }
 }
 
 /// One line per subscriber.

@@ -618,11 +618,7 @@ fn idle_timeout_ends_a_silent_subscriber_and_spares_one_that_sends() {
 
 /// An IPv4 packet from `source` to a host behind the LNS.
 fn ipv4_packet(source: Ipv4Addr) -> Vec<u8> {
-    let mut packet = vec![0x45, 0, 0, 24, 0, 1, 0, 0, 64, 17, 0, 0];
-    packet.extend_from_slice(&source.octets());
-    packet.extend_from_slice(&[198, 19, 0, 1]);
-    packet.extend_from_slice(b"ping");
-    packet
+    ipv4_between(source, Ipv4Addr::new(198, 19, 0, 1))
 }
 
 #[test]
