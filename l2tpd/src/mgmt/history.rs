@@ -163,6 +163,14 @@ impl Mgmt {
         });
         let mut messages = messages;
         messages.push(format!("commit at will be executed at {}", format_time(at)));
+        // Leaving `configure exclusive` would discard the shared candidate; the scheduled
+        // commit holds it, so the lock is released without that.
+        if self.lock == Some(id) {
+            self.lock = None;
+            if let Err(e) = self.store.set_lock(None) {
+                tracing::error!("cannot release the configuration lock in the store: {e}");
+            }
+        }
         messages.extend(self.leave_configuration(id));
         Ok(Reply::Done { messages })
     }
