@@ -112,8 +112,9 @@ fn commit_at_runs_at_its_time_and_not_before() {
             Some("later"),
             "{mode:?}"
         );
-        let Ok(Reply::Commits { entries, scheduled }) =
-            call(&mut m, other, Request::ShowSystemCommit)
+        let Ok(Reply::Commits {
+            entries, scheduled, ..
+        }) = call(&mut m, other, Request::ShowSystemCommit)
         else {
             panic!("show system commit");
         };

@@ -8,7 +8,7 @@ use super::show::Shown;
 use super::transport::Transport;
 use super::words::Command;
 use super::{help, render, Flow, Input, Lost, Mode, Shell};
-use schema::mgmt::{CommitEntry, Reply, Request, Revision, ScheduledCommit};
+use schema::mgmt::{CommitEntry, Reply, Request, RescueEntry, Revision, ScheduledCommit};
 use schema::opcmd::Action;
 use schema::tokenize::Word;
 
@@ -376,6 +376,17 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
         literal: true,
     });
     help::render(help::Where::Operational, &rows)
+}
+
+/// The line `show system commit` prints below the history when a rescue configuration is
+/// saved.
+pub fn rescue_line(r: &RescueEntry) -> String {
+    format!(
+        "rescue  {} by {} via {}\n",
+        render::utc(r.time),
+        r.user,
+        r.client.as_str()
+    )
 }
 
 /// The line `show system commit` prints above the history for a pending `commit at`.
