@@ -30,6 +30,8 @@ struct Position {
     /// A command line is being typed (not `load terminal` text or an answer to a question,
     /// where `?`, Space and Tab are ordinary keys).
     at_prompt: bool,
+    /// What `rollback ?` shows (configuration mode), fetched before each prompt.
+    revisions: Option<String>,
 }
 
 impl Position {
@@ -128,7 +130,14 @@ impl ConditionalEventHandler for QuestionMark {
         if !position.at_prompt {
             return None;
         }
-        let text = help::completions_text(position.at(), self.split, before);
+        let revisions = position
+            .revisions
+            .as_ref()
+            .filter(|_| crate::shell::asks_for_revisions(self.split, before));
+        let text = match revisions {
+            Some(text) => text.clone(),
+            None => help::completions_text(position.at(), self.split, before),
+        };
         let message = format!("{}{}?\n{}", position.prompt, before, text);
         let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
         let _ = printer.print(message);
@@ -293,8 +302,10 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<boo
     }
     shell.flush_notices();
     loop {
+        let revisions = shell.revisions_help();
         {
             let mut p = lock(&position);
+            p.revisions = revisions;
             p.configuration = matches!(shell.mode(), Mode::Configuration { .. });
             p.level = shell.level_words();
             p.prompt = shell.prompt();

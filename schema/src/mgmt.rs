@@ -414,6 +414,9 @@ pub enum Reply {
         /// A pending `commit at`, shown above the history.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         scheduled: Option<ScheduledCommit>,
+        /// The rescue configuration, if one is saved: the `rescue` line below the history.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rescue: Option<RescueEntry>,
     },
     /// `wildcard delete`: the statements that would be deleted (as `set` path words);
     /// nothing was deleted yet.
@@ -561,6 +564,15 @@ pub struct CommitEntry {
     /// Set while this is a `commit confirmed` that has not been confirmed: the minutes it was
     /// given as the store keeps them; the daemon's `show system commit` gives the minutes left.
     pub confirmed_minutes: Option<u32>,
+}
+
+/// When the rescue configuration was saved, and by whom.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RescueEntry {
+    /// Seconds since the Unix epoch.
+    pub time: i64,
+    pub user: String,
+    pub client: ClientKind,
 }
 
 /// A `commit at` waiting for its time.

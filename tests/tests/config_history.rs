@@ -31,6 +31,12 @@ fn rescue_survives_a_restart_and_rolls_back() {
     assert!(shown.contains("    host-name rescued;\n"), "{shown}");
     // Beside the database, as Junos keeps rescue.conf.gz beside its rollbacks.
     assert!(d.state_dir().join("rescue.conf").is_file());
+    let history = output_text(&d.run("show system commit"));
+    let last = history.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("rescue  ") && last.contains(" by "),
+        "{history}"
+    );
 
     let mut c = Client::connect(&d.socket()).expect("connect");
     c.ok(&Request::Configure {
@@ -131,7 +137,10 @@ fn commit_at_commits_at_its_time() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let Reply::Commits { entries, scheduled } = c.ok(&Request::ShowSystemCommit) else {
+    let Reply::Commits {
+        entries, scheduled, ..
+    } = c.ok(&Request::ShowSystemCommit)
+    else {
         panic!("show system commit");
     };
     assert_eq!(scheduled, None);

@@ -553,8 +553,10 @@ impl<T: Transport> Shell<T> {
     /// `save FILE`: the candidate's brace text at the edit level, written by the shell.
     fn save(&mut self, file: &str, level: Vec<String>) -> Result<(), Lost> {
         match self.call(Request::Show { words: level })? {
-            Ok(Reply::Config { path, tree, .. }) => {
-                let text = schema::print::to_text(&path, &tree);
+            // Junos' saved files begin with `## Last changed: ...` (at the top level).
+            Ok(Reply::Config { path, tree, header }) => {
+                let text =
+                    super::display::with_header(header, schema::print::to_text(&path, &tree));
                 match std::fs::write(file, &text) {
                     Ok(()) => self.print(&format!(
                         "Wrote {} lines of configuration to '{file}'\n",

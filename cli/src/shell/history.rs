@@ -8,7 +8,7 @@ use super::show::Shown;
 use super::transport::Transport;
 use super::words::Command;
 use super::{help, render, Flow, Input, Lost, Mode, Shell};
-use schema::mgmt::{CommitEntry, Reply, Request, Revision, ScheduledCommit};
+use schema::mgmt::{CommitEntry, Reply, Request, RescueEntry, Revision, ScheduledCommit};
 use schema::opcmd::Action;
 use schema::tokenize::Word;
 
@@ -382,6 +382,17 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
     help::render(help::Where::Operational, &rows)
 }
 
+/// The line `show system commit` prints below the history when a rescue configuration is
+/// saved.
+pub fn rescue_line(r: &RescueEntry) -> String {
+    format!(
+        "rescue  {} by {} via {}\n",
+        render::utc(r.time),
+        r.user,
+        r.client.as_str()
+    )
+}
+
 /// The line `show system commit` prints above the history for a pending `commit at`.
 pub fn scheduled_line(s: &ScheduledCommit) -> String {
     format!(
@@ -390,4 +401,84 @@ pub fn scheduled_line(s: &ScheduledCommit) -> String {
         s.client.as_str(),
         render::utc(s.at)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::words::tests::plain_words;
+    use schema::mgmt::ClientKind;
+
+    #[test]
+    fn replace_arguments() {
+        let ok = |line: &str| parse_replace(&plain_words(line));
+        assert_eq!(ok("lns with lac"), Ok(("lns".into(), "lac".into(), None)));
+        assert_eq!(
+            ok("lns with lac upto 2"),
+            Ok(("lns".into(), "lac".into(), Some(2)))
+        );
+        assert_eq!(ok("").unwrap_err().0, 0);
+        assert_eq!(
+            ok("lns").unwrap_err(),
+            (1, "syntax error, expecting 'with'.".into())
+        );
+        assert_eq!(ok("lns to lac").unwrap_err().0, 1);
+        assert_eq!(ok("lns with").unwrap_err().0, 2);
+        assert_eq!(ok("lns with lac upto").unwrap_err().0, 4);
+        assert_eq!(
+            ok("lns with lac upto 0").unwrap_err(),
+            (4, "Value 0 is not within range (1..4294967295)".into())
+        );
+        assert_eq!(ok("lns with lac extra").unwrap_err().0, 3);
+        assert_eq!(ok("lns with lac upto 1 extra").unwrap_err().0, 5);
+    }
+
+    #[test]
+    fn rollback_question_mark_layout() {
+        let entry = |index, comment: Option<&str>, confirmed| CommitEntry {
+            index,
+            time: 1_796_322_001,
+            user: "alice".into(),
+            client: ClientKind::Cli,
+            comment: comment.map(str::to_string),
+            confirmed_minutes: confirmed,
+        };
+        let text = rollback_help(&[
+            entry(0, Some("tunnel to lns2"), Some(5)),
+            entry(1, None, None),
+        ]);
+        assert_eq!(
+            text,
+            "Possible completions:\n\
+             \x20 <[Enter]>            Execute this command\n\
+             \x20 0                    2026-12-03 18:20:01 UTC by alice via cli commit confirmed, rollback in 5mins  tunnel to lns2\n\
+             \x20 1                    2026-12-03 18:20:01 UTC by alice via cli\n\
+             \x20 rescue               Rescue configuration\n\
+             \x20 |                    Pipe through a command\n"
+        );
+    }
+
+    #[test]
+    fn scheduled_commit_line() {
+        let s = ScheduledCommit {
+            user: "alice".into(),
+            client: ClientKind::Cli,
+            at: 1_796_322_001,
+        };
+        assert_eq!(
+            scheduled_line(&s),
+            "commit requested by alice via cli at 2026-12-03 18:20:01 UTC\n"
+        );
+    }
+
+    /// `rollback ?` (abbreviated too) asks the daemon; `rollback 1 ?` and `rollbackx ?` do not.
+    #[test]
+    fn which_lines_ask_for_revisions() {
+        let split: crate::shell::Splitter = |s| Ok(plain_words(s));
+        assert!(crate::shell::asks_for_revisions(split, "rollback "));
+        assert!(crate::shell::asks_for_revisions(split, "rol "));
+        assert!(!crate::shell::asks_for_revisions(split, "rollback 1 "));
+        assert!(!crate::shell::asks_for_revisions(split, "rollback"));
+        assert!(!crate::shell::asks_for_revisions(split, "run "));
+    }
 }

@@ -296,15 +296,16 @@ impl<T: Transport> Shell<T> {
 
     /// `rollback ?` in configuration mode lists the revisions, which only the daemon knows.
     fn asks_for_revisions(&self, before: &str) -> bool {
+        matches!(self.mode, Mode::Configuration { .. }) && asks_for_revisions(self.split, before)
+    }
+
+    /// The `rollback ?` text, for a terminal's `?` key, which cannot ask the daemon itself
+    /// (it runs inside the line editor); `None` outside configuration mode.
+    pub fn revisions_help(&mut self) -> Option<String> {
         if !matches!(self.mode, Mode::Configuration { .. }) {
-            return false;
+            return None;
         }
-        let Ok(words) = (self.split)(before) else {
-            return false;
-        };
-        words.len() == 1
-            && words::match_command(&schema::opcmd::CONFIGURATION, &words)
-                .is_ok_and(|c| c.action == schema::opcmd::Action::Rollback)
+        self.rollback_completions().ok()
     }
 
     /// The `Possible completions:` text for a line ending just before `?`.
@@ -492,6 +493,18 @@ pub fn level_words(path: &Path) -> Vec<String> {
         }
     }
     out
+}
+
+/// True when the words before `?` are the configuration-mode `rollback` (abbreviated or
+/// not) and nothing more.
+pub fn asks_for_revisions(split: Splitter, before: &str) -> bool {
+    let Ok(words) = split(before) else {
+        return false;
+    };
+    words.len() == 1
+        && before.ends_with(char::is_whitespace)
+        && words::match_command(&schema::opcmd::CONFIGURATION, &words)
+            .is_ok_and(|c| c.action == schema::opcmd::Action::Rollback)
 }
 
 /// `show ?`: the line ends in `?` after a space (or is just `?`), outside quotes.

@@ -161,12 +161,19 @@ impl<T: Transport> Shell<T> {
                 }
             }
             Action::ShowSystemCommit => match self.call(Request::ShowSystemCommit)? {
-                Ok(Reply::Commits { entries, scheduled }) => {
+                Ok(Reply::Commits {
+                    entries,
+                    scheduled,
+                    rescue,
+                }) => {
                     let mut text = scheduled
                         .as_ref()
                         .map(super::history::scheduled_line)
                         .unwrap_or_default();
                     text.push_str(&render::commits(&entries));
+                    if let Some(r) = &rescue {
+                        text.push_str(&super::history::rescue_line(r));
+                    }
                     self.emit(Shown::Text(text), pipes, input)
                 }
                 Ok(other) => self.unexpected(&other),

@@ -403,6 +403,7 @@ fn commits() -> Response {
             entry(2, "lewis", None),
         ],
         scheduled: None,
+        rescue: None,
     })
 }
 
@@ -1362,6 +1363,7 @@ fn control_characters_from_others_are_shown_escaped() {
             confirmed_minutes: None,
         }],
         scheduled: None,
+        rescue: None,
     });
     let (out, _, _) = transcript(
         vec![users, commits],

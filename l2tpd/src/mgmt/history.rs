@@ -6,11 +6,14 @@ use super::{civil_from_days, failed, format_time, word_error, Mgmt, Outcome};
 use crate::mgmt::identity;
 use commit_db::CommitMeta;
 use schema::edit;
-use schema::mgmt::{ClientKind, MgmtError, Reply, Revision, ScheduledCommit};
+use schema::mgmt::{ClientKind, MgmtError, Reply, RescueEntry, Revision, ScheduledCommit};
 use schema::{Node, Path};
 
 /// Junos' answer to `rollback rescue` when none was saved.
 pub(super) const NO_RESCUE: &str = "No rescue configuration is set.";
+
+/// How `rescue.conf` records who saved it: `## saved: UNIX-TIME CLIENT USER`.
+const SAVED_BY: &str = "## saved: ";
 
 /// A `commit at` waiting for its time: the candidate as it was checked, and who asked.
 pub(super) struct Scheduled {
@@ -52,11 +55,17 @@ impl Mgmt {
 
     /// `request system configuration rescue save`: the active configuration, headed by the
     /// time it was committed, written beside the database.
-    pub(super) fn rescue_save(&mut self) -> Outcome {
+    pub(super) fn rescue_save(&mut self, id: super::SessionId) -> Outcome {
         let (entry, tree) = self.store.active().map_err(|e| failed(e.to_string()))?;
+        let session = self.session(id)?;
+        // The second line records the save for `show system commit` (a comment to the
+        // parser, like the first).
         let text = format!(
-            "## Last changed: {}\n{}",
+            "## Last changed: {}\n{SAVED_BY}{} {} {}\n{}",
             format_time(entry.time),
+            self.clock.now(),
+            session.client.as_str(),
+            session.user,
             schema::print::to_text(&[], &tree)
         );
         self.store
@@ -92,6 +101,25 @@ impl Mgmt {
             ))
         })?;
         Ok(Some((header, tree)))
+    }
+
+    /// When and by whom the rescue configuration was saved, for `show system commit`.
+    pub(super) fn rescue_entry(&self) -> Option<RescueEntry> {
+        let text = self.store.rescue().ok()??;
+        let saved = text
+            .lines()
+            .take(2)
+            .find_map(|l| l.strip_prefix(SAVED_BY))?;
+        let mut parts = saved.splitn(3, ' ');
+        let time = parts.next()?.parse().ok()?;
+        let client = match parts.next()? {
+            "cli" => ClientKind::Cli,
+            "file" => ClientKind::File,
+            "api" => ClientKind::Api,
+            _ => ClientKind::Other,
+        };
+        let user = parts.next()?.to_string();
+        Some(RescueEntry { time, user, client })
     }
 
     /// `show system configuration rescue`: nothing at all when none is saved, as on Junos.
@@ -163,6 +191,14 @@ impl Mgmt {
         });
         let mut messages = messages;
         messages.push(format!("commit at will be executed at {}", format_time(at)));
+        // Leaving `configure exclusive` would discard the shared candidate; the scheduled
+        // commit holds it, so the lock is released without that.
+        if self.lock == Some(id) {
+            self.lock = None;
+            if let Err(e) = self.store.set_lock(None) {
+                tracing::error!("cannot release the configuration lock in the store: {e}");
+            }
+        }
         messages.extend(self.leave_configuration(id));
         Ok(Reply::Done { messages })
     }

@@ -370,6 +370,7 @@ impl Mgmt {
                 Ok(Reply::Commits {
                     entries: confirm::with_time_left(entries, pending.as_ref(), self.clock.now()),
                     scheduled: self.scheduled_commit(),
+                    rescue: self.rescue_entry(),
                 })
             }
             Request::ShowSystemUsers => Ok(Reply::Users {
@@ -467,7 +468,7 @@ impl Mgmt {
                 self.settle_shared(outcome)
             }
             Request::Update => self.update(id),
-            Request::RescueSave => self.rescue_save(),
+            Request::RescueSave => self.rescue_save(id),
             Request::RescueDelete => self.rescue_delete(),
             Request::ShowRescue => self.show_rescue(id),
             Request::RollbackRescue => self.rollback_rescue(id),

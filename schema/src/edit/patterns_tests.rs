@@ -140,3 +140,18 @@ fn replace_pattern_refuses_collisions_and_bad_patterns() {
         "invalid regular expression '('"
     );
 }
+
+/// `delete` alone at `[edit]` (the shell asked first) empties the configuration.
+#[test]
+fn delete_of_the_top_level_empties_everything() {
+    let mut t = three_profiles();
+    assert_eq!(
+        crate::edit::delete(&mut t, &[]),
+        Ok(crate::edit::Applied::Done)
+    );
+    assert!(t.children.is_empty());
+    assert_eq!(
+        crate::edit::delete(&mut t, &[]),
+        Ok(crate::edit::Applied::NotFound)
+    );
+}
