@@ -44,6 +44,23 @@ impl Position {
 
 type Shared = Arc<Mutex<Position>>;
 
+/// Fetches the existing values of a source (in configuration mode or not) over the shell's
+/// connection: profile names, tunnel IDs. Empty when the daemon does not answer in time.
+pub type ValueLookup = Box<dyn FnMut(&help::Source, bool) -> Vec<String> + Send>;
+
+type Values = Arc<Mutex<ValueLookup>>;
+
+/// Runs `f` with a lookup of existing values for the mode in `position`.
+fn with_values<R>(
+    values: &Values,
+    position: &Position,
+    f: impl FnOnce(help::Lookup<'_>) -> R,
+) -> R {
+    let mut v = values.lock().unwrap_or_else(PoisonError::into_inner);
+    let configuration = position.configuration;
+    f(&mut |source: &help::Source| v(source, configuration))
+}
+
 fn lock(p: &Shared) -> std::sync::MutexGuard<'_, Position> {
     p.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -51,6 +68,7 @@ fn lock(p: &Shared) -> std::sync::MutexGuard<'_, Position> {
 struct CliHelper {
     position: Shared,
     split: Splitter,
+    values: Values,
 }
 
 impl Completer for CliHelper {
@@ -68,7 +86,9 @@ impl Completer for CliHelper {
         }
         let before = line.get(..pos).unwrap_or(line);
         let at = position.at();
-        let (start, rows) = help::completions(at, self.split, before);
+        let (start, rows) = with_values(&self.values, &position, |lookup| {
+            help::completions(at, self.split, before, lookup)
+        });
         let width = match at {
             Where::Operational => 21,
             Where::Configuration { .. } => 30,
@@ -93,7 +113,8 @@ impl Hinter for CliHelper {
             return None;
         }
         let position = lock(&self.position);
-        let (_, rows) = help::completions(position.at(), self.split, line);
+        // The grey hint comes with every key: from the tables only, never the daemon.
+        let (_, rows) = help::completions(position.at(), self.split, line, &mut help::no_values);
         let (_, partial) = help::split_partial(line);
         match rows.as_slice() {
             [only] => only
@@ -114,6 +135,7 @@ impl rustyline::Helper for CliHelper {}
 struct QuestionMark {
     position: Shared,
     split: Splitter,
+    values: Values,
     printer: Mutex<Box<dyn ExternalPrinter + Send>>,
 }
 
@@ -128,7 +150,9 @@ impl ConditionalEventHandler for QuestionMark {
         if !position.at_prompt {
             return None;
         }
-        let text = help::completions_text(position.at(), self.split, before);
+        let text = with_values(&self.values, &position, |lookup| {
+            help::completions_text(position.at(), self.split, before, lookup)
+        });
         let message = format!("{}{}?\n{}", position.prompt, before, text);
         let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
         let _ = printer.print(message);
@@ -172,6 +196,7 @@ impl ConditionalEventHandler for SpaceKey {
 struct TabKey {
     position: Shared,
     split: Splitter,
+    values: Values,
     printer: Mutex<Box<dyn ExternalPrinter + Send>>,
 }
 
@@ -185,7 +210,9 @@ impl ConditionalEventHandler for TabKey {
         if !position.at_prompt {
             return None;
         }
-        let text = help::on_tab(position.at(), self.split, before)?;
+        let text = with_values(&self.values, &position, |lookup| {
+            help::on_tab(position.at(), self.split, before, lookup)
+        })?;
         let message = format!("{}{}\n{}", position.prompt, before, text);
         let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
         let _ = printer.print(message);
@@ -236,7 +263,12 @@ impl Input for Keyboard<'_> {
 }
 
 /// Runs the read-eval-print loop until `exit` or end of input.
-pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<()> {
+pub fn run<T: Transport>(
+    mut shell: Shell<T>,
+    split: Splitter,
+    values: ValueLookup,
+) -> io::Result<()> {
+    let values: Values = Arc::new(Mutex::new(values));
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(true)
@@ -247,12 +279,14 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<()>
     editor.set_helper(Some(CliHelper {
         position: position.clone(),
         split,
+        values: values.clone(),
     }));
     // Without a terminal there is no printer (ENOTTY) and `?` stays an ordinary character.
     if let Ok(printer) = editor.create_external_printer() {
         let handler = QuestionMark {
             position: position.clone(),
             split,
+            values: values.clone(),
             printer: Mutex::new(Box::new(printer)),
         };
         editor.bind_sequence(
@@ -276,6 +310,7 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<()>
         let tab = TabKey {
             position: position.clone(),
             split,
+            values: values.clone(),
             printer: Mutex::new(Box::new(tab)),
         };
         editor.bind_sequence(

@@ -11,7 +11,7 @@ pub mod shell;
 pub mod terminal;
 
 use schema::mgmt::{ClientKind, SOCKET_NAME};
-use shell::transport::UnixTransport;
+use shell::transport::{Shared, UnixTransport};
 use shell::{Echo, Flow, Input, Shell, Splitter};
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -46,6 +46,17 @@ fn connect(
     tty: Option<String>,
     echo: Echo,
 ) -> Result<Shell<UnixTransport>, String> {
+    connect_with(socket, client, tty, echo, |t| t)
+}
+
+/// Connects, handing the connection to `wrap` before the shell takes it.
+fn connect_with<T: shell::transport::Transport>(
+    socket: &Path,
+    client: ClientKind,
+    tty: Option<String>,
+    echo: Echo,
+    wrap: impl FnOnce(UnixTransport) -> T,
+) -> Result<Shell<T>, String> {
     let transport = UnixTransport::connect(socket).map_err(|e| {
         let reason = e.to_string();
         let reason = reason
@@ -58,7 +69,14 @@ fn connect(
             socket.display()
         )
     })?;
-    Shell::connect(transport, client, tty, Box::new(io::stdout()), SPLIT, echo)
+    Shell::connect(
+        wrap(transport),
+        client,
+        tty,
+        Box::new(io::stdout()),
+        SPLIT,
+        echo,
+    )
 }
 
 fn status(failed: bool) -> ExitCode {
@@ -71,11 +89,19 @@ fn status(failed: bool) -> ExitCode {
 
 /// The interactive shell on the terminal.
 pub fn run_interactive(socket: &Path) -> ExitCode {
-    let shell = match connect(
+    // Completion asks for existing values (profile names, tunnel IDs) over the shell's own
+    // connection, so it sees this session's candidate, private or not.
+    let mut shared = None;
+    let shell = match connect_with(
         socket,
         ClientKind::Cli,
         terminal::tty_name(),
         Echo::AfterPrompt,
+        |t| {
+            let s = Shared::new(t);
+            shared = Some(s.clone());
+            s
+        },
     ) {
         Ok(s) => s,
         Err(e) => {
@@ -83,7 +109,13 @@ pub fn run_interactive(socket: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match interactive::run(shell, SPLIT) {
+    let mut cache = shell::values::Cache::default();
+    let values: interactive::ValueLookup =
+        Box::new(move |source, configuration| match shared.as_mut() {
+            Some(t) => cache.get(t, source, configuration, std::time::Instant::now()),
+            None => Vec::new(),
+        });
+    match interactive::run(shell, SPLIT, values) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
