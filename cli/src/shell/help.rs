@@ -339,13 +339,16 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
     if node.options {
         return option_rows(node, args, runnable);
     }
+    let mut path_end = PathEnd::Nothing;
     let mut out = match node.rest {
         Rest::ConfigPath => {
             let (start, prefix) = match at {
                 Where::Configuration { level } => (level_stmt(level), level),
                 Where::Operational => (&ROOT, &[][..]),
             };
-            schema_rows(start, prefix, args)
+            let (rows, end) = schema_rows(start, prefix, args);
+            path_end = end;
+            rows
         }
         Rest::OpCommand => return op_rows(&OPERATIONAL, args, Where::Operational),
         Rest::Words { placeholder, help } if args.is_empty() => {
@@ -360,8 +363,9 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
     };
     // Configuration-mode commands other than `show` take a path, so `<[Enter]>` is only
     // offered where the command is complete as typed, and never before what it needs.
+    let path_runs = node.pipe || runs_on(node.action, path_end);
     let complete = runnable
-        && (node.rest != Rest::ConfigPath || node.pipe)
+        && (node.rest != Rest::ConfigPath || path_runs)
         && node.needs.met(&[], !args.is_empty());
     if complete {
         out.insert(0, enter());
@@ -499,34 +503,75 @@ pub fn level_stmt(level: &[String]) -> &'static Stmt {
     stmt
 }
 
-/// What may follow a configuration path; `prefix` is the path of `start` (the edit level),
-/// so a list's existing names can be asked for by their path from the top.
-fn schema_rows(start: &'static Stmt, prefix: &[String], words: &[Word]) -> Vec<Row> {
+/// Where a typed configuration path stops, which says whether a command may run on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PathEnd {
+    /// No path (`set`), or words the schema does not know.
+    Nothing,
+    /// A container (`access`).
+    Container,
+    /// A list without its key yet (`access tunnel-profile`).
+    ListName,
+    /// A list entry (`access tunnel-profile tp1`).
+    Entry,
+    /// A leaf without its value (`system host-name`).
+    Leaf,
+    /// A leaf and its value (`system host-name r1`).
+    Value,
+    /// A flag (`... drain`).
+    Flag,
+}
+
+/// True when `action` runs on a path that stops at `end`, as Junos takes it: `edit` a
+/// container or entry, `delete`/`activate`/`deactivate` any statement, `set` a value, a
+/// flag or an entry.
+fn runs_on(action: Option<schema::opcmd::Action>, end: PathEnd) -> bool {
+    use schema::opcmd::Action as A;
+    use PathEnd as E;
+    match action {
+        Some(A::Edit) => matches!(end, E::Container | E::Entry),
+        Some(A::Delete | A::Activate | A::Deactivate) => {
+            matches!(end, E::Container | E::Entry | E::Leaf | E::Value | E::Flag)
+        }
+        Some(A::Set) => matches!(end, E::Entry | E::Value | E::Flag),
+        _ => false,
+    }
+}
+
+/// What may follow a configuration path, and where the path stops; `prefix` is the path of
+/// `start` (the edit level), so a list's existing names can be asked for by their path
+/// from the top.
+fn schema_rows(start: &'static Stmt, prefix: &[String], words: &[Word]) -> (Vec<Row>, PathEnd) {
     let mut stmt = start;
     let mut path: Vec<String> = prefix.to_vec();
+    let mut end = PathEnd::Nothing;
     let mut i = 0;
     while let Some(word) = words.get(i) {
         let child = match resolve(word.text.as_str(), stmt.children.iter(), |c| c.name) {
             Resolved::One(c) if !word.quoted => c,
-            _ => return Vec::new(),
+            _ => return (Vec::new(), PathEnd::Nothing),
         };
         i += 1;
         path.push(child.name.to_string());
         match child.kind {
-            Kind::Container => stmt = child,
+            Kind::Container => {
+                stmt = child;
+                end = PathEnd::Container;
+            }
             Kind::List(key) => {
                 if i == words.len() {
                     let source = Some(Source::Keys(path));
-                    return vec![
-                        Row::placeholder(&key.placeholder(), child.help).with_source(source)
-                    ];
+                    let placeholder =
+                        Row::placeholder(&key.placeholder(), child.help).with_source(source);
+                    return (vec![placeholder], PathEnd::ListName);
                 }
                 path.extend(words.get(i).map(|w| w.text.clone()));
                 i += 1;
                 stmt = child;
+                end = PathEnd::Entry;
             }
             Kind::Leaf(ty) | Kind::LeafList(ty) => {
-                return if i == words.len() {
+                if i == words.len() {
                     let source = child
                         .reference
                         .map(|list| Source::Keys(list.iter().map(|w| w.to_string()).collect()));
@@ -534,18 +579,24 @@ fn schema_rows(start: &'static Stmt, prefix: &[String], words: &[Word]) -> Vec<R
                     if let Some(first) = rows.iter_mut().find(|r| !r.literal) {
                         first.source = source;
                     }
-                    rows
-                } else {
-                    Vec::new()
+                    return (rows, PathEnd::Leaf);
+                }
+                let end = match words.len() - i {
+                    1 => PathEnd::Value,
+                    _ => PathEnd::Nothing,
                 };
+                return (Vec::new(), end);
             }
-            Kind::Flag => return Vec::new(),
+            Kind::Flag if i == words.len() => return (Vec::new(), PathEnd::Flag),
+            Kind::Flag => return (Vec::new(), PathEnd::Nothing),
         }
     }
-    stmt.children
+    let rows = stmt
+        .children
         .iter()
         .map(|c| Row::word(marker(c), c.name, c.help))
-        .collect()
+        .collect();
+    (rows, end)
 }
 
 /// Where the values of option `option` of command `node` come from, if they exist already.
@@ -1085,6 +1136,38 @@ mod tests {
             on_space(op, split, "show services l2tp tunnel local-tunnel-id 17", 0),
             Space::Plain
         );
+    }
+
+    /// In configuration mode `<[Enter]>` comes where the path is one the command runs on.
+    #[test]
+    fn enter_after_a_complete_configuration_path() {
+        let at = Where::Configuration { level: &[] };
+        let enter = |line: &str| {
+            rows(at, &plain_words(line), "")
+                .first()
+                .is_some_and(|r| r.name == "<[Enter]>")
+        };
+        assert!(enter("set system host-name r1"));
+        assert!(!enter("set system host-name"));
+        assert!(!enter("set system"));
+        assert!(!enter("set"));
+        assert!(enter("set access tunnel-profile tp1"));
+        assert!(!enter("set access tunnel-profile"));
+        assert!(enter("edit access"));
+        assert!(enter("edit access tunnel-profile tp1"));
+        assert!(!enter("edit system host-name"));
+        assert!(!enter("edit"));
+        assert!(enter("delete system host-name"));
+        assert!(enter("delete access"));
+        assert!(!enter("delete"));
+        assert!(enter("deactivate access tunnel-profile tp1"));
+        assert!(!enter("annotate access"));
+        assert!(!enter("rename access tunnel-profile tp1"));
+        assert!(enter("show access"));
+        assert!(enter("show"));
+        // A word the schema does not know, or one word too many: no.
+        assert!(!enter("set system bogus"));
+        assert!(!enter("set system host-name r1 r2"));
     }
 
     #[test]
