@@ -136,7 +136,7 @@ struct QuestionMark {
     position: Shared,
     split: Splitter,
     values: Values,
-    printer: Mutex<Box<dyn ExternalPrinter + Send>>,
+    printer: AbovePrompt,
 }
 
 impl ConditionalEventHandler for QuestionMark {
@@ -154,20 +154,47 @@ impl ConditionalEventHandler for QuestionMark {
             help::completions_text(position.at(), self.split, before, lookup)
         });
         let message = format!("{}{}?\n{}", position.prompt, before, text);
-        let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = printer.print(message);
+        self.printer.print(message);
         Some(Cmd::Noop)
     }
 }
 
 use rustyline::Cmd;
 
+/// Prints help above the prompt from the key handlers. The line editor takes one printed
+/// message at a time and serves typed keys first, so a handler that printed directly would
+/// wait forever on a second `?` typed before the first was shown: a thread of its own
+/// waits instead.
+#[derive(Clone)]
+struct AbovePrompt(Arc<Mutex<std::sync::mpsc::Sender<String>>>);
+
+impl AbovePrompt {
+    fn new(mut printer: Box<dyn ExternalPrinter + Send>) -> io::Result<AbovePrompt> {
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        std::thread::Builder::new()
+            .name("help-printer".into())
+            .spawn(move || {
+                for message in rx {
+                    if printer.print(message).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(AbovePrompt(Arc::new(Mutex::new(tx))))
+    }
+
+    fn print(&self, message: String) {
+        let tx = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = tx.send(message);
+    }
+}
+
 /// Space completes a unique keyword as Tab does, or lists an ambiguous one (Junos'
 /// complete-on-space); anywhere else it is a space.
 struct SpaceKey {
     position: Shared,
     split: Splitter,
-    printer: Mutex<Box<dyn ExternalPrinter + Send>>,
+    printer: AbovePrompt,
 }
 
 impl ConditionalEventHandler for SpaceKey {
@@ -182,8 +209,7 @@ impl ConditionalEventHandler for SpaceKey {
             help::Space::Complete(rest) => Some(Cmd::Insert(n, format!("{rest} "))),
             help::Space::Ambiguous(text) => {
                 let message = format!("{}{}\n{}", position.prompt, before, text);
-                let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
-                let _ = printer.print(message);
+                self.printer.print(message);
                 Some(Cmd::Noop)
             }
             help::Space::Plain => None,
@@ -197,7 +223,7 @@ struct TabKey {
     position: Shared,
     split: Splitter,
     values: Values,
-    printer: Mutex<Box<dyn ExternalPrinter + Send>>,
+    printer: AbovePrompt,
 }
 
 impl ConditionalEventHandler for TabKey {
@@ -214,8 +240,7 @@ impl ConditionalEventHandler for TabKey {
             help::on_tab(position.at(), self.split, before, lookup)
         })?;
         let message = format!("{}{}\n{}", position.prompt, before, text);
-        let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = printer.print(message);
+        self.printer.print(message);
         Some(Cmd::Noop)
     }
 }
@@ -281,27 +306,23 @@ pub fn run<T: Transport>(
         split,
         values: values.clone(),
     }));
-    // Without a terminal there is no printer (ENOTTY) and `?` stays an ordinary character.
+    // Without a terminal there is no printer (ENOTTY) and `?`, Space and Tab stay ordinary.
     if let Ok(printer) = editor.create_external_printer() {
+        let printer = AbovePrompt::new(Box::new(printer))?;
         let handler = QuestionMark {
             position: position.clone(),
             split,
             values: values.clone(),
-            printer: Mutex::new(Box::new(printer)),
+            printer: printer.clone(),
         };
         editor.bind_sequence(
             KeyEvent::from('?'),
             EventHandler::Conditional(Box::new(handler)),
         );
-    }
-    if let (Ok(space), Ok(tab)) = (
-        editor.create_external_printer(),
-        editor.create_external_printer(),
-    ) {
         let space = SpaceKey {
             position: position.clone(),
             split,
-            printer: Mutex::new(Box::new(space)),
+            printer: printer.clone(),
         };
         editor.bind_sequence(
             KeyEvent::from(' '),
@@ -311,7 +332,7 @@ pub fn run<T: Transport>(
             position: position.clone(),
             split,
             values: values.clone(),
-            printer: Mutex::new(Box::new(tab)),
+            printer,
         };
         editor.bind_sequence(
             KeyEvent::from('\t'),

@@ -94,6 +94,19 @@ fn space_completes_and_question_mark_lists_in_columns() -> Result {
         "Enabling complete-on-space",
     )?;
 
+    // Two `?` typed at once (before the first list is shown) both show, and the shell
+    // still reads keys (it once waited forever here).
+    type_keys(&mut shell, "show system ??")?;
+    shell.exp_string("root@router> show system ?")?;
+    shell.exp_string("root@router> show system ?")?;
+    shell.exp_string("users                Show users currently logged in")?;
+    shell.send_control('u')?;
+    run(
+        &mut shell,
+        "show cli | match space",
+        "CLI complete-on-space set to on",
+    )?;
+
     // Tab on a word that cannot be completed further lists the candidates, as `?` does.
     type_keys(&mut shell, "show services l2tp d\t")?;
     shell.exp_string("destination")?;
