@@ -28,7 +28,14 @@ fn completion(c: &mut Criterion) {
     ];
     for (name, at, before) in cases {
         c.bench_function(name, |b| {
-            b.iter(|| help::completions(black_box(at), split, black_box(before)))
+            b.iter(|| {
+                help::completions(
+                    black_box(at),
+                    split,
+                    black_box(before),
+                    &mut help::no_values,
+                )
+            })
         });
     }
 }

@@ -46,6 +46,23 @@ impl Position {
 
 type Shared = Arc<Mutex<Position>>;
 
+/// Fetches the existing values of a source (in configuration mode or not) over the shell's
+/// connection: profile names, tunnel IDs. Empty when the daemon does not answer in time.
+pub type ValueLookup = Box<dyn FnMut(&help::Source, bool) -> Vec<String> + Send>;
+
+type Values = Arc<Mutex<ValueLookup>>;
+
+/// Runs `f` with a lookup of existing values for the mode in `position`.
+fn with_values<R>(
+    values: &Values,
+    position: &Position,
+    f: impl FnOnce(help::Lookup<'_>) -> R,
+) -> R {
+    let mut v = values.lock().unwrap_or_else(PoisonError::into_inner);
+    let configuration = position.configuration;
+    f(&mut |source: &help::Source| v(source, configuration))
+}
+
 fn lock(p: &Shared) -> std::sync::MutexGuard<'_, Position> {
     p.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -53,6 +70,7 @@ fn lock(p: &Shared) -> std::sync::MutexGuard<'_, Position> {
 struct CliHelper {
     position: Shared,
     split: Splitter,
+    values: Values,
 }
 
 impl Completer for CliHelper {
@@ -70,7 +88,9 @@ impl Completer for CliHelper {
         }
         let before = line.get(..pos).unwrap_or(line);
         let at = position.at();
-        let (start, rows) = help::completions(at, self.split, before);
+        let (start, rows) = with_values(&self.values, &position, |lookup| {
+            help::completions(at, self.split, before, lookup)
+        });
         let width = match at {
             Where::Operational => 21,
             Where::Configuration { .. } => 30,
@@ -95,7 +115,8 @@ impl Hinter for CliHelper {
             return None;
         }
         let position = lock(&self.position);
-        let (_, rows) = help::completions(position.at(), self.split, line);
+        // The grey hint comes with every key: from the tables only, never the daemon.
+        let (_, rows) = help::completions(position.at(), self.split, line, &mut help::no_values);
         let (_, partial) = help::split_partial(line);
         match rows.as_slice() {
             [only] => only
@@ -116,7 +137,8 @@ impl rustyline::Helper for CliHelper {}
 struct QuestionMark {
     position: Shared,
     split: Splitter,
-    printer: Mutex<Box<dyn ExternalPrinter + Send>>,
+    values: Values,
+    printer: AbovePrompt,
 }
 
 impl ConditionalEventHandler for QuestionMark {
@@ -136,23 +158,52 @@ impl ConditionalEventHandler for QuestionMark {
             .filter(|_| crate::shell::asks_for_revisions(self.split, before));
         let text = match revisions {
             Some(text) => text.clone(),
-            None => help::completions_text(position.at(), self.split, before),
+            None => with_values(&self.values, &position, |lookup| {
+                help::completions_text(position.at(), self.split, before, lookup)
+            }),
         };
         let message = format!("{}{}?\n{}", position.prompt, before, text);
-        let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = printer.print(message);
+        self.printer.print(message);
         Some(Cmd::Noop)
     }
 }
 
 use rustyline::Cmd;
 
+/// Prints help above the prompt from the key handlers. The line editor takes one printed
+/// message at a time and serves typed keys first, so a handler that printed directly would
+/// wait forever on a second `?` typed before the first was shown: a thread of its own
+/// waits instead.
+#[derive(Clone)]
+struct AbovePrompt(Arc<Mutex<std::sync::mpsc::Sender<String>>>);
+
+impl AbovePrompt {
+    fn new(mut printer: Box<dyn ExternalPrinter + Send>) -> io::Result<AbovePrompt> {
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        std::thread::Builder::new()
+            .name("help-printer".into())
+            .spawn(move || {
+                for message in rx {
+                    if printer.print(message).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(AbovePrompt(Arc::new(Mutex::new(tx))))
+    }
+
+    fn print(&self, message: String) {
+        let tx = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let _ = tx.send(message);
+    }
+}
+
 /// Space completes a unique keyword as Tab does, or lists an ambiguous one (Junos'
 /// complete-on-space); anywhere else it is a space.
 struct SpaceKey {
     position: Shared,
     split: Splitter,
-    printer: Mutex<Box<dyn ExternalPrinter + Send>>,
+    printer: AbovePrompt,
 }
 
 impl ConditionalEventHandler for SpaceKey {
@@ -167,8 +218,7 @@ impl ConditionalEventHandler for SpaceKey {
             help::Space::Complete(rest) => Some(Cmd::Insert(n, format!("{rest} "))),
             help::Space::Ambiguous(text) => {
                 let message = format!("{}{}\n{}", position.prompt, before, text);
-                let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
-                let _ = printer.print(message);
+                self.printer.print(message);
                 Some(Cmd::Noop)
             }
             help::Space::Plain => None,
@@ -181,7 +231,8 @@ impl ConditionalEventHandler for SpaceKey {
 struct TabKey {
     position: Shared,
     split: Splitter,
-    printer: Mutex<Box<dyn ExternalPrinter + Send>>,
+    values: Values,
+    printer: AbovePrompt,
 }
 
 impl ConditionalEventHandler for TabKey {
@@ -194,10 +245,11 @@ impl ConditionalEventHandler for TabKey {
         if !position.at_prompt {
             return None;
         }
-        let text = help::on_tab(position.at(), self.split, before)?;
+        let text = with_values(&self.values, &position, |lookup| {
+            help::on_tab(position.at(), self.split, before, lookup)
+        })?;
         let message = format!("{}{}\n{}", position.prompt, before, text);
-        let mut printer = self.printer.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = printer.print(message);
+        self.printer.print(message);
         Some(Cmd::Noop)
     }
 }
@@ -246,7 +298,12 @@ impl Input for Keyboard<'_> {
 
 /// Runs the read-eval-print loop until `exit` or end of input; true when it ended because
 /// the connection to the daemon was lost.
-pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<bool> {
+pub fn run<T: Transport>(
+    mut shell: Shell<T>,
+    split: Splitter,
+    values: ValueLookup,
+) -> io::Result<bool> {
+    let values: Values = Arc::new(Mutex::new(values));
     let config = Config::builder()
         .completion_type(CompletionType::List)
         .auto_add_history(true)
@@ -257,27 +314,25 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<boo
     editor.set_helper(Some(CliHelper {
         position: position.clone(),
         split,
+        values: values.clone(),
     }));
-    // Without a terminal there is no printer (ENOTTY) and `?` stays an ordinary character.
+    // Without a terminal there is no printer (ENOTTY) and `?`, Space and Tab stay ordinary.
     if let Ok(printer) = editor.create_external_printer() {
+        let printer = AbovePrompt::new(Box::new(printer))?;
         let handler = QuestionMark {
             position: position.clone(),
             split,
-            printer: Mutex::new(Box::new(printer)),
+            values: values.clone(),
+            printer: printer.clone(),
         };
         editor.bind_sequence(
             KeyEvent::from('?'),
             EventHandler::Conditional(Box::new(handler)),
         );
-    }
-    if let (Ok(space), Ok(tab)) = (
-        editor.create_external_printer(),
-        editor.create_external_printer(),
-    ) {
         let space = SpaceKey {
             position: position.clone(),
             split,
-            printer: Mutex::new(Box::new(space)),
+            printer: printer.clone(),
         };
         editor.bind_sequence(
             KeyEvent::from(' '),
@@ -286,7 +341,8 @@ pub fn run<T: Transport>(mut shell: Shell<T>, split: Splitter) -> io::Result<boo
         let tab = TabKey {
             position: position.clone(),
             split,
-            printer: Mutex::new(Box::new(tab)),
+            values: values.clone(),
+            printer,
         };
         editor.bind_sequence(
             KeyEvent::from('\t'),

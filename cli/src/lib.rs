@@ -11,7 +11,7 @@ pub mod shell;
 pub mod terminal;
 
 use schema::mgmt::{ClientKind, SOCKET_NAME};
-use shell::transport::UnixTransport;
+use shell::transport::{Shared, UnixTransport};
 use shell::{Echo, Flow, Input, Shell, Splitter};
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -46,8 +46,26 @@ fn connect(
     tty: Option<String>,
     echo: Echo,
 ) -> Result<Shell<UnixTransport>, String> {
+    connect_with(socket, client, tty, echo, |t| t)
+}
+
+/// Connects, handing the connection to `wrap` before the shell takes it.
+fn connect_with<T: shell::transport::Transport>(
+    socket: &Path,
+    client: ClientKind,
+    tty: Option<String>,
+    echo: Echo,
+    wrap: impl FnOnce(UnixTransport) -> T,
+) -> Result<Shell<T>, String> {
     let transport = UnixTransport::connect(socket).map_err(|e| connect_error(socket, &e))?;
-    Shell::connect(transport, client, tty, Box::new(io::stdout()), SPLIT, echo)
+    Shell::connect(
+        wrap(transport),
+        client,
+        tty,
+        Box::new(io::stdout()),
+        SPLIT,
+        echo,
+    )
 }
 
 /// Why the socket could not be opened, in the operator's terms. Permission denied is not a
@@ -119,11 +137,19 @@ fn status(failed: bool) -> ExitCode {
 
 /// The interactive shell on the terminal.
 pub fn run_interactive(socket: &Path) -> ExitCode {
-    let shell = match connect(
+    // Completion asks for existing values (profile names, tunnel IDs) over the shell's own
+    // connection, so it sees this session's candidate, private or not.
+    let mut shared = None;
+    let shell = match connect_with(
         socket,
         ClientKind::Cli,
         terminal::tty_name(),
         Echo::AfterPrompt,
+        |t| {
+            let s = Shared::new(t);
+            shared = Some(s.clone());
+            s
+        },
     ) {
         Ok(s) => s,
         Err(e) => {
@@ -131,7 +157,13 @@ pub fn run_interactive(socket: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match interactive::run(shell, SPLIT) {
+    let mut cache = shell::values::Cache::default();
+    let values: interactive::ValueLookup =
+        Box::new(move |source, configuration| match shared.as_mut() {
+            Some(t) => cache.get(t, source, configuration, std::time::Instant::now()),
+            None => Vec::new(),
+        });
+    match interactive::run(shell, SPLIT, values) {
         // `exit` ends well whatever failed before; a lost daemon does not.
         Ok(lost) => status(lost),
         Err(e) => {

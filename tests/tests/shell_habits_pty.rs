@@ -11,12 +11,17 @@ const TIMEOUT_MS: u64 = 10_000;
 type Result<T = ()> = std::result::Result<T, rexpect::error::Error>;
 
 fn shell_on_a_terminal(daemon: &DaemonProcess) -> Result<PtySession> {
+    shell_named(daemon, "router")
+}
+
+/// The shell at its first prompt on the daemon whose host name is `host`.
+fn shell_named(daemon: &DaemonProcess, host: &str) -> Result<PtySession> {
     let mut cmd = Command::new(bin_path("cli"));
     cmd.arg("--state-dir")
         .arg(daemon.state_dir())
         .env("TERM", "xterm");
     let mut shell = spawn_command(cmd, Some(TIMEOUT_MS))?;
-    shell.exp_string("root@router> ")?;
+    shell.exp_string(&format!("root@{host}> "))?;
     Ok(shell)
 }
 
@@ -87,6 +92,19 @@ fn space_completes_and_question_mark_lists_in_columns() -> Result {
         &mut shell,
         "set cli complete-on-space on",
         "Enabling complete-on-space",
+    )?;
+
+    // Two `?` typed at once (before the first list is shown) both show, and the shell
+    // still reads keys (it once waited forever here).
+    type_keys(&mut shell, "show system ??")?;
+    shell.exp_string("root@router> show system ?")?;
+    shell.exp_string("root@router> show system ?")?;
+    shell.exp_string("users                Show users currently logged in")?;
+    shell.send_control('u')?;
+    run(
+        &mut shell,
+        "show cli | match space",
+        "CLI complete-on-space set to on",
     )?;
 
     // Tab on a word that cannot be completed further lists the candidates, as `?` does.
@@ -179,6 +197,74 @@ fn pager_keys() -> Result {
     type_keys(&mut shell, "show configuration | match address\r")?;
     shell.exp_string("address 127.0.0.4;")?;
     shell.exp_string("root@router> ")?;
+    type_keys(&mut shell, "exit\r")?;
+    shell.exp_eof()?;
+    Ok(())
+}
+
+/// A LAC with two tunnel profiles and, through `tp-lns`, one tunnel up to an LNS.
+fn lac_with_a_tunnel() -> (DaemonProcess, DaemonProcess) {
+    let lns = DaemonProcess::start_named("lns", Some(7));
+    lns.commit(
+        "set services l2tp tunnel-group lacs local-gateway address 127.0.16.12\n\
+         set services l2tp tunnel-group lacs local-gateway gateway-name lns\n\
+         set services l2tp tunnel-group lacs l2tp-access-profile lac-clients\n\
+         set access profile lac-clients client lac l2tp shared-secret pty-secret\n",
+    );
+    let lac = DaemonProcess::start_named("lac", Some(3));
+    lac.commit(
+        "set access tunnel-profile tp-lns tunnel 1 remote-gateway address 127.0.16.12\n\
+         set access tunnel-profile tp-lns tunnel 1 source-gateway address 127.0.16.11\n\
+         set access tunnel-profile tp-lns tunnel 1 source-gateway gateway-name lac\n\
+         set access tunnel-profile tp-lns tunnel 1 secret pty-secret\n\
+         set access tunnel-profile spare tunnel 1 remote-gateway address 127.0.16.13\n",
+    );
+    let test =
+        lac.run("test services l2tp tunnel user alice@example.net password pw tunnel-name tp-lns");
+    assert!(
+        l2tp_tests::output_text(&test).contains("established"),
+        "{}",
+        l2tp_tests::output_text(&test)
+    );
+    (lns, lac)
+}
+
+#[test]
+fn values_complete_from_the_configuration_and_live_tunnels() -> Result {
+    let (_lns, lac) = lac_with_a_tunnel();
+    let mut shell = shell_named(&lac, "lac")?;
+
+    // A tunnel ID: `?` lists the tunnel up now under the placeholder, Tab completes it.
+    type_keys(&mut shell, "show services l2tp tunnel local-tunnel-id ?")?;
+    shell.exp_string("<local-tunnel-id>    Local tunnel identifier (1..65535)")?;
+    let (_, id) = shell.exp_regex(r"\r\n  (\d+)\r\n")?;
+    let id = id.trim().to_string();
+    let first = id.get(..1).unwrap_or("1").to_string();
+    shell.send_control('u')?;
+    type_keys(
+        &mut shell,
+        &format!("show services l2tp tunnel local-tunnel-id {first}\t"),
+    )?;
+    type_keys(&mut shell, "?")?;
+    // The echoed line shows the completed ID.
+    shell.exp_string(&format!("local-tunnel-id {id} ?"))?;
+    type_keys(&mut shell, "\r")?;
+    shell.exp_string(&format!("{id} "))?;
+    shell.exp_string("Established")?;
+    shell.exp_string(LINE_EDITOR_READY)?;
+
+    // A profile name in configuration mode: Tab completes `tp-` to `tp-lns`.
+    run(&mut shell, "configure", "[edit]")?;
+    type_keys(&mut shell, "edit access tunnel-profile tp-\t")?;
+    type_keys(&mut shell, "\r")?;
+    shell.exp_string("[edit access tunnel-profile tp-lns]")?;
+    shell.exp_string(LINE_EDITOR_READY)?;
+    // Space does not complete a value: `s` + Space stays `s` (a new profile may be meant).
+    run(&mut shell, "top", "[edit]")?;
+    type_keys(&mut shell, "edit access tunnel-profile s ?")?;
+    shell.exp_string("root@lac# edit access tunnel-profile s ?")?;
+    shell.send_control('u')?;
+    run(&mut shell, "exit", "Exiting configuration mode")?;
     type_keys(&mut shell, "exit\r")?;
     shell.exp_eof()?;
     Ok(())

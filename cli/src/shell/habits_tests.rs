@@ -193,7 +193,8 @@ fn offers_enter(line: &str, configuration: bool) -> bool {
     } else {
         help::Where::Operational
     };
-    help::completions_text(at, test_split, &format!("{line} ")).contains("<[Enter]>")
+    help::completions_text(at, test_split, &format!("{line} "), &mut help::no_values)
+        .contains("<[Enter]>")
 }
 
 fn says_something_is_missing(out: &str) -> bool {

@@ -8,6 +8,35 @@ use schema::opcmd::{Action, OpCmd, Rest, CONFIGURATION, OPERATIONAL, PIPES};
 use schema::table::ROOT;
 use schema::tokenize::Word;
 
+/// Where the values that may fill a placeholder come from: the configuration or live state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The names in a configuration list, by its path from the top (`access tunnel-profile`).
+    Keys(Vec<String>),
+    /// Local tunnel IDs of the tunnels up now.
+    TunnelIds,
+    /// Local session IDs of the sessions up now.
+    SessionIds,
+    /// User names of the sessions up now.
+    SessionUsers,
+    /// Subscriber interfaces of the sessions up now (`pp0.N`, `si-0/0/0.N`).
+    SessionInterfaces,
+    /// Our gateway names in the tunnels up now.
+    LocalGatewayNames,
+    /// The peers' gateway names in the tunnels up now.
+    PeerGatewayNames,
+    /// Tunnel groups (LNS) and tunnel profiles (LAC) of the tunnels up now.
+    TunnelGroups,
+}
+
+/// Fetches the values of a source (empty when they cannot be had in time).
+pub type Lookup<'a> = &'a mut dyn FnMut(&Source) -> Vec<String>;
+
+/// A lookup that finds nothing: help from the tables alone.
+pub fn no_values(_: &Source) -> Vec<String> {
+    Vec::new()
+}
+
 /// One line of `Possible completions:`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
@@ -19,6 +48,8 @@ pub struct Row {
     pub literal: bool,
     /// A keyword of the command or schema (Space completes only these), not a value.
     pub keyword: bool,
+    /// For a placeholder: where its existing values come from.
+    pub source: Option<Source>,
 }
 
 impl Row {
@@ -29,6 +60,7 @@ impl Row {
             help: help.to_string(),
             literal: true,
             keyword: true,
+            source: None,
         }
     }
     /// A value that exists (a profile name, a tunnel ID): Tab completes it, Space does not.
@@ -39,6 +71,7 @@ impl Row {
             help: help.to_string(),
             literal: true,
             keyword: false,
+            source: None,
         }
     }
     fn placeholder(name: &str, help: &str) -> Row {
@@ -48,7 +81,12 @@ impl Row {
             help: help.to_string(),
             literal: false,
             keyword: false,
+            source: None,
         }
+    }
+    fn with_source(mut self, source: Option<Source>) -> Row {
+        self.source = source;
+        self
     }
 }
 
@@ -85,11 +123,18 @@ pub fn render(at: Where<'_>, rows: &[Row]) -> String {
     out
 }
 
-/// The `Possible completions:` text for `?` typed after `before`.
-pub fn completions_text(at: Where<'_>, split: super::Splitter, before: &str) -> String {
+/// The `Possible completions:` text for `?` typed after `before`, with the existing values
+/// `lookup` finds.
+pub fn completions_text(
+    at: Where<'_>,
+    split: super::Splitter,
+    before: &str,
+    lookup: Lookup<'_>,
+) -> String {
     let (complete, partial) = split_partial(before);
     let words = split(complete).unwrap_or_default();
-    let rows = rows(at, &words, partial);
+    let mut rows = rows(at, &words, partial);
+    add_values(&mut rows, partial, lookup);
     if rows.is_empty() {
         return "No valid completions\n".to_string();
     }
@@ -106,14 +151,34 @@ pub fn split_partial(before: &str) -> (&str, &str) {
 
 /// The words Tab can insert for the word being typed at the end of `before`, and where
 /// that word starts.
-pub fn completions(at: Where<'_>, split: super::Splitter, before: &str) -> (usize, Vec<Row>) {
+pub fn completions(
+    at: Where<'_>,
+    split: super::Splitter,
+    before: &str,
+    lookup: Lookup<'_>,
+) -> (usize, Vec<Row>) {
     let (complete, partial) = split_partial(before);
     let Ok(words) = split(complete) else {
         return (before.len(), Vec::new());
     };
     let mut rows = rows(at, &words, partial);
+    add_values(&mut rows, partial, lookup);
     rows.retain(|r| r.literal);
     (before.len() - partial.len(), rows)
+}
+
+/// Adds the existing values of each placeholder that has a source (a profile's name, a
+/// tunnel's ID) as rows of their own, as Junos lists them under the placeholder.
+pub fn add_values(rows: &mut Vec<Row>, partial: &str, lookup: Lookup<'_>) {
+    let sources: Vec<Source> = rows.iter().filter_map(|r| r.source.clone()).collect();
+    for source in sources {
+        for value in lookup(&source) {
+            if value.starts_with(partial) && !rows.iter().any(|r| r.name == value) {
+                rows.push(Row::value(&value, ""));
+            }
+        }
+    }
+    sort(rows);
 }
 
 /// What may follow `words` (all complete) when the word being typed is `partial`.
@@ -202,9 +267,14 @@ pub fn on_space(at: Where<'_>, split: super::Splitter, before: &str, column: usi
 /// Tab when the word cannot be extended (several completions and nothing in common beyond
 /// what is typed): the `Possible completions:` list, as `?` shows it. `None` lets the line
 /// editor complete.
-pub fn on_tab(at: Where<'_>, split: super::Splitter, before: &str) -> Option<String> {
+pub fn on_tab(
+    at: Where<'_>,
+    split: super::Splitter,
+    before: &str,
+    lookup: Lookup<'_>,
+) -> Option<String> {
     let (_, partial) = split_partial(before);
-    let (_, rows) = completions(at, split, before);
+    let (_, rows) = completions(at, split, before, &mut *lookup);
     if rows.len() < 2 {
         return None;
     }
@@ -217,7 +287,7 @@ pub fn on_tab(at: Where<'_>, split: super::Splitter, before: &str) -> Option<Str
             .take_while(|(a, b)| a == b)
             .count()
     });
-    (common <= partial.len()).then(|| completions_text(at, split, before))
+    (common <= partial.len()).then(|| completions_text(at, split, before, lookup))
 }
 
 /// `| compare` applies to configuration shows only.
@@ -269,17 +339,20 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
     if node.options {
         return option_rows(node, args, runnable);
     }
+    let mut path_end = PathEnd::Nothing;
     let mut out = match node.rest {
         Rest::ConfigPath => {
-            let start = match at {
-                Where::Configuration { level } => level_stmt(level),
-                Where::Operational => &ROOT,
+            let (start, prefix) = match at {
+                Where::Configuration { level } => (level_stmt(level), level),
+                Where::Operational => (&ROOT, &[][..]),
             };
-            schema_rows(start, args)
+            let (rows, end) = schema_rows(start, prefix, args);
+            path_end = end;
+            rows
         }
         Rest::OpCommand => return op_rows(&OPERATIONAL, args, Where::Operational),
         Rest::Words { placeholder, help } if args.is_empty() => {
-            vec![Row::placeholder(placeholder, help)]
+            vec![Row::placeholder(placeholder, help).with_source(words_source(node))]
         }
         Rest::Words { .. } | Rest::Nothing if !args.is_empty() => Vec::new(),
         Rest::Words { .. } | Rest::Nothing => node
@@ -290,8 +363,9 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
     };
     // Configuration-mode commands other than `show` take a path, so `<[Enter]>` is only
     // offered where the command is complete as typed, and never before what it needs.
+    let path_runs = node.pipe || runs_on(node.action, path_end);
     let complete = runnable
-        && (node.rest != Rest::ConfigPath || node.pipe)
+        && (node.rest != Rest::ConfigPath || path_runs)
         && node.needs.met(&[], !args.is_empty());
     if complete {
         out.insert(0, enter());
@@ -320,7 +394,8 @@ fn option_rows(node: &'static OpCmd, args: &[Word], runnable: bool) -> Vec<Row> 
                 match (opt.value, opt.rest) {
                     (Some((placeholder, help)), _) => {
                         if i == args.len() {
-                            return vec![Row::placeholder(placeholder, help)];
+                            let source = option_source(node, opt.name);
+                            return vec![Row::placeholder(placeholder, help).with_source(source)];
                         }
                         i += 1;
                     }
@@ -428,39 +503,142 @@ pub fn level_stmt(level: &[String]) -> &'static Stmt {
     stmt
 }
 
-/// What may follow a configuration path.
-fn schema_rows(start: &'static Stmt, words: &[Word]) -> Vec<Row> {
+/// Where a typed configuration path stops, which says whether a command may run on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PathEnd {
+    /// No path (`set`), or words the schema does not know.
+    Nothing,
+    /// A container (`access`).
+    Container,
+    /// A list without its key yet (`access tunnel-profile`).
+    ListName,
+    /// A list entry (`access tunnel-profile tp1`).
+    Entry,
+    /// A leaf without its value (`system host-name`).
+    Leaf,
+    /// A leaf and its value (`system host-name r1`).
+    Value,
+    /// A flag (`... drain`).
+    Flag,
+}
+
+/// True when `action` runs on a path that stops at `end`, as Junos takes it: `edit` a
+/// container or entry, `delete`/`activate`/`deactivate` any statement, `set` a value, a
+/// flag or an entry.
+fn runs_on(action: Option<schema::opcmd::Action>, end: PathEnd) -> bool {
+    use schema::opcmd::Action as A;
+    use PathEnd as E;
+    match action {
+        Some(A::Edit) => matches!(end, E::Container | E::Entry),
+        Some(A::Delete | A::Activate | A::Deactivate) => {
+            matches!(end, E::Container | E::Entry | E::Leaf | E::Value | E::Flag)
+        }
+        Some(A::Set) => matches!(end, E::Entry | E::Value | E::Flag),
+        _ => false,
+    }
+}
+
+/// What may follow a configuration path, and where the path stops; `prefix` is the path of
+/// `start` (the edit level), so a list's existing names can be asked for by their path
+/// from the top.
+fn schema_rows(start: &'static Stmt, prefix: &[String], words: &[Word]) -> (Vec<Row>, PathEnd) {
     let mut stmt = start;
+    let mut path: Vec<String> = prefix.to_vec();
+    let mut end = PathEnd::Nothing;
     let mut i = 0;
     while let Some(word) = words.get(i) {
         let child = match resolve(word.text.as_str(), stmt.children.iter(), |c| c.name) {
             Resolved::One(c) if !word.quoted => c,
-            _ => return Vec::new(),
+            _ => return (Vec::new(), PathEnd::Nothing),
         };
         i += 1;
+        path.push(child.name.to_string());
         match child.kind {
-            Kind::Container => stmt = child,
+            Kind::Container => {
+                stmt = child;
+                end = PathEnd::Container;
+            }
             Kind::List(key) => {
                 if i == words.len() {
-                    return vec![Row::placeholder(&key.placeholder(), child.help)];
+                    let source = Some(Source::Keys(path));
+                    let placeholder =
+                        Row::placeholder(&key.placeholder(), child.help).with_source(source);
+                    return (vec![placeholder], PathEnd::ListName);
                 }
+                path.extend(words.get(i).map(|w| w.text.clone()));
                 i += 1;
                 stmt = child;
+                end = PathEnd::Entry;
             }
             Kind::Leaf(ty) | Kind::LeafList(ty) => {
-                return if i == words.len() {
-                    value_rows(ty, child.help)
-                } else {
-                    Vec::new()
+                if i == words.len() {
+                    let source = child
+                        .reference
+                        .map(|list| Source::Keys(list.iter().map(|w| w.to_string()).collect()));
+                    let mut rows = value_rows(ty, child.help);
+                    if let Some(first) = rows.iter_mut().find(|r| !r.literal) {
+                        first.source = source;
+                    }
+                    return (rows, PathEnd::Leaf);
+                }
+                let end = match words.len() - i {
+                    1 => PathEnd::Value,
+                    _ => PathEnd::Nothing,
                 };
+                return (Vec::new(), end);
             }
-            Kind::Flag => return Vec::new(),
+            Kind::Flag if i == words.len() => return (Vec::new(), PathEnd::Flag),
+            Kind::Flag => return (Vec::new(), PathEnd::Nothing),
         }
     }
-    stmt.children
+    let rows = stmt
+        .children
         .iter()
         .map(|c| Row::word(marker(c), c.name, c.help))
-        .collect()
+        .collect();
+    (rows, end)
+}
+
+/// Where the values of option `option` of command `node` come from, if they exist already.
+fn option_source(node: &OpCmd, option: &str) -> Option<Source> {
+    use schema::opcmd::Action as A;
+    let l2tp = matches!(
+        node.action,
+        Some(
+            A::ShowL2tpDestination
+                | A::ShowL2tpTunnel
+                | A::ShowL2tpSession
+                | A::ClearL2tpDestination
+                | A::ClearL2tpTunnel
+                | A::ClearL2tpSession
+        )
+    );
+    let keys = |path: &[&str]| Some(Source::Keys(path.iter().map(|w| w.to_string()).collect()));
+    match (node.action, option) {
+        (_, "local-tunnel-id") if l2tp => Some(Source::TunnelIds),
+        (_, "local-session-id") if l2tp => Some(Source::SessionIds),
+        (_, "user") if l2tp => Some(Source::SessionUsers),
+        (_, "interface") if l2tp => Some(Source::SessionInterfaces),
+        (_, "local-gateway-name") if l2tp => Some(Source::LocalGatewayNames),
+        (_, "peer-gateway-name") if l2tp => Some(Source::PeerGatewayNames),
+        (_, "tunnel-group") if l2tp => Some(Source::TunnelGroups),
+        (Some(A::TestL2tpTunnel), "tunnel-name") => keys(&["access", "tunnel-profile"]),
+        (Some(A::TestAaaPpp), "profile") => keys(&["access", "profile"]),
+        _ => None,
+    }
+}
+
+/// Where the free word of `node` comes from (`show network-access address-assignment pool`).
+fn words_source(node: &OpCmd) -> Option<Source> {
+    match node.action {
+        Some(schema::opcmd::Action::ShowAddressAssignmentPool) => Some(Source::Keys(
+            ["access", "address-assignment", "pool"]
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
+        )),
+        _ => None,
+    }
 }
 
 fn marker(stmt: &Stmt) -> char {
@@ -656,7 +834,11 @@ mod tests {
             unreachable!()
         };
         let r = rows(at, &plain_words(&format!("set {}", path.join(" "))), "");
-        assert_eq!(r, vec![Row::placeholder(&key.placeholder(), list.help)]);
+        let source = Source::Keys(path.iter().map(|w| w.to_string()).collect());
+        assert_eq!(
+            r,
+            vec![Row::placeholder(&key.placeholder(), list.help).with_source(Some(source))]
+        );
 
         let mut path = Vec::new();
         let leaf = find(&ROOT, &mut path, &|s| {
@@ -830,14 +1012,28 @@ mod tests {
     fn tab_lists_once_nothing_more_can_be_completed() {
         let at = Where::Operational;
         // `s` can become `set` or `show`: nothing in common beyond `s`, so Tab lists.
-        let text = on_tab(at, split, "s").expect("a list");
+        let text = on_tab(at, split, "s", &mut no_values).expect("a list");
         assert!(text.starts_with("Possible completions:\n  set"), "{text}");
         // `show services l2tp d` extends to `d` + `destination`/`disconnect...`: nothing more.
-        assert!(on_tab(at, split, "show services l2tp d").is_some());
+        assert!(on_tab(at, split, "show services l2tp d", &mut no_values).is_some());
         // A unique or extensible word is the line editor's to complete.
-        assert_eq!(on_tab(at, split, "sh"), None);
-        assert!(on_tab(at, split, "show services l2tp session local-").is_some());
-        assert_eq!(on_tab(at, split, "show services l2tp tunnel local-g"), None);
+        assert_eq!(on_tab(at, split, "sh", &mut no_values), None);
+        assert!(on_tab(
+            at,
+            split,
+            "show services l2tp session local-",
+            &mut no_values
+        )
+        .is_some());
+        assert_eq!(
+            on_tab(
+                at,
+                split,
+                "show services l2tp tunnel local-g",
+                &mut no_values
+            ),
+            None
+        );
     }
 
     /// `<[Enter]>` first, then placeholders, words alphabetically, `|` last, as Junos.
@@ -870,6 +1066,140 @@ mod tests {
             render(Where::Operational, &r),
             format!("Possible completions:\n  {long} Help\n")
         );
+    }
+
+    /// Placeholders say where their existing values come from; `add_values` lists them
+    /// under the placeholder, filtered by what is typed.
+    #[test]
+    fn values_come_from_the_configuration_and_live_state() {
+        let source_of = |at: Where<'_>, line: &str| {
+            rows(at, &plain_words(line), "")
+                .into_iter()
+                .find_map(|r| r.source)
+        };
+        let keys = |p: &[&str]| Some(Source::Keys(p.iter().map(|w| w.to_string()).collect()));
+        let cfg = Where::Configuration { level: &[] };
+        assert_eq!(
+            source_of(cfg, "set access tunnel-profile"),
+            keys(&["access", "tunnel-profile"])
+        );
+        assert_eq!(
+            source_of(cfg, "edit access address-assignment pool"),
+            keys(&["access", "address-assignment", "pool"])
+        );
+        // At an edit level the path starts from the top.
+        let level = ["access".to_string()];
+        assert_eq!(
+            source_of(Where::Configuration { level: &level }, "delete profile"),
+            keys(&["access", "profile"])
+        );
+        // A leaf that names another object: that object's list.
+        assert_eq!(
+            source_of(cfg, "set access domain map example.net tunnel-profile"),
+            keys(&["access", "tunnel-profile"])
+        );
+        let op = Where::Operational;
+        assert_eq!(
+            source_of(op, "show configuration access tunnel-profile"),
+            keys(&["access", "tunnel-profile"])
+        );
+        for (line, source) in [
+            (
+                "show services l2tp tunnel local-tunnel-id",
+                Source::TunnelIds,
+            ),
+            (
+                "clear services l2tp session local-session-id",
+                Source::SessionIds,
+            ),
+            ("show services l2tp session user", Source::SessionUsers),
+            (
+                "clear services l2tp tunnel peer-gateway-name",
+                Source::PeerGatewayNames,
+            ),
+            (
+                "show services l2tp tunnel local-gateway-name",
+                Source::LocalGatewayNames,
+            ),
+            (
+                "show services l2tp session tunnel-group",
+                Source::TunnelGroups,
+            ),
+        ] {
+            assert_eq!(source_of(op, line), Some(source), "{line}");
+        }
+        assert_eq!(
+            source_of(op, "test services l2tp tunnel tunnel-name"),
+            keys(&["access", "tunnel-profile"])
+        );
+        assert_eq!(
+            source_of(op, "show network-access address-assignment pool"),
+            keys(&["access", "address-assignment", "pool"])
+        );
+        // A new user name in a test has no existing values.
+        assert_eq!(source_of(op, "test aaa ppp user"), None);
+
+        let mut lookup = |s: &Source| match s {
+            Source::TunnelIds => vec!["17967".to_string(), "2".to_string()],
+            _ => Vec::new(),
+        };
+        let text = completions_text(
+            op,
+            split,
+            "show services l2tp tunnel local-tunnel-id ",
+            &mut lookup,
+        );
+        assert_eq!(
+            text,
+            "Possible completions:\n\
+             \x20 <local-tunnel-id>    Local tunnel identifier (1..65535)\n\
+             \x20 17967\n\
+             \x20 2\n"
+        );
+        // Tab completes values (not Space: a value may be new).
+        let (_, rows) = completions(
+            op,
+            split,
+            "show services l2tp tunnel local-tunnel-id 17",
+            &mut lookup,
+        );
+        assert_eq!(names(&rows), ["17967"]);
+        assert_eq!(
+            on_space(op, split, "show services l2tp tunnel local-tunnel-id 17", 0),
+            Space::Plain
+        );
+    }
+
+    /// In configuration mode `<[Enter]>` comes where the path is one the command runs on.
+    #[test]
+    fn enter_after_a_complete_configuration_path() {
+        let at = Where::Configuration { level: &[] };
+        let enter = |line: &str| {
+            rows(at, &plain_words(line), "")
+                .first()
+                .is_some_and(|r| r.name == "<[Enter]>")
+        };
+        assert!(enter("set system host-name r1"));
+        assert!(!enter("set system host-name"));
+        assert!(!enter("set system"));
+        assert!(!enter("set"));
+        assert!(enter("set access tunnel-profile tp1"));
+        assert!(!enter("set access tunnel-profile"));
+        assert!(enter("edit access"));
+        assert!(enter("edit access tunnel-profile tp1"));
+        assert!(!enter("edit system host-name"));
+        assert!(!enter("edit"));
+        assert!(enter("delete system host-name"));
+        assert!(enter("delete access"));
+        assert!(!enter("delete"));
+        assert!(enter("deactivate access tunnel-profile tp1"));
+        assert!(!enter("annotate access"));
+        assert!(!enter("rename access tunnel-profile tp1"));
+        assert!(enter("show access"));
+        assert!(enter("show"));
+        // A word the schema does not know, or one word too many: no.
+        assert!(!enter("set system bogus"));
+        assert!(!enter("set system host-name r1 r2"));
     }
 
     #[test]

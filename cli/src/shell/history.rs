@@ -342,6 +342,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
         help: "Execute this command".into(),
         literal: false,
         keyword: false,
+        source: None,
     }];
     for e in entries {
         let mut text = format!(
@@ -363,6 +364,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
             help: text,
             literal: true,
             keyword: false,
+            source: None,
         });
     }
     rows.push(help::Row {
@@ -371,6 +373,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
         help: RESCUE_HELP.into(),
         literal: true,
         keyword: true,
+        source: None,
     });
     rows.push(help::Row {
         marker: ' ',
@@ -378,6 +381,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
         help: "Pipe through a command".into(),
         literal: true,
         keyword: false,
+        source: None,
     });
     help::render(help::Where::Operational, &rows)
 }

@@ -146,7 +146,7 @@ fn logout_sends_the_target_lists_who_went_and_does_not_pipe() {
 
 #[test]
 fn the_new_commands_complete_and_help() {
-    let s = session(Echo::AfterPrompt, vec![]);
+    let mut s = session(Echo::AfterPrompt, vec![]);
     let levels = s.shell.possible_completions("show interfaces ");
     for word in ["brief", "detail", "extensive", "terse", "<interface-name>"] {
         assert!(levels.contains(word), "{word}: {levels}");

@@ -33,6 +33,7 @@ mod subscriber_args;
 mod subscribers;
 mod system;
 pub mod transport;
+pub mod values;
 pub mod words;
 
 use pipe::Pipe;
@@ -121,6 +122,8 @@ pub struct Shell<T: Transport> {
     refresher: Box<dyn Refresher>,
     /// `set cli ...` of this session.
     cli: cli_settings::CliSettings,
+    /// Existing values `?` lists (profile names, tunnel IDs), fetched recently.
+    values: values::Cache,
 }
 
 impl<T: Transport> Shell<T> {
@@ -161,6 +164,7 @@ impl<T: Transport> Shell<T> {
                 edit_history: Vec::new(),
                 refresher: Box::new(SignalRefresher::default()),
                 cli: cli_settings::CliSettings::default(),
+                values: values::Cache::default(),
             }),
             Ok(_) => Err("error: unexpected reply from l2tpd to hello".to_string()),
             Err(e) => Err(format!("error: {}", error_message(&e))),
@@ -308,10 +312,20 @@ impl<T: Transport> Shell<T> {
         self.rollback_completions().ok()
     }
 
-    /// The `Possible completions:` text for a line ending just before `?`.
-    pub fn possible_completions(&self, before: &str) -> String {
+    /// The `Possible completions:` text for a line ending just before `?`, with the existing
+    /// values (profile names, tunnel IDs) the daemon has.
+    pub fn possible_completions(&mut self, before: &str) -> String {
         let level = self.level_words();
-        help::completions_text(self.help_where(&level), self.split, before)
+        let configuration = matches!(self.mode, Mode::Configuration { .. });
+        let at = match self.mode {
+            Mode::Operational => help::Where::Operational,
+            Mode::Configuration { .. } => help::Where::Configuration { level: &level },
+        };
+        let (transport, cache) = (&mut self.transport, &mut self.values);
+        let mut lookup = |source: &help::Source| {
+            cache.get(transport, source, configuration, std::time::Instant::now())
+        };
+        help::completions_text(at, self.split, before, &mut lookup)
     }
 
     /// Where `?` and Tab walk from, given the level words.
@@ -397,6 +411,7 @@ impl<T: Transport> Shell<T> {
                         help: c.help.to_string(),
                         literal: true,
                         keyword: true,
+                        source: None,
                     })
                     .collect();
                 let at = match self.mode {

@@ -465,7 +465,7 @@ fn question_mark_lists_from_the_tables() {
     );
     assert!(!failed);
 
-    let s = session(Echo::AfterPrompt, vec![]);
+    let mut s = session(Echo::AfterPrompt, vec![]);
     let text = s.shell.possible_completions("show system users | ");
     assert!(
         text.contains("  count                Count occurrences\n"),
@@ -1426,7 +1426,7 @@ mod subscribers {
 
     #[test]
     fn question_mark_lists_the_commands_and_their_options() {
-        let s = session(Echo::AfterPrompt, vec![]);
+        let mut s = session(Echo::AfterPrompt, vec![]);
         let pppoe = s.shell.possible_completions("show pppoe ");
         for line in [
             "  interfaces           Show PPPoE interface information\n",

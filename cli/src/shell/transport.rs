@@ -8,6 +8,7 @@ use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// Where a broadcast goes as it arrives.
 pub type BroadcastPrinter = Box<dyn FnMut(String) + Send>;
@@ -16,6 +17,12 @@ pub type BroadcastPrinter = Box<dyn FnMut(String) + Send>;
 /// tested against canned replies without a daemon.
 pub trait Transport {
     fn call(&mut self, request: Request) -> io::Result<Response>;
+    /// `call`, giving up with `TimedOut` when the response takes longer than `patience`
+    /// (completion must not freeze the line being typed). A response that comes later is
+    /// not taken for the next call's.
+    fn call_within(&mut self, request: Request, _patience: Duration) -> io::Result<Response> {
+        self.call(request)
+    }
     /// Broadcasts kept since the last call (printed with the shell's next output).
     fn take_broadcasts(&mut self) -> Vec<String> {
         Vec::new()
@@ -38,6 +45,8 @@ pub struct UnixTransport {
     writer: UnixStream,
     responses: mpsc::Receiver<io::Result<String>>,
     broadcasts: Arc<Mutex<Broadcasts>>,
+    /// Responses still to come to calls that gave up waiting: dropped when they arrive.
+    stale: usize,
 }
 
 impl UnixTransport {
@@ -54,7 +63,44 @@ impl UnixTransport {
             writer,
             responses,
             broadcasts,
+            stale: 0,
         })
+    }
+
+    /// Waits for the next response line, until `deadline` if there is one.
+    fn next_line(&mut self, deadline: Option<Instant>) -> io::Result<String> {
+        match deadline {
+            None => self.responses.recv().map_err(|_| closed())?,
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                match self.responses.recv_timeout(left) {
+                    Ok(line) => line,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        Err(io::Error::new(io::ErrorKind::TimedOut, "l2tpd is busy"))
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => Err(closed()),
+                }
+            }
+        }
+    }
+
+    /// Sends `request` and reads its response, first dropping the late responses of calls
+    /// that gave up.
+    fn exchange(&mut self, request: Request, deadline: Option<Instant>) -> io::Result<Response> {
+        while self.stale > 0 {
+            self.next_line(deadline)?;
+            self.stale -= 1;
+        }
+        self.writer.write_all(encode_line(&request).as_bytes())?;
+        self.writer.flush()?;
+        let line = match self.next_line(deadline) {
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                self.stale += 1;
+                return Err(e);
+            }
+            other => other?,
+        };
+        decode_line(&line).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 
     fn broadcasts(&self) -> std::sync::MutexGuard<'_, Broadcasts> {
@@ -103,10 +149,11 @@ fn read_lines(
 
 impl Transport for UnixTransport {
     fn call(&mut self, request: Request) -> io::Result<Response> {
-        self.writer.write_all(encode_line(&request).as_bytes())?;
-        self.writer.flush()?;
-        let line = self.responses.recv().map_err(|_| closed())??;
-        decode_line(&line).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        self.exchange(request, None)
+    }
+
+    fn call_within(&mut self, request: Request, patience: Duration) -> io::Result<Response> {
+        self.exchange(request, Some(Instant::now() + patience))
     }
 
     fn take_broadcasts(&mut self) -> Vec<String> {
@@ -119,6 +166,41 @@ impl Transport for UnixTransport {
             print(message);
         }
         b.printer = Some(print);
+    }
+}
+
+/// One connection shared by the shell and the line editor's completion (which asks for
+/// existing values while a line is typed, when the shell itself waits).
+pub struct Shared<T>(Arc<Mutex<T>>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T: Transport> Shared<T> {
+    pub fn new(transport: T) -> Self {
+        Shared(Arc::new(Mutex::new(transport)))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, T> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<T: Transport> Transport for Shared<T> {
+    fn call(&mut self, request: Request) -> io::Result<Response> {
+        self.lock().call(request)
+    }
+    fn call_within(&mut self, request: Request, patience: Duration) -> io::Result<Response> {
+        self.lock().call_within(request, patience)
+    }
+    fn take_broadcasts(&mut self) -> Vec<String> {
+        self.lock().take_broadcasts()
+    }
+    fn print_broadcasts_with(&mut self, print: BroadcastPrinter) {
+        self.lock().print_broadcasts_with(print)
     }
 }
 
@@ -221,6 +303,50 @@ mod tests {
             .expect("printed");
         assert_eq!(second, "second");
         drop(t);
+        server.join().expect("server");
+    }
+
+    /// A call that gave up does not hand its late response to the next call.
+    #[test]
+    fn a_late_response_is_dropped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mgmt.sock");
+        let listener = UnixListener::bind(&path).expect("bind");
+        let (go, wait) = mpsc::channel::<()>();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            for n in 0..2 {
+                let mut line = String::new();
+                reader.read_line(&mut line).expect("read");
+                if n == 0 {
+                    // Answer the first request only after the client gave up on it.
+                    wait.recv().expect("go");
+                }
+                let reply = Response {
+                    result: Ok(Reply::Done {
+                        messages: vec![format!("answer {n}")],
+                    }),
+                    notices: vec![],
+                };
+                (&stream)
+                    .write_all(encode_line(&reply).as_bytes())
+                    .expect("write");
+            }
+        });
+        let mut t = UnixTransport::connect(&path).expect("connect");
+        let late = t
+            .call_within(Request::Update, Duration::from_millis(1))
+            .expect_err("too slow");
+        assert_eq!(late.kind(), io::ErrorKind::TimedOut);
+        go.send(()).expect("go");
+        let r = t.call(Request::Update).expect("call");
+        assert_eq!(
+            r.result,
+            Ok(Reply::Done {
+                messages: vec!["answer 1".into()]
+            })
+        );
         server.join().expect("server");
     }
 
