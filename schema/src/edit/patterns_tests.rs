@@ -155,3 +155,22 @@ fn delete_of_the_top_level_empties_everything() {
         Ok(crate::edit::Applied::NotFound)
     );
 }
+
+/// Junos' own example: the interfaces whose names match, and no other.
+#[test]
+fn wildcard_delete_of_interfaces() {
+    let mut t = config(&[
+        "interfaces ge-0/0/1 unit 0",
+        "interfaces ge-0/0/2 unit 0",
+        "interfaces ge-1/0/1 unit 0",
+    ]);
+    let deleted = wildcard_delete(&mut t, &w("interfaces"), "ge-0/0/[1-3]").unwrap();
+    assert_eq!(deleted, ["ge-0/0/1", "ge-0/0/2"]);
+    assert_eq!(
+        t.children
+            .keys()
+            .filter_map(|id| id.key.clone())
+            .collect::<Vec<_>>(),
+        ["ge-1/0/1"]
+    );
+}
