@@ -131,10 +131,8 @@ impl TraceHandle {
             file,
             rank: rank_of_trace_level(options.level),
             flags: options.flags.iter().cloned().collect(),
-            l2tp: options
-                .filter_protocol
-                .as_deref()
-                .is_none_or(|p| p == "l2tp"),
+            l2tp: options.filter_protocols.is_empty()
+                || options.filter_protocols.iter().any(|p| p == "l2tp"),
         };
         let max = if tracer.flags.is_empty() || !tracer.l2tp {
             1

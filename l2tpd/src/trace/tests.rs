@@ -16,7 +16,7 @@ fn filtered(flags: &[&str], level: TraceLevel, protocol: Option<&str>) -> TraceO
         },
         flags: flags.iter().map(|f| f.to_string()).collect(),
         level,
-        filter_protocol: protocol.map(str::to_string),
+        filter_protocols: protocol.iter().map(|p| p.to_string()).collect(),
         filter_user_name: None,
         no_remote_trace: false,
     }
@@ -125,4 +125,12 @@ fn filter_protocol_other_than_l2tp_leaves_only_errors() {
         .expect("configure");
     emit(&handle);
     assert_eq!(written(dir.path())[4..], ["ERROR events: cannot bind"]);
+    // Several `protocol` statements: l2tp among them is traced.
+    let mut both = filtered(&["all"], TraceLevel::All, Some("radius"));
+    both.filter_protocols.push("l2tp".into());
+    handle
+        .configure(dir.path(), Some(&both))
+        .expect("configure");
+    emit(&handle);
+    assert_eq!(written(dir.path()).len(), 9);
 }

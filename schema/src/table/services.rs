@@ -155,10 +155,12 @@ const TRACEOPTIONS: Stmt = container(
             "filter",
             "Filter trace messages",
             &[
-                leaf(
+                // Junos: one `protocol P;` a line, several allowed (each traced).
+                list(
                     "protocol",
                     Type::Enum(&["l2tp", "ppp", "radius"]),
-                    "Trace only this protocol",
+                    "Trace only these protocols",
+                    &[],
                 ),
                 leaf(
                     "user-name",

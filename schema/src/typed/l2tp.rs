@@ -55,7 +55,8 @@ pub struct TraceOptions {
     /// `flag` keywords (`all`, `protocol`, ...).
     pub flags: Vec<String>,
     pub level: TraceLevel,
-    pub filter_protocol: Option<String>,
+    /// `filter protocol P` statements: only these protocols are traced (none: all).
+    pub filter_protocols: Vec<String>,
     pub filter_user_name: Option<String>,
     pub no_remote_trace: bool,
 }
@@ -166,7 +167,10 @@ fn traceoptions(t: View<'_>) -> Option<TraceOptions> {
             .map(|(flag, _)| flag.to_string())
             .collect(),
         level: t.keyword("level").unwrap_or(TraceLevel::Error),
-        filter_protocol: filter.string("protocol"),
+        filter_protocols: filter
+            .entries("protocol")
+            .map(|(protocol, _)| protocol.to_string())
+            .collect(),
         filter_user_name: filter.string("user-name"),
         no_remote_trace: t.flag("no-remote-trace"),
     })

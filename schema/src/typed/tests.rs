@@ -631,3 +631,20 @@ fn radius_revert_interval_is_read_and_zero_is_allowed() {
         assert_eq!(c.radius_revert_interval, expected);
     }
 }
+
+#[test]
+fn every_trace_filter_protocol_is_kept() {
+    let mut root = Node::default();
+    for protocol in ["l2tp", "ppp", "radius"] {
+        root.ensure(&[
+            NodeId::new("services"),
+            NodeId::new("l2tp"),
+            NodeId::new("traceoptions"),
+            NodeId::new("filter"),
+            NodeId::entry("protocol", protocol),
+        ]);
+    }
+    let c = router_config(&root);
+    let trace = c.l2tp.traceoptions.expect("traceoptions");
+    assert_eq!(trace.filter_protocols, ["l2tp", "ppp", "radius"]);
+}
