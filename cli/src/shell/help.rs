@@ -210,7 +210,11 @@ fn sort(rows: &mut [Row]) {
     };
     rows.sort_by(|a, b| {
         rank(a).cmp(&rank(b)).then_with(|| match rank(a) {
-            2 => a.name.cmp(&b.name),
+            // Tunnel and session IDs by value, names alphabetically.
+            2 => match (a.name.parse::<u64>(), b.name.parse::<u64>()) {
+                (Ok(x), Ok(y)) => x.cmp(&y),
+                _ => a.name.cmp(&b.name),
+            },
             _ => std::cmp::Ordering::Equal,
         })
     });
@@ -1121,8 +1125,8 @@ mod tests {
             text,
             "Possible completions:\n\
              \x20 <local-tunnel-id>    Local tunnel identifier (1..65535)\n\
-             \x20 17967\n\
-             \x20 2\n"
+             \x20 2\n\
+             \x20 17967\n"
         );
         // Tab completes values (not Space: a value may be new).
         let (_, rows) = completions(
