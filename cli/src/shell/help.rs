@@ -27,6 +27,10 @@ pub enum Source {
     PeerGatewayNames,
     /// Tunnel groups (LNS) and tunnel profiles (LAC) of the tunnels up now.
     TunnelGroups,
+    /// User names of the subscribers logged in now.
+    SubscriberUsers,
+    /// Interfaces of the subscribers logged in now (`pp0.N`).
+    SubscriberInterfaces,
 }
 
 /// Fetches the values of a source (empty when they cannot be had in time).
@@ -446,7 +450,7 @@ fn option_tail(
         out.push(enter());
     }
     if let Some((placeholder, help)) = free_word {
-        out.push(Row::placeholder(placeholder, help));
+        out.push(Row::placeholder(placeholder, help).with_source(words_source(node)));
     }
     out.extend(
         node.children
@@ -628,6 +632,10 @@ fn option_source(node: &OpCmd, option: &str) -> Option<Source> {
         (_, "tunnel-group") if l2tp => Some(Source::TunnelGroups),
         (Some(A::TestL2tpTunnel), "tunnel-name") => keys(&["access", "tunnel-profile"]),
         (Some(A::TestAaaPpp), "profile") => keys(&["access", "profile"]),
+        (Some(A::ShowSubscribers), "user-name")
+        | (Some(A::ShowAaaSubscribers | A::ClearNetworkAccessAaaSubscriber), "username") => {
+            Some(Source::SubscriberUsers)
+        }
         _ => None,
     }
 }
@@ -635,6 +643,7 @@ fn option_source(node: &OpCmd, option: &str) -> Option<Source> {
 /// Where the free word of `node` comes from (`show network-access address-assignment pool`).
 fn words_source(node: &OpCmd) -> Option<Source> {
     match node.action {
+        Some(schema::opcmd::Action::ShowInterfaces) => Some(Source::SubscriberInterfaces),
         Some(schema::opcmd::Action::ShowAddressAssignmentPool) => Some(Source::Keys(
             ["access", "address-assignment", "pool"]
                 .iter()
@@ -1107,6 +1116,18 @@ mod tests {
         assert_eq!(
             source_of(op, "show network-access address-assignment pool"),
             keys(&["access", "address-assignment", "pool"])
+        );
+        assert_eq!(
+            source_of(op, "show subscribers user-name"),
+            Some(Source::SubscriberUsers)
+        );
+        assert_eq!(
+            source_of(op, "clear network-access aaa subscriber username"),
+            Some(Source::SubscriberUsers)
+        );
+        assert_eq!(
+            source_of(op, "show interfaces terse"),
+            Some(Source::SubscriberInterfaces)
         );
         // A new user name in a test has no existing values.
         assert_eq!(source_of(op, "test aaa ppp user"), None);

@@ -7,6 +7,7 @@ use super::help::Source;
 use super::transport::Transport;
 use schema::l2tp_rpc::L2tpShow;
 use schema::mgmt::{Reply, Request, Revision};
+use schema::subscriber_rpc::SubscriberShow;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -31,6 +32,9 @@ pub fn request(source: &Source, configuration: bool) -> Request {
         | Source::TunnelGroups => Request::GetL2tpTunnelInformation(L2tpShow::default()),
         Source::SessionIds | Source::SessionUsers | Source::SessionInterfaces => {
             Request::GetL2tpSessionInformation(L2tpShow::default())
+        }
+        Source::SubscriberUsers | Source::SubscriberInterfaces => {
+            Request::GetSubscribers(SubscriberShow::default())
         }
     }
 }
@@ -74,6 +78,14 @@ pub fn values(source: &Source, reply: &Reply) -> Vec<String> {
             .iter()
             .map(|s| s.interface_name.clone())
             .collect(),
+        (Source::SubscriberUsers, Reply::Subscribers(s)) => s
+            .subscribers
+            .iter()
+            .filter_map(|s| s.user_name.clone())
+            .collect(),
+        (Source::SubscriberInterfaces, Reply::Subscribers(s)) => {
+            s.subscribers.iter().map(|s| s.interface.clone()).collect()
+        }
         _ => Vec::new(),
     };
     out.retain(|v| !v.is_empty());
