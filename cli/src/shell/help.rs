@@ -378,7 +378,8 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
     if complete {
         out.insert(0, enter());
     }
-    if runnable && node.pipe {
+    // Output is piped only where the command runs.
+    if complete && node.pipe {
         out.push(pipe());
     }
     out
@@ -445,8 +446,9 @@ fn option_tail(
     runnable: bool,
 ) -> Vec<Row> {
     let words_given = free_word.is_none() && matches!(node.rest, Rest::Words { .. });
+    let complete = runnable && node.needs.met(used, words_given);
     let mut out = Vec::new();
-    if runnable && node.needs.met(used, words_given) {
+    if complete {
         out.push(enter());
     }
     if let Some((placeholder, help)) = free_word {
@@ -455,10 +457,10 @@ fn option_tail(
     out.extend(
         node.children
             .iter()
-            .filter(|c| !used.contains(&c.name))
+            .filter(|c| !used.contains(&c.name) && !node.needs.excludes(used, c.name))
             .map(|c| Row::word(' ', c.name, c.help)),
     );
-    if runnable && node.pipe {
+    if complete && node.pipe {
         out.push(pipe());
     }
     out
