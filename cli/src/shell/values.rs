@@ -1,5 +1,5 @@
 //! Existing values for completion and `?`: the names of a configuration list (candidate in
-//! configuration mode, active in operational mode) and the IDs and names of the tunnels and
+//! configuration mode, active in operational mode and for operational commands) and the IDs and names of the tunnels and
 //! sessions up now. Each is one request the daemon already answers (a show), asked at most
 //! once every few seconds and given up on when the daemon is slow: help never waits.
 
@@ -22,7 +22,7 @@ pub fn request(source: &Source, configuration: bool) -> Request {
         Source::Keys(path) if configuration => Request::Show {
             words: path.clone(),
         },
-        Source::Keys(path) => Request::ShowConfiguration {
+        Source::Keys(path) | Source::ActiveKeys(path) => Request::ShowConfiguration {
             words: path.clone(),
             revision: Revision::Active,
         },
@@ -43,7 +43,7 @@ pub fn request(source: &Source, configuration: bool) -> Request {
 pub fn values(source: &Source, reply: &Reply) -> Vec<String> {
     let mut out: Vec<String> = match (source, reply) {
         // `show access tunnel-profile` answers with the list's entries.
-        (Source::Keys(path), Reply::Config { tree, .. }) => tree
+        (Source::Keys(path) | Source::ActiveKeys(path), Reply::Config { tree, .. }) => tree
             .children
             .keys()
             .filter(|id| path.last() == Some(&id.keyword))

@@ -26,6 +26,15 @@ fn requests_read_the_candidate_or_the_active_configuration() {
             revision: Revision::Active
         }
     );
+    // An operational command reads the active configuration, in either mode.
+    let active = Source::ActiveKeys(vec!["access".into(), "tunnel-profile".into()]);
+    assert!(matches!(
+        request(&active, true),
+        Request::ShowConfiguration {
+            revision: Revision::Active,
+            ..
+        }
+    ));
     assert!(matches!(
         request(&Source::TunnelIds, false),
         Request::GetL2tpTunnelInformation(_)
