@@ -1,6 +1,7 @@
 //! The interactive shell on a terminal: rustyline with completion, hints and `?` help drawn
 //! from the schema, the pager, and questions asked at the keyboard.
 
+use crate::keys::{AbovePrompt, QuestionMark, SpaceKey, TabKey};
 use crate::shell::cli_settings::TerminalInfo;
 use crate::shell::help::{self, Where};
 use crate::shell::pager::Key;
@@ -12,30 +13,27 @@ use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
 use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
-use rustyline::{
-    CompletionType, ConditionalEventHandler, Config, Context, Editor, Event, EventContext,
-    EventHandler, ExternalPrinter, KeyEvent, RepeatCount,
-};
+use rustyline::{CompletionType, Config, Context, Editor, EventHandler, ExternalPrinter, KeyEvent};
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// What completion needs to know of the session: the mode, the edit level and the prompt.
 #[derive(Clone, Debug, Default)]
-struct Position {
-    configuration: bool,
-    level: Vec<String>,
-    prompt: String,
+pub(crate) struct Position {
+    pub(crate) configuration: bool,
+    pub(crate) level: Vec<String>,
+    pub(crate) prompt: String,
     /// `set cli complete-on-space`.
-    complete_on_space: bool,
+    pub(crate) complete_on_space: bool,
     /// A command line is being typed (not `load terminal` text or an answer to a question,
     /// where `?`, Space and Tab are ordinary keys).
-    at_prompt: bool,
+    pub(crate) at_prompt: bool,
     /// What `rollback ?` shows (configuration mode), fetched before each prompt.
-    revisions: Option<String>,
+    pub(crate) revisions: Option<String>,
 }
 
 impl Position {
-    fn at(&self) -> Where<'_> {
+    pub(crate) fn at(&self) -> Where<'_> {
         if self.configuration {
             Where::Configuration { level: &self.level }
         } else {
@@ -44,16 +42,16 @@ impl Position {
     }
 }
 
-type Shared = Arc<Mutex<Position>>;
+pub(crate) type Shared = Arc<Mutex<Position>>;
 
 /// Fetches the existing values of a source (in configuration mode or not) over the shell's
 /// connection: profile names, tunnel IDs. Empty when the daemon does not answer in time.
 pub type ValueLookup = Box<dyn FnMut(&help::Source, bool) -> Vec<String> + Send>;
 
-type Values = Arc<Mutex<ValueLookup>>;
+pub(crate) type Values = Arc<Mutex<ValueLookup>>;
 
 /// Runs `f` with a lookup of existing values for the mode in `position`.
-fn with_values<R>(
+pub(crate) fn with_values<R>(
     values: &Values,
     position: &Position,
     f: impl FnOnce(help::Lookup<'_>) -> R,
@@ -63,7 +61,7 @@ fn with_values<R>(
     f(&mut |source: &help::Source| v(source, configuration))
 }
 
-fn lock(p: &Shared) -> std::sync::MutexGuard<'_, Position> {
+pub(crate) fn lock(p: &Shared) -> std::sync::MutexGuard<'_, Position> {
     p.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
@@ -132,127 +130,6 @@ impl Hinter for CliHelper {
 impl Highlighter for CliHelper {}
 impl Validator for CliHelper {}
 impl rustyline::Helper for CliHelper {}
-
-/// `?` lists what may come next above the prompt and leaves the line as it was.
-struct QuestionMark {
-    position: Shared,
-    split: Splitter,
-    values: Values,
-    printer: AbovePrompt,
-}
-
-impl ConditionalEventHandler for QuestionMark {
-    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
-        let before = ctx.line().get(..ctx.pos()).unwrap_or(ctx.line());
-        // Inside quotes `?` is just a character of the value.
-        if before.matches('"').count() % 2 == 1 {
-            return None;
-        }
-        let position = lock(&self.position);
-        if !position.at_prompt {
-            return None;
-        }
-        let revisions = position
-            .revisions
-            .as_ref()
-            .filter(|_| crate::shell::asks_for_revisions(self.split, before));
-        let text = match revisions {
-            Some(text) => text.clone(),
-            None => with_values(&self.values, &position, |lookup| {
-                help::completions_text(position.at(), self.split, before, lookup)
-            }),
-        };
-        let message = format!("{}{}?\n{}", position.prompt, before, text);
-        self.printer.print(message);
-        Some(Cmd::Noop)
-    }
-}
-
-use rustyline::Cmd;
-
-/// Prints help above the prompt from the key handlers. The line editor takes one printed
-/// message at a time and serves typed keys first, so a handler that printed directly would
-/// wait forever on a second `?` typed before the first was shown: a thread of its own
-/// waits instead.
-#[derive(Clone)]
-struct AbovePrompt(Arc<Mutex<std::sync::mpsc::Sender<String>>>);
-
-impl AbovePrompt {
-    fn new(mut printer: Box<dyn ExternalPrinter + Send>) -> io::Result<AbovePrompt> {
-        let (tx, rx) = std::sync::mpsc::channel::<String>();
-        std::thread::Builder::new()
-            .name("help-printer".into())
-            .spawn(move || {
-                for message in rx {
-                    if printer.print(message).is_err() {
-                        break;
-                    }
-                }
-            })?;
-        Ok(AbovePrompt(Arc::new(Mutex::new(tx))))
-    }
-
-    fn print(&self, message: String) {
-        let tx = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = tx.send(message);
-    }
-}
-
-/// Space completes a unique keyword as Tab does, or lists an ambiguous one (Junos'
-/// complete-on-space); anywhere else it is a space.
-struct SpaceKey {
-    position: Shared,
-    split: Splitter,
-    printer: AbovePrompt,
-}
-
-impl ConditionalEventHandler for SpaceKey {
-    fn handle(&self, _: &Event, n: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
-        let position = lock(&self.position);
-        if !position.at_prompt || !position.complete_on_space || ctx.pos() < ctx.line().len() {
-            return None;
-        }
-        let before = ctx.line();
-        let column = position.prompt.chars().count();
-        match help::on_space(position.at(), self.split, before, column) {
-            help::Space::Complete(rest) => Some(Cmd::Insert(n, format!("{rest} "))),
-            help::Space::Ambiguous(text) => {
-                let message = format!("{}{}\n{}", position.prompt, before, text);
-                self.printer.print(message);
-                Some(Cmd::Noop)
-            }
-            help::Space::Plain => None,
-        }
-    }
-}
-
-/// Tab lists `Possible completions:` (as `?` does) once the word cannot be completed
-/// further; until then the line editor completes it.
-struct TabKey {
-    position: Shared,
-    split: Splitter,
-    values: Values,
-    printer: AbovePrompt,
-}
-
-impl ConditionalEventHandler for TabKey {
-    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
-        let before = ctx.line().get(..ctx.pos()).unwrap_or(ctx.line());
-        if before.matches('"').count() % 2 == 1 {
-            return None;
-        }
-        let position = lock(&self.position);
-        if !position.at_prompt {
-            return None;
-        }
-        let text = with_values(&self.values, &position, |lookup| {
-            help::on_tab(position.at(), self.split, before, lookup)
-        })?;
-        let message = format!("{}{}\n{}", position.prompt, before, text);
-        self.printer.print(message);
-        Some(Cmd::Noop)
-    }
-}
 
 /// Questions and `load terminal` at the keyboard; the pager when stdout is a terminal.
 struct Keyboard<'e> {

@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 pub mod interactive;
+mod keys;
 pub mod shell;
 pub mod terminal;
 

@@ -234,11 +234,12 @@ pub enum Needs {
     Nothing,
     /// Each of these options (`test services l2tp tunnel`: user, password, tunnel-name).
     All(&'static [&'static str]),
-    /// One of these options (`clear network-access aaa subscriber`: username or session-id).
-    Any(&'static [&'static str]),
-    /// An option other than these modifiers (`clear services l2tp tunnel`: a target, not
-    /// just `force` or `statistics`).
-    AnyBut(&'static [&'static str]),
+    /// Exactly one of these options (`clear network-access aaa subscriber`: username or
+    /// session-id).
+    OneOf(&'static [&'static str]),
+    /// Exactly one option other than these modifiers (`clear services l2tp tunnel`: one
+    /// target, with or without `force` and `statistics`).
+    OneBut(&'static [&'static str]),
     /// Its free words (`show snmp mib get OBJECT`, `save FILE`).
     Words,
     /// One of its sub-commands (`load merge|override|replace|set`): the walk moves on to
@@ -253,10 +254,22 @@ impl Needs {
         match self {
             Needs::Nothing => true,
             Needs::All(names) => names.iter().all(|n| used.contains(n)),
-            Needs::Any(names) => names.iter().any(|n| used.contains(n)),
-            Needs::AnyBut(modifiers) => used.iter().any(|u| !modifiers.contains(u)),
+            Needs::OneOf(names) => names.iter().any(|n| used.contains(n)),
+            Needs::OneBut(modifiers) => used.iter().any(|u| !modifiers.contains(u)),
             Needs::Words => words,
             Needs::Child => false,
+        }
+    }
+
+    /// True when option `name` may no longer be given after `used`: the one of several
+    /// that the command takes has been given.
+    pub fn excludes(self, used: &[&str], name: &str) -> bool {
+        match self {
+            Needs::OneOf(names) => names.contains(&name) && names.iter().any(|n| used.contains(n)),
+            Needs::OneBut(modifiers) => {
+                !modifiers.contains(&name) && used.iter().any(|u| !modifiers.contains(u))
+            }
+            _ => false,
         }
     }
 }
@@ -358,7 +371,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         )
                         .action(Action::ClearNetworkAccessAaaSubscriber)
                         .options()
-                        .needs(Needs::Any(&["session-id", "username"])),
+                        .needs(Needs::OneOf(&["session-id", "username"])),
                     ],
                 )],
             ),
@@ -947,7 +960,7 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
 ];
 
 /// `clear services l2tp destination|tunnel|session` clear something only when told what.
-const CLEAR_TARGET: Needs = Needs::AnyBut(&["force", "statistics"]);
+const CLEAR_TARGET: Needs = Needs::OneBut(&["force", "statistics"]);
 
 const FILE_OR_TERMINAL: Rest = Rest::Words {
     placeholder: "<filename>",

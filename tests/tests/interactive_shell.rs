@@ -1,6 +1,6 @@
 //! The shell on a real (pseudo-)terminal: Tab completes, and `?` lists the possible completions
-//! without submitting the line. (The `---(more)---` pager needs the terminal's size, which this
-//! pseudo-terminal does not report; the pager's keys are unit-tested in cli/src/shell/pager.rs.)
+//! without submitting the line. (Space completion, value completion and the pager's keys are
+//! in shell_habits_pty.rs.)
 
 use l2tp_tests::{bin_path, DaemonProcess};
 use rexpect::session::{spawn_command, PtySession};

@@ -259,3 +259,39 @@ fn no_enter_before_a_mandatory_argument() {
         assert!(offers_enter(line, configuration), "{line}");
     }
 }
+
+/// Once the one target of a clear is given, `?` offers no second one (it would be refused),
+/// only the modifiers; and `|` only where the command runs.
+#[test]
+fn one_target_then_only_modifiers() {
+    let text = |line: &str| {
+        help::completions_text(
+            help::Where::Operational,
+            test_split,
+            &format!("{line} "),
+            &mut help::no_values,
+        )
+    };
+    assert_eq!(
+        text("clear services l2tp tunnel all"),
+        "Possible completions:\n\
+         \x20 <[Enter]>            Execute this command\n\
+         \x20 force                Do not ask for confirmation\n\
+         \x20 statistics           Clear statistics only\n"
+    );
+    assert!(text("clear services l2tp tunnel force").contains("local-tunnel-id"));
+    assert_eq!(
+        text("clear network-access aaa subscriber username u"),
+        "Possible completions:\n\
+         \x20 <[Enter]>            Execute this command\n"
+    );
+    assert!(!text("show snmp mib get").contains('|'));
+    assert!(text("show snmp mib get sysUpTime.0").contains("|"));
+    for line in [
+        "clear services l2tp tunnel all local-tunnel-id 5",
+        "clear network-access aaa subscriber username u session-id 3",
+    ] {
+        let out = run_alone(line, false);
+        assert!(out.contains("syntax error."), "{line}: {out}");
+    }
+}

@@ -11,8 +11,12 @@ use schema::tokenize::Word;
 /// Where the values that may fill a placeholder come from: the configuration or live state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Source {
-    /// The names in a configuration list, by its path from the top (`access tunnel-profile`).
+    /// The names in a configuration list, by its path from the top (`access tunnel-profile`),
+    /// in the configuration being edited (the candidate in configuration mode).
     Keys(Vec<String>),
+    /// The names in a list of the active configuration: what operational commands
+    /// (`show configuration`, `test services l2tp tunnel tunnel-name`) read, even by `run`.
+    ActiveKeys(Vec<String>),
     /// Local tunnel IDs of the tunnels up now.
     TunnelIds,
     /// Local session IDs of the sessions up now.
@@ -27,6 +31,10 @@ pub enum Source {
     PeerGatewayNames,
     /// Tunnel groups (LNS) and tunnel profiles (LAC) of the tunnels up now.
     TunnelGroups,
+    /// User names of the subscribers logged in now.
+    SubscriberUsers,
+    /// Interfaces of the subscribers logged in now (`pp0.N`).
+    SubscriberInterfaces,
 }
 
 /// Fetches the values of a source (empty when they cannot be had in time).
@@ -210,7 +218,11 @@ fn sort(rows: &mut [Row]) {
     };
     rows.sort_by(|a, b| {
         rank(a).cmp(&rank(b)).then_with(|| match rank(a) {
-            2 => a.name.cmp(&b.name),
+            // Tunnel and session IDs by value, names alphabetically.
+            2 => match (a.name.parse::<u64>(), b.name.parse::<u64>()) {
+                (Ok(x), Ok(y)) => x.cmp(&y),
+                _ => a.name.cmp(&b.name),
+            },
             _ => std::cmp::Ordering::Equal,
         })
     });
@@ -346,7 +358,8 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
                 Where::Configuration { level } => (level_stmt(level), level),
                 Where::Operational => (&ROOT, &[][..]),
             };
-            let (rows, end) = schema_rows(start, prefix, args);
+            let active = matches!(at, Where::Operational);
+            let (rows, end) = schema_rows(start, prefix, args, active);
             path_end = end;
             rows
         }
@@ -370,7 +383,8 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
     if complete {
         out.insert(0, enter());
     }
-    if runnable && node.pipe {
+    // Output is piped only where the command runs.
+    if complete && node.pipe {
         out.push(pipe());
     }
     out
@@ -437,20 +451,21 @@ fn option_tail(
     runnable: bool,
 ) -> Vec<Row> {
     let words_given = free_word.is_none() && matches!(node.rest, Rest::Words { .. });
+    let complete = runnable && node.needs.met(used, words_given);
     let mut out = Vec::new();
-    if runnable && node.needs.met(used, words_given) {
+    if complete {
         out.push(enter());
     }
     if let Some((placeholder, help)) = free_word {
-        out.push(Row::placeholder(placeholder, help));
+        out.push(Row::placeholder(placeholder, help).with_source(words_source(node)));
     }
     out.extend(
         node.children
             .iter()
-            .filter(|c| !used.contains(&c.name))
+            .filter(|c| !used.contains(&c.name) && !node.needs.excludes(used, c.name))
             .map(|c| Row::word(' ', c.name, c.help)),
     );
-    if runnable && node.pipe {
+    if complete && node.pipe {
         out.push(pipe());
     }
     out
@@ -541,7 +556,16 @@ fn runs_on(action: Option<schema::opcmd::Action>, end: PathEnd) -> bool {
 /// What may follow a configuration path, and where the path stops; `prefix` is the path of
 /// `start` (the edit level), so a list's existing names can be asked for by their path
 /// from the top.
-fn schema_rows(start: &'static Stmt, prefix: &[String], words: &[Word]) -> (Vec<Row>, PathEnd) {
+fn schema_rows(
+    start: &'static Stmt,
+    prefix: &[String],
+    words: &[Word],
+    active: bool,
+) -> (Vec<Row>, PathEnd) {
+    let list = |path: Vec<String>| match active {
+        true => Source::ActiveKeys(path),
+        false => Source::Keys(path),
+    };
     let mut stmt = start;
     let mut path: Vec<String> = prefix.to_vec();
     let mut end = PathEnd::Nothing;
@@ -560,7 +584,7 @@ fn schema_rows(start: &'static Stmt, prefix: &[String], words: &[Word]) -> (Vec<
             }
             Kind::List(key) => {
                 if i == words.len() {
-                    let source = Some(Source::Keys(path));
+                    let source = Some(list(path));
                     let placeholder =
                         Row::placeholder(&key.placeholder(), child.help).with_source(source);
                     return (vec![placeholder], PathEnd::ListName);
@@ -574,7 +598,7 @@ fn schema_rows(start: &'static Stmt, prefix: &[String], words: &[Word]) -> (Vec<
                 if i == words.len() {
                     let source = child
                         .reference
-                        .map(|list| Source::Keys(list.iter().map(|w| w.to_string()).collect()));
+                        .map(|to| list(to.iter().map(|w| w.to_string()).collect()));
                     let mut rows = value_rows(ty, child.help);
                     if let Some(first) = rows.iter_mut().find(|r| !r.literal) {
                         first.source = source;
@@ -613,7 +637,11 @@ fn option_source(node: &OpCmd, option: &str) -> Option<Source> {
                 | A::ClearL2tpSession
         )
     );
-    let keys = |path: &[&str]| Some(Source::Keys(path.iter().map(|w| w.to_string()).collect()));
+    let keys = |path: &[&str]| {
+        Some(Source::ActiveKeys(
+            path.iter().map(|w| w.to_string()).collect(),
+        ))
+    };
     match (node.action, option) {
         (_, "local-tunnel-id") if l2tp => Some(Source::TunnelIds),
         (_, "local-session-id") if l2tp => Some(Source::SessionIds),
@@ -624,6 +652,10 @@ fn option_source(node: &OpCmd, option: &str) -> Option<Source> {
         (_, "tunnel-group") if l2tp => Some(Source::TunnelGroups),
         (Some(A::TestL2tpTunnel), "tunnel-name") => keys(&["access", "tunnel-profile"]),
         (Some(A::TestAaaPpp), "profile") => keys(&["access", "profile"]),
+        (Some(A::ShowSubscribers), "user-name")
+        | (Some(A::ShowAaaSubscribers | A::ClearNetworkAccessAaaSubscriber), "username") => {
+            Some(Source::SubscriberUsers)
+        }
         _ => None,
     }
 }
@@ -631,7 +663,8 @@ fn option_source(node: &OpCmd, option: &str) -> Option<Source> {
 /// Where the free word of `node` comes from (`show network-access address-assignment pool`).
 fn words_source(node: &OpCmd) -> Option<Source> {
     match node.action {
-        Some(schema::opcmd::Action::ShowAddressAssignmentPool) => Some(Source::Keys(
+        Some(schema::opcmd::Action::ShowInterfaces) => Some(Source::SubscriberInterfaces),
+        Some(schema::opcmd::Action::ShowAddressAssignmentPool) => Some(Source::ActiveKeys(
             ["access", "address-assignment", "pool"]
                 .iter()
                 .map(|w| w.to_string())
@@ -1098,10 +1131,21 @@ mod tests {
             source_of(cfg, "set access domain map example.net tunnel-profile"),
             keys(&["access", "tunnel-profile"])
         );
+        // Operational commands read the active configuration, also when run from
+        // configuration mode.
+        let active = |p: &[&str]| {
+            Some(Source::ActiveKeys(
+                p.iter().map(|w| w.to_string()).collect(),
+            ))
+        };
         let op = Where::Operational;
         assert_eq!(
             source_of(op, "show configuration access tunnel-profile"),
-            keys(&["access", "tunnel-profile"])
+            active(&["access", "tunnel-profile"])
+        );
+        assert_eq!(
+            source_of(cfg, "run show configuration access tunnel-profile"),
+            active(&["access", "tunnel-profile"])
         );
         for (line, source) in [
             (
@@ -1130,11 +1174,23 @@ mod tests {
         }
         assert_eq!(
             source_of(op, "test services l2tp tunnel tunnel-name"),
-            keys(&["access", "tunnel-profile"])
+            active(&["access", "tunnel-profile"])
         );
         assert_eq!(
             source_of(op, "show network-access address-assignment pool"),
-            keys(&["access", "address-assignment", "pool"])
+            active(&["access", "address-assignment", "pool"])
+        );
+        assert_eq!(
+            source_of(op, "show subscribers user-name"),
+            Some(Source::SubscriberUsers)
+        );
+        assert_eq!(
+            source_of(op, "clear network-access aaa subscriber username"),
+            Some(Source::SubscriberUsers)
+        );
+        assert_eq!(
+            source_of(op, "show interfaces terse"),
+            Some(Source::SubscriberInterfaces)
         );
         // A new user name in a test has no existing values.
         assert_eq!(source_of(op, "test aaa ppp user"), None);
@@ -1153,8 +1209,8 @@ mod tests {
             text,
             "Possible completions:\n\
              \x20 <local-tunnel-id>    Local tunnel identifier (1..65535)\n\
-             \x20 17967\n\
-             \x20 2\n"
+             \x20 2\n\
+             \x20 17967\n"
         );
         // Tab completes values (not Space: a value may be new).
         let (_, rows) = completions(

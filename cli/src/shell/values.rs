@@ -1,5 +1,5 @@
 //! Existing values for completion and `?`: the names of a configuration list (candidate in
-//! configuration mode, active in operational mode) and the IDs and names of the tunnels and
+//! configuration mode, active in operational mode and for operational commands) and the IDs and names of the tunnels and
 //! sessions up now. Each is one request the daemon already answers (a show), asked at most
 //! once every few seconds and given up on when the daemon is slow: help never waits.
 
@@ -7,6 +7,7 @@ use super::help::Source;
 use super::transport::Transport;
 use schema::l2tp_rpc::L2tpShow;
 use schema::mgmt::{Reply, Request, Revision};
+use schema::subscriber_rpc::SubscriberShow;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -21,7 +22,7 @@ pub fn request(source: &Source, configuration: bool) -> Request {
         Source::Keys(path) if configuration => Request::Show {
             words: path.clone(),
         },
-        Source::Keys(path) => Request::ShowConfiguration {
+        Source::Keys(path) | Source::ActiveKeys(path) => Request::ShowConfiguration {
             words: path.clone(),
             revision: Revision::Active,
         },
@@ -32,6 +33,9 @@ pub fn request(source: &Source, configuration: bool) -> Request {
         Source::SessionIds | Source::SessionUsers | Source::SessionInterfaces => {
             Request::GetL2tpSessionInformation(L2tpShow::default())
         }
+        Source::SubscriberUsers | Source::SubscriberInterfaces => {
+            Request::GetSubscribers(SubscriberShow::default())
+        }
     }
 }
 
@@ -39,7 +43,7 @@ pub fn request(source: &Source, configuration: bool) -> Request {
 pub fn values(source: &Source, reply: &Reply) -> Vec<String> {
     let mut out: Vec<String> = match (source, reply) {
         // `show access tunnel-profile` answers with the list's entries.
-        (Source::Keys(path), Reply::Config { tree, .. }) => tree
+        (Source::Keys(path) | Source::ActiveKeys(path), Reply::Config { tree, .. }) => tree
             .children
             .keys()
             .filter(|id| path.last() == Some(&id.keyword))
@@ -74,6 +78,14 @@ pub fn values(source: &Source, reply: &Reply) -> Vec<String> {
             .iter()
             .map(|s| s.interface_name.clone())
             .collect(),
+        (Source::SubscriberUsers, Reply::Subscribers(s)) => s
+            .subscribers
+            .iter()
+            .filter_map(|s| s.user_name.clone())
+            .collect(),
+        (Source::SubscriberInterfaces, Reply::Subscribers(s)) => {
+            s.subscribers.iter().map(|s| s.interface.clone()).collect()
+        }
         _ => Vec::new(),
     };
     out.retain(|v| !v.is_empty());

@@ -26,6 +26,15 @@ fn requests_read_the_candidate_or_the_active_configuration() {
             revision: Revision::Active
         }
     );
+    // An operational command reads the active configuration, in either mode.
+    let active = Source::ActiveKeys(vec!["access".into(), "tunnel-profile".into()]);
+    assert!(matches!(
+        request(&active, true),
+        Request::ShowConfiguration {
+            revision: Revision::Active,
+            ..
+        }
+    ));
     assert!(matches!(
         request(&Source::TunnelIds, false),
         Request::GetL2tpTunnelInformation(_)
@@ -132,4 +141,19 @@ fn the_cache_asks_once_while_fresh_and_not_at_all_when_slow() {
     assert!(cache.get(&mut slow, &source, true, t0).is_empty());
     assert!(cache.get(&mut slow, &source, true, t0).is_empty());
     assert_eq!(slow.calls.get(), 2);
+}
+
+#[test]
+fn subscriber_names_and_interfaces() {
+    let reply = Reply::Subscribers(crate::shell::render_subscribers::tests::sample());
+    // The subscriber still authenticating has no user name yet.
+    assert_eq!(values(&Source::SubscriberUsers, &reply), ["u1@example.net"]);
+    assert_eq!(
+        values(&Source::SubscriberInterfaces, &reply),
+        ["pp0.1073741825", "pp0.1073741826"]
+    );
+    assert!(matches!(
+        request(&Source::SubscriberUsers, false),
+        Request::GetSubscribers(_)
+    ));
 }
