@@ -2,30 +2,10 @@
 //! revisions (which the line editor's `?` key cannot ask the daemon for itself), and the
 //! questions of `delete` and `wildcard delete` are answered at the keyboard.
 
-use l2tp_tests::{bin_path, DaemonProcess};
-use rexpect::session::{spawn_command, PtySession};
-use std::process::Command;
+mod pty;
 
-const TIMEOUT_MS: u64 = 10_000;
-
-type Result<T = ()> = std::result::Result<T, rexpect::error::Error>;
-
-fn shell_on_a_terminal(daemon: &DaemonProcess) -> Result<PtySession> {
-    let mut cmd = Command::new(bin_path("cli"));
-    cmd.arg("--state-dir")
-        .arg(daemon.state_dir())
-        .env("TERM", "xterm");
-    let mut shell = spawn_command(cmd, Some(TIMEOUT_MS))?;
-    shell.exp_string("root@router> ")?;
-    Ok(shell)
-}
-
-fn enter(shell: &mut PtySession, line: &str) -> Result {
-    shell.send(line)?;
-    shell.send("\r")?;
-    shell.flush()?;
-    Ok(())
-}
+use l2tp_tests::DaemonProcess;
+use pty::{enter, shell_on_a_terminal, Result};
 
 #[test]
 fn rollback_question_mark_and_delete_questions_on_a_terminal() -> Result {

@@ -2,32 +2,11 @@
 //! without submitting the line. (Space completion, value completion and the pager's keys are
 //! in shell_habits_pty.rs.)
 
-use l2tp_tests::{bin_path, DaemonProcess};
-use rexpect::session::{spawn_command, PtySession};
-use std::process::Command;
+mod pty;
 
-const TIMEOUT_MS: u64 = 10_000;
-
-type Result<T = ()> = std::result::Result<T, rexpect::error::Error>;
-
-/// The shell on a pseudo-terminal, connected to `daemon`, at its first prompt.
-fn shell_on_a_terminal(daemon: &DaemonProcess) -> Result<PtySession> {
-    let mut cmd = Command::new(bin_path("cli"));
-    cmd.arg("--state-dir")
-        .arg(daemon.state_dir())
-        .env("TERM", "xterm");
-    let mut shell = spawn_command(cmd, Some(TIMEOUT_MS))?;
-    shell.exp_string("root@router> ")?;
-    Ok(shell)
-}
-
-/// Types `line` and Enter.
-fn enter(shell: &mut PtySession, line: &str) -> Result {
-    shell.send(line)?;
-    shell.send("\r")?;
-    shell.flush()?;
-    Ok(())
-}
+use l2tp_tests::DaemonProcess;
+use pty::{enter, shell_on_a_terminal, Result};
+use rexpect::session::PtySession;
 
 /// Leaves the shell from configuration mode with nothing to discard.
 fn quit_and_exit(shell: &mut PtySession) -> Result {

@@ -1,23 +1,10 @@
 //! `monitor start messages` on a terminal: the daemon's new log lines appear above the
 //! prompt while the shell stays usable, until `monitor stop` or Ctrl-C.
 
-use l2tp_tests::{bin_path, DaemonProcess};
-use rexpect::session::{spawn_command, PtySession};
-use std::process::Command;
+mod pty;
 
-const TIMEOUT_MS: u64 = 10_000;
-
-type Result<T = ()> = std::result::Result<T, rexpect::error::Error>;
-
-fn shell_on_a_terminal(daemon: &DaemonProcess) -> Result<PtySession> {
-    let mut cmd = Command::new(bin_path("cli"));
-    cmd.arg("--state-dir")
-        .arg(daemon.state_dir())
-        .env("TERM", "xterm");
-    let mut shell = spawn_command(cmd, Some(TIMEOUT_MS))?;
-    shell.exp_string("root@router> ")?;
-    Ok(shell)
-}
+use l2tp_tests::DaemonProcess;
+use pty::{shell_on_a_terminal, Result};
 
 /// Another operator's `cli -c`: its login and logout are logged (UI_LOGIN_EVENT).
 fn another_login(daemon: &DaemonProcess) {

@@ -2,28 +2,11 @@
 //! Junos' layout, and the `---(more NN%)---` pager answers Junos' keys. (The pseudo-terminal
 //! reports no size, so the pager fills `set cli screen-length` rows.)
 
-use l2tp_tests::{bin_path, DaemonProcess};
-use rexpect::session::{spawn_command, PtySession};
-use std::process::Command;
+mod pty;
 
-const TIMEOUT_MS: u64 = 10_000;
-
-type Result<T = ()> = std::result::Result<T, rexpect::error::Error>;
-
-fn shell_on_a_terminal(daemon: &DaemonProcess) -> Result<PtySession> {
-    shell_named(daemon, "router")
-}
-
-/// The shell at its first prompt on the daemon whose host name is `host`.
-fn shell_named(daemon: &DaemonProcess, host: &str) -> Result<PtySession> {
-    let mut cmd = Command::new(bin_path("cli"));
-    cmd.arg("--state-dir")
-        .arg(daemon.state_dir())
-        .env("TERM", "xterm");
-    let mut shell = spawn_command(cmd, Some(TIMEOUT_MS))?;
-    shell.exp_string(&format!("root@{host}> "))?;
-    Ok(shell)
-}
+use l2tp_tests::DaemonProcess;
+use pty::{shell_named, shell_on_a_terminal, Result};
+use rexpect::session::PtySession;
 
 /// Types `keys` as they are, without Enter.
 fn type_keys(shell: &mut PtySession, keys: &str) -> Result {
