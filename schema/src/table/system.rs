@@ -34,5 +34,129 @@ pub(super) const SYSTEM: Stmt = container(
                 ],
             )],
         ),
+        // Host-level statements: the Linux host under l2tpd owns what they set. They are taken
+        // so that a Junos configuration loads whole, shown as written, and each one warns at
+        // commit that it has no effect (never silently ignored).
+        leaf(
+            "domain-name",
+            Type::Identifier { max_len: 255 },
+            "Domain name for this router",
+        )
+        .no_effect(HOST_RESOLVER),
+        list("name-server", Type::Ipv4, "DNS name servers", &[]).no_effect(HOST_RESOLVER),
+        container(
+            "ntp",
+            "Network Time Protocol services",
+            &[
+                leaf(
+                    "boot-server",
+                    Type::Ipv4,
+                    "Server to query during boot sequence",
+                ),
+                list(
+                    "server",
+                    Type::Ipv4,
+                    "Configure an NTP server",
+                    &[
+                        flag("prefer", "Prefer this peer_key"),
+                        leaf("version", uint(1, 4), "NTP version to use"),
+                    ],
+                ),
+            ],
+        )
+        .no_effect("the host keeps the time (chrony, ntpd or systemd-timesyncd)"),
+        container(
+            "services",
+            "System services",
+            &[
+                container(
+                    "ssh",
+                    "Allow ssh access",
+                    &[
+                        leaf(
+                            "root-login",
+                            Type::Enum(&["allow", "deny", "deny-password"]),
+                            "Configure root access via ssh",
+                        ),
+                        leaf(
+                            "protocol-version",
+                            Type::Enum(&["v2"]),
+                            "Specify ssh protocol versions supported",
+                        ),
+                        leaf(
+                            "connection-limit",
+                            uint(1, 250),
+                            "Limit number of simultaneous connections",
+                        ),
+                        leaf(
+                            "rate-limit",
+                            uint(1, 250),
+                            "Limit incoming connection rate (per minute)",
+                        ),
+                    ],
+                ),
+                container(
+                    "netconf",
+                    "Allow NETCONF connections",
+                    &[flag("ssh", "Allow NETCONF connections over SSH")],
+                ),
+            ],
+        )
+        .no_effect("the host's sshd gives access to the host, and cli runs there"),
+        container(
+            "root-authentication",
+            "Authentication methods for root",
+            &[
+                leaf("encrypted-password", TEXT, "Encrypted password string"),
+                list(
+                    "ssh-rsa",
+                    TEXT,
+                    "Secure shell (ssh) RSA public key string",
+                    &[],
+                ),
+                list(
+                    "ssh-ed25519",
+                    TEXT,
+                    "Secure shell (ssh) ED25519 public key string",
+                    &[],
+                ),
+            ],
+        )
+        .no_effect("the host's root account is set on the host"),
+        container(
+            "commit",
+            "Configuration commit options",
+            &[flag(
+                "synchronize",
+                "Synchronize commit on both Routing Engines by default",
+            )],
+        )
+        .no_effect("there is one routing engine"),
+        container(
+            "ports",
+            "Craft interface ports",
+            &[
+                container("console", "Console port", PORT_SETTINGS),
+                container("auxiliary", "Auxiliary port", PORT_SETTINGS),
+            ],
+        )
+        .no_effect("the host's consoles are the host's"),
     ],
 );
+
+const HOST_RESOLVER: &str = "names are resolved by the host's resolver (/etc/resolv.conf)";
+
+/// `ports console|auxiliary { ... }`.
+const PORT_SETTINGS: &[Stmt] = &[
+    flag("disable", "Disable console"),
+    flag("insecure", "Disallow superuser access"),
+    flag(
+        "log-out-on-disconnect",
+        "Log out the console session when cable is unplugged",
+    ),
+    leaf(
+        "type",
+        Type::Enum(&["ansi", "small-xterm", "vt100", "xterm"]),
+        "Terminal type",
+    ),
+];

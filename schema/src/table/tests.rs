@@ -295,6 +295,13 @@ fn statements_without_effect_are_these() {
         marked,
         [
             "system login user uid",
+            "system domain-name",
+            "system name-server",
+            "system ntp",
+            "system services",
+            "system root-authentication",
+            "system commit",
+            "system ports",
             "services l2tp destruct-timeout",
             "services l2tp disable-failover-protocol",
             "services l2tp ip-reassembly",

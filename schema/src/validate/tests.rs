@@ -861,3 +861,43 @@ proptest! {
         }
     }
 }
+
+/// `system` statements the host owns (`ntp`, `name-server`, `services ssh`, …) load, so a Junos
+/// configuration is taken whole, and each one warns at commit that it has no effect.
+#[test]
+fn host_level_system_statements_load_and_warn() {
+    let mut root = lac();
+    set(&mut root, "system domain-name", &["isp.example"]);
+    set(&mut root, "system name-server=198.18.0.53", &[]);
+    set(&mut root, "system ntp server=198.18.0.123 prefer", &[]);
+    set(&mut root, "system services ssh root-login", &["deny"]);
+    set(&mut root, "system services netconf ssh", &[]);
+    set(
+        &mut root,
+        "system root-authentication encrypted-password",
+        &["$6$salt$hash"],
+    );
+    set(&mut root, "system commit synchronize", &[]);
+    set(&mut root, "system ports console log-out-on-disconnect", &[]);
+    let warnings = check(&root).expect("warnings only");
+    let named: Vec<&str> = warnings
+        .iter()
+        .map(|w| w.split('\'').nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "domain-name",
+            "name-server 198.18.0.53",
+            "ntp",
+            "services",
+            "root-authentication",
+            "commit",
+            "ports",
+        ],
+        "{warnings:#?}"
+    );
+    assert!(warnings.iter().all(
+        |w| w.starts_with("warning: [edit system] ") && w.contains("statement has no effect: ")
+    ));
+}
