@@ -233,6 +233,10 @@ pub fn run<T: Transport>(
             let _ = printer.print(format!("\n{message}\n"));
         }));
     }
+    // Junos shows the login message before anything else of the session.
+    if let Some(message) = shell.login_message() {
+        println!("{message}");
+    }
     shell.flush_notices();
     loop {
         let revisions = shell.revisions_help();

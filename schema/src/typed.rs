@@ -48,6 +48,8 @@ use view::View;
 pub struct RouterConfig {
     pub host_name: Option<String>,
     pub login_users: BTreeMap<String, LoginClass>,
+    /// `[edit system login message]`, as written (`\n` not yet a new line).
+    pub login_message: Option<String>,
     pub l2tp: L2tpConfig,
     pub tunnel_profiles: BTreeMap<String, TunnelProfile>,
     pub tunnel_switch_profiles: BTreeMap<String, TunnelSwitchProfile>,
@@ -85,6 +87,7 @@ pub fn router_config(root: &Node) -> RouterConfig {
     let access = root.container("access");
     RouterConfig {
         host_name: system.string("host-name"),
+        login_message: system.container("login").string("message"),
         login_users: system
             .container("login")
             .entries("user")

@@ -104,3 +104,18 @@ fn control_c_during_load_terminal_loads_nothing() -> Result {
     shell.exp_string("load complete")?;
     quit_and_exit(&mut shell)
 }
+
+/// `system login message` greets an operator at a terminal, its `\n` a new line.
+#[test]
+fn the_login_message_greets_a_terminal_session() -> Result {
+    let daemon = DaemonProcess::start();
+    daemon.commit("set system login message \"Authorized use only.\\nSessions are logged.\"\n");
+    let (mut shell, before) = pty::greeted(&daemon, "router")?;
+    assert!(
+        before.contains("Authorized use only.\r\nSessions are logged."),
+        "{before:?}"
+    );
+    enter(&mut shell, "exit")?;
+    shell.exp_eof()?;
+    Ok(())
+}

@@ -124,6 +124,8 @@ pub struct Shell<T: Transport> {
     cli: cli_settings::CliSettings,
     /// Existing values `?` lists (profile names, tunnel IDs), fetched recently.
     values: values::Cache,
+    /// `system login message`, shown when an operator logs in at a terminal.
+    login_message: Option<String>,
 }
 
 impl<T: Transport> Shell<T> {
@@ -146,7 +148,10 @@ impl<T: Transport> Shell<T> {
             .map_err(|e| format!("error: l2tpd did not answer: {e}"))?;
         match response.result {
             Ok(Reply::Hello {
-                user, host_name, ..
+                user,
+                host_name,
+                login_message,
+                ..
             }) => Ok(Shell {
                 transport,
                 out,
@@ -165,10 +170,16 @@ impl<T: Transport> Shell<T> {
                 refresher: Box::new(SignalRefresher::default()),
                 cli: cli_settings::CliSettings::default(),
                 values: values::Cache::default(),
+                login_message,
             }),
             Ok(_) => Err("error: unexpected reply from l2tpd to hello".to_string()),
             Err(e) => Err(format!("error: {}", error_message(&e))),
         }
+    }
+
+    /// `system login message`, for the interactive shell to show before its first prompt.
+    pub fn login_message(&self) -> Option<&str> {
+        self.login_message.as_deref()
     }
 
     /// Echo the lines read by `load terminal` (for script runs, whose input is not on screen).

@@ -210,6 +210,11 @@ impl Mgmt {
             class,
             host_name: self.host_name(),
             version: env!("CARGO_PKG_VERSION").into(),
+            login_message: self
+                .active_config
+                .login_message
+                .as_deref()
+                .map(|m| m.replace("\\n", "\n").replace("\\t", "\t")),
         };
         Ok((id, reply))
     }

@@ -16,23 +16,28 @@ pub(super) const SYSTEM: Stmt = container(
         container(
             "login",
             "Names, login classes, and passwords for users",
-            &[list(
-                "user",
-                NAME,
-                "Username",
-                &[
-                    leaf(
-                        "class",
-                        Type::Enum(&["super-user", "operator", "read-only"]),
-                        "Login class",
-                    )
-                    .mandatory(),
-                    leaf("full-name", TEXT, "Full name"),
-                    // Junos range: below 100 is reserved for system accounts.
-                    leaf("uid", uint(100, 64000), "User identifier (uid)")
-                        .no_effect("users are the host's accounts, with the host's uid"),
-                ],
-            )],
+            &[
+                // Junos: shown before a user logs in; `\n` and `\t` in it are a new line
+                // and a tab.
+                leaf("message", TEXT, "System login message"),
+                list(
+                    "user",
+                    NAME,
+                    "Username",
+                    &[
+                        leaf(
+                            "class",
+                            Type::Enum(&["super-user", "operator", "read-only"]),
+                            "Login class",
+                        )
+                        .mandatory(),
+                        leaf("full-name", TEXT, "Full name"),
+                        // Junos range: below 100 is reserved for system accounts.
+                        leaf("uid", uint(100, 64000), "User identifier (uid)")
+                            .no_effect("users are the host's accounts, with the host's uid"),
+                    ],
+                ),
+            ],
         ),
         // Host-level statements: the Linux host under l2tpd owns what they set. They are taken
         // so that a Junos configuration loads whole, shown as written, and each one warns at

@@ -18,13 +18,18 @@ pub fn shell_on_a_terminal(daemon: &DaemonProcess) -> Result<PtySession> {
 
 /// The shell at its first prompt on the daemon whose host name is `host`.
 pub fn shell_named(daemon: &DaemonProcess, host: &str) -> Result<PtySession> {
+    greeted(daemon, host).map(|(shell, _)| shell)
+}
+
+/// The shell at its first prompt, and what it printed before that prompt.
+pub fn greeted(daemon: &DaemonProcess, host: &str) -> Result<(PtySession, String)> {
     let mut cmd = Command::new(bin_path("cli"));
     cmd.arg("--state-dir")
         .arg(daemon.state_dir())
         .env("TERM", "xterm");
     let mut shell = spawn_command(cmd, Some(TIMEOUT_MS))?;
-    shell.exp_string(&format!("root@{host}> "))?;
-    Ok(shell)
+    let before = shell.exp_string(&format!("root@{host}> "))?;
+    Ok((shell, before))
 }
 
 /// Types `line` and Enter.
