@@ -338,3 +338,36 @@ fn a_typo_is_still_a_syntax_error() {
         "syntax error: 'bgpp' is not a statement under [edit protocols]"
     );
 }
+
+#[test]
+fn unsupported_statements_deeper_down_are_named_too() {
+    let text = "\
+interfaces {
+    ge-0/0/0 {
+        mtu 9192;
+        unit 0 {
+            family inet {
+                filter {
+                    input f;
+                }
+                address 127.0.0.2/24;
+            }
+            family inet6 {
+                address ::1/128;
+            }
+        }
+    }
+}
+";
+    let errs = errors(text);
+    let messages: Vec<&str> = errs.iter().map(|e| e.2.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "'mtu' under [edit interfaces ge-0/0/0] is not supported by this router",
+            "'filter' under [edit interfaces ge-0/0/0 unit 0 family inet] is not supported by this router",
+            "'inet6' under [edit interfaces ge-0/0/0 unit 0 family] is not supported by this router",
+        ]
+    );
+    assert_eq!((errs[2].0, errs[2].1), (11, 20));
+}
