@@ -97,6 +97,10 @@ pub(super) fn build(
                     b.errors.push(e);
                 }
             }
+            Item::Broken { at, message } => {
+                b.annotation = None;
+                b.errors.push(LoadError::at(text, at, message));
+            }
         }
     }
     if b.stack.len() > 1 || b.skip > 0 {

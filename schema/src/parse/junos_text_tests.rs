@@ -371,3 +371,47 @@ interfaces {
     );
     assert_eq!((errs[2].0, errs[2].1), (11, 20));
 }
+
+#[test]
+fn a_missing_semicolon_is_reported_and_the_rest_still_checked() {
+    let text = "\
+system {
+    host-name r1
+}
+services {
+    l2tp {
+        bogus;
+        tunnel-group tg1 {
+            service-interface \"si-0/0/0\"
+        }
+    }
+}
+access {
+    profile p {
+        authentication-order [ radius password ]
+    }
+}
+";
+    assert_eq!(
+        errors(text),
+        vec![
+            (2, 17, "syntax error, expecting ';' after 'r1'".to_string()),
+            (
+                6,
+                9,
+                "syntax error: 'bogus' is not a statement under [edit services l2tp]".into()
+            ),
+            (8, 41, "syntax error, expecting ';' after 'si-0/0/0'".into()),
+            (14, 49, "syntax error, expecting ';' after ']'".into()),
+        ]
+    );
+    // At the end of the text too.
+    assert_eq!(
+        errors("system { host-name r1; }\nversion 20.4R3.8"),
+        vec![(
+            2,
+            17,
+            "syntax error, expecting ';' after '20.4R3.8'".to_string()
+        )]
+    );
+}
