@@ -415,3 +415,18 @@ access {
         )]
     );
 }
+
+#[test]
+fn a_configuration_with_its_version_statement_commits() {
+    let text = "version 20.4R3.8;\nsystem {\n    host-name r1;\n}\n";
+    let tree = round_trip(text);
+    assert_eq!(crate::validate::check(&tree).map_err(|e| e.1), Ok(vec![]));
+}
+
+#[test]
+fn lac_configuration_passes_the_commit_checks() {
+    let tree = round_trip(LAC);
+    if let Err((errors, summary)) = crate::validate::check(&tree) {
+        panic!("{summary}: {errors:?}");
+    }
+}
