@@ -430,3 +430,17 @@ fn lac_configuration_passes_the_commit_checks() {
         panic!("{summary}: {errors:?}");
     }
 }
+
+#[test]
+fn a_junos_user_with_its_password_names_the_authentication_block() {
+    let text = "system {\n    login {\n        user alice {\n            class super-user;\n            authentication {\n                encrypted-password \"$6$x\";\n            }\n        }\n    }\n}\n";
+    assert_eq!(
+        errors(text),
+        vec![(
+            5,
+            13,
+            "'authentication' under [edit system login user alice] is not supported by this router"
+                .to_string()
+        )]
+    );
+}

@@ -141,6 +141,9 @@ const KNOWN: &[(&str, &[&str])] = &[
         "system login",
         &["class", "message", "password", "retry-options"],
     ),
+    // Users are the host's accounts, known by the management socket's credentials: the
+    // router checks no password of its own.
+    ("system login user", &["authentication"]),
     (
         "interfaces",
         &[
