@@ -80,6 +80,10 @@ pub struct Stmt {
     /// the container's line (`family inet { ... }`, `family pppoe { ... }`, never
     /// `family { inet { ... } }`). The brace parser reads either form.
     pub inline: bool,
+    /// For a leaf-list: Junos shows it as a block, one value a line (`name-server {
+    /// 198.18.0.53; }` under `dhcp-attributes`), not as `[ a b ]`. The brace parser reads
+    /// a block for any leaf-list, and the `[ ]` form for this one too.
+    pub braced: bool,
     /// Accepted so that a Junos configuration loads, but the daemon does not act on it (yet):
     /// why, as the commit warning `statement has no effect: <why>` says. Nothing the table
     /// accepts is ignored without that warning.
@@ -104,6 +108,7 @@ impl Stmt {
             one_line: false,
             positional: false,
             inline: false,
+            braced: false,
             no_effect: None,
             choice: false,
             children: &[],
@@ -133,6 +138,10 @@ impl Stmt {
     /// written by its key alone, which needs the block around it).
     pub const fn inline(mut self) -> Stmt {
         self.inline = true;
+        self
+    }
+    pub const fn braced(mut self) -> Stmt {
+        self.braced = true;
         self
     }
     pub const fn refers_to(mut self, list: &'static [&'static str]) -> Stmt {

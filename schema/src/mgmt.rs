@@ -511,6 +511,10 @@ pub enum MgmtError {
         line: usize,
         column: usize,
         message: String,
+        /// The further statements the load could not take, in text order (one pass lists
+        /// them all).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        more: Vec<crate::parse::LoadError>,
     },
     /// Not allowed for this user's login class, or not in this mode.
     Denied { message: String },

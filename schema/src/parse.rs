@@ -9,17 +9,23 @@ mod syntax;
 pub(crate) mod test_schema;
 #[cfg(test)]
 mod tests;
+mod unsupported;
 
 use crate::def::Stmt;
 use crate::table;
 use crate::tree::{Node, NodeId, Path};
 
 /// Where and why a configuration text failed to load (1-based line and column).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoadError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// The further statements of the same text that could not be taken, in text order: a
+    /// brace-text load reports them all in one pass, so an operator fixes a pasted
+    /// configuration in one round. Always empty in these further errors themselves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more: Vec<LoadError>,
 }
 
 impl LoadError {
@@ -34,17 +40,25 @@ impl LoadError {
             line,
             column,
             message: message.into(),
+            more: Vec::new(),
         }
+    }
+
+    /// All the errors, this one first.
+    pub fn all(&self) -> impl Iterator<Item = &LoadError> {
+        std::iter::once(self).chain(self.more.iter())
     }
 }
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "line {}, column {}: {}",
-            self.line, self.column, self.message
-        )
+        for (i, e) in self.all().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "line {}, column {}: {}", e.line, e.column, e.message)?;
+        }
+        Ok(())
     }
 }
 
@@ -90,3 +104,6 @@ pub fn apply_set_lines(base: &Node, text: &str) -> Result<Node, LoadError> {
 }
 
 pub(crate) use set_lines::apply as apply_set_lines_in;
+#[cfg(test)]
+#[path = "parse/junos_text_tests.rs"]
+mod junos_text_tests;

@@ -23,6 +23,10 @@ pub static ROOT: Stmt = container(
     "",
     "Configuration",
     &[
+        // `version 20.4R3.8;` heads every configuration Junos saves or shows. It is kept and
+        // printed back, as Junos does, so a saved Junos file loads and shows unchanged; it
+        // describes the text, not the router, so nothing acts on it (and no commit warning).
+        leaf("version", VERSION, "Software version information"),
         system::SYSTEM,
         services::SERVICES,
         interfaces::INTERFACES,
@@ -45,6 +49,9 @@ pub static ROOT: Stmt = container(
 /// Names of configured objects (profiles, groups, pools, users): Junos allows up to 63
 /// characters in most of these, and so do we, throughout.
 const NAME: Type = Type::Identifier { max_len: 63 };
+
+/// A Junos release name (`20.4R3.8`, `12.3R12-S15`): one word, as Junos writes it.
+const VERSION: Type = Type::Identifier { max_len: 63 };
 
 /// Free text such as a description; Junos caps descriptions at 900 characters.
 const TEXT: Type = Type::Str { max_len: 900 };

@@ -806,7 +806,12 @@ mod tests {
             .children
             .iter()
             .any(|c| c.name == r.name && (r.marker == '>') == c.has_block())));
-        let first = ROOT.children.first().expect("a statement");
+        // The first block (`version`, a leaf, comes before `system`).
+        let first = ROOT
+            .children
+            .iter()
+            .find(|c| c.has_block())
+            .expect("a block");
         assert!(render(at, &r).contains(&format!("> {:<30}{}\n", first.name, first.help)));
         // An edit level starts the walk below the root.
         let level = [first.name.to_string()];

@@ -462,10 +462,20 @@ impl<T: Transport> Shell<T> {
                 line,
                 column,
                 message,
-            } => match file {
-                Some(f) => format!("error: {f}: line {line} column {column}: {message}\n"),
-                None => format!("error: line {line} column {column}: {message}\n"),
-            },
+                more,
+            } => {
+                // One line per statement the load could not take, all of them.
+                let first = std::iter::once((line, column, message));
+                let rest = more.into_iter().map(|e| (e.line, e.column, e.message));
+                let mut text = String::new();
+                for (line, column, message) in first.chain(rest) {
+                    text.push_str(&match file {
+                        Some(f) => format!("error: {f}: line {line} column {column}: {message}\n"),
+                        None => format!("error: line {line} column {column}: {message}\n"),
+                    });
+                }
+                text
+            }
             MgmtError::Syntax { message, .. } => format!("{message}\n"),
             MgmtError::Locked { message } => format!("error: {message}\n"),
             other => format!("error: {}\n", error_message(&other)),
@@ -504,6 +514,7 @@ fn error_message(e: &MgmtError) -> String {
             line,
             column,
             message,
+            ..
         } => format!("line {line} column {column}: {message}"),
         MgmtError::Check { summary, .. } => summary.clone(),
     }

@@ -565,6 +565,7 @@ fn load_file_errors_name_the_file() {
                 line: 2,
                 column: 1,
                 message: "missing '}'".into(),
+                more: Vec::new(),
             }),
         ],
         &format!("configure\nload override {file} relative\nload set /nonexistent/x\n"),
@@ -586,6 +587,46 @@ fn load_file_errors_name_the_file() {
             relative: Some(vec![])
         }
     );
+}
+
+#[test]
+fn load_lists_every_error_of_the_text() {
+    let more = |line, column, message: &str| schema::parse::LoadError {
+        line,
+        column,
+        message: message.into(),
+        more: Vec::new(),
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("r1.conf");
+    std::fs::write(&file, "chassis;\n").expect("write");
+    let file = file.display().to_string();
+    let (out, failed, _) = transcript(
+        vec![
+            configured(),
+            err(MgmtError::Load {
+                line: 1,
+                column: 1,
+                message: "'chassis' under [edit] is not supported by this router".into(),
+                more: vec![
+                    more(
+                        4,
+                        5,
+                        "syntax error: 'bogus' is not a statement under [edit system]",
+                    ),
+                    more(9, 1, "syntax error, expecting '}'"),
+                ],
+            }),
+        ],
+        &format!("configure\nload merge {file}\n"),
+    );
+    let expected = format!(
+        "error: {file}: line 1 column 1: 'chassis' under [edit] is not supported by this router\n\
+         error: {file}: line 4 column 5: syntax error: 'bogus' is not a statement under [edit system]\n\
+         error: {file}: line 9 column 1: syntax error, expecting '}}'\n"
+    );
+    assert!(out.contains(&expected), "{out}");
+    assert!(failed);
 }
 
 #[test]

@@ -466,6 +466,7 @@ impl Mgmt {
                             line: e.line,
                             column: e.column,
                             message: e.message,
+                            more: e.more,
                         }
                     })?;
                     Ok(vec!["load complete".into()])

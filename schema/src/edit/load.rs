@@ -27,6 +27,7 @@ pub(super) fn load(
                 "invalid level for relative load: {}",
                 path_words(level_path)
             ),
+            more: Vec::new(),
         });
     };
     if mode == LoadMode::Set {

@@ -1,11 +1,14 @@
 //! The schema pass: turns the flat items of the syntax pass into a checked tree, matching
 //! braces with an explicit stack. Every `{` must open a statement the schema knows, so the
 //! stack is never deeper than the schema, whatever the input.
+//!
+//! A statement that cannot be taken is reported and the reading goes on after it (after its
+//! block, for one that opens a block), so one pass lists every error of the text.
 
 use super::steps::{self, Step};
 use super::syntax::{End, Item, Marker, Statement};
 use super::{LoadError, Parsed};
-use crate::def::Stmt;
+use crate::def::{Kind, Stmt};
 use crate::edit::order;
 use crate::tree::{Node, NodeId, Path};
 
@@ -21,6 +24,8 @@ struct Frame {
     /// Opened on the way by a one-line statement (`family` in `family inet {`): closed by the
     /// same `}` as the block above it.
     joined: bool,
+    /// A leaf-list's block (`name-server {`): each statement in it is one value.
+    values: bool,
     unsorted: bool,
 }
 
@@ -30,6 +35,11 @@ struct Builder<'t> {
     stack: Vec<Frame>,
     annotation: Option<String>,
     replace: Vec<Path>,
+    /// Every statement refused so far, in text order.
+    errors: Vec<LoadError>,
+    /// Inside the block of a refused statement: how many `}` end it. Nothing in it is read
+    /// (its statements would be checked against the wrong level).
+    skip: usize,
 }
 
 pub(super) fn build(
@@ -44,6 +54,7 @@ pub(super) fn build(
         node: Node::default(),
         group: false,
         joined: false,
+        values: false,
         unsorted: false,
     };
     let mut b = Builder {
@@ -52,8 +63,18 @@ pub(super) fn build(
         stack: vec![root],
         annotation: None,
         replace: Vec::new(),
+        errors: Vec::new(),
+        skip: 0,
     };
     for item in items {
+        if b.skip > 0 {
+            match item {
+                Item::Statement(s) if matches!(s.end, End::Open) => b.skip += 1,
+                Item::Close(_) => b.skip -= 1,
+                _ => {}
+            }
+            continue;
+        }
         match item {
             Item::Annotation(text) => {
                 b.annotation = Some(match b.annotation.take() {
@@ -61,16 +82,35 @@ pub(super) fn build(
                     None => text,
                 })
             }
-            Item::Statement(s) => b.statement(s)?,
-            Item::Close(at) => b.close(at)?,
+            Item::Statement(s) => {
+                let opens = matches!(s.end, End::Open);
+                if let Err(e) = b.statement(s) {
+                    b.errors.push(e);
+                    b.annotation = None;
+                    if opens {
+                        b.skip = 1;
+                    }
+                }
+            }
+            Item::Close(at) => {
+                if let Err(e) = b.close(at) {
+                    b.errors.push(e);
+                }
+            }
+            Item::Broken { at, message } => {
+                b.annotation = None;
+                b.errors.push(LoadError::at(text, at, message));
+            }
         }
     }
-    if b.stack.len() > 1 {
-        return Err(LoadError::at(
-            text,
-            text.len(),
-            "syntax error, expecting '}'",
-        ));
+    if b.stack.len() > 1 || b.skip > 0 {
+        let e = LoadError::at(text, text.len(), "syntax error, expecting '}'");
+        b.errors.push(e);
+    }
+    let mut errors = std::mem::take(&mut b.errors).into_iter();
+    if let Some(mut first) = errors.next() {
+        first.more = errors.collect();
+        return Err(first);
     }
     let Some(mut root) = b.stack.pop() else {
         return Err(LoadError::at(text, 0, "syntax error"));
@@ -90,9 +130,13 @@ impl Builder<'_> {
     /// The `[edit ...]` path of the innermost open block, for messages.
     fn edit_path(&self) -> Path {
         let mut path = self.level_path.clone();
-        for frame in self.stack.iter().skip(1) {
+        let frames: Vec<&Frame> = self.stack.iter().skip(1).collect();
+        for (i, frame) in frames.iter().enumerate() {
             match (&frame.id, frame.group) {
                 (Some(id), false) => path.push(id.clone()),
+                // `interfaces {` names the level only until an entry in it is open: the
+                // entry's id already says `interfaces ge-0/0/0`.
+                _ if frames.get(i + 1).is_some() => {}
                 _ => path.push(NodeId::new(frame.stmt.name)),
             }
         }
@@ -120,17 +164,19 @@ impl Builder<'_> {
         let group = self.stack.last().is_some_and(|f| f.group);
         let index = self.stack.len().checked_sub(if group { 2 } else { 1 });
         match index {
-            Some(i) => self.stack.get_mut(i).ok_or_else(|| LoadError {
-                line: 1,
-                column: 1,
-                message: "syntax error".into(),
-            }),
+            Some(i) => self
+                .stack
+                .get_mut(i)
+                .ok_or_else(|| LoadError::at("", 0, "syntax error")),
             None => Err(self.err(0, "syntax error")),
         }
     }
 
     fn statement(&mut self, s: Statement) -> Result<(), LoadError> {
         let top = self.top()?;
+        if top.values {
+            return self.value_line(s);
+        }
         let at = steps::At {
             text: self.text,
             stmt: top.stmt,
@@ -142,7 +188,7 @@ impl Builder<'_> {
         // `inet`'s), or to the statement itself when it names no block (`inactive: drain;`).
         let tagged = steps
             .iter()
-            .rposition(|step| matches!(step, Step::Block { .. }))
+            .rposition(|step| matches!(step, Step::Block { .. } | Step::Values { .. }))
             .unwrap_or(0);
         let depth = self.stack.len();
         let count = steps.len();
@@ -158,6 +204,7 @@ impl Builder<'_> {
                         node: Node::default(),
                         group: true,
                         joined: false,
+                        values: false,
                         unsorted: false,
                     });
                 }
@@ -177,9 +224,26 @@ impl Builder<'_> {
                             node,
                             group: false,
                             joined: !last,
+                            values: false,
                             unsorted: false,
                         });
                     }
+                }
+                Step::Values { stmt, id } => {
+                    let path = self.child_path(&id);
+                    let mut node = self.take_child(&id)?;
+                    if let Some(s) = tags {
+                        self.decorate(&mut node, path, s);
+                    }
+                    self.stack.push(Frame {
+                        id: Some(id),
+                        stmt,
+                        node,
+                        group: false,
+                        joined: false,
+                        values: true,
+                        unsorted: false,
+                    });
                 }
                 Step::Leaf { id, values, list } => self.leaf(id, values, list, tags)?,
             }
@@ -189,6 +253,40 @@ impl Builder<'_> {
             while self.stack.len() > depth {
                 self.pop_frame()?;
             }
+        }
+        Ok(())
+    }
+
+    /// A line in a leaf-list's block: one value and `;`.
+    fn value_line(&mut self, s: Statement) -> Result<(), LoadError> {
+        let top = self.top()?;
+        let (stmt, path) = (top.stmt, self.edit_path());
+        let Kind::LeafList(ty) = stmt.kind else {
+            return Err(self.err(0, "syntax error"));
+        };
+        let first = s.words.first().map_or(0, |w| w.at);
+        let value = match (s.markers.first(), s.words.as_slice(), &s.end) {
+            (Some((_, at)), _, _) => {
+                let message = format!("syntax error: a value of '{}' takes no tag", stmt.name);
+                return Err(self.err(*at, message));
+            }
+            (None, [value], End::Semicolon) => value,
+            _ => {
+                let message = format!(
+                    "syntax error, expecting one {} and ';' under {}",
+                    ty.placeholder(),
+                    crate::edit::banner(&path)
+                );
+                return Err(self.err(first, message));
+            }
+        };
+        let value = ty.check(&value.text).map_err(|m| self.err(value.at, m))?;
+        self.annotation = None;
+        let Some(top) = self.stack.last_mut() else {
+            return Err(self.err(first, "syntax error"));
+        };
+        if !top.node.values.contains(&value) {
+            top.node.values.push(value);
         }
         Ok(())
     }

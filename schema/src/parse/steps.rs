@@ -5,6 +5,7 @@
 //! the schema into the statements they name, in order, before the tree is touched.
 
 use super::syntax::{End, Statement, Token};
+use super::unsupported;
 use super::LoadError;
 use crate::def::{Kind, Stmt, Type};
 use crate::edit::banner;
@@ -19,6 +20,9 @@ pub(super) enum Step {
     Block { stmt: &'static Stmt, id: NodeId },
     /// `interfaces {`: the block of a grouped list, holding its entries.
     Group { stmt: &'static Stmt },
+    /// `name-server {`: a leaf-list written as a block, one value a line, as Junos shows
+    /// some (its values follow as statements of one word each).
+    Values { stmt: &'static Stmt, id: NodeId },
     /// A leaf, leaf-list or flag with its values (none for a flag).
     Leaf {
         id: NodeId,
@@ -61,6 +65,14 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
                 return Err(at.err(word.at, "syntax error"));
             };
             let id = NodeId::entry(at.stmt.name, at.value(key_type, word)?);
+            // `[edit snmp community c clients]` becomes `[edit ... clients 127.0.0.0/8]`.
+            if at
+                .path
+                .last()
+                .is_some_and(|l| l.key.is_none() && l.keyword == at.stmt.name)
+            {
+                at.path.pop();
+            }
             at.path.push(id.clone());
             steps.push(Step::Block { stmt: at.stmt, id });
             at.in_group = false;
@@ -92,6 +104,14 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
             continue;
         }
         let Some(child) = at.stmt.child(&word.text) else {
+            if unsupported::known(&at.path, &word.text) {
+                let message = format!(
+                    "'{}' under {} is not supported by this router",
+                    quoted(&word.text),
+                    banner(&at.path)
+                );
+                return Err(at.err(word.at, message));
+            }
             // After a leaf's value, a word that names nothing is one word too many.
             let message = if matches!(steps.last(), Some(Step::Leaf { .. })) {
                 format!("syntax error: unexpected '{}'", quoted(&word.text))
@@ -141,6 +161,12 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
                 steps.push(Step::Block { stmt: child, id });
                 at.stmt = child;
                 i += 2;
+            }
+            Kind::LeafList(_) if last && matches!(s.end, End::Open) => {
+                let id = NodeId::new(child.name);
+                at.path.push(id.clone());
+                steps.push(Step::Values { stmt: child, id });
+                i += 1;
             }
             Kind::Leaf(ty) | Kind::LeafList(ty) => {
                 let list = matches!(child.kind, Kind::LeafList(_));

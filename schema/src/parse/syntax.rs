@@ -49,6 +49,11 @@ pub(crate) enum Item {
     Statement(Statement),
     /// `}` at this byte offset.
     Close(usize),
+    /// A statement that cannot be read: where to report it, and why.
+    Broken {
+        at: usize,
+        message: String,
+    },
 }
 
 /// Reads `text` into items, or a syntax error with the tokens pest expected.
@@ -69,6 +74,22 @@ pub(crate) fn items(text: &str) -> Result<Vec<Item>, LoadError> {
             }
             Rule::close_brace => items.push(Item::Close(pair.as_span().start())),
             Rule::statement => items.push(Item::Statement(statement(pair))),
+            Rule::unended => {
+                // Junos points at the end of the statement, where the `;` is missing.
+                let Some(last) = pair.into_inner().last() else {
+                    continue;
+                };
+                let at = last.as_span().end();
+                let after = match last.as_rule() {
+                    Rule::word => token(last).text,
+                    _ => "]".to_string(),
+                };
+                let message = format!(
+                    "syntax error, expecting ';' after '{}'",
+                    crate::limits::quoted(&after)
+                );
+                items.push(Item::Broken { at, message });
+            }
             _ => {}
         }
     }
@@ -191,7 +212,9 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::annotation | Rule::annotation_text => "'*/'",
         Rule::quoted | Rule::quoted_text => "'\"'",
         Rule::EOI => "end of input",
-        Rule::marker | Rule::inactive | Rule::protect | Rule::replace => "a statement",
+        Rule::marker | Rule::inactive | Rule::protect | Rule::replace | Rule::unended => {
+            "a statement"
+        }
         _ => "a word",
     }
 }

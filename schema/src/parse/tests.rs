@@ -149,9 +149,13 @@ fn grouped_list_written_either_way() {
 fn syntax_errors_name_what_was_expected() {
     assert_eq!(
         err("system {\n    host-name r1\n}"),
+        (2, 17, "syntax error, expecting ';' after 'r1'".into())
+    );
+    assert_eq!(
+        err("system {\n    host-name r1 ]\n}"),
         (
-            3,
-            1,
+            2,
+            18,
             "syntax error, expecting a word, ';', '{' or '['".into()
         )
     );

@@ -147,6 +147,14 @@ pub(crate) fn statement_lines(
             } else {
                 ""
             };
+            if stmt.is_some_and(|s| s.braced) && !values.is_empty() && !collapsed {
+                out.push((depth, format!("{head} {{")));
+                for value in values {
+                    out.push((depth + 1, format!("{value};")));
+                }
+                out.push((depth, "}".into()));
+                return;
+            }
             match values.as_slice() {
                 [] => format!("{head};"),
                 [one] => format!("{head} {one};{trailer}"),

@@ -113,7 +113,9 @@ const POOL_INET: Stmt = container(
                 "name-server",
                 Type::Ipv4,
                 "DNS servers (IPCP primary and secondary DNS: the first two are used)",
-            )],
+            )
+            // Junos shows `name-server { 198.18.0.53; }`: a list of servers, not `[ ]`.
+            .braced()],
         ),
     ],
 );

@@ -1,0 +1,446 @@
+//! Junos text in, Junos text out, against the real schema: realistic configurations written
+//! as Junos shows them load and print back character for character; the other forms Junos
+//! accepts (nested families, chained keywords, one-line files, bracketed lists) load to the
+//! same tree; a load lists every statement it cannot take.
+
+use crate::parse::parse_config;
+use crate::print::to_text;
+use crate::tree::Node;
+
+fn round_trip(text: &str) -> Node {
+    let tree = parse_config(text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(to_text(&[], &tree), text);
+    tree
+}
+
+fn same_tree(a: &str, b: &str) {
+    let a = parse_config(a).unwrap_or_else(|e| panic!("{e}"));
+    let b = parse_config(b).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a, b);
+}
+
+/// (line, column, message) of every error of a load.
+fn errors(text: &str) -> Vec<(usize, usize, String)> {
+    let e = parse_config(text).unwrap_err();
+    e.all()
+        .map(|e| (e.line, e.column, e.message.clone()))
+        .collect()
+}
+
+/// A LAC: PPPoE subscribers over VLANs, tunnels to two LNSs.
+const LAC: &str = "\
+version 20.4R3.8;
+system {
+    host-name lac1;
+}
+services {
+    l2tp {
+        traceoptions {
+            file jl2tpd size 10m files 5;
+            flag all;
+            filter {
+                protocol l2tp;
+                protocol ppp;
+            }
+        }
+    }
+}
+interfaces {
+    ge-0/0/1 {
+        flexible-vlan-tagging;
+        unit 100 {
+            vlan-id 100;
+            family pppoe {
+                access-concentrator lac1;
+                duplicate-protection;
+            }
+        }
+        unit 200 {
+            vlan-tags outer 200 inner 7;
+            family pppoe {
+                duplicate-protection;
+            }
+        }
+    }
+    lo0 {
+        unit 0 {
+            family inet {
+                address 127.0.0.1/32;
+            }
+        }
+    }
+}
+access {
+    domain {
+        map isp.example {
+            tunnel-profile to-lns;
+        }
+    }
+    tunnel-profile to-lns {
+        tunnel 1 {
+            preference 1;
+            remote-gateway {
+                address 127.0.0.2;
+                gateway-name lns1;
+            }
+            secret \"$9$pcG9u1hSyKW871I-wYgUDk.PTnCOBErK8\"; ## SECRET-DATA
+            source-gateway {
+                address 127.0.0.1;
+            }
+        }
+        tunnel 2 {
+            preference 2;
+            remote-gateway {
+                address 127.0.0.3;
+                gateway-name lns2;
+            }
+            secret \"$9$pcG9u1hSyKW871I-wYgUDk.PTnCOBErK8\"; ## SECRET-DATA
+            source-gateway {
+                address 127.0.0.1;
+            }
+        }
+    }
+}
+";
+
+/// An LNS: a tunnel group, a pool, RADIUS.
+const LNS: &str = "\
+version 20.4R3.8;
+system {
+    host-name lns1;
+}
+services {
+    l2tp {
+        traceoptions {
+            file jl2tpd size 1m files 3;
+            flag all;
+        }
+        tunnel-group tg1 {
+            l2tp-access-profile lac-peers;
+            local-gateway {
+                address 127.0.0.2;
+            }
+            ppp-access-profile subscribers;
+            service-interface si-0/0/0;
+        }
+    }
+}
+interfaces {
+    ge-0/0/0 {
+        unit 0 {
+            family inet {
+                address 127.0.0.2/24;
+            }
+        }
+    }
+}
+snmp {
+    community public {
+        authorization read-only;
+        clients {
+            127.0.0.0/8;
+            127.1.0.0/16;
+        }
+    }
+}
+access {
+    address-assignment {
+        pool lns-pool {
+            family inet {
+                network 127.16.0.0/16;
+                range r1 {
+                    low 127.16.0.1;
+                    high 127.16.255.254;
+                }
+                dhcp-attributes {
+                    name-server {
+                        127.0.0.53;
+                        127.0.0.54;
+                    }
+                }
+            }
+        }
+    }
+    profile subscribers {
+        authentication-order radius;
+        radius {
+            authentication-server 127.0.0.10;
+            accounting-server 127.0.0.10;
+        }
+        radius-server {
+            127.0.0.10 {
+                port 1812;
+                secret \"$9$pcG9u1hSyKW871I-wYgUDk.PTnCOBErK8\"; ## SECRET-DATA
+            }
+        }
+    }
+}
+";
+
+#[test]
+fn lac_configuration_round_trips() {
+    round_trip(LAC);
+}
+
+#[test]
+fn lns_configuration_round_trips() {
+    round_trip(LNS);
+}
+
+#[test]
+fn saved_file_headers_load_and_version_prints_back() {
+    // A file written by `save` on Junos: the `##` lines are comments, `version` is kept.
+    let saved = format!("## Last changed: 2026-12-01 10:00:00 UTC\n## Last commit: 2026-12-01 10:00:00 UTC by root\n{LAC}");
+    let tree = parse_config(&saved).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(to_text(&[], &tree), LAC);
+    assert_eq!(tree.children[0].values, ["20.4R3.8"]);
+}
+
+#[test]
+fn nested_family_and_chained_family_are_one_tree() {
+    same_tree(
+        "interfaces { ge-0/0/0 { unit 0 { family { inet { address 127.0.0.2/24; } } } } }",
+        "interfaces { ge-0/0/0 { unit 0 { family inet { address 127.0.0.2/24; } } } }",
+    );
+    same_tree(
+        "interfaces ge-0/0/0 unit 0 family inet address 127.0.0.2/24;",
+        "interfaces { ge-0/0/0 { unit 0 { family inet { address 127.0.0.2/24; } } } }",
+    );
+}
+
+#[test]
+fn keyword_chains_load_as_the_block_form() {
+    same_tree(
+        "services { l2tp { tunnel-group tg1 { local-gateway address 127.0.0.2; } } }",
+        "services { l2tp { tunnel-group tg1 { local-gateway { address 127.0.0.2; } } } }",
+    );
+    same_tree(
+        "services { l2tp { traceoptions { file jl2tpd size 10m files 5; } } }",
+        "services { l2tp { traceoptions { file { filename jl2tpd; size 10m; files 5; } } } }",
+    );
+    same_tree(
+        "interfaces { ge-0/0/0 { unit 7 { vlan-tags outer 100 inner 7; } } }",
+        "interfaces { ge-0/0/0 { unit 7 { vlan-tags { outer 100; inner 7; } } } }",
+    );
+}
+
+#[test]
+fn leaf_lists_load_one_a_line_bracketed_or_as_a_block() {
+    let block = "access { address-assignment { pool p { family inet { network 127.16.0.0/16; dhcp-attributes { name-server { 127.0.0.53; 127.0.0.54; } } } } } }";
+    same_tree(block, "access { address-assignment { pool p { family inet { network 127.16.0.0/16; dhcp-attributes { name-server [ 127.0.0.53 127.0.0.54 ]; } } } } }");
+    same_tree(block, "access { address-assignment { pool p { family inet { network 127.16.0.0/16; dhcp-attributes { name-server 127.0.0.53; name-server 127.0.0.54; } } } } }");
+    same_tree(
+        "access { profile p { authentication-order [ radius password ]; } }",
+        "access { profile p { authentication-order radius; authentication-order password; } }",
+    );
+}
+
+#[test]
+fn a_leaf_list_block_takes_one_value_a_line() {
+    let text = "access {\n    address-assignment {\n        pool p {\n            family inet {\n                dhcp-attributes {\n                    name-server {\n                        127.0.0.53 127.0.0.54;\n                        bogus;\n                    }\n                }\n            }\n        }\n    }\n}\n";
+    let errs = errors(text);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert_eq!((errs[0].0, errs[0].1), (7, 25));
+    assert!(
+        errs[0].1 > 0 && errs[0].2.contains("expecting one <address> and ';'"),
+        "{errs:?}"
+    );
+    assert_eq!((errs[1].0, errs[1].1), (8, 25));
+}
+
+#[test]
+fn every_refused_statement_is_listed_in_one_pass() {
+    let text = "\
+version 20.4R3.8;
+system {
+    host-name r1;
+    syslog {
+        file messages {
+            any notice;
+        }
+    }
+    bogus 1;
+}
+chassis {
+    redundancy {
+        graceful-switchover;
+    }
+}
+interfaces {
+    ge-0/0/0 {
+        unit zero;
+        unit 0 {
+            family inet {
+                adress 127.0.0.1/8;
+            }
+        }
+    }
+}
+protocols {
+    bgp {
+        group x {
+            neighbor 127.0.0.9;
+        }
+    }
+}
+firewall {
+    filter f {
+        term t {
+            then accept;
+        }
+    }
+}
+";
+    assert_eq!(
+        errors(text),
+        vec![
+            (4, 5, "'syslog' under [edit system] is not supported by this router".to_string()),
+            (9, 5, "syntax error: 'bogus' is not a statement under [edit system]".into()),
+            (11, 1, "'chassis' under [edit] is not supported by this router".into()),
+            (18, 14, errors("interfaces { ge-0/0/0 { unit zero; } }")[0].2.clone()),
+            (
+                21,
+                17,
+                "syntax error: 'adress' is not a statement under [edit interfaces ge-0/0/0 unit 0 family inet]".into()
+            ),
+            (27, 5, "'bgp' under [edit protocols] is not supported by this router".into()),
+            (33, 1, "'firewall' under [edit] is not supported by this router".into()),
+        ]
+    );
+}
+
+#[test]
+fn an_unclosed_block_is_reported_after_the_other_errors() {
+    let errs = errors("system {\n    bogus;\n    host-name r1;\n");
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert_eq!((errs[0].0, errs[0].1), (2, 5));
+    assert_eq!(errs[1], (4, 1, "syntax error, expecting '}'".to_string()));
+}
+
+#[test]
+fn a_grouped_entry_is_named_once_in_messages() {
+    let errs = errors("snmp {\n    community public {\n        clients {\n            127.0.0.0/8 bogus;\n        }\n    }\n}\n");
+    assert_eq!(
+        errs[0].2,
+        "syntax error: 'bogus' is not a statement under [edit snmp community public clients 127.0.0.0/8]"
+    );
+}
+
+#[test]
+fn a_typo_is_still_a_syntax_error() {
+    let errs = errors("chasis { }\nprotocols { bgpp { } }\n");
+    assert_eq!(
+        errs[0].2,
+        "syntax error: 'chasis' is not a statement under [edit]"
+    );
+    assert_eq!(
+        errs[1].2,
+        "syntax error: 'bgpp' is not a statement under [edit protocols]"
+    );
+}
+
+#[test]
+fn unsupported_statements_deeper_down_are_named_too() {
+    let text = "\
+interfaces {
+    ge-0/0/0 {
+        mtu 9192;
+        unit 0 {
+            family inet {
+                filter {
+                    input f;
+                }
+                address 127.0.0.2/24;
+            }
+            family inet6 {
+                address ::1/128;
+            }
+        }
+    }
+}
+";
+    let errs = errors(text);
+    let messages: Vec<&str> = errs.iter().map(|e| e.2.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "'mtu' under [edit interfaces ge-0/0/0] is not supported by this router",
+            "'filter' under [edit interfaces ge-0/0/0 unit 0 family inet] is not supported by this router",
+            "'inet6' under [edit interfaces ge-0/0/0 unit 0 family] is not supported by this router",
+        ]
+    );
+    assert_eq!((errs[2].0, errs[2].1), (11, 20));
+}
+
+#[test]
+fn a_missing_semicolon_is_reported_and_the_rest_still_checked() {
+    let text = "\
+system {
+    host-name r1
+}
+services {
+    l2tp {
+        bogus;
+        tunnel-group tg1 {
+            service-interface \"si-0/0/0\"
+        }
+    }
+}
+access {
+    profile p {
+        authentication-order [ radius password ]
+    }
+}
+";
+    assert_eq!(
+        errors(text),
+        vec![
+            (2, 17, "syntax error, expecting ';' after 'r1'".to_string()),
+            (
+                6,
+                9,
+                "syntax error: 'bogus' is not a statement under [edit services l2tp]".into()
+            ),
+            (8, 41, "syntax error, expecting ';' after 'si-0/0/0'".into()),
+            (14, 49, "syntax error, expecting ';' after ']'".into()),
+        ]
+    );
+    // At the end of the text too.
+    assert_eq!(
+        errors("system { host-name r1; }\nversion 20.4R3.8"),
+        vec![(
+            2,
+            17,
+            "syntax error, expecting ';' after '20.4R3.8'".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_configuration_with_its_version_statement_commits() {
+    let text = "version 20.4R3.8;\nsystem {\n    host-name r1;\n}\n";
+    let tree = round_trip(text);
+    assert_eq!(crate::validate::check(&tree).map_err(|e| e.1), Ok(vec![]));
+}
+
+#[test]
+fn lac_configuration_passes_the_commit_checks() {
+    let tree = round_trip(LAC);
+    if let Err((errors, summary)) = crate::validate::check(&tree) {
+        panic!("{summary}: {errors:?}");
+    }
+}
+
+#[test]
+fn a_junos_user_with_its_password_names_the_authentication_block() {
+    let text = "system {\n    login {\n        user alice {\n            class super-user;\n            authentication {\n                encrypted-password \"$6$x\";\n            }\n        }\n    }\n}\n";
+    assert_eq!(
+        errors(text),
+        vec![(
+            5,
+            13,
+            "'authentication' under [edit system login user alice] is not supported by this router"
+                .to_string()
+        )]
+    );
+}
