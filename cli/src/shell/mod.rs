@@ -13,6 +13,7 @@ mod history;
 mod interface_args;
 mod l2tp;
 mod l2tp_args;
+mod navigation;
 mod operational;
 pub mod options;
 pub mod pager;
@@ -264,7 +265,8 @@ impl<T: Transport> Shell<T> {
     }
 
     fn execute_inner(&mut self, line: &str, input: &mut dyn Input) -> Flow {
-        if line.trim().is_empty() {
+        // A `#` line is a comment, as in a pasted script: Junos does nothing with it.
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
             return Flow::Continue;
         }
         if let Some(before) = help_request(line) {

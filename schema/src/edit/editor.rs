@@ -391,8 +391,11 @@ impl Editor {
                 words.len().saturating_sub(1 + resolved.values.len()),
             ));
         }
+        // A grouped list (`interfaces`, `access radius-server`) is a level of its own in
+        // Junos (`[edit interfaces]`, entries then named by key alone); other lists need a key.
         if resolved.path.last().is_some_and(|id| id.key.is_none())
             && matches!(resolved.stmt.kind, Kind::List(_))
+            && !resolved.stmt.grouped
         {
             return Err(missing_argument(words.len()));
         }

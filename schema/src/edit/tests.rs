@@ -401,6 +401,15 @@ fn edit_targets() {
             .message,
         "missing argument."
     );
+    // Grouped lists are levels of their own, as `[edit interfaces]` on Junos.
+    assert_eq!(
+        ed().edit_target(&w("interfaces")).unwrap(),
+        vec![NodeId::new("interfaces")]
+    );
+    assert_eq!(
+        ed().edit_target(&w("access radius-server")).unwrap(),
+        vec![NodeId::new("access"), NodeId::new("radius-server")]
+    );
     assert_eq!(
         stmt_for_path_in(
             &TEST_ROOT,
