@@ -13,6 +13,7 @@ mod history;
 mod interface_args;
 mod l2tp;
 mod l2tp_args;
+mod load_errors;
 mod navigation;
 mod operational;
 pub mod options;
@@ -457,6 +458,9 @@ impl<T: Transport> Shell<T> {
                 Some(f) => format!("error: {f}: line {line} column {column}: {message}\n"),
                 None => format!("error: line {line} column {column}: {message}\n"),
             },
+            MgmtError::LoadSet { errors } => {
+                load_errors::set_line_errors(file.unwrap_or("terminal"), &errors)
+            }
             MgmtError::Syntax { message, .. } => format!("{message}\n"),
             MgmtError::Locked { message } => format!("error: {message}\n"),
             other => format!("error: {}\n", error_message(&other)),
@@ -497,6 +501,7 @@ fn error_message(e: &MgmtError) -> String {
             message,
         } => format!("line {line} column {column}: {message}"),
         MgmtError::Check { summary, .. } => summary.clone(),
+        MgmtError::LoadSet { errors } => format!("load failed ({} errors)", errors.len()),
     }
 }
 

@@ -456,6 +456,12 @@ impl Mgmt {
                     None => None,
                 };
                 let outcome = self.modify(id, |t| {
+                    // `load set` names every failing line; nothing loads unless all apply.
+                    if mode == schema::mgmt::LoadMode::Set {
+                        *t = edit::load_set(t, &text, relative.as_ref())
+                            .map_err(|errors| MgmtError::LoadSet { errors })?;
+                        return Ok(vec!["load complete".into()]);
+                    }
                     *t = edit::load(t, mode, &text, relative.as_ref()).map_err(|e| {
                         MgmtError::Load {
                             line: e.line,
