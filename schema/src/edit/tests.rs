@@ -569,3 +569,31 @@ fn setting_one_alternative_of_a_choice_removes_the_others() {
     }
     assert_eq!(crate::validate::check(&t), Ok(vec![]));
 }
+
+#[test]
+fn ifd_dot_unit_is_junos_shorthand_for_the_unit() {
+    assert_eq!(
+        ed().edit_target(&w("interfaces ge-0/0/0.100")).unwrap(),
+        vec![
+            NodeId::entry("interfaces", "ge-0/0/0"),
+            NodeId::entry("unit", "100")
+        ]
+    );
+    let t = set_all(&["interfaces ge-0/0/0.0 family inet address 127.0.0.1/32"]);
+    assert_eq!(
+        t,
+        set_all(&["interfaces ge-0/0/0 unit 0 family inet address 127.0.0.1/32"])
+    );
+    // The unit keeps its range.
+    assert_eq!(
+        ed().edit_target(&w("interfaces ge-0/0/0.99999"))
+            .unwrap_err()
+            .message,
+        "Value 99999 is not within range (0..16385)"
+    );
+    // Lists without units take dotted keys as they are.
+    assert_eq!(
+        ed().edit_target(&w("access profile a.1")).unwrap(),
+        vec![NodeId::new("access"), NodeId::entry("profile", "a.1")]
+    );
+}
