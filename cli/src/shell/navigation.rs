@@ -24,14 +24,25 @@ impl<T: Transport> Shell<T> {
             return Ok(Flow::Continue);
         };
         let before = std::mem::replace(level, at);
+        let history = self.edit_history.len();
         let flow = self.configuration(line, words, input)?;
-        let moves = matches!(
-            super::words::match_command(&CONFIGURATION, &words[..command_len(words)])
-                .map(|c| c.action),
-            Ok(Action::Edit | Action::Up | Action::Top | Action::ExitConfigurationLevel)
-        );
+        let action = super::words::match_command(&CONFIGURATION, &words[..command_len(words)])
+            .map(|c| c.action)
+            .ok();
+        let moved = match action {
+            // An `edit` that worked pushed the level it left: make that the operator's own
+            // level, so `exit` goes back where they were. One that failed moved nobody.
+            Some(Action::Edit) if self.edit_history.len() > history => {
+                if let Some(from) = self.edit_history.last_mut() {
+                    *from = before.clone();
+                }
+                true
+            }
+            Some(Action::Up | Action::Top | Action::ExitConfigurationLevel) => true,
+            _ => false,
+        };
         if let Mode::Configuration { level } = &mut self.mode {
-            if !moves {
+            if !moved {
                 *level = before;
             }
         }
