@@ -88,7 +88,7 @@ impl Editor {
                 Kind::Container => path.push(NodeId::new(child.name)),
                 Kind::List(key_type) => match words.get(i) {
                     // `interfaces ge-0/0/0.100`: Junos' shorthand for `ge-0/0/0 unit 100`.
-                    Some(key) if unit_shorthand(child, key).is_some() => {
+                    Some(key) if !self.literal_keys && unit_shorthand(child, key).is_some() => {
                         let (ifd, unit, unit_stmt, unit_type) =
                             unit_shorthand(child, key).ok_or_else(|| syntax_error(i))?;
                         path.push(NodeId::entry(child.name, check(key_type, ifd, i)?));

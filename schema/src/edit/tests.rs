@@ -597,3 +597,22 @@ fn ifd_dot_unit_is_junos_shorthand_for_the_unit() {
         vec![NodeId::new("access"), NodeId::entry("profile", "a.1")]
     );
 }
+
+#[test]
+fn an_interface_literally_named_like_a_unit_can_be_deleted() {
+    let mut t = tree("interfaces { ge-0/0/3.0 { description x; } ge-0/0/3 { unit 0; } }");
+    assert_eq!(
+        ed().delete(&mut t, &w("interfaces ge-0/0/3.0")).unwrap(),
+        Applied::Done
+    );
+    assert_eq!(
+        text(&t),
+        "interfaces {\n    ge-0/0/3 {\n        unit 0;\n    }\n}\n"
+    );
+    // Without such an entry, the shorthand names the unit.
+    assert_eq!(
+        ed().delete(&mut t, &w("interfaces ge-0/0/3.0")).unwrap(),
+        Applied::Done
+    );
+    assert_eq!(text(&t), "interfaces {\n    ge-0/0/3;\n}\n");
+}
