@@ -54,7 +54,10 @@ impl<T: Transport> Shell<T> {
                 Action::Top => (Path::new(), 0),
                 _ => match cmd.args.first().map(|w| w.text.parse::<usize>()) {
                     Some(Ok(s)) if s > 0 => (navigation::up_from(&self.level(), s), 1),
-                    Some(Ok(_)) => {
+                    // `up 0`, or a number too large to count levels with.
+                    Some(r)
+                        if r.is_ok() || cmd.args[0].text.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
                         let w = &cmd.args[0];
                         self.syntax_error(
                             line,
