@@ -97,6 +97,11 @@ impl Editor {
                         stmt = unit_stmt;
                         continue;
                     }
+                    // `edit interfaces` typed at `[edit interfaces]` names no interface
+                    // `interfaces` (the banner would read `[edit interfaces interfaces]`).
+                    Some(key) if child.grouped && key == child.name => {
+                        return Err(syntax_error(i));
+                    }
                     Some(key) => {
                         path.push(NodeId::entry(child.name, check(key_type, key, i)?));
                         i += 1;

@@ -616,3 +616,54 @@ fn an_interface_literally_named_like_a_unit_can_be_deleted() {
     );
     assert_eq!(text(&t), "interfaces {\n    ge-0/0/3;\n}\n");
 }
+
+#[test]
+fn a_grouped_list_entry_cannot_take_the_list_name() {
+    // `edit interfaces` at `[edit interfaces]`: Junos has no interface named `interfaces`.
+    assert_eq!(
+        ed().edit_target(&w("interfaces interfaces")).unwrap_err(),
+        WordError {
+            word: 1,
+            message: "syntax error.".into()
+        }
+    );
+}
+
+#[test]
+fn load_relative_at_a_grouped_list_level_takes_its_entries() {
+    let level = [NodeId::new("interfaces")];
+    let t = load::load(
+        &TEST_ROOT,
+        &Node::default(),
+        LoadMode::Merge,
+        "ge-0/0/5 {\n    description x;\n}",
+        &level,
+    )
+    .unwrap();
+    assert_eq!(
+        text(&t),
+        "interfaces {\n    ge-0/0/5 {\n        description x;\n    }\n}\n"
+    );
+    let t = load::load(
+        &TEST_ROOT,
+        &Node::default(),
+        LoadMode::Set,
+        "set ge-0/0/5 description x",
+        &level,
+    )
+    .unwrap();
+    assert_eq!(
+        text(&t),
+        "interfaces {\n    ge-0/0/5 {\n        description x;\n    }\n}\n"
+    );
+    // Errors keep the operator's line numbers.
+    let e = load::load(
+        &TEST_ROOT,
+        &Node::default(),
+        LoadMode::Merge,
+        "ge-0/0/5 {\n    bogus x;\n}",
+        &level,
+    )
+    .unwrap_err();
+    assert_eq!(e.line, 2);
+}
