@@ -4,6 +4,7 @@
 
 mod editor;
 mod load;
+mod load_set;
 pub(crate) mod order;
 mod patterns;
 mod resolve;
@@ -152,6 +153,22 @@ pub fn load(
         &table::ROOT,
         base,
         mode,
+        text,
+        relative.map(|p| p.as_slice()).unwrap_or(&[]),
+    )
+}
+
+/// `load set` (terminal or file): applies every line or nothing, and names every line that
+/// fails (see [`crate::mgmt::SetLineError`]). `relative` is the edit level of `load set
+/// ... relative`.
+pub fn load_set(
+    base: &Node,
+    text: &str,
+    relative: Option<&Path>,
+) -> Result<Node, Vec<crate::mgmt::SetLineError>> {
+    load_set::apply(
+        &table::ROOT,
+        base,
         text,
         relative.map(|p| p.as_slice()).unwrap_or(&[]),
     )

@@ -494,6 +494,24 @@ pub enum TunnelTestState {
     Failed,
 }
 
+/// One line of a `load set` text that could not be applied, with what Junos reports for it:
+/// `terminal:3:(5) syntax error: foo`, the `[edit …]` level reached before the bad word, the
+/// statement from that word on, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetLineError {
+    /// 1-based line of the text, and column (in characters) of the bad word.
+    pub line: usize,
+    pub column: usize,
+    /// The level reached before the bad word, as its banner writes it (empty: `[edit]`).
+    pub edit_path: String,
+    /// The line's text from the bad word on (`foo bar`).
+    pub statement: String,
+    /// The bad word itself; empty when a word is missing at the end of the line.
+    pub word: String,
+    /// The Junos message (`syntax error.`, `Value 99 is not within range (1..16)`).
+    pub message: String,
+}
+
 /// Errors, shaped so the shell can print them the Junos way.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "kebab-case")]
@@ -516,6 +534,8 @@ pub enum MgmtError {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         more: Vec<crate::parse::LoadError>,
     },
+    /// `load set`: every line that could not be applied, in one pass; nothing was loaded.
+    LoadSet { errors: Vec<SetLineError> },
     /// Not allowed for this user's login class, or not in this mode.
     Denied { message: String },
     /// The configuration is locked by another user; `message` is the Junos text after

@@ -941,7 +941,12 @@ const CONFIGURATION_COMMANDS: &[OpCmd] = &[
         .rest(Rest::ConfigPath)
         .pipe(),
     word("status", "Show users currently editing configuration").action(Action::Status),
-    word("top", "Exit to top level of configuration").action(Action::Top),
+    word("top", "Exit to top level of configuration")
+        .action(Action::Top)
+        .rest(Rest::Words {
+            placeholder: "<command>",
+            help: "Configuration command to run at the top level",
+        }),
     word("up", "Exit one level of configuration")
         .action(Action::Up)
         .rest(Rest::Words {

@@ -5,7 +5,7 @@ use super::pipe::{split_pipes, Pipe};
 use super::show::Shown;
 use super::transport::Transport;
 use super::words::{match_command, resolve, Resolved};
-use super::{level_words, Flow, Input, Lost, Mode, Shell};
+use super::{level_words, navigation, Flow, Input, Lost, Mode, Shell};
 use schema::mgmt::{LoadMode, MgmtError, Reply, Request, Revision};
 use schema::opcmd::{Action, CONFIGURATION};
 use schema::tokenize::Word;
@@ -47,6 +47,40 @@ impl<T: Transport> Shell<T> {
                 }
             }
         };
+        // `top CMD`, `up [N] CMD`: CMD runs at that level (pipes and all).
+        if matches!(cmd.action, Action::Top | Action::Up) && !cmd.args.is_empty() {
+            let start = command_len(words) - cmd.args.len();
+            let (target, skip) = match cmd.action {
+                Action::Top => (Path::new(), 0),
+                _ => match cmd.args.first().map(|w| w.text.parse::<usize>()) {
+                    Some(Ok(s)) if s > 0 => (navigation::up_from(&self.level(), s), 1),
+                    // `up 0`, or a number too large to count levels with.
+                    Some(r)
+                        if r.is_ok() || cmd.args[0].text.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        let w = &cmd.args[0];
+                        self.syntax_error(
+                            line,
+                            w.start,
+                            &format!("invalid numeric value: '{}'", w.text),
+                        );
+                        return Ok(Flow::Continue);
+                    }
+                    _ => (navigation::up_from(&self.level(), 1), 0),
+                },
+            };
+            let inner = &words[start + skip..];
+            if inner.is_empty() || command_len(inner) == 0 {
+                // `up 2` alone, or `up 2 | …`: only a move.
+                if inner.is_empty() {
+                    self.move_to(line, level_words(&target), 0, &[])?;
+                } else {
+                    self.syntax_error(line, inner[0].start, "syntax error.");
+                }
+                return Ok(Flow::Continue);
+            }
+            return self.run_at(line, inner, target, input);
+        }
         if cmd.action == Action::Run {
             let start = command_len(words) - cmd.args.len();
             return self.operational_words(line, &words[start..], input, true);
@@ -152,26 +186,9 @@ impl<T: Transport> Shell<T> {
                     self.edit_history.push(from);
                 }
             }
+            // Only `up` alone gets here (see `top CMD` above).
             Action::Up => {
-                let steps = match args {
-                    [] => 1,
-                    [w] => match w.text.parse::<usize>() {
-                        Ok(s) if s > 0 => s,
-                        _ => {
-                            self.syntax_error(
-                                line,
-                                w.start,
-                                &format!("invalid numeric value: '{}'", w.text),
-                            );
-                            return Ok(Flow::Continue);
-                        }
-                    },
-                    [_, extra, ..] => {
-                        self.syntax_error(line, extra.start, "syntax error.");
-                        return Ok(Flow::Continue);
-                    }
-                };
-                self.up(line, steps)?;
+                self.up(line, 1)?;
             }
             Action::Top => {
                 self.move_to(line, Vec::new(), 0, &[])?;
@@ -401,8 +418,7 @@ impl<T: Transport> Shell<T> {
         let Mode::Configuration { level } = &self.mode else {
             return Ok(());
         };
-        let mut target: Path = level.clone();
-        target.truncate(target.len().saturating_sub(steps));
+        let target = navigation::up_from(level, steps);
         self.move_to(line, level_words(&target), 0, &[]).map(|_| ())
     }
 
@@ -544,7 +560,9 @@ impl<T: Transport> Shell<T> {
         match self.call(request)? {
             Ok(Reply::Done { messages }) => self.print_messages(&messages),
             Ok(other) => self.unexpected(&other),
-            Err(e @ MgmtError::Load { .. }) => self.report_plain(e, file.as_deref()),
+            Err(e @ (MgmtError::Load { .. } | MgmtError::LoadSet { .. })) => {
+                self.report_plain(e, file.as_deref())
+            }
             Err(e) => self.report_plain(e, None),
         }
         Ok(Flow::Continue)
@@ -555,8 +573,12 @@ impl<T: Transport> Shell<T> {
         match self.call(Request::Show { words: level })? {
             // Junos' saved files begin with `## Last changed: ...` (at the top level).
             Ok(Reply::Config { path, tree, header }) => {
-                let text =
-                    super::display::with_header(header, schema::print::to_text(&path, &tree));
+                let (path, alone) = navigation::grouped_level(path);
+                let mut text = schema::print::to_text(&path, &tree);
+                if alone {
+                    text = navigation::entries_only(&text);
+                }
+                let text = super::display::with_header(header, text);
                 match std::fs::write(file, &text) {
                     Ok(()) => self.print(&format!(
                         "Wrote {} lines of configuration to '{file}'\n",
@@ -573,7 +595,7 @@ impl<T: Transport> Shell<T> {
 }
 
 /// Number of words before the first unquoted `|`.
-fn command_len(words: &[Word]) -> usize {
+pub(super) fn command_len(words: &[Word]) -> usize {
     words
         .iter()
         .position(|w| !w.quoted && w.text == "|")

@@ -351,6 +351,15 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
     if node.options {
         return option_rows(node, args, runnable);
     }
+    // `top CMD`: CMD is any configuration command, written from the top (issue 16).
+    if node.action == Some(schema::opcmd::Action::Top) && matches!(at, Where::Configuration { .. })
+    {
+        let mut rows = op_rows(root, args, Where::Configuration { level: &[] });
+        if args.is_empty() {
+            rows.insert(0, enter());
+        }
+        return rows;
+    }
     let mut path_end = PathEnd::Nothing;
     let mut out = match node.rest {
         Rest::ConfigPath => {
@@ -1229,6 +1238,19 @@ mod tests {
             on_space(op, split, "show services l2tp tunnel local-tunnel-id 17", 0),
             Space::Plain
         );
+    }
+
+    /// `top ?` lists the configuration commands; after `top CMD` the words are CMD's, from
+    /// the top whatever the edit level.
+    #[test]
+    fn top_takes_a_command_written_from_the_top() {
+        let level = ["access".to_string()];
+        let at = Where::Configuration { level: &level };
+        let rows = rows(at, &plain_words("top"), "");
+        assert_eq!(rows.first().map(|r| r.name.as_str()), Some("<[Enter]>"));
+        assert!(rows.iter().any(|r| r.name == "edit"));
+        let rows = super::rows(at, &plain_words("top edit"), "sys");
+        assert_eq!(names(&rows), ["system"]);
     }
 
     /// In configuration mode `<[Enter]>` comes where the path is one the command runs on.

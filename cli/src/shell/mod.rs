@@ -13,6 +13,8 @@ mod history;
 mod interface_args;
 mod l2tp;
 mod l2tp_args;
+mod load_errors;
+mod navigation;
 mod operational;
 pub mod options;
 pub mod pager;
@@ -275,7 +277,8 @@ impl<T: Transport> Shell<T> {
     }
 
     fn execute_inner(&mut self, line: &str, input: &mut dyn Input) -> Flow {
-        if line.trim().is_empty() {
+        // A `#` line is a comment, as in a pasted script: Junos does nothing with it.
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
             return Flow::Continue;
         }
         if let Some(before) = help_request(line) {
@@ -476,6 +479,9 @@ impl<T: Transport> Shell<T> {
                 }
                 text
             }
+            MgmtError::LoadSet { errors } => {
+                load_errors::set_line_errors(file.unwrap_or("terminal"), &errors)
+            }
             MgmtError::Syntax { message, .. } => format!("{message}\n"),
             MgmtError::Locked { message } => format!("error: {message}\n"),
             other => format!("error: {}\n", error_message(&other)),
@@ -517,6 +523,7 @@ fn error_message(e: &MgmtError) -> String {
             ..
         } => format!("line {line} column {column}: {message}"),
         MgmtError::Check { summary, .. } => summary.clone(),
+        MgmtError::LoadSet { errors } => format!("load failed ({} errors)", errors.len()),
     }
 }
 

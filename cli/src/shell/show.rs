@@ -54,6 +54,14 @@ impl<T: Transport> Shell<T> {
                 header,
                 level,
             } => {
+                let (path, alone) = super::navigation::grouped_level(path);
+                let brace = |text: String| {
+                    if alone {
+                        super::navigation::entries_only(&text)
+                    } else {
+                        text
+                    }
+                };
                 if xml {
                     super::display::config_xml(&path, &tree, header.as_deref(), level.as_ref())
                 } else if pipes.iter().any(|p| matches!(p, Pipe::DisplaySetRelative)) {
@@ -65,7 +73,10 @@ impl<T: Transport> Shell<T> {
                 } else if pipes.iter().any(|p| matches!(p, Pipe::DisplaySet)) {
                     schema::print::to_set_lines(&path, &tree)
                 } else if pipes.iter().any(|p| matches!(p, Pipe::DisplayDetail)) {
-                    super::display::with_header(header, schema::print::to_detail_text(&path, &tree))
+                    super::display::with_header(
+                        header,
+                        brace(schema::print::to_detail_text(&path, &tree)),
+                    )
                 } else if pipes.iter().any(|p| matches!(p, Pipe::DisplayJson)) {
                     let json = schema::print::to_json(&path, &tree);
                     let mut s = serde_json::to_string_pretty(&json)
@@ -73,7 +84,7 @@ impl<T: Transport> Shell<T> {
                     s.push('\n');
                     s
                 } else {
-                    super::display::with_header(header, schema::print::to_text(&path, &tree))
+                    super::display::with_header(header, brace(schema::print::to_text(&path, &tree)))
                 }
             }
             Shown::Diff(blocks) => schema::print::diff_to_text(&blocks),

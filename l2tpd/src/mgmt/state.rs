@@ -461,6 +461,12 @@ impl Mgmt {
                     None => None,
                 };
                 let outcome = self.modify(id, |t| {
+                    // `load set` names every failing line; nothing loads unless all apply.
+                    if mode == schema::mgmt::LoadMode::Set {
+                        *t = edit::load_set(t, &text, relative.as_ref())
+                            .map_err(|errors| MgmtError::LoadSet { errors })?;
+                        return Ok(vec!["load complete".into()]);
+                    }
                     *t = edit::load(t, mode, &text, relative.as_ref()).map_err(|e| {
                         MgmtError::Load {
                             line: e.line,
@@ -597,7 +603,17 @@ impl Mgmt {
         let path = resolve_path(words)?;
         let (path, mut tree) = show_at(&*self.tree_of(id, revision)?, path);
         if !identity::may_see_secrets(self.session(id)?.class) {
-            schema::secret_data::hide_secrets(&path, &mut tree);
+            // A grouped list's level holds its entries as its parent does.
+            let holder = match path.split_last() {
+                Some((last, parent))
+                    if last.key.is_none()
+                        && schema::edit::stmt_for_path(&path).is_some_and(|s| s.grouped) =>
+                {
+                    parent
+                }
+                _ => &path[..],
+            };
+            schema::secret_data::hide_secrets(holder, &mut tree);
         }
         // Junos heads a whole configuration only.
         let header = if path.is_empty() {
@@ -1201,8 +1217,13 @@ fn show_at(tree: &Node, mut path: Path) -> (Path, Node) {
                         .collect()
                 })
                 .unwrap_or_default();
-            if !entries.is_empty() {
-                path.pop();
+            // A grouped list (`interfaces`) keeps its key-less id: Junos shows its entries
+            // by key alone (`ge-0/0/0 { … }`), which the shell does from that path.
+            let grouped = schema::edit::stmt_for_path(&path).is_some_and(|s| s.grouped);
+            if !entries.is_empty() || grouped {
+                if !grouped {
+                    path.pop();
+                }
                 return (
                     path,
                     Node {

@@ -10,6 +10,8 @@ use crate::tree::{Node, NodeId, Path};
 #[derive(Clone, Copy)]
 pub(crate) struct Editor {
     pub root: &'static Stmt,
+    /// Keys are taken as written: `ge-0/0/0.0` is not read as `ge-0/0/0 unit 0`.
+    pub literal_keys: bool,
 }
 
 fn not_found(word: usize) -> WordError {
@@ -21,7 +23,10 @@ fn not_found(word: usize) -> WordError {
 
 impl Editor {
     pub(crate) fn new(root: &'static Stmt) -> Editor {
-        Editor { root }
+        Editor {
+            root,
+            literal_keys: false,
+        }
     }
 
     pub(crate) fn set(&self, root: &mut Node, words: &[String]) -> Result<(), WordError> {
@@ -121,6 +126,21 @@ impl Editor {
     }
 
     pub(crate) fn delete(&self, root: &mut Node, words: &[String]) -> Result<Applied, WordError> {
+        // `delete interfaces ge-0/0/3.0` also removes an interface literally named so, which
+        // brace text can write and commit refuses: the operator must be able to remove it.
+        if !self.literal_keys {
+            let literal = Editor {
+                literal_keys: true,
+                ..*self
+            };
+            if let Ok(r) = literal.resolve(words, false) {
+                if r.path.len() < self.resolve(words, false).map_or(0, |s| s.path.len())
+                    && root.get(&r.path).is_some()
+                {
+                    return literal.delete(root, words);
+                }
+            }
+        }
         let resolved = self.resolve(words, false)?;
         let Some((last, parent_path)) = resolved.path.split_last() else {
             let had = !root.children.is_empty();
@@ -391,8 +411,11 @@ impl Editor {
                 words.len().saturating_sub(1 + resolved.values.len()),
             ));
         }
+        // A grouped list (`interfaces`, `access radius-server`) is a level of its own in
+        // Junos (`[edit interfaces]`, entries then named by key alone); other lists need a key.
         if resolved.path.last().is_some_and(|id| id.key.is_none())
             && matches!(resolved.stmt.kind, Kind::List(_))
+            && !resolved.stmt.grouped
         {
             return Err(missing_argument(words.len()));
         }

@@ -14,10 +14,24 @@ pub(super) fn load(
     text: &str,
     level_path: &[NodeId],
 ) -> Result<Node, LoadError> {
+    // `load … relative` at a grouped list's level (`[edit interfaces]`): the text holds its
+    // entries (`ge-0/0/5 { … }`), which is the list's block one level up.
+    if let Some((last, parent)) = level_path.split_last() {
+        let grouped = stmt_for_path_in(root, level_path).is_some_and(|s| s.grouped);
+        if grouped && last.key.is_none() && mode != LoadMode::Set {
+            let wrapped = format!("{} {{\n{text}\n}}\n", last.keyword);
+            return load(root, base, mode, &wrapped, parent).map_err(|e| LoadError {
+                line: e.line.saturating_sub(1).max(1),
+                ..e
+            });
+        }
+    }
     let level = stmt_for_path_in(root, level_path)
         .filter(|s| s.has_block())
         .filter(|s| {
-            !matches!(s.kind, Kind::List(_)) || level_path.last().is_some_and(|id| id.key.is_some())
+            !matches!(s.kind, Kind::List(_))
+                || level_path.last().is_some_and(|id| id.key.is_some())
+                || (mode == LoadMode::Set && s.grouped)
         });
     let Some(level) = level else {
         return Err(LoadError {

@@ -87,6 +87,21 @@ impl Editor {
             match child.kind {
                 Kind::Container => path.push(NodeId::new(child.name)),
                 Kind::List(key_type) => match words.get(i) {
+                    // `interfaces ge-0/0/0.100`: Junos' shorthand for `ge-0/0/0 unit 100`.
+                    Some(key) if !self.literal_keys && unit_shorthand(child, key).is_some() => {
+                        let (ifd, unit, unit_stmt, unit_type) =
+                            unit_shorthand(child, key).ok_or_else(|| syntax_error(i))?;
+                        path.push(NodeId::entry(child.name, check(key_type, ifd, i)?));
+                        path.push(NodeId::entry(unit_stmt.name, check(unit_type, unit, i)?));
+                        i += 1;
+                        stmt = unit_stmt;
+                        continue;
+                    }
+                    // `edit interfaces` typed at `[edit interfaces]` names no interface
+                    // `interfaces` (the banner would read `[edit interfaces interfaces]`).
+                    Some(key) if child.grouped && key == child.name => {
+                        return Err(syntax_error(i));
+                    }
                     Some(key) => {
                         path.push(NodeId::entry(child.name, check(key_type, key, i)?));
                         i += 1;
@@ -138,6 +153,24 @@ impl Editor {
         }
         Ok(Resolved { path, stmt, values })
     }
+}
+
+/// `IFD.UNIT` (`ge-0/0/0.0`, `pp0.100`) given as the key of a list of interfaces (a list
+/// with a number-keyed `unit` list): the interface's name, the unit number, the unit list
+/// and its key type. `None` for any other key, which is then checked as it is.
+fn unit_shorthand<'k>(
+    list: &'static Stmt,
+    key: &'k str,
+) -> Option<(&'k str, &'k str, &'static Stmt, Type)> {
+    let unit_stmt = list.child("unit")?;
+    let Kind::List(unit_type) = unit_stmt.kind else {
+        return None;
+    };
+    let (ifd, unit) = key.rsplit_once('.')?;
+    if ifd.is_empty() || unit.is_empty() || !unit.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((ifd, unit, unit_stmt, unit_type))
 }
 
 /// One value, or `[ a b ... ]`; returns the values and the index after them.

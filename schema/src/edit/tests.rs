@@ -401,6 +401,15 @@ fn edit_targets() {
             .message,
         "missing argument."
     );
+    // Grouped lists are levels of their own, as `[edit interfaces]` on Junos.
+    assert_eq!(
+        ed().edit_target(&w("interfaces")).unwrap(),
+        vec![NodeId::new("interfaces")]
+    );
+    assert_eq!(
+        ed().edit_target(&w("access radius-server")).unwrap(),
+        vec![NodeId::new("access"), NodeId::new("radius-server")]
+    );
     assert_eq!(
         stmt_for_path_in(
             &TEST_ROOT,
@@ -559,4 +568,102 @@ fn setting_one_alternative_of_a_choice_removes_the_others() {
         assert_eq!(set, [left], "after {command}");
     }
     assert_eq!(crate::validate::check(&t), Ok(vec![]));
+}
+
+#[test]
+fn ifd_dot_unit_is_junos_shorthand_for_the_unit() {
+    assert_eq!(
+        ed().edit_target(&w("interfaces ge-0/0/0.100")).unwrap(),
+        vec![
+            NodeId::entry("interfaces", "ge-0/0/0"),
+            NodeId::entry("unit", "100")
+        ]
+    );
+    let t = set_all(&["interfaces ge-0/0/0.0 family inet address 127.0.0.1/32"]);
+    assert_eq!(
+        t,
+        set_all(&["interfaces ge-0/0/0 unit 0 family inet address 127.0.0.1/32"])
+    );
+    // The unit keeps its range.
+    assert_eq!(
+        ed().edit_target(&w("interfaces ge-0/0/0.99999"))
+            .unwrap_err()
+            .message,
+        "Value 99999 is not within range (0..16385)"
+    );
+    // Lists without units take dotted keys as they are.
+    assert_eq!(
+        ed().edit_target(&w("access profile a.1")).unwrap(),
+        vec![NodeId::new("access"), NodeId::entry("profile", "a.1")]
+    );
+}
+
+#[test]
+fn an_interface_literally_named_like_a_unit_can_be_deleted() {
+    let mut t = tree("interfaces { ge-0/0/3.0 { description x; } ge-0/0/3 { unit 0; } }");
+    assert_eq!(
+        ed().delete(&mut t, &w("interfaces ge-0/0/3.0")).unwrap(),
+        Applied::Done
+    );
+    assert_eq!(
+        text(&t),
+        "interfaces {\n    ge-0/0/3 {\n        unit 0;\n    }\n}\n"
+    );
+    // Without such an entry, the shorthand names the unit.
+    assert_eq!(
+        ed().delete(&mut t, &w("interfaces ge-0/0/3.0")).unwrap(),
+        Applied::Done
+    );
+    assert_eq!(text(&t), "interfaces {\n    ge-0/0/3;\n}\n");
+}
+
+#[test]
+fn a_grouped_list_entry_cannot_take_the_list_name() {
+    // `edit interfaces` at `[edit interfaces]`: Junos has no interface named `interfaces`.
+    assert_eq!(
+        ed().edit_target(&w("interfaces interfaces")).unwrap_err(),
+        WordError {
+            word: 1,
+            message: "syntax error.".into()
+        }
+    );
+}
+
+#[test]
+fn load_relative_at_a_grouped_list_level_takes_its_entries() {
+    let level = [NodeId::new("interfaces")];
+    let t = load::load(
+        &TEST_ROOT,
+        &Node::default(),
+        LoadMode::Merge,
+        "ge-0/0/5 {\n    description x;\n}",
+        &level,
+    )
+    .unwrap();
+    assert_eq!(
+        text(&t),
+        "interfaces {\n    ge-0/0/5 {\n        description x;\n    }\n}\n"
+    );
+    let t = load::load(
+        &TEST_ROOT,
+        &Node::default(),
+        LoadMode::Set,
+        "set ge-0/0/5 description x",
+        &level,
+    )
+    .unwrap();
+    assert_eq!(
+        text(&t),
+        "interfaces {\n    ge-0/0/5 {\n        description x;\n    }\n}\n"
+    );
+    // Errors keep the operator's line numbers.
+    let e = load::load(
+        &TEST_ROOT,
+        &Node::default(),
+        LoadMode::Merge,
+        "ge-0/0/5 {\n    bogus x;\n}",
+        &level,
+    )
+    .unwrap_err();
+    assert_eq!(e.line, 2);
 }

@@ -7,8 +7,28 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
+    unit_named_interfaces(root, findings);
     interface_addresses(root, findings);
     snmp(config, findings);
+}
+
+/// `ge-0/0/0.0` is Junos' name for unit 0 of `ge-0/0/0`, never a physical interface: one
+/// configured under that name (brace text can write it) would be a second, unreachable
+/// interface. `set`/`edit` turn the shorthand into the unit; here the rest is refused.
+fn unit_named_interfaces(root: &Node, findings: &mut Findings) {
+    for (name, _) in entries(root, "interfaces") {
+        let Some((ifd, unit)) = name.rsplit_once('.') else {
+            continue;
+        };
+        if ifd.is_empty() || unit.is_empty() || !unit.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        findings.error(
+            vec![NodeId::new("interfaces")],
+            name.to_string(),
+            format!("'{name}' is a logical interface name: configure it as '{ifd} unit {unit}'"),
+        );
+    }
 }
 
 fn inet_path(interface: &str, unit: u16) -> Path {

@@ -901,3 +901,18 @@ fn host_level_system_statements_load_and_warn() {
         |w| w.starts_with("warning: [edit system] ") && w.contains("statement has no effect: ")
     ));
 }
+
+#[test]
+fn an_interface_named_like_a_unit_is_refused() {
+    let mut root = lac();
+    set(&mut root, "interfaces=ge-0/0/0.0 description", &["x"]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "interfaces",
+            "ge-0/0/0.0",
+            "'ge-0/0/0.0' is a logical interface name: configure it as 'ge-0/0/0 unit 0'"
+        )]
+    );
+}

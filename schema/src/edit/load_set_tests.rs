@@ -1,0 +1,93 @@
+use super::*;
+use crate::parse::test_schema::TEST_ROOT;
+
+fn load(text: &str) -> Result<Node, Vec<SetLineError>> {
+    apply(&TEST_ROOT, &Node::default(), text, &[])
+}
+
+#[test]
+fn comments_and_blank_lines_are_ignored() {
+    let tree = load("# a comment\n\n   # indented\r\nset system host-name r1\n").unwrap();
+    assert_eq!(tree.children.len(), 1);
+}
+
+#[test]
+fn every_failing_line_is_reported_and_nothing_loads() {
+    let text = "set system host-name r1\n\
+                set foo bar\n\
+                set access tunnel-profile tp1 tunnel 99 preference 1\n\
+                set interfaces ge-0/0/1 unit 0 family inet adress 127.0.0.1/24\n\
+                show system\n\
+                set system host-name\n";
+    let errors = load(text).unwrap_err();
+    assert_eq!(
+        errors,
+        vec![
+            SetLineError {
+                line: 2,
+                column: 5,
+                edit_path: String::new(),
+                statement: "foo bar".into(),
+                word: "foo".into(),
+                message: "syntax error.".into(),
+            },
+            SetLineError {
+                line: 3,
+                column: 38,
+                edit_path: "access tunnel-profile tp1".into(),
+                statement: "99 preference 1".into(),
+                word: "99".into(),
+                message: "Value 99 is not within range (1..31)".into(),
+            },
+            SetLineError {
+                line: 4,
+                column: 44,
+                edit_path: "interfaces ge-0/0/1 unit 0 family inet".into(),
+                statement: "adress 127.0.0.1/24".into(),
+                word: "adress".into(),
+                message: "syntax error.".into(),
+            },
+            SetLineError {
+                line: 5,
+                column: 1,
+                edit_path: String::new(),
+                statement: "show system".into(),
+                word: "show".into(),
+                message: "syntax error, expecting set, delete, activate, deactivate or annotate."
+                    .into(),
+            },
+            SetLineError {
+                line: 6,
+                column: 21,
+                edit_path: "system".into(),
+                statement: "host-name".into(),
+                word: String::new(),
+                message: "missing argument.".into(),
+            },
+        ]
+    );
+}
+
+#[test]
+fn relative_lines_name_the_level_they_reached() {
+    let level = [NodeId::new("access")];
+    let errors = apply(
+        &TEST_ROOT,
+        &Node::default(),
+        "set profile P bogus 1",
+        &level,
+    )
+    .unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].edit_path, "access profile P");
+    assert_eq!(errors[0].word, "bogus");
+    assert_eq!(errors[0].column, 15);
+    let errors = apply(
+        &TEST_ROOT,
+        &Node::default(),
+        "set x",
+        &[NodeId::new("nope")],
+    )
+    .unwrap_err();
+    assert!(errors[0].message.starts_with("invalid level"));
+}
