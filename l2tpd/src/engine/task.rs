@@ -468,6 +468,9 @@ impl Runtime {
             }
             keep
         });
+        // Now, not at the next round: a tunnel socket left on an address no longer listened
+        // on would hold its port, and the next commit's listener would find it in use.
+        self.reconcile_tunnel_sockets();
         self.fast.set_l2tp_sockets(self.l2tp_sockets());
         Ok(())
     }
