@@ -23,6 +23,9 @@ pub(super) const L2TP_DATA_QUEUE: usize = 1024;
 pub(super) const PORT_DATA_QUEUE: usize = 32;
 /// Control items handled per turn before data, timers and the rest get theirs.
 pub(super) const CONTROL_PER_TURN: usize = 256;
+/// L2TP data messages handled in a turn with no control ready: fewer than a reader's batch
+/// (64), so that under a flood the queue fills and the reader drops, not the engine's CPU.
+pub(super) const DATA_PER_TURN: usize = 32;
 
 /// Data the readers dropped because its queue was full, by cause; only ever grows (the
 /// engine folds the growth into the registry's drop counters, which `clear` resets).

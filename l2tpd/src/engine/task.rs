@@ -17,8 +17,8 @@ use super::handover::Handover;
 use super::ip_fast_path::{IpPush, IpUpBuffers};
 use super::ports::{PortInput, Ports};
 use super::queues::{
-    drain, DataDrops, Inbound, Offered, CONTROL_PER_TURN, CONTROL_QUEUE, L2TP_DATA_QUEUE,
-    PORT_DATA_QUEUE,
+    drain, DataDrops, Inbound, Offered, CONTROL_PER_TURN, CONTROL_QUEUE, DATA_PER_TURN,
+    L2TP_DATA_QUEUE, PORT_DATA_QUEUE,
 };
 use super::radius_sockets::{DynamicAuthListener, DynamicReceived, RadiusReceived, RadiusSockets};
 use super::rpc::{L2tpRpc, RpcOutcome};
@@ -184,6 +184,11 @@ pub(super) async fn read(
         }
         fast.flush_down(&mut relayed);
         fast.flush_ip_up(&mut ip);
+        // No yield here under a flood: the runtime's budget lets this reader take many
+        // batches before the others run, and that is what keeps the kernel from dropping
+        // from this socket (SCCRQs, tunnels without a socket of their own) at the sender's
+        // rate; yielding after each batch was measured to lose SCCRQs to the kernel and
+        // hold a new tunnel up for seconds of retransmissions.
     }
 }
 
@@ -332,7 +337,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
             // Data that missed the fast path: after every kind of control.
             Some(d) = received_data.recv() => {
                 rt.datagram(&d);
-                drain(&mut received_data, DATAGRAMS_PER_TURN - 1, |d| rt.datagram(&d));
+                drain(&mut received_data, DATA_PER_TURN - 1, |d| rt.datagram(&d));
             }
             Some(input) = port_data.recv() => {
                 rt.port_input(input);
@@ -377,7 +382,8 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
         drain(&mut service_inputs, DATAGRAMS_PER_TURN, |input| {
             rt.service_input(input);
         });
-        drain(&mut received_data, DATAGRAMS_PER_TURN, |d| rt.datagram(&d));
+        // L2TP data has only its branch, when no control is ready: each turn it takes
+        // costs a turn of control under a flood, and what it leaves the reader drops.
         // What is due runs every turn, whatever branch ran: under a flood the receive
         // branch always wins the biased select, and the branches below it would never be
         // reached (timers, the SNMP poller, the next step of an operator's clear).
