@@ -189,6 +189,83 @@ mod tests {
         assert_eq!(drops.totals(), (4, 64));
     }
 
+    /// The L2TP socket reader end to end on loopback: with its data queue full, IP in data
+    /// messages is dropped and counted, while LCP in a data message and a ZLB still reach
+    /// the control queue.
+    #[tokio::test]
+    async fn a_reader_sorts_control_from_data_and_drops_only_data() {
+        use crate::engine::fast_path::FastPath;
+        use crate::engine::task::{read, Received};
+        use crate::l2tp::wire::header::DataHeader;
+        use crate::l2tp::wire::{zlb, ControlHeader, DataMessage};
+        use std::net::Ipv4Addr;
+        use std::time::Duration;
+
+        let socket = Arc::new(
+            tokio::net::UdpSocket::bind("127.0.0.1:0")
+                .await
+                .expect("bind"),
+        );
+        let at = socket.local_addr().expect("bound");
+        let (control, mut control_rx) = channel::channel::<Received>(8);
+        let (data, mut data_rx) = channel::channel::<Received>(2);
+        let drops = Arc::new(DataDrops::default());
+        let inbound = Inbound {
+            control,
+            data,
+            drops: Arc::clone(&drops),
+        };
+        let reader = tokio::spawn(read(
+            socket,
+            Ipv4Addr::LOCALHOST,
+            inbound,
+            FastPath::default(),
+        ));
+        let message = |ppp: &[u8]| {
+            DataMessage {
+                header: DataHeader {
+                    tunnel_id: 1,
+                    session_id: 2,
+                    with_length: false,
+                    sequence: None,
+                    offset_pad: None,
+                    priority: false,
+                },
+                payload: ppp,
+            }
+            .to_bytes()
+            .expect("encodes")
+        };
+        let ip = message(&[0x00, 0x21, 0x45, 0x00]);
+        let lcp = message(&[0xc0, 0x21, 0x09, 0x01, 0x00, 0x08, 0, 0, 0, 0]);
+        let ack = zlb(ControlHeader {
+            tunnel_id: 1,
+            session_id: 0,
+            ns: 0,
+            nr: 0,
+        });
+        let peer = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind the peer");
+        for _ in 0..5 {
+            peer.send_to(&ip, at).expect("send");
+        }
+        peer.send_to(&lcp, at).expect("send");
+        peer.send_to(&ack, at).expect("send");
+        let mut control = Vec::new();
+        for _ in 0..2 {
+            let got = tokio::time::timeout(Duration::from_secs(10), control_rx.recv())
+                .await
+                .expect("control arrives although the data queue is full")
+                .expect("open");
+            control.push(got.bytes);
+        }
+        assert_eq!(control, [lcp, ack]);
+        let mut queued = Vec::new();
+        drain(&mut data_rx, 8, |d| queued.push(d.bytes));
+        assert_eq!(queued, [ip.clone(), ip]);
+        assert_eq!(drops.totals(), (3, 0));
+        reader.abort();
+    }
+
     #[test]
     fn drain_stops_at_its_limit() {
         let (tx, mut rx) = channel::channel(8);
