@@ -243,3 +243,81 @@ async fn run_port(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::queues::{drain, DataDrops};
+    use std::time::Duration;
+
+    const PORT: &str = "ge-0/0/1";
+
+    fn frame(ethertype: u16, payload: &[u8]) -> Vec<u8> {
+        let mut frame = vec![0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 9];
+        frame.extend_from_slice(&ethertype.to_be_bytes());
+        frame.extend_from_slice(payload);
+        frame
+    }
+
+    fn session(ppp: &[u8]) -> Vec<u8> {
+        let mut body = vec![0x11, 0x00, 0x00, 0x07, 0x00, 0x00];
+        body.extend_from_slice(ppp);
+        frame(0x8864, &body)
+    }
+
+    /// A port with its data queue full: the subscribers' IP is dropped and counted, the
+    /// PADI and the LCP frame still reach the control queue, in one batch.
+    #[tokio::test]
+    async fn a_port_sorts_control_from_data_and_drops_only_data() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("port.sock");
+        let (control, mut control_rx) = channel::channel(8);
+        let (data, mut data_rx) = channel::channel(1);
+        let drops = Arc::new(DataDrops::default());
+        let inbound = Inbound {
+            control,
+            data,
+            drops: Arc::clone(&drops),
+        };
+        // Full before anything arrives.
+        let filler = PortInput::Link {
+            port: Arc::from(PORT),
+            up: true,
+        };
+        assert!(inbound.data.try_send(filler).is_ok());
+        let mut ports = Ports::new(
+            [(PORT.to_string(), path.clone())].into(),
+            inbound,
+            FastPath::default(),
+        );
+        assert_eq!(ports.reconcile(&[PORT.to_string()]).len(), 1);
+        let subscriber = SocketLink::connect(
+            dir.path().join("sub.sock"),
+            &path,
+            MacAddr([0x02, 0, 0, 0, 0, 9]),
+        )
+        .expect("connect");
+        let ip = session(&[0x00, 0x21, 0x45, 0x00]);
+        let padi = frame(0x8863, &[0x11, 0x09, 0x00, 0x00, 0x00, 0x00]);
+        let lcp = session(&[0xc0, 0x21, 0x01, 0x01, 0x00, 0x04]);
+        let frames = [&ip, &ip, &padi, &ip, &lcp];
+        subscriber
+            .send_batch(frames.iter().map(|f| &f[..]))
+            .expect("send");
+        let mut control = Vec::new();
+        while control.len() < 2 {
+            let input = tokio::time::timeout(Duration::from_secs(10), control_rx.recv())
+                .await
+                .expect("control arrives although the data queue is full")
+                .expect("open");
+            if let PortInput::Frames { frames, .. } = input {
+                control.extend(frames);
+            }
+        }
+        assert_eq!(control, [padi, lcp]);
+        assert_eq!(drops.totals(), (0, 3));
+        let mut queued = 0;
+        drain(&mut data_rx, 8, |_| queued += 1);
+        assert_eq!(queued, 1, "only the filler");
+    }
+}
