@@ -202,6 +202,14 @@ pub struct L2tpDrops {
     pub no_tunnel_id: u64,
     /// ICRQs refused (drain, session limit, malformed call).
     pub sessions_refused: u64,
+    /// L2TP data messages (subscribers' IP, not PPP control) the I/O shell dropped because
+    /// the engine's data queue was full: under a flood, data is what is lost, never
+    /// control, which has a queue of its own (issue 15).
+    #[serde(default)]
+    pub data_queue_full: u64,
+    /// PPPoE session frames carrying data dropped likewise at a PPPoE port (the LAC).
+    #[serde(default)]
+    pub pppoe_data_queue_full: u64,
 }
 
 /// `get-l2tp-summary-information` → `service-l2tp-summary-information`.

@@ -4,6 +4,7 @@
 pub mod bigconfig;
 pub mod client;
 pub mod daemon;
+pub mod data_flood;
 pub mod emulator;
 pub mod flood;
 pub mod frame_outbox;

@@ -157,6 +157,11 @@ impl Core {
     }
 
     /// Frames the kernel dropped on PPPoE port `port` (`show pppoe statistics`).
+    /// Data the readers dropped since the last fold, its queue full.
+    pub fn add_data_queue_drops(&mut self, l2tp: u64, pppoe: u64) {
+        self.registry.add_data_queue_drops(l2tp, pppoe);
+    }
+
     pub fn port_kernel_drops(&mut self, port: &str, count: u64) {
         self.subscribers.access.add_kernel_drops(port, count);
     }

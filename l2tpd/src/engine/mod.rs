@@ -16,6 +16,7 @@ mod host_addresses;
 pub mod ip_fast_path;
 mod l2tp_batch;
 mod ports;
+mod queues;
 mod radius_sockets;
 mod routing_instances;
 mod rpc;

@@ -2,7 +2,8 @@
 //! unit (AF_PACKET), or per lab link (a Unix datagram socket, `--access-link`). Each port has
 //! a task of its own that receives batches into reused buffers, sends what the engine hands
 //! it, and watches the interface's link state; the engine sees frames and link changes on
-//! one queue.
+//! two queues: control (discovery, PPP negotiation, link state) awaited, and subscribers'
+//! data that missed the fast path, dropped and counted when full ([`super::queues`]).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,6 +14,8 @@ use tokio::sync::mpsc as channel;
 use tokio::task::JoinHandle;
 
 use super::fast_path::{FastPath, UpBuffers};
+use super::queues::{Inbound, Offered};
+use crate::io::classify::{self, Class};
 use crate::io::{AsyncFrameEndpoint, FrameBatch, FrameEndpoint, SocketLink};
 use crate::pppoe::wire::MacAddr;
 use crate::subscriber::pppoe_access::PortFacts;
@@ -58,20 +61,20 @@ impl Drop for OpenPort {
 pub(super) struct Ports {
     open: BTreeMap<String, OpenPort>,
     links: BTreeMap<String, PathBuf>,
-    queue: channel::Sender<PortInput>,
+    queues: Inbound<PortInput>,
     fast: FastPath,
 }
 
 impl Ports {
     pub fn new(
         links: BTreeMap<String, PathBuf>,
-        queue: channel::Sender<PortInput>,
+        queues: Inbound<PortInput>,
         fast: FastPath,
     ) -> Self {
         Self {
             open: BTreeMap::new(),
             links,
-            queue,
+            queues,
             fast,
         }
     }
@@ -107,7 +110,7 @@ impl Ports {
                         port,
                         endpoint,
                         outgoing,
-                        self.queue.clone(),
+                        self.queues.clone(),
                         self.fast.clone(),
                     ));
                     tracing::info!("pppoe: port {name} open (mtu {})", facts.mtu);
@@ -162,12 +165,16 @@ async fn run_port(
     port: Arc<str>,
     mut endpoint: AsyncFrameEndpoint,
     mut outgoing: channel::UnboundedReceiver<Vec<Vec<u8>>>,
-    queue: channel::Sender<PortInput>,
+    queues: Inbound<PortInput>,
     fast: FastPath,
 ) {
+    let queue = &queues.control;
     let mut batch = FrameBatch::new(BATCH, MAX_FRAME);
     let mut relayed = UpBuffers::default();
     let mut slow: Vec<Vec<u8>> = Vec::new();
+    let mut data: Vec<Vec<u8>> = Vec::new();
+    // Counted, not copied, while the data queue is full.
+    let mut data_dropped = 0u64;
     let mut link = tokio::time::interval(LINK_POLL);
     let mut up = endpoint.get_ref().link_up().unwrap_or(false);
     loop {
@@ -183,13 +190,29 @@ async fn run_port(
                 Ok(_) => {
                     // Established subscribers' frames leave for the LNS here; the rest
                     // (discovery, negotiation, strangers) go to the core.
+                    let data_full = queues.data_full();
                     fast.relay_up(&port, batch.frames(), &mut relayed, |frame| {
-                        slow.push(frame.to_vec())
+                        match classify::pppoe_frame(frame) {
+                            Class::Control => slow.push(frame.to_vec()),
+                            Class::Data if data_full => data_dropped += 1,
+                            Class::Data => data.push(frame.to_vec()),
+                        }
                     });
+                    if !data.is_empty() {
+                        let frames = std::mem::take(&mut data);
+                        let count = frames.len() as u64;
+                        let input = PortInput::Frames { port: port.clone(), frames };
+                        match queues.offer(Class::Data, input).await {
+                            Offered::Queued => {}
+                            Offered::Dropped => data_dropped += count,
+                            Offered::Closed => return,
+                        }
+                    }
+                    queues.drops.count_pppoe(std::mem::take(&mut data_dropped));
                     if !slow.is_empty() {
                         let frames = std::mem::take(&mut slow);
                         let input = PortInput::Frames { port: port.clone(), frames };
-                        if queue.send(input).await.is_err() {
+                        if queues.offer(Class::Control, input).await == Offered::Closed {
                             return;
                         }
                     }
@@ -218,5 +241,83 @@ async fn run_port(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::queues::{drain, DataDrops};
+    use std::time::Duration;
+
+    const PORT: &str = "ge-0/0/1";
+
+    fn frame(ethertype: u16, payload: &[u8]) -> Vec<u8> {
+        let mut frame = vec![0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 9];
+        frame.extend_from_slice(&ethertype.to_be_bytes());
+        frame.extend_from_slice(payload);
+        frame
+    }
+
+    fn session(ppp: &[u8]) -> Vec<u8> {
+        let mut body = vec![0x11, 0x00, 0x00, 0x07, 0x00, 0x00];
+        body.extend_from_slice(ppp);
+        frame(0x8864, &body)
+    }
+
+    /// A port with its data queue full: the subscribers' IP is dropped and counted, the
+    /// PADI and the LCP frame still reach the control queue, in one batch.
+    #[tokio::test]
+    async fn a_port_sorts_control_from_data_and_drops_only_data() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("port.sock");
+        let (control, mut control_rx) = channel::channel(8);
+        let (data, mut data_rx) = channel::channel(1);
+        let drops = Arc::new(DataDrops::default());
+        let inbound = Inbound {
+            control,
+            data,
+            drops: Arc::clone(&drops),
+        };
+        // Full before anything arrives.
+        let filler = PortInput::Link {
+            port: Arc::from(PORT),
+            up: true,
+        };
+        assert!(inbound.data.try_send(filler).is_ok());
+        let mut ports = Ports::new(
+            [(PORT.to_string(), path.clone())].into(),
+            inbound,
+            FastPath::default(),
+        );
+        assert_eq!(ports.reconcile(&[PORT.to_string()]).len(), 1);
+        let subscriber = SocketLink::connect(
+            dir.path().join("sub.sock"),
+            &path,
+            MacAddr([0x02, 0, 0, 0, 0, 9]),
+        )
+        .expect("connect");
+        let ip = session(&[0x00, 0x21, 0x45, 0x00]);
+        let padi = frame(0x8863, &[0x11, 0x09, 0x00, 0x00, 0x00, 0x00]);
+        let lcp = session(&[0xc0, 0x21, 0x01, 0x01, 0x00, 0x04]);
+        let frames = [&ip, &ip, &padi, &ip, &lcp];
+        subscriber
+            .send_batch(frames.iter().map(|f| &f[..]))
+            .expect("send");
+        let mut control = Vec::new();
+        while control.len() < 2 {
+            let input = tokio::time::timeout(Duration::from_secs(10), control_rx.recv())
+                .await
+                .expect("control arrives although the data queue is full")
+                .expect("open");
+            if let PortInput::Frames { frames, .. } = input {
+                control.extend(frames);
+            }
+        }
+        assert_eq!(control, [padi, lcp]);
+        assert_eq!(drops.totals(), (0, 3));
+        let mut queued = 0;
+        drain(&mut data_rx, 8, |_| queued += 1);
+        assert_eq!(queued, 1, "only the filler");
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::net::UdpSocket;
 
 use super::*;
+use crate::engine::queues::Inbound;
 use crate::engine::task::{read, Received};
 use crate::io::ip_relay::{IpRoute, SharedIpRelay};
 use crate::io::relay::SharedRelay;
@@ -66,7 +67,12 @@ impl Lns {
         let ours = socket.local_addr().unwrap();
         fast.set_l2tp_sockets([(Ipv4Addr::LOCALHOST, Arc::clone(&socket))]);
         let (queue, received) = channel::channel(64);
-        let reader = tokio::spawn(read(socket, Ipv4Addr::LOCALHOST, queue, fast.clone()));
+        let queues = Inbound {
+            control: queue.clone(),
+            data: queue,
+            drops: Arc::default(),
+        };
+        let reader = tokio::spawn(read(socket, Ipv4Addr::LOCALHOST, queues, fast.clone()));
         let lac = UdpSocket::bind("127.0.0.1:0").await.unwrap();
 
         let link = dir.path().join("si.sock");

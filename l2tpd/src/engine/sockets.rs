@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 
 use schema::typed::RouterConfig;
 
@@ -26,6 +26,39 @@ pub fn enlarge_receive_buffer(socket: &impl std::os::fd::AsFd) {
             tracing::debug!("l2tp: receive buffer left at the default: {e}");
         }
     }
+}
+
+/// Lets the per-tunnel sockets ([`bind_tunnel`]) share port 1701 with a listening socket
+/// bound before. Set after the listener's own bind, so that binding a port another program
+/// holds still fails ("Address already in use") as it always did.
+pub fn share_port(socket: &impl std::os::fd::AsFd) {
+    use nix::sys::socket::{setsockopt, sockopt};
+    if let Err(e) = setsockopt(socket, sockopt::ReuseAddr, &true) {
+        tracing::debug!("l2tp: no per-tunnel sockets beside this one: {e}");
+    }
+}
+
+/// A socket of its own for the tunnel between our `local` address and `peer`, as the Linux
+/// kernel's L2TP keeps one per tunnel: bound to `local` (port 1701, shared with the
+/// listener) and connected to `peer`, so the kernel delivers that peer's datagrams to it
+/// and not to the listener. A flood from anywhere else, one tunnel's data included, then
+/// fills another buffer than this tunnel's control (issue 15).
+pub fn bind_tunnel(local: SocketAddrV4, peer: SocketAddrV4) -> io::Result<std::net::UdpSocket> {
+    use nix::sys::socket::{
+        bind, connect, setsockopt, socket, sockopt, AddressFamily, SockFlag, SockType, SockaddrIn,
+    };
+    use std::os::fd::AsRawFd;
+    let fd = socket(
+        AddressFamily::Inet,
+        SockType::Datagram,
+        SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
+        None,
+    )?;
+    setsockopt(&fd, sockopt::ReuseAddr, &true)?;
+    bind(fd.as_raw_fd(), &SockaddrIn::from(local))?;
+    connect(fd.as_raw_fd(), &SockaddrIn::from(peer))?;
+    enlarge_receive_buffer(&fd);
+    Ok(std::net::UdpSocket::from(fd))
 }
 
 /// The local addresses `config` needs port 1701 on: each tunnel group's `local-gateway
@@ -84,6 +117,44 @@ mod tests {
             [Ipv4Addr::new(127, 0, 0, 1), Ipv4Addr::new(127, 0, 0, 4)]
         );
         assert!(wanted_addresses(&router_config(&schema::tree::Node::default())).is_empty());
+    }
+
+    #[test]
+    fn a_tunnel_socket_takes_its_peer_datagrams_from_the_listener() {
+        let local = SocketAddrV4::new(Ipv4Addr::new(127, 0, 5, 1), 0);
+        let listener = std::net::UdpSocket::bind(local).expect("bind the listener");
+        share_port(&listener);
+        let local = match listener.local_addr().expect("bound") {
+            SocketAddr::V4(a) => a,
+            SocketAddr::V6(_) => unreachable!("bound to IPv4"),
+        };
+        let peer = std::net::UdpSocket::bind("127.0.5.2:0").expect("bind the peer");
+        let other = std::net::UdpSocket::bind("127.0.5.3:0").expect("bind another");
+        let SocketAddr::V4(peer_at) = peer.local_addr().expect("bound") else {
+            unreachable!("bound to IPv4")
+        };
+        let tunnel = bind_tunnel(local, peer_at).expect("a tunnel socket beside the listener");
+        tunnel.set_nonblocking(false).expect("blocking");
+        for s in [&listener, &tunnel] {
+            s.set_read_timeout(Some(std::time::Duration::from_secs(2)))
+                .expect("timeout");
+        }
+        peer.send_to(b"tunnel", local).expect("send");
+        other.send_to(b"stranger", local).expect("send");
+        let mut buf = [0u8; 16];
+        let (len, from) = tunnel.recv_from(&mut buf).expect("the peer's datagram");
+        assert_eq!(
+            (&buf[..len], from),
+            (&b"tunnel"[..], SocketAddr::V4(peer_at))
+        );
+        let len = listener.recv(&mut buf).expect("the stranger's datagram");
+        assert_eq!(&buf[..len], b"stranger");
+        // Another program on the port is still refused, as before.
+        let taken = std::net::UdpSocket::bind("127.0.5.4:0").expect("bind");
+        share_port(&taken);
+        let err = std::net::UdpSocket::bind(taken.local_addr().expect("bound"))
+            .expect_err("a port held without SO_REUSEADDR on the new socket");
+        assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
     }
 
     #[test]

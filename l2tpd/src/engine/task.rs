@@ -1,8 +1,8 @@
 //! The engine task: owns the sockets and the [`Core`], and turns datagrams, timers and
 //! management commands into calls on it. No protocol logic lives here.
 
-use std::collections::BTreeMap;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
@@ -16,14 +16,20 @@ use super::fast_path::{DownBuffers, FastPath};
 use super::handover::Handover;
 use super::ip_fast_path::{IpPush, IpUpBuffers};
 use super::ports::{PortInput, Ports};
+use super::queues::{
+    drain, DataDrops, Inbound, Offered, CONTROL_PER_TURN, CONTROL_QUEUE, DATA_PER_TURN,
+    L2TP_DATA_QUEUE, PORT_DATA_QUEUE,
+};
 use super::radius_sockets::{DynamicAuthListener, DynamicReceived, RadiusReceived, RadiusSockets};
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp_poll;
 use super::sockets::{
-    address_not_here, bind_error, enlarge_receive_buffer, wanted_addresses, L2TP_PORT,
+    address_not_here, bind_error, bind_tunnel, enlarge_receive_buffer, share_port,
+    wanted_addresses, L2TP_PORT,
 };
 use super::EngineOptions;
+use crate::io::classify::{self, Class};
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::subscriber::batch::BatchOutcome;
@@ -31,7 +37,8 @@ use crate::subscriber::pppoe_access::PppoeAccess;
 
 /// Largest UDP payload.
 const MAX_DATAGRAM: usize = 65_535;
-/// Datagrams read but not yet handled; beyond this the readers wait (UDP then drops).
+/// Datagrams read but not yet handled on the queues that are not split into control and
+/// data (service interfaces, RADIUS); beyond this the readers wait (UDP then drops).
 const RECEIVE_QUEUE: usize = 4096;
 /// Datagrams handled in one turn of the loop before timers come again: a burst costs one
 /// flush instead of one each, and a flood cannot keep hellos and retransmissions waiting
@@ -39,6 +46,8 @@ const RECEIVE_QUEUE: usize = 4096;
 const DATAGRAMS_PER_TURN: usize = 64;
 /// Datagrams a socket reader takes per wakeup before it sends what it relayed.
 const READ_BATCH: usize = 64;
+/// How often the per-tunnel sockets follow the tunnels that came and went.
+const TUNNEL_SOCKETS_EVERY: Duration = Duration::from_millis(50);
 
 pub(super) enum Command {
     Apply {
@@ -95,14 +104,14 @@ impl Bound {
     fn new(
         socket: UdpSocket,
         local: Ipv4Addr,
-        queue: &channel::Sender<Received>,
+        queues: &Inbound<Received>,
         fast: &FastPath,
     ) -> Self {
         let socket = Arc::new(socket);
         let reader = tokio::spawn(read(
             Arc::clone(&socket),
             local,
-            queue.clone(),
+            queues.clone(),
             fast.clone(),
         ));
         Self { socket, reader }
@@ -117,11 +126,12 @@ impl Drop for Bound {
 
 /// Reads datagrams: established sessions' data leaves for the subscribers from here (sent
 /// in batches: what one wakeup finds queued, at most [`READ_BATCH`]), and so does the LNS's
-/// subscribers' IP for the service interfaces; the rest goes to the core.
+/// subscribers' IP for the service interfaces; the rest goes to the core, control and data
+/// on queues of their own ([`super::queues`]).
 pub(super) async fn read(
     socket: Arc<UdpSocket>,
     local: Ipv4Addr,
-    queue: channel::Sender<Received>,
+    queues: Inbound<Received>,
     fast: FastPath,
 ) {
     let mut buf = vec![0u8; MAX_DATAGRAM];
@@ -139,12 +149,22 @@ pub(super) async fn read(
                     let taken = fast.push_down(peer, bytes, &mut relayed)
                         || fast.push_ip_up(peer, bytes, &mut ip) != IpPush::Miss;
                     if !taken {
-                        // The core's turn may take a while: what was relayed goes first.
-                        fast.flush_down(&mut relayed);
-                        fast.flush_ip_up(&mut ip);
-                        let bytes = bytes.to_vec();
-                        if queue.send(Received { local, peer, bytes }).await.is_err() {
-                            return;
+                        let class = classify::l2tp_datagram(bytes);
+                        if class == Class::Data && queues.data_full() {
+                            // Dropped before it costs a copy.
+                            queues.drops.count_l2tp(1);
+                        } else {
+                            if class == Class::Control {
+                                // Control may wait for room: what was relayed goes first.
+                                fast.flush_down(&mut relayed);
+                                fast.flush_ip_up(&mut ip);
+                            }
+                            let bytes = bytes.to_vec();
+                            match queues.offer(class, Received { local, peer, bytes }).await {
+                                Offered::Queued => {}
+                                Offered::Dropped => queues.drops.count_l2tp(1),
+                                Offered::Closed => return,
+                            }
                         }
                     }
                 }
@@ -164,6 +184,11 @@ pub(super) async fn read(
         }
         fast.flush_down(&mut relayed);
         fast.flush_ip_up(&mut ip);
+        // No yield here under a flood: the runtime's budget lets this reader take many
+        // batches before the others run, and that is what keeps the kernel from dropping
+        // from this socket (SCCRQs, tunnels without a socket of their own) at the sender's
+        // rate; yielding after each batch was measured to lose SCCRQs to the kernel and
+        // hold a new tunnel up for seconds of retransmissions.
     }
 }
 
@@ -172,7 +197,16 @@ struct Runtime {
     sockets: BTreeMap<Ipv4Addr, Bound>,
     /// For tunnels with no source address: bound on first use to an ephemeral port.
     wildcard: Option<Bound>,
-    queue: channel::Sender<Received>,
+    /// A connected socket per tunnel beside the listener ([`bind_tunnel`]), by (our
+    /// address, peer); those the kernel refused are not tried again.
+    tunnel_sockets: HashMap<(Ipv4Addr, SocketAddr), Bound>,
+    tunnel_sockets_refused: HashSet<(Ipv4Addr, SocketAddr)>,
+    tunnel_sockets_due: Instant,
+    /// The L2TP readers' control and data queues to the engine.
+    queues: Inbound<Received>,
+    /// What the readers and port tasks dropped, and how much of it the registry has.
+    data_drops: Arc<DataDrops>,
+    folded_drops: (u64, u64),
     /// `enable-snmp-tunnel-statistics`: copies session counters for SNMP, 1,000 per 30 s.
     poller: Poller,
     /// PPPoE ports (host interfaces or lab links).
@@ -190,8 +224,21 @@ struct Runtime {
 pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, options: EngineOptions) {
     let seed = options.seed;
     let empty = schema::typed::router_config(&schema::tree::Node::default());
-    let (queue, mut received) = channel::channel(RECEIVE_QUEUE);
-    let (port_queue, mut port_inputs) = channel::channel(RECEIVE_QUEUE);
+    let data_drops = Arc::new(DataDrops::default());
+    let (control, mut received) = channel::channel(CONTROL_QUEUE);
+    let (data, mut received_data) = channel::channel(L2TP_DATA_QUEUE);
+    let queues = Inbound {
+        control,
+        data,
+        drops: Arc::clone(&data_drops),
+    };
+    let (control, mut port_inputs) = channel::channel(CONTROL_QUEUE);
+    let (data, mut port_data) = channel::channel(PORT_DATA_QUEUE);
+    let port_queues = Inbound {
+        control,
+        data,
+        drops: Arc::clone(&data_drops),
+    };
     let (service_queue, mut service_inputs) = channel::channel(RECEIVE_QUEUE);
     let (radius_queue, mut radius_replies) = channel::channel::<RadiusReceived>(RECEIVE_QUEUE);
     let (dynamic_queue, mut dynamic_requests) = channel::channel::<DynamicReceived>(RECEIVE_QUEUE);
@@ -201,9 +248,14 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
         core,
         sockets: BTreeMap::new(),
         wildcard: None,
-        queue,
+        tunnel_sockets: HashMap::new(),
+        tunnel_sockets_refused: HashSet::new(),
+        tunnel_sockets_due: Instant::now(),
+        queues,
+        data_drops,
+        folded_drops: (0, 0),
         poller: Poller::new(),
-        ports: Ports::new(options.access_links, port_queue, fast.clone()),
+        ports: Ports::new(options.access_links, port_queues, fast.clone()),
         services: ServiceIfaces::new(options.service_links, service_queue, fast.clone()),
         fast,
         radius: RadiusSockets::new(radius_queue),
@@ -241,6 +293,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                     rt.core.close_batch(Instant::now(), timeout, reply);
                 }
                 Some(Command::L2tp { rpc, reply }) => {
+                    rt.fold_data_drops();
                     rt.core.l2tp_rpc(Instant::now(), rpc, reply);
                 }
                 Some(Command::SnmpSnapshot { reply }) => {
@@ -249,23 +302,14 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                     let _ = reply.send(snmp_poll::snapshot(rt.core.registry(), &rt.poller));
                 }
             },
+            // Control first (issue 15): tunnels, sessions and subscribers' negotiation.
             Some(d) = received.recv() => {
-                rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
-                for _ in 1..DATAGRAMS_PER_TURN {
-                    let Ok(d) = received.try_recv() else {
-                        break;
-                    };
-                    rt.core.handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
-                }
+                rt.datagram(&d);
+                drain(&mut received, CONTROL_PER_TURN - 1, |d| rt.datagram(&d));
             }
             Some(input) = port_inputs.recv() => {
                 rt.port_input(input);
-                for _ in 1..DATAGRAMS_PER_TURN {
-                    let Ok(input) = port_inputs.try_recv() else {
-                        break;
-                    };
-                    rt.port_input(input);
-                }
+                drain(&mut port_inputs, DATAGRAMS_PER_TURN - 1, |input| rt.port_input(input));
             }
             Some(reply) = radius_replies.recv() => {
                 rt.core.handle_radius_datagram(Instant::now(), reply.socket, reply.from, &reply.bytes);
@@ -290,6 +334,15 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                     rt.service_input(input);
                 }
             }
+            // Data that missed the fast path: after every kind of control.
+            Some(d) = received_data.recv() => {
+                rt.datagram(&d);
+                drain(&mut received_data, DATA_PER_TURN - 1, |d| rt.datagram(&d));
+            }
+            Some(input) = port_data.recv() => {
+                rt.port_input(input);
+                drain(&mut port_data, DATAGRAMS_PER_TURN - 1, |input| rt.port_input(input));
+            }
             () = sleep_until(deadline), if deadline.is_some() => {
                 rt.core.handle_timeout(Instant::now());
             }
@@ -304,28 +357,13 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
                 rt.core.continue_clears(Instant::now());
             }
         }
-        // Both inputs get their share every turn, whichever branch ran: under load the L2TP
-        // branch is always ready and, biased, would keep subscribers' frames (PADTs, LCP)
-        // waiting in their queue while the ports' sockets overflow in the kernel.
-        for _ in 0..DATAGRAMS_PER_TURN {
-            let Ok(input) = port_inputs.try_recv() else {
-                break;
-            };
-            rt.port_input(input);
-        }
-        for _ in 0..DATAGRAMS_PER_TURN {
-            let Ok(input) = service_inputs.try_recv() else {
-                break;
-            };
-            rt.service_input(input);
-        }
-        for _ in 0..DATAGRAMS_PER_TURN {
-            let Ok(d) = received.try_recv() else {
-                break;
-            };
-            rt.core
-                .handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
-        }
+        // Every input gets its share every turn, whichever branch ran, control first: under
+        // load the L2TP branch is always ready and, biased, would keep subscribers' frames
+        // (PADTs, LCP) waiting in their queue while the ports' sockets overflow in the kernel.
+        drain(&mut port_inputs, DATAGRAMS_PER_TURN, |input| {
+            rt.port_input(input)
+        });
+        drain(&mut received, CONTROL_PER_TURN, |d| rt.datagram(&d));
         // RADIUS replies too: under a flood of subscribers the branches above are always
         // ready and, biased, would leave the replies waiting until the client's sockets
         // overflow and every request waits out its retransmission timeout.
@@ -336,6 +374,16 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
             rt.core
                 .handle_radius_datagram(Instant::now(), reply.socket, reply.from, &reply.bytes);
         }
+        // Then data, bounded: what does not fit waits in its queue, and a full queue drops
+        // at the reader, counted (`queues`).
+        drain(&mut port_data, DATAGRAMS_PER_TURN, |input| {
+            rt.port_input(input)
+        });
+        drain(&mut service_inputs, DATAGRAMS_PER_TURN, |input| {
+            rt.service_input(input);
+        });
+        // L2TP data has only its branch, when no control is ready: each turn it takes
+        // costs a turn of control under a flood, and what it leaves the reader drops.
         // What is due runs every turn, whatever branch ran: under a flood the receive
         // branch always wins the biased select, and the branches below it would never be
         // reached (timers, the SNMP poller, the next step of an operator's clear).
@@ -350,6 +398,10 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
         }
         if rt.core.clearing() {
             rt.core.continue_clears(now);
+        }
+        if now >= rt.tunnel_sockets_due {
+            rt.tunnel_sockets_due = now + TUNNEL_SOCKETS_EVERY;
+            rt.reconcile_tunnel_sockets();
         }
         rt.flush().await;
     }
@@ -374,6 +426,7 @@ impl Runtime {
             match UdpSocket::bind(at).await {
                 Ok(socket) => {
                     enlarge_receive_buffer(&socket);
+                    share_port(&socket);
                     fresh.push((*address, socket));
                 }
                 Err(e) if address_not_here(&e) => {
@@ -399,7 +452,7 @@ impl Runtime {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
             self.sockets.insert(
                 address,
-                Bound::new(socket, address, &self.queue, &self.fast),
+                Bound::new(socket, address, &self.queues, &self.fast),
             );
         }
         self.core.apply_config(Instant::now(), config);
@@ -421,8 +474,66 @@ impl Runtime {
             }
             keep
         });
+        // Now, not at the next round: a tunnel socket left on an address no longer listened
+        // on would hold its port, and the next commit's listener would find it in use.
+        self.reconcile_tunnel_sockets();
         self.fast.set_l2tp_sockets(self.l2tp_sockets());
         Ok(())
+    }
+
+    /// Opens a connected socket for each tunnel that has none and closes those of tunnels
+    /// gone (or of addresses no longer listened on). Without one, a tunnel's datagrams
+    /// still arrive on the listener: this is isolation, not a condition of service.
+    fn reconcile_tunnel_sockets(&mut self) {
+        let wanted: HashSet<(Ipv4Addr, SocketAddr)> = self
+            .core
+            .registry()
+            .tunnel_paths()
+            .filter(|(local, _)| self.sockets.contains_key(local))
+            .collect();
+        self.tunnel_sockets.retain(|path, _| wanted.contains(path));
+        self.tunnel_sockets_refused
+            .retain(|path| wanted.contains(path));
+        for (local, peer) in wanted {
+            if self.tunnel_sockets.contains_key(&(local, peer))
+                || self.tunnel_sockets_refused.contains(&(local, peer))
+            {
+                continue;
+            }
+            let SocketAddr::V4(peer_v4) = peer else {
+                continue;
+            };
+            let bound = bind_tunnel(SocketAddrV4::new(local, L2TP_PORT), peer_v4)
+                .and_then(UdpSocket::from_std);
+            match bound {
+                Ok(socket) => {
+                    let bound = Bound::new(socket, local, &self.queues, &self.fast);
+                    self.tunnel_sockets.insert((local, peer), bound);
+                }
+                Err(e) => {
+                    tracing::debug!(
+                        "l2tp: no socket of its own for the tunnel {local} - {peer}: {e}"
+                    );
+                    self.tunnel_sockets_refused.insert((local, peer));
+                }
+            }
+        }
+    }
+
+    fn datagram(&mut self, d: &Received) {
+        self.core
+            .handle_datagram(Instant::now(), d.local, d.peer, &d.bytes);
+    }
+
+    /// Hands the registry what the readers dropped since the last time (before a show).
+    fn fold_data_drops(&mut self) {
+        let (l2tp, pppoe) = self.data_drops.totals();
+        let (was_l2tp, was_pppoe) = self.folded_drops;
+        self.core.add_data_queue_drops(
+            l2tp.saturating_sub(was_l2tp),
+            pppoe.saturating_sub(was_pppoe),
+        );
+        self.folded_drops = (l2tp, pppoe);
     }
 
     /// Our L2TP sockets by address, the wildcard socket (once bound) under 0.0.0.0.
@@ -510,7 +621,7 @@ impl Runtime {
                     self.wildcard = Some(Bound::new(
                         socket,
                         Ipv4Addr::UNSPECIFIED,
-                        &self.queue,
+                        &self.queues,
                         &self.fast,
                     ));
                     // The IP fast path sends from it too (tunnels without a source).

@@ -18,9 +18,11 @@
 //!   socket carrying IPv4 packets for the lab and unprivileged tests.
 //! - [`vrf`]: Linux VRF devices for routing instances, and enslaving a service interface
 //!   to one, over rtnetlink.
+//! - [`classify`]: control or data, the first look at every datagram and frame (pure).
 //! - [`forwarder`]: the plain AF_PACKET → UDP forwarder, the benchmark ceiling for the relay.
 
 pub mod async_endpoint;
+pub mod classify;
 pub mod forwarder;
 pub mod frame_batch;
 pub mod frame_endpoint;

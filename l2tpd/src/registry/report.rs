@@ -2,6 +2,7 @@
 //! about the registry as a whole.
 
 use std::collections::BTreeSet;
+use std::net::{Ipv4Addr, SocketAddr};
 
 use schema::l2tp_rpc::{AdministrativeState, L2tpDisconnectCauses, L2tpSummary, Toggle};
 use schema::typed::RouterConfig;
@@ -11,6 +12,7 @@ use super::event::SessionRef;
 use super::show::{count, seconds_u32};
 use super::Registry;
 use crate::l2tp::control::config::{DEFAULT_RX_WINDOW, MAXIMUM_RETRANSMIT_INTERVAL};
+use crate::l2tp::control::TunnelState;
 
 /// Tunnel authentication is in use when any LAC tunnel or any client of an access profile a
 /// tunnel group admits LACs with has a secret: Junos' `Tunnel authentication challenge`.
@@ -118,6 +120,29 @@ impl Registry {
     /// Datagrams dropped before any tunnel saw them, since the last clear.
     pub fn drops(&self) -> DropCounters {
         self.drops
+    }
+
+    /// (our address, peer) of each tunnel whose peer is known and fixed, for the engine's
+    /// per-tunnel sockets: a responder from its SCCRP on, an initiator once established
+    /// (before, the LNS may answer from another address), until it is gone.
+    pub fn tunnel_paths(&self) -> impl Iterator<Item = (Ipv4Addr, SocketAddr)> + '_ {
+        self.tunnels
+            .values()
+            .filter(|e| {
+                !e.down
+                    && matches!(
+                        e.tunnel.state(),
+                        TunnelState::WaitCtlConn | TunnelState::Established | TunnelState::Closing
+                    )
+            })
+            .filter_map(|e| Some((e.local?, e.peer)))
+    }
+
+    /// Data the I/O shell dropped, its queue to the engine full (`engine::queues`).
+    pub fn add_data_queue_drops(&mut self, l2tp: u64, pppoe: u64) {
+        let d = &mut self.drops;
+        d.data_queue_full = d.data_queue_full.saturating_add(l2tp);
+        d.pppoe_data_queue_full = d.pppoe_data_queue_full.saturating_add(pppoe);
     }
 
     /// `show services l2tp disconnect-cause-summary`.

@@ -84,6 +84,8 @@ fn drops(d: &L2tpDrops) -> String {
         ("Hidden AVP undecodable", d.hidden_undecodable),
         ("No tunnel ID", d.no_tunnel_id),
         ("Sessions refused", d.sessions_refused),
+        ("Data queue full", d.data_queue_full),
+        ("PPPoE data queue full", d.pppoe_data_queue_full),
     ];
     let mut out = String::from("Dropped:\n");
     for (label, n) in lines {
@@ -163,6 +165,11 @@ pub(crate) mod tests {
             text.contains("Dropped:\n  Malformed: 0\n  Unknown tunnel: 4\n"),
             "{text}"
         );
-        assert!(text.ends_with("  Sessions refused: 0\n"), "{text}");
+        assert!(
+            text.ends_with(
+                "  Sessions refused: 0\n  Data queue full: 0\n  PPPoE data queue full: 0\n"
+            ),
+            "{text}"
+        );
     }
 }

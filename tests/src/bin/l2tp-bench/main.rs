@@ -2,6 +2,8 @@
 //! `cargo run --release --bin l2tp-bench -- ops --sessions N --tunnels M` (see `ops`)
 //! `cargo run --release --bin l2tp-bench -- snmp --sessions N` (see `snmp.rs` beside it)
 //! `cargo run --release --bin l2tp-bench -- flood --count N --sources M` (see `flood.rs`)
+//! `cargo run --release --bin l2tp-bench -- control-under-data --sessions N --rates R,…`
+//! (see `control_under_data.rs`)
 //! `cargo run --release --bin l2tp-bench -- relay --seconds S` (root; see `relay.rs`)
 //! `cargo run --release --bin l2tp-bench -- ip-forward --seconds S` (root; `ip_forward.rs`)
 //! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N` (root; `pppoe_setup.rs`)
@@ -26,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
+mod control_under_data;
 mod flood;
 mod forwarding;
 mod ip_forward;
@@ -135,6 +138,16 @@ enum Bench {
         /// Seconds of each of the four measurements.
         #[arg(long, default_value_t = 5)]
         seconds: u64,
+    },
+    /// Set-up of N sessions while another session is flooded with data, at each rate.
+    ControlUnderData {
+        #[arg(long, default_value_t = 2_000)]
+        sessions: usize,
+        /// Flood rates in data messages a second, 0 for the sender's maximum.
+        #[arg(long, value_delimiter = ',', default_values_t = [200_000, 400_000, 600_000, 0])]
+        rates: Vec<u64>,
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
     },
     /// The LNS's IP fast path (L2TP socket ↔ TUN service interface) against a plain UDP ↔
     /// TUN forwarder, packets/s per core, 64- and 1,400-byte IP packets (root: a network
@@ -262,6 +275,17 @@ fn main() -> ExitCode {
             rate,
             admitted,
             linger: Duration::from_secs(linger),
+        }),
+        Bench::ControlUnderData {
+            sessions,
+            rates,
+            timeout,
+        } => ensure_l2tpd().and_then(|()| {
+            control_under_data::run(&control_under_data::ControlUnderData {
+                sessions,
+                rates,
+                timeout: Duration::from_secs(timeout),
+            })
         }),
         Bench::Relay { seconds } => relay::run(&relay::RelayBench { seconds }),
         Bench::IpForward { seconds } => ip_forward::run(&ip_forward::IpForwardBench { seconds }),

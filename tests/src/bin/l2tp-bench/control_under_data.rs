@@ -1,0 +1,106 @@
+//! `l2tp-bench control-under-data` (issue 15, item 1): the time to set up `--sessions`
+//! sessions at a real `l2tpd` LNS (127.79.0.1) from a LAC engine in this process
+//! (127.79.0.3), with no flood and then while one other session (LAC A, 127.79.0.2) is
+//! flooded with 64-byte L2TP data messages at each `--rates` rate (0: as fast as one
+//! thread sends). Each row: the set-up time, its ratio to the unflooded one (the issue's
+//! target: at most 3), the flood's real rate and the LNS's data drops (`Data queue full`).
+//! The sessions are closed between rows; the flood starts 300 ms before each set-up and
+//! stops when it is done.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use l2tp_tests::data_flood::{
+    lac, lns_config, lns_sessions, summary, DataFloodSpec, RunningFlood, PROFILE,
+};
+use l2tp_tests::ops::number;
+use l2tp_tests::DaemonProcess;
+
+const LNS: Ipv4Addr = Ipv4Addr::new(127, 79, 0, 1);
+const LAC_A: Ipv4Addr = Ipv4Addr::new(127, 79, 0, 2);
+const LAC_B: Ipv4Addr = Ipv4Addr::new(127, 79, 0, 3);
+const HELLO: u32 = 5;
+const TARGET_RATIO: f64 = 3.0;
+
+pub struct ControlUnderData {
+    pub sessions: usize,
+    /// Flood rates, data messages a second; 0 is the sender's maximum.
+    pub rates: Vec<u64>,
+    pub timeout: Duration,
+}
+
+pub fn run(b: &ControlUnderData) -> Result<bool, String> {
+    let lns = DaemonProcess::start();
+    lns.commit(&lns_config(LNS, b.sessions, HELLO));
+    let lac_a = lac("lac-a", LAC_A, LNS, 1, HELLO)?;
+    let lac_b = lac("lac-b", LAC_B, LNS, b.sessions, HELLO)?;
+    let flooded = lac_a.open_test_sessions(PROFILE, 1, b.timeout)?;
+    if flooded.completed != 1 {
+        return Err(format!("the session to flood did not come up: {flooded:?}"));
+    }
+    let Some(&(tunnel_id, session_id, _)) = lns_sessions(&lns).first() else {
+        return Err("no session at the LNS".into());
+    };
+    println!(
+        "control under data: {} sessions from {LAC_B} to {LNS} while {LAC_A}'s session is flooded (64-byte data messages)",
+        b.sessions
+    );
+    println!("flood (asked)   flood (sent)    set-up      ratio   complete  data drops at the LNS");
+    let mut ok = true;
+    let mut unflooded: Option<f64> = None;
+    let mut results = Vec::new();
+    for rate in std::iter::once(None).chain(b.rates.iter().copied().map(Some)) {
+        let drops_before = number(&summary(&lns).2, "data-queue-full");
+        let flood = rate.map(|rate| {
+            RunningFlood::start(DataFloodSpec {
+                from: LAC_A,
+                target: SocketAddr::from((LNS, 1701)),
+                tunnel_id,
+                session_id,
+                rate,
+                count: u64::MAX,
+                time_limit: b.timeout,
+            })
+        });
+        if flood.is_some() {
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        let setup = lac_b.open_test_sessions(PROFILE, b.sessions, b.timeout)?;
+        let sent = match flood {
+            Some(flood) => Some(flood.stop().map_err(|e| format!("flood: {e}"))?),
+            None => None,
+        };
+        let drops = number(&summary(&lns).2, "data-queue-full").saturating_sub(drops_before);
+        let seconds = setup.elapsed.as_secs_f64();
+        let base = *unflooded.get_or_insert(seconds);
+        let ratio = seconds / base.max(1e-9);
+        let complete = setup.completed == b.sessions && setup.failed == 0 && !setup.timed_out;
+        ok &= complete && ratio <= TARGET_RATIO;
+        let asked = match rate {
+            None => "none".to_string(),
+            Some(0) => "maximum".to_string(),
+            Some(r) => format!("{r}/s"),
+        };
+        let real = sent.map_or("-".to_string(), |s| format!("{:.0}/s", s.rate()));
+        println!(
+            "{asked:<15} {real:<15} {:>8.1} ms {ratio:>6.2}  {:<9} {drops}",
+            seconds * 1000.0,
+            if complete { "yes" } else { "NO" },
+        );
+        results.push(format!(
+            "{}={:.0}ms",
+            asked.trim_end_matches("/s"),
+            seconds * 1000.0
+        ));
+        let closed = lac_b.close_test_sessions(b.timeout)?;
+        if closed.completed != b.sessions {
+            return Err(format!("the sessions did not all close: {closed:?}"));
+        }
+    }
+    println!(
+        "RESULT control-under-data sessions={} {} target_ratio<={TARGET_RATIO}",
+        b.sessions,
+        results.join(" ")
+    );
+    Ok(ok)
+}

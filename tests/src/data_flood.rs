@@ -1,0 +1,193 @@
+//! A data flood on one established L2TP session at an LNS, and the LACs around it (issue
+//! 15, item 1): `tests/tests/l2tp_data_flood.rs` asserts what control does meanwhile, and
+//! `l2tp-bench control-under-data` times it. Bounded in count and in time.
+//!
+//! The LACs are the engine in this process (as `l2tp-bench setup` runs it): a batch of
+//! sessions starts at once and its outcome is one report. The flood leaves from the flooded
+//! tunnel's LAC address on another port: the LNS admits a tunnel's data from its peer's
+//! address (RFC 2661 §24.19 lets a peer move its port).
+
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use l2tpd::engine::{ConfigApply, Engine};
+use l2tpd::l2tp::wire::header::DataHeader;
+use l2tpd::l2tp::wire::DataMessage;
+
+use crate::daemon::DaemonProcess;
+use crate::ops::{elements, leaf, number, show_json};
+
+pub const SECRET: &str = "data-flood-secret";
+/// The tunnel profile each LAC engine has.
+pub const PROFILE: &str = "p";
+
+/// The LNS's configuration: a tunnel group on `lns` for LACs named `lac-a` and `lac-b`,
+/// `lac-b` allowed `sessions` in its tunnel, hellos every `hello` seconds.
+pub fn lns_config(lns: Ipv4Addr, sessions: usize, hello: u32) -> String {
+    format!(
+        "set system host-name flood-lns\n\
+         set services l2tp tunnel-group g local-gateway address {lns}\n\
+         set services l2tp tunnel-group g l2tp-access-profile lacs\n\
+         set services l2tp tunnel-group g hello-interval {hello}\n\
+         set access profile lacs client lac-a l2tp shared-secret {SECRET}\n\
+         set access profile lacs client lac-b l2tp shared-secret {SECRET}\n\
+         set access profile lacs client lac-b l2tp maximum-sessions-per-tunnel {sessions}\n"
+    )
+}
+
+/// A LAC engine in this process named `host`, with one tunnel from `source` to `lns`.
+pub fn lac(
+    host: &str,
+    source: Ipv4Addr,
+    lns: Ipv4Addr,
+    sessions: usize,
+    hello: u32,
+) -> Result<Engine, String> {
+    let lines = format!(
+        "set system host-name {host}\n\
+         set services l2tp tunnel hello-interval {hello}\n\
+         set access tunnel-profile {PROFILE} tunnel 1 source-gateway address {source}\n\
+         set access tunnel-profile {PROFILE} tunnel 1 remote-gateway address {lns}\n\
+         set access tunnel-profile {PROFILE} tunnel 1 secret {SECRET}\n\
+         set access tunnel-profile {PROFILE} tunnel 1 max-sessions {sessions}\n"
+    );
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), &lines)
+        .map_err(|e| format!("LAC configuration: {e:?}"))?;
+    let mut engine = Engine::start()?;
+    engine.apply(&Arc::new(schema::typed::router_config(&tree)))?;
+    Ok(engine)
+}
+
+/// The LNS's sessions: (tunnel-local-id, session-local-id, remote IP) each.
+pub fn lns_sessions(lns: &DaemonProcess) -> Vec<(u16, u16, String)> {
+    let json = show_json(lns, "show services l2tp session");
+    let root = elements(&json, "service-l2tp-session-information");
+    let rows = root
+        .first()
+        .map(|r| elements(r, "l2tp-session"))
+        .unwrap_or_default();
+    rows.iter()
+        .map(|s| {
+            (
+                u16::try_from(number(s, "tunnel-local-id")).unwrap_or(0),
+                u16::try_from(number(s, "session-local-id")).unwrap_or(0),
+                leaf(s, "remote-ip").unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// `show services l2tp summary statistics`: (tunnels, sessions, the drops element).
+pub fn summary(lns: &DaemonProcess) -> (u64, u64, serde_json::Value) {
+    let json = show_json(lns, "show services l2tp summary statistics");
+    let root = json["service-l2tp-summary-information"][0].clone();
+    let drops = root["drops"][0].clone();
+    (number(&root, "tunnels"), number(&root, "sessions"), drops)
+}
+
+/// What to send.
+#[derive(Debug, Clone)]
+pub struct DataFloodSpec {
+    /// The flooded tunnel's LAC address (the socket takes an ephemeral port on it).
+    pub from: Ipv4Addr,
+    pub target: SocketAddr,
+    /// The LNS's Tunnel ID and Session ID of the flooded session.
+    pub tunnel_id: u16,
+    pub session_id: u16,
+    /// Data messages a second at most; 0: as fast as one thread sends.
+    pub rate: u64,
+    pub count: u64,
+    pub time_limit: Duration,
+}
+
+/// What the flood sent.
+#[derive(Debug, Clone, Copy)]
+pub struct DataFloodOutcome {
+    pub sent: u64,
+    pub send_errors: u64,
+    pub elapsed: Duration,
+}
+
+impl DataFloodOutcome {
+    pub fn rate(&self) -> f64 {
+        self.sent as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// 64-byte L2TP data messages carrying IPv4 for the flooded session, until `stop`, the
+/// count or the time limit.
+pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFloodOutcome> {
+    let socket = UdpSocket::bind((spec.from, 0))?;
+    socket.connect(spec.target)?;
+    // A 64-byte PPP frame: IPv4 (0x0021), then an IPv4 header's start and padding.
+    let mut ppp = vec![0x00, 0x21, 0x45, 0x00, 0x00, 0x3e];
+    ppp.resize(64, 0);
+    let datagram = DataMessage {
+        header: DataHeader {
+            tunnel_id: spec.tunnel_id,
+            session_id: spec.session_id,
+            with_length: false,
+            sequence: None,
+            offset_pad: None,
+            priority: false,
+        },
+        payload: &ppp,
+    }
+    .to_bytes()
+    .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+    let started = Instant::now();
+    let (mut sent, mut send_errors) = (0u64, 0u64);
+    while sent < spec.count && send_errors < spec.count {
+        // The clock and the flag every 256 sends: cheap, and fine-grained enough to pace.
+        if sent.wrapping_add(send_errors) % 256 == 0 {
+            let elapsed = started.elapsed();
+            if stop.load(Ordering::Relaxed) || elapsed >= spec.time_limit {
+                break;
+            }
+            if spec.rate > 0 {
+                let due = Duration::from_secs_f64(sent as f64 / spec.rate as f64);
+                if let Some(early) = due.checked_sub(elapsed) {
+                    std::thread::sleep(early);
+                }
+            }
+        }
+        match socket.send(&datagram) {
+            Ok(_) => sent += 1,
+            Err(_) => send_errors += 1,
+        }
+    }
+    Ok(DataFloodOutcome {
+        sent,
+        send_errors,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// A flood running on its own thread until [`RunningFlood::stop`].
+pub struct RunningFlood {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<std::io::Result<DataFloodOutcome>>,
+}
+
+impl RunningFlood {
+    pub fn start(spec: DataFloodSpec) -> RunningFlood {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || run(&spec, &flag));
+        RunningFlood { stop, thread }
+    }
+
+    /// Still sending (not yet at its count or time limit).
+    pub fn running(&self) -> bool {
+        !self.thread.is_finished()
+    }
+
+    pub fn stop(self) -> std::io::Result<DataFloodOutcome> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread
+            .join()
+            .map_err(|_| std::io::Error::other("the flood thread panicked"))?
+    }
+}
