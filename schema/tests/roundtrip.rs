@@ -67,7 +67,13 @@ fn value(ty: Type) -> BoxedStrategy<String> {
             (0u8..4, 0u8..4, 0u8..8).prop_map(|(a, b, c)| format!("ge-{a}/{b}/{c}")),
             Just("lo0".to_string()),
             Just("inactive:".to_string()),
-            "[a-z][a-z0-9./:-]{0,8}",
+            // `NAME.N` is Junos shorthand for unit N of NAME (an interface named so is refused
+            // at commit), so a generated name never ends in a dot and digits.
+            "[a-z][a-z0-9./:-]{0,8}".prop_filter("not IFD.UNIT shorthand", |name| {
+                !name.rsplit_once('.').is_some_and(|(_, unit)| {
+                    !unit.is_empty() && unit.bytes().all(|b| b.is_ascii_digit())
+                })
+            }),
         ]
         .boxed(),
         Type::Secret => "[a-z0-9]{1,8}"
