@@ -93,3 +93,17 @@ proptest! {
         }
     }
 }
+
+/// Found by the proptest above: an empty leaf-list block loaded, then printed back as text
+/// that does not load. It is refused where it is written.
+#[test]
+fn an_empty_leaf_list_block_is_refused() {
+    let text = "access {\n    address-assignment {\n        pool p {\n            family inet {\n                network 127.16.0.0/16;\n                dhcp-attributes {\n                    name-server {\n\n                    }\n                }\n            }\n        }\n    }\n}\n";
+    let error = parse_config(text).expect_err("an empty leaf-list");
+    assert!(
+        error
+            .to_string()
+            .contains("'name-server' needs at least one value"),
+        "{error}"
+    );
+}

@@ -27,6 +27,8 @@ struct Frame {
     /// A leaf-list's block (`name-server {`): each statement in it is one value.
     values: bool,
     unsorted: bool,
+    /// How many errors were recorded when the block opened.
+    errors_at_open: usize,
 }
 
 struct Builder<'t> {
@@ -56,6 +58,7 @@ pub(super) fn build(
         joined: false,
         values: false,
         unsorted: false,
+        errors_at_open: 0,
     };
     let mut b = Builder {
         text,
@@ -206,6 +209,7 @@ impl Builder<'_> {
                         joined: false,
                         values: false,
                         unsorted: false,
+                        errors_at_open: 0,
                     });
                 }
                 Step::Block { stmt, id } => {
@@ -226,6 +230,7 @@ impl Builder<'_> {
                             joined: !last,
                             values: false,
                             unsorted: false,
+                            errors_at_open: 0,
                         });
                     }
                 }
@@ -243,6 +248,7 @@ impl Builder<'_> {
                         joined: false,
                         values: true,
                         unsorted: false,
+                        errors_at_open: self.errors.len(),
                     });
                 }
                 Step::Leaf { id, values, list } => self.leaf(id, values, list, tags)?,
@@ -356,7 +362,26 @@ impl Builder<'_> {
             return Err(self.err(at, "syntax error: unexpected '}'"));
         }
         self.annotation = None;
-        self.pop_frame()?;
+        // `name-server { }`: a leaf-list with no value is nothing Junos can hold (and would
+        // print back as nothing a load takes): dropped, and an error unless one was already
+        // reported inside it.
+        if let Some(frame) = self
+            .stack
+            .last()
+            .filter(|f| f.values && f.node.values.is_empty())
+        {
+            if self.errors.len() == frame.errors_at_open {
+                let name = frame.id.as_ref().map_or("", |id| id.keyword.as_str());
+                let error = self.err(
+                    at,
+                    format!("syntax error: '{name}' needs at least one value"),
+                );
+                self.errors.push(error);
+            }
+            self.stack.pop();
+        } else {
+            self.pop_frame()?;
+        }
         // `family inet { ... }`: the one `}` closes `inet` and `family`.
         while self.stack.last().is_some_and(|f| f.joined) {
             self.pop_frame()?;
