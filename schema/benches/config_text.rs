@@ -18,7 +18,7 @@ fn value(ty: Type, n: u64) -> Option<String> {
         Type::Ipv4Prefix => format!("198.18.{}.0/24", n & 0xff),
         Type::Enum(choices) => choices.first()?.to_string(),
         Type::Str { .. } => format!("entry {n}"),
-        Type::Identifier { .. } => format!("n{n}"),
+        Type::Identifier { .. } | Type::ClientName => format!("n{n}"),
         Type::Interface => format!("ge-0/{}/{}", n / 100, n % 100),
         // Secrets need the obfuscation code; leave them out of the text benchmark.
         Type::Secret => return None,

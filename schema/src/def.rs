@@ -36,6 +36,9 @@ pub enum Type {
     Identifier { max_len: usize },
     /// An interface name such as `ge-0/0/0`, `si-1/0/0` or `lo0`.
     Interface,
+    /// An access-profile client: a name as [`Type::Identifier`] (63 characters), or `*`,
+    /// Junos' wildcard client that takes any peer no other client names.
+    ClientName,
 }
 
 /// What kind of statement this is.
@@ -301,6 +304,8 @@ impl Type {
                     Ok(value.to_string())
                 }
             }
+            Type::ClientName if value == "*" => Ok(value.to_string()),
+            Type::ClientName => Type::Identifier { max_len: 63 }.check(value),
             Type::Interface => {
                 let ok = value.len() <= 64
                     && value
@@ -330,7 +335,7 @@ impl Type {
             Type::Enum(_) => "<value>".into(),
             Type::Str { .. } => "<string>".into(),
             Type::Secret => "<secret>".into(),
-            Type::Identifier { .. } => "<name>".into(),
+            Type::Identifier { .. } | Type::ClientName => "<name>".into(),
             Type::Interface => "<interface-name>".into(),
         }
     }

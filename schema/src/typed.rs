@@ -3,6 +3,9 @@
 
 mod access;
 mod device;
+#[cfg(test)]
+#[path = "typed/group_profile_tests.rs"]
+mod group_profile_tests;
 mod l2tp;
 mod net;
 mod pppoe;
@@ -17,7 +20,7 @@ pub use access::{
     AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap, Gateway, L2tpClient,
     PppAuthentication, PppClient, ProfileClient, ProfileTunnel, ProfileTunnels, RadiusOptions,
     RadiusServer, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
-    TunnelSwitchProfile, TunnelType,
+    TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
 pub use device::{
     Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, PppoeMtu,

@@ -63,6 +63,11 @@ fn value(ty: Type) -> BoxedStrategy<String> {
         ))
         .map(|s| s.boxed())
         .unwrap_or_else(|_| Just("x".to_string()).boxed()),
+        Type::ClientName => prop_oneof![
+            Just("*".to_string()),
+            "[a-z0-9][a-z0-9._@/:-]{0,10}".prop_map(|s| s),
+        ]
+        .boxed(),
         Type::Interface => prop_oneof![
             (0u8..4, 0u8..4, 0u8..8).prop_map(|(a, b, c)| format!("ge-{a}/{b}/{c}")),
             Just("lo0".to_string()),

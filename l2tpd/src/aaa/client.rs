@@ -28,11 +28,35 @@ pub struct ServerConfig {
     /// Attempts after the first, on this server.
     pub retry: u32,
     pub timeout: Duration,
+    /// `accounting-retry` / `accounting-timeout`: `None`, as `retry` / `timeout`.
+    pub accounting_retry: Option<u32>,
+    pub accounting_timeout: Option<Duration>,
+    /// `routing-instance`: this server's requests leave from that instance, whatever the
+    /// request asked (`default`: the main table).
+    pub routing_instance: Option<Arc<str>>,
     pub source: Option<Ipv4Addr>,
     pub max_outstanding: usize,
     /// `message-authenticator require`: this server's replies must carry a valid one (the
     /// client's `require_message_authenticator` requires it of every server).
     pub require_message_authenticator: bool,
+}
+
+impl ServerConfig {
+    /// Attempts after the first for a request of `service`.
+    pub fn retry_for(&self, service: Service) -> u32 {
+        match service {
+            Service::Accounting => self.accounting_retry.unwrap_or(self.retry),
+            Service::Authentication => self.retry,
+        }
+    }
+
+    /// How long a request of `service` waits for its reply.
+    pub fn timeout_for(&self, service: Service) -> Duration {
+        match service {
+            Service::Accounting => self.accounting_timeout.unwrap_or(self.timeout),
+            Service::Authentication => self.timeout,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -774,9 +798,14 @@ impl RadiusClient {
         };
         let source = server.config.source;
         let secret = server.config.secret.clone();
-        let timeout = server.config.timeout;
+        let timeout = server.config.timeout_for(request.service);
         let to = SocketAddrV4::new(address, server.port(request.service));
-        let (socket, identifier) = self.allocate((request.instance, source));
+        let instance = match server.config.routing_instance.clone() {
+            Some(name) if &*name == "default" => MAIN_INSTANCE,
+            Some(name) => self.intern_instance(&name),
+            None => request.instance,
+        };
+        let (socket, identifier) = self.allocate((instance, source));
         let mut authenticator = [0u8; 16];
         self.rng.fill_bytes(&mut authenticator);
         request.packet.identifier = identifier;
@@ -926,10 +955,11 @@ impl RadiusClient {
         let died_meanwhile = server
             .dead_since(now)
             .is_some_and(|since| since > flight.first_sent);
-        if flight.attempts <= server.config.retry && !died_meanwhile {
+        let service = request.service;
+        if flight.attempts <= server.config.retry_for(service) && !died_meanwhile {
             flight.attempts += 1;
             flight.last_sent = now;
-            flight.deadline = now + server.config.timeout;
+            flight.deadline = now + server.config.timeout_for(service);
             server.stats.retransmissions += 1;
             self.timers.insert((flight.deadline, id));
             self.transmits.push_back(Transmit {

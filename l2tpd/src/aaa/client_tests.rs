@@ -22,6 +22,9 @@ fn server(address: Ipv4Addr, secret: &[u8]) -> ServerConfig {
         secret: Arc::from(secret),
         retry: 2,
         timeout: TIMEOUT,
+        accounting_retry: None,
+        accounting_timeout: None,
+        routing_instance: None,
         source: None,
         require_message_authenticator: false,
         max_outstanding: 100_000,
@@ -867,4 +870,69 @@ fn requests_in_a_routing_instance_use_that_instances_own_sockets() {
         other => panic!("{other:?}"),
     }
     let _ = main;
+}
+
+#[test]
+fn a_servers_routing_instance_wins_over_the_requests() {
+    let t0 = Instant::now();
+    let mut pinned = server(A, SECRET_A);
+    pinned.routing_instance = Some(Arc::from("radius-vrf"));
+    let mut main_table = server(B, SECRET_B);
+    main_table.routing_instance = Some(Arc::from("default"));
+    let mut client = client(vec![pinned, main_table]);
+    client
+        .submit_in(
+            t0,
+            Service::Authentication,
+            &[A],
+            access_request("a"),
+            Some("isp-aaa"),
+        )
+        .unwrap();
+    client
+        .submit_in(
+            t0,
+            Service::Authentication,
+            &[B],
+            access_request("b"),
+            Some("isp-aaa"),
+        )
+        .unwrap();
+    let sent = transmits(&mut client);
+    assert_eq!(sent.len(), 2);
+    let to_a = sent.iter().find(|t| t.to.ip() == A).unwrap();
+    let to_b = sent.iter().find(|t| t.to.ip() == B).unwrap();
+    assert_eq!(
+        client.instance_name(to_a.socket.instance).map(|n| &**n),
+        Some("radius-vrf")
+    );
+    assert_eq!(
+        to_b.socket.instance, MAIN_INSTANCE,
+        "`default` is the main table"
+    );
+}
+
+#[test]
+fn accounting_requests_follow_accounting_retry_and_timeout() {
+    let t0 = Instant::now();
+    let accounting_timeout = Duration::from_secs(10);
+    let mut s = server(A, SECRET_A);
+    s.accounting_retry = Some(0);
+    s.accounting_timeout = Some(accounting_timeout);
+    let mut client = client(vec![s]);
+    let id = client
+        .submit(t0, Service::Accounting, &[A], accounting_request())
+        .unwrap();
+    assert_eq!(transmits(&mut client).len(), 1);
+    assert_eq!(client.poll_timeout(), Some(t0 + accounting_timeout));
+    // `accounting-retry 0`: no second attempt.
+    client.handle_timeout(t0 + accounting_timeout);
+    assert!(transmits(&mut client).is_empty());
+    assert_eq!(
+        events(&mut client),
+        vec![ClientEvent::Failed {
+            id,
+            reason: FailReason::TimedOut
+        }]
+    );
 }

@@ -175,6 +175,22 @@ fn an_exhausted_pool_refuses_the_next_subscriber_with_a_clear_cause() {
 }
 
 #[test]
+fn the_wildcard_client_admits_the_lac_and_its_user_group_profile_gives_pool_and_dns() {
+    let mut lab = lab("delete access profile ap client lac-s\n\
+         set access profile ap client * l2tp maximum-sessions-per-tunnel 2000\n\
+         set access profile ap client * user-group-profile users\n\
+         set access group-profile users ppp framed-pool tunnel-users\n\
+         set access group-profile users ppp primary-dns 198.18.0.99\n\
+         set access address-assignment pool tunnel-users family inet network 198.19.9.0/24\n\
+         set access address-assignment pool tunnel-users family inet range r low 198.19.9.10\n\
+         set access address-assignment pool tunnel-users family inet range r high 198.19.9.20\n");
+    let i = bring_up(&mut lab, "dave@isp.example", "pw");
+    let (local, _, dns) = ip_up(&lab.subs[i].events).expect("IPCP up: the * client took the LAC");
+    assert_eq!(local, Ipv4Addr::new(198, 19, 9, 10), "the group's pool");
+    assert_eq!(dns, vec![Ipv4Addr::new(198, 18, 0, 99)], "the group's DNS");
+}
+
+#[test]
 fn a_commit_that_changes_the_pool_keeps_the_addresses_in_use() {
     let mut lab = lab("");
     let i = bring_up(&mut lab, "f@isp.example", "pw");

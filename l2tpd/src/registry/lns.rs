@@ -16,9 +16,6 @@ use crate::l2tp::session::{LnsPolicy, Refusal, RefusalReason, Session};
 use crate::l2tp::wire::attribute::attr;
 use crate::l2tp::wire::{Avp, ControlMessage, MessageType, ResultCode, WireError};
 
-/// The access-profile client used when none is named after the LAC (Junos convention).
-const DEFAULT_CLIENT: &str = "default";
-
 /// What the LNS decided about a calling LAC.
 struct Admission {
     auth: PeerAuth,
@@ -256,11 +253,11 @@ impl Registry {
                 max_sessions: None,
             };
         };
-        let client = self.config.access_profiles.get(profile).and_then(|p| {
-            p.clients
-                .get(host_name)
-                .or_else(|| p.clients.get(DEFAULT_CLIENT))
-        });
+        let client = self
+            .config
+            .access_profiles
+            .get(profile)
+            .and_then(|p| p.tunnel_client(host_name));
         match client {
             None => Admission {
                 auth: PeerAuth::Refused,

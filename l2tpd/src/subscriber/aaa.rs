@@ -251,6 +251,11 @@ fn server_config(address: Ipv4Addr, server: &RadiusServer) -> Option<ServerConfi
         secret: Arc::from(secret.expose()),
         retry: server.retry,
         timeout: Duration::from_secs(u64::from(server.timeout)),
+        accounting_retry: server.accounting_retry,
+        accounting_timeout: server
+            .accounting_timeout
+            .map(|s| Duration::from_secs(u64::from(s))),
+        routing_instance: server.routing_instance.as_deref().map(Arc::from),
         source: server.source_address,
         max_outstanding: usize::try_from(server.max_outstanding_requests)
             .unwrap_or(DEFAULT_OUTSTANDING),

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::Rng;
-use schema::typed::RouterConfig;
+use schema::typed::{PppAuthentication, PppClient, ProfileClient, RouterConfig};
 
 use super::lac::SubscriberLayer;
 use super::table::{AccessLeg, EndCause, LcpTakeover, Phase, Subscriber, SubscriberId};
@@ -48,23 +48,51 @@ pub const SERVICE_MTU: u16 = 1460;
 const DEFAULT_MRU: u16 = 1492;
 const CHAP_CHALLENGE_LEN: usize = 16;
 
-/// `lcp-renegotiation` on the `l2tp-access-profile` client the LAC's Host Name selects
-/// (or the profile's `default` client).
-fn lcp_renegotiation(config: &RouterConfig, call: &LnsCall) -> bool {
-    let Some(profile) = config
+/// The tunnel client: the entry of the tunnel group's `l2tp-access-profile` that the LAC's
+/// Host Name selects (or the profile's default client, `default` or `*`).
+pub(super) fn tunnel_client<'c>(
+    config: &'c RouterConfig,
+    group: &str,
+    lac_host_name: &str,
+) -> Option<&'c ProfileClient> {
+    config
         .l2tp
         .tunnel_groups
-        .get(&call.group)
+        .get(group)
         .and_then(|g| g.l2tp_access_profile.as_deref())
         .and_then(|name| config.access_profiles.get(name))
-    else {
-        return false;
-    };
-    profile
-        .clients
-        .get(&call.lac_host_name)
-        .or_else(|| profile.clients.get("default"))
-        .is_some_and(|client| client.l2tp.lcp_renegotiation)
+        .and_then(|profile| profile.tunnel_client(lac_host_name))
+}
+
+/// The PPP attributes every user of the tunnel gets from the tunnel client's
+/// `user-group-profile` (below RADIUS and the user's own client entry, as Junos).
+pub(super) fn tunnel_user_group<'c>(
+    config: &'c RouterConfig,
+    group: &str,
+    lac_host_name: &str,
+) -> Option<&'c PppClient> {
+    tunnel_client(config, group, lac_host_name)?
+        .user_group
+        .as_ref()
+}
+
+/// What the LNS asks a renegotiating client to authenticate with: the user-group profile's
+/// `ppp-options`, else CHAP then PAP.
+fn authentication(user_group: Option<&PppClient>) -> Vec<AuthProtocol> {
+    let configured: Vec<AuthProtocol> = user_group
+        .map(|g| g.ppp_options.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|a| match a {
+            PppAuthentication::Chap => AuthProtocol::ChapMd5,
+            PppAuthentication::Pap => AuthProtocol::Pap,
+        })
+        .collect();
+    if configured.is_empty() {
+        vec![AuthProtocol::ChapMd5, AuthProtocol::Pap]
+    } else {
+        configured
+    }
 }
 
 /// The credentials the LAC collected, in the form the PPP link reports a client's.
@@ -179,7 +207,12 @@ impl SubscriberLayer {
         registry: &mut Registry,
     ) {
         let group = config.l2tp.tunnel_groups.get(&call.group);
-        let aaa_profile = group.and_then(|g| g.aaa_access_profile.clone());
+        let tunnel_client = tunnel_client(config, &call.group, &call.lac_host_name);
+        // The tunnel client's `aaa-access-profile` over the tunnel group's (Junos).
+        let aaa_profile = tunnel_client
+            .and_then(|c| c.aaa_access_profile.clone())
+            .or_else(|| group.and_then(|g| g.aaa_access_profile.clone()));
+        let user_group = tunnel_client.and_then(|c| c.user_group.as_ref());
         let profile = aaa_profile
             .as_deref()
             .and_then(|name| config.access_profiles.get(name));
@@ -188,17 +221,18 @@ impl SubscriberLayer {
             .as_ref()
             .and_then(|a| a.name.as_deref())
             .map(|n| String::from_utf8_lossy(n).into_owned());
+        // The user's own client entry (or its group profile), the tunnel's user-group
+        // profile, then Junos' 30 s.
         let keepalive = user
             .as_deref()
-            .and_then(|u| profile?.clients.get(u))
-            .map_or(DEFAULT_KEEPALIVE, |c| {
-                Duration::from_secs(u64::from(c.ppp.keepalive))
-            });
+            .and_then(|u| profile?.clients.get(u)?.ppp.keepalive)
+            .or_else(|| user_group?.keepalive)
+            .map_or(DEFAULT_KEEPALIVE, |s| Duration::from_secs(u64::from(s)));
         let mut link = ServerLink::new(ServerLinkConfig {
             fsm: fsm::Config::default(),
             mru: DEFAULT_MRU,
             magic: self.rng.random_range(1..=u32::MAX),
-            authentication: vec![AuthProtocol::ChapMd5, AuthProtocol::Pap],
+            authentication: authentication(user_group),
             // `keepalive 0` turns the LNS's echoes off.
             echo: (!keepalive.is_zero()).then_some(EchoConfig {
                 interval: keepalive,
@@ -209,7 +243,7 @@ impl SubscriberLayer {
             name: self.host_name.clone(),
             negotiation_timeout: Some(NEGOTIATION_TIMEOUT),
         });
-        let renegotiate = lcp_renegotiation(config, &call);
+        let renegotiate = tunnel_client.is_some_and(|c| c.l2tp.lcp_renegotiation);
         let proxied = match proxy_lcp_record(proxy) {
             Some(record) if !renegotiate => match link.open_from_proxy(&record, now) {
                 Ok(()) => true,

@@ -164,6 +164,13 @@ impl SubscriberLayer {
         let client = subscriber
             .access_profile(config)
             .and_then(|p| p.clients.get(&user));
+        // At the LNS, the tunnel client's user-group profile comes after the user's entry.
+        let user_group = match &subscriber.access {
+            super::table::AccessLeg::L2tp { group, lac, .. } => {
+                super::lns::tunnel_user_group(config, group, lac)
+            }
+            _ => None,
+        };
         // RADIUS's Framed-IP-Address and Framed-Pool first, then the local client entry's,
         // then the domain map's pool.
         let grant = subscriber.aaa.as_deref();
@@ -176,6 +183,7 @@ impl SubscriberLayer {
                 let pool = grant
                     .and_then(|g| g.framed_pool.as_deref())
                     .or_else(|| client.and_then(|c| c.ppp.framed_pool.as_deref()))
+                    .or_else(|| user_group.and_then(|g| g.framed_pool.as_deref()))
                     .or_else(|| super::decision::address_pool(config, &user));
                 self.lns.pools.allocate(pool, id.0)
             }
@@ -200,10 +208,12 @@ impl SubscriberLayer {
             primary_dns: grant
                 .and_then(|g| g.primary_dns)
                 .or_else(|| client.and_then(|c| c.ppp.primary_dns))
+                .or_else(|| user_group.and_then(|g| g.primary_dns))
                 .or(lease.primary_dns),
             secondary_dns: grant
                 .and_then(|g| g.secondary_dns)
                 .or_else(|| client.and_then(|c| c.ppp.secondary_dns))
+                .or_else(|| user_group.and_then(|g| g.secondary_dns))
                 .or(lease.secondary_dns),
         };
         link.start_ipcp(addresses, now);

@@ -28,6 +28,9 @@ pub(super) const ACCESS: Stmt = container(
                 DOMAIN_MAP,
             )],
         ),
+        // Junos: PPP and L2TP attributes a client inherits with `group-profile`, or every
+        // PPP user of a tunnel with the tunnel client's `user-group-profile`.
+        list("group-profile", NAME, "Group profile", GROUP_PROFILE),
         list("profile", NAME, "Access profile", PROFILE),
         // Junos: `radius-disconnect { ADDRESS { secret S; } }`, the clients allowed to send
         // Disconnect-Request and CoA-Request (RFC 5176); any other source is dropped.
@@ -84,6 +87,10 @@ pub(super) const ACCESS: Stmt = container(
 
 const POOL: &[&str] = &["access", "address-assignment", "pool"];
 const PROFILE_LIST: &[&str] = &["access", "profile"];
+const GROUP_PROFILE_LIST: &[&str] = &["access", "group-profile"];
+/// Junos: `idle-timeout`, `cell-overhead` and `encapsulation-overhead` shape ATM-backed and
+/// idle subscribers, which this router does not do.
+const NOT_PPP_SHAPING: &str = "idle timeouts and ATM overhead accounting are not implemented";
 const TUNNEL_PROFILE_LIST: &[&str] = &["access", "tunnel-profile"];
 const TUNNEL_SWITCH_PROFILE_LIST: &[&str] = &["access", "tunnel-switch-profile"];
 
@@ -154,12 +161,24 @@ const PROFILE: &[Stmt] = &[
         "RADIUS accounting for this profile",
         ACCOUNTING,
     ),
+    // Junos 10.x and later write `accounting-order radius;` where 9.x wrote `accounting {
+    // order radius; }`: either turns accounting on.
+    leaf_list(
+        "accounting-order",
+        Type::Enum(&["radius"]),
+        "Accounting methods, in order of use (radius turns accounting on)",
+    ),
     leaf_list(
         "authentication-order",
         Type::Enum(&["password", "radius", "none"]),
         "Order of authentication methods",
     ),
-    list("client", NAME, "Client (on the LNS, the peer LAC)", CLIENT),
+    list(
+        "client",
+        Type::ClientName,
+        "Client (on the LNS, the peer LAC; * or default: any LAC no other client names)",
+        CLIENT,
+    ),
     container(
         "radius",
         "RADIUS servers for this profile",
@@ -265,20 +284,25 @@ const RADIUS_OPTIONS: &[Stmt] = &[
 
 const CLIENT: &[Stmt] = &[
     leaf("chap-secret", Type::Secret, "CHAP secret"),
-    leaf("pap-password", Type::Secret, "PAP password"),
+    leaf(
+        "group-profile",
+        NAME,
+        "Group profile whose attributes this client inherits",
+    )
+    .refers_to(GROUP_PROFILE_LIST),
     container(
         "l2tp",
         "L2TP tunnel settings for this client",
         &[
-            leaf("interface-id", NAME, "Interface identifier of the sessions"),
-            flag(
-                "lcp-renegotiation",
-                "Ignore proxy LCP and renegotiate LCP with the subscriber",
-            ),
-            flag(
-                "local-chap",
-                "Authenticate the subscriber with CHAP locally",
-            ),
+            leaf(
+                "aaa-access-profile",
+                NAME,
+                "Access profile that authenticates the PPP users of this client's tunnels",
+            )
+            .refers_to(PROFILE_LIST),
+            L2TP_INTERFACE_ID,
+            LCP_RENEGOTIATION,
+            LOCAL_CHAP,
             // Our choice: session IDs are 16-bit (RFC 2661), 0 reserved.
             leaf(
                 "maximum-sessions-per-tunnel",
@@ -311,27 +335,111 @@ const CLIENT: &[Stmt] = &[
             leaf("shared-secret", Type::Secret, "Tunnel shared secret"),
         ],
     ),
+    leaf("pap-password", Type::Secret, "PAP password"),
+    container("ppp", "PPP settings for this client", CLIENT_PPP),
+    // Junos: on a tunnel client (the LAC, at the LNS), the PPP attributes every user of its
+    // tunnels gets where neither RADIUS nor the user's own client entry gives one.
+    leaf(
+        "user-group-profile",
+        NAME,
+        "Group profile with the PPP attributes of every user in this client's tunnels",
+    )
+    .refers_to(GROUP_PROFILE_LIST),
+];
+
+const CLIENT_PPP: &[Stmt] = &[
+    CELL_OVERHEAD,
+    ENCAPSULATION_OVERHEAD,
+    leaf(
+        "framed-ip-address",
+        Type::Ipv4,
+        "Address assigned to the subscriber",
+    ),
+    FRAMED_POOL,
+    IDLE_TIMEOUT,
+    INTERFACE_ID,
+    KEEPALIVE.default("30"),
+    PRIMARY_DNS,
+    PRIMARY_WINS,
+    SECONDARY_DNS,
+    SECONDARY_WINS,
+];
+
+// The L2TP statements a client and a group profile share.
+const L2TP_INTERFACE_ID: Stmt = leaf("interface-id", NAME, "Interface identifier of the sessions");
+const LCP_RENEGOTIATION: Stmt = flag(
+    "lcp-renegotiation",
+    "Ignore proxy LCP and renegotiate LCP with the subscriber",
+);
+const LOCAL_CHAP: Stmt = flag(
+    "local-chap",
+    "Authenticate the subscriber with CHAP locally",
+);
+
+// The PPP statements a client and a group profile share.
+const CELL_OVERHEAD: Stmt =
+    flag("cell-overhead", "Account for ATM cell overhead").no_effect(NOT_PPP_SHAPING);
+const ENCAPSULATION_OVERHEAD: Stmt = leaf(
+    "encapsulation-overhead",
+    uint(4, 32),
+    "Encapsulation overhead for shaping (bytes)",
+)
+.no_effect(NOT_PPP_SHAPING);
+const FRAMED_POOL: Stmt =
+    leaf("framed-pool", NAME, "Address pool for the subscriber").refers_to(POOL);
+const IDLE_TIMEOUT: Stmt = leaf(
+    "idle-timeout",
+    uint(0, 4294967295),
+    "Idle time before the subscriber is logged out (seconds)",
+)
+.no_effect(NOT_PPP_SHAPING);
+const INTERFACE_ID: Stmt = leaf("interface-id", NAME, "Interface identifier");
+// No default in a group: a group that says nothing leaves the client's (or Junos' 30 s).
+const KEEPALIVE: Stmt = leaf(
+    "keepalive",
+    uint(0, 32767),
+    "LCP echo interval (seconds, 0 = off)",
+);
+const PRIMARY_DNS: Stmt = leaf("primary-dns", Type::Ipv4, "Primary DNS server");
+const PRIMARY_WINS: Stmt = leaf("primary-wins", Type::Ipv4, "Primary WINS server");
+const SECONDARY_DNS: Stmt = leaf("secondary-dns", Type::Ipv4, "Secondary DNS server");
+const SECONDARY_WINS: Stmt = leaf("secondary-wins", Type::Ipv4, "Secondary WINS server");
+
+/// `[edit access group-profile NAME]`, as Junos documents it.
+const GROUP_PROFILE: &[Stmt] = &[
+    container(
+        "l2tp",
+        "L2TP settings of the clients in this group",
+        &[
+            L2TP_INTERFACE_ID,
+            LCP_RENEGOTIATION,
+            LOCAL_CHAP,
+            leaf(
+                "maximum-sessions-per-tunnel",
+                uint(1, 65535),
+                "Maximum sessions in one tunnel",
+            ),
+        ],
+    ),
     container(
         "ppp",
-        "PPP settings for this client",
+        "PPP settings of the clients in this group",
         &[
-            leaf(
-                "framed-ip-address",
-                Type::Ipv4,
-                "Address assigned to the subscriber",
+            CELL_OVERHEAD,
+            ENCAPSULATION_OVERHEAD,
+            FRAMED_POOL,
+            IDLE_TIMEOUT,
+            INTERFACE_ID,
+            KEEPALIVE,
+            container(
+                "ppp-options",
+                "PPP authentication the subscriber is asked for",
+                &[flag("chap", "Ask for CHAP"), flag("pap", "Ask for PAP")],
             ),
-            leaf("framed-pool", NAME, "Address pool for the subscriber").refers_to(POOL),
-            leaf("interface-id", NAME, "Interface identifier"),
-            leaf(
-                "keepalive",
-                uint(0, 32767),
-                "LCP echo interval (seconds, 0 = off)",
-            )
-            .default("30"),
-            leaf("primary-dns", Type::Ipv4, "Primary DNS server"),
-            leaf("secondary-dns", Type::Ipv4, "Secondary DNS server"),
-            leaf("primary-wins", Type::Ipv4, "Primary WINS server"),
-            leaf("secondary-wins", Type::Ipv4, "Secondary WINS server"),
+            PRIMARY_DNS,
+            PRIMARY_WINS,
+            SECONDARY_DNS,
+            SECONDARY_WINS,
         ],
     ),
 ];
@@ -339,7 +447,25 @@ const CLIENT: &[Stmt] = &[
 const RADIUS_SERVER: &[Stmt] = &[
     leaf("port", PORT, "RADIUS authentication port").default("1812"),
     leaf("accounting-port", PORT, "RADIUS accounting port").default("1813"),
+    // Junos: unset, accounting requests use `retry` and `timeout`.
+    leaf(
+        "accounting-retry",
+        uint(0, 100),
+        "Retry attempts of accounting requests (default: retry)",
+    ),
+    leaf(
+        "accounting-timeout",
+        uint(1, 1000),
+        "Accounting request timeout (seconds; default: timeout)",
+    ),
     leaf("retry", uint(1, 100), "Retry attempts").default("3"),
+    // Junos: the instance whose table carries this server's requests (`default`: the main
+    // table); it wins over a domain map's `aaa-routing-instance`.
+    leaf(
+        "routing-instance",
+        NAME,
+        "Routing instance requests to this server are sent in",
+    ),
     leaf("timeout", uint(1, 1000), "Request timeout (seconds)").default("3"),
     leaf("secret", Type::Secret, "Shared secret with the server").mandatory(),
     leaf("source-address", Type::Ipv4, "Source address of requests"),

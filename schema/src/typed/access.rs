@@ -148,20 +148,32 @@ pub struct PppClient {
     pub framed_ip_address: Option<Ipv4Addr>,
     pub framed_pool: Option<String>,
     pub interface_id: Option<String>,
-    /// Seconds; 0 = no LCP echo.
-    pub keepalive: u32,
+    /// Seconds, as the client or its group profile writes it (0 = no LCP echo); `None`:
+    /// neither does, and a user-group profile or Junos' 30 s applies.
+    pub keepalive: Option<u32>,
     pub primary_dns: Option<Ipv4Addr>,
     pub secondary_dns: Option<Ipv4Addr>,
     pub primary_wins: Option<Ipv4Addr>,
     pub secondary_wins: Option<Ipv4Addr>,
+    /// A group profile's `ppp-options { chap; pap; }`: what the subscriber is asked to
+    /// authenticate with, CHAP first (empty: the LNS's default, CHAP then PAP).
+    pub ppp_options: Vec<PppAuthentication>,
 }
 
+/// `client NAME { ... }`, with its `group-profile`'s attributes already filled in where the
+/// client says nothing (Junos: the client's own statements override the group's).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileClient {
     pub chap_secret: Option<Secret>,
     pub pap_password: Option<Secret>,
     pub l2tp: L2tpClient,
     pub ppp: PppClient,
+    /// `l2tp aaa-access-profile`: on a tunnel client, the profile its tunnels' PPP users are
+    /// authenticated with (over the tunnel group's).
+    pub aaa_access_profile: Option<String>,
+    /// `user-group-profile`'s PPP attributes: what every PPP user of this client's tunnels
+    /// gets where RADIUS and the user's own client entry give nothing.
+    pub user_group: Option<PppClient>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +183,12 @@ pub struct RadiusServer {
     pub retry: u32,
     /// Seconds.
     pub timeout: u32,
+    /// `accounting-retry` / `accounting-timeout` (seconds): `None` means as `retry` /
+    /// `timeout`.
+    pub accounting_retry: Option<u32>,
+    pub accounting_timeout: Option<u32>,
+    /// `routing-instance`: the instance (or `default`) this server's requests leave from.
+    pub routing_instance: Option<String>,
     pub secret: Option<Secret>,
     pub source_address: Option<Ipv4Addr>,
     /// Requests in flight to this server at once; more wait in the client's queue.
@@ -236,7 +254,19 @@ pub struct AccessProfile {
     pub accounting: Option<AccountingOptions>,
 }
 
+/// Junos' names for the client that takes any LAC no other client names, in the order they
+/// are tried: MX documentation writes `default`, M-series `*`.
+pub const DEFAULT_CLIENTS: [&str; 2] = ["default", "*"];
+
 impl AccessProfile {
+    /// The client entry for the peer (LAC) called `host_name`: its own, else the default
+    /// client (`default`, then `*`).
+    pub fn tunnel_client(&self, host_name: &str) -> Option<&ProfileClient> {
+        self.clients
+            .get(host_name)
+            .or_else(|| DEFAULT_CLIENTS.iter().find_map(|d| self.clients.get(*d)))
+    }
+
     /// The settings of the server at `address` for this profile: the profile's own
     /// `radius-server` entry, else `[edit access radius-server]` (Junos' precedence).
     pub fn radius_server<'a>(
@@ -390,13 +420,94 @@ pub(super) fn domain_maps(access: View<'_>) -> BTreeMap<String, DomainMap> {
         .collect()
 }
 
-fn client(c: View<'_>) -> ProfileClient {
-    let l2tp = c.container("l2tp");
-    let multilink = l2tp.container("multilink");
-    let ppp = c.container("ppp");
+/// A client over its group profile: a statement the client writes wins, else the group's.
+struct Layered<'a> {
+    own: View<'a>,
+    group: Option<View<'a>>,
+}
+
+impl<'a> Layered<'a> {
+    fn container(&self, name: &str) -> Layered<'a> {
+        Layered {
+            own: self.own.container(name),
+            group: self.group.as_ref().map(|g| g.container(name)),
+        }
+    }
+
+    /// The view that holds `name`: the client's if it writes it, else the group's if that
+    /// does, else the client's (for its default).
+    fn holder(&self, name: &str) -> &View<'a> {
+        match &self.group {
+            Some(group) if !self.own.has(name) && group.has(name) => group,
+            _ => &self.own,
+        }
+    }
+
+    fn string(&self, name: &str) -> Option<String> {
+        self.holder(name).string(name)
+    }
+
+    fn uint<T: TryFrom<u64>>(&self, name: &str) -> Option<T> {
+        self.holder(name).uint(name)
+    }
+
+    /// A number the client or its group writes (its default does not count).
+    fn written<T: TryFrom<u64>>(&self, name: &str) -> Option<T> {
+        let holder = self.holder(name);
+        holder.has(name).then(|| holder.uint(name)).flatten()
+    }
+
+    fn address(&self, name: &str) -> Option<Ipv4Addr> {
+        self.holder(name).address(name)
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.holder(name).flag(name)
+    }
+}
+
+/// A group profile's `ppp` as a tunnel's users inherit it (no fixed address in a group).
+fn group_ppp(group: View<'_>) -> PppClient {
+    let ppp = group.container("ppp");
+    PppClient {
+        framed_ip_address: None,
+        framed_pool: ppp.string("framed-pool"),
+        interface_id: ppp.string("interface-id"),
+        keepalive: ppp.uint("keepalive"),
+        primary_dns: ppp.address("primary-dns"),
+        secondary_dns: ppp.address("secondary-dns"),
+        primary_wins: ppp.address("primary-wins"),
+        secondary_wins: ppp.address("secondary-wins"),
+        ppp_options: [
+            ("chap", PppAuthentication::Chap),
+            ("pap", PppAuthentication::Pap),
+        ]
+        .into_iter()
+        .filter(|(word, _)| ppp.container("ppp-options").flag(word))
+        .map(|(_, auth)| auth)
+        .collect(),
+    }
+}
+
+fn client(c: View<'_>, access: View<'_>) -> ProfileClient {
+    let group = |statement: &str| {
+        c.value(statement)
+            .and_then(|name| access.entries("group-profile").find(|(n, _)| *n == name))
+            .map(|(_, g)| g)
+    };
+    let layered = Layered {
+        own: c,
+        group: group("group-profile"),
+    };
+    let l2tp = layered.container("l2tp");
+    let multilink = c.container("l2tp").container("multilink");
+    let own_l2tp = c.container("l2tp");
+    let ppp = layered.container("ppp");
     ProfileClient {
         chap_secret: c.secret("chap-secret"),
         pap_password: c.secret("pap-password"),
+        aaa_access_profile: own_l2tp.string("aaa-access-profile"),
+        user_group: group("user-group-profile").map(group_ppp),
         l2tp: L2tpClient {
             interface_id: l2tp.string("interface-id"),
             lcp_renegotiation: l2tp.flag("lcp-renegotiation"),
@@ -404,19 +515,20 @@ fn client(c: View<'_>) -> ProfileClient {
             maximum_sessions_per_tunnel: l2tp.uint("maximum-sessions-per-tunnel"),
             multilink_drop_timeout: multilink.uint("drop-timeout"),
             multilink_fragment_threshold: multilink.uint("fragment-threshold"),
-            ppp_authentication: l2tp.keyword("ppp-authentication"),
-            ppp_profile: l2tp.string("ppp-profile"),
-            shared_secret: l2tp.secret("shared-secret"),
+            ppp_authentication: own_l2tp.keyword("ppp-authentication"),
+            ppp_profile: own_l2tp.string("ppp-profile"),
+            shared_secret: own_l2tp.secret("shared-secret"),
         },
         ppp: PppClient {
             framed_ip_address: ppp.address("framed-ip-address"),
             framed_pool: ppp.string("framed-pool"),
             interface_id: ppp.string("interface-id"),
-            keepalive: ppp.number("keepalive"),
+            keepalive: ppp.written("keepalive"),
             primary_dns: ppp.address("primary-dns"),
             secondary_dns: ppp.address("secondary-dns"),
             primary_wins: ppp.address("primary-wins"),
             secondary_wins: ppp.address("secondary-wins"),
+            ppp_options: Vec::new(),
         },
     }
 }
@@ -427,6 +539,9 @@ fn radius_server(s: View<'_>) -> RadiusServer {
         accounting_port: s.number("accounting-port"),
         retry: s.number("retry"),
         timeout: s.number("timeout"),
+        accounting_retry: s.uint("accounting-retry"),
+        accounting_timeout: s.uint("accounting-timeout"),
+        routing_instance: s.string("routing-instance"),
         secret: s.secret("secret"),
         source_address: s.address("source-address"),
         max_outstanding_requests: s.number("max-outstanding-requests"),
@@ -451,8 +566,10 @@ fn radius_options(options: View<'_>) -> RadiusOptions {
     }
 }
 
-fn accounting(a: View<'_>) -> Option<AccountingOptions> {
-    if !a.values("order").iter().any(|m| m == "radius") {
+/// `accounting { order radius; }` or the profile's `accounting-order radius` turns it on.
+fn accounting(a: View<'_>, profile: View<'_>) -> Option<AccountingOptions> {
+    let on = |order: Vec<String>| order.iter().any(|m| m == "radius");
+    if !on(a.values("order")) && !on(profile.values("accounting-order")) {
         return None;
     }
     Some(AccountingOptions {
@@ -503,13 +620,13 @@ pub(super) fn access_profiles(access: View<'_>) -> BTreeMap<String, AccessProfil
                     .collect(),
                 clients: p
                     .entries("client")
-                    .map(|(name, c)| (name.to_string(), client(c)))
+                    .map(|(name, c)| (name.to_string(), client(c, access)))
                     .collect(),
                 authentication_servers: addresses(radius.values("authentication-server")),
                 accounting_servers: addresses(radius.values("accounting-server")),
                 radius_servers: radius_server_list(p),
                 radius_options: radius_options(radius.container("options")),
-                accounting: accounting(p.container("accounting")),
+                accounting: accounting(p.container("accounting"), p),
             };
             (name.to_string(), profile)
         })

@@ -290,10 +290,8 @@ fn lns_configuration() {
     assert_eq!(lac.l2tp.shared_secret, Some(Secret::from("password")));
     assert_eq!(lac.l2tp.maximum_sessions_per_tunnel, Some(2000));
     assert!(lac.l2tp.lcp_renegotiation && !lac.l2tp.local_chap);
-    assert_eq!(
-        lac.ppp.keepalive,
-        default_of::<u32>(&["access", "profile", "client", "ppp", "keepalive"])
-    );
+    // Unwritten: the subscriber layer applies the user-group profile's or Junos' 30 s.
+    assert_eq!(lac.ppp.keepalive, None);
     assert_eq!(
         profile.authentication_order,
         vec![AuthenticationMethod::Radius, AuthenticationMethod::Password]

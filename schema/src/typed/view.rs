@@ -71,6 +71,11 @@ impl<'a> View<'a> {
         }
     }
 
+    /// True when the statement is written here (a default does not count).
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.child_node(name).is_some()
+    }
+
     pub(crate) fn string(&self, name: &str) -> Option<String> {
         self.value(name).map(str::to_string)
     }

@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
     address_pools(config, findings);
     aaa_routing_instances(config, findings);
+    server_routing_instances(config, findings);
     for (name, profile) in &config.access_profiles {
         radius_servers_of_profile(config, name, profile, findings);
         accounting_of_profile(root, name, profile, findings);
@@ -31,6 +32,41 @@ fn aaa_routing_instances(config: &RouterConfig, findings: &mut Findings) {
                 NodeId::entry("map", name.as_str()),
             ],
             format!("aaa-routing-instance {instance}").as_str(),
+            "Referenced routing instance is not defined".to_string(),
+        );
+    }
+}
+
+/// A RADIUS server's `routing-instance` is `default` or a configured instance, in
+/// `[edit access radius-server]` and in each profile's own.
+fn server_routing_instances(config: &RouterConfig, findings: &mut Findings) {
+    let global = config
+        .radius_servers
+        .iter()
+        .map(|(address, server)| (vec![NodeId::new("access")], address, server));
+    let in_profiles = config.access_profiles.iter().flat_map(|(name, profile)| {
+        profile.radius_servers.iter().map(move |(address, server)| {
+            (
+                vec![
+                    NodeId::new("access"),
+                    NodeId::entry("profile", name.as_str()),
+                ],
+                address,
+                server,
+            )
+        })
+    });
+    for (mut path, address, server) in global.chain(in_profiles) {
+        let Some(instance) = server.routing_instance.as_deref() else {
+            continue;
+        };
+        if instance == "default" || config.routing_instances.contains_key(instance) {
+            continue;
+        }
+        path.push(NodeId::entry("radius-server", address.to_string().as_str()));
+        findings.error(
+            path,
+            format!("routing-instance {instance}").as_str(),
             "Referenced routing instance is not defined".to_string(),
         );
     }
