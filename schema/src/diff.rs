@@ -26,6 +26,7 @@ pub(crate) fn diff_in(
     let stmt = stmt_for_path_in(root, path);
     let Some((last, parent)) = path.split_last() else {
         node_diff(&mut Vec::new(), Some(root), base, target, &mut out);
+        drop_empty(&mut out);
         return out;
     };
     let (b, t) = (base.get(path), target.get(path));
@@ -44,6 +45,7 @@ pub(crate) fn diff_in(
                 });
             }
             node_diff(&mut path.to_vec(), stmt, b, t, &mut out);
+            drop_empty(&mut out);
         }
         _ => {
             let mut lines = Vec::new();
@@ -113,33 +115,64 @@ struct Pair<'a> {
 
 /// The children of both sides in canonical order; within a list kept in the operator's
 /// order, removed entries come first.
+///
+/// Linear in the number of children (issue 15): when both sides hold the same children in
+/// the same order (every edit that changes values, the common case), they are paired by
+/// position without hashing, and children already in canonical order are not sorted.
 fn pairs<'a>(stmt: Option<&'static Stmt>, b: &'a Node, t: &'a Node) -> Vec<Pair<'a>> {
-    let removed = b
-        .children
-        .iter()
-        .filter(|(id, _)| !t.children.contains_key(*id));
-    let mut pairs: Vec<Pair<'a>> = removed
-        .map(|(id, node)| Pair {
+    let aligned = b.children.len() == t.children.len()
+        && b.children
+            .keys()
+            .zip(t.children.keys())
+            .all(|(x, y)| x == y);
+    let mut pairs: Vec<Pair<'a>> = if aligned {
+        b.children
+            .iter()
+            .zip(t.children.values())
+            .map(|((id, base), target)| Pair {
+                id,
+                base: Some(base),
+                target: Some(target),
+            })
+            .collect()
+    } else {
+        let removed = b
+            .children
+            .iter()
+            .filter(|(id, _)| !t.children.contains_key(*id))
+            .map(|(id, node)| Pair {
+                id,
+                base: Some(node),
+                target: None,
+            });
+        let mut pairs: Vec<Pair<'a>> = removed.collect();
+        pairs.extend(t.children.iter().map(|(id, node)| Pair {
             id,
-            base: Some(node),
-            target: None,
-        })
-        .collect();
-    pairs.extend(t.children.iter().map(|(id, node)| Pair {
-        id,
-        base: b.children.get(id),
-        target: Some(node),
-    }));
+            base: b.children.get(id),
+            target: Some(node),
+        }));
+        pairs
+    };
     if let Some(stmt) = stmt {
-        let mut keyed: Vec<((usize, u64), usize, Pair<'a>)> = pairs
-            .into_iter()
-            .enumerate()
-            .map(|(seq, p)| (order::sort_key(stmt, p.id), seq, p))
-            .collect();
-        keyed.sort_unstable_by_key(|(key, seq, _)| (*key, *seq));
-        pairs = keyed.into_iter().map(|(_, _, p)| p).collect();
+        let keys: Vec<(usize, u64)> = pairs.iter().map(|p| order::sort_key(stmt, p.id)).collect();
+        if keys.windows(2).any(|w| w[0] > w[1]) {
+            let mut keyed: Vec<((usize, u64), usize, Pair<'a>)> = keys
+                .into_iter()
+                .zip(pairs)
+                .enumerate()
+                .map(|(seq, (key, p))| (key, seq, p))
+                .collect();
+            keyed.sort_unstable_by_key(|(key, seq, _)| (*key, *seq));
+            pairs = keyed.into_iter().map(|(_, _, p)| p).collect();
+        }
     }
     pairs
+}
+
+/// Levels that turned out to hold no change leave an empty block behind: dropped in one
+/// pass at the end, not one `Vec::remove` (a shift of every later block) per level.
+fn drop_empty(out: &mut Vec<DiffBlock>) {
+    out.retain(|b| !b.lines.is_empty());
 }
 
 /// Compares the contents of a level present on both sides, under the banner `path`.
@@ -150,9 +183,9 @@ fn node_diff(
     t: &Node,
     out: &mut Vec<DiffBlock>,
 ) {
-    if b.children == t.children {
-        return;
-    }
+    // No deep comparison of the two levels first: the caller found them different, and each
+    // child is compared once below (comparing here as well walked every unchanged sibling
+    // once more per level of the change's path).
     let block = out.len();
     out.push(DiffBlock {
         path: path.clone(),
@@ -177,9 +210,6 @@ fn node_diff(
                 i += 1;
             }
         }
-    }
-    if out.get(block).is_some_and(|b| b.lines.is_empty()) {
-        out.remove(block);
     }
 }
 
@@ -249,9 +279,6 @@ fn group_diff(
         for pair in run {
             child_diff(path, Some(list), pair, true, group_block, out);
         }
-        if out.get(group_block).is_some_and(|b| b.lines.is_empty()) {
-            out.remove(group_block);
-        }
         return;
     }
     let sign = if target_has {
@@ -271,5 +298,7 @@ fn group_diff(
     push_lines(out, block, signed_lines);
 }
 
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;

@@ -134,3 +134,132 @@ fn restricted_to_a_path() {
         "[edit]\n+  services {\n+      l2tp {\n+          tunnel {\n+              idle-timeout 6;\n+          }\n+      }\n+  }\n"
     );
 }
+
+/// Statements of the product's schema that random edits pick from: leaves, ordered and keyed
+/// lists, a grouped list (`interfaces`), leaf-lists, flags.
+const POOL: &[&str] = &[
+    "system host-name r1",
+    "system host-name r2",
+    "services l2tp tunnel idle-timeout 120",
+    "services l2tp tunnel idle-timeout 60",
+    "services l2tp drain",
+    "services l2tp tunnel-group tg1 local-gateway address 127.0.0.2",
+    "services l2tp tunnel-group tg1 service-interface si-0/0/0",
+    "services l2tp tunnel-group tg2 local-gateway address 127.0.0.3",
+    "access tunnel-profile tp1 tunnel 1 preference 0",
+    "access tunnel-profile tp1 tunnel 1 remote-gateway address 127.0.0.10",
+    "access tunnel-profile tp1 tunnel 7 preference 1",
+    "access tunnel-profile tp1 tunnel 2 max-sessions 10",
+    "access tunnel-profile tp2 tunnel 1 remote-gateway address 127.0.0.11",
+    "access tunnel-profile tp3",
+    "access tunnel-profile tp0 tunnel 3 preference 2",
+    "access domain map example.net tunnel-profile tp1",
+    "access domain map a.example tunnel-profile tp2",
+    "access profile lns-clients authentication-order [ radius password ]",
+    "access profile lns-clients authentication-order password",
+    "access address-assignment pool p family inet network 127.16.0.0/16",
+    "access address-assignment pool p family inet dhcp-attributes name-server 127.0.0.53",
+    "access address-assignment pool p family inet dhcp-attributes name-server 127.0.0.54",
+    "interfaces ge-0/0/0 unit 0 family inet address 127.0.0.1/32",
+    "interfaces ge-0/0/0 unit 0 family inet address 127.0.0.2/24",
+    "interfaces ge-0/0/1 unit 0 family inet address 127.0.0.3/24",
+    "interfaces lo0 unit 0 family inet address 127.0.0.9/32",
+    "snmp community public authorization read-only",
+    "snmp community public clients 127.0.0.0/8",
+    "snmp community private clients 127.1.0.0/16",
+];
+
+/// A tree from the pool: the chosen statements set in the chosen order (so lists kept in the
+/// operator's order differ), some deactivated or annotated.
+fn pool_tree(picks: &[(usize, u8)]) -> Node {
+    let mut t = Node::default();
+    for (i, tag) in picks {
+        let Some(line) = POOL.get(*i) else { continue };
+        let words: Vec<String> = crate::tokenize::split_words(line)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
+        if crate::edit::set(&mut t, &words).is_err() {
+            continue;
+        }
+        // Tag the statement's first two or three words' level (a block), sometimes.
+        let level: Vec<String> = words
+            .iter()
+            .take(2 + usize::from(tag % 2))
+            .cloned()
+            .collect();
+        match tag % 7 {
+            0 => {
+                let _ = crate::edit::deactivate(&mut t, &level);
+            }
+            1 => {
+                let _ = crate::edit::annotate(&mut t, &level, "note");
+            }
+            _ => {}
+        }
+    }
+    t
+}
+
+proptest::proptest! {
+    /// The linear diff gives exactly the blocks of the algorithm it replaced, for the whole
+    /// tree and for a level.
+    #[test]
+    fn same_blocks_as_the_reference_diff(
+        a in proptest::collection::vec((0..POOL.len(), proptest::prelude::any::<u8>()), 0..14),
+        b in proptest::collection::vec((0..POOL.len(), proptest::prelude::any::<u8>()), 0..14),
+        level in 0usize..4,
+    ) {
+        let (a, b) = (pool_tree(&a), pool_tree(&b));
+        proptest::prop_assert_eq!(
+            diff(&a, &b, &[]),
+            reference::diff_in(&crate::table::ROOT, &a, &b, &[])
+        );
+        let path: Vec<NodeId> = match level {
+            0 => vec![NodeId::new("access")],
+            1 => vec![NodeId::new("access"), NodeId::entry("tunnel-profile", "tp1")],
+            2 => vec![NodeId::new("interfaces")],
+            _ => vec![NodeId::new("services"), NodeId::new("l2tp")],
+        };
+        proptest::prop_assert_eq!(
+            diff(&a, &b, &path),
+            reference::diff_in(&crate::table::ROOT, &a, &b, &path)
+        );
+    }
+}
+
+/// A thousand profiles with one changed: the same single block as before, and the
+/// unchanged profiles are paired by position (no hashing) — the aligned case.
+#[test]
+fn one_change_among_many_profiles_is_one_block() {
+    let mut a = Node::default();
+    for i in 0..1000 {
+        let words: Vec<String> = format!("access tunnel-profile tp{i} tunnel 1 preference 0")
+            .split(' ')
+            .map(String::from)
+            .collect();
+        crate::edit::set(&mut a, &words).unwrap();
+    }
+    let mut b = a.clone();
+    let words: Vec<String> = "access tunnel-profile tp500 tunnel 1 preference 3"
+        .split(' ')
+        .map(String::from)
+        .collect();
+    crate::edit::set(&mut b, &words).unwrap();
+    let blocks = diff(&a, &b, &[]);
+    assert_eq!(blocks, reference::diff_in(&crate::table::ROOT, &a, &b, &[]));
+    assert_eq!(
+        diff_to_text(&blocks),
+        "[edit access tunnel-profile tp500 tunnel 1]\n-  preference 0;\n+  preference 3;\n"
+    );
+}
+
+/// The property test means something only if its statements are taken.
+#[test]
+fn every_pool_statement_sets() {
+    for (i, line) in POOL.iter().enumerate() {
+        let t = pool_tree(&[(i, 2)]);
+        assert!(!t.children.is_empty(), "{line}");
+    }
+}

@@ -1,8 +1,11 @@
 //! `cargo build --release --bins && target/release/l2tp-config-bench [--profiles N]`
+//! `target/release/l2tp-config-bench --sizes 1000,5000,10000,20000`
 //!
 //! Measures the configuration path at scale against a real daemon: a generated configuration
 //! of N tunnel profiles and N domain maps (N = 10,000 gives over 100,000 lines), and prints a
-//! table plus one machine-readable line.
+//! table plus one machine-readable line. With `--sizes`, one fresh daemon per size and a
+//! scaling table: each figure per profile, as a ratio to the smallest size's (issue 15 wants
+//! compare, commit and RSS linear within 25 %, i.e. every ratio at most 1.25).
 
 use clap::Parser;
 use l2tp_tests::{bigconfig, Client, DaemonProcess};
@@ -18,6 +21,29 @@ struct Args {
     /// Repetitions of each measurement (the median is reported).
     #[arg(long, default_value_t = 3)]
     runs: usize,
+    /// Several sizes in one run (comma-separated profile counts): prints the scaling table.
+    #[arg(long, value_delimiter = ',')]
+    sizes: Vec<usize>,
+}
+
+/// One size's figures (medians of the runs).
+struct Figures {
+    profiles: usize,
+    lines: usize,
+    load: Duration,
+    commit: Duration,
+    load_commit: Duration,
+    /// The daemon's CPU time for the same requests.
+    load_cpu: Duration,
+    commit_cpu: Duration,
+    compare_cpu: Duration,
+    display_set: Duration,
+    set_lines: usize,
+    compare: Duration,
+    rss_idle: u64,
+    rss_committed: u64,
+    rss_editing: u64,
+    rss_restarted: u64,
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -43,6 +69,35 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time the daemon has used, all threads, in nanoseconds (the scheduler's own count, so
+/// the figures hold on a machine busy with other work, where wall time does not).
+fn cpu_ns(pid: u32) -> u64 {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .sum()
+}
+
+/// Wall time and the daemon's CPU time of one request.
+fn timed<T>(pid: u32, f: impl FnOnce() -> T) -> (T, Duration, Duration) {
+    let (cpu, t) = (cpu_ns(pid), Instant::now());
+    let out = f();
+    let wall = t.elapsed();
+    (
+        out,
+        wall,
+        Duration::from_nanos(cpu_ns(pid).saturating_sub(cpu)),
+    )
+}
+
 fn expect_done(reply: Reply) {
     assert!(
         matches!(reply, Reply::Done { .. }),
@@ -53,7 +108,16 @@ fn expect_done(reply: Reply) {
 fn main() {
     let args = Args::parse();
     let runs = args.runs.max(1);
-    let text = bigconfig::brace_text(args.profiles);
+    if args.sizes.is_empty() {
+        report(&measure(args.profiles, runs));
+    } else {
+        let figures: Vec<Figures> = args.sizes.iter().map(|n| measure(*n, runs)).collect();
+        scaling(&figures);
+    }
+}
+
+fn measure(profiles: usize, runs: usize) -> Figures {
+    let text = bigconfig::brace_text(profiles);
     let lines = text.lines().count();
     let mut daemon = DaemonProcess::start();
     let pid = daemon.pid().expect("daemon pid");
@@ -64,24 +128,31 @@ fn main() {
     });
 
     let (mut load, mut commit) = (Vec::new(), Vec::new());
+    let (mut load_cpu, mut commit_cpu, mut compare_cpu) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
         // Alternate the host name so every run commits a real change.
         let variant = text.replace("bench-lac", &format!("bench-lac-{run}"));
-        let t = Instant::now();
-        expect_done(c.ok(&Request::Load {
-            mode: LoadMode::Override,
-            text: variant,
-            relative: None,
-        }));
-        load.push(t.elapsed());
-        let t = Instant::now();
-        expect_done(c.ok(&Request::Commit {
-            check: false,
-            confirmed: None,
-            comment: None,
-            and_quit: false,
-        }));
-        commit.push(t.elapsed());
+        let (reply, wall, cpu) = timed(pid, || {
+            c.ok(&Request::Load {
+                mode: LoadMode::Override,
+                text: variant,
+                relative: None,
+            })
+        });
+        expect_done(reply);
+        load.push(wall);
+        load_cpu.push(cpu);
+        let (reply, wall, cpu) = timed(pid, || {
+            c.ok(&Request::Commit {
+                check: false,
+                confirmed: None,
+                comment: None,
+                and_quit: false,
+            })
+        });
+        expect_done(reply);
+        commit.push(wall);
+        commit_cpu.push(cpu);
     }
     let load_commit: Vec<Duration> = load.iter().zip(&commit).map(|(a, b)| *a + *b).collect();
     // At rest: the configuration committed, no candidate being edited.
@@ -111,18 +182,20 @@ fn main() {
     for run in 0..runs {
         let set = format!(
             "access tunnel-profile tp{} tunnel 1 max-sessions {}",
-            args.profiles / 2,
+            profiles / 2,
             100 + run
         );
         expect_done(c.ok(&Request::Set {
             words: set.split(' ').map(String::from).collect(),
         }));
         let t = Instant::now();
+        let cpu = cpu_ns(pid);
         let reply = c.ok(&Request::Compare {
             words: vec![],
             base: Revision::Active,
             target: Revision::Candidate,
         });
+        compare_cpu.push(Duration::from_nanos(cpu_ns(pid).saturating_sub(cpu)));
         let Reply::Diff { blocks } = reply else {
             panic!("compare: {reply:?}")
         };
@@ -147,9 +220,30 @@ fn main() {
     drop(c);
     daemon.restart();
     let rss_restarted = rss_kib(daemon.pid().expect("daemon pid"));
+    Figures {
+        profiles,
+        lines,
+        load: median(load),
+        commit: median(commit),
+        load_commit: median(load_commit),
+        load_cpu: median(load_cpu),
+        commit_cpu: median(commit_cpu),
+        compare_cpu: median(compare_cpu),
+        display_set: median(display_set),
+        set_lines,
+        compare: median(compare),
+        rss_idle,
+        rss_committed,
+        rss_editing,
+        rss_restarted,
+    }
+}
+
+fn report(f: &Figures) {
+    let (lines, set_lines) = (f.lines, f.set_lines);
     println!(
         "configuration benchmark: {} profiles + {} domain maps = {lines} lines of brace text",
-        args.profiles, args.profiles
+        f.profiles, f.profiles
     );
     println!(
         "{:<46}{:>12}{:>12}",
@@ -158,56 +252,126 @@ fn main() {
     let row = |name: &str, v: String, target: &str| println!("{name:<46}{v:>12}{target:>12}");
     row(
         "load override (daemon)",
-        format!("{:.0} ms", ms(median(load))),
+        format!("{:.0} ms", ms(f.load)),
         "",
     );
     row(
         "commit (check, apply, persist)",
-        format!("{:.0} ms", ms(median(commit))),
+        format!("{:.0} ms", ms(f.commit)),
         "",
     );
     row(
         "load override + commit",
-        format!("{:.0} ms", ms(median(load_commit.clone()))),
+        format!("{:.0} ms", ms(f.load_commit)),
         "< 1000 ms",
     );
     row(
         &format!("cli: show configuration | display set ({set_lines} l)"),
-        format!("{:.0} ms", ms(median(display_set.clone()))),
+        format!("{:.0} ms", ms(f.display_set)),
         "< 300 ms",
     );
     row(
         "show | compare, one changed line",
-        format!("{:.1} ms", ms(median(compare.clone()))),
+        format!("{:.1} ms", ms(f.compare)),
         "< 100 ms",
     );
     row(
         "l2tpd RSS before load",
-        format!("{} MiB", rss_idle / 1024),
+        format!("{} MiB", f.rss_idle / 1024),
         "",
     );
     row(
         "l2tpd RSS, configuration committed",
-        format!("{} MiB", rss_committed / 1024),
+        format!("{} MiB", f.rss_committed / 1024),
         "< 100 MiB",
     );
     row(
         "l2tpd RSS, with a candidate being edited",
-        format!("{} MiB", rss_editing / 1024),
+        format!("{} MiB", f.rss_editing / 1024),
         "",
     );
     row(
         "l2tpd RSS, restarted with the configuration",
-        format!("{} MiB", rss_restarted / 1024),
+        format!("{} MiB", f.rss_restarted / 1024),
         "",
     );
     println!(
         "lines={lines} load_commit_ms={:.0} display_set_ms={:.0} compare_ms={:.1} rss_mib={} rss_editing_mib={} rss_restarted_mib={}",
-        ms(median(load_commit)),
-        ms(median(display_set)),
-        ms(median(compare)),
-        rss_committed / 1024,
-        rss_editing / 1024,
-        rss_restarted / 1024
+        ms(f.load_commit),
+        ms(f.display_set),
+        ms(f.compare),
+        f.rss_committed / 1024,
+        f.rss_editing / 1024,
+        f.rss_restarted / 1024
     );
+}
+
+/// Per-profile cost at each size against the smallest size's: 1.00 is linear.
+fn scaling(figures: &[Figures]) {
+    let Some(first) = figures.first() else {
+        return;
+    };
+    let per = |v: f64, n: usize| v / n.max(1) as f64;
+    // RSS grown by the configuration: the daemon's RSS before the load is not the config's.
+    let grown = |f: &Figures| f.rss_committed.saturating_sub(f.rss_idle) as f64;
+    println!(
+        "configuration scaling: N tunnel profiles + N domain maps, median of runs; ratio = cost per profile / cost per profile at {}",
+        first.profiles
+    );
+    println!(
+        "wall time, then the daemon's CPU time (the scheduler's count: it holds on a busy machine)"
+    );
+    println!(
+        "{:>8}{:>9}{:>15}{:>15}{:>15}{:>15}{:>15}{:>15}{:>18}{:>11}",
+        "profiles",
+        "lines",
+        "compare ms",
+        "commit ms",
+        "load ms",
+        "compare cpu",
+        "commit cpu",
+        "load cpu",
+        "RSS MiB (grown)",
+        "restarted"
+    );
+    for f in figures {
+        let cell = |v: f64, base: f64| {
+            format!(
+                "{v:.1} ({:.2})",
+                per(v, f.profiles) / per(base, first.profiles)
+            )
+        };
+        println!(
+            "{:>8}{:>9}{:>15}{:>15}{:>15}{:>15}{:>15}{:>15}{:>18}{:>11}",
+            f.profiles,
+            f.lines,
+            cell(ms(f.compare), ms(first.compare)),
+            cell(ms(f.commit), ms(first.commit)),
+            cell(ms(f.load), ms(first.load)),
+            cell(ms(f.compare_cpu), ms(first.compare_cpu)),
+            cell(ms(f.commit_cpu), ms(first.commit_cpu)),
+            cell(ms(f.load_cpu), ms(first.load_cpu)),
+            format!(
+                "{} ({:.2})",
+                f.rss_committed / 1024,
+                per(grown(f), f.profiles) / per(grown(first), first.profiles)
+            ),
+            format!("{} MiB", f.rss_restarted / 1024),
+        );
+    }
+    for f in figures {
+        println!(
+            "profiles={} compare_ms={:.1} commit_ms={:.0} load_ms={:.0} compare_cpu_ms={:.1} commit_cpu_ms={:.0} load_cpu_ms={:.0} rss_mib={} rss_idle_mib={} rss_restarted_mib={}",
+            f.profiles,
+            ms(f.compare),
+            ms(f.commit),
+            ms(f.load),
+            ms(f.compare_cpu),
+            ms(f.commit_cpu),
+            ms(f.load_cpu),
+            f.rss_committed / 1024,
+            f.rss_idle / 1024,
+            f.rss_restarted / 1024
+        );
+    }
 }
