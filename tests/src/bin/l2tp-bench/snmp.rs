@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use l2tp_tests::netsnmp::{self, Snmpd};
 
+use super::agentx_master::Master;
+
 use super::{
     check, commit_lns, ensure_l2tpd, lac_engine, lac_set_lines, lns_set_lines, per_second,
     per_tunnel, DaemonProcess, Setup, PROFILE,
@@ -20,6 +22,8 @@ const SNMPD_ADDRESS: &str = "127.0.3.3";
 const SNMPD_PORT: u16 = 16_171;
 /// net-snmp's snmpbulkwalk asks for 10 repetitions unless told; the agents cap at 100.
 const MAX_REPETITIONS: &str = "-Cr100";
+/// JNX-L2TP-MIB::jnxL2tp, the subtree every walk covers.
+const JNX_L2TP: &[u32] = &[1, 3, 6, 1, 4, 1, 2636, 3, 49, 1];
 
 pub struct SnmpBench {
     pub sessions: usize,
@@ -176,7 +180,7 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
         ),
     )?;
     let mut lac = lac_engine(&lac_set_lines(&setup, each))?;
-    let _snmpd = Snmpd::start(SNMPD_ADDRESS, SNMPD_PORT, &agentx_socket);
+    let snmpd = Snmpd::start(SNMPD_ADDRESS, SNMPD_PORT, &agentx_socket);
     let embedded = format!("{}:{LNS_AGENT_PORT}", super::LNS_ADDRESS);
     let master = format!("{SNMPD_ADDRESS}:{SNMPD_PORT}");
 
@@ -215,6 +219,22 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
     } else {
         f64::INFINITY
     };
+    // The same subagent under the bench's own master: GetNext (snmpd's way, without
+    // snmpd's share of each round trip) and GetBulk of 100.
+    drop(snmpd);
+    let own_socket = socket_dir.path().join("bench-master.sock");
+    commit_lns(
+        &lns,
+        &format!("set snmp agentx socket {}\n", own_socket.display()),
+    )?;
+    let mut master = Master::accept(&own_socket, Duration::from_secs(15))?;
+    let mut direct = Vec::new();
+    for repetitions in [0u16, 100] {
+        let before = process_cpu(pid)?;
+        let walked = master.walk(JNX_L2TP, repetitions)?;
+        let cpu = process_cpu(pid)? - before;
+        direct.push((repetitions, walked, cpu));
+    }
     let (lac_retx_after, tunnels_up) = super::ops::lac_state(&mut lac)?;
     let retransmissions = lac_retx_after.saturating_sub(lac_retx_before)
         + super::ops::lns_retransmissions(&lns)?.saturating_sub(lns_retx_before);
@@ -280,6 +300,32 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
         format!("{cpu_ratio:.2}x"),
         "<= 3x",
     );
+    let mut direct_ratios = Vec::new();
+    for (repetitions, w, cpu) in &direct {
+        let name = if *repetitions == 0 {
+            "AgentX GetNext from the bench's master".to_string()
+        } else {
+            format!("AgentX GetBulk {repetitions} from the bench's master")
+        };
+        let us = micros_per_varbind(*cpu, w.varbinds);
+        let ratio = if embedded_us > 0.0 {
+            us / embedded_us
+        } else {
+            f64::INFINITY
+        };
+        direct_ratios.push(ratio);
+        row(&name, format!("{us:.2} us ({ratio:.2}x)"), "");
+        row(
+            "  CPU / varbinds / PDUs / time",
+            format!(
+                "{cpu:.2} s / {} / {} / {:.1} s",
+                w.varbinds,
+                w.requests,
+                w.elapsed.as_secs_f64()
+            ),
+            "",
+        );
+    }
     let quiet_rate = per_second(quiet.completed, quiet.elapsed);
     let busy_rate = per_second(busy.completed, busy.elapsed);
     row(
@@ -303,10 +349,12 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
         "",
     );
     println!(
-        "sessions={} embedded_varbinds_per_s={:.0} agentx_varbinds_per_s={:.0} setup_quiet_per_s={quiet_rate:.0} setup_during_walk_per_s={busy_rate:.0} retransmissions={retransmissions} embedded_us_per_varbind={embedded_us:.2} agentx_us_per_varbind={agentx_us:.2} cpu_ratio={cpu_ratio:.2}",
+        "sessions={} embedded_varbinds_per_s={:.0} agentx_varbinds_per_s={:.0} setup_quiet_per_s={quiet_rate:.0} setup_during_walk_per_s={busy_rate:.0} retransmissions={retransmissions} embedded_us_per_varbind={embedded_us:.2} agentx_us_per_varbind={agentx_us:.2} cpu_ratio={cpu_ratio:.2} direct_getnext_ratio={:.2} direct_getbulk_ratio={:.2}",
         opened.completed + quiet.completed + busy.completed,
         per_second(embedded_walk.varbinds, embedded_walk.elapsed),
         per_second(agentx_walk.varbinds, agentx_walk.elapsed),
+        direct_ratios.first().copied().unwrap_or(f64::NAN),
+        direct_ratios.get(1).copied().unwrap_or(f64::NAN),
     );
     Ok(ok)
 }
