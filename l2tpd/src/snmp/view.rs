@@ -187,61 +187,68 @@ impl View {
     /// end of the view. Any OID is accepted: one before the subtree finds its first
     /// instance.
     pub fn get_next(&self, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
-        self.next_scalar(oid).or_else(|| {
-            Table::ALL
-                .into_iter()
-                .find_map(|table| self.next_in_table(table, oid))
-        })
+        self.walk_after(oid).next()
     }
 
     /// Up to `max` instances following `oid`, as a GetBulk repeater walks them.
     pub fn get_bulk(&self, oid: &[u32], max: usize) -> Vec<(Vec<u32>, Value)> {
-        let mut out: Vec<(Vec<u32>, Value)> = Vec::new();
-        while out.len() < max {
-            let from = out.last().map_or(oid, |(o, _)| o.as_slice());
-            match self.get_next(from) {
-                Some(next) => out.push(next),
-                None => break,
-            }
-        }
-        out
+        self.walk_after(oid).take(max).collect()
     }
 
-    fn next_scalar(&self, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
-        SCALARS.clone().find_map(|n| {
-            let instance = [mibs::JNX_L2TP_STATS, &[n, 0]].concat();
-            (instance.as_slice() > oid).then(|| (instance, self.scalar(n)))
-        })
-    }
-
-    fn next_in_table(&self, table: Table, oid: &[u32]) -> Option<(Vec<u32>, Value)> {
-        let entry = table.entry();
-        let (start_column, after_index) = if oid < entry {
-            (0, None)
-        } else if let Some(rest) = oid.strip_prefix(entry) {
-            match rest.split_first() {
-                None => (0, None),
-                Some((&column, index)) => (column, Some(index)),
-            }
-        } else {
-            return None;
+    /// The instances after `oid`, in order: one lookup to find the first, then a step
+    /// along the table's index per instance, so a GetBulk or a walk never searches from
+    /// the start again.
+    pub fn walk_after(&self, oid: &[u32]) -> Walk<'_> {
+        let cursor = match SCALARS
+            .clone()
+            .find(|n| scalar_instance(*n).as_slice() > oid)
+        {
+            Some(n) => Cursor::Scalars(n),
+            None => self.rows_after(oid),
         };
-        let rows = self.index(table);
-        for column in table.columns().filter(|c| *c >= start_column) {
-            let mut candidates: Box<dyn Iterator<Item = (&Vec<u32>, &usize)>> =
-                match after_index.filter(|_| column == start_column) {
-                    Some(after) => {
-                        Box::new(rows.range::<[u32], _>((Bound::Excluded(after), Bound::Unbounded)))
+        Walk { view: self, cursor }
+    }
+
+    /// Where the walk goes on in the tables, after `oid` (which is past the scalars).
+    fn rows_after(&self, oid: &[u32]) -> Cursor<'_> {
+        for (t, table) in Table::ALL.into_iter().enumerate() {
+            let entry = table.entry();
+            let columns = table.columns();
+            if oid < entry {
+                return self.first_rows(t);
+            }
+            let Some(rest) = oid.strip_prefix(entry) else {
+                continue;
+            };
+            match rest.split_first() {
+                None => return self.first_rows(t),
+                Some((column, _)) if column < columns.start() => return self.first_rows(t),
+                Some((&column, index)) if columns.contains(&column) => {
+                    return Cursor::Rows {
+                        table: t,
+                        column,
+                        rows: self
+                            .index(table)
+                            .range::<[u32], _>((Bound::Excluded(index), Bound::Unbounded)),
                     }
-                    None => Box::new(rows.iter()),
-                };
-            if let Some((index, value)) =
-                candidates.find_map(|(index, &row)| Some((index, self.cell(table, row, column)?)))
-            {
-                return Some(([entry, &[column], index].concat(), value));
+                }
+                // Past the table's last column: on to the next table.
+                Some(_) => continue,
             }
         }
-        None
+        Cursor::End
+    }
+
+    /// The first column of table number `t` of `Table::ALL`, from its first row.
+    fn first_rows(&self, t: usize) -> Cursor<'_> {
+        match Table::ALL.get(t) {
+            Some(&table) => Cursor::Rows {
+                table: t,
+                column: *table.columns().start(),
+                rows: self.index(table).range::<[u32], _>(..),
+            },
+            None => Cursor::End,
+        }
     }
 
     fn index(&self, table: Table) -> &BTreeMap<Vec<u32>, usize> {
@@ -398,6 +405,70 @@ impl View {
 
     fn since(&self, then: SystemTime) -> std::time::Duration {
         self.now.duration_since(then).unwrap_or_default()
+    }
+}
+
+/// The instance of scalar `n` of jnxL2tpStats (`.n.0`).
+fn scalar_instance(n: u32) -> Vec<u32> {
+    [mibs::JNX_L2TP_STATS, &[n, 0]].concat()
+}
+
+/// Where a [`Walk`] is.
+enum Cursor<'a> {
+    /// The next scalar to give.
+    Scalars(u32),
+    /// In a column of a table (the number of one of `Table::ALL`), the rows still to give.
+    Rows {
+        table: usize,
+        column: u32,
+        rows: std::collections::btree_map::Range<'a, Vec<u32>, usize>,
+    },
+    End,
+}
+
+/// The view's instances in lexicographic order from a starting point: scalars, then each
+/// table column by column (the MIB's order: every row of column 2 before column 3).
+pub struct Walk<'a> {
+    view: &'a View,
+    cursor: Cursor<'a>,
+}
+
+impl Iterator for Walk<'_> {
+    type Item = (Vec<u32>, Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match &mut self.cursor {
+                Cursor::Scalars(n) if SCALARS.contains(n) => {
+                    let scalar = *n;
+                    *n += 1;
+                    return Some((scalar_instance(scalar), self.view.scalar(scalar)));
+                }
+                Cursor::Scalars(_) => self.cursor = self.view.first_rows(0),
+                Cursor::Rows {
+                    table,
+                    column,
+                    rows,
+                } => {
+                    let Some(&kind) = Table::ALL.get(*table) else {
+                        self.cursor = Cursor::End;
+                        continue;
+                    };
+                    for (index, &row) in rows.by_ref() {
+                        if let Some(value) = self.view.cell(kind, row, *column) {
+                            return Some(([kind.entry(), &[*column], index].concat(), value));
+                        }
+                    }
+                    if *column < *kind.columns().end() {
+                        *column += 1;
+                        *rows = self.view.index(kind).range::<[u32], _>(..);
+                    } else {
+                        self.cursor = self.view.first_rows(*table + 1);
+                    }
+                }
+                Cursor::End => return None,
+            }
+        }
     }
 }
 

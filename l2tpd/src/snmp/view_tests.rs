@@ -1,6 +1,8 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use proptest::prelude::*;
+
 use super::*;
 use crate::snmp::snapshot::{Counters, SessionRow, SnmpSnapshot, TunnelGroupRow, TunnelRow};
 
@@ -303,4 +305,107 @@ fn an_empty_snapshot_serves_only_scalars() {
         view.get_next(&instance(mibs::JNX_L2TP_STATS_PAYLOAD_RX_OCTETS64, &[0])),
         None
     );
+}
+
+/// A snapshot of `tunnels` tunnels (local IDs spread out, some above 255 so index arcs
+/// differ in size) carrying `sessions` sessions each.
+pub(crate) fn snapshot_of(tunnels: u16, sessions: u16) -> SnmpSnapshot {
+    let mut snapshot = snapshot(true);
+    snapshot.tunnels.clear();
+    snapshot.sessions.clear();
+    for t in 0..tunnels {
+        let tid = 1 + t.wrapping_mul(211);
+        snapshot
+            .tunnels
+            .push(tunnel(tid, "east", tunnel_state::ESTABLISHED));
+        for s in 0..sessions {
+            snapshot.sessions.push(session(tid, 1 + s * 3, "east"));
+        }
+    }
+    snapshot
+}
+
+/// Every instance of the view with its value, found without walking: each scalar, and
+/// each column of each table for every index, sorted. The oracle of the walk tests.
+pub(crate) fn every_instance(view: &View) -> Vec<(Vec<u32>, Value)> {
+    let mut names: Vec<Vec<u32>> = SCALARS
+        .clone()
+        .map(|n| [mibs::JNX_L2TP_STATS, &[n, 0]].concat())
+        .collect();
+    for table in Table::ALL {
+        for column in table.columns() {
+            for index in view.index(table).keys() {
+                names.push([table.entry(), &[column], index].concat());
+            }
+        }
+    }
+    names.sort();
+    names
+        .into_iter()
+        .filter_map(|name| match view.get(&name) {
+            Lookup::Value(value) => Some((name, value)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// OIDs to start a walk from: instances, their prefixes, neighbours one arc on either
+/// side, and names outside the subtree.
+pub(crate) fn start_oid(instances: &[(Vec<u32>, Value)]) -> impl Strategy<Value = Vec<u32>> {
+    let names: Vec<Vec<u32>> = instances.iter().map(|(n, _)| n.clone()).collect();
+    (
+        proptest::sample::select(names),
+        0usize..20,
+        prop_oneof![Just(0i64), Just(1), Just(-1), 0i64..70_000],
+    )
+        .prop_map(|(name, cut, shift)| {
+            let mut oid = name[..name.len().saturating_sub(cut).max(1)].to_vec();
+            if let Some(last) = oid.last_mut() {
+                *last = (i64::from(*last) + shift).clamp(0, i64::from(u32::MAX)) as u32;
+            }
+            oid
+        })
+}
+
+proptest! {
+    /// From any starting OID, the walk gives exactly the instances after it, in order.
+    #[test]
+    fn walk_after_gives_every_later_instance_in_order(
+        tunnels in 0u16..4,
+        sessions in 0u16..5,
+        seed in any::<proptest::sample::Index>(),
+        extra in proptest::collection::vec(0u32..70_000, 0..4),
+    ) {
+        let view = View::new(snapshot_of(tunnels, sessions), at(2_000));
+        let all = every_instance(&view);
+        let mut start = seed.get(&all).0.clone();
+        start.extend(&extra);
+        let expected: Vec<_> = all.iter().filter(|(n, _)| *n > start).cloned().collect();
+        let walked: Vec<_> = view.walk_after(&start).collect();
+        prop_assert_eq!(&walked, &expected);
+        prop_assert_eq!(view.get_next(&start), expected.first().cloned());
+    }
+
+    #[test]
+    fn walk_after_any_oid_matches_the_oracle(
+        start in start_oid(&every_instance(&View::new(snapshot_of(3, 4), at(2_000)))),
+    ) {
+        let view = View::new(snapshot_of(3, 4), at(2_000));
+        let expected: Vec<_> = every_instance(&view)
+            .into_iter()
+            .filter(|(n, _)| *n > start)
+            .collect();
+        prop_assert_eq!(view.walk_after(&start).collect::<Vec<_>>(), expected);
+    }
+}
+
+#[test]
+fn walks_from_outside_the_subtree() {
+    let view = View::new(snapshot_of(2, 2), at(2_000));
+    let all = every_instance(&view);
+    assert_eq!(view.walk_after(&[1, 3]).collect::<Vec<_>>(), all);
+    assert_eq!(view.walk_after(&[]).count(), all.len());
+    assert_eq!(view.walk_after(&[1, 4]).next(), None);
+    let last = all.last().expect("instances").0.clone();
+    assert_eq!(view.walk_after(&last).next(), None);
 }

@@ -4,10 +4,12 @@
 //! - [`wire`]: what the `agentx` crate's codec leaves to us: framing, and encoding the
 //!   Response PDU (the crate keeps octet strings as UTF-8 text, and our DateAndTime and
 //!   InetAddress values are binary).
+//! - [`request`]: reading the master's Get / GetNext / GetBulk.
 //! - [`session`]: the sans-IO session: Open, Register, answers to Get / GetNext /
 //!   GetBulk from the view, Ping, and when to give the connection up.
 //! - [`runtime`]: the tokio shell: the Unix socket, reconnection with backoff.
 
+pub mod request;
 pub mod runtime;
 pub mod session;
 pub mod wire;

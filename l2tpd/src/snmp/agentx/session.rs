@@ -4,14 +4,13 @@
 //! counted. When the session cannot go on (Open or Register refused, Close received,
 //! pings unanswered) it says so with [`Reset`], and the runtime reconnects.
 
-use std::str::FromStr;
+use agentx::encodings::ID;
+use agentx::pdu::{Header, Open, Register, Type};
 
-use agentx::encodings::{SearchRange, ID};
-use agentx::pdu::{Get, GetBulk, GetNext, Header, Open, Register, Type};
-
+use super::request::{self, Kind, Malformed, Range, Request};
 use super::wire::{self, Binding};
 use crate::snmp::agent::MAX_REPETITIONS;
-use crate::snmp::view::{Lookup, View};
+use crate::snmp::view::{Lookup, View, Walk};
 
 /// How long the master may wait for our answers before it regards us as gone (seconds).
 const TIMEOUT_SECONDS: u64 = 5;
@@ -67,6 +66,9 @@ pub struct Session {
     next_packet_id: u32,
     unanswered_pings: u32,
     counters: SessionCounters,
+    /// The last name the previous Get/GetNext/GetBulk answered: a request starting there
+    /// continues a walk (net-snmp asks one GetNext per repetition of its client's GetBulk).
+    walk_position: Option<Vec<u32>>,
 }
 
 impl Session {
@@ -77,6 +79,7 @@ impl Session {
             next_packet_id: 1,
             unanswered_pings: 0,
             counters: SessionCounters::default(),
+            walk_position: None,
         };
         let packet_id = session.packet_id();
         session.state = State::Opening { packet_id };
@@ -133,10 +136,30 @@ impl Session {
         )))
     }
 
+    /// Whether `request` goes on from where the previous answer ended (the next step of a
+    /// walk), so the runtime may answer it from the same view.
+    pub fn continues_walk(&self, request: &Request) -> bool {
+        match (&self.walk_position, request.ranges.first()) {
+            (Some(position), Some(range)) => !range.include && range.start == *position,
+            _ => false,
+        }
+    }
+
     /// Handles one whole PDU; returns the PDU to send back, if any.
     pub fn handle(
         &mut self,
         pdu: &[u8],
+        view: &View,
+        sys_up_time: u32,
+    ) -> Result<Option<Vec<u8>>, Reset> {
+        self.handle_read(pdu, request::parse(pdu), view, sys_up_time)
+    }
+
+    /// [`Session::handle`] with the request already read (`request::parse(pdu)`).
+    pub fn handle_read(
+        &mut self,
+        pdu: &[u8],
+        request: Option<Result<Request, Malformed>>,
         view: &View,
         sys_up_time: u32,
     ) -> Result<Option<Vec<u8>>, Reset> {
@@ -152,17 +175,14 @@ impl Session {
             Type::Close => Err(Reset("the master closed the session".into())),
             Type::Get | Type::GetNext | Type::GetBulk => {
                 self.counters.requests += 1;
-                let answer = match header.ty {
-                    Type::Get => Get::from_bytes(pdu).map(|p| get(view, &p.sr.0)),
-                    Type::GetNext => GetNext::from_bytes(pdu).map(|p| get_next(view, &p.sr.0)),
-                    _ => GetBulk::from_bytes(pdu)
-                        .map(|p| get_bulk(view, p.non_repeaters, p.max_repetitions, &p.sr.0)),
-                };
+                let answer = request.unwrap_or(Err(Malformed)).map(|r| answer(view, &r));
                 Ok(Some(match answer {
                     Ok(bindings) => {
+                        self.walk_position = bindings.last().map(|(name, _)| name.clone());
                         wire::response(&header, sys_up_time, wire::NO_ERROR, 0, &bindings)
                     }
-                    Err(_) => {
+                    Err(Malformed) => {
+                        self.walk_position = None;
                         self.counters.parse_errors += 1;
                         wire::response(&header, sys_up_time, wire::PARSE_ERROR, 0, &[])
                     }
@@ -248,87 +268,115 @@ fn oid_id(oid: &[u32]) -> ID {
     ID::try_from(oid.to_vec()).unwrap_or_default()
 }
 
-/// The crate keeps sub-identifiers private; its text form is the way out.
-fn id_oid(id: &ID) -> Vec<u32> {
-    id.to_string()
-        .split('.')
-        .filter(|s| !s.is_empty())
-        .map(|s| u32::from_str(s).unwrap_or(0))
-        .collect()
+fn answer(view: &View, request: &Request) -> Vec<(Vec<u32>, Binding)> {
+    match request.kind {
+        Kind::Get => get(view, &request.ranges),
+        Kind::GetNext => request
+            .ranges
+            .iter()
+            .map(|r| RangeWalk::new(view, r).step())
+            .collect(),
+        Kind::GetBulk {
+            non_repeaters,
+            max_repetitions,
+        } => get_bulk(view, non_repeaters, max_repetitions, &request.ranges),
+    }
 }
 
-fn get(view: &View, ranges: &[SearchRange]) -> Vec<(Vec<u32>, Binding)> {
+fn get(view: &View, ranges: &[Range]) -> Vec<(Vec<u32>, Binding)> {
     ranges
         .iter()
         .map(|range| {
-            let name = id_oid(&range.start);
-            let binding = match view.get(&name) {
+            let binding = match view.get(&range.start) {
                 Lookup::Value(value) => Binding::Value(value),
                 Lookup::NoSuchObject => Binding::NoSuchObject,
                 Lookup::NoSuchInstance => Binding::NoSuchInstance,
             };
-            (name, binding)
+            (range.start.clone(), binding)
         })
         .collect()
 }
 
-/// RFC 2741 7.2.3.2: the first instance in [start, end) (start itself only when
-/// `include` is set), else endOfMibView named by start.
-fn next_in_range(view: &View, start: &[u32], include: bool, end: &[u32]) -> (Vec<u32>, Binding) {
-    let found = match (include, view.get(start)) {
-        (true, Lookup::Value(value)) => Some((start.to_vec(), value)),
-        _ => view.get_next(start),
-    };
-    match found {
-        Some((name, value)) if end.is_empty() || name.as_slice() < end => {
-            (name, Binding::Value(value))
+/// One SearchRange walked in order (RFC 2741 7.2.3.2): the first instance in
+/// [start, end) (start itself only when `include` is set), then each following one, then
+/// endOfMibView named by start, for ever. The view is searched once, at the start.
+struct RangeWalk<'a> {
+    /// Start itself, when it is included and exists: given before the walk.
+    first: Option<(Vec<u32>, crate::snmp::value::Value)>,
+    walk: Walk<'a>,
+    start: &'a [u32],
+    end: &'a [u32],
+    ended: bool,
+}
+
+impl<'a> RangeWalk<'a> {
+    fn new(view: &'a View, range: &'a Range) -> Self {
+        let first = match (range.include, view.get(&range.start)) {
+            (true, Lookup::Value(value)) => Some((range.start.clone(), value)),
+            _ => None,
+        };
+        RangeWalk {
+            first,
+            walk: view.walk_after(&range.start),
+            start: &range.start,
+            end: &range.end,
+            ended: false,
         }
-        _ => (start.to_vec(), Binding::EndOfMibView),
+    }
+
+    fn step(&mut self) -> (Vec<u32>, Binding) {
+        let found = if self.ended {
+            None
+        } else {
+            self.first.take().or_else(|| self.walk.next())
+        };
+        match found {
+            Some((name, value)) if self.end.is_empty() || name.as_slice() < self.end => {
+                (name, Binding::Value(value))
+            }
+            _ => {
+                self.ended = true;
+                (self.start.to_vec(), Binding::EndOfMibView)
+            }
+        }
     }
 }
 
-fn get_next(view: &View, ranges: &[SearchRange]) -> Vec<(Vec<u32>, Binding)> {
-    ranges
-        .iter()
-        .map(|r| {
-            next_in_range(
-                view,
-                &id_oid(&r.start),
-                r.start.include != 0,
-                &id_oid(&r.end),
-            )
-        })
-        .collect()
-}
-
-/// RFC 2741 7.2.3.3, with max-repetitions capped as the embedded agent caps it.
+/// RFC 2741 7.2.3.3, with max-repetitions capped as the embedded agent caps it: each
+/// repeater is one walk along the view, row by row, so a repetition costs a step, not a
+/// search.
 fn get_bulk(
     view: &View,
     non_repeaters: u16,
     max_repetitions: u16,
-    ranges: &[SearchRange],
+    ranges: &[Range],
 ) -> Vec<(Vec<u32>, Binding)> {
     let split = usize::from(non_repeaters).min(ranges.len());
     let (singles, repeaters) = ranges.split_at(split);
-    let mut out = get_next(view, singles);
-    let mut cursors: Vec<(Vec<u32>, bool, Vec<u32>)> = repeaters
+    let mut out: Vec<(Vec<u32>, Binding)> = singles
         .iter()
-        .map(|r| (id_oid(&r.start), r.start.include != 0, id_oid(&r.end)))
+        .map(|r| RangeWalk::new(view, r).step())
         .collect();
+    let mut walks: Vec<RangeWalk> = repeaters.iter().map(|r| RangeWalk::new(view, r)).collect();
     let repetitions = u32::from(max_repetitions).min(MAX_REPETITIONS);
-    for _ in 0..repetitions {
-        if cursors.is_empty() || out.len() >= MAX_BULK_BINDINGS {
+    let width = walks.len();
+    for repetition in 0..repetitions {
+        if walks.is_empty() || out.len() >= MAX_BULK_BINDINGS {
             break;
         }
-        let mut all_ended = true;
-        for (start, include, end) in &mut cursors {
-            let (name, binding) = next_in_range(view, start, *include, end);
-            all_ended &= binding == Binding::EndOfMibView;
-            *start = name.clone();
-            *include = false;
+        for walk in &mut walks {
+            let (mut name, binding) = walk.step();
+            // Each repetition searches from the previous one's name (RFC 2741 7.2.3.3), so
+            // endOfMibView is named by the repeater's last instance.
+            if binding == Binding::EndOfMibView && repetition > 0 {
+                if let Some((previous, _)) = out.len().checked_sub(width).and_then(|i| out.get(i)) {
+                    name = previous.clone();
+                }
+            }
             out.push((name, binding));
         }
-        if all_ended {
+        // Once every repeater is past the end, further rows would only repeat that.
+        if walks.iter().all(|w| w.ended) {
             break;
         }
     }

@@ -1,6 +1,18 @@
-use agentx::encodings::SearchRangeList;
+use std::str::FromStr;
+
+use agentx::encodings::{SearchRange, SearchRangeList};
+use agentx::pdu::{Get, GetBulk, GetNext};
 
 use super::*;
+
+/// The crate keeps sub-identifiers private; its text form is the way out.
+fn id_oid(id: &ID) -> Vec<u32> {
+    id.to_string()
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| u32::from_str(s).unwrap_or(0))
+        .collect()
+}
 use crate::snmp::value::Value;
 use crate::snmp::view::tests::{at, snapshot};
 
@@ -217,5 +229,266 @@ fn close_or_silent_pings_reset_the_session() {
         .expect("pong");
     for _ in 0..3 {
         assert!(session.ping().expect("alive").is_some());
+    }
+}
+
+mod walks {
+    use proptest::prelude::*;
+    use rasn::types::{Integer, ObjectIdentifier, OctetString};
+    use rasn_snmp::v2::{BulkPdu, GetBulkRequest, Pdus, VarBind, VarBindValue};
+    use rasn_snmp::v2c::Message;
+
+    use super::*;
+    use crate::snmp::agent::{Agent, AgentConfig, Community};
+    use crate::snmp::view::tests::{at, every_instance, snapshot_of};
+
+    fn big_view() -> View {
+        View::new(snapshot_of(3, 4), at(2_000))
+    }
+
+    fn r(start: &[u32], include: bool, end: &[u32]) -> Range {
+        Range {
+            start: start.to_vec(),
+            include,
+            end: end.to_vec(),
+        }
+    }
+
+    fn bulk(non_repeaters: u16, max_repetitions: u16, ranges: Vec<Range>) -> Request {
+        Request {
+            kind: Kind::GetBulk {
+                non_repeaters,
+                max_repetitions,
+            },
+            ranges,
+        }
+    }
+
+    fn names(bindings: &[(Vec<u32>, Binding)]) -> Vec<Vec<u32>> {
+        bindings.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The instance names after `oid`, from the oracle.
+    fn after(view: &View, oid: &[u32], count: usize) -> Vec<Vec<u32>> {
+        every_instance(view)
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| n.as_slice() > oid)
+            .take(count)
+            .collect()
+    }
+
+    #[test]
+    fn get_bulk_repeats_row_by_row_after_its_non_repeaters() {
+        let view = big_view();
+        let user = mibs::JNX_L2TP_SESSION_STATS_USER_NAME;
+        let state = mibs::JNX_L2TP_TUNNEL_STATS_STATE;
+        let answer = answer(
+            &view,
+            &bulk(
+                1,
+                3,
+                vec![
+                    r(mibs::JNX_L2TP, false, &[]),
+                    r(user, false, &[]),
+                    r(state, false, &[]),
+                ],
+            ),
+        );
+        let users = after(&view, user, 3);
+        let states = after(&view, state, 3);
+        let expected: Vec<Vec<u32>> = [after(&view, mibs::JNX_L2TP, 1)]
+            .into_iter()
+            .flatten()
+            .chain((0..3).flat_map(|i| [users[i].clone(), states[i].clone()]))
+            .collect();
+        assert_eq!(names(&answer), expected);
+        assert!(answer.iter().all(|(_, b)| matches!(b, Binding::Value(_))));
+    }
+
+    #[test]
+    fn get_bulk_caps_repetitions_and_stops_at_the_end_of_the_view() {
+        let view = big_view();
+        let all = every_instance(&view);
+        // Capped at the embedded agent's 100.
+        let answer = answer(&view, &bulk(0, 5_000, vec![r(mibs::JNX_L2TP, false, &[])]));
+        assert_eq!(names(&answer), after(&view, mibs::JNX_L2TP, 100));
+        // Three before the end: three values, then one endOfMibView named by the last.
+        let third_last = all[all.len() - 4].0.clone();
+        let answer = answer_of(&view, bulk(0, 10, vec![r(&third_last, false, &[])]));
+        assert_eq!(answer.len(), 4);
+        assert_eq!(
+            answer.last(),
+            Some(&(all[all.len() - 1].0.clone(), Binding::EndOfMibView))
+        );
+        // No repeaters, max-repetitions 0: the non-repeaters only.
+        let answer = answer_of(&view, bulk(2, 0, vec![r(&third_last, true, &[]); 3]));
+        assert_eq!(names(&answer), vec![third_last.clone(), third_last]);
+    }
+
+    fn answer_of(view: &View, request: Request) -> Vec<(Vec<u32>, Binding)> {
+        answer(view, &request)
+    }
+
+    #[test]
+    fn a_range_ends_at_a_table_edge() {
+        let view = big_view();
+        // Walk the tunnel table bounded by the session table: its last instance, then
+        // endOfMibView named by that instance (where the repetition searched from), never a
+        // session.
+        let tunnels = mibs::JNX_L2TP_TUNNEL_STATS_ENTRY;
+        let sessions = mibs::JNX_L2TP_SESSION_STATS_ENTRY;
+        let in_tunnels: Vec<Vec<u32>> = every_instance(&view)
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| n.starts_with(tunnels))
+            .collect();
+        let last = in_tunnels.last().expect("tunnel instances").clone();
+        let before_last = in_tunnels[in_tunnels.len() - 2].clone();
+        let answer = answer_of(&view, bulk(0, 5, vec![r(&before_last, false, sessions)]));
+        assert_eq!(
+            answer,
+            vec![
+                (last.clone(), answer[0].1.clone()),
+                (last.clone(), Binding::EndOfMibView)
+            ]
+        );
+        assert!(matches!(answer[0].1, Binding::Value(_)));
+        // GetNext with an end bound that excludes the next instance.
+        let next = Request {
+            kind: Kind::GetNext,
+            ranges: vec![r(&last, false, sessions)],
+        };
+        assert_eq!(answer_of(&view, next), vec![(last, Binding::EndOfMibView)]);
+    }
+
+    #[test]
+    fn a_walk_is_recognised_by_its_continuation() {
+        let mut session = registered();
+        let view = big_view();
+        let first = Request {
+            kind: Kind::GetNext,
+            ranges: vec![r(mibs::JNX_L2TP, false, &[])],
+        };
+        assert!(!session.continues_walk(&first));
+        let mut next = GetNext::new(SearchRangeList(vec![range(mibs::JNX_L2TP, false, &[])]));
+        next.header = wire::header(Type::GetNext, 42, 0, 20);
+        session
+            .handle(&next.to_bytes().expect("next"), &view, 0)
+            .expect("ok");
+        let answered = after(&view, mibs::JNX_L2TP, 1).remove(0);
+        let step = Request {
+            kind: Kind::GetNext,
+            ranges: vec![r(&answered, false, &[])],
+        };
+        assert!(session.continues_walk(&step));
+        assert!(!session.continues_walk(&first));
+    }
+
+    /// snmpbulkwalk against the embedded agent: GetBulk of `max_repetitions` from the last
+    /// name until it leaves jnxL2tp.
+    fn embedded_walk(view: &View, max_repetitions: u32) -> Vec<Vec<u32>> {
+        let mut agent = Agent::new(AgentConfig {
+            communities: vec![Community {
+                name: "public".into(),
+                clients: Vec::new(),
+            }],
+        });
+        let manager = "127.0.6.9:40000".parse().expect("address");
+        let mut from = mibs::JNX_L2TP.to_vec();
+        let mut out = Vec::new();
+        loop {
+            let request = rasn::ber::encode(&Message {
+                version: Integer::from(1),
+                community: OctetString::from(b"public".to_vec()),
+                data: Pdus::GetBulkRequest(GetBulkRequest(BulkPdu {
+                    request_id: 1,
+                    non_repeaters: 0,
+                    max_repetitions,
+                    variable_bindings: vec![VarBind {
+                        name: ObjectIdentifier::new_unchecked(from.clone().into()),
+                        value: VarBindValue::Unspecified,
+                    }],
+                })),
+            })
+            .expect("encode");
+            let answer = agent.handle(manager, &request, view).expect("answered");
+            let message: Message<Pdus> = rasn::ber::decode(&answer).expect("decode");
+            let Pdus::Response(response) = message.data else {
+                panic!("not a response")
+            };
+            for binding in response.0.variable_bindings {
+                let name: Vec<u32> = binding.name.to_vec();
+                if binding.value == VarBindValue::EndOfMibView || !name.starts_with(mibs::JNX_L2TP)
+                {
+                    return out;
+                }
+                out.push(name.clone());
+                from = name;
+            }
+        }
+    }
+
+    /// net-snmp's way through snmpd: one GetNext per step, each from the last answer.
+    fn agentx_get_next_walk(session: &mut Session, view: &View) -> Vec<Vec<u32>> {
+        let mut from = mibs::JNX_L2TP.to_vec();
+        let mut out = Vec::new();
+        for packet_id in 100.. {
+            let mut next = GetNext::new(SearchRangeList(vec![range(&from, false, &[])]));
+            next.header = wire::header(Type::GetNext, 42, 0, packet_id);
+            let answer = session
+                .handle(&next.to_bytes().expect("next"), view, 0)
+                .expect("ok")
+                .expect("answer");
+            let (ty, name) = names_and_types(&answer).remove(0);
+            if ty == 130 {
+                return out;
+            }
+            assert!(session.continues_walk(&Request {
+                kind: Kind::GetNext,
+                ranges: vec![r(&name, false, &[])]
+            }));
+            out.push(name.clone());
+            from = name;
+        }
+        out
+    }
+
+    fn agentx_bulk_walk(view: &View, sizes: &[u16]) -> Vec<Vec<u32>> {
+        let mut from = mibs::JNX_L2TP.to_vec();
+        let mut out = Vec::new();
+        for size in sizes.iter().cycle() {
+            let answer = answer_of(view, bulk(0, *size, vec![r(&from, false, &[])]));
+            for (name, binding) in answer {
+                if binding == Binding::EndOfMibView {
+                    return out;
+                }
+                out.push(name.clone());
+                from = name;
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// A walk by GetNext and by GetBulk of random sizes gives what the embedded agent's
+        /// bulk walk gives, in order, with the view's values.
+        #[test]
+        fn agentx_walks_match_the_embedded_agent(
+            tunnels in 0u16..4,
+            sessions in 0u16..6,
+            sizes in proptest::collection::vec(1u16..150, 1..6),
+            embedded_repetitions in 1u32..120,
+        ) {
+            let view = View::new(snapshot_of(tunnels, sessions), at(2_000));
+            let embedded = embedded_walk(&view, embedded_repetitions);
+            let oracle: Vec<Vec<u32>> =
+                every_instance(&view).into_iter().map(|(n, _)| n).collect();
+            prop_assert_eq!(&embedded, &oracle);
+            let mut session = registered();
+            prop_assert_eq!(&agentx_get_next_walk(&mut session, &view), &embedded);
+            prop_assert_eq!(&agentx_bulk_walk(&view, &sizes), &embedded);
+        }
     }
 }

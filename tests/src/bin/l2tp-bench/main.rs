@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
+mod agentx_master;
 mod control_under_data;
 mod flood;
 mod forwarding;

@@ -1,13 +1,16 @@
 //! `l2tp-bench snmp`: snmpbulkwalk of the whole jnxL2tp subtree of an LNS holding N
 //! sessions, from its embedded agent and through snmpd as AgentX master, in varbinds per
 //! second; and the LNS engine's setup rate for a probe batch with and without a walk
-//! running beside it.
+//! running beside it; and l2tpd's CPU per varbind on each path (issue 15 item 3), from
+//! walks with nothing else running.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use l2tp_tests::netsnmp::{self, Snmpd};
+
+use super::agentx_master::Master;
 
 use super::{
     check, commit_lns, ensure_l2tpd, lac_engine, lac_set_lines, lns_set_lines, per_second,
@@ -19,6 +22,8 @@ const SNMPD_ADDRESS: &str = "127.0.3.3";
 const SNMPD_PORT: u16 = 16_171;
 /// net-snmp's snmpbulkwalk asks for 10 repetitions unless told; the agents cap at 100.
 const MAX_REPETITIONS: &str = "-Cr100";
+/// JNX-L2TP-MIB::jnxL2tp, the subtree every walk covers.
+const JNX_L2TP: &[u32] = &[1, 3, 6, 1, 4, 1, 2636, 3, 49, 1];
 
 pub struct SnmpBench {
     pub sessions: usize,
@@ -32,6 +37,8 @@ pub struct SnmpBench {
 struct Walk {
     varbinds: usize,
     elapsed: Duration,
+    /// The last line snmpbulkwalk printed: where the walk ended.
+    last: String,
 }
 
 /// Runs snmpbulkwalk on `agent` for jnxL2tp and counts the instances it prints, streaming
@@ -63,11 +70,14 @@ fn walk(agent: &str) -> Result<Walk, String> {
         .spawn()
         .map_err(|e| format!("cannot run snmpbulkwalk: {e}"))?;
     let stdout = child.stdout.take().ok_or("snmpbulkwalk has no stdout")?;
-    let varbinds = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .filter(|l| l.starts_with("JNX-L2TP-MIB::") && !l.contains("No more variables"))
-        .count();
+    let mut last = String::new();
+    let mut varbinds = 0;
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        if line.starts_with("JNX-L2TP-MIB::") && !line.contains("No more variables") {
+            varbinds += 1;
+        }
+        last = line;
+    }
     let status = child.wait().map_err(|e| e.to_string())?;
     if !status.success() {
         return Err(format!("snmpbulkwalk of {agent} failed ({status})"));
@@ -75,7 +85,55 @@ fn walk(agent: &str) -> Result<Walk, String> {
     Ok(Walk {
         varbinds,
         elapsed: started.elapsed(),
+        last,
     })
+}
+
+/// CPU seconds the process `pid` has used so far: the sum over its threads of
+/// /proc/PID/task/TID/schedstat's time on a CPU (nanoseconds). /proc/PID/stat counts the
+/// same in clock ticks (10 ms), too coarse for a walk of a few tenths of a second.
+fn process_cpu(pid: u32) -> Result<f64, String> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .map_err(|e| format!("/proc/{pid}/task: {e}"))?;
+    let mut nanoseconds = 0u64;
+    for task in tasks.flatten() {
+        let schedstat = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+        nanoseconds += schedstat
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    if nanoseconds == 0 {
+        return Err(format!("no schedstat for process {pid}"));
+    }
+    Ok(nanoseconds as f64 / 1e9)
+}
+
+/// `times` walks with l2tpd's CPU counted around them: (the walks together, CPU seconds).
+fn measured_walk(agent: &str, pid: u32, times: usize) -> Result<(Walk, f64), String> {
+    let before = process_cpu(pid)?;
+    let mut total = Walk {
+        varbinds: 0,
+        elapsed: Duration::ZERO,
+        last: String::new(),
+    };
+    for _ in 0..times {
+        let w = walk(agent)?;
+        total.varbinds += w.varbinds;
+        total.elapsed += w.elapsed;
+        total.last = w.last;
+    }
+    let cpu = process_cpu(pid)? - before;
+    Ok((total, cpu))
+}
+
+/// Microseconds of CPU per varbind.
+fn micros_per_varbind(cpu_seconds: f64, varbinds: usize) -> f64 {
+    if varbinds == 0 {
+        return 0.0;
+    }
+    cpu_seconds * 1e6 / varbinds as f64
 }
 
 /// Waits until snmpd answers for the subagent (registration takes a reconnect backoff).
@@ -122,7 +180,7 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
         ),
     )?;
     let mut lac = lac_engine(&lac_set_lines(&setup, each))?;
-    let _snmpd = Snmpd::start(SNMPD_ADDRESS, SNMPD_PORT, &agentx_socket);
+    let snmpd = Snmpd::start(SNMPD_ADDRESS, SNMPD_PORT, &agentx_socket);
     let embedded = format!("{}:{LNS_AGENT_PORT}", super::LNS_ADDRESS);
     let master = format!("{SNMPD_ADDRESS}:{SNMPD_PORT}");
 
@@ -148,6 +206,35 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
         .join()
         .map_err(|_| String::from("the walk thread panicked"))??;
     let agentx_walk = walk(&master)?;
+    // CPU per varbind: walks with nothing else running (the walk above shares the LNS with
+    // the probe batch), the embedded agent's first.
+    let pid = lns.pid().ok_or("the LNS has no process id")?;
+    // The embedded walk is short: several, so its CPU is well above the noise.
+    let (quiet_embedded, embedded_cpu) = measured_walk(&embedded, pid, 5)?;
+    let (quiet_agentx, agentx_cpu) = measured_walk(&master, pid, 1)?;
+    let embedded_us = micros_per_varbind(embedded_cpu, quiet_embedded.varbinds);
+    let agentx_us = micros_per_varbind(agentx_cpu, quiet_agentx.varbinds);
+    let cpu_ratio = if embedded_us > 0.0 {
+        agentx_us / embedded_us
+    } else {
+        f64::INFINITY
+    };
+    // The same subagent under the bench's own master: GetNext (snmpd's way, without
+    // snmpd's share of each round trip) and GetBulk of 100.
+    drop(snmpd);
+    let own_socket = socket_dir.path().join("bench-master.sock");
+    commit_lns(
+        &lns,
+        &format!("set snmp agentx socket {}\n", own_socket.display()),
+    )?;
+    let mut master = Master::accept(&own_socket, Duration::from_secs(15))?;
+    let mut direct = Vec::new();
+    for repetitions in [0u16, 100] {
+        let before = process_cpu(pid)?;
+        let walked = master.walk(JNX_L2TP, repetitions)?;
+        let cpu = process_cpu(pid)? - before;
+        direct.push((repetitions, walked, cpu));
+    }
     let (lac_retx_after, tunnels_up) = super::ops::lac_state(&mut lac)?;
     let retransmissions = lac_retx_after.saturating_sub(lac_retx_before)
         + super::ops::lns_retransmissions(&lns)?.saturating_sub(lns_retx_before);
@@ -182,6 +269,63 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
             "",
         );
     }
+    for (name, w, cpu, us) in [
+        (
+            "l2tpd CPU per varbind, embedded agent",
+            &quiet_embedded,
+            embedded_cpu,
+            embedded_us,
+        ),
+        (
+            "l2tpd CPU per varbind, AgentX",
+            &quiet_agentx,
+            agentx_cpu,
+            agentx_us,
+        ),
+    ] {
+        row(name, format!("{us:.2} us"), "");
+        println!("  the walk ended at: {}", w.last);
+        row(
+            "  CPU / varbinds / time",
+            format!(
+                "{cpu:.2} s / {} / {:.1} s",
+                w.varbinds,
+                w.elapsed.as_secs_f64()
+            ),
+            "",
+        );
+    }
+    row(
+        "AgentX / embedded CPU per varbind",
+        format!("{cpu_ratio:.2}x"),
+        "<= 3x",
+    );
+    let mut direct_ratios = Vec::new();
+    for (repetitions, w, cpu) in &direct {
+        let name = if *repetitions == 0 {
+            "AgentX GetNext from the bench's master".to_string()
+        } else {
+            format!("AgentX GetBulk {repetitions} from the bench's master")
+        };
+        let us = micros_per_varbind(*cpu, w.varbinds);
+        let ratio = if embedded_us > 0.0 {
+            us / embedded_us
+        } else {
+            f64::INFINITY
+        };
+        direct_ratios.push(ratio);
+        row(&name, format!("{us:.2} us ({ratio:.2}x)"), "");
+        row(
+            "  CPU / varbinds / PDUs / time",
+            format!(
+                "{cpu:.2} s / {} / {} / {:.1} s",
+                w.varbinds,
+                w.requests,
+                w.elapsed.as_secs_f64()
+            ),
+            "",
+        );
+    }
     let quiet_rate = per_second(quiet.completed, quiet.elapsed);
     let busy_rate = per_second(busy.completed, busy.elapsed);
     row(
@@ -205,10 +349,12 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
         "",
     );
     println!(
-        "sessions={} embedded_varbinds_per_s={:.0} agentx_varbinds_per_s={:.0} setup_quiet_per_s={quiet_rate:.0} setup_during_walk_per_s={busy_rate:.0} retransmissions={retransmissions}",
+        "sessions={} embedded_varbinds_per_s={:.0} agentx_varbinds_per_s={:.0} setup_quiet_per_s={quiet_rate:.0} setup_during_walk_per_s={busy_rate:.0} retransmissions={retransmissions} embedded_us_per_varbind={embedded_us:.2} agentx_us_per_varbind={agentx_us:.2} cpu_ratio={cpu_ratio:.2} direct_getnext_ratio={:.2} direct_getbulk_ratio={:.2}",
         opened.completed + quiet.completed + busy.completed,
         per_second(embedded_walk.varbinds, embedded_walk.elapsed),
         per_second(agentx_walk.varbinds, agentx_walk.elapsed),
+        direct_ratios.first().copied().unwrap_or(f64::NAN),
+        direct_ratios.get(1).copied().unwrap_or(f64::NAN),
     );
     Ok(ok)
 }
