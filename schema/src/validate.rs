@@ -7,6 +7,9 @@
 
 mod access;
 mod device;
+mod dynamic_profiles;
+#[cfg(test)]
+mod dynamic_profiles_tests;
 mod l2tp;
 mod pppoe;
 #[cfg(test)]
@@ -50,6 +53,7 @@ pub fn check_and_view(
         device::check(&active, &config, &mut findings);
         pppoe::check(&active, &config, &mut findings);
         routing::check(&config, &mut findings);
+        dynamic_profiles::check(&active, &mut findings);
         config
     });
     match config {
