@@ -463,6 +463,11 @@ impl PppoeAccess {
         self.units.get(&unit).map(AccessUnit::name)
     }
 
+    /// The unit's `family pppoe dynamic-profile`.
+    pub fn dynamic_profile(&self, unit: UnitId) -> Option<String> {
+        self.units.get(&unit)?.spec.family.dynamic_profile.clone()
+    }
+
     /// Per port, its units' counters summed with those of units that are gone.
     pub fn counters(&self) -> BTreeMap<String, DiscoveryCounters> {
         let mut totals: BTreeMap<String, DiscoveryCounters> = self
