@@ -118,6 +118,11 @@ pub fn instantiate(
     let routing_instance = match &profile.routing_instance {
         Some(template) => {
             let instance = replace(template)?;
+            if instance != DEFAULT_INSTANCE && !config.routing_instances.contains_key(&instance) {
+                return Err(format!(
+                    "dynamic profile {name}: routing instance {instance} is not configured"
+                ));
+            }
             (instance != facts.routing_instance.unwrap_or(DEFAULT_INSTANCE)).then_some(instance)
         }
         None => None,

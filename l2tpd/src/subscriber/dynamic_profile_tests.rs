@@ -120,3 +120,13 @@ fn the_lns_takes_the_ifd_name_template_and_keeps_its_own_instance() {
     let instance = instantiate(&config, "PPPOE", &facts).expect("builds");
     assert_eq!(instance.keepalive, None);
 }
+
+#[test]
+fn a_user_variable_naming_an_instance_that_is_not_configured_is_refused() {
+    let text = PROFILES.replace("default-value vr1", "default-value vr2");
+    let config = config(&text);
+    assert_eq!(
+        instantiate(&config, "RI-BY-VLAN", &pppoe_facts(&[7])),
+        Err("dynamic profile RI-BY-VLAN: routing instance vr2 is not configured".into())
+    );
+}

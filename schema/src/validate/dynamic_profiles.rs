@@ -15,6 +15,30 @@ pub(super) fn check(root: &Node, findings: &mut Findings) {
         let mut path: Path = vec![id.clone()];
         variables(profile, profile, &mut path, findings);
         dial_options(profile, &path, findings);
+        routing_instances(root, profile, &path, findings);
+    }
+}
+
+/// A routing instance a profile names outright must be configured (a variable is the
+/// subscriber's own, or a user variable checked when it is replaced).
+fn routing_instances(root: &Node, profile: &Node, path: &Path, findings: &mut Findings) {
+    for id in profile.children.keys() {
+        let Some(name) = id.key.as_deref() else {
+            continue;
+        };
+        if id.keyword != "routing-instances" || name.starts_with('$') || name == "default" {
+            continue;
+        }
+        if !root
+            .children
+            .contains_key(&NodeId::entry("routing-instances", name))
+        {
+            findings.error(
+                path.clone(),
+                id.to_string(),
+                "Referenced routing instance is not defined",
+            );
+        }
     }
 }
 

@@ -238,3 +238,21 @@ fn shared_dial_options_are_refused() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].1, "shared");
 }
+
+#[test]
+fn a_routing_instance_named_outright_must_be_configured() {
+    let text = r#"dynamic-profiles { P { routing-instances { vr9 { interface "$junos-interface-name"; } } } }"#;
+    assert_eq!(
+        errors(text),
+        [(
+            "dynamic-profiles P".to_string(),
+            "routing-instances vr9".to_string(),
+            "Referenced routing instance is not defined".to_string()
+        )]
+    );
+    let root = parse_config(&format!(
+        "{text}\nrouting-instances {{ vr9 {{ instance-type virtual-router; }} }}\n"
+    ))
+    .expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+}
