@@ -690,7 +690,10 @@ impl SubscriberLayer {
         };
         let mru = session.max_payload;
         let id = registry.reserve_call_ref();
-        let profile = self.pppoe_profile(id, unit, &access, config);
+        let profile = self
+            .access
+            .dynamic_profile(unit, &session.service_name)
+            .and_then(|name| self.pppoe_profile(id, &name, &access, config));
         let link = ServerLink::new(ServerLinkConfig {
             fsm: fsm::Config::default(),
             mru,
@@ -730,16 +733,15 @@ impl SubscriberLayer {
         self.run_link(now, id, config, registry);
     }
 
-    /// The PPPoE unit's `family pppoe dynamic-profile`, built for this subscriber; a profile
+    /// The PPPoE session's dynamic profile `name`, built for this subscriber; a profile
     /// that cannot be built for it is logged and the subscriber comes up without it.
     fn pppoe_profile(
         &self,
         id: SubscriberId,
-        unit: UnitId,
+        name: &str,
         access: &AccessLeg,
         config: &RouterConfig,
     ) -> Option<dynamic_profile::Instance> {
-        let name = self.access.dynamic_profile(unit)?;
         let AccessLeg::Pppoe {
             vlans, underlying, ..
         } = access
@@ -754,7 +756,7 @@ impl SubscriberLayer {
             routing_instance: None,
             address: None,
         };
-        dynamic_profile::instantiate(config, &name, &facts)
+        dynamic_profile::instantiate(config, name, &facts)
             .map_err(|why| tracing::warn!("PPPoE subscriber {}: {why}", id.0))
             .ok()
     }
