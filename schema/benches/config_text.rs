@@ -22,6 +22,7 @@ fn value(ty: Type, n: u64) -> Option<String> {
         Type::Interface => format!("ge-0/{}/{}", n / 100, n % 100),
         // Secrets need the obfuscation code; leave them out of the text benchmark.
         Type::Secret => return None,
+        Type::OrVariable(inner) => return value(*inner, n),
     };
     ty.check(&v).ok()
 }

@@ -39,6 +39,11 @@ pub enum Type {
     /// An access-profile client: a name as [`Type::Identifier`] (63 characters), or `*`,
     /// Junos' wildcard client that takes any peer no other client names.
     ClientName,
+    /// In a dynamic profile: a value of the inner type, or a variable the subscriber layer
+    /// replaces when a subscriber logs in (`"$junos-interface-unit"`, `"$vlan"`). Which
+    /// variables exist is checked at commit (validate::dynamic_profiles), not here: a
+    /// user variable may be defined after the statement that uses it.
+    OrVariable(&'static Type),
 }
 
 /// What kind of statement this is.
@@ -306,6 +311,14 @@ impl Type {
             }
             Type::ClientName if value == "*" => Ok(value.to_string()),
             Type::ClientName => Type::Identifier { max_len: 63 }.check(value),
+            Type::OrVariable(inner) => match value.strip_prefix('$') {
+                Some(name) if is_variable_name(name) => Ok(value.to_string()),
+                Some(_) => Err(format!(
+                    "invalid variable '{}': use $ then letters, digits, - and _",
+                    q()
+                )),
+                None => inner.check(value),
+            },
             Type::Interface => {
                 let ok = value.len() <= 64
                     && value
@@ -337,8 +350,28 @@ impl Type {
             Type::Secret => "<secret>".into(),
             Type::Identifier { .. } | Type::ClientName => "<name>".into(),
             Type::Interface => "<interface-name>".into(),
+            Type::OrVariable(inner) => inner.placeholder(),
         }
     }
+
+    /// The type of a value that is not a variable: `Uint` for `OrVariable(Uint)`.
+    pub fn concrete(&self) -> Type {
+        match *self {
+            Type::OrVariable(inner) => inner.concrete(),
+            other => other,
+        }
+    }
+}
+
+/// A dynamic-profile variable's name after the `$`: Junos' are letters, digits, `-` and `_`
+/// (`junos-interface-unit`, `my_vlan`), at most 63 characters as other names here.
+pub fn is_variable_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
 }
 
 /// `10240`, `10k`, `10m`, `1g` in bytes (Junos' k, m and g are 1024, 1024² and 1024³).
@@ -460,5 +493,23 @@ mod tests {
         assert!(t.check("tp-1").is_ok());
         assert!(t.check("-x").is_err());
         assert!(t.check("abcdefghi").is_err());
+    }
+
+    #[test]
+    fn a_value_or_a_variable() {
+        const UNIT: Type = uint(0, 100);
+        let t = Type::OrVariable(&UNIT);
+        assert_eq!(t.check("07").unwrap(), "7");
+        assert_eq!(
+            t.check("$junos-interface-unit").unwrap(),
+            "$junos-interface-unit"
+        );
+        assert_eq!(t.check("$my_unit").unwrap(), "$my_unit");
+        assert!(t.check("101").is_err());
+        assert!(t.check("$").is_err());
+        assert!(t.check("$a b").is_err());
+        assert!(t.check("$-x").is_err());
+        assert_eq!(t.concrete(), UNIT);
+        assert_eq!(t.placeholder(), "<0..100>");
     }
 }

@@ -7,6 +7,7 @@
 //! here is marked `our choice` with the reason.
 
 mod access;
+mod dynamic_profiles;
 mod interfaces;
 mod protocols;
 mod routing_instances;
@@ -29,6 +30,8 @@ pub static ROOT: Stmt = container(
         leaf("version", VERSION, "Software version information"),
         system::SYSTEM,
         services::SERVICES,
+        // Junos shows dynamic-profiles before interfaces.
+        dynamic_profiles::DYNAMIC_PROFILES,
         interfaces::INTERFACES,
         snmp::SNMP,
         // Junos' order: protocols after snmp, before access.

@@ -197,7 +197,9 @@ pub fn quote_word(word: &str) -> String {
                     '"' | '\'' | ';' | '{' | '}' | '[' | ']' | '#' | '\\' | '|'
                 )
         })
-        && !word.starts_with("/*");
+        && !word.starts_with("/*")
+        // Junos quotes dynamic-profile variables: `unit "$junos-interface-unit"`.
+        && !word.starts_with('$');
     if bare {
         word.to_string()
     } else {
@@ -267,5 +269,9 @@ mod tests {
         assert_eq!(quote_word("x\"y"), "\"x\\\"y\"");
         // `|` starts a pipe on a command line: a value holding one must be quoted.
         assert_eq!(quote_word("|a"), "\"|a\"");
+        assert_eq!(
+            quote_word("$junos-interface-unit"),
+            "\"$junos-interface-unit\""
+        );
     }
 }

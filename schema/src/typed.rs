@@ -3,6 +3,7 @@
 
 mod access;
 mod device;
+mod dynamic_profile;
 #[cfg(test)]
 #[path = "typed/group_profile_tests.rs"]
 mod group_profile_tests;
@@ -25,6 +26,10 @@ pub use access::{
 pub use device::{
     Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, PppoeMtu,
     SnmpConfig, Unit, UnitEncapsulation, UnitVlan, VlanTagging,
+};
+pub use dynamic_profile::{
+    is_supported_predefined, DynamicProfile, ProfileInterface, ProfileVariable, VariableValues,
+    PREDEFINED_VARIABLES,
 };
 pub use l2tp::{
     AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,
@@ -78,6 +83,9 @@ pub struct RouterConfig {
     pub snmp: SnmpConfig,
     /// `[edit routing-instances]`.
     pub routing_instances: BTreeMap<String, RoutingInstance>,
+    /// `[edit dynamic-profiles]`.
+    #[serde(default)]
+    pub dynamic_profiles: BTreeMap<String, DynamicProfile>,
 }
 
 /// The typed view of `root`, which should have passed `validate::check`. Inactive
@@ -113,5 +121,6 @@ pub fn router_config(root: &Node) -> RouterConfig {
         ),
         snmp: device::snmp(root.container("snmp")),
         routing_instances: routing::routing_instances(root),
+        dynamic_profiles: dynamic_profile::dynamic_profiles(root),
     }
 }

@@ -7,6 +7,9 @@
 
 mod access;
 mod device;
+mod dynamic_profiles;
+#[cfg(test)]
+mod dynamic_profiles_tests;
 mod l2tp;
 mod pppoe;
 #[cfg(test)]
@@ -41,6 +44,9 @@ pub fn check_and_view(
     let active = root.without_inactive();
     let mut findings = Findings::default();
     structure::check(&active, &mut findings);
+    // Variables are checked with the structure: a profile's variable is wrong whatever the
+    // rest of the configuration says, and the operator should see it in the same pass.
+    dynamic_profiles::check(&active, &mut findings);
     // The semantic checks assume well-formed values; on a malformed tree their findings would
     // only repeat the structural errors in other words.
     let config = findings.errors.is_empty().then(|| {

@@ -84,6 +84,12 @@ fn value(ty: Type) -> BoxedStrategy<String> {
         Type::Secret => "[a-z0-9]{1,8}"
             .prop_map(|clear| Type::Secret.check(&clear).unwrap_or(clear))
             .boxed(),
+        // Variables print quoted (`"$junos-interface-unit"`) and must read back as they were.
+        Type::OrVariable(inner) => prop_oneof![
+            value(*inner),
+            "[a-z][a-z0-9_-]{0,10}".prop_map(|name| format!("${name}")),
+        ]
+        .boxed(),
     }
 }
 

@@ -97,7 +97,7 @@ pub fn reference_text(stmt: &Stmt, path: &[NodeId]) -> String {
         out.push_str(&format!("\n  Default\n\n    {default}\n"));
     }
     if let Some(Type::Uint { min, max } | Type::Size { min, max } | Type::UintOr { min, max, .. }) =
-        value
+        value.map(|v| v.concrete())
     {
         out.push_str(&format!("\n  Range\n\n    {min} through {max}\n"));
     }
@@ -125,6 +125,7 @@ fn value_help(ty: Type) -> String {
         }
         Type::Uint { .. } | Type::UintOr { .. } => "Number".into(),
         Type::Size { .. } => "Size in bytes (k, m, g suffixes)".into(),
+        Type::OrVariable(inner) => format!("{}, or a $variable", value_help(*inner)),
     }
 }
 

@@ -369,4 +369,21 @@ Subscribers by Underlying Interface
 "
         );
     }
+
+    /// Junos names the profile a subscriber's interface came from after its underlying
+    /// interface, in `detail` and `extensive`.
+    #[test]
+    fn the_dynamic_profile_is_named() {
+        let mut rows = sample();
+        rows.subscribers[0].dynamic_profile = Some("PPPOE-SUBSCRIBER".into());
+        for level in [Level::Detail, Level::Extensive] {
+            let text = subscribers(&rows, &at(level, false));
+            assert!(
+                text.contains(
+                    "Underlying Interface: ge-1/0/0.101\nDynamic Profile Name: PPPOE-SUBSCRIBER\nMAC Address:"
+                ),
+                "{text}"
+            );
+        }
+    }
 }

@@ -464,6 +464,8 @@ fn config_from_set_lines(lines: &str) -> RouterConfig {
 }
 
 #[cfg(test)]
+mod dynamic_profile_lab_tests;
+#[cfg(test)]
 mod fast_path_tests;
 #[cfg(test)]
 mod heap_profile;

@@ -13,7 +13,8 @@ use schema::l2tp_rpc::FIRST_DYNAMIC_UNIT;
 use super::event::SessionRef;
 use crate::l2tp::session::Role;
 
-const LAC_DEVICE: &str = "pp0";
+/// The PPPoE subscribers' device (Junos' `pp0`).
+pub const LAC_DEVICE: &str = "pp0";
 const LNS_DEVICE: &str = "si-0/0/0";
 
 /// Dynamic units available: FIRST_DYNAMIC_UNIT ..= u32::MAX.

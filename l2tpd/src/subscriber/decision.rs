@@ -127,6 +127,11 @@ pub fn map_access_profile<'c>(config: &'c RouterConfig, user: &str) -> Option<&'
     map_of(config, user)?.1.access_profile.as_deref()
 }
 
+/// The domain map's `dynamic-profile` for `user`.
+pub fn map_dynamic_profile<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str> {
+    map_of(config, user)?.1.dynamic_profile.as_deref()
+}
+
 /// The routing instance `user`'s AAA requests go in: its domain map's
 /// `aaa-routing-instance`; `None` (the main table) without one or for Junos' `default`.
 pub fn map_aaa_routing_instance<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str> {

@@ -14,6 +14,7 @@ use super::aaa_views::AaaTests;
 use super::accounting::Accounting;
 use super::decision::{decide, Decision, Refusal};
 use super::dynamic_auth::DynamicAuth;
+use super::dynamic_profile;
 use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
 use super::proxy;
 use super::session_limits::SessionLimits;
@@ -24,9 +25,11 @@ use crate::io::ip_relay::SharedIpRelay;
 use crate::io::relay::{RelayCounters, RelayRoute, SharedRelay};
 use crate::l2tp::session::{lac_ppp_ended_cause, CdnResult, SessionCounters};
 use crate::ppp::fsm;
-use crate::ppp::server_link::{Credentials, DownReason, LinkEvent, ServerLink, ServerLinkConfig};
+use crate::ppp::server_link::{
+    Credentials, DownReason, EchoConfig, LinkEvent, ServerLink, ServerLinkConfig,
+};
 use crate::ppp::wire::options::AuthProtocol;
-use crate::registry::{Registry, RegistryEvent, SessionEnd};
+use crate::registry::{interface, Registry, RegistryEvent, SessionEnd};
 
 /// How long a client has to authenticate once LCP is open.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(30);
@@ -686,14 +689,31 @@ impl SubscriberLayer {
             underlying: self.access.unit_name(unit).unwrap_or_default(),
         };
         let mru = session.max_payload;
+        let id = registry.reserve_call_ref();
+        let profile = self
+            .access
+            .dynamic_profile(unit, &session.service_name)
+            .and_then(|name| self.pppoe_profile(id, &name, &access, config));
         let link = ServerLink::new(ServerLinkConfig {
             fsm: fsm::Config::default(),
             mru,
             magic: self.rng.random_range(1..=u32::MAX),
-            // CHAP first, as Junos' `ppp-options { chap; pap; }`; a client that cannot do
-            // CHAP Naks it with PAP.
-            authentication: vec![AuthProtocol::ChapMd5, AuthProtocol::Pap],
-            echo: None,
+            // CHAP first, as Junos' `ppp-options { chap; pap; }`, unless the dynamic profile
+            // says otherwise; a client that cannot do CHAP Naks it with PAP.
+            authentication: profile
+                .as_ref()
+                .and_then(|p| p.authentication.clone())
+                .unwrap_or_else(|| vec![AuthProtocol::ChapMd5, AuthProtocol::Pap]),
+            // Keepalives only when the dynamic profile asks: a tunnelled subscriber's link is
+            // handed over (its timers stop) and the LNS keeps it alive.
+            echo: profile
+                .as_ref()
+                .and_then(|p| p.keepalive)
+                .filter(|k| !k.is_zero())
+                .map(|interval| EchoConfig {
+                    interval,
+                    max_failures: super::lns::KEEPALIVE_FAILURES,
+                }),
             auth_timeout: AUTH_TIMEOUT,
             chap_challenge: (0..CHAP_CHALLENGE_LEN).map(|_| self.rng.random()).collect(),
             name: self.host_name.clone(),
@@ -701,13 +721,44 @@ impl SubscriberLayer {
             // their own bounds.
             negotiation_timeout: None,
         });
-        let id = registry.reserve_call_ref();
         let mut subscriber = Subscriber::new(id, access, link, now);
+        if let Some(profile) = profile {
+            subscriber.routing_instance = profile.routing_instance;
+            subscriber.dynamic_profile = Some(profile.profile);
+        }
         if let Some(link) = subscriber.link.as_mut() {
             link.start(now);
         }
         self.table.insert(subscriber);
         self.run_link(now, id, config, registry);
+    }
+
+    /// The PPPoE session's dynamic profile `name`, built for this subscriber; a profile
+    /// that cannot be built for it is logged and the subscriber comes up without it.
+    fn pppoe_profile(
+        &self,
+        id: SubscriberId,
+        name: &str,
+        access: &AccessLeg,
+        config: &RouterConfig,
+    ) -> Option<dynamic_profile::Instance> {
+        let AccessLeg::Pppoe {
+            vlans, underlying, ..
+        } = access
+        else {
+            return None;
+        };
+        let facts = dynamic_profile::SubscriberFacts {
+            ifd: interface::LAC_DEVICE,
+            unit: interface::unit(id),
+            underlying: Some(underlying),
+            vlans,
+            routing_instance: None,
+            address: None,
+        };
+        dynamic_profile::instantiate(config, name, &facts)
+            .map_err(|why| tracing::warn!("PPPoE subscriber {}: {why}", id.0))
+            .ok()
     }
 
     /// `clear pppoe sessions [pp0.N]`: every subscriber `select` takes ends as if the client

@@ -34,7 +34,7 @@ use crate::registry::{LnsCall, Registry};
 /// Junos' PPP keepalive default (`access profile P client C ppp keepalive`): 30 s.
 const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(30);
 /// Unanswered Echo-Requests before the link is declared dead.
-const KEEPALIVE_FAILURES: u32 = 3;
+pub(super) const KEEPALIVE_FAILURES: u32 = 3;
 /// From the session's start to IPCP Opened: a subscriber still negotiating after this is
 /// hung (peers report sessions stuck in LCP or IPCP for a day) and is logged out.
 const NEGOTIATION_TIMEOUT: Duration = Duration::from_secs(60);
@@ -76,9 +76,9 @@ pub(super) fn tunnel_user_group<'c>(
         .as_ref()
 }
 
-/// What the LNS asks a renegotiating client to authenticate with: the user-group profile's
-/// `ppp-options`, else CHAP then PAP.
-fn authentication(user_group: Option<&PppClient>) -> Vec<AuthProtocol> {
+/// What the user-group profile's `ppp-options` ask a renegotiating client to authenticate
+/// with; `None` when it names none.
+fn authentication(user_group: Option<&PppClient>) -> Option<Vec<AuthProtocol>> {
     let configured: Vec<AuthProtocol> = user_group
         .map(|g| g.ppp_options.as_slice())
         .unwrap_or_default()
@@ -88,11 +88,7 @@ fn authentication(user_group: Option<&PppClient>) -> Vec<AuthProtocol> {
             PppAuthentication::Pap => AuthProtocol::Pap,
         })
         .collect();
-    if configured.is_empty() {
-        vec![AuthProtocol::ChapMd5, AuthProtocol::Pap]
-    } else {
-        configured
-    }
+    (!configured.is_empty()).then_some(configured)
 }
 
 /// The credentials the LAC collected, in the form the PPP link reports a client's.
@@ -221,18 +217,28 @@ impl SubscriberLayer {
             .as_ref()
             .and_then(|a| a.name.as_deref())
             .map(|n| String::from_utf8_lossy(n).into_owned());
+        let service: Option<Arc<str>> = group
+            .and_then(|g| g.service_interface.as_deref())
+            .map(Arc::from);
+        let dynamic = self.lns_profile(id, &call, user.as_deref(), service.as_deref(), config);
         // The user's own client entry (or its group profile), the tunnel's user-group
-        // profile, then Junos' 30 s.
+        // profile (AAA attributes), the dynamic profile's `keepalives interval`, then
+        // Junos' 30 s.
         let keepalive = user
             .as_deref()
             .and_then(|u| profile?.clients.get(u)?.ppp.keepalive)
             .or_else(|| user_group?.keepalive)
-            .map_or(DEFAULT_KEEPALIVE, |s| Duration::from_secs(u64::from(s)));
+            .map(|s| Duration::from_secs(u64::from(s)))
+            .or_else(|| dynamic.as_ref().and_then(|d| d.keepalive))
+            .unwrap_or(DEFAULT_KEEPALIVE);
         let mut link = ServerLink::new(ServerLinkConfig {
             fsm: fsm::Config::default(),
             mru: DEFAULT_MRU,
             magic: self.rng.random_range(1..=u32::MAX),
-            authentication: authentication(user_group),
+            // The user-group profile's `ppp-options`, the dynamic profile's, CHAP then PAP.
+            authentication: authentication(user_group)
+                .or_else(|| dynamic.as_ref().and_then(|d| d.authentication.clone()))
+                .unwrap_or_else(|| vec![AuthProtocol::ChapMd5, AuthProtocol::Pap]),
             // `keepalive 0` turns the LNS's echoes off.
             echo: (!keepalive.is_zero()).then_some(EchoConfig {
                 interval: keepalive,
@@ -254,11 +260,12 @@ impl SubscriberLayer {
             },
             _ => false,
         };
-        let service: Option<Arc<str>> = group
-            .and_then(|g| g.service_interface.as_deref())
-            .map(Arc::from);
-        let routing_instance =
-            super::routing_instance::session_routing_instance(config, &call.group, None);
+        // A routing instance the dynamic profile names stands where the AAA server's would.
+        let routing_instance = super::routing_instance::session_routing_instance(
+            config,
+            &call.group,
+            dynamic.as_ref().and_then(|d| d.routing_instance.as_deref()),
+        );
         let access = AccessLeg::L2tp {
             tunnel_id: call.tunnel_id,
             session_id: call.session_id,
@@ -271,6 +278,7 @@ impl SubscriberLayer {
         subscriber.service = service;
         subscriber.routing_instance = routing_instance;
         subscriber.user = user;
+        subscriber.dynamic_profile = dynamic.map(|d| d.profile);
         if proxied {
             self.lns.proxy_lcp_accepted += 1;
             subscriber.lcp_takeover = Some(LcpTakeover::ProxyAccepted);
@@ -294,6 +302,42 @@ impl SubscriberLayer {
         }
         self.table.insert(subscriber);
         self.run_link(now, id, config, registry);
+    }
+
+    /// The dynamic profile of an LNS subscriber, built for it: its domain map's, else its
+    /// tunnel group's (Junos: the domain map's overrides). One that cannot be built is
+    /// logged and the subscriber comes up without it.
+    fn lns_profile(
+        &self,
+        id: SubscriberId,
+        call: &LnsCall,
+        user: Option<&str>,
+        service: Option<&str>,
+        config: &RouterConfig,
+    ) -> Option<super::dynamic_profile::Instance> {
+        let name = user
+            .and_then(|u| super::decision::map_dynamic_profile(config, u))
+            .or_else(|| {
+                config
+                    .l2tp
+                    .tunnel_groups
+                    .get(&call.group)?
+                    .dynamic_profile
+                    .as_deref()
+            })?;
+        let unit = crate::registry::interface::unit(id);
+        let ifd = crate::registry::interface::lns_name(service, unit);
+        let ifd = ifd.rsplit_once('.').map_or(ifd.as_str(), |(d, _)| d);
+        let base = super::routing_instance::session_routing_instance(config, &call.group, None);
+        let facts = super::dynamic_profile::SubscriberFacts {
+            ifd,
+            unit,
+            routing_instance: base.as_deref(),
+            ..Default::default()
+        };
+        super::dynamic_profile::instantiate(config, name, &facts)
+            .map_err(|why| tracing::warn!("LNS subscriber {}: {why}", id.0))
+            .ok()
     }
 
     /// An LNS subscriber's end: its address and route go, and the LAC gets a CDN unless the

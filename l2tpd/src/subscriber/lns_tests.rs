@@ -106,9 +106,6 @@ fn a_user_group_profiles_ppp_options_choose_what_the_client_is_asked_for() {
          set access profile ap client * user-group-profile pap-only\n",
     );
     let group = tunnel_user_group(&c, "g", "lac-z");
-    assert_eq!(authentication(group), vec![AuthProtocol::Pap]);
-    assert_eq!(
-        authentication(None),
-        vec![AuthProtocol::ChapMd5, AuthProtocol::Pap]
-    );
+    assert_eq!(authentication(group), Some(vec![AuthProtocol::Pap]));
+    assert_eq!(authentication(None), None);
 }

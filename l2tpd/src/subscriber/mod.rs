@@ -26,6 +26,7 @@ pub mod address_pool;
 pub mod batch;
 pub mod decision;
 mod dynamic_auth;
+pub mod dynamic_profile;
 pub mod echo;
 mod framed_routes;
 mod interface_views;

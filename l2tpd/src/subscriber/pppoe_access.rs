@@ -463,6 +463,17 @@ impl PppoeAccess {
         self.units.get(&unit).map(AccessUnit::name)
     }
 
+    /// The dynamic profile of a session that asked for `service_name`: its service-name-table
+    /// entry's `dynamic-profile`, else the unit's `family pppoe dynamic-profile` (Junos: the
+    /// service's profile overrides the interface's).
+    pub fn dynamic_profile(&self, unit: UnitId, service_name: &[u8]) -> Option<String> {
+        let spec = &self.units.get(&unit)?.spec;
+        let service = String::from_utf8_lossy(service_name);
+        self.service_table(spec)
+            .and_then(|table| table.lookup(&service)?.dynamic_profile.clone())
+            .or_else(|| spec.family.dynamic_profile.clone())
+    }
+
     /// Per port, its units' counters summed with those of units that are gone.
     pub fn counters(&self) -> BTreeMap<String, DiscoveryCounters> {
         let mut totals: BTreeMap<String, DiscoveryCounters> = self

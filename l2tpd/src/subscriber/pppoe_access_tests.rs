@@ -210,3 +210,25 @@ fn kernel_drops_of_a_port_show_in_its_statistics_until_cleared() {
     access.clear_statistics(Some(PORT));
     assert_eq!(counters(&access).kernel_drops, 0);
 }
+
+/// Junos: the service-name-table entry's `dynamic-profile` overrides the unit's
+/// `family pppoe dynamic-profile` for sessions asking for that service.
+#[test]
+fn the_service_entrys_dynamic_profile_overrides_the_units() {
+    let config = unit_config(&format!(
+        "set interfaces {PORT} unit 0 family pppoe dynamic-profile UNIT-P\n\
+         set interfaces {PORT} unit 0 family pppoe service-name-table t\n\
+         set protocols pppoe service-name-tables t service video dynamic-profile VIDEO-P\n\
+         set protocols pppoe service-name-tables t service any action terminate\n"
+    ));
+    let access = access(&config, Instant::now());
+    assert_eq!(
+        access.dynamic_profile(UnitId(1), b"video").as_deref(),
+        Some("VIDEO-P")
+    );
+    assert_eq!(
+        access.dynamic_profile(UnitId(1), b"internet").as_deref(),
+        Some("UNIT-P")
+    );
+    assert_eq!(access.dynamic_profile(UnitId(2), b"video"), None);
+}

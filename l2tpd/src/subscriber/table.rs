@@ -134,6 +134,8 @@ pub struct Subscriber {
     /// The routing instance it came up in (`routing_instance::session_routing_instance`);
     /// `None` is the default instance.
     pub routing_instance: Option<String>,
+    /// The dynamic profile its interface was built from (`show subscribers detail`).
+    pub dynamic_profile: Option<String>,
     pub lcp_takeover: Option<LcpTakeover>,
     /// Why the subscriber is on its way out, when that is known before its link is down
     /// (an authentication failure answered, then LCP terminating).
@@ -177,6 +179,7 @@ impl Subscriber {
             lease: None,
             service: None,
             routing_instance: None,
+            dynamic_profile: None,
             lcp_takeover: None,
             end_cause: None,
             mru: None,

@@ -152,7 +152,7 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         vlan_id: columns.vlan_id,
         stacked_vlan_id: columns.stacked_vlan_id,
         pppoe_session_id: columns.pppoe_session_id,
-        dynamic_profile: None,
+        dynamic_profile: subscriber.dynamic_profile.clone(),
         login_time: unix_seconds(subscriber.login),
         lcp_state: Some(lcp_state_name(subscriber)),
         lcp_negotiation: subscriber.lcp_takeover.map(|t| {

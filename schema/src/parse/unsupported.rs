@@ -22,7 +22,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "chassis",
             "class-of-service",
             "diameter",
-            "dynamic-profiles",
             "ethernet-switching-options",
             "event-options",
             "firewall",

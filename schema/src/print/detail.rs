@@ -24,7 +24,7 @@ fn comment(stmt: &Stmt, depth: usize, out: &mut Vec<Line>) {
     out.push((depth, "##".into()));
     out.push((depth, format!("## {}: {}", stmt.name, stmt.help)));
     let ty = match stmt.kind {
-        Kind::Leaf(ty) | Kind::LeafList(ty) | Kind::List(ty) => Some(ty),
+        Kind::Leaf(ty) | Kind::LeafList(ty) | Kind::List(ty) => Some(ty.concrete()),
         Kind::Container | Kind::Flag => None,
     };
     match ty {

@@ -125,7 +125,7 @@ fn key_value(list: Option<&Stmt>, key: &str) -> Value {
 
 /// Numbers are JSON numbers, everything else a string.
 fn scalar(ty: Type, value: &str) -> Value {
-    match ty {
+    match ty.concrete() {
         Type::Uint { .. } | Type::UintOr { .. } | Type::Size { .. } => value
             .parse::<u64>()
             .map_or_else(|_| Value::String(value.to_string()), Value::from),

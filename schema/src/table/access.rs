@@ -135,7 +135,8 @@ const DOMAIN_MAP: &[Stmt] = &[
     ),
     leaf("access-profile", NAME, "Access profile for this domain").refers_to(PROFILE_LIST),
     leaf("address-pool", NAME, "Address pool for this domain").refers_to(POOL),
-    leaf("dynamic-profile", NAME, "Dynamic profile for this domain"),
+    leaf("dynamic-profile", NAME, "Dynamic profile for this domain")
+        .refers_to(&["dynamic-profiles"]),
     flag(
         "strip-domain",
         "Strip the domain from the user name before authentication",

@@ -91,7 +91,8 @@ const UNIT: &[Stmt] = &[
                         "dynamic-profile",
                         NAME,
                         "Dynamic profile for PPPoE sessions",
-                    ),
+                    )
+                    .refers_to(&["dynamic-profiles"]),
                     // PPPoE session IDs are 16-bit with 0 and 0xffff reserved (RFC 2516).
                     leaf(
                         "max-sessions",

@@ -54,7 +54,8 @@ const SERVICE: &[Stmt] = &[
         "dynamic-profile",
         NAME,
         "Dynamic profile for sessions of this service",
-    ),
+    )
+    .refers_to(&["dynamic-profiles"]),
     leaf(
         "routing-instance",
         NAME,

@@ -237,7 +237,8 @@ const TUNNEL_GROUP: &[Stmt] = &[
         "dynamic-profile",
         NAME,
         "Dynamic profile for subscriber interfaces",
-    ),
+    )
+    .refers_to(&["dynamic-profiles"]),
     HELLO_INTERVAL,
     flag("hide-avps", "Hide AVPs in control messages"),
     leaf(

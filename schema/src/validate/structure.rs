@@ -111,7 +111,13 @@ fn bad_value(ty: Type, value: &str) -> Option<String> {
 /// The object a list holds, as the error names it: `tunnel profile`; Junos names the list
 /// of service name tables in the plural (`service-name-tables T`), one entry is a table.
 fn referenced_name(list: &str) -> String {
-    let singular = list.strip_suffix("-tables").map(|t| format!("{t}-table"));
+    let singular = list
+        .strip_suffix("-tables")
+        .map(|t| format!("{t}-table"))
+        .or_else(|| {
+            list.strip_suffix("-profiles")
+                .map(|p| format!("{p}-profile"))
+        });
     singular.as_deref().unwrap_or(list).replace('-', " ")
 }
 

@@ -1,0 +1,177 @@
+//! `[edit dynamic-profiles]`: the templates every PPPoE and LNS subscriber interface is built
+//! from on a Junos BNG (issue 16 item 4). Statement names and forms follow Juniper's
+//! `[edit dynamic-profiles]` hierarchy pages; only what the subscriber layer can fill in or
+//! show is taken. Values that Junos lets a profile give as a variable are
+//! `Type::OrVariable`: which variables exist is checked at commit
+//! (validate::dynamic_profiles), the values are replaced when a subscriber logs in
+//! (l2tpd subscriber::dynamic_profile).
+
+use super::{NAME, TEXT};
+use crate::def::*;
+
+pub(super) const DYNAMIC_PROFILES: Stmt = list(
+    "dynamic-profiles",
+    NAME,
+    "Dynamic profiles",
+    &[
+        // Junos shows variables first, then routing-instances, then interfaces.
+        list(
+            "variables",
+            NAME,
+            "Dynamic variable configuration",
+            &[
+                leaf(
+                    "default-value",
+                    Type::Str { max_len: 255 },
+                    "Default value for the variable",
+                ),
+                flag(
+                    "mandatory",
+                    "Variable must have a value from the external server",
+                ),
+            ],
+        )
+        .grouped(),
+        list(
+            "routing-instances",
+            Type::OrVariable(&NAME),
+            "Routing instance configuration",
+            &[list(
+                "interface",
+                Type::OrVariable(&Type::Interface),
+                "Interface name for this routing instance",
+                &[],
+            )],
+        )
+        .grouped(),
+        list(
+            "interfaces",
+            Type::OrVariable(&Type::Interface),
+            "Interfaces configuration",
+            INTERFACE,
+        )
+        .grouped(),
+    ],
+)
+.grouped();
+
+/// Dynamic units are numbered by the router; Junos' dynamic unit numbers run up past
+/// 3221225472 (`pp0.3221225473`), so the whole 32-bit range is taken.
+const UNIT_NUMBER: Type = uint(0, u32::MAX as u64);
+
+const INTERFACE: &[Stmt] = &[list(
+    "unit",
+    Type::OrVariable(&UNIT_NUMBER),
+    "Logical interface",
+    UNIT,
+)];
+
+/// 802.1Q VLAN IDs, 0 and 4095 reserved (IEEE 802.1Q table 9-2), or a variable.
+const VLAN_ID: Type = Type::OrVariable(&VLAN_NUMBER);
+const VLAN_NUMBER: Type = uint(1, 4094);
+
+/// Junos' order under a dynamic unit.
+const UNIT: &[Stmt] = &[
+    leaf("description", TEXT, "Text description of interface"),
+    // Junos: `keepalives { interval seconds; up-count n; down-count n; }`, shown as
+    // `keepalives interval 30;`. The interval is the PPP echo interval; 1..32767 is Junos'
+    // range for it.
+    container(
+        "keepalives",
+        "Send keepalives",
+        &[leaf(
+            "interval",
+            Type::OrVariable(&uint(1, 32767)),
+            "Interval between keepalive requests (seconds)",
+        )],
+    )
+    .one_line(),
+    leaf(
+        "vlan-id",
+        VLAN_ID,
+        "Virtual LAN identifier value for 802.1Q VLAN tags",
+    ),
+    container(
+        "vlan-tags",
+        "IEEE 802.1ad (QinQ) VLAN tags",
+        &[
+            leaf("outer", VLAN_ID, "Outer VLAN identifier (S-tag)").mandatory(),
+            leaf("inner", VLAN_ID, "Inner VLAN identifier (C-tag)").mandatory(),
+        ],
+    )
+    .one_line(),
+    container(
+        "demux-options",
+        "Demultiplexing options",
+        &[leaf(
+            "underlying-interface",
+            Type::OrVariable(&Type::Interface),
+            "Underlying interface",
+        )],
+    ),
+    // `si-` units at the LNS: one session per unit (`dedicated`); Junos refuses `shared` for
+    // L2TP LNS sessions, and so does the commit (validate::dynamic_profiles).
+    container(
+        "dial-options",
+        "Dial options",
+        &[
+            leaf(
+                "l2tp-interface-id",
+                Type::OrVariable(&NAME),
+                "L2TP interface identifier",
+            ),
+            flag("dedicated", "Only one session on this logical interface"),
+            flag("shared", "Several sessions on this logical interface"),
+        ],
+    ),
+    container(
+        "ppp-options",
+        "PPP interface parameters",
+        &[
+            flag("chap", "Challenge Handshake Authentication Protocol"),
+            flag("pap", "Password Authentication Protocol"),
+            // Junos: `authentication [ chap pap ];`, in the order offered to the client.
+            leaf_list(
+                "authentication",
+                Type::Enum(&["chap", "pap"]),
+                "PPP authentication protocols, in order of preference",
+            ),
+        ],
+    ),
+    container(
+        "pppoe-options",
+        "PPP over Ethernet interface parameters",
+        &[
+            leaf(
+                "underlying-interface",
+                Type::OrVariable(&Type::Interface),
+                "Interface on which PPPoE is running",
+            )
+            .mandatory(),
+            flag("server", "Operate in the role of a PPPoE server"),
+        ],
+    ),
+    container(
+        "family",
+        "Protocol family",
+        &[container(
+            "inet",
+            "IPv4 parameters",
+            &[
+                // Junos: `unnumbered-address interface <preferred-source-address a>`; the
+                // loopback is usually `"$junos-loopback-interface"`.
+                leaf(
+                    "unnumbered-address",
+                    Type::OrVariable(&Type::Interface),
+                    "Unnumbered interface whose address is borrowed",
+                ),
+                leaf(
+                    "address",
+                    Type::OrVariable(&Type::Str { max_len: 18 }),
+                    "Interface address",
+                ),
+            ],
+        )],
+    )
+    .inline(),
+];

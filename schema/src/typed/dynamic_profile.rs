@@ -1,0 +1,195 @@
+//! `[edit dynamic-profiles]` as the subscriber layer uses it: each profile's interface
+//! templates with their values as written (variables not yet replaced), and the
+//! replacement itself, which is the same for every subscriber kind.
+
+use super::view::View;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The Junos predefined variables this router replaces, and what each is replaced by. Junos
+/// has many more (filters, CoS, IPv6, …); the subscriber layer has data for these only, so a
+/// profile naming another is refused at commit rather than instantiated with a hole.
+pub const PREDEFINED_VARIABLES: &[(&str, &str)] = &[
+    (
+        "$junos-interface-unit",
+        "the subscriber's logical unit number",
+    ),
+    (
+        "$junos-interface-ifd-name",
+        "the subscriber's physical interface (pp0, si-…)",
+    ),
+    (
+        "$junos-interface-name",
+        "the subscriber's logical interface (pp0.N)",
+    ),
+    (
+        "$junos-underlying-interface",
+        "the logical interface PPPoE runs on",
+    ),
+    ("$junos-vlan-id", "the VLAN ID (the inner one under QinQ)"),
+    ("$junos-stacked-vlan-id", "the outer VLAN ID under QinQ"),
+    (
+        "$junos-routing-instance",
+        "the routing instance of the subscriber",
+    ),
+    (
+        "$junos-loopback-interface",
+        "the loopback interface (lo0.0)",
+    ),
+    (
+        "$junos-subscriber-ip-address",
+        "the address assigned to the subscriber",
+    ),
+];
+
+/// True for a predefined variable this router replaces.
+pub fn is_supported_predefined(variable: &str) -> bool {
+    PREDEFINED_VARIABLES
+        .iter()
+        .any(|(name, _)| *name == variable)
+}
+
+/// One `dynamic-profiles NAME`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DynamicProfile {
+    /// User variables, `$NAME` in the body, by name without the `$`.
+    pub variables: BTreeMap<String, ProfileVariable>,
+    /// `routing-instances "$junos-routing-instance"`: the template of the instance name.
+    pub routing_instance: Option<String>,
+    /// `interfaces NAME unit U { … }`, in configuration order.
+    pub interfaces: Vec<ProfileInterface>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileVariable {
+    pub default_value: Option<String>,
+    pub mandatory: bool,
+}
+
+/// One interface template: its name (`pp0`, `si-1/0/0`, `"$junos-interface-ifd-name"`) and
+/// the unit under it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileInterface {
+    pub name: String,
+    pub unit: String,
+    pub keepalive_interval: Option<String>,
+    pub vlan_id: Option<String>,
+    pub vlan_outer: Option<String>,
+    pub vlan_inner: Option<String>,
+    pub demux_underlying_interface: Option<String>,
+    pub l2tp_interface_id: Option<String>,
+    pub dedicated: bool,
+    /// `ppp-options`: `authentication [ … ]` in order, else `chap` and `pap` as flagged.
+    pub authentication: Vec<String>,
+    pub pppoe_underlying_interface: Option<String>,
+    pub pppoe_server: bool,
+    pub unnumbered_address: Option<String>,
+    pub address: Option<String>,
+}
+
+pub(super) fn dynamic_profiles(root: View<'_>) -> BTreeMap<String, DynamicProfile> {
+    root.entries("dynamic-profiles")
+        .map(|(name, p)| (name.to_string(), profile(p)))
+        .collect()
+}
+
+fn profile(p: View<'_>) -> DynamicProfile {
+    DynamicProfile {
+        variables: p
+            .entries("variables")
+            .map(|(name, v)| {
+                (
+                    name.to_string(),
+                    ProfileVariable {
+                        default_value: v.string("default-value"),
+                        mandatory: v.flag("mandatory"),
+                    },
+                )
+            })
+            .collect(),
+        routing_instance: p
+            .entries("routing-instances")
+            .next()
+            .map(|(name, _)| name.to_string()),
+        interfaces: p
+            .entries("interfaces")
+            .flat_map(|(name, i)| {
+                i.entries("unit")
+                    .map(move |(unit, u)| interface(name, unit, u))
+            })
+            .collect(),
+    }
+}
+
+fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
+    let ppp = u.container("ppp-options");
+    let listed = ppp.values("authentication");
+    let authentication = if listed.is_empty() {
+        ["chap", "pap"]
+            .into_iter()
+            .filter(|p| ppp.flag(p))
+            .map(str::to_string)
+            .collect()
+    } else {
+        listed
+    };
+    let tags = u.container("vlan-tags");
+    let dial = u.container("dial-options");
+    let pppoe = u.container("pppoe-options");
+    let inet = u.container("family").container("inet");
+    ProfileInterface {
+        name: name.to_string(),
+        unit: unit.to_string(),
+        keepalive_interval: u.container("keepalives").string("interval"),
+        vlan_id: u.string("vlan-id"),
+        vlan_outer: tags.string("outer"),
+        vlan_inner: tags.string("inner"),
+        demux_underlying_interface: u.container("demux-options").string("underlying-interface"),
+        l2tp_interface_id: dial.string("l2tp-interface-id"),
+        dedicated: dial.flag("dedicated"),
+        authentication,
+        pppoe_underlying_interface: pppoe.string("underlying-interface"),
+        pppoe_server: pppoe.flag("server"),
+        unnumbered_address: inet.string("unnumbered-address"),
+        address: inet.string("address"),
+    }
+}
+
+/// What one subscriber knows, by predefined variable (with its `$`). Absent values leave
+/// their variable unreplaced, which [`DynamicProfile::replace`] reports.
+pub type VariableValues = BTreeMap<&'static str, String>;
+
+impl DynamicProfile {
+    /// `template` with its variable, if it is one, replaced: a predefined variable from
+    /// `values`, a user variable from its `default-value` (this router has no RADIUS
+    /// attribute for user variables). `Err` names the variable that has no value.
+    pub fn replace(&self, template: &str, values: &VariableValues) -> Result<String, String> {
+        let Some(name) = template.strip_prefix('$') else {
+            return Ok(template.to_string());
+        };
+        if let Some(value) = values.get(template) {
+            return Ok(value.clone());
+        }
+        self.variables
+            .get(name)
+            .and_then(|v| v.default_value.clone())
+            .ok_or_else(|| template.to_string())
+    }
+
+    /// The interface template for a subscriber: the first whose name `wanted` accepts
+    /// (after replacement of `$junos-interface-ifd-name` by `ifd`), else none.
+    pub fn interface_for(
+        &self,
+        ifd: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Option<&ProfileInterface> {
+        self.interfaces.iter().find(|i| {
+            let name = if i.name == "$junos-interface-ifd-name" {
+                ifd
+            } else {
+                i.name.as_str()
+            };
+            wanted(name)
+        })
+    }
+}

@@ -1,0 +1,119 @@
+//! Commit checks of `[edit dynamic-profiles]`: every variable a profile uses is one the
+//! subscriber layer can replace (a supported `$junos-…` one, or a user variable the profile
+//! defines under `variables`), and `si-` units are dedicated as Junos' LNS requires.
+//! That referenced profiles exist is a table reference (`refers_to`), checked structurally.
+
+use super::Findings;
+use crate::tree::{quote_word, Node, NodeId, Path};
+use crate::typed::{is_supported_predefined, PREDEFINED_VARIABLES};
+
+pub(super) fn check(root: &Node, findings: &mut Findings) {
+    for (id, profile) in &root.children {
+        if id.keyword != "dynamic-profiles" {
+            continue;
+        }
+        let mut path: Path = vec![id.clone()];
+        variables(profile, profile, &mut path, findings);
+        dial_options(profile, &path, findings);
+        routing_instances(root, profile, &path, findings);
+    }
+}
+
+/// A routing instance a profile names outright must be configured (a variable is the
+/// subscriber's own, or a user variable checked when it is replaced).
+fn routing_instances(root: &Node, profile: &Node, path: &Path, findings: &mut Findings) {
+    for id in profile.children.keys() {
+        let Some(name) = id.key.as_deref() else {
+            continue;
+        };
+        if id.keyword != "routing-instances" || name.starts_with('$') || name == "default" {
+            continue;
+        }
+        if !root
+            .children
+            .contains_key(&NodeId::entry("routing-instances", name))
+        {
+            findings.error(
+                path.clone(),
+                id.to_string(),
+                "Referenced routing instance is not defined",
+            );
+        }
+    }
+}
+
+/// Walks one profile: each key and value that is a variable must be known.
+fn variables(profile: &Node, node: &Node, path: &mut Path, findings: &mut Findings) {
+    for (id, child) in &node.children {
+        // A user variable's own definition holds values, not uses.
+        if id.keyword == "variables" && path.len() == 1 {
+            continue;
+        }
+        if let Some(key) = &id.key {
+            if let Some(message) = unknown_variable(profile, key) {
+                findings.error(path.clone(), id.to_string(), message);
+            }
+        }
+        for value in &child.values {
+            if let Some(message) = unknown_variable(profile, value) {
+                findings.error(
+                    path.clone(),
+                    format!("{} {}", id.keyword, quote_word(value)),
+                    message,
+                );
+            }
+        }
+        path.push(id.clone());
+        variables(profile, child, path, findings);
+        path.pop();
+    }
+}
+
+/// Why `word` is a variable this profile cannot have replaced; `None` for a plain value and
+/// for a known variable.
+fn unknown_variable(profile: &Node, word: &str) -> Option<String> {
+    let name = word.strip_prefix('$')?;
+    if name.starts_with("junos-") {
+        if is_supported_predefined(word) {
+            return None;
+        }
+        let supported: Vec<&str> = PREDEFINED_VARIABLES.iter().map(|(n, _)| *n).collect();
+        return Some(format!(
+            "Predefined variable '{word}' is not supported; supported: {}",
+            supported.join(", ")
+        ));
+    }
+    let defined = profile
+        .children
+        .contains_key(&NodeId::entry("variables", name));
+    (!defined)
+        .then(|| format!("Variable '{word}' is not defined: define it under 'variables {name}'"))
+}
+
+/// Junos' LNS takes one session per `si-` unit: `dial-options shared` is refused there, as
+/// Junos refuses it.
+fn dial_options(profile: &Node, path: &Path, findings: &mut Findings) {
+    for (interface_id, interface) in &profile.children {
+        if interface_id.keyword != "interfaces" {
+            continue;
+        }
+        for (unit_id, unit) in &interface.children {
+            let Some(dial) = unit.children.get(&NodeId::new("dial-options")) else {
+                continue;
+            };
+            if dial.children.contains_key(&NodeId::new("shared")) {
+                let mut at = path.clone();
+                at.extend([
+                    interface_id.clone(),
+                    unit_id.clone(),
+                    NodeId::new("dial-options"),
+                ]);
+                findings.error(
+                    at,
+                    "shared",
+                    "L2TP LNS sessions need one logical interface each: only 'dedicated' is supported",
+                );
+            }
+        }
+    }
+}

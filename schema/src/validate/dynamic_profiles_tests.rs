@@ -1,0 +1,258 @@
+//! `[edit dynamic-profiles]`: Junos text in and out, the typed view, and the commit checks
+//! of references and variables.
+
+use super::{check, CHECK_OUT_FAILED};
+use crate::parse::{apply_set_lines, parse_config};
+use crate::print::{to_set_lines, to_text};
+use crate::tree::{path_words, Node};
+use crate::typed::{router_config, VariableValues};
+
+/// A BNG's PPPoE profile and an LNS profile as Junos shows them.
+const PROFILES: &str = r#"dynamic-profiles {
+    PPPOE-SUBSCRIBER {
+        variables {
+            ka {
+                default-value 20;
+            }
+        }
+        routing-instances {
+            "$junos-routing-instance" {
+                interface "$junos-interface-name";
+            }
+        }
+        interfaces {
+            pp0 {
+                unit "$junos-interface-unit" {
+                    keepalives interval "$ka";
+                    ppp-options {
+                        chap;
+                        pap;
+                    }
+                    pppoe-options {
+                        underlying-interface "$junos-underlying-interface";
+                        server;
+                    }
+                    family inet {
+                        unnumbered-address "$junos-loopback-interface";
+                    }
+                }
+            }
+        }
+    }
+    LNS-SUBSCRIBER {
+        interfaces {
+            "$junos-interface-ifd-name" {
+                unit "$junos-interface-unit" {
+                    keepalives interval 30;
+                    dial-options {
+                        l2tp-interface-id test;
+                        dedicated;
+                    }
+                    ppp-options {
+                        authentication [ pap chap ];
+                    }
+                    family inet {
+                        unnumbered-address lo0.0;
+                    }
+                }
+            }
+        }
+    }
+}
+interfaces {
+    ge-1/0/0 {
+        flexible-vlan-tagging;
+        unit 100 {
+            vlan-id 100;
+            family pppoe {
+                dynamic-profile PPPOE-SUBSCRIBER;
+            }
+        }
+    }
+}
+"#;
+
+fn errors(text: &str) -> Vec<(String, String, String)> {
+    let root = parse_config(text).expect("parses");
+    let (errors, summary) = check(&root).expect_err("check should fail");
+    assert_eq!(summary, CHECK_OUT_FAILED);
+    errors
+        .into_iter()
+        .map(|e| (path_words(&e.path), e.statement, e.message))
+        .collect()
+}
+
+#[test]
+fn junos_text_loads_prints_back_and_reloads_from_set_lines() {
+    let root = parse_config(PROFILES).expect("parses");
+    assert_eq!(to_text(&[], &root), PROFILES);
+    let sets = to_set_lines(&[], &root);
+    assert!(
+        sets.contains(
+            "set dynamic-profiles PPPOE-SUBSCRIBER interfaces pp0 unit \"$junos-interface-unit\" pppoe-options underlying-interface \"$junos-underlying-interface\"\n"
+        ),
+        "{sets}"
+    );
+    assert!(
+        sets.contains("set dynamic-profiles LNS-SUBSCRIBER interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" ppp-options authentication pap\nset dynamic-profiles LNS-SUBSCRIBER interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" ppp-options authentication chap\n"),
+        "{sets}"
+    );
+    let reloaded = apply_set_lines(&Node::default(), &sets).expect("set lines load");
+    assert_eq!(reloaded, root);
+    assert_eq!(check(&root), Ok(vec![]));
+}
+
+#[test]
+fn the_typed_view_keeps_templates_and_replaces_variables() {
+    let config = router_config(&parse_config(PROFILES).expect("parses"));
+    let pppoe = &config.dynamic_profiles["PPPOE-SUBSCRIBER"];
+    assert_eq!(
+        pppoe.routing_instance.as_deref(),
+        Some("$junos-routing-instance")
+    );
+    let pp0 = pppoe.interface_for("pp0", |n| n == "pp0").expect("pp0");
+    assert_eq!(pp0.unit, "$junos-interface-unit");
+    assert_eq!(pp0.authentication, ["chap", "pap"]);
+    assert!(pp0.pppoe_server);
+    let mut values = VariableValues::new();
+    values.insert("$junos-interface-unit", "1073741825".into());
+    assert_eq!(
+        pppoe.replace(&pp0.unit, &values).as_deref(),
+        Ok("1073741825")
+    );
+    // A user variable takes its default-value; a predefined one without a value is named.
+    let ka = pp0.keepalive_interval.as_deref().expect("keepalives");
+    assert_eq!(pppoe.replace(ka, &values).as_deref(), Ok("20"));
+    assert_eq!(
+        pppoe.replace("$junos-vlan-id", &values),
+        Err("$junos-vlan-id".to_string())
+    );
+    assert_eq!(pppoe.replace("lo0.0", &values).as_deref(), Ok("lo0.0"));
+
+    let lns = &config.dynamic_profiles["LNS-SUBSCRIBER"];
+    let si = lns
+        .interface_for("si-1/0/0", |n| n.starts_with("si-"))
+        .expect("the ifd-name template stands for si-");
+    assert_eq!(si.authentication, ["pap", "chap"]);
+    assert_eq!(si.keepalive_interval.as_deref(), Some("30"));
+    assert!(si.dedicated);
+    assert_eq!(si.unnumbered_address.as_deref(), Some("lo0.0"));
+    assert_eq!(
+        config.interfaces["ge-1/0/0"].units[&100]
+            .pppoe
+            .as_ref()
+            .and_then(|p| p.dynamic_profile.as_deref()),
+        Some("PPPOE-SUBSCRIBER")
+    );
+}
+
+#[test]
+fn a_profile_that_does_not_exist_is_named_wherever_it_is_referenced() {
+    let text = "interfaces { ge-1/0/0 { vlan-tagging; unit 100 { vlan-id 100; family pppoe { dynamic-profile NOPE; } } } }\n\
+        services { l2tp { tunnel-group g { local-gateway address 127.0.0.1; service-interface si-1/0/0; dynamic-profile NOPE2; } } }\n\
+        access { domain { map example.net { dynamic-profile NOPE3; } } }\n\
+        protocols { pppoe { service-name-tables t { service any { dynamic-profile NOPE4; } } } }\n";
+    let errors = errors(text);
+    let wanted = [
+        (
+            "interfaces ge-1/0/0 unit 100 family pppoe",
+            "dynamic-profile NOPE",
+        ),
+        ("services l2tp tunnel-group g", "dynamic-profile NOPE2"),
+        ("access domain map example.net", "dynamic-profile NOPE3"),
+        (
+            "protocols pppoe service-name-tables t service any",
+            "dynamic-profile NOPE4",
+        ),
+    ];
+    for (path, statement) in wanted {
+        assert!(
+            errors.contains(&(
+                path.to_string(),
+                statement.to_string(),
+                "Referenced dynamic profile is not defined".to_string()
+            )),
+            "{path} {statement}: {errors:?}"
+        );
+    }
+    assert_eq!(errors.len(), 4, "{errors:?}");
+}
+
+#[test]
+fn an_unsupported_predefined_variable_is_named_with_where_and_the_supported_ones() {
+    let text = r#"dynamic-profiles { P { interfaces { pp0 { unit "$junos-interface-unit" {
+        family inet { unnumbered-address "$junos-loopback-interface"; address "$junos-input-filter"; } } } } } }"#;
+    let errors = errors(text);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let (path, statement, message) = &errors[0];
+    assert_eq!(
+        path,
+        "dynamic-profiles P interfaces pp0 unit \"$junos-interface-unit\" family inet"
+    );
+    assert_eq!(statement, "address \"$junos-input-filter\"");
+    assert!(
+        message.starts_with("Predefined variable '$junos-input-filter' is not supported; supported: $junos-interface-unit, "),
+        "{message}"
+    );
+    assert!(
+        message.contains("$junos-subscriber-ip-address"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_user_variable_must_be_defined_and_keys_are_checked_too() {
+    let text = r#"dynamic-profiles { P { interfaces { pp0 { unit "$unit" { keepalives interval "$ka"; } } } } }"#;
+    let errors = errors(text);
+    assert_eq!(
+        errors,
+        [
+            (
+                "dynamic-profiles P interfaces pp0".to_string(),
+                "unit \"$unit\"".to_string(),
+                "Variable '$unit' is not defined: define it under 'variables unit'".to_string()
+            ),
+            (
+                "dynamic-profiles P interfaces pp0 unit \"$unit\" keepalives".to_string(),
+                "interval \"$ka\"".to_string(),
+                "Variable '$ka' is not defined: define it under 'variables ka'".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn values_that_are_not_variables_keep_their_types() {
+    let bad = parse_config(
+        r#"dynamic-profiles { P { interfaces { pp0 { unit "$junos-interface-unit" { vlan-id 5000; } } } } }"#,
+    );
+    assert!(bad.is_err(), "{bad:?}");
+    let bad = parse_config(r#"dynamic-profiles { P { interfaces { pp0 { unit "$" { } } } } }"#);
+    assert!(bad.is_err(), "{bad:?}");
+}
+
+#[test]
+fn shared_dial_options_are_refused() {
+    let text = r#"dynamic-profiles { P { interfaces { si-1/0/0 { unit "$junos-interface-unit" { dial-options { shared; } } } } } }"#;
+    let errors = errors(text);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].1, "shared");
+}
+
+#[test]
+fn a_routing_instance_named_outright_must_be_configured() {
+    let text = r#"dynamic-profiles { P { routing-instances { vr9 { interface "$junos-interface-name"; } } } }"#;
+    assert_eq!(
+        errors(text),
+        [(
+            "dynamic-profiles P".to_string(),
+            "routing-instances vr9".to_string(),
+            "Referenced routing instance is not defined".to_string()
+        )]
+    );
+    let root = parse_config(&format!(
+        "{text}\nrouting-instances {{ vr9 {{ instance-type virtual-router; }} }}\n"
+    ))
+    .expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+}
