@@ -694,3 +694,42 @@ impl Runtime {
         self.wildcard.as_ref().map(|b| Arc::clone(&b.socket))
     }
 }
+
+/// A tunnel's connected socket read by a data worker exactly as the engine reads it
+/// ([`Bound::on_worker`]), for `l2tp-bench data-workers`: what its reader hands the engine
+/// (misses, control) waits in queues nobody serves, and drops once they are full.
+pub struct TunnelReader {
+    _bound: Bound,
+    _control: channel::Receiver<Received>,
+    _data: channel::Receiver<Received>,
+}
+
+impl TunnelReader {
+    pub fn start(
+        workers: &DataWorkers,
+        socket: std::net::UdpSocket,
+        local: Ipv4Addr,
+        peer: SocketAddr,
+        fast: &FastPath,
+    ) -> std::io::Result<TunnelReader> {
+        let (control, control_rx) = channel::channel(CONTROL_QUEUE);
+        let (data, data_rx) = channel::channel(L2TP_DATA_QUEUE);
+        let queues = Inbound {
+            control,
+            data,
+            drops: Arc::new(DataDrops::default()),
+        };
+        let bound = Bound::on_worker(
+            socket,
+            local,
+            &queues,
+            fast,
+            workers.for_tunnel(local, peer),
+        )?;
+        Ok(TunnelReader {
+            _bound: bound,
+            _control: control_rx,
+            _data: data_rx,
+        })
+    }
+}
