@@ -236,6 +236,12 @@ pub struct L2tpSummary {
     pub destination_lockout_timeout: u32,
     /// `enable-snmp-tunnel-statistics`.
     pub snmp_tunnel_statistics: Toggle,
+    /// Threads forwarding established sessions' data (`data-workers`, or one per core).
+    #[serde(default)]
+    pub data_workers: u32,
+    /// `data-workers` is not set: the count is the host's number of cores.
+    #[serde(default)]
+    pub data_workers_per_core: bool,
     pub destinations: u32,
     pub tunnels: u32,
     pub sessions: u32,

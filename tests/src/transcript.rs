@@ -154,6 +154,11 @@ const SYSTEM_RULES: &[(&str, &str)] = &[
         "$1  $2 $3  $4  SIZE Mmm dd hh:mm $5",
     ),
     (r"(?m)^total \d+$", "total N"),
+    // `show services l2tp summary` without `data-workers`: the host's number of cores.
+    (
+        r"(?m)^Data workers: \d+ \(one per core\)$",
+        "Data workers: N (one per core)",
+    ),
 ];
 
 /// Normalises what varies between runs and machines.

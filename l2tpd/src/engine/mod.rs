@@ -37,7 +37,9 @@ use tokio::sync::mpsc as channel;
 
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
 pub use self::service_ifaces::ServiceInterfaceSpec;
-pub use self::sockets::L2TP_PORT;
+pub use self::sockets::{bind_tunnel, L2TP_PORT};
+pub use self::task::TunnelReader;
+use crate::io::data_workers::{worker_count, DataWorkers};
 use crate::snmp::view::View;
 pub use crate::subscriber::batch::{BatchKind, BatchOutcome, BatchReport};
 pub use crate::subscriber::test_call::{TestOutcome, TunnelTest, TEST_TIMEOUT};
@@ -197,10 +199,12 @@ impl Engine {
             .build()
             .map_err(|e| format!("cannot start the L2TP engine: {e}"))?;
         let (commands, receiver) = channel::unbounded_channel();
+        // One per core until a configuration says otherwise (`data-workers`).
+        let workers = DataWorkers::start(worker_count(None))?;
         let snmp = snmp::SnmpHandle::start(commands.clone())?;
         let thread = std::thread::Builder::new()
             .name("l2tp-engine".into())
-            .spawn(move || runtime.block_on(task::run(receiver, options)))
+            .spawn(move || runtime.block_on(task::run(receiver, options, workers)))
             .map_err(|e| format!("cannot start the L2TP engine thread: {e}"))?;
         Ok(Engine {
             config: None,
@@ -463,6 +467,8 @@ fn config_from_set_lines(lines: &str) -> RouterConfig {
     schema::typed::router_config(&tree)
 }
 
+#[cfg(test)]
+mod data_workers_tests;
 #[cfg(test)]
 mod dynamic_profile_lab_tests;
 #[cfg(test)]

@@ -220,6 +220,7 @@ mod tests {
             Ipv4Addr::LOCALHOST,
             inbound,
             FastPath::default(),
+            None,
         ));
         let message = |ppp: &[u8]| {
             DataMessage {

@@ -72,7 +72,13 @@ impl Lns {
             data: queue,
             drops: Arc::default(),
         };
-        let reader = tokio::spawn(read(socket, Ipv4Addr::LOCALHOST, queues, fast.clone()));
+        let reader = tokio::spawn(read(
+            socket,
+            Ipv4Addr::LOCALHOST,
+            queues,
+            fast.clone(),
+            None,
+        ));
         let lac = UdpSocket::bind("127.0.0.1:0").await.unwrap();
 
         let link = dir.path().join("si.sock");

@@ -30,6 +30,7 @@ use super::sockets::{
 };
 use super::EngineOptions;
 use crate::io::classify::{self, Class};
+use crate::io::data_workers::{worker_count, DataWorkers, WorkerRef, WorkerStats};
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::subscriber::batch::BatchOutcome;
@@ -95,7 +96,7 @@ pub(super) struct Received {
 }
 
 /// A bound socket and the task reading it.
-struct Bound {
+pub(super) struct Bound {
     socket: Arc<UdpSocket>,
     reader: JoinHandle<()>,
 }
@@ -113,8 +114,34 @@ impl Bound {
             local,
             queues.clone(),
             fast.clone(),
+            None,
         ));
         Self { socket, reader }
+    }
+
+    /// A tunnel's connected socket, read by data worker `worker` (issue 15, item 2): its
+    /// data is forwarded on that thread; its control still reaches the engine's queue.
+    pub(super) fn on_worker(
+        socket: std::net::UdpSocket,
+        local: Ipv4Addr,
+        queues: &Inbound<Received>,
+        fast: &FastPath,
+        worker: WorkerRef<'_>,
+    ) -> std::io::Result<Self> {
+        // Registered with the worker's reactor, so its readiness wakes that thread only.
+        let socket = {
+            let _entered = worker.handle.enter();
+            UdpSocket::from_std(socket)?
+        };
+        let socket = Arc::new(socket);
+        let reader = worker.handle.spawn(read(
+            Arc::clone(&socket),
+            local,
+            queues.clone(),
+            fast.clone(),
+            Some(Arc::clone(worker.stats)),
+        ));
+        Ok(Self { socket, reader })
     }
 }
 
@@ -133,6 +160,7 @@ pub(super) async fn read(
     local: Ipv4Addr,
     queues: Inbound<Received>,
     fast: FastPath,
+    worker: Option<Arc<WorkerStats>>,
 ) {
     let mut buf = vec![0u8; MAX_DATAGRAM];
     let mut relayed = DownBuffers::default();
@@ -184,6 +212,9 @@ pub(super) async fn read(
         }
         fast.flush_down(&mut relayed);
         fast.flush_ip_up(&mut ip);
+        if let Some(worker) = &worker {
+            worker.add_datagrams(taken);
+        }
         // No yield here under a flood: the runtime's budget lets this reader take many
         // batches before the others run, and that is what keeps the kernel from dropping
         // from this socket (SCCRQs, tunnels without a socket of their own) at the sender's
@@ -198,10 +229,13 @@ struct Runtime {
     /// For tunnels with no source address: bound on first use to an ephemeral port.
     wildcard: Option<Bound>,
     /// A connected socket per tunnel beside the listener ([`bind_tunnel`]), by (our
-    /// address, peer); those the kernel refused are not tried again.
+    /// address, peer), each read by a data worker; those the kernel refused are not tried
+    /// again.
     tunnel_sockets: HashMap<(Ipv4Addr, SocketAddr), Bound>,
     tunnel_sockets_refused: HashSet<(Ipv4Addr, SocketAddr)>,
     tunnel_sockets_due: Instant,
+    /// The data workers (`data-workers`) that read the tunnels' sockets.
+    workers: DataWorkers,
     /// The L2TP readers' control and data queues to the engine.
     queues: Inbound<Received>,
     /// What the readers and port tasks dropped, and how much of it the registry has.
@@ -221,7 +255,11 @@ struct Runtime {
     dynamic: DynamicAuthListener,
 }
 
-pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, options: EngineOptions) {
+pub(super) async fn run(
+    mut commands: channel::UnboundedReceiver<Command>,
+    options: EngineOptions,
+    workers: DataWorkers,
+) {
     let seed = options.seed;
     let empty = schema::typed::router_config(&schema::tree::Node::default());
     let data_drops = Arc::new(DataDrops::default());
@@ -251,6 +289,7 @@ pub(super) async fn run(mut commands: channel::UnboundedReceiver<Command>, optio
         tunnel_sockets: HashMap::new(),
         tunnel_sockets_refused: HashSet::new(),
         tunnel_sockets_due: Instant::now(),
+        workers,
         queues,
         data_drops,
         folded_drops: (0, 0),
@@ -419,6 +458,13 @@ impl Runtime {
     /// Binds what the new configuration needs, or refuses it and changes nothing. Sockets
     /// no longer needed close only after the registry has said goodbye from them.
     async fn apply(&mut self, config: &Arc<RouterConfig>) -> Result<(), String> {
+        // A new pool first, so a host that cannot start it refuses the commit unchanged.
+        let wanted_workers = worker_count(config.l2tp.data_workers);
+        let mut workers = if wanted_workers == self.workers.len() {
+            None
+        } else {
+            Some(DataWorkers::start(wanted_workers)?)
+        };
         let wanted = wanted_addresses(config);
         let mut fresh = Vec::new();
         for address in wanted.iter().filter(|a| !self.sockets.contains_key(a)) {
@@ -448,6 +494,14 @@ impl Runtime {
         let dynamic_port =
             (!config.radius_disconnect.is_empty()).then_some(config.radius_disconnect_port);
         self.dynamic.listen(dynamic_port).await?;
+        if let Some(workers) = workers.take() {
+            // The tunnels' sockets move to the new pool at the reconcile below; meanwhile
+            // their datagrams arrive on the listener: no session notices.
+            tracing::info!("l2tp: {} data workers", workers.len());
+            self.tunnel_sockets.clear();
+            self.tunnel_sockets_refused.clear();
+            self.workers = workers;
+        }
         for (address, socket) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
             self.sockets.insert(
@@ -503,11 +557,13 @@ impl Runtime {
             let SocketAddr::V4(peer_v4) = peer else {
                 continue;
             };
-            let bound = bind_tunnel(SocketAddrV4::new(local, L2TP_PORT), peer_v4)
-                .and_then(UdpSocket::from_std);
+            let worker = self.workers.for_tunnel(local, peer);
+            let bound =
+                bind_tunnel(SocketAddrV4::new(local, L2TP_PORT), peer_v4).and_then(|socket| {
+                    Bound::on_worker(socket, local, &self.queues, &self.fast, worker)
+                });
             match bound {
-                Ok(socket) => {
-                    let bound = Bound::new(socket, local, &self.queues, &self.fast);
+                Ok(bound) => {
                     self.tunnel_sockets.insert((local, peer), bound);
                 }
                 Err(e) => {
@@ -636,5 +692,44 @@ impl Runtime {
             }
         }
         self.wildcard.as_ref().map(|b| Arc::clone(&b.socket))
+    }
+}
+
+/// A tunnel's connected socket read by a data worker exactly as the engine reads it
+/// ([`Bound::on_worker`]), for `l2tp-bench data-workers`: what its reader hands the engine
+/// (misses, control) waits in queues nobody serves, and drops once they are full.
+pub struct TunnelReader {
+    _bound: Bound,
+    _control: channel::Receiver<Received>,
+    _data: channel::Receiver<Received>,
+}
+
+impl TunnelReader {
+    pub fn start(
+        workers: &DataWorkers,
+        socket: std::net::UdpSocket,
+        local: Ipv4Addr,
+        peer: SocketAddr,
+        fast: &FastPath,
+    ) -> std::io::Result<TunnelReader> {
+        let (control, control_rx) = channel::channel(CONTROL_QUEUE);
+        let (data, data_rx) = channel::channel(L2TP_DATA_QUEUE);
+        let queues = Inbound {
+            control,
+            data,
+            drops: Arc::new(DataDrops::default()),
+        };
+        let bound = Bound::on_worker(
+            socket,
+            local,
+            &queues,
+            fast,
+            workers.for_tunnel(local, peer),
+        )?;
+        Ok(TunnelReader {
+            _bound: bound,
+            _control: control_rx,
+            _data: data_rx,
+        })
     }
 }

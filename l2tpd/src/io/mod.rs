@@ -19,10 +19,13 @@
 //! - [`vrf`]: Linux VRF devices for routing instances, and enslaving a service interface
 //!   to one, over rtnetlink.
 //! - [`classify`]: control or data, the first look at every datagram and frame (pure).
+//! - [`data_workers`]: the threads that forward established sessions' data, apart from
+//!   the control engine's thread (issue 15, item 2).
 //! - [`forwarder`]: the plain AF_PACKET → UDP forwarder, the benchmark ceiling for the relay.
 
 pub mod async_endpoint;
 pub mod classify;
+pub mod data_workers;
 pub mod forwarder;
 pub mod frame_batch;
 pub mod frame_endpoint;

@@ -75,6 +75,9 @@ impl Registry {
             destruct_timeout: l2tp.destruct_timeout,
             destination_lockout_timeout: seconds_u32(settings.lockout),
             snmp_tunnel_statistics: Toggle::from(l2tp.enable_snmp_tunnel_statistics),
+            // The engine runs this many from the commit that set it on (`engine/task.rs`).
+            data_workers: count(crate::io::data_workers::worker_count(l2tp.data_workers)),
+            data_workers_per_core: l2tp.data_workers.is_none(),
             destinations: count(self.shown_destinations()),
             tunnels: count(self.tunnels.values().filter(|e| !e.down).count()),
             sessions: count(self.tunnels.values().map(|e| e.sessions.len()).sum()),

@@ -28,6 +28,13 @@ const HELLO_INTERVAL: Stmt = leaf(
 .default("60");
 
 const L2TP: &[Stmt] = &[
+    // Not a Junos statement (Junos sizes its packet engines itself): the daemon's data
+    // threads (issue 15). No schema default: unset means one per core of the host.
+    leaf(
+        "data-workers",
+        uint(1, 64),
+        "Number of data worker threads (default: one per CPU core)",
+    ),
     container(
         "destination",
         "L2TP destination properties",

@@ -107,6 +107,10 @@ pub struct TunnelGroup {
 /// Every `[edit services l2tp]` setting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct L2tpConfig {
+    /// `data-workers`: threads forwarding established sessions' data; `None`: one per
+    /// core of the host (the daemon decides, it knows the host).
+    #[serde(default)]
+    pub data_workers: Option<u16>,
     /// `destination lockout-timeout`, seconds.
     pub destination_lockout_timeout: u32,
     pub destruct_timeout: u32,
@@ -128,6 +132,7 @@ pub struct L2tpConfig {
 
 pub(super) fn l2tp_config(l2tp: View<'_>) -> L2tpConfig {
     L2tpConfig {
+        data_workers: l2tp.uint("data-workers"),
         destination_lockout_timeout: l2tp.container("destination").number("lockout-timeout"),
         destruct_timeout: l2tp.number("destruct-timeout"),
         disable_calling_number_avp: l2tp.flag("disable-calling-number-avp"),

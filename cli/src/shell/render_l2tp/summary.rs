@@ -10,7 +10,7 @@ pub fn summary(s: &L2tpSummary) -> String {
         AdministrativeState::Drain => "Drain",
     };
     let seconds = |n: u32| format!("{n} seconds");
-    let lines: [(&str, String); 14] = [
+    let lines: [(&str, String); 15] = [
         ("Administrative state", admin.to_string()),
         (
             "Failover within a preference level",
@@ -52,6 +52,8 @@ pub fn summary(s: &L2tpSummary) -> String {
             "SNMP tunnel statistics",
             toggle(s.snmp_tunnel_statistics).to_string(),
         ),
+        // Ours (issue 15): the threads forwarding established sessions' data.
+        ("Data workers", data_workers(s)),
     ];
     let mut out = String::new();
     for (label, value) in lines {
@@ -68,6 +70,15 @@ pub fn summary(s: &L2tpSummary) -> String {
         out.push_str(&drops(d));
     }
     out
+}
+
+/// `3`, or `2 (one per core)` when `data-workers` is not set.
+fn data_workers(s: &L2tpSummary) -> String {
+    if s.data_workers_per_core {
+        format!("{} (one per core)", s.data_workers)
+    } else {
+        s.data_workers.to_string()
+    }
 }
 
 /// Datagrams no tunnel saw, by reason.
@@ -115,6 +126,8 @@ pub(crate) mod tests {
             destruct_timeout: 300,
             destination_lockout_timeout: 300,
             snmp_tunnel_statistics: Toggle::Disabled,
+            data_workers: 2,
+            data_workers_per_core: true,
             destinations: 1,
             tunnels: 2,
             sessions: 3,
@@ -142,6 +155,7 @@ pub(crate) mod tests {
              Destruct Timeout: 300 seconds\n\
              Destination Lockout Timeout: 300 seconds\n\
              SNMP tunnel statistics: Disabled\n\
+             Data workers: 2 (one per core)\n\
              Destinations: 1, Tunnels: 2, Sessions: 3, Switched sessions: 0\n"
         );
     }
@@ -171,5 +185,13 @@ pub(crate) mod tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_configured_worker_count_is_shown_bare() {
+        let mut s = sample();
+        s.data_workers = 3;
+        s.data_workers_per_core = false;
+        assert!(summary(&s).contains("\nData workers: 3\nDestinations: 1"));
     }
 }

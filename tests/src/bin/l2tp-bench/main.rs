@@ -6,6 +6,8 @@
 //! (see `control_under_data.rs`)
 //! `cargo run --release --bin l2tp-bench -- relay --seconds S` (root; see `relay.rs`)
 //! `cargo run --release --bin l2tp-bench -- ip-forward --seconds S` (root; `ip_forward.rs`)
+//! `cargo run --release --bin l2tp-bench -- data-workers --seconds S` (root; the data
+//! workers, 1 vs 2, against a C recvmmsg loop: `data_workers.rs`)
 //! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N` (root; `pppoe_setup.rs`)
 //! `cargo run --release --bin l2tp-bench -- pppoe-setup --count N --up-at ip` (root; the LNS
 //! terminates PPP: `lns_ip.rs`)
@@ -30,6 +32,7 @@ use std::time::Duration;
 
 mod agentx_master;
 mod control_under_data;
+mod data_workers;
 mod flood;
 mod forwarding;
 mod ip_forward;
@@ -156,6 +159,14 @@ enum Bench {
     IpForward {
         /// Seconds of each of the eight measurements.
         #[arg(long, default_value_t = 5)]
+        seconds: u64,
+    },
+    /// The data workers (issue 15, item 2) with 1 and 2 workers, LNS L2TP → TUN and the LAC
+    /// relay L2TP → PPPoE, 64 and 1,400 B, 1 and 1,000 sessions, against a plain C recvmmsg
+    /// loop (root: a network namespace with a TUN device and a veth pair).
+    DataWorkers {
+        /// Seconds of each measurement.
+        #[arg(long, default_value_t = 3)]
         seconds: u64,
     },
     /// PPPoE subscribers from pppoe-emulator through our LAC to our LNS, in network
@@ -290,6 +301,9 @@ fn main() -> ExitCode {
         }),
         Bench::Relay { seconds } => relay::run(&relay::RelayBench { seconds }),
         Bench::IpForward { seconds } => ip_forward::run(&ip_forward::IpForwardBench { seconds }),
+        Bench::DataWorkers { seconds } => {
+            data_workers::run(&data_workers::DataWorkersBench { seconds })
+        }
         Bench::PppoeSetup {
             count,
             up_at,

@@ -1,0 +1,519 @@
+//! `l2tp-bench data-workers --seconds S` (root): the data workers (issue 15, item 2) with 1
+//! and 2 workers, 64- and 1,400-octet packets, 1 and 1,000 sessions, on both data paths the
+//! workers run, side by side with a plain C `recvmmsg` loop (the ceiling: receive and count,
+//! nothing else; compiled with `cc -O2` from the source below at bench time).
+//!
+//! - LNS, L2TP → TUN: the subscribers' L2TP data messages arrive on the tunnels' connected
+//!   sockets, read by the workers with the engine's own reader (`TunnelReader`, the IP
+//!   table, one write per packet to the TUN device `si-0/0/0`); the kernel delivers the
+//!   packets to a socket on the gateway address that nobody reads (it drops once full).
+//! - LAC relay, L2TP → PPPoE: the LNS's data messages arrive likewise; the workers relay
+//!   them (the relay table, one sendmmsg per batch) to a PPPoE port on a veth pair.
+//!
+//! Sessions are spread over one tunnel per worker (a tunnel is read by one worker: with one
+//! session there is one tunnel, and the second worker has nothing to do). One generator
+//! thread per tunnel sends its sessions' messages in turn with sendmmsg as fast as it can.
+//! Figures: packets forwarded (the tables' counters, less what a full queue refused) per
+//! CPU-second of the workers together (per core), and per second of wall time (the machine
+//! has two cores: with two workers the generators compete with them, so the wall figure is
+//! the sender's limit as much as the workers'). Every run is bounded: S seconds each.
+
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket};
+use std::os::fd::AsFd;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+use l2tpd::engine::fast_path::FastPath;
+use l2tpd::engine::{bind_tunnel, TunnelReader};
+use l2tpd::io::data_workers::{worker_of, DataWorkers};
+use l2tpd::io::ip_relay::{IpRoute, SharedIpRelay};
+use l2tpd::io::packet_socket::send_datagrams;
+use l2tpd::io::relay::{RelayRoute, SharedRelay};
+use l2tpd::io::service_endpoint::ServiceEndpoint;
+use l2tpd::io::AsyncFrameEndpoint;
+use l2tpd::pppoe::wire::MacAddr;
+use l2tpd::registry::{RelayLeg, SessionRef};
+
+use super::forwarding::{enter_namespace, ip};
+use super::USER_HZ;
+
+const SERVICE: &str = "si-0/0/0";
+const PORT: &str = "dum0";
+const GATEWAY: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
+const SINK_PORT: u16 = 9;
+const LOCAL: Ipv4Addr = Ipv4Addr::LOCALHOST;
+const L2TP: u16 = 1701;
+const CEILING_PORT: u16 = 1702;
+const READY_WAIT: Duration = Duration::from_secs(10);
+
+const CEILING_C: &str = r#"
+#define _GNU_SOURCE
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+/* A plain recvmmsg loop: 64 datagrams a call, counted, nothing else. */
+int main(int argc, char **argv) {
+    int port = atoi(argv[1]);
+    double seconds = atof(argv[2]);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    int big = 8 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    struct timeval tv = {0, 50000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) { perror("bind"); return 1; }
+    static char bufs[64][2048];
+    struct mmsghdr msgs[64];
+    struct iovec iov[64];
+    for (int i = 0; i < 64; i++) {
+        iov[i].iov_base = bufs[i];
+        iov[i].iov_len = sizeof bufs[i];
+        memset(&msgs[i], 0, sizeof msgs[i]);
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    printf("ready\n");
+    fflush(stdout);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    unsigned long long count = 0;
+    for (;;) {
+        int n = recvmmsg(fd, msgs, 64, 0, NULL);
+        if (n > 0) count += n;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9 >= seconds) break;
+    }
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    double cpu = u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+    printf("%llu %f\n", count, cpu);
+    return 0;
+}
+"#;
+
+pub struct DataWorkersBench {
+    pub seconds: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Lns,
+    Lac,
+}
+
+struct Figure {
+    forwarded: u64,
+    cpu_seconds: f64,
+    wall: Duration,
+}
+
+impl Figure {
+    fn per_core(&self) -> f64 {
+        self.forwarded as f64 / self.cpu_seconds.max(1.0 / USER_HZ)
+    }
+    fn per_second(&self) -> f64 {
+        self.forwarded as f64 / self.wall.as_secs_f64()
+    }
+}
+
+pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
+    enter_namespace(
+        "data-workers",
+        "a TUN device and a veth pair",
+        bench.seconds,
+    )?;
+    // A veth pair (this kernel has no dummy driver): frames sent on `dum0` arrive at
+    // `dum1`, which nobody reads.
+    ip(&format!("link add {PORT} type veth peer name dum1"))?;
+    ip(&format!("link set {PORT} up"))?;
+    ip("link set dum1 up")?;
+    let ceiling_binary = build_ceiling()?;
+    let window = Duration::from_secs(bench.seconds);
+    let (stop_engine, engine) = engine_thread()?;
+    // Nobody reads it: the kernel drops what the LNS's packets bring once it is full.
+    let _sink = UdpSocket::bind((GATEWAY, SINK_PORT)).map_err(|e| format!("sink: {e}"))?;
+
+    println!(
+        "{:<12} {:>5} {:>8} {:>7} {:>14} {:>15} {:>6} {:>12}",
+        "path",
+        "size",
+        "sessions",
+        "workers",
+        "pkt/CPU-s",
+        "ceiling pkt/s/c",
+        "share",
+        "pkt/s (wall)"
+    );
+    for size in [64usize, 1400] {
+        let ceiling = measure_ceiling(&ceiling_binary, size, window)?;
+        for (name, kind) in [("LNS L2TP→TUN", Kind::Lns), ("LAC relay", Kind::Lac)] {
+            for sessions in [1usize, 1000] {
+                for workers in [1usize, 2] {
+                    let figure = measure(&engine, kind, size, sessions, workers, window)?;
+                    println!(
+                        "{:<12} {:>5} {:>8} {:>7} {:>14.0} {:>15.0} {:>5.0}% {:>12.0}",
+                        name,
+                        size,
+                        sessions,
+                        workers,
+                        figure.per_core(),
+                        ceiling.per_core(),
+                        100.0 * figure.per_core() / ceiling.per_core(),
+                        figure.per_second()
+                    );
+                }
+            }
+        }
+    }
+    let _ = stop_engine.send(());
+    let _ = engine.thread.join();
+    Ok(true)
+}
+
+/// What the engine thread holds for the workers: the TUN device and the PPPoE port, both
+/// registered with its runtime, which keeps running (their readiness is its reactor's).
+struct EngineSide {
+    service: Arc<ServiceEndpoint>,
+    port: Arc<AsyncFrameEndpoint>,
+    our_mac: MacAddr,
+    thread: std::thread::JoinHandle<()>,
+}
+
+fn engine_thread() -> Result<(tokio::sync::oneshot::Sender<()>, EngineSide), String> {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (ready, ready_wait) = mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async move {
+            let opened = (|| -> Result<_, String> {
+                let service =
+                    ServiceEndpoint::tun(SERVICE).map_err(|e| format!("{SERVICE}: {e}"))?;
+                service
+                    .set_addresses(&[(GATEWAY, 16)])
+                    .and_then(|()| service.set_up())
+                    .map_err(|e| format!("{SERVICE}: {e}"))?;
+                let port = AsyncFrameEndpoint::packet(PORT).map_err(|e| format!("{PORT}: {e}"))?;
+                Ok((Arc::new(service), Arc::new(port)))
+            })();
+            let _ = ready.send(opened);
+            let _ = stopped.await;
+        });
+    });
+    let (service, port) = ready_wait
+        .recv_timeout(READY_WAIT)
+        .map_err(|_| "the engine thread did not start".to_string())??;
+    Ok((
+        stop,
+        EngineSide {
+            service,
+            port,
+            our_mac: MacAddr([0x02, 0, 0, 0, 0xd0, 1]),
+            thread,
+        },
+    ))
+}
+
+fn subscriber(i: usize) -> Ipv4Addr {
+    let i = u32::try_from(i).unwrap_or(0) + 2;
+    Ipv4Addr::from(u32::from(GATEWAY) + i)
+}
+
+/// One peer (LAC or LNS) address per worker, each hashing to a worker of its own.
+fn peers(workers: usize, tunnels: usize) -> Vec<SocketAddr> {
+    let mut peers: Vec<Option<SocketAddr>> = vec![None; workers];
+    for last in 2..=250u8 {
+        let peer = SocketAddr::from((Ipv4Addr::new(127, 0, 1, last), L2TP));
+        let k = worker_of(LOCAL, peer, workers);
+        if peers[k].is_none() {
+            peers[k] = Some(peer);
+        }
+    }
+    peers.into_iter().flatten().take(tunnels).collect()
+}
+
+/// The L2TP data message for session `i`: T=0 L=1 Ver=2, Tunnel ID 1+t, Session ID 1+i,
+/// PPP FF 03 then `ppp`.
+fn l2tp_data(tunnel: u16, session: u16, ppp: &[u8]) -> Vec<u8> {
+    let length = u16::try_from(10 + ppp.len()).unwrap_or(u16::MAX);
+    let mut m = vec![0x40, 0x02];
+    m.extend(length.to_be_bytes());
+    m.extend(tunnel.to_be_bytes());
+    m.extend(session.to_be_bytes());
+    m.extend([0xff, 0x03]);
+    m.extend(ppp);
+    m
+}
+
+/// PPP (IPv4) carrying a UDP packet of `size` octets from `source` to the sink.
+fn ppp_ipv4(source: Ipv4Addr, size: usize) -> Vec<u8> {
+    let total = u16::try_from(size).unwrap_or(u16::MAX);
+    let mut p = vec![0x00, 0x21, 0x45, 0x00];
+    p.extend(total.to_be_bytes());
+    p.extend([0, 1, 0x40, 0, 64, 17, 0, 0]);
+    p.extend(source.octets());
+    p.extend(GATEWAY.octets());
+    let sum = checksum(&p[2..22]);
+    p[12..14].copy_from_slice(&sum.to_be_bytes());
+    p.extend(5000u16.to_be_bytes());
+    p.extend(SINK_PORT.to_be_bytes());
+    p.extend((total - 20).to_be_bytes());
+    p.extend([0, 0]);
+    p.resize(size + 2, 0x5a);
+    p
+}
+
+fn checksum(header: &[u8]) -> u16 {
+    let mut sum: u32 = header
+        .chunks(2)
+        .map(|pair| u32::from(u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)])))
+        .sum();
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+fn measure(
+    engine: &EngineSide,
+    kind: Kind,
+    size: usize,
+    sessions: usize,
+    workers: usize,
+    window: Duration,
+) -> Result<Figure, String> {
+    let pool = DataWorkers::start(workers)?;
+    let tunnels = workers.min(sessions);
+    let peers = peers(workers, tunnels);
+    let fast = FastPath::with_ip(SharedRelay::default(), SharedIpRelay::default());
+    fast.add_service(&Arc::from(SERVICE), Arc::clone(&engine.service));
+    let (port_queue, _port_rx) = tokio::sync::mpsc::unbounded_channel();
+    fast.add_port(&Arc::from(PORT), engine.port.get_ref(), &port_queue)
+        .map_err(|e| format!("{PORT}: {e}"))?;
+    // Each tunnel's messages, its sessions in turn.
+    let mut messages: Vec<Vec<Vec<u8>>> = vec![Vec::new(); tunnels];
+    for i in 0..sessions {
+        let t = i % tunnels;
+        let (tunnel, session) = (1 + t as u16, 1 + i as u16);
+        let leg = RelayLeg {
+            local_tunnel: tunnel,
+            local_session: session,
+            peer_tunnel: tunnel,
+            peer_session: session,
+            source: LOCAL,
+            destination: peers[t],
+        };
+        let ppp = match kind {
+            Kind::Lns => {
+                fast.ip.lock().install(IpRoute {
+                    call: SessionRef(i as u64),
+                    address: subscriber(i),
+                    routed: Vec::new(),
+                    service: Arc::from(SERVICE),
+                    l2tp: leg,
+                });
+                ppp_ipv4(subscriber(i), size)
+            }
+            Kind::Lac => {
+                fast.table.lock().install(RelayRoute {
+                    call: SessionRef(i as u64),
+                    port: Arc::from(PORT),
+                    client: MacAddr([0x02, 0x5b, 0, 0, (i >> 8) as u8, i as u8]),
+                    our_mac: engine.our_mac,
+                    vlans: Vec::new(),
+                    pppoe_session: session,
+                    l2tp: leg,
+                });
+                // The PPPoE frame is Ethernet (14) + PPPoE (6) + PPP: `size` in all.
+                vec![0x5a; size.saturating_sub(20).max(4)]
+            }
+        };
+        messages[t].push(l2tp_data(tunnel, session, &ppp));
+    }
+    let mut readers = Vec::new();
+    let mut generators = Vec::new();
+    for peer in &peers {
+        let SocketAddr::V4(peer_v4) = peer else {
+            return Err("IPv4 only".into());
+        };
+        let socket =
+            bind_tunnel(SocketAddrV4::new(LOCAL, L2TP), *peer_v4).map_err(|e| e.to_string())?;
+        readers.push(
+            TunnelReader::start(&pool, socket, LOCAL, *peer, &fast).map_err(|e| e.to_string())?,
+        );
+        let generator = UdpSocket::bind(peer).map_err(|e| format!("{peer}: {e}"))?;
+        generator
+            .connect((LOCAL, L2TP))
+            .map_err(|e| e.to_string())?;
+        generators.push(generator);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let threads: Vec<_> = generators
+        .into_iter()
+        .zip(messages)
+        .map(|(socket, messages)| {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || generate(&socket, &messages, &stop))
+        })
+        .collect();
+    // Counted from here: what the tables took before does not count.
+    std::thread::sleep(Duration::from_millis(200));
+    let taken_before = take_counted(&fast, kind);
+    let failed_before = fast.send_failures();
+    let cpu_before = workers_cpu_seconds()?;
+    let started = Instant::now();
+    std::thread::sleep(window);
+    let taken = take_counted(&fast, kind);
+    let failed = fast.send_failures() - failed_before;
+    let cpu_seconds = workers_cpu_seconds()? - cpu_before;
+    let wall = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    for thread in threads {
+        let _ = thread.join();
+    }
+    drop(readers);
+    drop(pool);
+    let _ = taken_before;
+    Ok(Figure {
+        forwarded: taken.saturating_sub(failed),
+        cpu_seconds,
+        wall,
+    })
+}
+
+/// Packets the table forwarded since the last call (and forgets them).
+fn take_counted(fast: &FastPath, kind: Kind) -> u64 {
+    match kind {
+        Kind::Lns => fast
+            .ip
+            .lock()
+            .take_counters()
+            .iter()
+            .map(|(_, c)| c.up_packets)
+            .sum(),
+        Kind::Lac => fast
+            .table
+            .lock()
+            .take_counters()
+            .iter()
+            .map(|(_, c)| c.down_packets)
+            .sum(),
+    }
+}
+
+/// `messages`, 64 a sendmmsg in turn, as fast as one thread can, until `stop`.
+fn generate(socket: &UdpSocket, messages: &[Vec<u8>], stop: &AtomicBool) {
+    let mut next = 0;
+    while !stop.load(Ordering::Relaxed) {
+        let first = next;
+        let batch = (0..64).map(move |k| messages[(first + k) % messages.len()].as_slice());
+        next = (next + 64) % messages.len();
+        if send_datagrams(socket.as_fd(), batch).is_err() {
+            std::thread::yield_now();
+        }
+    }
+}
+
+/// utime + stime of this process's `l2tpd-data-*` threads.
+fn workers_cpu_seconds() -> Result<f64, String> {
+    let mut total = 0.0;
+    let tasks = std::fs::read_dir("/proc/self/task").map_err(|e| e.to_string())?;
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let Some((head, after)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        if !head.contains("(l2tpd-data-") {
+            continue;
+        }
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        total += (ticks(11) + ticks(12)) / USER_HZ;
+    }
+    Ok(total)
+}
+
+fn build_ceiling() -> Result<std::path::PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!("l2tp-bench-ceiling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let source = dir.join("recvmmsg_loop.c");
+    let binary = dir.join("recvmmsg_loop");
+    std::fs::write(&source, CEILING_C).map_err(|e| e.to_string())?;
+    let status = Command::new("cc")
+        .args(["-O2", "-o"])
+        .arg(&binary)
+        .arg(&source)
+        .status()
+        .map_err(|e| format!("cc: {e}"))?;
+    if !status.success() {
+        return Err(format!("cc: {status}"));
+    }
+    Ok(binary)
+}
+
+/// The C loop receiving one generator's stream of `size`-octet L2TP data messages.
+fn measure_ceiling(
+    binary: &std::path::Path,
+    size: usize,
+    window: Duration,
+) -> Result<Figure, String> {
+    use std::io::BufRead;
+    let mut child = Command::new(binary)
+        .arg(CEILING_PORT.to_string())
+        .arg(format!("{}", window.as_secs_f64()))
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("the ceiling loop: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    match lines.next() {
+        Some(Ok(line)) if line == "ready" => {}
+        other => return Err(format!("the ceiling loop did not start: {other:?}")),
+    }
+    let generator = UdpSocket::bind((Ipv4Addr::new(127, 0, 1, 1), 0)).map_err(|e| e.to_string())?;
+    generator
+        .connect((LOCAL, CEILING_PORT))
+        .map_err(|e| e.to_string())?;
+    let message = l2tp_data(1, 1, &ppp_ipv4(subscriber(0), size));
+    let stop = Arc::new(AtomicBool::new(false));
+    let generator_stop = Arc::clone(&stop);
+    let thread = std::thread::spawn(move || generate(&generator, &[message], &generator_stop));
+    let started = Instant::now();
+    let result = lines.next();
+    let wall = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let _ = thread.join();
+    let _ = child.wait();
+    let line = match result {
+        Some(Ok(line)) => line,
+        other => return Err(format!("the ceiling loop said nothing: {other:?}")),
+    };
+    let mut words = line.split_whitespace();
+    let forwarded = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
+    let cpu_seconds = words.next().and_then(|w| w.parse().ok()).unwrap_or(0.0);
+    Ok(Figure {
+        forwarded,
+        cpu_seconds,
+        wall,
+    })
+}
