@@ -25,9 +25,14 @@ pub(super) const DYNAMIC_PROFILES: Stmt = list(
                     Type::Str { max_len: 255 },
                     "Default value for the variable",
                 ),
+                // Junos fails the login when RADIUS gives no value; here no RADIUS
+                // attribute fills a user variable, so only default-value ever does.
                 flag(
                     "mandatory",
                     "Variable must have a value from the external server",
+                )
+                .no_effect(
+                    "user variables take their default-value; RADIUS does not supply them here",
                 ),
             ],
         )

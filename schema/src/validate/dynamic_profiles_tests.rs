@@ -302,3 +302,15 @@ fn subscriber_routes_load_and_other_routes_are_warned_about() {
         ])
     );
 }
+
+#[test]
+fn a_mandatory_user_variable_is_accepted_with_a_warning() {
+    let root = parse_config(
+        r#"dynamic-profiles { P { variables { ka { default-value 20; mandatory; } } } }"#,
+    )
+    .expect("parses");
+    assert_eq!(
+        check(&root),
+        Ok(vec!["warning: [edit dynamic-profiles P variables ka] 'mandatory': statement has no effect: user variables take their default-value; RADIUS does not supply them here".to_string()])
+    );
+}
