@@ -14,7 +14,7 @@ pub(super) const DYNAMIC_PROFILES: Stmt = list(
     NAME,
     "Dynamic profiles",
     &[
-        // Junos shows variables first, then routing-instances, then interfaces.
+        // Junos shows variables first, then routing-instances, interfaces, routing-options.
         list(
             "variables",
             NAME,
@@ -25,9 +25,14 @@ pub(super) const DYNAMIC_PROFILES: Stmt = list(
                     Type::Str { max_len: 255 },
                     "Default value for the variable",
                 ),
+                // Junos fails the login when RADIUS gives no value; here no RADIUS
+                // attribute fills a user variable, so only default-value ever does.
                 flag(
                     "mandatory",
                     "Variable must have a value from the external server",
+                )
+                .no_effect(
+                    "user variables take their default-value; RADIUS does not supply them here",
                 ),
             ],
         )
@@ -36,12 +41,15 @@ pub(super) const DYNAMIC_PROFILES: Stmt = list(
             "routing-instances",
             Type::OrVariable(&NAME),
             "Routing instance configuration",
-            &[list(
-                "interface",
-                Type::OrVariable(&Type::Interface),
-                "Interface name for this routing instance",
-                &[],
-            )],
+            &[
+                list(
+                    "interface",
+                    Type::OrVariable(&Type::Interface),
+                    "Interface name for this routing instance",
+                    &[],
+                ),
+                ROUTING_OPTIONS,
+            ],
         )
         .grouped(),
         list(
@@ -51,9 +59,68 @@ pub(super) const DYNAMIC_PROFILES: Stmt = list(
             INTERFACE,
         )
         .grouped(),
+        // Junos shows the profile's own routing-options after its interfaces.
+        ROUTING_OPTIONS,
     ],
 )
 .grouped();
+
+/// Junos' subscriber routes: `access route "$junos-framed-route-ip-address-prefix"` installs
+/// each RADIUS Framed-Route, `access-internal route "$junos-subscriber-ip-address"` the host
+/// route to the subscriber. This router installs both for every subscriber whose PPP ends
+/// here; a route written with any other prefix is accepted with a commit warning
+/// (validate::dynamic_profiles), as nothing installs it.
+const ROUTING_OPTIONS: Stmt = container(
+    "routing-options",
+    "Protocol-independent routing option configuration",
+    &[
+        container(
+            "access",
+            "Access route configuration",
+            &[list(
+                "route",
+                Type::OrVariable(&Type::Ipv4Prefix),
+                "Access route",
+                &[
+                    leaf(
+                        "next-hop",
+                        Type::OrVariable(&Type::Str { max_len: 64 }),
+                        "Next hop address or interface",
+                    ),
+                    leaf(
+                        "metric",
+                        Type::OrVariable(&uint(0, u32::MAX as u64)),
+                        "Metric value",
+                    ),
+                    leaf(
+                        "preference",
+                        Type::OrVariable(&uint(0, u32::MAX as u64)),
+                        "Preference value",
+                    ),
+                    leaf(
+                        "tag",
+                        Type::OrVariable(&uint(0, u32::MAX as u64)),
+                        "Tag string",
+                    ),
+                ],
+            )],
+        ),
+        container(
+            "access-internal",
+            "Access-internal route configuration",
+            &[list(
+                "route",
+                Type::OrVariable(&Type::Ipv4Prefix),
+                "Access-internal route",
+                &[leaf(
+                    "qualified-next-hop",
+                    Type::OrVariable(&Type::Interface),
+                    "Next-hop interface",
+                )],
+            )],
+        ),
+    ],
+);
 
 /// Dynamic units are numbered by the router; Junos' dynamic unit numbers run up past
 /// 3221225472 (`pp0.3221225473`), so the whole 32-bit range is taken.

@@ -40,6 +40,17 @@ pub const PREDEFINED_VARIABLES: &[(&str, &str)] = &[
         "$junos-subscriber-ip-address",
         "the address assigned to the subscriber",
     ),
+    // Framed-Route (RFC 2865 §5.22) parts, for `routing-options access route`.
+    (
+        "$junos-framed-route-ip-address-prefix",
+        "a Framed-Route prefix RADIUS gave",
+    ),
+    ("$junos-framed-route-nexthop", "the Framed-Route's gateway"),
+    ("$junos-framed-route-cost", "the Framed-Route's metric"),
+    (
+        "$junos-framed-route-distance",
+        "the Framed-Route's preference",
+    ),
 ];
 
 /// True for a predefined variable this router replaces.

@@ -16,6 +16,46 @@ pub(super) fn check(root: &Node, findings: &mut Findings) {
         variables(profile, profile, &mut path, findings);
         dial_options(profile, &path, findings);
         routing_instances(root, profile, &path, findings);
+        routes(profile, &mut path, findings);
+    }
+}
+
+/// The route each `routing-options` block of a profile may hold with effect, by block.
+const INSTALLED_ROUTES: [(&str, &str); 2] = [
+    ("access", "$junos-framed-route-ip-address-prefix"),
+    ("access-internal", "$junos-subscriber-ip-address"),
+];
+
+/// Routes other than the subscriber's own (its Framed-Routes, its host route) are installed
+/// by nothing here: accepted, with the warning the table gives every such statement.
+fn routes(node: &Node, path: &mut Path, findings: &mut Findings) {
+    for (id, child) in &node.children {
+        if id.keyword == "routing-options" {
+            for (kind, routes) in &child.children {
+                let wanted = INSTALLED_ROUTES
+                    .iter()
+                    .find(|(k, _)| *k == kind.keyword)
+                    .map(|(_, v)| *v);
+                for route in routes.children.keys() {
+                    if route.key.as_deref() != wanted {
+                        let mut at = path.clone();
+                        at.extend([id.clone(), kind.clone()]);
+                        findings.warn(
+                            &at,
+                            &route.to_string(),
+                            &format!(
+                                "statement has no effect: only the subscriber's own route is installed here (route \"{}\")",
+                                wanted.unwrap_or_default()
+                            ),
+                        );
+                    }
+                }
+            }
+        } else if id.keyword == "routing-instances" {
+            path.push(id.clone());
+            routes(child, path, findings);
+            path.pop();
+        }
     }
 }
 

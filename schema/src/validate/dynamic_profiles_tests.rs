@@ -256,3 +256,61 @@ fn a_routing_instance_named_outright_must_be_configured() {
     .expect("parses");
     assert_eq!(check(&root), Ok(vec![]));
 }
+
+#[test]
+fn subscriber_routes_load_and_other_routes_are_warned_about() {
+    let text = r#"dynamic-profiles {
+    P {
+        routing-instances {
+            "$junos-routing-instance" {
+                interface "$junos-interface-name";
+                routing-options {
+                    access {
+                        route "$junos-framed-route-ip-address-prefix" {
+                            next-hop "$junos-framed-route-nexthop";
+                            metric "$junos-framed-route-cost";
+                            preference "$junos-framed-route-distance";
+                        }
+                    }
+                    access-internal {
+                        route "$junos-subscriber-ip-address" {
+                            qualified-next-hop "$junos-interface-name";
+                        }
+                    }
+                }
+            }
+        }
+        routing-options {
+            access {
+                route 198.18.9.0/24 {
+                    next-hop 198.18.0.1;
+                }
+            }
+        }
+    }
+}
+"#;
+    let root = parse_config(text).expect("parses");
+    assert_eq!(to_text(&[], &root), text);
+    let reloaded =
+        apply_set_lines(&Node::default(), &to_set_lines(&[], &root)).expect("set lines load");
+    assert_eq!(reloaded, root);
+    assert_eq!(
+        check(&root),
+        Ok(vec![
+            "warning: [edit dynamic-profiles P routing-options access] 'route 198.18.9.0/24': statement has no effect: only the subscriber's own route is installed here (route \"$junos-framed-route-ip-address-prefix\")".to_string()
+        ])
+    );
+}
+
+#[test]
+fn a_mandatory_user_variable_is_accepted_with_a_warning() {
+    let root = parse_config(
+        r#"dynamic-profiles { P { variables { ka { default-value 20; mandatory; } } } }"#,
+    )
+    .expect("parses");
+    assert_eq!(
+        check(&root),
+        Ok(vec!["warning: [edit dynamic-profiles P variables ka] 'mandatory': statement has no effect: user variables take their default-value; RADIUS does not supply them here".to_string()])
+    );
+}
