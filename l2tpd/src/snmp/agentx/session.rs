@@ -66,9 +66,10 @@ pub struct Session {
     next_packet_id: u32,
     unanswered_pings: u32,
     counters: SessionCounters,
-    /// The last name the previous Get/GetNext/GetBulk answered: a request starting there
-    /// continues a walk (net-snmp asks one GetNext per repetition of its client's GetBulk).
-    walk_position: Option<Vec<u32>>,
+    /// The names of the last row the previous Get/GetNext/GetBulk answered (one per range
+    /// it had): a request whose ranges start at exactly those continues a walk (net-snmp
+    /// asks one GetNext per repetition of its client's GetBulk, one range per column).
+    walk_position: Vec<Vec<u32>>,
 }
 
 impl Session {
@@ -79,7 +80,7 @@ impl Session {
             next_packet_id: 1,
             unanswered_pings: 0,
             counters: SessionCounters::default(),
-            walk_position: None,
+            walk_position: Vec::new(),
         };
         let packet_id = session.packet_id();
         session.state = State::Opening { packet_id };
@@ -139,10 +140,13 @@ impl Session {
     /// Whether `request` goes on from where the previous answer ended (the next step of a
     /// walk), so the runtime may answer it from the same view.
     pub fn continues_walk(&self, request: &Request) -> bool {
-        match (&self.walk_position, request.ranges.first()) {
-            (Some(position), Some(range)) => !range.include && range.start == *position,
-            _ => false,
-        }
+        !request.ranges.is_empty()
+            && request.ranges.len() == self.walk_position.len()
+            && request
+                .ranges
+                .iter()
+                .zip(&self.walk_position)
+                .all(|(range, position)| !range.include && range.start == *position)
     }
 
     /// Handles one whole PDU; returns the PDU to send back, if any.
@@ -175,14 +179,21 @@ impl Session {
             Type::Close => Err(Reset("the master closed the session".into())),
             Type::Get | Type::GetNext | Type::GetBulk => {
                 self.counters.requests += 1;
-                let answer = request.unwrap_or(Err(Malformed)).map(|r| answer(view, &r));
+                let request = request.unwrap_or(Err(Malformed));
+                let width = request.as_ref().map_or(0, |r| r.ranges.len());
+                let answer = request.map(|r| answer(view, &r));
                 Ok(Some(match answer {
                     Ok(bindings) => {
-                        self.walk_position = bindings.last().map(|(name, _)| name.clone());
+                        let row = bindings.len().saturating_sub(width);
+                        self.walk_position = bindings
+                            .iter()
+                            .skip(row)
+                            .map(|(name, _)| name.clone())
+                            .collect();
                         wire::response(&header, sys_up_time, wire::NO_ERROR, 0, &bindings)
                     }
                     Err(Malformed) => {
-                        self.walk_position = None;
+                        self.walk_position.clear();
                         self.counters.parse_errors += 1;
                         wire::response(&header, sys_up_time, wire::PARSE_ERROR, 0, &[])
                     }

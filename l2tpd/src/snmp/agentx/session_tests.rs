@@ -383,6 +383,40 @@ mod walks {
         };
         assert!(session.continues_walk(&step));
         assert!(!session.continues_walk(&first));
+
+        // Two columns side by side (snmptable's way): the walk goes on only when both
+        // ranges start at the previous answer's two names.
+        let (user, state) = (
+            mibs::JNX_L2TP_SESSION_STATS_USER_NAME,
+            mibs::JNX_L2TP_SESSION_STATS_STATE,
+        );
+        let mut pair = GetNext::new(SearchRangeList(vec![
+            range(user, false, &[]),
+            range(state, false, &[]),
+        ]));
+        pair.header = wire::header(Type::GetNext, 42, 0, 21);
+        session
+            .handle(&pair.to_bytes().expect("pair"), &view, 0)
+            .expect("ok");
+        let (user_1, state_1) = (
+            after(&view, user, 1).remove(0),
+            after(&view, state, 1).remove(0),
+        );
+        let both = Request {
+            kind: Kind::GetNext,
+            ranges: vec![r(&user_1, false, &[]), r(&state_1, false, &[])],
+        };
+        assert!(session.continues_walk(&both));
+        let one = Request {
+            kind: Kind::GetNext,
+            ranges: vec![r(&user_1, false, &[])],
+        };
+        assert!(!session.continues_walk(&one));
+        let swapped = Request {
+            kind: Kind::GetNext,
+            ranges: vec![r(&state_1, false, &[]), r(&user_1, false, &[])],
+        };
+        assert!(!session.continues_walk(&swapped));
     }
 
     /// snmpbulkwalk against the embedded agent: GetBulk of `max_repetitions` from the last
