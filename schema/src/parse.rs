@@ -9,7 +9,7 @@ mod syntax;
 pub(crate) mod test_schema;
 #[cfg(test)]
 mod tests;
-mod unsupported;
+pub(crate) mod unsupported;
 
 use crate::def::Stmt;
 use crate::table;

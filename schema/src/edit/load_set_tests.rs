@@ -91,3 +91,35 @@ fn relative_lines_name_the_level_they_reached() {
     .unwrap_err();
     assert!(errors[0].message.starts_with("invalid level"));
 }
+
+#[test]
+fn junos_statements_this_router_lacks_are_named_not_supported() {
+    let errors = apply(
+        &crate::table::ROOT,
+        &Node::default(),
+        "set protocols bgp group ibgp type internal\n\
+         set firewall family inet filter f term t then accept\n\
+         set system host-name r1\n\
+         set sytem host-name r1\n",
+        &[],
+    )
+    .unwrap_err();
+    let messages: Vec<(usize, &str)> = errors
+        .iter()
+        .map(|e| (e.line, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            (
+                1,
+                "'bgp' under [edit protocols] is not supported by this router."
+            ),
+            (
+                2,
+                "'firewall' under [edit] is not supported by this router."
+            ),
+            (4, "syntax error."),
+        ]
+    );
+}

@@ -18,6 +18,23 @@ pub(crate) fn missing_argument(word: usize) -> WordError {
     }
 }
 
+/// A Junos statement this router does not have (`set protocols bgp …`) is named as such,
+/// as a load of brace text names it, rather than called a syntax error.
+fn not_supported(path: &[NodeId], word: &str, error: WordError) -> WordError {
+    if error.message == "syntax error." && crate::parse::unsupported::known(path, word) {
+        WordError {
+            message: format!(
+                "'{}' under {} is not supported by this router.",
+                crate::limits::quoted(word),
+                super::banner(path)
+            ),
+            ..error
+        }
+    } else {
+        error
+    }
+}
+
 /// The child of `stmt` that `word` names: the exact name, else the only name it begins.
 pub(crate) fn keyword(
     stmt: &'static Stmt,
@@ -82,7 +99,7 @@ impl Editor {
                 let value = check(*ty, word, i)?;
                 return self.end(words, i + 1, path, p, vec![value]);
             }
-            let child = keyword(stmt, word, i)?;
+            let child = keyword(stmt, word, i).map_err(|e| not_supported(&path, word, e))?;
             i += 1;
             match child.kind {
                 Kind::Container => path.push(NodeId::new(child.name)),

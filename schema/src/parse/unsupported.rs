@@ -242,7 +242,7 @@ const KNOWN: &[(&str, &[&str])] = &[
 ];
 
 /// True when `word` is a Junos statement at the level `path` that this router does not have.
-pub(super) fn known(path: &[NodeId], word: &str) -> bool {
+pub(crate) fn known(path: &[NodeId], word: &str) -> bool {
     let level: Vec<&str> = path.iter().map(|id| id.keyword.as_str()).collect();
     let level = level.join(" ");
     KNOWN

@@ -310,6 +310,7 @@ fn statements_without_effect_are_these() {
             "services l2tp tunnel-group tunnel-switch-profile",
             "services l2tp tunnel-switch-profile",
             "services l2tp tx-connect-speed-method",
+            "dynamic-profiles variables mandatory",
             "access domain map tunnel-switch-profile",
             "access group-profile ppp cell-overhead",
             "access group-profile ppp encapsulation-overhead",
