@@ -242,9 +242,11 @@ mod tests {
         t.children.reserve(64);
         t.values.reserve(16);
         t.values.push("v".into());
-        let mut child = Node::default();
-        child.annotation = Some("note".into());
-        child.inactive = true;
+        let child = Node {
+            annotation: Some("note".into()),
+            inactive: true,
+            ..Node::default()
+        };
         t.children
             .insert(NodeId::entry("tunnel-profile", "tp1"), child);
         let c = t.clone().compacted();
