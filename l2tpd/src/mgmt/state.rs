@@ -601,6 +601,7 @@ impl Mgmt {
 
     fn show(&self, id: SessionId, words: &[String], revision: Revision) -> Outcome {
         let path = resolve_path(words)?;
+        let whole = path.is_empty();
         let (path, mut tree) = show_at(&*self.tree_of(id, revision)?, path);
         if !identity::may_see_secrets(self.session(id)?.class) {
             // A grouped list's level holds its entries as its parent does.
@@ -615,8 +616,8 @@ impl Mgmt {
             };
             schema::secret_data::hide_secrets(holder, &mut tree);
         }
-        // Junos heads a whole configuration only.
-        let header = if path.is_empty() {
+        // Junos heads a whole configuration only (not a path that holds nothing).
+        let header = if whole {
             self.header(id, revision)
         } else {
             None
@@ -1236,8 +1237,12 @@ fn show_at(tree: &Node, mut path: Path) -> (Path, Node) {
             }
         }
     }
-    let node = tree.get(&path).cloned().unwrap_or_default();
-    (path, node)
+    match tree.get(&path) {
+        Some(node) => (path, node.clone()),
+        // Nothing there: Junos shows nothing, in every display form (an empty node at the
+        // path would print as `set PATH` under `| display set`).
+        None => (Vec::new(), Node::default()),
+    }
 }
 
 /// Three-way merge for `update` in `configure private`: what this session changed relative
@@ -1342,6 +1347,25 @@ mod tests {
 
     fn leaf(tree: &mut Node, name: &str, value: &str) {
         tree.ensure(&[schema::NodeId::new(name)]).values = vec![value.into()];
+    }
+
+    #[test]
+    fn a_path_that_holds_nothing_shows_nothing() {
+        let mut tree = Node::default();
+        let client = vec![
+            schema::NodeId::new("access"),
+            schema::NodeId::entry("profile", "p"),
+            schema::NodeId::entry("client", "c"),
+        ];
+        tree.ensure(&client);
+        // An empty entry that exists is shown (`set access profile p client c`)...
+        assert_eq!(show_at(&tree, client.clone()), (client.clone(), Node::default()));
+        // ...one that does not exist is nothing at all, not an empty node at its path.
+        let mut missing = client;
+        missing[2] = schema::NodeId::entry("client", "nobody");
+        let (path, node) = show_at(&tree, missing);
+        assert!(path.is_empty());
+        assert_eq!(schema::print::to_set_lines(&path, &node), "");
     }
 
     #[test]
