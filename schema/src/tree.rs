@@ -170,6 +170,17 @@ impl Node {
         }
     }
 
+    /// The same tree in fresh allocations of exactly the size each part needs, taken once
+    /// whatever built this one (a parser's tokens, a deserialiser's buffers, the previous
+    /// configuration) has been freed: the copy fills those holes, and the pages this one
+    /// held, interleaved with that garbage, come free whole when it is dropped, so
+    /// `malloc_trim` can return them (issue 15, item 4: the daemon's RSS after a large
+    /// `load override` + `commit`). Shrunk first: a clone copies each hash table's capacity.
+    pub fn compacted(mut self) -> Node {
+        self.shrink_to_fit();
+        self.clone()
+    }
+
     /// Number of nodes below (and including) this one; used to size work and in benchmarks.
     pub fn count(&self) -> usize {
         1 + self.children.values().map(Node::count).sum::<usize>()
@@ -221,6 +232,25 @@ mod tests {
         assert!(root.remove(&p).is_some());
         assert!(root.get(&p).is_none());
         assert!(root.get(&p[..1]).is_some());
+    }
+
+    #[test]
+    fn compacted_is_the_same_tree_at_its_length() {
+        let mut t = Node::default();
+        t.children.reserve(64);
+        t.values.reserve(16);
+        t.values.push("v".into());
+        let child = Node {
+            annotation: Some("note".into()),
+            inactive: true,
+            ..Node::default()
+        };
+        t.children
+            .insert(NodeId::entry("tunnel-profile", "tp1"), child);
+        let c = t.clone().compacted();
+        assert_eq!(c, t);
+        assert_eq!(c.values.capacity(), 1);
+        assert!(c.children.capacity() < 64);
     }
 
     #[test]

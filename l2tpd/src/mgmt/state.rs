@@ -1074,8 +1074,10 @@ impl Mgmt {
                 return Err(Box::new((failed(message), tree)));
             }
         };
-        self.active = tree;
-        self.active.shrink_to_fit();
+        // The previous configuration goes first, so its memory is among the holes the
+        // compacted copy fills (see `Node::compacted`).
+        self.active = Node::default();
+        self.active = tree.compacted();
         self.active_config = new_config;
         self.generation += 1;
         crate::log::set_host_name(&self.host_name());
