@@ -115,44 +115,46 @@ fn main() {
     println!("sessions  tunnels  setup µs/session  teardown µs/session  ratio to the first");
     let mut first = None;
     for n in sizes {
-        let mut lac = Registry::new(router_config(&schema::tree::Node::default()), 1);
-        let mut lns = Registry::new(lns_config(), 2);
-        let now = Instant::now();
-        let tp = profile();
-        let started = Instant::now();
-        let calls: Vec<_> = (0..n)
-            .filter_map(|s| {
-                let info = CallInfo {
-                    serial: u32::try_from(s).unwrap_or(u32::MAX),
-                    ..CallInfo::default()
-                };
-                lac.open_session(now, "tp", &tp, info).ok()
-            })
-            .collect();
-        let (up, _) = settle(now, &mut lac, &mut lns);
-        let setup = started.elapsed();
-        let started = Instant::now();
-        for call in &calls {
-            lac.close_session(now, *call, CdnResult::lost_carrier(), None);
-        }
-        let closed = started.elapsed();
-        let (_, down) = settle(now, &mut lac, &mut lns);
-        let teardown = started.elapsed();
-        if std::env::var_os("TEARDOWN_SPLIT").is_some() {
-            eprintln!("close {:?} settle {:?}", closed, teardown - closed);
-        }
-        let per = teardown.as_secs_f64() * 1e6 / n.max(1) as f64;
+        // The fastest of three: the machine is shared, and other work only ever adds.
+        let runs: Vec<(f64, f64, bool)> = (0..3).map(|_| run(n)).collect();
+        let setup = runs.iter().map(|r| r.0).fold(f64::MAX, f64::min);
+        let per = runs.iter().map(|r| r.1).fold(f64::MAX, f64::min);
+        let complete = runs.iter().all(|r| r.2);
         let base = *first.get_or_insert(per);
         println!(
-            "{n:>8}  {:>7}  {:>16.2}  {per:>19.2}  {:>18.2}{}",
+            "{n:>8}  {:>7}  {setup:>16.2}  {per:>19.2}  {:>18.2}{}",
             TUNNELS,
-            setup.as_secs_f64() * 1e6 / n.max(1) as f64,
             per / base,
-            if up == n && down == n {
-                String::new()
-            } else {
-                format!("  (only {up} up, {down} down)")
-            }
+            if complete { "" } else { "  (incomplete)" }
         );
     }
+}
+
+/// One size: µs per session for setup and for teardown, and whether every session came up
+/// and went down.
+fn run(n: usize) -> (f64, f64, bool) {
+    let mut lac = Registry::new(router_config(&schema::tree::Node::default()), 1);
+    let mut lns = Registry::new(lns_config(), 2);
+    let now = Instant::now();
+    let tp = profile();
+    let started = Instant::now();
+    let calls: Vec<_> = (0..n)
+        .filter_map(|s| {
+            let info = CallInfo {
+                serial: u32::try_from(s).unwrap_or(u32::MAX),
+                ..CallInfo::default()
+            };
+            lac.open_session(now, "tp", &tp, info).ok()
+        })
+        .collect();
+    let (up, _) = settle(now, &mut lac, &mut lns);
+    let setup = started.elapsed();
+    let started = Instant::now();
+    for call in &calls {
+        lac.close_session(now, *call, CdnResult::lost_carrier(), None);
+    }
+    let (_, down) = settle(now, &mut lac, &mut lns);
+    let teardown = started.elapsed();
+    let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / n.max(1) as f64;
+    (per(setup), per(teardown), up == n && down == n)
 }

@@ -75,7 +75,7 @@ pub fn path_words(path: &[NodeId]) -> String {
 }
 
 /// One statement and everything below it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Eq, Serialize, Deserialize)]
 pub struct Node {
     /// A leaf's value, or a leaf-list's members; empty for containers, list entries and flags.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -89,6 +89,32 @@ pub struct Node {
     /// `/* annotation */` shown above the statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotation: Option<String>,
+}
+
+/// Equal as `IndexMap`s are (the same children, in any order), but children in the same
+/// order, which two versions of one configuration nearly always have, are compared by
+/// position instead of one hash lookup each: `show | compare` and commit compare large
+/// trees (issue 15, item 4).
+impl PartialEq for Node {
+    fn eq(&self, other: &Node) -> bool {
+        if self.values != other.values
+            || self.inactive != other.inactive
+            || self.annotation != other.annotation
+            || self.children.len() != other.children.len()
+        {
+            return false;
+        }
+        for ((a_id, a), (b_id, b)) in self.children.iter().zip(other.children.iter()) {
+            if a_id != b_id {
+                // Another order: the map comparison decides (a hash lookup per child).
+                return self.children == other.children;
+            }
+            if a != b {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 impl Node {
@@ -253,6 +279,60 @@ mod tests {
         assert_eq!(c, t);
         assert_eq!(c.values.capacity(), 1);
         assert!(c.children.capacity() < 64);
+    }
+
+    /// The map comparison the derived `PartialEq` made: the same children in any order.
+    fn map_eq(a: &Node, b: &Node) -> bool {
+        a.values == b.values
+            && a.inactive == b.inactive
+            && a.annotation == b.annotation
+            && a.children.len() == b.children.len()
+            && a.children
+                .iter()
+                .all(|(id, child)| b.children.get(id).is_some_and(|other| map_eq(child, other)))
+    }
+
+    fn small_tree() -> impl proptest::strategy::Strategy<Value = Node> {
+        use proptest::prelude::*;
+        let leaf = (proptest::collection::vec("[ab]", 0..2), any::<bool>()).prop_map(
+            |(values, inactive)| Node {
+                values,
+                inactive,
+                ..Node::default()
+            },
+        );
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            proptest::collection::vec((0u8..4, proptest::option::of(0u8..3), inner), 0..4).prop_map(
+                |children| Node {
+                    children: children
+                        .into_iter()
+                        .map(|(k, key, n)| {
+                            let id = match key {
+                                Some(key) => NodeId::entry(format!("k{k}"), key.to_string()),
+                                None => NodeId::new(format!("k{k}")),
+                            };
+                            (id, n)
+                        })
+                        .collect(),
+                    ..Node::default()
+                },
+            )
+        })
+    }
+
+    proptest::proptest! {
+        /// Same answer as the map comparison, for equal trees, trees in another order and
+        /// different trees.
+        #[test]
+        fn eq_is_the_map_comparison(a in small_tree(), b in small_tree(), flip in proptest::prelude::any::<bool>()) {
+            proptest::prop_assert_eq!(a == b, map_eq(&a, &b));
+            let mut reordered = a.clone();
+            if flip {
+                reordered.children.reverse();
+            }
+            proptest::prop_assert!(reordered == a);
+            proptest::prop_assert!(map_eq(&reordered, &a));
+        }
     }
 
     #[test]
