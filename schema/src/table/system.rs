@@ -17,6 +17,46 @@ pub(super) const SYSTEM: Stmt = container(
             "login",
             "Names, login classes, and passwords for users",
             &[
+                // User-defined classes: mapped onto the daemon's rights in
+                // l2tpd/src/mgmt/rights.rs (docs/login-classes.md).
+                list(
+                    "class",
+                    NAME,
+                    "Login class",
+                    &[
+                        leaf(
+                            "allow-commands",
+                            TEXT,
+                            "Regular expression for commands to allow explicitly",
+                        ),
+                        leaf(
+                            "allow-configuration",
+                            TEXT,
+                            "Regular expression for configure to allow explicitly",
+                        ),
+                        leaf(
+                            "deny-commands",
+                            TEXT,
+                            "Regular expression for commands to deny explicitly",
+                        ),
+                        leaf(
+                            "deny-configuration",
+                            TEXT,
+                            "Regular expression for configure to deny explicitly",
+                        ),
+                        leaf(
+                            "idle-timeout",
+                            uint(0, 4294967295),
+                            "Maximum idle time before logout (minutes)",
+                        )
+                        .no_effect("idle sessions are not logged out yet"),
+                        leaf_list(
+                            "permissions",
+                            Type::Enum(PERMISSIONS),
+                            "Set of permitted operation categories",
+                        ),
+                    ],
+                ),
                 // Junos: shown before a user logs in; `\n` and `\t` in it are a new line
                 // and a tab.
                 leaf("message", TEXT, "System login message"),
@@ -25,12 +65,9 @@ pub(super) const SYSTEM: Stmt = container(
                     NAME,
                     "Username",
                     &[
-                        leaf(
-                            "class",
-                            Type::Enum(&["super-user", "operator", "read-only"]),
-                            "Login class",
-                        )
-                        .mandatory(),
+                        // A predefined class (PREDEFINED_CLASSES) or a `login class`:
+                        // checked at commit (validate/system.rs).
+                        leaf("class", NAME, "Login class").mandatory(),
                         leaf("full-name", TEXT, "Full name"),
                         // Junos range: below 100 is reserved for system accounts.
                         leaf("uid", uint(100, 64000), "User identifier (uid)")
@@ -148,6 +185,57 @@ pub(super) const SYSTEM: Stmt = container(
         .no_effect("the host's consoles are the host's"),
     ],
 );
+
+/// Junos' predefined login classes, which `system login class` may not redefine.
+pub const PREDEFINED_CLASSES: &[&str] = &["operator", "read-only", "super-user", "unauthorized"];
+
+/// Junos' permission flags, as `permissions [ ... ]` takes them. Which ones the router acts on
+/// is in l2tpd/src/mgmt/rights.rs; the others are accepted so a Junos class loads whole.
+pub const PERMISSIONS: &[&str] = &[
+    "access",
+    "access-control",
+    "admin",
+    "admin-control",
+    "all",
+    "clear",
+    "configure",
+    "control",
+    "field",
+    "firewall",
+    "firewall-control",
+    "floppy",
+    "flow-tap",
+    "flow-tap-control",
+    "flow-tap-operation",
+    "idp-profiler-operation",
+    "interface",
+    "interface-control",
+    "maintenance",
+    "network",
+    "pgcp-session-mirroring",
+    "pgcp-session-mirroring-control",
+    "reset",
+    "rollback",
+    "routing",
+    "routing-control",
+    "secret",
+    "secret-control",
+    "security",
+    "security-control",
+    "shell",
+    "snmp",
+    "snmp-control",
+    "storage",
+    "storage-control",
+    "system",
+    "system-control",
+    "trace",
+    "trace-control",
+    "unified-edge",
+    "unified-edge-control",
+    "view",
+    "view-configuration",
+];
 
 const HOST_RESOLVER: &str = "names are resolved by the host's resolver (/etc/resolv.conf)";
 

@@ -294,6 +294,7 @@ fn statements_without_effect_are_these() {
     assert_eq!(
         marked,
         [
+            "system login class idle-timeout",
             "system login user uid",
             "system domain-name",
             "system name-server",

@@ -916,3 +916,57 @@ fn an_interface_named_like_a_unit_is_refused() {
         )]
     );
 }
+
+#[test]
+fn a_user_class_must_be_predefined_or_defined() {
+    let mut root = Node::default();
+    set(&mut root, "system login user=ann class", &["noc"]);
+    set(&mut root, "system login user=bob class", &["operator"]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "system login user ann",
+            "class noc",
+            "Login class 'noc' is not defined: use one of operator, read-only, super-user, unauthorized or define it under [edit system login class]"
+        )]
+    );
+    set(
+        &mut root,
+        "system login class=noc permissions",
+        &["view", "clear"],
+    );
+    assert!(check(&root).is_ok());
+}
+
+#[test]
+fn login_class_names_and_regexes_are_checked() {
+    let mut root = Node::default();
+    set(
+        &mut root,
+        "system login class=operator permissions",
+        &["view"],
+    );
+    set(
+        &mut root,
+        "system login class=noc deny-commands",
+        &["(clear"],
+    );
+    let (errors, _) = errors(&root);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, "system login class noc");
+    assert_eq!(errors[0].1, "deny-commands \"(clear\"");
+    assert_eq!(
+        errors[0].2,
+        "Invalid regular expression '(clear': unclosed group"
+    );
+    assert_eq!(
+        errors[1],
+        err(
+            "system login",
+            "class operator",
+            "'operator' is a predefined class name: choose another name"
+        )
+    );
+    assert!(errors[1].2.contains("predefined"), "{}", errors[1].2);
+}
