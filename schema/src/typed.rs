@@ -53,6 +53,8 @@ pub struct RouterConfig {
     pub login_users: BTreeMap<String, String>,
     /// `[edit system login class]`.
     pub login_classes: BTreeMap<String, LoginClassConfig>,
+    /// `[edit system time-zone]`, as written (checked at commit).
+    pub time_zone: Option<String>,
     /// `[edit system login message]`, as written (`\n` not yet a new line).
     pub login_message: Option<String>,
     pub l2tp: L2tpConfig,
@@ -93,6 +95,7 @@ pub fn router_config(root: &Node) -> RouterConfig {
     RouterConfig {
         host_name: system.string("host-name"),
         login_message: system.container("login").string("message"),
+        time_zone: system.string("time-zone"),
         login_users: system
             .container("login")
             .entries("user")

@@ -122,6 +122,7 @@ impl Mgmt {
         let mut active = active;
         active.shrink_to_fit();
         let active_config = Arc::new(schema::typed::router_config(&active));
+        apply_time_zone(&active_config);
         let started = clock.now();
         let mut mgmt = Mgmt {
             store,
@@ -209,6 +210,7 @@ impl Mgmt {
         let reply = Reply::Hello {
             user,
             class,
+            time_zone: self.active_config.time_zone.clone(),
             host_name: self.host_name(),
             version: env!("CARGO_PKG_VERSION").into(),
             login_message: self
@@ -1095,6 +1097,7 @@ impl Mgmt {
         self.active.shrink_to_fit();
         self.active_config = new_config;
         self.generation += 1;
+        apply_time_zone(&self.active_config);
         crate::log::set_host_name(&self.host_name());
         Ok(committed.recovery_copy.err().map(|e| {
             format!("warning: the recovery copy was not updated ({e}); the configuration database holds the commit")
@@ -1301,17 +1304,21 @@ fn merge3(base: Option<&Node>, mine: Option<&Node>, theirs: Option<&Node>) -> Op
     Some(out)
 }
 
-/// `yyyy-mm-dd hh:mm:ss UTC`, the time format of the management plane's messages.
+/// `yyyy-mm-dd hh:mm:ss UTC`, the time format of the management plane's messages, in the
+/// configured `system time-zone`.
 pub fn format_time(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    schema::timezone::current().format(unix)
+}
+
+/// Makes the committed `system time-zone` the one times are shown in (a zone a commit let
+/// through always parses; anything else reads as UTC).
+pub fn apply_time_zone(config: &RouterConfig) {
+    let zone = config
+        .time_zone
+        .as_deref()
+        .and_then(|z| schema::timezone::Zone::parse(z).ok())
+        .unwrap_or_default();
+    schema::timezone::set_current(zone);
 }
 
 fn format_idle(seconds: u64) -> String {

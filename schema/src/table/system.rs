@@ -13,6 +13,13 @@ pub(super) const SYSTEM: Stmt = container(
             Type::Identifier { max_len: 255 },
             "Hostname for this router",
         ),
+        // Junos: an IANA name, UTC, or GMT+N / GMT-N (POSIX sign); checked at commit
+        // (schema/src/timezone.rs).
+        leaf(
+            "time-zone",
+            Type::Str { max_len: 64 },
+            "Time zone name or POSIX-compliant time zone string",
+        ),
         container(
             "login",
             "Names, login classes, and passwords for users",
@@ -24,6 +31,17 @@ pub(super) const SYSTEM: Stmt = container(
                     NAME,
                     "Login class",
                     &[
+                        leaf(
+                            "idle-timeout",
+                            uint(0, 4294967295),
+                            "Maximum idle time before logout (minutes)",
+                        )
+                        .no_effect("idle sessions are not logged out yet"),
+                        leaf_list(
+                            "permissions",
+                            Type::Enum(PERMISSIONS),
+                            "Set of permitted operation categories",
+                        ),
                         leaf(
                             "allow-commands",
                             TEXT,
@@ -43,17 +61,6 @@ pub(super) const SYSTEM: Stmt = container(
                             "deny-configuration",
                             TEXT,
                             "Regular expression for configure to deny explicitly",
-                        ),
-                        leaf(
-                            "idle-timeout",
-                            uint(0, 4294967295),
-                            "Maximum idle time before logout (minutes)",
-                        )
-                        .no_effect("idle sessions are not logged out yet"),
-                        leaf_list(
-                            "permissions",
-                            Type::Enum(PERMISSIONS),
-                            "Set of permitted operation categories",
                         ),
                     ],
                 ),

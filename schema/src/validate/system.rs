@@ -7,6 +7,20 @@ use crate::typed::{login_regex, RouterConfig};
 
 pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
     login_classes(config, findings);
+    if let Some(Err(e)) = config
+        .time_zone
+        .as_deref()
+        .map(crate::timezone::Zone::parse)
+    {
+        findings.error(
+            vec![NodeId::new("system")],
+            format!(
+                "time-zone {}",
+                config.time_zone.as_deref().unwrap_or_default()
+            ),
+            e,
+        );
+    }
     user_classes(config, findings);
 }
 

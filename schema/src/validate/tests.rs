@@ -970,3 +970,22 @@ fn login_class_names_and_regexes_are_checked() {
     );
     assert!(errors[1].2.contains("predefined"), "{}", errors[1].2);
 }
+
+#[test]
+fn an_unknown_time_zone_is_a_commit_error() {
+    let mut root = Node::default();
+    set(&mut root, "system time-zone", &["Europe/Amsterdam"]);
+    assert!(check(&root).is_ok());
+    set(&mut root, "system time-zone", &["GMT+1"]);
+    assert!(check(&root).is_ok());
+    set(&mut root, "system time-zone", &["Mars/Olympus"]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "system",
+            "time-zone Mars/Olympus",
+            "Invalid time zone 'Mars/Olympus': use UTC, GMT+N or GMT-N (-14..+12), or a name such as Europe/Amsterdam"
+        )]
+    );
+}
