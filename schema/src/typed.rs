@@ -22,7 +22,7 @@ pub use access::{
 };
 pub use device::{
     Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, PppoeMtu,
-    SnmpConfig, Unit, UnitEncapsulation, UnitVlan, VlanTagging,
+    SnmpClient, SnmpConfig, SnmpView, Unit, UnitEncapsulation, UnitVlan, VlanTagging,
 };
 pub use l2tp::{
     AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,

@@ -118,6 +118,7 @@ fn value_help(ty: Type) -> String {
         Type::Secret => "Secret, stored obfuscated".into(),
         Type::Ipv4 => "IPv4 address".into(),
         Type::Ipv4Prefix => "IPv4 prefix".into(),
+        Type::IpPrefix => "IPv4 or IPv6 prefix".into(),
         Type::Interface => "Interface name".into(),
         Type::Identifier { max_len } | Type::Str { max_len } => {
             format!("Name or text of at most {max_len} characters")

@@ -989,3 +989,33 @@ fn an_unknown_time_zone_is_a_commit_error() {
         )]
     );
 }
+
+#[test]
+fn snmp_views_need_numeric_oids_and_one_word() {
+    let mut root = Node::default();
+    set(&mut root, "snmp view=v oid=1.3.6.1.4.1.2636 include", &[]);
+    set(&mut root, "snmp community=public view", &["v"]);
+    set(&mut root, "snmp community=public clients=::1/128", &[]);
+    assert!(check(&root).is_ok());
+    set(&mut root, "snmp view=v oid=jnxMibs exclude", &[]);
+    set(&mut root, "snmp view=v oid=1.3.6 include", &[]);
+    set(&mut root, "snmp view=v oid=1.3.6 exclude", &[]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![
+            err(
+                "snmp view v",
+                "oid jnxMibs",
+                "Invalid OID 'jnxMibs': use numbers separated by dots (1.3.6.1.4.1.2636)"
+            ),
+            err(
+                "snmp view v",
+                "oid 1.3.6",
+                "Only one of 'include' and 'exclude' may be set"
+            ),
+        ]
+    );
+    set(&mut root, "snmp community=public view", &["missing"]);
+    assert!(check(&root).is_err());
+}
