@@ -296,6 +296,7 @@ fn statements_without_effect_are_these() {
         [
             "system login class idle-timeout",
             "system login user uid",
+            "system syslog",
             "system domain-name",
             "system name-server",
             "system ntp",
