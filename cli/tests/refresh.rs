@@ -26,6 +26,7 @@ fn serve(listener: UnixListener) {
                 class: LoginClass::SuperUser,
                 host_name: "r0".into(),
                 version: "0".into(),
+                time_zone: None,
                 login_message: None,
             },
             Ok(Request::GetL2tpTunnelInformation(_)) => Reply::L2tpTunnels(L2tpTunnels::default()),

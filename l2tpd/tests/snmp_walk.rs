@@ -112,7 +112,7 @@ async fn serve() -> SocketAddr {
         let mut agent = Agent::new(AgentConfig {
             communities: vec![Community {
                 name: "public".into(),
-                clients: Vec::new(),
+                ..Community::default()
             }],
         });
         let mut buffer = vec![0u8; 65_535];

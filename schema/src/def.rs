@@ -26,6 +26,8 @@ pub enum Type {
     Ipv4,
     /// An IPv4 prefix `a.b.c.d/len` (host bits must be zero).
     Ipv4Prefix,
+    /// An IPv4 or IPv6 prefix (`127.0.0.0/8`, `::1/128`), host bits zero: SNMP clients.
+    IpPrefix,
     /// One of a fixed set of keywords.
     Enum(&'static [&'static str]),
     /// Free text of at most `max_len` characters.
@@ -271,6 +273,8 @@ impl Type {
                 .map(|a| a.to_string())
                 .map_err(|_| format!("invalid IPv4 address: '{}'", q())),
             Type::Ipv4Prefix => check_prefix(value),
+            Type::IpPrefix if value.contains(':') => check_ipv6_prefix(value),
+            Type::IpPrefix => check_prefix(value),
             Type::Enum(choices) => {
                 if choices.contains(&value) {
                     Ok(value.to_string())
@@ -344,7 +348,7 @@ impl Type {
             Type::UintOr { min, max, .. } => format!("<{min}..{max}>"),
             Type::Size { .. } => "<size>".into(),
             Type::Ipv4 => "<address>".into(),
-            Type::Ipv4Prefix => "<prefix>".into(),
+            Type::Ipv4Prefix | Type::IpPrefix => "<prefix>".into(),
             Type::Enum(_) => "<value>".into(),
             Type::Str { .. } => "<string>".into(),
             Type::Secret => "<secret>".into(),
@@ -398,6 +402,31 @@ pub(crate) fn size_bytes(value: &str) -> Option<u64> {
         return None;
     }
     digits.parse::<u64>().ok()?.checked_mul(unit)
+}
+
+/// `::1/128`, `2001:db8::/32`: written back in the canonical (compressed) form.
+fn check_ipv6_prefix(value: &str) -> Result<String, String> {
+    let err = || {
+        format!(
+            "invalid IPv6 prefix: '{}' (expecting address/len)",
+            quoted(value)
+        )
+    };
+    let (addr, len) = value.split_once('/').ok_or_else(err)?;
+    let addr: std::net::Ipv6Addr = addr.parse().map_err(|_| err())?;
+    let len: u32 = len.parse().ok().filter(|l| *l <= 128).ok_or_else(err)?;
+    let mask = if len == 0 {
+        0
+    } else {
+        u128::MAX << (128 - len)
+    };
+    if u128::from(addr) & !mask != 0 {
+        return Err(format!(
+            "invalid IPv6 prefix: '{}' has host bits set",
+            quoted(value)
+        ));
+    }
+    Ok(format!("{addr}/{len}"))
 }
 
 fn check_prefix(value: &str) -> Result<String, String> {
@@ -485,6 +514,14 @@ mod tests {
         );
         assert!(Type::Ipv4Prefix.check("198.18.0.1/15").is_err());
         assert!(Type::Ipv4Prefix.check("198.18.0.0/33").is_err());
+        assert_eq!(Type::IpPrefix.check("::1/128").unwrap(), "::1/128");
+        assert_eq!(
+            Type::IpPrefix.check("2001:0db8::/32").unwrap(),
+            "2001:db8::/32"
+        );
+        assert_eq!(Type::IpPrefix.check("127.0.0.0/8").unwrap(), "127.0.0.0/8");
+        assert!(Type::IpPrefix.check("::1/64").is_err());
+        assert!(Type::IpPrefix.check("::/129").is_err());
     }
 
     #[test]

@@ -373,6 +373,9 @@ pub enum Reply {
         class: LoginClass,
         host_name: String,
         version: String,
+        /// `system time-zone`: the shell shows times in it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        time_zone: Option<String>,
         /// `system login message`, its `\n` and `\t` already a new line and a tab.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         login_message: Option<String>,

@@ -18,6 +18,7 @@ mod system;
 mod tests;
 
 use crate::def::*;
+pub use system::{PERMISSIONS, PREDEFINED_CLASSES};
 
 /// The root of the configuration: `[edit]`.
 pub static ROOT: Stmt = container(

@@ -12,6 +12,7 @@ mod net;
 mod pppoe;
 mod routing;
 mod secret;
+mod system;
 #[cfg(test)]
 mod tests;
 mod view;
@@ -25,7 +26,7 @@ pub use access::{
 };
 pub use device::{
     Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, PppoeMtu,
-    SnmpConfig, Unit, UnitEncapsulation, UnitVlan, VlanTagging,
+    SnmpClient, SnmpConfig, SnmpView, Unit, UnitEncapsulation, UnitVlan, VlanTagging,
 };
 pub use dynamic_profile::{
     is_supported_predefined, DynamicProfile, ProfileInterface, ProfileVariable, VariableValues,
@@ -42,8 +43,8 @@ pub use routing::{
     RoutingInstance, FIRST_TABLE_ID, MAX_LINUX_IFNAME, RESERVED_INSTANCE_NAMES, VRF_PREFIX,
 };
 pub use secret::Secret;
+pub use system::{login_regex, LoginClassConfig};
 
-use crate::mgmt::LoginClass;
 use crate::table::ROOT;
 use crate::tree::Node;
 use serde::{Deserialize, Serialize};
@@ -55,7 +56,13 @@ use view::View;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RouterConfig {
     pub host_name: Option<String>,
-    pub login_users: BTreeMap<String, LoginClass>,
+    /// Each configured user's class name: a predefined class (`super-user`, `operator`,
+    /// `read-only`, `unauthorized`) or one of `login_classes`.
+    pub login_users: BTreeMap<String, String>,
+    /// `[edit system login class]`.
+    pub login_classes: BTreeMap<String, LoginClassConfig>,
+    /// `[edit system time-zone]`, as written (checked at commit).
+    pub time_zone: Option<String>,
     /// `[edit system login message]`, as written (`\n` not yet a new line).
     pub login_message: Option<String>,
     pub l2tp: L2tpConfig,
@@ -99,11 +106,13 @@ pub fn router_config(root: &Node) -> RouterConfig {
     RouterConfig {
         host_name: system.string("host-name"),
         login_message: system.container("login").string("message"),
+        time_zone: system.string("time-zone"),
         login_users: system
             .container("login")
             .entries("user")
-            .filter_map(|(name, user)| Some((name.to_string(), user.keyword("class")?)))
+            .filter_map(|(name, user)| Some((name.to_string(), user.string("class")?)))
             .collect(),
+        login_classes: system::login_classes(system.container("login")),
         l2tp: l2tp::l2tp_config(root.container("services").container("l2tp")),
         tunnel_profiles: access::tunnel_profiles(access),
         tunnel_switch_profiles: access::tunnel_switch_profiles(access),

@@ -18,6 +18,7 @@ mod routing;
 #[cfg(test)]
 mod routing_tests;
 mod structure;
+mod system;
 #[cfg(test)]
 mod tests;
 
@@ -56,6 +57,7 @@ pub fn check_and_view(
         device::check(&active, &config, &mut findings);
         pppoe::check(&active, &config, &mut findings);
         routing::check(&config, &mut findings);
+        system::check(&config, &mut findings);
         config
     });
     match config {

@@ -41,6 +41,12 @@ fn value(ty: Type) -> BoxedStrategy<String> {
                 .prop_map(|(hi, [c, d])| format!("198.{}.{c}.{d}", 18 + u8::from(hi))),
         ]
         .boxed(),
+        Type::IpPrefix => prop_oneof![
+            Just("::1/128".to_string()),
+            Just("2001:db8::/32".to_string()),
+            Just("127.0.0.0/8".to_string()),
+        ]
+        .boxed(),
         Type::Ipv4Prefix => (15u32..=32, any::<u32>())
             .prop_map(|(len, bits)| {
                 let addr = (198u32 << 24 | 18 << 16) | (bits & 0x1_ffff);

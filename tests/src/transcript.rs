@@ -167,10 +167,15 @@ pub fn normalise(text: &str) -> String {
         .ok()
         .filter(|u| !u.is_empty() && u != "root");
     let mut out = text.to_string();
-    let rules: [(&str, &str); 8] = [
+    let rules: [(&str, &str); 9] = [
         (
             r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
             "YYYY-MM-DD hh:mm:ss UTC",
+        ),
+        // Another `system time-zone`: the zone's name stays (CET, -01).
+        (
+            r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ([A-Z]{3,5}|[+-]\d\d)\b",
+            "YYYY-MM-DD hh:mm:ss $1",
         ),
         // `show system users` LOGIN@ column.
         (r"\d{4}-\d\d-\d\d \d\d:\d\d\b", "YYYY-MM-DD hh:mm"),

@@ -118,6 +118,7 @@ fn value_help(ty: Type) -> String {
         Type::Secret => "Secret, stored obfuscated".into(),
         Type::Ipv4 => "IPv4 address".into(),
         Type::Ipv4Prefix => "IPv4 prefix".into(),
+        Type::IpPrefix => "IPv4 or IPv6 prefix".into(),
         Type::Interface => "Interface name".into(),
         Type::ClientName => "Client name, or * for any client no other entry names".into(),
         Type::Identifier { max_len } | Type::Str { max_len } => {

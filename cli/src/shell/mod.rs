@@ -153,27 +153,37 @@ impl<T: Transport> Shell<T> {
                 user,
                 host_name,
                 login_message,
+                time_zone,
                 ..
-            }) => Ok(Shell {
-                transport,
-                out,
-                split,
-                echo,
-                user,
-                host: host_name,
-                mode: Mode::Operational,
-                notices: response.notices,
-                failed: false,
-                lost: false,
-                monitoring: Default::default(),
-                echo_input: false,
-                atomic: false,
-                edit_history: Vec::new(),
-                refresher: Box::new(SignalRefresher::default()),
-                cli: cli_settings::CliSettings::default(),
-                values: values::Cache::default(),
-                login_message,
-            }),
+            }) => {
+                // Times are shown in the router's zone from this login on.
+                if let Some(zone) = time_zone
+                    .as_deref()
+                    .and_then(|z| schema::timezone::Zone::parse(z).ok())
+                {
+                    schema::timezone::set_current(zone);
+                }
+                Ok(Shell {
+                    transport,
+                    out,
+                    split,
+                    echo,
+                    user,
+                    host: host_name,
+                    mode: Mode::Operational,
+                    notices: response.notices,
+                    failed: false,
+                    lost: false,
+                    monitoring: Default::default(),
+                    echo_input: false,
+                    atomic: false,
+                    edit_history: Vec::new(),
+                    refresher: Box::new(SignalRefresher::default()),
+                    cli: cli_settings::CliSettings::default(),
+                    values: values::Cache::default(),
+                    login_message,
+                })
+            }
             Ok(_) => Err("error: unexpected reply from l2tpd to hello".to_string()),
             Err(e) => Err(format!("error: {}", error_message(&e))),
         }

@@ -9,12 +9,10 @@ use tabled::builder::Builder;
 use tabled::settings::object::{Columns, Segment};
 use tabled::settings::{Alignment, Padding, Style};
 
-/// `2026-11-24 05:03:27 UTC`: times are always shown in UTC, as the daemon stores them.
+/// `2026-11-24 05:03:27 UTC`: in the router's `system time-zone` (UTC when none), as the
+/// daemon's hello named it.
 pub fn utc(seconds: i64) -> String {
-    match chrono::DateTime::from_timestamp(seconds, 0) {
-        Some(t) => t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-        None => format!("@{seconds}"),
-    }
+    schema::timezone::current().format(seconds)
 }
 
 /// `[edit]`, `[edit access tunnel-profile tp1]`.
@@ -127,10 +125,7 @@ pub fn editing_users(users: &[UserSession]) -> String {
 pub fn users_table(users: &[UserSession]) -> String {
     let rows = users.iter().map(|u| {
         let tty = u.terminal.strip_prefix("terminal ").unwrap_or(&u.terminal);
-        let login = chrono::DateTime::from_timestamp(u.since, 0).map_or_else(
-            || u.since.to_string(),
-            |t| t.format("%Y-%m-%d %H:%M").to_string(),
-        );
+        let login = schema::timezone::current().strftime(u.since, "%Y-%m-%d %H:%M");
         let what = match (&u.edit_path, u.mode) {
             (None, _) => "cli".to_string(),
             (Some(_), Some(ConfigureMode::Exclusive)) => "configure exclusive".to_string(),

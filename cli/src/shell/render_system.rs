@@ -222,12 +222,9 @@ pub fn log_files(l: &LogFiles) -> String {
     out
 }
 
-/// `Dec  3 18:20`, ls' time of a recent file (UTC).
+/// `Dec  3 18:20`, ls' time of a recent file (in the router's time zone).
 fn ls_time(unix: i64) -> String {
-    match chrono::DateTime::from_timestamp(unix, 0) {
-        Some(t) => t.format("%b %e %H:%M").to_string(),
-        None => format!("@{unix}"),
-    }
+    schema::timezone::current().strftime(unix, "%b %e %H:%M")
 }
 
 pub fn log_content(c: &LogContent) -> String {

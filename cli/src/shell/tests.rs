@@ -125,6 +125,7 @@ fn session_with(echo: Echo, responses: Vec<Response>, echo_input: bool) -> Sessi
         class: LoginClass::SuperUser,
         host_name: "r0".into(),
         version: "0.1.0".into(),
+        time_zone: None,
         login_message: None,
     });
     let fake = Fake {

@@ -21,7 +21,7 @@ use tokio::sync::{mpsc as channel, oneshot};
 use super::handover::{wait_outcome, Handover};
 use super::task::Command;
 use super::Later;
-use crate::snmp::agent::{Agent, AgentConfig, ClientPrefix, Community};
+use crate::snmp::agent::{Agent, AgentConfig, ClientPrefix, Community, MibView};
 use crate::snmp::agentx::runtime::{Subagent, ViewSource};
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::snmp::statistics::statistics;
@@ -148,16 +148,31 @@ pub fn agent_config(config: &SnmpConfig) -> Option<(SocketAddr, AgentConfig)> {
     let communities = config
         .communities
         .iter()
-        .map(|(name, c)| Community {
-            name: name.clone(),
-            clients: c
-                .clients
-                .iter()
-                .map(|p| ClientPrefix {
-                    address: IpAddr::V4(p.address),
-                    length: p.len,
-                })
-                .collect(),
+        .map(|(name, c)| {
+            let prefixes = |restrict: bool| {
+                c.clients
+                    .iter()
+                    .filter(|p| p.restrict == restrict)
+                    .map(|p| ClientPrefix {
+                        address: p.address,
+                        length: p.len,
+                    })
+                    .collect()
+            };
+            Community {
+                name: name.clone(),
+                clients: prefixes(false),
+                restricted: prefixes(true),
+                // A commit refuses a view that is not defined; were it missing, the
+                // community would reach nothing rather than everything.
+                view: c.view.as_ref().map(|v| MibView {
+                    subtrees: config
+                        .views
+                        .get(v)
+                        .map(|v| v.subtrees.clone())
+                        .unwrap_or_default(),
+                }),
+            }
         })
         .collect();
     let at = SocketAddr::new(IpAddr::V4(config.listen_address), config.port);
@@ -365,7 +380,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
-    use schema::typed::{Community as ConfiguredCommunity, CommunityAuthorization, Ipv4Prefix};
+    use schema::typed::{Community as ConfiguredCommunity, CommunityAuthorization, SnmpClient};
 
     fn snmp(communities: &[(&str, &[&str])]) -> SnmpConfig {
         SnmpConfig {
@@ -380,8 +395,9 @@ mod tests {
                         authorization: CommunityAuthorization::ReadOnly,
                         clients: clients
                             .iter()
-                            .filter_map(|p| Ipv4Prefix::parse(p))
+                            .filter_map(|p| SnmpClient::parse(p, false))
                             .collect(),
+                        view: None,
                     };
                     (name.to_string(), community)
                 })
@@ -389,6 +405,7 @@ mod tests {
             listen_address: Ipv4Addr::LOCALHOST,
             port: 16161,
             agentx_socket: None,
+            views: Default::default(),
         }
     }
 
@@ -488,6 +505,7 @@ mod tests {
                     address: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 0)),
                     length: 8
                 }],
+                ..Community::default()
             }]
         );
     }

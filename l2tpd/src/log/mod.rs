@@ -5,7 +5,7 @@
 //!
 //! `Dec  3 18:20:01  router l2tpd[4242]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)`
 //!
-//! Times are UTC (the router's clock, as a Junos router set to UTC shows it). The tags are in
+//! Times are in `system time-zone`, UTC when none is configured. The tags are in
 //! `tags`; `files` serves `show log` and `monitor start`.
 
 pub mod files;
@@ -101,23 +101,10 @@ fn body(pid: u32, tag: Option<&str>, text: &str) -> String {
     }
 }
 
-/// `Mmm dd hh:mm:ss` (the day padded with a space), syslog's time stamp, in UTC.
+/// `Mmm dd hh:mm:ss` (the day padded with a space), syslog's time stamp, in the configured
+/// `system time-zone` (UTC when none).
 pub fn stamp(unix: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (_, month, day) = crate::mgmt::state::civil_from_days(unix.div_euclid(86_400));
-    let secs = unix.rem_euclid(86_400);
-    let month = MONTHS
-        .get(month.saturating_sub(1) as usize)
-        .copied()
-        .unwrap_or("???");
-    format!(
-        "{month} {day:>2} {:02}:{:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    schema::timezone::current().strftime(unix, "%b %e %H:%M:%S")
 }
 
 /// The daemon's log, set up once by `main` (tests that run the engine alone have none).

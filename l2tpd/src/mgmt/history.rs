@@ -3,7 +3,6 @@
 //! commit`, `wildcard delete` and `replace pattern`.
 
 use super::{civil_from_days, failed, format_time, word_error, Mgmt, Outcome};
-use crate::mgmt::identity;
 use commit_db::CommitMeta;
 use schema::edit;
 use schema::mgmt::{ClientKind, MgmtError, Reply, RescueEntry, Revision, ScheduledCommit};
@@ -127,7 +126,7 @@ impl Mgmt {
         let Some((header, mut tree)) = self.rescue()? else {
             return Ok(Reply::Done { messages: vec![] });
         };
-        if !identity::may_see_secrets(self.session(id)?.class) {
+        if !self.session(id)?.rights.may_see_secrets() {
             schema::secret_data::hide_secrets(&[], &mut tree);
         }
         Ok(Reply::Config {

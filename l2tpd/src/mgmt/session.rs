@@ -1,6 +1,7 @@
 //! One management connection: who it is, and its configuration-mode state.
 
-use schema::mgmt::{ClientKind, ConfigureMode, LoginClass, UserSession};
+use super::rights::Rights;
+use schema::mgmt::{ClientKind, ConfigureMode, UserSession};
 use schema::{Node, Path};
 
 pub type SessionId = u64;
@@ -9,9 +10,10 @@ pub struct Session {
     /// From the socket's peer credentials: with `user`, what the class is derived from.
     pub uid: u32,
     pub user: String,
-    /// The class at the last request: derived again from the configuration in force on
-    /// every request, so a commit that downgrades or removes a user binds open sessions.
-    pub class: LoginClass,
+    /// The class's rights at the last request: derived again from the configuration in
+    /// force on every request, so a commit that downgrades or removes a user binds open
+    /// sessions.
+    pub rights: Rights,
     pub client: ClientKind,
     pub terminal: String,
     pub pid: u32,

@@ -10,6 +10,7 @@ mod history;
 
 use super::confirm;
 use super::identity;
+use super::rights::Rights;
 #[path = "system/mod.rs"]
 mod system;
 use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
@@ -20,8 +21,7 @@ use crate::snmp::view::View;
 use commit_db::{CommitMeta, ConfigStore, ConfirmDeadline, LockInfo};
 use schema::edit::{self, Applied, WordError};
 use schema::mgmt::{
-    ClientKind, ConfigureMode, LoginClass, MgmtError, Reply, Request, Response, Revision,
-    UserSession,
+    ClientKind, ConfigureMode, MgmtError, Reply, Request, Response, Revision, UserSession,
 };
 use schema::snmp_rpc::SnmpObjects;
 use schema::typed::RouterConfig;
@@ -122,6 +122,7 @@ impl Mgmt {
         let mut active = active;
         active.shrink_to_fit();
         let active_config = Arc::new(schema::typed::router_config(&active));
+        apply_time_zone(&active_config);
         let started = clock.now();
         let mut mgmt = Mgmt {
             store,
@@ -179,8 +180,9 @@ impl Mgmt {
         tty: Option<String>,
         pid: u32,
     ) -> Result<(SessionId, Reply), MgmtError> {
-        let class = identity::login_class(uid, &user, &self.active_config.login_users)
+        let rights = Rights::of(uid, &user, &self.active_config)
             .map_err(|message| MgmtError::Denied { message })?;
+        let class = rights.level();
         let now = self.clock.now();
         let id = self.next_session;
         self.next_session += 1;
@@ -194,7 +196,7 @@ impl Mgmt {
             Session {
                 uid,
                 user: user.clone(),
-                class,
+                rights,
                 client,
                 terminal,
                 pid,
@@ -208,6 +210,7 @@ impl Mgmt {
         let reply = Reply::Hello {
             user,
             class,
+            time_zone: self.active_config.time_zone.clone(),
             host_name: self.host_name(),
             version: env!("CARGO_PKG_VERSION").into(),
             login_message: self
@@ -289,20 +292,18 @@ impl Mgmt {
     /// commit may have downgraded or removed the user since), checked against what `request`
     /// needs.
     fn authorize(&mut self, id: SessionId, request: &Request, now: i64) -> Result<(), MgmtError> {
-        let login_users = &self.active_config.login_users;
+        let config = &self.active_config;
         let s = self
             .sessions
             .get_mut(&id)
             .ok_or_else(|| failed("no such management session"))?;
         s.last_active = now;
-        s.class = identity::login_class(s.uid, &s.user, login_users)
-            .map_err(|message| MgmtError::Denied { message })?;
-        if s.class < identity::required_class(request) {
+        s.rights =
+            Rights::of(s.uid, &s.user, config).map_err(|message| MgmtError::Denied { message })?;
+        if !s.rights.may(request) {
+            // Junos' words for a command the class may not run.
             return Err(MgmtError::Denied {
-                message: format!(
-                    "permission denied: login class {} may not do this",
-                    class_name(s.class)
-                ),
+                message: "permission denied".into(),
             });
         }
         Ok(())
@@ -603,7 +604,7 @@ impl Mgmt {
         let path = resolve_path(words)?;
         let whole = path.is_empty();
         let (path, mut tree) = show_at(&*self.tree_of(id, revision)?, path);
-        if !identity::may_see_secrets(self.session(id)?.class) {
+        if !self.session(id)?.rights.may_see_secrets() {
             // A grouped list's level holds its entries as its parent does.
             let holder = match path.split_last() {
                 Some((last, parent))
@@ -635,7 +636,7 @@ impl Mgmt {
         let path = resolve_path(words)?;
         let mut base = self.tree_of(id, base)?;
         let mut target = self.tree_of(id, target)?;
-        if !identity::may_see_secrets(self.session(id)?.class) {
+        if !self.session(id)?.rights.may_see_secrets() {
             schema::secret_data::hide_secrets_for_compare(base.to_mut(), target.to_mut());
         }
         Ok(Reply::Diff {
@@ -849,6 +850,24 @@ impl Mgmt {
     ) -> Outcome {
         let is_private = self.config_session(id)?.private.is_some();
         self.refuse_while_scheduled()?;
+        // A class short of every right: the edit is tried on the tree as it was, and taken
+        // back if it changed a statement the class may not change (what a `load` or a
+        // `rollback` changes is only known once done).
+        let rights = self.session(id)?.rights.clone();
+        let f = move |t: &mut Node| -> Result<Vec<String>, MgmtError> {
+            if rights.configures_everything() {
+                return f(t);
+            }
+            let before = t.clone();
+            let messages = f(t)?;
+            if let Some(path) = rights.refused_change(&before, t) {
+                *t = before;
+                return Err(MgmtError::Denied {
+                    message: format!("'{path}': permission denied"),
+                });
+            }
+            Ok(messages)
+        };
         let now = self.clock.now();
         if is_private {
             let p = self
@@ -1081,6 +1100,7 @@ impl Mgmt {
         self.active = tree.compacted();
         self.active_config = new_config;
         self.generation += 1;
+        apply_time_zone(&self.active_config);
         crate::log::set_host_name(&self.host_name());
         Ok(committed.recovery_copy.err().map(|e| {
             format!("warning: the recovery copy was not updated ({e}); the configuration database holds the commit")
@@ -1291,25 +1311,21 @@ fn merge3(base: Option<&Node>, mine: Option<&Node>, theirs: Option<&Node>) -> Op
     Some(out)
 }
 
-pub fn class_name(class: LoginClass) -> &'static str {
-    match class {
-        LoginClass::ReadOnly => "read-only",
-        LoginClass::Operator => "operator",
-        LoginClass::SuperUser => "super-user",
-    }
+/// `yyyy-mm-dd hh:mm:ss UTC`, the time format of the management plane's messages, in the
+/// configured `system time-zone`.
+pub fn format_time(unix: i64) -> String {
+    schema::timezone::current().format(unix)
 }
 
-/// `yyyy-mm-dd hh:mm:ss UTC`, the time format of the management plane's messages.
-pub fn format_time(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+/// Makes the committed `system time-zone` the one times are shown in (a zone a commit let
+/// through always parses; anything else reads as UTC).
+pub fn apply_time_zone(config: &RouterConfig) {
+    let zone = config
+        .time_zone
+        .as_deref()
+        .and_then(|z| schema::timezone::Zone::parse(z).ok())
+        .unwrap_or_default();
+    schema::timezone::set_current(zone);
 }
 
 fn format_idle(seconds: u64) -> String {

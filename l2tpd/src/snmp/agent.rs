@@ -62,19 +62,57 @@ impl ClientPrefix {
     }
 }
 
-/// `snmp community NAME { authorization read-only; clients [ ... ]; }`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `snmp community NAME { authorization read-only; clients { ... } view V; }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Community {
     pub name: String,
     /// Empty means any client, as on Junos when `clients` is not configured.
     pub clients: Vec<ClientPrefix>,
+    /// `clients { P restrict; }`: refused prefixes.
+    pub restricted: Vec<ClientPrefix>,
+    /// `view V`: the objects this community reaches; `None` is every object.
+    pub view: Option<MibView>,
 }
 
 impl Community {
+    /// The longest configured prefix holding `source` decides, as Junos reads
+    /// `clients { 0.0.0.0/0 restrict; 127.0.0.0/8; }`; a source under no prefix is refused.
     fn admits(&self, source: IpAddr) -> bool {
-        self.clients.is_empty() || self.clients.iter().any(|p| p.contains(source))
+        if self.clients.is_empty() && self.restricted.is_empty() {
+            return true;
+        }
+        let longest = |list: &[ClientPrefix]| {
+            list.iter()
+                .filter(|p| p.contains(source))
+                .map(|p| i16::from(p.length))
+                .max()
+                .unwrap_or(-1)
+        };
+        let allowed = longest(&self.clients);
+        allowed >= 0 && allowed > longest(&self.restricted)
     }
 }
+
+/// `snmp view V { oid O include; oid O exclude; }` (RFC 3415's view family without masks):
+/// the longest configured subtree holding an OID decides; an OID under none is outside.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MibView {
+    pub subtrees: Vec<(Vec<u32>, bool)>,
+}
+
+impl MibView {
+    pub fn contains(&self, oid: &[u32]) -> bool {
+        self.subtrees
+            .iter()
+            .filter(|(tree, _)| oid.starts_with(tree))
+            .max_by_key(|(tree, _)| tree.len())
+            .is_some_and(|(_, included)| *included)
+    }
+}
+
+/// Longest run of objects a GetNext skips looking for one inside the community's view
+/// before answering endOfMibView: bounds the work one request can cost.
+const MAX_VIEW_SKIPS: usize = 100_000;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AgentConfig {
@@ -114,6 +152,8 @@ pub struct AgentCounters {
 pub struct Admitted {
     community: OctetString,
     pdu: Pdus,
+    /// The community's view, if it has one.
+    mib_view: Option<MibView>,
 }
 
 pub struct Agent {
@@ -183,26 +223,29 @@ impl Agent {
             self.counters.unsupported_pdus += 1;
             return None;
         }
+        let mib_view = community.view.clone();
         Some(Admitted {
             community: message.community,
             pdu: message.data,
+            mib_view,
         })
     }
 
     /// Answers a request [`Agent::admit`] let through, from `view`.
     pub fn answer(&mut self, request: Admitted, view: &View) -> Option<Vec<u8>> {
+        let scope = request.mib_view.as_ref();
         let response = match request.pdu {
             Pdus::GetRequest(request) => {
                 self.counters.get_requests += 1;
-                self.get(request.0, view)
+                self.get(request.0, view, scope)
             }
             Pdus::GetNextRequest(request) => {
                 self.counters.get_next_requests += 1;
-                self.get_next(request.0, view)
+                self.get_next(request.0, view, scope)
             }
             Pdus::GetBulkRequest(request) => {
                 self.counters.get_bulk_requests += 1;
-                self.get_bulk(request.0, view)
+                self.get_bulk(request.0, view, scope)
             }
             Pdus::SetRequest(request) => {
                 self.counters.set_requests += 1;
@@ -219,12 +262,19 @@ impl Agent {
         Some(encoded)
     }
 
-    fn get(&mut self, request: Pdu, view: &View) -> Pdu {
+    fn get(&mut self, request: Pdu, view: &View, scope: Option<&MibView>) -> Pdu {
         let bindings = request
             .variable_bindings
             .iter()
             .map(|binding| {
-                let value = match view.get(&binding.name) {
+                let outside = scope.is_some_and(|s| !s.contains(&binding.name));
+                let lookup = if outside {
+                    // RFC 3416 4.2.1: an object outside the view is noSuchObject.
+                    Lookup::NoSuchObject
+                } else {
+                    view.get(&binding.name)
+                };
+                let value = match lookup {
                     Lookup::Value(value) => VarBindValue::Value(object_syntax(value)),
                     Lookup::NoSuchObject => {
                         self.counters.no_such_names += 1;
@@ -241,18 +291,18 @@ impl Agent {
         ok_response(request.request_id, bindings)
     }
 
-    fn get_next(&mut self, request: Pdu, view: &View) -> Pdu {
+    fn get_next(&mut self, request: Pdu, view: &View, scope: Option<&MibView>) -> Pdu {
         let bindings = request
             .variable_bindings
             .iter()
-            .map(|binding| next_binding(view, &binding.name))
+            .map(|binding| next_binding(view, scope, &binding.name))
             .collect();
         ok_response(request.request_id, bindings)
     }
 
     /// RFC 3416 4.2.3: non-repeaters get one successor each, then each repeater is walked
     /// `max-repetitions` times, row by row. The answer is cut to fit rather than refused.
-    fn get_bulk(&mut self, request: BulkPdu, view: &View) -> Pdu {
+    fn get_bulk(&mut self, request: BulkPdu, view: &View, scope: Option<&MibView>) -> Pdu {
         let names = &request.variable_bindings;
         let non_repeaters = usize::try_from(request.non_repeaters)
             .unwrap_or(usize::MAX)
@@ -263,7 +313,7 @@ impl Agent {
         let mut budget = SizeBudget::new(request.request_id);
         let mut bindings: VarBindList = Vec::new();
         for binding in singles {
-            if !budget.admit(&mut bindings, next_binding(view, &binding.name)) {
+            if !budget.admit(&mut bindings, next_binding(view, scope, &binding.name)) {
                 return ok_response(request.request_id, bindings);
             }
         }
@@ -274,7 +324,7 @@ impl Agent {
             }
             let mut all_ended = true;
             for cursor in &mut cursors {
-                let binding = next_binding(view, cursor);
+                let binding = next_binding(view, scope, cursor);
                 all_ended &= binding.value == VarBindValue::EndOfMibView;
                 *cursor = binding.name.clone();
                 if !budget.admit(&mut bindings, binding) {
@@ -347,8 +397,25 @@ impl SizeBudget {
     }
 }
 
-fn next_binding(view: &View, name: &ObjectIdentifier) -> VarBind {
-    match view.get_next(name) {
+/// The next object after `name` inside `scope` (RFC 3416 4.2.2: objects outside the view
+/// are skipped; past the last, endOfMibView).
+fn next_binding(view: &View, scope: Option<&MibView>, name: &ObjectIdentifier) -> VarBind {
+    let mut found = view.get_next(name);
+    if let Some(scope) = scope {
+        let mut skips = 0;
+        while let Some((oid, _)) = &found {
+            if scope.contains(oid) {
+                break;
+            }
+            skips += 1;
+            found = if skips > MAX_VIEW_SKIPS {
+                None
+            } else {
+                view.get_next(oid)
+            };
+        }
+    }
+    match found {
         Some((oid, value)) => VarBind {
             // The view only produces OIDs under 1.3.6.1.4.1.2636, which are valid.
             name: ObjectIdentifier::new_unchecked(oid.into()),

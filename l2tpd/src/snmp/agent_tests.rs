@@ -34,6 +34,7 @@ fn agent() -> Agent {
                 address: IpAddr::V4(Ipv4Addr::new(127, 0, 6, 0)),
                 length: 24,
             }],
+            ..Community::default()
         }],
     })
 }
@@ -370,4 +371,101 @@ fn requests_are_counted_by_kind() {
     assert_eq!(counters.in_packets, 7);
     assert_eq!(counters.out_responses, 6);
     assert_eq!(counters.bad_community_names, 1);
+}
+
+/// `clients { 127.0.6.0/24; 127.0.6.9/32 restrict; }`: the longest prefix decides, and a
+/// restricted client gets no answer (counted).
+#[test]
+fn restricted_clients_get_no_answer() {
+    let prefix = |a: [u8; 4], length| ClientPrefix {
+        address: IpAddr::V4(Ipv4Addr::from(a)),
+        length,
+    };
+    let mut agent = Agent::new(AgentConfig {
+        communities: vec![Community {
+            name: "public".into(),
+            clients: vec![prefix([127, 0, 6, 0], 24), prefix([127, 0, 6, 8], 30)],
+            restricted: vec![prefix([127, 0, 6, 8], 31)],
+            view: None,
+        }],
+    });
+    let from = |last| SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 6, last)), 40000);
+    let get = bytes(SNMPGET_V2C);
+    assert!(agent.handle(from(9), &get, &view()).is_none());
+    assert!(agent.handle(from(8), &get, &view()).is_none());
+    assert_eq!(agent.counters().unlisted_clients, 2);
+    // /30 beats the /31 restriction for .10; /24 lets .1 in.
+    assert!(agent.handle(from(10), &get, &view()).is_some());
+    assert!(agent.handle(from(1), &get, &view()).is_some());
+    // IPv6 loopback, as `clients { ::1/128; }` writes it.
+    let v6 = Community {
+        name: "public".into(),
+        clients: vec![ClientPrefix {
+            address: "::1".parse().unwrap(),
+            length: 128,
+        }],
+        ..Community::default()
+    };
+    let mut agent = Agent::new(AgentConfig {
+        communities: vec![v6],
+    });
+    let source = SocketAddr::new("::1".parse().unwrap(), 40000);
+    assert!(agent.handle(source, &get, &view()).is_some());
+    assert!(agent.handle(from(1), &get, &view()).is_none());
+}
+
+/// `view V { oid 1.3.6.1.4.1.2636 include; oid <tunnel stats> exclude; }`: a Get outside
+/// the view is noSuchObject, a GetNext skips what is outside, past the end endOfMibView.
+#[test]
+fn views_hide_what_they_exclude() {
+    let excluded = mibs::JNX_L2TP_TUNNEL_STATS_DATA_TX_PKTS.to_vec();
+    let mut agent = Agent::new(AgentConfig {
+        communities: vec![Community {
+            name: "public".into(),
+            view: Some(MibView {
+                subtrees: vec![
+                    (vec![1, 3, 6, 1, 4, 1, 2636], true),
+                    (excluded.clone(), false),
+                ],
+            }),
+            ..Community::default()
+        }],
+    });
+    let pdu = response(
+        &agent
+            .handle(manager(), &bytes(SNMPGET_V2C), &view())
+            .expect("answered"),
+    );
+    assert_eq!(pdu.variable_bindings[0].value, VarBindValue::NoSuchObject);
+
+    let next = request(
+        Pdus::GetNextRequest(GetNextRequest(pdu_of(&excluded))),
+        "public",
+    );
+    let pdu = response(&agent.handle(manager(), &next, &view()).expect("answered"));
+    let name = &pdu.variable_bindings[0].name[..];
+    assert!(!name.starts_with(&excluded), "{name:?}");
+    assert_ne!(pdu.variable_bindings[0].value, VarBindValue::EndOfMibView);
+
+    // A view of one subtree the MIB does not have: the walk ends at once.
+    let mut agent = Agent::new(AgentConfig {
+        communities: vec![Community {
+            name: "public".into(),
+            view: Some(MibView {
+                subtrees: vec![(vec![1, 3, 6, 1, 2, 1, 1], true)],
+            }),
+            ..Community::default()
+        }],
+    });
+    let start = [1, 3, 6, 1];
+    let next = request(
+        Pdus::GetNextRequest(GetNextRequest(pdu_of(&start))),
+        "public",
+    );
+    let pdu = response(&agent.handle(manager(), &next, &view()).expect("answered"));
+    assert_eq!(pdu.variable_bindings[0].value, VarBindValue::EndOfMibView);
+}
+
+fn pdu_of(name: &[u32]) -> Pdu {
+    pdu(7, &[name])
 }

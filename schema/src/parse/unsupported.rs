@@ -131,15 +131,10 @@ const KNOWN: &[(&str, &[&str])] = &[
             "scripts",
             "services",
             "static-host-mapping",
-            "syslog",
             "tacplus-server",
-            "time-zone",
         ],
     ),
-    (
-        "system login",
-        &["class", "message", "password", "retry-options"],
-    ),
+    ("system login", &["message", "password", "retry-options"]),
     // Users are the host's accounts, known by the management socket's credentials: the
     // router checks no password of its own.
     ("system login user", &["authentication"]),

@@ -30,16 +30,70 @@ pub(super) const SNMP: Stmt = container(
                     "Authorization type",
                 )
                 .default("read-only"),
-                // Junos shows `clients { 198.18.0.0/24; }`, one prefix a line.
+                // Junos shows `clients { 198.18.0.0/24; 198.18.0.5/32 restrict; }`, one
+                // prefix a line; the longest prefix holding a source decides.
                 list(
                     "clients",
-                    Type::Ipv4Prefix,
+                    Type::IpPrefix,
                     "List of source address prefix ranges to accept",
-                    &[],
+                    CLIENT,
                 )
-                .grouped(),
+                .grouped()
+                .one_line(),
+                leaf("view", NAME, "View name").refers_to(&["snmp", "view"]),
             ],
         ),
+        list(
+            "view",
+            NAME,
+            "Define a view",
+            &[list(
+                "oid",
+                NAME,
+                "Object identifier",
+                &[
+                    flag("include", "Include this subtree"),
+                    flag("exclude", "Exclude this subtree"),
+                ],
+            )
+            .one_line()],
+        ),
+        list(
+            "trap-group",
+            NAME,
+            "Configure traps and notifications",
+            &[
+                leaf("version", Type::Enum(&["all", "v1", "v2"]), "SNMP version"),
+                leaf("destination-port", PORT, "SNMP trap receiver port number"),
+                container(
+                    "categories",
+                    "Trap categories",
+                    &[
+                        flag("authentication", "Authentication failures"),
+                        flag("chassis", "Chassis or environment notifications"),
+                        flag("configuration", "User configuration changes"),
+                        flag("link", "Link up-down transitions"),
+                        flag("remote-operations", "Remote operations"),
+                        flag("rmon-alarm", "RMON rising and falling alarms"),
+                        flag("routing", "Routing protocol notifications"),
+                        flag("services", "Services notifications"),
+                        flag("startup", "System warm and cold starts"),
+                    ],
+                ),
+                list("targets", Type::Ipv4, "Targets for trap messages", &[]).grouped(),
+            ],
+        )
+        .no_effect(TRAPS),
+        container(
+            "trap-options",
+            "SNMP trap options",
+            &[leaf(
+                "source-address",
+                Type::Ipv4,
+                "IPv4 source address for traps",
+            )],
+        )
+        .no_effect(TRAPS),
         // Not Junos (its agent answers on every address, narrowed by `interface`): the
         // embedded agent binds one local address, the loopback unless told otherwise,
         // as Debian's snmpd does out of the box. 0.0.0.0 is every address.
@@ -61,3 +115,9 @@ pub(super) const SNMP: Stmt = container(
         ),
     ],
 );
+
+/// Why `trap-group` and `trap-options` warn at commit.
+const TRAPS: &str = "traps are not sent yet (the agent answers requests only)";
+
+/// A client prefix: `127.0.0.5/32 restrict;` refuses the prefix.
+const CLIENT: &[Stmt] = &[flag("restrict", "Deny access")];

@@ -13,10 +13,57 @@ pub(super) const SYSTEM: Stmt = container(
             Type::Identifier { max_len: 255 },
             "Hostname for this router",
         ),
+        // Junos: an IANA name, UTC, or GMT+N / GMT-N (POSIX sign); checked at commit
+        // (schema/src/timezone.rs).
+        leaf(
+            "time-zone",
+            Type::Str { max_len: 64 },
+            "Time zone name or POSIX-compliant time zone string",
+        ),
         container(
             "login",
             "Names, login classes, and passwords for users",
             &[
+                // User-defined classes: mapped onto the daemon's rights in
+                // l2tpd/src/mgmt/rights.rs (docs/login-classes.md).
+                list(
+                    "class",
+                    NAME,
+                    "Login class",
+                    &[
+                        leaf(
+                            "idle-timeout",
+                            uint(0, 4294967295),
+                            "Maximum idle time before logout (minutes)",
+                        )
+                        .no_effect("idle sessions are not logged out yet"),
+                        leaf_list(
+                            "permissions",
+                            Type::Enum(PERMISSIONS),
+                            "Set of permitted operation categories",
+                        ),
+                        leaf(
+                            "allow-commands",
+                            TEXT,
+                            "Regular expression for commands to allow explicitly",
+                        ),
+                        leaf(
+                            "allow-configuration",
+                            TEXT,
+                            "Regular expression for configure to allow explicitly",
+                        ),
+                        leaf(
+                            "deny-commands",
+                            TEXT,
+                            "Regular expression for commands to deny explicitly",
+                        ),
+                        leaf(
+                            "deny-configuration",
+                            TEXT,
+                            "Regular expression for configure to deny explicitly",
+                        ),
+                    ],
+                ),
                 // Junos: shown before a user logs in; `\n` and `\t` in it are a new line
                 // and a tab.
                 leaf("message", TEXT, "System login message"),
@@ -25,12 +72,9 @@ pub(super) const SYSTEM: Stmt = container(
                     NAME,
                     "Username",
                     &[
-                        leaf(
-                            "class",
-                            Type::Enum(&["super-user", "operator", "read-only"]),
-                            "Login class",
-                        )
-                        .mandatory(),
+                        // A predefined class (PREDEFINED_CLASSES) or a `login class`:
+                        // checked at commit (validate/system.rs).
+                        leaf("class", NAME, "Login class").mandatory(),
                         leaf("full-name", TEXT, "Full name"),
                         // Junos range: below 100 is reserved for system accounts.
                         leaf("uid", uint(100, 64000), "User identifier (uid)")
@@ -38,6 +82,39 @@ pub(super) const SYSTEM: Stmt = container(
                     ],
                 ),
             ],
+        ),
+        // Junos' syslog stanza, loaded and shown as Junos writes it. The daemon's log is
+        // still the `messages` file of the state directory plus /dev/log (l2tpd/src/log/).
+        container(
+            "syslog",
+            "System logging facility",
+            &[
+                list(
+                    "user",
+                    Type::Str { max_len: 63 },
+                    "Notify a user of the event",
+                    SYSLOG_FACILITIES,
+                ),
+                list(
+                    "host",
+                    Type::Identifier { max_len: 255 },
+                    "Host to be notified",
+                    SYSLOG_HOST,
+                ),
+                list("file", NAME, "File in which to log data", SYSLOG_FILE),
+                container(
+                    "time-format",
+                    "Additional information to include in system log timestamp",
+                    &[
+                        flag("year", "Include year in timestamp"),
+                        flag("millisecond", "Include milliseconds in timestamp"),
+                    ],
+                )
+                .one_line(),
+            ],
+        )
+        .no_effect(
+            "the daemon logs to the messages file of its state directory and to /dev/log; syslog files, hosts and users are not honoured yet",
         ),
         // Host-level statements: the Linux host under l2tpd owns what they set. They are taken
         // so that a Junos configuration loads whole, shown as written, and each one warns at
@@ -148,6 +225,158 @@ pub(super) const SYSTEM: Stmt = container(
         .no_effect("the host's consoles are the host's"),
     ],
 );
+
+/// Junos' syslog severities, lowest first after `any`; `none` turns a facility off.
+const SYSLOG_LEVEL: Type = Type::Enum(&[
+    "any",
+    "emergency",
+    "alert",
+    "critical",
+    "error",
+    "warning",
+    "notice",
+    "info",
+    "none",
+]);
+
+/// `any notice; authorization info;`: each facility is a statement whose value is a level.
+const SYSLOG_FACILITIES: &[Stmt] = &[
+    leaf("any", SYSLOG_LEVEL, "All facilities"),
+    leaf("authorization", SYSLOG_LEVEL, "Authorization system"),
+    leaf("change-log", SYSLOG_LEVEL, "Configuration change log"),
+    leaf("conflict-log", SYSLOG_LEVEL, "Configuration conflict log"),
+    leaf("daemon", SYSLOG_LEVEL, "Various system processes"),
+    leaf("external", SYSLOG_LEVEL, "Local external applications"),
+    leaf("firewall", SYSLOG_LEVEL, "Firewall filtering system"),
+    leaf("ftp", SYSLOG_LEVEL, "FTP process"),
+    leaf(
+        "interactive-commands",
+        SYSLOG_LEVEL,
+        "Commands executed by the UI",
+    ),
+    leaf("kernel", SYSLOG_LEVEL, "Kernel"),
+    leaf("ntp", SYSLOG_LEVEL, "NTP process"),
+    leaf("pfe", SYSLOG_LEVEL, "Packet Forwarding Engine"),
+    leaf("security", SYSLOG_LEVEL, "Security related"),
+    leaf("user", SYSLOG_LEVEL, "User processes"),
+];
+
+/// `host A { any any; port 514; }`.
+const SYSLOG_HOST: &[Stmt] = &[
+    leaf("any", SYSLOG_LEVEL, "All facilities"),
+    leaf("authorization", SYSLOG_LEVEL, "Authorization system"),
+    leaf("change-log", SYSLOG_LEVEL, "Configuration change log"),
+    leaf("conflict-log", SYSLOG_LEVEL, "Configuration conflict log"),
+    leaf("daemon", SYSLOG_LEVEL, "Various system processes"),
+    leaf("external", SYSLOG_LEVEL, "Local external applications"),
+    leaf("firewall", SYSLOG_LEVEL, "Firewall filtering system"),
+    leaf("ftp", SYSLOG_LEVEL, "FTP process"),
+    leaf(
+        "interactive-commands",
+        SYSLOG_LEVEL,
+        "Commands executed by the UI",
+    ),
+    leaf("kernel", SYSLOG_LEVEL, "Kernel"),
+    leaf("ntp", SYSLOG_LEVEL, "NTP process"),
+    leaf("pfe", SYSLOG_LEVEL, "Packet Forwarding Engine"),
+    leaf("security", SYSLOG_LEVEL, "Security related"),
+    leaf("user", SYSLOG_LEVEL, "User processes"),
+    leaf("port", uint(1, 65535), "Port number"),
+    leaf(
+        "source-address",
+        Type::Ipv4,
+        "Use specified address as source address",
+    ),
+];
+
+/// `file NAME { any notice; archive size 1m files 10; }`.
+const SYSLOG_FILE: &[Stmt] = &[
+    leaf("any", SYSLOG_LEVEL, "All facilities"),
+    leaf("authorization", SYSLOG_LEVEL, "Authorization system"),
+    leaf("change-log", SYSLOG_LEVEL, "Configuration change log"),
+    leaf("conflict-log", SYSLOG_LEVEL, "Configuration conflict log"),
+    leaf("daemon", SYSLOG_LEVEL, "Various system processes"),
+    leaf("external", SYSLOG_LEVEL, "Local external applications"),
+    leaf("firewall", SYSLOG_LEVEL, "Firewall filtering system"),
+    leaf("ftp", SYSLOG_LEVEL, "FTP process"),
+    leaf(
+        "interactive-commands",
+        SYSLOG_LEVEL,
+        "Commands executed by the UI",
+    ),
+    leaf("kernel", SYSLOG_LEVEL, "Kernel"),
+    leaf("ntp", SYSLOG_LEVEL, "NTP process"),
+    leaf("pfe", SYSLOG_LEVEL, "Packet Forwarding Engine"),
+    leaf("security", SYSLOG_LEVEL, "Security related"),
+    leaf("user", SYSLOG_LEVEL, "User processes"),
+    container(
+        "archive",
+        "Archive file information",
+        &[
+            leaf(
+                "size",
+                Type::Size {
+                    min: 65536,
+                    max: 1 << 30,
+                },
+                "Size of files to be archived",
+            ),
+            leaf("files", uint(1, 1000), "Number of files to be archived"),
+        ],
+    )
+    .one_line(),
+];
+
+/// Junos' predefined login classes, which `system login class` may not redefine.
+pub const PREDEFINED_CLASSES: &[&str] = &["operator", "read-only", "super-user", "unauthorized"];
+
+/// Junos' permission flags, as `permissions [ ... ]` takes them. Which ones the router acts on
+/// is in l2tpd/src/mgmt/rights.rs; the others are accepted so a Junos class loads whole.
+pub const PERMISSIONS: &[&str] = &[
+    "access",
+    "access-control",
+    "admin",
+    "admin-control",
+    "all",
+    "clear",
+    "configure",
+    "control",
+    "field",
+    "firewall",
+    "firewall-control",
+    "floppy",
+    "flow-tap",
+    "flow-tap-control",
+    "flow-tap-operation",
+    "idp-profiler-operation",
+    "interface",
+    "interface-control",
+    "maintenance",
+    "network",
+    "pgcp-session-mirroring",
+    "pgcp-session-mirroring-control",
+    "reset",
+    "rollback",
+    "routing",
+    "routing-control",
+    "secret",
+    "secret-control",
+    "security",
+    "security-control",
+    "shell",
+    "snmp",
+    "snmp-control",
+    "storage",
+    "storage-control",
+    "system",
+    "system-control",
+    "trace",
+    "trace-control",
+    "unified-edge",
+    "unified-edge-control",
+    "view",
+    "view-configuration",
+];
 
 const HOST_RESOLVER: &str = "names are resolved by the host's resolver (/etc/resolv.conf)";
 

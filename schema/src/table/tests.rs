@@ -60,13 +60,13 @@ fn kinds_are_consistent() {
         );
         assert!(
             !stmt.one_line
-                || (stmt.kind == Kind::Container
+                || (matches!(stmt.kind, Kind::Container | Kind::List(_))
                     && stmt
                         .children
                         .iter()
                         .all(|c| matches!(c.kind, Kind::Leaf(_) | Kind::Flag))
                     && stmt.children.iter().filter(|c| c.positional).count() <= 1),
-            "{path:?}: a one-line container holds leaves and flags, one of them positional"
+            "{path:?}: a one-line container or list entry holds leaves and flags, one of them positional"
         );
         assert!(
             !stmt.choice
@@ -294,7 +294,9 @@ fn statements_without_effect_are_these() {
     assert_eq!(
         marked,
         [
+            "system login class idle-timeout",
             "system login user uid",
+            "system syslog",
             "system domain-name",
             "system name-server",
             "system ntp",
@@ -311,6 +313,8 @@ fn statements_without_effect_are_these() {
             "services l2tp tunnel-switch-profile",
             "services l2tp tx-connect-speed-method",
             "dynamic-profiles variables mandatory",
+            "snmp trap-group",
+            "snmp trap-options",
             "access domain map tunnel-switch-profile",
             "access group-profile ppp cell-overhead",
             "access group-profile ppp encapsulation-overhead",

@@ -100,7 +100,37 @@ pub enum CommunityAuthorization {
 pub struct Community {
     pub authorization: CommunityAuthorization,
     /// Sources allowed to use the community; empty = any.
-    pub clients: Vec<Ipv4Prefix>,
+    pub clients: Vec<SnmpClient>,
+    /// `view NAME`: the objects the community reaches; `None` = all.
+    pub view: Option<String>,
+}
+
+/// One `clients { P; P restrict; }` line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnmpClient {
+    pub address: std::net::IpAddr,
+    pub len: u8,
+    /// `restrict`: the prefix is refused.
+    pub restrict: bool,
+}
+
+impl SnmpClient {
+    /// `127.0.0.0/8` or `::1/128` (as the table checked it); `None` if unreadable.
+    pub fn parse(prefix: &str, restrict: bool) -> Option<SnmpClient> {
+        let (address, len) = prefix.split_once('/')?;
+        Some(SnmpClient {
+            address: address.parse().ok()?,
+            len: len.parse().ok()?,
+            restrict,
+        })
+    }
+}
+
+/// `snmp view NAME { oid OID include|exclude; }`: subtrees, in configuration order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnmpView {
+    /// (OID, included): `exclude` wins over nothing, the longest subtree decides.
+    pub subtrees: Vec<(Vec<u32>, bool)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +148,8 @@ pub struct SnmpConfig {
     pub listen_address: Ipv4Addr,
     pub port: u16,
     pub agentx_socket: Option<String>,
+    /// `view NAME { ... }`.
+    pub views: BTreeMap<String, SnmpView>,
 }
 
 fn unit(u: View<'_>) -> Unit {
@@ -205,10 +237,11 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
                     // community to every client.
                     clients: c
                         .entries("clients")
-                        .map(|(p, _)| p.to_string())
-                        .chain(c.values("clients"))
-                        .filter_map(|p| Ipv4Prefix::parse(&p))
+                        .map(|(p, e)| (p.to_string(), e.flag("restrict")))
+                        .chain(c.values("clients").into_iter().map(|p| (p, false)))
+                        .filter_map(|(p, restrict)| SnmpClient::parse(&p, restrict))
                         .collect(),
+                    view: c.string("view"),
                 };
                 (name.to_string(), community)
             })
@@ -217,5 +250,19 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
         listen_address: s.address("listen-address").unwrap_or(Ipv4Addr::LOCALHOST),
         port: s.number("port"),
         agentx_socket: s.container("agentx").string("socket"),
+        views: s
+            .entries("view")
+            .map(|(name, v)| {
+                let subtrees = v
+                    .entries("oid")
+                    .filter_map(|(oid, o)| {
+                        let arcs: Option<Vec<u32>> =
+                            oid.split('.').map(|a| a.parse().ok()).collect();
+                        Some((arcs?, !o.flag("exclude")))
+                    })
+                    .collect();
+                (name.to_string(), SnmpView { subtrees })
+            })
+            .collect(),
     }
 }

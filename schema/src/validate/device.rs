@@ -10,6 +10,39 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
     unit_named_interfaces(root, findings);
     interface_addresses(root, findings);
     snmp(config, findings);
+    snmp_views(root, findings);
+}
+
+/// `view V { oid O include|exclude; }`: O is a numeric OID (the agent knows no MIB names)
+/// and takes one of the two words.
+fn snmp_views(root: &Node, findings: &mut Findings) {
+    let Some(snmp) = root.children.get(&NodeId::new("snmp")) else {
+        return;
+    };
+    for (view, v) in entries(snmp, "view") {
+        let path = vec![NodeId::new("snmp"), NodeId::entry("view", view)];
+        for (oid, o) in entries(v, "oid") {
+            let numeric = !oid.is_empty() && oid.split('.').all(|a| a.parse::<u32>().is_ok());
+            if !numeric {
+                findings.error(
+                    path.clone(),
+                    format!("oid {oid}"),
+                    format!(
+                        "Invalid OID '{oid}': use numbers separated by dots (1.3.6.1.4.1.2636)"
+                    ),
+                );
+            }
+            let include = o.children.contains_key(&NodeId::new("include"));
+            let exclude = o.children.contains_key(&NodeId::new("exclude"));
+            if include && exclude {
+                findings.error(
+                    path.clone(),
+                    format!("oid {oid}"),
+                    "Only one of 'include' and 'exclude' may be set",
+                );
+            }
+        }
+    }
 }
 
 /// `ge-0/0/0.0` is Junos' name for unit 0 of `ge-0/0/0`, never a physical interface: one

@@ -916,3 +916,106 @@ fn an_interface_named_like_a_unit_is_refused() {
         )]
     );
 }
+
+#[test]
+fn a_user_class_must_be_predefined_or_defined() {
+    let mut root = Node::default();
+    set(&mut root, "system login user=ann class", &["noc"]);
+    set(&mut root, "system login user=bob class", &["operator"]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "system login user ann",
+            "class noc",
+            "Login class 'noc' is not defined: use one of operator, read-only, super-user, unauthorized or define it under [edit system login class]"
+        )]
+    );
+    set(
+        &mut root,
+        "system login class=noc permissions",
+        &["view", "clear"],
+    );
+    assert!(check(&root).is_ok());
+}
+
+#[test]
+fn login_class_names_and_regexes_are_checked() {
+    let mut root = Node::default();
+    set(
+        &mut root,
+        "system login class=operator permissions",
+        &["view"],
+    );
+    set(
+        &mut root,
+        "system login class=noc deny-commands",
+        &["(clear"],
+    );
+    let (errors, _) = errors(&root);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, "system login class noc");
+    assert_eq!(errors[0].1, "deny-commands \"(clear\"");
+    assert_eq!(
+        errors[0].2,
+        "Invalid regular expression '(clear': unclosed group"
+    );
+    assert_eq!(
+        errors[1],
+        err(
+            "system login",
+            "class operator",
+            "'operator' is a predefined class name: choose another name"
+        )
+    );
+    assert!(errors[1].2.contains("predefined"), "{}", errors[1].2);
+}
+
+#[test]
+fn an_unknown_time_zone_is_a_commit_error() {
+    let mut root = Node::default();
+    set(&mut root, "system time-zone", &["Europe/Amsterdam"]);
+    assert!(check(&root).is_ok());
+    set(&mut root, "system time-zone", &["GMT+1"]);
+    assert!(check(&root).is_ok());
+    set(&mut root, "system time-zone", &["Mars/Olympus"]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "system",
+            "time-zone Mars/Olympus",
+            "Invalid time zone 'Mars/Olympus': use UTC, GMT+N or GMT-N (-14..+12), or a name such as Europe/Amsterdam"
+        )]
+    );
+}
+
+#[test]
+fn snmp_views_need_numeric_oids_and_one_word() {
+    let mut root = Node::default();
+    set(&mut root, "snmp view=v oid=1.3.6.1.4.1.2636 include", &[]);
+    set(&mut root, "snmp community=public view", &["v"]);
+    set(&mut root, "snmp community=public clients=::1/128", &[]);
+    assert!(check(&root).is_ok());
+    set(&mut root, "snmp view=v oid=jnxMibs exclude", &[]);
+    set(&mut root, "snmp view=v oid=1.3.6 include", &[]);
+    set(&mut root, "snmp view=v oid=1.3.6 exclude", &[]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![
+            err(
+                "snmp view v",
+                "oid jnxMibs",
+                "Invalid OID 'jnxMibs': use numbers separated by dots (1.3.6.1.4.1.2636)"
+            ),
+            err(
+                "snmp view v",
+                "oid 1.3.6",
+                "Only one of 'include' and 'exclude' may be set"
+            ),
+        ]
+    );
+    set(&mut root, "snmp community=public view", &["missing"]);
+    assert!(check(&root).is_err());
+}

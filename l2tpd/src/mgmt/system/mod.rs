@@ -13,7 +13,7 @@ use schema::system_rpc::{
     LastConfigured, StateFile, SystemProcesses, SystemStorage, SystemUptime, Version,
 };
 
-use super::{class_name, failed, Mgmt, Outcome};
+use super::{failed, Mgmt, Outcome};
 use crate::log::files::{self, Follower};
 use crate::log::tags;
 use crate::mgmt::session::SessionId;
@@ -236,7 +236,7 @@ impl Mgmt {
                 tag = tags::UI_LOGIN_EVENT,
                 "User '{}' login, class '{}' [{}], client-mode '{}'",
                 s.user,
-                class_name(s.class),
+                s.rights.class,
                 s.pid,
                 s.client.as_str()
             );

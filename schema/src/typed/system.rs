@@ -1,0 +1,62 @@
+//! `[edit system]` as typed settings: login classes (and, below, the other system stanzas the
+//! daemon acts on).
+
+use super::view::View;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `system login class NAME { ... }`: what its users may do. The daemon turns it into rights
+/// (l2tpd/src/mgmt/rights.rs); the regular expressions were checked at commit.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginClassConfig {
+    /// Junos permission flags as written (`view`, `clear`, `configure`, ...).
+    pub permissions: Vec<String>,
+    pub allow_commands: Option<String>,
+    pub deny_commands: Option<String>,
+    pub allow_configuration: Option<String>,
+    pub deny_configuration: Option<String>,
+    /// Minutes.
+    pub idle_timeout: Option<u32>,
+}
+
+pub(super) fn login_classes(login: View<'_>) -> BTreeMap<String, LoginClassConfig> {
+    login
+        .entries("class")
+        .map(|(name, c)| {
+            (
+                name.to_string(),
+                LoginClassConfig {
+                    permissions: c.values("permissions"),
+                    allow_commands: c.string("allow-commands"),
+                    deny_commands: c.string("deny-commands"),
+                    allow_configuration: c.string("allow-configuration"),
+                    deny_configuration: c.string("deny-configuration"),
+                    idle_timeout: c.uint("idle-timeout"),
+                },
+            )
+        })
+        .collect()
+}
+
+/// Largest compiled size of a class's regular expression: a pattern is the operator's, but a
+/// huge one would cost every request of every user of the class.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A class's `allow-commands` / `deny-commands` / `allow-configuration` /
+/// `deny-configuration` as the daemon matches it: not case-sensitive (as Junos), matched from
+/// the start of the command or statement path (`show` covers `show interfaces`), `$` to end it.
+pub fn login_regex(text: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(&format!("^(?:{text})"))
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::Syntax(s) => {
+                // The crate's message spans lines (pattern, caret, reason): keep the reason.
+                let last = s.lines().last().unwrap_or("syntax error").trim();
+                let reason = last.strip_prefix("error: ").unwrap_or(last);
+                format!("Invalid regular expression '{text}': {reason}")
+            }
+            _ => format!("Invalid regular expression '{text}': too large"),
+        })
+}
