@@ -425,7 +425,7 @@ mod walks {
         let mut agent = Agent::new(AgentConfig {
             communities: vec![Community {
                 name: "public".into(),
-                clients: Vec::new(),
+                ..Community::default()
             }],
         });
         let manager = "127.0.6.9:40000".parse().expect("address");
