@@ -1375,7 +1375,10 @@ mod tests {
         ];
         tree.ensure(&client);
         // An empty entry that exists is shown (`set access profile p client c`)...
-        assert_eq!(show_at(&tree, client.clone()), (client.clone(), Node::default()));
+        assert_eq!(
+            show_at(&tree, client.clone()),
+            (client.clone(), Node::default())
+        );
         // ...one that does not exist is nothing at all, not an empty node at its path.
         let mut missing = client;
         missing[2] = schema::NodeId::entry("client", "nobody");
