@@ -266,3 +266,129 @@ fn a_commit_changes_the_worker_count_without_dropping_sessions() {
         assert!(report.echo_round_trip_us.is_some(), "{report:?}");
     }
 }
+
+/// An L2TP control message (T, L, S bits) of `len` octets from tunnel 100, `ns` its Ns;
+/// the rest is filler AVP space, marked with `ns` so a mixed-up order shows.
+fn control(len: usize, ns: u8) -> Vec<u8> {
+    let mut d = vec![0xc8, 0x02, 0, 0, 0, 100, 0, 0, 0, ns, 0, 0];
+    d.resize(len.max(12), ns);
+    let length = u16::try_from(d.len()).expect("fits");
+    d[2..4].copy_from_slice(&length.to_be_bytes());
+    d
+}
+
+/// Queues `datagrams` on a tunnel socket before its reader starts, so the reader's first
+/// recvmmsg takes them as one batch; returns what reached the engine's control queue, the
+/// core's data queue and the service interface, and the worker's datagram count.
+fn one_batch(net: u8, datagrams: &[Vec<u8>]) -> (Vec<Received>, Vec<Received>, Vec<Vec<u8>>, u64) {
+    let pool = DataWorkers::start(1).expect("pool");
+    let local = Ipv4Addr::new(127, 43, net, 1);
+    let peer = SocketAddr::from((Ipv4Addr::new(127, 43, net, 10), L2TP_PORT));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let seen = runtime.block_on(async {
+        let fast = FastPath::with_ip(SharedRelay::default(), SharedIpRelay::default());
+        let (ours, far) = ServiceLink::pair().expect("link");
+        fast.add_service(&Arc::from(SERVICE), Arc::new(ServiceEndpoint::from(ours)));
+        fast.ip.lock().install(IpRoute {
+            call: call(0, 0),
+            address: subscriber(0, 0),
+            routed: Vec::new(),
+            service: Arc::from(SERVICE),
+            l2tp: RelayLeg {
+                local_tunnel: 100,
+                local_session: 1,
+                peer_tunnel: 7,
+                peer_session: 1,
+                source: local,
+                destination: peer,
+            },
+        });
+        let (control_tx, mut control_rx) = channel::channel::<Received>(64);
+        let (data_tx, mut data_rx) = channel::channel::<Received>(64);
+        let queues = Inbound {
+            control: control_tx,
+            data: data_tx,
+            drops: Arc::new(DataDrops::default()),
+        };
+        let SocketAddr::V4(peer_v4) = peer else {
+            unreachable!()
+        };
+        let socket = bind_tunnel(SocketAddrV4::new(local, L2TP_PORT), peer_v4).expect("bind");
+        let sender = std::net::UdpSocket::bind(peer).expect("peer");
+        sender
+            .connect(SocketAddr::from((local, L2TP_PORT)))
+            .expect("connect");
+        for d in datagrams {
+            sender.send(d).expect("send");
+        }
+        let reader =
+            Bound::on_worker(socket, local, &queues, &fast, pool.worker(0)).expect("reader");
+        let (mut controls, mut data, mut forwarded) = (Vec::new(), Vec::new(), Vec::new());
+        let expected = datagrams.len();
+        let deadline = Instant::now() + BOUND;
+        let mut buf = vec![0u8; 2048];
+        while controls.len() + data.len() + forwarded.len() < expected {
+            let left = deadline.saturating_duration_since(Instant::now());
+            tokio::select! {
+                Some(r) = control_rx.recv() => controls.push(r),
+                Some(r) = data_rx.recv() => data.push(r),
+                Ok(len) = far.recv(&mut buf) => forwarded.push(buf[..len].to_vec()),
+                () = tokio::time::sleep(left) => panic!("stalled: {} {} {}",
+                    controls.len(), data.len(), forwarded.len()),
+            }
+        }
+        assert_eq!(queues.drops.truncated(), 0);
+        drop(reader);
+        (controls, data, forwarded)
+    });
+    let count = pool.worker(0).stats.datagrams();
+    (seen.0, seen.1, seen.2, count)
+}
+
+#[test]
+fn a_batch_mixing_control_and_data_sends_control_in_order_and_forwards_data() {
+    let stranger = {
+        // A data message for a session the IP table does not know: the core's.
+        let mut d = datagram(0, 0, 99);
+        d[6..8].copy_from_slice(&9u16.to_be_bytes());
+        d
+    };
+    let sent = vec![
+        datagram(0, 0, 0),
+        control(40, 1),
+        datagram(0, 0, 1),
+        stranger.clone(),
+        control(60, 2),
+        datagram(0, 0, 2),
+        control(20, 3),
+    ];
+    let (controls, data, forwarded, count) = one_batch(1, &sent);
+    let control_bytes: Vec<Vec<u8>> = controls.into_iter().map(|r| r.bytes).collect();
+    assert_eq!(
+        control_bytes,
+        vec![control(40, 1), control(60, 2), control(20, 3)]
+    );
+    assert_eq!(data.len(), 1);
+    assert_eq!(data[0].bytes, stranger);
+    let sequences: Vec<u16> = forwarded
+        .iter()
+        .map(|p| u16::from_be_bytes([p[22], p[23]]))
+        .collect();
+    assert_eq!(sequences, [0, 1, 2]);
+    // All seven in one receive batch on the worker.
+    assert_eq!(count, 7);
+}
+
+#[test]
+fn a_control_message_of_4000_octets_arrives_whole() {
+    let big = control(4000, 5);
+    let (controls, data, forwarded, _) = one_batch(2, &[datagram(0, 0, 0), big.clone()]);
+    assert_eq!(controls.len(), 1);
+    assert_eq!(controls[0].bytes.len(), 4000);
+    assert_eq!(controls[0].bytes, big);
+    assert!(data.is_empty());
+    assert_eq!(forwarded.len(), 1);
+}

@@ -22,7 +22,7 @@ use tokio::net::UdpSocket;
 use super::l2tp_batch::L2tpBatch;
 use crate::io::ip_relay::SharedIpRelay;
 use crate::io::packet_socket::send_datagrams;
-use crate::io::relay::SharedRelay;
+use crate::io::relay::{RelayTable, SharedRelay};
 use crate::io::service_endpoint::ServiceEndpoint;
 use crate::io::FrameEndpoint;
 
@@ -133,23 +133,26 @@ impl FastPath {
 
     /// A datagram from `peer`: when the table takes it, its frame joins `buffers` for the
     /// next [`FastPath::flush_down`] and `true` is returned; `false` leaves it to the core.
-    /// The lock is taken per datagram: the reader receives them one by one, and an
-    /// uncontended lock costs less than the receive call.
     pub fn push_down(&self, peer: SocketAddr, datagram: &[u8], buffers: &mut DownBuffers) -> bool {
-        if buffers.filled == buffers.frames.len() {
-            buffers.frames.push(Vec::new());
-            buffers.ports.push(None);
-        }
-        let k = buffers.filled;
+        push_down_locked(&mut self.table.lock(), peer, datagram, buffers)
+    }
+
+    /// A receive batch's datagrams (at most 64), under ONE lock of the table: those it
+    /// takes join `buffers` as with [`FastPath::push_down`]; bit `i` of the result is set
+    /// when datagram `i` was taken.
+    pub fn push_down_batch<'a>(
+        &self,
+        datagrams: impl Iterator<Item = (SocketAddr, &'a [u8])>,
+        buffers: &mut DownBuffers,
+    ) -> u64 {
+        let mut taken = 0u64;
         let mut table = self.table.lock();
-        let Some(port) = table.relay_down(peer, datagram, &mut buffers.frames[k]) else {
-            return false;
-        };
-        if buffers.ports[k].as_ref() != Some(port) {
-            buffers.ports[k] = Some(port.clone());
+        for (i, (peer, datagram)) in datagrams.take(64).enumerate() {
+            if push_down_locked(&mut table, peer, datagram, buffers) {
+                taken |= 1 << i;
+            }
         }
-        buffers.filled += 1;
-        true
+        taken
     }
 
     /// Sends the frames pushed since the last flush, one sendmmsg per port.
@@ -190,6 +193,27 @@ impl FastPath {
             self.count_failures(count - sent);
         }
     }
+}
+
+fn push_down_locked(
+    table: &mut RelayTable,
+    peer: SocketAddr,
+    datagram: &[u8],
+    buffers: &mut DownBuffers,
+) -> bool {
+    if buffers.filled == buffers.frames.len() {
+        buffers.frames.push(Vec::new());
+        buffers.ports.push(None);
+    }
+    let k = buffers.filled;
+    let Some(port) = table.relay_down(peer, datagram, &mut buffers.frames[k]) else {
+        return false;
+    };
+    if buffers.ports[k].as_ref() != Some(port) {
+        buffers.ports[k] = Some(port.clone());
+    }
+    buffers.filled += 1;
+    true
 }
 
 /// What a port task takes frames to send from.

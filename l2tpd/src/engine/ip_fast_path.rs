@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::fast_path::{locked, FastPath};
 use super::l2tp_batch::L2tpBatch;
-use crate::io::ip_relay::IpVerdict;
+use crate::io::ip_relay::{IpRelayTable, IpVerdict};
 use crate::io::service_endpoint::ServiceEndpoint;
 
 /// What [`FastPath::push_ip_up`] did with a datagram.
@@ -95,35 +95,36 @@ impl FastPath {
     }
 
     /// A datagram from `peer` on an L2TP socket: a subscriber's IPv4 packet joins `buffers`
-    /// for the next [`FastPath::flush_ip_up`]. The lock is taken per datagram, as
-    /// [`FastPath::push_down`] does.
+    /// for the next [`FastPath::flush_ip_up`].
     pub fn push_ip_up(
         &self,
         peer: SocketAddr,
         datagram: &[u8],
         buffers: &mut IpUpBuffers,
     ) -> IpPush {
-        let verdict = self.ip.lock().from_subscriber(peer, datagram);
-        let (service, range) = match verdict {
-            IpVerdict::Forward { service, range } => (service, range),
-            IpVerdict::Spoofed => return IpPush::Spoofed,
-            IpVerdict::Miss => return IpPush::Miss,
-        };
-        let Some(packet) = datagram.get(range) else {
-            return IpPush::Miss;
-        };
-        if buffers.filled == buffers.packets.len() {
-            buffers.packets.push(Vec::new());
-            buffers.services.push(None);
+        push_ip_up_locked(&mut self.ip.lock(), peer, datagram, buffers)
+    }
+
+    /// A receive batch's datagrams (at most 64) under ONE lock of the IP table, skipping
+    /// those whose bit is set in `skip` (the relay took them): bit `i` of the result is set
+    /// when datagram `i` was forwarded or dropped as spoofed, i.e. is not the core's.
+    pub fn push_ip_up_batch<'a>(
+        &self,
+        datagrams: impl Iterator<Item = (SocketAddr, &'a [u8])>,
+        skip: u64,
+        buffers: &mut IpUpBuffers,
+    ) -> u64 {
+        let mut taken = 0u64;
+        let mut table = self.ip.lock();
+        for (i, (peer, datagram)) in datagrams.take(64).enumerate() {
+            if skip & (1 << i) != 0 {
+                continue;
+            }
+            if push_ip_up_locked(&mut table, peer, datagram, buffers) != IpPush::Miss {
+                taken |= 1 << i;
+            }
         }
-        let k = buffers.filled;
-        buffers.packets[k].clear();
-        buffers.packets[k].extend_from_slice(packet);
-        if buffers.services[k].as_ref() != Some(&service) {
-            buffers.services[k] = Some(service);
-        }
-        buffers.filled += 1;
-        IpPush::Forwarded
+        taken
     }
 
     /// Writes the packets pushed since the last flush to their service interfaces.
@@ -154,4 +155,32 @@ impl FastPath {
             self.count_failures(count - sent);
         }
     }
+}
+
+fn push_ip_up_locked(
+    table: &mut IpRelayTable,
+    peer: SocketAddr,
+    datagram: &[u8],
+    buffers: &mut IpUpBuffers,
+) -> IpPush {
+    let (service, range) = match table.from_subscriber(peer, datagram) {
+        IpVerdict::Forward { service, range } => (service, range),
+        IpVerdict::Spoofed => return IpPush::Spoofed,
+        IpVerdict::Miss => return IpPush::Miss,
+    };
+    let Some(packet) = datagram.get(range) else {
+        return IpPush::Miss;
+    };
+    if buffers.filled == buffers.packets.len() {
+        buffers.packets.push(Vec::new());
+        buffers.services.push(None);
+    }
+    let k = buffers.filled;
+    buffers.packets[k].clear();
+    buffers.packets[k].extend_from_slice(packet);
+    if buffers.services[k].as_ref() != Some(&service) {
+        buffers.services[k] = Some(service);
+    }
+    buffers.filled += 1;
+    IpPush::Forwarded
 }

@@ -33,6 +33,8 @@ pub(super) const DATA_PER_TURN: usize = 32;
 pub struct DataDrops {
     l2tp: AtomicU64,
     pppoe: AtomicU64,
+    /// Datagrams the kernel cut short (MSG_TRUNC): dropped, never handled in part.
+    truncated: AtomicU64,
 }
 
 impl DataDrops {
@@ -42,6 +44,16 @@ impl DataDrops {
 
     pub fn count_pppoe(&self, n: u64) {
         Self::count(&self.pppoe, n, "pppoe: data queue full");
+    }
+
+    pub fn count_truncated(&self, n: u64) {
+        Self::count(&self.truncated, n, "l2tp: datagram truncated by the kernel");
+    }
+
+    /// Datagrams dropped as truncated so far (the log says so at once; no view shows it yet).
+    #[cfg(test)]
+    pub fn truncated(&self) -> u64 {
+        self.truncated.load(Ordering::Relaxed)
     }
 
     /// (L2TP data messages, PPPoE data frames) dropped so far.

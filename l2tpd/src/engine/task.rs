@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use super::core::{Core, TestOutcome, TunnelTest};
 use super::fast_path::{DownBuffers, FastPath};
 use super::handover::Handover;
-use super::ip_fast_path::{IpPush, IpUpBuffers};
+use super::ip_fast_path::IpUpBuffers;
 use super::ports::{PortInput, Ports};
 use super::queues::{
     drain, DataDrops, Inbound, Offered, CONTROL_PER_TURN, CONTROL_QUEUE, DATA_PER_TURN,
@@ -31,13 +31,15 @@ use super::sockets::{
 use super::EngineOptions;
 use crate::io::classify::{self, Class};
 use crate::io::data_workers::{worker_count, DataWorkers, WorkerRef, WorkerStats};
+use crate::io::datagram_batch::{with_worker_batch, DatagramBatch};
+use crate::io::packet_socket::recv_datagrams;
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::subscriber::batch::BatchOutcome;
 use crate::subscriber::pppoe_access::PppoeAccess;
+use std::os::fd::AsFd;
+use tokio::io::Interest;
 
-/// Largest UDP payload.
-const MAX_DATAGRAM: usize = 65_535;
 /// Datagrams read but not yet handled on the queues that are not split into control and
 /// data (service interfaces, RADIUS); beyond this the readers wait (UDP then drops).
 const RECEIVE_QUEUE: usize = 4096;
@@ -162,64 +164,108 @@ pub(super) async fn read(
     fast: FastPath,
     worker: Option<Arc<WorkerStats>>,
 ) {
-    let mut buf = vec![0u8; MAX_DATAGRAM];
     let mut relayed = DownBuffers::default();
     let mut ip = IpUpBuffers::default();
+    // The core's datagrams of one wakeup, copied out of the thread's batch so the batch is
+    // free again before this reader waits for room on a queue.
+    let mut for_core: Vec<(Class, Received)> = Vec::new();
     loop {
-        let mut received = Some(socket.recv_from(&mut buf).await);
+        if let Err(e) = socket.readable().await {
+            tracing::debug!("l2tp receive on {local}: {e}");
+            return;
+        }
         let mut taken = 0;
-        while let Some(result) = received.take() {
-            match result {
-                Ok((len, peer)) => {
-                    let bytes = buf.get(..len).unwrap_or_default();
-                    // The PPPoE relay first (the LAC), then the IP table (the LNS); a
-                    // spoofed packet stops here, dropped and counted by the table.
-                    let taken = fast.push_down(peer, bytes, &mut relayed)
-                        || fast.push_ip_up(peer, bytes, &mut ip) != IpPush::Miss;
-                    if !taken {
-                        let class = classify::l2tp_datagram(bytes);
-                        if class == Class::Data && queues.data_full() {
-                            // Dropped before it costs a copy.
-                            queues.drops.count_l2tp(1);
-                        } else {
-                            if class == Class::Control {
-                                // Control may wait for room: what was relayed goes first.
-                                fast.flush_down(&mut relayed);
-                                fast.flush_ip_up(&mut ip);
-                            }
-                            let bytes = bytes.to_vec();
-                            match queues.offer(class, Received { local, peer, bytes }).await {
-                                Offered::Queued => {}
-                                Offered::Dropped => queues.drops.count_l2tp(1),
-                                Offered::Closed => return,
-                            }
+        let mut truncated = 0;
+        let mut failed = None;
+        // Up to READ_BATCH datagrams per wakeup, DATAGRAM_SLOTS per recvmmsg; each batch's
+        // relayed frames are copied into `relayed`/`ip` at once, so the slots are reused.
+        with_worker_batch(|batch| {
+            let before = batch.truncated();
+            while taken < READ_BATCH {
+                let received =
+                    socket.try_io(Interest::READABLE, || recv_datagrams(socket.as_fd(), batch));
+                match received {
+                    Ok(0) if batch.truncated() == before => break,
+                    Ok(n) => {
+                        taken += n;
+                        route_batch(
+                            batch,
+                            local,
+                            &queues,
+                            &fast,
+                            &mut relayed,
+                            &mut ip,
+                            &mut for_core,
+                        );
+                        if n < batch.capacity() {
+                            break;
                         }
                     }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                    // ICMP port unreachable from an earlier send surfaces here on Linux;
+                    // the socket is still good.
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
                 }
-                // ICMP port unreachable from an earlier send surfaces here on Linux; the
-                // socket is still good.
-                Err(e) => tracing::debug!("l2tp receive on {local}: {e}"),
             }
-            taken += 1;
-            // Read the next datagram only if this wakeup may still handle it: one read and
-            // then left behind at the end of the batch would be lost.
-            if taken < READ_BATCH {
-                received = match socket.try_recv_from(&mut buf) {
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => None,
-                    other => Some(other),
-                };
-            }
+            truncated = batch.truncated() - before;
+        });
+        if let Some(e) = failed {
+            tracing::debug!("l2tp receive on {local}: {e}");
         }
+        if truncated > 0 {
+            queues.drops.count_truncated(truncated);
+        }
+        // What was relayed goes first; control may then wait for room on its queue.
         fast.flush_down(&mut relayed);
         fast.flush_ip_up(&mut ip);
         if let Some(worker) = &worker {
             worker.add_datagrams(taken);
+        }
+        for (class, received) in for_core.drain(..) {
+            match queues.offer(class, received).await {
+                Offered::Queued => {}
+                Offered::Dropped => queues.drops.count_l2tp(1),
+                Offered::Closed => return,
+            }
         }
         // No yield here under a flood: the runtime's budget lets this reader take many
         // batches before the others run, and that is what keeps the kernel from dropping
         // from this socket (SCCRQs, tunnels without a socket of their own) at the sender's
         // rate; yielding after each batch was measured to lose SCCRQs to the kernel and
         // hold a new tunnel up for seconds of retransmissions.
+    }
+}
+
+/// One receive batch: the PPPoE relay first (the LAC), then the IP table (the LNS), each
+/// table locked once for the whole batch; a spoofed packet stops there, dropped and
+/// counted by the table. The rest is copied into `for_core`, in arrival order.
+fn route_batch(
+    batch: &DatagramBatch,
+    local: Ipv4Addr,
+    queues: &Inbound<Received>,
+    fast: &FastPath,
+    relayed: &mut DownBuffers,
+    ip: &mut IpUpBuffers,
+    for_core: &mut Vec<(Class, Received)>,
+) {
+    let down = fast.push_down_batch(batch.datagrams(), relayed);
+    let up = fast.push_ip_up_batch(batch.datagrams(), down, ip);
+    let taken = down | up;
+    for (i, (peer, bytes)) in batch.datagrams().enumerate() {
+        if taken & (1 << i) != 0 {
+            continue;
+        }
+        let class = classify::l2tp_datagram(bytes);
+        if class == Class::Data && queues.data_full() {
+            // Dropped before it costs a copy.
+            queues.drops.count_l2tp(1);
+            continue;
+        }
+        let bytes = bytes.to_vec();
+        for_core.push((class, Received { local, peer, bytes }));
     }
 }
 

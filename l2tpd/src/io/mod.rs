@@ -10,6 +10,7 @@
 //!   that run without root.
 //! - [`frame_endpoint`]: one enum over both, so the engine treats them as one kind.
 //! - [`frame_batch`]: the reused receive buffers; no allocation per frame.
+//! - [`datagram_batch`]: the same for UDP datagrams (the tunnel sockets' recvmmsg).
 //! - [`vlan_auxdata`]: re-inserting the VLAN tag the kernel stripped (pure, tested alone).
 //! - [`async_endpoint`]: tokio readiness for a frame endpoint.
 //! - [`relay`]: the per-session forwarding table of established subscribers (pure).
@@ -26,6 +27,7 @@
 pub mod async_endpoint;
 pub mod classify;
 pub mod data_workers;
+pub mod datagram_batch;
 pub mod forwarder;
 pub mod frame_batch;
 pub mod frame_endpoint;

@@ -17,12 +17,13 @@
 use std::ffi::CString;
 use std::io;
 use std::mem::{size_of, zeroed};
-use std::net::SocketAddrV4;
+use std::net::{SocketAddr, SocketAddrV4};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use libc::{c_int, c_void};
 use tokio::io::unix::AsyncFd;
 
+use super::datagram_batch::DatagramBatch;
 use super::frame_batch::{FrameBatch, HEADROOM};
 use super::frame_endpoint::{FrameEndpoint, ReceiveDrops};
 use super::vlan_auxdata::{reinsert_tag, PacketAuxdata};
@@ -396,6 +397,98 @@ fn send_messages<'a>(
         if (result as usize) < count {
             return Ok(sent);
         }
+    }
+}
+
+/// Receives up to `out.capacity()` datagrams with their senders from the UDP socket `fd` in
+/// one recvmmsg call (MSG_DONTWAIT) into the batch's reused buffers: the tunnel sockets'
+/// readers (issue 15, item 2). Returns how many `out` now holds; `WouldBlock` when nothing
+/// was queued. A datagram the kernel marks MSG_TRUNC is dropped and counted in
+/// `out.truncated`, never delivered cut short (a slot holds the largest UDP payload, so
+/// this is a defence, not an expected path).
+pub fn recv_datagrams(fd: BorrowedFd<'_>, out: &mut DatagramBatch) -> io::Result<usize> {
+    out.clear();
+    let wanted = out.capacity().min(MAX_MESSAGES_PER_CALL);
+    // SAFETY: iovec, sockaddr_in6 and mmsghdr are plain data (integers and raw pointers);
+    // all-zero is valid for each.
+    let mut iovecs: [libc::iovec; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+    let mut addresses: [libc::sockaddr_in6; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+    let mut headers: [libc::mmsghdr; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+    for (iovec, slot) in iovecs.iter_mut().zip(out.slots.iter_mut().take(wanted)) {
+        iovec.iov_base = slot.as_mut_ptr().cast();
+        iovec.iov_len = slot.len();
+    }
+    for (i, header) in headers.iter_mut().enumerate().take(wanted) {
+        // sockaddr_in6 is large enough for either family.
+        header.msg_hdr.msg_name = (&mut addresses[i] as *mut libc::sockaddr_in6).cast();
+        header.msg_hdr.msg_namelen = size_of::<libc::sockaddr_in6>() as libc::socklen_t;
+        header.msg_hdr.msg_iov = &mut iovecs[i];
+        header.msg_hdr.msg_iovlen = 1;
+    }
+    // SAFETY: `headers[..wanted]` point at iovecs and addresses that live until the end of
+    // this function, and each iovec at a distinct slot of `out`, untouched until the call
+    // returns.
+    let received = unsafe {
+        libc::recvmmsg(
+            fd.as_raw_fd(),
+            headers.as_mut_ptr(),
+            wanted as libc::c_uint,
+            libc::MSG_DONTWAIT,
+            std::ptr::null_mut(),
+        )
+    };
+    if received < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    for (i, header) in headers.iter().enumerate().take(received as usize) {
+        let len = header.msg_len as usize;
+        if header.msg_hdr.msg_flags & libc::MSG_TRUNC != 0 || len > out.slots[i].len() {
+            out.truncated += 1;
+            out.lens.push(usize::MAX);
+            out.peers.push(SocketAddr::from(([0, 0, 0, 0], 0)));
+            continue;
+        }
+        let Some(peer) = socket_address(&addresses[i]) else {
+            // Not an IP sender: no UDP socket delivers one; dropped all the same.
+            out.lens.push(usize::MAX);
+            out.peers.push(SocketAddr::from(([0, 0, 0, 0], 0)));
+            continue;
+        };
+        out.lens.push(len);
+        out.peers.push(peer);
+    }
+    // Truncated ones were kept in place (slot i stays datagram i); take them out now.
+    let mut k = 0;
+    while k < out.lens.len() {
+        if out.lens[k] == usize::MAX {
+            out.lens.remove(k);
+            out.peers.remove(k);
+            out.slots[k..].rotate_left(1);
+        } else {
+            k += 1;
+        }
+    }
+    Ok(out.len())
+}
+
+/// The sender recvmmsg wrote (AF_INET or AF_INET6); `None` for any other family.
+fn socket_address(address: &libc::sockaddr_in6) -> Option<SocketAddr> {
+    match c_int::from(address.sin6_family) {
+        libc::AF_INET => {
+            // SAFETY: the kernel wrote a sockaddr_in here (family AF_INET), which is smaller
+            // than the sockaddr_in6 it lies in and has no stricter alignment.
+            let v4: libc::sockaddr_in =
+                unsafe { std::ptr::read((address as *const libc::sockaddr_in6).cast()) };
+            Some(SocketAddr::from((
+                std::net::Ipv4Addr::from(u32::from_be(v4.sin_addr.s_addr)),
+                u16::from_be(v4.sin_port),
+            )))
+        }
+        libc::AF_INET6 => Some(SocketAddr::from((
+            std::net::Ipv6Addr::from(address.sin6_addr.s6_addr),
+            u16::from_be(address.sin6_port),
+        ))),
+        _ => None,
     }
 }
 
