@@ -21,6 +21,8 @@ impl Default for Zone {
 }
 
 impl Zone {
+    pub const UTC: Zone = Zone(Tz::UTC);
+
     /// The zone `time-zone NAME` names, or why not.
     pub fn parse(name: &str) -> Result<Zone, String> {
         let bad = || {
@@ -54,6 +56,31 @@ impl Zone {
         self.strftime(unix, "%Y-%m-%d %H:%M:%S %Z")
     }
 
+    /// The wall clock in this zone at `unix`, as seconds since 1970-01-01 00:00 of that
+    /// clock (what `unix` would be if the zone were UTC).
+    pub fn wall_of(&self, unix: i64) -> i64 {
+        match DateTime::from_timestamp(unix, 0) {
+            Some(t) => self
+                .0
+                .from_utc_datetime(&t.naive_utc())
+                .naive_local()
+                .and_utc()
+                .timestamp(),
+            None => unix,
+        }
+    }
+
+    /// The instant this zone's wall clock reads `wall` (as [`Zone::wall_of`] counts it).
+    /// A time the clocks skip (spring forward) is `None`; one they pass twice (fall back)
+    /// is its first passing.
+    pub fn unix_of_wall(&self, wall: i64) -> Option<i64> {
+        let naive = DateTime::from_timestamp(wall, 0)?.naive_utc();
+        self.0
+            .from_local_datetime(&naive)
+            .earliest()
+            .map(|t| t.timestamp())
+    }
+
     /// `unix` in this zone with a chrono format.
     pub fn strftime(&self, unix: i64, format: &str) -> String {
         match DateTime::from_timestamp(unix, 0) {
@@ -84,6 +111,19 @@ pub fn current() -> Zone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wall_clock_times_convert_both_ways() {
+        let amsterdam = Zone::parse("Europe/Amsterdam").unwrap();
+        // 2026-12-03 18:20:01 UTC is 19:20:01 on Amsterdam's clock (CET, +1).
+        let t = 1_796_322_001;
+        assert_eq!(amsterdam.wall_of(t), t + 3600);
+        assert_eq!(amsterdam.unix_of_wall(t + 3600), Some(t));
+        assert_eq!(Zone::default().unix_of_wall(t), Some(t));
+        // 2027-03-28 02:30 does not happen in Amsterdam (clocks go from 02:00 to 03:00).
+        let skipped = 1_806_201_000; // 2027-03-28 02:30:00 as a wall clock
+        assert_eq!(amsterdam.unix_of_wall(skipped), None);
+    }
 
     #[test]
     fn junos_forms() {

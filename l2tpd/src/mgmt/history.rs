@@ -160,7 +160,7 @@ impl Mgmt {
         comment: Option<String>,
     ) -> Outcome {
         let now = self.clock.now();
-        let at = parse_commit_time(time, now)?;
+        let at = parse_commit_time(time, now, schema::timezone::current())?;
         if let Some(s) = &self.scheduled {
             return Err(failed(format!(
                 "commit at is already pending for {}",
@@ -314,9 +314,14 @@ impl Mgmt {
     }
 }
 
-/// `hh:mm[:ss]` (today, which must still be ahead) or `yyyy-mm-dd hh:mm[:ss]`, UTC, as
-/// Seconds since the epoch; the error is Junos-style.
-pub(super) fn parse_commit_time(text: &str, now: i64) -> Result<i64, MgmtError> {
+/// `hh:mm[:ss]` (today, which must still be ahead) or `yyyy-mm-dd hh:mm[:ss]`, on the clock
+/// of `zone` (the configured `system time-zone`, as Junos reads it), as seconds since the
+/// epoch; the error is Junos-style.
+pub(super) fn parse_commit_time(
+    text: &str,
+    now: i64,
+    zone: schema::timezone::Zone,
+) -> Result<i64, MgmtError> {
     let invalid = || {
         failed(format!(
             "invalid time: '{text}' (use hh:mm[:ss] or \"yyyy-mm-dd hh:mm[:ss]\")"
@@ -348,7 +353,7 @@ pub(super) fn parse_commit_time(text: &str, now: i64) -> Result<i64, MgmtError> 
         return Err(invalid());
     }
     let day = match date {
-        None => now.div_euclid(86_400),
+        None => zone.wall_of(now).div_euclid(86_400),
         Some(d) => {
             let mut ymd = d.split('-');
             let mut num = |len: usize| -> Result<i64, MgmtError> {
@@ -370,7 +375,10 @@ pub(super) fn parse_commit_time(text: &str, now: i64) -> Result<i64, MgmtError> 
             days
         }
     };
-    let at = day * 86_400 + h * 3600 + m * 60 + s;
+    // A time the zone's clocks skip (the spring change) never comes.
+    let at = zone
+        .unix_of_wall(day * 86_400 + h * 3600 + m * 60 + s)
+        .ok_or_else(invalid)?;
     if at <= now {
         return Err(failed(format!(
             "commit at time must be in the future: '{text}' is {}",
@@ -398,20 +406,21 @@ mod tests {
 
     /// 2026-12-03 18:20:01 UTC.
     const NOW: i64 = 1_796_322_001;
+    const UTC: schema::timezone::Zone = schema::timezone::Zone::UTC;
 
     #[test]
     fn commit_times() {
         assert_eq!(format_time(NOW), "2026-12-03 18:20:01 UTC");
         assert_eq!(
-            parse_commit_time("18:21", NOW).map(format_time),
+            parse_commit_time("18:21", NOW, UTC).map(format_time),
             Ok("2026-12-03 18:21:00 UTC".into())
         );
         assert_eq!(
-            parse_commit_time("2026-12-04 01:02:03", NOW).map(format_time),
+            parse_commit_time("2026-12-04 01:02:03", NOW, UTC).map(format_time),
             Ok("2026-12-04 01:02:03 UTC".into())
         );
         assert_eq!(
-            parse_commit_time("2027-02-28 00:00", NOW).map(format_time),
+            parse_commit_time("2027-02-28 00:00", NOW, UTC).map(format_time),
             Ok("2027-02-28 00:00:00 UTC".into())
         );
         for bad in [
@@ -423,11 +432,27 @@ mod tests {
             "x",
             "2026-1-04 10:00",
         ] {
-            let e = parse_commit_time(bad, NOW).unwrap_err();
+            let e = parse_commit_time(bad, NOW, UTC).unwrap_err();
             assert!(format!("{e:?}").contains("invalid time"), "{bad}: {e:?}");
         }
-        let e = parse_commit_time("18:20", NOW).unwrap_err();
+        let e = parse_commit_time("18:20", NOW, UTC).unwrap_err();
         assert!(format!("{e:?}").contains("must be in the future"), "{e:?}");
+    }
+
+    #[test]
+    fn commit_times_are_read_on_the_configured_zones_clock() {
+        let amsterdam = schema::timezone::Zone::parse("Europe/Amsterdam").unwrap();
+        // 18:20:01 UTC is 19:20:01 in Amsterdam: "19:30" is ten minutes ahead, today.
+        assert_eq!(
+            parse_commit_time("19:30", NOW, amsterdam),
+            Ok(NOW + 599),
+            "19:30 CET is 18:30:00 UTC"
+        );
+        let e = parse_commit_time("19:20", NOW, amsterdam).unwrap_err();
+        assert!(format!("{e:?}").contains("must be in the future"), "{e:?}");
+        // The hour the clocks skip never comes.
+        let e = parse_commit_time("2027-03-28 02:30", NOW, amsterdam).unwrap_err();
+        assert!(format!("{e:?}").contains("invalid time"), "{e:?}");
     }
 
     #[test]
