@@ -240,92 +240,63 @@ const SYSLOG_LEVEL: Type = Type::Enum(&[
 ]);
 
 /// `any notice; authorization info;`: each facility is a statement whose value is a level.
-const SYSLOG_FACILITIES: &[Stmt] = &[
-    leaf("any", SYSLOG_LEVEL, "All facilities"),
-    leaf("authorization", SYSLOG_LEVEL, "Authorization system"),
-    leaf("change-log", SYSLOG_LEVEL, "Configuration change log"),
-    leaf("conflict-log", SYSLOG_LEVEL, "Configuration conflict log"),
-    leaf("daemon", SYSLOG_LEVEL, "Various system processes"),
-    leaf("external", SYSLOG_LEVEL, "Local external applications"),
-    leaf("firewall", SYSLOG_LEVEL, "Firewall filtering system"),
-    leaf("ftp", SYSLOG_LEVEL, "FTP process"),
-    leaf(
-        "interactive-commands",
-        SYSLOG_LEVEL,
-        "Commands executed by the UI",
-    ),
-    leaf("kernel", SYSLOG_LEVEL, "Kernel"),
-    leaf("ntp", SYSLOG_LEVEL, "NTP process"),
-    leaf("pfe", SYSLOG_LEVEL, "Packet Forwarding Engine"),
-    leaf("security", SYSLOG_LEVEL, "Security related"),
-    leaf("user", SYSLOG_LEVEL, "User processes"),
-];
+/// One list of Junos' facilities for `user`, `host` and `file`, each followed by the
+/// statements of its own (a const slice cannot be extended, hence the macro).
+macro_rules! syslog_facilities {
+    ($($own:expr),* $(,)?) => {
+        &[
+            leaf("any", SYSLOG_LEVEL, "All facilities"),
+            leaf("authorization", SYSLOG_LEVEL, "Authorization system"),
+            leaf("change-log", SYSLOG_LEVEL, "Configuration change log"),
+            leaf("conflict-log", SYSLOG_LEVEL, "Configuration conflict log"),
+            leaf("daemon", SYSLOG_LEVEL, "Various system processes"),
+            leaf("external", SYSLOG_LEVEL, "Local external applications"),
+            leaf("firewall", SYSLOG_LEVEL, "Firewall filtering system"),
+            leaf("ftp", SYSLOG_LEVEL, "FTP process"),
+            leaf(
+                "interactive-commands",
+                SYSLOG_LEVEL,
+                "Commands executed by the UI",
+            ),
+            leaf("kernel", SYSLOG_LEVEL, "Kernel"),
+            leaf("ntp", SYSLOG_LEVEL, "NTP process"),
+            leaf("pfe", SYSLOG_LEVEL, "Packet Forwarding Engine"),
+            leaf("security", SYSLOG_LEVEL, "Security related"),
+            leaf("user", SYSLOG_LEVEL, "User processes"),
+            $($own),*
+        ]
+    };
+}
+
+const SYSLOG_FACILITIES: &[Stmt] = syslog_facilities!();
 
 /// `host A { any any; port 514; }`.
-const SYSLOG_HOST: &[Stmt] = &[
-    leaf("any", SYSLOG_LEVEL, "All facilities"),
-    leaf("authorization", SYSLOG_LEVEL, "Authorization system"),
-    leaf("change-log", SYSLOG_LEVEL, "Configuration change log"),
-    leaf("conflict-log", SYSLOG_LEVEL, "Configuration conflict log"),
-    leaf("daemon", SYSLOG_LEVEL, "Various system processes"),
-    leaf("external", SYSLOG_LEVEL, "Local external applications"),
-    leaf("firewall", SYSLOG_LEVEL, "Firewall filtering system"),
-    leaf("ftp", SYSLOG_LEVEL, "FTP process"),
-    leaf(
-        "interactive-commands",
-        SYSLOG_LEVEL,
-        "Commands executed by the UI",
-    ),
-    leaf("kernel", SYSLOG_LEVEL, "Kernel"),
-    leaf("ntp", SYSLOG_LEVEL, "NTP process"),
-    leaf("pfe", SYSLOG_LEVEL, "Packet Forwarding Engine"),
-    leaf("security", SYSLOG_LEVEL, "Security related"),
-    leaf("user", SYSLOG_LEVEL, "User processes"),
+const SYSLOG_HOST: &[Stmt] = syslog_facilities!(
     leaf("port", uint(1, 65535), "Port number"),
     leaf(
         "source-address",
         Type::Ipv4,
         "Use specified address as source address",
     ),
-];
+);
 
 /// `file NAME { any notice; archive size 1m files 10; }`.
-const SYSLOG_FILE: &[Stmt] = &[
-    leaf("any", SYSLOG_LEVEL, "All facilities"),
-    leaf("authorization", SYSLOG_LEVEL, "Authorization system"),
-    leaf("change-log", SYSLOG_LEVEL, "Configuration change log"),
-    leaf("conflict-log", SYSLOG_LEVEL, "Configuration conflict log"),
-    leaf("daemon", SYSLOG_LEVEL, "Various system processes"),
-    leaf("external", SYSLOG_LEVEL, "Local external applications"),
-    leaf("firewall", SYSLOG_LEVEL, "Firewall filtering system"),
-    leaf("ftp", SYSLOG_LEVEL, "FTP process"),
-    leaf(
-        "interactive-commands",
-        SYSLOG_LEVEL,
-        "Commands executed by the UI",
-    ),
-    leaf("kernel", SYSLOG_LEVEL, "Kernel"),
-    leaf("ntp", SYSLOG_LEVEL, "NTP process"),
-    leaf("pfe", SYSLOG_LEVEL, "Packet Forwarding Engine"),
-    leaf("security", SYSLOG_LEVEL, "Security related"),
-    leaf("user", SYSLOG_LEVEL, "User processes"),
-    container(
-        "archive",
-        "Archive file information",
-        &[
-            leaf(
-                "size",
-                Type::Size {
-                    min: 65536,
-                    max: 1 << 30,
-                },
-                "Size of files to be archived",
-            ),
-            leaf("files", uint(1, 1000), "Number of files to be archived"),
-        ],
-    )
-    .one_line(),
-];
+const SYSLOG_FILE: &[Stmt] = syslog_facilities!(container(
+    "archive",
+    "Archive file information",
+    &[
+        leaf(
+            "size",
+            Type::Size {
+                min: 65536,
+                max: 1 << 30,
+            },
+            "Size of files to be archived",
+        ),
+        leaf("files", uint(1, 1000), "Number of files to be archived"),
+    ],
+)
+.one_line());
 
 /// Junos' predefined login classes, which `system login class` may not redefine.
 pub const PREDEFINED_CLASSES: &[&str] = &["operator", "read-only", "super-user", "unauthorized"];
