@@ -266,7 +266,7 @@ fn ppp_ipv4(source: Ipv4Addr, size: usize) -> Vec<u8> {
     p.extend([0, 1, 0x40, 0, 64, 17, 0, 0]);
     p.extend(source.octets());
     p.extend(GATEWAY.octets());
-    let sum = checksum(&p[2..22]);
+    let sum = l2tp_tests::emulator::ip_packet::checksum(&p[2..22]);
     p[12..14].copy_from_slice(&sum.to_be_bytes());
     p.extend(5000u16.to_be_bytes());
     p.extend(SINK_PORT.to_be_bytes());
@@ -274,17 +274,6 @@ fn ppp_ipv4(source: Ipv4Addr, size: usize) -> Vec<u8> {
     p.extend([0, 0]);
     p.resize(size + 2, 0x5a);
     p
-}
-
-fn checksum(header: &[u8]) -> u16 {
-    let mut sum: u32 = header
-        .chunks(2)
-        .map(|pair| u32::from(u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)])))
-        .sum();
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
 }
 
 fn measure(

@@ -202,18 +202,6 @@ fn measure(
     ))
 }
 
-/// RFC 1071 over `header`.
-fn checksum(header: &[u8]) -> u16 {
-    let mut sum: u32 = header
-        .chunks(2)
-        .map(|pair| u32::from(u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)])))
-        .sum();
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
-}
-
 /// An IPv4/UDP packet of `size` octets with a valid header checksum (UDP checksum 0).
 fn ipv4_udp(source: SocketAddrV4, destination: SocketAddrV4, size: usize) -> Vec<u8> {
     let total = u16::try_from(size).unwrap_or(u16::MAX);
@@ -222,7 +210,7 @@ fn ipv4_udp(source: SocketAddrV4, destination: SocketAddrV4, size: usize) -> Vec
     p.extend([0, 1, 0x40, 0, 64, 17, 0, 0]);
     p.extend(source.ip().octets());
     p.extend(destination.ip().octets());
-    let sum = checksum(&p);
+    let sum = l2tp_tests::emulator::ip_packet::checksum(&p);
     p[10..12].copy_from_slice(&sum.to_be_bytes());
     p.extend(source.port().to_be_bytes());
     p.extend(destination.port().to_be_bytes());
