@@ -880,24 +880,18 @@ fn a_servers_routing_instance_wins_over_the_requests() {
     let mut main_table = server(B, SECRET_B);
     main_table.routing_instance = Some(Arc::from("default"));
     let mut client = client(vec![pinned, main_table]);
-    client
-        .submit_in(
-            t0,
-            Service::Authentication,
-            &[A],
-            access_request("a"),
-            Some("isp-aaa"),
-        )
-        .unwrap();
-    client
-        .submit_in(
-            t0,
-            Service::Authentication,
-            &[B],
-            access_request("b"),
-            Some("isp-aaa"),
-        )
-        .unwrap();
+    // Both requests ask for the domain map's instance; each server's own wins.
+    for (server, user) in [(A, "a"), (B, "b")] {
+        client
+            .submit_in(
+                t0,
+                Service::Authentication,
+                &[server],
+                access_request(user),
+                Some("isp-aaa"),
+            )
+            .unwrap();
+    }
     let sent = transmits(&mut client);
     assert_eq!(sent.len(), 2);
     let to_a = sent.iter().find(|t| t.to.ip() == A).unwrap();
