@@ -10,6 +10,7 @@ use crate::mgmt::{DiffBlock, DiffLine, DiffSign};
 use crate::print::{statement_lines, Head, Line};
 use crate::table;
 use crate::tree::{Node, NodeId, Path};
+use std::sync::Arc;
 
 /// The changes from `base` to `target`, restricted to the subtree at `path`.
 pub fn diff(base: &Node, target: &Node, path: &[NodeId]) -> Vec<DiffBlock> {
@@ -114,12 +115,20 @@ struct Pair<'a> {
 }
 
 /// The children of both sides in canonical order; within a list kept in the operator's
-/// order, removed entries come first.
+/// order, removed entries come first. A child both sides share (one `Arc`: an edit did not
+/// touch it) holds no change and is left out, unless it is an entry of a grouped list, whose
+/// presence on both sides decides how the list is shown (see [`group_diff`]).
 ///
-/// Linear in the number of children (issue 15): when both sides hold the same children in
-/// the same order (every edit that changes values, the common case), they are paired by
-/// position without hashing, and children already in canonical order are not sorted.
+/// Linear in the number of children, with a small constant for the children that did not
+/// change (issue 15): when both sides hold the same children in the same order (every edit
+/// that changes values, the common case), they are paired by position without hashing, a
+/// shared child costs a pointer comparison, and children already in canonical order are not
+/// sorted.
 fn pairs<'a>(stmt: Option<&'static Stmt>, b: &'a Node, t: &'a Node) -> Vec<Pair<'a>> {
+    let mut grouped = GroupedCache::default();
+    let mut changed = |id: &'a NodeId, base: &Arc<Node>, target: &Arc<Node>| {
+        !Arc::ptr_eq(base, target) || grouped.is_grouped_entry(stmt, id)
+    };
     let aligned = b.children.len() == t.children.len()
         && b.children
             .keys()
@@ -127,12 +136,13 @@ fn pairs<'a>(stmt: Option<&'static Stmt>, b: &'a Node, t: &'a Node) -> Vec<Pair<
             .all(|(x, y)| x == y);
     let mut pairs: Vec<Pair<'a>> = if aligned {
         b.children
-            .iter()
-            .zip(t.children.values())
-            .map(|((id, base), target)| Pair {
+            .shared()
+            .zip(t.children.shared())
+            .filter(|((id, base), (_, target))| changed(id, base, target))
+            .map(|((id, base), (_, target))| Pair {
                 id,
-                base: Some(base),
-                target: Some(target),
+                base: Some(&**base),
+                target: Some(&**target),
             })
             .collect()
     } else {
@@ -146,11 +156,16 @@ fn pairs<'a>(stmt: Option<&'static Stmt>, b: &'a Node, t: &'a Node) -> Vec<Pair<
                 target: None,
             });
         let mut pairs: Vec<Pair<'a>> = removed.collect();
-        pairs.extend(t.children.iter().map(|(id, node)| Pair {
-            id,
-            base: b.children.get(id),
-            target: Some(node),
-        }));
+        for (id, target) in t.children.shared() {
+            let base = b.children.get_shared(id);
+            if base.is_none_or(|base| changed(id, base, target)) {
+                pairs.push(Pair {
+                    id,
+                    base: base.map(|n| &**n),
+                    target: Some(&**target),
+                });
+            }
+        }
         pairs
     };
     if let Some(stmt) = stmt {
@@ -167,6 +182,32 @@ fn pairs<'a>(stmt: Option<&'static Stmt>, b: &'a Node, t: &'a Node) -> Vec<Pair<
         }
     }
     pairs
+}
+
+/// Whether a child is an entry of a grouped list, remembered for the last keyword asked:
+/// siblings come in runs of one keyword (thousands of `tunnel-profile` entries), and the
+/// schema's children are searched by name.
+#[derive(Default)]
+struct GroupedCache<'k> {
+    last: Option<(&'k str, bool)>,
+}
+
+impl<'k> GroupedCache<'k> {
+    fn is_grouped_entry(&mut self, stmt: Option<&'static Stmt>, id: &'k NodeId) -> bool {
+        if id.key.is_none() {
+            return false;
+        }
+        match self.last {
+            Some((keyword, grouped)) if keyword == id.keyword => grouped,
+            _ => {
+                let grouped = stmt
+                    .and_then(|s| s.child(&id.keyword))
+                    .is_some_and(|c| c.grouped);
+                self.last = Some((&id.keyword, grouped));
+                grouped
+            }
+        }
+    }
 }
 
 /// Levels that turned out to hold no change leave an empty block behind: dropped in one

@@ -4,9 +4,13 @@
 //! been checked against the schema table, so a node's meaning is fixed by its position:
 //! a container or list entry has children, a leaf has one value, a leaf-list many, a flag none.
 
-use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
+
+mod children;
+pub use children::{Children, Entry, OccupiedEntry, VacantEntry};
 
 /// Names one statement among its siblings: `services`, or `tunnel-profile tp1` for a list entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,8 +85,8 @@ pub struct Node {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     /// Children in canonical order (schema order; list entries in their own order).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub children: IndexMap<NodeId, Node>,
+    #[serde(default, skip_serializing_if = "Children::is_empty")]
+    pub children: Children,
     /// `inactive:` — kept in the configuration but ignored at commit.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inactive: bool,
@@ -93,27 +97,15 @@ pub struct Node {
 
 /// Equal as `IndexMap`s are (the same children, in any order), but children in the same
 /// order, which two versions of one configuration nearly always have, are compared by
-/// position instead of one hash lookup each: `show | compare` and commit compare large
-/// trees (issue 15, item 4).
+/// position instead of one hash lookup each, and a subtree both versions share is equal
+/// without a look inside: `show | compare` and commit compare large trees (issue 15, item 4).
 impl PartialEq for Node {
     fn eq(&self, other: &Node) -> bool {
-        if self.values != other.values
-            || self.inactive != other.inactive
-            || self.annotation != other.annotation
-            || self.children.len() != other.children.len()
-        {
-            return false;
-        }
-        for ((a_id, a), (b_id, b)) in self.children.iter().zip(other.children.iter()) {
-            if a_id != b_id {
-                // Another order: the map comparison decides (a hash lookup per child).
-                return self.children == other.children;
-            }
-            if a != b {
-                return false;
-            }
-        }
-        true
+        std::ptr::eq(self, other)
+            || (self.values == other.values
+                && self.inactive == other.inactive
+                && self.annotation == other.annotation
+                && self.children == other.children)
     }
 }
 
@@ -188,28 +180,116 @@ impl Node {
 
     /// Gives back the spare capacity the maps and lists grew while the tree was built: a
     /// committed configuration is kept for a long time and large ones have 100,000+ nodes.
+    /// Children another tree shares are left as they are (shrinking them would copy them).
     pub fn shrink_to_fit(&mut self) {
         self.values.shrink_to_fit();
         self.children.shrink_to_fit();
-        for child in self.children.values_mut() {
-            child.shrink_to_fit();
+        for child in self.children.shared_slots_mut() {
+            if let Some(child) = Arc::get_mut(child) {
+                child.shrink_to_fit();
+            }
         }
     }
 
-    /// The same tree in fresh allocations of exactly the size each part needs, taken once
-    /// whatever built this one (a parser's tokens, a deserialiser's buffers, the previous
-    /// configuration) has been freed: the copy fills those holes, and the pages this one
-    /// held, interleaved with that garbage, come free whole when it is dropped, so
-    /// `malloc_trim` can return them (issue 15, item 4: the daemon's RSS after a large
-    /// `load override` + `commit`). Shrunk first: a clone copies each hash table's capacity.
-    pub fn compacted(mut self) -> Node {
-        self.shrink_to_fit();
-        self.clone()
+    /// The tree to keep as the committed configuration once `previous` (the one it replaces)
+    /// is gone: every node `previous` did not share, in fresh allocations of exactly the size
+    /// each part needs, taken after `previous` has been freed; the copy fills those holes,
+    /// and the pages the built nodes held, interleaved with a parser's or deserialiser's
+    /// garbage, come free whole, so `malloc_trim` can return them (issue 15, item 4: the
+    /// daemon's RSS after a large `load override` + `commit`). The nodes `previous` shared
+    /// stay shared, not copied: they were compacted when they were committed, and the next
+    /// candidate, a clone of this tree, shares them again. So a small change costs a small
+    /// copy, and a whole new configuration one copy.
+    pub fn compacted_against(self, previous: Node) -> Node {
+        let mut kept = HashSet::new();
+        shared_with(&self, &previous, &mut kept);
+        drop(previous);
+        self.fresh_copy(&kept)
+    }
+
+    /// [`Node::compacted_against`] an empty configuration: the whole tree copied.
+    pub fn compacted(self) -> Node {
+        self.compacted_against(Node::default())
+    }
+
+    /// A copy of this node at its length; children in `kept` (by address) are shared, the
+    /// others copied the same way.
+    fn fresh_copy(&self, kept: &HashSet<*const Node>) -> Node {
+        let mut children = Children::with_capacity(self.children.len());
+        for (id, child) in self.children.shared() {
+            let child = if kept.contains(&Arc::as_ptr(child)) {
+                Arc::clone(child)
+            } else {
+                Arc::new(child.fresh_copy(kept))
+            };
+            children.insert_shared(id.clone(), child);
+        }
+        let mut values = Vec::with_capacity(self.values.len());
+        values.extend(self.values.iter().cloned());
+        Node {
+            values,
+            children,
+            inactive: self.inactive,
+            annotation: self.annotation.clone(),
+        }
+    }
+
+    /// Makes this tree share, with `other`, every subtree equal to `other`'s at the same
+    /// path, and frees its own copies of them: a configuration loaded whole (`load
+    /// override`, `rollback`) then shares what it did not change with the committed one, so
+    /// the comparison and the commit that follow cost what it changed. Returns whether the
+    /// two trees are equal.
+    pub fn share_with(&mut self, other: &Node) -> bool {
+        if std::ptr::eq(self, other) {
+            return true;
+        }
+        let mut equal = self.values == other.values
+            && self.inactive == other.inactive
+            && self.annotation == other.annotation
+            && self.children.len() == other.children.len();
+        for (position, (id, slot)) in self.children.shared_entries_mut().enumerate() {
+            let theirs = match other.children.get_index(position) {
+                Some((other_id, _)) if other_id == id => other.children.shared_at(position),
+                _ => other.children.get_shared(id),
+            };
+            let Some(theirs) = theirs else {
+                equal = false;
+                continue;
+            };
+            if Arc::ptr_eq(slot, theirs) {
+                continue;
+            }
+            // Only a node no other tree holds is changed in place; a shared one is compared.
+            let same = match Arc::get_mut(slot) {
+                Some(mine) => mine.share_with(theirs),
+                None => **slot == **theirs,
+            };
+            if same {
+                *slot = Arc::clone(theirs);
+            } else {
+                equal = false;
+            }
+        }
+        equal
     }
 
     /// Number of nodes below (and including) this one; used to size work and in benchmarks.
     pub fn count(&self) -> usize {
         1 + self.children.values().map(Node::count).sum::<usize>()
+    }
+}
+
+/// Records, by address, the children of `tree` that `previous` holds at the same path.
+fn shared_with(tree: &Node, previous: &Node, kept: &mut HashSet<*const Node>) {
+    for (id, child) in tree.children.shared() {
+        let Some(theirs) = previous.children.get_shared(id) else {
+            continue;
+        };
+        if Arc::ptr_eq(child, theirs) {
+            kept.insert(Arc::as_ptr(child));
+        } else {
+            shared_with(child, theirs, kept);
+        }
     }
 }
 
@@ -279,6 +359,112 @@ mod tests {
         assert_eq!(c, t);
         assert_eq!(c.values.capacity(), 1);
         assert!(c.children.capacity() < 64);
+    }
+
+    fn words(line: &str) -> Vec<String> {
+        line.split(' ').map(String::from).collect()
+    }
+
+    fn profiles(n: usize) -> Node {
+        let mut t = Node::default();
+        for i in 0..n {
+            let line = format!("access tunnel-profile tp{i} tunnel 1 preference 0");
+            crate::edit::set(&mut t, &words(&line)).unwrap();
+        }
+        crate::edit::set(&mut t, &words("system host-name r1")).unwrap();
+        t
+    }
+
+    fn shared_child(a: &Node, b: &Node, path: &[NodeId]) -> bool {
+        let Some((last, parent)) = path.split_last() else {
+            return false;
+        };
+        let (Some(pa), Some(pb)) = (a.get(parent), b.get(parent)) else {
+            return false;
+        };
+        match (pa.children.get_shared(last), pb.children.get_shared(last)) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        }
+    }
+
+    /// An edit copies the nodes on its path only: the candidate's siblings of the edited
+    /// profile, and the other top-level statements, are the committed tree's own.
+    #[test]
+    fn an_edit_does_not_copy_untouched_subtrees() {
+        let committed = profiles(50);
+        let mut candidate = committed.clone();
+        crate::edit::set(
+            &mut candidate,
+            &words("access tunnel-profile tp7 tunnel 1 preference 3"),
+        )
+        .unwrap();
+        let access = NodeId::new("access");
+        let tp = |i: usize| {
+            vec![
+                access.clone(),
+                NodeId::entry("tunnel-profile", format!("tp{i}")),
+            ]
+        };
+        assert!(!shared_child(&committed, &candidate, &tp(7)));
+        assert!(!shared_child(
+            &committed,
+            &candidate,
+            std::slice::from_ref(&access)
+        ));
+        for i in (0..50).filter(|i| *i != 7) {
+            assert!(
+                shared_child(&committed, &candidate, &tp(i)),
+                "tp{i} was copied"
+            );
+        }
+        assert!(shared_child(
+            &committed,
+            &candidate,
+            &[NodeId::new("system")]
+        ));
+        // And the committed tree did not see the edit.
+        let pref = |t: &Node| {
+            let mut p = tp(7);
+            p.extend([NodeId::entry("tunnel", "1"), NodeId::new("preference")]);
+            t.get(&p).map(|n| n.values.clone())
+        };
+        assert_eq!(pref(&committed), Some(vec!["0".to_string()]));
+        assert_eq!(pref(&candidate), Some(vec!["3".to_string()]));
+    }
+
+    /// The committed copy after a small change copies what changed and keeps sharing the
+    /// rest with the next candidate; a tree that shares nothing is copied whole.
+    #[test]
+    fn compaction_copies_only_what_the_previous_tree_did_not_share() {
+        let previous = profiles(20);
+        let keep = previous.clone();
+        let mut next = previous.clone();
+        crate::edit::set(&mut next, &words("system host-name r2")).unwrap();
+        let access = [NodeId::new("access")];
+        let system = [NodeId::new("system")];
+        let compacted = next.clone().compacted_against(previous);
+        assert_eq!(compacted, next);
+        assert!(shared_child(&keep, &compacted, &access));
+        assert!(!shared_child(&next, &compacted, &system));
+        let whole = keep.clone().compacted();
+        assert_eq!(whole, keep);
+        assert!(!shared_child(&keep, &whole, &access));
+    }
+
+    /// A tree loaded whole shares, afterwards, every subtree equal to the committed one's.
+    #[test]
+    fn share_with_shares_the_equal_subtrees() {
+        let committed = profiles(20);
+        let mut loaded = committed.clone().compacted();
+        crate::edit::set(&mut loaded, &words("system host-name r2")).unwrap();
+        assert!(!loaded.share_with(&committed));
+        let access = [NodeId::new("access")];
+        assert!(shared_child(&committed, &loaded, &access));
+        assert!(!shared_child(&committed, &loaded, &[NodeId::new("system")]));
+        let mut same = committed.clone().compacted();
+        assert!(same.share_with(&committed));
+        assert!(shared_child(&committed, &same, &access));
     }
 
     /// The map comparison the derived `PartialEq` made: the same children in any order.

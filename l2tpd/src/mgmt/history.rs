@@ -146,7 +146,7 @@ impl Mgmt {
             *t = tree;
             Ok(vec!["load complete".into()])
         });
-        self.settle_shared(outcome)
+        self.settle_shared(id, outcome)
     }
 
     // ------------------------------------------------------------ commit at

@@ -121,6 +121,12 @@ impl Mgmt {
             .map_err(|e| e.to_string())?;
         let mut active = active;
         active.shrink_to_fit();
+        // Read back separately, the candidate shares nothing with the active configuration
+        // until it is told to (see `settle_shared`).
+        let mut shared = shared;
+        if let Some(candidate) = shared.as_mut() {
+            candidate.share_with(&active);
+        }
         let active_config = Arc::new(schema::typed::router_config(&active));
         apply_time_zone(&active_config);
         let started = clock.now();
@@ -450,7 +456,7 @@ impl Mgmt {
                     *t = tree;
                     Ok(vec!["load complete".into()])
                 });
-                self.settle_shared(outcome)
+                self.settle_shared(id, outcome)
             }
             Request::Load {
                 mode,
@@ -478,7 +484,7 @@ impl Mgmt {
                     })?;
                     Ok(vec!["load complete".into()])
                 });
-                self.settle_shared(outcome)
+                self.settle_shared(id, outcome)
             }
             Request::Update => self.update(id),
             Request::RescueSave => self.rescue_save(id),
@@ -911,11 +917,23 @@ impl Mgmt {
     }
 
     /// After a whole-candidate operation (`rollback`, `load`): a shared candidate that is the
-    /// active configuration again has no uncommitted changes.
-    fn settle_shared(&mut self, outcome: Outcome) -> Outcome {
-        if self.shared.as_ref() == Some(&self.active) {
-            self.shared = None;
-            self.shared_unsaved = true;
+    /// active configuration again has no uncommitted changes. The new tree was built whole
+    /// (parsed, or read from the store): it is made to share what it did not change with
+    /// the configuration it started from, so the `show | compare` and the commit that follow
+    /// cost what changed (issue 15, item 4).
+    fn settle_shared(&mut self, id: SessionId, outcome: Outcome) -> Outcome {
+        let private = self
+            .sessions
+            .get_mut(&id)
+            .and_then(|s| s.config.as_mut())
+            .and_then(|c| c.private.as_mut());
+        if let Some(p) = private {
+            p.tree.share_with(&p.base);
+        } else if let Some(shared) = self.shared.as_mut() {
+            if shared.share_with(&self.active) {
+                self.shared = None;
+                self.shared_unsaved = true;
+            }
         }
         outcome
     }
@@ -1038,6 +1056,7 @@ impl Mgmt {
             }
         }
         let generation = self.generation;
+        let active = self.active.clone();
         match self
             .session_mut(id)?
             .config
@@ -1046,7 +1065,9 @@ impl Mgmt {
         {
             Some(p) => {
                 p.changed = false;
-                p.base = p.tree.clone();
+                // Both the committed tree itself, shared, not the copy it was made from.
+                p.tree = active.clone();
+                p.base = active;
                 p.base_generation = generation;
             }
             // The store cleared its copy of the shared candidate in the commit transaction.
@@ -1095,9 +1116,9 @@ impl Mgmt {
             }
         };
         // The previous configuration goes first, so its memory is among the holes the
-        // compacted copy fills (see `Node::compacted`).
-        self.active = Node::default();
-        self.active = tree.compacted();
+        // compacted copy of what changed fills (see `Node::compacted_against`).
+        let previous = std::mem::take(&mut self.active);
+        self.active = tree.compacted_against(previous);
         self.active_config = new_config;
         self.generation += 1;
         apply_time_zone(&self.active_config);
@@ -1229,17 +1250,16 @@ fn resolve_path(words: &[String]) -> Result<Path, MgmtError> {
 fn show_at(tree: &Node, mut path: Path) -> (Path, Node) {
     if let Some((last, parent_path)) = path.split_last() {
         if last.key.is_none() {
-            let entries: indexmap::IndexMap<_, _> = tree
+            // The entries themselves are shared with the tree, not copied.
+            let mut entries = schema::tree::Children::new();
+            for (id, n) in tree
                 .get(parent_path)
-                .map(|parent| {
-                    parent
-                        .children
-                        .iter()
-                        .filter(|(id, _)| id.keyword == last.keyword && id.key.is_some())
-                        .map(|(id, n)| (id.clone(), n.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
+                .into_iter()
+                .flat_map(|parent| parent.children.shared())
+                .filter(|(id, _)| id.keyword == last.keyword && id.key.is_some())
+            {
+                entries.insert_shared(id.clone(), Arc::clone(n));
+            }
             // A grouped list (`interfaces`) keeps its key-less id: Junos shows its entries
             // by key alone (`ge-0/0/0 { … }`), which the shell does from that path.
             let grouped = schema::edit::stmt_for_path(&path).is_some_and(|s| s.grouped);

@@ -229,6 +229,74 @@ proptest::proptest! {
     }
 }
 
+/// The edits of `picks` applied to `t` in place: a `set` of a pool statement, or (one tag in
+/// three) a `delete` of its first words' level, sometimes deactivated or annotated.
+fn edit_tree(t: &mut Node, picks: &[(usize, u8)]) {
+    for (i, tag) in picks {
+        let Some(line) = POOL.get(*i) else { continue };
+        let words: Vec<String> = crate::tokenize::split_words(line)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
+        let level: Vec<String> = words
+            .iter()
+            .take(2 + usize::from(tag % 2))
+            .cloned()
+            .collect();
+        match tag % 6 {
+            0 => {
+                let _ = crate::edit::delete(t, &level);
+            }
+            1 => {
+                let _ = crate::edit::set(t, &words);
+                let _ = crate::edit::deactivate(t, &level);
+            }
+            2 => {
+                let _ = crate::edit::set(t, &words);
+                let _ = crate::edit::annotate(t, &level, "edited");
+            }
+            _ => {
+                let _ = crate::edit::set(t, &words);
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    /// A candidate made the way the daemon makes one (a clone of the committed tree, edited
+    /// in place, so it shares every subtree it did not touch) compares exactly as the
+    /// reference diff says, as a copy sharing nothing does, and as the same tree re-shared
+    /// after a whole load (`share_with`); and the edits never show in the tree it came from.
+    #[test]
+    fn shared_candidate_gives_the_reference_blocks(
+        a in proptest::collection::vec((0..POOL.len(), proptest::prelude::any::<u8>()), 0..14),
+        edits in proptest::collection::vec((0..POOL.len(), proptest::prelude::any::<u8>()), 0..6),
+        level in 0usize..4,
+    ) {
+        let a = pool_tree(&a);
+        let a_before = a.clone().compacted();
+        let mut b = a.clone();
+        edit_tree(&mut b, &edits);
+        proptest::prop_assert_eq!(&a, &a_before);
+        let unshared = b.clone().compacted();
+        let mut reshared = unshared.clone().compacted();
+        let equal = reshared.share_with(&a);
+        proptest::prop_assert_eq!(equal, a == b);
+        proptest::prop_assert_eq!(&reshared, &b);
+        let path: Vec<NodeId> = match level {
+            0 => vec![],
+            1 => vec![NodeId::new("access")],
+            2 => vec![NodeId::new("interfaces")],
+            _ => vec![NodeId::new("services"), NodeId::new("l2tp")],
+        };
+        let expected = reference::diff_in(&crate::table::ROOT, &a_before, &unshared, &path);
+        proptest::prop_assert_eq!(&diff(&a, &b, &path), &expected);
+        proptest::prop_assert_eq!(&diff(&a, &reshared, &path), &expected);
+        proptest::prop_assert_eq!(&diff(&a_before, &unshared, &path), &expected);
+    }
+}
+
 /// A thousand profiles with one changed: the same single block as before, and the
 /// unchanged profiles are paired by position (no hashing) — the aligned case.
 #[test]

@@ -4,8 +4,7 @@
 //! back gives the same tree.
 
 use crate::def::{Kind, Stmt, Type};
-use crate::tree::{Node, NodeId};
-use indexmap::map::Entry;
+use crate::tree::{Entry, Node, NodeId};
 use std::cmp::Ordering;
 
 /// Where a child sorts under `parent`: its statement's position, then its numeric key for a

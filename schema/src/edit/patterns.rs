@@ -9,7 +9,6 @@ use super::WordError;
 use crate::def::{Kind, Stmt, Type};
 use crate::table;
 use crate::tree::{Node, NodeId};
-use indexmap::IndexMap;
 use regex::Regex;
 
 /// The names of the entries of the list `words` names (the list keyword, without a key)
@@ -145,7 +144,7 @@ fn replace_in(
         }
     }
     let children = std::mem::take(&mut node.children);
-    let mut rebuilt = IndexMap::with_capacity(children.len());
+    let mut rebuilt = crate::tree::Children::with_capacity(children.len());
     for (mut id, mut child) in children {
         let child_stmt = stmt.and_then(|s| s.child(&id.keyword));
         if *left > 0 {
