@@ -89,7 +89,7 @@ pub(super) struct TunnelEntry {
     /// ordered inserts, cost twice that per session when they hold it inline.
     pub sessions: BTreeMap<u16, Box<SessionEntry>>,
     pub session_ids: SessionIdAllocator,
-    pub pending: Vec<PendingCall>,
+    pub pending: super::pending::PendingCalls,
     /// Sessions still being set up, oldest first (`call_setup`).
     pub call_setups: VecDeque<CallSetup>,
     pub max_sessions: Option<u32>,
@@ -144,7 +144,7 @@ impl TunnelEntry {
             origin,
             sessions: BTreeMap::new(),
             session_ids: SessionIdAllocator::new(start),
-            pending: Vec::new(),
+            pending: Default::default(),
             call_setups: VecDeque::new(),
             max_sessions,
             opened_at: now,

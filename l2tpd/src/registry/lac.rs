@@ -209,7 +209,7 @@ impl Registry {
         let Some(entry) = self.tunnels.get_mut(&tunnel_id) else {
             return;
         };
-        let pending = std::mem::take(&mut entry.pending);
+        let pending = entry.pending.take();
         let mut started = Vec::new();
         for call in pending {
             let Some(session_id) = entry.session_ids.allocate() else {
@@ -298,7 +298,7 @@ impl Registry {
             None => false,
             Some(CallLocation::Pending { tunnel_id }) => {
                 if let Some(entry) = self.tunnels.get_mut(&tunnel_id) {
-                    entry.pending.retain(|p| p.call_ref != call);
+                    entry.pending.remove(call);
                 }
                 self.calls.remove(&call);
                 self.events.push_back(RegistryEvent::SessionDown {

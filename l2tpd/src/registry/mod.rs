@@ -55,6 +55,7 @@ mod lac;
 mod lifecycle;
 mod lns;
 mod outgoing_call;
+mod pending;
 mod report;
 mod route;
 mod settings;

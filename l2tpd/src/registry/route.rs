@@ -313,7 +313,7 @@ impl Registry {
                 counters: session.counters(),
             });
         }
-        let pending = std::mem::take(&mut entry.pending);
+        let pending = entry.pending.take();
         let failed = match reason {
             CloseReason::Local(_) => false,
             CloseReason::RetransmissionsExhausted => true,
@@ -344,7 +344,7 @@ impl Registry {
         if self.by_peer.get(&key) == Some(&tunnel_id) {
             self.by_peer.remove(&key);
         }
-        for call in &entry.pending {
+        for call in entry.pending.iter() {
             self.calls.remove(&call.call_ref);
         }
         let total: Counters = entry.counters();
