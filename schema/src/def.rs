@@ -102,6 +102,9 @@ pub struct Stmt {
     /// Junos' `action (terminate | drop | delay seconds)`. Setting one removes the others;
     /// a configuration loaded with two is refused at commit.
     pub choice: bool,
+    /// For a keyless list (its `name` is empty): the name Junos gives its entries in XML and
+    /// JSON (`client-address-list`), where an element needs a name.
+    pub element: Option<&'static str>,
     pub children: &'static [Stmt],
 }
 
@@ -121,6 +124,7 @@ impl Stmt {
             braced: false,
             no_effect: None,
             choice: false,
+            element: None,
             children: &[],
         }
     }
@@ -192,6 +196,24 @@ impl Stmt {
         self.children.iter().find(|c| c.positional)
     }
 
+    /// A keyless list: its entries are written by their key alone, straight in the block of
+    /// the statement above (`client-list L { 127.0.0.0/8; }`, `set snmp client-list L
+    /// 127.0.0.0/8`), Junos' "nokeyword" list. Its name, and the keyword of its entries'
+    /// [`crate::tree::NodeId`]s, is the empty string.
+    pub fn is_keyless(&self) -> bool {
+        self.name.is_empty() && matches!(self.kind, Kind::List(_))
+    }
+
+    /// The keyless list among the children, if any: a word that names no child is its key.
+    pub fn keyless_child(&self) -> Option<&'static Stmt> {
+        self.children.iter().find(|c| c.is_keyless())
+    }
+
+    /// The name of the statement in XML and JSON.
+    pub fn element_name(&self) -> &'static str {
+        self.element.unwrap_or(self.name)
+    }
+
     /// True for statements that hold other statements (containers and list entries).
     pub fn has_block(&self) -> bool {
         matches!(self.kind, Kind::Container | Kind::List(_))
@@ -210,6 +232,19 @@ pub const fn list(
     children: &'static [Stmt],
 ) -> Stmt {
     let mut s = Stmt::base(name, Kind::List(key), help);
+    s.children = children;
+    s
+}
+/// A keyless list (see [`Stmt::is_keyless`]); `element` is its XML and JSON name. The
+/// statement holding it has no other child, so a word there is always a key.
+pub const fn keyless_list(
+    element: &'static str,
+    key: Type,
+    help: &'static str,
+    children: &'static [Stmt],
+) -> Stmt {
+    let mut s = Stmt::base("", Kind::List(key), help);
+    s.element = Some(element);
     s.children = children;
     s
 }

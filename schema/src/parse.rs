@@ -107,3 +107,6 @@ pub(crate) use set_lines::apply as apply_set_lines_in;
 #[cfg(test)]
 #[path = "parse/junos_text_tests.rs"]
 mod junos_text_tests;
+#[cfg(test)]
+#[path = "parse/keyless_tests.rs"]
+mod keyless_tests;

@@ -35,14 +35,24 @@ impl NodeId {
     }
 }
 
+impl NodeId {
+    /// The words an operator types for this statement: the keyword and the key, or the key
+    /// alone for an entry of a keyless list (`127.0.0.0/8` in `client-list L 127.0.0.0/8`).
+    pub fn words(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.keyword)
+            .filter(|k| !k.is_empty())
+            .chain(self.key.as_ref())
+    }
+}
+
 /// Shown as the words an operator types: `tunnel-profile tp1`, keys quoted when they need it.
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.keyword)?;
-        if let Some(key) = &self.key {
-            write!(f, " {}", quote_word(key))?;
+        match (&self.key, self.keyword.is_empty()) {
+            (Some(key), true) => f.write_str(&quote_word(key)),
+            (Some(key), false) => write!(f, "{} {}", self.keyword, quote_word(key)),
+            (None, _) => f.write_str(&self.keyword),
         }
-        Ok(())
     }
 }
 

@@ -582,6 +582,17 @@ fn schema_rows(
     while let Some(word) = words.get(i) {
         let child = match resolve(word.text.as_str(), stmt.children.iter(), |c| c.name) {
             Resolved::One(c) if !word.quoted => c,
+            // `client-list L 127.0.0.0/8`: a word that names nothing is a keyless list's key.
+            Resolved::None if stmt.keyless_child().is_some() => {
+                let Some(list) = stmt.keyless_child() else {
+                    return (Vec::new(), PathEnd::Nothing);
+                };
+                path.push(word.text.clone());
+                i += 1;
+                stmt = list;
+                end = PathEnd::Entry;
+                continue;
+            }
             _ => return (Vec::new(), PathEnd::Nothing),
         };
         i += 1;
@@ -627,7 +638,10 @@ fn schema_rows(
     let rows = stmt
         .children
         .iter()
-        .map(|c| Row::word(marker(c), c.name, c.help))
+        .map(|c| match c.kind {
+            Kind::List(key) if c.is_keyless() => Row::placeholder(&key.placeholder(), c.help),
+            _ => Row::word(marker(c), c.name, c.help),
+        })
         .collect();
     (rows, end)
 }
@@ -832,6 +846,23 @@ mod tests {
         let mut expected: Vec<&str> = first.children.iter().map(|c| c.name).collect();
         expected.sort_unstable();
         assert_eq!(names(&r), expected);
+    }
+
+    /// `client-list L { P; }`: the prefix is offered as a value, and after it what the
+    /// entry takes.
+    #[test]
+    fn a_keyless_list_offers_its_key_then_its_statements() {
+        let at = Where::Configuration { level: &[] };
+        let r = rows(at, &plain_words("set snmp client-list pollers"), "");
+        // An empty list may be set as it is.
+        assert_eq!(names(&r), ["<[Enter]>", "<prefix>"]);
+        assert!(!r[1].keyword, "{:?}", names(&r));
+        let r = rows(
+            at,
+            &plain_words("set snmp client-list pollers 127.0.0.0/8"),
+            "",
+        );
+        assert!(names(&r).contains(&"restrict"), "{:?}", names(&r));
     }
 
     /// `mtu (size | use-lower-layer)`: the range and the keyword are both offered.

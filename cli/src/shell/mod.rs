@@ -541,10 +541,7 @@ fn error_message(e: &MgmtError) -> String {
 pub fn level_words(path: &Path) -> Vec<String> {
     let mut out = Vec::with_capacity(path.len() * 2);
     for id in path {
-        out.push(id.keyword.clone());
-        if let Some(k) = &id.key {
-            out.push(k.clone());
-        }
+        out.extend(id.words().cloned());
     }
     out
 }

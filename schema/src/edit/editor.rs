@@ -80,7 +80,7 @@ impl Editor {
             let container = head.path.split_last().map_or(&[][..], |(_, p)| p);
             let prefix: Vec<String> = container
                 .iter()
-                .flat_map(|id| std::iter::once(id.keyword.clone()).chain(id.key.clone()))
+                .flat_map(|id| id.words().cloned())
                 .collect();
             set_paths.push(head.path.clone());
             own_start = prefix.len();

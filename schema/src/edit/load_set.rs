@@ -32,7 +32,7 @@ pub(crate) fn apply(
     let mut tree = base.clone();
     let prefix: Vec<String> = level_path
         .iter()
-        .flat_map(|id| std::iter::once(id.keyword.clone()).chain(id.key.clone()))
+        .flat_map(|id| id.words().cloned())
         .collect();
     let mut errors = Vec::new();
     for (n, line) in text.split('\n').enumerate() {

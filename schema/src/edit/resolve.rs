@@ -99,6 +99,23 @@ impl Editor {
                 let value = check(*ty, word, i)?;
                 return self.end(words, i + 1, path, p, vec![value]);
             }
+            // `set snmp client-list L 127.0.0.0/8`: a word that is no keyword here (nor the
+            // start of one) is the key of an entry of the keyless list.
+            let keyless = stmt
+                .keyless_child()
+                .filter(|_| stmt.children_with_prefix(word).next().is_none());
+            if let Some(
+                list @ Stmt {
+                    kind: Kind::List(key_type),
+                    ..
+                },
+            ) = keyless
+            {
+                path.push(NodeId::entry(list.name, check(*key_type, word, i)?));
+                stmt = list;
+                i += 1;
+                continue;
+            }
             let child = keyword(stmt, word, i).map_err(|e| not_supported(&path, word, e))?;
             i += 1;
             match child.kind {

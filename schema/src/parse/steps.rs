@@ -103,6 +103,25 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
             i += 1;
             continue;
         }
+        // `client-list L { 127.0.0.0/8; }`: a word that names no statement is the key of an
+        // entry of the keyless list here.
+        if let (
+            None,
+            Some(
+                list @ Stmt {
+                    kind: Kind::List(key_type),
+                    ..
+                },
+            ),
+        ) = (at.stmt.child(&word.text), at.stmt.keyless_child())
+        {
+            let id = NodeId::entry(list.name, at.value(*key_type, word)?);
+            at.path.push(id.clone());
+            steps.push(Step::Block { stmt: list, id });
+            at.stmt = list;
+            i += 1;
+            continue;
+        }
         let Some(child) = at.stmt.child(&word.text) else {
             if unsupported::known(&at.path, &word.text) {
                 let message = format!(

@@ -204,10 +204,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "vrf-target",
         ],
     ),
-    (
-        "snmp community",
-        &["client-list-name", "routing-instance", "view"],
-    ),
+    ("snmp community", &["routing-instance"]),
     (
         "access",
         &[
@@ -223,16 +220,7 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     (
         "snmp",
-        &[
-            "client-list",
-            "engine-id",
-            "filter-interfaces",
-            "interface",
-            "trap-group",
-            "trap-options",
-            "v3",
-            "view",
-        ],
+        &["engine-id", "filter-interfaces", "interface", "v3"],
     ),
 ];
 

@@ -44,7 +44,8 @@ pub(crate) fn contents_lines(
                 out.push((depth, "}".into()));
             }
             _ => {
-                statement_lines(child_stmt, id, child, depth, Head::Keyword, false, out);
+                let head = Head::entry(child_stmt.is_some_and(|s| s.is_keyless()));
+                statement_lines(child_stmt, id, child, depth, head, false, out);
                 i += 1;
             }
         }

@@ -32,7 +32,7 @@ pub(super) fn to_json(root: &'static Stmt, path: &[NodeId], node: &Node) -> Valu
                 entry.insert("name".into(), key_value(stmt, key));
                 entry.extend(object);
                 let mut outer = Map::new();
-                outer.insert(id.keyword.clone(), Value::Array(vec![Value::Object(entry)]));
+                outer.insert(name_of(stmt, id), Value::Array(vec![Value::Object(entry)]));
                 outer
             }
             None => {
@@ -68,7 +68,7 @@ fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &No
         }
         entry.extend(self::members(stmt, node));
         let list = members
-            .entry(id.keyword.clone())
+            .entry(name_of(stmt, id))
             .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(entries) = list {
             entries.push(Value::Object(entry));
@@ -99,6 +99,14 @@ fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &No
     members.insert(id.keyword.clone(), value);
     if !is_object && (node.inactive || node.annotation.is_some()) {
         members.insert(format!("@{}", id.keyword), tags(node));
+    }
+}
+
+/// The member's name: the keyword, or a keyless list's own name (`client-address-list`).
+fn name_of(stmt: Option<&'static Stmt>, id: &NodeId) -> String {
+    match stmt {
+        Some(s) if s.is_keyless() => s.element_name().to_string(),
+        _ => id.keyword.clone(),
     }
 }
 

@@ -35,15 +35,18 @@ pub(super) fn to_xml(
         _ => None,
     };
     let parents = leaf.map_or(path, |(_, parents, _)| parents);
-    for (i, id) in parents.iter().enumerate() {
-        open(id, &Node::default(), inner + i, &mut out, false);
+    let names: Vec<&str> = (0..parents.len())
+        .map(|i| name_of(stmt_for_path_in(root, &parents[..=i]), &parents[i]))
+        .collect();
+    for (i, (id, name)) in parents.iter().zip(&names).enumerate() {
+        open(name, id, &Node::default(), inner + i, &mut out, false);
     }
     match leaf {
         Some((id, _, s)) => element(Some(s), id, node, inner + parents.len(), &mut out),
         None => children(stmt, node, inner + parents.len(), &mut out),
     }
-    for (i, id) in parents.iter().enumerate().rev() {
-        close(id, inner + i, &mut out);
+    for (i, name) in names.iter().enumerate().rev() {
+        close(name, inner + i, &mut out);
     }
     out.push_str(&pad);
     out.push_str("</configuration>\n");
@@ -76,7 +79,7 @@ fn element(stmt: Option<&'static Stmt>, id: &NodeId, node: &Node, depth: usize, 
         ""
     };
     let kind = stmt.map(|s| s.kind);
-    let name = &id.keyword;
+    let name = name_of(stmt, id);
     match kind {
         Some(Kind::Leaf(ty) | Kind::LeafList(ty)) => {
             for value in &node.values {
@@ -107,29 +110,37 @@ fn element(stmt: Option<&'static Stmt>, id: &NodeId, node: &Node, depth: usize, 
             out.push_str(&format!("{pad}<{name}{inactive}/>\n"));
         }
         _ => {
-            open(id, node, depth, out, true);
+            open(name, id, node, depth, out, true);
             children(stmt, node, depth + 1, out);
-            close(id, depth, out);
+            close(name, depth, out);
         }
     }
 }
 
 /// `<name>` and, for a list entry, its `<name>KEY</name>` line.
-fn open(id: &NodeId, node: &Node, depth: usize, out: &mut String, with_tags: bool) {
+/// The element's name: the keyword, or a keyless list's own name (`client-address-list`).
+fn name_of<'a>(stmt: Option<&'static Stmt>, id: &'a NodeId) -> &'a str {
+    match stmt {
+        Some(s) if s.is_keyless() => s.element_name(),
+        _ => &id.keyword,
+    }
+}
+
+fn open(name: &str, id: &NodeId, node: &Node, depth: usize, out: &mut String, with_tags: bool) {
     let pad = "    ".repeat(depth);
     let inactive = if with_tags && node.inactive {
         " inactive=\"inactive\""
     } else {
         ""
     };
-    out.push_str(&format!("{pad}<{}{inactive}>\n", id.keyword));
+    out.push_str(&format!("{pad}<{name}{inactive}>\n"));
     if let Some(key) = &id.key {
         out.push_str(&format!("{pad}    <name>{}</name>\n", escape(key)));
     }
 }
 
-fn close(id: &NodeId, depth: usize, out: &mut String) {
-    out.push_str(&format!("{}</{}>\n", "    ".repeat(depth), id.keyword));
+fn close(name: &str, depth: usize, out: &mut String) {
+    out.push_str(&format!("{}</{name}>\n", "    ".repeat(depth)));
 }
 
 /// Text and attribute values escaped for XML.

@@ -18,6 +18,20 @@ pub(super) const SNMP: Stmt = container(
             TEXT,
             "Contact information for administrator (sysContact)",
         ),
+        // Junos shows `client-list L { 198.18.0.0/24; 198.18.0.5/32 restrict; }`: the
+        // prefixes stand alone in the list's block, as in `clients { ... }`.
+        list(
+            "client-list",
+            NAME,
+            "Client list",
+            &[keyless_list(
+                "client-address-list",
+                Type::IpPrefix,
+                "Client address",
+                CLIENT,
+            )
+            .one_line()],
+        ),
         list(
             "community",
             NAME,
@@ -30,6 +44,14 @@ pub(super) const SNMP: Stmt = container(
                     "Authorization type",
                 )
                 .default("read-only"),
+                // Junos: a community takes `clients` or `client-list-name`, not both
+                // (validate::device).
+                leaf(
+                    "client-list-name",
+                    NAME,
+                    "The name of the client list or prefix list",
+                )
+                .refers_to(&["snmp", "client-list"]),
                 // Junos shows `clients { 198.18.0.0/24; 198.18.0.5/32 restrict; }`, one
                 // prefix a line; the longest prefix holding a source decides.
                 list(

@@ -219,7 +219,22 @@ pub(super) fn interfaces(root: View<'_>) -> BTreeMap<String, Interface> {
         .collect()
 }
 
+/// The prefixes of `clients { P; P restrict; }` or of a `client-list L { P; }` block.
+fn snmp_clients<'a>(entries: impl Iterator<Item = (&'a str, View<'a>)>) -> Vec<SnmpClient> {
+    entries
+        .filter_map(|(p, e)| SnmpClient::parse(p, e.flag("restrict")))
+        .collect()
+}
+
 pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
+    // `client-list-name L` gives the community the list's prefixes, decided as `clients`
+    // (an unknown list is refused at commit, so none here means an unchecked tree).
+    let client_list = |name: &str| {
+        s.entries("client-list")
+            .find(|(n, _)| *n == name)
+            .map(|(_, l)| snmp_clients(l.entries("")))
+            .unwrap_or_default()
+    };
     SnmpConfig {
         enabled: s.present(),
         description: s.string("description"),
@@ -235,12 +250,17 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
                     // Configurations committed when `clients` was a leaf-list hold the
                     // prefixes as values: read those too, or an upgrade would open the
                     // community to every client.
-                    clients: c
-                        .entries("clients")
-                        .map(|(p, e)| (p.to_string(), e.flag("restrict")))
-                        .chain(c.values("clients").into_iter().map(|p| (p, false)))
-                        .filter_map(|(p, restrict)| SnmpClient::parse(&p, restrict))
-                        .collect(),
+                    clients: match c.string("client-list-name") {
+                        Some(list) => client_list(&list),
+                        None => snmp_clients(c.entries("clients"))
+                            .into_iter()
+                            .chain(
+                                c.values("clients")
+                                    .iter()
+                                    .filter_map(|p| SnmpClient::parse(p, false)),
+                            )
+                            .collect(),
+                    },
                     view: c.string("view"),
                 };
                 (name.to_string(), community)

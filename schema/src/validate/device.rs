@@ -11,6 +11,31 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
     interface_addresses(root, findings);
     snmp(config, findings);
     snmp_views(root, findings);
+    snmp_client_lists(root, findings);
+}
+
+/// Junos takes a community's clients from `clients { ... }` or from `client-list-name L`,
+/// never from both: which would decide is not something to guess.
+fn snmp_client_lists(root: &Node, findings: &mut Findings) {
+    let Some(snmp) = root.children.get(&NodeId::new("snmp")) else {
+        return;
+    };
+    for (name, c) in entries(snmp, "community") {
+        let has_clients = c.children.keys().any(|id| id.keyword == "clients");
+        let Some(list) = c.children.get(&NodeId::new("client-list-name")) else {
+            continue;
+        };
+        if has_clients {
+            findings.error(
+                vec![NodeId::new("snmp"), NodeId::entry("community", name)],
+                format!(
+                    "client-list-name {}",
+                    list.values.first().map_or("", String::as_str)
+                ),
+                "client-list-name and clients are mutually exclusive",
+            );
+        }
+    }
 }
 
 /// `view V { oid O include|exclude; }`: O is a numeric OID (the agent knows no MIB names)

@@ -297,7 +297,7 @@ impl Mgmt {
                         "Process: l2tpd, path: [edit{}], statement: {}, {}",
                         e.path
                             .iter()
-                            .flat_map(|id| std::iter::once(&id.keyword).chain(id.key.as_ref()))
+                            .flat_map(|id| id.words())
                             .fold(String::new(), |s, w| s + " " + w),
                         e.statement,
                         e.message
