@@ -12,6 +12,7 @@ mod net;
 mod pppoe;
 mod routing;
 mod secret;
+mod syslog;
 mod system;
 #[cfg(test)]
 mod tests;
@@ -43,6 +44,10 @@ pub use routing::{
     RoutingInstance, FIRST_TABLE_ID, MAX_LINUX_IFNAME, RESERVED_INSTANCE_NAMES, VRF_PREFIX,
 };
 pub use secret::Secret;
+pub use syslog::{
+    syslog_file_name_problem, syslog_regex, Facility, Level, Selectors, Severity, SyslogConfig,
+    SyslogFile, SyslogHost, STATE_FILES,
+};
 pub use system::{login_regex, LoginClassConfig};
 
 use crate::table::ROOT;
@@ -65,6 +70,9 @@ pub struct RouterConfig {
     pub time_zone: Option<String>,
     /// `[edit system login message]`, as written (`\n` not yet a new line).
     pub login_message: Option<String>,
+    /// `[edit system syslog]`.
+    #[serde(default)]
+    pub syslog: SyslogConfig,
     pub l2tp: L2tpConfig,
     pub tunnel_profiles: BTreeMap<String, TunnelProfile>,
     pub tunnel_switch_profiles: BTreeMap<String, TunnelSwitchProfile>,
@@ -107,6 +115,7 @@ pub fn router_config(root: &Node) -> RouterConfig {
         host_name: system.string("host-name"),
         login_message: system.container("login").string("message"),
         time_zone: system.string("time-zone"),
+        syslog: syslog::syslog(system),
         login_users: system
             .container("login")
             .entries("user")

@@ -31,10 +31,16 @@ pub fn is_log_file(name: &str, bases: &[&str]) -> bool {
     })
 }
 
-/// The bases of the log files: `messages` and the trace file (when traceoptions is set).
-pub fn bases(trace_file: Option<&str>) -> Vec<&str> {
+/// The bases of the log files: `messages` (written by default, and kept readable once a
+/// configuration names other files), the configured syslog files, and the trace file (when
+/// traceoptions is set). Only bare file names: never a path.
+pub fn bases<'a>(trace_file: Option<&'a str>, syslog_files: &[&'a str]) -> Vec<&'a str> {
     let mut bases = vec![MESSAGES];
-    bases.extend(trace_file.filter(|t| *t != MESSAGES && !t.contains('/')));
+    for name in syslog_files.iter().copied().chain(trace_file) {
+        if !name.contains('/') && !bases.contains(&name) {
+            bases.push(name);
+        }
+    }
     bases
 }
 
@@ -189,8 +195,16 @@ mod tests {
 
     #[test]
     fn log_file_names() {
-        let bases = bases(Some("l2tpd"));
-        for ok in ["messages", "messages.0", "messages.9", "l2tpd", "l2tpd.3"] {
+        let bases = bases(Some("l2tpd"), &["commits", "messages"]);
+        for ok in [
+            "messages",
+            "messages.0",
+            "messages.9",
+            "l2tpd",
+            "l2tpd.3",
+            "commits",
+            "commits.1",
+        ] {
             assert!(is_log_file(ok, &bases), "{ok}");
         }
         for no in [
@@ -204,13 +218,17 @@ mod tests {
         ] {
             assert!(!is_log_file(no, &bases), "{no}");
         }
-        assert_eq!(super::bases(Some("../etc/passwd")), ["messages"]);
+        assert_eq!(
+            super::bases(Some("../etc/passwd"), &["a/b", "messages"]),
+            ["messages"]
+        );
+        assert_eq!(bases.len(), 3);
     }
 
     #[test]
     fn list_read_and_follow() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let bases = bases(None);
+        let bases = bases(None, &[]);
         fs::write(dir.path().join("messages"), "one\ntwo\n").expect("write");
         fs::write(dir.path().join("config.db"), "db").expect("write");
         let listed = list(dir.path(), &bases).expect("list");

@@ -1,103 +1,130 @@
-//! The daemon's system log, as Junos' `/var/log/messages`: every event at `info` and above
-//! (not the per-message traces) goes to the file `messages` in the state directory, rotated
-//! by size and bounded (`messages`, `messages.0` … `messages.9`, 1 MiB each), and to syslog
-//! over `/dev/log` when there is one. Lines read as Junos writes them:
+//! The daemon's system log, as Junos' syslog: each event has a Junos facility and severity
+//! (`select`), and goes to the destinations `[edit system syslog]` configures (`outputs`):
+//! files in the state directory, rotated by size and bounded, and remote hosts over UDP.
+//! With no file configured, `messages` is written as Junos' factory configuration writes it
+//! (`any notice; authorization info;`), 1 MB × 10 archived copies. Every event at `info` and
+//! above also goes to syslog over `/dev/log` when there is one. Lines read as Junos writes
+//! them:
 //!
 //! `Dec  3 18:20:01  router l2tpd[4242]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)`
 //!
-//! Times are in `system time-zone`, UTC when none is configured. The tags are in
-//! `tags`; `files` serves `show log` and `monitor start`.
+//! Times are in `system time-zone`, UTC when none is configured; `time-format year` and
+//! `millisecond` add to them. A commit applies the new settings at once (`configure`). The
+//! tags are in `tags`; `files` serves `show log` and `monitor start`.
 
 pub mod files;
+pub mod outputs;
+pub mod select;
 mod syslog;
 pub mod tags;
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError, RwLock};
 
+use schema::typed::SyslogConfig;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::{Context, Layer};
 
-use crate::trace::RotatingFile;
+use outputs::Outputs;
+pub use outputs::{Entry, MESSAGES};
 pub use syslog::Syslog;
 
-/// The log file's name in the state directory.
-pub const MESSAGES: &str = "messages";
-/// Rotated when the next line would pass this size.
-pub const MESSAGES_SIZE: u64 = 1024 * 1024;
-/// `messages` and `messages.0` ..= `messages.9`: at most 11 MiB in all.
-pub const MESSAGES_FILES: u32 = 11;
 /// The program name in every line.
 const PROGRAM: &str = "l2tpd";
 
-/// Where the log goes: the file (once the state directory is ready) and syslog.
+/// Where the log goes: the configured files (once the state directory is ready) and hosts,
+/// and syslog.
 #[derive(Debug, Default)]
 pub struct SystemLog {
-    file: Mutex<Option<RotatingFile>>,
+    outputs: Mutex<Outputs>,
+    /// The state directory and the configuration last applied (files are opened again
+    /// when the directory arrives after the configuration).
+    settings: Mutex<(Option<PathBuf>, SyslogConfig)>,
     syslog: Option<Syslog>,
     host: RwLock<String>,
     pid: u32,
+    /// Packets to hosts that could not be sent (full buffer, unreachable).
+    dropped: AtomicU64,
 }
 
 impl SystemLog {
     pub fn new(syslog: Option<Syslog>) -> SystemLog {
         SystemLog {
-            file: Mutex::new(None),
             syslog,
             host: RwLock::new("router".into()),
             pid: std::process::id(),
+            ..SystemLog::default()
         }
     }
 
-    /// Starts writing `messages` in `dir` with the given bounds.
-    pub fn open_file(&self, dir: &Path, size: u64, files: u32) -> std::io::Result<()> {
-        let file = RotatingFile::open(&dir.join(MESSAGES), size, files, false)?;
-        *self.file.lock().unwrap_or_else(PoisonError::into_inner) = Some(file);
-        Ok(())
+    /// Files go in `dir` from now on.
+    pub fn set_dir(&self, dir: &Path) -> Vec<String> {
+        let config = {
+            let mut settings = self.settings.lock().unwrap_or_else(PoisonError::into_inner);
+            settings.0 = Some(dir.to_path_buf());
+            settings.1.clone()
+        };
+        self.configure(&config)
+    }
+
+    /// Applies `[edit system syslog]`. Returns what could not be opened; the caller logs it
+    /// (logging here, under the lock, would come back to this log).
+    pub fn configure(&self, config: &SyslogConfig) -> Vec<String> {
+        let dir = {
+            let mut settings = self.settings.lock().unwrap_or_else(PoisonError::into_inner);
+            settings.1 = config.clone();
+            settings.0.clone()
+        };
+        let (outputs, problems) = Outputs::open(dir.as_deref(), config);
+        *self.outputs.lock().unwrap_or_else(PoisonError::into_inner) = outputs;
+        problems
     }
 
     pub fn set_host_name(&self, name: &str) {
         *self.host.write().unwrap_or_else(PoisonError::into_inner) = name.to_string();
     }
 
-    /// Writes one event at Unix time `now`.
-    pub fn write(&self, now: i64, level: &Level, tag: Option<&str>, text: &str) {
+    /// Packets to syslog hosts dropped so far.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Writes one event of `level` at `now_ms` (Unix time in milliseconds).
+    pub fn write(&self, now_ms: i64, level: &Level, tag: Option<&str>, text: &str) {
         let host = self
             .host
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        let stamp = stamp(now);
-        let body = body(self.pid, tag, text);
-        if let Some(file) = self
-            .file
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_mut()
+        let text = text.replace(['\n', '\r'], " ");
+        let entry = Entry {
+            facility: select::facility(tag),
+            severity: select::severity(level, tag),
+            tag,
+            text: &text,
+        };
+        let source = format!("{PROGRAM}[{}]", self.pid);
         {
-            // Nowhere to report a failed log write but the log itself.
-            let _ = file.write_line(&format!("{stamp}  {host} {body}"));
+            let mut outputs = self.outputs.lock().unwrap_or_else(PoisonError::into_inner);
+            let stamp = stamp_with(now_ms, outputs.year, outputs.millisecond);
+            let written = outputs.write(&stamp, &host, &source, &entry);
+            if written.dropped > 0 {
+                self.dropped.fetch_add(written.dropped, Ordering::Relaxed);
+            }
         }
         if let Some(s) = &self.syslog {
-            s.send(&syslog::format(
-                syslog::severity(level, tag.is_some()),
-                &stamp,
+            s.send(&outputs::rfc3164(
+                select::wire_number(entry.facility),
+                entry.severity,
+                &stamp(now_ms.div_euclid(1000)),
                 &host,
-                &body,
+                &format!("{source}: {}", entry.message(false)),
             ));
         }
-    }
-}
-
-/// `l2tpd[PID]: TAG: text`, on one line whatever the text holds.
-fn body(pid: u32, tag: Option<&str>, text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ");
-    match tag {
-        Some(tag) => format!("{PROGRAM}[{pid}]: {tag}: {text}"),
-        None => format!("{PROGRAM}[{pid}]: {text}"),
     }
 }
 
@@ -105,6 +132,22 @@ fn body(pid: u32, tag: Option<&str>, text: &str) -> String {
 /// `system time-zone` (UTC when none).
 pub fn stamp(unix: i64) -> String {
     schema::timezone::current().strftime(unix, "%b %e %H:%M:%S")
+}
+
+/// The stamp as `time-format` asks: `Mmm dd yyyy hh:mm:ss` with `year`, `.mmm` after the
+/// seconds with `millisecond`, as Junos writes them.
+pub fn stamp_with(now_ms: i64, year: bool, millisecond: bool) -> String {
+    let seconds = now_ms.div_euclid(1000);
+    let format = if year {
+        "%b %e %Y %H:%M:%S"
+    } else {
+        "%b %e %H:%M:%S"
+    };
+    let mut text = schema::timezone::current().strftime(seconds, format);
+    if millisecond {
+        let _ = write!(text, ".{:03}", now_ms.rem_euclid(1000));
+    }
+    text
 }
 
 /// The daemon's log, set up once by `main` (tests that run the engine alone have none).
@@ -122,14 +165,20 @@ where
     }))
 }
 
-/// The state directory is ready: `messages` is written from now on.
+/// The state directory is ready: the log files are written in it from now on.
 pub fn open_messages(dir: &Path) {
     if let Some(log) = DAEMON.get() {
-        if let Err(e) = log.open_file(dir, MESSAGES_SIZE, MESSAGES_FILES) {
-            tracing::warn!(
-                "cannot open the log file {}: {e}",
-                dir.join(MESSAGES).display()
-            );
+        for problem in log.set_dir(dir) {
+            tracing::warn!("{problem}");
+        }
+    }
+}
+
+/// A commit (or the start) made `config` active: its `system syslog` applies from now on.
+pub fn configure(config: &SyslogConfig) {
+    if let Some(log) = DAEMON.get() {
+        for problem in log.configure(config) {
+            tracing::warn!("{problem}");
         }
     }
 }
@@ -148,11 +197,16 @@ impl<S: Subscriber> Layer<S> for MessagesLayer {
         let Some(log) = DAEMON.get() else { return };
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let now = std::time::SystemTime::now()
+        let now_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         let text = fields.message + &fields.rest;
-        log.write(now, event.metadata().level(), fields.tag.as_deref(), &text);
+        log.write(
+            now_ms,
+            event.metadata().level(),
+            fields.tag.as_deref(),
+            &text,
+        );
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use schema::typed::{Facility, Level as Selected, Selectors, SyslogFile};
 use std::fs;
 
 #[test]
@@ -7,16 +8,17 @@ fn junos_line_layout() {
     assert_eq!(stamp(1_797_618_000), "Dec 18 18:20:00");
     let dir = tempfile::tempdir().expect("tempdir");
     let log = SystemLog::new(None);
-    log.open_file(dir.path(), MESSAGES_SIZE, MESSAGES_FILES)
-        .expect("open");
+    assert!(log.set_dir(dir.path()).is_empty());
     log.set_host_name("r1");
     log.write(
-        1_796_322_001,
+        1_796_322_001_000,
         &Level::INFO,
         Some(tags::UI_COMMIT),
         "User 'root' requested 'commit' operation (comment: none)",
     );
-    log.write(1_796_322_002, &Level::WARN, None, "two\nlines");
+    log.write(1_796_322_002_000, &Level::WARN, None, "two\nlines");
+    // Untagged information is below the factory default's `any notice`.
+    log.write(1_796_322_003_000, &Level::INFO, None, "l2tpd serving");
     let text = fs::read_to_string(dir.path().join(MESSAGES)).expect("read");
     let pid = std::process::id();
     assert_eq!(
@@ -28,34 +30,76 @@ fn junos_line_layout() {
     );
 }
 
-/// However much is logged, the files stay bounded: `messages` and `messages.0` ..= `.9`,
-/// none past its size.
 #[test]
-fn rotation_is_bounded_in_count_and_size() {
+fn time_format_adds_year_and_milliseconds() {
+    assert_eq!(
+        stamp_with(1_796_322_001_042, false, false),
+        "Dec  3 18:20:01"
+    );
+    assert_eq!(
+        stamp_with(1_796_322_001_042, true, false),
+        "Dec  3 2026 18:20:01"
+    );
+    assert_eq!(
+        stamp_with(1_796_322_001_042, false, true),
+        "Dec  3 18:20:01.042"
+    );
+    assert_eq!(
+        stamp_with(1_796_322_001_042, true, true),
+        "Dec  3 2026 18:20:01.042"
+    );
+}
+
+/// A commit's `system syslog` applies at once: new files, new selection, new time format,
+/// and a file opened before the state directory was known is opened when it is.
+#[test]
+fn configure_applies_without_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
     let log = SystemLog::new(None);
-    let size = 1000;
-    log.open_file(dir.path(), size, MESSAGES_FILES)
-        .expect("open");
-    for n in 0..2000 {
-        log.write(1_796_322_001, &Level::INFO, None, &format!("event {n}"));
-    }
-    let mut names: Vec<String> = fs::read_dir(dir.path())
-        .expect("list")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let mut want: Vec<String> = (0..10).map(|n| format!("messages.{n}")).collect();
-    want.push("messages".into());
-    want.sort();
-    assert_eq!(names, want);
-    for name in &names {
-        let len = fs::metadata(dir.path().join(name)).expect("meta").len();
-        assert!(len <= size, "{name} is {len} octets");
-    }
-    // The newest line is in `messages`, the ones just before it in `messages.0`.
-    let newest = fs::read_to_string(dir.path().join(MESSAGES)).expect("read");
-    assert!(newest.ends_with("event 1999\n"), "{newest}");
+    let mut config = SyslogConfig {
+        millisecond: true,
+        ..SyslogConfig::default()
+    };
+    config.files.insert(
+        "commits".into(),
+        SyslogFile {
+            selectors: Selectors {
+                any: None,
+                facilities: [(Facility::InteractiveCommands, Selected::Any)]
+                    .into_iter()
+                    .collect(),
+            },
+            matches: None,
+            size: 65536,
+            files: 1,
+            explicit_priority: false,
+        },
+    );
+    assert!(log.configure(&config).is_empty());
+    assert!(log.set_dir(dir.path()).is_empty());
+    log.write(1_796_322_001_005, &Level::INFO, Some(tags::UI_COMMIT), "c");
+    log.write(1_796_322_001_005, &Level::ERROR, None, "e");
+    let pid = std::process::id();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("commits")).expect("read"),
+        format!("Dec  3 18:20:01.005  router l2tpd[{pid}]: UI_COMMIT: c\n")
+    );
+    assert!(!dir.path().join(MESSAGES).exists());
+
+    // Back to no syslog file: `messages` again, and `commits` no longer grows.
+    assert!(log.configure(&SyslogConfig::default()).is_empty());
+    log.write(1_796_322_002_000, &Level::ERROR, None, "e2");
+    assert_eq!(
+        fs::read_to_string(dir.path().join(MESSAGES)).expect("read"),
+        format!("Dec  3 18:20:02  router l2tpd[{pid}]: e2\n")
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("commits"))
+            .expect("read")
+            .lines()
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -66,5 +110,17 @@ fn every_tag_is_documented() {
             doc.contains(&format!("`{tag}`")),
             "{tag} missing from docs/system-log.md"
         );
+    }
+}
+
+/// The names a syslog file may not take are the daemon's own files, whoever renames them.
+#[test]
+fn reserved_names_are_the_state_directory_files() {
+    for name in [
+        commit_db::DATABASE_FILE_NAME,
+        commit_db::RECOVERY_FILE_NAME,
+        schema::mgmt::SOCKET_NAME,
+    ] {
+        assert!(schema::typed::STATE_FILES.contains(&name), "{name}");
     }
 }

@@ -149,6 +149,7 @@ impl Mgmt {
             scheduled: None,
         };
         crate::log::set_host_name(&mgmt.host_name());
+        crate::log::configure(&mgmt.active_config.syslog);
         if let Err(e) = mgmt.engine.apply_at_start(&mgmt.active_config) {
             tracing::error!("the active configuration was refused by the engine at start: {e}");
         }
@@ -1123,6 +1124,8 @@ impl Mgmt {
         self.generation += 1;
         apply_time_zone(&self.active_config);
         crate::log::set_host_name(&self.host_name());
+        // `system syslog` applies at once, as the time zone and host name do.
+        crate::log::configure(&self.active_config.syslog);
         Ok(committed.recovery_copy.err().map(|e| {
             format!("warning: the recovery copy was not updated ({e}); the configuration database holds the commit")
         }))

@@ -83,8 +83,8 @@ pub(super) const SYSTEM: Stmt = container(
                 ),
             ],
         ),
-        // Junos' syslog stanza, loaded and shown as Junos writes it. The daemon's log is
-        // still the `messages` file of the state directory plus /dev/log (l2tpd/src/log/).
+        // Junos' syslog stanza, loaded and shown as Junos writes it. The daemon's log
+        // (l2tpd/src/log/) honours its files and hosts; docs/system-log.md says how.
         container(
             "syslog",
             "System logging facility",
@@ -93,8 +93,9 @@ pub(super) const SYSTEM: Stmt = container(
                     "user",
                     Type::Str { max_len: 63 },
                     "Notify a user of the event",
-                    SYSLOG_FACILITIES,
-                ),
+                    SYSLOG_USER,
+                )
+                .no_effect("messages are not sent to users' terminals yet"),
                 list(
                     "host",
                     Type::Identifier { max_len: 255 },
@@ -112,9 +113,6 @@ pub(super) const SYSTEM: Stmt = container(
                 )
                 .one_line(),
             ],
-        )
-        .no_effect(
-            "the daemon logs to the messages file of its state directory and to /dev/log; syslog files, hosts and users are not honoured yet",
         ),
         // Host-level statements: the Linux host under l2tpd owns what they set. They are taken
         // so that a Junos configuration loads whole, shown as written, and each one warns at
@@ -268,35 +266,83 @@ macro_rules! syslog_facilities {
     };
 }
 
-const SYSLOG_FACILITIES: &[Stmt] = syslog_facilities!();
+/// `match "RE"`: only messages the regular expression finds something in (checked at commit).
+const SYSLOG_MATCH: Stmt = leaf(
+    "match",
+    Type::Str { max_len: 255 },
+    "Regular expression for lines to be logged",
+);
+
+/// `explicit-priority`: `%FACILITY-SEVERITY-TAG` before each message.
+const SYSLOG_EXPLICIT_PRIORITY: Stmt = flag(
+    "explicit-priority",
+    "Include priority and facility in messages",
+);
+
+/// `user * { any emergency; }`.
+const SYSLOG_USER: &[Stmt] = syslog_facilities!(SYSLOG_MATCH);
 
 /// `host A { any any; port 514; }`.
 const SYSLOG_HOST: &[Stmt] = syslog_facilities!(
-    leaf("port", uint(1, 65535), "Port number"),
+    SYSLOG_MATCH,
+    leaf("port", uint(1, 65535), "Port number").default("514"),
+    leaf(
+        "facility-override",
+        Type::Enum(&[
+            "authorization",
+            "daemon",
+            "ftp",
+            "kernel",
+            "local0",
+            "local1",
+            "local2",
+            "local3",
+            "local4",
+            "local5",
+            "local6",
+            "local7",
+            "user",
+        ]),
+        "Alternate facility for logging to remote host",
+    ),
+    leaf(
+        "log-prefix",
+        Type::Identifier { max_len: 63 },
+        "Prefix for all logging to this host",
+    ),
     leaf(
         "source-address",
         Type::Ipv4,
         "Use specified address as source address",
     ),
+    SYSLOG_EXPLICIT_PRIORITY,
 );
 
-/// `file NAME { any notice; archive size 1m files 10; }`.
-const SYSLOG_FILE: &[Stmt] = syslog_facilities!(container(
-    "archive",
-    "Archive file information",
-    &[
-        leaf(
-            "size",
-            Type::Size {
-                min: 65536,
-                max: 1 << 30,
-            },
-            "Size of files to be archived",
-        ),
-        leaf("files", uint(1, 1000), "Number of files to be archived"),
-    ],
-)
-.one_line());
+/// `file NAME { any notice; archive size 1m files 10; }`: Junos' defaults (1 MB, ten
+/// archived files) are the table's.
+const SYSLOG_FILE: &[Stmt] = syslog_facilities!(
+    SYSLOG_MATCH,
+    container(
+        "archive",
+        "Archive file information",
+        &[
+            leaf(
+                "size",
+                Type::Size {
+                    min: 65536,
+                    max: 1 << 30,
+                },
+                "Size of files to be archived",
+            )
+            .default("1m"),
+            leaf("files", uint(1, 1000), "Number of files to be archived").default("10"),
+        ],
+    )
+    .one_line(),
+    SYSLOG_EXPLICIT_PRIORITY,
+    flag("structured-data", "Log system message in structured format")
+        .no_effect("files are written in Junos' standard format only"),
+);
 
 /// Junos' predefined login classes, which `system login class` may not redefine.
 pub const PREDEFINED_CLASSES: &[&str] = &["operator", "read-only", "super-user", "unauthorized"];

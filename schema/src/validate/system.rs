@@ -3,7 +3,7 @@
 use super::Findings;
 use crate::table::PREDEFINED_CLASSES;
 use crate::tree::NodeId;
-use crate::typed::{login_regex, RouterConfig};
+use crate::typed::{login_regex, syslog_file_name_problem, syslog_regex, RouterConfig};
 
 pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
     login_classes(config, findings);
@@ -22,6 +22,7 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
         );
     }
     user_classes(config, findings);
+    syslog(config, findings);
 }
 
 fn login_path() -> Vec<NodeId> {
@@ -72,5 +73,34 @@ fn user_classes(config: &RouterConfig, findings: &mut Findings) {
                 PREDEFINED_CLASSES.join(", ")
             ),
         );
+    }
+}
+
+fn syslog(config: &RouterConfig, findings: &mut Findings) {
+    let path = vec![NodeId::new("system"), NodeId::new("syslog")];
+    let trace_file = config
+        .l2tp
+        .traceoptions
+        .as_ref()
+        .map(|t| t.file.filename.as_deref().unwrap_or("l2tpd"));
+    let matches = |kind: &str, name: &str, re: &Option<String>, findings: &mut Findings| {
+        if let Some(Err(e)) = re.as_deref().map(syslog_regex) {
+            let mut at = path.clone();
+            at.push(NodeId::entry(kind, name));
+            findings.error(
+                at,
+                format!("match \"{}\"", re.as_deref().unwrap_or_default()),
+                e,
+            );
+        }
+    };
+    for (name, file) in &config.syslog.files {
+        if let Some(problem) = syslog_file_name_problem(name, trace_file) {
+            findings.error(path.clone(), format!("file {name}"), problem);
+        }
+        matches("file", name, &file.matches, findings);
+    }
+    for (name, host) in &config.syslog.hosts {
+        matches("host", name, &host.matches, findings);
     }
 }

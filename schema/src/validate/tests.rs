@@ -1019,3 +1019,61 @@ fn snmp_views_need_numeric_oids_and_one_word() {
     set(&mut root, "snmp community=public view", &["missing"]);
     assert!(check(&root).is_err());
 }
+
+#[test]
+fn syslog_file_names_and_match_expressions_are_checked() {
+    let mut root = Node::default();
+    set(&mut root, "system syslog file=messages any", &["notice"]);
+    set(
+        &mut root,
+        "system syslog file=l2tp-events daemon",
+        &["info"],
+    );
+    set(
+        &mut root,
+        "system syslog host=127.0.0.1 match",
+        &["L2TP_.*UP"],
+    );
+    assert!(check(&root).is_ok());
+    set(&mut root, "system syslog file=config.db any", &["any"]);
+    set(&mut root, "system syslog file=mgmt.sock.x any", &["any"]);
+    set(&mut root, "system syslog file=a/b any", &["any"]);
+    set(&mut root, "system syslog file=messages.3 any", &["any"]);
+    set(
+        &mut root,
+        "system syslog host=127.0.0.1 match",
+        &["(unclosed"],
+    );
+    let (found, _) = errors(&root);
+    let found: Vec<_> = found
+        .iter()
+        .map(|(p, s, _)| (p.as_str(), s.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("system syslog", "file a/b"),
+            ("system syslog", "file config.db"),
+            ("system syslog", "file messages.3"),
+            ("system syslog", "file mgmt.sock.x"),
+            ("system syslog host 127.0.0.1", "match \"(unclosed\""),
+        ]
+    );
+    // The trace file's name is the trace file's.
+    let mut root = Node::default();
+    set(
+        &mut root,
+        "services l2tp traceoptions file filename",
+        &["l2tpd"],
+    );
+    set(&mut root, "system syslog file=l2tpd any", &["any"]);
+    let (errors, _) = errors(&root);
+    assert_eq!(
+        errors,
+        vec![err(
+            "system syslog",
+            "file l2tpd",
+            "'l2tpd' is the trace file of [edit services l2tp traceoptions]: choose another name"
+        )]
+    );
+}

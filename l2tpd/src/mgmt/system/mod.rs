@@ -141,10 +141,10 @@ impl Mgmt {
                 }
                 let rotated = of_base.len() - usize::from(of_base.iter().any(|f| f.name == *base));
                 files.push(StateFile {
-                    role: if *base == crate::log::MESSAGES {
-                        "system log".into()
-                    } else {
+                    role: if Some(*base) == self.trace_file() {
                         "trace file (traceoptions)".into()
+                    } else {
+                        "system log".into()
                     },
                     names: match rotated {
                         0 => base.to_string(),
@@ -162,16 +162,22 @@ impl Mgmt {
         })
     }
 
-    /// The names log files start with: `messages`, and the trace file when traceoptions
-    /// is configured.
+    /// The names log files start with: `messages`, the configured syslog files, and the
+    /// trace file when traceoptions is configured.
     fn log_bases(&self) -> Vec<&str> {
-        let trace = self
-            .active_config
+        files::bases(self.trace_file(), &self.syslog_files())
+    }
+
+    fn trace_file(&self) -> Option<&str> {
+        self.active_config
             .l2tp
             .traceoptions
             .as_ref()
-            .map(|t| t.file.filename.as_deref().unwrap_or("l2tpd"));
-        files::bases(trace)
+            .map(|t| t.file.filename.as_deref().unwrap_or("l2tpd"))
+    }
+
+    fn syslog_files(&self) -> Vec<&str> {
+        crate::log::outputs::file_names(&self.active_config.syslog)
     }
 
     fn show_log(&self, file: Option<&str>) -> Outcome {

@@ -1,0 +1,233 @@
+use super::*;
+use schema::typed::{Level, SyslogFile, SyslogHost};
+use std::fs;
+
+fn at_least(severity: Severity) -> Level {
+    Level::AtLeast(severity)
+}
+
+fn selectors(any: Option<Level>, facilities: &[(Facility, Level)]) -> Selectors {
+    Selectors {
+        any,
+        facilities: facilities.iter().copied().collect(),
+    }
+}
+
+fn file(selectors: Selectors) -> SyslogFile {
+    SyslogFile {
+        selectors,
+        matches: None,
+        size: DEFAULT_SIZE,
+        files: DEFAULT_FILES,
+        explicit_priority: false,
+    }
+}
+
+fn host(selectors: Selectors, port: u16) -> SyslogHost {
+    SyslogHost {
+        selectors,
+        matches: None,
+        port,
+        facility_override: None,
+        log_prefix: None,
+        source_address: None,
+        explicit_priority: false,
+    }
+}
+
+const COMMIT: Entry<'static> = Entry {
+    facility: Facility::InteractiveCommands,
+    severity: Severity::Notice,
+    tag: Some("UI_COMMIT"),
+    text: "User 'root' requested 'commit' operation (comment: none)",
+};
+const LOGIN: Entry<'static> = Entry {
+    facility: Facility::Authorization,
+    severity: Severity::Info,
+    tag: Some("UI_LOGIN_EVENT"),
+    text: "User 'root' login",
+};
+const SERVING: Entry<'static> = Entry {
+    facility: Facility::Daemon,
+    severity: Severity::Info,
+    tag: None,
+    text: "l2tpd serving",
+};
+const TUNNEL_UP: Entry<'static> = Entry {
+    facility: Facility::Daemon,
+    severity: Severity::Notice,
+    tag: Some("L2TP_TUNNEL_UP"),
+    text: "tunnel 17 established",
+};
+
+fn write_all(outputs: &mut Outputs, entries: &[Entry<'_>]) {
+    for e in entries {
+        outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", e);
+    }
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    fs::read_to_string(dir.join(name)).unwrap_or_default()
+}
+
+#[test]
+fn without_files_messages_is_junos_factory_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut outputs, problems) = Outputs::open(Some(dir.path()), &SyslogConfig::default());
+    assert!(problems.is_empty(), "{problems:?}");
+    write_all(&mut outputs, &[COMMIT, LOGIN, SERVING, TUNNEL_UP]);
+    assert_eq!(
+        read(dir.path(), MESSAGES),
+        "Dec  3 18:20:01  r1 l2tpd[42]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)\n\
+         Dec  3 18:20:01  r1 l2tpd[42]: UI_LOGIN_EVENT: User 'root' login\n\
+         Dec  3 18:20:01  r1 l2tpd[42]: L2TP_TUNNEL_UP: tunnel 17 established\n"
+    );
+}
+
+#[test]
+fn each_file_gets_what_its_statements_select() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = SyslogConfig::default();
+    config.files.insert(
+        "interactive-commands".into(),
+        file(selectors(
+            None,
+            &[(Facility::InteractiveCommands, Level::Any)],
+        )),
+    );
+    let mut daemon = file(selectors(
+        Some(Level::None),
+        &[(Facility::Daemon, at_least(Severity::Info))],
+    ));
+    daemon.explicit_priority = true;
+    config.files.insert("daemon-log".into(), daemon);
+    let mut matched = file(selectors(Some(Level::Any), &[]));
+    matched.matches = Some("TUNNEL_(UP|DOWN)".into());
+    config.files.insert("tunnels".into(), matched);
+    let (mut outputs, problems) = Outputs::open(Some(dir.path()), &config);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(outputs.file_count(), 3);
+    write_all(&mut outputs, &[COMMIT, LOGIN, SERVING, TUNNEL_UP]);
+
+    // Configured files replace `messages`.
+    assert!(!dir.path().join(MESSAGES).exists());
+    assert_eq!(
+        read(dir.path(), "interactive-commands"),
+        "Dec  3 18:20:01  r1 l2tpd[42]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)\n"
+    );
+    assert_eq!(
+        read(dir.path(), "daemon-log"),
+        "Dec  3 18:20:01  r1 l2tpd[42]: %DAEMON-6: l2tpd serving\n\
+         Dec  3 18:20:01  r1 l2tpd[42]: %DAEMON-5-L2TP_TUNNEL_UP: tunnel 17 established\n"
+    );
+    assert_eq!(
+        read(dir.path(), "tunnels"),
+        "Dec  3 18:20:01  r1 l2tpd[42]: L2TP_TUNNEL_UP: tunnel 17 established\n"
+    );
+}
+
+/// `archive size N files M`: the file and M archived copies, none past N octets.
+#[test]
+fn archives_are_bounded_in_count_and_size() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = SyslogConfig::default();
+    let mut f = file(selectors(Some(Level::Any), &[]));
+    f.size = 1000;
+    f.files = 3;
+    config.files.insert("small".into(), f);
+    let (mut outputs, _) = Outputs::open(Some(dir.path()), &config);
+    for n in 0..500 {
+        let text = format!("event {n}");
+        let entry = Entry {
+            text: &text,
+            ..SERVING
+        };
+        write_all(&mut outputs, &[entry]);
+    }
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["small", "small.0", "small.1", "small.2"]);
+    for name in &names {
+        let len = fs::metadata(dir.path().join(name)).expect("meta").len();
+        assert!(len <= 1000, "{name} is {len} octets");
+    }
+    assert!(read(dir.path(), "small").ends_with("event 499\n"));
+}
+
+#[test]
+fn hosts_get_rfc3164_packets_of_what_they_select() {
+    let listener = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    listener
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .expect("timeout");
+    let port = listener.local_addr().expect("addr").port();
+    let mut config = SyslogConfig::default();
+    config.hosts.insert(
+        "127.0.0.1".into(),
+        host(selectors(Some(at_least(Severity::Notice)), &[]), port),
+    );
+    let (mut outputs, problems) = Outputs::open(None, &config);
+    assert!(problems.is_empty(), "{problems:?}");
+    write_all(&mut outputs, &[SERVING, COMMIT, TUNNEL_UP]);
+    let mut buf = [0u8; 2048];
+    let mut next = || {
+        let n = listener.recv(&mut buf).expect("a packet");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    // interactive-commands goes out as local7 (23 × 8 + 5), daemon as daemon (3 × 8 + 5).
+    assert_eq!(
+        next(),
+        "<189>Dec  3 18:20:01 r1 l2tpd[42]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)"
+    );
+    assert_eq!(
+        next(),
+        "<29>Dec  3 18:20:01 r1 l2tpd[42]: L2TP_TUNNEL_UP: tunnel 17 established"
+    );
+
+    // facility-override, log-prefix and explicit-priority (which keeps the local facility).
+    let mut h = host(selectors(Some(Level::Any), &[]), port);
+    h.facility_override = Some("local3".into());
+    h.log_prefix = Some("pop1".into());
+    h.explicit_priority = true;
+    h.source_address = Some(Ipv4Addr::LOCALHOST);
+    config.hosts.insert("127.0.0.1".into(), h);
+    let (mut outputs, problems) = Outputs::open(None, &config);
+    assert!(problems.is_empty(), "{problems:?}");
+    write_all(&mut outputs, &[COMMIT]);
+    assert_eq!(
+        next(),
+        "<157>Dec  3 18:20:01 r1 pop1: l2tpd[42]: %INTERACT-5-UI_COMMIT: User 'root' requested 'commit' operation (comment: none)"
+    );
+}
+
+#[test]
+fn long_packets_are_cut_on_a_character_boundary() {
+    let packet = rfc3164(
+        3,
+        Severity::Error,
+        "Dec  3 18:20:01",
+        "r",
+        &"é".repeat(2000),
+    );
+    assert!(packet.len() <= MAX_PACKET);
+    assert!(packet.starts_with("<27>Dec  3 18:20:01 r éé"));
+}
+
+#[test]
+fn a_host_that_cannot_be_reached_is_left_out_not_fatal() {
+    let mut config = SyslogConfig::default();
+    let mut h = host(selectors(Some(Level::Any), &[]), 514);
+    // Not an address of this host: the socket cannot be bound to it.
+    h.source_address = Some(Ipv4Addr::new(192, 0, 2, 1));
+    config.hosts.insert("127.0.0.1".into(), h);
+    let (mut outputs, problems) = Outputs::open(None, &config);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].starts_with("syslog host 127.0.0.1 left out: cannot bind"));
+    assert_eq!(
+        outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &COMMIT),
+        Written::default()
+    );
+}

@@ -1,0 +1,107 @@
+use super::*;
+use crate::tree::{Node, NodeId};
+use crate::typed::router_config;
+
+fn set(root: &mut Node, path: &str, values: &[&str]) {
+    let ids: Vec<NodeId> = path
+        .split(' ')
+        .map(|w| match w.split_once('=') {
+            Some((kw, key)) => NodeId::entry(kw, key),
+            None => NodeId::new(w),
+        })
+        .collect();
+    root.ensure(&ids).values = values.iter().map(|v| v.to_string()).collect();
+}
+
+#[test]
+fn files_hosts_and_time_format_read_with_junos_defaults() {
+    let mut root = Node::default();
+    set(&mut root, "system syslog file=messages any", &["notice"]);
+    set(
+        &mut root,
+        "system syslog file=messages authorization",
+        &["info"],
+    );
+    set(&mut root, "system syslog file=messages kernel", &["none"]);
+    set(
+        &mut root,
+        "system syslog file=cmds interactive-commands",
+        &["any"],
+    );
+    set(&mut root, "system syslog file=cmds archive size", &["64k"]);
+    set(&mut root, "system syslog file=cmds archive files", &["3"]);
+    set(&mut root, "system syslog file=cmds explicit-priority", &[]);
+    set(&mut root, "system syslog file=cmds match", &["commit"]);
+    set(&mut root, "system syslog host=127.0.0.1 any", &["warning"]);
+    set(
+        &mut root,
+        "system syslog host=127.0.0.1 facility-override",
+        &["local3"],
+    );
+    set(
+        &mut root,
+        "system syslog host=127.0.0.1 log-prefix",
+        &["r1"],
+    );
+    set(
+        &mut root,
+        "system syslog host=127.0.0.1 source-address",
+        &["127.0.0.2"],
+    );
+    set(&mut root, "system syslog time-format year", &[]);
+    let c = router_config(&root).syslog;
+
+    let messages = &c.files["messages"];
+    assert_eq!(
+        messages.selectors.any,
+        Some(Level::AtLeast(Severity::Notice))
+    );
+    assert_eq!(
+        messages.selectors.facilities,
+        [
+            (Facility::Authorization, Level::AtLeast(Severity::Info)),
+            (Facility::Kernel, Level::None),
+        ]
+        .into_iter()
+        .collect()
+    );
+    // Junos' archive defaults: 1 MB, ten archived files.
+    assert_eq!((messages.size, messages.files), (1 << 20, 10));
+    assert!(!messages.explicit_priority);
+
+    let cmds = &c.files["cmds"];
+    assert_eq!(cmds.selectors.any, None);
+    assert_eq!(
+        cmds.selectors
+            .facilities
+            .get(&Facility::InteractiveCommands),
+        Some(&Level::Any)
+    );
+    assert_eq!((cmds.size, cmds.files), (64 * 1024, 3));
+    assert!(cmds.explicit_priority);
+    assert_eq!(cmds.matches.as_deref(), Some("commit"));
+
+    let host = &c.hosts["127.0.0.1"];
+    assert_eq!(host.port, 514);
+    assert_eq!(host.facility_override.as_deref(), Some("local3"));
+    assert_eq!(host.log_prefix.as_deref(), Some("r1"));
+    assert_eq!(host.source_address, Some("127.0.0.2".parse().unwrap()));
+    assert!(c.year && !c.millisecond);
+}
+
+#[test]
+fn file_names_the_state_directory_keeps_are_refused() {
+    assert_eq!(syslog_file_name_problem("messages", None), None);
+    assert_eq!(syslog_file_name_problem("l2tp-events", Some("l2tpd")), None);
+    for name in [
+        "config.db",
+        "juniper.conf",
+        "mgmt.sock",
+        "config.db.1",
+        "x/y",
+        "m.0",
+    ] {
+        assert!(syslog_file_name_problem(name, None).is_some(), "{name}");
+    }
+    assert!(syslog_file_name_problem("l2tpd", Some("l2tpd")).is_some());
+}
