@@ -252,18 +252,28 @@ pub fn run_lines<T: shell::transport::Transport>(
         };
         let _ = writeln!(out, "{}", shell::escape::terminal_safe(&line));
         let _ = out.flush();
+        // After a failure only the edits that follow run, each error named (see
+        // `Shell::checks_after_failure`); the first other command is where the script stops.
+        if shell.must_stop() && !shell.checks_after_failure(&line) {
+            stopped(out);
+            return true;
+        }
         if shell.execute(&line, &mut input) == Flow::Exit {
             break;
         }
-        if shell.must_stop() {
-            let _ = writeln!(
-                out,
-                "error: script stopped at the command above; its uncommitted changes are discarded"
-            );
-            break;
-        }
+    }
+    if shell.must_stop() {
+        stopped(out);
     }
     shell.failed()
+}
+
+fn stopped(out: &mut dyn Write) {
+    let _ = writeln!(
+        out,
+        "error: script stopped: a command above failed; nothing is committed and its \
+         uncommitted changes are discarded"
+    );
 }
 
 /// `cli -c 'COMMAND'`: one command, not echoed.

@@ -19,8 +19,9 @@ struct Args {
     /// Run one command and exit
     #[arg(short = 'c', value_name = "COMMAND", conflicts_with = "file")]
     command: Option<String>,
-    /// Run the commands in FILE as if typed, atomically: the first failing command stops
-    /// the script and its uncommitted changes are discarded (so does piped stdin)
+    /// Run the commands in FILE as if typed, atomically: a failing command stops the script
+    /// at the next command that is not an edit, and its uncommitted changes are discarded
+    /// (so does piped stdin)
     #[arg(short = 'f', value_name = "FILE")]
     file: Option<PathBuf>,
     /// Run piped or FILE commands one by one as if typed at a terminal: a failure neither

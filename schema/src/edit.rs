@@ -20,6 +20,7 @@ use crate::table;
 use crate::tree::{path_words, Node, NodeId, Path};
 
 pub(crate) use editor::Editor;
+pub(crate) use load_set::apply_as_load as apply_set_lines_in;
 
 /// A word-level error: `word` indexes the words given; `message` is the Junos text
 /// (`syntax error.`, `syntax error, expecting <value>.`, `Value 99 is not within range (1..16)`).

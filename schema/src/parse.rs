@@ -2,7 +2,6 @@
 //! checked against the schema. The pest grammar is `config.pest`.
 
 mod build;
-mod set_lines;
 mod steps;
 mod syntax;
 #[cfg(test)]
@@ -98,12 +97,14 @@ pub(crate) fn parse_at(
 }
 
 /// Applies `set`/`delete`/`activate`/`deactivate`/`annotate` lines (one per line, `#`
-/// comments and blank lines allowed) to a copy of `base`.
+/// comments and blank lines allowed) to a copy of `base`: all or nothing, every failing line
+/// reported (the first as the error, the rest in its `more`). The one applier of set lines is
+/// `load set`'s ([`crate::edit::load_set`]); this is its form for callers of brace-text loads.
 pub fn apply_set_lines(base: &Node, text: &str) -> Result<Node, LoadError> {
-    set_lines::apply(&table::ROOT, base, text, &[])
+    apply_set_lines_in(&table::ROOT, base, text, &[])
 }
 
-pub(crate) use set_lines::apply as apply_set_lines_in;
+pub(crate) use crate::edit::apply_set_lines_in;
 #[cfg(test)]
 #[path = "parse/junos_text_tests.rs"]
 mod junos_text_tests;

@@ -1,7 +1,8 @@
 //! A script (`cli -f FILE`, or commands piped into `cli`) is applied atomically or not at
-//! all: the first failing command stops it, nothing it edited is committed, its uncommitted
-//! edits are discarded, and edits another operator has in the shared candidate are left
-//! alone (the script edits a private candidate, as `configure private`).
+//! all: a failing command fails it (the edits right after it still run, each error named),
+//! nothing it edited is committed, its uncommitted edits are discarded, and edits another
+//! operator has in the shared candidate are left alone (the script edits a private
+//! candidate, as `configure private`).
 
 use l2tp_tests::client::{words, Client};
 use l2tp_tests::{output_text, DaemonProcess};
@@ -47,12 +48,18 @@ fn run(daemon: &DaemonProcess, script: &str, piped: bool) -> std::process::Outpu
     daemon.cli(&["-f", file.to_str().expect("utf-8")], "")
 }
 
+/// A daemon whose committed host name is `before`, and its number of commits.
+fn daemon_named_before() -> (DaemonProcess, usize) {
+    let daemon = DaemonProcess::start();
+    daemon.commit("set system host-name before\n");
+    let before = commits(&daemon);
+    (daemon, before)
+}
+
 #[test]
 fn a_failing_line_commits_nothing_and_leaves_nothing() {
     for piped in [false, true] {
-        let daemon = DaemonProcess::start();
-        daemon.commit("set system host-name before\n");
-        let before = commits(&daemon);
+        let (daemon, before) = daemon_named_before();
         let out = run(
             &daemon,
             "configure\n\
@@ -75,6 +82,40 @@ fn a_failing_line_commits_nothing_and_leaves_nothing() {
             "the script's edits must not stay in the shared candidate"
         );
     }
+}
+
+/// Issue 16 item 3: one run of a script names every edit it cannot take, as `load set`
+/// names every line, and still commits nothing.
+#[test]
+fn every_failing_edit_is_named_and_nothing_is_committed() {
+    let (daemon, before) = daemon_named_before();
+    let out = run(
+        &daemon,
+        "configure\n\
+         set system no-such-statement 1\n\
+         set system host-name from-script\n\
+         set access tunnel-profile tp1 tunnel 99 preference 1\n\
+         commit\n\
+         set system host-name after-commit\n",
+        false,
+    );
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("no-such-statement"), "{text}");
+    assert!(
+        text.contains("Value 99 is not within range (1..31)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# commit\nerror: script stopped: a command above failed"),
+        "{text}"
+    );
+    assert!(!text.contains("after-commit\n"), "never read: {text}");
+    assert_eq!(commits(&daemon), before, "{text}");
+    assert_eq!(
+        host_name(&daemon, Revision::Candidate).as_deref(),
+        Some("before")
+    );
 }
 
 #[test]

@@ -21,7 +21,8 @@ pub(super) fn set_line_errors(source: &str, errors: &[SetLineError]) -> String {
         let headline = if e.word.is_empty() {
             reason.lines().next().unwrap_or_default().to_string()
         } else if reason.starts_with("syntax error") {
-            format!("syntax error: {}", e.word)
+            // `syntax error: foo`, `syntax error, expecting <command>: show`
+            format!("{reason}: {}", e.word)
         } else {
             format!("error: {}", e.word)
         };
@@ -71,6 +72,7 @@ mod tests {
             "terminal",
             &[
                 error("foo", "foo bar", "syntax error."),
+                error("show", "show system", "syntax error, expecting <command>."),
                 SetLineError {
                     edit_path: "access tunnel-profile tp1".into(),
                     ..error(
@@ -84,8 +86,9 @@ mod tests {
         assert_eq!(
             text,
             "terminal:3:(4) syntax error: foo\n  [edit]\n    'foo bar'\n      syntax error\n\
+             terminal:3:(4) syntax error, expecting <command>: show\n  [edit]\n    'show system'\n      syntax error, expecting <command>\n\
              terminal:3:(4) error: 99\n  [edit access tunnel-profile tp1]\n    '99 preference 1'\n      Value 99 is not within range (1..31)\n\
-             error: load failed (2 errors): nothing loaded\n"
+             error: load failed (3 errors): nothing loaded\n"
         );
     }
 

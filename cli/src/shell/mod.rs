@@ -29,6 +29,7 @@ pub mod render_pppoe;
 pub mod render_snmp;
 pub mod render_subscribers;
 pub mod render_system;
+mod script_check;
 mod show;
 pub mod structured;
 mod subscriber_args;
@@ -116,7 +117,8 @@ pub struct Shell<T: Transport> {
     /// Show `load terminal` lines as they are read (a script: nobody typed them on screen).
     echo_input: bool,
     /// A script applied atomically or not at all: every `configure` edits a private
-    /// candidate, and the script stops at its first failing command (see [`Shell::atomic`]).
+    /// candidate, and once a command failed the script stops at the next command that is not
+    /// an edit (see [`Shell::atomic`] and `script_check`).
     atomic: bool,
     /// The levels `edit` came from: Junos' `exit` returns to the level before the last `edit`.
     edit_history: Vec<Path>,
@@ -212,7 +214,7 @@ impl<T: Transport> Shell<T> {
     }
 
     /// True for an atomic script (see [`Shell::atomic`]) once a command failed: the script
-    /// must stop.
+    /// must stop, after the edits that follow (see [`Shell::checks_after_failure`]).
     pub fn must_stop(&self) -> bool {
         self.atomic && self.failed
     }

@@ -1338,9 +1338,58 @@ mod snmp {
 }
 
 /// An atomic script (`cli -f`, piped stdin) edits a private candidate whatever `configure`
-/// it types, and stops at its first failing command: the `commit` after it is never sent.
+/// it types; after its first failure it still runs the edits that follow, so every refused
+/// edit is named in one run, and stops at the first other command: the `commit` is never sent.
 #[test]
-fn an_atomic_script_stops_at_its_first_failure_in_a_private_candidate() {
+fn an_atomic_script_names_every_failed_edit_and_never_commits() {
+    let refused = |what: &str| {
+        err(MgmtError::Failed {
+            message: format!("{what} is not a statement"),
+        })
+    };
+    let mut s = session(
+        Echo::AfterPrompt,
+        vec![configured(), refused("no-such"), refused("other")],
+    );
+    s.shell = s.shell.atomic(true);
+    let mut screen = s.screen.clone();
+    let failed = crate::run_lines(
+        &mut s.shell,
+        "configure exclusive\nset system no-such 1\n# checked too\nset system other 2\ncommit\nset system host-name never-sent\n"
+            .as_bytes(),
+        &mut screen,
+    );
+    assert!(failed);
+    let requests = s.requests.borrow();
+    assert_eq!(
+        requests.len(),
+        4,
+        "hello, configure, set, set: {requests:?}"
+    );
+    assert!(
+        matches!(
+            requests[1],
+            Request::Configure {
+                mode: ConfigureMode::Private
+            }
+        ),
+        "{:?}",
+        requests[1]
+    );
+    let text = s.screen.text();
+    assert!(text.contains("no-such is not a statement"), "{text}");
+    assert!(text.contains("other is not a statement"), "{text}");
+    assert!(
+        text.ends_with(
+            "lab@r0# commit\nerror: script stopped: a command above failed; nothing is committed and its uncommitted changes are discarded\n"
+        ),
+        "{text}"
+    );
+}
+
+/// The same script, its failure at the end: the stop is still said.
+#[test]
+fn an_atomic_script_that_fails_last_says_it_stopped() {
     let mut s = session(
         Echo::AfterPrompt,
         vec![
@@ -1352,31 +1401,56 @@ fn an_atomic_script_stops_at_its_first_failure_in_a_private_candidate() {
     );
     s.shell = s.shell.atomic(true);
     let mut screen = s.screen.clone();
-    let failed = crate::run_lines(
+    assert!(crate::run_lines(
         &mut s.shell,
-        "configure exclusive\nset system no-such 1\ncommit\n".as_bytes(),
-        &mut screen,
-    );
-    assert!(failed);
-    let requests = s.requests.borrow();
-    assert_eq!(requests.len(), 3, "hello, configure, set: {requests:?}");
+        "configure\nset system no-such 1\n".as_bytes(),
+        &mut screen
+    ));
     assert!(
-        matches!(
-            requests[1],
-            Request::Configure {
-                mode: ConfigureMode::Private
-            }
-        ),
-        "{:?}",
-        requests[1]
-    );
-    assert!(
-        s.screen.text().ends_with(
-            "error: script stopped at the command above; its uncommitted changes are discarded\n"
-        ),
+        s.screen
+            .text()
+            .ends_with("nothing is committed and its uncommitted changes are discarded\n"),
         "{}",
         s.screen.text()
     );
+}
+
+/// What an atomic script still runs after a failure: edits, in configuration mode only.
+#[test]
+fn after_a_failure_only_edits_are_checked() {
+    let s = session(Echo::AfterPrompt, vec![]);
+    assert!(
+        !s.shell.checks_after_failure("set cli screen-width 80"),
+        "operational mode: `set` is no edit"
+    );
+    let mut s2 = session(Echo::AfterPrompt, vec![configured()]);
+    let mut screen = s2.screen.clone();
+    crate::run_lines(&mut s2.shell, "configure\n".as_bytes(), &mut screen);
+    for line in [
+        "set system host-name r1",
+        "  delete access",
+        "# a comment",
+        "",
+        "top set system host-name r1",
+        "up 2 deactivate system",
+        "edit services l2tp",
+        "top",
+        "annotate system \"a # b\"",
+    ] {
+        assert!(s2.shell.checks_after_failure(line), "{line}");
+    }
+    for line in [
+        "commit",
+        "commit and-quit",
+        "run show system users",
+        "top commit",
+        "load set terminal",
+        "exit",
+        "show | compare",
+        "set system host-name r1 | display set",
+    ] {
+        assert!(!s2.shell.checks_after_failure(line), "{line}");
+    }
 }
 
 /// Text other users chose (a tty name in their hello, a commit comment, a value) reaches this

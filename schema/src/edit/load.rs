@@ -3,7 +3,7 @@
 use super::{order, stmt_for_path_in};
 use crate::def::{Kind, Stmt};
 use crate::mgmt::LoadMode;
-use crate::parse::{apply_set_lines_in, parse_at, LoadError};
+use crate::parse::{parse_at, LoadError};
 use crate::tree::{path_words, Node, NodeId, Path};
 use std::collections::HashSet;
 
@@ -14,11 +14,14 @@ pub(super) fn load(
     text: &str,
     level_path: &[NodeId],
 ) -> Result<Node, LoadError> {
+    if mode == LoadMode::Set {
+        return super::load_set::apply_as_load(root, base, text, level_path);
+    }
     // `load … relative` at a grouped list's level (`[edit interfaces]`): the text holds its
     // entries (`ge-0/0/5 { … }`), which is the list's block one level up.
     if let Some((last, parent)) = level_path.split_last() {
         let grouped = stmt_for_path_in(root, level_path).is_some_and(|s| s.grouped);
-        if grouped && last.key.is_none() && mode != LoadMode::Set {
+        if grouped && last.key.is_none() {
             let wrapped = format!("{} {{\n{text}\n}}\n", last.keyword);
             return load(root, base, mode, &wrapped, parent).map_err(|e| LoadError {
                 line: e.line.saturating_sub(1).max(1),
@@ -29,9 +32,7 @@ pub(super) fn load(
     let level = stmt_for_path_in(root, level_path)
         .filter(|s| s.has_block())
         .filter(|s| {
-            !matches!(s.kind, Kind::List(_))
-                || level_path.last().is_some_and(|id| id.key.is_some())
-                || (mode == LoadMode::Set && s.grouped)
+            !matches!(s.kind, Kind::List(_)) || level_path.last().is_some_and(|id| id.key.is_some())
         });
     let Some(level) = level else {
         return Err(LoadError {
@@ -44,9 +45,6 @@ pub(super) fn load(
             more: Vec::new(),
         });
     };
-    if mode == LoadMode::Set {
-        return apply_set_lines_in(root, base, text, level_path);
-    }
     let parsed = parse_at(level, level_path, text)?;
     let mut out = base.clone();
     let target = ensure_path(root, &mut out, level_path);

@@ -1,9 +1,12 @@
 //! `load set`: configuration-mode commands one a line, every failing line reported in one
-//! pass (line, column, level, statement, why) and nothing loaded unless all apply.
+//! pass (line, column, level, statement, why) and nothing loaded unless all apply. The one
+//! applier of set lines: `load set` (terminal, file, relative), `load` in `LoadMode::Set` and
+//! `parse::apply_set_lines` all come here.
 
 use super::{stmt_for_path_in, Applied, Editor, WordError};
-use crate::def::Stmt;
+use crate::def::{Kind, Stmt};
 use crate::mgmt::SetLineError;
+use crate::parse::LoadError;
 use crate::tokenize::{split_words, Word};
 use crate::tree::{path_words, Node, NodeId};
 
@@ -14,8 +17,7 @@ pub(crate) fn apply(
     text: &str,
     level_path: &[NodeId],
 ) -> Result<Node, Vec<SetLineError>> {
-    if !level_path.is_empty() && !stmt_for_path_in(root, level_path).is_some_and(|s| s.has_block())
-    {
+    if !is_level(root, level_path) {
         return Err(vec![SetLineError {
             line: 1,
             column: 1,
@@ -46,6 +48,49 @@ pub(crate) fn apply(
     } else {
         Err(errors)
     }
+}
+
+/// [`apply`], its errors as one [`LoadError`]: the first, the others in its `more`, each at
+/// its line and column with its message (for callers that handle brace-text errors).
+pub(crate) fn apply_as_load(
+    root: &'static Stmt,
+    base: &Node,
+    text: &str,
+    level_path: &[NodeId],
+) -> Result<Node, LoadError> {
+    apply(root, base, text, level_path).map_err(|errors| {
+        let mut errors = errors.into_iter().map(|e| LoadError {
+            line: e.line,
+            column: e.column,
+            message: e.message,
+            more: Vec::new(),
+        });
+        let first = errors.next().unwrap_or(LoadError {
+            line: 1,
+            column: 1,
+            message: "syntax error.".into(),
+            more: Vec::new(),
+        });
+        LoadError {
+            more: errors.collect(),
+            ..first
+        }
+    })
+}
+
+/// Whether lines may be written at `level_path` (`load set … relative`): the top, or a level
+/// with a block: a container, a list entry, or a grouped list (`[edit interfaces]`, whose
+/// lines begin with the entry's name).
+fn is_level(root: &'static Stmt, level_path: &[NodeId]) -> bool {
+    if level_path.is_empty() {
+        return true;
+    }
+    stmt_for_path_in(root, level_path).is_some_and(|s| {
+        s.has_block()
+            && (!matches!(s.kind, Kind::List(_))
+                || s.grouped
+                || level_path.last().is_some_and(|id| id.key.is_some()))
+    })
 }
 
 /// One line; the error's `line` is filled in by the caller.
@@ -97,8 +142,9 @@ fn apply_line(
             return Err(at(
                 command.start,
                 String::new(),
-                "syntax error, expecting set, delete, activate, deactivate or annotate.".into(),
-            ))
+                // Junos' words for a line that is no configuration command.
+                "syntax error, expecting <command>.".into(),
+            ));
         }
     };
     match outcome {

@@ -53,8 +53,7 @@ fn every_failing_line_is_reported_and_nothing_loads() {
                 edit_path: String::new(),
                 statement: "show system".into(),
                 word: "show".into(),
-                message: "syntax error, expecting set, delete, activate, deactivate or annotate."
-                    .into(),
+                message: "syntax error, expecting <command>.".into(),
             },
             SetLineError {
                 line: 6,

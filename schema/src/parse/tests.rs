@@ -296,16 +296,25 @@ fn set_lines_apply_in_order() {
 #[test]
 fn set_line_errors_have_line_and_column() {
     let base = Node::default();
+    // Every failing line, in one pass: the first, then the others in `more`.
     let e = apply_set_lines_in(
         &TEST_ROOT,
         &base,
-        "set system host-name r1\nset system bogus 1",
+        "set system host-name r1\nset system bogus 1\nshow system\nset system host-name",
         &[],
     )
     .unwrap_err();
+    let all: Vec<(usize, usize, &str)> = e
+        .all()
+        .map(|e| (e.line, e.column, e.message.as_str()))
+        .collect();
     assert_eq!(
-        (e.line, e.column, e.message.as_str()),
-        (2, 12, "syntax error.")
+        all,
+        [
+            (2, 12, "syntax error."),
+            (3, 1, "syntax error, expecting <command>."),
+            (4, 21, "missing argument.")
+        ]
     );
     let e = apply_set_lines_in(
         &TEST_ROOT,
@@ -560,7 +569,7 @@ fn one_line_container_errors() {
 
 #[test]
 fn set_lines_take_the_positional_value() {
-    let tree = super::set_lines::apply(
+    let tree = apply_set_lines_in(
         &TEST_ROOT,
         &Node::default(),
         "set services l2tp traceoptions file l2tpd\nset services l2tp traceoptions file size 10m\n",
