@@ -136,6 +136,11 @@ const SYSTEM_RULES: &[(&str, &str)] = &[
         r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d hh:mm:ss\b",
         "Mmm dd hh:mm:ss",
     ),
+    // With `system syslog time-format year`.
+    (
+        r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{4} hh:mm:ss\b",
+        "Mmm dd yyyy hh:mm:ss",
+    ),
     (r"\bl2tpd\[\d+\]", "l2tpd[PID]"),
     // UI_LOGIN_EVENT's client pid.
     (r"\[\d+\], client-mode", "[PID], client-mode"),
