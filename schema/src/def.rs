@@ -24,6 +24,8 @@ pub enum Type {
     },
     /// A dotted-quad IPv4 address.
     Ipv4,
+    /// An IPv4 or IPv6 address (`127.0.0.1`, `::1`), kept in its canonical text.
+    IpAddr,
     /// An IPv4 prefix `a.b.c.d/len` (host bits must be zero).
     Ipv4Prefix,
     /// An IPv4 or IPv6 prefix (`127.0.0.0/8`, `::1/128`), host bits zero: SNMP clients.
@@ -307,6 +309,10 @@ impl Type {
                 .parse::<Ipv4Addr>()
                 .map(|a| a.to_string())
                 .map_err(|_| format!("invalid IPv4 address: '{}'", q())),
+            Type::IpAddr => value
+                .parse::<std::net::IpAddr>()
+                .map(|a| a.to_string())
+                .map_err(|_| format!("invalid IP address: '{}'", q())),
             Type::Ipv4Prefix => check_prefix(value),
             Type::IpPrefix if value.contains(':') => check_ipv6_prefix(value),
             Type::IpPrefix => check_prefix(value),
@@ -382,7 +388,7 @@ impl Type {
             Type::Uint { min, max } => format!("<{min}..{max}>"),
             Type::UintOr { min, max, .. } => format!("<{min}..{max}>"),
             Type::Size { .. } => "<size>".into(),
-            Type::Ipv4 => "<address>".into(),
+            Type::Ipv4 | Type::IpAddr => "<address>".into(),
             Type::Ipv4Prefix | Type::IpPrefix => "<prefix>".into(),
             Type::Enum(_) => "<value>".into(),
             Type::Str { .. } => "<string>".into(),

@@ -50,10 +50,10 @@ pub const STATISTICS_ROOT: &str = "snmp-statistics";
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct SnmpStatistics {
-    /// The address the embedded agent listens on (`snmp listen-address`); absent when it
+    /// The addresses the embedded agent listens on (`snmp listen-address`); none when it
     /// does not listen (no community configured).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_address: Option<std::net::IpAddr>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agent_address: Vec<std::net::IpAddr>,
     /// The UDP port the embedded agent listens on; absent when it does not listen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_port: Option<u16>,

@@ -41,6 +41,11 @@ fn value(ty: Type) -> BoxedStrategy<String> {
                 .prop_map(|(hi, [c, d])| format!("198.{}.{c}.{d}", 18 + u8::from(hi))),
         ]
         .boxed(),
+        Type::IpAddr => prop_oneof![
+            Just("::1".to_string()),
+            any::<[u8; 3]>().prop_map(|[a, b, c]| format!("127.{a}.{b}.{c}")),
+        ]
+        .boxed(),
         Type::IpPrefix => prop_oneof![
             Just("::1/128".to_string()),
             Just("2001:db8::/32".to_string()),

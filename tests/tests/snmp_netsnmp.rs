@@ -105,7 +105,9 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
         "set services l2tp tunnel-group lacs local-gateway address {LNS}\n\
          set services l2tp tunnel-group lacs local-gateway gateway-name snmp-lns\n\
          set snmp community public clients 127.0.0.0/8\n\
+         set snmp community public clients ::1/128\n\
          set snmp listen-address {LNS}\n\
+         set snmp listen-address ::1\n\
          set snmp port {LNS_AGENT_PORT}\n"
     ));
     let lac = DaemonProcess::start_named("snmp-lac", None);
@@ -228,6 +230,16 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
         value_of(&total, "jnxL2tpStatsTotalTunnels.0"),
         Some("Gauge32: 1")
     );
+    // The same agent over IPv6 (`listen-address ::1`, `clients { ::1/128; }`).
+    let six = snmp(
+        "snmpget",
+        &format!("udp6:[::1]:{LNS_AGENT_PORT}"),
+        &["jnxL2tpStatsTotalTunnels.0"],
+    );
+    assert_eq!(
+        value_of(&six, "jnxL2tpStatsTotalTunnels.0"),
+        Some("Gauge32: 1")
+    );
 
     // ---- show snmp statistics counted all of that ----
     let stats = json(&lns, "show snmp statistics");
@@ -253,6 +265,12 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
     let text = run(&lns, "show snmp statistics");
     assert!(
         text.contains(&format!("Get responses: {responses}")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Agent: listening on {LNS}, ::1 UDP port {LNS_AGENT_PORT}\n"
+        )),
         "{text}"
     );
 

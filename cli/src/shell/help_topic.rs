@@ -117,6 +117,7 @@ fn value_help(ty: Type) -> String {
         Type::Enum(words) => format!("One of: {}", words.join(", ")),
         Type::Secret => "Secret, stored obfuscated".into(),
         Type::Ipv4 => "IPv4 address".into(),
+        Type::IpAddr => "IPv4 or IPv6 address".into(),
         Type::Ipv4Prefix => "IPv4 prefix".into(),
         Type::IpPrefix => "IPv4 or IPv6 prefix".into(),
         Type::Interface => "Interface name".into(),

@@ -41,9 +41,11 @@ pub fn statistics(s: &SnmpStatistics) -> String {
     let output = &s.snmp_output_statistics;
     let agentx = &s.agentx_statistics;
     let mut out = String::from("SNMP statistics:\n");
-    out.push_str(&match (s.agent_address, s.agent_port) {
-        (Some(address), Some(port)) => {
-            format!("  Agent: listening on {address} UDP port {port}\n")
+    let addresses: Vec<String> = s.agent_address.iter().map(|a| a.to_string()).collect();
+    out.push_str(&match (addresses.is_empty(), s.agent_port) {
+        (false, Some(port)) => {
+            let addresses = addresses.join(", ");
+            format!("  Agent: listening on {addresses} UDP port {port}\n")
         }
         _ => "  Agent: not listening (no community configured)\n".into(),
     });
@@ -195,7 +197,7 @@ pub(crate) mod tests {
     /// Distinct values in every field, so a swapped field shows.
     pub(crate) fn counted() -> SnmpStatistics {
         SnmpStatistics {
-            agent_address: Some([127, 0, 41, 1].into()),
+            agent_address: vec![[127, 0, 41, 1].into(), std::net::Ipv6Addr::LOCALHOST.into()],
             agent_port: Some(161),
             snmp_input_statistics: SnmpInputStatistics {
                 packets: 40,
@@ -236,7 +238,7 @@ pub(crate) mod tests {
         assert_eq!(
             statistics(&counted()),
             "SNMP statistics:\n\
-             \x20 Agent: listening on 127.0.41.1 UDP port 161\n\
+             \x20 Agent: listening on 127.0.41.1, ::1 UDP port 161\n\
              \x20 Input:\n\
              \x20   Packets: 40, Bad versions: 1, Bad community names: 2,\n\
              \x20   Unlisted clients: 3, ASN parse errors: 4, Oversized requests: 5,\n\
@@ -254,7 +256,7 @@ pub(crate) mod tests {
     #[test]
     fn statistics_say_what_is_not_running() {
         let idle = SnmpStatistics {
-            agent_address: None,
+            agent_address: Vec::new(),
             agent_port: None,
             agentx_statistics: AgentxStatistics {
                 socket: None,

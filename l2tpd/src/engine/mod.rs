@@ -23,6 +23,7 @@ mod rpc;
 mod service_ifaces;
 mod snmp;
 mod snmp_poll;
+mod snmp_sockets;
 mod sockets;
 mod subscriber_rpc;
 mod task;

@@ -8,17 +8,17 @@
 //! community is configured, and the AgentX subagent when `snmp agentx socket PATH` is.
 //! `show snmp mib get | walk` reads the same views (`Control::View`).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use schema::snmp_rpc::SnmpStatistics;
 use schema::typed::{RouterConfig, SnmpConfig};
-use tokio::net::UdpSocket;
 use tokio::sync::{mpsc as channel, oneshot};
 
 use super::handover::{wait_outcome, Handover};
+use super::snmp_sockets::{rebind, receive, Listener};
 use super::task::Command;
 use super::Later;
 use crate::snmp::agent::{Agent, AgentConfig, ClientPrefix, Community, MibView};
@@ -141,7 +141,7 @@ impl Drop for SnmpHandle {
 
 /// The embedded agent's configuration, or `None` when it must not listen: SNMP is not
 /// configured, or no community is (AgentX alone needs no UDP port).
-pub fn agent_config(config: &SnmpConfig) -> Option<(SocketAddr, AgentConfig)> {
+pub fn agent_config(config: &SnmpConfig) -> Option<(Vec<SocketAddr>, AgentConfig)> {
     if !config.enabled || config.communities.is_empty() {
         return None;
     }
@@ -175,7 +175,13 @@ pub fn agent_config(config: &SnmpConfig) -> Option<(SocketAddr, AgentConfig)> {
             }
         })
         .collect();
-    let at = SocketAddr::new(IpAddr::V4(config.listen_address), config.port);
+    let mut at: Vec<SocketAddr> = Vec::new();
+    for address in &config.listen_addresses {
+        let socket = SocketAddr::new(*address, config.port);
+        if !at.contains(&socket) {
+            at.push(socket);
+        }
+    }
     Some((at, AgentConfig { communities }))
 }
 
@@ -219,19 +225,13 @@ impl Views {
     }
 }
 
-/// The embedded agent's socket, and where it was bound.
-struct Listener {
-    at: SocketAddr,
-    socket: UdpSocket,
-}
-
 async fn run(
     mut control: channel::UnboundedReceiver<Control>,
     engine: channel::UnboundedSender<Command>,
 ) {
     let mut views = Views::new(engine);
     let mut agent = Agent::new(AgentConfig::default());
-    let mut listener: Option<Listener> = None;
+    let mut listeners: Vec<Listener> = Vec::new();
     let mut subagent = Subagent::default();
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
@@ -242,25 +242,25 @@ async fn run(
                 Some(Control::Apply { handover, .. }) if !handover.take() => {}
                 Some(Control::Apply { config, reply, .. }) => {
                     let config = &config.snmp;
-                    let result = apply(config, &mut agent, &mut listener).await;
+                    let result = apply(config, &mut agent, &mut listeners);
                     if result.is_ok() {
                         subagent.apply(config.enabled.then_some(config.agentx_socket.as_deref()).flatten());
                     }
                     let _ = reply.send(result);
                 }
                 Some(Control::Statistics { reply }) => {
-                    let at = listener.as_ref().map(|l| l.at);
-                    let _ = reply.send(statistics(at, &agent.counters(), &subagent.status()));
+                    let at: Vec<SocketAddr> = listeners.iter().map(|l| l.at).collect();
+                    let _ = reply.send(statistics(&at, &agent.counters(), &subagent.status()));
                 }
                 Some(Control::View { reply }) => {
                     let _ = reply.send(views.current().await);
                 }
             },
-            received = receive(listener.as_ref(), &mut buf) => {
-                let Some((len, source)) = received else { continue };
+            received = receive(&listeners, &mut buf) => {
+                let Some((len, source, index)) = received else { continue };
                 let request = buf.get(..len).unwrap_or_default();
                 let response = serve(&mut agent, &mut views, source, request).await;
-                if let (Some(response), Some(l)) = (response, &listener) {
+                if let (Some(response), Some(l)) = (response, listeners.get(index)) {
                     if let Err(e) = l.socket.send_to(&response, source).await {
                         tracing::debug!("snmp: answer to {source}: {e}");
                     }
@@ -285,100 +285,37 @@ async fn serve(
     agent.answer(admitted, &view)
 }
 
-/// Reads one datagram, or waits forever when there is no socket.
-async fn receive(listener: Option<&Listener>, buf: &mut [u8]) -> Option<(usize, SocketAddr)> {
-    let Some(listener) = listener else {
-        return std::future::pending().await;
-    };
-    match listener.socket.recv_from(buf).await {
-        Ok(received) => Some(received),
-        Err(e) => {
-            tracing::debug!("snmp receive: {e}");
-            None
-        }
-    }
-}
-
-async fn apply(
+fn apply(
     config: &SnmpConfig,
     agent: &mut Agent,
-    listener: &mut Option<Listener>,
+    listeners: &mut Vec<Listener>,
 ) -> Result<(), String> {
     let Some((at, agent_config)) = agent_config(config) else {
-        if listener.take().is_some() {
+        if !listeners.is_empty() {
+            listeners.clear();
             tracing::info!("snmp: embedded agent stopped");
         }
         return Ok(());
     };
-    if listener.as_ref().is_none_or(|l| l.at != at) {
-        rebind(at, listener).await?;
-        tracing::info!("snmp: embedded agent listening on {at}");
+    let bound: Vec<SocketAddr> = listeners.iter().map(|l| l.at).collect();
+    if bound != at {
+        rebind(&at, listeners)?;
+        for l in listeners.iter().filter(|l| !bound.contains(&l.at)) {
+            tracing::info!("snmp: embedded agent listening on {}", l.at);
+        }
     }
     agent.reconfigure(agent_config);
     Ok(())
 }
 
-/// Moves the agent's socket to `at`. The new socket is bound before the old one closes,
-/// so a refused commit keeps the agent where it was; only when the old socket itself
-/// holds the port (0.0.0.0 and one address of it, on one port) is it let go of first,
-/// and taken back if `at` still cannot be bound.
-async fn rebind(at: SocketAddr, listener: &mut Option<Listener>) -> Result<(), String> {
-    let refused = match UdpSocket::bind(at).await {
-        Ok(socket) => {
-            *listener = Some(Listener { at, socket });
-            return Ok(());
-        }
-        Err(e) => e,
-    };
-    let previous = listener.as_ref().map(|l| l.at);
-    let Some(previous) = previous
-        .filter(|p| refused.kind() == std::io::ErrorKind::AddrInUse && p.port() == at.port())
-    else {
-        return Err(bind_error(at, &refused));
-    };
-    *listener = None;
-    match UdpSocket::bind(at).await {
-        Ok(socket) => {
-            *listener = Some(Listener { at, socket });
-            Ok(())
-        }
-        Err(e) => {
-            match UdpSocket::bind(previous).await {
-                Ok(socket) => {
-                    *listener = Some(Listener {
-                        at: previous,
-                        socket,
-                    })
-                }
-                Err(lost) => {
-                    tracing::error!("snmp: the agent cannot listen on {previous} again: {lost}")
-                }
-            }
-            Err(bind_error(at, &e))
-        }
-    }
-}
-
-/// The commit's error, Junos-style: the statement at fault, and what the host said.
-fn bind_error(at: SocketAddr, e: &std::io::Error) -> String {
-    let (address, port) = (at.ip(), at.port());
-    match e.kind() {
-        std::io::ErrorKind::AddrNotAvailable => {
-            format!("[edit snmp] 'listen-address {address}': this host has no address {address}")
-        }
-        std::io::ErrorKind::AddrInUse => {
-            format!("[edit snmp] 'port {port}': UDP port {port} of {address} is in use")
-        }
-        _ => format!("[edit snmp] 'port {port}': the agent cannot listen on {at}: {e}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
     use std::net::Ipv4Addr;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
+    use tokio::net::UdpSocket;
 
     use schema::typed::{Community as ConfiguredCommunity, CommunityAuthorization, SnmpClient};
 
@@ -402,7 +339,7 @@ mod tests {
                     (name.to_string(), community)
                 })
                 .collect(),
-            listen_address: Ipv4Addr::LOCALHOST,
+            listen_addresses: vec![Ipv4Addr::LOCALHOST.into()],
             port: 16161,
             agentx_socket: None,
             views: Default::default(),
@@ -496,7 +433,7 @@ mod tests {
         assert_eq!(agent_config(&off), None);
 
         let (at, config) = agent_config(&snmp(&[("public", &["127.0.0.0/8"])])).expect("on");
-        assert_eq!(at, SocketAddr::from(([127, 0, 0, 1], 16161)));
+        assert_eq!(at, [SocketAddr::from(([127, 0, 0, 1], 16161))]);
         assert_eq!(
             config.communities,
             [Community {
@@ -510,9 +447,9 @@ mod tests {
         );
     }
 
-    fn listening_on(address: [u8; 4], port: u16) -> SnmpConfig {
+    fn listening_on(addresses: &[IpAddr], port: u16) -> SnmpConfig {
         SnmpConfig {
-            listen_address: address.into(),
+            listen_addresses: addresses.to_vec(),
             port,
             ..snmp(&[("public", &[])])
         }
@@ -522,13 +459,17 @@ mod tests {
     /// its socket is bound afterwards.
     async fn move_to(
         agent: &mut Agent,
-        listener: &mut Option<Listener>,
+        listeners: &mut Vec<Listener>,
         address: [u8; 4],
         port: u16,
     ) -> (Result<(), String>, Option<SocketAddr>) {
-        let outcome = apply(&listening_on(address, port), agent, listener).await;
-        let bound = listener.as_ref().and_then(|l| l.socket.local_addr().ok());
-        (outcome, bound)
+        let outcome = apply(&listening_on(&[address.into()], port), agent, listeners);
+        let bound: Vec<SocketAddr> = listeners
+            .iter()
+            .filter_map(|l| l.socket.local_addr().ok())
+            .collect();
+        assert!(bound.len() <= 1, "{bound:?}");
+        (outcome, bound.first().copied())
     }
 
     #[tokio::test]
@@ -536,7 +477,7 @@ mod tests {
         const PORT: u16 = 16_176;
         let at = |address: [u8; 4]| SocketAddr::from((address, PORT));
         let mut agent = Agent::new(AgentConfig::default());
-        let mut listener = None;
+        let mut listener = Vec::new();
         let moved = move_to(&mut agent, &mut listener, [127, 0, 42, 1], PORT).await;
         assert_eq!(moved, (Ok(()), Some(at([127, 0, 42, 1]))));
         // Another address of the host on the same port is not the agent's.
@@ -547,6 +488,42 @@ mod tests {
         assert_eq!(moved, (Ok(()), Some(at([127, 0, 42, 2]))));
         let old = UdpSocket::bind(at([127, 0, 42, 1])).await;
         assert!(old.is_ok(), "the old address was let go: {old:?}");
+    }
+
+    /// `listen-address [ 127.0.0.1 ::1 ]`: one socket each on one port, IPv6 taking IPv6
+    /// only; an IPv6 poller is answered from its own socket, and dropping the IPv6
+    /// address closes that socket alone.
+    #[tokio::test]
+    async fn the_agent_listens_on_ipv4_and_ipv6() {
+        const PORT: u16 = 16_177;
+        let both: [IpAddr; 2] = [
+            Ipv4Addr::LOCALHOST.into(),
+            std::net::Ipv6Addr::LOCALHOST.into(),
+        ];
+        let mut agent = Agent::new(AgentConfig::default());
+        let mut listeners = Vec::new();
+        apply(&listening_on(&both, PORT), &mut agent, &mut listeners).expect("bound");
+        let bound: Vec<SocketAddr> = listeners.iter().map(|l| l.at).collect();
+        assert_eq!(bound, both.map(|a| SocketAddr::new(a, PORT)));
+
+        let (engine, _) = engine_counting_snapshots();
+        let mut views = Views::new(engine);
+        let poller = UdpSocket::bind("[::1]:0").await.expect("an IPv6 loopback");
+        poller
+            .send_to(&get_request(1, "public"), ("::1", PORT))
+            .await
+            .expect("sent");
+        let mut buf = vec![0u8; 2048];
+        let (len, source, index) = receive(&listeners, &mut buf).await.expect("a request");
+        assert_eq!((source, index), (poller.local_addr().unwrap(), 1));
+        let request = buf[..len].to_vec();
+        let answer = serve(&mut agent, &mut views, source, &request).await;
+        assert!(answer.is_some(), "an IPv6 client is answered");
+
+        apply(&listening_on(&both[..1], PORT), &mut agent, &mut listeners).expect("moved");
+        assert_eq!(listeners.len(), 1);
+        let freed = UdpSocket::bind(SocketAddr::new(both[1], PORT)).await;
+        assert!(freed.is_ok(), "the IPv6 socket was let go: {freed:?}");
     }
 
     /// Needs a network namespace of its own (root): there 198.18.42.1 is surely no
@@ -597,7 +574,7 @@ mod tests {
         );
         let at = |address: [u8; 4]| SocketAddr::from((address, PORT));
         let mut agent = Agent::new(AgentConfig::default());
-        let mut listener = None;
+        let mut listener = Vec::new();
         let refused = move_to(&mut agent, &mut listener, [198, 18, 42, 1], PORT).await;
         assert_eq!(refused, (lacking(), None));
         let moved = move_to(&mut agent, &mut listener, [0, 0, 0, 0], PORT).await;

@@ -11,15 +11,15 @@ use super::agent::AgentCounters;
 use super::agentx::runtime::SubagentStatus;
 
 /// The reply, from the counters the SNMP thread keeps. `listening` is where the embedded
-/// agent listens, if it listens.
+/// agent listens (nowhere when it does not); its sockets share one port.
 pub fn statistics(
-    listening: Option<SocketAddr>,
+    listening: &[SocketAddr],
     agent: &AgentCounters,
     subagent: &SubagentStatus,
 ) -> SnmpStatistics {
     SnmpStatistics {
-        agent_address: listening.map(|at| at.ip()),
-        agent_port: listening.map(|at| at.port()),
+        agent_address: listening.iter().map(|at| at.ip()).collect(),
+        agent_port: listening.first().map(|at| at.port()),
         snmp_input_statistics: SnmpInputStatistics {
             packets: agent.in_packets,
             bad_versions: agent.bad_versions,
@@ -97,11 +97,11 @@ mod tests {
             },
         };
         let at = SocketAddr::from(([127, 0, 41, 1], 161));
-        let shown = statistics(Some(at), &agent, &subagent);
+        let shown = statistics(&[at], &agent, &subagent);
         assert_eq!(
             shown,
             SnmpStatistics {
-                agent_address: Some(at.ip()),
+                agent_address: vec![at.ip()],
                 agent_port: Some(161),
                 snmp_input_statistics: SnmpInputStatistics {
                     packets: 1,

@@ -117,12 +117,13 @@ pub(super) const SNMP: Stmt = container(
         )
         .no_effect(TRAPS),
         // Not Junos (its agent answers on every address, narrowed by `interface`): the
-        // embedded agent binds one local address, the loopback unless told otherwise,
-        // as Debian's snmpd does out of the box. 0.0.0.0 is every address.
-        leaf(
+        // embedded agent binds local addresses, IPv4 and IPv6, the loopback unless told
+        // otherwise, as Debian's snmpd does out of the box. 0.0.0.0 is every IPv4
+        // address, :: every IPv6 address.
+        leaf_list(
             "listen-address",
-            Type::Ipv4,
-            "Local address the SNMP agent listens on (0.0.0.0 for every address)",
+            Type::IpAddr,
+            "Local addresses the SNMP agent listens on (0.0.0.0 or :: for every address)",
         )
         .default("127.0.0.1"),
         leaf("port", PORT, "UDP port the SNMP agent listens on").default("161"),

@@ -144,8 +144,9 @@ pub struct SnmpConfig {
     /// community as the list's key, printed in clear by `show configuration` and never
     /// stored as `$9$`, and the agent must compare and show it as a name.
     pub communities: BTreeMap<String, Community>,
-    /// `listen-address`: where the embedded agent binds (0.0.0.0 = every address).
-    pub listen_address: Ipv4Addr,
+    /// `listen-address [ 127.0.0.1 ::1 ]`: where the embedded agent binds, one socket
+    /// each (0.0.0.0 = every IPv4 address, :: every IPv6 address); never empty.
+    pub listen_addresses: Vec<std::net::IpAddr>,
     pub port: u16,
     pub agentx_socket: Option<String>,
     /// `view NAME { ... }`.
@@ -226,6 +227,21 @@ fn snmp_clients<'a>(entries: impl Iterator<Item = (&'a str, View<'a>)>) -> Vec<S
         .collect()
 }
 
+/// The configured addresses, or the table's default (a tree that passed `check` has only
+/// readable ones; an unreadable default would still leave the loopback, never nothing).
+fn listen_addresses(s: View<'_>) -> Vec<std::net::IpAddr> {
+    let configured: Vec<std::net::IpAddr> = s
+        .values("listen-address")
+        .iter()
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if !configured.is_empty() {
+        return configured;
+    }
+    let default = s.value("listen-address").and_then(|a| a.parse().ok());
+    vec![default.unwrap_or(Ipv4Addr::LOCALHOST.into())]
+}
+
 pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
     // `client-list-name L` gives the community the list's prefixes, decided as `clients`
     // (an unknown list is refused at commit, so none here means an unchecked tree).
@@ -267,7 +283,7 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
             })
             .collect(),
         // The table defaults it; a tree that passed `check` always has a readable one.
-        listen_address: s.address("listen-address").unwrap_or(Ipv4Addr::LOCALHOST),
+        listen_addresses: listen_addresses(s),
         port: s.number("port"),
         agentx_socket: s.container("agentx").string("socket"),
         views: s

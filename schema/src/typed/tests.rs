@@ -81,10 +81,10 @@ fn empty_configuration_reads_as_table_defaults() {
     );
     assert_eq!(c.snmp.port, default_of::<u16>(&["snmp", "port"]));
     assert_eq!(
-        c.snmp.listen_address,
-        default_of::<std::net::Ipv4Addr>(&["snmp", "listen-address"])
+        c.snmp.listen_addresses,
+        [default_of::<std::net::IpAddr>(&["snmp", "listen-address"])]
     );
-    assert!(c.snmp.listen_address.is_loopback(), "safe by default");
+    assert!(c.snmp.listen_addresses[0].is_loopback(), "safe by default");
     assert!(!c.snmp.enabled);
     assert_eq!(c.host_name, None);
     assert!(c.tunnel_profiles.is_empty() && c.interfaces.is_empty() && c.login_users.is_empty());
@@ -271,7 +271,7 @@ fn lns_configuration() {
     );
     set(&mut root, "snmp community=public clients=127.0.0.0/8", &[]);
     set(&mut root, "snmp location", &["lab"]);
-    set(&mut root, "snmp listen-address", &["127.0.41.1"]);
+    set(&mut root, "snmp listen-address", &["127.0.41.1", "::1"]);
 
     let c = router_config(&root);
     let group = &c.l2tp.tunnel_groups["lns1"];
@@ -331,8 +331,11 @@ fn lns_configuration() {
     );
     assert_eq!(c.snmp.location.as_deref(), Some("lab"));
     assert_eq!(
-        c.snmp.listen_address,
-        std::net::Ipv4Addr::new(127, 0, 41, 1)
+        c.snmp.listen_addresses,
+        [
+            std::net::IpAddr::from([127, 0, 41, 1]),
+            std::net::Ipv6Addr::LOCALHOST.into()
+        ]
     );
 
     let json = serde_json::to_string(&c).unwrap();
