@@ -214,7 +214,24 @@ impl Node {
         let mut kept = HashSet::new();
         shared_with(&self, &previous, &mut kept);
         drop(previous);
-        self.fresh_copy(&kept)
+        // Shrunk first: the spare capacity given back leaves holes the copy fills.
+        let mut this = self;
+        this.shrink_fresh(&kept);
+        this.fresh_copy(&kept)
+    }
+
+    /// [`Node::shrink_to_fit`] on the nodes not in `kept` (by address).
+    fn shrink_fresh(&mut self, kept: &HashSet<*const Node>) {
+        self.values.shrink_to_fit();
+        self.children.shrink_to_fit();
+        for child in self.children.shared_slots_mut() {
+            if kept.contains(&Arc::as_ptr(child)) {
+                continue;
+            }
+            if let Some(child) = Arc::get_mut(child) {
+                child.shrink_fresh(kept);
+            }
+        }
     }
 
     /// [`Node::compacted_against`] an empty configuration: the whole tree copied.
