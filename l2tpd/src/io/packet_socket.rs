@@ -38,6 +38,8 @@ pub const MAX_MESSAGES_PER_CALL: usize = 64;
 /// through them (each frame costs ~1.3 KiB of buffer as the kernel accounts it; 4 MiB held
 /// about 3,000 and the rest of a 20,000-PADT burst was dropped, leaving stale sessions).
 const RECEIVE_BUFFER_BYTES: c_int = 64 << 20;
+/// The send buffer of [`PacketSocket::sender`].
+const SEND_BUFFER_BYTES: c_int = 4 << 20;
 
 /// Room for one `cmsghdr` + `tpacket_auxdata` (16 + 20 bytes on 64-bit), with slack; aligned
 /// as `CMSG_FIRSTHDR` requires.
@@ -140,6 +142,61 @@ impl PacketSocket {
 
     pub fn ifindex(&self) -> u32 {
         self.ifindex
+    }
+
+    /// A second socket on the same interface that only sends: the data workers' sending
+    /// end for the relay (profiled, docs/performance.md). A duplicate of this descriptor
+    /// would share this socket, which tokio's epoll watches for writability: then every
+    /// sent frame, when the kernel frees it, wakes that epoll (`sock_def_write_space`,
+    /// 6 % of a worker's CPU on the LAC path). Protocol 0: it receives nothing.
+    pub fn sender(&self) -> io::Result<OwnedFd> {
+        // SAFETY: plain syscall with constant arguments; the result is checked below.
+        let raw = unsafe {
+            libc::socket(
+                libc::AF_PACKET,
+                libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+                0,
+            )
+        };
+        if raw < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `raw` is a descriptor we just opened and own exclusively.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        // Room for the frames a batch leaves in a NIC's queue (4 MiB, as for receiving: the
+        // default ~200 KiB holds ~150 full frames, fewer than two batches of 64 at 1,500).
+        if set_option(
+            fd.as_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_SNDBUFFORCE,
+            &SEND_BUFFER_BYTES,
+        )
+        .is_err()
+        {
+            let _ = set_option(
+                fd.as_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_SNDBUF,
+                &SEND_BUFFER_BYTES,
+            );
+        }
+        // SAFETY: sockaddr_ll is plain data; all-zero is valid.
+        let mut address: libc::sockaddr_ll = unsafe { zeroed() };
+        address.sll_family = libc::AF_PACKET as u16;
+        address.sll_protocol = 0;
+        address.sll_ifindex = self.ifindex as c_int;
+        // SAFETY: the pointer and length describe `address`, alive for the call.
+        let bound = unsafe {
+            libc::bind(
+                fd.as_raw_fd(),
+                (&address as *const libc::sockaddr_ll).cast(),
+                size_of::<libc::sockaddr_ll>() as libc::socklen_t,
+            )
+        };
+        if bound < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(fd)
     }
 
     /// Frames the kernel delivered that never reached the caller, by reason.
@@ -609,6 +666,45 @@ static PPPOE_FILTER: [libc::sock_filter; 14] = [
 mod tests {
     use super::*;
     use std::net::UdpSocket;
+
+    /// Root only (CAP_NET_RAW; skipped otherwise): what the sending socket sends on `lo`
+    /// comes back to the port's socket, and the sending socket itself receives nothing.
+    #[test]
+    fn the_sending_socket_sends_on_the_port_and_receives_nothing() {
+        let Ok(mut port) = PacketSocket::open("lo") else {
+            eprintln!("skipped: no packet socket (not root)");
+            return;
+        };
+        let sender = port.sender().expect("a send-only socket");
+        let mut frame = vec![0x02, 0, 0, 0, 0x7e, 1, 0x02, 0, 0, 0, 0x7e, 2, 0x88, 0x64];
+        frame.extend_from_slice(&[0x11, 0x00, 0x7e, 0x57, 0x00, 0x04, 0x00, 0x21, 0xab, 0xcd]);
+        assert_eq!(
+            send_datagrams(sender.as_fd(), [&frame[..]]).expect("sent"),
+            1
+        );
+        let mut batch = FrameBatch::new(8, 2048);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut seen = false;
+        while !seen && std::time::Instant::now() < deadline {
+            match port.recv_batch(&mut batch) {
+                Ok(_) => seen = batch.frames().any(|f| f.starts_with(&frame)),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => std::thread::yield_now(),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert!(seen, "the frame came back on lo");
+        let mut buf = [0u8; 64];
+        // SAFETY (test): `buf` is alive and writable for the call.
+        let got = unsafe {
+            libc::recv(
+                sender.as_raw_fd(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                libc::MSG_DONTWAIT,
+            )
+        };
+        assert_eq!(got, -1, "the sending socket received a frame");
+    }
 
     #[test]
     fn one_sendmmsg_reaches_several_destinations_in_order() {
