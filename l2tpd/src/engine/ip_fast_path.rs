@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::fast_path::{locked, FastPath};
+use super::fast_path::{locked, same_name, FastPath};
 use super::l2tp_batch::L2tpBatch;
 use crate::io::ip_relay::{IpRelayTable, IpVerdict};
 use crate::io::service_endpoint::ServiceEndpoint;
@@ -116,6 +116,10 @@ impl FastPath {
     ) -> u64 {
         let mut taken = 0u64;
         let mut table = self.ip.lock();
+        // A LAC terminates no subscriber: no probe of an empty table.
+        if table.is_empty() {
+            return 0;
+        }
         for (i, (peer, datagram)) in datagrams.take(64).enumerate() {
             if skip & (1 << i) != 0 {
                 continue;
@@ -138,14 +142,14 @@ impl FastPath {
         let names = &buffers.services[..filled];
         buffers.seen.clear();
         for name in names.iter().flatten() {
-            if buffers.seen.contains(name) {
+            if buffers.seen.iter().any(|seen| same_name(seen, name)) {
                 continue;
             }
             buffers.seen.push(name.clone());
             let of_service = packets
                 .iter()
                 .zip(names)
-                .filter(|(_, n)| n.as_ref() == Some(name))
+                .filter(|(_, n)| n.as_ref().is_some_and(|n| same_name(n, name)))
                 .map(|(packet, _)| &packet[..]);
             let count = of_service.clone().count();
             let sent = match services.get(name) {
@@ -178,8 +182,11 @@ fn push_ip_up_locked(
     let k = buffers.filled;
     buffers.packets[k].clear();
     buffers.packets[k].extend_from_slice(packet);
-    if buffers.services[k].as_ref() != Some(&service) {
-        buffers.services[k] = Some(service);
+    if !buffers.services[k]
+        .as_ref()
+        .is_some_and(|s| same_name(s, service))
+    {
+        buffers.services[k] = Some(service.clone());
     }
     buffers.filled += 1;
     IpPush::Forwarded

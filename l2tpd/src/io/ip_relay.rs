@@ -19,6 +19,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::id_hash::IdMap;
 use super::prefix_table::{Prefix, PrefixTable};
 use super::relay::{parse_unsequenced_data, RelayCounters, L2TP_DATA_FLAGS, L2TP_DATA_HEADER_LEN};
 use crate::registry::{RelayLeg, SessionRef};
@@ -63,10 +64,11 @@ pub struct DownTarget {
 
 /// What to do with a datagram that arrived on an L2TP socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IpVerdict {
-    /// The IPv4 packet at `range` of the datagram goes to the service interface `service`.
+pub enum IpVerdict<'a> {
+    /// The IPv4 packet at `range` of the datagram goes to the service interface `service`
+    /// (borrowed: a clone would cost an atomic increment and decrement per packet).
     Forward {
-        service: Arc<str>,
+        service: &'a Arc<str>,
         range: Range<usize>,
     },
     /// An IPv4 packet of a known subscriber from another source address: dropped (counted).
@@ -97,10 +99,11 @@ struct Entry {
 /// tasks (lookups), each holding the lock for one batch at most.
 #[derive(Debug, Default)]
 pub struct IpRelayTable {
-    entries: HashMap<SessionRef, Entry>,
+    /// Keyed by what we assign (call references, our IDs): the unkeyed [`IdMap`].
+    entries: IdMap<SessionRef, Entry>,
     by_address: HashMap<Ipv4Addr, SessionRef>,
     by_prefix: PrefixTable<SessionRef>,
-    by_session: HashMap<(u16, u16), SessionRef>,
+    by_session: IdMap<(u16, u16), SessionRef>,
     totals: IpRelayTotals,
 }
 
@@ -231,7 +234,7 @@ impl IpRelayTable {
     }
 
     /// A UDP datagram from `peer` on an L2TP socket: see [`IpVerdict`].
-    pub fn from_subscriber(&mut self, peer: SocketAddr, datagram: &[u8]) -> IpVerdict {
+    pub fn from_subscriber(&mut self, peer: SocketAddr, datagram: &[u8]) -> IpVerdict<'_> {
         let Some(data) = parse_unsequenced_data(datagram) else {
             return IpVerdict::Miss;
         };
@@ -259,7 +262,7 @@ impl IpRelayTable {
         entry.counters.up_bytes += data.ppp.len() as u64;
         let start = data.ppp_at;
         IpVerdict::Forward {
-            service: entry.route.service.clone(),
+            service: &entry.route.service,
             range: start + packet.start..start + packet.end,
         }
     }

@@ -62,7 +62,7 @@ fn from_lac(header: DataHeader, ppp: &[u8]) -> Vec<u8> {
 fn forwarded(table: &mut IpRelayTable, datagram: &[u8]) -> Vec<u8> {
     match table.from_subscriber(LAC.parse().unwrap(), datagram) {
         IpVerdict::Forward { service, range } => {
-            assert_eq!(&*service, "si-1/0/0");
+            assert_eq!(&**service, "si-1/0/0");
             datagram[range].to_vec()
         }
         other => panic!("not forwarded: {other:?}"),

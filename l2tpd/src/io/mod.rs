@@ -13,6 +13,7 @@
 //! - [`datagram_batch`]: the same for UDP datagrams (the tunnel sockets' recvmmsg).
 //! - [`vlan_auxdata`]: re-inserting the VLAN tag the kernel stripped (pure, tested alone).
 //! - [`async_endpoint`]: tokio readiness for a frame endpoint.
+//! - [`id_hash`]: the unkeyed hasher of the tables' maps keyed by IDs we assign.
 //! - [`relay`]: the per-session forwarding table of established subscribers (pure).
 //! - [`ip_relay`]: the LNS's per-subscriber IP forwarding table (pure).
 //! - [`service_endpoint`]: a service interface (`si-…`): a TUN device, or a Unix datagram
@@ -31,6 +32,7 @@ pub mod datagram_batch;
 pub mod forwarder;
 pub mod frame_batch;
 pub mod frame_endpoint;
+pub mod id_hash;
 pub mod ip_relay;
 pub mod packet_socket;
 pub mod prefix_table;

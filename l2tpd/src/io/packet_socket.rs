@@ -38,6 +38,8 @@ pub const MAX_MESSAGES_PER_CALL: usize = 64;
 /// through them (each frame costs ~1.3 KiB of buffer as the kernel accounts it; 4 MiB held
 /// about 3,000 and the rest of a 20,000-PADT burst was dropped, leaving stale sessions).
 const RECEIVE_BUFFER_BYTES: c_int = 64 << 20;
+/// The send buffer of [`PacketSocket::sender`].
+const SEND_BUFFER_BYTES: c_int = 4 << 20;
 
 /// Room for one `cmsghdr` + `tpacket_auxdata` (16 + 20 bytes on 64-bit), with slack; aligned
 /// as `CMSG_FIRSTHDR` requires.
@@ -140,6 +142,125 @@ impl PacketSocket {
 
     pub fn ifindex(&self) -> u32 {
         self.ifindex
+    }
+
+    /// Makes this socket the first member of a new fan-out group (issue 15, item 2: the
+    /// PPPoE port read by every data worker, one socket each) and returns the group's id,
+    /// chosen by the kernel (PACKET_FANOUT_FLAG_UNIQUEID: ids are global in the namespace,
+    /// and another port or process may hold any we would pick). The group demultiplexes
+    /// with [`PPPOE_FANOUT`]: the PPPoE session ID modulo the members, so one session's
+    /// frames (its PPP control and data alike) are read by one worker and stay in order;
+    /// discovery and anything else go to the first member.
+    pub fn start_fanout(&self) -> io::Result<u16> {
+        let flags = PACKET_FANOUT_CBPF | PACKET_FANOUT_FLAG_IGNORE_OUTGOING;
+        let mode = ((flags | PACKET_FANOUT_FLAG_UNIQUEID) << 16) as c_int;
+        set_option(self.fd.as_fd(), libc::SOL_PACKET, PACKET_FANOUT, &mode)?;
+        let mut value: c_int = 0;
+        let mut length = size_of::<c_int>() as libc::socklen_t;
+        // SAFETY: the pointer and length describe `value`, alive for the call; the kernel
+        // writes one int for PACKET_FANOUT (id | type << 16 | flags << 24).
+        let result = unsafe {
+            libc::getsockopt(
+                self.fd.as_raw_fd(),
+                libc::SOL_PACKET,
+                PACKET_FANOUT,
+                (&mut value as *mut c_int).cast(),
+                &mut length,
+            )
+        };
+        if result < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let program = libc::sock_fprog {
+            len: PPPOE_FANOUT.len() as u16,
+            filter: PPPOE_FANOUT.as_ptr() as *mut libc::sock_filter,
+        };
+        set_option(
+            self.fd.as_fd(),
+            libc::SOL_PACKET,
+            PACKET_FANOUT_DATA,
+            &program,
+        )?;
+        Ok((value & 0xffff) as u16)
+    }
+
+    /// Joins the fan-out group `group` that [`PacketSocket::start_fanout`] made on another
+    /// socket of the same interface.
+    pub fn join_fanout(&self, group: u16) -> io::Result<()> {
+        let flags = PACKET_FANOUT_CBPF | PACKET_FANOUT_FLAG_IGNORE_OUTGOING;
+        let mode = ((flags << 16) | u32::from(group)) as c_int;
+        set_option(self.fd.as_fd(), libc::SOL_PACKET, PACKET_FANOUT, &mode)
+    }
+
+    /// Stops taking frames (a filter that keeps none), while still sending and reading the
+    /// interface's facts: the engine's socket of a port whose frames the workers' fan-out
+    /// group reads. Frames queued before stay to be read.
+    pub fn stop_receiving(&self) -> io::Result<()> {
+        let filter = libc::sock_fprog {
+            len: REJECT_ALL.len() as u16,
+            filter: REJECT_ALL.as_ptr() as *mut libc::sock_filter,
+        };
+        set_option(
+            self.fd.as_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_ATTACH_FILTER,
+            &filter,
+        )
+    }
+
+    /// A second socket on the same interface that only sends: the data workers' sending
+    /// end for the relay (profiled, docs/performance.md). A duplicate of this descriptor
+    /// would share this socket, which tokio's epoll watches for writability: then every
+    /// sent frame, when the kernel frees it, wakes that epoll (`sock_def_write_space`,
+    /// 6 % of a worker's CPU on the LAC path). Protocol 0: it receives nothing.
+    pub fn sender(&self) -> io::Result<OwnedFd> {
+        // SAFETY: plain syscall with constant arguments; the result is checked below.
+        let raw = unsafe {
+            libc::socket(
+                libc::AF_PACKET,
+                libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+                0,
+            )
+        };
+        if raw < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `raw` is a descriptor we just opened and own exclusively.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        // Room for the frames a batch leaves in a NIC's queue (4 MiB, as for receiving: the
+        // default ~200 KiB holds ~150 full frames, fewer than two batches of 64 at 1,500).
+        if set_option(
+            fd.as_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_SNDBUFFORCE,
+            &SEND_BUFFER_BYTES,
+        )
+        .is_err()
+        {
+            let _ = set_option(
+                fd.as_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_SNDBUF,
+                &SEND_BUFFER_BYTES,
+            );
+        }
+        // SAFETY: sockaddr_ll is plain data; all-zero is valid.
+        let mut address: libc::sockaddr_ll = unsafe { zeroed() };
+        address.sll_family = libc::AF_PACKET as u16;
+        address.sll_protocol = 0;
+        address.sll_ifindex = self.ifindex as c_int;
+        // SAFETY: the pointer and length describe `address`, alive for the call.
+        let bound = unsafe {
+            libc::bind(
+                fd.as_raw_fd(),
+                (&address as *const libc::sockaddr_ll).cast(),
+                size_of::<libc::sockaddr_ll>() as libc::socklen_t,
+            )
+        };
+        if bound < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(fd)
     }
 
     /// Frames the kernel delivered that never reached the caller, by reason.
@@ -605,10 +726,181 @@ static PPPOE_FILTER: [libc::sock_filter; 14] = [
     statement(RETURN, 0x0004_0000),  // 13: accept the whole frame (up to 256 KiB)
 ];
 
+/// linux/if_packet.h (a stable ABI; not every libc release exports them).
+const PACKET_FANOUT: c_int = 18;
+const PACKET_FANOUT_DATA: c_int = 22;
+const PACKET_FANOUT_CBPF: u32 = 6;
+const PACKET_FANOUT_FLAG_UNIQUEID: u32 = 0x2000;
+/// The group's own PACKET_IGNORE_OUTGOING (the sockets' option does not reach a group):
+/// without it every frame the relay sends on the port would be copied to a worker.
+const PACKET_FANOUT_FLAG_IGNORE_OUTGOING: u32 = 0x4000;
+
+static REJECT_ALL: [libc::sock_filter; 1] = [statement(RETURN, 0)];
+
+/// Loads through SKF_LL_OFF address the frame from its Ethernet header: a fan-out program
+/// runs on a received frame with the data at the network header, not the MAC header.
+const LINK_LAYER: u32 = libc::SKF_LL_OFF as u32;
+const RETURN_A: u32 = libc::BPF_RET | libc::BPF_A;
+
+/// Classic BPF for the fan-out group ([`PacketSocket::start_fanout`]): returns the PPPoE
+/// session ID of a session frame (untagged, or behind one or two tags still in the frame;
+/// the kernel takes the result modulo the members), 0 for discovery and anything else.
+static PPPOE_FANOUT: [libc::sock_filter; 16] = [
+    statement(LOAD_HALF, LINK_LAYER.wrapping_add(12)), // 0: EtherType after the MACs
+    jump_if_equal(SESSION, 7, 0),                      // 1: -> 9
+    jump_if_equal(DOT1Q, 1, 0),                        // 2: -> 4
+    jump_if_equal(DOT1AD, 0, 11),                      // 3: -> 4, else -> 15
+    statement(LOAD_HALF, LINK_LAYER.wrapping_add(16)), // 4: EtherType after one tag
+    jump_if_equal(SESSION, 5, 0),                      // 5: -> 11
+    jump_if_equal(DOT1Q, 0, 8),                        // 6: -> 7, else -> 15
+    statement(LOAD_HALF, LINK_LAYER.wrapping_add(20)), // 7: EtherType after two tags
+    jump_if_equal(SESSION, 4, 6),                      // 8: -> 13, else -> 15
+    statement(LOAD_HALF, LINK_LAYER.wrapping_add(16)), // 9: SESSION_ID, untagged
+    statement(RETURN_A, 0),                            // 10
+    statement(LOAD_HALF, LINK_LAYER.wrapping_add(20)), // 11: SESSION_ID, one tag
+    statement(RETURN_A, 0),                            // 12
+    statement(LOAD_HALF, LINK_LAYER.wrapping_add(24)), // 13: SESSION_ID, two tags
+    statement(RETURN_A, 0),                            // 14
+    statement(RETURN, 0),                              // 15: the first member
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::net::UdpSocket;
+
+    /// Root only (CAP_NET_RAW; skipped otherwise): what the sending socket sends on `lo`
+    /// comes back to the port's socket, and the sending socket itself receives nothing.
+    #[test]
+    fn the_sending_socket_sends_on_the_port_and_receives_nothing() {
+        let Ok(mut port) = PacketSocket::open("lo") else {
+            eprintln!("skipped: no packet socket (not root)");
+            return;
+        };
+        let sender = port.sender().expect("a send-only socket");
+        let mut frame = vec![0x02, 0, 0, 0, 0x7e, 1, 0x02, 0, 0, 0, 0x7e, 2, 0x88, 0x64];
+        frame.extend_from_slice(&[0x11, 0x00, 0x7e, 0x57, 0x00, 0x04, 0x00, 0x21, 0xab, 0xcd]);
+        assert_eq!(
+            send_datagrams(sender.as_fd(), [&frame[..]]).expect("sent"),
+            1
+        );
+        let mut batch = FrameBatch::new(8, 2048);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let mut seen = false;
+        while !seen && std::time::Instant::now() < deadline {
+            match port.recv_batch(&mut batch) {
+                Ok(_) => seen = batch.frames().any(|f| f.starts_with(&frame)),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => std::thread::yield_now(),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert!(seen, "the frame came back on lo");
+        let mut buf = [0u8; 64];
+        // SAFETY (test): `buf` is alive and writable for the call.
+        let got = unsafe {
+            libc::recv(
+                sender.as_raw_fd(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                libc::MSG_DONTWAIT,
+            )
+        };
+        assert_eq!(got, -1, "the sending socket received a frame");
+    }
+
+    /// Root only (skipped otherwise): three sockets of one fan-out group on `lo`; each
+    /// session's frames reach one member, the one its session ID modulo 3 names, in the
+    /// order sent, tagged or not; discovery reaches the first member.
+    #[test]
+    fn a_fanout_group_gives_each_session_to_one_member_in_order() {
+        let Ok(first) = PacketSocket::open("lo") else {
+            eprintln!("skipped: no packet socket (not root)");
+            return;
+        };
+        let group = first.start_fanout().expect("a fan-out group");
+        let mut members = vec![first];
+        for _ in 0..2 {
+            let member = PacketSocket::open("lo").expect("open");
+            member.join_fanout(group).expect("join");
+            members.push(member);
+        }
+        let sender = members[0].sender().expect("sender");
+        // A MAC of this test's own, so frames other tests send on lo are told apart.
+        let ours = [0x02, 0, 0, 0, 0x7f, 0x3a];
+        let frame = |tags: &[u16], ethertype: u16, session: u16, seq: u8| {
+            let mut f = vec![0x02, 0, 0, 0, 0x7f, 0x01];
+            f.extend_from_slice(&ours);
+            for (i, vid) in tags.iter().enumerate() {
+                let tpid: u16 = if i == 0 && tags.len() == 2 {
+                    0x88a8
+                } else {
+                    0x8100
+                };
+                f.extend_from_slice(&tpid.to_be_bytes());
+                f.extend_from_slice(&vid.to_be_bytes());
+            }
+            f.extend_from_slice(&ethertype.to_be_bytes());
+            f.extend_from_slice(&[0x11, 0x00]);
+            f.extend_from_slice(&session.to_be_bytes());
+            f.extend_from_slice(&[0x00, 0x03, 0x00, 0x21, seq]);
+            f
+        };
+        let mut sent = Vec::new();
+        for seq in 0..4u8 {
+            for session in 1..=12u16 {
+                let tags: &[u16] = match session % 3 {
+                    0 => &[],
+                    1 => &[100],
+                    _ => &[100, 200],
+                };
+                sent.push((session, seq, frame(tags, 0x8864, session, seq)));
+            }
+        }
+        let padi = frame(&[], 0x8863, 0, 0);
+        for (_, _, f) in &sent {
+            assert_eq!(send_datagrams(sender.as_fd(), [&f[..]]).expect("sent"), 1);
+        }
+        assert_eq!(
+            send_datagrams(sender.as_fd(), [&padi[..]]).expect("sent"),
+            1
+        );
+        // What each member read of ours: (session, seq), and whether it saw the PADI.
+        let mut got: Vec<Vec<(u16, u8)>> = vec![Vec::new(); 3];
+        let mut padi_at = None;
+        let mut batch = FrameBatch::new(64, 2048);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let total = |got: &Vec<Vec<(u16, u8)>>| got.iter().map(Vec::len).sum::<usize>();
+        while (total(&got) < sent.len() || padi_at.is_none())
+            && std::time::Instant::now() < deadline
+        {
+            for (k, member) in members.iter_mut().enumerate() {
+                match member.recv_batch(&mut batch) {
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                    Err(e) => panic!("{e}"),
+                }
+                for f in batch.frames().filter(|f| f.get(6..12) == Some(&ours[..])) {
+                    let at = f.len() - 11;
+                    if u16::from_be_bytes([f[at], f[at + 1]]) == 0x8863 {
+                        padi_at = Some(k);
+                        continue;
+                    }
+                    let session = u16::from_be_bytes([f[at + 4], f[at + 5]]);
+                    got[k].push((session, f[f.len() - 1]));
+                }
+            }
+            std::thread::yield_now();
+        }
+        assert_eq!(padi_at, Some(0), "discovery goes to the first member");
+        for (k, frames) in got.iter().enumerate() {
+            let expected: Vec<(u16, u8)> = sent
+                .iter()
+                .filter(|(session, _, _)| usize::from(*session) % 3 == k)
+                .map(|(session, seq, _)| (*session, *seq))
+                .collect();
+            assert_eq!(frames, &expected, "member {k}");
+        }
+    }
 
     #[test]
     fn one_sendmmsg_reaches_several_destinations_in_order() {

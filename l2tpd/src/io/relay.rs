@@ -16,6 +16,8 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::id_hash::IdMap;
+
 use crate::pppoe::wire::{
     MacAddr, VlanTag, ETHERTYPE_SESSION, PPPOE_HEADER_LEN, TPID_8021AD, TPID_8021Q,
 };
@@ -95,9 +97,11 @@ pub struct UpTarget {
 /// tasks (lookups), each holding the lock for one batch at most.
 #[derive(Debug, Default)]
 pub struct RelayTable {
-    entries: HashMap<SessionRef, Entry>,
+    /// Keyed by what we assign (call references, our IDs): the unkeyed [`IdMap`]. `up` is
+    /// keyed by the subscriber's MAC, its choice: the standard keyed hasher.
+    entries: IdMap<SessionRef, Entry>,
     up: HashMap<Arc<str>, HashMap<UpKey, SessionRef>>,
-    down: HashMap<(u16, u16), SessionRef>,
+    down: IdMap<(u16, u16), SessionRef>,
 }
 
 /// The handle the engine and its tasks share. A `Mutex` rather than a `RefCell`: the port

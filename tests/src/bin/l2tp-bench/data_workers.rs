@@ -102,6 +102,11 @@ int main(int argc, char **argv) {
 
 pub struct DataWorkersBench {
     pub seconds: u64,
+    /// `lns`, `lac`: the paths measured (all by default).
+    pub paths: Vec<String>,
+    pub sizes: Vec<usize>,
+    pub sessions: Vec<usize>,
+    pub workers: Vec<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -153,11 +158,17 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
         "share",
         "pkt/s (wall)"
     );
-    for size in [64usize, 1400] {
+    for &size in &bench.sizes {
         let ceiling = measure_ceiling(&ceiling_binary, size, window)?;
-        for (name, kind) in [("LNS L2TP→TUN", Kind::Lns), ("LAC relay", Kind::Lac)] {
-            for sessions in [1usize, 1000] {
-                for workers in [1usize, 2] {
+        for (name, kind, path) in [
+            ("LNS L2TP→TUN", Kind::Lns, "lns"),
+            ("LAC relay", Kind::Lac, "lac"),
+        ] {
+            if !bench.paths.iter().any(|p| p == path) {
+                continue;
+            }
+            for &sessions in &bench.sessions {
+                for &workers in &bench.workers {
                     let figure = measure(&engine, kind, size, sessions, workers, window)?;
                     println!(
                         "{:<12} {:>5} {:>8} {:>7} {:>14.0} {:>15.0} {:>5.0}% {:>12.0}",

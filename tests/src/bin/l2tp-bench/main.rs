@@ -168,6 +168,15 @@ enum Bench {
         /// Seconds of each measurement.
         #[arg(long, default_value_t = 3)]
         seconds: u64,
+        /// Only these paths (`lns`, `lac`), e.g. to profile one.
+        #[arg(long, value_delimiter = ',', default_values_t = ["lns".to_string(), "lac".to_string()])]
+        paths: Vec<String>,
+        #[arg(long, value_delimiter = ',', default_values_t = [64, 1400])]
+        sizes: Vec<usize>,
+        #[arg(long, value_delimiter = ',', default_values_t = [1, 1000])]
+        sessions: Vec<usize>,
+        #[arg(long, value_delimiter = ',', default_values_t = [1, 2])]
+        workers: Vec<usize>,
     },
     /// PPPoE subscribers from pppoe-emulator through our LAC to our LNS, in network
     /// namespaces made by the bench (root): setup rate PADI → L2TP session established,
@@ -301,9 +310,19 @@ fn main() -> ExitCode {
         }),
         Bench::Relay { seconds } => relay::run(&relay::RelayBench { seconds }),
         Bench::IpForward { seconds } => ip_forward::run(&ip_forward::IpForwardBench { seconds }),
-        Bench::DataWorkers { seconds } => {
-            data_workers::run(&data_workers::DataWorkersBench { seconds })
-        }
+        Bench::DataWorkers {
+            seconds,
+            paths,
+            sizes,
+            sessions,
+            workers,
+        } => data_workers::run(&data_workers::DataWorkersBench {
+            seconds,
+            paths,
+            sizes,
+            sessions,
+            workers,
+        }),
         Bench::PppoeSetup {
             count,
             up_at,
