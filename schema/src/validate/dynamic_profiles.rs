@@ -12,6 +12,8 @@ use crate::typed::{
 /// The subscriber's own underlying interface: the only value `pppoe-options
 /// underlying-interface` can have in a dynamic profile.
 const UNDERLYING: &str = "$junos-underlying-interface";
+/// The subscriber's own dynamic unit.
+const UNIT: &str = "$junos-interface-unit";
 
 pub(super) fn check(root: &Node, findings: &mut Findings) {
     for (id, profile) in &root.children {
@@ -22,6 +24,7 @@ pub(super) fn check(root: &Node, findings: &mut Findings) {
         variables(profile, profile, &mut path, findings);
         dial_options(profile, &path, findings);
         pppoe_options(profile, &path, findings);
+        dynamic_units(profile, &path, findings);
         routing_instances(root, profile, &path, findings);
         routes(profile, &mut path, findings);
     }
@@ -235,6 +238,69 @@ pub(super) fn check_donors(config: &RouterConfig, findings: &mut Findings) {
                     why.to_string(),
                 );
             }
+        }
+    }
+}
+
+/// A subscriber interface's unit is the one the router allocates for the subscriber
+/// (`pp0.3221225473`): a profile's `pp0`, `si-…` or `"$junos-interface-ifd-name"` unit is
+/// `"$junos-interface-unit"`, as every Junos dynamic interface is written. A literal unit
+/// would put every subscriber on one interface.
+fn dynamic_units(profile: &Node, path: &Path, findings: &mut Findings) {
+    for (interface_id, interface) in &profile.children {
+        let Some(name) = interface_id.key.as_deref() else {
+            continue;
+        };
+        let subscriber_interface =
+            name == "pp0" || name.starts_with("si-") || name == "$junos-interface-ifd-name";
+        if interface_id.keyword != "interfaces" || !subscriber_interface {
+            continue;
+        }
+        for unit_id in interface.children.keys() {
+            if unit_id.keyword == "unit" && unit_id.key.as_deref() != Some(UNIT) {
+                let mut at = path.clone();
+                at.push(interface_id.clone());
+                findings.error(
+                    at,
+                    unit_id.to_string(),
+                    format!("A subscriber interface's unit is allocated for each subscriber: use \"{UNIT}\""),
+                );
+            }
+        }
+    }
+}
+
+/// An LNS profile names the subscriber's interface: `"$junos-interface-ifd-name"` (the
+/// tunnel group's service interface) or that `si-` interface itself. Another `si-` would
+/// name an interface the group's sessions are not on.
+pub(super) fn check_service_interfaces(config: &RouterConfig, findings: &mut Findings) {
+    for (group_name, group) in &config.l2tp.tunnel_groups {
+        let (Some(profile_name), Some(service)) = (
+            group.dynamic_profile.as_deref(),
+            group.service_interface.as_deref(),
+        ) else {
+            continue;
+        };
+        let Some(profile) = config.dynamic_profiles.get(profile_name) else {
+            continue;
+        };
+        let other = profile
+            .interfaces
+            .iter()
+            .find(|i| i.name.starts_with("si-") && i.name != service);
+        if let Some(other) = other {
+            findings.error(
+                vec![
+                    NodeId::new("services"),
+                    NodeId::new("l2tp"),
+                    NodeId::entry("tunnel-group", group_name),
+                ],
+                format!("dynamic-profile {profile_name}"),
+                format!(
+                    "Dynamic profile {profile_name} names interface {}, but the tunnel group's sessions are on service-interface {service}: name {service} or \"$junos-interface-ifd-name\"",
+                    other.name
+                ),
+            );
         }
     }
 }

@@ -226,6 +226,11 @@ fn a_user_variable_must_be_defined_and_keys_are_checked_too() {
                 "interval \"$ka\"".to_string(),
                 "Variable '$ka' is not defined: define it under 'variables ka'".to_string()
             ),
+            (
+                "dynamic-profiles P interfaces pp0".to_string(),
+                "unit \"$unit\"".to_string(),
+                "A subscriber interface's unit is allocated for each subscriber: use \"$junos-interface-unit\"".to_string()
+            ),
         ]
     );
 }
@@ -474,4 +479,38 @@ fn a_dynamic_pppoe_interface_needs_its_pppoe_options() {
     )
     .expect("parses");
     assert_eq!(check(&root), Ok(vec![]));
+}
+
+#[test]
+fn a_subscriber_interface_takes_the_allocated_unit_and_the_groups_service_interface() {
+    let text = r#"dynamic-profiles { P { interfaces {
+        pp0 { unit 5 { pppoe-options { underlying-interface "$junos-underlying-interface"; server; } } }
+        ge-1/0/0 { unit 7; } } } }"#;
+    assert_eq!(
+        errors(text),
+        [(
+            "dynamic-profiles P interfaces pp0".to_string(),
+            "unit 5".to_string(),
+            "A subscriber interface's unit is allocated for each subscriber: use \"$junos-interface-unit\"".to_string()
+        )]
+    );
+    let lns = |named: &str| {
+        format!(
+            r#"dynamic-profiles {{ LNS {{ interfaces {{ {named} {{ unit "$junos-interface-unit" {{ keepalives interval 30; }} }} }} }} }}
+services {{ l2tp {{ tunnel-group g {{ local-gateway address 127.0.0.2; service-interface si-1/0/0; dynamic-profile LNS; }} }} }}
+"#
+        )
+    };
+    for named in ["si-1/0/0", "\"$junos-interface-ifd-name\""] {
+        let root = parse_config(&lns(named)).expect("parses");
+        assert_eq!(check(&root), Ok(vec![]), "{named}");
+    }
+    assert_eq!(
+        errors(&lns("si-2/0/0")),
+        [(
+            "services l2tp tunnel-group g".to_string(),
+            "dynamic-profile LNS".to_string(),
+            "Dynamic profile LNS names interface si-2/0/0, but the tunnel group's sessions are on service-interface si-1/0/0: name si-1/0/0 or \"$junos-interface-ifd-name\"".to_string()
+        )]
+    );
 }
