@@ -373,7 +373,7 @@ pub struct L2tpSession {
     pub remote_ip: SocketAddr,
     pub local_name: String,
     pub remote_name: String,
-    /// The subscriber's logical interface unit (dynamic units start at 1073741824).
+    /// The subscriber's logical interface unit (dynamic units start at [`FIRST_DYNAMIC_UNIT`]).
     pub interface_unit: u32,
     /// `pp0.UNIT` on the LAC, `si-0/0/0.UNIT` on the LNS.
     pub interface_name: String,
@@ -449,8 +449,11 @@ pub mod roots {
     pub const DISCONNECT_CAUSES: &str = "service-l2tp-disconnect-cause-summary";
 }
 
-/// Dynamic subscriber interface units start here, as on Junos.
-pub const FIRST_DYNAMIC_UNIT: u32 = 1_073_741_824;
+/// Dynamic subscriber interface units start here, as on Junos with its enhanced subscriber
+/// management (the default since 15.1R4 on MX): `pp0.3221225472` up, `0xC000_0000`. The
+/// older Junos numbered them from 1073741824 (`0x4000_0000`); both leave every static unit
+/// (0..16385) apart, and the 2³⁰ units from here are the daemon's dynamic units.
+pub const FIRST_DYNAMIC_UNIT: u32 = 3_221_225_472;
 
 #[cfg(test)]
 mod tests {

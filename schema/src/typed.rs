@@ -30,8 +30,8 @@ pub use device::{
     SnmpClient, SnmpConfig, SnmpView, Unit, UnitEncapsulation, UnitVlan, VlanTagging,
 };
 pub use dynamic_profile::{
-    is_supported_predefined, DynamicProfile, ProfileInterface, ProfileVariable, VariableValues,
-    PREDEFINED_VARIABLES,
+    donor_address, is_supported_predefined, DonorError, DynamicProfile, ProfileInterface,
+    ProfileVariable, RadiusSource, VariableValues, LOOPBACK_INTERFACE, PREDEFINED_VARIABLES,
 };
 pub use l2tp::{
     AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,

@@ -57,6 +57,8 @@ pub fn check_and_view(
         device::check(&active, &config, &mut findings);
         pppoe::check(&active, &config, &mut findings);
         routing::check(&config, &mut findings);
+        dynamic_profiles::check_donors(&config, &mut findings);
+        dynamic_profiles::check_service_interfaces(&config, &mut findings);
         system::check(&config, &mut findings);
         config
     });

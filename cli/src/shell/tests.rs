@@ -1041,10 +1041,10 @@ mod l2tp {
         assert_eq!(
             out,
             "lab@r0> show services l2tp session | match Established\n\
-             40553     7          17967            Established          pp0.1073741825       u1@example.net\n\
+             40553     7          17967            Established          pp0.3221225473       u1@example.net\n\
              lab@r0> show services l2tp session | count\nCount: 3 lines\n\
              lab@r0> show services l2tp session | last 1\n\
-             2         0          17967            Lns-ic-wait-connect  si-0/0/0.1073741824  -\n"
+             2         0          17967            Lns-ic-wait-connect  si-0/0/0.3221225472  -\n"
         );
     }
 

@@ -2,12 +2,16 @@
 //! the LNS's tunnel group name a profile; each subscriber's PPP takes the profile's values
 //! and `show subscribers detail` names the profile.
 
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use schema::l2tp_rpc::Level;
 use schema::subscriber_rpc::SubscriberShow;
 
-use super::sim_lab::{config, lac_config, Lab, LNS_BASE, PORT};
+use super::sim_lab::{config, lac_config, Lab, RadiusResponder, LNS_BASE, PORT};
+use crate::aaa::radius::{code, erx, Attribute};
+use crate::ppp::client_link::ClientEvent;
+use crate::subscriber::decision::Refusal;
 use crate::subscriber::table::Phase;
 
 /// The LAC offers PAP only, as its profile's `ppp-options` say (its default is CHAP first).
@@ -101,4 +105,127 @@ fn without_a_profile_the_defaults_stand() {
         .and_then(|l| l.poll_timeout())
         .expect("the keepalive timer");
     assert!(next > lab.now + Duration::from_secs(7), "{next:?}");
+}
+
+/// The LNS's profile borrows lo0.0's address: what the LNS calls itself in IPCP.
+const UNNUMBERED: &str = "set services l2tp tunnel-group g dynamic-profile LNS-PROFILE\n\
+     set interfaces lo0 unit 0 family inet address 127.0.0.77/32\n\
+     set interfaces lo0 unit 0 family inet address 127.0.0.78/32\n\
+     set dynamic-profiles LNS-PROFILE interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" family inet unnumbered-address \"$junos-loopback-interface\"\n";
+
+fn ipcp_up(events: &[ClientEvent]) -> Option<(Ipv4Addr, Ipv4Addr)> {
+    events.iter().find_map(|e| match e {
+        ClientEvent::IpUp { local, peer, .. } => Some((*local, *peer)),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_unnumbered_donors_address_is_the_lns_own_in_ipcp() {
+    let mut lab = Lab::new(lac_config(""), config(&format!("{LNS_BASE}{UNNUMBERED}")));
+    bring_up(&mut lab, "erin@isp.example");
+    // The client learnt the LNS's address from the LNS's IPCP Configure-Request.
+    let (address, peer) = ipcp_up(&lab.subs[0].events).expect("IPCP up");
+    assert_eq!(peer, Ipv4Addr::new(127, 0, 0, 77));
+    assert!(address.octets().starts_with(&[198, 18]), "{address}");
+    // `show interfaces` names the same local address.
+    let lns = lab.lns.subscribers();
+    let subscriber = lns.table.iter().next().expect("the subscriber");
+    assert_eq!(
+        subscriber.lease.as_ref().map(|l| l.local),
+        Some(Ipv4Addr::new(127, 0, 0, 77))
+    );
+
+    // With preferred-source-address the other of lo0.0's addresses.
+    let mut lab = Lab::new(
+        lac_config(""),
+        config(&format!(
+            "{LNS_BASE}{UNNUMBERED}set dynamic-profiles LNS-PROFILE interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" family inet unnumbered-address preferred-source-address 127.0.0.78\n"
+        )),
+    );
+    bring_up(&mut lab, "erin@isp.example");
+    let (_, peer) = ipcp_up(&lab.subs[0].events).expect("IPCP up");
+    assert_eq!(peer, Ipv4Addr::new(127, 0, 0, 78));
+
+    // Without a profile: the pool's gateway.
+    let mut lab = Lab::new(lac_config(""), config(LNS_BASE));
+    bring_up(&mut lab, "erin@isp.example");
+    let (_, peer) = ipcp_up(&lab.subs[0].events).expect("IPCP up");
+    assert_eq!(peer, Ipv4Addr::new(198, 18, 0, 1));
+}
+
+const SECRET: &str = "radius-secret";
+
+/// The LNS authenticates by RADIUS; its profile's routing instance is a mandatory user
+/// variable that 26-4874-1 supplies, and its keepalive interval one that 26-2636-99 may.
+fn lns_with_radius_profile() -> schema::typed::RouterConfig {
+    config(&format!(
+        "{LNS_BASE}set services l2tp tunnel-group g aaa-access-profile users\n\
+         set services l2tp tunnel-group g dynamic-profile RADIUS-PROFILE\n\
+         set access profile users authentication-order radius\n\
+         set access radius-server 127.0.0.9 secret {SECRET}\n\
+         set access radius-server 127.0.0.9 message-authenticator optional\n\
+         set routing-instances isp-b instance-type virtual-router\n\
+         set dynamic-profiles RADIUS-PROFILE variables vr mandatory\n\
+         set dynamic-profiles RADIUS-PROFILE variables vr radius vendor-id 4874 attribute 1\n\
+         set dynamic-profiles RADIUS-PROFILE routing-instances \"$vr\" interface \"$junos-interface-name\"\n"
+    ))
+}
+
+fn accept_with(attributes: Vec<Attribute>) -> RadiusResponder {
+    RadiusResponder::new(
+        SECRET,
+        Box::new(move |_| Some((code::ACCESS_ACCEPT, attributes.clone()))),
+    )
+}
+
+#[test]
+fn radius_fills_the_profiles_variables_and_a_missing_mandatory_one_refuses() {
+    let mut lab = Lab::new(lac_config(""), lns_with_radius_profile());
+    lab.lns_radius = Some(accept_with(vec![Attribute::vendor(
+        erx::VENDOR,
+        erx::VIRTUAL_ROUTER,
+        "isp-b",
+    )]));
+    bring_up(&mut lab, "fay@isp.example");
+    assert!(ipcp_up(&lab.subs[0].events).is_some());
+    let lns = lab.lns.subscribers();
+    let subscriber = lns.table.iter().next().expect("the subscriber");
+    assert_eq!(subscriber.phase, Phase::Active);
+    assert_eq!(subscriber.routing_instance.as_deref(), Some("isp-b"));
+
+    // An Accept without 26-4874-1: the profile fails, the subscriber is refused, counted.
+    let mut lab = Lab::new(lac_config(""), lns_with_radius_profile());
+    lab.lns_radius = Some(accept_with(vec![]));
+    bring_up(&mut lab, "gus@isp.example");
+    assert!(ipcp_up(&lab.subs[0].events).is_none());
+    assert!(
+        lab.subs[0]
+            .events
+            .iter()
+            .any(|e| matches!(e, ClientEvent::AuthFailed(_))),
+        "{:?}",
+        lab.subs[0].events
+    );
+    let lns = lab.lns.subscribers();
+    assert_eq!(lns.table.refusals.get(&Refusal::DynamicProfile), Some(&1));
+    let summary = lns
+        .show_subscribers(
+            lab.lns.registry(),
+            &SubscriberShow {
+                summary: true,
+                ..SubscriberShow::default()
+            },
+        )
+        .expect("summary")
+        .summary
+        .expect("a summary");
+    assert!(
+        summary
+            .refusals
+            .iter()
+            .any(|r| r.name == "dynamic-profile" && r.count == 1),
+        "{:?}",
+        summary.refusals
+    );
 }

@@ -1,7 +1,8 @@
 //! The subscriber's logical interface of a session, as `show services l2tp session` names
 //! it and `… session interface IF` selects it.
 //!
-//! Junos gives every dynamic subscriber a logical unit from 1073741824 up: on the LAC the
+//! Junos gives every dynamic subscriber a logical unit from 3221225472 up (`FIRST_DYNAMIC_UNIT`,
+//! as `show subscribers` prints `pp0.3221225474` on a current MX): on the LAC the
 //! PPPoE subscriber's `pp0.UNIT`, on the LNS a unit of the tunnel group's inline-service
 //! interface (`si-1/0/0.UNIT`; `si-0/0/0` when the group names none). The unit is derived
 //! from the call's [`SessionRef`], which is unique for the daemon's life and stable from the
@@ -20,7 +21,9 @@ const LNS_DEVICE: &str = "si-0/0/0";
 /// Dynamic units available: FIRST_DYNAMIC_UNIT ..= u32::MAX.
 const DYNAMIC_UNITS: u64 = u32::MAX as u64 - FIRST_DYNAMIC_UNIT as u64 + 1;
 
-/// The call's unit; after 3·2³⁰ calls the numbering starts again at the first unit.
+/// The call's unit; after 2³⁰ calls the numbering starts again at the first unit. SNMP
+/// carries the unit as an Unsigned32 and RADIUS's NAS-Port-Id names the underlying
+/// interface, not the unit: nothing narrower than 32 bits holds it.
 pub fn unit(call: SessionRef) -> u32 {
     let offset = u32::try_from(call.0 % DYNAMIC_UNITS).unwrap_or(0);
     FIRST_DYNAMIC_UNIT.saturating_add(offset)
@@ -80,7 +83,7 @@ mod tests {
     #[test]
     fn units_start_at_the_first_dynamic_unit_and_wrap_inside_the_range() {
         assert_eq!(unit(SessionRef(0)), FIRST_DYNAMIC_UNIT);
-        assert_eq!(unit(SessionRef(76)), 1_073_741_900);
+        assert_eq!(unit(SessionRef(76)), 3_221_225_548);
         assert_eq!(unit(SessionRef(DYNAMIC_UNITS - 1)), u32::MAX);
         assert_eq!(unit(SessionRef(DYNAMIC_UNITS)), FIRST_DYNAMIC_UNIT);
         assert_eq!(unit(SessionRef(u64::MAX)), {
@@ -91,30 +94,30 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_junk_is_refused() {
-        let lac = name(Role::Lac, 1_073_741_900);
-        assert_eq!(lac, "pp0.1073741900");
+        let lac = name(Role::Lac, 3_221_225_900);
+        assert_eq!(lac, "pp0.3221225900");
         assert_eq!(
             InterfaceName::parse(&lac),
             Some(InterfaceName {
                 role: Role::Lac,
-                unit: 1_073_741_900
+                unit: 3_221_225_900
             })
         );
         assert_eq!(
-            InterfaceName::parse("si-0/0/0.1073741825").map(|i| i.role),
+            InterfaceName::parse("si-0/0/0.3221225473").map(|i| i.role),
             Some(Role::Lns)
         );
         // The tunnel group's own service interface carries its units.
-        let lns = lns_name(Some("si-1/2/0"), 1_073_741_901);
-        assert_eq!(lns, "si-1/2/0.1073741901");
+        let lns = lns_name(Some("si-1/2/0"), 3_221_225_901);
+        assert_eq!(lns, "si-1/2/0.3221225901");
         assert_eq!(
             InterfaceName::parse(&lns),
             Some(InterfaceName {
                 role: Role::Lns,
-                unit: 1_073_741_901
+                unit: 3_221_225_901
             })
         );
-        assert_eq!(lns_name(None, 1_073_741_901), "si-0/0/0.1073741901");
+        assert_eq!(lns_name(None, 3_221_225_901), "si-0/0/0.3221225901");
         for junk in [
             "",
             "pp0",

@@ -49,7 +49,7 @@ pub(crate) fn session(local_tid: u16, local_sid: u16, group: &str) -> SessionRow
         remote_sid: local_sid + 500,
         service_interface: String::new(),
         tunnel_group: group.into(),
-        interface_unit: 1_073_741_824 + u32::from(local_sid),
+        interface_unit: schema::l2tp_rpc::FIRST_DYNAMIC_UNIT + u32::from(local_sid),
         state: mibs::jnx_l2tp_session_stats_state::ESTABLISHED,
         user_name: format!("user{local_sid}@example.net"),
         local: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 6, 1)), 1701),

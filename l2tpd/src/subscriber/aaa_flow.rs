@@ -126,7 +126,7 @@ impl SubscriberLayer {
             return;
         }
         match local_auth::next_step(profile, &credentials, from) {
-            Step::Admit(admission) => self.admit(now, id, admission.key()),
+            Step::Admit(admission) => self.admit(now, id, admission.key(), config),
             Step::Refuse(why) => self.deny(now, id, why),
             Step::AskRadius { resume_at } => {
                 let (Some(profile), Some(name)) = (profile, profile_name) else {
@@ -208,8 +208,18 @@ impl SubscriberLayer {
         Some(access_request(credentials, &facts))
     }
 
-    /// Authenticated: the client gets its Success and IPCP may begin.
-    pub(super) fn admit(&mut self, now: Instant, id: SubscriberId, how: &'static str) {
+    /// Authenticated: the dynamic profile's network step, then the client gets its Success
+    /// and IPCP may begin.
+    pub(super) fn admit(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        how: &'static str,
+        config: &RouterConfig,
+    ) {
+        if !self.profile_network_step(now, id, config) {
+            return;
+        }
         let Some(subscriber) = self.table.get_mut(id) else {
             return;
         };
@@ -407,7 +417,7 @@ impl SubscriberLayer {
                     subscriber.aaa = Some(Box::new(grant));
                 }
                 self.set_session_timeout(id, session_timeout);
-                self.admit(now, id, "radius");
+                self.admit(now, id, "radius", config);
             }
         }
     }
@@ -449,7 +459,7 @@ impl SubscriberLayer {
                     subscriber.aaa = Some(Box::new(grant));
                 }
                 self.set_session_timeout(id, session_timeout);
-                self.admit(now, id, "radius");
+                self.admit(now, id, "radius", config);
             }
             Answer::Reply { .. } => self.deny(now, id, AuthRejection::RadiusReject),
             Answer::Unanswered => {
@@ -491,6 +501,16 @@ pub(super) fn grant_from(reply: &Packet, server: Ipv4Addr) -> AaaGrant {
         session_timeout: reply.integer(attr::SESSION_TIMEOUT),
         idle_timeout: reply.integer(attr::IDLE_TIMEOUT),
         tunnel_source: None,
+        vendor_values: reply
+            .attributes
+            .iter()
+            .filter_map(|a| match a.kind {
+                AttrKind::Vendor { vendor, kind } => {
+                    Some((vendor, kind, super::dynamic_profile::vsa_text(&a.value)?))
+                }
+                AttrKind::Standard(_) => None,
+            })
+            .collect(),
         ignored,
     }
 }

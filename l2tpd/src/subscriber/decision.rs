@@ -47,6 +47,8 @@ pub enum Refusal {
     UnknownTunnelGroup,
     /// RADIUS sent tunnel attributes but no tunnel has a server endpoint.
     NoTunnelEndpoint,
+    /// The dynamic profile failed: a `mandatory` variable had no value from RADIUS.
+    DynamicProfile,
 }
 
 impl Refusal {
@@ -72,6 +74,9 @@ impl Refusal {
             Refusal::NoTunnelEndpoint => {
                 "RADIUS tunnel attributes gave no tunnel a server endpoint"
             }
+            Refusal::DynamicProfile => {
+                "the dynamic profile's mandatory variable has no value from RADIUS"
+            }
         }
     }
 
@@ -89,6 +94,7 @@ impl Refusal {
             Refusal::AaaBusy => "aaa-busy",
             Refusal::UnknownTunnelGroup => "unknown-tunnel-group",
             Refusal::NoTunnelEndpoint => "no-tunnel-endpoint",
+            Refusal::DynamicProfile => "dynamic-profile",
         }
     }
 }

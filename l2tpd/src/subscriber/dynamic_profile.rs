@@ -1,19 +1,28 @@
 //! A subscriber's interface built from its dynamic profile (Junos: every PPPoE and LNS
 //! subscriber interface of a BNG is instantiated from one). The profile is chosen where
 //! Junos chooses it — the PPPoE unit's `family pppoe dynamic-profile`; at the LNS the
-//! subscriber's domain map's `dynamic-profile`, else its tunnel group's — and its predefined
-//! variables are replaced with what the subscriber layer knows of the subscriber.
+//! subscriber's domain map's `dynamic-profile`, else its tunnel group's — and its variables
+//! are replaced with what the subscriber layer knows of the subscriber.
 //!
-//! What the profile decides here: the routing instance (a literal `routing-instances RI`),
-//! the PPP keepalive interval (`keepalives interval`) and the authentication protocols
-//! offered (`ppp-options`). The interface's name stays the router's (`pp0.UNIT`,
-//! `si-…​.UNIT`): Junos too allocates the unit that `"$junos-interface-unit"` stands for.
+//! It is built twice, as Junos builds it in two steps: when the session arrives (the link:
+//! its interface name, PPP keepalive interval, authentication protocols offered), and once
+//! the subscriber has authenticated, with what the Access-Accept gave (the network: the
+//! routing instance, the router's own IPCP address, user variables RADIUS supplies, and
+//! `mandatory` variables, without which the subscriber is refused).
+//!
+//! The interface is the profile's: `pp0` (PPPoE) or the tunnel group's service interface
+//! `"$junos-interface-ifd-name"` stands for (LNS), with the dynamic unit the router
+//! allocates for `"$junos-interface-unit"` (`registry::interface::unit`).
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use schema::typed::{DynamicProfile, ProfileInterface, RouterConfig, VariableValues};
+use schema::typed::{
+    donor_address, DynamicProfile, ProfileInterface, RouterConfig, VariableValues,
+    LOOPBACK_INTERFACE,
+};
 
+use super::table::AaaGrant;
 use crate::ppp::wire::options::AuthProtocol;
 
 /// What the subscriber layer knows of a subscriber when its interface is built.
@@ -29,53 +38,106 @@ pub struct SubscriberFacts<'a> {
     /// The routing instance it would come up in without the profile; `None` is `default`.
     pub routing_instance: Option<&'a str>,
     pub address: Option<Ipv4Addr>,
+    /// What the Access-Accept granted: `None` before authentication (the link step), or
+    /// when no RADIUS server decided.
+    pub grant: Option<&'a AaaGrant>,
+    /// The network step: the subscriber has authenticated, `mandatory` variables apply.
+    pub authenticated: bool,
 }
 
 /// The profile's contribution to one subscriber, variables replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Instance {
     pub profile: String,
+    /// The subscriber's logical interface as the profile names it (`pp0.3221225473`).
+    pub interface: String,
     /// A routing instance other than the one the subscriber would have had.
     pub routing_instance: Option<String>,
     pub keepalive: Option<Duration>,
     /// `None`: the profile does not say; the layer's default order stands.
     pub authentication: Option<Vec<AuthProtocol>>,
+    /// The router's own IPCP address: the unnumbered donor's (`family inet
+    /// unnumbered-address`), or the profile's `family inet address`; `None`: the pool's
+    /// gateway stands.
+    pub local_address: Option<Ipv4Addr>,
 }
 
-/// The loopback `"$junos-loopback-interface"` stands for: the router's lo0, unit 0.
-const LOOPBACK: &str = "lo0.0";
 const DEFAULT_INSTANCE: &str = "default";
 
-fn values(facts: &SubscriberFacts<'_>) -> VariableValues {
+/// A vendor attribute's value as a variable takes it: its text, or for a 4-octet value
+/// that is not printable text, the integer (Junos' integer VSAs).
+pub fn vsa_text(value: &[u8]) -> Option<String> {
+    match std::str::from_utf8(value) {
+        Ok(text) if !text.is_empty() && !text.chars().any(char::is_control) => {
+            Some(text.to_string())
+        }
+        _ => {
+            let octets: [u8; 4] = value.try_into().ok()?;
+            Some(u32::from_be_bytes(octets).to_string())
+        }
+    }
+}
+
+fn values(profile: &DynamicProfile, facts: &SubscriberFacts<'_>) -> VariableValues {
     let mut values = VariableValues::new();
+    let mut set = |name: &str, value: String| {
+        values.insert(name.to_string(), value);
+    };
     let unit = facts.unit.to_string();
-    values.insert("$junos-interface-name", format!("{}.{unit}", facts.ifd));
-    values.insert("$junos-interface-unit", unit);
-    values.insert("$junos-interface-ifd-name", facts.ifd.to_string());
-    values.insert("$junos-loopback-interface", LOOPBACK.to_string());
-    values.insert(
-        "$junos-routing-instance",
-        facts
-            .routing_instance
-            .unwrap_or(DEFAULT_INSTANCE)
-            .to_string(),
-    );
+    set("$junos-interface-name", format!("{}.{unit}", facts.ifd));
+    set("$junos-interface-unit", unit);
+    set("$junos-interface-ifd-name", facts.ifd.to_string());
+    set("$junos-loopback-interface", LOOPBACK_INTERFACE.to_string());
+    let grant = facts.grant;
+    // Junos: ERX-Virtual-Router-Name (26-4874-1) is `$junos-routing-instance`.
+    let instance = grant
+        .and_then(|g| g.virtual_router.as_deref())
+        .or(facts.routing_instance)
+        .unwrap_or(DEFAULT_INSTANCE);
+    set("$junos-routing-instance", instance.to_string());
     if let Some(underlying) = facts.underlying {
-        values.insert("$junos-underlying-interface", underlying.to_string());
+        set("$junos-underlying-interface", underlying.to_string());
     }
     // Junos: `$junos-vlan-id` is the inner tag under QinQ, `$junos-stacked-vlan-id` the outer.
     match facts.vlans {
         [outer, inner] => {
-            values.insert("$junos-stacked-vlan-id", outer.to_string());
-            values.insert("$junos-vlan-id", inner.to_string());
+            set("$junos-stacked-vlan-id", outer.to_string());
+            set("$junos-vlan-id", inner.to_string());
         }
-        [single] => {
-            values.insert("$junos-vlan-id", single.to_string());
-        }
+        [single] => set("$junos-vlan-id", single.to_string()),
         _ => {}
     }
-    if let Some(address) = facts.address {
-        values.insert("$junos-subscriber-ip-address", address.to_string());
+    // Framed-IP-Address (8) over the address the pools would give.
+    if let Some(address) = grant.and_then(|g| g.framed_address).or(facts.address) {
+        set("$junos-subscriber-ip-address", address.to_string());
+    }
+    // Framed-Route (22): the first route's parts (every route is installed, as `routing-options
+    // access route "$junos-framed-route-ip-address-prefix"` installs each).
+    if let Some(route) = grant.and_then(|g| g.framed_routes.first()) {
+        set(
+            "$junos-framed-route-ip-address-prefix",
+            route.prefix.to_string(),
+        );
+        if let Some(metric) = route.metric {
+            set("$junos-framed-route-cost", metric.to_string());
+        }
+    }
+    // User variables a `radius vendor-id V attribute A` statement ties to the Accept.
+    for (name, variable) in &profile.variables {
+        let Some(source) = variable.radius else {
+            continue;
+        };
+        let value = grant.and_then(|g| {
+            g.vendor_values
+                .iter()
+                .find(|(vendor, attribute, _)| {
+                    *vendor == source.vendor && *attribute == source.attribute
+                })
+                .map(|(_, _, value)| value.clone())
+        });
+        if let Some(value) = value {
+            set(&format!("${name}"), value);
+        }
     }
     values
 }
@@ -96,32 +158,68 @@ fn template<'p>(
         })
 }
 
-/// Builds `name`'s contribution for a subscriber. `Err` says why (the profile is gone, or a
-/// variable has no value for this subscriber: `$junos-vlan-id` on an untagged unit); the
-/// caller logs it and the subscriber comes up as without a profile, as a commit cannot know
-/// every subscriber's facts.
+/// Why a profile could not be built for a subscriber.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError {
+    pub text: String,
+    /// A `mandatory` variable RADIUS did not give: Junos fails the subscriber's login.
+    pub refuses: bool,
+}
+
+impl std::fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+fn error(text: String) -> ProfileError {
+    ProfileError {
+        text,
+        refuses: false,
+    }
+}
+
+/// Builds `name`'s contribution for a subscriber. `Err` says why: the profile is gone, a
+/// variable has no value for this subscriber (`$junos-vlan-id` on an untagged unit) — the
+/// caller logs it and the subscriber goes on as without the profile, as a commit cannot
+/// know every subscriber's facts — or, once authenticated, a `mandatory` variable has no
+/// value from RADIUS, which refuses the subscriber.
 pub fn instantiate(
     config: &RouterConfig,
     name: &str,
     facts: &SubscriberFacts<'_>,
-) -> Result<Instance, String> {
+) -> Result<Instance, ProfileError> {
     let profile = config
         .dynamic_profiles
         .get(name)
-        .ok_or_else(|| format!("dynamic profile {name} is not configured"))?;
-    let values = values(facts);
+        .ok_or_else(|| error(format!("dynamic profile {name} is not configured")))?;
+    let values = values(profile, facts);
+    if facts.authenticated {
+        if let Some(variable) = profile.missing_mandatory(&values) {
+            return Err(ProfileError {
+                text: format!(
+                    "dynamic profile {name}: mandatory variable {variable} has no value from RADIUS"
+                ),
+                refuses: true,
+            });
+        }
+    }
     let replace = |template: &str| {
         profile.replace(template, &values).map_err(|variable| {
-            format!("dynamic profile {name}: {variable} has no value for this subscriber")
+            error(format!(
+                "dynamic profile {name}: {variable} has no value for this subscriber"
+            ))
         })
     };
     let routing_instance = match &profile.routing_instance {
+        // Before authentication a value RADIUS is to give may be missing yet.
+        Some(template) if !facts.authenticated && replace(template).is_err() => None,
         Some(template) => {
             let instance = replace(template)?;
             if instance != DEFAULT_INSTANCE && !config.routing_instances.contains_key(&instance) {
-                return Err(format!(
+                return Err(error(format!(
                     "dynamic profile {name}: routing instance {instance} is not configured"
-                ));
+                )));
             }
             (instance != facts.routing_instance.unwrap_or(DEFAULT_INSTANCE)).then_some(instance)
         }
@@ -129,16 +227,23 @@ pub fn instantiate(
     };
     let mut instance = Instance {
         profile: name.to_string(),
+        interface: format!("{}.{}", facts.ifd, facts.unit),
         routing_instance,
         keepalive: None,
         authentication: None,
+        local_address: None,
     };
     let Some(unit) = template(profile, facts) else {
         return Ok(instance);
     };
+    // The profile names the interface: `pp0`, or the ifd `"$junos-interface-ifd-name"`
+    // stands for; the unit is always the subscriber's own dynamic unit.
+    instance.interface = format!("{}.{}", replace(&unit.name)?, facts.unit);
     if let Some(interval) = &unit.keepalive_interval {
         let seconds: u64 = replace(interval)?.parse().map_err(|_| {
-            format!("dynamic profile {name}: keepalives interval '{interval}' is not a number")
+            error(format!(
+                "dynamic profile {name}: keepalives interval '{interval}' is not a number"
+            ))
         })?;
         instance.keepalive = Some(Duration::from_secs(seconds));
     }
@@ -154,7 +259,50 @@ pub fn instantiate(
                 .collect(),
         );
     }
+    if facts.authenticated {
+        instance.local_address = local_address(config, name, unit, &replace)?;
+    }
     Ok(instance)
+}
+
+/// The router's own address on the subscriber's link: the unnumbered interface's donor
+/// address (its `preferred-source-address`, else its primary one), else `family inet
+/// address` (`A` or `A/len`).
+fn local_address(
+    config: &RouterConfig,
+    name: &str,
+    unit: &ProfileInterface,
+    replace: &impl Fn(&str) -> Result<String, ProfileError>,
+) -> Result<Option<Ipv4Addr>, ProfileError> {
+    if let Some(donor) = &unit.unnumbered_address {
+        let donor = replace(donor)?;
+        let preferred = match &unit.preferred_source_address {
+            Some(template) => Some(replace(template)?.parse().map_err(|_| {
+                error(format!(
+                    "dynamic profile {name}: preferred-source-address '{template}' is not an IPv4 address"
+                ))
+            })?),
+            None => None,
+        };
+        return donor_address(&config.interfaces, &donor, preferred)
+            .map(Some)
+            .map_err(|why| error(format!("dynamic profile {name}: {why}")));
+    }
+    let Some(template) = &unit.address else {
+        return Ok(None);
+    };
+    // The subscriber's own address is the far end's, which IPCP gives the subscriber
+    // (Framed-IP-Address already does): our end stays the pool's gateway.
+    if template == "$junos-subscriber-ip-address" {
+        return Ok(None);
+    }
+    let written = replace(template)?;
+    let host = written.split_once('/').map_or(written.as_str(), |(a, _)| a);
+    host.parse().map(Some).map_err(|_| {
+        error(format!(
+            "dynamic profile {name}: family inet address '{written}' is not an IPv4 address"
+        ))
+    })
 }
 
 #[cfg(test)]

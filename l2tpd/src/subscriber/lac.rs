@@ -753,8 +753,7 @@ impl SubscriberLayer {
             unit: interface::unit(id),
             underlying: Some(underlying),
             vlans,
-            routing_instance: None,
-            address: None,
+            ..Default::default()
         };
         dynamic_profile::instantiate(config, name, &facts)
             .map_err(|why| tracing::warn!("PPPoE subscriber {}: {why}", id.0))

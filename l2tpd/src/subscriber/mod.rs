@@ -34,6 +34,7 @@ mod lac;
 mod lns;
 pub mod local_auth;
 pub mod pppoe_access;
+mod profile_flow;
 pub mod proxy;
 pub mod radius_tunnels;
 pub mod routing_instance;

@@ -68,6 +68,9 @@ pub struct AaaGrant {
     pub idle_timeout: Option<u32>,
     /// LAC: where the tunnel came from.
     pub tunnel_source: Option<super::radius_tunnels::TunnelSource>,
+    /// Vendor-specific attributes (vendor, type, value as text), for the dynamic profile's
+    /// user variables that name one (`variables V radius vendor-id …`).
+    pub vendor_values: Vec<(u32, u8, String)>,
     /// Attributes of the Accept that could not be used, each with why.
     pub ignored: Vec<String>,
 }
@@ -136,6 +139,9 @@ pub struct Subscriber {
     pub routing_instance: Option<String>,
     /// The dynamic profile its interface was built from (`show subscribers detail`).
     pub dynamic_profile: Option<String>,
+    /// The router's own IPCP address the profile gives (`family inet unnumbered-address`
+    /// or `address`); `None`: the pool's gateway.
+    pub local_address: Option<Ipv4Addr>,
     pub lcp_takeover: Option<LcpTakeover>,
     /// Why the subscriber is on its way out, when that is known before its link is down
     /// (an authentication failure answered, then LCP terminating).
@@ -180,6 +186,7 @@ impl Subscriber {
             service: None,
             routing_instance: None,
             dynamic_profile: None,
+            local_address: None,
             lcp_takeover: None,
             end_cause: None,
             mru: None,

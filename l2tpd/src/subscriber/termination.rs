@@ -192,7 +192,11 @@ impl SubscriberLayer {
             return;
         };
         let lease = match lease {
-            Ok(lease) => lease,
+            // The profile's own address (an unnumbered donor's) is ours in IPCP.
+            Ok(mut lease) => {
+                lease.local = subscriber.local_address.unwrap_or(lease.local);
+                lease
+            }
             Err(why) => {
                 tracing::info!("subscriber {user}: no address: {why}");
                 subscriber.phase = Phase::Terminating;

@@ -25,14 +25,23 @@ pub(super) const DYNAMIC_PROFILES: Stmt = list(
                     Type::Str { max_len: 255 },
                     "Default value for the variable",
                 ),
-                // Junos fails the login when RADIUS gives no value; here no RADIUS
-                // attribute fills a user variable, so only default-value ever does.
+                // Junos: the profile fails (the subscriber is refused) when RADIUS gives
+                // no value for a mandatory variable; default-value does not stand in.
                 flag(
                     "mandatory",
                     "Variable must have a value from the external server",
-                )
-                .no_effect(
-                    "user variables take their default-value; RADIUS does not supply them here",
+                ),
+                // Junos: `radius { vendor-id V { attribute A; } }` names the VSA of the
+                // Access-Accept whose value the variable takes.
+                container(
+                    "radius",
+                    "RADIUS attribute that supplies the value",
+                    &[list(
+                        "vendor-id",
+                        uint(1, u32::MAX as u64),
+                        "Vendor ID of the vendor-specific attribute",
+                        &[leaf("attribute", uint(1, 255), "Vendor attribute number").mandatory()],
+                    )],
                 ),
             ],
         )
@@ -225,13 +234,29 @@ const UNIT: &[Stmt] = &[
             "inet",
             "IPv4 parameters",
             &[
-                // Junos: `unnumbered-address interface <preferred-source-address a>`; the
-                // loopback is usually `"$junos-loopback-interface"`.
-                leaf(
+                // Junos: `unnumbered-address interface <preferred-source-address a>;` on
+                // one line; the loopback is usually `"$junos-loopback-interface"`. The
+                // donor's address is what the router calls itself in IPCP.
+                container(
                     "unnumbered-address",
-                    Type::OrVariable(&Type::Interface),
                     "Unnumbered interface whose address is borrowed",
-                ),
+                    &[
+                        leaf(
+                            "interface-name",
+                            Type::OrVariable(&Type::Interface),
+                            "Donor interface (usually the loopback)",
+                        )
+                        .positional(),
+                        leaf(
+                            "preferred-source-address",
+                            Type::OrVariable(&Type::Ipv4),
+                            "Address of the donor interface to use",
+                        ),
+                    ],
+                )
+                .one_line(),
+                // The router's own address on the subscriber's link (IPCP), with or
+                // without a prefix length.
                 leaf(
                     "address",
                     Type::OrVariable(&Type::Str { max_len: 18 }),

@@ -318,7 +318,6 @@ fn statements_without_effect_are_these() {
             "services l2tp tunnel-group tunnel-switch-profile",
             "services l2tp tunnel-switch-profile",
             "services l2tp tx-connect-speed-method",
-            "dynamic-profiles variables mandatory",
             "snmp trap-group",
             "snmp trap-options",
             "access domain map tunnel-switch-profile",

@@ -2,9 +2,11 @@
 //! templates with their values as written (variables not yet replaced), and the
 //! replacement itself, which is the same for every subscriber kind.
 
+use super::device::Interface;
 use super::view::View;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
 
 /// The Junos predefined variables this router replaces, and what each is replaced by. Junos
 /// has many more (filters, CoS, IPv6, …); the subscriber layer has data for these only, so a
@@ -53,6 +55,50 @@ pub const PREDEFINED_VARIABLES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The loopback `"$junos-loopback-interface"` stands for: the router's lo0, unit 0.
+pub const LOOPBACK_INTERFACE: &str = "lo0.0";
+
+/// Why an unnumbered interface has no address to borrow.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DonorError {
+    #[error("Donor interface {0} has no family inet address")]
+    NoAddress(String),
+    #[error("Preferred source address {address} is not an address of donor interface {donor}")]
+    NotDonorAddress { address: Ipv4Addr, donor: String },
+}
+
+/// The address an unnumbered interface borrows from `donor` (`lo0.0`; `lo0` is unit 0):
+/// `preferred` when it is one of the donor's, else the donor's `primary` address, else its
+/// lowest (Junos' default primary address).
+pub fn donor_address(
+    interfaces: &BTreeMap<String, Interface>,
+    donor: &str,
+    preferred: Option<Ipv4Addr>,
+) -> Result<Ipv4Addr, DonorError> {
+    let (device, unit) = donor.rsplit_once('.').unwrap_or((donor, "0"));
+    let unit = unit
+        .parse::<u16>()
+        .ok()
+        .and_then(|u| interfaces.get(device)?.units.get(&u))
+        .filter(|u| !u.inet_addresses.is_empty())
+        .ok_or_else(|| DonorError::NoAddress(donor.to_string()))?;
+    if let Some(address) = preferred {
+        return unit
+            .inet_addresses
+            .iter()
+            .any(|a| a.address == address)
+            .then_some(address)
+            .ok_or_else(|| DonorError::NotDonorAddress {
+                address,
+                donor: donor.to_string(),
+            });
+    }
+    unit.primary_address
+        .or_else(|| unit.inet_addresses.iter().min().copied())
+        .map(|a| a.address)
+        .ok_or_else(|| DonorError::NoAddress(donor.to_string()))
+}
+
 /// True for a predefined variable this router replaces.
 pub fn is_supported_predefined(variable: &str) -> bool {
     PREDEFINED_VARIABLES
@@ -74,7 +120,17 @@ pub struct DynamicProfile {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileVariable {
     pub default_value: Option<String>,
+    /// RADIUS must give the value: without it the profile fails for the subscriber.
     pub mandatory: bool,
+    /// `radius vendor-id V attribute A`: the Access-Accept's VSA that gives the value.
+    pub radius: Option<RadiusSource>,
+}
+
+/// A vendor-specific attribute of the Access-Accept (RFC 2865 §5.26).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RadiusSource {
+    pub vendor: u32,
+    pub attribute: u8,
 }
 
 /// One interface template: its name (`pp0`, `si-1/0/0`, `"$junos-interface-ifd-name"`) and
@@ -94,7 +150,9 @@ pub struct ProfileInterface {
     pub authentication: Vec<String>,
     pub pppoe_underlying_interface: Option<String>,
     pub pppoe_server: bool,
+    /// `family inet unnumbered-address IF <preferred-source-address A>`.
     pub unnumbered_address: Option<String>,
+    pub preferred_source_address: Option<String>,
     pub address: Option<String>,
 }
 
@@ -114,6 +172,7 @@ fn profile(p: View<'_>) -> DynamicProfile {
                     ProfileVariable {
                         default_value: v.string("default-value"),
                         mandatory: v.flag("mandatory"),
+                        radius: radius_source(v.container("radius")),
                     },
                 )
             })
@@ -130,6 +189,16 @@ fn profile(p: View<'_>) -> DynamicProfile {
             })
             .collect(),
     }
+}
+
+/// The first `vendor-id` with its `attribute` (Junos takes one).
+fn radius_source(radius: View<'_>) -> Option<RadiusSource> {
+    radius.entries("vendor-id").find_map(|(vendor, v)| {
+        Some(RadiusSource {
+            vendor: vendor.parse().ok()?,
+            attribute: v.uint("attribute")?,
+        })
+    })
 }
 
 fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
@@ -161,19 +230,26 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         authentication,
         pppoe_underlying_interface: pppoe.string("underlying-interface"),
         pppoe_server: pppoe.flag("server"),
-        unnumbered_address: inet.string("unnumbered-address"),
+        unnumbered_address: inet
+            .container("unnumbered-address")
+            .string("interface-name"),
+        preferred_source_address: inet
+            .container("unnumbered-address")
+            .string("preferred-source-address"),
         address: inet.string("address"),
     }
 }
 
-/// What one subscriber knows, by predefined variable (with its `$`). Absent values leave
-/// their variable unreplaced, which [`DynamicProfile::replace`] reports.
-pub type VariableValues = BTreeMap<&'static str, String>;
+/// What one subscriber knows, by variable (with its `$`): predefined ones from the
+/// subscriber's packets and its Access-Accept, user variables from the Accept's attributes
+/// their `radius` statement names. Absent values leave their variable to its
+/// `default-value`, or unreplaced, which [`DynamicProfile::replace`] reports.
+pub type VariableValues = BTreeMap<String, String>;
 
 impl DynamicProfile {
-    /// `template` with its variable, if it is one, replaced: a predefined variable from
-    /// `values`, a user variable from its `default-value` (this router has no RADIUS
-    /// attribute for user variables). `Err` names the variable that has no value.
+    /// `template` with its variable, if it is one, replaced: from `values` (predefined
+    /// variables, and user variables RADIUS gave), else a user variable's `default-value`.
+    /// `Err` names the variable that has no value.
     pub fn replace(&self, template: &str, values: &VariableValues) -> Result<String, String> {
         let Some(name) = template.strip_prefix('$') else {
             return Ok(template.to_string());
@@ -185,6 +261,16 @@ impl DynamicProfile {
             .get(name)
             .and_then(|v| v.default_value.clone())
             .ok_or_else(|| template.to_string())
+    }
+
+    /// The first `mandatory` user variable `values` has no value for (RADIUS did not give
+    /// it): Junos fails the profile, and the subscriber with it.
+    pub fn missing_mandatory(&self, values: &VariableValues) -> Option<String> {
+        self.variables
+            .iter()
+            .filter(|(_, v)| v.mandatory)
+            .map(|(name, _)| format!("${name}"))
+            .find(|variable| !values.contains_key(variable))
     }
 
     /// The interface template for a subscriber: the first whose name `wanted` accepts

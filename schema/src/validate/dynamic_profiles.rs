@@ -5,7 +5,15 @@
 
 use super::Findings;
 use crate::tree::{quote_word, Node, NodeId, Path};
-use crate::typed::{is_supported_predefined, PREDEFINED_VARIABLES};
+use crate::typed::{
+    donor_address, is_supported_predefined, RouterConfig, LOOPBACK_INTERFACE, PREDEFINED_VARIABLES,
+};
+
+/// The subscriber's own underlying interface: the only value `pppoe-options
+/// underlying-interface` can have in a dynamic profile.
+const UNDERLYING: &str = "$junos-underlying-interface";
+/// The subscriber's own dynamic unit.
+const UNIT: &str = "$junos-interface-unit";
 
 pub(super) fn check(root: &Node, findings: &mut Findings) {
     for (id, profile) in &root.children {
@@ -15,6 +23,8 @@ pub(super) fn check(root: &Node, findings: &mut Findings) {
         let mut path: Path = vec![id.clone()];
         variables(profile, profile, &mut path, findings);
         dial_options(profile, &path, findings);
+        pppoe_options(profile, &path, findings);
+        dynamic_units(profile, &path, findings);
         routing_instances(root, profile, &path, findings);
         routes(profile, &mut path, findings);
     }
@@ -154,6 +164,143 @@ fn dial_options(profile: &Node, path: &Path, findings: &mut Findings) {
                     "L2TP LNS sessions need one logical interface each: only 'dedicated' is supported",
                 );
             }
+        }
+    }
+}
+
+/// A dynamic PPPoE interface (`pp0`) needs `pppoe-options { underlying-interface
+/// "$junos-underlying-interface"; server; }`, as Junos' "pp0 (Dynamic PPPoE)" writes it:
+/// the router is the session's server, on the interface the client came from. A missing
+/// `underlying-interface` is the table's own mandatory check.
+fn pppoe_options(profile: &Node, path: &Path, findings: &mut Findings) {
+    for (interface_id, interface) in &profile.children {
+        if interface_id.keyword != "interfaces" || interface_id.key.as_deref() != Some("pp0") {
+            continue;
+        }
+        for (unit_id, unit) in &interface.children {
+            let mut at = path.clone();
+            at.push(interface_id.clone());
+            let Some(pppoe) = unit.children.get(&NodeId::new("pppoe-options")) else {
+                findings.missing(at, unit_id.to_string(), "pppoe-options");
+                continue;
+            };
+            at.push(unit_id.clone());
+            if !pppoe.children.contains_key(&NodeId::new("server")) {
+                findings.missing(at.clone(), "pppoe-options", "server");
+            }
+            at.push(NodeId::new("pppoe-options"));
+            let literal = pppoe
+                .children
+                .get(&NodeId::new("underlying-interface"))
+                .and_then(|n| n.values.first())
+                .filter(|v| v.as_str() != UNDERLYING);
+            if let Some(value) = literal {
+                findings.error(
+                    at,
+                    format!("underlying-interface {}", quote_word(value)),
+                    format!("A dynamic PPPoE interface runs on the subscriber's own underlying interface: use \"{UNDERLYING}\""),
+                );
+            }
+        }
+    }
+}
+
+/// An unnumbered interface borrows its donor's address, which the router gives itself in
+/// IPCP: the donor must have one (and a preferred source address must be one of them).
+/// A donor given as a user variable is checked when a subscriber logs in.
+pub(super) fn check_donors(config: &RouterConfig, findings: &mut Findings) {
+    for (name, profile) in &config.dynamic_profiles {
+        for template in &profile.interfaces {
+            let Some(donor) = template.unnumbered_address.as_deref() else {
+                continue;
+            };
+            let donor = match donor {
+                "$junos-loopback-interface" => LOOPBACK_INTERFACE,
+                variable if variable.starts_with('$') => continue,
+                literal => literal,
+            };
+            let preferred = template
+                .preferred_source_address
+                .as_deref()
+                .and_then(|a| a.parse().ok());
+            if let Err(why) = donor_address(&config.interfaces, donor, preferred) {
+                let path = vec![
+                    NodeId::entry("dynamic-profiles", name),
+                    NodeId::entry("interfaces", &template.name),
+                    NodeId::entry("unit", &template.unit),
+                    NodeId::new("family"),
+                    NodeId::new("inet"),
+                ];
+                let written = template.unnumbered_address.as_deref().unwrap_or(donor);
+                findings.error(
+                    path,
+                    format!("unnumbered-address {}", quote_word(written)),
+                    why.to_string(),
+                );
+            }
+        }
+    }
+}
+
+/// A subscriber interface's unit is the one the router allocates for the subscriber
+/// (`pp0.3221225473`): a profile's `pp0`, `si-…` or `"$junos-interface-ifd-name"` unit is
+/// `"$junos-interface-unit"`, as every Junos dynamic interface is written. A literal unit
+/// would put every subscriber on one interface.
+fn dynamic_units(profile: &Node, path: &Path, findings: &mut Findings) {
+    for (interface_id, interface) in &profile.children {
+        let Some(name) = interface_id.key.as_deref() else {
+            continue;
+        };
+        let subscriber_interface =
+            name == "pp0" || name.starts_with("si-") || name == "$junos-interface-ifd-name";
+        if interface_id.keyword != "interfaces" || !subscriber_interface {
+            continue;
+        }
+        for unit_id in interface.children.keys() {
+            if unit_id.keyword == "unit" && unit_id.key.as_deref() != Some(UNIT) {
+                let mut at = path.clone();
+                at.push(interface_id.clone());
+                findings.error(
+                    at,
+                    unit_id.to_string(),
+                    format!("A subscriber interface's unit is allocated for each subscriber: use \"{UNIT}\""),
+                );
+            }
+        }
+    }
+}
+
+/// An LNS profile names the subscriber's interface: `"$junos-interface-ifd-name"` (the
+/// tunnel group's service interface) or that `si-` interface itself. Another `si-` would
+/// name an interface the group's sessions are not on.
+pub(super) fn check_service_interfaces(config: &RouterConfig, findings: &mut Findings) {
+    for (group_name, group) in &config.l2tp.tunnel_groups {
+        let (Some(profile_name), Some(service)) = (
+            group.dynamic_profile.as_deref(),
+            group.service_interface.as_deref(),
+        ) else {
+            continue;
+        };
+        let Some(profile) = config.dynamic_profiles.get(profile_name) else {
+            continue;
+        };
+        let other = profile
+            .interfaces
+            .iter()
+            .find(|i| i.name.starts_with("si-") && i.name != service);
+        if let Some(other) = other {
+            findings.error(
+                vec![
+                    NodeId::new("services"),
+                    NodeId::new("l2tp"),
+                    NodeId::entry("tunnel-group", group_name),
+                ],
+                format!("dynamic-profile {profile_name}"),
+                format!(
+                    "Dynamic profile {profile_name} names interface {}, but the tunnel group's sessions are on service-interface {service}: name {service} or \"$junos-interface-ifd-name\"",
+                    other.name
+                ),
+            );
         }
     }
 }

@@ -69,6 +69,13 @@ interfaces {
             }
         }
     }
+    lo0 {
+        unit 0 {
+            family inet {
+                address 127.0.0.1/32;
+            }
+        }
+    }
 }
 "#;
 
@@ -115,10 +122,10 @@ fn the_typed_view_keeps_templates_and_replaces_variables() {
     assert_eq!(pp0.authentication, ["chap", "pap"]);
     assert!(pp0.pppoe_server);
     let mut values = VariableValues::new();
-    values.insert("$junos-interface-unit", "1073741825".into());
+    values.insert("$junos-interface-unit".into(), "3221225473".into());
     assert_eq!(
         pppoe.replace(&pp0.unit, &values).as_deref(),
-        Ok("1073741825")
+        Ok("3221225473")
     );
     // A user variable takes its default-value; a predefined one without a value is named.
     let ka = pp0.keepalive_interval.as_deref().expect("keepalives");
@@ -181,7 +188,8 @@ fn a_profile_that_does_not_exist_is_named_wherever_it_is_referenced() {
 #[test]
 fn an_unsupported_predefined_variable_is_named_with_where_and_the_supported_ones() {
     let text = r#"dynamic-profiles { P { interfaces { pp0 { unit "$junos-interface-unit" {
-        family inet { unnumbered-address "$junos-loopback-interface"; address "$junos-input-filter"; } } } } } }"#;
+        pppoe-options { underlying-interface "$junos-underlying-interface"; server; }
+        family inet { address "$junos-input-filter"; } } } } } }"#;
     let errors = errors(text);
     assert_eq!(errors.len(), 1, "{errors:?}");
     let (path, statement, message) = &errors[0];
@@ -202,7 +210,8 @@ fn an_unsupported_predefined_variable_is_named_with_where_and_the_supported_ones
 
 #[test]
 fn a_user_variable_must_be_defined_and_keys_are_checked_too() {
-    let text = r#"dynamic-profiles { P { interfaces { pp0 { unit "$unit" { keepalives interval "$ka"; } } } } }"#;
+    let text = r#"dynamic-profiles { P { interfaces { pp0 { unit "$unit" { keepalives interval "$ka";
+        pppoe-options { underlying-interface "$junos-underlying-interface"; server; } } } } } }"#;
     let errors = errors(text);
     assert_eq!(
         errors,
@@ -216,6 +225,11 @@ fn a_user_variable_must_be_defined_and_keys_are_checked_too() {
                 "dynamic-profiles P interfaces pp0 unit \"$unit\" keepalives".to_string(),
                 "interval \"$ka\"".to_string(),
                 "Variable '$ka' is not defined: define it under 'variables ka'".to_string()
+            ),
+            (
+                "dynamic-profiles P interfaces pp0".to_string(),
+                "unit \"$unit\"".to_string(),
+                "A subscriber interface's unit is allocated for each subscriber: use \"$junos-interface-unit\"".to_string()
             ),
         ]
     );
@@ -304,13 +318,199 @@ fn subscriber_routes_load_and_other_routes_are_warned_about() {
 }
 
 #[test]
-fn a_mandatory_user_variable_is_accepted_with_a_warning() {
+fn a_user_variable_names_its_radius_attribute_and_may_be_mandatory() {
+    let text = r#"dynamic-profiles {
+    P {
+        variables {
+            vr {
+                mandatory;
+                radius {
+                    vendor-id 4874 {
+                        attribute 1;
+                    }
+                }
+            }
+            ka {
+                default-value 20;
+            }
+        }
+    }
+}
+"#;
+    let root = parse_config(text).expect("parses");
+    assert_eq!(to_text(&[], &root), text);
+    assert!(to_set_lines(&[], &root)
+        .contains("set dynamic-profiles P variables vr radius vendor-id 4874 attribute 1\n"));
+    // Acted on: no warning.
+    assert_eq!(check(&root), Ok(vec![]));
+    let config = router_config(&root);
+    let profile = &config.dynamic_profiles["P"];
+    let vr = &profile.variables["vr"];
+    assert!(vr.mandatory);
+    assert_eq!(
+        vr.radius,
+        Some(crate::typed::RadiusSource {
+            vendor: 4874,
+            attribute: 1
+        })
+    );
+    let mut values = VariableValues::new();
+    assert_eq!(profile.missing_mandatory(&values).as_deref(), Some("$vr"));
+    values.insert("$vr".into(), "isp-b".into());
+    assert_eq!(profile.missing_mandatory(&values), None);
+    assert_eq!(profile.replace("$vr", &values).as_deref(), Ok("isp-b"));
+    // A value RADIUS gave wins over the default.
+    assert_eq!(profile.replace("$ka", &values).as_deref(), Ok("20"));
+    values.insert("$ka".into(), "40".into());
+    assert_eq!(profile.replace("$ka", &values).as_deref(), Ok("40"));
+}
+
+const PPP0_UNIT: &str = "dynamic-profiles P interfaces pp0 unit \"$junos-interface-unit\"";
+
+#[test]
+fn an_unnumbered_interface_borrows_from_a_donor_that_has_an_address() {
+    let profile = |inet: &str| {
+        format!(
+            r#"dynamic-profiles {{ P {{ interfaces {{ pp0 {{ unit "$junos-interface-unit" {{
+            pppoe-options {{ underlying-interface "$junos-underlying-interface"; server; }}
+            family inet {{ {inet} }} }} }} }} }} }}
+"#
+        )
+    };
+    // The one-line form loads and prints back as Junos writes it.
+    let text = format!(
+        "{}interfaces {{ lo0 {{ unit 0 {{ family inet {{ address 127.0.0.1/32; address 127.0.0.2/32; }} }} }} }}\n",
+        profile("unnumbered-address lo0.0 preferred-source-address 127.0.0.2;")
+    );
+    let root = parse_config(&text).expect("parses");
+    assert!(to_text(&[], &root)
+        .contains("unnumbered-address lo0.0 preferred-source-address 127.0.0.2;\n"));
+    let sets = to_set_lines(&[], &root);
+    // As Junos writes a statement with a positional value: the value, then each option.
+    assert!(sets.contains(&format!(
+        "set {PPP0_UNIT} family inet unnumbered-address lo0.0\nset {PPP0_UNIT} family inet unnumbered-address preferred-source-address 127.0.0.2\n"
+    )), "{sets}");
+    assert_eq!(
+        apply_set_lines(&Node::default(), &sets).expect("reloads"),
+        root
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    let config = router_config(&root);
+    let pp0 = &config.dynamic_profiles["P"].interfaces[0];
+    assert_eq!(pp0.unnumbered_address.as_deref(), Some("lo0.0"));
+    assert_eq!(pp0.preferred_source_address.as_deref(), Some("127.0.0.2"));
+
+    // No lo0 address: the donor (also behind "$junos-loopback-interface") is named.
+    for (written, shown) in [
+        ("lo0.0", "lo0.0"),
+        (
+            "\"$junos-loopback-interface\"",
+            "\"$junos-loopback-interface\"",
+        ),
+    ] {
+        let text = profile(&format!("unnumbered-address {written};"));
+        assert_eq!(
+            errors(&text),
+            [(
+                format!("{PPP0_UNIT} family inet"),
+                format!("unnumbered-address {shown}"),
+                "Donor interface lo0.0 has no family inet address".to_string()
+            )]
+        );
+    }
+    // A preferred source address the donor does not have.
+    let text = format!(
+        "{}interfaces {{ lo0 {{ unit 0 {{ family inet {{ address 127.0.0.1/32; }} }} }} }}\n",
+        profile("unnumbered-address lo0.0 preferred-source-address 127.0.0.9;")
+    );
+    assert_eq!(
+        errors(&text)[0].2,
+        "Preferred source address 127.0.0.9 is not an address of donor interface lo0.0"
+    );
+}
+
+#[test]
+fn a_dynamic_pppoe_interface_needs_its_pppoe_options() {
+    let unit = |body: &str| {
+        format!(
+            r#"dynamic-profiles {{ P {{ interfaces {{ pp0 {{ unit "$junos-interface-unit" {{ keepalives interval 30; {body} }} }} }} }} }}"#
+        )
+    };
+    let root = parse_config(&unit("")).expect("parses");
+    let (errors_found, summary) = check(&root).expect_err("refused");
+    assert_eq!(summary, super::MISSING_MANDATORY);
+    assert_eq!(
+        errors_found
+            .iter()
+            .map(|e| (path_words(&e.path), e.statement.clone(), e.message.clone()))
+            .collect::<Vec<_>>(),
+        [(
+            "dynamic-profiles P interfaces pp0".to_string(),
+            "unit \"$junos-interface-unit\"".to_string(),
+            "Missing mandatory statement: 'pppoe-options'".to_string()
+        )]
+    );
+    let root = parse_config(&unit(
+        r#"pppoe-options { underlying-interface "$junos-underlying-interface"; }"#,
+    ))
+    .expect("parses");
+    let (errors_found, _) = check(&root).expect_err("refused");
+    assert_eq!(
+        errors_found[0].message,
+        "Missing mandatory statement: 'server'"
+    );
+    let root = parse_config(&unit(
+        "pppoe-options { underlying-interface ge-1/0/0.100; server; }",
+    ))
+    .expect("parses");
+    let (errors_found, _) = check(&root).expect_err("refused");
+    assert_eq!(errors_found.len(), 1, "{errors_found:?}");
+    assert_eq!(
+        errors_found[0].statement,
+        "underlying-interface ge-1/0/0.100"
+    );
+    assert_eq!(
+        errors_found[0].message,
+        "A dynamic PPPoE interface runs on the subscriber's own underlying interface: use \"$junos-underlying-interface\""
+    );
+    // The si- template of an LNS profile needs none.
     let root = parse_config(
-        r#"dynamic-profiles { P { variables { ka { default-value 20; mandatory; } } } }"#,
+        r#"dynamic-profiles { P { interfaces { "$junos-interface-ifd-name" { unit "$junos-interface-unit" { keepalives interval 30; } } } } }"#,
     )
     .expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+}
+
+#[test]
+fn a_subscriber_interface_takes_the_allocated_unit_and_the_groups_service_interface() {
+    let text = r#"dynamic-profiles { P { interfaces {
+        pp0 { unit 5 { pppoe-options { underlying-interface "$junos-underlying-interface"; server; } } }
+        ge-1/0/0 { unit 7; } } } }"#;
     assert_eq!(
-        check(&root),
-        Ok(vec!["warning: [edit dynamic-profiles P variables ka] 'mandatory': statement has no effect: user variables take their default-value; RADIUS does not supply them here".to_string()])
+        errors(text),
+        [(
+            "dynamic-profiles P interfaces pp0".to_string(),
+            "unit 5".to_string(),
+            "A subscriber interface's unit is allocated for each subscriber: use \"$junos-interface-unit\"".to_string()
+        )]
+    );
+    let lns = |named: &str| {
+        format!(
+            r#"dynamic-profiles {{ LNS {{ interfaces {{ {named} {{ unit "$junos-interface-unit" {{ keepalives interval 30; }} }} }} }} }}
+services {{ l2tp {{ tunnel-group g {{ local-gateway address 127.0.0.2; service-interface si-1/0/0; dynamic-profile LNS; }} }} }}
+"#
+        )
+    };
+    for named in ["si-1/0/0", "\"$junos-interface-ifd-name\""] {
+        let root = parse_config(&lns(named)).expect("parses");
+        assert_eq!(check(&root), Ok(vec![]), "{named}");
+    }
+    assert_eq!(
+        errors(&lns("si-2/0/0")),
+        [(
+            "services l2tp tunnel-group g".to_string(),
+            "dynamic-profile LNS".to_string(),
+            "Dynamic profile LNS names interface si-2/0/0, but the tunnel group's sessions are on service-interface si-1/0/0: name si-1/0/0 or \"$junos-interface-ifd-name\"".to_string()
+        )]
     );
 }

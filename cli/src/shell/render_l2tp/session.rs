@@ -122,7 +122,7 @@ pub(crate) mod tests {
             local_name: "lac-1".into(),
             remote_name: "lns-1".into(),
             interface_unit: FIRST_DYNAMIC_UNIT + 1,
-            interface_name: "pp0.1073741825".into(),
+            interface_name: "pp0.3221225473".into(),
             user_name: Some("u1@example.net".into()),
             call_serial_number: 1,
             tx_connect_speed: 1_000_000,
@@ -145,7 +145,7 @@ pub(crate) mod tests {
             state: "lns-ic-wait-connect".into(),
             role: L2tpRole::Lns,
             interface_unit: FIRST_DYNAMIC_UNIT,
-            interface_name: "si-0/0/0.1073741824".into(),
+            interface_name: "si-0/0/0.3221225472".into(),
             user_name: None,
             rx_connect_speed: None,
             proxy_lcp: false,
@@ -162,8 +162,8 @@ pub(crate) mod tests {
         assert_eq!(
             sessions(&sample(), &at(Level::Brief, false)),
             "Local ID  Remote ID  Tunnel local ID  State                Interface            User name\n\
-             40553     7          17967            Established          pp0.1073741825       u1@example.net\n\
-             2         0          17967            Lns-ic-wait-connect  si-0/0/0.1073741824  -\n"
+             40553     7          17967            Established          pp0.3221225473       u1@example.net\n\
+             2         0          17967            Lns-ic-wait-connect  si-0/0/0.3221225472  -\n"
         );
         assert_eq!(sessions(&[], &at(Level::Brief, false)), "");
     }
@@ -173,7 +173,7 @@ pub(crate) mod tests {
         let detail = sessions(&sample(), &at(Level::Detail, false));
         let first = "  Session local ID: 40553, Session remote ID: 7, Tunnel local ID: 17967, Tunnel remote ID: 1\n\
              \x20 State: Established, Role: LAC\n\
-             \x20 Interface: pp0.1073741825, Interface unit: 1073741825\n\
+             \x20 Interface: pp0.3221225473, Interface unit: 3221225473\n\
              \x20 User name: u1@example.net, Tunnel group: tp-lns1\n\
              \x20 Remote IP: 127.0.0.2:1701, Local IP: 127.0.0.1:1701\n\
              \x20 Local name: lac-1, Remote name: lns-1\n\

@@ -1,0 +1,75 @@
+//! The dynamic profile's second step (`dynamic_profile`): a subscriber whose PPP ends here
+//! has authenticated, and its profile is built again with what the Access-Accept gave —
+//! Junos instantiates the profile's network part only then. The routing instance and the
+//! router's own IPCP address come from it; a `mandatory` variable RADIUS did not give
+//! refuses the subscriber, counted with the other refusals and logged.
+
+use std::time::Instant;
+
+use schema::typed::RouterConfig;
+
+use super::decision::Refusal;
+use super::dynamic_profile::{instantiate, SubscriberFacts};
+use super::lac::SubscriberLayer;
+use super::table::{AccessLeg, SubscriberId};
+use crate::registry::interface;
+
+impl SubscriberLayer {
+    /// False when the profile refused the subscriber (its failure is on its way).
+    pub(super) fn profile_network_step(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        config: &RouterConfig,
+    ) -> bool {
+        let Some(subscriber) = self.table.get(id) else {
+            return true;
+        };
+        let Some(name) = subscriber.dynamic_profile.as_deref() else {
+            return true;
+        };
+        let name_of_interface = super::views::interface_name(subscriber);
+        let ifd = name_of_interface
+            .rsplit_once('.')
+            .map_or(name_of_interface.as_str(), |(ifd, _)| ifd);
+        let (underlying, vlans) = match &subscriber.access {
+            AccessLeg::Pppoe {
+                underlying, vlans, ..
+            } => (Some(underlying.as_str()), vlans.as_slice()),
+            _ => (None, &[][..]),
+        };
+        let facts = SubscriberFacts {
+            ifd,
+            unit: interface::unit(id),
+            underlying,
+            vlans,
+            routing_instance: subscriber.routing_instance.as_deref(),
+            address: None,
+            grant: subscriber.aaa.as_deref(),
+            authenticated: true,
+        };
+        let user = subscriber.user.clone().unwrap_or_default();
+        match instantiate(config, name, &facts) {
+            Ok(instance) => {
+                if let Some(subscriber) = self.table.get_mut(id) {
+                    if let Some(named) = instance.routing_instance {
+                        subscriber.routing_instance = (named != "default").then_some(named);
+                    }
+                    subscriber.local_address = instance.local_address;
+                }
+                true
+            }
+            Err(why) if why.refuses => {
+                tracing::info!("subscriber {user}: refused: {why}");
+                self.refuse(now, id, Refusal::DynamicProfile);
+                false
+            }
+            Err(why) => {
+                // As at the link step: the subscriber goes on without the profile's network
+                // part, and the operator reads why.
+                tracing::warn!("subscriber {user}: {why}");
+                true
+            }
+        }
+    }
+}
