@@ -91,11 +91,19 @@ struct HostOut {
     to: SocketAddr,
 }
 
+/// `user NAME` (`*`: every user).
+#[derive(Debug)]
+struct UserOut {
+    name: String,
+    filter: Filter,
+}
+
 /// The configured destinations, replaced whole at each commit.
 #[derive(Debug, Default)]
 pub struct Outputs {
     files: Vec<FileOut>,
     hosts: Vec<HostOut>,
+    users: Vec<UserOut>,
     pub year: bool,
     pub millisecond: bool,
 }
@@ -105,6 +113,8 @@ pub struct Outputs {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Written {
     pub dropped: u64,
+    /// For the terminals of logged-in users: (user name or `*`, the text to show).
+    pub to_users: Vec<(String, String)>,
 }
 
 impl Outputs {
@@ -167,6 +177,12 @@ impl Outputs {
                 Err(e) => problems.push(format!("syslog host {name} left out: {e}")),
             }
         }
+        for (name, selectors) in &config.users {
+            outputs.users.push(UserOut {
+                name: name.clone(),
+                filter: Filter::new(selectors, None, &mut problems),
+            });
+        }
         (outputs, problems)
     }
 
@@ -200,6 +216,16 @@ impl Outputs {
                 if out.socket.send_to(packet.as_bytes(), out.to).is_err() {
                     written.dropped += 1;
                 }
+            }
+        }
+        for out in &self.users {
+            if out.filter.takes(entry) {
+                // BSD syslogd's wall message, as Junos prints it on a user's terminal.
+                let text = format!(
+                    "Message from syslogd@{host} at {stamp}  ...\n{host} {source}: {}",
+                    entry.message(false)
+                );
+                written.to_users.push((out.name.clone(), text));
             }
         }
         written

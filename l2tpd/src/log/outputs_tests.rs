@@ -231,3 +231,35 @@ fn a_host_that_cannot_be_reached_is_left_out_not_fatal() {
         Written::default()
     );
 }
+
+#[test]
+fn users_get_syslogd_wall_messages_of_what_they_select() {
+    let mut config = SyslogConfig::default();
+    config.users.insert(
+        "*".into(),
+        selectors(Some(at_least(Severity::Emergency)), &[]),
+    );
+    config.users.insert(
+        "alice".into(),
+        selectors(None, &[(Facility::InteractiveCommands, Level::Any)]),
+    );
+    let (mut outputs, problems) = Outputs::open(None, &config);
+    assert!(problems.is_empty(), "{problems:?}");
+    let written = outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &COMMIT);
+    assert_eq!(
+        written.to_users,
+        [(
+            "alice".to_string(),
+            "Message from syslogd@r1 at Dec  3 18:20:01  ...\n\
+             r1 l2tpd[42]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)"
+                .to_string()
+        )]
+    );
+    let emergency = Entry {
+        severity: Severity::Emergency,
+        ..SERVING
+    };
+    let written = outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &emergency);
+    let users: Vec<&str> = written.to_users.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(users, ["*"]);
+}

@@ -94,8 +94,7 @@ pub(super) const SYSTEM: Stmt = container(
                     Type::Str { max_len: 63 },
                     "Notify a user of the event",
                     SYSLOG_USER,
-                )
-                .no_effect("messages are not sent to users' terminals yet"),
+                ),
                 list(
                     "host",
                     Type::Identifier { max_len: 255 },
