@@ -135,6 +135,7 @@ impl Outputs {
                 matches: None,
                 size: DEFAULT_SIZE,
                 files: DEFAULT_FILES,
+                world_readable: false,
                 explicit_priority: false,
             };
             let files: Vec<(&str, &schema::typed::SyslogFile)> = if config.files.is_empty() {
@@ -149,7 +150,8 @@ impl Outputs {
                 }
                 let path = dir.join(name);
                 // `files` archived copies besides the file itself.
-                match RotatingFile::open(&path, f.size, f.files.saturating_add(1), false) {
+                match RotatingFile::open(&path, f.size, f.files.saturating_add(1), f.world_readable)
+                {
                     Ok(file) => outputs.files.push(FileOut {
                         filter: Filter::new(&f.selectors, f.matches.as_deref(), &mut problems),
                         explicit_priority: f.explicit_priority,

@@ -19,6 +19,7 @@ fn file(selectors: Selectors) -> SyslogFile {
         matches: None,
         size: DEFAULT_SIZE,
         files: DEFAULT_FILES,
+        world_readable: false,
         explicit_priority: false,
     }
 }
@@ -155,6 +156,31 @@ fn archives_are_bounded_in_count_and_size() {
         assert!(len <= 1000, "{name} is {len} octets");
     }
     assert!(read(dir.path(), "small").ends_with("event 499\n"));
+}
+
+/// `archive world-readable`: 0644; by default only the owner reads a log (0600), as Junos.
+#[test]
+fn world_readable_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = SyslogConfig::default();
+    let mut open = file(selectors(Some(Level::Any), &[]));
+    open.world_readable = true;
+    config.files.insert("open".into(), open);
+    config
+        .files
+        .insert("closed".into(), file(selectors(Some(Level::Any), &[])));
+    let (_outputs, problems) = Outputs::open(Some(dir.path()), &config);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mode = |name: &str| {
+        fs::metadata(dir.path().join(name))
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("open"), 0o644);
+    assert_eq!(mode("closed"), 0o600);
 }
 
 #[test]

@@ -72,6 +72,7 @@ fn configure_applies_without_restart() {
             matches: None,
             size: 65536,
             files: 1,
+            world_readable: false,
             explicit_priority: false,
         },
     );
