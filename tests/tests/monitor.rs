@@ -77,3 +77,26 @@ fn monitor_follows_messages_until_stopped() -> Result {
     shell.exp_eof()?;
     Ok(())
 }
+
+/// `system syslog user *`: the events it selects appear on an operator's terminal as
+/// syslogd's messages to logged-in users, above the prompt.
+#[test]
+fn syslog_user_messages_reach_the_terminal() -> Result {
+    let daemon = DaemonProcess::start();
+    daemon.commit("set system syslog user * interactive-commands notice\n");
+    let mut shell = shell_on_a_terminal(&daemon)?;
+    shell.send_line("show version")?;
+    shell.exp_string("Model: l2tpd")?;
+    shell.exp_string("root@router> ")?;
+    // Another operator's commit (a script: its own session shows nothing).
+    daemon.commit("set system login message hello\n");
+    shell.exp_string("Message from syslogd@router at ")?;
+    shell.exp_string("router l2tpd[")?;
+    shell.exp_string("UI_COMMIT_COMPLETED: commit complete")?;
+    shell.send_line("show system uptime")?;
+    shell.exp_string("Protocols started:")?;
+    shell.exp_string("root@router> ")?;
+    shell.send_line("exit")?;
+    shell.exp_eof()?;
+    Ok(())
+}

@@ -18,6 +18,7 @@ pub mod select;
 mod syslog;
 pub mod tags;
 
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,9 +48,16 @@ pub struct SystemLog {
     syslog: Option<Syslog>,
     host: RwLock<String>,
     pid: u32,
-    /// Packets to hosts that could not be sent (full buffer, unreachable).
+    /// Packets to syslog hosts that could not be sent (full buffer, unreachable), and
+    /// messages for users' terminals that found the queue full.
     dropped: AtomicU64,
+    /// Messages for users' terminals, until the management plane takes them (each tick).
+    to_users: Mutex<VecDeque<(String, String)>>,
 }
+
+/// Messages for users' terminals held at most between two management ticks: a burst past
+/// this is dropped (and counted) rather than held without bound.
+const MAX_USER_MESSAGES: usize = 256;
 
 impl SystemLog {
     pub fn new(syslog: Option<Syslog>) -> SystemLog {
@@ -88,9 +96,18 @@ impl SystemLog {
         *self.host.write().unwrap_or_else(PoisonError::into_inner) = name.to_string();
     }
 
-    /// Packets to syslog hosts dropped so far.
+    /// Packets to syslog hosts and messages to users dropped so far.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The messages for users' terminals since the last call: (user name or `*`, text).
+    pub fn take_user_messages(&self) -> Vec<(String, String)> {
+        self.to_users
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .drain(..)
+            .collect()
     }
 
     /// Writes one event of `level` at `now_ms` (Unix time in milliseconds).
@@ -112,8 +129,19 @@ impl SystemLog {
             let mut outputs = self.outputs.lock().unwrap_or_else(PoisonError::into_inner);
             let stamp = stamp_with(now_ms, outputs.year, outputs.millisecond);
             let written = outputs.write(&stamp, &host, &source, &entry);
-            if written.dropped > 0 {
-                self.dropped.fetch_add(written.dropped, Ordering::Relaxed);
+            let mut dropped = written.dropped;
+            if !written.to_users.is_empty() {
+                let mut queue = self.to_users.lock().unwrap_or_else(PoisonError::into_inner);
+                for message in written.to_users {
+                    if queue.len() < MAX_USER_MESSAGES {
+                        queue.push_back(message);
+                    } else {
+                        dropped += 1;
+                    }
+                }
+            }
+            if dropped > 0 {
+                self.dropped.fetch_add(dropped, Ordering::Relaxed);
             }
         }
         if let Some(s) = &self.syslog {
@@ -181,6 +209,14 @@ pub fn configure(config: &SyslogConfig) {
             tracing::warn!("{problem}");
         }
     }
+}
+
+/// The messages `system syslog user` sends to users' terminals since the last call.
+pub fn take_user_messages() -> Vec<(String, String)> {
+    DAEMON
+        .get()
+        .map(SystemLog::take_user_messages)
+        .unwrap_or_default()
 }
 
 /// The host name in log lines follows `system host-name`.

@@ -91,11 +91,19 @@ struct HostOut {
     to: SocketAddr,
 }
 
+/// `user NAME` (`*`: every user).
+#[derive(Debug)]
+struct UserOut {
+    name: String,
+    filter: Filter,
+}
+
 /// The configured destinations, replaced whole at each commit.
 #[derive(Debug, Default)]
 pub struct Outputs {
     files: Vec<FileOut>,
     hosts: Vec<HostOut>,
+    users: Vec<UserOut>,
     pub year: bool,
     pub millisecond: bool,
 }
@@ -105,6 +113,8 @@ pub struct Outputs {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Written {
     pub dropped: u64,
+    /// For the terminals of logged-in users: (user name or `*`, the text to show).
+    pub to_users: Vec<(String, String)>,
 }
 
 impl Outputs {
@@ -125,6 +135,7 @@ impl Outputs {
                 matches: None,
                 size: DEFAULT_SIZE,
                 files: DEFAULT_FILES,
+                world_readable: false,
                 explicit_priority: false,
             };
             let files: Vec<(&str, &schema::typed::SyslogFile)> = if config.files.is_empty() {
@@ -139,7 +150,8 @@ impl Outputs {
                 }
                 let path = dir.join(name);
                 // `files` archived copies besides the file itself.
-                match RotatingFile::open(&path, f.size, f.files.saturating_add(1), false) {
+                match RotatingFile::open(&path, f.size, f.files.saturating_add(1), f.world_readable)
+                {
                     Ok(file) => outputs.files.push(FileOut {
                         filter: Filter::new(&f.selectors, f.matches.as_deref(), &mut problems),
                         explicit_priority: f.explicit_priority,
@@ -166,6 +178,12 @@ impl Outputs {
                 }),
                 Err(e) => problems.push(format!("syslog host {name} left out: {e}")),
             }
+        }
+        for (name, selectors) in &config.users {
+            outputs.users.push(UserOut {
+                name: name.clone(),
+                filter: Filter::new(selectors, None, &mut problems),
+            });
         }
         (outputs, problems)
     }
@@ -200,6 +218,16 @@ impl Outputs {
                 if out.socket.send_to(packet.as_bytes(), out.to).is_err() {
                     written.dropped += 1;
                 }
+            }
+        }
+        for out in &self.users {
+            if out.filter.takes(entry) {
+                // BSD syslogd's wall message, as Junos prints it on a user's terminal.
+                let text = format!(
+                    "Message from syslogd@{host} at {stamp}  ...\n{host} {source}: {}",
+                    entry.message(false)
+                );
+                written.to_users.push((out.name.clone(), text));
             }
         }
         written

@@ -19,6 +19,7 @@ fn file(selectors: Selectors) -> SyslogFile {
         matches: None,
         size: DEFAULT_SIZE,
         files: DEFAULT_FILES,
+        world_readable: false,
         explicit_priority: false,
     }
 }
@@ -157,6 +158,31 @@ fn archives_are_bounded_in_count_and_size() {
     assert!(read(dir.path(), "small").ends_with("event 499\n"));
 }
 
+/// `archive world-readable`: 0644; by default only the owner reads a log (0600), as Junos.
+#[test]
+fn world_readable_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = SyslogConfig::default();
+    let mut open = file(selectors(Some(Level::Any), &[]));
+    open.world_readable = true;
+    config.files.insert("open".into(), open);
+    config
+        .files
+        .insert("closed".into(), file(selectors(Some(Level::Any), &[])));
+    let (_outputs, problems) = Outputs::open(Some(dir.path()), &config);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mode = |name: &str| {
+        fs::metadata(dir.path().join(name))
+            .expect("meta")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("open"), 0o644);
+    assert_eq!(mode("closed"), 0o600);
+}
+
 #[test]
 fn hosts_get_rfc3164_packets_of_what_they_select() {
     let listener = UdpSocket::bind("127.0.0.1:0").expect("bind");
@@ -230,4 +256,36 @@ fn a_host_that_cannot_be_reached_is_left_out_not_fatal() {
         outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &COMMIT),
         Written::default()
     );
+}
+
+#[test]
+fn users_get_syslogd_wall_messages_of_what_they_select() {
+    let mut config = SyslogConfig::default();
+    config.users.insert(
+        "*".into(),
+        selectors(Some(at_least(Severity::Emergency)), &[]),
+    );
+    config.users.insert(
+        "alice".into(),
+        selectors(None, &[(Facility::InteractiveCommands, Level::Any)]),
+    );
+    let (mut outputs, problems) = Outputs::open(None, &config);
+    assert!(problems.is_empty(), "{problems:?}");
+    let written = outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &COMMIT);
+    assert_eq!(
+        written.to_users,
+        [(
+            "alice".to_string(),
+            "Message from syslogd@r1 at Dec  3 18:20:01  ...\n\
+             r1 l2tpd[42]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)"
+                .to_string()
+        )]
+    );
+    let emergency = Entry {
+        severity: Severity::Emergency,
+        ..SERVING
+    };
+    let written = outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &emergency);
+    let users: Vec<&str> = written.to_users.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(users, ["*"]);
 }

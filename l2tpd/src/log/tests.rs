@@ -72,6 +72,7 @@ fn configure_applies_without_restart() {
             matches: None,
             size: 65536,
             files: 1,
+            world_readable: false,
             explicit_priority: false,
         },
     );
@@ -123,4 +124,28 @@ fn reserved_names_are_the_state_directory_files() {
     ] {
         assert!(schema::typed::STATE_FILES.contains(&name), "{name}");
     }
+}
+
+/// Messages for users wait for the management plane, bounded: a burst past the bound is
+/// dropped and counted.
+#[test]
+fn user_messages_are_queued_and_bounded() {
+    let log = SystemLog::new(None);
+    let mut config = SyslogConfig::default();
+    config.users.insert(
+        "*".into(),
+        Selectors {
+            any: Some(Selected::Any),
+            facilities: Default::default(),
+        },
+    );
+    assert!(log.configure(&config).is_empty());
+    for n in 0..MAX_USER_MESSAGES + 5 {
+        log.write(1_796_322_001_000, &Level::ERROR, None, &format!("e{n}"));
+    }
+    let taken = log.take_user_messages();
+    assert_eq!(taken.len(), MAX_USER_MESSAGES);
+    assert!(taken[0].1.ends_with("]: e0"), "{}", taken[0].1);
+    assert_eq!(log.dropped(), 5);
+    assert!(log.take_user_messages().is_empty());
 }

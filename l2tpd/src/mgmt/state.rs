@@ -1150,6 +1150,7 @@ impl Mgmt {
     pub fn tick(&mut self) -> bool {
         self.flush_shared();
         self.follow_monitors();
+        self.deliver_user_messages(crate::log::take_user_messages());
         self.run_scheduled();
         let pending = match self.store.pending_confirm() {
             Ok(p) => p,

@@ -89,13 +89,25 @@ pub(super) const SYSTEM: Stmt = container(
             "syslog",
             "System logging facility",
             &[
+                // Junos' defaults for every file (1 MB, ten archived copies, owner only),
+                // which a file's own `archive` overrides.
+                container(
+                    "archive",
+                    "Archive file information",
+                    &[
+                        SYSLOG_ARCHIVE_SIZE.default("1m"),
+                        SYSLOG_ARCHIVE_FILES.default("10"),
+                        SYSLOG_WORLD_READABLE,
+                        SYSLOG_NO_WORLD_READABLE,
+                    ],
+                )
+                .one_line(),
                 list(
                     "user",
                     Type::Str { max_len: 63 },
                     "Notify a user of the event",
                     SYSLOG_USER,
-                )
-                .no_effect("messages are not sent to users' terminals yet"),
+                ),
                 list(
                     "host",
                     Type::Identifier { max_len: 255 },
@@ -112,6 +124,11 @@ pub(super) const SYSTEM: Stmt = container(
                     ],
                 )
                 .one_line(),
+                leaf(
+                    "source-address",
+                    Type::Ipv4,
+                    "Use specified address as source address",
+                ),
             ],
         ),
         // Host-level statements: the Linux host under l2tpd owns what they set. They are taken
@@ -318,24 +335,33 @@ const SYSLOG_HOST: &[Stmt] = syslog_facilities!(
     SYSLOG_EXPLICIT_PRIORITY,
 );
 
-/// `file NAME { any notice; archive size 1m files 10; }`: Junos' defaults (1 MB, ten
-/// archived files) are the table's.
+const SYSLOG_ARCHIVE_SIZE: Stmt = leaf(
+    "size",
+    Type::Size {
+        min: 65536,
+        max: 1 << 30,
+    },
+    "Size of files to be archived",
+);
+const SYSLOG_ARCHIVE_FILES: Stmt = leaf("files", uint(1, 1000), "Number of files to be archived");
+const SYSLOG_WORLD_READABLE: Stmt = flag("world-readable", "Allow any user to read the log file");
+const SYSLOG_NO_WORLD_READABLE: Stmt = flag(
+    "no-world-readable",
+    "Don't allow all users to read the log file",
+);
+
+/// `file NAME { any notice; archive size 1m files 10; }`: what its `archive` leaves out is
+/// `[edit system syslog archive]`'s.
 const SYSLOG_FILE: &[Stmt] = syslog_facilities!(
     SYSLOG_MATCH,
     container(
         "archive",
         "Archive file information",
         &[
-            leaf(
-                "size",
-                Type::Size {
-                    min: 65536,
-                    max: 1 << 30,
-                },
-                "Size of files to be archived",
-            )
-            .default("1m"),
-            leaf("files", uint(1, 1000), "Number of files to be archived").default("10"),
+            SYSLOG_ARCHIVE_SIZE,
+            SYSLOG_ARCHIVE_FILES,
+            SYSLOG_WORLD_READABLE,
+            SYSLOG_NO_WORLD_READABLE,
         ],
     )
     .one_line(),

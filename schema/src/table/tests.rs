@@ -301,7 +301,6 @@ fn statements_without_effect_are_these() {
         [
             "system login class idle-timeout",
             "system login user uid",
-            "system syslog user",
             "system syslog file structured-data",
             "system domain-name",
             "system name-server",

@@ -125,6 +125,9 @@ pub struct SyslogFile {
     pub size: u64,
     /// `archive files`: archived copies kept besides the file.
     pub files: u32,
+    /// `archive world-readable`: 0644 instead of 0600.
+    #[serde(default)]
+    pub world_readable: bool,
     pub explicit_priority: bool,
 }
 
@@ -167,6 +170,11 @@ fn selectors(v: View<'_>) -> Selectors {
 pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
     let syslog = system.container("syslog");
     let time_format = syslog.container("time-format");
+    // `[edit system syslog archive]`: the defaults of every file's `archive`.
+    let all = syslog.container("archive");
+    let world_readable =
+        |archive: View<'_>| archive.flag("world-readable") && !archive.flag("no-world-readable");
+    let source_address = syslog.address("source-address");
     SyslogConfig {
         files: syslog
             .entries("file")
@@ -177,8 +185,15 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
                     SyslogFile {
                         selectors: selectors(f),
                         matches: f.string("match"),
-                        size: archive.number("size"),
-                        files: archive.number("files"),
+                        size: archive.uint("size").unwrap_or_else(|| all.number("size")),
+                        files: archive.uint("files").unwrap_or_else(|| all.number("files")),
+                        world_readable: if archive.flag("world-readable")
+                            || archive.flag("no-world-readable")
+                        {
+                            world_readable(archive)
+                        } else {
+                            world_readable(all)
+                        },
                         explicit_priority: f.flag("explicit-priority"),
                     },
                 )
@@ -195,7 +210,7 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
                         port: h.number("port"),
                         facility_override: h.string("facility-override"),
                         log_prefix: h.string("log-prefix"),
-                        source_address: h.address("source-address"),
+                        source_address: h.address("source-address").or(source_address),
                         explicit_priority: h.flag("explicit-priority"),
                     },
                 )

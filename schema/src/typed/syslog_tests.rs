@@ -49,6 +49,13 @@ fn files_hosts_and_time_format_read_with_junos_defaults() {
         &["127.0.0.2"],
     );
     set(&mut root, "system syslog time-format year", &[]);
+    set(
+        &mut root,
+        "system syslog file=cmds archive world-readable",
+        &[],
+    );
+    set(&mut root, "system syslog host=127.0.0.3 any", &["any"]);
+    set(&mut root, "system syslog source-address", &["127.0.0.4"]);
     let c = router_config(&root).syslog;
 
     let messages = &c.files["messages"];
@@ -87,6 +94,29 @@ fn files_hosts_and_time_format_read_with_junos_defaults() {
     assert_eq!(host.log_prefix.as_deref(), Some("r1"));
     assert_eq!(host.source_address, Some("127.0.0.2".parse().unwrap()));
     assert!(c.year && !c.millisecond);
+    assert!(cmds.world_readable && !messages.world_readable);
+    // A host without its own source address takes the stanza's.
+    assert_eq!(
+        c.hosts["127.0.0.3"].source_address,
+        Some("127.0.0.4".parse().unwrap())
+    );
+
+    // `[edit system syslog archive]` sets what a file's own archive leaves out.
+    set(&mut root, "system syslog archive size", &["10m"]);
+    set(&mut root, "system syslog archive files", &["5"]);
+    set(&mut root, "system syslog archive world-readable", &[]);
+    set(
+        &mut root,
+        "system syslog file=cmds archive no-world-readable",
+        &[],
+    );
+    let c = router_config(&root).syslog;
+    let (messages, cmds) = (&c.files["messages"], &c.files["cmds"]);
+    assert_eq!((messages.size, messages.files), (10 << 20, 5));
+    assert_eq!((cmds.size, cmds.files), (64 * 1024, 3));
+    assert!(messages.world_readable);
+    // `no-world-readable` wins over `world-readable` written at the same level.
+    assert!(!cmds.world_readable);
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod host;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use schema::mgmt::{MgmtError, Reply, Request};
+use schema::mgmt::{ClientKind, MgmtError, Reply, Request};
 use schema::system_rpc::{
     LastConfigured, StateFile, SystemProcesses, SystemStorage, SystemUptime, Version,
 };
@@ -224,6 +224,18 @@ impl Mgmt {
                 if !lines.is_empty() {
                     let text = format!("*** {} ***\n{}", follower.name, lines.join("\n"));
                     self.system.messages.push((*id, text));
+                }
+            }
+        }
+    }
+
+    /// Each tick: what `system syslog user` sends to users' terminals, to each open shell
+    /// of the user it names (`*`: every shell), as Junos writes to logged-in terminals.
+    pub(super) fn deliver_user_messages(&mut self, messages: Vec<(String, String)>) {
+        for (user, text) in messages {
+            for (id, s) in &self.sessions {
+                if s.client == ClientKind::Cli && (user == "*" || s.user == user) {
+                    self.system.messages.push((*id, text.clone()));
                 }
             }
         }
