@@ -26,7 +26,8 @@ pub use access::{
 };
 pub use device::{
     Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, PppoeMtu,
-    SnmpClient, SnmpConfig, SnmpView, Unit, UnitEncapsulation, UnitVlan, VlanTagging,
+    SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit, UnitEncapsulation, UnitVlan,
+    VlanTagging,
 };
 pub use dynamic_profile::{
     is_supported_predefined, DynamicProfile, ProfileInterface, ProfileVariable, VariableValues,
