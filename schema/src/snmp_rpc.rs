@@ -89,10 +89,17 @@ pub struct SnmpInputStatistics {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct SnmpOutputStatistics {
+    /// Responses and traps (snmpOutPkts).
     pub packets: u64,
     pub too_bigs: u64,
     pub no_such_names: u64,
     pub get_responses: u64,
+    /// Trap datagrams sent to `trap-group` targets (snmpOutTraps).
+    #[serde(default)]
+    pub traps: u64,
+    /// Traps not sent: over the sender's rate bound, or refused by the socket.
+    #[serde(default)]
+    pub trap_drops: u64,
 }
 
 /// The AgentX subagent (`snmp agentx socket PATH`).

@@ -27,7 +27,8 @@ pub use access::{
 };
 pub use device::{
     Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, PppoeMtu,
-    SnmpClient, SnmpConfig, SnmpView, Unit, UnitEncapsulation, UnitVlan, VlanTagging,
+    SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit, UnitEncapsulation, UnitVlan,
+    VlanTagging,
 };
 pub use dynamic_profile::{
     donor_address, is_supported_predefined, DonorError, DynamicProfile, ProfileInterface,

@@ -75,12 +75,15 @@ pub fn statistics(s: &SnmpStatistics) -> String {
     group(
         &mut out,
         "Output",
-        &[&[
-            ("Packets", output.packets),
-            ("Too bigs", output.too_bigs),
-            ("No such names", output.no_such_names),
-            ("Get responses", output.get_responses),
-        ]],
+        &[
+            &[
+                ("Packets", output.packets),
+                ("Too bigs", output.too_bigs),
+                ("No such names", output.no_such_names),
+                ("Get responses", output.get_responses),
+            ],
+            &[("Traps", output.traps), ("Trap drops", output.trap_drops)],
+        ],
     );
     out.push_str("  AgentX:\n");
     match &agentx.socket {
@@ -213,10 +216,12 @@ pub(crate) mod tests {
                 unsupported_pdus: 10,
             },
             snmp_output_statistics: SnmpOutputStatistics {
-                packets: 30,
+                packets: 32,
                 too_bigs: 11,
                 no_such_names: 12,
                 get_responses: 30,
+                traps: 2,
+                trap_drops: 1,
             },
             agentx_statistics: AgentxStatistics {
                 socket: Some("/run/agentx/master".into()),
@@ -245,7 +250,8 @@ pub(crate) mod tests {
              \x20   Get requests: 6, Get nexts: 7, Get bulks: 8, Set requests: 9,\n\
              \x20   Unsupported PDUs: 10\n\
              \x20 Output:\n\
-             \x20   Packets: 30, Too bigs: 11, No such names: 12, Get responses: 30\n\
+             \x20   Packets: 32, Too bigs: 11, No such names: 12, Get responses: 30,\n\
+             \x20   Traps: 2, Trap drops: 1\n\
              \x20 AgentX:\n\
              \x20   Socket: /run/agentx/master, Connected: yes, Registered: yes\n\
              \x20   Connects: 2, Registrations: 2, Resets: 1,\n\

@@ -24,6 +24,7 @@ mod service_ifaces;
 mod snmp;
 mod snmp_poll;
 mod snmp_sockets;
+mod snmp_traps;
 mod sockets;
 mod subscriber_rpc;
 mod task;

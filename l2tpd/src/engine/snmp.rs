@@ -19,12 +19,14 @@ use tokio::sync::{mpsc as channel, oneshot};
 
 use super::handover::{wait_outcome, Handover};
 use super::snmp_sockets::{rebind, receive, Listener};
+use super::snmp_traps::Traps;
 use super::task::Command;
 use super::Later;
-use crate::snmp::agent::{Agent, AgentConfig, ClientPrefix, Community, MibView};
+use crate::snmp::agent::{Agent, AgentConfig, AgentCounters, ClientPrefix, Community, MibView};
 use crate::snmp::agentx::runtime::{Subagent, ViewSource};
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::snmp::statistics::statistics;
+use crate::snmp::trap::Notification;
 use crate::snmp::view::View;
 
 /// How old a view may be when a request arrives before a new snapshot is asked for.
@@ -233,6 +235,7 @@ async fn run(
     let mut agent = Agent::new(AgentConfig::default());
     let mut listeners: Vec<Listener> = Vec::new();
     let mut subagent = Subagent::default();
+    let mut traps = Traps::new(Instant::now());
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
         tokio::select! {
@@ -245,12 +248,14 @@ async fn run(
                     let result = apply(config, &mut agent, &mut listeners);
                     if result.is_ok() {
                         subagent.apply(config.enabled.then_some(config.agentx_socket.as_deref()).flatten());
+                        traps.apply(config);
                     }
                     let _ = reply.send(result);
                 }
                 Some(Control::Statistics { reply }) => {
                     let at: Vec<SocketAddr> = listeners.iter().map(|l| l.at).collect();
-                    let _ = reply.send(statistics(&at, &agent.counters(), &subagent.status()));
+                    let shown = statistics(&at, &agent.counters(), &traps.counters(), &subagent.status());
+                    let _ = reply.send(shown);
                 }
                 Some(Control::View { reply }) => {
                     let _ = reply.send(views.current().await);
@@ -259,7 +264,12 @@ async fn run(
             received = receive(&listeners, &mut buf) => {
                 let Some((len, source, index)) = received else { continue };
                 let request = buf.get(..len).unwrap_or_default();
+                let refused = refusals(&agent.counters());
                 let response = serve(&mut agent, &mut views, source, request).await;
+                // A wrong community or a refused client: authenticationFailure.
+                if refusals(&agent.counters()) != refused {
+                    traps.notify(Notification::AuthenticationFailure);
+                }
                 if let (Some(response), Some(l)) = (response, listeners.get(index)) {
                     if let Err(e) = l.socket.send_to(&response, source).await {
                         tracing::debug!("snmp: answer to {source}: {e}");
@@ -270,6 +280,12 @@ async fn run(
         }
     }
     subagent.close().await;
+}
+
+/// Requests refused as RFC 3418's authenticationFailure counts them: an unknown
+/// community, or a known one from a client outside its `clients`.
+fn refusals(c: &AgentCounters) -> u64 {
+    c.bad_community_names + c.unlisted_clients
 }
 
 /// Answers one datagram of the embedded agent, or drops it. The agent's checks come
@@ -343,6 +359,9 @@ mod tests {
             port: 16161,
             agentx_socket: None,
             views: Default::default(),
+            trap_groups: Default::default(),
+            trap_source_address: None,
+            trap_agent_address_outgoing: false,
         }
     }
 

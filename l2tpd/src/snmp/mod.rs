@@ -4,6 +4,7 @@
 //! - [`view`]: the jnxL2tp subtree as a sorted OID -> value view with get / get-next /
 //!   get-bulk steps, indexed exactly as the MIB's INDEX clauses say.
 //! - [`agent`]: the embedded SNMPv2c responder (sans-IO): datagram in, datagram out.
+//! - [`trap`]: the trap sender (sans-IO): `trap-group` and a notification in, datagrams out.
 //! - [`statistics`]: the agent's and the subagent's counters for `show snmp statistics`.
 //! - [`show_mib`]: `show snmp mib get | walk`, read from the view inside the daemon.
 //!
@@ -15,5 +16,6 @@ pub mod poller;
 pub mod show_mib;
 pub mod snapshot;
 pub mod statistics;
+pub mod trap;
 pub mod value;
 pub mod view;

@@ -9,12 +9,14 @@ use schema::snmp_rpc::{
 
 use super::agent::AgentCounters;
 use super::agentx::runtime::SubagentStatus;
+use super::trap::TrapCounters;
 
 /// The reply, from the counters the SNMP thread keeps. `listening` is where the embedded
 /// agent listens (nowhere when it does not); its sockets share one port.
 pub fn statistics(
     listening: &[SocketAddr],
     agent: &AgentCounters,
+    traps: &TrapCounters,
     subagent: &SubagentStatus,
 ) -> SnmpStatistics {
     SnmpStatistics {
@@ -34,10 +36,12 @@ pub fn statistics(
             unsupported_pdus: agent.unsupported_pdus,
         },
         snmp_output_statistics: SnmpOutputStatistics {
-            packets: agent.out_responses,
+            packets: agent.out_responses + traps.sent,
             too_bigs: agent.too_bigs,
             no_such_names: agent.no_such_names,
             get_responses: agent.out_responses,
+            traps: traps.sent,
+            trap_drops: traps.dropped,
         },
         agentx_statistics: AgentxStatistics {
             socket: subagent.path.as_ref().map(|p| p.display().to_string()),
@@ -97,7 +101,11 @@ mod tests {
             },
         };
         let at = SocketAddr::from(([127, 0, 41, 1], 161));
-        let shown = statistics(&[at], &agent, &subagent);
+        let traps = TrapCounters {
+            sent: 3,
+            dropped: 4,
+        };
+        let shown = statistics(&[at], &agent, &traps, &subagent);
         assert_eq!(
             shown,
             SnmpStatistics {
@@ -117,10 +125,12 @@ mod tests {
                     unsupported_pdus: 8,
                 },
                 snmp_output_statistics: SnmpOutputStatistics {
-                    packets: 2,
+                    packets: 5,
                     too_bigs: 13,
                     no_such_names: 14,
                     get_responses: 2,
+                    traps: 3,
+                    trap_drops: 4,
                 },
                 agentx_statistics: AgentxStatistics {
                     socket: Some("/run/agentx/master".into()),

@@ -85,37 +85,43 @@ pub(super) const SNMP: Stmt = container(
             NAME,
             "Configure traps and notifications",
             &[
-                leaf("version", Type::Enum(&["all", "v1", "v2"]), "SNMP version"),
-                leaf("destination-port", PORT, "SNMP trap receiver port number"),
+                // The group's name is the community the traps carry, as on Junos.
+                leaf("version", Type::Enum(&["all", "v1", "v2"]), "SNMP version").default("all"),
+                leaf("destination-port", PORT, "SNMP trap receiver port number").default("162"),
+                // Without `categories` every category is sent, as on Junos.
                 container(
                     "categories",
                     "Trap categories",
                     &[
                         flag("authentication", "Authentication failures"),
-                        flag("chassis", "Chassis or environment notifications"),
-                        flag("configuration", "User configuration changes"),
-                        flag("link", "Link up-down transitions"),
-                        flag("remote-operations", "Remote operations"),
-                        flag("rmon-alarm", "RMON rising and falling alarms"),
-                        flag("routing", "Routing protocol notifications"),
-                        flag("services", "Services notifications"),
+                        flag("chassis", "Chassis or environment notifications").no_effect(NOT_SENT),
+                        flag("configuration", "User configuration changes").no_effect(NOT_SENT),
+                        flag("link", "Link up-down transitions").no_effect(NOT_SENT),
+                        flag("remote-operations", "Remote operations").no_effect(NOT_SENT),
+                        flag("rmon-alarm", "RMON rising and falling alarms").no_effect(NOT_SENT),
+                        flag("routing", "Routing protocol notifications").no_effect(NOT_SENT),
+                        // JNX-L2TP-MIB defines no notification.
+                        flag("services", "Services notifications").no_effect(NOT_SENT),
                         flag("startup", "System warm and cold starts"),
                     ],
                 ),
-                list("targets", Type::Ipv4, "Targets for trap messages", &[]).grouped(),
+                list("targets", Type::IpAddr, "Targets for trap messages", &[]).grouped(),
             ],
-        )
-        .no_effect(TRAPS),
+        ),
         container(
             "trap-options",
             "SNMP trap options",
-            &[leaf(
-                "source-address",
-                Type::Ipv4,
-                "IPv4 source address for traps",
-            )],
-        )
-        .no_effect(TRAPS),
+            &[
+                // Junos: an SNMPv1 trap carries 0.0.0.0 as its agent address unless told
+                // to carry the address it leaves by.
+                leaf(
+                    "agent-address",
+                    Type::Enum(&["outgoing-interface"]),
+                    "Address placed in the agent address field of SNMPv1 traps",
+                ),
+                leaf("source-address", Type::IpAddr, "Source address for traps"),
+            ],
+        ),
         // Not Junos (its agent answers on every address, narrowed by `interface`): the
         // embedded agent binds local addresses, IPv4 and IPv6, the loopback unless told
         // otherwise, as Debian's snmpd does out of the box. 0.0.0.0 is every IPv4
@@ -139,8 +145,8 @@ pub(super) const SNMP: Stmt = container(
     ],
 );
 
-/// Why `trap-group` and `trap-options` warn at commit.
-const TRAPS: &str = "traps are not sent yet (the agent answers requests only)";
+/// Why the trap categories the agent has no notification for warn at commit.
+const NOT_SENT: &str = "no trap of this category is sent (only startup and authentication)";
 
 /// A client prefix: `127.0.0.5/32 restrict;` refuses the prefix.
 const CLIENT: &[Stmt] = &[flag("restrict", "Deny access")];

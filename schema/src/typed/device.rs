@@ -151,6 +151,41 @@ pub struct SnmpConfig {
     pub agentx_socket: Option<String>,
     /// `view NAME { ... }`.
     pub views: BTreeMap<String, SnmpView>,
+    /// `trap-group NAME { ... }`, keyed by the name (the traps' community).
+    pub trap_groups: BTreeMap<String, TrapGroup>,
+    /// `trap-options source-address A`.
+    pub trap_source_address: Option<std::net::IpAddr>,
+    /// `trap-options agent-address outgoing-interface`.
+    pub trap_agent_address_outgoing: bool,
+}
+
+/// `version` of a trap group: which trap PDUs each target gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrapVersion {
+    /// An SNMPv1 Trap and an SNMPv2c Trap of each notification.
+    All,
+    V1,
+    V2,
+}
+
+/// `trap-group NAME { version V; destination-port N; categories { ... } targets { A; } }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrapGroup {
+    pub version: TrapVersion,
+    pub destination_port: u16,
+    /// The categories named; `None` when `categories` is absent, which is every category.
+    pub categories: Option<Vec<String>>,
+    pub targets: Vec<std::net::IpAddr>,
+}
+
+impl TrapGroup {
+    /// True when the group takes notifications of `category` (`startup`, ...).
+    pub fn takes(&self, category: &str) -> bool {
+        self.categories
+            .as_ref()
+            .is_none_or(|named| named.iter().any(|c| c == category))
+    }
 }
 
 fn unit(u: View<'_>) -> Unit {
@@ -286,6 +321,27 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
         listen_addresses: listen_addresses(s),
         port: s.number("port"),
         agentx_socket: s.container("agentx").string("socket"),
+        trap_groups: s
+            .entries("trap-group")
+            .map(|(name, g)| {
+                let categories = g.container("categories");
+                let group = TrapGroup {
+                    version: g.keyword("version").unwrap_or(TrapVersion::All),
+                    destination_port: g.number("destination-port"),
+                    categories: categories.present().then(|| categories.flags()),
+                    targets: g
+                        .entries("targets")
+                        .filter_map(|(a, _)| a.parse().ok())
+                        .collect(),
+                };
+                (name.to_string(), group)
+            })
+            .collect(),
+        trap_source_address: s
+            .container("trap-options")
+            .value("source-address")
+            .and_then(|a| a.parse().ok()),
+        trap_agent_address_outgoing: s.container("trap-options").has("agent-address"),
         views: s
             .entries("view")
             .map(|(name, v)| {

@@ -648,3 +648,25 @@ fn every_trace_filter_protocol_is_kept() {
     let trace = c.l2tp.traceoptions.expect("traceoptions");
     assert_eq!(trace.filter_protocols, ["l2tp", "ppp", "radius"]);
 }
+
+/// `trap-group`: Junos' defaults (version all, port 162), no `categories` = every one.
+#[test]
+fn trap_groups_read_with_junos_defaults() {
+    let tree = crate::parse::parse_config(
+        "snmp {\n    trap-group noc {\n        targets {\n            127.0.0.9;\n            ::1;\n        }\n    }\n    trap-group boot {\n        version v1;\n        destination-port 16200;\n        categories {\n            startup;\n        }\n        targets {\n            127.0.0.10;\n        }\n    }\n    trap-options {\n        agent-address outgoing-interface;\n        source-address 127.0.0.2;\n    }\n}\n",
+    )
+    .unwrap();
+    let c = router_config(&tree);
+    let noc = &c.snmp.trap_groups["noc"];
+    assert_eq!((noc.version, noc.destination_port), (TrapVersion::All, 162));
+    assert!(noc.takes("authentication") && noc.takes("startup"));
+    assert_eq!(noc.targets.len(), 2);
+    let boot = &c.snmp.trap_groups["boot"];
+    assert_eq!(
+        (boot.version, boot.destination_port),
+        (TrapVersion::V1, 16200)
+    );
+    assert!(boot.takes("startup") && !boot.takes("authentication"));
+    assert_eq!(c.snmp.trap_source_address, Some([127, 0, 0, 2].into()));
+    assert!(c.snmp.trap_agent_address_outgoing);
+}

@@ -98,6 +98,17 @@ impl<'a> View<'a> {
             })
     }
 
+    /// The flags set in this container, in configuration order.
+    pub(crate) fn flags(&self) -> Vec<String> {
+        self.node.map_or_else(Vec::new, |node| {
+            node.children
+                .keys()
+                .filter(|id| id.key.is_none())
+                .map(|id| id.keyword.clone())
+                .collect()
+        })
+    }
+
     pub(crate) fn flag(&self, name: &str) -> bool {
         self.child_node(name).is_some()
     }
