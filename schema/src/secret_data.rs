@@ -35,23 +35,50 @@ pub fn hide_secrets_for_compare(base: &mut Node, target: &mut Node) {
 }
 
 /// `before`: the same node on the other side of a compare, not yet hidden.
+///
+/// The secrets are found by a read-only walk and only the nodes on their paths are taken
+/// mutably: the tree shares its subtrees with the configuration it was cloned from, and a
+/// mutable walk of every node would copy the whole configuration for each `show` or
+/// `compare` of a class without `secret` (issue 15, item 4).
 fn hide(stmt: Option<&'static Stmt>, node: &mut Node, before: Option<&Node>) {
-    if let Some(Stmt {
-        kind: Kind::Leaf(Type::Secret) | Kind::LeafList(Type::Secret),
-        ..
-    }) = stmt
-    {
-        let changed = before.is_some_and(|b| b.values != node.values);
+    let mut paths = Vec::new();
+    secret_paths(stmt, node, &mut Vec::new(), &mut paths);
+    for path in paths {
+        let Some(leaf) = node.get_mut(&path) else {
+            continue;
+        };
+        let changed = before
+            .and_then(|b| b.get(&path))
+            .is_some_and(|b| b.values != leaf.values);
         let placeholder = if changed { HIDDEN_CHANGED } else { HIDDEN };
-        for value in &mut node.values {
+        for value in &mut leaf.values {
             *value = placeholder.to_string();
         }
+    }
+}
+
+/// The paths (below `node`, which `stmt` describes) of every secret statement.
+fn secret_paths(
+    stmt: Option<&'static Stmt>,
+    node: &Node,
+    prefix: &mut Vec<NodeId>,
+    out: &mut Vec<Vec<NodeId>>,
+) {
+    let Some(stmt) = stmt else {
+        // Not in the schema: nothing below can be a secret.
+        return;
+    };
+    if matches!(
+        stmt.kind,
+        Kind::Leaf(Type::Secret) | Kind::LeafList(Type::Secret)
+    ) {
+        out.push(prefix.clone());
         return;
     }
-    for (id, child) in node.children.iter_mut() {
-        let child_stmt = stmt.and_then(|s| s.child(&id.keyword));
-        let child_before = before.and_then(|b| b.children.get(id));
-        hide(child_stmt, child, child_before);
+    for (id, child) in node.children.iter() {
+        prefix.push(id.clone());
+        secret_paths(stmt.child(&id.keyword), child, prefix, out);
+        prefix.pop();
     }
 }
 
@@ -90,6 +117,31 @@ mod tests {
         );
         assert!(set.contains("set system host-name r1\n"), "{set}");
         assert!(!set.contains("$9$"), "{set}");
+    }
+
+    /// Hiding copies the paths to the secrets only: the rest stays shared with the tree the
+    /// candidate was cloned from.
+    #[test]
+    fn hiding_leaves_the_rest_shared() {
+        let committed = config(&[
+            "access radius-server 127.0.0.1 secret one",
+            "system host-name r1",
+        ]);
+        let (mut base, mut target) = (committed.clone(), committed.clone());
+        hide_secrets_for_compare(&mut base, &mut target);
+        let system = NodeId::new("system");
+        for side in [&base, &target] {
+            let (Some(a), Some(b)) = (
+                committed.children.get_shared(&system),
+                side.children.get_shared(&system),
+            ) else {
+                panic!("system is there");
+            };
+            assert!(std::sync::Arc::ptr_eq(a, b));
+        }
+        let text = crate::print::to_text(&[], &target);
+        assert!(text.contains("secret /* SECRET-DATA */;"), "{text}");
+        assert!(crate::diff::diff(&base, &target, &[]).is_empty());
     }
 
     #[test]

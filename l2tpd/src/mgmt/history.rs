@@ -30,7 +30,7 @@ impl Mgmt {
     pub(super) fn header(&self, id: super::SessionId, revision: Revision) -> Option<String> {
         match revision {
             Revision::Active => {
-                let (entry, _) = self.store.active().ok()?;
+                let entry = self.history_entry(0)?;
                 Some(format!(
                     "## Last commit: {} by {}",
                     format_time(entry.time),
@@ -38,16 +38,24 @@ impl Mgmt {
                 ))
             }
             Revision::Rollback(n) => {
-                let (entry, _) = self.store.revision(n).ok()??;
+                let entry = self.history_entry(n)?;
                 Some(format!("## Last changed: {}", format_time(entry.time)))
             }
             Revision::Candidate => {
                 let changed = self
                     .candidate_changed_at(id)
-                    .or_else(|| self.store.active().ok().map(|(entry, _)| entry.time))?;
+                    .or_else(|| self.history_entry(0).map(|entry| entry.time))?;
                 Some(format!("## Last changed: {}", format_time(changed)))
             }
         }
+    }
+
+    /// Who committed rollback `index`, and when, from the history's small records: reading
+    /// the revision itself would decode a whole configuration for one header line (at
+    /// every `show configuration`, issue 15, item 4).
+    fn history_entry(&self, index: u32) -> Option<schema::mgmt::CommitEntry> {
+        let index = usize::try_from(index).ok()?;
+        self.store.history().ok()?.into_iter().nth(index)
     }
 
     // ------------------------------------------------------------ rescue
