@@ -547,6 +547,7 @@ impl Runtime {
             self.tunnel_sockets.clear();
             self.tunnel_sockets_refused.clear();
             self.workers = workers;
+            self.ports.refan(&self.workers);
         }
         for (address, socket) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
@@ -557,7 +558,7 @@ impl Runtime {
         }
         self.core.apply_config(Instant::now(), config);
         let wanted_ports = PppoeAccess::wanted_ports(config);
-        for (port, facts, up) in self.ports.reconcile(&wanted_ports) {
+        for (port, facts, up) in self.ports.reconcile(&wanted_ports, &self.workers) {
             self.core.attach_port(&port, facts, up);
         }
         self.services
