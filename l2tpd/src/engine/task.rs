@@ -346,6 +346,7 @@ pub(super) async fn run(
         radius: RadiusSockets::new(radius_queue),
         dynamic: DynamicAuthListener::new(dynamic_queue),
     };
+    rt.services.set_workers(&rt.workers);
     loop {
         let deadline = rt.core.poll_timeout();
         let poll_due = rt.poller.poll_timeout();
@@ -548,6 +549,7 @@ impl Runtime {
             self.tunnel_sockets_refused.clear();
             self.workers = workers;
             self.ports.refan(&self.workers);
+            self.services.set_workers(&self.workers);
         }
         for (address, socket) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
