@@ -279,3 +279,100 @@ async fn framed_routes_are_put_on_the_tun_device_and_taken_away() {
     assert!(!route::listed(&table(), host, "si-7-0-1"), "{}", table());
     assert!(endpoint.routes().is_empty());
 }
+
+/// The data workers' queues of a multi-queue TUN (issue 15, item 2): once two worker queues
+/// read the device and the engine's queue stopped receiving, the kernel's packets toward
+/// subscribers all reach the workers' queues (spread by flow) and none the engine's, and
+/// the engine's queue still writes.
+#[tokio::test]
+async fn worker_queues_take_the_packets_and_the_engines_queue_still_writes() {
+    if !may_run_as_root("tun_netns") {
+        return;
+    }
+    let veth = VethPair::create(
+        "tunq",
+        [
+            MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0c, 0x01]),
+            MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0c, 0x02]),
+        ],
+    );
+    veth.loopback_up(0);
+    let runtime = tokio::runtime::Handle::current();
+    let (endpoint, queues, server) = veth.run_in(0, move || {
+        let _runtime = runtime.enter();
+        let endpoint = ServiceEndpoint::tun(SERVICE).expect("open the TUN device");
+        endpoint.set_addresses(&[(GATEWAY, POOL_PREFIX)]).unwrap();
+        endpoint.set_up().unwrap();
+        let queues: Vec<ServiceEndpoint> = (0..2)
+            .map(|_| endpoint.worker_queue().unwrap().expect("a TUN has queues"))
+            .collect();
+        endpoint
+            .stop_receiving()
+            .expect("detach the engine's queue");
+        let server = UdpSocket::bind((GATEWAY, 0)).expect("bind on the gateway");
+        (endpoint, queues, server)
+    });
+
+    // 40 flows toward subscribers (one datagram each, its own source port).
+    const FLOWS: u16 = 40;
+    veth.run_in(0, || {
+        for k in 0..FLOWS {
+            let client = UdpSocket::bind((GATEWAY, 0)).unwrap();
+            client
+                .send_to(&k.to_be_bytes(), (SUBSCRIBER, 4000 + k))
+                .unwrap();
+        }
+    });
+    let mut per_queue = [0usize; 2];
+    let mut batch = FrameBatch::new(64, 2048);
+    let mut oversized = 0;
+    let deadline = Instant::now() + KERNEL_WAIT;
+    while per_queue.iter().sum::<usize>() < usize::from(FLOWS) && Instant::now() < deadline {
+        for (k, queue) in queues.iter().enumerate() {
+            let received = tokio::time::timeout(
+                Duration::from_millis(20),
+                queue.recv_batch(&mut batch, &mut oversized),
+            )
+            .await;
+            if let Ok(Ok(_)) = received {
+                per_queue[k] += batch
+                    .frames()
+                    .filter(|p| p.len() == 30 && p[16..20] == SUBSCRIBER.octets())
+                    .count();
+            }
+        }
+    }
+    assert_eq!(
+        per_queue.iter().sum::<usize>(),
+        usize::from(FLOWS),
+        "{per_queue:?}"
+    );
+    assert!(
+        per_queue.iter().all(|n| *n > 0),
+        "spread by flow: {per_queue:?}"
+    );
+    let engine = tokio::time::timeout(
+        Duration::from_millis(100),
+        endpoint.recv_batch(&mut batch, &mut oversized),
+    )
+    .await;
+    assert!(engine.is_err(), "the engine's queue received a packet");
+
+    // The engine's (detached) queue still writes: a subscriber's datagram to the server.
+    let SocketAddr::V4(at) = server.local_addr().unwrap() else {
+        unreachable!("bound on IPv4")
+    };
+    endpoint
+        .try_send(&udp_packet(
+            SocketAddrV4::new(SUBSCRIBER, 5000),
+            at,
+            b"through the engine's queue",
+        ))
+        .expect("a detached queue writes");
+    server.set_read_timeout(Some(KERNEL_WAIT)).unwrap();
+    let mut buf = [0u8; 100];
+    let (n, _) = server
+        .recv_from(&mut buf)
+        .expect("the subscriber's datagram");
+    assert_eq!(&buf[..n], b"through the engine's queue");
+}

@@ -37,6 +37,7 @@ use schema::mgmt::{MgmtError, Reply, TunnelTestReport};
 use schema::typed::RouterConfig;
 use tokio::sync::mpsc as channel;
 
+pub use self::ports::PortReaders;
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
 pub use self::service_ifaces::ServiceInterfaceSpec;
 pub use self::sockets::{bind_tunnel, L2TP_PORT};

@@ -4,6 +4,14 @@
 //! it, and watches the interface's link state; the engine sees frames and link changes on
 //! two queues: control (discovery, PPP negotiation, link state) awaited, and subscribers'
 //! data that missed the fast path, dropped and counted when full ([`super::queues`]).
+//!
+//! A host interface's frames are read on the data workers (issue 15, item 2): one packet
+//! socket per worker, joined in a fan-out group that gives each PPPoE session to one worker
+//! (by session ID, [`crate::io::packet_socket::PacketSocket::start_fanout`]), so a session's
+//! frames stay in order and the relay runs on every core. A worker's reader does what the
+//! port task did: relay what the table takes, and offer the rest to the same control and
+//! data queues, control first. The port task keeps a socket that no longer receives, for
+//! the engine's own frames (discovery, PPP negotiation), the link state and the MAC.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -14,9 +22,10 @@ use tokio::sync::mpsc as channel;
 use tokio::task::JoinHandle;
 
 use super::fast_path::{FastPath, UpBuffers};
-use super::queues::{Inbound, Offered};
+use super::queues::{DataDrops, Inbound, Offered, CONTROL_QUEUE, PORT_DATA_QUEUE};
 use crate::io::classify::{self, Class};
-use crate::io::{AsyncFrameEndpoint, FrameBatch, FrameEndpoint, SocketLink};
+use crate::io::data_workers::{DataWorkers, WorkerStats};
+use crate::io::{AsyncFrameEndpoint, FrameBatch, FrameEndpoint, PacketSocket, SocketLink};
 use crate::pppoe::wire::MacAddr;
 use crate::subscriber::pppoe_access::PortFacts;
 
@@ -50,11 +59,26 @@ pub(super) enum PortInput {
 struct OpenPort {
     send: channel::UnboundedSender<Vec<Vec<u8>>>,
     task: JoinHandle<()>,
+    /// The workers' readers of a host interface's fan-out group; empty for a lab link, or
+    /// when the group could not be made (the port task then reads the port itself).
+    readers: WorkerReaders,
 }
 
 impl Drop for OpenPort {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// One reader task per data worker; dropped, they end (and close their sockets).
+#[derive(Default)]
+struct WorkerReaders(Vec<JoinHandle<()>>);
+
+impl Drop for WorkerReaders {
+    fn drop(&mut self) {
+        for reader in &self.0 {
+            reader.abort();
+        }
     }
 }
 
@@ -82,7 +106,11 @@ impl Ports {
     /// Opens the ports in `wanted` not open yet (the facts of each opened, for the core) and
     /// closes those no longer wanted. A port that cannot be opened stays closed, logged: the
     /// interface may appear later, and the next commit tries again.
-    pub fn reconcile(&mut self, wanted: &[String]) -> Vec<(String, PortFacts, bool)> {
+    pub fn reconcile(
+        &mut self,
+        wanted: &[String],
+        workers: &DataWorkers,
+    ) -> Vec<(String, PortFacts, bool)> {
         self.open.retain(|name, _| {
             let keep = wanted.contains(name);
             if !keep {
@@ -106,6 +134,7 @@ impl Ports {
                         // Its subscribers' frames then all take the slow path.
                         tracing::warn!("pppoe: port {name}: no fast path: {e}");
                     }
+                    let readers = self.fan_out(&port, endpoint.get_ref(), workers);
                     let task = tokio::spawn(run_port(
                         port,
                         endpoint,
@@ -114,7 +143,14 @@ impl Ports {
                         self.fast.clone(),
                     ));
                     tracing::info!("pppoe: port {name} open (mtu {})", facts.mtu);
-                    self.open.insert(name.clone(), OpenPort { send, task });
+                    self.open.insert(
+                        name.clone(),
+                        OpenPort {
+                            send,
+                            task,
+                            readers,
+                        },
+                    );
                     opened.push((name.clone(), facts, up));
                 }
                 Err(e) => {
@@ -123,6 +159,96 @@ impl Ports {
             }
         }
         opened
+    }
+
+    /// The data workers changed (a commit of `data-workers`): each host interface's
+    /// fan-out group is made again on the new workers. The old group went with the old
+    /// workers' threads; frames that arrive in between are lost, as on any reconfiguration
+    /// of a forwarding plane (PPP copes with loss).
+    pub fn refan(&mut self, workers: &DataWorkers) {
+        let names: Vec<String> = self
+            .open
+            .iter()
+            .filter(|(_, port)| !port.readers.0.is_empty())
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in names {
+            let port: Arc<str> = Arc::from(name.as_str());
+            let readers = match self.start_readers(&port, workers) {
+                Ok(readers) => readers,
+                Err(e) => {
+                    // The engine's socket no longer receives: say so loudly.
+                    tracing::error!("pppoe: port {name}: cannot read it on the new data workers: {e}; its subscribers get no frames until the port is opened again");
+                    WorkerReaders::default()
+                }
+            };
+            if let Some(open) = self.open.get_mut(&name) {
+                open.readers = readers;
+            }
+        }
+    }
+
+    /// Starts the workers' readers of a host interface (not a lab link) and stops the
+    /// port task's socket from receiving; when that fails, the port task goes on reading
+    /// the port alone, as before the workers (logged).
+    fn fan_out(
+        &self,
+        port: &Arc<str>,
+        endpoint: &FrameEndpoint,
+        workers: &DataWorkers,
+    ) -> WorkerReaders {
+        let FrameEndpoint::Packet(socket) = endpoint else {
+            return WorkerReaders::default();
+        };
+        let readers = match self.start_readers(port, workers) {
+            Ok(readers) => readers,
+            Err(e) => {
+                tracing::warn!(
+                    "pppoe: port {port}: read by the engine alone, not the data workers: {e}"
+                );
+                return WorkerReaders::default();
+            }
+        };
+        if let Err(e) = socket.stop_receiving() {
+            // Both would read every frame: the workers go, the engine reads alone.
+            tracing::warn!(
+                "pppoe: port {port}: read by the engine alone, not the data workers: {e}"
+            );
+            return WorkerReaders::default();
+        }
+        readers
+    }
+
+    /// One packet socket per worker on `port`, in one fan-out group, each read by a task
+    /// on its worker's runtime.
+    fn start_readers(
+        &self,
+        port: &Arc<str>,
+        workers: &DataWorkers,
+    ) -> std::io::Result<WorkerReaders> {
+        let mut readers = WorkerReaders::default();
+        let mut group = None;
+        for k in 0..workers.len() {
+            let worker = workers.worker(k);
+            let socket = PacketSocket::open(port)?;
+            match group {
+                None => group = Some(socket.start_fanout()?),
+                Some(group) => socket.join_fanout(group)?,
+            }
+            // Registered with the worker's reactor, so its frames wake that thread only.
+            let endpoint = {
+                let _entered = worker.handle.enter();
+                AsyncFrameEndpoint::new(socket)?
+            };
+            readers.0.push(worker.handle.spawn(read_port(
+                port.clone(),
+                endpoint,
+                self.queues.clone(),
+                self.fast.clone(),
+                Arc::clone(worker.stats),
+            )));
+        }
+        Ok(readers)
     }
 
     fn open_endpoint(&self, name: &str) -> std::io::Result<AsyncFrameEndpoint> {
@@ -170,11 +296,7 @@ async fn run_port(
 ) {
     let queue = &queues.control;
     let mut batch = FrameBatch::new(BATCH, MAX_FRAME);
-    let mut relayed = UpBuffers::default();
-    let mut slow: Vec<Vec<u8>> = Vec::new();
-    let mut data: Vec<Vec<u8>> = Vec::new();
-    // Counted, not copied, while the data queue is full.
-    let mut data_dropped = 0u64;
+    let mut route = Route::default();
     let mut link = tokio::time::interval(LINK_POLL);
     let mut up = endpoint.get_ref().link_up().unwrap_or(false);
     loop {
@@ -188,33 +310,8 @@ async fn run_port(
             }
             received = endpoint.recv_batch(&mut batch) => match received {
                 Ok(_) => {
-                    // Established subscribers' frames leave for the LNS here; the rest
-                    // (discovery, negotiation, strangers) go to the core.
-                    let data_full = queues.data_full();
-                    fast.relay_up(&port, batch.frames(), &mut relayed, |frame| {
-                        match classify::pppoe_frame(frame) {
-                            Class::Control => slow.push(frame.to_vec()),
-                            Class::Data if data_full => data_dropped += 1,
-                            Class::Data => data.push(frame.to_vec()),
-                        }
-                    });
-                    if !data.is_empty() {
-                        let frames = std::mem::take(&mut data);
-                        let count = frames.len() as u64;
-                        let input = PortInput::Frames { port: port.clone(), frames };
-                        match queues.offer(Class::Data, input).await {
-                            Offered::Queued => {}
-                            Offered::Dropped => data_dropped += count,
-                            Offered::Closed => return,
-                        }
-                    }
-                    queues.drops.count_pppoe(std::mem::take(&mut data_dropped));
-                    if !slow.is_empty() {
-                        let frames = std::mem::take(&mut slow);
-                        let input = PortInput::Frames { port: port.clone(), frames };
-                        if queues.offer(Class::Control, input).await == Offered::Closed {
-                            return;
-                        }
+                    if !route.received(&port, &batch, &queues, &fast).await {
+                        return;
                     }
                 }
                 Err(e) => {
@@ -241,6 +338,162 @@ async fn run_port(
                 }
             }
         }
+    }
+}
+
+/// A host interface's fan-out group read by the data workers exactly as the engine reads a
+/// port ([`Ports`]), for tests and `l2tp-bench`: what the readers hand the engine waits in
+/// queues that the caller reads (or that fill and drop, as the engine's would).
+pub struct PortReaders {
+    _readers: WorkerReaders,
+    control: channel::Receiver<PortInput>,
+    _data: channel::Receiver<PortInput>,
+}
+
+impl PortReaders {
+    /// One reader per worker on `port` (opened from the calling thread's namespace).
+    pub fn start(
+        workers: &DataWorkers,
+        port: &str,
+        fast: &FastPath,
+    ) -> std::io::Result<PortReaders> {
+        let (control, control_rx) = channel::channel(CONTROL_QUEUE);
+        let (data, data_rx) = channel::channel(PORT_DATA_QUEUE);
+        let queues = Inbound {
+            control,
+            data,
+            drops: Arc::new(DataDrops::default()),
+        };
+        let ports = Ports::new(BTreeMap::new(), queues, fast.clone());
+        let readers = ports.start_readers(&Arc::from(port), workers)?;
+        Ok(PortReaders {
+            _readers: readers,
+            control: control_rx,
+            _data: data_rx,
+        })
+    }
+
+    /// The frames the readers handed the engine's control queue since the last call.
+    pub fn control_frames(&mut self) -> Vec<Vec<u8>> {
+        let mut frames = Vec::new();
+        while let Ok(input) = self.control.try_recv() {
+            if let PortInput::Frames { frames: more, .. } = input {
+                frames.extend(more);
+            }
+        }
+        frames
+    }
+}
+
+/// A worker's reader of its share of a port's fan-out group: the receive half of
+/// [`run_port`], and the kernel's drops on its socket reported as the port task reports its
+/// own (at most once per [`LINK_POLL`], after a batch: a socket drops only under traffic).
+async fn read_port(
+    port: Arc<str>,
+    mut endpoint: AsyncFrameEndpoint,
+    queues: Inbound<PortInput>,
+    fast: FastPath,
+    stats: Arc<WorkerStats>,
+) {
+    let mut batch = FrameBatch::new(BATCH, MAX_FRAME);
+    let mut route = Route::default();
+    let mut drops_due = tokio::time::Instant::now() + LINK_POLL;
+    loop {
+        match endpoint.recv_batch(&mut batch).await {
+            Ok(n) => {
+                stats.add_frames(n);
+                if !route.received(&port, &batch, &queues, &fast).await {
+                    return;
+                }
+            }
+            Err(e) => {
+                tracing::debug!("pppoe: receive on {port}: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        let now = tokio::time::Instant::now();
+        if now >= drops_due {
+            drops_due = now + LINK_POLL;
+            let count = endpoint.get_ref().kernel_drops().unwrap_or(0);
+            if count > 0 {
+                tracing::warn!(
+                    "pppoe: port {port}: the kernel dropped {count} frames (receive buffer full)"
+                );
+                let input = PortInput::KernelDrops {
+                    port: port.clone(),
+                    count,
+                };
+                if queues.control.send(input).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// What a port's reader does with a received batch, with its reused buffers.
+#[derive(Default)]
+struct Route {
+    relayed: UpBuffers,
+    slow: Vec<Vec<u8>>,
+    data: Vec<Vec<u8>>,
+    /// Counted, not copied, while the data queue is full.
+    data_dropped: u64,
+}
+
+impl Route {
+    /// Established subscribers' frames leave for the LNS here; the rest (discovery,
+    /// negotiation, strangers) go to the core, control on its own queue. `false` when the
+    /// engine is gone.
+    async fn received(
+        &mut self,
+        port: &Arc<str>,
+        batch: &FrameBatch,
+        queues: &Inbound<PortInput>,
+        fast: &FastPath,
+    ) -> bool {
+        let data_full = queues.data_full();
+        let Route {
+            relayed,
+            slow,
+            data,
+            data_dropped,
+        } = self;
+        fast.relay_up(
+            port,
+            batch.frames(),
+            relayed,
+            |frame| match classify::pppoe_frame(frame) {
+                Class::Control => slow.push(frame.to_vec()),
+                Class::Data if data_full => *data_dropped += 1,
+                Class::Data => data.push(frame.to_vec()),
+            },
+        );
+        if !data.is_empty() {
+            let frames = std::mem::take(data);
+            let count = frames.len() as u64;
+            let input = PortInput::Frames {
+                port: port.clone(),
+                frames,
+            };
+            match queues.offer(Class::Data, input).await {
+                Offered::Queued => {}
+                Offered::Dropped => *data_dropped += count,
+                Offered::Closed => return false,
+            }
+        }
+        queues.drops.count_pppoe(std::mem::take(data_dropped));
+        if !slow.is_empty() {
+            let frames = std::mem::take(slow);
+            let input = PortInput::Frames {
+                port: port.clone(),
+                frames,
+            };
+            if queues.offer(Class::Control, input).await == Offered::Closed {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -290,7 +543,8 @@ mod tests {
             inbound,
             FastPath::default(),
         );
-        assert_eq!(ports.reconcile(&[PORT.to_string()]).len(), 1);
+        let workers = DataWorkers::start(1).expect("workers");
+        assert_eq!(ports.reconcile(&[PORT.to_string()], &workers).len(), 1);
         let subscriber = SocketLink::connect(
             dir.path().join("sub.sock"),
             &path,

@@ -9,6 +9,11 @@
 //! Packets the other way (subscriber → service interface) are written by the L2TP socket
 //! readers (hits) and by the engine (the slow path) on the shared endpoint: a write does not
 //! go through this task.
+//!
+//! A TUN device is multi-queue (issue 15, item 2): each data worker reads a queue of its
+//! own with the same task, so the subscribers' downstream IP is relayed on every core (the
+//! kernel spreads packets over the queues by flow; a flow stays in order). The engine's
+//! queue then takes no packets but still writes. A lab link has one socket: the engine's.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -17,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::runtime::Handle;
 use tokio::sync::mpsc as channel;
 use tokio::task::JoinHandle;
 
@@ -25,6 +31,7 @@ use schema::typed::{vrf_device_name, RouterConfig};
 use super::fast_path::FastPath;
 use super::ip_fast_path::IpDownBuffers;
 use super::routing_instances::{wanted_vrfs, RoutingInstances};
+use crate::io::data_workers::DataWorkers;
 use crate::io::prefix_table::Prefix;
 use crate::io::route::MAIN_TABLE;
 use crate::io::service_endpoint::{linux_name, ServiceEndpoint, SERVICE_MTU};
@@ -71,11 +78,24 @@ struct OpenService {
     /// The VRF device the TUN is enslaved to (its routing instance), `None` in the main table.
     master: Option<String>,
     task: JoinHandle<()>,
+    /// The workers' queues' tasks (a TUN device with workers), ended when dropped.
+    readers: QueueReaders,
 }
 
 impl Drop for OpenService {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+#[derive(Default)]
+struct QueueReaders(Vec<JoinHandle<()>>);
+
+impl Drop for QueueReaders {
+    fn drop(&mut self) {
+        for reader in &self.0 {
+            reader.abort();
+        }
     }
 }
 
@@ -97,6 +117,8 @@ pub(super) struct ServiceIfaces {
     fast: FastPath,
     drops: Arc<ServiceDrops>,
     instances: RoutingInstances,
+    /// The data workers' runtimes, each reading a queue of every TUN device.
+    workers: Vec<Handle>,
 }
 
 impl ServiceIfaces {
@@ -112,7 +134,64 @@ impl ServiceIfaces {
             fast,
             drops: Arc::default(),
             instances: RoutingInstances::default(),
+            workers: Vec::new(),
         }
+    }
+
+    /// The data workers now (at start, and after a commit changed them): every open TUN
+    /// device gets a queue read on each of them; the old workers' queues went with their
+    /// threads (packets toward subscribers in between are dropped by the kernel).
+    pub fn set_workers(&mut self, workers: &DataWorkers) {
+        self.workers = (0..workers.len())
+            .map(|k| workers.worker(k).handle.clone())
+            .collect();
+        let names: Vec<String> = self.open.keys().cloned().collect();
+        for name in names {
+            let Some(open) = self.open.get(&name) else {
+                continue;
+            };
+            let readers = self.start_readers(&name, &open.endpoint);
+            if let Some(open) = self.open.get_mut(&name) {
+                open.readers = readers;
+            }
+        }
+    }
+
+    /// A queue of `endpoint` per worker, each read there; once they all are, the engine's
+    /// queue stops receiving. When a queue cannot be made the engine's reads the device
+    /// alone, as before (logged); a lab link has no queues.
+    fn start_readers(&self, name: &str, endpoint: &Arc<ServiceEndpoint>) -> QueueReaders {
+        if !endpoint.is_tun() || self.workers.is_empty() {
+            return QueueReaders::default();
+        }
+        let service: Arc<str> = Arc::from(name);
+        let mut readers = QueueReaders::default();
+        for handle in &self.workers {
+            let queue = {
+                let _entered = handle.enter();
+                endpoint.worker_queue()
+            };
+            let queue = match queue {
+                Ok(Some(queue)) => Arc::new(queue),
+                Ok(None) => return QueueReaders::default(),
+                Err(e) => {
+                    tracing::warn!("service interface {name}: read by the engine alone, not the data workers: {e}");
+                    return QueueReaders::default();
+                }
+            };
+            readers.0.push(handle.spawn(run_service(
+                service.clone(),
+                queue,
+                self.queue.clone(),
+                self.fast.clone(),
+                Arc::clone(&self.drops),
+            )));
+        }
+        if let Err(e) = endpoint.stop_receiving() {
+            // The engine's queue keeps its share: still correct, only less spread.
+            tracing::debug!("service interface {name}: the engine's queue still receives: {e}");
+        }
+        readers
     }
 
     /// [`Self::reconcile`], and the routing instances of `config` with it: their VRF devices
@@ -242,6 +321,7 @@ impl ServiceIfaces {
             endpoint.describe(),
             summary(spec)
         );
+        let readers = self.start_readers(&spec.name, &endpoint);
         self.open.insert(
             spec.name.clone(),
             OpenService {
@@ -249,6 +329,7 @@ impl ServiceIfaces {
                 spec: spec.clone(),
                 master: None,
                 task,
+                readers,
             },
         );
     }

@@ -346,6 +346,7 @@ pub(super) async fn run(
         radius: RadiusSockets::new(radius_queue),
         dynamic: DynamicAuthListener::new(dynamic_queue),
     };
+    rt.services.set_workers(&rt.workers);
     loop {
         let deadline = rt.core.poll_timeout();
         let poll_due = rt.poller.poll_timeout();
@@ -547,6 +548,8 @@ impl Runtime {
             self.tunnel_sockets.clear();
             self.tunnel_sockets_refused.clear();
             self.workers = workers;
+            self.ports.refan(&self.workers);
+            self.services.set_workers(&self.workers);
         }
         for (address, socket) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
@@ -557,7 +560,7 @@ impl Runtime {
         }
         self.core.apply_config(Instant::now(), config);
         let wanted_ports = PppoeAccess::wanted_ports(config);
-        for (port, facts, up) in self.ports.reconcile(&wanted_ports) {
+        for (port, facts, up) in self.ports.reconcile(&wanted_ports, &self.workers) {
             self.core.attach_port(&port, facts, up);
         }
         self.services

@@ -61,6 +61,8 @@ pub fn worker_of(local: Ipv4Addr, peer: SocketAddr, workers: usize) -> usize {
 pub struct WorkerStats {
     /// Datagrams its readers received.
     pub datagrams: AtomicU64,
+    /// Frames its PPPoE port readers received (its share of each port's fan-out group).
+    pub frames: AtomicU64,
 }
 
 impl WorkerStats {
@@ -70,6 +72,14 @@ impl WorkerStats {
 
     pub fn datagrams(&self) -> u64 {
         self.datagrams.load(Ordering::Relaxed)
+    }
+
+    pub fn add_frames(&self, n: usize) {
+        self.frames.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    pub fn frames(&self) -> u64 {
+        self.frames.load(Ordering::Relaxed)
     }
 }
 

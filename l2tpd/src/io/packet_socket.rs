@@ -613,6 +613,33 @@ fn socket_address(address: &libc::sockaddr_in6) -> Option<SocketAddr> {
     }
 }
 
+/// TUNSETQUEUE (`_IOW('T', 217, int)`) and its IFF_DETACH_QUEUE flag, linux/if_tun.h.
+const TUNSETQUEUE: libc::c_ulong = 0x4004_54d9;
+const IFF_DETACH_QUEUE: libc::c_short = 0x0400;
+
+/// Takes the queue `device` (one descriptor of a multi-queue TUN device) out of the set
+/// the kernel hands packets to, while it stays open for writing: the engine's queue of a
+/// service interface whose packets the data workers' queues read (issue 15, item 2). A
+/// detached queue still writes (the kernel keeps its device; only reads see nothing).
+pub fn detach_tun_queue(device: &impl AsRawFd) -> io::Result<()> {
+    // SAFETY: ifreq is plain data; all-zero is valid.
+    let mut request: libc::ifreq = unsafe { zeroed() };
+    request.ifr_ifru.ifru_flags = IFF_DETACH_QUEUE;
+    // SAFETY: TUNSETQUEUE reads one `struct ifreq` (its flags), which `request` is, alive
+    // for the call; the descriptor is the caller's open TUN queue.
+    let result = unsafe {
+        libc::ioctl(
+            device.as_raw_fd(),
+            TUNSETQUEUE as _,
+            &mut request as *mut libc::ifreq,
+        )
+    };
+    if result < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Registers an endpoint with the current tokio reactor (panics outside a runtime, as tokio
 /// does).
 pub(crate) fn register_async(endpoint: FrameEndpoint) -> io::Result<AsyncFd<FrameEndpoint>> {

@@ -109,10 +109,12 @@ impl ServiceEndpoint {
     pub fn tun(service: &str) -> io::Result<ServiceEndpoint> {
         let name =
             linux_name(service).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        // Multi-queue: each data worker reads a queue of its own ([`Self::worker_queue`]).
         let device = DeviceBuilder::new()
             .name(name.clone())
             .packet_information(false)
             .mtu(SERVICE_MTU)
+            .multi_queue(true)
             .build_async()?;
         disable_ipv6(&name);
         Ok(Self::with(Kind::Tun(device)))
@@ -131,6 +133,26 @@ impl ServiceEndpoint {
             kind,
             addresses: Mutex::new(Vec::new()),
             routes: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Another queue of this TUN device (IFF_MULTI_QUEUE), registered with the calling
+    /// thread's runtime: a data worker's share of the packets toward subscribers (the kernel
+    /// spreads them over the queues by flow, so a flow stays in order). `None` for a lab
+    /// link, which has one socket.
+    pub fn worker_queue(&self) -> io::Result<Option<ServiceEndpoint>> {
+        match &self.kind {
+            Kind::Tun(device) => Ok(Some(Self::with(Kind::Tun(device.try_clone()?)))),
+            Kind::Link(_) => Ok(None),
+        }
+    }
+
+    /// Stops this queue from receiving (it still writes): the engine's queue once the
+    /// workers' queues read the device.
+    pub fn stop_receiving(&self) -> io::Result<()> {
+        match &self.kind {
+            Kind::Tun(device) => super::packet_socket::detach_tun_queue(device),
+            Kind::Link(_) => Ok(()),
         }
     }
 

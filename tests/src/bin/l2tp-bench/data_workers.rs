@@ -9,6 +9,12 @@
 //!   packets to a socket on the gateway address that nobody reads (it drops once full).
 //! - LAC relay, L2TP → PPPoE: the LNS's data messages arrive likewise; the workers relay
 //!   them (the relay table, one sendmmsg per batch) to a PPPoE port on a veth pair.
+//! - LAC relay up, PPPoE → L2TP (`--paths lacup`): subscribers' session frames arrive on
+//!   the PPPoE port, read by the workers through the port's fan-out group (`PortReaders`,
+//!   by session ID: with one session, one worker) and relayed as L2TP to a UDP socket on
+//!   127.0.0.1 that nobody reads. One generator thread sends the frames on the veth's
+//!   other end. The ceiling is still the UDP loop: an AF_PACKET receive costs more than a
+//!   UDP one, so this row's share understates the workers.
 //!
 //! Sessions are spread over one tunnel per worker (a tunnel is read by one worker: with one
 //! session there is one tunnel, and the second worker has nothing to do). One generator
@@ -26,13 +32,13 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use l2tpd::engine::fast_path::FastPath;
-use l2tpd::engine::{bind_tunnel, TunnelReader};
+use l2tpd::engine::{bind_tunnel, PortReaders, TunnelReader};
 use l2tpd::io::data_workers::{worker_of, DataWorkers};
 use l2tpd::io::ip_relay::{IpRoute, SharedIpRelay};
 use l2tpd::io::packet_socket::send_datagrams;
 use l2tpd::io::relay::{RelayRoute, SharedRelay};
 use l2tpd::io::service_endpoint::ServiceEndpoint;
-use l2tpd::io::AsyncFrameEndpoint;
+use l2tpd::io::{AsyncFrameEndpoint, FrameEndpoint, PacketSocket};
 use l2tpd::pppoe::wire::MacAddr;
 use l2tpd::registry::{RelayLeg, SessionRef};
 
@@ -113,6 +119,7 @@ pub struct DataWorkersBench {
 enum Kind {
     Lns,
     Lac,
+    LacUp,
 }
 
 struct Figure {
@@ -163,6 +170,7 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
         for (name, kind, path) in [
             ("LNS L2TP→TUN", Kind::Lns, "lns"),
             ("LAC relay", Kind::Lac, "lac"),
+            ("LAC PPPoE→L2TP", Kind::LacUp, "lacup"),
         ] {
             if !bench.paths.iter().any(|p| p == path) {
                 continue;
@@ -218,6 +226,12 @@ fn engine_thread() -> Result<(tokio::sync::oneshot::Sender<()>, EngineSide), Str
                     .and_then(|()| service.set_up())
                     .map_err(|e| format!("{SERVICE}: {e}"))?;
                 let port = AsyncFrameEndpoint::packet(PORT).map_err(|e| format!("{PORT}: {e}"))?;
+                // As the engine's socket is once the workers read the port: it only sends.
+                if let FrameEndpoint::Packet(socket) = port.get_ref() {
+                    socket
+                        .stop_receiving()
+                        .map_err(|e| format!("{PORT}: {e}"))?;
+                }
                 Ok((Arc::new(service), Arc::new(port)))
             })();
             let _ = ready.send(opened);
@@ -305,6 +319,8 @@ fn measure(
         .map_err(|e| format!("{PORT}: {e}"))?;
     // Each tunnel's messages, its sessions in turn.
     let mut messages: Vec<Vec<Vec<u8>>> = vec![Vec::new(); tunnels];
+    // PPPoE → L2TP: the subscribers' frames, sessions in turn.
+    let mut up_frames: Vec<Vec<u8>> = Vec::new();
     for i in 0..sessions {
         let t = i % tunnels;
         let (tunnel, session) = (1 + t as u16, 1 + i as u16);
@@ -327,7 +343,7 @@ fn measure(
                 });
                 ppp_ipv4(subscriber(i), size)
             }
-            Kind::Lac => {
+            Kind::Lac | Kind::LacUp => {
                 fast.table.lock().install(RelayRoute {
                     call: SessionRef(i as u64),
                     port: Arc::from(PORT),
@@ -341,7 +357,14 @@ fn measure(
                 vec![0x5a; size.saturating_sub(20).max(4)]
             }
         };
+        if kind == Kind::LacUp {
+            let client = MacAddr([0x02, 0x5b, 0, 0, (i >> 8) as u8, i as u8]);
+            up_frames.push(pppoe_session_frame(engine.our_mac, client, session, &ppp));
+        }
         messages[t].push(l2tp_data(tunnel, session, &ppp));
+    }
+    if kind == Kind::LacUp {
+        return measure_up(&pool, &fast, &peers, up_frames, window);
     }
     let mut readers = Vec::new();
     let mut generators = Vec::new();
@@ -411,11 +434,78 @@ fn take_counted(fast: &FastPath, kind: Kind) -> u64 {
             .iter()
             .map(|(_, c)| c.down_packets)
             .sum(),
+        Kind::LacUp => fast
+            .table
+            .lock()
+            .take_counters()
+            .iter()
+            .map(|(_, c)| c.up_packets)
+            .sum(),
     }
 }
 
+/// PPPoE → L2TP: the port read by the workers' fan-out group, the relay sending from a
+/// socket on 127.0.0.1 to one nobody reads; one generator on the veth's other end.
+fn measure_up(
+    pool: &DataWorkers,
+    fast: &FastPath,
+    peers: &[SocketAddr],
+    frames: Vec<Vec<u8>>,
+    window: Duration,
+) -> Result<Figure, String> {
+    // The routes' L2TP legs go to the peers' addresses: sockets there that nobody reads
+    // (no ICMP port-unreachable for every datagram).
+    let _sinks = peers
+        .iter()
+        .map(|peer| UdpSocket::bind(peer).map_err(|e| format!("sink {peer}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let lac = {
+        let _entered = pool.worker(0).handle.enter();
+        let socket = UdpSocket::bind((LOCAL, 0)).map_err(|e| format!("lac: {e}"))?;
+        socket.set_nonblocking(true).map_err(|e| e.to_string())?;
+        Arc::new(tokio::net::UdpSocket::from_std(socket).map_err(|e| e.to_string())?)
+    };
+    fast.set_l2tp_sockets([(LOCAL, lac)]);
+    let _readers = PortReaders::start(pool, PORT, fast).map_err(|e| format!("{PORT}: {e}"))?;
+    let generator = PacketSocket::open("dum1").map_err(|e| format!("dum1: {e}"))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || generate(&generator, &frames, &stop))
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let _ = take_counted(fast, Kind::LacUp);
+    let failed_before = fast.send_failures();
+    let cpu_before = workers_cpu_seconds()?;
+    let started = Instant::now();
+    std::thread::sleep(window);
+    let taken = take_counted(fast, Kind::LacUp);
+    let failed = fast.send_failures() - failed_before;
+    let cpu_seconds = workers_cpu_seconds()? - cpu_before;
+    let wall = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let _ = thread.join();
+    Ok(Figure {
+        forwarded: taken.saturating_sub(failed),
+        cpu_seconds,
+        wall,
+    })
+}
+
+/// A PPPoE session frame (RFC 2516) from `client` to `ours` carrying `ppp`.
+fn pppoe_session_frame(ours: MacAddr, client: MacAddr, session: u16, ppp: &[u8]) -> Vec<u8> {
+    let mut f = ours.0.to_vec();
+    f.extend_from_slice(&client.0);
+    f.extend_from_slice(&0x8864u16.to_be_bytes());
+    f.extend_from_slice(&[0x11, 0x00]);
+    f.extend_from_slice(&session.to_be_bytes());
+    f.extend_from_slice(&u16::try_from(ppp.len()).unwrap_or(0).to_be_bytes());
+    f.extend_from_slice(ppp);
+    f
+}
+
 /// `messages`, 64 a sendmmsg in turn, as fast as one thread can, until `stop`.
-fn generate(socket: &UdpSocket, messages: &[Vec<u8>], stop: &AtomicBool) {
+fn generate(socket: &impl AsFd, messages: &[Vec<u8>], stop: &AtomicBool) {
     let mut next = 0;
     while !stop.load(Ordering::Relaxed) {
         let first = next;
