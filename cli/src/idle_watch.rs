@@ -21,6 +21,8 @@ struct State {
     at_prompt: bool,
     minutes: Option<u32>,
     timer: Option<IdleTimer>,
+    /// The terminal's own mode, put back before the process ends.
+    saved: Option<Termios>,
 }
 
 /// The prompt loop's handle on the watcher.
@@ -38,7 +40,10 @@ impl IdleWatch {
         saved: Option<Termios>,
     ) -> io::Result<IdleWatch> {
         let watch = IdleWatch {
-            state: Arc::default(),
+            state: Arc::new(Mutex::new(State {
+                saved,
+                ..State::default()
+            })),
             minute: schema::idle::minute(),
         };
         let state = watch.state.clone();
@@ -63,7 +68,7 @@ impl IdleWatch {
                     Some(IdleEvent::Warn(text)) => {
                         let _ = printer.print(format!("\n{text}\n"));
                     }
-                    Some(IdleEvent::Close) => close(saved.as_ref()),
+                    Some(IdleEvent::Close) => close(&state),
                     None => {}
                 }
                 std::thread::sleep(wait.min(tick));
@@ -94,6 +99,13 @@ impl IdleWatch {
         self.state().at_prompt = false;
     }
 
+    /// The daemon closed the session (it saw no request for longer than the class allows,
+    /// while keys were typed but never sent, or while the shell was not at its prompt): it
+    /// has said so; the shell ends too.
+    pub(crate) fn closed_by_daemon(&self) {
+        close(&self.state)
+    }
+
     /// A key was typed at the prompt.
     pub(crate) fn activity(&self) {
         let now = Instant::now();
@@ -105,7 +117,12 @@ impl IdleWatch {
 
 /// Ends the session: the last line, the terminal as it was before the line editor took it,
 /// and the process gone (its connection with it).
-fn close(saved: Option<&Termios>) -> ! {
+fn close(state: &Mutex<State>) -> ! {
+    let saved = state
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .saved
+        .take();
     let mut out = io::stdout();
     if out.is_terminal() {
         // The line editor's bracketed-paste mode off, as it would on leaving.
@@ -114,7 +131,7 @@ fn close(saved: Option<&Termios>) -> ! {
     let _ = write!(out, "\r\n{CLOSING}\r\n");
     let _ = out.flush();
     if let Some(saved) = saved {
-        let _ = tcsetattr(io::stdin(), SetArg::TCSANOW, saved);
+        let _ = tcsetattr(io::stdin(), SetArg::TCSANOW, &saved);
     }
     std::process::exit(0);
 }

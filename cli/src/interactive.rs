@@ -244,7 +244,13 @@ pub fn run<T: Transport>(
     // Broadcasts (an automatic rollback) are shown above the prompt as they come, as Junos
     // writes them to every user's terminal.
     if let Ok(mut printer) = editor.create_external_printer() {
+        let idle = idle.clone();
         shell.print_broadcasts_with(Box::new(move |message| {
+            if message == schema::idle::CLOSING {
+                if let Some(idle) = &idle {
+                    idle.closed_by_daemon();
+                }
+            }
             let _ = printer.print(format!("\n{message}\n"));
         }));
     }

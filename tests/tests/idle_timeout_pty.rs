@@ -60,6 +60,27 @@ fn an_idle_shell_of_the_class_is_warned_then_closed() -> pty::Result {
     warned_for_ten_seconds_then_closed(shell)
 }
 
+/// Away from the prompt (here at the pager's `---(more)---`) the shell's own clock stops, but
+/// the daemon's does not: when the daemon closes the session the shell says so and ends.
+#[test]
+fn a_shell_left_at_the_pager_is_closed_by_the_daemon() -> pty::Result {
+    if !running_as_root("idle_timeout_pty", "to run the shell as another user") {
+        return Ok(());
+    }
+    let daemon = daemon_with_a_short_idle_class();
+    let mut cmd = shell_with_short_minutes(&daemon);
+    cmd.uid(NOBODY).gid(NOBODY);
+    let mut shell = spawn_command(cmd, Some(pty::TIMEOUT_MS))?;
+    shell.exp_string("nobody@router> ")?;
+    pty::enter(&mut shell, "set cli screen-length 3")?;
+    shell.exp_string("Screen length set to 3")?;
+    pty::enter(&mut shell, "show cli")?;
+    shell.exp_string("---(more")?;
+    shell.exp_string("Idle timeout exceeded: closing session")?;
+    shell.exp_eof()?;
+    Ok(())
+}
+
 /// The shell, its minute short, on `daemon`'s socket.
 fn shell_with_short_minutes(daemon: &DaemonProcess) -> Command {
     let mut cmd = Command::new(bin_path("cli"));
