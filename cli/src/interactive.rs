@@ -1,6 +1,7 @@
 //! The interactive shell on a terminal: rustyline with completion, hints and `?` help drawn
 //! from the schema, the pager, and questions asked at the keyboard.
 
+use crate::idle_watch::IdleWatch;
 use crate::keys::{AbovePrompt, QuestionMark, SpaceKey, TabKey};
 use crate::shell::cli_settings::TerminalInfo;
 use crate::shell::help::{self, Where};
@@ -69,6 +70,8 @@ struct CliHelper {
     position: Shared,
     split: Splitter,
     values: Values,
+    /// Each key typed is activity for the idle clock.
+    idle: Option<IdleWatch>,
 }
 
 impl Completer for CliHelper {
@@ -109,6 +112,10 @@ impl Hinter for CliHelper {
 
     /// The grey rest of a unique abbreviation, shown only at the end of the line.
     fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
+        // Called as the line changes, key by key: the operator is there.
+        if let Some(idle) = &self.idle {
+            idle.activity();
+        }
         if pos < line.len() || line.ends_with(char::is_whitespace) || line.is_empty() {
             return None;
         }
@@ -188,10 +195,18 @@ pub fn run<T: Transport>(
     let mut editor: Editor<CliHelper, DefaultHistory> =
         Editor::with_config(config).map_err(io::Error::other)?;
     let position: Shared = Arc::default();
+    // The terminal's own mode, taken before the line editor makes it raw: an idle session
+    // closed from the watcher's thread puts it back.
+    let saved = nix::sys::termios::tcgetattr(io::stdin()).ok();
+    let idle = match editor.create_external_printer() {
+        Ok(printer) => Some(IdleWatch::start(Box::new(printer), saved)?),
+        Err(_) => None,
+    };
     editor.set_helper(Some(CliHelper {
         position: position.clone(),
         split,
         values: values.clone(),
+        idle: idle.clone(),
     }));
     // Without a terminal there is no printer (ENOTTY) and `?`, Space and Tab stay ordinary.
     if let Ok(printer) = editor.create_external_printer() {
@@ -229,7 +244,13 @@ pub fn run<T: Transport>(
     // Broadcasts (an automatic rollback) are shown above the prompt as they come, as Junos
     // writes them to every user's terminal.
     if let Ok(mut printer) = editor.create_external_printer() {
+        let idle = idle.clone();
         shell.print_broadcasts_with(Box::new(move |message| {
+            if message == schema::idle::CLOSING {
+                if let Some(idle) = &idle {
+                    idle.closed_by_daemon();
+                }
+            }
             let _ = printer.print(format!("\n{message}\n"));
         }));
     }
@@ -254,7 +275,13 @@ pub fn run<T: Transport>(
         io::stdout().flush()?;
         let prompt = shell.prompt();
         lock(&position).at_prompt = true;
+        if let Some(idle) = &idle {
+            idle.at_prompt(shell.cli_settings().idle_minutes());
+        }
         let read = editor.readline(&prompt);
+        if let Some(idle) = &idle {
+            idle.left_prompt();
+        }
         lock(&position).at_prompt = false;
         let line = match read {
             Ok(line) => line,

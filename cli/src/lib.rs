@@ -6,6 +6,7 @@
 //! terminal session; [`run_command`] runs one command (`cli -c`).
 #![deny(unsafe_code)]
 
+mod idle_watch;
 pub mod interactive;
 mod keys;
 pub mod shell;

@@ -725,6 +725,12 @@ const SET_CLI: OpCmd = cmd(
                 word("on", "Enable complete-on-space").action(Action::SetCli),
             ],
         ),
+        word(
+            "idle-timeout",
+            "Set maximum idle time before login session ends",
+        )
+        .value("<timeout>", "Maximum idle time (0..100000 minutes)")
+        .action(Action::SetCli),
         word("screen-length", "Set number of lines on screen")
             .value("<length>", "Number of lines on screen (0..100000)")
             .action(Action::SetCli),

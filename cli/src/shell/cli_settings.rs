@@ -1,6 +1,6 @@
-//! `set cli screen-length|screen-width|complete-on-space` and `show cli`: settings of this
-//! session only, as on Junos (a new session starts from the defaults), and the screen the
-//! pager fills with them.
+//! `set cli screen-length|screen-width|complete-on-space|idle-timeout` and `show cli`:
+//! settings of this session only, as on Junos (a new session starts from the defaults), and
+//! the screen the pager fills with them.
 
 use super::pager::Screen;
 use super::pipe::Pipe;
@@ -18,6 +18,10 @@ pub struct CliSettings {
     pub screen_width: Option<usize>,
     /// Space completes a unique word as Tab does (Junos' default: on).
     pub complete_on_space: bool,
+    /// `set cli idle-timeout MINUTES`; `Some(0)` sets none of the session's own.
+    pub idle_timeout: Option<u32>,
+    /// The login class's `idle-timeout` (from the daemon's hello): `set cli` cannot lift it.
+    pub class_idle_timeout: Option<u32>,
 }
 
 impl Default for CliSettings {
@@ -26,6 +30,8 @@ impl Default for CliSettings {
             screen_length: None,
             screen_width: None,
             complete_on_space: true,
+            idle_timeout: None,
+            class_idle_timeout: None,
         }
     }
 }
@@ -49,6 +55,16 @@ const MIN_WIDTH: usize = 40;
 const MAX_WIDTH: usize = 1024;
 
 impl CliSettings {
+    /// Minutes of idleness that close this session: the shorter of the class's limit and the
+    /// session's own; `None` for no limit.
+    pub fn idle_minutes(&self) -> Option<u32> {
+        [self.idle_timeout, self.class_idle_timeout]
+            .into_iter()
+            .flatten()
+            .filter(|m| *m > 0)
+            .min()
+    }
+
     fn length(&self, terminal: Option<&TerminalInfo>) -> usize {
         self.screen_length
             .or(terminal.map(|t| t.rows))
@@ -74,6 +90,10 @@ impl CliSettings {
     pub fn show(&self, terminal: Option<&TerminalInfo>) -> String {
         let on_off = if self.complete_on_space { "on" } else { "off" };
         let mut out = format!("CLI complete-on-space set to {on_off}\n");
+        match self.idle_minutes() {
+            Some(m) => out.push_str(&format!("CLI idle-timeout set to {m} {}\n", minutes(m))),
+            None => out.push_str("CLI idle-timeout disabled\n"),
+        }
         out.push_str(&format!(
             "CLI screen-length set to {}\n",
             self.length(terminal)
@@ -90,6 +110,14 @@ impl CliSettings {
             out.push_str(&format!("CLI working directory is '{}'\n", t.directory));
         }
         out
+    }
+}
+
+fn minutes(n: u32) -> &'static str {
+    if n == 1 {
+        "minute"
+    } else {
+        "minutes"
     }
 }
 
@@ -132,6 +160,21 @@ impl<T: Transport> Shell<T> {
                     Err(e) => return self.syntax_error(line, w.start, &e),
                 }
             }
+            ("idle-timeout", Some(w)) => {
+                let max = schema::idle::MAX_CLI_MINUTES as usize;
+                match number(&w.text, |n| n <= max, "0..100000") {
+                    Ok(n) => {
+                        let n = n as u32;
+                        self.cli.idle_timeout = Some(n);
+                        if n == 0 {
+                            "Idle timeout disabled".to_string()
+                        } else {
+                            format!("Idle timeout set to {n} {}", minutes(n))
+                        }
+                    }
+                    Err(e) => return self.syntax_error(line, w.start, &e),
+                }
+            }
             _ => return self.error("unknown cli setting"),
         };
         self.print(&format!("{message}\n"));
@@ -168,6 +211,7 @@ mod tests {
         assert_eq!(
             s.show(Some(&terminal())),
             "CLI complete-on-space set to on\n\
+             CLI idle-timeout disabled\n\
              CLI screen-length set to 50\n\
              CLI screen-width set to 132\n\
              CLI terminal is 'xterm'\n\
@@ -177,6 +221,7 @@ mod tests {
         assert_eq!(
             s.show(None),
             "CLI complete-on-space set to on\n\
+             CLI idle-timeout disabled\n\
              CLI screen-length set to 24\n\
              CLI screen-width set to 80\n\
              CLI timestamp disabled\n"
@@ -196,19 +241,37 @@ mod tests {
             screen_length: Some(10),
             screen_width: Some(0),
             complete_on_space: false,
+            ..CliSettings::default()
         };
         assert_eq!(
             s.screen(50, Some(&terminal())),
             Some(Screen { rows: 10, width: 0 })
         );
         assert!(s.show(None).starts_with(
-            "CLI complete-on-space set to off\nCLI screen-length set to 10\nCLI screen-width set to 0\n"
+            "CLI complete-on-space set to off\nCLI idle-timeout disabled\nCLI screen-length set to 10\nCLI screen-width set to 0\n"
         ));
         let never = CliSettings {
             screen_length: Some(0),
             ..CliSettings::default()
         };
         assert_eq!(never.screen(50, None), None);
+    }
+
+    #[test]
+    fn the_shorter_idle_timeout_closes_the_session() {
+        let mut s = CliSettings::default();
+        assert_eq!(s.idle_minutes(), None);
+        s.class_idle_timeout = Some(30);
+        assert_eq!(s.idle_minutes(), Some(30));
+        s.idle_timeout = Some(5);
+        assert_eq!(s.idle_minutes(), Some(5));
+        assert!(s.show(None).contains("CLI idle-timeout set to 5 minutes\n"));
+        // `set cli idle-timeout 0` drops the session's own limit, not the class's.
+        s.idle_timeout = Some(0);
+        assert_eq!(s.idle_minutes(), Some(30));
+        s.class_idle_timeout = None;
+        s.idle_timeout = Some(1);
+        assert!(s.show(None).contains("CLI idle-timeout set to 1 minute\n"));
     }
 
     #[test]

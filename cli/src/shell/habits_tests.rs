@@ -48,16 +48,21 @@ impl Input for Term {
 fn set_cli_and_show_cli() {
     let (out, failed, requests) = transcript(
         vec![],
-        "set cli screen-length 30\nset cli screen-width 120\nset cli complete-on-space off\nshow cli\n\
-         set cli screen-width 20\nset cli screen-length x\n",
+        "set cli screen-length 30\nset cli screen-width 120\nset cli complete-on-space off\n\
+         set cli idle-timeout 1\nset cli idle-timeout 15\nshow cli\n\
+         set cli screen-width 20\nset cli screen-length x\nset cli idle-timeout 100001\n\
+         set cli idle-timeout 0\n",
     );
     assert_eq!(
         out,
         "lab@r0> set cli screen-length 30\nScreen length set to 30\n\
          lab@r0> set cli screen-width 120\nScreen width set to 120\n\
          lab@r0> set cli complete-on-space off\nDisabling complete-on-space\n\
+         lab@r0> set cli idle-timeout 1\nIdle timeout set to 1 minute\n\
+         lab@r0> set cli idle-timeout 15\nIdle timeout set to 15 minutes\n\
          lab@r0> show cli\n\
          CLI complete-on-space set to off\n\
+         CLI idle-timeout set to 15 minutes\n\
          CLI screen-length set to 30\n\
          CLI screen-width set to 120\n\
          CLI timestamp disabled\n\
@@ -66,7 +71,11 @@ fn set_cli_and_show_cli() {
          Value 20 is not within range (0, 40..1024)\n\
          lab@r0> set cli screen-length x\n\
          \x20                             ^\n\
-         invalid numeric value: 'x'\n"
+         invalid numeric value: 'x'\n\
+         lab@r0> set cli idle-timeout 100001\n\
+         \x20                            ^\n\
+         Value 100001 is not within range (0..100000)\n\
+         lab@r0> set cli idle-timeout 0\nIdle timeout disabled\n"
     );
     assert!(failed);
     // Settings are the session's own: nothing goes to the daemon.
@@ -80,7 +89,7 @@ fn show_cli_on_a_terminal_names_it() {
     s.shell.execute("show cli", &mut term);
     assert_eq!(
         s.screen.text(),
-        "CLI complete-on-space set to on\nCLI screen-length set to 50\nCLI screen-width set to 100\n\
+        "CLI complete-on-space set to on\nCLI idle-timeout disabled\nCLI screen-length set to 50\nCLI screen-width set to 100\n\
          CLI terminal is 'vt100'\nCLI timestamp disabled\nCLI working directory is '/home/lab'\n"
     );
 }

@@ -156,6 +156,7 @@ impl<T: Transport> Shell<T> {
                 host_name,
                 login_message,
                 time_zone,
+                idle_timeout,
                 ..
             }) => {
                 // Times are shown in the router's zone from this login on.
@@ -181,7 +182,10 @@ impl<T: Transport> Shell<T> {
                     atomic: false,
                     edit_history: Vec::new(),
                     refresher: Box::new(SignalRefresher::default()),
-                    cli: cli_settings::CliSettings::default(),
+                    cli: cli_settings::CliSettings {
+                        class_idle_timeout: idle_timeout,
+                        ..Default::default()
+                    },
                     values: values::Cache::default(),
                     login_message,
                 })

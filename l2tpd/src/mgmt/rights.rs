@@ -27,6 +27,8 @@ fn predefined(name: &str) -> Option<&'static [&'static str]> {
 pub struct Rights {
     /// The class's name, as `show system users` and the login event show it.
     pub class: String,
+    /// The class's `idle-timeout` in minutes (none for 0, as Junos reads 0).
+    pub idle_timeout: Option<u32>,
     flags: Vec<String>,
     allow_commands: Option<Regex>,
     deny_commands: Option<Regex>,
@@ -51,6 +53,7 @@ impl Rights {
         let flags = predefined(name)?;
         Some(Rights {
             class: name.to_string(),
+            idle_timeout: None,
             flags: flags.iter().map(|f| f.to_string()).collect(),
             allow_commands: None,
             deny_commands: None,
@@ -62,6 +65,7 @@ impl Rights {
     fn defined(name: &str, c: &LoginClassConfig) -> Rights {
         Rights {
             class: name.to_string(),
+            idle_timeout: c.idle_timeout.filter(|m| *m > 0),
             flags: c.permissions.clone(),
             allow_commands: compiled(&c.allow_commands, false),
             deny_commands: compiled(&c.deny_commands, true),
@@ -94,6 +98,7 @@ impl Rights {
     fn nothing() -> Rights {
         Rights {
             class: "unauthorized".into(),
+            idle_timeout: None,
             flags: Vec::new(),
             allow_commands: None,
             deny_commands: None,

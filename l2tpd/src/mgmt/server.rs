@@ -165,6 +165,7 @@ pub fn spawn_mgmt_thread(
                 if Instant::now() >= next_tick {
                     mgmt.tick();
                     broadcast(&mut mgmt, &shells);
+                    close_idle(&mut mgmt, &mut shells);
                     next_tick = Instant::now() + TICK;
                 }
             }
@@ -186,6 +187,20 @@ fn broadcast(mgmt: &mut Mgmt, shells: &HashMap<SessionId, BroadcastSender>) {
     for (session, message) in mgmt.take_session_messages() {
         if let Some(shell) = shells.get(&session) {
             let _ = shell.send(mgmt::encode_line(&Broadcast { broadcast: message }));
+        }
+    }
+}
+
+/// Closes the sessions idle beyond their class's `idle-timeout`: each client is told why, as
+/// Junos tells the terminal, and dropping its broadcast sender ends its connection (see
+/// `connection`).
+fn close_idle(mgmt: &mut Mgmt, shells: &mut HashMap<SessionId, BroadcastSender>) {
+    for session in mgmt.close_idle_sessions(Instant::now()) {
+        if let Some(shell) = shells.remove(&session) {
+            let line = mgmt::encode_line(&Broadcast {
+                broadcast: schema::idle::CLOSING.into(),
+            });
+            let _ = shell.send(line);
         }
     }
 }
@@ -331,7 +346,9 @@ async fn connection(
     // From here on the session exists: whatever ends the connection, it is closed.
     // Broadcasts go out whenever they come, between responses: the writer is shared.
     let write = Arc::new(tokio::sync::Mutex::new(write));
-    let forwarder = tokio::spawn({
+    // It ends when the management thread drops the sender (the session was closed for
+    // idleness, its last line written) or the client is gone; the connection ends with it.
+    let mut forwarder = tokio::spawn({
         let write = write.clone();
         async move {
             while let Some(line) = broadcast_lines.recv().await {
@@ -349,13 +366,16 @@ async fn connection(
             .await?;
         drop(response);
         loop {
-            let line = match read_request(
+            let read = read_request(
                 &mut reader,
                 REQUEST_LINE_BYTES,
                 "(the limit of one request)",
-            )
-            .await
-            {
+            );
+            let read = tokio::select! {
+                read = read => read,
+                _ = &mut forwarder => break,
+            };
+            let line = match read {
                 Ok(Some(line)) => line,
                 Ok(None) => break,
                 Err(e) if e.kind() == io::ErrorKind::InvalidData => {

@@ -19,6 +19,8 @@ pub struct Session {
     pub pid: u32,
     pub since: i64,
     pub last_active: i64,
+    /// The class's idle timeout, started again by every request (see `state/idle.rs`).
+    pub idle: Option<schema::idle::IdleTimer>,
     /// Messages for this user, delivered with the next response.
     pub notices: Vec<String>,
     /// `Some` while in configuration mode.

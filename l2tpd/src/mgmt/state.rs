@@ -7,6 +7,8 @@
 
 #[path = "history.rs"]
 mod history;
+#[path = "idle.rs"]
+mod idle;
 
 use super::confirm;
 use super::identity;
@@ -76,6 +78,8 @@ pub struct Mgmt {
     changed_at: Option<i64>,
     /// A pending `commit at`.
     scheduled: Option<history::Scheduled>,
+    /// How long a minute of a login class's `idle-timeout` is (shortened by tests).
+    idle_minute: std::time::Duration,
 }
 
 fn failed(message: impl Into<String>) -> MgmtError {
@@ -147,6 +151,7 @@ impl Mgmt {
             system: system::SystemState::new(started),
             changed_at: None,
             scheduled: None,
+            idle_minute: schema::idle::minute(),
         };
         crate::log::set_host_name(&mgmt.host_name());
         crate::log::configure(&mgmt.active_config.syslog);
@@ -190,6 +195,8 @@ impl Mgmt {
         let rights = Rights::of(uid, &user, &self.active_config)
             .map_err(|message| MgmtError::Denied { message })?;
         let class = rights.level();
+        let idle_timeout = rights.idle_timeout;
+        let idle = idle::timer(&rights, self.idle_minute, std::time::Instant::now());
         let now = self.clock.now();
         let id = self.next_session;
         self.next_session += 1;
@@ -209,6 +216,7 @@ impl Mgmt {
                 pid,
                 since: now,
                 last_active: now,
+                idle,
                 notices: Vec::new(),
                 config: None,
             },
@@ -225,6 +233,7 @@ impl Mgmt {
                 .login_message
                 .as_deref()
                 .map(|m| m.replace("\\n", "\n").replace("\\t", "\t")),
+            idle_timeout,
         };
         Ok((id, reply))
     }
@@ -300,6 +309,7 @@ impl Mgmt {
     /// needs.
     fn authorize(&mut self, id: SessionId, request: &Request, now: i64) -> Result<(), MgmtError> {
         let config = &self.active_config;
+        let minute = self.idle_minute;
         let s = self
             .sessions
             .get_mut(&id)
@@ -307,6 +317,8 @@ impl Mgmt {
         s.last_active = now;
         s.rights =
             Rights::of(s.uid, &s.user, config).map_err(|message| MgmtError::Denied { message })?;
+        // Every request is activity; the limit is the class's in force now.
+        s.idle = idle::timer(&s.rights, minute, std::time::Instant::now());
         if !s.rights.may(request) {
             // Junos' words for a command the class may not run.
             return Err(MgmtError::Denied {

@@ -31,12 +31,13 @@ pub(super) const SYSTEM: Stmt = container(
                     NAME,
                     "Login class",
                     &[
+                        // The shell warns and closes an idle session of the class; the
+                        // daemon closes its management session too (schema/src/idle.rs).
                         leaf(
                             "idle-timeout",
                             uint(0, 4294967295),
                             "Maximum idle time before logout (minutes)",
-                        )
-                        .no_effect("idle sessions are not logged out yet"),
+                        ),
                         leaf_list(
                             "permissions",
                             Type::Enum(PERMISSIONS),

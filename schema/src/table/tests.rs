@@ -299,7 +299,6 @@ fn statements_without_effect_are_these() {
     assert_eq!(
         marked,
         [
-            "system login class idle-timeout",
             "system login user uid",
             "system syslog file structured-data",
             "system domain-name",
