@@ -304,3 +304,33 @@ fn one_target_then_only_modifiers() {
         assert!(out.contains("syntax error."), "{line}: {out}");
     }
 }
+
+/// A statement with a positional value (`unnumbered-address IF <preferred-source-address
+/// A>`, `file NAME <size S>`): `?` offers the value first, then, once given, the options.
+#[test]
+fn a_positional_value_is_offered_then_the_options_after_it() {
+    let level = Vec::new();
+    let at = help::Where::Configuration { level: &level };
+    let unit = "set dynamic-profiles P interfaces pp0 unit \"$junos-interface-unit\" family inet unnumbered-address";
+    let before = help::completions_text(at, test_split, &format!("{unit} "), &mut help::no_values);
+    assert!(before.contains("<interface-name>"), "{before}");
+    assert!(!before.contains(" interface-name "), "{before}");
+    for value in ["lo0.0", "\"$junos-loopback-interface\""] {
+        let after = help::completions_text(
+            at,
+            test_split,
+            &format!("{unit} {value} "),
+            &mut help::no_values,
+        );
+        assert!(after.contains("preferred-source-address"), "{after}");
+        assert!(after.contains("<[Enter]>"), "{after}");
+        assert!(!after.contains("<interface-name>"), "{after}");
+    }
+    let file = help::completions_text(
+        at,
+        test_split,
+        "set services l2tp traceoptions file l2tpd ",
+        &mut help::no_values,
+    );
+    assert!(file.contains("size") && file.contains("files"), "{file}");
+}

@@ -579,6 +579,9 @@ fn schema_rows(
     let mut path: Vec<String> = prefix.to_vec();
     let mut end = PathEnd::Nothing;
     let mut i = 0;
+    // A statement with a positional value (`unnumbered-address lo0.0 …`, `file l2tpd …`)
+    // takes a word that is none of its keywords as that value, once.
+    let mut positional_given = false;
     while let Some(word) = words.get(i) {
         let child = match resolve(word.text.as_str(), stmt.children.iter(), |c| c.name) {
             Resolved::One(c) if !word.quoted => c,
@@ -591,6 +594,11 @@ fn schema_rows(
                 i += 1;
                 stmt = list;
                 end = PathEnd::Entry;
+                continue;
+            }
+            _ if stmt.positional_child().is_some() && !positional_given => {
+                positional_given = true;
+                i += 1;
                 continue;
             }
             _ => return (Vec::new(), PathEnd::Nothing),
@@ -635,13 +643,30 @@ fn schema_rows(
             Kind::Flag => return (Vec::new(), PathEnd::Nothing),
         }
     }
-    let rows = stmt
-        .children
-        .iter()
-        .map(|c| match c.kind {
-            Kind::List(key) if c.is_keyless() => Row::placeholder(&key.placeholder(), c.help),
-            _ => Row::word(marker(c), c.name, c.help),
-        })
+    // `unnumbered-address lo0.0` is whole: Enter sets it.
+    if positional_given {
+        end = PathEnd::Value;
+    }
+    let positional = stmt.positional_child();
+    let value = positional
+        .filter(|_| !positional_given)
+        .and_then(|p| match p.kind {
+            Kind::Leaf(ty) => Some(Row::placeholder(&ty.placeholder(), p.help)),
+            _ => None,
+        });
+    let rows = value
+        .into_iter()
+        .chain(
+            stmt.children
+                .iter()
+                .filter(|c| !c.positional)
+                .map(|c| match c.kind {
+                    Kind::List(key) if c.is_keyless() => {
+                        Row::placeholder(&key.placeholder(), c.help)
+                    }
+                    _ => Row::word(marker(c), c.name, c.help),
+                }),
+        )
         .collect();
     (rows, end)
 }

@@ -229,3 +229,23 @@ fn radius_fills_the_profiles_variables_and_a_missing_mandatory_one_refuses() {
         summary.refusals
     );
 }
+
+#[test]
+fn a_tunnelled_pppoe_subscriber_is_refused_when_its_mandatory_variable_has_no_value() {
+    let profile = format!(
+        "{}set dynamic-profiles PPPOE variables vr mandatory\n\
+         set dynamic-profiles PPPOE variables vr radius vendor-id 4874 attribute 1\n",
+        lac_profile()
+    );
+    let mut lab = Lab::new(lac_config(&profile), config(LNS_BASE));
+    bring_up(&mut lab, "hal@isp.example");
+    let lac = lab.lac.subscribers();
+    assert_eq!(lac.table.refusals.get(&Refusal::DynamicProfile), Some(&1));
+    // No session reached the LNS.
+    assert!(lab.lns.subscribers().table.iter().next().is_none());
+
+    // Without `mandatory` the same profile lets it through.
+    let mut lab = Lab::new(lac_config(&lac_profile()), config(LNS_BASE));
+    bring_up(&mut lab, "hal@isp.example");
+    assert!(lab.lns.subscribers().table.iter().next().is_some());
+}

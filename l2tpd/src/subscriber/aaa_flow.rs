@@ -396,6 +396,9 @@ impl SubscriberLayer {
                     subscriber.aaa = Some(Box::new(grant));
                 }
                 self.set_session_timeout(id, session_timeout);
+                if !self.profile_network_step(now, id, config) {
+                    return;
+                }
                 if let Err(why) = self.tunnel(
                     now,
                     id,

@@ -108,16 +108,21 @@ fn values(profile: &DynamicProfile, facts: &SubscriberFacts<'_>) -> VariableValu
         _ => {}
     }
     // Framed-IP-Address (8) over the address the pools would give.
-    if let Some(address) = grant.and_then(|g| g.framed_address).or(facts.address) {
+    let subscriber_address = grant.and_then(|g| g.framed_address).or(facts.address);
+    if let Some(address) = subscriber_address {
         set("$junos-subscriber-ip-address", address.to_string());
     }
     // Framed-Route (22): the first route's parts (every route is installed, as `routing-options
-    // access route "$junos-framed-route-ip-address-prefix"` installs each).
+    // access route "$junos-framed-route-ip-address-prefix"` installs each). A gateway of
+    // 0.0.0.0 is the subscriber itself (RFC 2865 §5.22).
     if let Some(route) = grant.and_then(|g| g.framed_routes.first()) {
         set(
             "$junos-framed-route-ip-address-prefix",
             route.prefix.to_string(),
         );
+        if let Some(next_hop) = route.gateway.or(subscriber_address) {
+            set("$junos-framed-route-nexthop", next_hop.to_string());
+        }
         if let Some(metric) = route.metric {
             set("$junos-framed-route-cost", metric.to_string());
         }

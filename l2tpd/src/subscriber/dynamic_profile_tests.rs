@@ -177,6 +177,7 @@ fn grant(vendor_values: &[(u32, u8, &str)]) -> AaaGrant {
         framed_routes: vec![crate::aaa::radius::FramedRoute {
             prefix: crate::io::prefix_table::Prefix::new(Ipv4Addr::new(127, 9, 0, 0), 24)
                 .expect("a prefix"),
+            gateway: None,
             metric: Some(5),
         }],
         virtual_router: Some("isp-b".into()),
@@ -206,6 +207,8 @@ fn the_access_accept_fills_predefined_variables() {
         "127.9.0.0/24"
     );
     assert_eq!(values["$junos-framed-route-cost"], "5");
+    // Its gateway 0.0.0.0 is the subscriber.
+    assert_eq!(values["$junos-framed-route-nexthop"], "127.0.0.66");
 }
 
 #[test]

@@ -421,6 +421,8 @@ impl SubscriberLayer {
             }
             Decision::Tunnel { profile } => match config.tunnel_profiles.get(&profile) {
                 None => Refusal::UnknownTunnelProfile,
+                // Junos builds the PPPoE subscriber's profile whether or not it is tunnelled.
+                Some(_) if !self.profile_network_step(now, id, config) => return,
                 Some(spec) => match self.tunnel(now, id, &profile, spec, &credentials, registry) {
                     Ok(()) => return,
                     Err(why) => why,

@@ -1,8 +1,8 @@
-//! The dynamic profile's second step (`dynamic_profile`): a subscriber whose PPP ends here
-//! has authenticated, and its profile is built again with what the Access-Accept gave —
-//! Junos instantiates the profile's network part only then. The routing instance and the
-//! router's own IPCP address come from it; a `mandatory` variable RADIUS did not give
-//! refuses the subscriber, counted with the other refusals and logged.
+//! The dynamic profile's second step (`dynamic_profile`): the subscriber has authenticated
+//! (or, at the LAC, is about to be tunnelled), and its profile is built again with what the
+//! Access-Accept gave — Junos instantiates the profile's network part only then. The
+//! routing instance and the router's own IPCP address come from it; a `mandatory` variable
+//! RADIUS did not give refuses the subscriber, counted with the other refusals and logged.
 
 use std::time::Instant;
 

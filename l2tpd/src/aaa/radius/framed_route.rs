@@ -15,6 +15,8 @@ use crate::io::prefix_table::Prefix;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FramedRoute {
     pub prefix: Prefix,
+    /// The gateway the route names; `None` for `0.0.0.0` or none: the subscriber itself.
+    pub gateway: Option<Ipv4Addr>,
     pub metric: Option<u32>,
 }
 
@@ -64,9 +66,17 @@ pub fn parse_framed_route(value: &[u8]) -> Result<FramedRoute, FramedRouteError>
     if prefix.network() != address {
         return Err(FramedRouteError::HostBits(destination.to_string()));
     }
+    let gateway = rest
+        .first()
+        .and_then(|g| g.parse::<Ipv4Addr>().ok())
+        .filter(|g| !g.is_unspecified());
     // After the gateway, the first metric.
     let metric = rest.get(1).and_then(|m| m.parse().ok());
-    Ok(FramedRoute { prefix, metric })
+    Ok(FramedRoute {
+        prefix,
+        gateway,
+        metric,
+    })
 }
 
 /// The length of a contiguous dotted netmask (`255.255.255.0` → 24); `None` for anything
@@ -84,6 +94,21 @@ mod tests {
 
     fn route(text: &str) -> Result<(String, Option<u32>), FramedRouteError> {
         parse_framed_route(text.as_bytes()).map(|r| (r.prefix.to_string(), r.metric))
+    }
+
+    #[test]
+    fn a_gateway_other_than_0_0_0_0_is_kept() {
+        let gateway = |text: &str| parse_framed_route(text.as_bytes()).map(|r| r.gateway);
+        assert_eq!(
+            gateway("198.18.60.0/24 127.0.0.5 1"),
+            Ok(Some(Ipv4Addr::new(127, 0, 0, 5)))
+        );
+        assert_eq!(gateway("198.18.60.0/24 0.0.0.0 1"), Ok(None));
+        assert_eq!(
+            gateway("198.18.61.0 255.255.255.0 127.0.0.6"),
+            Ok(Some(Ipv4Addr::new(127, 0, 0, 6)))
+        );
+        assert_eq!(gateway("198.18.60.0/29"), Ok(None));
     }
 
     #[test]
@@ -140,7 +165,7 @@ mod tests {
             let text = format!("{prefix} 0.0.0.0 {metric}");
             prop_assert_eq!(
                 parse_framed_route(text.as_bytes()),
-                Ok(FramedRoute { prefix, metric: Some(metric) })
+                Ok(FramedRoute { prefix, gateway: None, metric: Some(metric) })
             );
         }
     }
