@@ -48,10 +48,7 @@ fn an_idle_shell_of_the_class_is_warned_then_closed() -> pty::Result {
         return Ok(());
     }
     let daemon = daemon_with_a_short_idle_class();
-    let mut cmd = shell_with_short_minutes(&daemon);
-    cmd.uid(NOBODY).gid(NOBODY);
-    let mut shell = spawn_command(cmd, Some(pty::TIMEOUT_MS))?;
-    shell.exp_string("nobody@router> ")?;
+    let mut shell = nobodys_shell(&daemon)?;
     // Activity starts the clock again: a command, then idleness.
     pty::enter(&mut shell, "show cli")?;
     shell.exp_string("CLI idle-timeout set to 2 minutes")?;
@@ -68,10 +65,7 @@ fn a_shell_left_at_the_pager_is_closed_by_the_daemon() -> pty::Result {
         return Ok(());
     }
     let daemon = daemon_with_a_short_idle_class();
-    let mut cmd = shell_with_short_minutes(&daemon);
-    cmd.uid(NOBODY).gid(NOBODY);
-    let mut shell = spawn_command(cmd, Some(pty::TIMEOUT_MS))?;
-    shell.exp_string("nobody@router> ")?;
+    let mut shell = nobodys_shell(&daemon)?;
     pty::enter(&mut shell, "set cli screen-length 3")?;
     shell.exp_string("Screen length set to 3")?;
     pty::enter(&mut shell, "show cli")?;
@@ -79,6 +73,15 @@ fn a_shell_left_at_the_pager_is_closed_by_the_daemon() -> pty::Result {
     shell.exp_string("Idle timeout exceeded: closing session")?;
     shell.exp_eof()?;
     Ok(())
+}
+
+/// Nobody's shell, its minute short, at its first prompt.
+fn nobodys_shell(daemon: &DaemonProcess) -> pty::Result<rexpect::session::PtySession> {
+    let mut cmd = shell_with_short_minutes(daemon);
+    cmd.uid(NOBODY).gid(NOBODY);
+    let mut shell = spawn_command(cmd, Some(pty::TIMEOUT_MS))?;
+    shell.exp_string("nobody@router> ")?;
+    Ok(shell)
 }
 
 /// The shell, its minute short, on `daemon`'s socket.
