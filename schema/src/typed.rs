@@ -47,7 +47,7 @@ pub use routing::{
 pub use secret::Secret;
 pub use syslog::{
     syslog_file_name_problem, syslog_regex, Facility, Level, Selectors, Severity, SyslogConfig,
-    SyslogFile, SyslogHost, STATE_FILES,
+    SyslogFile, SyslogHost, SyslogUser, STATE_FILES,
 };
 pub use system::{login_regex, LoginClassConfig};
 

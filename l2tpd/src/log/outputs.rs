@@ -1,6 +1,6 @@
-//! The destinations `[edit system syslog]` configures: files in the state directory and
-//! remote hosts over UDP, each with its facility/severity statements, `match` and
-//! `explicit-priority`; and how a line is written for each.
+//! The destinations `[edit system syslog]` configures: files in the state directory,
+//! remote hosts over UDP and users' terminals, each with its facility/severity statements
+//! and `match` (files and hosts: `explicit-priority`); and how a line is written for each.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::path::Path;
@@ -179,10 +179,10 @@ impl Outputs {
                 Err(e) => problems.push(format!("syslog host {name} left out: {e}")),
             }
         }
-        for (name, selectors) in &config.users {
+        for (name, u) in &config.users {
             outputs.users.push(UserOut {
                 name: name.clone(),
-                filter: Filter::new(selectors, None, &mut problems),
+                filter: Filter::new(&u.selectors, u.matches.as_deref(), &mut problems),
             });
         }
         (outputs, problems)

@@ -1,5 +1,5 @@
 use super::*;
-use schema::typed::{Level, SyslogFile, SyslogHost};
+use schema::typed::{Level, SyslogFile, SyslogHost, SyslogUser};
 use std::fs;
 
 fn at_least(severity: Severity) -> Level {
@@ -263,11 +263,17 @@ fn users_get_syslogd_wall_messages_of_what_they_select() {
     let mut config = SyslogConfig::default();
     config.users.insert(
         "*".into(),
-        selectors(Some(at_least(Severity::Emergency)), &[]),
+        SyslogUser {
+            selectors: selectors(Some(at_least(Severity::Emergency)), &[]),
+            matches: None,
+        },
     );
     config.users.insert(
         "alice".into(),
-        selectors(None, &[(Facility::InteractiveCommands, Level::Any)]),
+        SyslogUser {
+            selectors: selectors(None, &[(Facility::InteractiveCommands, Level::Any)]),
+            matches: Some("UI_COMMIT:".into()),
+        },
     );
     let (mut outputs, problems) = Outputs::open(None, &config);
     assert!(problems.is_empty(), "{problems:?}");
@@ -288,4 +294,12 @@ fn users_get_syslogd_wall_messages_of_what_they_select() {
     let written = outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &emergency);
     let users: Vec<&str> = written.to_users.iter().map(|(u, _)| u.as_str()).collect();
     assert_eq!(users, ["*"]);
+    // alice's `match` leaves out the other commit events.
+    let completed = Entry {
+        tag: Some("UI_COMMIT_COMPLETED"),
+        text: "commit complete",
+        ..COMMIT
+    };
+    let written = outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &completed);
+    assert!(written.to_users.is_empty(), "{:?}", written.to_users);
 }

@@ -1,5 +1,5 @@
 use super::*;
-use schema::typed::{Facility, Level as Selected, Selectors, SyslogFile};
+use schema::typed::{Facility, Level as Selected, Selectors, SyslogFile, SyslogUser};
 use std::fs;
 
 #[test]
@@ -134,9 +134,12 @@ fn user_messages_are_queued_and_bounded() {
     let mut config = SyslogConfig::default();
     config.users.insert(
         "*".into(),
-        Selectors {
-            any: Some(Selected::Any),
-            facilities: Default::default(),
+        SyslogUser {
+            selectors: Selectors {
+                any: Some(Selected::Any),
+                facilities: Default::default(),
+            },
+            matches: None,
         },
     );
     assert!(log.configure(&config).is_empty());

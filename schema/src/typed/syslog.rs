@@ -144,13 +144,20 @@ pub struct SyslogHost {
     pub explicit_priority: bool,
 }
 
+/// `user NAME { … }`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyslogUser {
+    pub selectors: Selectors,
+    pub matches: Option<String>,
+}
+
 /// `[edit system syslog]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyslogConfig {
     pub files: BTreeMap<String, SyslogFile>,
     pub hosts: BTreeMap<String, SyslogHost>,
     /// `user NAME { … }` (`*` for every user).
-    pub users: BTreeMap<String, Selectors>,
+    pub users: BTreeMap<String, SyslogUser>,
     /// `time-format year`.
     pub year: bool,
     /// `time-format millisecond`.
@@ -218,7 +225,15 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
             .collect(),
         users: syslog
             .entries("user")
-            .map(|(name, u)| (name.to_string(), selectors(u)))
+            .map(|(name, u)| {
+                (
+                    name.to_string(),
+                    SyslogUser {
+                        selectors: selectors(u),
+                        matches: u.string("match"),
+                    },
+                )
+            })
             .collect(),
         year: time_format.flag("year"),
         millisecond: time_format.flag("millisecond"),

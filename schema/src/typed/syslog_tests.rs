@@ -56,6 +56,8 @@ fn files_hosts_and_time_format_read_with_junos_defaults() {
     );
     set(&mut root, "system syslog host=127.0.0.3 any", &["any"]);
     set(&mut root, "system syslog source-address", &["127.0.0.4"]);
+    set(&mut root, "system syslog user=* any", &["emergency"]);
+    set(&mut root, "system syslog user=* match", &["COMMIT"]);
     let c = router_config(&root).syslog;
 
     let messages = &c.files["messages"];
@@ -95,6 +97,16 @@ fn files_hosts_and_time_format_read_with_junos_defaults() {
     assert_eq!(host.source_address, Some("127.0.0.2".parse().unwrap()));
     assert!(c.year && !c.millisecond);
     assert!(cmds.world_readable && !messages.world_readable);
+    assert_eq!(
+        c.users["*"],
+        SyslogUser {
+            selectors: Selectors {
+                any: Some(Level::AtLeast(Severity::Emergency)),
+                facilities: BTreeMap::new(),
+            },
+            matches: Some("COMMIT".into()),
+        }
+    );
     // A host without its own source address takes the stanza's.
     assert_eq!(
         c.hosts["127.0.0.3"].source_address,

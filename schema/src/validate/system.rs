@@ -103,4 +103,7 @@ fn syslog(config: &RouterConfig, findings: &mut Findings) {
     for (name, host) in &config.syslog.hosts {
         matches("host", name, &host.matches, findings);
     }
+    for (name, user) in &config.syslog.users {
+        matches("user", name, &user.matches, findings);
+    }
 }

@@ -1044,6 +1044,7 @@ fn syslog_file_names_and_match_expressions_are_checked() {
         "system syslog host=127.0.0.1 match",
         &["(unclosed"],
     );
+    set(&mut root, "system syslog user=* match", &["+x"]);
     let (found, _) = errors(&root);
     let found: Vec<_> = found
         .iter()
@@ -1057,6 +1058,7 @@ fn syslog_file_names_and_match_expressions_are_checked() {
             ("system syslog", "file messages.3"),
             ("system syslog", "file mgmt.sock.x"),
             ("system syslog host 127.0.0.1", "match \"(unclosed\""),
+            ("system syslog user *", "match \"+x\""),
         ]
     );
     // The trace file's name is the trace file's.
