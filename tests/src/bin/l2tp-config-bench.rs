@@ -40,6 +40,10 @@ struct Figures {
     display_set: Duration,
     set_lines: usize,
     compare: Duration,
+    /// The commit of the one-line change `compare` showed (the candidate shares every
+    /// untouched subtree with the active configuration).
+    commit_small: Duration,
+    commit_small_cpu: Duration,
     rss_idle: u64,
     rss_committed: u64,
     rss_editing: u64,
@@ -211,12 +215,15 @@ fn measure(profiles: usize, runs: usize) -> Figures {
     let rss_editing = rss_kib(pid);
     // A router that boots with this configuration reads it from the database instead of
     // parsing 150k lines: its memory is the configuration's, without the load's leftovers.
-    expect_done(c.ok(&Request::Commit {
-        check: false,
-        confirmed: None,
-        comment: None,
-        and_quit: false,
-    }));
+    let (reply, commit_small, commit_small_cpu) = timed(pid, || {
+        c.ok(&Request::Commit {
+            check: false,
+            confirmed: None,
+            comment: None,
+            and_quit: false,
+        })
+    });
+    expect_done(reply);
     drop(c);
     daemon.restart();
     let rss_restarted = rss_kib(daemon.pid().expect("daemon pid"));
@@ -232,6 +239,8 @@ fn measure(profiles: usize, runs: usize) -> Figures {
         display_set: median(display_set),
         set_lines,
         compare: median(compare),
+        commit_small,
+        commit_small_cpu,
         rss_idle,
         rss_committed,
         rss_editing,
@@ -357,6 +366,17 @@ fn scaling(figures: &[Figures]) {
                 per(grown(f), f.profiles) / per(grown(first), first.profiles)
             ),
             format!("{} MiB", f.rss_restarted / 1024),
+        );
+    }
+    println!("commit of the one-line change (one run): wall / CPU, CPU ratio as above");
+    for f in figures {
+        println!(
+            "{:>8}{:>12.1} ms{:>12.1} ms ({:.2})",
+            f.profiles,
+            ms(f.commit_small),
+            ms(f.commit_small_cpu),
+            per(ms(f.commit_small_cpu), f.profiles)
+                / per(ms(first.commit_small_cpu), first.profiles)
         );
     }
     for f in figures {
