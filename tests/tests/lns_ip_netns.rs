@@ -227,3 +227,27 @@ fn a_subscriber_the_lac_does_not_tunnel_is_terminated_there_and_reaches_the_inte
     assert_eq!(number(&summary, &["ipcp_up"]), 3, "{summary}");
     assert!(number(&summary, &["ping_replies"]) >= 3, "{summary}");
 }
+
+/// The LNS's service interface is read by the data workers, a TUN queue each (issue 15,
+/// item 2), and a commit that changes `data-workers` makes the queues again on the new
+/// workers: the internet's replies still reach the subscribers after it.
+#[test]
+fn after_a_commit_of_data_workers_the_replies_still_reach_the_subscribers() {
+    if !may_run_as_root("lns_ip_netns") {
+        return;
+    }
+    let lab = SubscriberLab::create("lnswk");
+    let internet = Internet::attach(&lab, "lnswk");
+    let echo = udp_echo_server(&internet, Duration::from_secs(50));
+    let (_lac, lns) = lab.lac_and_lns_with(&lns_ip_lines(100));
+    lns.commit("set services l2tp data-workers 3\n");
+    lns.commit("set services l2tp data-workers 1\n");
+
+    let emulator = ping_run(&lab, 10, &[]);
+    wait_for_active(&lns, 10);
+    let (ok, summary) = emulator.finish(Duration::from_secs(60));
+    assert!(ok, "{summary}");
+    assert!(number(&summary, &["ping_replies"]) >= 10, "{summary}");
+    assert!(number(&summary, &["udp_replies"]) >= 10, "{summary}");
+    assert!(echo.join().expect("the echo server") >= 10);
+}

@@ -195,3 +195,51 @@ fn padt_tunnel_clear_at_the_lns_clear_pppoe_sessions_and_link_loss_each_clean_bo
     assert!(ok, "{summary}");
     wait_for_established(&lns, "LNS", 0, WAIT);
 }
+
+/// The LAC's PPPoE port is read by the data workers through a fan-out group (issue 15,
+/// item 2), and a commit that changes `data-workers` makes the group again on the new
+/// workers: subscribers up before the commit still reach the LNS and back after it, leave
+/// with their PADTs, and new ones come up on the same port.
+#[test]
+fn a_commit_of_data_workers_moves_the_port_to_the_new_workers_and_keeps_it_working() {
+    if !may_run_as_root("pppoe_lac_netns") {
+        return;
+    }
+    let lab = SubscriberLab::create("l2wrk");
+    let (lac, lns) = lab.lac_and_lns(4 * FEW);
+    lac.commit("set services l2tp data-workers 2\n");
+    let emulator = lab.emulator(&as_strs(&hold_args(FEW)));
+    wait_for_established(&lns, "LNS", FEW, WAIT);
+
+    // Two workers to one: an LCP Echo-Request from every subscriber crosses both ways.
+    lac.commit("set services l2tp data-workers 1\n");
+    emulator.signal(Signal::SIGUSR1);
+    for (end, who) in [(&lns, "LNS"), (&lac, "LAC")] {
+        wait_for(
+            &format!("a probe at every {who} session"),
+            WAIT,
+            || match sessions_with_data(end) {
+                n if n == FEW => Ok(()),
+                n => Err(format!("{n} sessions received data")),
+            },
+        );
+    }
+
+    // One to three: the PADTs reach the LAC through the new group.
+    lac.commit("set services l2tp data-workers 3\n");
+    emulator.signal(Signal::SIGTERM);
+    let (ok, summary) = emulator.finish(WAIT);
+    assert!(ok, "{summary}");
+    assert_eq!(summary["up"], FEW, "{summary}");
+    assert_eq!(summary["frames"]["probe_replies"], FEW, "{summary}");
+    wait_for_established(&lac, "LAC", 0, WAIT);
+    wait_for_established(&lns, "LNS", 0, WAIT);
+
+    // New subscribers come up on the same port.
+    let emulator = lab.emulator(&as_strs(&hold_args(FEW)));
+    wait_for_established(&lns, "LNS", FEW, WAIT);
+    emulator.signal(Signal::SIGTERM);
+    let (ok, summary) = emulator.finish(WAIT);
+    assert!(ok, "{summary}");
+    wait_for_established(&lns, "LNS", 0, WAIT);
+}
