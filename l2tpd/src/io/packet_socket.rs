@@ -57,6 +57,25 @@ pub struct PacketSocket {
     drops: ReceiveDrops,
 }
 
+/// A non-blocking AF_PACKET socket of protocol 0: it receives nothing until bound to a
+/// protocol, so a filter is in place before the first frame, and a send-only socket stays
+/// silent.
+fn raw_packet_socket() -> io::Result<OwnedFd> {
+    // SAFETY: plain syscall with constant arguments; the result is checked below.
+    let raw = unsafe {
+        libc::socket(
+            libc::AF_PACKET,
+            libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
+            0,
+        )
+    };
+    if raw < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `raw` is a descriptor we just opened and own exclusively.
+    Ok(unsafe { OwnedFd::from_raw_fd(raw) })
+}
+
 impl PacketSocket {
     /// Opens the socket on `interface` (a host interface name such as `eth1` or a veth end).
     /// Needs CAP_NET_RAW.
@@ -64,19 +83,7 @@ impl PacketSocket {
         let ifindex = interface_index(interface)?;
         // Protocol 0 receives nothing until bind(): the filter is in place before the first
         // frame can be queued, so no stray frame of another protocol slips in.
-        // SAFETY: plain syscall with constant arguments; the result is checked below.
-        let raw = unsafe {
-            libc::socket(
-                libc::AF_PACKET,
-                libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-                0,
-            )
-        };
-        if raw < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: `raw` is a descriptor we just opened and own exclusively.
-        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        let fd = raw_packet_socket()?;
         let filter = libc::sock_fprog {
             len: PPPOE_FILTER.len() as u16,
             filter: PPPOE_FILTER.as_ptr() as *mut libc::sock_filter,
@@ -214,19 +221,7 @@ impl PacketSocket {
     /// sent frame, when the kernel frees it, wakes that epoll (`sock_def_write_space`,
     /// 6 % of a worker's CPU on the LAC path). Protocol 0: it receives nothing.
     pub fn sender(&self) -> io::Result<OwnedFd> {
-        // SAFETY: plain syscall with constant arguments; the result is checked below.
-        let raw = unsafe {
-            libc::socket(
-                libc::AF_PACKET,
-                libc::SOCK_RAW | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-                0,
-            )
-        };
-        if raw < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: `raw` is a descriptor we just opened and own exclusively.
-        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        let fd = raw_packet_socket()?;
         // Room for the frames a batch leaves in a NIC's queue (4 MiB, as for receiving: the
         // default ~200 KiB holds ~150 full frames, fewer than two batches of 64 at 1,500).
         if set_option(

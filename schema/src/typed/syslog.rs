@@ -286,14 +286,7 @@ pub fn syslog_regex(text: &str) -> Result<regex::Regex, String> {
     regex::RegexBuilder::new(text)
         .size_limit(SYSLOG_REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| match e {
-            regex::Error::Syntax(s) => {
-                let last = s.lines().last().unwrap_or("syntax error").trim();
-                let reason = last.strip_prefix("error: ").unwrap_or(last);
-                format!("Invalid regular expression '{text}': {reason}")
-            }
-            _ => format!("Invalid regular expression '{text}': too large"),
-        })
+        .map_err(|e| super::system::regex_error(text, e))
 }
 
 #[cfg(test)]

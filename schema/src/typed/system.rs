@@ -42,6 +42,20 @@ pub(super) fn login_classes(login: View<'_>) -> BTreeMap<String, LoginClassConfi
 /// huge one would cost every request of every user of the class.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
+/// An operator's regular expression refused, as Junos says it: `Invalid regular expression
+/// 'RE': reason`. The crate's syntax message spans lines (pattern, caret, reason): keep the
+/// reason.
+pub fn regex_error(text: &str, error: regex::Error) -> String {
+    match error {
+        regex::Error::Syntax(s) => {
+            let last = s.lines().last().unwrap_or("syntax error").trim();
+            let reason = last.strip_prefix("error: ").unwrap_or(last);
+            format!("Invalid regular expression '{text}': {reason}")
+        }
+        _ => format!("Invalid regular expression '{text}': too large"),
+    }
+}
+
 /// A class's `allow-commands` / `deny-commands` / `allow-configuration` /
 /// `deny-configuration` as the daemon matches it: not case-sensitive (as Junos), matched from
 /// the start of the command or statement path (`show` covers `show interfaces`), `$` to end it.
@@ -50,13 +64,5 @@ pub fn login_regex(text: &str) -> Result<regex::Regex, String> {
         .case_insensitive(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| match e {
-            regex::Error::Syntax(s) => {
-                // The crate's message spans lines (pattern, caret, reason): keep the reason.
-                let last = s.lines().last().unwrap_or("syntax error").trim();
-                let reason = last.strip_prefix("error: ").unwrap_or(last);
-                format!("Invalid regular expression '{text}': {reason}")
-            }
-            _ => format!("Invalid regular expression '{text}': too large"),
-        })
+        .map_err(|e| regex_error(text, e))
 }
