@@ -109,37 +109,14 @@ impl PacketSocket {
             &1 as &c_int,
         );
         // FORCE goes past net.core.rmem_max when we are root; otherwise take what is allowed.
-        if set_option(
+        set_buffer(
             fd.as_fd(),
-            libc::SOL_SOCKET,
             libc::SO_RCVBUFFORCE,
-            &RECEIVE_BUFFER_BYTES,
-        )
-        .is_err()
-        {
-            let _ = set_option(
-                fd.as_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_RCVBUF,
-                &RECEIVE_BUFFER_BYTES,
-            );
-        }
-        // SAFETY: sockaddr_ll is plain data; all-zero is a valid value.
-        let mut address: libc::sockaddr_ll = unsafe { zeroed() };
-        address.sll_family = libc::AF_PACKET as u16;
-        address.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
-        address.sll_ifindex = ifindex as c_int;
-        // SAFETY: the pointer and length describe `address`, alive for the call.
-        let bound = unsafe {
-            libc::bind(
-                fd.as_raw_fd(),
-                (&address as *const libc::sockaddr_ll).cast(),
-                size_of::<libc::sockaddr_ll>() as libc::socklen_t,
-            )
-        };
-        if bound < 0 {
-            return Err(with_interface(io::Error::last_os_error(), interface));
-        }
+            libc::SO_RCVBUF,
+            RECEIVE_BUFFER_BYTES,
+        );
+        bind_to_interface(fd.as_fd(), ifindex, (libc::ETH_P_ALL as u16).to_be())
+            .map_err(|e| with_interface(e, interface))?;
         Ok(PacketSocket {
             fd,
             ifindex,
@@ -224,37 +201,14 @@ impl PacketSocket {
         let fd = raw_packet_socket()?;
         // Room for the frames a batch leaves in a NIC's queue (4 MiB, as for receiving: the
         // default ~200 KiB holds ~150 full frames, fewer than two batches of 64 at 1,500).
-        if set_option(
+        set_buffer(
             fd.as_fd(),
-            libc::SOL_SOCKET,
             libc::SO_SNDBUFFORCE,
-            &SEND_BUFFER_BYTES,
-        )
-        .is_err()
-        {
-            let _ = set_option(
-                fd.as_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_SNDBUF,
-                &SEND_BUFFER_BYTES,
-            );
-        }
-        // SAFETY: sockaddr_ll is plain data; all-zero is valid.
-        let mut address: libc::sockaddr_ll = unsafe { zeroed() };
-        address.sll_family = libc::AF_PACKET as u16;
-        address.sll_protocol = 0;
-        address.sll_ifindex = self.ifindex as c_int;
-        // SAFETY: the pointer and length describe `address`, alive for the call.
-        let bound = unsafe {
-            libc::bind(
-                fd.as_raw_fd(),
-                (&address as *const libc::sockaddr_ll).cast(),
-                size_of::<libc::sockaddr_ll>() as libc::socklen_t,
-            )
-        };
-        if bound < 0 {
-            return Err(io::Error::last_os_error());
-        }
+            libc::SO_SNDBUF,
+            SEND_BUFFER_BYTES,
+        );
+        // Protocol 0: bound to the interface for sending, it receives nothing.
+        bind_to_interface(fd.as_fd(), self.ifindex, 0)?;
         Ok(fd)
     }
 
@@ -661,6 +615,36 @@ fn interface_index(interface: &str) -> io::Result<u32> {
 
 fn with_interface(error: io::Error, interface: &str) -> io::Error {
     io::Error::new(error.kind(), format!("interface {interface}: {error}"))
+}
+
+/// Sets a socket buffer to `bytes`: with the FORCE option past net.core.[rw]mem_max when we
+/// are root, otherwise as much of it as the limit allows.
+fn set_buffer(fd: BorrowedFd<'_>, force: c_int, plain: c_int, bytes: c_int) {
+    if set_option(fd, libc::SOL_SOCKET, force, &bytes).is_err() {
+        let _ = set_option(fd, libc::SOL_SOCKET, plain, &bytes);
+    }
+}
+
+/// Binds a packet socket to the interface `ifindex` and `protocol` (network byte order;
+/// 0 receives nothing).
+fn bind_to_interface(fd: BorrowedFd<'_>, ifindex: u32, protocol: u16) -> io::Result<()> {
+    // SAFETY: sockaddr_ll is plain data; all-zero is a valid value.
+    let mut address: libc::sockaddr_ll = unsafe { zeroed() };
+    address.sll_family = libc::AF_PACKET as u16;
+    address.sll_protocol = protocol;
+    address.sll_ifindex = ifindex as c_int;
+    // SAFETY: the pointer and length describe `address`, alive for the call.
+    let bound = unsafe {
+        libc::bind(
+            fd.as_raw_fd(),
+            (&address as *const libc::sockaddr_ll).cast(),
+            size_of::<libc::sockaddr_ll>() as libc::socklen_t,
+        )
+    };
+    if bound < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 fn set_option<T>(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &T) -> io::Result<()> {
