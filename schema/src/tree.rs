@@ -351,6 +351,27 @@ pub fn quote_word(word: &str) -> String {
     }
 }
 
+/// `set` without the parser, for tests of the typed view and the validators.
+#[cfg(test)]
+pub(crate) mod test_paths {
+    use super::{Node, NodeId, Path};
+
+    /// `path` is space-separated words, `keyword=key` for list entries.
+    pub(crate) fn ids(path: &str) -> Path {
+        path.split(' ')
+            .map(|w| match w.split_once('=') {
+                Some((kw, key)) => NodeId::entry(kw, key),
+                None => NodeId::new(w),
+            })
+            .collect()
+    }
+
+    /// Sets the statement at `path` to `values`, making the levels above it.
+    pub(crate) fn set(root: &mut Node, path: &str, values: &[&str]) {
+        root.ensure(&ids(path)).values = values.iter().map(|v| v.to_string()).collect();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,21 @@ const FEW: usize = 40;
 /// Bound on each wait for the daemons: they take milliseconds per subscriber.
 const WAIT: Duration = Duration::from_secs(30);
 
+/// Waits until each of `count` sessions at the LNS and at the LAC has received data (the
+/// emulator's LCP Echo-Request, then the LNS's answer).
+fn wait_for_a_probe_at_every_session(lns: &DaemonProcess, lac: &DaemonProcess, count: usize) {
+    for (end, who) in [(lns, "LNS"), (lac, "LAC")] {
+        wait_for(
+            &format!("a probe at every {who} session"),
+            WAIT,
+            || match sessions_with_data(end) {
+                n if n == count => Ok(()),
+                n => Err(format!("{n} sessions received data")),
+            },
+        );
+    }
+}
+
 /// The emulator keeps its subscribers until a test ends them (SIGTERM or the far end).
 fn hold_args(count: usize) -> Vec<String> {
     [
@@ -109,16 +124,7 @@ fn a_thousand_subscribers_reach_the_lns_with_proxy_data_and_a_clear_ends_them_ev
     // the answer crosses back (the LAC's sessions receive it, then the emulator counts it).
     assert_eq!(sessions_with_data(&lns), 0, "no data before the probes");
     emulator.signal(Signal::SIGUSR1);
-    for (end, who) in [(&lns, "LNS"), (&lac, "LAC")] {
-        wait_for(
-            &format!("a probe at every {who} session"),
-            WAIT,
-            || match sessions_with_data(end) {
-                n if n == MANY => Ok(()),
-                n => Err(format!("{n} sessions received data")),
-            },
-        );
-    }
+    wait_for_a_probe_at_every_session(&lns, &lac, MANY);
 
     // `clear services l2tp session all` at the LAC: CDNs to the LNS, PADTs to the
     // subscribers, nothing left anywhere.
@@ -214,16 +220,7 @@ fn a_commit_of_data_workers_moves_the_port_to_the_new_workers_and_keeps_it_worki
     // Two workers to one: an LCP Echo-Request from every subscriber crosses both ways.
     lac.commit("set services l2tp data-workers 1\n");
     emulator.signal(Signal::SIGUSR1);
-    for (end, who) in [(&lns, "LNS"), (&lac, "LAC")] {
-        wait_for(
-            &format!("a probe at every {who} session"),
-            WAIT,
-            || match sessions_with_data(end) {
-                n if n == FEW => Ok(()),
-                n => Err(format!("{n} sessions received data")),
-            },
-        );
-    }
+    wait_for_a_probe_at_every_session(&lns, &lac, FEW);
 
     // One to three: the PADTs reach the LAC through the new group.
     lac.commit("set services l2tp data-workers 3\n");

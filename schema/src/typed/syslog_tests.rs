@@ -1,17 +1,8 @@
 use super::*;
-use crate::tree::{Node, NodeId};
+use crate::tree::Node;
 use crate::typed::router_config;
 
-fn set(root: &mut Node, path: &str, values: &[&str]) {
-    let ids: Vec<NodeId> = path
-        .split(' ')
-        .map(|w| match w.split_once('=') {
-            Some((kw, key)) => NodeId::entry(kw, key),
-            None => NodeId::new(w),
-        })
-        .collect();
-    root.ensure(&ids).values = values.iter().map(|v| v.to_string()).collect();
-}
+use crate::tree::test_paths::set;
 
 #[test]
 fn files_hosts_and_time_format_read_with_junos_defaults() {

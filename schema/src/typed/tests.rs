@@ -5,17 +5,7 @@ use crate::table::stmt_at;
 use crate::tree::NodeId;
 use serde::de::DeserializeOwned;
 
-/// `set` without the parser: `path` is space-separated words, `keyword=key` for list entries.
-fn set(root: &mut Node, path: &str, values: &[&str]) {
-    let ids: Vec<NodeId> = path
-        .split(' ')
-        .map(|w| match w.split_once('=') {
-            Some((kw, key)) => NodeId::entry(kw, key),
-            None => NodeId::new(w),
-        })
-        .collect();
-    root.ensure(&ids).values = values.iter().map(|v| v.to_string()).collect();
-}
+use crate::tree::test_paths::set;
 
 fn default_of<T: std::str::FromStr>(path: &[&str]) -> T {
     let text = stmt_at(path)

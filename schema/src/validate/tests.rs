@@ -1,20 +1,7 @@
 use super::*;
-use crate::tree::NodeId;
 use proptest::prelude::*;
 
-/// `set` without the parser: `path` is space-separated words, `keyword=key` for list entries.
-fn ids(path: &str) -> Path {
-    path.split(' ')
-        .map(|w| match w.split_once('=') {
-            Some((kw, key)) => NodeId::entry(kw, key),
-            None => NodeId::new(w),
-        })
-        .collect()
-}
-
-fn set(root: &mut Node, path: &str, values: &[&str]) {
-    root.ensure(&ids(path)).values = values.iter().map(|v| v.to_string()).collect();
-}
+use crate::tree::test_paths::{ids, set};
 
 fn deactivate(root: &mut Node, path: &str) {
     if let Some(node) = root.get_mut(&ids(path)) {

@@ -50,6 +50,14 @@ struct Figures {
     rss_restarted: u64,
 }
 
+/// `commit`, as an operator types it.
+const PLAIN_COMMIT: Request = Request::Commit {
+    check: false,
+    confirmed: None,
+    comment: None,
+    and_quit: false,
+};
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -146,14 +154,7 @@ fn measure(profiles: usize, runs: usize) -> Figures {
         expect_done(reply);
         load.push(wall);
         load_cpu.push(cpu);
-        let (reply, wall, cpu) = timed(pid, || {
-            c.ok(&Request::Commit {
-                check: false,
-                confirmed: None,
-                comment: None,
-                and_quit: false,
-            })
-        });
+        let (reply, wall, cpu) = timed(pid, || c.ok(&PLAIN_COMMIT));
         expect_done(reply);
         commit.push(wall);
         commit_cpu.push(cpu);
@@ -215,14 +216,7 @@ fn measure(profiles: usize, runs: usize) -> Figures {
     let rss_editing = rss_kib(pid);
     // A router that boots with this configuration reads it from the database instead of
     // parsing 150k lines: its memory is the configuration's, without the load's leftovers.
-    let (reply, commit_small, commit_small_cpu) = timed(pid, || {
-        c.ok(&Request::Commit {
-            check: false,
-            confirmed: None,
-            comment: None,
-            and_quit: false,
-        })
-    });
+    let (reply, commit_small, commit_small_cpu) = timed(pid, || c.ok(&PLAIN_COMMIT));
     expect_done(reply);
     drop(c);
     daemon.restart();
