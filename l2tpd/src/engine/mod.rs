@@ -489,4 +489,6 @@ mod radius_lab_tests;
 #[cfg(test)]
 mod sim_lab;
 #[cfg(test)]
+mod socket_close_tests;
+#[cfg(test)]
 mod tests;

@@ -51,6 +51,10 @@ const DATAGRAMS_PER_TURN: usize = 64;
 const READ_BATCH: usize = 64;
 /// How often the per-tunnel sockets follow the tunnels that came and went.
 const TUNNEL_SOCKETS_EVERY: Duration = Duration::from_millis(50);
+/// How long a commit waits for the readers of sockets it closed to let go of them before
+/// it binds: a data worker finishes a batch in far less; a thread stuck longer than this
+/// has bigger problems, and the bind then reports the address in use.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 pub(super) enum Command {
     Apply {
@@ -100,7 +104,8 @@ pub(super) struct Received {
 /// A bound socket and the task reading it.
 pub(super) struct Bound {
     socket: Arc<UdpSocket>,
-    reader: JoinHandle<()>,
+    /// `None` once retired.
+    reader: Option<JoinHandle<()>>,
 }
 
 impl Bound {
@@ -118,7 +123,10 @@ impl Bound {
             fast.clone(),
             None,
         ));
-        Self { socket, reader }
+        Self {
+            socket,
+            reader: Some(reader),
+        }
     }
 
     /// A tunnel's connected socket, read by data worker `worker` (issue 15, item 2): its
@@ -143,13 +151,40 @@ impl Bound {
             fast.clone(),
             Some(Arc::clone(worker.stats)),
         ));
-        Ok(Self { socket, reader })
+        Ok(Self {
+            socket,
+            reader: Some(reader),
+        })
     }
 }
 
 impl Drop for Bound {
     fn drop(&mut self) {
-        self.reader.abort();
+        if let Some(reader) = &self.reader {
+            reader.abort();
+        }
+    }
+}
+
+impl Bound {
+    /// Stops the reader and hands back its task, which still holds the socket until its
+    /// runtime (perhaps a busy data worker) drops it: await it before binding the address
+    /// again ([`Runtime::finish_closing`]).
+    fn retire(mut self) -> Option<JoinHandle<()>> {
+        let reader = self.reader.take();
+        if let Some(reader) = &reader {
+            reader.abort();
+        }
+        reader
+    }
+
+    /// Closes the socket: returns once no reader of ours holds it (or after
+    /// [`CLOSE_WAIT`], if its runtime is stuck that long).
+    #[cfg(test)]
+    pub(super) async fn close(self) {
+        if let Some(reader) = self.retire() {
+            let _ = tokio::time::timeout(CLOSE_WAIT, reader).await;
+        }
     }
 }
 
@@ -218,12 +253,14 @@ pub(super) async fn read(
         if truncated > 0 {
             queues.drops.count_truncated(truncated);
         }
-        // What was relayed goes first; control may then wait for room on its queue.
-        fast.flush_down(&mut relayed);
-        fast.flush_ip_up(&mut ip);
+        // Counted before anything leaves, so a count read after a packet arrived at its
+        // destination includes it (data_workers_tests read them so).
         if let Some(worker) = &worker {
             worker.add_datagrams(taken);
         }
+        // What was relayed goes first; control may then wait for room on its queue.
+        fast.flush_down(&mut relayed);
+        fast.flush_ip_up(&mut ip);
         for (class, received) in for_core.drain(..) {
             match queues.offer(class, received).await {
                 Offered::Queued => {}
@@ -280,6 +317,11 @@ struct Runtime {
     tunnel_sockets: HashMap<(Ipv4Addr, SocketAddr), Bound>,
     tunnel_sockets_refused: HashSet<(Ipv4Addr, SocketAddr)>,
     tunnel_sockets_due: Instant,
+    /// Readers of the sockets we stopped using, aborted but perhaps not yet dropped by their
+    /// runtime, each still holding its socket: a commit waits for them before it binds, so
+    /// that our own closed socket never holds an address it wants (CI: a tunnel group
+    /// deleted and added back in the next commit).
+    closing: Vec<JoinHandle<()>>,
     /// The data workers (`data-workers`) that read the tunnels' sockets.
     workers: DataWorkers,
     /// The L2TP readers' control and data queues to the engine.
@@ -335,6 +377,7 @@ pub(super) async fn run(
         tunnel_sockets: HashMap::new(),
         tunnel_sockets_refused: HashSet::new(),
         tunnel_sockets_due: Instant::now(),
+        closing: Vec::new(),
         workers,
         queues,
         data_drops,
@@ -513,6 +556,7 @@ impl Runtime {
             Some(DataWorkers::start(wanted_workers)?)
         };
         let wanted = wanted_addresses(config);
+        self.finish_closing().await;
         let mut fresh = Vec::new();
         for address in wanted.iter().filter(|a| !self.sockets.contains_key(a)) {
             let at = SocketAddr::new((*address).into(), L2TP_PORT);
@@ -545,7 +589,8 @@ impl Runtime {
             // The tunnels' sockets move to the new pool at the reconcile below; meanwhile
             // their datagrams arrive on the listener: no session notices.
             tracing::info!("l2tp: {} data workers", workers.len());
-            self.tunnel_sockets.clear();
+            let moved: Vec<Bound> = self.tunnel_sockets.drain().map(|(_, b)| b).collect();
+            self.retire_all(moved);
             self.tunnel_sockets_refused.clear();
             self.workers = workers;
             self.ports.refan(&self.workers);
@@ -570,13 +615,17 @@ impl Runtime {
         self.poller
             .set_enabled(Instant::now(), config.l2tp.enable_snmp_tunnel_statistics);
         self.flush().await;
-        self.sockets.retain(|address, _| {
-            let keep = wanted.contains(address);
-            if !keep {
-                tracing::info!("l2tp no longer listening on {address}:{L2TP_PORT}");
-            }
-            keep
-        });
+        let unwanted: Vec<Ipv4Addr> = self
+            .sockets
+            .keys()
+            .filter(|address| !wanted.contains(address))
+            .copied()
+            .collect();
+        for address in unwanted {
+            tracing::info!("l2tp no longer listening on {address}:{L2TP_PORT}");
+            let gone = self.sockets.remove(&address);
+            self.retire_all(gone);
+        }
         // Now, not at the next round: a tunnel socket left on an address no longer listened
         // on would hold its port, and the next commit's listener would find it in use.
         self.reconcile_tunnel_sockets();
@@ -594,7 +643,17 @@ impl Runtime {
             .tunnel_paths()
             .filter(|(local, _)| self.sockets.contains_key(local))
             .collect();
-        self.tunnel_sockets.retain(|path, _| wanted.contains(path));
+        let gone: Vec<(Ipv4Addr, SocketAddr)> = self
+            .tunnel_sockets
+            .keys()
+            .filter(|path| !wanted.contains(path))
+            .copied()
+            .collect();
+        let gone: Vec<Bound> = gone
+            .iter()
+            .filter_map(|path| self.tunnel_sockets.remove(path))
+            .collect();
+        self.retire_all(gone);
         self.tunnel_sockets_refused
             .retain(|path| wanted.contains(path));
         for (local, peer) in wanted {
@@ -622,6 +681,22 @@ impl Runtime {
                     self.tunnel_sockets_refused.insert((local, peer));
                 }
             }
+        }
+    }
+
+    /// Stops reading `sockets`; their readers are kept until they are gone
+    /// ([`Self::finish_closing`]).
+    fn retire_all(&mut self, sockets: impl IntoIterator<Item = Bound>) {
+        self.closing.retain(|reader| !reader.is_finished());
+        self.closing
+            .extend(sockets.into_iter().filter_map(Bound::retire));
+    }
+
+    /// Waits until the readers of the sockets we stopped using have let go of them, so
+    /// their addresses are free to bind.
+    async fn finish_closing(&mut self) {
+        for reader in self.closing.drain(..) {
+            let _ = tokio::time::timeout(CLOSE_WAIT, reader).await;
         }
     }
 

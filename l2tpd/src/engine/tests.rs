@@ -437,3 +437,33 @@ fn a_restore_waits_for_a_busy_runtime() {
     assert_eq!(engine.generation(), 1);
     std::net::UdpSocket::bind("127.0.31.2:1701").expect_err("the restored configuration is bound");
 }
+
+/// Deleting a tunnel group and committing it again at once (CI, `l2tp_lossy`): the
+/// listener and the tunnels' own sockets of the first are closed before the second binds,
+/// so the port is never found "already in use" by our own sockets.
+#[test]
+fn a_tunnel_group_deleted_and_added_again_binds_at_once() {
+    let mut lns_engine = Engine::start().expect("lns");
+    let group = lns("127.0.0.51", "s3cret");
+    lns_engine.apply(&group).expect("lns binds");
+    let mut lac_engine = Engine::start().expect("lac");
+    lac_engine
+        .apply(&lac("127.0.0.52", "127.0.0.51"))
+        .expect("lac binds");
+    let empty = config("set system host-name lns-a\n");
+    for round in 0..20 {
+        // The LAC may not have read the last round's StopCCN yet: a test on that tunnel
+        // then fails, and the next one opens a new tunnel.
+        let established = (0..3).any(|_| {
+            let report = lac_engine.test_tunnel(&test("tp")).expect("test ran");
+            report.state == TunnelTestState::Established
+        });
+        assert!(established, "round {round}: no tunnel came up");
+        // A commit now gives the tunnel its own connected socket, read on a data worker.
+        lns_engine.apply(&group).expect("same configuration");
+        lns_engine.apply(&empty).expect("the group deleted");
+        lns_engine
+            .apply(&group)
+            .unwrap_or_else(|e| panic!("round {round}: the group added again: {e}"));
+    }
+}

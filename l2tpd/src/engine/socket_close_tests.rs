@@ -1,0 +1,56 @@
+//! A socket the engine stops using frees its address at once, even when the data worker
+//! reading it is busy: CI saw a commit that deleted a tunnel group and the next commit,
+//! which added it back, refused with "cannot bind …: Address already in use" because an
+//! aborted reader on a worker still held the old socket.
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc as channel;
+
+use super::fast_path::FastPath;
+use super::queues::{DataDrops, Inbound};
+use super::sockets::{bind_tunnel, L2TP_PORT};
+use super::task::{Bound, Received};
+use crate::io::data_workers::DataWorkers;
+use crate::io::ip_relay::SharedIpRelay;
+use crate::io::relay::SharedRelay;
+
+/// How long the worker is kept busy: far longer than closing may take.
+const BUSY: Duration = Duration::from_millis(500);
+
+#[test]
+fn a_closed_tunnel_socket_frees_its_port_while_its_worker_is_busy() {
+    let pool = DataWorkers::start(1).expect("pool");
+    let local = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 1), L2TP_PORT);
+    let peer = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 2), L2TP_PORT);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let fast = FastPath::with_ip(SharedRelay::default(), SharedIpRelay::default());
+        let (control, _control_rx) = channel::channel::<Received>(8);
+        let (data, _data_rx) = channel::channel::<Received>(8);
+        let queues = Inbound {
+            control,
+            data,
+            drops: Arc::new(DataDrops::default()),
+        };
+        let worker = pool.worker(0);
+        let socket = bind_tunnel(local, peer).expect("bind the tunnel's socket");
+        let bound = Bound::on_worker(socket, *local.ip(), &queues, &fast, worker).expect("reader");
+        // The worker thread is taken by something else (a long batch, a preempted thread).
+        let (started, running) = std::sync::mpsc::channel();
+        worker.handle.spawn(async move {
+            started.send(()).ok();
+            std::thread::sleep(BUSY);
+        });
+        running.recv().expect("the worker is busy");
+        bound.close().await;
+        // A listener without SO_REUSEADDR, as the engine binds one: refused while any
+        // socket of ours is still on the address.
+        std::net::UdpSocket::bind(local).expect("the port is free once the socket is closed");
+    });
+}
