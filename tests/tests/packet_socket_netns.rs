@@ -125,6 +125,12 @@ async fn pppoe_frames_cross_a_veth_as_on_the_wire_and_link_state_is_read() {
     watcher.set_promiscuous().unwrap();
     assert_eq!(veth.promiscuity(0), 1);
     drop(watcher);
+    // The socket is released when its last reference closes: a test running beside this one
+    // that forks (to run `ip`) holds a copy of every descriptor until its child execs.
+    let deadline = std::time::Instant::now() + Duration::from_secs(2);
+    while veth.promiscuity(0) != 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     assert_eq!(veth.promiscuity(0), 0);
 
     // The sender does not hear its own frames (PACKET_OUTGOING).

@@ -1,7 +1,7 @@
 //! The engine task: owns the sockets and the [`Core`], and turns datagrams, timers and
 //! management commands into calls on it. No protocol logic lives here.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -309,6 +309,9 @@ fn route_batch(
 struct Runtime {
     core: Core,
     sockets: BTreeMap<Ipv4Addr, Bound>,
+    /// The addresses the configuration in force listens on; `sockets` may hold more, while
+    /// tunnels on a removed address still close ([`Runtime::release_listeners`]).
+    listening: BTreeSet<Ipv4Addr>,
     /// For tunnels with no source address: bound on first use to an ephemeral port.
     wildcard: Option<Bound>,
     /// A connected socket per tunnel beside the listener ([`bind_tunnel`]), by (our
@@ -373,6 +376,7 @@ pub(super) async fn run(
     let mut rt = Runtime {
         core,
         sockets: BTreeMap::new(),
+        listening: BTreeSet::new(),
         wildcard: None,
         tunnel_sockets: HashMap::new(),
         tunnel_sockets_refused: HashSet::new(),
@@ -530,6 +534,7 @@ pub(super) async fn run(
         }
         if now >= rt.tunnel_sockets_due {
             rt.tunnel_sockets_due = now + TUNNEL_SOCKETS_EVERY;
+            rt.release_listeners();
             rt.reconcile_tunnel_sockets();
         }
         rt.flush().await;
@@ -615,17 +620,8 @@ impl Runtime {
         self.poller
             .set_enabled(Instant::now(), config.l2tp.enable_snmp_tunnel_statistics);
         self.flush().await;
-        let unwanted: Vec<Ipv4Addr> = self
-            .sockets
-            .keys()
-            .filter(|address| !wanted.contains(address))
-            .copied()
-            .collect();
-        for address in unwanted {
-            tracing::info!("l2tp no longer listening on {address}:{L2TP_PORT}");
-            let gone = self.sockets.remove(&address);
-            self.retire_all(gone);
-        }
+        self.listening = wanted;
+        self.release_listeners();
         // Now, not at the next round: a tunnel socket left on an address no longer listened
         // on would hold its port, and the next commit's listener would find it in use.
         self.reconcile_tunnel_sockets();
@@ -682,6 +678,30 @@ impl Runtime {
                 }
             }
         }
+    }
+
+    /// Closes the listeners on addresses the configuration no longer names once no tunnel
+    /// uses them: a tunnel group deleted still says goodbye from its own address (its
+    /// StopCCN retransmitted and acknowledged there, late retransmissions from the peer
+    /// acknowledged during the post-StopCCN hold); the port is the host's again after.
+    fn release_listeners(&mut self) {
+        let used: HashSet<Ipv4Addr> = self.core.registry().tunnel_locals().collect();
+        let unused: Vec<Ipv4Addr> = self
+            .sockets
+            .keys()
+            .filter(|address| !self.listening.contains(address) && !used.contains(address))
+            .copied()
+            .collect();
+        if unused.is_empty() {
+            return;
+        }
+        for address in unused {
+            tracing::info!("l2tp no longer listening on {address}:{L2TP_PORT}");
+            let gone = self.sockets.remove(&address);
+            self.retire_all(gone);
+        }
+        // The relay's fast path sends from the listeners too: it lets go of this one now.
+        self.fast.set_l2tp_sockets(self.l2tp_sockets());
     }
 
     /// Stops reading `sockets`; their readers are kept until they are gone

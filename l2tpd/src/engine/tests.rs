@@ -467,3 +467,57 @@ fn a_tunnel_group_deleted_and_added_again_binds_at_once() {
             .unwrap_or_else(|e| panic!("round {round}: the group added again: {e}"));
     }
 }
+
+/// A tunnel group deleted says goodbye from its own address: its StopCCN is acknowledged
+/// to a socket still open (no retransmission), the address stays ours while the tunnel
+/// holds its post-StopCCN state, and is the host's again once the tunnel is gone.
+#[test]
+fn a_deleted_tunnel_group_closes_its_tunnels_before_its_address() {
+    let mut lns_engine = Engine::start().expect("lns");
+    // A post-StopCCN hold of 1 + 2 s instead of a minute.
+    let short_hold = "set services l2tp tunnel retransmission-count-established 1\n\
+                      set services l2tp tunnel minimum-retransmission-interval 1\n";
+    let group = config(&format!(
+        "set system host-name lns-a\n\
+         set services l2tp tunnel-group g local-gateway address 127.0.0.53\n\
+         set services l2tp tunnel-group g l2tp-access-profile ap\n\
+         set access profile ap client lac-a l2tp shared-secret s3cret\n{short_hold}"
+    ));
+    lns_engine.apply(&group).expect("lns binds");
+    let mut lac_engine = Engine::start().expect("lac");
+    lac_engine
+        .apply(&lac("127.0.0.54", "127.0.0.53"))
+        .expect("lac binds");
+    let report = lac_engine.test_tunnel(&test("tp")).expect("test ran");
+    assert_eq!(report.state, TunnelTestState::Established, "{report:?}");
+    assert_eq!(tunnels_of(&mut lns_engine).len(), 1);
+
+    lns_engine
+        .apply(&config(&format!(
+            "set system host-name lns-a\n{short_hold}"
+        )))
+        .expect("the group deleted");
+    assert!(
+        std::net::UdpSocket::bind("127.0.0.53:1701").is_err(),
+        "the address is given back while its tunnel still says goodbye"
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut retransmissions = 0;
+    loop {
+        let tunnels = tunnels_of(&mut lns_engine);
+        let Some(tunnel) = tunnels.first() else {
+            break;
+        };
+        assert_eq!(tunnel.state, "closing");
+        retransmissions = retransmissions.max(tunnel.statistics.retransmissions);
+        assert!(Instant::now() < deadline, "the closing tunnel never went");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(retransmissions, 0, "the StopCCN was acknowledged at once");
+    let mut free = false;
+    while Instant::now() < deadline && !free {
+        free = std::net::UdpSocket::bind("127.0.0.53:1701").is_ok();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(free, "127.0.0.53:1701 still held after its tunnel went");
+}

@@ -141,6 +141,16 @@ impl Registry {
             .filter_map(|e| Some((e.local?, e.peer)))
     }
 
+    /// Our addresses of every tunnel not yet gone, the closing ones included: each still
+    /// sends (StopCCN retransmissions) and acknowledges from its address until its
+    /// post-StopCCN hold ends, so the engine keeps listening there (`release_listeners`).
+    pub fn tunnel_locals(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
+        self.tunnels
+            .values()
+            .filter(|e| e.tunnel.state() != TunnelState::Gone)
+            .filter_map(|e| e.local)
+    }
+
     /// Data the I/O shell dropped, its queue to the engine full (`engine::queues`).
     pub fn add_data_queue_drops(&mut self, l2tp: u64, pppoe: u64) {
         let d = &mut self.drops;

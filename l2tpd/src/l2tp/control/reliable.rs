@@ -91,6 +91,9 @@ struct InFlight {
     resend: bool,
     /// [`Phase::Quiet`]: its timer only gives up; a repeat from the peer resends it.
     quiet: bool,
+    /// Sent again on the peer's word ([`ReliableChannel::fast_retransmit`]) since its timer
+    /// last ran out: once per wait.
+    fast_resent: bool,
 }
 
 impl InFlight {
@@ -268,9 +271,12 @@ impl ReliableChannel {
 
     /// Takes one received message through acknowledgement and sequencing.
     pub fn receive(&mut self, msg: ControlMessage) -> Receipt {
-        self.acknowledge(msg.header.nr);
+        let advanced = self.acknowledge(msg.header.nr);
         if msg.is_zlb() {
             self.stats.zlb_received += 1;
+            if !advanced {
+                self.fast_retransmit(msg.header.nr);
+            }
             return Receipt::Zlb;
         }
         // Every sequenced message is acknowledged, duplicates included (RFC 2661 §5.8): a
@@ -326,18 +332,44 @@ impl ReliableChannel {
     /// Nr acknowledges every message before it. An Nr older than our oldest unacknowledged
     /// message is stale (a reordered or duplicated datagram); one beyond what we sent is bogus.
     /// Both are ignored.
-    fn acknowledge(&mut self, nr: u16) {
+    /// Returns whether anything was acknowledged.
+    fn acknowledge(&mut self, nr: u16) -> bool {
         let Some(oldest) = self.in_flight.front() else {
-            return;
+            return false;
         };
         let acked = usize::from(seq::distance(oldest.ns, nr));
         if acked == 0 || acked > self.in_flight.len() {
-            return;
+            return false;
         }
         for _ in 0..acked {
             self.in_flight.pop_front();
             self.open_window();
         }
+        true
+    }
+
+    /// A ZLB that acknowledges nothing new while later messages are in flight: the peer
+    /// acknowledges each arrival, so one of those later messages reached it and the oldest
+    /// did not (lost, or late). The oldest goes again at once, once per wait, outside its
+    /// schedule (its timer and its retransmission count are unchanged): otherwise a few
+    /// losses of one message in a row hold every later message of the tunnel behind it
+    /// for the doubling waits, tens of seconds on a lossy path (seen in
+    /// `engine::lossy_sim_tests` and in CI's `l2tp_lossy`). TCP's fast retransmit, on the
+    /// first duplicate acknowledgement: a control channel has too few messages in flight
+    /// to wait for three.
+    fn fast_retransmit(&mut self, nr: u16) {
+        if self.in_flight.len() < 2 {
+            return;
+        }
+        let Some(oldest) = self.in_flight.front_mut() else {
+            return;
+        };
+        if oldest.ns != nr || oldest.quiet || oldest.fast_resent {
+            return;
+        }
+        oldest.fast_resent = true;
+        oldest.resend = true;
+        self.stats.fast_retransmissions += 1;
     }
 
     /// Appendix A: below the threshold each acknowledgement widens the window by one (slow
@@ -391,6 +423,7 @@ impl ReliableChannel {
                 return Err(Exhausted);
             }
             m.retransmissions += 1;
+            m.fast_resent = false;
             m.wait = m.settings.next_wait(m.wait);
             m.deadline = m.next_deadline(now);
             m.resend = true;
@@ -445,6 +478,7 @@ impl ReliableChannel {
                     give_up_at: self.settings.give_up_after.map(|after| now + after),
                     resend: false,
                     quiet,
+                    fast_resent: false,
                 };
                 if quiet {
                     message.wait = self.quiet_wait();
@@ -549,6 +583,64 @@ mod tests {
         assert_eq!(&cwnd_seen[..8], &[1, 2, 3, 4, 5, 6, 7, 8]);
         // Then congestion avoidance, capped by the peer's window: it stays at 8.
         assert!(cwnd_seen[8..].iter().all(|c| *c == 8));
+    }
+
+    /// Ns of a datagram we sent.
+    fn ns_of(bytes: &[u8]) -> u16 {
+        parse(bytes).header.ns
+    }
+
+    #[test]
+    fn a_duplicate_acknowledgement_sends_the_oldest_again_at_once_once_per_wait() {
+        let start = Instant::now();
+        let mut tx = channel(4);
+        tx.set_peer_rx_window(8);
+        for n in 0..10 {
+            tx.queue(&message(n), 1, 0, Phase::Established, None)
+                .expect("encodes");
+        }
+        // Alone in flight, a ZLB that acknowledges nothing is no sign of a loss.
+        assert_eq!(tx.poll_transmit(start).map(|b| ns_of(&b)), Some(0));
+        assert_eq!(tx.receive(ack(0)), Receipt::Zlb);
+        assert_eq!(tx.poll_transmit(start), None);
+        // Window 2, then 3: Ns 2, 3 and 4 in flight.
+        tx.receive(ack(1));
+        while tx.poll_transmit(start).is_some() {}
+        tx.receive(ack(2));
+        while tx.poll_transmit(start).is_some() {}
+        assert_eq!(tx.window().in_flight, 3);
+        let timer = tx.poll_timeout();
+
+        // The peer acknowledges Ns 3's arrival with Nr 2: Ns 2 goes again now, and its
+        // schedule stays as it was.
+        tx.receive(ack(2));
+        assert_eq!(tx.poll_transmit(start).map(|b| ns_of(&b)), Some(2));
+        assert_eq!(tx.poll_transmit(start), None);
+        assert_eq!(tx.poll_timeout(), timer);
+        // Ns 4's arrival says the same: not again before its timer runs out.
+        tx.receive(ack(2));
+        assert_eq!(tx.poll_transmit(start), None);
+        assert_eq!(
+            (tx.stats.retransmissions, tx.stats.fast_retransmissions),
+            (1, 1)
+        );
+
+        // The timer runs out (every message in flight goes again), and the next duplicate
+        // acknowledgement may send Ns 2 once more.
+        let due = timer.expect("in flight");
+        tx.handle_timeout(due).expect("retransmissions left");
+        let resent: Vec<u16> = std::iter::from_fn(|| tx.poll_transmit(due))
+            .map(|b| ns_of(&b))
+            .collect();
+        assert_eq!(resent, [2, 3, 4]);
+        tx.receive(ack(2));
+        assert_eq!(tx.poll_transmit(due).map(|b| ns_of(&b)), Some(2));
+        assert_eq!(tx.stats.fast_retransmissions, 2);
+        // An acknowledgement that moves on is no duplicate (and the window, back in slow
+        // start after the timeout, has no room for Ns 5 yet).
+        tx.receive(ack(3));
+        assert_eq!(tx.poll_transmit(due), None);
+        assert_eq!(tx.stats.fast_retransmissions, 2);
     }
 
     #[test]

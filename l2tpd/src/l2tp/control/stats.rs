@@ -10,8 +10,12 @@ pub struct ControlStats {
     /// Datagrams handed to this tunnel, well-formed or not.
     pub rx_packets: u64,
     pub rx_bytes: u64,
-    /// Messages sent again after their retransmission timer ran out.
+    /// Messages sent again: after their retransmission timer ran out, or at once on the
+    /// peer's duplicate acknowledgement (also counted in `fast_retransmissions`).
     pub retransmissions: u64,
+    /// Of those, sent again on a duplicate acknowledgement (a later message arrived and
+    /// this one did not).
+    pub fast_retransmissions: u64,
     /// Messages received again (Ns already delivered); each is re-acknowledged.
     pub duplicates: u64,
     /// Messages received ahead of a gap, held until the gap fills.
