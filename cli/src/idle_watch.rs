@@ -6,6 +6,13 @@
 //! prints `Idle timeout exceeded: closing session`, gives the terminal back its settings and
 //! ends the process (closing the connection ends the daemon's session; a private candidate
 //! is discarded with it).
+//!
+//! Junos spares only a session running telnet, `monitor interface` or `monitor traffic`
+//! ("Configuring the Timeout Value for Idle Login Sessions"). `monitor start FILE` returns to
+//! the prompt and prints the file's lines above it: that session is idle at its prompt and is
+//! closed like any other, here as on Junos. This shell has no `monitor interface|traffic` yet;
+//! one added would run away from the prompt (the clock here stops) and must keep the
+//! daemon's session clock going too (l2tpd/src/mgmt/idle.rs counts requests only).
 
 use nix::sys::termios::{tcsetattr, SetArg, Termios};
 use rustyline::ExternalPrinter;

@@ -501,9 +501,11 @@ pub enum TunnelTestState {
     Failed,
 }
 
-/// One line of a `load set` text that could not be applied, with what Junos reports for it:
-/// `terminal:3:(5) syntax error: foo`, the `[edit …]` level reached before the bad word, the
-/// statement from that word on, and why.
+/// One statement of a loaded text that could not be taken, with what Junos reports for it:
+/// `terminal:3:(5) syntax error: foo`, the `[edit …]` level, the statement, and why. For a
+/// `load set` line the level is the one reached before the bad word and the statement is the
+/// line from that word on; for brace text, the block the statement stands in and the whole
+/// statement as written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetLineError {
     /// 1-based line of the text, and column (in characters) of the bad word.
@@ -531,18 +533,11 @@ pub enum MgmtError {
         errors: Vec<CheckError>,
         summary: String,
     },
-    /// A file or terminal load failed to parse: `line`/`column` are 1-based.
-    Load {
-        line: usize,
-        column: usize,
-        message: String,
-        /// The further statements the load could not take, in text order (one pass lists
-        /// them all).
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        more: Vec<crate::parse::LoadError>,
-    },
-    /// `load set`: every line that could not be applied, in one pass; nothing was loaded.
-    LoadSet { errors: Vec<SetLineError> },
+    /// A load (`load merge|override|replace|update|set`, a file or the terminal) could not
+    /// take these statements, every one found in one pass, in text order; nothing was
+    /// loaded. The shell prints each as Junos does (`terminal:4:(44) syntax error: adress`,
+    /// the `[edit …]` level, the statement, why).
+    Load { errors: Vec<SetLineError> },
     /// Not allowed for this user's login class, or not in this mode.
     Denied { message: String },
     /// The configuration is locked by another user; `message` is the Junos text after

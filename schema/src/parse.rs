@@ -14,17 +14,37 @@ use crate::def::Stmt;
 use crate::table;
 use crate::tree::{Node, NodeId, Path};
 
-/// Where and why a configuration text failed to load (1-based line and column).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// Where and why a configuration text failed to load (1-based line and column), with what
+/// Junos prints around it: the `[edit …]` level, the statement as written and the word.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LoadError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// Where in the configuration, boxed: an error is passed back through many results.
+    #[serde(default)]
+    pub context: Box<Context>,
     /// The further statements of the same text that could not be taken, in text order: a
     /// brace-text load reports them all in one pass, so an operator fixes a pasted
     /// configuration in one round. Always empty in these further errors themselves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub more: Vec<LoadError>,
+}
+
+/// What Junos prints around a load error besides its line, column and message.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Context {
+    /// The level of the block the statement stands in, as its banner writes it without the
+    /// brackets (`interfaces ge-0/0/1 unit 0 family inet`); empty for `[edit]`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub edit_path: String,
+    /// The statement as written, on one line (`adress 127.0.0.1/24;`); empty where there is
+    /// none (a `}` missing at the end of the text).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub statement: String,
+    /// The word at the error's line and column; empty where a word or a `;` is missing.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub word: String,
 }
 
 impl LoadError {
@@ -39,6 +59,10 @@ impl LoadError {
             line,
             column,
             message: message.into(),
+            context: Box::new(Context {
+                word: word_at(&text[at..]),
+                ..Context::default()
+            }),
             more: Vec::new(),
         }
     }
@@ -46,6 +70,70 @@ impl LoadError {
     /// All the errors, this one first.
     pub fn all(&self) -> impl Iterator<Item = &LoadError> {
         std::iter::once(self).chain(self.more.iter())
+    }
+
+    /// Each error on its own, in text order, as the shell prints them.
+    pub fn into_lines(mut self) -> Vec<crate::mgmt::SetLineError> {
+        let more = std::mem::take(&mut self.more);
+        std::iter::once(self)
+            .chain(more)
+            .map(|e| {
+                let Context {
+                    edit_path,
+                    statement,
+                    word,
+                } = *e.context;
+                crate::mgmt::SetLineError {
+                    line: e.line,
+                    column: e.column,
+                    edit_path,
+                    statement,
+                    word,
+                    message: e.message,
+                }
+            })
+            .collect()
+    }
+
+    /// Errors listed one by one, as one error: the first, the others in its `more`.
+    pub fn from_lines(lines: Vec<crate::mgmt::SetLineError>) -> LoadError {
+        let mut errors = lines.into_iter().map(|e| LoadError {
+            line: e.line,
+            column: e.column,
+            message: e.message,
+            context: Box::new(Context {
+                edit_path: e.edit_path,
+                statement: e.statement,
+                word: e.word,
+            }),
+            more: Vec::new(),
+        });
+        let first = errors.next().unwrap_or_else(|| LoadError {
+            line: 1,
+            column: 1,
+            message: "syntax error.".into(),
+            ..LoadError::default()
+        });
+        LoadError {
+            more: errors.collect(),
+            ..first
+        }
+    }
+}
+
+/// The word that starts `rest` as Junos names it in `syntax error: WORD`: a bare word, a
+/// quoted string's text, or one of `; { } [ ]`; nothing at a space or the end.
+fn word_at(rest: &str) -> String {
+    let mut chars = rest.chars();
+    match chars.next() {
+        None => String::new(),
+        Some(c) if c.is_whitespace() => String::new(),
+        Some(c @ (';' | '{' | '}' | '[' | ']')) => c.to_string(),
+        Some('"') => chars.take_while(|c| *c != '"' && *c != '\n').collect(),
+        Some(_) => rest
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ';' | '{' | '}' | '[' | ']' | '"'))
+            .collect(),
     }
 }
 
@@ -111,3 +199,6 @@ mod junos_text_tests;
 #[cfg(test)]
 #[path = "parse/keyless_tests.rs"]
 mod keyless_tests;
+#[cfg(test)]
+#[path = "parse/recovery_tests.rs"]
+mod recovery_tests;

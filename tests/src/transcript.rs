@@ -329,11 +329,12 @@ fn replay_with(daemons: &mut Daemons, expected: &str) -> (String, i32) {
             continue;
         }
         let words: Vec<&str> = typed.split_whitespace().collect();
+        // `load MODE terminal`, or `load MODE terminal relative`.
         let is_terminal_load = words
             .first()
             .is_some_and(|w| w.len() >= 2 && "load".starts_with(w))
             && words
-                .last()
+                .get(2)
                 .is_some_and(|w| w.len() >= 3 && "terminal".starts_with(w));
         if is_terminal_load {
             in_terminal_load = true;

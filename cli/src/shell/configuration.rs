@@ -560,9 +560,7 @@ impl<T: Transport> Shell<T> {
         match self.call(request)? {
             Ok(Reply::Done { messages }) => self.print_messages(&messages),
             Ok(other) => self.unexpected(&other),
-            Err(e @ (MgmtError::Load { .. } | MgmtError::LoadSet { .. })) => {
-                self.report_plain(e, file.as_deref())
-            }
+            Err(e @ MgmtError::Load { .. }) => self.report_plain(e, file.as_deref()),
             Err(e) => self.report_plain(e, None),
         }
         Ok(Flow::Continue)

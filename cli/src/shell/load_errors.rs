@@ -1,4 +1,5 @@
-//! `load set` errors as Junos prints them: for each line that failed,
+//! Load errors as Junos prints them, for `load set` lines and brace text alike: for each
+//! statement that could not be taken,
 //!
 //! ```text
 //! terminal:4:(44) syntax error: adress
@@ -8,18 +9,23 @@
 //! ```
 //!
 //! then one summary line. The number in parentheses counts the characters before the bad
-//! word, as Junos' `<column>` does ("characters after the first character in the line"). Unlike Junos (which keeps the lines that applied and says
-//! `load complete (N errors)`), nothing is loaded: issue 16 wants no half-applied load.
+//! word, as Junos' `<column>` does ("characters after the first character in the line").
+//! Unlike Junos (which keeps the statements that applied and says `load complete (N
+//! errors)`), nothing is loaded: issue 16 wants no half-applied load.
 
 use schema::mgmt::SetLineError;
 
 /// `source` is `terminal` or the file's name.
-pub(super) fn set_line_errors(source: &str, errors: &[SetLineError]) -> String {
+pub(super) fn load_errors(source: &str, errors: &[SetLineError]) -> String {
     let mut out = String::new();
     for e in errors {
         let reason = e.message.trim_end_matches('.');
         let headline = if e.word.is_empty() {
             reason.lines().next().unwrap_or_default().to_string()
+        } else if reason.starts_with("syntax error: ") {
+            // The reason says more than Junos' headline does (`syntax error: 'adress' is not
+            // a statement under …`): the headline names the word only, as Junos'.
+            format!("syntax error: {}", e.word)
         } else if reason.starts_with("syntax error") {
             // `syntax error: foo`, `syntax error, expecting <command>: show`
             format!("{reason}: {}", e.word)
@@ -68,7 +74,7 @@ mod tests {
 
     #[test]
     fn each_line_then_a_summary() {
-        let text = set_line_errors(
+        let text = load_errors(
             "terminal",
             &[
                 error("foo", "foo bar", "syntax error."),
@@ -94,7 +100,7 @@ mod tests {
 
     #[test]
     fn a_missing_word_is_named_by_the_message() {
-        let text = set_line_errors("/tmp/x.set", &[error("", "host-name", "missing argument.")]);
+        let text = load_errors("/tmp/x.set", &[error("", "host-name", "missing argument.")]);
         assert!(text.starts_with("/tmp/x.set:3:(4) missing argument\n"));
         assert!(text.ends_with("error: load failed (1 error): nothing loaded\n"));
     }

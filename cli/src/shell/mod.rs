@@ -477,26 +477,8 @@ impl<T: Transport> Shell<T> {
         self.failed = true;
         let text = match error {
             MgmtError::Check { errors, summary } => render::check_errors(&errors, &summary),
-            MgmtError::Load {
-                line,
-                column,
-                message,
-                more,
-            } => {
-                // One line per statement the load could not take, all of them.
-                let first = std::iter::once((line, column, message));
-                let rest = more.into_iter().map(|e| (e.line, e.column, e.message));
-                let mut text = String::new();
-                for (line, column, message) in first.chain(rest) {
-                    text.push_str(&match file {
-                        Some(f) => format!("error: {f}: line {line} column {column}: {message}\n"),
-                        None => format!("error: line {line} column {column}: {message}\n"),
-                    });
-                }
-                text
-            }
-            MgmtError::LoadSet { errors } => {
-                load_errors::set_line_errors(file.unwrap_or("terminal"), &errors)
+            MgmtError::Load { errors } => {
+                load_errors::load_errors(file.unwrap_or("terminal"), &errors)
             }
             MgmtError::Syntax { message, .. } => format!("{message}\n"),
             MgmtError::Locked { message } => format!("error: {message}\n"),
@@ -532,14 +514,8 @@ fn error_message(e: &MgmtError) -> String {
         | MgmtError::Locked { message }
         | MgmtError::Failed { message } => message.clone(),
         MgmtError::Syntax { message, .. } => message.clone(),
-        MgmtError::Load {
-            line,
-            column,
-            message,
-            ..
-        } => format!("line {line} column {column}: {message}"),
         MgmtError::Check { summary, .. } => summary.clone(),
-        MgmtError::LoadSet { errors } => format!("load failed ({} errors)", errors.len()),
+        MgmtError::Load { errors } => format!("load failed ({} errors)", errors.len()),
     }
 }
 

@@ -554,6 +554,24 @@ fn control_c_during_load_terminal_sends_nothing() {
     );
 }
 
+fn load_error(
+    line: usize,
+    column: usize,
+    edit_path: &str,
+    statement: &str,
+    word: &str,
+    message: &str,
+) -> schema::mgmt::SetLineError {
+    schema::mgmt::SetLineError {
+        line,
+        column,
+        edit_path: edit_path.into(),
+        statement: statement.into(),
+        word: word.into(),
+        message: message.into(),
+    }
+}
+
 #[test]
 fn load_file_errors_name_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -564,16 +582,23 @@ fn load_file_errors_name_the_file() {
         vec![
             configured(),
             err(MgmtError::Load {
-                line: 2,
-                column: 1,
-                message: "missing '}'".into(),
-                more: Vec::new(),
+                errors: vec![load_error(
+                    2,
+                    1,
+                    "system",
+                    "",
+                    "",
+                    "syntax error, expecting '}'",
+                )],
             }),
         ],
         &format!("configure\nload override {file} relative\nload set /nonexistent/x\n"),
     );
     assert!(
-        out.contains(&format!("error: {file}: line 2 column 1: missing '}}'\n")),
+        out.contains(&format!(
+            "{file}:2:(0) syntax error, expecting '}}'\n  [edit system]\n      syntax error, expecting '}}'\n\
+             error: load failed (1 error): nothing loaded\n"
+        )),
         "{out}"
     );
     assert!(
@@ -592,13 +617,7 @@ fn load_file_errors_name_the_file() {
 }
 
 #[test]
-fn load_lists_every_error_of_the_text() {
-    let more = |line, column, message: &str| schema::parse::LoadError {
-        line,
-        column,
-        message: message.into(),
-        more: Vec::new(),
-    };
+fn a_brace_load_lists_every_error_as_load_set_does() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("r1.conf");
     std::fs::write(&file, "chassis;\n").expect("write");
@@ -607,25 +626,43 @@ fn load_lists_every_error_of_the_text() {
         vec![
             configured(),
             err(MgmtError::Load {
-                line: 1,
-                column: 1,
-                message: "'chassis' under [edit] is not supported by this router".into(),
-                more: vec![
-                    more(
+                errors: vec![
+                    load_error(
+                        1,
+                        1,
+                        "",
+                        "chassis;",
+                        "chassis",
+                        "'chassis' under [edit] is not supported by this router",
+                    ),
+                    load_error(
                         4,
                         5,
+                        "system",
+                        "bogus;",
+                        "bogus",
                         "syntax error: 'bogus' is not a statement under [edit system]",
                     ),
-                    more(9, 1, "syntax error, expecting '}'"),
+                    load_error(
+                        6,
+                        17,
+                        "system",
+                        "host-name \"r1;",
+                        "r1;",
+                        "syntax error: unterminated quoted string",
+                    ),
+                    load_error(9, 1, "system", "", "", "syntax error, expecting '}'"),
                 ],
             }),
         ],
         &format!("configure\nload merge {file}\n"),
     );
     let expected = format!(
-        "error: {file}: line 1 column 1: 'chassis' under [edit] is not supported by this router\n\
-         error: {file}: line 4 column 5: syntax error: 'bogus' is not a statement under [edit system]\n\
-         error: {file}: line 9 column 1: syntax error, expecting '}}'\n"
+        "{file}:1:(0) error: chassis\n  [edit]\n    'chassis;'\n      'chassis' under [edit] is not supported by this router\n\
+         {file}:4:(4) syntax error: bogus\n  [edit system]\n    'bogus;'\n      syntax error: 'bogus' is not a statement under [edit system]\n\
+         {file}:6:(16) syntax error: r1;\n  [edit system]\n    'host-name \"r1;'\n      syntax error: unterminated quoted string\n\
+         {file}:9:(0) syntax error, expecting '}}'\n  [edit system]\n      syntax error, expecting '}}'\n\
+         error: load failed (4 errors): nothing loaded\n"
     );
     assert!(out.contains(&expected), "{out}");
     assert!(failed);

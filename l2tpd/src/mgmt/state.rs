@@ -481,20 +481,18 @@ impl Mgmt {
                     None => None,
                 };
                 let outcome = self.modify(id, |t| {
-                    // `load set` names every failing line; nothing loads unless all apply.
-                    if mode == schema::mgmt::LoadMode::Set {
-                        *t = edit::load_set(t, &text, relative.as_ref())
-                            .map_err(|errors| MgmtError::LoadSet { errors })?;
-                        return Ok(vec!["load complete".into()]);
-                    }
-                    *t = edit::load(t, mode, &text, relative.as_ref()).map_err(|e| {
-                        MgmtError::Load {
-                            line: e.line,
-                            column: e.column,
-                            message: e.message,
-                            more: e.more,
-                        }
-                    })?;
+                    // Every statement that cannot be taken is named; nothing loads unless
+                    // all can be.
+                    *t = if mode == schema::mgmt::LoadMode::Set {
+                        edit::load_set(t, &text, relative.as_ref())
+                            .map_err(|errors| MgmtError::Load { errors })?
+                    } else {
+                        edit::load(t, mode, &text, relative.as_ref()).map_err(|e| {
+                            MgmtError::Load {
+                                errors: e.into_lines(),
+                            }
+                        })?
+                    };
                     Ok(vec!["load complete".into()])
                 });
                 self.settle_shared(id, outcome)

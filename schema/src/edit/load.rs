@@ -23,9 +23,13 @@ pub(super) fn load(
         let grouped = stmt_for_path_in(root, level_path).is_some_and(|s| s.grouped);
         if grouped && last.key.is_none() {
             let wrapped = format!("{} {{\n{text}\n}}\n", last.keyword);
-            return load(root, base, mode, &wrapped, parent).map_err(|e| LoadError {
-                line: e.line.saturating_sub(1).max(1),
-                ..e
+            // Every error's line, the first's and the others', counts the operator's lines.
+            return load(root, base, mode, &wrapped, parent).map_err(|e| {
+                let mut lines = e.into_lines();
+                for e in &mut lines {
+                    e.line = e.line.saturating_sub(1).max(1);
+                }
+                LoadError::from_lines(lines)
             });
         }
     }
@@ -42,7 +46,7 @@ pub(super) fn load(
                 "invalid level for relative load: {}",
                 path_words(level_path)
             ),
-            more: Vec::new(),
+            ..LoadError::default()
         });
     };
     let parsed = parse_at(level, level_path, text)?;

@@ -58,24 +58,7 @@ pub(crate) fn apply_as_load(
     text: &str,
     level_path: &[NodeId],
 ) -> Result<Node, LoadError> {
-    apply(root, base, text, level_path).map_err(|errors| {
-        let mut errors = errors.into_iter().map(|e| LoadError {
-            line: e.line,
-            column: e.column,
-            message: e.message,
-            more: Vec::new(),
-        });
-        let first = errors.next().unwrap_or(LoadError {
-            line: 1,
-            column: 1,
-            message: "syntax error.".into(),
-            more: Vec::new(),
-        });
-        LoadError {
-            more: errors.collect(),
-            ..first
-        }
-    })
+    apply(root, base, text, level_path).map_err(LoadError::from_lines)
 }
 
 /// Whether lines may be written at `level_path` (`load set … relative`): the top, or a level

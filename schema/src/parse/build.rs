@@ -10,7 +10,7 @@ use super::syntax::{End, Item, Marker, Statement};
 use super::{LoadError, Parsed};
 use crate::def::{Kind, Stmt};
 use crate::edit::order;
-use crate::tree::{Node, NodeId, Path};
+use crate::tree::{path_words, Node, NodeId, Path};
 
 /// One open block.
 struct Frame {
@@ -74,6 +74,11 @@ pub(super) fn build(
             match item {
                 Item::Statement(s) if matches!(s.end, End::Open) => b.skip += 1,
                 Item::Close(_) => b.skip -= 1,
+                // Text that cannot be read is wrong at any level: still listed.
+                Item::Broken { at, message, span } => {
+                    let e = LoadError::at(text, at, message);
+                    b.record(e, written(text, span));
+                }
                 _ => {}
             }
             continue;
@@ -87,7 +92,11 @@ pub(super) fn build(
             }
             Item::Statement(s) => {
                 let opens = matches!(s.end, End::Open);
-                if let Err(e) = b.statement(s) {
+                let level = path_words(&b.edit_path());
+                let statement = written(text, s.span);
+                if let Err(mut e) = b.statement(s) {
+                    e.context.edit_path = level;
+                    e.context.statement = statement;
                     b.errors.push(e);
                     b.annotation = None;
                     if opens {
@@ -97,18 +106,20 @@ pub(super) fn build(
             }
             Item::Close(at) => {
                 if let Err(e) = b.close(at) {
-                    b.errors.push(e);
+                    b.record(e, "}".into());
                 }
             }
-            Item::Broken { at, message } => {
+            Item::Broken { at, message, span } => {
                 b.annotation = None;
-                b.errors.push(LoadError::at(text, at, message));
+                let e = LoadError::at(text, at, message);
+                b.record(e, written(text, span));
             }
         }
     }
     if b.stack.len() > 1 || b.skip > 0 {
+        // At the level of the innermost block left open: the one whose `}` is missing.
         let e = LoadError::at(text, text.len(), "syntax error, expecting '}'");
-        b.errors.push(e);
+        b.record(e, String::new());
     }
     let mut errors = std::mem::take(&mut b.errors).into_iter();
     if let Some(mut first) = errors.next() {
@@ -125,7 +136,22 @@ pub(super) fn build(
     })
 }
 
+/// A statement as Junos quotes it in a load error: as written, on one line, without the `{`
+/// of a block (`family inet`, `adress 127.0.0.1/24;`).
+fn written(text: &str, span: (usize, usize)) -> String {
+    let s = text.get(span.0..span.1).unwrap_or_default().trim_end();
+    let s = s.strip_suffix('{').unwrap_or(s);
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl Builder<'_> {
+    /// Records an error at the level of the innermost open block, with the statement shown.
+    fn record(&mut self, mut e: LoadError, statement: String) {
+        e.context.edit_path = path_words(&self.edit_path());
+        e.context.statement = statement;
+        self.errors.push(e);
+    }
+
     fn err(&self, at: usize, message: impl Into<String>) -> LoadError {
         LoadError::at(self.text, at, message)
     }
@@ -376,7 +402,7 @@ impl Builder<'_> {
                     at,
                     format!("syntax error: '{name}' needs at least one value"),
                 );
-                self.errors.push(error);
+                self.record(error, "}".into());
             }
             self.stack.pop();
         } else {

@@ -41,6 +41,8 @@ pub(crate) struct Statement {
     pub markers: Vec<(Marker, usize)>,
     pub words: Vec<Token>,
     pub end: End,
+    /// Where it stands in the text (byte offsets), its tags to its `;`, `{` or `]`.
+    pub span: (usize, usize),
 }
 
 #[derive(Debug)]
@@ -49,19 +51,27 @@ pub(crate) enum Item {
     Statement(Statement),
     /// `}` at this byte offset.
     Close(usize),
-    /// A statement that cannot be read: where to report it, and why.
+    /// Text that cannot be read: where to report it, why, and the text (byte offsets) it
+    /// takes; the reading goes on after it.
     Broken {
         at: usize,
         message: String,
+        span: (usize, usize),
     },
 }
 
-/// Reads `text` into items, or a syntax error with the tokens pest expected.
+/// Reads `text` into items. Text the grammar cannot read is an [`Item::Broken`] of its own
+/// (a line at most, or an annotation never closed), so every slip is listed in one pass.
 pub(crate) fn items(text: &str) -> Result<Vec<Item>, LoadError> {
-    let mut pairs = ConfigGrammar::parse(Rule::config, text).map_err(|e| syntax_error(text, &e))?;
+    let mut pairs = ConfigGrammar::parse(Rule::config, text).map_err(|e| {
+        let (at, message) = syntax_error(text, &e);
+        LoadError::at(text, at, message)
+    })?;
     let config = pairs.next().map(Pair::into_inner).into_iter().flatten();
     let mut items = Vec::new();
     for pair in config {
+        let span = (pair.as_span().start(), pair.as_span().end());
+        let broken = |at: usize, message: String| Item::Broken { at, message, span };
         match pair.as_rule() {
             Rule::annotation => {
                 let at = pair.as_span().start();
@@ -69,8 +79,10 @@ pub(crate) fn items(text: &str) -> Result<Vec<Item>, LoadError> {
                 // `/* text */`: the spaces inside the delimiters are layout, not text.
                 let inner = inner.strip_prefix(' ').unwrap_or(inner);
                 let inner = inner.strip_suffix(' ').unwrap_or(inner);
-                crate::limits::check_annotation(inner).map_err(|m| LoadError::at(text, at, m))?;
-                items.push(Item::Annotation(inner.to_string()));
+                match crate::limits::check_annotation(inner) {
+                    Ok(()) => items.push(Item::Annotation(inner.to_string())),
+                    Err(m) => items.push(broken(at, m)),
+                }
             }
             Rule::close_brace => items.push(Item::Close(pair.as_span().start())),
             Rule::statement => items.push(Item::Statement(statement(pair))),
@@ -88,7 +100,28 @@ pub(crate) fn items(text: &str) -> Result<Vec<Item>, LoadError> {
                     "syntax error, expecting ';' after '{}'",
                     crate::limits::quoted(&after)
                 );
-                items.push(Item::Broken { at, message });
+                items.push(Item::Broken {
+                    at,
+                    message,
+                    span: (span.0, at),
+                });
+            }
+            Rule::stray_semicolon => {
+                items.push(broken(span.0, "syntax error: unexpected ';'".into()))
+            }
+            Rule::open_annotation => {
+                let message = "syntax error: unterminated annotation".to_string();
+                // The statement shown is the annotation's first line.
+                let first_line = pair.as_str().find('\n').map_or(span.1, |n| span.0 + n);
+                items.push(Item::Broken {
+                    at: span.0,
+                    message,
+                    span: (span.0, first_line),
+                });
+            }
+            Rule::broken => {
+                let (at, message) = broken_line(pair.as_str());
+                items.push(broken(span.0 + at, message));
             }
             _ => {}
         }
@@ -96,7 +129,25 @@ pub(crate) fn items(text: &str) -> Result<Vec<Item>, LoadError> {
     Ok(items)
 }
 
+/// Why a line no rule reads is wrong, and where in it (a byte offset): read on its own as a
+/// statement, the grammar says where it stops and what it expected there.
+fn broken_line(line: &str) -> (usize, String) {
+    let (at, message) = match ConfigGrammar::parse(Rule::statement, line) {
+        Err(e) => syntax_error(line, &e),
+        // It reads alone but not where it stands (what follows it is wrong).
+        Ok(_) => (0, "syntax error".to_string()),
+    };
+    // A line that starts with what cannot start a statement (`]`, `{`, a stray quote).
+    match line.get(at..).and_then(|rest| rest.chars().next()) {
+        Some(c @ ('[' | ']' | '{' | '\'' | '\\')) if at == 0 => {
+            (at, format!("syntax error: unexpected '{c}'"))
+        }
+        _ => (at, message),
+    }
+}
+
 fn statement(pair: Pair<'_, Rule>) -> Statement {
+    let span = (pair.as_span().start(), pair.as_span().end());
     let mut markers = Vec::new();
     let mut words = Vec::new();
     let mut end = End::Semicolon;
@@ -129,6 +180,7 @@ fn statement(pair: Pair<'_, Rule>) -> Statement {
         markers,
         words,
         end,
+        span,
     }
 }
 
@@ -165,7 +217,8 @@ fn unescape(s: &str) -> String {
     out
 }
 
-fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> LoadError {
+/// Where (a byte offset) and why pest stopped.
+fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> (usize, String) {
     let at = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
@@ -174,10 +227,10 @@ fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> LoadError {
     // the operator needs to know instead.
     let rest = text.get(at..).unwrap_or_default();
     if rest.starts_with('"') {
-        return LoadError::at(text, at, "syntax error: unterminated quoted string");
+        return (at, "syntax error: unterminated quoted string".into());
     }
     if rest.starts_with("/*") {
-        return LoadError::at(text, at, "syntax error: unterminated annotation");
+        return (at, "syntax error: unterminated annotation".into());
     }
     let message = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
@@ -198,7 +251,7 @@ fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> LoadError {
         }
         ErrorVariant::CustomError { message } => format!("syntax error: {message}"),
     };
-    LoadError::at(text, at, message)
+    (at, message)
 }
 
 /// The names the operator sees in "expecting ..." lists.
@@ -212,9 +265,14 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::annotation | Rule::annotation_text => "'*/'",
         Rule::quoted | Rule::quoted_text => "'\"'",
         Rule::EOI => "end of input",
-        Rule::marker | Rule::inactive | Rule::protect | Rule::replace | Rule::unended => {
-            "a statement"
-        }
+        Rule::marker
+        | Rule::inactive
+        | Rule::protect
+        | Rule::replace
+        | Rule::unended
+        | Rule::stray_semicolon
+        | Rule::open_annotation
+        | Rule::broken => "a statement",
         _ => "a word",
     }
 }
