@@ -14,7 +14,9 @@
 
 pub mod files;
 pub mod outputs;
+mod repeats;
 pub mod select;
+mod structured;
 mod syslog;
 pub mod tags;
 
@@ -53,6 +55,8 @@ pub struct SystemLog {
     dropped: AtomicU64,
     /// Messages for users' terminals, until the management plane takes them (each tick).
     to_users: Mutex<VecDeque<(String, String)>>,
+    /// The system console (`console { … }`).
+    console: PathBuf,
 }
 
 /// Messages for users' terminals held at most between two management ticks: a burst past
@@ -65,8 +69,16 @@ impl SystemLog {
             syslog,
             host: RwLock::new("router".into()),
             pid: std::process::id(),
+            console: outputs::console_path(),
             ..SystemLog::default()
         }
+    }
+
+    /// The console is `path` (tests).
+    #[cfg(test)]
+    fn with_console(mut self, path: &Path) -> SystemLog {
+        self.console = path.to_path_buf();
+        self
     }
 
     /// Files go in `dir` from now on.
@@ -82,14 +94,62 @@ impl SystemLog {
     /// Applies `[edit system syslog]`. Returns what could not be opened; the caller logs it
     /// (logging here, under the lock, would come back to this log).
     pub fn configure(&self, config: &SyslogConfig) -> Vec<String> {
+        self.configure_at(now_ms(), config)
+    }
+
+    fn configure_at(&self, now_ms: i64, config: &SyslogConfig) -> Vec<String> {
         let dir = {
             let mut settings = self.settings.lock().unwrap_or_else(PoisonError::into_inner);
             settings.1 = config.clone();
             settings.0.clone()
         };
-        let (outputs, problems) = Outputs::open(dir.as_deref(), config);
-        *self.outputs.lock().unwrap_or_else(PoisonError::into_inner) = outputs;
+        let (outputs, problems) = Outputs::open(dir.as_deref(), config, &self.console);
+        let host = self.host();
+        let held = {
+            let mut current = self.outputs.lock().unwrap_or_else(PoisonError::into_inner);
+            // Repeat counts held by the old destinations are written before they go.
+            let held = current.finish(now_ms, &host, self.pid);
+            *current = outputs;
+            held
+        };
+        self.settle(held);
         problems
+    }
+
+    /// About once a second: repeat counts held long enough are written (syslogd's mark).
+    pub fn tick(&self, now_ms: i64) {
+        let host = self.host();
+        let written = self
+            .outputs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .tick(now_ms, &host, self.pid);
+        self.settle(written);
+    }
+
+    fn host(&self) -> String {
+        self.host
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Queues what goes to users' terminals and counts what was dropped.
+    fn settle(&self, written: outputs::Written) {
+        let mut dropped = written.dropped;
+        if !written.to_users.is_empty() {
+            let mut queue = self.to_users.lock().unwrap_or_else(PoisonError::into_inner);
+            for message in written.to_users {
+                if queue.len() < MAX_USER_MESSAGES {
+                    queue.push_back(message);
+                } else {
+                    dropped += 1;
+                }
+            }
+        }
+        if dropped > 0 {
+            self.dropped.fetch_add(dropped, Ordering::Relaxed);
+        }
     }
 
     pub fn set_host_name(&self, name: &str) {
@@ -112,11 +172,7 @@ impl SystemLog {
 
     /// Writes one event of `level` at `now_ms` (Unix time in milliseconds).
     pub fn write(&self, now_ms: i64, level: &Level, tag: Option<&str>, text: &str) {
-        let host = self
-            .host
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        let host = self.host();
         let text = text.replace(['\n', '\r'], " ");
         let entry = Entry {
             facility: select::facility(tag),
@@ -124,36 +180,29 @@ impl SystemLog {
             tag,
             text: &text,
         };
-        let source = format!("{PROGRAM}[{}]", self.pid);
-        {
-            let mut outputs = self.outputs.lock().unwrap_or_else(PoisonError::into_inner);
-            let stamp = stamp_with(now_ms, outputs.year, outputs.millisecond);
-            let written = outputs.write(&stamp, &host, &source, &entry);
-            let mut dropped = written.dropped;
-            if !written.to_users.is_empty() {
-                let mut queue = self.to_users.lock().unwrap_or_else(PoisonError::into_inner);
-                for message in written.to_users {
-                    if queue.len() < MAX_USER_MESSAGES {
-                        queue.push_back(message);
-                    } else {
-                        dropped += 1;
-                    }
-                }
-            }
-            if dropped > 0 {
-                self.dropped.fetch_add(dropped, Ordering::Relaxed);
-            }
-        }
+        let written = self
+            .outputs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .write(now_ms, &host, self.pid, &entry);
+        self.settle(written);
         if let Some(s) = &self.syslog {
             s.send(&outputs::rfc3164(
                 select::wire_number(entry.facility),
                 entry.severity,
                 &stamp(now_ms.div_euclid(1000)),
                 &host,
-                &format!("{source}: {}", entry.message(false)),
+                &format!("{PROGRAM}[{}]: {}", self.pid, entry.message(false)),
             ));
         }
     }
+}
+
+/// Now, as Unix time in milliseconds.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// `Mmm dd hh:mm:ss` (the day padded with a space), syslog's time stamp, in the configured
@@ -211,6 +260,13 @@ pub fn configure(config: &SyslogConfig) {
     }
 }
 
+/// About once a second (the management plane's tick): held repeat counts that are due.
+pub fn tick() {
+    if let Some(log) = DAEMON.get() {
+        log.tick(now_ms());
+    }
+}
+
 /// The messages `system syslog user` sends to users' terminals since the last call.
 pub fn take_user_messages() -> Vec<(String, String)> {
     DAEMON
@@ -233,12 +289,9 @@ impl<S: Subscriber> Layer<S> for MessagesLayer {
         let Some(log) = DAEMON.get() else { return };
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         let text = fields.message + &fields.rest;
         log.write(
-            now_ms,
+            now_ms(),
             event.metadata().level(),
             fields.tag.as_deref(),
             &text,

@@ -1,13 +1,18 @@
 //! The destinations `[edit system syslog]` configures: files in the state directory,
-//! remote hosts over UDP and users' terminals, each with its facility/severity statements
-//! and `match` (files and hosts: `explicit-priority`); and how a line is written for each.
+//! remote hosts over UDP, users' terminals and the console, each with its facility/severity
+//! statements and `match` (files and hosts: `explicit-priority`; files: `structured-data`);
+//! how a line is written for each; and syslogd's duplicate suppression for each
+//! (`repeats`) unless `allow-duplicates`.
 
+use std::fs;
+use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs, UdpSocket};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use schema::typed::{syslog_regex, Facility, Selectors, Severity, SyslogConfig};
 
-use super::select;
+use super::repeats::{repeated, Flush, Offer, Repeats};
+use super::{select, structured};
 use crate::trace::RotatingFile;
 
 /// The file Junos logs to by default, and the one written when no file is configured.
@@ -73,11 +78,165 @@ impl Filter {
     }
 }
 
+/// A destination's duplicate suppression: none with `allow-duplicates`.
+fn repeats(allow_duplicates: bool) -> Option<Repeats> {
+    (!allow_duplicates).then(Repeats::default)
+}
+
+/// What every destination's line is made of besides the event.
+#[derive(Clone, Copy, Debug)]
+struct Context<'a> {
+    host: &'a str,
+    /// `l2tpd[PID]`.
+    source: &'a str,
+    pid: u32,
+    year: bool,
+    millisecond: bool,
+}
+
+impl Context<'_> {
+    /// The time stamp of a standard line (`time-format` applied).
+    fn stamp(&self, at_ms: i64) -> String {
+        super::stamp_with(at_ms, self.year, self.millisecond)
+    }
+}
+
+/// One destination: how it writes a message (its line without the time stamp, as
+/// duplicate suppression compares it) and syslogd's `last message repeated N times`.
+trait Destination {
+    fn repeats(&mut self) -> &mut Option<Repeats>;
+    fn emit(&mut self, cx: &Context<'_>, at_ms: i64, message: &str, pri: u16, out: &mut Written);
+    fn emit_repeated(
+        &mut self,
+        cx: &Context<'_>,
+        at_ms: i64,
+        count: u32,
+        pri: u16,
+        out: &mut Written,
+    );
+}
+
+/// Writes `message` unless it repeats the previous one, after any held copies.
+fn deliver<D: Destination>(
+    d: &mut D,
+    cx: &Context<'_>,
+    now_ms: i64,
+    message: &str,
+    pri: u16,
+    out: &mut Written,
+) {
+    let offer = match d.repeats() {
+        Some(r) => r.offer(now_ms, message, pri),
+        None => Offer {
+            flush: None,
+            write: true,
+        },
+    };
+    if let Some(f) = offer.flush {
+        flush(d, cx, f, out);
+    }
+    if offer.write {
+        d.emit(cx, now_ms, message, pri, out);
+    }
+}
+
+/// Held copies: one is written as the message itself (at the copy's time), more as a count.
+fn flush<D: Destination>(d: &mut D, cx: &Context<'_>, f: Flush, out: &mut Written) {
+    if f.count == 1 {
+        d.emit(cx, f.at_ms, &f.message, f.pri, out);
+    } else {
+        d.emit_repeated(cx, f.at_ms, f.count, f.pri, out);
+    }
+}
+
+/// Held copies that are due at `now_ms`, or all of them (`all`: the destination is being
+/// replaced).
+fn flush_held<D: Destination>(
+    d: &mut D,
+    cx: &Context<'_>,
+    now_ms: i64,
+    all: bool,
+    out: &mut Written,
+) {
+    let held = d.repeats().as_mut().and_then(|r| {
+        if all {
+            r.pending(now_ms)
+        } else {
+            r.due(now_ms)
+        }
+    });
+    if let Some(f) = held {
+        flush(d, cx, f, out);
+    }
+}
+
+/// How a file's lines are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layout {
+    /// Junos' standard line, `%FACILITY-SEVERITY-TAG` with `explicit-priority`.
+    Standard { explicit_priority: bool },
+    /// `structured-data`: RFC 5424 (`structured`).
+    Structured { brief: bool },
+}
+
 #[derive(Debug)]
 struct FileOut {
     filter: Filter,
-    explicit_priority: bool,
+    layout: Layout,
     file: RotatingFile,
+    repeats: Option<Repeats>,
+}
+
+impl FileOut {
+    fn message(&self, cx: &Context<'_>, entry: &Entry<'_>) -> String {
+        match self.layout {
+            Layout::Standard { explicit_priority } => format!(
+                "{} {}: {}",
+                cx.host,
+                cx.source,
+                entry.message(explicit_priority)
+            ),
+            Layout::Structured { brief } => {
+                structured::message(entry, cx.host, super::PROGRAM, cx.pid, brief)
+            }
+        }
+    }
+
+    fn put(&mut self, line: &str) {
+        // Nowhere to report a failed log write but the log itself.
+        let _ = self.file.write_line(line);
+    }
+}
+
+impl Destination for FileOut {
+    fn repeats(&mut self) -> &mut Option<Repeats> {
+        &mut self.repeats
+    }
+
+    fn emit(&mut self, cx: &Context<'_>, at_ms: i64, message: &str, pri: u16, _: &mut Written) {
+        let line = match self.layout {
+            Layout::Standard { .. } => format!("{}  {message}", cx.stamp(at_ms)),
+            Layout::Structured { .. } => structured::line(pri, at_ms, message),
+        };
+        self.put(&line);
+    }
+
+    fn emit_repeated(
+        &mut self,
+        cx: &Context<'_>,
+        at_ms: i64,
+        count: u32,
+        pri: u16,
+        _: &mut Written,
+    ) {
+        let line = match self.layout {
+            Layout::Standard { .. } => {
+                format!("{}  {} {}", cx.stamp(at_ms), cx.host, repeated(count))
+            }
+            Layout::Structured { .. } => structured::repeated(pri, at_ms, cx.host, count),
+        };
+        self.put(&line);
+    }
 }
 
 #[derive(Debug)]
@@ -89,6 +248,58 @@ struct HostOut {
     log_prefix: Option<String>,
     socket: UdpSocket,
     to: SocketAddr,
+    repeats: Option<Repeats>,
+}
+
+impl HostOut {
+    fn message(&self, cx: &Context<'_>, entry: &Entry<'_>) -> String {
+        let mut line = String::new();
+        if let Some(prefix) = &self.log_prefix {
+            line.push_str(prefix);
+            line.push_str(": ");
+        }
+        line.push_str(cx.source);
+        line.push_str(": ");
+        line.push_str(&entry.message(self.explicit_priority));
+        line
+    }
+
+    fn pri(&self, entry: &Entry<'_>) -> u16 {
+        let facility = self
+            .facility
+            .unwrap_or_else(|| select::wire_number(entry.facility));
+        u16::from(facility) * 8 + u16::from(entry.severity.code())
+    }
+
+    fn send(&self, packet: &str, out: &mut Written) {
+        if self.socket.send_to(packet.as_bytes(), self.to).is_err() {
+            out.dropped += 1;
+        }
+    }
+}
+
+impl Destination for HostOut {
+    fn repeats(&mut self) -> &mut Option<Repeats> {
+        &mut self.repeats
+    }
+
+    fn emit(&mut self, cx: &Context<'_>, at_ms: i64, message: &str, pri: u16, out: &mut Written) {
+        self.send(&packet(pri, &cx.stamp(at_ms), cx.host, message), out);
+    }
+
+    fn emit_repeated(
+        &mut self,
+        cx: &Context<'_>,
+        at_ms: i64,
+        count: u32,
+        pri: u16,
+        out: &mut Written,
+    ) {
+        self.send(
+            &packet(pri, &cx.stamp(at_ms), cx.host, &repeated(count)),
+            out,
+        );
+    }
 }
 
 /// `user NAME` (`*`: every user).
@@ -96,6 +307,109 @@ struct HostOut {
 struct UserOut {
     name: String,
     filter: Filter,
+    repeats: Option<Repeats>,
+}
+
+impl UserOut {
+    /// BSD syslogd's wall message, as Junos prints it on a user's terminal.
+    fn wall(&self, cx: &Context<'_>, at_ms: i64, text: &str, out: &mut Written) {
+        let host = cx.host;
+        let stamp = cx.stamp(at_ms);
+        out.to_users.push((
+            self.name.clone(),
+            format!("Message from syslogd@{host} at {stamp}  ...\n{text}"),
+        ));
+    }
+}
+
+impl Destination for UserOut {
+    fn repeats(&mut self) -> &mut Option<Repeats> {
+        &mut self.repeats
+    }
+
+    fn emit(&mut self, cx: &Context<'_>, at_ms: i64, message: &str, _: u16, out: &mut Written) {
+        self.wall(cx, at_ms, message, out);
+    }
+
+    fn emit_repeated(
+        &mut self,
+        cx: &Context<'_>,
+        at_ms: i64,
+        count: u32,
+        _: u16,
+        out: &mut Written,
+    ) {
+        self.wall(cx, at_ms, &format!("{} {}", cx.host, repeated(count)), out);
+    }
+}
+
+/// `console { … }`: the system console, written as syslogd writes a terminal (`\r\n`).
+#[derive(Debug)]
+struct ConsoleOut {
+    filter: Filter,
+    console: fs::File,
+    repeats: Option<Repeats>,
+}
+
+impl ConsoleOut {
+    fn put(&mut self, line: &str, out: &mut Written) {
+        // Non-blocking: a console that cannot take the line now loses it, counted.
+        if self
+            .console
+            .write_all(format!("{line}\r\n").as_bytes())
+            .is_err()
+        {
+            out.dropped += 1;
+        }
+    }
+}
+
+impl Destination for ConsoleOut {
+    fn repeats(&mut self) -> &mut Option<Repeats> {
+        &mut self.repeats
+    }
+
+    fn emit(&mut self, cx: &Context<'_>, at_ms: i64, message: &str, _: u16, out: &mut Written) {
+        self.put(&format!("{}  {message}", cx.stamp(at_ms)), out);
+    }
+
+    fn emit_repeated(
+        &mut self,
+        cx: &Context<'_>,
+        at_ms: i64,
+        count: u32,
+        _: u16,
+        out: &mut Written,
+    ) {
+        self.put(
+            &format!("{}  {} {}", cx.stamp(at_ms), cx.host, repeated(count)),
+            out,
+        );
+    }
+}
+
+/// The system console: `/dev/console`, or in a debug build the file [`TEST_CONSOLE_ENV`]
+/// names, so tests see what the console would (a release build never reads it).
+pub fn console_path() -> PathBuf {
+    const CONSOLE: &str = "/dev/console";
+    if cfg!(debug_assertions) {
+        if let Some(path) = std::env::var_os(TEST_CONSOLE_ENV).filter(|p| !p.is_empty()) {
+            return PathBuf::from(path);
+        }
+    }
+    PathBuf::from(CONSOLE)
+}
+
+/// The environment variable that stands for the console in tests (debug builds only).
+pub const TEST_CONSOLE_ENV: &str = "L2TP_TEST_CONSOLE";
+
+/// Opened for writing only, never as our controlling terminal, and never waiting.
+fn open_console(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .append(true)
+        .custom_flags(libc::O_NOCTTY | libc::O_NONBLOCK)
+        .open(path)
 }
 
 /// The configured destinations, replaced whole at each commit.
@@ -104,6 +418,7 @@ pub struct Outputs {
     files: Vec<FileOut>,
     hosts: Vec<HostOut>,
     users: Vec<UserOut>,
+    console: Option<ConsoleOut>,
     pub year: bool,
     pub millisecond: bool,
 }
@@ -118,11 +433,16 @@ pub struct Written {
 }
 
 impl Outputs {
-    /// The destinations `config` names, files in `dir` (none without a directory). With no
-    /// file configured, `messages` is written as Junos' factory configuration writes it.
-    /// What cannot be opened is left out and described in the returned problems, for the
-    /// caller to log once the log is usable again.
-    pub fn open(dir: Option<&Path>, config: &SyslogConfig) -> (Outputs, Vec<String>) {
+    /// The destinations `config` names, files in `dir` (none without a directory), the
+    /// console at `console` when `config` has `console`. With no file configured,
+    /// `messages` is written as Junos' factory configuration writes it. What cannot be
+    /// opened is left out and described in the returned problems, for the caller to log
+    /// once the log is usable again.
+    pub fn open(
+        dir: Option<&Path>,
+        config: &SyslogConfig,
+        console: &Path,
+    ) -> (Outputs, Vec<String>) {
         let mut problems = Vec::new();
         let mut outputs = Outputs {
             year: config.year,
@@ -137,6 +457,8 @@ impl Outputs {
                 files: DEFAULT_FILES,
                 world_readable: false,
                 explicit_priority: false,
+                structured_data: None,
+                allow_duplicates: config.allow_duplicates,
             };
             let files: Vec<(&str, &schema::typed::SyslogFile)> = if config.files.is_empty() {
                 vec![(MESSAGES, &factory)]
@@ -154,8 +476,14 @@ impl Outputs {
                 {
                     Ok(file) => outputs.files.push(FileOut {
                         filter: Filter::new(&f.selectors, f.matches.as_deref(), &mut problems),
-                        explicit_priority: f.explicit_priority,
+                        layout: match f.structured_data {
+                            Some(sd) => Layout::Structured { brief: sd.brief },
+                            None => Layout::Standard {
+                                explicit_priority: f.explicit_priority,
+                            },
+                        },
                         file,
+                        repeats: repeats(f.allow_duplicates),
                     }),
                     Err(e) => {
                         problems.push(format!("cannot open the log file {}: {e}", path.display()))
@@ -175,6 +503,7 @@ impl Outputs {
                     log_prefix: h.log_prefix.clone(),
                     socket,
                     to,
+                    repeats: repeats(h.allow_duplicates),
                 }),
                 Err(e) => problems.push(format!("syslog host {name} left out: {e}")),
             }
@@ -183,54 +512,100 @@ impl Outputs {
             outputs.users.push(UserOut {
                 name: name.clone(),
                 filter: Filter::new(&u.selectors, u.matches.as_deref(), &mut problems),
+                repeats: repeats(u.allow_duplicates),
             });
+        }
+        if let Some(selectors) = &config.console {
+            match open_console(console) {
+                Ok(file) => {
+                    outputs.console = Some(ConsoleOut {
+                        filter: Filter::new(selectors, None, &mut problems),
+                        console: file,
+                        repeats: repeats(config.allow_duplicates),
+                    })
+                }
+                Err(e) => problems.push(format!(
+                    "cannot open the console {}: {e}",
+                    console.display()
+                )),
+            }
         }
         (outputs, problems)
     }
 
-    /// Writes `entry` to every destination that takes it. `stamp` is the time as the
-    /// destinations write it, `source` is `l2tpd[PID]`.
-    pub fn write(&mut self, stamp: &str, host: &str, source: &str, entry: &Entry<'_>) -> Written {
-        let mut written = Written::default();
-        for out in &mut self.files {
-            if out.filter.takes(entry) {
-                let message = entry.message(out.explicit_priority);
-                // Nowhere to report a failed log write but the log itself.
-                let _ = out
-                    .file
-                    .write_line(&format!("{stamp}  {host} {source}: {message}"));
+    /// Writes `entry` at `now_ms` to every destination that takes it, from `host`'s
+    /// process `pid`, unless it repeats the destination's previous message.
+    pub fn write(&mut self, now_ms: i64, host: &str, pid: u32, entry: &Entry<'_>) -> Written {
+        let source = format!("{}[{pid}]", super::PROGRAM);
+        let cx = self.context(host, &source, pid);
+        let mut out = Written::default();
+        let pri = structured::pri(entry);
+        for d in &mut self.files {
+            if d.filter.takes(entry) {
+                let message = d.message(&cx, entry);
+                deliver(d, &cx, now_ms, &message, pri, &mut out);
             }
         }
-        for out in &self.hosts {
-            if out.filter.takes(entry) {
-                let facility = out
-                    .facility
-                    .unwrap_or_else(|| select::wire_number(entry.facility));
-                let mut line = String::new();
-                if let Some(prefix) = &out.log_prefix {
-                    line.push_str(prefix);
-                    line.push_str(": ");
-                }
-                line.push_str(source);
-                line.push_str(": ");
-                line.push_str(&entry.message(out.explicit_priority));
-                let packet = rfc3164(facility, entry.severity, stamp, host, &line);
-                if out.socket.send_to(packet.as_bytes(), out.to).is_err() {
-                    written.dropped += 1;
-                }
+        for d in &mut self.hosts {
+            if d.filter.takes(entry) {
+                let message = d.message(&cx, entry);
+                let pri = d.pri(entry);
+                deliver(d, &cx, now_ms, &message, pri, &mut out);
             }
         }
-        for out in &self.users {
-            if out.filter.takes(entry) {
-                // BSD syslogd's wall message, as Junos prints it on a user's terminal.
-                let text = format!(
-                    "Message from syslogd@{host} at {stamp}  ...\n{host} {source}: {}",
-                    entry.message(false)
-                );
-                written.to_users.push((out.name.clone(), text));
+        for d in &mut self.users {
+            if d.filter.takes(entry) {
+                let message = format!("{host} {source}: {}", entry.message(false));
+                deliver(d, &cx, now_ms, &message, pri, &mut out);
             }
         }
-        written
+        if let Some(d) = &mut self.console {
+            if d.filter.takes(entry) {
+                let message = format!("{host} {source}: {}", entry.message(false));
+                deliver(d, &cx, now_ms, &message, pri, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Each tick: the repeat counts held long enough (syslogd's 30 s mark).
+    pub fn tick(&mut self, now_ms: i64, host: &str, pid: u32) -> Written {
+        self.flush_held(now_ms, host, pid, false)
+    }
+
+    /// Before these destinations are replaced (a commit): every held repeat count, as
+    /// syslogd writes them out when it reads its configuration again.
+    pub fn finish(&mut self, now_ms: i64, host: &str, pid: u32) -> Written {
+        self.flush_held(now_ms, host, pid, true)
+    }
+
+    fn flush_held(&mut self, now_ms: i64, host: &str, pid: u32, all: bool) -> Written {
+        let source = format!("{}[{pid}]", super::PROGRAM);
+        let cx = self.context(host, &source, pid);
+        let mut out = Written::default();
+        for d in &mut self.files {
+            flush_held(d, &cx, now_ms, all, &mut out);
+        }
+        for d in &mut self.hosts {
+            flush_held(d, &cx, now_ms, all, &mut out);
+        }
+        for d in &mut self.users {
+            flush_held(d, &cx, now_ms, all, &mut out);
+        }
+        if let Some(d) = &mut self.console {
+            flush_held(d, &cx, now_ms, all, &mut out);
+        }
+        out
+    }
+
+    fn context<'a>(&self, host: &'a str, source: &'a str, pid: u32) -> Context<'a> {
+        Context {
+            host,
+            source,
+            pid,
+            year: self.year,
+            millisecond: self.millisecond,
+        }
     }
 
     #[cfg(test)]
@@ -239,11 +614,12 @@ impl Outputs {
     }
 }
 
-/// One RFC 3164 packet: `<PRI>STAMP HOST LINE`, PRI = facility × 8 + severity, at most
-/// [`MAX_PACKET`] octets (cut on a character boundary).
-pub fn rfc3164(facility: u8, severity: Severity, stamp: &str, host: &str, line: &str) -> String {
-    let pri = u16::from(facility) * 8 + u16::from(severity.code());
-    let mut packet = format!("<{pri}>{stamp} {host} {line}");
+/// One RFC 3164 packet of priority `pri`, cut as [`rfc3164`] cuts it.
+fn packet(pri: u16, stamp: &str, host: &str, line: &str) -> String {
+    cut(format!("<{pri}>{stamp} {host} {line}"))
+}
+
+fn cut(mut packet: String) -> String {
     if packet.len() > MAX_PACKET {
         let mut cut = MAX_PACKET;
         while !packet.is_char_boundary(cut) {
@@ -252,6 +628,13 @@ pub fn rfc3164(facility: u8, severity: Severity, stamp: &str, host: &str, line: 
         packet.truncate(cut);
     }
     packet
+}
+
+/// One RFC 3164 packet: `<PRI>STAMP HOST LINE`, PRI = facility × 8 + severity, at most
+/// [`MAX_PACKET`] octets (cut on a character boundary).
+pub fn rfc3164(facility: u8, severity: Severity, stamp: &str, host: &str, line: &str) -> String {
+    let pri = u16::from(facility) * 8 + u16::from(severity.code());
+    packet(pri, stamp, host, line)
 }
 
 /// A non-blocking UDP socket towards `name:port`, from `source` when given. A name that is

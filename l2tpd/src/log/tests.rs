@@ -74,6 +74,8 @@ fn configure_applies_without_restart() {
             files: 1,
             world_readable: false,
             explicit_priority: false,
+            structured_data: None,
+            allow_duplicates: false,
         },
     );
     assert!(log.configure(&config).is_empty());
@@ -140,6 +142,7 @@ fn user_messages_are_queued_and_bounded() {
                 facilities: Default::default(),
             },
             matches: None,
+            allow_duplicates: false,
         },
     );
     assert!(log.configure(&config).is_empty());
@@ -151,4 +154,43 @@ fn user_messages_are_queued_and_bounded() {
     assert!(taken[0].1.ends_with("]: e0"), "{}", taken[0].1);
     assert_eq!(log.dropped(), 5);
     assert!(log.take_user_messages().is_empty());
+}
+
+/// The console selection goes to the console; repeats held there come out at the tick 30 s
+/// on, and a commit's new configuration first writes what the old one held.
+#[test]
+fn console_and_held_repeats_through_the_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = dir.path().join("console");
+    fs::write(&console, "").expect("create");
+    let log = SystemLog::new(None).with_console(&console);
+    let config = SyslogConfig {
+        console: Some(Selectors {
+            any: Some(Selected::AtLeast(schema::typed::Severity::Error)),
+            facilities: Default::default(),
+        }),
+        ..SyslogConfig::default()
+    };
+    assert!(log.configure(&config).is_empty());
+    log.set_host_name("r1");
+    for n in 0..3 {
+        log.write(1_796_322_001_000 + n, &Level::ERROR, None, "disk full");
+    }
+    log.write(1_796_322_001_000, &Level::WARN, None, "not for the console");
+    log.tick(1_796_322_030_999);
+    let pid = std::process::id();
+    let first = format!("Dec  3 18:20:01  r1 l2tpd[{pid}]: disk full\r\n");
+    assert_eq!(fs::read_to_string(&console).expect("read"), first);
+    log.tick(1_796_322_031_000);
+    let repeated = "Dec  3 18:20:01  r1 last message repeated 2 times\r\n";
+    assert_eq!(
+        fs::read_to_string(&console).expect("read"),
+        format!("{first}{repeated}")
+    );
+    log.write(1_796_322_032_000, &Level::ERROR, None, "disk full");
+    assert!(log.configure(&SyslogConfig::default()).is_empty());
+    assert_eq!(
+        fs::read_to_string(&console).expect("read"),
+        format!("{first}{repeated}Dec  3 18:20:32  r1 l2tpd[{pid}]: disk full\r\n")
+    );
 }

@@ -1164,6 +1164,7 @@ impl Mgmt {
     pub fn tick(&mut self) -> bool {
         self.flush_shared();
         self.follow_monitors();
+        crate::log::tick();
         self.deliver_user_messages(crate::log::take_user_messages());
         self.run_scheduled();
         let pending = match self.store.pending_confirm() {
