@@ -50,9 +50,11 @@ pub struct SystemLog {
     syslog: Option<Syslog>,
     host: RwLock<String>,
     pid: u32,
-    /// Packets to syslog hosts that could not be sent (full buffer, unreachable), and
-    /// messages for users' terminals that found the queue full.
+    /// Packets to syslog hosts that could not be sent (full buffer, unreachable), lines the
+    /// console would not take, and messages for users' terminals that found the queue full.
     dropped: AtomicU64,
+    /// The drops last reported in the log, and when (Unix ms).
+    reported: Mutex<(u64, i64)>,
     /// Messages for users' terminals, until the management plane takes them (each tick).
     to_users: Mutex<VecDeque<(String, String)>>,
     /// The system console (`console { … }`).
@@ -62,6 +64,10 @@ pub struct SystemLog {
 /// Messages for users' terminals held at most between two management ticks: a burst past
 /// this is dropped (and counted) rather than held without bound.
 const MAX_USER_MESSAGES: usize = 256;
+
+/// Drops are reported in the log at most this often: the report itself may be dropped by
+/// the output that cannot keep up, and must not become a message a second.
+const DROP_REPORT_MS: i64 = 60_000;
 
 impl SystemLog {
     pub fn new(syslog: Option<Syslog>) -> SystemLog {
@@ -156,9 +162,28 @@ impl SystemLog {
         *self.host.write().unwrap_or_else(PoisonError::into_inner) = name.to_string();
     }
 
-    /// Packets to syslog hosts and messages to users dropped so far.
+    /// Packets to syslog hosts, console lines and messages to users dropped so far.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// What to log about drops at `now_ms`, at most once a [`DROP_REPORT_MS`], when there
+    /// were any since the last report. Junos has no command that shows syslog's losses; its
+    /// syslogd says in the log itself what it could not send, so this is where an operator
+    /// reading `show log messages` finds them.
+    pub fn drop_report(&self, now_ms: i64) -> Option<String> {
+        let total = self.dropped();
+        let mut reported = self.reported.lock().unwrap_or_else(PoisonError::into_inner);
+        let (before, at) = *reported;
+        if total == before || now_ms < at.saturating_add(DROP_REPORT_MS) {
+            return None;
+        }
+        *reported = (total, now_ms);
+        let new = total - before;
+        let s = if new == 1 { "" } else { "s" };
+        Some(format!(
+            "system log: {new} message{s} dropped: a syslog host, the console or a user's terminal could not take them ({total} since l2tpd started)"
+        ))
     }
 
     /// The messages for users' terminals since the last call: (user name or `*`, text).
@@ -263,7 +288,11 @@ pub fn configure(config: &SyslogConfig) {
 /// About once a second (the management plane's tick): held repeat counts that are due.
 pub fn tick() {
     if let Some(log) = DAEMON.get() {
-        log.tick(now_ms());
+        let now = now_ms();
+        log.tick(now);
+        if let Some(report) = log.drop_report(now) {
+            tracing::error!("{report}");
+        }
     }
 }
 

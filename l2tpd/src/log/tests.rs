@@ -154,6 +154,21 @@ fn user_messages_are_queued_and_bounded() {
     assert!(taken[0].1.ends_with("]: e0"), "{}", taken[0].1);
     assert_eq!(log.dropped(), 5);
     assert!(log.take_user_messages().is_empty());
+
+    // The drops are told in the log, at most once a minute.
+    assert_eq!(
+        log.drop_report(1_796_322_002_000).as_deref(),
+        Some("system log: 5 messages dropped: a syslog host, the console or a user's terminal could not take them (5 since l2tpd started)")
+    );
+    for n in 0..MAX_USER_MESSAGES + 1 {
+        log.write(1_796_322_003_000, &Level::ERROR, None, &format!("f{n}"));
+    }
+    assert_eq!(log.drop_report(1_796_322_061_999), None, "within a minute");
+    assert_eq!(
+        log.drop_report(1_796_322_062_000).as_deref(),
+        Some("system log: 1 message dropped: a syslog host, the console or a user's terminal could not take them (6 since l2tpd started)")
+    );
+    assert_eq!(log.drop_report(1_796_322_999_000), None, "nothing new");
 }
 
 /// The console selection goes to the console; repeats held there come out at the tick 30 s
