@@ -275,6 +275,7 @@ mod tests {
         // what stays in /var/log; the daemon's own files never are.
         fs::write(dir.path().join("l2tp-events"), "old\n").expect("write");
         fs::write(dir.path().join("config.db.tmp"), "db").expect("write");
+        fs::write(dir.path().join("rescue.conf"), "secrets").expect("write");
         fs::write(dir.path().join(".hidden"), "x").expect("write");
         fs::create_dir(dir.path().join("sub")).expect("mkdir");
         std::os::unix::fs::symlink(dir.path().join("config.db"), dir.path().join("link"))
@@ -290,7 +291,14 @@ mod tests {
             read(dir.path(), "l2tp-events", &bases).expect("read").lines,
             ["old"]
         );
-        for name in ["config.db.tmp", ".hidden", "sub", "link", "gone"] {
+        for name in [
+            "config.db.tmp",
+            "rescue.conf",
+            ".hidden",
+            "sub",
+            "link",
+            "gone",
+        ] {
             assert_eq!(
                 read(dir.path(), name, &bases),
                 Err(format!("could not resolve file: {name}"))

@@ -122,6 +122,7 @@ fn reserved_names_are_the_state_directory_files() {
     for name in [
         commit_db::DATABASE_FILE_NAME,
         commit_db::RECOVERY_FILE_NAME,
+        commit_db::RESCUE_FILE_NAME,
         schema::mgmt::SOCKET_NAME,
     ] {
         assert!(schema::typed::STATE_FILES.contains(&name), "{name}");

@@ -276,7 +276,12 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
 
 /// Files the daemon keeps in its state directory besides the logs: a syslog file may not take
 /// their names (l2tpd's tests check this list against commit-db's and the socket's names).
-pub const STATE_FILES: &[&str] = &["config.db", "juniper.conf", crate::mgmt::SOCKET_NAME];
+pub const STATE_FILES: &[&str] = &[
+    "config.db",
+    "juniper.conf",
+    "rescue.conf",
+    crate::mgmt::SOCKET_NAME,
+];
 
 /// Why a syslog file may not be called `name`, if it may not. Files are created in the
 /// state directory, beside the database: a name is a bare file name, not one of the daemon's
