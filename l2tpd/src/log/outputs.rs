@@ -242,6 +242,8 @@ impl Destination for FileOut {
 #[derive(Debug)]
 struct HostOut {
     filter: Filter,
+    /// `structured-data`: RFC 5424 packets, `Some(brief)`.
+    structured: Option<bool>,
     explicit_priority: bool,
     /// `facility-override`, as its number.
     facility: Option<u8>,
@@ -253,6 +255,9 @@ struct HostOut {
 
 impl HostOut {
     fn message(&self, cx: &Context<'_>, entry: &Entry<'_>) -> String {
+        if let Some(brief) = self.structured {
+            return structured::message(entry, cx.host, super::PROGRAM, cx.pid, brief);
+        }
         let mut line = String::new();
         if let Some(prefix) = &self.log_prefix {
             line.push_str(prefix);
@@ -284,7 +289,11 @@ impl Destination for HostOut {
     }
 
     fn emit(&mut self, cx: &Context<'_>, at_ms: i64, message: &str, pri: u16, out: &mut Written) {
-        self.send(&packet(pri, &cx.stamp(at_ms), cx.host, message), out);
+        let packet = match self.structured {
+            Some(_) => cut(structured::line(pri, at_ms, message)),
+            None => packet(pri, &cx.stamp(at_ms), cx.host, message),
+        };
+        self.send(&packet, out);
     }
 
     fn emit_repeated(
@@ -295,10 +304,11 @@ impl Destination for HostOut {
         pri: u16,
         out: &mut Written,
     ) {
-        self.send(
-            &packet(pri, &cx.stamp(at_ms), cx.host, &repeated(count)),
-            out,
-        );
+        let packet = match self.structured {
+            Some(_) => cut(structured::repeated(pri, at_ms, cx.host, count)),
+            None => packet(pri, &cx.stamp(at_ms), cx.host, &repeated(count)),
+        };
+        self.send(&packet, out);
     }
 }
 
@@ -495,6 +505,7 @@ impl Outputs {
             match host_socket(name, h.port, h.source_address) {
                 Ok((socket, to)) => outputs.hosts.push(HostOut {
                     filter: Filter::new(&h.selectors, h.matches.as_deref(), &mut problems),
+                    structured: h.structured_data.map(|sd| sd.brief),
                     explicit_priority: h.explicit_priority,
                     facility: h
                         .facility_override

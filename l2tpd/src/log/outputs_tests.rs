@@ -40,6 +40,7 @@ fn host(selectors: Selectors, port: u16) -> SyslogHost {
         log_prefix: None,
         source_address: None,
         explicit_priority: false,
+        structured_data: None,
         allow_duplicates: false,
     }
 }
@@ -239,6 +240,27 @@ fn hosts_get_rfc3164_packets_of_what_they_select() {
         next(),
         "<157>Dec  3 18:20:01 r1 pop1: l2tpd[42]: %INTERACT-5-UI_COMMIT: User 'root' requested 'commit' operation (comment: none)"
     );
+
+    // structured-data: RFC 5424 packets, the override's facility in PRI; explicit-priority
+    // and log-prefix do not apply.
+    let mut h = host(selectors(Some(Level::Any), &[]), port);
+    h.facility_override = Some("local3".into());
+    h.log_prefix = Some("pop1".into());
+    h.explicit_priority = true;
+    h.structured_data = Some(schema::typed::StructuredData { brief: false });
+    config.hosts.insert("127.0.0.1".into(), h);
+    let (mut outputs, problems) = Outputs::open(None, &config, no_console());
+    assert!(problems.is_empty(), "{problems:?}");
+    write_all(&mut outputs, &[COMMIT, COMMIT, COMMIT, TUNNEL_UP]);
+    assert_eq!(
+        next(),
+        "<157>1 2026-12-03T18:20:01.000Z r1 l2tpd 42 UI_COMMIT [junos@2636.1.1.1.2.21] User 'root' requested 'commit' operation (comment: none)"
+    );
+    assert_eq!(
+        next(),
+        "<157>1 2026-12-03T18:20:01.000Z r1 - - - - last message repeated 2 times"
+    );
+    assert!(next().starts_with("<157>1 2026-12-03T18:20:01.000Z r1 l2tpd 42 L2TP_TUNNEL_UP "));
 }
 
 #[test]

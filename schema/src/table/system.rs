@@ -305,6 +305,17 @@ const SYSLOG_EXPLICIT_PRIORITY: Stmt = flag(
 const SYSLOG_ALLOW_DUPLICATES: Stmt =
     flag("allow-duplicates", "Do not suppress the repeated message");
 
+/// `structured-data { brief; }`: RFC 5424 lines; `brief` leaves out the English text after
+/// the structured data.
+const SYSLOG_STRUCTURED_DATA: Stmt = container(
+    "structured-data",
+    "Log system message in structured format",
+    &[flag(
+        "brief",
+        "Omit English-language text from end of logged message",
+    )],
+);
+
 /// `user * { any emergency; }`.
 const SYSLOG_USER: &[Stmt] = syslog_facilities!(SYSLOG_MATCH, SYSLOG_ALLOW_DUPLICATES);
 
@@ -345,6 +356,7 @@ const SYSLOG_HOST: &[Stmt] = syslog_facilities!(
         "Use specified address as source address",
     ),
     SYSLOG_EXPLICIT_PRIORITY,
+    SYSLOG_STRUCTURED_DATA,
     SYSLOG_ALLOW_DUPLICATES,
 );
 
@@ -379,15 +391,7 @@ const SYSLOG_FILE: &[Stmt] = syslog_facilities!(
     )
     .one_line(),
     SYSLOG_EXPLICIT_PRIORITY,
-    // RFC 5424 lines; `brief` leaves out the English text after the structured data.
-    container(
-        "structured-data",
-        "Log system message in structured format",
-        &[flag(
-            "brief",
-            "Omit English-language text from end of logged message"
-        )],
-    ),
+    SYSLOG_STRUCTURED_DATA,
     SYSLOG_ALLOW_DUPLICATES,
 );
 

@@ -155,6 +155,10 @@ pub struct SyslogHost {
     pub log_prefix: Option<String>,
     pub source_address: Option<Ipv4Addr>,
     pub explicit_priority: bool,
+    /// `structured-data`: RFC 5424 packets (`explicit-priority`, `log-prefix` and
+    /// `time-format` then do not apply).
+    #[serde(default)]
+    pub structured_data: Option<StructuredData>,
     #[serde(default)]
     pub allow_duplicates: bool,
 }
@@ -198,6 +202,12 @@ fn selectors(v: View<'_>) -> Selectors {
     }
 }
 
+fn structured_data(v: View<'_>) -> Option<StructuredData> {
+    v.has("structured-data").then(|| StructuredData {
+        brief: v.container("structured-data").flag("brief"),
+    })
+}
+
 pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
     let syslog = system.container("syslog");
     let time_format = syslog.container("time-format");
@@ -228,9 +238,7 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
                             world_readable(all)
                         },
                         explicit_priority: f.flag("explicit-priority"),
-                        structured_data: f.has("structured-data").then(|| StructuredData {
-                            brief: f.container("structured-data").flag("brief"),
-                        }),
+                        structured_data: structured_data(f),
                         allow_duplicates: all_duplicates || f.flag("allow-duplicates"),
                     },
                 )
@@ -249,6 +257,7 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
                         log_prefix: h.string("log-prefix"),
                         source_address: h.address("source-address").or(source_address),
                         explicit_priority: h.flag("explicit-priority"),
+                        structured_data: structured_data(h),
                         allow_duplicates: all_duplicates || h.flag("allow-duplicates"),
                     },
                 )

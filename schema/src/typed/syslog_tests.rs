@@ -165,6 +165,16 @@ fn duplicates_console_and_structured_data() {
         Some(StructuredData { brief: true })
     );
     assert_eq!(c.console, None);
+    assert_eq!(c.hosts["127.0.0.1"].structured_data, None);
+    set(
+        &mut root,
+        "system syslog host=127.0.0.1 structured-data",
+        &[],
+    );
+    assert_eq!(
+        router_config(&root).syslog.hosts["127.0.0.1"].structured_data,
+        Some(StructuredData { brief: false })
+    );
 
     set(&mut root, "system syslog allow-duplicates", &[]);
     set(&mut root, "system syslog console any", &["critical"]);
