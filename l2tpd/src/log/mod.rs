@@ -197,6 +197,18 @@ impl SystemLog {
 
     /// Writes one event of `level` at `now_ms` (Unix time in milliseconds).
     pub fn write(&self, now_ms: i64, level: &Level, tag: Option<&str>, text: &str) {
+        self.write_with(now_ms, level, tag, text, &[]);
+    }
+
+    /// As [`SystemLog::write`], with the event's structured-data variables.
+    pub fn write_with(
+        &self,
+        now_ms: i64,
+        level: &Level,
+        tag: Option<&str>,
+        text: &str,
+        params: &[(String, String)],
+    ) {
         let host = self.host();
         let text = text.replace(['\n', '\r'], " ");
         let entry = Entry {
@@ -204,6 +216,7 @@ impl SystemLog {
             severity: select::severity(level, tag),
             tag,
             text: &text,
+            params,
         };
         let written = self
             .outputs
@@ -319,27 +332,43 @@ impl<S: Subscriber> Layer<S> for MessagesLayer {
         let mut fields = Fields::default();
         event.record(&mut fields);
         let text = fields.message + &fields.rest;
-        log.write(
+        log.write_with(
             now_ms(),
             event.metadata().level(),
             fields.tag.as_deref(),
             &text,
+            &fields.params,
         );
     }
 }
 
-/// An event's message, its `tag`, and its other fields as ` name=value`.
+/// An event's message, its `tag`, its structured-data variables (`sd.NAME` fields), and its
+/// other fields as ` name=value`.
 #[derive(Default)]
 pub(crate) struct Fields {
     pub message: String,
     pub tag: Option<String>,
+    pub params: Vec<(String, String)>,
     pub rest: String,
+}
+
+/// A field named `sd.NAME` is the event's variable NAME, as Junos names it in the
+/// structured-data element of `structured-data` files and hosts (`sd.username = %user`);
+/// the English text carries the value already, so it is not added to the text.
+pub const SD_FIELD: &str = "sd.";
+
+/// Junos' variable names have hyphens where a Rust field name has underscores
+/// (`sd.class_name` is `class-name`).
+fn sd_name(field: &str) -> String {
+    field.replace('_', "-")
 }
 
 impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "tag" {
             self.tag = Some(value.to_string());
+        } else if let Some(name) = field.name().strip_prefix(SD_FIELD) {
+            self.params.push((sd_name(name), value.to_string()));
         } else {
             self.record_debug(field, &value);
         }
@@ -348,6 +377,8 @@ impl Visit for Fields {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         if field.name() == "message" {
             let _ = write!(self.message, "{value:?}");
+        } else if let Some(name) = field.name().strip_prefix(SD_FIELD) {
+            self.params.push((sd_name(name), format!("{value:?}")));
         } else {
             let _ = write!(self.rest, " {}={value:?}", field.name());
         }

@@ -31,6 +31,8 @@ pub struct Entry<'a> {
     pub tag: Option<&'a str>,
     /// On one line already.
     pub text: &'a str,
+    /// Its variables by Junos' names, for the structured-data element (`username`, `root`).
+    pub params: &'a [(String, String)],
 }
 
 impl Entry<'_> {

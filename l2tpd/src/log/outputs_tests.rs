@@ -50,24 +50,28 @@ const COMMIT: Entry<'static> = Entry {
     severity: Severity::Notice,
     tag: Some("UI_COMMIT"),
     text: "User 'root' requested 'commit' operation (comment: none)",
+    params: &[],
 };
 const LOGIN: Entry<'static> = Entry {
     facility: Facility::Authorization,
     severity: Severity::Info,
     tag: Some("UI_LOGIN_EVENT"),
     text: "User 'root' login",
+    params: &[],
 };
 const SERVING: Entry<'static> = Entry {
     facility: Facility::Daemon,
     severity: Severity::Info,
     tag: None,
     text: "l2tpd serving",
+    params: &[],
 };
 const TUNNEL_UP: Entry<'static> = Entry {
     facility: Facility::Daemon,
     severity: Severity::Notice,
     tag: Some("L2TP_TUNNEL_UP"),
     text: "tunnel 17 established",
+    params: &[],
 };
 
 /// Dec  3 18:20:01 2026 UTC.

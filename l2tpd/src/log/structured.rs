@@ -7,14 +7,17 @@
 //!   (`2026-12-03T19:20:01.042+01:00`) under a `system time-zone` away from UTC.
 //! - The structured-data element's name is Junos' `junos@2636.PLATFORM`, PLATFORM being the
 //!   model's jnxProductName arc: `1.1.1.2.21`, the MX960's, the router this one stands in
-//!   for. Junos puts each event's variables in it (`username="root"`); our events carry their
-//!   values in the text only, so the element holds none.
+//!   for. It holds the event's variables by Junos' names (`username="root"`), for the
+//!   events that give them as `sd.NAME` fields (the `UI_` events; an L2TP event's values
+//!   are in its text only).
 //! - A field that has no value is `-`, as RFC 5424 and Junos write it: an untagged event's TAG.
 //! - `brief` leaves out the English text after a tagged event's structured data; an untagged
 //!   event keeps it, having nothing else.
 //!
 //! `explicit-priority` and `time-format` do not apply to such a file (Junos refuses them at
 //! commit beside `structured-data`).
+
+use std::fmt::Write as _;
 
 use super::outputs::Entry;
 use super::select;
@@ -28,12 +31,28 @@ const VERSION: u8 = 1;
 /// The line without its priority and time stamp, the part duplicate suppression compares.
 pub fn message(entry: &Entry<'_>, host: &str, program: &str, pid: u32, brief: bool) -> String {
     let tag = entry.tag.unwrap_or("-");
-    let mut line = format!("{host} {program} {pid} {tag} [{SD_ID}]");
+    let mut line = format!("{host} {program} {pid} {tag} [{SD_ID}");
+    for (name, value) in entry.params {
+        let _ = write!(line, " {name}=\"{}\"", escape(value));
+    }
+    line.push(']');
     if !(brief && entry.tag.is_some()) {
         line.push(' ');
         line.push_str(entry.text);
     }
     line
+}
+
+/// RFC 5424 §6.3.3: `"`, `\` and `]` in a parameter value are escaped with `\`.
+fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '"' | '\\' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The event's priority: facility × 8 + severity, the facility as syslog numbers it.
@@ -79,6 +98,7 @@ mod tests {
         severity: Severity::Notice,
         tag: Some("UI_COMMIT"),
         text: "User 'root' requested 'commit' operation (comment: none)",
+        params: &[],
     };
 
     #[test]
@@ -99,6 +119,7 @@ mod tests {
             severity: Severity::Info,
             tag: None,
             text: "l2tpd serving",
+            params: &[],
         };
         assert_eq!(
             line(
@@ -107,6 +128,19 @@ mod tests {
                 &message(&serving, "r1", "l2tpd", 42, true)
             ),
             "<30>1 1970-01-01T00:00:00.000Z r1 l2tpd 42 - [junos@2636.1.1.1.2.21] l2tpd serving"
+        );
+        // Variables by Junos' names, values escaped as RFC 5424 says.
+        let params = [
+            ("username".to_string(), "root".to_string()),
+            ("message".to_string(), r#"a "b" \ [c]"#.to_string()),
+        ];
+        let with = Entry {
+            params: &params,
+            ..COMMIT
+        };
+        assert_eq!(
+            message(&with, "r1", "l2tpd", 42, true),
+            r#"r1 l2tpd 42 UI_COMMIT [junos@2636.1.1.1.2.21 username="root" message="a \"b\" \\ [c\]"]"#
         );
         assert_eq!(
             repeated(189, 1_796_322_001_042, "r1", 3),

@@ -210,3 +210,51 @@ fn console_and_held_repeats_through_the_log() {
         format!("{first}{repeated}Dec  3 18:20:32  r1 l2tpd[{pid}]: disk full\r\n")
     );
 }
+
+/// `sd.NAME` fields are the event's structured-data variables (by Junos' hyphenated
+/// names), not added to its text; other fields are, as ` name=value`.
+#[test]
+fn sd_fields_are_variables_not_text() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    /// Each event's text and variables.
+    type Seen = Vec<(String, Vec<(String, String)>)>;
+    struct Capture(std::sync::Arc<Mutex<Seen>>);
+    impl<S: Subscriber> Layer<S> for Capture {
+        fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+            let mut fields = Fields::default();
+            event.record(&mut fields);
+            self.0
+                .lock()
+                .expect("lock")
+                .push((fields.message + &fields.rest, fields.params));
+        }
+    }
+    let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let subscriber = tracing_subscriber::registry().with(Capture(seen.clone()));
+    tracing::subscriber::with_default(subscriber, || {
+        let user = "root";
+        tracing::info!(
+            tag = tags::UI_LOGIN_EVENT,
+            sd.username = %user,
+            sd.class_name = "super-user",
+            sd.pid = 4711u32,
+            other = 1,
+            "User '{user}' login"
+        );
+    });
+    let seen = seen.lock().expect("lock");
+    assert_eq!(seen[0].0, "User 'root' login other=1");
+    let params: Vec<(&str, &str)> = seen[0]
+        .1
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("username", "root"),
+            ("class-name", "super-user"),
+            ("pid", "4711")
+        ]
+    );
+}

@@ -1199,6 +1199,7 @@ impl Mgmt {
                 self.shared_unsaved = false;
                 tracing::warn!(
                     tag = crate::log::tags::UI_COMMIT_NOT_CONFIRMED,
+                    sd.message = "Commit was not confirmed; automatic rollback complete",
                     "Commit was not confirmed; automatic rollback complete"
                 );
                 self.broadcasts.push(confirm::ROLLED_BACK.into());
