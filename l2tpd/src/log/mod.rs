@@ -12,6 +12,7 @@
 //! `millisecond` add to them. A commit applies the new settings at once (`configure`). The
 //! tags are in `tags`; `files` serves `show log` and `monitor start`.
 
+mod destinations;
 pub mod files;
 pub mod outputs;
 mod repeats;
@@ -75,7 +76,7 @@ impl SystemLog {
             syslog,
             host: RwLock::new("router".into()),
             pid: std::process::id(),
-            console: outputs::console_path(),
+            console: destinations::console_path(),
             ..SystemLog::default()
         }
     }

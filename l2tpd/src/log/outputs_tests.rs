@@ -1,6 +1,7 @@
 use super::*;
-use schema::typed::{Level, SyslogFile, SyslogHost, SyslogUser};
+use schema::typed::{Level, Selectors, SyslogFile, SyslogHost, SyslogUser};
 use std::fs;
+use std::net::{Ipv4Addr, UdpSocket};
 
 /// Tests without `console` never open it.
 fn no_console() -> &'static Path {
