@@ -46,8 +46,8 @@ pub use routing::{
 };
 pub use secret::Secret;
 pub use syslog::{
-    syslog_file_name_problem, syslog_regex, Facility, Level, Selectors, Severity, SyslogConfig,
-    SyslogFile, SyslogHost, SyslogUser, STATE_FILES,
+    syslog_file_name_problem, syslog_regex, Facility, Level, Selectors, Severity, StructuredData,
+    SyslogConfig, SyslogFile, SyslogHost, SyslogUser, STATE_FILES,
 };
 pub use system::{login_regex, LoginClassConfig};
 

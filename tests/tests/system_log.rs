@@ -175,3 +175,32 @@ fn committed_syslog_files_and_hosts_take_effect_at_once() {
     daemon.commit("delete system syslog\n");
     wait_for(&daemon, "messages", "UI_COMMIT_COMPLETED");
 }
+
+/// `console { … }`: the daemon writes what the console selects to the console (here a file
+/// standing for it: `L2TP_TEST_CONSOLE`, read by debug builds only), as syslogd writes a
+/// terminal.
+#[test]
+fn the_console_gets_what_it_selects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = dir.path().join("console");
+    std::fs::write(&console, "").expect("create the console");
+    let var = format!("L2TP_TEST_CONSOLE={}", console.display());
+    let daemon = DaemonProcess::start_wrapped(&["env", &var], &[]);
+    let pid = daemon.pid().expect("pid");
+    daemon.commit("set system syslog console interactive-commands notice\n");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let text = loop {
+        let text = std::fs::read_to_string(&console).unwrap_or_default();
+        if text.contains("UI_COMMIT_COMPLETED") {
+            break text;
+        }
+        assert!(Instant::now() < deadline, "nothing on the console:\n{text}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let line = Regex::new(&format!(
+        r"(?m)^[A-Z][a-z]{{2}} [ \d]\d \d\d:\d\d:\d\d  router l2tpd\[{pid}\]: UI_COMMIT_COMPLETED: commit complete\r$"
+    ))
+    .expect("pattern");
+    assert!(line.is_match(&text), "{text:?}");
+    assert!(!text.contains("UI_LOGIN_EVENT"), "{text}");
+}

@@ -1,7 +1,9 @@
 //! The log files an operator may read: `show log` lists them, `show log FILE` reads one,
-//! `monitor start FILE` follows one. They are the daemon's `messages` and the trace file
-//! `traceoptions` names, with their rotated copies, in the state directory, and nothing else
-//! there: a name is a bare file name, never a path.
+//! `monitor start FILE` follows one. They are the daemon's `messages`, the configured syslog
+//! files and the trace file `traceoptions` names, with their rotated copies, in the state
+//! directory; and, as Junos keeps showing what stays in /var/log, every other regular file
+//! there that is not one of the daemon's own (a file a former configuration wrote). A name
+//! is a bare file name, never a path, and never the database or the socket.
 
 use std::fs;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -9,6 +11,8 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 use schema::system_rpc::{LogContent, LogFile, LogFiles};
+
+use schema::typed::STATE_FILES;
 
 use super::MESSAGES;
 
@@ -31,6 +35,25 @@ pub fn is_log_file(name: &str, bases: &[&str]) -> bool {
     })
 }
 
+/// True for a file left in `dir` that no configuration names any more: a regular file (not
+/// a link, not a directory), not hidden, and not one of the daemon's own files (the
+/// database, its text copy, the socket, or anything named after them).
+pub fn is_left_over(dir: &Path, name: &str) -> bool {
+    let own = STATE_FILES
+        .iter()
+        .any(|f| name == *f || name.strip_prefix(f).is_some_and(|r| r.starts_with('.')));
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains('/')
+        && !own
+        && fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// A log file `show log` and `monitor start` may name.
+fn readable(dir: &Path, name: &str, bases: &[&str]) -> bool {
+    is_log_file(name, bases) || is_left_over(dir, name)
+}
+
 /// The bases of the log files: `messages` (written by default, and kept readable once a
 /// configuration names other files), the configured syslog files, and the trace file (when
 /// traceoptions is set). Only bare file names: never a path.
@@ -50,7 +73,7 @@ pub fn list(dir: &Path, bases: &[&str]) -> io::Result<LogFiles> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !is_log_file(&name, bases) {
+        if !readable(dir, &name, bases) {
             continue;
         }
         let Ok(meta) = entry.metadata() else { continue };
@@ -101,7 +124,7 @@ pub fn not_found(name: &str) -> String {
 
 /// `show log FILE`: its lines (the newest [`MAX_SHOWN`] octets of a larger file).
 pub fn read(dir: &Path, name: &str, bases: &[&str]) -> Result<LogContent, String> {
-    if !is_log_file(name, bases) {
+    if !readable(dir, name, bases) {
         return Err(not_found(name));
     }
     let mut file = open(&dir.join(name)).map_err(|_| not_found(name))?;
@@ -144,7 +167,7 @@ pub struct Follower {
 impl Follower {
     /// Follows `name` from its current end: only lines written from now on are shown.
     pub fn start(dir: &Path, name: &str, bases: &[&str]) -> Result<Follower, String> {
-        if !is_log_file(name, bases) {
+        if !readable(dir, name, bases) {
             return Err(not_found(name));
         }
         // Junos follows a file that does not exist yet; so do we, from its start.
@@ -247,6 +270,42 @@ mod tests {
             read(dir.path(), "messages.0", &bases),
             Err("could not resolve file: messages.0".into())
         );
+
+        // A file no configuration names any more is still listed and read, as Junos shows
+        // what stays in /var/log; the daemon's own files never are.
+        fs::write(dir.path().join("l2tp-events"), "old\n").expect("write");
+        fs::write(dir.path().join("config.db.tmp"), "db").expect("write");
+        fs::write(dir.path().join("rescue.conf"), "secrets").expect("write");
+        fs::write(dir.path().join(".hidden"), "x").expect("write");
+        fs::create_dir(dir.path().join("sub")).expect("mkdir");
+        std::os::unix::fs::symlink(dir.path().join("config.db"), dir.path().join("link"))
+            .expect("symlink");
+        let names: Vec<String> = list(dir.path(), &bases)
+            .expect("list")
+            .files
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(names, ["l2tp-events", "messages"]);
+        assert_eq!(
+            read(dir.path(), "l2tp-events", &bases).expect("read").lines,
+            ["old"]
+        );
+        for name in [
+            "config.db.tmp",
+            "rescue.conf",
+            ".hidden",
+            "sub",
+            "link",
+            "gone",
+        ] {
+            assert_eq!(
+                read(dir.path(), name, &bases),
+                Err(format!("could not resolve file: {name}"))
+            );
+        }
+        assert!(Follower::start(dir.path(), "l2tp-events", &bases).is_ok());
+        assert!(Follower::start(dir.path(), "link", &bases).is_err());
 
         let mut follower = Follower::start(dir.path(), "messages", &bases).expect("start");
         assert!(follower.step(dir.path()).is_empty(), "only new lines");

@@ -12,9 +12,12 @@
 //! `millisecond` add to them. A commit applies the new settings at once (`configure`). The
 //! tags are in `tags`; `files` serves `show log` and `monitor start`.
 
+mod destinations;
 pub mod files;
 pub mod outputs;
+mod repeats;
 pub mod select;
+mod structured;
 mod syslog;
 pub mod tags;
 
@@ -48,16 +51,24 @@ pub struct SystemLog {
     syslog: Option<Syslog>,
     host: RwLock<String>,
     pid: u32,
-    /// Packets to syslog hosts that could not be sent (full buffer, unreachable), and
-    /// messages for users' terminals that found the queue full.
+    /// Packets to syslog hosts that could not be sent (full buffer, unreachable), lines the
+    /// console would not take, and messages for users' terminals that found the queue full.
     dropped: AtomicU64,
+    /// The drops last reported in the log, and when (Unix ms).
+    reported: Mutex<(u64, i64)>,
     /// Messages for users' terminals, until the management plane takes them (each tick).
     to_users: Mutex<VecDeque<(String, String)>>,
+    /// The system console (`console { … }`).
+    console: PathBuf,
 }
 
 /// Messages for users' terminals held at most between two management ticks: a burst past
 /// this is dropped (and counted) rather than held without bound.
 const MAX_USER_MESSAGES: usize = 256;
+
+/// Drops are reported in the log at most this often: the report itself may be dropped by
+/// the output that cannot keep up, and must not become a message a second.
+const DROP_REPORT_MS: i64 = 60_000;
 
 impl SystemLog {
     pub fn new(syslog: Option<Syslog>) -> SystemLog {
@@ -65,8 +76,16 @@ impl SystemLog {
             syslog,
             host: RwLock::new("router".into()),
             pid: std::process::id(),
+            console: destinations::console_path(),
             ..SystemLog::default()
         }
+    }
+
+    /// The console is `path` (tests).
+    #[cfg(test)]
+    fn with_console(mut self, path: &Path) -> SystemLog {
+        self.console = path.to_path_buf();
+        self
     }
 
     /// Files go in `dir` from now on.
@@ -82,23 +101,90 @@ impl SystemLog {
     /// Applies `[edit system syslog]`. Returns what could not be opened; the caller logs it
     /// (logging here, under the lock, would come back to this log).
     pub fn configure(&self, config: &SyslogConfig) -> Vec<String> {
+        self.configure_at(now_ms(), config)
+    }
+
+    fn configure_at(&self, now_ms: i64, config: &SyslogConfig) -> Vec<String> {
         let dir = {
             let mut settings = self.settings.lock().unwrap_or_else(PoisonError::into_inner);
             settings.1 = config.clone();
             settings.0.clone()
         };
-        let (outputs, problems) = Outputs::open(dir.as_deref(), config);
-        *self.outputs.lock().unwrap_or_else(PoisonError::into_inner) = outputs;
+        let (outputs, problems) = Outputs::open(dir.as_deref(), config, &self.console);
+        let host = self.host();
+        let held = {
+            let mut current = self.outputs.lock().unwrap_or_else(PoisonError::into_inner);
+            // Repeat counts held by the old destinations are written before they go.
+            let held = current.finish(now_ms, &host, self.pid);
+            *current = outputs;
+            held
+        };
+        self.settle(held);
         problems
+    }
+
+    /// About once a second: repeat counts held long enough are written (syslogd's mark).
+    pub fn tick(&self, now_ms: i64) {
+        let host = self.host();
+        let written = self
+            .outputs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .tick(now_ms, &host, self.pid);
+        self.settle(written);
+    }
+
+    fn host(&self) -> String {
+        self.host
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Queues what goes to users' terminals and counts what was dropped.
+    fn settle(&self, written: outputs::Written) {
+        let mut dropped = written.dropped;
+        if !written.to_users.is_empty() {
+            let mut queue = self.to_users.lock().unwrap_or_else(PoisonError::into_inner);
+            for message in written.to_users {
+                if queue.len() < MAX_USER_MESSAGES {
+                    queue.push_back(message);
+                } else {
+                    dropped += 1;
+                }
+            }
+        }
+        if dropped > 0 {
+            self.dropped.fetch_add(dropped, Ordering::Relaxed);
+        }
     }
 
     pub fn set_host_name(&self, name: &str) {
         *self.host.write().unwrap_or_else(PoisonError::into_inner) = name.to_string();
     }
 
-    /// Packets to syslog hosts and messages to users dropped so far.
+    /// Packets to syslog hosts, console lines and messages to users dropped so far.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// What to log about drops at `now_ms`, at most once a [`DROP_REPORT_MS`], when there
+    /// were any since the last report. Junos has no command that shows syslog's losses; its
+    /// syslogd says in the log itself what it could not send, so this is where an operator
+    /// reading `show log messages` finds them.
+    pub fn drop_report(&self, now_ms: i64) -> Option<String> {
+        let total = self.dropped();
+        let mut reported = self.reported.lock().unwrap_or_else(PoisonError::into_inner);
+        let (before, at) = *reported;
+        if total == before || now_ms < at.saturating_add(DROP_REPORT_MS) {
+            return None;
+        }
+        *reported = (total, now_ms);
+        let new = total - before;
+        let s = if new == 1 { "" } else { "s" };
+        Some(format!(
+            "system log: {new} message{s} dropped: a syslog host, the console or a user's terminal could not take them ({total} since l2tpd started)"
+        ))
     }
 
     /// The messages for users' terminals since the last call: (user name or `*`, text).
@@ -112,48 +198,50 @@ impl SystemLog {
 
     /// Writes one event of `level` at `now_ms` (Unix time in milliseconds).
     pub fn write(&self, now_ms: i64, level: &Level, tag: Option<&str>, text: &str) {
-        let host = self
-            .host
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        self.write_with(now_ms, level, tag, text, &[]);
+    }
+
+    /// As [`SystemLog::write`], with the event's structured-data variables.
+    pub fn write_with(
+        &self,
+        now_ms: i64,
+        level: &Level,
+        tag: Option<&str>,
+        text: &str,
+        params: &[(String, String)],
+    ) {
+        let host = self.host();
         let text = text.replace(['\n', '\r'], " ");
         let entry = Entry {
             facility: select::facility(tag),
             severity: select::severity(level, tag),
             tag,
             text: &text,
+            params,
         };
-        let source = format!("{PROGRAM}[{}]", self.pid);
-        {
-            let mut outputs = self.outputs.lock().unwrap_or_else(PoisonError::into_inner);
-            let stamp = stamp_with(now_ms, outputs.year, outputs.millisecond);
-            let written = outputs.write(&stamp, &host, &source, &entry);
-            let mut dropped = written.dropped;
-            if !written.to_users.is_empty() {
-                let mut queue = self.to_users.lock().unwrap_or_else(PoisonError::into_inner);
-                for message in written.to_users {
-                    if queue.len() < MAX_USER_MESSAGES {
-                        queue.push_back(message);
-                    } else {
-                        dropped += 1;
-                    }
-                }
-            }
-            if dropped > 0 {
-                self.dropped.fetch_add(dropped, Ordering::Relaxed);
-            }
-        }
+        let written = self
+            .outputs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .write(now_ms, &host, self.pid, &entry);
+        self.settle(written);
         if let Some(s) = &self.syslog {
             s.send(&outputs::rfc3164(
                 select::wire_number(entry.facility),
                 entry.severity,
                 &stamp(now_ms.div_euclid(1000)),
                 &host,
-                &format!("{source}: {}", entry.message(false)),
+                &format!("{PROGRAM}[{}]: {}", self.pid, entry.message(false)),
             ));
         }
     }
+}
+
+/// Now, as Unix time in milliseconds.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// `Mmm dd hh:mm:ss` (the day padded with a space), syslog's time stamp, in the configured
@@ -211,6 +299,17 @@ pub fn configure(config: &SyslogConfig) {
     }
 }
 
+/// About once a second (the management plane's tick): held repeat counts that are due.
+pub fn tick() {
+    if let Some(log) = DAEMON.get() {
+        let now = now_ms();
+        log.tick(now);
+        if let Some(report) = log.drop_report(now) {
+            tracing::error!("{report}");
+        }
+    }
+}
+
 /// The messages `system syslog user` sends to users' terminals since the last call.
 pub fn take_user_messages() -> Vec<(String, String)> {
     DAEMON
@@ -233,31 +332,44 @@ impl<S: Subscriber> Layer<S> for MessagesLayer {
         let Some(log) = DAEMON.get() else { return };
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let now_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         let text = fields.message + &fields.rest;
-        log.write(
-            now_ms,
+        log.write_with(
+            now_ms(),
             event.metadata().level(),
             fields.tag.as_deref(),
             &text,
+            &fields.params,
         );
     }
 }
 
-/// An event's message, its `tag`, and its other fields as ` name=value`.
+/// An event's message, its `tag`, its structured-data variables (`sd.NAME` fields), and its
+/// other fields as ` name=value`.
 #[derive(Default)]
 pub(crate) struct Fields {
     pub message: String,
     pub tag: Option<String>,
+    pub params: Vec<(String, String)>,
     pub rest: String,
+}
+
+/// A field named `sd.NAME` is the event's variable NAME, as Junos names it in the
+/// structured-data element of `structured-data` files and hosts (`sd.username = %user`);
+/// the English text carries the value already, so it is not added to the text.
+pub const SD_FIELD: &str = "sd.";
+
+/// Junos' variable names have hyphens where a Rust field name has underscores
+/// (`sd.class_name` is `class-name`).
+fn sd_name(field: &str) -> String {
+    field.replace('_', "-")
 }
 
 impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "tag" {
             self.tag = Some(value.to_string());
+        } else if let Some(name) = field.name().strip_prefix(SD_FIELD) {
+            self.params.push((sd_name(name), value.to_string()));
         } else {
             self.record_debug(field, &value);
         }
@@ -266,6 +378,8 @@ impl Visit for Fields {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         if field.name() == "message" {
             let _ = write!(self.message, "{value:?}");
+        } else if let Some(name) = field.name().strip_prefix(SD_FIELD) {
+            self.params.push((sd_name(name), format!("{value:?}")));
         } else {
             let _ = write!(self.rest, " {}={value:?}", field.name());
         }

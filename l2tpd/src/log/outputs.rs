@@ -1,13 +1,19 @@
-//! The destinations `[edit system syslog]` configures: files in the state directory,
-//! remote hosts over UDP and users' terminals, each with its facility/severity statements
-//! and `match` (files and hosts: `explicit-priority`); and how a line is written for each.
+//! The destinations `[edit system syslog]` configures, opened from the configuration and
+//! replaced whole at each commit: files in the state directory, remote hosts over UDP,
+//! users' terminals and the console, each with its facility/severity statements and `match`
+//! (files and hosts: `explicit-priority` and `structured-data`). Each event goes to every
+//! destination that takes it; how each writes it, and its duplicate suppression, are in
+//! `destinations`.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 use std::path::Path;
 
-use schema::typed::{syslog_regex, Facility, Selectors, Severity, SyslogConfig};
+use schema::typed::{Facility, Severity, SyslogConfig};
 
-use super::select;
+use super::destinations::{
+    deliver, flush_held, host_socket, open_console, packet, repeats, ConsoleOut, Context, FileOut,
+    Filter, HostOut, Layout, UserOut,
+};
+use super::{select, structured};
 use crate::trace::RotatingFile;
 
 /// The file Junos logs to by default, and the one written when no file is configured.
@@ -26,6 +32,8 @@ pub struct Entry<'a> {
     pub tag: Option<&'a str>,
     /// On one line already.
     pub text: &'a str,
+    /// Its variables by Junos' names, for the structured-data element (`username`, `root`).
+    pub params: &'a [(String, String)],
 }
 
 impl Entry<'_> {
@@ -48,62 +56,13 @@ impl Entry<'_> {
     }
 }
 
-/// What a destination takes: its statements and its `match`.
-#[derive(Debug)]
-struct Filter {
-    selectors: Selectors,
-    matches: Option<regex::Regex>,
-}
-
-impl Filter {
-    fn new(selectors: &Selectors, matches: Option<&str>, problems: &mut Vec<String>) -> Filter {
-        let matches = matches.and_then(|re| syslog_regex(re).map_err(|e| problems.push(e)).ok());
-        Filter {
-            selectors: selectors.clone(),
-            matches,
-        }
-    }
-
-    fn takes(&self, entry: &Entry<'_>) -> bool {
-        select::selects(&self.selectors, entry.facility, entry.severity)
-            && self
-                .matches
-                .as_ref()
-                .is_none_or(|re| re.is_match(&entry.message(false)))
-    }
-}
-
-#[derive(Debug)]
-struct FileOut {
-    filter: Filter,
-    explicit_priority: bool,
-    file: RotatingFile,
-}
-
-#[derive(Debug)]
-struct HostOut {
-    filter: Filter,
-    explicit_priority: bool,
-    /// `facility-override`, as its number.
-    facility: Option<u8>,
-    log_prefix: Option<String>,
-    socket: UdpSocket,
-    to: SocketAddr,
-}
-
-/// `user NAME` (`*`: every user).
-#[derive(Debug)]
-struct UserOut {
-    name: String,
-    filter: Filter,
-}
-
 /// The configured destinations, replaced whole at each commit.
 #[derive(Debug, Default)]
 pub struct Outputs {
     files: Vec<FileOut>,
     hosts: Vec<HostOut>,
     users: Vec<UserOut>,
+    console: Option<ConsoleOut>,
     pub year: bool,
     pub millisecond: bool,
 }
@@ -118,11 +77,16 @@ pub struct Written {
 }
 
 impl Outputs {
-    /// The destinations `config` names, files in `dir` (none without a directory). With no
-    /// file configured, `messages` is written as Junos' factory configuration writes it.
-    /// What cannot be opened is left out and described in the returned problems, for the
-    /// caller to log once the log is usable again.
-    pub fn open(dir: Option<&Path>, config: &SyslogConfig) -> (Outputs, Vec<String>) {
+    /// The destinations `config` names, files in `dir` (none without a directory), the
+    /// console at `console` when `config` has `console`. With no file configured,
+    /// `messages` is written as Junos' factory configuration writes it. What cannot be
+    /// opened is left out and described in the returned problems, for the caller to log
+    /// once the log is usable again.
+    pub fn open(
+        dir: Option<&Path>,
+        config: &SyslogConfig,
+        console: &Path,
+    ) -> (Outputs, Vec<String>) {
         let mut problems = Vec::new();
         let mut outputs = Outputs {
             year: config.year,
@@ -137,6 +101,8 @@ impl Outputs {
                 files: DEFAULT_FILES,
                 world_readable: false,
                 explicit_priority: false,
+                structured_data: None,
+                allow_duplicates: config.allow_duplicates,
             };
             let files: Vec<(&str, &schema::typed::SyslogFile)> = if config.files.is_empty() {
                 vec![(MESSAGES, &factory)]
@@ -154,8 +120,14 @@ impl Outputs {
                 {
                     Ok(file) => outputs.files.push(FileOut {
                         filter: Filter::new(&f.selectors, f.matches.as_deref(), &mut problems),
-                        explicit_priority: f.explicit_priority,
+                        layout: match f.structured_data {
+                            Some(sd) => Layout::Structured { brief: sd.brief },
+                            None => Layout::Standard {
+                                explicit_priority: f.explicit_priority,
+                            },
+                        },
                         file,
+                        repeats: repeats(f.allow_duplicates),
                     }),
                     Err(e) => {
                         problems.push(format!("cannot open the log file {}: {e}", path.display()))
@@ -167,6 +139,7 @@ impl Outputs {
             match host_socket(name, h.port, h.source_address) {
                 Ok((socket, to)) => outputs.hosts.push(HostOut {
                     filter: Filter::new(&h.selectors, h.matches.as_deref(), &mut problems),
+                    structured: h.structured_data.map(|sd| sd.brief),
                     explicit_priority: h.explicit_priority,
                     facility: h
                         .facility_override
@@ -175,6 +148,7 @@ impl Outputs {
                     log_prefix: h.log_prefix.clone(),
                     socket,
                     to,
+                    repeats: repeats(h.allow_duplicates),
                 }),
                 Err(e) => problems.push(format!("syslog host {name} left out: {e}")),
             }
@@ -183,54 +157,100 @@ impl Outputs {
             outputs.users.push(UserOut {
                 name: name.clone(),
                 filter: Filter::new(&u.selectors, u.matches.as_deref(), &mut problems),
+                repeats: repeats(u.allow_duplicates),
             });
+        }
+        if let Some(selectors) = &config.console {
+            match open_console(console) {
+                Ok(file) => {
+                    outputs.console = Some(ConsoleOut {
+                        filter: Filter::new(selectors, None, &mut problems),
+                        console: file,
+                        repeats: repeats(config.allow_duplicates),
+                    })
+                }
+                Err(e) => problems.push(format!(
+                    "cannot open the console {}: {e}",
+                    console.display()
+                )),
+            }
         }
         (outputs, problems)
     }
 
-    /// Writes `entry` to every destination that takes it. `stamp` is the time as the
-    /// destinations write it, `source` is `l2tpd[PID]`.
-    pub fn write(&mut self, stamp: &str, host: &str, source: &str, entry: &Entry<'_>) -> Written {
-        let mut written = Written::default();
-        for out in &mut self.files {
-            if out.filter.takes(entry) {
-                let message = entry.message(out.explicit_priority);
-                // Nowhere to report a failed log write but the log itself.
-                let _ = out
-                    .file
-                    .write_line(&format!("{stamp}  {host} {source}: {message}"));
+    /// Writes `entry` at `now_ms` to every destination that takes it, from `host`'s
+    /// process `pid`, unless it repeats the destination's previous message.
+    pub fn write(&mut self, now_ms: i64, host: &str, pid: u32, entry: &Entry<'_>) -> Written {
+        let source = format!("{}[{pid}]", super::PROGRAM);
+        let cx = self.context(host, &source, pid);
+        let mut out = Written::default();
+        let pri = structured::pri(entry);
+        for d in &mut self.files {
+            if d.filter.takes(entry) {
+                let message = d.message(&cx, entry);
+                deliver(d, &cx, now_ms, &message, pri, &mut out);
             }
         }
-        for out in &self.hosts {
-            if out.filter.takes(entry) {
-                let facility = out
-                    .facility
-                    .unwrap_or_else(|| select::wire_number(entry.facility));
-                let mut line = String::new();
-                if let Some(prefix) = &out.log_prefix {
-                    line.push_str(prefix);
-                    line.push_str(": ");
-                }
-                line.push_str(source);
-                line.push_str(": ");
-                line.push_str(&entry.message(out.explicit_priority));
-                let packet = rfc3164(facility, entry.severity, stamp, host, &line);
-                if out.socket.send_to(packet.as_bytes(), out.to).is_err() {
-                    written.dropped += 1;
-                }
+        for d in &mut self.hosts {
+            if d.filter.takes(entry) {
+                let message = d.message(&cx, entry);
+                let pri = d.pri(entry);
+                deliver(d, &cx, now_ms, &message, pri, &mut out);
             }
         }
-        for out in &self.users {
-            if out.filter.takes(entry) {
-                // BSD syslogd's wall message, as Junos prints it on a user's terminal.
-                let text = format!(
-                    "Message from syslogd@{host} at {stamp}  ...\n{host} {source}: {}",
-                    entry.message(false)
-                );
-                written.to_users.push((out.name.clone(), text));
+        for d in &mut self.users {
+            if d.filter.takes(entry) {
+                let message = format!("{host} {source}: {}", entry.message(false));
+                deliver(d, &cx, now_ms, &message, pri, &mut out);
             }
         }
-        written
+        if let Some(d) = &mut self.console {
+            if d.filter.takes(entry) {
+                let message = format!("{host} {source}: {}", entry.message(false));
+                deliver(d, &cx, now_ms, &message, pri, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Each tick: the repeat counts held long enough (syslogd's 30 s mark).
+    pub fn tick(&mut self, now_ms: i64, host: &str, pid: u32) -> Written {
+        self.flush_held(now_ms, host, pid, false)
+    }
+
+    /// Before these destinations are replaced (a commit): every held repeat count, as
+    /// syslogd writes them out when it reads its configuration again.
+    pub fn finish(&mut self, now_ms: i64, host: &str, pid: u32) -> Written {
+        self.flush_held(now_ms, host, pid, true)
+    }
+
+    fn flush_held(&mut self, now_ms: i64, host: &str, pid: u32, all: bool) -> Written {
+        let source = format!("{}[{pid}]", super::PROGRAM);
+        let cx = self.context(host, &source, pid);
+        let mut out = Written::default();
+        for d in &mut self.files {
+            flush_held(d, &cx, now_ms, all, &mut out);
+        }
+        for d in &mut self.hosts {
+            flush_held(d, &cx, now_ms, all, &mut out);
+        }
+        for d in &mut self.users {
+            flush_held(d, &cx, now_ms, all, &mut out);
+        }
+        if let Some(d) = &mut self.console {
+            flush_held(d, &cx, now_ms, all, &mut out);
+        }
+        out
+    }
+
+    fn context<'a>(&self, host: &'a str, source: &'a str, pid: u32) -> Context<'a> {
+        Context {
+            host,
+            source,
+            pid,
+            year: self.year,
+            millisecond: self.millisecond,
+        }
     }
 
     #[cfg(test)]
@@ -243,42 +263,7 @@ impl Outputs {
 /// [`MAX_PACKET`] octets (cut on a character boundary).
 pub fn rfc3164(facility: u8, severity: Severity, stamp: &str, host: &str, line: &str) -> String {
     let pri = u16::from(facility) * 8 + u16::from(severity.code());
-    let mut packet = format!("<{pri}>{stamp} {host} {line}");
-    if packet.len() > MAX_PACKET {
-        let mut cut = MAX_PACKET;
-        while !packet.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        packet.truncate(cut);
-    }
-    packet
-}
-
-/// A non-blocking UDP socket towards `name:port`, from `source` when given. A name that is
-/// not an address is resolved once, here, at commit.
-fn host_socket(
-    name: &str,
-    port: u16,
-    source: Option<Ipv4Addr>,
-) -> Result<(UdpSocket, SocketAddr), String> {
-    let to = match name.parse::<IpAddr>() {
-        Ok(ip) => SocketAddr::new(ip, port),
-        Err(_) => (name, port)
-            .to_socket_addrs()
-            .map_err(|e| format!("cannot resolve {name}: {e}"))?
-            .next()
-            .ok_or_else(|| format!("{name} has no address"))?,
-    };
-    let from: SocketAddr = match (source, to) {
-        (Some(a), SocketAddr::V4(_)) => (a, 0).into(),
-        (_, SocketAddr::V4(_)) => (Ipv4Addr::UNSPECIFIED, 0).into(),
-        (_, SocketAddr::V6(_)) => (std::net::Ipv6Addr::UNSPECIFIED, 0).into(),
-    };
-    let socket = UdpSocket::bind(from).map_err(|e| format!("cannot bind {from}: {e}"))?;
-    socket
-        .set_nonblocking(true)
-        .map_err(|e| format!("cannot make the socket non-blocking: {e}"))?;
-    Ok((socket, to))
+    packet(pri, stamp, host, line)
 }
 
 /// The state directory's files that are logs by configuration: each configured syslog file,

@@ -1,6 +1,12 @@
 use super::*;
-use schema::typed::{Level, SyslogFile, SyslogHost, SyslogUser};
+use schema::typed::{Level, Selectors, SyslogFile, SyslogHost, SyslogUser};
 use std::fs;
+use std::net::{Ipv4Addr, UdpSocket};
+
+/// Tests without `console` never open it.
+fn no_console() -> &'static Path {
+    Path::new("/nonexistent/console")
+}
 
 fn at_least(severity: Severity) -> Level {
     Level::AtLeast(severity)
@@ -21,6 +27,8 @@ fn file(selectors: Selectors) -> SyslogFile {
         files: DEFAULT_FILES,
         world_readable: false,
         explicit_priority: false,
+        structured_data: None,
+        allow_duplicates: false,
     }
 }
 
@@ -33,6 +41,8 @@ fn host(selectors: Selectors, port: u16) -> SyslogHost {
         log_prefix: None,
         source_address: None,
         explicit_priority: false,
+        structured_data: None,
+        allow_duplicates: false,
     }
 }
 
@@ -41,29 +51,36 @@ const COMMIT: Entry<'static> = Entry {
     severity: Severity::Notice,
     tag: Some("UI_COMMIT"),
     text: "User 'root' requested 'commit' operation (comment: none)",
+    params: &[],
 };
 const LOGIN: Entry<'static> = Entry {
     facility: Facility::Authorization,
     severity: Severity::Info,
     tag: Some("UI_LOGIN_EVENT"),
     text: "User 'root' login",
+    params: &[],
 };
 const SERVING: Entry<'static> = Entry {
     facility: Facility::Daemon,
     severity: Severity::Info,
     tag: None,
     text: "l2tpd serving",
+    params: &[],
 };
 const TUNNEL_UP: Entry<'static> = Entry {
     facility: Facility::Daemon,
     severity: Severity::Notice,
     tag: Some("L2TP_TUNNEL_UP"),
     text: "tunnel 17 established",
+    params: &[],
 };
+
+/// Dec  3 18:20:01 2026 UTC.
+const T: i64 = 1_796_322_001_000;
 
 fn write_all(outputs: &mut Outputs, entries: &[Entry<'_>]) {
     for e in entries {
-        outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", e);
+        outputs.write(T, "r1", 42, e);
     }
 }
 
@@ -74,7 +91,8 @@ fn read(dir: &Path, name: &str) -> String {
 #[test]
 fn without_files_messages_is_junos_factory_default() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut outputs, problems) = Outputs::open(Some(dir.path()), &SyslogConfig::default());
+    let (mut outputs, problems) =
+        Outputs::open(Some(dir.path()), &SyslogConfig::default(), no_console());
     assert!(problems.is_empty(), "{problems:?}");
     write_all(&mut outputs, &[COMMIT, LOGIN, SERVING, TUNNEL_UP]);
     assert_eq!(
@@ -105,7 +123,7 @@ fn each_file_gets_what_its_statements_select() {
     let mut matched = file(selectors(Some(Level::Any), &[]));
     matched.matches = Some("TUNNEL_(UP|DOWN)".into());
     config.files.insert("tunnels".into(), matched);
-    let (mut outputs, problems) = Outputs::open(Some(dir.path()), &config);
+    let (mut outputs, problems) = Outputs::open(Some(dir.path()), &config, no_console());
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(outputs.file_count(), 3);
     write_all(&mut outputs, &[COMMIT, LOGIN, SERVING, TUNNEL_UP]);
@@ -136,7 +154,7 @@ fn archives_are_bounded_in_count_and_size() {
     f.size = 1000;
     f.files = 3;
     config.files.insert("small".into(), f);
-    let (mut outputs, _) = Outputs::open(Some(dir.path()), &config);
+    let (mut outputs, _) = Outputs::open(Some(dir.path()), &config, no_console());
     for n in 0..500 {
         let text = format!("event {n}");
         let entry = Entry {
@@ -170,7 +188,7 @@ fn world_readable_files() {
     config
         .files
         .insert("closed".into(), file(selectors(Some(Level::Any), &[])));
-    let (_outputs, problems) = Outputs::open(Some(dir.path()), &config);
+    let (_outputs, problems) = Outputs::open(Some(dir.path()), &config, no_console());
     assert!(problems.is_empty(), "{problems:?}");
     let mode = |name: &str| {
         fs::metadata(dir.path().join(name))
@@ -195,7 +213,7 @@ fn hosts_get_rfc3164_packets_of_what_they_select() {
         "127.0.0.1".into(),
         host(selectors(Some(at_least(Severity::Notice)), &[]), port),
     );
-    let (mut outputs, problems) = Outputs::open(None, &config);
+    let (mut outputs, problems) = Outputs::open(None, &config, no_console());
     assert!(problems.is_empty(), "{problems:?}");
     write_all(&mut outputs, &[SERVING, COMMIT, TUNNEL_UP]);
     let mut buf = [0u8; 2048];
@@ -220,13 +238,34 @@ fn hosts_get_rfc3164_packets_of_what_they_select() {
     h.explicit_priority = true;
     h.source_address = Some(Ipv4Addr::LOCALHOST);
     config.hosts.insert("127.0.0.1".into(), h);
-    let (mut outputs, problems) = Outputs::open(None, &config);
+    let (mut outputs, problems) = Outputs::open(None, &config, no_console());
     assert!(problems.is_empty(), "{problems:?}");
     write_all(&mut outputs, &[COMMIT]);
     assert_eq!(
         next(),
         "<157>Dec  3 18:20:01 r1 pop1: l2tpd[42]: %INTERACT-5-UI_COMMIT: User 'root' requested 'commit' operation (comment: none)"
     );
+
+    // structured-data: RFC 5424 packets, the override's facility in PRI; explicit-priority
+    // and log-prefix do not apply.
+    let mut h = host(selectors(Some(Level::Any), &[]), port);
+    h.facility_override = Some("local3".into());
+    h.log_prefix = Some("pop1".into());
+    h.explicit_priority = true;
+    h.structured_data = Some(schema::typed::StructuredData { brief: false });
+    config.hosts.insert("127.0.0.1".into(), h);
+    let (mut outputs, problems) = Outputs::open(None, &config, no_console());
+    assert!(problems.is_empty(), "{problems:?}");
+    write_all(&mut outputs, &[COMMIT, COMMIT, COMMIT, TUNNEL_UP]);
+    assert_eq!(
+        next(),
+        "<157>1 2026-12-03T18:20:01.000Z r1 l2tpd 42 UI_COMMIT [junos@2636.1.1.1.2.21] User 'root' requested 'commit' operation (comment: none)"
+    );
+    assert_eq!(
+        next(),
+        "<157>1 2026-12-03T18:20:01.000Z r1 - - - - last message repeated 2 times"
+    );
+    assert!(next().starts_with("<157>1 2026-12-03T18:20:01.000Z r1 l2tpd 42 L2TP_TUNNEL_UP "));
 }
 
 #[test]
@@ -249,13 +288,10 @@ fn a_host_that_cannot_be_reached_is_left_out_not_fatal() {
     // Not an address of this host: the socket cannot be bound to it.
     h.source_address = Some(Ipv4Addr::new(192, 0, 2, 1));
     config.hosts.insert("127.0.0.1".into(), h);
-    let (mut outputs, problems) = Outputs::open(None, &config);
+    let (mut outputs, problems) = Outputs::open(None, &config, no_console());
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].starts_with("syslog host 127.0.0.1 left out: cannot bind"));
-    assert_eq!(
-        outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &COMMIT),
-        Written::default()
-    );
+    assert_eq!(outputs.write(T, "r1", 42, &COMMIT), Written::default());
 }
 
 #[test]
@@ -266,6 +302,7 @@ fn users_get_syslogd_wall_messages_of_what_they_select() {
         SyslogUser {
             selectors: selectors(Some(at_least(Severity::Emergency)), &[]),
             matches: None,
+            allow_duplicates: false,
         },
     );
     config.users.insert(
@@ -273,11 +310,12 @@ fn users_get_syslogd_wall_messages_of_what_they_select() {
         SyslogUser {
             selectors: selectors(None, &[(Facility::InteractiveCommands, Level::Any)]),
             matches: Some("UI_COMMIT:".into()),
+            allow_duplicates: false,
         },
     );
-    let (mut outputs, problems) = Outputs::open(None, &config);
+    let (mut outputs, problems) = Outputs::open(None, &config, no_console());
     assert!(problems.is_empty(), "{problems:?}");
-    let written = outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &COMMIT);
+    let written = outputs.write(T, "r1", 42, &COMMIT);
     assert_eq!(
         written.to_users,
         [(
@@ -291,7 +329,7 @@ fn users_get_syslogd_wall_messages_of_what_they_select() {
         severity: Severity::Emergency,
         ..SERVING
     };
-    let written = outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &emergency);
+    let written = outputs.write(T, "r1", 42, &emergency);
     let users: Vec<&str> = written.to_users.iter().map(|(u, _)| u.as_str()).collect();
     assert_eq!(users, ["*"]);
     // alice's `match` leaves out the other commit events.
@@ -300,6 +338,168 @@ fn users_get_syslogd_wall_messages_of_what_they_select() {
         text: "commit complete",
         ..COMMIT
     };
-    let written = outputs.write("Dec  3 18:20:01", "r1", "l2tpd[42]", &completed);
+    let written = outputs.write(T, "r1", 42, &completed);
     assert!(written.to_users.is_empty(), "{:?}", written.to_users);
+}
+
+/// syslogd's duplicate suppression, per file: copies are counted, the count written before
+/// the next different message (one copy as itself), or after 30 s at a tick; and
+/// `allow-duplicates` writes every copy.
+#[test]
+fn repeated_messages_become_last_message_repeated_unless_allowed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = SyslogConfig::default();
+    config
+        .files
+        .insert("quiet".into(), file(selectors(Some(Level::Any), &[])));
+    let mut all = file(selectors(Some(Level::Any), &[]));
+    all.allow_duplicates = true;
+    config.files.insert("all".into(), all);
+    let (mut outputs, problems) = Outputs::open(Some(dir.path()), &config, no_console());
+    assert!(problems.is_empty(), "{problems:?}");
+    for n in 0..4 {
+        outputs.write(T + n * 1000, "r1", 42, &TUNNEL_UP);
+    }
+    outputs.write(T + 5000, "r1", 42, &LOGIN);
+    outputs.write(T + 6000, "r1", 42, &LOGIN);
+    outputs.write(T + 7000, "r1", 42, &COMMIT);
+    // Held, then written at the first tick 30 s after the message was.
+    outputs.write(T + 8000, "r1", 42, &COMMIT);
+    outputs.write(T + 9000, "r1", 42, &COMMIT);
+    assert_eq!(outputs.tick(T + 36_999, "r1", 42), Written::default());
+    assert!(!read(dir.path(), "quiet").contains("18:20:09"));
+    outputs.tick(T + 37_000, "r1", 42);
+    assert_eq!(
+        read(dir.path(), "quiet"),
+        "Dec  3 18:20:01  r1 l2tpd[42]: L2TP_TUNNEL_UP: tunnel 17 established\n\
+         Dec  3 18:20:04  r1 last message repeated 3 times\n\
+         Dec  3 18:20:06  r1 l2tpd[42]: UI_LOGIN_EVENT: User 'root' login\n\
+         Dec  3 18:20:07  r1 l2tpd[42]: UI_LOGIN_EVENT: User 'root' login\n\
+         Dec  3 18:20:08  r1 l2tpd[42]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)\n\
+         Dec  3 18:20:10  r1 last message repeated 2 times\n"
+    );
+    assert_eq!(read(dir.path(), "all").lines().count(), 9);
+    assert!(!read(dir.path(), "all").contains("repeated"));
+
+    // A commit replaces the destinations: what they hold is written first.
+    outputs.write(T + 40_000, "r1", 42, &COMMIT);
+    outputs.finish(T + 41_000, "r1", 42);
+    assert!(
+        read(dir.path(), "quiet").ends_with(
+            "Dec  3 18:20:41  r1 l2tpd[42]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)\n"
+        ),
+        "{}",
+        read(dir.path(), "quiet")
+    );
+}
+
+/// Hosts and users suppress duplicates too, each on its own; a host's count goes out with
+/// the message's priority.
+#[test]
+fn hosts_and_users_count_repeats_each() {
+    let listener = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    listener
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .expect("timeout");
+    let port = listener.local_addr().expect("addr").port();
+    let mut config = SyslogConfig::default();
+    config.hosts.insert(
+        "127.0.0.1".into(),
+        host(selectors(Some(Level::Any), &[]), port),
+    );
+    config.users.insert(
+        "*".into(),
+        SyslogUser {
+            selectors: selectors(Some(Level::Any), &[]),
+            matches: None,
+            allow_duplicates: false,
+        },
+    );
+    let (mut outputs, problems) = Outputs::open(None, &config, no_console());
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut to_users = Vec::new();
+    for entry in [COMMIT, COMMIT, COMMIT, TUNNEL_UP] {
+        to_users.extend(outputs.write(T, "r1", 42, &entry).to_users);
+    }
+    let mut buf = [0u8; 2048];
+    let mut next = || {
+        let n = listener.recv(&mut buf).expect("a packet");
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    assert!(next().starts_with("<189>Dec  3 18:20:01 r1 l2tpd[42]: UI_COMMIT: "));
+    assert_eq!(
+        next(),
+        "<189>Dec  3 18:20:01 r1 last message repeated 2 times"
+    );
+    assert!(next().starts_with("<29>Dec  3 18:20:01 r1 l2tpd[42]: L2TP_TUNNEL_UP"));
+    let texts: Vec<&str> = to_users.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert_eq!(
+        texts[1],
+        "Message from syslogd@r1 at Dec  3 18:20:01  ...\nr1 last message repeated 2 times"
+    );
+}
+
+/// `structured-data`: RFC 5424 lines with Junos' SD-ID; `brief` leaves out the text;
+/// `explicit-priority` and `time-format` do not change them.
+#[test]
+fn structured_data_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = SyslogConfig {
+        year: true,
+        ..SyslogConfig::default()
+    };
+    let mut sd = file(selectors(Some(Level::Any), &[]));
+    sd.structured_data = Some(schema::typed::StructuredData { brief: false });
+    sd.explicit_priority = true;
+    config.files.insert("sd".into(), sd.clone());
+    sd.structured_data = Some(schema::typed::StructuredData { brief: true });
+    config.files.insert("brief".into(), sd);
+    let (mut outputs, problems) = Outputs::open(Some(dir.path()), &config, no_console());
+    assert!(problems.is_empty(), "{problems:?}");
+    for entry in [COMMIT, SERVING, SERVING, SERVING, TUNNEL_UP] {
+        outputs.write(T + 42, "r1", 42, &entry);
+    }
+    assert_eq!(
+        read(dir.path(), "sd"),
+        "<189>1 2026-12-03T18:20:01.042Z r1 l2tpd 42 UI_COMMIT [junos@2636.1.1.1.2.21] User 'root' requested 'commit' operation (comment: none)\n\
+         <30>1 2026-12-03T18:20:01.042Z r1 l2tpd 42 - [junos@2636.1.1.1.2.21] l2tpd serving\n\
+         <30>1 2026-12-03T18:20:01.042Z r1 - - - - last message repeated 2 times\n\
+         <29>1 2026-12-03T18:20:01.042Z r1 l2tpd 42 L2TP_TUNNEL_UP [junos@2636.1.1.1.2.21] tunnel 17 established\n"
+    );
+    assert_eq!(
+        read(dir.path(), "brief").lines().next(),
+        Some("<189>1 2026-12-03T18:20:01.042Z r1 l2tpd 42 UI_COMMIT [junos@2636.1.1.1.2.21]")
+    );
+}
+
+/// `console { … }`: what it selects, on the console as syslogd writes a terminal; a console
+/// that cannot be opened is left out with a problem to log.
+#[test]
+fn console_gets_what_it_selects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = dir.path().join("console");
+    fs::write(&console, "").expect("create");
+    let config = SyslogConfig {
+        console: Some(selectors(Some(at_least(Severity::Notice)), &[])),
+        ..SyslogConfig::default()
+    };
+    let (mut outputs, problems) = Outputs::open(None, &config, &console);
+    assert!(problems.is_empty(), "{problems:?}");
+    // LOGIN (info) is not the console's: the count waits for TUNNEL_UP.
+    write_all(
+        &mut outputs,
+        &[SERVING, COMMIT, COMMIT, COMMIT, LOGIN, TUNNEL_UP],
+    );
+    assert_eq!(
+        fs::read_to_string(&console).expect("read"),
+        "Dec  3 18:20:01  r1 l2tpd[42]: UI_COMMIT: User 'root' requested 'commit' operation (comment: none)\r\n\
+         Dec  3 18:20:01  r1 last message repeated 2 times\r\n\
+         Dec  3 18:20:01  r1 l2tpd[42]: L2TP_TUNNEL_UP: tunnel 17 established\r\n"
+    );
+    let (_, problems) = Outputs::open(None, &config, no_console());
+    assert_eq!(
+        problems,
+        ["cannot open the console /nonexistent/console: No such file or directory (os error 2)"]
+    );
 }

@@ -74,6 +74,8 @@ fn configure_applies_without_restart() {
             files: 1,
             world_readable: false,
             explicit_priority: false,
+            structured_data: None,
+            allow_duplicates: false,
         },
     );
     assert!(log.configure(&config).is_empty());
@@ -120,6 +122,7 @@ fn reserved_names_are_the_state_directory_files() {
     for name in [
         commit_db::DATABASE_FILE_NAME,
         commit_db::RECOVERY_FILE_NAME,
+        commit_db::RESCUE_FILE_NAME,
         schema::mgmt::SOCKET_NAME,
     ] {
         assert!(schema::typed::STATE_FILES.contains(&name), "{name}");
@@ -140,6 +143,7 @@ fn user_messages_are_queued_and_bounded() {
                 facilities: Default::default(),
             },
             matches: None,
+            allow_duplicates: false,
         },
     );
     assert!(log.configure(&config).is_empty());
@@ -151,4 +155,106 @@ fn user_messages_are_queued_and_bounded() {
     assert!(taken[0].1.ends_with("]: e0"), "{}", taken[0].1);
     assert_eq!(log.dropped(), 5);
     assert!(log.take_user_messages().is_empty());
+
+    // The drops are told in the log, at most once a minute.
+    assert_eq!(
+        log.drop_report(1_796_322_002_000).as_deref(),
+        Some("system log: 5 messages dropped: a syslog host, the console or a user's terminal could not take them (5 since l2tpd started)")
+    );
+    for n in 0..MAX_USER_MESSAGES + 1 {
+        log.write(1_796_322_003_000, &Level::ERROR, None, &format!("f{n}"));
+    }
+    assert_eq!(log.drop_report(1_796_322_061_999), None, "within a minute");
+    assert_eq!(
+        log.drop_report(1_796_322_062_000).as_deref(),
+        Some("system log: 1 message dropped: a syslog host, the console or a user's terminal could not take them (6 since l2tpd started)")
+    );
+    assert_eq!(log.drop_report(1_796_322_999_000), None, "nothing new");
+}
+
+/// The console selection goes to the console; repeats held there come out at the tick 30 s
+/// on, and a commit's new configuration first writes what the old one held.
+#[test]
+fn console_and_held_repeats_through_the_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let console = dir.path().join("console");
+    fs::write(&console, "").expect("create");
+    let log = SystemLog::new(None).with_console(&console);
+    let config = SyslogConfig {
+        console: Some(Selectors {
+            any: Some(Selected::AtLeast(schema::typed::Severity::Error)),
+            facilities: Default::default(),
+        }),
+        ..SyslogConfig::default()
+    };
+    assert!(log.configure(&config).is_empty());
+    log.set_host_name("r1");
+    for n in 0..3 {
+        log.write(1_796_322_001_000 + n, &Level::ERROR, None, "disk full");
+    }
+    log.write(1_796_322_001_000, &Level::WARN, None, "not for the console");
+    log.tick(1_796_322_030_999);
+    let pid = std::process::id();
+    let first = format!("Dec  3 18:20:01  r1 l2tpd[{pid}]: disk full\r\n");
+    assert_eq!(fs::read_to_string(&console).expect("read"), first);
+    log.tick(1_796_322_031_000);
+    let repeated = "Dec  3 18:20:01  r1 last message repeated 2 times\r\n";
+    assert_eq!(
+        fs::read_to_string(&console).expect("read"),
+        format!("{first}{repeated}")
+    );
+    log.write(1_796_322_032_000, &Level::ERROR, None, "disk full");
+    assert!(log.configure(&SyslogConfig::default()).is_empty());
+    assert_eq!(
+        fs::read_to_string(&console).expect("read"),
+        format!("{first}{repeated}Dec  3 18:20:32  r1 l2tpd[{pid}]: disk full\r\n")
+    );
+}
+
+/// `sd.NAME` fields are the event's structured-data variables (by Junos' hyphenated
+/// names), not added to its text; other fields are, as ` name=value`.
+#[test]
+fn sd_fields_are_variables_not_text() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    /// Each event's text and variables.
+    type Seen = Vec<(String, Vec<(String, String)>)>;
+    struct Capture(std::sync::Arc<Mutex<Seen>>);
+    impl<S: Subscriber> Layer<S> for Capture {
+        fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+            let mut fields = Fields::default();
+            event.record(&mut fields);
+            self.0
+                .lock()
+                .expect("lock")
+                .push((fields.message + &fields.rest, fields.params));
+        }
+    }
+    let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let subscriber = tracing_subscriber::registry().with(Capture(seen.clone()));
+    tracing::subscriber::with_default(subscriber, || {
+        let user = "root";
+        tracing::info!(
+            tag = tags::UI_LOGIN_EVENT,
+            sd.username = %user,
+            sd.class_name = "super-user",
+            sd.pid = 4711u32,
+            other = 1,
+            "User '{user}' login"
+        );
+    });
+    let seen = seen.lock().expect("lock");
+    assert_eq!(seen[0].0, "User 'root' login other=1");
+    let params: Vec<(&str, &str)> = seen[0]
+        .1
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("username", "root"),
+            ("class-name", "super-user"),
+            ("pid", "4711")
+        ]
+    );
 }

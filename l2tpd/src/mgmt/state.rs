@@ -1162,6 +1162,7 @@ impl Mgmt {
     pub fn tick(&mut self) -> bool {
         self.flush_shared();
         self.follow_monitors();
+        crate::log::tick();
         self.deliver_user_messages(crate::log::take_user_messages());
         self.run_scheduled();
         let pending = match self.store.pending_confirm() {
@@ -1196,6 +1197,7 @@ impl Mgmt {
                 self.shared_unsaved = false;
                 tracing::warn!(
                     tag = crate::log::tags::UI_COMMIT_NOT_CONFIRMED,
+                    sd.message = "Commit was not confirmed; automatic rollback complete",
                     "Commit was not confirmed; automatic rollback complete"
                 );
                 self.broadcasts.push(confirm::ROLLED_BACK.into());

@@ -116,6 +116,9 @@ pub(super) const SYSTEM: Stmt = container(
                     SYSLOG_HOST,
                 ),
                 list("file", NAME, "File in which to log data", SYSLOG_FILE),
+                // `console { any critical; }`: the system console (/dev/console).
+                container("console", "Console logging", SYSLOG_CONSOLE),
+                SYSLOG_ALLOW_DUPLICATES,
                 container(
                     "time-format",
                     "Additional information to include in system log timestamp",
@@ -297,8 +300,27 @@ const SYSLOG_EXPLICIT_PRIORITY: Stmt = flag(
     "Include priority and facility in messages",
 );
 
+/// `allow-duplicates`: every message written, instead of syslogd's `last message repeated N
+/// times` (globally, or for one file, host or user).
+const SYSLOG_ALLOW_DUPLICATES: Stmt =
+    flag("allow-duplicates", "Do not suppress the repeated message");
+
+/// `structured-data { brief; }`: RFC 5424 lines; `brief` leaves out the English text after
+/// the structured data.
+const SYSLOG_STRUCTURED_DATA: Stmt = container(
+    "structured-data",
+    "Log system message in structured format",
+    &[flag(
+        "brief",
+        "Omit English-language text from end of logged message",
+    )],
+);
+
 /// `user * { any emergency; }`.
-const SYSLOG_USER: &[Stmt] = syslog_facilities!(SYSLOG_MATCH);
+const SYSLOG_USER: &[Stmt] = syslog_facilities!(SYSLOG_MATCH, SYSLOG_ALLOW_DUPLICATES);
+
+/// `console { any critical; }`: only facilities and levels, as Junos has.
+const SYSLOG_CONSOLE: &[Stmt] = syslog_facilities!();
 
 /// `host A { any any; port 514; }`.
 const SYSLOG_HOST: &[Stmt] = syslog_facilities!(
@@ -334,6 +356,8 @@ const SYSLOG_HOST: &[Stmt] = syslog_facilities!(
         "Use specified address as source address",
     ),
     SYSLOG_EXPLICIT_PRIORITY,
+    SYSLOG_STRUCTURED_DATA,
+    SYSLOG_ALLOW_DUPLICATES,
 );
 
 const SYSLOG_ARCHIVE_SIZE: Stmt = leaf(
@@ -367,8 +391,8 @@ const SYSLOG_FILE: &[Stmt] = syslog_facilities!(
     )
     .one_line(),
     SYSLOG_EXPLICIT_PRIORITY,
-    flag("structured-data", "Log system message in structured format")
-        .no_effect("files are written in Junos' standard format only"),
+    SYSLOG_STRUCTURED_DATA,
+    SYSLOG_ALLOW_DUPLICATES,
 );
 
 /// Junos' predefined login classes, which `system login class` may not redefine.

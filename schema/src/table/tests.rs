@@ -300,7 +300,6 @@ fn statements_without_effect_are_these() {
         marked,
         [
             "system login user uid",
-            "system syslog file structured-data",
             "system domain-name",
             "system name-server",
             "system ntp",

@@ -129,6 +129,19 @@ pub struct SyslogFile {
     #[serde(default)]
     pub world_readable: bool,
     pub explicit_priority: bool,
+    /// `structured-data`: RFC 5424 lines; `Some(true)` with `brief` (no English text).
+    #[serde(default)]
+    pub structured_data: Option<StructuredData>,
+    /// `allow-duplicates` here or for all of `[edit system syslog]`.
+    #[serde(default)]
+    pub allow_duplicates: bool,
+}
+
+/// `structured-data { brief; }`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StructuredData {
+    /// `brief`: the English text after the structured data is left out.
+    pub brief: bool,
 }
 
 /// `host NAME { … }`.
@@ -142,6 +155,12 @@ pub struct SyslogHost {
     pub log_prefix: Option<String>,
     pub source_address: Option<Ipv4Addr>,
     pub explicit_priority: bool,
+    /// `structured-data`: RFC 5424 packets (`explicit-priority`, `log-prefix` and
+    /// `time-format` then do not apply).
+    #[serde(default)]
+    pub structured_data: Option<StructuredData>,
+    #[serde(default)]
+    pub allow_duplicates: bool,
 }
 
 /// `user NAME { … }`.
@@ -149,6 +168,8 @@ pub struct SyslogHost {
 pub struct SyslogUser {
     pub selectors: Selectors,
     pub matches: Option<String>,
+    #[serde(default)]
+    pub allow_duplicates: bool,
 }
 
 /// `[edit system syslog]`.
@@ -162,6 +183,13 @@ pub struct SyslogConfig {
     pub year: bool,
     /// `time-format millisecond`.
     pub millisecond: bool,
+    /// `console { … }`: what goes to the system console.
+    #[serde(default)]
+    pub console: Option<Selectors>,
+    /// `allow-duplicates` for every destination (already folded into each file's, host's and
+    /// user's own; kept for the console and the factory `messages`).
+    #[serde(default)]
+    pub allow_duplicates: bool,
 }
 
 fn selectors(v: View<'_>) -> Selectors {
@@ -174,6 +202,12 @@ fn selectors(v: View<'_>) -> Selectors {
     }
 }
 
+fn structured_data(v: View<'_>) -> Option<StructuredData> {
+    v.has("structured-data").then(|| StructuredData {
+        brief: v.container("structured-data").flag("brief"),
+    })
+}
+
 pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
     let syslog = system.container("syslog");
     let time_format = syslog.container("time-format");
@@ -182,6 +216,8 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
     let world_readable =
         |archive: View<'_>| archive.flag("world-readable") && !archive.flag("no-world-readable");
     let source_address = syslog.address("source-address");
+    let all_duplicates = syslog.flag("allow-duplicates");
+    let console = syslog.container("console");
     SyslogConfig {
         files: syslog
             .entries("file")
@@ -202,6 +238,8 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
                             world_readable(all)
                         },
                         explicit_priority: f.flag("explicit-priority"),
+                        structured_data: structured_data(f),
+                        allow_duplicates: all_duplicates || f.flag("allow-duplicates"),
                     },
                 )
             })
@@ -219,6 +257,8 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
                         log_prefix: h.string("log-prefix"),
                         source_address: h.address("source-address").or(source_address),
                         explicit_priority: h.flag("explicit-priority"),
+                        structured_data: structured_data(h),
+                        allow_duplicates: all_duplicates || h.flag("allow-duplicates"),
                     },
                 )
             })
@@ -231,18 +271,26 @@ pub(super) fn syslog(system: View<'_>) -> SyslogConfig {
                     SyslogUser {
                         selectors: selectors(u),
                         matches: u.string("match"),
+                        allow_duplicates: all_duplicates || u.flag("allow-duplicates"),
                     },
                 )
             })
             .collect(),
         year: time_format.flag("year"),
         millisecond: time_format.flag("millisecond"),
+        console: console.present().then(|| selectors(console)),
+        allow_duplicates: all_duplicates,
     }
 }
 
 /// Files the daemon keeps in its state directory besides the logs: a syslog file may not take
 /// their names (l2tpd's tests check this list against commit-db's and the socket's names).
-pub const STATE_FILES: &[&str] = &["config.db", "juniper.conf", crate::mgmt::SOCKET_NAME];
+pub const STATE_FILES: &[&str] = &[
+    "config.db",
+    "juniper.conf",
+    "rescue.conf",
+    crate::mgmt::SOCKET_NAME,
+];
 
 /// Why a syslog file may not be called `name`, if it may not. Files are created in the
 /// state directory, beside the database: a name is a bare file name, not one of the daemon's

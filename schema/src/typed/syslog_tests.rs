@@ -96,6 +96,7 @@ fn files_hosts_and_time_format_read_with_junos_defaults() {
                 facilities: BTreeMap::new(),
             },
             matches: Some("COMMIT".into()),
+            allow_duplicates: false,
         }
     );
     // A host without its own source address takes the stanza's.
@@ -137,4 +138,56 @@ fn file_names_the_state_directory_keeps_are_refused() {
         assert!(syslog_file_name_problem(name, None).is_some(), "{name}");
     }
     assert!(syslog_file_name_problem("l2tpd", Some("l2tpd")).is_some());
+}
+
+/// `allow-duplicates` for all (folded into each destination) or for one; `console`;
+/// `structured-data` with and without `brief`.
+#[test]
+fn duplicates_console_and_structured_data() {
+    let mut root = Node::default();
+    set(&mut root, "system syslog file=a any", &["any"]);
+    set(&mut root, "system syslog file=a allow-duplicates", &[]);
+    set(&mut root, "system syslog file=b any", &["any"]);
+    set(&mut root, "system syslog file=b structured-data", &[]);
+    set(&mut root, "system syslog file=c structured-data brief", &[]);
+    set(&mut root, "system syslog host=127.0.0.1 any", &["any"]);
+    set(&mut root, "system syslog user=* any", &["emergency"]);
+    let c = router_config(&root).syslog;
+    assert!(c.files["a"].allow_duplicates && !c.files["b"].allow_duplicates);
+    assert!(!c.hosts["127.0.0.1"].allow_duplicates && !c.users["*"].allow_duplicates);
+    assert_eq!(c.files["a"].structured_data, None);
+    assert_eq!(
+        c.files["b"].structured_data,
+        Some(StructuredData { brief: false })
+    );
+    assert_eq!(
+        c.files["c"].structured_data,
+        Some(StructuredData { brief: true })
+    );
+    assert_eq!(c.console, None);
+    assert_eq!(c.hosts["127.0.0.1"].structured_data, None);
+    set(
+        &mut root,
+        "system syslog host=127.0.0.1 structured-data",
+        &[],
+    );
+    assert_eq!(
+        router_config(&root).syslog.hosts["127.0.0.1"].structured_data,
+        Some(StructuredData { brief: false })
+    );
+
+    set(&mut root, "system syslog allow-duplicates", &[]);
+    set(&mut root, "system syslog console any", &["critical"]);
+    set(&mut root, "system syslog console daemon", &["none"]);
+    let c = router_config(&root).syslog;
+    assert!(c.allow_duplicates);
+    assert!(c.files.values().all(|f| f.allow_duplicates));
+    assert!(c.hosts["127.0.0.1"].allow_duplicates && c.users["*"].allow_duplicates);
+    assert_eq!(
+        c.console,
+        Some(Selectors {
+            any: Some(Level::AtLeast(Severity::Critical)),
+            facilities: [(Facility::Daemon, Level::None)].into_iter().collect(),
+        })
+    );
 }

@@ -99,6 +99,26 @@ fn syslog(config: &RouterConfig, findings: &mut Findings) {
             findings.error(path.clone(), format!("file {name}"), problem);
         }
         matches("file", name, &file.matches, findings);
+        // Junos (19.2R1 on) refuses the standard format's statements beside structured-data,
+        // which would silently not apply to the file.
+        if file.structured_data.is_some() {
+            let mut at = path.clone();
+            at.push(NodeId::entry("file", name.as_str()));
+            let refused = [
+                (file.explicit_priority, "explicit-priority"),
+                (config.syslog.year, "time-format year"),
+                (config.syslog.millisecond, "time-format millisecond"),
+            ];
+            for (_, statement) in refused.iter().filter(|(set, _)| *set) {
+                findings.error(
+                    at.clone(),
+                    "structured-data".to_string(),
+                    format!(
+                        "'{statement}' cannot be used with structured-data: a structured-data file has its own time stamp and priority"
+                    ),
+                );
+            }
+        }
     }
     for (name, host) in &config.syslog.hosts {
         matches("host", name, &host.matches, findings);

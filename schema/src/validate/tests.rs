@@ -1007,6 +1007,32 @@ fn snmp_views_need_numeric_oids_and_one_word() {
     assert!(check(&root).is_err());
 }
 
+/// Junos (19.2R1 on) refuses the standard format's statements beside `structured-data`.
+#[test]
+fn structured_data_refuses_explicit_priority_and_time_format() {
+    let mut root = Node::default();
+    set(&mut root, "system syslog file=sd any", &["any"]);
+    set(
+        &mut root,
+        "system syslog file=sd structured-data brief",
+        &[],
+    );
+    set(&mut root, "system syslog file=plain explicit-priority", &[]);
+    set(&mut root, "system syslog time-format millisecond", &[]);
+    set(&mut root, "system syslog allow-duplicates", &[]);
+    set(&mut root, "system syslog console any", &["critical"]);
+    assert_eq!(
+        errors(&root).0,
+        vec![err(
+            "system syslog file sd",
+            "structured-data",
+            "'time-format millisecond' cannot be used with structured-data: a structured-data file has its own time stamp and priority"
+        )]
+    );
+    set(&mut root, "system syslog file=sd explicit-priority", &[]);
+    assert_eq!(errors(&root).0.len(), 2);
+}
+
 #[test]
 fn syslog_file_names_and_match_expressions_are_checked() {
     let mut root = Node::default();

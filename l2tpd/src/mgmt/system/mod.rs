@@ -250,8 +250,13 @@ impl Mgmt {
 
     pub(super) fn log_login(&self, id: SessionId) {
         if let Some(s) = self.sessions.get(&id) {
+            // Junos' variables of UI_LOGIN_EVENT, for structured-data.
             tracing::info!(
                 tag = tags::UI_LOGIN_EVENT,
+                sd.username = %s.user,
+                sd.class_name = %s.rights.class,
+                sd.pid = s.pid,
+                sd.client_mode = s.client.as_str(),
                 "User '{}' login, class '{}' [{}], client-mode '{}'",
                 s.user,
                 s.rights.class,
@@ -263,7 +268,12 @@ impl Mgmt {
 
     pub(super) fn log_logout(&self, id: SessionId) {
         if let Some(s) = self.sessions.get(&id) {
-            tracing::info!(tag = tags::UI_LOGOUT_EVENT, "User '{}' logout", s.user);
+            tracing::info!(
+                tag = tags::UI_LOGOUT_EVENT,
+                sd.username = %s.user,
+                "User '{}' logout",
+                s.user
+            );
         }
     }
 
@@ -293,6 +303,9 @@ impl Mgmt {
             };
             tracing::info!(
                 tag = tags::UI_COMMIT,
+                sd.username = %user,
+                sd.command = operation,
+                sd.message = comment.as_deref().unwrap_or("none"),
                 "User '{user}' requested '{operation}' operation (comment: {})",
                 comment.as_deref().unwrap_or("none")
             );
@@ -304,19 +317,28 @@ impl Mgmt {
                     .iter()
                     .filter(|m| m.starts_with("commit confirmed"))
                 {
-                    tracing::info!(tag = tags::UI_COMMIT_CONFIRMED, "{m}");
+                    tracing::info!(tag = tags::UI_COMMIT_CONFIRMED, sd.message = %m, "{m}");
                 }
-                tracing::info!(tag = tags::UI_COMMIT_COMPLETED, "commit complete");
+                tracing::info!(
+                    tag = tags::UI_COMMIT_COMPLETED,
+                    sd.message = "commit complete",
+                    "commit complete"
+                );
             }
             Err(MgmtError::Check { errors, summary }) => {
                 for e in errors {
+                    let path = e
+                        .path
+                        .iter()
+                        .flat_map(|id| id.words())
+                        .fold(String::new(), |s, w| s + " " + w);
                     tracing::info!(
                         tag = tags::UI_CONFIGURATION_ERROR,
-                        "Process: l2tpd, path: [edit{}], statement: {}, {}",
-                        e.path
-                            .iter()
-                            .flat_map(|id| id.words())
-                            .fold(String::new(), |s, w| s + " " + w),
+                        sd.daemon_name = "l2tpd",
+                        sd.path = %format_args!("[edit{path}]"),
+                        sd.statement_name = %e.statement,
+                        sd.message = %e.message,
+                        "Process: l2tpd, path: [edit{path}], statement: {}, {}",
                         e.statement,
                         e.message
                     );
