@@ -25,15 +25,90 @@ const OPTION_IP_ADDRESS: u8 = 3;
 /// What a frame from the LNS asks of a batch call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    /// Send this frame back.
-    Send(Vec<u8>),
-    /// The LNS acknowledged our Configure-Request: our side of IPCP is done.
-    Acked,
+    /// An LCP Echo-Request: send this Echo-Reply back.
+    EchoReply(Vec<u8>),
+    /// The LNS's IPCP Configure-Request: send this Configure-Ack back (whatever the LNS
+    /// says about itself is fine by a client).
+    PeerRequest(Vec<u8>),
+    /// The LNS Nak'ed our request `identifier` with this address to ask for.
+    Nak {
+        identifier: u8,
+        address: Ipv4Addr,
+    },
+    /// The LNS acknowledged our request `identifier`.
+    Acked {
+        identifier: u8,
+    },
     Nothing,
 }
 
-/// Our IPCP Configure-Request for `address` (0.0.0.0: "give me one"). An LNS starts IPCP
-/// only on the client's first packet, so the caller sends it again until it is Acked.
+/// A batch call's side of IPCP. An LNS starts IPCP only on the client's first packet, and
+/// L2TP data messages are not retransmitted (the first may even overtake the ICCN to an
+/// LNS whose session is not up yet), so the first request is sent again until the LNS
+/// answers. After that, no request may reach an LNS whose IPCP is already open: that
+/// renegotiates, and a subscriber that loses IP is logged out. So only the Nak of the
+/// current request is answered, and the request is repeated only while the LNS is silent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIpcp {
+    identifier: u8,
+    address: Ipv4Addr,
+    heard: bool,
+    acked: bool,
+}
+
+impl Default for ClientIpcp {
+    fn default() -> Self {
+        ClientIpcp {
+            identifier: 1,
+            address: Ipv4Addr::UNSPECIFIED,
+            heard: false,
+            acked: false,
+        }
+    }
+}
+
+impl ClientIpcp {
+    /// The current Configure-Request.
+    pub fn request(&self) -> Vec<u8> {
+        ipcp_request(self.identifier, self.address)
+    }
+
+    /// Whether the request should go again at the next resend: the LNS said nothing yet.
+    pub fn silent(&self) -> bool {
+        !self.heard && !self.acked
+    }
+
+    /// Follows what the LNS sent; returns the frame to send back, if any.
+    pub fn handle(&mut self, answer: Answer) -> Option<Vec<u8>> {
+        match answer {
+            Answer::EchoReply(frame) => Some(frame),
+            Answer::PeerRequest(ack) => {
+                self.heard = true;
+                Some(ack)
+            }
+            Answer::Nak {
+                identifier,
+                address,
+            } => {
+                self.heard = true;
+                if self.acked || identifier != self.identifier {
+                    return None;
+                }
+                self.identifier = identifier.wrapping_add(1);
+                self.address = address;
+                Some(self.request())
+            }
+            Answer::Acked { identifier } => {
+                self.heard = true;
+                self.acked |= identifier == self.identifier;
+                None
+            }
+            Answer::Nothing => None,
+        }
+    }
+}
+
+/// An IPCP Configure-Request for `address` (0.0.0.0: "give me one").
 pub fn ipcp_request(identifier: u8, address: Ipv4Addr) -> Vec<u8> {
     let mut frame = Vec::with_capacity(14);
     frame.extend_from_slice(&ADDRESS_CONTROL);
@@ -43,13 +118,13 @@ pub fn ipcp_request(identifier: u8, address: Ipv4Addr) -> Vec<u8> {
     frame
 }
 
-/// Answers one frame from the LNS for a batch call whose Magic-Number is `magic`.
+/// Reads one frame from the LNS for a batch call whose Magic-Number is `magic`.
 pub fn answer(frame: &[u8], magic: u32) -> Answer {
     if let Some(lcp) = echo::parse(frame) {
         if lcp.reply {
             return Answer::Nothing;
         }
-        return Answer::Send(echo::build(
+        return Answer::EchoReply(echo::build(
             true,
             lcp.identifier,
             magic,
@@ -71,33 +146,41 @@ pub fn answer(frame: &[u8], magic: u32) -> Answer {
     let Some(options) = ipcp.get(4..length) else {
         return Answer::Nothing;
     };
-    let reply = |code: u8, identifier: u8, options: &[u8]| {
-        let mut out = Vec::with_capacity(8 + options.len());
-        if framed {
-            out.extend_from_slice(&ADDRESS_CONTROL);
-        }
-        out.extend_from_slice(&PROTOCOL_IPCP);
-        out.extend_from_slice(&[code, identifier]);
-        out.extend_from_slice(
-            &u16::try_from(4 + options.len())
-                .unwrap_or(u16::MAX)
-                .to_be_bytes(),
-        );
-        out.extend_from_slice(options);
-        out
-    };
     match code {
-        // Whatever the LNS says about itself is fine by a client.
-        CONFIGURE_REQUEST => Answer::Send(reply(CONFIGURE_ACK, identifier, options)),
-        // The Nak carries the address to ask for (and any option it wants otherwise).
-        CONFIGURE_NAK => Answer::Send(reply(
-            CONFIGURE_REQUEST,
-            identifier.wrapping_add(1),
-            options,
-        )),
-        CONFIGURE_ACK => Answer::Acked,
+        CONFIGURE_REQUEST => {
+            let mut ack = Vec::with_capacity(8 + options.len());
+            if framed {
+                ack.extend_from_slice(&ADDRESS_CONTROL);
+            }
+            ack.extend_from_slice(&PROTOCOL_IPCP);
+            ack.extend_from_slice(&[CONFIGURE_ACK, identifier, len_hi, len_lo]);
+            ack.extend_from_slice(options);
+            Answer::PeerRequest(ack)
+        }
+        CONFIGURE_NAK => match ip_address(options) {
+            Some(address) => Answer::Nak {
+                identifier,
+                address,
+            },
+            None => Answer::Nothing,
+        },
+        CONFIGURE_ACK => Answer::Acked { identifier },
         _ => Answer::Nothing,
     }
+}
+
+/// The IP-Address option among `options`, if any.
+fn ip_address(mut options: &[u8]) -> Option<Ipv4Addr> {
+    while let Some(&[kind, length]) = options.get(..2) {
+        let length = usize::from(length);
+        let option = options.get(..length).filter(|_| length >= 2)?;
+        if kind == OPTION_IP_ADDRESS {
+            let octets: [u8; 4] = option.get(2..6)?.try_into().ok()?;
+            return Some(Ipv4Addr::from(octets));
+        }
+        options = options.get(length..)?;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -106,20 +189,28 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn the_lns_request_is_acked_and_its_nak_asked_for() {
+    fn the_lns_request_is_acked_and_its_nak_read() {
         // The LNS's Configure-Request (its own address), without Address and Control.
         let request = [0x80, 0x21, 1, 7, 0, 10, 3, 6, 198, 19, 0, 1];
         let mut ack = request.to_vec();
         ack[2] = CONFIGURE_ACK;
-        assert_eq!(answer(&request, 9), Answer::Send(ack));
-        // Its Nak of our 0.0.0.0 with 198.19.0.10, framed: asked for, framed.
-        let nak = [0xff, 0x03, 0x80, 0x21, 3, 1, 0, 10, 3, 6, 198, 19, 0, 10];
+        assert_eq!(answer(&request, 9), Answer::PeerRequest(ack));
+        // Its Nak of our 0.0.0.0 with 198.19.0.10 (after a DNS option), framed.
+        let nak = [
+            0xff, 0x03, 0x80, 0x21, 3, 1, 0, 16, 129, 6, 0, 0, 0, 0, 3, 6, 198, 19, 0, 10,
+        ];
         assert_eq!(
             answer(&nak, 9),
-            Answer::Send(ipcp_request(2, Ipv4Addr::new(198, 19, 0, 10)))
+            Answer::Nak {
+                identifier: 1,
+                address: Ipv4Addr::new(198, 19, 0, 10)
+            }
         );
         let acked = [0xff, 0x03, 0x80, 0x21, 2, 2, 0, 10, 3, 6, 198, 19, 0, 10];
-        assert_eq!(answer(&acked, 9), Answer::Acked);
+        assert_eq!(answer(&acked, 9), Answer::Acked { identifier: 2 });
+        // A Nak without an address, or with a lying option length, asks nothing.
+        assert_eq!(answer(&[0x80, 0x21, 3, 1, 0, 4], 9), Answer::Nothing);
+        assert_eq!(answer(&[0x80, 0x21, 3, 1, 0, 6, 3, 0], 9), Answer::Nothing);
     }
 
     #[test]
@@ -127,10 +218,35 @@ mod tests {
         let request = echo::build(false, 4, 0x1111, b"lns", true);
         assert_eq!(
             answer(&request, 0x2222),
-            Answer::Send(echo::build(true, 4, 0x2222, b"lns", true))
+            Answer::EchoReply(echo::build(true, 4, 0x2222, b"lns", true))
         );
         let reply = echo::build(true, 4, 0x1111, b"", false);
         assert_eq!(answer(&reply, 0x2222), Answer::Nothing);
+    }
+
+    /// The LNS answered a request sent twice with two Naks: only the first is followed,
+    /// so no second request reaches an LNS that may have opened IPCP meanwhile.
+    #[test]
+    fn only_the_current_request_is_followed() {
+        let mut ipcp = ClientIpcp::default();
+        assert!(ipcp.silent());
+        let address = Ipv4Addr::new(198, 19, 0, 10);
+        let nak = Answer::Nak {
+            identifier: 1,
+            address,
+        };
+        assert_eq!(ipcp.handle(nak.clone()), Some(ipcp_request(2, address)));
+        assert!(!ipcp.silent());
+        assert_eq!(ipcp.handle(nak), None);
+        assert_eq!(ipcp.handle(Answer::Acked { identifier: 1 }), None);
+        assert!(!ipcp.acked);
+        assert_eq!(ipcp.handle(Answer::Acked { identifier: 2 }), None);
+        assert!(ipcp.acked);
+        let late = Answer::Nak {
+            identifier: 2,
+            address,
+        };
+        assert_eq!(ipcp.handle(late), None);
     }
 
     #[test]

@@ -12,7 +12,6 @@
 //! services l2tp session`, which reads the registry.
 
 use std::collections::BTreeSet;
-use std::net::Ipv4Addr;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -82,9 +81,9 @@ pub struct TestCall {
     /// The test subscriber's Magic-Number (its proxy LCP's): its Echo-Requests carry it.
     /// The LAC's own would look like a looped-back link to the LNS, whose LCP has it.
     magic: u32,
-    /// A batch call's next IPCP Configure-Request, until the LNS acknowledges one
-    /// (`batch_ppp`): data messages are not retransmitted, and the first request may
-    /// overtake the ICCN to an LNS whose session is not up yet.
+    /// A batch call's IPCP (`batch_ppp`), and when its request goes again while the LNS
+    /// is silent.
+    ipcp: batch_ppp::ClientIpcp,
     ipcp_resend: Option<Instant>,
 }
 
@@ -235,6 +234,7 @@ impl SubscriberLayer {
                     reply: Some(reply),
                     deadline: now + TEST_TIMEOUT,
                     magic: subscriber_magic,
+                    ipcp: batch_ppp::ClientIpcp::default(),
                     ipcp_resend: None,
                     phase: TestPhase::Establishing {
                         tunnel,
@@ -294,6 +294,7 @@ impl SubscriberLayer {
                         // Unused: the batch's deadline bounds it.
                         deadline: now,
                         magic: magic ^ serial,
+                        ipcp: batch_ppp::ClientIpcp::default(),
                         ipcp_resend: None,
                         phase: TestPhase::Establishing {
                             tunnel: None,
@@ -550,27 +551,30 @@ impl SubscriberLayer {
         let Some(test) = self.test_call_mut(call) else {
             return;
         };
-        match batch_ppp::answer(frame, test.magic) {
-            batch_ppp::Answer::Send(out) => {
-                let _ = registry.send_frame(call, &out);
+        let out = test.ipcp.handle(batch_ppp::answer(frame, test.magic));
+        if test.ipcp_resend.is_some() && !test.ipcp.silent() {
+            test.ipcp_resend = None;
+            self.table.reschedule(call);
+        }
+        if let Some(out) = out {
+            if let Err(e) = registry.send_frame(call, &out) {
+                tracing::debug!("PPP answer of a batch call not sent: {e}");
             }
-            batch_ppp::Answer::Acked => {
-                test.ipcp_resend = None;
-                self.table.reschedule(call);
-            }
-            batch_ppp::Answer::Nothing => {}
         }
     }
 
-    /// A batch call's IPCP Configure-Request for any address, sent again every
-    /// `ECHO_RESEND` until the LNS acknowledges one.
+    /// A batch call's IPCP Configure-Request, sent again every `ECHO_RESEND` until the
+    /// LNS says something.
     fn batch_ipcp_request(&mut self, now: Instant, call: SessionRef, registry: &mut Registry) {
         let Some(test) = self.test_call_mut(call) else {
             return;
         };
+        if !test.ipcp.silent() {
+            return;
+        }
         test.ipcp_resend = Some(now + ECHO_RESEND);
+        let request = test.ipcp.request();
         self.table.reschedule(call);
-        let request = batch_ppp::ipcp_request(1, Ipv4Addr::UNSPECIFIED);
         if let Err(e) = registry.send_frame(call, &request) {
             tracing::debug!("IPCP request of a batch call not sent: {e}");
         }
@@ -589,10 +593,10 @@ impl SubscriberLayer {
         };
         if test.reply.is_none() {
             if test.ipcp_resend.is_some_and(|at| at <= now) {
+                test.ipcp_resend = None;
                 self.batch_ipcp_request(now, id, registry);
-            } else {
-                self.table.reschedule(id);
             }
+            self.table.reschedule(id);
             return;
         }
         if test.deadline <= now {

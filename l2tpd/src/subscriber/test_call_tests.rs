@@ -251,7 +251,13 @@ fn batch_calls_are_test_subscribers_without_an_echo() {
         .table
         .iter()
         .all(|s| s.is_test_call() && s.phase == Phase::Active));
-    assert_eq!(lac.layer.table.next_timeout(), None, "no echo, no timer");
+    // No echo: the only timer is the resend of the IPCP request this LNS (no pool) never
+    // acknowledges (`batch_ppp`).
+    assert_eq!(
+        lac.layer.table.next_timeout(),
+        Some(now + ECHO_RESEND),
+        "no echo timer"
+    );
     let rows = lac
         .layer
         .show_subscribers(&lac.registry, &show_all())

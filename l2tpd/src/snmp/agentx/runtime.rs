@@ -180,12 +180,15 @@ impl Subagent {
         let Some((sender, _)) = &self.thread else {
             return;
         };
-        // The message first, then the wake-up: the thread reads the channel before each
-        // read of the master, and a read begun after the shutdown returns at once.
+        // The message and the wake-up under the lock the thread takes to publish a new
+        // connection: a connection published before is woken (the thread reads the
+        // channel before each read, and a read begun after the shutdown returns at once);
+        // one published after was made after the message was taken, and is left alone.
+        let connection = lock(&self.shared.stream);
         if sender.send(control).is_err() {
             return;
         }
-        if let Some(stream) = lock(&self.shared.stream).as_ref() {
+        if let Some(stream) = connection.as_ref() {
             let _ = stream.shutdown(Shutdown::Read);
         }
     }
