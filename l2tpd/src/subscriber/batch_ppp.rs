@@ -44,24 +44,32 @@ pub enum Answer {
 
 /// A batch call's side of IPCP. An LNS starts IPCP only on the client's first packet, and
 /// L2TP data messages are not retransmitted (the first may even overtake the ICCN to an
-/// LNS whose session is not up yet), so the first request is sent again until the LNS
-/// answers. After that, no request may reach an LNS whose IPCP is already open: that
-/// renegotiates, and a subscriber that loses IP is logged out. So only the Nak of the
-/// current request is answered, and the request is repeated only while the LNS is silent.
+/// LNS whose session is not up yet; a burst of 65,000 loses some), so the current request
+/// goes again until the LNS answers it. No request may reach an LNS whose IPCP is already
+/// open: that renegotiates, and a subscriber that loses IP is logged out. So only the Nak
+/// of the current request is followed, and a request the LNS may already have Acked (any
+/// after the first) is repeated at PPP's Restart interval (RFC 1661 §4.6, 3 s), not
+/// sooner: its Ack would have to be that late for the repeat to find IPCP open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIpcp {
     identifier: u8,
     address: Ipv4Addr,
-    heard: bool,
+    /// The LNS answered the current request (Nak'ed or Acked it).
+    answered: bool,
     acked: bool,
 }
+
+/// The Restart timer's default (RFC 1661 §4.6).
+pub const RESTART: std::time::Duration = std::time::Duration::from_secs(3);
+/// Before the LNS said anything: its IPCP cannot be open, so sooner is harmless.
+pub const FIRST_RESTART: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Default for ClientIpcp {
     fn default() -> Self {
         ClientIpcp {
             identifier: 1,
             address: Ipv4Addr::UNSPECIFIED,
-            heard: false,
+            answered: false,
             acked: false,
         }
     }
@@ -73,34 +81,36 @@ impl ClientIpcp {
         ipcp_request(self.identifier, self.address)
     }
 
-    /// Whether the request should go again at the next resend: the LNS said nothing yet.
-    pub fn silent(&self) -> bool {
-        !self.heard && !self.acked
+    /// When the current request goes again if still unanswered; `None` once answered.
+    pub fn restart(&self) -> Option<std::time::Duration> {
+        match (self.answered, self.address.is_unspecified()) {
+            (true, _) => None,
+            (false, true) => Some(FIRST_RESTART),
+            (false, false) => Some(RESTART),
+        }
     }
 
     /// Follows what the LNS sent; returns the frame to send back, if any.
     pub fn handle(&mut self, answer: Answer) -> Option<Vec<u8>> {
         match answer {
-            Answer::EchoReply(frame) => Some(frame),
-            Answer::PeerRequest(ack) => {
-                self.heard = true;
-                Some(ack)
-            }
+            Answer::EchoReply(frame) | Answer::PeerRequest(frame) => Some(frame),
             Answer::Nak {
                 identifier,
                 address,
             } => {
-                self.heard = true;
                 if self.acked || identifier != self.identifier {
                     return None;
                 }
                 self.identifier = identifier.wrapping_add(1);
                 self.address = address;
+                self.answered = false;
                 Some(self.request())
             }
             Answer::Acked { identifier } => {
-                self.heard = true;
-                self.acked |= identifier == self.identifier;
+                if identifier == self.identifier {
+                    self.acked = true;
+                    self.answered = true;
+                }
                 None
             }
             Answer::Nothing => None,
@@ -225,23 +235,25 @@ mod tests {
     }
 
     /// The LNS answered a request sent twice with two Naks: only the first is followed,
-    /// so no second request reaches an LNS that may have opened IPCP meanwhile.
+    /// so no second request reaches an LNS that may have opened IPCP meanwhile; a request
+    /// after the first is repeated at the Restart interval, until Acked.
     #[test]
     fn only_the_current_request_is_followed() {
         let mut ipcp = ClientIpcp::default();
-        assert!(ipcp.silent());
+        assert_eq!(ipcp.restart(), Some(FIRST_RESTART));
         let address = Ipv4Addr::new(198, 19, 0, 10);
         let nak = Answer::Nak {
             identifier: 1,
             address,
         };
         assert_eq!(ipcp.handle(nak.clone()), Some(ipcp_request(2, address)));
-        assert!(!ipcp.silent());
+        assert_eq!(ipcp.restart(), Some(RESTART));
         assert_eq!(ipcp.handle(nak), None);
         assert_eq!(ipcp.handle(Answer::Acked { identifier: 1 }), None);
         assert!(!ipcp.acked);
         assert_eq!(ipcp.handle(Answer::Acked { identifier: 2 }), None);
         assert!(ipcp.acked);
+        assert_eq!(ipcp.restart(), None);
         let late = Answer::Nak {
             identifier: 2,
             address,

@@ -515,7 +515,7 @@ impl SubscriberLayer {
             .and_then(test_call)
             .is_some_and(|t| t.reply.is_none())
         {
-            return self.batch_frame(call, frame, registry);
+            return self.batch_frame(now, call, frame, registry);
         }
         let Some(lcp) = echo::parse(frame).filter(|e| e.reply) else {
             return;
@@ -547,13 +547,21 @@ impl SubscriberLayer {
     }
 
     /// A frame from the LNS for a batch call: IPCP and LCP echo answered (`batch_ppp`).
-    fn batch_frame(&mut self, call: SessionRef, frame: &[u8], registry: &mut Registry) {
+    fn batch_frame(
+        &mut self,
+        now: Instant,
+        call: SessionRef,
+        frame: &[u8],
+        registry: &mut Registry,
+    ) {
         let Some(test) = self.test_call_mut(call) else {
             return;
         };
+        let before = test.ipcp;
         let out = test.ipcp.handle(batch_ppp::answer(frame, test.magic));
-        if test.ipcp_resend.is_some() && !test.ipcp.silent() {
-            test.ipcp_resend = None;
+        // A new request (after a Nak) or an answered one: its resend follows.
+        if test.ipcp != before {
+            test.ipcp_resend = test.ipcp.restart().map(|after| now + after);
             self.table.reschedule(call);
         }
         if let Some(out) = out {
@@ -563,16 +571,16 @@ impl SubscriberLayer {
         }
     }
 
-    /// A batch call's IPCP Configure-Request, sent again every `ECHO_RESEND` until the
-    /// LNS says something.
+    /// A batch call's current IPCP Configure-Request, sent again until the LNS answers it
+    /// (`batch_ppp::ClientIpcp::restart`).
     fn batch_ipcp_request(&mut self, now: Instant, call: SessionRef, registry: &mut Registry) {
         let Some(test) = self.test_call_mut(call) else {
             return;
         };
-        if !test.ipcp.silent() {
+        let Some(after) = test.ipcp.restart() else {
             return;
-        }
-        test.ipcp_resend = Some(now + ECHO_RESEND);
+        };
+        test.ipcp_resend = Some(now + after);
         let request = test.ipcp.request();
         self.table.reschedule(call);
         if let Err(e) = registry.send_frame(call, &request) {
