@@ -44,24 +44,27 @@ pub enum Answer {
 
 /// A batch call's side of IPCP. An LNS starts IPCP only on the client's first packet, and
 /// L2TP data messages are not retransmitted (the first may even overtake the ICCN to an
-/// LNS whose session is not up yet; a burst of 65,000 loses some), so the current request
-/// goes again until the LNS answers it. No request may reach an LNS whose IPCP is already
-/// open: that renegotiates, and a subscriber that loses IP is logged out. So only the Nak
-/// of the current request is followed, and a request the LNS may already have Acked (any
-/// after the first) is repeated at PPP's Restart interval (RFC 1661 §4.6, 3 s), not
-/// sooner: its Ack would have to be that late for the repeat to find IPCP open.
+/// LNS whose session is not up yet; a burst of 65,000 loses some in each direction). No
+/// request may reach an LNS whose IPCP is already open: that renegotiates, and a
+/// subscriber that loses IP is logged out. So:
+/// - only the Nak of the current request is followed;
+/// - the first request (0.0.0.0) goes again every second until the LNS answers it: an
+///   LNS that has not answered it cannot have IPCP open;
+/// - a later request goes again only when the LNS sends its own Configure-Request while
+///   ours is unanswered: an LNS whose IPCP is open sends none, one still negotiating
+///   repeats its own at its Restart interval (RFC 1661 §4.6), so our lost request (or its
+///   lost Nak) is made good at the LNS's pace. Only a request of the LNS crossing the
+///   Ack that opens its IPCP could still find it open, which takes a round trip of the
+///   LNS's whole Restart interval (3 s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIpcp {
     identifier: u8,
     address: Ipv4Addr,
     /// The LNS answered the current request (Nak'ed or Acked it).
     answered: bool,
-    acked: bool,
 }
 
-/// The Restart timer's default (RFC 1661 §4.6).
-pub const RESTART: std::time::Duration = std::time::Duration::from_secs(3);
-/// Before the LNS said anything: its IPCP cannot be open, so sooner is harmless.
+/// How often the first request goes again until the LNS answers it.
 pub const FIRST_RESTART: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Default for ClientIpcp {
@@ -70,7 +73,6 @@ impl Default for ClientIpcp {
             identifier: 1,
             address: Ipv4Addr::UNSPECIFIED,
             answered: false,
-            acked: false,
         }
     }
 }
@@ -81,39 +83,33 @@ impl ClientIpcp {
         ipcp_request(self.identifier, self.address)
     }
 
-    /// When the current request goes again if still unanswered; `None` once answered.
+    /// When the current request goes again by the clock: only the first, unanswered.
     pub fn restart(&self) -> Option<std::time::Duration> {
-        match (self.answered, self.address.is_unspecified()) {
-            (true, _) => None,
-            (false, true) => Some(FIRST_RESTART),
-            (false, false) => Some(RESTART),
-        }
+        (!self.answered && self.address.is_unspecified()).then_some(FIRST_RESTART)
     }
 
-    /// Follows what the LNS sent; returns the frame to send back, if any.
-    pub fn handle(&mut self, answer: Answer) -> Option<Vec<u8>> {
+    /// Follows what the LNS sent; returns the frames to send back.
+    pub fn handle(&mut self, answer: Answer) -> Vec<Vec<u8>> {
         match answer {
-            Answer::EchoReply(frame) | Answer::PeerRequest(frame) => Some(frame),
+            Answer::EchoReply(frame) => vec![frame],
+            Answer::PeerRequest(ack) if self.answered => vec![ack],
+            Answer::PeerRequest(ack) => vec![ack, self.request()],
             Answer::Nak {
                 identifier,
                 address,
             } => {
-                if self.acked || identifier != self.identifier {
-                    return None;
+                if identifier != self.identifier || self.answered {
+                    return Vec::new();
                 }
                 self.identifier = identifier.wrapping_add(1);
                 self.address = address;
-                self.answered = false;
-                Some(self.request())
+                vec![self.request()]
             }
             Answer::Acked { identifier } => {
-                if identifier == self.identifier {
-                    self.acked = true;
-                    self.answered = true;
-                }
-                None
+                self.answered |= identifier == self.identifier;
+                Vec::new()
             }
-            Answer::Nothing => None,
+            Answer::Nothing => Vec::new(),
         }
     }
 }
@@ -235,8 +231,8 @@ mod tests {
     }
 
     /// The LNS answered a request sent twice with two Naks: only the first is followed,
-    /// so no second request reaches an LNS that may have opened IPCP meanwhile; a request
-    /// after the first is repeated at the Restart interval, until Acked.
+    /// so no second request reaches an LNS that may have opened IPCP meanwhile. A later
+    /// request goes again only with the LNS's own requests, and never once Acked.
     #[test]
     fn only_the_current_request_is_followed() {
         let mut ipcp = ClientIpcp::default();
@@ -246,19 +242,24 @@ mod tests {
             identifier: 1,
             address,
         };
-        assert_eq!(ipcp.handle(nak.clone()), Some(ipcp_request(2, address)));
-        assert_eq!(ipcp.restart(), Some(RESTART));
-        assert_eq!(ipcp.handle(nak), None);
-        assert_eq!(ipcp.handle(Answer::Acked { identifier: 1 }), None);
-        assert!(!ipcp.acked);
-        assert_eq!(ipcp.handle(Answer::Acked { identifier: 2 }), None);
-        assert!(ipcp.acked);
-        assert_eq!(ipcp.restart(), None);
+        assert_eq!(ipcp.handle(nak.clone()), vec![ipcp_request(2, address)]);
+        assert_eq!(ipcp.restart(), None, "no clock after the first answer");
+        assert_eq!(ipcp.handle(nak), Vec::<Vec<u8>>::new());
+        let theirs = Answer::PeerRequest(vec![0x80, 0x21, 2, 5, 0, 4]);
+        assert_eq!(
+            ipcp.handle(theirs.clone()),
+            vec![vec![0x80, 0x21, 2, 5, 0, 4], ipcp_request(2, address)],
+            "the LNS still negotiates: ours goes with our Ack"
+        );
+        assert!(ipcp.handle(Answer::Acked { identifier: 1 }).is_empty());
+        assert!(!ipcp.answered);
+        assert!(ipcp.handle(Answer::Acked { identifier: 2 }).is_empty());
+        assert_eq!(ipcp.handle(theirs), vec![vec![0x80, 0x21, 2, 5, 0, 4]]);
         let late = Answer::Nak {
             identifier: 2,
             address,
         };
-        assert_eq!(ipcp.handle(late), None);
+        assert!(ipcp.handle(late).is_empty());
     }
 
     #[test]

@@ -559,12 +559,12 @@ impl SubscriberLayer {
         };
         let before = test.ipcp;
         let out = test.ipcp.handle(batch_ppp::answer(frame, test.magic));
-        // A new request (after a Nak) or an answered one: its resend follows.
+        // Answered: the clock's repeats end.
         if test.ipcp != before {
             test.ipcp_resend = test.ipcp.restart().map(|after| now + after);
             self.table.reschedule(call);
         }
-        if let Some(out) = out {
+        for out in out {
             if let Err(e) = registry.send_frame(call, &out) {
                 tracing::debug!("PPP answer of a batch call not sent: {e}");
             }
