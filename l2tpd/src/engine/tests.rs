@@ -489,7 +489,7 @@ fn batch_calls_take_an_address_at_the_lns() {
         .apply(&lac_two_tunnels("127.0.0.53", "127.0.0.54", 30))
         .expect("lac binds");
     let opened = lac_engine
-        .open_test_sessions("tp", 20, Duration::from_secs(20))
+        .open_test_sessions_with_ip("tp", 20, Duration::from_secs(20))
         .expect("batch ran");
     assert_eq!((opened.completed, opened.failed), (20, 0), "{opened:?}");
     let deadline = std::time::Instant::now() + Duration::from_secs(20);

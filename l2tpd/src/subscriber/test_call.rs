@@ -81,9 +81,9 @@ pub struct TestCall {
     /// The test subscriber's Magic-Number (its proxy LCP's): its Echo-Requests carry it.
     /// The LAC's own would look like a looped-back link to the LNS, whose LCP has it.
     magic: u32,
-    /// A batch call's IPCP (`batch_ppp`), and when its request goes again while the LNS
-    /// is silent.
-    ipcp: batch_ppp::ClientIpcp,
+    /// A batch call's IPCP (`batch_ppp`), when its batch asked for it, and when its
+    /// first request goes again while the LNS is silent.
+    ipcp: Option<batch_ppp::ClientIpcp>,
     ipcp_resend: Option<Instant>,
 }
 
@@ -234,7 +234,7 @@ impl SubscriberLayer {
                     reply: Some(reply),
                     deadline: now + TEST_TIMEOUT,
                     magic: subscriber_magic,
-                    ipcp: batch_ppp::ClientIpcp::default(),
+                    ipcp: None,
                     ipcp_resend: None,
                     phase: TestPhase::Establishing {
                         tunnel,
@@ -267,7 +267,7 @@ impl SubscriberLayer {
         &mut self,
         now: Instant,
         profile_name: &str,
-        count: usize,
+        (count, ipcp): (usize, bool),
         timeout: Duration,
         reply: mpsc::Sender<BatchOutcome>,
         config: &RouterConfig,
@@ -294,7 +294,7 @@ impl SubscriberLayer {
                         // Unused: the batch's deadline bounds it.
                         deadline: now,
                         magic: magic ^ serial,
-                        ipcp: batch_ppp::ClientIpcp::default(),
+                        ipcp: ipcp.then(batch_ppp::ClientIpcp::default),
                         ipcp_resend: None,
                         phase: TestPhase::Establishing {
                             tunnel: None,
@@ -557,13 +557,21 @@ impl SubscriberLayer {
         let Some(test) = self.test_call_mut(call) else {
             return;
         };
-        let before = test.ipcp;
-        let out = test.ipcp.handle(batch_ppp::answer(frame, test.magic));
-        // Answered: the clock's repeats end.
-        if test.ipcp != before {
-            test.ipcp_resend = test.ipcp.restart().map(|after| now + after);
-            self.table.reschedule(call);
-        }
+        let answer = batch_ppp::answer(frame, test.magic);
+        let out = match (&mut test.ipcp, answer) {
+            (None, batch_ppp::Answer::EchoReply(reply)) => vec![reply],
+            (None, _) => Vec::new(),
+            (Some(ipcp), answer) => {
+                let before = *ipcp;
+                let out = ipcp.handle(answer);
+                // Answered: the clock's repeats end.
+                if *ipcp != before {
+                    test.ipcp_resend = ipcp.restart().map(|after| now + after);
+                    self.table.reschedule(call);
+                }
+                out
+            }
+        };
         for out in out {
             if let Err(e) = registry.send_frame(call, &out) {
                 tracing::debug!("PPP answer of a batch call not sent: {e}");
@@ -577,11 +585,14 @@ impl SubscriberLayer {
         let Some(test) = self.test_call_mut(call) else {
             return;
         };
-        let Some(after) = test.ipcp.restart() else {
+        let Some(ipcp) = test.ipcp else {
+            return;
+        };
+        let Some(after) = ipcp.restart() else {
             return;
         };
         test.ipcp_resend = Some(now + after);
-        let request = test.ipcp.request();
+        let request = ipcp.request();
         self.table.reschedule(call);
         if let Err(e) = registry.send_frame(call, &request) {
             tracing::debug!("IPCP request of a batch call not sent: {e}");

@@ -235,7 +235,7 @@ fn batch_calls_are_test_subscribers_without_an_echo() {
     lac.layer.open_batch(
         now,
         "tp",
-        3,
+        (3, true),
         Duration::from_secs(60),
         reply,
         &lac.config,

@@ -213,7 +213,7 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
     let embedded = format!("{}:{LNS_AGENT_PORT}", super::LNS_ADDRESS);
     let master = format!("{SNMPD_ADDRESS}:{SNMPD_PORT}");
 
-    let opened = lac.open_test_sessions(PROFILE, b.sessions, b.timeout)?;
+    let opened = lac.open_test_sessions_with_ip(PROFILE, b.sessions, b.timeout)?;
     let mut ok = check("setup", &opened);
     // Every call's IPCP open before anything is measured: it is the LNS's work too.
     let ip_up = super::lns_ip::wait_for_ip_up(
@@ -283,7 +283,7 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
     }
 
     // The engine's setup rate with nothing else going on, then with a walk beside it.
-    let quiet = lac.open_test_sessions(PROFILE, b.probe, b.timeout)?;
+    let quiet = lac.open_test_sessions_with_ip(PROFILE, b.probe, b.timeout)?;
     ok &= check("probe without a walk", &quiet);
     // Any hello or acknowledgement answered a second late during the walks retransmits.
     let (lac_retx_before, _) = super::ops::lac_state(&mut lac)?;
@@ -294,7 +294,7 @@ pub fn run(b: &SnmpBench) -> Result<bool, String> {
     });
     // Let the walk get going (and its first snapshot be taken) before the probe starts.
     std::thread::sleep(Duration::from_secs(1));
-    let busy = lac.open_test_sessions(PROFILE, b.probe, b.timeout)?;
+    let busy = lac.open_test_sessions_with_ip(PROFILE, b.probe, b.timeout)?;
     ok &= check("probe during a walk", &busy);
     let embedded_walk = walker
         .join()
