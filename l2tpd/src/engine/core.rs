@@ -272,19 +272,19 @@ impl Core {
 
     /// Opens `count` test sessions through tunnel profile `profile_name` at once; the
     /// batch's report is sent on `reply` once every session is up and acknowledged, or at
-    /// `now + timeout`.
+    /// `now + timeout`. `calls` is how many, and whether they ask for an address by IPCP.
     pub fn open_batch(
         &mut self,
         now: Instant,
         profile_name: &str,
-        count: usize,
+        calls: (usize, bool),
         timeout: Duration,
         reply: mpsc::Sender<BatchOutcome>,
     ) {
         self.subscribers.open_batch(
             now,
             profile_name,
-            count,
+            calls,
             timeout,
             reply,
             &self.config,
@@ -653,7 +653,7 @@ mod tests {
         lns.apply_config(now, &lns_config);
         let count = 2 * CLEAR_STEP + 1;
         let (reply, opened) = mpsc::channel();
-        lac.open_batch(now, "tp", count, Duration::from_secs(60), reply);
+        lac.open_batch(now, "tp", (count, false), Duration::from_secs(60), reply);
         let mut keep = false;
         exchange(&mut lac, &mut lns, now, &mut keep);
         let opened = opened.try_recv().expect("answered").expect("ran");

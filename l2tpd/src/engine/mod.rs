@@ -359,16 +359,41 @@ impl Engine {
     /// subscribers of `test services l2tp tunnel` would (proxy LCP and PAP), without the
     /// LCP echo. Blocks until every session is up and the LNS acknowledged every ICCN, or
     /// `timeout`; the sessions stay up until [`Engine::close_test_sessions`]. For the bench.
+    /// The calls answer the LNS's LCP echoes but run no IPCP: an LNS without an address
+    /// pool keeps them for its negotiation timeout.
     pub fn open_test_sessions(
         &self,
         profile: &str,
         count: usize,
         timeout: Duration,
     ) -> Result<BatchReport, String> {
+        self.open_batch(profile, count, false, timeout)
+    }
+
+    /// [`Engine::open_test_sessions`] whose calls also ask the LNS for an address by IPCP,
+    /// as live subscribers do, so an LNS with an address pool keeps them for as long as
+    /// the bench runs (`subscriber/batch_ppp.rs`). An LNS without a pool refuses them.
+    pub fn open_test_sessions_with_ip(
+        &self,
+        profile: &str,
+        count: usize,
+        timeout: Duration,
+    ) -> Result<BatchReport, String> {
+        self.open_batch(profile, count, true, timeout)
+    }
+
+    fn open_batch(
+        &self,
+        profile: &str,
+        count: usize,
+        ipcp: bool,
+        timeout: Duration,
+    ) -> Result<BatchReport, String> {
         let asked = self.ask(timeout + BATCH_ANSWER_MARGIN, "finish the batch", |reply| {
             Command::OpenBatch {
                 profile: profile.to_string(),
                 count,
+                ipcp,
                 timeout,
                 reply,
             }

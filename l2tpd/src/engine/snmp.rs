@@ -5,12 +5,14 @@
 //! request.
 //!
 //! It serves the embedded SNMPv2c agent on `snmp { listen-address A; port N; }` when a
-//! community is configured, and the AgentX subagent when `snmp agentx socket PATH` is.
-//! `show snmp mib get | walk` reads the same views (`Control::View`).
+//! community is configured, and the AgentX subagent when `snmp agentx socket PATH` is (the
+//! subagent's connection has a thread of its own, `agentx`, with blocking I/O: through
+//! snmpd every varbind is one AgentX round trip). `show snmp mib get | walk` reads the
+//! same views (`Control::View`), and the subagent's thread shares them.
 
 use std::net::SocketAddr;
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use schema::snmp_rpc::SnmpStatistics;
@@ -187,15 +189,31 @@ pub fn agent_config(config: &SnmpConfig) -> Option<(Vec<SocketAddr>, AgentConfig
     Some((at, AgentConfig { communities }))
 }
 
+/// A view and when it was taken.
+type Taken = (Instant, Arc<View>);
+
 /// The current view, rebuilt from a fresh engine snapshot when older than `VIEW_MAX_AGE`.
+/// Shared by the SNMP thread (the embedded agent, `show snmp mib`) and the AgentX
+/// subagent's thread, so both answer from one view and cost the engine one snapshot.
+#[derive(Clone)]
 pub(crate) struct Views {
     engine: channel::UnboundedSender<Command>,
-    current: Option<(Instant, Arc<View>)>,
+    current: Arc<Mutex<Option<Taken>>>,
 }
 
 impl ViewSource for Views {
-    async fn current(&mut self) -> Arc<View> {
-        Views::current(self).await
+    fn current(&mut self) -> Arc<View> {
+        if let Some(view) = self.young() {
+            return view;
+        }
+        let (reply, answer) = oneshot::channel();
+        // The subagent's thread is no runtime's: it may wait for the engine in place.
+        let snapshot = if self.engine.send(Command::SnmpSnapshot { reply }).is_ok() {
+            answer.blocking_recv().unwrap_or_default()
+        } else {
+            SnmpSnapshot::default()
+        };
+        self.store(snapshot)
     }
 }
 
@@ -203,16 +221,27 @@ impl Views {
     fn new(engine: channel::UnboundedSender<Command>) -> Self {
         Views {
             engine,
-            current: None,
+            current: Arc::default(),
         }
     }
 
+    /// The current view if it is younger than `VIEW_MAX_AGE`.
+    fn young(&self) -> Option<Arc<View>> {
+        let current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        let (taken, view) = current.as_ref()?;
+        (taken.elapsed() < VIEW_MAX_AGE).then(|| Arc::clone(view))
+    }
+
+    fn store(&self, snapshot: SnmpSnapshot) -> Arc<View> {
+        let view = Arc::new(View::new(snapshot, SystemTime::now()));
+        *self.current.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((Instant::now(), Arc::clone(&view)));
+        view
+    }
+
     pub async fn current(&mut self) -> Arc<View> {
-        let now = Instant::now();
-        if let Some((taken, view)) = &self.current {
-            if now.saturating_duration_since(*taken) < VIEW_MAX_AGE {
-                return Arc::clone(view);
-            }
+        if let Some(view) = self.young() {
+            return view;
         }
         let (reply, answer) = oneshot::channel();
         let snapshot = if self.engine.send(Command::SnmpSnapshot { reply }).is_ok() {
@@ -221,9 +250,7 @@ impl Views {
             // The engine is stopping: an empty view answers until this thread stops too.
             SnmpSnapshot::default()
         };
-        let view = Arc::new(View::new(snapshot, SystemTime::now()));
-        self.current = Some((Instant::now(), Arc::clone(&view)));
-        view
+        self.store(snapshot)
     }
 }
 
@@ -234,7 +261,7 @@ async fn run(
     let mut views = Views::new(engine);
     let mut agent = Agent::new(AgentConfig::default());
     let mut listeners: Vec<Listener> = Vec::new();
-    let mut subagent = Subagent::default();
+    let mut subagent = Subagent::new(Box::new(views.clone()));
     let mut traps = Traps::new(Instant::now());
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
@@ -276,10 +303,9 @@ async fn run(
                     }
                 }
             }
-            event = subagent.next_event() => subagent.handle(event, &mut views).await,
         }
     }
-    subagent.close().await;
+    subagent.close();
 }
 
 /// Requests refused as RFC 3418's authenticationFailure counts them: an unknown

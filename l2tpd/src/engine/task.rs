@@ -70,6 +70,8 @@ pub(super) enum Command {
     OpenBatch {
         profile: String,
         count: usize,
+        /// The calls ask the LNS for an address by IPCP (`subscriber/batch_ppp.rs`).
+        ipcp: bool,
         timeout: Duration,
         reply: mpsc::Sender<BatchOutcome>,
     },
@@ -419,8 +421,8 @@ pub(super) async fn run(
                 Some(Command::Test { test, reply }) => {
                     rt.core.start_test(Instant::now(), &test, reply);
                 }
-                Some(Command::OpenBatch { profile, count, timeout, reply }) => {
-                    rt.core.open_batch(Instant::now(), &profile, count, timeout, reply);
+                Some(Command::OpenBatch { profile, count, ipcp, timeout, reply }) => {
+                    rt.core.open_batch(Instant::now(), &profile, (count, ipcp), timeout, reply);
                 }
                 Some(Command::CloseBatch { timeout, reply }) => {
                     rt.core.close_batch(Instant::now(), timeout, reply);

@@ -521,3 +521,72 @@ fn a_deleted_tunnel_group_closes_its_tunnels_before_its_address() {
     }
     assert!(free, "127.0.0.53:1701 still held after its tunnel went");
 }
+
+/// The bench's calls hold their sessions as live subscribers do: each asks our LNS for an
+/// address by IPCP (so the LNS's 60 s negotiation timeout does not end it) and answers
+/// its LCP echo. Without `batch_ppp` no call would ever hold an address.
+#[test]
+fn batch_calls_take_an_address_at_the_lns() {
+    use super::subscriber_rpc::SubscriberRpc;
+    use schema::subscriber_rpc::AddressPoolSelect;
+    let mut lns_engine = Engine::start().expect("lns");
+    let lines = "set system host-name lns-a\n\
+         set services l2tp tunnel-group g local-gateway address 127.0.0.54\n\
+         set services l2tp tunnel-group g l2tp-access-profile ap\n\
+         set access profile ap client lac-a l2tp shared-secret s3cret\n\
+         set access address-assignment pool p family inet network 198.19.0.0/24\n\
+         set access address-assignment pool p family inet range r low 198.19.0.10\n\
+         set access address-assignment pool p family inet range r high 198.19.0.250\n";
+    lns_engine.apply(&config(lines)).expect("lns binds");
+    let mut lac_engine = Engine::start().expect("lac");
+    lac_engine
+        .apply(&lac_two_tunnels("127.0.0.53", "127.0.0.54", 30))
+        .expect("lac binds");
+    let opened = lac_engine
+        .open_test_sessions_with_ip("tp", 20, Duration::from_secs(20))
+        .expect("batch ran");
+    assert_eq!((opened.completed, opened.failed), (20, 0), "{opened:?}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let in_use = loop {
+        let pools = lns_engine.l2tp_rpc(L2tpRpc::Subscriber(SubscriberRpc::AddressPools(
+            AddressPoolSelect::default(),
+        )));
+        let in_use = match pools {
+            Ok(Reply::AddressPools(reply)) => reply.pools.first().map(|p| p.addresses_in_use),
+            other => panic!("pools: {other:?}"),
+        };
+        if in_use == Some(20) || std::time::Instant::now() > deadline {
+            break in_use;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(in_use, Some(20));
+    // And IPCP opened: the subscribers are active (the negotiation timer is off).
+    let active = |engine: &mut Engine| {
+        let show = schema::subscriber_rpc::SubscriberShow {
+            summary: true,
+            ..Default::default()
+        };
+        match engine.l2tp_rpc(L2tpRpc::Subscriber(SubscriberRpc::Subscribers(show))) {
+            Ok(Reply::Subscribers(reply)) => reply
+                .summary
+                .map(|s| {
+                    s.by_state
+                        .iter()
+                        .filter(|c| c.name == schema::subscriber_rpc::SubscriberState::Active)
+                        .map(|c| c.count)
+                        .sum::<u32>()
+                })
+                .unwrap_or(0),
+            other => panic!("subscribers: {other:?}"),
+        }
+    };
+    while active(&mut lns_engine) < 20 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(active(&mut lns_engine), 20);
+    let closed = lac_engine
+        .close_test_sessions(Duration::from_secs(20))
+        .expect("batch ran");
+    assert_eq!(closed.completed, 20, "{closed:?}");
+}

@@ -24,6 +24,7 @@ pub mod accounting;
 mod accounting_flow;
 pub mod address_pool;
 pub mod batch;
+mod batch_ppp;
 pub mod decision;
 mod dynamic_auth;
 pub mod dynamic_profile;

@@ -3,7 +3,9 @@
 //! subscriber's at the LAC, and its "PPP" is the proof of the path: at SessionUp it sends an
 //! LCP Echo-Request (resent every `ECHO_RESEND`) and its test ends on the matching
 //! Echo-Reply or at its deadline. Its timers sit in the table's timer set with every other
-//! subscriber's. A batch call (bench) has neither reply nor echo: it is up at SessionUp.
+//! subscriber's. A batch call (bench) has neither reply nor echo: it is up at SessionUp,
+//! and does the least PPP that keeps an LNS from ending it (`batch_ppp`: IPCP, answers to
+//! LCP echoes), so a bench can hold its sessions for as long as it measures.
 //!
 //! Test subscribers are not subscribers for the operator (a Junos test command creates
 //! none): the views and `clear pppoe sessions` skip them; their sessions show in `show
@@ -17,6 +19,7 @@ use schema::mgmt::{TunnelTestReport, TunnelTestState};
 use schema::typed::RouterConfig;
 
 use super::batch::{BatchOutcome, Batches};
+use super::batch_ppp;
 use super::echo;
 use super::table::{AccessLeg, EndCause, Phase, Subscriber, SubscriberId};
 use super::test_call_proxy;
@@ -78,13 +81,19 @@ pub struct TestCall {
     /// The test subscriber's Magic-Number (its proxy LCP's): its Echo-Requests carry it.
     /// The LAC's own would look like a looped-back link to the LNS, whose LCP has it.
     magic: u32,
+    /// A batch call's IPCP (`batch_ppp`), when its batch asked for it, and when its
+    /// first request goes again while the LNS is silent.
+    ipcp: Option<batch_ppp::ClientIpcp>,
+    ipcp_resend: Option<Instant>,
 }
 
 impl TestCall {
     /// The next instant the test has work: its deadline, or the echo's resend. A batch call
     /// has no timer (the batch has one deadline for all).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.reply.as_ref()?;
+        if self.reply.is_none() {
+            return self.ipcp_resend;
+        }
         Some(match self.phase {
             TestPhase::Echo { resend_at, .. } => self.deadline.min(resend_at),
             TestPhase::Establishing { .. } => self.deadline,
@@ -225,6 +234,8 @@ impl SubscriberLayer {
                     reply: Some(reply),
                     deadline: now + TEST_TIMEOUT,
                     magic: subscriber_magic,
+                    ipcp: None,
+                    ipcp_resend: None,
                     phase: TestPhase::Establishing {
                         tunnel,
                         tunnel_failure: None,
@@ -256,7 +267,7 @@ impl SubscriberLayer {
         &mut self,
         now: Instant,
         profile_name: &str,
-        count: usize,
+        (count, ipcp): (usize, bool),
         timeout: Duration,
         reply: mpsc::Sender<BatchOutcome>,
         config: &RouterConfig,
@@ -283,6 +294,8 @@ impl SubscriberLayer {
                         // Unused: the batch's deadline bounds it.
                         deadline: now,
                         magic: magic ^ serial,
+                        ipcp: ipcp.then(batch_ppp::ClientIpcp::default),
+                        ipcp_resend: None,
                         phase: TestPhase::Establishing {
                             tunnel: None,
                             tunnel_failure: None,
@@ -362,6 +375,8 @@ impl SubscriberLayer {
                         s.phase = Phase::Active;
                     }
                     self.tests.batches.session_up(*session);
+                    // Asks the LNS for an address, as a live subscriber does (`batch_ppp`).
+                    self.batch_ipcp_request(now, *session, registry);
                 } else {
                     self.test_session_up(now, *session, *tunnel_id, *session_id, registry);
                 }
@@ -487,7 +502,21 @@ impl SubscriberLayer {
         let _ = reply.send(Ok(report));
     }
 
-    fn test_frame(&mut self, now: Instant, call: SessionRef, frame: &[u8], registry: &Registry) {
+    fn test_frame(
+        &mut self,
+        now: Instant,
+        call: SessionRef,
+        frame: &[u8],
+        registry: &mut Registry,
+    ) {
+        if self
+            .table
+            .get(call)
+            .and_then(test_call)
+            .is_some_and(|t| t.reply.is_none())
+        {
+            return self.batch_frame(now, call, frame, registry);
+        }
         let Some(lcp) = echo::parse(frame).filter(|e| e.reply) else {
             return;
         };
@@ -517,6 +546,59 @@ impl SubscriberLayer {
         self.finish_test(call, Ok(report));
     }
 
+    /// A frame from the LNS for a batch call: IPCP and LCP echo answered (`batch_ppp`).
+    fn batch_frame(
+        &mut self,
+        now: Instant,
+        call: SessionRef,
+        frame: &[u8],
+        registry: &mut Registry,
+    ) {
+        let Some(test) = self.test_call_mut(call) else {
+            return;
+        };
+        let answer = batch_ppp::answer(frame, test.magic);
+        let out = match (&mut test.ipcp, answer) {
+            (None, batch_ppp::Answer::EchoReply(reply)) => vec![reply],
+            (None, _) => Vec::new(),
+            (Some(ipcp), answer) => {
+                let before = *ipcp;
+                let out = ipcp.handle(answer);
+                // Answered: the clock's repeats end.
+                if *ipcp != before {
+                    test.ipcp_resend = ipcp.restart().map(|after| now + after);
+                    self.table.reschedule(call);
+                }
+                out
+            }
+        };
+        for out in out {
+            if let Err(e) = registry.send_frame(call, &out) {
+                tracing::debug!("PPP answer of a batch call not sent: {e}");
+            }
+        }
+    }
+
+    /// A batch call's current IPCP Configure-Request, sent again until the LNS answers it
+    /// (`batch_ppp::ClientIpcp::restart`).
+    fn batch_ipcp_request(&mut self, now: Instant, call: SessionRef, registry: &mut Registry) {
+        let Some(test) = self.test_call_mut(call) else {
+            return;
+        };
+        let Some(ipcp) = test.ipcp else {
+            return;
+        };
+        let Some(after) = ipcp.restart() else {
+            return;
+        };
+        test.ipcp_resend = Some(now + after);
+        let request = ipcp.request();
+        self.table.reschedule(call);
+        if let Err(e) = registry.send_frame(call, &request) {
+            tracing::debug!("IPCP request of a batch call not sent: {e}");
+        }
+    }
+
     /// A test subscriber's timer is due: its deadline (the test fails and its call ends), or
     /// the echo's resend.
     pub(super) fn test_call_timeout(
@@ -528,6 +610,14 @@ impl SubscriberLayer {
         let Some(test) = self.test_call_mut(id) else {
             return;
         };
+        if test.reply.is_none() {
+            if test.ipcp_resend.is_some_and(|at| at <= now) {
+                test.ipcp_resend = None;
+                self.batch_ipcp_request(now, id, registry);
+            }
+            self.table.reschedule(id);
+            return;
+        }
         if test.deadline <= now {
             return self.expire_test(now, id, registry);
         }

@@ -229,13 +229,18 @@ fn a_test_without_an_answer_fails_at_its_deadline() {
 /// hidden from the subscriber views, gone once the close batch has ended them.
 #[test]
 fn batch_calls_are_test_subscribers_without_an_echo() {
+    batch_calls(false);
+    batch_calls(true);
+}
+
+fn batch_calls(ipcp: bool) {
     let now = Instant::now();
     let (mut lac, mut lns) = (lac(now), lns(now));
     let (reply, opened) = mpsc::channel();
     lac.layer.open_batch(
         now,
         "tp",
-        3,
+        (3, ipcp),
         Duration::from_secs(60),
         reply,
         &lac.config,
@@ -251,7 +256,14 @@ fn batch_calls_are_test_subscribers_without_an_echo() {
         .table
         .iter()
         .all(|s| s.is_test_call() && s.phase == Phase::Active));
-    assert_eq!(lac.layer.table.next_timeout(), None, "no echo, no timer");
+    // No echo timer. Asked for IPCP, the only timer is the resend of the request this
+    // LNS (no PPP here) never answers (`batch_ppp`); without, there is none, and nothing
+    // asks an LNS without a pool for an address it would refuse.
+    assert_eq!(
+        lac.layer.table.next_timeout(),
+        ipcp.then_some(now + ECHO_RESEND),
+        "ipcp {ipcp}"
+    );
     let rows = lac
         .layer
         .show_subscribers(&lac.registry, &show_all())

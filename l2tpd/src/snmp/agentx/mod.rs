@@ -7,7 +7,9 @@
 //! - [`request`]: reading the master's Get / GetNext / GetBulk.
 //! - [`session`]: the sans-IO session: Open, Register, answers to Get / GetNext /
 //!   GetBulk from the view, Ping, and when to give the connection up.
-//! - [`runtime`]: the tokio shell: the Unix socket, reconnection with backoff.
+//! - [`runtime`]: the I/O shell, a thread of its own with blocking reads and writes on the
+//!   master's Unix socket (one round trip per varbind through snmpd), reconnection with
+//!   backoff.
 
 pub mod request;
 pub mod runtime;

@@ -1,8 +1,9 @@
-//! The subagent against a scripted master on a real Unix socket: what it writes, and how
-//! many views a walk costs.
+//! The subagent's thread against a scripted master on a real Unix socket: what it writes,
+//! how many views a walk costs, and that its owner reaches it while it is blocked reading.
 
 use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream as StdStream};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use agentx::encodings::{SearchRange, SearchRangeList, ID};
@@ -18,7 +19,7 @@ struct CountingViews {
 }
 
 impl ViewSource for CountingViews {
-    async fn current(&mut self) -> Arc<View> {
+    fn current(&mut self) -> Arc<View> {
         self.asked.fetch_add(1, Ordering::SeqCst);
         Arc::clone(&self.view)
     }
@@ -65,9 +66,8 @@ fn first_name(pdu: &[u8]) -> Vec<u32> {
         .collect()
 }
 
-/// The scripted master: Open and Register accepted; two GetNexts in one write, both
-/// answered in order; then a walk of `steps` GetNexts each from the last answer.
-fn master(listener: UnixListener, steps: usize) -> Vec<Vec<u32>> {
+/// Accepts the subagent and takes its Open and Register.
+fn registered(listener: &UnixListener) -> StdStream {
     let (mut stream, _) = listener.accept().expect("accept");
     let open = read_pdu(&mut stream);
     assert_eq!(Header::from_bytes(&open).expect("open").ty, Type::Open);
@@ -78,7 +78,13 @@ fn master(listener: UnixListener, steps: usize) -> Vec<Vec<u32>> {
         Type::Register
     );
     stream.write_all(&response_to(&register, 7)).expect("write");
+    stream
+}
 
+/// The scripted master: Open and Register accepted; two GetNexts in one write, both
+/// answered in order; then a walk of `steps` GetNexts each from the last answer.
+fn master(listener: UnixListener, steps: usize) -> Vec<Vec<u32>> {
+    let mut stream = registered(&listener);
     let pair = [get_next(mibs::JNX_L2TP, 1), get_next(mibs::JNX_L2TP, 2)].concat();
     stream.write_all(&pair).expect("write");
     for packet_id in [1, 2] {
@@ -100,33 +106,48 @@ fn master(listener: UnixListener, steps: usize) -> Vec<Vec<u32>> {
     walked
 }
 
-#[tokio::test]
-async fn pdus_read_together_are_answered_and_a_walk_costs_one_view() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("agentx.sock");
-    let listener = UnixListener::bind(&path).expect("bind");
-    let steps = 60;
-    let master = std::thread::spawn(move || master(listener, steps));
-
+fn views() -> (CountingViews, Arc<View>, Arc<AtomicUsize>) {
     let view = Arc::new(View::new(snapshot_of(2, 3), at(2_000)));
     let asked = Arc::new(AtomicUsize::new(0));
-    let mut views = CountingViews {
+    let views = CountingViews {
         view: Arc::clone(&view),
         asked: Arc::clone(&asked),
     };
-    let mut subagent = Subagent::default();
-    subagent.apply(Some(path.to_str().expect("utf-8 path")));
-    // Until the master hangs up after its script.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let event = tokio::time::timeout_at(deadline, subagent.next_event())
-            .await
-            .expect("the script ends in time");
-        if let Event::Broken(_) = event {
-            break;
-        }
-        subagent.handle(event, &mut views).await;
+    (views, view, asked)
+}
+
+/// Timers long enough that nothing but the owner can wake the thread within a test.
+fn slow() -> Timing {
+    Timing {
+        ping_interval: Duration::from_secs(120),
+        first_retry: Duration::from_secs(60),
     }
+}
+
+/// Polls `done` until it holds or 10 s have passed.
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}: not within 10 s");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn socket(dir: &tempfile::TempDir, name: &str) -> (PathBuf, UnixListener) {
+    let path = dir.path().join(name);
+    let listener = UnixListener::bind(&path).expect("bind");
+    (path, listener)
+}
+
+#[test]
+fn pdus_read_together_are_answered_and_a_walk_costs_one_view() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, listener) = socket(&dir, "agentx.sock");
+    let steps = 60;
+    let master = std::thread::spawn(move || master(listener, steps));
+    let (views, view, asked) = views();
+    let mut subagent = Subagent::with_timing(Box::new(views), slow());
+    subagent.apply(Some(path.to_str().expect("utf-8 path")));
     let walked = master.join().expect("master");
     let expected: Vec<Vec<u32>> = view
         .walk_after(mibs::JNX_L2TP)
@@ -136,5 +157,91 @@ async fn pdus_read_together_are_answered_and_a_walk_costs_one_view() {
     assert_eq!(walked, expected);
     // The pair: one view each (neither continues a walk); the walk: its first step only.
     assert_eq!(asked.load(Ordering::SeqCst), 3);
-    assert_eq!(subagent.status().requests.requests, 2 + steps as u64);
+    eventually("the counters published", || {
+        subagent.status().requests.requests == 2 + steps as u64
+    });
+    let status = subagent.status();
+    assert_eq!(
+        (status.counters.connects, status.counters.registrations),
+        (1, 1)
+    );
+}
+
+/// A commit moving the subagent reaches its thread while it sleeps in a read of the old
+/// master: it leaves at once (not at its next timer) and opens with the new one.
+#[test]
+fn a_new_path_moves_a_subagent_blocked_in_a_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (old_path, old) = socket(&dir, "old.sock");
+    let (new_path, new) = socket(&dir, "new.sock");
+    let (views, _, _) = views();
+    let mut subagent = Subagent::with_timing(Box::new(views), slow());
+    subagent.apply(Some(old_path.to_str().expect("utf-8")));
+    let mut first = registered(&old);
+    eventually("registered", || subagent.status().registered);
+
+    let started = Instant::now();
+    subagent.apply(Some(new_path.to_str().expect("utf-8")));
+    let _second = registered(&new);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // The old master sees the connection end.
+    first
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    assert_eq!(first.read(&mut [0u8; 64]).expect("end of stream"), 0);
+    eventually("registered anew", || {
+        let s = subagent.status();
+        s.registered && s.counters.registrations == 2
+    });
+    // Leaving a master on a commit is no loss of the session.
+    assert_eq!(subagent.status().counters.resets, 0);
+}
+
+/// The daemon stopping: the blocked thread is woken, says Close (RFC 2741 6.2.2, reason
+/// shutdown) and ends.
+#[test]
+fn close_wakes_the_thread_and_says_close() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, listener) = socket(&dir, "agentx.sock");
+    let (views, _, _) = views();
+    let mut subagent = Subagent::with_timing(Box::new(views), slow());
+    subagent.apply(Some(path.to_str().expect("utf-8")));
+    let mut master = registered(&listener);
+    eventually("registered", || subagent.status().registered);
+    let started = Instant::now();
+    subagent.close();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    master
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let close = read_pdu(&mut master);
+    let header = Header::from_bytes(&close).expect("close");
+    assert_eq!((header.ty, header.session_id), (Type::Close, 7));
+    assert_eq!(close.get(20), Some(&5), "reason shutdown");
+}
+
+/// A master that sends nothing for a ping interval is pinged (the read timeout is the
+/// ping timer), and one that answers no pings is left and connected to again.
+#[test]
+fn a_silent_master_is_pinged_then_left() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, listener) = socket(&dir, "agentx.sock");
+    let (views, _, _) = views();
+    let timing = Timing {
+        ping_interval: Duration::from_millis(50),
+        first_retry: Duration::from_millis(50),
+    };
+    let mut subagent = Subagent::with_timing(Box::new(views), timing);
+    subagent.apply(Some(path.to_str().expect("utf-8")));
+    let mut master = registered(&listener);
+    master
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    for _ in 0..3 {
+        let ping = read_pdu(&mut master);
+        assert_eq!(Header::from_bytes(&ping).expect("ping").ty, Type::Ping);
+    }
+    // Three unanswered: the next timer gives the session up and the subagent comes back.
+    let _again = registered(&listener);
+    eventually("a reset counted", || subagent.status().counters.resets == 1);
 }
