@@ -62,7 +62,9 @@ impl Serialize for NodeId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.key {
             None => s.serialize_str(&self.keyword),
-            Some(k) => s.serialize_str(&format!("{} {}", self.keyword, k)),
+            // Written straight into the output, not first into a string of its own: a
+            // revision of 20,000 profiles has 40,000 keyed entries (issue 15, item 4).
+            Some(k) => s.collect_str(&format_args!("{} {}", self.keyword, k)),
         }
     }
 }
@@ -375,6 +377,25 @@ pub(crate) mod test_paths {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stored form of a keyed statement's name is one JSON string, escaped as a string
+    /// would be, and reads back as the same id.
+    #[test]
+    fn keyed_ids_serialise_as_one_string() {
+        for id in [
+            NodeId::new("system"),
+            NodeId::entry("tunnel-profile", "tp1"),
+            NodeId::entry("user", "a \"quoted\\ name\u{1}"),
+        ] {
+            let json = serde_json::to_string(&id).unwrap();
+            let words = match &id.key {
+                Some(k) => format!("{} {k}", id.keyword),
+                None => id.keyword.clone(),
+            };
+            assert_eq!(json, serde_json::to_string(&words).unwrap());
+            assert_eq!(serde_json::from_str::<NodeId>(&json).unwrap(), id);
+        }
+    }
 
     #[test]
     fn ensure_get_remove() {

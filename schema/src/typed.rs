@@ -108,8 +108,14 @@ pub struct RouterConfig {
 /// statements are ignored. Values a checked tree cannot hold (unparsable numbers or
 /// addresses) read as absent rather than failing.
 pub fn router_config(root: &Node) -> RouterConfig {
-    let active = root.without_inactive();
-    let root = View::new(Some(&active), &ROOT);
+    active_router_config(&root.without_inactive())
+}
+
+/// [`router_config`] of a tree that holds no inactive statement (`Node::without_inactive`
+/// already applied): the commit check has one, and a second search for inactive
+/// statements would walk the whole configuration again for nothing.
+pub(crate) fn active_router_config(active: &Node) -> RouterConfig {
+    let root = View::new(Some(active), &ROOT);
     let system = root.container("system");
     let access = root.container("access");
     RouterConfig {

@@ -51,7 +51,7 @@ pub fn check_and_view(
     // The semantic checks assume well-formed values; on a malformed tree their findings would
     // only repeat the structural errors in other words.
     let config = findings.errors.is_empty().then(|| {
-        let config = crate::typed::router_config(&active);
+        let config = crate::typed::active_router_config(&active);
         l2tp::check(&config, &mut findings);
         access::check(&active, &config, &mut findings);
         device::check(&active, &config, &mut findings);

@@ -10,15 +10,43 @@ pub(crate) type Line = (usize, String);
 
 pub(super) fn to_text(root: &'static Stmt, path: &[NodeId], node: &Node) -> String {
     let stmt = stmt_for_path_in(root, path);
-    let mut lines = Vec::new();
+    // Written straight into the text: a commit prints the whole configuration for its
+    // recovery copy, and 300,000 lines kept as strings until the end cost as much in the
+    // allocator as the printing itself (issue 15, item 4).
+    let mut out = Text(String::new());
     match (path.last(), stmt) {
         // `show system host-name` shows the statement itself.
         (Some(id), Some(s)) if !s.has_block() => {
-            statement_lines(Some(s), id, node, 0, Head::Keyword, false, &mut lines)
+            statement_lines(Some(s), id, node, 0, Head::Keyword, false, &mut out)
         }
-        _ => contents_lines(stmt, node, 0, &mut lines),
+        _ => contents_lines(stmt, node, 0, &mut out),
     }
-    super::indent_lines(&lines)
+    out.0
+}
+
+/// Where the printer's lines go: kept as [`Line`]s (the diff and `| display detail` mark
+/// or interleave them), or written at once as indented text.
+pub(crate) trait Lines {
+    fn push(&mut self, line: Line);
+}
+
+impl Lines for Vec<Line> {
+    fn push(&mut self, line: Line) {
+        Vec::push(self, line);
+    }
+}
+
+/// Lines written as [`super::indent_lines`] writes them: 4 spaces per depth.
+struct Text(String);
+
+impl Lines for Text {
+    fn push(&mut self, (depth, text): Line) {
+        for _ in 0..depth {
+            self.0.push_str("    ");
+        }
+        self.0.push_str(&text);
+        self.0.push('\n');
+    }
 }
 
 /// The statements inside `node` (whose statement is `stmt`, if known), at `depth`.
@@ -26,7 +54,7 @@ pub(crate) fn contents_lines(
     stmt: Option<&'static Stmt>,
     node: &Node,
     depth: usize,
-    out: &mut Vec<Line>,
+    out: &mut impl Lines,
 ) {
     let mut i = 0;
     while let Some((id, child)) = node.children.get_index(i) {
@@ -83,7 +111,7 @@ pub(crate) fn statement_lines(
     depth: usize,
     head_as: Head<'_>,
     collapsed: bool,
-    out: &mut Vec<Line>,
+    out: &mut impl Lines,
 ) {
     // Junos writes an inline container's children on its line. Tags on the container itself
     // would have no line of their own to stand on: then it is written as a block.

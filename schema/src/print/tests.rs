@@ -230,3 +230,29 @@ fn set_form_of_a_positional_leaf() {
          deactivate services l2tp traceoptions file filename\n"
     );
 }
+
+/// The text written line by line is the text of the kept lines (`indent_lines`), which the
+/// diff and `| display detail` still use, for whole trees and for a statement at a level.
+#[test]
+fn written_text_is_the_kept_lines_indented() {
+    let whole = tree(CONFIG);
+    let mut kept = Vec::new();
+    brace::contents_lines(Some(&TEST_ROOT), &whole, 0, &mut kept);
+    assert_eq!(brace_text_in(&TEST_ROOT, &[], &whole), indent_lines(&kept));
+    assert!(brace_text_in(&TEST_ROOT, &[], &whole).contains("        user bob {\n"));
+
+    let path = [NodeId::new("system"), NodeId::new("host-name")];
+    let leaf = whole.get(&path).unwrap();
+    let mut kept = Vec::new();
+    brace::statement_lines(
+        stmt_for_path_in(&TEST_ROOT, &path),
+        &path[1],
+        leaf,
+        0,
+        Head::Keyword,
+        false,
+        &mut kept,
+    );
+    assert_eq!(brace_text_in(&TEST_ROOT, &path, leaf), indent_lines(&kept));
+    assert_eq!(indent_lines(&kept), "host-name r1;\n");
+}

@@ -2,6 +2,7 @@ use super::*;
 use proptest::prelude::*;
 
 use crate::tree::test_paths::{ids, set};
+use crate::typed::router_config;
 
 fn deactivate(root: &mut Node, path: &str) {
     if let Some(node) = root.get_mut(&ids(path)) {
@@ -129,6 +130,32 @@ fn inactive_statements_are_not_checked_and_do_not_count() {
             "Referenced tunnel profile is not defined"
         )]
     );
+}
+
+/// The commit's typed view (built from the tree already stripped of inactive statements)
+/// is the one `router_config` gives the engine elsewhere (rollback, start-up).
+#[test]
+fn the_checked_view_is_the_router_config() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "access domain map=other.net tunnel-profile",
+        &["tp1"],
+    );
+    set(
+        &mut root,
+        "access tunnel-profile=tp1 tunnel=1 preference",
+        &["3"],
+    );
+    assert_eq!(
+        check_and_view(&root).map(|(_, c)| c),
+        Ok(router_config(&root))
+    );
+    deactivate(&mut root, "access domain map=other.net");
+    deactivate(&mut root, "access tunnel-profile=tp1 tunnel=1 preference");
+    let (_, view) = check_and_view(&root).expect("checks");
+    assert_eq!(view, router_config(&root));
+    assert!(!view.domain_maps.contains_key("other.net"));
 }
 
 #[test]

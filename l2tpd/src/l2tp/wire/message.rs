@@ -2,7 +2,7 @@
 //! the message's AVPs. A control header with no AVPs at all is a ZLB acknowledgement.
 
 use super::attribute::{attr, Avp};
-use super::avp::{AvpIter, VENDOR_IETF};
+use super::avp::{AvpIter, AVP_HEADER_LEN, VENDOR_IETF};
 use super::error::WireError;
 use super::header::{ControlHeader, HeaderRepr, OffsetPadLimit, Packet, CONTROL_HEADER_LEN};
 use super::hidden;
@@ -451,7 +451,8 @@ impl ControlMessageBuilder {
     /// The whole datagram. With a `secret`, sensitive AVPs are hidden, so a Random Vector AVP
     /// must precede them (see [`Self::hide_sensitive`]).
     pub fn emit(&self, header: ControlHeader, secret: Option<&[u8]>) -> Result<Vec<u8>, WireError> {
-        let mut out = vec![0u8; CONTROL_HEADER_LEN];
+        let mut out = Vec::with_capacity(self.emitted_len(secret));
+        out.resize(CONTROL_HEADER_LEN, 0);
         Avp::MessageType(self.message_type).emit(&mut out)?;
         let mut random_vector: Option<&[u8]> = None;
         let mut value = Vec::new();
@@ -486,6 +487,35 @@ impl ControlMessageBuilder {
         let payload_len = out.len() - CONTROL_HEADER_LEN;
         HeaderRepr::Control(header).emit(&mut out, payload_len)?;
         Ok(out)
+    }
+}
+
+impl ControlMessageBuilder {
+    /// The length [`Self::emit`] gives the datagram, so that it is allocated once at its
+    /// size. Grown AVP by AVP it was reallocated four or five times per message, and at a
+    /// mass teardown (65,000 CDNs) on a heap fragmented by the sessions going away those
+    /// reallocations cost more than the rest of the teardown together (issue 15, item 4).
+    pub(super) fn emitted_len(&self, secret: Option<&[u8]>) -> usize {
+        // The header, then the Message Type AVP (a 2-octet value).
+        let mut len = CONTROL_HEADER_LEN + AVP_HEADER_LEN + 2;
+        let mut value = Vec::new();
+        for Outgoing { avp, hiding } in &self.avps {
+            value.clear();
+            avp.encode_value(&mut value);
+            let hidden_padding = match (hiding, secret) {
+                (Hiding::Clear, _) | (Hiding::WithSecret { .. }, None) => None,
+                (Hiding::Always { padding } | Hiding::WithSecret { padding }, _) => {
+                    Some(padding.len())
+                }
+            };
+            len += AVP_HEADER_LEN
+                + match hidden_padding {
+                    // A hidden value: its Original Length, the value, then the padding.
+                    Some(padding) => 2 + value.len() + padding,
+                    None => value.len(),
+                };
+        }
+        len
     }
 }
 

@@ -59,6 +59,9 @@ proptest! {
             };
         }
         let bytes = builder.emit(header, Some(SECRET)).expect("fits");
+        // Allocated once, at its size: hidden AVPs, padding and all.
+        prop_assert_eq!(builder.emitted_len(Some(SECRET)), bytes.len());
+        prop_assert_eq!(bytes.capacity(), bytes.len());
         let parsed = ControlMessage::parse(&bytes, Some(SECRET)).expect("parses");
         prop_assert_eq!(parsed.header, header);
         prop_assert_eq!(parsed.message_type, Some(kind));
@@ -350,6 +353,7 @@ fn sensitive_avps_are_hidden_only_with_a_secret() {
 
     // No secret: exactly what plain `avp` would have produced.
     let clear = builder.emit(header(), None).expect("fits");
+    assert_eq!(builder.emitted_len(None), clear.len());
     let plain = ControlMessageBuilder::new(MessageType::ICCN)
         .avp(Avp::TxConnectSpeed(1_000))
         .avp(Avp::FramingType(1))
@@ -373,6 +377,7 @@ fn sensitive_avps_are_hidden_only_with_a_secret() {
     });
     assert_eq!(lengths, [password.len()]);
     let bytes = hiding.emit(header(), Some(SECRET)).expect("fits");
+    assert_eq!(hiding.emitted_len(Some(SECRET)), bytes.len());
     assert_eq!(
         hidden_bits(&bytes),
         [
