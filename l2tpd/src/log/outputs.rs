@@ -278,4 +278,4 @@ pub fn file_names(config: &SyslogConfig) -> Vec<&str> {
 
 #[cfg(test)]
 #[path = "outputs_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -46,7 +46,7 @@ fn host(selectors: Selectors, port: u16) -> SyslogHost {
     }
 }
 
-const COMMIT: Entry<'static> = Entry {
+pub(crate) const COMMIT: Entry<'static> = Entry {
     facility: Facility::InteractiveCommands,
     severity: Severity::Notice,
     tag: Some("UI_COMMIT"),
@@ -203,11 +203,7 @@ fn world_readable_files() {
 
 #[test]
 fn hosts_get_rfc3164_packets_of_what_they_select() {
-    let listener = UdpSocket::bind("127.0.0.1:0").expect("bind");
-    listener
-        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
-        .expect("timeout");
-    let port = listener.local_addr().expect("addr").port();
+    let (listener, port) = syslog_listener();
     let mut config = SyslogConfig::default();
     config.hosts.insert(
         "127.0.0.1".into(),
@@ -397,11 +393,7 @@ fn repeated_messages_become_last_message_repeated_unless_allowed() {
 /// the message's priority.
 #[test]
 fn hosts_and_users_count_repeats_each() {
-    let listener = UdpSocket::bind("127.0.0.1:0").expect("bind");
-    listener
-        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
-        .expect("timeout");
-    let port = listener.local_addr().expect("addr").port();
+    let (listener, port) = syslog_listener();
     let mut config = SyslogConfig::default();
     config.hosts.insert(
         "127.0.0.1".into(),
@@ -502,4 +494,14 @@ fn console_gets_what_it_selects() {
         problems,
         ["cannot open the console /nonexistent/console: No such file or directory (os error 2)"]
     );
+}
+
+/// A syslog host on loopback: the socket (reads give up after 5 s) and its port.
+fn syslog_listener() -> (UdpSocket, u16) {
+    let listener = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    listener
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .expect("timeout");
+    let port = listener.local_addr().expect("addr").port();
+    (listener, port)
 }

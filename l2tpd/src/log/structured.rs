@@ -93,13 +93,7 @@ mod tests {
     use super::*;
     use schema::typed::{Facility, Severity};
 
-    const COMMIT: Entry<'static> = Entry {
-        facility: Facility::InteractiveCommands,
-        severity: Severity::Notice,
-        tag: Some("UI_COMMIT"),
-        text: "User 'root' requested 'commit' operation (comment: none)",
-        params: &[],
-    };
+    use crate::log::outputs::tests::COMMIT;
 
     #[test]
     fn rfc5424_layout_with_junos_sd_id() {
