@@ -29,12 +29,20 @@ fn wait_for_log(daemon: &DaemonProcess, text: &str, count: usize) {
     }
 }
 
+/// Runs a command that prints nothing and waits for the prompt after it. The prompt text
+/// also appears in the line editor's redraws while the command is typed, each on the same
+/// line; the prompt after the command is the first on a new line.
+fn run_silent(shell: &mut rexpect::session::PtySession, command: &str) -> Result {
+    shell.send_line(command)?;
+    shell.exp_regex(r"\n[^\n]*root@router> ")?;
+    Ok(())
+}
+
 #[test]
 fn monitor_follows_messages_until_stopped() -> Result {
     let daemon = DaemonProcess::start();
     let mut shell = shell_on_a_terminal(&daemon)?;
-    shell.send_line("monitor start messages")?;
-    shell.exp_string("root@router> ")?;
+    run_silent(&mut shell, "monitor start messages")?;
 
     // A line written after `monitor start` shows, under the file's name.
     another_login(&daemon);
@@ -47,8 +55,7 @@ fn monitor_follows_messages_until_stopped() -> Result {
 
     // `monitor stop`: later lines are not shown. A marker command proves the monitor had a
     // tick (about a second) to show them.
-    shell.send_line("monitor stop")?;
-    shell.exp_string("root@router> ")?;
+    run_silent(&mut shell, "monitor stop")?;
     let logins = std::fs::read_to_string(daemon.state_dir().join("messages"))
         .unwrap_or_default()
         .matches("UI_LOGOUT_EVENT")
@@ -61,9 +68,9 @@ fn monitor_follows_messages_until_stopped() -> Result {
     assert!(!before.contains("UI_LOGIN_EVENT"), "{before}");
     shell.exp_string("root@router> ")?;
 
-    // Ctrl-C at the prompt ends the monitor too.
-    shell.send_line("monitor start messages")?;
-    shell.exp_string("root@router> ")?;
+    // Ctrl-C at the prompt ends the monitor too: it must reach the line editor, not the
+    // running command.
+    run_silent(&mut shell, "monitor start messages")?;
     shell.send_control('c')?;
     shell.exp_string("root@router> ")?;
     another_login(&daemon);
