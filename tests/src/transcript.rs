@@ -147,7 +147,10 @@ const SYSTEM_RULES: &[(&str, &str)] = &[
         r"\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)",
         "YYYY-MM-DDThh:mm:ss.mmmZ",
     ),
-    (r" l2tpd \d+ ([A-Z_]+|-) \[junos@", " l2tpd PID $1 [junos@"),
+    (
+        r" l2tpd \d+ ([A-Z0-9_]+|-) \[junos@",
+        " l2tpd PID $1 [junos@",
+    ),
     // UI_LOGIN_EVENT's client pid.
     (r"\[\d+\], client-mode", "[PID], client-mode"),
     // `show system uptime`: how long ago, and the BSD `w` line.

@@ -8,8 +8,8 @@
 //! - The structured-data element's name is Junos' `junos@2636.PLATFORM`, PLATFORM being the
 //!   model's jnxProductName arc: `1.1.1.2.21`, the MX960's, the router this one stands in
 //!   for. It holds the event's variables by Junos' names (`username="root"`), for the
-//!   events that give them as `sd.NAME` fields (the `UI_` events; an L2TP event's values
-//!   are in its text only).
+//!   events that give them as `sd.NAME` fields (the `UI_` and `L2TP_` events; the list is
+//!   in docs/system-log.md).
 //! - A field that has no value is `-`, as RFC 5424 and Junos write it: an untagged event's TAG.
 //! - `brief` leaves out the English text after a tagged event's structured data; an untagged
 //!   event keeps it, having nothing else.

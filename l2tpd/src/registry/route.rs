@@ -125,20 +125,25 @@ impl Registry {
 
     fn on_tunnel_event(&mut self, now: Instant, tunnel_id: u16, event: TunnelEvent) {
         match &event {
-            TunnelEvent::Established(peer) => tracing::info!(
-                target: TUNNEL_TRACE,
-                tag = crate::log::tags::L2TP_TUNNEL_UP,
-                "tunnel {tunnel_id} established with {}{}",
-                String::from_utf8_lossy(&peer.host_name),
-                self.tunnels
-                    .get(&tunnel_id)
-                    .map(|e| format!(" ({})", e.peer))
-                    .unwrap_or_default()
-            ),
+            TunnelEvent::Established(peer) => {
+                let host = String::from_utf8_lossy(&peer.host_name);
+                let address = self.tunnels.get(&tunnel_id).map(|e| e.peer.to_string());
+                tracing::info!(
+                    target: TUNNEL_TRACE,
+                    tag = crate::log::tags::L2TP_TUNNEL_UP,
+                    sd.tunnel_id = tunnel_id,
+                    sd.peer_name = %host,
+                    sd.peer_address = address.as_deref().unwrap_or("-"),
+                    "tunnel {tunnel_id} established with {host}{}",
+                    address.as_ref().map(|a| format!(" ({a})")).unwrap_or_default()
+                )
+            }
             TunnelEvent::Closed(reason) => {
                 tracing::info!(
                     target: TUNNEL_TRACE,
                     tag = crate::log::tags::L2TP_TUNNEL_DOWN,
+                    sd.tunnel_id = tunnel_id,
+                    sd.reason = %reason,
                     "tunnel {tunnel_id} closed: {reason}"
                 );
             }
@@ -228,6 +233,8 @@ impl Registry {
                     tracing::info!(
                         target: TUNNEL_TRACE,
                         tag = crate::log::tags::L2TP_SESSION_UP,
+                        sd.session_id = session_id,
+                        sd.tunnel_id = tunnel_id,
                         "session {session_id} in tunnel {tunnel_id} established"
                     );
                     session.up_at = Some(now);
@@ -244,9 +251,15 @@ impl Registry {
                     by_peer,
                 } => {
                     closed = true;
+                    let closed_by = if by_peer { "peer" } else { "local" };
                     tracing::info!(
                         target: TUNNEL_TRACE,
                         tag = crate::log::tags::L2TP_SESSION_DOWN,
+                        sd.session_id = session_id,
+                        sd.tunnel_id = tunnel_id,
+                        sd.closed_by = closed_by,
+                        sd.result = %result,
+                        sd.ppp_disconnect_cause = cause.as_ref().map(|c| c.code),
                         "session {session_id} in tunnel {tunnel_id} closed by {}: {result}{}",
                         if by_peer { "the peer" } else { "this router" },
                         cause
