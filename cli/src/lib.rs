@@ -142,7 +142,7 @@ pub fn run_interactive(socket: &Path) -> ExitCode {
     // Completion asks for existing values (profile names, tunnel IDs) over the shell's own
     // connection, so it sees this session's candidate, private or not.
     let mut shared = None;
-    let shell = match connect_with(
+    let mut shell = match connect_with(
         socket,
         ClientKind::Cli,
         terminal::tty_name(),
@@ -159,6 +159,12 @@ pub fn run_interactive(socket: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Ctrl-C during a command stops it and brings the prompt back; it never ends the
+    // session (scripts keep SIGINT's default).
+    match shell::refresh::catch_for_session() {
+        Ok(pressed) => shell.stop_on_interrupt(pressed),
+        Err(e) => eprintln!("warning: Ctrl-C will end the session: {e}"),
+    }
     let mut cache = shell::values::Cache::default();
     let values: interactive::ValueLookup =
         Box::new(move |source, configuration| match shared.as_mut() {

@@ -333,6 +333,46 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// A request that only answers (shows, tests, walks): the shell may stop waiting for
+    /// it when the operator presses Ctrl-C, since nothing the shell keeps depends on it.
+    pub fn only_answers(&self) -> bool {
+        matches!(
+            self,
+            Request::ShowConfiguration { .. }
+                | Request::ShowSystemCommit
+                | Request::ShowSystemUsers
+                | Request::Compare { .. }
+                | Request::Show { .. }
+                | Request::ShowRescue
+                | Request::TestL2tpTunnel { .. }
+                | Request::GetL2tpSummaryInformation { .. }
+                | Request::GetL2tpDestinationInformation { .. }
+                | Request::GetL2tpTunnelInformation { .. }
+                | Request::GetL2tpSessionInformation { .. }
+                | Request::GetL2tpDisconnectCauseSummary
+                | Request::GetSnmpObject { .. }
+                | Request::WalkSnmpObject { .. }
+                | Request::GetSnmpStatistics
+                | Request::GetSubscribers { .. }
+                | Request::GetPppoeInterfaceInformation { .. }
+                | Request::GetPppoeStatistics { .. }
+                | Request::GetPppoeServiceNameTables
+                | Request::GetAddressAssignmentPool { .. }
+                | Request::GetInterfaceInformation { .. }
+                | Request::GetRadiusServers { .. }
+                | Request::GetAaaStatistics { .. }
+                | Request::GetAaaSubscribers { .. }
+                | Request::TestAaaPpp { .. }
+                | Request::GetSoftwareInformation
+                | Request::GetSystemUptimeInformation
+                | Request::GetSystemProcessInformation
+                | Request::GetSystemStorage
+                | Request::GetLog { .. }
+        )
+    }
+}
+
 /// Every reply carries `notices`: messages the daemon has for this user regardless of the
 /// request (`Commit was not confirmed; automatic rollback complete.`, the pending
 /// `# commit confirmed will be rolled back in N minutes` banner).

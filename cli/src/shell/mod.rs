@@ -45,6 +45,8 @@ use schema::mgmt::{ClientKind, MgmtError, Reply, Request, Response};
 use schema::tokenize::Word;
 use schema::tree::Path;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use transport::Transport;
 use words::Mismatch;
 
@@ -124,6 +126,8 @@ pub struct Shell<T: Transport> {
     edit_history: Vec<Path>,
     /// The clock and Ctrl-C of `| refresh`.
     refresher: Box<dyn Refresher>,
+    /// Set by Ctrl-C in an interactive session: the running command's output stops.
+    pressed: Option<Arc<AtomicBool>>,
     /// `set cli ...` of this session.
     cli: cli_settings::CliSettings,
     /// Existing values `?` lists (profile names, tunnel IDs), fetched recently.
@@ -182,6 +186,7 @@ impl<T: Transport> Shell<T> {
                     atomic: false,
                     edit_history: Vec::new(),
                     refresher: Box::new(SignalRefresher::default()),
+                    pressed: None,
                     cli: cli_settings::CliSettings {
                         class_idle_timeout: idle_timeout,
                         ..Default::default()
@@ -279,6 +284,13 @@ impl<T: Transport> Shell<T> {
         let _ = self.out.flush();
     }
 
+    /// Ctrl-C (which sets `pressed`) stops a command's wait for a show or test and the
+    /// rest of its output; the session goes on.
+    pub fn stop_on_interrupt(&mut self, pressed: Arc<AtomicBool>) {
+        self.transport.stop_on_interrupt(pressed.clone());
+        self.pressed = Some(pressed);
+    }
+
     /// Shows each later broadcast from the daemon with `print` as it arrives, even while
     /// the shell waits at its prompt.
     pub fn print_broadcasts_with(&mut self, print: transport::BroadcastPrinter) {
@@ -287,6 +299,9 @@ impl<T: Transport> Shell<T> {
 
     /// Runs one command line.
     pub fn execute(&mut self, line: &str, input: &mut dyn Input) -> Flow {
+        if let Some(pressed) = &self.pressed {
+            pressed.store(false, Ordering::SeqCst);
+        }
         let flow = self.execute_inner(line, input);
         self.flush_notices();
         flow
@@ -304,7 +319,7 @@ impl<T: Transport> Shell<T> {
                         self.print(&text);
                         Flow::Continue
                     }
-                    Err(Lost) => Flow::Exit,
+                    Err(Lost) => self.after_stop(),
                 };
             }
             let text = self.possible_completions(before);
@@ -324,7 +339,16 @@ impl<T: Transport> Shell<T> {
         };
         match result {
             Ok(flow) => flow,
-            Err(Lost) => Flow::Exit,
+            Err(Lost) => self.after_stop(),
+        }
+    }
+
+    /// Where a stopped command leaves the session: ended if the daemon is gone.
+    fn after_stop(&self) -> Flow {
+        if self.lost {
+            Flow::Exit
+        } else {
+            Flow::Continue
         }
     }
 
@@ -368,6 +392,14 @@ impl<T: Transport> Shell<T> {
 
     /// Everything the shell shows goes through here (or the pager), escaped.
     fn print(&mut self, text: &str) {
+        // Ctrl-C during a command's output: the rest of it is not shown.
+        if self
+            .pressed
+            .as_ref()
+            .is_some_and(|p| p.load(Ordering::SeqCst))
+        {
+            return;
+        }
         // A closed stdout (`cli -c ... | head`) must not stop the session.
         let _ = self.out.write_all(escape::terminal_safe(text).as_bytes());
     }
@@ -385,6 +417,13 @@ impl<T: Transport> Shell<T> {
                 self.notices.extend(self.transport.take_broadcasts());
                 self.notices.extend(notices);
                 Ok(result)
+            }
+            // Ctrl-C: the command stops, the session goes on (the answer is dropped when
+            // it comes). The terminal echoed `^C`; the prompt starts on a line of its own.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+                self.failed = true;
+                self.print("\n");
+                Err(Lost)
             }
             Err(e) => {
                 self.lost = true;
@@ -504,7 +543,8 @@ impl<T: Transport> Shell<T> {
     }
 }
 
-/// The connection to the daemon is gone; the session ends.
+/// The command stopped: the connection to the daemon is gone (`Shell::lost`, the session
+/// ends), or the operator pressed Ctrl-C while it waited (the session goes on).
 struct Lost;
 
 /// The text of errors that carry one message.

@@ -6,7 +6,7 @@ use signal_hook::consts::SIGINT;
 use signal_hook::flag;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The clock and the interrupt of a refresh loop.
@@ -21,28 +21,61 @@ pub trait Refresher {
     fn finish(&mut self);
 }
 
-/// SIGINT sets a flag while a refresh loop runs; outside one, SIGINT still does what it
-/// always did (end the process), because a command that hangs must stay interruptible.
-/// At the interactive prompt the line editor reads Ctrl-C as a key, so no signal arrives.
-pub struct SignalRefresher {
-    interrupted: Arc<AtomicBool>,
-    /// Set outside refresh loops: SIGINT then takes its default action.
+/// The process's SIGINT handlers, installed once (signal-hook cannot give the default
+/// disposition back): `pressed` is set by every SIGINT; while `default_action` is set,
+/// SIGINT also ends the process, as it always did for scripts (`cli -c`, `-f`), because a
+/// script's command that hangs must stay interruptible.
+struct Interrupts {
+    pressed: Arc<AtomicBool>,
     default_action: Arc<AtomicBool>,
-    registered: bool,
+    /// An interactive session: Ctrl-C never ends the shell, only what it waits for.
+    session: AtomicBool,
 }
 
-impl Default for SignalRefresher {
-    fn default() -> Self {
-        SignalRefresher {
-            interrupted: Arc::new(AtomicBool::new(false)),
-            default_action: Arc::new(AtomicBool::new(true)),
-            registered: false,
-        }
+static INTERRUPTS: OnceLock<Interrupts> = OnceLock::new();
+
+fn interrupts() -> io::Result<&'static Interrupts> {
+    if let Some(i) = INTERRUPTS.get() {
+        return Ok(i);
     }
+    let fresh = Interrupts {
+        pressed: Arc::new(AtomicBool::new(false)),
+        default_action: Arc::new(AtomicBool::new(true)),
+        session: AtomicBool::new(false),
+    };
+    flag::register_conditional_default(SIGINT, fresh.default_action.clone())?;
+    flag::register(SIGINT, fresh.pressed.clone())?;
+    // Two threads racing here both register; the loser's flags are simply never read.
+    Ok(INTERRUPTS.get_or_init(|| fresh))
+}
+
+/// For an interactive session at a terminal: from here on Ctrl-C during a command sets the
+/// returned flag (the transport stops waiting for a show and the prompt comes back) and
+/// never ends the shell. At the prompt the line editor reads Ctrl-C as a key, so no signal
+/// arrives there.
+pub fn catch_for_session() -> io::Result<Arc<AtomicBool>> {
+    let i = interrupts()?;
+    i.session.store(true, Ordering::SeqCst);
+    i.default_action.store(false, Ordering::SeqCst);
+    Ok(i.pressed.clone())
+}
+
+/// SIGINT stops a refresh loop instead of the process; outside one, it does what the
+/// session says (see [`Interrupts`]).
+#[derive(Default)]
+pub struct SignalRefresher {
+    interrupts: Option<&'static Interrupts>,
 }
 
 /// How often a wait looks at the interrupt flag: quick enough to feel immediate.
 const POLL: Duration = Duration::from_millis(100);
+
+impl SignalRefresher {
+    fn pressed(&self) -> bool {
+        self.interrupts
+            .is_some_and(|i| i.pressed.load(Ordering::SeqCst))
+    }
+}
 
 impl Refresher for SignalRefresher {
     fn now(&self) -> i64 {
@@ -50,22 +83,17 @@ impl Refresher for SignalRefresher {
     }
 
     fn start(&mut self) -> io::Result<()> {
-        if !self.registered {
-            // Handlers stay installed for the life of the process (signal-hook cannot give
-            // the default disposition back), so they are installed once, on first use.
-            flag::register_conditional_default(SIGINT, self.default_action.clone())?;
-            flag::register(SIGINT, self.interrupted.clone())?;
-            self.registered = true;
-        }
-        self.interrupted.store(false, Ordering::SeqCst);
-        self.default_action.store(false, Ordering::SeqCst);
+        let i = interrupts()?;
+        i.pressed.store(false, Ordering::SeqCst);
+        i.default_action.store(false, Ordering::SeqCst);
+        self.interrupts = Some(i);
         Ok(())
     }
 
     fn wait(&mut self, seconds: u32) -> bool {
         let until = Instant::now() + Duration::from_secs(u64::from(seconds));
         loop {
-            if self.interrupted.load(Ordering::SeqCst) {
+            if self.pressed() {
                 return false;
             }
             let left = until.saturating_duration_since(Instant::now());
@@ -77,8 +105,11 @@ impl Refresher for SignalRefresher {
     }
 
     fn finish(&mut self) {
-        self.default_action.store(true, Ordering::SeqCst);
-        self.interrupted.store(false, Ordering::SeqCst);
+        if let Some(i) = self.interrupts {
+            let script = !i.session.load(Ordering::SeqCst);
+            i.default_action.store(script, Ordering::SeqCst);
+            i.pressed.store(false, Ordering::SeqCst);
+        }
     }
 }
 
@@ -98,9 +129,14 @@ mod tests {
         assert!(begun.elapsed() < Duration::from_secs(60));
         // A new loop forgets the old interrupt.
         r.start().expect("again");
-        assert!(!r.interrupted.load(Ordering::SeqCst));
-        // Leave the default action off: another test thread shares this process.
-        r.interrupted.store(true, Ordering::SeqCst);
+        assert!(!r.pressed());
+        // Leave the default action off: another test thread shares this process. A
+        // session's SIGINT sets its flag and leaves the process running, after a loop too.
+        let pressed = catch_for_session().expect("session");
+        r.finish();
+        pressed.store(false, Ordering::SeqCst);
+        signal_hook::low_level::raise(SIGINT).expect("raise");
+        assert!(pressed.load(Ordering::SeqCst));
         assert!(!r.wait(1));
     }
 }

@@ -6,6 +6,7 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::net::Shutdown;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -30,6 +31,9 @@ pub trait Transport {
     /// Hands each later broadcast to `print` as it arrives, even while the shell waits at
     /// its prompt, instead of keeping it.
     fn print_broadcasts_with(&mut self, _print: BroadcastPrinter) {}
+    /// From here on, a call whose request only answers (see `Request::only_answers`) gives
+    /// up with `Interrupted` when `pressed` is set (Ctrl-C in an interactive session).
+    fn stop_on_interrupt(&mut self, _pressed: Arc<AtomicBool>) {}
 }
 
 /// Broadcasts received and not yet shown, or the printer that shows them at once.
@@ -47,6 +51,8 @@ pub struct UnixTransport {
     broadcasts: Arc<Mutex<Broadcasts>>,
     /// Responses still to come to calls that gave up waiting: dropped when they arrive.
     stale: usize,
+    /// Set by Ctrl-C in an interactive session.
+    interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl UnixTransport {
@@ -64,6 +70,7 @@ impl UnixTransport {
             responses,
             broadcasts,
             stale: 0,
+            interrupt: None,
         })
     }
 
@@ -84,6 +91,21 @@ impl UnixTransport {
         }
     }
 
+    /// Waits for the next response line until Ctrl-C sets `pressed`.
+    fn next_line_unless(&mut self, pressed: &AtomicBool) -> io::Result<String> {
+        loop {
+            match self.responses.recv_timeout(INTERRUPT_POLL) {
+                Ok(line) => return line,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if pressed.swap(false, Ordering::SeqCst) {
+                        return Err(io::ErrorKind::Interrupted.into());
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Err(closed()),
+            }
+        }
+    }
+
     /// Sends `request` and reads its response, first dropping the late responses of calls
     /// that gave up.
     fn exchange(&mut self, request: Request, deadline: Option<Instant>) -> io::Result<Response> {
@@ -91,10 +113,27 @@ impl UnixTransport {
             self.next_line(deadline)?;
             self.stale -= 1;
         }
+        let interruptible = match &self.interrupt {
+            Some(pressed) if deadline.is_none() && request.only_answers() => {
+                // A Ctrl-C pressed during an earlier command is not this one's.
+                pressed.store(false, Ordering::SeqCst);
+                Some(pressed.clone())
+            }
+            _ => None,
+        };
         self.writer.write_all(encode_line(&request).as_bytes())?;
         self.writer.flush()?;
-        let line = match self.next_line(deadline) {
-            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+        let answer = match interruptible {
+            Some(pressed) => self.next_line_unless(&pressed),
+            None => self.next_line(deadline),
+        };
+        let line = match answer {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                ) =>
+            {
                 self.stale += 1;
                 return Err(e);
             }
@@ -109,6 +148,9 @@ impl UnixTransport {
             .unwrap_or_else(PoisonError::into_inner)
     }
 }
+
+/// How often a call that Ctrl-C may stop looks at the flag: quick enough to feel immediate.
+const INTERRUPT_POLL: Duration = Duration::from_millis(50);
 
 fn closed() -> io::Error {
     io::Error::new(io::ErrorKind::UnexpectedEof, "l2tpd closed the connection")
@@ -167,6 +209,10 @@ impl Transport for UnixTransport {
         }
         b.printer = Some(print);
     }
+
+    fn stop_on_interrupt(&mut self, pressed: Arc<AtomicBool>) {
+        self.interrupt = Some(pressed);
+    }
 }
 
 /// One connection shared by the shell and the line editor's completion (which asks for
@@ -201,6 +247,9 @@ impl<T: Transport> Transport for Shared<T> {
     }
     fn print_broadcasts_with(&mut self, print: BroadcastPrinter) {
         self.lock().print_broadcasts_with(print)
+    }
+    fn stop_on_interrupt(&mut self, pressed: Arc<AtomicBool>) {
+        self.lock().stop_on_interrupt(pressed)
     }
 }
 
@@ -345,6 +394,72 @@ mod tests {
             r.result,
             Ok(Reply::Done {
                 messages: vec!["answer 1".into()]
+            })
+        );
+        server.join().expect("server");
+    }
+
+    /// Ctrl-C stops the wait for a show, not for a change; the show's late answer is not
+    /// taken for the next call's.
+    #[test]
+    fn ctrl_c_stops_the_wait_for_a_show() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mgmt.sock");
+        let listener = UnixListener::bind(&path).expect("bind");
+        let (go, wait) = mpsc::channel::<()>();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            for n in 0..3 {
+                let mut line = String::new();
+                reader.read_line(&mut line).expect("read");
+                if n < 2 {
+                    // Answer only after the client was interrupted (or not).
+                    wait.recv().expect("go");
+                }
+                let reply = Response {
+                    result: Ok(Reply::Done {
+                        messages: vec![format!("answer {n}")],
+                    }),
+                    notices: vec![],
+                };
+                (&stream)
+                    .write_all(encode_line(&reply).as_bytes())
+                    .expect("write");
+            }
+        });
+        let pressed = Arc::new(AtomicBool::new(false));
+        let mut t = UnixTransport::connect(&path).expect("connect");
+        t.stop_on_interrupt(pressed.clone());
+        let presser = {
+            let pressed = pressed.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(200));
+                pressed.store(true, Ordering::SeqCst);
+            })
+        };
+        let show = Request::GetSystemUptimeInformation;
+        assert!(show.only_answers());
+        let stopped = t.call(show).expect_err("interrupted");
+        assert_eq!(stopped.kind(), io::ErrorKind::Interrupted);
+        presser.join().expect("presser");
+        // A change is waited for whatever is pressed meanwhile.
+        pressed.store(true, Ordering::SeqCst);
+        go.send(()).expect("answer 0, late");
+        go.send(()).expect("answer 1");
+        assert!(!Request::Update.only_answers());
+        let r = t.call(Request::Update).expect("call");
+        assert_eq!(
+            r.result,
+            Ok(Reply::Done {
+                messages: vec!["answer 1".into()]
+            })
+        );
+        let r = t.call(Request::GetSystemUptimeInformation).expect("call");
+        assert_eq!(
+            r.result,
+            Ok(Reply::Done {
+                messages: vec!["answer 2".into()]
             })
         );
         server.join().expect("server");
