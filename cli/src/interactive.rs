@@ -301,12 +301,55 @@ pub fn run<T: Transport>(
             }
             Err(e) => return Err(io::Error::other(e)),
         };
-        let mut keyboard = Keyboard {
-            editor: &mut editor,
-            read_key: Box::new(crate::terminal::read_key),
-        };
-        if shell.execute(&line, &mut keyboard) == Flow::Exit {
-            return Ok(shell.lost());
+        // A paste of several lines (the terminal's bracketed paste) comes back as one
+        // entry: each line runs in turn, as if typed, shown after its own prompt so the
+        // output reads as a session. The pasted text is taken literally (a `?` in it is not
+        // a help request).
+        for (n, command) in pasted_lines(&line).into_iter().enumerate() {
+            if n > 0 {
+                if let Some(banner) = shell.banner() {
+                    print!("{banner}");
+                }
+                println!("{}{command}", shell.prompt());
+            }
+            let mut keyboard = Keyboard {
+                editor: &mut editor,
+                read_key: Box::new(crate::terminal::read_key),
+            };
+            if shell.execute(command, &mut keyboard) == Flow::Exit {
+                return Ok(shell.lost());
+            }
         }
+    }
+}
+
+/// The commands of one entry: its non-blank lines (a terminal ends a pasted line with `\r`,
+/// a file's with `\n` or `\r\n`). A single line is itself, blank or not.
+fn pasted_lines(entry: &str) -> Vec<&str> {
+    let lines: Vec<&str> = entry
+        .split(['\n', '\r'])
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if lines.len() > 1 {
+        lines
+    } else {
+        vec![entry.trim_end_matches(['\n', '\r'])]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pasted_lines;
+
+    #[test]
+    fn a_paste_is_split_into_its_commands() {
+        assert_eq!(pasted_lines("show version"), ["show version"]);
+        assert_eq!(pasted_lines(""), [""]);
+        assert_eq!(pasted_lines("set a 1\rset b 2\r"), ["set a 1", "set b 2"]);
+        assert_eq!(
+            pasted_lines("set a 1\r\n\r\nset b \"x?\"\n"),
+            ["set a 1", "set b \"x?\""]
+        );
+        assert_eq!(pasted_lines("top\n"), ["top"]);
     }
 }
