@@ -31,8 +31,9 @@ pub use device::{
     VlanTagging,
 };
 pub use dynamic_profile::{
-    donor_address, is_supported_predefined, DonorError, DynamicProfile, ProfileInterface,
-    ProfileVariable, RadiusSource, VariableValues, LOOPBACK_INTERFACE, PREDEFINED_VARIABLES,
+    donor_address, is_supported_predefined, AccessRouteTemplate, DonorError, DynamicProfile,
+    ProfileInterface, ProfileVariable, RadiusSource, VariableValues, FRAMED_ROUTE_PREFIX,
+    LOOPBACK_INTERFACE, PREDEFINED_VARIABLES,
 };
 pub use l2tp::{
     AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,

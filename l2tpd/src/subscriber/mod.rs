@@ -20,6 +20,7 @@
 pub mod aaa;
 mod aaa_flow;
 mod aaa_views;
+pub mod access_routes;
 pub mod accounting;
 mod accounting_flow;
 pub mod address_pool;

@@ -139,6 +139,9 @@ pub struct Subscriber {
     pub routing_instance: Option<String>,
     /// The dynamic profile its interface was built from (`show subscribers detail`).
     pub dynamic_profile: Option<String>,
+    /// The routes its dynamic profile's `routing-options access` installs for it; `None`
+    /// without a profile: its Framed-Routes are installed as RADIUS gave them.
+    pub access_routes: Option<Vec<super::access_routes::AccessRoute>>,
     /// The router's own IPCP address the profile gives (`family inet unnumbered-address`
     /// or `address`); `None`: the pool's gateway.
     pub local_address: Option<Ipv4Addr>,
@@ -186,6 +189,7 @@ impl Subscriber {
             service: None,
             routing_instance: None,
             dynamic_profile: None,
+            access_routes: None,
             local_address: None,
             lcp_takeover: None,
             end_cause: None,

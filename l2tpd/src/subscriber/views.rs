@@ -170,6 +170,11 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         aaa: (level != Level::Brief)
             .then(|| subscriber.aaa.as_deref().map(aaa_row))
             .flatten(),
+        access_routes: if level == Level::Brief {
+            Vec::new()
+        } else {
+            access_route_rows(subscriber)
+        },
         statistics: (level == Level::Extensive).then_some(SubscriberCounters {
             input_packets: subscriber.frames_up,
             input_bytes: subscriber.bytes_up,
@@ -386,20 +391,36 @@ impl SubscriberLayer {
     }
 }
 
+/// The routes in the table while the subscriber's IPCP is up (`framed_routes` installs them
+/// then); a route naming no next hop leads to the subscriber's address.
+fn access_route_rows(subscriber: &Subscriber) -> Vec<schema::subscriber_rpc::AccessRoute> {
+    let Some(lease) = subscriber
+        .lease
+        .as_ref()
+        .filter(|_| subscriber.phase == Phase::Active)
+    else {
+        return Vec::new();
+    };
+    let interface = interface_name(subscriber);
+    super::framed_routes::installed_routes(subscriber)
+        .into_iter()
+        .map(|r| schema::subscriber_rpc::AccessRoute {
+            prefix: r.prefix.to_string(),
+            next_hop: Some(r.next_hop.unwrap_or(lease.address)),
+            interface: interface.clone(),
+            metric: r.metric,
+            preference: r.preference,
+            tag: r.tag,
+        })
+        .collect()
+}
+
 fn aaa_row(grant: &super::table::AaaGrant) -> schema::subscriber_rpc::SubscriberAaa {
     schema::subscriber_rpc::SubscriberAaa {
         radius_server: grant.server,
         tunnel_decided_by: grant.tunnel_source.map(|s| s.key().to_string()),
         session_timeout: grant.session_timeout,
         idle_timeout: grant.idle_timeout,
-        framed_routes: grant
-            .framed_routes
-            .iter()
-            .map(|r| match r.metric {
-                Some(metric) => format!("{} metric {metric}", r.prefix),
-                None => r.prefix.to_string(),
-            })
-            .collect(),
         unused_attributes: grant.ignored.clone(),
     }
 }
