@@ -26,9 +26,9 @@ pub use access::{
     TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
 pub use device::{
-    Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, PppoeMtu,
-    SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit, UnitEncapsulation, UnitVlan,
-    VlanTagging,
+    Community, CommunityAuthorization, DialOptions, Interface, InterfaceEncapsulation, PppoeFamily,
+    PppoeMtu, SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit, UnitEncapsulation,
+    UnitVlan, VlanTagging,
 };
 pub use dynamic_profile::{
     donor_address, is_supported_predefined, AccessRouteTemplate, DonorError, DynamicProfile,

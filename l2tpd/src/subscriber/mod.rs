@@ -34,6 +34,7 @@ mod framed_routes;
 mod interface_views;
 mod lac;
 mod lns;
+pub mod lns_units;
 pub mod local_auth;
 pub mod pppoe_access;
 mod profile_flow;

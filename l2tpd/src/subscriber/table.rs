@@ -134,6 +134,9 @@ pub struct Subscriber {
     /// The address the subscriber holds, and the service interface its IP uses.
     pub lease: Option<Lease>,
     pub service: Option<Arc<str>>,
+    /// LNS: the static unit of `service` it holds (`dial-options l2tp-interface-id`);
+    /// `None`: a dynamic unit.
+    pub static_unit: Option<u16>,
     /// The routing instance it came up in (`routing_instance::session_routing_instance`);
     /// `None` is the default instance.
     pub routing_instance: Option<String>,
@@ -187,6 +190,7 @@ impl Subscriber {
             aaa_profile: None,
             lease: None,
             service: None,
+            static_unit: None,
             routing_instance: None,
             dynamic_profile: None,
             access_routes: None,

@@ -22,8 +22,12 @@ use crate::pppoe::discovery::DiscoveryCounters;
 use crate::registry::{interface, Registry};
 
 /// `pp0.UNIT` at the LAC, `si-0/0/0.UNIT` at the LNS: the same interface `show services
-/// l2tp session` prints for the subscriber's call.
+/// l2tp session` prints for the subscriber's call; a static unit (`si-1/0/0.5`,
+/// `lns_units`) when the LAC's `l2tp interface-id` chose one.
 pub fn interface_name(subscriber: &Subscriber) -> String {
+    if let (Some(service), Some(unit)) = (subscriber.service.as_deref(), subscriber.static_unit) {
+        return format!("{service}.{unit}");
+    }
     let unit = interface::unit(subscriber.id);
     if subscriber.is_lns() {
         interface::lns_name(subscriber.service.as_deref(), unit)
