@@ -200,7 +200,8 @@ const UNIT: &[Stmt] = &[
             flag("dedicated", "Only one session on this logical interface"),
             flag("shared", "Several sessions on this logical interface"),
         ],
-    ),
+    )
+    .exclusive(&["dedicated", "shared"]),
     container(
         "ppp-options",
         "PPP interface parameters",

@@ -74,7 +74,8 @@ const UNIT: &[Stmt] = &[
             flag("dedicated", "Only one session on this logical interface"),
             flag("shared", "Several sessions on this logical interface"),
         ],
-    ),
+    )
+    .exclusive(&["dedicated", "shared"]),
     container(
         "family",
         "Protocol family",

@@ -36,13 +36,8 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
             }
             let mut at = path;
             at.push(NodeId::new("dial-options"));
-            if dial.dedicated && dial.shared {
-                findings.error(
-                    at,
-                    "shared",
-                    "'dedicated' and 'shared' are mutually exclusive",
-                );
-            } else if dial.l2tp_interface_id.is_some() && !dial.dedicated && !dial.shared {
+            // Both at once is the table's `exclusive` check.
+            if dial.l2tp_interface_id.is_some() && !dial.dedicated && !dial.shared {
                 findings.error(
                     at,
                     format!(

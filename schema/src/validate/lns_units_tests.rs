@@ -98,8 +98,8 @@ fn dial_options_take_one_of_dedicated_and_shared_on_an_si_unit_other_than_0() {
         errors(&both),
         [(
             "interfaces si-1/0/0 unit 7 dial-options".to_string(),
-            "shared".to_string(),
-            "'dedicated' and 'shared' are mutually exclusive".to_string()
+            "dedicated shared".to_string(),
+            "Only one of dedicated or shared may be configured".to_string()
         )]
     );
     let neither = STATIC_LNS.replace("lac2-ifs;\n                shared;", "lac2-ifs;");
@@ -132,4 +132,22 @@ fn dial_options_take_one_of_dedicated_and_shared_on_an_si_unit_other_than_0() {
         )),
         "{found:?}"
     );
+}
+
+/// `(dedicated | shared)`: setting one replaces the other, as on Junos.
+#[test]
+fn setting_dedicated_replaces_shared() {
+    let root = parse_config(STATIC_LNS).expect("parses");
+    let root = crate::parse::apply_set_lines(
+        &root,
+        "set interfaces si-1/0/0 unit 7 dial-options dedicated\n",
+    )
+    .expect("applies");
+    let config = router_config(&root);
+    let dial = config.interfaces["si-1/0/0"].units[&7]
+        .dial_options
+        .clone()
+        .expect("dial-options");
+    assert!(dial.dedicated && !dial.shared, "{dial:?}");
+    assert_eq!(check(&root), Ok(vec![]));
 }
