@@ -60,8 +60,15 @@ fn a_dedicated_unit_takes_one_session_and_refuses_the_next_with_result_4() {
     let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
     let first = bring_up(&mut lab, "kim@isp.example");
     assert!(ip_up(&lab, first));
-    // `show subscribers` names the static unit the session took.
+    // `show subscribers` names the static unit the session took, and so does `show
+    // services l2tp session`.
     assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
+    let mut sessions = lab.lns_sessions();
+    lab.lns
+        .subscribers()
+        .name_static_units(&mut sessions, lab.lns.registry());
+    let names: Vec<&str> = sessions.iter().map(|s| s.interface_name.as_str()).collect();
+    assert_eq!(names, ["si-0/0/0.5"]);
 
     let second = bring_up(&mut lab, "lee@isp.example");
     assert!(!ip_up(&lab, second), "{:?}", lab.subs[second].events);

@@ -17,7 +17,10 @@ use std::sync::Arc;
 
 use schema::typed::RouterConfig;
 
+use schema::l2tp_rpc::L2tpSession;
+
 use crate::l2tp::session::CdnResult;
+use crate::registry::Registry;
 
 /// RFC 2661 §4.4.2 CDN result code 4 (temporary lack of facilities).
 const NO_FACILITIES_TEMPORARY: u16 = 4;
@@ -67,6 +70,30 @@ impl StaticUnits {
             .iter()
             .find(|((s, u), _)| &**s == service && *u == unit)
             .map_or(0, |(_, count)| *count)
+    }
+}
+
+impl super::lac::SubscriberLayer {
+    /// `show services l2tp session` names a session on a static unit by that unit
+    /// (`si-0/0/0.5`), as `show subscribers` does; the registry knows only dynamic units.
+    pub fn name_static_units(&self, rows: &mut [L2tpSession], registry: &Registry) {
+        let names: HashMap<(u16, u16), String> = self
+            .table
+            .iter()
+            .filter(|s| s.static_unit.is_some())
+            .filter_map(|s| {
+                let (tunnel, session) = registry.locate_call(s.id)?;
+                Some(((tunnel, session?), super::views::interface_name(s)))
+            })
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        for row in rows {
+            if let Some(name) = names.get(&(row.tunnel_local_id, row.session_local_id)) {
+                row.interface_name = name.clone();
+            }
+        }
     }
 }
 
