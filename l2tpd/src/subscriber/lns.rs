@@ -251,7 +251,13 @@ impl SubscriberLayer {
                 return;
             }
         };
-        let dynamic = self.lns_profile(id, &call, user.as_deref(), service.as_deref(), config);
+        let dynamic = self.lns_profile(
+            id,
+            &call,
+            user.as_deref(),
+            (service.as_deref(), static_unit),
+            config,
+        );
         // The user's own client entry (or its group profile), the tunnel's user-group
         // profile (AAA attributes), the dynamic profile's `keepalives interval`, then
         // Junos' 30 s.
@@ -344,7 +350,7 @@ impl SubscriberLayer {
         id: SubscriberId,
         call: &LnsCall,
         user: Option<&str>,
-        service: Option<&str>,
+        (service, static_unit): (Option<&str>, Option<u16>),
         config: &RouterConfig,
     ) -> Option<super::dynamic_profile::Instance> {
         let name = user
@@ -357,7 +363,8 @@ impl SubscriberLayer {
                     .dynamic_profile
                     .as_deref()
             })?;
-        let unit = crate::registry::interface::unit(id);
+        // A static unit (`lns_units`) is the subscriber's interface unit when it holds one.
+        let unit = static_unit.map_or_else(|| crate::registry::interface::unit(id), u32::from);
         let ifd = crate::registry::interface::lns_name(service, unit);
         let ifd = ifd.rsplit_once('.').map_or(ifd.as_str(), |(d, _)| d);
         let base = super::routing_instance::session_routing_instance(config, &call.group, None);

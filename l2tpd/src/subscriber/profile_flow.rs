@@ -42,7 +42,9 @@ impl SubscriberLayer {
         };
         let facts = SubscriberFacts {
             ifd,
-            unit: interface::unit(id),
+            unit: subscriber
+                .static_unit
+                .map_or_else(|| interface::unit(id), u32::from),
             underlying,
             vlans,
             routing_instance: subscriber.routing_instance.as_deref(),
