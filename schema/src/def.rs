@@ -104,6 +104,10 @@ pub struct Stmt {
     /// Junos' `action (terminate | drop | delay seconds)`. Setting one removes the others;
     /// a configuration loaded with two is refused at commit.
     pub choice: bool,
+    /// For a container: a few of its flags that are alternatives among the other children,
+    /// as Junos' `dial-options { l2tp-interface-id N; (dedicated | shared); }`. Setting one
+    /// removes the others; a configuration loaded with two is refused at commit.
+    pub exclusive: &'static [&'static str],
     /// For a keyless list (its `name` is empty): the name Junos gives its entries in XML and
     /// JSON (`client-address-list`), where an element needs a name.
     pub element: Option<&'static str>,
@@ -126,6 +130,7 @@ impl Stmt {
             braced: false,
             no_effect: None,
             choice: false,
+            exclusive: &[],
             element: None,
             children: &[],
         }
@@ -166,6 +171,10 @@ impl Stmt {
     }
     pub const fn choice(mut self) -> Stmt {
         self.choice = true;
+        self
+    }
+    pub const fn exclusive(mut self, names: &'static [&'static str]) -> Stmt {
+        self.exclusive = names;
         self
     }
     pub const fn no_effect(mut self, why: &'static str) -> Stmt {

@@ -123,13 +123,24 @@ pub struct SubscriberAaa {
     /// Seconds.
     pub session_timeout: Option<u32>,
     pub idle_timeout: Option<u32>,
-    /// Framed-Route prefixes routed to the subscriber (`198.18.60.0/24`, with ` metric N`
-    /// when the server gave one).
-    #[serde(rename = "framed-route", default)]
-    pub framed_routes: Vec<String>,
     /// Attributes of the Accept that were not used, each with why.
     #[serde(rename = "unused-attribute", default)]
     pub unused_attributes: Vec<String>,
+}
+
+/// One access route of a subscriber, as the routing table holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AccessRoute {
+    /// `198.18.60.0/24`.
+    pub prefix: String,
+    /// The subscriber's address when the route names none (or 0.0.0.0).
+    pub next_hop: Option<Ipv4Addr>,
+    /// The subscriber's interface (`si-1/0/0.3221225473`): every access route leads there.
+    pub interface: String,
+    pub metric: Option<u32>,
+    pub preference: u32,
+    pub tag: Option<u32>,
 }
 
 /// Packets and bytes of one subscriber (`extensive`), from the subscriber's side: `rx` is
@@ -178,6 +189,14 @@ pub struct Subscriber {
     /// What RADIUS granted (`detail` and `extensive`), when RADIUS admitted the subscriber.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub aaa: Option<SubscriberAaa>,
+    /// The routes installed to the subscriber (`detail` and `extensive`): its dynamic
+    /// profile's `routing-options access` routes, or its Framed-Routes without a profile.
+    #[serde(
+        rename = "access-route",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
+    pub access_routes: Vec<AccessRoute>,
     /// With `extensive`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub statistics: Option<SubscriberCounters>,
@@ -590,6 +609,7 @@ mod tests {
             authentication_protocol: None,
             tunnel: None,
             aaa: None,
+            access_routes: Vec::new(),
             statistics: None,
         }
     }

@@ -26,13 +26,14 @@ pub use access::{
     TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
 pub use device::{
-    Community, CommunityAuthorization, Interface, InterfaceEncapsulation, PppoeFamily, PppoeMtu,
-    SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit, UnitEncapsulation, UnitVlan,
-    VlanTagging,
+    Community, CommunityAuthorization, DialOptions, Interface, InterfaceEncapsulation, PppoeFamily,
+    PppoeMtu, SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit, UnitEncapsulation,
+    UnitVlan, VlanTagging,
 };
 pub use dynamic_profile::{
-    donor_address, is_supported_predefined, DonorError, DynamicProfile, ProfileInterface,
-    ProfileVariable, RadiusSource, VariableValues, LOOPBACK_INTERFACE, PREDEFINED_VARIABLES,
+    donor_address, is_supported_predefined, AccessRouteTemplate, DonorError, DynamicProfile,
+    ProfileInterface, ProfileVariable, RadiusSource, VariableValues, FRAMED_ROUTE_PREFIX,
+    LOOPBACK_INTERFACE, PREDEFINED_VARIABLES,
 };
 pub use l2tp::{
     AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,

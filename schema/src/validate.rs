@@ -11,6 +11,9 @@ mod dynamic_profiles;
 #[cfg(test)]
 mod dynamic_profiles_tests;
 mod l2tp;
+mod lns_units;
+#[cfg(test)]
+mod lns_units_tests;
 mod pppoe;
 #[cfg(test)]
 mod pppoe_tests;
@@ -59,6 +62,7 @@ pub fn check_and_view(
         routing::check(&config, &mut findings);
         dynamic_profiles::check_donors(&config, &mut findings);
         dynamic_profiles::check_service_interfaces(&config, &mut findings);
+        lns_units::check(&config, &mut findings);
         system::check(&config, &mut findings);
         config
     });

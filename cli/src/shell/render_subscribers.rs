@@ -6,8 +6,8 @@
 use super::render::{plain_table, utc};
 use super::render_l2tp::capitalised;
 use schema::subscriber_rpc::{
-    AccessType, AuthenticationProtocol, Count, Level, Subscriber, SubscriberShow, SubscriberState,
-    SubscriberSummary, Subscribers,
+    AccessRoute, AccessType, AuthenticationProtocol, Count, Level, Subscriber, SubscriberShow,
+    SubscriberState, SubscriberSummary, Subscribers,
 };
 
 pub fn subscribers(reply: &Subscribers, show: &SubscriberShow) -> String {
@@ -130,12 +130,12 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
         if let Some(seconds) = aaa.idle_timeout {
             line("Idle Timeout", &format!("{seconds} seconds"));
         }
-        for route in &aaa.framed_routes {
-            line("Framed Route", route);
-        }
-        for unused in &aaa.unused_attributes {
-            line("RADIUS Attribute Not Used", unused);
-        }
+    }
+    for route in &s.access_routes {
+        line("Access Route", &access_route(route));
+    }
+    for unused in s.aaa.iter().flat_map(|a| &a.unused_attributes) {
+        line("RADIUS Attribute Not Used", unused);
     }
     if let Some(t) = &s.tunnel {
         line("L2TP Tunnel Group", &t.tunnel_group);
@@ -161,6 +161,26 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
             ));
         }
     }
+    out
+}
+
+/// One route in `show route`'s words: `198.18.60.0/24 [Access/13] metric 5, tag 7, to
+/// 198.18.0.2 via si-0/0/0.3221225473`.
+fn access_route(r: &AccessRoute) -> String {
+    let mut out = format!("{} [Access/{}]", r.prefix, r.preference);
+    let mut parts = Vec::new();
+    if let Some(metric) = r.metric {
+        parts.push(format!("metric {metric}"));
+    }
+    if let Some(tag) = r.tag {
+        parts.push(format!("tag {tag}"));
+    }
+    parts.push(match r.next_hop {
+        Some(hop) => format!("to {hop} via {}", r.interface),
+        None => format!("via {}", r.interface),
+    });
+    out.push(' ');
+    out.push_str(&parts.join(", "));
     out
 }
 
@@ -246,6 +266,7 @@ pub(crate) mod tests {
             lcp_state: Some("opened".into()),
             lcp_negotiation: None,
             aaa: None,
+            access_routes: Vec::new(),
             authentication_protocol: Some(AuthenticationProtocol::Chap),
             tunnel: Some(SubscriberTunnel {
                 tunnel_group: "tp-lns1".into(),
@@ -273,6 +294,7 @@ pub(crate) mod tests {
             lcp_state: Some("req-sent".into()),
             lcp_negotiation: None,
             aaa: None,
+            access_routes: Vec::new(),
             authentication_protocol: None,
             tunnel: None,
             statistics: Some(SubscriberCounters::default()),
@@ -385,5 +407,37 @@ Subscribers by Underlying Interface
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn access_routes_read_as_show_route_does() {
+        let mut rows = sample();
+        let route = |prefix: &str, next_hop, metric, tag| AccessRoute {
+            prefix: prefix.into(),
+            next_hop,
+            interface: "si-0/0/0.3221225473".into(),
+            metric,
+            preference: 13,
+            tag,
+        };
+        rows.subscribers[0].access_routes = vec![
+            route(
+                "198.18.60.0/24",
+                Some([198, 18, 0, 2].into()),
+                Some(5),
+                Some(7),
+            ),
+            route("198.18.61.0/29", None, None, None),
+        ];
+        let detail = subscribers(&rows, &at(Level::Detail, false));
+        assert!(
+            detail.contains(
+                "Authentication Protocol: CHAP\n\
+                 Access Route: 198.18.60.0/24 [Access/13] metric 5, tag 7, to 198.18.0.2 via si-0/0/0.3221225473\n\
+                 Access Route: 198.18.61.0/29 [Access/13] via si-0/0/0.3221225473\n\
+                 L2TP Tunnel Group: tp-lns1\n"
+            ),
+            "{detail}"
+        );
     }
 }

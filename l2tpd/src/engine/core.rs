@@ -328,7 +328,11 @@ impl Core {
             return;
         }
         match rpc::answer(&mut self.registry, now, rpc) {
-            Answer::Now(outcome) => {
+            Answer::Now(mut outcome) => {
+                if let Ok(Reply::L2tpSessions(sessions)) = &mut outcome {
+                    self.subscribers
+                        .name_static_units(&mut sessions.sessions, &self.registry);
+                }
                 let _ = reply.send(outcome);
             }
             Answer::Clear(job) => self.clears.push(job, reply),

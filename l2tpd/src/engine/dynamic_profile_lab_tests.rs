@@ -9,7 +9,7 @@ use schema::l2tp_rpc::Level;
 use schema::subscriber_rpc::SubscriberShow;
 
 use super::sim_lab::{config, lac_config, Lab, RadiusResponder, LNS_BASE, PORT};
-use crate::aaa::radius::{code, erx, Attribute};
+use crate::aaa::radius::{attr, code, erx, Attribute};
 use crate::ppp::client_link::ClientEvent;
 use crate::subscriber::decision::Refusal;
 use crate::subscriber::table::Phase;
@@ -248,4 +248,129 @@ fn a_tunnelled_pppoe_subscriber_is_refused_when_its_mandatory_variable_has_no_va
     let mut lab = Lab::new(lac_config(&lac_profile()), config(LNS_BASE));
     bring_up(&mut lab, "hal@isp.example");
     assert!(lab.lns.subscribers().table.iter().next().is_some());
+}
+
+/// The LNS's profile installs each Framed-Route through Juniper's access-route stanza, with
+/// a tag of its own, and a literal route besides.
+fn lns_with_access_routes(stanza: &str) -> schema::typed::RouterConfig {
+    config(&format!(
+        "{LNS_BASE}set services l2tp tunnel-group g aaa-access-profile users\n\
+         set services l2tp tunnel-group g dynamic-profile ROUTED\n\
+         set access profile users authentication-order radius\n\
+         set access radius-server 127.0.0.9 secret {SECRET}\n\
+         set access radius-server 127.0.0.9 message-authenticator optional\n\
+         set dynamic-profiles ROUTED interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" keepalives interval 30\n\
+         {stanza}"
+    ))
+}
+
+const ACCESS_STANZA: &str = "set dynamic-profiles ROUTED routing-options access route \"$junos-framed-route-ip-address-prefix\" next-hop \"$junos-framed-route-nexthop\"\n\
+     set dynamic-profiles ROUTED routing-options access route \"$junos-framed-route-ip-address-prefix\" metric \"$junos-framed-route-cost\"\n\
+     set dynamic-profiles ROUTED routing-options access route \"$junos-framed-route-ip-address-prefix\" preference \"$junos-framed-route-distance\"\n\
+     set dynamic-profiles ROUTED routing-options access route \"$junos-framed-route-ip-address-prefix\" tag 7\n\
+     set dynamic-profiles ROUTED routing-options access route 198.18.70.0/24 preference 20\n";
+
+fn framed_accept() -> RadiusResponder {
+    accept_with(vec![
+        Attribute::string(attr::FRAMED_ROUTE, "198.18.60.0/24 0.0.0.0 5"),
+        Attribute::string(attr::FRAMED_ROUTE, "198.18.61.0/29"),
+    ])
+}
+
+fn prefix(a: [u8; 4], length: u8) -> crate::io::prefix_table::Prefix {
+    crate::io::prefix_table::Prefix::new(a.into(), length).expect("a prefix")
+}
+
+#[test]
+fn the_profiles_access_routes_install_framed_routes_and_go_at_logout() {
+    let mut lab = Lab::new(lac_config(""), lns_with_access_routes(ACCESS_STANZA));
+    lab.lns_radius = Some(framed_accept());
+    bring_up(&mut lab, "ida@isp.example");
+    let (address, _) = ipcp_up(&lab.subs[0].events).expect("IPCP up");
+    let routes = lab.lns.poll_routes_changed().expect("routes installed");
+    assert_eq!(
+        routes.get("si-0/0/0"),
+        Some(&vec![
+            prefix([198, 18, 60, 0], 24),
+            prefix([198, 18, 61, 0], 29),
+            prefix([198, 18, 70, 0], 24),
+        ])
+    );
+    // `show subscribers detail`: each route with the stanza's values.
+    let lns = lab.lns.subscribers();
+    let rows = lns
+        .show_subscribers(lab.lns.registry(), &detail())
+        .expect("rows");
+    let row = &rows.subscribers[0];
+    type Seen = (String, Option<Ipv4Addr>, Option<u32>, u32, Option<u32>);
+    let seen: Vec<Seen> = row
+        .access_routes
+        .iter()
+        .map(|r| (r.prefix.clone(), r.next_hop, r.metric, r.preference, r.tag))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("198.18.60.0/24".into(), Some(address), Some(5), 13, Some(7)),
+            ("198.18.61.0/29".into(), Some(address), None, 13, Some(7)),
+            ("198.18.70.0/24".into(), Some(address), None, 20, None),
+        ]
+    );
+    assert!(row.access_routes[0].interface.starts_with("si-0/0/0."));
+
+    // A packet to a routed prefix reaches the subscriber.
+    let server = Ipv4Addr::new(198, 19, 0, 1);
+    let packet = ipv4_between(server, Ipv4Addr::new(198, 18, 70, 9));
+    let now = lab.now;
+    lab.lns
+        .handle_ip_packets(now, "si-0/0/0", std::slice::from_ref(&packet));
+    lab.settle();
+    assert_eq!(lab.subs[0].ip_received, vec![packet]);
+
+    // Logout: every route goes.
+    lab.subs[0].pppoe.terminate();
+    lab.settle();
+    lab.advance(Duration::from_secs(5));
+    assert_eq!(lab.lns.subscribers().table.len(), 0);
+    let routes = lab.lns.poll_routes_changed().expect("routes removed");
+    assert!(routes.is_empty(), "{routes:?}");
+}
+
+#[test]
+fn a_profile_without_the_access_stanza_installs_no_framed_route() {
+    let mut lab = Lab::new(lac_config(""), lns_with_access_routes(""));
+    lab.lns_radius = Some(framed_accept());
+    bring_up(&mut lab, "jo@isp.example");
+    assert!(ipcp_up(&lab.subs[0].events).is_some());
+    assert!(
+        lab.lns.poll_routes_changed().is_none(),
+        "no route installed"
+    );
+    let lns = lab.lns.subscribers();
+    let rows = lns
+        .show_subscribers(lab.lns.registry(), &detail())
+        .expect("rows");
+    let row = &rows.subscribers[0];
+    assert!(row.access_routes.is_empty());
+    let unused = &row
+        .aaa
+        .as_ref()
+        .expect("the RADIUS grant")
+        .unused_attributes;
+    assert_eq!(
+        unused,
+        &vec![
+            "Framed-Route 198.18.60.0/24: dynamic profile ROUTED has no routing-options access route \"$junos-framed-route-ip-address-prefix\"".to_string(),
+            "Framed-Route 198.18.61.0/29: dynamic profile ROUTED has no routing-options access route \"$junos-framed-route-ip-address-prefix\"".to_string(),
+        ]
+    );
+}
+
+/// An IPv4 packet from `source` to `destination`.
+fn ipv4_between(source: Ipv4Addr, destination: Ipv4Addr) -> Vec<u8> {
+    let mut packet = vec![0x45, 0, 0, 24, 0, 1, 0, 0, 64, 17, 0, 0];
+    packet.extend_from_slice(&source.octets());
+    packet.extend_from_slice(&destination.octets());
+    packet.extend_from_slice(b"ping");
+    packet
 }

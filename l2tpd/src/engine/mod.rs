@@ -510,6 +510,8 @@ mod lac_tests;
 #[cfg(test)]
 mod lns_tests;
 #[cfg(test)]
+mod lns_units_lab_tests;
+#[cfg(test)]
 mod lossy_sim_tests;
 #[cfg(test)]
 mod radius_lab_tests;

@@ -49,6 +49,8 @@ pub enum Refusal {
     NoTunnelEndpoint,
     /// The dynamic profile failed: a `mandatory` variable had no value from RADIUS.
     DynamicProfile,
+    /// LNS: every `si-` unit of the LAC's `l2tp interface-id` is dedicated and taken.
+    NoStaticInterface,
 }
 
 impl Refusal {
@@ -77,6 +79,9 @@ impl Refusal {
             Refusal::DynamicProfile => {
                 "the dynamic profile's mandatory variable has no value from RADIUS"
             }
+            Refusal::NoStaticInterface => {
+                "no free si- logical interface has the LAC's l2tp-interface-id"
+            }
         }
     }
 
@@ -95,6 +100,7 @@ impl Refusal {
             Refusal::UnknownTunnelGroup => "unknown-tunnel-group",
             Refusal::NoTunnelEndpoint => "no-tunnel-endpoint",
             Refusal::DynamicProfile => "dynamic-profile",
+            Refusal::NoStaticInterface => "no-static-interface",
         }
     }
 }

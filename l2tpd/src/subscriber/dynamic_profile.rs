@@ -78,7 +78,7 @@ pub fn vsa_text(value: &[u8]) -> Option<String> {
     }
 }
 
-fn values(profile: &DynamicProfile, facts: &SubscriberFacts<'_>) -> VariableValues {
+pub(super) fn values(profile: &DynamicProfile, facts: &SubscriberFacts<'_>) -> VariableValues {
     let mut values = VariableValues::new();
     let mut set = |name: &str, value: String| {
         values.insert(name.to_string(), value);
@@ -112,9 +112,9 @@ fn values(profile: &DynamicProfile, facts: &SubscriberFacts<'_>) -> VariableValu
     if let Some(address) = subscriber_address {
         set("$junos-subscriber-ip-address", address.to_string());
     }
-    // Framed-Route (22): the first route's parts (every route is installed, as `routing-options
-    // access route "$junos-framed-route-ip-address-prefix"` installs each). A gateway of
-    // 0.0.0.0 is the subscriber itself (RFC 2865 §5.22).
+    // Framed-Route (22): the first route's parts, for a statement elsewhere in the profile
+    // (`access_routes` gives each `routing-options access route` stanza each route's own).
+    // A gateway of 0.0.0.0 is the subscriber itself (RFC 2865 §5.22).
     if let Some(route) = grant.and_then(|g| g.framed_routes.first()) {
         set(
             "$junos-framed-route-ip-address-prefix",

@@ -1,5 +1,6 @@
 //! RADIUS Framed-Route (RFC 2865 §5.22) for a subscriber whose PPP ends here: the prefixes
-//! the Accept routes to it. While its IPCP is up, packets from a service interface to one of
+//! the Accept routes to it, installed through its dynamic profile's access routes
+//! (`access_routes`), or as RADIUS gave them when it has no profile. While its IPCP is up, packets from a service interface to one of
 //! them go down its session (the longest prefix wins; an address a subscriber holds beats
 //! every prefix), its packets from inside them are not spoofed, and the kernel has a route
 //! for each on the subscriber's service interface (the engine reconciles the device's
@@ -13,17 +14,35 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
+use super::access_routes::AccessRoute;
 use super::lac::SubscriberLayer;
 use super::table::{Subscriber, SubscriberId};
 use crate::io::prefix_table::Prefix;
 
-/// The prefixes RADIUS routed to `subscriber`.
+/// The routes installed for `subscriber`: its dynamic profile's access routes, or without a
+/// profile the Framed-Routes RADIUS gave (`access_routes` says why).
+pub(super) fn installed_routes(subscriber: &Subscriber) -> Vec<AccessRoute> {
+    match &subscriber.access_routes {
+        Some(routes) => routes.clone(),
+        None => subscriber
+            .aaa
+            .as_deref()
+            .map(|g| {
+                g.framed_routes
+                    .iter()
+                    .map(AccessRoute::from_framed)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The prefixes routed to `subscriber`.
 pub(super) fn routed_prefixes(subscriber: &Subscriber) -> Vec<Prefix> {
-    subscriber
-        .aaa
-        .as_deref()
-        .map(|grant| grant.framed_routes.iter().map(|r| r.prefix).collect())
-        .unwrap_or_default()
+    installed_routes(subscriber)
+        .iter()
+        .map(|r| r.prefix)
+        .collect()
 }
 
 /// Whether `source` is `subscriber`'s: its address, or inside a prefix routed to it.
@@ -32,11 +51,16 @@ pub(super) fn sends_from_its_own(
     address: Ipv4Addr,
     source: Ipv4Addr,
 ) -> bool {
-    source == address
-        || subscriber
+    if source == address {
+        return true;
+    }
+    match &subscriber.access_routes {
+        Some(routes) => routes.iter().any(|r| r.prefix.contains(source)),
+        None => subscriber
             .aaa
             .as_deref()
-            .is_some_and(|g| g.framed_routes.iter().any(|r| r.prefix.contains(source)))
+            .is_some_and(|g| g.framed_routes.iter().any(|r| r.prefix.contains(source))),
+    }
 }
 
 impl SubscriberLayer {

@@ -220,7 +220,44 @@ impl SubscriberLayer {
         let service: Option<Arc<str>> = group
             .and_then(|g| g.service_interface.as_deref())
             .map(Arc::from);
-        let dynamic = self.lns_profile(id, &call, user.as_deref(), service.as_deref(), config);
+        // A static LNS unit when the LAC's client names an `l2tp interface-id`.
+        let interface_id = tunnel_client.and_then(|c| c.l2tp.interface_id.as_deref());
+        let static_unit = match (interface_id, service.as_ref()) {
+            (None, _) => None,
+            (Some(wanted), Some(service)) => {
+                match self.lns.static_units.take(config, service, wanted) {
+                    Some(unit) => Some(unit),
+                    None => {
+                        tracing::info!(
+                            "LNS session {}: refused: no free unit of {service} has l2tp-interface-id {wanted}",
+                            id.0
+                        );
+                        self.table
+                            .refused(super::decision::Refusal::NoStaticInterface);
+                        registry.close_session(now, id, super::lns_units::refusal(wanted), None);
+                        return;
+                    }
+                }
+            }
+            (Some(wanted), None) => {
+                tracing::info!(
+                    "LNS session {}: refused: l2tp-interface-id {wanted} but tunnel group {} has no service-interface",
+                    id.0,
+                    call.group
+                );
+                self.table
+                    .refused(super::decision::Refusal::NoStaticInterface);
+                registry.close_session(now, id, super::lns_units::refusal(wanted), None);
+                return;
+            }
+        };
+        let dynamic = self.lns_profile(
+            id,
+            &call,
+            user.as_deref(),
+            (service.as_deref(), static_unit),
+            config,
+        );
         // The user's own client entry (or its group profile), the tunnel's user-group
         // profile (AAA attributes), the dynamic profile's `keepalives interval`, then
         // Junos' 30 s.
@@ -276,6 +313,7 @@ impl SubscriberLayer {
         subscriber.terminated = true;
         subscriber.aaa_profile = aaa_profile;
         subscriber.service = service;
+        subscriber.static_unit = static_unit;
         subscriber.routing_instance = routing_instance;
         subscriber.user = user;
         subscriber.dynamic_profile = dynamic.map(|d| d.profile);
@@ -312,7 +350,7 @@ impl SubscriberLayer {
         id: SubscriberId,
         call: &LnsCall,
         user: Option<&str>,
-        service: Option<&str>,
+        (service, static_unit): (Option<&str>, Option<u16>),
         config: &RouterConfig,
     ) -> Option<super::dynamic_profile::Instance> {
         let name = user
@@ -325,7 +363,8 @@ impl SubscriberLayer {
                     .dynamic_profile
                     .as_deref()
             })?;
-        let unit = crate::registry::interface::unit(id);
+        // A static unit (`lns_units`) is the subscriber's interface unit when it holds one.
+        let unit = static_unit.map_or_else(|| crate::registry::interface::unit(id), u32::from);
         let ifd = crate::registry::interface::lns_name(service, unit);
         let ifd = ifd.rsplit_once('.').map_or(ifd.as_str(), |(d, _)| d);
         let base = super::routing_instance::session_routing_instance(config, &call.group, None);
@@ -350,6 +389,9 @@ impl SubscriberLayer {
         registry: &mut Registry,
     ) {
         self.release_address(subscriber);
+        if let (Some(service), Some(unit)) = (&subscriber.service, subscriber.static_unit) {
+            self.lns.static_units.release(service, unit);
+        }
         if registry.locate_call(subscriber.id).is_some() {
             let (result, ppp_cause) = cdn_for(cause);
             registry.close_session(now, subscriber.id, result, Some(ppp_cause));

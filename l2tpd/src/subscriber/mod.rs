@@ -20,6 +20,7 @@
 pub mod aaa;
 mod aaa_flow;
 mod aaa_views;
+pub mod access_routes;
 pub mod accounting;
 mod accounting_flow;
 pub mod address_pool;
@@ -33,6 +34,7 @@ mod framed_routes;
 mod interface_views;
 mod lac;
 mod lns;
+pub mod lns_units;
 pub mod local_auth;
 pub mod pppoe_access;
 mod profile_flow;

@@ -1,15 +1,17 @@
 //! The dynamic profile's second step (`dynamic_profile`): the subscriber has authenticated
 //! (or, at the LAC, is about to be tunnelled), and its profile is built again with what the
 //! Access-Accept gave — Junos instantiates the profile's network part only then. The
-//! routing instance and the router's own IPCP address come from it; a `mandatory` variable
-//! RADIUS did not give refuses the subscriber, counted with the other refusals and logged.
+//! routing instance, the router's own IPCP address and the access routes (`access_routes`)
+//! come from it; a `mandatory` variable RADIUS did not give refuses the subscriber, counted
+//! with the other refusals and logged.
 
 use std::time::Instant;
 
 use schema::typed::RouterConfig;
 
+use super::access_routes;
 use super::decision::Refusal;
-use super::dynamic_profile::{instantiate, SubscriberFacts};
+use super::dynamic_profile::{instantiate, values, SubscriberFacts};
 use super::lac::SubscriberLayer;
 use super::table::{AccessLeg, SubscriberId};
 use crate::registry::interface;
@@ -40,7 +42,9 @@ impl SubscriberLayer {
         };
         let facts = SubscriberFacts {
             ifd,
-            unit: interface::unit(id),
+            unit: subscriber
+                .static_unit
+                .map_or_else(|| interface::unit(id), u32::from),
             underlying,
             vlans,
             routing_instance: subscriber.routing_instance.as_deref(),
@@ -49,7 +53,23 @@ impl SubscriberLayer {
             authenticated: true,
         };
         let user = subscriber.user.clone().unwrap_or_default();
-        match instantiate(config, name, &facts) {
+        let routes = config.dynamic_profiles.get(name).map(|profile| {
+            let framed = facts.grant.map_or(&[][..], |g| g.framed_routes.as_slice());
+            access_routes::instantiate(name, profile, &values(profile, &facts), framed)
+        });
+        let result = instantiate(config, name, &facts);
+        if let Some(routes) = routes {
+            for why in &routes.not_used {
+                tracing::warn!("subscriber {user}: {why}");
+            }
+            if let Some(subscriber) = self.table.get_mut(id) {
+                if let Some(grant) = subscriber.aaa.as_deref_mut() {
+                    grant.ignored.extend(routes.not_used);
+                }
+                subscriber.access_routes = Some(routes.routes);
+            }
+        }
+        match result {
             Ok(instance) => {
                 if let Some(subscriber) = self.table.get_mut(id) {
                     if let Some(named) = instance.routing_instance {

@@ -134,11 +134,17 @@ pub struct Subscriber {
     /// The address the subscriber holds, and the service interface its IP uses.
     pub lease: Option<Lease>,
     pub service: Option<Arc<str>>,
+    /// LNS: the static unit of `service` it holds (`dial-options l2tp-interface-id`);
+    /// `None`: a dynamic unit.
+    pub static_unit: Option<u16>,
     /// The routing instance it came up in (`routing_instance::session_routing_instance`);
     /// `None` is the default instance.
     pub routing_instance: Option<String>,
     /// The dynamic profile its interface was built from (`show subscribers detail`).
     pub dynamic_profile: Option<String>,
+    /// The routes its dynamic profile's `routing-options access` installs for it; `None`
+    /// without a profile: its Framed-Routes are installed as RADIUS gave them.
+    pub access_routes: Option<Vec<super::access_routes::AccessRoute>>,
     /// The router's own IPCP address the profile gives (`family inet unnumbered-address`
     /// or `address`); `None`: the pool's gateway.
     pub local_address: Option<Ipv4Addr>,
@@ -184,8 +190,10 @@ impl Subscriber {
             aaa_profile: None,
             lease: None,
             service: None,
+            static_unit: None,
             routing_instance: None,
             dynamic_profile: None,
+            access_routes: None,
             local_address: None,
             lcp_takeover: None,
             end_cause: None,

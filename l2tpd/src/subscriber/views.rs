@@ -22,8 +22,12 @@ use crate::pppoe::discovery::DiscoveryCounters;
 use crate::registry::{interface, Registry};
 
 /// `pp0.UNIT` at the LAC, `si-0/0/0.UNIT` at the LNS: the same interface `show services
-/// l2tp session` prints for the subscriber's call.
+/// l2tp session` prints for the subscriber's call; a static unit (`si-1/0/0.5`,
+/// `lns_units`) when the LAC's `l2tp interface-id` chose one.
 pub fn interface_name(subscriber: &Subscriber) -> String {
+    if let (Some(service), Some(unit)) = (subscriber.service.as_deref(), subscriber.static_unit) {
+        return format!("{service}.{unit}");
+    }
     let unit = interface::unit(subscriber.id);
     if subscriber.is_lns() {
         interface::lns_name(subscriber.service.as_deref(), unit)
@@ -170,6 +174,11 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         aaa: (level != Level::Brief)
             .then(|| subscriber.aaa.as_deref().map(aaa_row))
             .flatten(),
+        access_routes: if level == Level::Brief {
+            Vec::new()
+        } else {
+            access_route_rows(subscriber)
+        },
         statistics: (level == Level::Extensive).then_some(SubscriberCounters {
             input_packets: subscriber.frames_up,
             input_bytes: subscriber.bytes_up,
@@ -386,20 +395,36 @@ impl SubscriberLayer {
     }
 }
 
+/// The routes in the table while the subscriber's IPCP is up (`framed_routes` installs them
+/// then); a route naming no next hop leads to the subscriber's address.
+fn access_route_rows(subscriber: &Subscriber) -> Vec<schema::subscriber_rpc::AccessRoute> {
+    let Some(lease) = subscriber
+        .lease
+        .as_ref()
+        .filter(|_| subscriber.phase == Phase::Active)
+    else {
+        return Vec::new();
+    };
+    let interface = interface_name(subscriber);
+    super::framed_routes::installed_routes(subscriber)
+        .into_iter()
+        .map(|r| schema::subscriber_rpc::AccessRoute {
+            prefix: r.prefix.to_string(),
+            next_hop: Some(r.next_hop.unwrap_or(lease.address)),
+            interface: interface.clone(),
+            metric: r.metric,
+            preference: r.preference,
+            tag: r.tag,
+        })
+        .collect()
+}
+
 fn aaa_row(grant: &super::table::AaaGrant) -> schema::subscriber_rpc::SubscriberAaa {
     schema::subscriber_rpc::SubscriberAaa {
         radius_server: grant.server,
         tunnel_decided_by: grant.tunnel_source.map(|s| s.key().to_string()),
         session_timeout: grant.session_timeout,
         idle_timeout: grant.idle_timeout,
-        framed_routes: grant
-            .framed_routes
-            .iter()
-            .map(|r| match r.metric {
-                Some(metric) => format!("{} metric {metric}", r.prefix),
-                None => r.prefix.to_string(),
-            })
-            .collect(),
         unused_attributes: grant.ignored.clone(),
     }
 }

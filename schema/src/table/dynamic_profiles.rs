@@ -75,10 +75,11 @@ pub(super) const DYNAMIC_PROFILES: Stmt = list(
 .grouped();
 
 /// Junos' subscriber routes: `access route "$junos-framed-route-ip-address-prefix"` installs
-/// each RADIUS Framed-Route, `access-internal route "$junos-subscriber-ip-address"` the host
-/// route to the subscriber. This router installs both for every subscriber whose PPP ends
-/// here; a route written with any other prefix is accepted with a commit warning
-/// (validate::dynamic_profiles), as nothing installs it.
+/// each RADIUS Framed-Route, an `access route` with a literal prefix that prefix, both with
+/// the values written under them; `access-internal route "$junos-subscriber-ip-address"` is
+/// the host route to the subscriber, which this router installs for every subscriber whose
+/// PPP ends here. An access-internal route with any other prefix is accepted with a commit
+/// warning (validate::dynamic_profiles), as nothing installs it.
 const ROUTING_OPTIONS: Stmt = container(
     "routing-options",
     "Protocol-independent routing option configuration",
@@ -199,7 +200,8 @@ const UNIT: &[Stmt] = &[
             flag("dedicated", "Only one session on this logical interface"),
             flag("shared", "Several sessions on this logical interface"),
         ],
-    ),
+    )
+    .exclusive(&["dedicated", "shared"]),
     container(
         "ppp-options",
         "PPP interface parameters",

@@ -62,6 +62,20 @@ const UNIT: &[Stmt] = &[
         ],
     )
     .one_line(),
+    // A static LNS unit (Juniper, "Configuring Options for the LNS Inline Services Logical
+    // Interface"): the LAC's access-profile client `l2tp interface-id NAME` selects the
+    // `si-` units of this `l2tp-interface-id`; `dedicated` units take one session at a time,
+    // `shared` ones many. Checked at commit (validate::lns_units).
+    container(
+        "dial-options",
+        "Dial options",
+        &[
+            leaf("l2tp-interface-id", NAME, "L2TP interface identifier"),
+            flag("dedicated", "Only one session on this logical interface"),
+            flag("shared", "Several sessions on this logical interface"),
+        ],
+    )
+    .exclusive(&["dedicated", "shared"]),
     container(
         "family",
         "Protocol family",

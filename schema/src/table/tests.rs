@@ -64,6 +64,12 @@ fn kinds_are_consistent() {
             "{path:?}: only lists are grouped"
         );
         assert!(
+            stmt.exclusive
+                .iter()
+                .all(|name| stmt.child(name).is_some_and(|c| c.kind == Kind::Flag)),
+            "{path:?}: exclusive names flags of the statement"
+        );
+        assert!(
             !stmt.one_line
                 || (matches!(stmt.kind, Kind::Container | Kind::List(_))
                     && stmt

@@ -78,6 +78,18 @@ pub struct Unit {
     /// The address marked `primary`, if any.
     pub primary_address: Option<Ipv4Prefix>,
     pub pppoe: Option<PppoeFamily>,
+    /// `dial-options` of a static LNS unit (`si-…`).
+    pub dial_options: Option<DialOptions>,
+}
+
+/// `dial-options { l2tp-interface-id NAME; (dedicated | shared); }`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DialOptions {
+    pub l2tp_interface_id: Option<String>,
+    /// One session at a time (the commit requires one of the two).
+    pub dedicated: bool,
+    /// Many sessions on the unit.
+    pub shared: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,7 +214,13 @@ fn unit(u: View<'_>) -> Unit {
         (None, Some(outer), Some(inner)) => UnitVlan::Stacked { outer, inner },
         _ => UnitVlan::None,
     };
+    let dial = u.container("dial-options");
     Unit {
+        dial_options: dial.present().then(|| DialOptions {
+            l2tp_interface_id: dial.string("l2tp-interface-id"),
+            dedicated: dial.flag("dedicated"),
+            shared: dial.flag("shared"),
+        }),
         description: u.string("description"),
         encapsulation: u.keyword("encapsulation"),
         vlan,

@@ -115,7 +115,26 @@ pub struct DynamicProfile {
     pub routing_instance: Option<String>,
     /// `interfaces NAME unit U { … }`, in configuration order.
     pub interfaces: Vec<ProfileInterface>,
+    /// `routing-options access route P { … }`, the profile's own then its routing
+    /// instance's, values as written.
+    pub access_routes: Vec<AccessRouteTemplate>,
 }
+
+/// One `routing-options access route PREFIX { next-hop; metric; preference; tag; }`: a
+/// prefix of `"$junos-framed-route-ip-address-prefix"` stands for each Framed-Route RADIUS
+/// gave, any other is installed as written (Juniper, "route (Access)": "either the specific
+/// route prefix … or one of the route prefix variables").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRouteTemplate {
+    pub prefix: String,
+    pub next_hop: Option<String>,
+    pub metric: Option<String>,
+    pub preference: Option<String>,
+    pub tag: Option<String>,
+}
+
+/// The prefix variable that stands for every Framed-Route of the subscriber.
+pub const FRAMED_ROUTE_PREFIX: &str = "$junos-framed-route-ip-address-prefix";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileVariable {
@@ -188,7 +207,26 @@ fn profile(p: View<'_>) -> DynamicProfile {
                     .map(move |(unit, u)| interface(name, unit, u))
             })
             .collect(),
+        access_routes: access_routes(p.container("routing-options"))
+            .chain(
+                p.entries("routing-instances")
+                    .flat_map(|(_, ri)| access_routes(ri.container("routing-options"))),
+            )
+            .collect(),
     }
+}
+
+fn access_routes(options: View<'_>) -> impl Iterator<Item = AccessRouteTemplate> + '_ {
+    options
+        .container("access")
+        .entries("route")
+        .map(|(prefix, r)| AccessRouteTemplate {
+            prefix: prefix.to_string(),
+            next_hop: r.string("next-hop"),
+            metric: r.string("metric"),
+            preference: r.string("preference"),
+            tag: r.string("tag"),
+        })
 }
 
 /// The first `vendor-id` with its `attribute` (Junos takes one).

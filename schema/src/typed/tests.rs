@@ -660,3 +660,35 @@ fn trap_groups_read_with_junos_defaults() {
     assert_eq!(c.snmp.trap_source_address, Some([127, 0, 0, 2].into()));
     assert!(c.snmp.trap_agent_address_outgoing);
 }
+
+#[test]
+fn a_profiles_access_routes_read_as_written_its_own_then_its_instances() {
+    let tree = crate::parse::parse_config(
+        r#"dynamic-profiles P {
+            routing-instances "$junos-routing-instance" { routing-options { access {
+                route 127.0.9.0/24 { next-hop 127.0.0.9; } } } }
+            routing-options { access { route "$junos-framed-route-ip-address-prefix" {
+                next-hop "$junos-framed-route-nexthop"; metric "$junos-framed-route-cost";
+                preference 20; tag 7; } } } }"#,
+    )
+    .unwrap();
+    let c = router_config(&tree);
+    let routes = &c.dynamic_profiles["P"].access_routes;
+    assert_eq!(
+        routes,
+        &[
+            AccessRouteTemplate {
+                prefix: FRAMED_ROUTE_PREFIX.into(),
+                next_hop: Some("$junos-framed-route-nexthop".into()),
+                metric: Some("$junos-framed-route-cost".into()),
+                preference: Some("20".into()),
+                tag: Some("7".into()),
+            },
+            AccessRouteTemplate {
+                prefix: "127.0.9.0/24".into(),
+                next_hop: Some("127.0.0.9".into()),
+                ..AccessRouteTemplate::default()
+            },
+        ]
+    );
+}

@@ -30,35 +30,31 @@ pub(super) fn check(root: &Node, findings: &mut Findings) {
     }
 }
 
-/// The route each `routing-options` block of a profile may hold with effect, by block.
-const INSTALLED_ROUTES: [(&str, &str); 2] = [
-    ("access", "$junos-framed-route-ip-address-prefix"),
-    ("access-internal", "$junos-subscriber-ip-address"),
-];
+/// The one `access-internal` route that has effect: the subscriber's host route, which
+/// this router installs for every subscriber whose PPP ends here.
+const INTERNAL_ROUTE: &str = "$junos-subscriber-ip-address";
 
-/// Routes other than the subscriber's own (its Framed-Routes, its host route) are installed
-/// by nothing here: accepted, with the warning the table gives every such statement.
+/// Every `access` route is installed (a Framed-Route variable for each Framed-Route, a
+/// literal prefix as written: `subscriber::access_routes`); an `access-internal` route other
+/// than the subscriber's own is installed by nothing here: accepted, with the warning the
+/// table gives every such statement.
 fn routes(node: &Node, path: &mut Path, findings: &mut Findings) {
     for (id, child) in &node.children {
         if id.keyword == "routing-options" {
-            for (kind, routes) in &child.children {
-                let wanted = INSTALLED_ROUTES
-                    .iter()
-                    .find(|(k, _)| *k == kind.keyword)
-                    .map(|(_, v)| *v);
-                for route in routes.children.keys() {
-                    if route.key.as_deref() != wanted {
-                        let mut at = path.clone();
-                        at.extend([id.clone(), kind.clone()]);
-                        findings.warn(
-                            &at,
-                            &route.to_string(),
-                            &format!(
-                                "statement has no effect: only the subscriber's own route is installed here (route \"{}\")",
-                                wanted.unwrap_or_default()
-                            ),
-                        );
-                    }
+            let Some(internal) = child.children.get(&NodeId::new("access-internal")) else {
+                continue;
+            };
+            for route in internal.children.keys() {
+                if route.key.as_deref() != Some(INTERNAL_ROUTE) {
+                    let mut at = path.clone();
+                    at.extend([id.clone(), NodeId::new("access-internal")]);
+                    findings.warn(
+                        &at,
+                        &route.to_string(),
+                        &format!(
+                            "statement has no effect: only the subscriber's own route is installed here (route \"{INTERNAL_ROUTE}\")"
+                        ),
+                    );
                 }
             }
         } else if id.keyword == "routing-instances" {

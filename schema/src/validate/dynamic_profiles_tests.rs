@@ -272,7 +272,7 @@ fn a_routing_instance_named_outright_must_be_configured() {
 }
 
 #[test]
-fn subscriber_routes_load_and_other_routes_are_warned_about() {
+fn access_routes_load_and_other_internal_routes_are_warned_about() {
     let text = r#"dynamic-profiles {
     P {
         routing-instances {
@@ -300,6 +300,11 @@ fn subscriber_routes_load_and_other_routes_are_warned_about() {
                     next-hop 198.18.0.1;
                 }
             }
+            access-internal {
+                route 198.18.8.1/32 {
+                    qualified-next-hop "$junos-interface-name";
+                }
+            }
         }
     }
 }
@@ -312,7 +317,7 @@ fn subscriber_routes_load_and_other_routes_are_warned_about() {
     assert_eq!(
         check(&root),
         Ok(vec![
-            "warning: [edit dynamic-profiles P routing-options access] 'route 198.18.9.0/24': statement has no effect: only the subscriber's own route is installed here (route \"$junos-framed-route-ip-address-prefix\")".to_string()
+            "warning: [edit dynamic-profiles P routing-options access-internal] 'route 198.18.8.1/32': statement has no effect: only the subscriber's own route is installed here (route \"$junos-subscriber-ip-address\")".to_string()
         ])
     );
 }

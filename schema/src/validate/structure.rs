@@ -49,6 +49,22 @@ fn walk(root: &Node, stmt: &'static Stmt, node: &Node, path: &mut Path, findings
                 format!("Only one of {} may be configured", alternatives(stmt)),
             );
         }
+        let exclusive: Vec<&str> = node
+            .children
+            .keys()
+            .map(|id| id.keyword.as_str())
+            .filter(|k| stmt.exclusive.contains(k))
+            .collect();
+        if exclusive.len() > 1 {
+            findings.error(
+                path.clone(),
+                exclusive.join(" "),
+                format!(
+                    "Only one of {} may be configured",
+                    stmt.exclusive.join(" or ")
+                ),
+            );
+        }
         for wanted in stmt.children.iter().filter(|c| c.mandatory) {
             if !node.children.keys().any(|id| id.keyword == wanted.name) {
                 findings.missing(parent_path.to_vec(), own_id.to_string(), wanted.name);

@@ -1,0 +1,123 @@
+//! Static LNS units end to end in simulated time (see `sim_lab`): the LAC's client at the
+//! LNS names an `l2tp interface-id`; its sessions take the `si-` units of that identifier,
+//! one per `dedicated` unit, many on a `shared` one, and a session with no unit left is
+//! refused with CDN result code 4.
+
+use std::time::Duration;
+
+use schema::l2tp_rpc::{DisconnectSource, Level};
+use schema::subscriber_rpc::SubscriberShow;
+
+use super::sim_lab::{config, lac_config, Lab, LNS_BASE};
+use crate::ppp::client_link::ClientEvent;
+use crate::subscriber::decision::Refusal;
+
+fn lns(units: &str) -> schema::typed::RouterConfig {
+    config(&format!(
+        "{LNS_BASE}set access profile ap client lac-s l2tp interface-id lac-ifs\n{units}"
+    ))
+}
+
+const ONE_DEDICATED: &str =
+    "set interfaces si-0/0/0 unit 5 dial-options l2tp-interface-id lac-ifs\n\
+     set interfaces si-0/0/0 unit 5 dial-options dedicated\n";
+
+const ONE_SHARED: &str = "set interfaces si-0/0/0 unit 9 dial-options l2tp-interface-id lac-ifs\n\
+     set interfaces si-0/0/0 unit 9 dial-options shared\n";
+
+fn bring_up(lab: &mut Lab, user: &str) -> usize {
+    let i = lab.add_ip(user, "pw");
+    lab.settle();
+    for _ in 0..5 {
+        lab.advance(Duration::from_millis(100));
+    }
+    i
+}
+
+fn ip_up(lab: &Lab, i: usize) -> bool {
+    lab.subs[i]
+        .events
+        .iter()
+        .any(|e| matches!(e, ClientEvent::IpUp { .. }))
+}
+
+fn interfaces(lab: &Lab) -> Vec<String> {
+    let lns = lab.lns.subscribers();
+    let rows = lns
+        .show_subscribers(
+            lab.lns.registry(),
+            &SubscriberShow {
+                level: Level::Brief,
+                ..SubscriberShow::default()
+            },
+        )
+        .expect("rows");
+    rows.subscribers.into_iter().map(|s| s.interface).collect()
+}
+
+#[test]
+fn a_dedicated_unit_takes_one_session_and_refuses_the_next_with_result_4() {
+    let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
+    let first = bring_up(&mut lab, "kim@isp.example");
+    assert!(ip_up(&lab, first));
+    // `show subscribers` names the static unit the session took, and so does `show
+    // services l2tp session`.
+    assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
+    let mut sessions = lab.lns_sessions();
+    lab.lns
+        .subscribers()
+        .name_static_units(&mut sessions, lab.lns.registry());
+    let names: Vec<&str> = sessions.iter().map(|s| s.interface_name.as_str()).collect();
+    assert_eq!(names, ["si-0/0/0.5"]);
+
+    let second = bring_up(&mut lab, "lee@isp.example");
+    assert!(!ip_up(&lab, second), "{:?}", lab.subs[second].events);
+    let lns = lab.lns.subscribers();
+    assert_eq!(lns.table.len(), 1);
+    assert_eq!(
+        lns.table.refusals.get(&Refusal::NoStaticInterface),
+        Some(&1)
+    );
+    // The LAC was told: CDN result code 4, lack of facilities (temporary).
+    let causes = lab.lac.registry().disconnect_causes().sessions;
+    assert!(
+        causes
+            .iter()
+            .any(|c| c.source == DisconnectSource::Remote && c.result_code == Some(4)),
+        "{causes:?}"
+    );
+
+    // The first leaves: its unit is free for the next.
+    lab.subs[first].pppoe.terminate();
+    lab.settle();
+    lab.advance(Duration::from_secs(5));
+    assert_eq!(lab.lns.subscribers().table.len(), 0);
+    let third = bring_up(&mut lab, "max@isp.example");
+    assert!(ip_up(&lab, third));
+    assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
+}
+
+#[test]
+fn a_shared_unit_takes_many_sessions() {
+    let mut lab = Lab::new(lac_config(""), lns(ONE_SHARED));
+    for user in ["ned@isp.example", "ola@isp.example", "pia@isp.example"] {
+        let i = bring_up(&mut lab, user);
+        assert!(ip_up(&lab, i), "{user}");
+    }
+    assert_eq!(interfaces(&lab), vec!["si-0/0/0.9".to_string(); 3]);
+}
+
+#[test]
+fn without_an_interface_id_sessions_take_dynamic_units() {
+    let mut lab = Lab::new(
+        lac_config(""),
+        config(&format!("{LNS_BASE}{ONE_DEDICATED}")),
+    );
+    for user in ["quy@isp.example", "ray@isp.example"] {
+        let i = bring_up(&mut lab, user);
+        assert!(ip_up(&lab, i), "{user}");
+    }
+    let names = interfaces(&lab);
+    assert_eq!(names.len(), 2);
+    assert!(names.iter().all(|n| n != "si-0/0/0.5"), "{names:?}");
+}

@@ -1,0 +1,87 @@
+//! Commit checks of static LNS units: `dial-options` on `si-` units (Juniper, "Configuring
+//! Options for the LNS Inline Services Logical Interface") and the access-profile clients
+//! whose `l2tp interface-id` selects them. A client naming an identifier no unit carries
+//! would have every session of its LAC refused; the commit says so instead.
+
+use super::Findings;
+use crate::tree::{quote_word, NodeId};
+use crate::typed::RouterConfig;
+
+pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
+    for (name, interface) in &config.interfaces {
+        for (number, unit) in &interface.units {
+            let Some(dial) = &unit.dial_options else {
+                continue;
+            };
+            let path = vec![
+                NodeId::entry("interfaces", name),
+                NodeId::entry("unit", number.to_string()),
+            ];
+            if !name.starts_with("si-") {
+                findings.error(
+                    path,
+                    "dial-options",
+                    "dial-options is valid only on inline services (si-) interfaces",
+                );
+                continue;
+            }
+            // Junos reserves unit 0 of an si- interface for the service itself.
+            if *number == 0 {
+                findings.error(
+                    path,
+                    "dial-options",
+                    "Unit 0 of an inline services interface is reserved: use another unit for L2TP sessions",
+                );
+                continue;
+            }
+            let mut at = path;
+            at.push(NodeId::new("dial-options"));
+            // Both at once is the table's `exclusive` check.
+            if dial.l2tp_interface_id.is_some() && !dial.dedicated && !dial.shared {
+                findings.error(
+                    at,
+                    format!(
+                        "l2tp-interface-id {}",
+                        quote_word(dial.l2tp_interface_id.as_deref().unwrap_or_default())
+                    ),
+                    "Either 'dedicated' or 'shared' must be configured",
+                );
+            }
+        }
+    }
+    for (profile_name, profile) in &config.access_profiles {
+        for (client_name, client) in &profile.clients {
+            let Some(id) = client.l2tp.interface_id.as_deref() else {
+                continue;
+            };
+            if units_with(config, id) == 0 {
+                findings.error(
+                    vec![
+                        NodeId::new("access"),
+                        NodeId::entry("profile", profile_name),
+                        NodeId::entry("client", client_name),
+                        NodeId::new("l2tp"),
+                    ],
+                    format!("interface-id {}", quote_word(id)),
+                    format!("No si- logical interface has dial-options l2tp-interface-id {id}"),
+                );
+            }
+        }
+    }
+}
+
+/// How many `si-` units carry `l2tp-interface-id id`.
+pub(crate) fn units_with(config: &RouterConfig, id: &str) -> usize {
+    config
+        .interfaces
+        .iter()
+        .filter(|(name, _)| name.starts_with("si-"))
+        .flat_map(|(_, i)| i.units.iter())
+        .filter(|(number, u)| {
+            **number != 0
+                && u.dial_options
+                    .as_ref()
+                    .is_some_and(|d| d.l2tp_interface_id.as_deref() == Some(id))
+        })
+        .count()
+}

@@ -1,0 +1,153 @@
+//! Static LNS units: `dial-options` on `si-` units and the client `l2tp interface-id` that
+//! selects them.
+
+use super::{check, CHECK_OUT_FAILED};
+use crate::parse::parse_config;
+use crate::print::to_text;
+use crate::tree::path_words;
+use crate::typed::{router_config, DialOptions};
+
+/// Juniper's static LNS: two dedicated units and a shared one, each named by a client.
+const STATIC_LNS: &str = r#"interfaces {
+    si-1/0/0 {
+        unit 5 {
+            dial-options {
+                l2tp-interface-id lac1-ifs;
+                dedicated;
+            }
+            family inet;
+        }
+        unit 6 {
+            dial-options {
+                l2tp-interface-id lac1-ifs;
+                dedicated;
+            }
+        }
+        unit 7 {
+            dial-options {
+                l2tp-interface-id lac2-ifs;
+                shared;
+            }
+        }
+    }
+}
+access {
+    profile lns-clients {
+        client lac1 {
+            l2tp {
+                interface-id lac1-ifs;
+            }
+        }
+        client lac2 {
+            l2tp {
+                interface-id lac2-ifs;
+            }
+        }
+    }
+}
+"#;
+
+fn errors(text: &str) -> Vec<(String, String, String)> {
+    let root = parse_config(text).expect("parses");
+    let (errors, summary) = check(&root).expect_err("check should fail");
+    assert_eq!(summary, CHECK_OUT_FAILED);
+    errors
+        .into_iter()
+        .map(|e| (path_words(&e.path), e.statement, e.message))
+        .collect()
+}
+
+#[test]
+fn static_lns_units_load_print_back_and_read_typed() {
+    let root = parse_config(STATIC_LNS).expect("parses");
+    assert_eq!(to_text(&[], &root), STATIC_LNS);
+    assert_eq!(check(&root), Ok(vec![]));
+    let config = router_config(&root);
+    let units = &config.interfaces["si-1/0/0"].units;
+    assert_eq!(
+        units[&5].dial_options,
+        Some(DialOptions {
+            l2tp_interface_id: Some("lac1-ifs".into()),
+            dedicated: true,
+            shared: false,
+        })
+    );
+    assert!(units[&7].dial_options.as_ref().is_some_and(|d| d.shared));
+}
+
+#[test]
+fn a_client_interface_id_no_unit_carries_is_refused() {
+    let text = STATIC_LNS.replace(" interface-id lac2-ifs;", " interface-id lac9-ifs;");
+    assert_eq!(
+        errors(&text),
+        [(
+            "access profile lns-clients client lac2 l2tp".to_string(),
+            "interface-id lac9-ifs".to_string(),
+            "No si- logical interface has dial-options l2tp-interface-id lac9-ifs".to_string()
+        )]
+    );
+}
+
+#[test]
+fn dial_options_take_one_of_dedicated_and_shared_on_an_si_unit_other_than_0() {
+    let both = STATIC_LNS.replace(
+        "lac2-ifs;\n                shared;",
+        "lac2-ifs;\n                dedicated;\n                shared;",
+    );
+    assert_eq!(
+        errors(&both),
+        [(
+            "interfaces si-1/0/0 unit 7 dial-options".to_string(),
+            "dedicated shared".to_string(),
+            "Only one of dedicated or shared may be configured".to_string()
+        )]
+    );
+    let neither = STATIC_LNS.replace("lac2-ifs;\n                shared;", "lac2-ifs;");
+    assert_eq!(
+        errors(&neither),
+        [(
+            "interfaces si-1/0/0 unit 7 dial-options".to_string(),
+            "l2tp-interface-id lac2-ifs".to_string(),
+            "Either 'dedicated' or 'shared' must be configured".to_string()
+        )]
+    );
+    let unit_zero = STATIC_LNS.replace("unit 7 {", "unit 0 {");
+    let found = errors(&unit_zero);
+    assert!(
+        found.contains(&(
+            "interfaces si-1/0/0 unit 0".to_string(),
+            "dial-options".to_string(),
+            "Unit 0 of an inline services interface is reserved: use another unit for L2TP sessions"
+                .to_string()
+        )),
+        "{found:?}"
+    );
+    let ethernet = STATIC_LNS.replace("si-1/0/0", "ge-1/0/0");
+    let found = errors(&ethernet);
+    assert!(
+        found.contains(&(
+            "interfaces ge-1/0/0 unit 5".to_string(),
+            "dial-options".to_string(),
+            "dial-options is valid only on inline services (si-) interfaces".to_string()
+        )),
+        "{found:?}"
+    );
+}
+
+/// `(dedicated | shared)`: setting one replaces the other, as on Junos.
+#[test]
+fn setting_dedicated_replaces_shared() {
+    let root = parse_config(STATIC_LNS).expect("parses");
+    let root = crate::parse::apply_set_lines(
+        &root,
+        "set interfaces si-1/0/0 unit 7 dial-options dedicated\n",
+    )
+    .expect("applies");
+    let config = router_config(&root);
+    let dial = config.interfaces["si-1/0/0"].units[&7]
+        .dial_options
+        .clone()
+        .expect("dial-options");
+    assert!(dial.dedicated && !dial.shared, "{dial:?}");
+    assert_eq!(check(&root), Ok(vec![]));
+}
