@@ -531,7 +531,7 @@ fn batch_calls_take_an_address_at_the_lns() {
     use schema::subscriber_rpc::AddressPoolSelect;
     let mut lns_engine = Engine::start().expect("lns");
     let lines = "set system host-name lns-a\n\
-         set services l2tp tunnel-group g local-gateway address 127.0.0.54\n\
+         set services l2tp tunnel-group g local-gateway address 127.0.0.58\n\
          set services l2tp tunnel-group g l2tp-access-profile ap\n\
          set access profile ap client lac-a l2tp shared-secret s3cret\n\
          set access address-assignment pool p family inet network 198.19.0.0/24\n\
@@ -540,7 +540,9 @@ fn batch_calls_take_an_address_at_the_lns() {
     lns_engine.apply(&config(lines)).expect("lns binds");
     let mut lac_engine = Engine::start().expect("lac");
     lac_engine
-        .apply(&lac_two_tunnels("127.0.0.53", "127.0.0.54", 30))
+        // Not .53/.54: `a_deleted_tunnel_group_closes_its_tunnels_before_its_address` binds
+        // those, and the two tests run in parallel.
+        .apply(&lac_two_tunnels("127.0.0.57", "127.0.0.58", 30))
         .expect("lac binds");
     let opened = lac_engine
         .open_test_sessions_with_ip("tp", 20, Duration::from_secs(20))
