@@ -5,16 +5,59 @@
 //! tunnels come up, then every session is closed by the LAC (CDN) and the LNS answers, and the
 //! time from the first close to the last acknowledgement is divided by N. This is the
 //! registries' own work, without the engine's socket and scheduling noise that the
-//! `l2tp-bench setup` figures include.
+//! `l2tp-bench setup` figures include. A last row closes 1,000 sessions spread over the
+//! largest table, so the smallest and the largest are compared with caches equally cold
+//! (see `main`). Teardown is given in wall time and in the thread's CPU time, and each
+//! phase's heap allocations per session are counted.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use l2tpd::l2tp::session::{CallInfo, CdnResult};
-use l2tpd::registry::{Registry, RegistryEvent};
+use l2tpd::registry::{Registry, RegistryEvent, SessionRef};
 use schema::typed::{
     router_config, Gateway, ProfileTunnel, RouterConfig, TunnelMedium, TunnelProfile, TunnelType,
 };
+
+/// Counts heap allocations (realloc included), so the table shows allocations per session:
+/// a figure that, unlike time, does not move with the machine's load. A load and a store,
+/// not `fetch_add`: the bench has one thread, and a locked add on every allocation cost 7 %
+/// of the teardown at every size, a constant that made the ratios look better than they are.
+struct Counting;
+
+fn count_one() {
+    ALLOCATIONS.store(ALLOCATIONS.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+}
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: the caller's contract is passed on.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is passed on.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: the caller's contract is passed on.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations() -> u64 {
+    ALLOCATIONS.load(Ordering::Relaxed)
+}
 
 const LAC: Ipv4Addr = Ipv4Addr::new(127, 0, 9, 1);
 const TUNNELS: u8 = 8;
@@ -105,6 +148,39 @@ fn settle(now: Instant, lac: &mut Registry, lns: &mut Registry) -> (usize, usize
     }
 }
 
+/// One run of one size.
+struct Run {
+    /// µs per session, wall clock.
+    setup: f64,
+    teardown: f64,
+    /// µs per session of this thread's CPU: unlike wall time, not lengthened when other
+    /// processes take the core (the caches they share still count).
+    teardown_cpu: f64,
+    /// Heap allocations per session.
+    setup_allocations: f64,
+    teardown_allocations: f64,
+    /// Every session came up and every closed one went down.
+    complete: bool,
+}
+
+/// This thread's CPU time.
+fn thread_cpu() -> std::time::Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
+    #[allow(unsafe_code)]
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
+}
+
 fn main() {
     let sizes: Vec<usize> = std::env::args()
         .nth(1)
@@ -112,49 +188,107 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    println!("sessions  tunnels  setup µs/session  teardown µs/session  ratio to the first");
+    println!(
+        "sessions        setup µs/session  teardown µs/session (wall, CPU)  ratio (wall, CPU)  \
+         allocations/session (setup, teardown)"
+    );
     let mut first = None;
-    for n in sizes {
+    let mut row = |label: String, n: usize, every: usize| {
         // The fastest of three: the machine is shared, and other work only ever adds.
-        let runs: Vec<(f64, f64, bool)> = (0..3).map(|_| run(n)).collect();
-        let setup = runs.iter().map(|r| r.0).fold(f64::MAX, f64::min);
-        let per = runs.iter().map(|r| r.1).fold(f64::MAX, f64::min);
-        let complete = runs.iter().all(|r| r.2);
-        let base = *first.get_or_insert(per);
+        let runs: Vec<Run> = (0..3).map(|_| run(n, every)).collect();
+        let fastest = |f: fn(&Run) -> f64| runs.iter().map(f).fold(f64::MAX, f64::min);
+        let (setup, wall, cpu) = (
+            fastest(|r| r.setup),
+            fastest(|r| r.teardown),
+            fastest(|r| r.teardown_cpu),
+        );
+        let (setup_allocations, teardown_allocations) = (
+            fastest(|r| r.setup_allocations),
+            fastest(|r| r.teardown_allocations),
+        );
+        let complete = runs.iter().all(|r| r.complete);
+        let (base_wall, base_cpu) = *first.get_or_insert((wall, cpu));
         println!(
-            "{n:>8}  {:>7}  {setup:>16.2}  {per:>19.2}  {:>18.2}{}",
-            TUNNELS,
-            per / base,
+            "{label:<14}  {setup:>16.2}  {wall:>14.2} {cpu:>14.2}   {:>8.2} {:>8.2}  {setup_allocations:>10.1} {teardown_allocations:>10.1}{}",
+            wall / base_wall,
+            cpu / base_cpu,
             if complete { "" } else { "  (incomplete)" }
+        );
+    };
+    for &n in &sizes {
+        row(format!("{n}"), n, 1);
+    }
+    // Like with like: the rows above tear down a table that was just set up, which at 1,000
+    // sessions is still in the caches and at 65,000 is not. Here 1,000 sessions are closed
+    // out of the largest table (every n/1000-th), so each close finds its session cold.
+    if let Some(&largest) = sizes.iter().max() {
+        let every = (largest / 1000).max(1);
+        row(
+            format!("{} of {largest}", largest.div_ceil(every)),
+            largest,
+            every,
         );
     }
 }
 
-/// One size: µs per session for setup and for teardown, and whether every session came up
-/// and went down.
-fn run(n: usize) -> (f64, f64, bool) {
+/// One size: the cost per closed session of setup and of teardown, and whether every session
+/// came up and every closed one went down. Every `every`-th session is closed (1: all).
+fn run(n: usize, every: usize) -> Run {
     let mut lac = Registry::new(router_config(&schema::tree::Node::default()), 1);
     let mut lns = Registry::new(lns_config(), 2);
     let now = Instant::now();
     let tp = profile();
-    let started = Instant::now();
+    let (started, allocated) = (Instant::now(), allocations());
+    let (calls, up) = setup(now, &tp, n, &mut lac, &mut lns);
+    let (setup, setup_allocations) = (started.elapsed(), allocations() - allocated);
+    let closing: Vec<SessionRef> = calls.iter().step_by(every.max(1)).copied().collect();
+    let (started, cpu, allocated) = (Instant::now(), thread_cpu(), allocations());
+    let down = teardown(now, &closing, &mut lac, &mut lns);
+    let (teardown, teardown_cpu, teardown_allocations) = (
+        started.elapsed(),
+        thread_cpu().saturating_sub(cpu),
+        allocations() - allocated,
+    );
+    let closed = closing.len().max(1) as f64;
+    let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / closed;
+    Run {
+        setup: per(setup) * closed / n.max(1) as f64,
+        teardown: per(teardown),
+        teardown_cpu: per(teardown_cpu),
+        setup_allocations: setup_allocations as f64 / n.max(1) as f64,
+        teardown_allocations: teardown_allocations as f64 / closed,
+        complete: up == n && down == closing.len(),
+    }
+}
+
+/// `n` calls come up; returns their handles and how many came up. Not inlined, so a profiler
+/// (`valgrind --tool=callgrind --toggle-collect='*teardown*'`) can tell the phases apart.
+#[inline(never)]
+fn setup(
+    now: Instant,
+    tp: &TunnelProfile,
+    n: usize,
+    lac: &mut Registry,
+    lns: &mut Registry,
+) -> (Vec<SessionRef>, usize) {
     let calls: Vec<_> = (0..n)
         .filter_map(|s| {
             let info = CallInfo {
                 serial: u32::try_from(s).unwrap_or(u32::MAX),
                 ..CallInfo::default()
             };
-            lac.open_session(now, "tp", &tp, info).ok()
+            lac.open_session(now, "tp", tp, info).ok()
         })
         .collect();
-    let (up, _) = settle(now, &mut lac, &mut lns);
-    let setup = started.elapsed();
-    let started = Instant::now();
-    for call in &calls {
+    let (up, _) = settle(now, lac, lns);
+    (calls, up)
+}
+
+/// The LAC closes every call and the LNS answers; returns how many went down.
+#[inline(never)]
+fn teardown(now: Instant, calls: &[SessionRef], lac: &mut Registry, lns: &mut Registry) -> usize {
+    for call in calls {
         lac.close_session(now, *call, CdnResult::lost_carrier(), None);
     }
-    let (_, down) = settle(now, &mut lac, &mut lns);
-    let teardown = started.elapsed();
-    let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / n.max(1) as f64;
-    (per(setup), per(teardown), up == n && down == n)
+    settle(now, lac, lns).1
 }

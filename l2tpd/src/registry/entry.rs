@@ -1,6 +1,6 @@
 //! What the registry holds per destination, tunnel and session.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,6 +10,7 @@ use schema::typed::TunnelProfile;
 use super::call_setup::CallSetup;
 use super::counters::{self, Counters};
 use super::event::SessionRef;
+use super::session_table::SessionTable;
 use crate::l2tp::control::Tunnel;
 use crate::l2tp::select::{DestinationKey, Lockout};
 use crate::l2tp::session::{CallInfo, Session, SessionIdAllocator};
@@ -85,9 +86,8 @@ pub(super) struct TunnelEntry {
     pub local_name: String,
     pub destination: u32,
     pub origin: Origin,
-    /// Boxed: a `SessionEntry` is over 600 B, and the B-tree's nodes, about half full after
-    /// ordered inserts, cost twice that per session when they hold it inline.
-    pub sessions: BTreeMap<u16, Box<SessionEntry>>,
+    /// By Session ID, in a slab (`session_table`).
+    pub sessions: SessionTable,
     pub session_ids: SessionIdAllocator,
     pub pending: super::pending::PendingCalls,
     /// Sessions still being set up, oldest first (`call_setup`).
@@ -142,7 +142,7 @@ impl TunnelEntry {
             local_name,
             destination,
             origin,
-            sessions: BTreeMap::new(),
+            sessions: SessionTable::default(),
             session_ids: SessionIdAllocator::new(start),
             pending: Default::default(),
             call_setups: VecDeque::new(),

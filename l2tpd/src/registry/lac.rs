@@ -224,12 +224,12 @@ impl Registry {
             let session = Session::new_outgoing_call_lac(session_id, call.call);
             entry.sessions.insert(
                 session_id.get(),
-                Box::new(SessionEntry {
+                SessionEntry {
                     session,
                     call_ref: call.call_ref,
                     up_at: None,
                     baseline: Counters::default(),
-                }),
+                },
             );
             started.push((call.call_ref, session_id.get()));
         }

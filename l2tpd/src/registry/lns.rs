@@ -300,12 +300,12 @@ impl Registry {
                 self.next_call += 1;
                 entry.sessions.insert(
                     session_id.get(),
-                    Box::new(SessionEntry {
+                    SessionEntry {
                         session,
                         call_ref,
                         up_at: None,
                         baseline: Counters::default(),
-                    }),
+                    },
                 );
                 self.locate(
                     call_ref,

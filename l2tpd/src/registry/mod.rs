@@ -41,6 +41,7 @@
 //!   the registry through the filters of `filter` (`show`, `report`).
 
 mod address_change;
+mod call_hash;
 mod call_setup;
 mod causes;
 mod clear;
@@ -58,6 +59,7 @@ mod outgoing_call;
 mod pending;
 mod report;
 mod route;
+mod session_table;
 mod settings;
 mod show;
 mod snmp;
@@ -110,7 +112,8 @@ pub struct Registry {
     tunnel_ids: SessionIdAllocator,
     /// (peer address, peer's Assigned Tunnel ID) → our Tunnel ID, for SCCRQ retransmissions.
     by_peer: HashMap<(SocketAddr, u16), u16>,
-    calls: HashMap<SessionRef, CallLocation>,
+    /// Hashed to keep consecutive handles together (`call_hash`).
+    calls: HashMap<SessionRef, CallLocation, call_hash::BuildSequentialHasher>,
     next_call: u64,
     rotation: Rotation,
     transmit: VecDeque<Transmit>,
@@ -155,7 +158,7 @@ impl Registry {
             tunnels: BTreeMap::new(),
             tunnel_ids,
             by_peer: HashMap::new(),
-            calls: HashMap::new(),
+            calls: HashMap::default(),
             next_call: 1,
             rotation: Rotation::new(),
             transmit: VecDeque::new(),

@@ -282,9 +282,12 @@ impl Registry {
             }
         }
         if closed {
-            if let Some(gone) = entry.sessions.remove(&session_id) {
-                entry.retired_sessions = entry.retired_sessions.plus(&gone.counters());
-                self.calls.remove(&gone.call_ref);
+            if let Some((counters, call_ref)) = entry
+                .sessions
+                .remove_with(&session_id, |gone| (gone.counters(), gone.call_ref))
+            {
+                entry.retired_sessions = entry.retired_sessions.plus(&counters);
+                self.calls.remove(&call_ref);
             }
             if let Some(id) = NonZeroU16::new(session_id) {
                 entry.session_ids.release(id);
@@ -313,8 +316,8 @@ impl Registry {
         entry.down = true;
         entry.down_at = Some(now);
         entry.idle_since = None;
-        let sessions = std::mem::take(&mut entry.sessions);
-        for (session_id, session) in sessions {
+        let mut sessions = std::mem::take(&mut entry.sessions);
+        for (session_id, session) in sessions.drain() {
             entry.retired_sessions = entry.retired_sessions.plus(&session.counters());
             if let Some(id) = NonZeroU16::new(session_id) {
                 entry.session_ids.release(id);

@@ -142,15 +142,9 @@ impl Registry {
             .flat_map(move |(tunnel_id, entry)| {
                 let role = filter::role(entry);
                 let sessions = match filter.local_session_id() {
-                    Some(id) => Box::new(
-                        entry
-                            .sessions
-                            .get_key_value(&id)
-                            .into_iter()
-                            .map(|(id, s)| (id, &**s)),
-                    )
+                    Some(id) => Box::new(entry.sessions.get_key_value(&id).into_iter())
                         as Box<dyn Iterator<Item = (&u16, &SessionEntry)>>,
-                    None => Box::new(entry.sessions.iter().map(|(id, s)| (id, &**s))),
+                    None => Box::new(entry.sessions.iter()),
                 };
                 sessions
                     .filter(move |(id, s)| filter.session_matches(role, **id, s))

@@ -90,7 +90,7 @@ impl Registry {
             let group = group_name(entry).to_string();
             let service_interface = self.service_interface(entry);
             let mut data = data_counters(&entry.retired_sessions);
-            for (&session_id, session) in &entry.sessions {
+            for (&session_id, session) in entry.sessions.iter() {
                 data = data.plus(&poller.cached((tunnel_id, session_id), session.call_ref.0));
                 if let Some(row) =
                     self.session_row(tunnel_id, entry, session_id, session, local, &at)
