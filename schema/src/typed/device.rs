@@ -78,6 +78,9 @@ pub struct Unit {
     /// The address marked `primary`, if any.
     pub primary_address: Option<Ipv4Prefix>,
     pub pppoe: Option<PppoeFamily>,
+    /// `family inet filter input / output`.
+    #[serde(default)]
+    pub filters: super::firewall::InterfaceFilters,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +206,7 @@ fn unit(u: View<'_>) -> Unit {
         _ => UnitVlan::None,
     };
     Unit {
+        filters: super::firewall::InterfaceFilters::of(inet),
         description: u.string("description"),
         encapsulation: u.keyword("encapsulation"),
         vlan,
