@@ -121,7 +121,8 @@ fn a_then_block_of_one_statement_reads_either_way_and_prints_on_one_line() {
     )
     .expect("set");
     assert!(
-        to_text(&[], &two).contains("then {\n                    count c;\n                    discard;\n"),
+        to_text(&[], &two)
+            .contains("then {\n                    count c;\n                    discard;\n"),
         "{}",
         to_text(&[], &two)
     );
