@@ -91,6 +91,7 @@ impl Lns {
         )]);
         let far = ServiceLink::connect(dir.path().join("far.sock"), &link).unwrap();
         ip.lock().install(IpRoute {
+            filters: Default::default(),
             call: SessionRef(1),
             address: SUBSCRIBER,
             routed: Vec::new(),
