@@ -5,6 +5,9 @@
 //! can flow — and released when it goes. A name no filter is configured under (RADIUS may
 //! name any) is logged and applies no filter.
 
+use schema::firewall_rpc::{
+    FilterCounter, FilterInformation, FirewallCleared, FirewallInformation, FirewallSelect,
+};
 use schema::typed::RouterConfig;
 
 use super::lac::SubscriberLayer;
@@ -73,5 +76,48 @@ impl SubscriberLayer {
         {
             self.firewall.release(instance);
         }
+    }
+}
+
+impl SubscriberLayer {
+    /// `show firewall [filter NAME]`: every instance by name, or the one named; a name no
+    /// instance has is an error.
+    pub fn show_firewall(&self, select: &FirewallSelect) -> Result<FirewallInformation, String> {
+        let instances = self.firewall.instances(select.filter.as_deref());
+        if let (Some(name), true) = (&select.filter, instances.is_empty()) {
+            return Err(format!("filter {name} not found"));
+        }
+        Ok(FirewallInformation {
+            filters: instances
+                .iter()
+                .map(|i| FilterInformation {
+                    filter_name: i.name.clone(),
+                    counters: i
+                        .counters()
+                        .into_iter()
+                        .map(|(name, count)| FilterCounter {
+                            counter_name: name,
+                            packet_count: count.packets,
+                            byte_count: count.bytes,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+    }
+
+    /// `clear firewall all` / `clear firewall filter NAME`: the counters back to zero (the
+    /// discards, a data drop cause, stay).
+    pub fn clear_firewall(&self, select: &FirewallSelect) -> Result<FirewallCleared, String> {
+        let instances = self.firewall.instances(select.filter.as_deref());
+        if let (Some(name), true) = (&select.filter, instances.is_empty()) {
+            return Err(format!("filter {name} not found"));
+        }
+        for instance in &instances {
+            instance.clear();
+        }
+        Ok(FirewallCleared {
+            filters: instances.iter().map(|i| i.name.clone()).collect(),
+        })
     }
 }
