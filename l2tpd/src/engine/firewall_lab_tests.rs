@@ -8,6 +8,8 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use schema::firewall_rpc::FirewallSelect;
+
 use super::sim_lab::{config, lac_config, Lab, RadiusResponder, LNS_BASE, PORT};
 use crate::aaa::radius::{code, erx, Attribute};
 use crate::ppp::client_link::ClientEvent;
@@ -160,6 +162,25 @@ fn radius_names_the_filters_and_discarded_packets_never_arrive_and_are_counted()
     );
     assert_eq!(lab.lns.subscribers().lns.ip_drops.filtered, 2);
     assert_eq!(lab.lns.subscribers().firewall.discarded(), 2);
+
+    // `show firewall filter NO-DNS`, then `clear firewall all`.
+    let layer = lab.lns.subscribers();
+    let named = FirewallSelect {
+        filter: Some("NO-DNS".into()),
+    };
+    let shown = layer.show_firewall(&named).expect("NO-DNS is shown");
+    assert_eq!(shown.filters.len(), 1);
+    assert_eq!(shown.filters[0].counters[0].packet_count, 1);
+    assert_eq!(
+        shown.filters[0].counters[0].byte_count,
+        udp(address, INTERNET, 53).len() as u64
+    );
+    let cleared = layer
+        .clear_firewall(&FirewallSelect::default())
+        .expect("cleared");
+    assert_eq!(cleared.filters.len(), 2);
+    assert!(counters(&lab).iter().all(|(_, _, n)| *n == 0));
+    assert_eq!(lab.lns.subscribers().lns.ip_drops.filtered, 2, "drops stay");
 }
 
 #[test]
