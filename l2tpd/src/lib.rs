@@ -7,6 +7,7 @@ pub mod aaa;
 pub mod clock;
 pub mod daemon;
 pub mod engine;
+pub mod firewall;
 pub mod io;
 pub mod l2tp;
 pub mod log;

@@ -85,6 +85,10 @@ pub struct Stmt {
     /// For a container of leaves and flags: Junos writes it whole on one line,
     /// `file l2tpd size 10m files 5;`. The brace parser reads that and the block form.
     pub one_line: bool,
+    /// For a container of leaves and flags: written on one line while it holds one
+    /// statement (`then accept;`), as a block when it holds more (`then { count c; accept; }`),
+    /// as Junos shows a firewall term's `then`. The brace parser reads both forms.
+    pub single_line: bool,
     /// For a leaf of a one-line container: written as its value alone, without its keyword
     /// (the file name in `file l2tpd size 10m;`).
     pub positional: bool,
@@ -125,6 +129,7 @@ impl Stmt {
             reference: None,
             grouped: false,
             one_line: false,
+            single_line: false,
             positional: false,
             inline: false,
             braced: false,
@@ -149,6 +154,10 @@ impl Stmt {
     }
     pub const fn one_line(mut self) -> Stmt {
         self.one_line = true;
+        self
+    }
+    pub const fn single_line(mut self) -> Stmt {
+        self.single_line = true;
         self
     }
     pub const fn positional(mut self) -> Stmt {

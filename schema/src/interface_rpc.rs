@@ -70,6 +70,9 @@ pub struct ServiceInterfaceDrops {
     pub malformed: u64,
     /// The tunnel group names no `service-interface`.
     pub no_service_interface: u64,
+    /// Discarded by a subscriber's firewall filter, input or output (both paths).
+    #[serde(default)]
+    pub filtered: u64,
 }
 
 /// A unit's address family: on the LNS `inet` with our address (`local`) and the

@@ -7,6 +7,7 @@ pub mod aaa_rpc;
 pub mod def;
 pub mod diff;
 pub mod edit;
+pub mod firewall_rpc;
 pub mod idle;
 pub mod interface_rpc;
 pub mod l2tp_rpc;

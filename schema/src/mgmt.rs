@@ -297,6 +297,12 @@ pub enum Request {
     /// end as an operator clear ends them (CDN from the LNS, PADT from the LAC).
     ClearNetworkAccessAaaSubscriber(SubscriberLogout),
 
+    // ---- firewall filters (operational; schema/src/firewall_rpc.rs) ----
+    /// `show firewall [filter NAME]`.
+    GetFirewallInformation(crate::firewall_rpc::FirewallSelect),
+    /// `clear firewall all` / `clear firewall filter NAME`: counters back to zero.
+    ClearFirewall(crate::firewall_rpc::FirewallSelect),
+
     // ---- AAA (operational; schema/src/aaa_rpc.rs) ----
     /// `show network-access aaa radius-servers [detail]`.
     GetRadiusServers(RadiusServersShow),
@@ -495,6 +501,8 @@ pub enum Reply {
     PppoeCleared(PppoeCleared),
     Interfaces(Interfaces),
     SubscribersLoggedOut(SubscribersLoggedOut),
+    Firewall(crate::firewall_rpc::FirewallInformation),
+    FirewallCleared(crate::firewall_rpc::FirewallCleared),
     RadiusServers(RadiusServers),
     AaaStatistics(AaaStatistics),
     AaaSubscribers(AaaSubscribers),

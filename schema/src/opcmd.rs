@@ -41,6 +41,11 @@ pub enum Action {
     ShowAaaSubscribers,
     TestAaaPpp,
     ClearAaaStatistics,
+    // ---- firewall filters (schema/src/firewall_rpc.rs) ----
+    /// `show firewall [filter NAME]`.
+    ShowFirewall,
+    /// `clear firewall (all | filter NAME)`.
+    ClearFirewall,
     // ---- system and logs (schema/src/system_rpc.rs) ----
     ShowVersion,
     ShowSystemUptime,
@@ -189,6 +194,32 @@ const SUBSCRIBER_INTERFACE: Rest = Rest::Words {
     placeholder: "<interface-name>",
     help: "Name of physical or logical interface (pp0, pp0.N, si-0/0/0, si-0/0/0.N)",
 };
+
+/// `show firewall [filter NAME]`.
+const SHOW_FIREWALL: OpCmd = cmd(
+    "firewall",
+    "Show firewall information",
+    &[word("filter", "Show the counters of one filter").value(
+        "<filter-name>",
+        "Name of filter (F, or F-IFNAME-i/-o for an interface-specific one)",
+    )],
+)
+.action(Action::ShowFirewall)
+.options()
+.pipe();
+
+/// `clear firewall (all | filter NAME)`: Junos asks for one or the other.
+const CLEAR_FIREWALL: OpCmd = cmd(
+    "firewall",
+    "Clear firewall counters",
+    &[
+        word("all", "Clear the counters of every filter"),
+        word("filter", "Clear the counters of one filter").value("<filter-name>", "Name of filter"),
+    ],
+)
+.action(Action::ClearFirewall)
+.options()
+.needs(Needs::OneOf(&["all", "filter"]));
 
 /// What may follow a command word besides its children.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -350,6 +381,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
         "clear",
         "Clear information in the system",
         &[
+            CLEAR_FIREWALL,
             cmd(
                 "network-access",
                 "Clear network-access related information",
@@ -454,6 +486,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                 .action(Action::ShowConfiguration)
                 .rest(Rest::ConfigPath)
                 .pipe(),
+            SHOW_FIREWALL,
             cmd(
                 "interfaces",
                 "Show interface information",

@@ -8,6 +8,7 @@
 
 mod access;
 mod dynamic_profiles;
+mod firewall;
 mod interfaces;
 mod protocols;
 mod routing_instances;
@@ -38,6 +39,8 @@ pub static ROOT: Stmt = container(
         // Junos' order: protocols after snmp, before access.
         protocols::PROTOCOLS,
         access::ACCESS,
+        // Junos shows firewall after access (and before routing-instances).
+        firewall::FIREWALL,
         // Junos `[edit] access-profile`: the profile for subscribers no domain map names.
         leaf(
             "access-profile",

@@ -4,6 +4,7 @@
 mod access;
 mod device;
 mod dynamic_profile;
+mod firewall;
 #[cfg(test)]
 #[path = "typed/group_profile_tests.rs"]
 mod group_profile_tests;
@@ -34,6 +35,10 @@ pub use dynamic_profile::{
     donor_address, is_supported_predefined, AccessRouteTemplate, DonorError, DynamicProfile,
     ProfileInterface, ProfileVariable, RadiusSource, VariableValues, FRAMED_ROUTE_PREFIX,
     LOOPBACK_INTERFACE, PREDEFINED_VARIABLES,
+};
+pub use firewall::{
+    icmp_type_number, port_range, protocol_number, FilterAction, FilterTerm, FirewallFilter,
+    InterfaceFilters, MatchConditions, PrefixMatch, ICMP_TYPES, PORTS, PROTOCOLS,
 };
 pub use l2tp::{
     AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,
@@ -103,6 +108,9 @@ pub struct RouterConfig {
     /// `[edit dynamic-profiles]`.
     #[serde(default)]
     pub dynamic_profiles: BTreeMap<String, DynamicProfile>,
+    /// `[edit firewall family inet filter]`.
+    #[serde(default)]
+    pub firewall_filters: BTreeMap<String, FirewallFilter>,
 }
 
 /// The typed view of `root`, which should have passed `validate::check`. Inactive
@@ -148,5 +156,6 @@ pub(crate) fn active_router_config(active: &Node) -> RouterConfig {
         snmp: device::snmp(root.container("snmp")),
         routing_instances: routing::routing_instances(root),
         dynamic_profiles: dynamic_profile::dynamic_profiles(root),
+        firewall_filters: firewall::firewall_filters(root),
     }
 }

@@ -10,6 +10,9 @@ mod device;
 mod dynamic_profiles;
 #[cfg(test)]
 mod dynamic_profiles_tests;
+mod firewall;
+#[cfg(test)]
+mod firewall_tests;
 mod l2tp;
 mod lns_units;
 #[cfg(test)]
@@ -51,6 +54,7 @@ pub fn check_and_view(
     // Variables are checked with the structure: a profile's variable is wrong whatever the
     // rest of the configuration says, and the operator should see it in the same pass.
     dynamic_profiles::check(&active, &mut findings);
+    firewall::check(&active, &mut findings);
     // The semantic checks assume well-formed values; on a malformed tree their findings would
     // only repeat the structural errors in other words.
     let config = findings.errors.is_empty().then(|| {

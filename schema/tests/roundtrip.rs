@@ -130,6 +130,7 @@ fn block(stmt: &'static Stmt, depth: u32) -> BoxedStrategy<Node> {
         .filter_map(|child| child_strategy(child, depth))
         .collect();
     let choice = stmt.choice;
+    let exclusive = stmt.exclusive;
     parts
         .prop_map(move |parts| {
             let mut children: Vec<(NodeId, Node)> = parts.into_iter().flatten().collect();
@@ -137,6 +138,15 @@ fn block(stmt: &'static Stmt, depth: u32) -> BoxedStrategy<Node> {
             if choice {
                 children.truncate(1);
             }
+            // Of flags that exclude each other (`dedicated | shared`), one: setting the
+            // second removes the first, so a tree with both is not one a load can give.
+            let mut seen_exclusive = false;
+            children.retain(|(id, _)| {
+                if !exclusive.contains(&id.keyword.as_ref()) {
+                    return true;
+                }
+                !std::mem::replace(&mut seen_exclusive, true)
+            });
             Node {
                 children: children.into_iter().collect(),
                 ..Node::default()

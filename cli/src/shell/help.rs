@@ -700,6 +700,9 @@ fn option_source(node: &OpCmd, option: &str) -> Option<Source> {
         (_, "tunnel-group") if l2tp => Some(Source::TunnelGroups),
         (Some(A::TestL2tpTunnel), "tunnel-name") => keys(&["access", "tunnel-profile"]),
         (Some(A::TestAaaPpp), "profile") => keys(&["access", "profile"]),
+        (Some(A::ShowFirewall | A::ClearFirewall), "filter") => {
+            keys(&["firewall", "family", "inet", "filter"])
+        }
         (Some(A::ShowSubscribers), "user-name")
         | (Some(A::ShowAaaSubscribers | A::ClearNetworkAccessAaaSubscriber), "username") => {
             Some(Source::SubscriberUsers)

@@ -7,6 +7,7 @@ pub mod cli_settings;
 mod configuration;
 mod display;
 pub mod escape;
+mod firewall;
 pub mod help;
 mod help_topic;
 mod history;

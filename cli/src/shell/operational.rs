@@ -205,6 +205,9 @@ impl<T: Transport> Shell<T> {
             | Action::ClearNetworkAccessAaaSubscriber => {
                 self.subscriber_command(line, cmd, pipes, input)?
             }
+            Action::ShowFirewall | Action::ClearFirewall => {
+                self.firewall_command(line, cmd, pipes, input)?
+            }
             Action::ShowAaaRadiusServers
             | Action::ShowAaaStatistics
             | Action::ShowAaaSubscribers

@@ -124,8 +124,12 @@ fn physical(p: &PhysicalInterface, level: InterfaceLevel) -> String {
             let _ = writeln!(
                 out,
                 "  Subscriber IP drops:\n    Spoofed source: {}, No subscriber: {}, Malformed: {}, \
-                 No service interface: {}",
-                d.spoofed_source, d.no_subscriber, d.malformed, d.no_service_interface
+                 No service interface: {}, Filtered: {}",
+                d.spoofed_source,
+                d.no_subscriber,
+                d.malformed,
+                d.no_service_interface,
+                d.filtered
             );
         }
     }
@@ -317,6 +321,7 @@ pub(crate) mod tests {
                         no_subscriber: 6,
                         malformed: 7,
                         no_service_interface: 8,
+                        filtered: 9,
                     }),
                     units: vec![lns_unit()],
                 },
@@ -393,7 +398,7 @@ si-0/0/0.1073741825     up    up   inet     198.18.0.1            --> 198.18.0.1
                 "  Traffic statistics:\n   Input  bytes  :                 1000\n   \
                  Output bytes  :                 1002\n   Input  packets:                 1001\n   \
                  Output packets:                 1003\n  Subscriber IP drops:\n    \
-                 Spoofed source: 5, No subscriber: 6, Malformed: 7, No service interface: 8\n"
+                 Spoofed source: 5, No subscriber: 6, Malformed: 7, No service interface: 8, Filtered: 9\n"
             ),
             "{text}"
         );

@@ -449,6 +449,7 @@ fn question_mark_lists_from_the_tables() {
         "lab@r0> show ?\nPossible completions:\n\
          \x20 cli                  Show command-line interface settings\n\
          \x20 configuration        Show current configuration\n\
+         \x20 firewall             Show firewall information\n\
          \x20 interfaces           Show interface information\n\
          \x20 log                  Show contents of log files\n\
          \x20 network-access       Show network access information\n\

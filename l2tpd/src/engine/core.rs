@@ -397,6 +397,10 @@ impl Core {
             SubscriberRpc::Logout(target) => Reply::SubscribersLoggedOut(
                 layer.logout_subscribers(now, &target, &mut self.registry)?,
             ),
+            SubscriberRpc::Firewall(select) => Reply::Firewall(layer.show_firewall(&select)?),
+            SubscriberRpc::ClearFirewall(select) => {
+                Reply::FirewallCleared(layer.clear_firewall(&select)?)
+            }
         })
     }
 

@@ -89,6 +89,7 @@ fn run_with(workers: usize, net: u8) {
         for t in 0..TUNNELS {
             for s in 0..SESSIONS {
                 fast.ip.lock().install(IpRoute {
+                    filters: Default::default(),
                     call: call(t, s),
                     address: subscriber(t, s),
                     routed: Vec::new(),
@@ -293,6 +294,7 @@ fn one_batch(net: u8, datagrams: &[Vec<u8>]) -> (Vec<Received>, Vec<Received>, V
         let (ours, far) = ServiceLink::pair().expect("link");
         fast.add_service(&Arc::from(SERVICE), Arc::new(ServiceEndpoint::from(ours)));
         fast.ip.lock().install(IpRoute {
+            filters: Default::default(),
             call: call(0, 0),
             address: subscriber(0, 0),
             routed: Vec::new(),

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::fast_path::{locked, same_name, FastPath};
 use super::l2tp_batch::L2tpBatch;
-use crate::io::ip_relay::{IpRelayTable, IpVerdict};
+use crate::io::ip_relay::{Down, IpRelayTable, IpVerdict};
 use crate::io::service_endpoint::ServiceEndpoint;
 
 /// What [`FastPath::push_ip_up`] did with a datagram.
@@ -27,6 +27,8 @@ pub enum IpPush {
     Forwarded,
     /// From a subscriber, with a source address not its own: dropped (the table counts it).
     Spoofed,
+    /// From a subscriber, discarded by its input filter (the filter and table count it).
+    Filtered,
     /// Not for the IP table: the core's.
     Miss,
 }
@@ -81,9 +83,11 @@ impl FastPath {
         {
             let mut table = self.ip.lock();
             for packet in packets {
-                match table.to_subscriber(packet, buffers.next_buffer()) {
-                    Some(target) => buffers.keep(target.source, target.peer),
-                    None => slow(packet),
+                match table.toward_subscriber(packet, buffers.next_buffer()) {
+                    Down::Send(target) => buffers.keep(target.source, target.peer),
+                    // The subscriber's output filter discarded it: counted, gone.
+                    Down::Filtered => {}
+                    Down::Miss => slow(packet),
                 }
             }
         }
@@ -170,6 +174,7 @@ fn push_ip_up_locked(
     let (service, range) = match table.from_subscriber(peer, datagram) {
         IpVerdict::Forward { service, range } => (service, range),
         IpVerdict::Spoofed => return IpPush::Spoofed,
+        IpVerdict::Filtered => return IpPush::Filtered,
         IpVerdict::Miss => return IpPush::Miss,
     };
     let Some(packet) = datagram.get(range) else {

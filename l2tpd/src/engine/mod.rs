@@ -502,6 +502,8 @@ mod dynamic_profile_lab_tests;
 #[cfg(test)]
 mod fast_path_tests;
 #[cfg(test)]
+mod firewall_lab_tests;
+#[cfg(test)]
 mod heap_profile;
 #[cfg(test)]
 mod interface_view_tests;

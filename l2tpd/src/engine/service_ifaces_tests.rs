@@ -91,6 +91,7 @@ impl Lns {
         )]);
         let far = ServiceLink::connect(dir.path().join("far.sock"), &link).unwrap();
         ip.lock().install(IpRoute {
+            filters: Default::default(),
             call: SessionRef(1),
             address: SUBSCRIBER,
             routed: Vec::new(),
@@ -268,4 +269,83 @@ async fn a_commit_changes_addresses_in_place_and_closes_what_is_gone() {
     })
     .await
     .expect("counted as a send failure");
+}
+
+/// The subscriber's firewall filters on the real I/O path (issue 16): what its input
+/// filter discards is never written to the service interface, what its output filter
+/// discards is never sent to the LAC, neither goes to the core, and the filter counts both.
+#[tokio::test]
+async fn filtered_packets_stop_in_the_io_shell_and_are_counted() {
+    let mut lns = Lns::start().await;
+    let config = crate::firewall::matcher::tests::config(
+        "set firewall family inet filter NO-DNS term dns from destination-port 53\n\
+         set firewall family inet filter NO-DNS term dns then count dns\n\
+         set firewall family inet filter NO-DNS term dns then discard\n\
+         set firewall family inet filter NO-DNS term rest\n",
+    );
+    let mut firewall = crate::firewall::Firewall::default();
+    firewall.configure(&config);
+    let filter = firewall.attach("NO-DNS", "si-1/0/0.1", crate::firewall::Direction::Input);
+    let route = {
+        let table = lns.ip.lock();
+        assert!(table.contains(SessionRef(1)));
+        IpRoute {
+            filters: crate::firewall::SubscriberFilters {
+                input: filter.clone(),
+                output: filter.clone(),
+            },
+            call: SessionRef(1),
+            address: SUBSCRIBER,
+            routed: Vec::new(),
+            service: Arc::from(SI),
+            l2tp: RelayLeg {
+                local_tunnel: 100,
+                local_session: 200,
+                peer_tunnel: 300,
+                peer_session: 400,
+                source: Ipv4Addr::LOCALHOST,
+                destination: lns.lac.local_addr().unwrap(),
+            },
+        }
+    };
+    lns.ip.lock().install(route);
+    // `ipv4` builds UDP to port 53; port 80 is the same packet with another port.
+    let to_port_80 = |mut p: Vec<u8>| {
+        p[23] = 80;
+        p
+    };
+
+    // Down: the DNS packet is discarded in the service task; the next one arrives first.
+    lns.far_sends(&ipv4(SERVER, SUBSCRIBER, b"dns")).await;
+    let web = to_port_80(ipv4(SERVER, SUBSCRIBER, b"web"));
+    lns.far_sends(&web).await;
+    let datagram = lns.at_lac().await;
+    assert!(
+        datagram.ends_with(&web),
+        "the first datagram is the web packet"
+    );
+
+    // Up: the same, in the L2TP reader.
+    for p in [
+        ipv4(SUBSCRIBER, SERVER, b"dns"),
+        to_port_80(ipv4(SUBSCRIBER, SERVER, b"web")),
+    ] {
+        let ppp = [&[0x00, 0x21][..], &p].concat();
+        lns.lac
+            .send_to(&data_message(&ppp), lns.ours)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        lns.at_far().await,
+        to_port_80(ipv4(SUBSCRIBER, SERVER, b"web")),
+        "the DNS packet never reached the service interface"
+    );
+
+    let instance = filter.expect("configured");
+    assert_eq!(instance.counters()[0].1.packets, 2);
+    assert_eq!(instance.discarded(), 2);
+    assert_eq!(lns.ip.lock().totals().filtered, 2);
+    assert!(lns.inputs.try_recv().is_err(), "nothing reached the core");
+    assert!(lns.received.try_recv().is_err(), "nothing reached the core");
 }

@@ -4,6 +4,7 @@
 //! as the engine takes them. They travel the L2TP RPC path ([`super::rpc::L2tpRpc`]), so
 //! that they are answered on the engine task, between turns, like every other show.
 
+use schema::firewall_rpc::FirewallSelect;
 use schema::interface_rpc::{InterfaceShow, SubscriberLogout};
 use schema::mgmt::Request;
 use schema::subscriber_rpc::{AddressPoolSelect, PppoeSelect, SubscriberShow};
@@ -23,6 +24,10 @@ pub enum SubscriberRpc {
     Interfaces(InterfaceShow),
     /// `clear network-access aaa subscriber (username U | session-id N)`.
     Logout(SubscriberLogout),
+    /// `show firewall [filter NAME]`.
+    Firewall(FirewallSelect),
+    /// `clear firewall (all | filter NAME)`.
+    ClearFirewall(FirewallSelect),
 }
 
 impl SubscriberRpc {
@@ -38,6 +43,8 @@ impl SubscriberRpc {
             Request::ClearPppoeStatistics(select) => Self::ClearPppoeStatistics(select.clone()),
             Request::GetInterfaceInformation(show) => Self::Interfaces(show.clone()),
             Request::ClearNetworkAccessAaaSubscriber(target) => Self::Logout(target.clone()),
+            Request::GetFirewallInformation(select) => Self::Firewall(select.clone()),
+            Request::ClearFirewall(select) => Self::ClearFirewall(select.clone()),
             _ => return None,
         })
     }
@@ -86,6 +93,14 @@ mod tests {
             (
                 Request::ClearNetworkAccessAaaSubscriber(SubscriberLogout::SessionId(3)),
                 SubscriberRpc::Logout(SubscriberLogout::SessionId(3)),
+            ),
+            (
+                Request::GetFirewallInformation(FirewallSelect::default()),
+                SubscriberRpc::Firewall(FirewallSelect::default()),
+            ),
+            (
+                Request::ClearFirewall(FirewallSelect::default()),
+                SubscriberRpc::ClearFirewall(FirewallSelect::default()),
             ),
         ] {
             assert_eq!(SubscriberRpc::from_request(&request), Some(rpc));

@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use super::id_hash::IdMap;
 use super::prefix_table::{Prefix, PrefixTable};
 use super::relay::{parse_unsequenced_data, RelayCounters, L2TP_DATA_FLAGS, L2TP_DATA_HEADER_LEN};
+use crate::firewall::SubscriberFilters;
 use crate::registry::{RelayLeg, SessionRef};
 
 /// RFC 1662 §3.1: Address 0xff, Control 0x03 (absent when ACFC was negotiated).
@@ -52,6 +53,8 @@ pub struct IpRoute {
     pub service: Arc<str>,
     /// The L2TP side: both ends' IDs, our source address and the LAC's.
     pub l2tp: RelayLeg,
+    /// `family inet filter input / output` of the subscriber's interface (issue 16).
+    pub filters: SubscriberFilters,
 }
 
 /// Where an encapsulated packet goes: to `peer` (the LAC) from our socket on `source`
@@ -73,6 +76,8 @@ pub enum IpVerdict<'a> {
     },
     /// An IPv4 packet of a known subscriber from another source address: dropped (counted).
     Spoofed,
+    /// An IPv4 packet of a known subscriber its input filter discarded (counted).
+    Filtered,
     /// Not for this table (control, PPP control, sequenced data, another peer, not IPv4,
     /// a malformed packet): the slow path decides.
     Miss,
@@ -86,6 +91,19 @@ pub struct IpRelayTotals {
     /// Packets from the service interfaces that no entry takes (no subscriber holds the
     /// destination, or not IPv4): handed to the slow path.
     pub not_taken: u64,
+    /// Packets a subscriber's input or output filter discarded.
+    pub filtered: u64,
+}
+
+/// What to do with an IPv4 packet from a service interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Down {
+    /// The L2TP data message is in the buffer: send it there.
+    Send(DownTarget),
+    /// The subscriber's output filter discarded it (counted).
+    Filtered,
+    /// No entry takes it: the slow path decides.
+    Miss,
 }
 
 #[derive(Debug)]
@@ -210,24 +228,43 @@ impl IpRelayTable {
     /// L2TP data message carrying it is written into `out` (cleared first) and where to send
     /// it returned; `None` (counted) leaves it to the slow path.
     pub fn to_subscriber(&mut self, packet: &[u8], out: &mut Vec<u8>) -> Option<DownTarget> {
+        match self.toward_subscriber(packet, out) {
+            Down::Send(target) => Some(target),
+            Down::Filtered | Down::Miss => None,
+        }
+    }
+
+    /// [`IpRelayTable::to_subscriber`], telling a packet the subscriber's output filter
+    /// discarded from one the table does not take.
+    pub fn toward_subscriber(&mut self, packet: &[u8], out: &mut Vec<u8>) -> Down {
         let Some(call) = ipv4_destination(packet)
             .and_then(|d| self.by_address.get(&d).or_else(|| self.by_prefix.lookup(d)))
         else {
             self.totals.not_taken += 1;
-            return None;
+            return Down::Miss;
         };
         let Some(entry) = self.entries.get_mut(call) else {
             self.totals.not_taken += 1;
-            return None;
+            return Down::Miss;
         };
+        // The packet as its Total Length says (the destination lookup checked the header).
+        let length = ipv4_total_length(packet).unwrap_or(packet.len());
+        if !entry
+            .route
+            .filters
+            .output_accepts(packet.get(..length).unwrap_or(packet))
+        {
+            self.totals.filtered += 1;
+            return Down::Filtered;
+        }
         let leg = &entry.route.l2tp;
         if encapsulate(leg.peer_tunnel, leg.peer_session, packet, out).is_none() {
             self.totals.not_taken += 1;
-            return None;
+            return Down::Miss;
         }
         entry.counters.down_packets += 1;
         entry.counters.down_bytes += (PPP_IPV4_HEADER.len() + packet.len()) as u64;
-        Some(DownTarget {
+        Down::Send(DownTarget {
             peer: leg.destination,
             source: (!leg.source.is_unspecified()).then_some(leg.source),
         })
@@ -250,13 +287,18 @@ impl IpRelayTable {
         let Some(packet) = ipv4_in_ppp(data.ppp) else {
             return IpVerdict::Miss;
         };
-        let Some(source) = ipv4_source(data.ppp.get(packet.clone()).unwrap_or_default()) else {
+        let ip = data.ppp.get(packet.clone()).unwrap_or_default();
+        let Some(source) = ipv4_source(ip) else {
             return IpVerdict::Miss;
         };
         if source != entry.route.address && !entry.route.routed.iter().any(|p| p.contains(source)) {
             entry.spoofed += 1;
             self.totals.spoofed += 1;
             return IpVerdict::Spoofed;
+        }
+        if !entry.route.filters.input_accepts(ip) {
+            self.totals.filtered += 1;
+            return IpVerdict::Filtered;
         }
         entry.counters.up_packets += 1;
         entry.counters.up_bytes += data.ppp.len() as u64;

@@ -9,6 +9,7 @@ const SERVER: Ipv4Addr = Ipv4Addr::new(198, 19, 0, 1);
 
 fn route() -> IpRoute {
     IpRoute {
+        filters: Default::default(),
         call: SessionRef(9),
         address: SUBSCRIBER,
         routed: Vec::new(),
@@ -372,4 +373,60 @@ proptest! {
             prop_assert_eq!(ipv4_source(&datagram[range]), Some(SUBSCRIBER));
         }
     }
+}
+
+/// The subscriber's filters on the fast path (issue 16): a discarded packet is neither
+/// forwarded nor left to the slow path, and is counted by the filter and the table.
+#[test]
+fn the_subscribers_filters_discard_on_the_fast_path() {
+    let config = crate::firewall::matcher::tests::config(
+        "set firewall family inet filter NO-DNS term dns from destination-port 53\n\
+         set firewall family inet filter NO-DNS term dns then count dns\n\
+         set firewall family inet filter NO-DNS term dns then discard\n\
+         set firewall family inet filter NO-DNS term rest\n",
+    );
+    let mut firewall = crate::firewall::Firewall::default();
+    firewall.configure(&config);
+    let filter = firewall.attach("NO-DNS", "si-1/0/0.9", crate::firewall::Direction::Input);
+    let mut table = IpRelayTable::default();
+    table.install(IpRoute {
+        filters: SubscriberFilters {
+            input: filter.clone(),
+            output: filter.clone(),
+        },
+        ..route()
+    });
+    // Up: to port 53, discarded (padding after the packet is not the filter's business).
+    let dns = ipv4(SUBSCRIBER, SERVER, 5);
+    let ppp = [&PPP_IPV4_HEADER[..], &dns, &[0u8; 3]].concat();
+    let datagram = from_lac(header(None, true), &ppp);
+    assert_eq!(
+        table.from_subscriber(LAC.parse().unwrap(), &datagram),
+        IpVerdict::Filtered
+    );
+    // Down: to port 53 as well: discarded, not handed to the slow path.
+    let mut out = Vec::new();
+    assert_eq!(
+        table.toward_subscriber(&ipv4(SERVER, SUBSCRIBER, 5), &mut out),
+        Down::Filtered
+    );
+    assert_eq!(table.totals().filtered, 2);
+    assert_eq!(table.totals().not_taken, 0);
+    assert!(table.take_counters().is_empty(), "nothing was relayed");
+    let instance = filter.expect("configured");
+    assert_eq!(instance.counters()[0].1.packets, 2);
+    assert_eq!(instance.counters()[0].1.bytes, 2 * dns.len() as u64);
+    assert_eq!(instance.discarded(), 2);
+
+    // Another port crosses both ways.
+    let mut web = ipv4(SUBSCRIBER, SERVER, 5);
+    web[23] = 80;
+    let datagram = from_lac(header(None, true), &[&PPP_IPV4_HEADER[..], &web].concat());
+    assert_eq!(forwarded(&mut table, &datagram), web);
+    let mut back = ipv4(SERVER, SUBSCRIBER, 5);
+    back[23] = 80;
+    assert!(matches!(
+        table.toward_subscriber(&back, &mut out),
+        Down::Send(_)
+    ));
 }

@@ -270,6 +270,7 @@ fn needs(request: &Request) -> &'static [&'static str] {
         | Request::GetPppoeServiceNameTables
         | Request::GetAddressAssignmentPool(_)
         | Request::GetInterfaceInformation(_)
+        | Request::GetFirewallInformation(_)
         | Request::GetRadiusServers(_)
         | Request::GetAaaStatistics(_)
         | Request::GetAaaSubscribers(_)
@@ -285,6 +286,7 @@ fn needs(request: &Request) -> &'static [&'static str] {
         | Request::ClearPppoeSessions(_)
         | Request::ClearPppoeStatistics(_)
         | Request::ClearNetworkAccessAaaSubscriber(_)
+        | Request::ClearFirewall(_)
         | Request::ClearAaaStatistics => &["clear"],
         // Test calls send packets to peers and servers, as ping and traceroute do.
         Request::TestL2tpTunnel { .. } | Request::TestAaaPpp(_) => &["network"],
@@ -371,6 +373,8 @@ pub fn command(request: &Request) -> Option<String> {
         Request::ClearPppoeStatistics(_) => "clear pppoe statistics".into(),
         Request::GetInterfaceInformation(_) => "show interfaces".into(),
         Request::ClearNetworkAccessAaaSubscriber(_) => "clear network-access aaa subscriber".into(),
+        Request::GetFirewallInformation(_) => "show firewall".into(),
+        Request::ClearFirewall(_) => "clear firewall".into(),
         Request::GetRadiusServers(_) => "show network-access aaa radius-servers".into(),
         Request::GetAaaStatistics(_) => "show network-access aaa statistics".into(),
         Request::GetAaaSubscribers(_) => "show network-access aaa subscribers".into(),

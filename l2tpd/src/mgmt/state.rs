@@ -537,6 +537,8 @@ impl Mgmt {
             | Request::ClearPppoeStatistics(_)
             | Request::GetInterfaceInformation(_)
             | Request::ClearNetworkAccessAaaSubscriber(_)
+            | Request::GetFirewallInformation(_)
+            | Request::ClearFirewall(_)
             | Request::GetRadiusServers(_)
             | Request::GetAaaStatistics(_)
             | Request::GetAaaSubscribers(_)

@@ -60,7 +60,28 @@ pub struct Instance {
     /// unnumbered-address`), or the profile's `family inet address`; `None`: the pool's
     /// gateway stands.
     pub local_address: Option<Ipv4Addr>,
+    /// `family inet filter input / output`, once authenticated.
+    pub filters: FilterNames,
 }
+
+/// The names of a subscriber's input and output filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterNames {
+    pub input: Option<String>,
+    pub output: Option<String>,
+}
+
+impl FilterNames {
+    pub fn is_empty(&self) -> bool {
+        self.input.is_none() && self.output.is_none()
+    }
+}
+
+/// Juniper's VSAs Ingress-Policy-Name and Egress-Policy-Name (26-4874-10 and -11): the
+/// values of `"$junos-input-filter"` and `"$junos-output-filter"`.
+const ERX_VENDOR: u32 = 4874;
+const INGRESS_POLICY_NAME: u8 = 10;
+const EGRESS_POLICY_NAME: u8 = 11;
 
 const DEFAULT_INSTANCE: &str = "default";
 
@@ -126,6 +147,20 @@ pub(super) fn values(profile: &DynamicProfile, facts: &SubscriberFacts<'_>) -> V
         if let Some(metric) = route.metric {
             set("$junos-framed-route-cost", metric.to_string());
         }
+    }
+    let vsa = |attribute: u8| {
+        grant.and_then(|g| {
+            g.vendor_values
+                .iter()
+                .find(|(v, a, _)| *v == ERX_VENDOR && *a == attribute)
+                .map(|(_, _, value)| value.clone())
+        })
+    };
+    if let Some(name) = vsa(INGRESS_POLICY_NAME) {
+        set("$junos-input-filter", name);
+    }
+    if let Some(name) = vsa(EGRESS_POLICY_NAME) {
+        set("$junos-output-filter", name);
     }
     // User variables a `radius vendor-id V attribute A` statement ties to the Accept.
     for (name, variable) in &profile.variables {
@@ -237,6 +272,7 @@ pub fn instantiate(
         keepalive: None,
         authentication: None,
         local_address: None,
+        filters: FilterNames::default(),
     };
     let Some(unit) = template(profile, facts) else {
         return Ok(instance);
@@ -266,6 +302,12 @@ pub fn instantiate(
     }
     if facts.authenticated {
         instance.local_address = local_address(config, name, unit, &replace)?;
+        // Junos: a filter variable with no value drops the statement: no filter, no error.
+        let filter = |template: &Option<String>| template.as_ref().and_then(|t| replace(t).ok());
+        instance.filters = FilterNames {
+            input: filter(&unit.filters.input),
+            output: filter(&unit.filters.output),
+        };
     }
     Ok(instance)
 }

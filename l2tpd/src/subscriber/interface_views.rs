@@ -150,6 +150,7 @@ impl SubscriberLayer {
             no_subscriber: drops.no_subscriber,
             malformed: drops.malformed,
             no_service_interface: drops.no_service_interface,
+            filtered: drops.filtered.saturating_add(drops.filtered_fast),
         };
         devices
             .into_iter()

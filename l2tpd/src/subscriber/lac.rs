@@ -65,6 +65,8 @@ pub struct SubscriberLayer {
     pub dynamic: DynamicAuth,
     /// RADIUS Session-Timeouts.
     pub(super) limits: SessionLimits,
+    /// Firewall filters and the instances subscribers hold (`show firewall`).
+    pub firewall: crate::firewall::Firewall,
 }
 
 impl SubscriberLayer {
@@ -87,6 +89,7 @@ impl SubscriberLayer {
             aaa_tests: AaaTests::default(),
             dynamic: DynamicAuth::default(),
             limits: SessionLimits::default(),
+            firewall: crate::firewall::Firewall::default(),
         }
     }
 
@@ -98,6 +101,7 @@ impl SubscriberLayer {
         self.lns.pools.configure(&config.address_pools);
         self.aaa.configure(config);
         self.dynamic.configure(config);
+        self.firewall.configure(config);
         self.drain_access_events(now, config, registry);
     }
 
@@ -511,6 +515,7 @@ impl SubscriberLayer {
         let Some(subscriber) = self.table.remove(id, cause) else {
             return;
         };
+        self.release_filters(&subscriber);
         self.accounting_stop(now, &subscriber, cause);
         if subscriber.is_test_call() {
             return self.test_call_ended(subscriber);

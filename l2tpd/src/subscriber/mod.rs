@@ -30,6 +30,7 @@ pub mod decision;
 mod dynamic_auth;
 pub mod dynamic_profile;
 pub mod echo;
+mod filters;
 mod framed_routes;
 mod interface_views;
 mod lac;

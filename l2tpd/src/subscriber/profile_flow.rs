@@ -76,6 +76,7 @@ impl SubscriberLayer {
                         subscriber.routing_instance = (named != "default").then_some(named);
                     }
                     subscriber.local_address = instance.local_address;
+                    subscriber.filter_names = instance.filters;
                 }
                 true
             }

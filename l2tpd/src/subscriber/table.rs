@@ -2,6 +2,8 @@
 //! forward leg, found by its handle, by its PPPoE session, and by time (the next PPP timer of
 //! every subscriber sits in one ordered set: a timer event costs O(log n), never a scan).
 
+pub use super::dynamic_profile::FilterNames;
+use crate::firewall::SubscriberFilters;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -148,6 +150,11 @@ pub struct Subscriber {
     /// The router's own IPCP address the profile gives (`family inet unnumbered-address`
     /// or `address`); `None`: the pool's gateway.
     pub local_address: Option<Ipv4Addr>,
+    /// The filters the profile names for it (`family inet filter input / output`, variables
+    /// replaced; a variable RADIUS gave no value for names none).
+    pub filter_names: FilterNames,
+    /// The filter instances its IP crosses, once it has an address.
+    pub filters: SubscriberFilters,
     pub lcp_takeover: Option<LcpTakeover>,
     /// Why the subscriber is on its way out, when that is known before its link is down
     /// (an authentication failure answered, then LCP terminating).
@@ -195,6 +202,8 @@ impl Subscriber {
             dynamic_profile: None,
             access_routes: None,
             local_address: None,
+            filter_names: FilterNames::default(),
+            filters: SubscriberFilters::default(),
             lcp_takeover: None,
             end_cause: None,
             mru: None,

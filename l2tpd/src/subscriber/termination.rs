@@ -41,6 +41,10 @@ pub struct IpDrops {
     /// The subscriber has no service interface (an LNS tunnel group without
     /// `service-interface`): the IP has nowhere to go.
     pub no_service_interface: u64,
+    /// Discarded by the subscriber's input or output filter (issue 16): on the slow path,
+    /// and on the fast path (the I/O shell's table counts those).
+    pub filtered: u64,
+    pub filtered_fast: u64,
 }
 
 /// What terminating subscribers needs beside the subscriber table: the address pools, who
@@ -114,6 +118,10 @@ impl SubscriberLayer {
                 drops.spoofed += 1;
                 return;
             }
+            if !subscriber.filters.input_accepts(packet) {
+                drops.filtered += 1;
+                return;
+            }
             let Some(service) = subscriber.service.clone() else {
                 drops.no_service_interface += 1;
                 return;
@@ -125,6 +133,7 @@ impl SubscriberLayer {
             subscriber.phase == Phase::Addressing && subscriber.lease.is_none() && is_ipcp(frame);
         if first_ipcp {
             self.assign_address(now, id, config);
+            self.attach_filters(id, config);
         }
         if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
             link.handle_frame(frame, now);
@@ -260,6 +269,14 @@ impl SubscriberLayer {
                 self.lns.ip_drops.no_subscriber += 1;
                 continue;
             }
+            let length = ipv4_total_length(packet).unwrap_or(packet.len());
+            if !subscriber
+                .filters
+                .output_accepts(packet.get(..length).unwrap_or(packet))
+            {
+                self.lns.ip_drops.filtered += 1;
+                continue;
+            }
             subscriber.frames_down += 1;
             subscriber.ip_packets += 1;
             subscriber.bytes_down += (packet.len() + PROTOCOL_IP.len()) as u64;
@@ -289,6 +306,7 @@ impl SubscriberLayer {
             routed: super::framed_routes::routed_prefixes(subscriber),
             service,
             l2tp: leg,
+            filters: subscriber.filters.clone(),
         });
     }
 
@@ -311,7 +329,9 @@ impl SubscriberLayer {
         for (id, relayed) in taken {
             self.count_relayed(id, &relayed, registry);
         }
-        self.lns.ip_drops.spoofed_fast = self.ip_relay.lock().totals().spoofed;
+        let totals = self.ip_relay.lock().totals();
+        self.lns.ip_drops.spoofed_fast = totals.spoofed;
+        self.lns.ip_drops.filtered_fast = totals.filtered;
     }
 
     /// The next IP packet for a service interface.

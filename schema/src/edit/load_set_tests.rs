@@ -97,7 +97,7 @@ fn junos_statements_this_router_lacks_are_named_not_supported() {
         &crate::table::ROOT,
         &Node::default(),
         "set protocols bgp group ibgp type internal\n\
-         set firewall family inet filter f term t then accept\n\
+         set firewall policer p then discard\n\
          set system host-name r1\n\
          set sytem host-name r1\n",
         &[],
@@ -116,7 +116,7 @@ fn junos_statements_this_router_lacks_are_named_not_supported() {
             ),
             (
                 2,
-                "'firewall' under [edit] is not supported by this router."
+                "'policer' under [edit firewall] is not supported by this router."
             ),
             (4, "syntax error."),
         ]

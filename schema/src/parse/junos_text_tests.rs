@@ -304,7 +304,8 @@ firewall {
                 "syntax error: 'adress' is not a statement under [edit interfaces ge-0/0/0 unit 0 family inet]".into()
             ),
             (27, 5, "'bgp' under [edit protocols] is not supported by this router".into()),
-            (33, 1, "'firewall' under [edit] is not supported by this router".into()),
+            // Junos' `[edit firewall filter]` is `family inet` implied: here it must be written.
+            (34, 5, "'filter' under [edit firewall] is not supported by this router".into()),
         ]
     );
 }
@@ -347,8 +348,8 @@ interfaces {
         mtu 9192;
         unit 0 {
             family inet {
-                filter {
-                    input f;
+                sampling {
+                    input;
                 }
                 address 127.0.0.2/24;
             }
@@ -365,7 +366,7 @@ interfaces {
         messages,
         [
             "'mtu' under [edit interfaces ge-0/0/0] is not supported by this router",
-            "'filter' under [edit interfaces ge-0/0/0 unit 0 family inet] is not supported by this router",
+            "'sampling' under [edit interfaces ge-0/0/0 unit 0 family inet] is not supported by this router",
             "'inet6' under [edit interfaces ge-0/0/0 unit 0 family] is not supported by this router",
         ]
     );

@@ -197,7 +197,8 @@ pub(crate) fn statement_lines(
 /// The contents of a one-line container (`l2tpd size 10m files 5`), or `None` when
 /// they need the block form: a tag or annotation on a statement inside needs a line.
 fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
-    if !stmt.one_line
+    let single = stmt.single_line && node.children.len() == 1;
+    if !(stmt.one_line || single)
         || node
             .children
             .values()

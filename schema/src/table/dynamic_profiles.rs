@@ -236,6 +236,9 @@ const UNIT: &[Stmt] = &[
             "inet",
             "IPv4 parameters",
             &[
+                // Junos: `filter { input "$junos-input-filter"; output "$junos-output-filter"; }`,
+                // shown first; a variable with no value drops the statement (no filter).
+                super::firewall::DYNAMIC_INTERFACE_FILTER,
                 // Junos: `unnumbered-address interface <preferred-source-address a>;` on
                 // one line; the loopback is usually `"$junos-loopback-interface"`. The
                 // donor's address is what the router calls itself in IPCP.

@@ -85,12 +85,16 @@ const UNIT: &[Stmt] = &[
                 "IPv4 parameters",
                 // An interface address has host bits (198.18.0.1/24), which `Ipv4Prefix`
                 // refuses; it is checked at commit instead (validate::interfaces).
-                &[list(
-                    "address",
-                    Type::Str { max_len: 18 },
-                    "Interface address/destination prefix",
-                    &[flag("primary", "Candidate for primary address in system")],
-                )],
+                // Junos shows `filter { ... }` before the addresses.
+                &[
+                    super::firewall::INTERFACE_FILTER,
+                    list(
+                        "address",
+                        Type::Str { max_len: 18 },
+                        "Interface address/destination prefix",
+                        &[flag("primary", "Candidate for primary address in system")],
+                    ),
+                ],
             ),
             container(
                 "pppoe",

@@ -80,6 +80,9 @@ pub struct Unit {
     pub pppoe: Option<PppoeFamily>,
     /// `dial-options` of a static LNS unit (`si-…`).
     pub dial_options: Option<DialOptions>,
+    /// `family inet filter input / output`.
+    #[serde(default)]
+    pub filters: super::firewall::InterfaceFilters,
 }
 
 /// `dial-options { l2tp-interface-id NAME; (dedicated | shared); }`.
@@ -221,6 +224,7 @@ fn unit(u: View<'_>) -> Unit {
             dedicated: dial.flag("dedicated"),
             shared: dial.flag("shared"),
         }),
+        filters: super::firewall::InterfaceFilters::of(inet),
         description: u.string("description"),
         encapsulation: u.keyword("encapsulation"),
         vlan,

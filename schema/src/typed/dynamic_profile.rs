@@ -42,6 +42,9 @@ pub const PREDEFINED_VARIABLES: &[(&str, &str)] = &[
         "$junos-subscriber-ip-address",
         "the address assigned to the subscriber",
     ),
+    // Juniper VSAs Ingress-Policy-Name (26-4874-10) and Egress-Policy-Name (26-4874-11).
+    ("$junos-input-filter", "the input filter RADIUS names"),
+    ("$junos-output-filter", "the output filter RADIUS names"),
     // Framed-Route (RFC 2865 §5.22) parts, for `routing-options access route`.
     (
         "$junos-framed-route-ip-address-prefix",
@@ -173,6 +176,9 @@ pub struct ProfileInterface {
     pub unnumbered_address: Option<String>,
     pub preferred_source_address: Option<String>,
     pub address: Option<String>,
+    /// `family inet filter input / output`, as written (`"$junos-input-filter"`).
+    #[serde(default)]
+    pub filters: super::firewall::InterfaceFilters,
 }
 
 pub(super) fn dynamic_profiles(root: View<'_>) -> BTreeMap<String, DynamicProfile> {
@@ -275,6 +281,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
             .container("unnumbered-address")
             .string("preferred-source-address"),
         address: inet.string("address"),
+        filters: super::firewall::InterfaceFilters::of(inet),
     }
 }
 

@@ -189,7 +189,7 @@ fn a_profile_that_does_not_exist_is_named_wherever_it_is_referenced() {
 fn an_unsupported_predefined_variable_is_named_with_where_and_the_supported_ones() {
     let text = r#"dynamic-profiles { P { interfaces { pp0 { unit "$junos-interface-unit" {
         pppoe-options { underlying-interface "$junos-underlying-interface"; server; }
-        family inet { address "$junos-input-filter"; } } } } } }"#;
+        family inet { address "$junos-cos-shaping-rate"; } } } } } }"#;
     let errors = errors(text);
     assert_eq!(errors.len(), 1, "{errors:?}");
     let (path, statement, message) = &errors[0];
@@ -197,9 +197,9 @@ fn an_unsupported_predefined_variable_is_named_with_where_and_the_supported_ones
         path,
         "dynamic-profiles P interfaces pp0 unit \"$junos-interface-unit\" family inet"
     );
-    assert_eq!(statement, "address \"$junos-input-filter\"");
+    assert_eq!(statement, "address \"$junos-cos-shaping-rate\"");
     assert!(
-        message.starts_with("Predefined variable '$junos-input-filter' is not supported; supported: $junos-interface-unit, "),
+        message.starts_with("Predefined variable '$junos-cos-shaping-rate' is not supported; supported: $junos-interface-unit, "),
         "{message}"
     );
     assert!(

@@ -150,6 +150,10 @@ fn references(
         return;
     };
     for value in &node.values {
+        // A dynamic profile's variable names its object only when a subscriber logs in.
+        if matches!(stmt.kind, Kind::Leaf(Type::OrVariable(_))) && value.starts_with('$') {
+            continue;
+        }
         let mut target: Path = containers.iter().map(|c| NodeId::new(*c)).collect();
         target.push(NodeId::entry(*list, value.as_str()));
         if root.get(&target).is_none() {

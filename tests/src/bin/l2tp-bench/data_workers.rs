@@ -335,6 +335,7 @@ fn measure(
         let ppp = match kind {
             Kind::Lns => {
                 fast.ip.lock().install(IpRoute {
+                    filters: Default::default(),
                     call: SessionRef(i as u64),
                     address: subscriber(i),
                     routed: Vec::new(),

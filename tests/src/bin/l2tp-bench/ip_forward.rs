@@ -273,6 +273,7 @@ fn measured_thread(
         let socket = Arc::new(socket);
         let ip_table = SharedIpRelay::default();
         ip_table.lock().install(IpRoute {
+            filters: Default::default(),
             call: SessionRef(1),
             address: SUBSCRIBER,
             routed: Vec::new(),

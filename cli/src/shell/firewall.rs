@@ -1,0 +1,167 @@
+//! `show firewall [filter NAME]` and `clear firewall (all | filter NAME)` in the shell: the
+//! typed request from the words, the counters rendered as Junos prints them (or shown as
+//! JSON / XML).
+
+use super::l2tp::{rpc, structured};
+use super::options::{parse_options, ArgError};
+use super::transport::Transport;
+use super::words::Command;
+use super::{Input, Lost, Pipe, Shell};
+use schema::firewall_rpc::{FirewallInformation, FirewallSelect, FIREWALL_ROOT};
+use schema::mgmt::{Reply, Request};
+use schema::opcmd::{Action, OpCmd};
+use schema::tokenize::Word;
+
+/// The request of `show firewall …` or `clear firewall …`.
+pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Request, ArgError> {
+    let given = parse_options(node, args)?;
+    let select = FirewallSelect {
+        filter: given
+            .iter()
+            .find(|g| g.name() == "filter")
+            .map(|g| g.text().to_string()),
+    };
+    if action == Action::ShowFirewall {
+        return Ok(Request::GetFirewallInformation(select));
+    }
+    // `clear firewall` takes `all` or `filter NAME`: one, not both, not neither.
+    match given.as_slice() {
+        [_] => Ok(Request::ClearFirewall(select)),
+        [] => Err(ArgError::new(
+            args.len(),
+            "missing mandatory argument: all or filter.",
+        )),
+        [_, second, ..] => Err(ArgError::new(second.word, "syntax error.")),
+    }
+}
+
+/// Junos' layout: a blank line and `Filter: NAME` per filter, then its counters under
+/// `Counters:` in columns (name, bytes, packets).
+pub fn firewall(info: &FirewallInformation) -> String {
+    let mut out = String::new();
+    for f in &info.filters {
+        out.push_str(&format!("\nFilter: {}\n", f.filter_name));
+        if f.counters.is_empty() {
+            continue;
+        }
+        out.push_str("Counters:\n");
+        out.push_str(&format!("{:<40}{:>17}{:>21}\n", "Name", "Bytes", "Packets"));
+        for c in &f.counters {
+            out.push_str(&format!(
+                "{:<40}{:>17}{:>21}\n",
+                c.counter_name, c.byte_count, c.packet_count
+            ));
+        }
+    }
+    out
+}
+
+impl<T: Transport> Shell<T> {
+    pub(super) fn firewall_command(
+        &mut self,
+        line: &str,
+        cmd: &Command<'_>,
+        pipes: &[Pipe],
+        input: &mut dyn Input,
+    ) -> Result<(), Lost> {
+        let parsed = request(cmd.action, cmd.node, cmd.args);
+        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
+            return Ok(());
+        };
+        let structured = structured(pipes);
+        let shown = match self.call(request)? {
+            Ok(Reply::Firewall(f)) => rpc(FIREWALL_ROOT, structured, &|| firewall(&f), &f),
+            // Junos clears silently.
+            Ok(Reply::FirewallCleared(_)) => return Ok(()),
+            Ok(other) => {
+                self.unexpected(&other);
+                return Ok(());
+            }
+            Err(e) => {
+                self.report_plain(e, None);
+                return Ok(());
+            }
+        };
+        self.emit_rpc(shown, pipes, input);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::words::{match_command, tests::plain_words};
+    use schema::firewall_rpc::{FilterCounter, FilterInformation};
+    use schema::opcmd::OPERATIONAL;
+
+    fn parsed(line: &str) -> Result<Request, ArgError> {
+        let words = plain_words(line);
+        let cmd = match_command(&OPERATIONAL, &words).expect("a command");
+        request(cmd.action, cmd.node, cmd.args)
+    }
+
+    #[test]
+    fn the_words_make_the_request() {
+        let named = FirewallSelect {
+            filter: Some("F-si-0/0/0.5-i".into()),
+        };
+        assert_eq!(
+            parsed("show firewall"),
+            Ok(Request::GetFirewallInformation(FirewallSelect::default()))
+        );
+        assert_eq!(
+            parsed("show firewall filter F-si-0/0/0.5-i"),
+            Ok(Request::GetFirewallInformation(named.clone()))
+        );
+        assert_eq!(
+            parsed("clear firewall all"),
+            Ok(Request::ClearFirewall(FirewallSelect::default()))
+        );
+        assert_eq!(
+            parsed("clear firewall filter F-si-0/0/0.5-i"),
+            Ok(Request::ClearFirewall(named))
+        );
+        assert_eq!(
+            parsed("clear firewall"),
+            Err(ArgError::new(
+                0,
+                "missing mandatory argument: all or filter."
+            ))
+        );
+        assert_eq!(
+            parsed("clear firewall all filter F"),
+            Err(ArgError::new(1, "syntax error."))
+        );
+    }
+
+    #[test]
+    fn the_counters_are_junos_columns() {
+        let info = FirewallInformation {
+            filters: vec![
+                FilterInformation {
+                    filter_name: "NO-DNS".into(),
+                    counters: vec![FilterCounter {
+                        counter_name: "dns".into(),
+                        packet_count: 3,
+                        byte_count: 144,
+                    }],
+                },
+                FilterInformation {
+                    filter_name: "PLAIN".into(),
+                    counters: vec![],
+                },
+            ],
+        };
+        assert_eq!(
+            firewall(&info),
+            "
+Filter: NO-DNS
+Counters:
+Name                                                Bytes              Packets
+dns                                                   144                    3
+
+Filter: PLAIN
+"
+        );
+    }
+}

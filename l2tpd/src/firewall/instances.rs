@@ -1,0 +1,214 @@
+//! The filter instances subscribers hold, and what `show firewall` / `clear firewall` read.
+//!
+//! Junos: a filter applied to several interfaces is one instance whose counters count for
+//! all of them, unless it is `interface-specific`: then each interface and direction gets
+//! its own instance, named `F-<interface>-i` (input) or `-o` (output), whose counters are
+//! named `C-<interface>-i` / `-o`. A subscriber's instance goes when the subscriber does.
+//!
+//! Owned by the engine (the subscriber layer); the data path holds only `Arc`s of
+//! instances and counts through them without a lock ([`super::counters`]).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use schema::typed::{FirewallFilter, RouterConfig};
+
+use super::counters::{Count, FilterCounters};
+use super::matcher::CompiledFilter;
+
+/// Which way the packets cross the subscriber's interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// From the subscriber (L2TP → service interface at the LNS): `filter input`.
+    Input,
+    /// To the subscriber: `filter output`.
+    Output,
+}
+
+impl Direction {
+    fn suffix(self) -> &'static str {
+        match self {
+            Direction::Input => "i",
+            Direction::Output => "o",
+        }
+    }
+}
+
+/// One filter instance: the compiled filter and its counters.
+#[derive(Debug)]
+pub struct FilterInstance {
+    /// As `show firewall` names it: `F`, or `F-si-1/0/0.5-i`.
+    pub name: String,
+    /// The configured filter (`F`).
+    pub filter: String,
+    compiled: Arc<CompiledFilter>,
+    counter_names: Vec<String>,
+    counters: FilterCounters,
+}
+
+impl FilterInstance {
+    fn new(filter: &str, compiled: Arc<CompiledFilter>, specific: Option<&str>) -> Self {
+        let counter_names = compiled
+            .counters()
+            .iter()
+            .map(|c| match specific {
+                Some(suffix) => format!("{c}-{suffix}"),
+                None => c.clone(),
+            })
+            .collect();
+        FilterInstance {
+            name: match specific {
+                Some(suffix) => format!("{filter}-{suffix}"),
+                None => filter.to_string(),
+            },
+            filter: filter.to_string(),
+            counters: FilterCounters::new(compiled.counters().len()),
+            compiled,
+            counter_names,
+        }
+    }
+
+    /// Evaluates the IPv4 packet `packet` and counts it: true when it may pass.
+    pub fn accepts(&self, packet: &[u8]) -> bool {
+        let verdict = self.compiled.evaluate(packet);
+        let bytes = packet.len() as u64;
+        if let Some(counter) = verdict.counter {
+            self.counters.count(counter, bytes);
+        }
+        if !verdict.accept {
+            self.counters.discard(bytes);
+        }
+        verdict.accept
+    }
+
+    /// The named counters, as `show firewall` lists them.
+    pub fn counters(&self) -> Vec<(String, Count)> {
+        self.counter_names
+            .iter()
+            .cloned()
+            .zip(self.counters.totals())
+            .collect()
+    }
+
+    /// Packets the filter discarded, since it was made.
+    pub fn discarded(&self) -> u64 {
+        self.counters.discarded().packets
+    }
+
+    pub fn clear(&self) {
+        self.counters.clear();
+    }
+}
+
+/// The filters of the committed configuration and their instances.
+#[derive(Debug, Default)]
+pub struct Firewall {
+    /// Configured filters, compiled.
+    filters: BTreeMap<String, (FirewallFilter, Arc<CompiledFilter>)>,
+    /// The one instance of each filter that is not interface-specific, by filter name.
+    shared: BTreeMap<String, Arc<FilterInstance>>,
+    /// Interface-specific instances in use, by instance name.
+    specific: BTreeMap<String, Arc<FilterInstance>>,
+    /// Discards of instances that are gone (a filter changed or removed, a subscriber left).
+    discarded_gone: u64,
+}
+
+impl Firewall {
+    /// Takes the committed filters. An unchanged filter keeps its instances and counters; a
+    /// changed one gets a new shared instance (subscribers already up keep the instance they
+    /// were given until they log out).
+    pub fn configure(&mut self, config: &RouterConfig) {
+        let mut filters = BTreeMap::new();
+        for (name, filter) in &config.firewall_filters {
+            let compiled = match self.filters.remove(name) {
+                Some((old, compiled)) if old == *filter => compiled,
+                _ => {
+                    if let Some(gone) = self.shared.remove(name) {
+                        self.discarded_gone += gone.discarded();
+                    }
+                    Arc::new(CompiledFilter::new(filter))
+                }
+            };
+            if !filter.interface_specific && !self.shared.contains_key(name) {
+                let instance = FilterInstance::new(name, Arc::clone(&compiled), None);
+                self.shared.insert(name.clone(), Arc::new(instance));
+            }
+            filters.insert(name.clone(), (filter.clone(), compiled));
+        }
+        let shared = std::mem::take(&mut self.shared);
+        for (name, instance) in shared {
+            match filters.get(&name) {
+                Some((filter, _)) if !filter.interface_specific => {
+                    self.shared.insert(name, instance);
+                }
+                _ => self.discarded_gone += instance.discarded(),
+            }
+        }
+        self.filters = filters;
+    }
+
+    /// The instance of filter `name` for `interface` (`si-1/0/0.5`) in `direction`; `None`
+    /// when no such filter is configured.
+    pub fn attach(
+        &mut self,
+        name: &str,
+        interface: &str,
+        direction: Direction,
+    ) -> Option<Arc<FilterInstance>> {
+        let (filter, compiled) = self.filters.get(name)?;
+        if !filter.interface_specific {
+            return self.shared.get(name).cloned();
+        }
+        let suffix = format!("{interface}-{}", direction.suffix());
+        let instance = Arc::new(FilterInstance::new(
+            name,
+            Arc::clone(compiled),
+            Some(&suffix),
+        ));
+        if let Some(old) = self
+            .specific
+            .insert(instance.name.clone(), Arc::clone(&instance))
+        {
+            self.discarded_gone += old.discarded();
+        }
+        Some(instance)
+    }
+
+    /// A subscriber that held `instance` is gone: an interface-specific instance goes too.
+    pub fn release(&mut self, instance: &Arc<FilterInstance>) {
+        let ours = self
+            .specific
+            .get(&instance.name)
+            .is_some_and(|i| Arc::ptr_eq(i, instance));
+        if ours {
+            self.specific.remove(&instance.name);
+            self.discarded_gone += instance.discarded();
+        }
+    }
+
+    /// Every instance, by name (`show firewall`), or the one named `name`.
+    pub fn instances(&self, name: Option<&str>) -> Vec<Arc<FilterInstance>> {
+        let mut all: Vec<Arc<FilterInstance>> = self
+            .shared
+            .values()
+            .chain(self.specific.values())
+            .filter(|i| name.is_none_or(|n| i.name == n))
+            .cloned()
+            .collect();
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        all
+    }
+
+    /// Packets every filter discarded since the daemon started: a data drop cause.
+    pub fn discarded(&self) -> u64 {
+        self.shared
+            .values()
+            .chain(self.specific.values())
+            .map(|i| i.discarded())
+            .fold(self.discarded_gone, u64::wrapping_add)
+    }
+}
+
+#[cfg(test)]
+#[path = "instances_tests.rs"]
+mod tests;

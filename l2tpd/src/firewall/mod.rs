@@ -1,0 +1,58 @@
+//! Firewall filters for subscriber IPv4 traffic (issue 16: `family inet filter input /
+//! output`, from a dynamic profile's `"$junos-input-filter"` / `"$junos-output-filter"`, a
+//! literal name, or a static unit's `family inet filter`).
+//!
+//! - [`matcher`]: a compiled filter, and what it decides for one packet (sans-IO, pure).
+//! - [`counters`]: the per-term `count` counters, sharded by thread so the data workers
+//!   count without a lock and without sharing a cache line, summed for `show firewall`.
+//! - [`instances`]: the filter instances subscribers hold — one per filter, or one per
+//!   interface and direction for an `interface-specific` filter, as Junos names them
+//!   (`F-pp0.5-i`) — and the views and clears of `show firewall` / `clear firewall`.
+//!
+//! Where filters apply: the LNS's IP path, both the I/O shell's fast path
+//! ([`crate::io::ip_relay`]) and the engine's slow path (`subscriber::termination`):
+//! L2TP → service interface is the subscriber's input, the other way its output.
+
+pub mod counters;
+pub mod instances;
+pub mod matcher;
+
+pub use counters::FilterCounters;
+pub use instances::{Direction, FilterInstance, Firewall};
+pub use matcher::{CompiledFilter, PacketFields, Verdict};
+
+use std::sync::Arc;
+
+/// The filter instances one subscriber's packets cross: `input` on what it sends, `output`
+/// on what it is sent. Shared by the engine's slow path and the I/O shell's fast path.
+#[derive(Debug, Clone, Default)]
+pub struct SubscriberFilters {
+    pub input: Option<Arc<FilterInstance>>,
+    pub output: Option<Arc<FilterInstance>>,
+}
+
+impl SubscriberFilters {
+    /// True when `packet` (IPv4, from the subscriber) may pass, counted by the filter.
+    pub fn input_accepts(&self, packet: &[u8]) -> bool {
+        self.input.as_ref().is_none_or(|f| f.accepts(packet))
+    }
+
+    /// True when `packet` (IPv4, to the subscriber) may pass, counted by the filter.
+    pub fn output_accepts(&self, packet: &[u8]) -> bool {
+        self.output.as_ref().is_none_or(|f| f.accepts(packet))
+    }
+}
+
+/// Two routes are equal when they hold the same instances (not equal filters).
+impl PartialEq for SubscriberFilters {
+    fn eq(&self, other: &Self) -> bool {
+        let same = |a: &Option<Arc<FilterInstance>>, b: &Option<Arc<FilterInstance>>| match (a, b) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same(&self.input, &other.input) && same(&self.output, &other.output)
+    }
+}
+
+impl Eq for SubscriberFilters {}

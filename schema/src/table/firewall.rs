@@ -1,0 +1,139 @@
+//! `[edit firewall family inet filter]`: stateless IPv4 filters for subscriber traffic, as
+//! Junos writes them (issue 16; the "Firewall Filter Match Conditions for IPv4 Traffic" and
+//! "Firewall Filter Terminating Actions" pages). Only the match conditions and actions the
+//! data path evaluates are taken (l2tpd `firewall`); the rest of Junos' `[edit firewall]`
+//! stays "not supported" (parse::unsupported), never accepted and ignored.
+//!
+//! A filter is applied with `family inet filter input F / output F` on an interface unit or in
+//! a dynamic profile (`"$junos-input-filter"`, `"$junos-output-filter"`). Which names,
+//! protocols, ports and ICMP types are valid is checked at commit (validate::firewall),
+//! so that the error can say what is allowed.
+
+use crate::def::*;
+
+/// Junos: filter names up to 64 characters.
+const FILTER_NAME: Type = Type::Identifier { max_len: 64 };
+/// Junos: term names up to 255 characters ("term (Normal Filter)").
+const TERM_NAME: Type = Type::Identifier { max_len: 255 };
+/// Counter names: Junos allows up to 127 characters for a `count` name.
+const COUNTER_NAME: Type = Type::Identifier { max_len: 127 };
+/// A protocol, port or ICMP type: a Junos keyword (`tcp`, `http`, `echo-request`), a number
+/// or, for ports, a range `N-M`; checked at commit (validate::firewall).
+const MATCH_VALUE: Type = Type::Str { max_len: 32 };
+
+pub(super) const FIREWALL: Stmt = container(
+    "firewall",
+    "Define a firewall configuration",
+    &[container(
+        "family",
+        "Protocol family",
+        &[container(
+            "inet",
+            "Protocol family IPv4 for firewall filter",
+            &[list(
+                "filter",
+                FILTER_NAME,
+                "Define an IPv4 firewall filter",
+                FILTER,
+            )],
+        )],
+    )
+    // Junos shows `family inet { ... }`, never `family { inet { ... } }`.
+    .inline()],
+);
+
+const FILTER: &[Stmt] = &[
+    // Junos: each interface the filter is applied to gets its own instance, with counters
+    // named `C-<interface>-i` / `-o`; without it one instance counts for all of them.
+    flag(
+        "interface-specific",
+        "Defined counters are interface specific",
+    ),
+    list("term", TERM_NAME, "Define a firewall term", TERM),
+];
+
+const TERM: &[Stmt] = &[
+    container("from", "Define match criteria", FROM),
+    // Junos writes `then accept;` for a `then` of one statement, a block for more.
+    container(
+        "then",
+        "Action to take if the 'from' condition is matched",
+        THEN,
+    )
+    .single_line(),
+];
+
+/// Junos' order of the IPv4 match conditions we take, as `show` prints them: addresses,
+/// then the protocol, then ports, then ICMP (`protocol icmp; icmp-type [ ... ];`).
+const FROM: &[Stmt] = &[
+    prefixes("address", "Match IP source or destination address"),
+    prefixes("destination-address", "Match IP destination address"),
+    prefixes("source-address", "Match IP source address"),
+    leaf_list("protocol", MATCH_VALUE, "Match IP protocol type"),
+    leaf_list(
+        "port",
+        MATCH_VALUE,
+        "Match TCP/UDP source or destination port",
+    ),
+    leaf_list(
+        "destination-port",
+        MATCH_VALUE,
+        "Match TCP/UDP destination port",
+    ),
+    leaf_list("source-port", MATCH_VALUE, "Match TCP/UDP source port"),
+    leaf_list("icmp-type", MATCH_VALUE, "Match ICMP message type"),
+];
+
+/// `source-address { 127.0.0.0/8; 127.1.0.0/16 except; }`: Junos shows each prefix on its
+/// line, `except` after it; the longest prefix that contains an address decides.
+const fn prefixes(name: &'static str, help: &'static str) -> Stmt {
+    list(name, Type::Ipv4Prefix, help, EXCEPT)
+        .grouped()
+        .one_line()
+}
+
+const EXCEPT: &[Stmt] = &[flag("except", "Match addresses not in this prefix")];
+
+/// Junos' order: `count` (an action modifier) before the terminating action. `accept`,
+/// `discard` and `reject` are alternatives; more than one is refused at commit.
+const THEN: &[Stmt] = &[
+    leaf(
+        "count",
+        COUNTER_NAME,
+        "Count the packet in the named counter",
+    ),
+    flag("accept", "Accept the packet"),
+    flag("discard", "Discard the packet"),
+    flag(
+        "reject",
+        "Reject the packet (discarded here; no ICMP message is sent)",
+    ),
+];
+
+/// `family inet filter { input F; output F; }` on an interface unit: `input` filters what
+/// the unit receives (a subscriber's own packets), `output` what it transmits.
+pub(super) const INTERFACE_FILTER: Stmt = container(
+    "filter",
+    "Filters to apply to this family",
+    &[
+        leaf("input", FILTER_NAME, INPUT_HELP).refers_to(FILTERS),
+        leaf("output", FILTER_NAME, OUTPUT_HELP).refers_to(FILTERS),
+    ],
+);
+
+/// The same in a dynamic profile, where the name may be a variable (`"$junos-input-filter"`,
+/// filled from RADIUS; with no value the statement is dropped and no filter applies).
+pub(super) const DYNAMIC_INTERFACE_FILTER: Stmt = container(
+    "filter",
+    "Filters to apply to this family",
+    &[
+        leaf("input", Type::OrVariable(&FILTER_NAME), INPUT_HELP).refers_to(FILTERS),
+        leaf("output", Type::OrVariable(&FILTER_NAME), OUTPUT_HELP).refers_to(FILTERS),
+    ],
+);
+
+const INPUT_HELP: &str = "Name of filter applied to received packets";
+const OUTPUT_HELP: &str = "Name of filter applied to transmitted packets";
+
+/// Where filter names are defined, for `refers_to`.
+const FILTERS: &[&str] = &["firewall", "family", "inet", "filter"];
