@@ -1,6 +1,7 @@
 //! A commit checks only what its candidate changed (issue 15, item 4), and says what a whole
-//! check would: a `load override` that deletes a profile an unchanged domain map still names
-//! is refused, and a statement with no effect warns at every commit, changed or not.
+//! check would: deleting a profile an unchanged domain map still names is refused (by `load
+//! override` or by `delete`), and a statement with no effect warns at every commit, changed
+//! or not.
 
 mod mgmt_harness;
 
@@ -85,4 +86,31 @@ fn load_override_commits_check_what_changed_and_what_it_breaks() {
     assert!(reply.result.is_ok());
     let third = commit(&mut m, id).expect("third commit");
     assert_eq!(third, [NO_EFFECT, "commit complete"]);
+
+    // Edits of the committed configuration: the candidate shares all but their paths.
+    let reply = m.handle(
+        id,
+        Request::Delete {
+            words: words("access tunnel-profile tp1"),
+        },
+    );
+    assert!(reply.result.is_ok(), "{:?}", reply.result);
+    let Err(MgmtError::Check { errors, .. }) = commit(&mut m, id) else {
+        panic!("the commit should fail")
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].statement, "tunnel-profile tp1");
+    assert_eq!(
+        errors[0].message,
+        "Referenced tunnel profile is not defined"
+    );
+    let reply = m.handle(
+        id,
+        Request::Delete {
+            words: words("access domain map d1.example"),
+        },
+    );
+    assert!(reply.result.is_ok(), "{:?}", reply.result);
+    let fourth = commit(&mut m, id).expect("fourth commit");
+    assert_eq!(fourth, [NO_EFFECT, "commit complete"]);
 }

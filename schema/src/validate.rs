@@ -60,7 +60,13 @@ pub fn check_and_view_since(
 ) -> Result<(Vec<String>, crate::typed::RouterConfig), (Vec<CheckError>, String)> {
     // Skips need the tree the engine sees to be the candidate itself, shared with the
     // previous one; a configuration with inactive statements is checked whole.
-    let previous = previous.filter(|p| !p.has_inactive && !root.has_inactive_since(p.tree, false));
+    // A candidate that shares nothing (parsed whole by `load override`) is checked whole:
+    // comparing it node by node with the previous one would only add to the check.
+    let previous = previous.filter(|p| {
+        !p.has_inactive
+            && since::shares_any(root, p.tree, 2)
+            && !root.has_inactive_since(p.tree, false)
+    });
     let active = match previous {
         Some(_) => std::borrow::Cow::Borrowed(root),
         None => root.without_inactive(),

@@ -1025,7 +1025,6 @@ impl Mgmt {
                 )));
             }
         }
-        self.share_shared_candidate(id);
         let (warnings, new_config) = schema::validate::check_and_view_since(
             self.candidate(id)?,
             self.active_checked
@@ -1110,23 +1109,6 @@ impl Mgmt {
             messages.push("exiting configuration mode".into());
         }
         Ok(Reply::Done { messages })
-    }
-
-    /// Before the commit of the shared candidate: a `load override` (or `rollback`) built it
-    /// whole, so it shares nothing with the active tree and every later step (the check, the
-    /// typed view, the committed copy) would see the whole configuration as changed. Keeping
-    /// the active tree's node wherever the candidate's is equal (one comparison walk, which
-    /// frees the parsed duplicates) makes such a commit cost what it changes (issue 15, item
-    /// 4). Done here, not at load, because at load it left the freed parse scattered among
-    /// the nodes a long-lived candidate keeps (see `settle_shared`); at commit the parse is
-    /// freed whole. Private candidates already share with their base since their load.
-    fn share_shared_candidate(&mut self, id: SessionId) {
-        let is_shared = self
-            .config_session(id)
-            .is_ok_and(|config| config.private.is_none());
-        if let (true, Some(candidate)) = (is_shared, self.shared.as_mut()) {
-            candidate.share_with(&self.active);
-        }
     }
 
     /// The one path every configuration change takes: apply to the engine, persist durably,

@@ -14,6 +14,7 @@ use crate::table::ROOT;
 use crate::tree::Node;
 use crate::typed::RouterConfig;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The configuration last committed: it passed the check, and `config` is its typed view.
 #[derive(Clone, Copy)]
@@ -108,6 +109,26 @@ fn references_broken(previous: &Node, current: &Node) -> bool {
             .filter(|(_, id)| id.key.is_some() && id.keyword == *list)
             .any(|(index, id)| after.is_none_or(|a| a.children.counterpart(index, id).is_none()))
     })
+}
+
+/// Whether `tree` holds one of `previous`'s nodes at the same position within its first
+/// `depth` levels. Positions and pointers only, no names: a cheap look that tells a
+/// candidate made from the previous configuration (an edit shares all but its path) from
+/// one parsed whole, which shares nothing. It chooses the way of checking, never the
+/// result.
+pub(crate) fn shares_any(tree: &Node, previous: &Node, depth: usize) -> bool {
+    depth > 0
+        && (0..tree.children.len()).any(|index| {
+            match (
+                tree.children.shared_at(index),
+                previous.children.shared_at(index),
+            ) {
+                (Some(mine), Some(theirs)) => {
+                    Arc::ptr_eq(mine, theirs) || shares_any(mine, theirs, depth - 1)
+                }
+                _ => false,
+            }
+        })
 }
 
 fn get<'n>(root: &'n Node, containers: &[&str]) -> Option<&'n Node> {
