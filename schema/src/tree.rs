@@ -175,6 +175,31 @@ impl Node {
             .any(|c| c.inactive || c.has_inactive())
     }
 
+    /// [`Node::has_inactive`], knowing it of `previous`, a version of this tree: when
+    /// `previous` has no inactive statement, neither has any subtree the two share, so only
+    /// what this version changed is searched (a commit of a small change does not walk the
+    /// whole configuration for it).
+    pub fn has_inactive_since(&self, previous: &Node, previous_has_inactive: bool) -> bool {
+        if previous_has_inactive {
+            return self.has_inactive();
+        }
+        self.children
+            .shared()
+            .enumerate()
+            .any(
+                |(index, (id, child))| match previous.children.counterpart(index, id) {
+                    Some(theirs) if Arc::ptr_eq(child, theirs) => false,
+                    theirs => {
+                        child.inactive
+                            || match theirs {
+                                Some(theirs) => child.has_inactive_since(theirs, false),
+                                None => child.has_inactive(),
+                            }
+                    }
+                },
+            )
+    }
+
     /// A copy of the tree without `inactive:` statements: what the engine sees.
     pub fn active_only(&self) -> Node {
         Node {

@@ -124,7 +124,26 @@ pub fn router_config(root: &Node) -> RouterConfig {
 /// already applied): the commit check has one, and a second search for inactive
 /// statements would walk the whole configuration again for nothing.
 pub(crate) fn active_router_config(active: &Node) -> RouterConfig {
+    active_router_config_since(active, None)
+}
+
+/// [`active_router_config`], given the previous configuration's tree and typed view when
+/// `active` is a version of that tree: the tunnel profiles and domain maps (the lists that
+/// grow to tens of thousands, each entry read on its own) it holds by the same pointer are
+/// copied from the previous view instead of read again.
+pub(crate) fn active_router_config_since(
+    active: &Node,
+    previous: Option<(&Node, &RouterConfig)>,
+) -> RouterConfig {
     let root = View::new(Some(active), &ROOT);
+    let previous_access = previous.map(|(tree, config)| {
+        let access = tree.children.get(&crate::tree::NodeId::new("access"));
+        (access, config)
+    });
+    let previous_domain = previous_access.map(|(access, config)| {
+        let domain = access.and_then(|a| a.children.get(&crate::tree::NodeId::new("domain")));
+        (domain, &config.domain_maps)
+    });
     let system = root.container("system");
     let access = root.container("access");
     RouterConfig {
@@ -139,9 +158,12 @@ pub(crate) fn active_router_config(active: &Node) -> RouterConfig {
             .collect(),
         login_classes: system::login_classes(system.container("login")),
         l2tp: l2tp::l2tp_config(root.container("services").container("l2tp")),
-        tunnel_profiles: access::tunnel_profiles(access),
+        tunnel_profiles: access::tunnel_profiles(
+            access,
+            previous_access.map(|(node, config)| (node, &config.tunnel_profiles)),
+        ),
         tunnel_switch_profiles: access::tunnel_switch_profiles(access),
-        domain_maps: access::domain_maps(access),
+        domain_maps: access::domain_maps(access, previous_domain),
         access_profiles: access::access_profiles(access),
         radius_servers: access::radius_servers(access),
         access_profile: root.string("access-profile"),

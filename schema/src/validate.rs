@@ -23,6 +23,9 @@ mod pppoe_tests;
 mod routing;
 #[cfg(test)]
 mod routing_tests;
+pub mod since;
+#[cfg(test)]
+mod since_tests;
 mod structure;
 mod system;
 #[cfg(test)]
@@ -30,6 +33,8 @@ mod tests;
 
 use crate::mgmt::CheckError;
 use crate::tree::{Node, Path};
+pub use since::Checked;
+use since::Skips;
 
 /// The summary when a mandatory statement is missing (Junos' wording).
 pub const MISSING_MANDATORY: &str = "commit failed: (missing mandatory statements)";
@@ -48,9 +53,36 @@ pub fn check(root: &Node) -> Result<Vec<String>, (Vec<CheckError>, String)> {
 pub fn check_and_view(
     root: &Node,
 ) -> Result<(Vec<String>, crate::typed::RouterConfig), (Vec<CheckError>, String)> {
-    let active = root.without_inactive();
+    check_and_view_since(root, None)
+}
+
+/// [`check_and_view`] of a candidate made from `previous`, the configuration last committed:
+/// the subtrees the candidate still shares with it are not checked or read again (see
+/// [`since`]), so a commit of a small change costs what it changes. The result is the one
+/// [`check_and_view`] gives (a property test holds them equal over random edits).
+pub fn check_and_view_since(
+    root: &Node,
+    previous: Option<Checked<'_>>,
+) -> Result<(Vec<String>, crate::typed::RouterConfig), (Vec<CheckError>, String)> {
+    // Skips need the tree the engine sees to be the candidate itself, shared with the
+    // previous one; a configuration with inactive statements is checked whole.
+    // A candidate that shares nothing (parsed whole by `load override`) is checked whole:
+    // comparing it node by node with the previous one would only add to the check.
+    let previous = previous.filter(|p| {
+        !p.has_inactive
+            && since::shares_any(root, p.tree, 2)
+            && !root.has_inactive_since(p.tree, false)
+    });
+    let active = match previous {
+        Some(_) => std::borrow::Cow::Borrowed(root),
+        None => root.without_inactive(),
+    };
     let mut findings = Findings::default();
-    structure::check(&active, &mut findings);
+    let mut skips = match previous {
+        Some(p) => Skips::new(p.tree, &active),
+        None => Skips::none(),
+    };
+    structure::check(&active, &mut skips, &mut findings);
     // Variables are checked with the structure: a profile's variable is wrong whatever the
     // rest of the configuration says, and the operator should see it in the same pass.
     dynamic_profiles::check(&active, &mut findings);
@@ -58,7 +90,8 @@ pub fn check_and_view(
     // The semantic checks assume well-formed values; on a malformed tree their findings would
     // only repeat the structural errors in other words.
     let config = findings.errors.is_empty().then(|| {
-        let config = crate::typed::active_router_config(&active);
+        let config =
+            crate::typed::active_router_config_since(&active, previous.map(|p| (p.tree, p.config)));
         l2tp::check(&config, &mut findings);
         access::check(&active, &config, &mut findings);
         device::check(&active, &config, &mut findings);

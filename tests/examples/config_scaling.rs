@@ -31,7 +31,15 @@ fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let steps = [
-        "parse", "diff", "check", "to_text", "to_json", "clone", "eq",
+        "parse",
+        "diff",
+        "check",
+        "check since",
+        "share",
+        "to_text",
+        "to_json",
+        "clone",
+        "eq",
     ];
     println!("fastest of {RUNS}, µs per profile (ratio to the first size)");
     print!("{:>8}", "profiles");
@@ -57,6 +65,31 @@ fn main() {
         let check = fastest(|| {
             schema::validate::check_and_view(&candidate).expect("checks");
         });
+        // What a commit of the one-line change checks: the candidate against the committed
+        // tree it shares everything else with.
+        let (_, config) = schema::validate::check_and_view(&active).expect("checks");
+        let previous = schema::validate::Checked {
+            tree: &active,
+            config: &config,
+            has_inactive: false,
+        };
+        let check_since = fastest(|| {
+            schema::validate::check_and_view_since(&candidate, Some(previous)).expect("checks");
+        });
+        // What a commit of `load override` does first: the parsed tree made to share what
+        // it did not change with the committed one (a fresh parse each run, not timed).
+        let variant = text.replace("bench-lac", "bench-lac-2");
+        let share = (0..RUNS)
+            .map(|_| {
+                let mut loaded = schema::parse::parse_config(&variant).expect("parses");
+                let t = Instant::now();
+                loaded.share_with(&active);
+                let elapsed = t.elapsed();
+                drop(loaded);
+                elapsed
+            })
+            .min()
+            .unwrap_or_default();
         let to_text = fastest(|| {
             schema::print::to_text(&[], &candidate);
         });
@@ -67,10 +100,20 @@ fn main() {
             let _ = candidate.clone();
         });
         let eq = fastest(|| assert!(active != candidate));
-        let per: Vec<f64> = [parse, diff, check, to_text, to_json, clone, eq]
-            .iter()
-            .map(|d| d.as_secs_f64() * 1e6 / n as f64)
-            .collect();
+        let per: Vec<f64> = [
+            parse,
+            diff,
+            check,
+            check_since,
+            share,
+            to_text,
+            to_json,
+            clone,
+            eq,
+        ]
+        .iter()
+        .map(|d| d.as_secs_f64() * 1e6 / n as f64)
+        .collect();
         let base = first.get_or_insert_with(|| per.clone()).clone();
         print!("{n:>8}");
         for (p, b) in per.iter().zip(&base) {

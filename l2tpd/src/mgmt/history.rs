@@ -261,7 +261,7 @@ impl Mgmt {
         let mut meta = CommitMeta::new(s.user.clone(), self.clock.now(), s.client);
         meta.comment = s.comment;
         meta.clear_shared_candidate = s.shared;
-        match self.commit_tree(s.tree, config, meta) {
+        match self.commit_tree(s.tree, config, meta, true) {
             Ok(_) => {
                 if s.shared {
                     self.shared = None;

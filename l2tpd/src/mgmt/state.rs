@@ -60,6 +60,11 @@ pub struct Mgmt {
     /// The typed view of `active`, derived once per commit (host name, login classes): the
     /// very one the engine was given, shared.
     active_config: Arc<RouterConfig>,
+    /// `Some(whether active holds inactive statements)` when `active` passed this daemon's
+    /// commit check: the next commit then checks only what its candidate changed (see
+    /// `schema::validate::since`). `None` after a start or an automatic rollback, whose tree
+    /// was read back from the store: the next commit checks it whole.
+    active_checked: Option<bool>,
     /// Bumped on every commit; private candidates remember the one they started from.
     generation: u64,
     /// The shared candidate; `None` while it equals the active configuration.
@@ -141,6 +146,7 @@ impl Mgmt {
             default_host_name,
             active,
             active_config,
+            active_checked: None,
             generation: 0,
             shared,
             shared_unsaved: false,
@@ -1021,8 +1027,16 @@ impl Mgmt {
                 )));
             }
         }
-        let (warnings, new_config) = schema::validate::check_and_view(self.candidate(id)?)
-            .map_err(|(errors, summary)| MgmtError::Check { errors, summary })?;
+        let (warnings, new_config) = schema::validate::check_and_view_since(
+            self.candidate(id)?,
+            self.active_checked
+                .map(|has_inactive| schema::validate::Checked {
+                    tree: &self.active,
+                    config: &self.active_config,
+                    has_inactive,
+                }),
+        )
+        .map_err(|(errors, summary)| MgmtError::Check { errors, summary })?;
         let errors = self.engine.check_host(&new_config);
         if !errors.is_empty() {
             return Err(MgmtError::Check {
@@ -1060,7 +1074,7 @@ impl Mgmt {
         } else {
             self.candidate(id)?.clone()
         };
-        match self.commit_tree(candidate, new_config, meta) {
+        match self.commit_tree(candidate, new_config, meta, true) {
             Ok(copy_warning) => messages.extend(copy_warning),
             Err(failure) => {
                 let (e, candidate) = *failure;
@@ -1103,12 +1117,15 @@ impl Mgmt {
     /// and only then make it the active configuration. If either step fails, nothing changes.
     /// On failure the tree comes back (boxed: it is large) so the candidate is not lost.
     /// `new_config` is the typed view of `tree`. Success may carry a warning for the
-    /// operator: the recovery copy could not be written.
+    /// operator: the recovery copy could not be written. `checked`: `tree` passed the
+    /// commit check (`new_config` is what it gave), so the next commit may check only what it
+    /// changes.
     fn commit_tree(
         &mut self,
         tree: Node,
         new_config: RouterConfig,
         meta: CommitMeta,
+        checked: bool,
     ) -> Result<Option<String>, Box<(MgmtError, Node)>> {
         // One typed view per commit, which the engine's parts share.
         let new_config = Arc::new(new_config);
@@ -1132,6 +1149,11 @@ impl Mgmt {
         };
         // The previous configuration goes first, so its memory is among the holes the
         // compacted copy of what changed fills (see `Node::compacted_against`).
+        let has_inactive = match self.active_checked {
+            Some(before) => tree.has_inactive_since(&self.active, before),
+            None => tree.has_inactive(),
+        };
+        self.active_checked = checked.then_some(has_inactive);
         let previous = std::mem::take(&mut self.active);
         self.active = tree.compacted_against(previous);
         self.active_config = new_config;
@@ -1193,7 +1215,7 @@ impl Mgmt {
         meta.clear_shared_candidate = true;
         let config = schema::typed::router_config(&previous);
         // A failed recovery copy is logged by the store; nobody is waiting for this commit.
-        match self.commit_tree(previous, config, meta) {
+        match self.commit_tree(previous, config, meta, false) {
             Ok(_) => {
                 self.shared = None;
                 self.shared_unsaved = false;

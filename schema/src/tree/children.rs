@@ -129,6 +129,14 @@ impl Children {
     pub fn shared_at(&self, index: usize) -> Option<&Arc<Node>> {
         self.0.get_index(index).map(|(_, n)| n)
     }
+    /// The child named `id`, looked for first at `index`: two versions of one configuration
+    /// nearly always hold their children in the same order, and a position costs no hash.
+    pub fn counterpart(&self, index: usize, id: &NodeId) -> Option<&Arc<Node>> {
+        match self.0.get_index(index) {
+            Some((theirs, node)) if theirs == id => Some(node),
+            _ => self.0.get(id),
+        }
+    }
     /// The children's slots themselves, so a caller can put another version's `Arc` in one.
     pub(crate) fn shared_entries_mut(&mut self) -> indexmap::map::IterMut<'_, NodeId, Arc<Node>> {
         self.0.iter_mut()

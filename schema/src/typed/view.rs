@@ -5,6 +5,7 @@ use crate::def::{container, Stmt};
 use crate::tree::{Node, NodeId};
 use serde::de::DeserializeOwned;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 /// Stands in for a statement the table does not have; it has no children and no defaults,
 /// so a misspelt name in this module reads as "not configured" instead of panicking (and
@@ -58,6 +59,35 @@ impl<'a> View<'a> {
                             stmt,
                         },
                     )),
+                    _ => None,
+                })
+        })
+    }
+
+    /// [`View::entries`], each with whether `previous` (this container in the previous
+    /// version of the tree) holds it by the same pointer: its typed value is then the one
+    /// read last time (issue 15, item 4: a commit reads what it changed).
+    pub(crate) fn entries_since(
+        &self,
+        name: &'a str,
+        previous: Option<&'a Node>,
+    ) -> impl Iterator<Item = (&'a str, View<'a>, bool)> + 'a {
+        let stmt = self.child_stmt(name);
+        self.node.into_iter().flat_map(move |node| {
+            node.children
+                .shared()
+                .enumerate()
+                .filter_map(move |(index, (id, child))| match &id.key {
+                    Some(key) if id.keyword == name => {
+                        let unchanged = previous
+                            .and_then(|p| p.children.counterpart(index, id))
+                            .is_some_and(|before| Arc::ptr_eq(before, child));
+                        let view = View {
+                            node: Some(&**child),
+                            stmt,
+                        };
+                        Some((key.as_str(), view, unchanged))
+                    }
                     _ => None,
                 })
         })

@@ -78,12 +78,16 @@ fn tunnel_groups(config: &RouterConfig, findings: &mut Findings) {
     }
 }
 
+/// Paths and statements are built only for an error: a configuration of 20,000 profiles is
+/// checked at every commit, and each profile's allocations showed in its cost.
 fn tunnel_profiles(config: &RouterConfig, findings: &mut Findings) {
     for (name, profile) in &config.tunnel_profiles {
-        let profile_path = vec![
-            NodeId::new("access"),
-            NodeId::entry("tunnel-profile", name.as_str()),
-        ];
+        let profile_path = || {
+            vec![
+                NodeId::new("access"),
+                NodeId::entry("tunnel-profile", name.as_str()),
+            ]
+        };
         if profile.tunnels.is_empty() {
             findings.error(
                 vec![NodeId::new("access")],
@@ -91,31 +95,34 @@ fn tunnel_profiles(config: &RouterConfig, findings: &mut Findings) {
                 "Tunnel profile has no tunnel",
             );
         }
-        let levels: BTreeSet<u32> = profile.tunnels.values().map(|t| t.preference).collect();
-        if levels.len() > MAX_PREFERENCE_LEVELS {
-            findings.error(
-                vec![NodeId::new("access")],
-                format!("tunnel-profile {name}"),
-                format!(
-                    "Tunnel profile uses {} preference levels; at most {MAX_PREFERENCE_LEVELS} are supported",
-                    levels.len()
-                ),
-            );
+        if profile.tunnels.len() > MAX_PREFERENCE_LEVELS {
+            let levels: BTreeSet<u32> = profile.tunnels.values().map(|t| t.preference).collect();
+            if levels.len() > MAX_PREFERENCE_LEVELS {
+                findings.error(
+                    vec![NodeId::new("access")],
+                    format!("tunnel-profile {name}"),
+                    format!(
+                        "Tunnel profile uses {} preference levels; at most {MAX_PREFERENCE_LEVELS} are supported",
+                        levels.len()
+                    ),
+                );
+            }
         }
-        same_tunnels(name, profile, findings);
+        if profile.tunnels.len() > 1 {
+            same_tunnels(name, profile, findings);
+        }
         for (number, tunnel) in &profile.tunnels {
-            let statement = format!("tunnel {number}");
             if tunnel.remote_gateway.address.is_none() {
                 findings.error(
-                    profile_path.clone(),
-                    statement.as_str(),
+                    profile_path(),
+                    format!("tunnel {number}"),
                     "Tunnel has no remote-gateway address",
                 );
             }
             if tunnel.logical_system.is_some() && tunnel.routing_instance.is_none() {
                 findings.error(
-                    profile_path.clone(),
-                    statement.as_str(),
+                    profile_path(),
+                    format!("tunnel {number}"),
                     "logical-system requires routing-instance",
                 );
             }

@@ -1,18 +1,41 @@
 //! Checks driven by the statement table alone: every statement is known, every value has
 //! its type, mandatory statements are present, references name configured objects.
 
+use super::since::Skips;
 use super::Findings;
 use crate::def::{Kind, Stmt, Type};
 use crate::limits::check_annotation;
 use crate::table::ROOT;
 use crate::tree::{quote_word, Node, NodeId, Path};
+use std::sync::Arc;
 
-pub(super) fn check(root: &Node, findings: &mut Findings) {
-    walk(root, &ROOT, root, &mut Vec::new(), findings);
+/// Checks the whole tree, or, with `skips`, the tree less the subtrees the previous commit
+/// holds by the same pointer and that [`Skips::may_skip`] allows.
+pub(super) fn check(root: &Node, skips: &mut Skips<'_>, findings: &mut Findings) {
+    let previous = skips.previous;
+    walk(
+        root,
+        &ROOT,
+        root,
+        previous,
+        skips,
+        &mut Vec::new(),
+        findings,
+    );
 }
 
-fn walk(root: &Node, stmt: &'static Stmt, node: &Node, path: &mut Path, findings: &mut Findings) {
-    for (id, child) in &node.children {
+fn walk(
+    root: &Node,
+    stmt: &'static Stmt,
+    node: &Node,
+    previous: Option<&Node>,
+    skips: &mut Skips<'_>,
+    path: &mut Path,
+    findings: &mut Findings,
+) {
+    for (index, (id, shared)) in node.children.shared().enumerate() {
+        let child: &Node = shared;
+        let before = previous.and_then(|p| p.children.counterpart(index, id));
         let Some(child_stmt) = stmt.child(&id.keyword) else {
             findings.error(
                 path.clone(),
@@ -23,6 +46,11 @@ fn walk(root: &Node, stmt: &'static Stmt, node: &Node, path: &mut Path, findings
         };
         if let Some(Err(message)) = child.annotation.as_deref().map(check_annotation) {
             findings.error(path.clone(), id.to_string(), message);
+        }
+        if before.is_some_and(|b| Arc::ptr_eq(b, shared)) && skips.may_skip(child_stmt) {
+            // Checked last time and unchanged: only its warnings are said again.
+            warnings_only(child_stmt, id, child, skips, path, findings);
+            continue;
         }
         if shape_ok(child_stmt, id, child, path, findings) {
             if let Some(why) = child_stmt.no_effect {
@@ -35,7 +63,15 @@ fn walk(root: &Node, stmt: &'static Stmt, node: &Node, path: &mut Path, findings
             references(root, child_stmt, id, child, path, findings);
             if child_stmt.has_block() {
                 path.push(id.clone());
-                walk(root, child_stmt, child, path, findings);
+                walk(
+                    root,
+                    child_stmt,
+                    child,
+                    before.map(|b| &**b),
+                    skips,
+                    path,
+                    findings,
+                );
                 path.pop();
             }
         }
@@ -70,6 +106,39 @@ fn walk(root: &Node, stmt: &'static Stmt, node: &Node, path: &mut Path, findings
                 findings.missing(parent_path.to_vec(), own_id.to_string(), wanted.name);
             }
         }
+    }
+}
+
+/// The `no_effect` warnings of a subtree the previous commit checked, in the order the
+/// whole walk gives them; only the statements whose table holds such a statement below are
+/// looked into (in a tunnel profile: `tunnel N`, for its `logical-system` and
+/// `routing-instance`).
+fn warnings_only(
+    stmt: &'static Stmt,
+    id: &NodeId,
+    node: &Node,
+    skips: &mut Skips<'_>,
+    path: &mut Path,
+    findings: &mut Findings,
+) {
+    if !skips.may_hold_warnings(stmt) {
+        return;
+    }
+    if let Some(why) = stmt.no_effect {
+        findings.warn(
+            path,
+            &id.to_string(),
+            &format!("statement has no effect: {why}"),
+        );
+    }
+    if stmt.has_block() {
+        path.push(id.clone());
+        for (child_id, child) in &node.children {
+            if let Some(child_stmt) = stmt.child(&child_id.keyword) {
+                warnings_only(child_stmt, child_id, child, skips, path, findings);
+            }
+        }
+        path.pop();
     }
 }
 
