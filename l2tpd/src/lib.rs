@@ -20,3 +20,11 @@ pub mod snmp;
 pub mod state_dir;
 pub mod subscriber;
 pub mod trace;
+
+/// The typed view of `set` lines, for the tests of the daemon's parts.
+#[cfg(test)]
+pub(crate) fn test_config(lines: &str) -> schema::typed::RouterConfig {
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
+        .expect("set lines parse");
+    schema::typed::router_config(&tree)
+}

@@ -29,6 +29,8 @@ mod since_tests;
 mod structure;
 mod system;
 #[cfg(test)]
+mod test_errors;
+#[cfg(test)]
 mod tests;
 
 use crate::mgmt::CheckError;

@@ -355,21 +355,22 @@ mod tests {
         server.join().expect("server");
     }
 
-    /// A call that gave up does not hand its late response to the next call.
-    #[test]
-    fn a_late_response_is_dropped() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("mgmt.sock");
-        let listener = UnixListener::bind(&path).expect("bind");
+    /// A daemon that answers `requests` requests with `answer N`, holding back each of the
+    /// first `held` until `go` says so.
+    fn slow_daemon(
+        path: &Path,
+        requests: usize,
+        held: usize,
+    ) -> (std::thread::JoinHandle<()>, mpsc::Sender<()>) {
+        let listener = UnixListener::bind(path).expect("bind");
         let (go, wait) = mpsc::channel::<()>();
         let server = std::thread::spawn(move || {
             let (stream, _) = listener.accept().expect("accept");
             let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            for n in 0..2 {
+            for n in 0..requests {
                 let mut line = String::new();
                 reader.read_line(&mut line).expect("read");
-                if n == 0 {
-                    // Answer the first request only after the client gave up on it.
+                if n < held {
                     wait.recv().expect("go");
                 }
                 let reply = Response {
@@ -383,6 +384,16 @@ mod tests {
                     .expect("write");
             }
         });
+        (server, go)
+    }
+
+    /// A call that gave up does not hand its late response to the next call.
+    #[test]
+    fn a_late_response_is_dropped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("mgmt.sock");
+        // The first request is answered only after the client gave up on it.
+        let (server, go) = slow_daemon(&path, 2, 1);
         let mut t = UnixTransport::connect(&path).expect("connect");
         let late = t
             .call_within(Request::Update, Duration::from_millis(1))
@@ -405,29 +416,8 @@ mod tests {
     fn ctrl_c_stops_the_wait_for_a_show() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("mgmt.sock");
-        let listener = UnixListener::bind(&path).expect("bind");
-        let (go, wait) = mpsc::channel::<()>();
-        let server = std::thread::spawn(move || {
-            let (stream, _) = listener.accept().expect("accept");
-            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-            for n in 0..3 {
-                let mut line = String::new();
-                reader.read_line(&mut line).expect("read");
-                if n < 2 {
-                    // Answer only after the client was interrupted (or not).
-                    wait.recv().expect("go");
-                }
-                let reply = Response {
-                    result: Ok(Reply::Done {
-                        messages: vec![format!("answer {n}")],
-                    }),
-                    notices: vec![],
-                };
-                (&stream)
-                    .write_all(encode_line(&reply).as_bytes())
-                    .expect("write");
-            }
-        });
+        // The first two are answered only after the client was interrupted (or not).
+        let (server, go) = slow_daemon(&path, 3, 2);
         let pressed = Arc::new(AtomicBool::new(false));
         let mut t = UnixTransport::connect(&path).expect("connect");
         t.stop_on_interrupt(pressed.clone());

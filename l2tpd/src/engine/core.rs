@@ -464,9 +464,7 @@ mod tests {
     use schema::mgmt::TunnelTestState;
 
     fn config(lines: &str) -> Arc<RouterConfig> {
-        let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
-            .expect("set lines parse");
-        Arc::new(schema::typed::router_config(&tree))
+        Arc::new(crate::test_config(lines))
     }
 
     /// Hands every datagram one core queued to the other, as UDP on port 1701 would,

@@ -490,9 +490,7 @@ impl ConfigApply for Engine {
 /// The typed view of `set` lines, for the tests of this module's parts.
 #[cfg(test)]
 fn config_from_set_lines(lines: &str) -> RouterConfig {
-    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
-        .expect("set lines parse");
-    schema::typed::router_config(&tree)
+    crate::test_config(lines)
 }
 
 #[cfg(test)]

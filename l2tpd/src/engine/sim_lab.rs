@@ -27,9 +27,7 @@ pub(super) const LNS: &str = "127.0.0.72";
 const AC_MAC: [u8; 6] = [0x02, 0, 0, 0, 0xac, 1];
 
 pub(super) fn config(lines: &str) -> RouterConfig {
-    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
-        .expect("set lines parse");
-    schema::typed::router_config(&tree)
+    crate::test_config(lines)
 }
 
 pub(super) fn lac_config(extra: &str) -> RouterConfig {

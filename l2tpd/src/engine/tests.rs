@@ -7,9 +7,7 @@ use super::*;
 use schema::mgmt::TunnelTestState;
 
 fn config(lines: &str) -> Arc<RouterConfig> {
-    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
-        .expect("set lines parse");
-    Arc::new(schema::typed::router_config(&tree))
+    Arc::new(crate::test_config(lines))
 }
 
 fn lac(lac: &str, lns: &str) -> Arc<RouterConfig> {

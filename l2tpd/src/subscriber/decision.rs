@@ -200,9 +200,7 @@ mod tests {
     use super::*;
 
     fn config(lines: &str) -> RouterConfig {
-        let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
-            .expect("set lines parse");
-        schema::typed::router_config(&tree)
+        crate::test_config(lines)
     }
 
     const PROFILE: &str =

@@ -111,9 +111,7 @@ mod tests {
     use super::*;
 
     fn config(lines: &str) -> RouterConfig {
-        let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
-            .expect("set lines parse");
-        schema::typed::router_config(&tree)
+        crate::test_config(lines)
     }
 
     const UNITS: &str = "set interfaces si-1/0/0 unit 5 dial-options l2tp-interface-id a\n\

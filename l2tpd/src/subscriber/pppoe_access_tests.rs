@@ -8,9 +8,7 @@ const PORT: &str = "veth-pol";
 const AC: [u8; 6] = [0x02, 0, 0, 0, 0xac, 0x15];
 
 fn config(lines: &str) -> RouterConfig {
-    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
-        .expect("set lines parse");
-    schema::typed::router_config(&tree)
+    crate::test_config(lines)
 }
 
 fn unit_config(extra: &str) -> RouterConfig {

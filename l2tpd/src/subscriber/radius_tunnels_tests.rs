@@ -3,9 +3,7 @@ use std::net::Ipv4Addr;
 use super::*;
 
 fn config(lines: &str) -> RouterConfig {
-    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines)
-        .expect("set lines parse");
-    schema::typed::router_config(&tree)
+    crate::test_config(lines)
 }
 
 /// The reference's profile: tunnel 1 to 198.18.1.10 with its secret and names.

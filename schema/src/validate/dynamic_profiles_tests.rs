@@ -1,7 +1,8 @@
 //! `[edit dynamic-profiles]`: Junos text in and out, the typed view, and the commit checks
 //! of references and variables.
 
-use super::{check, CHECK_OUT_FAILED};
+use super::check;
+use super::test_errors::errors;
 use crate::parse::{apply_set_lines, parse_config};
 use crate::print::{to_set_lines, to_text};
 use crate::tree::{path_words, Node};
@@ -78,16 +79,6 @@ interfaces {
     }
 }
 "#;
-
-fn errors(text: &str) -> Vec<(String, String, String)> {
-    let root = parse_config(text).expect("parses");
-    let (errors, summary) = check(&root).expect_err("check should fail");
-    assert_eq!(summary, CHECK_OUT_FAILED);
-    errors
-        .into_iter()
-        .map(|e| (path_words(&e.path), e.statement, e.message))
-        .collect()
-}
 
 #[test]
 fn junos_text_loads_prints_back_and_reloads_from_set_lines() {

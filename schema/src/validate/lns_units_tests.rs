@@ -1,10 +1,10 @@
 //! Static LNS units: `dial-options` on `si-` units and the client `l2tp interface-id` that
 //! selects them.
 
-use super::{check, CHECK_OUT_FAILED};
+use super::check;
+use super::test_errors::errors;
 use crate::parse::parse_config;
 use crate::print::to_text;
-use crate::tree::path_words;
 use crate::typed::{router_config, DialOptions};
 
 /// Juniper's static LNS: two dedicated units and a shared one, each named by a client.
@@ -46,16 +46,6 @@ access {
     }
 }
 "#;
-
-fn errors(text: &str) -> Vec<(String, String, String)> {
-    let root = parse_config(text).expect("parses");
-    let (errors, summary) = check(&root).expect_err("check should fail");
-    assert_eq!(summary, CHECK_OUT_FAILED);
-    errors
-        .into_iter()
-        .map(|e| (path_words(&e.path), e.statement, e.message))
-        .collect()
-}
 
 #[test]
 fn static_lns_units_load_print_back_and_read_typed() {
