@@ -327,6 +327,22 @@ impl Core {
             self.process(now);
             return;
         }
+        // The registry knows a session on a static `si-` unit by its dynamic unit only: a
+        // show or clear naming the static unit names that dynamic unit to it.
+        let mut rpc = rpc;
+        let named = match &mut rpc {
+            L2tpRpc::Sessions(show) => show.filter.interface.as_mut(),
+            L2tpRpc::Clear { clear, .. } => match &mut clear.target {
+                schema::l2tp_rpc::ClearTarget::Interface(name) => Some(name),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(name) = named {
+            if let Some(dynamic) = self.subscribers.dynamic_name_of_static_unit(name) {
+                *name = dynamic;
+            }
+        }
         match rpc::answer(&mut self.registry, now, rpc) {
             Answer::Now(mut outcome) => {
                 if let Ok(Reply::L2tpSessions(sessions)) = &mut outcome {

@@ -69,6 +69,12 @@ fn a_dedicated_unit_takes_one_session_and_refuses_the_next_with_result_4() {
         .name_static_units(&mut sessions, lab.lns.registry());
     let names: Vec<&str> = sessions.iter().map(|s| s.interface_name.as_str()).collect();
     assert_eq!(names, ["si-0/0/0.5"]);
+    // `show services l2tp session interface si-0/0/0.5` finds it by that name.
+    assert_eq!(
+        sessions_on(&mut lab, "si-0/0/0.5"),
+        Ok(vec!["si-0/0/0.5".to_string()])
+    );
+    assert!(sessions_on(&mut lab, "si-0/0/0.6").is_err());
 
     let second = bring_up(&mut lab, "lee@isp.example");
     assert!(!ip_up(&lab, second), "{:?}", lab.subs[second].events);
@@ -120,4 +126,61 @@ fn without_an_interface_id_sessions_take_dynamic_units() {
     let names = interfaces(&lab);
     assert_eq!(names.len(), 2);
     assert!(names.iter().all(|n| n != "si-0/0/0.5"), "{names:?}");
+}
+
+/// The LNS's answer to `show services l2tp session interface NAME`: its rows' interface
+/// names, or the error it gives.
+fn sessions_on(lab: &mut Lab, name: &str) -> Result<Vec<String>, String> {
+    let show = schema::l2tp_rpc::L2tpShow {
+        filter: schema::l2tp_rpc::L2tpFilter {
+            interface: Some(name.to_string()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let now = lab.now;
+    lab.lns
+        .l2tp_rpc(now, super::rpc::L2tpRpc::Sessions(show), tx);
+    match rx.try_recv().expect("answered at once") {
+        Ok(schema::mgmt::Reply::L2tpSessions(s)) => {
+            Ok(s.sessions.into_iter().map(|s| s.interface_name).collect())
+        }
+        Ok(other) => Err(format!("{other:?}")),
+        Err(e) => Err(format!("{e:?}")),
+    }
+}
+
+/// `clear services l2tp session interface si-0/0/0.5` ends the session on that static unit.
+#[test]
+fn a_clear_naming_the_static_unit_ends_its_session() {
+    let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
+    let first = bring_up(&mut lab, "kim@isp.example");
+    assert!(ip_up(&lab, first));
+    let clear = |name: &str| super::rpc::L2tpRpc::Clear {
+        level: schema::l2tp_rpc::ClearLevel::Session,
+        clear: schema::l2tp_rpc::L2tpClear {
+            statistics: false,
+            target: schema::l2tp_rpc::ClearTarget::Interface(name.into()),
+            confirmed: true,
+        },
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let now = lab.now;
+    lab.lns.l2tp_rpc(now, clear("si-0/0/0.6"), tx.clone());
+    lab.lns.l2tp_rpc(now, clear("si-0/0/0.5"), tx);
+    for _ in 0..100 {
+        if !lab.lns.clearing() {
+            break;
+        }
+        lab.lns.continue_clears(now);
+    }
+    lab.advance(std::time::Duration::from_secs(2));
+    assert!(matches!(rx.try_recv(), Ok(Err(_))), "no session on unit 6");
+    let second = rx.try_recv();
+    assert!(
+        matches!(second, Ok(Ok(_))),
+        "the clear found unit 5 session: {second:?}"
+    );
+    assert!(lab.lns_sessions().is_empty(), "the session was cleared");
 }

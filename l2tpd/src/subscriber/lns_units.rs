@@ -20,7 +20,8 @@ use schema::typed::RouterConfig;
 use schema::l2tp_rpc::L2tpSession;
 
 use crate::l2tp::session::CdnResult;
-use crate::registry::Registry;
+use crate::l2tp::session::Role;
+use crate::registry::{interface, Registry};
 
 /// RFC 2661 §4.4.2 CDN result code 4 (temporary lack of facilities).
 const NO_FACILITIES_TEMPORARY: u16 = 4;
@@ -74,6 +75,16 @@ impl StaticUnits {
 }
 
 impl super::lac::SubscriberLayer {
+    /// The registry's name (its dynamic unit) for the session that holds the static unit
+    /// `name` (`si-0/0/0.5`), for a show or clear an operator wrote with the static name.
+    pub fn dynamic_name_of_static_unit(&self, name: &str) -> Option<String> {
+        let holder = self
+            .table
+            .iter()
+            .find(|s| s.static_unit.is_some() && super::views::interface_name(s) == name)?;
+        Some(interface::name(Role::Lns, interface::unit(holder.id)))
+    }
+
     /// `show services l2tp session` names a session on a static unit by that unit
     /// (`si-0/0/0.5`), as `show subscribers` does; the registry knows only dynamic units.
     pub fn name_static_units(&self, rows: &mut [L2tpSession], registry: &Registry) {
