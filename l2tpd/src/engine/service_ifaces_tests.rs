@@ -43,6 +43,28 @@ fn data_message(ppp: &[u8]) -> Vec<u8> {
     d
 }
 
+/// The one subscriber's fast-path route: its session in tunnel 100 to the LAC at `lac`.
+fn subscriber_route(
+    lac: std::net::SocketAddr,
+    filters: crate::firewall::SubscriberFilters,
+) -> IpRoute {
+    IpRoute {
+        filters,
+        call: SessionRef(1),
+        address: SUBSCRIBER,
+        routed: Vec::new(),
+        service: Arc::from(SI),
+        l2tp: RelayLeg {
+            local_tunnel: 100,
+            local_session: 200,
+            peer_tunnel: 300,
+            peer_session: 400,
+            source: Ipv4Addr::LOCALHOST,
+            destination: lac,
+        },
+    }
+}
+
 struct Lns {
     _dir: tempfile::TempDir,
     services: ServiceIfaces,
@@ -90,21 +112,10 @@ impl Lns {
             vec![(Ipv4Addr::new(198, 18, 100, 1), 24)],
         )]);
         let far = ServiceLink::connect(dir.path().join("far.sock"), &link).unwrap();
-        ip.lock().install(IpRoute {
-            filters: Default::default(),
-            call: SessionRef(1),
-            address: SUBSCRIBER,
-            routed: Vec::new(),
-            service: Arc::from(SI),
-            l2tp: RelayLeg {
-                local_tunnel: 100,
-                local_session: 200,
-                peer_tunnel: 300,
-                peer_session: 400,
-                source: Ipv4Addr::LOCALHOST,
-                destination: lac.local_addr().unwrap(),
-            },
-        });
+        ip.lock().install(subscriber_route(
+            lac.local_addr().unwrap(),
+            Default::default(),
+        ));
         Lns {
             _dir: dir,
             services,
@@ -277,36 +288,17 @@ async fn a_commit_changes_addresses_in_place_and_closes_what_is_gone() {
 #[tokio::test]
 async fn filtered_packets_stop_in_the_io_shell_and_are_counted() {
     let mut lns = Lns::start().await;
-    let config = crate::firewall::matcher::tests::config(
-        "set firewall family inet filter NO-DNS term dns from destination-port 53\n\
-         set firewall family inet filter NO-DNS term dns then count dns\n\
-         set firewall family inet filter NO-DNS term dns then discard\n\
-         set firewall family inet filter NO-DNS term rest\n",
-    );
-    let mut firewall = crate::firewall::Firewall::default();
-    firewall.configure(&config);
-    let filter = firewall.attach("NO-DNS", "si-1/0/0.1", crate::firewall::Direction::Input);
+    let filter = crate::firewall::matcher::tests::no_dns_filter("si-1/0/0.1");
     let route = {
         let table = lns.ip.lock();
         assert!(table.contains(SessionRef(1)));
-        IpRoute {
-            filters: crate::firewall::SubscriberFilters {
+        subscriber_route(
+            lns.lac.local_addr().unwrap(),
+            crate::firewall::SubscriberFilters {
                 input: filter.clone(),
                 output: filter.clone(),
             },
-            call: SessionRef(1),
-            address: SUBSCRIBER,
-            routed: Vec::new(),
-            service: Arc::from(SI),
-            l2tp: RelayLeg {
-                local_tunnel: 100,
-                local_session: 200,
-                peer_tunnel: 300,
-                peer_session: 400,
-                source: Ipv4Addr::LOCALHOST,
-                destination: lns.lac.local_addr().unwrap(),
-            },
-        }
+        )
     };
     lns.ip.lock().install(route);
     // `ipv4` builds UDP to port 53; port 80 is the same packet with another port.

@@ -16,6 +16,22 @@ pub(crate) fn config(lines: &str) -> schema::typed::RouterConfig {
     schema::typed::router_config(&tree)
 }
 
+/// The data-path tests' filter: DNS (UDP or TCP port 53) counted as `dns` and discarded,
+/// the rest accepted; its instance on `interface`, inbound.
+pub(crate) fn no_dns_filter(
+    interface: &str,
+) -> Option<std::sync::Arc<crate::firewall::FilterInstance>> {
+    let config = config(
+        "set firewall family inet filter NO-DNS term dns from destination-port 53\n\
+         set firewall family inet filter NO-DNS term dns then count dns\n\
+         set firewall family inet filter NO-DNS term dns then discard\n\
+         set firewall family inet filter NO-DNS term rest\n",
+    );
+    let mut firewall = crate::firewall::Firewall::default();
+    firewall.configure(&config);
+    firewall.attach("NO-DNS", interface, crate::firewall::Direction::Input)
+}
+
 fn filters(lines: &str) -> std::collections::BTreeMap<String, FirewallFilter> {
     config(lines).firewall_filters
 }

@@ -379,15 +379,7 @@ proptest! {
 /// forwarded nor left to the slow path, and is counted by the filter and the table.
 #[test]
 fn the_subscribers_filters_discard_on_the_fast_path() {
-    let config = crate::firewall::matcher::tests::config(
-        "set firewall family inet filter NO-DNS term dns from destination-port 53\n\
-         set firewall family inet filter NO-DNS term dns then count dns\n\
-         set firewall family inet filter NO-DNS term dns then discard\n\
-         set firewall family inet filter NO-DNS term rest\n",
-    );
-    let mut firewall = crate::firewall::Firewall::default();
-    firewall.configure(&config);
-    let filter = firewall.attach("NO-DNS", "si-1/0/0.9", crate::firewall::Direction::Input);
+    let filter = crate::firewall::matcher::tests::no_dns_filter("si-1/0/0.9");
     let mut table = IpRelayTable::default();
     table.install(IpRoute {
         filters: SubscriberFilters {
