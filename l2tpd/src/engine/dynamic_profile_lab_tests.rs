@@ -8,7 +8,7 @@ use std::time::Duration;
 use schema::l2tp_rpc::Level;
 use schema::subscriber_rpc::SubscriberShow;
 
-use super::sim_lab::{config, lac_config, Lab, RadiusResponder, LNS_BASE, PORT};
+use super::sim_lab::{config, ipv4_between, lac_config, Lab, RadiusResponder, LNS_BASE, PORT};
 use crate::aaa::radius::{attr, code, erx, Attribute};
 use crate::ppp::client_link::ClientEvent;
 use crate::subscriber::decision::Refusal;
@@ -364,13 +364,4 @@ fn a_profile_without_the_access_stanza_installs_no_framed_route() {
             "Framed-Route 198.18.61.0/29: dynamic profile ROUTED has no routing-options access route \"$junos-framed-route-ip-address-prefix\"".to_string(),
         ]
     );
-}
-
-/// An IPv4 packet from `source` to `destination`.
-fn ipv4_between(source: Ipv4Addr, destination: Ipv4Addr) -> Vec<u8> {
-    let mut packet = vec![0x45, 0, 0, 24, 0, 1, 0, 0, 64, 17, 0, 0];
-    packet.extend_from_slice(&source.octets());
-    packet.extend_from_slice(&destination.octets());
-    packet.extend_from_slice(b"ping");
-    packet
 }

@@ -6,7 +6,7 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use super::sim_lab::{config, Lab, RadiusResponder, LAC, LNS, LNS_BASE, PORT};
+use super::sim_lab::{config, ipv4_between, Lab, RadiusResponder, LAC, LNS, LNS_BASE, PORT};
 use crate::aaa::radius::{attr, code, encrypt_tunnel_password, erx, AttrKind, Attribute, Packet};
 use crate::ppp::client_link::ClientEvent;
 use crate::subscriber::decision::Refusal;
@@ -775,15 +775,6 @@ fn a_slow_server_answering_a_repeated_request_twice_admits_the_subscriber_once()
     let lac = lab.lac.subscribers();
     assert!(lac.table.refusals.is_empty(), "{:?}", lac.table.refusals);
     assert_eq!(lac.table.len(), 1);
-}
-
-/// An IPv4 packet from `source` to `destination`.
-fn ipv4_between(source: Ipv4Addr, destination: Ipv4Addr) -> Vec<u8> {
-    let mut packet = vec![0x45, 0, 0, 24, 0, 1, 0, 0, 64, 17, 0, 0];
-    packet.extend_from_slice(&source.octets());
-    packet.extend_from_slice(&destination.octets());
-    packet.extend_from_slice(b"ping");
-    packet
 }
 
 #[test]

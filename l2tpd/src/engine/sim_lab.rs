@@ -470,3 +470,12 @@ pub(super) fn data_counters(core: &Core, now: Instant, show: &L2tpShow) -> (u64,
         c.data_rx_bytes,
     )
 }
+
+/// An IPv4 packet (UDP, no checksum) from `source` to `destination`, for the labs' IP paths.
+pub(super) fn ipv4_between(source: std::net::Ipv4Addr, destination: std::net::Ipv4Addr) -> Vec<u8> {
+    let mut packet = vec![0x45, 0, 0, 24, 0, 1, 0, 0, 64, 17, 0, 0];
+    packet.extend_from_slice(&source.octets());
+    packet.extend_from_slice(&destination.octets());
+    packet.extend_from_slice(b"ping");
+    packet
+}
