@@ -687,6 +687,11 @@ impl Runtime {
     /// StopCCN retransmitted and acknowledged there, late retransmissions from the peer
     /// acknowledged during the post-StopCCN hold); the port is the host's again after.
     fn release_listeners(&mut self) {
+        // Nearly always every listener is configured: no walk of the tunnels then (this
+        // runs every TUNNEL_SOCKETS_EVERY).
+        if self.sockets.keys().all(|a| self.listening.contains(a)) {
+            return;
+        }
         let used: HashSet<Ipv4Addr> = self.core.registry().tunnel_locals().collect();
         let unused: Vec<Ipv4Addr> = self
             .sockets
