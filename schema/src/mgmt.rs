@@ -343,39 +343,74 @@ impl Request {
     /// A request that only answers (shows, tests, walks): the shell may stop waiting for
     /// it when the operator presses Ctrl-C, since nothing the shell keeps depends on it.
     pub fn only_answers(&self) -> bool {
-        matches!(
-            self,
+        // Every request named, no wildcard: a new one must be placed here.
+        match self {
             Request::ShowConfiguration { .. }
-                | Request::ShowSystemCommit
-                | Request::ShowSystemUsers
-                | Request::Compare { .. }
-                | Request::Show { .. }
-                | Request::ShowRescue
-                | Request::TestL2tpTunnel { .. }
-                | Request::GetL2tpSummaryInformation { .. }
-                | Request::GetL2tpDestinationInformation { .. }
-                | Request::GetL2tpTunnelInformation { .. }
-                | Request::GetL2tpSessionInformation { .. }
-                | Request::GetL2tpDisconnectCauseSummary
-                | Request::GetSnmpObject { .. }
-                | Request::WalkSnmpObject { .. }
-                | Request::GetSnmpStatistics
-                | Request::GetSubscribers { .. }
-                | Request::GetPppoeInterfaceInformation { .. }
-                | Request::GetPppoeStatistics { .. }
-                | Request::GetPppoeServiceNameTables
-                | Request::GetAddressAssignmentPool { .. }
-                | Request::GetInterfaceInformation { .. }
-                | Request::GetRadiusServers { .. }
-                | Request::GetAaaStatistics { .. }
-                | Request::GetAaaSubscribers { .. }
-                | Request::TestAaaPpp { .. }
-                | Request::GetSoftwareInformation
-                | Request::GetSystemUptimeInformation
-                | Request::GetSystemProcessInformation
-                | Request::GetSystemStorage
-                | Request::GetLog { .. }
-        )
+            | Request::ShowSystemCommit
+            | Request::ShowSystemUsers
+            | Request::Compare { .. }
+            | Request::Show { .. }
+            | Request::ShowRescue
+            | Request::TestL2tpTunnel { .. }
+            | Request::GetL2tpSummaryInformation { .. }
+            | Request::GetL2tpDestinationInformation(_)
+            | Request::GetL2tpTunnelInformation(_)
+            | Request::GetL2tpSessionInformation(_)
+            | Request::GetL2tpDisconnectCauseSummary
+            | Request::GetSnmpObject { .. }
+            | Request::WalkSnmpObject { .. }
+            | Request::GetSnmpStatistics
+            | Request::GetSubscribers(_)
+            | Request::GetPppoeInterfaceInformation(_)
+            | Request::GetPppoeStatistics(_)
+            | Request::GetPppoeServiceNameTables
+            | Request::GetAddressAssignmentPool(_)
+            | Request::GetInterfaceInformation(_)
+            | Request::GetFirewallInformation(_)
+            | Request::GetRadiusServers(_)
+            | Request::GetAaaStatistics(_)
+            | Request::GetAaaSubscribers(_)
+            | Request::TestAaaPpp(_)
+            | Request::GetSoftwareInformation
+            | Request::GetSystemUptimeInformation
+            | Request::GetSystemProcessInformation
+            | Request::GetSystemStorage
+            | Request::GetLog { .. } => true,
+            // Changes, mode and session state the shell keeps in step with the daemon.
+            Request::Hello { .. }
+            | Request::Configure { .. }
+            | Request::ExitConfiguration { .. }
+            | Request::Edit { .. }
+            | Request::Set { .. }
+            | Request::Delete { .. }
+            | Request::Activate { .. }
+            | Request::Deactivate { .. }
+            | Request::Annotate { .. }
+            | Request::Rename { .. }
+            | Request::Copy { .. }
+            | Request::Insert { .. }
+            | Request::Commit { .. }
+            | Request::Rollback { .. }
+            | Request::Load { .. }
+            | Request::Update
+            | Request::RescueSave
+            | Request::RescueDelete
+            | Request::RollbackRescue
+            | Request::CommitAt { .. }
+            | Request::ClearSystemCommit
+            | Request::WildcardDelete { .. }
+            | Request::ReplacePattern { .. }
+            | Request::ClearL2tpDestination(_)
+            | Request::ClearL2tpTunnel(_)
+            | Request::ClearL2tpSession(_)
+            | Request::ClearPppoeSessions(_)
+            | Request::ClearPppoeStatistics(_)
+            | Request::ClearNetworkAccessAaaSubscriber(_)
+            | Request::ClearFirewall(_)
+            | Request::ClearAaaStatistics
+            | Request::MonitorStart { .. }
+            | Request::MonitorStop { .. } => false,
+        }
     }
 }
 
