@@ -6,7 +6,7 @@ use signal_hook::consts::SIGINT;
 use signal_hook::flag;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The clock and the interrupt of a refresh loop.
@@ -35,6 +35,10 @@ struct Interrupts {
 static INTERRUPTS: OnceLock<Interrupts> = OnceLock::new();
 
 fn interrupts() -> io::Result<&'static Interrupts> {
+    // One registration per process: a second one's conditional default, never switched
+    // off, would end an interactive session on Ctrl-C. The lock orders racing first uses.
+    static REGISTERING: Mutex<()> = Mutex::new(());
+    let _guard = REGISTERING.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(i) = INTERRUPTS.get() {
         return Ok(i);
     }
@@ -45,7 +49,6 @@ fn interrupts() -> io::Result<&'static Interrupts> {
     };
     flag::register_conditional_default(SIGINT, fresh.default_action.clone())?;
     flag::register(SIGINT, fresh.pressed.clone())?;
-    // Two threads racing here both register; the loser's flags are simply never read.
     Ok(INTERRUPTS.get_or_init(|| fresh))
 }
 
