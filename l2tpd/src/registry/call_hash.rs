@@ -7,6 +7,10 @@
 //! in consecutive buckets and a run of closes walks the table forward, and mixes the handle
 //! into the top seven bits, which the table compares first to tell the entries of a group
 //! apart. Handles are ours, never a peer's, so a hash an attacker could steer is no concern.
+//!
+//! `io::id_hash` is the other hasher for our own IDs: it spreads keys (one multiply), which
+//! suits the data path's random look-ups by Tunnel and Session ID; this one keeps their
+//! order, which suits a table walked in the order calls began.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
