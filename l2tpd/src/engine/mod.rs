@@ -28,6 +28,7 @@ mod snmp_traps;
 mod sockets;
 mod subscriber_rpc;
 mod task;
+mod udp_bind;
 
 use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc};

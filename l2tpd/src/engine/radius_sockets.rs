@@ -10,6 +10,8 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc as channel;
 use tokio::task::JoinHandle;
 
+use super::udp_bind::bind_udp;
+
 use crate::aaa::client::{SocketId, Transmit};
 
 /// Largest RADIUS packet (RFC 2865 §3).
@@ -89,31 +91,6 @@ impl RadiusSockets {
             }
         }
     }
-}
-
-/// A non-blocking UDP socket on `at`, bound to network device `device` first when given
-/// (SO_BINDTODEVICE on a VRF device puts the socket in that VRF's routing table, as
-/// `ip vrf exec` does).
-fn bind_udp(at: SocketAddr, device: Option<&str>) -> std::io::Result<UdpSocket> {
-    use nix::sys::socket::{self, sockopt, AddressFamily, SockFlag, SockType, SockaddrIn};
-    let fd = socket::socket(
-        AddressFamily::Inet,
-        SockType::Datagram,
-        SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
-        None,
-    )?;
-    if let Some(device) = device {
-        socket::setsockopt(
-            &fd,
-            sockopt::BindToDevice,
-            &std::ffi::OsString::from(device),
-        )?;
-    }
-    let SocketAddr::V4(v4) = at else {
-        return Err(std::io::Error::from(std::io::ErrorKind::InvalidInput));
-    };
-    socket::bind(std::os::fd::AsRawFd::as_raw_fd(&fd), &SockaddrIn::from(v4))?;
-    UdpSocket::from_std(std::net::UdpSocket::from(fd))
 }
 
 async fn read(socket: Arc<UdpSocket>, id: SocketId, queue: channel::Sender<RadiusReceived>) {
@@ -213,38 +190,5 @@ impl Drop for DynamicAuthListener {
         if let Some((_, _, reader)) = self.bound.take() {
             reader.abort();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use nix::sys::socket::{getsockopt, sockopt};
-
-    /// SO_BINDTODEVICE needs CAP_NET_RAW: root (CI) runs this; elsewhere it says why.
-    #[tokio::test]
-    async fn a_socket_in_a_routing_instance_is_bound_to_its_device() {
-        if !nix::unistd::Uid::effective().is_root() {
-            eprintln!("skipped: binding a socket to a device needs root");
-            return;
-        }
-        let at = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let bound = bind_udp(at, Some("lo")).expect("bind to lo");
-        assert_eq!(
-            getsockopt(&bound, sockopt::BindToDevice).unwrap(),
-            std::ffi::OsString::from("lo")
-        );
-        let plain = bind_udp(at, None).expect("bind");
-        assert_eq!(
-            getsockopt(&plain, sockopt::BindToDevice).unwrap(),
-            std::ffi::OsString::new()
-        );
-        // A VRF device that is not there (no VRF support, say): an error, not a socket
-        // in the main table.
-        let missing = bind_udp(at, Some("vrf-missing")).expect_err("no such device");
-        assert_eq!(
-            missing.raw_os_error(),
-            Some(nix::errno::Errno::ENODEV as i32)
-        );
     }
 }

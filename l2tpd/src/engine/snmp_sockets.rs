@@ -8,37 +8,12 @@ use std::task::Poll;
 use tokio::io::ReadBuf;
 use tokio::net::UdpSocket;
 
+use super::udp_bind::bind_udp;
+
 /// One socket of the embedded agent, and where it was bound.
 pub(super) struct Listener {
     pub at: SocketAddr,
     pub socket: UdpSocket,
-}
-
-/// A non-blocking UDP socket on `at`. An IPv6 socket takes IPv6 only (IPV6_V6ONLY), so
-/// that `listen-address [ 0.0.0.0 :: ]` are two sockets on one port, as snmpd's
-/// `udp:161,udp6:161` are, and an IPv4 poller is seen with its IPv4 address.
-pub(super) fn bind_udp(at: SocketAddr) -> std::io::Result<UdpSocket> {
-    use nix::sys::socket::{self, sockopt, AddressFamily, SockFlag, SockType};
-    use nix::sys::socket::{SockaddrIn, SockaddrIn6};
-    use std::os::fd::AsRawFd;
-    let family = match at {
-        SocketAddr::V4(_) => AddressFamily::Inet,
-        SocketAddr::V6(_) => AddressFamily::Inet6,
-    };
-    let fd = socket::socket(
-        family,
-        SockType::Datagram,
-        SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
-        None,
-    )?;
-    match at {
-        SocketAddr::V4(v4) => socket::bind(fd.as_raw_fd(), &SockaddrIn::from(v4))?,
-        SocketAddr::V6(v6) => {
-            socket::setsockopt(&fd, sockopt::Ipv6V6Only, &true)?;
-            socket::bind(fd.as_raw_fd(), &SockaddrIn6::from(v6))?
-        }
-    }
-    UdpSocket::from_std(std::net::UdpSocket::from(fd))
 }
 
 /// Reads one datagram from whichever socket has one: its length, its source and the
@@ -102,7 +77,7 @@ pub(super) fn rebind(wanted: &[SocketAddr], listeners: &mut Vec<Listener>) -> Re
                 if listeners.iter().any(|l| l.at == back) {
                     continue;
                 }
-                match bind_udp(back) {
+                match bind_udp(back, None) {
                     Ok(socket) => listeners.push(Listener { at: back, socket }),
                     Err(lost) => {
                         tracing::error!("snmp: the agent cannot listen on {back} again: {lost}")
@@ -125,7 +100,7 @@ fn bind_missing(
         if listeners.iter().any(|l| l.at == at) || fresh.iter().any(|l: &Listener| l.at == at) {
             continue;
         }
-        let socket = bind_udp(at).map_err(|e| (at, e))?;
+        let socket = bind_udp(at, None).map_err(|e| (at, e))?;
         fresh.push(Listener { at, socket });
     }
     Ok(fresh)

@@ -68,6 +68,8 @@ struct Destination {
     v2: bool,
     category_of: Vec<String>,
     every_category: bool,
+    /// The VRF device of the group's `routing-instance`; `None`: the main table.
+    device: Option<String>,
 }
 
 /// What a trap sender counts, for `show snmp statistics`.
@@ -94,6 +96,9 @@ pub struct TrapSender {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
     pub target: SocketAddr,
+    /// The VRF device to send it in (its trap group's `routing-instance`), else the main
+    /// table.
+    pub device: Option<String>,
     pub datagram: Vec<u8>,
 }
 
@@ -122,6 +127,11 @@ impl TrapSender {
                         TrapVersion::V1 => (true, false),
                         TrapVersion::V2 => (false, true),
                     };
+                    let device = group
+                        .routing_instance
+                        .as_deref()
+                        .filter(|instance| *instance != "default")
+                        .map(schema::typed::vrf_device_name);
                     group.targets.iter().map(move |address| Destination {
                         target: SocketAddr::new(*address, group.destination_port),
                         community: name.clone(),
@@ -129,6 +139,7 @@ impl TrapSender {
                         v2,
                         category_of: group.categories.clone().unwrap_or_default(),
                         every_category: group.categories.is_none(),
+                        device: device.clone(),
                     })
                 })
                 .collect()
@@ -156,14 +167,15 @@ impl TrapSender {
 
     /// The datagrams `notification` becomes at `now`, each counted as sent; those over
     /// the rate bound are counted as dropped instead and left out. `outgoing` gives the
-    /// local address a datagram to a target leaves by, which only the runtime knows: an
-    /// SNMPv1 trap carries it as its agent address under `agent-address
-    /// outgoing-interface` (IPv4 only: SNMPv1 has no IPv6 address), else 0.0.0.0.
+    /// local address a datagram to a target leaves by (in its VRF device, if any), which
+    /// only the runtime knows: an SNMPv1 trap carries it as its agent address under
+    /// `agent-address outgoing-interface` (IPv4 only: SNMPv1 has no IPv6 address), else
+    /// 0.0.0.0.
     pub fn notify(
         &mut self,
         notification: Notification,
         now: Instant,
-        outgoing: &dyn Fn(SocketAddr) -> Option<IpAddr>,
+        outgoing: &dyn Fn(SocketAddr, Option<&str>) -> Option<IpAddr>,
     ) -> Vec<Outgoing> {
         let ticks = hundredths(now.saturating_duration_since(self.started));
         let mut out = Vec::new();
@@ -175,16 +187,21 @@ impl TrapSender {
             if d.v2 {
                 out.push(Outgoing {
                     target: d.target,
+                    device: d.device.clone(),
                     datagram: v2_trap(&d.community, notification, ticks),
                 });
             }
             if d.v1 {
-                let agent = match self.agent_address_outgoing.then(|| outgoing(d.target)) {
+                let agent = match self
+                    .agent_address_outgoing
+                    .then(|| outgoing(d.target, d.device.as_deref()))
+                {
                     Some(Some(IpAddr::V4(local))) => local,
                     _ => Ipv4Addr::UNSPECIFIED,
                 };
                 out.push(Outgoing {
                     target: d.target,
+                    device: d.device.clone(),
                     datagram: v1_trap(&d.community, notification, ticks, agent),
                 });
             }

@@ -13,6 +13,7 @@ fn config(groups: &[Group<'_>]) -> SnmpConfig {
                 version: *version,
                 destination_port: 16_200,
                 categories: categories.map(|c| c.iter().map(|c| c.to_string()).collect()),
+                routing_instance: None,
                 targets: targets.iter().map(|t| t.parse().unwrap()).collect(),
             };
             (name.to_string(), group)
@@ -34,7 +35,7 @@ fn config(groups: &[Group<'_>]) -> SnmpConfig {
     }
 }
 
-fn no_route(_: SocketAddr) -> Option<IpAddr> {
+fn no_route(_: SocketAddr, _: Option<&str>) -> Option<IpAddr> {
     None
 }
 
@@ -154,7 +155,7 @@ fn version_all_sends_v1_and_v2_and_v1_names_the_outgoing_address_when_told() {
     let mut sender = TrapSender::new(started);
     let mut c = config(&[("noc", TrapVersion::All, None, &["127.0.0.9"])]);
     sender.reconfigure(&c);
-    let route = |_: SocketAddr| Some(IpAddr::from([127, 0, 0, 7]));
+    let route = |_: SocketAddr, _: Option<&str>| Some(IpAddr::from([127, 0, 0, 7]));
     let out = sender.notify(Notification::ColdStart, started, &route);
     assert_eq!(out.len(), 2);
     decode_v2(&out[0].datagram);
@@ -175,6 +176,49 @@ fn version_all_sends_v1_and_v2_and_v1_names_the_outgoing_address_when_told() {
     assert_eq!(out.len(), 1);
     let (_, trap) = decode_v1(&out[0].datagram);
     assert_eq!(trap.generic_trap, Integer::from(4));
+    assert_eq!(
+        trap.agent_addr,
+        NetworkAddress::Internet(IpAddress([127, 0, 0, 7].into()))
+    );
+}
+
+#[test]
+fn a_groups_routing_instance_sends_its_traps_and_finds_its_agent_address_in_the_vrf() {
+    let started = Instant::now();
+    let mut sender = TrapSender::new(started);
+    let mut c = config(&[
+        ("noc", TrapVersion::All, None, &["127.0.0.9"]),
+        ("main", TrapVersion::V2, None, &["127.0.0.10"]),
+        ("spelled-default", TrapVersion::V2, None, &["127.0.0.11"]),
+    ]);
+    c.trap_agent_address_outgoing = true;
+    c.trap_groups.get_mut("noc").unwrap().routing_instance = Some("isp-a".into());
+    c.trap_groups
+        .get_mut("spelled-default")
+        .unwrap()
+        .routing_instance = Some("default".into());
+    sender.reconfigure(&c);
+    // The runtime's route lookup is asked in the group's VRF: it answers per device here.
+    let route = |_: SocketAddr, device: Option<&str>| match device {
+        Some("vrf-isp-a") => Some(IpAddr::from([127, 0, 0, 7])),
+        _ => Some(IpAddr::from([127, 0, 0, 1])),
+    };
+    let out = sender.notify(Notification::ColdStart, started, &route);
+    let devices: Vec<(SocketAddr, Option<&str>)> = out
+        .iter()
+        .map(|o| (o.target, o.device.as_deref()))
+        .collect();
+    let at = |t: &str| t.parse::<SocketAddr>().unwrap();
+    assert_eq!(
+        devices,
+        [
+            (at("127.0.0.10:16200"), None),
+            (at("127.0.0.9:16200"), Some("vrf-isp-a")),
+            (at("127.0.0.9:16200"), Some("vrf-isp-a")),
+            (at("127.0.0.11:16200"), None),
+        ]
+    );
+    let (_, trap) = decode_v1(&out[2].datagram);
     assert_eq!(
         trap.agent_addr,
         NetworkAddress::Internet(IpAddress([127, 0, 0, 7].into()))

@@ -105,6 +105,13 @@ pub(super) const SNMP: Stmt = container(
                         flag("startup", "System warm and cold starts"),
                     ],
                 ),
+                // Junos: every target of the group is reached through this instance's
+                // table; here its VRF device (`vrf-NAME`), as RADIUS requests are.
+                leaf(
+                    "routing-instance",
+                    NAME,
+                    "Routing instance for trap destinations",
+                ),
                 list("targets", Type::IpAddr, "Targets for trap messages", &[]).grouped(),
             ],
         ),

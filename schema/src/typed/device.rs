@@ -191,6 +191,9 @@ pub struct TrapGroup {
     pub destination_port: u16,
     /// The categories named; `None` when `categories` is absent, which is every category.
     pub categories: Option<Vec<String>>,
+    /// `routing-instance NAME`: the instance whose table reaches the targets; `None` (or
+    /// Junos' `default`) is the main table.
+    pub routing_instance: Option<String>,
     pub targets: Vec<std::net::IpAddr>,
 }
 
@@ -351,6 +354,7 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
                     version: g.keyword("version").unwrap_or(TrapVersion::All),
                     destination_port: g.number("destination-port"),
                     categories: categories.present().then(|| categories.flags()),
+                    routing_instance: g.string("routing-instance"),
                     targets: g
                         .entries("targets")
                         .filter_map(|(a, _)| a.parse().ok())

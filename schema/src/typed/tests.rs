@@ -643,7 +643,7 @@ fn every_trace_filter_protocol_is_kept() {
 #[test]
 fn trap_groups_read_with_junos_defaults() {
     let tree = crate::parse::parse_config(
-        "snmp {\n    trap-group noc {\n        targets {\n            127.0.0.9;\n            ::1;\n        }\n    }\n    trap-group boot {\n        version v1;\n        destination-port 16200;\n        categories {\n            startup;\n        }\n        targets {\n            127.0.0.10;\n        }\n    }\n    trap-options {\n        agent-address outgoing-interface;\n        source-address 127.0.0.2;\n    }\n}\n",
+        "snmp {\n    trap-group noc {\n        targets {\n            127.0.0.9;\n            ::1;\n        }\n    }\n    trap-group boot {\n        version v1;\n        routing-instance mgmt;\n        destination-port 16200;\n        categories {\n            startup;\n        }\n        targets {\n            127.0.0.10;\n        }\n    }\n    trap-options {\n        agent-address outgoing-interface;\n        source-address 127.0.0.2;\n    }\n}\n",
     )
     .unwrap();
     let c = router_config(&tree);
@@ -657,6 +657,8 @@ fn trap_groups_read_with_junos_defaults() {
         (TrapVersion::V1, 16200)
     );
     assert!(boot.takes("startup") && !boot.takes("authentication"));
+    assert_eq!(boot.routing_instance.as_deref(), Some("mgmt"));
+    assert_eq!(noc.routing_instance, None);
     assert_eq!(c.snmp.trap_source_address, Some([127, 0, 0, 2].into()));
     assert!(c.snmp.trap_agent_address_outgoing);
 }

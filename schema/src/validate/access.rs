@@ -19,20 +19,16 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
 /// routing instance: AAA requests go from its VRF.
 fn aaa_routing_instances(config: &RouterConfig, findings: &mut Findings) {
     for (name, map) in &config.domain_maps {
-        let Some(instance) = map.aaa_routing_instance.as_deref() else {
-            continue;
-        };
-        if instance == "default" || config.routing_instances.contains_key(instance) {
-            continue;
-        }
-        findings.error(
+        super::routing::referenced_instance(
+            config,
             vec![
                 NodeId::new("access"),
                 NodeId::new("domain"),
                 NodeId::entry("map", name.as_str()),
             ],
-            format!("aaa-routing-instance {instance}").as_str(),
-            "Referenced routing instance is not defined".to_string(),
+            "aaa-routing-instance",
+            map.aaa_routing_instance.as_deref(),
+            findings,
         );
     }
 }
@@ -57,17 +53,13 @@ fn server_routing_instances(config: &RouterConfig, findings: &mut Findings) {
         })
     });
     for (mut path, address, server) in global.chain(in_profiles) {
-        let Some(instance) = server.routing_instance.as_deref() else {
-            continue;
-        };
-        if instance == "default" || config.routing_instances.contains_key(instance) {
-            continue;
-        }
         path.push(NodeId::entry("radius-server", address.to_string().as_str()));
-        findings.error(
+        super::routing::referenced_instance(
+            config,
             path,
-            format!("routing-instance {instance}").as_str(),
-            "Referenced routing instance is not defined".to_string(),
+            "routing-instance",
+            server.routing_instance.as_deref(),
+            findings,
         );
     }
 }

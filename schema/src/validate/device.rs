@@ -186,6 +186,18 @@ fn snmp(config: &RouterConfig, findings: &mut Findings) {
             );
         }
     }
+    for (name, group) in &config.snmp.trap_groups {
+        super::routing::referenced_instance(
+            config,
+            vec![
+                NodeId::new("snmp"),
+                NodeId::entry("trap-group", name.as_str()),
+            ],
+            "routing-instance",
+            group.routing_instance.as_deref(),
+            findings,
+        );
+    }
     if let Some(socket) = &config.snmp.agentx_socket {
         if !socket.starts_with('/') {
             let mut path = snmp_path;

@@ -14,6 +14,29 @@ fn instance_path(name: &str) -> Path {
     vec![NodeId::entry("routing-instances", name)]
 }
 
+/// A statement naming a routing instance (`routing-instance NAME`, `aaa-routing-instance
+/// NAME`) takes Junos' `default` (the main table) or a configured instance: an error at
+/// `path` otherwise, for `statement` (`routing-instance`) with its value.
+pub(super) fn referenced_instance(
+    config: &RouterConfig,
+    path: Path,
+    statement: &str,
+    instance: Option<&str>,
+    findings: &mut Findings,
+) {
+    let Some(instance) = instance else {
+        return;
+    };
+    if instance == "default" || config.routing_instances.contains_key(instance) {
+        return;
+    }
+    findings.error(
+        path,
+        format!("{statement} {instance}"),
+        "Referenced routing instance is not defined",
+    );
+}
+
 pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
     let service_interfaces: Vec<&str> = config
         .l2tp

@@ -744,6 +744,34 @@ fn aaa_routing_instance_names_default_or_a_configured_instance() {
 }
 
 #[test]
+fn a_trap_groups_routing_instance_is_default_or_a_configured_instance() {
+    let mut root = lac();
+    set(&mut root, "snmp trap-group=noc targets=127.0.0.9", &[]);
+    set(&mut root, "snmp trap-group=noc routing-instance", &["mgmt"]);
+    let (errors_found, _) = errors(&root);
+    assert_eq!(
+        errors_found,
+        vec![err(
+            "snmp trap-group noc",
+            "routing-instance mgmt",
+            "Referenced routing instance is not defined"
+        )]
+    );
+    set(
+        &mut root,
+        "routing-instances=mgmt instance-type",
+        &["virtual-router"],
+    );
+    assert!(check(&root).is_ok());
+    set(
+        &mut root,
+        "snmp trap-group=noc routing-instance",
+        &["default"],
+    );
+    assert!(check(&root).is_ok());
+}
+
+#[test]
 fn radius_in_the_order_needs_an_authentication_server() {
     let mut root = lac();
     set(
