@@ -16,6 +16,7 @@ pub mod mgmt;
 pub mod opcmd;
 pub mod parse;
 pub mod print;
+pub mod route_rpc;
 pub mod secret;
 pub mod secret_data;
 pub mod snmp_rpc;

@@ -303,6 +303,12 @@ pub enum Request {
     /// `clear firewall all` / `clear firewall filter NAME`: counters back to zero.
     ClearFirewall(crate::firewall_rpc::FirewallSelect),
 
+    // ---- routes (operational; schema/src/route_rpc.rs) ----
+    /// `show route [PREFIX [exact]] [protocol P] [table T] [LEVEL]`.
+    GetRouteInformation(crate::route_rpc::RouteShow),
+    /// `show route summary [table T]`.
+    GetRouteSummaryInformation(crate::route_rpc::RouteSummaryShow),
+
     // ---- AAA (operational; schema/src/aaa_rpc.rs) ----
     /// `show network-access aaa radius-servers [detail]`.
     GetRadiusServers(RadiusServersShow),
@@ -367,6 +373,8 @@ impl Request {
             | Request::GetAddressAssignmentPool(_)
             | Request::GetInterfaceInformation(_)
             | Request::GetFirewallInformation(_)
+            | Request::GetRouteInformation(_)
+            | Request::GetRouteSummaryInformation(_)
             | Request::GetRadiusServers(_)
             | Request::GetAaaStatistics(_)
             | Request::GetAaaSubscribers(_)
@@ -538,6 +546,8 @@ pub enum Reply {
     SubscribersLoggedOut(SubscribersLoggedOut),
     Firewall(crate::firewall_rpc::FirewallInformation),
     FirewallCleared(crate::firewall_rpc::FirewallCleared),
+    Routes(crate::route_rpc::RouteInformation),
+    RouteSummary(crate::route_rpc::RouteSummaryInformation),
     RadiusServers(RadiusServers),
     AaaStatistics(AaaStatistics),
     AaaSubscribers(AaaSubscribers),

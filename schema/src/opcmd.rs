@@ -46,6 +46,9 @@ pub enum Action {
     ShowFirewall,
     /// `clear firewall (all | filter NAME)`.
     ClearFirewall,
+    // ---- routes (schema/src/route_rpc.rs) ----
+    /// `show route [PREFIX [exact]] [protocol P] [table T] [LEVEL]`, `show route summary`.
+    ShowRoute,
     // ---- system and logs (schema/src/system_rpc.rs) ----
     ShowVersion,
     ShowSystemUptime,
@@ -220,6 +223,40 @@ const CLEAR_FIREWALL: OpCmd = cmd(
 .action(Action::ClearFirewall)
 .options()
 .needs(Needs::OneOf(&["all", "filter"]));
+
+/// `show route [PREFIX [exact]] [protocol P] [table T] [brief | terse | detail | extensive]`
+/// and `show route summary [table T]`: Junos takes the options in any order, the destination
+/// as a free word among them.
+const SHOW_ROUTE: OpCmd = cmd(
+    "route",
+    "Show routing table information",
+    &[
+        BRIEF,
+        DETAIL,
+        word(
+            "exact",
+            "Show only the route that matches the destination exactly",
+        ),
+        EXTENSIVE,
+        word("protocol", "Name of protocol").value(
+            "<protocol>",
+            "Protocol from which the route was learned (access, access-internal)",
+        ),
+        word("summary", "Show route summary information"),
+        word("table", "Name of routing table").value(
+            "<table>",
+            "Name of routing table (inet.0, RI.inet.0; a prefix names every table it begins)",
+        ),
+        TERSE,
+    ],
+)
+.action(Action::ShowRoute)
+.options()
+.rest(Rest::Words {
+    placeholder: "<destination>",
+    help: "IP address and optional prefix length of destination",
+})
+.pipe();
 
 /// What may follow a command word besides its children.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -566,6 +603,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         .pipe(),
                 ],
             ),
+            SHOW_ROUTE,
             cmd(
                 "services",
                 "Show services information",

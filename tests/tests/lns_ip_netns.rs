@@ -107,6 +107,15 @@ fn subscribers_get_pool_addresses_and_reach_the_internet_through_the_lns() {
     let pools = show_json(&lns, "show network-access address-assignment pool p");
     let text = pools.to_string();
     assert!(text.contains(POOL_NETWORK), "{text}");
+    // `show route`: each subscriber's address is an Access-internal /32 on its si- unit.
+    let routes = show_json(&lns, "show route protocol access-internal").to_string();
+    assert_eq!(
+        routes.matches("\"Access-internal\"").count(),
+        10,
+        "{routes}"
+    );
+    assert_eq!(routes.matches("/32\"").count(), 10, "{routes}");
+    assert!(routes.contains("\"si-0/0/0."), "{routes}");
 
     let (ok, summary) = emulator.finish(Duration::from_secs(60));
     assert!(ok, "{summary}");
@@ -130,6 +139,9 @@ fn subscribers_get_pool_addresses_and_reach_the_internet_through_the_lns() {
             Err(format!("{shown:?}"))
         }
     });
+    // And their routes went with them.
+    let routes = run_ok(&lns, "show route | no-more");
+    assert_eq!(routes.trim(), "", "{routes}");
 }
 
 #[test]

@@ -208,6 +208,7 @@ impl<T: Transport> Shell<T> {
             Action::ShowFirewall | Action::ClearFirewall => {
                 self.firewall_command(line, cmd, pipes, input)?
             }
+            Action::ShowRoute => self.route_command(line, cmd, pipes, input)?,
             Action::ShowAaaRadiusServers
             | Action::ShowAaaStatistics
             | Action::ShowAaaSubscribers

@@ -454,6 +454,7 @@ fn question_mark_lists_from_the_tables() {
          \x20 log                  Show contents of log files\n\
          \x20 network-access       Show network access information\n\
          \x20 pppoe                Show PPP over Ethernet information\n\
+         \x20 route                Show routing table information\n\
          \x20 services             Show services information\n\
          \x20 snmp                 Show SNMP information\n\
          \x20 subscribers          Show subscriber information\n\

@@ -417,6 +417,12 @@ impl Core {
             SubscriberRpc::ClearFirewall(select) => {
                 Reply::FirewallCleared(layer.clear_firewall(&select)?)
             }
+            SubscriberRpc::Routes(show) => {
+                Reply::Routes(layer.show_route(now, &self.config, &show)?)
+            }
+            SubscriberRpc::RouteSummary(show) => {
+                Reply::RouteSummary(layer.show_route_summary(now, &self.config, &show)?)
+            }
         })
     }
 

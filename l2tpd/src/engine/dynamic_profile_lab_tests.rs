@@ -25,7 +25,7 @@ fn lac_profile() -> String {
 }
 
 /// The LNS's profile places its subscribers in vr1 and sends keepalives every 7 s.
-const LNS_PROFILE: &str = "set services l2tp tunnel-group g dynamic-profile LNS-PROFILE\n\
+pub(super) const LNS_PROFILE: &str = "set services l2tp tunnel-group g dynamic-profile LNS-PROFILE\n\
      set routing-instances vr1 instance-type virtual-router\n\
      set dynamic-profiles LNS-PROFILE variables vr default-value vr1\n\
      set dynamic-profiles LNS-PROFILE routing-instances \"$vr\" interface \"$junos-interface-name\"\n\
@@ -39,7 +39,7 @@ fn detail() -> SubscriberShow {
     }
 }
 
-fn bring_up(lab: &mut Lab, user: &str) {
+pub(super) fn bring_up(lab: &mut Lab, user: &str) {
     lab.add_ip(user, "pw");
     lab.settle();
     for _ in 0..5 {
@@ -113,7 +113,7 @@ const UNNUMBERED: &str = "set services l2tp tunnel-group g dynamic-profile LNS-P
      set interfaces lo0 unit 0 family inet address 127.0.0.78/32\n\
      set dynamic-profiles LNS-PROFILE interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" family inet unnumbered-address \"$junos-loopback-interface\"\n";
 
-fn ipcp_up(events: &[ClientEvent]) -> Option<(Ipv4Addr, Ipv4Addr)> {
+pub(super) fn ipcp_up(events: &[ClientEvent]) -> Option<(Ipv4Addr, Ipv4Addr)> {
     events.iter().find_map(|e| match e {
         ClientEvent::IpUp { local, peer, .. } => Some((*local, *peer)),
         _ => None,
@@ -252,7 +252,7 @@ fn a_tunnelled_pppoe_subscriber_is_refused_when_its_mandatory_variable_has_no_va
 
 /// The LNS's profile installs each Framed-Route through Juniper's access-route stanza, with
 /// a tag of its own, and a literal route besides.
-fn lns_with_access_routes(stanza: &str) -> schema::typed::RouterConfig {
+pub(super) fn lns_with_access_routes(stanza: &str) -> schema::typed::RouterConfig {
     config(&format!(
         "{LNS_BASE}set services l2tp tunnel-group g aaa-access-profile users\n\
          set services l2tp tunnel-group g dynamic-profile ROUTED\n\
@@ -264,13 +264,13 @@ fn lns_with_access_routes(stanza: &str) -> schema::typed::RouterConfig {
     ))
 }
 
-const ACCESS_STANZA: &str = "set dynamic-profiles ROUTED routing-options access route \"$junos-framed-route-ip-address-prefix\" next-hop \"$junos-framed-route-nexthop\"\n\
+pub(super) const ACCESS_STANZA: &str = "set dynamic-profiles ROUTED routing-options access route \"$junos-framed-route-ip-address-prefix\" next-hop \"$junos-framed-route-nexthop\"\n\
      set dynamic-profiles ROUTED routing-options access route \"$junos-framed-route-ip-address-prefix\" metric \"$junos-framed-route-cost\"\n\
      set dynamic-profiles ROUTED routing-options access route \"$junos-framed-route-ip-address-prefix\" preference \"$junos-framed-route-distance\"\n\
      set dynamic-profiles ROUTED routing-options access route \"$junos-framed-route-ip-address-prefix\" tag 7\n\
      set dynamic-profiles ROUTED routing-options access route 198.18.70.0/24 preference 20\n";
 
-fn framed_accept() -> RadiusResponder {
+pub(super) fn framed_accept() -> RadiusResponder {
     accept_with(vec![
         Attribute::string(attr::FRAMED_ROUTE, "198.18.60.0/24 0.0.0.0 5"),
         Attribute::string(attr::FRAMED_ROUTE, "198.18.61.0/29"),

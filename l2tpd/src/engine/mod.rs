@@ -517,6 +517,8 @@ mod lossy_sim_tests;
 #[cfg(test)]
 mod radius_lab_tests;
 #[cfg(test)]
+mod route_view_lab_tests;
+#[cfg(test)]
 mod sim_lab;
 #[cfg(test)]
 mod socket_close_tests;

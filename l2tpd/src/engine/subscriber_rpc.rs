@@ -1,12 +1,13 @@
 //! The subscriber, PPPoE and address pool operational RPCs (`show subscribers`, `show |
 //! clear pppoe …`, `show network-access address-assignment pool`, `show interfaces`,
-//! `clear network-access aaa subscriber`)
+//! `clear network-access aaa subscriber`, `show firewall`, `show route`)
 //! as the engine takes them. They travel the L2TP RPC path ([`super::rpc::L2tpRpc`]), so
 //! that they are answered on the engine task, between turns, like every other show.
 
 use schema::firewall_rpc::FirewallSelect;
 use schema::interface_rpc::{InterfaceShow, SubscriberLogout};
 use schema::mgmt::Request;
+use schema::route_rpc::{RouteShow, RouteSummaryShow};
 use schema::subscriber_rpc::{AddressPoolSelect, PppoeSelect, SubscriberShow};
 
 /// One subscriber or PPPoE operational RPC.
@@ -28,6 +29,10 @@ pub enum SubscriberRpc {
     Firewall(FirewallSelect),
     /// `clear firewall (all | filter NAME)`.
     ClearFirewall(FirewallSelect),
+    /// `show route …`.
+    Routes(RouteShow),
+    /// `show route summary [table T]`.
+    RouteSummary(RouteSummaryShow),
 }
 
 impl SubscriberRpc {
@@ -45,6 +50,8 @@ impl SubscriberRpc {
             Request::ClearNetworkAccessAaaSubscriber(target) => Self::Logout(target.clone()),
             Request::GetFirewallInformation(select) => Self::Firewall(select.clone()),
             Request::ClearFirewall(select) => Self::ClearFirewall(select.clone()),
+            Request::GetRouteInformation(show) => Self::Routes(show.clone()),
+            Request::GetRouteSummaryInformation(show) => Self::RouteSummary(show.clone()),
             _ => return None,
         })
     }
@@ -101,6 +108,14 @@ mod tests {
             (
                 Request::ClearFirewall(FirewallSelect::default()),
                 SubscriberRpc::ClearFirewall(FirewallSelect::default()),
+            ),
+            (
+                Request::GetRouteInformation(RouteShow::default()),
+                SubscriberRpc::Routes(RouteShow::default()),
+            ),
+            (
+                Request::GetRouteSummaryInformation(RouteSummaryShow::default()),
+                SubscriberRpc::RouteSummary(RouteSummaryShow::default()),
             ),
         ] {
             assert_eq!(SubscriberRpc::from_request(&request), Some(rpc));

@@ -271,6 +271,8 @@ fn needs(request: &Request) -> &'static [&'static str] {
         | Request::GetAddressAssignmentPool(_)
         | Request::GetInterfaceInformation(_)
         | Request::GetFirewallInformation(_)
+        | Request::GetRouteInformation(_)
+        | Request::GetRouteSummaryInformation(_)
         | Request::GetRadiusServers(_)
         | Request::GetAaaStatistics(_)
         | Request::GetAaaSubscribers(_)
@@ -375,6 +377,8 @@ pub fn command(request: &Request) -> Option<String> {
         Request::ClearNetworkAccessAaaSubscriber(_) => "clear network-access aaa subscriber".into(),
         Request::GetFirewallInformation(_) => "show firewall".into(),
         Request::ClearFirewall(_) => "clear firewall".into(),
+        Request::GetRouteInformation(_) => "show route".into(),
+        Request::GetRouteSummaryInformation(_) => "show route summary".into(),
         Request::GetRadiusServers(_) => "show network-access aaa radius-servers".into(),
         Request::GetAaaStatistics(_) => "show network-access aaa statistics".into(),
         Request::GetAaaSubscribers(_) => "show network-access aaa subscribers".into(),

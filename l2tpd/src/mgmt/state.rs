@@ -545,6 +545,8 @@ impl Mgmt {
             | Request::ClearNetworkAccessAaaSubscriber(_)
             | Request::GetFirewallInformation(_)
             | Request::ClearFirewall(_)
+            | Request::GetRouteInformation(_)
+            | Request::GetRouteSummaryInformation(_)
             | Request::GetRadiusServers(_)
             | Request::GetAaaStatistics(_)
             | Request::GetAaaSubscribers(_)

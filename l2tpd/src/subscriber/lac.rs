@@ -343,7 +343,7 @@ impl SubscriberLayer {
                     self.authenticated(now, id, credentials, config, registry);
                 }
                 LinkEvent::NetworkUp { peer } => {
-                    self.network_up(id, peer, registry);
+                    self.network_up(now, id, peer, registry);
                     self.accounting_start(now, id, config, registry);
                     self.start_idle_watch(now, id);
                 }

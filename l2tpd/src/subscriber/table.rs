@@ -165,6 +165,8 @@ pub struct Subscriber {
     pub aaa: Option<Box<AaaGrant>>,
     pub login: SystemTime,
     pub since: Instant,
+    /// When IPCP came up and its routes were installed: the age `show route` prints.
+    pub routes_since: Option<Instant>,
     /// Relayed frames: subscriber → LNS and LNS → subscriber.
     pub frames_up: u64,
     pub bytes_up: u64,
@@ -210,6 +212,7 @@ impl Subscriber {
             aaa: None,
             login: SystemTime::now(),
             since: now,
+            routes_since: None,
             frames_up: 0,
             bytes_up: 0,
             frames_down: 0,

@@ -236,12 +236,19 @@ impl SubscriberLayer {
         subscriber.lease = Some(lease);
     }
 
-    /// IPCP is open: the subscriber's IP flows.
-    pub(super) fn network_up(&mut self, id: SubscriberId, peer: Ipv4Addr, registry: &Registry) {
+    /// IPCP is open: the subscriber's IP flows, and its routes are installed.
+    pub(super) fn network_up(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        peer: Ipv4Addr,
+        registry: &Registry,
+    ) {
         let Some(subscriber) = self.table.get_mut(id) else {
             return;
         };
         subscriber.phase = Phase::Active;
+        subscriber.routes_since = Some(now);
         tracing::info!(
             "subscriber {}: IPCP up, address {peer}",
             subscriber.user.as_deref().unwrap_or("?")
