@@ -117,7 +117,7 @@ const THEN: &[Stmt] = &[
     flag("discard", "Discard the packet"),
     container(
         "reject",
-        "Discard the packet and send an ICMP destination unreachable (administratively prohibited unless a message type is given), or a TCP reset",
+        "Reject the packet: ICMP unreachable (administratively prohibited unless given) or TCP reset",
         REJECT,
     )
     // Junos writes `reject;` or `reject host-unreachable;`: one message type at most.
