@@ -78,6 +78,9 @@ pub struct Stmt {
     /// For a leaf naming another configured object: the schema path of the list it refers to,
     /// e.g. `&["access", "tunnel-profile"]`. Checked at commit.
     pub reference: Option<&'static [&'static str]>,
+    /// A second list the value may name instead (`firewall filter F`, the older form of
+    /// `firewall family inet filter F`).
+    pub reference_also: Option<&'static [&'static str]>,
     /// For a list: entries are written inside one block named after the list, without the
     /// keyword repeated (`interfaces { ge-0/0/0 { ... } }`, `radius-server { 198.18.0.1 {...} }`),
     /// as Junos shows them. In `set` form they read `set interfaces ge-0/0/0 ...` either way.
@@ -127,6 +130,7 @@ impl Stmt {
             default: None,
             mandatory: false,
             reference: None,
+            reference_also: None,
             grouped: false,
             one_line: false,
             single_line: false,
@@ -177,6 +181,14 @@ impl Stmt {
     pub const fn refers_to(mut self, list: &'static [&'static str]) -> Stmt {
         self.reference = Some(list);
         self
+    }
+    pub const fn refers_also_to(mut self, list: &'static [&'static str]) -> Stmt {
+        self.reference_also = Some(list);
+        self
+    }
+    /// The lists a value of this statement may name.
+    pub fn references(&self) -> impl Iterator<Item = &'static [&'static str]> {
+        self.reference.into_iter().chain(self.reference_also)
     }
     pub const fn choice(mut self) -> Stmt {
         self.choice = true;

@@ -179,11 +179,11 @@ impl Core {
         self.process(now);
     }
 
-    /// IP packets service interface `_service` received that the I/O shell's table did not
+    /// IP packets service interface `service` received that the I/O shell's table did not
     /// take (the subscriber is found by destination, whichever interface it arrived on).
-    pub fn handle_ip_packets(&mut self, now: Instant, _service: &str, packets: &[Vec<u8>]) {
+    pub fn handle_ip_packets(&mut self, now: Instant, service: &str, packets: &[Vec<u8>]) {
         self.subscribers
-            .handle_ip_packets(packets, &mut self.registry);
+            .handle_ip_packets(now, service, packets, &mut self.registry);
         self.process(now);
     }
 

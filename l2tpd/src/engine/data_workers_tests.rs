@@ -94,6 +94,7 @@ fn run_with(workers: usize, net: u8) {
                     address: subscriber(t, s),
                     routed: Vec::new(),
                     service: Arc::from(SERVICE),
+                    router: Ipv4Addr::new(127, 0, 0, 1),
                     l2tp: RelayLeg {
                         local_tunnel: u16::from(100 + t),
                         local_session: u16::from(s + 1),
@@ -299,6 +300,7 @@ fn one_batch(net: u8, datagrams: &[Vec<u8>]) -> (Vec<Received>, Vec<Received>, V
             address: subscriber(0, 0),
             routed: Vec::new(),
             service: Arc::from(SERVICE),
+            router: Ipv4Addr::new(127, 0, 0, 1),
             l2tp: RelayLeg {
                 local_tunnel: 100,
                 local_session: 1,

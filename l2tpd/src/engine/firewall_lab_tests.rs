@@ -35,8 +35,13 @@ set firewall family inet filter OUT term ping then discard\n\
 set firewall family inet filter OUT term rest\n";
 
 fn lns(extra: &str) -> schema::typed::RouterConfig {
+    lns_with(FILTERS, extra)
+}
+
+/// The LNS with `filters` in place of [`FILTERS`].
+fn lns_with(filters: &str, extra: &str) -> schema::typed::RouterConfig {
     config(&format!(
-        "{LNS_BASE}{FILTERS}set services l2tp tunnel-group g aaa-access-profile users\n\
+        "{LNS_BASE}{filters}set services l2tp tunnel-group g aaa-access-profile users\n\
          set services l2tp tunnel-group g dynamic-profile SUBSCRIBER\n\
          set access profile users authentication-order radius\n\
          set access radius-server 127.0.0.9 secret {SECRET}\n\
@@ -83,11 +88,16 @@ fn bring_up(lab: &mut Lab, user: &str) -> Ipv4Addr {
     for _ in 0..5 {
         lab.advance(Duration::from_millis(100));
     }
+    ipcp_addresses(lab).0
+}
+
+/// The first subscriber's address and the router's, as IPCP gave them.
+fn ipcp_addresses(lab: &Lab) -> (Ipv4Addr, Ipv4Addr) {
     lab.subs[0]
         .events
         .iter()
         .find_map(|e| match e {
-            ClientEvent::IpUp { local, .. } => Some(*local),
+            ClientEvent::IpUp { local, peer, .. } => Some((*local, *peer)),
             _ => None,
         })
         .expect("IPCP up")
@@ -212,4 +222,221 @@ fn the_service_interfaces_own_filter_applies_without_a_profile() {
         vec![(Arc::from("si-0/0/0"), web)]
     );
     assert_eq!(counters(&lab)[0], ("NO-DNS".into(), "dns".into(), 1));
+}
+
+/// Commits `config` at the LNS, as `commit` does.
+fn commit(lab: &mut Lab, config: schema::typed::RouterConfig) {
+    let now = lab.now;
+    lab.lns.apply_config(now, &Arc::new(config));
+    lab.settle();
+}
+
+/// What the subscriber receives of `packets` from the service interface, by the slow path.
+fn send_down(lab: &mut Lab, packets: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    lab.subs[0].ip_received.clear();
+    let now = lab.now;
+    lab.lns.handle_ip_packets(now, "si-0/0/0", packets);
+    lab.settle();
+    std::mem::take(&mut lab.subs[0].ip_received)
+}
+
+/// What the IP fast path's table does with `packet` toward the subscriber.
+fn fast_down(lab: &Lab, packet: &[u8]) -> crate::io::ip_relay::Down {
+    let mut out = Vec::new();
+    lab.lns
+        .subscribers()
+        .ip_relay()
+        .lock()
+        .toward_subscriber(packet, &mut out)
+}
+
+#[test]
+fn a_committed_change_judges_the_next_packet_of_a_subscriber_already_up() {
+    let mut lab = Lab::new(lac_config(""), lns(""));
+    lab.lns_radius = Some(accept_with(vec![
+        Attribute::vendor(erx::VENDOR, INGRESS_POLICY_NAME, "NO-DNS"),
+        Attribute::vendor(erx::VENDOR, EGRESS_POLICY_NAME, "OUT"),
+    ]));
+    let address = bring_up(&mut lab, "dan@isp.example");
+    let dns = udp(address, INTERNET, 53);
+    let web = udp(address, INTERNET, 80);
+    assert_eq!(
+        send_up(&mut lab, &[&dns, &web]),
+        vec![(Arc::from("si-0/0/0"), web.clone())]
+    );
+    let echo = ping(INTERNET, address);
+    assert!(send_down(&mut lab, std::slice::from_ref(&echo)).is_empty());
+    assert_eq!(fast_down(&lab, &echo), crate::io::ip_relay::Down::Filtered);
+
+    // NO-DNS now discards the web instead, OUT lets pings through: both at once, for the
+    // subscriber already up, on the slow path and in the fast path's entry.
+    let changed = FILTERS
+        .replace("destination-port domain", "destination-port http")
+        .replace("term ping then discard", "term ping then accept");
+    commit(&mut lab, lns_with(&changed, ""));
+    assert_eq!(
+        send_up(&mut lab, &[&dns, &web]),
+        vec![(Arc::from("si-0/0/0"), dns.clone())]
+    );
+    assert_eq!(
+        send_down(&mut lab, std::slice::from_ref(&echo)),
+        vec![echo.clone()]
+    );
+    assert!(matches!(
+        fast_down(&lab, &echo),
+        crate::io::ip_relay::Down::Send(_)
+    ));
+    // Junos re-installs a changed filter: its counters start again from zero.
+    let counted = counters(&lab);
+    assert_eq!(counted[0], ("NO-DNS".to_string(), "dns".to_string(), 1));
+    assert!(counted[1].1.starts_with("pings-si-0/0/0."), "{counted:?}");
+    assert_eq!(counted[1].2, 2, "the slow path's ping and the fast path's");
+    assert_eq!(
+        lab.lns.subscribers().firewall.discarded(),
+        4,
+        "discards are kept"
+    );
+
+    // An unchanged commit keeps the instances and their counters.
+    commit(&mut lab, lns_with(&changed, ""));
+    assert_eq!(counters(&lab), counted);
+}
+
+#[test]
+fn a_radius_named_filter_deleted_while_held_applies_none_until_it_is_back() {
+    let mut lab = Lab::new(lac_config(""), lns(""));
+    lab.lns_radius = Some(accept_with(vec![Attribute::vendor(
+        erx::VENDOR,
+        INGRESS_POLICY_NAME,
+        "NO-DNS",
+    )]));
+    let address = bring_up(&mut lab, "eve@isp.example");
+    let dns = udp(address, INTERNET, 53);
+    assert!(send_up(&mut lab, &[&dns]).is_empty());
+
+    // The profile names it by variable (RADIUS): the commit cannot check it, and takes it.
+    let without: String = FILTERS
+        .lines()
+        .filter(|l| !l.contains("filter NO-DNS"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    commit(&mut lab, lns_with(&without, ""));
+    assert_eq!(
+        send_up(&mut lab, &[&dns]),
+        vec![(Arc::from("si-0/0/0"), dns.clone())]
+    );
+    assert!(lab
+        .lns
+        .subscribers()
+        .firewall
+        .instances(Some("NO-DNS"))
+        .is_empty());
+
+    commit(&mut lab, lns(""));
+    assert!(send_up(&mut lab, &[&dns]).is_empty());
+    assert_eq!(
+        counters(&lab)[0],
+        ("NO-DNS".to_string(), "dns".to_string(), 1)
+    );
+}
+
+#[test]
+fn a_service_interface_naming_another_filter_applies_it_to_subscribers_up() {
+    let unit = "set interfaces si-0/0/0 unit 0 family inet filter input";
+    let mut lab = Lab::new(
+        lac_config(""),
+        config(&format!("{LNS_BASE}{FILTERS}{unit} NO-DNS\n")),
+    );
+    let address = bring_up(&mut lab, "fay@isp.example");
+    let dns = udp(address, INTERNET, 53);
+    let echo = ping(address, INTERNET);
+    assert_eq!(
+        send_up(&mut lab, &[&dns, &echo]),
+        vec![(Arc::from("si-0/0/0"), echo.clone())]
+    );
+
+    commit(
+        &mut lab,
+        config(&format!("{LNS_BASE}{FILTERS}{unit} OUT\n")),
+    );
+    assert_eq!(
+        send_up(&mut lab, &[&dns, &echo]),
+        vec![(Arc::from("si-0/0/0"), dns)]
+    );
+    let counted = counters(&lab);
+    assert_eq!(
+        counted.len(),
+        2,
+        "NO-DNS, and OUT's instance for the subscriber: {counted:?}"
+    );
+    assert!(counted[1].0.ends_with("-i"), "{counted:?}");
+    assert_eq!(counted[1].2, 1);
+}
+
+/// A host out on the service interface's side that is one host (ICMP may answer it).
+const SERVER: Ipv4Addr = Ipv4Addr::new(198, 19, 0, 1);
+
+#[test]
+fn a_reject_term_answers_both_ways_with_icmp_from_the_routers_address() {
+    let reject = "set firewall family inet filter REJ term dns from destination-port 53\n\
+                  set firewall family inet filter REJ term dns then count dns\n\
+                  set firewall family inet filter REJ term dns then reject\n\
+                  set firewall family inet filter REJ term rest then accept\n\
+                  set interfaces si-0/0/0 unit 0 family inet filter input REJ\n\
+                  set interfaces si-0/0/0 unit 0 family inet filter output REJ\n";
+    let mut lab = Lab::new(lac_config(""), config(&format!("{LNS_BASE}{reject}")));
+    bring_up(&mut lab, "gil@isp.example");
+    let (address, router) = ipcp_addresses(&lab);
+
+    // Input: the query never reaches the service interface; the subscriber is told so.
+    let query = udp(address, SERVER, 53);
+    lab.subs[0].ip_received.clear();
+    assert!(send_up(&mut lab, &[&query]).is_empty());
+    let received = std::mem::take(&mut lab.subs[0].ip_received);
+    assert_eq!(received.len(), 1, "one ICMP message");
+    let icmp = &received[0];
+    assert_eq!(
+        icmp[12..16],
+        router.octets(),
+        "from the router's IPCP address"
+    );
+    assert_eq!(icmp[16..20], address.octets());
+    assert_eq!(icmp[20..22], [3, 13], "administratively prohibited");
+    assert_eq!(icmp[28..], query[..28]);
+    assert_eq!(
+        crate::firewall::reject::internet_checksum(&[&icmp[20..]]),
+        0
+    );
+
+    // Output: the packet toward the subscriber is answered back out the service interface.
+    let toward = udp(SERVER, address, 53);
+    assert!(send_down(&mut lab, std::slice::from_ref(&toward)).is_empty());
+    let back: Vec<(Arc<str>, Vec<u8>)> = std::iter::from_fn(|| lab.lns.poll_ip_packet()).collect();
+    assert_eq!(back.len(), 1, "{back:?}");
+    assert_eq!(&*back[0].0, "si-0/0/0");
+    assert_eq!(back[0].1[16..20], SERVER.octets());
+    assert_eq!(back[0].1[28..], toward[..28]);
+
+    // Both are the filter's discards and its term's count.
+    assert_eq!(lab.lns.subscribers().lns.ip_drops.filtered, 2);
+    assert_eq!(lab.lns.subscribers().firewall.discarded(), 2);
+    assert_eq!(counters(&lab)[0], ("REJ".into(), "dns".into(), 2));
+}
+
+#[test]
+fn a_filter_written_without_family_is_the_one_subscribers_get() {
+    let legacy = "set firewall filter OLD term dns from destination-port 53\n\
+                  set firewall filter OLD term dns then count dns\n\
+                  set firewall filter OLD term dns then discard\n\
+                  set firewall filter OLD term rest then accept\n\
+                  set interfaces si-0/0/0 unit 0 family inet filter input OLD\n";
+    let mut lab = Lab::new(lac_config(""), config(&format!("{LNS_BASE}{legacy}")));
+    let address = bring_up(&mut lab, "hal@isp.example");
+    let dns = udp(address, INTERNET, 53);
+    let web = udp(address, INTERNET, 80);
+    assert_eq!(
+        send_up(&mut lab, &[&dns, &web]),
+        vec![(Arc::from("si-0/0/0"), web)]
+    );
+    assert_eq!(counters(&lab)[0], ("OLD".into(), "dns".into(), 1));
 }

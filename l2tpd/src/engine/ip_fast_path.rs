@@ -14,6 +14,7 @@
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 
 use super::fast_path::{locked, same_name, FastPath};
 use super::l2tp_batch::L2tpBatch;
@@ -27,7 +28,8 @@ pub enum IpPush {
     Forwarded,
     /// From a subscriber, with a source address not its own: dropped (the table counts it).
     Spoofed,
-    /// From a subscriber, discarded by its input filter (the filter and table count it).
+    /// From a subscriber, discarded by its input filter (the filter and table count it);
+    /// when the filter rejected it, its answer is queued for the subscriber's LAC.
     Filtered,
     /// Not for the IP table: the core's.
     Miss,
@@ -39,6 +41,8 @@ pub type IpDownBuffers = L2tpBatch;
 /// An L2TP reader's reused packet buffers.
 #[derive(Default)]
 pub struct IpUpBuffers {
+    /// Answers to packets an input filter rejected, L2TP data messages for the LACs.
+    answers: L2tpBatch,
     packets: Vec<Vec<u8>>,
     services: Vec<Option<Arc<str>>>,
     filled: usize,
@@ -72,21 +76,26 @@ impl FastPath {
     }
 
     /// Sends what the IP table takes of `packets` (read from service interface `service`)
-    /// to the subscribers' LACs; hands the others to `slow`, in order.
+    /// to the subscribers' LACs; hands the others to `slow`, in order, and the answers to
+    /// packets an output filter rejected to `back` (for the same service interface).
     pub fn relay_ip_down<'a>(
         &self,
         packets: impl Iterator<Item = &'a [u8]>,
         buffers: &mut IpDownBuffers,
         mut slow: impl FnMut(&'a [u8]),
+        mut back: impl FnMut(&[u8]),
     ) {
         buffers.start();
         {
             let mut table = self.ip.lock();
+            table.set_clock(Instant::now());
             for packet in packets {
-                match table.toward_subscriber(packet, buffers.next_buffer()) {
+                let out = buffers.next_buffer();
+                match table.toward_subscriber(packet, out) {
                     Down::Send(target) => buffers.keep(target.source, target.peer),
                     // The subscriber's output filter discarded it: counted, gone.
                     Down::Filtered => {}
+                    Down::Answer => back(out),
                     Down::Miss => slow(packet),
                 }
             }
@@ -106,7 +115,9 @@ impl FastPath {
         datagram: &[u8],
         buffers: &mut IpUpBuffers,
     ) -> IpPush {
-        push_ip_up_locked(&mut self.ip.lock(), peer, datagram, buffers)
+        let mut table = self.ip.lock();
+        table.set_clock(Instant::now());
+        push_ip_up_locked(&mut table, peer, datagram, buffers)
     }
 
     /// A receive batch's datagrams (at most 64) under ONE lock of the IP table, skipping
@@ -124,6 +135,7 @@ impl FastPath {
         if table.is_empty() {
             return 0;
         }
+        table.set_clock(Instant::now());
         for (i, (peer, datagram)) in datagrams.take(64).enumerate() {
             if skip & (1 << i) != 0 {
                 continue;
@@ -137,6 +149,11 @@ impl FastPath {
 
     /// Writes the packets pushed since the last flush to their service interfaces.
     pub fn flush_ip_up(&self, buffers: &mut IpUpBuffers) {
+        if !buffers.answers.is_empty() {
+            let failed = buffers.answers.send(&locked(&self.l2tp));
+            self.count_failures(failed);
+            buffers.answers.start();
+        }
         let filled = std::mem::take(&mut buffers.filled);
         if filled == 0 {
             return;
@@ -175,6 +192,13 @@ fn push_ip_up_locked(
         IpVerdict::Forward { service, range } => (service, range),
         IpVerdict::Spoofed => return IpPush::Spoofed,
         IpVerdict::Filtered => return IpPush::Filtered,
+        IpVerdict::Answer { target, datagram } => {
+            let out = buffers.answers.next_buffer();
+            out.clear();
+            out.extend_from_slice(datagram);
+            buffers.answers.keep(target.source, target.peer);
+            return IpPush::Filtered;
+        }
         IpVerdict::Miss => return IpPush::Miss,
     };
     let Some(packet) = datagram.get(range) else {

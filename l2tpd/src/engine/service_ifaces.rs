@@ -390,13 +390,22 @@ async fn run_service(
     let mut batch = FrameBatch::new(BATCH, MAX_PACKET);
     let mut relayed = IpDownBuffers::default();
     let mut slow: Vec<Vec<u8>> = Vec::new();
+    // Answers to packets a subscriber's output filter rejected: back to their senders.
+    let mut answers: Vec<Vec<u8>> = Vec::new();
     let mut oversized = 0;
     loop {
         match endpoint.recv_batch(&mut batch, &mut oversized).await {
             Ok(_) => {
-                fast.relay_ip_down(batch.frames(), &mut relayed, |packet| {
-                    slow.push(packet.to_vec())
-                });
+                fast.relay_ip_down(
+                    batch.frames(),
+                    &mut relayed,
+                    |packet| slow.push(packet.to_vec()),
+                    |answer| answers.push(answer.to_vec()),
+                );
+                if !answers.is_empty() {
+                    endpoint.send_batch(answers.iter().map(|a| &a[..]));
+                    answers.clear();
+                }
                 if !slow.is_empty() {
                     let packets = std::mem::take(&mut slow);
                     let count = packets.len() as u64;

@@ -54,6 +54,7 @@ fn subscriber_route(
         address: SUBSCRIBER,
         routed: Vec::new(),
         service: Arc::from(SI),
+        router: Ipv4Addr::new(127, 0, 0, 1),
         l2tp: RelayLeg {
             local_tunnel: 100,
             local_session: 200,
@@ -338,6 +339,51 @@ async fn filtered_packets_stop_in_the_io_shell_and_are_counted() {
     assert_eq!(instance.counters()[0].1.packets, 2);
     assert_eq!(instance.discarded(), 2);
     assert_eq!(lns.ip.lock().totals().filtered, 2);
+    assert!(lns.inputs.try_recv().is_err(), "nothing reached the core");
+    assert!(lns.received.try_recv().is_err(), "nothing reached the core");
+}
+
+/// `reject` on the real I/O path: the answer to a packet from the subscriber leaves our
+/// L2TP socket for the LAC, the answer to a packet toward it goes back out the service
+/// interface; neither packet goes on, nor to the core.
+#[tokio::test]
+async fn rejected_packets_are_answered_from_the_io_shell() {
+    let mut lns = Lns::start().await;
+    let filter = crate::firewall::matcher::tests::dns_filter("si-1/0/0.1", "reject");
+    let filters = crate::firewall::SubscriberFilters {
+        input: filter.clone(),
+        output: filter.clone(),
+    };
+    let route = subscriber_route(lns.lac.local_addr().unwrap(), filters);
+    let router = route.router;
+    lns.ip.lock().install(route);
+
+    // Down: answered back out the service interface, to the sender.
+    let down = ipv4(SERVER, SUBSCRIBER, b"dns");
+    lns.far_sends(&down).await;
+    let answer = lns.at_far().await;
+    assert_eq!(answer[12..16], router.octets());
+    assert_eq!(answer[16..20], SERVER.octets());
+    assert_eq!(answer[20..22], [3, 13]);
+    assert_eq!(answer[28..], down[..28]);
+
+    // Up: answered down the subscriber's session, from our L2TP socket.
+    let up = ipv4(SUBSCRIBER, SERVER, b"dns");
+    let ppp = [&[0x00, 0x21][..], &up].concat();
+    lns.lac
+        .send_to(&data_message(&ppp), lns.ours)
+        .await
+        .unwrap();
+    let datagram = lns.at_lac().await;
+    // To the LAC's tunnel 300, session 400; PPP IPv4; the ICMP to the subscriber.
+    assert_eq!(datagram[4..10], [1, 44, 1, 144, 0x00, 0x21]);
+    let icmp = &datagram[10..];
+    assert_eq!(icmp[16..20], SUBSCRIBER.octets());
+    assert_eq!(icmp[28..], up[..28]);
+
+    let totals = lns.ip.lock().totals();
+    assert_eq!((totals.filtered, totals.answers_sent), (2, 2));
+    assert_eq!(filter.expect("configured").discarded(), 2);
     assert!(lns.inputs.try_recv().is_err(), "nothing reached the core");
     assert!(lns.received.try_recv().is_err(), "nothing reached the core");
 }

@@ -3,7 +3,9 @@
 //! Junos: a filter applied to several interfaces is one instance whose counters count for
 //! all of them, unless it is `interface-specific`: then each interface and direction gets
 //! its own instance, named `F-<interface>-i` (input) or `-o` (output), whose counters are
-//! named `C-<interface>-i` / `-o`. A subscriber's instance goes when the subscriber does.
+//! named `C-<interface>-i` / `-o`. A subscriber's instance goes when the subscriber does. A
+//! changed or deleted filter's instances are retired at the commit; no holder is then
+//! current ([`Firewall::is_current`]), and the subscriber layer attaches afresh.
 //!
 //! Owned by the engine (the subscriber layer); the data path holds only `Arc`s of
 //! instances and counts through them without a lock ([`super::counters`]).
@@ -15,6 +17,7 @@ use schema::typed::{FirewallFilter, RouterConfig};
 
 use super::counters::{Count, FilterCounters};
 use super::matcher::CompiledFilter;
+use super::Judged;
 
 /// Which way the packets cross the subscriber's interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,17 +71,24 @@ impl FilterInstance {
         }
     }
 
-    /// Evaluates the IPv4 packet `packet` and counts it: true when it may pass.
-    pub fn accepts(&self, packet: &[u8]) -> bool {
+    /// Evaluates the IPv4 packet `packet` and counts it (a rejected packet is a discard
+    /// too, as Junos counts it).
+    pub fn judge(&self, packet: &[u8]) -> Judged {
         let verdict = self.compiled.evaluate(packet);
         let bytes = packet.len() as u64;
         if let Some(counter) = verdict.counter {
             self.counters.count(counter, bytes);
         }
-        if !verdict.accept {
-            self.counters.discard(bytes);
+        if verdict.accept {
+            return Judged::Pass;
         }
-        verdict.accept
+        self.counters.discard(bytes);
+        verdict.reject.map_or(Judged::Discard, Judged::Reject)
+    }
+
+    /// [`FilterInstance::judge`]: true when the packet may pass.
+    pub fn accepts(&self, packet: &[u8]) -> bool {
+        self.judge(packet) == Judged::Pass
     }
 
     /// The named counters, as `show firewall` lists them.
@@ -114,17 +124,19 @@ pub struct Firewall {
 }
 
 impl Firewall {
-    /// Takes the committed filters. An unchanged filter keeps its instances and counters; a
-    /// changed one gets a new shared instance (subscribers already up keep the instance they
-    /// were given until they log out).
+    /// Takes the committed filters, as Junos re-installs a changed filter on every interface
+    /// that uses it: an unchanged filter keeps its instances and counters; a changed or
+    /// deleted one loses them all (shared and interface-specific), so that no holder is
+    /// current any more ([`Firewall::is_current`]) and the subscriber layer attaches the new
+    /// one (`subscriber::filters`), whose counters start from zero.
     pub fn configure(&mut self, config: &RouterConfig) {
         let mut filters = BTreeMap::new();
         for (name, filter) in &config.firewall_filters {
             let compiled = match self.filters.remove(name) {
                 Some((old, compiled)) if old == *filter => compiled,
-                _ => {
-                    if let Some(gone) = self.shared.remove(name) {
-                        self.discarded_gone += gone.discarded();
+                old => {
+                    if old.is_some() {
+                        self.retire(name);
                     }
                     Arc::new(CompiledFilter::new(filter))
                 }
@@ -135,16 +147,39 @@ impl Firewall {
             }
             filters.insert(name.clone(), (filter.clone(), compiled));
         }
-        let shared = std::mem::take(&mut self.shared);
-        for (name, instance) in shared {
-            match filters.get(&name) {
-                Some((filter, _)) if !filter.interface_specific => {
-                    self.shared.insert(name, instance);
-                }
-                _ => self.discarded_gone += instance.discarded(),
-            }
+        for deleted in std::mem::take(&mut self.filters).into_keys() {
+            self.retire(&deleted);
         }
         self.filters = filters;
+    }
+
+    /// Filter `name` changed or went: its instances leave the views, their discards kept.
+    fn retire(&mut self, name: &str) {
+        if let Some(gone) = self.shared.remove(name) {
+            self.discarded_gone += gone.discarded();
+        }
+        let specific = std::mem::take(&mut self.specific);
+        for (instance_name, instance) in specific {
+            if instance.filter == name {
+                self.discarded_gone += instance.discarded();
+            } else {
+                self.specific.insert(instance_name, instance);
+            }
+        }
+    }
+
+    /// True when filter `name` is configured.
+    pub fn is_configured(&self, name: &str) -> bool {
+        self.filters.contains_key(name)
+    }
+
+    /// True when `instance` is the one its filter has now: the filter did not change or go
+    /// since it was attached.
+    pub fn is_current(&self, instance: &Arc<FilterInstance>) -> bool {
+        self.shared
+            .get(&instance.name)
+            .or_else(|| self.specific.get(&instance.name))
+            .is_some_and(|i| Arc::ptr_eq(i, instance))
     }
 
     /// The instance of filter `name` for `interface` (`si-1/0/0.5`) in `direction`; `None`

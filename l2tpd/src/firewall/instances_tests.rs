@@ -103,3 +103,44 @@ fn a_shared_filter_counts_for_every_interface_and_a_specific_one_per_interface()
     assert!(firewall.instances(None).is_empty());
     assert_eq!(firewall.discarded(), 2);
 }
+
+#[test]
+fn a_changed_or_deleted_filter_leaves_none_of_its_instances_current() {
+    let mut firewall = Firewall::default();
+    firewall.configure(&config(FILTERS));
+    let shared = firewall
+        .attach("SHARED", "si-1/0/0.1", Direction::Input)
+        .expect("configured");
+    let specific = firewall
+        .attach("PER-IF", "si-1/0/0.1", Direction::Output)
+        .expect("configured");
+    assert!(firewall.is_current(&shared) && firewall.is_current(&specific));
+    firewall.configure(&config(FILTERS));
+    assert!(
+        firewall.is_current(&shared) && firewall.is_current(&specific),
+        "an unchanged commit keeps them"
+    );
+
+    // PER-IF changes: its instance is retired (its counters with it), SHARED's stays.
+    assert!(!specific.accepts(&udp(SUB, SERVER, 1000, 54)));
+    firewall.configure(&config(&format!(
+        "{FILTERS}set firewall family inet filter PER-IF term rest then accept\n"
+    )));
+    assert!(firewall.is_current(&shared));
+    assert!(!firewall.is_current(&specific));
+    assert_eq!(firewall.instances(None).len(), 1, "only SHARED is shown");
+    assert_eq!(
+        firewall.discarded(),
+        1,
+        "the retired instance's discard is kept"
+    );
+
+    // SHARED turns interface-specific: its shared instance is no one's any more.
+    firewall.configure(&config(&format!(
+        "{FILTERS}set firewall family inet filter SHARED interface-specific\n"
+    )));
+    assert!(!firewall.is_current(&shared));
+    assert!(firewall.is_configured("SHARED"));
+    firewall.configure(&config("set system host-name r1\n"));
+    assert!(!firewall.is_configured("SHARED"));
+}

@@ -14,7 +14,7 @@
 
 use std::net::Ipv4Addr;
 
-use schema::typed::{FilterAction, FirewallFilter, MatchConditions, PrefixMatch};
+use schema::typed::{FilterAction, FirewallFilter, MatchConditions, PrefixMatch, RejectMessage};
 
 /// IANA protocol numbers whose header begins with a source and a destination port.
 const TCP: u8 = 6;
@@ -188,16 +188,27 @@ struct Term {
     conditions: Conditions,
     /// Index into [`CompiledFilter::counters`].
     counter: Option<usize>,
-    accept: bool,
+    action: FilterAction,
 }
 
 /// What a filter decided for one packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verdict {
     pub accept: bool,
+    /// For a packet a `reject` term discarded: what to answer its sender with.
+    pub reject: Option<RejectMessage>,
     /// The `count` counter of the term that decided (index into
     /// [`CompiledFilter::counters`]).
     pub counter: Option<usize>,
+}
+
+impl Verdict {
+    /// No term matched: the discard that ends every filter (silent, uncounted by a term).
+    const IMPLICIT_DISCARD: Verdict = Verdict {
+        accept: false,
+        reject: None,
+        counter: None,
+    };
 }
 
 /// A filter compiled from its configuration.
@@ -224,7 +235,7 @@ impl CompiledFilter {
                 Term {
                     conditions: Conditions::new(&t.from),
                     counter,
-                    accept: t.action == FilterAction::Accept,
+                    action: t.action,
                 }
             })
             .collect();
@@ -240,10 +251,7 @@ impl CompiledFilter {
     /// no term: the implicit discard.
     pub fn evaluate(&self, packet: &[u8]) -> Verdict {
         let Some(fields) = PacketFields::parse(packet) else {
-            return Verdict {
-                accept: false,
-                counter: None,
-            };
+            return Verdict::IMPLICIT_DISCARD;
         };
         self.evaluate_fields(&fields)
     }
@@ -252,16 +260,14 @@ impl CompiledFilter {
         self.terms
             .iter()
             .find(|t| t.conditions.matches(fields))
-            .map_or(
-                Verdict {
-                    accept: false,
-                    counter: None,
+            .map_or(Verdict::IMPLICIT_DISCARD, |t| Verdict {
+                accept: t.action == FilterAction::Accept,
+                reject: match t.action {
+                    FilterAction::Reject(message) => Some(message),
+                    _ => None,
                 },
-                |t| Verdict {
-                    accept: t.accept,
-                    counter: t.counter,
-                },
-            )
+                counter: t.counter,
+            })
     }
 }
 

@@ -21,12 +21,20 @@ pub(crate) fn config(lines: &str) -> schema::typed::RouterConfig {
 pub(crate) fn no_dns_filter(
     interface: &str,
 ) -> Option<std::sync::Arc<crate::firewall::FilterInstance>> {
-    let config = config(
+    dns_filter(interface, "discard")
+}
+
+/// [`no_dns_filter`] with another action for DNS (`reject`, `reject tcp-reset`).
+pub(crate) fn dns_filter(
+    interface: &str,
+    action: &str,
+) -> Option<std::sync::Arc<crate::firewall::FilterInstance>> {
+    let config = config(&format!(
         "set firewall family inet filter NO-DNS term dns from destination-port 53\n\
          set firewall family inet filter NO-DNS term dns then count dns\n\
-         set firewall family inet filter NO-DNS term dns then discard\n\
+         set firewall family inet filter NO-DNS term dns then {action}\n\
          set firewall family inet filter NO-DNS term rest\n",
-    );
+    ));
     let mut firewall = crate::firewall::Firewall::default();
     firewall.configure(&config);
     firewall.attach("NO-DNS", interface, crate::firewall::Direction::Input)
@@ -132,6 +140,7 @@ fn terms_are_tried_in_order_and_the_first_match_decides() {
         dns,
         Verdict {
             accept: true,
+            reject: None,
             counter: Some(0)
         }
     );
@@ -148,6 +157,7 @@ fn a_packet_no_term_matches_is_discarded_and_a_term_without_then_accepts() {
         f.evaluate(&udp(SUB, SERVER, 1, 80)),
         Verdict {
             accept: false,
+            reject: None,
             counter: None
         }
     );
@@ -157,6 +167,7 @@ fn a_packet_no_term_matches_is_discarded_and_a_term_without_then_accepts() {
         counted.evaluate(&icmp(SUB, SERVER, 8)),
         Verdict {
             accept: true,
+            reject: None,
             counter: Some(0)
         }
     );

@@ -8,20 +8,39 @@
 //! - [`instances`]: the filter instances subscribers hold — one per filter, or one per
 //!   interface and direction for an `interface-specific` filter, as Junos names them
 //!   (`F-pp0.5-i`) — and the views and clears of `show firewall` / `clear firewall`.
+//! - [`reject`]: the ICMP message or TCP RST a `reject` term answers with (sans-IO).
+//! - [`icmp_limit`]: RFC 1812's rate limit on those answers, one bucket for both paths.
+//!
+//! A commit replaces the instances of a changed filter, and the subscriber layer gives each
+//! subscriber already up the new ones at once (`subscriber::filters`): docs/firewall.md.
 //!
 //! Where filters apply: the LNS's IP path, both the I/O shell's fast path
 //! ([`crate::io::ip_relay`]) and the engine's slow path (`subscriber::termination`):
 //! L2TP → service interface is the subscriber's input, the other way its output.
 
 pub mod counters;
+pub mod icmp_limit;
 pub mod instances;
 pub mod matcher;
+pub mod reject;
 
 pub use counters::FilterCounters;
 pub use instances::{Direction, FilterInstance, Firewall};
 pub use matcher::{CompiledFilter, PacketFields, Verdict};
 
 use std::sync::Arc;
+
+use schema::typed::RejectMessage;
+
+/// What a subscriber's filter decided for one of its packets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judged {
+    Pass,
+    /// Discarded silently (`discard`, or no term matched).
+    Discard,
+    /// Discarded, the sender to be told so (`reject`): see [`reject::answer`].
+    Reject(RejectMessage),
+}
 
 /// The filter instances one subscriber's packets cross: `input` on what it sends, `output`
 /// on what it is sent. Shared by the engine's slow path and the I/O shell's fast path.
@@ -32,14 +51,18 @@ pub struct SubscriberFilters {
 }
 
 impl SubscriberFilters {
-    /// True when `packet` (IPv4, from the subscriber) may pass, counted by the filter.
-    pub fn input_accepts(&self, packet: &[u8]) -> bool {
-        self.input.as_ref().is_none_or(|f| f.accepts(packet))
+    /// What the input filter decides for `packet` (IPv4, from the subscriber), counted.
+    pub fn judge_input(&self, packet: &[u8]) -> Judged {
+        self.input
+            .as_ref()
+            .map_or(Judged::Pass, |f| f.judge(packet))
     }
 
-    /// True when `packet` (IPv4, to the subscriber) may pass, counted by the filter.
-    pub fn output_accepts(&self, packet: &[u8]) -> bool {
-        self.output.as_ref().is_none_or(|f| f.accepts(packet))
+    /// What the output filter decides for `packet` (IPv4, to the subscriber), counted.
+    pub fn judge_output(&self, packet: &[u8]) -> Judged {
+        self.output
+            .as_ref()
+            .map_or(Judged::Pass, |f| f.judge(packet))
     }
 }
 

@@ -18,11 +18,13 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
 
 use super::id_hash::IdMap;
 use super::prefix_table::{Prefix, PrefixTable};
 use super::relay::{parse_unsequenced_data, RelayCounters, L2TP_DATA_FLAGS, L2TP_DATA_HEADER_LEN};
-use crate::firewall::SubscriberFilters;
+use crate::firewall::icmp_limit::IcmpLimit;
+use crate::firewall::{reject, Judged, SubscriberFilters};
 use crate::registry::{RelayLeg, SessionRef};
 
 /// RFC 1662 §3.1: Address 0xff, Control 0x03 (absent when ACFC was negotiated).
@@ -51,6 +53,9 @@ pub struct IpRoute {
     pub routed: Vec<Prefix>,
     /// The service interface (`si-1/0/0`) the subscriber's packets enter and leave by.
     pub service: Arc<str>,
+    /// The router's address on the subscriber's side (IPCP's local address): the source of
+    /// the ICMP a `reject` filter term answers with.
+    pub router: Ipv4Addr,
     /// The L2TP side: both ends' IDs, our source address and the LAC's.
     pub l2tp: RelayLeg,
     /// `family inet filter input / output` of the subscriber's interface (issue 16).
@@ -63,6 +68,16 @@ pub struct IpRoute {
 pub struct DownTarget {
     pub peer: SocketAddr,
     pub source: Option<Ipv4Addr>,
+}
+
+impl DownTarget {
+    /// Where the L2TP side `leg` sends.
+    fn of(leg: &RelayLeg) -> DownTarget {
+        DownTarget {
+            peer: leg.destination,
+            source: (!leg.source.is_unspecified()).then_some(leg.source),
+        }
+    }
 }
 
 /// What to do with a datagram that arrived on an L2TP socket.
@@ -78,6 +93,12 @@ pub enum IpVerdict<'a> {
     Spoofed,
     /// An IPv4 packet of a known subscriber its input filter discarded (counted).
     Filtered,
+    /// An IPv4 packet of a known subscriber its input filter rejected (counted as
+    /// `Filtered`): `datagram`, the L2TP data message carrying the answer, goes to `target`.
+    Answer {
+        target: DownTarget,
+        datagram: &'a [u8],
+    },
     /// Not for this table (control, PPP control, sequenced data, another peer, not IPv4,
     /// a malformed packet): the slow path decides.
     Miss,
@@ -91,8 +112,12 @@ pub struct IpRelayTotals {
     /// Packets from the service interfaces that no entry takes (no subscriber holds the
     /// destination, or not IPv4): handed to the slow path.
     pub not_taken: u64,
-    /// Packets a subscriber's input or output filter discarded.
+    /// Packets a subscriber's input or output filter discarded (rejected ones too).
     pub filtered: u64,
+    /// Answers to rejected packets (ICMP, TCP RST) sent, and those the rate limit
+    /// suppressed, by the fast path and the slow path together.
+    pub answers_sent: u64,
+    pub answers_suppressed: u64,
 }
 
 /// What to do with an IPv4 packet from a service interface.
@@ -102,6 +127,9 @@ pub enum Down {
     Send(DownTarget),
     /// The subscriber's output filter discarded it (counted).
     Filtered,
+    /// The subscriber's output filter rejected it (counted as `Filtered`): the answer, an
+    /// IPv4 packet, is in the buffer, to be written to the service interface it came from.
+    Answer,
     /// No entry takes it: the slow path decides.
     Miss,
 }
@@ -123,6 +151,13 @@ pub struct IpRelayTable {
     by_prefix: PrefixTable<SessionRef>,
     by_session: IdMap<(u16, u16), SessionRef>,
     totals: IpRelayTotals,
+    /// RFC 1812's limit on the answers to rejected packets, and the instant it is told.
+    answers: IcmpLimit,
+    clock: Option<Instant>,
+    /// The answer to a rejected packet, before it is encapsulated.
+    answer: Vec<u8>,
+    /// An answer's L2TP data message.
+    answer_datagram: Vec<u8>,
 }
 
 /// The handle the engine and its tasks share; a `Mutex` for the reasons
@@ -180,6 +215,16 @@ impl IpRelayTable {
         );
     }
 
+    /// A commit changed `call`'s filters: its next packet is judged by `filters` (the
+    /// entry's counters stay). False when `call` has no entry.
+    pub fn set_filters(&mut self, call: SessionRef, filters: &SubscriberFilters) -> bool {
+        let Some(entry) = self.entries.get_mut(&call) else {
+            return false;
+        };
+        entry.route.filters = filters.clone();
+        true
+    }
+
     /// Removes `call`'s entry; its counters not yet taken.
     pub fn remove(&mut self, call: SessionRef) -> Option<RelayCounters> {
         let entry = self.entries.remove(&call)?;
@@ -221,7 +266,22 @@ impl IpRelayTable {
     }
 
     pub fn totals(&self) -> IpRelayTotals {
-        self.totals
+        IpRelayTotals {
+            answers_sent: self.answers.sent,
+            answers_suppressed: self.answers.suppressed,
+            ..self.totals
+        }
+    }
+
+    /// The time, for the answers' rate limit: the fast path sets it once per batch.
+    pub fn set_clock(&mut self, now: Instant) {
+        self.clock = Some(now);
+    }
+
+    /// True when the rate limit lets one more answer go at `now` (counted either way); the
+    /// slow path asks here too, so that both share one limit.
+    pub fn allow_answer(&mut self, now: Instant) -> bool {
+        self.answers.allow(now)
     }
 
     /// An IPv4 packet from a service interface: when a subscriber holds its destination, the
@@ -230,7 +290,7 @@ impl IpRelayTable {
     pub fn to_subscriber(&mut self, packet: &[u8], out: &mut Vec<u8>) -> Option<DownTarget> {
         match self.toward_subscriber(packet, out) {
             Down::Send(target) => Some(target),
-            Down::Filtered | Down::Miss => None,
+            Down::Filtered | Down::Answer | Down::Miss => None,
         }
     }
 
@@ -249,13 +309,14 @@ impl IpRelayTable {
         };
         // The packet as its Total Length says (the destination lookup checked the header).
         let length = ipv4_total_length(packet).unwrap_or(packet.len());
-        if !entry
-            .route
-            .filters
-            .output_accepts(packet.get(..length).unwrap_or(packet))
-        {
-            self.totals.filtered += 1;
-            return Down::Filtered;
+        let packet_only = packet.get(..length).unwrap_or(packet);
+        let judged = entry.route.filters.judge_output(packet_only);
+        let mut limit = (&mut self.totals, &mut self.answers, self.clock);
+        // An answer goes back out the service interface, to the sender.
+        match filtered(judged, packet_only, entry.route.router, out, &mut limit) {
+            Some(true) => return Down::Answer,
+            Some(false) => return Down::Filtered,
+            None => {}
         }
         let leg = &entry.route.l2tp;
         if encapsulate(leg.peer_tunnel, leg.peer_session, packet, out).is_none() {
@@ -264,10 +325,7 @@ impl IpRelayTable {
         }
         entry.counters.down_packets += 1;
         entry.counters.down_bytes += (PPP_IPV4_HEADER.len() + packet.len()) as u64;
-        Down::Send(DownTarget {
-            peer: leg.destination,
-            source: (!leg.source.is_unspecified()).then_some(leg.source),
-        })
+        Down::Send(DownTarget::of(leg))
     }
 
     /// A UDP datagram from `peer` on an L2TP socket: see [`IpVerdict`].
@@ -296,9 +354,24 @@ impl IpRelayTable {
             self.totals.spoofed += 1;
             return IpVerdict::Spoofed;
         }
-        if !entry.route.filters.input_accepts(ip) {
-            self.totals.filtered += 1;
-            return IpVerdict::Filtered;
+        let judged = entry.route.filters.judge_input(ip);
+        let mut limit = (&mut self.totals, &mut self.answers, self.clock);
+        match filtered(judged, ip, entry.route.router, &mut self.answer, &mut limit) {
+            Some(true) => {
+                // The answer goes back down the subscriber's own session.
+                let leg = &entry.route.l2tp;
+                let (tunnel, session) = (leg.peer_tunnel, leg.peer_session);
+                let datagram = &mut self.answer_datagram;
+                if encapsulate(tunnel, session, &self.answer, datagram).is_none() {
+                    return IpVerdict::Filtered;
+                }
+                return IpVerdict::Answer {
+                    target: DownTarget::of(leg),
+                    datagram: &self.answer_datagram,
+                };
+            }
+            Some(false) => return IpVerdict::Filtered,
+            None => {}
         }
         entry.counters.up_packets += 1;
         entry.counters.up_bytes += data.ppp.len() as u64;
@@ -308,6 +381,27 @@ impl IpRelayTable {
             range: start + packet.start..start + packet.end,
         }
     }
+}
+
+/// What follows a filter's judgement of `packet`: `None`, it passes; otherwise it is the
+/// filter's (counted in `totals`), and `Some(true)` when the answer to its rejection is in
+/// `out`, within the rate limit at the table's clock.
+fn filtered(
+    judged: Judged,
+    packet: &[u8],
+    router: Ipv4Addr,
+    out: &mut Vec<u8>,
+    (totals, answers, clock): &mut (&mut IpRelayTotals, &mut IcmpLimit, Option<Instant>),
+) -> Option<bool> {
+    let message = match judged {
+        Judged::Pass => return None,
+        Judged::Discard => None,
+        Judged::Reject(message) => Some(message),
+    };
+    totals.filtered += 1;
+    Some(message.is_some_and(|message| {
+        reject::answer(packet, message, router, out) && clock.is_some_and(|now| answers.allow(now))
+    }))
 }
 
 /// The IPv4 packet inside a PPP frame (with or without Address/Control, with a one- or

@@ -14,6 +14,7 @@ fn route() -> IpRoute {
         address: SUBSCRIBER,
         routed: Vec::new(),
         service: Arc::from("si-1/0/0"),
+        router: Ipv4Addr::new(127, 0, 0, 1),
         l2tp: RelayLeg {
             local_tunnel: 100,
             local_session: 200,
@@ -421,4 +422,120 @@ fn the_subscribers_filters_discard_on_the_fast_path() {
         table.toward_subscriber(&back, &mut out),
         Down::Send(_)
     ));
+}
+
+#[test]
+fn new_filters_judge_the_next_packet_of_an_installed_entry() {
+    let mut table = IpRelayTable::default();
+    table.install(route());
+    let dns = ipv4(SUBSCRIBER, SERVER, 5);
+    let datagram = from_lac(header(None, true), &[&PPP_IPV4_HEADER[..], &dns].concat());
+    assert_eq!(forwarded(&mut table, &datagram), dns);
+
+    let filter = crate::firewall::matcher::tests::no_dns_filter("si-1/0/0.9");
+    let filters = SubscriberFilters {
+        input: filter.clone(),
+        output: None,
+    };
+    assert!(table.set_filters(route().call, &filters));
+    assert_eq!(
+        table.from_subscriber(LAC.parse().unwrap(), &datagram),
+        IpVerdict::Filtered
+    );
+    assert_eq!(table.take_counters().len(), 1, "the entry's counters stay");
+    assert!(
+        !table.set_filters(SessionRef(10), &filters),
+        "no such entry"
+    );
+}
+
+/// An entry whose filters reject DNS both ways and accept the rest; the router's address
+/// on the subscriber's side is `ROUTER`.
+const ROUTER: Ipv4Addr = Ipv4Addr::new(198, 18, 100, 1);
+
+fn rejecting_table() -> IpRelayTable {
+    let filter = crate::firewall::matcher::tests::dns_filter("si-1/0/0.9", "reject");
+    let filters = SubscriberFilters {
+        input: filter.clone(),
+        output: filter,
+    };
+    let mut table = IpRelayTable::default();
+    table.install(IpRoute {
+        filters,
+        router: ROUTER,
+        ..route()
+    });
+    table.set_clock(std::time::Instant::now());
+    table
+}
+
+#[test]
+fn a_rejected_packet_from_the_subscriber_is_answered_down_its_own_session() {
+    let mut table = rejecting_table();
+    let dns = ipv4(SUBSCRIBER, SERVER, 5);
+    let datagram = from_lac(header(None, true), &[&PPP_IPV4_HEADER[..], &dns].concat());
+    let IpVerdict::Answer {
+        target,
+        datagram: answer,
+    } = table.from_subscriber(LAC.parse().unwrap(), &datagram)
+    else {
+        panic!("answered");
+    };
+    assert_eq!(target.peer, LAC.parse().unwrap());
+    assert_eq!(target.source, Some(route().l2tp.source));
+    let answer = answer.to_vec();
+    // The L2TP data message to the LAC's IDs, PPP IPv4, then the ICMP.
+    let data = crate::io::relay::parse_unsequenced_data(&answer).expect("a data message");
+    assert_eq!((data.tunnel_id, data.session_id), (300, 400));
+    let icmp = &data.ppp[2..];
+    assert_eq!(data.ppp[..2], PPP_IPV4_HEADER);
+    assert_eq!(icmp[12..16], ROUTER.octets());
+    assert_eq!(icmp[16..20], SUBSCRIBER.octets());
+    assert_eq!(icmp[20..22], [3, 13]);
+    assert_eq!(icmp[28..], dns[..28]);
+    assert_eq!(
+        crate::firewall::reject::internet_checksum(&[&icmp[20..]]),
+        0
+    );
+    assert_eq!(table.totals().filtered, 1, "a rejected packet is a discard");
+    assert_eq!(table.totals().answers_sent, 1);
+    assert!(table.take_counters().is_empty(), "nothing was relayed");
+}
+
+#[test]
+fn a_rejected_packet_toward_the_subscriber_is_answered_back_out_the_service_interface() {
+    let mut table = rejecting_table();
+    let dns = ipv4(SERVER, SUBSCRIBER, 5);
+    let mut out = Vec::new();
+    assert_eq!(table.toward_subscriber(&dns, &mut out), Down::Answer);
+    assert_eq!(out[12..16], ROUTER.octets());
+    assert_eq!(out[16..20], SERVER.octets(), "to the sender");
+    assert_eq!(out[20..22], [3, 13]);
+    assert_eq!(crate::firewall::reject::internet_checksum(&[&out[..20]]), 0);
+    assert_eq!(crate::firewall::reject::internet_checksum(&[&out[20..]]), 0);
+    assert_eq!(table.totals().filtered, 1);
+    assert_eq!(table.totals().not_taken, 0);
+}
+
+#[test]
+fn answers_beyond_the_rate_limit_are_suppressed_and_counted() {
+    let mut table = rejecting_table();
+    let dns = ipv4(SERVER, SUBSCRIBER, 5);
+    let mut out = Vec::new();
+    // Bounded: the bucket holds 5 seconds at 1000 a second, and the clock stands still.
+    let answered = (0..6000)
+        .filter(|_| table.toward_subscriber(&dns, &mut out) == Down::Answer)
+        .count();
+    assert_eq!(answered, 5000);
+    let totals = table.totals();
+    assert_eq!(
+        (totals.answers_sent, totals.answers_suppressed),
+        (5000, 1000)
+    );
+    assert_eq!(totals.filtered, 6000, "every rejected packet is a discard");
+    // The slow path draws from the same bucket.
+    assert!(!table.allow_answer(table.clock.expect("set")));
+    // A second later, 1000 more.
+    table.set_clock(table.clock.expect("set") + std::time::Duration::from_secs(1));
+    assert_eq!(table.toward_subscriber(&dns, &mut out), Down::Answer);
 }

@@ -2,8 +2,11 @@
 //! gives (`family inet filter input / output`, `"$junos-input-filter"` filled from RADIUS
 //! Ingress-Policy-Name), else its service interface's own `family inet filter` (`si-1/0/0`
 //! unit 0, `pp0` unit 0), attached when it first asks for an address — before any of its IP
-//! can flow — and released when it goes. A name no filter is configured under (RADIUS may
-//! name any) is logged and applies no filter.
+//! can flow — and released when it goes; every commit gives the subscribers already up what
+//! they would be given now (`refresh_filters`). A name no filter is configured under (RADIUS
+//! may name any) is logged and applies no filter.
+
+use std::sync::Arc;
 
 use schema::firewall_rpc::{
     FilterCounter, FilterInformation, FirewallCleared, FirewallInformation, FirewallSelect,
@@ -12,7 +15,7 @@ use schema::typed::RouterConfig;
 
 use super::lac::SubscriberLayer;
 use super::table::{FilterNames, Subscriber, SubscriberId};
-use crate::firewall::{Direction, SubscriberFilters};
+use crate::firewall::{Direction, FilterInstance, Firewall, SubscriberFilters};
 
 /// The service interface's `unit 0 family inet filter`: what applies to each subscriber on
 /// it that its profile gives no filter.
@@ -29,6 +32,34 @@ fn static_filters(config: &RouterConfig, service: &str) -> FilterNames {
     }
 }
 
+/// The filter names that apply to `subscriber`: its profile's, else its service interface's.
+fn wanted_names(subscriber: &Subscriber, config: &RouterConfig) -> FilterNames {
+    if subscriber.filter_names.is_empty() {
+        subscriber
+            .service
+            .as_deref()
+            .map(|s| static_filters(config, s))
+            .unwrap_or_default()
+    } else {
+        subscriber.filter_names.clone()
+    }
+}
+
+/// True when `held` is what `wanted` gives now: the same filter, not changed since, or
+/// nothing where nothing is configured under the name.
+fn up_to_date(
+    firewall: &Firewall,
+    held: &Option<Arc<FilterInstance>>,
+    wanted: Option<&str>,
+) -> bool {
+    match (held, wanted) {
+        (Some(held), Some(wanted)) => held.filter == wanted && firewall.is_current(held),
+        (None, Some(wanted)) => !firewall.is_configured(wanted),
+        (None, None) => true,
+        (Some(_), None) => false,
+    }
+}
+
 impl SubscriberLayer {
     pub(super) fn attach_filters(&mut self, id: SubscriberId, config: &RouterConfig) {
         let Some(subscriber) = self.table.get(id) else {
@@ -37,34 +68,77 @@ impl SubscriberLayer {
         if subscriber.filters.input.is_some() || subscriber.filters.output.is_some() {
             return;
         }
-        let names = if subscriber.filter_names.is_empty() {
-            subscriber
-                .service
-                .as_deref()
-                .map(|s| static_filters(config, s))
-                .unwrap_or_default()
-        } else {
-            subscriber.filter_names.clone()
-        };
+        let names = wanted_names(subscriber, config);
         if names.is_empty() {
             return;
         }
+        let filters = self.resolve_filters(id, &names, &SubscriberFilters::default());
+        if let Some(subscriber) = self.table.get_mut(id) {
+            subscriber.filters = filters;
+        }
+    }
+
+    /// A commit changed the filters, or the interfaces that name them: every subscriber that
+    /// holds its filters (one with an address) gets what it would be given now, at once —
+    /// Junos applies a committed filter to every interface using it — in the subscriber
+    /// table (the slow path) and in the IP fast path's entry. A filter deleted while held
+    /// leaves the subscriber without one (a configured reference cannot be deleted: the
+    /// commit refuses it; a RADIUS-named one can), logged, as at a login naming none.
+    pub(super) fn refresh_filters(&mut self, config: &RouterConfig) {
+        for id in self.table.ids() {
+            let Some(subscriber) = self.table.get(id) else {
+                continue;
+            };
+            if subscriber.lease.is_none() {
+                continue;
+            }
+            let names = wanted_names(subscriber, config);
+            let held = &subscriber.filters;
+            if up_to_date(&self.firewall, &held.input, names.input.as_deref())
+                && up_to_date(&self.firewall, &held.output, names.output.as_deref())
+            {
+                continue;
+            }
+            let held = held.clone();
+            let filters = self.resolve_filters(id, &names, &held);
+            self.ip_relay.lock().set_filters(id, &filters);
+            if let Some(subscriber) = self.table.get_mut(id) {
+                subscriber.filters = filters;
+            }
+        }
+    }
+
+    /// The instances of `names` for subscriber `id`: what it holds in `held` where that is
+    /// up to date, a fresh attachment otherwise (the old one released).
+    fn resolve_filters(
+        &mut self,
+        id: SubscriberId,
+        names: &FilterNames,
+        held: &SubscriberFilters,
+    ) -> SubscriberFilters {
+        let Some(subscriber) = self.table.get(id) else {
+            return SubscriberFilters::default();
+        };
         let interface = super::views::interface_name(subscriber);
         let user = subscriber.user.clone().unwrap_or_default();
-        let mut attach = |name: &Option<String>, direction| {
+        let firewall = &mut self.firewall;
+        let mut resolve = |held: &Option<Arc<FilterInstance>>, name: &Option<String>, direction| {
+            if up_to_date(firewall, held, name.as_deref()) {
+                return held.clone();
+            }
+            if let Some(old) = held {
+                firewall.release(old);
+            }
             let name = name.as_deref()?;
-            let instance = self.firewall.attach(name, &interface, direction);
+            let instance = firewall.attach(name, &interface, direction);
             if instance.is_none() {
                 tracing::warn!("subscriber {user}: filter {name} is not configured; none applied");
             }
             instance
         };
-        let filters = SubscriberFilters {
-            input: attach(&names.input, Direction::Input),
-            output: attach(&names.output, Direction::Output),
-        };
-        if let Some(subscriber) = self.table.get_mut(id) {
-            subscriber.filters = filters;
+        SubscriberFilters {
+            input: resolve(&held.input, &names.input, Direction::Input),
+            output: resolve(&held.output, &names.output, Direction::Output),
         }
     }
 

@@ -102,6 +102,7 @@ impl SubscriberLayer {
         self.aaa.configure(config);
         self.dynamic.configure(config);
         self.firewall.configure(config);
+        self.refresh_filters(config);
         self.drain_access_events(now, config, registry);
     }
 

@@ -15,6 +15,7 @@ use super::address_pool::AddressPools;
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, AuthRejection};
 use super::table::{EndCause, Phase, Subscriber, SubscriberId};
+use crate::firewall::{reject, Judged};
 use crate::io::ip_relay::{ipv4_destination, ipv4_source, ipv4_total_length};
 use crate::io::ip_relay::{IpRoute, SharedIpRelay};
 use crate::io::prefix_table::PrefixTable;
@@ -118,9 +119,25 @@ impl SubscriberLayer {
                 drops.spoofed += 1;
                 return;
             }
-            if !subscriber.filters.input_accepts(packet) {
-                drops.filtered += 1;
-                return;
+            match subscriber.filters.judge_input(packet) {
+                Judged::Pass => {}
+                Judged::Discard => {
+                    drops.filtered += 1;
+                    return;
+                }
+                Judged::Reject(message) => {
+                    drops.filtered += 1;
+                    let mut answer = PROTOCOL_IP.to_vec();
+                    let mut icmp = Vec::new();
+                    if reject::answer(packet, message, lease.local, &mut icmp)
+                        && self.ip_relay.lock().allow_answer(now)
+                    {
+                        // Back down the subscriber's own link.
+                        answer.extend_from_slice(&icmp);
+                        self.send_to_client(id, &answer, registry);
+                    }
+                    return;
+                }
             }
             let Some(service) = subscriber.service.clone() else {
                 drops.no_service_interface += 1;
@@ -259,7 +276,13 @@ impl SubscriberLayer {
 
     /// IP packets a service interface received, for subscribers (the slow path: the I/O
     /// shell's table takes the packets of subscribers it knows).
-    pub fn handle_ip_packets(&mut self, packets: &[Vec<u8>], registry: &mut Registry) {
+    pub fn handle_ip_packets(
+        &mut self,
+        now: Instant,
+        service: &str,
+        packets: &[Vec<u8>],
+        registry: &mut Registry,
+    ) {
         for packet in packets {
             let Some(destination) = ipv4_destination(packet) else {
                 self.lns.ip_drops.malformed += 1;
@@ -277,12 +300,26 @@ impl SubscriberLayer {
                 continue;
             }
             let length = ipv4_total_length(packet).unwrap_or(packet.len());
-            if !subscriber
-                .filters
-                .output_accepts(packet.get(..length).unwrap_or(packet))
-            {
-                self.lns.ip_drops.filtered += 1;
-                continue;
+            let packet_only = packet.get(..length).unwrap_or(packet);
+            match subscriber.filters.judge_output(packet_only) {
+                Judged::Pass => {}
+                Judged::Discard => {
+                    self.lns.ip_drops.filtered += 1;
+                    continue;
+                }
+                Judged::Reject(message) => {
+                    self.lns.ip_drops.filtered += 1;
+                    let router = subscriber.lease.as_ref().map(|l| l.local);
+                    let mut answer = Vec::new();
+                    let answered = router
+                        .is_some_and(|r| reject::answer(packet_only, message, r, &mut answer))
+                        && self.ip_relay.lock().allow_answer(now);
+                    if answered {
+                        // Back out the service interface the packet came in by.
+                        self.lns.ip_out.push_back((Arc::from(service), answer));
+                    }
+                    continue;
+                }
             }
             subscriber.frames_down += 1;
             subscriber.ip_packets += 1;
@@ -312,6 +349,7 @@ impl SubscriberLayer {
             address: lease.address,
             routed: super::framed_routes::routed_prefixes(subscriber),
             service,
+            router: lease.local,
             l2tp: leg,
             filters: subscriber.filters.clone(),
         });

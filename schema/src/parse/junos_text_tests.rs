@@ -284,9 +284,9 @@ protocols {
     }
 }
 firewall {
-    filter f {
-        term t {
-            then accept;
+    policer f {
+        if-exceeding {
+            bandwidth-limit 1m;
         }
     }
 }
@@ -304,8 +304,7 @@ firewall {
                 "syntax error: 'adress' is not a statement under [edit interfaces ge-0/0/0 unit 0 family inet]".into()
             ),
             (27, 5, "'bgp' under [edit protocols] is not supported by this router".into()),
-            // Junos' `[edit firewall filter]` is `family inet` implied: here it must be written.
-            (34, 5, "'filter' under [edit firewall] is not supported by this router".into()),
+            (34, 5, "'policer' under [edit firewall] is not supported by this router".into()),
         ]
     );
 }

@@ -208,7 +208,6 @@ const KNOWN: &[(&str, &[&str])] = &[
         "firewall",
         &[
             "atm-policer",
-            "filter",
             "flexible-match",
             "hierarchical-policer",
             "interface-set",
@@ -314,7 +313,12 @@ const KNOWN: &[(&str, &[&str])] = &[
 
 /// True when `word` is a Junos statement at the level `path` that this router does not have.
 pub(crate) fn known(path: &[NodeId], word: &str) -> bool {
-    let level: Vec<&str> = path.iter().map(|id| id.keyword.as_str()).collect();
+    let mut level: Vec<&str> = path.iter().map(|id| id.keyword.as_str()).collect();
+    // `firewall filter F` is Junos' older form of `firewall family inet filter F`: the same
+    // statements stand below it.
+    if level.starts_with(&["firewall", "filter"]) {
+        level.splice(1..1, ["family", "inet"]);
+    }
     let level = level.join(" ");
     KNOWN
         .iter()

@@ -209,6 +209,13 @@ fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
     let mut words = Vec::new();
     for (id, child) in &node.children {
         let child_stmt = stmt.child(&id.keyword)?;
+        if child_stmt.kind == Kind::Container && child_stmt.one_line {
+            // A one-line container inside one: `then reject host-unreachable;`.
+            let inner = one_line_words(child_stmt, child)?;
+            words.push(id.keyword.clone());
+            words.extend((!inner.is_empty()).then_some(inner));
+            continue;
+        }
         let value = match (child_stmt.kind, child.values.as_slice()) {
             (Kind::Flag, []) => None,
             (Kind::Leaf(ty), [value]) => Some(value_word(value, ty == Type::Secret)),

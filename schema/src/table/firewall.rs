@@ -24,22 +24,33 @@ const MATCH_VALUE: Type = Type::Str { max_len: 32 };
 pub(super) const FIREWALL: Stmt = container(
     "firewall",
     "Define a firewall configuration",
-    &[container(
-        "family",
-        "Protocol family",
-        &[container(
-            "inet",
-            "Protocol family IPv4 for firewall filter",
-            &[list(
-                "filter",
-                FILTER_NAME,
-                "Define an IPv4 firewall filter",
-                FILTER,
+    &[
+        container(
+            "family",
+            "Protocol family",
+            &[container(
+                "inet",
+                "Protocol family IPv4 for firewall filter",
+                &[list(
+                    "filter",
+                    FILTER_NAME,
+                    "Define an IPv4 firewall filter",
+                    FILTER,
+                )],
             )],
-        )],
-    )
-    // Junos shows `family inet { ... }`, never `family { inet { ... } }`.
-    .inline()],
+        )
+        // Junos shows `family inet { ... }`, never `family { inet { ... } }`.
+        .inline(),
+        // Junos' older form of `family inet filter`, still taken and shown as written; the
+        // same filters for every purpose (typed::firewall_filters). A name defined both ways
+        // is refused at commit (validate::firewall).
+        list(
+            "filter",
+            FILTER_NAME,
+            "Define an IPv4 firewall filter (as family inet filter)",
+            FILTER,
+        ),
+    ],
 );
 
 const FILTER: &[Stmt] = &[
@@ -104,9 +115,59 @@ const THEN: &[Stmt] = &[
     ),
     flag("accept", "Accept the packet"),
     flag("discard", "Discard the packet"),
-    flag(
+    container(
         "reject",
-        "Reject the packet (discarded here; no ICMP message is sent)",
+        "Reject the packet: ICMP unreachable (administratively prohibited unless given) or TCP reset",
+        REJECT,
+    )
+    // Junos writes `reject;` or `reject host-unreachable;`: one message type at most.
+    .one_line()
+    .choice(),
+];
+
+/// `reject <message-type>`: the ICMP destination unreachable codes Junos names
+/// (typed::REJECT_MESSAGES holds their numbers), and `tcp-reset`.
+const REJECT: &[Stmt] = &[
+    flag(
+        "administratively-prohibited",
+        "Communication administratively prohibited (code 13, the default)",
+    ),
+    flag(
+        "bad-host-tos",
+        "Host unreachable for type of service (code 12)",
+    ),
+    flag(
+        "bad-network-tos",
+        "Network unreachable for type of service (code 11)",
+    ),
+    flag(
+        "fragmentation-needed",
+        "Fragmentation needed and don't fragment set (code 4)",
+    ),
+    flag(
+        "host-prohibited",
+        "Destination host administratively prohibited (code 10)",
+    ),
+    flag("host-unknown", "Destination host unknown (code 7)"),
+    flag("host-unreachable", "Host unreachable (code 1)"),
+    flag(
+        "network-prohibited",
+        "Destination network administratively prohibited (code 9)",
+    ),
+    flag("network-unknown", "Destination network unknown (code 6)"),
+    flag("network-unreachable", "Network unreachable (code 0)"),
+    flag("port-unreachable", "Port unreachable (code 3)"),
+    flag("precedence-cutoff", "Precedence cutoff in effect (code 15)"),
+    flag(
+        "precedence-violation",
+        "Host precedence violation (code 14)",
+    ),
+    flag("protocol-unreachable", "Protocol unreachable (code 2)"),
+    flag("source-host-isolated", "Source host isolated (code 8)"),
+    flag("source-route-failed", "Source route failed (code 5)"),
+    flag(
+        "tcp-reset",
+        "A TCP reset for a TCP packet (administratively prohibited otherwise)",
     ),
 ];
 
@@ -116,8 +177,12 @@ pub(super) const INTERFACE_FILTER: Stmt = container(
     "filter",
     "Filters to apply to this family",
     &[
-        leaf("input", FILTER_NAME, INPUT_HELP).refers_to(FILTERS),
-        leaf("output", FILTER_NAME, OUTPUT_HELP).refers_to(FILTERS),
+        leaf("input", FILTER_NAME, INPUT_HELP)
+            .refers_to(FILTERS)
+            .refers_also_to(LEGACY_FILTERS),
+        leaf("output", FILTER_NAME, OUTPUT_HELP)
+            .refers_to(FILTERS)
+            .refers_also_to(LEGACY_FILTERS),
     ],
 );
 
@@ -127,13 +192,18 @@ pub(super) const DYNAMIC_INTERFACE_FILTER: Stmt = container(
     "filter",
     "Filters to apply to this family",
     &[
-        leaf("input", Type::OrVariable(&FILTER_NAME), INPUT_HELP).refers_to(FILTERS),
-        leaf("output", Type::OrVariable(&FILTER_NAME), OUTPUT_HELP).refers_to(FILTERS),
+        leaf("input", Type::OrVariable(&FILTER_NAME), INPUT_HELP)
+            .refers_to(FILTERS)
+            .refers_also_to(LEGACY_FILTERS),
+        leaf("output", Type::OrVariable(&FILTER_NAME), OUTPUT_HELP)
+            .refers_to(FILTERS)
+            .refers_also_to(LEGACY_FILTERS),
     ],
 );
 
 const INPUT_HELP: &str = "Name of filter applied to received packets";
 const OUTPUT_HELP: &str = "Name of filter applied to transmitted packets";
 
-/// Where filter names are defined, for `refers_to`.
+/// Where filter names are defined, for `refers_to`: either form.
 const FILTERS: &[&str] = &["firewall", "family", "inet", "filter"];
+const LEGACY_FILTERS: &[&str] = &["firewall", "filter"];

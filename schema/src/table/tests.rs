@@ -138,28 +138,31 @@ fn defaults_pass_their_own_type_in_canonical_form() {
 fn references_name_lists_reachable_through_containers() {
     let mut seen = 0;
     for (path, stmt) in walk() {
-        let Some(target) = stmt.reference else {
-            continue;
-        };
-        seen += 1;
         assert!(
-            matches!(stmt.kind, Kind::Leaf(_) | Kind::LeafList(_)),
-            "{path:?}: only values refer"
+            stmt.reference.is_some() || stmt.reference_also.is_none(),
+            "{path:?}: a second reference without a first"
         );
-        let list =
-            stmt_at(target).unwrap_or_else(|| panic!("{path:?} refers to missing {target:?}"));
-        assert!(
-            matches!(list.kind, Kind::List(_)),
-            "{path:?} refers to non-list {target:?}"
-        );
-        // Validation resolves a reference from the root, so no list may sit on the way.
-        for depth in 1..target.len() {
-            let on_the_way = stmt_at(&target[..depth]).map(|s| s.kind);
-            assert_eq!(
-                on_the_way,
-                Some(Kind::Container),
-                "{path:?}: {target:?} crosses a list"
+        for target in stmt.references() {
+            seen += 1;
+            assert!(
+                matches!(stmt.kind, Kind::Leaf(_) | Kind::LeafList(_)),
+                "{path:?}: only values refer"
             );
+            let list =
+                stmt_at(target).unwrap_or_else(|| panic!("{path:?} refers to missing {target:?}"));
+            assert!(
+                matches!(list.kind, Kind::List(_)),
+                "{path:?} refers to non-list {target:?}"
+            );
+            // Validation resolves a reference from the root, so no list may sit on the way.
+            for depth in 1..target.len() {
+                let on_the_way = stmt_at(&target[..depth]).map(|s| s.kind);
+                assert_eq!(
+                    on_the_way,
+                    Some(Kind::Container),
+                    "{path:?}: {target:?} crosses a list"
+                );
+            }
         }
     }
     assert!(seen >= 10, "references went missing from the table");

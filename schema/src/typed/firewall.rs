@@ -32,9 +32,52 @@ pub enum FilterAction {
     #[default]
     Accept,
     Discard,
-    /// Junos sends an ICMP unreachable; the router discards (and counts) without one.
-    Reject,
+    /// Discard, and tell the sender (`reject <message-type>`).
+    Reject(RejectMessage),
 }
+
+/// What `reject` answers the sender with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RejectMessage {
+    /// ICMP Destination Unreachable (type 3) with this code.
+    Unreachable(u8),
+    /// A TCP RST for a TCP packet; anything else gets `administratively-prohibited`.
+    TcpReset,
+}
+
+/// ICMP Destination Unreachable, "communication administratively prohibited" (RFC 1812
+/// §5.2.7.1): what `reject` with no message type sends.
+pub const ADMINISTRATIVELY_PROHIBITED: u8 = 13;
+
+impl Default for RejectMessage {
+    fn default() -> Self {
+        RejectMessage::Unreachable(ADMINISTRATIVELY_PROHIBITED)
+    }
+}
+
+/// Junos' `reject` message types: the Destination Unreachable codes of RFC 792 (0-5),
+/// RFC 1122 §3.2.2.1 (6-12) and RFC 1812 §5.2.7.1 (13-15). `tcp-reset` is apart.
+pub const REJECT_MESSAGES: &[(&str, u8)] = &[
+    ("administratively-prohibited", 13),
+    ("bad-host-tos", 12),
+    ("bad-network-tos", 11),
+    ("fragmentation-needed", 4),
+    ("host-prohibited", 10),
+    ("host-unknown", 7),
+    ("host-unreachable", 1),
+    ("network-prohibited", 9),
+    ("network-unknown", 6),
+    ("network-unreachable", 0),
+    ("port-unreachable", 3),
+    ("precedence-cutoff", 15),
+    ("precedence-violation", 14),
+    ("protocol-unreachable", 2),
+    ("source-host-isolated", 8),
+    ("source-route-failed", 5),
+];
+
+/// `reject`'s keyword for a TCP RST.
+pub const TCP_RESET: &str = "tcp-reset";
 
 /// A prefix of an address condition; `except` excludes what it holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,11 +234,17 @@ pub fn icmp_type_number(word: &str) -> Result<u8, String> {
     number_or_name("icmp-type", word, ICMP_TYPES, 255)
 }
 
+/// `firewall family inet filter F` and its older form `firewall filter F`: one namespace
+/// (a name in both is refused at commit; the `family inet` one is read here).
 pub(super) fn firewall_filters(root: View<'_>) -> BTreeMap<String, FirewallFilter> {
-    root.container("firewall")
+    let firewall = root.container("firewall");
+    let legacy = firewall.entries("filter");
+    let inet = firewall
         .container("family")
         .container("inet")
-        .entries("filter")
+        .entries("filter");
+    legacy
+        .chain(inet)
         .map(|(name, f)| (name.to_string(), filter(f)))
         .collect()
 }
@@ -230,8 +279,8 @@ fn term(name: &str, t: View<'_>) -> FilterTerm {
     };
     let action = if then.flag("discard") {
         FilterAction::Discard
-    } else if then.flag("reject") {
-        FilterAction::Reject
+    } else if then.container("reject").present() {
+        FilterAction::Reject(reject_message(then.container("reject")))
     } else {
         FilterAction::Accept
     };
@@ -258,6 +307,19 @@ fn term(name: &str, t: View<'_>) -> FilterTerm {
         count: then.string("count"),
         action,
     }
+}
+
+/// The message type a `reject` names (one at most: a choice), the default without one.
+fn reject_message(reject: View<'_>) -> RejectMessage {
+    if reject.flag(TCP_RESET) {
+        return RejectMessage::TcpReset;
+    }
+    REJECT_MESSAGES
+        .iter()
+        .find(|(name, _)| reject.flag(name))
+        .map_or_else(RejectMessage::default, |(_, code)| {
+            RejectMessage::Unreachable(*code)
+        })
 }
 
 /// `family inet filter` of an interface unit or a dynamic profile's unit, as written

@@ -1,7 +1,8 @@
 //! Commit checks of `[edit firewall family inet filter]`: every protocol, port and ICMP type
 //! reads (the typed view leaves out what does not), and a term has at most one terminating
 //! action. That the filters interfaces and dynamic profiles name exist is a table reference
-//! (`refers_to`), checked structurally.
+//! (`refers_to`), checked structurally. `firewall filter F`, Junos' older form of
+//! `firewall family inet filter F`, is checked the same; one name may not be both.
 
 use super::Findings;
 use crate::tree::{Node, NodeId, Path};
@@ -11,20 +12,36 @@ use crate::typed::{icmp_type_number, port_range, protocol_number};
 const ACTIONS: [&str; 3] = ["accept", "discard", "reject"];
 
 pub(super) fn check(root: &Node, findings: &mut Findings) {
-    let filters: Path = ["firewall", "family", "inet"]
-        .into_iter()
-        .map(NodeId::new)
-        .collect();
-    let Some(inet) = root.get(&filters) else {
-        return;
-    };
-    for (filter_id, filter) in &inet.children {
-        for (term_id, term) in &filter.children {
-            let mut term_path = filters.clone();
-            term_path.push(filter_id.clone());
-            term_path.push(term_id.clone());
-            from(term, &term_path, findings);
-            then(term, &term_path, findings);
+    let path = |words: &[&str]| -> Path { words.iter().map(|w| NodeId::new(*w)).collect() };
+    let inet = path(&["firewall", "family", "inet"]);
+    let legacy = path(&["firewall"]);
+    for level in [&inet, &legacy] {
+        let Some(node) = root.get(level) else {
+            continue;
+        };
+        for (filter_id, filter) in node
+            .children
+            .iter()
+            .filter(|(id, _)| id.keyword == "filter")
+        {
+            for (term_id, term) in &filter.children {
+                let mut term_path = level.clone();
+                term_path.push(filter_id.clone());
+                term_path.push(term_id.clone());
+                from(term, &term_path, findings);
+                then(term, &term_path, findings);
+            }
+            let defined_twice = level == &legacy
+                && root
+                    .get(&inet)
+                    .is_some_and(|i| i.children.contains_key(filter_id));
+            if defined_twice {
+                findings.error(
+                    legacy.clone(),
+                    format!("filter {}", filter_id.key.as_deref().unwrap_or_default()),
+                    "Filter is also defined at [edit firewall family inet]: one name, one filter",
+                );
+            }
         }
     }
 }

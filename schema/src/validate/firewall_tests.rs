@@ -222,3 +222,149 @@ fn other_junos_firewall_statements_are_named_as_not_supported() {
         assert!(format!("{e:?}").contains("not supported"), "{text}: {e:?}");
     }
 }
+
+#[test]
+fn reject_takes_one_message_type_prints_as_junos_writes_it_and_reads_its_code() {
+    let text = "firewall {
+    family inet {
+        filter F {
+            term plain {
+                then reject;
+            }
+            term typed {
+                from {
+                    protocol udp;
+                }
+                then reject host-unreachable;
+            }
+            term counted {
+                then {
+                    count c;
+                    reject tcp-reset;
+                }
+            }
+        }
+    }
+}
+";
+    let root = parse_config(text).expect("parses");
+    assert_eq!(to_text(&[], &root), text);
+    let sets = to_set_lines(&[], &root);
+    for line in [
+        "set firewall family inet filter F term plain then reject\n",
+        "set firewall family inet filter F term typed then reject host-unreachable\n",
+        "set firewall family inet filter F term counted then reject tcp-reset\n",
+    ] {
+        assert!(sets.contains(line), "{line} in {sets}");
+    }
+    assert_eq!(
+        apply_set_lines(&Node::default(), &sets).expect("reloads"),
+        root
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    let terms = &router_config(&root).firewall_filters["F"].terms;
+    use crate::typed::RejectMessage;
+    assert_eq!(
+        terms[0].action,
+        FilterAction::Reject(RejectMessage::Unreachable(13))
+    );
+    assert_eq!(
+        terms[1].action,
+        FilterAction::Reject(RejectMessage::Unreachable(1))
+    );
+    assert_eq!(
+        terms[2].action,
+        FilterAction::Reject(RejectMessage::TcpReset)
+    );
+
+    // A second message type replaces the first, as Junos' choice does.
+    let other = apply_set_lines(
+        &root,
+        "set firewall family inet filter F term typed then reject port-unreachable\n",
+    )
+    .expect("set");
+    assert_eq!(
+        router_config(&other).firewall_filters["F"].terms[1].action,
+        FilterAction::Reject(RejectMessage::Unreachable(3))
+    );
+    // Reject with another terminating action is refused at commit.
+    let both = apply_set_lines(
+        &root,
+        "set firewall family inet filter F term plain then accept\n",
+    )
+    .expect("set");
+    assert!(check(&both).is_err());
+}
+
+#[test]
+fn a_filter_without_family_is_family_inet_shown_as_written_and_found_by_references() {
+    let text = "interfaces {
+    si-0/0/0 {
+        unit 0 {
+            family inet {
+                filter {
+                    input OLD;
+                }
+            }
+        }
+    }
+}
+firewall {
+    filter OLD {
+        term smtp {
+            from {
+                protocol tcp;
+                destination-port smtp;
+            }
+            then {
+                count smtp;
+                reject;
+            }
+        }
+        term rest {
+            then accept;
+        }
+    }
+}
+";
+    let root = parse_config(text).expect("parses");
+    assert_eq!(to_text(&[], &root), text);
+    let sets = to_set_lines(&[], &root);
+    assert!(
+        sets.contains("set firewall filter OLD term smtp from destination-port smtp\n"),
+        "{sets}"
+    );
+    assert_eq!(
+        apply_set_lines(&Node::default(), &sets).expect("reloads"),
+        root
+    );
+    assert_eq!(check(&root), Ok(vec![]), "the unit's reference is found");
+    let config = router_config(&root);
+    let old = &config.firewall_filters["OLD"];
+    assert_eq!(old.terms[0].from.destination_port, [(25, 25)]);
+    assert_eq!(old.terms[0].count.as_deref(), Some("smtp"));
+
+    // Its words are checked at commit as under family inet; its Junos statements this
+    // router does not have are named as not supported.
+    let words = errors("firewall { filter OLD { term T { from { protocol tpc; } } } }");
+    assert_eq!(words.len(), 1, "{words:?}");
+    assert_eq!(words[0].0, "firewall filter OLD term T from");
+    let e = parse_config("firewall { filter OLD { term T { from { tcp-flags syn; } } } }")
+        .expect_err("not ours");
+    assert!(format!("{e:?}").contains("not supported"), "{e:?}");
+
+    // One name defined both ways is refused.
+    let twice = errors(
+        "firewall { family inet { filter OLD { term T { then accept; } } }
+                    filter OLD { term T { then discard; } } }",
+    );
+    assert_eq!(
+        twice,
+        [(
+            "firewall".to_string(),
+            "filter OLD".to_string(),
+            "Filter is also defined at [edit firewall family inet]: one name, one filter"
+                .to_string()
+        )]
+    );
+}

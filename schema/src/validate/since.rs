@@ -138,9 +138,7 @@ fn get<'n>(root: &'n Node, containers: &[&str]) -> Option<&'n Node> {
 }
 
 fn reference_targets(stmt: &'static Stmt, out: &mut Vec<&'static [&'static str]>) {
-    if let Some(target) = stmt.reference {
-        out.push(target);
-    }
+    out.extend(stmt.references());
     for child in stmt.children {
         reference_targets(child, out);
     }

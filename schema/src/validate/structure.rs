@@ -215,7 +215,7 @@ fn references(
     path: &Path,
     findings: &mut Findings,
 ) {
-    let Some((list, containers)) = stmt.reference.and_then(|r| r.split_last()) else {
+    let Some(list) = stmt.reference.and_then(|r| r.last()) else {
         return;
     };
     for value in &node.values {
@@ -223,9 +223,15 @@ fn references(
         if matches!(stmt.kind, Kind::Leaf(Type::OrVariable(_))) && value.starts_with('$') {
             continue;
         }
-        let mut target: Path = containers.iter().map(|c| NodeId::new(*c)).collect();
-        target.push(NodeId::entry(*list, value.as_str()));
-        if root.get(&target).is_none() {
+        let defined = stmt.references().any(|reference| {
+            let Some((list, containers)) = reference.split_last() else {
+                return false;
+            };
+            let mut target: Path = containers.iter().map(|c| NodeId::new(*c)).collect();
+            target.push(NodeId::entry(*list, value.as_str()));
+            root.get(&target).is_some()
+        });
+        if !defined {
             findings.error(
                 path.clone(),
                 format!("{} {}", id.keyword, quote_word(value)),

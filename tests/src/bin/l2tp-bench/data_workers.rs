@@ -340,6 +340,7 @@ fn measure(
                     address: subscriber(i),
                     routed: Vec::new(),
                     service: Arc::from(SERVICE),
+                    router: Ipv4Addr::new(127, 0, 0, 1),
                     l2tp: leg,
                 });
                 ppp_ipv4(subscriber(i), size)

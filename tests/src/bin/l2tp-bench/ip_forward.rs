@@ -278,6 +278,7 @@ fn measured_thread(
             address: SUBSCRIBER,
             routed: Vec::new(),
             service: Arc::from(SERVICE),
+            router: Ipv4Addr::new(127, 0, 0, 1),
             l2tp: RelayLeg {
                 local_tunnel: 1,
                 local_session: 1,
@@ -326,13 +327,19 @@ async fn down_loop(
         };
         result.map_err(|e| e.to_string())?;
         match path {
-            Path::FastPath => fast.relay_ip_down(batch.frames(), &mut buffers, |packet| {
-                // The kernel's own packets to a new device (IPv6 solicitations) are no
-                // subscriber's; only IPv4 misses count.
-                if packet.first().is_some_and(|b| b >> 4 == 4) {
-                    missed += 1;
-                }
-            }),
+            Path::FastPath => fast.relay_ip_down(
+                batch.frames(),
+                &mut buffers,
+                |packet| {
+                    // The kernel's own packets to a new device (IPv6 solicitations) are no
+                    // subscriber's; only IPv4 misses count.
+                    if packet.first().is_some_and(|b| b >> 4 == 4) {
+                        missed += 1;
+                    }
+                },
+                // No filters here: nothing is rejected.
+                |_| {},
+            ),
             // A full socket drops the rest, as the fast path's does.
             Path::Ceiling => {
                 let _ = send_datagrams(socket.as_fd(), batch.frames());
