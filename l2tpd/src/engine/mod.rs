@@ -39,8 +39,8 @@ use tokio::sync::mpsc as channel;
 
 pub use self::ports::PortReaders;
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
-pub use self::service_ifaces::ServiceInterfaceSpec;
-pub use self::sockets::{bind_tunnel, L2TP_PORT};
+pub use self::service_ifaces::{ServiceInterfaceSpec, ServiceQueueReaders};
+pub use self::sockets::{bind_tunnel, share_port, L2TP_PORT};
 pub use self::task::TunnelReader;
 use crate::io::data_workers::{worker_count, DataWorkers};
 use crate::snmp::view::View;
