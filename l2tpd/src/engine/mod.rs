@@ -15,6 +15,7 @@ mod handover;
 mod host_addresses;
 pub mod ip_fast_path;
 mod l2tp_batch;
+mod l2tp_senders;
 mod ports;
 mod queues;
 mod radius_sockets;
