@@ -403,10 +403,10 @@ fn measure(
         messages[t].push(l2tp_data(tunnel, session, &ppp));
     }
     if kind == Kind::LacUp {
-        return measure_up(engine, &pool, &fast, &peers, up_frames, window);
+        return measure_up(engine, pool, &fast, &peers, up_frames, window);
     }
     if kind == Kind::LnsDown {
-        return measure_down(engine, &pool, &fast, &peers, (sessions, size), window);
+        return measure_down(engine, pool, &fast, &peers, (sessions, size), window);
     }
     let mut readers = Vec::new();
     let mut generators = Vec::new();
@@ -483,7 +483,7 @@ fn take_counted(fast: &FastPath, kind: Kind) -> u64 {
 /// engine's socket on 127.0.0.1 to ones nobody reads; one generator on the veth's other end.
 fn measure_up(
     engine: &EngineSide,
-    pool: &DataWorkers,
+    pool: DataWorkers,
     fast: &FastPath,
     peers: &[SocketAddr],
     frames: Vec<Vec<u8>>,
@@ -491,7 +491,7 @@ fn measure_up(
 ) -> Result<Figure, String> {
     let _sinks = sinks(peers)?;
     fast.set_l2tp_sockets([(LOCAL, Arc::clone(&engine.listener))]);
-    let _readers = PortReaders::start(pool, PORT, fast).map_err(|e| format!("{PORT}: {e}"))?;
+    let readers = PortReaders::start(&pool, PORT, fast).map_err(|e| format!("{PORT}: {e}"))?;
     let generator = PacketSocket::open("dum1").map_err(|e| format!("dum1: {e}"))?;
     let stop = Arc::new(AtomicBool::new(false));
     let thread = {
@@ -501,7 +501,16 @@ fn measure_up(
     let figure = count_while(fast, Kind::LacUp, window);
     stop.store(true, Ordering::Relaxed);
     let _ = thread.join();
+    stop_workers(readers, pool);
     figure
+}
+
+/// Stops the readers and waits for the workers' threads, while the sinks are still open: an
+/// aborted reader drains its backlog until its next yield, and what it sent to a closed
+/// sink would cost ICMP port-unreachables in the profile.
+fn stop_workers<R>(readers: R, pool: DataWorkers) {
+    drop(readers);
+    drop(pool);
 }
 
 /// The routes' L2TP legs go to the peers' addresses: sockets there that nobody reads (no
@@ -542,7 +551,7 @@ fn count_while(fast: &FastPath, kind: Kind, window: Duration) -> Result<Figure, 
 /// routes into the device.
 fn measure_down(
     engine: &EngineSide,
-    pool: &DataWorkers,
+    pool: DataWorkers,
     fast: &FastPath,
     peers: &[SocketAddr],
     (sessions, size): (usize, usize),
@@ -550,7 +559,7 @@ fn measure_down(
 ) -> Result<Figure, String> {
     let _sinks = sinks(peers)?;
     fast.set_l2tp_sockets([(LOCAL, Arc::clone(&engine.listener))]);
-    let _readers = ServiceQueueReaders::start(pool, SERVICE, &engine.service, fast)
+    let readers = ServiceQueueReaders::start(&pool, SERVICE, &engine.service, fast)
         .map_err(|e| format!("{SERVICE}: {e}"))?;
     let generator =
         UdpSocket::bind((GATEWAY, SOURCE_PORT)).map_err(|e| format!("generator: {e}"))?;
@@ -579,6 +588,7 @@ fn measure_down(
     let figure = count_while(fast, Kind::LnsDown, window);
     stop.store(true, Ordering::Relaxed);
     let _ = thread.join();
+    stop_workers(readers, pool);
     figure
 }
 
