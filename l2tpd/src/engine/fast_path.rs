@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::net::UdpSocket;
 
 use super::l2tp_batch::L2tpBatch;
+use super::l2tp_senders::{senders, L2tpSender};
 use crate::io::ip_relay::SharedIpRelay;
 use crate::io::packet_socket::send_datagrams;
 use crate::io::relay::{RelayTable, SharedRelay};
@@ -34,7 +35,8 @@ pub struct FastPath {
     pub table: SharedRelay,
     /// The LNS's subscribers' IP forwarding table.
     pub ip: SharedIpRelay,
-    pub(super) l2tp: Arc<Mutex<BTreeMap<Ipv4Addr, Arc<UdpSocket>>>>,
+    /// The sockets relayed L2TP leaves by, one per address ([`super::l2tp_senders`]).
+    pub(super) l2tp: Arc<Mutex<BTreeMap<Ipv4Addr, L2tpSender>>>,
     ports: Arc<Mutex<HashMap<Arc<str>, PortSender>>>,
     pub(super) services: Arc<Mutex<HashMap<Arc<str>, Arc<ServiceEndpoint>>>>,
     /// Relayed frames a full socket or interface queue refused.
@@ -73,9 +75,12 @@ impl FastPath {
         }
     }
 
-    /// The L2TP sockets bound now (after a commit).
+    /// The engine's L2TP sockets bound now (after a commit): the fast path sends beside
+    /// each, from a socket of its own where it can ([`super::l2tp_senders`]).
     pub fn set_l2tp_sockets(&self, sockets: impl IntoIterator<Item = (Ipv4Addr, Arc<UdpSocket>)>) {
-        *locked(&self.l2tp) = sockets.into_iter().collect();
+        let mut current = locked(&self.l2tp);
+        let old = std::mem::take(&mut *current);
+        *current = senders(old, sockets);
     }
 
     /// Port `name` is open: frames toward its subscribers are sent on a send-only packet

@@ -2,14 +2,11 @@
 //! relayed down to LACs): reused buffers, each kept with its destination and the address of
 //! the socket it leaves by, sent with one sendmmsg per source socket.
 
+use super::l2tp_senders::L2tpSender;
+use crate::io::packet_socket::send_datagrams_to;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::os::fd::AsFd;
-use std::sync::Arc;
-
-use tokio::net::UdpSocket;
-
-use crate::io::packet_socket::send_datagrams_to;
 
 #[derive(Default)]
 pub struct L2tpBatch {
@@ -54,7 +51,7 @@ impl L2tpBatch {
 
     /// Sends the batch, one sendmmsg per source socket (almost always one); returns how
     /// many datagrams no socket took.
-    pub(super) fn send(&mut self, sockets: &BTreeMap<Ipv4Addr, Arc<UdpSocket>>) -> usize {
+    pub(super) fn send(&mut self, sockets: &BTreeMap<Ipv4Addr, L2tpSender>) -> usize {
         let filled = &self.datagrams[..self.filled];
         let targets = &self.targets[..self.filled];
         self.sources.clear();

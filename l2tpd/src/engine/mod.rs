@@ -15,6 +15,7 @@ mod handover;
 mod host_addresses;
 pub mod ip_fast_path;
 mod l2tp_batch;
+mod l2tp_senders;
 mod ports;
 mod queues;
 mod radius_sockets;
@@ -40,8 +41,8 @@ use tokio::sync::mpsc as channel;
 
 pub use self::ports::PortReaders;
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
-pub use self::service_ifaces::ServiceInterfaceSpec;
-pub use self::sockets::{bind_tunnel, L2TP_PORT};
+pub use self::service_ifaces::{ServiceInterfaceSpec, ServiceQueueReaders};
+pub use self::sockets::{bind_tunnel, share_port, L2TP_PORT};
 pub use self::task::TunnelReader;
 use crate::io::data_workers::{worker_count, DataWorkers};
 use crate::snmp::view::View;

@@ -366,6 +366,39 @@ impl ServiceIfaces {
     }
 }
 
+/// A TUN device's queues read by the data workers exactly as the engine has them read
+/// ([`ServiceIfaces::start_readers`]: one queue per worker, the device's own queue detached),
+/// for `l2tp-bench`: what the readers hand the engine (packets no subscriber holds) waits in
+/// a queue nobody reads, and drops once it is full.
+pub struct ServiceQueueReaders {
+    _readers: QueueReaders,
+    _slow: channel::Receiver<ServiceInput>,
+}
+
+impl ServiceQueueReaders {
+    /// A queue of `endpoint` (service interface `name`) per worker, read there.
+    pub fn start(
+        workers: &DataWorkers,
+        name: &str,
+        endpoint: &Arc<ServiceEndpoint>,
+        fast: &FastPath,
+    ) -> std::io::Result<ServiceQueueReaders> {
+        let (queue, slow) = channel::channel(super::task::RECEIVE_QUEUE);
+        let mut services = ServiceIfaces::new(BTreeMap::new(), queue, fast.clone());
+        services.set_workers(workers);
+        let readers = services.start_readers(name, endpoint);
+        if readers.0.is_empty() {
+            return Err(std::io::Error::other(format!(
+                "{name}: no queue per worker (not a TUN device?)"
+            )));
+        }
+        Ok(ServiceQueueReaders {
+            _readers: readers,
+            _slow: slow,
+        })
+    }
+}
+
 fn configure(endpoint: &ServiceEndpoint, spec: &ServiceInterfaceSpec) -> std::io::Result<()> {
     endpoint.set_mtu(spec.mtu)?;
     endpoint.set_addresses(&spec.addresses)

@@ -44,6 +44,14 @@ pub fn share_port(socket: &impl std::os::fd::AsFd) {
 /// and not to the listener. A flood from anywhere else, one tunnel's data included, then
 /// fills another buffer than this tunnel's control (issue 15).
 pub fn bind_tunnel(local: SocketAddrV4, peer: SocketAddrV4) -> io::Result<std::net::UdpSocket> {
+    let socket = bind_connected(local, peer)?;
+    enlarge_receive_buffer(&socket);
+    Ok(socket)
+}
+
+/// A non-blocking UDP socket on `local`, sharing its port (SO_REUSEADDR), connected to
+/// `remote`.
+fn bind_connected(local: SocketAddrV4, remote: SocketAddrV4) -> io::Result<std::net::UdpSocket> {
     use nix::sys::socket::{
         bind, connect, setsockopt, socket, sockopt, AddressFamily, SockFlag, SockType, SockaddrIn,
     };
@@ -56,9 +64,19 @@ pub fn bind_tunnel(local: SocketAddrV4, peer: SocketAddrV4) -> io::Result<std::n
     )?;
     setsockopt(&fd, sockopt::ReuseAddr, &true)?;
     bind(fd.as_raw_fd(), &SockaddrIn::from(local))?;
-    connect(fd.as_raw_fd(), &SockaddrIn::from(peer))?;
-    enlarge_receive_buffer(&fd);
+    connect(fd.as_raw_fd(), &SockaddrIn::from(remote))?;
     Ok(std::net::UdpSocket::from(fd))
+}
+
+/// A socket for the data workers to send L2TP from, beside the engine's listener on `local`
+/// (port 1701, shared as [`bind_tunnel`] shares it), that no epoll watches: when the kernel
+/// frees a sent datagram it wakes whoever waits on the sending socket
+/// (`sock_def_write_space`), and the listener is the engine's, watched by its epoll for
+/// writability, so every relayed datagram would wake the control thread. Connected to its
+/// own address and port, which no peer sends from, it is delivered nothing; each send names
+/// its destination (sendmmsg's msg_name), which a connected UDP socket allows.
+pub fn bind_sender(local: SocketAddrV4) -> io::Result<std::net::UdpSocket> {
+    bind_connected(local, local)
 }
 
 /// The local addresses `config` needs port 1701 on: each tunnel group's `local-gateway
@@ -155,6 +173,57 @@ mod tests {
         let err = std::net::UdpSocket::bind(taken.local_addr().expect("bound"))
             .expect_err("a port held without SO_REUSEADDR on the new socket");
         assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
+    }
+
+    /// The data workers' sending socket: datagrams leave from the listener's address and
+    /// port to whichever destination each names, and every datagram to that address still
+    /// reaches the listener, none the sender.
+    #[test]
+    fn a_sender_beside_the_listener_sends_from_its_port_and_takes_nothing() {
+        use crate::io::packet_socket::send_datagrams_to;
+        use std::os::fd::AsFd;
+        let listener = std::net::UdpSocket::bind("127.0.5.5:0").expect("bind the listener");
+        share_port(&listener);
+        let SocketAddr::V4(local) = listener.local_addr().expect("bound") else {
+            unreachable!("bound to IPv4")
+        };
+        let sender = bind_sender(local).expect("a sender beside the listener");
+        let peers: Vec<std::net::UdpSocket> = (6..8)
+            .map(|i| std::net::UdpSocket::bind((Ipv4Addr::new(127, 0, 5, i), 0)).expect("peer"))
+            .collect();
+        let to: Vec<SocketAddrV4> = peers
+            .iter()
+            .map(|p| match p.local_addr().expect("bound") {
+                SocketAddr::V4(a) => a,
+                SocketAddr::V6(_) => unreachable!("bound to IPv4"),
+            })
+            .collect();
+        let sent = send_datagrams_to(sender.as_fd(), [(&b"one"[..], to[0]), (&b"two"[..], to[1])])
+            .expect("sendmmsg");
+        assert_eq!(sent, 2);
+        let mut buf = [0u8; 16];
+        for (peer, expected) in peers.iter().zip([&b"one"[..], &b"two"[..]]) {
+            peer.set_read_timeout(Some(std::time::Duration::from_secs(2)))
+                .expect("timeout");
+            let (len, from) = peer.recv_from(&mut buf).expect("the sender's datagram");
+            assert_eq!((&buf[..len], from), (expected, SocketAddr::V4(local)));
+            peer.send_to(b"reply", local).expect("reply");
+        }
+        listener
+            .set_read_timeout(Some(std::time::Duration::from_secs(2)))
+            .expect("timeout");
+        for _ in 0..2 {
+            let len = listener
+                .recv(&mut buf)
+                .expect("a reply reaches the listener");
+            assert_eq!(&buf[..len], b"reply");
+        }
+        let taken = sender.recv(&mut buf).map_err(|e| e.kind());
+        assert_eq!(
+            taken,
+            Err(io::ErrorKind::WouldBlock),
+            "the sender took a datagram"
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ use tokio::io::Interest;
 
 /// Datagrams read but not yet handled on the queues that are not split into control and
 /// data (service interfaces, RADIUS); beyond this the readers wait (UDP then drops).
-const RECEIVE_QUEUE: usize = 4096;
+pub(super) const RECEIVE_QUEUE: usize = 4096;
 /// Datagrams handled in one turn of the loop before timers come again: a burst costs one
 /// flush instead of one each, and a flood cannot keep hellos and retransmissions waiting
 /// (the receive branch is always ready under a flood, and `select!` is biased).

@@ -15,6 +15,16 @@
 //!   127.0.0.1 that nobody reads. One generator thread sends the frames on the veth's
 //!   other end. The ceiling is still the UDP loop: an AF_PACKET receive costs more than a
 //!   UDP one, so this row's share understates the workers.
+//! - LNS TUN → L2TP (`--paths lnsdown`): a generator thread sends UDP packets from the
+//!   gateway to the subscribers' addresses, which the kernel routes into the TUN device;
+//!   the workers read its queues (one per worker, the device's own detached, as the engine
+//!   has them read: `ServiceQueueReaders`; the kernel picks a queue by flow, so with one
+//!   subscriber one worker) and send the packets as L2TP to sockets nobody reads.
+//!
+//! The two directions toward an L2TP peer send from the engine's L2TP socket, as the
+//! daemon's fast path does (`FastPath::set_l2tp_sockets`: the listener on port 1701,
+//! registered with the engine thread's runtime); the engine thread's own CPU is shown
+//! beside the workers' (it does nothing but wake for what its sockets report).
 //!
 //! Sessions are spread over one tunnel per worker (a tunnel is read by one worker: with one
 //! session there is one tunnel, and the second worker has nothing to do). One generator
@@ -32,10 +42,10 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use l2tpd::engine::fast_path::FastPath;
-use l2tpd::engine::{bind_tunnel, PortReaders, TunnelReader};
+use l2tpd::engine::{bind_tunnel, share_port, PortReaders, ServiceQueueReaders, TunnelReader};
 use l2tpd::io::data_workers::{worker_of, DataWorkers};
 use l2tpd::io::ip_relay::{IpRoute, SharedIpRelay};
-use l2tpd::io::packet_socket::send_datagrams;
+use l2tpd::io::packet_socket::{send_datagrams, send_datagrams_to};
 use l2tpd::io::relay::{RelayRoute, SharedRelay};
 use l2tpd::io::service_endpoint::ServiceEndpoint;
 use l2tpd::io::{AsyncFrameEndpoint, FrameEndpoint, PacketSocket};
@@ -53,6 +63,10 @@ const LOCAL: Ipv4Addr = Ipv4Addr::LOCALHOST;
 const L2TP: u16 = 1701;
 const CEILING_PORT: u16 = 1702;
 const READY_WAIT: Duration = Duration::from_secs(10);
+/// The thread standing for the daemon's engine (`/proc` names it so).
+const ENGINE_THREAD: &str = "bench-engine";
+/// The source port of the packets toward subscribers (LNS TUN → L2TP).
+const SOURCE_PORT: u16 = 5000;
 
 const CEILING_C: &str = r#"
 #define _GNU_SOURCE
@@ -108,7 +122,7 @@ int main(int argc, char **argv) {
 
 pub struct DataWorkersBench {
     pub seconds: u64,
-    /// `lns`, `lac`: the paths measured (all by default).
+    /// `lns`, `lac`, `lacup`, `lnsdown`: the paths measured.
     pub paths: Vec<String>,
     pub sizes: Vec<usize>,
     pub sessions: Vec<usize>,
@@ -120,12 +134,15 @@ enum Kind {
     Lns,
     Lac,
     LacUp,
+    LnsDown,
 }
 
 struct Figure {
     forwarded: u64,
     cpu_seconds: f64,
     wall: Duration,
+    /// CPU-seconds of the engine thread meanwhile (it holds the L2TP socket's registration).
+    engine_cpu_seconds: f64,
 }
 
 impl Figure {
@@ -134,6 +151,10 @@ impl Figure {
     }
     fn per_second(&self) -> f64 {
         self.forwarded as f64 / self.wall.as_secs_f64()
+    }
+    /// The engine thread's share of a core meanwhile.
+    fn engine_load(&self) -> f64 {
+        self.engine_cpu_seconds / self.wall.as_secs_f64()
     }
 }
 
@@ -155,7 +176,7 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
     let _sink = UdpSocket::bind((GATEWAY, SINK_PORT)).map_err(|e| format!("sink: {e}"))?;
 
     println!(
-        "{:<12} {:>5} {:>8} {:>7} {:>14} {:>15} {:>6} {:>12}",
+        "{:<12} {:>5} {:>8} {:>7} {:>14} {:>15} {:>6} {:>12} {:>7}",
         "path",
         "size",
         "sessions",
@@ -163,7 +184,8 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
         "pkt/CPU-s",
         "ceiling pkt/s/c",
         "share",
-        "pkt/s (wall)"
+        "pkt/s (wall)",
+        "engine"
     );
     for &size in &bench.sizes {
         let ceiling = measure_ceiling(&ceiling_binary, size, window)?;
@@ -171,6 +193,7 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
             ("LNS L2TP→TUN", Kind::Lns, "lns"),
             ("LAC relay", Kind::Lac, "lac"),
             ("LAC PPPoE→L2TP", Kind::LacUp, "lacup"),
+            ("LNS TUN→L2TP", Kind::LnsDown, "lnsdown"),
         ] {
             if !bench.paths.iter().any(|p| p == path) {
                 continue;
@@ -179,7 +202,7 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
                 for &workers in &bench.workers {
                     let figure = measure(&engine, kind, size, sessions, workers, window)?;
                     println!(
-                        "{:<12} {:>5} {:>8} {:>7} {:>14.0} {:>15.0} {:>5.0}% {:>12.0}",
+                        "{:<12} {:>5} {:>8} {:>7} {:>14.0} {:>15.0} {:>5.0}% {:>12.0} {:>6.0}%",
                         name,
                         size,
                         sessions,
@@ -187,7 +210,8 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
                         figure.per_core(),
                         ceiling.per_core(),
                         100.0 * figure.per_core() / ceiling.per_core(),
-                        figure.per_second()
+                        figure.per_second(),
+                        100.0 * figure.engine_load()
                     );
                 }
             }
@@ -198,11 +222,14 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
     Ok(true)
 }
 
-/// What the engine thread holds for the workers: the TUN device and the PPPoE port, both
-/// registered with its runtime, which keeps running (their readiness is its reactor's).
+/// What the engine thread holds for the workers: the TUN device, the PPPoE port and the L2TP
+/// listener, all registered with its runtime, which keeps running (their readiness is its
+/// reactor's).
 struct EngineSide {
     service: Arc<ServiceEndpoint>,
     port: Arc<AsyncFrameEndpoint>,
+    /// 127.0.0.1:1701, shared with the tunnels' sockets as the daemon's listener is.
+    listener: Arc<tokio::net::UdpSocket>,
     our_mac: MacAddr,
     thread: std::thread::JoinHandle<()>,
 }
@@ -210,35 +237,45 @@ struct EngineSide {
 fn engine_thread() -> Result<(tokio::sync::oneshot::Sender<()>, EngineSide), String> {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (ready, ready_wait) = mpsc::channel();
-    let thread = std::thread::spawn(move || {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        runtime.block_on(async move {
-            let opened = (|| -> Result<_, String> {
-                let service =
-                    ServiceEndpoint::tun(SERVICE).map_err(|e| format!("{SERVICE}: {e}"))?;
-                service
-                    .set_addresses(&[(GATEWAY, 16)])
-                    .and_then(|()| service.set_up())
-                    .map_err(|e| format!("{SERVICE}: {e}"))?;
-                let port = AsyncFrameEndpoint::packet(PORT).map_err(|e| format!("{PORT}: {e}"))?;
-                // As the engine's socket is once the workers read the port: it only sends.
-                if let FrameEndpoint::Packet(socket) = port.get_ref() {
-                    socket
-                        .stop_receiving()
-                        .map_err(|e| format!("{PORT}: {e}"))?;
-                }
-                Ok((Arc::new(service), Arc::new(port)))
-            })();
-            let _ = ready.send(opened);
-            let _ = stopped.await;
+    let spawned = std::thread::Builder::new()
+        .name(ENGINE_THREAD.into())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                let opened = (|| -> Result<_, String> {
+                    let service =
+                        ServiceEndpoint::tun(SERVICE).map_err(|e| format!("{SERVICE}: {e}"))?;
+                    service
+                        .set_addresses(&[(GATEWAY, 16)])
+                        .and_then(|()| service.set_up())
+                        .map_err(|e| format!("{SERVICE}: {e}"))?;
+                    let port =
+                        AsyncFrameEndpoint::packet(PORT).map_err(|e| format!("{PORT}: {e}"))?;
+                    // As the engine's socket is once the workers read the port: it only sends.
+                    if let FrameEndpoint::Packet(socket) = port.get_ref() {
+                        socket
+                            .stop_receiving()
+                            .map_err(|e| format!("{PORT}: {e}"))?;
+                    }
+                    let listener = std::net::UdpSocket::bind((LOCAL, L2TP))
+                        .map_err(|e| format!("{LOCAL}:{L2TP}: {e}"))?;
+                    share_port(&listener);
+                    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+                    let listener =
+                        tokio::net::UdpSocket::from_std(listener).map_err(|e| e.to_string())?;
+                    Ok((Arc::new(service), Arc::new(port), Arc::new(listener)))
+                })();
+                let _ = ready.send(opened);
+                let _ = stopped.await;
+            });
         });
-    });
-    let (service, port) = ready_wait
+    let thread = spawned.map_err(|e| format!("the engine thread: {e}"))?;
+    let (service, port, listener) = ready_wait
         .recv_timeout(READY_WAIT)
         .map_err(|_| "the engine thread did not start".to_string())??;
     Ok((
@@ -246,6 +283,7 @@ fn engine_thread() -> Result<(tokio::sync::oneshot::Sender<()>, EngineSide), Str
         EngineSide {
             service,
             port,
+            listener,
             our_mac: MacAddr([0x02, 0, 0, 0, 0xd0, 1]),
             thread,
         },
@@ -333,7 +371,7 @@ fn measure(
             destination: peers[t],
         };
         let ppp = match kind {
-            Kind::Lns => {
+            Kind::Lns | Kind::LnsDown => {
                 fast.ip.lock().install(IpRoute {
                     filters: Default::default(),
                     call: SessionRef(i as u64),
@@ -366,7 +404,10 @@ fn measure(
         messages[t].push(l2tp_data(tunnel, session, &ppp));
     }
     if kind == Kind::LacUp {
-        return measure_up(&pool, &fast, &peers, up_frames, window);
+        return measure_up(engine, pool, &fast, &peers, up_frames, window);
+    }
+    if kind == Kind::LnsDown {
+        return measure_down(engine, pool, &fast, &peers, (sessions, size), window);
     }
     let mut readers = Vec::new();
     let mut generators = Vec::new();
@@ -394,29 +435,15 @@ fn measure(
             std::thread::spawn(move || generate(&socket, &messages, &stop))
         })
         .collect();
-    // Counted from here: what the tables took before does not count.
-    std::thread::sleep(Duration::from_millis(200));
-    let taken_before = take_counted(&fast, kind);
-    let failed_before = fast.send_failures();
-    let cpu_before = workers_cpu_seconds()?;
-    let started = Instant::now();
-    std::thread::sleep(window);
-    let taken = take_counted(&fast, kind);
-    let failed = fast.send_failures() - failed_before;
-    let cpu_seconds = workers_cpu_seconds()? - cpu_before;
-    let wall = started.elapsed();
+    // Counted from 200 ms on: what the tables took before does not count.
+    let figure = count_while(&fast, kind, window);
     stop.store(true, Ordering::Relaxed);
     for thread in threads {
         let _ = thread.join();
     }
     drop(readers);
     drop(pool);
-    let _ = taken_before;
-    Ok(Figure {
-        forwarded: taken.saturating_sub(failed),
-        cpu_seconds,
-        wall,
-    })
+    figure
 }
 
 /// Packets the table forwarded since the last call (and forgets them).
@@ -443,55 +470,127 @@ fn take_counted(fast: &FastPath, kind: Kind) -> u64 {
             .iter()
             .map(|(_, c)| c.up_packets)
             .sum(),
+        Kind::LnsDown => fast
+            .ip
+            .lock()
+            .take_counters()
+            .iter()
+            .map(|(_, c)| c.down_packets)
+            .sum(),
     }
 }
 
-/// PPPoE → L2TP: the port read by the workers' fan-out group, the relay sending from a
-/// socket on 127.0.0.1 to one nobody reads; one generator on the veth's other end.
+/// PPPoE → L2TP: the port read by the workers' fan-out group, the relay sending from the
+/// engine's socket on 127.0.0.1 to ones nobody reads; one generator on the veth's other end.
 fn measure_up(
-    pool: &DataWorkers,
+    engine: &EngineSide,
+    pool: DataWorkers,
     fast: &FastPath,
     peers: &[SocketAddr],
     frames: Vec<Vec<u8>>,
     window: Duration,
 ) -> Result<Figure, String> {
-    // The routes' L2TP legs go to the peers' addresses: sockets there that nobody reads
-    // (no ICMP port-unreachable for every datagram).
-    let _sinks = peers
-        .iter()
-        .map(|peer| UdpSocket::bind(peer).map_err(|e| format!("sink {peer}: {e}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let lac = {
-        let _entered = pool.worker(0).handle.enter();
-        let socket = UdpSocket::bind((LOCAL, 0)).map_err(|e| format!("lac: {e}"))?;
-        socket.set_nonblocking(true).map_err(|e| e.to_string())?;
-        Arc::new(tokio::net::UdpSocket::from_std(socket).map_err(|e| e.to_string())?)
-    };
-    fast.set_l2tp_sockets([(LOCAL, lac)]);
-    let _readers = PortReaders::start(pool, PORT, fast).map_err(|e| format!("{PORT}: {e}"))?;
+    let _sinks = sinks(peers)?;
+    fast.set_l2tp_sockets([(LOCAL, Arc::clone(&engine.listener))]);
+    let readers = PortReaders::start(&pool, PORT, fast).map_err(|e| format!("{PORT}: {e}"))?;
     let generator = PacketSocket::open("dum1").map_err(|e| format!("dum1: {e}"))?;
     let stop = Arc::new(AtomicBool::new(false));
     let thread = {
         let stop = Arc::clone(&stop);
         std::thread::spawn(move || generate(&generator, &frames, &stop))
     };
-    std::thread::sleep(Duration::from_millis(200));
-    let _ = take_counted(fast, Kind::LacUp);
-    let failed_before = fast.send_failures();
-    let cpu_before = workers_cpu_seconds()?;
-    let started = Instant::now();
-    std::thread::sleep(window);
-    let taken = take_counted(fast, Kind::LacUp);
-    let failed = fast.send_failures() - failed_before;
-    let cpu_seconds = workers_cpu_seconds()? - cpu_before;
-    let wall = started.elapsed();
+    let figure = count_while(fast, Kind::LacUp, window);
     stop.store(true, Ordering::Relaxed);
     let _ = thread.join();
+    stop_workers(readers, pool);
+    figure
+}
+
+/// Stops the readers and waits for the workers' threads, while the sinks are still open: an
+/// aborted reader drains its backlog until its next yield, and what it sent to a closed
+/// sink would cost ICMP port-unreachables in the profile.
+fn stop_workers<R>(readers: R, pool: DataWorkers) {
+    drop(readers);
+    drop(pool);
+}
+
+/// The routes' L2TP legs go to the peers' addresses: sockets there that nobody reads (no
+/// ICMP port-unreachable for every datagram).
+fn sinks(peers: &[SocketAddr]) -> Result<Vec<UdpSocket>, String> {
+    peers
+        .iter()
+        .map(|peer| UdpSocket::bind(peer).map_err(|e| format!("sink {peer}: {e}")))
+        .collect()
+}
+
+/// What the table of `kind` forwarded during `window` (after 200 ms to settle), less what a
+/// full queue refused, per CPU-second of the workers.
+fn count_while(fast: &FastPath, kind: Kind, window: Duration) -> Result<Figure, String> {
+    std::thread::sleep(Duration::from_millis(200));
+    let _ = take_counted(fast, kind);
+    let failed_before = fast.send_failures();
+    let cpu_before = workers_cpu_seconds()?;
+    let engine_before = thread_cpu_seconds(ENGINE_THREAD)?;
+    let started = Instant::now();
+    std::thread::sleep(window);
+    let taken = take_counted(fast, kind);
+    let failed = fast.send_failures() - failed_before;
+    let cpu_seconds = workers_cpu_seconds()? - cpu_before;
+    let engine_cpu_seconds = thread_cpu_seconds(ENGINE_THREAD)? - engine_before;
+    let wall = started.elapsed();
     Ok(Figure {
         forwarded: taken.saturating_sub(failed),
         cpu_seconds,
         wall,
+        engine_cpu_seconds,
     })
+}
+
+/// TUN → L2TP: the device's queues read by the workers, the packets sent as L2TP from the
+/// engine's socket to ones nobody reads; one generator sends UDP packets from the gateway
+/// to the `sessions` subscribers in turn (`size` octets of IPv4 each), which the kernel
+/// routes into the device.
+fn measure_down(
+    engine: &EngineSide,
+    pool: DataWorkers,
+    fast: &FastPath,
+    peers: &[SocketAddr],
+    (sessions, size): (usize, usize),
+    window: Duration,
+) -> Result<Figure, String> {
+    let _sinks = sinks(peers)?;
+    fast.set_l2tp_sockets([(LOCAL, Arc::clone(&engine.listener))]);
+    let readers = ServiceQueueReaders::start(&pool, SERVICE, &engine.service, fast)
+        .map_err(|e| format!("{SERVICE}: {e}"))?;
+    let generator =
+        UdpSocket::bind((GATEWAY, SOURCE_PORT)).map_err(|e| format!("generator: {e}"))?;
+    let payload = vec![0x5a; size.saturating_sub(28).max(1)];
+    let destinations: Vec<SocketAddrV4> = (0..sessions)
+        .map(|i| SocketAddrV4::new(subscriber(i), SINK_PORT))
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut next = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let first = next;
+                let batch = (0..64).map(|k| {
+                    let to = destinations[(first + k) % destinations.len()];
+                    (payload.as_slice(), to)
+                });
+                next = (next + 64) % destinations.len();
+                if send_datagrams_to(generator.as_fd(), batch).is_err() {
+                    std::thread::yield_now();
+                }
+            }
+        })
+    };
+    let figure = count_while(fast, Kind::LnsDown, window);
+    stop.store(true, Ordering::Relaxed);
+    let _ = thread.join();
+    stop_workers(readers, pool);
+    figure
 }
 
 /// A PPPoE session frame (RFC 2516) from `client` to `ours` carrying `ppp`.
@@ -521,6 +620,11 @@ fn generate(socket: &impl AsFd, messages: &[Vec<u8>], stop: &AtomicBool) {
 
 /// utime + stime of this process's `l2tpd-data-*` threads.
 fn workers_cpu_seconds() -> Result<f64, String> {
+    thread_cpu_seconds("l2tpd-data-")
+}
+
+/// utime + stime of this process's threads whose name starts with `prefix`.
+fn thread_cpu_seconds(prefix: &str) -> Result<f64, String> {
     let mut total = 0.0;
     let tasks = std::fs::read_dir("/proc/self/task").map_err(|e| e.to_string())?;
     for task in tasks.flatten() {
@@ -530,7 +634,7 @@ fn workers_cpu_seconds() -> Result<f64, String> {
         let Some((head, after)) = stat.rsplit_once(')') else {
             continue;
         };
-        if !head.contains("(l2tpd-data-") {
+        if !head.contains(&format!("({prefix}")) {
             continue;
         }
         let fields: Vec<&str> = after.split_whitespace().collect();
@@ -607,5 +711,6 @@ fn measure_ceiling(
         forwarded,
         cpu_seconds,
         wall,
+        engine_cpu_seconds: 0.0,
     })
 }

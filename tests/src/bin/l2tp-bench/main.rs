@@ -162,13 +162,14 @@ enum Bench {
         seconds: u64,
     },
     /// The data workers (issue 15, item 2) with 1 and 2 workers, LNS L2TP → TUN and the LAC
-    /// relay L2TP → PPPoE, 64 and 1,400 B, 1 and 1,000 sessions, against a plain C recvmmsg
+    /// relay L2TP → PPPoE (and, named in `--paths`, PPPoE → L2TP and TUN → L2TP), 64 and 1,400 B, 1 and 1,000 sessions, against a plain C recvmmsg
     /// loop (root: a network namespace with a TUN device and a veth pair).
     DataWorkers {
         /// Seconds of each measurement.
         #[arg(long, default_value_t = 3)]
         seconds: u64,
-        /// Only these paths (`lns`, `lac`), e.g. to profile one.
+        /// Only these paths (`lns`, `lac`; `lacup` PPPoE → L2TP and `lnsdown` TUN → L2TP
+        /// only when named), e.g. to profile one.
         #[arg(long, value_delimiter = ',', default_values_t = ["lns".to_string(), "lac".to_string()])]
         paths: Vec<String>,
         #[arg(long, value_delimiter = ',', default_values_t = [64, 1400])]
