@@ -52,6 +52,8 @@ pub enum Action {
     // ---- system and logs (schema/src/system_rpc.rs) ----
     ShowVersion,
     ShowSystemUptime,
+    /// `show system statistics icmp`.
+    ShowSystemStatisticsIcmp,
     ShowSystemProcesses,
     ShowSystemStorage,
     ShowLog,
@@ -687,6 +689,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                     SHOW_SYSTEM_CONFIGURATION,
                     SHOW_SYSTEM_PROCESSES,
                     SHOW_SYSTEM_ROLLBACK,
+                    SHOW_SYSTEM_STATISTICS,
                     SHOW_SYSTEM_STORAGE,
                     SHOW_SYSTEM_UPTIME,
                     word("users", "Show users currently logged in")
@@ -758,6 +761,15 @@ const SHOW_SYSTEM_PROCESSES: OpCmd = word("processes", "Show system process tabl
 const SHOW_SYSTEM_STORAGE: OpCmd = word("storage", "Show local storage data")
     .action(Action::ShowSystemStorage)
     .pipe();
+const SHOW_SYSTEM_STATISTICS: OpCmd = cmd(
+    "statistics",
+    "Show statistics for protocol",
+    &[
+        word("icmp", "Show Internet Control Message Protocol statistics")
+            .action(Action::ShowSystemStatisticsIcmp)
+            .pipe(),
+    ],
+);
 const SHOW_SYSTEM_UPTIME: OpCmd = word("uptime", "Show time since system and processes started")
     .action(Action::ShowSystemUptime)
     .pipe();

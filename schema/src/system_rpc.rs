@@ -11,6 +11,8 @@ pub const UPTIME_ROOT: &str = "system-uptime-information";
 pub const PROCESSES_ROOT: &str = "system-process-information";
 pub const STORAGE_ROOT: &str = "system-storage-information";
 pub const LOG_FILES_ROOT: &str = "directory-list";
+/// `show system statistics icmp` (Junos' RPC get-statistics-information).
+pub const STATISTICS_ROOT: &str = "statistics";
 
 /// `show version`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,4 +146,47 @@ pub struct LogFile {
 pub struct LogContent {
     pub file: String,
     pub lines: Vec<String>,
+}
+
+/// `show system statistics icmp`. Junos shows its kernel's counters; the ICMP this router
+/// originates are the answers of firewall `reject` terms, counted by the engine over the
+/// data workers' fast path and its own slow path together.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SystemStatistics {
+    pub icmp: IcmpStatistics,
+}
+
+/// Junos' element names (`drops-due-to-rate-limit`, `calls-to-icmp-error`, `histogram`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct IcmpStatistics {
+    /// ICMP errors the `icmpv4-rate-limit` bucket refused.
+    pub drops_due_to_rate_limit: u64,
+    /// ICMP errors asked for: those sent and those the rate limit refused.
+    pub calls_to_icmp_error: u64,
+    /// The `Output Histogram`: what was sent, by ICMP type.
+    pub histogram: Vec<IcmpHistogram>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct IcmpHistogram {
+    /// `Output Histogram`.
+    pub type_of_histogram: String,
+    pub destination_unreachable: u64,
+}
+
+impl IcmpStatistics {
+    /// From the unreachables the router sent and those its rate limit refused.
+    pub fn of_unreachables(sent: u64, suppressed: u64) -> IcmpStatistics {
+        IcmpStatistics {
+            drops_due_to_rate_limit: suppressed,
+            calls_to_icmp_error: sent.saturating_add(suppressed),
+            histogram: vec![IcmpHistogram {
+                type_of_histogram: "Output Histogram".into(),
+                destination_unreachable: sent,
+            }],
+        }
+    }
 }

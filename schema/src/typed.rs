@@ -56,7 +56,7 @@ pub use syslog::{
     syslog_file_name_problem, syslog_regex, Facility, Level, Selectors, Severity, StructuredData,
     SyslogConfig, SyslogFile, SyslogHost, SyslogUser, STATE_FILES,
 };
-pub use system::{login_regex, LoginClassConfig};
+pub use system::{login_regex, IcmpRateLimit, LoginClassConfig};
 
 use crate::table::ROOT;
 use crate::tree::Node;
@@ -81,6 +81,9 @@ pub struct RouterConfig {
     /// `[edit system syslog]`.
     #[serde(default)]
     pub syslog: SyslogConfig,
+    /// `[edit system internet-options icmpv4-rate-limit]`.
+    #[serde(default)]
+    pub icmpv4_rate_limit: IcmpRateLimit,
     pub l2tp: L2tpConfig,
     pub tunnel_profiles: BTreeMap<String, TunnelProfile>,
     pub tunnel_switch_profiles: BTreeMap<String, TunnelSwitchProfile>,
@@ -152,6 +155,7 @@ pub(crate) fn active_router_config_since(
         login_message: system.container("login").string("message"),
         time_zone: system.string("time-zone"),
         syslog: syslog::syslog(system),
+        icmpv4_rate_limit: system::icmpv4_rate_limit(system),
         login_users: system
             .container("login")
             .entries("user")

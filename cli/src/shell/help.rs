@@ -56,8 +56,9 @@ pub struct Row {
     pub literal: bool,
     /// A keyword of the command or schema (Space completes only these), not a value.
     pub keyword: bool,
-    /// For a placeholder: where its existing values come from.
-    pub source: Option<Source>,
+    /// For a placeholder: where its existing values come from (a reference may name
+    /// several lists: `firewall family inet filter` and `firewall filter`).
+    pub sources: Vec<Source>,
 }
 
 impl Row {
@@ -68,7 +69,7 @@ impl Row {
             help: help.to_string(),
             literal: true,
             keyword: true,
-            source: None,
+            sources: Vec::new(),
         }
     }
     /// A value that exists (a profile name, a tunnel ID): Tab completes it, Space does not.
@@ -79,7 +80,7 @@ impl Row {
             help: help.to_string(),
             literal: true,
             keyword: false,
-            source: None,
+            sources: Vec::new(),
         }
     }
     fn placeholder(name: &str, help: &str) -> Row {
@@ -89,11 +90,11 @@ impl Row {
             help: help.to_string(),
             literal: false,
             keyword: false,
-            source: None,
+            sources: Vec::new(),
         }
     }
     fn with_source(mut self, source: Option<Source>) -> Row {
-        self.source = source;
+        self.sources.extend(source);
         self
     }
 }
@@ -178,7 +179,7 @@ pub fn completions(
 /// Adds the existing values of each placeholder that has a source (a profile's name, a
 /// tunnel's ID) as rows of their own, as Junos lists them under the placeholder.
 pub fn add_values(rows: &mut Vec<Row>, partial: &str, lookup: Lookup<'_>) {
-    let sources: Vec<Source> = rows.iter().filter_map(|r| r.source.clone()).collect();
+    let sources: Vec<Source> = rows.iter().flat_map(|r| r.sources.clone()).collect();
     for source in sources {
         for value in lookup(&source) {
             if value.starts_with(partial) && !rows.iter().any(|r| r.name == value) {
@@ -624,12 +625,14 @@ fn schema_rows(
             }
             Kind::Leaf(ty) | Kind::LeafList(ty) => {
                 if i == words.len() {
-                    let source = child
-                        .reference
-                        .map(|to| list(to.iter().map(|w| w.to_string()).collect()));
+                    // Every list the value may name: `refers_to` and `refers_also_to`.
+                    let sources = child
+                        .references()
+                        .map(|to| list(to.iter().map(|w| w.to_string()).collect()))
+                        .collect();
                     let mut rows = value_rows(ty, child.help);
                     if let Some(first) = rows.iter_mut().find(|r| !r.literal) {
-                        first.source = source;
+                        first.sources = sources;
                     }
                     return (rows, PathEnd::Leaf);
                 }
@@ -827,6 +830,7 @@ mod tests {
                 "configuration",
                 "processes",
                 "rollback",
+                "statistics",
                 "storage",
                 "uptime",
                 "users"
@@ -1023,6 +1027,7 @@ mod tests {
                 "configuration",
                 "processes",
                 "rollback",
+                "statistics",
                 "storage",
                 "uptime",
                 "users"
@@ -1181,7 +1186,7 @@ mod tests {
         let source_of = |at: Where<'_>, line: &str| {
             rows(at, &plain_words(line), "")
                 .into_iter()
-                .find_map(|r| r.source)
+                .find_map(|r| r.sources.into_iter().next())
         };
         let keys = |p: &[&str]| Some(Source::Keys(p.iter().map(|w| w.to_string()).collect()));
         let cfg = Where::Configuration { level: &[] };
@@ -1297,6 +1302,40 @@ mod tests {
             on_space(op, split, "show services l2tp tunnel local-tunnel-id 17", 0),
             Space::Plain
         );
+    }
+
+    /// A filter is named from `firewall family inet filter` and from Junos' older
+    /// `firewall filter` alike: `?` and Tab list both lists' names under the placeholder.
+    #[test]
+    fn a_filter_reference_lists_both_forms_of_filter() {
+        let cfg = Where::Configuration { level: &[] };
+        let path = |p: &[&str]| p.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let mut lookup = |s: &Source| match s {
+            Source::Keys(p) if *p == path(&["firewall", "family", "inet", "filter"]) => {
+                vec!["INET-ONLY".to_string()]
+            }
+            Source::Keys(p) if *p == path(&["firewall", "filter"]) => {
+                vec!["OLD-FORM".to_string()]
+            }
+            _ => Vec::new(),
+        };
+        for line in [
+            "set interfaces si-0/0/0 unit 0 family inet filter input ",
+            "set dynamic-profiles dp interfaces pp0 unit 0 family inet filter output ",
+        ] {
+            let text = completions_text(cfg, split, line, &mut lookup);
+            assert!(
+                text.contains("\n  INET-ONLY\n") && text.contains("\n  OLD-FORM\n"),
+                "{line}: {text}"
+            );
+        }
+        let (_, rows) = completions(
+            cfg,
+            split,
+            "set interfaces si-0/0/0 unit 0 family inet filter input OL",
+            &mut lookup,
+        );
+        assert_eq!(names(&rows), ["OLD-FORM"]);
     }
 
     /// `top ?` lists the configuration commands; after `top CMD` the words are CMD's, from

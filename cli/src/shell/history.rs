@@ -342,7 +342,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
         help: "Execute this command".into(),
         literal: false,
         keyword: false,
-        source: None,
+        sources: Vec::new(),
     }];
     for e in entries {
         let mut text = format!(
@@ -364,7 +364,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
             help: text,
             literal: true,
             keyword: false,
-            source: None,
+            sources: Vec::new(),
         });
     }
     rows.push(help::Row {
@@ -373,7 +373,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
         help: RESCUE_HELP.into(),
         literal: true,
         keyword: true,
-        source: None,
+        sources: Vec::new(),
     });
     rows.push(help::Row {
         marker: ' ',
@@ -381,7 +381,7 @@ pub fn rollback_help(entries: &[CommitEntry]) -> String {
         help: "Pipe through a command".into(),
         literal: true,
         keyword: false,
-        source: None,
+        sources: Vec::new(),
     });
     help::render(help::Where::Operational, &rows)
 }

@@ -483,7 +483,7 @@ impl<T: Transport> Shell<T> {
                         help: c.help.to_string(),
                         literal: true,
                         keyword: true,
-                        source: None,
+                        sources: Vec::new(),
                     })
                     .collect();
                 let at = match self.mode {

@@ -269,6 +269,7 @@ impl<T: Transport> Shell<T> {
             | Action::ShowSystemUptime
             | Action::ShowSystemProcesses
             | Action::ShowSystemStorage
+            | Action::ShowSystemStatisticsIcmp
             | Action::ShowLog
             | Action::MonitorStart
             | Action::MonitorStop => self.system_command(line, cmd, pipes, input)?,

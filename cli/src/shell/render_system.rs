@@ -1,10 +1,10 @@
-//! `show version`, `show system uptime | processes | storage` and `show log` as Junos lays
-//! them out.
+//! `show version`, `show system uptime | processes | storage | statistics icmp` and `show log`
+//! as Junos lays them out.
 
 use std::fmt::Write as _;
 
 use schema::system_rpc::{
-    LogContent, LogFiles, SystemProcesses, SystemStorage, SystemUptime, Version,
+    LogContent, LogFiles, SystemProcesses, SystemStatistics, SystemStorage, SystemUptime, Version,
 };
 
 use super::render::utc;
@@ -239,3 +239,34 @@ pub fn log_content(c: &LogContent) -> String {
 #[cfg(test)]
 #[path = "render_system_tests.rs"]
 mod tests;
+
+/// `show system statistics icmp`: BSD netstat's lines, as Junos prints them (a tab before
+/// each count, two before a histogram's rows, shown as eight columns each); a histogram
+/// with nothing in it is left out, as netstat leaves it.
+pub fn icmp_statistics(s: &SystemStatistics) -> String {
+    let icmp = &s.icmp;
+    let mut out = String::from("icmp:\n");
+    let _ = writeln!(
+        out,
+        "        {} drops due to rate limit",
+        icmp.drops_due_to_rate_limit
+    );
+    let _ = writeln!(
+        out,
+        "        {} calls to icmp_error",
+        icmp.calls_to_icmp_error
+    );
+    for histogram in icmp
+        .histogram
+        .iter()
+        .filter(|h| h.destination_unreachable > 0)
+    {
+        let _ = writeln!(out, "        {}:", histogram.type_of_histogram);
+        let _ = writeln!(
+            out,
+            "                destination unreachable: {}",
+            histogram.destination_unreachable
+        );
+    }
+    out
+}

@@ -174,3 +174,23 @@ fn log_listing_and_content() {
     };
     assert_eq!(log_content(&c), "a\nb\n");
 }
+
+#[test]
+fn icmp_statistics_layout() {
+    use schema::system_rpc::IcmpStatistics;
+    let shown = |sent, suppressed| {
+        icmp_statistics(&SystemStatistics {
+            icmp: IcmpStatistics::of_unreachables(sent, suppressed),
+        })
+    };
+    assert_eq!(
+        shown(5000, 12),
+        "icmp:\n        12 drops due to rate limit\n        5012 calls to icmp_error\n        \
+         Output Histogram:\n                destination unreachable: 5000\n"
+    );
+    assert_eq!(
+        shown(0, 3),
+        "icmp:\n        3 drops due to rate limit\n        3 calls to icmp_error\n",
+        "an empty histogram is left out"
+    );
+}

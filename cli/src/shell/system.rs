@@ -1,4 +1,5 @@
-//! `show version`, `show system uptime | processes | storage`, `show log [FILE]` and
+//! `show version`, `show system uptime | processes | storage | statistics icmp`, `show log
+//! [FILE]` and
 //! `monitor start | stop FILE` in the shell. The new lines of a monitored file come from the
 //! daemon between responses, as broadcasts do, and are printed above the prompt.
 
@@ -8,7 +9,9 @@ use super::words::Command;
 use super::{render_system, Input, Lost, Pipe, Shell};
 use schema::mgmt::{Reply, Request};
 use schema::opcmd::Action;
-use schema::system_rpc::{LOG_FILES_ROOT, PROCESSES_ROOT, STORAGE_ROOT, UPTIME_ROOT, VERSION_ROOT};
+use schema::system_rpc::{
+    LOG_FILES_ROOT, PROCESSES_ROOT, STATISTICS_ROOT, STORAGE_ROOT, UPTIME_ROOT, VERSION_ROOT,
+};
 
 impl<T: Transport> Shell<T> {
     pub(super) fn system_command(
@@ -31,6 +34,7 @@ impl<T: Transport> Shell<T> {
             Action::ShowSystemUptime => Request::GetSystemUptimeInformation,
             Action::ShowSystemProcesses => Request::GetSystemProcessInformation,
             Action::ShowSystemStorage => Request::GetSystemStorage,
+            Action::ShowSystemStatisticsIcmp => Request::GetIcmpStatistics,
             Action::ShowLog => Request::GetLog { file },
             Action::MonitorStart => {
                 let Some(file) = file else {
@@ -59,6 +63,12 @@ impl<T: Transport> Shell<T> {
             Ok(Reply::SystemStorage(s)) => {
                 rpc(STORAGE_ROOT, structured, &|| render_system::storage(&s), &s)
             }
+            Ok(Reply::IcmpStatistics(s)) => rpc(
+                STATISTICS_ROOT,
+                structured,
+                &|| render_system::icmp_statistics(&s),
+                &s,
+            ),
             Ok(Reply::LogFiles(l)) => rpc(
                 LOG_FILES_ROOT,
                 structured,

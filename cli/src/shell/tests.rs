@@ -1868,3 +1868,50 @@ mod aaa;
 
 #[path = "habits_tests.rs"]
 mod habits;
+
+/// `show system statistics icmp` asks the daemon once and shows its counts in Junos' words,
+/// or under Junos' element names with `| display json`.
+#[test]
+fn system_statistics_icmp_text_and_json() {
+    use schema::system_rpc::{IcmpStatistics, SystemStatistics};
+    let stats = || {
+        ok(Reply::IcmpStatistics(SystemStatistics {
+            icmp: IcmpStatistics::of_unreachables(7, 2),
+        }))
+    };
+    let (out, failed, requests) = transcript(
+        vec![stats(), stats()],
+        "show system statistics icmp\nshow system statistics icmp | display json\n",
+    );
+    assert!(!failed, "{out}");
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| matches!(r, Request::GetIcmpStatistics))
+            .count(),
+        2
+    );
+    assert!(out.contains("        2 drops due to rate limit\n"), "{out}");
+    assert!(out.contains("        9 calls to icmp_error\n"), "{out}");
+    assert!(
+        out.contains("                destination unreachable: 7\n"),
+        "{out}"
+    );
+    let json = out
+        .split("lab@r0> ")
+        .filter(|o| o.contains("display json"))
+        .map(|o| o.split_once('\n').map_or("", |(_, rest)| rest))
+        .next()
+        .expect("the json command");
+    let json: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let icmp = &json["statistics"][0]["icmp"][0];
+    assert_eq!(icmp["drops-due-to-rate-limit"][0]["data"], "2");
+    assert_eq!(icmp["calls-to-icmp-error"][0]["data"], "9");
+    let histogram = &icmp["histogram"][0];
+    assert_eq!(
+        histogram["type-of-histogram"][0]["data"],
+        "Output Histogram"
+    );
+    assert_eq!(histogram["destination-unreachable"][0]["data"], "7");
+}

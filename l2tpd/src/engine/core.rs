@@ -423,6 +423,7 @@ impl Core {
             SubscriberRpc::RouteSummary(show) => {
                 Reply::RouteSummary(layer.show_route_summary(now, &self.config, &show)?)
             }
+            SubscriberRpc::IcmpStatistics => Reply::IcmpStatistics(layer.icmp_statistics()),
         })
     }
 

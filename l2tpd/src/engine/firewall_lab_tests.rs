@@ -60,7 +60,12 @@ fn accept_with(attributes: Vec<Attribute>) -> RadiusResponder {
 }
 
 /// An IPv4 packet (checksums zero: nothing on the way checks them).
-fn ipv4(protocol: u8, source: Ipv4Addr, destination: Ipv4Addr, transport: &[u8]) -> Vec<u8> {
+pub(super) fn ipv4(
+    protocol: u8,
+    source: Ipv4Addr,
+    destination: Ipv4Addr,
+    transport: &[u8],
+) -> Vec<u8> {
     let total = u16::try_from(20 + transport.len()).expect("small");
     let mut packet = vec![0x45, 0, 0, 0, 0, 1, 0, 0, 64, protocol, 0, 0];
     packet[2..4].copy_from_slice(&total.to_be_bytes());
@@ -70,7 +75,7 @@ fn ipv4(protocol: u8, source: Ipv4Addr, destination: Ipv4Addr, transport: &[u8])
     packet
 }
 
-fn udp(source: Ipv4Addr, destination: Ipv4Addr, port: u16) -> Vec<u8> {
+pub(super) fn udp(source: Ipv4Addr, destination: Ipv4Addr, port: u16) -> Vec<u8> {
     let mut t = 40000u16.to_be_bytes().to_vec();
     t.extend_from_slice(&port.to_be_bytes());
     t.extend_from_slice(&[0, 12, 0, 0, b'd', b'a', b't', b'a']);
@@ -82,7 +87,7 @@ fn ping(source: Ipv4Addr, destination: Ipv4Addr) -> Vec<u8> {
 }
 
 /// Brings one subscriber up; its address.
-fn bring_up(lab: &mut Lab, user: &str) -> Ipv4Addr {
+pub(super) fn bring_up(lab: &mut Lab, user: &str) -> Ipv4Addr {
     lab.add_ip(user, "pw");
     lab.settle();
     for _ in 0..5 {
@@ -92,7 +97,7 @@ fn bring_up(lab: &mut Lab, user: &str) -> Ipv4Addr {
 }
 
 /// The first subscriber's address and the router's, as IPCP gave them.
-fn ipcp_addresses(lab: &Lab) -> (Ipv4Addr, Ipv4Addr) {
+pub(super) fn ipcp_addresses(lab: &Lab) -> (Ipv4Addr, Ipv4Addr) {
     lab.subs[0]
         .events
         .iter()
@@ -104,7 +109,7 @@ fn ipcp_addresses(lab: &Lab) -> (Ipv4Addr, Ipv4Addr) {
 }
 
 /// What the subscriber's `packets` became at the LNS's service interface.
-fn send_up(lab: &mut Lab, packets: &[&Vec<u8>]) -> Vec<(Arc<str>, Vec<u8>)> {
+pub(super) fn send_up(lab: &mut Lab, packets: &[&Vec<u8>]) -> Vec<(Arc<str>, Vec<u8>)> {
     for p in packets {
         let mut ppp = vec![0x00, 0x21];
         ppp.extend_from_slice(p);
@@ -225,14 +230,14 @@ fn the_service_interfaces_own_filter_applies_without_a_profile() {
 }
 
 /// Commits `config` at the LNS, as `commit` does.
-fn commit(lab: &mut Lab, config: schema::typed::RouterConfig) {
+pub(super) fn commit(lab: &mut Lab, config: schema::typed::RouterConfig) {
     let now = lab.now;
     lab.lns.apply_config(now, &Arc::new(config));
     lab.settle();
 }
 
 /// What the subscriber receives of `packets` from the service interface, by the slow path.
-fn send_down(lab: &mut Lab, packets: &[Vec<u8>]) -> Vec<Vec<u8>> {
+pub(super) fn send_down(lab: &mut Lab, packets: &[Vec<u8>]) -> Vec<Vec<u8>> {
     lab.subs[0].ip_received.clear();
     let now = lab.now;
     lab.lns.handle_ip_packets(now, "si-0/0/0", packets);
@@ -374,7 +379,7 @@ fn a_service_interface_naming_another_filter_applies_it_to_subscribers_up() {
 }
 
 /// A host out on the service interface's side that is one host (ICMP may answer it).
-const SERVER: Ipv4Addr = Ipv4Addr::new(198, 19, 0, 1);
+pub(super) const SERVER: Ipv4Addr = Ipv4Addr::new(198, 19, 0, 1);
 
 #[test]
 fn a_reject_term_answers_both_ways_with_icmp_from_the_routers_address() {

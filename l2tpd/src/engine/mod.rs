@@ -506,6 +506,8 @@ mod firewall_lab_tests;
 #[cfg(test)]
 mod heap_profile;
 #[cfg(test)]
+mod icmp_statistics_lab_tests;
+#[cfg(test)]
 mod interface_view_tests;
 #[cfg(test)]
 mod lac_tests;

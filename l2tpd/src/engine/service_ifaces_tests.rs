@@ -382,7 +382,7 @@ async fn rejected_packets_are_answered_from_the_io_shell() {
     assert_eq!(icmp[28..], up[..28]);
 
     let totals = lns.ip.lock().totals();
-    assert_eq!((totals.filtered, totals.answers_sent), (2, 2));
+    assert_eq!((totals.filtered, totals.answers.unreachables_sent), (2, 2));
     assert_eq!(filter.expect("configured").discarded(), 2);
     assert!(lns.inputs.try_recv().is_err(), "nothing reached the core");
     assert!(lns.received.try_recv().is_err(), "nothing reached the core");

@@ -33,6 +33,8 @@ pub enum SubscriberRpc {
     Routes(RouteShow),
     /// `show route summary [table T]`.
     RouteSummary(RouteSummaryShow),
+    /// `show system statistics icmp`.
+    IcmpStatistics,
 }
 
 impl SubscriberRpc {
@@ -52,6 +54,7 @@ impl SubscriberRpc {
             Request::ClearFirewall(select) => Self::ClearFirewall(select.clone()),
             Request::GetRouteInformation(show) => Self::Routes(show.clone()),
             Request::GetRouteSummaryInformation(show) => Self::RouteSummary(show.clone()),
+            Request::GetIcmpStatistics => Self::IcmpStatistics,
             _ => return None,
         })
     }
@@ -117,6 +120,7 @@ mod tests {
                 Request::GetRouteSummaryInformation(RouteSummaryShow::default()),
                 SubscriberRpc::RouteSummary(RouteSummaryShow::default()),
             ),
+            (Request::GetIcmpStatistics, SubscriberRpc::IcmpStatistics),
         ] {
             assert_eq!(SubscriberRpc::from_request(&request), Some(rpc));
         }

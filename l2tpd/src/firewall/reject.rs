@@ -135,6 +135,11 @@ pub fn answer(packet: &[u8], message: RejectMessage, router: Ipv4Addr, out: &mut
     sent.is_some()
 }
 
+/// True when `answer`, written by [`answer`], is a TCP reset (else it is an ICMP message).
+pub fn is_tcp_reset(answer: &[u8]) -> bool {
+    answer.get(9) == Some(&TCP)
+}
+
 /// ICMP Destination Unreachable with `code`, quoting the header and 8 payload octets.
 fn unreachable(
     rejected: &Rejected<'_>,

@@ -23,7 +23,7 @@ use std::time::Instant;
 use super::id_hash::IdMap;
 use super::prefix_table::{Prefix, PrefixTable};
 use super::relay::{parse_unsequenced_data, RelayCounters, L2TP_DATA_FLAGS, L2TP_DATA_HEADER_LEN};
-use crate::firewall::icmp_limit::IcmpLimit;
+use crate::firewall::icmp_limit::{AnswerCounts, IcmpLimit};
 use crate::firewall::{reject, Judged, SubscriberFilters};
 use crate::registry::{RelayLeg, SessionRef};
 
@@ -114,10 +114,9 @@ pub struct IpRelayTotals {
     pub not_taken: u64,
     /// Packets a subscriber's input or output filter discarded (rejected ones too).
     pub filtered: u64,
-    /// Answers to rejected packets (ICMP, TCP RST) sent, and those the rate limit
-    /// suppressed, by the fast path and the slow path together.
-    pub answers_sent: u64,
-    pub answers_suppressed: u64,
+    /// Answers to rejected packets (ICMP unreachables, TCP resets) sent, and those the rate
+    /// limit suppressed, by the fast path and the slow path together.
+    pub answers: AnswerCounts,
 }
 
 /// What to do with an IPv4 packet from a service interface.
@@ -267,8 +266,7 @@ impl IpRelayTable {
 
     pub fn totals(&self) -> IpRelayTotals {
         IpRelayTotals {
-            answers_sent: self.answers.sent,
-            answers_suppressed: self.answers.suppressed,
+            answers: self.answers.counts,
             ..self.totals
         }
     }
@@ -278,10 +276,16 @@ impl IpRelayTable {
         self.clock = Some(now);
     }
 
-    /// True when the rate limit lets one more answer go at `now` (counted either way); the
-    /// slow path asks here too, so that both share one limit.
-    pub fn allow_answer(&mut self, now: Instant) -> bool {
-        self.answers.allow(now)
+    /// True when the rate limit lets `answer` (an IPv4 packet [`reject::answer`] wrote) go
+    /// at `now` (counted either way); the slow path asks here too, so that both share one
+    /// limit.
+    pub fn allow_answer(&mut self, now: Instant, answer: &[u8]) -> bool {
+        self.answers.allow(now, reject::is_tcp_reset(answer))
+    }
+
+    /// A commit's `system internet-options icmpv4-rate-limit`, for the next answer.
+    pub fn set_answer_rate(&mut self, rate: schema::typed::IcmpRateLimit) {
+        self.answers.set_rate(rate);
     }
 
     /// An IPv4 packet from a service interface: when a subscriber holds its destination, the
@@ -400,7 +404,8 @@ fn filtered(
     };
     totals.filtered += 1;
     Some(message.is_some_and(|message| {
-        reject::answer(packet, message, router, out) && clock.is_some_and(|now| answers.allow(now))
+        reject::answer(packet, message, router, out)
+            && clock.is_some_and(|now| answers.allow(now, reject::is_tcp_reset(out)))
     }))
 }
 

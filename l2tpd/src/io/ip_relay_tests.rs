@@ -498,7 +498,7 @@ fn a_rejected_packet_from_the_subscriber_is_answered_down_its_own_session() {
         0
     );
     assert_eq!(table.totals().filtered, 1, "a rejected packet is a discard");
-    assert_eq!(table.totals().answers_sent, 1);
+    assert_eq!(table.totals().answers.unreachables_sent, 1);
     assert!(table.take_counters().is_empty(), "nothing was relayed");
 }
 
@@ -529,12 +529,15 @@ fn answers_beyond_the_rate_limit_are_suppressed_and_counted() {
     assert_eq!(answered, 5000);
     let totals = table.totals();
     assert_eq!(
-        (totals.answers_sent, totals.answers_suppressed),
+        (
+            totals.answers.unreachables_sent,
+            totals.answers.unreachables_suppressed
+        ),
         (5000, 1000)
     );
     assert_eq!(totals.filtered, 6000, "every rejected packet is a discard");
     // The slow path draws from the same bucket.
-    assert!(!table.allow_answer(table.clock.expect("set")));
+    assert!(!table.allow_answer(table.clock.expect("set"), &out));
     // A second later, 1000 more.
     table.set_clock(table.clock.expect("set") + std::time::Duration::from_secs(1));
     assert_eq!(table.toward_subscriber(&dns, &mut out), Down::Answer);

@@ -273,6 +273,7 @@ fn needs(request: &Request) -> &'static [&'static str] {
         | Request::GetFirewallInformation(_)
         | Request::GetRouteInformation(_)
         | Request::GetRouteSummaryInformation(_)
+        | Request::GetIcmpStatistics
         | Request::GetRadiusServers(_)
         | Request::GetAaaStatistics(_)
         | Request::GetAaaSubscribers(_)
@@ -379,6 +380,7 @@ pub fn command(request: &Request) -> Option<String> {
         Request::ClearFirewall(_) => "clear firewall".into(),
         Request::GetRouteInformation(_) => "show route".into(),
         Request::GetRouteSummaryInformation(_) => "show route summary".into(),
+        Request::GetIcmpStatistics => "show system statistics icmp".into(),
         Request::GetRadiusServers(_) => "show network-access aaa radius-servers".into(),
         Request::GetAaaStatistics(_) => "show network-access aaa statistics".into(),
         Request::GetAaaSubscribers(_) => "show network-access aaa subscribers".into(),

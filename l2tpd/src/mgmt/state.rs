@@ -547,6 +547,7 @@ impl Mgmt {
             | Request::ClearFirewall(_)
             | Request::GetRouteInformation(_)
             | Request::GetRouteSummaryInformation(_)
+            | Request::GetIcmpStatistics
             | Request::GetRadiusServers(_)
             | Request::GetAaaStatistics(_)
             | Request::GetAaaSubscribers(_)

@@ -103,6 +103,9 @@ impl SubscriberLayer {
         self.dynamic.configure(config);
         self.firewall.configure(config);
         self.refresh_filters(config);
+        self.ip_relay
+            .lock()
+            .set_answer_rate(config.icmpv4_rate_limit);
         self.drain_access_events(now, config, registry);
     }
 

@@ -9,6 +9,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use schema::system_rpc::{IcmpStatistics, SystemStatistics};
 use schema::typed::RouterConfig;
 
 use super::address_pool::AddressPools;
@@ -130,7 +131,7 @@ impl SubscriberLayer {
                     let mut answer = PROTOCOL_IP.to_vec();
                     let mut icmp = Vec::new();
                     if reject::answer(packet, message, lease.local, &mut icmp)
-                        && self.ip_relay.lock().allow_answer(now)
+                        && self.ip_relay.lock().allow_answer(now, &icmp)
                     {
                         // Back down the subscriber's own link.
                         answer.extend_from_slice(&icmp);
@@ -313,7 +314,7 @@ impl SubscriberLayer {
                     let mut answer = Vec::new();
                     let answered = router
                         .is_some_and(|r| reject::answer(packet_only, message, r, &mut answer))
-                        && self.ip_relay.lock().allow_answer(now);
+                        && self.ip_relay.lock().allow_answer(now, &answer);
                     if answered {
                         // Back out the service interface the packet came in by.
                         self.lns.ip_out.push_back((Arc::from(service), answer));
@@ -377,6 +378,19 @@ impl SubscriberLayer {
         let totals = self.ip_relay.lock().totals();
         self.lns.ip_drops.spoofed_fast = totals.spoofed;
         self.lns.ip_drops.filtered_fast = totals.filtered;
+    }
+
+    /// `show system statistics icmp`: the ICMP unreachables the router originated (the
+    /// answers of `reject` terms) and those its rate limit refused. One table counts them
+    /// for the data workers (each takes its lock) and the slow path alike.
+    pub fn icmp_statistics(&self) -> SystemStatistics {
+        let answers = self.ip_relay.lock().totals().answers;
+        SystemStatistics {
+            icmp: IcmpStatistics::of_unreachables(
+                answers.unreachables_sent,
+                answers.unreachables_suppressed,
+            ),
+        }
     }
 
     /// The next IP packet for a service interface.

@@ -91,6 +91,14 @@ fn relative_lines_name_the_level_they_reached() {
     assert!(errors[0].message.starts_with("invalid level"));
 }
 
+/// Each error as (line, message).
+fn line_messages(errors: &[SetLineError]) -> Vec<(usize, &str)> {
+    errors
+        .iter()
+        .map(|e| (e.line, e.message.as_str()))
+        .collect()
+}
+
 #[test]
 fn junos_statements_this_router_lacks_are_named_not_supported() {
     let errors = apply(
@@ -103,12 +111,8 @@ fn junos_statements_this_router_lacks_are_named_not_supported() {
         &[],
     )
     .unwrap_err();
-    let messages: Vec<(usize, &str)> = errors
-        .iter()
-        .map(|e| (e.line, e.message.as_str()))
-        .collect();
     assert_eq!(
-        messages,
+        line_messages(&errors),
         vec![
             (
                 1,
@@ -119,6 +123,45 @@ fn junos_statements_this_router_lacks_are_named_not_supported() {
                 "'policer' under [edit firewall] is not supported by this router."
             ),
             (4, "syntax error."),
+        ]
+    );
+}
+
+/// `system internet-options` holds `icmpv4-rate-limit` (Junos' ranges, 0 to 2^32 - 1); its
+/// other Junos statements are named as not supported.
+#[test]
+fn internet_options_take_the_icmpv4_rate_limit_only() {
+    let root = &crate::table::ROOT;
+    let tree = apply(
+        root,
+        &Node::default(),
+        "set system internet-options icmpv4-rate-limit packet-rate 50 bucket-size 2\n",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        crate::print::to_text(&[], &tree),
+        "system {\n    internet-options {\n        \
+         icmpv4-rate-limit bucket-size 2 packet-rate 50;\n    }\n}\n"
+    );
+    let errors = apply(
+        root,
+        &Node::default(),
+        "set system internet-options icmpv4-rate-limit packet-rate 4294967296\n\
+         set system internet-options icmpv4-rate-limit bucket-size -1\n\
+         set system internet-options tcp-mss 1400\n",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(
+        line_messages(&errors),
+        vec![
+            (1, "Value 4294967296 is not within range (0..4294967295)"),
+            (2, "invalid numeric value: '-1'"),
+            (
+                3,
+                "'tcp-mss' under [edit system internet-options] is not supported by this router."
+            ),
         ]
     );
 }

@@ -135,6 +135,32 @@ pub(super) const SYSTEM: Stmt = container(
                 ),
             ],
         ),
+        // Of Junos' internet-options only the ICMPv4 rate limit: it bounds the answers of
+        // `reject` terms (l2tpd/src/firewall/icmp_limit.rs); the others set the host's IP
+        // stack and are reported as not supported (parse/unsupported.rs).
+        container(
+            "internet-options",
+            "Tunable options for internet operation",
+            &[container(
+                "icmpv4-rate-limit",
+                "Rate-limiting parameters for ICMPv4 messages",
+                &[
+                    leaf(
+                        "bucket-size",
+                        uint(0, 4294967295),
+                        "ICMP rate-limiting maximum bucket size (seconds)",
+                    )
+                    .default("5"),
+                    leaf(
+                        "packet-rate",
+                        uint(0, 4294967295),
+                        "ICMP rate-limiting packets earned per second",
+                    )
+                    .default("1000"),
+                ],
+            )
+            .one_line()],
+        ),
         // Host-level statements: the Linux host under l2tpd owns what they set. They are taken
         // so that a Junos configuration loads whole, shown as written, and each one warns at
         // commit that it has no effect (never silently ignored).

@@ -19,6 +19,36 @@ pub struct LoginClassConfig {
     pub idle_timeout: Option<u32>,
 }
 
+/// `system internet-options icmpv4-rate-limit`: the token bucket of the ICMP messages the
+/// router originates (here the answers of `reject` terms, and their TCP resets too).
+/// Junos' defaults: 1000 packets a second, a bucket of 5 seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IcmpRateLimit {
+    /// Tokens earned per second.
+    pub packet_rate: u32,
+    /// Seconds of `packet_rate` the bucket holds: the burst after a quiet spell.
+    pub bucket_size: u32,
+}
+
+impl Default for IcmpRateLimit {
+    fn default() -> Self {
+        IcmpRateLimit {
+            packet_rate: 1000,
+            bucket_size: 5,
+        }
+    }
+}
+
+pub(super) fn icmpv4_rate_limit(system: View<'_>) -> IcmpRateLimit {
+    let limit = system
+        .container("internet-options")
+        .container("icmpv4-rate-limit");
+    IcmpRateLimit {
+        packet_rate: limit.number("packet-rate"),
+        bucket_size: limit.number("bucket-size"),
+    }
+}
+
 pub(super) fn login_classes(login: View<'_>) -> BTreeMap<String, LoginClassConfig> {
     login
         .entries("class")

@@ -694,3 +694,39 @@ fn a_profiles_access_routes_read_as_written_its_own_then_its_instances() {
         ]
     );
 }
+
+/// `system internet-options icmpv4-rate-limit`: Junos' defaults (1000 a second, 5 seconds)
+/// when absent or half written, the values written otherwise, 0 included.
+#[test]
+fn icmpv4_rate_limit_reads_typed_with_junos_defaults() {
+    let read = |text: &str| router_config(&crate::parse::parse_config(text).unwrap());
+    let limit = |packet_rate, bucket_size| IcmpRateLimit {
+        packet_rate,
+        bucket_size,
+    };
+    assert_eq!(read("").icmpv4_rate_limit, limit(1000, 5));
+    assert_eq!(
+        IcmpRateLimit::default(),
+        limit(
+            default_of(&[
+                "system",
+                "internet-options",
+                "icmpv4-rate-limit",
+                "packet-rate"
+            ]),
+            default_of(&[
+                "system",
+                "internet-options",
+                "icmpv4-rate-limit",
+                "bucket-size"
+            ]),
+        ),
+        "the table's defaults are the typed ones"
+    );
+    let both = "system { internet-options { icmpv4-rate-limit packet-rate 50 bucket-size 2; } }";
+    assert_eq!(read(both).icmpv4_rate_limit, limit(50, 2));
+    let rate = "system { internet-options { icmpv4-rate-limit packet-rate 0; } }";
+    assert_eq!(read(rate).icmpv4_rate_limit, limit(0, 5));
+    let most = "system { internet-options { icmpv4-rate-limit bucket-size 4294967295; } }";
+    assert_eq!(read(most).icmpv4_rate_limit, limit(1000, u32::MAX));
+}
