@@ -58,6 +58,7 @@ fn access_type(t: AccessType) -> &'static str {
     match t {
         AccessType::Pppoe => "PPPoE",
         AccessType::L2tp => "L2TP",
+        AccessType::Vlan => "VLAN",
     }
 }
 
