@@ -779,3 +779,7 @@ pub enum Received<'a> {
 #[cfg(test)]
 #[path = "pppoe_access_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "auto_vlan_access_tests.rs"]
+mod auto_vlan_tests;
