@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use schema::interface_rpc::{InterfaceLevel, InterfaceShow};
 use schema::l2tp_rpc::Level;
 use schema::subscriber_rpc::{AccessType, SubscriberShow};
 
@@ -112,6 +113,25 @@ fn a_padi_in_a_range_creates_the_vlan_and_the_subscriber_comes_up_on_it() {
         rows.subscribers[1].underlying_interface.as_deref(),
         Some("veth-sub.1073741824")
     );
+
+    // `show interfaces` of the VLAN's unit: its tag and profiles, one PPPoE session.
+    let cfg = lac_config(&vlan_profiles("100-199", ""));
+    let shown = lac
+        .show_interfaces(
+            lab.now,
+            lab.lac.registry(),
+            &cfg,
+            &InterfaceShow {
+                name: Some("veth-sub.1073741824".into()),
+                level: InterfaceLevel::Detail,
+            },
+        )
+        .expect("the VLAN's unit");
+    let vlan = shown.logical[0].vlan.as_ref().expect("a VLAN unit");
+    assert_eq!(vlan.vlan_ids, [150]);
+    assert_eq!(vlan.dynamic_profile, "VLAN-PROF");
+    assert_eq!(vlan.pppoe_dynamic_profile.as_deref(), Some("PPPOE"));
+    assert_eq!(vlan.pppoe_sessions, 1);
 
     // The client leaves: the VLAN has no subscriber and goes.
     lab.subs[0].pppoe.terminate();
