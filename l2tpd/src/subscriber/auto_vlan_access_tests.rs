@@ -124,3 +124,13 @@ fn a_commit_keeps_vlans_its_ranges_still_take_and_removes_the_others() {
         Some("veth-auto.150")
     );
 }
+
+#[test]
+fn a_draining_router_makes_no_vlan() {
+    let now = Instant::now();
+    let mut access = attached(&config("set services l2tp drain\n"), now);
+    assert_eq!(receive(&mut access, &padi(150), now), (false, 0));
+    assert!(access.auto_vlans().is_empty());
+    access.configure(&config(""));
+    assert_eq!(receive(&mut access, &padi(150), now), (true, 1));
+}

@@ -506,6 +506,10 @@ impl PppoeAccess {
     /// A PADI on a VLAN no unit selects: the unit its port's `auto-configure` creates for
     /// it, if a range accepting PPPoE takes its tags and the port has room.
     fn auto_sense(&mut self, port: &str, selector: VlanSelector, frame: &[u8]) -> Option<UnitId> {
+        // While draining no subscriber is taken: no VLAN is made for one either.
+        if !self.accepting {
+            return None;
+        }
         let (name, entry) = self.ports.get_key_value(port)?;
         let facts = entry.facts?;
         if entry.vlan_units >= auto_vlan::MAX_VLANS_PER_PORT || !auto_vlan::is_padi(frame) {
