@@ -109,7 +109,21 @@ pub struct UnitPppoe {
     pub underlying_interface: String,
 }
 
-/// One subscriber's unit (`pp0.N`, `si-X/Y/Z.N`).
+/// An auto-sensed VLAN's unit (`ge-1/0/0.1073741824`, `auto-configure`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct UnitVlan {
+    /// VLAN IDs, outermost first.
+    #[serde(rename = "vlan-id")]
+    pub vlan_ids: Vec<u16>,
+    /// The VLAN dynamic profile it was built from.
+    pub dynamic_profile: String,
+    /// Its `family pppoe dynamic-profile`: the profile of the PPPoE subscribers on it.
+    pub pppoe_dynamic_profile: Option<String>,
+    pub pppoe_sessions: u32,
+}
+
+/// One subscriber's unit (`pp0.N`, `si-X/Y/Z.N`), or an auto-sensed VLAN's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct LogicalInterface {
@@ -129,6 +143,9 @@ pub struct LogicalInterface {
     pub l2tp: Option<UnitL2tp>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub pppoe: Option<UnitPppoe>,
+    /// Set for an auto-sensed VLAN's unit (it has no subscriber session of its own).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub vlan: Option<UnitVlan>,
     /// `None` while the unit carries no IP (a LAC unit: its PPP is tunnelled).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub address_family: Option<AddressFamily>,
@@ -221,6 +238,7 @@ mod tests {
                 session_remote_id: 4,
             }),
             pppoe: None,
+            vlan: None,
             address_family: Some(AddressFamily {
                 address_family_name: "inet".into(),
                 mtu: Some(1500),

@@ -88,6 +88,9 @@ pub enum AccessType {
     Pppoe,
     /// An LNS subscriber arriving in an L2TP session (the next issue).
     L2tp,
+    /// An auto-sensed VLAN (`auto-configure`): the dynamic VLAN unit its PPPoE subscribers
+    /// run on, listed as a subscriber of its own as Junos lists it.
+    Vlan,
 }
 
 /// The PPP authentication the subscriber used.

@@ -2,6 +2,7 @@
 //! tree in exactly one place. Absent statements read as the table's defaults.
 
 mod access;
+mod auto_configure;
 mod device;
 mod dynamic_profile;
 mod firewall;
@@ -26,6 +27,7 @@ pub use access::{
     RadiusServer, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
     TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
+pub use auto_configure::{AutoConfigure, VlanIdRange, VlanRange, VlanRangeProfile, VLAN_IDS};
 pub use device::{
     Community, CommunityAuthorization, DialOptions, Interface, InterfaceEncapsulation, PppoeFamily,
     PppoeMtu, SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit, UnitEncapsulation,

@@ -6,6 +6,9 @@
 //! checked is exactly what the engine will be given.
 
 mod access;
+mod auto_configure;
+#[cfg(test)]
+mod auto_configure_tests;
 mod device;
 mod dynamic_profiles;
 #[cfg(test)]
@@ -98,6 +101,7 @@ pub fn check_and_view_since(
         access::check(&active, &config, &mut findings);
         device::check(&active, &config, &mut findings);
         pppoe::check(&active, &config, &mut findings);
+        auto_configure::check(&config, &mut findings);
         routing::check(&config, &mut findings);
         dynamic_profiles::check_donors(&config, &mut findings);
         dynamic_profiles::check_service_interfaces(&config, &mut findings);

@@ -240,3 +240,71 @@ fn a_commit_of_data_workers_moves_the_port_to_the_new_workers_and_keeps_it_worki
     assert!(ok, "{summary}");
     wait_for_established(&lns, "LNS", 0, WAIT);
 }
+
+/// `show subscribers | display json` rows at an end.
+fn subscriber_rows(daemon: &DaemonProcess) -> Vec<Value> {
+    let json = show_json(daemon, "show subscribers");
+    rows(&json, "subscribers-information", "subscriber")
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
+/// Auto-sensed VLANs on a real port: the LAC has no unit for VLAN 150, only an
+/// `auto-configure` range taking it. The emulator's subscribers on VLAN 150 create one
+/// dynamic VLAN unit, come up on it through the LNS, and the VLAN goes with the last of them
+/// (`remove-when-no-subscribers`).
+#[test]
+fn subscribers_on_an_auto_sensed_vlan_come_up_on_its_unit_which_goes_with_them() {
+    if !may_run_as_root("pppoe_lac_netns") {
+        return;
+    }
+    let lab = SubscriberLab::create("l2avl");
+    let (lac, lns) = lab.lac_and_lns(4 * FEW);
+    let port = lab.port().to_string();
+    let vlan_unit = "set dynamic-profiles VLAN-PROF interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\"";
+    let pp0 = "set dynamic-profiles PPPOE interfaces pp0 unit \"$junos-interface-unit\"";
+    lac.commit(&format!(
+        "set interfaces {port} flexible-vlan-tagging\n\
+         set interfaces {port} auto-configure vlan-ranges dynamic-profile VLAN-PROF accept pppoe\n\
+         set interfaces {port} auto-configure vlan-ranges dynamic-profile VLAN-PROF ranges 100-199\n\
+         set interfaces {port} auto-configure remove-when-no-subscribers\n\
+         {vlan_unit} vlan-id \"$junos-vlan-id\"\n\
+         {vlan_unit} family pppoe dynamic-profile PPPOE\n\
+         {pp0} pppoe-options underlying-interface \"$junos-underlying-interface\"\n\
+         {pp0} pppoe-options server\n"
+    ));
+    let mut args = hold_args(FEW);
+    args.extend(["--vlan".to_string(), "150".to_string()]);
+    let emulator = lab.emulator(&as_strs(&args));
+    wait_for_established(&lns, "LNS", FEW, WAIT);
+
+    let shown = subscriber_rows(&lac);
+    let vlan_name = format!("{port}.1073741824");
+    let vlans: Vec<&Value> = shown
+        .iter()
+        .filter(|s| leaf(s, "access-type").as_deref() == Some("vlan"))
+        .collect();
+    assert_eq!(vlans.len(), 1, "{shown:?}");
+    assert_eq!(leaf(vlans[0], "interface"), Some(vlan_name.clone()));
+    assert_eq!(leaf(vlans[0], "vlan-id").as_deref(), Some("150"));
+    let on_vlan = shown
+        .iter()
+        .filter(|s| leaf(s, "underlying-interface").as_deref() == Some(vlan_name.as_str()))
+        .count();
+    assert_eq!(on_vlan, FEW, "{shown:?}");
+
+    emulator.signal(Signal::SIGTERM);
+    let (ok, summary) = emulator.finish(WAIT);
+    assert!(ok, "{summary}");
+    assert_eq!(summary["up"], FEW, "{summary}");
+    wait_for_established(&lac, "LAC", 0, WAIT);
+    wait_for(
+        "the VLAN to go with its last subscriber",
+        WAIT,
+        || match subscriber_rows(&lac).len() {
+            0 => Ok(()),
+            n => Err(format!("{n} rows left")),
+        },
+    );
+}

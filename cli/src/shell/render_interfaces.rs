@@ -10,7 +10,7 @@ use std::fmt::Write;
 use super::render_l2tp::{capitalised, duration};
 use schema::interface_rpc::{
     InterfaceLevel, Interfaces, LogicalInterface, PhysicalInterface, SubscribersLoggedOut,
-    TrafficStatistics,
+    TrafficStatistics, UnitVlan,
 };
 use schema::subscriber_rpc::SubscriberState;
 
@@ -140,7 +140,38 @@ fn physical(p: &PhysicalInterface, level: InterfaceLevel) -> String {
     out
 }
 
+/// An auto-sensed VLAN's unit in Junos' words: its tags as `VLAN-Tag [ 0x8100.100 ]`
+/// (the default TPID), then the profiles it was built from and the sessions on it.
+fn vlan_logical(u: &LogicalInterface, v: &UnitVlan, level: InterfaceLevel) -> String {
+    let tags: Vec<String> = v.vlan_ids.iter().map(|id| format!("0x8100.{id}")).collect();
+    let mut out = format!(
+        "  Logical interface {}\n    Flags: Up SNMP-Traps VLAN-Tag [ {} ]  Encapsulation: {}\n",
+        u.name,
+        tags.join(" "),
+        u.encapsulation
+    );
+    if level == InterfaceLevel::Brief {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "    Dynamic profile: {}, Uptime: {}",
+        v.dynamic_profile,
+        duration(u.uptime)
+    );
+    let _ = writeln!(
+        out,
+        "    Protocol pppoe\n      Dynamic Profile: {}, PPPoE sessions: {}",
+        v.pppoe_dynamic_profile.as_deref().unwrap_or("none"),
+        v.pppoe_sessions
+    );
+    out
+}
+
 fn logical(u: &LogicalInterface, level: InterfaceLevel) -> String {
+    if let Some(v) = &u.vlan {
+        return vlan_logical(u, v, level);
+    }
     let flags = if u.state == SubscriberState::Active {
         "Up"
     } else {
@@ -269,6 +300,7 @@ pub(crate) mod tests {
                 session_remote_id: 12,
             }),
             pppoe: None,
+            vlan: None,
             address_family: Some(AddressFamily {
                 address_family_name: "inet".into(),
                 mtu: Some(1492),
@@ -294,6 +326,7 @@ pub(crate) mod tests {
                 remote_mac_address: MacAddress([0, 0, 0x5e, 0, 0x53, 1]),
                 underlying_interface: "ge-1/0/0.100".into(),
             }),
+            vlan: None,
             address_family: None,
             traffic_statistics: counts(0),
         };
@@ -428,6 +461,41 @@ si-0/0/0.1073741825     up    up   inet     198.18.0.1            --> 198.18.0.1
         assert_eq!(
             logged_out(&reply),
             "Subscriber alice@isp.example logged out (session-id 7, si-0/0/0.1073741831)\n"
+        );
+    }
+
+    /// An auto-sensed VLAN's unit: its tag, its profiles, its sessions.
+    #[test]
+    fn an_auto_sensed_vlan_unit_shows_its_tags_and_profiles() {
+        let unit = LogicalInterface {
+            name: "ge-1/0/0.1073741824".into(),
+            subscriber_session_id: 0,
+            state: SubscriberState::Active,
+            user_name: None,
+            encapsulation: "ENET2".into(),
+            lcp_state: String::new(),
+            uptime: 65,
+            l2tp: None,
+            pppoe: None,
+            vlan: Some(UnitVlan {
+                vlan_ids: vec![1000, 7],
+                dynamic_profile: "SVLAN-PROF".into(),
+                pppoe_dynamic_profile: Some("PPPOE-PROF".into()),
+                pppoe_sessions: 2,
+            }),
+            address_family: None,
+            traffic_statistics: TrafficStatistics::default(),
+        };
+        let reply = Interfaces {
+            physical: Vec::new(),
+            logical: vec![unit],
+        };
+        assert_eq!(
+            interfaces(&reply, InterfaceLevel::Default),
+            "  Logical interface ge-1/0/0.1073741824\n    \
+             Flags: Up SNMP-Traps VLAN-Tag [ 0x8100.1000 0x8100.7 ]  Encapsulation: ENET2\n    \
+             Dynamic profile: SVLAN-PROF, Uptime: 00:01:05\n    \
+             Protocol pppoe\n      Dynamic Profile: PPPOE-PROF, PPPoE sessions: 2\n"
         );
     }
 }

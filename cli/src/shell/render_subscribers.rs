@@ -58,6 +58,7 @@ fn access_type(t: AccessType) -> &'static str {
     match t {
         AccessType::Pppoe => "PPPoE",
         AccessType::L2tp => "L2TP",
+        AccessType::Vlan => "VLAN",
     }
 }
 
@@ -313,6 +314,52 @@ pub(crate) mod tests {
             summary,
             user_name: None,
         }
+    }
+
+    /// An auto-sensed VLAN is listed as a subscriber of type VLAN, above its PPPoE one.
+    #[test]
+    fn an_auto_sensed_vlan_is_a_vlan_subscriber() {
+        let mut list = sample().subscribers;
+        list.truncate(1);
+        list[0].underlying_interface = Some("ge-1/0/0.1073741824".into());
+        let vlan = Subscriber {
+            interface: "ge-1/0/0.1073741824".into(),
+            user_name: None,
+            access_type: AccessType::Vlan,
+            underlying_interface: None,
+            mac_address: None,
+            pppoe_session_id: None,
+            dynamic_profile: Some("SVLAN-PROF".into()),
+            lcp_state: None,
+            authentication_protocol: None,
+            tunnel: None,
+            statistics: None,
+            ..list[0].clone()
+        };
+        list.insert(0, vlan);
+        let reply = Subscribers {
+            summary: Some(SubscriberSummary::of(&list)),
+            subscribers: list,
+        };
+        assert_eq!(
+            subscribers(&reply, &at(Level::Brief, false)),
+            "\
+Interface            IP Address/VLAN ID  User Name       LS:RI
+ge-1/0/0.1073741824  100.7               -               default:default
+pp0.1073741825       100.7               u1@example.net  default:default
+"
+        );
+        let detail = subscribers(&reply, &at(Level::Detail, false));
+        assert!(
+            detail.starts_with(
+                "Type: VLAN\nUser Name: -\nLogical System: default\nRouting Instance: default\n\
+                 Interface: ge-1/0/0.1073741824\nInterface type: Dynamic\n\
+                 Dynamic Profile Name: SVLAN-PROF\nState: Active\nStacked VLAN Id: 100\nVLAN Id: 7\n"
+            ),
+            "{detail}"
+        );
+        let summary = subscribers(&reply, &at(Level::Brief, true));
+        assert!(summary.contains("    PPPoE: 1\n    VLAN: 1\n"), "{summary}");
     }
 
     #[test]

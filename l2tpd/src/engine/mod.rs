@@ -496,6 +496,8 @@ fn config_from_set_lines(lines: &str) -> RouterConfig {
 }
 
 #[cfg(test)]
+mod auto_vlan_lab_tests;
+#[cfg(test)]
 mod data_workers_tests;
 #[cfg(test)]
 mod dynamic_profile_lab_tests;

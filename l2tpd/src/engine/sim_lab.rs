@@ -16,7 +16,7 @@ use crate::aaa::radius::{Attribute, Packet};
 use crate::ppp::client_link::{ClientEvent, ClientLink, ClientLinkConfig};
 use crate::ppp::fsm;
 use crate::pppoe::client::{ClientConfig, ClientEvent as PppoeEvent, DiscoveryClient, Received};
-use crate::pppoe::wire::MacAddr;
+use crate::pppoe::wire::{MacAddr, VlanTag};
 use crate::registry::Transmit;
 use crate::subscriber::echo;
 use crate::subscriber::pppoe_access::PortFacts;
@@ -74,10 +74,22 @@ impl Sub {
 
     /// A subscriber that runs IPCP after authenticating, with its password.
     pub(super) fn with(index: u32, user: &str, password: &str, ipcp: bool) -> Self {
+        Self::tagged(index, user, password, ipcp, Vec::new())
+    }
+
+    /// A subscriber whose frames carry `vlans` (outermost first).
+    pub(super) fn tagged(
+        index: u32,
+        user: &str,
+        password: &str,
+        ipcp: bool,
+        vlans: Vec<VlanTag>,
+    ) -> Self {
         let [a, b, c, d] = index.to_be_bytes();
         let mac = MacAddr([0x02, 0x5b, a, b, c, d]);
         let mut cfg = ClientConfig::new(mac);
         cfg.host_uniq = index.to_be_bytes().to_vec();
+        cfg.vlans = vlans;
         Sub {
             pppoe: DiscoveryClient::new(cfg),
             ppp: ClientLink::new(ClientLinkConfig {
@@ -276,6 +288,12 @@ impl Lab {
     pub fn add_ip(&mut self, user: &str, password: &str) -> usize {
         let index = u32::try_from(self.subs.len()).expect("few");
         self.add_sub(Sub::with(index, user, password, true))
+    }
+
+    /// A subscriber that runs IPCP on these VLAN tags (outermost first).
+    pub fn add_tagged(&mut self, user: &str, vlans: Vec<VlanTag>) -> usize {
+        let index = u32::try_from(self.subs.len()).expect("few");
+        self.add_sub(Sub::tagged(index, user, "pw", true, vlans))
     }
 
     fn add_sub(&mut self, mut sub: Sub) -> usize {

@@ -14,11 +14,12 @@ use std::time::Instant;
 use schema::interface_rpc::{
     AddressFamily, InterfaceShow, Interfaces, LoggedOut, LogicalInterface, PhysicalInterface,
     ServiceInterfaceDrops, SubscriberLogout, SubscribersLoggedOut, TrafficStatistics, UnitL2tp,
-    UnitPppoe,
+    UnitPppoe, UnitVlan,
 };
-use schema::subscriber_rpc::MacAddress;
+use schema::subscriber_rpc::{MacAddress, SubscriberState};
 use schema::typed::RouterConfig;
 
+use super::auto_vlan::AutoVlan;
 use super::lac::SubscriberLayer;
 use super::lns::SERVICE_MTU;
 use super::table::{AccessLeg, Subscriber};
@@ -109,6 +110,7 @@ fn logical(subscriber: &Subscriber, now: Instant, registry: &Registry) -> Logica
         uptime: now.saturating_duration_since(subscriber.since).as_secs(),
         l2tp: l2tp(subscriber, registry),
         pppoe,
+        vlan: None,
         address_family,
         traffic_statistics: TrafficStatistics {
             input_bytes: subscriber.bytes_up,
@@ -117,6 +119,57 @@ fn logical(subscriber: &Subscriber, now: Instant, registry: &Registry) -> Logica
             output_packets: subscriber.frames_down,
         },
     }
+}
+
+/// An auto-sensed VLAN's unit: up while it exists, its tags and profiles.
+fn vlan_unit(vlan: &AutoVlan) -> LogicalInterface {
+    let uptime = std::time::SystemTime::now()
+        .duration_since(vlan.created)
+        .map_or(0, |d| d.as_secs());
+    LogicalInterface {
+        name: vlan.name.clone(),
+        subscriber_session_id: 0,
+        state: SubscriberState::Active,
+        user_name: None,
+        // Junos' encapsulation of an Ethernet VLAN unit.
+        encapsulation: "ENET2".into(),
+        lcp_state: String::new(),
+        uptime,
+        l2tp: None,
+        pppoe: None,
+        vlan: Some(UnitVlan {
+            vlan_ids: vlan.vlans.clone(),
+            dynamic_profile: vlan.profile.clone(),
+            pppoe_dynamic_profile: vlan.pppoe_profile.clone(),
+            pppoe_sessions: u32::try_from(vlan.sessions).unwrap_or(u32::MAX),
+        }),
+        address_family: None,
+        traffic_statistics: TrafficStatistics::default(),
+    }
+}
+
+/// Each port with auto-sensed VLANs, its VLAN units in unit order.
+fn vlan_ports(vlans: Vec<AutoVlan>) -> Vec<PhysicalInterface> {
+    let mut ports: BTreeMap<String, Vec<LogicalInterface>> = BTreeMap::new();
+    for vlan in &vlans {
+        ports
+            .entry(vlan.port.clone())
+            .or_default()
+            .push(vlan_unit(vlan));
+    }
+    ports
+        .into_iter()
+        .map(|(name, units)| PhysicalInterface {
+            name,
+            if_type: "Ethernet".into(),
+            mtu: None,
+            logical_interface_count: u32::try_from(units.len()).unwrap_or(u32::MAX),
+            address_families: vec!["pppoe".into()],
+            traffic_statistics: TrafficStatistics::default(),
+            drops: None,
+            units,
+        })
+        .collect()
 }
 
 impl SubscriberLayer {
@@ -194,7 +247,8 @@ impl SubscriberLayer {
         config: &RouterConfig,
         show: &InterfaceShow,
     ) -> Result<Interfaces, String> {
-        let physical = self.physical_interfaces(now, registry, config);
+        let mut physical = self.physical_interfaces(now, registry, config);
+        physical.extend(vlan_ports(self.access.auto_vlans()));
         let Some(name) = show.name.as_deref() else {
             return Ok(Interfaces {
                 physical,

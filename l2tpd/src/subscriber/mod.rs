@@ -24,6 +24,7 @@ pub mod access_routes;
 pub mod accounting;
 mod accounting_flow;
 pub mod address_pool;
+pub mod auto_vlan;
 pub mod batch;
 mod batch_ppp;
 pub mod decision;

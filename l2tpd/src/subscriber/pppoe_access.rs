@@ -11,6 +11,7 @@ use schema::typed::{
     PppoeFamily, PppoeMtu, RouterConfig, ServiceName, ServiceNameTable, Unit, UnitVlan,
 };
 
+use super::auto_vlan::{self, AutoVlan, DynamicVlan, PortAuto, FIRST_VLAN_UNIT};
 use super::vlan::{selector_of, VlanSelector};
 use crate::pppoe::discovery::{
     DiscoveryConfig, DiscoveryCounters, DiscoveryServer, EndReason, Event, Handled,
@@ -72,7 +73,8 @@ pub struct PortFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct UnitSpec {
     port: Arc<str>,
-    number: u16,
+    /// The static unit's number, or the dynamic one of an auto-sensed VLAN.
+    number: u32,
     selector: VlanSelector,
     family: PppoeFamily,
 }
@@ -81,6 +83,8 @@ struct AccessUnit {
     spec: UnitSpec,
     /// `None` until the port is attached (its MAC is the server's).
     server: Option<DiscoveryServer>,
+    /// Set for a unit an auto-sensed VLAN created.
+    dynamic: Option<DynamicVlan>,
 }
 
 impl AccessUnit {
@@ -111,6 +115,8 @@ pub struct PppoeAccess {
     epoch: Instant,
     /// False while `services l2tp drain` is set: no unit takes new subscribers.
     accepting: bool,
+    /// The next auto-sensed VLAN's unit number.
+    next_vlan_unit: u32,
 }
 
 #[derive(Default)]
@@ -118,6 +124,10 @@ struct Port {
     facts: Option<PortFacts>,
     up: bool,
     by_selector: HashMap<VlanSelector, UnitId>,
+    /// `auto-configure`: the VLANs no unit selects that create one.
+    auto: Option<PortAuto>,
+    /// Units auto-sensed VLANs created on the port.
+    vlan_units: usize,
 }
 
 /// The VLAN tags `unit` takes: its `vlan-id` or `vlan-tags`; without either only unit 0
@@ -140,7 +150,7 @@ fn wanted_units(config: &RouterConfig) -> Vec<UnitSpec> {
             };
             specs.push(UnitSpec {
                 port: port.clone(),
-                number: *number,
+                number: u32::from(*number),
                 selector,
                 family: family.clone(),
             });
@@ -163,17 +173,18 @@ impl PppoeAccess {
             cookie_source,
             epoch,
             accepting: true,
+            next_vlan_unit: FIRST_VLAN_UNIT,
         }
     }
 
     /// The ports (host interfaces) the configuration needs opened.
     pub fn wanted_ports(config: &RouterConfig) -> Vec<String> {
-        let mut ports: Vec<String> = wanted_units(config)
+        let ports: std::collections::BTreeSet<String> = wanted_units(config)
             .into_iter()
             .map(|u| u.port.to_string())
+            .chain(auto_vlan::wanted(config).into_keys().map(|p| p.to_string()))
             .collect();
-        ports.dedup();
-        ports
+        ports.into_iter().collect()
     }
 
     /// A commit: units that stay the same keep their sessions; the others end theirs. Every
@@ -195,10 +206,20 @@ impl PppoeAccess {
             }
         }
         let wanted = wanted_units(config);
+        let mut autos = auto_vlan::wanted(config);
+        for (name, port) in self.ports.iter_mut() {
+            port.auto = autos.remove(name);
+        }
+        for (name, auto) in autos {
+            self.ports.entry(name).or_default().auto = Some(auto);
+        }
         let gone: Vec<UnitId> = self
             .units
             .iter()
-            .filter(|(_, unit)| !wanted.contains(&unit.spec))
+            .filter(|(_, unit)| match &unit.dynamic {
+                None => !wanted.contains(&unit.spec),
+                Some(vlan) => !self.vlan_still_wanted(&unit.spec, vlan, &wanted),
+            })
             .map(|(id, _)| *id)
             .collect();
         for id in gone {
@@ -214,10 +235,33 @@ impl PppoeAccess {
             port.by_selector.insert(spec.selector, id);
             let facts = port.facts;
             let server = facts.map(|facts| self.new_server(&spec, facts));
-            self.units.insert(id, AccessUnit { spec, server });
+            self.units.insert(
+                id,
+                AccessUnit {
+                    spec,
+                    server,
+                    dynamic: None,
+                },
+            );
         }
-        self.ports
-            .retain(|_, port| port.facts.is_some() || !port.by_selector.is_empty());
+        self.ports.retain(|_, port| {
+            port.facts.is_some() || !port.by_selector.is_empty() || port.auto.is_some()
+        });
+    }
+
+    /// A VLAN unit stays through a commit while a range of its port still takes its tags
+    /// with the same profile and `family pppoe`, and no static unit now selects them.
+    fn vlan_still_wanted(&self, spec: &UnitSpec, vlan: &DynamicVlan, wanted: &[UnitSpec]) -> bool {
+        let tags = auto_vlan::tags_of(spec.selector);
+        let ranged = self
+            .ports
+            .get(&spec.port)
+            .and_then(|p| p.auto.as_ref()?.profile_for(&tags))
+            .is_some_and(|p| p.ranges.profile == vlan.profile && p.family == spec.family);
+        let shadowed = wanted
+            .iter()
+            .any(|w| w.port == spec.port && w.selector == spec.selector);
+        ranged && !shadowed
     }
 
     fn new_server(&mut self, spec: &UnitSpec, facts: PortFacts) -> DiscoveryServer {
@@ -257,6 +301,9 @@ impl PppoeAccess {
         };
         if let Some(port) = self.ports.get_mut(&unit.spec.port) {
             port.by_selector.retain(|_, u| *u != id);
+            if unit.dynamic.is_some() {
+                port.vlan_units = port.vlan_units.saturating_sub(1);
+            }
         }
         if let Some(server) = unit.server.as_mut() {
             server.link_down();
@@ -316,7 +363,9 @@ impl PppoeAccess {
             if let Some(server) = self.units.get_mut(&id).and_then(|u| u.server.as_mut()) {
                 server.link_down();
             }
-            self.drain_unit_events(id);
+            if self.drain_unit_events(id) && self.removes_when_idle(id) {
+                self.remove_unit(id);
+            }
         }
     }
 
@@ -335,16 +384,38 @@ impl PppoeAccess {
             .sum()
     }
 
-    /// The earliest timer of any unit (a PADO held back by `action delay`).
+    /// The earliest timer of any unit (a PADO held back by `action delay`, an unused
+    /// VLAN's removal).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.units
+        let servers = self
+            .units
             .values()
-            .filter_map(|u| u.server.as_ref()?.poll_timeout())
-            .min()
+            .filter_map(|u| u.server.as_ref()?.poll_timeout());
+        let vlans = self
+            .units
+            .values()
+            .filter_map(|u| u.dynamic.as_ref()?.remove_at);
+        servers.chain(vlans).min()
     }
 
     /// Runs the units' timers due by `now`; what they send is queued in `out`.
     pub fn handle_timeout(&mut self, now: Instant, out: &mut Vec<FrameOut>) {
+        let expired: Vec<UnitId> = self
+            .units
+            .iter()
+            .filter(|(_, u)| {
+                let due = u.dynamic.as_ref().and_then(|d| d.remove_at);
+                due.is_some_and(|at| at <= now)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in expired {
+            if self.removes_when_idle(id) {
+                self.remove_unit(id);
+            } else if let Some(vlan) = self.units.get_mut(&id).and_then(|u| u.dynamic.as_mut()) {
+                vlan.remove_at = None;
+            }
+        }
         for unit in self.units.values_mut() {
             let Some(server) = unit.server.as_mut() else {
                 continue;
@@ -362,11 +433,14 @@ impl PppoeAccess {
         }
     }
 
-    fn drain_unit_events(&mut self, id: UnitId) {
+    /// Queues the unit's session events; true when a session ended.
+    fn drain_unit_events(&mut self, id: UnitId) -> bool {
         let Some(server) = self.units.get_mut(&id).and_then(|u| u.server.as_mut()) else {
-            return;
+            return false;
         };
+        let mut ended = false;
         while let Some(event) = server.poll_event() {
+            ended |= matches!(event, Event::SessionDown { .. });
             self.events.push_back(match event {
                 Event::SessionUp { session_id } => AccessEvent::SessionUp {
                     unit: id,
@@ -382,6 +456,122 @@ impl PppoeAccess {
                 },
             });
         }
+        ended
+    }
+
+    /// True for an auto-sensed VLAN's unit with no session on a port with
+    /// `remove-when-no-subscribers`.
+    fn removes_when_idle(&self, id: UnitId) -> bool {
+        let Some(unit) = self.units.get(&id).filter(|u| u.dynamic.is_some()) else {
+            return false;
+        };
+        let removes = self
+            .ports
+            .get(&unit.spec.port)
+            .and_then(|p| p.auto.as_ref())
+            .is_some_and(|a| a.remove_when_no_subscribers);
+        let sessions = unit
+            .server
+            .as_ref()
+            .map_or(0, DiscoveryServer::session_count);
+        removes && sessions == 0
+    }
+
+    /// After discovery on an auto-sensed VLAN's unit (`session_ended`: a session of it just
+    /// ended): with `remove-when-no-subscribers` a unit left without sessions goes at once,
+    /// or once short-cycle lockouts could have passed; one that never had a session goes
+    /// when its client's AC-Cookie would have expired.
+    fn settle_vlan(&mut self, id: UnitId, now: Instant, session_ended: bool) {
+        if !self.removes_when_idle(id) {
+            if let Some(vlan) = self.units.get_mut(&id).and_then(|u| u.dynamic.as_mut()) {
+                vlan.remove_at = None;
+            }
+            return;
+        }
+        let Some(unit) = self.units.get_mut(&id) else {
+            return;
+        };
+        let lockout = unit.spec.family.short_cycle_protection;
+        let Some(vlan) = unit.dynamic.as_mut() else {
+            return;
+        };
+        let at = match (session_ended, lockout) {
+            (true, false) => return self.remove_unit(id),
+            (true, true) => now + auto_vlan::LOCKOUT_MAX,
+            (false, _) => now + auto_vlan::UNUSED_VLAN_LIFETIME,
+        };
+        vlan.remove_at = Some(vlan.remove_at.map_or(at, |was| was.max(at)));
+    }
+
+    /// A PADI on a VLAN no unit selects: the unit its port's `auto-configure` creates for
+    /// it, if a range accepting PPPoE takes its tags and the port has room.
+    fn auto_sense(&mut self, port: &str, selector: VlanSelector, frame: &[u8]) -> Option<UnitId> {
+        // While draining no subscriber is taken: no VLAN is made for one either.
+        if !self.accepting {
+            return None;
+        }
+        let (name, entry) = self.ports.get_key_value(port)?;
+        let facts = entry.facts?;
+        if entry.vlan_units >= auto_vlan::MAX_VLANS_PER_PORT || !auto_vlan::is_padi(frame) {
+            return None;
+        }
+        let profile = entry
+            .auto
+            .as_ref()?
+            .profile_for(&auto_vlan::tags_of(selector))?;
+        let spec = UnitSpec {
+            port: name.clone(),
+            number: self.next_vlan_unit,
+            selector,
+            family: profile.family.clone(),
+        };
+        let dynamic = DynamicVlan {
+            profile: profile.ranges.profile.clone(),
+            created: std::time::SystemTime::now(),
+            remove_at: None,
+        };
+        self.next_vlan_unit = self
+            .next_vlan_unit
+            .checked_add(1)
+            .unwrap_or(FIRST_VLAN_UNIT);
+        let id = UnitId(self.next_unit);
+        self.next_unit = self.next_unit.wrapping_add(1).max(1);
+        let server = self.new_server(&spec, facts);
+        let entry = self.ports.get_mut(port)?;
+        entry.by_selector.insert(selector, id);
+        entry.vlan_units += 1;
+        self.units.insert(
+            id,
+            AccessUnit {
+                spec,
+                server: Some(server),
+                dynamic: Some(dynamic),
+            },
+        );
+        Some(id)
+    }
+
+    /// The auto-sensed VLANs' units, by unit number.
+    pub fn auto_vlans(&self) -> Vec<AutoVlan> {
+        let mut vlans: Vec<AutoVlan> = self
+            .units
+            .values()
+            .filter_map(|u| {
+                let vlan = u.dynamic.as_ref()?;
+                Some(AutoVlan {
+                    name: u.name(),
+                    port: u.spec.port.to_string(),
+                    unit: u.spec.number,
+                    vlans: auto_vlan::tags_of(u.spec.selector),
+                    profile: vlan.profile.clone(),
+                    pppoe_profile: u.spec.family.dynamic_profile.clone(),
+                    sessions: u.server.as_ref().map_or(0, DiscoveryServer::session_count),
+                    created: vlan.created,
+                })
+            })
+            .collect();
+        vlans.sort_by_key(|v| v.unit);
+        vlans
     }
 
     /// One frame received on `port`. A discovery reply is queued in `out`; a session's PPP
@@ -396,7 +586,11 @@ impl PppoeAccess {
         let Some(entry) = self.ports.get(port) else {
             return Received::NoUnit;
         };
-        let Some(id) = selector_of(bytes).and_then(|s| entry.by_selector.get(&s).copied()) else {
+        let Some(selector) = selector_of(bytes) else {
+            return Received::NoUnit;
+        };
+        let known = entry.by_selector.get(&selector).copied();
+        let Some(id) = known.or_else(|| self.auto_sense(port, selector, bytes)) else {
             return Received::NoUnit;
         };
         let Some(unit) = self.units.get_mut(&id) else {
@@ -418,7 +612,10 @@ impl PppoeAccess {
                 ppp,
             }),
         };
-        self.drain_unit_events(id);
+        let ended = self.drain_unit_events(id);
+        if !matches!(received, Received::Ppp(_)) {
+            self.settle_vlan(id, now, ended);
+        }
         received
     }
 
@@ -434,13 +631,15 @@ impl PppoeAccess {
     }
 
     /// Ends a session from our side: the PADT to send (none if the session is already gone).
-    pub fn terminate(&mut self, unit: UnitId, session_id: u16, now: Instant) -> Option<FrameOut> {
-        let unit = self.units.get_mut(&unit)?;
+    pub fn terminate(&mut self, id: UnitId, session_id: u16, now: Instant) -> Option<FrameOut> {
+        let unit = self.units.get_mut(&id)?;
         let frame = unit.server.as_mut()?.terminate(session_id, now)?;
-        Some(FrameOut {
+        let out = FrameOut {
             port: unit.spec.port.clone(),
             frame,
-        })
+        };
+        self.settle_vlan(id, now, true);
+        Some(out)
     }
 
     /// A session's port and our MAC on it, as the relay's fast path frames toward it.
@@ -584,3 +783,7 @@ pub enum Received<'a> {
 #[cfg(test)]
 #[path = "pppoe_access_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "auto_vlan_access_tests.rs"]
+mod auto_vlan_tests;

@@ -15,6 +15,7 @@ use schema::subscriber_rpc::{
 };
 use schema::typed::RouterConfig;
 
+use super::auto_vlan::AutoVlan;
 use super::lac::SubscriberLayer;
 use super::table::{AccessLeg, LcpTakeover, Phase, Subscriber};
 use crate::l2tp::session::Role;
@@ -188,6 +189,55 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
     }
 }
 
+/// An auto-sensed VLAN's row: Junos lists the VLAN as a subscriber of type VLAN, its
+/// dynamic profile the VLAN profile.
+fn vlan_row(vlan: &AutoVlan) -> SubscriberRow {
+    let (vlan_id, stacked_vlan_id) = match vlan.vlans.as_slice() {
+        [outer, inner] => (Some(*inner), Some(*outer)),
+        [single] => (Some(*single), None),
+        _ => (None, None),
+    };
+    SubscriberRow {
+        interface: vlan.name.clone(),
+        user_name: None,
+        state: SubscriberState::Active,
+        access_type: AccessType::Vlan,
+        ip_address: None,
+        logical_system: "default".into(),
+        routing_instance: "default".into(),
+        underlying_interface: None,
+        mac_address: None,
+        vlan_id,
+        stacked_vlan_id,
+        pppoe_session_id: None,
+        dynamic_profile: Some(vlan.profile.clone()),
+        login_time: unix_seconds(vlan.created),
+        lcp_state: None,
+        lcp_negotiation: None,
+        authentication_protocol: None,
+        tunnel: None,
+        aaa: None,
+        access_routes: Vec::new(),
+        statistics: None,
+    }
+}
+
+/// Each VLAN's row just above the first subscriber on it (Junos lists a VLAN before the
+/// PPPoE subscribers it carries); VLANs without subscribers last.
+fn with_vlans(rows: Vec<SubscriberRow>, vlans: &[AutoVlan]) -> Vec<SubscriberRow> {
+    let mut pending: Vec<&AutoVlan> = vlans.iter().collect();
+    let mut out = Vec::with_capacity(rows.len() + vlans.len());
+    for row in rows {
+        let on = row.underlying_interface.as_deref();
+        if let Some(at) = pending.iter().position(|v| Some(v.name.as_str()) == on) {
+            out.push(vlan_row(pending.remove(at)));
+        }
+        out.push(row);
+    }
+    out.extend(pending.into_iter().map(vlan_row));
+    out
+}
+
 impl SubscriberLayer {
     /// `show subscribers`. A user name that matches nobody is an error, as on Junos.
     pub fn show_subscribers(
@@ -216,6 +266,12 @@ impl SubscriberLayer {
             .iter()
             .map(|s| row(s, registry, show.level))
             .collect();
+        // A VLAN has no user name: `user-name U` never selects one.
+        let vlans = match show.user_name {
+            Some(_) => Vec::new(),
+            None => self.access.auto_vlans(),
+        };
+        let rows = with_vlans(rows, &vlans);
         if show.summary {
             let mut summary = SubscriberSummary::of(&rows);
             summary.terminations = self

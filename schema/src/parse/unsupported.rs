@@ -166,7 +166,6 @@ const KNOWN: &[(&str, &[&str])] = &[
         "interfaces",
         &[
             "aggregated-ether-options",
-            "auto-configure",
             "disable",
             "ether-options",
             "gigether-options",

@@ -232,43 +232,48 @@ const UNIT: &[Stmt] = &[
     container(
         "family",
         "Protocol family",
-        &[container(
-            "inet",
-            "IPv4 parameters",
-            &[
-                // Junos: `filter { input "$junos-input-filter"; output "$junos-output-filter"; }`,
-                // shown first; a variable with no value drops the statement (no filter).
-                super::firewall::DYNAMIC_INTERFACE_FILTER,
-                // Junos: `unnumbered-address interface <preferred-source-address a>;` on
-                // one line; the loopback is usually `"$junos-loopback-interface"`. The
-                // donor's address is what the router calls itself in IPCP.
-                container(
-                    "unnumbered-address",
-                    "Unnumbered interface whose address is borrowed",
-                    &[
-                        leaf(
-                            "interface-name",
-                            Type::OrVariable(&Type::Interface),
-                            "Donor interface (usually the loopback)",
-                        )
-                        .positional(),
-                        leaf(
-                            "preferred-source-address",
-                            Type::OrVariable(&Type::Ipv4),
-                            "Address of the donor interface to use",
-                        ),
-                    ],
-                )
-                .one_line(),
-                // The router's own address on the subscriber's link (IPCP), with or
-                // without a prefix length.
-                leaf(
-                    "address",
-                    Type::OrVariable(&Type::Str { max_len: 18 }),
-                    "Interface address",
-                ),
-            ],
-        )],
+        &[
+            container(
+                "inet",
+                "IPv4 parameters",
+                &[
+                    // Junos: `filter { input "$junos-input-filter"; output "$junos-output-filter"; }`,
+                    // shown first; a variable with no value drops the statement (no filter).
+                    super::firewall::DYNAMIC_INTERFACE_FILTER,
+                    // Junos: `unnumbered-address interface <preferred-source-address a>;` on
+                    // one line; the loopback is usually `"$junos-loopback-interface"`. The
+                    // donor's address is what the router calls itself in IPCP.
+                    container(
+                        "unnumbered-address",
+                        "Unnumbered interface whose address is borrowed",
+                        &[
+                            leaf(
+                                "interface-name",
+                                Type::OrVariable(&Type::Interface),
+                                "Donor interface (usually the loopback)",
+                            )
+                            .positional(),
+                            leaf(
+                                "preferred-source-address",
+                                Type::OrVariable(&Type::Ipv4),
+                                "Address of the donor interface to use",
+                            ),
+                        ],
+                    )
+                    .one_line(),
+                    // The router's own address on the subscriber's link (IPCP), with or
+                    // without a prefix length.
+                    leaf(
+                        "address",
+                        Type::OrVariable(&Type::Str { max_len: 18 }),
+                        "Interface address",
+                    ),
+                ],
+            ),
+            // A VLAN profile's unit (auto-configure): its PPPoE subscribers, with their own
+            // `dynamic-profile` (the pp0 one).
+            super::interfaces::PPPOE_FAMILY,
+        ],
     )
     .inline(),
 ];

@@ -33,8 +33,62 @@ const INTERFACE: &[Stmt] = &[
         "flexible-vlan-tagging",
         "Single and stacked VLAN tagging mixed on one interface",
     ),
+    AUTO_CONFIGURE,
     // Junos unit range for Ethernet; unit 0 of an si- interface is reserved for the LNS.
     list("unit", uint(0, 16385), "Logical interface", UNIT),
+];
+
+/// Auto-sensed VLANs (Juniper, "Configuring VLAN Interfaces to Use Dynamic Profiles"): a
+/// subscriber frame whose tags no unit selects, inside a range here, creates a dynamic VLAN
+/// unit from the range's dynamic profile. Ranges are `low-high`, one ID or `any` (stacked:
+/// `outer,inner`, each of those forms); they are parsed and checked at commit
+/// (validate::auto_configure), with the profile's existence and the tagging mode.
+const AUTO_CONFIGURE: Stmt = container(
+    "auto-configure",
+    "Automatically configure VLAN interfaces",
+    &[
+        container(
+            "vlan-ranges",
+            "Single-tag VLAN ranges",
+            &[list(
+                "dynamic-profile",
+                NAME,
+                "Dynamic profile for VLANs in these ranges",
+                RANGE_PROFILE,
+            )],
+        ),
+        container(
+            "stacked-vlan-ranges",
+            "Stacked (outer,inner) VLAN ranges",
+            &[list(
+                "dynamic-profile",
+                NAME,
+                "Dynamic profile for stacked VLANs in these ranges",
+                RANGE_PROFILE,
+            )],
+        ),
+        flag(
+            "remove-when-no-subscribers",
+            "Remove a dynamic VLAN when its last subscriber leaves",
+        ),
+    ],
+);
+
+const RANGE_PROFILE: &[Stmt] = &[
+    // Junos' packet types; this router's subscribers arrive by PPPoE only, so only `pppoe`
+    // and `any` create a VLAN.
+    leaf_list(
+        "accept",
+        Type::Enum(&["any", "dhcp-v4", "dhcp-v6", "inet", "inet6", "pppoe"]),
+        "Packet types that create the VLAN",
+    ),
+    list(
+        "ranges",
+        Type::Str { max_len: 20 },
+        "VLAN ranges (low-high, ID or any; stacked: outer,inner)",
+        &[],
+    )
+    .grouped(),
 ];
 
 /// 802.1Q VLAN IDs: 0 and 4095 are reserved (IEEE 802.1Q table 9-2).
@@ -96,57 +150,61 @@ const UNIT: &[Stmt] = &[
                     ),
                 ],
             ),
-            container(
-                "pppoe",
-                "PPP over Ethernet parameters",
-                &[
-                    leaf("access-concentrator", NAME, "Name sent in PADO as AC-Name"),
-                    flag(
-                        "duplicate-protection",
-                        "Refuse a second session from the same client MAC address",
-                    ),
-                    leaf(
-                        "dynamic-profile",
-                        NAME,
-                        "Dynamic profile for PPPoE sessions",
-                    )
-                    .refers_to(&["dynamic-profiles"]),
-                    // PPPoE session IDs are 16-bit with 0 and 0xffff reserved (RFC 2516).
-                    leaf(
-                        "max-sessions",
-                        uint(1, 65534),
-                        "Maximum PPPoE sessions on this interface",
-                    ),
-                    leaf(
-                        "service-name-table",
-                        NAME,
-                        "Service name table for PADI/PADR matching",
-                    )
-                    .refers_to(&["protocols", "pppoe", "service-name-tables"]),
-                    // Junos' form is `short-cycle-protection <lockout-time-min S
-                    // lockout-time-max S>`; the lockout times are not taken (yet): the
-                    // statement alone turns the protection on.
-                    flag(
-                        "short-cycle-protection",
-                        "Lock out clients that reconnect too quickly",
-                    ),
-                    // Junos writes `mtu (size | use-lower-layer)` under ppp-options; the
-                    // range is our choice: 576 is the datagram every IPv4 host must take
-                    // (RFC 791), 9192 the largest Junos interface MTU; above 1492 the
-                    // client must ask for it with PPP-Max-Payload (RFC 4638).
-                    leaf(
-                        "mtu",
-                        Type::UintOr {
-                            min: 576,
-                            max: 9192,
-                            words: &["use-lower-layer"],
-                        },
-                        "MTU of the PPPoE sessions (or the underlying interface's, less 8)",
-                    ),
-                ],
-            ),
+            PPPOE_FAMILY,
         ],
     )
     // Junos shows `family inet { ... }`, never `family { inet { ... } }`.
     .inline(),
 ];
+
+/// `family pppoe` of a static unit, and of a dynamic VLAN profile's unit (the same
+/// statements: the VLAN's PPPoE subscribers get them).
+pub(super) const PPPOE_FAMILY: Stmt = container(
+    "pppoe",
+    "PPP over Ethernet parameters",
+    &[
+        leaf("access-concentrator", NAME, "Name sent in PADO as AC-Name"),
+        flag(
+            "duplicate-protection",
+            "Refuse a second session from the same client MAC address",
+        ),
+        leaf(
+            "dynamic-profile",
+            NAME,
+            "Dynamic profile for PPPoE sessions",
+        )
+        .refers_to(&["dynamic-profiles"]),
+        // PPPoE session IDs are 16-bit with 0 and 0xffff reserved (RFC 2516).
+        leaf(
+            "max-sessions",
+            uint(1, 65534),
+            "Maximum PPPoE sessions on this interface",
+        ),
+        leaf(
+            "service-name-table",
+            NAME,
+            "Service name table for PADI/PADR matching",
+        )
+        .refers_to(&["protocols", "pppoe", "service-name-tables"]),
+        // Junos' form is `short-cycle-protection <lockout-time-min S
+        // lockout-time-max S>`; the lockout times are not taken (yet): the
+        // statement alone turns the protection on.
+        flag(
+            "short-cycle-protection",
+            "Lock out clients that reconnect too quickly",
+        ),
+        // Junos writes `mtu (size | use-lower-layer)` under ppp-options; the
+        // range is our choice: 576 is the datagram every IPv4 host must take
+        // (RFC 791), 9192 the largest Junos interface MTU; above 1492 the
+        // client must ask for it with PPP-Max-Payload (RFC 4638).
+        leaf(
+            "mtu",
+            Type::UintOr {
+                min: 576,
+                max: 9192,
+                words: &["use-lower-layer"],
+            },
+            "MTU of the PPPoE sessions (or the underlying interface's, less 8)",
+        ),
+    ],
+);

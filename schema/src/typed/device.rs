@@ -101,6 +101,9 @@ pub struct Interface {
     pub encapsulation: Option<InterfaceEncapsulation>,
     /// `vlan-tagging` / `stacked-vlan-tagging` / `flexible-vlan-tagging`; `None`: untagged only.
     pub vlan_tagging: Option<VlanTagging>,
+    /// `auto-configure`: VLANs no unit selects, created from a dynamic profile.
+    #[serde(default)]
+    pub auto_configure: Option<super::auto_configure::AutoConfigure>,
     pub units: BTreeMap<u16, Unit>,
 }
 
@@ -236,19 +239,24 @@ fn unit(u: View<'_>) -> Unit {
             .find(|(_, primary)| *primary)
             .map(|(a, _)| *a),
         inet_addresses: addresses.into_iter().map(|(a, _)| a).collect(),
-        pppoe: pppoe.present().then(|| PppoeFamily {
-            access_concentrator: pppoe.string("access-concentrator"),
-            duplicate_protection: pppoe.flag("duplicate-protection"),
-            dynamic_profile: pppoe.string("dynamic-profile"),
-            max_sessions: pppoe.uint("max-sessions"),
-            service_name_table: pppoe.string("service-name-table"),
-            short_cycle_protection: pppoe.flag("short-cycle-protection"),
-            mtu: pppoe.string("mtu").and_then(|mtu| match mtu.as_str() {
-                "use-lower-layer" => Some(PppoeMtu::UseLowerLayer),
-                bytes => bytes.parse().ok().map(PppoeMtu::Bytes),
-            }),
-        }),
+        pppoe: pppoe_family(pppoe),
     }
+}
+
+/// `family pppoe`, of a static unit or a VLAN dynamic profile's unit.
+pub(super) fn pppoe_family(pppoe: View<'_>) -> Option<PppoeFamily> {
+    pppoe.present().then(|| PppoeFamily {
+        access_concentrator: pppoe.string("access-concentrator"),
+        duplicate_protection: pppoe.flag("duplicate-protection"),
+        dynamic_profile: pppoe.string("dynamic-profile"),
+        max_sessions: pppoe.uint("max-sessions"),
+        service_name_table: pppoe.string("service-name-table"),
+        short_cycle_protection: pppoe.flag("short-cycle-protection"),
+        mtu: pppoe.string("mtu").and_then(|mtu| match mtu.as_str() {
+            "use-lower-layer" => Some(PppoeMtu::UseLowerLayer),
+            bytes => bytes.parse().ok().map(PppoeMtu::Bytes),
+        }),
+    })
 }
 
 /// The tagging mode; with more than one configured (refused at commit) the most permissive.
@@ -270,6 +278,9 @@ pub(super) fn interfaces(root: View<'_>) -> BTreeMap<String, Interface> {
                 description: i.string("description"),
                 encapsulation: i.keyword("encapsulation"),
                 vlan_tagging: vlan_tagging(i),
+                auto_configure: super::auto_configure::auto_configure(
+                    i.container("auto-configure"),
+                ),
                 units: i
                     .entries("unit")
                     .filter_map(|(n, u)| Some((n.parse().ok()?, unit(u))))

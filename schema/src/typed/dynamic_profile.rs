@@ -179,6 +179,9 @@ pub struct ProfileInterface {
     /// `family inet filter input / output`, as written (`"$junos-input-filter"`).
     #[serde(default)]
     pub filters: super::firewall::InterfaceFilters,
+    /// `family pppoe` of a VLAN profile's unit (auto-configure): its PPPoE subscribers.
+    #[serde(default)]
+    pub pppoe: Option<super::device::PppoeFamily>,
 }
 
 pub(super) fn dynamic_profiles(root: View<'_>) -> BTreeMap<String, DynamicProfile> {
@@ -282,6 +285,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
             .string("preferred-source-address"),
         address: inet.string("address"),
         filters: super::firewall::InterfaceFilters::of(inet),
+        pppoe: super::device::pppoe_family(u.container("family").container("pppoe")),
     }
 }
 
@@ -316,6 +320,15 @@ impl DynamicProfile {
             .filter(|(_, v)| v.mandatory)
             .map(|(name, _)| format!("${name}"))
             .find(|variable| !values.contains_key(variable))
+    }
+
+    /// The unit a VLAN profile builds for an auto-sensed VLAN of `ifd`: `unit
+    /// "$junos-interface-unit"` under `"$junos-interface-ifd-name"` or under `ifd` itself.
+    pub fn vlan_unit(&self, ifd: &str) -> Option<&ProfileInterface> {
+        self.interfaces.iter().find(|i| {
+            (i.name == "$junos-interface-ifd-name" || i.name == ifd)
+                && i.unit == "$junos-interface-unit"
+        })
     }
 
     /// The interface template for a subscriber: the first whose name `wanted` accepts

@@ -1,0 +1,133 @@
+//! Commit checks of `interfaces IFD auto-configure`: every range readable and within
+//! 1..4094, no two ranges of one interface taking the same tags (which profile would build
+//! the VLAN?), the tagging mode that lets the interface see such tags, and a VLAN profile
+//! that exists and builds the VLAN's own unit (`"$junos-interface-unit"`), with `family
+//! pppoe` when it accepts PPPoE.
+
+use super::Findings;
+use crate::tree::{NodeId, Path};
+use crate::typed::{AutoConfigure, RouterConfig, VlanRange, VlanRangeProfile, VlanTagging};
+
+const UNIT: &str = "$junos-interface-unit";
+const IFD: &str = "$junos-interface-ifd-name";
+
+pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
+    for (name, interface) in &config.interfaces {
+        let Some(auto) = &interface.auto_configure else {
+            continue;
+        };
+        tagging(name, interface.vlan_tagging, auto, findings);
+        let mut seen: Vec<(VlanRange, &str, &str)> = Vec::new();
+        for p in &auto.profiles {
+            let path = profile_path(name, p);
+            profile(config, name, p, &path, findings);
+            for (text, range) in &p.ranges {
+                let statement = format!("ranges {text}");
+                let Some(range) = range else {
+                    let why = VlanRange::parse(text, p.stacked)
+                        .err()
+                        .unwrap_or_else(|| format!("Invalid VLAN range '{text}'"));
+                    findings.error(path.clone(), statement, why);
+                    continue;
+                };
+                if let Some((_, other, owner)) = seen.iter().find(|(r, ..)| r.overlaps(range)) {
+                    findings.error(
+                        path.clone(),
+                        statement,
+                        format!(
+                            "VLAN range '{text}' overlaps range '{other}' of dynamic-profile {owner}"
+                        ),
+                    );
+                    continue;
+                }
+                seen.push((*range, text, &p.profile));
+            }
+        }
+    }
+}
+
+fn ranges_container(p: &VlanRangeProfile) -> &'static str {
+    if p.stacked {
+        "stacked-vlan-ranges"
+    } else {
+        "vlan-ranges"
+    }
+}
+
+fn profile_path(interface: &str, p: &VlanRangeProfile) -> Path {
+    vec![
+        NodeId::entry("interfaces", interface),
+        NodeId::new("auto-configure"),
+        NodeId::new(ranges_container(p)),
+        NodeId::entry("dynamic-profile", &p.profile),
+    ]
+}
+
+/// Single-tag ranges need `vlan-tagging` or `flexible-vlan-tagging`, stacked ones
+/// `stacked-vlan-tagging` or `flexible-vlan-tagging`, as units with such tags do.
+fn tagging(name: &str, mode: Option<VlanTagging>, auto: &AutoConfigure, findings: &mut Findings) {
+    let mut reported = [false; 2];
+    for p in &auto.profiles {
+        let (allowed, needed) = if p.stacked {
+            (
+                VlanTagging::StackedVlanTagging,
+                "stacked-vlan-tagging or flexible-vlan-tagging",
+            )
+        } else {
+            (
+                VlanTagging::VlanTagging,
+                "vlan-tagging or flexible-vlan-tagging",
+            )
+        };
+        let ok = mode.is_some_and(|m| m == allowed || m == VlanTagging::FlexibleVlanTagging);
+        if ok || std::mem::replace(&mut reported[usize::from(p.stacked)], true) {
+            continue;
+        }
+        findings.error(
+            vec![
+                NodeId::entry("interfaces", name),
+                NodeId::new("auto-configure"),
+            ],
+            ranges_container(p),
+            format!("Needs {needed} on interface {name}"),
+        );
+    }
+}
+
+/// The range's profile exists, names the VLAN's unit, and carries PPPoE when it accepts it.
+fn profile(
+    config: &RouterConfig,
+    interface: &str,
+    p: &VlanRangeProfile,
+    path: &Path,
+    findings: &mut Findings,
+) {
+    let mut at = path.clone();
+    at.pop();
+    let statement = format!("dynamic-profile {}", p.profile);
+    let Some(profile) = config.dynamic_profiles.get(&p.profile) else {
+        findings.error(at, statement, "Referenced dynamic profile is not defined");
+        return;
+    };
+    let Some(unit) = profile.vlan_unit(interface) else {
+        findings.error(
+            at,
+            statement,
+            format!(
+                "Dynamic profile {} has no interfaces \"{IFD}\" unit \"{UNIT}\": a VLAN profile builds the VLAN's own unit",
+                p.profile
+            ),
+        );
+        return;
+    };
+    if p.accepts_pppoe && unit.pppoe.is_none() {
+        findings.error(
+            at,
+            statement,
+            format!(
+                "Dynamic profile {} has no family pppoe on unit \"{UNIT}\": accept pppoe needs it",
+                p.profile
+            ),
+        );
+    }
+}
