@@ -2,7 +2,7 @@
 //! typed request from the words, the counters rendered as Junos prints them (or shown as
 //! JSON / XML).
 
-use super::l2tp::{rpc, structured};
+use super::answer::Answer;
 use super::options::{parse_options, ArgError};
 use super::transport::Transport;
 use super::words::Command;
@@ -68,22 +68,12 @@ impl<T: Transport> Shell<T> {
         let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
             return Ok(());
         };
-        let structured = structured(pipes);
-        let shown = match self.call(request)? {
-            Ok(Reply::Firewall(f)) => rpc(FIREWALL_ROOT, structured, &|| firewall(&f), &f),
+        self.answer(request, pipes, input, |reply| match reply {
+            Reply::Firewall(f) => Ok(Answer::rpc(FIREWALL_ROOT, f, firewall)),
             // Junos clears silently.
-            Ok(Reply::FirewallCleared(_)) => return Ok(()),
-            Ok(other) => {
-                self.unexpected(&other);
-                return Ok(());
-            }
-            Err(e) => {
-                self.report_plain(e, None);
-                return Ok(());
-            }
-        };
-        self.emit_rpc(shown, pipes, input);
-        Ok(())
+            Reply::FirewallCleared(_) => Ok(Answer::Silent),
+            other => Err(Box::new(other)),
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 //! from the words, the reply rendered (or shown as JSON / XML), and the question a clear of
 //! many sessions asks before anything is closed.
 
+use super::answer::Answer;
 use super::l2tp_args::{clear_request, show_request};
 use super::options::ArgError;
 use super::show::Shown;
@@ -31,45 +32,34 @@ impl<T: Transport> Shell<T> {
             | Request::GetL2tpSessionInformation(s) => s.clone(),
             _ => L2tpShow::default(),
         };
-        let structured = structured(pipes);
-        let rpc = |root, text: &dyn Fn() -> String, reply: &dyn erased::Reply| {
-            rpc(root, structured, text, reply)
-        };
-        let shown = match (cmd.action, self.call(request)?) {
-            (Action::ShowL2tpSummary, Ok(Reply::L2tpSummary(s))) => {
-                rpc(roots::SUMMARY, &|| render_l2tp::summary(&s), &s)
-            }
-            (Action::ShowL2tpDestination, Ok(Reply::L2tpDestinations(d))) => rpc(
-                roots::DESTINATION,
-                &|| render_l2tp::destinations(&d.destinations, &show),
-                &d,
-            ),
-            (Action::ShowL2tpTunnel, Ok(Reply::L2tpTunnels(t))) => rpc(
-                roots::TUNNEL,
-                &|| render_l2tp::tunnels(&t.tunnels, &show),
-                &t,
-            ),
-            (Action::ShowL2tpSession, Ok(Reply::L2tpSessions(s))) => rpc(
-                roots::SESSION,
-                &|| render_l2tp::sessions(&s.sessions, &show),
-                &s,
-            ),
-            (Action::ShowL2tpDisconnectCauses, Ok(Reply::L2tpDisconnectCauses(c))) => rpc(
-                roots::DISCONNECT_CAUSES,
-                &|| render_l2tp::disconnect_causes(&c),
-                &c,
-            ),
-            (_, Ok(other)) => {
-                self.unexpected(&other);
-                return Ok(());
-            }
-            (_, Err(e)) => {
-                self.report_plain(e, None);
-                return Ok(());
-            }
-        };
-        self.emit_rpc(shown, pipes, input);
-        Ok(())
+        // The action picks the reply: a reply of another show is unexpected.
+        let action = cmd.action;
+        self.answer(request, pipes, input, move |reply| {
+            Ok(match (action, reply) {
+                (Action::ShowL2tpSummary, Reply::L2tpSummary(s)) => {
+                    Answer::rpc(roots::SUMMARY, s, render_l2tp::summary)
+                }
+                (Action::ShowL2tpDestination, Reply::L2tpDestinations(d)) => {
+                    Answer::rpc(roots::DESTINATION, d, move |d| {
+                        render_l2tp::destinations(&d.destinations, &show)
+                    })
+                }
+                (Action::ShowL2tpTunnel, Reply::L2tpTunnels(t)) => {
+                    Answer::rpc(roots::TUNNEL, t, move |t| {
+                        render_l2tp::tunnels(&t.tunnels, &show)
+                    })
+                }
+                (Action::ShowL2tpSession, Reply::L2tpSessions(s)) => {
+                    Answer::rpc(roots::SESSION, s, move |s| {
+                        render_l2tp::sessions(&s.sessions, &show)
+                    })
+                }
+                (Action::ShowL2tpDisconnectCauses, Reply::L2tpDisconnectCauses(c)) => {
+                    Answer::rpc(roots::DISCONNECT_CAUSES, c, render_l2tp::disconnect_causes)
+                }
+                (_, other) => return Err(Box::new(other)),
+            })
+        })
     }
 
     /// Shows what [`rpc`] made of a reply, or why it could not.
@@ -96,6 +86,7 @@ impl<T: Transport> Shell<T> {
             return Ok(());
         };
         let may_ask = !has_consent(&request);
+        // Not `answer`: a question in reply is put to the operator before the clear goes on.
         match self.call(request.clone())? {
             Ok(Reply::L2tpCleared(c)) => self.print(&render_l2tp::cleared(&c)),
             // Consent is asked once: a question after `force` or `yes` is unexpected.
@@ -121,11 +112,10 @@ impl<T: Transport> Shell<T> {
                 if !is_yes(&answer) {
                     return Ok(());
                 }
-                match self.call(with_consent(request))? {
-                    Ok(Reply::L2tpCleared(c)) => self.print(&render_l2tp::cleared(&c)),
-                    Ok(other) => self.unexpected(&other),
-                    Err(e) => self.report_plain(e, None),
-                }
+                return self.answer(with_consent(request), &[], input, |reply| match reply {
+                    Reply::L2tpCleared(c) => Ok(Answer::print(render_l2tp::cleared(&c))),
+                    other => Err(Box::new(other)),
+                });
             }
             Ok(other) => self.unexpected(&other),
             Err(e) => self.report_plain(e, None),
