@@ -18,6 +18,8 @@ pub(super) enum Answer<'a> {
         root: &'static str,
         reply: Box<dyn Typed + 'a>,
     },
+    /// Text with no structured form; the pipes apply to its lines (`| last 20`, `| match`).
+    Text(String),
     /// Printed as it is, pipes or not (a clear's or a test's report); `failed` fails the
     /// command (`cli -c`).
     Print { text: String, failed: bool },
@@ -112,12 +114,21 @@ impl<T: Transport> Shell<T> {
                 Ok(shown) => self.emit(shown, pipes, input),
                 Err(e) => self.error(&e),
             },
+            Answer::Text(text) => self.emit(Shown::Text(text), pipes, input),
             Answer::Print { text, failed } => {
                 self.failed |= failed;
                 self.print(&text);
             }
             Answer::Silent => {}
         }
+    }
+}
+
+/// A `pick` for requests answered with `Done`, whose messages are not shown.
+pub(super) fn pick_done(reply: Reply) -> Result<(), Box<Reply>> {
+    match reply {
+        Reply::Done { .. } => Ok(()),
+        other => Err(Box::new(other)),
     }
 }
 
