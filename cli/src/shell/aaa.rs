@@ -2,7 +2,7 @@
 //! `clear network-access aaa statistics` in the shell: the typed request from the words, the
 //! reply rendered (or shown as JSON / XML).
 
-use super::l2tp::{rpc, structured};
+use super::answer::Answer;
 use super::options::{parse_options, ArgError};
 use super::transport::Transport;
 use super::words::Command;
@@ -77,45 +77,27 @@ impl<T: Transport> Shell<T> {
             Request::GetAaaStatistics(show) => show.section,
             _ => None,
         };
-        let structured = structured(pipes);
-        let shown = match self.call(request)? {
-            Ok(Reply::RadiusServers(s)) => rpc(
-                roots::RADIUS_SERVERS,
-                structured,
-                &|| render_aaa::radius_servers(&s, detail),
-                &s,
-            ),
-            Ok(Reply::AaaStatistics(s)) => rpc(
-                roots::AAA_STATISTICS,
-                structured,
-                &|| render_aaa::statistics(&s, section),
-                &s,
-            ),
-            Ok(Reply::AaaSubscribers(s)) => rpc(
-                roots::AAA_SUBSCRIBERS,
-                structured,
-                &|| render_aaa::subscribers(&s),
-                &s,
-            ),
-            Ok(Reply::AaaTest(report)) => {
+        self.answer(request, pipes, input, move |reply| {
+            Ok(match reply {
+                Reply::RadiusServers(s) => Answer::rpc(roots::RADIUS_SERVERS, s, move |s| {
+                    render_aaa::radius_servers(s, detail)
+                }),
+                Reply::AaaStatistics(s) => Answer::rpc(roots::AAA_STATISTICS, s, move |s| {
+                    render_aaa::statistics(s, section)
+                }),
+                Reply::AaaSubscribers(s) => {
+                    Answer::rpc(roots::AAA_SUBSCRIBERS, s, render_aaa::subscribers)
+                }
                 // A test that was not accepted fails the command (`cli -c`), as the L2TP test.
-                self.failed |= report.result != schema::aaa_rpc::AaaTestResult::Accept;
-                self.print(&render_aaa::test(&report));
-                return Ok(());
-            }
-            // Junos prints nothing after a clear.
-            Ok(Reply::AaaStatisticsCleared(_)) => return Ok(()),
-            Ok(other) => {
-                self.unexpected(&other);
-                return Ok(());
-            }
-            Err(e) => {
-                self.report_plain(e, None);
-                return Ok(());
-            }
-        };
-        self.emit_rpc(shown, pipes, input);
-        Ok(())
+                Reply::AaaTest(report) => Answer::Print {
+                    failed: report.result != schema::aaa_rpc::AaaTestResult::Accept,
+                    text: render_aaa::test(&report),
+                },
+                // Junos prints nothing after a clear.
+                Reply::AaaStatisticsCleared(_) => Answer::Silent,
+                other => return Err(Box::new(other)),
+            })
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! `clear network-access aaa subscriber` in the shell: the typed request
 //! from the words, the reply rendered (or shown as JSON / XML).
 
-use super::l2tp::{rpc, structured};
+use super::answer::Answer;
 use super::subscriber_args::request;
 use super::transport::Transport;
 use super::words::Command;
@@ -37,69 +37,37 @@ impl<T: Transport> Shell<T> {
             Request::GetInterfaceInformation(show) => show.level,
             _ => InterfaceLevel::Default,
         };
-        let structured = structured(pipes);
-        let shown = match self.call(request)? {
-            Ok(Reply::Subscribers(s)) => {
-                let root = if show.summary {
-                    roots::SUBSCRIBERS_SUMMARY
-                } else {
-                    roots::SUBSCRIBERS
-                };
-                rpc(
-                    root,
-                    structured,
-                    &|| render_subscribers::subscribers(&s, &show),
-                    &s,
-                )
-            }
-            Ok(Reply::PppoeInterfaces(i)) => rpc(
-                roots::PPPOE_INTERFACES,
-                structured,
-                &|| render_pppoe::interfaces(&i),
-                &i,
-            ),
-            Ok(Reply::PppoeStatistics(s)) => rpc(
-                roots::PPPOE_STATISTICS,
-                structured,
-                &|| render_pppoe::statistics(&s, &select),
-                &s,
-            ),
-            Ok(Reply::PppoeServiceNameTables(t)) => rpc(
-                roots::PPPOE_SERVICE_NAME_TABLES,
-                structured,
-                &|| render_pppoe::service_name_tables(&t),
-                &t,
-            ),
-            Ok(Reply::AddressPools(p)) => rpc(
-                roots::ADDRESS_POOLS,
-                structured,
-                &|| render_pools::address_pools(&p),
-                &p,
-            ),
-            Ok(Reply::Interfaces(i)) => rpc(
-                INTERFACES_ROOT,
-                structured,
-                &|| render_interfaces::interfaces(&i, level),
-                &i,
-            ),
-            Ok(Reply::SubscribersLoggedOut(l)) => {
-                self.print(&render_interfaces::logged_out(&l));
-                return Ok(());
-            }
-            Ok(Reply::PppoeCleared(c)) => {
-                self.print(&render_pppoe::cleared(&c));
-                return Ok(());
-            }
-            Ok(other) => {
-                self.unexpected(&other);
-                return Ok(());
-            }
-            Err(e) => {
-                self.report_plain(e, None);
-                return Ok(());
-            }
-        };
-        self.emit_rpc(shown, pipes, input);
-        Ok(())
+        self.answer(request, pipes, input, move |reply| {
+            Ok(match reply {
+                Reply::Subscribers(s) => {
+                    let root = if show.summary {
+                        roots::SUBSCRIBERS_SUMMARY
+                    } else {
+                        roots::SUBSCRIBERS
+                    };
+                    Answer::rpc(root, s, move |s| render_subscribers::subscribers(s, &show))
+                }
+                Reply::PppoeInterfaces(i) => {
+                    Answer::rpc(roots::PPPOE_INTERFACES, i, render_pppoe::interfaces)
+                }
+                Reply::PppoeStatistics(s) => Answer::rpc(roots::PPPOE_STATISTICS, s, move |s| {
+                    render_pppoe::statistics(s, &select)
+                }),
+                Reply::PppoeServiceNameTables(t) => Answer::rpc(
+                    roots::PPPOE_SERVICE_NAME_TABLES,
+                    t,
+                    render_pppoe::service_name_tables,
+                ),
+                Reply::AddressPools(p) => {
+                    Answer::rpc(roots::ADDRESS_POOLS, p, render_pools::address_pools)
+                }
+                Reply::Interfaces(i) => Answer::rpc(INTERFACES_ROOT, i, move |i| {
+                    render_interfaces::interfaces(i, level)
+                }),
+                Reply::SubscribersLoggedOut(l) => Answer::print(render_interfaces::logged_out(&l)),
+                Reply::PppoeCleared(c) => Answer::print(render_pppoe::cleared(&c)),
+                other => return Err(Box::new(other)),
+            })
+        })
     }
 }
