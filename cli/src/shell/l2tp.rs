@@ -5,7 +5,6 @@
 use super::answer::Answer;
 use super::l2tp_args::{clear_request, show_request};
 use super::options::ArgError;
-use super::show::Shown;
 use super::transport::Transport;
 use super::words::Command;
 use super::{render_l2tp, Input, Lost, Pipe, Shell};
@@ -60,19 +59,6 @@ impl<T: Transport> Shell<T> {
                 (_, other) => return Err(Box::new(other)),
             })
         })
-    }
-
-    /// Shows what [`rpc`] made of a reply, or why it could not.
-    pub(super) fn emit_rpc(
-        &mut self,
-        shown: Result<Shown, String>,
-        pipes: &[Pipe],
-        input: &mut dyn Input,
-    ) {
-        match shown {
-            Ok(shown) => self.emit(shown, pipes, input),
-            Err(e) => self.error(&e),
-        }
     }
 
     pub(super) fn clear_l2tp(
@@ -138,53 +124,6 @@ impl<T: Transport> Shell<T> {
         parsed: Result<R, ArgError>,
     ) -> Option<R> {
         parsed.map_err(|e| self.arg_error(line, args, e)).ok()
-    }
-}
-
-/// `| display json` or `| display xml` among the pipes: the reply goes out structured.
-pub(super) fn structured(pipes: &[Pipe]) -> bool {
-    pipes
-        .iter()
-        .any(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml))
-}
-
-/// What to show: the reply's serde form for `| display json|xml` (`structured`), or else its
-/// text. Only the one asked for is made: for 65,000 sessions either costs a good part of a
-/// second. Every typed operational reply goes through here (`show snmp statistics` too).
-pub(super) fn rpc(
-    root: &'static str,
-    structured: bool,
-    text: &dyn Fn() -> String,
-    reply: &dyn erased::Reply,
-) -> Result<Shown, String> {
-    if structured {
-        let reply = reply
-            .to_value()
-            .map_err(|e| format!("cannot encode reply: {e}"))?;
-        Ok(Shown::Rpc {
-            root,
-            text: String::new(),
-            reply,
-        })
-    } else {
-        Ok(Shown::Rpc {
-            root,
-            text: text(),
-            reply: serde_json::Value::Null,
-        })
-    }
-}
-
-/// The replies as one object-safe type, so the closure above can take any of them.
-pub(super) mod erased {
-    pub trait Reply {
-        fn to_value(&self) -> serde_json::Result<serde_json::Value>;
-    }
-
-    impl<T: serde::Serialize> Reply for T {
-        fn to_value(&self) -> serde_json::Result<serde_json::Value> {
-            serde_json::to_value(self)
-        }
     }
 }
 
