@@ -4,11 +4,23 @@
 //! itself, any other reply as unexpected, and a typed reply is shown as text or, under
 //! `| display json` / `| display xml`, in its serde form.
 
+use super::options::ArgError;
 use super::pipe::Pipe;
 use super::show::Shown;
 use super::transport::Transport;
+use super::words::Command;
 use super::{Input, Lost, Shell};
 use schema::mgmt::{Reply, Request};
+use schema::opcmd::{Action, OpCmd};
+use schema::tokenize::Word;
+
+/// The request a command's words make (`action` names the command).
+pub(super) type Words = fn(Action, &'static OpCmd, &[Word]) -> Result<Request, ArgError>;
+
+/// What a command makes of the reply to `request` (which says what to show: a level, a
+/// selection), or the reply handed back, boxed (a `Reply` is large), when it is not one the
+/// request expects.
+pub(super) type Pick = for<'a> fn(&'a Request, Reply) -> Result<Answer<'a>, Box<Reply>>;
 
 /// What a command makes of the reply it expected.
 pub(super) enum Answer<'a> {
@@ -71,6 +83,25 @@ impl<R: serde::Serialize, F: Fn(&R) -> String> Typed for Rendered<R, F> {
 }
 
 impl<T: Transport> Shell<T> {
+    /// A command whose words make one typed request: a bad word is shown under it, else
+    /// the request goes to the daemon and `pick` says how its reply is shown.
+    pub(super) fn typed_command(
+        &mut self,
+        line: &str,
+        cmd: &Command<'_>,
+        pipes: &[Pipe],
+        input: &mut dyn Input,
+        words: Words,
+        pick: Pick,
+    ) -> Result<(), Lost> {
+        let parsed = words(cmd.action, cmd.node, cmd.args);
+        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
+            return Ok(());
+        };
+        let asked = request.clone();
+        self.answer(request, pipes, input, |reply| pick(&asked, reply))
+    }
+
     /// Sends `request` and shows what `pick` makes of the reply (`pick` hands back a reply
     /// it did not expect, boxed: a `Reply` is large).
     pub(super) fn answer<'a>(

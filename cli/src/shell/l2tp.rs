@@ -3,64 +3,45 @@
 //! many sessions asks before anything is closed.
 
 use super::answer::Answer;
-use super::l2tp_args::{clear_request, show_request};
+use super::l2tp_args::clear_request;
 use super::options::ArgError;
 use super::transport::Transport;
 use super::words::Command;
-use super::{render_l2tp, Input, Lost, Pipe, Shell};
-use schema::l2tp_rpc::{roots, L2tpShow};
+use super::{render_l2tp, Input, Lost, Shell};
+use schema::l2tp_rpc::roots;
 use schema::mgmt::{Reply, Request};
-use schema::opcmd::Action;
 use schema::tokenize::Word;
 
-impl<T: Transport> Shell<T> {
-    pub(super) fn show_l2tp(
-        &mut self,
-        line: &str,
-        cmd: &Command<'_>,
-        pipes: &[Pipe],
-        input: &mut dyn Input,
-    ) -> Result<(), Lost> {
-        let parsed = show_request(cmd.action, cmd.node, cmd.args);
-        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
-            return Ok(());
-        };
-        let show = match &request {
-            Request::GetL2tpDestinationInformation(s)
-            | Request::GetL2tpTunnelInformation(s)
-            | Request::GetL2tpSessionInformation(s) => s.clone(),
-            _ => L2tpShow::default(),
-        };
-        // The action picks the reply: a reply of another show is unexpected.
-        let action = cmd.action;
-        self.answer(request, pipes, input, move |reply| {
-            Ok(match (action, reply) {
-                (Action::ShowL2tpSummary, Reply::L2tpSummary(s)) => {
-                    Answer::rpc(roots::SUMMARY, s, render_l2tp::summary)
-                }
-                (Action::ShowL2tpDestination, Reply::L2tpDestinations(d)) => {
-                    Answer::rpc(roots::DESTINATION, d, move |d| {
-                        render_l2tp::destinations(&d.destinations, &show)
-                    })
-                }
-                (Action::ShowL2tpTunnel, Reply::L2tpTunnels(t)) => {
-                    Answer::rpc(roots::TUNNEL, t, move |t| {
-                        render_l2tp::tunnels(&t.tunnels, &show)
-                    })
-                }
-                (Action::ShowL2tpSession, Reply::L2tpSessions(s)) => {
-                    Answer::rpc(roots::SESSION, s, move |s| {
-                        render_l2tp::sessions(&s.sessions, &show)
-                    })
-                }
-                (Action::ShowL2tpDisconnectCauses, Reply::L2tpDisconnectCauses(c)) => {
-                    Answer::rpc(roots::DISCONNECT_CAUSES, c, render_l2tp::disconnect_causes)
-                }
-                (_, other) => return Err(Box::new(other)),
+/// How `show services l2tp …` shows its reply (see [`super::answer::Pick`]): the request
+/// says which reply it expects, a reply of another show is unexpected.
+pub(super) fn show_reply(request: &Request, reply: Reply) -> Result<Answer<'_>, Box<Reply>> {
+    Ok(match (request, reply) {
+        (Request::GetL2tpSummaryInformation { .. }, Reply::L2tpSummary(s)) => {
+            Answer::rpc(roots::SUMMARY, s, render_l2tp::summary)
+        }
+        (Request::GetL2tpDestinationInformation(show), Reply::L2tpDestinations(d)) => {
+            Answer::rpc(roots::DESTINATION, d, move |d| {
+                render_l2tp::destinations(&d.destinations, show)
             })
-        })
-    }
+        }
+        (Request::GetL2tpTunnelInformation(show), Reply::L2tpTunnels(t)) => {
+            Answer::rpc(roots::TUNNEL, t, move |t| {
+                render_l2tp::tunnels(&t.tunnels, show)
+            })
+        }
+        (Request::GetL2tpSessionInformation(show), Reply::L2tpSessions(s)) => {
+            Answer::rpc(roots::SESSION, s, move |s| {
+                render_l2tp::sessions(&s.sessions, show)
+            })
+        }
+        (Request::GetL2tpDisconnectCauseSummary, Reply::L2tpDisconnectCauses(c)) => {
+            Answer::rpc(roots::DISCONNECT_CAUSES, c, render_l2tp::disconnect_causes)
+        }
+        (_, other) => return Err(Box::new(other)),
+    })
+}
 
+impl<T: Transport> Shell<T> {
     pub(super) fn clear_l2tp(
         &mut self,
         line: &str,

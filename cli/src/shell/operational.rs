@@ -6,7 +6,10 @@ use super::pipe::{split_pipes, Pipe};
 use super::show::Shown;
 use super::transport::Transport;
 use super::words::{match_command, Command};
-use super::{help, render, Flow, Input, Lost, Mode, Shell};
+use super::{
+    aaa, firewall, help, l2tp, l2tp_args, render, subscriber_args, subscribers, Flow, Input, Lost,
+    Mode, Shell,
+};
 use schema::mgmt::{ConfigureMode, Reply, Request, Revision};
 use schema::opcmd::{Action, OPERATIONAL};
 use schema::snmp_rpc::STATISTICS_ROOT;
@@ -198,7 +201,10 @@ impl<T: Transport> Shell<T> {
             | Action::ShowL2tpDestination
             | Action::ShowL2tpTunnel
             | Action::ShowL2tpSession
-            | Action::ShowL2tpDisconnectCauses => self.show_l2tp(line, cmd, pipes, input)?,
+            | Action::ShowL2tpDisconnectCauses => {
+                let (words, pick) = (l2tp_args::show_request, l2tp::show_reply);
+                self.typed_command(line, cmd, pipes, input, words, pick)?
+            }
             Action::ClearL2tpDestination | Action::ClearL2tpTunnel | Action::ClearL2tpSession => {
                 self.clear_l2tp(line, cmd, input)?
             }
@@ -211,17 +217,20 @@ impl<T: Transport> Shell<T> {
             | Action::ClearPppoeStatistics
             | Action::ShowInterfaces
             | Action::ClearNetworkAccessAaaSubscriber => {
-                self.subscriber_command(line, cmd, pipes, input)?
+                let (words, pick) = (subscriber_args::request, subscribers::reply);
+                self.typed_command(line, cmd, pipes, input, words, pick)?
             }
             Action::ShowFirewall | Action::ClearFirewall => {
-                self.firewall_command(line, cmd, pipes, input)?
+                self.typed_command(line, cmd, pipes, input, firewall::request, firewall::reply)?
             }
             Action::ShowRoute => self.route_command(line, cmd, pipes, input)?,
             Action::ShowAaaRadiusServers
             | Action::ShowAaaStatistics
             | Action::ShowAaaSubscribers
             | Action::TestAaaPpp
-            | Action::ClearAaaStatistics => self.aaa_command(line, cmd, pipes, input)?,
+            | Action::ClearAaaStatistics => {
+                self.typed_command(line, cmd, pipes, input, aaa::request, aaa::reply)?
+            }
             Action::ShowSnmpMibGet | Action::ShowSnmpMibWalk => {
                 let Some(object) = cmd.args.first().map(|w| w.text.clone()) else {
                     self.error("missing argument: <object>");
