@@ -155,10 +155,10 @@ impl<T: Transport> Shell<T> {
     }
 }
 
-/// A `pick` for requests answered with `Done`, whose messages are not shown.
-pub(super) fn pick_done(reply: Reply) -> Result<(), Box<Reply>> {
+/// A `pick` for [`Shell::expect`]: the messages of a request answered with `Done`.
+pub(super) fn done_messages(reply: Reply) -> Result<Vec<String>, Box<Reply>> {
     match reply {
-        Reply::Done { .. } => Ok(()),
+        Reply::Done { messages } => Ok(messages),
         other => Err(Box::new(other)),
     }
 }

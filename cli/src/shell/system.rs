@@ -2,7 +2,7 @@
 //! `monitor start | stop FILE` in the shell. The new lines of a monitored file come from the
 //! daemon between responses, as broadcasts do, and are printed above the prompt.
 
-use super::answer::{pick_done, Answer};
+use super::answer::{done_messages, Answer};
 use super::transport::Transport;
 use super::words::Command;
 use super::{render_system, Input, Lost, Pipe, Shell};
@@ -60,7 +60,7 @@ impl<T: Transport> Shell<T> {
 
     fn monitor_start(&mut self, file: String) -> Result<(), Lost> {
         let request = Request::MonitorStart { file: file.clone() };
-        if self.expect(request, pick_done)?.is_some() {
+        if self.expect(request, done_messages)?.is_some() {
             self.monitoring.insert(file);
         }
         Ok(())
@@ -68,7 +68,7 @@ impl<T: Transport> Shell<T> {
 
     fn monitor_stop(&mut self, file: Option<String>) -> Result<(), Lost> {
         let request = Request::MonitorStop { file: file.clone() };
-        if self.expect(request, pick_done)?.is_some() {
+        if self.expect(request, done_messages)?.is_some() {
             match file {
                 Some(f) => {
                     self.monitoring.remove(&f);
