@@ -2,11 +2,9 @@
 //! `clear network-access aaa statistics` in the shell: the typed request from the words, the
 //! reply rendered (or shown as JSON / XML).
 
-use super::l2tp::{rpc, structured};
+use super::answer::Answer;
 use super::options::{parse_options, ArgError};
-use super::transport::Transport;
-use super::words::Command;
-use super::{render_aaa, Input, Lost, Pipe, Shell};
+use super::render_aaa;
 use schema::aaa_rpc::{
     roots, AaaStatisticsSection, AaaStatisticsShow, AaaSubscribersShow, AaaTest, RadiusServersShow,
 };
@@ -60,63 +58,30 @@ pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Re
     })
 }
 
-impl<T: Transport> Shell<T> {
-    pub(super) fn aaa_command(
-        &mut self,
-        line: &str,
-        cmd: &Command<'_>,
-        pipes: &[Pipe],
-        input: &mut dyn Input,
-    ) -> Result<(), Lost> {
-        let parsed = request(cmd.action, cmd.node, cmd.args);
-        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
-            return Ok(());
-        };
-        let detail = matches!(&request, Request::GetRadiusServers(show) if show.detail);
-        let section = match &request {
-            Request::GetAaaStatistics(show) => show.section,
-            _ => None,
-        };
-        let structured = structured(pipes);
-        let shown = match self.call(request)? {
-            Ok(Reply::RadiusServers(s)) => rpc(
-                roots::RADIUS_SERVERS,
-                structured,
-                &|| render_aaa::radius_servers(&s, detail),
-                &s,
-            ),
-            Ok(Reply::AaaStatistics(s)) => rpc(
-                roots::AAA_STATISTICS,
-                structured,
-                &|| render_aaa::statistics(&s, section),
-                &s,
-            ),
-            Ok(Reply::AaaSubscribers(s)) => rpc(
-                roots::AAA_SUBSCRIBERS,
-                structured,
-                &|| render_aaa::subscribers(&s),
-                &s,
-            ),
-            Ok(Reply::AaaTest(report)) => {
-                // A test that was not accepted fails the command (`cli -c`), as the L2TP test.
-                self.failed |= report.result != schema::aaa_rpc::AaaTestResult::Accept;
-                self.print(&render_aaa::test(&report));
-                return Ok(());
-            }
-            // Junos prints nothing after a clear.
-            Ok(Reply::AaaStatisticsCleared(_)) => return Ok(()),
-            Ok(other) => {
-                self.unexpected(&other);
-                return Ok(());
-            }
-            Err(e) => {
-                self.report_plain(e, None);
-                return Ok(());
-            }
-        };
-        self.emit_rpc(shown, pipes, input);
-        Ok(())
-    }
+/// How the AAA commands show their reply (see [`super::answer::Pick`]).
+pub(super) fn reply(request: &Request, reply: Reply) -> Result<Answer<'_>, Box<Reply>> {
+    let detail = matches!(request, Request::GetRadiusServers(show) if show.detail);
+    let section = match request {
+        Request::GetAaaStatistics(show) => show.section,
+        _ => None,
+    };
+    Ok(match reply {
+        Reply::RadiusServers(s) => Answer::rpc(roots::RADIUS_SERVERS, s, move |s| {
+            render_aaa::radius_servers(s, detail)
+        }),
+        Reply::AaaStatistics(s) => Answer::rpc(roots::AAA_STATISTICS, s, move |s| {
+            render_aaa::statistics(s, section)
+        }),
+        Reply::AaaSubscribers(s) => Answer::rpc(roots::AAA_SUBSCRIBERS, s, render_aaa::subscribers),
+        // A test that was not accepted fails the command (`cli -c`), as the L2TP test.
+        Reply::AaaTest(report) => Answer::Print {
+            failed: report.result != schema::aaa_rpc::AaaTestResult::Accept,
+            text: render_aaa::test(&report),
+        },
+        // Junos prints nothing after a clear.
+        Reply::AaaStatisticsCleared(_) => Answer::Silent,
+        other => return Err(Box::new(other)),
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Configuration-mode commands (`user@host# `). Paths are sent as the edit level's words
 //! followed by the typed words; the daemon resolves them against the schema.
 
+use super::answer::done_messages;
 use super::pipe::{split_pipes, Pipe};
 use super::show::Shown;
 use super::transport::Transport;
@@ -271,15 +272,11 @@ impl<T: Transport> Shell<T> {
                     comment: options.comment,
                     and_quit,
                 };
-                match self.call(request)? {
-                    Ok(Reply::Done { messages }) => {
-                        self.print_messages(&messages);
-                        if and_quit {
-                            self.mode = Mode::Operational;
-                        }
+                if let Some(messages) = self.expect(request, done_messages)? {
+                    self.print_messages(&messages);
+                    if and_quit {
+                        self.mode = Mode::Operational;
                     }
-                    Ok(other) => self.unexpected(&other),
-                    Err(e) => self.report_plain(e, None),
                 }
             }
             Action::Rollback => {

@@ -2,11 +2,8 @@
 //! typed request from the words, the counters rendered as Junos prints them (or shown as
 //! JSON / XML).
 
-use super::l2tp::{rpc, structured};
+use super::answer::Answer;
 use super::options::{parse_options, ArgError};
-use super::transport::Transport;
-use super::words::Command;
-use super::{Input, Lost, Pipe, Shell};
 use schema::firewall_rpc::{FirewallInformation, FirewallSelect, FIREWALL_ROOT};
 use schema::mgmt::{Reply, Request};
 use schema::opcmd::{Action, OpCmd};
@@ -56,34 +53,13 @@ pub fn firewall(info: &FirewallInformation) -> String {
     out
 }
 
-impl<T: Transport> Shell<T> {
-    pub(super) fn firewall_command(
-        &mut self,
-        line: &str,
-        cmd: &Command<'_>,
-        pipes: &[Pipe],
-        input: &mut dyn Input,
-    ) -> Result<(), Lost> {
-        let parsed = request(cmd.action, cmd.node, cmd.args);
-        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
-            return Ok(());
-        };
-        let structured = structured(pipes);
-        let shown = match self.call(request)? {
-            Ok(Reply::Firewall(f)) => rpc(FIREWALL_ROOT, structured, &|| firewall(&f), &f),
-            // Junos clears silently.
-            Ok(Reply::FirewallCleared(_)) => return Ok(()),
-            Ok(other) => {
-                self.unexpected(&other);
-                return Ok(());
-            }
-            Err(e) => {
-                self.report_plain(e, None);
-                return Ok(());
-            }
-        };
-        self.emit_rpc(shown, pipes, input);
-        Ok(())
+/// How `show firewall` and `clear firewall` show their reply (see [`super::answer::Pick`]).
+pub(super) fn reply(_: &Request, reply: Reply) -> Result<Answer<'_>, Box<Reply>> {
+    match reply {
+        Reply::Firewall(f) => Ok(Answer::rpc(FIREWALL_ROOT, f, firewall)),
+        // Junos clears silently.
+        Reply::FirewallCleared(_) => Ok(Answer::Silent),
+        other => Err(Box::new(other)),
     }
 }
 

@@ -3,6 +3,7 @@
 //! `rollback ?` with the revisions' dates, `rollback rescue`, `commit at`, `delete` of a
 //! whole level, `wildcard delete` and `replace pattern`.
 
+use super::answer::done_messages;
 use super::pipe::Pipe;
 use super::show::Shown;
 use super::transport::Transport;
@@ -40,10 +41,8 @@ impl<T: Transport> Shell<T> {
 
     /// A request answered with `Done`: its messages, or the error.
     fn done(&mut self, request: Request) -> Result<(), Lost> {
-        match self.call(request)? {
-            Ok(Reply::Done { messages }) => self.print_messages(&messages),
-            Ok(other) => self.unexpected(&other),
-            Err(e) => self.report_plain(e, None),
+        if let Some(messages) = self.expect(request, done_messages)? {
+            self.print_messages(&messages);
         }
         Ok(())
     }
@@ -153,14 +152,11 @@ impl<T: Transport> Shell<T> {
     /// `commit at TIME [comment C]`: the daemon checks now and leaves configuration mode
     /// for us; the commit runs at TIME.
     pub(super) fn commit_at(&mut self, time: String, comment: Option<String>) -> Result<(), Lost> {
-        match self.call(Request::CommitAt { time, comment })? {
-            Ok(Reply::Done { messages }) => {
-                self.print_messages(&messages);
-                self.print("Exiting configuration mode\n");
-                self.mode = Mode::Operational;
-            }
-            Ok(other) => self.unexpected(&other),
-            Err(e) => self.report_plain(e, None),
+        let request = Request::CommitAt { time, comment };
+        if let Some(messages) = self.expect(request, done_messages)? {
+            self.print_messages(&messages);
+            self.print("Exiting configuration mode\n");
+            self.mode = Mode::Operational;
         }
         Ok(())
     }
@@ -266,12 +262,7 @@ impl<T: Transport> Shell<T> {
                 return Ok(());
             }
         };
-        match self.call(request)? {
-            Ok(Reply::Done { messages }) => self.print_messages(&messages),
-            Ok(other) => self.unexpected(&other),
-            Err(e) => self.report_plain(e, None),
-        }
-        Ok(())
+        self.done(request)
     }
 
     /// Asks a question whose default is no; a script (nobody to answer) gets the default,

@@ -2,89 +2,46 @@
 //! from the words, the reply rendered (or shown as JSON / XML), and the question a clear of
 //! many sessions asks before anything is closed.
 
-use super::l2tp_args::{clear_request, show_request};
+use super::answer::Answer;
+use super::l2tp_args::clear_request;
 use super::options::ArgError;
-use super::show::Shown;
 use super::transport::Transport;
 use super::words::Command;
-use super::{render_l2tp, Input, Lost, Pipe, Shell};
-use schema::l2tp_rpc::{roots, L2tpShow};
+use super::{render_l2tp, Input, Lost, Shell};
+use schema::l2tp_rpc::roots;
 use schema::mgmt::{Reply, Request};
-use schema::opcmd::Action;
 use schema::tokenize::Word;
 
-impl<T: Transport> Shell<T> {
-    pub(super) fn show_l2tp(
-        &mut self,
-        line: &str,
-        cmd: &Command<'_>,
-        pipes: &[Pipe],
-        input: &mut dyn Input,
-    ) -> Result<(), Lost> {
-        let parsed = show_request(cmd.action, cmd.node, cmd.args);
-        let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
-            return Ok(());
-        };
-        let show = match &request {
-            Request::GetL2tpDestinationInformation(s)
-            | Request::GetL2tpTunnelInformation(s)
-            | Request::GetL2tpSessionInformation(s) => s.clone(),
-            _ => L2tpShow::default(),
-        };
-        let structured = structured(pipes);
-        let rpc = |root, text: &dyn Fn() -> String, reply: &dyn erased::Reply| {
-            rpc(root, structured, text, reply)
-        };
-        let shown = match (cmd.action, self.call(request)?) {
-            (Action::ShowL2tpSummary, Ok(Reply::L2tpSummary(s))) => {
-                rpc(roots::SUMMARY, &|| render_l2tp::summary(&s), &s)
-            }
-            (Action::ShowL2tpDestination, Ok(Reply::L2tpDestinations(d))) => rpc(
-                roots::DESTINATION,
-                &|| render_l2tp::destinations(&d.destinations, &show),
-                &d,
-            ),
-            (Action::ShowL2tpTunnel, Ok(Reply::L2tpTunnels(t))) => rpc(
-                roots::TUNNEL,
-                &|| render_l2tp::tunnels(&t.tunnels, &show),
-                &t,
-            ),
-            (Action::ShowL2tpSession, Ok(Reply::L2tpSessions(s))) => rpc(
-                roots::SESSION,
-                &|| render_l2tp::sessions(&s.sessions, &show),
-                &s,
-            ),
-            (Action::ShowL2tpDisconnectCauses, Ok(Reply::L2tpDisconnectCauses(c))) => rpc(
-                roots::DISCONNECT_CAUSES,
-                &|| render_l2tp::disconnect_causes(&c),
-                &c,
-            ),
-            (_, Ok(other)) => {
-                self.unexpected(&other);
-                return Ok(());
-            }
-            (_, Err(e)) => {
-                self.report_plain(e, None);
-                return Ok(());
-            }
-        };
-        self.emit_rpc(shown, pipes, input);
-        Ok(())
-    }
-
-    /// Shows what [`rpc`] made of a reply, or why it could not.
-    pub(super) fn emit_rpc(
-        &mut self,
-        shown: Result<Shown, String>,
-        pipes: &[Pipe],
-        input: &mut dyn Input,
-    ) {
-        match shown {
-            Ok(shown) => self.emit(shown, pipes, input),
-            Err(e) => self.error(&e),
+/// How `show services l2tp …` shows its reply (see [`super::answer::Pick`]): the request
+/// says which reply it expects, a reply of another show is unexpected.
+pub(super) fn show_reply(request: &Request, reply: Reply) -> Result<Answer<'_>, Box<Reply>> {
+    Ok(match (request, reply) {
+        (Request::GetL2tpSummaryInformation { .. }, Reply::L2tpSummary(s)) => {
+            Answer::rpc(roots::SUMMARY, s, render_l2tp::summary)
         }
-    }
+        (Request::GetL2tpDestinationInformation(show), Reply::L2tpDestinations(d)) => {
+            Answer::rpc(roots::DESTINATION, d, move |d| {
+                render_l2tp::destinations(&d.destinations, show)
+            })
+        }
+        (Request::GetL2tpTunnelInformation(show), Reply::L2tpTunnels(t)) => {
+            Answer::rpc(roots::TUNNEL, t, move |t| {
+                render_l2tp::tunnels(&t.tunnels, show)
+            })
+        }
+        (Request::GetL2tpSessionInformation(show), Reply::L2tpSessions(s)) => {
+            Answer::rpc(roots::SESSION, s, move |s| {
+                render_l2tp::sessions(&s.sessions, show)
+            })
+        }
+        (Request::GetL2tpDisconnectCauseSummary, Reply::L2tpDisconnectCauses(c)) => {
+            Answer::rpc(roots::DISCONNECT_CAUSES, c, render_l2tp::disconnect_causes)
+        }
+        (_, other) => return Err(Box::new(other)),
+    })
+}
 
+impl<T: Transport> Shell<T> {
     pub(super) fn clear_l2tp(
         &mut self,
         line: &str,
@@ -96,6 +53,7 @@ impl<T: Transport> Shell<T> {
             return Ok(());
         };
         let may_ask = !has_consent(&request);
+        // Not `answer`: a question in reply is put to the operator before the clear goes on.
         match self.call(request.clone())? {
             Ok(Reply::L2tpCleared(c)) => self.print(&render_l2tp::cleared(&c)),
             // Consent is asked once: a question after `force` or `yes` is unexpected.
@@ -121,11 +79,10 @@ impl<T: Transport> Shell<T> {
                 if !is_yes(&answer) {
                     return Ok(());
                 }
-                match self.call(with_consent(request))? {
-                    Ok(Reply::L2tpCleared(c)) => self.print(&render_l2tp::cleared(&c)),
-                    Ok(other) => self.unexpected(&other),
-                    Err(e) => self.report_plain(e, None),
-                }
+                return self.answer(with_consent(request), &[], input, |reply| match reply {
+                    Reply::L2tpCleared(c) => Ok(Answer::print(render_l2tp::cleared(&c))),
+                    other => Err(Box::new(other)),
+                });
             }
             Ok(other) => self.unexpected(&other),
             Err(e) => self.report_plain(e, None),
@@ -148,53 +105,6 @@ impl<T: Transport> Shell<T> {
         parsed: Result<R, ArgError>,
     ) -> Option<R> {
         parsed.map_err(|e| self.arg_error(line, args, e)).ok()
-    }
-}
-
-/// `| display json` or `| display xml` among the pipes: the reply goes out structured.
-pub(super) fn structured(pipes: &[Pipe]) -> bool {
-    pipes
-        .iter()
-        .any(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml))
-}
-
-/// What to show: the reply's serde form for `| display json|xml` (`structured`), or else its
-/// text. Only the one asked for is made: for 65,000 sessions either costs a good part of a
-/// second. Every typed operational reply goes through here (`show snmp statistics` too).
-pub(super) fn rpc(
-    root: &'static str,
-    structured: bool,
-    text: &dyn Fn() -> String,
-    reply: &dyn erased::Reply,
-) -> Result<Shown, String> {
-    if structured {
-        let reply = reply
-            .to_value()
-            .map_err(|e| format!("cannot encode reply: {e}"))?;
-        Ok(Shown::Rpc {
-            root,
-            text: String::new(),
-            reply,
-        })
-    } else {
-        Ok(Shown::Rpc {
-            root,
-            text: text(),
-            reply: serde_json::Value::Null,
-        })
-    }
-}
-
-/// The replies as one object-safe type, so the closure above can take any of them.
-pub(super) mod erased {
-    pub trait Reply {
-        fn to_value(&self) -> serde_json::Result<serde_json::Value>;
-    }
-
-    impl<T: serde::Serialize> Reply for T {
-        fn to_value(&self) -> serde_json::Result<serde_json::Value> {
-            serde_json::to_value(self)
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! and the pager and questions go through [`Input`], so it runs the same in tests.
 
 mod aaa;
+mod answer;
 pub mod cli_settings;
 mod configuration;
 mod display;

@@ -1,11 +1,15 @@
 //! Operational-mode commands (`user@host> `), also reached by `run` in configuration mode.
 
+use super::answer::Answer;
 use super::l2tp_args::tunnel_test_request;
 use super::pipe::{split_pipes, Pipe};
 use super::show::Shown;
 use super::transport::Transport;
 use super::words::{match_command, Command};
-use super::{help, render, Flow, Input, Lost, Mode, Shell};
+use super::{
+    aaa, firewall, help, l2tp, l2tp_args, render, subscriber_args, subscribers, Flow, Input, Lost,
+    Mode, Shell,
+};
 use schema::mgmt::{ConfigureMode, Reply, Request, Revision};
 use schema::opcmd::{Action, OPERATIONAL};
 use schema::snmp_rpc::STATISTICS_ROOT;
@@ -144,6 +148,7 @@ impl<T: Transport> Shell<T> {
                         revision: Revision::Active,
                     },
                 };
+                // Not `answer`: a daemon error points at the word of the path it is about.
                 match self.call(request)? {
                     Ok(Reply::Config { path, tree, header }) => self.emit(
                         Shown::Config {
@@ -160,37 +165,46 @@ impl<T: Transport> Shell<T> {
                     Err(e) => self.report(line, e, 0, cmd.args),
                 }
             }
-            Action::ShowSystemCommit => match self.call(Request::ShowSystemCommit)? {
-                Ok(Reply::Commits {
-                    entries,
-                    scheduled,
-                    rescue,
-                }) => {
-                    let mut text = scheduled
-                        .as_ref()
-                        .map(super::history::scheduled_line)
-                        .unwrap_or_default();
-                    text.push_str(&render::commits(&entries));
-                    if let Some(r) = &rescue {
-                        text.push_str(&super::history::rescue_line(r));
+            Action::ShowSystemCommit => self.answer(
+                Request::ShowSystemCommit,
+                pipes,
+                input,
+                |reply| match reply {
+                    Reply::Commits {
+                        entries,
+                        scheduled,
+                        rescue,
+                    } => {
+                        let mut text = scheduled
+                            .as_ref()
+                            .map(super::history::scheduled_line)
+                            .unwrap_or_default();
+                        text.push_str(&render::commits(&entries));
+                        if let Some(r) = &rescue {
+                            text.push_str(&super::history::rescue_line(r));
+                        }
+                        Ok(Answer::Text(text))
                     }
-                    self.emit(Shown::Text(text), pipes, input)
-                }
-                Ok(other) => self.unexpected(&other),
-                Err(e) => self.report_plain(e, None),
-            },
-            Action::ShowSystemUsers => match self.call(Request::ShowSystemUsers)? {
-                Ok(Reply::Users { users, .. }) => {
-                    self.emit(Shown::Text(render::users_table(&users)), pipes, input)
-                }
-                Ok(other) => self.unexpected(&other),
-                Err(e) => self.report_plain(e, None),
-            },
+                    other => Err(Box::new(other)),
+                },
+            )?,
+            Action::ShowSystemUsers => self.answer(
+                Request::ShowSystemUsers,
+                pipes,
+                input,
+                |reply| match reply {
+                    Reply::Users { users, .. } => Ok(Answer::Text(render::users_table(&users))),
+                    other => Err(Box::new(other)),
+                },
+            )?,
             Action::ShowL2tpSummary
             | Action::ShowL2tpDestination
             | Action::ShowL2tpTunnel
             | Action::ShowL2tpSession
-            | Action::ShowL2tpDisconnectCauses => self.show_l2tp(line, cmd, pipes, input)?,
+            | Action::ShowL2tpDisconnectCauses => {
+                let (words, pick) = (l2tp_args::show_request, l2tp::show_reply);
+                self.typed_command(line, cmd, pipes, input, words, pick)?
+            }
             Action::ClearL2tpDestination | Action::ClearL2tpTunnel | Action::ClearL2tpSession => {
                 self.clear_l2tp(line, cmd, input)?
             }
@@ -203,17 +217,20 @@ impl<T: Transport> Shell<T> {
             | Action::ClearPppoeStatistics
             | Action::ShowInterfaces
             | Action::ClearNetworkAccessAaaSubscriber => {
-                self.subscriber_command(line, cmd, pipes, input)?
+                let (words, pick) = (subscriber_args::request, subscribers::reply);
+                self.typed_command(line, cmd, pipes, input, words, pick)?
             }
             Action::ShowFirewall | Action::ClearFirewall => {
-                self.firewall_command(line, cmd, pipes, input)?
+                self.typed_command(line, cmd, pipes, input, firewall::request, firewall::reply)?
             }
             Action::ShowRoute => self.route_command(line, cmd, pipes, input)?,
             Action::ShowAaaRadiusServers
             | Action::ShowAaaStatistics
             | Action::ShowAaaSubscribers
             | Action::TestAaaPpp
-            | Action::ClearAaaStatistics => self.aaa_command(line, cmd, pipes, input)?,
+            | Action::ClearAaaStatistics => {
+                self.typed_command(line, cmd, pipes, input, aaa::request, aaa::reply)?
+            }
             Action::ShowSnmpMibGet | Action::ShowSnmpMibWalk => {
                 let Some(object) = cmd.args.first().map(|w| w.text.clone()) else {
                     self.error("missing argument: <object>");
@@ -224,46 +241,39 @@ impl<T: Transport> Shell<T> {
                 } else {
                     Request::WalkSnmpObject { object }
                 };
-                match self.call(request)? {
-                    Ok(Reply::SnmpObjects(objects)) => self.emit(
-                        Shown::Text(super::render_snmp::objects(&objects)),
-                        pipes,
-                        input,
-                    ),
-                    Ok(other) => self.unexpected(&other),
-                    Err(e) => self.report_plain(e, None),
-                }
-            }
-            Action::ShowSnmpStatistics => {
-                let structured = super::l2tp::structured(pipes);
-                match self.call(Request::GetSnmpStatistics)? {
-                    Ok(Reply::SnmpStatistics(s)) => {
-                        let shown = super::l2tp::rpc(
-                            STATISTICS_ROOT,
-                            structured,
-                            &|| super::render_snmp::statistics(&s),
-                            &s,
-                        );
-                        self.emit_rpc(shown, pipes, input);
+                self.answer(request, pipes, input, |reply| match reply {
+                    Reply::SnmpObjects(objects) => {
+                        Ok(Answer::Text(super::render_snmp::objects(&objects)))
                     }
-                    Ok(other) => self.unexpected(&other),
-                    Err(e) => self.report_plain(e, None),
-                }
+                    other => Err(Box::new(other)),
+                })?
             }
+            Action::ShowSnmpStatistics => self.answer(
+                Request::GetSnmpStatistics,
+                pipes,
+                input,
+                |reply| match reply {
+                    Reply::SnmpStatistics(s) => Ok(Answer::rpc(
+                        STATISTICS_ROOT,
+                        s,
+                        super::render_snmp::statistics,
+                    )),
+                    other => Err(Box::new(other)),
+                },
+            )?,
             Action::TestL2tpTunnel => {
                 let parsed = tunnel_test_request(cmd.node, cmd.args);
                 let Some(request) = self.request_or_report(line, cmd.args, parsed) else {
                     return Ok(Flow::Continue);
                 };
-                match self.call(request)? {
-                    Ok(Reply::L2tpTunnelTest(report)) => {
-                        // A test that did not prove the path fails the command (`cli -c`).
-                        self.failed |= report.failure.is_some();
-                        self.print(&render::tunnel_test(&report));
-                    }
-                    Ok(other) => self.unexpected(&other),
-                    Err(e) => self.report_plain(e, None),
-                }
+                self.answer(request, pipes, input, |reply| match reply {
+                    // A test that did not prove the path fails the command (`cli -c`).
+                    Reply::L2tpTunnelTest(report) => Ok(Answer::Print {
+                        failed: report.failure.is_some(),
+                        text: render::tunnel_test(&report),
+                    }),
+                    other => Err(Box::new(other)),
+                })?
             }
             Action::ShowVersion
             | Action::ShowSystemUptime
@@ -301,25 +311,25 @@ impl<T: Transport> Shell<T> {
     }
 
     fn configure(&mut self, request: Request) -> Result<Flow, Lost> {
-        match self.call(request)? {
-            Ok(Reply::Configured {
+        let configured = self.expect(request, |reply| match reply {
+            Reply::Configured {
                 users,
                 warnings,
                 changed,
-            }) => {
-                self.print_messages(&warnings);
-                self.print("Entering configuration mode\n");
-                if !users.is_empty() {
-                    self.print(&render::editing_users(&users));
-                }
-                if changed {
-                    self.print("The configuration has been changed but not committed\n");
-                }
-                self.mode = Mode::Configuration { level: Vec::new() };
-                self.edit_history.clear();
+            } => Ok((users, warnings, changed)),
+            other => Err(Box::new(other)),
+        })?;
+        if let Some((users, warnings, changed)) = configured {
+            self.print_messages(&warnings);
+            self.print("Entering configuration mode\n");
+            if !users.is_empty() {
+                self.print(&render::editing_users(&users));
             }
-            Ok(other) => self.unexpected(&other),
-            Err(e) => self.report_plain(e, None),
+            if changed {
+                self.print("The configuration has been changed but not committed\n");
+            }
+            self.mode = Mode::Configuration { level: Vec::new() };
+            self.edit_history.clear();
         }
         Ok(Flow::Continue)
     }

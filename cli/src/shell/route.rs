@@ -3,7 +3,7 @@
 //! order, the destination a free word among them, as Junos takes them), the reply rendered
 //! at the level asked (`render_routes`), or shown as JSON / XML.
 
-use super::l2tp::{rpc, structured};
+use super::answer::Answer;
 use super::options::ArgError;
 use super::render_routes::{self, RouteLevel};
 use super::transport::Transport;
@@ -109,31 +109,15 @@ impl<T: Transport> Shell<T> {
         let Some(request) = self.request_or_report(line, cmd.args, parsed.map(|(r, _)| r)) else {
             return Ok(());
         };
-        let structured = structured(pipes);
-        let shown = match self.call(request)? {
-            Ok(Reply::Routes(r)) => rpc(
-                ROUTE_ROOT,
-                structured,
-                &|| render_routes::routes(&r, level),
-                &r,
-            ),
-            Ok(Reply::RouteSummary(s)) => rpc(
-                ROUTE_SUMMARY_ROOT,
-                structured,
-                &|| render_routes::summary(&s),
-                &s,
-            ),
-            Ok(other) => {
-                self.unexpected(&other);
-                return Ok(());
+        self.answer(request, pipes, input, |reply| match reply {
+            Reply::Routes(r) => Ok(Answer::rpc(ROUTE_ROOT, r, move |r| {
+                render_routes::routes(r, level)
+            })),
+            Reply::RouteSummary(s) => {
+                Ok(Answer::rpc(ROUTE_SUMMARY_ROOT, s, render_routes::summary))
             }
-            Err(e) => {
-                self.report_plain(e, None);
-                return Ok(());
-            }
-        };
-        self.emit_rpc(shown, pipes, input);
-        Ok(())
+            other => Err(Box::new(other)),
+        })
     }
 }
 

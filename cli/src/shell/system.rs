@@ -3,7 +3,7 @@
 //! `monitor start | stop FILE` in the shell. The new lines of a monitored file come from the
 //! daemon between responses, as broadcasts do, and are printed above the prompt.
 
-use super::l2tp::{rpc, structured};
+use super::answer::{done_messages, Answer};
 use super::transport::Transport;
 use super::words::Command;
 use super::{render_system, Input, Lost, Pipe, Shell};
@@ -46,78 +46,42 @@ impl<T: Transport> Shell<T> {
             }
             _ => return self.monitor_stop(file),
         };
-        let structured = structured(pipes);
-        let shown = match self.call(request)? {
-            Ok(Reply::Version(v)) => {
-                rpc(VERSION_ROOT, structured, &|| render_system::version(&v), &v)
-            }
-            Ok(Reply::SystemUptime(u)) => {
-                rpc(UPTIME_ROOT, structured, &|| render_system::uptime(&u), &u)
-            }
-            Ok(Reply::SystemProcesses(p)) => rpc(
-                PROCESSES_ROOT,
-                structured,
-                &|| render_system::processes(&p),
-                &p,
-            ),
-            Ok(Reply::SystemStorage(s)) => {
-                rpc(STORAGE_ROOT, structured, &|| render_system::storage(&s), &s)
-            }
-            Ok(Reply::IcmpStatistics(s)) => rpc(
-                STATISTICS_ROOT,
-                structured,
-                &|| render_system::icmp_statistics(&s),
-                &s,
-            ),
-            Ok(Reply::LogFiles(l)) => rpc(
-                LOG_FILES_ROOT,
-                structured,
-                &|| render_system::log_files(&l),
-                &l,
-            ),
-            // A log file is text: pipes apply to its lines (`| last 20`, `| match`).
-            Ok(Reply::LogContent(c)) => {
-                self.emit(
-                    super::show::Shown::Text(render_system::log_content(&c)),
-                    pipes,
-                    input,
-                );
-                return Ok(());
-            }
-            Ok(other) => {
-                self.unexpected(&other);
-                return Ok(());
-            }
-            Err(e) => {
-                self.report_plain(e, None);
-                return Ok(());
-            }
-        };
-        self.emit_rpc(shown, pipes, input);
-        Ok(())
+        self.answer(request, pipes, input, |reply| {
+            Ok(match reply {
+                Reply::Version(v) => Answer::rpc(VERSION_ROOT, v, render_system::version),
+                Reply::SystemUptime(u) => Answer::rpc(UPTIME_ROOT, u, render_system::uptime),
+                Reply::SystemProcesses(p) => {
+                    Answer::rpc(PROCESSES_ROOT, p, render_system::processes)
+                }
+                Reply::SystemStorage(s) => Answer::rpc(STORAGE_ROOT, s, render_system::storage),
+                Reply::IcmpStatistics(s) => {
+                    Answer::rpc(STATISTICS_ROOT, s, render_system::icmp_statistics)
+                }
+                Reply::LogFiles(l) => Answer::rpc(LOG_FILES_ROOT, l, render_system::log_files),
+                // A log file is text: pipes apply to its lines (`| last 20`, `| match`).
+                Reply::LogContent(c) => Answer::Text(render_system::log_content(&c)),
+                other => return Err(Box::new(other)),
+            })
+        })
     }
 
     fn monitor_start(&mut self, file: String) -> Result<(), Lost> {
-        match self.call(Request::MonitorStart { file: file.clone() })? {
-            Ok(Reply::Done { .. }) => {
-                self.monitoring.insert(file);
-            }
-            Ok(other) => self.unexpected(&other),
-            Err(e) => self.report_plain(e, None),
+        let request = Request::MonitorStart { file: file.clone() };
+        if self.expect(request, done_messages)?.is_some() {
+            self.monitoring.insert(file);
         }
         Ok(())
     }
 
     fn monitor_stop(&mut self, file: Option<String>) -> Result<(), Lost> {
-        match self.call(Request::MonitorStop { file: file.clone() })? {
-            Ok(Reply::Done { .. }) => match file {
+        let request = Request::MonitorStop { file: file.clone() };
+        if self.expect(request, done_messages)?.is_some() {
+            match file {
                 Some(f) => {
                     self.monitoring.remove(&f);
                 }
                 None => self.monitoring.clear(),
-            },
-            Ok(other) => self.unexpected(&other),
-            Err(e) => self.report_plain(e, None),
+            }
         }
         Ok(())
     }
