@@ -310,6 +310,37 @@ firewall {
 }
 
 #[test]
+fn auto_configure_statements_not_built_here_are_named_not_supported() {
+    let text = "interfaces {
+    ge-1/0/0 {
+        auto-configure {
+            agent-circuit-identifier {
+                dynamic-profile ACI;
+            }
+            vlan-ranges {
+                authentication {
+                    password pw;
+                }
+                dynamic-profile V {
+                    access-profile A;
+                    accept pppoe;
+                }
+            }
+        }
+    }
+}
+";
+    assert_eq!(
+        errors(text),
+        vec![
+            (4, 13, "'agent-circuit-identifier' under [edit interfaces ge-1/0/0 auto-configure] is not supported by this router".to_string()),
+            (8, 17, "'authentication' under [edit interfaces ge-1/0/0 auto-configure vlan-ranges] is not supported by this router".into()),
+            (12, 21, "'access-profile' under [edit interfaces ge-1/0/0 auto-configure vlan-ranges dynamic-profile V] is not supported by this router".into()),
+        ]
+    );
+}
+
+#[test]
 fn an_unclosed_block_is_reported_after_the_other_errors() {
     let errs = errors("system {\n    bogus;\n    host-name r1;\n");
     assert_eq!(errs.len(), 2, "{errs:?}");

@@ -178,6 +178,26 @@ const KNOWN: &[(&str, &[&str])] = &[
             "traceoptions",
         ],
     ),
+    // Auto-sensed VLANs (table/interfaces.rs) create VLANs from PPPoE discovery only: the
+    // range's own authentication and access profile, and VLANs for agent circuit IDs, are
+    // Junos statements this router does not have.
+    ("interfaces auto-configure", &["agent-circuit-identifier"]),
+    (
+        "interfaces auto-configure vlan-ranges",
+        &["access-profile", "authentication", "override"],
+    ),
+    (
+        "interfaces auto-configure stacked-vlan-ranges",
+        &["access-profile", "authentication", "override"],
+    ),
+    (
+        "interfaces auto-configure vlan-ranges dynamic-profile",
+        &["access-profile", "accept-out-of-band"],
+    ),
+    (
+        "interfaces auto-configure stacked-vlan-ranges dynamic-profile",
+        &["access-profile", "accept-out-of-band"],
+    ),
     (
         "interfaces unit",
         &[

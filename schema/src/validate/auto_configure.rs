@@ -21,6 +21,15 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
         for p in &auto.profiles {
             let path = profile_path(name, p);
             profile(config, name, p, &path, findings);
+            if !p.accepts_pppoe {
+                // Junos creates VLANs for DHCP and IP packets too; this router's
+                // subscribers arrive by PPPoE only, so such a range would never make one.
+                findings.warn(
+                    &path,
+                    "accept",
+                    "statement has no effect: only PPPoE discovery (accept pppoe or any) creates a VLAN on this router",
+                );
+            }
             for (text, range) in &p.ranges {
                 let statement = format!("ranges {text}");
                 let Some(range) = range else {

@@ -244,3 +244,15 @@ fn overlapping_ranges_are_refused() {
         )]
     );
 }
+
+#[test]
+fn a_range_that_accepts_no_pppoe_warns_that_it_makes_no_vlan() {
+    let text = valid().replacen("accept pppoe;", "accept dhcp-v4;", 1);
+    let root = parse_config(&text).expect("parses");
+    assert_eq!(
+        check(&root),
+        Ok(vec![
+            "warning: [edit interfaces ge-1/0/0 auto-configure vlan-ranges dynamic-profile VLAN-PROF] 'accept': statement has no effect: only PPPoE discovery (accept pppoe or any) creates a VLAN on this router".to_string()
+        ])
+    );
+}
