@@ -231,6 +231,28 @@ pub fn error_window(line: &str, column: usize) -> Option<(String, usize)> {
 #[cfg(test)]
 mod tests {
 
+    /// The transcripts leave idle times out (whether a second has passed depends on the
+    /// machine's load), so the layout is checked here.
+    #[test]
+    fn an_editing_user_shows_idle_time_once_it_is_a_second() {
+        let mut user = schema::mgmt::UserSession {
+            user: "alice".into(),
+            terminal: "terminal pts/3".into(),
+            pid: 1088,
+            since: 1_795_496_491,
+            idle_seconds: 0,
+            edit_path: Some(Vec::new()),
+            mode: Some(schema::mgmt::ConfigureMode::Exclusive),
+        };
+        let fresh = super::editing_users(std::slice::from_ref(&user));
+        assert!(fresh.contains("(pid 1088) on since "), "{fresh}");
+        assert!(!fresh.contains("idle"), "{fresh}");
+        assert!(fresh.ends_with("UTC\n      exclusive [edit]\n"), "{fresh}");
+        user.idle_seconds = 3_675;
+        let idle = super::editing_users(&[user]);
+        assert!(idle.contains("UTC, idle 01:01:15\n"), "{idle}");
+    }
+
     #[test]
     fn tunnel_test_lines() {
         let mut report = TunnelTestReport {
