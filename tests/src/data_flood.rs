@@ -4,8 +4,9 @@
 //!
 //! The LACs are the engine in this process (as `l2tp-bench setup` runs it): a batch of
 //! sessions starts at once and its outcome is one report. The flood leaves from the flooded
-//! tunnel's LAC address on another port: the LNS admits a tunnel's data from its peer's
-//! address (RFC 2661 §24.19 lets a peer move its port).
+//! tunnel's LAC address, on another port ([`FloodPort::Other`]: the LNS admits a tunnel's
+//! data from its peer's address, RFC 2661 §24.19 lets a peer move its port) or on the
+//! tunnel's own ([`FloodPort::Tunnel`]), as a deployed LAC's data leaves.
 
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +23,8 @@ use crate::ops::{elements, leaf, number, show_json};
 pub const SECRET: &str = "data-flood-secret";
 /// The tunnel profile each LAC engine has.
 pub const PROFILE: &str = "p";
+/// The port both ends' tunnels use (each LAC's source address has its listener there).
+const L2TP_PORT: u16 = 1701;
 
 /// The LNS's configuration: a tunnel group on `lns` for LACs named `lac-a` and `lac-b`,
 /// `lac-b` allowed `sessions` in its tunnel, hellos every `hello` seconds.
@@ -92,6 +95,7 @@ pub fn summary(lns: &DaemonProcess) -> (u64, u64, serde_json::Value) {
 pub struct DataFloodSpec {
     /// The flooded tunnel's LAC address (the socket takes an ephemeral port on it).
     pub from: Ipv4Addr,
+    pub port: FloodPort,
     pub target: SocketAddr,
     /// The LNS's Tunnel ID and Session ID of the flooded session.
     pub tunnel_id: u16,
@@ -100,6 +104,20 @@ pub struct DataFloodSpec {
     pub rate: u64,
     pub count: u64,
     pub time_limit: Duration,
+}
+
+/// Which port of the LAC's address the flood leaves from, and so which of the LNS's sockets
+/// it arrives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloodPort {
+    /// An ephemeral port: the LNS's listener takes it, read on the engine's own thread
+    /// (the path of a peer that moved its port, or of anyone using the LAC's address).
+    Other,
+    /// The tunnel's own (1701, shared with the LAC engine's sockets there): the LNS's
+    /// connected socket of that tunnel takes it, read by a data worker, as it takes a
+    /// deployed LAC's data. The flood's socket is not connected, so the LAC's connected
+    /// socket of the tunnel still gets everything the LNS sends it.
+    Tunnel,
 }
 
 /// What the flood sent.
@@ -119,8 +137,7 @@ impl DataFloodOutcome {
 /// 64-byte L2TP data messages carrying IPv4 for the flooded session, until `stop`, the
 /// count or the time limit.
 pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFloodOutcome> {
-    let socket = UdpSocket::bind((spec.from, 0))?;
-    socket.connect(spec.target)?;
+    let socket = flood_socket(spec)?;
     // A 64-byte PPP frame: IPv4 (0x0021), then an IPv4 header's start and padding.
     let mut ppp = vec![0x00, 0x21, 0x45, 0x00, 0x00, 0x3e];
     ppp.resize(64, 0);
@@ -153,7 +170,11 @@ pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFlood
                 }
             }
         }
-        match socket.send(&datagram) {
+        let result = match spec.port {
+            FloodPort::Other => socket.send(&datagram),
+            FloodPort::Tunnel => socket.send_to(&datagram, spec.target),
+        };
+        match result {
             Ok(_) => sent += 1,
             Err(_) => send_errors += 1,
         }
@@ -163,6 +184,31 @@ pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFlood
         send_errors,
         elapsed: started.elapsed(),
     })
+}
+
+/// The flood's socket on `spec.from`: connected to the target from an ephemeral port, or
+/// unconnected on the tunnel's port beside the LAC's own sockets there (SO_REUSEADDR, as
+/// the daemon shares it).
+fn flood_socket(spec: &DataFloodSpec) -> std::io::Result<UdpSocket> {
+    use nix::sys::socket::{
+        bind, setsockopt, socket, sockopt, AddressFamily, SockFlag, SockType, SockaddrIn,
+    };
+    use std::os::fd::AsRawFd;
+    if spec.port == FloodPort::Other {
+        let socket = UdpSocket::bind((spec.from, 0))?;
+        socket.connect(spec.target)?;
+        return Ok(socket);
+    }
+    let fd = socket(
+        AddressFamily::Inet,
+        SockType::Datagram,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )?;
+    setsockopt(&fd, sockopt::ReuseAddr, &true)?;
+    let local = std::net::SocketAddrV4::new(spec.from, L2TP_PORT);
+    bind(fd.as_raw_fd(), &SockaddrIn::from(local))?;
+    Ok(UdpSocket::from(fd))
 }
 
 /// A flood running on its own thread until [`RunningFlood::stop`].

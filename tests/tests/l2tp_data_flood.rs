@@ -12,7 +12,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use l2tp_tests::data_flood::{
-    lac, lns_config, lns_sessions, summary, DataFloodSpec, RunningFlood, PROFILE,
+    lac, lns_config, lns_sessions, summary, DataFloodSpec, FloodPort, RunningFlood, PROFILE,
 };
 use l2tp_tests::ops::{number, run_ok, show_json};
 use l2tp_tests::DaemonProcess;
@@ -48,6 +48,7 @@ fn a_data_flood_on_one_session_does_not_hold_up_200_set_ups_or_hellos() {
     // Bounded: 100 M messages or 40 s, whichever first; stopped much earlier below.
     let flood = RunningFlood::start(DataFloodSpec {
         from: LAC_A,
+        port: FloodPort::Other,
         target: SocketAddr::from((LNS, 1701)),
         tunnel_id,
         session_id,

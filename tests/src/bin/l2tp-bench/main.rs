@@ -150,6 +150,11 @@ enum Bench {
         /// Flood rates in data messages a second, 0 for the sender's maximum.
         #[arg(long, value_delimiter = ',', default_values_t = [200_000, 400_000, 600_000, 0])]
         rates: Vec<u64>,
+        /// Flood from an ephemeral port of the LAC's address, read by the LNS's engine
+        /// thread (the first measurement's path), not from the tunnel's port, read by a
+        /// data worker as a deployed LAC's data is.
+        #[arg(long)]
+        flood_from_another_port: bool,
         #[arg(long, default_value_t = 60)]
         timeout: u64,
     },
@@ -301,11 +306,17 @@ fn main() -> ExitCode {
         Bench::ControlUnderData {
             sessions,
             rates,
+            flood_from_another_port,
             timeout,
         } => ensure_l2tpd().and_then(|()| {
             control_under_data::run(&control_under_data::ControlUnderData {
                 sessions,
                 rates,
+                flood_port: if flood_from_another_port {
+                    l2tp_tests::data_flood::FloodPort::Other
+                } else {
+                    l2tp_tests::data_flood::FloodPort::Tunnel
+                },
                 timeout: Duration::from_secs(timeout),
             })
         }),
