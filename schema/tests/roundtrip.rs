@@ -437,3 +437,20 @@ snmp {
          set snmp community public clients 198.18.0.0/15\n"
     );
 }
+
+/// Found by `brace_form_reads_back`: a comment (or `inactive:`) on `then` was printed before
+/// `then reject;`, and read back onto `reject`. Such a `then` is printed as a block.
+#[test]
+fn a_comment_on_a_chained_one_line_container_stays_where_it_was() {
+    for marked in ["/* why */\n", "inactive: "] {
+        let text = format!(
+            "firewall {{ family inet {{ filter f {{ term t {{ {marked}then {{ reject; }} }} }} }} }}"
+        );
+        let tree = parse_config(&text).expect("parses");
+        let printed = to_text(&[], &tree);
+        assert_eq!(parse_config(&printed).as_ref(), Ok(&tree), "{printed}");
+    }
+    let plain = parse_config("firewall { family inet { filter f { term t { then reject; } } } }")
+        .expect("parses");
+    assert!(to_text(&[], &plain).contains("then reject;"));
+}

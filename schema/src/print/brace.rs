@@ -210,7 +210,12 @@ fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
     for (id, child) in &node.children {
         let child_stmt = stmt.child(&id.keyword)?;
         if child_stmt.kind == Kind::Container && child_stmt.one_line {
-            // A one-line container inside one: `then reject host-unreachable;`.
+            // A one-line container inside one: `then reject host-unreachable;`. Read back,
+            // a comment or `inactive:` before such a line belongs to its last statement
+            // (`reject`), so one of the outer container's needs the block form.
+            if node.annotation.is_some() || node.inactive {
+                return None;
+            }
             let inner = one_line_words(child_stmt, child)?;
             words.push(id.keyword.clone());
             words.extend((!inner.is_empty()).then_some(inner));

@@ -18,8 +18,10 @@ const TERM_NAME: Type = Type::Identifier { max_len: 255 };
 /// Counter names: Junos allows up to 127 characters for a `count` name.
 const COUNTER_NAME: Type = Type::Identifier { max_len: 127 };
 /// A protocol, port or ICMP type: a Junos keyword (`tcp`, `http`, `echo-request`), a number
-/// or, for ports, a range `N-M`; checked at commit (validate::firewall).
-const MATCH_VALUE: Type = Type::Str { max_len: 32 };
+/// or, for ports, a range `N-M`; checked at commit (validate::firewall). A word of letters,
+/// digits and `-`: never a space, a quote or a bracket, which a `[ a b ]` list could not
+/// tell from its own (a quoted `"["` in a set line read as the list's opening).
+const MATCH_VALUE: Type = Type::Identifier { max_len: 32 };
 
 pub(super) const FIREWALL: Stmt = container(
     "firewall",
