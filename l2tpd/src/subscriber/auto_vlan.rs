@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use schema::typed::{PppoeFamily, RouterConfig, VlanRangeProfile};
 
 use super::vlan::VlanSelector;
-use crate::pppoe::wire::{TPID_8021AD, TPID_8021Q};
+use crate::pppoe::wire::ETHERTYPE_DISCOVERY;
 
 /// Junos numbers dynamic VLAN units from 1073741824 up ("The logical unit number for dynamic
 /// interfaces can be a value from 1073741824 through …"); static units stop at 16385.
@@ -47,12 +47,10 @@ pub struct PortAuto {
 }
 
 impl PortAuto {
-    /// The profile whose range takes these tags, if it accepts PPPoE.
+    /// The profile whose range takes these tags (each accepts PPPoE: [`wanted`] keeps no
+    /// other).
     pub fn profile_for(&self, tags: &[u16]) -> Option<&VlanProfile> {
-        self.profiles
-            .iter()
-            .find(|p| p.ranges.takes(tags))
-            .filter(|p| p.ranges.accepts_pppoe)
+        self.profiles.iter().find(|p| p.ranges.takes(tags))
     }
 }
 
@@ -99,24 +97,22 @@ pub fn tags_of(selector: VlanSelector) -> Vec<u16> {
     }
 }
 
-const ETHERTYPE_DISCOVERY: u16 = 0x8863;
 const CODE_PADI: u8 = 0x09;
 
-/// True for a PPPoE PADI (RFC 2516 §5.1), its tags skipped: only a client starting
-/// discovery creates a VLAN; anything else on a VLAN no unit takes is dropped.
+/// True for a PPPoE PADI (RFC 2516 §5.1) under at most two VLAN tags: only a client
+/// starting discovery creates a VLAN; anything else on a VLAN no unit takes is dropped.
+/// The tags are read by [`super::vlan::selector_of`]; a frame with more has no selector, and
+/// so no unit.
 pub fn is_padi(frame: &[u8]) -> bool {
-    let mut at = 12;
-    loop {
-        let Some(kind) = frame.get(at..at + 2) else {
-            return false;
-        };
-        let kind = u16::from_be_bytes([kind[0], kind[1]]);
-        if kind == TPID_8021Q || kind == TPID_8021AD {
-            at += 4;
-            continue;
-        }
-        return kind == ETHERTYPE_DISCOVERY && frame.get(at + 3) == Some(&CODE_PADI);
-    }
+    let tags = match super::vlan::selector_of(frame) {
+        None => return false,
+        Some(VlanSelector::Untagged) => 0,
+        Some(VlanSelector::Single(_)) => 1,
+        Some(VlanSelector::Stacked { .. }) => 2,
+    };
+    let at = 12 + 4 * tags;
+    frame.get(at..at + 2) == Some(&ETHERTYPE_DISCOVERY.to_be_bytes()[..])
+        && frame.get(at + 3) == Some(&CODE_PADI)
 }
 
 /// What a unit created for an auto-sensed VLAN remembers.
