@@ -308,9 +308,9 @@ pub enum Request {
     GetRouteInformation(crate::route_rpc::RouteShow),
     /// `show route summary [table T]`.
     GetRouteSummaryInformation(crate::route_rpc::RouteSummaryShow),
-    /// `show system statistics icmp`: the ICMP messages the router originated (its
+    /// `show system statistics [tcp | icmp]`: the ICMP and TCP the router originated (its
     /// `reject` answers). The engine counts them, so it answers (schema/src/system_rpc.rs).
-    GetIcmpStatistics,
+    GetSystemStatistics(crate::system_rpc::StatisticsProtocol),
 
     // ---- AAA (operational; schema/src/aaa_rpc.rs) ----
     /// `show network-access aaa radius-servers [detail]`.
@@ -378,7 +378,7 @@ impl Request {
             | Request::GetFirewallInformation(_)
             | Request::GetRouteInformation(_)
             | Request::GetRouteSummaryInformation(_)
-            | Request::GetIcmpStatistics
+            | Request::GetSystemStatistics(_)
             | Request::GetRadiusServers(_)
             | Request::GetAaaStatistics(_)
             | Request::GetAaaSubscribers(_)
@@ -552,7 +552,7 @@ pub enum Reply {
     FirewallCleared(crate::firewall_rpc::FirewallCleared),
     Routes(crate::route_rpc::RouteInformation),
     RouteSummary(crate::route_rpc::RouteSummaryInformation),
-    IcmpStatistics(crate::system_rpc::SystemStatistics),
+    SystemStatistics(crate::system_rpc::SystemStatistics),
     RadiusServers(RadiusServers),
     AaaStatistics(AaaStatistics),
     AaaSubscribers(AaaSubscribers),

@@ -52,8 +52,12 @@ pub enum Action {
     // ---- system and logs (schema/src/system_rpc.rs) ----
     ShowVersion,
     ShowSystemUptime,
+    /// `show system statistics`: every protocol this router counts.
+    ShowSystemStatistics,
     /// `show system statistics icmp`.
     ShowSystemStatisticsIcmp,
+    /// `show system statistics tcp`.
+    ShowSystemStatisticsTcp,
     ShowSystemProcesses,
     ShowSystemStorage,
     ShowLog,
@@ -768,8 +772,13 @@ const SHOW_SYSTEM_STATISTICS: OpCmd = cmd(
         word("icmp", "Show Internet Control Message Protocol statistics")
             .action(Action::ShowSystemStatisticsIcmp)
             .pipe(),
+        word("tcp", "Show Transmission Control Protocol statistics")
+            .action(Action::ShowSystemStatisticsTcp)
+            .pipe(),
     ],
-);
+)
+.action(Action::ShowSystemStatistics)
+.pipe();
 const SHOW_SYSTEM_UPTIME: OpCmd = word("uptime", "Show time since system and processes started")
     .action(Action::ShowSystemUptime)
     .pipe();

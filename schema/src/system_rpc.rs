@@ -11,7 +11,7 @@ pub const UPTIME_ROOT: &str = "system-uptime-information";
 pub const PROCESSES_ROOT: &str = "system-process-information";
 pub const STORAGE_ROOT: &str = "system-storage-information";
 pub const LOG_FILES_ROOT: &str = "directory-list";
-/// `show system statistics icmp` (Junos' RPC get-statistics-information).
+/// `show system statistics [tcp | icmp]` (Junos' RPC get-statistics-information).
 pub const STATISTICS_ROOT: &str = "statistics";
 
 /// `show version`.
@@ -148,13 +148,80 @@ pub struct LogContent {
     pub lines: Vec<String>,
 }
 
-/// `show system statistics icmp`. Junos shows its kernel's counters; the ICMP this router
-/// originates are the answers of firewall `reject` terms, counted by the engine over the
-/// data workers' fast path and its own slow path together.
+/// Which protocols `show system statistics [PROTOCOL]` asks for: all this router counts
+/// (Junos' order, TCP first), or one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatisticsProtocol {
+    #[default]
+    All,
+    Tcp,
+    Icmp,
+}
+
+/// `show system statistics [tcp | icmp]`. Junos shows its kernel's counters; what this
+/// router originates itself are the answers of firewall `reject` terms (ICMP unreachables,
+/// TCP resets), counted by the engine over the data workers' fast path and its own slow path
+/// together. A protocol not asked for is absent (and absent from `| display json`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct SystemStatistics {
-    pub icmp: IcmpStatistics,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<TcpStatistics>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp: Option<IcmpStatistics>,
+}
+
+/// The answers of `reject` terms the router sent and those its `icmpv4-rate-limit` bucket
+/// refused, by kind: what both protocols' counters are made of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RejectAnswers {
+    pub unreachables_sent: u64,
+    pub unreachables_suppressed: u64,
+    pub resets_sent: u64,
+    pub resets_suppressed: u64,
+}
+
+impl SystemStatistics {
+    /// The statistics of `protocol` from the router's `reject` answers.
+    pub fn of_answers(answers: RejectAnswers, protocol: StatisticsProtocol) -> SystemStatistics {
+        let wants = |one| protocol == StatisticsProtocol::All || protocol == one;
+        SystemStatistics {
+            tcp: wants(StatisticsProtocol::Tcp)
+                .then(|| TcpStatistics::of_resets(answers.resets_sent, answers.resets_suppressed)),
+            icmp: wants(StatisticsProtocol::Icmp).then(|| {
+                IcmpStatistics::of_unreachables(
+                    answers.unreachables_sent,
+                    answers.unreachables_suppressed,
+                )
+            }),
+        }
+    }
+}
+
+/// Junos' element names for the TCP lines this router has something to count in: the
+/// resets of `then reject tcp-reset` are control packets and `RST packets` (on a Junos RE
+/// these count every SYN, FIN and RST its stack sends); those the rate limit refused are
+/// `outgoing segments dropped due to policing`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct TcpStatistics {
+    pub packets_sent: u64,
+    pub sent_control_packets: u64,
+    pub rst_packets: u64,
+    #[serde(rename = "outgoing-segments-dropped")]
+    pub outgoing_segments_dropped_due_to_policing: u64,
+}
+
+impl TcpStatistics {
+    pub fn of_resets(sent: u64, suppressed: u64) -> TcpStatistics {
+        TcpStatistics {
+            packets_sent: sent,
+            sent_control_packets: sent,
+            rst_packets: sent,
+            outgoing_segments_dropped_due_to_policing: suppressed,
+        }
+    }
 }
 
 /// Junos' element names (`drops-due-to-rate-limit`, `calls-to-icmp-error`, `histogram`).

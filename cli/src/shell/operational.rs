@@ -279,6 +279,8 @@ impl<T: Transport> Shell<T> {
             | Action::ShowSystemUptime
             | Action::ShowSystemProcesses
             | Action::ShowSystemStorage
+            | Action::ShowSystemStatistics
+            | Action::ShowSystemStatisticsTcp
             | Action::ShowSystemStatisticsIcmp
             | Action::ShowLog
             | Action::MonitorStart

@@ -1,10 +1,12 @@
-//! `show version`, `show system uptime | processes | storage | statistics icmp` and `show log`
+//! `show version`, `show system uptime | processes | storage | statistics [tcp | icmp]` and
+//! `show log`
 //! as Junos lays them out.
 
 use std::fmt::Write as _;
 
 use schema::system_rpc::{
-    LogContent, LogFiles, SystemProcesses, SystemStatistics, SystemStorage, SystemUptime, Version,
+    IcmpStatistics, LogContent, LogFiles, SystemProcesses, SystemStatistics, SystemStorage,
+    SystemUptime, TcpStatistics, Version,
 };
 
 use super::render::utc;
@@ -240,33 +242,66 @@ pub fn log_content(c: &LogContent) -> String {
 #[path = "render_system_tests.rs"]
 mod tests;
 
-/// `show system statistics icmp`: BSD netstat's lines, as Junos prints them (a tab before
-/// each count, two before a histogram's rows, shown as eight columns each); a histogram
-/// with nothing in it is left out, as netstat leaves it.
-pub fn icmp_statistics(s: &SystemStatistics) -> String {
-    let icmp = &s.icmp;
-    let mut out = String::from("icmp:\n");
-    let _ = writeln!(
-        out,
-        "        {} drops due to rate limit",
-        icmp.drops_due_to_rate_limit
+/// `show system statistics [tcp | icmp]`: the lines Junos prints for each protocol (a
+/// heading, eight spaces before each count, sixteen before a sub-count), only those this
+/// router has something to count in; a histogram with nothing in it is left out.
+pub fn system_statistics(s: &SystemStatistics) -> String {
+    let mut out = String::new();
+    if let Some(tcp) = &s.tcp {
+        out.push_str(&tcp_statistics(tcp));
+    }
+    if let Some(icmp) = &s.icmp {
+        out.push_str(&icmp_statistics(icmp));
+    }
+    out
+}
+
+const COUNT: &str = "        ";
+const SUB_COUNT: &str = "                ";
+
+/// One line of counts: its indent, the number, then its words.
+fn count(out: &mut String, indent: &str, n: u64, words: &str) {
+    let _ = writeln!(out, "{indent}{n} {words}");
+}
+
+fn tcp_statistics(tcp: &TcpStatistics) -> String {
+    let mut out = String::from("Tcp:\n");
+    count(&mut out, COUNT, tcp.packets_sent, "packets sent");
+    count(
+        &mut out,
+        SUB_COUNT,
+        tcp.sent_control_packets,
+        "control packets",
     );
-    let _ = writeln!(
-        out,
-        "        {} calls to icmp_error",
-        icmp.calls_to_icmp_error
+    count(&mut out, COUNT, tcp.rst_packets, "RST packets");
+    let policed = tcp.outgoing_segments_dropped_due_to_policing;
+    count(
+        &mut out,
+        COUNT,
+        policed,
+        "outgoing segments dropped due to policing",
+    );
+    out
+}
+
+fn icmp_statistics(icmp: &IcmpStatistics) -> String {
+    let mut out = String::from("icmp:\n");
+    let limited = icmp.drops_due_to_rate_limit;
+    count(&mut out, COUNT, limited, "drops due to rate limit");
+    count(
+        &mut out,
+        COUNT,
+        icmp.calls_to_icmp_error,
+        "calls to icmp_error",
     );
     for histogram in icmp
         .histogram
         .iter()
         .filter(|h| h.destination_unreachable > 0)
     {
-        let _ = writeln!(out, "        {}:", histogram.type_of_histogram);
-        let _ = writeln!(
-            out,
-            "                destination unreachable: {}",
-            histogram.destination_unreachable
-        );
+        let _ = writeln!(out, "{COUNT}{}", histogram.type_of_histogram);
+        let unreachable = histogram.destination_unreachable;
+        count(&mut out, SUB_COUNT, unreachable, "destination unreachable");
     }
     out
 }

@@ -176,21 +176,32 @@ fn log_listing_and_content() {
 }
 
 #[test]
-fn icmp_statistics_layout() {
-    use schema::system_rpc::IcmpStatistics;
-    let shown = |sent, suppressed| {
-        icmp_statistics(&SystemStatistics {
-            icmp: IcmpStatistics::of_unreachables(sent, suppressed),
-        })
+fn system_statistics_layout() {
+    use schema::system_rpc::{RejectAnswers, StatisticsProtocol};
+    let shown = |unreachables_sent, unreachables_suppressed, protocol| {
+        let answers = RejectAnswers {
+            unreachables_sent,
+            unreachables_suppressed,
+            resets_sent: 6,
+            resets_suppressed: 2,
+        };
+        system_statistics(&SystemStatistics::of_answers(answers, protocol))
     };
     assert_eq!(
-        shown(5000, 12),
+        shown(5000, 12, StatisticsProtocol::Icmp),
         "icmp:\n        12 drops due to rate limit\n        5012 calls to icmp_error\n        \
-         Output Histogram:\n                destination unreachable: 5000\n"
+         Output Histogram\n                5000 destination unreachable\n"
     );
     assert_eq!(
-        shown(0, 3),
+        shown(0, 3, StatisticsProtocol::Icmp),
         "icmp:\n        3 drops due to rate limit\n        3 calls to icmp_error\n",
         "an empty histogram is left out"
+    );
+    let tcp = "Tcp:\n        6 packets sent\n                6 control packets\n        \
+               6 RST packets\n        2 outgoing segments dropped due to policing\n";
+    assert_eq!(shown(0, 3, StatisticsProtocol::Tcp), tcp);
+    assert_eq!(
+        shown(0, 3, StatisticsProtocol::All),
+        format!("{tcp}icmp:\n        3 drops due to rate limit\n        3 calls to icmp_error\n")
     );
 }

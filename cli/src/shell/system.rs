@@ -1,4 +1,4 @@
-//! `show version`, `show system uptime | processes | storage | statistics icmp`, `show log
+//! `show version`, `show system uptime | processes | storage | statistics [tcp | icmp]`, `show log
 //! [FILE]` and
 //! `monitor start | stop FILE` in the shell. The new lines of a monitored file come from the
 //! daemon between responses, as broadcasts do, and are printed above the prompt.
@@ -10,7 +10,8 @@ use super::{render_system, Input, Lost, Pipe, Shell};
 use schema::mgmt::{Reply, Request};
 use schema::opcmd::Action;
 use schema::system_rpc::{
-    LOG_FILES_ROOT, PROCESSES_ROOT, STATISTICS_ROOT, STORAGE_ROOT, UPTIME_ROOT, VERSION_ROOT,
+    StatisticsProtocol, LOG_FILES_ROOT, PROCESSES_ROOT, STATISTICS_ROOT, STORAGE_ROOT, UPTIME_ROOT,
+    VERSION_ROOT,
 };
 
 impl<T: Transport> Shell<T> {
@@ -34,7 +35,13 @@ impl<T: Transport> Shell<T> {
             Action::ShowSystemUptime => Request::GetSystemUptimeInformation,
             Action::ShowSystemProcesses => Request::GetSystemProcessInformation,
             Action::ShowSystemStorage => Request::GetSystemStorage,
-            Action::ShowSystemStatisticsIcmp => Request::GetIcmpStatistics,
+            Action::ShowSystemStatistics => Request::GetSystemStatistics(StatisticsProtocol::All),
+            Action::ShowSystemStatisticsTcp => {
+                Request::GetSystemStatistics(StatisticsProtocol::Tcp)
+            }
+            Action::ShowSystemStatisticsIcmp => {
+                Request::GetSystemStatistics(StatisticsProtocol::Icmp)
+            }
             Action::ShowLog => Request::GetLog { file },
             Action::MonitorStart => {
                 let Some(file) = file else {
@@ -54,8 +61,8 @@ impl<T: Transport> Shell<T> {
                     Answer::rpc(PROCESSES_ROOT, p, render_system::processes)
                 }
                 Reply::SystemStorage(s) => Answer::rpc(STORAGE_ROOT, s, render_system::storage),
-                Reply::IcmpStatistics(s) => {
-                    Answer::rpc(STATISTICS_ROOT, s, render_system::icmp_statistics)
+                Reply::SystemStatistics(s) => {
+                    Answer::rpc(STATISTICS_ROOT, s, render_system::system_statistics)
                 }
                 Reply::LogFiles(l) => Answer::rpc(LOG_FILES_ROOT, l, render_system::log_files),
                 // A log file is text: pipes apply to its lines (`| last 20`, `| match`).

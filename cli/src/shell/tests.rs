@@ -1869,42 +1869,60 @@ mod aaa;
 #[path = "habits_tests.rs"]
 mod habits;
 
-/// `show system statistics icmp` asks the daemon once and shows its counts in Junos' words,
-/// or under Junos' element names with `| display json`.
+/// `show system statistics [tcp | icmp]` asks the daemon once for what was named and shows
+/// its counts in Junos' words, or under Junos' element names with `| display json`.
 #[test]
-fn system_statistics_icmp_text_and_json() {
-    use schema::system_rpc::{IcmpStatistics, SystemStatistics};
-    let stats = || {
-        ok(Reply::IcmpStatistics(SystemStatistics {
-            icmp: IcmpStatistics::of_unreachables(7, 2),
-        }))
+fn system_statistics_text_and_json() {
+    use schema::system_rpc::{RejectAnswers, StatisticsProtocol, SystemStatistics};
+    let answers = RejectAnswers {
+        unreachables_sent: 7,
+        unreachables_suppressed: 2,
+        resets_sent: 4,
+        resets_suppressed: 1,
+    };
+    let stats = |protocol| {
+        ok(Reply::SystemStatistics(SystemStatistics::of_answers(
+            answers, protocol,
+        )))
     };
     let (out, failed, requests) = transcript(
-        vec![stats(), stats()],
-        "show system statistics icmp\nshow system statistics icmp | display json\n",
+        vec![
+            stats(StatisticsProtocol::Icmp),
+            stats(StatisticsProtocol::Icmp),
+            stats(StatisticsProtocol::Tcp),
+            stats(StatisticsProtocol::All),
+        ],
+        "show system statistics icmp\nshow system statistics icmp | display json\n\
+         show system statistics tcp | display json\nshow system statistics\n",
     );
     assert!(!failed, "{out}");
-    assert_eq!(
-        requests
-            .iter()
-            .filter(|r| matches!(r, Request::GetIcmpStatistics))
-            .count(),
-        2
-    );
+    let asked: Vec<StatisticsProtocol> = requests
+        .iter()
+        .filter_map(|r| match r {
+            Request::GetSystemStatistics(protocol) => Some(*protocol),
+            _ => None,
+        })
+        .collect();
+    use StatisticsProtocol::{All, Icmp, Tcp};
+    assert_eq!(asked, [Icmp, Icmp, Tcp, All]);
     assert!(out.contains("        2 drops due to rate limit\n"), "{out}");
     assert!(out.contains("        9 calls to icmp_error\n"), "{out}");
     assert!(
-        out.contains("                destination unreachable: 7\n"),
+        out.contains("        Output Histogram\n                7 destination unreachable\n"),
         "{out}"
     );
-    let json = out
-        .split("lab@r0> ")
-        .filter(|o| o.contains("display json"))
-        .map(|o| o.split_once('\n').map_or("", |(_, rest)| rest))
-        .next()
-        .expect("the json command");
+    let answer_of = |command: &str| {
+        let json = out
+            .split("lab@r0> ")
+            .find(|o| o.starts_with(command))
+            .map(|o| o.split_once('\n').map_or("", |(_, rest)| rest))
+            .expect("the command");
+        json.to_string()
+    };
+    let json = answer_of("show system statistics icmp | display json");
     let json: serde_json::Value =
-        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert!(json["statistics"][0].get("tcp").is_none(), "{json}");
     let icmp = &json["statistics"][0]["icmp"][0];
     assert_eq!(icmp["drops-due-to-rate-limit"][0]["data"], "2");
     assert_eq!(icmp["calls-to-icmp-error"][0]["data"], "9");
@@ -1914,4 +1932,23 @@ fn system_statistics_icmp_text_and_json() {
         "Output Histogram"
     );
     assert_eq!(histogram["destination-unreachable"][0]["data"], "7");
+
+    let json = answer_of("show system statistics tcp | display json");
+    let json: serde_json::Value =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let tcp = &json["statistics"][0]["tcp"][0];
+    assert_eq!(tcp["packets-sent"][0]["data"], "4");
+    assert_eq!(tcp["sent-control-packets"][0]["data"], "4");
+    assert_eq!(tcp["rst-packets"][0]["data"], "4");
+    assert_eq!(tcp["outgoing-segments-dropped"][0]["data"], "1");
+
+    let all = answer_of("show system statistics\n");
+    let tcp_at = all.find("Tcp:\n").expect("TCP shown");
+    let icmp_at = all.find("icmp:\n").expect("ICMP shown");
+    assert!(tcp_at < icmp_at, "TCP first, as Junos: {all}");
+    assert!(all.contains("        4 RST packets\n"), "{all}");
+    assert!(
+        all.contains("        1 outgoing segments dropped due to policing\n"),
+        "{all}"
+    );
 }

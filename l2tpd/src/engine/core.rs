@@ -423,7 +423,9 @@ impl Core {
             SubscriberRpc::RouteSummary(show) => {
                 Reply::RouteSummary(layer.show_route_summary(now, &self.config, &show)?)
             }
-            SubscriberRpc::IcmpStatistics => Reply::IcmpStatistics(layer.icmp_statistics()),
+            SubscriberRpc::SystemStatistics(protocol) => {
+                Reply::SystemStatistics(layer.system_statistics(protocol))
+            }
         })
     }
 

@@ -9,6 +9,7 @@ use schema::interface_rpc::{InterfaceShow, SubscriberLogout};
 use schema::mgmt::Request;
 use schema::route_rpc::{RouteShow, RouteSummaryShow};
 use schema::subscriber_rpc::{AddressPoolSelect, PppoeSelect, SubscriberShow};
+use schema::system_rpc::StatisticsProtocol;
 
 /// One subscriber or PPPoE operational RPC.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +34,8 @@ pub enum SubscriberRpc {
     Routes(RouteShow),
     /// `show route summary [table T]`.
     RouteSummary(RouteSummaryShow),
-    /// `show system statistics icmp`.
-    IcmpStatistics,
+    /// `show system statistics [tcp | icmp]`.
+    SystemStatistics(StatisticsProtocol),
 }
 
 impl SubscriberRpc {
@@ -54,7 +55,7 @@ impl SubscriberRpc {
             Request::ClearFirewall(select) => Self::ClearFirewall(select.clone()),
             Request::GetRouteInformation(show) => Self::Routes(show.clone()),
             Request::GetRouteSummaryInformation(show) => Self::RouteSummary(show.clone()),
-            Request::GetIcmpStatistics => Self::IcmpStatistics,
+            Request::GetSystemStatistics(protocol) => Self::SystemStatistics(*protocol),
             _ => return None,
         })
     }
@@ -120,7 +121,10 @@ mod tests {
                 Request::GetRouteSummaryInformation(RouteSummaryShow::default()),
                 SubscriberRpc::RouteSummary(RouteSummaryShow::default()),
             ),
-            (Request::GetIcmpStatistics, SubscriberRpc::IcmpStatistics),
+            (
+                Request::GetSystemStatistics(StatisticsProtocol::Tcp),
+                SubscriberRpc::SystemStatistics(StatisticsProtocol::Tcp),
+            ),
         ] {
             assert_eq!(SubscriberRpc::from_request(&request), Some(rpc));
         }

@@ -8,15 +8,8 @@ use schema::typed::IcmpRateLimit;
 use std::time::{Duration, Instant};
 
 /// What the limiter let through and refused since the start, by kind of answer: ICMP
-/// destination unreachables (what Junos counts in `show system statistics icmp`) and TCP
-/// resets.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AnswerCounts {
-    pub unreachables_sent: u64,
-    pub unreachables_suppressed: u64,
-    pub resets_sent: u64,
-    pub resets_suppressed: u64,
-}
+/// destination unreachables and TCP resets (what `show system statistics icmp | tcp` show).
+pub type AnswerCounts = schema::system_rpc::RejectAnswers;
 
 #[derive(Debug, Clone)]
 pub struct IcmpLimit {

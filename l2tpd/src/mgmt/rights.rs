@@ -8,6 +8,7 @@
 
 use regex::Regex;
 use schema::mgmt::{LoginClass, Request};
+use schema::system_rpc::StatisticsProtocol;
 use schema::tree::{Node, NodeId};
 use schema::typed::{login_regex, LoginClassConfig, RouterConfig};
 
@@ -273,7 +274,7 @@ fn needs(request: &Request) -> &'static [&'static str] {
         | Request::GetFirewallInformation(_)
         | Request::GetRouteInformation(_)
         | Request::GetRouteSummaryInformation(_)
-        | Request::GetIcmpStatistics
+        | Request::GetSystemStatistics(_)
         | Request::GetRadiusServers(_)
         | Request::GetAaaStatistics(_)
         | Request::GetAaaSubscribers(_)
@@ -380,7 +381,11 @@ pub fn command(request: &Request) -> Option<String> {
         Request::ClearFirewall(_) => "clear firewall".into(),
         Request::GetRouteInformation(_) => "show route".into(),
         Request::GetRouteSummaryInformation(_) => "show route summary".into(),
-        Request::GetIcmpStatistics => "show system statistics icmp".into(),
+        Request::GetSystemStatistics(protocol) => match protocol {
+            StatisticsProtocol::All => "show system statistics".into(),
+            StatisticsProtocol::Tcp => "show system statistics tcp".into(),
+            StatisticsProtocol::Icmp => "show system statistics icmp".into(),
+        },
         Request::GetRadiusServers(_) => "show network-access aaa radius-servers".into(),
         Request::GetAaaStatistics(_) => "show network-access aaa statistics".into(),
         Request::GetAaaSubscribers(_) => "show network-access aaa subscribers".into(),

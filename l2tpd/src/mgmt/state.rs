@@ -547,7 +547,7 @@ impl Mgmt {
             | Request::ClearFirewall(_)
             | Request::GetRouteInformation(_)
             | Request::GetRouteSummaryInformation(_)
-            | Request::GetIcmpStatistics
+            | Request::GetSystemStatistics(_)
             | Request::GetRadiusServers(_)
             | Request::GetAaaStatistics(_)
             | Request::GetAaaSubscribers(_)

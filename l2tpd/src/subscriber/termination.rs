@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use schema::system_rpc::{IcmpStatistics, SystemStatistics};
+use schema::system_rpc::{StatisticsProtocol, SystemStatistics};
 use schema::typed::RouterConfig;
 
 use super::address_pool::AddressPools;
@@ -380,17 +380,13 @@ impl SubscriberLayer {
         self.lns.ip_drops.filtered_fast = totals.filtered;
     }
 
-    /// `show system statistics icmp`: the ICMP unreachables the router originated (the
-    /// answers of `reject` terms) and those its rate limit refused. One table counts them
-    /// for the data workers (each takes its lock) and the slow path alike.
-    pub fn icmp_statistics(&self) -> SystemStatistics {
+    /// `show system statistics [tcp | icmp]`: the ICMP unreachables and TCP resets the
+    /// router originated (the answers of `reject` terms) and those its rate limit refused.
+    /// One table counts them for the data workers (each takes its lock) and the slow path
+    /// alike.
+    pub fn system_statistics(&self, protocol: StatisticsProtocol) -> SystemStatistics {
         let answers = self.ip_relay.lock().totals().answers;
-        SystemStatistics {
-            icmp: IcmpStatistics::of_unreachables(
-                answers.unreachables_sent,
-                answers.unreachables_suppressed,
-            ),
-        }
+        SystemStatistics::of_answers(answers, protocol)
     }
 
     /// The next IP packet for a service interface.
