@@ -315,9 +315,13 @@ impl IpRelayTable {
         let length = ipv4_total_length(packet).unwrap_or(packet.len());
         let packet_only = packet.get(..length).unwrap_or(packet);
         let judged = entry.route.filters.judge_output(packet_only);
-        let mut limit = (&mut self.totals, &mut self.answers, self.clock);
+        let answering = Answering {
+            totals: &mut self.totals,
+            limit: &mut self.answers,
+            clock: self.clock,
+        };
         // An answer goes back out the service interface, to the sender.
-        match filtered(judged, packet_only, entry.route.router, out, &mut limit) {
+        match answering.filtered(judged, packet_only, entry.route.router, out) {
             Some(true) => return Down::Answer,
             Some(false) => return Down::Filtered,
             None => {}
@@ -359,8 +363,12 @@ impl IpRelayTable {
             return IpVerdict::Spoofed;
         }
         let judged = entry.route.filters.judge_input(ip);
-        let mut limit = (&mut self.totals, &mut self.answers, self.clock);
-        match filtered(judged, ip, entry.route.router, &mut self.answer, &mut limit) {
+        let answering = Answering {
+            totals: &mut self.totals,
+            limit: &mut self.answers,
+            clock: self.clock,
+        };
+        match answering.filtered(judged, ip, entry.route.router, &mut self.answer) {
             Some(true) => {
                 // The answer goes back down the subscriber's own session.
                 let leg = &entry.route.l2tp;
@@ -387,26 +395,37 @@ impl IpRelayTable {
     }
 }
 
-/// What follows a filter's judgement of `packet`: `None`, it passes; otherwise it is the
-/// filter's (counted in `totals`), and `Some(true)` when the answer to its rejection is in
-/// `out`, within the rate limit at the table's clock.
-fn filtered(
-    judged: Judged,
-    packet: &[u8],
-    router: Ipv4Addr,
-    out: &mut Vec<u8>,
-    (totals, answers, clock): &mut (&mut IpRelayTotals, &mut IcmpLimit, Option<Instant>),
-) -> Option<bool> {
-    let message = match judged {
-        Judged::Pass => return None,
-        Judged::Discard => None,
-        Judged::Reject(message) => Some(message),
-    };
-    totals.filtered += 1;
-    Some(message.is_some_and(|message| {
-        reject::answer(packet, message, router, out)
-            && clock.is_some_and(|now| answers.allow(now, reject::is_tcp_reset(out)))
-    }))
+/// What a filter's judgement touches besides the packet: the table's drop counts and the
+/// rate limit of answers, read at the table's clock.
+struct Answering<'a> {
+    totals: &'a mut IpRelayTotals,
+    limit: &'a mut IcmpLimit,
+    clock: Option<Instant>,
+}
+
+impl Answering<'_> {
+    /// What follows a filter's judgement of `packet`: `None`, it passes; otherwise it is the
+    /// filter's (counted in `totals`), and `Some(true)` when the answer to its rejection is
+    /// in `out`, within the rate limit at the table's clock.
+    fn filtered(
+        self,
+        judged: Judged,
+        packet: &[u8],
+        router: Ipv4Addr,
+        out: &mut Vec<u8>,
+    ) -> Option<bool> {
+        let message = match judged {
+            Judged::Pass => return None,
+            Judged::Discard => None,
+            Judged::Reject(message) => Some(message),
+        };
+        self.totals.filtered += 1;
+        let (limit, clock) = (self.limit, self.clock);
+        Some(message.is_some_and(|message| {
+            reject::answer(packet, message, router, out)
+                && clock.is_some_and(|now| limit.allow(now, reject::is_tcp_reset(out)))
+        }))
+    }
 }
 
 /// The IPv4 packet inside a PPP frame (with or without Address/Control, with a one- or
