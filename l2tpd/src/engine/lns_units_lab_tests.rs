@@ -167,6 +167,22 @@ fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_never_comes_up() {
     assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
 }
 
+/// The same when nobody ends the call: its setup times out at the LNS (or the LAC gives the
+/// tunnel up first), and the unit is not left held.
+#[test]
+fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_setup_times_out() {
+    let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
+    lab.lost_to_lns = Some(MessageType::ICCN);
+    let first = bring_up(&mut lab, "kim@isp.example");
+    assert!(!ip_up(&lab, first));
+    assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 1);
+    for _ in 0..70 {
+        lab.advance(Duration::from_secs(1));
+    }
+    assert!(lab.lns_sessions().is_empty(), "{:?}", lab.lns_sessions());
+    assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 0);
+}
+
 #[test]
 fn a_shared_unit_takes_many_sessions() {
     let mut lab = Lab::new(lac_config(""), lns(ONE_SHARED));
