@@ -142,10 +142,9 @@ fn two_icrqs_racing_for_the_last_dedicated_unit_cannot_both_have_it() {
     assert_lac_told_result_4(&lab);
 }
 
-/// A call that ends before it is up gives its reserved unit back: the LAC's ICCN is lost,
-/// the LNS ends the waiting call, and the next subscriber has the unit.
-#[test]
-fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_never_comes_up() {
+/// A lab whose only call was accepted (ICRP) and holds the dedicated unit, but never comes
+/// up: the LAC's ICCN is lost on the way, and so are the LAC's ICCNs until told otherwise.
+fn a_call_held_before_its_iccn() -> Lab {
     let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
     lab.lost_to_lns = Some(MessageType::ICCN);
     let first = bring_up(&mut lab, "kim@isp.example");
@@ -157,6 +156,14 @@ fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_never_comes_up() {
         "not up: no subscriber"
     );
     assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 1);
+    lab
+}
+
+/// A call that ends before it is up gives its reserved unit back: the LAC's ICCN is lost,
+/// the LNS ends the waiting call, and the next subscriber has the unit.
+#[test]
+fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_never_comes_up() {
+    let mut lab = a_call_held_before_its_iccn();
 
     lab.lns_sends_cdn();
     assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 0);
@@ -171,11 +178,7 @@ fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_never_comes_up() {
 /// tunnel up first), and the unit is not left held.
 #[test]
 fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_setup_times_out() {
-    let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
-    lab.lost_to_lns = Some(MessageType::ICCN);
-    let first = bring_up(&mut lab, "kim@isp.example");
-    assert!(!ip_up(&lab, first));
-    assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 1);
+    let mut lab = a_call_held_before_its_iccn();
     for _ in 0..70 {
         lab.advance(Duration::from_secs(1));
     }
