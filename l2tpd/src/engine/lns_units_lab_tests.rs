@@ -1,7 +1,7 @@
 //! Static LNS units end to end in simulated time (see `sim_lab`): the LAC's client at the
 //! LNS names an `l2tp interface-id`; its sessions take the `si-` units of that identifier,
-//! one per `dedicated` unit, many on a `shared` one, and a session with no unit left is
-//! refused with CDN result code 4.
+//! one per `dedicated` unit, many on a `shared` one. The unit is reserved at the ICRQ, so a
+//! call with no unit left is refused there, by a CDN with result code 4 instead of an ICRP.
 
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use schema::l2tp_rpc::{DisconnectSource, Level};
 use schema::subscriber_rpc::SubscriberShow;
 
 use super::sim_lab::{config, lac_config, Lab, LNS_BASE};
+use crate::l2tp::wire::MessageType;
 use crate::ppp::client_link::ClientEvent;
 use crate::subscriber::decision::Refusal;
 
@@ -76,22 +77,19 @@ fn a_dedicated_unit_takes_one_session_and_refuses_the_next_with_result_4() {
     );
     assert!(sessions_on(&mut lab, "si-0/0/0.6").is_err());
 
+    lab.lns_sent.clear();
     let second = bring_up(&mut lab, "lee@isp.example");
     assert!(!ip_up(&lab, second), "{:?}", lab.subs[second].events);
+    // Refused at its ICRQ: a CDN answers it, never an ICRP.
+    assert_eq!(sent(&lab, MessageType::ICRP), 0, "{:?}", lab.lns_sent);
+    assert_eq!(sent(&lab, MessageType::CDN), 1, "{:?}", lab.lns_sent);
     let lns = lab.lns.subscribers();
     assert_eq!(lns.table.len(), 1);
     assert_eq!(
         lns.table.refusals.get(&Refusal::NoStaticInterface),
         Some(&1)
     );
-    // The LAC was told: CDN result code 4, lack of facilities (temporary).
-    let causes = lab.lac.registry().disconnect_causes().sessions;
-    assert!(
-        causes
-            .iter()
-            .any(|c| c.source == DisconnectSource::Remote && c.result_code == Some(4)),
-        "{causes:?}"
-    );
+    assert_lac_told_result_4(&lab);
 
     // The first leaves: its unit is free for the next.
     lab.subs[first].pppoe.terminate();
@@ -101,6 +99,91 @@ fn a_dedicated_unit_takes_one_session_and_refuses_the_next_with_result_4() {
     let third = bring_up(&mut lab, "max@isp.example");
     assert!(ip_up(&lab, third));
     assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
+}
+
+/// The LAC got a CDN with result code 4, lack of facilities (temporary).
+fn assert_lac_told_result_4(lab: &Lab) {
+    let causes = lab.lac.registry().disconnect_causes().sessions;
+    assert!(
+        causes
+            .iter()
+            .any(|c| c.source == DisconnectSource::Remote && c.result_code == Some(4)),
+        "{causes:?}"
+    );
+}
+
+/// How many control messages of type `kind` the LNS has sent.
+fn sent(lab: &Lab, kind: MessageType) -> usize {
+    lab.lns_sent.iter().filter(|k| **k == kind).count()
+}
+
+/// Two ICRQs for the last dedicated unit arrive before either call is up: the first takes
+/// the unit at its ICRQ, the second is refused there and then.
+#[test]
+fn two_icrqs_racing_for_the_last_dedicated_unit_cannot_both_have_it() {
+    let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
+    let first = lab.add_ip("kim@isp.example", "pw");
+    let second = lab.add_ip("lee@isp.example", "pw");
+    lab.settle();
+    for _ in 0..5 {
+        lab.advance(Duration::from_millis(100));
+    }
+    assert_eq!(sent(&lab, MessageType::ICRP), 1, "{:?}", lab.lns_sent);
+    assert_eq!(sent(&lab, MessageType::CDN), 1, "{:?}", lab.lns_sent);
+    assert_eq!(
+        [ip_up(&lab, first), ip_up(&lab, second)]
+            .iter()
+            .filter(|up| **up)
+            .count(),
+        1
+    );
+    assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
+    assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 1);
+    assert_lac_told_result_4(&lab);
+}
+
+/// A lab whose only call was accepted (ICRP) and holds the dedicated unit, but never comes
+/// up: the LAC's ICCN is lost on the way, and so are the LAC's ICCNs until told otherwise.
+fn a_call_held_before_its_iccn() -> Lab {
+    let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
+    lab.lost_to_lns = Some(MessageType::ICCN);
+    let first = bring_up(&mut lab, "kim@isp.example");
+    assert!(!ip_up(&lab, first));
+    assert_eq!(sent(&lab, MessageType::ICRP), 1, "{:?}", lab.lns_sent);
+    assert_eq!(
+        lab.lns.subscribers().table.len(),
+        0,
+        "not up: no subscriber"
+    );
+    assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 1);
+    lab
+}
+
+/// A call that ends before it is up gives its reserved unit back: the LAC's ICCN is lost,
+/// the LNS ends the waiting call, and the next subscriber has the unit.
+#[test]
+fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_never_comes_up() {
+    let mut lab = a_call_held_before_its_iccn();
+
+    lab.lns_sends_cdn();
+    assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 0);
+    lab.lost_to_lns = None;
+    lab.advance(Duration::from_secs(2));
+    let next = bring_up(&mut lab, "max@isp.example");
+    assert!(ip_up(&lab, next), "{:?}", lab.subs[next].events);
+    assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
+}
+
+/// The same when nobody ends the call: its setup times out at the LNS (or the LAC gives the
+/// tunnel up first), and the unit is not left held.
+#[test]
+fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_setup_times_out() {
+    let mut lab = a_call_held_before_its_iccn();
+    for _ in 0..70 {
+        lab.advance(Duration::from_secs(1));
+    }
+    assert!(lab.lns_sessions().is_empty(), "{:?}", lab.lns_sessions());
+    assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 0);
 }
 
 #[test]

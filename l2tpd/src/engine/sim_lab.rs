@@ -13,6 +13,7 @@ use schema::typed::RouterConfig;
 
 use super::core::Core;
 use crate::aaa::radius::{Attribute, Packet};
+use crate::l2tp::wire::{ControlMessage, MessageType};
 use crate::ppp::client_link::{ClientEvent, ClientLink, ClientLinkConfig};
 use crate::ppp::fsm;
 use crate::pppoe::client::{ClientConfig, ClientEvent as PppoeEvent, DiscoveryClient, Received};
@@ -176,6 +177,11 @@ pub(super) struct Lab {
     /// The RADIUS servers the LAC and the LNS reach (none: their requests are lost).
     pub lac_radius: Option<RadiusResponder>,
     pub lns_radius: Option<RadiusResponder>,
+    /// The type of every control message the LNS sent, in order (ZLB acknowledgements
+    /// carry none and are left out).
+    pub lns_sent: Vec<MessageType>,
+    /// Control messages of this type from the LAC are lost on the way to the LNS.
+    pub lost_to_lns: Option<MessageType>,
 }
 
 /// How a lab RADIUS server answers a request: a code and attributes, or silence.
@@ -276,6 +282,8 @@ impl Lab {
             fast_down: 0,
             lac_radius: None,
             lns_radius: None,
+            lns_sent: Vec::new(),
+            lost_to_lns: None,
         }
     }
 
@@ -335,7 +343,15 @@ impl Lab {
             assert_eq!(&*out.port, PORT);
             to_subscribers.push(out.frame);
         }
-        moved += deliver(now, &mut self.lac, &mut self.lns);
+        while let Some(t) = self.lac.poll_transmit() {
+            moved += 1;
+            if self.lost_to_lns.is_some() && control_type(&t.payload) == self.lost_to_lns {
+                continue;
+            }
+            let (source, destination) = addresses(&t);
+            self.lns
+                .handle_datagram(now, *destination.ip(), source, &t.payload);
+        }
         // LNS → LAC: what the relay table takes goes straight to the port, as the L2TP
         // socket reader would send it; the rest to the core.
         let relay = self.lac.relay();
@@ -343,6 +359,7 @@ impl Lab {
         while let Some(t) = self.lns.poll_transmit() {
             let (source, destination) = addresses(&t);
             moved += 1;
+            self.lns_sent.extend(control_type(&t.payload));
             let fast = relay
                 .lock()
                 .relay_down(source, &t.payload, &mut frame)
@@ -439,14 +456,11 @@ fn addresses(t: &Transmit) -> (SocketAddr, SocketAddrV4) {
     (SocketAddr::new(source.into(), 1701), destination)
 }
 
-fn deliver(now: Instant, from: &mut Core, to: &mut Core) -> usize {
-    let mut delivered = 0;
-    while let Some(t) = from.poll_transmit() {
-        let (source, destination) = addresses(&t);
-        to.handle_datagram(now, *destination.ip(), source, &t.payload);
-        delivered += 1;
-    }
-    delivered
+/// The message type of an L2TP control message (`None`: a data message or a ZLB).
+fn control_type(datagram: &[u8]) -> Option<MessageType> {
+    ControlMessage::parse_leaving_hidden(datagram)
+        .ok()?
+        .message_type
 }
 
 /// A frame received on the LAC's port: relayed by the table as the port task would

@@ -66,6 +66,9 @@ pub(super) struct SessionEntry {
     pub call_ref: SessionRef,
     pub up_at: Option<Instant>,
     pub baseline: Counters,
+    /// LNS: the static `si-` unit (service interface, unit) reserved at its ICRQ, given
+    /// back when the entry goes (`static_units`).
+    pub static_unit: Option<(Arc<str>, u16)>,
 }
 
 impl SessionEntry {

@@ -75,6 +75,11 @@ pub enum RegistryEvent {
         /// session): what accounting reports for it.
         counters: Counters,
     },
+    /// LNS: an ICRQ of `tunnel_id` was refused because no static `si-` unit of its LAC's
+    /// `l2tp interface-id` was free (`static_units`).
+    StaticUnitUnavailable {
+        tunnel_id: u16,
+    },
     /// A PPP frame received on an established session.
     Frame {
         session: SessionRef,

@@ -229,6 +229,7 @@ impl Registry {
                     call_ref: call.call_ref,
                     up_at: None,
                     baseline: Counters::default(),
+                    static_unit: None,
                 },
             );
             started.push((call.call_ref, session_id.get()));

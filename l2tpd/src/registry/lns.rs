@@ -8,6 +8,7 @@ use schema::typed::TunnelGroup;
 use super::counters::Counters;
 use super::entry::{NewTunnel, Origin, SessionEntry, TunnelEntry};
 use super::event::{RegistryEvent, Transmit};
+use super::static_units::Reservation;
 use super::{CallLocation, Registry, SessionRef};
 use crate::l2tp::control::event::{general_error, stopccn_result};
 use crate::l2tp::control::{PeerAuth, Reject, Tunnel, TunnelEvent, TunnelState};
@@ -293,8 +294,29 @@ impl Registry {
             self.drops.sessions_refused += 1;
             return;
         };
-        match Session::new_incoming_lns(session_id, icrq, &policy) {
-            Ok(session) => {
+        let accepted = Session::new_incoming_lns(session_id, icrq, &policy).and_then(|session| {
+            // The static unit, once the ICRQ itself is sound (`static_units`).
+            let Origin::Lns { group } = &entry.origin else {
+                return Ok((session, None));
+            };
+            let lac = String::from_utf8_lossy(&entry.tunnel.peer().host_name);
+            match self.static_units.reserve(&self.config, group, &lac) {
+                Reservation::NotWanted => Ok((session, None)),
+                Reservation::Held(service, unit) => Ok((session, Some((service, unit)))),
+                Reservation::Refused(why) => {
+                    tracing::info!("LNS tunnel {tunnel_id}: ICRQ from {lac} refused: {why}");
+                    self.events
+                        .push_back(RegistryEvent::StaticUnitUnavailable { tunnel_id });
+                    Err(Refusal::new(
+                        icrq,
+                        session_id.get(),
+                        RefusalReason::NoFacilities(why),
+                    ))
+                }
+            }
+        });
+        match accepted {
+            Ok((session, static_unit)) => {
                 entry.idle_since = None;
                 let call_ref = SessionRef(self.next_call);
                 self.next_call += 1;
@@ -305,6 +327,7 @@ impl Registry {
                         call_ref,
                         up_at: None,
                         baseline: Counters::default(),
+                        static_unit,
                     },
                 );
                 self.locate(
@@ -362,6 +385,8 @@ pub struct LnsCall {
     pub session_id: u16,
     pub group: String,
     pub lac_host_name: String,
+    /// The static `si-` unit reserved for it at its ICRQ (`static_units`).
+    pub static_unit: Option<u16>,
 }
 
 impl Registry {
@@ -372,11 +397,17 @@ impl Registry {
         let Origin::Lns { group } = &entry.origin else {
             return None;
         };
+        let static_unit = entry
+            .sessions
+            .get(&session_id)
+            .and_then(|s| s.static_unit.as_ref())
+            .map(|(_, unit)| *unit);
         Some(LnsCall {
             tunnel_id,
             session_id,
             group: group.clone(),
             lac_host_name: String::from_utf8_lossy(&entry.tunnel.peer().host_name).into_owned(),
+            static_unit,
         })
     }
 }

@@ -63,6 +63,7 @@ mod session_table;
 mod settings;
 mod show;
 mod snmp;
+mod static_units;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
@@ -130,6 +131,8 @@ pub struct Registry {
     timers: BTreeSet<(Instant, u16)>,
     /// Lockout ends, earliest first: (until, destination ID).
     lockout_ends: BTreeSet<(Instant, u32)>,
+    /// LNS: the static `si-` units its sessions hold, from their ICRQ (`static_units`).
+    static_units: static_units::StaticUnits,
 }
 
 impl Registry {
@@ -169,6 +172,7 @@ impl Registry {
             establishing: BTreeSet::new(),
             timers: BTreeSet::new(),
             lockout_ends: BTreeSet::new(),
+            static_units: static_units::StaticUnits::default(),
         }
     }
 

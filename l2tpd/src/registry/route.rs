@@ -282,12 +282,16 @@ impl Registry {
             }
         }
         if closed {
-            if let Some((counters, call_ref)) = entry
-                .sessions
-                .remove_with(&session_id, |gone| (gone.counters(), gone.call_ref))
+            if let Some((counters, call_ref, static_unit)) =
+                entry.sessions.remove_with(&session_id, |gone| {
+                    (gone.counters(), gone.call_ref, gone.static_unit.clone())
+                })
             {
                 entry.retired_sessions = entry.retired_sessions.plus(&counters);
                 self.calls.remove(&call_ref);
+                if let Some((service, unit)) = static_unit {
+                    self.static_units.release(&service, unit);
+                }
             }
             if let Some(id) = NonZeroU16::new(session_id) {
                 entry.session_ids.release(id);
@@ -323,6 +327,9 @@ impl Registry {
                 entry.session_ids.release(id);
             }
             self.calls.remove(&session.call_ref);
+            if let Some((service, unit)) = &session.static_unit {
+                self.static_units.release(service, *unit);
+            }
             self.events.push_back(RegistryEvent::SessionDown {
                 session: session.call_ref,
                 end: SessionEnd::TunnelClosed(reason.clone()),
@@ -362,6 +369,13 @@ impl Registry {
         }
         for call in entry.pending.iter() {
             self.calls.remove(&call.call_ref);
+        }
+        // Its sessions went when it closed; a tunnel freed without closing (an evicted
+        // one still being set up) may not have said so.
+        for session in entry.sessions.values() {
+            if let Some((service, unit)) = &session.static_unit {
+                self.static_units.release(service, *unit);
+            }
         }
         let total: Counters = entry.counters();
         if let Some(d) = self.destinations.get_mut(&entry.destination) {

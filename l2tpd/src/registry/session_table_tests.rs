@@ -16,6 +16,7 @@ fn entry(session_id: u16, call: u64) -> SessionEntry {
         call_ref: SessionRef(call),
         up_at: None,
         baseline: Counters::default(),
+        static_unit: None,
     }
 }
 

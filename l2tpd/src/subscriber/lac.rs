@@ -646,6 +646,10 @@ impl SubscriberLayer {
                 }
                 true
             }
+            RegistryEvent::StaticUnitUnavailable { .. } => {
+                self.table.refused(Refusal::NoStaticInterface);
+                true
+            }
             RegistryEvent::TunnelUp { .. } | RegistryEvent::TunnelDown { .. } => false,
         }
     }

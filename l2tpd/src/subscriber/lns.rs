@@ -220,37 +220,8 @@ impl SubscriberLayer {
         let service: Option<Arc<str>> = group
             .and_then(|g| g.service_interface.as_deref())
             .map(Arc::from);
-        // A static LNS unit when the LAC's client names an `l2tp interface-id`.
-        let interface_id = tunnel_client.and_then(|c| c.l2tp.interface_id.as_deref());
-        let static_unit = match (interface_id, service.as_ref()) {
-            (None, _) => None,
-            (Some(wanted), Some(service)) => {
-                match self.lns.static_units.take(config, service, wanted) {
-                    Some(unit) => Some(unit),
-                    None => {
-                        tracing::info!(
-                            "LNS session {}: refused: no free unit of {service} has l2tp-interface-id {wanted}",
-                            id.0
-                        );
-                        self.table
-                            .refused(super::decision::Refusal::NoStaticInterface);
-                        registry.close_session(now, id, super::lns_units::refusal(wanted), None);
-                        return;
-                    }
-                }
-            }
-            (Some(wanted), None) => {
-                tracing::info!(
-                    "LNS session {}: refused: l2tp-interface-id {wanted} but tunnel group {} has no service-interface",
-                    id.0,
-                    call.group
-                );
-                self.table
-                    .refused(super::decision::Refusal::NoStaticInterface);
-                registry.close_session(now, id, super::lns_units::refusal(wanted), None);
-                return;
-            }
-        };
+        // The static `si-` unit reserved at the ICRQ (`registry::static_units`).
+        let static_unit = call.static_unit;
         let dynamic = self.lns_profile(
             id,
             &call,
@@ -388,10 +359,8 @@ impl SubscriberLayer {
         cause: EndCause,
         registry: &mut Registry,
     ) {
+        // A static unit comes back when the registry lets the call's session go.
         self.release_address(subscriber);
-        if let (Some(service), Some(unit)) = (&subscriber.service, subscriber.static_unit) {
-            self.lns.static_units.release(service, unit);
-        }
         if registry.locate_call(subscriber.id).is_some() {
             let (result, ppp_cause) = cdn_for(cause);
             registry.close_session(now, subscriber.id, result, Some(ppp_cause));

@@ -12,6 +12,7 @@ fn call(lac: &str) -> LnsCall {
         session_id: 2,
         group: "g".into(),
         lac_host_name: lac.into(),
+        static_unit: None,
     }
 }
 

@@ -66,8 +66,6 @@ pub struct LnsState {
     /// Sessions whose proxy LCP was taken, and those renegotiated.
     pub proxy_lcp_accepted: u64,
     pub lcp_renegotiated: u64,
-    /// Sessions on static `si-` units (`lns_units`).
-    pub static_units: super::lns_units::StaticUnits,
 }
 
 /// The IPv4 packet a PPP frame carries (Address and Control fields optional, RFC 2661 §5.1;

@@ -416,7 +416,7 @@ impl SubscriberLayer {
                 }
                 false
             }
-            RegistryEvent::TunnelUp { .. } => false,
+            RegistryEvent::TunnelUp { .. } | RegistryEvent::StaticUnitUnavailable { .. } => false,
         }
     }
 

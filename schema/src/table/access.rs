@@ -394,7 +394,12 @@ const IDLE_TIMEOUT: Stmt = leaf(
     "Idle time before the subscriber is logged out (seconds)",
 )
 .no_effect(NOT_PPP_SHAPING);
-const INTERFACE_ID: Stmt = leaf("interface-id", NAME, "Interface identifier");
+// Junos documents the `l2tp` one (the `dial-options l2tp-interface-id` of the LAC's sessions'
+// si- units), not what a user's `ppp` one would change: the unit is chosen at the ICRQ,
+// before any user is known.
+const INTERFACE_ID: Stmt = leaf("interface-id", NAME, "Interface identifier").no_effect(
+    "a session's si- unit is chosen at its ICRQ by the LAC's client (l2tp interface-id); a user's ppp interface-id is not acted on",
+);
 // No default in a group: a group that says nothing leaves the client's (or Junos' 30 s).
 const KEEPALIVE: Stmt = leaf(
     "keepalive",

@@ -1,7 +1,8 @@
 //! Commit checks of static LNS units: `dial-options` on `si-` units (Juniper, "Configuring
 //! Options for the LNS Inline Services Logical Interface") and the access-profile clients
-//! whose `l2tp interface-id` selects them. A client naming an identifier no unit carries
-//! would have every session of its LAC refused; the commit says so instead.
+//! whose `l2tp interface-id` selects them. A client naming an identifier no unit carries —
+//! or none on the service interface of a tunnel group that admits it — would have every
+//! session of its LAC refused; the commit says so instead.
 
 use super::Findings;
 use crate::tree::{quote_word, NodeId};
@@ -54,34 +55,65 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
             let Some(id) = client.l2tp.interface_id.as_deref() else {
                 continue;
             };
+            let at = || {
+                vec![
+                    NodeId::new("access"),
+                    NodeId::entry("profile", profile_name),
+                    NodeId::entry("client", client_name),
+                    NodeId::new("l2tp"),
+                ]
+            };
+            let statement = || format!("interface-id {}", quote_word(id));
             if units_with(config, id) == 0 {
                 findings.error(
-                    vec![
-                        NodeId::new("access"),
-                        NodeId::entry("profile", profile_name),
-                        NodeId::entry("client", client_name),
-                        NodeId::new("l2tp"),
-                    ],
-                    format!("interface-id {}", quote_word(id)),
+                    at(),
+                    statement(),
                     format!("No si- logical interface has dial-options l2tp-interface-id {id}"),
                 );
+                continue;
+            }
+            // The LNS looks for the unit on the service interface of the tunnel group the
+            // LAC called: elsewhere it is never found, and every session would be refused.
+            for (group_name, group) in &config.l2tp.tunnel_groups {
+                if group.l2tp_access_profile.as_deref() != Some(profile_name.as_str()) {
+                    continue;
+                }
+                let message = match group.service_interface.as_deref() {
+                    None => format!(
+                        "Tunnel group {group_name} has no service-interface to put its sessions on a unit with l2tp-interface-id {id}"
+                    ),
+                    Some(service) if units_on(config, service, id) == 0 => format!(
+                        "No unit of {service}, the service-interface of tunnel group {group_name}, has dial-options l2tp-interface-id {id}"
+                    ),
+                    Some(_) => continue,
+                };
+                findings.error(at(), statement(), message);
             }
         }
     }
+}
+
+/// How many units of `service` carry `l2tp-interface-id id`.
+fn units_on(config: &RouterConfig, service: &str, id: &str) -> usize {
+    config.interfaces.get(service).map_or(0, |i| {
+        i.units
+            .iter()
+            .filter(|(number, u)| {
+                **number != 0
+                    && u.dial_options
+                        .as_ref()
+                        .is_some_and(|d| d.l2tp_interface_id.as_deref() == Some(id))
+            })
+            .count()
+    })
 }
 
 /// How many `si-` units carry `l2tp-interface-id id`.
 pub(crate) fn units_with(config: &RouterConfig, id: &str) -> usize {
     config
         .interfaces
-        .iter()
-        .filter(|(name, _)| name.starts_with("si-"))
-        .flat_map(|(_, i)| i.units.iter())
-        .filter(|(number, u)| {
-            **number != 0
-                && u.dial_options
-                    .as_ref()
-                    .is_some_and(|d| d.l2tp_interface_id.as_deref() == Some(id))
-        })
-        .count()
+        .keys()
+        .filter(|name| name.starts_with("si-"))
+        .map(|name| units_on(config, name, id))
+        .sum()
 }

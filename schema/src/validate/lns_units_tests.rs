@@ -141,3 +141,75 @@ fn setting_dedicated_replaces_shared() {
     assert!(dial.dedicated && !dial.shared, "{dial:?}");
     assert_eq!(check(&root), Ok(vec![]));
 }
+
+/// `STATIC_LNS` with a tunnel group taking its LACs through `lns-clients`, on `service`
+/// (none: no `service-interface`).
+fn with_group(service: Option<&str>) -> String {
+    let service = service
+        .map(|s| format!("            service-interface {s};\n"))
+        .unwrap_or_default();
+    format!(
+        "{STATIC_LNS}services {{\n    l2tp {{\n        tunnel-group g {{\n            \
+         l2tp-access-profile lns-clients;\n            \
+         local-gateway {{\n                address 198.18.1.2;\n            }}\n{service}        }}\n    }}\n}}\n"
+    )
+}
+
+/// The LNS looks for a client's units on the service interface of the tunnel group its LAC
+/// called: units elsewhere, or a group without one, would refuse every session.
+#[test]
+fn a_client_interface_id_must_be_on_its_tunnel_groups_service_interface() {
+    let root = parse_config(&with_group(Some("si-1/0/0"))).expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+    let elsewhere = with_group(Some("si-2/0/0")).replace(
+        "    si-1/0/0 {",
+        "    si-2/0/0 {\n        unit 1 {\n            family inet;\n        }\n    }\n    si-1/0/0 {",
+    );
+    let client = |name: &str, id: &str, message: &str| {
+        (
+            format!("access profile lns-clients client {name} l2tp"),
+            format!("interface-id {id}"),
+            message.to_string(),
+        )
+    };
+    assert_eq!(
+        errors(&elsewhere),
+        [
+            client(
+                "lac1",
+                "lac1-ifs",
+                "No unit of si-2/0/0, the service-interface of tunnel group g, has dial-options l2tp-interface-id lac1-ifs"
+            ),
+            client(
+                "lac2",
+                "lac2-ifs",
+                "No unit of si-2/0/0, the service-interface of tunnel group g, has dial-options l2tp-interface-id lac2-ifs"
+            ),
+        ]
+    );
+    assert_eq!(
+        errors(&with_group(None))[0],
+        client(
+            "lac1",
+            "lac1-ifs",
+            "Tunnel group g has no service-interface to put its sessions on a unit with l2tp-interface-id lac1-ifs"
+        )
+    );
+}
+
+/// A user's `ppp interface-id` is accepted, as Junos has it, but the daemon does not act on
+/// it: the commit says so.
+#[test]
+fn a_users_ppp_interface_id_warns_that_it_has_no_effect() {
+    let text = STATIC_LNS.replace(
+        "        client lac2 {",
+        "        client kim {\n            ppp {\n                interface-id lac1-ifs;\n            }\n        }\n        client lac2 {",
+    );
+    let root = parse_config(&text).expect("parses");
+    assert_eq!(
+        check(&root),
+        Ok(vec![
+            "warning: [edit access profile lns-clients client kim ppp] 'interface-id': statement has no effect: a session's si- unit is chosen at its ICRQ by the LAC's client (l2tp interface-id); a user's ppp interface-id is not acted on".to_string()
+        ])
+    );
+}

@@ -133,6 +133,9 @@ pub enum RefusalReason {
     MissingAvps(Vec<u16>),
     /// Assigned Session ID 0, which RFC 2661 §3.1 forbids.
     InvalidPeerSessionId,
+    /// A resource the call needs is exhausted for now (the message says which): a static
+    /// `si-` unit of the LAC's `l2tp interface-id`.
+    NoFacilities(String),
     /// A call this side never takes: an OCRQ (we place no outgoing calls: PPPoE subscribers
     /// only ever arrive at the LAC), or an ICRQ sent to a LAC by its LNS.
     CallNotSupported,
@@ -163,6 +166,11 @@ impl RefusalReason {
             Self::InvalidPeerSessionId => {
                 CdnResult::general_error(general_error::INVALID_SESSION_ID, "Assigned Session ID 0")
             }
+            Self::NoFacilities(why) => CdnResult::new(
+                cdn_result::NO_FACILITIES_TEMPORARY,
+                general_error::NONE,
+                why.clone(),
+            ),
             // Result 5, "lack of appropriate facilities (permanent)": retrying is pointless.
             Self::CallNotSupported => CdnResult::new(
                 cdn_result::NO_FACILITIES_PERMANENT,
