@@ -116,6 +116,9 @@ pub struct UnitVlan {
     /// VLAN IDs, outermost first.
     #[serde(rename = "vlan-id")]
     pub vlan_ids: Vec<u16>,
+    /// Each tag's TPID as the VLAN's first PADI carried it (0x8100, 0x88a8), outermost first.
+    #[serde(rename = "vlan-tpid", default)]
+    pub vlan_tpids: Vec<u16>,
     /// The VLAN dynamic profile it was built from.
     pub dynamic_profile: String,
     /// Its `family pppoe dynamic-profile`: the profile of the PPPoE subscribers on it.
@@ -209,6 +212,21 @@ pub struct LoggedOut {
 pub struct SubscribersLoggedOut {
     #[serde(rename = "subscriber")]
     pub subscribers: Vec<LoggedOut>,
+}
+
+/// `clear auto-configuration interfaces IFD.UNIT`: the auto-sensed VLAN's unit to remove.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AutoVlanClear {
+    /// `ge-1/0/0.1073741824`.
+    pub interface: String,
+}
+
+/// The auto-sensed VLAN's unit that was removed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AutoVlanCleared {
+    pub interface: String,
 }
 
 /// The Junos reply root of `show interfaces`.

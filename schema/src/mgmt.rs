@@ -10,7 +10,10 @@ use crate::aaa_rpc::{
     AaaStatistics, AaaStatisticsCleared, AaaStatisticsShow, AaaSubscribers, AaaSubscribersShow,
     AaaTest, AaaTestReport, RadiusServers, RadiusServersShow,
 };
-use crate::interface_rpc::{InterfaceShow, Interfaces, SubscriberLogout, SubscribersLoggedOut};
+use crate::interface_rpc::{
+    AutoVlanClear, AutoVlanCleared, InterfaceShow, Interfaces, SubscriberLogout,
+    SubscribersLoggedOut,
+};
 use crate::l2tp_rpc::{
     L2tpClear, L2tpCleared, L2tpDestinations, L2tpDisconnectCauses, L2tpSessions, L2tpShow,
     L2tpSummary, L2tpTunnels,
@@ -296,6 +299,9 @@ pub enum Request {
     /// `clear network-access aaa subscriber (username U | session-id N)`: the subscribers
     /// end as an operator clear ends them (CDN from the LNS, PADT from the LAC).
     ClearNetworkAccessAaaSubscriber(SubscriberLogout),
+    /// `clear auto-configuration interfaces IFD.UNIT`: an auto-sensed VLAN's unit goes, if
+    /// no subscriber is on it (Junos refuses to clear an interface set with active members).
+    ClearAutoConfigurationInterfaces(AutoVlanClear),
 
     // ---- firewall filters (operational; schema/src/firewall_rpc.rs) ----
     /// `show firewall [filter NAME]`.
@@ -418,6 +424,7 @@ impl Request {
             | Request::ClearPppoeSessions(_)
             | Request::ClearPppoeStatistics(_)
             | Request::ClearNetworkAccessAaaSubscriber(_)
+            | Request::ClearAutoConfigurationInterfaces(_)
             | Request::ClearFirewall(_)
             | Request::ClearAaaStatistics
             | Request::MonitorStart { .. }
@@ -548,6 +555,7 @@ pub enum Reply {
     PppoeCleared(PppoeCleared),
     Interfaces(Interfaces),
     SubscribersLoggedOut(SubscribersLoggedOut),
+    AutoVlanCleared(AutoVlanCleared),
     Firewall(crate::firewall_rpc::FirewallInformation),
     FirewallCleared(crate::firewall_rpc::FirewallCleared),
     Routes(crate::route_rpc::RouteInformation),
@@ -864,8 +872,20 @@ mod tests {
             );
             assert_eq!(decode_line::<Request>(&line).unwrap(), request);
         }
+        let clear = Request::ClearAutoConfigurationInterfaces(AutoVlanClear {
+            interface: "ge-1/0/0.1073741824".into(),
+        });
+        let line = encode_line(&clear);
+        assert!(
+            line.contains("\"op\":\"clear-auto-configuration-interfaces\""),
+            "{line}"
+        );
+        assert_eq!(decode_line::<Request>(&line).unwrap(), clear);
         for reply in [
             Reply::Interfaces(Interfaces::default()),
+            Reply::AutoVlanCleared(AutoVlanCleared {
+                interface: "ge-1/0/0.1073741824".into(),
+            }),
             Reply::SubscribersLoggedOut(SubscribersLoggedOut {
                 subscribers: vec![LoggedOut {
                     subscriber_session_id: 7,

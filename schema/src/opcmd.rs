@@ -36,6 +36,8 @@ pub enum Action {
     ClearPppoeStatistics,
     ShowInterfaces,
     ClearNetworkAccessAaaSubscriber,
+    /// `clear auto-configuration interfaces IFD.UNIT`: remove an auto-sensed VLAN's unit.
+    ClearAutoConfigurationInterfaces,
     ShowAaaRadiusServers,
     ShowAaaStatistics,
     ShowAaaSubscribers,
@@ -184,6 +186,12 @@ const SNMP_OBJECT: Rest = Rest::Words {
 const PPPOE_INTERFACE: Rest = Rest::Words {
     placeholder: "<interface-name>",
     help: "PPPoE interface name (pp0.N); all when left out",
+};
+
+/// The VLAN unit of `clear auto-configuration interfaces`.
+const AUTO_VLAN_INTERFACE: Rest = Rest::Words {
+    placeholder: "<interface-name>",
+    help: "Auto-sensed VLAN interface (ge-1/0/0.1073741824)",
 };
 
 /// The optional pool of `show network-access address-assignment pool`.
@@ -424,6 +432,14 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
         "clear",
         "Clear information in the system",
         &[
+            cmd(
+                "auto-configuration",
+                "Clear auto-configured interfaces",
+                &[word("interfaces", "Remove an auto-sensed VLAN interface")
+                    .action(Action::ClearAutoConfigurationInterfaces)
+                    .rest(AUTO_VLAN_INTERFACE)
+                    .needs(Needs::Words)],
+            ),
             CLEAR_FIREWALL,
             cmd(
                 "network-access",
@@ -1215,6 +1231,12 @@ mod tests {
             (
                 ["clear", "pppoe", "statistics"],
                 Action::ClearPppoeStatistics,
+                false,
+                true,
+            ),
+            (
+                ["clear", "auto-configuration", "interfaces"],
+                Action::ClearAutoConfigurationInterfaces,
                 false,
                 true,
             ),

@@ -175,8 +175,14 @@ pub struct Subscriber {
     pub mac_address: Option<MacAddress>,
     /// 802.1Q VLAN ID (the inner one under QinQ).
     pub vlan_id: Option<u16>,
+    /// The TPID `vlan_id` came under on the wire (0x8100, or 0x88a8).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub vlan_tpid: Option<u16>,
     /// 802.1ad outer VLAN ID (QinQ only).
     pub stacked_vlan_id: Option<u16>,
+    /// The outer tag's TPID on the wire (0x88a8 for 802.1ad, 0x8100 for Q-in-Q).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub stacked_vlan_tpid: Option<u16>,
     pub pppoe_session_id: Option<u16>,
     pub dynamic_profile: Option<String>,
     /// Seconds since the Unix epoch.
@@ -603,7 +609,9 @@ mod tests {
             underlying_interface: Some(underlying.into()),
             mac_address: None,
             vlan_id: None,
+            vlan_tpid: None,
             stacked_vlan_id: None,
+            stacked_vlan_tpid: None,
             pppoe_session_id: Some(1),
             dynamic_profile: None,
             login_time: 0,

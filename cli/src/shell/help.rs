@@ -35,6 +35,8 @@ pub enum Source {
     SubscriberUsers,
     /// Interfaces of the subscribers logged in now (`pp0.N`).
     SubscriberInterfaces,
+    /// The auto-sensed VLANs' units now (`ge-1/0/0.1073741824`).
+    AutoVlanInterfaces,
 }
 
 /// Fetches the values of a source (empty when they cannot be had in time).
@@ -718,6 +720,9 @@ fn option_source(node: &OpCmd, option: &str) -> Option<Source> {
 fn words_source(node: &OpCmd) -> Option<Source> {
     match node.action {
         Some(schema::opcmd::Action::ShowInterfaces) => Some(Source::SubscriberInterfaces),
+        Some(schema::opcmd::Action::ClearAutoConfigurationInterfaces) => {
+            Some(Source::AutoVlanInterfaces)
+        }
         Some(schema::opcmd::Action::ShowAddressAssignmentPool) => Some(Source::ActiveKeys(
             ["access", "address-assignment", "pool"]
                 .iter()
@@ -1269,6 +1274,10 @@ mod tests {
         assert_eq!(
             source_of(op, "show interfaces terse"),
             Some(Source::SubscriberInterfaces)
+        );
+        assert_eq!(
+            source_of(op, "clear auto-configuration interfaces"),
+            Some(Source::AutoVlanInterfaces)
         );
         // A new user name in a test has no existing values.
         assert_eq!(source_of(op, "test aaa ppp user"), None);

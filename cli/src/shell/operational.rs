@@ -216,7 +216,8 @@ impl<T: Transport> Shell<T> {
             | Action::ClearPppoeSessions
             | Action::ClearPppoeStatistics
             | Action::ShowInterfaces
-            | Action::ClearNetworkAccessAaaSubscriber => {
+            | Action::ClearNetworkAccessAaaSubscriber
+            | Action::ClearAutoConfigurationInterfaces => {
                 let (words, pick) = (subscriber_args::request, subscribers::reply);
                 self.typed_command(line, cmd, pipes, input, words, pick)?
             }

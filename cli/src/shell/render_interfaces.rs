@@ -9,8 +9,8 @@ use std::fmt::Write;
 
 use super::render_l2tp::{capitalised, duration};
 use schema::interface_rpc::{
-    InterfaceLevel, Interfaces, LogicalInterface, PhysicalInterface, SubscribersLoggedOut,
-    TrafficStatistics, UnitVlan,
+    AutoVlanCleared, InterfaceLevel, Interfaces, LogicalInterface, PhysicalInterface,
+    SubscribersLoggedOut, TrafficStatistics, UnitVlan,
 };
 use schema::subscriber_rpc::SubscriberState;
 
@@ -140,10 +140,15 @@ fn physical(p: &PhysicalInterface, level: InterfaceLevel) -> String {
     out
 }
 
-/// An auto-sensed VLAN's unit in Junos' words: its tags as `VLAN-Tag [ 0x8100.100 ]`
-/// (the default TPID), then the profiles it was built from and the sessions on it.
+/// An auto-sensed VLAN's unit in Junos' words: its tags as `VLAN-Tag [ 0x88a8.1000 0x8100.7 ]`
+/// (each with the TPID it came under), then the profiles it was built from and the sessions on it.
 fn vlan_logical(u: &LogicalInterface, v: &UnitVlan, level: InterfaceLevel) -> String {
-    let tags: Vec<String> = v.vlan_ids.iter().map(|id| format!("0x8100.{id}")).collect();
+    let tags: Vec<String> = v
+        .vlan_ids
+        .iter()
+        .zip(&v.vlan_tpids)
+        .map(|(id, tpid)| format!("{tpid:#06x}.{id}"))
+        .collect();
     let mut out = format!(
         "  Logical interface {}\n    Flags: Up SNMP-Traps VLAN-Tag [ {} ]  Encapsulation: {}\n",
         u.name,
@@ -249,6 +254,11 @@ fn logical(u: &LogicalInterface, level: InterfaceLevel) -> String {
 }
 
 /// `Subscriber alice@isp.example logged out (session-id 7, si-0/0/0.1073741831)`: a line each.
+/// `clear auto-configuration interfaces`: Junos' `Interface-set NAME deleted`, for a VLAN unit.
+pub fn auto_vlan_cleared(reply: &AutoVlanCleared) -> String {
+    format!("Interface {} deleted\n", reply.interface)
+}
+
 pub fn logged_out(reply: &SubscribersLoggedOut) -> String {
     reply
         .subscribers
@@ -479,6 +489,7 @@ si-0/0/0.1073741825     up    up   inet     198.18.0.1            --> 198.18.0.1
             pppoe: None,
             vlan: Some(UnitVlan {
                 vlan_ids: vec![1000, 7],
+                vlan_tpids: vec![0x88a8, 0x8100],
                 dynamic_profile: "SVLAN-PROF".into(),
                 pppoe_dynamic_profile: Some("PPPOE-PROF".into()),
                 pppoe_sessions: 2,
@@ -493,7 +504,7 @@ si-0/0/0.1073741825     up    up   inet     198.18.0.1            --> 198.18.0.1
         assert_eq!(
             interfaces(&reply, InterfaceLevel::Default),
             "  Logical interface ge-1/0/0.1073741824\n    \
-             Flags: Up SNMP-Traps VLAN-Tag [ 0x8100.1000 0x8100.7 ]  Encapsulation: ENET2\n    \
+             Flags: Up SNMP-Traps VLAN-Tag [ 0x88a8.1000 0x8100.7 ]  Encapsulation: ENET2\n    \
              Dynamic profile: SVLAN-PROF, Uptime: 00:01:05\n    \
              Protocol pppoe\n      Dynamic Profile: PPPOE-PROF, PPPoE sessions: 2\n"
         );

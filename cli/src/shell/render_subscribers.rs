@@ -43,14 +43,29 @@ fn brief(list: &[Subscriber]) -> String {
     )
 }
 
-/// Junos' second column: the subscriber's address once it has one, else its VLAN
-/// (`100`, or `100.7` outer.inner under QinQ).
+/// Junos' second column: the subscriber's address once it has one, else its VLAN: the bare
+/// ID of a single tag (`138`, as MX routers print it), both tags with their TPIDs under QinQ
+/// (`0x88a8.100 0x8100.7`).
 fn address_or_vlan(s: &Subscriber) -> String {
     match (s.ip_address, s.stacked_vlan_id, s.vlan_id) {
         (Some(ip), _, _) => ip.to_string(),
-        (None, Some(outer), Some(inner)) => format!("{outer}.{inner}"),
+        (None, Some(outer), Some(inner)) => {
+            format!(
+                "{} {}",
+                tagged(s.stacked_vlan_tpid, outer),
+                tagged(s.vlan_tpid, inner)
+            )
+        }
         (None, None, Some(id)) => id.to_string(),
         _ => "-".into(),
+    }
+}
+
+/// `0x8100.7`: a tag as Junos writes it, TPID then ID; the bare ID when the TPID is unknown.
+fn tagged(tpid: Option<u16>, id: u16) -> String {
+    match tpid {
+        Some(tpid) => format!("{tpid:#06x}.{id}"),
+        None => id.to_string(),
     }
 }
 
@@ -98,10 +113,13 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
     if let Some(id) = s.pppoe_session_id {
         line("Session ID", &id);
     }
+    // Under QinQ both tags carry their TPIDs; a single tag is its bare ID.
     if let Some(outer) = s.stacked_vlan_id {
-        line("Stacked VLAN Id", &outer);
-    }
-    if let Some(id) = s.vlan_id {
+        line("Stacked VLAN Id", &tagged(s.stacked_vlan_tpid, outer));
+        if let Some(id) = s.vlan_id {
+            line("VLAN Id", &tagged(s.vlan_tpid, id));
+        }
+    } else if let Some(id) = s.vlan_id {
         line("VLAN Id", &id);
     }
     line("Login Time", &utc(s.login_time));
@@ -260,7 +278,9 @@ pub(crate) mod tests {
             underlying_interface: Some("ge-1/0/0.101".into()),
             mac_address: Some(MacAddress([0, 0, 0x5e, 0, 0x53, 1])),
             vlan_id: Some(7),
+            vlan_tpid: Some(0x8100),
             stacked_vlan_id: Some(100),
+            stacked_vlan_tpid: Some(0x88a8),
             pppoe_session_id: Some(1),
             dynamic_profile: None,
             login_time: 1_796_292_000,
@@ -290,7 +310,9 @@ pub(crate) mod tests {
             underlying_interface: Some("ge-1/0/0.0".into()),
             mac_address: Some(MacAddress([0, 0, 0x5e, 0, 0x53, 2])),
             vlan_id: None,
+            vlan_tpid: None,
             stacked_vlan_id: None,
+            stacked_vlan_tpid: None,
             pppoe_session_id: Some(2),
             lcp_state: Some("req-sent".into()),
             lcp_negotiation: None,
@@ -344,9 +366,9 @@ pub(crate) mod tests {
         assert_eq!(
             subscribers(&reply, &at(Level::Brief, false)),
             "\
-Interface            IP Address/VLAN ID  User Name       LS:RI
-ge-1/0/0.1073741824  100.7               -               default:default
-pp0.1073741825       100.7               u1@example.net  default:default
+Interface            IP Address/VLAN ID   User Name       LS:RI
+ge-1/0/0.1073741824  0x88a8.100 0x8100.7  -               default:default
+pp0.1073741825       0x88a8.100 0x8100.7  u1@example.net  default:default
 "
         );
         let detail = subscribers(&reply, &at(Level::Detail, false));
@@ -354,7 +376,7 @@ pp0.1073741825       100.7               u1@example.net  default:default
             detail.starts_with(
                 "Type: VLAN\nUser Name: -\nLogical System: default\nRouting Instance: default\n\
                  Interface: ge-1/0/0.1073741824\nInterface type: Dynamic\n\
-                 Dynamic Profile Name: SVLAN-PROF\nState: Active\nStacked VLAN Id: 100\nVLAN Id: 7\n"
+                 Dynamic Profile Name: SVLAN-PROF\nState: Active\nStacked VLAN Id: 0x88a8.100\nVLAN Id: 0x8100.7\n"
             ),
             "{detail}"
         );
@@ -367,9 +389,9 @@ pp0.1073741825       100.7               u1@example.net  default:default
         assert_eq!(
             subscribers(&sample(), &at(Level::Brief, false)),
             "\
-Interface       IP Address/VLAN ID  User Name       LS:RI
-pp0.1073741825  100.7               u1@example.net  default:default
-pp0.1073741826  -                   -               default:default
+Interface       IP Address/VLAN ID   User Name       LS:RI
+pp0.1073741825  0x88a8.100 0x8100.7  u1@example.net  default:default
+pp0.1073741826  -                    -               default:default
 "
         );
         assert_eq!(
@@ -392,8 +414,8 @@ Underlying Interface: ge-1/0/0.101
 MAC Address: 00:00:5e:00:53:01
 State: Active
 Session ID: 1
-Stacked VLAN Id: 100
-VLAN Id: 7
+Stacked VLAN Id: 0x88a8.100
+VLAN Id: 0x8100.7
 Login Time: 2026-12-03 10:00:00 UTC
 LCP State: Opened
 Authentication Protocol: CHAP

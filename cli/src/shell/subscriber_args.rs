@@ -6,6 +6,7 @@
 
 use super::options::{parse_options, ArgError};
 use schema::def::Type;
+use schema::interface_rpc::AutoVlanClear;
 use schema::mgmt::Request;
 use schema::opcmd::{Action, OpCmd};
 use schema::subscriber_rpc::{AddressPoolSelect, Level, PppoeSelect, SubscriberShow};
@@ -31,6 +32,12 @@ pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Re
             Request::ClearNetworkAccessAaaSubscriber(super::interface_args::logout(node, args)?)
         }
         Action::ShowPppoeStatistics => Request::GetPppoeStatistics(select(args, underlying)?),
+        Action::ClearAutoConfigurationInterfaces => {
+            let interface = select(args, underlying)?.interface.ok_or_else(|| {
+                ArgError::new(args.len(), "syntax error, expecting <interface-name>.")
+            })?;
+            Request::ClearAutoConfigurationInterfaces(AutoVlanClear { interface })
+        }
         _ => Request::ClearPppoeStatistics(select(args, underlying)?),
     })
 }
@@ -219,6 +226,31 @@ mod tests {
         assert_eq!(
             read("clear pppoe statistics"),
             Ok(Request::ClearPppoeStatistics(PppoeSelect::default()))
+        );
+    }
+
+    /// `clear auto-configuration interfaces` takes one VLAN unit, which it needs.
+    #[test]
+    fn clear_auto_configuration_takes_one_vlan_unit() {
+        assert_eq!(
+            read("clear auto-configuration interfaces ge-1/0/0.1073741824"),
+            Ok(Request::ClearAutoConfigurationInterfaces(AutoVlanClear {
+                interface: "ge-1/0/0.1073741824".into()
+            }))
+        );
+        assert_eq!(
+            read("clear auto-configuration interfaces"),
+            Err(ArgError::new(
+                3,
+                "syntax error, expecting <interface-name>."
+            ))
+        );
+        assert_eq!(
+            read("clear auto-configuration interfaces ge-1/0/0"),
+            Err(ArgError::new(
+                3,
+                "invalid interface name 'ge-1/0/0': expecting a logical interface such as ge-1/0/0.100"
+            ))
         );
     }
 

@@ -1,5 +1,5 @@
 //! `show subscribers …`, `show pppoe …`, `clear pppoe …`, `show interfaces` and
-//! `clear network-access aaa subscriber` in the shell: the reply rendered (or shown as
+//! `clear network-access aaa subscriber`, `clear auto-configuration interfaces` in the shell: the reply rendered (or shown as
 //! JSON / XML). The typed request from the words is `subscriber_args`'.
 
 use super::answer::Answer;
@@ -48,6 +48,7 @@ pub(super) fn reply(request: &Request, reply: Reply) -> Result<Answer<'_>, Box<R
             render_interfaces::interfaces(i, level)
         }),
         Reply::SubscribersLoggedOut(l) => Answer::print(render_interfaces::logged_out(&l)),
+        Reply::AutoVlanCleared(c) => Answer::print(render_interfaces::auto_vlan_cleared(&c)),
         Reply::PppoeCleared(c) => Answer::print(render_pppoe::cleared(&c)),
         other => return Err(Box::new(other)),
     })

@@ -7,7 +7,7 @@ use super::help::Source;
 use super::transport::Transport;
 use schema::l2tp_rpc::L2tpShow;
 use schema::mgmt::{Reply, Request, Revision};
-use schema::subscriber_rpc::SubscriberShow;
+use schema::subscriber_rpc::{AccessType, SubscriberShow};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -33,7 +33,7 @@ pub fn request(source: &Source, configuration: bool) -> Request {
         Source::SessionIds | Source::SessionUsers | Source::SessionInterfaces => {
             Request::GetL2tpSessionInformation(L2tpShow::default())
         }
-        Source::SubscriberUsers | Source::SubscriberInterfaces => {
+        Source::SubscriberUsers | Source::SubscriberInterfaces | Source::AutoVlanInterfaces => {
             Request::GetSubscribers(SubscriberShow::default())
         }
     }
@@ -86,6 +86,13 @@ pub fn values(source: &Source, reply: &Reply) -> Vec<String> {
         (Source::SubscriberInterfaces, Reply::Subscribers(s)) => {
             s.subscribers.iter().map(|s| s.interface.clone()).collect()
         }
+        // `show subscribers` lists each auto-sensed VLAN as a subscriber of type VLAN.
+        (Source::AutoVlanInterfaces, Reply::Subscribers(s)) => s
+            .subscribers
+            .iter()
+            .filter(|s| s.access_type == AccessType::Vlan)
+            .map(|s| s.interface.clone())
+            .collect(),
         _ => Vec::new(),
     };
     out.retain(|v| !v.is_empty());

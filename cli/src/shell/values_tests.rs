@@ -152,6 +152,17 @@ fn subscriber_names_and_interfaces() {
         values(&Source::SubscriberInterfaces, &reply),
         ["pp0.1073741825", "pp0.1073741826"]
     );
+    // Only the auto-sensed VLANs are what `clear auto-configuration interfaces` takes.
+    assert!(values(&Source::AutoVlanInterfaces, &reply).is_empty());
+    let mut with_vlan = crate::shell::render_subscribers::tests::sample();
+    let mut vlan = with_vlan.subscribers[0].clone();
+    vlan.interface = "ge-1/0/0.1073741824".into();
+    vlan.access_type = schema::subscriber_rpc::AccessType::Vlan;
+    with_vlan.subscribers.push(vlan);
+    assert_eq!(
+        values(&Source::AutoVlanInterfaces, &Reply::Subscribers(with_vlan)),
+        ["ge-1/0/0.1073741824"]
+    );
     assert!(matches!(
         request(&Source::SubscriberUsers, false),
         Request::GetSubscribers(_)

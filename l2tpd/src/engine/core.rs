@@ -413,6 +413,9 @@ impl Core {
             SubscriberRpc::Logout(target) => Reply::SubscribersLoggedOut(
                 layer.logout_subscribers(now, &target, &mut self.registry)?,
             ),
+            SubscriberRpc::ClearAutoVlan(vlan) => {
+                Reply::AutoVlanCleared(layer.access.clear_auto_vlan(&vlan.interface)?)
+            }
             SubscriberRpc::Firewall(select) => Reply::Firewall(layer.show_firewall(&select)?),
             SubscriberRpc::ClearFirewall(select) => {
                 Reply::FirewallCleared(layer.clear_firewall(&select)?)

@@ -1,11 +1,11 @@
 //! The subscriber, PPPoE and address pool operational RPCs (`show subscribers`, `show |
 //! clear pppoe …`, `show network-access address-assignment pool`, `show interfaces`,
-//! `clear network-access aaa subscriber`, `show firewall`, `show route`)
+//! `clear network-access aaa subscriber`, `clear auto-configuration interfaces`, `show firewall`, `show route`)
 //! as the engine takes them. They travel the L2TP RPC path ([`super::rpc::L2tpRpc`]), so
 //! that they are answered on the engine task, between turns, like every other show.
 
 use schema::firewall_rpc::FirewallSelect;
-use schema::interface_rpc::{InterfaceShow, SubscriberLogout};
+use schema::interface_rpc::{AutoVlanClear, InterfaceShow, SubscriberLogout};
 use schema::mgmt::Request;
 use schema::route_rpc::{RouteShow, RouteSummaryShow};
 use schema::subscriber_rpc::{AddressPoolSelect, PppoeSelect, SubscriberShow};
@@ -26,6 +26,8 @@ pub enum SubscriberRpc {
     Interfaces(InterfaceShow),
     /// `clear network-access aaa subscriber (username U | session-id N)`.
     Logout(SubscriberLogout),
+    /// `clear auto-configuration interfaces IFD.UNIT`.
+    ClearAutoVlan(AutoVlanClear),
     /// `show firewall [filter NAME]`.
     Firewall(FirewallSelect),
     /// `clear firewall (all | filter NAME)`.
@@ -51,6 +53,7 @@ impl SubscriberRpc {
             Request::ClearPppoeStatistics(select) => Self::ClearPppoeStatistics(select.clone()),
             Request::GetInterfaceInformation(show) => Self::Interfaces(show.clone()),
             Request::ClearNetworkAccessAaaSubscriber(target) => Self::Logout(target.clone()),
+            Request::ClearAutoConfigurationInterfaces(vlan) => Self::ClearAutoVlan(vlan.clone()),
             Request::GetFirewallInformation(select) => Self::Firewall(select.clone()),
             Request::ClearFirewall(select) => Self::ClearFirewall(select.clone()),
             Request::GetRouteInformation(show) => Self::Routes(show.clone()),
@@ -104,6 +107,14 @@ mod tests {
             (
                 Request::ClearNetworkAccessAaaSubscriber(SubscriberLogout::SessionId(3)),
                 SubscriberRpc::Logout(SubscriberLogout::SessionId(3)),
+            ),
+            (
+                Request::ClearAutoConfigurationInterfaces(AutoVlanClear {
+                    interface: "ge-1/0/0.1073741824".into(),
+                }),
+                SubscriberRpc::ClearAutoVlan(AutoVlanClear {
+                    interface: "ge-1/0/0.1073741824".into(),
+                }),
             ),
             (
                 Request::GetFirewallInformation(FirewallSelect::default()),

@@ -290,6 +290,7 @@ fn needs(request: &Request) -> &'static [&'static str] {
         | Request::ClearPppoeSessions(_)
         | Request::ClearPppoeStatistics(_)
         | Request::ClearNetworkAccessAaaSubscriber(_)
+        | Request::ClearAutoConfigurationInterfaces(_)
         | Request::ClearFirewall(_)
         | Request::ClearAaaStatistics => &["clear"],
         // Test calls send packets to peers and servers, as ping and traceroute do.
@@ -377,6 +378,9 @@ pub fn command(request: &Request) -> Option<String> {
         Request::ClearPppoeStatistics(_) => "clear pppoe statistics".into(),
         Request::GetInterfaceInformation(_) => "show interfaces".into(),
         Request::ClearNetworkAccessAaaSubscriber(_) => "clear network-access aaa subscriber".into(),
+        Request::ClearAutoConfigurationInterfaces(_) => {
+            "clear auto-configuration interfaces".into()
+        }
         Request::GetFirewallInformation(_) => "show firewall".into(),
         Request::ClearFirewall(_) => "clear firewall".into(),
         Request::GetRouteInformation(_) => "show route".into(),

@@ -543,6 +543,7 @@ impl Mgmt {
             | Request::ClearPppoeStatistics(_)
             | Request::GetInterfaceInformation(_)
             | Request::ClearNetworkAccessAaaSubscriber(_)
+            | Request::ClearAutoConfigurationInterfaces(_)
             | Request::GetFirewallInformation(_)
             | Request::ClearFirewall(_)
             | Request::GetRouteInformation(_)

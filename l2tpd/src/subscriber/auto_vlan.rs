@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use schema::interface_rpc::TrafficStatistics;
 use schema::typed::{PppoeFamily, RouterConfig, VlanRangeProfile};
 
 use super::vlan::VlanSelector;
@@ -120,9 +121,14 @@ pub fn is_padi(frame: &[u8]) -> bool {
 pub struct DynamicVlan {
     /// The VLAN dynamic profile it was built from.
     pub profile: String,
+    /// The TPIDs of the PADI that created it, outermost first.
+    pub tpids: Vec<u16>,
     pub created: SystemTime,
     /// With `remove-when-no-subscribers`: when the unit goes if it still has no session.
     pub remove_at: Option<Instant>,
+    /// What its subscribers that left carried: the unit's counters keep what crossed it (a
+    /// subscriber's own go with the subscriber).
+    pub gone: TrafficStatistics,
 }
 
 /// An auto-sensed VLAN as the views show it.
@@ -134,11 +140,15 @@ pub struct AutoVlan {
     pub unit: u32,
     /// Outermost first.
     pub vlans: Vec<u16>,
+    /// Each tag's TPID as the VLAN's first PADI carried it.
+    pub tpids: Vec<u16>,
     pub profile: String,
     /// The PPPoE profile its subscribers get.
     pub pppoe_profile: Option<String>,
     pub sessions: usize,
     pub created: SystemTime,
+    /// What its subscribers that left carried (those still on it are counted by the view).
+    pub gone: TrafficStatistics,
 }
 
 #[cfg(test)]

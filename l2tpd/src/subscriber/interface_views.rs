@@ -112,17 +112,18 @@ fn logical(subscriber: &Subscriber, now: Instant, registry: &Registry) -> Logica
         pppoe,
         vlan: None,
         address_family,
-        traffic_statistics: TrafficStatistics {
-            input_bytes: subscriber.bytes_up,
-            input_packets: subscriber.frames_up,
-            output_bytes: subscriber.bytes_down,
-            output_packets: subscriber.frames_down,
-        },
+        traffic_statistics: subscriber.traffic(),
     }
 }
 
-/// An auto-sensed VLAN's unit: up while it exists, its tags and profiles.
-fn vlan_unit(vlan: &AutoVlan) -> LogicalInterface {
+/// An auto-sensed VLAN's unit: up while it exists, its tags and profiles, and the traffic of
+/// its subscribers, those on it now (`live`) and those gone. Summed here from what the data
+/// workers already count per session: no count of its own on the data path.
+fn vlan_unit(vlan: &AutoVlan, live: &[&Subscriber]) -> LogicalInterface {
+    let mut traffic = vlan.gone;
+    for subscriber in live {
+        traffic.add(&subscriber.traffic());
+    }
     let uptime = std::time::SystemTime::now()
         .duration_since(vlan.created)
         .map_or(0, |d| d.as_secs());
@@ -139,35 +140,54 @@ fn vlan_unit(vlan: &AutoVlan) -> LogicalInterface {
         pppoe: None,
         vlan: Some(UnitVlan {
             vlan_ids: vlan.vlans.clone(),
+            vlan_tpids: vlan.tpids.clone(),
             dynamic_profile: vlan.profile.clone(),
             pppoe_dynamic_profile: vlan.pppoe_profile.clone(),
             pppoe_sessions: u32::try_from(vlan.sessions).unwrap_or(u32::MAX),
         }),
         address_family: None,
-        traffic_statistics: TrafficStatistics::default(),
+        traffic_statistics: traffic,
     }
 }
 
-/// Each port with auto-sensed VLANs, its VLAN units in unit order.
-fn vlan_ports(vlans: Vec<AutoVlan>) -> Vec<PhysicalInterface> {
+/// Each port with auto-sensed VLANs, its VLAN units in unit order, its counters theirs.
+fn vlan_ports<'a>(
+    vlans: Vec<AutoVlan>,
+    subscribers: impl Iterator<Item = &'a Subscriber>,
+) -> Vec<PhysicalInterface> {
+    let mut on_vlan: BTreeMap<&str, Vec<&Subscriber>> = BTreeMap::new();
+    for subscriber in subscribers {
+        if let AccessLeg::Pppoe { underlying, .. } = &subscriber.access {
+            on_vlan.entry(underlying).or_default().push(subscriber);
+        }
+    }
     let mut ports: BTreeMap<String, Vec<LogicalInterface>> = BTreeMap::new();
     for vlan in &vlans {
+        let live = on_vlan
+            .get(vlan.name.as_str())
+            .map_or(&[][..], Vec::as_slice);
         ports
             .entry(vlan.port.clone())
             .or_default()
-            .push(vlan_unit(vlan));
+            .push(vlan_unit(vlan, live));
     }
     ports
         .into_iter()
-        .map(|(name, units)| PhysicalInterface {
-            name,
-            if_type: "Ethernet".into(),
-            mtu: None,
-            logical_interface_count: u32::try_from(units.len()).unwrap_or(u32::MAX),
-            address_families: vec!["pppoe".into()],
-            traffic_statistics: TrafficStatistics::default(),
-            drops: None,
-            units,
+        .map(|(name, units)| {
+            let mut totals = TrafficStatistics::default();
+            for unit in &units {
+                totals.add(&unit.traffic_statistics);
+            }
+            PhysicalInterface {
+                name,
+                if_type: "Ethernet".into(),
+                mtu: None,
+                logical_interface_count: u32::try_from(units.len()).unwrap_or(u32::MAX),
+                address_families: vec!["pppoe".into()],
+                traffic_statistics: totals,
+                drops: None,
+                units,
+            }
         })
         .collect()
 }
@@ -248,7 +268,10 @@ impl SubscriberLayer {
         show: &InterfaceShow,
     ) -> Result<Interfaces, String> {
         let mut physical = self.physical_interfaces(now, registry, config);
-        physical.extend(vlan_ports(self.access.auto_vlans()));
+        physical.extend(vlan_ports(
+            self.access.auto_vlans(),
+            self.table.iter().filter(|s| !s.is_test_call()),
+        ));
         let Some(name) = show.name.as_deref() else {
             return Ok(Interfaces {
                 physical,

@@ -98,6 +98,7 @@ impl SubscriberLayer {
             self.host_name = name.as_bytes().to_vec();
         }
         self.access.configure(config);
+        self.access.settle_idle_vlans(now);
         self.lns.pools.configure(&config.address_pools);
         self.aaa.configure(config);
         self.dynamic.configure(config);
@@ -528,6 +529,7 @@ impl SubscriberLayer {
             self.lns_end(now, &subscriber, cause, registry);
             return;
         };
+        self.access.count_gone(unit, &subscriber.traffic());
         if let Some(padt) = self.access.terminate(unit, session_id, now) {
             self.out.push_back(padt);
         }
@@ -701,6 +703,7 @@ impl SubscriberLayer {
             session_id,
             mac: session.client.0,
             vlans: session.vlans.iter().map(|v| v.vid()).collect(),
+            tpids: session.vlans.iter().map(|v| v.tpid).collect(),
             underlying: self.access.unit_name(unit).unwrap_or_default(),
         };
         let mru = session.max_payload;

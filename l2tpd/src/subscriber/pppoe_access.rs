@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use schema::interface_rpc::{AutoVlanCleared, TrafficStatistics};
 use schema::typed::{
     PppoeFamily, PppoeMtu, RouterConfig, ServiceName, ServiceNameTable, Unit, UnitVlan,
 };
 
 use super::auto_vlan::{self, AutoVlan, DynamicVlan, PortAuto, FIRST_VLAN_UNIT};
-use super::vlan::{selector_of, VlanSelector};
+use super::vlan::{selector_of, tpids_of, VlanSelector};
 use crate::pppoe::discovery::{
     DiscoveryConfig, DiscoveryCounters, DiscoveryServer, EndReason, Event, Handled,
 };
@@ -503,6 +504,23 @@ impl PppoeAccess {
         vlan.remove_at = Some(vlan.remove_at.map_or(at, |was| was.max(at)));
     }
 
+    /// After a commit: on a port with `remove-when-no-subscribers` (perhaps just added), a VLAN
+    /// unit that already has no session goes as if its last subscriber had just left: at once,
+    /// or once short-cycle lockouts could have passed. Units already due keep their time.
+    pub fn settle_idle_vlans(&mut self, now: Instant) {
+        let unscheduled: Vec<UnitId> = self
+            .units
+            .iter()
+            .filter(|(_, u)| u.dynamic.as_ref().is_some_and(|d| d.remove_at.is_none()))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in unscheduled {
+            if self.removes_when_idle(id) {
+                self.settle_vlan(id, now, true);
+            }
+        }
+    }
+
     /// A PADI on a VLAN no unit selects: the unit its port's `auto-configure` creates for
     /// it, if a range accepting PPPoE takes its tags and the port has room.
     fn auto_sense(&mut self, port: &str, selector: VlanSelector, frame: &[u8]) -> Option<UnitId> {
@@ -527,8 +545,10 @@ impl PppoeAccess {
         };
         let dynamic = DynamicVlan {
             profile: profile.ranges.profile.clone(),
+            tpids: tpids_of(frame),
             created: std::time::SystemTime::now(),
             remove_at: None,
+            gone: TrafficStatistics::default(),
         };
         self.next_vlan_unit = self
             .next_vlan_unit
@@ -563,15 +583,52 @@ impl PppoeAccess {
                     port: u.spec.port.to_string(),
                     unit: u.spec.number,
                     vlans: auto_vlan::tags_of(u.spec.selector),
+                    tpids: vlan.tpids.clone(),
                     profile: vlan.profile.clone(),
                     pppoe_profile: u.spec.family.dynamic_profile.clone(),
                     sessions: u.server.as_ref().map_or(0, DiscoveryServer::session_count),
                     created: vlan.created,
+                    gone: vlan.gone,
                 })
             })
             .collect();
         vlans.sort_by_key(|v| v.unit);
         vlans
+    }
+
+    /// `clear auto-configuration interfaces NAME`: the auto-sensed VLAN's unit goes. One with
+    /// PPPoE sessions stays: as Junos refuses to clear an interface set that still has active
+    /// members, the operator logs them out first (`clear pppoe sessions`).
+    pub fn clear_auto_vlan(&mut self, name: &str) -> Result<AutoVlanCleared, String> {
+        let found = self
+            .units
+            .iter()
+            .find(|(_, u)| u.dynamic.is_some() && u.name() == name);
+        let Some((&id, unit)) = found else {
+            return Err(format!("interface {name} is not an auto-sensed VLAN"));
+        };
+        let sessions = unit
+            .server
+            .as_ref()
+            .map_or(0, DiscoveryServer::session_count);
+        if sessions > 0 {
+            let plural = if sessions == 1 { "" } else { "s" };
+            return Err(format!(
+                "interface {name} has {sessions} active PPPoE session{plural}: clear pppoe sessions first"
+            ));
+        }
+        self.remove_unit(id);
+        Ok(AutoVlanCleared {
+            interface: name.to_string(),
+        })
+    }
+
+    /// A subscriber of `unit` left having carried `traffic`: an auto-sensed VLAN's unit keeps
+    /// it in its counters.
+    pub fn count_gone(&mut self, unit: UnitId, traffic: &TrafficStatistics) {
+        if let Some(vlan) = self.units.get_mut(&unit).and_then(|u| u.dynamic.as_mut()) {
+            vlan.gone.add(traffic);
+        }
     }
 
     /// One frame received on `port`. A discovery reply is queued in `out`; a session's PPP

@@ -31,6 +31,8 @@ pub enum AccessLeg {
         mac: [u8; 6],
         /// VLAN IDs, outermost first.
         vlans: Vec<u16>,
+        /// Their TPIDs as the client's frames carry them.
+        tpids: Vec<u16>,
         /// `eth1.100`.
         underlying: String,
     },
@@ -178,6 +180,16 @@ pub struct Subscriber {
 }
 
 impl Subscriber {
+    /// What the subscriber carried, from its side (input is what it sent).
+    pub fn traffic(&self) -> schema::interface_rpc::TrafficStatistics {
+        schema::interface_rpc::TrafficStatistics {
+            input_packets: self.frames_up,
+            input_bytes: self.bytes_up,
+            output_packets: self.frames_down,
+            output_bytes: self.bytes_down,
+        }
+    }
+
     pub fn new(id: SubscriberId, access: AccessLeg, link: ServerLink, now: Instant) -> Self {
         Self {
             link: Some(Box::new(link)),

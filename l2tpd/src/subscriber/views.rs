@@ -72,10 +72,36 @@ struct AccessColumns {
     access_type: AccessType,
     underlying: Option<String>,
     mac: Option<MacAddress>,
-    vlan_id: Option<u16>,
-    stacked_vlan_id: Option<u16>,
+    vlan: VlanColumns,
     pppoe_session_id: Option<u16>,
     tunnel_group: String,
+}
+
+/// The VLAN fields of a row: the only tag is `vlan_id`; under QinQ the outer one is the
+/// stacked VLAN. Each with the TPID it came under.
+#[derive(Default)]
+struct VlanColumns {
+    vlan_id: Option<u16>,
+    vlan_tpid: Option<u16>,
+    stacked_vlan_id: Option<u16>,
+    stacked_vlan_tpid: Option<u16>,
+}
+
+fn vlan_columns(vlans: &[u16], tpids: &[u16]) -> VlanColumns {
+    match vlans {
+        [single] => VlanColumns {
+            vlan_id: Some(*single),
+            vlan_tpid: tpids.first().copied(),
+            ..VlanColumns::default()
+        },
+        [outer, inner] => VlanColumns {
+            vlan_id: Some(*inner),
+            vlan_tpid: tpids.get(1).copied(),
+            stacked_vlan_id: Some(*outer),
+            stacked_vlan_tpid: tpids.first().copied(),
+        },
+        _ => VlanColumns::default(),
+    }
 }
 
 fn access_columns(subscriber: &Subscriber) -> AccessColumns {
@@ -84,31 +110,23 @@ fn access_columns(subscriber: &Subscriber) -> AccessColumns {
             session_id,
             mac,
             vlans,
+            tpids,
             underlying,
             ..
-        } => {
-            let (vlan_id, stacked_vlan_id) = match vlans.as_slice() {
-                [single] => (Some(*single), None),
-                [outer, inner] => (Some(*inner), Some(*outer)),
-                _ => (None, None),
-            };
-            AccessColumns {
-                access_type: AccessType::Pppoe,
-                underlying: Some(underlying.clone()),
-                mac: Some(MacAddress(*mac)),
-                vlan_id,
-                stacked_vlan_id,
-                pppoe_session_id: Some(*session_id),
-                tunnel_group: subscriber.profile.clone().unwrap_or_default(),
-            }
-        }
+        } => AccessColumns {
+            access_type: AccessType::Pppoe,
+            underlying: Some(underlying.clone()),
+            mac: Some(MacAddress(*mac)),
+            vlan: vlan_columns(vlans, tpids),
+            pppoe_session_id: Some(*session_id),
+            tunnel_group: subscriber.profile.clone().unwrap_or_default(),
+        },
         // Test calls are filtered out of every view; were one shown, it is a LAC call.
         AccessLeg::TestCall(_) => AccessColumns {
             access_type: AccessType::Pppoe,
             underlying: None,
             mac: None,
-            vlan_id: None,
-            stacked_vlan_id: None,
+            vlan: VlanColumns::default(),
             pppoe_session_id: None,
             tunnel_group: subscriber.profile.clone().unwrap_or_default(),
         },
@@ -116,8 +134,7 @@ fn access_columns(subscriber: &Subscriber) -> AccessColumns {
             access_type: AccessType::L2tp,
             underlying: subscriber.service.as_deref().map(str::to_string),
             mac: None,
-            vlan_id: None,
-            stacked_vlan_id: None,
+            vlan: VlanColumns::default(),
             pppoe_session_id: None,
             tunnel_group: group.clone(),
         },
@@ -154,8 +171,10 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
             .into(),
         underlying_interface: columns.underlying,
         mac_address: columns.mac,
-        vlan_id: columns.vlan_id,
-        stacked_vlan_id: columns.stacked_vlan_id,
+        vlan_id: columns.vlan.vlan_id,
+        vlan_tpid: columns.vlan.vlan_tpid,
+        stacked_vlan_id: columns.vlan.stacked_vlan_id,
+        stacked_vlan_tpid: columns.vlan.stacked_vlan_tpid,
         pppoe_session_id: columns.pppoe_session_id,
         dynamic_profile: subscriber.dynamic_profile.clone(),
         login_time: unix_seconds(subscriber.login),
@@ -192,11 +211,7 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
 /// An auto-sensed VLAN's row: Junos lists the VLAN as a subscriber of type VLAN, its
 /// dynamic profile the VLAN profile.
 fn vlan_row(vlan: &AutoVlan) -> SubscriberRow {
-    let (vlan_id, stacked_vlan_id) = match vlan.vlans.as_slice() {
-        [outer, inner] => (Some(*inner), Some(*outer)),
-        [single] => (Some(*single), None),
-        _ => (None, None),
-    };
+    let columns = vlan_columns(&vlan.vlans, &vlan.tpids);
     SubscriberRow {
         interface: vlan.name.clone(),
         user_name: None,
@@ -207,8 +222,10 @@ fn vlan_row(vlan: &AutoVlan) -> SubscriberRow {
         routing_instance: "default".into(),
         underlying_interface: None,
         mac_address: None,
-        vlan_id,
-        stacked_vlan_id,
+        vlan_id: columns.vlan_id,
+        vlan_tpid: columns.vlan_tpid,
+        stacked_vlan_id: columns.stacked_vlan_id,
+        stacked_vlan_tpid: columns.stacked_vlan_tpid,
         pppoe_session_id: None,
         dynamic_profile: Some(vlan.profile.clone()),
         login_time: unix_seconds(vlan.created),

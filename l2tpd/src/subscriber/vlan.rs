@@ -39,6 +39,15 @@ pub fn selector_of(frame: &[u8]) -> Option<VlanSelector> {
     (!is_tpid(third)).then_some(VlanSelector::Stacked { outer, inner })
 }
 
+/// The TPIDs of a frame's tags, outermost first (at most two: a frame with more has no
+/// selector): what `show interfaces` prints of a VLAN made from it, as it came on the wire.
+pub fn tpids_of(frame: &[u8]) -> Vec<u16> {
+    [12, 16]
+        .into_iter()
+        .map_while(|at| be16(frame, at).filter(|v| is_tpid(*v)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +84,22 @@ mod tests {
             None
         );
         assert_eq!(selector_of(&[0; 13]), None);
+    }
+
+    #[test]
+    fn tpids_are_read_as_they_came() {
+        assert!(tpids_of(&frame(&[])).is_empty());
+        assert_eq!(tpids_of(&frame(&[(0x8100, 100)])), [0x8100]);
+        assert_eq!(
+            tpids_of(&frame(&[(0x88a8, 100), (0x8100, 7)])),
+            [0x88a8, 0x8100]
+        );
+        assert_eq!(
+            tpids_of(&frame(&[(0x8100, 100), (0x8100, 7)])),
+            [0x8100, 0x8100]
+        );
+        // 0x9100 is no TPID the selector takes: such a frame is untagged to it, and here.
+        assert!(tpids_of(&frame(&[(0x9100, 100)])).is_empty());
+        assert!(tpids_of(&[0x81, 0x00]).is_empty());
     }
 }

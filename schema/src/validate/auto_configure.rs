@@ -2,16 +2,25 @@
 //! 1..4094, no two ranges of one interface taking the same tags (which profile would build
 //! the VLAN?), the tagging mode that lets the interface see such tags, and a VLAN profile
 //! that exists and builds the VLAN's own unit (`"$junos-interface-unit"`), with `family
-//! pppoe` when it accepts PPPoE.
+//! pppoe` when it accepts PPPoE, and takes its tags from the VLAN (`"$junos-vlan-id"`,
+//! `"$junos-stacked-vlan-id"`).
+
+use std::collections::BTreeSet;
 
 use super::Findings;
 use crate::tree::{NodeId, Path};
-use crate::typed::{AutoConfigure, RouterConfig, VlanRange, VlanRangeProfile, VlanTagging};
+use crate::typed::{
+    AutoConfigure, ProfileInterface, RouterConfig, VlanRange, VlanRangeProfile, VlanTagging,
+};
 
 const UNIT: &str = "$junos-interface-unit";
 const IFD: &str = "$junos-interface-ifd-name";
+const VLAN_ID: &str = "$junos-vlan-id";
+const STACKED_VLAN_ID: &str = "$junos-stacked-vlan-id";
 
 pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
+    // A profile serving several ranges has its tags checked once.
+    let mut tags_checked = BTreeSet::new();
     for (name, interface) in &config.interfaces {
         let Some(auto) = &interface.auto_configure else {
             continue;
@@ -21,6 +30,15 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
         for p in &auto.profiles {
             let path = profile_path(name, p);
             profile(config, name, p, &path, findings);
+            if let Some(unit) = config
+                .dynamic_profiles
+                .get(&p.profile)
+                .and_then(|d| d.vlan_unit(name))
+            {
+                if tags_checked.insert(&p.profile) {
+                    tags_from_the_vlan(&p.profile, unit, findings);
+                }
+            }
             if !p.accepts_pppoe {
                 // Junos creates VLANs for DHCP and IP packets too; this router's
                 // subscribers arrive by PPPoE only, so such a range would never make one.
@@ -138,5 +156,38 @@ fn profile(
                 p.profile
             ),
         );
+    }
+}
+
+/// One profile serves every VLAN of its ranges, so its unit's tags are the VLAN's own: a
+/// literal `vlan-id 100` would give each auto-sensed VLAN's unit the same tag, whatever tag
+/// its PADI came with.
+fn tags_from_the_vlan(profile: &str, unit: &ProfileInterface, findings: &mut Findings) {
+    let path = vec![
+        NodeId::entry("dynamic-profiles", profile),
+        NodeId::entry("interfaces", &unit.name),
+        NodeId::entry("unit", &unit.unit),
+    ];
+    let literal = |written: &Option<String>, wanted: &str| {
+        written
+            .as_deref()
+            .filter(|w| *w != wanted)
+            .map(str::to_string)
+    };
+    let mut refuse = |statement: String, wanted: &str| {
+        findings.error(
+            path.clone(),
+            statement,
+            format!("An auto-sensed VLAN's unit takes its tag from the VLAN: use \"{wanted}\""),
+        );
+    };
+    if let Some(id) = literal(&unit.vlan_id, VLAN_ID) {
+        refuse(format!("vlan-id {id}"), VLAN_ID);
+    }
+    if let Some(outer) = literal(&unit.vlan_outer, STACKED_VLAN_ID) {
+        refuse(format!("vlan-tags outer {outer}"), STACKED_VLAN_ID);
+    }
+    if let Some(inner) = literal(&unit.vlan_inner, VLAN_ID) {
+        refuse(format!("vlan-tags inner {inner}"), VLAN_ID);
     }
 }

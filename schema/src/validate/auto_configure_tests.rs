@@ -256,3 +256,37 @@ fn a_range_that_accepts_no_pppoe_warns_that_it_makes_no_vlan() {
         ])
     );
 }
+
+#[test]
+fn a_vlan_profile_takes_its_tags_from_the_vlan() {
+    let unit = "dynamic-profiles VLAN-PROF interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\"";
+    let text = valid().replace("vlan-id \"$junos-vlan-id\";", "vlan-id 100;");
+    assert_eq!(
+        errors(&text),
+        vec![err(
+            unit,
+            "vlan-id 100",
+            "An auto-sensed VLAN's unit takes its tag from the VLAN: use \"$junos-vlan-id\""
+        )]
+    );
+    let unit = unit.replace("VLAN-PROF", "SVLAN-PROF");
+    let text = valid().replace(
+        "outer \"$junos-stacked-vlan-id\" inner \"$junos-vlan-id\"",
+        "outer 1000 inner 7",
+    );
+    assert_eq!(
+        errors(&text),
+        vec![
+            err(
+                &unit,
+                "vlan-tags outer 1000",
+                "An auto-sensed VLAN's unit takes its tag from the VLAN: use \"$junos-stacked-vlan-id\""
+            ),
+            err(
+                &unit,
+                "vlan-tags inner 7",
+                "An auto-sensed VLAN's unit takes its tag from the VLAN: use \"$junos-vlan-id\""
+            ),
+        ]
+    );
+}
