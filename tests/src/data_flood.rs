@@ -9,11 +9,13 @@
 //! tunnel's own ([`FloodPort::Tunnel`]), as a deployed LAC's data leaves.
 
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use l2tpd::engine::{ConfigApply, Engine};
+use l2tpd::io::packet_socket::{send_datagrams, send_datagrams_to, MAX_MESSAGES_PER_CALL};
 use l2tpd::l2tp::wire::header::DataHeader;
 use l2tpd::l2tp::wire::DataMessage;
 
@@ -100,6 +102,9 @@ pub struct DataFloodSpec {
     /// The LNS's Tunnel ID and Session ID of the flooded session.
     pub tunnel_id: u16,
     pub session_id: u16,
+    /// The PPP frame each data message carries ([`filler_ppp`], or an IPv4 packet from the
+    /// session's address when the LNS is to forward it).
+    pub ppp: Vec<u8>,
     /// Data messages a second at most; 0: as fast as one thread sends.
     pub rate: u64,
     pub count: u64,
@@ -126,21 +131,39 @@ pub struct DataFloodOutcome {
     pub sent: u64,
     pub send_errors: u64,
     pub elapsed: Duration,
+    /// The sender thread's CPU time: what it would send with a core of its own.
+    pub cpu: Duration,
 }
 
 impl DataFloodOutcome {
     pub fn rate(&self) -> f64 {
         self.sent as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
+
+    /// Messages sent per CPU-second of the sender thread.
+    pub fn per_cpu_second(&self) -> f64 {
+        self.sent as f64 / self.cpu.as_secs_f64().max(1e-9)
+    }
 }
 
-/// 64-byte L2TP data messages carrying IPv4 for the flooded session, until `stop`, the
-/// count or the time limit.
-pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFloodOutcome> {
-    let socket = flood_socket(spec)?;
-    // A 64-byte PPP frame: IPv4 (0x0021), then an IPv4 header's start and padding.
+/// A 64-byte PPP frame: IPv4 (0x0021), then an IPv4 header's start and padding. Not a
+/// packet the LNS could forward: it stops wherever a session's data is not forwarded.
+pub fn filler_ppp() -> Vec<u8> {
     let mut ppp = vec![0x00, 0x21, 0x45, 0x00, 0x00, 0x3e];
     ppp.resize(64, 0);
+    ppp
+}
+
+/// L2TP data messages carrying `spec.ppp` for the flooded session, until `stop`, the count
+/// or the time limit. They leave [`MAX_MESSAGES_PER_CALL`] to a sendmmsg: one `send` a
+/// message reached only 91–231k a second on two busy cores (docs/performance.md), short of
+/// the rates asked. The pacing is per batch, against the clock since the start, so a late
+/// wake-up is made good by the next batches.
+pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFloodOutcome> {
+    let socket = flood_socket(spec)?;
+    let SocketAddr::V4(target) = spec.target else {
+        return Err(std::io::Error::other("the flood is IPv4 only"));
+    };
     let datagram = DataMessage {
         header: DataHeader {
             tunnel_id: spec.tunnel_id,
@@ -150,39 +173,44 @@ pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFlood
             offset_pad: None,
             priority: false,
         },
-        payload: &ppp,
+        payload: &spec.ppp,
     }
     .to_bytes()
     .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+    let cpu_before = crate::ops::thread_cpu().map_err(std::io::Error::other)?;
     let started = Instant::now();
     let (mut sent, mut send_errors) = (0u64, 0u64);
     while sent < spec.count && send_errors < spec.count {
-        // The clock and the flag every 256 sends: cheap, and fine-grained enough to pace.
-        if sent.wrapping_add(send_errors) % 256 == 0 {
-            let elapsed = started.elapsed();
-            if stop.load(Ordering::Relaxed) || elapsed >= spec.time_limit {
-                break;
-            }
-            if spec.rate > 0 {
-                let due = Duration::from_secs_f64(sent as f64 / spec.rate as f64);
-                if let Some(early) = due.checked_sub(elapsed) {
-                    std::thread::sleep(early);
-                }
+        let elapsed = started.elapsed();
+        if stop.load(Ordering::Relaxed) || elapsed >= spec.time_limit {
+            break;
+        }
+        if spec.rate > 0 {
+            let due = Duration::from_secs_f64(sent as f64 / spec.rate as f64);
+            if let Some(early) = due.checked_sub(elapsed) {
+                std::thread::sleep(early);
             }
         }
+        let batch = usize::try_from(spec.count - sent)
+            .unwrap_or(usize::MAX)
+            .min(MAX_MESSAGES_PER_CALL);
+        let messages = std::iter::repeat_n(datagram.as_slice(), batch);
         let result = match spec.port {
-            FloodPort::Other => socket.send(&datagram),
-            FloodPort::Tunnel => socket.send_to(&datagram, spec.target),
+            FloodPort::Other => send_datagrams(socket.as_fd(), messages),
+            FloodPort::Tunnel => send_datagrams_to(socket.as_fd(), messages.map(|m| (m, target))),
         };
         match result {
-            Ok(_) => sent += 1,
+            Ok(n) => sent += n as u64,
             Err(_) => send_errors += 1,
         }
     }
+    let elapsed = started.elapsed();
+    let cpu = crate::ops::thread_cpu().map_err(std::io::Error::other)?;
     Ok(DataFloodOutcome {
         sent,
         send_errors,
-        elapsed: started.elapsed(),
+        elapsed,
+        cpu: cpu.saturating_sub(cpu_before),
     })
 }
 

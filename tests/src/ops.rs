@@ -61,3 +61,14 @@ pub fn rows<'a>(json: &'a Value, root: &str, item: &str) -> Vec<&'a Value> {
         .map(|r| elements(r, item))
         .unwrap_or_default()
 }
+
+/// CPU time (user + system) of the calling thread so far.
+pub fn thread_cpu() -> Result<std::time::Duration, String> {
+    use nix::sys::resource::{getrusage, UsageWho};
+    let usage = getrusage(UsageWho::RUSAGE_THREAD).map_err(|e| format!("getrusage: {e}"))?;
+    let time = |t: nix::sys::time::TimeVal| {
+        std::time::Duration::from_secs(t.tv_sec() as u64)
+            + std::time::Duration::from_micros(t.tv_usec() as u64)
+    };
+    Ok(time(usage.user_time()) + time(usage.system_time()))
+}

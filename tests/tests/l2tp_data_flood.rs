@@ -12,7 +12,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use l2tp_tests::data_flood::{
-    lac, lns_config, lns_sessions, summary, DataFloodSpec, FloodPort, RunningFlood, PROFILE,
+    filler_ppp, lac, lns_config, lns_sessions, summary, DataFloodSpec, FloodPort, RunningFlood,
+    PROFILE,
 };
 use l2tp_tests::ops::{number, run_ok, show_json};
 use l2tp_tests::DaemonProcess;
@@ -52,6 +53,7 @@ fn a_data_flood_on_one_session_does_not_hold_up_200_set_ups_or_hellos() {
         target: SocketAddr::from((LNS, 1701)),
         tunnel_id,
         session_id,
+        ppp: filler_ppp(),
         rate: 0,
         count: 100_000_000,
         time_limit: Duration::from_secs(40),

@@ -2,27 +2,34 @@
 //! sessions at a real `l2tpd` LNS (127.79.0.1) from a LAC engine in this process
 //! (127.79.0.3), with no flood and then while one other session (LAC A, 127.79.0.2) is
 //! flooded with 64-byte L2TP data messages at each `--rates` rate (0: as fast as one
-//! thread sends). Each row: the set-up time, its ratio to the unflooded one (the issue's
-//! target: at most 3), the flood's real rate and the LNS's data drops (`Data queue full`).
-//! The sessions are closed between rows; the flood starts 300 ms before each set-up and
-//! stops when it is done.
+//! thread sends, 64 messages a sendmmsg). Each row: the set-up time, its ratio to the
+//! unflooded one (the target: at most 3), the flood's real rate, what the LNS
+//! forwarded of it and its data drops (`Data queue full`). The sessions are closed between
+//! rows; the flood starts 300 ms before each set-up and stops when it is done.
 //!
 //! The flood leaves from the tunnel's own port (1701) by default, as a deployed LAC's data
 //! does: it arrives on the LNS's connected socket of that tunnel, read by a data worker.
 //! `--flood-from-another-port` sends it from an ephemeral port instead, as the first
 //! measurement did (docs/performance.md): the LNS's listener takes it, read on the engine's
-//! thread. Either way the flooded session has no IP at the LNS (no IPCP, no service
-//! interface), so what the worker reads misses the fast path and is offered to the
-//! engine's data queue, where a full queue drops it, counted.
+//! thread.
+//!
+//! By default the flooded session is as deployed (`forwarded_flood`: IPCP open, a service
+//! interface at the LNS, the bench in a network namespace of its own): its data is IPv4
+//! from its address, which the worker writes to the TUN device. `--flood-without-ip` leaves
+//! it without IP, as the earlier measurements did: what the worker reads misses the fast
+//! path and is offered to the engine's data queue, where a full queue drops it, counted.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use l2tp_tests::data_flood::{
-    lac, lns_config, lns_sessions, summary, DataFloodSpec, FloodPort, RunningFlood, PROFILE,
+    filler_ppp, lac, lns_config, lns_sessions, summary, DataFloodSpec, FloodPort, RunningFlood,
+    PROFILE,
 };
 use l2tp_tests::ops::number;
 use l2tp_tests::DaemonProcess;
+
+use super::forwarded_flood::{self, Sink};
 
 const LNS: Ipv4Addr = Ipv4Addr::new(127, 79, 0, 1);
 const LAC_A: Ipv4Addr = Ipv4Addr::new(127, 79, 0, 2);
@@ -35,20 +42,39 @@ pub struct ControlUnderData {
     /// Flood rates, data messages a second; 0 is the sender's maximum.
     pub rates: Vec<u64>,
     pub flood_port: FloodPort,
+    /// The flooded session has an address and its data is forwarded to TUN (root).
+    pub forwarded: bool,
     pub timeout: Duration,
 }
 
 pub fn run(b: &ControlUnderData) -> Result<bool, String> {
+    if b.forwarded {
+        forwarded_flood::enter()?;
+    }
     let lns = DaemonProcess::start();
-    lns.commit(&lns_config(LNS, b.sessions, HELLO));
+    let mut config = lns_config(LNS, b.sessions, HELLO);
+    if b.forwarded {
+        config.push_str(&super::lns_ip::lns_lines());
+    }
+    lns.commit(&config);
     let lac_a = lac("lac-a", LAC_A, LNS, 1, HELLO)?;
     let lac_b = lac("lac-b", LAC_B, LNS, b.sessions, HELLO)?;
-    let flooded = lac_a.open_test_sessions(PROFILE, 1, b.timeout)?;
+    let flooded = if b.forwarded {
+        lac_a.open_test_sessions_with_ip(PROFILE, 1, b.timeout)?
+    } else {
+        lac_a.open_test_sessions(PROFILE, 1, b.timeout)?
+    };
     if flooded.completed != 1 {
         return Err(format!("the session to flood did not come up: {flooded:?}"));
     }
     let Some(&(tunnel_id, session_id, _)) = lns_sessions(&lns).first() else {
         return Err("no session at the LNS".into());
+    };
+    let (ppp, mut sink) = if b.forwarded {
+        let address = forwarded_flood::subscriber_address(&lns, b.timeout)?;
+        (forwarded_flood::ppp(address), Some(Sink::open()?))
+    } else {
+        (filler_ppp(), None)
     };
     println!(
         "control under data: {} sessions from {LAC_B} to {LNS} while {LAC_A}'s session is flooded (64-byte data messages, {})",
@@ -58,7 +84,15 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
             FloodPort::Other => "from another port: the LNS's engine thread reads it",
         }
     );
-    println!("flood (asked)   flood (sent)    set-up      ratio   complete  data drops at the LNS");
+    println!(
+        "the flooded session {}",
+        if b.forwarded {
+            "has an address: the LNS forwards its data to TUN"
+        } else {
+            "has no IP: the LNS offers its data to the engine's data queue"
+        }
+    );
+    println!("flood (asked)   flood (sent)    sender/CPU-s  set-up      ratio   complete  forwarded  data drops at the LNS");
     let mut ok = true;
     let mut unflooded: Option<f64> = None;
     let mut results = Vec::new();
@@ -71,6 +105,7 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
                 target: SocketAddr::from((LNS, 1701)),
                 tunnel_id,
                 session_id,
+                ppp: ppp.clone(),
                 rate,
                 count: u64::MAX,
                 time_limit: b.timeout,
@@ -85,6 +120,9 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
             None => None,
         };
         let drops = number(&summary(&lns).2, "data-queue-full").saturating_sub(drops_before);
+        let forwarded = sink
+            .as_mut()
+            .map_or("-".to_string(), |s| s.take_count().to_string());
         let seconds = setup.elapsed.as_secs_f64();
         let base = *unflooded.get_or_insert(seconds);
         let ratio = seconds / base.max(1e-9);
@@ -96,8 +134,9 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
             Some(r) => format!("{r}/s"),
         };
         let real = sent.map_or("-".to_string(), |s| format!("{:.0}/s", s.rate()));
+        let per_cpu = sent.map_or("-".to_string(), |s| format!("{:.0}", s.per_cpu_second()));
         println!(
-            "{asked:<15} {real:<15} {:>8.1} ms {ratio:>6.2}  {:<9} {drops}",
+            "{asked:<15} {real:<15} {per_cpu:<13} {:>8.1} ms {ratio:>6.2}  {:<9} {forwarded:<10} {drops}",
             seconds * 1000.0,
             if complete { "yes" } else { "NO" },
         );
@@ -112,9 +151,10 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
         }
     }
     println!(
-        "RESULT control-under-data sessions={} flood_port={:?} {} target_ratio<={TARGET_RATIO}",
+        "RESULT control-under-data sessions={} flood_port={:?} forwarded={} {} target_ratio<={TARGET_RATIO}",
         b.sessions,
         b.flood_port,
+        b.forwarded,
         results.join(" ")
     );
     Ok(ok)

@@ -57,8 +57,8 @@ use super::USER_HZ;
 
 const SERVICE: &str = "si-0/0/0";
 const PORT: &str = "dum0";
-const GATEWAY: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
-const SINK_PORT: u16 = 9;
+pub const GATEWAY: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
+pub const SINK_PORT: u16 = 9;
 const LOCAL: Ipv4Addr = Ipv4Addr::LOCALHOST;
 const L2TP: u16 = 1701;
 const CEILING_PORT: u16 = 1702;
@@ -322,7 +322,7 @@ fn l2tp_data(tunnel: u16, session: u16, ppp: &[u8]) -> Vec<u8> {
 }
 
 /// PPP (IPv4) carrying a UDP packet of `size` octets from `source` to the sink.
-fn ppp_ipv4(source: Ipv4Addr, size: usize) -> Vec<u8> {
+pub fn ppp_ipv4(source: Ipv4Addr, size: usize) -> Vec<u8> {
     let total = u16::try_from(size).unwrap_or(u16::MAX);
     let mut p = vec![0x00, 0x21, 0x45, 0x00];
     p.extend(total.to_be_bytes());

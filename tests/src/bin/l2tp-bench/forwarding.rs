@@ -27,13 +27,18 @@ impl Outcome {
 /// with loopback up: every thread and `ip` started from here on lives there. `needs` says
 /// what the bench makes there, for the error without root.
 pub fn enter_namespace(bench: &str, needs: &str, seconds: u64) -> Result<(), String> {
+    if !(1..=30).contains(&seconds) {
+        return Err("--seconds must be 1 to 30 (each of eight runs takes that long)".into());
+    }
+    own_network_namespace(bench, needs)
+}
+
+/// [`enter_namespace`] without a duration to check.
+pub fn own_network_namespace(bench: &str, needs: &str) -> Result<(), String> {
     if !nix::unistd::Uid::effective().is_root() {
         return Err(format!(
             "{bench} needs root: it makes a network namespace with {needs}"
         ));
-    }
-    if !(1..=30).contains(&seconds) {
-        return Err("--seconds must be 1 to 30 (each of eight runs takes that long)".into());
     }
     nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
         .map_err(|e| format!("cannot make a network namespace: {e}"))?;

@@ -34,6 +34,7 @@ mod agentx_master;
 mod control_under_data;
 mod data_workers;
 mod flood;
+mod forwarded_flood;
 mod forwarding;
 mod ip_forward;
 mod lns_ip;
@@ -155,6 +156,11 @@ enum Bench {
         /// data worker as a deployed LAC's data is.
         #[arg(long)]
         flood_from_another_port: bool,
+        /// The flooded session without IP (no IPCP, no service interface): its data goes
+        /// to the LNS's engine, not to TUN. By default it has an address and the LNS
+        /// forwards its data, as deployed (root: a network namespace of the bench's own).
+        #[arg(long)]
+        flood_without_ip: bool,
         #[arg(long, default_value_t = 60)]
         timeout: u64,
     },
@@ -307,6 +313,7 @@ fn main() -> ExitCode {
             sessions,
             rates,
             flood_from_another_port,
+            flood_without_ip,
             timeout,
         } => ensure_l2tpd().and_then(|()| {
             control_under_data::run(&control_under_data::ControlUnderData {
@@ -317,6 +324,7 @@ fn main() -> ExitCode {
                 } else {
                     l2tp_tests::data_flood::FloodPort::Tunnel
                 },
+                forwarded: !flood_without_ip,
                 timeout: Duration::from_secs(timeout),
             })
         }),

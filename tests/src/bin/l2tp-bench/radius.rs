@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use l2tp_tests::freeradius::{FreeRadius, Options};
+use l2tp_tests::ops::thread_cpu;
 use l2tpd::aaa::client::{
     ClientConfig, ClientEvent, RadiusClient, RequestId, ServerConfig, Service, SocketId, Transmit,
     IN_FLIGHT_RECORD_SIZE, REQUEST_RECORD_SIZE,
@@ -29,7 +30,6 @@ use l2tpd::aaa::client::{
 use l2tpd::aaa::radius::{code, Packet};
 use l2tpd::ppp::server_link::Credentials;
 use l2tpd::subscriber::aaa::{access_request, RequestFacts};
-use nix::sys::resource::{getrusage, UsageWho};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
@@ -409,15 +409,6 @@ fn process_cpu(pid: u32) -> Result<Duration, String> {
         (Some(user), Some(system)) => Ok(Duration::from_millis((user + system) * 10)),
         _ => Err(format!("cannot read /proc/{pid}/stat")),
     }
-}
-
-/// User and system time of the calling thread.
-fn thread_cpu() -> Result<Duration, String> {
-    let usage = getrusage(UsageWho::RUSAGE_THREAD).map_err(|e| format!("getrusage: {e}"))?;
-    let time = |t: nix::sys::time::TimeVal| {
-        Duration::from_secs(t.tv_sec() as u64) + Duration::from_micros(t.tv_usec() as u64)
-    };
-    Ok(time(usage.user_time()) + time(usage.system_time()))
 }
 
 /// The ceiling: decodes each request and answers an Accept signed with the secret, on a
