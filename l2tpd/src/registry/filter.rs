@@ -132,7 +132,7 @@ impl<'a> Filter<'a> {
             None => entry
                 .sessions
                 .iter()
-                .any(|(id, s)| self.session_matches(role, *id, s)),
+                .any(|(id, s)| self.session_matches(role, id, s)),
         }
     }
 

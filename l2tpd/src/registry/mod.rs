@@ -59,6 +59,7 @@ mod outgoing_call;
 mod pending;
 mod report;
 mod route;
+mod session_index;
 mod session_table;
 mod settings;
 mod show;

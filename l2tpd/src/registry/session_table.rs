@@ -5,18 +5,18 @@
 //! pointer and then to the entry: at 65,000 sessions neither the nodes nor the entries stay in
 //! the caches, and a teardown paid for both (issue 15, item 4). Here the entries sit in
 //! fixed-size chunks, in the order they were created (a freed slot is taken by the next new
-//! session), and the index maps each Session ID to its slot with 6 octets per session, so
-//! it stays small enough to be cached. Sessions of a tunnel get consecutive IDs and are
+//! session), and the index (`session_index`) maps each Session ID to its slot with about 4
+//! octets per session, so it stays small enough to be cached. Sessions of a tunnel get consecutive IDs and are
 //! usually set up and torn down in the same order, so walking them walks memory forward,
 //! which the processor's prefetcher follows.
 //!
 //! Iteration is in Session ID order, as the B-tree's was: `show`, the clears and the SNMP
 //! walks list sessions in that order.
 
-use std::collections::BTreeMap;
 use std::ops::RangeBounds;
 
 use super::entry::SessionEntry;
+use super::session_index::SessionIndex;
 
 /// Entries per chunk: a chunk is allocated whole and never moves, so growing the table never
 /// copies entries (a `Vec` of entries would copy them all at each doubling, and keep up to
@@ -37,7 +37,7 @@ enum Slot {
 #[derive(Debug, Default)]
 pub(super) struct SessionTable {
     /// Session ID → slot.
-    index: BTreeMap<u16, u32>,
+    index: SessionIndex,
     /// Each holds up to `CHUNK` slots; only the last may be shorter.
     chunks: Vec<Vec<Slot>>,
     /// The most recently freed slot.
@@ -75,17 +75,16 @@ impl SessionTable {
     }
 
     pub fn get(&self, session_id: &u16) -> Option<&SessionEntry> {
-        self.slot(*self.index.get(session_id)?)
+        self.slot(self.index.get(*session_id)?)
     }
 
     pub fn get_mut(&mut self, session_id: &u16) -> Option<&mut SessionEntry> {
-        let slot = *self.index.get(session_id)?;
+        let slot = self.index.get(*session_id)?;
         self.slot_mut(slot)
     }
 
-    pub fn get_key_value(&self, session_id: &u16) -> Option<(&u16, &SessionEntry)> {
-        let (id, slot) = self.index.get_key_value(session_id)?;
-        Some((id, self.slot(*slot)?))
+    pub fn get_key_value(&self, session_id: &u16) -> Option<(u16, &SessionEntry)> {
+        Some((*session_id, self.get(session_id)?))
     }
 
     /// Adds the session `session_id`; one already there is replaced and returned.
@@ -146,7 +145,7 @@ impl SessionTable {
         session_id: &u16,
         last_look: impl FnOnce(&SessionEntry) -> R,
     ) -> Option<R> {
-        let slot = *self.index.get(session_id)?;
+        let slot = self.index.get(*session_id)?;
         let next = self.free;
         let place = self.place(slot)?;
         let Slot::Used(entry) = place else {
@@ -154,7 +153,7 @@ impl SessionTable {
         };
         let kept = last_look(entry);
         *place = Slot::Free(next);
-        self.index.remove(session_id);
+        self.index.remove(*session_id);
         self.free = Some(slot);
         if self.index.is_empty() {
             // The last one: give the room back (a tunnel may stay up for hours, idle).
@@ -165,20 +164,20 @@ impl SessionTable {
     }
 
     /// Every session, in Session ID order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&u16, &SessionEntry)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (u16, &SessionEntry)> + '_ {
         self.index
             .iter()
-            .filter_map(|(id, slot)| Some((id, self.slot(*slot)?)))
+            .filter_map(|(id, slot)| Some((id, self.slot(slot)?)))
     }
 
     /// The sessions whose IDs fall in `range`, in order.
     pub fn range<R: RangeBounds<u16>>(
         &self,
         range: R,
-    ) -> impl DoubleEndedIterator<Item = (&u16, &SessionEntry)> + '_ {
+    ) -> impl Iterator<Item = (u16, &SessionEntry)> + '_ {
         self.index
             .range(range)
-            .filter_map(|(id, slot)| Some((id, self.slot(*slot)?)))
+            .filter_map(|(id, slot)| Some((id, self.slot(slot)?)))
     }
 
     pub fn values(&self) -> impl Iterator<Item = &SessionEntry> + '_ {
@@ -202,7 +201,8 @@ impl SessionTable {
         let index = std::mem::take(&mut self.index);
         let mut chunks = std::mem::take(&mut self.chunks);
         self.free = None;
-        index.into_iter().filter_map(move |(id, slot)| {
+        let order: Vec<(u16, u32)> = index.iter().collect();
+        order.into_iter().filter_map(move |(id, slot)| {
             let (chunk, at) = split(slot);
             let place = chunks.get_mut(chunk)?.get_mut(at)?;
             match std::mem::replace(place, Slot::Free(None)) {

@@ -20,8 +20,8 @@ fn entry(session_id: u16, call: u64) -> SessionEntry {
     }
 }
 
-fn calls<'a>(it: impl Iterator<Item = (&'a u16, &'a SessionEntry)>) -> Vec<(u16, u64)> {
-    it.map(|(id, e)| (*id, e.call_ref.0)).collect()
+fn calls<'a>(it: impl Iterator<Item = (u16, &'a SessionEntry)>) -> Vec<(u16, u64)> {
+    it.map(|(id, e)| (id, e.call_ref.0)).collect()
 }
 
 #[derive(Debug, Clone)]

@@ -143,12 +143,12 @@ impl Registry {
                 let role = filter::role(entry);
                 let sessions = match filter.local_session_id() {
                     Some(id) => Box::new(entry.sessions.get_key_value(&id).into_iter())
-                        as Box<dyn Iterator<Item = (&u16, &SessionEntry)>>,
+                        as Box<dyn Iterator<Item = (u16, &SessionEntry)>>,
                     None => Box::new(entry.sessions.iter()),
                 };
                 sessions
-                    .filter(move |(id, s)| filter.session_matches(role, **id, s))
-                    .map(move |(id, s)| (*tunnel_id, entry, *id, s))
+                    .filter(move |(id, s)| filter.session_matches(role, *id, s))
+                    .map(move |(id, s)| (*tunnel_id, entry, id, s))
             })
     }
 

@@ -47,7 +47,7 @@ impl SessionSource for Registry {
         let mut left = limit;
         for (&tunnel_id, entry) in self.tunnels.range((tunnel_bound(from), tunnel_bound(to))) {
             let range = (session_bound(from, tunnel_id), session_bound(to, tunnel_id));
-            for (&session_id, session) in entry.sessions.range(range).take(left) {
+            for (session_id, session) in entry.sessions.range(range).take(left) {
                 out.push(Sample {
                     key: (tunnel_id, session_id),
                     call: session.call_ref.0,
@@ -90,7 +90,7 @@ impl Registry {
             let group = group_name(entry).to_string();
             let service_interface = self.service_interface(entry);
             let mut data = data_counters(&entry.retired_sessions);
-            for (&session_id, session) in entry.sessions.iter() {
+            for (session_id, session) in entry.sessions.iter() {
                 data = data.plus(&poller.cached((tunnel_id, session_id), session.call_ref.0));
                 if let Some(row) =
                     self.session_row(tunnel_id, entry, session_id, session, local, &at)
