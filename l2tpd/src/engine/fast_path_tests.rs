@@ -36,6 +36,24 @@ fn session_counters(engine: &mut Engine) -> Option<L2tpCounters> {
     }
 }
 
+/// Both ends' counters of the session once they agree, or as they are after [`BOUND`]. A
+/// frame either end sent just before (an LCP echo of the LNS's own keepalive, say) is counted
+/// by its sender before the other end has it: on a loaded machine a first look can catch it
+/// in flight.
+fn settled_counters(lac: &mut Engine, lns: &mut Engine) -> (L2tpCounters, L2tpCounters) {
+    let deadline = Instant::now() + BOUND;
+    loop {
+        let lac_counters = session_counters(lac).expect("a session at the LAC");
+        let lns_counters = session_counters(lns).expect("a session at the LNS");
+        let agree = (lac_counters.data_tx_packets, lac_counters.data_rx_packets)
+            == (lns_counters.data_rx_packets, lns_counters.data_tx_packets);
+        if agree || Instant::now() >= deadline {
+            return (lac_counters, lns_counters);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn an_active_subscriber_s_frames_cross_the_engine_s_fast_path_both_ways() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -67,7 +85,7 @@ fn an_active_subscriber_s_frames_cross_the_engine_s_fast_path_both_ways() {
         .build()
         .expect("runtime");
     let mut sub = Sub::new(1, "grace@isp.example");
-    let (echo_replies, lac_counters, lns_counters) = runtime.block_on(async {
+    let (echo_replies, counters) = runtime.block_on(async {
         let endpoint = AsyncFrameEndpoint::new(
             SocketLink::connect(
                 dir.path().join("sub.sock"),
@@ -119,12 +137,9 @@ fn an_active_subscriber_s_frames_cross_the_engine_s_fast_path_both_ways() {
                 }
             }
         }
-        (
-            sub.echo_replies,
-            session_counters(&mut lac).expect("a session at the LAC"),
-            session_counters(&mut lns).expect("a session at the LNS"),
-        )
+        (sub.echo_replies, settled_counters(&mut lac, &mut lns))
     });
+    let (lac_counters, lns_counters) = counters;
     assert_eq!(echo_replies, usize::from(ECHOES));
     // The LAC's view folds in what its fast path relayed: it matches what the LNS counted
     // (the LNS's own session counters, no fast path there).
