@@ -216,6 +216,14 @@ impl Core {
         self.subscribers.fold_relay_counters(&mut self.registry);
     }
 
+    /// See [`SubscriberLayer::filters_held_but_gone`].
+    pub fn filters_held_but_gone(
+        &self,
+        configured: &std::collections::BTreeSet<String>,
+    ) -> std::collections::BTreeMap<String, usize> {
+        self.subscribers.filters_held_but_gone(configured)
+    }
+
     /// The subscriber layer, for tests that look inside.
     #[cfg(test)]
     pub fn subscribers(&self) -> &SubscriberLayer {

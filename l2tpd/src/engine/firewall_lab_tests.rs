@@ -4,6 +4,7 @@
 //! and -11). A packet a filter discards never reaches the service interface (or the
 //! subscriber), and is counted by its term's counter and as a data drop.
 
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -319,12 +320,24 @@ fn a_radius_named_filter_deleted_while_held_applies_none_until_it_is_back() {
     let dns = udp(address, INTERNET, 53);
     assert!(send_up(&mut lab, &[&dns]).is_empty());
 
-    // The profile names it by variable (RADIUS): the commit cannot check it, and takes it.
+    // The profile names it by variable (RADIUS): the configuration alone cannot see the use,
+    // so the commit check asks the engine, which names the filter and its one holder.
     let without: String = FILTERS
         .lines()
         .filter(|l| !l.contains("filter NO-DNS"))
         .map(|l| format!("{l}\n"))
         .collect();
+    let names = |config: &schema::typed::RouterConfig| -> BTreeSet<String> {
+        config.firewall_filters.keys().cloned().collect()
+    };
+    let gone = lab
+        .lns
+        .filters_held_but_gone(&names(&lns_with(&without, "")));
+    assert_eq!(gone, [("NO-DNS".to_string(), 1)].into_iter().collect());
+    assert!(lab.lns.filters_held_but_gone(&names(&lns(""))).is_empty());
+
+    // An apply that is not a checked commit (an automatic rollback) still takes it, and the
+    // subscriber is then unfiltered until the filter is back.
     commit(&mut lab, lns_with(&without, ""));
     assert_eq!(
         send_up(&mut lab, &[&dns]),

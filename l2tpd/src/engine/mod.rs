@@ -11,6 +11,7 @@
 mod aaa_rpc;
 mod core;
 pub mod fast_path;
+mod filters_in_use;
 mod handover;
 mod host_addresses;
 pub mod ip_fast_path;
@@ -54,6 +55,8 @@ use task::Command;
 /// How long a commit waits for the runtime to take the configuration (it is withdrawn if
 /// the runtime has not taken it by then; once taken, the commit waits for the outcome).
 const APPLY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the commit check waits for the engine's answer about the filters in use.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 /// The runtime answers a test within `TEST_TIMEOUT`; this covers the hand-over on top.
 const TEST_ANSWER_TIMEOUT: Duration = Duration::from_secs(TEST_TIMEOUT.as_secs() + 2);
 /// A show is built at once; a clear of 65,000 sessions takes a few seconds of steps. An RPC
@@ -415,7 +418,19 @@ impl Engine {
 
 impl ConfigApply for Engine {
     fn check_host(&self, config: &RouterConfig) -> Vec<schema::mgmt::CheckError> {
-        host_addresses::check(config)
+        let mut errors = host_addresses::check(config);
+        let configured = config.firewall_filters.keys().cloned().collect();
+        let asked = self.ask(CHECK_TIMEOUT, "check the filters in use", |reply| {
+            Command::FiltersHeldButGone { configured, reply }
+        });
+        match asked {
+            Some(Ok(gone)) => errors.extend(filters_in_use::errors(&gone)),
+            // An engine that does not answer could not take the commit either.
+            Some(Err(e)) => errors.push(filters_in_use::not_checked(&e)),
+            // No runtime (a test's engine): no subscribers.
+            None => {}
+        }
+        errors
     }
 
     fn apply(&mut self, config: &Arc<RouterConfig>) -> Result<(), String> {

@@ -85,6 +85,12 @@ pub(super) enum Command {
         rpc: L2tpRpc,
         reply: mpsc::Sender<RpcOutcome>,
     },
+    /// The filters a commit keeping only these filter names would take from subscribers
+    /// holding them (the commit check's question: `filters_in_use`).
+    FiltersHeldButGone {
+        configured: BTreeSet<String>,
+        reply: mpsc::Sender<BTreeMap<String, usize>>,
+    },
     /// The SNMP thread's view is out of date.
     SnmpSnapshot {
         reply: tokio::sync::oneshot::Sender<SnmpSnapshot>,
@@ -430,6 +436,9 @@ pub(super) async fn run(
                 Some(Command::L2tp { rpc, reply }) => {
                     rt.fold_data_drops();
                     rt.core.l2tp_rpc(Instant::now(), rpc, reply);
+                }
+                Some(Command::FiltersHeldButGone { configured, reply }) => {
+                    let _ = reply.send(rt.core.filters_held_but_gone(&configured));
                 }
                 Some(Command::SnmpSnapshot { reply }) => {
                     rt.core.fold_relay_counters();

@@ -588,3 +588,16 @@ fn batch_calls_take_an_address_at_the_lns() {
         .expect("batch ran");
     assert_eq!(closed.completed, 20, "{closed:?}");
 }
+
+/// The commit check's question about the filters subscribers hold reaches the running
+/// engine and comes back (nothing held here: no error; no answer would be one); without a
+/// runtime it is not asked.
+#[test]
+fn the_commit_check_asks_the_running_engine_about_filters_in_use() {
+    let filter = "set firewall family inet filter F term t then accept\n";
+    let engine = Engine::start().expect("engine");
+    assert_eq!(engine.check_host(&config(filter)), vec![]);
+    assert_eq!(engine.check_host(&config("")), vec![]);
+    let idle = Engine::default();
+    assert_eq!(idle.check_host(&config("")), vec![]);
+}

@@ -4,8 +4,11 @@
 //! unit 0, `pp0` unit 0), attached when it first asks for an address — before any of its IP
 //! can flow — and released when it goes; every commit gives the subscribers already up what
 //! they would be given now (`refresh_filters`). A name no filter is configured under (RADIUS
-//! may name any) is logged and applies no filter.
+//! may name any) is logged and applies no filter; a commit that would delete a filter
+//! subscribers hold by RADIUS's name is refused (`filters_held_but_gone`), so a filter in
+//! use is not taken from them by an operator's commit.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use schema::firewall_rpc::{
@@ -82,8 +85,9 @@ impl SubscriberLayer {
     /// holds its filters (one with an address) gets what it would be given now, at once —
     /// Junos applies a committed filter to every interface using it — in the subscriber
     /// table (the slow path) and in the IP fast path's entry. A filter deleted while held
-    /// leaves the subscriber without one (a configured reference cannot be deleted: the
-    /// commit refuses it; a RADIUS-named one can), logged, as at a login naming none.
+    /// leaves the subscriber without one, logged, as at a login naming none: an operator's
+    /// commit cannot delete it (a configured reference fails the commit check, a
+    /// RADIUS-named one held fails `filters_held_but_gone`), an automatic rollback can.
     pub(super) fn refresh_filters(&mut self, config: &RouterConfig) {
         for id in self.table.ids() {
             let Some(subscriber) = self.table.get(id) else {
@@ -140,6 +144,37 @@ impl SubscriberLayer {
             input: resolve(&held.input, &names.input, Direction::Input),
             output: resolve(&held.output, &names.output, Direction::Output),
         }
+    }
+
+    /// The filters a configuration whose filter names are `configured` would take from
+    /// subscribers that hold them by a name of their own (RADIUS's, through the profile's
+    /// `"$junos-input-filter"`), with how many subscribers hold each. A name a unit or a
+    /// profile writes out cannot be deleted anyway (the commit check refuses it); one
+    /// RADIUS gave can, and the commit check asks this so that a filter is not taken from
+    /// subscribers logged in with it (they would be left unfiltered).
+    pub fn filters_held_but_gone(&self, configured: &BTreeSet<String>) -> BTreeMap<String, usize> {
+        let mut gone: BTreeMap<String, usize> = BTreeMap::new();
+        for id in self.table.ids() {
+            let Some(subscriber) = self.table.get(id) else {
+                continue;
+            };
+            let own = &subscriber.filter_names;
+            let held = [
+                (&subscriber.filters.input, &own.input),
+                (&subscriber.filters.output, &own.output),
+            ];
+            let names: BTreeSet<&str> = held
+                .into_iter()
+                .filter_map(|(instance, own)| {
+                    let name = instance.as_ref()?.filter.as_str();
+                    (own.as_deref() == Some(name) && !configured.contains(name)).then_some(name)
+                })
+                .collect();
+            for name in names {
+                *gone.entry(name.to_string()).or_default() += 1;
+            }
+        }
+        gone
     }
 
     /// The subscriber is gone: its interface-specific filter instances go with it.
