@@ -22,30 +22,40 @@ fn is_tpid(value: u16) -> bool {
     value == TPID_8021Q || value == TPID_8021AD
 }
 
+/// A frame's VLAN tags, outermost first, as (TPID, VLAN ID) with how many there are; `None`
+/// for a frame too short to carry its EtherType or with more than two tags (no unit takes
+/// it). The one reading of the tags both the selector and the TPIDs come from.
+fn tags(frame: &[u8]) -> Option<([(u16, u16); 2], usize)> {
+    let mut tags = [(0, 0); 2];
+    for (count, at) in [12, 16, 20].into_iter().enumerate() {
+        let ether_type = be16(frame, at)?;
+        if !is_tpid(ether_type) {
+            return Some((tags, count));
+        }
+        // A third tag has no slot: no unit takes such a frame.
+        let slot = tags.get_mut(count)?;
+        *slot = (ether_type, be16(frame, at + 2)? & VID_MASK);
+    }
+    None
+}
+
 /// The selector of a frame's tags; `None` for a frame too short to carry its EtherType or
 /// with more than two tags (no unit takes it).
 pub fn selector_of(frame: &[u8]) -> Option<VlanSelector> {
-    let first = be16(frame, 12)?;
-    if !is_tpid(first) {
-        return Some(VlanSelector::Untagged);
-    }
-    let outer = be16(frame, 14)? & VID_MASK;
-    let second = be16(frame, 16)?;
-    if !is_tpid(second) {
-        return Some(VlanSelector::Single(outer));
-    }
-    let inner = be16(frame, 18)? & VID_MASK;
-    let third = be16(frame, 20)?;
-    (!is_tpid(third)).then_some(VlanSelector::Stacked { outer, inner })
+    let ([(_, outer), (_, inner)], count) = tags(frame)?;
+    Some(match count {
+        0 => VlanSelector::Untagged,
+        1 => VlanSelector::Single(outer),
+        _ => VlanSelector::Stacked { outer, inner },
+    })
 }
 
-/// The TPIDs of a frame's tags, outermost first (at most two: a frame with more has no
-/// selector): what `show interfaces` prints of a VLAN made from it, as it came on the wire.
+/// The TPIDs of a frame's tags, outermost first (none for a frame no unit takes): what
+/// `show interfaces` prints of a VLAN made from it, as it came on the wire.
 pub fn tpids_of(frame: &[u8]) -> Vec<u16> {
-    [12, 16]
-        .into_iter()
-        .map_while(|at| be16(frame, at).filter(|v| is_tpid(*v)))
-        .collect()
+    tags(frame).map_or_else(Vec::new, |(tags, count)| {
+        tags.iter().take(count).map(|(tpid, _)| *tpid).collect()
+    })
 }
 
 #[cfg(test)]
