@@ -93,6 +93,13 @@ impl AccessUnit {
     fn name(&self) -> String {
         format!("{}.{}", self.spec.port, self.spec.number)
     }
+
+    /// PPPoE sessions on the unit (none while its server is not running).
+    fn session_count(&self) -> usize {
+        self.server
+            .as_ref()
+            .map_or(0, DiscoveryServer::session_count)
+    }
 }
 
 /// How long an AC-Cookie stays valid: long enough for a client's PADR retransmissions.
@@ -471,10 +478,7 @@ impl PppoeAccess {
             .get(&unit.spec.port)
             .and_then(|p| p.auto.as_ref())
             .is_some_and(|a| a.remove_when_no_subscribers);
-        let sessions = unit
-            .server
-            .as_ref()
-            .map_or(0, DiscoveryServer::session_count);
+        let sessions = unit.session_count();
         removes && sessions == 0
     }
 
@@ -586,7 +590,7 @@ impl PppoeAccess {
                     tpids: vlan.tpids.clone(),
                     profile: vlan.profile.clone(),
                     pppoe_profile: u.spec.family.dynamic_profile.clone(),
-                    sessions: u.server.as_ref().map_or(0, DiscoveryServer::session_count),
+                    sessions: u.session_count(),
                     created: vlan.created,
                     gone: vlan.gone,
                 })
@@ -607,10 +611,7 @@ impl PppoeAccess {
         let Some((&id, unit)) = found else {
             return Err(format!("interface {name} is not an auto-sensed VLAN"));
         };
-        let sessions = unit
-            .server
-            .as_ref()
-            .map_or(0, DiscoveryServer::session_count);
+        let sessions = unit.session_count();
         if sessions > 0 {
             let plural = if sessions == 1 { "" } else { "s" };
             return Err(format!(
@@ -748,11 +749,7 @@ impl PppoeAccess {
 
     /// Sessions per unit name, for `show pppoe interfaces` and summaries.
     pub fn session_count(&self) -> usize {
-        self.units
-            .values()
-            .filter_map(|u| u.server.as_ref())
-            .map(DiscoveryServer::session_count)
-            .sum()
+        self.units.values().map(AccessUnit::session_count).sum()
     }
 
     /// Frames the kernel dropped on `port` before the engine read them.
@@ -782,10 +779,7 @@ impl PppoeAccess {
     pub fn sessions_per_port(&self) -> BTreeMap<String, u32> {
         let mut counts = BTreeMap::new();
         for unit in self.units.values() {
-            let sessions = unit
-                .server
-                .as_ref()
-                .map_or(0, DiscoveryServer::session_count);
+            let sessions = unit.session_count();
             *counts.entry(unit.spec.port.to_string()).or_default() +=
                 u32::try_from(sessions).unwrap_or(u32::MAX);
         }
