@@ -31,7 +31,9 @@ fn ipv4(source: Ipv4Addr, destination: Ipv4Addr, payload: &[u8]) -> Vec<u8> {
 
 fn ip_up(events: &[ClientEvent]) -> Option<(Ipv4Addr, Ipv4Addr, Vec<Ipv4Addr>)> {
     events.iter().find_map(|e| match e {
-        ClientEvent::IpUp { local, peer, dns } => Some((*local, *peer, dns.clone())),
+        ClientEvent::IpUp {
+            local, peer, dns, ..
+        } => Some((*local, *peer, dns.clone())),
         _ => None,
     })
 }
@@ -72,6 +74,49 @@ fn proxy_lcp_and_authentication_are_taken_and_ipcp_assigns_a_pool_address() {
     // Its IP takes the I/O shell's fast path.
     assert_eq!(lab.lns.ip_relay().lock().len(), 1);
     assert_eq!(lns.lns.lcp_renegotiated, 0);
+}
+
+/// A pool's `wins-server`s reach a client that asks for them (as Windows does) in IPCP, and a
+/// client entry's `primary-wins` wins over the pool's.
+#[test]
+fn ipcp_gives_the_wins_servers_of_the_pool_or_the_client_entry() {
+    let mut pool_only = lab("set access address-assignment pool lab family inet dhcp-attributes wins-server [ 198.18.0.137 198.18.0.138 ]\n");
+    let i = bring_up(&mut pool_only, "alice@isp.example", "pw");
+    assert_eq!(
+        nbns(&pool_only.subs[i].events),
+        vec![
+            Ipv4Addr::new(198, 18, 0, 137),
+            Ipv4Addr::new(198, 18, 0, 138)
+        ]
+    );
+
+    let mut client_entry = lab(
+        "set access address-assignment pool lab family inet dhcp-attributes wins-server 198.18.0.137\n\
+         set services l2tp tunnel-group g aaa-access-profile users\n\
+         set access profile users authentication-order password\n\
+         set access profile users client dave@isp.example chap-secret pw\n\
+         set access profile users client dave@isp.example ppp primary-wins 198.18.0.139\n",
+    );
+    let i = bring_up(&mut client_entry, "dave@isp.example", "pw");
+    assert_eq!(
+        nbns(&client_entry.subs[i].events),
+        vec![Ipv4Addr::new(198, 18, 0, 139)]
+    );
+
+    // No WINS server anywhere: the options are rejected and the client goes on without.
+    let mut none = lab("");
+    let i = bring_up(&mut none, "erin@isp.example", "pw");
+    assert_eq!(nbns(&none.subs[i].events), Vec::<Ipv4Addr>::new());
+}
+
+fn nbns(events: &[ClientEvent]) -> Vec<Ipv4Addr> {
+    events
+        .iter()
+        .find_map(|e| match e {
+            ClientEvent::IpUp { nbns, .. } => Some(nbns.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("IPCP up at the client: {events:?}"))
 }
 
 #[test]

@@ -208,7 +208,7 @@ fn lns_with_radius(extra: &str) -> schema::typed::RouterConfig {
 }
 
 #[test]
-fn the_lns_access_request_names_the_tunnel_and_the_accept_gives_address_dns_and_instance() {
+fn the_lns_access_request_names_the_tunnel_and_the_accept_gives_address_dns_wins_and_instance() {
     let mut lab = Lab::new(
         super::sim_lab::lac_config(""),
         lns_with_radius("set routing-instances isp-b instance-type virtual-router\n"),
@@ -221,6 +221,7 @@ fn the_lns_access_request_names_the_tunnel_and_the_accept_gives_address_dns_and_
                 vec![
                     Attribute::ipv4(attr::FRAMED_IP_ADDRESS, Ipv4Addr::new(198, 18, 0, 77)),
                     Attribute::vendor(erx::VENDOR, erx::PRIMARY_DNS, [198, 18, 0, 53]),
+                    Attribute::vendor(erx::VENDOR, erx::SECONDARY_WINS, [198, 18, 0, 138]),
                     Attribute::vendor(erx::VENDOR, erx::VIRTUAL_ROUTER, "isp-b"),
                 ],
             ))
@@ -230,6 +231,11 @@ fn the_lns_access_request_names_the_tunnel_and_the_accept_gives_address_dns_and_
     let (address, dns) = ip_up(&lab.subs[i].events).expect("IPCP up");
     assert_eq!(address, Ipv4Addr::new(198, 18, 0, 77));
     assert_eq!(dns.first(), Some(&Ipv4Addr::new(198, 18, 0, 53)));
+    let nbns = lab.subs[i].events.iter().find_map(|e| match e {
+        ClientEvent::IpUp { nbns, .. } => Some(nbns.clone()),
+        _ => None,
+    });
+    assert_eq!(nbns, Some(vec![Ipv4Addr::new(198, 18, 0, 138)]));
     let server = lab.lns_radius.as_ref().unwrap();
     let [request] = server.received.as_slice() else {
         panic!("one Access-Request: {:?}", server.received);

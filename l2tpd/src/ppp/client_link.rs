@@ -49,6 +49,8 @@ pub enum ClientEvent {
         local: Ipv4Addr,
         peer: Ipv4Addr,
         dns: Vec<Ipv4Addr>,
+        /// WINS servers (RFC 1877 NBNS).
+        nbns: Vec<Ipv4Addr>,
     },
     Down(DownReason),
 }
@@ -348,6 +350,10 @@ impl ClientLink {
                 local: addresses.local.unwrap_or(Ipv4Addr::UNSPECIFIED),
                 peer: addresses.peer.unwrap_or(Ipv4Addr::UNSPECIFIED),
                 dns: [addresses.primary_dns, addresses.secondary_dns]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                nbns: [addresses.primary_nbns, addresses.secondary_nbns]
                     .into_iter()
                     .flatten()
                     .collect(),

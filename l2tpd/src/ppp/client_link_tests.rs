@@ -21,6 +21,8 @@ fn ipcp_server() -> Fsm<IpcpPolicy> {
             peer: Ipv4Addr::new(127, 0, 81, 2),
             primary_dns: Some(Ipv4Addr::new(127, 0, 81, 53)),
             secondary_dns: None,
+            primary_nbns: None,
+            secondary_nbns: None,
         }),
     );
     let now = Instant::now();
@@ -78,6 +80,7 @@ fn after_authentication_ipcp_brings_the_address_and_dns() {
                     local: Ipv4Addr::new(127, 0, 81, 2),
                     peer: Ipv4Addr::new(127, 0, 81, 1),
                     dns: vec![Ipv4Addr::new(127, 0, 81, 53)],
+                    nbns: Vec::new(),
                 }
             ]
         );

@@ -1,6 +1,7 @@
-//! IPCP (RFC 1332) with the DNS options of RFC 1877: the `fsm` automaton with IPCP's
-//! options. The server (LNS) assigns the client's address and DNS servers by Nak'ing its
-//! request; the client (the subscriber emulator) asks for 0.0.0.0 and takes the hints.
+//! IPCP (RFC 1332) with the DNS and NBNS options of RFC 1877: the `fsm` automaton with IPCP's
+//! options. The server (LNS) assigns the client's address and DNS and NetBIOS name servers by
+//! Nak'ing its request; the client (the subscriber emulator) asks for 0.0.0.0 and takes the
+//! hints.
 
 use std::net::Ipv4Addr;
 
@@ -15,17 +16,22 @@ pub enum IpcpRole {
         peer: Ipv4Addr,
         primary_dns: Option<Ipv4Addr>,
         secondary_dns: Option<Ipv4Addr>,
+        /// WINS servers: answered when set, Rejected when not (a client then stops asking).
+        primary_nbns: Option<Ipv4Addr>,
+        secondary_nbns: Option<Ipv4Addr>,
     },
     Client,
 }
 
-/// What IPCP agreed: our address, the peer's, the DNS servers we were given.
+/// What IPCP agreed: our address, the peer's, the DNS and WINS servers we were given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IpcpAddresses {
     pub local: Option<Ipv4Addr>,
     pub peer: Option<Ipv4Addr>,
     pub primary_dns: Option<Ipv4Addr>,
     pub secondary_dns: Option<Ipv4Addr>,
+    pub primary_nbns: Option<Ipv4Addr>,
+    pub secondary_nbns: Option<Ipv4Addr>,
 }
 
 pub struct IpcpPolicy {
@@ -39,10 +45,13 @@ impl IpcpPolicy {
     pub fn new(role: IpcpRole) -> Self {
         let wishes = match &role {
             IpcpRole::Server { local, .. } => vec![IpcpOption::IpAddress(*local)],
+            // As a Windows client asks: an address, DNS and WINS servers.
             IpcpRole::Client => vec![
                 IpcpOption::IpAddress(Ipv4Addr::UNSPECIFIED),
                 IpcpOption::PrimaryDns(Ipv4Addr::UNSPECIFIED),
+                IpcpOption::PrimaryNbns(Ipv4Addr::UNSPECIFIED),
                 IpcpOption::SecondaryDns(Ipv4Addr::UNSPECIFIED),
+                IpcpOption::SecondaryNbns(Ipv4Addr::UNSPECIFIED),
             ],
         };
         let mut policy = IpcpPolicy {
@@ -60,6 +69,8 @@ impl IpcpPolicy {
             peer,
             primary_dns,
             secondary_dns,
+            primary_nbns,
+            secondary_nbns,
             ..
         } = &self.role
         else {
@@ -70,6 +81,8 @@ impl IpcpPolicy {
             IpcpOption::IpAddress(_) => Some(IpcpOption::IpAddress(*peer)),
             IpcpOption::PrimaryDns(_) => primary_dns.map(IpcpOption::PrimaryDns),
             IpcpOption::SecondaryDns(_) => secondary_dns.map(IpcpOption::SecondaryDns),
+            IpcpOption::PrimaryNbns(_) => primary_nbns.map(IpcpOption::PrimaryNbns),
+            IpcpOption::SecondaryNbns(_) => secondary_nbns.map(IpcpOption::SecondaryNbns),
             IpcpOption::Unknown(_) => None,
         }
     }
@@ -142,15 +155,21 @@ impl Policy for IpcpPolicy {
 impl IpcpPolicy {
     /// Our current wishes are what an Ack will confirm.
     fn record_wishes(&mut self) {
-        self.addresses.primary_dns = None;
-        self.addresses.secondary_dns = None;
+        self.addresses = IpcpAddresses {
+            local: self.addresses.local,
+            peer: self.addresses.peer,
+            ..IpcpAddresses::default()
+        };
         for wish in &self.wishes {
-            match wish {
-                IpcpOption::IpAddress(address) => self.addresses.local = Some(*address),
-                IpcpOption::PrimaryDns(address) => self.addresses.primary_dns = Some(*address),
-                IpcpOption::SecondaryDns(address) => self.addresses.secondary_dns = Some(*address),
-                IpcpOption::Unknown(_) => {}
-            }
+            let (slot, address) = match wish {
+                IpcpOption::IpAddress(address) => (&mut self.addresses.local, address),
+                IpcpOption::PrimaryDns(address) => (&mut self.addresses.primary_dns, address),
+                IpcpOption::SecondaryDns(address) => (&mut self.addresses.secondary_dns, address),
+                IpcpOption::PrimaryNbns(address) => (&mut self.addresses.primary_nbns, address),
+                IpcpOption::SecondaryNbns(address) => (&mut self.addresses.secondary_nbns, address),
+                IpcpOption::Unknown(_) => continue,
+            };
+            *slot = Some(*address);
         }
     }
 }
@@ -205,7 +224,62 @@ mod tests {
             peer: Ipv4Addr::new(127, 0, 80, 2),
             primary_dns,
             secondary_dns: None,
+            primary_nbns: None,
+            secondary_nbns: None,
         }
+    }
+
+    /// A Windows client asks for WINS servers with 0.0.0.0 (RFC 1877 §1.2, §1.4).
+    fn windows_request() -> Vec<RawOption> {
+        [
+            IpcpOption::IpAddress(Ipv4Addr::UNSPECIFIED),
+            IpcpOption::PrimaryNbns(Ipv4Addr::UNSPECIFIED),
+            IpcpOption::SecondaryNbns(Ipv4Addr::UNSPECIFIED),
+        ]
+        .iter()
+        .map(IpcpOption::to_raw)
+        .collect()
+    }
+
+    #[test]
+    fn a_server_with_wins_servers_naks_them_to_the_client() {
+        let IpcpRole::Server { local, peer, .. } = server_role(None) else {
+            unreachable!()
+        };
+        let (primary, secondary) = (
+            Ipv4Addr::new(127, 0, 80, 137),
+            Ipv4Addr::new(127, 0, 80, 138),
+        );
+        let mut policy = IpcpPolicy::new(IpcpRole::Server {
+            local,
+            peer,
+            primary_dns: None,
+            secondary_dns: None,
+            primary_nbns: Some(primary),
+            secondary_nbns: Some(secondary),
+        });
+        let expected: Vec<RawOption> = [
+            IpcpOption::IpAddress(peer),
+            IpcpOption::PrimaryNbns(primary),
+            IpcpOption::SecondaryNbns(secondary),
+        ]
+        .iter()
+        .map(IpcpOption::to_raw)
+        .collect();
+        assert_eq!(
+            policy.check(&windows_request()),
+            Verdict::Nak(expected.clone())
+        );
+        // The client takes the hints: its next request is acknowledged.
+        assert_eq!(policy.check(&expected), Verdict::Ack);
+        assert_eq!(policy.addresses.peer, Some(peer));
+    }
+
+    #[test]
+    fn a_server_without_wins_servers_rejects_the_nbns_options() {
+        let mut policy = IpcpPolicy::new(server_role(None));
+        let rejected: Vec<RawOption> = windows_request().split_off(1);
+        assert_eq!(policy.check(&windows_request()), Verdict::Reject(rejected));
     }
 
     #[test]
@@ -222,6 +296,8 @@ mod tests {
                 peer: Some(Ipv4Addr::new(127, 0, 80, 1)),
                 primary_dns: Some(Ipv4Addr::new(127, 0, 80, 53)),
                 secondary_dns: None,
+                primary_nbns: None,
+                secondary_nbns: None,
             }
         );
         assert_eq!(

@@ -21,6 +21,8 @@ const ADDRESSES: IpcpServerAddresses = IpcpServerAddresses {
     peer: Ipv4Addr::new(198, 18, 0, 2),
     primary_dns: Some(Ipv4Addr::new(198, 18, 0, 53)),
     secondary_dns: Some(Ipv4Addr::new(198, 18, 0, 54)),
+    primary_nbns: None,
+    secondary_nbns: None,
 };
 
 fn lns_config(authentication: Vec<AuthProtocol>) -> ServerLinkConfig {
@@ -74,6 +76,7 @@ fn client_ip_up() -> ClientEvent {
         local: ADDRESSES.peer,
         peer: ADDRESSES.local,
         dns: vec![Ipv4Addr::new(198, 18, 0, 53), Ipv4Addr::new(198, 18, 0, 54)],
+        nbns: Vec::new(),
     }
 }
 

@@ -500,6 +500,8 @@ pub(super) fn grant_from(reply: &Packet, server: Ipv4Addr) -> AaaGrant {
         framed_routes,
         primary_dns: address(reply.vendor(erx::VENDOR, erx::PRIMARY_DNS)),
         secondary_dns: address(reply.vendor(erx::VENDOR, erx::SECONDARY_DNS)),
+        primary_wins: address(reply.vendor(erx::VENDOR, erx::PRIMARY_WINS)),
+        secondary_wins: address(reply.vendor(erx::VENDOR, erx::SECONDARY_WINS)),
         virtual_router: reply.vendor(erx::VENDOR, erx::VIRTUAL_ROUTER).map(text),
         session_timeout: reply.integer(attr::SESSION_TIMEOUT),
         idle_timeout: reply.integer(attr::IDLE_TIMEOUT),

@@ -29,6 +29,9 @@ pub struct Lease {
     pub local: Ipv4Addr,
     pub primary_dns: Option<Ipv4Addr>,
     pub secondary_dns: Option<Ipv4Addr>,
+    /// The pool's `wins-server`s: IPCP's NetBIOS name servers.
+    pub primary_wins: Option<Ipv4Addr>,
+    pub secondary_wins: Option<Ipv4Addr>,
 }
 
 /// Why no address was given, in the operator's words (they end up in logs and `show`).
@@ -134,6 +137,8 @@ struct Pool {
     gateway: Ipv4Addr,
     primary_dns: Option<Ipv4Addr>,
     secondary_dns: Option<Ipv4Addr>,
+    primary_wins: Option<Ipv4Addr>,
+    secondary_wins: Option<Ipv4Addr>,
     /// As configured, for `show`: name, low, high.
     ranges: Vec<(String, u32, u32)>,
     /// The ranges' host addresses, merged: sorted and disjoint.
@@ -210,6 +215,8 @@ impl Pool {
             gateway,
             primary_dns: config.name_servers.first().copied(),
             secondary_dns: config.name_servers.get(1).copied(),
+            primary_wins: config.wins_servers.first().copied(),
+            secondary_wins: config.wins_servers.get(1).copied(),
             ranges,
             cursor: blocks.first().map_or(0, |b| b.low),
             blocks,
@@ -279,6 +286,8 @@ impl Pool {
             local: self.gateway,
             primary_dns: self.primary_dns,
             secondary_dns: self.secondary_dns,
+            primary_wins: self.primary_wins,
+            secondary_wins: self.secondary_wins,
         }
     }
 

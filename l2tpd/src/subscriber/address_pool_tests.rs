@@ -23,6 +23,7 @@ fn pool(network: &str, ranges: &[(&str, &str, &str)]) -> AddressPool {
             })
             .collect(),
         name_servers: Vec::new(),
+        wins_servers: Vec::new(),
     }
 }
 
@@ -93,6 +94,7 @@ fn allocates_in_order_until_exhausted_and_names_the_pool() {
 fn a_lease_carries_the_gateway_and_the_name_servers() {
     let mut p1 = pool("198.18.0.0/24", &[("r", "198.18.0.10", "198.18.0.20")]);
     p1.name_servers = vec![a("127.0.0.53"), a("127.0.0.54"), a("127.0.0.55")];
+    p1.wins_servers = vec![a("127.0.0.137")];
     let mut pools = pools_of(&[("p1", p1)]);
     assert_eq!(
         pools.allocate(None, 7),
@@ -102,6 +104,8 @@ fn a_lease_carries_the_gateway_and_the_name_servers() {
             local: a("198.18.0.1"),
             primary_dns: Some(a("127.0.0.53")),
             secondary_dns: Some(a("127.0.0.54")),
+            primary_wins: Some(a("127.0.0.137")),
+            secondary_wins: None,
         })
     );
 }

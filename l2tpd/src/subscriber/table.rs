@@ -62,6 +62,9 @@ pub struct AaaGrant {
     /// ERX Primary-DNS / Secondary-DNS (26-4, 26-5).
     pub primary_dns: Option<Ipv4Addr>,
     pub secondary_dns: Option<Ipv4Addr>,
+    /// ERX Primary-WINS / Secondary-WINS (26-6, 26-7): IPCP's NetBIOS name servers.
+    pub primary_wins: Option<Ipv4Addr>,
+    pub secondary_wins: Option<Ipv4Addr>,
     /// Framed-Route (22): prefixes routed to the subscriber (on the service interface, and
     /// allowed as its packets' sources).
     pub framed_routes: Vec<crate::aaa::radius::FramedRoute>,

@@ -232,7 +232,7 @@ impl SubscriberLayer {
                 return;
             }
         };
-        // Client entries may name DNS servers; the pool's `dhcp-attributes` otherwise.
+        // Client entries may name DNS and WINS servers; the pool's `dhcp-attributes` otherwise.
         let addresses = IpcpServerAddresses {
             local: lease.local,
             peer: lease.address,
@@ -246,6 +246,16 @@ impl SubscriberLayer {
                 .or_else(|| client.and_then(|c| c.ppp.secondary_dns))
                 .or_else(|| user_group.and_then(|g| g.secondary_dns))
                 .or(lease.secondary_dns),
+            primary_nbns: grant
+                .and_then(|g| g.primary_wins)
+                .or_else(|| client.and_then(|c| c.ppp.primary_wins))
+                .or_else(|| user_group.and_then(|g| g.primary_wins))
+                .or(lease.primary_wins),
+            secondary_nbns: grant
+                .and_then(|g| g.secondary_wins)
+                .or_else(|| client.and_then(|c| c.ppp.secondary_wins))
+                .or_else(|| user_group.and_then(|g| g.secondary_wins))
+                .or(lease.secondary_wins),
         };
         link.start_ipcp(addresses, now);
         self.lns.by_address.insert(lease.address, id);

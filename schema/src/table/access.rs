@@ -116,16 +116,55 @@ const POOL_INET: Stmt = container(
         container(
             "dhcp-attributes",
             "Attributes given to the pool's subscribers",
-            &[leaf_list(
-                "name-server",
-                Type::Ipv4,
-                "DNS servers (IPCP primary and secondary DNS: the first two are used)",
-            )
-            // Junos shows `name-server { 198.18.0.53; }`: a list of servers, not `[ ]`.
-            .braced()],
+            DHCP_ATTRIBUTES,
         ),
     ],
 );
+
+/// A pool's `dhcp-attributes`, in Junos' order. The name servers go to PPP subscribers in
+/// IPCP (RFC 1877); the rest are DHCP's, loaded so that a pool written for DHCP and PPP
+/// subscribers alike is taken whole, and named at commit.
+const DHCP_ATTRIBUTES: &[Stmt] = &[
+    leaf(
+        "maximum-lease-time",
+        Type::UintOr {
+            min: 60,
+            max: 1_209_600,
+            words: &["infinite"],
+        },
+        "Maximum lease time advertised to clients (seconds)",
+    )
+    .no_effect(DHCP_ONLY),
+    // Junos: 0..4294967295 seconds.
+    leaf(
+        "grace-period",
+        uint(0, 4_294_967_295),
+        "Grace period for leases (seconds)",
+    )
+    .no_effect(DHCP_ONLY),
+    leaf("boot-file", NAME, "Boot filename advertised to clients").no_effect(DHCP_ONLY),
+    leaf("boot-server", NAME, "Boot server advertised to clients").no_effect(DHCP_ONLY),
+    leaf("domain-name", NAME, "Domain name advertised to clients").no_effect(DHCP_ONLY),
+    // Junos shows `name-server { 198.18.0.53; }`: a list of servers, not `[ ]`.
+    leaf_list(
+        "name-server",
+        Type::Ipv4,
+        "DNS servers (IPCP primary and secondary DNS: the first two are used)",
+    )
+    .braced(),
+    leaf_list(
+        "wins-server",
+        Type::Ipv4,
+        "NetBIOS name servers (IPCP primary and secondary NBNS: the first two are used)",
+    )
+    .braced(),
+    leaf_list("router", Type::Ipv4, "Routers advertised to clients")
+        .braced()
+        .no_effect(DHCP_ONLY),
+];
+
+/// Why a pool's DHCP-only attributes do nothing here.
+const DHCP_ONLY: &str = "for DHCP clients; this router's subscribers get their address by IPCP";
 
 const DOMAIN_MAP: &[Stmt] = &[
     leaf(

@@ -295,6 +295,9 @@ pub struct AddressPool {
     /// `family inet dhcp-attributes name-server`: the first two are the subscribers' primary
     /// and secondary DNS (IPCP options 129 and 131).
     pub name_servers: Vec<Ipv4Addr>,
+    /// `family inet dhcp-attributes wins-server`: the first two are the subscribers' primary
+    /// and secondary NetBIOS name servers (IPCP options 130 and 132).
+    pub wins_servers: Vec<Ipv4Addr>,
 }
 
 impl AddressPool {
@@ -695,6 +698,7 @@ pub(super) fn address_pools(access: View<'_>) -> BTreeMap<String, AddressPool> {
                     })
                     .collect(),
                 name_servers: addresses(inet.container("dhcp-attributes").values("name-server")),
+                wins_servers: addresses(inet.container("dhcp-attributes").values("wins-server")),
             };
             (name.to_string(), pool)
         })

@@ -66,6 +66,7 @@ impl PppClient for ScriptedPpp {
                     local,
                     peer: Ipv4Addr::new(198, 18, 100, 254),
                     dns: Vec::new(),
+                    nbns: Vec::new(),
                 },
             ]);
         }

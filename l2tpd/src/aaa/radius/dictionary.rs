@@ -81,6 +81,9 @@ pub mod erx {
     pub const VIRTUAL_ROUTER: u8 = 1;
     pub const PRIMARY_DNS: u8 = 4;
     pub const SECONDARY_DNS: u8 = 5;
+    /// NetBIOS name servers, given in IPCP (RFC 1877).
+    pub const PRIMARY_WINS: u8 = 6;
+    pub const SECONDARY_WINS: u8 = 7;
     /// Tagged string (routing instance of tunnel N).
     pub const TUNNEL_VIRTUAL_ROUTER: u8 = 8;
     /// Tagged, salted and encrypted exactly like Tunnel-Password (69).
@@ -191,6 +194,8 @@ fn erx_name(kind: u8) -> Option<&'static str> {
         erx::VIRTUAL_ROUTER => "ERX-Virtual-Router-Name",
         erx::PRIMARY_DNS => "ERX-Primary-Dns",
         erx::SECONDARY_DNS => "ERX-Secondary-Dns",
+        erx::PRIMARY_WINS => "ERX-Primary-Wins",
+        erx::SECONDARY_WINS => "ERX-Secondary-Wins",
         erx::TUNNEL_VIRTUAL_ROUTER => "ERX-Tunnel-Virtual-Router",
         erx::TUNNEL_PASSWORD => "ERX-Tunnel-Password",
         erx::TUNNEL_MAXIMUM_SESSIONS => "ERX-Tunnel-Maximum-Sessions",

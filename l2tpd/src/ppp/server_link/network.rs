@@ -1,5 +1,6 @@
-//! The network phase at the LNS: IPCP (RFC 1332) in the server role, with the DNS options of
-//! RFC 1877. The client gets the address and DNS servers the owner chose, by Nak; IP itself
+//! The network phase at the LNS: IPCP (RFC 1332) in the server role, with the DNS and NBNS
+//! options of RFC 1877. The client gets the address and name servers the owner chose, by Nak;
+//! IP itself
 //! is the owner's (it routes IP frames before they reach the link).
 
 use std::net::Ipv4Addr;
@@ -20,6 +21,9 @@ pub struct IpcpServerAddresses {
     /// RFC 1877: answered when set, Rejected when not.
     pub primary_dns: Option<Ipv4Addr>,
     pub secondary_dns: Option<Ipv4Addr>,
+    /// RFC 1877's NetBIOS name servers (WINS): the same.
+    pub primary_nbns: Option<Ipv4Addr>,
+    pub secondary_nbns: Option<Ipv4Addr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,5 +114,7 @@ fn policy(addresses: IpcpServerAddresses) -> IpcpPolicy {
         peer: addresses.peer,
         primary_dns: addresses.primary_dns,
         secondary_dns: addresses.secondary_dns,
+        primary_nbns: addresses.primary_nbns,
+        secondary_nbns: addresses.secondary_nbns,
     })
 }

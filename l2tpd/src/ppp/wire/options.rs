@@ -148,7 +148,9 @@ impl LcpOption {
 pub mod ipcp_kind {
     pub const IP_ADDRESS: u8 = 3;
     pub const PRIMARY_DNS: u8 = 129;
+    pub const PRIMARY_NBNS: u8 = 130;
     pub const SECONDARY_DNS: u8 = 131;
+    pub const SECONDARY_NBNS: u8 = 132;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +158,9 @@ pub enum IpcpOption {
     IpAddress(Ipv4Addr),
     PrimaryDns(Ipv4Addr),
     SecondaryDns(Ipv4Addr),
+    /// NetBIOS name servers (WINS), RFC 1877 §1.2 and §1.4.
+    PrimaryNbns(Ipv4Addr),
+    SecondaryNbns(Ipv4Addr),
     Unknown(RawOption),
 }
 
@@ -166,6 +171,8 @@ impl IpcpOption {
             ipcp_kind::IP_ADDRESS => IpcpOption::IpAddress(address()?),
             ipcp_kind::PRIMARY_DNS => IpcpOption::PrimaryDns(address()?),
             ipcp_kind::SECONDARY_DNS => IpcpOption::SecondaryDns(address()?),
+            ipcp_kind::PRIMARY_NBNS => IpcpOption::PrimaryNbns(address()?),
+            ipcp_kind::SECONDARY_NBNS => IpcpOption::SecondaryNbns(address()?),
             _ => IpcpOption::Unknown(option.clone()),
         })
     }
@@ -175,6 +182,8 @@ impl IpcpOption {
             IpcpOption::IpAddress(address) => (ipcp_kind::IP_ADDRESS, address),
             IpcpOption::PrimaryDns(address) => (ipcp_kind::PRIMARY_DNS, address),
             IpcpOption::SecondaryDns(address) => (ipcp_kind::SECONDARY_DNS, address),
+            IpcpOption::PrimaryNbns(address) => (ipcp_kind::PRIMARY_NBNS, address),
+            IpcpOption::SecondaryNbns(address) => (ipcp_kind::SECONDARY_NBNS, address),
             IpcpOption::Unknown(raw) => return raw.clone(),
         };
         RawOption {
@@ -288,8 +297,10 @@ mod tests {
         prop_oneof![
             address.clone().prop_map(IpcpOption::IpAddress),
             address.clone().prop_map(IpcpOption::PrimaryDns),
-            address.prop_map(IpcpOption::SecondaryDns),
-            (132u8..=255, proptest::collection::vec(any::<u8>(), 0..8))
+            address.clone().prop_map(IpcpOption::SecondaryDns),
+            address.clone().prop_map(IpcpOption::PrimaryNbns),
+            address.prop_map(IpcpOption::SecondaryNbns),
+            (133u8..=255, proptest::collection::vec(any::<u8>(), 0..8))
                 .prop_map(|(kind, data)| IpcpOption::Unknown(RawOption { kind, data })),
         ]
     }

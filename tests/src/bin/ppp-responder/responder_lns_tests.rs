@@ -20,6 +20,8 @@ const ADDRESSES: IpcpServerAddresses = IpcpServerAddresses {
     peer: Ipv4Addr::new(198, 18, 240, 10),
     primary_dns: None,
     secondary_dns: None,
+    primary_nbns: None,
+    secondary_nbns: None,
 };
 const SECRET: &[u8] = b"right-secret";
 
