@@ -7,6 +7,7 @@
 //! here is marked `our choice` with the reason.
 
 mod access;
+mod chassis;
 mod dynamic_profiles;
 mod firewall;
 mod interfaces;
@@ -31,6 +32,8 @@ pub static ROOT: Stmt = container(
         // describes the text, not the router, so nothing acts on it (and no commit warning).
         leaf("version", VERSION, "Software version information"),
         system::SYSTEM,
+        // Junos shows chassis after system.
+        chassis::CHASSIS,
         services::SERVICES,
         // Junos shows dynamic-profiles before interfaces.
         dynamic_profiles::DYNAMIC_PROFILES,
@@ -65,6 +68,11 @@ const TEXT: Type = Type::Str { max_len: 900 };
 
 /// A UDP port number.
 const PORT: Type = Type::Uint { min: 1, max: 65535 };
+
+/// `proxy-arp` on a unit: Junos answers ARP there for addresses behind it; this router's
+/// subscribers arrive by PPP, which has no ARP.
+const PROXY_ARP: Stmt = crate::def::flag("proxy-arp", "Proxy ARP for the unit's subscribers")
+    .no_effect("subscribers reach this router by PPP, which has no ARP");
 
 /// Why `tunnel-switch-profile` does nothing, wherever it is set.
 const TUNNEL_SWITCHING: &str = "tunnel switching is not implemented";

@@ -296,7 +296,7 @@ firewall {
         vec![
             // `syslog` loads (it warns at commit that it has no effect yet).
             (9, 5, "syntax error: 'bogus' is not a statement under [edit system]".to_string()),
-            (11, 1, "'chassis' under [edit] is not supported by this router".into()),
+            (12, 5, "'redundancy' under [edit chassis] is not supported by this router".into()),
             (18, 14, errors("interfaces { ge-0/0/0 { unit zero; } }")[0].2.clone()),
             (
                 21,
@@ -375,7 +375,7 @@ fn unsupported_statements_deeper_down_are_named_too() {
     let text = "\
 interfaces {
     ge-0/0/0 {
-        mtu 9192;
+        speed 1g;
         unit 0 {
             family inet {
                 sampling {
@@ -395,7 +395,7 @@ interfaces {
     assert_eq!(
         messages,
         [
-            "'mtu' under [edit interfaces ge-0/0/0] is not supported by this router",
+            "'speed' under [edit interfaces ge-0/0/0] is not supported by this router",
             "'sampling' under [edit interfaces ge-0/0/0 unit 0 family inet] is not supported by this router",
             "'inet6' under [edit interfaces ge-0/0/0 unit 0 family] is not supported by this router",
         ]
@@ -462,16 +462,155 @@ fn lac_configuration_passes_the_commit_checks() {
     }
 }
 
+/// A Junos user's password and keys load and print back, and the commit says they do
+/// nothing here: the shell's users are the host's accounts.
 #[test]
-fn a_junos_user_with_its_password_names_the_authentication_block() {
-    let text = "system {\n    login {\n        user alice {\n            class super-user;\n            authentication {\n                encrypted-password \"$6$x\";\n            }\n        }\n    }\n}\n";
+fn a_junos_users_password_loads_and_is_named_in_a_commit_warning() {
+    let text = "system {\n    login {\n        user alice {\n            uid 2001;\n            class super-user;\n            authentication {\n                encrypted-password \"$6$x\";\n                ssh-ed25519 \"ssh-ed25519 AAAA alice@host\";\n            }\n        }\n    }\n}\n";
+    let tree = round_trip(text);
+    let warnings = crate::validate::check(&tree).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "warning: [edit system login user alice] 'authentication': statement has no effect: users are the host's accounts"
+        )),
+        "{warnings:#?}"
+    );
+}
+
+/// A BNG-and-LNS configuration in the statements and order a Junos router shows them, with
+/// what such configurations carry beside subscriber access (a user's password, the chassis'
+/// inline services, an `si-` interface's scheduler, a port's MTU, `proxy-arp`, DHCP lease
+/// times): it loads whole, commits, and each statement that does nothing here is named in a
+/// warning. The pool's WINS servers are used (IPCP NBNS).
+#[test]
+fn a_pasted_router_configuration_loads_whole_and_names_what_it_ignores() {
+    let text = "\
+system {
+    host-name bng1;
+    login {
+        user ops {
+            uid 2001;
+            class super-user;
+            authentication {
+                encrypted-password \"$6$salt$hash\";
+            }
+        }
+    }
+}
+chassis {
+    network-services enhanced-ip;
+    fpc 1 {
+        pic 0 {
+            inline-services {
+                bandwidth 10g;
+            }
+        }
+    }
+}
+dynamic-profiles {
+    PPPOE {
+        interfaces {
+            pp0 {
+                unit \"$junos-interface-unit\" {
+                    ppp-options {
+                        chap;
+                    }
+                    pppoe-options {
+                        underlying-interface \"$junos-underlying-interface\";
+                        server;
+                    }
+                    keepalives interval 15;
+                    family inet {
+                        unnumbered-address \"$junos-loopback-interface\";
+                    }
+                }
+            }
+        }
+    }
+    VLAN {
+        interfaces {
+            demux0 {
+                unit \"$junos-interface-unit\" {
+                    proxy-arp;
+                    vlan-id \"$junos-vlan-id\";
+                    demux-options {
+                        underlying-interface \"$junos-interface-ifd-name\";
+                    }
+                    family pppoe {
+                        duplicate-protection;
+                        dynamic-profile PPPOE;
+                    }
+                }
+            }
+        }
+    }
+}
+interfaces {
+    si-1/0/0 {
+        hierarchical-scheduler maximum-hierarchy-levels 2;
+        encapsulation generic-services;
+        unit 0 {
+            family inet;
+        }
+    }
+    ge-1/1/1 {
+        description \"PPPoE access\";
+        flexible-vlan-tagging;
+        mtu 9192;
+        encapsulation flexible-ethernet-services;
+    }
+    lo0 {
+        unit 0 {
+            family inet {
+                address 198.18.255.1/32;
+            }
+        }
+    }
+}
+access {
+    address-assignment {
+        pool subscribers {
+            family inet {
+                network 198.18.64.0/20;
+                range r1 {
+                    low 198.18.64.10;
+                    high 198.18.79.250;
+                }
+                dhcp-attributes {
+                    maximum-lease-time 3600;
+                    name-server {
+                        198.18.2.53;
+                    }
+                    wins-server {
+                        198.18.2.137;
+                    }
+                }
+            }
+        }
+    }
+}
+";
+    let tree = round_trip(text);
+    let warnings = crate::validate::check(&tree).unwrap_or_else(|e| panic!("{e:?}"));
+    let named: Vec<&str> = warnings
+        .iter()
+        .map(|w| {
+            w.split(" statement has no effect")
+                .next()
+                .unwrap_or_default()
+        })
+        .collect();
     assert_eq!(
-        errors(text),
-        vec![(
-            5,
-            13,
-            "'authentication' under [edit system login user alice] is not supported by this router"
-                .to_string()
-        )]
+        named,
+        [
+            "warning: [edit system login user ops] 'uid':",
+            "warning: [edit system login user ops] 'authentication':",
+            "warning: [edit] 'chassis':",
+            "warning: [edit dynamic-profiles VLAN interfaces demux0 unit \"$junos-interface-unit\"] 'proxy-arp':",
+            "warning: [edit interfaces si-1/0/0] 'hierarchical-scheduler':",
+            "warning: [edit interfaces ge-1/1/1] 'mtu':",
+            "warning: [edit access address-assignment pool subscribers family inet dhcp-attributes] 'maximum-lease-time':",
+        ],
+        "{warnings:#?}"
     );
 }

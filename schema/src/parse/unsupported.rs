@@ -1,5 +1,5 @@
 //! Junos statements this router does not implement, by the level they stand at. A pasted
-//! Junos configuration names them (`protocols bgp`, `firewall`, `chassis`, ...): the load
+//! Junos configuration names them (`protocols bgp`, `class-of-service`, `routing-options`, ...): the load
 //! says they are not supported here, which an operator can act on, instead of calling a
 //! correct Junos statement a syntax error. A word not listed (a typo) stays a syntax error.
 //!
@@ -19,7 +19,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "apply-groups",
             "apply-groups-except",
             "bridge-domains",
-            "chassis",
             "class-of-service",
             "diameter",
             "ethernet-switching-options",
@@ -159,9 +158,37 @@ const KNOWN: &[(&str, &[&str])] = &[
         ],
     ),
     ("system login", &["message", "password", "retry-options"]),
-    // Users are the host's accounts, known by the management socket's credentials: the
-    // router checks no password of its own.
-    ("system login user", &["authentication"]),
+    // Chassis statements beside those a subscriber-access configuration sets (table/chassis.rs).
+    (
+        "chassis",
+        &[
+            "aggregated-devices",
+            "alarm",
+            "fabric",
+            "pem",
+            "redundancy",
+            "routing-engine",
+            "synchronization",
+        ],
+    ),
+    (
+        "chassis fpc",
+        &[
+            "flexible-queuing-mode",
+            "max-queues",
+            "power",
+            "sampling-instance",
+        ],
+    ),
+    (
+        "chassis fpc pic",
+        &[
+            "adaptive-services",
+            "framing",
+            "number-of-ports",
+            "tunnel-services",
+        ],
+    ),
     (
         "interfaces",
         &[
@@ -172,7 +199,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "hold-time",
             "link-mode",
             "mac",
-            "mtu",
             "native-vlan-id",
             "speed",
             "traceoptions",
@@ -208,7 +234,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "keepalives",
             "ppp-options",
             "pppoe-options",
-            "proxy-arp",
         ],
     ),
     (
@@ -244,6 +269,21 @@ const KNOWN: &[(&str, &[&str])] = &[
             "vrf-import",
             "vrf-table-label",
             "vrf-target",
+        ],
+    ),
+    // DHCP options beyond those a pool loads (table/access.rs, DHCP_ATTRIBUTES).
+    (
+        "access address-assignment pool family inet dhcp-attributes",
+        &[
+            "netbios-node-type",
+            "next-server",
+            "option",
+            "option-match",
+            "propagate-ppp-settings",
+            "propagate-settings",
+            "server-identifier",
+            "sip-server",
+            "tftp-server",
         ],
     ),
     ("snmp community", &["routing-instance"]),

@@ -147,22 +147,11 @@ const INTERFACE: &[Stmt] = &[list(
 const VLAN_ID: Type = Type::OrVariable(&VLAN_NUMBER);
 const VLAN_NUMBER: Type = uint(1, 4094);
 
-/// Junos' order under a dynamic unit.
+/// Junos' order under a dynamic unit, as Junos shows it (proxy-arp before vlan-id;
+/// keepalives after pppoe-options).
 const UNIT: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
-    // Junos: `keepalives { interval seconds; up-count n; down-count n; }`, shown as
-    // `keepalives interval 30;`. The interval is the PPP echo interval; 1..32767 is Junos'
-    // range for it.
-    container(
-        "keepalives",
-        "Send keepalives",
-        &[leaf(
-            "interval",
-            Type::OrVariable(&uint(1, 32767)),
-            "Interval between keepalive requests (seconds)",
-        )],
-    )
-    .one_line(),
+    super::PROXY_ARP,
     leaf(
         "vlan-id",
         VLAN_ID,
@@ -229,6 +218,19 @@ const UNIT: &[Stmt] = &[
             flag("server", "Operate in the role of a PPPoE server"),
         ],
     ),
+    // Junos: `keepalives { interval seconds; up-count n; down-count n; }`, shown as
+    // `keepalives interval 30;`. The interval is the PPP echo interval; 1..32767 is Junos'
+    // range for it.
+    container(
+        "keepalives",
+        "Send keepalives",
+        &[leaf(
+            "interval",
+            Type::OrVariable(&uint(1, 32767)),
+            "Interval between keepalive requests (seconds)",
+        )],
+    )
+    .one_line(),
     container(
         "family",
         "Protocol family",

@@ -12,13 +12,25 @@ pub(super) const INTERFACES: Stmt = list(
 )
 .grouped();
 
+/// In Junos' order: a pasted Junos interface prints back as it was.
 const INTERFACE: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
-    leaf(
-        "encapsulation",
-        Type::Enum(&["ethernet", "generic-services"]),
-        "Physical link-layer encapsulation",
-    ),
+    // Junos: `hierarchical-scheduler maximum-hierarchy-levels 2;` on an LNS's `si-`
+    // interface, so that more than 4,096 sessions can be shaped.
+    container(
+        "hierarchical-scheduler",
+        "Hierarchical scheduling for the interface's units",
+        &[
+            flag("implicit-hierarchy", "Build the hierarchy implicitly"),
+            leaf(
+                "maximum-hierarchy-levels",
+                uint(2, 2),
+                "Maximum hierarchy levels",
+            ),
+        ],
+    )
+    .one_line()
+    .no_effect("class of service is not implemented: subscribers are not shaped"),
     // Junos takes one tagging mode per physical interface; more than one is refused at
     // commit (validate::device).
     flag(
@@ -34,6 +46,20 @@ const INTERFACE: &[Stmt] = &[
         "Single and stacked VLAN tagging mixed on one interface",
     ),
     AUTO_CONFIGURE,
+    // Junos' range for Ethernet on MX.
+    leaf(
+        "mtu",
+        uint(256, 9192),
+        "Maximum transmission unit packet size",
+    )
+    .no_effect(
+        "the port's MTU is the host's (ip link set dev IF mtu N); PPPoE's use-lower-layer reads it",
+    ),
+    leaf(
+        "encapsulation",
+        Type::Enum(&["ethernet", "flexible-ethernet-services", "generic-services"]),
+        "Physical link-layer encapsulation",
+    ),
     // Junos unit range for Ethernet; unit 0 of an si- interface is reserved for the LNS.
     list("unit", uint(0, 16385), "Logical interface", UNIT),
 ];
@@ -96,6 +122,7 @@ const VLAN_ID: Type = uint(1, 4094);
 
 const UNIT: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
+    super::PROXY_ARP,
     leaf(
         "encapsulation",
         Type::Enum(&["ethernet", "ppp-over-ether"]),

@@ -73,13 +73,19 @@ pub(super) const SYSTEM: Stmt = container(
                     NAME,
                     "Username",
                     &[
-                        // A predefined class (PREDEFINED_CLASSES) or a `login class`:
-                        // checked at commit (validate/system.rs).
-                        leaf("class", NAME, "Login class").mandatory(),
+                        // Junos shows full-name, uid, class, authentication, in that order.
                         leaf("full-name", TEXT, "Full name"),
                         // Junos range: below 100 is reserved for system accounts.
                         leaf("uid", uint(100, 64000), "User identifier (uid)")
                             .no_effect("users are the host's accounts, with the host's uid"),
+                        // A predefined class (PREDEFINED_CLASSES) or a `login class`:
+                        // checked at commit (validate/system.rs).
+                        leaf("class", NAME, "Login class").mandatory(),
+                        container("authentication", "Authentication method", AUTHENTICATION)
+                            .no_effect(
+                                "users are the host's accounts: their passwords and SSH keys \
+                                 are set on the host",
+                            ),
                     ],
                 ),
             ],
@@ -233,21 +239,7 @@ pub(super) const SYSTEM: Stmt = container(
         container(
             "root-authentication",
             "Authentication methods for root",
-            &[
-                leaf("encrypted-password", TEXT, "Encrypted password string"),
-                list(
-                    "ssh-rsa",
-                    TEXT,
-                    "Secure shell (ssh) RSA public key string",
-                    &[],
-                ),
-                list(
-                    "ssh-ed25519",
-                    TEXT,
-                    "Secure shell (ssh) ED25519 public key string",
-                    &[],
-                ),
-            ],
+            AUTHENTICATION,
         )
         .no_effect("the host's root account is set on the host"),
         container(
@@ -486,5 +478,29 @@ const PORT_SETTINGS: &[Stmt] = &[
         "type",
         Type::Enum(&["ansi", "small-xterm", "vt100", "xterm"]),
         "Terminal type",
+    ),
+];
+
+/// A password or SSH keys (`root-authentication`, `login user U authentication`): Junos'
+/// login methods, which on this router are the host accounts' own.
+const AUTHENTICATION: &[Stmt] = &[
+    leaf("encrypted-password", TEXT, "Encrypted password string"),
+    list(
+        "ssh-rsa",
+        TEXT,
+        "Secure shell (ssh) RSA public key string",
+        &[],
+    ),
+    list(
+        "ssh-ecdsa",
+        TEXT,
+        "Secure shell (ssh) ECDSA public key string",
+        &[],
+    ),
+    list(
+        "ssh-ed25519",
+        TEXT,
+        "Secure shell (ssh) ED25519 public key string",
+        &[],
     ),
 ];

@@ -10,6 +10,9 @@ use std::net::Ipv4Addr;
 #[serde(rename_all = "kebab-case")]
 pub enum InterfaceEncapsulation {
     Ethernet,
+    /// Junos' encapsulation of a port whose units mix VLAN encapsulations: here, as
+    /// `ethernet`, a port for PPPoE units.
+    FlexibleEthernetServices,
     GenericServices,
 }
 

@@ -24,7 +24,6 @@ const PROFILES: &str = r#"dynamic-profiles {
         interfaces {
             pp0 {
                 unit "$junos-interface-unit" {
-                    keepalives interval "$ka";
                     ppp-options {
                         chap;
                         pap;
@@ -33,6 +32,7 @@ const PROFILES: &str = r#"dynamic-profiles {
                         underlying-interface "$junos-underlying-interface";
                         server;
                     }
+                    keepalives interval "$ka";
                     family inet {
                         unnumbered-address "$junos-loopback-interface";
                     }
@@ -44,7 +44,6 @@ const PROFILES: &str = r#"dynamic-profiles {
         interfaces {
             "$junos-interface-ifd-name" {
                 unit "$junos-interface-unit" {
-                    keepalives interval 30;
                     dial-options {
                         l2tp-interface-id test;
                         dedicated;
@@ -52,6 +51,7 @@ const PROFILES: &str = r#"dynamic-profiles {
                     ppp-options {
                         authentication [ pap chap ];
                     }
+                    keepalives interval 30;
                     family inet {
                         unnumbered-address lo0.0;
                     }
