@@ -12,10 +12,11 @@ use schema::subscriber_rpc::SubscriberShow;
 
 use super::core::Core;
 use super::firewall_lab_tests::{
-    accept_with, bring_up, commit, counters, lns, ping, send_down, send_up, send_up_terminated,
-    udp, without_filters, EGRESS_POLICY_NAME, FILTERS, INGRESS_POLICY_NAME, INTERNET, SECRET,
+    accept_with, bring_up, commit, counters, from_client, lns, ping, send_down, send_up,
+    send_up_terminated, udp, without_filters, EGRESS_POLICY_NAME, FILTERS, INGRESS_POLICY_NAME,
+    INTERNET, SECRET,
 };
-use super::sim_lab::{config, lac_config, Lab, PORT};
+use super::sim_lab::{config, lac_config, Lab, LNS_BASE, PORT};
 use crate::aaa::radius::{code, erx, Attribute};
 use crate::ppp::client_link::ClientEvent;
 use crate::subscriber::decision::Refusal;
@@ -47,11 +48,16 @@ fn auth_failed(lab: &Lab, i: usize) -> bool {
 /// Adds a subscriber and lets it run as far as it gets; its index.
 fn log_in(lab: &mut Lab, user: &str) -> usize {
     let i = lab.add_ip(user, "pw");
+    run_for(lab, 5);
+    i
+}
+
+/// Lets the lab run for `tenths` tenths of a second.
+fn run_for(lab: &mut Lab, tenths: u32) {
     lab.settle();
-    for _ in 0..5 {
+    for _ in 0..tenths {
         lab.advance(Duration::from_millis(100));
     }
-    i
 }
 
 /// The refusals `core` counted for an unknown filter, in its table and in
@@ -154,7 +160,7 @@ fn radius_attributes_ignore_leaves_the_filter_radius_names_unused() {
 
 /// A LAC that terminates `local.example` itself (`pp0`), authenticating by RADIUS, whose
 /// PPPoE profile applies the input filter RADIUS names.
-fn terminating_lac() -> schema::typed::RouterConfig {
+fn terminating_lac(extra: &str) -> schema::typed::RouterConfig {
     lac_config(&format!(
         "{FILTERS}set interfaces {PORT} unit 0 family pppoe dynamic-profile PPPOE\n\
          set dynamic-profiles PPPOE interfaces pp0 unit \"$junos-interface-unit\" family inet filter input \"$junos-input-filter\"\n\
@@ -165,7 +171,7 @@ fn terminating_lac() -> schema::typed::RouterConfig {
          set access radius-server 127.0.0.9 message-authenticator optional\n\
          set access address-assignment pool local family inet network 198.18.0.0/16\n\
          set access address-assignment pool local family inet range r low 198.18.0.10\n\
-         set access address-assignment pool local family inet range r high 198.18.0.250\n"
+         set access address-assignment pool local family inet range r high 198.18.0.250\n{extra}"
     ))
 }
 
@@ -182,7 +188,7 @@ fn address_of(lab: &Lab, i: usize) -> Ipv4Addr {
 
 #[test]
 fn a_subscriber_the_lac_terminates_is_refused_for_an_unknown_filter_and_filtered_by_a_known_one() {
-    let mut lab = Lab::new(terminating_lac(), config(""));
+    let mut lab = Lab::new(terminating_lac(""), config(""));
     lab.lac_radius = Some(accept_with(vec![ingress("NO-DNS")]));
     let i = log_in(&mut lab, "ivy@local.example");
     let address = address_of(&lab, i);
@@ -194,9 +200,49 @@ fn a_subscriber_the_lac_terminates_is_refused_for_an_unknown_filter_and_filtered
         vec![(Arc::from("pp0"), web)]
     );
 
-    let mut lab = Lab::new(terminating_lac(), config(""));
+    let mut lab = Lab::new(terminating_lac(""), config(""));
     lab.lac_radius = Some(accept_with(vec![ingress("NOPE")]));
     let i = log_in(&mut lab, "jon@local.example");
     assert!(!ip_up(&lab, i) && auth_failed(&lab, i));
     assert_eq!(unknown_filter_refusals(&lab.lac), (Some(1), Some(1)));
+}
+
+/// Junos builds a tunnelled PPPoE subscriber's profile too: a filter it cannot attach
+/// refuses the subscriber at the LAC, before any session reaches the LNS.
+#[test]
+fn a_tunnelled_subscriber_whose_lac_profile_names_an_unknown_filter_is_refused_at_the_lac() {
+    let tunnelled = "set access domain map isp.example access-profile users\n";
+    let mut lab = Lab::new(terminating_lac(tunnelled), config(LNS_BASE));
+    lab.lac_radius = Some(accept_with(vec![ingress("NO-DNS")]));
+    let i = log_in(&mut lab, "kim@isp.example");
+    assert!(ip_up(&lab, i), "the control: a known filter is tunnelled");
+    assert!(lab.lns.subscribers().table.iter().next().is_some());
+
+    let mut lab = Lab::new(terminating_lac(tunnelled), config(LNS_BASE));
+    lab.lac_radius = Some(accept_with(vec![ingress("NOPE")]));
+    let i = log_in(&mut lab, "lea@isp.example");
+    assert!(!ip_up(&lab, i) && auth_failed(&lab, i));
+    assert_eq!(unknown_filter_refusals(&lab.lac), (Some(1), Some(1)));
+    assert!(lab.lns.subscribers().table.iter().next().is_none());
+}
+
+/// A filter deleted (by an unchecked apply) after the subscriber authenticated with its name
+/// and before it asked for an address: refused when it asks, no address taken.
+#[test]
+fn a_filter_gone_between_authentication_and_ipcp_refuses_the_subscriber_there() {
+    let mut lab = Lab::new(lac_config(""), lns(""));
+    lab.lns_radius = Some(accept_with(vec![ingress("NO-DNS")]));
+    // A client that authenticates and then waits: it runs no IPCP of its own.
+    lab.add("max@isp.example");
+    run_for(&mut lab, 5);
+    assert!(lab.lns.subscribers().table.iter().next().is_some());
+    commit(&mut lab, without_filters());
+
+    // Its first IPCP Configure-Request (no options).
+    from_client(&mut lab, &[0x80, 0x21, 1, 1, 0, 4]);
+    run_for(&mut lab, 50);
+    assert_eq!(unknown_filter_refusals(&lab.lns), (Some(1), Some(1)));
+    let layer = lab.lns.subscribers();
+    assert!(layer.table.iter().next().is_none(), "the subscriber ended");
+    assert_eq!(layer.lns.pools.in_use(), 0, "no address taken");
 }

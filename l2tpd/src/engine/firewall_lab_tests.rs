@@ -109,6 +109,13 @@ pub(super) fn ipcp_addresses(lab: &Lab) -> (Ipv4Addr, Ipv4Addr) {
         .expect("IPCP up")
 }
 
+/// The first subscriber sends the PPP frame `ppp` (protocol field first) to the LAC.
+pub(super) fn from_client(lab: &mut Lab, ppp: &[u8]) {
+    let frame = lab.subs[0].pppoe.session_frame(ppp).expect("a session");
+    let now = lab.now;
+    lab.lac.handle_frame(now, PORT, &frame);
+}
+
 /// What the subscriber's `packets` became at the LNS's service interface.
 pub(super) fn send_up(lab: &mut Lab, packets: &[&Vec<u8>]) -> Vec<(Arc<str>, Vec<u8>)> {
     send_up_terminated(lab, packets, false)
@@ -124,9 +131,7 @@ pub(super) fn send_up_terminated(
     for p in packets {
         let mut ppp = vec![0x00, 0x21];
         ppp.extend_from_slice(p);
-        let frame = lab.subs[0].pppoe.session_frame(&ppp).expect("a session");
-        let now = lab.now;
-        lab.lac.handle_frame(now, PORT, &frame);
+        from_client(lab, &ppp);
     }
     lab.settle();
     let terminating = if at_the_lac {
