@@ -23,8 +23,8 @@ mod view;
 pub use access::{
     AccessProfile, AccountingOptions, AccountingStatistics, AddressPool, AddressRange,
     AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap, Gateway, L2tpClient,
-    PppAuthentication, PppClient, ProfileClient, ProfileTunnel, ProfileTunnels, RadiusOptions,
-    RadiusServer, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
+    PppAuthentication, PppClient, ProfileClient, ProfileTunnel, ProfileTunnels, RadiusIgnore,
+    RadiusOptions, RadiusServer, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
     TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
 pub use auto_configure::{AutoConfigure, VlanIdRange, VlanRange, VlanRangeProfile, VLAN_IDS};

@@ -15,15 +15,15 @@ use super::sim_lab::{config, lac_config, Lab, RadiusResponder, LNS_BASE, PORT};
 use crate::aaa::radius::{code, erx, Attribute};
 use crate::ppp::client_link::ClientEvent;
 
-const SECRET: &str = "radius-secret";
-const INTERNET: Ipv4Addr = Ipv4Addr::new(127, 9, 0, 1);
+pub(super) const SECRET: &str = "radius-secret";
+pub(super) const INTERNET: Ipv4Addr = Ipv4Addr::new(127, 9, 0, 1);
 /// Ingress-Policy-Name and Egress-Policy-Name.
-const INGRESS_POLICY_NAME: u8 = 10;
-const EGRESS_POLICY_NAME: u8 = 11;
+pub(super) const INGRESS_POLICY_NAME: u8 = 10;
+pub(super) const EGRESS_POLICY_NAME: u8 = 11;
 
 /// NO-DNS counts and discards the subscriber's DNS; OUT counts pings toward it and
 /// discards them; the profile applies both by variable.
-const FILTERS: &str = "\
+pub(super) const FILTERS: &str = "\
 set firewall family inet filter NO-DNS term dns from protocol udp\n\
 set firewall family inet filter NO-DNS term dns from destination-port domain\n\
 set firewall family inet filter NO-DNS term dns then count dns\n\
@@ -35,12 +35,12 @@ set firewall family inet filter OUT term ping then count pings\n\
 set firewall family inet filter OUT term ping then discard\n\
 set firewall family inet filter OUT term rest\n";
 
-fn lns(extra: &str) -> schema::typed::RouterConfig {
+pub(super) fn lns(extra: &str) -> schema::typed::RouterConfig {
     lns_with(FILTERS, extra)
 }
 
 /// The LNS with `filters` in place of [`FILTERS`].
-fn lns_with(filters: &str, extra: &str) -> schema::typed::RouterConfig {
+pub(super) fn lns_with(filters: &str, extra: &str) -> schema::typed::RouterConfig {
     config(&format!(
         "{LNS_BASE}{filters}set services l2tp tunnel-group g aaa-access-profile users\n\
          set services l2tp tunnel-group g dynamic-profile SUBSCRIBER\n\
@@ -53,7 +53,7 @@ fn lns_with(filters: &str, extra: &str) -> schema::typed::RouterConfig {
     ))
 }
 
-fn accept_with(attributes: Vec<Attribute>) -> RadiusResponder {
+pub(super) fn accept_with(attributes: Vec<Attribute>) -> RadiusResponder {
     RadiusResponder::new(
         SECRET,
         Box::new(move |_| Some((code::ACCESS_ACCEPT, attributes.clone()))),
@@ -83,7 +83,7 @@ pub(super) fn udp(source: Ipv4Addr, destination: Ipv4Addr, port: u16) -> Vec<u8>
     ipv4(17, source, destination, &t)
 }
 
-fn ping(source: Ipv4Addr, destination: Ipv4Addr) -> Vec<u8> {
+pub(super) fn ping(source: Ipv4Addr, destination: Ipv4Addr) -> Vec<u8> {
     ipv4(1, source, destination, &[8, 0, 0, 0, 0, 1, 0, 1])
 }
 
@@ -109,20 +109,40 @@ pub(super) fn ipcp_addresses(lab: &Lab) -> (Ipv4Addr, Ipv4Addr) {
         .expect("IPCP up")
 }
 
+/// The first subscriber sends the PPP frame `ppp` (protocol field first) to the LAC.
+pub(super) fn from_client(lab: &mut Lab, ppp: &[u8]) {
+    let frame = lab.subs[0].pppoe.session_frame(ppp).expect("a session");
+    let now = lab.now;
+    lab.lac.handle_frame(now, PORT, &frame);
+}
+
 /// What the subscriber's `packets` became at the LNS's service interface.
 pub(super) fn send_up(lab: &mut Lab, packets: &[&Vec<u8>]) -> Vec<(Arc<str>, Vec<u8>)> {
+    send_up_terminated(lab, packets, false)
+}
+
+/// What the first subscriber's `packets` became at the service interface of the router that
+/// terminates it: the LNS, or the LAC itself (`pp0`) when `at_the_lac`.
+pub(super) fn send_up_terminated(
+    lab: &mut Lab,
+    packets: &[&Vec<u8>],
+    at_the_lac: bool,
+) -> Vec<(Arc<str>, Vec<u8>)> {
     for p in packets {
         let mut ppp = vec![0x00, 0x21];
         ppp.extend_from_slice(p);
-        let frame = lab.subs[0].pppoe.session_frame(&ppp).expect("a session");
-        let now = lab.now;
-        lab.lac.handle_frame(now, PORT, &frame);
+        from_client(lab, &ppp);
     }
     lab.settle();
-    std::iter::from_fn(|| lab.lns.poll_ip_packet()).collect()
+    let terminating = if at_the_lac {
+        &mut lab.lac
+    } else {
+        &mut lab.lns
+    };
+    std::iter::from_fn(|| terminating.poll_ip_packet()).collect()
 }
 
-fn counters(lab: &Lab) -> Vec<(String, String, u64)> {
+pub(super) fn counters(lab: &Lab) -> Vec<(String, String, u64)> {
     lab.lns
         .subscribers()
         .firewall
@@ -308,48 +328,54 @@ fn a_committed_change_judges_the_next_packet_of_a_subscriber_already_up() {
     assert_eq!(counters(&lab), counted);
 }
 
+/// The LNS's configuration without its filters (their lines), the profile unchanged.
+pub(super) fn without_filters() -> schema::typed::RouterConfig {
+    lns_with("", "")
+}
+
+fn names(config: &schema::typed::RouterConfig) -> BTreeSet<String> {
+    config.firewall_filters.keys().cloned().collect()
+}
+
+/// Junos keeps what active subscribers use: a filter RADIUS named is not taken from them.
+/// An operator's commit cannot delete it (the commit check asks the engine); an apply that
+/// is not checked — the automatic rollback of `commit confirmed` — does, and its holder
+/// keeps the filter's terms until it leaves (before, it was left unfiltered: fail-open).
 #[test]
-fn a_radius_named_filter_deleted_while_held_applies_none_until_it_is_back() {
+fn a_radius_named_filter_deleted_while_held_keeps_filtering_its_holder_until_it_is_back() {
     let mut lab = Lab::new(lac_config(""), lns(""));
-    lab.lns_radius = Some(accept_with(vec![Attribute::vendor(
-        erx::VENDOR,
-        INGRESS_POLICY_NAME,
-        "NO-DNS",
-    )]));
+    lab.lns_radius = Some(accept_with(vec![
+        Attribute::vendor(erx::VENDOR, INGRESS_POLICY_NAME, "NO-DNS"),
+        Attribute::vendor(erx::VENDOR, EGRESS_POLICY_NAME, "OUT"),
+    ]));
     let address = bring_up(&mut lab, "eve@isp.example");
     let dns = udp(address, INTERNET, 53);
+    let echo = ping(INTERNET, address);
     assert!(send_up(&mut lab, &[&dns]).is_empty());
 
-    // The profile names it by variable (RADIUS): the configuration alone cannot see the use,
-    // so the commit check asks the engine, which names the filter and its one holder.
-    let without: String = FILTERS
-        .lines()
-        .filter(|l| !l.contains("filter NO-DNS"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let names = |config: &schema::typed::RouterConfig| -> BTreeSet<String> {
-        config.firewall_filters.keys().cloned().collect()
-    };
-    let gone = lab
-        .lns
-        .filters_held_but_gone(&names(&lns_with(&without, "")));
-    assert_eq!(gone, [("NO-DNS".to_string(), 1)].into_iter().collect());
+    // The profile names them by variable (RADIUS): the configuration alone cannot see the
+    // use, so the commit check asks the engine, which names each filter and its holder.
+    let gone = lab.lns.filters_held_but_gone(&names(&without_filters()));
+    let expected = [("NO-DNS".to_string(), 1), ("OUT".to_string(), 1)];
+    assert_eq!(gone, expected.into_iter().collect());
     assert!(lab.lns.filters_held_but_gone(&names(&lns(""))).is_empty());
 
-    // An apply that is not a checked commit (an automatic rollback) still takes it, and the
-    // subscriber is then unfiltered until the filter is back.
-    commit(&mut lab, lns_with(&without, ""));
-    assert_eq!(
-        send_up(&mut lab, &[&dns]),
-        vec![(Arc::from("si-0/0/0"), dns.clone())]
-    );
+    // The unchecked apply takes them from the configuration, not from their holder: its
+    // DNS query and the ping toward it are still discarded, on the slow path and in the
+    // fast path's entry (OUT's instance is the subscriber's own, interface-specific).
+    commit(&mut lab, without_filters());
+    assert!(send_up(&mut lab, &[&dns]).is_empty());
+    assert!(send_down(&mut lab, std::slice::from_ref(&echo)).is_empty());
+    assert_eq!(fast_down(&lab, &echo), crate::io::ip_relay::Down::Filtered);
+    assert_eq!(lab.lns.subscribers().lns.ip_drops.filtered, 3);
+    assert!(counters(&lab).is_empty(), "deleted filters leave the views");
+    // They are no longer a commit's to take: later commits without them are not held up.
     assert!(lab
         .lns
-        .subscribers()
-        .firewall
-        .instances(Some("NO-DNS"))
+        .filters_held_but_gone(&names(&without_filters()))
         .is_empty());
 
+    // Back in the configuration: the holder gets them afresh, counters from zero.
     commit(&mut lab, lns(""));
     assert!(send_up(&mut lab, &[&dns]).is_empty());
     assert_eq!(

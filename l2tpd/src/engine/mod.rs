@@ -519,6 +519,8 @@ mod dynamic_profile_lab_tests;
 #[cfg(test)]
 mod fast_path_tests;
 #[cfg(test)]
+mod filter_fail_closed_lab_tests;
+#[cfg(test)]
 mod firewall_lab_tests;
 #[cfg(test)]
 mod heap_profile;

@@ -49,6 +49,9 @@ pub enum Refusal {
     NoTunnelEndpoint,
     /// The dynamic profile failed: a `mandatory` variable had no value from RADIUS.
     DynamicProfile,
+    /// RADIUS named a firewall filter (Ingress-/Egress-Policy-Name into the dynamic
+    /// profile's `"$junos-input-filter"`) that is not configured: the profile fails.
+    UnknownFilter,
     /// LNS: every `si-` unit of the LAC's `l2tp interface-id` is dedicated and taken.
     NoStaticInterface,
 }
@@ -79,6 +82,7 @@ impl Refusal {
             Refusal::DynamicProfile => {
                 "the dynamic profile's mandatory variable has no value from RADIUS"
             }
+            Refusal::UnknownFilter => "RADIUS named a firewall filter that is not configured",
             Refusal::NoStaticInterface => {
                 "no free si- logical interface has the LAC's l2tp-interface-id"
             }
@@ -100,6 +104,7 @@ impl Refusal {
             Refusal::UnknownTunnelGroup => "unknown-tunnel-group",
             Refusal::NoTunnelEndpoint => "no-tunnel-endpoint",
             Refusal::DynamicProfile => "dynamic-profile",
+            Refusal::UnknownFilter => "unknown-filter",
             Refusal::NoStaticInterface => "no-static-interface",
         }
     }

@@ -18,7 +18,7 @@ use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use schema::typed::{
-    donor_address, DynamicProfile, ProfileInterface, RouterConfig, VariableValues,
+    donor_address, DynamicProfile, ProfileInterface, RadiusIgnore, RouterConfig, VariableValues,
     LOOPBACK_INTERFACE,
 };
 
@@ -43,6 +43,9 @@ pub struct SubscriberFacts<'a> {
     pub grant: Option<&'a AaaGrant>,
     /// The network step: the subscriber has authenticated, `mandatory` variables apply.
     pub authenticated: bool,
+    /// The access profile's `radius attributes ignore`: filter names from the Accept that
+    /// are not to be used.
+    pub ignore: RadiusIgnore,
 }
 
 /// The profile's contribution to one subscriber, variables replaced.
@@ -156,10 +159,12 @@ pub(super) fn values(profile: &DynamicProfile, facts: &SubscriberFacts<'_>) -> V
                 .map(|(_, _, value)| value.clone())
         })
     };
-    if let Some(name) = vsa(INGRESS_POLICY_NAME) {
+    // Junos: `radius attributes ignore input-filter` leaves the variable without a value,
+    // as if RADIUS had not named one.
+    if let Some(name) = vsa(INGRESS_POLICY_NAME).filter(|_| !facts.ignore.input_filter) {
         set("$junos-input-filter", name);
     }
-    if let Some(name) = vsa(EGRESS_POLICY_NAME) {
+    if let Some(name) = vsa(EGRESS_POLICY_NAME).filter(|_| !facts.ignore.output_filter) {
         set("$junos-output-filter", name);
     }
     // User variables a `radius vendor-id V attribute A` statement ties to the Accept.

@@ -3,21 +3,27 @@
 //! Ingress-Policy-Name), else its service interface's own `family inet filter` (`si-1/0/0`
 //! unit 0, `pp0` unit 0), attached when it first asks for an address — before any of its IP
 //! can flow — and released when it goes; every commit gives the subscribers already up what
-//! they would be given now (`refresh_filters`). A name no filter is configured under (RADIUS
-//! may name any) is logged and applies no filter; a commit that would delete a filter
-//! subscribers hold by RADIUS's name is refused (`filters_held_but_gone`), so a filter in
-//! use is not taken from them by an operator's commit.
+//! they would be given now (`refresh_filters`).
+//!
+//! Fail closed, as Junos: a name no filter is configured under (RADIUS may name any) fails
+//! the subscriber's profile, so its login fails (`profile_flow`, and here should the filter
+//! go between authentication and IPCP). A commit that would delete a filter subscribers hold
+//! by RADIUS's name is refused (`filters_held_but_gone`); an apply that is not checked (the
+//! automatic rollback of `commit confirmed`) leaves its holders the terms they have until
+//! they log out, with a warning, while new logins naming it fail.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+use std::time::Instant;
 
 use schema::firewall_rpc::{
     FilterCounter, FilterInformation, FirewallCleared, FirewallInformation, FirewallSelect,
 };
 use schema::typed::RouterConfig;
 
+use super::decision::Refusal;
 use super::lac::SubscriberLayer;
-use super::table::{FilterNames, Subscriber, SubscriberId};
+use super::table::{EndCause, FilterNames, Phase, Subscriber, SubscriberId};
 use crate::firewall::{Direction, FilterInstance, Firewall, SubscriberFilters};
 
 /// The service interface's `unit 0 family inet filter`: what applies to each subscriber on
@@ -48,7 +54,8 @@ fn wanted_names(subscriber: &Subscriber, config: &RouterConfig) -> FilterNames {
     }
 }
 
-/// True when `held` is what `wanted` gives now: the same filter, not changed since, or
+/// True when `held` is what `wanted` gives now: the same filter, not changed since — or
+/// deleted since, kept by its holder until it logs out ([`kept_after_deletion`]) — or
 /// nothing where nothing is configured under the name.
 fn up_to_date(
     firewall: &Firewall,
@@ -56,39 +63,95 @@ fn up_to_date(
     wanted: Option<&str>,
 ) -> bool {
     match (held, wanted) {
-        (Some(held), Some(wanted)) => held.filter == wanted && firewall.is_current(held),
+        (Some(held), Some(wanted)) => {
+            held.filter == wanted
+                && (firewall.is_current(held) || kept_after_deletion(firewall, held))
+        }
         (None, Some(wanted)) => !firewall.is_configured(wanted),
         (None, None) => true,
         (Some(_), None) => false,
     }
 }
 
+/// A filter an unchecked apply (the automatic rollback of `commit confirmed`) deleted while
+/// this subscriber held it by its own name for it: the subscriber keeps the instance — its
+/// compiled terms — rather than go unfiltered; no one new can take it.
+fn kept_after_deletion(firewall: &Firewall, held: &Arc<FilterInstance>) -> bool {
+    !firewall.is_configured(&held.filter)
+}
+
+/// The warning for a filter held after its deletion, naming it and its holders.
+fn held_after_deletion(filter: &str, holders: usize) -> String {
+    let subscribers = if holders == 1 {
+        "1 subscriber keeps".to_string()
+    } else {
+        format!("{holders} subscribers keep")
+    };
+    format!(
+        "filter {filter} is no longer configured: {subscribers} its last terms until they log \
+         out; a new login naming it fails"
+    )
+}
+
 impl SubscriberLayer {
-    pub(super) fn attach_filters(&mut self, id: SubscriberId, config: &RouterConfig) {
+    /// The first of `names` no filter is configured under.
+    pub(super) fn unconfigured_filter<'n>(&self, names: &'n FilterNames) -> Option<&'n str> {
+        [&names.input, &names.output]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .find(|name| !self.firewall.is_configured(name))
+    }
+
+    /// Attaches the subscriber's filters. False when one is not configured (deleted since
+    /// the profile named it at authentication): the subscriber is refused and its link
+    /// closes, as at a login naming it.
+    pub(super) fn attach_filters(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        config: &RouterConfig,
+    ) -> bool {
         let Some(subscriber) = self.table.get(id) else {
-            return;
+            return true;
         };
         if subscriber.filters.input.is_some() || subscriber.filters.output.is_some() {
-            return;
+            return true;
         }
         let names = wanted_names(subscriber, config);
+        if let Some(filter) = self.unconfigured_filter(&names) {
+            let user = subscriber.user.clone().unwrap_or_default();
+            tracing::warn!("subscriber {user}: refused: filter {filter} is not configured");
+            self.table.refused(Refusal::UnknownFilter);
+            if let Some(subscriber) = self.table.get_mut(id) {
+                subscriber.phase = Phase::Terminating;
+                subscriber.end_cause = Some(EndCause::Refused);
+                if let Some(link) = subscriber.link.as_mut() {
+                    link.close(now);
+                }
+            }
+            return false;
+        }
         if names.is_empty() {
-            return;
+            return true;
         }
         let filters = self.resolve_filters(id, &names, &SubscriberFilters::default());
         if let Some(subscriber) = self.table.get_mut(id) {
             subscriber.filters = filters;
         }
+        true
     }
 
     /// A commit changed the filters, or the interfaces that name them: every subscriber that
     /// holds its filters (one with an address) gets what it would be given now, at once —
     /// Junos applies a committed filter to every interface using it — in the subscriber
-    /// table (the slow path) and in the IP fast path's entry. A filter deleted while held
-    /// leaves the subscriber without one, logged, as at a login naming none: an operator's
-    /// commit cannot delete it (a configured reference fails the commit check, a
-    /// RADIUS-named one held fails `filters_held_but_gone`), an automatic rollback can.
+    /// table (the slow path) and in the IP fast path's entry. An operator's commit cannot
+    /// delete a filter held (a configured reference fails the commit check, a RADIUS-named
+    /// one held fails `filters_held_but_gone`); an automatic rollback can, and then its
+    /// holders keep the terms they have until they log out ([`kept_after_deletion`]),
+    /// logged with their count: the rollback must happen, and they must not go unfiltered.
     pub(super) fn refresh_filters(&mut self, config: &RouterConfig) {
+        let mut kept: BTreeMap<String, usize> = BTreeMap::new();
         for id in self.table.ids() {
             let Some(subscriber) = self.table.get(id) else {
                 continue;
@@ -98,6 +161,21 @@ impl SubscriberLayer {
             }
             let names = wanted_names(subscriber, config);
             let held = &subscriber.filters;
+            let deleted: BTreeSet<&str> = [
+                (&held.input, names.input.as_deref()),
+                (&held.output, names.output.as_deref()),
+            ]
+            .into_iter()
+            .filter_map(|(held, wanted)| {
+                let held = held.as_ref()?;
+                let kept = Some(held.filter.as_str()) == wanted
+                    && kept_after_deletion(&self.firewall, held);
+                kept.then_some(held.filter.as_str())
+            })
+            .collect();
+            for filter in deleted {
+                *kept.entry(filter.to_string()).or_default() += 1;
+            }
             if up_to_date(&self.firewall, &held.input, names.input.as_deref())
                 && up_to_date(&self.firewall, &held.output, names.output.as_deref())
             {
@@ -109,6 +187,9 @@ impl SubscriberLayer {
             if let Some(subscriber) = self.table.get_mut(id) {
                 subscriber.filters = filters;
             }
+        }
+        for (filter, holders) in kept {
+            tracing::warn!("{}", held_after_deletion(&filter, holders));
         }
     }
 
@@ -136,6 +217,8 @@ impl SubscriberLayer {
             let name = name.as_deref()?;
             let instance = firewall.attach(name, &interface, direction);
             if instance.is_none() {
+                // Only a service interface's own filter can get here (a configured
+                // reference, checked at commit); a RADIUS name was checked at the login.
                 tracing::warn!("subscriber {user}: filter {name} is not configured; none applied");
             }
             instance
@@ -151,7 +234,9 @@ impl SubscriberLayer {
     /// `"$junos-input-filter"`), with how many subscribers hold each. A name a unit or a
     /// profile writes out cannot be deleted anyway (the commit check refuses it); one
     /// RADIUS gave can, and the commit check asks this so that a filter is not taken from
-    /// subscribers logged in with it (they would be left unfiltered).
+    /// subscribers logged in with it. One already gone from the running configuration (an
+    /// automatic rollback took it; its holders keep it) is not the commit's doing, and does
+    /// not hold up every later commit until they log out.
     pub fn filters_held_but_gone(&self, configured: &BTreeSet<String>) -> BTreeMap<String, usize> {
         let mut gone: BTreeMap<String, usize> = BTreeMap::new();
         for id in self.table.ids() {
@@ -167,7 +252,8 @@ impl SubscriberLayer {
                 .into_iter()
                 .filter_map(|(instance, own)| {
                     let name = instance.as_ref()?.filter.as_str();
-                    (own.as_deref() == Some(name) && !configured.contains(name)).then_some(name)
+                    let taken = self.firewall.is_configured(name) && !configured.contains(name);
+                    (own.as_deref() == Some(name) && taken).then_some(name)
                 })
                 .collect();
             for name in names {
@@ -228,5 +314,20 @@ impl SubscriberLayer {
         Ok(FirewallCleared {
             filters: instances.iter().map(|i| i.name.clone()).collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::held_after_deletion;
+
+    #[test]
+    fn the_warning_names_the_filter_and_counts_its_holders() {
+        assert_eq!(
+            held_after_deletion("NO-DNS", 1),
+            "filter NO-DNS is no longer configured: 1 subscriber keeps its last terms until \
+             they log out; a new login naming it fails"
+        );
+        assert!(held_after_deletion("OUT", 3).contains(": 3 subscribers keep its last terms"));
     }
 }

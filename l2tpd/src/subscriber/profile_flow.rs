@@ -2,8 +2,8 @@
 //! (or, at the LAC, is about to be tunnelled), and its profile is built again with what the
 //! Access-Accept gave — Junos instantiates the profile's network part only then. The
 //! routing instance, the router's own IPCP address and the access routes (`access_routes`)
-//! come from it; a `mandatory` variable RADIUS did not give refuses the subscriber, counted
-//! with the other refusals and logged.
+//! come from it; a `mandatory` variable RADIUS did not give, or a filter RADIUS named that is
+//! not configured, refuses the subscriber, counted with the other refusals and logged.
 
 use std::time::Instant;
 
@@ -51,6 +51,10 @@ impl SubscriberLayer {
             address: None,
             grant: subscriber.aaa.as_deref(),
             authenticated: true,
+            ignore: subscriber
+                .access_profile(config)
+                .map(|p| p.radius_ignore)
+                .unwrap_or_default(),
         };
         let user = subscriber.user.clone().unwrap_or_default();
         let routes = config.dynamic_profiles.get(name).map(|profile| {
@@ -71,6 +75,17 @@ impl SubscriberLayer {
         }
         match result {
             Ok(instance) => {
+                // Junos: a filter the profile cannot attach fails the profile, so the login
+                // fails — never a subscriber up without the filter RADIUS meant for it.
+                if let Some(filter) = self.unconfigured_filter(&instance.filters) {
+                    tracing::warn!(
+                        "subscriber {user}: refused: dynamic profile {}: filter {filter} \
+                         (named by RADIUS) is not configured",
+                        instance.profile
+                    );
+                    self.refuse(now, id, Refusal::UnknownFilter);
+                    return false;
+                }
                 if let Some(subscriber) = self.table.get_mut(id) {
                     if let Some(named) = instance.routing_instance {
                         subscriber.routing_instance = (named != "default").then_some(named);

@@ -147,9 +147,9 @@ impl SubscriberLayer {
         }
         let first_ipcp =
             subscriber.phase == Phase::Addressing && subscriber.lease.is_none() && is_ipcp(frame);
-        if first_ipcp {
+        // Filters first: a subscriber refused for one takes no address.
+        if first_ipcp && self.attach_filters(now, id, config) {
             self.assign_address(now, id, config);
-            self.attach_filters(id, config);
         }
         if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
             link.handle_frame(frame, now);

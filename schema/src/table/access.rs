@@ -238,6 +238,15 @@ const PROFILE: &[Stmt] = &[
                 "Attributes the RADIUS requests carry",
                 RADIUS_OPTIONS,
             ),
+            container(
+                "attributes",
+                "How attributes in RADIUS answers are used",
+                &[container(
+                    "ignore",
+                    "Attributes of an Access-Accept not to use",
+                    RADIUS_IGNORE,
+                )],
+            ),
         ],
     ),
     list(
@@ -279,6 +288,19 @@ const ACCOUNTING: &[Stmt] = &[
         "update-interval",
         uint(10, 1440),
         "Interval between Interim-Update records (minutes)",
+    ),
+];
+
+/// `radius attributes ignore { ... }`: Junos' opt-out from the filters RADIUS names
+/// (Ingress-/Egress-Policy-Name); the dynamic profile's filter variables then have no value.
+const RADIUS_IGNORE: &[Stmt] = &[
+    flag(
+        "input-filter",
+        "Ignore the input filter RADIUS names (Ingress-Policy-Name)",
+    ),
+    flag(
+        "output-filter",
+        "Ignore the output filter RADIUS names (Egress-Policy-Name)",
     ),
 ];
 

@@ -220,6 +220,14 @@ pub struct RadiusOptions {
     pub calling_station_id_format: CallingStationIdFormat,
 }
 
+/// `radius attributes ignore { input-filter; output-filter; }`: the filter names RADIUS
+/// gives are not used (the dynamic profile's `"$junos-input-filter"` has no value).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RadiusIgnore {
+    pub input_filter: bool,
+    pub output_filter: bool,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AccountingStatistics {
@@ -250,6 +258,7 @@ pub struct AccessProfile {
     /// Servers defined inside the profile; they take precedence over `access radius-server`.
     pub radius_servers: BTreeMap<Ipv4Addr, RadiusServer>,
     pub radius_options: RadiusOptions,
+    pub radius_ignore: RadiusIgnore,
     /// `Some` when `accounting order` lists `radius` (Junos: that is what turns RADIUS
     /// accounting on); the other `accounting` statements alone do nothing (a commit warning).
     pub accounting: Option<AccountingOptions>,
@@ -610,6 +619,13 @@ fn radius_options(options: View<'_>) -> RadiusOptions {
     }
 }
 
+fn radius_ignore(ignore: View<'_>) -> RadiusIgnore {
+    RadiusIgnore {
+        input_filter: ignore.flag("input-filter"),
+        output_filter: ignore.flag("output-filter"),
+    }
+}
+
 /// `accounting { order radius; }` or the profile's `accounting-order radius` turns it on.
 fn accounting(a: View<'_>, profile: View<'_>) -> Option<AccountingOptions> {
     let on = |order: Vec<String>| order.iter().any(|m| m == "radius");
@@ -670,6 +686,7 @@ pub(super) fn access_profiles(access: View<'_>) -> BTreeMap<String, AccessProfil
                 accounting_servers: addresses(radius.values("accounting-server")),
                 radius_servers: radius_server_list(p),
                 radius_options: radius_options(radius.container("options")),
+                radius_ignore: radius_ignore(radius.container("attributes").container("ignore")),
                 accounting: accounting(p.container("accounting"), p),
             };
             (name.to_string(), profile)

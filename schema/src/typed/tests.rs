@@ -519,6 +519,11 @@ fn aaa_statements_and_their_defaults() {
         "access profile=p radius options calling-station-id-format agent-circuit-id",
         &[],
     );
+    set(
+        &mut root,
+        "access profile=p radius attributes ignore input-filter",
+        &[],
+    );
     set(&mut root, "access profile=p accounting order", &["radius"]);
     set(
         &mut root,
@@ -570,6 +575,17 @@ fn aaa_statements_and_their_defaults() {
     assert_eq!(p.radius_server(&c, Ipv4Addr::new(127, 0, 0, 3)), None);
 
     assert_eq!(p.radius_options.nas_identifier.as_deref(), Some("lac1"));
+    assert_eq!(
+        p.radius_ignore,
+        RadiusIgnore {
+            input_filter: true,
+            output_filter: false
+        }
+    );
+    assert_eq!(
+        c.access_profiles["q"].radius_ignore,
+        RadiusIgnore::default()
+    );
     let format = &p.radius_options.calling_station_id_format;
     assert!(format.mac_address && format.agent_circuit_id);
     assert!(!format.agent_remote_id && !format.interface_description && !format.nas_identifier);
