@@ -12,7 +12,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use schema::typed::{AccessProfile, RouterConfig};
+use schema::typed::{AccessProfile, RouterConfig, ServerAlgorithm};
 
 use super::table::{AccessLeg, EndCause, Subscriber, SubscriberId};
 use crate::aaa::radius::{attr, code, Attribute, Packet};
@@ -83,6 +83,8 @@ pub(super) struct QueuedStop {
 /// What accounting keeps of an accounted subscriber: where its requests go, and when.
 pub(super) struct Accounted {
     pub servers: Vec<Ipv4Addr>,
+    /// `client-accounting-algorithm`: the order each record tries `servers` in.
+    pub algorithm: ServerAlgorithm,
     /// The routing instance its requests go in (`aaa-routing-instance`).
     pub instance: Option<Arc<str>>,
     pub interval: Option<Duration>,
@@ -285,7 +287,7 @@ pub(super) fn request(
         Attribute::integer(attr::ACCT_STATUS_TYPE, status_type),
         Attribute::string(
             attr::ACCT_SESSION_ID,
-            super::aaa::acct_session_id(subscriber.id),
+            super::radius_options::acct_session_id(subscriber),
         ),
         Attribute::string(attr::NAS_IDENTIFIER, nas_identifier),
         Attribute::integer(
