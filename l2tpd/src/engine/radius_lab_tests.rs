@@ -903,8 +903,9 @@ fn aaa_routing_instance_sends_the_subscribers_requests_from_that_instances_vrf()
 }
 
 /// `radius options` of a BNG: NAS-Port-Id built from the chosen values, NAS-Port-Type
-/// Virtual, the descriptive Acct-Session-Id in the Access-Request, the accounting Start and
-/// the AAA view alike, and a Disconnect-Request naming that ID finds the subscriber.
+/// Virtual, the descriptive Acct-Session-Id in the Access-Request, the accounting Start (with
+/// the same NAS-Identifier, NAS-Port-Id and NAS-Port-Type) and the AAA view alike, and a
+/// Disconnect-Request naming that ID finds the subscriber.
 #[test]
 fn the_lac_requests_carry_what_the_radius_options_ask() {
     let config = lac_with_radius(&format!(
@@ -946,6 +947,13 @@ fn the_lac_requests_carry_what_the_radius_options_ask() {
         .find(|p| p.code == code::ACCOUNTING_REQUEST)
         .expect("a Start");
     assert_eq!(text(start, attr::ACCT_SESSION_ID), session_id);
+    // Junos: the options describe the NAS and the port in accounting as in authentication.
+    assert_eq!(text(start, attr::NAS_IDENTIFIER), "lac-east");
+    assert_eq!(
+        text(start, attr::NAS_PORT_ID),
+        format!("lac-east%{underlying}")
+    );
+    assert_eq!(start.integer(attr::NAS_PORT_TYPE), Some(5));
     let view = lab
         .lac
         .subscribers()

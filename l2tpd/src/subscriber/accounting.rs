@@ -89,8 +89,11 @@ pub(super) struct Accounted {
     pub instance: Option<Arc<str>>,
     pub interval: Option<Duration>,
     pub next: Option<Instant>,
-    /// LAC: the tunnel the subscriber's session runs in (RFC 2867), for every record.
-    pub tunnel: Vec<Attribute>,
+    /// The profile's NAS-Identifier (`radius options nas-identifier`, else the host name).
+    pub nas_identifier: Box<[u8]>,
+    /// What every record carries besides, fixed at the Start: the subscriber's NAS-Port-Id
+    /// and NAS-Port-Type, and at the LAC the tunnel its session runs in (RFC 2867).
+    pub carried: Vec<Attribute>,
 }
 
 #[derive(Default)]

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use schema::typed::RouterConfig;
 
+use super::aaa::nas_identifier;
 use super::aaa::{Answer, Purpose};
 use super::accounting::{
     self, accounting_servers, set_delay, update_interval, Accounted, Kind, QueuedStop, Status,
@@ -14,7 +15,7 @@ use super::accounting::{
 };
 use super::decision::map_aaa_routing_instance;
 use super::lac::SubscriberLayer;
-use super::radius_options::fix_acct_session_id;
+use super::radius_options::{accounting_port_attributes, fix_acct_session_id};
 use super::table::{EndCause, Subscriber, SubscriberId};
 use crate::aaa::client::Service;
 use crate::aaa::radius::Packet;
@@ -47,16 +48,21 @@ impl SubscriberLayer {
         let Some(subscriber) = self.table.get(id) else {
             return;
         };
+        let nas_identifier = nas_identifier(profile, &self.host_name);
+        let mut carried =
+            accounting_port_attributes(&profile.radius_options, nas_identifier, &subscriber.access);
         // LAC: the records name the tunnel (the LNS's name theirs in the access leg).
-        let tunnel = match (subscriber.pppoe_key(), registry.locate_call(id)) {
-            (Some(_), Some((tunnel_id, Some(session_id)))) => {
-                let (server, local) = registry.tunnel_endpoints(tunnel_id);
-                accounting::tunnel_attributes(tunnel_id, session_id, local, server)
-            }
-            _ => Vec::new(),
-        };
+        if let (Some(_), Some((tunnel_id, Some(session_id)))) =
+            (subscriber.pppoe_key(), registry.locate_call(id))
+        {
+            let (server, local) = registry.tunnel_endpoints(tunnel_id);
+            carried.extend(accounting::tunnel_attributes(
+                tunnel_id, session_id, local, server,
+            ));
+        }
         let request =
-            accounting::request(subscriber, Status::Start, None, &tunnel, &self.host_name);
+            accounting::request(subscriber, Status::Start, None, &carried, nas_identifier);
+        let nas_identifier = Box::from(nas_identifier);
         let interval = update_interval(profile);
         let instance = subscriber
             .user
@@ -71,7 +77,8 @@ impl SubscriberLayer {
                 instance: instance.clone(),
                 interval,
                 next: interval.map(|every| now + every),
-                tunnel,
+                nas_identifier,
+                carried,
             },
         );
         self.send_accounting(now, id, instance.as_deref(), request, Kind::Start);
@@ -89,8 +96,8 @@ impl SubscriberLayer {
                 subscriber,
                 Status::Interim,
                 Some(&usage),
-                &accounted.tunnel,
-                &self.host_name,
+                &accounted.carried,
+                &accounted.nas_identifier,
             );
             let instance = accounted.instance.clone();
             self.send_accounting(now, id, instance.as_deref(), request, Kind::Interim);
@@ -145,8 +152,8 @@ impl SubscriberLayer {
             subscriber,
             Status::Stop(cause),
             Some(&usage),
-            &accounted.tunnel,
-            &self.host_name,
+            &accounted.carried,
+            &accounted.nas_identifier,
         );
         self.accounting.stats.stops.sent += 1;
         let stop = QueuedStop {

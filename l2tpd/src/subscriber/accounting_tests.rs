@@ -80,7 +80,8 @@ fn interims_are_scheduled_per_subscriber_and_a_stop_ends_them() {
         instance: None,
         interval: Some(Duration::from_secs(600)),
         next,
-        tunnel: Vec::new(),
+        nas_identifier: Box::from(&b"lac1"[..]),
+        carried: Vec::new(),
     };
     accounting.account(id, accounted(Some(now + Duration::from_secs(600))));
     assert!(accounting.is_accounted(id));

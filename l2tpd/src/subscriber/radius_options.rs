@@ -5,6 +5,8 @@
 
 use schema::typed::{AcctSessionIdFormat, InterfaceDescriptionFormat, RadiusOptions};
 
+use crate::aaa::radius::{attr, Attribute};
+
 use super::table::{AccessLeg, Subscriber};
 
 /// RFC 2865 §5.41: a tunnelled PPP user at the LNS, and an Ethernet (PPPoE) subscriber.
@@ -108,6 +110,29 @@ pub fn nas_port_id(options: &RadiusOptions, nas_identifier: &[u8], interface: &s
         return description;
     }
     parts.join(&format.delimiter)
+}
+
+/// NAS-Port-Id and NAS-Port-Type of a subscriber's accounting records, as its Access-Request
+/// has them: a PPPoE subscriber's by the options, a tunnelled user's at the LNS Virtual.
+pub fn accounting_port_attributes(
+    options: &RadiusOptions,
+    nas_identifier: &[u8],
+    access: &AccessLeg,
+) -> Vec<Attribute> {
+    match access {
+        AccessLeg::Pppoe { underlying, .. } => vec![
+            Attribute::string(
+                attr::NAS_PORT_ID,
+                nas_port_id(options, nas_identifier, underlying),
+            ),
+            Attribute::integer(attr::NAS_PORT_TYPE, ethernet_nas_port_type(options)),
+        ],
+        AccessLeg::L2tp { .. } => vec![Attribute::integer(
+            attr::NAS_PORT_TYPE,
+            NAS_PORT_TYPE_VIRTUAL,
+        )],
+        AccessLeg::TestCall(_) => Vec::new(),
+    }
 }
 
 /// The Acct-Session-Id `accounting-session-id-format` gives a subscriber: `decimal`, its
