@@ -21,10 +21,11 @@ mod tests;
 mod view;
 
 pub use access::{
-    AccessProfile, AccountingOptions, AccountingStatistics, AddressPool, AddressRange,
-    AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap, Gateway, L2tpClient,
-    PppAuthentication, PppClient, ProfileClient, ProfileTunnel, ProfileTunnels, RadiusIgnore,
-    RadiusOptions, RadiusServer, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
+    AccessProfile, AccountingOptions, AccountingStatistics, AcctSessionIdFormat, AddressPool,
+    AddressRange, AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap, Gateway,
+    InterfaceDescriptionFormat, L2tpClient, NasPortIdFormat, PppAuthentication, PppClient,
+    ProfileClient, ProfileTunnel, ProfileTunnels, RadiusIgnore, RadiusOptions, RadiusServer,
+    ServerAlgorithm, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
     TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
 pub use auto_configure::{AutoConfigure, VlanIdRange, VlanRange, VlanRangeProfile, VLAN_IDS};

@@ -39,6 +39,9 @@ pub struct ServerConfig {
     /// `message-authenticator require`: this server's replies must carry a valid one (the
     /// client's `require_message_authenticator` requires it of every server).
     pub require_message_authenticator: bool,
+    /// A profile's `radius options revert-interval` for this server; `None`: the client's
+    /// `dead_time`.
+    pub revert_interval: Option<Duration>,
 }
 
 impl ServerConfig {
@@ -83,7 +86,7 @@ impl ClientConfig {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Service {
     Authentication,
     Accounting,
@@ -972,7 +975,11 @@ impl RadiusClient {
         if !died_meanwhile {
             server.stats.timeouts += 1;
             server.stats.marked_dead += 1;
-            server.dead = Some((now, now + self.config.dead_time));
+            let dead_time = server
+                .config
+                .revert_interval
+                .unwrap_or(self.config.dead_time);
+            server.dead = Some((now, now + dead_time));
             let waiting: Vec<RequestId> = server.waiting.drain(..).collect();
             self.queued -= waiting.len();
             for waiting_id in waiting {

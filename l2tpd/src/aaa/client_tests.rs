@@ -28,6 +28,7 @@ fn server(address: Ipv4Addr, secret: &[u8]) -> ServerConfig {
         source: None,
         require_message_authenticator: false,
         max_outstanding: 100_000,
+        revert_interval: None,
     }
 }
 
@@ -928,5 +929,64 @@ fn accounting_requests_follow_accounting_retry_and_timeout() {
             id,
             reason: FailReason::TimedOut
         }]
+    );
+}
+
+/// A request that times out on every attempt marks `server` dead at the returned instant.
+fn kill(client: &mut RadiusClient, at: Instant, servers: &[Ipv4Addr]) -> Instant {
+    client
+        .submit(at, Service::Authentication, servers, access_request("k"))
+        .unwrap();
+    let mut now = at;
+    for _ in 0..3 {
+        now += TIMEOUT;
+        client.handle_timeout(now);
+    }
+    transmits(client);
+    events(client);
+    now
+}
+
+/// A profile's `radius options revert-interval` (here 5 s on A, where the client's own is
+/// 60 s): A is passed over for 5 s after it stopped answering, then asked first again.
+#[test]
+fn a_servers_own_revert_interval_decides_when_it_is_tried_again() {
+    let mut client = client(vec![
+        ServerConfig {
+            revert_interval: Some(Duration::from_secs(5)),
+            ..server(A, SECRET_A)
+        },
+        server(B, SECRET_B),
+    ]);
+    let t0 = Instant::now();
+    let dead_at = kill(&mut client, t0, &[A]);
+    let first_server = |client: &mut RadiusClient, at: Instant| {
+        client
+            .submit(at, Service::Authentication, &[A, B], access_request("u"))
+            .unwrap();
+        transmits(client)[0].to
+    };
+    let skipped = dead_at + Duration::from_millis(4_999);
+    assert_eq!(
+        first_server(&mut client, skipped),
+        SocketAddr::from((B, 1812))
+    );
+    let revived = dead_at + Duration::from_secs(5);
+    assert_eq!(
+        first_server(&mut client, revived),
+        SocketAddr::from((A, 1812))
+    );
+    // B keeps the client's dead time (60 s).
+    let b_dead = kill(&mut client, revived, &[B]);
+    assert_eq!(
+        client
+            .submit(
+                b_dead + Duration::from_secs(59),
+                Service::Authentication,
+                &[B, A],
+                access_request("v"),
+            )
+            .map(|_| transmits(&mut client)[0].to),
+        Ok(SocketAddr::from((A, 1812)))
     );
 }

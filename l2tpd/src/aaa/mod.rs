@@ -4,3 +4,4 @@
 pub mod client;
 pub mod dynamic_authorization;
 pub mod radius;
+pub mod server_order;

@@ -75,6 +75,14 @@ fn accept_to_the_lns(request: &Packet) -> Option<(u8, Vec<Attribute>)> {
     ))
 }
 
+/// A server that takes every accounting record and sends subscribers to the sim lab's LNS.
+fn account_or_accept(request: &Packet) -> Option<(u8, Vec<Attribute>)> {
+    match request.code {
+        code::ACCOUNTING_REQUEST => Some((code::ACCOUNTING_RESPONSE, Vec::new())),
+        _ => accept_to_the_lns(request),
+    }
+}
+
 #[test]
 fn radius_tunnel_attributes_override_the_domain_maps_tunnel_and_the_subscriber_gets_ip() {
     let mut lab = Lab::new(lac_with_radius(""), lns_with_secret(""));
@@ -636,13 +644,7 @@ fn the_lacs_accounting_names_the_tunnel_the_session_runs_in() {
         )),
         lns_with_secret(""),
     );
-    lab.lac_radius = Some(RadiusResponder::new(
-        SECRET,
-        Box::new(|request| match request.code {
-            code::ACCOUNTING_REQUEST => Some((code::ACCOUNTING_RESPONSE, Vec::new())),
-            _ => accept_to_the_lns(request),
-        }),
-    ));
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(account_or_accept)));
     let i = bring_up(&mut lab, "hank@isp.example");
     assert!(ip_up(&lab.subs[i].events).is_some());
     let server = lab.lac_radius.as_ref().unwrap();
@@ -904,4 +906,82 @@ fn aaa_routing_instance_sends_the_subscribers_requests_from_that_instances_vrf()
     assert!(ip_up(&lab.subs[plain].events).is_some());
     let server = lab.lac_radius.as_ref().unwrap();
     assert_eq!(server.devices.get(2..), Some(&[None, None][..]));
+}
+
+/// `radius options` of a BNG: NAS-Port-Id built from the chosen values, NAS-Port-Type
+/// Virtual, the descriptive Acct-Session-Id in the Access-Request, the accounting Start (with
+/// the same NAS-Identifier, NAS-Port-Id and NAS-Port-Type) and the AAA view alike, and a
+/// Disconnect-Request naming that ID finds the subscriber.
+#[test]
+fn the_lac_requests_carry_what_the_radius_options_ask() {
+    let config = lac_with_radius(&format!(
+        "set access profile ra radius options nas-identifier lac-east\n\
+             set access profile ra radius options nas-port-id-format nas-identifier\n\
+             set access profile ra radius options nas-port-id-format interface-description\n\
+             set access profile ra radius options nas-port-id-delimiter %\n\
+             set access profile ra radius options ethernet-port-type-virtual\n\
+             set access profile ra radius options accounting-session-id-format description\n\
+             set access profile ra accounting order radius\n\
+             set access profile ra radius accounting-server {SERVER}\n\
+             set access radius-disconnect {SERVER} secret {SECRET}\n"
+    ));
+    let mut lab = Lab::new(config.clone(), lns_with_secret(""));
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(account_or_accept)));
+    let i = bring_up(&mut lab, "ivy@isp.example");
+    assert!(ip_up(&lab.subs[i].events).is_some());
+    let server = lab.lac_radius.as_ref().unwrap();
+    let request = &server.received[0];
+    assert_eq!(request.code, code::ACCESS_REQUEST);
+    let text = |p: &Packet, a| String::from_utf8_lossy(p.string(a).unwrap()).into_owned();
+    let underlying = match &lab.lac.subscribers().table.iter().next().unwrap().access {
+        crate::subscriber::table::AccessLeg::Pppoe { underlying, .. } => underlying.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        text(request, attr::NAS_PORT_ID),
+        format!("lac-east%{underlying}")
+    );
+    assert_eq!(request.integer(attr::NAS_PORT_TYPE), Some(5));
+    let session_id = text(request, attr::ACCT_SESSION_ID);
+    assert!(
+        session_id.starts_with(&format!("jnpr {underlying}:")),
+        "{session_id}"
+    );
+    let start = server
+        .received
+        .iter()
+        .find(|p| p.code == code::ACCOUNTING_REQUEST)
+        .expect("a Start");
+    assert_eq!(text(start, attr::ACCT_SESSION_ID), session_id);
+    // Junos: the options describe the NAS and the port in accounting as in authentication.
+    assert_eq!(text(start, attr::NAS_IDENTIFIER), "lac-east");
+    assert_eq!(
+        text(start, attr::NAS_PORT_ID),
+        format!("lac-east%{underlying}")
+    );
+    assert_eq!(start.integer(attr::NAS_PORT_TYPE), Some(5));
+    let view = lab
+        .lac
+        .subscribers()
+        .aaa_subscribers(&config, &schema::aaa_rpc::AaaSubscribersShow::default());
+    assert_eq!(
+        view.subscribers[0].accounting_session_id.as_deref(),
+        Some(session_id.as_str())
+    );
+    let by_session = dynamic_request(
+        code::DISCONNECT_REQUEST,
+        SECRET,
+        vec![Attribute::string(
+            attr::ACCT_SESSION_ID,
+            session_id.as_str(),
+        )],
+    );
+    let now = lab.now;
+    assert_eq!(
+        answer_code(
+            lab.lac
+                .handle_dynamic_request(now, from_server(), &by_session)
+        ),
+        (code::DISCONNECT_ACK, None)
+    );
 }

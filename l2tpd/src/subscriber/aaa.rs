@@ -10,14 +10,18 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use schema::typed::{AccessProfile, CallingStationIdFormat, RadiusServer, RouterConfig};
+use schema::typed::{
+    AccessProfile, CallingStationIdFormat, RadiusServer, RouterConfig, ServerAlgorithm,
+};
 
 use super::accounting::{Kind, QueuedStop};
+use super::radius_options::interface_description;
 use super::table::SubscriberId;
 use crate::aaa::client::{
     ClientConfig, ClientEvent, RadiusClient, RequestId, ServerConfig, Service,
 };
 use crate::aaa::radius::{attr, code, Attribute, Packet};
+use crate::aaa::server_order::ServerRotation;
 use crate::ppp::server_link::Credentials;
 
 /// Requests that wait for a server's room, at most; beyond it a subscriber is refused at
@@ -34,8 +38,6 @@ const DEFAULT_OUTSTANDING: usize = 1000;
 /// RFC 2865 values we send.
 const SERVICE_TYPE_FRAMED: u32 = 2;
 const FRAMED_PROTOCOL_PPP: u32 = 1;
-const NAS_PORT_TYPE_VIRTUAL: u32 = 5;
-const NAS_PORT_TYPE_ETHERNET: u32 = 15;
 /// radius-and-avps.md §2: the NAS-Port of a tunnelled PPP user at the LNS.
 const LNS_NAS_PORT: u32 = 4_194_303;
 /// RFC 2868 Tunnel-Type L2TP and Tunnel-Medium-Type IPv4.
@@ -97,6 +99,8 @@ pub struct AaaState {
     pending: HashMap<RequestId, Pending>,
     /// Subscribers waiting for their Access-Request's answer.
     waiting: HashMap<SubscriberId, RequestId>,
+    /// `client-authentication-algorithm` / `client-accounting-algorithm round-robin`.
+    rotation: ServerRotation,
     pub stats: AaaStats,
 }
 
@@ -113,6 +117,7 @@ impl AaaState {
             }),
             pending: HashMap::new(),
             waiting: HashMap::new(),
+            rotation: ServerRotation::default(),
             stats: AaaStats::default(),
         }
     }
@@ -124,17 +129,36 @@ impl AaaState {
     pub fn configure(&mut self, config: &RouterConfig) {
         self.client
             .set_dead_time(Duration::from_secs(config.radius_revert_interval.into()));
+        self.rotation.clear();
         let mut servers: BTreeMap<Ipv4Addr, &RadiusServer> =
             config.radius_servers.iter().map(|(a, s)| (*a, s)).collect();
         for profile in config.access_profiles.values() {
             servers.extend(profile.radius_servers.iter().map(|(a, s)| (*a, s)));
         }
+        let reverts = revert_intervals(config);
         self.client.configure(
             servers
                 .into_iter()
-                .filter_map(|(address, s)| server_config(address, s))
+                .filter_map(|(address, s)| {
+                    let revert_interval = reverts.get(&address).copied();
+                    Some(ServerConfig {
+                        revert_interval,
+                        ..server_config(address, s)?
+                    })
+                })
                 .collect(),
         );
+    }
+
+    /// The order the next request of `service` tries `servers` in, by the profile's
+    /// `client-authentication-algorithm` or `client-accounting-algorithm`.
+    pub(super) fn server_order(
+        &mut self,
+        service: Service,
+        algorithm: ServerAlgorithm,
+        servers: &[Ipv4Addr],
+    ) -> Vec<Ipv4Addr> {
+        self.rotation.order(service, algorithm, servers)
     }
 
     /// Whether `subscriber`'s Access-Request is still unanswered (not admitted yet).
@@ -242,6 +266,27 @@ impl AaaState {
     }
 }
 
+/// A profile's `radius options revert-interval`, for the servers its requests go to. Our
+/// choice where profiles sharing a server disagree (the client keeps one dead time per
+/// server): the first profile by name that sets one.
+fn revert_intervals(config: &RouterConfig) -> HashMap<Ipv4Addr, Duration> {
+    let mut reverts = HashMap::new();
+    for profile in config.access_profiles.values() {
+        let Some(seconds) = profile.radius_options.revert_interval else {
+            continue;
+        };
+        let servers = authentication_servers(config, profile)
+            .into_iter()
+            .chain(super::accounting::accounting_servers(config, profile));
+        for address in servers {
+            reverts
+                .entry(address)
+                .or_insert(Duration::from_secs(seconds.into()));
+        }
+    }
+    reverts
+}
+
 fn server_config(address: Ipv4Addr, server: &RadiusServer) -> Option<ServerConfig> {
     let secret = server.secret.as_ref()?;
     Some(ServerConfig {
@@ -260,6 +305,7 @@ fn server_config(address: Ipv4Addr, server: &RadiusServer) -> Option<ServerConfi
         max_outstanding: usize::try_from(server.max_outstanding_requests)
             .unwrap_or(DEFAULT_OUTSTANDING),
         require_message_authenticator: server.require_message_authenticator,
+        revert_interval: None,
     })
 }
 
@@ -286,6 +332,9 @@ pub struct RequestFacts<'a> {
     pub acct_session_id: String,
     pub calling_station: Option<&'a [u8]>,
     pub nas_port_id: Option<&'a str>,
+    /// NAS-Port-Type (61): `radius_options::ethernet_nas_port_type` for a PPPoE subscriber,
+    /// Virtual at the LNS.
+    pub nas_port_type: u32,
     /// LNS: the tunnel the session came through.
     pub tunnel: Option<TunnelFacts<'a>>,
 }
@@ -341,19 +390,10 @@ pub fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Pa
     if let Some(port) = facts.nas_port_id {
         attributes.push(Attribute::string(attr::NAS_PORT_ID, port));
     }
-    match &facts.tunnel {
-        None => attributes.push(Attribute::integer(
-            attr::NAS_PORT_TYPE,
-            NAS_PORT_TYPE_ETHERNET,
-        )),
-        Some(tunnel) => {
-            attributes.push(Attribute::integer(
-                attr::NAS_PORT_TYPE,
-                NAS_PORT_TYPE_VIRTUAL,
-            ));
-            attributes.push(Attribute::integer(attr::NAS_PORT, LNS_NAS_PORT));
-            push_tunnel(&mut attributes, tunnel);
-        }
+    attributes.push(Attribute::integer(attr::NAS_PORT_TYPE, facts.nas_port_type));
+    if let Some(tunnel) = &facts.tunnel {
+        attributes.push(Attribute::integer(attr::NAS_PORT, LNS_NAS_PORT));
+        push_tunnel(&mut attributes, tunnel);
     }
     Packet {
         code: code::ACCESS_REQUEST,
@@ -410,11 +450,6 @@ fn push_tunnel(attributes: &mut Vec<Attribute>, tunnel: &TunnelFacts<'_>) {
     ));
 }
 
-/// The Acct-Session-Id of a subscriber: its session ID, as `show subscribers` prints it.
-pub(super) fn acct_session_id(id: SubscriberId) -> String {
-    id.0.to_string()
-}
-
 /// Calling-Station-Id as `radius options calling-station-id-format` asks: the chosen parts in
 /// Junos' order, joined by the delimiter. `None` when no part is chosen (the caller then
 /// sends the L2TP Calling Number form, `IF:MAC`). Agent circuit and remote IDs come from
@@ -447,10 +482,12 @@ pub(super) fn pppoe_calling_station(
     interface: &str,
     mac: [u8; 6],
 ) -> String {
+    let options = &profile.radius_options;
+    let described = interface_description(options.interface_description_format, interface);
     calling_station_id(
-        &profile.radius_options.calling_station_id_format,
+        &options.calling_station_id_format,
         nas_identifier,
-        interface,
+        &described,
         mac,
     )
     .unwrap_or_else(|| super::proxy::calling_number(interface, mac))
@@ -469,6 +506,7 @@ pub(super) fn nas_identifier<'a>(profile: &'a AccessProfile, host_name: &'a [u8]
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::SessionRef;
 
     #[test]
     fn calling_station_id_joins_the_chosen_parts_with_the_delimiter() {
@@ -509,6 +547,58 @@ mod tests {
         assert_eq!(
             pppoe_calling_station(&by_mac, b"lac1", "ge-0/0/1.100", mac),
             "02:00:5e:10:00:01"
+        );
+    }
+
+    /// `client-authentication-algorithm round-robin` spreads a profile's requests over its
+    /// servers, and its `revert-interval` becomes the dead time of the servers it uses.
+    #[test]
+    fn a_profiles_algorithm_and_revert_interval_reach_the_client() {
+        let a = Ipv4Addr::new(127, 0, 0, 11);
+        let b = Ipv4Addr::new(127, 0, 0, 12);
+        let lines = "\
+set access radius-server 127.0.0.11 secret s1
+set access radius-server 127.0.0.12 secret s2
+set access radius-server 127.0.0.13 secret s3
+set access profile p authentication-order radius
+set access profile p radius authentication-server [ 127.0.0.11 127.0.0.12 ]
+set access profile p radius options client-authentication-algorithm round-robin
+set access profile p radius options revert-interval 5
+set access profile q authentication-order radius
+set access profile q radius authentication-server 127.0.0.13
+";
+        let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines).unwrap();
+        let config = schema::typed::router_config(&tree);
+        let mut aaa = AaaState::new([1; 32]);
+        aaa.configure(&config);
+        let profile = &config.access_profiles["p"];
+        let servers = authentication_servers(&config, profile);
+        let now = Instant::now();
+        for (token, expected) in [a, b, a].into_iter().enumerate() {
+            let order = aaa.server_order(
+                Service::Authentication,
+                profile.radius_options.client_authentication_algorithm,
+                &servers,
+            );
+            let mut request = Packet::new(code::ACCESS_REQUEST, 0, [0; 16]);
+            request.attributes = vec![
+                Attribute::string(attr::USER_NAME, "u"),
+                Attribute::string(attr::USER_PASSWORD, "pw"),
+            ];
+            let purpose = Purpose::Test {
+                token: u64::try_from(token).unwrap(),
+                started: now,
+            };
+            assert!(aaa
+                .start(now, SessionRef(0), &order, None, request, purpose)
+                .is_ok());
+            let sent = aaa.client.poll_transmit().expect("sent");
+            assert_eq!(sent.to, std::net::SocketAddr::from((expected, 1812)));
+        }
+        assert_eq!(
+            revert_intervals(&config),
+            HashMap::from([(a, Duration::from_secs(5)), (b, Duration::from_secs(5))]),
+            "q sets none: its server keeps the global revert-interval"
         );
     }
 }

@@ -13,18 +13,22 @@ use std::time::Instant;
 use schema::typed::{AuthenticationMethod, RouterConfig};
 
 use super::aaa::{
-    access_request, acct_session_id, authentication_servers, nas_identifier, pppoe_calling_station,
-    Answer, Pending, Purpose, RequestFacts, TunnelFacts,
+    access_request, authentication_servers, nas_identifier, pppoe_calling_station, Answer, Pending,
+    Purpose, RequestFacts, TunnelFacts,
 };
 use super::decision::{
     aaa_user_name, map_aaa_routing_instance, map_access_profile, map_tunnel_profile, Refusal,
 };
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, AuthRejection, Step};
+use super::radius_options::{
+    acct_session_id, ethernet_nas_port_type, fix_acct_session_id, nas_port_id,
+    NAS_PORT_TYPE_VIRTUAL,
+};
 use super::radius_tunnels::{self, TunnelRefusal};
 use super::table::{AaaGrant, AccessLeg, EndCause, Phase, SubscriberId};
 use super::termination::LOCAL_SERVICE_INTERFACE;
-use crate::aaa::client::{SocketId, Transmit};
+use crate::aaa::client::{Service, SocketId, Transmit};
 use crate::aaa::radius::{
     attr, code, erx, parse_framed_route, tunnel_attributes, AttrKind, Packet,
 };
@@ -64,6 +68,12 @@ impl SubscriberLayer {
         else {
             return false;
         };
+        if let Some(subscriber) = self.table.get_mut(id) {
+            fix_acct_session_id(subscriber, &profile.radius_options);
+        }
+        let Some(subscriber) = self.table.get(id) else {
+            return false;
+        };
         let nas_identifier = nas_identifier(profile, &self.host_name);
         let (calling, port) = match &subscriber.access {
             AccessLeg::Pppoe {
@@ -75,20 +85,30 @@ impl SubscriberLayer {
                     underlying,
                     *mac,
                 )),
-                Some(underlying.clone()),
+                Some(nas_port_id(
+                    &profile.radius_options,
+                    nas_identifier,
+                    underlying,
+                )),
             ),
             _ => (None, None),
         };
         let facts = RequestFacts {
             user: aaa_user_name(config, &user),
             nas_identifier,
-            acct_session_id: acct_session_id(id),
+            acct_session_id: acct_session_id(subscriber),
             calling_station: calling.as_deref().map(str::as_bytes),
             nas_port_id: port.as_deref(),
+            nas_port_type: ethernet_nas_port_type(&profile.radius_options),
             tunnel: None,
         };
         let request = access_request(credentials, &facts);
         let servers = authentication_servers(config, profile);
+        let servers = self.aaa.server_order(
+            Service::Authentication,
+            profile.radius_options.client_authentication_algorithm,
+            &servers,
+        );
         let purpose = Purpose::Authenticate {
             credentials: Box::new(credentials.clone()),
             profile: name.to_string(),
@@ -132,11 +152,19 @@ impl SubscriberLayer {
                 let (Some(profile), Some(name)) = (profile, profile_name) else {
                     return;
                 };
+                if let Some(subscriber) = self.table.get_mut(id) {
+                    fix_acct_session_id(subscriber, &profile.radius_options);
+                }
                 let Some(request) = self.termination_request(id, &credentials, profile, registry)
                 else {
                     return;
                 };
                 let servers = authentication_servers(config, profile);
+                let servers = self.aaa.server_order(
+                    Service::Authentication,
+                    profile.radius_options.client_authentication_algorithm,
+                    &servers,
+                );
                 let purpose = Purpose::Authenticate {
                     credentials: Box::new(credentials.clone()),
                     profile: name,
@@ -170,12 +198,14 @@ impl SubscriberLayer {
         let subscriber = self.table.get(id)?;
         let user = subscriber.user.clone().unwrap_or_default();
         let nas_identifier = nas_identifier(profile, &self.host_name);
-        let (calling, port, tunnel) = match &subscriber.access {
+        let options = &profile.radius_options;
+        let (calling, port, port_type, tunnel) = match &subscriber.access {
             AccessLeg::Pppoe {
                 underlying, mac, ..
             } => (
                 Some(pppoe_calling_station(profile, nas_identifier, underlying, *mac).into_bytes()),
-                Some(underlying.clone()),
+                Some(nas_port_id(options, nas_identifier, underlying)),
+                ethernet_nas_port_type(options),
                 None,
             ),
             AccessLeg::L2tp {
@@ -193,16 +223,22 @@ impl SubscriberLayer {
                     client_auth_id: lac,
                     server_auth_id: &self.host_name,
                 };
-                (registry.calling_number(id), None, Some(tunnel))
+                (
+                    registry.calling_number(id),
+                    None,
+                    NAS_PORT_TYPE_VIRTUAL,
+                    Some(tunnel),
+                )
             }
             AccessLeg::TestCall(_) => return None,
         };
         let facts = RequestFacts {
             user: &user,
             nas_identifier,
-            acct_session_id: acct_session_id(id),
+            acct_session_id: acct_session_id(subscriber),
             calling_station: calling.as_deref(),
             nas_port_id: port.as_deref(),
+            nas_port_type: port_type,
             tunnel,
         };
         Some(access_request(credentials, &facts))

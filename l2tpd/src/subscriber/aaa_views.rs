@@ -132,7 +132,7 @@ impl SubscriberLayer {
                     accounting_session_id: self
                         .accounting
                         .is_accounted(s.id)
-                        .then(|| super::aaa::acct_session_id(s.id)),
+                        .then(|| super::radius_options::acct_session_id(s)),
                 })
             })
             .collect();
@@ -203,6 +203,7 @@ impl SubscriberLayer {
             acct_session_id: format!("test-{token}"),
             calling_station: None,
             nas_port_id: None,
+            nas_port_type: super::radius_options::NAS_PORT_TYPE_ETHERNET,
             tunnel: None,
         };
         let request = access_request(&credentials, &facts);

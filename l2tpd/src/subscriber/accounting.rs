@@ -12,7 +12,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use schema::typed::{AccessProfile, RouterConfig};
+use schema::typed::{AccessProfile, RouterConfig, ServerAlgorithm};
 
 use super::table::{AccessLeg, EndCause, Subscriber, SubscriberId};
 use crate::aaa::radius::{attr, code, Attribute, Packet};
@@ -83,12 +83,17 @@ pub(super) struct QueuedStop {
 /// What accounting keeps of an accounted subscriber: where its requests go, and when.
 pub(super) struct Accounted {
     pub servers: Vec<Ipv4Addr>,
+    /// `client-accounting-algorithm`: the order each record tries `servers` in.
+    pub algorithm: ServerAlgorithm,
     /// The routing instance its requests go in (`aaa-routing-instance`).
     pub instance: Option<Arc<str>>,
     pub interval: Option<Duration>,
     pub next: Option<Instant>,
-    /// LAC: the tunnel the subscriber's session runs in (RFC 2867), for every record.
-    pub tunnel: Vec<Attribute>,
+    /// The profile's NAS-Identifier (`radius options nas-identifier`, else the host name).
+    pub nas_identifier: Box<[u8]>,
+    /// What every record carries besides, fixed at the Start: the subscriber's NAS-Port-Id
+    /// and NAS-Port-Type, and at the LAC the tunnel its session runs in (RFC 2867).
+    pub carried: Vec<Attribute>,
 }
 
 #[derive(Default)]
@@ -285,7 +290,7 @@ pub(super) fn request(
         Attribute::integer(attr::ACCT_STATUS_TYPE, status_type),
         Attribute::string(
             attr::ACCT_SESSION_ID,
-            super::aaa::acct_session_id(subscriber.id),
+            super::radius_options::acct_session_id(subscriber),
         ),
         Attribute::string(attr::NAS_IDENTIFIER, nas_identifier),
         Attribute::integer(

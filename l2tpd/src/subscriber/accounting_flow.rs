@@ -2,12 +2,12 @@
 //! LAC, IPCP where PPP ends), Interim-Updates on their schedule, Stop at its end; Stops
 //! nobody took are sent again (`accounting`).
 
-use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Instant;
 
 use schema::typed::RouterConfig;
 
+use super::aaa::nas_identifier;
 use super::aaa::{Answer, Purpose};
 use super::accounting::{
     self, accounting_servers, set_delay, update_interval, Accounted, Kind, QueuedStop, Status,
@@ -15,7 +15,9 @@ use super::accounting::{
 };
 use super::decision::map_aaa_routing_instance;
 use super::lac::SubscriberLayer;
+use super::radius_options::{accounting_port_attributes, fix_acct_session_id};
 use super::table::{EndCause, Subscriber, SubscriberId};
+use crate::aaa::client::Service;
 use crate::aaa::radius::Packet;
 use crate::registry::Registry;
 
@@ -28,7 +30,7 @@ impl SubscriberLayer {
         config: &RouterConfig,
         registry: &Registry,
     ) {
-        let Some(subscriber) = self.table.get(id) else {
+        let Some(subscriber) = self.table.get_mut(id) else {
             return;
         };
         if subscriber.is_test_call() || self.accounting.is_accounted(id) {
@@ -41,33 +43,45 @@ impl SubscriberLayer {
         if servers.is_empty() {
             return;
         }
-        // LAC: the records name the tunnel (the LNS's name theirs in the access leg).
-        let tunnel = match (subscriber.pppoe_key(), registry.locate_call(id)) {
-            (Some(_), Some((tunnel_id, Some(session_id)))) => {
-                let (server, local) = registry.tunnel_endpoints(tunnel_id);
-                accounting::tunnel_attributes(tunnel_id, session_id, local, server)
-            }
-            _ => Vec::new(),
+        fix_acct_session_id(subscriber, &profile.radius_options);
+        let algorithm = profile.radius_options.client_accounting_algorithm;
+        let Some(subscriber) = self.table.get(id) else {
+            return;
         };
+        let nas_identifier = nas_identifier(profile, &self.host_name);
+        let mut carried =
+            accounting_port_attributes(&profile.radius_options, nas_identifier, &subscriber.access);
+        // LAC: the records name the tunnel (the LNS's name theirs in the access leg).
+        if let (Some(_), Some((tunnel_id, Some(session_id)))) =
+            (subscriber.pppoe_key(), registry.locate_call(id))
+        {
+            let (server, local) = registry.tunnel_endpoints(tunnel_id);
+            carried.extend(accounting::tunnel_attributes(
+                tunnel_id, session_id, local, server,
+            ));
+        }
         let request =
-            accounting::request(subscriber, Status::Start, None, &tunnel, &self.host_name);
+            accounting::request(subscriber, Status::Start, None, &carried, nas_identifier);
+        let nas_identifier = Box::from(nas_identifier);
         let interval = update_interval(profile);
         let instance = subscriber
             .user
             .as_deref()
             .and_then(|user| map_aaa_routing_instance(config, user))
             .map(Arc::from);
-        self.send_accounting(now, id, &servers, instance.as_deref(), request, Kind::Start);
         self.accounting.account(
             id,
             Accounted {
                 servers,
-                instance,
+                algorithm,
+                instance: instance.clone(),
                 interval,
                 next: interval.map(|every| now + every),
-                tunnel,
+                nas_identifier,
+                carried,
             },
         );
+        self.send_accounting(now, id, instance.as_deref(), request, Kind::Start);
     }
 
     /// Interim-Updates due now; each schedules the next.
@@ -82,33 +96,33 @@ impl SubscriberLayer {
                 subscriber,
                 Status::Interim,
                 Some(&usage),
-                &accounted.tunnel,
-                &self.host_name,
+                &accounted.carried,
+                &accounted.nas_identifier,
             );
-            let servers = accounted.servers.clone();
             let instance = accounted.instance.clone();
-            self.send_accounting(
-                now,
-                id,
-                &servers,
-                instance.as_deref(),
-                request,
-                Kind::Interim,
-            );
+            self.send_accounting(now, id, instance.as_deref(), request, Kind::Interim);
             self.accounting.reschedule(id, now);
         }
     }
 
-    /// A Start or Interim-Update, counted as sent, or failed when it cannot even be queued.
+    /// A Start or Interim-Update of an accounted subscriber, to its servers in the order
+    /// `client-accounting-algorithm` gives; counted as sent, or failed when it cannot even be
+    /// queued.
     fn send_accounting(
         &mut self,
         now: Instant,
         id: SubscriberId,
-        servers: &[Ipv4Addr],
         instance: Option<&str>,
         request: Packet,
         kind: Kind,
     ) {
+        let Some(accounted) = self.accounting.get(id) else {
+            return;
+        };
+        let servers =
+            self.aaa
+                .server_order(Service::Accounting, accounted.algorithm, &accounted.servers);
+        let servers = servers.as_slice();
         self.accounting.stats.of(kind).sent += 1;
         let purpose = Purpose::Accounting { kind, stop: None };
         if self
@@ -131,12 +145,15 @@ impl SubscriberLayer {
             return;
         };
         let usage = Usage::of(subscriber, now);
+        let servers =
+            self.aaa
+                .server_order(Service::Accounting, accounted.algorithm, &accounted.servers);
         let request = accounting::request(
             subscriber,
             Status::Stop(cause),
             Some(&usage),
-            &accounted.tunnel,
-            &self.host_name,
+            &accounted.carried,
+            &accounted.nas_identifier,
         );
         self.accounting.stats.stops.sent += 1;
         let stop = QueuedStop {
@@ -144,7 +161,7 @@ impl SubscriberLayer {
             due: now,
             attempts: 0,
             ended: now,
-            servers: accounted.servers,
+            servers,
             instance: accounted.instance,
             request,
         };

@@ -76,10 +76,12 @@ fn interims_are_scheduled_per_subscriber_and_a_stop_ends_them() {
     let id = crate::registry::SessionRef(7);
     let accounted = |next| Accounted {
         servers: Vec::new(),
+        algorithm: schema::typed::ServerAlgorithm::Direct,
         instance: None,
         interval: Some(Duration::from_secs(600)),
         next,
-        tunnel: Vec::new(),
+        nas_identifier: Box::from(&b"lac1"[..]),
+        carried: Vec::new(),
     };
     accounting.account(id, accounted(Some(now + Duration::from_secs(600))));
     assert!(accounting.is_accounted(id));

@@ -159,7 +159,7 @@ impl SubscriberLayer {
                 selector
                     .acct_session_id
                     .as_ref()
-                    .is_none_or(|id| *id == super::aaa::acct_session_id(s.id))
+                    .is_none_or(|id| *id == super::radius_options::acct_session_id(s))
             })
             .filter(|s| {
                 selector

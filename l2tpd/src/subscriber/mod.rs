@@ -41,6 +41,7 @@ pub mod local_auth;
 pub mod pppoe_access;
 mod profile_flow;
 pub mod proxy;
+pub mod radius_options;
 pub mod radius_tunnels;
 pub mod route_view;
 pub mod routing_instance;

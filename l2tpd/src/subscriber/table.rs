@@ -168,6 +168,9 @@ pub struct Subscriber {
     pub mru: Option<u16>,
     /// What RADIUS granted (boxed: most subscribers of a lab have none, and it is large).
     pub aaa: Option<Box<AaaGrant>>,
+    /// The Acct-Session-Id fixed at its first RADIUS request (`radius_options`); `None`
+    /// until then.
+    pub acct_session_id: Option<Box<str>>,
     pub login: SystemTime,
     pub since: Instant,
     /// When IPCP came up and its routes were installed: the age `show route` prints.
@@ -225,6 +228,7 @@ impl Subscriber {
             end_cause: None,
             mru: None,
             aaa: None,
+            acct_session_id: None,
             login: SystemTime::now(),
             since: now,
             routes_since: None,

@@ -165,7 +165,6 @@ access {
         authentication-order radius;
         radius {
             authentication-server 127.0.0.10;
-            accounting-server 127.0.0.10;
         }
         radius-server {
             127.0.0.10 {
@@ -613,4 +612,82 @@ access {
         ],
         "{warnings:#?}"
     );
+}
+
+/// `access profile P radius options` as a BNG's configuration writes every statement of it:
+/// it loads, prints back the same, its `| display set` lines load to the same tree, and the
+/// commit warns of each statement the daemon does not act on.
+#[test]
+fn every_junos_radius_option_loads_prints_back_and_warns_where_it_does_nothing() {
+    const OPTIONS: &str = "\
+access {
+    profile isp {
+        radius {
+            options {
+                accounting-session-id-format description;
+                calling-station-id-delimiter *;
+                calling-station-id-format {
+                    interface-description;
+                    mac-address;
+                }
+                client-accounting-algorithm round-robin;
+                client-authentication-algorithm round-robin;
+                coa-dynamic-variable-validation;
+                ethernet-port-type-virtual;
+                interface-description-format {
+                    exclude-adapter;
+                    exclude-sub-interface;
+                }
+                ip-address-change-notify old-address;
+                juniper-dsl-attributes;
+                nas-identifier bng1;
+                nas-port-extended-format {
+                    adapter-width 3;
+                    port-width 5;
+                    slot-width 4;
+                    stacked;
+                    vlan-width 12;
+                }
+                nas-port-id-delimiter %;
+                nas-port-id-format {
+                    agent-circuit-id;
+                    agent-remote-id;
+                    interface-description;
+                    nas-identifier;
+                }
+                nas-port-type {
+                    ethernet {
+                        xdsl;
+                    }
+                }
+                revert-interval 120;
+                vlan-nas-port-stacked-format;
+            }
+        }
+    }
+}
+";
+    let tree = round_trip(OPTIONS);
+    let set_lines = crate::print::to_set_lines(&[], &tree);
+    assert!(
+        set_lines.contains("set access profile isp radius options nas-port-type ethernet xdsl\n"),
+        "{set_lines}"
+    );
+    let reloaded = crate::parse::apply_set_lines(&Node::default(), &set_lines)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(reloaded, tree);
+    let warnings = crate::validate::check(&tree).unwrap_or_else(|(e, s)| panic!("{s}: {e:?}"));
+    for statement in [
+        "coa-dynamic-variable-validation",
+        "ip-address-change-notify",
+        "juniper-dsl-attributes",
+        "nas-port-extended-format",
+        "vlan-nas-port-stacked-format",
+    ] {
+        assert!(
+            warnings.iter().any(|w| w.contains(statement)),
+            "{statement}: {warnings:?}"
+        );
+    }
+    assert_eq!(warnings.len(), 5, "{warnings:?}");
 }

@@ -304,8 +304,16 @@ const RADIUS_IGNORE: &[Stmt] = &[
     ),
 ];
 
-/// `radius options { ... }`: what the requests say about the NAS and the subscriber.
+/// `radius options { ... }`: what the requests say about the NAS and the subscriber, and how
+/// the profile's servers are chosen.
 const RADIUS_OPTIONS: &[Stmt] = &[
+    // Junos: `decimal` (the default) or `description`, "jnpr interface-specifier:session-id".
+    leaf(
+        "accounting-session-id-format",
+        Type::Enum(&["decimal", "description"]),
+        "Form of the Acct-Session-Id (attribute 44)",
+    )
+    .default("decimal"),
     // Junos: the character between the values of calling-station-id-format, default '#'.
     leaf(
         "calling-station-id-delimiter",
@@ -320,28 +328,181 @@ const RADIUS_OPTIONS: &[Stmt] = &[
         "calling-station-id-format",
         "Values that make up the Calling-Station-Id (attribute 31)",
         &[
-            flag(
-                "agent-circuit-id",
-                "PPPoE Intermediate Agent Circuit-ID of the subscriber",
-            ),
-            flag(
-                "agent-remote-id",
-                "PPPoE Intermediate Agent Remote-ID of the subscriber",
-            ),
-            flag(
-                "interface-description",
-                "Access interface of the subscriber (interface.unit:vlan)",
-            ),
+            AGENT_CIRCUIT_ID,
+            AGENT_REMOTE_ID,
+            INTERFACE_DESCRIPTION,
             flag("mac-address", "MAC address of the subscriber"),
-            flag("nas-identifier", "NAS-Identifier of the router"),
+            NAS_IDENTIFIER_VALUE,
         ],
     ),
+    // Junos: `direct` (the default) asks the first live server of the list, `round-robin`
+    // starts each request at the next server of the list.
+    leaf(
+        "client-accounting-algorithm",
+        Type::Enum(SERVER_ALGORITHMS),
+        "How accounting servers are chosen among the profile's",
+    )
+    .default("direct"),
+    leaf(
+        "client-authentication-algorithm",
+        Type::Enum(SERVER_ALGORITHMS),
+        "How authentication servers are chosen among the profile's",
+    )
+    .default("direct"),
+    flag(
+        "coa-dynamic-variable-validation",
+        "Refuse a CoA-Request whose dynamic-profile variables do not validate",
+    )
+    .no_effect("CoA-Requests change no dynamic-profile variables here"),
+    // Junos: Ethernet subscribers are NAS-Port-Type Ethernet (15) unless this says Virtual.
+    flag(
+        "ethernet-port-type-virtual",
+        "NAS-Port-Type (attribute 61) of Ethernet subscribers is Virtual (5)",
+    ),
+    container(
+        "interface-description-format",
+        "What the interface description (NAS-Port-Id, Calling-Station-Id) leaves out",
+        &[
+            flag(
+                "exclude-adapter",
+                "Leave out the adapter (the PIC of type-fpc/pic/port)",
+            ),
+            flag(
+                "exclude-sub-interface",
+                "Leave out the logical unit (.unit)",
+            ),
+        ],
+    ),
+    leaf(
+        "ip-address-change-notify",
+        Type::Str { max_len: 253 },
+        "Message sent to the server when a subscriber's address changes",
+    )
+    .no_effect("a subscriber's address does not change while it is up here"),
+    flag(
+        "juniper-dsl-attributes",
+        "Send the DSL Forum line attributes of PPPoE intermediate agents",
+    )
+    .no_effect(NO_AGENT_TAGS),
     // Junos: 1..64 characters.
     leaf(
         "nas-identifier",
         Type::Str { max_len: 64 },
         "NAS-Identifier (attribute 32) sent in requests",
     ),
+    container(
+        "nas-port-extended-format",
+        "Bit widths of the fields of an extended NAS-Port (attribute 5)",
+        &[
+            leaf("adapter-width", uint(0, 32), "Bits of the adapter field"),
+            leaf(
+                "ae-width",
+                uint(0, 32),
+                "Bits of the aggregated Ethernet field",
+            ),
+            leaf("port-width", uint(0, 32), "Bits of the port field"),
+            leaf("slot-width", uint(0, 32), "Bits of the slot field"),
+            flag("stacked", "Include the stacked VLAN"),
+            leaf(
+                "stacked-vlan-width",
+                uint(0, 32),
+                "Bits of the stacked VLAN field",
+            ),
+            leaf("vlan-width", uint(0, 32), "Bits of the VLAN field"),
+        ],
+    )
+    .no_effect(NO_NAS_PORT),
+    // Junos: the character between the values of nas-port-id-format, default '#'.
+    leaf(
+        "nas-port-id-delimiter",
+        Type::Str { max_len: 1 },
+        "Separator between the NAS-Port-Id values",
+    )
+    .default("#"),
+    // Junos' order: NAS identifier, interface description, circuit ID, remote ID.
+    container(
+        "nas-port-id-format",
+        "Values that make up the NAS-Port-Id (attribute 87)",
+        &[
+            AGENT_CIRCUIT_ID,
+            AGENT_REMOTE_ID,
+            INTERFACE_DESCRIPTION,
+            NAS_IDENTIFIER_VALUE,
+        ],
+    ),
+    container(
+        "nas-port-type",
+        "NAS-Port-Type (attribute 61) sent for a kind of subscriber",
+        &[container(
+            "ethernet",
+            "NAS-Port-Type of Ethernet (PPPoE) subscribers",
+            NAS_PORT_TYPES,
+        )
+        .choice()],
+    ),
+    // Junos: 0 (off) through 4294967295 s; without it `access radius-options
+    // revert-interval` applies.
+    leaf(
+        "revert-interval",
+        uint(0, 4_294_967_295),
+        "Time before a server that stopped answering is tried again (seconds)",
+    ),
+    flag(
+        "vlan-nas-port-stacked-format",
+        "Put the stacked VLAN in the NAS-Port (attribute 5)",
+    )
+    .no_effect(NO_NAS_PORT),
+];
+
+/// The values `calling-station-id-format` and `nas-port-id-format` both offer.
+const AGENT_CIRCUIT_ID: Stmt = flag(
+    "agent-circuit-id",
+    "PPPoE Intermediate Agent Circuit-ID of the subscriber",
+);
+const AGENT_REMOTE_ID: Stmt = flag(
+    "agent-remote-id",
+    "PPPoE Intermediate Agent Remote-ID of the subscriber",
+);
+const INTERFACE_DESCRIPTION: Stmt = flag(
+    "interface-description",
+    "Access interface of the subscriber (interface.unit:vlan)",
+);
+const NAS_IDENTIFIER_VALUE: Stmt = flag("nas-identifier", "NAS-Identifier of the router");
+
+const SERVER_ALGORITHMS: &[&str] = &["direct", "round-robin"];
+/// Junos packs an MX's slot, adapter, port and VLAN into NAS-Port; this router sends no
+/// NAS-Port for an Ethernet subscriber (only the LNS's fixed 4194303).
+const NO_NAS_PORT: &str = "NAS-Port (attribute 5) is not sent for Ethernet subscribers";
+const NO_AGENT_TAGS: &str = "PPPoE intermediate-agent tags are not read";
+
+/// RFC 2865 §5.41 port types under Junos' names; `subscriber::aaa` holds their numbers.
+const NAS_PORT_TYPES: &[Stmt] = &[
+    flag("adsl-cap", "ADSL, carrierless amplitude phase (12)"),
+    flag("adsl-dmt", "ADSL, discrete multi-tone (13)"),
+    flag("async", "Asynchronous (0)"),
+    flag("cable", "Cable (17)"),
+    flag("ethernet", "Ethernet (15)"),
+    flag("fddi", "FDDI (21)"),
+    flag("g3-fax", "G.3 fax (10)"),
+    flag("hdlc-clear-channel", "HDLC clear channel (7)"),
+    flag("iapp", "IAPP (25)"),
+    flag("idsl", "ISDN DSL (14)"),
+    flag("isdn-async-v110", "ISDN async V.110 (4)"),
+    flag("isdn-async-v120", "ISDN async V.120 (3)"),
+    flag("isdn-sync", "ISDN synchronous (2)"),
+    flag("piafs", "PIAFS (6)"),
+    flag("sdsl", "Symmetric DSL (11)"),
+    flag("sync", "Synchronous (1)"),
+    flag("token-ring", "Token ring (20)"),
+    flag("virtual", "Virtual (5)"),
+    flag("wireless-1x-ev", "Wireless 1X-EV (24)"),
+    flag("wireless-cdma2000", "Wireless CDMA2000 (22)"),
+    flag("wireless-ieee80211", "Wireless IEEE 802.11 (19)"),
+    flag("wireless-other", "Wireless, other (18)"),
+    flag("wireless-umts", "Wireless UMTS (23)"),
+    flag("x25", "X.25 (8)"),
+    flag("x75", "X.75 (9)"),
+    flag("xdsl", "DSL of unknown type (16)"),
 ];
 
 const CLIENT: &[Stmt] = &[

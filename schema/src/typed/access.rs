@@ -212,12 +212,66 @@ pub struct CallingStationIdFormat {
     pub delimiter: String,
 }
 
+/// `radius options nas-port-id-format { ... }`: the chosen values joined by `delimiter` into
+/// NAS-Port-Id in Junos' order (NAS identifier, interface, circuit ID, remote ID). All false:
+/// the interface description alone, as Junos sends by default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NasPortIdFormat {
+    pub nas_identifier: bool,
+    pub interface_description: bool,
+    pub agent_circuit_id: bool,
+    pub agent_remote_id: bool,
+    pub delimiter: String,
+}
+
+/// `radius options interface-description-format { ... }`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterfaceDescriptionFormat {
+    /// `exclude-adapter`: `ge-1/2/3` is described as `ge-1/3`.
+    pub exclude_adapter: bool,
+    /// `exclude-sub-interface`: `ge-1/2/3.100` is described as `ge-1/2/3`.
+    pub exclude_sub_interface: bool,
+}
+
+/// `radius options accounting-session-id-format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AcctSessionIdFormat {
+    /// The session ID in decimal.
+    #[default]
+    Decimal,
+    /// `jnpr INTERFACE:SESSION-ID`.
+    Description,
+}
+
+/// `radius options client-authentication-algorithm` / `client-accounting-algorithm`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerAlgorithm {
+    /// The first live server of the list, the next ones only when it fails.
+    #[default]
+    Direct,
+    /// Each request starts at the server after the one the previous request started at.
+    RoundRobin,
+}
+
 /// `radius options { ... }`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RadiusOptions {
     /// NAS-Identifier (32); `None`: the host name is sent (our choice, as Junos does).
     pub nas_identifier: Option<String>,
     pub calling_station_id_format: CallingStationIdFormat,
+    pub nas_port_id_format: NasPortIdFormat,
+    pub interface_description_format: InterfaceDescriptionFormat,
+    pub accounting_session_id_format: AcctSessionIdFormat,
+    /// `ethernet-port-type-virtual`.
+    pub ethernet_port_type_virtual: bool,
+    /// `nas-port-type ethernet KEYWORD`: the port type's Junos name (`virtual`, `xdsl`…).
+    pub nas_port_type_ethernet: Option<String>,
+    pub client_authentication_algorithm: ServerAlgorithm,
+    pub client_accounting_algorithm: ServerAlgorithm,
+    /// Seconds; `None`: `access radius-options revert-interval` applies.
+    pub revert_interval: Option<u32>,
 }
 
 /// `radius attributes ignore { input-filter; output-filter; }`: the filter names RADIUS
@@ -604,6 +658,8 @@ fn radius_server(s: View<'_>) -> RadiusServer {
 
 fn radius_options(options: View<'_>) -> RadiusOptions {
     let format = options.container("calling-station-id-format");
+    let port_id = options.container("nas-port-id-format");
+    let description = options.container("interface-description-format");
     RadiusOptions {
         nas_identifier: options.string("nas-identifier"),
         calling_station_id_format: CallingStationIdFormat {
@@ -616,6 +672,34 @@ fn radius_options(options: View<'_>) -> RadiusOptions {
                 .string("calling-station-id-delimiter")
                 .unwrap_or_default(),
         },
+        nas_port_id_format: NasPortIdFormat {
+            nas_identifier: port_id.flag("nas-identifier"),
+            interface_description: port_id.flag("interface-description"),
+            agent_circuit_id: port_id.flag("agent-circuit-id"),
+            agent_remote_id: port_id.flag("agent-remote-id"),
+            delimiter: options.string("nas-port-id-delimiter").unwrap_or_default(),
+        },
+        interface_description_format: InterfaceDescriptionFormat {
+            exclude_adapter: description.flag("exclude-adapter"),
+            exclude_sub_interface: description.flag("exclude-sub-interface"),
+        },
+        accounting_session_id_format: options
+            .keyword("accounting-session-id-format")
+            .unwrap_or_default(),
+        ethernet_port_type_virtual: options.flag("ethernet-port-type-virtual"),
+        nas_port_type_ethernet: options
+            .container("nas-port-type")
+            .container("ethernet")
+            .flags()
+            .into_iter()
+            .next(),
+        client_authentication_algorithm: options
+            .keyword("client-authentication-algorithm")
+            .unwrap_or_default(),
+        client_accounting_algorithm: options
+            .keyword("client-accounting-algorithm")
+            .unwrap_or_default(),
+        revert_interval: options.uint("revert-interval"),
     }
 }
 

@@ -609,6 +609,11 @@ fn aaa_statements_and_their_defaults() {
                 delimiter: "#".into(),
                 ..Default::default()
             },
+            nas_port_id_format: NasPortIdFormat {
+                delimiter: "#".into(),
+                ..Default::default()
+            },
+            ..Default::default()
         }
     );
 
@@ -745,4 +750,61 @@ fn icmpv4_rate_limit_reads_typed_with_junos_defaults() {
     assert_eq!(read(rate).icmpv4_rate_limit, limit(0, 5));
     let most = "system { internet-options { icmpv4-rate-limit bucket-size 4294967295; } }";
     assert_eq!(read(most).icmpv4_rate_limit, limit(1000, u32::MAX));
+}
+
+#[test]
+fn radius_options_of_a_profile_are_read_with_junos_defaults() {
+    let lines = "\
+set access profile p radius options accounting-session-id-format description
+set access profile p radius options client-authentication-algorithm round-robin
+set access profile p radius options ethernet-port-type-virtual
+set access profile p radius options interface-description-format exclude-sub-interface
+set access profile p radius options nas-port-id-delimiter %
+set access profile p radius options nas-port-id-format nas-identifier
+set access profile p radius options nas-port-id-format interface-description
+set access profile p radius options nas-port-type ethernet xdsl
+set access profile p radius options revert-interval 0
+set access profile q authentication-order radius
+";
+    let tree = crate::parse::apply_set_lines(&Node::default(), lines).unwrap();
+    let c = router_config(&tree);
+    let p = &c.access_profiles["p"].radius_options;
+    assert_eq!(
+        p.accounting_session_id_format,
+        AcctSessionIdFormat::Description
+    );
+    assert_eq!(
+        p.client_authentication_algorithm,
+        ServerAlgorithm::RoundRobin
+    );
+    assert_eq!(p.client_accounting_algorithm, ServerAlgorithm::Direct);
+    assert!(p.ethernet_port_type_virtual);
+    assert_eq!(
+        p.interface_description_format,
+        InterfaceDescriptionFormat {
+            exclude_adapter: false,
+            exclude_sub_interface: true
+        }
+    );
+    assert_eq!(
+        p.nas_port_id_format,
+        NasPortIdFormat {
+            nas_identifier: true,
+            interface_description: true,
+            agent_circuit_id: false,
+            agent_remote_id: false,
+            delimiter: "%".into(),
+        }
+    );
+    assert_eq!(p.nas_port_type_ethernet.as_deref(), Some("xdsl"));
+    assert_eq!(p.revert_interval, Some(0));
+    let q = &c.access_profiles["q"].radius_options;
+    assert_eq!(q.accounting_session_id_format, AcctSessionIdFormat::Decimal);
+    assert_eq!(q.client_accounting_algorithm, ServerAlgorithm::Direct);
+    assert_eq!(q.nas_port_id_format.delimiter, "#", "Junos' default");
+    assert_eq!(q.nas_port_type_ethernet, None);
+    assert_eq!(
+        q.revert_interval, None,
+        "the global revert-interval applies"
+    );
 }

@@ -30,6 +30,7 @@ use l2tpd::aaa::client::{
 use l2tpd::aaa::radius::{code, Packet};
 use l2tpd::ppp::server_link::Credentials;
 use l2tpd::subscriber::aaa::{access_request, RequestFacts};
+use l2tpd::subscriber::radius_options::NAS_PORT_TYPE_ETHERNET;
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
@@ -258,6 +259,7 @@ fn client_for(
         source: None,
         max_outstanding,
         require_message_authenticator: false,
+        revert_interval: None,
     }]);
     Ok(client)
 }
@@ -276,6 +278,7 @@ fn request(n: u64) -> Packet {
         acct_session_id: n.to_string(),
         calling_station: Some(b"02:00:00:00:00:01"),
         nas_port_id: Some("ge-0/0/0.0:100-200"),
+        nas_port_type: NAS_PORT_TYPE_ETHERNET,
         tunnel: None,
     };
     access_request(&credentials, &facts)

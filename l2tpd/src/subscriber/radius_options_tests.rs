@@ -1,0 +1,153 @@
+//! The attributes each `radius options` statement makes of a subscriber.
+
+use std::time::Instant;
+
+use schema::typed::{
+    AcctSessionIdFormat, InterfaceDescriptionFormat, NasPortIdFormat, RadiusOptions,
+};
+
+use super::*;
+use crate::registry::SessionRef;
+use crate::subscriber::pppoe_access::UnitId;
+
+fn options(lines: &str) -> RadiusOptions {
+    let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines).unwrap();
+    let mut config = schema::typed::router_config(&tree);
+    config.access_profiles.remove("p").unwrap().radius_options
+}
+
+fn pppoe_subscriber(id: u64, underlying: &str) -> Subscriber {
+    let access = AccessLeg::Pppoe {
+        unit: UnitId(1),
+        session_id: 7,
+        mac: [2, 0, 0x5e, 0x10, 0, 1],
+        vlans: vec![100],
+        tpids: vec![0x8100],
+        underlying: underlying.to_string(),
+    };
+    Subscriber::without_link(SessionRef(id), access, Instant::now())
+}
+
+#[test]
+fn nas_port_id_is_the_interface_alone_unless_a_format_is_chosen() {
+    let plain = options("set access profile p authentication-order radius\n");
+    assert_eq!(nas_port_id(&plain, b"lac1", "ge-1/2/3.100"), "ge-1/2/3.100");
+    // Junos' order whatever order the statements were written in.
+    let both = options(
+        "set access profile p radius options nas-port-id-format interface-description\n\
+         set access profile p radius options nas-port-id-format nas-identifier\n",
+    );
+    assert_eq!(
+        nas_port_id(&both, b"lac1", "ge-1/2/3.100"),
+        "lac1#ge-1/2/3.100"
+    );
+    let delimited = RadiusOptions {
+        nas_port_id_format: NasPortIdFormat {
+            delimiter: "%".into(),
+            ..both.nas_port_id_format.clone()
+        },
+        ..both
+    };
+    assert_eq!(
+        nas_port_id(&delimited, b"lac1", "ge-1/2/3.100"),
+        "lac1%ge-1/2/3.100"
+    );
+    let identifier_only =
+        options("set access profile p radius options nas-port-id-format nas-identifier\n");
+    assert_eq!(
+        nas_port_id(&identifier_only, b"lac1", "ge-1/2/3.100"),
+        "lac1"
+    );
+    // The agent IDs are not read from PPPoE: the interface stands in.
+    let agent_only =
+        options("set access profile p radius options nas-port-id-format agent-circuit-id\n");
+    assert_eq!(
+        nas_port_id(&agent_only, b"lac1", "ge-1/2/3.100"),
+        "ge-1/2/3.100"
+    );
+}
+
+#[test]
+fn interface_description_format_drops_the_adapter_and_the_unit() {
+    let format = |exclude_adapter, exclude_sub_interface| InterfaceDescriptionFormat {
+        exclude_adapter,
+        exclude_sub_interface,
+    };
+    // (exclude-adapter, exclude-sub-interface, interface, description)
+    let cases = [
+        (false, false, "ge-1/2/3.100:100", "ge-1/2/3.100:100"),
+        (false, true, "ge-1/2/3.100:100", "ge-1/2/3:100"),
+        (true, false, "ge-1/2/3.100", "ge-1/3.100"),
+        (true, true, "ge-1/2/3.100", "ge-1/3"),
+        // A Linux device name has no adapter.
+        (true, true, "eth1.100", "eth1"),
+    ];
+    for (adapter, unit, interface, described) in cases {
+        assert_eq!(
+            interface_description(format(adapter, unit), interface),
+            described
+        );
+    }
+    let options = options(
+        "set access profile p radius options interface-description-format exclude-sub-interface\n",
+    );
+    assert_eq!(nas_port_id(&options, b"lac1", "ge-1/2/3.100"), "ge-1/2/3");
+}
+
+#[test]
+fn ethernet_subscribers_are_ethernet_unless_the_options_say_otherwise() {
+    let plain = options("set access profile p authentication-order radius\n");
+    assert_eq!(ethernet_nas_port_type(&plain), NAS_PORT_TYPE_ETHERNET);
+    let virtual_ = options("set access profile p radius options ethernet-port-type-virtual\n");
+    assert_eq!(ethernet_nas_port_type(&virtual_), NAS_PORT_TYPE_VIRTUAL);
+    let xdsl = options(
+        "set access profile p radius options ethernet-port-type-virtual\n\
+         set access profile p radius options nas-port-type ethernet xdsl\n",
+    );
+    assert_eq!(ethernet_nas_port_type(&xdsl), 16);
+}
+
+/// Every port type the schema offers has its RFC 2865 value here, and nothing else does.
+#[test]
+fn every_nas_port_type_keyword_has_a_value() {
+    let ethernet = schema::table::stmt_at(&[
+        "access",
+        "profile",
+        "radius",
+        "options",
+        "nas-port-type",
+        "ethernet",
+    ])
+    .unwrap();
+    let mut offered: Vec<&str> = ethernet.children.iter().map(|c| c.name).collect();
+    let mut known: Vec<&str> = NAS_PORT_TYPES.iter().map(|(name, _)| *name).collect();
+    offered.sort_unstable();
+    known.sort_unstable();
+    assert_eq!(offered, known);
+    let mut values: Vec<u32> = NAS_PORT_TYPES.iter().map(|(_, v)| *v).collect();
+    values.sort_unstable();
+    values.dedup();
+    assert_eq!(values.len(), NAS_PORT_TYPES.len(), "one keyword per value");
+}
+
+#[test]
+fn acct_session_id_is_decimal_or_junos_description_and_fixed_at_first_use() {
+    let mut subscriber = pppoe_subscriber(42, "ge-1/2/3.100");
+    assert_eq!(acct_session_id(&subscriber), "42");
+    assert_eq!(
+        &*acct_session_id_as(AcctSessionIdFormat::Description, &subscriber),
+        "jnpr ge-1/2/3.100:42"
+    );
+    let described =
+        options("set access profile p radius options accounting-session-id-format description\n");
+    fix_acct_session_id(&mut subscriber, &described);
+    assert_eq!(acct_session_id(&subscriber), "jnpr ge-1/2/3.100:42");
+    // A commit back to decimal does not change the ID of a subscriber already known by it.
+    let decimal = options("set access profile p authentication-order radius\n");
+    fix_acct_session_id(&mut subscriber, &decimal);
+    assert_eq!(acct_session_id(&subscriber), "jnpr ge-1/2/3.100:42");
+    let mut other = pppoe_subscriber(43, "ge-1/2/3.100");
+    fix_acct_session_id(&mut other, &decimal);
+    fix_acct_session_id(&mut other, &described);
+    assert_eq!(acct_session_id(&other), "43");
+}
