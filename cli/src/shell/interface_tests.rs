@@ -206,3 +206,26 @@ fn clear_auto_configuration_takes_display_json_and_xml_only() {
     assert_well_formed(xml);
     assert!(outputs[3].contains("syntax error."), "{}", outputs[3]);
 }
+
+#[test]
+fn clear_auto_configuration_offers_display_json_and_xml_only() {
+    let mut s = session(Echo::AfterPrompt, vec![]);
+    let clear = "clear auto-configuration interfaces ge-1/0/0.1073741824 ";
+    let ended = s.shell.possible_completions(clear);
+    assert!(
+        ended.contains("<[Enter]>") && ended.contains('|'),
+        "{ended}"
+    );
+    let pipes = s.shell.possible_completions(&format!("{clear}| "));
+    assert!(pipes.contains("display"), "{pipes}");
+    assert!(
+        !pipes.contains("count") && !pipes.contains("match"),
+        "{pipes}"
+    );
+    let display = s.shell.possible_completions(&format!("{clear}| display "));
+    assert!(
+        display.contains("json") && display.contains("xml"),
+        "{display}"
+    );
+    assert!(!display.contains("set"), "{display}");
+}
