@@ -501,11 +501,13 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         )
                         .action(Action::ClearL2tpDestination)
                         .options()
-                        .needs(CLEAR_TARGET),
+                        .needs(CLEAR_TARGET)
+                        .display(),
                         cmd("session", "Clear L2TP sessions", CLEAR_SESSION_OPTIONS)
                             .action(Action::ClearL2tpSession)
                             .options()
-                            .needs(CLEAR_TARGET),
+                            .needs(CLEAR_TARGET)
+                            .display(),
                         cmd(
                             "tunnel",
                             "Clear L2TP tunnels and their sessions",
@@ -513,7 +515,8 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         )
                         .action(Action::ClearL2tpTunnel)
                         .options()
-                        .needs(CLEAR_TARGET),
+                        .needs(CLEAR_TARGET)
+                        .display(),
                     ],
                 )],
             ),

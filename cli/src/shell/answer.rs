@@ -139,7 +139,7 @@ impl<T: Transport> Shell<T> {
         })
     }
 
-    fn give(&mut self, answer: Answer<'_>, pipes: &[Pipe], input: &mut dyn Input) {
+    pub(super) fn give(&mut self, answer: Answer<'_>, pipes: &[Pipe], input: &mut dyn Input) {
         match answer {
             Answer::Rpc { root, reply } => match shown(root, &*reply, structured(pipes)) {
                 Ok(shown) => self.emit(shown, pipes, input),

@@ -834,10 +834,11 @@ mod tests {
             at("show services l2tp session", "local-"),
             ["local-gateway", "local-session-id", "local-tunnel-id"]
         );
-        // A clear does not pipe.
+        // A clear pipes only into `| display json|xml`.
         let clear = at("clear services l2tp tunnel all", "");
         assert!(clear.contains(&"force".to_string()), "{clear:?}");
-        assert!(!clear.contains(&"|".to_string()), "{clear:?}");
+        assert!(clear.contains(&"|".to_string()), "{clear:?}");
+        assert_eq!(at("clear services l2tp tunnel all |", ""), ["display"]);
     }
 
     #[test]

@@ -212,7 +212,7 @@ impl<T: Transport> Shell<T> {
                 self.typed_command(line, cmd, pipes, input, words, pick)?
             }
             Action::ClearL2tpDestination | Action::ClearL2tpTunnel | Action::ClearL2tpSession => {
-                self.clear_l2tp(line, cmd, input)?
+                self.clear_l2tp(line, cmd, pipes, input)?
             }
             Action::ShowSubscribers
             | Action::ShowPppoeInterfaces
