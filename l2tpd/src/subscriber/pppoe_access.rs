@@ -514,8 +514,11 @@ impl PppoeAccess {
             return;
         };
         // The VLAN's discovery server holds its clients' lockouts: removed sooner, a
-        // locked-out client's next PADI would build it anew, lockout forgotten.
-        let lockouts_end = unit.server.as_ref().and_then(|s| s.lockouts_end(now));
+        // locked-out client's next PADI would build it anew, lockout forgotten. Asked only
+        // when a session ended (it walks the clients the server remembers), not per PADI.
+        let lockouts_end = session_ended
+            .then(|| unit.server.as_ref()?.lockouts_end(now))
+            .flatten();
         let Some(vlan) = unit.dynamic.as_mut() else {
             return;
         };
