@@ -20,6 +20,7 @@ fn value(ty: Type, n: u64) -> Option<String> {
         Type::Str { .. } => format!("entry {n}"),
         Type::Identifier { .. } | Type::ClientName => format!("n{n}"),
         Type::Interface => format!("ge-0/{}/{}", n / 100, n % 100),
+        Type::VlanTag => (1 + n % 4094).to_string(),
         // Secrets need the obfuscation code; leave them out of the text benchmark.
         Type::Secret => return None,
         Type::OrVariable(inner) => return value(*inner, n),

@@ -43,6 +43,9 @@ pub enum Type {
     /// An access-profile client: a name as [`Type::Identifier`] (63 characters), or `*`,
     /// Junos' wildcard client that takes any peer no other client names.
     ClientName,
+    /// A VLAN tag of `vlan-tags outer | inner`: a VLAN ID (1..4094), or Junos' `tpid.vlan-id`
+    /// with one of [`VLAN_TAG_TPIDS`] (`0x9100.100`), kept with the TPID in lower-case hex.
+    VlanTag,
     /// In a dynamic profile: a value of the inner type, or a variable the subscriber layer
     /// replaces when a subscriber logs in (`"$junos-interface-unit"`, `"$vlan"`). Which
     /// variables exist is checked at commit (validate::dynamic_profiles), not here: a
@@ -115,6 +118,10 @@ pub struct Stmt {
     /// as Junos' `dial-options { l2tp-interface-id N; (dedicated | shared); }`. Setting one
     /// removes the others; a configuration loaded with two is refused at commit.
     pub exclusive: &'static [&'static str],
+    /// For a container whose presence alone is configuration (`short-cycle-protection;`
+    /// turns the protection on): a delete that empties it keeps it, where an ordinary
+    /// container left empty is pruned.
+    pub presence: bool,
     /// For a keyless list (its `name` is empty): the name Junos gives its entries in XML and
     /// JSON (`client-address-list`), where an element needs a name.
     pub element: Option<&'static str>,
@@ -140,6 +147,7 @@ impl Stmt {
             no_effect: None,
             choice: false,
             exclusive: &[],
+            presence: false,
             element: None,
             children: &[],
         }
@@ -172,6 +180,10 @@ impl Stmt {
     /// written by its key alone, which needs the block around it).
     pub const fn inline(mut self) -> Stmt {
         self.inline = true;
+        self
+    }
+    pub const fn presence(mut self) -> Stmt {
+        self.presence = true;
         self
     }
     pub const fn braced(mut self) -> Stmt {
@@ -384,6 +396,7 @@ impl Type {
                     Ok(value.to_string())
                 }
             }
+            Type::VlanTag => check_vlan_tag(value),
             Type::ClientName if value == "*" => Ok(value.to_string()),
             Type::ClientName => Type::Identifier { max_len: 63 }.check(value),
             Type::OrVariable(inner) => match value.strip_prefix('$') {
@@ -425,6 +438,7 @@ impl Type {
             Type::Secret => "<secret>".into(),
             Type::Identifier { .. } | Type::ClientName => "<name>".into(),
             Type::Interface => "<interface-name>".into(),
+            Type::VlanTag => "<[tpid.]vlan-id>".into(),
             Type::OrVariable(inner) => inner.placeholder(),
         }
     }
@@ -436,6 +450,47 @@ impl Type {
             other => other,
         }
     }
+}
+
+/// The TPIDs a `vlan-tags` tag may name: IEEE 802.1Q's, 802.1ad's, and 0x9100, the service
+/// tag of pre-standard QinQ switches (Junos' `tag-protocol-id` choices for an outer tag).
+pub const VLAN_TAG_TPIDS: [u16; 3] = [0x8100, 0x88a8, 0x9100];
+
+/// `100` or `0x9100.100`: the TPID if one is written, and the VLAN ID; `Err` says why not.
+pub fn vlan_tag(value: &str) -> Result<(Option<u16>, u16), String> {
+    let (tpid, id) = match value.split_once('.') {
+        None => (None, value),
+        Some((tpid, id)) => {
+            let hex = tpid
+                .strip_prefix("0x")
+                .or_else(|| tpid.strip_prefix("0X"))
+                .filter(|h| h.len() == 4)
+                .and_then(|h| u16::from_str_radix(h, 16).ok())
+                .filter(|t| VLAN_TAG_TPIDS.contains(t));
+            let Some(tpid) = hex else {
+                let allowed: Vec<String> =
+                    VLAN_TAG_TPIDS.iter().map(|t| format!("{t:#06x}")).collect();
+                return Err(format!(
+                    "invalid TPID '{}': expecting one of {}",
+                    quoted(tpid),
+                    allowed.join(", ")
+                ));
+            };
+            (Some(tpid), id)
+        }
+    };
+    let id = Type::Uint { min: 1, max: 4094 }.check(id)?;
+    Ok((
+        tpid,
+        id.parse().map_err(|_| format!("invalid VLAN ID '{id}'"))?,
+    ))
+}
+
+fn check_vlan_tag(value: &str) -> Result<String, String> {
+    Ok(match vlan_tag(value)? {
+        (None, id) => id.to_string(),
+        (Some(tpid), id) => format!("{tpid:#06x}.{id}"),
+    })
 }
 
 /// A dynamic-profile variable's name after the `$`: Junos' are letters, digits, `-` and `_`

@@ -300,6 +300,9 @@ pub struct OpCmd {
     pub action: Option<Action>,
     /// Its output may be piped (`| match`, `| count` ...).
     pub pipe: bool,
+    /// A report that takes `| display json` and `| display xml` (and no other pipe): a
+    /// clear, whose report Junos gives as `<output>` text, having no element of its own.
+    pub display: bool,
     /// The children may follow in any order, each at most once (`tunnel-name T user U`),
     /// as Junos allows for the options of one command.
     pub options: bool,
@@ -364,6 +367,7 @@ impl OpCmd {
             value: None,
             action: None,
             pipe: false,
+            display: false,
             options: false,
             rest: Rest::Nothing,
             children: &[],
@@ -392,6 +396,10 @@ impl OpCmd {
     }
     pub const fn pipe(mut self) -> OpCmd {
         self.pipe = true;
+        self
+    }
+    pub const fn display(mut self) -> OpCmd {
+        self.display = true;
         self
     }
     pub const fn options(mut self) -> OpCmd {
@@ -438,7 +446,8 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                 &[word("interfaces", "Remove an auto-sensed VLAN interface")
                     .action(Action::ClearAutoConfigurationInterfaces)
                     .rest(AUTO_VLAN_INTERFACE)
-                    .needs(Needs::Words)],
+                    .needs(Needs::Words)
+                    .display()],
             ),
             CLEAR_FIREWALL,
             cmd(
@@ -492,11 +501,13 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         )
                         .action(Action::ClearL2tpDestination)
                         .options()
-                        .needs(CLEAR_TARGET),
+                        .needs(CLEAR_TARGET)
+                        .display(),
                         cmd("session", "Clear L2TP sessions", CLEAR_SESSION_OPTIONS)
                             .action(Action::ClearL2tpSession)
                             .options()
-                            .needs(CLEAR_TARGET),
+                            .needs(CLEAR_TARGET)
+                            .display(),
                         cmd(
                             "tunnel",
                             "Clear L2TP tunnels and their sessions",
@@ -504,7 +515,8 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                         )
                         .action(Action::ClearL2tpTunnel)
                         .options()
-                        .needs(CLEAR_TARGET),
+                        .needs(CLEAR_TARGET)
+                        .display(),
                     ],
                 )],
             ),

@@ -31,8 +31,8 @@ pub use access::{
 pub use auto_configure::{AutoConfigure, VlanIdRange, VlanRange, VlanRangeProfile, VLAN_IDS};
 pub use device::{
     Community, CommunityAuthorization, DialOptions, Interface, InterfaceEncapsulation, PppoeFamily,
-    PppoeMtu, SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit, UnitEncapsulation,
-    UnitVlan, VlanTagging,
+    PppoeMtu, ShortCycleProtection, SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit,
+    UnitEncapsulation, UnitVlan, VlanTagging,
 };
 pub use dynamic_profile::{
     donor_address, is_supported_predefined, AccessRouteTemplate, DonorError, DynamicProfile,

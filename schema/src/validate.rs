@@ -26,6 +26,7 @@ mod pppoe_tests;
 mod routing;
 #[cfg(test)]
 mod routing_tests;
+mod short_cycle;
 pub mod since;
 #[cfg(test)]
 mod since_tests;
@@ -92,6 +93,7 @@ pub fn check_and_view_since(
     // rest of the configuration says, and the operator should see it in the same pass.
     dynamic_profiles::check(&active, &mut findings);
     firewall::check(&active, &mut findings);
+    short_cycle::check(&active, &mut findings);
     // The semantic checks assume well-formed values; on a malformed tree their findings would
     // only repeat the structural errors in other words.
     let config = findings.errors.is_empty().then(|| {

@@ -92,6 +92,15 @@ fn value(ty: Type) -> BoxedStrategy<String> {
             }),
         ]
         .boxed(),
+        Type::VlanTag => (
+            proptest::sample::select(&[None, Some(0x8100u16), Some(0x88a8), Some(0x9100)][..]),
+            1u16..=4094,
+        )
+            .prop_map(|(tpid, id)| match tpid {
+                Some(tpid) => format!("{tpid:#06x}.{id}"),
+                None => id.to_string(),
+            })
+            .boxed(),
         Type::Secret => "[a-z0-9]{1,8}"
             .prop_map(|clear| Type::Secret.check(&clear).unwrap_or(clear))
             .boxed(),
@@ -371,6 +380,7 @@ fn pppoe_access_statements_print_as_junos_shows_them() {
             family pppoe {
                 access-concentrator lac1;
                 service-name-table svc;
+                short-cycle-protection lockout-time-min 10 lockout-time-max 600;
                 mtu 1492;
             }
         }
@@ -407,6 +417,22 @@ protocols {
     assert!(
         set.contains("set interfaces ge-1/0/0 unit 101 vlan-tags outer 101\n"),
         "{set}"
+    );
+    // `| display set` names each lockout bound on a line of its own; loaded back it is the
+    // same configuration.
+    assert!(
+        set.contains(
+            "set interfaces ge-1/0/0 unit 100 family pppoe short-cycle-protection lockout-time-max 600\n"
+        ),
+        "{set}"
+    );
+    assert!(
+        set.contains("set interfaces ge-1/0/0 unit 0 family pppoe short-cycle-protection\n"),
+        "{set}"
+    );
+    assert_eq!(
+        schema::parse::apply_set_lines(&schema::tree::Node::default(), &set),
+        Ok(tree.clone())
     );
     assert!(
         set.contains(

@@ -139,7 +139,7 @@ impl<T: Transport> Shell<T> {
         })
     }
 
-    fn give(&mut self, answer: Answer<'_>, pipes: &[Pipe], input: &mut dyn Input) {
+    pub(super) fn give(&mut self, answer: Answer<'_>, pipes: &[Pipe], input: &mut dyn Input) {
         match answer {
             Answer::Rpc { root, reply } => match shown(root, &*reply, structured(pipes)) {
                 Ok(shown) => self.emit(shown, pipes, input),
@@ -148,6 +148,12 @@ impl<T: Transport> Shell<T> {
             Answer::Text(text) => self.emit(Shown::Text(text), pipes, input),
             Answer::Print { text, failed } => {
                 self.failed |= failed;
+                // Only a command that takes `| display` has one here (see `OpCmd::display`).
+                let text = match structured_as(pipes) {
+                    Some(Pipe::DisplayXml) => super::structured::output_xml(&text),
+                    Some(_) => super::structured::output_json(&text),
+                    None => text,
+                };
                 self.print(&text);
             }
             Answer::Silent => {}
@@ -165,9 +171,14 @@ pub(super) fn done_messages(reply: Reply) -> Result<Vec<String>, Box<Reply>> {
 
 /// `| display json` or `| display xml` among the pipes: the reply goes out structured.
 fn structured(pipes: &[Pipe]) -> bool {
+    structured_as(pipes).is_some()
+}
+
+/// The `| display json` or `| display xml` among the pipes.
+fn structured_as(pipes: &[Pipe]) -> Option<&Pipe> {
     pipes
         .iter()
-        .any(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml))
+        .find(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml))
 }
 
 /// What to show: the reply's serde form when `structured`, or else its text. Only the one

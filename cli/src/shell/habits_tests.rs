@@ -286,7 +286,8 @@ fn one_target_then_only_modifiers() {
         "Possible completions:\n\
          \x20 <[Enter]>            Execute this command\n\
          \x20 force                Do not ask for confirmation\n\
-         \x20 statistics           Clear statistics only\n"
+         \x20 statistics           Clear statistics only\n\
+         \x20 |                    Pipe through a command\n"
     );
     assert!(text("clear services l2tp tunnel force").contains("local-tunnel-id"));
     assert_eq!(

@@ -195,7 +195,16 @@ pub fn add_values(rows: &mut Vec<Row>, partial: &str, lookup: Lookup<'_>) {
 /// What may follow `words` (all complete) when the word being typed is `partial`.
 pub fn rows(at: Where<'_>, words: &[Word], partial: &str) -> Vec<Row> {
     let mut all = if let Some(bar) = words.iter().rposition(|w| !w.quoted && w.text == "|") {
-        pipe_rows(&words[bar + 1..], shows_configuration(at, &words[..bar]))
+        let rows = pipe_rows(&words[bar + 1..], shows_configuration(at, &words[..bar]));
+        if only_displays(at, &words[..bar]) {
+            // `| display json|xml` alone (`OpCmd::display`).
+            let display = ["display", "json", "xml", "<[Enter]>", "|"];
+            rows.into_iter()
+                .filter(|r| display.contains(&r.name.as_str()))
+                .collect()
+        } else {
+            rows
+        }
     } else {
         match at {
             Where::Operational => op_rows(&OPERATIONAL, words, at),
@@ -318,6 +327,12 @@ fn shows_configuration(at: Where<'_>, command: &[Word]) -> bool {
     }
 }
 
+/// True for a command that takes `| display json|xml` and no other pipe (a clear).
+fn only_displays(at: Where<'_>, command: &[Word]) -> bool {
+    matches!(at, Where::Operational)
+        && match_command(&OPERATIONAL, command).is_ok_and(|c| c.node.display && !c.node.pipe)
+}
+
 fn enter() -> Row {
     Row::placeholder("<[Enter]>", "Execute this command")
 }
@@ -396,7 +411,7 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
         out.insert(0, enter());
     }
     // Output is piped only where the command runs.
-    if complete && node.pipe {
+    if complete && (node.pipe || node.display) {
         out.push(pipe());
     }
     out
@@ -477,7 +492,7 @@ fn option_tail(
             .filter(|c| !used.contains(&c.name) && !node.needs.excludes(used, c.name))
             .map(|c| Row::word(' ', c.name, c.help)),
     );
-    if complete && node.pipe {
+    if complete && (node.pipe || node.display) {
         out.push(pipe());
     }
     out
@@ -819,10 +834,11 @@ mod tests {
             at("show services l2tp session", "local-"),
             ["local-gateway", "local-session-id", "local-tunnel-id"]
         );
-        // A clear does not pipe.
+        // A clear pipes only into `| display json|xml`.
         let clear = at("clear services l2tp tunnel all", "");
         assert!(clear.contains(&"force".to_string()), "{clear:?}");
-        assert!(!clear.contains(&"|".to_string()), "{clear:?}");
+        assert!(clear.contains(&"|".to_string()), "{clear:?}");
+        assert_eq!(at("clear services l2tp tunnel all |", ""), ["display"]);
     }
 
     #[test]

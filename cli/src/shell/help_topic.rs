@@ -121,6 +121,7 @@ fn value_help(ty: Type) -> String {
         Type::Ipv4Prefix => "IPv4 prefix".into(),
         Type::IpPrefix => "IPv4 or IPv6 prefix".into(),
         Type::Interface => "Interface name".into(),
+        Type::VlanTag => "VLAN ID, or TPID.VLAN ID (0x8100, 0x88a8, 0x9100)".into(),
         Type::ClientName => "Client name, or * for any client no other entry names".into(),
         Type::Identifier { max_len } | Type::Str { max_len } => {
             format!("Name or text of at most {max_len} characters")

@@ -5,7 +5,8 @@ use super::*;
 use crate::shell::render_interfaces::{self as render, tests as samples};
 use crate::shell::structured::tests::assert_well_formed;
 use schema::interface_rpc::{
-    InterfaceLevel, InterfaceShow, Interfaces, LoggedOut, SubscriberLogout, SubscribersLoggedOut,
+    AutoVlanCleared, InterfaceLevel, InterfaceShow, Interfaces, LoggedOut, SubscriberLogout,
+    SubscribersLoggedOut,
 };
 
 fn sent(requests: &[Request]) -> Vec<&Request> {
@@ -168,4 +169,63 @@ fn the_new_commands_complete_and_help() {
         render::interfaces(&empty, InterfaceLevel::Terse),
         "Interface               Admin Link Proto    Local                 Remote\n"
     );
+}
+
+/// `clear auto-configuration interfaces` takes `| display json|xml`: its report has no
+/// element of its own, so it comes as Junos' `<output>` text; no other pipe is taken.
+#[test]
+fn clear_auto_configuration_takes_display_json_and_xml_only() {
+    let cleared = || {
+        ok(Reply::AutoVlanCleared(AutoVlanCleared {
+            interface: "ge-1/0/0.1073741824".into(),
+        }))
+    };
+    let clear = "clear auto-configuration interfaces ge-1/0/0.1073741824";
+    let (out, failed, requests) = transcript(
+        vec![cleared(), cleared(), cleared()],
+        &format!("{clear}\n{clear} | display json\n{clear} | display xml\n{clear} | count\n"),
+    );
+    assert!(failed, "{out}");
+    assert_eq!(sent(&requests).len(), 3, "{requests:?}");
+    let outputs: Vec<&str> = out.split("lab@r0> ").skip(1).collect();
+    assert_eq!(
+        outputs[0],
+        format!("{clear}\nInterface ge-1/0/0.1073741824 deleted\n")
+    );
+    let json = outputs[1].split_once('\n').unwrap().1;
+    let value: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    assert_eq!(
+        value,
+        serde_json::json!({"output": [{"data": "Interface ge-1/0/0.1073741824 deleted\n"}]})
+    );
+    let xml = outputs[2].split_once('\n').unwrap().1;
+    assert!(
+        xml.contains("<output>\nInterface ge-1/0/0.1073741824 deleted\n</output>"),
+        "{xml}"
+    );
+    assert_well_formed(xml);
+    assert!(outputs[3].contains("syntax error."), "{}", outputs[3]);
+}
+
+#[test]
+fn clear_auto_configuration_offers_display_json_and_xml_only() {
+    let mut s = session(Echo::AfterPrompt, vec![]);
+    let clear = "clear auto-configuration interfaces ge-1/0/0.1073741824 ";
+    let ended = s.shell.possible_completions(clear);
+    assert!(
+        ended.contains("<[Enter]>") && ended.contains('|'),
+        "{ended}"
+    );
+    let pipes = s.shell.possible_completions(&format!("{clear}| "));
+    assert!(pipes.contains("display"), "{pipes}");
+    assert!(
+        !pipes.contains("count") && !pipes.contains("match"),
+        "{pipes}"
+    );
+    let display = s.shell.possible_completions(&format!("{clear}| display "));
+    assert!(
+        display.contains("json") && display.contains("xml"),
+        "{display}"
+    );
+    assert!(!display.contains("set"), "{display}");
 }

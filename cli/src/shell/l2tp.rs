@@ -5,6 +5,7 @@
 use super::answer::Answer;
 use super::l2tp_args::clear_request;
 use super::options::ArgError;
+use super::pipe::Pipe;
 use super::transport::Transport;
 use super::words::Command;
 use super::{render_l2tp, Input, Lost, Shell};
@@ -46,6 +47,7 @@ impl<T: Transport> Shell<T> {
         &mut self,
         line: &str,
         cmd: &Command<'_>,
+        pipes: &[Pipe],
         input: &mut dyn Input,
     ) -> Result<(), Lost> {
         let parsed = clear_request(cmd.action, cmd.node, cmd.args);
@@ -55,7 +57,9 @@ impl<T: Transport> Shell<T> {
         let may_ask = !has_consent(&request);
         // Not `answer`: a question in reply is put to the operator before the clear goes on.
         match self.call(request.clone())? {
-            Ok(Reply::L2tpCleared(c)) => self.print(&render_l2tp::cleared(&c)),
+            Ok(Reply::L2tpCleared(c)) => {
+                self.give(Answer::print(render_l2tp::cleared(&c)), pipes, input)
+            }
             // Consent is asked once: a question after `force` or `yes` is unexpected.
             Ok(Reply::ConfirmClear { sessions, question }) if may_ask => {
                 let answer = match input.answer(&question) {
@@ -79,7 +83,7 @@ impl<T: Transport> Shell<T> {
                 if !is_yes(&answer) {
                     return Ok(());
                 }
-                return self.answer(with_consent(request), &[], input, |reply| match reply {
+                return self.answer(with_consent(request), pipes, input, |reply| match reply {
                     Reply::L2tpCleared(c) => Ok(Answer::print(render_l2tp::cleared(&c))),
                     other => Err(Box::new(other)),
                 });

@@ -48,7 +48,13 @@ impl<T: Transport> Shell<T> {
                 return Ok(Flow::Continue);
             }
         };
-        if !pipes.is_empty() && !cmd.node.pipe {
+        // A command that only displays (`OpCmd::display`) takes `| display json|xml` alone.
+        let displayed = cmd.node.display
+            && pipes
+                .iter()
+                .all(|p| matches!(p, Pipe::DisplayJson | Pipe::DisplayXml));
+        let piped = cmd.node.pipe || displayed;
+        if !pipes.is_empty() && !piped {
             let bar = words.last().map_or(0, |w| w.end);
             let pos = line
                 .get(bar..)
@@ -206,7 +212,7 @@ impl<T: Transport> Shell<T> {
                 self.typed_command(line, cmd, pipes, input, words, pick)?
             }
             Action::ClearL2tpDestination | Action::ClearL2tpTunnel | Action::ClearL2tpSession => {
-                self.clear_l2tp(line, cmd, input)?
+                self.clear_l2tp(line, cmd, pipes, input)?
             }
             Action::ShowSubscribers
             | Action::ShowPppoeInterfaces

@@ -173,6 +173,23 @@ pub fn xml_text(root: &str, reply: &Value) -> String {
     }
 }
 
+/// A report with no element of its own (a clear's) as Junos gives one under `| display
+/// xml`: its text in `<output>`.
+pub fn output_xml(text: &str) -> String {
+    format!(
+        "{RPC_REPLY_OPEN}\n    <output>\n{}</output>\n</rpc-reply>\n",
+        escape(text)
+    )
+}
+
+/// The same under `| display json`: the `output` element as Junos' JSON writes a leaf.
+pub fn output_json(text: &str) -> String {
+    let value = serde_json::json!({ "output": [{ "data": text }] });
+    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
 fn write_xml(e: &Element, depth: usize, out: &mut String) {
     let pad = "    ".repeat(depth);
     match e {

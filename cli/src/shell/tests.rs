@@ -879,6 +879,38 @@ mod l2tp {
         })
     }
 
+    /// A clear's report under `| display xml|json` is Junos' `<output>` text, after the
+    /// question when one is asked; other pipes are refused before anything is sent.
+    #[test]
+    fn clears_take_display_json_and_xml() {
+        let (out, failed, requests) = transcript(
+            vec![
+                cleared(ClearLevel::Tunnel, false),
+                confirm(1500),
+                cleared(ClearLevel::Session, false),
+            ],
+            "clear services l2tp tunnel all force | display xml
+             clear services l2tp session all | display json
+yes
+             clear services l2tp session all | match 1
+",
+        );
+        assert!(failed, "{out}");
+        assert_eq!(requests.len(), 4, "{requests:?}");
+        let outputs: Vec<&str> = out.split("lab@r0> ").skip(1).collect();
+        let xml = outputs[0].split_once('\n').unwrap().1;
+        assert!(xml.contains("<output>\n"), "{xml}");
+        assert_well_formed(xml);
+        let json = outputs[1]
+            .rsplit_once("(no) yes\n")
+            .map_or(outputs[1], |(_, j)| j);
+        let json = json.split_once('{').map(|(_, rest)| format!("{{{rest}"));
+        let value: serde_json::Value =
+            serde_json::from_str(&json.expect("JSON after the question")).expect("JSON");
+        assert!(value["output"][0]["data"].is_string(), "{value}");
+        assert!(outputs[2].contains("syntax error."), "{}", outputs[2]);
+    }
+
     #[test]
     fn shows_send_the_typed_request_and_render_the_reply() {
         let (out, failed, requests) = transcript(

@@ -10,19 +10,24 @@ use schema::l2tp_rpc::Level;
 use schema::subscriber_rpc::{AccessType, SubscriberShow};
 
 use super::sim_lab::{config, lac_config, port_receive, Lab, LNS_BASE, PORT};
-use crate::pppoe::wire::VlanTag;
+use crate::pppoe::wire::{VlanTag, TPID_QINQ_9100};
 use crate::subscriber::echo;
 use crate::subscriber::table::{AccessLeg, Phase};
 
 /// The PPPoE subscriber's own profile offers PAP only (the LAC's default is CHAP first), so
 /// a subscriber authenticating with PAP shows that the VLAN's `family pppoe` chose it.
 fn vlan_profiles(ranges: &str, extra: &str) -> String {
+    vlan_profiles_accepting("pppoe", ranges, extra)
+}
+
+/// As [`vlan_profiles`], the single-tag range accepting `accept` (`any`, `[ pppoe inet ]`).
+fn vlan_profiles_accepting(accept: &str, ranges: &str, extra: &str) -> String {
     let unit = "set dynamic-profiles VLAN-PROF interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\"";
     let sunit = "set dynamic-profiles SVLAN-PROF interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\"";
     let pp0 = "set dynamic-profiles PPPOE interfaces pp0 unit \"$junos-interface-unit\"";
     format!(
         "set interfaces {PORT} flexible-vlan-tagging\n\
-         set interfaces {PORT} auto-configure vlan-ranges dynamic-profile VLAN-PROF accept pppoe\n\
+         set interfaces {PORT} auto-configure vlan-ranges dynamic-profile VLAN-PROF accept {accept}\n\
          set interfaces {PORT} auto-configure vlan-ranges dynamic-profile VLAN-PROF ranges {ranges}\n\
          set interfaces {PORT} auto-configure stacked-vlan-ranges dynamic-profile SVLAN-PROF accept pppoe\n\
          set interfaces {PORT} auto-configure stacked-vlan-ranges dynamic-profile SVLAN-PROF ranges 1000-1100,any\n\
@@ -37,12 +42,14 @@ fn vlan_profiles(ranges: &str, extra: &str) -> String {
 }
 
 fn lab(extra: &str) -> Lab {
-    let lac = lac_config(&vlan_profiles("100-199", extra));
-    let tree = schema::parse::apply_set_lines(
-        &schema::tree::Node::default(),
-        &vlan_profiles("100-199", extra),
-    )
-    .expect("parses");
+    lab_accepting("pppoe", extra)
+}
+
+fn lab_accepting(accept: &str, extra: &str) -> Lab {
+    let profiles = vlan_profiles_accepting(accept, "100-199", extra);
+    let lac = lac_config(&profiles);
+    let tree =
+        schema::parse::apply_set_lines(&schema::tree::Node::default(), &profiles).expect("parses");
     assert_eq!(
         schema::validate::check(&tree).map(|_| ()),
         Ok(()),
@@ -173,13 +180,22 @@ fn a_vlan_in_no_range_is_dropped_and_counted() {
     assert!(lac.no_unit_frames >= 1, "{}", lac.no_unit_frames);
 }
 
-/// A stacked range takes 802.1ad (0x88a8 outer) and Q-in-Q with 0x8100 on both tags (what
-/// many access switches send); the VLAN and its subscriber show the TPIDs they came under.
+/// A stacked range takes 802.1ad (0x88a8 outer), Q-in-Q with 0x8100 on both tags (what
+/// many access switches send) and a 0x9100 outer tag; the VLAN and its subscriber show the
+/// TPIDs they came under.
 #[test]
 fn a_stacked_range_creates_a_qinq_vlan() {
     for (outer, tpids) in [
         (VlanTag::dot1ad(1050), [0x88a8, 0x8100]),
         (VlanTag::dot1q(1050), [0x8100, 0x8100]),
+        // Pre-standard QinQ switches' service tag.
+        (
+            VlanTag {
+                tpid: TPID_QINQ_9100,
+                tci: 1050,
+            },
+            [0x9100, 0x8100],
+        ),
     ] {
         let mut lab = lab("");
         lab.add_tagged("dave@isp.example", vec![outer, VlanTag::dot1q(7)]);
@@ -200,6 +216,9 @@ fn a_stacked_range_creates_a_qinq_vlan() {
         assert_eq!(vlan.vlan_id, Some(7));
         assert_eq!(vlan.stacked_vlan_tpid, Some(tpids[0]));
         assert_eq!(vlan.vlan_tpid, Some(tpids[1]));
+        let shown = show_interface(&lab, &vlans[0].name);
+        let unit = shown.logical[0].vlan.as_ref().expect("a VLAN unit");
+        assert_eq!(unit.vlan_tpids, tpids);
     }
 }
 
@@ -364,4 +383,21 @@ fn remove_when_no_subscribers_committed_later_removes_idle_vlans() {
     lab.subs[1].pppoe.terminate();
     lab.settle();
     assert!(lab.lac.subscribers().access.auto_vlans().is_empty());
+}
+
+/// `accept any` takes every packet type, PPPoE discovery among them; a range that also names
+/// an IPoE type (`inet`, which this router has no subscribers for) still takes PPPoE.
+#[test]
+fn accept_any_and_pppoe_with_inet_create_the_vlan_from_pppoe_discovery() {
+    for accept in ["any", "[ pppoe inet ]"] {
+        let mut lab = lab_accepting(accept, "");
+        lab.add_tagged("erin@isp.example", vec![VlanTag::dot1q(120)]);
+        bring_up(&mut lab);
+        let lac = lab.lac.subscribers();
+        let vlans = lac.access.auto_vlans();
+        assert_eq!(vlans.len(), 1, "accept {accept}: {vlans:?}");
+        assert_eq!(vlans[0].vlans, [120]);
+        let subscriber = lac.table.iter().next().expect("the subscriber");
+        assert_eq!(subscriber.phase, Phase::Active, "accept {accept}");
+    }
 }

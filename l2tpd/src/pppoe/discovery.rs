@@ -171,6 +171,12 @@ impl DiscoveryServer {
         self.sessions.len()
     }
 
+    /// When the last `short-cycle-protection` lockout in force at `now` ends (`None`: no
+    /// client is locked out, or the protection is off).
+    pub fn lockouts_end(&self, now: Instant) -> Option<Instant> {
+        self.short_cycle.as_ref()?.lockouts_end(now)
+    }
+
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
     }

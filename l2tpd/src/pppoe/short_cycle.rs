@@ -90,6 +90,16 @@ impl ShortCycleGuard {
         })
     }
 
+    /// When the last lockout in force at `now` ends; `None` when no client is locked out.
+    /// What an auto-sensed VLAN holding these clients waits for before it goes.
+    pub fn lockouts_end(&self, now: Instant) -> Option<Instant> {
+        self.clients
+            .values()
+            .map(|record| record.locked_until)
+            .filter(|until| now < *until)
+            .max()
+    }
+
     /// Clients remembered (locked out or within their grace period).
     pub fn len(&self) -> usize {
         self.clients.len()
@@ -174,6 +184,24 @@ mod tests {
 
     fn secs(n: u64) -> Duration {
         Duration::from_secs(n)
+    }
+
+    #[test]
+    fn lockouts_end_with_the_latest_client_locked_out() {
+        let mut guard = ShortCycleGuard::new(ShortCycleConfig {
+            lockout_min: secs(20),
+            lockout_max: secs(120),
+            ..ShortCycleConfig::default()
+        });
+        let now = Instant::now();
+        assert_eq!(guard.lockouts_end(now), None);
+        guard.session_ended(mac(1), now, now);
+        guard.session_ended(mac(2), now, now + secs(10));
+        assert_eq!(guard.lockouts_end(now + secs(10)), Some(now + secs(30)));
+        // Client 2's lockout passed; client 1's second (40 s) is the one in force.
+        guard.session_ended(mac(1), now + secs(30), now + secs(35));
+        assert_eq!(guard.lockouts_end(now + secs(35)), Some(now + secs(75)));
+        assert_eq!(guard.lockouts_end(now + secs(75)), None);
     }
 
     #[test]

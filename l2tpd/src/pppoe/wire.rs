@@ -2,7 +2,8 @@
 //! PPPoE header, and the discovery tags.
 //!
 //! ```text
-//! dst MAC (6) | src MAC (6) | [TPID 0x88a8/0x8100, TCI]{0,2} | EtherType 0x8863/0x8864
+//! dst MAC (6) | src MAC (6) | [TPID 0x88a8/0x8100 (outer also 0x9100), TCI]{0,2} |
+//! EtherType 0x8863/0x8864
 //! +-------+-------+---------------+-------------------------------+
 //! | VER=1 | TYPE=1|     CODE      |          SESSION_ID           |
 //! |            LENGTH             |           payload ...
@@ -21,6 +22,14 @@ pub const ETHERTYPE_SESSION: u16 = 0x8864;
 pub const TPID_8021Q: u16 = 0x8100;
 /// IEEE 802.1ad service tag, the outer tag of QinQ.
 pub const TPID_8021AD: u16 = 0x88a8;
+/// The service tag of pre-standard QinQ switches (Junos `vlan-tags outer 0x9100.N`): read as
+/// the outer tag only.
+pub const TPID_QINQ_9100: u16 = 0x9100;
+
+/// Whether `value`, at tag position `index` (0 is the outermost), is a VLAN tag's TPID.
+pub fn is_vlan_tpid(value: u16, index: usize) -> bool {
+    value == TPID_8021Q || value == TPID_8021AD || (index == 0 && value == TPID_QINQ_9100)
+}
 /// VER and TYPE are both 1 (RFC 2516 §4), packed in one octet.
 const VER_TYPE: u8 = 0x11;
 const ETHERNET_HEADER_LEN: usize = 14;
@@ -326,7 +335,7 @@ impl<'a> Frame<'a> {
         let mut vlans = Vec::new();
         let ethertype = loop {
             let ethertype = be16(bytes, at)?;
-            if ethertype != TPID_8021Q && ethertype != TPID_8021AD {
+            if !is_vlan_tpid(ethertype, vlans.len()) {
                 break ethertype;
             }
             if vlans.len() == MAX_VLAN_TAGS {

@@ -131,6 +131,28 @@ fn padr_in_qinq_exact_bytes() {
     );
 }
 
+/// A pre-standard QinQ switch's 0x9100 outer tag is a tag; as an inner tag it is the
+/// EtherType, which no PPPoE frame has.
+#[test]
+fn tpid_0x9100_is_an_outer_tag_only() {
+    let mut qinq = PADR_QINQ.to_vec();
+    qinq[12..14].copy_from_slice(&TPID_QINQ_9100.to_be_bytes());
+    let frame = Frame::parse(&qinq).expect("parses");
+    assert_eq!(
+        frame.vlans,
+        [
+            VlanTag {
+                tpid: TPID_QINQ_9100,
+                tci: 100
+            },
+            VlanTag::dot1q(7)
+        ]
+    );
+    qinq[12..14].copy_from_slice(&TPID_8021AD.to_be_bytes());
+    qinq[16..18].copy_from_slice(&TPID_QINQ_9100.to_be_bytes());
+    assert!(Frame::parse(&qinq).is_err());
+}
+
 #[test]
 fn pads_in_dot1q_exact_bytes() {
     let frame = Frame::parse(&PADS_DOT1Q).unwrap();
@@ -310,12 +332,18 @@ fn any_code() -> impl Strategy<Value = Code> {
 }
 
 fn any_vlans() -> impl Strategy<Value = Vec<VlanTag>> {
-    let tag = (
-        prop_oneof![Just(TPID_8021Q), Just(TPID_8021AD)],
-        any::<u16>(),
-    )
-        .prop_map(|(tpid, tci)| VlanTag { tpid, tci });
-    proptest::collection::vec(tag, 0..=2)
+    let tag = |tpids: Vec<u16>| {
+        (proptest::sample::select(tpids), any::<u16>())
+            .prop_map(|(tpid, tci)| VlanTag { tpid, tci })
+    };
+    // 0x9100 is read as the outer tag only.
+    let outer = tag(vec![TPID_8021Q, TPID_8021AD, TPID_QINQ_9100]);
+    let inner = tag(vec![TPID_8021Q, TPID_8021AD]);
+    prop_oneof![
+        Just(Vec::new()),
+        outer.clone().prop_map(|t| vec![t]),
+        (outer, inner).prop_map(|(o, i)| vec![o, i]),
+    ]
 }
 
 proptest! {

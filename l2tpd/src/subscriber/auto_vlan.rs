@@ -28,11 +28,6 @@ pub const MAX_VLANS_PER_PORT: usize = 16_384;
 /// `remove-when-no-subscribers`): the client's PADR may still come while its AC-Cookie lives.
 pub const UNUSED_VLAN_LIFETIME: Duration = Duration::from_secs(30);
 
-/// Junos' default short-cycle lockout ceiling (`lockout-time-max` 300 s): a VLAN with
-/// clients under lockout stays until it passes ("Automatically Removing VLANs with No
-/// Subscribers").
-pub const LOCKOUT_MAX: Duration = Duration::from_secs(300);
-
 /// One range profile of a port, with the `family pppoe` its VLANs get.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VlanProfile {

@@ -28,21 +28,35 @@ fn attached(config: &RouterConfig, now: Instant) -> PppoeAccess {
 }
 
 fn frame(vlan: u16, code: Code, dst: MacAddr) -> Vec<u8> {
+    frame_with(vlan, code, dst, 0, vec![Tag::ServiceName(vec![])])
+}
+
+/// The client's discovery frame on `vlan`.
+fn frame_with(vlan: u16, code: Code, dst: MacAddr, session_id: u16, tags: Vec<Tag>) -> Vec<u8> {
     let client = MacAddr([0x02, 0x44, 0, 0, 0, 1]);
-    Frame::discovery(
-        dst,
-        client,
-        &[VlanTag::dot1q(vlan)],
-        code,
-        0,
-        vec![Tag::ServiceName(vec![])],
-    )
-    .to_bytes()
-    .unwrap()
+    Frame::discovery(dst, client, &[VlanTag::dot1q(vlan)], code, session_id, tags)
+        .to_bytes()
+        .unwrap()
 }
 
 fn padi(vlan: u16) -> Vec<u8> {
     frame(vlan, Code::Padi, MacAddr::BROADCAST)
+}
+
+/// The client's PADI and PADR on `vlan`; then, `lived` later, its PADT.
+fn session_on(access: &mut PppoeAccess, vlan: u16, now: Instant, lived: Duration) {
+    let reply = |access: &mut PppoeAccess, frame: Vec<u8>| {
+        let mut out = Vec::new();
+        access.handle_frame(PORT, &frame, now, &mut out);
+        super::tests::tags_of(&out[0])
+    };
+    let (_, _, tags) = reply(access, padi(vlan));
+    let cookie = tags.into_iter().find(|t| matches!(t, Tag::AcCookie(_)));
+    let padr = vec![Tag::ServiceName(vec![]), cookie.expect("an AC-Cookie")];
+    let (code, session_id, _) = reply(access, frame_with(vlan, Code::Padr, MacAddr(AC), 0, padr));
+    assert_eq!(code, Code::Pads);
+    let padt = frame_with(vlan, Code::Padt, MacAddr(AC), session_id, vec![]);
+    access.handle_frame(PORT, &padt, now + lived, &mut Vec::new());
 }
 
 fn receive(access: &mut PppoeAccess, bytes: &[u8], now: Instant) -> (bool, usize) {
@@ -133,4 +147,33 @@ fn a_draining_router_makes_no_vlan() {
     assert!(access.auto_vlans().is_empty());
     access.configure(&config(""));
     assert_eq!(receive(&mut access, &padi(150), now), (true, 1));
+}
+
+#[test]
+fn a_vlan_is_held_while_its_client_is_locked_out_for_the_configured_time() {
+    // The VLAN's own profile locks its clients out for 20 s after a short cycle: with
+    // remove-when-no-subscribers the VLAN stays that long (it holds the lockout), no longer.
+    let lockout = format!(
+        "{REMOVE}set dynamic-profiles VLAN-PROF interfaces \"$junos-interface-ifd-name\" unit \
+         \"$junos-interface-unit\" family pppoe short-cycle-protection lockout-time-min 20 \
+         lockout-time-max 20\n"
+    );
+    let t0 = Instant::now();
+    let mut access = attached(&config(&lockout), t0);
+    let ended = t0 + Duration::from_secs(5);
+    session_on(&mut access, 150, t0, Duration::from_secs(5));
+    let due = ended + Duration::from_secs(20);
+    assert_eq!(access.poll_timeout(), Some(due));
+    let mut out = Vec::new();
+    access.handle_timeout(due - Duration::from_millis(1), &mut out);
+    assert_eq!(access.auto_vlans().len(), 1);
+    access.handle_timeout(due, &mut out);
+    assert!(access.auto_vlans().is_empty());
+
+    // A session that lived past the short-cycle threshold (60 s) locks nobody out: its VLAN
+    // goes when it ends.
+    let mut access = attached(&config(&lockout), t0);
+    session_on(&mut access, 150, t0, Duration::from_secs(61));
+    assert!(access.auto_vlans().is_empty());
+    assert_eq!(access.poll_timeout(), None);
 }

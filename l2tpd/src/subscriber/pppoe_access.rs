@@ -77,7 +77,21 @@ struct UnitSpec {
     /// The static unit's number, or the dynamic one of an auto-sensed VLAN.
     number: u32,
     selector: VlanSelector,
+    /// The TPIDs its tags must carry, outer then inner (`vlan-tags outer 0x9100.100`); `None`
+    /// takes a tag under any TPID the frame reader knows.
+    tpids: [Option<u16>; 2],
     family: PppoeFamily,
+}
+
+impl UnitSpec {
+    /// Whether a frame this unit's selector took carries the TPIDs it names.
+    fn takes_tpids(&self, frame: &[u8]) -> bool {
+        self.tpids == [None, None]
+            || tpids_of(frame)
+                .iter()
+                .zip(self.tpids)
+                .all(|(got, wanted)| wanted.is_none_or(|w| w == *got))
+    }
 }
 
 struct AccessUnit {
@@ -160,6 +174,7 @@ fn wanted_units(config: &RouterConfig) -> Vec<UnitSpec> {
                 port: port.clone(),
                 number: u32::from(*number),
                 selector,
+                tpids: unit.vlan_tpids,
                 family: family.clone(),
             });
         }
@@ -284,12 +299,14 @@ impl PppoeAccess {
         let mut config = DiscoveryConfig::new(MacAddr(facts.mac), ac_name);
         config.max_sessions = spec.family.max_sessions.map(|n| n as usize);
         config.duplicate_protection = spec.family.duplicate_protection;
-        // Junos' `short-cycle-protection` without `lockout-time-min/max` (which the schema
-        // does not take yet): its default 1..300 s.
         config.short_cycle = spec
             .family
             .short_cycle_protection
-            .then(ShortCycleConfig::default);
+            .map(|s| ShortCycleConfig {
+                lockout_min: Duration::from_secs(s.lockout_time_min.into()),
+                lockout_max: Duration::from_secs(s.lockout_time_max.into()),
+                ..ShortCycleConfig::default()
+            });
         config.max_payload = session_max_payload(spec.family.mtu, facts.mtu);
         config.cookie_lifetime = COOKIE_LIFETIME;
         config.service_table = self.service_table(spec);
@@ -496,13 +513,18 @@ impl PppoeAccess {
         let Some(unit) = self.units.get_mut(&id) else {
             return;
         };
-        let lockout = unit.spec.family.short_cycle_protection;
+        // The VLAN's discovery server holds its clients' lockouts: removed sooner, a
+        // locked-out client's next PADI would build it anew, lockout forgotten. Asked only
+        // when a session ended (it walks the clients the server remembers), not per PADI.
+        let lockouts_end = session_ended
+            .then(|| unit.server.as_ref()?.lockouts_end(now))
+            .flatten();
         let Some(vlan) = unit.dynamic.as_mut() else {
             return;
         };
-        let at = match (session_ended, lockout) {
-            (true, false) => return self.remove_unit(id),
-            (true, true) => now + auto_vlan::LOCKOUT_MAX,
+        let at = match (session_ended, lockouts_end) {
+            (true, None) => return self.remove_unit(id),
+            (true, Some(end)) => end,
             (false, _) => now + auto_vlan::UNUSED_VLAN_LIFETIME,
         };
         vlan.remove_at = Some(vlan.remove_at.map_or(at, |was| was.max(at)));
@@ -545,6 +567,7 @@ impl PppoeAccess {
             port: name.clone(),
             number: self.next_vlan_unit,
             selector,
+            tpids: [None, None],
             family: profile.family.clone(),
         };
         let dynamic = DynamicVlan {
@@ -654,6 +677,9 @@ impl PppoeAccess {
         let Some(unit) = self.units.get_mut(&id) else {
             return Received::NoUnit;
         };
+        if !unit.spec.takes_tpids(bytes) {
+            return Received::NoUnit;
+        }
         let port = unit.spec.port.clone();
         let Some(server) = unit.server.as_mut() else {
             return Received::NoUnit;

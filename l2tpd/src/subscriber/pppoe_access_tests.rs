@@ -2,7 +2,7 @@
 //! PADOs through the access layer's timer, short-cycle protection, and the unit MTU.
 
 use super::*;
-use crate::pppoe::wire::{Body, Code, Frame, Tag};
+use crate::pppoe::wire::{Body, Code, Frame, Tag, VlanTag};
 
 const PORT: &str = "veth-pol";
 const AC: [u8; 6] = [0x02, 0, 0, 0, 0xac, 0x15];
@@ -49,7 +49,8 @@ fn exchange(access: &mut PppoeAccess, bytes: &[u8], now: Instant) -> Vec<FrameOu
     out
 }
 
-fn tags_of(out: &FrameOut) -> (Code, u16, Vec<Tag>) {
+/// A discovery reply's code, session ID and tags (the VLAN tests read them too).
+pub(super) fn tags_of(out: &FrameOut) -> (Code, u16, Vec<Tag>) {
     match Frame::parse(&out.frame).unwrap().body {
         Body::Discovery {
             code,
@@ -150,6 +151,30 @@ fn short_cycle_protection_from_the_commit_locks_out_a_fast_reconnect() {
 }
 
 #[test]
+fn short_cycle_lockout_times_come_from_the_commit() {
+    let t0 = Instant::now();
+    let extra = "set interfaces veth-pol unit 0 family pppoe short-cycle-protection \
+                 lockout-time-min 30 lockout-time-max 45\n";
+    let mut access = access(&unit_config(extra), t0);
+    let short_cycle = |access: &mut PppoeAccess, at: Instant| {
+        let session_id = connect(access, client(1), at);
+        let padt = discovery(client(1), MacAddr(AC), Code::Padt, session_id, vec![]);
+        exchange(access, &padt, at);
+    };
+    // The first lockout is lockout-time-min, the next doubles up to lockout-time-max: the
+    // client is refused until it ends, and answered from then on.
+    let secs = Duration::from_secs;
+    let t1 = t0 + secs(30);
+    for (ended, lockout) in [(t0, 30), (t1, 45)] {
+        short_cycle(&mut access, ended);
+        for (after, refused) in [(lockout - 1, true), (lockout, false)] {
+            let out = exchange(&mut access, &padi(client(1), ""), ended + secs(after));
+            assert_eq!(out.is_empty(), refused, "{after} s after a short cycle");
+        }
+    }
+}
+
+#[test]
 fn unit_mtu_is_the_ppp_mtu_capped_by_the_link() {
     let cases = [
         (None, 1500, 1492),
@@ -229,4 +254,42 @@ fn the_service_entrys_dynamic_profile_overrides_the_units() {
         Some("UNIT-P")
     );
     assert_eq!(access.dynamic_profile(UnitId(2), b"video"), None);
+}
+
+/// `vlan-tags outer 0x9100.100 inner 7` takes only frames whose outer tag carries 0x9100; a
+/// bare `outer 100` takes the tag under any TPID the router reads.
+#[test]
+fn a_unit_naming_a_tpid_takes_only_frames_carrying_it() {
+    let now = Instant::now();
+    let qinq = |outer: u16| {
+        let vlans = [
+            VlanTag {
+                tpid: outer,
+                tci: 100,
+            },
+            VlanTag::dot1q(7),
+        ];
+        let tags = vec![Tag::ServiceName(vec![])];
+        Frame::discovery(MacAddr::BROADCAST, client(1), &vlans, Code::Padi, 0, tags)
+            .to_bytes()
+            .unwrap()
+    };
+    for (outer, taken) in [("0x9100.100", [true, false, false]), ("100", [true; 3])] {
+        let unit = format!(
+            "set interfaces {PORT} stacked-vlan-tagging\n\
+             set interfaces {PORT} unit 5 vlan-tags outer {outer} inner 7\n\
+             set interfaces {PORT} unit 5 family pppoe\n"
+        );
+        let mut access = access(&config(&unit), now);
+        for (tpid, taken) in [0x9100, 0x88a8, 0x8100].into_iter().zip(taken) {
+            let mut out = Vec::new();
+            let frame = qinq(tpid);
+            let received = access.handle_frame(PORT, &frame, now, &mut out);
+            assert_eq!(
+                received == Received::Consumed && out.len() == 1,
+                taken,
+                "outer {outer}, frame under {tpid:#06x}"
+            );
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! is parsed (Junos: `vlan-id` / `vlan-tags outer inner` select the unit; unit 0 without a VLAN
 //! takes untagged frames). No kernel VLAN device is needed: the tags are on the frame.
 
-use crate::pppoe::wire::{TPID_8021AD, TPID_8021Q};
+use crate::pppoe::wire::is_vlan_tpid;
 
 /// The VLAN tags a unit takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,10 +18,6 @@ fn be16(bytes: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*bytes.get(at)?, *bytes.get(at + 1)?]))
 }
 
-fn is_tpid(value: u16) -> bool {
-    value == TPID_8021Q || value == TPID_8021AD
-}
-
 /// A frame's VLAN tags, outermost first, as (TPID, VLAN ID) with how many there are; `None`
 /// for a frame too short to carry its EtherType or with more than two tags (no unit takes
 /// it). The one reading of the tags both the selector and the TPIDs come from.
@@ -29,7 +25,7 @@ fn tags(frame: &[u8]) -> Option<([(u16, u16); 2], usize)> {
     let mut tags = [(0, 0); 2];
     for (count, at) in [12, 16, 20].into_iter().enumerate() {
         let ether_type = be16(frame, at)?;
-        if !is_tpid(ether_type) {
+        if !is_vlan_tpid(ether_type, count) {
             return Some((tags, count));
         }
         // A third tag has no slot: no unit takes such a frame.
@@ -90,6 +86,13 @@ mod tests {
             })
         );
         assert_eq!(
+            selector_of(&frame(&[(0x9100, 100), (0x8100, 7)])),
+            Some(VlanSelector::Stacked {
+                outer: 100,
+                inner: 7
+            })
+        );
+        assert_eq!(
             selector_of(&frame(&[(0x88a8, 1), (0x8100, 2), (0x8100, 3)])),
             None
         );
@@ -108,8 +111,13 @@ mod tests {
             tpids_of(&frame(&[(0x8100, 100), (0x8100, 7)])),
             [0x8100, 0x8100]
         );
-        // 0x9100 is no TPID the selector takes: such a frame is untagged to it, and here.
-        assert!(tpids_of(&frame(&[(0x9100, 100)])).is_empty());
+        // 0x9100 is read as an outer tag (pre-standard QinQ), not as an inner one.
+        assert_eq!(
+            tpids_of(&frame(&[(0x9100, 100), (0x8100, 7)])),
+            [0x9100, 0x8100]
+        );
+        assert_eq!(tpids_of(&frame(&[(0x9100, 100)])), [0x9100]);
+        assert_eq!(tpids_of(&frame(&[(0x8100, 100), (0x9100, 7)])), [0x8100]);
         assert!(tpids_of(&[0x81, 0x00]).is_empty());
     }
 }

@@ -667,3 +667,31 @@ fn load_relative_at_a_grouped_list_level_takes_its_entries() {
     .unwrap_err();
     assert_eq!(e.line, 2);
 }
+
+/// `short-cycle-protection` is on by being there: deleting its last lockout bound leaves it
+/// on with Junos' defaults, not off.
+#[test]
+fn delete_keeps_a_presence_container_left_empty() {
+    let unit = "interfaces ge-1/0/0 unit 0 family pppoe short-cycle-protection";
+    // The product's own table: the test schema has no such statement.
+    let ed = || Editor::new(&crate::table::ROOT);
+    let mut t = Node::default();
+    ed().set(&mut t, &w(&format!("{unit} lockout-time-max 60")))
+        .unwrap();
+    assert_eq!(
+        ed().delete(&mut t, &w(&format!("{unit} lockout-time-max"))),
+        Ok(Applied::Done)
+    );
+    let path: Vec<NodeId> = [
+        NodeId::entry("interfaces", "ge-1/0/0"),
+        NodeId::entry("unit", "0"),
+        NodeId::new("family"),
+        NodeId::new("pppoe"),
+        NodeId::new("short-cycle-protection"),
+    ]
+    .into();
+    assert!(t.get(&path).is_some_and(|n| n.is_empty()));
+    // Deleted itself, it goes, and so does the family pppoe it leaves empty.
+    assert_eq!(ed().delete(&mut t, &w(unit)), Ok(Applied::Done));
+    assert!(t.get(&path[..2]).is_some_and(|n| n.is_empty()));
+}

@@ -133,13 +133,24 @@ const UNIT: &[Stmt] = &[
         VLAN_ID,
         "Virtual LAN identifier value for 802.1Q VLAN tags",
     ),
-    // Junos prints `vlan-tags outer 100 inner 7;` on one line.
+    // Junos prints `vlan-tags outer 100 inner 7;` on one line; a tag may name its TPID
+    // (`outer 0x9100.100`), and then the unit takes only frames whose tag carries it.
     container(
         "vlan-tags",
         "IEEE 802.1ad (QinQ) VLAN tags",
         &[
-            leaf("outer", VLAN_ID, "Outer VLAN identifier (S-tag)").mandatory(),
-            leaf("inner", VLAN_ID, "Inner VLAN identifier (C-tag)").mandatory(),
+            leaf(
+                "outer",
+                Type::VlanTag,
+                "Outer VLAN tag (S-tag): [TPID.]VLAN ID",
+            )
+            .mandatory(),
+            leaf(
+                "inner",
+                Type::VlanTag,
+                "Inner VLAN tag (C-tag): [TPID.]VLAN ID",
+            )
+            .mandatory(),
         ],
     )
     .one_line(),
@@ -213,13 +224,30 @@ pub(super) const PPPOE_FAMILY: Stmt = container(
             "Service name table for PADI/PADR matching",
         )
         .refers_to(&["protocols", "pppoe", "service-name-tables"]),
-        // Junos' form is `short-cycle-protection <lockout-time-min S
-        // lockout-time-max S>`; the lockout times are not taken (yet): the
-        // statement alone turns the protection on.
-        flag(
+        // Junos' `short-cycle-protection <lockout-time-min S> <lockout-time-max S>`, on
+        // one line ("short-cycle-protection (Static and Dynamic Subscribers)", 11.4+): both
+        // 1..86400 s, defaults 1 and 300; min above max is refused at commit
+        // (validate::pppoe). Junos' `filter aci` (lockout per household) is not taken.
+        container(
             "short-cycle-protection",
             "Lock out clients that reconnect too quickly",
-        ),
+            &[
+                leaf(
+                    "lockout-time-min",
+                    uint(1, 86400),
+                    "Shortest lockout, the first a client gets (seconds)",
+                )
+                .default("1"),
+                leaf(
+                    "lockout-time-max",
+                    uint(1, 86400),
+                    "Longest lockout a client's repeated short cycles reach (seconds)",
+                )
+                .default("300"),
+            ],
+        )
+        .one_line()
+        .presence(),
         // Junos writes `mtu (size | use-lower-layer)` under ppp-options; the
         // range is our choice: 576 is the datagram every IPv4 host must take
         // (RFC 791), 9192 the largest Junos interface MTU; above 1492 the

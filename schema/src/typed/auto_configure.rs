@@ -117,6 +117,10 @@ pub struct VlanRangeProfile {
     pub ranges: Vec<(String, Option<VlanRange>)>,
     /// `accept pppoe` or `accept any`: a PPPoE discovery frame creates the VLAN.
     pub accepts_pppoe: bool,
+    /// The IPoE packet types `accept` names (`dhcp-v4`, `inet`, …), in configuration order:
+    /// this router has no IPoE subscribers, so they create no VLAN.
+    #[serde(default)]
+    pub accepts_ipoe: Vec<String>,
     pub stacked: bool,
 }
 
@@ -161,6 +165,11 @@ pub(super) fn auto_configure(a: View<'_>) -> Option<AutoConfigure> {
                             .map(|(r, _)| (r.to_string(), VlanRange::parse(r, stacked).ok()))
                             .collect(),
                         accepts_pppoe: accept.iter().any(|t| t == "pppoe" || t == "any"),
+                        accepts_ipoe: accept
+                            .iter()
+                            .filter(|t| *t != "pppoe" && *t != "any")
+                            .cloned()
+                            .collect(),
                         stacked,
                     }
                 })

@@ -66,8 +66,18 @@ pub struct PppoeFamily {
     pub dynamic_profile: Option<String>,
     pub max_sessions: Option<u32>,
     pub service_name_table: Option<String>,
-    pub short_cycle_protection: bool,
+    /// `short-cycle-protection`: `None` when the statement is absent.
+    pub short_cycle_protection: Option<ShortCycleProtection>,
     pub mtu: Option<PppoeMtu>,
+}
+
+/// `short-cycle-protection <lockout-time-min S> <lockout-time-max S>`: the range the lockout
+/// of a client whose sessions keep ending early grows through, in seconds (Junos' defaults
+/// 1 and 300 when not written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShortCycleProtection {
+    pub lockout_time_min: u32,
+    pub lockout_time_max: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +86,10 @@ pub struct Unit {
     pub encapsulation: Option<UnitEncapsulation>,
     /// `vlan-id` / `vlan-tags`; `None` is the untagged unit.
     pub vlan: UnitVlan,
+    /// The TPIDs `vlan-tags` names (`outer 0x9100.100`), outer then inner; `None` where a
+    /// tag is a bare ID, which takes the tag under any TPID the router reads.
+    #[serde(default)]
+    pub vlan_tpids: [Option<u16>; 2],
     /// `family inet address`: host address with its prefix length (`198.18.0.1/24`).
     pub inet_addresses: Vec<Ipv4Prefix>,
     /// The address marked `primary`, if any.
@@ -221,7 +235,10 @@ fn unit(u: View<'_>) -> Unit {
         .collect();
     let pppoe = family.container("pppoe");
     let tags = u.container("vlan-tags");
-    let vlan = match (u.uint("vlan-id"), tags.uint("outer"), tags.uint("inner")) {
+    let tag = |name: &str| tags.value(name).and_then(|v| crate::def::vlan_tag(v).ok());
+    let (outer, inner) = (tag("outer"), tag("inner"));
+    let vlan_tpids = [outer.and_then(|t| t.0), inner.and_then(|t| t.0)];
+    let vlan = match (u.uint("vlan-id"), outer.map(|t| t.1), inner.map(|t| t.1)) {
         (Some(id), _, _) => UnitVlan::Single(id),
         (None, Some(outer), Some(inner)) => UnitVlan::Stacked { outer, inner },
         _ => UnitVlan::None,
@@ -237,6 +254,7 @@ fn unit(u: View<'_>) -> Unit {
         description: u.string("description"),
         encapsulation: u.keyword("encapsulation"),
         vlan,
+        vlan_tpids,
         primary_address: addresses
             .iter()
             .find(|(_, primary)| *primary)
@@ -254,11 +272,18 @@ pub(super) fn pppoe_family(pppoe: View<'_>) -> Option<PppoeFamily> {
         dynamic_profile: pppoe.string("dynamic-profile"),
         max_sessions: pppoe.uint("max-sessions"),
         service_name_table: pppoe.string("service-name-table"),
-        short_cycle_protection: pppoe.flag("short-cycle-protection"),
+        short_cycle_protection: short_cycle_protection(pppoe.container("short-cycle-protection")),
         mtu: pppoe.string("mtu").and_then(|mtu| match mtu.as_str() {
             "use-lower-layer" => Some(PppoeMtu::UseLowerLayer),
             bytes => bytes.parse().ok().map(PppoeMtu::Bytes),
         }),
+    })
+}
+
+fn short_cycle_protection(s: View<'_>) -> Option<ShortCycleProtection> {
+    s.present().then(|| ShortCycleProtection {
+        lockout_time_min: s.number("lockout-time-min"),
+        lockout_time_max: s.number("lockout-time-max"),
     })
 }
 

@@ -378,7 +378,11 @@ fn vlans_pppoe_and_service_name_tables_read_typed() {
         r#"interfaces { ge-1/0/0 { flexible-vlan-tagging;
             unit 0 { family pppoe { short-cycle-protection; mtu use-lower-layer; } }
             unit 100 { vlan-id 100; family pppoe { mtu 1492; service-name-table svc; } }
-            unit 101 { vlan-tags outer 100 inner 7; } } }
+            unit 101 { vlan-tags outer 100 inner 7;
+                family pppoe { short-cycle-protection lockout-time-max 60; } }
+            unit 103 { vlan-tags outer 0x9100.103 inner 7; }
+            unit 102 { vlan-id 102;
+                family pppoe { short-cycle-protection lockout-time-min 10 lockout-time-max 10; } } } }
         protocols { pppoe { service-name-tables svc {
             service gold { action delay 3; max-sessions 10; routing-instance ri1; }
             service empty;
@@ -397,11 +401,36 @@ fn vlans_pppoe_and_service_name_tables_read_typed() {
             inner: 7
         }
     );
+    assert_eq!(i.units[&101].vlan_tpids, [None, None]);
+    assert_eq!(
+        i.units[&103].vlan,
+        UnitVlan::Stacked {
+            outer: 103,
+            inner: 7
+        }
+    );
+    assert_eq!(i.units[&103].vlan_tpids, [Some(0x9100), None]);
     let untagged = i.units[&0].pppoe.as_ref().unwrap();
-    assert!(untagged.short_cycle_protection);
+    // Junos' defaults when no bound is written: 1 to 300 s.
+    let lockout = |min, max| {
+        Some(ShortCycleProtection {
+            lockout_time_min: min,
+            lockout_time_max: max,
+        })
+    };
+    assert_eq!(untagged.short_cycle_protection, lockout(1, 300));
     assert_eq!(untagged.mtu, Some(PppoeMtu::UseLowerLayer));
+    let short_cycle = |unit: u16| {
+        i.units[&unit]
+            .pppoe
+            .as_ref()
+            .unwrap()
+            .short_cycle_protection
+    };
+    assert_eq!(short_cycle(101), lockout(1, 60));
+    assert_eq!(short_cycle(102), lockout(10, 10));
     let tagged = i.units[&100].pppoe.as_ref().unwrap();
-    assert!(!tagged.short_cycle_protection);
+    assert_eq!(tagged.short_cycle_protection, None);
     assert_eq!(tagged.mtu, Some(PppoeMtu::Bytes(1492)));
     let table = &c.pppoe_service_name_tables["svc"];
     let names: Vec<String> = table.services.iter().map(|s| s.name.to_string()).collect();

@@ -39,15 +39,7 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
                     tags_from_the_vlan(&p.profile, unit, findings);
                 }
             }
-            if !p.accepts_pppoe {
-                // Junos creates VLANs for DHCP and IP packets too; this router's
-                // subscribers arrive by PPPoE only, so such a range would never make one.
-                findings.warn(
-                    &path,
-                    "accept",
-                    "statement has no effect: only PPPoE discovery (accept pppoe or any) creates a VLAN on this router",
-                );
-            }
+            accepted_types(p, &path, findings);
             for (text, range) in &p.ranges {
                 let statement = format!("ranges {text}");
                 let Some(range) = range else {
@@ -119,6 +111,28 @@ fn tagging(name: &str, mode: Option<VlanTagging>, auto: &AutoConfigure, findings
             format!("Needs {needed} on interface {name}"),
         );
     }
+}
+
+/// Junos creates VLANs for DHCP and IP packets too; this router's subscribers arrive by
+/// PPPoE only, so an IPoE type in `accept` creates nothing: a warning says so, and whether
+/// the range still makes VLANs from PPPoE discovery.
+fn accepted_types(p: &VlanRangeProfile, path: &Path, findings: &mut Findings) {
+    let ipoe = p.accepts_ipoe.join(" ");
+    let message = match (p.accepts_pppoe, ipoe.is_empty()) {
+        (true, true) => return,
+        (false, true) => "statement has no effect: only PPPoE discovery (accept pppoe or any) \
+                          creates a VLAN on this router"
+            .to_string(),
+        (false, false) => format!(
+            "statement has no effect: this router has no IPoE subscribers, so {ipoe} packets \
+             create no VLAN; only PPPoE discovery (accept pppoe or any) does"
+        ),
+        (true, false) => format!(
+            "statement has no effect for {ipoe}: this router has no IPoE subscribers; this \
+             range's VLANs are created by PPPoE discovery only"
+        ),
+    };
+    findings.warn(path, "accept", &message);
 }
 
 /// The range's profile exists, names the VLAN's unit, and carries PPPoE when it accepts it.

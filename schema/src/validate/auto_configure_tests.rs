@@ -247,14 +247,28 @@ fn overlapping_ranges_are_refused() {
 
 #[test]
 fn a_range_that_accepts_no_pppoe_warns_that_it_makes_no_vlan() {
-    let text = valid().replacen("accept pppoe;", "accept dhcp-v4;", 1);
-    let root = parse_config(&text).expect("parses");
-    assert_eq!(
-        check(&root),
-        Ok(vec![
-            "warning: [edit interfaces ge-1/0/0 auto-configure vlan-ranges dynamic-profile VLAN-PROF] 'accept': statement has no effect: only PPPoE discovery (accept pppoe or any) creates a VLAN on this router".to_string()
-        ])
-    );
+    let at = "warning: [edit interfaces ge-1/0/0 auto-configure vlan-ranges dynamic-profile VLAN-PROF] 'accept':";
+    for (accept, warning) in [
+        (
+            "accept [ dhcp-v4 inet ];",
+            Some("statement has no effect: this router has no IPoE subscribers, so dhcp-v4 inet packets create no VLAN; only PPPoE discovery (accept pppoe or any) does"),
+        ),
+        (
+            "accept [ pppoe inet6 ];",
+            Some("statement has no effect for inet6: this router has no IPoE subscribers; this range's VLANs are created by PPPoE discovery only"),
+        ),
+        (
+            "",
+            Some("statement has no effect: only PPPoE discovery (accept pppoe or any) creates a VLAN on this router"),
+        ),
+        // `any` takes PPPoE among every type: nothing to warn about.
+        ("accept any;", None),
+    ] {
+        let text = valid().replacen("accept pppoe;", accept, 1);
+        let root = parse_config(&text).expect("parses");
+        let expected: Vec<String> = warning.map(|w| format!("{at} {w}")).into_iter().collect();
+        assert_eq!(check(&root), Ok(expected), "{accept}");
+    }
 }
 
 #[test]

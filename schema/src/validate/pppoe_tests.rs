@@ -217,3 +217,86 @@ fn a_service_takes_one_action() {
     .expect_err("delay out of range");
     assert_eq!(refused.message, "Value 17 is not within range (1..16)");
 }
+
+#[test]
+fn short_cycle_lockout_min_may_not_exceed_max() {
+    // Equal bounds fix the lockout (Junos allows it); min above max, written or defaulted
+    // (300 s), is refused, in a static unit and in a dynamic profile's unit alike.
+    let ok = r#"interfaces { ge-1/0/0 { vlan-tagging; unit 1 { vlan-id 1;
+        family pppoe { short-cycle-protection lockout-time-min 20 lockout-time-max 20; } } } }"#;
+    assert_eq!(check(&parse_config(ok).unwrap()), Ok(vec![]));
+    let text = r#"interfaces { ge-1/0/0 { vlan-tagging; unit 1 { vlan-id 1;
+        family pppoe { short-cycle-protection lockout-time-min 120 lockout-time-max 60; } } } }
+        dynamic-profiles VLAN-PROF { interfaces "$junos-interface-ifd-name" {
+            unit "$junos-interface-unit" { vlan-id "$junos-vlan-id";
+                family pppoe { short-cycle-protection lockout-time-min 600; } } } }"#;
+    assert_eq!(
+        errors(text),
+        [
+            err(
+                "dynamic-profiles VLAN-PROF interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" family pppoe",
+                "short-cycle-protection",
+                "lockout-time-min 600 is above lockout-time-max 300: the shortest lockout must \
+                 not exceed the longest (lockout-time-max defaults to 300)"
+            ),
+            err(
+                "interfaces ge-1/0/0 unit 1 family pppoe",
+                "short-cycle-protection",
+                "lockout-time-min 120 is above lockout-time-max 60: the shortest lockout must \
+                 not exceed the longest (lockout-time-max defaults to 300)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn short_cycle_lockout_times_are_1_to_86400() {
+    for (statement, value) in [("lockout-time-min", "0"), ("lockout-time-max", "86401")] {
+        let text = format!(
+            "interfaces {{ ge-1/0/0 {{ unit 0 {{ family pppoe {{ short-cycle-protection {statement} {value}; }} }} }} }}"
+        );
+        let refused = parse_config(&text).expect_err("out of range");
+        assert_eq!(
+            refused.message,
+            format!("Value {value} is not within range (1..86400)")
+        );
+    }
+}
+
+#[test]
+fn vlan_tags_take_a_tpid_before_the_id() {
+    let text = |outer: &str| {
+        format!(
+            "interfaces {{ ge-1/0/0 {{ stacked-vlan-tagging; unit 1 {{ vlan-tags outer {outer} inner 0x8100.7; }} }} }}"
+        )
+    };
+    for (written, kept) in [
+        ("0x9100.100", "0x9100.100"),
+        ("0x88A8.100", "0x88a8.100"),
+        ("0x8100.100", "0x8100.100"),
+        ("100", "100"),
+    ] {
+        let tree = parse_config(&text(written)).expect("a TPID Junos takes");
+        assert_eq!(check(&tree), Ok(vec![]));
+        let printed = crate::print::to_text(&[], &tree);
+        assert!(
+            printed.contains(&format!("vlan-tags outer {kept} inner 0x8100.7;")),
+            "{printed}"
+        );
+    }
+    for (written, why) in [
+        (
+            "0x9200.100",
+            "invalid TPID '0x9200': expecting one of 0x8100, 0x88a8, 0x9100",
+        ),
+        (
+            "9100.100",
+            "invalid TPID '9100': expecting one of 0x8100, 0x88a8, 0x9100",
+        ),
+        ("0x9100.4095", "Value 4095 is not within range (1..4094)"),
+        ("0x9100.", "invalid numeric value: ''"),
+    ] {
+        let refused = parse_config(&text(written)).expect_err(written);
+        assert_eq!(refused.message, why, "{written}");
+    }
+}
