@@ -401,3 +401,43 @@ fn accept_any_and_pppoe_with_inet_create_the_vlan_from_pppoe_discovery() {
         assert_eq!(subscriber.phase, Phase::Active, "accept {accept}");
     }
 }
+
+/// Junos' VLAN demux form of a VLAN profile, as operators write it: `demux0 unit
+/// "$junos-interface-unit" { vlan-id; demux-options { underlying-interface
+/// "$junos-interface-ifd-name"; } family pppoe { … } }`. It builds the VLAN's unit on the
+/// port its `underlying-interface` names, and the subscriber comes up on it.
+#[test]
+fn a_demux0_vlan_profile_over_the_port_creates_the_vlan() {
+    let demux = "set dynamic-profiles DEMUX-PROF interfaces demux0 unit \"$junos-interface-unit\"";
+    let pp0 = "set dynamic-profiles PPPOE interfaces pp0 unit \"$junos-interface-unit\"";
+    let profiles = format!(
+        "set interfaces {PORT} flexible-vlan-tagging\n\
+         set interfaces {PORT} auto-configure vlan-ranges dynamic-profile DEMUX-PROF accept pppoe\n\
+         set interfaces {PORT} auto-configure vlan-ranges dynamic-profile DEMUX-PROF ranges any\n\
+         {demux} proxy-arp\n\
+         {demux} vlan-id \"$junos-vlan-id\"\n\
+         {demux} demux-options underlying-interface \"$junos-interface-ifd-name\"\n\
+         {demux} family pppoe duplicate-protection\n\
+         {demux} family pppoe dynamic-profile PPPOE\n\
+         {pp0} ppp-options pap\n\
+         {pp0} pppoe-options underlying-interface \"$junos-underlying-interface\"\n\
+         {pp0} pppoe-options server\n"
+    );
+    let tree =
+        schema::parse::apply_set_lines(&schema::tree::Node::default(), &profiles).expect("parses");
+    assert!(
+        schema::validate::check(&tree).is_ok(),
+        "{:?}",
+        schema::validate::check(&tree)
+    );
+    let mut lab = Lab::new(lac_config(&profiles), config(LNS_BASE));
+    lab.add_tagged("frank@isp.example", vec![VlanTag::dot1q(2001)]);
+    bring_up(&mut lab);
+    let lac = lab.lac.subscribers();
+    let vlans = lac.access.auto_vlans();
+    assert_eq!(vlans.len(), 1, "{vlans:?}");
+    assert_eq!(vlans[0].vlans, [2001]);
+    assert_eq!(vlans[0].profile, "DEMUX-PROF");
+    let subscriber = lac.table.iter().next().expect("the subscriber");
+    assert_eq!(subscriber.phase, Phase::Active);
+}

@@ -210,11 +210,11 @@ const KNOWN: &[(&str, &[&str])] = &[
     ("interfaces auto-configure", &["agent-circuit-identifier"]),
     (
         "interfaces auto-configure vlan-ranges",
-        &["access-profile", "authentication", "override"],
+        &["authentication", "override"],
     ),
     (
         "interfaces auto-configure stacked-vlan-ranges",
-        &["access-profile", "authentication", "override"],
+        &["authentication", "override"],
     ),
     (
         "interfaces auto-configure vlan-ranges dynamic-profile",

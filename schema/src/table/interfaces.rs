@@ -76,22 +76,28 @@ const AUTO_CONFIGURE: Stmt = container(
         container(
             "vlan-ranges",
             "Single-tag VLAN ranges",
-            &[list(
-                "dynamic-profile",
-                NAME,
-                "Dynamic profile for VLANs in these ranges",
-                RANGE_PROFILE,
-            )],
+            &[
+                list(
+                    "dynamic-profile",
+                    NAME,
+                    "Dynamic profile for VLANs in these ranges",
+                    RANGE_PROFILE,
+                ),
+                VLAN_ACCESS_PROFILE,
+            ],
         ),
         container(
             "stacked-vlan-ranges",
             "Stacked (outer,inner) VLAN ranges",
-            &[list(
-                "dynamic-profile",
-                NAME,
-                "Dynamic profile for stacked VLANs in these ranges",
-                RANGE_PROFILE,
-            )],
+            &[
+                list(
+                    "dynamic-profile",
+                    NAME,
+                    "Dynamic profile for stacked VLANs in these ranges",
+                    RANGE_PROFILE,
+                ),
+                VLAN_ACCESS_PROFILE,
+            ],
         ),
         flag(
             "remove-when-no-subscribers",
@@ -99,6 +105,16 @@ const AUTO_CONFIGURE: Stmt = container(
         ),
     ],
 );
+
+/// `access-profile P` beside the ranges: Junos authenticates a new VLAN with it when the
+/// ranges also say `authentication`, which this router does not take (parse/unsupported.rs).
+const VLAN_ACCESS_PROFILE: Stmt = leaf(
+    "access-profile",
+    NAME,
+    "Access profile for authenticating dynamic VLANs",
+)
+.refers_to(&["access", "profile"])
+.no_effect("dynamic VLANs are created without authentication here");
 
 const RANGE_PROFILE: &[Stmt] = &[
     // Junos' packet types; this router's subscribers arrive by PPPoE only, so only `pppoe`

@@ -328,6 +328,8 @@ fn statements_without_effect_are_these() {
             "services l2tp tx-connect-speed-method",
             "dynamic-profiles interfaces unit proxy-arp",
             "interfaces hierarchical-scheduler",
+            "interfaces auto-configure vlan-ranges access-profile",
+            "interfaces auto-configure stacked-vlan-ranges access-profile",
             "interfaces mtu",
             "interfaces unit proxy-arp",
             "snmp trap-group categories chassis",

@@ -323,11 +323,16 @@ impl DynamicProfile {
     }
 
     /// The unit a VLAN profile builds for an auto-sensed VLAN of `ifd`: `unit
-    /// "$junos-interface-unit"` under `"$junos-interface-ifd-name"` or under `ifd` itself.
+    /// "$junos-interface-unit"` under `"$junos-interface-ifd-name"` or under `ifd` itself, or
+    /// Junos' VLAN demux form, `demux0 unit "$junos-interface-unit"` whose `demux-options
+    /// underlying-interface` is the port (`"$junos-interface-ifd-name"` or `ifd`).
     pub fn vlan_unit(&self, ifd: &str) -> Option<&ProfileInterface> {
+        let is_port = |name: &str| name == "$junos-interface-ifd-name" || name == ifd;
         self.interfaces.iter().find(|i| {
-            (i.name == "$junos-interface-ifd-name" || i.name == ifd)
-                && i.unit == "$junos-interface-unit"
+            i.unit == "$junos-interface-unit"
+                && (is_port(&i.name)
+                    || (i.name == "demux0"
+                        && i.demux_underlying_interface.as_deref().is_some_and(is_port)))
         })
     }
 

@@ -155,7 +155,7 @@ fn profile(
             at,
             statement,
             format!(
-                "Dynamic profile {} has no interfaces \"{IFD}\" unit \"{UNIT}\": a VLAN profile builds the VLAN's own unit",
+                "Dynamic profile {} has no interfaces \"{IFD}\" unit \"{UNIT}\" (or demux0 unit \"{UNIT}\" over the port): a VLAN profile builds the VLAN's own unit",
                 p.profile
             ),
         );

@@ -169,7 +169,7 @@ fn the_profile_must_exist_and_build_the_vlan_unit() {
         vec![err(
             "interfaces ge-1/0/0 auto-configure vlan-ranges",
             "dynamic-profile PPPOE-PROF",
-            "Dynamic profile PPPOE-PROF has no interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\": a VLAN profile builds the VLAN's own unit"
+            "Dynamic profile PPPOE-PROF has no interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" (or demux0 unit \"$junos-interface-unit\" over the port): a VLAN profile builds the VLAN's own unit"
         )]
     );
 }
