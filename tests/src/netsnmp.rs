@@ -40,10 +40,29 @@ pub fn available(tools: &[&str]) -> bool {
 /// Runs `tool` (snmpget, snmpwalk, snmpbulkwalk…) as SNMPv2c with community `public`
 /// against `agent` (`ADDRESS:PORT`), with `args` after the options.
 pub fn run(tool: &str, agent: &str, options: &[&str], args: &[&str]) -> Output {
+    run_wrapped(&[], tool, agent, options, args)
+}
+
+/// [`run`] as `WRAPPER... TOOL ...`: `ip netns exec NS` polls an agent inside a namespace.
+pub fn run_wrapped(
+    wrapper: &[&str],
+    tool: &str,
+    agent: &str,
+    options: &[&str],
+    args: &[&str],
+) -> Output {
     let state = std::env::temp_dir().join("l2tpd-tests-net-snmp");
     // net-snmp announces on stderr each state directory it has to create.
     let _ = std::fs::create_dir_all(state.join("cert_indexes"));
-    Command::new(tool)
+    let mut command = match wrapper.split_first() {
+        Some((program, rest)) => {
+            let mut c = Command::new(program);
+            c.args(rest).arg(tool);
+            c
+        }
+        None => Command::new(tool),
+    };
+    command
         .env_remove("MIBS")
         .env_remove("MIBDIRS")
         .env("SNMPCONFPATH", &state)

@@ -10,10 +10,15 @@ pub(super) const INTERFACES: Stmt = list(
     "Interface configuration",
     INTERFACE,
 )
-.grouped();
+.grouped()
+.exclusive(&["traps", "no-traps"]);
 
 const INTERFACE: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
+    // SNMP linkUp / linkDown on a change of the interface's operational state: on by
+    // default for a physical interface (Junos), `no-traps` turns them off.
+    flag("traps", "Enable SNMP notifications on state changes"),
+    flag("no-traps", "Disable SNMP notifications on state changes"),
     leaf(
         "encapsulation",
         Type::Enum(&["ethernet", "generic-services"]),
@@ -35,7 +40,7 @@ const INTERFACE: &[Stmt] = &[
     ),
     AUTO_CONFIGURE,
     // Junos unit range for Ethernet; unit 0 of an si- interface is reserved for the LNS.
-    list("unit", uint(0, 16385), "Logical interface", UNIT),
+    list("unit", uint(0, 16385), "Logical interface", UNIT).exclusive(&["traps", "no-traps"]),
 ];
 
 /// Auto-sensed VLANs (Juniper, "Configuring VLAN Interfaces to Use Dynamic Profiles"): a
@@ -96,6 +101,9 @@ const VLAN_ID: Type = uint(1, 4094);
 
 const UNIT: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
+    // Off by default for a logical interface: only `traps` sends its link notifications.
+    flag("traps", "Enable SNMP notifications on state changes"),
+    flag("no-traps", "Disable SNMP notifications on state changes"),
     leaf(
         "encapsulation",
         Type::Enum(&["ethernet", "ppp-over-ether"]),
