@@ -102,6 +102,17 @@ pub struct Snmpd {
 
 impl Snmpd {
     pub fn start(address: &str, port: u16, agentx_socket: &Path) -> Snmpd {
+        Self::start_without(address, port, agentx_socket, &[])
+    }
+
+    /// [`Snmpd::start`] without snmpd's own MIB modules `modules` (`-I -M1,M2`): leaves
+    /// their subtrees to a subagent.
+    pub fn start_without(
+        address: &str,
+        port: u16,
+        agentx_socket: &Path,
+        modules: &[&str],
+    ) -> Snmpd {
         // A socket left by an earlier snmpd would pass for this one's.
         let _ = std::fs::remove_file(agentx_socket);
         let dir = tempfile::tempdir().expect("temp dir");
@@ -123,6 +134,11 @@ impl Snmpd {
             .env("SNMP_PERSISTENT_DIR", dir.path())
             .args(["-f", "-Lo", "-C", "-c"])
             .arg(&conf)
+            .args(if modules.is_empty() {
+                Vec::new()
+            } else {
+                vec!["-I".to_string(), format!("-{}", modules.join(","))]
+            })
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

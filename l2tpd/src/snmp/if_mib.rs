@@ -18,8 +18,17 @@ pub const IF_NUMBER: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 1];
 pub const IF_ENTRY: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1];
 /// ifMIB.ifMIBObjects.ifXTable.ifXEntry.
 pub const IF_X_ENTRY: &[u32] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1];
-/// The subtrees IF-MIB is served under (what an AgentX subagent registers).
+/// The subtrees IF-MIB's objects are under.
 pub const SUBTREES: [&[u32]; 2] = [&[1, 3, 6, 1, 2, 1, 2], &[1, 3, 6, 1, 2, 1, 31]];
+/// What an AgentX subagent registers: ifNumber, ifTable and ifXTable, the subtrees
+/// net-snmp's own IF-MIB module registers, so that a master that leaves them out
+/// (`snmpd -I -interfaces,ifTable,ifXTable`) hands them to the subagent, and one that
+/// serves its own refuses them as duplicates.
+pub const AGENTX_SUBTREES: [&[u32]; 3] = [
+    IF_NUMBER,
+    &[1, 3, 6, 1, 2, 1, 2, 2],
+    &[1, 3, 6, 1, 2, 1, 31, 1, 1],
+];
 
 /// ifIndex, ifDescr, ifType, ifMtu, ifAdminStatus, ifOperStatus, ifLastChange, ifInOctets,
 /// ifInUcastPkts, ifOutOctets, ifOutUcastPkts. The others (ifSpeed, ifPhysAddress, the
