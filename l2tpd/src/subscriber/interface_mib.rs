@@ -7,7 +7,8 @@
 //! 65,000 sessions every snapshot would carry 65,000 more rows and the ifIndex numbering,
 //! never reused, would grow with every login.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use schema::interface_rpc::TrafficStatistics;
 use schema::typed::RouterConfig;
@@ -26,19 +27,21 @@ const ETHERNET_MTU: u16 = 1500;
 const PPPOE_MTU: u16 = 1492;
 
 /// The interfaces a subscriber's traffic counts toward: `pp0`, its port and the port's
-/// unit at the LAC; its service interface at the LNS.
-fn traffic_interfaces(subscriber: &Subscriber) -> Vec<String> {
-    match &subscriber.access {
-        AccessLeg::Pppoe { underlying, .. } => {
+/// unit at the LAC; its service interface at the LNS. Borrowed from the subscriber where
+/// it can be: a snapshot asks this of every subscriber.
+fn traffic_interfaces(subscriber: &Subscriber) -> [Option<Cow<'_, str>>; 3] {
+    match (&subscriber.access, &subscriber.service) {
+        (AccessLeg::Pppoe { underlying, .. }, _) => {
             let port = underlying.split('.').next().unwrap_or_default();
-            vec![
-                PPPOE_DEVICE.to_string(),
-                port.to_string(),
-                underlying.clone(),
+            [
+                Some(Cow::Borrowed(PPPOE_DEVICE)),
+                Some(Cow::Borrowed(port)),
+                Some(Cow::Borrowed(underlying.as_str())),
             ]
         }
-        AccessLeg::L2tp { .. } => vec![device(subscriber)],
-        AccessLeg::TestCall(_) => Vec::new(),
+        (AccessLeg::L2tp { .. }, Some(service)) => [Some(Cow::Borrowed(service)), None, None],
+        (AccessLeg::L2tp { .. }, None) => [Some(Cow::Owned(device(subscriber))), None, None],
+        (AccessLeg::TestCall(_), _) => [None, None, None],
     }
 }
 
@@ -46,21 +49,30 @@ impl SubscriberLayer {
     /// A subscriber ended: its traffic stays counted on its interfaces.
     pub(super) fn keep_gone_traffic(&mut self, subscriber: &Subscriber) {
         let traffic = subscriber.traffic();
-        for name in traffic_interfaces(subscriber) {
-            self.gone_traffic.entry(name).or_default().add(&traffic);
+        for name in traffic_interfaces(subscriber).into_iter().flatten() {
+            self.gone_traffic
+                .entry(name.into_owned())
+                .or_default()
+                .add(&traffic);
         }
     }
 
     /// IF-MIB's rows, unnumbered (the SNMP side numbers them).
     pub fn snmp_interfaces(&self, config: &RouterConfig) -> Vec<InterfaceRow> {
-        let mut traffic: BTreeMap<String, TrafficStatistics> = self.gone_traffic.clone();
+        let mut live: HashMap<Cow<'_, str>, TrafficStatistics> = HashMap::new();
         for subscriber in self.table.iter() {
             let carried = subscriber.traffic();
-            for name in traffic_interfaces(subscriber) {
-                traffic.entry(name).or_default().add(&carried);
+            for name in traffic_interfaces(subscriber).into_iter().flatten() {
+                live.entry(name).or_default().add(&carried);
             }
         }
-        let counted = |name: &str| Some(traffic.get(name).copied().unwrap_or_default());
+        let counted = |name: &str| {
+            let mut total = self.gone_traffic.get(name).copied().unwrap_or_default();
+            if let Some(now) = live.get(name) {
+                total.add(now);
+            }
+            Some(total)
+        };
         let ports = PppoeAccess::wanted_ports(config);
 
         let mut rows = Vec::new();
