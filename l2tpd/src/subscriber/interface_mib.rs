@@ -26,32 +26,38 @@ const ETHERNET_MTU: u16 = 1500;
 /// `pp0`: a PPPoE session's payload over an Ethernet MTU (RFC 2516 §7: 1500 - 8).
 const PPPOE_MTU: u16 = 1492;
 
-/// The interfaces a subscriber's traffic counts toward: `pp0`, its port and the port's
-/// unit at the LAC; its service interface at the LNS. Borrowed from the subscriber where
-/// it can be: a snapshot asks this of every subscriber.
-fn traffic_interfaces(subscriber: &Subscriber) -> [Option<Cow<'_, str>>; 3] {
+/// The interface a subscriber sits on, and whether it is a PPPoE unit: its port's unit at
+/// the LAC (`ge-0/0/1.100`), its service interface at the LNS. Borrowed from the subscriber
+/// where it can be: a snapshot asks this of every subscriber.
+fn leaf_interface(subscriber: &Subscriber) -> Option<(Cow<'_, str>, bool)> {
     match (&subscriber.access, &subscriber.service) {
-        (AccessLeg::Pppoe { underlying, .. }, _) => {
-            let port = underlying.split('.').next().unwrap_or_default();
-            [
-                Some(Cow::Borrowed(PPPOE_DEVICE)),
-                Some(Cow::Borrowed(port)),
-                Some(Cow::Borrowed(underlying.as_str())),
-            ]
-        }
-        (AccessLeg::L2tp { .. }, Some(service)) => [Some(Cow::Borrowed(service)), None, None],
-        (AccessLeg::L2tp { .. }, None) => [Some(Cow::Owned(device(subscriber))), None, None],
-        (AccessLeg::TestCall(_), _) => [None, None, None],
+        (AccessLeg::Pppoe { underlying, .. }, _) => Some((Cow::Borrowed(underlying), true)),
+        (AccessLeg::L2tp { .. }, Some(service)) => Some((Cow::Borrowed(service), false)),
+        (AccessLeg::L2tp { .. }, None) => Some((Cow::Owned(device(subscriber)), false)),
+        (AccessLeg::TestCall(_), _) => None,
     }
+}
+
+/// The interfaces traffic on `leaf` counts toward: a PPPoE unit's also count toward its
+/// port and `pp0`.
+fn counted_on(leaf: &str, pppoe: bool) -> [Option<&str>; 3] {
+    if !pppoe {
+        return [Some(leaf), None, None];
+    }
+    let port = leaf.split('.').next().unwrap_or_default();
+    [Some(leaf), Some(port), Some(PPPOE_DEVICE)]
 }
 
 impl SubscriberLayer {
     /// A subscriber ended: its traffic stays counted on its interfaces.
     pub(super) fn keep_gone_traffic(&mut self, subscriber: &Subscriber) {
+        let Some((leaf, pppoe)) = leaf_interface(subscriber) else {
+            return;
+        };
         let traffic = subscriber.traffic();
-        for name in traffic_interfaces(subscriber).into_iter().flatten() {
+        for name in counted_on(&leaf, pppoe).into_iter().flatten() {
             self.gone_traffic
-                .entry(name.into_owned())
+                .entry(name.to_string())
                 .or_default()
                 .add(&traffic);
         }
@@ -59,11 +65,21 @@ impl SubscriberLayer {
 
     /// IF-MIB's rows, unnumbered (the SNMP side numbers them).
     pub fn snmp_interfaces(&self, config: &RouterConfig) -> Vec<InterfaceRow> {
-        let mut live: HashMap<Cow<'_, str>, TrafficStatistics> = HashMap::new();
+        // One lookup per subscriber, into its unit's sum; then the few units into their
+        // ports and pp0.
+        let mut per_leaf: HashMap<Cow<'_, str>, (bool, TrafficStatistics)> = HashMap::new();
         for subscriber in self.table.iter() {
-            let carried = subscriber.traffic();
-            for name in traffic_interfaces(subscriber).into_iter().flatten() {
-                live.entry(name).or_default().add(&carried);
+            if let Some((leaf, pppoe)) = leaf_interface(subscriber) {
+                let sum = per_leaf
+                    .entry(leaf)
+                    .or_insert((pppoe, TrafficStatistics::default()));
+                sum.1.add(&subscriber.traffic());
+            }
+        }
+        let mut live: HashMap<&str, TrafficStatistics> = HashMap::new();
+        for (leaf, (pppoe, sum)) in &per_leaf {
+            for name in counted_on(leaf, *pppoe).into_iter().flatten() {
+                live.entry(name).or_default().add(sum);
             }
         }
         let counted = |name: &str| {
