@@ -98,6 +98,7 @@ fn snapshot() -> SnmpSnapshot {
             session(17967, 40),
             session(17967, 41),
         ],
+        interfaces: Vec::new(),
     }
 }
 

@@ -40,10 +40,29 @@ pub fn available(tools: &[&str]) -> bool {
 /// Runs `tool` (snmpget, snmpwalk, snmpbulkwalk…) as SNMPv2c with community `public`
 /// against `agent` (`ADDRESS:PORT`), with `args` after the options.
 pub fn run(tool: &str, agent: &str, options: &[&str], args: &[&str]) -> Output {
+    run_wrapped(&[], tool, agent, options, args)
+}
+
+/// [`run`] as `WRAPPER... TOOL ...`: `ip netns exec NS` polls an agent inside a namespace.
+pub fn run_wrapped(
+    wrapper: &[&str],
+    tool: &str,
+    agent: &str,
+    options: &[&str],
+    args: &[&str],
+) -> Output {
     let state = std::env::temp_dir().join("l2tpd-tests-net-snmp");
     // net-snmp announces on stderr each state directory it has to create.
     let _ = std::fs::create_dir_all(state.join("cert_indexes"));
-    Command::new(tool)
+    let mut command = match wrapper.split_first() {
+        Some((program, rest)) => {
+            let mut c = Command::new(program);
+            c.args(rest).arg(tool);
+            c
+        }
+        None => Command::new(tool),
+    };
+    command
         .env_remove("MIBS")
         .env_remove("MIBDIRS")
         .env("SNMPCONFPATH", &state)
@@ -83,6 +102,17 @@ pub struct Snmpd {
 
 impl Snmpd {
     pub fn start(address: &str, port: u16, agentx_socket: &Path) -> Snmpd {
+        Self::start_without(address, port, agentx_socket, &[])
+    }
+
+    /// [`Snmpd::start`] without snmpd's own MIB modules `modules` (`-I -M1,M2`): leaves
+    /// their subtrees to a subagent.
+    pub fn start_without(
+        address: &str,
+        port: u16,
+        agentx_socket: &Path,
+        modules: &[&str],
+    ) -> Snmpd {
         // A socket left by an earlier snmpd would pass for this one's.
         let _ = std::fs::remove_file(agentx_socket);
         let dir = tempfile::tempdir().expect("temp dir");
@@ -104,6 +134,11 @@ impl Snmpd {
             .env("SNMP_PERSISTENT_DIR", dir.path())
             .args(["-f", "-Lo", "-C", "-c"])
             .arg(&conf)
+            .args(if modules.is_empty() {
+                Vec::new()
+            } else {
+                vec!["-I".to_string(), format!("-{}", modules.join(","))]
+            })
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

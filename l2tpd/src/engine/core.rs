@@ -149,6 +149,11 @@ impl Core {
         self.subscribers.access.attach(port, facts, up);
     }
 
+    /// IF-MIB's rows: the configured interfaces, service interfaces and `pp0`.
+    pub fn snmp_interfaces(&self) -> Vec<crate::snmp::snapshot::InterfaceRow> {
+        self.subscribers.snmp_interfaces(&self.config)
+    }
+
     /// The link of PPPoE port `port` went down or came back.
     pub fn port_link(&mut self, now: Instant, port: &str, up: bool) {
         self.subscribers

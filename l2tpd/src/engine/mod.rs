@@ -210,9 +210,10 @@ impl Engine {
         // One per core until a configuration says otherwise (`data-workers`).
         let workers = DataWorkers::start(worker_count(None))?;
         let snmp = snmp::SnmpHandle::start(commands.clone())?;
+        let links = snmp.link_reports();
         let thread = std::thread::Builder::new()
             .name("l2tp-engine".into())
-            .spawn(move || runtime.block_on(task::run(receiver, options, workers)))
+            .spawn(move || runtime.block_on(task::run(receiver, options, workers, links)))
             .map_err(|e| format!("cannot start the L2TP engine thread: {e}"))?;
         Ok(Engine {
             config: None,
@@ -526,6 +527,8 @@ mod firewall_lab_tests;
 mod heap_profile;
 #[cfg(test)]
 mod icmp_statistics_lab_tests;
+#[cfg(test)]
+mod interface_mib_tests;
 #[cfg(test)]
 mod interface_view_tests;
 #[cfg(test)]

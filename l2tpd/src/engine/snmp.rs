@@ -26,6 +26,7 @@ use super::task::Command;
 use super::Later;
 use crate::snmp::agent::{Agent, AgentConfig, AgentCounters, ClientPrefix, Community, MibView};
 use crate::snmp::agentx::runtime::{Subagent, ViewSource};
+use crate::snmp::if_state::IfState;
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::snmp::statistics::statistics;
 use crate::snmp::trap::Notification;
@@ -53,7 +54,27 @@ enum Control {
     View {
         reply: mpsc::Sender<Arc<View>>,
     },
+    /// A PPPoE port's link went up or down: linkUp / linkDown.
+    Link {
+        port: String,
+        up: bool,
+    },
     Shutdown,
+}
+
+/// Where the engine reports its ports' link changes to the SNMP thread, which numbers the
+/// interfaces and sends the traps.
+#[derive(Clone)]
+pub(super) struct LinkReports(channel::UnboundedSender<Control>);
+
+impl LinkReports {
+    pub fn report(&self, port: &str, up: bool) {
+        // The SNMP thread stopping first (shutdown) loses a trap nobody could receive.
+        let _ = self.0.send(Control::Link {
+            port: port.to_string(),
+            up,
+        });
+    }
 }
 
 /// The SNMP thread, as the engine handle owns it.
@@ -78,6 +99,11 @@ impl SnmpHandle {
             control,
             thread: Some(thread),
         })
+    }
+
+    /// The engine's handle for reporting link changes.
+    pub fn link_reports(&self) -> LinkReports {
+        LinkReports(self.control.clone())
     }
 
     /// Takes the `[edit snmp]` of a commit; fails (changing nothing) when the agent's port
@@ -199,6 +225,8 @@ type Taken = (Instant, Arc<View>);
 pub(crate) struct Views {
     engine: channel::UnboundedSender<Command>,
     current: Arc<Mutex<Option<Taken>>>,
+    /// IF-MIB's numbering and link history, which every view's interface rows are given.
+    interfaces: Arc<Mutex<IfState>>,
 }
 
 impl ViewSource for Views {
@@ -222,7 +250,14 @@ impl Views {
         Views {
             engine,
             current: Arc::default(),
+            interfaces: Arc::new(Mutex::new(IfState::new(Instant::now()))),
         }
+    }
+
+    fn interfaces(&self) -> std::sync::MutexGuard<'_, IfState> {
+        self.interfaces
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The current view if it is younger than `VIEW_MAX_AGE`.
@@ -232,7 +267,8 @@ impl Views {
         (taken.elapsed() < VIEW_MAX_AGE).then(|| Arc::clone(view))
     }
 
-    fn store(&self, snapshot: SnmpSnapshot) -> Arc<View> {
+    fn store(&self, mut snapshot: SnmpSnapshot) -> Arc<View> {
+        self.interfaces().annotate(&mut snapshot.interfaces);
         let view = Arc::new(View::new(snapshot, SystemTime::now()));
         *self.current.lock().unwrap_or_else(PoisonError::into_inner) =
             Some((Instant::now(), Arc::clone(&view)));
@@ -270,10 +306,11 @@ async fn run(
                 None | Some(Control::Shutdown) => break,
                 // Withdrawn: the commit already reported that it failed.
                 Some(Control::Apply { handover, .. }) if !handover.take() => {}
-                Some(Control::Apply { config, reply, .. }) => {
-                    let config = &config.snmp;
+                Some(Control::Apply { config: router, reply, .. }) => {
+                    let config = &router.snmp;
                     let result = apply(config, &mut agent, &mut listeners);
                     if result.is_ok() {
+                        views.interfaces().apply(&router);
                         subagent.apply(config.enabled.then_some(config.agentx_socket.as_deref()).flatten());
                         traps.apply(config);
                     }
@@ -286,6 +323,12 @@ async fn run(
                 }
                 Some(Control::View { reply }) => {
                     let _ = reply.send(views.current().await);
+                }
+                Some(Control::Link { port, up }) => {
+                    let changes = views.interfaces().link(&port, up, Instant::now());
+                    for change in changes {
+                        traps.notify(Notification::Link(change));
+                    }
                 }
             },
             received = receive(&listeners, &mut buf) => {

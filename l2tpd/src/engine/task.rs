@@ -23,6 +23,7 @@ use super::queues::{
 use super::radius_sockets::{DynamicAuthListener, DynamicReceived, RadiusReceived, RadiusSockets};
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::service_ifaces::{ServiceIfaces, ServiceInput};
+use super::snmp::LinkReports;
 use super::snmp_poll;
 use super::sockets::{
     address_not_here, bind_error, bind_tunnel, enlarge_receive_buffer, share_port,
@@ -352,12 +353,15 @@ struct Runtime {
     radius: RadiusSockets,
     /// The RFC 5176 port, while `access radius-disconnect` names a client.
     dynamic: DynamicAuthListener,
+    /// The SNMP thread, told of each port's link changes (linkUp / linkDown).
+    link_reports: LinkReports,
 }
 
 pub(super) async fn run(
     mut commands: channel::UnboundedReceiver<Command>,
     options: EngineOptions,
     workers: DataWorkers,
+    link_reports: LinkReports,
 ) {
     let seed = options.seed;
     let empty = schema::typed::router_config(&schema::tree::Node::default());
@@ -400,6 +404,7 @@ pub(super) async fn run(
         fast,
         radius: RadiusSockets::new(radius_queue),
         dynamic: DynamicAuthListener::new(dynamic_queue),
+        link_reports,
     };
     rt.services.set_workers(&rt.workers);
     loop {
@@ -443,7 +448,9 @@ pub(super) async fn run(
                 Some(Command::SnmpSnapshot { reply }) => {
                     rt.core.fold_relay_counters();
                     rt.core.fold_ip_counters();
-                    let _ = reply.send(snmp_poll::snapshot(rt.core.registry(), &rt.poller));
+                    let mut snapshot = snmp_poll::snapshot(rt.core.registry(), &rt.poller);
+                    snapshot.interfaces = rt.core.snmp_interfaces();
+                    let _ = reply.send(snapshot);
                 }
             },
             // Control first (issue 15): tunnels, sessions and subscribers' negotiation.
@@ -777,7 +784,10 @@ impl Runtime {
                     self.core.handle_frame(Instant::now(), &port, &bytes);
                 }
             }
-            PortInput::Link { port, up } => self.core.port_link(Instant::now(), &port, up),
+            PortInput::Link { port, up } => {
+                self.link_reports.report(&port, up);
+                self.core.port_link(Instant::now(), &port, up);
+            }
             PortInput::KernelDrops { port, count } => self.core.port_kernel_drops(&port, count),
         }
     }

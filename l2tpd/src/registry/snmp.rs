@@ -141,6 +141,8 @@ impl Registry {
             tunnel_groups: self.tunnel_groups(),
             tunnels,
             sessions,
+            // The subscriber layer's: the engine adds them (`Core::snmp_interfaces`).
+            interfaces: Vec::new(),
         }
     }
 

@@ -1,6 +1,8 @@
 //! SNMP for the L2TP engine: JNX-L2TP-MIB served from a snapshot of the registry.
 //!
 //! - [`snapshot`]: the plain data the registry hands over (no engine types leak in here).
+//! - [`if_mib`]: IF-MIB's ifTable and ifXTable over the snapshot's interface rows.
+//! - [`if_state`]: ifIndex numbering, ifLastChange and which link changes trap.
 //! - [`view`]: the jnxL2tp subtree as a sorted OID -> value view with get / get-next /
 //!   get-bulk steps, indexed exactly as the MIB's INDEX clauses say.
 //! - [`agent`]: the embedded SNMPv2c responder (sans-IO): datagram in, datagram out.
@@ -12,6 +14,8 @@
 
 pub mod agent;
 pub mod agentx;
+pub mod if_mib;
+pub mod if_state;
 pub mod poller;
 pub mod show_mib;
 pub mod snapshot;

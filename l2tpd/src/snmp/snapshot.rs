@@ -102,6 +102,48 @@ pub struct SessionRow {
     pub counters: Counters,
 }
 
+/// IF-MIB ifOperStatus (RFC 2863).
+pub mod oper_status {
+    pub const UP: i32 = 1;
+    pub const DOWN: i32 = 2;
+    /// The daemon does not watch the interface (it neither opens nor runs it).
+    pub const UNKNOWN: i32 = 4;
+    /// Configured, but the host has no such interface to open.
+    pub const NOT_PRESENT: i32 = 6;
+}
+
+/// IF-MIB ifType (IANAifType) values this router reports.
+pub mod if_type {
+    pub const ETHERNET_CSMACD: i32 = 6;
+    pub const PPP: i32 = 23;
+    /// What Junos reports for a logical interface (IFL).
+    pub const PROP_VIRTUAL: i32 = 53;
+}
+
+/// One interface (a Junos IFD or IFL) as IF-MIB presents it. The engine fills what it
+/// knows; `if_index`, `last_change` and `link_traps` are the SNMP side's, which numbers
+/// interfaces for the daemon's life and watches their changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterfaceRow {
+    /// Junos' name: `ge-0/0/0`, `ge-0/0/0.100`, `si-0/0/0`, `pp0`.
+    pub name: String,
+    /// 0 until numbered.
+    pub if_index: u32,
+    pub if_type: i32,
+    pub mtu: u32,
+    /// A value of [`oper_status`].
+    pub oper_status: i32,
+    /// The `description` statement (ifAlias), empty when none.
+    pub alias: String,
+    /// Traffic through the interface since the daemon started, never going back; `None`
+    /// where the daemon carries none of it (an interface it does not run).
+    pub traffic: Option<schema::interface_rpc::TrafficStatistics>,
+    /// Since the agent started, when the interface entered its current state (zero: before).
+    pub last_change: Duration,
+    /// ifLinkUpDownTrapEnable: whether a change sends linkUp / linkDown.
+    pub link_traps: bool,
+}
+
 /// The engine at one instant, as JNX-L2TP-MIB presents it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SnmpSnapshot {
@@ -111,4 +153,6 @@ pub struct SnmpSnapshot {
     pub tunnel_groups: Vec<TunnelGroupRow>,
     pub tunnels: Vec<TunnelRow>,
     pub sessions: Vec<SessionRow>,
+    /// IF-MIB's rows, in no particular order.
+    pub interfaces: Vec<InterfaceRow>,
 }

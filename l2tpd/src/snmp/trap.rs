@@ -3,7 +3,8 @@
 //! target), with a rate bound so that a flood of refused requests cannot make the agent
 //! flood the trap receivers in turn. The runtime sends what comes out without waiting.
 //!
-//! Notifications are RFC 3418's standard ones; JNX-L2TP-MIB defines none.
+//! Notifications are RFC 3418's standard ones and RFC 2863's linkDown / linkUp;
+//! JNX-L2TP-MIB defines none.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -14,11 +15,14 @@ use rasn_smi::v2::{ApplicationSyntax, ObjectSyntax, SimpleSyntax};
 use rasn_snmp::v2::{Pdu, Pdus, Trap, VarBind, VarBindValue};
 use schema::typed::{SnmpConfig, TrapVersion};
 
+use super::if_mib::{ADMIN_UP, IF_ENTRY};
+use super::if_state::{oper_of, LinkChange};
+
 /// sysUpTime.0 (RFC 3418), the first variable of every SNMPv2 trap.
 const SYS_UP_TIME_0: &[u32] = &[1, 3, 6, 1, 2, 1, 1, 3, 0];
 /// snmpTrapOID.0, the second.
 const SNMP_TRAP_OID_0: &[u32] = &[1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
-/// snmpTraps: coldStart is .1, warmStart .2, authenticationFailure .5.
+/// snmpTraps: coldStart is .1, warmStart .2, linkDown .3, linkUp .4, authenticationFailure .5.
 const SNMP_TRAPS: &[u32] = &[1, 3, 6, 1, 6, 3, 1, 1, 5];
 /// The enterprise of an SNMPv1 trap: juniperMIB, under which Junos devices name
 /// themselves (their sysObjectID).
@@ -39,6 +43,9 @@ pub enum Notification {
     /// A request with a community the agent does not have, or from a client its community
     /// refuses.
     AuthenticationFailure,
+    /// An interface's operational state changed (RFC 2863 §6): linkUp when it came up,
+    /// linkDown when it went down.
+    Link(LinkChange),
 }
 
 impl Notification {
@@ -46,6 +53,7 @@ impl Notification {
         match self {
             Notification::ColdStart | Notification::WarmStart => "startup",
             Notification::AuthenticationFailure => "authentication",
+            Notification::Link(_) => "link",
         }
     }
 
@@ -54,8 +62,26 @@ impl Notification {
         match self {
             Notification::ColdStart => 0,
             Notification::WarmStart => 1,
+            Notification::Link(LinkChange { up: false, .. }) => 2,
+            Notification::Link(LinkChange { up: true, .. }) => 3,
             Notification::AuthenticationFailure => 4,
         }
+    }
+
+    /// The notification's own variables: for linkUp / linkDown, the interface's ifIndex,
+    /// ifAdminStatus and ifOperStatus (RFC 2863's OBJECTS clause), in both versions. All
+    /// are INTEGERs.
+    fn variables(self) -> Vec<(ObjectIdentifier, Integer)> {
+        let Notification::Link(change) = self else {
+            return Vec::new();
+        };
+        let i = change.if_index;
+        let column = |c: u32| oid(&[IF_ENTRY, &[c, i]].concat());
+        vec![
+            (column(1), Integer::from(i)),
+            (column(7), Integer::from(ADMIN_UP)),
+            (column(8), Integer::from(oper_of(change.up))),
+        ]
     }
 }
 
@@ -250,9 +276,10 @@ fn trap_oid(notification: Notification) -> Vec<u32> {
     [SNMP_TRAPS, &[notification.generic() + 1]].concat()
 }
 
-/// An SNMPv2c Trap: sysUpTime.0, snmpTrapOID.0 (RFC 3416 §4.2.6).
+/// An SNMPv2c Trap: sysUpTime.0, snmpTrapOID.0 (RFC 3416 §4.2.6), then the
+/// notification's variables.
 fn v2_trap(community: &str, notification: Notification, ticks: u32) -> Vec<u8> {
-    let bindings = vec![
+    let mut bindings = vec![
         VarBind {
             name: oid(SYS_UP_TIME_0),
             value: VarBindValue::Value(ObjectSyntax::ApplicationWide(ApplicationSyntax::Ticks(
@@ -266,6 +293,15 @@ fn v2_trap(community: &str, notification: Notification, ticks: u32) -> Vec<u8> {
             )))),
         },
     ];
+    bindings.extend(
+        notification
+            .variables()
+            .into_iter()
+            .map(|(name, n)| VarBind {
+                name,
+                value: VarBindValue::Value(ObjectSyntax::Simple(SimpleSyntax::Integer(n))),
+            }),
+    );
     let message = rasn_snmp::v2c::Message {
         version: Integer::from(1),
         community: OctetString::from(community.as_bytes().to_vec()),
@@ -279,7 +315,8 @@ fn v2_trap(community: &str, notification: Notification, ticks: u32) -> Vec<u8> {
     rasn::ber::encode(&message).unwrap_or_default()
 }
 
-/// An SNMPv1 Trap-PDU: generic-trap 0, 1 or 4, no variables (RFC 1215).
+/// An SNMPv1 Trap-PDU: generic-trap 0 to 4, with the notification's variables (RFC 1215;
+/// RFC 3584 §3.1 maps the SNMPv2 ones to these).
 fn v1_trap(community: &str, notification: Notification, ticks: u32, agent: Ipv4Addr) -> Vec<u8> {
     let message = rasn_snmp::v1::Message {
         version: Integer::from(0),
@@ -290,7 +327,16 @@ fn v1_trap(community: &str, notification: Notification, ticks: u32, agent: Ipv4A
             generic_trap: Integer::from(notification.generic()),
             specific_trap: Integer::from(0),
             time_stamp: TimeTicks(ticks),
-            variable_bindings: Vec::new(),
+            variable_bindings: notification
+                .variables()
+                .into_iter()
+                .map(|(name, n)| rasn_snmp::v1::VarBind {
+                    name,
+                    value: rasn_smi::v1::ObjectSyntax::Simple(rasn_smi::v1::SimpleSyntax::Number(
+                        n,
+                    )),
+                })
+                .collect(),
         }),
     };
     rasn::ber::encode(&message).unwrap_or_default()

@@ -267,3 +267,83 @@ fn nothing_is_sent_without_snmp() {
     sender.reconfigure(&c);
     assert!(!sender.wants(Notification::ColdStart));
 }
+
+/// linkDown / linkUp (RFC 2863 §6) go to groups with `categories link` only, and carry the
+/// interface's ifIndex, ifAdminStatus and ifOperStatus: in SNMPv2 after sysUpTime.0 and
+/// snmpTrapOID.0 (snmpTraps.3 / .4), in SNMPv1 as generic-trap 2 / 3.
+#[test]
+fn link_traps_name_the_interface_and_its_states() {
+    let mut sender = TrapSender::new(Instant::now());
+    sender.reconfigure(&config(&[
+        ("links", TrapVersion::All, Some(&["link"]), &["127.0.0.9"]),
+        (
+            "auth",
+            TrapVersion::V2,
+            Some(&["authentication"]),
+            &["127.0.0.10"],
+        ),
+    ]));
+    let down = Notification::Link(LinkChange {
+        if_index: 17,
+        up: false,
+    });
+    let out = sender.notify(down, Instant::now(), &no_route);
+    assert_eq!(out.len(), 2, "v2 and v1, to the link group only");
+    let integer =
+        |n: i32| VarBindValue::Value(ObjectSyntax::Simple(SimpleSyntax::Integer(n.into())));
+    let column = |c: u32| oid(&[1, 3, 6, 1, 2, 1, 2, 2, 1, c, 17]);
+
+    let (community, bindings) = decode_v2(&out[0].datagram);
+    assert_eq!(community, "links");
+    assert_eq!(
+        bindings[1].value,
+        VarBindValue::Value(ObjectSyntax::Simple(SimpleSyntax::ObjectId(oid(&[
+            1, 3, 6, 1, 6, 3, 1, 1, 5, 3
+        ]))))
+    );
+    let own: Vec<(ObjectIdentifier, VarBindValue)> = bindings[2..]
+        .iter()
+        .map(|b| (b.name.clone(), b.value.clone()))
+        .collect();
+    assert_eq!(
+        own,
+        [
+            (column(1), integer(17)),
+            (column(7), integer(1)),
+            (column(8), integer(2)),
+        ]
+    );
+
+    let (_, v1) = decode_v1(&out[1].datagram);
+    assert_eq!(v1.generic_trap, Integer::from(2));
+    let own: Vec<(ObjectIdentifier, rasn_smi::v1::ObjectSyntax)> = v1
+        .variable_bindings
+        .iter()
+        .map(|b| (b.name.clone(), b.value.clone()))
+        .collect();
+    let number =
+        |n: i32| rasn_smi::v1::ObjectSyntax::Simple(rasn_smi::v1::SimpleSyntax::Number(n.into()));
+    assert_eq!(
+        own,
+        [
+            (column(1), number(17)),
+            (column(7), number(1)),
+            (column(8), number(2)),
+        ]
+    );
+
+    let up = Notification::Link(LinkChange {
+        if_index: 17,
+        up: true,
+    });
+    let out = sender.notify(up, Instant::now(), &no_route);
+    let (_, bindings) = decode_v2(&out[0].datagram);
+    assert_eq!(
+        bindings[1].value,
+        VarBindValue::Value(ObjectSyntax::Simple(SimpleSyntax::ObjectId(oid(&[
+            1, 3, 6, 1, 6, 3, 1, 1, 5, 4
+        ]))))
+    );
+    assert_eq!(bindings[4].value, integer(1), "ifOperStatus up");
+    assert_eq!(decode_v1(&out[1].datagram).1.generic_trap, Integer::from(3));
+}

@@ -1,4 +1,5 @@
-//! The jnxL2tp subtree of one snapshot as a sorted OID -> value view.
+//! The jnxL2tp subtree of one snapshot, and IF-MIB before it ([`super::if_mib`]), as a
+//! sorted OID -> value view.
 //!
 //! Rows are kept in `BTreeMap`s keyed by their MIB index (the INDEX clause's arcs), and a
 //! value is computed only when asked for, so a view over 60,000 sessions costs one map
@@ -15,6 +16,7 @@ use mibs::{
     jnx_l2tp_tunnel_stats_state as tunnel_state,
 };
 
+use super::if_mib::{IfTable, IfWalk};
 use super::snapshot::{Counters, SessionRow, SnmpSnapshot, TunnelGroupRow, TunnelRow};
 use super::value::{date_and_time, inet_address, inet_address_type, Value};
 
@@ -87,6 +89,8 @@ pub struct View {
     group_index: BTreeMap<Vec<u32>, usize>,
     tunnel_index: BTreeMap<Vec<u32>, usize>,
     session_index: BTreeMap<Vec<u32>, usize>,
+    /// IF-MIB, whose OIDs all come before jnxL2tp's.
+    interfaces: IfTable,
 }
 
 impl View {
@@ -97,6 +101,7 @@ impl View {
             tunnel_groups,
             tunnels,
             sessions,
+            interfaces,
         } = snapshot;
 
         let mut per_group: HashMap<&str, (u64, u64)> = HashMap::new();
@@ -151,11 +156,15 @@ impl View {
             group_index,
             tunnel_index,
             session_index,
+            interfaces: IfTable::new(interfaces),
         }
     }
 
     /// The value at exactly `oid` (a Get).
     pub fn get(&self, oid: &[u32]) -> Lookup {
+        if let Some(found) = self.interfaces.get(oid) {
+            return found;
+        }
         let stats = mibs::JNX_L2TP_STATS;
         if let Some(rest) = oid.strip_prefix(stats) {
             return match rest {
@@ -206,7 +215,11 @@ impl View {
             Some(n) => Cursor::Scalars(n),
             None => self.rows_after(oid),
         };
-        Walk { view: self, cursor }
+        Walk {
+            view: self,
+            interfaces: Some(self.interfaces.walk_after(oid)),
+            cursor,
+        }
     }
 
     /// Where the walk goes on in the tables, after `oid` (which is past the scalars).
@@ -430,6 +443,8 @@ enum Cursor<'a> {
 /// table column by column (the MIB's order: every row of column 2 before column 3).
 pub struct Walk<'a> {
     view: &'a View,
+    /// IF-MIB's instances come first, until it has no more.
+    interfaces: Option<IfWalk<'a>>,
     cursor: Cursor<'a>,
 }
 
@@ -437,6 +452,12 @@ impl Iterator for Walk<'_> {
     type Item = (Vec<u32>, Value);
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(interfaces) = &mut self.interfaces {
+            match interfaces.next() {
+                Some(found) => return Some(found),
+                None => self.interfaces = None,
+            }
+        }
         loop {
             match &mut self.cursor {
                 Cursor::Scalars(n) if SCALARS.contains(n) => {

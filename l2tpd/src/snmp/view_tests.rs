@@ -106,6 +106,7 @@ pub(crate) fn snapshot(tunnel_statistics: bool) -> SnmpSnapshot {
             session(3, 10, "east"),
             session(400, 77, "west"),
         ],
+        interfaces: Vec::new(),
     }
 }
 
@@ -408,4 +409,41 @@ fn walks_from_outside_the_subtree() {
     assert_eq!(view.walk_after(&[1, 4]).next(), None);
     let last = all.last().expect("instances").0.clone();
     assert_eq!(view.walk_after(&last).next(), None);
+}
+
+/// IF-MIB comes before jnxL2tp: a walk from the start goes through ifNumber, the
+/// interface tables, then on into jnxL2tpStats; a get finds either.
+#[test]
+fn interfaces_come_before_the_l2tp_tables() {
+    let mut s = snapshot(true);
+    s.interfaces = vec![crate::snmp::snapshot::InterfaceRow {
+        name: "si-0/0/0".into(),
+        if_index: 4,
+        mtu: 1460,
+        ..Default::default()
+    }];
+    let view = View::new(s, at(2_000));
+    let if_descr = [crate::snmp::if_mib::IF_ENTRY, &[2, 4]].concat();
+    assert_eq!(
+        view.get(&if_descr),
+        Lookup::Value(Value::string("si-0/0/0"))
+    );
+    let walked: Vec<Vec<u32>> = view.walk_after(&[1, 3]).map(|(o, _)| o).collect();
+    assert_eq!(walked[0], [crate::snmp::if_mib::IF_NUMBER, &[0]].concat());
+    assert_eq!(walked[1], [crate::snmp::if_mib::IF_ENTRY, &[1, 4]].concat());
+    let first_l2tp = walked
+        .iter()
+        .position(|o| o.starts_with(mibs::JNX_L2TP_STATS))
+        .expect("the walk reaches jnxL2tp");
+    assert!(walked[..first_l2tp]
+        .iter()
+        .all(|o| crate::snmp::if_mib::SUBTREES
+            .iter()
+            .any(|t| o.starts_with(t))));
+    let mut sorted = walked.clone();
+    sorted.sort();
+    assert_eq!(walked, sorted);
+    // A walk that starts inside jnxL2tp never goes back to IF-MIB.
+    let from_l2tp = view.walk_after(mibs::JNX_L2TP_STATS).next().unwrap().0;
+    assert_eq!(from_l2tp, [mibs::JNX_L2TP_STATS, &[1, 0]].concat());
 }

@@ -27,10 +27,10 @@ use super::views::{interface_name, lcp_state_name, state};
 use crate::registry::{interface, Registry};
 
 /// The physical interface of every LAC subscriber's unit.
-const PPPOE_DEVICE: &str = "pp0";
+pub(super) const PPPOE_DEVICE: &str = "pp0";
 
 /// The physical interface a subscriber's unit sits on: `pp0`, or its service interface.
-fn device(subscriber: &Subscriber) -> String {
+pub(super) fn device(subscriber: &Subscriber) -> String {
     match (&subscriber.access, &subscriber.service) {
         // Test calls are filtered out of every view; were one shown, it is the LAC's.
         (AccessLeg::Pppoe { .. } | AccessLeg::TestCall(_), _) => PPPOE_DEVICE.to_string(),

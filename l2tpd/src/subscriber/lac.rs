@@ -1,12 +1,13 @@
 //! The LAC sequence for every subscriber: PPPoE session → proxy LCP → proxy authentication →
 //! domain map → L2TP session → relay, and every way out of it.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use schema::interface_rpc::TrafficStatistics;
 use schema::typed::RouterConfig;
 
 use super::aaa::AaaState;
@@ -67,6 +68,9 @@ pub struct SubscriberLayer {
     pub(super) limits: SessionLimits,
     /// Firewall filters and the instances subscribers hold (`show firewall`).
     pub firewall: crate::firewall::Firewall,
+    /// Per interface, the traffic of subscribers that ended: IF-MIB's counters are theirs
+    /// plus those of the subscribers there now, so they never go back.
+    pub(super) gone_traffic: BTreeMap<String, TrafficStatistics>,
 }
 
 impl SubscriberLayer {
@@ -90,6 +94,7 @@ impl SubscriberLayer {
             dynamic: DynamicAuth::default(),
             limits: SessionLimits::default(),
             firewall: crate::firewall::Firewall::default(),
+            gone_traffic: BTreeMap::new(),
         }
     }
 
@@ -525,6 +530,7 @@ impl SubscriberLayer {
         if subscriber.is_test_call() {
             return self.test_call_ended(subscriber);
         }
+        self.keep_gone_traffic(&subscriber);
         let Some((unit, session_id)) = subscriber.pppoe_key() else {
             self.lns_end(now, &subscriber, cause, registry);
             return;

@@ -374,6 +374,12 @@ impl PppoeAccess {
         }
     }
 
+    /// The MTU and link state of `port`, once the engine has opened (attached) it.
+    pub fn port_link(&self, port: &str) -> Option<(u16, bool)> {
+        let entry = self.ports.get(port)?;
+        Some((entry.facts?.mtu, entry.up))
+    }
+
     /// The port's link went down (or came back): down ends every session on it.
     pub fn set_link(&mut self, port: &str, up: bool) {
         let Some(entry) = self.ports.get_mut(port) else {

@@ -10,7 +10,8 @@ pub(super) const INTERFACES: Stmt = list(
     "Interface configuration",
     INTERFACE,
 )
-.grouped();
+.grouped()
+.exclusive(&["traps", "no-traps"]);
 
 /// In Junos' order: a pasted Junos interface prints back as it was.
 const INTERFACE: &[Stmt] = &[
@@ -31,6 +32,10 @@ const INTERFACE: &[Stmt] = &[
     )
     .one_line()
     .no_effect("class of service is not implemented: subscribers are not shaped"),
+    // SNMP linkUp / linkDown on a change of the interface's operational state: on by
+    // default for a physical interface (Junos), `no-traps` turns them off.
+    flag("traps", "Enable SNMP notifications on state changes"),
+    flag("no-traps", "Disable SNMP notifications on state changes"),
     // Junos takes one tagging mode per physical interface; more than one is refused at
     // commit (validate::device).
     flag(
@@ -61,7 +66,7 @@ const INTERFACE: &[Stmt] = &[
         "Physical link-layer encapsulation",
     ),
     // Junos unit range for Ethernet; unit 0 of an si- interface is reserved for the LNS.
-    list("unit", uint(0, 16385), "Logical interface", UNIT),
+    list("unit", uint(0, 16385), "Logical interface", UNIT).exclusive(&["traps", "no-traps"]),
 ];
 
 /// Auto-sensed VLANs (Juniper, "Configuring VLAN Interfaces to Use Dynamic Profiles"): a
@@ -139,6 +144,9 @@ const VLAN_ID: Type = uint(1, 4094);
 const UNIT: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
     super::PROXY_ARP,
+    // Off by default for a logical interface: only `traps` sends its link notifications.
+    flag("traps", "Enable SNMP notifications on state changes"),
+    flag("no-traps", "Disable SNMP notifications on state changes"),
     leaf(
         "encapsulation",
         Type::Enum(&["ethernet", "ppp-over-ether"]),

@@ -83,6 +83,9 @@ pub struct ShortCycleProtection {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub description: Option<String>,
+    /// `traps` (`Some(true)`) / `no-traps` (`Some(false)`); `None`: neither, the default.
+    #[serde(default)]
+    pub traps: Option<bool>,
     pub encapsulation: Option<UnitEncapsulation>,
     /// `vlan-id` / `vlan-tags`; `None` is the untagged unit.
     pub vlan: UnitVlan,
@@ -115,6 +118,9 @@ pub struct DialOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interface {
     pub description: Option<String>,
+    /// `traps` (`Some(true)`) / `no-traps` (`Some(false)`); `None`: neither, the default.
+    #[serde(default)]
+    pub traps: Option<bool>,
     pub encapsulation: Option<InterfaceEncapsulation>,
     /// `vlan-tagging` / `stacked-vlan-tagging` / `flexible-vlan-tagging`; `None`: untagged only.
     pub vlan_tagging: Option<VlanTagging>,
@@ -252,6 +258,7 @@ fn unit(u: View<'_>) -> Unit {
         }),
         filters: super::firewall::InterfaceFilters::of(inet),
         description: u.string("description"),
+        traps: traps(u),
         encapsulation: u.keyword("encapsulation"),
         vlan,
         vlan_tpids,
@@ -287,6 +294,30 @@ fn short_cycle_protection(s: View<'_>) -> Option<ShortCycleProtection> {
     })
 }
 
+/// `traps` / `no-traps` (one at a time: the table makes them exclusive).
+fn traps(i: View<'_>) -> Option<bool> {
+    if i.flag("no-traps") {
+        Some(false)
+    } else {
+        i.flag("traps").then_some(true)
+    }
+}
+
+impl Interface {
+    /// Whether a change of the physical interface's state sends linkUp / linkDown: yes
+    /// unless `no-traps`, as on Junos.
+    pub fn link_traps(&self) -> bool {
+        self.traps.unwrap_or(true)
+    }
+}
+
+impl Unit {
+    /// Whether a change of the unit's state sends linkUp / linkDown: only with `traps`.
+    pub fn link_traps(&self) -> bool {
+        self.traps.unwrap_or(false)
+    }
+}
+
 /// The tagging mode; with more than one configured (refused at commit) the most permissive.
 fn vlan_tagging(i: View<'_>) -> Option<VlanTagging> {
     [
@@ -304,6 +335,7 @@ pub(super) fn interfaces(root: View<'_>) -> BTreeMap<String, Interface> {
         .map(|(name, i)| {
             let interface = Interface {
                 description: i.string("description"),
+                traps: traps(i),
                 encapsulation: i.keyword("encapsulation"),
                 vlan_tagging: vlan_tagging(i),
                 auto_configure: super::auto_configure::auto_configure(

@@ -1147,3 +1147,34 @@ fn syslog_file_names_and_match_expressions_are_checked() {
         )]
     );
 }
+
+/// `traps` and `no-traps` are alternatives on an interface and on a unit (Junos'
+/// `(traps | no-traps)`): both at once is refused at commit, naming them; the typed view
+/// reads either, and neither is Junos' default (on for the interface, off for a unit).
+#[test]
+fn traps_and_no_traps_are_one_or_the_other() {
+    let both = "interfaces { ge-0/0/1 { traps; no-traps; unit 0 { traps; no-traps; } } }";
+    let found = super::test_errors::errors(both);
+    let expected = |path: &str| {
+        (
+            path.to_string(),
+            "traps no-traps".to_string(),
+            "Only one of traps or no-traps may be configured".to_string(),
+        )
+    };
+    assert_eq!(
+        found,
+        [
+            expected("interfaces ge-0/0/1 unit 0"),
+            expected("interfaces ge-0/0/1")
+        ]
+    );
+
+    let one = "interfaces { ge-0/0/1 { no-traps; unit 0 { traps; } unit 1; } ge-0/0/2; }";
+    let config = router_config(&crate::parse::parse_config(one).expect("parses"));
+    let port = &config.interfaces["ge-0/0/1"];
+    assert!(!port.link_traps());
+    assert!(port.units[&0].link_traps());
+    assert!(!port.units[&1].link_traps());
+    assert!(config.interfaces["ge-0/0/2"].link_traps());
+}

@@ -66,18 +66,20 @@ fn first_name(pdu: &[u8]) -> Vec<u32> {
         .collect()
 }
 
-/// Accepts the subagent and takes its Open and Register.
+/// Accepts the subagent and takes its Open and Registers: JNX-L2TP-MIB's, then IF-MIB's.
 fn registered(listener: &UnixListener) -> StdStream {
     let (mut stream, _) = listener.accept().expect("accept");
     let open = read_pdu(&mut stream);
     assert_eq!(Header::from_bytes(&open).expect("open").ty, Type::Open);
     stream.write_all(&response_to(&open, 7)).expect("write");
-    let register = read_pdu(&mut stream);
-    assert_eq!(
-        Header::from_bytes(&register).expect("register").ty,
-        Type::Register
-    );
-    stream.write_all(&response_to(&register, 7)).expect("write");
+    for _ in 0..1 + crate::snmp::if_mib::AGENTX_SUBTREES.len() {
+        let register = read_pdu(&mut stream);
+        assert_eq!(
+            Header::from_bytes(&register).expect("register").ty,
+            Type::Register
+        );
+        stream.write_all(&response_to(&register, 7)).expect("write");
+    }
     stream
 }
 

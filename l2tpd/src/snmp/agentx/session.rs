@@ -10,6 +10,7 @@ use agentx::pdu::{Header, Open, Register, Type};
 use super::request::{self, Kind, Malformed, Range, Request};
 use super::wire::{self, Binding};
 use crate::snmp::agent::MAX_REPETITIONS;
+use crate::snmp::if_mib;
 use crate::snmp::view::{Lookup, View, Walk};
 
 /// How long the master may wait for our answers before it regards us as gone (seconds).
@@ -70,6 +71,11 @@ pub struct Session {
     /// it had): a request whose ranges start at exactly those continues a walk (net-snmp
     /// asks one GetNext per repetition of its client's GetBulk, one range per column).
     walk_position: Vec<Vec<u32>>,
+    /// IF-MIB's subtrees still to register once JNX-L2TP-MIB is, and the packet ID of the
+    /// Register in flight. A master may refuse them (its own IF-MIB holds them): logged,
+    /// and the session goes on serving JNX-L2TP-MIB.
+    if_mib_pending: Vec<&'static [u32]>,
+    if_mib_in_flight: Option<(u32, &'static [u32])>,
 }
 
 impl Session {
@@ -81,6 +87,8 @@ impl Session {
             unanswered_pings: 0,
             counters: SessionCounters::default(),
             walk_position: Vec::new(),
+            if_mib_pending: if_mib::AGENTX_SUBTREES.iter().rev().copied().collect(),
+            if_mib_in_flight: None,
         };
         let packet_id = session.packet_id();
         session.state = State::Opening { packet_id };
@@ -242,17 +250,11 @@ impl Session {
                 }
                 let session_id = header.session_id;
                 let packet_id = self.packet_id();
-                let mut register = Register::new(oid_id(mibs::JNX_L2TP_MIB_ROOT));
-                register.header = wire::header(Type::Register, session_id, 0, packet_id);
-                // RFC 2741 6.2.3: 127 is the default priority (the crate leaves 0).
-                register.priority = 127;
                 self.state = State::Registering {
                     session_id,
                     packet_id,
                 };
-                Ok(Some(register.to_bytes().map_err(|e| {
-                    Reset(format!("cannot encode Register: {e}"))
-                })?))
+                register_pdu(mibs::JNX_L2TP_MIB_ROOT, session_id, packet_id).map(Some)
             }
             State::Registering {
                 session_id,
@@ -264,7 +266,23 @@ impl Session {
                     )));
                 }
                 self.state = State::Registered { session_id };
-                Ok(None)
+                self.register_if_mib(session_id)
+            }
+            State::Registered { session_id }
+                if self
+                    .if_mib_in_flight
+                    .is_some_and(|(id, _)| id == header.packet_id) =>
+            {
+                if let Some((_, subtree)) = self.if_mib_in_flight.take() {
+                    if error != wire::NO_ERROR {
+                        let oid: Vec<String> = subtree.iter().map(u32::to_string).collect();
+                        tracing::warn!(
+                            "agentx: the master refused to register IF-MIB's {} (error {error}): it serves its own",
+                            oid.join(".")
+                        );
+                    }
+                }
+                self.register_if_mib(session_id)
             }
             // A Ping's answer (or a late one of anything): the master is alive.
             _ => {
@@ -273,6 +291,26 @@ impl Session {
             }
         }
     }
+
+    /// The Register of IF-MIB's next subtree, if any is left.
+    fn register_if_mib(&mut self, session_id: u32) -> Result<Option<Vec<u8>>, Reset> {
+        let Some(subtree) = self.if_mib_pending.pop() else {
+            return Ok(None);
+        };
+        let packet_id = self.packet_id();
+        self.if_mib_in_flight = Some((packet_id, subtree));
+        register_pdu(subtree, session_id, packet_id).map(Some)
+    }
+}
+
+fn register_pdu(subtree: &[u32], session_id: u32, packet_id: u32) -> Result<Vec<u8>, Reset> {
+    let mut register = Register::new(oid_id(subtree));
+    register.header = wire::header(Type::Register, session_id, 0, packet_id);
+    // RFC 2741 6.2.3: 127 is the default priority (the crate leaves 0).
+    register.priority = 127;
+    register
+        .to_bytes()
+        .map_err(|e| Reset(format!("cannot encode Register: {e}")))
 }
 
 fn oid_id(oid: &[u32]) -> ID {

@@ -34,6 +34,12 @@ fn master_response(session_id: u32, packet_id: u32, error: u16) -> Vec<u8> {
 }
 
 fn registered() -> Session {
+    registered_answering(&[0, 0, 0])
+}
+
+/// A session through Open and JNX-L2TP-MIB's Register, then IF-MIB's three Registers, each
+/// answered with the error in `if_mib_errors` (0: accepted).
+fn registered_answering(if_mib_errors: &[u16; 3]) -> Session {
     let (mut session, open) = Session::open();
     let open = Header::from_bytes(&open).expect("open header");
     assert_eq!(open.ty, Type::Open);
@@ -49,14 +55,47 @@ fn registered() -> Session {
     let parsed = Register::from_bytes(&register).expect("register parses");
     assert_eq!(id_oid(&parsed.subtree), mibs::JNX_L2TP_MIB_ROOT);
     assert!(!session.registered());
+    let mut answered = register_header.packet_id;
+    for (subtree, error) in crate::snmp::if_mib::AGENTX_SUBTREES
+        .iter()
+        .zip(if_mib_errors)
+    {
+        let next = session
+            .handle(&master_response(42, answered, 0), &view(), 0)
+            .expect("going on")
+            .expect("the next Register");
+        assert!(session.registered(), "JNX-L2TP-MIB is served meanwhile");
+        let header = Header::from_bytes(&next).expect("register header");
+        assert_eq!((header.ty, header.session_id), (Type::Register, 42));
+        let parsed = Register::from_bytes(&next).expect("register parses");
+        assert_eq!(id_oid(&parsed.subtree), *subtree);
+        answered = header.packet_id;
+        if *error != 0 {
+            // The answer to this Register carries the error: sent by the next round.
+            let next = session
+                .handle(&master_response(42, answered, *error), &view(), 0)
+                .expect("a refused IF-MIB subtree is no reason to reset");
+            let Some(next) = next else {
+                return session;
+            };
+            answered = Header::from_bytes(&next).expect("header").packet_id;
+            let parsed = Register::from_bytes(&next).expect("register parses");
+            assert_ne!(id_oid(&parsed.subtree), *subtree);
+            // Accept the rest.
+            while let Some(more) = session
+                .handle(&master_response(42, answered, 0), &view(), 0)
+                .expect("going on")
+            {
+                answered = Header::from_bytes(&more).expect("header").packet_id;
+            }
+            assert!(session.registered());
+            return session;
+        }
+    }
     let done = session
-        .handle(
-            &master_response(42, register_header.packet_id, 0),
-            &view(),
-            0,
-        )
+        .handle(&master_response(42, answered, 0), &view(), 0)
         .expect("registered");
-    assert_eq!(done, None);
+    assert_eq!(done, None, "nothing more to register");
     assert!(session.registered());
     session
 }
@@ -103,8 +142,19 @@ fn names_and_types(pdu: &[u8]) -> Vec<(u16, Vec<u32>)> {
 }
 
 #[test]
-fn open_then_register_the_jnx_l2tp_subtree() {
+fn open_then_register_the_jnx_l2tp_subtree_then_if_mib() {
     registered();
+}
+
+/// A master with its own IF-MIB refuses the subtrees as duplicates (RFC 2741 error 263,
+/// duplicateRegistration): the session stays registered and serves JNX-L2TP-MIB.
+#[test]
+fn a_refused_if_mib_subtree_keeps_the_session() {
+    const DUPLICATE_REGISTRATION: u16 = 263;
+    let mut session = registered_answering(&[DUPLICATE_REGISTRATION, 0, 0]);
+    assert!(session.registered());
+    let ping = session.ping().expect("alive");
+    assert!(ping.is_some(), "pings as a registered session does");
 }
 
 #[test]
