@@ -96,7 +96,7 @@ pub(super) const SNMP: Stmt = container(
                         flag("authentication", "Authentication failures"),
                         flag("chassis", "Chassis or environment notifications").no_effect(NOT_SENT),
                         flag("configuration", "User configuration changes").no_effect(NOT_SENT),
-                        flag("link", "Link up-down transitions").no_effect(NOT_SENT),
+                        flag("link", "Link up-down transitions"),
                         flag("remote-operations", "Remote operations").no_effect(NOT_SENT),
                         flag("rmon-alarm", "RMON rising and falling alarms").no_effect(NOT_SENT),
                         flag("routing", "Routing protocol notifications").no_effect(NOT_SENT),
@@ -153,7 +153,7 @@ pub(super) const SNMP: Stmt = container(
 );
 
 /// Why the trap categories the agent has no notification for warn at commit.
-const NOT_SENT: &str = "no trap of this category is sent (only startup and authentication)";
+const NOT_SENT: &str = "no trap of this category is sent (only startup, authentication and link)";
 
 /// A client prefix: `127.0.0.5/32 restrict;` refuses the prefix.
 const CLIENT: &[Stmt] = &[flag("restrict", "Deny access")];

@@ -334,7 +334,6 @@ fn statements_without_effect_are_these() {
             "interfaces unit proxy-arp",
             "snmp trap-group categories chassis",
             "snmp trap-group categories configuration",
-            "snmp trap-group categories link",
             "snmp trap-group categories remote-operations",
             "snmp trap-group categories rmon-alarm",
             "snmp trap-group categories routing",
