@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use schema::system_rpc::{StatisticsProtocol, SystemStatistics};
-use schema::typed::RouterConfig;
+use schema::typed::{PppClient, RouterConfig};
 
 use super::address_pool::AddressPools;
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, AuthRejection};
-use super::table::{EndCause, Phase, Subscriber, SubscriberId};
+use super::table::{AaaGrant, EndCause, Phase, Subscriber, SubscriberId};
 use crate::firewall::{reject, Judged};
 use crate::io::ip_relay::{ipv4_destination, ipv4_source, ipv4_total_length};
 use crate::io::ip_relay::{IpRoute, SharedIpRelay};
@@ -232,30 +232,32 @@ impl SubscriberLayer {
                 return;
             }
         };
-        // Client entries may name DNS and WINS servers; the pool's `dhcp-attributes` otherwise.
+        // DNS and WINS servers: RADIUS's, then the user's client entry's, then the tunnel
+        // client's user-group profile's, then the pool's `dhcp-attributes`.
+        let server = |from_grant: fn(&AaaGrant) -> Option<Ipv4Addr>,
+                      from_ppp: fn(&PppClient) -> Option<Ipv4Addr>,
+                      from_pool: Option<Ipv4Addr>| {
+            grant
+                .and_then(from_grant)
+                .or_else(|| client.and_then(|c| from_ppp(&c.ppp)))
+                .or_else(|| user_group.and_then(from_ppp))
+                .or(from_pool)
+        };
         let addresses = IpcpServerAddresses {
             local: lease.local,
             peer: lease.address,
-            primary_dns: grant
-                .and_then(|g| g.primary_dns)
-                .or_else(|| client.and_then(|c| c.ppp.primary_dns))
-                .or_else(|| user_group.and_then(|g| g.primary_dns))
-                .or(lease.primary_dns),
-            secondary_dns: grant
-                .and_then(|g| g.secondary_dns)
-                .or_else(|| client.and_then(|c| c.ppp.secondary_dns))
-                .or_else(|| user_group.and_then(|g| g.secondary_dns))
-                .or(lease.secondary_dns),
-            primary_nbns: grant
-                .and_then(|g| g.primary_wins)
-                .or_else(|| client.and_then(|c| c.ppp.primary_wins))
-                .or_else(|| user_group.and_then(|g| g.primary_wins))
-                .or(lease.primary_wins),
-            secondary_nbns: grant
-                .and_then(|g| g.secondary_wins)
-                .or_else(|| client.and_then(|c| c.ppp.secondary_wins))
-                .or_else(|| user_group.and_then(|g| g.secondary_wins))
-                .or(lease.secondary_wins),
+            primary_dns: server(|g| g.primary_dns, |p| p.primary_dns, lease.primary_dns),
+            secondary_dns: server(
+                |g| g.secondary_dns,
+                |p| p.secondary_dns,
+                lease.secondary_dns,
+            ),
+            primary_nbns: server(|g| g.primary_wins, |p| p.primary_wins, lease.primary_wins),
+            secondary_nbns: server(
+                |g| g.secondary_wins,
+                |p| p.secondary_wins,
+                lease.secondary_wins,
+            ),
         };
         link.start_ipcp(addresses, now);
         self.lns.by_address.insert(lease.address, id);
