@@ -985,3 +985,69 @@ fn the_lac_requests_carry_what_the_radius_options_ask() {
         (code::DISCONNECT_ACK, None)
     );
 }
+
+/// `immediate-update`: an Interim-Update goes out as soon as the Start is answered, and
+/// `coa-immediate-update` one right after an acknowledged CoA-Request; the periodic ones keep
+/// their schedule. Without the statements neither is sent (the test above: one Interim-Update
+/// in ten minutes).
+#[test]
+fn immediate_updates_follow_the_start_and_each_coa() {
+    let mut lab = Lab::new(
+        super::sim_lab::lac_config(""),
+        lns_with_radius(&format!(
+            "set access profile users accounting order radius\n\
+             set access profile users accounting update-interval 10\n\
+             set access profile users accounting immediate-update\n\
+             set access profile users accounting coa-immediate-update\n\
+             set access profile users radius accounting-server {SERVER}\n\
+             set access radius-disconnect {SERVER} secret {SECRET}\n"
+        )),
+    );
+    lab.lns_radius = Some(RadiusResponder::new(
+        SECRET,
+        Box::new(|request| {
+            Some(match request.code {
+                code::ACCOUNTING_REQUEST => (code::ACCOUNTING_RESPONSE, Vec::new()),
+                _ => (code::ACCESS_ACCEPT, Vec::new()),
+            })
+        }),
+    ));
+    let interims = |lab: &Lab| {
+        lab.lns_radius
+            .as_ref()
+            .unwrap()
+            .received
+            .iter()
+            .filter(|p| p.code == code::ACCOUNTING_REQUEST)
+            .filter(|p| p.integer(attr::ACCT_STATUS_TYPE) == Some(3))
+            .count()
+    };
+    let i = bring_up(&mut lab, "gina@isp.example");
+    assert!(ip_up(&lab.subs[i].events).is_some());
+    lab.advance(Duration::from_secs(1));
+    assert_eq!(interims(&lab), 1, "one once the Start was answered");
+
+    let coa = dynamic_request(
+        code::COA_REQUEST,
+        SECRET,
+        vec![
+            Attribute::string(attr::USER_NAME, "gina@isp.example"),
+            Attribute::integer(attr::SESSION_TIMEOUT, 3600),
+        ],
+    );
+    let now = lab.now;
+    assert_eq!(
+        answer_code(lab.lns.handle_dynamic_request(now, from_server(), &coa)),
+        (code::COA_ACK, None)
+    );
+    lab.advance(Duration::from_secs(1));
+    assert_eq!(interims(&lab), 2, "one after the CoA");
+
+    for _ in 0..10 {
+        lab.advance(Duration::from_secs(60));
+    }
+    assert_eq!(interims(&lab), 3, "and the periodic one");
+    let stats = lab.lns.subscribers().accounting.stats;
+    assert_eq!(stats.interims.sent, 3);
+    assert_eq!(stats.interims.acknowledged, 3);
+}

@@ -317,7 +317,7 @@ impl SubscriberLayer {
             let id = pending.subscriber;
             match pending.purpose {
                 Purpose::Accounting { kind, stop } => {
-                    self.accounting_answered(now, kind, stop, &answer);
+                    self.accounting_answered(now, id, kind, stop, &answer);
                     continue;
                 }
                 Purpose::Test { token, started } => {

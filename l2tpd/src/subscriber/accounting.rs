@@ -89,6 +89,10 @@ pub(super) struct Accounted {
     pub instance: Option<Arc<str>>,
     pub interval: Option<Duration>,
     pub next: Option<Instant>,
+    /// `immediate-update` and `coa-immediate-update`: an Interim-Update once the Start is
+    /// answered, and after each acknowledged CoA-Request.
+    pub immediate_update: bool,
+    pub coa_immediate_update: bool,
     /// The profile's NAS-Identifier (`radius options nas-identifier`, else the host name).
     pub nas_identifier: Box<[u8]>,
     /// What every record carries besides, fixed at the Start: the subscriber's NAS-Port-Id

@@ -64,6 +64,7 @@ impl SubscriberLayer {
             accounting::request(subscriber, Status::Start, None, &carried, nas_identifier);
         let nas_identifier = Box::from(nas_identifier);
         let interval = update_interval(profile);
+        let options = profile.accounting.as_ref();
         let instance = subscriber
             .user
             .as_deref()
@@ -77,6 +78,8 @@ impl SubscriberLayer {
                 instance: instance.clone(),
                 interval,
                 next: interval.map(|every| now + every),
+                immediate_update: options.is_some_and(|a| a.immediate_update),
+                coa_immediate_update: options.is_some_and(|a| a.coa_immediate_update),
                 nas_identifier,
                 carried,
             },
@@ -87,21 +90,37 @@ impl SubscriberLayer {
     /// Interim-Updates due now; each schedules the next.
     pub(super) fn accounting_interims(&mut self, now: Instant) {
         for (_, id) in self.accounting.due_interims(now) {
-            let (Some(subscriber), Some(accounted)) = (self.table.get(id), self.accounting.get(id))
-            else {
-                continue;
-            };
-            let usage = Usage::of(subscriber, now);
-            let request = accounting::request(
-                subscriber,
-                Status::Interim,
-                Some(&usage),
-                &accounted.carried,
-                &accounted.nas_identifier,
-            );
-            let instance = accounted.instance.clone();
-            self.send_accounting(now, id, instance.as_deref(), request, Kind::Interim);
+            self.send_interim(now, id);
             self.accounting.reschedule(id, now);
+        }
+    }
+
+    /// An Interim-Update of `id` with its usage at `now`, if it is accounted.
+    fn send_interim(&mut self, now: Instant, id: SubscriberId) {
+        let (Some(subscriber), Some(accounted)) = (self.table.get(id), self.accounting.get(id))
+        else {
+            return;
+        };
+        let usage = Usage::of(subscriber, now);
+        let request = accounting::request(
+            subscriber,
+            Status::Interim,
+            Some(&usage),
+            &accounted.carried,
+            &accounted.nas_identifier,
+        );
+        let instance = accounted.instance.clone();
+        self.send_accounting(now, id, instance.as_deref(), request, Kind::Interim);
+    }
+
+    /// A CoA-Request changed `id`: `coa-immediate-update` reports it at once.
+    pub(super) fn accounting_after_coa(&mut self, now: Instant, id: SubscriberId) {
+        if self
+            .accounting
+            .get(id)
+            .is_some_and(|a| a.coa_immediate_update)
+        {
+            self.send_interim(now, id);
         }
     }
 
@@ -198,14 +217,20 @@ impl SubscriberLayer {
         }
     }
 
-    /// An accounting request's fate: a Stop no server took waits for its next try.
+    /// An accounting request's fate: a Stop no server took waits for its next try; a
+    /// Start's answer may call for an Interim-Update at once.
     pub(super) fn accounting_answered(
         &mut self,
         now: Instant,
+        id: SubscriberId,
         kind: Kind,
         stop: Option<Box<QueuedStop>>,
         answer: &Answer,
     ) {
+        // `immediate-update`: on the Start's answer, or its time-out, as Junos words it.
+        if kind == Kind::Start && self.accounting.get(id).is_some_and(|a| a.immediate_update) {
+            self.send_interim(now, id);
+        }
         match answer {
             Answer::Reply { .. } => self.accounting.stats.of(kind).acknowledged += 1,
             Answer::Unanswered => {

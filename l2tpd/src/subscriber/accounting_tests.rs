@@ -80,6 +80,8 @@ fn interims_are_scheduled_per_subscriber_and_a_stop_ends_them() {
         instance: None,
         interval: Some(Duration::from_secs(600)),
         next,
+        immediate_update: false,
+        coa_immediate_update: false,
         nas_identifier: Box::from(&b"lac1"[..]),
         carried: Vec::new(),
     };

@@ -144,6 +144,7 @@ impl SubscriberLayer {
                 if let Some(idle) = request.idle_timeout {
                     self.set_idle_timeout(now, id, Some(idle));
                 }
+                self.accounting_after_coa(now, id);
             }
         }
         (true, None)

@@ -268,6 +268,20 @@ const ACCOUNTING: &[Stmt] = &[
         "accounting-stop-on-failure",
         "Send an Acct-Stop when the subscriber fails after the RADIUS server accepted it",
     ),
+    // An address never changes during a subscriber's session here: nothing to report.
+    flag(
+        "address-change-immediate-update",
+        "Send an Interim-Update when the subscriber's address changes",
+    )
+    .no_effect("a subscriber's address does not change during its session on this router"),
+    flag(
+        "coa-immediate-update",
+        "Send an Interim-Update right after a CoA-Request is acknowledged",
+    ),
+    flag(
+        "immediate-update",
+        "Send an Interim-Update as soon as the Acct-Start is answered or times out",
+    ),
     // Junos offers `radius` (EX adds `none`, which is the same as leaving `order` out).
     leaf_list(
         "order",

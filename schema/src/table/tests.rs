@@ -349,6 +349,7 @@ fn statements_without_effect_are_these() {
             "access group-profile ppp encapsulation-overhead",
             "access group-profile ppp idle-timeout",
             "access group-profile ppp interface-id",
+            "access profile accounting address-change-immediate-update",
             "access profile client ppp cell-overhead",
             "access profile client ppp encapsulation-overhead",
             "access profile client ppp idle-timeout",

@@ -301,6 +301,10 @@ pub struct AccountingOptions {
     pub stop_on_failure: bool,
     /// `accounting-stop-on-access-deny`.
     pub stop_on_access_deny: bool,
+    /// `immediate-update`: an Interim-Update once the Start is answered (or times out).
+    pub immediate_update: bool,
+    /// `coa-immediate-update`: an Interim-Update after each acknowledged CoA-Request.
+    pub coa_immediate_update: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -723,6 +727,8 @@ fn accounting(a: View<'_>, profile: View<'_>) -> Option<AccountingOptions> {
             .unwrap_or(AccountingStatistics::VolumeTime),
         stop_on_failure: a.flag("accounting-stop-on-failure"),
         stop_on_access_deny: a.flag("accounting-stop-on-access-deny"),
+        immediate_update: a.flag("immediate-update"),
+        coa_immediate_update: a.flag("coa-immediate-update"),
     })
 }
 

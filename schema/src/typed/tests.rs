@@ -566,6 +566,11 @@ fn aaa_statements_and_their_defaults() {
     );
     set(
         &mut root,
+        "access profile=p accounting immediate-update",
+        &[],
+    );
+    set(
+        &mut root,
         "access profile=q accounting statistics",
         &["time"],
     );
@@ -626,6 +631,8 @@ fn aaa_statements_and_their_defaults() {
             statistics: AccountingStatistics::VolumeTime,
             stop_on_failure: false,
             stop_on_access_deny: true,
+            immediate_update: true,
+            coa_immediate_update: false,
         })
     );
     // Without `order radius` there is no accounting.
