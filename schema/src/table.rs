@@ -74,6 +74,35 @@ const PORT: Type = Type::Uint { min: 1, max: 65535 };
 const PROXY_ARP: Stmt = crate::def::flag("proxy-arp", "Proxy ARP for the unit's subscribers")
     .no_effect("subscribers reach this router by PPP, which has no ARP");
 
+/// `rpf-check` under a unit's `family inet`: Junos' unicast reverse-path check. This router
+/// checks every subscriber's source address always (its own address or its Framed-Route
+/// prefixes; anything else is dropped and counted as spoofed), which is the strict check;
+/// the loose mode and a fail filter are not built.
+const RPF_CHECK: Stmt = crate::def::container(
+    "rpf-check",
+    "Reverse-path-forwarding check on the unit's incoming packets",
+    &[
+        crate::def::leaf(
+            "fail-filter",
+            NAME,
+            "Filter for packets that fail the check",
+        )
+        .no_effect("packets that fail the check are dropped and counted as spoofed"),
+        crate::def::container(
+            "mode",
+            "Reverse-path-forwarding mode",
+            &[crate::def::flag("loose", "Any route to the source passes")
+                .no_effect("the check is always strict (the subscriber's own prefixes)")],
+        )
+        .one_line(),
+    ],
+)
+.presence();
+
+/// `rpf-check` on a static unit: only subscribers' traffic is forwarded by this router.
+const STATIC_RPF_CHECK: Stmt =
+    RPF_CHECK.no_effect("the reverse-path check applies to subscriber interfaces only");
+
 /// Why `tunnel-switch-profile` does nothing, wherever it is set.
 const TUNNEL_SWITCHING: &str = "tunnel switching is not implemented";
 

@@ -136,12 +136,20 @@ const ROUTING_OPTIONS: Stmt = container(
 /// 3221225472 (`pp0.3221225473`), so the whole 32-bit range is taken.
 const UNIT_NUMBER: Type = uint(0, u32::MAX as u64);
 
-const INTERFACE: &[Stmt] = &[list(
-    "unit",
-    Type::OrVariable(&UNIT_NUMBER),
-    "Logical interface",
-    UNIT,
-)];
+const INTERFACE: &[Stmt] = &[
+    flag(
+        "interface-mib",
+        "Enable the interface MIB for the dynamic interfaces",
+    )
+    .no_effect("subscriber interfaces are not IF-MIB rows (an ifIndex per login, never reused)"),
+    list(
+        "unit",
+        Type::OrVariable(&UNIT_NUMBER),
+        "Logical interface",
+        UNIT,
+    )
+    .exclusive(&["traps", "no-traps"]),
+];
 
 /// 802.1Q VLAN IDs, 0 and 4095 reserved (IEEE 802.1Q table 9-2), or a variable.
 const VLAN_ID: Type = Type::OrVariable(&VLAN_NUMBER);
@@ -152,6 +160,11 @@ const VLAN_NUMBER: Type = uint(1, 4094);
 const UNIT: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
     super::PROXY_ARP,
+    // A subscriber's unit sends no link notification (it is no IF-MIB row): `no-traps` is
+    // what it does anyway.
+    flag("traps", "Enable SNMP notifications on state changes")
+        .no_effect("subscriber interfaces send no link notifications"),
+    flag("no-traps", "Disable SNMP notifications on state changes"),
     leaf(
         "vlan-id",
         VLAN_ID,
@@ -239,8 +252,10 @@ const UNIT: &[Stmt] = &[
                 "inet",
                 "IPv4 parameters",
                 &[
-                    // Junos: `filter { input "$junos-input-filter"; output "$junos-output-filter"; }`,
-                    // shown first; a variable with no value drops the statement (no filter).
+                    // What the subscriber layer always does: `rpf-check` asks for it.
+                    super::RPF_CHECK,
+                    // Junos: `filter { input "$junos-input-filter"; output "$junos-output-filter"; }`;
+                    // a variable with no value drops the statement (no filter).
                     super::firewall::DYNAMIC_INTERFACE_FILTER,
                     // Junos: `unnumbered-address interface <preferred-source-address a>;` on
                     // one line; the loopback is usually `"$junos-loopback-interface"`. The

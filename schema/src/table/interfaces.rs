@@ -203,6 +203,8 @@ const UNIT: &[Stmt] = &[
                 // refuses; it is checked at commit instead (validate::interfaces).
                 // Junos shows `filter { ... }` before the addresses.
                 &[
+                    // Only subscribers' traffic is forwarded by this router.
+                    super::STATIC_RPF_CHECK,
                     super::firewall::INTERFACE_FILTER,
                     list(
                         "address",

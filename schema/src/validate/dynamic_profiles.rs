@@ -143,7 +143,11 @@ fn dial_options(profile: &Node, path: &Path, findings: &mut Findings) {
         if interface_id.keyword != "interfaces" {
             continue;
         }
-        for (unit_id, unit) in &interface.children {
+        let units = interface
+            .children
+            .iter()
+            .filter(|(id, _)| id.keyword == "unit");
+        for (unit_id, unit) in units {
             let Some(dial) = unit.children.get(&NodeId::new("dial-options")) else {
                 continue;
             };
@@ -173,7 +177,12 @@ fn pppoe_options(profile: &Node, path: &Path, findings: &mut Findings) {
         if interface_id.keyword != "interfaces" || interface_id.key.as_deref() != Some("pp0") {
             continue;
         }
-        for (unit_id, unit) in &interface.children {
+        // Its units: `interface-mib` sits beside them.
+        let units = interface
+            .children
+            .iter()
+            .filter(|(id, _)| id.keyword == "unit");
+        for (unit_id, unit) in units {
             let mut at = path.clone();
             at.push(interface_id.clone());
             let Some(pppoe) = unit.children.get(&NodeId::new("pppoe-options")) else {

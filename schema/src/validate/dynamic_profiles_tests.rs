@@ -23,7 +23,9 @@ const PROFILES: &str = r#"dynamic-profiles {
         }
         interfaces {
             pp0 {
+                interface-mib;
                 unit "$junos-interface-unit" {
+                    no-traps;
                     ppp-options {
                         chap;
                         pap;
@@ -34,6 +36,7 @@ const PROFILES: &str = r#"dynamic-profiles {
                     }
                     keepalives interval "$ka";
                     family inet {
+                        rpf-check;
                         unnumbered-address "$junos-loopback-interface";
                     }
                 }
@@ -97,7 +100,12 @@ fn junos_text_loads_prints_back_and_reloads_from_set_lines() {
     );
     let reloaded = apply_set_lines(&Node::default(), &sets).expect("set lines load");
     assert_eq!(reloaded, root);
-    assert_eq!(check(&root), Ok(vec![]));
+    // `interface-mib` is the one statement that loads without effect; `no-traps` and
+    // `rpf-check` are what the subscriber layer does anyway.
+    assert_eq!(
+        check(&root),
+        Ok(vec!["warning: [edit dynamic-profiles PPPOE-SUBSCRIBER interfaces pp0] 'interface-mib': statement has no effect: subscriber interfaces are not IF-MIB rows (an ifIndex per login, never reused)".to_string()])
+    );
 }
 
 #[test]
