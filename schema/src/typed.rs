@@ -104,6 +104,9 @@ pub struct RouterConfig {
     pub radius_disconnect_port: u16,
     /// `[edit access radius-disconnect]`: who may send them, with the secret.
     pub radius_disconnect: BTreeMap<Ipv4Addr, Option<Secret>>,
+    /// `[edit access domain-name-server]` and `domain-name-server-inet`: subscribers' name
+    /// servers when neither RADIUS nor their access profile gives any.
+    pub name_servers: Vec<Ipv4Addr>,
     /// `[edit access address-assignment pool]`.
     pub address_pools: BTreeMap<String, AddressPool>,
     pub interfaces: BTreeMap<String, Interface>,
@@ -178,6 +181,7 @@ pub(crate) fn active_router_config_since(
         radius_revert_interval: access.container("radius-options").number("revert-interval"),
         radius_disconnect_port: access.number("radius-disconnect-port"),
         radius_disconnect: access::radius_disconnect(access),
+        name_servers: access::name_servers(access),
         address_pools: access::address_pools(access),
         interfaces: device::interfaces(root),
         pppoe_service_name_tables: pppoe::service_name_tables(

@@ -109,6 +109,35 @@ fn ipcp_gives_the_wins_servers_of_the_pool_or_the_client_entry() {
     assert_eq!(nbns(&none.subs[i].events), Vec::<Ipv4Addr>::new());
 }
 
+/// Name servers for IPCP as Junos orders them for PPP subscribers: the access profile's
+/// `domain-name-server-inet`, else `[edit access]`'s, each taken whole; a pool's
+/// `dhcp-attributes name-server` only when neither names any.
+#[test]
+fn ipcp_gives_the_name_servers_of_the_access_profile_else_of_the_router() {
+    let pool = "set access address-assignment pool lab family inet dhcp-attributes name-server [ 198.18.0.53 198.18.0.54 ]\n";
+    let mut global = lab(&format!(
+        "{pool}set access domain-name-server 198.18.0.60\n"
+    ));
+    let i = bring_up(&mut global, "alice@isp.example", "pw");
+    let (_, _, dns) = ip_up(&global.subs[i].events).expect("IPCP up");
+    assert_eq!(dns, vec![Ipv4Addr::new(198, 18, 0, 60)]);
+
+    let mut profile = lab(&format!(
+        "{pool}set access domain-name-server 198.18.0.60\n\
+         set services l2tp tunnel-group g aaa-access-profile users\n\
+         set access profile users authentication-order password\n\
+         set access profile users client dave@isp.example chap-secret pw\n\
+         set access profile users domain-name-server-inet 198.18.0.61\n\
+         set access profile users domain-name-server-inet 198.18.0.62\n"
+    ));
+    let i = bring_up(&mut profile, "dave@isp.example", "pw");
+    let (_, _, dns) = ip_up(&profile.subs[i].events).expect("IPCP up");
+    assert_eq!(
+        dns,
+        vec![Ipv4Addr::new(198, 18, 0, 61), Ipv4Addr::new(198, 18, 0, 62)]
+    );
+}
+
 fn nbns(events: &[ClientEvent]) -> Vec<Ipv4Addr> {
     events
         .iter()

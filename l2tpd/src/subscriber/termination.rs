@@ -188,9 +188,13 @@ impl SubscriberLayer {
             return;
         };
         let user = subscriber.user.clone().unwrap_or_default();
-        let client = subscriber
-            .access_profile(config)
-            .and_then(|p| p.clients.get(&user));
+        let profile = subscriber.access_profile(config);
+        let client = profile.and_then(|p| p.clients.get(&user));
+        // Junos: the profile's `domain-name-server-inet`, else `[edit access]`'s.
+        let configured_dns = profile
+            .map(|p| p.name_servers.as_slice())
+            .filter(|servers| !servers.is_empty())
+            .unwrap_or(&config.name_servers);
         // At the LNS, the tunnel client's user-group profile comes after the user's entry.
         let user_group = match &subscriber.access {
             super::table::AccessLeg::L2tp { group, lac, .. } => {
@@ -233,29 +237,50 @@ impl SubscriberLayer {
             }
         };
         // DNS and WINS servers: RADIUS's, then the user's client entry's, then the tunnel
-        // client's user-group profile's, then the pool's `dhcp-attributes`.
+        // client's user-group profile's, then (DNS) the access profile's or the router's
+        // `domain-name-server-inet`, then the pool's `dhcp-attributes`. Junos documents
+        // RADIUS > access profile > global for PPP and keeps a pool's name servers for DHCP;
+        // a pool's come last here, for a profile and router that name none.
         let server = |from_grant: fn(&AaaGrant) -> Option<Ipv4Addr>,
                       from_ppp: fn(&PppClient) -> Option<Ipv4Addr>,
+                      configured: Option<Ipv4Addr>,
                       from_pool: Option<Ipv4Addr>| {
             grant
                 .and_then(from_grant)
                 .or_else(|| client.and_then(|c| from_ppp(&c.ppp)))
                 .or_else(|| user_group.and_then(from_ppp))
+                .or(configured)
                 .or(from_pool)
         };
+        // A level of configuration gives both servers or none: a pool's second name server
+        // does not pair with a profile's first.
+        let pool_dns = |server: Option<Ipv4Addr>| server.filter(|_| configured_dns.is_empty());
+        let [first_dns, second_dns] = [0, 1].map(|i| configured_dns.get(i).copied());
         let addresses = IpcpServerAddresses {
             local: lease.local,
             peer: lease.address,
-            primary_dns: server(|g| g.primary_dns, |p| p.primary_dns, lease.primary_dns),
+            primary_dns: server(
+                |g| g.primary_dns,
+                |p| p.primary_dns,
+                first_dns,
+                pool_dns(lease.primary_dns),
+            ),
             secondary_dns: server(
                 |g| g.secondary_dns,
                 |p| p.secondary_dns,
-                lease.secondary_dns,
+                second_dns,
+                pool_dns(lease.secondary_dns),
             ),
-            primary_nbns: server(|g| g.primary_wins, |p| p.primary_wins, lease.primary_wins),
+            primary_nbns: server(
+                |g| g.primary_wins,
+                |p| p.primary_wins,
+                None,
+                lease.primary_wins,
+            ),
             secondary_nbns: server(
                 |g| g.secondary_wins,
                 |p| p.secondary_wins,
+                None,
                 lease.secondary_wins,
             ),
         };

@@ -28,6 +28,11 @@ pub(super) const ACCESS: Stmt = container(
                 DOMAIN_MAP,
             )],
         ),
+        // Junos: the name servers of subscribers whose RADIUS and access profile give none
+        // (per routing instance on Junos; here for the router).
+        DOMAIN_NAME_SERVER,
+        DOMAIN_NAME_SERVER_INET,
+        DOMAIN_NAME_SERVER_INET6,
         // Junos: PPP and L2TP attributes a client inherits with `group-profile`, or every
         // PPP user of a tunnel with the tunnel client's `user-group-profile`.
         list("group-profile", NAME, "Group profile", GROUP_PROFILE),
@@ -195,6 +200,28 @@ const DOMAIN_MAP: &[Stmt] = &[
     .no_effect(TUNNEL_SWITCHING),
 ];
 
+/// `domain-name-server` (Junos' older name) and `domain-name-server-inet`: IPv4 name
+/// servers for subscribers, given by IPCP (RFC 1877) after RADIUS's and the user's own.
+const DOMAIN_NAME_SERVER: Stmt = list(
+    "domain-name-server",
+    Type::Ipv4,
+    "IPv4 DNS name servers for subscribers",
+    &[],
+);
+const DOMAIN_NAME_SERVER_INET: Stmt = list(
+    "domain-name-server-inet",
+    Type::Ipv4,
+    "IPv4 DNS name servers for subscribers",
+    &[],
+);
+const DOMAIN_NAME_SERVER_INET6: Stmt = list(
+    "domain-name-server-inet6",
+    Type::Str { max_len: 39 },
+    "IPv6 DNS name servers for subscribers",
+    &[],
+)
+.no_effect("subscribers get IPv4 only on this router");
+
 const PROFILE: &[Stmt] = &[
     container(
         "accounting",
@@ -219,6 +246,9 @@ const PROFILE: &[Stmt] = &[
         "Client (on the LNS, the peer LAC; * or default: any LAC no other client names)",
         CLIENT,
     ),
+    DOMAIN_NAME_SERVER,
+    DOMAIN_NAME_SERVER_INET,
+    DOMAIN_NAME_SERVER_INET6,
     container(
         "radius",
         "RADIUS servers for this profile",

@@ -320,6 +320,8 @@ pub struct AccessProfile {
     /// `Some` when `accounting order` lists `radius` (Junos: that is what turns RADIUS
     /// accounting on); the other `accounting` statements alone do nothing (a commit warning).
     pub accounting: Option<AccountingOptions>,
+    /// `domain-name-server` and `domain-name-server-inet`, in the order written.
+    pub name_servers: Vec<Ipv4Addr>,
 }
 
 /// Junos' names for the client that takes any LAC no other client names, in the order they
@@ -753,6 +755,16 @@ pub(super) fn radius_servers(access: View<'_>) -> BTreeMap<Ipv4Addr, RadiusServe
     radius_server_list(access)
 }
 
+/// The IPv4 name servers of `[edit access]` or of an access profile: `domain-name-server`
+/// (Junos' older statement) then `domain-name-server-inet`.
+pub(super) fn name_servers(level: View<'_>) -> Vec<Ipv4Addr> {
+    ["domain-name-server", "domain-name-server-inet"]
+        .into_iter()
+        .flat_map(|statement| level.entries(statement))
+        .filter_map(|(address, _)| address.parse().ok())
+        .collect()
+}
+
 fn addresses(words: Vec<String>) -> Vec<Ipv4Addr> {
     words.iter().filter_map(|w| w.parse().ok()).collect()
 }
@@ -778,6 +790,7 @@ pub(super) fn access_profiles(access: View<'_>) -> BTreeMap<String, AccessProfil
                 radius_options: radius_options(radius.container("options")),
                 radius_ignore: radius_ignore(radius.container("attributes").container("ignore")),
                 accounting: accounting(p.container("accounting"), p),
+                name_servers: name_servers(p),
             };
             (name.to_string(), profile)
         })
