@@ -691,3 +691,73 @@ access {
     }
     assert_eq!(warnings.len(), 5, "{warnings:?}");
 }
+
+/// The statements a Junos BNG lab's `set` script adds beyond the subscriber hierarchies —
+/// the host's daemons and database, subscriber management switched on, profile versioning,
+/// a PPPoE profile's MRU and MTU and reverse-path check, the name servers of an access
+/// profile, immediate accounting updates — load from `set` lines, print as Junos text that
+/// loads back to the same tree, and commit; what does nothing here is named.
+#[test]
+fn a_bng_lab_set_script_loads_and_names_what_it_ignores() {
+    let set = r#"set system services subscriber-management enable
+set system processes general-authentication-service traceoptions file radius
+set system processes general-authentication-service traceoptions flag all
+set system configuration-database max-db-size 104857600
+set system configuration-database virtual-memory-mapping process-set subscriber-management fixed-size 52500
+set system dynamic-profile-options versioning
+set access profile aaa authentication-order radius
+set access profile aaa domain-name-server 198.18.0.53
+set access profile aaa domain-name-server-inet 198.18.0.54
+set access profile aaa radius authentication-server 127.0.0.1
+set access profile aaa accounting order radius
+set access profile aaa accounting immediate-update
+set access profile aaa accounting coa-immediate-update
+set access profile aaa accounting address-change-immediate-update
+set access radius-server 127.0.0.1 secret "s3cret"
+set access domain-name-server 198.18.0.55
+set dynamic-profiles PPPoE-Base interfaces pp0 interface-mib
+set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" no-traps
+set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" ppp-options chap
+set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" ppp-options mru 1500
+set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" ppp-options mtu 1500
+set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" pppoe-options underlying-interface "$junos-underlying-interface"
+set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" pppoe-options server
+set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" family inet rpf-check
+set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" family inet unnumbered-address "$junos-loopback-interface"
+set interfaces lo0 unit 0 family inet address 127.0.0.1/32
+"#;
+    let tree =
+        crate::parse::apply_set_lines(&Node::default(), set).unwrap_or_else(|e| panic!("{e}"));
+    let text = to_text(&[], &tree);
+    assert_eq!(parse_config(&text).expect("its text loads"), tree);
+    assert!(
+        text.contains("    processes {\n        general-authentication-service {\n            traceoptions {\n                file radius;\n                flag all;\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("                    family inet {\n                        rpf-check;\n"),
+        "{text}"
+    );
+    let warnings = crate::validate::check(&tree).unwrap_or_else(|e| panic!("{e:?}"));
+    let named: Vec<&str> = warnings
+        .iter()
+        .map(|w| {
+            w.split(" statement has no effect")
+                .next()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "warning: [edit system] 'services':",
+            "warning: [edit system] 'processes general-authentication-service':",
+            "warning: [edit system] 'configuration-database':",
+            "warning: [edit dynamic-profiles PPPoE-Base interfaces pp0] 'interface-mib':",
+            "warning: [edit dynamic-profiles PPPoE-Base interfaces pp0 unit \"$junos-interface-unit\" ppp-options] 'mru':",
+            "warning: [edit dynamic-profiles PPPoE-Base interfaces pp0 unit \"$junos-interface-unit\" ppp-options] 'mtu':",
+            "warning: [edit access profile aaa accounting] 'address-change-immediate-update':",
+        ],
+        "{warnings:#?}"
+    );
+}

@@ -132,6 +132,10 @@ const ROUTING_OPTIONS: Stmt = container(
     ],
 );
 
+/// Why a dynamic unit's `ppp-options mru` / `mtu` change nothing.
+const PPP_UNITS: &str =
+    "a PPPoE session's MRU and MTU follow its port (family pppoe mtu and PPP-Max-Payload)";
+
 /// Dynamic units are numbered by the router; Junos' dynamic unit numbers run up past
 /// 3221225472 (`pp0.3221225473`), so the whole 32-bit range is taken.
 const UNIT_NUMBER: Type = uint(0, u32::MAX as u64);
@@ -216,6 +220,19 @@ const UNIT: &[Stmt] = &[
                 Type::Enum(&["chap", "pap"]),
                 "PPP authentication protocols, in order of preference",
             ),
+            // Junos: the MRU LCP asks for and the MTU it accepts; here both are the PPPoE
+            // session's payload (`family pppoe mtu`, RFC 4638's PPP-Max-Payload).
+            leaf("mru", uint(576, 65535), "Maximum receive unit LCP asks for").no_effect(PPP_UNITS),
+            leaf(
+                "mtu",
+                Type::UintOr {
+                    min: 576,
+                    max: 65535,
+                    words: &["use-lower-layer"],
+                },
+                "Maximum transmit unit",
+            )
+            .no_effect(PPP_UNITS),
         ],
     ),
     container(

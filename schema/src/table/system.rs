@@ -233,9 +233,16 @@ pub(super) const SYSTEM: Stmt = container(
                     "Allow NETCONF connections",
                     &[flag("ssh", "Allow NETCONF connections over SSH")],
                 ),
+                // Junos MX: the subscriber management daemons (`enable` needs a reboot
+                // there); here subscriber management is what l2tpd does.
+                container(
+                    "subscriber-management",
+                    "Subscriber management",
+                    &[flag("enable", "Enable enhanced subscriber management")],
+                ),
             ],
         )
-        .no_effect("the host's sshd gives access to the host, and cli runs there"),
+        .no_effect("the host runs its services (sshd gives access, cli runs there); subscriber management is what l2tpd does"),
         container(
             "root-authentication",
             "Authentication methods for root",
@@ -260,8 +267,93 @@ pub(super) const SYSTEM: Stmt = container(
             ],
         )
         .no_effect("the host's consoles are the host's"),
+        // Junos' daemons, each by its name (`general-authentication-service`, `routing`,
+        // ...): this router is one daemon, and its host runs the rest.
+        list("processes", NAME, "Process control", PROCESS)
+            .grouped()
+            .no_effect("l2tpd is one daemon; its trace file is services l2tp traceoptions"),
+        // Junos' configuration database sizing (subscriber management's memory map).
+        container(
+            "configuration-database",
+            "Configuration database parameters",
+            &[
+                leaf(
+                    "max-db-size",
+                    Type::Size {
+                        min: 1,
+                        max: u64::MAX,
+                    },
+                    "Maximum size of the configuration database (bytes)",
+                ),
+                container(
+                    "virtual-memory-mapping",
+                    "Virtual memory mapping of the database",
+                    &[list(
+                        "process-set",
+                        NAME,
+                        "Processes the mapping applies to",
+                        &[
+                            leaf("fixed-size", uint(1, u32::MAX as u64), "Fixed size (KB)"),
+                            leaf(
+                                "page-pooling-size",
+                                uint(1, u32::MAX as u64),
+                                "Page pooling size (KB)",
+                            ),
+                        ],
+                    )],
+                ),
+            ],
+        )
+        .no_effect("the configuration database is sized by what it holds"),
+        // Junos: `dynamic-profile-options { versioning; }` keeps the profile a subscriber
+        // logged in with while the profile changes; this router always does.
+        container(
+            "dynamic-profile-options",
+            "Dynamic profile options",
+            &[flag(
+                "versioning",
+                "Keep each subscriber's version of a changed profile",
+            )],
+        ),
     ],
 );
+
+/// A Junos daemon under `system processes`.
+const PROCESS: &[Stmt] = &[
+    flag("disable", "Disable the process"),
+    flag("enable", "Enable the process"),
+    container(
+        "traceoptions",
+        "Trace options of the process",
+        &[
+            container(
+                "file",
+                "Trace file information",
+                &[
+                    leaf(
+                        "filename",
+                        Type::Identifier { max_len: 255 },
+                        "Name of file in which to write trace information",
+                    )
+                    .positional(),
+                    leaf(
+                        "size",
+                        Type::Size {
+                            min: 10240,
+                            max: 1_073_741_824,
+                        },
+                        "Maximum trace file size (bytes, or with k, m, g)",
+                    ),
+                    leaf("files", uint(2, 1000), "Maximum number of trace files"),
+                    flag("world-readable", "Allow any user to read the log file"),
+                ],
+            )
+            .one_line(),
+            list("flag", NAME, "Tracing parameters", &[]),
+            leaf("level", NAME, "Level of debugging output"),
+        ],
+    ),
+];
 
 /// Junos' syslog severities, lowest first after `any`; `none` turns a facility off.
 const SYSLOG_LEVEL: Type = Type::Enum(&[
