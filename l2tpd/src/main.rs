@@ -56,10 +56,11 @@ fn main() -> ExitCode {
     // The log on stderr, filtered by --log (coloured only on a terminal: a journal or a
     // file gets no escape codes); the system log (`messages`, syslog); and the trace file
     // `traceoptions` configures.
-    let trace = l2tpd::trace::install(&args.state_dir);
+    let [trace, pppoe_trace] = l2tpd::trace::install(&args.state_dir);
     let syslog = (args.syslog_socket.as_os_str() != "none").then_some(args.syslog_socket.as_path());
     tracing_subscriber::registry()
         .with(trace.layer())
+        .with(pppoe_trace.layer())
         .with(l2tpd::log::install(syslog))
         .with(
             tracing_subscriber::fmt::layer()

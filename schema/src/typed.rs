@@ -110,6 +110,8 @@ pub struct RouterConfig {
     /// `[edit access address-assignment pool]`.
     pub address_pools: BTreeMap<String, AddressPool>,
     pub interfaces: BTreeMap<String, Interface>,
+    /// `[edit protocols pppoe traceoptions]`: the PPPoE trace file; `None`, none.
+    pub pppoe_traceoptions: Option<TraceOptions>,
     /// `[edit protocols pppoe service-name-tables]`.
     pub pppoe_service_name_tables: BTreeMap<String, ServiceNameTable>,
     pub snmp: SnmpConfig,
@@ -184,6 +186,11 @@ pub(crate) fn active_router_config_since(
         name_servers: access::name_servers(access),
         address_pools: access::address_pools(access),
         interfaces: device::interfaces(root),
+        pppoe_traceoptions: l2tp::traceoptions(
+            root.container("protocols")
+                .container("pppoe")
+                .container("traceoptions"),
+        ),
         pppoe_service_name_tables: pppoe::service_name_tables(
             root.container("protocols").container("pppoe"),
         ),

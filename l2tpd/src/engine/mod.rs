@@ -293,16 +293,31 @@ impl Engine {
                 }
             }
         };
-        if let Err(e) = crate::trace::apply(config.l2tp.traceoptions.as_ref()) {
-            left_out("traceoptions", e)?;
-        }
-        let previous_trace = self
-            .config
-            .as_ref()
-            .and_then(|c| c.l2tp.traceoptions.as_ref());
-        let restore_trace = || {
-            let _ = crate::trace::apply(previous_trace);
+        use crate::trace::Domain;
+        let traces = |c: &RouterConfig| {
+            [
+                (Domain::L2tp, c.l2tp.traceoptions.clone()),
+                (Domain::Pppoe, c.pppoe_traceoptions.clone()),
+            ]
         };
+        // Without a configuration in force, no trace.
+        let previous_traces = self
+            .config
+            .as_deref()
+            .map_or([(Domain::L2tp, None), (Domain::Pppoe, None)], traces);
+        let restore_trace = || {
+            for (domain, previous) in &previous_traces {
+                let _ = crate::trace::apply(*domain, previous.as_ref());
+            }
+        };
+        for (domain, options) in traces(config) {
+            if let Err(e) = crate::trace::apply(domain, options.as_ref()) {
+                if let Err(e) = left_out("traceoptions", e) {
+                    restore_trace();
+                    return Err(e);
+                }
+            }
+        }
         let snmp = self.runtime.as_ref().and_then(|r| r.snmp.as_ref());
         if let Some(snmp) = snmp {
             if let Err(e) = snmp.apply(config, timeout) {
@@ -539,6 +554,8 @@ mod lns_tests;
 mod lns_units_lab_tests;
 #[cfg(test)]
 mod lossy_sim_tests;
+#[cfg(test)]
+mod pppoe_trace_lab_tests;
 #[cfg(test)]
 mod radius_lab_tests;
 #[cfg(test)]

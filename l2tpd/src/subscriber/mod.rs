@@ -40,6 +40,7 @@ mod lns;
 pub mod lns_units;
 pub mod local_auth;
 pub mod pppoe_access;
+mod pppoe_trace;
 mod profile_flow;
 pub mod proxy;
 pub mod radius_options;

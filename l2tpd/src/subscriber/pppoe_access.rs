@@ -466,12 +466,17 @@ impl PppoeAccess {
 
     /// Queues the unit's session events; true when a session ended.
     fn drain_unit_events(&mut self, id: UnitId) -> bool {
-        let Some(server) = self.units.get_mut(&id).and_then(|u| u.server.as_mut()) else {
+        let Some(unit) = self.units.get_mut(&id) else {
+            return false;
+        };
+        let (port, number) = (&unit.spec.port, unit.spec.number);
+        let Some(server) = unit.server.as_mut() else {
             return false;
         };
         let mut ended = false;
         while let Some(event) = server.poll_event() {
             ended |= matches!(event, Event::SessionDown { .. });
+            trace_session(port, number, &event);
             self.events.push_back(match event {
                 Event::SessionUp { session_id } => AccessEvent::SessionUp {
                     unit: id,
@@ -690,9 +695,12 @@ impl PppoeAccess {
         let Some(server) = unit.server.as_mut() else {
             return Received::NoUnit;
         };
+        let number = unit.spec.number;
+        super::pppoe_trace::discovery_frame("received", &port, number, bytes);
         let received = match server.handle_frame(bytes, now) {
             Handled::Nothing => Received::Consumed,
             Handled::Reply(frame) => {
+                super::pppoe_trace::discovery_frame("sent", &port, number, &frame);
                 out.push(FrameOut { port, frame });
                 Received::Consumed
             }
@@ -870,3 +878,19 @@ mod tests;
 #[cfg(test)]
 #[path = "auto_vlan_access_tests.rs"]
 mod auto_vlan_tests;
+
+/// A unit's session event in the PPPoE trace.
+fn trace_session(port: &str, number: u32, event: &Event) {
+    match event {
+        Event::SessionUp { session_id } => {
+            super::pppoe_trace::session_up(port, number, *session_id)
+        }
+        Event::SessionDown { session_id, reason } => {
+            let why = match reason {
+                EndReason::ClientPadt => "PADT from the client",
+                EndReason::LinkDown => "link down",
+            };
+            super::pppoe_trace::session_down(port, number, *session_id, why)
+        }
+    }
+}

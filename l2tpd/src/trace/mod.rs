@@ -10,6 +10,10 @@
 //! - `filter protocol`: every trace of this daemon is L2TP's (PPP and RADIUS are not built
 //!   yet), so `l2tp` keeps them all and `ppp` or `radius` leaves only the errors.
 //! - Without `traceoptions` nothing is written. A commit applies the new settings at once.
+//! - `[edit protocols pppoe traceoptions]` is a second trace of the same kind: its own file
+//!   (`pppoed` unless named), with only what the PPPoE parts of the daemon (discovery, the
+//!   access units, their sessions) trace, under Junos' PPPoE flags (`protocol` for discovery
+//!   frames, `session-db` for sessions, `events` otherwise).
 //!
 //! The trace is a `tracing` layer beside the daemon's stderr log: the code traces with the
 //! ordinary `tracing` macros, and this layer picks what the configuration asks for.
@@ -32,8 +36,42 @@ pub use rotating::RotatingFile;
 /// `message` flag.
 pub const MESSAGE: &str = "l2tpd::message";
 
-/// Junos' default trace file name for l2tpd.
-const DEFAULT_FILE_NAME: &str = "l2tpd";
+/// Target of the PPPoE trace points (discovery frames, sessions): the PPPoE trace's own.
+pub const PPPOE: &str = "l2tpd::pppoe";
+
+/// Which trace a handle writes: l2tpd's (`services l2tp traceoptions`), which takes every
+/// part of the daemon, or PPPoE's (`protocols pppoe traceoptions`), which takes PPPoE's only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Domain {
+    #[default]
+    L2tp,
+    Pppoe,
+}
+
+impl Domain {
+    /// Junos' default trace file names: `l2tpd`, `pppoed`.
+    fn default_file_name(self) -> &'static str {
+        match self {
+            Domain::L2tp => "l2tpd",
+            Domain::Pppoe => "pppoed",
+        }
+    }
+
+    /// The `flag` an event of `target` belongs to in this trace; `None`: not this trace's.
+    fn category(self, target: &str) -> Option<&'static str> {
+        match self {
+            Domain::L2tp => Some(category(target)),
+            Domain::Pppoe => {
+                let pppoe = target.strip_prefix(PPPOE)?;
+                Some(match pppoe {
+                    "::protocol" => "protocol",
+                    "::session" => "session-db",
+                    _ => "events",
+                })
+            }
+        }
+    }
+}
 
 /// The `flag` a trace event belongs to, from the module that emitted it.
 fn category(target: &str) -> &'static str {
@@ -75,6 +113,7 @@ fn rank(level: &Level) -> u8 {
 
 #[derive(Debug)]
 struct Tracer {
+    domain: Domain,
     file: RotatingFile,
     /// Most verbose rank written for the flagged parts.
     rank: u8,
@@ -85,11 +124,14 @@ struct Tracer {
 
 impl Tracer {
     fn wants(&self, target: &str, level: &Level) -> bool {
+        let Some(category) = self.domain.category(target) else {
+            return false;
+        };
         let rank = rank(level);
         if rank == 1 {
             return true;
         }
-        let flagged = self.flags.contains("all") || self.flags.contains(category(target));
+        let flagged = self.flags.contains("all") || self.flags.contains(category);
         flagged && self.l2tp && rank <= self.rank
     }
 }
@@ -97,6 +139,7 @@ impl Tracer {
 /// The trace settings in force, shared by the layer and whoever applies a commit.
 #[derive(Debug, Clone, Default)]
 pub struct TraceHandle {
+    domain: Domain,
     tracer: Arc<Mutex<Option<Tracer>>>,
     /// The most verbose rank anything is written at (0: tracing off): the cheap first test
     /// every event passes through.
@@ -104,6 +147,14 @@ pub struct TraceHandle {
 }
 
 impl TraceHandle {
+    /// A handle for `domain`'s trace, configured by nothing yet.
+    pub fn new(domain: Domain) -> Self {
+        TraceHandle {
+            domain,
+            ..Default::default()
+        }
+    }
+
     /// Applies `options` with the trace file in `dir`; `None` stops tracing.
     pub fn configure(&self, dir: &Path, options: Option<&TraceOptions>) -> Result<(), String> {
         let Some(options) = options else {
@@ -115,7 +166,7 @@ impl TraceHandle {
             .file
             .filename
             .as_deref()
-            .unwrap_or(DEFAULT_FILE_NAME);
+            .unwrap_or(self.domain.default_file_name());
         let path = dir.join(name);
         let mut current = self.lock();
         // Opened afresh each commit, so a changed size, files or world-readable applies;
@@ -128,6 +179,7 @@ impl TraceHandle {
         )
         .map_err(|e| format!("cannot open the trace file {}: {e}", path.display()))?;
         let tracer = Tracer {
+            domain: self.domain,
             file,
             rank: rank_of_trace_level(options.level),
             flags: options.flags.iter().cloned().collect(),
@@ -192,7 +244,7 @@ impl<S: Subscriber> Layer<S> for TraceLayer {
             "{} {} {}: {tag}{}{}",
             crate::mgmt::state::format_time(now),
             meta.level(),
-            category(meta.target()),
+            tracer.domain.category(meta.target()).unwrap_or_default(),
             line.message,
             line.rest
         );
@@ -201,23 +253,29 @@ impl<S: Subscriber> Layer<S> for TraceLayer {
     }
 }
 
-/// The daemon's trace: its handle and the state directory the file goes in.
-static DAEMON: OnceLock<(PathBuf, TraceHandle)> = OnceLock::new();
+/// The daemon's traces: the state directory the files go in, l2tpd's handle and PPPoE's.
+static DAEMON: OnceLock<(PathBuf, [TraceHandle; 2])> = OnceLock::new();
 
-/// Sets up the daemon's trace in `state_dir` and returns the layer to install beside the
-/// stderr log. Called once, by `main`.
-pub fn install(state_dir: &Path) -> TraceHandle {
+/// Sets up the daemon's traces in `state_dir` and returns their handles (l2tpd's, PPPoE's),
+/// whose layers go beside the stderr log. Called once, by `main`.
+pub fn install(state_dir: &Path) -> [TraceHandle; 2] {
     DAEMON
-        .get_or_init(|| (state_dir.to_path_buf(), TraceHandle::default()))
+        .get_or_init(|| {
+            let handles = [
+                TraceHandle::new(Domain::L2tp),
+                TraceHandle::new(Domain::Pppoe),
+            ];
+            (state_dir.to_path_buf(), handles)
+        })
         .1
         .clone()
 }
 
-/// A commit: the daemon's trace follows `options`. A no-op where no trace was installed
-/// (tests that run the engine without `main`).
-pub fn apply(options: Option<&TraceOptions>) -> Result<(), String> {
+/// A commit: the daemon's trace of `domain` follows `options`. A no-op where no trace was
+/// installed (tests that run the engine without `main`).
+pub fn apply(domain: Domain, options: Option<&TraceOptions>) -> Result<(), String> {
     match DAEMON.get() {
-        Some((dir, handle)) => handle.configure(dir, options),
+        Some((dir, handles)) => handles[domain as usize].configure(dir, options),
         None => Ok(()),
     }
 }

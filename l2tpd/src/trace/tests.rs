@@ -134,3 +134,54 @@ fn filter_protocol_other_than_l2tp_leaves_only_errors() {
     emit(&handle);
     assert_eq!(written(dir.path()).len(), 9);
 }
+
+/// `protocols pppoe traceoptions`: its own file (`pppoed` unless named), only what the
+/// PPPoE parts trace — discovery frames under `protocol`, sessions under `session-db` —
+/// and none of l2tpd's, not even its errors; l2tpd's trace keeps taking everything.
+#[test]
+fn the_pppoe_trace_takes_only_pppoe_events() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pppoe = TraceHandle::new(Domain::Pppoe);
+    let mut options = options(&["session-db"], TraceLevel::Verbose);
+    options.file.filename = None;
+    pppoe
+        .configure(dir.path(), Some(&options))
+        .expect("configure");
+    let emit_pppoe = |handle: &TraceHandle| {
+        let subscriber = tracing_subscriber::registry().with(handle.layer());
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::debug!(target: "l2tpd::pppoe::protocol", "ge-0/0/1.0: received PADI");
+            tracing::info!(target: "l2tpd::pppoe::session", "ge-0/0/1.0: session 1 up");
+            tracing::error!(target: "l2tpd::engine::sockets", "cannot bind");
+        });
+    };
+    emit_pppoe(&pppoe);
+    let lines = |name: &str| -> Vec<String> {
+        std::fs::read_to_string(dir.path().join(name))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.splitn(4, ' ').nth(3).unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        lines("pppoed"),
+        ["INFO session-db: ge-0/0/1.0: session 1 up"]
+    );
+
+    let all = options_with(&["all"]);
+    pppoe.configure(dir.path(), Some(&all)).expect("configure");
+    emit_pppoe(&pppoe);
+    assert_eq!(
+        lines("pppoed")[1..],
+        [
+            "DEBUG protocol: ge-0/0/1.0: received PADI",
+            "INFO session-db: ge-0/0/1.0: session 1 up"
+        ]
+    );
+}
+
+fn options_with(flags: &[&str]) -> TraceOptions {
+    let mut options = options(flags, TraceLevel::All);
+    options.file.filename = None;
+    options
+}

@@ -725,6 +725,10 @@ set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" pppo
 set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" family inet rpf-check
 set dynamic-profiles PPPoE-Base interfaces pp0 unit "$junos-interface-unit" family inet unnumbered-address "$junos-loopback-interface"
 set interfaces lo0 unit 0 family inet address 127.0.0.1/32
+set protocols pppoe traceoptions file "log_pppoe"
+set protocols pppoe traceoptions file files 5
+set protocols pppoe traceoptions level notice
+set protocols pppoe traceoptions flag all
 "#;
     let tree =
         crate::parse::apply_set_lines(&Node::default(), set).unwrap_or_else(|e| panic!("{e}"));
@@ -736,6 +740,10 @@ set interfaces lo0 unit 0 family inet address 127.0.0.1/32
     );
     assert!(
         text.contains("                    family inet {\n                        rpf-check;\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    pppoe {\n        traceoptions {\n            file log_pppoe files 5;\n            flag all;\n            level notice;\n"),
         "{text}"
     );
     let warnings = crate::validate::check(&tree).unwrap_or_else(|e| panic!("{e:?}"));

@@ -9,21 +9,56 @@ pub(super) const PROTOCOLS: Stmt = container(
     &[container(
         "pppoe",
         "PPP over Ethernet configuration",
-        &[list(
-            "service-name-tables",
-            NAME,
-            "PPPoE service name table",
-            &[list(
-                "service",
-                // `any` matches every Service-Name no other entry matches, `empty` the
-                // zero-length one; anything else is a name, quoted when it needs it.
-                // PPPoE tag values are up to 65535 octets; 255 is our choice.
-                Type::Str { max_len: 255 },
-                "Service name (any, empty, or a name)",
-                SERVICE,
-            )],
-        )],
+        &[
+            list(
+                "service-name-tables",
+                NAME,
+                "PPPoE service name table",
+                &[list(
+                    "service",
+                    // `any` matches every Service-Name no other entry matches, `empty` the
+                    // zero-length one; anything else is a name, quoted when it needs it.
+                    // PPPoE tag values are up to 65535 octets; 255 is our choice.
+                    Type::Str { max_len: 255 },
+                    "Service name (any, empty, or a name)",
+                    SERVICE,
+                )],
+            ),
+            PPPOE_TRACEOPTIONS,
+        ],
     )],
+);
+
+/// Junos' `protocols pppoe traceoptions`: the PPPoE trace file (`pppoed` unless named),
+/// its flags and level; what it writes is l2tpd's PPPoE discovery and sessions.
+const PPPOE_TRACEOPTIONS: Stmt = container(
+    "traceoptions",
+    "PPPoE trace options",
+    &[
+        super::services::TRACE_FILE,
+        list(
+            "flag",
+            Type::Enum(&[
+                "all",
+                "config",
+                "events",
+                "gres",
+                "init",
+                "interface-db",
+                "memory",
+                "protocol",
+                "rtsock",
+                "session-db",
+                "signal",
+                "state",
+                "timer",
+                "ui",
+            ]),
+            "Tracing parameters",
+            &[],
+        ),
+        super::services::TRACE_LEVEL,
+    ],
 );
 
 /// Junos: `action (delay seconds | drop | terminate);`, one of the three; `terminate` when

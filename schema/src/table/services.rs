@@ -107,36 +107,47 @@ const L2TP: &[Stmt] = &[
     ),
 ];
 
+/// A trace file as Junos writes it: `file l2tpd size 10m files 5;`, on one line, the file
+/// name first (l2tpd's and the PPPoE trace's).
+pub(super) const TRACE_FILE: Stmt = container(
+    "file",
+    "Trace file information",
+    &[
+        leaf(
+            "filename",
+            Type::Identifier { max_len: 255 },
+            "Name of file in which to write trace information",
+        )
+        .positional(),
+        // Junos ranges: 10 KB..1 GB each, 2..1000 files.
+        leaf(
+            "size",
+            Type::Size {
+                min: 10240,
+                max: 1_073_741_824,
+            },
+            "Maximum trace file size (bytes, or with k, m, g)",
+        )
+        .default("1m"),
+        leaf("files", uint(2, 1000), "Maximum number of trace files").default("3"),
+        flag("world-readable", "Allow any user to read the log file"),
+    ],
+)
+.one_line();
+
+/// How much a trace writes.
+pub(super) const TRACE_LEVEL: Stmt = leaf(
+    "level",
+    Type::Enum(&["all", "error", "info", "notice", "verbose", "warning"]),
+    "Level of debugging output",
+)
+.default("error");
+
 const TRACEOPTIONS: Stmt = container(
     "traceoptions",
     "L2TP trace options",
     &[
-        // Junos: `file l2tpd size 10m files 5;`, on one line, the file name first.
-        container(
-            "file",
-            "Trace file information",
-            &[
-                leaf(
-                    "filename",
-                    Type::Identifier { max_len: 255 },
-                    "Name of file in which to write trace information",
-                )
-                .positional(),
-                // Junos ranges: 10 KB..1 GB each, 2..1000 files.
-                leaf(
-                    "size",
-                    Type::Size {
-                        min: 10240,
-                        max: 1_073_741_824,
-                    },
-                    "Maximum trace file size (bytes, or with k, m, g)",
-                )
-                .default("1m"),
-                leaf("files", uint(2, 1000), "Maximum number of trace files").default("3"),
-                flag("world-readable", "Allow any user to read the log file"),
-            ],
-        )
-        .one_line(),
+        TRACE_FILE,
         list(
             "flag",
             Type::Enum(&[
@@ -152,12 +163,7 @@ const TRACEOPTIONS: Stmt = container(
             "Tracing parameters",
             &[],
         ),
-        leaf(
-            "level",
-            Type::Enum(&["all", "error", "info", "notice", "verbose", "warning"]),
-            "Level of debugging output",
-        )
-        .default("error"),
+        TRACE_LEVEL,
         container(
             "filter",
             "Filter trace messages",

@@ -326,29 +326,7 @@ const PROCESS: &[Stmt] = &[
         "traceoptions",
         "Trace options of the process",
         &[
-            container(
-                "file",
-                "Trace file information",
-                &[
-                    leaf(
-                        "filename",
-                        Type::Identifier { max_len: 255 },
-                        "Name of file in which to write trace information",
-                    )
-                    .positional(),
-                    leaf(
-                        "size",
-                        Type::Size {
-                            min: 10240,
-                            max: 1_073_741_824,
-                        },
-                        "Maximum trace file size (bytes, or with k, m, g)",
-                    ),
-                    leaf("files", uint(2, 1000), "Maximum number of trace files"),
-                    flag("world-readable", "Allow any user to read the log file"),
-                ],
-            )
-            .one_line(),
+            super::services::TRACE_FILE,
             list("flag", NAME, "Tracing parameters", &[]),
             leaf("level", NAME, "Level of debugging output"),
         ],

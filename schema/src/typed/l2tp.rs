@@ -154,7 +154,7 @@ pub(super) fn l2tp_config(l2tp: View<'_>) -> L2tpConfig {
     }
 }
 
-fn traceoptions(t: View<'_>) -> Option<TraceOptions> {
+pub(super) fn traceoptions(t: View<'_>) -> Option<TraceOptions> {
     if !t.present() {
         return None;
     }
