@@ -12,8 +12,8 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use l2tp_tests::data_flood::{
-    filler_ppp, lac, lns_config, lns_sessions, summary, DataFloodSpec, FloodPort, RunningFlood,
-    PROFILE,
+    filler_ppp, lac, lns_config, lns_sessions, summary, DataFloodSpec, FloodPort, FloodSender,
+    RunningFlood, PROFILE,
 };
 use l2tp_tests::ops::{number, run_ok, show_json};
 use l2tp_tests::DaemonProcess;
@@ -57,6 +57,8 @@ fn a_data_flood_on_one_session_does_not_hold_up_200_set_ups_or_hellos() {
         rate: 0,
         count: 100_000_000,
         time_limit: Duration::from_secs(40),
+        sender: FloodSender::Batched,
+        threads: 1,
     });
     // The flood fills every queue before the set-up starts.
     std::thread::sleep(Duration::from_millis(500));
