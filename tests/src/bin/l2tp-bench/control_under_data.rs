@@ -2,12 +2,11 @@
 //! sessions at a real `l2tpd` LNS (127.79.0.1) from a LAC engine in this process
 //! (127.79.0.3), with no flood and then while one other session (LAC A, 127.79.0.2) is
 //! flooded with 64-byte L2TP data messages at each `--rates` rate (0: as fast as one
-//! thread sends). Each row: the set-up time, its ratio to the
-//! unflooded one (the target: at most 3), the flood's real rate and its sender's
-//! rate per CPU-second, what the LNS forwarded of it, what the kernel dropped at the LNS's
-//! sockets with their receive buffers full, and the LNS's data drops (`Data queue full`).
-//! The sessions are closed between
-//! rows; the flood starts 300 ms before each set-up and stops when it is done.
+//! thread sends). Each row: the set-up time, its ratio to the unflooded one (the issue's
+//! target: at most 3), the flood's real rate and its sender's rate per CPU-second, what the
+//! LNS forwarded of it, what the kernel dropped at the LNS's sockets with their receive
+//! buffers full, and the LNS's data drops (`Data queue full`). The sessions are closed
+//! between rows; the flood starts 300 ms before each set-up and stops when it is done.
 //!
 //! The flood leaves from the tunnel's own port (1701) by default, as a deployed LAC's data
 //! does: it arrives on the LNS's connected socket of that tunnel, read by a data worker.
