@@ -105,11 +105,33 @@ pub struct DataFloodSpec {
     /// The PPP frame each data message carries ([`filler_ppp`], or an IPv4 packet from the
     /// session's address when the LNS is to forward it).
     pub ppp: Vec<u8>,
-    /// Data messages a second at most; 0: as fast as one thread sends.
+    /// Data messages a second at most, all threads together; 0: as fast as they send.
     pub rate: u64,
     pub count: u64,
     pub time_limit: Duration,
+    pub sender: FloodSender,
+    /// Sender threads, each with its own socket and its share of the rate and count.
+    pub threads: usize,
 }
+
+/// How the sender hands the messages to the kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloodSender {
+    /// One datagram per message, [`MAX_MESSAGES_PER_CALL`] to a sendmmsg: 190–264k messages
+    /// per CPU-second of the sender (docs/performance.md, stage 7), the kernel's whole send
+    /// path (and on loopback its receive path up to the LNS's socket) once per message.
+    Batched,
+    /// UDP GSO (UDP_SEGMENT = the message's length): [`GSO_SEGMENTS`] identical messages in
+    /// one datagram, which goes through the sender's UDP, IP and loopback's transmit once;
+    /// the receiving socket cuts it into one datagram per message (`udp_rcv_segment`, the
+    /// LNS's sockets having no UDP_GRO), so the LNS reads what a LAC sending them one by
+    /// one would have sent. Still [`MAX_MESSAGES_PER_CALL`] datagrams to a sendmmsg.
+    Gso,
+}
+
+/// Messages in one GSO datagram: the kernel's UDP_MAX_SEGMENTS before 6.9 (it takes 128
+/// since), and 64 × 72 octets stay far below the 64 KiB of one IP datagram.
+pub const GSO_SEGMENTS: usize = 64;
 
 /// Which port of the LAC's address the flood leaves from, and so which of the LNS's sockets
 /// it arrives on.
@@ -155,16 +177,64 @@ pub fn filler_ppp() -> Vec<u8> {
 }
 
 /// L2TP data messages carrying `spec.ppp` for the flooded session, until `stop`, the count
-/// or the time limit. They leave [`MAX_MESSAGES_PER_CALL`] to a sendmmsg: one `send` a
-/// message reached only 91–231k a second on two busy cores (docs/performance.md), short of
-/// the rates asked. The pacing is per batch, against the clock since the start, so a late
-/// wake-up is made good by the next batches.
+/// or the time limit, on `spec.threads` threads (each its own socket, rate and count
+/// shared out); the outcome adds them up.
 pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFloodOutcome> {
+    let threads = spec.threads.max(1);
+    let shares = (0..threads).map(|i| {
+        let share =
+            |total: u64| total / threads as u64 + u64::from((i as u64) < total % threads as u64);
+        DataFloodSpec {
+            rate: if spec.rate == 0 {
+                0
+            } else {
+                share(spec.rate).max(1)
+            },
+            count: share(spec.count),
+            threads: 1,
+            ..spec.clone()
+        }
+    });
+    let outcomes: Vec<std::io::Result<DataFloodOutcome>> = std::thread::scope(|scope| {
+        let running: Vec<_> = shares
+            .map(|share| scope.spawn(move || run_one(&share, stop)))
+            .collect();
+        running
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a flood thread panicked")))
+            })
+            .collect()
+    });
+    let mut total = DataFloodOutcome {
+        sent: 0,
+        send_errors: 0,
+        elapsed: Duration::ZERO,
+        cpu: Duration::ZERO,
+    };
+    for outcome in outcomes {
+        let outcome = outcome?;
+        total.sent += outcome.sent;
+        total.send_errors += outcome.send_errors;
+        total.elapsed = total.elapsed.max(outcome.elapsed);
+        total.cpu += outcome.cpu;
+    }
+    Ok(total)
+}
+
+/// One sender thread: up to [`MAX_MESSAGES_PER_CALL`] datagrams to a sendmmsg, each one
+/// message ([`FloodSender::Batched`]) or [`GSO_SEGMENTS`] ([`FloodSender::Gso`]). The
+/// pacing is per call, against the clock since the start, so a late wake-up is made good by
+/// the next calls. At a rate, a call carries about a millisecond's messages (at least one
+/// datagram), so GSO does not turn the flood into bursts of 4,096 that a steady sender at
+/// that rate would not send.
+fn run_one(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFloodOutcome> {
     let socket = flood_socket(spec)?;
     let SocketAddr::V4(target) = spec.target else {
         return Err(std::io::Error::other("the flood is IPv4 only"));
     };
-    let datagram = DataMessage {
+    let message = DataMessage {
         header: DataHeader {
             tunnel_id: spec.tunnel_id,
             session_id: spec.session_id,
@@ -177,6 +247,22 @@ pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFlood
     }
     .to_bytes()
     .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+    let per_datagram = match spec.sender {
+        FloodSender::Batched => 1,
+        FloodSender::Gso => {
+            let size = i32::try_from(message.len()).map_err(std::io::Error::other)?;
+            nix::sys::socket::setsockopt(&socket, nix::sys::socket::sockopt::UdpGsoSegment, &size)?;
+            GSO_SEGMENTS
+        }
+    };
+    // The datagrams are prefixes of this: one to `per_datagram` messages back to back.
+    let messages = message.repeat(per_datagram);
+    let per_call = if spec.rate == 0 {
+        MAX_MESSAGES_PER_CALL
+    } else {
+        let per_millisecond = usize::try_from(spec.rate / 1000).unwrap_or(usize::MAX);
+        (per_millisecond / per_datagram).clamp(1, MAX_MESSAGES_PER_CALL)
+    };
     let cpu_before = crate::ops::thread_cpu().map_err(std::io::Error::other)?;
     let started = Instant::now();
     let (mut sent, mut send_errors) = (0u64, 0u64);
@@ -191,16 +277,22 @@ pub fn run(spec: &DataFloodSpec, stop: &AtomicBool) -> std::io::Result<DataFlood
                 std::thread::sleep(early);
             }
         }
-        let batch = usize::try_from(spec.count - sent)
-            .unwrap_or(usize::MAX)
-            .min(MAX_MESSAGES_PER_CALL);
-        let messages = std::iter::repeat_n(datagram.as_slice(), batch);
+        let left = usize::try_from(spec.count - sent).unwrap_or(usize::MAX);
+        let datagrams = (0..per_call)
+            .map(|i| left.saturating_sub(i * per_datagram).min(per_datagram))
+            .take_while(|&n| n > 0)
+            .map(|n| &messages[..n * message.len()]);
         let result = match spec.port {
-            FloodPort::Other => send_datagrams(socket.as_fd(), messages),
-            FloodPort::Tunnel => send_datagrams_to(socket.as_fd(), messages.map(|m| (m, target))),
+            FloodPort::Other => send_datagrams(socket.as_fd(), datagrams.clone()),
+            FloodPort::Tunnel => {
+                send_datagrams_to(socket.as_fd(), datagrams.clone().map(|m| (m, target)))
+            }
         };
         match result {
-            Ok(n) => sent += n as u64,
+            Ok(n) => {
+                let octets: usize = datagrams.take(n).map(<[u8]>::len).sum();
+                sent += (octets / message.len()) as u64;
+            }
             Err(_) => send_errors += 1,
         }
     }

@@ -238,6 +238,17 @@ pub fn status_kib(pid: u32, field: &str) -> Option<u64> {
 /// Datagrams the kernel dropped on the UDP socket bound to `local` (a full receive
 /// buffer), from /proc/net/udp.
 pub fn socket_drops(local: SocketAddr) -> Option<u64> {
+    udp_socket_drops(local)?.into_iter().next()
+}
+
+/// The same, added up over every UDP socket on `local`: a listener and the connected
+/// sockets beside it (the LNS keeps one per tunnel on its listener's address and port).
+pub fn all_socket_drops(local: SocketAddr) -> Option<u64> {
+    Some(udp_socket_drops(local)?.into_iter().sum())
+}
+
+/// Each UDP socket's drops on `local`, in /proc/net/udp's order.
+fn udp_socket_drops(local: SocketAddr) -> Option<Vec<u64>> {
     let SocketAddr::V4(local) = local else {
         return None;
     };
@@ -247,10 +258,16 @@ pub fn socket_drops(local: SocketAddr) -> Option<u64> {
         local.port()
     );
     let table = std::fs::read_to_string("/proc/net/udp").ok()?;
-    table.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        (fields.get(1) == Some(&wanted.as_str()))
-            .then(|| fields.last()?.parse().ok())
-            .flatten()
-    })
+    Some(
+        table
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                (fields.get(1) == Some(&wanted.as_str()))
+                    .then(|| fields.last()?.parse().ok())
+                    .flatten()
+            })
+            .collect(),
+    )
 }

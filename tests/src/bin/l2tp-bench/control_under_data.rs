@@ -2,16 +2,20 @@
 //! sessions at a real `l2tpd` LNS (127.79.0.1) from a LAC engine in this process
 //! (127.79.0.3), with no flood and then while one other session (LAC A, 127.79.0.2) is
 //! flooded with 64-byte L2TP data messages at each `--rates` rate (0: as fast as one
-//! thread sends, 64 messages a sendmmsg). Each row: the set-up time, its ratio to the
-//! unflooded one (the target: at most 3), the flood's real rate, what the LNS
-//! forwarded of it and its data drops (`Data queue full`). The sessions are closed between
-//! rows; the flood starts 300 ms before each set-up and stops when it is done.
+//! thread sends). Each row: the set-up time, its ratio to the unflooded one (the issue's
+//! target: at most 3), the flood's real rate and its sender's rate per CPU-second, what the
+//! LNS forwarded of it, what the kernel dropped at the LNS's sockets with their receive
+//! buffers full, and the LNS's data drops (`Data queue full`). The sessions are closed
+//! between rows; the flood starts 300 ms before each set-up and stops when it is done.
 //!
 //! The flood leaves from the tunnel's own port (1701) by default, as a deployed LAC's data
 //! does: it arrives on the LNS's connected socket of that tunnel, read by a data worker.
 //! `--flood-from-another-port` sends it from an ephemeral port instead, as the first
 //! measurement did (docs/performance.md): the LNS's listener takes it, read on the engine's
 //! thread.
+//!
+//! The flood is sent with UDP GSO by default (`--flood-sender gso`, data_flood.rs): one
+//! thread reaches the asked rates that way; `--flood-sender batched` is stage 7's sender.
 //!
 //! By default the flooded session is as deployed (`forwarded_flood`: IPCP open, a service
 //! interface at the LNS, the bench in a network namespace of its own): its data is IPv4
@@ -23,9 +27,10 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use l2tp_tests::data_flood::{
-    filler_ppp, lac, lns_config, lns_sessions, summary, DataFloodSpec, FloodPort, RunningFlood,
-    PROFILE,
+    filler_ppp, lac, lns_config, lns_sessions, summary, DataFloodSpec, FloodPort, FloodSender,
+    RunningFlood, GSO_SEGMENTS, PROFILE,
 };
+use l2tp_tests::flood::all_socket_drops;
 use l2tp_tests::ops::number;
 use l2tp_tests::DaemonProcess;
 
@@ -44,6 +49,9 @@ pub struct ControlUnderData {
     pub flood_port: FloodPort,
     /// The flooded session has an address and its data is forwarded to TUN (root).
     pub forwarded: bool,
+    pub sender: FloodSender,
+    /// Sender threads sharing the rate.
+    pub sender_threads: usize,
     pub timeout: Duration,
 }
 
@@ -92,12 +100,22 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
             "has no IP: the LNS offers its data to the engine's data queue"
         }
     );
-    println!("flood (asked)   flood (sent)    sender/CPU-s  set-up      ratio   complete  forwarded  data drops at the LNS");
+    println!(
+        "the flood's sender: {} thread(s), {}",
+        b.sender_threads,
+        match b.sender {
+            FloodSender::Batched => "64 datagrams a sendmmsg, one message each",
+            FloodSender::Gso => "UDP GSO, 64 messages a datagram, cut apart at the LNS's socket",
+        }
+    );
+    println!("flood (asked)   flood (sent)    sender/CPU-s  set-up      ratio   complete  forwarded  socket full  data drops at the LNS");
     let mut ok = true;
     let mut unflooded: Option<f64> = None;
     let mut results = Vec::new();
     for rate in std::iter::once(None).chain(b.rates.iter().copied().map(Some)) {
         let drops_before = number(&summary(&lns).2, "data-queue-full");
+        let lns_address = SocketAddr::from((LNS, 1701));
+        let kernel_drops_before = all_socket_drops(lns_address).unwrap_or(0);
         let flood = rate.map(|rate| {
             RunningFlood::start(DataFloodSpec {
                 from: LAC_A,
@@ -109,6 +127,8 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
                 rate,
                 count: u64::MAX,
                 time_limit: b.timeout,
+                sender: b.sender,
+                threads: b.sender_threads,
             })
         });
         if flood.is_some() {
@@ -120,9 +140,10 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
             None => None,
         };
         let drops = number(&summary(&lns).2, "data-queue-full").saturating_sub(drops_before);
-        let forwarded = sink
-            .as_mut()
-            .map_or("-".to_string(), |s| s.take_count().to_string());
+        let kernel_drops = all_socket_drops(lns_address)
+            .unwrap_or(0)
+            .saturating_sub(kernel_drops_before);
+        let forwarded = sink.as_mut().map(settled_count);
         let seconds = setup.elapsed.as_secs_f64();
         let base = *unflooded.get_or_insert(seconds);
         let ratio = seconds / base.max(1e-9);
@@ -135,11 +156,28 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
         };
         let real = sent.map_or("-".to_string(), |s| format!("{:.0}/s", s.rate()));
         let per_cpu = sent.map_or("-".to_string(), |s| format!("{:.0}", s.per_cpu_second()));
+        let shown = |n: Option<u64>| n.map_or("-".to_string(), |n| n.to_string());
         println!(
-            "{asked:<15} {real:<15} {per_cpu:<13} {:>8.1} ms {ratio:>6.2}  {:<9} {forwarded:<10} {drops}",
+            "{asked:<15} {real:<15} {per_cpu:<13} {:>8.1} ms {ratio:>6.2}  {:<9} {:<10} {:<12} {drops}",
             seconds * 1000.0,
             if complete { "yes" } else { "NO" },
+            shown(forwarded),
+            shown(sent.map(|_| kernel_drops)),
         );
+        if let (Some(sent), Some(forwarded)) = (sent, forwarded) {
+            // Each GSO datagram is cut into its messages at the LNS's socket: the kernel
+            // counts one drop a message there when the buffer is full, the sink one packet
+            // a message forwarded. Together they account for every message sent.
+            println!(
+                "    {} messages sent ({}): forwarded {forwarded} + the LNS's socket full {kernel_drops} = {}",
+                sent.sent,
+                match b.sender {
+                    FloodSender::Batched => "one a datagram".to_string(),
+                    FloodSender::Gso => format!("up to {GSO_SEGMENTS} a GSO datagram"),
+                },
+                forwarded + kernel_drops,
+            );
+        }
         results.push(format!(
             "{}={:.0}ms",
             asked.trim_end_matches("/s"),
@@ -151,11 +189,28 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
         }
     }
     println!(
-        "RESULT control-under-data sessions={} flood_port={:?} forwarded={} {} target_ratio<={TARGET_RATIO}",
+        "RESULT control-under-data sessions={} flood_port={:?} forwarded={} sender={:?}x{} {} target_ratio<={TARGET_RATIO}",
         b.sessions,
         b.flood_port,
         b.forwarded,
+        b.sender,
+        b.sender_threads,
         results.join(" ")
     );
     Ok(ok)
+}
+
+/// What reached the sink once nothing more comes for 100 ms (at most 3 s): the LNS's worker
+/// still forwards what its socket held when the flood stopped.
+fn settled_count(sink: &mut Sink) -> u64 {
+    let mut total = sink.take_count();
+    for _ in 0..30 {
+        std::thread::sleep(Duration::from_millis(100));
+        let more = sink.take_count();
+        if more == 0 {
+            break;
+        }
+        total += more;
+    }
+    total
 }

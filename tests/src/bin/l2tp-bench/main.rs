@@ -161,6 +161,13 @@ enum Bench {
         /// forwards its data, as deployed (root: a network namespace of the bench's own).
         #[arg(long)]
         flood_without_ip: bool,
+        /// How the flood is sent: `gso` (UDP GSO, 64 messages a datagram, cut apart at the
+        /// LNS's socket) or `batched` (one datagram a message, 64 a sendmmsg: stage 7's).
+        #[arg(long, default_value = "gso", value_parser = ["gso", "batched"])]
+        flood_sender: String,
+        /// Sender threads sharing the rate (each its own socket).
+        #[arg(long, default_value_t = 1)]
+        flood_threads: usize,
         #[arg(long, default_value_t = 60)]
         timeout: u64,
     },
@@ -314,6 +321,8 @@ fn main() -> ExitCode {
             rates,
             flood_from_another_port,
             flood_without_ip,
+            flood_sender,
+            flood_threads,
             timeout,
         } => ensure_l2tpd().and_then(|()| {
             control_under_data::run(&control_under_data::ControlUnderData {
@@ -325,6 +334,12 @@ fn main() -> ExitCode {
                     l2tp_tests::data_flood::FloodPort::Tunnel
                 },
                 forwarded: !flood_without_ip,
+                sender: if flood_sender == "batched" {
+                    l2tp_tests::data_flood::FloodSender::Batched
+                } else {
+                    l2tp_tests::data_flood::FloodSender::Gso
+                },
+                sender_threads: flood_threads,
                 timeout: Duration::from_secs(timeout),
             })
         }),
