@@ -2,7 +2,7 @@
 //! real kernel: a veth pair between two namespaces made by this test, and on the receiving
 //! end two sockets, one with a ring and one without (recvmmsg), each seeing every frame.
 //! The ring must hand over what recvmmsg does: the same PPPoE frames in the same order,
-//! untagged, 802.1Q and QinQ with the stripped outer tag put back, a frame too long for a
+//! untagged, 802.1Q and QinQ (0x88a8 or 0x9100 outer) with the stripped outer tag put back, a frame too long for a
 //! block dropped and counted on both, nothing at all before the first frame.
 //!
 //! Needs root (namespaces, CAP_NET_RAW): CI runs as root and must run it; elsewhere without
@@ -14,7 +14,7 @@ use std::time::Duration;
 use l2tp_tests::netns::{may_run_as_root, VethPair};
 use l2tpd::io::rx_ring::RingSize;
 use l2tpd::io::{AsyncFrameEndpoint, FrameBatch, FrameEndpoint, PacketSocket};
-use l2tpd::pppoe::wire::{MacAddr, VlanTag};
+use l2tpd::pppoe::wire::{MacAddr, VlanTag, TPID_QINQ_9100};
 
 const RX_MAC: MacAddr = MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0b, 0x01]);
 const TX_MAC: MacAddr = MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0b, 0x02]);
@@ -109,6 +109,15 @@ async fn the_ring_hands_over_what_recvmmsg_does_in_order_with_the_vlan_tags() {
 
     let dot1q = [VlanTag::dot1q(0x2064)]; // PCP 1, VID 100
     let qinq = [VlanTag::dot1ad(200), VlanTag::dot1q(300)];
+    // A pre-standard QinQ switch's outer tag (Junos `vlan-tags outer 0x9100.N`): the kernel
+    // strips none of it, both tags stay in the frame.
+    let q9100 = [
+        VlanTag {
+            tpid: TPID_QINQ_9100,
+            tci: 400,
+        },
+        VlanTag::dot1q(500),
+    ];
     let mut wanted = Vec::new();
     let mut sent = Vec::new();
     for n in 0..40u16 {
@@ -118,6 +127,8 @@ async fn the_ring_hands_over_what_recvmmsg_does_in_order_with_the_vlan_tags() {
             session(&dot1q, n, 60),
             padi(&qinq, n),
             session(&qinq, n, 1400),
+            session(&q9100, n, 60),
+            padi(&q9100, n),
         ];
         wanted.extend(round.iter().cloned());
         sent.extend(round);

@@ -761,26 +761,30 @@ const DISCOVERY: u32 = 0x8863;
 const SESSION: u32 = 0x8864;
 const DOT1Q: u32 = 0x8100;
 const DOT1AD: u32 = 0x88a8;
+const QINQ_9100: u32 = crate::pppoe::wire::TPID_QINQ_9100 as u32;
 
 /// Classic BPF: accept PPPoE (0x8863/0x8864) untagged or behind one or two VLAN tags,
 /// counting the tags still in the frame (the kernel may have moved the outer one to
-/// auxdata already, which the filter cannot tell apart and need not). Anything else stays
-/// in the kernel. Jump offsets count instructions from the next one.
-static PPPOE_FILTER: [libc::sock_filter; 14] = [
+/// auxdata already, which the filter cannot tell apart and need not). The outer tag may be
+/// 0x9100 (pre-standard QinQ, Junos `vlan-tags outer 0x9100.N`), which the kernel never
+/// strips. Anything else stays in the kernel. Jump offsets count instructions from the next
+/// one.
+static PPPOE_FILTER: [libc::sock_filter; 15] = [
     statement(LOAD_HALF, 12),        // 0: EtherType after the MACs
-    jump_if_equal(DISCOVERY, 11, 0), // 1: -> 13 accept
-    jump_if_equal(SESSION, 10, 0),   // 2: -> 13 accept
-    jump_if_equal(DOT1Q, 1, 0),      // 3: -> 5
-    jump_if_equal(DOT1AD, 0, 7),     // 4: -> 5, else -> 12 reject
-    statement(LOAD_HALF, 16),        // 5: EtherType after one tag
-    jump_if_equal(DISCOVERY, 6, 0),  // 6: -> 13 accept
-    jump_if_equal(SESSION, 5, 0),    // 7: -> 13 accept
-    jump_if_equal(DOT1Q, 0, 3),      // 8: -> 9, else -> 12 reject
-    statement(LOAD_HALF, 20),        // 9: EtherType after two tags
-    jump_if_equal(DISCOVERY, 2, 0),  // 10: -> 13 accept
-    jump_if_equal(SESSION, 1, 0),    // 11: -> 13 accept, else 12
-    statement(RETURN, 0),            // 12: reject
-    statement(RETURN, 0x0004_0000),  // 13: accept the whole frame (up to 256 KiB)
+    jump_if_equal(DISCOVERY, 12, 0), // 1: -> 14 accept
+    jump_if_equal(SESSION, 11, 0),   // 2: -> 14 accept
+    jump_if_equal(DOT1Q, 2, 0),      // 3: -> 6
+    jump_if_equal(DOT1AD, 1, 0),     // 4: -> 6
+    jump_if_equal(QINQ_9100, 0, 7),  // 5: -> 6, else -> 13 reject
+    statement(LOAD_HALF, 16),        // 6: EtherType after one tag
+    jump_if_equal(DISCOVERY, 6, 0),  // 7: -> 14 accept
+    jump_if_equal(SESSION, 5, 0),    // 8: -> 14 accept
+    jump_if_equal(DOT1Q, 0, 3),      // 9: -> 10, else -> 13 reject
+    statement(LOAD_HALF, 20),        // 10: EtherType after two tags
+    jump_if_equal(DISCOVERY, 2, 0),  // 11: -> 14 accept
+    jump_if_equal(SESSION, 1, 0),    // 12: -> 14 accept, else 13
+    statement(RETURN, 0),            // 13: reject
+    statement(RETURN, 0x0004_0000),  // 14: accept the whole frame (up to 256 KiB)
 ];
 
 /// linux/if_packet.h (a stable ABI; not every libc release exports them).
