@@ -5,9 +5,13 @@ use crate::pppoe::wire::{TPID_8021AD, TPID_8021Q};
 /// TPACKET_ALIGN(TPACKET3_HDRLEN + 16) - 14 (`tpacket_rcv`, SOCK_RAW).
 const MAC_AT: usize = 82;
 
+/// A frame as the kernel would write it: its octets, tp_status, the stripped tag (TPID,
+/// TCI) and sll_pkttype.
+type KernelFrame<'a> = (&'a [u8], u32, Option<(u16, u16)>, u8);
+
 /// Builds a block as the kernel lays one out: the descriptor, then each frame's header,
 /// sockaddr_ll and data, headers 16-aligned, `tp_next_offset` chaining them.
-fn block(frames: &[(&[u8], u32, Option<(u16, u16)>, u8)]) -> Vec<u8> {
+fn block(frames: &[KernelFrame<'_>]) -> Vec<u8> {
     let mut block = vec![0u8; 48];
     block[NUM_PKTS..NUM_PKTS + 4].copy_from_slice(&(frames.len() as u32).to_ne_bytes());
     block[FIRST_PKT..FIRST_PKT + 4].copy_from_slice(&48u32.to_ne_bytes());
