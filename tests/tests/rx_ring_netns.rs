@@ -164,3 +164,75 @@ async fn the_ring_hands_over_what_recvmmsg_does_in_order_with_the_vlan_tags() {
     assert_eq!(tx.send_batch([late.as_slice()]).expect("send"), 1);
     assert_eq!(read(&mut ringed, 1).await, [late]);
 }
+
+/// A ring the kernel refuses (a block size it reads as negative): the socket is the plain
+/// recvmmsg one, says why, and receives as before.
+#[tokio::test]
+async fn a_refused_ring_leaves_a_recvmmsg_socket_that_receives() {
+    if !may_run_as_root("rx_ring_netns") {
+        return;
+    }
+    let veth = VethPair::create("l2rf", [RX_MAC, TX_MAC]);
+    let interface = veth.interface(0).to_string();
+    let refused = RingSize {
+        block_bytes: 1 << 31,
+        blocks: 1,
+        retire_ms: 2,
+    };
+    let (socket, why) = veth.run_in(0, move || {
+        PacketSocket::open_with_ring(&interface, refused).expect("a socket all the same")
+    });
+    assert!(why.is_some(), "the kernel took a 2 GiB block");
+    assert!(!socket.has_ring());
+    let tx = veth.packet_socket(1);
+    let frames: Vec<Vec<u8>> = (0..10)
+        .map(|n| session(&[VlanTag::dot1q(7)], n, 60))
+        .collect();
+    assert_eq!(
+        tx.send_batch(frames.iter().map(Vec::as_slice))
+            .expect("send"),
+        frames.len()
+    );
+    let mut socket = AsyncFrameEndpoint::new(socket).unwrap();
+    assert_eq!(read(&mut socket, frames.len()).await, frames);
+}
+
+/// A ring nobody reads fills, and the kernel counts what it drops after that: the same
+/// PACKET_STATISTICS the engine reports to operators (read and cleared). Bounded: 20,000
+/// small frames into a 16 KiB ring.
+#[test]
+fn a_full_ring_is_counted_as_kernel_drops() {
+    if !may_run_as_root("rx_ring_netns") {
+        return;
+    }
+    let veth = VethPair::create("l2rd", [RX_MAC, TX_MAC]);
+    let interface = veth.interface(0).to_string();
+    let tiny = RingSize {
+        block_bytes: 4096,
+        blocks: 4,
+        retire_ms: 2,
+    };
+    let (rx, why) = veth.run_in(0, move || {
+        PacketSocket::open_with_ring(&interface, tiny).expect("open the packet socket")
+    });
+    assert!(why.is_none(), "no ring on this kernel: {why:?}");
+    let tx = veth.packet_socket(1);
+    let frames: Vec<Vec<u8>> = (0..64u16).map(|n| session(&[], n, 60)).collect();
+    let mut sent = 0;
+    while sent < 20_000 {
+        match tx.send_batch(frames.iter().map(Vec::as_slice)) {
+            Ok(n) => sent += n,
+            Err(_) => std::thread::yield_now(),
+        }
+    }
+    let dropped = rx.kernel_drops().expect("PACKET_STATISTICS");
+    assert!(
+        dropped > 0 && (dropped as usize) < sent,
+        "{dropped} of {sent} counted as dropped"
+    );
+    assert_eq!(
+        rx.kernel_drops().expect("PACKET_STATISTICS"),
+        0,
+        "read and cleared"
+    );
+}
