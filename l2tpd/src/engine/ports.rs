@@ -25,6 +25,7 @@ use super::fast_path::{FastPath, UpBuffers};
 use super::queues::{DataDrops, Inbound, Offered, CONTROL_QUEUE, PORT_DATA_QUEUE};
 use crate::io::classify::{self, Class};
 use crate::io::data_workers::{DataWorkers, WorkerStats};
+use crate::io::rx_ring::RingSize;
 use crate::io::{AsyncFrameEndpoint, FrameBatch, FrameEndpoint, PacketSocket, SocketLink};
 use crate::pppoe::wire::MacAddr;
 use crate::subscriber::pppoe_access::PortFacts;
@@ -72,11 +73,15 @@ impl Drop for OpenPort {
 
 /// One reader task per data worker; dropped, they end (and close their sockets).
 #[derive(Default)]
-struct WorkerReaders(Vec<JoinHandle<()>>);
+struct WorkerReaders {
+    tasks: Vec<JoinHandle<()>>,
+    /// How many of their sockets read through a receive ring (the rest with recvmmsg).
+    rings: usize,
+}
 
 impl Drop for WorkerReaders {
     fn drop(&mut self) {
-        for reader in &self.0 {
+        for reader in &self.tasks {
             reader.abort();
         }
     }
@@ -169,7 +174,7 @@ impl Ports {
         let names: Vec<String> = self
             .open
             .iter()
-            .filter(|(_, port)| !port.readers.0.is_empty())
+            .filter(|(_, port)| !port.readers.tasks.is_empty())
             .map(|(name, _)| name.clone())
             .collect();
         for name in names {
@@ -230,7 +235,15 @@ impl Ports {
         let mut group = None;
         for k in 0..workers.len() {
             let worker = workers.worker(k);
-            let socket = PacketSocket::open(port)?;
+            // The ring goes on before the socket joins the group: setting it takes the
+            // socket out of the group and back in at the end, which would reorder the
+            // members (discovery is the first one's).
+            let (socket, no_ring) =
+                PacketSocket::open_with_ring(port, RingSize::for_member(workers.len()))?;
+            match no_ring {
+                None => readers.rings += 1,
+                Some(why) => ring_unavailable(port, &why),
+            }
             match group {
                 None => group = Some(socket.start_fanout()?),
                 Some(group) => socket.join_fanout(group)?,
@@ -240,7 +253,7 @@ impl Ports {
                 let _entered = worker.handle.enter();
                 AsyncFrameEndpoint::new(socket)?
             };
-            readers.0.push(worker.handle.spawn(read_port(
+            readers.tasks.push(worker.handle.spawn(read_port(
                 port.clone(),
                 endpoint,
                 self.queues.clone(),
@@ -274,6 +287,17 @@ impl Ports {
             ),
         }
     }
+}
+
+/// A port's workers read with recvmmsg because the kernel refused the receive ring: said
+/// once per daemon (every port and worker would fail alike), not per socket.
+fn ring_unavailable(port: &str, why: &std::io::Error) {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        tracing::warn!(
+            "pppoe: port {port}: no receive ring (PACKET_RX_RING, TPACKET_V3): {why}; the data workers read PPPoE ports with recvmmsg"
+        );
+    });
 }
 
 fn facts_of(endpoint: &FrameEndpoint) -> PortFacts {
@@ -345,7 +369,7 @@ async fn run_port(
 /// port ([`Ports`]), for tests and `l2tp-bench`: what the readers hand the engine waits in
 /// queues that the caller reads (or that fill and drop, as the engine's would).
 pub struct PortReaders {
-    _readers: WorkerReaders,
+    readers: WorkerReaders,
     control: channel::Receiver<PortInput>,
     _data: channel::Receiver<PortInput>,
 }
@@ -367,10 +391,16 @@ impl PortReaders {
         let ports = Ports::new(BTreeMap::new(), queues, fast.clone());
         let readers = ports.start_readers(&Arc::from(port), workers)?;
         Ok(PortReaders {
-            _readers: readers,
+            readers,
             control: control_rx,
             _data: data_rx,
         })
+    }
+
+    /// How many of the workers' sockets read the port through a receive ring
+    /// (PACKET_RX_RING); the others read it with recvmmsg.
+    pub fn rings(&self) -> usize {
+        self.readers.rings
     }
 
     /// The frames the readers handed the engine's control queue since the last call.

@@ -3,6 +3,9 @@
 
 use std::ops::Range;
 
+use super::vlan_auxdata::reinsert_tag;
+use crate::pppoe::wire::VlanTag;
+
 /// Room in front of every received frame for the one VLAN tag the kernel strips into
 /// PACKET_AUXDATA: re-inserting it moves only the 12 MAC bytes, never the payload.
 pub const HEADROOM: usize = 4;
@@ -90,6 +93,33 @@ impl FrameBatch {
     /// The whole buffer of slot `index`, headroom included.
     pub(crate) fn slot_mut(&mut self, index: usize) -> &mut [u8] {
         &mut self.slots[index].buf
+    }
+
+    /// The receive area of slot `index` (behind the headroom), for a receiver that copies
+    /// frames in one at a time (the receive ring).
+    pub(crate) fn receive_area(&mut self, index: usize) -> &mut [u8] {
+        &mut self.slots[index].buf[HEADROOM..]
+    }
+
+    /// Delivers the `len` octets received into slot `from`'s receive area as the next
+    /// frame, with `stripped` (the outer VLAN tag the kernel took off, if any) put back in
+    /// front of its EtherType, as it was on the wire. `false`, and nothing delivered, when
+    /// the tag cannot go back (a frame shorter than its MACs): the receiver counts it.
+    pub(crate) fn deliver_received(
+        &mut self,
+        from: usize,
+        len: usize,
+        stripped: Option<VlanTag>,
+    ) -> bool {
+        let mut frame = HEADROOM..HEADROOM + len;
+        if let Some(tag) = stripped {
+            match reinsert_tag(&mut self.slots[from].buf, frame, tag) {
+                Some(tagged) => frame = tagged,
+                None => return false,
+            }
+        }
+        self.deliver(from, frame);
+        true
     }
 
     /// Records that slot `from` holds a frame at `frame` (indices into the whole buffer) and

@@ -4,8 +4,12 @@
 //! - [`packet_socket`]: AF_PACKET for PPPoE on a host interface (ETH_P_ALL with a BPF
 //!   filter, the stripped outer VLAN tag put back from PACKET_AUXDATA), recvmmsg/sendmmsg,
 //!   and the interface facts the engine polls (MAC, MTU, link). The little `unsafe` that
-//!   packet sockets, ioctls and tokio's fd registration need lives in that file and nowhere
-//!   else in the daemon (ARCHITECTURE.md, "the I/O shell").
+//!   packet sockets, ioctls and tokio's fd registration need lives in that file, and the
+//!   receive ring's in [`rx_ring`], and nowhere else in the daemon (ARCHITECTURE.md, "the
+//!   I/O shell").
+//! - [`rx_ring`]: a PACKET_RX_RING (TPACKET_V3) on a port's packet socket, the data
+//!   workers' receive: mmap, the blocks' status words, Drop unmaps. [`ring_block`] reads a
+//!   block's frames (pure, tested alone).
 //! - [`socket_link`]: the same frames over a Unix datagram socket, for the lab and for tests
 //!   that run without root.
 //! - [`frame_endpoint`]: one enum over both, so the engine treats them as one kind.
@@ -37,7 +41,9 @@ pub mod ip_relay;
 pub mod packet_socket;
 pub mod prefix_table;
 pub mod relay;
+pub mod ring_block;
 pub mod route;
+pub mod rx_ring;
 pub mod service_endpoint;
 pub mod socket_link;
 pub mod vlan_auxdata;

@@ -1,6 +1,7 @@
 //! AF_PACKET endpoint for PPPoE (RFC 2516) on one host interface, and the other few calls the
 //! kernel only offers through raw pointers: recvmmsg/sendmmsg, interface ioctls, and tokio's
-//! fd registration. Every `unsafe` block of the daemon lives in this file.
+//! fd registration. Every `unsafe` block of the daemon lives in this file, but for the
+//! receive ring's mapping (`rx_ring`).
 //!
 //! Why one ETH_P_ALL socket with a BPF filter, not two sockets bound to 0x8863 / 0x8864: a
 //! tagged frame arriving on an interface that has no kernel VLAN device for its VID has its tag
@@ -24,9 +25,10 @@ use libc::{c_int, c_void};
 use tokio::io::unix::AsyncFd;
 
 use super::datagram_batch::DatagramBatch;
-use super::frame_batch::{FrameBatch, HEADROOM};
+use super::frame_batch::FrameBatch;
 use super::frame_endpoint::{FrameEndpoint, ReceiveDrops};
-use super::vlan_auxdata::{reinsert_tag, PacketAuxdata};
+use super::rx_ring::{RingSize, RxRing};
+use super::vlan_auxdata::PacketAuxdata;
 use crate::pppoe::wire::MacAddr;
 
 /// Messages per recvmmsg/sendmmsg call. The headers live on the stack (about 10 KiB), so a
@@ -52,9 +54,24 @@ struct ControlSpace([u8; 64]);
 /// they were on the wire.
 #[derive(Debug)]
 pub struct PacketSocket {
+    /// Declared before `fd`: unmapped before the socket closes (either order is sound).
+    ring: Option<RxRing>,
     fd: OwnedFd,
     ifindex: u32,
     drops: ReceiveDrops,
+}
+
+/// Why [`PacketSocket::open_as`] failed: the receive ring (the caller may open a plain
+/// socket instead), or anything else.
+enum RingOrOpen {
+    Ring(io::Error),
+    Open(io::Error),
+}
+
+impl From<io::Error> for RingOrOpen {
+    fn from(e: io::Error) -> Self {
+        RingOrOpen::Open(e)
+    }
 }
 
 /// A non-blocking AF_PACKET socket of protocol 0: it receives nothing until bound to a
@@ -80,6 +97,33 @@ impl PacketSocket {
     /// Opens the socket on `interface` (a host interface name such as `eth1` or a veth end).
     /// Needs CAP_NET_RAW.
     pub fn open(interface: &str) -> io::Result<PacketSocket> {
+        Self::open_as(interface, None).map_err(|e| match e {
+            RingOrOpen::Ring(e) | RingOrOpen::Open(e) => e,
+        })
+    }
+
+    /// [`PacketSocket::open`] with a TPACKET_V3 receive ring of `size` ([`RxRing`]), set up
+    /// before the socket is bound, so no frame waits in the socket's queue where a ring
+    /// reader would never look. When the ring cannot be had (an old kernel, no memory, a
+    /// refused option) the socket is the plain recvmmsg one, and the second value says why.
+    pub fn open_with_ring(
+        interface: &str,
+        size: RingSize,
+    ) -> io::Result<(PacketSocket, Option<io::Error>)> {
+        match Self::open_as(interface, Some(size)) {
+            Ok(socket) => Ok((socket, None)),
+            // The socket that failed is closed: a half-made ring stays with it.
+            Err(RingOrOpen::Ring(why)) => Ok((Self::open(interface)?, Some(why))),
+            Err(RingOrOpen::Open(e)) => Err(e),
+        }
+    }
+
+    /// Whether frames are read from a receive ring rather than with recvmmsg.
+    pub fn has_ring(&self) -> bool {
+        self.ring.is_some()
+    }
+
+    fn open_as(interface: &str, ring: Option<RingSize>) -> Result<PacketSocket, RingOrOpen> {
         let ifindex = interface_index(interface)?;
         // Protocol 0 receives nothing until bind(): the filter is in place before the first
         // frame can be queued, so no stray frame of another protocol slips in.
@@ -115,9 +159,15 @@ impl PacketSocket {
             libc::SO_RCVBUF,
             RECEIVE_BUFFER_BYTES,
         );
+        // Before bind: from the first frame on, the kernel writes into the ring.
+        let ring = match ring {
+            Some(size) => Some(RxRing::attach(fd.as_fd(), size).map_err(RingOrOpen::Ring)?),
+            None => None,
+        };
         bind_to_interface(fd.as_fd(), ifindex, (libc::ETH_P_ALL as u16).to_be())
             .map_err(|e| with_interface(e, interface))?;
         Ok(PacketSocket {
+            ring,
             fd,
             ifindex,
             drops: ReceiveDrops::default(),
@@ -221,6 +271,9 @@ impl PacketSocket {
     /// recvmmsg call into the batch's reused buffers. Returns how many frames `out` now holds
     /// (0 when every message was dropped); `WouldBlock` when nothing was queued.
     pub fn recv_batch(&mut self, out: &mut FrameBatch) -> io::Result<usize> {
+        if let Some(ring) = &mut self.ring {
+            return ring.recv_batch(out, &mut self.drops);
+        }
         out.clear();
         let wanted = out.capacity().min(MAX_MESSAGES_PER_CALL);
         // SAFETY: iovec, sockaddr_ll, mmsghdr are plain data (integers and raw pointers);
@@ -266,17 +319,10 @@ impl PacketSocket {
                 self.drops.truncated += 1;
                 continue;
             }
-            let mut frame = HEADROOM..HEADROOM + len;
-            if let Some(tag) = auxdata(&header.msg_hdr).and_then(|aux| aux.stripped_tag()) {
-                match reinsert_tag(out.slot_mut(i), frame, tag) {
-                    Some(tagged) => frame = tagged,
-                    None => {
-                        self.drops.malformed += 1;
-                        continue;
-                    }
-                }
+            let tag = auxdata(&header.msg_hdr).and_then(|aux| aux.stripped_tag());
+            if !out.deliver_received(i, len, tag) {
+                self.drops.malformed += 1;
             }
-            out.deliver(i, frame);
         }
         Ok(out.len())
     }
@@ -647,9 +693,14 @@ fn bind_to_interface(fd: BorrowedFd<'_>, ifindex: u32, protocol: u16) -> io::Res
     Ok(())
 }
 
-fn set_option<T>(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &T) -> io::Result<()> {
-    // SAFETY: pointer and length describe `value`, alive for the call; every option set in
-    // this file takes exactly the type passed for it.
+pub(super) fn set_option<T>(
+    fd: BorrowedFd<'_>,
+    level: c_int,
+    name: c_int,
+    value: &T,
+) -> io::Result<()> {
+    // SAFETY: pointer and length describe `value`, alive for the call; every option set
+    // through this (here and in `rx_ring`) takes exactly the type passed for it.
     let result = unsafe {
         libc::setsockopt(
             fd.as_raw_fd(),
@@ -710,26 +761,30 @@ const DISCOVERY: u32 = 0x8863;
 const SESSION: u32 = 0x8864;
 const DOT1Q: u32 = 0x8100;
 const DOT1AD: u32 = 0x88a8;
+const QINQ_9100: u32 = crate::pppoe::wire::TPID_QINQ_9100 as u32;
 
 /// Classic BPF: accept PPPoE (0x8863/0x8864) untagged or behind one or two VLAN tags,
 /// counting the tags still in the frame (the kernel may have moved the outer one to
-/// auxdata already, which the filter cannot tell apart and need not). Anything else stays
-/// in the kernel. Jump offsets count instructions from the next one.
-static PPPOE_FILTER: [libc::sock_filter; 14] = [
+/// auxdata already, which the filter cannot tell apart and need not). The outer tag may be
+/// 0x9100 (pre-standard QinQ, Junos `vlan-tags outer 0x9100.N`), which the kernel never
+/// strips. Anything else stays in the kernel. Jump offsets count instructions from the next
+/// one.
+static PPPOE_FILTER: [libc::sock_filter; 15] = [
     statement(LOAD_HALF, 12),        // 0: EtherType after the MACs
-    jump_if_equal(DISCOVERY, 11, 0), // 1: -> 13 accept
-    jump_if_equal(SESSION, 10, 0),   // 2: -> 13 accept
-    jump_if_equal(DOT1Q, 1, 0),      // 3: -> 5
-    jump_if_equal(DOT1AD, 0, 7),     // 4: -> 5, else -> 12 reject
-    statement(LOAD_HALF, 16),        // 5: EtherType after one tag
-    jump_if_equal(DISCOVERY, 6, 0),  // 6: -> 13 accept
-    jump_if_equal(SESSION, 5, 0),    // 7: -> 13 accept
-    jump_if_equal(DOT1Q, 0, 3),      // 8: -> 9, else -> 12 reject
-    statement(LOAD_HALF, 20),        // 9: EtherType after two tags
-    jump_if_equal(DISCOVERY, 2, 0),  // 10: -> 13 accept
-    jump_if_equal(SESSION, 1, 0),    // 11: -> 13 accept, else 12
-    statement(RETURN, 0),            // 12: reject
-    statement(RETURN, 0x0004_0000),  // 13: accept the whole frame (up to 256 KiB)
+    jump_if_equal(DISCOVERY, 12, 0), // 1: -> 14 accept
+    jump_if_equal(SESSION, 11, 0),   // 2: -> 14 accept
+    jump_if_equal(DOT1Q, 2, 0),      // 3: -> 6
+    jump_if_equal(DOT1AD, 1, 0),     // 4: -> 6
+    jump_if_equal(QINQ_9100, 0, 7),  // 5: -> 6, else -> 13 reject
+    statement(LOAD_HALF, 16),        // 6: EtherType after one tag
+    jump_if_equal(DISCOVERY, 6, 0),  // 7: -> 14 accept
+    jump_if_equal(SESSION, 5, 0),    // 8: -> 14 accept
+    jump_if_equal(DOT1Q, 0, 3),      // 9: -> 10, else -> 13 reject
+    statement(LOAD_HALF, 20),        // 10: EtherType after two tags
+    jump_if_equal(DISCOVERY, 2, 0),  // 11: -> 14 accept
+    jump_if_equal(SESSION, 1, 0),    // 12: -> 14 accept, else 13
+    statement(RETURN, 0),            // 13: reject
+    statement(RETURN, 0x0004_0000),  // 14: accept the whole frame (up to 256 KiB)
 ];
 
 /// linux/if_packet.h (a stable ABI; not every libc release exports them).
