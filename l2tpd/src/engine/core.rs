@@ -321,7 +321,9 @@ impl Core {
     /// An L2TP operational RPC. Shows and statistics clears are answered at once; a closing
     /// clear is answered once [`Core::continue_clears`] has run its last step.
     pub fn l2tp_rpc(&mut self, now: Instant, rpc: L2tpRpc, reply: mpsc::Sender<RpcOutcome>) {
+        // Both fast paths: the LAC's relay and the LNS's IP path.
         self.fold_relay_counters();
+        self.fold_ip_counters();
         if let L2tpRpc::Subscriber(rpc) = rpc {
             let _ = reply.send(self.subscriber_rpc(now, rpc));
             self.process(now);

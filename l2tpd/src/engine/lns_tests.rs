@@ -343,3 +343,50 @@ fn a_session_comes_up_in_the_routing_instance_of_its_service_interface() {
         .expect("rows");
     assert_eq!(rows.subscribers[0].routing_instance, "default");
 }
+
+/// `show services l2tp session extensive` at the LNS counts what the IP fast path forwarded,
+/// in the LNS's own directions: a packet the fast path sends toward the subscriber is data
+/// the LNS transmitted on the session, not received.
+#[test]
+fn the_lns_session_view_counts_the_ip_fast_path_as_the_lns_sent_it() {
+    let mut lab = lab("");
+    let i = bring_up(&mut lab, "alice@isp.example", "pw");
+    let (address, _, _) = ip_up(&lab.subs[i].events).expect("IPCP up");
+    let before = lns_session_counters(&mut lab);
+    let mut out = Vec::new();
+    let down = lab
+        .lns
+        .subscribers()
+        .ip_relay()
+        .lock()
+        .toward_subscriber(&ipv4(INTERNET, address, b"down"), &mut out);
+    assert!(
+        matches!(down, crate::io::ip_relay::Down::Send(_)),
+        "{down:?}"
+    );
+    let after = lns_session_counters(&mut lab);
+    assert_eq!(
+        (
+            after.data_tx_packets - before.data_tx_packets,
+            after.data_rx_packets - before.data_rx_packets
+        ),
+        (1, 0)
+    );
+}
+
+/// The LNS's only session's counters, as the operator's `show` gets them (an RPC).
+fn lns_session_counters(lab: &mut Lab) -> schema::l2tp_rpc::L2tpCounters {
+    use schema::l2tp_rpc::{L2tpShow, Level};
+    let show = L2tpShow {
+        level: Level::Extensive,
+        ..L2tpShow::default()
+    };
+    let (reply, answer) = std::sync::mpsc::channel();
+    let now = lab.now;
+    lab.lns
+        .l2tp_rpc(now, super::rpc::L2tpRpc::Sessions(show), reply);
+    match answer.try_recv().expect("answered at once") {
+        Ok(schema::mgmt::Reply::L2tpSessions(s)) => s.sessions[0].statistics.expect("extensive"),
+        other => panic!("{other:?}"),
+    }
+}

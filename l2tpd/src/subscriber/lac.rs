@@ -151,7 +151,11 @@ impl SubscriberLayer {
         if relayed.is_zero() {
             return;
         }
+        // The session's own directions: the LAC sends the subscriber's frames to the LNS;
+        // the LNS receives them and sends the subscriber's downstream.
+        let mut at_lns = false;
         if let Some(subscriber) = self.table.get_mut(id) {
+            at_lns = matches!(subscriber.access, AccessLeg::L2tp { .. });
             subscriber.frames_up += relayed.up_packets;
             // Where PPP ends here the fast path carries IP only.
             if subscriber.terminated {
@@ -161,13 +165,24 @@ impl SubscriberLayer {
             subscriber.frames_down += relayed.down_packets;
             subscriber.bytes_down += relayed.down_bytes;
         }
+        let (sent, received) = if at_lns {
+            (
+                (relayed.down_packets, relayed.down_bytes),
+                (relayed.up_packets, relayed.up_bytes),
+            )
+        } else {
+            (
+                (relayed.up_packets, relayed.up_bytes),
+                (relayed.down_packets, relayed.down_bytes),
+            )
+        };
         registry.add_relayed(
             id,
             &SessionCounters {
-                tx_packets: relayed.up_packets,
-                tx_bytes: relayed.up_bytes,
-                rx_packets: relayed.down_packets,
-                rx_bytes: relayed.down_bytes,
+                tx_packets: sent.0,
+                tx_bytes: sent.1,
+                rx_packets: received.0,
+                rx_bytes: received.1,
                 ..SessionCounters::default()
             },
         );
