@@ -16,6 +16,8 @@ mod dynamic_profiles_tests;
 mod firewall;
 #[cfg(test)]
 mod firewall_tests;
+#[cfg(test)]
+mod policer_tests;
 mod l2tp;
 mod lns_units;
 #[cfg(test)]
