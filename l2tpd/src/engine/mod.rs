@@ -528,6 +528,8 @@ mod heap_profile;
 #[cfg(test)]
 mod icmp_statistics_lab_tests;
 #[cfg(test)]
+mod policer_lab_tests;
+#[cfg(test)]
 mod interface_mib_tests;
 #[cfg(test)]
 mod interface_view_tests;
