@@ -16,12 +16,12 @@ mod dynamic_profiles_tests;
 mod firewall;
 #[cfg(test)]
 mod firewall_tests;
-#[cfg(test)]
-mod policer_tests;
 mod l2tp;
 mod lns_units;
 #[cfg(test)]
 mod lns_units_tests;
+#[cfg(test)]
+mod policer_tests;
 mod pppoe;
 #[cfg(test)]
 mod pppoe_tests;

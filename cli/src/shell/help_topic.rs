@@ -101,8 +101,7 @@ pub fn reference_text(stmt: &Stmt, path: &[NodeId]) -> String {
         | Type::Size { min, max }
         | Type::Decimal { min, max }
         | Type::UintOr { min, max, .. },
-    ) =
-        value.map(|v| v.concrete())
+    ) = value.map(|v| v.concrete())
     {
         out.push_str(&format!("\n  Range\n\n    {min} through {max}\n"));
     }

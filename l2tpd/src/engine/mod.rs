@@ -528,8 +528,6 @@ mod heap_profile;
 #[cfg(test)]
 mod icmp_statistics_lab_tests;
 #[cfg(test)]
-mod policer_lab_tests;
-#[cfg(test)]
 mod interface_mib_tests;
 #[cfg(test)]
 mod interface_view_tests;
@@ -541,6 +539,8 @@ mod lns_tests;
 mod lns_units_lab_tests;
 #[cfg(test)]
 mod lossy_sim_tests;
+#[cfg(test)]
+mod policer_lab_tests;
 #[cfg(test)]
 mod radius_lab_tests;
 #[cfg(test)]

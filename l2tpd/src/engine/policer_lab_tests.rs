@@ -144,7 +144,9 @@ fn what_a_subscriber_sends_is_policed_by_its_input_instance() {
     let burst: Vec<&Vec<u8>> = std::iter::repeat_n(&up, 10).collect();
     let arrived = send_up(&mut lab, &burst);
     assert_eq!(arrived.len(), 3, "the burst reaches the service interface");
-    assert!(arrived.iter().all(|(si, p)| *si == Arc::from("si-0/0/0") && *p == up));
+    assert!(arrived
+        .iter()
+        .all(|(si, p)| *si == Arc::from("si-0/0/0") && *p == up));
     let input: Vec<u64> = policers(&lab)
         .iter()
         .filter(|p| p.policer_name.ends_with("-i"))

@@ -271,8 +271,8 @@ impl Firewall {
 }
 
 #[cfg(test)]
-#[path = "instances_tests.rs"]
-mod tests;
-#[cfg(test)]
 #[path = "policed_tests.rs"]
 mod policed_tests;
+#[cfg(test)]
+#[path = "instances_tests.rs"]
+mod tests;

@@ -1,9 +1,9 @@
 //! Instances: shared or per interface and direction, counted and cleared, kept across an
 //! unchanged commit.
 
-use std::time::Instant;
 use super::*;
 use crate::firewall::matcher::tests::{config, udp};
+use std::time::Instant;
 
 const SUB: [u8; 4] = [127, 0, 0, 10];
 const SERVER: [u8; 4] = [127, 1, 2, 3];

@@ -76,9 +76,15 @@ fn over_the_limit_is_discarded_and_counted_by_the_policer_and_time_earns_again()
 fn each_interface_and_direction_of_an_interface_specific_filter_has_its_own_bucket() {
     let mut firewall = Firewall::default();
     firewall.configure(&config(PLAN));
-    let a = firewall.attach("PLAN", "pp0.5", Direction::Input).expect("a");
-    let b = firewall.attach("PLAN", "pp0.6", Direction::Input).expect("b");
-    let a_out = firewall.attach("PLAN", "pp0.5", Direction::Output).expect("a out");
+    let a = firewall
+        .attach("PLAN", "pp0.5", Direction::Input)
+        .expect("a");
+    let b = firewall
+        .attach("PLAN", "pp0.6", Direction::Input)
+        .expect("b");
+    let a_out = firewall
+        .attach("PLAN", "pp0.5", Direction::Output)
+        .expect("a out");
     let start = Instant::now();
     assert_eq!(passed(&a, start, 10), 3);
     assert_eq!(passed(&b, start, 10), 3, "b's bucket is not a's");
@@ -88,7 +94,10 @@ fn each_interface_and_direction_of_an_interface_specific_filter_has_its_own_buck
         .iter()
         .flat_map(|i| i.policers().into_iter().map(|(n, _)| n))
         .collect();
-    assert_eq!(names, ["slow-1-pp0.5-i", "slow-1-pp0.5-o", "slow-1-pp0.6-i"]);
+    assert_eq!(
+        names,
+        ["slow-1-pp0.5-i", "slow-1-pp0.5-o", "slow-1-pp0.6-i"]
+    );
 }
 
 #[test]
@@ -112,21 +121,34 @@ set firewall filter ONE term tcp then policer one
 ";
     let mut firewall = Firewall::default();
     firewall.configure(&config(lines));
-    let a = firewall.attach("SHARED", "pp0.5", Direction::Input).expect("a");
-    let b = firewall.attach("SHARED", "pp0.6", Direction::Input).expect("b");
+    let a = firewall
+        .attach("SHARED", "pp0.5", Direction::Input)
+        .expect("a");
+    let b = firewall
+        .attach("SHARED", "pp0.6", Direction::Input)
+        .expect("b");
     let start = Instant::now();
     assert_eq!(passed(&a, start, 2), 2);
-    assert_eq!(passed(&b, start, 10), 1, "one bucket for all the filter's users");
+    assert_eq!(
+        passed(&b, start, 10),
+        1,
+        "one bucket for all the filter's users"
+    );
     let mut tcp = vec![0u8; 480];
     tcp[12] = 0x50;
     let tcp = ipv4(6, SUB, SERVER, &tcp);
     assert!(a.accepts(&tcp, start), "term tcp's policer is its own");
     let names: Vec<String> = a.policers().into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["slow-udp", "slow-tcp"]);
-    let one = firewall.attach("ONE", "pp0.5", Direction::Input).expect("one");
+    let one = firewall
+        .attach("ONE", "pp0.5", Direction::Input)
+        .expect("one");
     assert_eq!(passed(&one, start, 2), 2);
     assert!(one.accepts(&tcp, start));
-    assert!(!one.accepts(&tcp, start), "filter-specific: both terms take one bucket");
+    assert!(
+        !one.accepts(&tcp, start),
+        "filter-specific: both terms take one bucket"
+    );
     let names: Vec<String> = one.policers().into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["one"]);
 }
@@ -135,12 +157,22 @@ set firewall filter ONE term tcp then policer one
 fn a_changed_policer_replaces_the_filter_instances() {
     let mut firewall = Firewall::default();
     firewall.configure(&config(PLAN));
-    let old = firewall.attach("PLAN", "pp0.5", Direction::Input).expect("old");
+    let old = firewall
+        .attach("PLAN", "pp0.5", Direction::Input)
+        .expect("old");
     firewall.configure(&config(PLAN));
-    assert!(firewall.is_current(&old), "an unchanged policer keeps the instance");
+    assert!(
+        firewall.is_current(&old),
+        "an unchanged policer keeps the instance"
+    );
     let faster = PLAN.replace("burst-size-limit 1500", "burst-size-limit 5000");
     firewall.configure(&config(&faster));
-    assert!(!firewall.is_current(&old), "a changed policer changes the filter");
-    let new = firewall.attach("PLAN", "pp0.5", Direction::Input).expect("new");
+    assert!(
+        !firewall.is_current(&old),
+        "a changed policer changes the filter"
+    );
+    let new = firewall
+        .attach("PLAN", "pp0.5", Direction::Input)
+        .expect("new");
     assert_eq!(passed(&new, Instant::now(), 20), 10);
 }

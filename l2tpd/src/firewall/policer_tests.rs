@@ -33,7 +33,10 @@ fn a_full_bucket_passes_the_burst_then_the_rate() {
     assert!(!bucket.conform(start + Duration::from_micros(800), 1000));
     // A long quiet spell fills the bucket, no more.
     let later = start + Duration::from_secs(3600);
-    assert_eq!((0..1500).filter(|_| bucket.conform(later, 1000)).count(), 1000);
+    assert_eq!(
+        (0..1500).filter(|_| bucket.conform(later, 1000)).count(),
+        1000
+    );
     bucket.clear();
     assert_eq!(bucket.out_of_profile(), Count::default());
 }

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use schema::firewall_rpc::{
-    FilterCounter, FilterInformation, FilterPolicer, FirewallCleared, FirewallInformation, FirewallSelect,
+    FilterCounter, FilterInformation, FilterPolicer, FirewallCleared, FirewallInformation,
+    FirewallSelect,
 };
 use schema::typed::RouterConfig;
 

@@ -254,6 +254,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "dhcp",
             "mtu",
             "no-redirects",
+            "policer",
             "rpf-check",
             "sampling",
             "unnumbered-address",

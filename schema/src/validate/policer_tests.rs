@@ -182,7 +182,10 @@ fn a_policer_needs_its_limits_and_its_action() {
     assert_eq!(summary, "commit failed: (missing mandatory statements)");
     let missing: Vec<String> = errors.iter().map(|e| format!("{e:?}")).collect();
     assert_eq!(missing.len(), 2, "{missing:?}");
-    assert!(missing.iter().any(|m| m.contains("burst-size-limit")), "{missing:?}");
+    assert!(
+        missing.iter().any(|m| m.contains("burst-size-limit")),
+        "{missing:?}"
+    );
     assert!(missing.iter().any(|m| m.contains("then")), "{missing:?}");
 }
 
@@ -194,6 +197,7 @@ fn what_junos_policers_do_beyond_discard_is_named_as_not_supported() {
         "firewall { policer P { if-exceeding { bandwidth-limit 1m; burst-size-limit 1m; } then forwarding-class be; } }",
         "firewall { policer P { logical-interface-policer; } }",
         "firewall { hierarchical-policer H; }",
+        "interfaces { ge-0/0/0 { unit 0 { family inet { policer { input P; } } } } }",
     ] {
         let e = parse_config(text).expect_err(text);
         assert!(format!("{e:?}").contains("not supported"), "{text}: {e:?}");
@@ -209,7 +213,9 @@ fn accept_outside_then_is_a_syntax_error_at_that_statement() {
         accept; } } } }";
     let e = parse_config(text).expect_err("refused");
     assert!(
-        format!("{e:?}").contains("'accept' is not a statement under [edit firewall family inet filter F term 1]"),
+        format!("{e:?}").contains(
+            "'accept' is not a statement under [edit firewall family inet filter F term 1]"
+        ),
         "{e:?}"
     );
 }
