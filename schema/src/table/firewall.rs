@@ -4,6 +4,9 @@
 //! data path evaluates are taken (l2tpd `firewall`); the rest of Junos' `[edit firewall]`
 //! stays "not supported" (parse::unsupported), never accepted and ignored.
 //!
+//! `[edit firewall policer]` holds the single-rate two-color policers a term's `then policer
+//! P` names (the subscriber speed plan: docs/firewall.md "Policers").
+//!
 //! A filter is applied with `family inet filter input F / output F` on an interface unit or in
 //! a dynamic profile (`"$junos-input-filter"`, `"$junos-output-filter"`). Which names,
 //! protocols, ports and ICMP types are valid is checked at commit (validate::firewall),
