@@ -11,9 +11,10 @@ const ENTRIES: u64 = 10_000;
 /// A valid value of `ty`, varied by `n` where the type allows.
 fn value(ty: Type, n: u64) -> Option<String> {
     let v = match ty {
-        Type::Uint { min, max } | Type::UintOr { min, max, .. } | Type::Size { min, max } => {
-            (min + n % (max - min + 1)).to_string()
-        }
+        Type::Uint { min, max }
+        | Type::UintOr { min, max, .. }
+        | Type::Size { min, max }
+        | Type::Decimal { min, max } => (min + n % (max - min + 1)).to_string(),
         Type::Ipv4 | Type::IpAddr => format!("198.18.{}.{}", (n >> 8) & 0xff, n & 0xff),
         Type::Ipv4Prefix | Type::IpPrefix => format!("198.18.{}.0/24", n & 0xff),
         Type::Enum(choices) => choices.first()?.to_string(),

@@ -15,6 +15,10 @@ pub enum Type {
     /// A size in bytes within an inclusive range, written as a number or with a `k`, `m` or
     /// `g` suffix as Junos takes it (`size 10m`); kept as the number of bytes.
     Size { min: u64, max: u64 },
+    /// A number within an inclusive range, written plain or with Junos' decimal suffixes
+    /// `k` (1000), `m` (1,000,000), `g` (1,000,000,000) as policers take bits per second and
+    /// burst bytes (`bandwidth-limit 10m`); kept in the shortest such form.
+    Decimal { min: u64, max: u64 },
     /// An unsigned integer within an inclusive range, or one of a few keywords standing for
     /// a value the router works out: `mtu (size | use-lower-layer)`.
     UintOr {
@@ -347,6 +351,14 @@ impl Type {
                 }
                 Ok(size_text(n))
             }
+            Type::Decimal { min, max } => {
+                let n = decimal_value(value)
+                    .ok_or_else(|| format!("invalid numeric value: '{}'", q()))?;
+                if n < min || n > max {
+                    return Err(format!("Value {} is not within range ({min}..{max})", q()));
+                }
+                Ok(decimal_text(n))
+            }
             Type::Ipv4 => value
                 .parse::<Ipv4Addr>()
                 .map(|a| a.to_string())
@@ -431,6 +443,7 @@ impl Type {
             Type::Uint { min, max } => format!("<{min}..{max}>"),
             Type::UintOr { min, max, .. } => format!("<{min}..{max}>"),
             Type::Size { .. } => "<size>".into(),
+            Type::Decimal { .. } => "<number>".into(),
             Type::Ipv4 | Type::IpAddr => "<address>".into(),
             Type::Ipv4Prefix | Type::IpPrefix => "<prefix>".into(),
             Type::Enum(_) => "<value>".into(),
@@ -514,6 +527,31 @@ fn size_text(bytes: u64) -> String {
         }
     }
     bytes.to_string()
+}
+
+/// A number in the shortest form Junos' decimal suffixes give (`10000000` → `10m`).
+fn decimal_text(n: u64) -> String {
+    for (suffix, unit) in [("g", 1_000_000_000u64), ("m", 1_000_000), ("k", 1000)] {
+        if n >= unit && n.is_multiple_of(unit) {
+            return format!("{}{suffix}", n / unit);
+        }
+    }
+    n.to_string()
+}
+
+/// A number written with an optional decimal k/m/g suffix (`10m` = 10,000,000); plain
+/// digits too. [`Type::Decimal`].
+pub fn decimal_value(value: &str) -> Option<u64> {
+    let (digits, unit) = match value.char_indices().last()? {
+        (i, 'k' | 'K') => (&value[..i], 1000u64),
+        (i, 'm' | 'M') => (&value[..i], 1_000_000),
+        (i, 'g' | 'G') => (&value[..i], 1_000_000_000),
+        _ => (value, 1),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(unit)
 }
 
 /// Bytes in a size written with an optional k/m/g suffix (1024-based); plain digits too.
@@ -609,6 +647,28 @@ mod tests {
             "Value 2g is not within range (10240..1073741824)"
         );
         for bad in ["m", "10x", "-1k", "99999999999999999999g", ""] {
+            assert!(t.check(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimal_numbers_take_junos_thousands() {
+        let t = Type::Decimal {
+            min: 8000,
+            max: 100_000_000_000,
+        };
+        assert_eq!(t.check("10m").unwrap(), "10m");
+        assert_eq!(t.check("10000000").unwrap(), "10m");
+        assert_eq!(t.check("1500k").unwrap(), "1500k");
+        assert_eq!(t.check("1000M").unwrap(), "1g");
+        assert_eq!(t.check("8001").unwrap(), "8001");
+        assert_eq!(t.check("100g").unwrap(), "100g");
+        assert_eq!(
+            t.check("7999").unwrap_err(),
+            "Value 7999 is not within range (8000..100000000000)"
+        );
+        assert!(t.check("101g").is_err());
+        for bad in ["m", "10x", "-1k", "99999999999999999999g", "", "1.5m"] {
             assert!(t.check(bad).is_err(), "{bad}");
         }
     }

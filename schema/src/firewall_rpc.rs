@@ -1,6 +1,7 @@
 //! `show firewall [filter NAME]` and `clear firewall (all | filter NAME)`: the filter
 //! instances' counters, in Junos' reply shape (`firewall-information` / `filter-information`
-//! / `counter` with `counter-name`, `packet-count`, `byte-count`).
+//! / `counter` with `counter-name`, `packet-count`, `byte-count`, and `policer` with
+//! `policer-name` and the same counts).
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,19 @@ pub struct FilterInformation {
     pub filter_name: String,
     #[serde(rename = "counter")]
     pub counters: Vec<FilterCounter>,
+    /// The instance's policers and what each discarded (`policer` / `policer-name`,
+    /// Junos' element names).
+    #[serde(rename = "policer", default, skip_serializing_if = "Vec::is_empty")]
+    pub policers: Vec<FilterPolicer>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct FilterPolicer {
+    pub policer_name: String,
+    /// Packets and bytes found out of profile (discarded).
+    pub packet_count: u64,
+    pub byte_count: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,12 +71,17 @@ mod tests {
                     packet_count: 1,
                     byte_count: 84,
                 }],
+                policers: vec![FilterPolicer {
+                    policer_name: "p-1".into(),
+                    packet_count: 2,
+                    byte_count: 1000,
+                }],
             }],
         };
         let json = serde_json::to_string(&reply).expect("encodes");
         assert_eq!(
             json,
-            r#"{"filter-information":[{"filter-name":"F","counter":[{"counter-name":"c","packet-count":1,"byte-count":84}]}]}"#
+            r#"{"filter-information":[{"filter-name":"F","counter":[{"counter-name":"c","packet-count":1,"byte-count":84}],"policer":[{"policer-name":"p-1","packet-count":2,"byte-count":1000}]}]}"#
         );
     }
 }

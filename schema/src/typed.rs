@@ -41,8 +41,8 @@ pub use dynamic_profile::{
 };
 pub use firewall::{
     icmp_type_number, port_range, protocol_number, FilterAction, FilterTerm, FirewallFilter,
-    InterfaceFilters, MatchConditions, PrefixMatch, RejectMessage, ADMINISTRATIVELY_PROHIBITED,
-    ICMP_TYPES, PORTS, PROTOCOLS, REJECT_MESSAGES,
+    InterfaceFilters, MatchConditions, Policer, PrefixMatch, RejectMessage,
+    ADMINISTRATIVELY_PROHIBITED, ICMP_TYPES, PORTS, PROTOCOLS, REJECT_MESSAGES,
 };
 pub use l2tp::{
     AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,

@@ -20,6 +20,8 @@ mod l2tp;
 mod lns_units;
 #[cfg(test)]
 mod lns_units_tests;
+#[cfg(test)]
+mod policer_tests;
 mod pppoe;
 #[cfg(test)]
 mod pppoe_tests;

@@ -26,8 +26,9 @@ fn usable(ty: Type) -> bool {
 fn value(ty: Type) -> BoxedStrategy<String> {
     match ty {
         Type::Uint { min, max } => (min..=max).prop_map(|n| n.to_string()).boxed(),
-        // A size's canonical form has the largest suffix that divides it (`458758k`).
-        Type::Size { min, max } => (min..=max)
+        // A size's canonical form has the largest suffix that divides it (`458758k`); so has a
+        // decimal number's (`10m`).
+        Type::Size { min, max } | Type::Decimal { min, max } => (min..=max)
             .prop_map(move |n| ty.check(&n.to_string()).unwrap_or_else(|_| n.to_string()))
             .boxed(),
         Type::UintOr { min, max, words } => prop_oneof![

@@ -33,22 +33,28 @@ pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Re
 }
 
 /// Junos' layout: a blank line and `Filter: NAME` per filter, then its counters under
-/// `Counters:` in columns (name, bytes, packets).
+/// `Counters:` and its policers (what each discarded) under `Policers:`, each in columns
+/// (name, bytes, packets).
 pub fn firewall(info: &FirewallInformation) -> String {
     let mut out = String::new();
+    let columns = |out: &mut String, heading: &str, rows: Vec<(&str, u64, u64)>| {
+        if rows.is_empty() {
+            return;
+        }
+        out.push_str(heading);
+        out.push_str(&format!("{:<40}{:>17}{:>21}\n", "Name", "Bytes", "Packets"));
+        for (name, bytes, packets) in rows {
+            out.push_str(&format!("{name:<40}{bytes:>17}{packets:>21}\n"));
+        }
+    };
     for f in &info.filters {
         out.push_str(&format!("\nFilter: {}\n", f.filter_name));
-        if f.counters.is_empty() {
-            continue;
-        }
-        out.push_str("Counters:\n");
-        out.push_str(&format!("{:<40}{:>17}{:>21}\n", "Name", "Bytes", "Packets"));
-        for c in &f.counters {
-            out.push_str(&format!(
-                "{:<40}{:>17}{:>21}\n",
-                c.counter_name, c.byte_count, c.packet_count
-            ));
-        }
+        let counters = f.counters.iter();
+        let counters = counters.map(|c| (c.counter_name.as_str(), c.byte_count, c.packet_count));
+        columns(&mut out, "Counters:\n", counters.collect());
+        let policers = f.policers.iter();
+        let policers = policers.map(|p| (p.policer_name.as_str(), p.byte_count, p.packet_count));
+        columns(&mut out, "Policers:\n", policers.collect());
     }
     out
 }
@@ -67,7 +73,7 @@ pub(super) fn reply(_: &Request, reply: Reply) -> Result<Answer<'_>, Box<Reply>>
 mod tests {
     use super::*;
     use crate::shell::words::{match_command, tests::plain_words};
-    use schema::firewall_rpc::{FilterCounter, FilterInformation};
+    use schema::firewall_rpc::{FilterCounter, FilterInformation, FilterPolicer};
     use schema::opcmd::OPERATIONAL;
 
     fn parsed(line: &str) -> Result<Request, ArgError> {
@@ -121,10 +127,21 @@ mod tests {
                         packet_count: 3,
                         byte_count: 144,
                     }],
+                    policers: vec![],
                 },
                 FilterInformation {
                     filter_name: "PLAIN".into(),
                     counters: vec![],
+                    policers: vec![],
+                },
+                FilterInformation {
+                    filter_name: "10Mbps-pp0.5-i".into(),
+                    counters: vec![],
+                    policers: vec![FilterPolicer {
+                        policer_name: "p_10Mbps_limit-1-pp0.5-i".into(),
+                        packet_count: 7,
+                        byte_count: 3500,
+                    }],
                 },
             ],
         };
@@ -137,6 +154,11 @@ Name                                                Bytes              Packets
 dns                                                   144                    3
 
 Filter: PLAIN
+
+Filter: 10Mbps-pp0.5-i
+Policers:
+Name                                                Bytes              Packets
+p_10Mbps_limit-1-pp0.5-i                             3500                    7
 "
         );
     }

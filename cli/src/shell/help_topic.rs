@@ -96,8 +96,12 @@ pub fn reference_text(stmt: &Stmt, path: &[NodeId]) -> String {
     if let Some(default) = stmt.default {
         out.push_str(&format!("\n  Default\n\n    {default}\n"));
     }
-    if let Some(Type::Uint { min, max } | Type::Size { min, max } | Type::UintOr { min, max, .. }) =
-        value.map(|v| v.concrete())
+    if let Some(
+        Type::Uint { min, max }
+        | Type::Size { min, max }
+        | Type::Decimal { min, max }
+        | Type::UintOr { min, max, .. },
+    ) = value.map(|v| v.concrete())
     {
         out.push_str(&format!("\n  Range\n\n    {min} through {max}\n"));
     }
@@ -128,6 +132,7 @@ fn value_help(ty: Type) -> String {
         }
         Type::Uint { .. } | Type::UintOr { .. } => "Number".into(),
         Type::Size { .. } => "Size in bytes (k, m, g suffixes)".into(),
+        Type::Decimal { .. } => "Number (k = 1000, m = 1,000,000, g = 1,000,000,000)".into(),
         Type::OrVariable(inner) => format!("{}, or a $variable", value_help(*inner)),
     }
 }

@@ -12,11 +12,13 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use schema::typed::{FirewallFilter, RouterConfig};
 
 use super::counters::{Count, FilterCounters};
 use super::matcher::CompiledFilter;
+use super::policer::TokenBucket;
 use super::Judged;
 
 /// Which way the packets cross the subscriber's interface.
@@ -47,17 +49,23 @@ pub struct FilterInstance {
     compiled: Arc<CompiledFilter>,
     counter_names: Vec<String>,
     counters: FilterCounters,
+    /// The instance's own policers (so an `interface-specific` filter gives each
+    /// subscriber and direction its own bucket), named as `show firewall` lists them:
+    /// `P-T`, `P-T-pp0.5-i`.
+    policers: Box<[(String, TokenBucket)]>,
 }
 
 impl FilterInstance {
     fn new(filter: &str, compiled: Arc<CompiledFilter>, specific: Option<&str>) -> Self {
-        let counter_names = compiled
-            .counters()
+        let named = |c: &String| match specific {
+            Some(suffix) => format!("{c}-{suffix}"),
+            None => c.clone(),
+        };
+        let counter_names = compiled.counters().iter().map(named).collect();
+        let policers = compiled
+            .policers()
             .iter()
-            .map(|c| match specific {
-                Some(suffix) => format!("{c}-{suffix}"),
-                None => c.clone(),
-            })
+            .map(|(name, policer)| (named(name), TokenBucket::new(policer)))
             .collect();
         FilterInstance {
             name: match specific {
@@ -68,14 +76,21 @@ impl FilterInstance {
             counters: FilterCounters::new(compiled.counters().len()),
             compiled,
             counter_names,
+            policers,
         }
     }
 
-    /// Evaluates the IPv4 packet `packet` and counts it (a rejected packet is a discard
-    /// too, as Junos counts it).
-    pub fn judge(&self, packet: &[u8]) -> Judged {
+    /// Evaluates the IPv4 packet `packet` at `now` (for its term's policer) and counts it (a
+    /// rejected packet is a discard too, as Junos counts it; so is one a policer found out
+    /// of profile, counted by the policer and not by the term's `count`).
+    pub fn judge(&self, packet: &[u8], now: Instant) -> Judged {
         let verdict = self.compiled.evaluate(packet);
         let bytes = packet.len() as u64;
+        let policed = verdict.policer.and_then(|p| self.policers.get(p));
+        if policed.is_some_and(|(_, bucket)| !bucket.conform(now, bytes)) {
+            self.counters.discard(bytes);
+            return Judged::Discard;
+        }
         if let Some(counter) = verdict.counter {
             self.counters.count(counter, bytes);
         }
@@ -87,8 +102,16 @@ impl FilterInstance {
     }
 
     /// [`FilterInstance::judge`]: true when the packet may pass.
-    pub fn accepts(&self, packet: &[u8]) -> bool {
-        self.judge(packet) == Judged::Pass
+    pub fn accepts(&self, packet: &[u8], now: Instant) -> bool {
+        self.judge(packet, now) == Judged::Pass
+    }
+
+    /// The policers and what each found out of profile, as `show firewall` lists them.
+    pub fn policers(&self) -> Vec<(String, Count)> {
+        self.policers
+            .iter()
+            .map(|(name, bucket)| (name.clone(), bucket.out_of_profile()))
+            .collect()
     }
 
     /// The named counters, as `show firewall` lists them.
@@ -107,6 +130,9 @@ impl FilterInstance {
 
     pub fn clear(&self) {
         self.counters.clear();
+        for (_, bucket) in self.policers.iter() {
+            bucket.clear();
+        }
     }
 }
 
@@ -244,6 +270,9 @@ impl Firewall {
     }
 }
 
+#[cfg(test)]
+#[path = "policed_tests.rs"]
+mod policed_tests;
 #[cfg(test)]
 #[path = "instances_tests.rs"]
 mod tests;

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::firewall::matcher::tests::{config, udp};
+use std::time::Instant;
 
 const SUB: [u8; 4] = [127, 0, 0, 10];
 const SERVER: [u8; 4] = [127, 1, 2, 3];
@@ -50,13 +51,13 @@ fn a_shared_filter_counts_for_every_interface_and_a_specific_one_per_interface()
         .expect("configured");
     assert!(Arc::ptr_eq(&a, &b));
     let dns = udp(SUB, SERVER, 1000, 53);
-    assert!(a.accepts(&dns));
-    assert!(b.accepts(&dns));
-    assert!(!a.accepts(&udp(SUB, SERVER, 1000, 54)));
+    assert!(a.accepts(&dns, Instant::now()));
+    assert!(b.accepts(&dns, Instant::now()));
+    assert!(!a.accepts(&udp(SUB, SERVER, 1000, 54), Instant::now()));
     let mine = firewall
         .attach("PER-IF", "si-1/0/0.1", Direction::Input)
         .expect("configured");
-    assert!(mine.accepts(&dns));
+    assert!(mine.accepts(&dns, Instant::now()));
     assert!(firewall
         .attach("NOPE", "si-1/0/0.1", Direction::Input)
         .is_none());
@@ -98,7 +99,7 @@ fn a_shared_filter_counts_for_every_interface_and_a_specific_one_per_interface()
         .attach("SHARED", "si-1/0/0.3", Direction::Input)
         .expect("configured");
     assert!(!Arc::ptr_eq(&fresh, &a));
-    assert!(!fresh.accepts(&dns));
+    assert!(!fresh.accepts(&dns, Instant::now()));
     firewall.configure(&config("set system host-name r1\n"));
     assert!(firewall.instances(None).is_empty());
     assert_eq!(firewall.discarded(), 2);
@@ -122,7 +123,7 @@ fn a_changed_or_deleted_filter_leaves_none_of_its_instances_current() {
     );
 
     // PER-IF changes: its instance is retired (its counters with it), SHARED's stays.
-    assert!(!specific.accepts(&udp(SUB, SERVER, 1000, 54)));
+    assert!(!specific.accepts(&udp(SUB, SERVER, 1000, 54), Instant::now()));
     firewall.configure(&config(&format!(
         "{FILTERS}set firewall family inet filter PER-IF term rest then accept\n"
     )));

@@ -10,11 +10,17 @@
 //! - port and ICMP conditions read the transport header, which only a first fragment has:
 //!   a later fragment, or a packet cut short, never matches them;
 //! - a term with no terminating action accepts; a packet no term matches is discarded
-//!   (the implicit `discard` that ends every filter).
+//!   (the implicit `discard` that ends every filter);
+//! - a term's `policer` is applied first: a packet out of its profile is discarded and the
+//!   rest of the term's `then` (its `count`, its action) is not applied ("Minimum Policer
+//!   Configuration"). Which policer instance: one per term naming the policer (`P-T`), or
+//!   one per filter for a `filter-specific` policer (`P`).
 
 use std::net::Ipv4Addr;
 
-use schema::typed::{FilterAction, FirewallFilter, MatchConditions, PrefixMatch, RejectMessage};
+use schema::typed::{
+    FilterAction, FirewallFilter, MatchConditions, Policer, PrefixMatch, RejectMessage,
+};
 
 /// IANA protocol numbers whose header begins with a source and a destination port.
 const TCP: u8 = 6;
@@ -186,6 +192,8 @@ impl Conditions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Term {
     conditions: Conditions,
+    /// Index into [`CompiledFilter::policers`].
+    policer: Option<usize>,
     /// Index into [`CompiledFilter::counters`].
     counter: Option<usize>,
     action: FilterAction,
@@ -200,6 +208,9 @@ pub struct Verdict {
     /// The `count` counter of the term that decided (index into
     /// [`CompiledFilter::counters`]).
     pub counter: Option<usize>,
+    /// The policer of the term that decided (index into [`CompiledFilter::policers`]),
+    /// applied before the rest: the verdict stands only for a packet within its profile.
+    pub policer: Option<usize>,
 }
 
 impl Verdict {
@@ -208,6 +219,7 @@ impl Verdict {
         accept: false,
         reject: None,
         counter: None,
+        policer: None,
     };
 }
 
@@ -217,11 +229,16 @@ pub struct CompiledFilter {
     terms: Vec<Term>,
     /// Counter names in the order terms first name them (two terms may share one).
     counters: Vec<String>,
+    /// Policer instances a filter instance holds, in the order terms first name them: as
+    /// Junos names them (`P-T` for term `T`, `P` for a filter-specific policer), and what
+    /// each is.
+    policers: Vec<(String, Policer)>,
 }
 
 impl CompiledFilter {
     pub fn new(filter: &FirewallFilter) -> CompiledFilter {
         let mut counters: Vec<String> = Vec::new();
+        let mut policers: Vec<(String, Policer)> = Vec::new();
         let terms = filter
             .terms
             .iter()
@@ -232,14 +249,38 @@ impl CompiledFilter {
                         counters.len() - 1
                     })
                 });
+                let policer = t.policer.as_ref().map(|(name, policer)| {
+                    let instance = if policer.filter_specific {
+                        name.clone()
+                    } else {
+                        format!("{name}-{}", t.name)
+                    };
+                    policers
+                        .iter()
+                        .position(|(n, _)| *n == instance)
+                        .unwrap_or_else(|| {
+                            policers.push((instance, *policer));
+                            policers.len() - 1
+                        })
+                });
                 Term {
                     conditions: Conditions::new(&t.from),
+                    policer,
                     counter,
                     action: t.action,
                 }
             })
             .collect();
-        CompiledFilter { terms, counters }
+        CompiledFilter {
+            terms,
+            counters,
+            policers,
+        }
+    }
+
+    /// The policer instances' names and policers, as configured.
+    pub fn policers(&self) -> &[(String, Policer)] {
+        &self.policers
     }
 
     /// The counters' names, as configured.
@@ -267,6 +308,7 @@ impl CompiledFilter {
                     _ => None,
                 },
                 counter: t.counter,
+                policer: t.policer,
             })
     }
 }

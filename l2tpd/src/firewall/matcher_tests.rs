@@ -141,7 +141,8 @@ fn terms_are_tried_in_order_and_the_first_match_decides() {
         Verdict {
             accept: true,
             reject: None,
-            counter: Some(0)
+            counter: Some(0),
+            policer: None
         }
     );
     assert!(!accepts(&f, &udp(SUB, SERVER, 1234, 54)));
@@ -158,7 +159,8 @@ fn a_packet_no_term_matches_is_discarded_and_a_term_without_then_accepts() {
         Verdict {
             accept: false,
             reject: None,
-            counter: None
+            counter: None,
+            policer: None
         }
     );
     // A term of `count` only accepts too.
@@ -168,7 +170,8 @@ fn a_packet_no_term_matches_is_discarded_and_a_term_without_then_accepts() {
         Verdict {
             accept: true,
             reject: None,
-            counter: Some(0)
+            counter: Some(0),
+            policer: None
         }
     );
     // Not IPv4 at all: the implicit discard.

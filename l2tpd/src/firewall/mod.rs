@@ -10,6 +10,8 @@
 //!   (`F-pp0.5-i`) — and the views and clears of `show firewall` / `clear firewall`.
 //! - [`reject`]: the ICMP message or TCP RST a `reject` term answers with (sans-IO).
 //! - [`icmp_limit`]: RFC 1812's rate limit on those answers, one bucket for both paths.
+//! - [`policer`]: the token bucket of a term's `then policer P` (the subscriber's speed
+//!   plan), one per policer instance, shared by both paths without a lock.
 //!
 //! A commit replaces the instances of a changed filter, and the subscriber layer gives each
 //! subscriber already up the new ones at once (`subscriber::filters`): docs/firewall.md.
@@ -22,6 +24,7 @@ pub mod counters;
 pub mod icmp_limit;
 pub mod instances;
 pub mod matcher;
+pub mod policer;
 pub mod reject;
 
 pub use counters::FilterCounters;
@@ -29,6 +32,7 @@ pub use instances::{Direction, FilterInstance, Firewall};
 pub use matcher::{CompiledFilter, PacketFields, Verdict};
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use schema::typed::RejectMessage;
 
@@ -51,18 +55,20 @@ pub struct SubscriberFilters {
 }
 
 impl SubscriberFilters {
-    /// What the input filter decides for `packet` (IPv4, from the subscriber), counted.
-    pub fn judge_input(&self, packet: &[u8]) -> Judged {
+    /// What the input filter decides for `packet` (IPv4, from the subscriber) at `now` (its
+    /// policers' time), counted.
+    pub fn judge_input(&self, packet: &[u8], now: Instant) -> Judged {
         self.input
             .as_ref()
-            .map_or(Judged::Pass, |f| f.judge(packet))
+            .map_or(Judged::Pass, |f| f.judge(packet, now))
     }
 
-    /// What the output filter decides for `packet` (IPv4, to the subscriber), counted.
-    pub fn judge_output(&self, packet: &[u8]) -> Judged {
+    /// What the output filter decides for `packet` (IPv4, to the subscriber) at `now`,
+    /// counted.
+    pub fn judge_output(&self, packet: &[u8], now: Instant) -> Judged {
         self.output
             .as_ref()
-            .map_or(Judged::Pass, |f| f.judge(packet))
+            .map_or(Judged::Pass, |f| f.judge(packet, now))
     }
 }
 

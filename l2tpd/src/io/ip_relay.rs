@@ -271,9 +271,16 @@ impl IpRelayTable {
         }
     }
 
-    /// The time, for the answers' rate limit: the fast path sets it once per batch.
+    /// The time, for the answers' rate limit and the filters' policers: the fast path sets
+    /// it once per batch.
     pub fn set_clock(&mut self, now: Instant) {
         self.clock = Some(now);
+    }
+
+    /// The batch's instant for the policers. A table no batch set the clock of (a test
+    /// driving it directly) reads the clock here, never per packet in the shell.
+    fn now(&self) -> Instant {
+        self.clock.unwrap_or_else(Instant::now)
     }
 
     /// True when the rate limit lets `answer` (an IPv4 packet [`reject::answer`] wrote) go
@@ -301,6 +308,7 @@ impl IpRelayTable {
     /// [`IpRelayTable::to_subscriber`], telling a packet the subscriber's output filter
     /// discarded from one the table does not take.
     pub fn toward_subscriber(&mut self, packet: &[u8], out: &mut Vec<u8>) -> Down {
+        let now = self.now();
         let Some(call) = ipv4_destination(packet)
             .and_then(|d| self.by_address.get(&d).or_else(|| self.by_prefix.lookup(d)))
         else {
@@ -314,7 +322,7 @@ impl IpRelayTable {
         // The packet as its Total Length says (the destination lookup checked the header).
         let length = ipv4_total_length(packet).unwrap_or(packet.len());
         let packet_only = packet.get(..length).unwrap_or(packet);
-        let judged = entry.route.filters.judge_output(packet_only);
+        let judged = entry.route.filters.judge_output(packet_only, now);
         let answering = Answering {
             totals: &mut self.totals,
             limit: &mut self.answers,
@@ -338,6 +346,7 @@ impl IpRelayTable {
 
     /// A UDP datagram from `peer` on an L2TP socket: see [`IpVerdict`].
     pub fn from_subscriber(&mut self, peer: SocketAddr, datagram: &[u8]) -> IpVerdict<'_> {
+        let now = self.now();
         let Some(data) = parse_unsequenced_data(datagram) else {
             return IpVerdict::Miss;
         };
@@ -362,7 +371,7 @@ impl IpRelayTable {
             self.totals.spoofed += 1;
             return IpVerdict::Spoofed;
         }
-        let judged = entry.route.filters.judge_input(ip);
+        let judged = entry.route.filters.judge_input(ip, now);
         let answering = Answering {
             totals: &mut self.totals,
             limit: &mut self.answers,

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use schema::firewall_rpc::{
-    FilterCounter, FilterInformation, FirewallCleared, FirewallInformation, FirewallSelect,
+    FilterCounter, FilterInformation, FilterPolicer, FirewallCleared, FirewallInformation,
+    FirewallSelect,
 };
 use schema::typed::RouterConfig;
 
@@ -292,6 +293,15 @@ impl SubscriberLayer {
                         .into_iter()
                         .map(|(name, count)| FilterCounter {
                             counter_name: name,
+                            packet_count: count.packets,
+                            byte_count: count.bytes,
+                        })
+                        .collect(),
+                    policers: i
+                        .policers()
+                        .into_iter()
+                        .map(|(name, count)| FilterPolicer {
+                            policer_name: name,
                             packet_count: count.packets,
                             byte_count: count.bytes,
                         })

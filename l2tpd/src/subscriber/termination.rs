@@ -118,7 +118,7 @@ impl SubscriberLayer {
                 drops.spoofed += 1;
                 return;
             }
-            match subscriber.filters.judge_input(packet) {
+            match subscriber.filters.judge_input(packet, now) {
                 Judged::Pass => {}
                 Judged::Discard => {
                     drops.filtered += 1;
@@ -337,7 +337,7 @@ impl SubscriberLayer {
             }
             let length = ipv4_total_length(packet).unwrap_or(packet.len());
             let packet_only = packet.get(..length).unwrap_or(packet);
-            match subscriber.filters.judge_output(packet_only) {
+            match subscriber.filters.judge_output(packet_only, now) {
                 Judged::Pass => {}
                 Judged::Discard => {
                     self.lns.ip_drops.filtered += 1;

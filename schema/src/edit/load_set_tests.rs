@@ -105,7 +105,7 @@ fn junos_statements_this_router_lacks_are_named_not_supported() {
         &crate::table::ROOT,
         &Node::default(),
         "set protocols bgp group ibgp type internal\n\
-         set firewall policer p then discard\n\
+         set firewall three-color-policer p action loss-priority high then discard\n\
          set system host-name r1\n\
          set sytem host-name r1\n",
         &[],
@@ -120,7 +120,7 @@ fn junos_statements_this_router_lacks_are_named_not_supported() {
             ),
             (
                 2,
-                "'policer' under [edit firewall] is not supported by this router."
+                "'three-color-policer' under [edit firewall] is not supported by this router."
             ),
             (4, "syntax error."),
         ]

@@ -283,9 +283,9 @@ protocols {
     }
 }
 firewall {
-    policer f {
-        if-exceeding {
-            bandwidth-limit 1m;
+    three-color-policer f {
+        single-rate {
+            committed-information-rate 1m;
         }
     }
 }
@@ -303,7 +303,7 @@ firewall {
                 "syntax error: 'adress' is not a statement under [edit interfaces ge-0/0/0 unit 0 family inet]".into()
             ),
             (27, 5, "'bgp' under [edit protocols] is not supported by this router".into()),
-            (34, 5, "'policer' under [edit firewall] is not supported by this router".into()),
+            (34, 5, "'three-color-policer' under [edit firewall] is not supported by this router".into()),
         ]
     );
 }

@@ -254,6 +254,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "dhcp",
             "mtu",
             "no-redirects",
+            "policer",
             "rpf-check",
             "sampling",
             "unnumbered-address",
@@ -296,9 +297,23 @@ const KNOWN: &[(&str, &[&str])] = &[
             "hierarchical-policer",
             "interface-set",
             "load-balance-group",
-            "policer",
             "three-color-policer",
         ],
+    ),
+    // A policer's statements beyond the single-rate two-color policer that discards.
+    (
+        "firewall policer",
+        &[
+            "logical-bandwidth-policer",
+            "logical-interface-policer",
+            "physical-interface-policer",
+            "shared-bandwidth-policer",
+        ],
+    ),
+    ("firewall policer if-exceeding", &["bandwidth-percent"]),
+    (
+        "firewall policer then",
+        &["forwarding-class", "loss-priority", "out-of-profile"],
     ),
     (
         "firewall family",
@@ -369,7 +384,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "log",
             "loss-priority",
             "next",
-            "policer",
             "port-mirror",
             "routing-instance",
             "sample",

@@ -28,7 +28,12 @@ fn comment(stmt: &Stmt, depth: usize, out: &mut Vec<Line>) {
         Kind::Container | Kind::Flag => None,
     };
     match ty {
-        Some(Type::Uint { min, max } | Type::Size { min, max } | Type::UintOr { min, max, .. }) => {
+        Some(
+            Type::Uint { min, max }
+            | Type::Size { min, max }
+            | Type::Decimal { min, max }
+            | Type::UintOr { min, max, .. },
+        ) => {
             out.push((depth, format!("## range: {min} .. {max}")));
         }
         Some(Type::Enum(words)) => {

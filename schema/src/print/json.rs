@@ -134,7 +134,7 @@ fn key_value(list: Option<&Stmt>, key: &str) -> Value {
 /// Numbers are JSON numbers, everything else a string.
 fn scalar(ty: Type, value: &str) -> Value {
     match ty.concrete() {
-        Type::Uint { .. } | Type::UintOr { .. } | Type::Size { .. } => value
+        Type::Uint { .. } | Type::UintOr { .. } | Type::Size { .. } | Type::Decimal { .. } => value
             .parse::<u64>()
             .map_or_else(|_| Value::String(value.to_string()), Value::from),
         _ => Value::String(value.to_string()),

@@ -4,6 +4,9 @@
 //! data path evaluates are taken (l2tpd `firewall`); the rest of Junos' `[edit firewall]`
 //! stays "not supported" (parse::unsupported), never accepted and ignored.
 //!
+//! `[edit firewall policer]` holds the single-rate two-color policers a term's `then policer
+//! P` names (the subscriber speed plan: docs/firewall.md "Policers").
+//!
 //! A filter is applied with `family inet filter input F / output F` on an interface unit or in
 //! a dynamic profile (`"$junos-input-filter"`, `"$junos-output-filter"`). Which names,
 //! protocols, ports and ICMP types are valid is checked at commit (validate::firewall),
@@ -15,6 +18,8 @@ use crate::def::*;
 const FILTER_NAME: Type = Type::Identifier { max_len: 64 };
 /// Junos: term names up to 255 characters ("term (Normal Filter)").
 const TERM_NAME: Type = Type::Identifier { max_len: 255 };
+/// Junos: policer names up to 64 characters ("policer (Firewall)").
+const POLICER_NAME: Type = Type::Identifier { max_len: 64 };
 /// Counter names: Junos allows up to 127 characters for a `count` name.
 const COUNTER_NAME: Type = Type::Identifier { max_len: 127 };
 /// A protocol, port or ICMP type: a Junos keyword (`tcp`, `http`, `echo-request`), a number
@@ -52,8 +57,57 @@ pub(super) const FIREWALL: Stmt = container(
             "Define an IPv4 firewall filter (as family inet filter)",
             FILTER,
         ),
+        // A single-rate two-color policer, used by a term's `then policer P`.
+        list("policer", POLICER_NAME, "Configure a policer", POLICER),
     ],
 );
+
+/// `policer P { filter-specific; if-exceeding { ... } then discard; }`: Junos' single-rate
+/// two-color policer. `if-exceeding bandwidth-percent` (a share of an interface's media
+/// rate) and the `then` actions other than `discard` (`loss-priority`, `forwarding-class`:
+/// class of service this router does not have) are "not supported" (parse::unsupported).
+const POLICER: &[Stmt] = &[
+    // Junos: one instance for every term of a filter that names it, instead of one a term.
+    flag(
+        "filter-specific",
+        "Policer is filter-specific: one instance for all the terms of a filter",
+    ),
+    container(
+        "if-exceeding",
+        "Define rate limits",
+        &[
+            // Junos' ranges for a single-rate two-color policer (M and T Series; "Policer
+            // Bandwidth and Burst-Size Limits"), decimal k/m/g suffixes.
+            leaf(
+                "bandwidth-limit",
+                Type::Decimal {
+                    min: 8000,
+                    max: 100_000_000_000,
+                },
+                "Bandwidth limit (8000..100000000000 bits per second)",
+            )
+            .mandatory(),
+            leaf(
+                "burst-size-limit",
+                Type::Decimal {
+                    min: 1500,
+                    max: 100_000_000_000,
+                },
+                "Burst size limit (1500..100000000000 bytes)",
+            )
+            .mandatory(),
+        ],
+    )
+    .mandatory(),
+    // Junos writes `then discard;`.
+    container(
+        "then",
+        "Action to take if the rate limits are exceeded",
+        &[flag("discard", "Discard the packet").mandatory()],
+    )
+    .single_line()
+    .mandatory(),
+];
 
 const FILTER: &[Stmt] = &[
     // Junos: each interface the filter is applied to gets its own instance, with counters
@@ -107,9 +161,16 @@ const fn prefixes(name: &'static str, help: &'static str) -> Stmt {
 
 const EXCEPT: &[Stmt] = &[flag("except", "Match addresses not in this prefix")];
 
-/// Junos' order: `count` (an action modifier) before the terminating action. `accept`,
-/// `discard` and `reject` are alternatives; more than one is refused at commit.
+/// Junos' order: the action modifiers (`policer`, `count`) before the terminating action.
+/// `accept`, `discard` and `reject` are alternatives; more than one is refused at commit.
+/// `policer` with no terminating action accepts what the policer lets through (Junos).
 const THEN: &[Stmt] = &[
+    leaf(
+        "policer",
+        POLICER_NAME,
+        "Name of policer to use to rate-limit traffic",
+    )
+    .refers_to(POLICERS),
     leaf(
         "count",
         COUNTER_NAME,
@@ -209,3 +270,5 @@ const OUTPUT_HELP: &str = "Name of filter applied to transmitted packets";
 /// Where filter names are defined, for `refers_to`: either form.
 const FILTERS: &[&str] = &["firewall", "family", "inet", "filter"];
 const LEGACY_FILTERS: &[&str] = &["firewall", "filter"];
+/// Where policers are defined, for `then policer P`.
+const POLICERS: &[&str] = &["firewall", "policer"];

@@ -22,8 +22,23 @@ pub struct FirewallFilter {
 pub struct FilterTerm {
     pub name: String,
     pub from: MatchConditions,
+    /// `then policer P`: the policer's name and what it is, so that a commit changing the
+    /// policer changes the filter (and replaces its instances, as a changed filter's).
+    pub policer: Option<(String, Policer)>,
     pub count: Option<String>,
     pub action: FilterAction,
+}
+
+/// `firewall policer P`: a single-rate two-color policer whose out-of-profile packets are
+/// discarded (the only `then` built).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policer {
+    /// `if-exceeding bandwidth-limit`, bits per second.
+    pub bandwidth_limit: u64,
+    /// `if-exceeding burst-size-limit`, bytes.
+    pub burst_size_limit: u64,
+    /// One instance for all the terms of a filter that name it, not one a term.
+    pub filter_specific: bool,
 }
 
 /// What a matching term does with the packet.
@@ -238,6 +253,10 @@ pub fn icmp_type_number(word: &str) -> Result<u8, String> {
 /// (a name in both is refused at commit; the `family inet` one is read here).
 pub(super) fn firewall_filters(root: View<'_>) -> BTreeMap<String, FirewallFilter> {
     let firewall = root.container("firewall");
+    let policers: BTreeMap<String, Policer> = firewall
+        .entries("policer")
+        .map(|(name, p)| (name.to_string(), policer(p)))
+        .collect();
     let legacy = firewall.entries("filter");
     let inet = firewall
         .container("family")
@@ -245,18 +264,37 @@ pub(super) fn firewall_filters(root: View<'_>) -> BTreeMap<String, FirewallFilte
         .entries("filter");
     legacy
         .chain(inet)
-        .map(|(name, f)| (name.to_string(), filter(f)))
+        .map(|(name, f)| (name.to_string(), filter(f, &policers)))
         .collect()
 }
 
-fn filter(f: View<'_>) -> FirewallFilter {
-    FirewallFilter {
-        interface_specific: f.flag("interface-specific"),
-        terms: f.entries("term").map(|(name, t)| term(name, t)).collect(),
+fn policer(p: View<'_>) -> Policer {
+    let limits = p.container("if-exceeding");
+    // Decimal suffixes (`10m` = 10,000,000), not the 1024-based sizes of View::uint.
+    let decimal = |name: &str| {
+        limits
+            .value(name)
+            .and_then(crate::def::decimal_value)
+            .unwrap_or_default()
+    };
+    Policer {
+        bandwidth_limit: decimal("bandwidth-limit"),
+        burst_size_limit: decimal("burst-size-limit"),
+        filter_specific: p.flag("filter-specific"),
     }
 }
 
-fn term(name: &str, t: View<'_>) -> FilterTerm {
+fn filter(f: View<'_>, policers: &BTreeMap<String, Policer>) -> FirewallFilter {
+    FirewallFilter {
+        interface_specific: f.flag("interface-specific"),
+        terms: f
+            .entries("term")
+            .map(|(name, t)| term(name, t, policers))
+            .collect(),
+    }
+}
+
+fn term(name: &str, t: View<'_>, policers: &BTreeMap<String, Policer>) -> FilterTerm {
     let from = t.container("from");
     let then = t.container("then");
     let prefixes = |name: &'static str| -> Vec<PrefixMatch> {
@@ -304,6 +342,11 @@ fn term(name: &str, t: View<'_>) -> FilterTerm {
                 .filter_map(|w| icmp_type_number(w).ok())
                 .collect(),
         },
+        // A policer that is not defined is refused at commit (a reference); a checked tree
+        // always finds it.
+        policer: then
+            .string("policer")
+            .and_then(|p| Some((p.clone(), *policers.get(&p)?))),
         count: then.string("count"),
         action,
     }

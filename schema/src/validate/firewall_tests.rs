@@ -214,9 +214,9 @@ fn match_values_and_actions_are_checked_at_commit() {
 #[test]
 fn other_junos_firewall_statements_are_named_as_not_supported() {
     for text in [
-        "firewall { policer P { then discard; } }",
+        "firewall { three-color-policer P { action { loss-priority high then discard; } } }",
         "firewall { family inet6 { filter F { term T { then accept; } } } }",
-        "firewall { family inet { filter F { term T { then { policer P; } } } } }",
+        "firewall { family inet { filter F { term T { then { log; } } } } }",
     ] {
         let e = parse_config(text).expect_err(text);
         assert!(format!("{e:?}").contains("not supported"), "{text}: {e:?}");
