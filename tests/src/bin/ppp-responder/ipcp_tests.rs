@@ -61,9 +61,15 @@ fn asks_for_any_address_takes_the_nak_and_acks_the_server() {
     assert_eq!(options[0], IpcpOption::IpAddress(ZERO));
     assert!(logged(&actions).contains("IPCP configure-request sent (address 0.0.0.0)"));
 
-    // The server has no DNS to give: Reject; then it Naks the address it assigns.
+    // The server has no DNS or WINS servers to give (the client asks for both, as Windows
+    // does): Reject; then it Naks the address it assigns.
     let mut actions = Vec::new();
-    let dns = [IpcpOption::PrimaryDns(ZERO), IpcpOption::SecondaryDns(ZERO)];
+    let dns = [
+        IpcpOption::PrimaryDns(ZERO),
+        IpcpOption::SecondaryDns(ZERO),
+        IpcpOption::PrimaryNbns(ZERO),
+        IpcpOption::SecondaryNbns(ZERO),
+    ];
     ipcp.handle_packet(
         &ipcp_packet(code::CONFIGURE_REJECT, *id, &dns),
         now,
