@@ -395,6 +395,24 @@ fn from_server() -> std::net::SocketAddr {
     format!("{SERVER}:40000").parse().unwrap()
 }
 
+/// The lab's RADIUS server sends `user` a CoA-Request with a new Session-Timeout; the LNS
+/// acknowledges it.
+fn session_timeout_coa(lab: &mut Lab, user: &str, seconds: u32) {
+    let coa = dynamic_request(
+        code::COA_REQUEST,
+        SECRET,
+        vec![
+            Attribute::string(attr::USER_NAME, user),
+            Attribute::integer(attr::SESSION_TIMEOUT, seconds),
+        ],
+    );
+    let now = lab.now;
+    assert_eq!(
+        answer_code(lab.lns.handle_dynamic_request(now, from_server(), &coa)),
+        (code::COA_ACK, None)
+    );
+}
+
 fn answer_code(answer: Option<Vec<u8>>) -> (u8, Option<u32>) {
     let bytes = answer.expect("an answer");
     let packet = Packet::decode(&bytes).expect("decodes");
@@ -528,19 +546,7 @@ fn session_timeout_from_the_accept_or_a_coa_ends_the_subscriber_on_time() {
     let i = bring_up(&mut lab, "frank@isp.example");
     assert!(ip_up(&lab.subs[i].events).is_some());
     // A CoA makes it 60 s, counted from the login.
-    let coa = dynamic_request(
-        code::COA_REQUEST,
-        SECRET,
-        vec![
-            Attribute::string(attr::USER_NAME, "frank@isp.example"),
-            Attribute::integer(attr::SESSION_TIMEOUT, 60),
-        ],
-    );
-    let now = lab.now;
-    assert_eq!(
-        answer_code(lab.lns.handle_dynamic_request(now, from_server(), &coa)),
-        (code::COA_ACK, None)
-    );
+    session_timeout_coa(&mut lab, "frank@isp.example", 60);
     for _ in 0..55 {
         lab.advance(Duration::from_secs(1));
     }
@@ -1027,19 +1033,7 @@ fn immediate_updates_follow_the_start_and_each_coa() {
     lab.advance(Duration::from_secs(1));
     assert_eq!(interims(&lab), 1, "one once the Start was answered");
 
-    let coa = dynamic_request(
-        code::COA_REQUEST,
-        SECRET,
-        vec![
-            Attribute::string(attr::USER_NAME, "gina@isp.example"),
-            Attribute::integer(attr::SESSION_TIMEOUT, 3600),
-        ],
-    );
-    let now = lab.now;
-    assert_eq!(
-        answer_code(lab.lns.handle_dynamic_request(now, from_server(), &coa)),
-        (code::COA_ACK, None)
-    );
+    session_timeout_coa(&mut lab, "gina@isp.example", 3600);
     lab.advance(Duration::from_secs(1));
     assert_eq!(interims(&lab), 2, "one after the CoA");
 

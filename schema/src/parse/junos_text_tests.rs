@@ -19,6 +19,18 @@ fn same_tree(a: &str, b: &str) {
     assert_eq!(a, b);
 }
 
+/// Each "statement has no effect" warning cut to the statement it names.
+fn no_effect_statements(warnings: &[String]) -> Vec<&str> {
+    warnings
+        .iter()
+        .map(|w| {
+            w.split(" statement has no effect")
+                .next()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// (line, column, message) of every error of a load.
 fn errors(text: &str) -> Vec<(usize, usize, String)> {
     let e = parse_config(text).unwrap_err();
@@ -591,14 +603,7 @@ access {
 ";
     let tree = round_trip(text);
     let warnings = crate::validate::check(&tree).unwrap_or_else(|e| panic!("{e:?}"));
-    let named: Vec<&str> = warnings
-        .iter()
-        .map(|w| {
-            w.split(" statement has no effect")
-                .next()
-                .unwrap_or_default()
-        })
-        .collect();
+    let named = no_effect_statements(&warnings);
     assert_eq!(
         named,
         [
@@ -747,14 +752,7 @@ set protocols pppoe traceoptions flag all
         "{text}"
     );
     let warnings = crate::validate::check(&tree).unwrap_or_else(|e| panic!("{e:?}"));
-    let named: Vec<&str> = warnings
-        .iter()
-        .map(|w| {
-            w.split(" statement has no effect")
-                .next()
-                .unwrap_or_default()
-        })
-        .collect();
+    let named = no_effect_statements(&warnings);
     assert_eq!(
         named,
         [
