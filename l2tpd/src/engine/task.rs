@@ -615,16 +615,37 @@ impl Runtime {
             let moved: Vec<Bound> = self.tunnel_sockets.drain().map(|(_, b)| b).collect();
             self.retire_all(moved);
             self.tunnel_sockets_refused.clear();
+            // The listeners move now: the old pool's runtimes stop with it. Each socket
+            // stays open (a second descriptor of it goes to the new worker), so nothing
+            // sent to it in between is lost but what its buffer cannot hold.
+            let mut listeners = Vec::new();
+            for (address, bound) in &self.sockets {
+                let socket = bound.socket.as_fd().try_clone_to_owned().map_err(|e| {
+                    format!("l2tp: cannot move {address}:{L2TP_PORT} to the new data workers: {e}")
+                })?;
+                listeners.push((*address, std::net::UdpSocket::from(socket)));
+            }
             self.workers = workers;
+            for (address, socket) in listeners {
+                let bound = self.listener_on_worker(socket, address).map_err(|e| {
+                    format!("l2tp: cannot read {address}:{L2TP_PORT} on a data worker: {e}")
+                })?;
+                if let Some(old) = self.sockets.insert(address, bound) {
+                    self.retire_all([old]);
+                }
+            }
             self.ports.refan(&self.workers);
             self.services.set_workers(&self.workers);
         }
         for (address, socket) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
-            self.sockets.insert(
-                address,
-                Bound::new(socket, address, &self.queues, &self.fast),
-            );
+            let bound = socket
+                .into_std()
+                .and_then(|socket| self.listener_on_worker(socket, address))
+                .map_err(|e| {
+                    format!("l2tp: cannot read {address}:{L2TP_PORT} on a data worker: {e}")
+                })?;
+            self.sockets.insert(address, bound);
         }
         self.core.apply_config(Instant::now(), config);
         let wanted_ports = PppoeAccess::wanted_ports(config);
@@ -645,6 +666,20 @@ impl Runtime {
         self.reconcile_tunnel_sockets();
         self.fast.set_l2tp_sockets(self.l2tp_sockets());
         Ok(())
+    }
+
+    /// A listener's reader on a data worker (issue 15, item 1): a flood aimed at the
+    /// listener (a peer's data from another port, or no tunnel's at all) is read, classified
+    /// and dropped or forwarded there, never on the engine's thread; its control still
+    /// reaches the engine's queue, served first. The last worker, so one worker's tunnels
+    /// are not the first to share their thread with it.
+    fn listener_on_worker(
+        &self,
+        socket: std::net::UdpSocket,
+        address: Ipv4Addr,
+    ) -> std::io::Result<Bound> {
+        let worker = self.workers.worker(self.workers.len().saturating_sub(1));
+        Bound::on_worker(socket, address, &self.queues, &self.fast, worker)
     }
 
     /// Opens a connected socket for each tunnel that has none and closes those of tunnels
