@@ -89,7 +89,7 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
         b.sessions,
         match b.flood_port {
             FloodPort::Tunnel => "from the tunnel's port: the LNS's data workers read it",
-            FloodPort::Other => "from another port: the LNS's engine thread reads it",
+            FloodPort::Other => "from another port: the LNS's listener takes it",
         }
     );
     println!(

@@ -151,9 +151,9 @@ enum Bench {
         /// Flood rates in data messages a second, 0 for the sender's maximum.
         #[arg(long, value_delimiter = ',', default_values_t = [200_000, 400_000, 600_000, 0])]
         rates: Vec<u64>,
-        /// Flood from an ephemeral port of the LAC's address, read by the LNS's engine
-        /// thread (the first measurement's path), not from the tunnel's port, read by a
-        /// data worker as a deployed LAC's data is.
+        /// Flood from an ephemeral port of the LAC's address, which the LNS's listener
+        /// takes (read by a data worker since stage 9; by the engine's thread before), not
+        /// from the tunnel's port, which the tunnel's connected socket takes.
         #[arg(long)]
         flood_from_another_port: bool,
         /// The flooded session without IP (no IPCP, no service interface): its data goes
