@@ -76,8 +76,9 @@ const POLICER: &[Stmt] = &[
         "if-exceeding",
         "Define rate limits",
         &[
-            // Junos' ranges for a single-rate two-color policer (M and T Series; "Policer
-            // Bandwidth and Burst-Size Limits"), decimal k/m/g suffixes.
+            // Junos' ranges for a single-rate two-color policer ("Policer Bandwidth and
+            // Burst-Size Limits": the burst up to 10 GB; 100 GB is a hierarchical policer's
+            // on MX MPCs), decimal k/m/g suffixes.
             leaf(
                 "bandwidth-limit",
                 Type::Decimal {
@@ -91,9 +92,9 @@ const POLICER: &[Stmt] = &[
                 "burst-size-limit",
                 Type::Decimal {
                     min: 1500,
-                    max: 100_000_000_000,
+                    max: 10_000_000_000,
                 },
-                "Burst size limit (1500..100000000000 bytes)",
+                "Burst size limit (1500..10000000000 bytes)",
             )
             .mandatory(),
         ],

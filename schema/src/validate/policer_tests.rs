@@ -120,7 +120,12 @@ fn values_are_written_with_junos_decimal_suffixes_within_its_ranges() {
         ),
         (
             "set firewall policer P if-exceeding burst-size-limit 1499",
-            "Value 1499 is not within range (1500..100000000000)",
+            "Value 1499 is not within range (1500..10000000000)",
+        ),
+        // Juniper's table for a single-rate two-color policer's burst: up to 10 GB.
+        (
+            "set firewall policer P if-exceeding burst-size-limit 11g",
+            "Value 11g is not within range (1500..10000000000)",
         ),
         (
             "set firewall policer P if-exceeding burst-size-limit 1.5m",
