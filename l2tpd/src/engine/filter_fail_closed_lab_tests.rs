@@ -176,14 +176,7 @@ fn terminating_lac(extra: &str) -> schema::typed::RouterConfig {
 }
 
 fn address_of(lab: &Lab, i: usize) -> Ipv4Addr {
-    lab.subs[i]
-        .events
-        .iter()
-        .find_map(|e| match e {
-            ClientEvent::IpUp { local, .. } => Some(*local),
-            _ => None,
-        })
-        .expect("IPCP up")
+    lab.subs[i].address().expect("IPCP up")
 }
 
 #[test]

@@ -14,7 +14,6 @@ use super::core::Core;
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::sim_lab::{config, lac_config, Lab, LNS_BASE, PORT};
 use super::subscriber_rpc::SubscriberRpc;
-use crate::ppp::client_link::ClientEvent;
 use crate::subscriber::table::EndCause;
 
 const GATEWAY: Ipv4Addr = Ipv4Addr::new(198, 18, 0, 1);
@@ -31,14 +30,7 @@ fn bring_up(lab: &mut Lab, user: &str) -> (usize, Ipv4Addr) {
     for _ in 0..5 {
         lab.advance(Duration::from_millis(100));
     }
-    let address = lab.subs[i]
-        .events
-        .iter()
-        .find_map(|e| match e {
-            ClientEvent::IpUp { local, .. } => Some(*local),
-            _ => None,
-        })
-        .expect("IPCP up");
+    let address = lab.subs[i].address().expect("IPCP up");
     (i, address)
 }
 

@@ -83,7 +83,7 @@ fn ipcp_gives_the_wins_servers_of_the_pool_or_the_client_entry() {
     let mut pool_only = lab("set access address-assignment pool lab family inet dhcp-attributes wins-server [ 198.18.0.137 198.18.0.138 ]\n");
     let i = bring_up(&mut pool_only, "alice@isp.example", "pw");
     assert_eq!(
-        nbns(&pool_only.subs[i].events),
+        pool_only.subs[i].nbns().expect("IPCP up"),
         vec![
             Ipv4Addr::new(198, 18, 0, 137),
             Ipv4Addr::new(198, 18, 0, 138)
@@ -99,14 +99,17 @@ fn ipcp_gives_the_wins_servers_of_the_pool_or_the_client_entry() {
     );
     let i = bring_up(&mut client_entry, "dave@isp.example", "pw");
     assert_eq!(
-        nbns(&client_entry.subs[i].events),
+        client_entry.subs[i].nbns().expect("IPCP up"),
         vec![Ipv4Addr::new(198, 18, 0, 139)]
     );
 
     // No WINS server anywhere: the options are rejected and the client goes on without.
     let mut none = lab("");
     let i = bring_up(&mut none, "erin@isp.example", "pw");
-    assert_eq!(nbns(&none.subs[i].events), Vec::<Ipv4Addr>::new());
+    assert_eq!(
+        none.subs[i].nbns().expect("IPCP up"),
+        Vec::<Ipv4Addr>::new()
+    );
 }
 
 /// Name servers for IPCP as Junos orders them for PPP subscribers: the access profile's
@@ -136,16 +139,6 @@ fn ipcp_gives_the_name_servers_of_the_access_profile_else_of_the_router() {
         dns,
         vec![Ipv4Addr::new(198, 18, 0, 61), Ipv4Addr::new(198, 18, 0, 62)]
     );
-}
-
-fn nbns(events: &[ClientEvent]) -> Vec<Ipv4Addr> {
-    events
-        .iter()
-        .find_map(|e| match e {
-            ClientEvent::IpUp { nbns, .. } => Some(nbns.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("IPCP up at the client: {events:?}"))
 }
 
 #[test]

@@ -17,7 +17,6 @@ use super::firewall_lab_tests::{
 use super::sim_lab::{lac_config, Lab};
 use crate::aaa::radius::{erx, Attribute};
 use crate::io::ip_relay::Down;
-use crate::ppp::client_link::ClientEvent;
 
 /// 8 kbit/s (1000 bytes a second) with a burst of 1500 bytes: three 500-byte packets.
 const PLAN: &str = "\
@@ -43,16 +42,7 @@ fn lab_with_two_subscribers() -> (Lab, Ipv4Addr, Ipv4Addr) {
     ]));
     bring_up(&mut lab, "ann@isp.example");
     bring_up(&mut lab, "bob@isp.example");
-    let address = |lab: &Lab, i: usize| {
-        lab.subs[i]
-            .events
-            .iter()
-            .find_map(|e| match e {
-                ClientEvent::IpUp { local, .. } => Some(*local),
-                _ => None,
-            })
-            .expect("IPCP up")
-    };
+    let address = |lab: &Lab, i: usize| lab.subs[i].address().expect("IPCP up");
     let (ann, bob) = (address(&lab, 0), address(&lab, 1));
     assert_ne!(ann, bob);
     (lab, ann, bob)

@@ -239,11 +239,10 @@ fn the_lns_access_request_names_the_tunnel_and_the_accept_gives_address_dns_wins
     let (address, dns) = ip_up(&lab.subs[i].events).expect("IPCP up");
     assert_eq!(address, Ipv4Addr::new(198, 18, 0, 77));
     assert_eq!(dns.first(), Some(&Ipv4Addr::new(198, 18, 0, 53)));
-    let nbns = lab.subs[i].events.iter().find_map(|e| match e {
-        ClientEvent::IpUp { nbns, .. } => Some(nbns.clone()),
-        _ => None,
-    });
-    assert_eq!(nbns, Some(vec![Ipv4Addr::new(198, 18, 0, 138)]));
+    assert_eq!(
+        lab.subs[i].nbns(),
+        Some(vec![Ipv4Addr::new(198, 18, 0, 138)])
+    );
     let server = lab.lns_radius.as_ref().unwrap();
     let [request] = server.received.as_slice() else {
         panic!("one Access-Request: {:?}", server.received);

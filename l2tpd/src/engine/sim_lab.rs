@@ -4,7 +4,7 @@
 //! readers would run them.
 
 use std::collections::HashMap;
-use std::net::{SocketAddr, SocketAddrV4};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -69,6 +69,22 @@ pub(super) struct Sub {
 }
 
 impl Sub {
+    /// The address IPCP gave this subscriber (its own), once IPCP is up.
+    pub(super) fn address(&self) -> Option<Ipv4Addr> {
+        self.events.iter().find_map(|e| match e {
+            ClientEvent::IpUp { local, .. } => Some(*local),
+            _ => None,
+        })
+    }
+
+    /// The WINS servers IPCP gave this subscriber (RFC 1877 NBNS), once IPCP is up.
+    pub(super) fn nbns(&self) -> Option<Vec<Ipv4Addr>> {
+        self.events.iter().find_map(|e| match e {
+            ClientEvent::IpUp { nbns, .. } => Some(nbns.clone()),
+            _ => None,
+        })
+    }
+
     pub(super) fn new(index: u32, user: &str) -> Self {
         Self::with(index, user, "pw", false)
     }
