@@ -32,11 +32,7 @@ const JUMBO: usize = 8_000;
 /// A PPPoE session frame to us behind `tags`, its LCP Echo-Request's magic naming it,
 /// padded to `len` octets (at least the 60-octet minimum).
 fn session(tags: &[VlanTag], n: u16, len: usize) -> Vec<u8> {
-    let mut frame = [RX_MAC.0, TX_MAC.0].concat();
-    for tag in tags {
-        frame.extend(tag.tpid.to_be_bytes());
-        frame.extend(tag.tci.to_be_bytes());
-    }
+    let mut frame = ethernet(RX_MAC.0, tags);
     frame.extend([0x88, 0x64, 0x11, 0x00, 0x12, 0x34, 0x00, 0x0a]);
     frame.extend([0xc0, 0x21, 0x09, 0x01, 0x00, 0x08, 0x00, 0x00]);
     frame.extend(n.to_be_bytes());
@@ -44,13 +40,20 @@ fn session(tags: &[VlanTag], n: u16, len: usize) -> Vec<u8> {
     frame
 }
 
-/// A PADI behind `tags`, its Host-Uniq naming it.
-fn padi(tags: &[VlanTag], n: u16) -> Vec<u8> {
-    let mut frame = [[0xff; 6], TX_MAC.0].concat();
+/// The Ethernet header from the sender's end to `dst`, with `tags` (outermost first); the
+/// EtherType is the caller's.
+fn ethernet(dst: [u8; 6], tags: &[VlanTag]) -> Vec<u8> {
+    let mut frame = [dst, TX_MAC.0].concat();
     for tag in tags {
         frame.extend(tag.tpid.to_be_bytes());
         frame.extend(tag.tci.to_be_bytes());
     }
+    frame
+}
+
+/// A PADI behind `tags`, its Host-Uniq naming it.
+fn padi(tags: &[VlanTag], n: u16) -> Vec<u8> {
+    let mut frame = ethernet([0xff; 6], tags);
     frame.extend([0x88, 0x63, 0x11, 0x09, 0x00, 0x00, 0x00, 0x0a]);
     frame.extend([0x01, 0x01, 0x00, 0x00, 0x01, 0x03, 0x00, 0x02]);
     frame.extend(n.to_be_bytes());
@@ -199,7 +202,7 @@ async fn a_refused_ring_leaves_a_recvmmsg_socket_that_receives() {
 
 /// A ring nobody reads fills, and the kernel counts what it drops after that: the same
 /// PACKET_STATISTICS the engine reports to operators (read and cleared). Bounded: 20,000
-/// small frames into a 16 KiB ring.
+/// small frames into a 16 KiB ring, or [`KERNEL_WAIT`] of trying.
 #[test]
 fn a_full_ring_is_counted_as_kernel_drops() {
     if !may_run_as_root("rx_ring_netns") {
@@ -219,12 +222,17 @@ fn a_full_ring_is_counted_as_kernel_drops() {
     let tx = veth.packet_socket(1);
     let frames: Vec<Vec<u8>> = (0..64u16).map(|n| session(&[], n, 60)).collect();
     let mut sent = 0;
-    while sent < 20_000 {
+    let deadline = std::time::Instant::now() + KERNEL_WAIT;
+    while sent < 20_000 && std::time::Instant::now() < deadline {
         match tx.send_batch(frames.iter().map(Vec::as_slice)) {
             Ok(n) => sent += n,
             Err(_) => std::thread::yield_now(),
         }
     }
+    assert!(
+        sent >= 20_000,
+        "the sender stalled: {sent} in {KERNEL_WAIT:?}"
+    );
     let dropped = rx.kernel_drops().expect("PACKET_STATISTICS");
     assert!(
         dropped > 0 && (dropped as usize) < sent,
