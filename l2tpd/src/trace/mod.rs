@@ -40,7 +40,8 @@ pub const MESSAGE: &str = "l2tpd::message";
 pub const PPPOE: &str = "l2tpd::pppoe";
 
 /// Which trace a handle writes: l2tpd's (`services l2tp traceoptions`), which takes every
-/// part of the daemon, or PPPoE's (`protocols pppoe traceoptions`), which takes PPPoE's only.
+/// part of the daemon but PPPoE's trace points, or PPPoE's (`protocols pppoe traceoptions`),
+/// which takes those only.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Domain {
     #[default]
@@ -60,7 +61,8 @@ impl Domain {
     /// The `flag` an event of `target` belongs to in this trace; `None`: not this trace's.
     fn category(self, target: &str) -> Option<&'static str> {
         match self {
-            Domain::L2tp => Some(category(target)),
+            // PPPoE's trace points have a trace of their own.
+            Domain::L2tp => (!target.starts_with(PPPOE)).then(|| category(target)),
             Domain::Pppoe => {
                 let pppoe = target.strip_prefix(PPPOE)?;
                 Some(match pppoe {

@@ -167,6 +167,13 @@ fn the_pppoe_trace_takes_only_pppoe_events() {
         lines("pppoed"),
         ["INFO session-db: ge-0/0/1.0: session 1 up"]
     );
+    // l2tpd's trace, even at `all`, leaves PPPoE's trace points to PPPoE's file.
+    let l2tpd = TraceHandle::new(Domain::L2tp);
+    l2tpd
+        .configure(dir.path(), Some(&options_with(&["all"])))
+        .expect("configure");
+    emit_pppoe(&l2tpd);
+    assert_eq!(lines("l2tpd"), ["ERROR events: cannot bind"]);
 
     let all = options_with(&["all"]);
     pppoe.configure(dir.path(), Some(&all)).expect("configure");
