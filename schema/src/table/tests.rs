@@ -331,8 +331,6 @@ fn statements_without_effect_are_these() {
             "dynamic-profiles interfaces interface-mib",
             "dynamic-profiles interfaces unit proxy-arp",
             "dynamic-profiles interfaces unit traps",
-            "dynamic-profiles interfaces unit ppp-options mru",
-            "dynamic-profiles interfaces unit ppp-options mtu",
             "dynamic-profiles interfaces unit family inet rpf-check fail-filter",
             "dynamic-profiles interfaces unit family inet rpf-check mode loose",
             "interfaces hierarchical-scheduler",

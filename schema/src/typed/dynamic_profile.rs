@@ -170,6 +170,12 @@ pub struct ProfileInterface {
     pub dedicated: bool,
     /// `ppp-options`: `authentication [ … ]` in order, else `chap` and `pap` as flagged.
     pub authentication: Vec<String>,
+    /// `ppp-options mru N`: the MRU the subscriber's LCP asks for.
+    #[serde(default)]
+    pub mru: Option<u16>,
+    /// `ppp-options mtu (N | use-lower-layer)`: the PPP MTU of the subscriber's interface.
+    #[serde(default)]
+    pub mtu: Option<super::device::PppoeMtu>,
     pub pppoe_underlying_interface: Option<String>,
     pub pppoe_server: bool,
     /// `family inet unnumbered-address IF <preferred-source-address A>`.
@@ -275,6 +281,11 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         l2tp_interface_id: dial.string("l2tp-interface-id"),
         dedicated: dial.flag("dedicated"),
         authentication,
+        mru: ppp.uint("mru"),
+        mtu: ppp
+            .string("mtu")
+            .as_deref()
+            .and_then(super::device::ppp_mtu),
         pppoe_underlying_interface: pppoe.string("underlying-interface"),
         pppoe_server: pppoe.flag("server"),
         unnumbered_address: inet

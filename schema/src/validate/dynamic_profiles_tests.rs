@@ -518,3 +518,27 @@ services {{ l2tp {{ tunnel-group g {{ local-gateway address 127.0.0.2; service-i
         )]
     );
 }
+
+/// `ppp-options mru` is the MRU the subscriber's LCP asks for and `mtu` the PPP MTU of its
+/// interface (Junos' "Configuring the MTU and MRU for PPP subscribers"): both taken, so no
+/// commit warning.
+#[test]
+fn ppp_options_mru_and_mtu_are_taken() {
+    let unit = |ppp: &str| {
+        format!(
+            r#"dynamic-profiles {{ P {{ interfaces {{ pp0 {{ unit "$junos-interface-unit" {{ ppp-options {{ {ppp} }}
+            pppoe-options {{ underlying-interface "$junos-underlying-interface"; server; }} }} }} }} }} }}"#
+        )
+    };
+    let root = parse_config(&unit("mru 1400; mtu 1380;")).expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+    let config = router_config(&root);
+    let pp0 = &config.dynamic_profiles["P"].interfaces[0];
+    assert_eq!(pp0.mru, Some(1400));
+    assert_eq!(pp0.mtu, Some(crate::typed::PppoeMtu::Bytes(1380)));
+    let root = parse_config(&unit("mtu use-lower-layer;")).expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+    let pp0 = &router_config(&root).dynamic_profiles["P"].interfaces[0];
+    assert_eq!(pp0.mru, None);
+    assert_eq!(pp0.mtu, Some(crate::typed::PppoeMtu::UseLowerLayer));
+}
