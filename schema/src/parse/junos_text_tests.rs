@@ -614,6 +614,8 @@ access {
             "warning: [edit interfaces si-1/0/0] 'hierarchical-scheduler':",
             "warning: [edit interfaces ge-1/1/1] 'mtu':",
             "warning: [edit access address-assignment pool subscribers family inet dhcp-attributes] 'maximum-lease-time':",
+            // Its only name server is the pool's, which Junos gives DHCP clients only.
+            "warning: [edit access address-assignment pool subscribers family inet dhcp-attributes] 'name-server':",
         ],
         "{warnings:#?}"
     );
