@@ -72,16 +72,18 @@ pub struct Instance {
     pub filters: FilterNames,
 }
 
-/// The names of a subscriber's input and output filters.
+/// The names of a subscriber's input and output filters, and of its `rpf-check
+/// fail-filter`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilterNames {
     pub input: Option<String>,
     pub output: Option<String>,
+    pub rpf_fail: Option<String>,
 }
 
 impl FilterNames {
     pub fn is_empty(&self) -> bool {
-        self.input.is_none() && self.output.is_none()
+        self.input.is_none() && self.output.is_none() && self.rpf_fail.is_none()
     }
 }
 
@@ -321,6 +323,7 @@ pub fn instantiate(
         instance.filters = FilterNames {
             input: filter(&unit.filters.input),
             output: filter(&unit.filters.output),
+            rpf_fail: unit.rpf_fail_filter.clone(),
         };
     }
     Ok(instance)

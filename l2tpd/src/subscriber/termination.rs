@@ -113,8 +113,10 @@ impl SubscriberLayer {
             };
             let packet = &packet[..length];
             // A subscriber may only send from the address it was given, or from a prefix
-            // RADIUS routed to it.
-            if !super::framed_routes::sends_from_its_own(subscriber, lease.address, source) {
+            // RADIUS routed to it; else only what its `rpf-check fail-filter` passes.
+            if !super::framed_routes::sends_from_its_own(subscriber, lease.address, source)
+                && !subscriber.filters.passes_rpf_fail(packet, now)
+            {
                 drops.spoofed += 1;
                 return;
             }

@@ -185,6 +185,9 @@ pub struct ProfileInterface {
     /// `family inet filter input / output`, as written (`"$junos-input-filter"`).
     #[serde(default)]
     pub filters: super::firewall::InterfaceFilters,
+    /// `family inet rpf-check fail-filter`: where the packets that fail the source check go.
+    #[serde(default)]
+    pub rpf_fail_filter: Option<String>,
     /// `family pppoe` of a VLAN profile's unit (auto-configure): its PPPoE subscribers.
     #[serde(default)]
     pub pppoe: Option<super::device::PppoeFamily>,
@@ -296,6 +299,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
             .string("preferred-source-address"),
         address: inet.string("address"),
         filters: super::firewall::InterfaceFilters::of(inet),
+        rpf_fail_filter: inet.container("rpf-check").string("fail-filter"),
         pppoe: super::device::pppoe_family(u.container("family").container("pppoe")),
     }
 }

@@ -542,3 +542,46 @@ fn ppp_options_mru_and_mtu_are_taken() {
     assert_eq!(pp0.mru, None);
     assert_eq!(pp0.mtu, Some(crate::typed::PppoeMtu::UseLowerLayer));
 }
+
+/// `rpf-check fail-filter F`: the packets that fail the subscriber's source check go through
+/// F instead of being dropped (Junos' "fail-filter (Dynamic Profiles)"); F must be a
+/// configured filter. `mode loose` is still warned about.
+#[test]
+fn an_rpf_fail_filter_is_taken_and_must_exist() {
+    let unit = |rpf: &str| {
+        format!(
+            r#"dynamic-profiles {{ P {{ interfaces {{ pp0 {{ unit "$junos-interface-unit" {{
+            pppoe-options {{ underlying-interface "$junos-underlying-interface"; server; }}
+            family inet {{ rpf-check {{ {rpf} }} }} }} }} }} }} }}
+firewall {{ family inet {{ filter PASS {{ term all {{ then accept; }} }} }} }}
+"#
+        )
+    };
+    let root = parse_config(&unit("fail-filter PASS;")).expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+    let pp0 = &router_config(&root).dynamic_profiles["P"].interfaces[0];
+    assert_eq!(pp0.rpf_fail_filter.as_deref(), Some("PASS"));
+
+    let refused = errors(&unit("fail-filter NOPE;"));
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].1, "fail-filter NOPE");
+
+    // Junos: a dynamic profile's fail filter cannot be interface-specific.
+    let specific = format!(
+        "{}firewall {{ family inet {{ filter PASS {{ interface-specific; }} }} }}\n",
+        unit("fail-filter PASS;")
+    );
+    assert_eq!(
+        errors(&specific),
+        [(
+            "dynamic-profiles P interfaces pp0 unit \"$junos-interface-unit\" family inet rpf-check".to_string(),
+            "fail-filter PASS".to_string(),
+            "Filter PASS is interface-specific: a dynamic profile's fail filter cannot be".to_string()
+        )]
+    );
+
+    let root = parse_config(&unit("mode loose;")).expect("parses");
+    let warnings = check(&root).expect("commits");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("'loose'"), "{warnings:?}");
+}
