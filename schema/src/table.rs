@@ -76,8 +76,11 @@ const PROXY_ARP: Stmt = crate::def::flag("proxy-arp", "Proxy ARP for the unit's 
 
 /// `rpf-check` under a unit's `family inet`: Junos' unicast reverse-path check. This router
 /// checks every subscriber's source address always (its own address or its Framed-Route
-/// prefixes; anything else is dropped and counted as spoofed), which is the strict check;
-/// the loose mode and a fail filter are not built.
+/// prefixes; anything else fails), which is the strict check; a packet that fails goes
+/// through the `fail-filter` when there is one (Junos: "the filter determines what action to
+/// take with the failed packets"), else it is dropped and counted as spoofed. The loose
+/// mode is not built: it needs the host's routing table, which the subscriber layer does
+/// not see.
 const RPF_CHECK: Stmt = crate::def::container(
     "rpf-check",
     "Reverse-path-forwarding check on the unit's incoming packets",
@@ -87,7 +90,8 @@ const RPF_CHECK: Stmt = crate::def::container(
             NAME,
             "Filter for packets that fail the check",
         )
-        .no_effect("packets that fail the check are dropped and counted as spoofed"),
+        .refers_to(firewall::FILTERS)
+        .refers_also_to(firewall::LEGACY_FILTERS),
         crate::def::container(
             "mode",
             "Reverse-path-forwarding mode",

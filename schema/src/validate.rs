@@ -109,6 +109,7 @@ pub fn check_and_view_since(
         routing::check(&config, &mut findings);
         dynamic_profiles::check_donors(&config, &mut findings);
         dynamic_profiles::check_service_interfaces(&config, &mut findings);
+        dynamic_profiles::check_rpf_fail_filters(&config, &mut findings);
         lns_units::check(&config, &mut findings);
         system::check(&config, &mut findings);
         config

@@ -365,3 +365,106 @@ fn a_profile_without_the_access_stanza_installs_no_framed_route() {
         ]
     );
 }
+
+/// The LAC's PPPoE profile with `ppp-options` `extra` (`mru 1400;` …).
+fn lac_profile_with(ppp: &str) -> String {
+    format!(
+        "{}set dynamic-profiles PPPOE interfaces pp0 unit \"$junos-interface-unit\" ppp-options {ppp}\n",
+        lac_profile()
+    )
+}
+
+/// The MTU `show pppoe interfaces` gives the LAC's one subscriber.
+fn pppoe_mtu(lab: &Lab) -> (u16, u16) {
+    let shown = lab
+        .lac
+        .subscribers()
+        .show_pppoe_interfaces(lab.now, &schema::subscriber_rpc::PppoeSelect::default())
+        .expect("shown");
+    let interface = &shown.interfaces[0];
+    (interface.mru, interface.mtu)
+}
+
+/// `ppp-options mru`: the LAC's LCP asks the client for it (the client's LCP acked it, so
+/// it sends no more); without it the session's payload (1492) stands. `mtu` is the
+/// interface's MTU as shown, within the client's own MRU.
+#[test]
+fn a_pppoe_profiles_mru_is_asked_for_and_its_mtu_shown() {
+    let mut lab = Lab::new(lac_config(&lac_profile_with("mru 1400")), config(LNS_BASE));
+    bring_up(&mut lab, "mru@isp.example");
+    assert_eq!(lab.subs[0].ppp.negotiated().peer_mru, Some(1400));
+    // The client asked for 1492; no mtu: the session's payload.
+    assert_eq!(pppoe_mtu(&lab), (1492, 1492));
+
+    let mut lab = Lab::new(lac_config(&lac_profile_with("mtu 1380")), config(LNS_BASE));
+    bring_up(&mut lab, "mtu@isp.example");
+    assert_eq!(lab.subs[0].ppp.negotiated().peer_mru, Some(1492));
+    assert_eq!(pppoe_mtu(&lab), (1492, 1380));
+
+    // Above what a PPPoE session carries: held to its payload (RFC 2516 §7).
+    let mut lab = Lab::new(lac_config(&lac_profile_with("mru 1500")), config(LNS_BASE));
+    bring_up(&mut lab, "big@isp.example");
+    assert_eq!(lab.subs[0].ppp.negotiated().peer_mru, Some(1492));
+    assert_eq!(
+        lab.lac.subscribers().table.iter().next().map(|s| s.phase),
+        Some(Phase::Active)
+    );
+}
+
+/// At the LNS the profile's MRU is its own: a proxy LCP in which the LAC asked the client
+/// for more is not taken, and the LNS renegotiates LCP with the client for its MRU.
+#[test]
+fn an_lns_profiles_mru_is_asked_for_even_over_proxy_lcp() {
+    let mru = "set dynamic-profiles LNS-PROFILE interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" ppp-options mru 1400\n";
+    let mut lab = Lab::new(
+        lac_config(""),
+        config(&format!("{LNS_BASE}{LNS_PROFILE}{mru}")),
+    );
+    bring_up(&mut lab, "lns-mru@isp.example");
+    assert_eq!(lab.subs[0].ppp.negotiated().peer_mru, Some(1400));
+    let lns = lab.lns.subscribers();
+    let subscriber = lns.table.iter().next().expect("one subscriber at the LNS");
+    assert_eq!(subscriber.phase, Phase::Active);
+    assert_eq!(
+        subscriber.lcp_takeover,
+        Some(crate::subscriber::table::LcpTakeover::Renegotiated)
+    );
+
+    // `mtu` is the interface's, as `show interfaces` gives it.
+    let mtu = "set dynamic-profiles LNS-PROFILE interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" ppp-options mtu 1380\n";
+    let lns_config = config(&format!("{LNS_BASE}{LNS_PROFILE}{mtu}"));
+    let mut lab = Lab::new(lac_config(""), lns_config.clone());
+    bring_up(&mut lab, "lns-mtu@isp.example");
+    let shown = lab
+        .lns
+        .subscribers()
+        .show_interfaces(
+            lab.now,
+            lab.lns.registry(),
+            &lns_config,
+            &schema::interface_rpc::InterfaceShow {
+                name: None,
+                level: schema::interface_rpc::InterfaceLevel::Detail,
+            },
+        )
+        .expect("shown");
+    let families: Vec<Option<u16>> = shown
+        .physical
+        .iter()
+        .flat_map(|i| &i.units)
+        .flat_map(|l| &l.address_family)
+        .map(|f| f.mtu)
+        .collect();
+    assert_eq!(families, [Some(1380)]);
+
+    // The same profile without `mru`: the LAC's proxy LCP is taken.
+    let mut lab = Lab::new(lac_config(""), config(&format!("{LNS_BASE}{LNS_PROFILE}")));
+    bring_up(&mut lab, "lns-proxy@isp.example");
+    assert_eq!(lab.subs[0].ppp.negotiated().peer_mru, Some(1492));
+    let lns = lab.lns.subscribers();
+    let subscriber = lns.table.iter().next().expect("one subscriber at the LNS");
+    assert_eq!(
+        subscriber.lcp_takeover,
+        Some(crate::subscriber::table::LcpTakeover::ProxyAccepted)
+    );
+}

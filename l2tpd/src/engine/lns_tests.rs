@@ -49,7 +49,7 @@ fn bring_up(lab: &mut Lab, user: &str, password: &str) -> usize {
 
 #[test]
 fn proxy_lcp_and_authentication_are_taken_and_ipcp_assigns_a_pool_address() {
-    let mut lab = lab("set access address-assignment pool lab family inet dhcp-attributes name-server [ 198.18.0.53 198.18.0.54 ]\n");
+    let mut lab = lab("set access domain-name-server-inet 198.18.0.53\nset access domain-name-server-inet 198.18.0.54\n");
     let i = bring_up(&mut lab, "alice@isp.example", "pw");
     let events = &lab.subs[i].events;
     assert!(events.contains(&ClientEvent::Authenticated), "{events:?}");
@@ -114,10 +114,15 @@ fn ipcp_gives_the_wins_servers_of_the_pool_or_the_client_entry() {
 
 /// Name servers for IPCP as Junos orders them for PPP subscribers: the access profile's
 /// `domain-name-server-inet`, else `[edit access]`'s, each taken whole; a pool's
-/// `dhcp-attributes name-server` only when neither names any.
+/// `dhcp-attributes name-server` never (Junos: "for DHCP only").
 #[test]
 fn ipcp_gives_the_name_servers_of_the_access_profile_else_of_the_router() {
     let pool = "set access address-assignment pool lab family inet dhcp-attributes name-server [ 198.18.0.53 198.18.0.54 ]\n";
+    let mut pool_only = lab(pool);
+    let i = bring_up(&mut pool_only, "alice@isp.example", "pw");
+    let (_, _, dns) = ip_up(&pool_only.subs[i].events).expect("IPCP up");
+    assert_eq!(dns, Vec::<Ipv4Addr>::new());
+
     let mut global = lab(&format!(
         "{pool}set access domain-name-server 198.18.0.60\n"
     ));

@@ -563,6 +563,8 @@ mod radius_lab_tests;
 #[cfg(test)]
 mod route_view_lab_tests;
 #[cfg(test)]
+mod rpf_fail_filter_lab_tests;
+#[cfg(test)]
 mod sim_lab;
 #[cfg(test)]
 mod socket_close_tests;

@@ -298,6 +298,7 @@ async fn filtered_packets_stop_in_the_io_shell_and_are_counted() {
             crate::firewall::SubscriberFilters {
                 input: filter.clone(),
                 output: filter.clone(),
+                rpf_fail: None,
             },
         )
     };
@@ -353,6 +354,7 @@ async fn rejected_packets_are_answered_from_the_io_shell() {
     let filters = crate::firewall::SubscriberFilters {
         input: filter.clone(),
         output: filter.clone(),
+        rpf_fail: None,
     };
     let route = subscriber_route(lns.lac.local_addr().unwrap(), filters);
     let router = route.router;

@@ -47,11 +47,13 @@ pub enum Judged {
 }
 
 /// The filter instances one subscriber's packets cross: `input` on what it sends, `output`
-/// on what it is sent. Shared by the engine's slow path and the I/O shell's fast path.
+/// on what it is sent, `rpf_fail` on what it sends from a source not its own (`rpf-check
+/// fail-filter`). Shared by the engine's slow path and the I/O shell's fast path.
 #[derive(Debug, Clone, Default)]
 pub struct SubscriberFilters {
     pub input: Option<Arc<FilterInstance>>,
     pub output: Option<Arc<FilterInstance>>,
+    pub rpf_fail: Option<Arc<FilterInstance>>,
 }
 
 impl SubscriberFilters {
@@ -61,6 +63,16 @@ impl SubscriberFilters {
         self.input
             .as_ref()
             .map_or(Judged::Pass, |f| f.judge(packet, now))
+    }
+
+    /// Whether `packet` (IPv4, from the subscriber, its source not the subscriber's) goes
+    /// on: only when a fail filter passes it (Junos: without one, the failed packets are
+    /// silently discarded). Its `reject` discards without an answer, to a source that is
+    /// not the sender's.
+    pub fn passes_rpf_fail(&self, packet: &[u8], now: Instant) -> bool {
+        self.rpf_fail
+            .as_ref()
+            .is_some_and(|f| f.judge(packet, now) == Judged::Pass)
     }
 
     /// What the output filter decides for `packet` (IPv4, to the subscriber) at `now`,
@@ -80,7 +92,9 @@ impl PartialEq for SubscriberFilters {
             (None, None) => true,
             _ => false,
         };
-        same(&self.input, &other.input) && same(&self.output, &other.output)
+        same(&self.input, &other.input)
+            && same(&self.output, &other.output)
+            && same(&self.rpf_fail, &other.rpf_fail)
     }
 }
 

@@ -366,7 +366,11 @@ impl IpRelayTable {
         let Some(source) = ipv4_source(ip) else {
             return IpVerdict::Miss;
         };
-        if source != entry.route.address && !entry.route.routed.iter().any(|p| p.contains(source)) {
+        let own =
+            source == entry.route.address || entry.route.routed.iter().any(|p| p.contains(source));
+        // `rpf-check fail-filter`: a packet that fails the source check goes on only when
+        // the fail filter passes it.
+        if !own && !entry.route.filters.passes_rpf_fail(ip, now) {
             entry.spoofed += 1;
             self.totals.spoofed += 1;
             return IpVerdict::Spoofed;

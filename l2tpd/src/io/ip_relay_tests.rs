@@ -386,6 +386,7 @@ fn the_subscribers_filters_discard_on_the_fast_path() {
         filters: SubscriberFilters {
             input: filter.clone(),
             output: filter.clone(),
+            rpf_fail: None,
         },
         ..route()
     });
@@ -436,6 +437,7 @@ fn new_filters_judge_the_next_packet_of_an_installed_entry() {
     let filters = SubscriberFilters {
         input: filter.clone(),
         output: None,
+        rpf_fail: None,
     };
     assert!(table.set_filters(route().call, &filters));
     assert_eq!(
@@ -458,6 +460,7 @@ fn rejecting_table() -> IpRelayTable {
     let filters = SubscriberFilters {
         input: filter.clone(),
         output: filter,
+        rpf_fail: None,
     };
     let mut table = IpRelayTable::default();
     table.install(IpRoute {
@@ -541,4 +544,41 @@ fn answers_beyond_the_rate_limit_are_suppressed_and_counted() {
     // A second later, 1000 more.
     table.set_clock(table.clock.expect("set") + std::time::Duration::from_secs(1));
     assert_eq!(table.toward_subscriber(&dns, &mut out), Down::Answer);
+}
+
+/// `rpf-check fail-filter` on the fast path: a packet from a source that is not the
+/// subscriber's goes through the fail filter instead of being dropped — what it accepts is
+/// forwarded (and then meets the input filter like any other), what it discards is
+/// dropped and counted as spoofed. Its own packets never meet the fail filter.
+#[test]
+fn a_packet_that_fails_the_source_check_goes_through_the_fail_filter() {
+    let fail = crate::firewall::matcher::tests::no_dns_filter("si-1/0/0.9");
+    let mut table = IpRelayTable::default();
+    table.install(IpRoute {
+        filters: SubscriberFilters {
+            rpf_fail: fail.clone(),
+            ..SubscriberFilters::default()
+        },
+        ..route()
+    });
+    // From another source to port 53: the fail filter discards it.
+    let dns = ipv4(OTHER, SERVER, 5);
+    let datagram = from_lac(header(None, true), &[&PPP_IPV4_HEADER[..], &dns].concat());
+    assert_eq!(
+        table.from_subscriber(LAC.parse().unwrap(), &datagram),
+        IpVerdict::Spoofed
+    );
+    assert_eq!(table.totals().spoofed, 1);
+    // From another source to port 80: the fail filter accepts it, and it crosses.
+    let mut web = ipv4(OTHER, SERVER, 5);
+    web[23] = 80;
+    let datagram = from_lac(header(None, true), &[&PPP_IPV4_HEADER[..], &web].concat());
+    assert_eq!(forwarded(&mut table, &datagram), web);
+    assert_eq!(table.totals().spoofed, 1);
+    // Its own DNS: not the fail filter's business.
+    let own = ipv4(SUBSCRIBER, SERVER, 5);
+    let datagram = from_lac(header(None, true), &[&PPP_IPV4_HEADER[..], &own].concat());
+    assert_eq!(forwarded(&mut table, &datagram), own);
+    let instance = fail.expect("configured");
+    assert_eq!(instance.counters()[0].1.packets, 1, "only the spoofed DNS");
 }

@@ -73,7 +73,11 @@ pub struct Negotiated {
 
 pub struct LcpPolicy {
     role: Role,
+    /// The MRU we ask for now; `None` when it is the default (not asked for) or the peer
+    /// rejected the option.
     mru: Option<u16>,
+    /// The configured MRU: the most a Nak's hint may raise ours to.
+    mru_ceiling: u16,
     magic: Option<u32>,
     /// Server: index into the offered protocols of the one we ask for now.
     offer: usize,
@@ -87,6 +91,13 @@ impl LcpPolicy {
         LcpPolicy {
             role: config.role.clone(),
             mru: (config.mru != DEFAULT_MRU).then_some(config.mru),
+            // An MRU below 64 is of no use to either end (a test client's): the peer's
+            // hint may raise it up to RFC 1661's default.
+            mru_ceiling: if config.mru < MINIMUM_MRU {
+                DEFAULT_MRU
+            } else {
+                config.mru
+            },
             magic: (config.magic != 0).then_some(config.magic),
             offer: 0,
             collisions: 0,
@@ -226,7 +237,12 @@ impl Policy for LcpPolicy {
     fn nak_received(&mut self, options: &[RawOption]) -> Result<(), Unacceptable> {
         for option in options {
             match LcpOption::from_raw(option) {
-                Ok(LcpOption::Mru(hint)) if self.mru.is_some() && hint >= MINIMUM_MRU => {
+                // RFC 1661 §6.1: a smaller MRU is the peer's wish we can grant; a larger one
+                // than configured is more than we take, so we ask for ours again (pppd
+                // does the same), and a peer that insists ends at Max-Configure.
+                Ok(LcpOption::Mru(hint))
+                    if self.mru.is_some() && (MINIMUM_MRU..=self.mru_ceiling).contains(&hint) =>
+                {
                     self.mru = Some(hint)
                 }
                 Ok(LcpOption::MagicNumber(_)) => {

@@ -526,3 +526,39 @@ fn a_peer_that_never_sends_an_acceptable_request_is_not_converging() {
     }
     assert!(finished(&mut server, FinishReason::NotConverging));
 }
+
+/// The MRU our next Configure-Request asks for, after answering the last one with a Nak
+/// that suggests `hint`.
+fn mru_after_nak(hint: u16) -> Option<u16> {
+    use crate::ppp::wire::options::{emit_options, parse_options};
+    let now = Instant::now();
+    let mut server = started_server(now);
+    let first = server.poll_transmit().expect("a Configure-Request");
+    let first = ControlPacket::parse(&first).unwrap();
+    let data = emit_options(&[LcpOption::Mru(hint).to_raw()]).unwrap();
+    let nak = ControlPacket {
+        code: code::CONFIGURE_NAK,
+        identifier: first.identifier,
+        data: &data,
+    };
+    server.handle_packet(&nak.to_vec().unwrap(), now).unwrap();
+    let next = server.poll_transmit().expect("the next Configure-Request");
+    let next = ControlPacket::parse(&next).unwrap();
+    assert_eq!(next.code, code::CONFIGURE_REQUEST);
+    parse_options(next.data)
+        .unwrap()
+        .iter()
+        .find_map(|o| match LcpOption::from_raw(o) {
+            Ok(LcpOption::Mru(mru)) => Some(mru),
+            _ => None,
+        })
+}
+
+/// RFC 1661 §6.1: our MRU is the most we take. A Nak suggesting a smaller one is taken; one
+/// suggesting more than we were configured for is not (we ask for ours again, as pppd does),
+/// and a peer that insists ends at Max-Configure like any other (see above).
+#[test]
+fn a_naks_mru_hint_is_taken_only_up_to_our_own() {
+    assert_eq!(mru_after_nak(1300), Some(1300));
+    assert_eq!(mru_after_nak(1600), Some(1492));
+}

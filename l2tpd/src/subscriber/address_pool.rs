@@ -27,8 +27,6 @@ pub struct Lease {
     /// Our IPCP address: the pool's gateway (for a fixed address outside every pool, the
     /// gateway of the pool whose network contains it, else of the first pool).
     pub local: Ipv4Addr,
-    pub primary_dns: Option<Ipv4Addr>,
-    pub secondary_dns: Option<Ipv4Addr>,
     /// The pool's `wins-server`s: IPCP's NetBIOS name servers.
     pub primary_wins: Option<Ipv4Addr>,
     pub secondary_wins: Option<Ipv4Addr>,
@@ -284,8 +282,6 @@ impl Pool {
             address,
             pool,
             local: self.gateway,
-            primary_dns: self.primary_dns,
-            secondary_dns: self.secondary_dns,
             primary_wins: self.primary_wins,
             secondary_wins: self.secondary_wins,
         }

@@ -90,8 +90,11 @@ fn allocates_in_order_until_exhausted_and_names_the_pool() {
     check_invariants(&pools);
 }
 
+/// A pool's name servers stay the pool's (`show network-access address-assignment pool`):
+/// Junos gives them to DHCP clients only, never to PPP, so a lease carries its WINS servers
+/// alone.
 #[test]
-fn a_lease_carries_the_gateway_and_the_name_servers() {
+fn a_lease_carries_the_gateway_and_the_wins_servers() {
     let mut p1 = pool("198.18.0.0/24", &[("r", "198.18.0.10", "198.18.0.20")]);
     p1.name_servers = vec![a("127.0.0.53"), a("127.0.0.54"), a("127.0.0.55")];
     p1.wins_servers = vec![a("127.0.0.137")];
@@ -102,8 +105,6 @@ fn a_lease_carries_the_gateway_and_the_name_servers() {
             address: a("198.18.0.10"),
             pool: Some(Arc::from("p1")),
             local: a("198.18.0.1"),
-            primary_dns: Some(a("127.0.0.53")),
-            secondary_dns: Some(a("127.0.0.54")),
             primary_wins: Some(a("127.0.0.137")),
             secondary_wins: None,
         })

@@ -5,7 +5,8 @@
 //! are replaced with what the subscriber layer knows of the subscriber.
 //!
 //! It is built twice, as Junos builds it in two steps: when the session arrives (the link:
-//! its interface name, PPP keepalive interval, authentication protocols offered), and once
+//! its interface name, PPP keepalive interval, authentication protocols offered, MRU and
+//! MTU), and once
 //! the subscriber has authenticated, with what the Access-Accept gave (the network: the
 //! routing instance, the router's own IPCP address, user variables RADIUS supplies, and
 //! `mandatory` variables, without which the subscriber is refused).
@@ -18,8 +19,8 @@ use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use schema::typed::{
-    donor_address, DynamicProfile, ProfileInterface, RadiusIgnore, RouterConfig, VariableValues,
-    LOOPBACK_INTERFACE,
+    donor_address, DynamicProfile, PppoeMtu, ProfileInterface, RadiusIgnore, RouterConfig,
+    VariableValues, LOOPBACK_INTERFACE,
 };
 
 use super::table::AaaGrant;
@@ -59,6 +60,10 @@ pub struct Instance {
     pub keepalive: Option<Duration>,
     /// `None`: the profile does not say; the layer's default order stands.
     pub authentication: Option<Vec<AuthProtocol>>,
+    /// `ppp-options mru`: the MRU the subscriber's LCP asks for (`ppp_sizes::own_mru`).
+    pub mru: Option<u16>,
+    /// `ppp-options mtu`: the interface's MTU (`ppp_sizes::interface_mtu`).
+    pub mtu: Option<PppoeMtu>,
     /// The router's own IPCP address: the unnumbered donor's (`family inet
     /// unnumbered-address`), or the profile's `family inet address`; `None`: the pool's
     /// gateway stands.
@@ -67,16 +72,18 @@ pub struct Instance {
     pub filters: FilterNames,
 }
 
-/// The names of a subscriber's input and output filters.
+/// The names of a subscriber's input and output filters, and of its `rpf-check
+/// fail-filter`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilterNames {
     pub input: Option<String>,
     pub output: Option<String>,
+    pub rpf_fail: Option<String>,
 }
 
 impl FilterNames {
     pub fn is_empty(&self) -> bool {
-        self.input.is_none() && self.output.is_none()
+        self.input.is_none() && self.output.is_none() && self.rpf_fail.is_none()
     }
 }
 
@@ -276,6 +283,8 @@ pub fn instantiate(
         routing_instance,
         keepalive: None,
         authentication: None,
+        mru: None,
+        mtu: None,
         local_address: None,
         filters: FilterNames::default(),
     };
@@ -293,6 +302,8 @@ pub fn instantiate(
         })?;
         instance.keepalive = Some(Duration::from_secs(seconds));
     }
+    instance.mru = unit.mru;
+    instance.mtu = unit.mtu;
     if !unit.authentication.is_empty() {
         instance.authentication = Some(
             unit.authentication
@@ -312,6 +323,7 @@ pub fn instantiate(
         instance.filters = FilterNames {
             input: filter(&unit.filters.input),
             output: filter(&unit.filters.output),
+            rpf_fail: unit.rpf_fail_filter.clone(),
         };
     }
     Ok(instance)

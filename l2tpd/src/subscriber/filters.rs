@@ -39,6 +39,8 @@ fn static_filters(config: &RouterConfig, service: &str) -> FilterNames {
     FilterNames {
         input: filters.input,
         output: filters.output,
+        // A static unit's `rpf-check` is not built (commit warns).
+        rpf_fail: None,
     }
 }
 
@@ -97,7 +99,7 @@ fn held_after_deletion(filter: &str, holders: usize) -> String {
 impl SubscriberLayer {
     /// The first of `names` no filter is configured under.
     pub(super) fn unconfigured_filter<'n>(&self, names: &'n FilterNames) -> Option<&'n str> {
-        [&names.input, &names.output]
+        [&names.input, &names.output, &names.rpf_fail]
             .into_iter()
             .flatten()
             .map(String::as_str)
@@ -116,7 +118,8 @@ impl SubscriberLayer {
         let Some(subscriber) = self.table.get(id) else {
             return true;
         };
-        if subscriber.filters.input.is_some() || subscriber.filters.output.is_some() {
+        let held = &subscriber.filters;
+        if held.input.is_some() || held.output.is_some() || held.rpf_fail.is_some() {
             return true;
         }
         let names = wanted_names(subscriber, config);
@@ -165,6 +168,7 @@ impl SubscriberLayer {
             let deleted: BTreeSet<&str> = [
                 (&held.input, names.input.as_deref()),
                 (&held.output, names.output.as_deref()),
+                (&held.rpf_fail, names.rpf_fail.as_deref()),
             ]
             .into_iter()
             .filter_map(|(held, wanted)| {
@@ -179,6 +183,7 @@ impl SubscriberLayer {
             }
             if up_to_date(&self.firewall, &held.input, names.input.as_deref())
                 && up_to_date(&self.firewall, &held.output, names.output.as_deref())
+                && up_to_date(&self.firewall, &held.rpf_fail, names.rpf_fail.as_deref())
             {
                 continue;
             }
@@ -227,6 +232,8 @@ impl SubscriberLayer {
         SubscriberFilters {
             input: resolve(&held.input, &names.input, Direction::Input),
             output: resolve(&held.output, &names.output, Direction::Output),
+            // The fail filter judges what the subscriber sends: an input instance.
+            rpf_fail: resolve(&held.rpf_fail, &names.rpf_fail, Direction::Input),
         }
     }
 
@@ -248,6 +255,7 @@ impl SubscriberLayer {
             let held = [
                 (&subscriber.filters.input, &own.input),
                 (&subscriber.filters.output, &own.output),
+                (&subscriber.filters.rpf_fail, &own.rpf_fail),
             ];
             let names: BTreeSet<&str> = held
                 .into_iter()
@@ -266,7 +274,8 @@ impl SubscriberLayer {
 
     /// The subscriber is gone: its interface-specific filter instances go with it.
     pub(super) fn release_filters(&mut self, subscriber: &Subscriber) {
-        for instance in [&subscriber.filters.input, &subscriber.filters.output]
+        let held = &subscriber.filters;
+        for instance in [&held.input, &held.output, &held.rpf_fail]
             .into_iter()
             .flatten()
         {

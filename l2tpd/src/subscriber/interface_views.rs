@@ -96,7 +96,7 @@ fn logical(subscriber: &Subscriber, now: Instant, registry: &Registry) -> Logica
     // peer's the one it leased (a point-to-point unit, as Junos shows it).
     let address_family = subscriber.lease.as_ref().map(|lease| AddressFamily {
         address_family_name: "inet".into(),
-        mtu: subscriber.mru,
+        mtu: super::ppp_sizes::tunnelled_interface_mtu(subscriber.mtu, subscriber.mru),
         local: Some(lease.local),
         destination: Some(lease.address),
     });

@@ -727,12 +727,14 @@ impl SubscriberLayer {
             tpids: session.vlans.iter().map(|v| v.tpid).collect(),
             underlying: self.access.unit_name(unit).unwrap_or_default(),
         };
-        let mru = session.max_payload;
         let id = registry.reserve_call_ref();
         let profile = self
             .access
             .dynamic_profile(unit, &session.service_name)
             .and_then(|name| self.pppoe_profile(id, &name, &access, config));
+        // The profile's `ppp-options mru`, within the session's payload.
+        let mru =
+            super::ppp_sizes::own_mru(profile.as_ref().and_then(|p| p.mru), session.max_payload);
         let link = ServerLink::new(ServerLinkConfig {
             fsm: fsm::Config::default(),
             mru,
@@ -762,6 +764,7 @@ impl SubscriberLayer {
         });
         let mut subscriber = Subscriber::new(id, access, link, now);
         if let Some(profile) = profile {
+            subscriber.mtu = profile.mtu;
             subscriber.routing_instance = profile.routing_instance;
             subscriber.dynamic_profile = Some(profile.profile);
         }

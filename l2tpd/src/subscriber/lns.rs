@@ -239,9 +239,12 @@ impl SubscriberLayer {
             .map(|s| Duration::from_secs(u64::from(s)))
             .or_else(|| dynamic.as_ref().and_then(|d| d.keepalive))
             .unwrap_or(DEFAULT_KEEPALIVE);
+        let mru_limit = dynamic.as_ref().and_then(|d| d.mru);
         let mut link = ServerLink::new(ServerLinkConfig {
             fsm: fsm::Config::default(),
-            mru: DEFAULT_MRU,
+            // The dynamic profile's `ppp-options mru`; an L2TP session has no payload
+            // ceiling of its own.
+            mru: mru_limit.unwrap_or(DEFAULT_MRU),
             magic: self.rng.random_range(1..=u32::MAX),
             // The user-group profile's `ppp-options`, the dynamic profile's, CHAP then PAP.
             authentication: authentication(user_group)
@@ -259,7 +262,10 @@ impl SubscriberLayer {
         });
         let renegotiate = tunnel_client.is_some_and(|c| c.l2tp.lcp_renegotiation);
         let proxied = match proxy_lcp_record(proxy) {
-            Some(record) if !renegotiate => match link.open_from_proxy(&record, now) {
+            Some(record) if !renegotiate => match record
+                .mru_within(mru_limit)
+                .and_then(|()| link.open_from_proxy(&record, now))
+            {
                 Ok(()) => true,
                 Err(why) => {
                     tracing::info!("LNS session {}: proxy LCP not taken: {why}", id.0);
@@ -287,6 +293,7 @@ impl SubscriberLayer {
         subscriber.static_unit = static_unit;
         subscriber.routing_instance = routing_instance;
         subscriber.user = user;
+        subscriber.mtu = dynamic.as_ref().and_then(|d| d.mtu);
         subscriber.dynamic_profile = dynamic.map(|d| d.profile);
         if proxied {
             self.lns.proxy_lcp_accepted += 1;

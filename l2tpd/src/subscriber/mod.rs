@@ -39,6 +39,7 @@ mod lac;
 mod lns;
 pub mod lns_units;
 pub mod local_auth;
+pub mod ppp_sizes;
 pub mod pppoe_access;
 mod pppoe_trace;
 mod profile_flow;

@@ -166,6 +166,8 @@ pub struct Subscriber {
     pub end_cause: Option<EndCause>,
     /// The MRU the client asked for (what we may send it), from LCP.
     pub mru: Option<u16>,
+    /// Its dynamic profile's `ppp-options mtu` (`ppp_sizes::interface_mtu`).
+    pub mtu: Option<schema::typed::PppoeMtu>,
     /// What RADIUS granted (boxed: most subscribers of a lab have none, and it is large).
     pub aaa: Option<Box<AaaGrant>>,
     /// The Acct-Session-Id fixed at its first RADIUS request (`radius_options`); `None`
@@ -227,6 +229,7 @@ impl Subscriber {
             lcp_takeover: None,
             end_cause: None,
             mru: None,
+            mtu: None,
             aaa: None,
             acct_session_id: None,
             login: SystemTime::now(),

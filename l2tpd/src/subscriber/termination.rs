@@ -113,8 +113,10 @@ impl SubscriberLayer {
             };
             let packet = &packet[..length];
             // A subscriber may only send from the address it was given, or from a prefix
-            // RADIUS routed to it.
-            if !super::framed_routes::sends_from_its_own(subscriber, lease.address, source) {
+            // RADIUS routed to it; else only what its `rpf-check fail-filter` passes.
+            if !super::framed_routes::sends_from_its_own(subscriber, lease.address, source)
+                && !subscriber.filters.passes_rpf_fail(packet, now)
+            {
                 drops.spoofed += 1;
                 return;
             }
@@ -238,9 +240,10 @@ impl SubscriberLayer {
         };
         // DNS and WINS servers: RADIUS's, then the user's client entry's, then the tunnel
         // client's user-group profile's, then (DNS) the access profile's or the router's
-        // `domain-name-server-inet`, then the pool's `dhcp-attributes`. Junos documents
-        // RADIUS > access profile > global for PPP and keeps a pool's name servers for DHCP;
-        // a pool's come last here, for a profile and router that name none.
+        // `domain-name-server-inet`, (WINS) the pool's `dhcp-attributes wins-server`.
+        // Junos documents RADIUS > access profile > global for PPP, and a pool's name
+        // servers for DHCP only ("DNS Name Server Addresses for Subscriber Management"):
+        // they never reach PPP, and a commit with no other source says so.
         let server = |from_grant: fn(&AaaGrant) -> Option<Ipv4Addr>,
                       from_ppp: fn(&PppClient) -> Option<Ipv4Addr>,
                       configured: Option<Ipv4Addr>,
@@ -252,25 +255,12 @@ impl SubscriberLayer {
                 .or(configured)
                 .or(from_pool)
         };
-        // A level of configuration gives both servers or none: a pool's second name server
-        // does not pair with a profile's first.
-        let pool_dns = |server: Option<Ipv4Addr>| server.filter(|_| configured_dns.is_empty());
         let [first_dns, second_dns] = [0, 1].map(|i| configured_dns.get(i).copied());
         let addresses = IpcpServerAddresses {
             local: lease.local,
             peer: lease.address,
-            primary_dns: server(
-                |g| g.primary_dns,
-                |p| p.primary_dns,
-                first_dns,
-                pool_dns(lease.primary_dns),
-            ),
-            secondary_dns: server(
-                |g| g.secondary_dns,
-                |p| p.secondary_dns,
-                second_dns,
-                pool_dns(lease.secondary_dns),
-            ),
+            primary_dns: server(|g| g.primary_dns, |p| p.primary_dns, first_dns, None),
+            secondary_dns: server(|g| g.secondary_dns, |p| p.secondary_dns, second_dns, None),
             primary_nbns: server(
                 |g| g.primary_wins,
                 |p| p.primary_wins,

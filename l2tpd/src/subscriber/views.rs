@@ -367,7 +367,7 @@ impl SubscriberLayer {
                     remote_mac_address: MacAddress(*mac),
                     underlying_interface: underlying.clone(),
                     mru: s.mru.unwrap_or(session.max_payload),
-                    mtu: session.max_payload,
+                    mtu: super::ppp_sizes::interface_mtu(s.mtu, s.mru, session.max_payload),
                     auto_configured: true,
                     session_uptime: now.saturating_duration_since(s.since).as_secs(),
                 })

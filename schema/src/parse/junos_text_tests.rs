@@ -614,6 +614,8 @@ access {
             "warning: [edit interfaces si-1/0/0] 'hierarchical-scheduler':",
             "warning: [edit interfaces ge-1/1/1] 'mtu':",
             "warning: [edit access address-assignment pool subscribers family inet dhcp-attributes] 'maximum-lease-time':",
+            // Its only name server is the pool's, which Junos gives DHCP clients only.
+            "warning: [edit access address-assignment pool subscribers family inet dhcp-attributes] 'name-server':",
         ],
         "{warnings:#?}"
     );
@@ -760,8 +762,6 @@ set protocols pppoe traceoptions flag all
             "warning: [edit system] 'processes general-authentication-service':",
             "warning: [edit system] 'configuration-database':",
             "warning: [edit dynamic-profiles PPPoE-Base interfaces pp0] 'interface-mib':",
-            "warning: [edit dynamic-profiles PPPoE-Base interfaces pp0 unit \"$junos-interface-unit\" ppp-options] 'mru':",
-            "warning: [edit dynamic-profiles PPPoE-Base interfaces pp0 unit \"$junos-interface-unit\" ppp-options] 'mtu':",
             "warning: [edit access profile aaa accounting] 'address-change-immediate-update':",
         ],
         "{warnings:#?}"

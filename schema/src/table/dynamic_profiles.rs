@@ -132,10 +132,6 @@ const ROUTING_OPTIONS: Stmt = container(
     ],
 );
 
-/// Why a dynamic unit's `ppp-options mru` / `mtu` change nothing.
-const PPP_UNITS: &str =
-    "a PPPoE session's MRU and MTU follow its port (family pppoe mtu and PPP-Max-Payload)";
-
 /// Dynamic units are numbered by the router; Junos' dynamic unit numbers run up past
 /// 3221225472 (`pp0.3221225473`), so the whole 32-bit range is taken.
 const UNIT_NUMBER: Type = uint(0, u32::MAX as u64);
@@ -220,9 +216,12 @@ const UNIT: &[Stmt] = &[
                 Type::Enum(&["chap", "pap"]),
                 "PPP authentication protocols, in order of preference",
             ),
-            // Junos: the MRU LCP asks for and the MTU it accepts; here both are the PPPoE
-            // session's payload (`family pppoe mtu`, RFC 4638's PPP-Max-Payload).
-            leaf("mru", uint(576, 65535), "Maximum receive unit LCP asks for").no_effect(PPP_UNITS),
+            // Junos: the MRU the subscriber's LCP asks for; on PPPoE never above the
+            // session's payload (`family pppoe mtu`, RFC 4638's PPP-Max-Payload), which
+            // the subscriber layer holds it to (subscriber::ppp_sizes).
+            leaf("mru", uint(576, 65535), "Maximum receive unit LCP asks for"),
+            // Junos: the PPP MTU of the subscriber's interface, without the lower layers'
+            // headers; `use-lower-layer` is what the link carries (subscriber::ppp_sizes).
             leaf(
                 "mtu",
                 Type::UintOr {
@@ -231,8 +230,7 @@ const UNIT: &[Stmt] = &[
                     words: &["use-lower-layer"],
                 },
                 "Maximum transmit unit",
-            )
-            .no_effect(PPP_UNITS),
+            ),
         ],
     ),
     container(

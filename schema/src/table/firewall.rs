@@ -269,7 +269,7 @@ const INPUT_HELP: &str = "Name of filter applied to received packets";
 const OUTPUT_HELP: &str = "Name of filter applied to transmitted packets";
 
 /// Where filter names are defined, for `refers_to`: either form.
-const FILTERS: &[&str] = &["firewall", "family", "inet", "filter"];
-const LEGACY_FILTERS: &[&str] = &["firewall", "filter"];
+pub(super) const FILTERS: &[&str] = &["firewall", "family", "inet", "filter"];
+pub(super) const LEGACY_FILTERS: &[&str] = &["firewall", "filter"];
 /// Where policers are defined, for `then policer P`.
 const POLICERS: &[&str] = &["firewall", "policer"];

@@ -280,11 +280,16 @@ pub(super) fn pppoe_family(pppoe: View<'_>) -> Option<PppoeFamily> {
         max_sessions: pppoe.uint("max-sessions"),
         service_name_table: pppoe.string("service-name-table"),
         short_cycle_protection: short_cycle_protection(pppoe.container("short-cycle-protection")),
-        mtu: pppoe.string("mtu").and_then(|mtu| match mtu.as_str() {
-            "use-lower-layer" => Some(PppoeMtu::UseLowerLayer),
-            bytes => bytes.parse().ok().map(PppoeMtu::Bytes),
-        }),
+        mtu: pppoe.string("mtu").as_deref().and_then(ppp_mtu),
     })
+}
+
+/// An `mtu (size | use-lower-layer)` value, as `family pppoe` and `ppp-options` write it.
+pub(super) fn ppp_mtu(mtu: &str) -> Option<PppoeMtu> {
+    match mtu {
+        "use-lower-layer" => Some(PppoeMtu::UseLowerLayer),
+        bytes => bytes.parse().ok().map(PppoeMtu::Bytes),
+    }
 }
 
 fn short_cycle_protection(s: View<'_>) -> Option<ShortCycleProtection> {

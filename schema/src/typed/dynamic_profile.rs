@@ -170,6 +170,12 @@ pub struct ProfileInterface {
     pub dedicated: bool,
     /// `ppp-options`: `authentication [ … ]` in order, else `chap` and `pap` as flagged.
     pub authentication: Vec<String>,
+    /// `ppp-options mru N`: the MRU the subscriber's LCP asks for.
+    #[serde(default)]
+    pub mru: Option<u16>,
+    /// `ppp-options mtu (N | use-lower-layer)`: the PPP MTU of the subscriber's interface.
+    #[serde(default)]
+    pub mtu: Option<super::device::PppoeMtu>,
     pub pppoe_underlying_interface: Option<String>,
     pub pppoe_server: bool,
     /// `family inet unnumbered-address IF <preferred-source-address A>`.
@@ -179,6 +185,9 @@ pub struct ProfileInterface {
     /// `family inet filter input / output`, as written (`"$junos-input-filter"`).
     #[serde(default)]
     pub filters: super::firewall::InterfaceFilters,
+    /// `family inet rpf-check fail-filter`: where the packets that fail the source check go.
+    #[serde(default)]
+    pub rpf_fail_filter: Option<String>,
     /// `family pppoe` of a VLAN profile's unit (auto-configure): its PPPoE subscribers.
     #[serde(default)]
     pub pppoe: Option<super::device::PppoeFamily>,
@@ -275,6 +284,11 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         l2tp_interface_id: dial.string("l2tp-interface-id"),
         dedicated: dial.flag("dedicated"),
         authentication,
+        mru: ppp.uint("mru"),
+        mtu: ppp
+            .string("mtu")
+            .as_deref()
+            .and_then(super::device::ppp_mtu),
         pppoe_underlying_interface: pppoe.string("underlying-interface"),
         pppoe_server: pppoe.flag("server"),
         unnumbered_address: inet
@@ -285,6 +299,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
             .string("preferred-source-address"),
         address: inet.string("address"),
         filters: super::firewall::InterfaceFilters::of(inet),
+        rpf_fail_filter: inet.container("rpf-check").string("fail-filter"),
         pppoe: super::device::pppoe_family(u.container("family").container("pppoe")),
     }
 }

@@ -7,6 +7,7 @@ use std::net::Ipv4Addr;
 
 pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
     address_pools(config, findings);
+    pool_name_servers(config, findings);
     aaa_routing_instances(config, findings);
     server_routing_instances(config, findings);
     for (name, profile) in &config.access_profiles {
@@ -64,15 +65,20 @@ fn server_routing_instances(config: &RouterConfig, findings: &mut Findings) {
     }
 }
 
+/// `[edit access address-assignment pool NAME family inet]`.
+fn pool_inet(name: &str) -> Path {
+    vec![
+        NodeId::new("access"),
+        NodeId::new("address-assignment"),
+        NodeId::entry("pool", name),
+        NodeId::new("family"),
+        NodeId::new("inet"),
+    ]
+}
+
 fn address_pools(config: &RouterConfig, findings: &mut Findings) {
     for (name, pool) in &config.address_pools {
-        let path: Path = vec![
-            NodeId::new("access"),
-            NodeId::new("address-assignment"),
-            NodeId::entry("pool", name.as_str()),
-            NodeId::new("family"),
-            NodeId::new("inet"),
-        ];
+        let path = pool_inet(name);
         let mut checked: Vec<(&str, u32, u32)> = Vec::new();
         for (range_name, range) in &pool.ranges {
             let statement = format!("range {range_name}");
@@ -145,13 +151,36 @@ fn pool_as_a_whole(name: &str, pool: &AddressPool, path: &Path, findings: &mut F
             ),
         );
     }
-    if pool.name_servers.len() > 2 {
-        let mut at = path.clone();
-        at.push(NodeId::new("dhcp-attributes"));
+}
+
+/// Junos gives a pool's `dhcp-attributes name-server` to DHCP clients only ("DNS Name Server
+/// Addresses for Subscriber Management": PPP takes RADIUS's, the access profile's, the
+/// router's), and this router has no DHCP clients: when nothing else names a name server a
+/// PPP subscriber could get, the pool's look as if they were handed out and are not.
+fn pool_name_servers(config: &RouterConfig, findings: &mut Findings) {
+    let client_dns = |c: &crate::typed::PppClient| c.primary_dns.or(c.secondary_dns).is_some();
+    let ppp_source = !config.name_servers.is_empty()
+        || config.access_profiles.values().any(|p| {
+            !p.name_servers.is_empty()
+                || p.clients
+                    .values()
+                    .any(|c| client_dns(&c.ppp) || c.user_group.as_ref().is_some_and(client_dns))
+        });
+    if ppp_source {
+        return;
+    }
+    for (name, pool) in &config.address_pools {
+        if pool.name_servers.is_empty() {
+            continue;
+        }
+        let mut path = pool_inet(name);
+        path.push(NodeId::new("dhcp-attributes"));
         findings.warn(
-            &at,
+            &path,
             "name-server",
-            "only the first two name servers are given to subscribers (primary and secondary DNS)",
+            "statement has no effect for PPP subscribers: a pool's name servers are for DHCP \
+             clients only, and no name server for PPP is configured (set access \
+             domain-name-server-inet, or an access profile's)",
         );
     }
 }

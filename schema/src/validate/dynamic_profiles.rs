@@ -6,7 +6,8 @@
 use super::Findings;
 use crate::tree::{quote_word, Node, NodeId, Path};
 use crate::typed::{
-    donor_address, is_supported_predefined, RouterConfig, LOOPBACK_INTERFACE, PREDEFINED_VARIABLES,
+    donor_address, is_supported_predefined, ProfileInterface, RouterConfig, LOOPBACK_INTERFACE,
+    PREDEFINED_VARIABLES,
 };
 
 /// The subscriber's own underlying interface: the only value `pppoe-options
@@ -229,13 +230,7 @@ pub(super) fn check_donors(config: &RouterConfig, findings: &mut Findings) {
                 .as_deref()
                 .and_then(|a| a.parse().ok());
             if let Err(why) = donor_address(&config.interfaces, donor, preferred) {
-                let path = vec![
-                    NodeId::entry("dynamic-profiles", name),
-                    NodeId::entry("interfaces", &template.name),
-                    NodeId::entry("unit", &template.unit),
-                    NodeId::new("family"),
-                    NodeId::new("inet"),
-                ];
+                let path = template_inet(name, template);
                 let written = template.unnumbered_address.as_deref().unwrap_or(donor);
                 findings.error(
                     path,
@@ -308,4 +303,40 @@ pub(super) fn check_service_interfaces(config: &RouterConfig, findings: &mut Fin
             );
         }
     }
+}
+
+/// Junos: an `rpf-check fail-filter` used in a dynamic profile cannot be
+/// `interface-specific` ("Configuring a Fail Filter for Unicast RPF in Dynamic Profiles").
+pub(super) fn check_rpf_fail_filters(config: &RouterConfig, findings: &mut Findings) {
+    for (name, profile) in &config.dynamic_profiles {
+        for template in &profile.interfaces {
+            let Some(filter) = template.rpf_fail_filter.as_deref() else {
+                continue;
+            };
+            let specific = config
+                .firewall_filters
+                .get(filter)
+                .is_some_and(|f| f.interface_specific);
+            if specific {
+                let mut path = template_inet(name, template);
+                path.push(NodeId::new("rpf-check"));
+                findings.error(
+                    path,
+                    format!("fail-filter {filter}"),
+                    format!("Filter {filter} is interface-specific: a dynamic profile's fail filter cannot be"),
+                );
+            }
+        }
+    }
+}
+
+/// `[edit dynamic-profiles NAME interfaces IF unit U family inet]` of a template.
+fn template_inet(name: &str, template: &ProfileInterface) -> Path {
+    vec![
+        NodeId::entry("dynamic-profiles", name),
+        NodeId::entry("interfaces", &template.name),
+        NodeId::entry("unit", &template.unit),
+        NodeId::new("family"),
+        NodeId::new("inet"),
+    ]
 }

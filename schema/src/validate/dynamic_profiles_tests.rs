@@ -518,3 +518,70 @@ services {{ l2tp {{ tunnel-group g {{ local-gateway address 127.0.0.2; service-i
         )]
     );
 }
+
+/// `ppp-options mru` is the MRU the subscriber's LCP asks for and `mtu` the PPP MTU of its
+/// interface (Junos' "Configuring the MTU and MRU for PPP subscribers"): both taken, so no
+/// commit warning.
+#[test]
+fn ppp_options_mru_and_mtu_are_taken() {
+    let unit = |ppp: &str| {
+        format!(
+            r#"dynamic-profiles {{ P {{ interfaces {{ pp0 {{ unit "$junos-interface-unit" {{ ppp-options {{ {ppp} }}
+            pppoe-options {{ underlying-interface "$junos-underlying-interface"; server; }} }} }} }} }} }}"#
+        )
+    };
+    let root = parse_config(&unit("mru 1400; mtu 1380;")).expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+    let config = router_config(&root);
+    let pp0 = &config.dynamic_profiles["P"].interfaces[0];
+    assert_eq!(pp0.mru, Some(1400));
+    assert_eq!(pp0.mtu, Some(crate::typed::PppoeMtu::Bytes(1380)));
+    let root = parse_config(&unit("mtu use-lower-layer;")).expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+    let pp0 = &router_config(&root).dynamic_profiles["P"].interfaces[0];
+    assert_eq!(pp0.mru, None);
+    assert_eq!(pp0.mtu, Some(crate::typed::PppoeMtu::UseLowerLayer));
+}
+
+/// `rpf-check fail-filter F`: the packets that fail the subscriber's source check go through
+/// F instead of being dropped (Junos' "fail-filter (Dynamic Profiles)"); F must be a
+/// configured filter. `mode loose` is still warned about.
+#[test]
+fn an_rpf_fail_filter_is_taken_and_must_exist() {
+    let unit = |rpf: &str| {
+        format!(
+            r#"dynamic-profiles {{ P {{ interfaces {{ pp0 {{ unit "$junos-interface-unit" {{
+            pppoe-options {{ underlying-interface "$junos-underlying-interface"; server; }}
+            family inet {{ rpf-check {{ {rpf} }} }} }} }} }} }} }}
+firewall {{ family inet {{ filter PASS {{ term all {{ then accept; }} }} }} }}
+"#
+        )
+    };
+    let root = parse_config(&unit("fail-filter PASS;")).expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+    let pp0 = &router_config(&root).dynamic_profiles["P"].interfaces[0];
+    assert_eq!(pp0.rpf_fail_filter.as_deref(), Some("PASS"));
+
+    let refused = errors(&unit("fail-filter NOPE;"));
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].1, "fail-filter NOPE");
+
+    // Junos: a dynamic profile's fail filter cannot be interface-specific.
+    let specific = format!(
+        "{}firewall {{ family inet {{ filter PASS {{ interface-specific; }} }} }}\n",
+        unit("fail-filter PASS;")
+    );
+    assert_eq!(
+        errors(&specific),
+        [(
+            "dynamic-profiles P interfaces pp0 unit \"$junos-interface-unit\" family inet rpf-check".to_string(),
+            "fail-filter PASS".to_string(),
+            "Filter PASS is interface-specific: a dynamic profile's fail filter cannot be".to_string()
+        )]
+    );
+
+    let root = parse_config(&unit("mode loose;")).expect("parses");
+    let warnings = check(&root).expect("commits");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("'loose'"), "{warnings:?}");
+}

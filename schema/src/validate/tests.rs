@@ -405,7 +405,7 @@ fn address_ranges() {
 /// The router's own address in a pool is the lowest address of the network outside every
 /// range; a pool whose ranges cover the whole network has none and is refused.
 #[test]
-fn an_address_pool_needs_a_gateway_and_uses_two_name_servers() {
+fn an_address_pool_needs_a_gateway_and_its_name_servers_another_source() {
     let mut root = lac();
     let inet = "access address-assignment pool=p1 family inet";
     set(&mut root, &format!("{inet} network"), &["198.18.64.0/29"]);
@@ -430,15 +430,37 @@ fn an_address_pool_needs_a_gateway_and_uses_two_name_servers() {
         &format!("{inet} dhcp-attributes name-server"),
         &["127.0.0.53", "127.0.0.54", "127.0.0.55"],
     );
+    // Junos gives a pool's name servers to DHCP clients only ("DNS Name Server Addresses
+    // for Subscriber Management"), and this router has none: with no other source, PPP
+    // subscribers get no name server, which the operator is told.
     assert_eq!(
         check(&root),
         Ok(vec![
             "warning: [edit access address-assignment pool p1 family inet dhcp-attributes] \
-             'name-server': only the first two name servers are given to subscribers \
-             (primary and secondary DNS)"
+             'name-server': statement has no effect for PPP subscribers: a pool's name \
+             servers are for DHCP clients only, and no name server for PPP is configured \
+             (set access domain-name-server-inet, or an access profile's)"
                 .to_string()
         ])
     );
+    // A source PPP takes: the router's, an access profile's, a client entry's.
+    for source in [
+        "access domain-name-server-inet=127.0.0.60",
+        "access profile=ap domain-name-server-inet=127.0.0.60",
+        "access profile=ap client=u ppp primary-dns",
+    ] {
+        let mut with = root.clone();
+        if let Some(entry) = source.strip_suffix(" ppp primary-dns") {
+            set(
+                &mut with,
+                &format!("{entry} ppp primary-dns"),
+                &["127.0.0.60"],
+            );
+        } else {
+            set(&mut with, source, &[]);
+        }
+        assert_eq!(check(&with), Ok(vec![]), "{source}");
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use super::ProxyLcpRecord;
-use crate::ppp::lcp::{Negotiated, MINIMUM_MRU};
+use crate::ppp::lcp::{Negotiated, DEFAULT_MRU, MINIMUM_MRU};
 use crate::ppp::wire::options::{parse_options, AuthProtocol, LcpOption};
 
 /// ACCM (RFC 1662 §7.1): escapes for asynchronous HDLC, meaningless on a synchronous link
@@ -136,6 +136,34 @@ pub(super) fn judge(
     })
 }
 
+impl ProxyLcpRecord {
+    /// Whether the MRU the LAC asked the client for (Last Sent; RFC 1661's 1500 when it
+    /// asked for none) is within `limit`, the MRU this end is configured for: above it the
+    /// client may send more than we take, so LCP is renegotiated for ours. `None`: no limit.
+    pub fn mru_within(&self, limit: Option<u16>) -> Result<(), ProxyLcpRefusal> {
+        let Some(limit) = limit else {
+            return Ok(());
+        };
+        let last_sent = self
+            .last_sent
+            .as_deref()
+            .ok_or(ProxyLcpRefusal::Incomplete)?;
+        let asked = options(last_sent)?
+            .into_iter()
+            .find_map(|o| match o {
+                LcpOption::Mru(mru) => Some(mru),
+                _ => None,
+            })
+            .unwrap_or(DEFAULT_MRU);
+        if asked > limit {
+            return Err(ProxyLcpRefusal::Unacceptable(
+                "the LAC's MRU is above ours (ppp-options mru)",
+            ));
+        }
+        Ok(())
+    }
+}
+
 fn options(bytes: &[u8]) -> Result<Vec<LcpOption>, ProxyLcpRefusal> {
     parse_options(bytes)
         .map_err(|_| ProxyLcpRefusal::Malformed)?
@@ -254,5 +282,20 @@ mod tests {
                 "authentication agreed where none is configured"
             ))
         );
+    }
+
+    #[test]
+    fn the_lacs_mru_must_be_within_a_configured_one() {
+        let proxy = record(&LAC_REQUEST, &CLIENT_REQUEST);
+        assert_eq!(proxy.mru_within(None), Ok(()));
+        assert_eq!(proxy.mru_within(Some(1492)), Ok(()));
+        let above = Err(ProxyLcpRefusal::Unacceptable(
+            "the LAC's MRU is above ours (ppp-options mru)",
+        ));
+        assert_eq!(proxy.mru_within(Some(1400)), above);
+        // A LAC that asked for no MRU receives RFC 1661's 1500.
+        let no_mru = record(&[3, 4, 0xC0, 0x23], &CLIENT_REQUEST);
+        assert_eq!(no_mru.mru_within(Some(1500)), Ok(()));
+        assert_eq!(no_mru.mru_within(Some(1492)), above);
     }
 }
