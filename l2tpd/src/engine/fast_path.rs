@@ -135,11 +135,17 @@ impl FastPath {
         buffers.start();
         {
             let mut table = self.table.lock();
-            for frame in frames {
-                match table.relay_up(port, frame, buffers.next_buffer()) {
-                    Some(target) => buffers.keep(Some(target.source), target.destination),
-                    None => slow(frame),
+            // The port's subscribers found once for the batch, not per frame.
+            match table.up_port(port) {
+                Some(subscribers) => {
+                    for frame in frames {
+                        match subscribers.relay(frame, buffers.next_buffer()) {
+                            Some(target) => buffers.keep(Some(target.source), target.destination),
+                            None => slow(frame),
+                        }
+                    }
                 }
+                None => frames.for_each(slow),
             }
         }
         if buffers.is_empty() {
