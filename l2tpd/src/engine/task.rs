@@ -115,6 +115,9 @@ pub(super) struct Bound {
     socket: Arc<UdpSocket>,
     /// `None` once retired.
     reader: Option<JoinHandle<()>>,
+    /// A tunnel's socket, which the fast path sends from: taken out of the fast path when
+    /// this is retired or dropped.
+    tunnel: Option<(FastPath, Ipv4Addr, SocketAddr)>,
 }
 
 impl Bound {
@@ -135,7 +138,25 @@ impl Bound {
         Self {
             socket,
             reader: Some(reader),
+            tunnel: None,
         }
+    }
+
+    /// A tunnel's connected socket, read by data worker `worker` as [`Bound::on_worker`]
+    /// reads any, and sent from by the fast path toward `peer` while it stays
+    /// ([`FastPath::add_tunnel_socket`]).
+    pub(super) fn for_tunnel(
+        socket: std::net::UdpSocket,
+        local: Ipv4Addr,
+        peer: SocketAddr,
+        queues: &Inbound<Received>,
+        fast: &FastPath,
+        worker: WorkerRef<'_>,
+    ) -> std::io::Result<Self> {
+        let mut bound = Self::on_worker(socket, local, queues, fast, worker)?;
+        fast.add_tunnel_socket(local, peer, &bound.socket);
+        bound.tunnel = Some((fast.clone(), local, peer));
+        Ok(bound)
     }
 
     /// A tunnel's connected socket, read by data worker `worker` (issue 15, item 2): its
@@ -163,6 +184,7 @@ impl Bound {
         Ok(Self {
             socket,
             reader: Some(reader),
+            tunnel: None,
         })
     }
 }
@@ -171,6 +193,9 @@ impl Drop for Bound {
     fn drop(&mut self) {
         if let Some(reader) = &self.reader {
             reader.abort();
+        }
+        if let Some((fast, local, peer)) = self.tunnel.take() {
+            fast.remove_tunnel_socket(local, peer, &self.socket);
         }
     }
 }
@@ -717,7 +742,7 @@ impl Runtime {
             let worker = self.workers.for_tunnel(local, peer);
             let bound =
                 bind_tunnel(SocketAddrV4::new(local, L2TP_PORT), peer_v4).and_then(|socket| {
-                    Bound::on_worker(socket, local, &self.queues, &self.fast, worker)
+                    Bound::for_tunnel(socket, local, peer, &self.queues, &self.fast, worker)
                 });
             match bound {
                 Ok(bound) => {
@@ -924,9 +949,10 @@ impl TunnelReader {
             data,
             drops: Arc::new(DataDrops::default()),
         };
-        let bound = Bound::on_worker(
+        let bound = Bound::for_tunnel(
             socket,
             local,
+            peer,
             &queues,
             fast,
             workers.for_tunnel(local, peer),
