@@ -21,6 +21,7 @@ use tokio::net::UdpSocket;
 
 use super::l2tp_batch::{L2tpBatch, Sent, TunnelSockets};
 use super::l2tp_senders::{senders, L2tpSender};
+use super::read_socket::TunnelSocket;
 use crate::io::ip_relay::SharedIpRelay;
 use crate::io::packet_socket::send_datagrams;
 use crate::io::relay::{RelayTable, SharedRelay};
@@ -94,7 +95,7 @@ impl FastPath {
         &self,
         local: Ipv4Addr,
         peer: SocketAddr,
-        socket: &Arc<UdpSocket>,
+        socket: &TunnelSocket,
     ) {
         if let SocketAddr::V4(peer) = peer {
             locked(&self.tunnels).insert((local, peer), Arc::clone(socket));
@@ -109,7 +110,7 @@ impl FastPath {
         &self,
         local: Ipv4Addr,
         peer: SocketAddr,
-        socket: &Arc<UdpSocket>,
+        socket: &TunnelSocket,
     ) {
         if let SocketAddr::V4(peer) = peer {
             let mut tunnels = locked(&self.tunnels);

@@ -3,12 +3,11 @@
 //! the socket it leaves by, sent with one sendmmsg per tunnel socket or source socket.
 
 use super::l2tp_senders::L2tpSender;
+use super::read_socket::TunnelSocket;
 use crate::io::packet_socket::{send_datagrams, send_datagrams_to};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::os::fd::AsFd;
-use std::sync::Arc;
-use tokio::net::UdpSocket;
 
 #[derive(Default)]
 pub struct L2tpBatch {
@@ -23,7 +22,7 @@ pub struct L2tpBatch {
 
 /// Each tunnel's connected socket, by our address and the peer's
 /// ([`super::fast_path::FastPath::add_tunnel_socket`]).
-pub(super) type TunnelSockets = HashMap<(Ipv4Addr, SocketAddrV4), Arc<UdpSocket>>;
+pub(super) type TunnelSockets = HashMap<(Ipv4Addr, SocketAddrV4), TunnelSocket>;
 
 /// The fewest datagrams of one destination in a batch that leave by the tunnel's connected
 /// socket. Under load a batch holds dozens for the same LNS and one system call for them
@@ -111,7 +110,7 @@ impl L2tpBatch {
                 .zip(targets)
                 .filter(|(_, target)| *target == path)
                 .map(|(datagram, _)| &datagram[..]);
-            let done = send_datagrams(socket.as_fd(), of_path).unwrap_or(0);
+            let done = send_datagrams(socket.get_ref().as_fd(), of_path).unwrap_or(0);
             sent.connected += done;
             sent.failed += count - done;
         }
@@ -183,7 +182,7 @@ mod tests {
         let SocketAddr::V4(local) = listener.local_addr().expect("addr") else {
             panic!("v4");
         };
-        let senders = senders(BTreeMap::new(), [(local_ip, Arc::new(listener))]);
+        let senders = senders(BTreeMap::new(), [(local_ip, std::sync::Arc::new(listener))]);
         let busy = std::net::UdpSocket::bind("127.58.0.2:0").expect("sink");
         let quiet = std::net::UdpSocket::bind("127.58.0.3:0").expect("sink");
         let (busy_at, quiet_at) = (busy.local_addr().unwrap(), quiet.local_addr().unwrap());
@@ -191,9 +190,9 @@ mod tests {
             panic!("v4");
         };
         let tunnel = bind_tunnel(local, busy_v4).expect("tunnel socket");
-        let tunnel = Arc::new(tokio::net::UdpSocket::from_std(tunnel).expect("tokio"));
+        let tunnel = crate::engine::read_socket::tunnel_socket(tunnel).expect("tokio");
         let mut tunnels = TunnelSockets::new();
-        tunnels.insert((local_ip, busy_v4), Arc::clone(&tunnel));
+        tunnels.insert((local_ip, busy_v4), std::sync::Arc::clone(&tunnel));
 
         let mut batch = L2tpBatch::default();
         batch.start();
@@ -232,10 +231,17 @@ mod tests {
         // The peer answers: its datagram is the tunnel socket's to read.
         busy.send_to(b"control", from_us).expect("send back");
         let mut buf = [0u8; 64];
-        let (len, from) = tokio::time::timeout(WAIT, tunnel.recv_from(&mut buf))
-            .await
-            .expect("in time")
-            .expect("received");
+        let (len, from) = tokio::time::timeout(WAIT, async {
+            loop {
+                let mut ready = tunnel.readable().await.expect("readable");
+                if let Ok(received) = ready.try_io(|socket| socket.get_ref().recv_from(&mut buf)) {
+                    return received;
+                }
+            }
+        })
+        .await
+        .expect("in time")
+        .expect("received");
         assert_eq!((&buf[..len], from), (&b"control"[..], busy_at));
 
         // The tunnel cleared: its socket is no longer offered; the peer still gets its data.

@@ -21,6 +21,7 @@ use super::queues::{
     L2TP_DATA_QUEUE, PORT_DATA_QUEUE,
 };
 use super::radius_sockets::{DynamicAuthListener, DynamicReceived, RadiusReceived, RadiusSockets};
+use super::read_socket::{tunnel_socket, ReadSocket};
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp::LinkReports;
@@ -33,13 +34,11 @@ use super::EngineOptions;
 use crate::io::classify::{self, Class};
 use crate::io::data_workers::{worker_count, DataWorkers, WorkerRef, WorkerStats};
 use crate::io::datagram_batch::{with_worker_batch, DatagramBatch};
-use crate::io::packet_socket::recv_datagrams;
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::subscriber::batch::BatchOutcome;
 use crate::subscriber::pppoe_access::PppoeAccess;
 use std::os::fd::AsFd;
-use tokio::io::Interest;
 
 /// Datagrams read but not yet handled on the queues that are not split into control and
 /// data (service interfaces, RADIUS); beyond this the readers wait (UDP then drops).
@@ -112,7 +111,7 @@ pub(super) struct Received {
 
 /// A bound socket and the task reading it.
 pub(super) struct Bound {
-    socket: Arc<UdpSocket>,
+    socket: ReadSocket,
     /// `None` once retired.
     reader: Option<JoinHandle<()>>,
     /// A tunnel's socket, which the fast path sends from: taken out of the fast path when
@@ -127,9 +126,9 @@ impl Bound {
         queues: &Inbound<Received>,
         fast: &FastPath,
     ) -> Self {
-        let socket = Arc::new(socket);
+        let socket = ReadSocket::Shared(Arc::new(socket));
         let reader = tokio::spawn(read(
-            Arc::clone(&socket),
+            socket.clone(),
             local,
             queues.clone(),
             fast.clone(),
@@ -153,8 +152,13 @@ impl Bound {
         fast: &FastPath,
         worker: WorkerRef<'_>,
     ) -> std::io::Result<Self> {
-        let mut bound = Self::on_worker(socket, local, queues, fast, worker)?;
-        fast.add_tunnel_socket(local, peer, &bound.socket);
+        // Registered with the worker's reactor, for reading only ([`super::read_socket`]).
+        let socket = {
+            let _entered = worker.handle.enter();
+            tunnel_socket(socket)?
+        };
+        fast.add_tunnel_socket(local, peer, &socket);
+        let mut bound = Self::spawn_on(ReadSocket::ReadOnly(socket), local, queues, fast, worker);
         bound.tunnel = Some((fast.clone(), local, peer));
         Ok(bound)
     }
@@ -173,19 +177,34 @@ impl Bound {
             let _entered = worker.handle.enter();
             UdpSocket::from_std(socket)?
         };
-        let socket = Arc::new(socket);
+        Ok(Self::spawn_on(
+            ReadSocket::Shared(Arc::new(socket)),
+            local,
+            queues,
+            fast,
+            worker,
+        ))
+    }
+
+    fn spawn_on(
+        socket: ReadSocket,
+        local: Ipv4Addr,
+        queues: &Inbound<Received>,
+        fast: &FastPath,
+        worker: WorkerRef<'_>,
+    ) -> Self {
         let reader = worker.handle.spawn(read(
-            Arc::clone(&socket),
+            socket.clone(),
             local,
             queues.clone(),
             fast.clone(),
             Some(Arc::clone(worker.stats)),
         ));
-        Ok(Self {
+        Self {
             socket,
             reader: Some(reader),
             tunnel: None,
-        })
+        }
     }
 }
 
@@ -194,8 +213,10 @@ impl Drop for Bound {
         if let Some(reader) = &self.reader {
             reader.abort();
         }
-        if let Some((fast, local, peer)) = self.tunnel.take() {
-            fast.remove_tunnel_socket(local, peer, &self.socket);
+        if let (Some((fast, local, peer)), ReadSocket::ReadOnly(socket)) =
+            (self.tunnel.take(), &self.socket)
+        {
+            fast.remove_tunnel_socket(local, peer, socket);
         }
     }
 }
@@ -227,7 +248,7 @@ impl Bound {
 /// subscribers' IP for the service interfaces; the rest goes to the core, control and data
 /// on queues of their own ([`super::queues`]).
 pub(super) async fn read(
-    socket: Arc<UdpSocket>,
+    socket: ReadSocket,
     local: Ipv4Addr,
     queues: Inbound<Received>,
     fast: FastPath,
@@ -251,8 +272,7 @@ pub(super) async fn read(
         with_worker_batch(|batch| {
             let before = batch.truncated();
             while taken < READ_BATCH {
-                let received =
-                    socket.try_io(Interest::READABLE, || recv_datagrams(socket.as_fd(), batch));
+                let received = socket.try_recv(batch);
                 match received {
                     Ok(0) if batch.truncated() == before => break,
                     Ok(n) => {
@@ -824,7 +844,7 @@ impl Runtime {
         self.sockets
             .iter()
             .chain(self.wildcard.iter().map(|w| (&Ipv4Addr::UNSPECIFIED, w)))
-            .map(|(address, bound)| (*address, Arc::clone(&bound.socket)))
+            .filter_map(|(address, bound)| Some((*address, Arc::clone(bound.socket.shared()?))))
             .collect()
     }
 
@@ -878,8 +898,8 @@ impl Runtime {
         }
         while let Some(t) = self.core.poll_transmit() {
             let socket = match t.source {
-                Some(source) => match self.sockets.get(&source) {
-                    Some(bound) => Arc::clone(&bound.socket),
+                Some(source) => match self.sockets.get(&source).and_then(|b| b.socket.shared()) {
+                    Some(socket) => Arc::clone(socket),
                     None => {
                         tracing::debug!(
                             "l2tp: no socket on {source}; datagram to {} dropped",
@@ -921,7 +941,10 @@ impl Runtime {
                 }
             }
         }
-        self.wildcard.as_ref().map(|b| Arc::clone(&b.socket))
+        self.wildcard
+            .as_ref()
+            .and_then(|b| b.socket.shared())
+            .map(Arc::clone)
     }
 }
 
