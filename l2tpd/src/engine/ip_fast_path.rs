@@ -103,8 +103,7 @@ impl FastPath {
         if buffers.is_empty() {
             return;
         }
-        let failed = buffers.send(&locked(&self.l2tp));
-        self.count_failures(failed);
+        self.send_l2tp(buffers);
     }
 
     /// A datagram from `peer` on an L2TP socket: a subscriber's IPv4 packet joins `buffers`
@@ -150,8 +149,7 @@ impl FastPath {
     /// Writes the packets pushed since the last flush to their service interfaces.
     pub fn flush_ip_up(&self, buffers: &mut IpUpBuffers) {
         if !buffers.answers.is_empty() {
-            let failed = buffers.answers.send(&locked(&self.l2tp));
-            self.count_failures(failed);
+            self.send_l2tp(&mut buffers.answers);
             buffers.answers.start();
         }
         let filled = std::mem::take(&mut buffers.filled);

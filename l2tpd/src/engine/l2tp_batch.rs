@@ -1,10 +1,11 @@
 //! The L2TP datagrams one fast-path batch sends (PPPoE frames relayed up to LNSs, IP packets
 //! relayed down to LACs): reused buffers, each kept with its destination and the address of
-//! the socket it leaves by, sent with one sendmmsg per source socket.
+//! the socket it leaves by, sent with one sendmmsg per tunnel socket or source socket.
 
 use super::l2tp_senders::L2tpSender;
-use crate::io::packet_socket::send_datagrams_to;
-use std::collections::BTreeMap;
+use super::read_socket::TunnelSocket;
+use crate::io::packet_socket::{send_datagrams, send_datagrams_to};
+use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::os::fd::AsFd;
 
@@ -15,6 +16,30 @@ pub struct L2tpBatch {
     targets: Vec<(Ipv4Addr, SocketAddrV4)>,
     filled: usize,
     sources: Vec<Ipv4Addr>,
+    /// The batch's paths that leave by a tunnel's connected socket, with their counts.
+    paths: Vec<((Ipv4Addr, SocketAddrV4), usize)>,
+}
+
+/// Each tunnel's connected socket, by our address and the peer's
+/// ([`super::fast_path::FastPath::add_tunnel_socket`]).
+pub(super) type TunnelSockets = HashMap<(Ipv4Addr, SocketAddrV4), TunnelSocket>;
+
+/// The fewest datagrams of one destination in a batch that leave by the tunnel's connected
+/// socket. Under load a batch holds dozens for the same LNS and one system call for them
+/// saves a route lookup each; one or two (light load, or an LNS whose batch is spread over
+/// many LACs) would cost a sendmmsg call per destination instead of sharing the source
+/// socket's one, more than the lookups saved.
+pub(super) const CONNECTED_MIN: usize = 4;
+
+/// What [`L2tpBatch::send`] did with the batch.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Sent {
+    /// Datagrams sent on a tunnel's connected socket.
+    pub connected: usize,
+    /// Datagrams sent from the source address's socket, destination named.
+    pub unconnected: usize,
+    /// Datagrams no socket took.
+    pub failed: usize,
 }
 
 impl L2tpBatch {
@@ -49,31 +74,185 @@ impl L2tpBatch {
         self.filled == 0
     }
 
-    /// Sends the batch, one sendmmsg per source socket (almost always one); returns how
-    /// many datagrams no socket took.
-    pub(super) fn send(&mut self, sockets: &BTreeMap<Ipv4Addr, L2tpSender>) -> usize {
+    /// Sends the batch; returns how many datagrams no socket took. A destination with a
+    /// tunnel socket of its own in `tunnels` and at least [`CONNECTED_MIN`] datagrams here
+    /// leaves by that socket, connected, with one sendmmsg and no destination named, so the
+    /// kernel uses the route cached in the socket instead of looking one up per datagram
+    /// (stage 8 in docs/performance.md: route lookups were about 30 % of a worker). The
+    /// rest leave by their source address's socket ([`super::l2tp_senders`]), one sendmmsg
+    /// per source, each datagram naming its destination. A destination's datagrams all go
+    /// one way, so they keep their order.
+    pub(super) fn send(
+        &mut self,
+        sockets: &BTreeMap<Ipv4Addr, L2tpSender>,
+        tunnels: &TunnelSockets,
+    ) -> Sent {
         let filled = &self.datagrams[..self.filled];
         let targets = &self.targets[..self.filled];
+        let mut sent = Sent::default();
+        self.paths.clear();
+        if !tunnels.is_empty() {
+            for target in targets {
+                match self.paths.iter_mut().find(|(path, _)| path == target) {
+                    Some((_, count)) => *count += 1,
+                    None => self.paths.push((*target, 1)),
+                }
+            }
+            self.paths
+                .retain(|(path, count)| *count >= CONNECTED_MIN && tunnels.contains_key(path));
+        }
+        for (path, count) in &self.paths {
+            let Some(socket) = tunnels.get(path) else {
+                continue;
+            };
+            let of_path = filled
+                .iter()
+                .zip(targets)
+                .filter(|(_, target)| *target == path)
+                .map(|(datagram, _)| &datagram[..]);
+            let done = send_datagrams(socket.get_ref().as_fd(), of_path).unwrap_or(0);
+            sent.connected += done;
+            sent.failed += count - done;
+        }
+        let connected = &self.paths;
+        let unconnected =
+            |target: &(Ipv4Addr, SocketAddrV4)| !connected.iter().any(|(path, _)| path == target);
         self.sources.clear();
-        for (source, _) in targets {
-            if !self.sources.contains(source) {
+        for (source, destination) in targets {
+            if unconnected(&(*source, *destination)) && !self.sources.contains(source) {
                 self.sources.push(*source);
             }
         }
-        let mut failed = 0;
         for source in &self.sources {
             let of_source = filled
                 .iter()
                 .zip(targets)
-                .filter(|(_, (s, _))| s == source)
+                .filter(|(_, target)| target.0 == *source && unconnected(target))
                 .map(|(datagram, (_, destination))| (&datagram[..], *destination));
             let count = of_source.clone().count();
-            let sent = match sockets.get(source) {
+            let done = match sockets.get(source) {
                 Some(socket) => send_datagrams_to(socket.as_fd(), of_source).unwrap_or(0),
                 None => 0,
             };
-            failed += count - sent;
+            sent.unconnected += done;
+            sent.failed += count - done;
         }
-        failed
+        sent
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::l2tp_senders::senders;
+    use crate::engine::sockets::{bind_tunnel, share_port};
+    use std::time::Duration;
+
+    const WAIT: Duration = Duration::from_secs(10);
+
+    fn fill(batch: &mut L2tpBatch, payload: &[u8], source: Ipv4Addr, to: SocketAddr) {
+        let buffer = batch.next_buffer();
+        buffer.clear();
+        buffer.extend_from_slice(payload);
+        batch.keep(Some(source), to);
+    }
+
+    fn received(sink: &std::net::UdpSocket, count: usize) -> Vec<(SocketAddr, Vec<u8>)> {
+        sink.set_read_timeout(Some(WAIT)).expect("timeout");
+        let mut buf = [0u8; 2048];
+        (0..count)
+            .map(|_| {
+                let (len, from) = sink.recv_from(&mut buf).expect("a datagram");
+                (from, buf[..len].to_vec())
+            })
+            .collect()
+    }
+
+    /// A busy destination with a tunnel socket leaves by it, connected; a quiet one, and
+    /// any once the tunnel's socket is gone, by the listener's sender naming it. Either
+    /// way the peer sees our address and port 1701's stand-in, in order, and what the peer
+    /// sends back still reaches the tunnel's socket (its reader), never the sender.
+    #[tokio::test]
+    async fn a_busy_peer_is_sent_to_on_its_tunnel_socket_and_still_heard_on_it() {
+        let local_ip = Ipv4Addr::new(127, 58, 0, 1);
+        let listener = tokio::net::UdpSocket::bind((local_ip, 0))
+            .await
+            .expect("bind");
+        share_port(&listener);
+        let SocketAddr::V4(local) = listener.local_addr().expect("addr") else {
+            panic!("v4");
+        };
+        let senders = senders(BTreeMap::new(), [(local_ip, std::sync::Arc::new(listener))]);
+        let busy = std::net::UdpSocket::bind("127.58.0.2:0").expect("sink");
+        let quiet = std::net::UdpSocket::bind("127.58.0.3:0").expect("sink");
+        let (busy_at, quiet_at) = (busy.local_addr().unwrap(), quiet.local_addr().unwrap());
+        let SocketAddr::V4(busy_v4) = busy_at else {
+            panic!("v4");
+        };
+        let tunnel = bind_tunnel(local, busy_v4).expect("tunnel socket");
+        let tunnel = crate::engine::read_socket::tunnel_socket(tunnel).expect("tokio");
+        let mut tunnels = TunnelSockets::new();
+        tunnels.insert((local_ip, busy_v4), std::sync::Arc::clone(&tunnel));
+
+        let mut batch = L2tpBatch::default();
+        batch.start();
+        for i in 0..10u8 {
+            fill(&mut batch, &[i; 20], local_ip, busy_at);
+            if i % 5 == 0 {
+                fill(&mut batch, &[100 + i; 20], local_ip, quiet_at);
+            }
+        }
+        let sent = batch.send(&senders, &tunnels);
+        assert_eq!(
+            sent,
+            Sent {
+                connected: 10,
+                unconnected: 2,
+                failed: 0
+            }
+        );
+        let from_us = SocketAddr::V4(local);
+        let expected: Vec<_> = (0..10u8).map(|i| (from_us, vec![i; 20])).collect();
+        assert_eq!(received(&busy, 10), expected);
+        assert_eq!(
+            received(&quiet, 2),
+            [(from_us, vec![100; 20]), (from_us, vec![105; 20])]
+        );
+
+        // Fewer than CONNECTED_MIN for the busy peer: the sender's one sendmmsg.
+        batch.start();
+        for i in 0..(CONNECTED_MIN as u8 - 1) {
+            fill(&mut batch, &[i; 20], local_ip, busy_at);
+        }
+        let sent = batch.send(&senders, &tunnels);
+        assert_eq!((sent.connected, sent.unconnected), (0, CONNECTED_MIN - 1));
+        assert_eq!(received(&busy, CONNECTED_MIN - 1).len(), CONNECTED_MIN - 1);
+
+        // The peer answers: its datagram is the tunnel socket's to read.
+        busy.send_to(b"control", from_us).expect("send back");
+        let mut buf = [0u8; 64];
+        let (len, from) = tokio::time::timeout(WAIT, async {
+            loop {
+                let mut ready = tunnel.readable().await.expect("readable");
+                if let Ok(received) = ready.try_io(|socket| socket.get_ref().recv_from(&mut buf)) {
+                    return received;
+                }
+            }
+        })
+        .await
+        .expect("in time")
+        .expect("received");
+        assert_eq!((&buf[..len], from), (&b"control"[..], busy_at));
+
+        // The tunnel cleared: its socket is no longer offered; the peer still gets its data.
+        tunnels.clear();
+        drop(tunnel);
+        batch.start();
+        for i in 0..10u8 {
+            fill(&mut batch, &[i; 20], local_ip, busy_at);
+        }
+        let sent = batch.send(&senders, &tunnels);
+        assert_eq!((sent.connected, sent.unconnected, sent.failed), (0, 10, 0));
+        assert_eq!(received(&busy, 10), expected);
     }
 }

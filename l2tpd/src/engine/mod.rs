@@ -20,6 +20,7 @@ mod l2tp_senders;
 mod ports;
 mod queues;
 mod radius_sockets;
+mod read_socket;
 mod routing_instances;
 mod rpc;
 mod service_ifaces;

@@ -228,7 +228,7 @@ mod tests {
             drops: Arc::clone(&drops),
         };
         let reader = tokio::spawn(read(
-            socket,
+            crate::engine::read_socket::ReadSocket::Shared(socket),
             Ipv4Addr::LOCALHOST,
             inbound,
             FastPath::default(),

@@ -96,7 +96,7 @@ impl Lns {
             drops: Arc::default(),
         };
         let reader = tokio::spawn(read(
-            socket,
+            crate::engine::read_socket::ReadSocket::Shared(socket),
             Ipv4Addr::LOCALHOST,
             queues,
             fast.clone(),

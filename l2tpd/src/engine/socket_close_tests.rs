@@ -54,3 +54,53 @@ fn a_closed_tunnel_socket_frees_its_port_while_its_worker_is_busy() {
         std::net::UdpSocket::bind(local).expect("the port is free once the socket is closed");
     });
 }
+
+/// A tunnel's socket the fast path sends from ([`Bound::for_tunnel`]) is the fast path's
+/// while it stays and no longer once closed: the port is free again as with any socket of
+/// ours (the fast path's own reference would otherwise hold it), and a newer socket of the
+/// same tunnel is not taken out with the old one.
+#[test]
+fn a_tunnel_socket_the_fast_path_sends_from_is_let_go_when_closed() {
+    let pool = DataWorkers::start(1).expect("pool");
+    let local = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 3), L2TP_PORT);
+    let peer = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 4), L2TP_PORT);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let fast = FastPath::with_ip(SharedRelay::default(), SharedIpRelay::default());
+        let (control, _control_rx) = channel::channel::<Received>(8);
+        let (data, _data_rx) = channel::channel::<Received>(8);
+        let queues = Inbound {
+            control,
+            data,
+            drops: Arc::new(DataDrops::default()),
+        };
+        let tunnel = |fast: &FastPath| {
+            let socket = bind_tunnel(local, peer).expect("bind the tunnel's socket");
+            Bound::for_tunnel(
+                socket,
+                *local.ip(),
+                peer.into(),
+                &queues,
+                fast,
+                pool.worker(0),
+            )
+            .expect("reader")
+        };
+        let first = tunnel(&fast);
+        assert_eq!(fast.tunnel_sockets(), 1);
+        first.close().await;
+        assert_eq!(fast.tunnel_sockets(), 0);
+        std::net::UdpSocket::bind(local).expect("the port is free once the socket is closed");
+
+        // Reopened before the old one is dropped (a worker-count change reopens them).
+        let old = tunnel(&fast);
+        let new = tunnel(&fast);
+        drop(old);
+        assert_eq!(fast.tunnel_sockets(), 1, "the newer socket stays");
+        new.close().await;
+        assert_eq!(fast.tunnel_sockets(), 0);
+    });
+}

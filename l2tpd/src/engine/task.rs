@@ -21,6 +21,7 @@ use super::queues::{
     L2TP_DATA_QUEUE, PORT_DATA_QUEUE,
 };
 use super::radius_sockets::{DynamicAuthListener, DynamicReceived, RadiusReceived, RadiusSockets};
+use super::read_socket::{tunnel_socket, ReadSocket};
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp::LinkReports;
@@ -33,13 +34,11 @@ use super::EngineOptions;
 use crate::io::classify::{self, Class};
 use crate::io::data_workers::{worker_count, DataWorkers, WorkerRef, WorkerStats};
 use crate::io::datagram_batch::{with_worker_batch, DatagramBatch};
-use crate::io::packet_socket::recv_datagrams;
 use crate::snmp::poller::Poller;
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::subscriber::batch::BatchOutcome;
 use crate::subscriber::pppoe_access::PppoeAccess;
 use std::os::fd::AsFd;
-use tokio::io::Interest;
 
 /// Datagrams read but not yet handled on the queues that are not split into control and
 /// data (service interfaces, RADIUS); beyond this the readers wait (UDP then drops).
@@ -112,9 +111,12 @@ pub(super) struct Received {
 
 /// A bound socket and the task reading it.
 pub(super) struct Bound {
-    socket: Arc<UdpSocket>,
+    socket: ReadSocket,
     /// `None` once retired.
     reader: Option<JoinHandle<()>>,
+    /// A tunnel's socket, which the fast path sends from: taken out of the fast path when
+    /// this is retired or dropped.
+    tunnel: Option<(FastPath, Ipv4Addr, SocketAddr)>,
 }
 
 impl Bound {
@@ -124,9 +126,9 @@ impl Bound {
         queues: &Inbound<Received>,
         fast: &FastPath,
     ) -> Self {
-        let socket = Arc::new(socket);
+        let socket = ReadSocket::Shared(Arc::new(socket));
         let reader = tokio::spawn(read(
-            Arc::clone(&socket),
+            socket.clone(),
             local,
             queues.clone(),
             fast.clone(),
@@ -135,7 +137,30 @@ impl Bound {
         Self {
             socket,
             reader: Some(reader),
+            tunnel: None,
         }
+    }
+
+    /// A tunnel's connected socket, read by data worker `worker` as [`Bound::on_worker`]
+    /// reads any, and sent from by the fast path toward `peer` while it stays
+    /// ([`FastPath::add_tunnel_socket`]).
+    pub(super) fn for_tunnel(
+        socket: std::net::UdpSocket,
+        local: Ipv4Addr,
+        peer: SocketAddr,
+        queues: &Inbound<Received>,
+        fast: &FastPath,
+        worker: WorkerRef<'_>,
+    ) -> std::io::Result<Self> {
+        // Registered with the worker's reactor, for reading only ([`super::read_socket`]).
+        let socket = {
+            let _entered = worker.handle.enter();
+            tunnel_socket(socket)?
+        };
+        fast.add_tunnel_socket(local, peer, &socket);
+        let mut bound = Self::spawn_on(ReadSocket::ReadOnly(socket), local, queues, fast, worker);
+        bound.tunnel = Some((fast.clone(), local, peer));
+        Ok(bound)
     }
 
     /// A tunnel's connected socket, read by data worker `worker` (issue 15, item 2): its
@@ -152,18 +177,34 @@ impl Bound {
             let _entered = worker.handle.enter();
             UdpSocket::from_std(socket)?
         };
-        let socket = Arc::new(socket);
+        Ok(Self::spawn_on(
+            ReadSocket::Shared(Arc::new(socket)),
+            local,
+            queues,
+            fast,
+            worker,
+        ))
+    }
+
+    fn spawn_on(
+        socket: ReadSocket,
+        local: Ipv4Addr,
+        queues: &Inbound<Received>,
+        fast: &FastPath,
+        worker: WorkerRef<'_>,
+    ) -> Self {
         let reader = worker.handle.spawn(read(
-            Arc::clone(&socket),
+            socket.clone(),
             local,
             queues.clone(),
             fast.clone(),
             Some(Arc::clone(worker.stats)),
         ));
-        Ok(Self {
+        Self {
             socket,
             reader: Some(reader),
-        })
+            tunnel: None,
+        }
     }
 }
 
@@ -171,6 +212,11 @@ impl Drop for Bound {
     fn drop(&mut self) {
         if let Some(reader) = &self.reader {
             reader.abort();
+        }
+        if let (Some((fast, local, peer)), ReadSocket::ReadOnly(socket)) =
+            (self.tunnel.take(), &self.socket)
+        {
+            fast.remove_tunnel_socket(local, peer, socket);
         }
     }
 }
@@ -202,7 +248,7 @@ impl Bound {
 /// subscribers' IP for the service interfaces; the rest goes to the core, control and data
 /// on queues of their own ([`super::queues`]).
 pub(super) async fn read(
-    socket: Arc<UdpSocket>,
+    socket: ReadSocket,
     local: Ipv4Addr,
     queues: Inbound<Received>,
     fast: FastPath,
@@ -226,8 +272,7 @@ pub(super) async fn read(
         with_worker_batch(|batch| {
             let before = batch.truncated();
             while taken < READ_BATCH {
-                let received =
-                    socket.try_io(Interest::READABLE, || recv_datagrams(socket.as_fd(), batch));
+                let received = socket.try_recv(batch);
                 match received {
                     Ok(0) if batch.truncated() == before => break,
                     Ok(n) => {
@@ -717,7 +762,7 @@ impl Runtime {
             let worker = self.workers.for_tunnel(local, peer);
             let bound =
                 bind_tunnel(SocketAddrV4::new(local, L2TP_PORT), peer_v4).and_then(|socket| {
-                    Bound::on_worker(socket, local, &self.queues, &self.fast, worker)
+                    Bound::for_tunnel(socket, local, peer, &self.queues, &self.fast, worker)
                 });
             match bound {
                 Ok(bound) => {
@@ -799,7 +844,7 @@ impl Runtime {
         self.sockets
             .iter()
             .chain(self.wildcard.iter().map(|w| (&Ipv4Addr::UNSPECIFIED, w)))
-            .map(|(address, bound)| (*address, Arc::clone(&bound.socket)))
+            .filter_map(|(address, bound)| Some((*address, Arc::clone(bound.socket.shared()?))))
             .collect()
     }
 
@@ -853,8 +898,8 @@ impl Runtime {
         }
         while let Some(t) = self.core.poll_transmit() {
             let socket = match t.source {
-                Some(source) => match self.sockets.get(&source) {
-                    Some(bound) => Arc::clone(&bound.socket),
+                Some(source) => match self.sockets.get(&source).and_then(|b| b.socket.shared()) {
+                    Some(socket) => Arc::clone(socket),
                     None => {
                         tracing::debug!(
                             "l2tp: no socket on {source}; datagram to {} dropped",
@@ -896,7 +941,10 @@ impl Runtime {
                 }
             }
         }
-        self.wildcard.as_ref().map(|b| Arc::clone(&b.socket))
+        self.wildcard
+            .as_ref()
+            .and_then(|b| b.socket.shared())
+            .map(Arc::clone)
     }
 }
 
@@ -924,9 +972,10 @@ impl TunnelReader {
             data,
             drops: Arc::new(DataDrops::default()),
         };
-        let bound = Bound::on_worker(
+        let bound = Bound::for_tunnel(
             socket,
             local,
+            peer,
             &queues,
             fast,
             workers.for_tunnel(local, peer),

@@ -6,8 +6,10 @@
 //! Why an unkeyed hash is safe here: a keyed hash defends a map against an attacker who
 //! chooses the keys INSERTED, filling one bucket chain. These maps are filled only with
 //! values the daemon picks; a peer only chooses the keys it LOOKS UP, and a lookup of a
-//! key that is not in the map costs one probe sequence whatever its hash. Maps keyed by
-//! what a subscriber chooses (its MAC address) keep the standard keyed hasher.
+//! key that is not in the map costs one probe sequence whatever its hash. A key holding
+//! something a subscriber chooses (its MAC address) may use this hasher only when its
+//! `Hash` leaves that part out (the relay's `UpKey`: compared, not hashed); otherwise it
+//! keeps the standard keyed hasher.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

@@ -644,6 +644,20 @@ pub(crate) fn register_async(endpoint: FrameEndpoint) -> io::Result<AsyncFd<Fram
     unsafe { AsyncFd::register(endpoint) }.map_err(io::Error::from)
 }
 
+/// Registers a UDP socket with the current tokio reactor for reading only (panics outside a
+/// runtime, as tokio does): no wake-up for writability, which the kernel signals each time
+/// it frees a datagram sent on the socket (`engine/read_socket.rs` says why that matters).
+pub(crate) fn register_readable(
+    socket: std::net::UdpSocket,
+) -> io::Result<AsyncFd<std::net::UdpSocket>> {
+    socket.set_nonblocking(true)?;
+    // SAFETY: tokio needs the fd to stay open and unchanged while registered. A UdpSocket
+    // owns its descriptor until dropped (the AsyncFd owns the socket), never replaces it,
+    // and `as_raw_fd` always returns it; nothing here hands out `get_mut`.
+    unsafe { AsyncFd::register_with_interest(socket, tokio::io::Interest::READABLE) }
+        .map_err(io::Error::from)
+}
+
 fn interface_index(interface: &str) -> io::Result<u32> {
     let name = CString::new(interface).map_err(|_| {
         io::Error::new(

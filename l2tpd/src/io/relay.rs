@@ -13,6 +13,7 @@
 //! alone.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -70,7 +71,7 @@ impl RelayCounters {
 }
 
 /// The subscriber → LNS key: as a session frame arrives on a port, before the unit is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct UpKey {
     client: [u8; 6],
     /// VIDs outermost first, 0 where there is no tag (VID 0 never selects a unit).
@@ -78,12 +79,67 @@ struct UpKey {
     session_id: u16,
 }
 
+/// Hashes only what the daemon and its configuration chose, never the client's MAC (the
+/// subscriber's own choice), which is compared but not hashed: the unit's tags and the
+/// PPPoE session ID its discovery server assigned, unique within the unit. So the unkeyed
+/// [`IdMap`] serves this map too (see `id_hash.rs` for why unkeyed is safe for keys the
+/// daemon inserts): two installed keys share a hash only when they share tags and session
+/// ID, which one unit's server never hands out twice. Equal keys hash equally, as `Hash`
+/// requires.
+impl Hash for UpKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let [outer, inner] = self.vids;
+        state.write_u64(
+            u64::from(outer) << 32 | u64::from(inner) << 16 | u64::from(self.session_id),
+        );
+    }
+}
+
+/// The ports' frames toward the LNS, what the up direction reads per frame and nothing
+/// more: small enough that a port's map of 1,000 subscribers is about 100 KiB, one probe
+/// into one contiguous array per frame (profiled: the whole route behind a second map was
+/// a cache miss per frame, docs/performance.md stage 7).
 #[derive(Debug)]
-struct Entry {
-    route: RelayRoute,
+struct UpEntry {
+    our_mac: [u8; 6],
+    peer_tunnel: u16,
+    peer_session: u16,
+    source: Ipv4Addr,
+    destination: SocketAddr,
+    call: SessionRef,
+    packets: u64,
+    bytes: u64,
+}
+
+/// One port's subscribers, found once per receive batch ([`RelayTable::up_port`]).
+#[derive(Debug, Default)]
+pub struct UpPort {
+    entries: IdMap<UpKey, UpEntry>,
+}
+
+/// Ethernet (12) + two tags (8) + EtherType (2) + PPPoE header (6).
+const MAX_DOWN_HEADER: usize = 12 + 4 * MAX_TAGS + 2 + PPPOE_HEADER_LEN;
+
+/// The LNS's data toward the port, what the down direction reads per datagram: the peer
+/// it must come from and the prebuilt header toward the client, inline.
+#[derive(Debug)]
+struct DownEntry {
+    peer: SocketAddr,
+    port: Arc<str>,
     /// Ethernet + VLAN + PPPoE header toward the client, its length field zero.
-    down_header: Vec<u8>,
-    counters: RelayCounters,
+    header: [u8; MAX_DOWN_HEADER],
+    header_len: u8,
+    call: SessionRef,
+    packets: u64,
+    bytes: u64,
+}
+
+/// Where a call's two entries are, for installs, removals and counters (never per packet).
+#[derive(Debug)]
+struct Installed {
+    port: Arc<str>,
+    up: UpKey,
+    down: (u16, u16),
 }
 
 /// Where an encapsulated subscriber frame goes.
@@ -95,13 +151,17 @@ pub struct UpTarget {
 
 /// The table; shared between the engine (installs, removes, folds counters) and the I/O
 /// tasks (lookups), each holding the lock for one batch at most.
+///
+/// One map per direction, each holding what that direction needs (issue 15, item 2,
+/// stage 8): a frame or datagram costs one probe with one multiply for a hash, and the
+/// port's map is looked up by name once per batch, not per frame. All three maps are keyed
+/// by what we assign (call references, our IDs, the PPPoE session ID with the unit's tags;
+/// see [`UpKey`]'s `Hash`): the unkeyed [`IdMap`].
 #[derive(Debug, Default)]
 pub struct RelayTable {
-    /// Keyed by what we assign (call references, our IDs): the unkeyed [`IdMap`]. `up` is
-    /// keyed by the subscriber's MAC, its choice: the standard keyed hasher.
-    entries: IdMap<SessionRef, Entry>,
-    up: HashMap<Arc<str>, HashMap<UpKey, SessionRef>>,
-    down: IdMap<(u16, u16), SessionRef>,
+    calls: IdMap<SessionRef, Installed>,
+    up: HashMap<Arc<str>, UpPort>,
+    down: IdMap<(u16, u16), DownEntry>,
 }
 
 /// The handle the engine and its tasks share. A `Mutex` rather than a `RefCell`: the port
@@ -123,88 +183,156 @@ impl SharedRelay {
 
 impl RelayTable {
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.calls.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.calls.is_empty()
     }
 
     pub fn contains(&self, call: SessionRef) -> bool {
-        self.entries.contains_key(&call)
+        self.calls.contains_key(&call)
     }
 
-    /// Adds (or replaces) the entry of `route.call`.
+    /// Adds (or replaces) the entry of `route.call`. A route with more tags than a PPPoE
+    /// unit has (two) is not installed: its frames never parse here, so the slow path
+    /// keeps them, as it did.
     pub fn install(&mut self, route: RelayRoute) {
         let counters = self.remove(route.call).unwrap_or_default();
+        let Some((header, header_len)) = down_header(&route) else {
+            return;
+        };
         let call = route.call;
-        self.up
+        let up = up_key(&route);
+        let down = (route.l2tp.local_tunnel, route.l2tp.local_session);
+        let leg = &route.l2tp;
+        let previous_up = self
+            .up
             .entry(route.port.clone())
             .or_default()
-            .insert(up_key(&route), call);
-        self.down
-            .insert((route.l2tp.local_tunnel, route.l2tp.local_session), call);
-        let down_header = down_header(&route);
-        self.entries.insert(
+            .entries
+            .insert(
+                up,
+                UpEntry {
+                    our_mac: route.our_mac.0,
+                    peer_tunnel: leg.peer_tunnel,
+                    peer_session: leg.peer_session,
+                    source: leg.source,
+                    destination: leg.destination,
+                    call,
+                    packets: counters.up_packets,
+                    bytes: counters.up_bytes,
+                },
+            );
+        let previous_down = self.down.insert(
+            down,
+            DownEntry {
+                peer: leg.destination,
+                port: route.port.clone(),
+                header,
+                header_len,
+                call,
+                packets: counters.down_packets,
+                bytes: counters.down_bytes,
+            },
+        );
+        // Another call's key taken over (the engine removes a call before its IDs are
+        // reused, so this is a safeguard): that call no longer relays in that direction,
+        // and its removal must not take this call's entry with it (`remove` checks).
+        for other in [previous_up.map(|e| e.call), previous_down.map(|e| e.call)]
+            .into_iter()
+            .flatten()
+            .filter(|other| *other != call)
+        {
+            tracing::debug!("relay: call {other:?}'s key reused by {call:?}");
+        }
+        self.calls.insert(
             call,
-            Entry {
-                route,
-                down_header,
-                counters,
+            Installed {
+                port: route.port,
+                up,
+                down,
             },
         );
     }
 
     /// Removes `call`'s entry; its counters not yet folded into the session's.
     pub fn remove(&mut self, call: SessionRef) -> Option<RelayCounters> {
-        let entry = self.entries.remove(&call)?;
-        let route = &entry.route;
-        if let Some(port) = self.up.get_mut(&route.port) {
-            port.remove(&up_key(route));
-            if port.is_empty() {
-                self.up.remove(&route.port);
+        let installed = self.calls.remove(&call)?;
+        let mut counters = RelayCounters::default();
+        if let Some(port) = self.up.get_mut(&installed.port) {
+            if port
+                .entries
+                .get(&installed.up)
+                .is_some_and(|e| e.call == call)
+            {
+                if let Some(entry) = port.entries.remove(&installed.up) {
+                    counters.up_packets = entry.packets;
+                    counters.up_bytes = entry.bytes;
+                }
+            }
+            if port.entries.is_empty() {
+                self.up.remove(&installed.port);
             }
         }
-        self.down
-            .remove(&(route.l2tp.local_tunnel, route.l2tp.local_session));
-        Some(entry.counters)
+        if self
+            .down
+            .get(&installed.down)
+            .is_some_and(|e| e.call == call)
+        {
+            if let Some(entry) = self.down.remove(&installed.down) {
+                counters.down_packets = entry.packets;
+                counters.down_bytes = entry.bytes;
+            }
+        }
+        Some(counters)
     }
 
     /// Takes every entry's counters since the last call (zeroing them), for views.
     pub fn take_counters(&mut self) -> Vec<(SessionRef, RelayCounters)> {
-        self.entries
-            .iter_mut()
-            .filter(|(_, e)| !e.counters.is_zero())
-            .map(|(call, e)| (*call, std::mem::take(&mut e.counters)))
+        let calls: Vec<SessionRef> = self.calls.keys().copied().collect();
+        calls
+            .into_iter()
+            .map(|call| (call, self.take_counters_of(call)))
+            .filter(|(_, counters)| !counters.is_zero())
             .collect()
     }
 
     /// Takes one entry's counters since the last call.
     pub fn take_counters_of(&mut self, call: SessionRef) -> RelayCounters {
-        self.entries
-            .get_mut(&call)
-            .map(|e| std::mem::take(&mut e.counters))
-            .unwrap_or_default()
+        let mut counters = RelayCounters::default();
+        let Some(installed) = self.calls.get(&call) else {
+            return counters;
+        };
+        if let Some(entry) = self
+            .up
+            .get_mut(&installed.port)
+            .and_then(|port| port.entries.get_mut(&installed.up))
+            .filter(|e| e.call == call)
+        {
+            counters.up_packets = std::mem::take(&mut entry.packets);
+            counters.up_bytes = std::mem::take(&mut entry.bytes);
+        }
+        if let Some(entry) = self
+            .down
+            .get_mut(&installed.down)
+            .filter(|e| e.call == call)
+        {
+            counters.down_packets = std::mem::take(&mut entry.packets);
+            counters.down_bytes = std::mem::take(&mut entry.bytes);
+        }
+        counters
     }
 
-    /// A frame received on `port`: when it is a session frame of a relayed subscriber, its
-    /// L2TP data message is written into `out` (cleared first) and the target returned;
-    /// `None` leaves the frame to the slow path.
+    /// The subscribers relayed from `port`: looked up once per receive batch, then each
+    /// frame with [`UpPort::relay`]. `None`: nothing on that port is relayed.
+    pub fn up_port(&mut self, port: &str) -> Option<&mut UpPort> {
+        self.up.get_mut(port)
+    }
+
+    /// One frame received on `port` ([`UpPort::relay`]); for callers with one frame.
     pub fn relay_up(&mut self, port: &str, frame: &[u8], out: &mut Vec<u8>) -> Option<UpTarget> {
-        let session = parse_session_frame(frame)?;
-        let call = *self.up.get(port)?.get(&session.key)?;
-        let entry = self.entries.get_mut(&call)?;
-        if session.dst != entry.route.our_mac.0 {
-            return None;
-        }
-        let leg = &entry.route.l2tp;
-        encapsulate_l2tp(leg.peer_tunnel, leg.peer_session, session.ppp, out)?;
-        entry.counters.up_packets += 1;
-        entry.counters.up_bytes += session.ppp.len() as u64;
-        Some(UpTarget {
-            source: leg.source,
-            destination: leg.destination,
-        })
+        self.up_port(port)?.relay(frame, out)
     }
 
     /// A UDP datagram from `peer`: when it is an unsequenced data message for a relayed
@@ -218,15 +346,35 @@ impl RelayTable {
         out: &mut Vec<u8>,
     ) -> Option<&Arc<str>> {
         let data = parse_unsequenced_data(datagram)?;
-        let call = *self.down.get(&(data.tunnel_id, data.session_id))?;
-        let entry = self.entries.get_mut(&call)?;
-        if entry.route.l2tp.destination != peer {
+        let entry = self.down.get_mut(&(data.tunnel_id, data.session_id))?;
+        if entry.peer != peer {
             return None;
         }
-        encapsulate_pppoe(&entry.down_header, data.ppp, out)?;
-        entry.counters.down_packets += 1;
-        entry.counters.down_bytes += data.ppp.len() as u64;
-        Some(&entry.route.port)
+        let header = entry.header.get(..usize::from(entry.header_len))?;
+        encapsulate_pppoe(header, data.ppp, out)?;
+        entry.packets += 1;
+        entry.bytes += data.ppp.len() as u64;
+        Some(&entry.port)
+    }
+}
+
+impl UpPort {
+    /// A frame received on this port: when it is a session frame of a relayed subscriber,
+    /// its L2TP data message is written into `out` (cleared first) and the target returned;
+    /// `None` leaves the frame to the slow path.
+    pub fn relay(&mut self, frame: &[u8], out: &mut Vec<u8>) -> Option<UpTarget> {
+        let session = parse_session_frame(frame)?;
+        let entry = self.entries.get_mut(&session.key)?;
+        if session.dst != entry.our_mac {
+            return None;
+        }
+        encapsulate_l2tp(entry.peer_tunnel, entry.peer_session, session.ppp, out)?;
+        entry.packets += 1;
+        entry.bytes += session.ppp.len() as u64;
+        Some(UpTarget {
+            source: entry.source,
+            destination: entry.destination,
+        })
     }
 }
 
@@ -244,19 +392,29 @@ fn up_key(route: &RelayRoute) -> UpKey {
 
 /// The header toward the client, as `pppoe::discovery` frames a session frame: the client's
 /// MAC, ours, the tags the client used, 0x8864, VER/TYPE, CODE 0, the session ID, length 0.
-fn down_header(route: &RelayRoute) -> Vec<u8> {
-    let mut header = Vec::with_capacity(14 + 4 * MAX_TAGS + PPPOE_HEADER_LEN);
-    header.extend_from_slice(&route.client.0);
-    header.extend_from_slice(&route.our_mac.0);
-    for tag in &route.vlans {
-        header.extend_from_slice(&tag.tpid.to_be_bytes());
-        header.extend_from_slice(&tag.tci.to_be_bytes());
+/// `None` for more tags than a unit has.
+fn down_header(route: &RelayRoute) -> Option<([u8; MAX_DOWN_HEADER], u8)> {
+    if route.vlans.len() > MAX_TAGS {
+        return None;
     }
-    header.extend_from_slice(&ETHERTYPE_SESSION.to_be_bytes());
-    header.extend_from_slice(&[PPPOE_VER_TYPE, 0]);
-    header.extend_from_slice(&route.pppoe_session.to_be_bytes());
-    header.extend_from_slice(&[0, 0]);
-    header
+    let mut header = [0u8; MAX_DOWN_HEADER];
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| {
+        header[at..at + bytes.len()].copy_from_slice(bytes);
+        at += bytes.len();
+    };
+    put(&route.client.0);
+    put(&route.our_mac.0);
+    for tag in &route.vlans {
+        put(&tag.tpid.to_be_bytes());
+        put(&tag.tci.to_be_bytes());
+    }
+    put(&ETHERTYPE_SESSION.to_be_bytes());
+    put(&[PPPOE_VER_TYPE, 0]);
+    put(&route.pppoe_session.to_be_bytes());
+    put(&[0, 0]);
+    let len = u8::try_from(at).ok()?;
+    Some((header, len))
 }
 
 /// `header` (from [`down_header`]) and `ppp` as one frame in `out`, the PPPoE LENGTH set.

@@ -272,3 +272,182 @@ fn arbitrary_bytes_never_panic_and_never_hit_an_empty_table() {
         let _ = table.relay_down(LNS.parse().unwrap(), &bytes, &mut out);
     });
 }
+
+/// Subscriber `i` of many: port `eth{i % 3}`, a VLAN of its own on that port for odd `i`,
+/// and PPPoE session IDs that repeat across ports and units (each unit's discovery server
+/// numbers from 1), as a LAC with several ports and units sees them.
+fn many(i: u16) -> RelayRoute {
+    let vlans = if i % 2 == 1 {
+        vec![VlanTag::dot1q(100 + i % 7)]
+    } else {
+        vec![]
+    };
+    RelayRoute {
+        call: SessionRef(u64::from(i)),
+        port: Arc::from(format!("eth{}", i % 3)),
+        client: MacAddr([0x02, 0x5b, 0, 0, (i >> 8) as u8, i as u8]),
+        our_mac: OURS,
+        vlans,
+        pppoe_session: 1 + i / 42,
+        l2tp: RelayLeg {
+            local_tunnel: 1 + i % 5,
+            local_session: 1000 + i,
+            peer_tunnel: 7,
+            peer_session: 5000 + i,
+            source: Ipv4Addr::new(127, 31, 7, 1),
+            destination: SocketAddr::from((Ipv4Addr::new(127, 31, 8, (i % 5) as u8 + 1), 1701)),
+        },
+    }
+}
+
+fn frame_of(route: &RelayRoute) -> Vec<u8> {
+    Frame {
+        dst: route.our_mac,
+        src: route.client,
+        vlans: route.vlans.clone(),
+        body: Body::Session {
+            session_id: route.pppoe_session,
+            ppp: &LCP_ECHO,
+        },
+    }
+    .to_bytes()
+    .unwrap()
+}
+
+fn datagram_of(route: &RelayRoute) -> Vec<u8> {
+    from_lns(
+        DataHeader {
+            tunnel_id: route.l2tp.local_tunnel,
+            session_id: route.l2tp.local_session,
+            with_length: true,
+            ..DataHeader::default()
+        },
+        &LCP_ECHO,
+    )
+}
+
+/// 1,000 subscribers over three ports, their session IDs repeated across ports and units:
+/// every frame reaches its own LNS session and every LNS datagram its own client, port and
+/// tags; one removed mid-way leaves the others relaying and its own frames to the slow path.
+#[test]
+fn many_sessions_on_many_ports_each_find_their_own_entry_and_a_removal_touches_one() {
+    let mut table = RelayTable::default();
+    let routes: Vec<RelayRoute> = (0..1000).map(many).collect();
+    for route in &routes {
+        table.install(route.clone());
+    }
+    assert_eq!(table.len(), 1000);
+    let mut out = Vec::new();
+    let check_all = |table: &mut RelayTable, removed: Option<u16>, out: &mut Vec<u8>| {
+        for (i, route) in routes.iter().enumerate() {
+            let gone = removed == Some(i as u16);
+            let up = table.relay_up(&route.port, &frame_of(route), out);
+            if gone {
+                assert!(up.is_none(), "removed {i} relayed up");
+            } else {
+                let target = up.unwrap_or_else(|| panic!("{i} not relayed up"));
+                assert_eq!(target.destination, route.l2tp.destination);
+                let message = DataMessage::parse(out, OffsetPadLimit::default()).unwrap();
+                assert_eq!(message.header.tunnel_id, 7);
+                assert_eq!(message.header.session_id, route.l2tp.peer_session);
+            }
+            let down = table
+                .relay_down(route.l2tp.destination, &datagram_of(route), out)
+                .cloned();
+            if gone {
+                assert!(down.is_none(), "removed {i} relayed down");
+            } else {
+                assert_eq!(down.as_deref(), Some(&*route.port), "{i}");
+                let frame = Frame::parse(out).unwrap();
+                assert_eq!(
+                    (frame.dst, frame.vlans),
+                    (route.client, route.vlans.clone())
+                );
+            }
+        }
+    };
+    check_all(&mut table, None, &mut out);
+    // Frames of one port never match another port's subscribers.
+    assert!(table
+        .relay_up("eth1", &frame_of(&routes[0]), &mut out)
+        .is_none());
+
+    // Removed between two frames of a batch: the batch goes on for the others.
+    let sub = table.up_port("eth0").expect("eth0");
+    assert!(sub.relay(&frame_of(&routes[3]), &mut out).is_some());
+    assert_eq!(
+        table.remove(SessionRef(3)),
+        Some(RelayCounters {
+            up_packets: 2,
+            up_bytes: 20,
+            down_packets: 1,
+            down_bytes: 10,
+        })
+    );
+    check_all(&mut table, Some(3), &mut out);
+    let counted: u64 = table
+        .take_counters()
+        .iter()
+        .map(|(_, c)| c.up_packets + c.down_packets)
+        .sum();
+    assert_eq!(counted, 999 * 4);
+
+    for route in &routes {
+        table.remove(route.call);
+    }
+    assert!(table.is_empty());
+    assert!(
+        table.up_port("eth0").is_none(),
+        "an emptied port is dropped"
+    );
+}
+
+/// A key reused by another call before the first was removed (the engine never does this;
+/// the table must not be corrupted if it ever did): the newer call relays, and removing
+/// the older takes nothing of the newer's.
+#[test]
+fn a_key_taken_over_by_another_call_is_not_removed_with_the_first() {
+    let mut table = RelayTable::default();
+    table.install(route(vec![]));
+    let newer = RelayRoute {
+        call: SessionRef(8),
+        ..route(vec![])
+    };
+    table.install(newer);
+    let mut out = Vec::new();
+    let lns: SocketAddr = LNS.parse().unwrap();
+    assert!(table
+        .relay_up("eth1", &from_client(vec![], &LCP_ECHO), &mut out)
+        .is_some());
+    assert_eq!(table.remove(SessionRef(7)), Some(RelayCounters::default()));
+    assert!(table
+        .relay_up("eth1", &from_client(vec![], &LCP_ECHO), &mut out)
+        .is_some());
+    assert!(table
+        .relay_down(lns, &from_lns(to_us(None, true), &LCP_ECHO), &mut out)
+        .is_some());
+    assert_eq!(
+        table.take_counters(),
+        vec![(
+            SessionRef(8),
+            RelayCounters {
+                up_packets: 2,
+                up_bytes: 20,
+                down_packets: 1,
+                down_bytes: 10,
+            }
+        )]
+    );
+}
+
+/// More tags than a unit has: not installed (the slow path keeps such frames), no panic.
+#[test]
+fn a_route_with_three_tags_is_left_to_the_slow_path() {
+    let mut table = RelayTable::default();
+    table.install(route(vec![
+        VlanTag::dot1ad(1),
+        VlanTag::dot1q(2),
+        VlanTag::dot1q(3),
+    ]));
+    assert!(table.is_empty());
+}

@@ -21,10 +21,12 @@
 //!   has them read: `ServiceQueueReaders`; the kernel picks a queue by flow, so with one
 //!   subscriber one worker) and send the packets as L2TP to sockets nobody reads.
 //!
-//! The two directions toward an L2TP peer send from the engine's L2TP socket, as the
-//! daemon's fast path does (`FastPath::set_l2tp_sockets`: the listener on port 1701,
-//! registered with the engine thread's runtime); the engine thread's own CPU is shown
-//! beside the workers' (it does nothing but wake for what its sockets report).
+//! The two directions toward an L2TP peer send as the daemon's fast path does: each peer
+//! has its tunnel's connected socket (`TunnelReader`, read by its worker), which a busy
+//! peer's datagrams leave by; the rest leave from the listener's side
+//! (`FastPath::set_l2tp_sockets`: the listener on port 1701, registered with the engine
+//! thread's runtime); the engine thread's own CPU is shown beside the workers' (it does
+//! nothing but wake for what its sockets report).
 //!
 //! Sessions are spread over one tunnel per worker (a tunnel is read by one worker: with one
 //! session there is one tunnel, and the second worker has nothing to do). One generator
@@ -492,6 +494,7 @@ fn measure_up(
 ) -> Result<Figure, String> {
     let _sinks = sinks(peers)?;
     fast.set_l2tp_sockets([(LOCAL, Arc::clone(&engine.listener))]);
+    let tunnels = tunnel_readers(&pool, fast, peers)?;
     let readers = PortReaders::start(&pool, PORT, fast).map_err(|e| format!("{PORT}: {e}"))?;
     let generator = PacketSocket::open("dum1").map_err(|e| format!("dum1: {e}"))?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -502,8 +505,28 @@ fn measure_up(
     let figure = count_while(fast, Kind::LacUp, window);
     stop.store(true, Ordering::Relaxed);
     let _ = thread.join();
-    stop_workers(readers, pool);
+    stop_workers((readers, tunnels), pool);
     figure
+}
+
+/// Each peer's tunnel socket, connected, read by its worker, as the engine opens one per
+/// tunnel (`reconcile_tunnel_sockets`): the fast path sends a busy peer's datagrams on it.
+fn tunnel_readers(
+    pool: &DataWorkers,
+    fast: &FastPath,
+    peers: &[SocketAddr],
+) -> Result<Vec<TunnelReader>, String> {
+    peers
+        .iter()
+        .map(|peer| {
+            let SocketAddr::V4(peer_v4) = peer else {
+                return Err("IPv4 only".to_string());
+            };
+            let socket = bind_tunnel(SocketAddrV4::new(LOCAL, L2TP), *peer_v4)
+                .map_err(|e| format!("tunnel socket to {peer}: {e}"))?;
+            TunnelReader::start(pool, socket, LOCAL, *peer, fast).map_err(|e| e.to_string())
+        })
+        .collect()
 }
 
 /// Stops the readers and waits for the workers' threads, while the sinks are still open: an
@@ -560,6 +583,7 @@ fn measure_down(
 ) -> Result<Figure, String> {
     let _sinks = sinks(peers)?;
     fast.set_l2tp_sockets([(LOCAL, Arc::clone(&engine.listener))]);
+    let tunnels = tunnel_readers(&pool, fast, peers)?;
     let readers = ServiceQueueReaders::start(&pool, SERVICE, &engine.service, fast)
         .map_err(|e| format!("{SERVICE}: {e}"))?;
     let generator =
@@ -589,7 +613,7 @@ fn measure_down(
     let figure = count_while(fast, Kind::LnsDown, window);
     stop.store(true, Ordering::Relaxed);
     let _ = thread.join();
-    stop_workers(readers, pool);
+    stop_workers((readers, tunnels), pool);
     figure
 }
 
