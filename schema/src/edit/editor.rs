@@ -171,7 +171,7 @@ impl Editor {
                     return Ok(Applied::NotFound);
                 };
                 let before = node.values.len();
-                node.values.retain(|v| !resolved.values.contains(&*v));
+                node.values.retain(|v| !resolved.values.contains(v));
                 let found = node.values.len() != before;
                 // A leaf-list without members is no statement at all.
                 if node.values.is_empty() {
