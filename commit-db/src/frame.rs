@@ -61,7 +61,7 @@ mod tests {
         let mut n = Node::default();
         n.ensure(&[NodeId::new("system"), NodeId::new("host-name")])
             .values
-            .push("r1".into());
+            .push("r1");
         n
     }
 
@@ -101,7 +101,7 @@ mod tests {
             prop::option::of(word),
         )
             .prop_map(|(values, inactive, annotation)| Node {
-                values,
+                values: values.into(),
                 inactive,
                 annotation,
                 ..Node::default()
@@ -111,7 +111,11 @@ mod tests {
                 |kids| {
                     let mut n = Node::default();
                     for ((keyword, key), child) in kids {
-                        n.children.insert(NodeId { keyword, key }, child);
+                        let id = match key {
+                            Some(key) => NodeId::entry(keyword, key),
+                            None => NodeId::new(keyword),
+                        };
+                        n.children.insert(id, child);
                     }
                     n
                 },

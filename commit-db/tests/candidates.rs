@@ -87,7 +87,7 @@ fn repeated_candidate_writes_do_not_grow_the_file() {
             schema::NodeId::entry("tunnel-profile", format!("p{i}")),
         ])
         .values
-        .push("198.18.0.1".into());
+        .push("198.18.0.1");
     }
     let one_copy = serde_json::to_vec(&big).unwrap().len() as u64;
     for _ in 0..200 {

@@ -107,7 +107,7 @@ fn byte_flipped_on_disk_is_refused_at_open() {
         schema::NodeId::new("location"),
     ])
     .values
-    .push(marker.into());
+    .push(marker);
     {
         let mut store = open(dir.path());
         store.commit(&tree, &text(1), meta("alice", T0)).unwrap();

@@ -41,7 +41,7 @@ fn active_host_name(m: &mut Mgmt, id: u64) -> Option<String> {
     ) else {
         return None;
     };
-    tree.values.first().cloned()
+    tree.values.first().map(|v| v.to_string())
 }
 
 fn editing(m: &mut Mgmt, mode: ConfigureMode) -> u64 {

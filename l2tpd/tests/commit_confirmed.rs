@@ -60,7 +60,7 @@ fn host_name_in(m: &mut Mgmt, id: u64, show: Request) -> Option<String> {
     let Reply::Config { tree, .. } = reply else {
         panic!("{reply:?}")
     };
-    tree.values.first().cloned()
+    tree.values.first().map(|v| v.to_string())
 }
 
 fn commit_host(m: &mut Mgmt, id: u64, name: &str, confirmed: Option<u32>) -> Vec<String> {

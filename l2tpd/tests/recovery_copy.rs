@@ -52,7 +52,7 @@ fn commit_whose_copy_fails_completes_with_a_warning() {
                 schema::NodeId::new("system"),
                 schema::NodeId::new("host-name")
             ])
-            .map(|n| n.values.clone()),
+            .map(|n| n.values.to_strings()),
         Some(vec!["r2".to_string()])
     );
 }

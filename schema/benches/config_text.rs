@@ -54,7 +54,7 @@ fn fill(stmt: &'static Stmt, node: &mut Node, n: u64, in_list: bool) {
                     node.children.insert(
                         NodeId::new(child.name),
                         Node {
-                            values: vec![v],
+                            values: [v].into(),
                             ..Node::default()
                         },
                     );

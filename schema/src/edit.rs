@@ -53,7 +53,7 @@ pub struct Resolved {
     /// The schema statement at the end of the path.
     pub stmt: &'static Stmt,
     /// Values given after a leaf or leaf-list keyword (checked and canonical).
-    pub values: Vec<String>,
+    pub values: crate::tree::Values,
 }
 
 /// Whether an edit found its statement. Junos answers a miss with `warning: statement not

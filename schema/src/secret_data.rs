@@ -52,7 +52,7 @@ fn hide(stmt: Option<&'static Stmt>, node: &mut Node, before: Option<&Node>) {
             .is_some_and(|b| b.values != leaf.values);
         let placeholder = if changed { HIDDEN_CHANGED } else { HIDDEN };
         for value in &mut leaf.values {
-            *value = placeholder.to_string();
+            *value = placeholder.into();
         }
     }
 }

@@ -10,24 +10,32 @@ use std::fmt;
 use std::sync::Arc;
 
 mod children;
+mod values;
 pub use children::{Children, Entry, OccupiedEntry, VacantEntry};
+pub use values::Values;
+
+/// A keyword, a key or a value: a string of up to 24 octets held in place (every keyword of
+/// the schema, nearly every key and value), longer ones on the heap. A large configuration
+/// has hundreds of thousands of these; as `String`s each was an allocation of its own and a
+/// cache miss on every walk of the tree (issue 15, item 4). Derefs to `str`.
+pub type Word = compact_str::CompactString;
 
 /// Names one statement among its siblings: `services`, or `tunnel-profile tp1` for a list entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId {
-    pub keyword: String,
+    pub keyword: Word,
     /// The key of a list entry (`tp1` in `tunnel-profile tp1`); `None` for everything else.
-    pub key: Option<String>,
+    pub key: Option<Word>,
 }
 
 impl NodeId {
-    pub fn new(keyword: impl Into<String>) -> Self {
+    pub fn new(keyword: impl Into<Word>) -> Self {
         NodeId {
             keyword: keyword.into(),
             key: None,
         }
     }
-    pub fn entry(keyword: impl Into<String>, key: impl Into<String>) -> Self {
+    pub fn entry(keyword: impl Into<Word>, key: impl Into<Word>) -> Self {
         NodeId {
             keyword: keyword.into(),
             key: Some(key.into()),
@@ -38,7 +46,7 @@ impl NodeId {
 impl NodeId {
     /// The words an operator types for this statement: the keyword and the key, or the key
     /// alone for an entry of a keyless list (`127.0.0.0/8` in `client-list L 127.0.0.0/8`).
-    pub fn words(&self) -> impl Iterator<Item = &String> {
+    pub fn words(&self) -> impl Iterator<Item = &Word> {
         std::iter::once(&self.keyword)
             .filter(|k| !k.is_empty())
             .chain(self.key.as_ref())
@@ -71,7 +79,19 @@ impl Serialize for NodeId {
 
 impl<'de> Deserialize<'de> for NodeId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+        d.deserialize_str(NodeIdVisitor)
+    }
+}
+
+/// Reads the name from the input's own text where it can (no `String` in between).
+struct NodeIdVisitor;
+
+impl serde::de::Visitor<'_> for NodeIdVisitor {
+    type Value = NodeId;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a statement's name")
+    }
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<NodeId, E> {
         Ok(match s.split_once(' ') {
             Some((kw, key)) => NodeId::entry(kw, key),
             None => NodeId::new(s),
@@ -94,8 +114,8 @@ pub fn path_words(path: &[NodeId]) -> String {
 #[derive(Clone, Debug, Default, Eq, Serialize, Deserialize)]
 pub struct Node {
     /// A leaf's value, or a leaf-list's members; empty for containers, list entries and flags.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Values::is_empty")]
+    pub values: Values,
     /// Children in canonical order (schema order; list entries in their own order).
     #[serde(default, skip_serializing_if = "Children::is_empty")]
     pub children: Children,
@@ -278,8 +298,8 @@ impl Node {
             };
             children.insert_shared(id.clone(), child);
         }
-        let mut values = Vec::with_capacity(self.values.len());
-        values.extend(self.values.iter().cloned());
+        // A spilled list is copied at its length (`shrink_fresh` ran first).
+        let values = self.values.iter().cloned().collect();
         Node {
             values,
             children,
@@ -395,7 +415,7 @@ pub(crate) mod test_paths {
 
     /// Sets the statement at `path` to `values`, making the levels above it.
     pub(crate) fn set(root: &mut Node, path: &str, values: &[&str]) {
-        root.ensure(&ids(path)).values = values.iter().map(|v| v.to_string()).collect();
+        root.ensure(&ids(path)).values = values.iter().copied().collect();
     }
 }
 
@@ -415,7 +435,7 @@ mod tests {
             let json = serde_json::to_string(&id).unwrap();
             let words = match &id.key {
                 Some(k) => format!("{} {k}", id.keyword),
-                None => id.keyword.clone(),
+                None => id.keyword.to_string(),
             };
             assert_eq!(json, serde_json::to_string(&words).unwrap());
             assert_eq!(serde_json::from_str::<NodeId>(&json).unwrap(), id);
@@ -441,7 +461,7 @@ mod tests {
         let mut t = Node::default();
         t.children.reserve(64);
         t.values.reserve(16);
-        t.values.push("v".into());
+        t.values.push("v");
         let child = Node {
             annotation: Some("note".into()),
             inactive: true,
@@ -521,7 +541,7 @@ mod tests {
         let pref = |t: &Node| {
             let mut p = tp(7);
             p.extend([NodeId::entry("tunnel", "1"), NodeId::new("preference")]);
-            t.get(&p).map(|n| n.values.clone())
+            t.get(&p).map(|n| n.values.to_strings())
         };
         assert_eq!(pref(&committed), Some(vec!["0".to_string()]));
         assert_eq!(pref(&candidate), Some(vec!["3".to_string()]));
@@ -576,7 +596,7 @@ mod tests {
         use proptest::prelude::*;
         let leaf = (proptest::collection::vec("[ab]", 0..2), any::<bool>()).prop_map(
             |(values, inactive)| Node {
-                values,
+                values: values.into(),
                 inactive,
                 ..Node::default()
             },

@@ -179,7 +179,7 @@ fn child_strategy(child: &'static Stmt, depth: u32) -> Option<BoxedStrategy<Vec<
         Kind::Flag => one(Just(Node::default()).boxed()),
         Kind::Leaf(ty) if usable(ty) => one(value(ty)
             .prop_map(|v| Node {
-                values: vec![v],
+                values: [v].into(),
                 ..Node::default()
             })
             .boxed()),
@@ -195,7 +195,7 @@ fn child_strategy(child: &'static Stmt, depth: u32) -> Option<BoxedStrategy<Vec<
                     }
                 });
                 Node {
-                    values,
+                    values: values.into(),
                     ..Node::default()
                 }
             })

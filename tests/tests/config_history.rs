@@ -14,7 +14,7 @@ fn host_name(c: &mut Client, revision: Revision) -> Option<String> {
     }) else {
         panic!("not a configuration");
     };
-    tree.values.first().cloned()
+    tree.values.first().map(|v| v.to_string())
 }
 
 #[test]

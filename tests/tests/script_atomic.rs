@@ -26,7 +26,7 @@ fn value(daemon: &DaemonProcess, revision: Revision, path: &str) -> Option<Strin
     let Reply::Config { tree, .. } = reply else {
         panic!("{reply:?}")
     };
-    tree.values.first().cloned()
+    tree.values.first().map(|v| v.to_string())
 }
 
 fn commits(daemon: &DaemonProcess) -> usize {

@@ -567,7 +567,7 @@ fn error_message(e: &MgmtError) -> String {
 pub fn level_words(path: &Path) -> Vec<String> {
     let mut out = Vec::with_capacity(path.len() * 2);
     for id in path {
-        out.extend(id.words().cloned());
+        out.extend(id.words().map(|w| w.to_string()));
     }
     out
 }

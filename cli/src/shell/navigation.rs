@@ -59,7 +59,7 @@ pub(super) fn up_from(level: &[NodeId], steps: usize) -> Path {
         let grouped = schema::edit::stmt_for_path(&level[..=i]).is_some_and(|s| s.grouped);
         if grouped && id.key.is_some() {
             let mut list = level[..i].to_vec();
-            list.push(NodeId::new(&id.keyword));
+            list.push(NodeId::new(id.keyword.clone()));
             levels.push(list);
         }
         levels.push(level[..=i].to_vec());

@@ -1075,7 +1075,7 @@ yes
             schema::NodeId::new("system"),
             schema::NodeId::new("host-name"),
         ])
-        .values = vec!["r1".into()];
+        .values = ["r1"].into();
         let (out, failed, _) = transcript(
             vec![ok(Reply::Config {
                 path: vec![],

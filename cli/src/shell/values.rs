@@ -46,8 +46,8 @@ pub fn values(source: &Source, reply: &Reply) -> Vec<String> {
         (Source::Keys(path) | Source::ActiveKeys(path), Reply::Config { tree, .. }) => tree
             .children
             .keys()
-            .filter(|id| path.last() == Some(&id.keyword))
-            .filter_map(|id| id.key.clone())
+            .filter(|id| path.last().is_some_and(|last| *last == id.keyword))
+            .filter_map(|id| id.key.as_ref().map(|k| k.to_string()))
             .collect(),
         (Source::TunnelIds, Reply::L2tpTunnels(t)) => t
             .tunnels

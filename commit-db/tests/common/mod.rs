@@ -23,7 +23,7 @@ pub fn config(n: u32) -> Node {
         NodeId::new("address"),
     ])
     .values
-    .push("198.18.0.1".into());
+    .push("198.18.0.1");
     root
 }
 

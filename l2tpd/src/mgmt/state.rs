@@ -1428,7 +1428,7 @@ mod tests {
     }
 
     fn leaf(tree: &mut Node, name: &str, value: &str) {
-        tree.ensure(&[schema::NodeId::new(name)]).values = vec![value.into()];
+        tree.ensure(&[schema::NodeId::new(name)]).values = [value].into();
     }
 
     #[test]

@@ -80,7 +80,7 @@ impl Editor {
             let container = head.path.split_last().map_or(&[][..], |(_, p)| p);
             let prefix: Vec<String> = container
                 .iter()
-                .flat_map(|id| id.words().cloned())
+                .flat_map(|id| id.words().map(|w| w.to_string()))
                 .collect();
             set_paths.push(head.path.clone());
             own_start = prefix.len();

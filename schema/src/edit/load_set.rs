@@ -34,7 +34,7 @@ pub(crate) fn apply(
     let mut tree = base.clone();
     let prefix: Vec<String> = level_path
         .iter()
-        .flat_map(|id| id.words().cloned())
+        .flat_map(|id| id.words().map(|w| w.to_string()))
         .collect();
     let mut errors = Vec::new();
     for (n, line) in text.split('\n').enumerate() {

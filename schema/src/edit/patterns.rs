@@ -28,7 +28,7 @@ pub fn wildcard_matches(
         .filter(|id| id.keyword == keyword)
         .filter_map(|id| id.key.as_ref())
         .filter(|key| re.is_match(key))
-        .cloned()
+        .map(|key| key.to_string())
         .collect())
 }
 
@@ -71,7 +71,10 @@ fn wildcard_target(
         message: format!("invalid regular expression '{pattern}'"),
     })?;
     let mut parent = resolved.path;
-    let keyword = parent.pop().map(|id| id.keyword).unwrap_or_default();
+    let keyword = parent
+        .pop()
+        .map(|id| id.keyword.to_string())
+        .unwrap_or_default();
     Ok((parent, keyword, re))
 }
 
@@ -135,7 +138,7 @@ fn replace_in(
         for value in &mut node.values {
             let new = re.replace_all(value, with);
             if new != value.as_str() {
-                *value = new.into_owned();
+                *value = new.into();
                 hit = true;
             }
         }
@@ -151,7 +154,7 @@ fn replace_in(
             if let Some(key) = &id.key {
                 let new = re.replace_all(key, with);
                 if new != key.as_str() {
-                    id.key = Some(new.into_owned());
+                    id.key = Some(new.into());
                     *left -= 1;
                 }
             }

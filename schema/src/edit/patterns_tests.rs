@@ -19,7 +19,7 @@ fn profiles(t: &Node) -> Vec<String> {
             a.children
                 .keys()
                 .filter(|id| id.keyword == "tunnel-profile")
-                .filter_map(|id| id.key.clone())
+                .filter_map(|id| id.key.as_ref().map(|k| k.to_string()))
                 .collect()
         })
         .unwrap_or_default()
@@ -85,7 +85,7 @@ fn replace_pattern_renames_names_and_values_not_keywords() {
     assert_eq!(profiles(&t), ["lac1", "lac2", "backup"]);
     assert_eq!(
         t.get(&[NodeId::new("system"), NodeId::new("host-name")])
-            .map(|n| n.values.clone()),
+            .map(|n| n.values.to_strings()),
         Some(vec!["lac1-router".to_string()])
     );
 }

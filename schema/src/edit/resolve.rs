@@ -2,7 +2,7 @@
 
 use super::{Editor, Resolved, WordError};
 use crate::def::{Kind, Stmt, Type};
-use crate::tree::NodeId;
+use crate::tree::{NodeId, Values, Word};
 
 pub(crate) fn syntax_error(word: usize) -> WordError {
     WordError {
@@ -64,8 +64,8 @@ pub(crate) fn keyword(
     })
 }
 
-pub(crate) fn check(ty: Type, word: &str, index: usize) -> Result<String, WordError> {
-    ty.check(word).map_err(|message| WordError {
+pub(crate) fn check(ty: Type, word: &str, index: usize) -> Result<Word, WordError> {
+    ty.check(word).map(Word::from).map_err(|message| WordError {
         word: index,
         message,
     })
@@ -97,7 +97,7 @@ impl Editor {
             {
                 path.push(NodeId::new(p.name));
                 let value = check(*ty, word, i)?;
-                return self.end(words, i + 1, path, p, vec![value]);
+                return self.end(words, i + 1, path, p, Values::from([value]));
             }
             // `set snmp client-list L 127.0.0.0/8`: a word that is no keyword here (nor the
             // start of one) is the key of an entry of the keyless list.
@@ -145,14 +145,14 @@ impl Editor {
                 },
                 Kind::Flag => {
                     path.push(NodeId::new(child.name));
-                    return self.end(words, i, path, child, Vec::new());
+                    return self.end(words, i, path, child, Values::new());
                 }
                 Kind::Leaf(ty) => {
                     path.push(NodeId::new(child.name));
                     let values = match words.get(i) {
-                        Some(value) => vec![check(ty, value, i)?],
+                        Some(value) => Values::from([check(ty, value, i)?]),
                         None if need_value => return Err(missing_argument(i)),
-                        None => Vec::new(),
+                        None => Values::new(),
                     };
                     return self.end(words, i + values.len(), path, child, values);
                 }
@@ -170,7 +170,7 @@ impl Editor {
         Ok(Resolved {
             path,
             stmt,
-            values: Vec::new(),
+            values: Values::new(),
         })
     }
 
@@ -180,7 +180,7 @@ impl Editor {
         next: usize,
         path: Vec<NodeId>,
         stmt: &'static Stmt,
-        values: Vec<String>,
+        values: Values,
     ) -> Result<Resolved, WordError> {
         if next < words.len() {
             return Err(syntax_error(next));
@@ -212,11 +212,11 @@ fn leaf_list_values(
     ty: Type,
     words: &[String],
     start: usize,
-) -> Result<(Vec<String>, usize), WordError> {
+) -> Result<(Values, usize), WordError> {
     match words.get(start).map(String::as_str) {
-        None => Ok((Vec::new(), start)),
+        None => Ok((Values::new(), start)),
         Some("[") => {
-            let mut values: Vec<String> = Vec::new();
+            let mut values = Values::new();
             let mut i = start + 1;
             loop {
                 match words.get(i).map(String::as_str) {
@@ -237,6 +237,6 @@ fn leaf_list_values(
                 i += 1;
             }
         }
-        Some(word) => Ok((vec![check(ty, word, start)?], start + 1)),
+        Some(word) => Ok((Values::from([check(ty, word, start)?]), start + 1)),
     }
 }

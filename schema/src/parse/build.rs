@@ -10,7 +10,7 @@ use super::syntax::{End, Item, Marker, Statement};
 use super::{LoadError, Parsed};
 use crate::def::{Kind, Stmt};
 use crate::edit::order;
-use crate::tree::{path_words, Node, NodeId, Path};
+use crate::tree::{path_words, Node, NodeId, Path, Values, Word};
 
 /// One open block.
 struct Frame {
@@ -312,7 +312,10 @@ impl Builder<'_> {
                 return Err(self.err(first, message));
             }
         };
-        let value = ty.check(&value.text).map_err(|m| self.err(value.at, m))?;
+        let value: Word = ty
+            .check(&value.text)
+            .map_err(|m| self.err(value.at, m))?
+            .into();
         self.annotation = None;
         let Some(top) = self.stack.last_mut() else {
             return Err(self.err(first, "syntax error"));
@@ -342,7 +345,7 @@ impl Builder<'_> {
     fn leaf(
         &mut self,
         id: NodeId,
-        values: Vec<String>,
+        values: Values,
         list: bool,
         tags: Option<&Statement>,
     ) -> Result<(), LoadError> {

@@ -10,7 +10,7 @@ use super::LoadError;
 use crate::def::{Kind, Stmt, Type};
 use crate::edit::banner;
 use crate::limits::quoted;
-use crate::tree::{NodeId, Path};
+use crate::tree::{NodeId, Path, Values, Word};
 
 /// One statement named on a line.
 #[derive(Debug)]
@@ -26,7 +26,7 @@ pub(super) enum Step {
     /// A leaf, leaf-list or flag with its values (none for a flag).
     Leaf {
         id: NodeId,
-        values: Vec<String>,
+        values: Values,
         list: bool,
     },
 }
@@ -45,8 +45,9 @@ impl At<'_> {
         LoadError::at(self.text, at, message)
     }
 
-    fn value(&self, ty: Type, token: &Token) -> Result<String, LoadError> {
+    fn value(&self, ty: Type, token: &Token) -> Result<Word, LoadError> {
         ty.check(&token.text)
+            .map(Word::from)
             .map_err(|reason| self.err(token.at, reason))
     }
 }
@@ -97,7 +98,7 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
             }
             steps.push(Step::Leaf {
                 id: NodeId::new(p.name),
-                values: vec![at.value(ty, word)?],
+                values: Values::from([at.value(ty, word)?]),
                 list: false,
             });
             i += 1;
@@ -217,7 +218,7 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
                 }
                 steps.push(Step::Leaf {
                     id: NodeId::new(child.name),
-                    values: Vec::new(),
+                    values: Values::new(),
                     list: false,
                 });
                 i += 1;
@@ -241,7 +242,7 @@ fn leaf_values(
     ty: Type,
     s: &Statement,
     i: usize,
-) -> Result<(Vec<String>, usize), LoadError> {
+) -> Result<(Values, usize), LoadError> {
     let keyword_at = s.words.get(i).map_or(0, |w| w.at);
     let value = s.words.get(i + 1);
     let ends_line = i + 2 >= s.words.len();
@@ -276,7 +277,7 @@ fn leaf_values(
                 )
             })
         }
-        (_, Some(value)) => Ok((vec![at.value(ty, value)?], 2)),
+        (_, Some(value)) => Ok((Values::from([at.value(ty, value)?]), 2)),
         (_, None) => {
             let message = format!(
                 "syntax error, expecting {} after '{}'",

@@ -217,7 +217,7 @@ fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
                 return None;
             }
             let inner = one_line_words(child_stmt, child)?;
-            words.push(id.keyword.clone());
+            words.push(id.keyword.to_string());
             words.extend((!inner.is_empty()).then_some(inner));
             continue;
         }
@@ -230,7 +230,7 @@ fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
         let alone =
             child_stmt.positional && value.as_ref().is_some_and(|v| stmt.child(v).is_none());
         if !alone {
-            words.push(id.keyword.clone());
+            words.push(id.keyword.to_string());
         }
         words.extend(value);
     }

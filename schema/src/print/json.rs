@@ -37,7 +37,7 @@ pub(super) fn to_json(root: &'static Stmt, path: &[NodeId], node: &Node) -> Valu
             }
             None => {
                 let mut outer = Map::new();
-                outer.insert(id.keyword.clone(), Value::Object(object));
+                outer.insert(id.keyword.to_string(), Value::Object(object));
                 outer
             }
         };
@@ -91,12 +91,12 @@ fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &No
         None => match node.values.as_slice() {
             [] if node.children.is_empty() => json!([null]),
             [] => Value::Object(self::members(None, node)),
-            [one] => Value::String(one.clone()),
+            [one] => Value::String(one.to_string()),
             many => json!(many),
         },
     };
     let is_object = value.is_object();
-    members.insert(id.keyword.clone(), value);
+    members.insert(id.keyword.to_string(), value);
     if !is_object && (node.inactive || node.annotation.is_some()) {
         members.insert(format!("@{}", id.keyword), tags(node));
     }
@@ -106,7 +106,7 @@ fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &No
 fn name_of(stmt: Option<&'static Stmt>, id: &NodeId) -> String {
     match stmt {
         Some(s) if s.is_keyless() => s.element_name().to_string(),
-        _ => id.keyword.clone(),
+        _ => id.keyword.to_string(),
     }
 }
 

@@ -28,13 +28,13 @@ impl Lines {
         match kind {
             Some(Kind::Leaf(ty) | Kind::LeafList(ty)) => {
                 for value in &node.values {
-                    self.set(words, Some(value), ty == Type::Secret);
+                    self.set(words, Some(value.as_str()), ty == Type::Secret);
                 }
             }
             Some(Kind::Flag) => self.set(words, None, false),
             _ if node.children.is_empty() && !node.values.is_empty() => {
                 for value in &node.values {
-                    self.set(words, Some(value), false);
+                    self.set(words, Some(value.as_str()), false);
                 }
             }
             _ => {
@@ -62,7 +62,7 @@ impl Lines {
         }
     }
 
-    fn set(&mut self, words: &str, value: Option<&String>, secret: bool) {
+    fn set(&mut self, words: &str, value: Option<&str>, secret: bool) {
         self.sets.push_str("set ");
         self.sets.push_str(words);
         if let Some(value) = value {

@@ -86,7 +86,7 @@ fn element(stmt: Option<&'static Stmt>, id: &NodeId, node: &Node, depth: usize, 
                 let text = if ty == Type::Secret {
                     value_word(value, true).trim_matches('"').to_string()
                 } else {
-                    value.clone()
+                    value.to_string()
                 };
                 out.push_str(&format!(
                     "{pad}<{name}{inactive}>{}</{name}>\n",

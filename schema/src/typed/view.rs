@@ -134,7 +134,7 @@ impl<'a> View<'a> {
             node.children
                 .keys()
                 .filter(|id| id.key.is_none())
-                .map(|id| id.keyword.clone())
+                .map(|id| id.keyword.to_string())
                 .collect()
         })
     }
@@ -155,7 +155,7 @@ impl<'a> View<'a> {
     /// A leaf-list's members.
     pub(crate) fn values(&self, name: &str) -> Vec<String> {
         self.child_node(name)
-            .map(|n| n.values.clone())
+            .map(|n| n.values.iter().map(|v| v.to_string()).collect())
             .unwrap_or_default()
     }
 

@@ -30,7 +30,7 @@ fn snmp_client_lists(root: &Node, findings: &mut Findings) {
                 vec![NodeId::new("snmp"), NodeId::entry("community", name)],
                 format!(
                     "client-list-name {}",
-                    list.values.first().map_or("", String::as_str)
+                    list.values.first().map_or("", |v| v.as_str())
                 ),
                 "client-list-name and clients are mutually exclusive",
             );

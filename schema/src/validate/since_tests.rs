@@ -200,7 +200,7 @@ fn a_shared_subtree_is_not_checked_again() {
             crate::tree::NodeId::entry("tunnel-profile", "tp1"),
         ])
         .expect("tp1");
-    bad.values.push("stray".into());
+    bad.values.push("stray");
     let (_, config) = check_and_view(&base()).expect("the base passes");
     let mut candidate = tree.clone();
     edit::set(&mut candidate, &words("system host-name lac2")).expect("set");
