@@ -20,24 +20,34 @@ use crate::io::relay::SharedRelay;
 /// How long the worker is kept busy: far longer than closing may take.
 const BUSY: Duration = Duration::from_millis(500);
 
+/// The engine's side of a test: a runtime of its own, as the engine thread has.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// The engine's inbound queues; the receivers are kept so the queues stay open.
+fn queues() -> (Inbound<Received>, [channel::Receiver<Received>; 2]) {
+    let (control, control_rx) = channel::channel::<Received>(8);
+    let (data, data_rx) = channel::channel::<Received>(8);
+    let queues = Inbound {
+        control,
+        data,
+        drops: Arc::new(DataDrops::default()),
+    };
+    (queues, [control_rx, data_rx])
+}
+
 #[test]
 fn a_closed_tunnel_socket_frees_its_port_while_its_worker_is_busy() {
     let pool = DataWorkers::start(1).expect("pool");
     let local = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 1), L2TP_PORT);
     let peer = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 2), L2TP_PORT);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    runtime().block_on(async {
         let fast = FastPath::with_ip(SharedRelay::default(), SharedIpRelay::default());
-        let (control, _control_rx) = channel::channel::<Received>(8);
-        let (data, _data_rx) = channel::channel::<Received>(8);
-        let queues = Inbound {
-            control,
-            data,
-            drops: Arc::new(DataDrops::default()),
-        };
+        let (queues, _receivers) = queues();
         let worker = pool.worker(0);
         let socket = bind_tunnel(local, peer).expect("bind the tunnel's socket");
         let bound = Bound::on_worker(socket, *local.ip(), &queues, &fast, worker).expect("reader");
@@ -64,19 +74,9 @@ fn a_tunnel_socket_the_fast_path_sends_from_is_let_go_when_closed() {
     let pool = DataWorkers::start(1).expect("pool");
     let local = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 3), L2TP_PORT);
     let peer = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 4), L2TP_PORT);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    runtime().block_on(async {
         let fast = FastPath::with_ip(SharedRelay::default(), SharedIpRelay::default());
-        let (control, _control_rx) = channel::channel::<Received>(8);
-        let (data, _data_rx) = channel::channel::<Received>(8);
-        let queues = Inbound {
-            control,
-            data,
-            drops: Arc::new(DataDrops::default()),
-        };
+        let (queues, _receivers) = queues();
         let tunnel = |fast: &FastPath| {
             let socket = bind_tunnel(local, peer).expect("bind the tunnel's socket");
             Bound::for_tunnel(
