@@ -258,33 +258,19 @@ impl RelayTable {
 
     /// Removes `call`'s entry; its counters not yet folded into the session's.
     pub fn remove(&mut self, call: SessionRef) -> Option<RelayCounters> {
+        if !self.calls.contains_key(&call) {
+            return None;
+        }
+        // The entries it still owns (another call may have taken a key over) go with it.
+        let counters = self.take_counters_of(call);
         let installed = self.calls.remove(&call)?;
-        let mut counters = RelayCounters::default();
         if let Some(port) = self.up.get_mut(&installed.port) {
-            if port
-                .entries
-                .get(&installed.up)
-                .is_some_and(|e| e.call == call)
-            {
-                if let Some(entry) = port.entries.remove(&installed.up) {
-                    counters.up_packets = entry.packets;
-                    counters.up_bytes = entry.bytes;
-                }
-            }
+            remove_owned(&mut port.entries, &installed.up, |e| e.call == call);
             if port.entries.is_empty() {
                 self.up.remove(&installed.port);
             }
         }
-        if self
-            .down
-            .get(&installed.down)
-            .is_some_and(|e| e.call == call)
-        {
-            if let Some(entry) = self.down.remove(&installed.down) {
-                counters.down_packets = entry.packets;
-                counters.down_bytes = entry.bytes;
-            }
-        }
+        remove_owned(&mut self.down, &installed.down, |e| e.call == call);
         Some(counters)
     }
 
@@ -387,6 +373,14 @@ fn up_key(route: &RelayRoute) -> UpKey {
         client: route.client.0,
         vids,
         session_id: route.pppoe_session,
+    }
+}
+
+/// Removes `key`'s entry when `owned` says it is the removed call's (not a newer call's
+/// that took the key over).
+fn remove_owned<K: Hash + Eq, E>(map: &mut IdMap<K, E>, key: &K, owned: impl Fn(&E) -> bool) {
+    if map.get(key).is_some_and(owned) {
+        map.remove(key);
     }
 }
 
