@@ -672,9 +672,7 @@ impl Runtime {
             }
             self.workers = workers;
             for (address, socket) in listeners {
-                let bound = self.listener_on_worker(socket, address).map_err(|e| {
-                    format!("l2tp: cannot read {address}:{L2TP_PORT} on a data worker: {e}")
-                })?;
+                let bound = self.listener_on_worker(socket, address)?;
                 if let Some(old) = self.sockets.insert(address, bound) {
                     self.retire_all([old]);
                 }
@@ -684,12 +682,8 @@ impl Runtime {
         }
         for (address, socket) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
-            let bound = socket
-                .into_std()
-                .and_then(|socket| self.listener_on_worker(socket, address))
-                .map_err(|e| {
-                    format!("l2tp: cannot read {address}:{L2TP_PORT} on a data worker: {e}")
-                })?;
+            let socket = socket.into_std().map_err(|e| listener_error(address, e))?;
+            let bound = self.listener_on_worker(socket, address)?;
             self.sockets.insert(address, bound);
         }
         self.core.apply_config(Instant::now(), config);
@@ -722,9 +716,10 @@ impl Runtime {
         &self,
         socket: std::net::UdpSocket,
         address: Ipv4Addr,
-    ) -> std::io::Result<Bound> {
+    ) -> Result<Bound, String> {
         let worker = self.workers.worker(self.workers.len().saturating_sub(1));
         Bound::on_worker(socket, address, &self.queues, &self.fast, worker)
+            .map_err(|e| listener_error(address, e))
     }
 
     /// Opens a connected socket for each tunnel that has none and closes those of tunnels
@@ -986,4 +981,9 @@ impl TunnelReader {
             _data: data_rx,
         })
     }
+}
+
+/// A listener that could not be read on a data worker (a commit's error).
+fn listener_error(address: Ipv4Addr, e: std::io::Error) -> String {
+    format!("l2tp: cannot read {address}:{L2TP_PORT} on a data worker: {e}")
 }
