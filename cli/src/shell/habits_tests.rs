@@ -335,3 +335,41 @@ fn a_positional_value_is_offered_then_the_options_after_it() {
     );
     assert!(file.contains("size") && file.contains("files"), "{file}");
 }
+
+/// After a leaf's value or a flag, `set` reads the next word as another statement of the
+/// same container (`set system login user u class super-user authentication ...`), so `?`
+/// offers that container's statements beside `<[Enter]>`; `delete` takes one statement.
+#[test]
+fn set_offers_the_containers_statements_after_a_leafs_value() {
+    let level = Vec::new();
+    let at = help::Where::Configuration { level: &level };
+    let user = "set system login user ops class super-user ";
+    let after = help::completions_text(at, test_split, user, &mut help::no_values);
+    assert!(after.contains("<[Enter]>"), "{after}");
+    assert!(after.contains("authentication"), "{after}");
+    let deeper = help::completions_text(
+        at,
+        test_split,
+        &format!("{user}authentication "),
+        &mut help::no_values,
+    );
+    assert!(deeper.contains("encrypted-password"), "{deeper}");
+    assert!(!deeper.contains("<[Enter]>"), "{deeper}");
+    let flag = help::completions_text(
+        at,
+        test_split,
+        "set services l2tp drain ",
+        &mut help::no_values,
+    );
+    assert!(
+        flag.contains("<[Enter]>") && flag.contains("disable-failover-protocol"),
+        "{flag}"
+    );
+    let delete = help::completions_text(
+        at,
+        test_split,
+        "delete system login user ops class super-user ",
+        &mut help::no_values,
+    );
+    assert!(!delete.contains("authentication"), "{delete}");
+}

@@ -386,7 +386,8 @@ fn op_rows(root: &'static OpCmd, words: &[Word], at: Where<'_>) -> Vec<Row> {
                 Where::Operational => (&ROOT, &[][..]),
             };
             let active = matches!(at, Where::Operational);
-            let (rows, end) = schema_rows(start, prefix, args, active);
+            let goes_on = node.action == Some(schema::opcmd::Action::Set);
+            let (rows, end) = schema_rows(start, prefix, args, active, goes_on);
             path_end = end;
             rows
         }
@@ -582,12 +583,14 @@ fn runs_on(action: Option<schema::opcmd::Action>, end: PathEnd) -> bool {
 
 /// What may follow a configuration path, and where the path stops; `prefix` is the path of
 /// `start` (the edit level), so a list's existing names can be asked for by their path
-/// from the top.
+/// from the top. `goes_on` (`set`): after a leaf's value or a flag the next word is another
+/// statement of the same container, as `set` reads it.
 fn schema_rows(
     start: &'static Stmt,
     prefix: &[String],
     words: &[Word],
     active: bool,
+    goes_on: bool,
 ) -> (Vec<Row>, PathEnd) {
     let list = |path: Vec<String>| match active {
         true => Source::ActiveKeys(path),
@@ -653,12 +656,19 @@ fn schema_rows(
                     }
                     return (rows, PathEnd::Leaf);
                 }
+                let one_value = words[i].text != "[" || words[i].quoted;
+                if goes_on && one_value {
+                    i += 1;
+                    end = PathEnd::Value;
+                    continue;
+                }
                 let end = match words.len() - i {
                     1 => PathEnd::Value,
                     _ => PathEnd::Nothing,
                 };
                 return (Vec::new(), end);
             }
+            Kind::Flag if goes_on => end = PathEnd::Flag,
             Kind::Flag if i == words.len() => return (Vec::new(), PathEnd::Flag),
             Kind::Flag => return (Vec::new(), PathEnd::Nothing),
         }

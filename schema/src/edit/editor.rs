@@ -36,9 +36,11 @@ impl Editor {
         Ok(())
     }
 
-    /// `set ... file l2tpd size 10m files 5`: Junos sets several statements of a one-line
-    /// container in one command. These are the words as one command per statement, each
-    /// resolved before any is applied, so that a mistake anywhere sets nothing.
+    /// `set system login user u class super-user authentication encrypted-password X`,
+    /// `set ... range R low A high B`, `set ... file l2tpd size 10m files 5`: after a leaf's
+    /// value (or a flag), Junos reads the next word as another statement of the same
+    /// container, and so on. These are the words as one command per statement, each resolved
+    /// before any is applied, so that a mistake anywhere sets nothing.
     fn one_line_commands(&self, words: &[String]) -> Result<Vec<Vec<String>>, WordError> {
         let mut commands: Vec<Vec<String>> = Vec::new();
         let mut set_paths: Vec<Path> = Vec::new();
@@ -56,10 +58,11 @@ impl Editor {
                     let head = (at > 0 && e.message == syntax_error(at).message)
                         .then(|| self.resolve(&words[..at], true).ok())
                         .flatten()
-                        .filter(|head| matches!(head.stmt.kind, Kind::Leaf(_) | Kind::Flag))
                         .filter(|head| {
-                            let parent = head.path.split_last().map_or(&[][..], |(_, p)| p);
-                            stmt_for_path_in(self.root, parent).is_some_and(|s| s.one_line)
+                            matches!(
+                                head.stmt.kind,
+                                Kind::Leaf(_) | Kind::LeafList(_) | Kind::Flag
+                            )
                         });
                     let Some(head) = head else {
                         let word = origin.get(at).copied().unwrap_or(total);

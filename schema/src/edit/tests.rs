@@ -531,11 +531,61 @@ fn set_several_statements_of_a_one_line_container() {
         .unwrap_err();
     assert_eq!((e.word, e.message.as_str()), (6, "missing argument."));
     assert_eq!(t, Node::default(), "nothing was set");
-    // Outside a one-line container, one statement a command, as before.
-    let e = ed()
-        .set(&mut t, &w("services l2tp drain disable-failover-protocol"))
+}
+
+/// Any container, not only a one-line one: after a leaf's value or a flag the next word is
+/// another statement of the same container (`set system login user u class c
+/// authentication ...`, the form every Junos guide gives), and from there the command goes
+/// on down as usual. A word that is no statement there is the error, and nothing is set.
+#[test]
+fn set_goes_on_at_the_container_after_a_leaf_or_a_flag() {
+    let ed = Editor::new(&crate::table::ROOT);
+    let mut t = Node::default();
+    for command in [
+        "system login user ops class super-user authentication encrypted-password \"$6$abc$def\"",
+        "access address-assignment pool P1 family inet range R1 low 198.18.0.2 high 198.18.0.99",
+        "access profile RAD radius-server 127.0.0.1 secret \"$9$jtq5F/CtOBE690IRhvM\" port 1812 retry 5",
+        "services l2tp drain disable-failover-protocol",
+    ] {
+        ed.set(&mut t, &w(command))
+            .unwrap_or_else(|e| panic!("{command}: {e:?}"));
+    }
+    let mut each = Node::default();
+    for command in [
+        "system login user ops class super-user",
+        "system login user ops authentication encrypted-password \"$6$abc$def\"",
+        "access address-assignment pool P1 family inet range R1 low 198.18.0.2",
+        "access address-assignment pool P1 family inet range R1 high 198.18.0.99",
+        "access profile RAD radius-server 127.0.0.1 secret \"$9$jtq5F/CtOBE690IRhvM\"",
+        "access profile RAD radius-server 127.0.0.1 port 1812",
+        "access profile RAD radius-server 127.0.0.1 retry 5",
+        "services l2tp drain",
+        "services l2tp disable-failover-protocol",
+    ] {
+        ed.set(&mut each, &w(command)).unwrap();
+    }
+    assert_eq!(t, each);
+
+    let mut t = Node::default();
+    let e = ed
+        .set(
+            &mut t,
+            &w("access profile RAD radius-server 127.0.0.1 secret s port 1812 bogus 1"),
+        )
         .unwrap_err();
-    assert_eq!((e.word, e.message.as_str()), (3, "syntax error."));
+    assert_eq!((e.word, e.message.as_str()), (9, "syntax error."));
+    let e = ed
+        .set(
+            &mut t,
+            &w("access profile RAD radius-server 127.0.0.1 port 1812 port 1813"),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (e.word, e.message.as_str()),
+        (7, "syntax error."),
+        "each statement once"
+    );
+    assert_eq!(t, Node::default(), "nothing was set");
 }
 
 /// `action (terminate | drop | delay S)` is a choice: each `set` replaces the alternative set
