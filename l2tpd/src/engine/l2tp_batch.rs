@@ -15,9 +15,10 @@ pub struct L2tpBatch {
     /// The source socket's address (0.0.0.0: the wildcard socket) and the destination.
     targets: Vec<(Ipv4Addr, SocketAddrV4)>,
     filled: usize,
-    sources: Vec<Ipv4Addr>,
-    /// The batch's paths that leave by a tunnel's connected socket, with their counts.
-    paths: Vec<((Ipv4Addr, SocketAddrV4), usize)>,
+    /// The batch's datagrams (their indices) by source and destination, and those of them
+    /// that leave by their source's socket; reused from batch to batch.
+    order: Vec<usize>,
+    unconnected: Vec<usize>,
 }
 
 /// Each tunnel's connected socket, by our address and the peer's
@@ -90,52 +91,38 @@ impl L2tpBatch {
         let filled = &self.datagrams[..self.filled];
         let targets = &self.targets[..self.filled];
         let mut sent = Sent::default();
-        self.paths.clear();
-        if !tunnels.is_empty() {
-            for target in targets {
-                match self.paths.iter_mut().find(|(path, _)| path == target) {
-                    Some((_, count)) => *count += 1,
-                    None => self.paths.push((*target, 1)),
-                }
-            }
-            self.paths
-                .retain(|(path, count)| *count >= CONNECTED_MIN && tunnels.contains_key(path));
-        }
-        for (path, count) in &self.paths {
-            let Some(socket) = tunnels.get(path) else {
+        // The datagrams in the order (source, destination, as kept): each path, then each
+        // source, is one run, and a destination's datagrams keep their order within it.
+        // Sorting a batch (at most a receive batch) costs O(n log n) whatever the number of
+        // peers in it; the index with it makes the unstable sort keep the order.
+        self.order.clear();
+        self.order.extend(0..targets.len());
+        self.order.sort_unstable_by_key(|&i| (targets[i], i));
+        self.unconnected.clear();
+        for run in self.order.chunk_by(|&a, &b| targets[a] == targets[b]) {
+            let socket = (run.len() >= CONNECTED_MIN)
+                .then(|| tunnels.get(&targets[run[0]]))
+                .flatten();
+            let Some(socket) = socket else {
+                self.unconnected.extend_from_slice(run);
                 continue;
             };
-            let of_path = filled
-                .iter()
-                .zip(targets)
-                .filter(|(_, target)| *target == path)
-                .map(|(datagram, _)| &datagram[..]);
+            let of_path = run.iter().map(|&i| &filled[i][..]);
             let done = send_datagrams(socket.get_ref().as_fd(), of_path).unwrap_or(0);
             sent.connected += done;
-            sent.failed += count - done;
+            sent.failed += run.len() - done;
         }
-        let connected = &self.paths;
-        let unconnected =
-            |target: &(Ipv4Addr, SocketAddrV4)| !connected.iter().any(|(path, _)| path == target);
-        self.sources.clear();
-        for (source, destination) in targets {
-            if unconnected(&(*source, *destination)) && !self.sources.contains(source) {
-                self.sources.push(*source);
-            }
-        }
-        for source in &self.sources {
-            let of_source = filled
-                .iter()
-                .zip(targets)
-                .filter(|(_, target)| target.0 == *source && unconnected(target))
-                .map(|(datagram, (_, destination))| (&datagram[..], *destination));
-            let count = of_source.clone().count();
-            let done = match sockets.get(source) {
+        for run in self
+            .unconnected
+            .chunk_by(|&a, &b| targets[a].0 == targets[b].0)
+        {
+            let of_source = run.iter().map(|&i| (&filled[i][..], targets[i].1));
+            let done = match sockets.get(&targets[run[0]].0) {
                 Some(socket) => send_datagrams_to(socket.as_fd(), of_source).unwrap_or(0),
                 None => 0,
             };
             sent.unconnected += done;
-            sent.failed += count - done;
+            sent.failed += run.len() - done;
         }
         sent
     }
@@ -254,5 +241,67 @@ mod tests {
         let sent = batch.send(&senders, &tunnels);
         assert_eq!((sent.connected, sent.unconnected, sent.failed), (0, 10, 0));
         assert_eq!(received(&busy, 10), expected);
+    }
+
+    /// A batch spread over many peers, interleaved (an LNS's TUN batch toward many LACs):
+    /// every peer gets its own datagrams, in order; the busy ones by their tunnel socket,
+    /// the rest by the sender; the counts add up to the batch.
+    #[tokio::test]
+    async fn a_batch_over_many_peers_reaches_each_in_order() {
+        let local_ip = Ipv4Addr::new(127, 58, 1, 1);
+        let listener = tokio::net::UdpSocket::bind((local_ip, 0))
+            .await
+            .expect("bind");
+        share_port(&listener);
+        let SocketAddr::V4(local) = listener.local_addr().expect("addr") else {
+            panic!("v4");
+        };
+        let senders = senders(BTreeMap::new(), [(local_ip, std::sync::Arc::new(listener))]);
+        // 12 peers: the even ones have a tunnel socket; peer p gets p + 1 datagrams.
+        let peers: Vec<std::net::UdpSocket> = (0..12u8)
+            .map(|p| {
+                std::net::UdpSocket::bind((Ipv4Addr::new(127, 58, 1, 10 + p), 0)).expect("sink")
+            })
+            .collect();
+        let addrs: Vec<SocketAddr> = peers.iter().map(|p| p.local_addr().unwrap()).collect();
+        let mut tunnels = TunnelSockets::new();
+        for at in addrs.iter().step_by(2) {
+            let SocketAddr::V4(peer) = *at else {
+                panic!("v4");
+            };
+            let socket = bind_tunnel(local, peer).expect("tunnel socket");
+            let socket = crate::engine::read_socket::tunnel_socket(socket).expect("tokio");
+            tunnels.insert((local_ip, peer), socket);
+        }
+        let mut batch = L2tpBatch::default();
+        batch.start();
+        let mut total = 0;
+        for round in 0..12u8 {
+            for (p, at) in addrs.iter().enumerate() {
+                if usize::from(round) <= p {
+                    fill(&mut batch, &[p as u8, round], local_ip, *at);
+                    total += 1;
+                }
+            }
+        }
+        let sent = batch.send(&senders, &tunnels);
+        // Even peers with at least CONNECTED_MIN datagrams: 4, 6, 8, 10 (p + 1 = 5..11).
+        let connected: usize = (0..12)
+            .filter(|p| p % 2 == 0 && p + 1 >= CONNECTED_MIN)
+            .map(|p| p + 1)
+            .sum();
+        assert_eq!(
+            sent,
+            Sent {
+                connected,
+                unconnected: total - connected,
+                failed: 0
+            }
+        );
+        let from_us = SocketAddr::V4(local);
+        for (p, peer) in peers.iter().enumerate() {
+            let expected: Vec<_> = (0..=p as u8).map(|r| (from_us, vec![p as u8, r])).collect();
+            assert_eq!(received(peer, p + 1), expected, "peer {p}");
+        }
     }
 }
