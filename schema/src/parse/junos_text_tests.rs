@@ -767,3 +767,39 @@ set protocols pppoe traceoptions flag all
         "{warnings:#?}"
     );
 }
+
+/// A BNG's `system` block names DHCP's local server and the RADIUS options of the host's
+/// own logins: Junos statements this router does not have, named so, not syntax errors.
+#[test]
+fn host_services_and_radius_options_of_junos_are_named_not_supported() {
+    let text = "system {
+    services {
+        ssh;
+        dhcp-local-server {
+            group G1 {
+                interface ge-0/0/1.0;
+            }
+        }
+    }
+    radius-options {
+        password-protocol mschap-v2;
+    }
+}
+";
+    assert_eq!(
+        errors(text),
+        vec![
+            (
+                4,
+                9,
+                "'dhcp-local-server' under [edit system services] is not supported by this router"
+                    .to_string()
+            ),
+            (
+                10,
+                5,
+                "'radius-options' under [edit system] is not supported by this router".into()
+            ),
+        ]
+    );
+}

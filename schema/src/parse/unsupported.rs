@@ -123,6 +123,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "ntp",
             "ports",
             "processes",
+            "radius-options",
             "radius-server",
             "root-authentication",
             "scripts",
@@ -158,6 +159,24 @@ const KNOWN: &[(&str, &[&str])] = &[
         ],
     ),
     ("system login", &["message", "password", "retry-options"]),
+    // Services of a Junos host beside ssh, netconf and subscriber-management (table/system.rs).
+    (
+        "system services",
+        &[
+            "dhcp-local-server",
+            "dns",
+            "extension-service",
+            "finger",
+            "ftp",
+            "outbound-ssh",
+            "rest",
+            "service-deployment",
+            "telnet",
+            "web-management",
+            "xnm-clear-text",
+            "xnm-ssl",
+        ],
+    ),
     // Chassis statements beside those a subscriber-access configuration sets (table/chassis.rs).
     (
         "chassis",
