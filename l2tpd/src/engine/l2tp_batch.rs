@@ -4,7 +4,7 @@
 
 use super::l2tp_senders::L2tpSender;
 use super::read_socket::TunnelSocket;
-use crate::io::packet_socket::{send_datagrams, send_datagrams_to};
+use crate::io::packet_socket::{send_datagrams, send_datagrams_segmented, send_datagrams_to};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::os::fd::AsFd;
@@ -19,6 +19,17 @@ pub struct L2tpBatch {
     /// that leave by their source's socket; reused from batch to batch.
     order: Vec<usize>,
     unconnected: Vec<usize>,
+    /// The kernel or a route refused UDP GSO once: the tunnel sockets send without it.
+    no_segmentation: bool,
+}
+
+/// Whether `error` says the kernel or the route cannot segment (an old kernel, a path MTU
+/// below a datagram, a device that cannot), rather than that the socket is full.
+fn segmentation_refused(error: &std::io::Error) -> bool {
+    matches!(
+        error.raw_os_error(),
+        Some(libc::EINVAL | libc::EIO | libc::EOPNOTSUPP | libc::ENOPROTOOPT)
+    )
 }
 
 /// Each tunnel's connected socket, by our address and the peer's
@@ -108,7 +119,22 @@ impl L2tpBatch {
                 continue;
             };
             let of_path = run.iter().map(|&i| &filled[i][..]);
-            let done = send_datagrams(socket.get_ref().as_fd(), of_path).unwrap_or(0);
+            let fd = socket.get_ref().as_fd();
+            let done = if self.no_segmentation {
+                send_datagrams(fd, of_path).unwrap_or(0)
+            } else {
+                match send_datagrams_segmented(fd, of_path.clone()) {
+                    Ok(done) => done,
+                    Err(e) if segmentation_refused(&e) => {
+                        tracing::info!(
+                            "UDP GSO refused ({e}): L2TP data is sent a datagram at a time"
+                        );
+                        self.no_segmentation = true;
+                        send_datagrams(fd, of_path).unwrap_or(0)
+                    }
+                    Err(_) => 0,
+                }
+            };
             sent.connected += done;
             sent.failed += run.len() - done;
         }
