@@ -4,7 +4,9 @@
 
 use super::l2tp_senders::L2tpSender;
 use super::read_socket::TunnelSocket;
-use crate::io::packet_socket::{send_datagrams, send_datagrams_segmented, send_datagrams_to};
+use crate::io::packet_socket::{
+    largest_unfragmented_payload, send_datagrams, send_datagrams_segmented, send_datagrams_to,
+};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::os::fd::AsFd;
@@ -19,16 +21,19 @@ pub struct L2tpBatch {
     /// that leave by their source's socket; reused from batch to batch.
     order: Vec<usize>,
     unconnected: Vec<usize>,
-    /// The kernel or a route refused UDP GSO once: the tunnel sockets send without it.
+    /// The kernel refused UDP GSO once: the tunnel sockets send without it.
     no_segmentation: bool,
+    /// The largest datagram each busy path takes in a GSO message (its route's MTU less the
+    /// headers), asked once per path; paths no longer offered are forgotten now and then.
+    max_segments: HashMap<(Ipv4Addr, SocketAddrV4), usize>,
 }
 
-/// Whether `error` says the kernel or the route cannot segment (an old kernel, a path MTU
-/// below a datagram, a device that cannot), rather than that the socket is full.
+/// Whether `error` says the kernel cannot segment at all (an old kernel, a device or
+/// transform that cannot), rather than that the socket is full.
 fn segmentation_refused(error: &std::io::Error) -> bool {
     matches!(
         error.raw_os_error(),
-        Some(libc::EINVAL | libc::EIO | libc::EOPNOTSUPP | libc::ENOPROTOOPT)
+        Some(libc::EIO | libc::EOPNOTSUPP | libc::ENOPROTOOPT)
     )
 }
 
@@ -102,6 +107,10 @@ impl L2tpBatch {
         let filled = &self.datagrams[..self.filled];
         let targets = &self.targets[..self.filled];
         let mut sent = Sent::default();
+        if self.max_segments.len() > 2 * tunnels.len() + 16 {
+            self.max_segments
+                .retain(|path, _| tunnels.contains_key(path));
+        }
         // The datagrams in the order (source, destination, as kept): each path, then each
         // source, is one run, and a destination's datagrams keep their order within it.
         // Sorting a batch (at most a receive batch) costs O(n log n) whatever the number of
@@ -120,11 +129,22 @@ impl L2tpBatch {
             };
             let of_path = run.iter().map(|&i| &filled[i][..]);
             let fd = socket.get_ref().as_fd();
+            let path = targets[run[0]];
             let done = if self.no_segmentation {
                 send_datagrams(fd, of_path).unwrap_or(0)
             } else {
-                match send_datagrams_segmented(fd, of_path.clone()) {
+                let max_segment = *self
+                    .max_segments
+                    .entry(path)
+                    .or_insert_with(|| largest_unfragmented_payload(fd).unwrap_or(0));
+                match send_datagrams_segmented(fd, max_segment, of_path.clone()) {
                     Ok(done) => done,
+                    Err(e) if matches!(e.raw_os_error(), Some(libc::EMSGSIZE | libc::EINVAL)) => {
+                        // The route's MTU fell below a segment (an ICMP "fragmentation
+                        // needed"): asked again for the next batch; this one goes singly.
+                        self.max_segments.remove(&path);
+                        send_datagrams(fd, of_path).unwrap_or(0)
+                    }
                     Err(e) if segmentation_refused(&e) => {
                         tracing::info!(
                             "UDP GSO refused ({e}): L2TP data is sent a datagram at a time"

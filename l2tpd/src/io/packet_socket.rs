@@ -536,16 +536,41 @@ struct SegmentControl {
 /// UDP_SEGMENT from linux/udp.h (the libc crate does not name it).
 const UDP_SEGMENT: c_int = 103;
 
+/// The largest UDP payload that leaves the connected IPv4 UDP socket `fd` unfragmented: the
+/// route's MTU as the kernel has it now (IP_MTU), less the IPv4 and UDP headers. A UDP GSO
+/// segment above it is refused (EMSGSIZE).
+pub fn largest_unfragmented_payload(fd: BorrowedFd<'_>) -> io::Result<usize> {
+    let mut mtu: c_int = 0;
+    let mut len = size_of::<c_int>() as libc::socklen_t;
+    // SAFETY: IP_MTU writes one int into `mtu`, alive and exclusively borrowed, and its
+    // length into `len`.
+    let result = unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            libc::IPPROTO_IP,
+            libc::IP_MTU,
+            (&mut mtu as *mut c_int).cast(),
+            &mut len,
+        )
+    };
+    if result < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(usize::try_from(mtu).unwrap_or(0).saturating_sub(28))
+}
+
 /// Sends `datagrams`, in order, on the connected UDP socket `fd`, each run of consecutive
 /// datagrams of equal length as one UDP GSO message (`UDP_SEGMENT`: the kernel's send path
 /// runs once for the run, and the datagrams are cut apart at the last moment, by the device
 /// or on the receiving host, each arriving as sent), the rest one message each; one sendmmsg
-/// per [`MAX_MESSAGES_PER_CALL`] datagrams. Returns how many of the first datagrams were
-/// sent, as [`send_datagrams`] does. A kernel or route that cannot segment (EINVAL: a
-/// segment above the path's MTU; EIO, EOPNOTSUPP) is returned as the error when nothing was
-/// sent, and the caller sends without GSO.
+/// per [`MAX_MESSAGES_PER_CALL`] datagrams. Datagrams longer than `max_segment` (see
+/// [`largest_unfragmented_payload`]) are sent one message each. Returns how many of the
+/// first datagrams were sent, as [`send_datagrams`] does. A kernel or route that cannot
+/// segment (EMSGSIZE or EINVAL: a segment above the path's MTU after all; EIO, EOPNOTSUPP) is returned
+/// as the error when nothing was sent, and the caller sends without GSO.
 pub fn send_datagrams_segmented<'a>(
     fd: BorrowedFd<'_>,
+    max_segment: usize,
     datagrams: impl IntoIterator<Item = &'a [u8]>,
 ) -> io::Result<usize> {
     let mut datagrams = datagrams.into_iter().peekable();
@@ -574,7 +599,7 @@ pub fn send_datagrams_segmented<'a>(
                     && used - start < GSO_MAX_SEGMENTS
                     && bytes + size <= GSO_MAX_BYTES
                     && size > 0
-                    && size <= usize::from(u16::MAX);
+                    && size <= max_segment.min(usize::from(u16::MAX));
                 match datagrams.next_if(|d| fits && d.len() == size) {
                     Some(next) => {
                         bytes += size;
@@ -975,7 +1000,9 @@ mod tests {
             .enumerate()
             .map(|(i, size)| (0..size).map(|octet| (i + octet) as u8).collect())
             .collect();
-        let sent = send_datagrams_segmented(sender.as_fd(), datagrams.iter().map(|d| &d[..]))
+        let max = largest_unfragmented_payload(sender.as_fd()).expect("IP_MTU");
+        assert!(max >= 1400, "loopback's MTU less the headers: {max}");
+        let sent = send_datagrams_segmented(sender.as_fd(), max, datagrams.iter().map(|d| &d[..]))
             .expect("sent");
         assert_eq!(sent, datagrams.len());
         let mut buf = [0u8; 2048];
