@@ -12,6 +12,7 @@
 //! Registered for reading only, epoll drops that wake-up before it reaches a thread.
 
 use std::io;
+use std::net::SocketAddr;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
 
@@ -20,7 +21,7 @@ use tokio::io::Interest;
 use tokio::net::UdpSocket;
 
 use crate::io::datagram_batch::DatagramBatch;
-use crate::io::packet_socket::{recv_datagrams, register_readable};
+use crate::io::packet_socket::{recv_datagrams, recv_datagrams_connected, register_readable};
 
 /// A tunnel's connected socket as the fast path holds it.
 pub(super) type TunnelSocket = Arc<AsyncFd<std::net::UdpSocket>>;
@@ -34,8 +35,9 @@ pub(super) fn tunnel_socket(socket: std::net::UdpSocket) -> io::Result<TunnelSoc
 pub(super) enum ReadSocket {
     /// A listener or the wildcard socket: the engine sends on it as well.
     Shared(Arc<UdpSocket>),
-    /// A tunnel's connected socket: read here, sent on only by the fast path.
-    ReadOnly(TunnelSocket),
+    /// A tunnel's connected socket and the peer it is connected to: read here, sent on
+    /// only by the fast path.
+    ReadOnly(TunnelSocket, SocketAddr),
 }
 
 impl ReadSocket {
@@ -44,7 +46,7 @@ impl ReadSocket {
         match self {
             ReadSocket::Shared(socket) => socket.readable().await,
             // The guard dropped without clearing: `try_recv` clears on WouldBlock.
-            ReadSocket::ReadOnly(socket) => socket.readable().await.map(drop),
+            ReadSocket::ReadOnly(socket, _) => socket.readable().await.map(drop),
         }
     }
 
@@ -54,8 +56,8 @@ impl ReadSocket {
             ReadSocket::Shared(socket) => {
                 socket.try_io(Interest::READABLE, || recv_datagrams(socket.as_fd(), batch))
             }
-            ReadSocket::ReadOnly(socket) => socket.try_io(Interest::READABLE, |inner| {
-                recv_datagrams(inner.as_fd(), batch)
+            ReadSocket::ReadOnly(socket, peer) => socket.try_io(Interest::READABLE, |inner| {
+                recv_datagrams_connected(inner.as_fd(), *peer, batch)
             }),
         }
     }
@@ -64,7 +66,7 @@ impl ReadSocket {
     pub(super) fn shared(&self) -> Option<&Arc<UdpSocket>> {
         match self {
             ReadSocket::Shared(socket) => Some(socket),
-            ReadSocket::ReadOnly(_) => None,
+            ReadSocket::ReadOnly(..) => None,
         }
     }
 }
@@ -73,7 +75,7 @@ impl AsFd for ReadSocket {
     fn as_fd(&self) -> BorrowedFd<'_> {
         match self {
             ReadSocket::Shared(socket) => socket.as_fd(),
-            ReadSocket::ReadOnly(socket) => socket.get_ref().as_fd(),
+            ReadSocket::ReadOnly(socket, _) => socket.get_ref().as_fd(),
         }
     }
 }

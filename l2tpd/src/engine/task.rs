@@ -158,7 +158,13 @@ impl Bound {
             tunnel_socket(socket)?
         };
         fast.add_tunnel_socket(local, peer, &socket);
-        let mut bound = Self::spawn_on(ReadSocket::ReadOnly(socket), local, queues, fast, worker);
+        let mut bound = Self::spawn_on(
+            ReadSocket::ReadOnly(socket, peer),
+            local,
+            queues,
+            fast,
+            worker,
+        );
         bound.tunnel = Some((fast.clone(), local, peer));
         Ok(bound)
     }
@@ -213,7 +219,7 @@ impl Drop for Bound {
         if let Some(reader) = &self.reader {
             reader.abort();
         }
-        if let (Some((fast, local, peer)), ReadSocket::ReadOnly(socket)) =
+        if let (Some((fast, local, peer)), ReadSocket::ReadOnly(socket, _)) =
             (self.tunnel.take(), &self.socket)
         {
             fast.remove_tunnel_socket(local, peer, socket);
