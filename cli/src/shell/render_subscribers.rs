@@ -460,6 +460,26 @@ L2TP Session ID: 40553 (remote 12)
     }
 
     #[test]
+    fn detail_names_each_limit_and_where_it_comes_from() {
+        let mut list = sample();
+        list.subscribers[0].limits = Some(schema::subscriber_rpc::SubscriberLimits {
+            session_timeout: Some(86_400),
+            session_timeout_from: Some("session-options".into()),
+            idle_timeout: Some(600),
+            idle_timeout_from: Some("radius".into()),
+            idle_ingress_only: true,
+        });
+        let detail = subscribers(&list, &at(Level::Detail, false));
+        assert!(
+            detail.contains(
+                "Session Timeout: 86400 seconds (session-options)\n\
+                 Idle Timeout: 600 seconds (radius), ingress only\n"
+            ),
+            "{detail}"
+        );
+    }
+
+    #[test]
     fn summary_counts_by_state_type_and_interface() {
         assert_eq!(
             subscribers(&sample(), &at(Level::Brief, true)),
