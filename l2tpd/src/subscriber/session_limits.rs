@@ -384,4 +384,47 @@ mod tests {
         );
         assert_eq!(limits.poll_timeout(), None);
     }
+
+    #[test]
+    fn the_first_source_that_gives_a_limit_decides_and_a_zero_there_means_none() {
+        let config = crate::test_config(
+            "set access profile p session-options client-idle-timeout 30\n\
+             set access profile p session-options client-session-timeout 60\n\
+             set access group-profile g ppp idle-timeout 300\n\
+             set access profile p client own ppp idle-timeout 120\n\
+             set access profile p client off ppp idle-timeout 0\n",
+        );
+        let profile = &config.access_profiles["p"];
+        let client = |name: &str| Some(&profile.clients[name].ppp);
+        let group = PppClient {
+            idle_timeout: Some(300),
+            ..profile.clients["own"].ppp.clone()
+        };
+        let radius = AaaGrant {
+            idle_timeout: Some(45),
+            ..Default::default()
+        };
+        let idle =
+            |grant, client, user_group| Limits::of(grant, Some(profile), client, user_group).idle;
+        assert_eq!(
+            idle(None, None, None),
+            Some((1800, LimitSource::SessionOptions))
+        );
+        assert_eq!(
+            idle(None, None, Some(&group)),
+            Some((300, LimitSource::PppIdleTimeout))
+        );
+        assert_eq!(
+            idle(None, client("own"), Some(&group)),
+            Some((120, LimitSource::PppIdleTimeout))
+        );
+        assert_eq!(
+            idle(Some(&radius), client("own"), None),
+            Some((45, LimitSource::Radius))
+        );
+        assert_eq!(idle(None, client("off"), Some(&group)), None, "0: no limit");
+        let limits = Limits::of(None, Some(profile), None, None);
+        assert_eq!(limits.session, Some((3600, LimitSource::SessionOptions)));
+        assert_eq!(Limits::of(None, None, None, None), Limits::default());
+    }
 }
