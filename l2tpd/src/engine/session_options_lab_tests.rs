@@ -224,7 +224,9 @@ fn excluded_attributes_are_absent_from_the_messages_named_and_only_those() {
             "set access profile ra radius attributes exclude nas-port-id access-request\n\
              set access profile ra radius attributes exclude calling-station-id access-request\n\
              set access profile ra radius attributes exclude event-timestamp accounting-start\n\
+             set access profile ra radius attributes exclude accounting-delay-time accounting-stop\n\
              set access profile ra accounting order radius\n\
+             set access profile ra accounting update-interval 10\n\
              set access profile ra radius accounting-server 127.0.0.9\n",
         ),
         lns_with_secret(""),
@@ -235,6 +237,7 @@ fn excluded_attributes_are_absent_from_the_messages_named_and_only_those() {
     ));
     let i = bring_up(&mut lab, "alice@isp.example");
     assert!(ip_up(&lab.subs[i].events).is_some());
+    minutes(&mut lab, 10);
     lab.subs[i].ppp.close(lab.now);
     lab.settle();
     for _ in 0..5 {
@@ -261,6 +264,10 @@ fn excluded_attributes_are_absent_from_the_messages_named_and_only_those() {
     };
     assert_eq!(status(1).integer(attr::EVENT_TIMESTAMP), None, "Start");
     assert!(status(2).integer(attr::EVENT_TIMESTAMP).is_some(), "Stop");
+    // What the Stop leaves out, the Interim-Update leaves out too.
+    assert!(status(1).integer(attr::ACCT_DELAY_TIME).is_some(), "Start");
+    assert_eq!(status(3).integer(attr::ACCT_DELAY_TIME), None, "Interim");
+    assert_eq!(status(2).integer(attr::ACCT_DELAY_TIME), None, "Stop");
 }
 
 #[test]
