@@ -131,6 +131,24 @@ pub struct SubscriberAaa {
     pub unused_attributes: Vec<String>,
 }
 
+/// The limits the router enforces on a subscriber (`detail` and `extensive`), each with
+/// where it comes from: `radius` (the Accept or a CoA), `ppp idle-timeout` (the user's client
+/// entry or its group profile, or the tunnel client's user-group profile), `session-options`
+/// (the access profile's).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SubscriberLimits {
+    /// Seconds from the login.
+    pub session_timeout: Option<u32>,
+    pub session_timeout_from: Option<String>,
+    /// Seconds without activity.
+    pub idle_timeout: Option<u32>,
+    pub idle_timeout_from: Option<String>,
+    /// Only the subscriber's own packets are activity.
+    #[serde(default)]
+    pub idle_ingress_only: bool,
+}
+
 /// One access route of a subscriber, as the routing table holds it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -198,6 +216,9 @@ pub struct Subscriber {
     /// What RADIUS granted (`detail` and `extensive`), when RADIUS admitted the subscriber.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub aaa: Option<SubscriberAaa>,
+    /// The session and idle limits enforced (`detail` and `extensive`), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub limits: Option<SubscriberLimits>,
     /// The routes installed to the subscriber (`detail` and `extensive`): its dynamic
     /// profile's `routing-options access` routes, or its Framed-Routes without a profile.
     #[serde(
@@ -620,6 +641,7 @@ mod tests {
             authentication_protocol: None,
             tunnel: None,
             aaa: None,
+            limits: None,
             access_routes: Vec::new(),
             statistics: None,
         }

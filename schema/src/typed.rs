@@ -14,6 +14,9 @@ mod net;
 mod pppoe;
 mod routing;
 mod secret;
+#[cfg(test)]
+#[path = "typed/session_options_tests.rs"]
+mod session_options_tests;
 mod syslog;
 mod system;
 #[cfg(test)]
@@ -24,9 +27,9 @@ pub use access::{
     AccessProfile, AccountingOptions, AccountingStatistics, AcctSessionIdFormat, AddressPool,
     AddressRange, AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap, Gateway,
     InterfaceDescriptionFormat, L2tpClient, NasPortIdFormat, PppAuthentication, PppClient,
-    ProfileClient, ProfileTunnel, ProfileTunnels, RadiusIgnore, RadiusOptions, RadiusServer,
-    ServerAlgorithm, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
-    TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
+    ProfileClient, ProfileTunnel, ProfileTunnels, RadiusExclude, RadiusIgnore, RadiusMessage,
+    RadiusOptions, RadiusServer, ServerAlgorithm, SessionOptions, TunnelIdentity, TunnelMedium,
+    TunnelProfile, TunnelSwitchAvps, TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
 pub use auto_configure::{AutoConfigure, VlanIdRange, VlanRange, VlanRangeProfile, VLAN_IDS};
 pub use device::{

@@ -143,11 +143,29 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
         if let Some(by) = &aaa.tunnel_decided_by {
             line("Tunnel Decided By", by);
         }
-        if let Some(seconds) = aaa.session_timeout {
-            line("Session Timeout", &format!("{seconds} seconds"));
+    }
+    // The limits in force, RADIUS's or the configuration's, each with where it comes from.
+    if let Some(limits) = &s.limits {
+        let from = |source: &Option<String>| {
+            source
+                .as_deref()
+                .map_or(String::new(), |s| format!(" ({s})"))
+        };
+        if let Some(seconds) = limits.session_timeout {
+            let source = from(&limits.session_timeout_from);
+            line("Session Timeout", &format!("{seconds} seconds{source}"));
         }
-        if let Some(seconds) = aaa.idle_timeout {
-            line("Idle Timeout", &format!("{seconds} seconds"));
+        if let Some(seconds) = limits.idle_timeout {
+            let source = from(&limits.idle_timeout_from);
+            let ingress = if limits.idle_ingress_only {
+                ", ingress only"
+            } else {
+                ""
+            };
+            line(
+                "Idle Timeout",
+                &format!("{seconds} seconds{source}{ingress}"),
+            );
         }
     }
     for route in &s.access_routes {
@@ -287,6 +305,7 @@ pub(crate) mod tests {
             lcp_state: Some("opened".into()),
             lcp_negotiation: None,
             aaa: None,
+            limits: None,
             access_routes: Vec::new(),
             authentication_protocol: Some(AuthenticationProtocol::Chap),
             tunnel: Some(SubscriberTunnel {
@@ -317,6 +336,7 @@ pub(crate) mod tests {
             lcp_state: Some("req-sent".into()),
             lcp_negotiation: None,
             aaa: None,
+            limits: None,
             access_routes: Vec::new(),
             authentication_protocol: None,
             tunnel: None,
@@ -436,6 +456,26 @@ L2TP Session ID: 40553 (remote 12)
                 "Statistics:\n  Input packets: 10, Input bytes: 1200\n  Output packets: 8, Output bytes: 960\n"
             ),
             "{extensive}"
+        );
+    }
+
+    #[test]
+    fn detail_names_each_limit_and_where_it_comes_from() {
+        let mut list = sample();
+        list.subscribers[0].limits = Some(schema::subscriber_rpc::SubscriberLimits {
+            session_timeout: Some(86_400),
+            session_timeout_from: Some("session-options".into()),
+            idle_timeout: Some(600),
+            idle_timeout_from: Some("radius".into()),
+            idle_ingress_only: true,
+        });
+        let detail = subscribers(&list, &at(Level::Detail, false));
+        assert!(
+            detail.contains(
+                "Session Timeout: 86400 seconds (session-options)\n\
+                 Idle Timeout: 600 seconds (radius), ingress only\n"
+            ),
+            "{detail}"
         );
     }
 

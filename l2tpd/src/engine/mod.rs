@@ -566,6 +566,8 @@ mod route_view_lab_tests;
 #[cfg(test)]
 mod rpf_fail_filter_lab_tests;
 #[cfg(test)]
+mod session_options_lab_tests;
+#[cfg(test)]
 mod sim_lab;
 #[cfg(test)]
 mod socket_close_tests;

@@ -12,11 +12,11 @@ use crate::ppp::client_link::ClientEvent;
 use crate::subscriber::decision::Refusal;
 use crate::subscriber::table::{EndCause, Phase};
 
-const SECRET: &str = "radius-secret";
-const SERVER: &str = "127.0.0.9";
+pub(super) const SECRET: &str = "radius-secret";
+pub(super) const SERVER: &str = "127.0.0.9";
 
 /// The LAC of `sim_lab` whose domain map's access profile asks RADIUS.
-fn lac_with_radius(extra: &str) -> schema::typed::RouterConfig {
+pub(super) fn lac_with_radius(extra: &str) -> schema::typed::RouterConfig {
     config(&format!(
         "set system host-name lac-s\n\
          set interfaces {PORT} unit 0 family pppoe access-concentrator lac-s\n\
@@ -33,20 +33,20 @@ fn lac_with_radius(extra: &str) -> schema::typed::RouterConfig {
 }
 
 /// The LNS of `sim_lab`, which requires the tunnel secret `tunnel-pw` from the LAC.
-fn lns_with_secret(extra: &str) -> schema::typed::RouterConfig {
+pub(super) fn lns_with_secret(extra: &str) -> schema::typed::RouterConfig {
     config(&format!(
         "{LNS_BASE}set access profile ap client lac-s l2tp shared-secret tunnel-pw\n{extra}"
     ))
 }
 
-fn ip_up(events: &[ClientEvent]) -> Option<(Ipv4Addr, Vec<Ipv4Addr>)> {
+pub(super) fn ip_up(events: &[ClientEvent]) -> Option<(Ipv4Addr, Vec<Ipv4Addr>)> {
     events.iter().find_map(|e| match e {
         ClientEvent::IpUp { local, dns, .. } => Some((*local, dns.clone())),
         _ => None,
     })
 }
 
-fn bring_up(lab: &mut Lab, user: &str) -> usize {
+pub(super) fn bring_up(lab: &mut Lab, user: &str) -> usize {
     let i = lab.add_ip(user, "pw");
     lab.settle();
     for _ in 0..5 {
@@ -56,7 +56,7 @@ fn bring_up(lab: &mut Lab, user: &str) -> usize {
 }
 
 /// An Accept whose tag 1 sends the subscriber to the sim lab's LNS with its tunnel secret.
-fn accept_to_the_lns(request: &Packet) -> Option<(u8, Vec<Attribute>)> {
+pub(super) fn accept_to_the_lns(request: &Packet) -> Option<(u8, Vec<Attribute>)> {
     let password = encrypt_tunnel_password(
         1,
         0x8001,
@@ -76,7 +76,7 @@ fn accept_to_the_lns(request: &Packet) -> Option<(u8, Vec<Attribute>)> {
 }
 
 /// A server that takes every accounting record and sends subscribers to the sim lab's LNS.
-fn account_or_accept(request: &Packet) -> Option<(u8, Vec<Attribute>)> {
+pub(super) fn account_or_accept(request: &Packet) -> Option<(u8, Vec<Attribute>)> {
     match request.code {
         code::ACCOUNTING_REQUEST => Some((code::ACCOUNTING_RESPONSE, Vec::new())),
         _ => accept_to_the_lns(request),
@@ -206,7 +206,7 @@ fn a_silent_server_is_asked_again_then_the_next_method_decides() {
 }
 
 /// The LNS's tunnel group authenticates by RADIUS.
-fn lns_with_radius(extra: &str) -> schema::typed::RouterConfig {
+pub(super) fn lns_with_radius(extra: &str) -> schema::typed::RouterConfig {
     config(&format!(
         "{LNS_BASE}set services l2tp tunnel-group g aaa-access-profile users\n\
          set access profile users authentication-order radius\n\
@@ -636,7 +636,7 @@ fn idle_timeout_ends_a_silent_subscriber_and_spares_one_that_sends() {
 }
 
 /// An IPv4 packet from `source` to a host behind the LNS.
-fn ipv4_packet(source: Ipv4Addr) -> Vec<u8> {
+pub(super) fn ipv4_packet(source: Ipv4Addr) -> Vec<u8> {
     ipv4_between(source, Ipv4Addr::new(198, 19, 0, 1))
 }
 

@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
-use schema::typed::{AuthenticationMethod, RouterConfig};
+use schema::typed::{AuthenticationMethod, RadiusMessage, RouterConfig};
 
 use super::aaa::{
     access_request, authentication_servers, nas_identifier, pppoe_calling_station, Answer, Pending,
@@ -102,7 +102,8 @@ impl SubscriberLayer {
             nas_port_type: ethernet_nas_port_type(&profile.radius_options),
             tunnel: None,
         };
-        let request = access_request(credentials, &facts);
+        let mut request = access_request(credentials, &facts);
+        super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);
         let servers = authentication_servers(config, profile);
         let servers = self.aaa.server_order(
             Service::Authentication,
@@ -241,7 +242,9 @@ impl SubscriberLayer {
             nas_port_type: port_type,
             tunnel,
         };
-        Some(access_request(credentials, &facts))
+        let mut request = access_request(credentials, &facts);
+        super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);
+        Some(request)
     }
 
     /// Authenticated: the dynamic profile's network step, then the client gets its Success
@@ -267,6 +270,7 @@ impl SubscriberLayer {
             link.auth_success(b"", now);
         }
         subscriber.phase = Phase::Addressing;
+        self.start_session_limit(id, config);
     }
 
     /// Refused: the client gets its failure and LCP terminates.
@@ -417,6 +421,9 @@ impl SubscriberLayer {
         }
         let mut grant = grant_from(&reply, server);
         grant.ignored = ignored;
+        if let Some(profile) = config.access_profiles.get(&profile) {
+            ignore_attributes(&mut grant, profile);
+        }
         match choice {
             Err(TunnelRefusal::UnknownTunnelGroup(group)) => {
                 tracing::info!("subscriber {user}: Tunnel-Group {group} is not a tunnel profile");
@@ -427,11 +434,10 @@ impl SubscriberLayer {
             }
             Ok(Some(choice)) => {
                 grant.tunnel_source = Some(choice.source);
-                let session_timeout = grant.session_timeout;
                 if let Some(subscriber) = self.table.get_mut(id) {
                     subscriber.aaa = Some(Box::new(grant));
                 }
-                self.set_session_timeout(id, session_timeout);
+                self.start_session_limit(id, config);
                 if !self.profile_network_step(now, id, config) {
                     return;
                 }
@@ -448,14 +454,12 @@ impl SubscriberLayer {
             }
             Ok(None) => {
                 // Neither RADIUS nor the map tunnels it: PPP ends here, already admitted.
-                let session_timeout = grant.session_timeout;
                 if let Some(subscriber) = self.table.get_mut(id) {
                     subscriber.terminated = true;
                     subscriber.aaa_profile = Some(profile);
                     subscriber.service = Some(Arc::from(LOCAL_SERVICE_INTERFACE));
                     subscriber.aaa = Some(Box::new(grant));
                 }
-                self.set_session_timeout(id, session_timeout);
                 self.admit(now, id, "radius", config);
             }
         }
@@ -480,8 +484,11 @@ impl SubscriberLayer {
         };
         match answer {
             Answer::Reply { reply, server, .. } if reply.code == code::ACCESS_ACCEPT => {
-                let grant = grant_from(&reply, server);
-                let session_timeout = grant.session_timeout;
+                let mut grant = grant_from(&reply, server);
+                let profile = self.table.get(id).and_then(|s| s.access_profile(config));
+                if let Some(profile) = profile {
+                    ignore_attributes(&mut grant, profile);
+                }
                 if let Some(subscriber) = self.table.get_mut(id) {
                     // The Virtual-Router VSA puts the session in that instance (the seed's
                     // rule); without it the tunnel's instance stays.
@@ -497,7 +504,6 @@ impl SubscriberLayer {
                     }
                     subscriber.aaa = Some(Box::new(grant));
                 }
-                self.set_session_timeout(id, session_timeout);
                 self.admit(now, id, "radius", config);
             }
             Answer::Reply { .. } => self.deny(now, id, AuthRejection::RadiusReject),
@@ -553,5 +559,19 @@ pub(super) fn grant_from(reply: &Packet, server: Ipv4Addr) -> AaaGrant {
             })
             .collect(),
         ignored,
+    }
+}
+
+/// `radius attributes ignore logical-system:routing-instance`: the Accept's routing instance
+/// (ERX Virtual-Router) is not used, and the subscriber's `show` says so. (The filters the
+/// profile ignores are left out where the dynamic profile's variables are replaced.)
+fn ignore_attributes(grant: &mut AaaGrant, profile: &schema::typed::AccessProfile) {
+    if !profile.radius_ignore.routing_instance {
+        return;
+    }
+    if let Some(instance) = grant.virtual_router.take() {
+        grant.ignored.push(format!(
+            "Virtual-Router {instance:?}: radius attributes ignore logical-system:routing-instance"
+        ));
     }
 }

@@ -206,7 +206,13 @@ impl SubscriberLayer {
             nas_port_type: super::radius_options::NAS_PORT_TYPE_ETHERNET,
             tunnel: None,
         };
-        let request = access_request(&credentials, &facts);
+        let mut request = access_request(&credentials, &facts);
+        // What the profile leaves out of a subscriber's request, it leaves out of a test's.
+        super::radius_exclude::apply(
+            &mut request,
+            profile,
+            schema::typed::RadiusMessage::AccessRequest,
+        );
         let servers = authentication_servers(config, profile);
         let purpose = Purpose::Test {
             token,

@@ -98,6 +98,9 @@ pub(super) struct Accounted {
     /// What every record carries besides, fixed at the Start: the subscriber's NAS-Port-Id
     /// and NAS-Port-Type, and at the LAC the tunnel its session runs in (RFC 2867).
     pub carried: Vec<Attribute>,
+    /// The attribute types `radius attributes exclude` leaves out of the Stop and the
+    /// Interim-Updates (`radius_exclude`; empty for most profiles).
+    pub excluded_from_stop: Box<[u8]>,
 }
 
 #[derive(Default)]

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use schema::typed::RouterConfig;
+use schema::typed::{RadiusMessage, RouterConfig};
 
 use super::aaa::nas_identifier;
 use super::aaa::{Answer, Purpose};
@@ -60,8 +60,12 @@ impl SubscriberLayer {
                 tunnel_id, session_id, local, server,
             ));
         }
-        let request =
+        let mut request =
             accounting::request(subscriber, Status::Start, None, &carried, nas_identifier);
+        super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccountingStart);
+        // Interim-Updates leave out what the Stop does (`radius_exclude`).
+        let excluded_from_stop =
+            super::radius_exclude::excluded(profile, RadiusMessage::AccountingStop);
         let nas_identifier = Box::from(nas_identifier);
         let interval = update_interval(profile);
         let options = profile.accounting.as_ref();
@@ -82,6 +86,7 @@ impl SubscriberLayer {
                 coa_immediate_update: options.is_some_and(|a| a.coa_immediate_update),
                 nas_identifier,
                 carried,
+                excluded_from_stop,
             },
         );
         self.send_accounting(now, id, instance.as_deref(), request, Kind::Start);
@@ -102,13 +107,14 @@ impl SubscriberLayer {
             return;
         };
         let usage = Usage::of(subscriber, now);
-        let request = accounting::request(
+        let mut request = accounting::request(
             subscriber,
             Status::Interim,
             Some(&usage),
             &accounted.carried,
             &accounted.nas_identifier,
         );
+        super::radius_exclude::leave_out(&mut request, &accounted.excluded_from_stop);
         let instance = accounted.instance.clone();
         self.send_accounting(now, id, instance.as_deref(), request, Kind::Interim);
     }
@@ -167,13 +173,14 @@ impl SubscriberLayer {
         let servers =
             self.aaa
                 .server_order(Service::Accounting, accounted.algorithm, &accounted.servers);
-        let request = accounting::request(
+        let mut request = accounting::request(
             subscriber,
             Status::Stop(cause),
             Some(&usage),
             &accounted.carried,
             &accounted.nas_identifier,
         );
+        super::radius_exclude::leave_out(&mut request, &accounted.excluded_from_stop);
         self.accounting.stats.stops.sent += 1;
         let stop = QueuedStop {
             subscriber: subscriber.id,

@@ -160,6 +160,7 @@ impl SubscriberLayer {
             // Where PPP ends here the fast path carries IP only.
             if subscriber.terminated {
                 subscriber.ip_packets += relayed.up_packets + relayed.down_packets;
+                subscriber.ip_packets_in += relayed.up_packets;
             }
             subscriber.bytes_up += relayed.up_bytes;
             subscriber.frames_down += relayed.down_packets;
@@ -370,7 +371,7 @@ impl SubscriberLayer {
                 LinkEvent::NetworkUp { peer } => {
                     self.network_up(now, id, peer, registry);
                     self.accounting_start(now, id, config, registry);
-                    self.start_idle_watch(now, id);
+                    self.start_idle_watch(now, id, config);
                 }
                 LinkEvent::Down(reason) => {
                     let known = self.table.get(id).and_then(|s| s.end_cause);
@@ -621,7 +622,7 @@ impl SubscriberLayer {
                 self.table.reschedule(*session);
                 self.install_relay(*session, registry);
                 self.accounting_start(now, *session, config, registry);
-                self.start_idle_watch(now, *session);
+                self.start_idle_watch(now, *session, config);
                 true
             }
             RegistryEvent::SessionDown { session, end, .. } => {

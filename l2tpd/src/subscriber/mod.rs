@@ -44,6 +44,7 @@ pub mod pppoe_access;
 mod pppoe_trace;
 mod profile_flow;
 pub mod proxy;
+mod radius_exclude;
 pub mod radius_options;
 pub mod radius_tunnels;
 pub mod route_view;

@@ -182,8 +182,12 @@ pub struct Subscriber {
     pub bytes_up: u64,
     pub frames_down: u64,
     pub bytes_down: u64,
-    /// IP packets both ways where PPP ends here: what Idle-Timeout counts as activity.
+    /// IP packets both ways where PPP ends here: what the idle limit counts as activity.
     pub ip_packets: u64,
+    /// Those of them the subscriber sent (`client-idle-timeout-ingress-only`).
+    pub ip_packets_in: u64,
+    /// Its session and idle limits in force (`session_limits`).
+    pub limits: super::session_limits::Limits,
     deadline: Option<Instant>,
 }
 
@@ -240,6 +244,8 @@ impl Subscriber {
             frames_down: 0,
             bytes_down: 0,
             ip_packets: 0,
+            ip_packets_in: 0,
+            limits: Default::default(),
             deadline: None,
         }
     }

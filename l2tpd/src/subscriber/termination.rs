@@ -97,8 +97,9 @@ impl SubscriberLayer {
         subscriber.frames_up += 1;
         subscriber.bytes_up += frame.len() as u64;
         if let Some(packet) = ip_payload(frame) {
-            // Activity for Idle-Timeout is IP: an LCP echo keeps the link, not the session.
+            // Activity for the idle limit is IP: an LCP echo keeps the link, not the session.
             subscriber.ip_packets += 1;
+            subscriber.ip_packets_in += 1;
             let drops = &mut self.lns.ip_drops;
             let (Phase::Active, Some(lease)) = (subscriber.phase, subscriber.lease.as_ref()) else {
                 drops.no_subscriber += 1;

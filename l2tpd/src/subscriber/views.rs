@@ -194,6 +194,9 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         aaa: (level != Level::Brief)
             .then(|| subscriber.aaa.as_deref().map(aaa_row))
             .flatten(),
+        limits: (level != Level::Brief)
+            .then(|| limits_row(&subscriber.limits))
+            .flatten(),
         access_routes: if level == Level::Brief {
             Vec::new()
         } else {
@@ -234,6 +237,7 @@ fn vlan_row(vlan: &AutoVlan) -> SubscriberRow {
         authentication_protocol: None,
         tunnel: None,
         aaa: None,
+        limits: None,
         access_routes: Vec::new(),
         statistics: None,
     }
@@ -490,6 +494,25 @@ fn access_route_rows(subscriber: &Subscriber) -> Vec<schema::subscriber_rpc::Acc
             tag: r.tag,
         })
         .collect()
+}
+
+/// The limits in force, when there is one (`session_limits`).
+fn limits_row(
+    limits: &super::session_limits::Limits,
+) -> Option<schema::subscriber_rpc::SubscriberLimits> {
+    if limits.session.is_none() && limits.idle.is_none() {
+        return None;
+    }
+    let from = |limit: Option<(u32, super::session_limits::LimitSource)>| {
+        limit.map(|(_, source)| source.key().to_string())
+    };
+    Some(schema::subscriber_rpc::SubscriberLimits {
+        session_timeout: limits.session.map(|(s, _)| s),
+        session_timeout_from: from(limits.session),
+        idle_timeout: limits.idle.map(|(s, _)| s),
+        idle_timeout_from: from(limits.idle),
+        idle_ingress_only: limits.idle.is_some() && limits.ingress_only,
+    })
 }
 
 fn aaa_row(grant: &super::table::AaaGrant) -> schema::subscriber_rpc::SubscriberAaa {

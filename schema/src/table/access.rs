@@ -93,9 +93,9 @@ pub(super) const ACCESS: Stmt = container(
 const POOL: &[&str] = &["access", "address-assignment", "pool"];
 const PROFILE_LIST: &[&str] = &["access", "profile"];
 const GROUP_PROFILE_LIST: &[&str] = &["access", "group-profile"];
-/// Junos: `idle-timeout`, `cell-overhead` and `encapsulation-overhead` shape ATM-backed and
-/// idle subscribers, which this router does not do.
-const NOT_PPP_SHAPING: &str = "idle timeouts and ATM overhead accounting are not implemented";
+/// Junos: `cell-overhead` and `encapsulation-overhead` shape ATM-backed subscribers, which
+/// this router does not do.
+const NOT_PPP_SHAPING: &str = "ATM overhead accounting is not implemented";
 const TUNNEL_PROFILE_LIST: &[&str] = &["access", "tunnel-profile"];
 const TUNNEL_SWITCH_PROFILE_LIST: &[&str] = &["access", "tunnel-switch-profile"];
 
@@ -270,12 +270,19 @@ const PROFILE: &[Stmt] = &[
             ),
             container(
                 "attributes",
-                "How attributes in RADIUS answers are used",
-                &[container(
-                    "ignore",
-                    "Attributes of an Access-Accept not to use",
-                    RADIUS_IGNORE,
-                )],
+                "Attributes left out of requests, or not used in answers",
+                &[
+                    container(
+                        "exclude",
+                        "Attributes left out of the requests named",
+                        RADIUS_EXCLUDE,
+                    ),
+                    container(
+                        "ignore",
+                        "Attributes of an Access-Accept not to use",
+                        RADIUS_IGNORE,
+                    ),
+                ],
             ),
         ],
     ),
@@ -286,6 +293,31 @@ const PROFILE: &[Stmt] = &[
         RADIUS_SERVER,
     )
     .grouped(),
+    container(
+        "session-options",
+        "Limits on the sessions of the profile's subscribers",
+        SESSION_OPTIONS,
+    ),
+];
+
+/// `session-options { ... }`: the limits a subscriber of the profile gets where RADIUS gives
+/// none (RADIUS Session-Timeout and Idle-Timeout win, as on Junos). Junos (MX): idle 10..1440
+/// minutes, session 1..527040 minutes (a year), neither set by default.
+const SESSION_OPTIONS: &[Stmt] = &[
+    leaf(
+        "client-idle-timeout",
+        uint(10, 1440),
+        "Idle time before the subscriber is logged out (minutes)",
+    ),
+    flag(
+        "client-idle-timeout-ingress-only",
+        "Only the subscriber's own packets count as activity for client-idle-timeout",
+    ),
+    leaf(
+        "client-session-timeout",
+        uint(1, 527_040),
+        "Time after which the subscriber is logged out, active or not (minutes)",
+    ),
 ];
 
 /// `accounting { ... }` (Junos 9.1–13.3 names; `order radius` is what turns accounting on).
@@ -335,17 +367,90 @@ const ACCOUNTING: &[Stmt] = &[
     ),
 ];
 
-/// `radius attributes ignore { ... }`: Junos' opt-out from the filters RADIUS names
-/// (Ingress-/Egress-Policy-Name); the dynamic profile's filter variables then have no value.
+/// `radius attributes ignore { ... }`, Junos' list: attributes of an Access-Accept not used.
+/// The filters RADIUS names (Ingress-/Egress-Policy-Name) leave the dynamic profile's filter
+/// variables without a value; the routing instance (ERX Virtual-Router) is not taken.
 const RADIUS_IGNORE: &[Stmt] = &[
+    // Never used here: a PPP subscriber is a host route whatever the mask. Accepted so that
+    // the statement loads; it asks for what the router does anyway.
+    flag(
+        "framed-ip-netmask",
+        "Ignore the netmask RADIUS gives (Framed-IP-Netmask; never used here)",
+    ),
     flag(
         "input-filter",
         "Ignore the input filter RADIUS names (Ingress-Policy-Name)",
     ),
     flag(
+        "logical-system:routing-instance",
+        "Ignore the routing instance RADIUS names (Virtual-Router)",
+    ),
+    flag(
         "output-filter",
         "Ignore the output filter RADIUS names (Egress-Policy-Name)",
     ),
+];
+
+/// The messages `radius attributes exclude ATTRIBUTE [ ... ]` names. Junos' lists differ
+/// per attribute and per release (9.4 allows accounting-stop for accounting-session-id,
+/// later releases access-request only): every attribute takes any of them here (our choice),
+/// and leaving it out of a message that never carries it changes nothing. Interim-Updates
+/// carry what a Stop carries and leave out what it leaves out (our choice: Junos names no
+/// interim message).
+pub const RADIUS_MESSAGES: &[&str] = &[
+    "access-request",
+    "accounting-off",
+    "accounting-on",
+    "accounting-start",
+    "accounting-stop",
+];
+
+const fn excluded(name: &'static str, help: &'static str) -> Stmt {
+    leaf_list(name, Type::Enum(RADIUS_MESSAGES), help)
+}
+
+/// Why excluding an attribute this router never sends changes nothing.
+const NOT_SENT: &str = "this router does not send the attribute";
+
+/// `radius attributes exclude { ATTRIBUTE [ MESSAGE ... ]; }`: Junos' attribute names (the
+/// ones of its documented lists a PPP LAC or LNS could send). The attributes this router
+/// sends are left out of the messages named; the others are accepted and named at commit.
+const RADIUS_EXCLUDE: &[Stmt] = &[
+    excluded("acc-loop-cir-id", "DSL Forum Agent-Circuit-Id (26-3561-1)").no_effect(NOT_SENT),
+    excluded(
+        "acc-loop-remote-id",
+        "DSL Forum Agent-Remote-Id (26-3561-2)",
+    )
+    .no_effect(NOT_SENT),
+    excluded("accounting-authentic", "Acct-Authentic (45)"),
+    excluded("accounting-delay-time", "Acct-Delay-Time (41)"),
+    excluded("accounting-session-id", "Acct-Session-Id (44)"),
+    excluded("accounting-terminate-cause", "Acct-Terminate-Cause (49)"),
+    excluded("acct-tunnel-connection", "Acct-Tunnel-Connection (68)"),
+    excluded("called-station-id", "Called-Station-Id (30)").no_effect(NOT_SENT),
+    excluded("calling-station-id", "Calling-Station-Id (31)"),
+    excluded("chargeable-user-identity", "Chargeable-User-Identity (89)").no_effect(NOT_SENT),
+    excluded("class", "Class (25)").no_effect(NOT_SENT),
+    excluded("dhcp-gi-address", "DHCP relay agent address (Juniper VSA)").no_effect(NOT_SENT),
+    excluded("dhcp-mac-address", "DHCP client MAC address (Juniper VSA)").no_effect(NOT_SENT),
+    excluded("event-timestamp", "Event-Timestamp (55)"),
+    excluded("framed-ip-address", "Framed-IP-Address (8)"),
+    excluded("framed-ip-netmask", "Framed-IP-Netmask (9)").no_effect(NOT_SENT),
+    excluded("input-filter", "Input filter name (Juniper VSA)").no_effect(NOT_SENT),
+    excluded("input-gigapackets", "Input gigapackets (Juniper VSA)").no_effect(NOT_SENT),
+    excluded("input-gigawords", "Acct-Input-Gigawords (52)"),
+    excluded(
+        "interface-description",
+        "Interface description (Juniper VSA)",
+    )
+    .no_effect(NOT_SENT),
+    excluded("nas-identifier", "NAS-Identifier (32)"),
+    excluded("nas-port", "NAS-Port (5)"),
+    excluded("nas-port-id", "NAS-Port-Id (87)"),
+    excluded("nas-port-type", "NAS-Port-Type (61)"),
+    excluded("output-filter", "Output filter name (Juniper VSA)").no_effect(NOT_SENT),
+    excluded("output-gigapackets", "Output gigapackets (Juniper VSA)").no_effect(NOT_SENT),
+    excluded("output-gigawords", "Acct-Output-Gigawords (53)"),
 ];
 
 /// `radius options { ... }`: what the requests say about the NAS and the subscriber, and how
@@ -654,12 +759,13 @@ const ENCAPSULATION_OVERHEAD: Stmt = leaf(
 .no_effect(NOT_PPP_SHAPING);
 const FRAMED_POOL: Stmt =
     leaf("framed-pool", NAME, "Address pool for the subscriber").refers_to(POOL);
+// Junos: 0 (the default: none) through 4294967295 seconds. Below RADIUS's Idle-Timeout and
+// above the profile's `session-options client-idle-timeout` (`subscriber::session_limits`).
 const IDLE_TIMEOUT: Stmt = leaf(
     "idle-timeout",
     uint(0, 4294967295),
-    "Idle time before the subscriber is logged out (seconds)",
-)
-.no_effect(NOT_PPP_SHAPING);
+    "Idle time before the subscriber is logged out (seconds, 0 = none)",
+);
 // Junos documents the `l2tp` one (the `dial-options l2tp-interface-id` of the LAC's sessions'
 // si- units), not what a user's `ppp` one would change: the unit is chosen at the ICRQ,
 // before any user is known.

@@ -37,6 +37,9 @@ fn names_are_unique_among_siblings_and_well_formed() {
                 assert!(keyless && before == 1, "nameless statement under {path:?}");
                 continue;
             }
+            // Junos' one name with a colon: `radius attributes ignore
+            // logical-system:routing-instance`.
+            let name = name.replacen("logical-system:", "", 1);
             assert!(
                 name.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
@@ -355,12 +358,10 @@ fn statements_without_effect_are_these() {
             "access domain-name-server-inet6",
             "access group-profile ppp cell-overhead",
             "access group-profile ppp encapsulation-overhead",
-            "access group-profile ppp idle-timeout",
             "access group-profile ppp interface-id",
             "access profile accounting address-change-immediate-update",
             "access profile client ppp cell-overhead",
             "access profile client ppp encapsulation-overhead",
-            "access profile client ppp idle-timeout",
             "access profile client ppp interface-id",
             "access profile domain-name-server-inet6",
             "access profile radius options coa-dynamic-variable-validation",
@@ -368,6 +369,19 @@ fn statements_without_effect_are_these() {
             "access profile radius options juniper-dsl-attributes",
             "access profile radius options nas-port-extended-format",
             "access profile radius options vlan-nas-port-stacked-format",
+            "access profile radius attributes exclude acc-loop-cir-id",
+            "access profile radius attributes exclude acc-loop-remote-id",
+            "access profile radius attributes exclude called-station-id",
+            "access profile radius attributes exclude chargeable-user-identity",
+            "access profile radius attributes exclude class",
+            "access profile radius attributes exclude dhcp-gi-address",
+            "access profile radius attributes exclude dhcp-mac-address",
+            "access profile radius attributes exclude framed-ip-netmask",
+            "access profile radius attributes exclude input-filter",
+            "access profile radius attributes exclude input-gigapackets",
+            "access profile radius attributes exclude interface-description",
+            "access profile radius attributes exclude output-filter",
+            "access profile radius attributes exclude output-gigapackets",
             "access tunnel-profile tunnel logical-system",
             "access tunnel-profile tunnel routing-instance",
             "access tunnel-switch-profile",

@@ -159,6 +159,8 @@ pub struct PppClient {
     /// A group profile's `ppp-options { chap; pap; }`: what the subscriber is asked to
     /// authenticate with, CHAP first (empty: the LNS's default, CHAP then PAP).
     pub ppp_options: Vec<PppAuthentication>,
+    /// `idle-timeout` in seconds as the client or its group profile writes it (0: none).
+    pub idle_timeout: Option<u32>,
 }
 
 /// `client NAME { ... }`, with its `group-profile`'s attributes already filled in where the
@@ -274,12 +276,54 @@ pub struct RadiusOptions {
     pub revert_interval: Option<u32>,
 }
 
-/// `radius attributes ignore { input-filter; output-filter; }`: the filter names RADIUS
-/// gives are not used (the dynamic profile's `"$junos-input-filter"` has no value).
+/// `radius attributes ignore { ... }`: attributes of an Access-Accept not used. The filter
+/// names (the dynamic profile's `"$junos-input-filter"` then has no value), the routing
+/// instance (`logical-system:routing-instance`: the Virtual-Router VSA). Framed-IP-Netmask
+/// is never used, so its flag is not read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RadiusIgnore {
     pub input_filter: bool,
     pub output_filter: bool,
+    pub routing_instance: bool,
+}
+
+/// A message `radius attributes exclude` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RadiusMessage {
+    AccessRequest,
+    AccountingOff,
+    AccountingOn,
+    AccountingStart,
+    AccountingStop,
+}
+
+/// `radius attributes exclude { ATTRIBUTE [ MESSAGE ... ]; }`: each attribute (Junos' name)
+/// with the messages it is left out of, in configuration order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RadiusExclude {
+    pub attributes: Vec<(String, Vec<RadiusMessage>)>,
+}
+
+impl RadiusExclude {
+    /// The attributes (Junos' names) left out of `message`.
+    pub fn from_message(&self, message: RadiusMessage) -> impl Iterator<Item = &str> {
+        self.attributes
+            .iter()
+            .filter(move |(_, messages)| messages.contains(&message))
+            .map(|(name, _)| name.as_str())
+    }
+}
+
+/// `session-options { ... }`, in seconds (Junos writes minutes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionOptions {
+    /// `client-idle-timeout`.
+    pub idle_timeout: Option<u32>,
+    /// `client-idle-timeout-ingress-only`: only what the subscriber sends is activity.
+    pub idle_ingress_only: bool,
+    /// `client-session-timeout`.
+    pub session_timeout: Option<u32>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -317,6 +361,8 @@ pub struct AccessProfile {
     pub radius_servers: BTreeMap<Ipv4Addr, RadiusServer>,
     pub radius_options: RadiusOptions,
     pub radius_ignore: RadiusIgnore,
+    pub radius_exclude: RadiusExclude,
+    pub session_options: SessionOptions,
     /// `Some` when `accounting order` lists `radius` (Junos: that is what turns RADIUS
     /// accounting on); the other `accounting` statements alone do nothing (a commit warning).
     pub accounting: Option<AccountingOptions>,
@@ -587,6 +633,7 @@ fn group_ppp(group: View<'_>) -> PppClient {
         framed_pool: ppp.string("framed-pool"),
         interface_id: ppp.string("interface-id"),
         keepalive: ppp.uint("keepalive"),
+        idle_timeout: ppp.uint("idle-timeout"),
         primary_dns: ppp.address("primary-dns"),
         secondary_dns: ppp.address("secondary-dns"),
         primary_wins: ppp.address("primary-wins"),
@@ -637,6 +684,7 @@ fn client(c: View<'_>, access: View<'_>) -> ProfileClient {
             framed_pool: ppp.string("framed-pool"),
             interface_id: ppp.string("interface-id"),
             keepalive: ppp.written("keepalive"),
+            idle_timeout: ppp.written("idle-timeout"),
             primary_dns: ppp.address("primary-dns"),
             secondary_dns: ppp.address("secondary-dns"),
             primary_wins: ppp.address("primary-wins"),
@@ -713,6 +761,29 @@ fn radius_ignore(ignore: View<'_>) -> RadiusIgnore {
     RadiusIgnore {
         input_filter: ignore.flag("input-filter"),
         output_filter: ignore.flag("output-filter"),
+        routing_instance: ignore.flag("logical-system:routing-instance"),
+    }
+}
+
+fn radius_exclude(exclude: View<'_>) -> RadiusExclude {
+    RadiusExclude {
+        attributes: exclude
+            .flags()
+            .into_iter()
+            .map(|name| {
+                let messages = exclude.values(&name);
+                (name, messages.iter().filter_map(|m| keyword(m)).collect())
+            })
+            .collect(),
+    }
+}
+
+fn session_options(options: View<'_>) -> SessionOptions {
+    let seconds = |name: &str| options.uint::<u32>(name).map(|m| m.saturating_mul(60));
+    SessionOptions {
+        idle_timeout: seconds("client-idle-timeout"),
+        idle_ingress_only: options.flag("client-idle-timeout-ingress-only"),
+        session_timeout: seconds("client-session-timeout"),
     }
 }
 
@@ -789,6 +860,8 @@ pub(super) fn access_profiles(access: View<'_>) -> BTreeMap<String, AccessProfil
                 radius_servers: radius_server_list(p),
                 radius_options: radius_options(radius.container("options")),
                 radius_ignore: radius_ignore(radius.container("attributes").container("ignore")),
+                radius_exclude: radius_exclude(radius.container("attributes").container("exclude")),
+                session_options: session_options(p.container("session-options")),
                 accounting: accounting(p.container("accounting"), p),
                 name_servers: name_servers(p),
             };

@@ -613,7 +613,8 @@ fn aaa_statements_and_their_defaults() {
         p.radius_ignore,
         RadiusIgnore {
             input_filter: true,
-            output_filter: false
+            output_filter: false,
+            routing_instance: false,
         }
     );
     assert_eq!(

@@ -2,7 +2,7 @@
 
 use super::Findings;
 use crate::tree::{Node, NodeId, Path};
-use crate::typed::{AccessProfile, AddressPool, AuthenticationMethod, RouterConfig};
+use crate::typed::{AccessProfile, AddressPool, AuthenticationMethod, RadiusMessage, RouterConfig};
 use std::net::Ipv4Addr;
 
 pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
@@ -13,6 +13,7 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
     for (name, profile) in &config.access_profiles {
         radius_servers_of_profile(config, name, profile, findings);
         accounting_of_profile(root, name, profile, findings);
+        exclusions_of_profile(name, profile, findings);
     }
 }
 
@@ -251,5 +252,28 @@ fn accounting_of_profile(
             "accounting",
             "accounting has no effect without 'order radius'",
         );
+    }
+}
+
+/// `radius attributes exclude A accounting-on | accounting-off`: this router sends neither
+/// message, so the exclusion changes nothing; say so, naming the attribute.
+fn exclusions_of_profile(name: &str, profile: &AccessProfile, findings: &mut Findings) {
+    let path: Path = vec![
+        NodeId::new("access"),
+        NodeId::entry("profile", name),
+        NodeId::new("radius"),
+        NodeId::new("attributes"),
+        NodeId::new("exclude"),
+    ];
+    let never_sent = [RadiusMessage::AccountingOn, RadiusMessage::AccountingOff];
+    for (attribute, messages) in &profile.radius_exclude.attributes {
+        if messages.iter().any(|m| never_sent.contains(m)) {
+            findings.warn(
+                &path,
+                attribute,
+                "accounting-on and accounting-off have no effect: this router sends no \
+                 Accounting-On or Accounting-Off",
+            );
+        }
     }
 }
