@@ -261,7 +261,8 @@ impl Mgmt {
         let mut meta = CommitMeta::new(s.user.clone(), self.clock.now(), s.client);
         meta.comment = s.comment;
         meta.clear_shared_candidate = s.shared;
-        match self.commit_tree(s.tree, config, meta, true) {
+        let mut steps = crate::mgmt::steps::StepTimes::start();
+        match self.commit_tree(s.tree, config, meta, true, &mut steps) {
             Ok(_) => {
                 if s.shared {
                     self.shared = None;
