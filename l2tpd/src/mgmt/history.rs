@@ -248,8 +248,8 @@ impl Mgmt {
         let Some(s) = self.scheduled.take() else {
             return false;
         };
-        let config = match schema::validate::check_and_view(&s.tree) {
-            Ok((_, config)) => config,
+        let passed = match schema::validate::check_since(&s.tree, None) {
+            Ok(passed) => passed,
             Err((_, summary)) => {
                 tracing::error!(
                     "UI_COMMIT_AT_FAILED: commit at by {} failed: {summary}",
@@ -262,7 +262,8 @@ impl Mgmt {
         meta.comment = s.comment;
         meta.clear_shared_candidate = s.shared;
         let mut steps = crate::mgmt::steps::StepTimes::start();
-        match self.commit_tree(s.tree, config, meta, true, &mut steps) {
+        let checked = Some(passed.has_inactive);
+        match self.commit_tree(s.tree, passed.config, meta, checked, &mut steps) {
             Ok(_) => {
                 if s.shared {
                     self.shared = None;

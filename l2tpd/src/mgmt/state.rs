@@ -1046,7 +1046,7 @@ impl Mgmt {
             }
         }
         let mut steps = StepTimes::start();
-        let (warnings, new_config) = schema::validate::check_and_view_since(
+        let passed = schema::validate::check_since(
             self.candidate(id)?,
             self.active_checked
                 .map(|has_inactive| schema::validate::Checked {
@@ -1057,7 +1057,7 @@ impl Mgmt {
         )
         .map_err(|(errors, summary)| MgmtError::Check { errors, summary })?;
         steps.step("check");
-        let errors = self.engine.check_host(&new_config);
+        let errors = self.engine.check_host(&passed.config);
         if !errors.is_empty() {
             return Err(MgmtError::Check {
                 errors,
@@ -1065,7 +1065,7 @@ impl Mgmt {
             });
         }
         steps.step("host check");
-        let mut messages: Vec<String> = warnings;
+        let mut messages: Vec<String> = passed.warnings;
         if check {
             // Junos: `commit check` also confirms a pending `commit confirmed`.
             self.confirm_pending()?;
@@ -1095,7 +1095,8 @@ impl Mgmt {
         } else {
             self.candidate(id)?.clone()
         };
-        match self.commit_tree(candidate, new_config, meta, true, &mut steps) {
+        let checked = Some(passed.has_inactive);
+        match self.commit_tree(candidate, passed.config, meta, checked, &mut steps) {
             Ok(copy_warning) => messages.extend(copy_warning),
             Err(failure) => {
                 let (e, candidate) = *failure;
@@ -1138,15 +1139,15 @@ impl Mgmt {
     /// and only then make it the active configuration. If either step fails, nothing changes.
     /// On failure the tree comes back (boxed: it is large) so the candidate is not lost.
     /// `new_config` is the typed view of `tree`. Success may carry a warning for the
-    /// operator: the recovery copy could not be written. `checked`: `tree` passed the
-    /// commit check (`new_config` is what it gave), so the next commit may check only what it
-    /// changes.
+    /// operator: the recovery copy could not be written. `checked`: `Some(whether tree holds
+    /// inactive statements)` when `tree` passed the commit check (`new_config` is what it
+    /// gave), so the next commit may check only what it changes.
     fn commit_tree(
         &mut self,
         tree: Node,
         new_config: RouterConfig,
         meta: CommitMeta,
-        checked: bool,
+        checked: Option<bool>,
         steps: &mut StepTimes,
     ) -> Result<Option<String>, Box<(MgmtError, Node)>> {
         // One typed view per commit, which the engine's parts share.
@@ -1173,12 +1174,7 @@ impl Mgmt {
         };
         drop(text);
         steps.step("persist");
-        let has_inactive = match self.active_checked {
-            Some(before) => tree.has_inactive_since(&self.active, before),
-            None => tree.has_inactive(),
-        };
-        self.active_checked = checked.then_some(has_inactive);
-        steps.step("inactive");
+        self.active_checked = checked;
         // The candidate itself becomes the active configuration, not a copy of it: a copy
         // of a loaded 300,000-line tree cost more than any other step of its commit, and
         // kept the daemon larger, not smaller (issue 15, item 4; docs/performance.md,
@@ -1247,7 +1243,7 @@ impl Mgmt {
         meta.clear_shared_candidate = true;
         let config = schema::typed::router_config(&previous);
         // A failed recovery copy is logged by the store; nobody is waiting for this commit.
-        match self.commit_tree(previous, config, meta, false, &mut StepTimes::start()) {
+        match self.commit_tree(previous, config, meta, None, &mut StepTimes::start()) {
             Ok(_) => {
                 self.shared = None;
                 self.shared_unsaved = false;

@@ -136,7 +136,14 @@ proptest! {
                 config: &active.config,
                 has_inactive: active.has_inactive,
             };
-            let incremental = check_and_view_since(&candidate, Some(previous));
+            let passed = check_since(&candidate, Some(previous));
+            if let Ok(passed) = &passed {
+                prop_assert_eq!(passed.has_inactive, candidate.has_inactive());
+            }
+            if let Ok(passed) = &check_since(&candidate, None) {
+                prop_assert_eq!(passed.has_inactive, candidate.has_inactive());
+            }
+            let incremental = passed.map(|p| (p.warnings, p.config));
             prop_assert_eq!(&incremental, &whole, "after {:?}", edits);
             if let Ok((_, config)) = whole {
                 let has_inactive = candidate.has_inactive_since(&active.tree, active.has_inactive);
