@@ -5,7 +5,6 @@
 //! a container or list entry has children, a leaf has one value, a leaf-list many, a flag none.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -248,60 +247,16 @@ impl Node {
         }
     }
 
-    /// The tree to keep as the committed configuration once `previous` (the one it replaces)
-    /// is gone: every node `previous` did not share, in fresh allocations of exactly the size
-    /// each part needs, taken after `previous` has been freed; the copy fills those holes,
-    /// and the pages the built nodes held, interleaved with a parser's or deserialiser's
-    /// garbage, come free whole, so `malloc_trim` can return them (issue 15, item 4: the
-    /// daemon's RSS after a large `load override` + `commit`). The nodes `previous` shared
-    /// stay shared, not copied: they were compacted when they were committed, and the next
-    /// candidate, a clone of this tree, shares them again. So a small change costs a small
-    /// copy, and a whole new configuration one copy.
-    pub fn compacted_against(self, previous: Node) -> Node {
-        let mut kept = HashSet::new();
-        shared_with(&self, &previous, &mut kept);
-        drop(previous);
-        // Shrunk first: the spare capacity given back leaves holes the copy fills.
-        let mut this = self;
-        this.shrink_fresh(&kept);
-        this.fresh_copy(&kept)
-    }
-
-    /// [`Node::shrink_to_fit`] on the nodes not in `kept` (by address).
-    fn shrink_fresh(&mut self, kept: &HashSet<*const Node>) {
-        self.values.shrink_to_fit();
-        self.children.shrink_to_fit();
-        for child in self.children.shared_slots_mut() {
-            if kept.contains(&Arc::as_ptr(child)) {
-                continue;
-            }
-            if let Some(child) = Arc::get_mut(child) {
-                child.shrink_fresh(kept);
-            }
-        }
-    }
-
-    /// [`Node::compacted_against`] an empty configuration: the whole tree copied.
-    pub fn compacted(self) -> Node {
-        self.compacted_against(Node::default())
-    }
-
-    /// A copy of this node at its length; children in `kept` (by address) are shared, the
-    /// others copied the same way.
-    fn fresh_copy(&self, kept: &HashSet<*const Node>) -> Node {
+    /// A copy that shares nothing with this tree, each part at its length: the tree a fresh
+    /// parse or a revision read back gives (tests build unshared trees with it).
+    #[cfg(test)]
+    pub(crate) fn compacted(&self) -> Node {
         let mut children = Children::with_capacity(self.children.len());
         for (id, child) in self.children.shared() {
-            let child = if kept.contains(&Arc::as_ptr(child)) {
-                Arc::clone(child)
-            } else {
-                Arc::new(child.fresh_copy(kept))
-            };
-            children.insert_shared(id.clone(), child);
+            children.insert_shared(id.clone(), Arc::new(child.compacted()));
         }
-        // A spilled list is copied at its length (`shrink_fresh` ran first).
-        let values = self.values.iter().cloned().collect();
         Node {
-            values,
+            values: self.values.iter().cloned().collect(),
             children,
             inactive: self.inactive,
             annotation: self.annotation.clone(),
@@ -350,20 +305,6 @@ impl Node {
     /// Number of nodes below (and including) this one; used to size work and in benchmarks.
     pub fn count(&self) -> usize {
         1 + self.children.values().map(Node::count).sum::<usize>()
-    }
-}
-
-/// Records, by address, the children of `tree` that `previous` holds at the same path.
-fn shared_with(tree: &Node, previous: &Node, kept: &mut HashSet<*const Node>) {
-    for (id, child) in tree.children.shared() {
-        let Some(theirs) = previous.children.get_shared(id) else {
-            continue;
-        };
-        if Arc::ptr_eq(child, theirs) {
-            kept.insert(Arc::as_ptr(child));
-        } else {
-            shared_with(child, theirs, kept);
-        }
     }
 }
 
@@ -469,7 +410,7 @@ mod tests {
         };
         t.children
             .insert(NodeId::entry("tunnel-profile", "tp1"), child);
-        let c = t.clone().compacted();
+        let c = t.compacted();
         assert_eq!(c, t);
         assert_eq!(c.values.capacity(), 1);
         assert!(c.children.capacity() < 64);
@@ -547,36 +488,17 @@ mod tests {
         assert_eq!(pref(&candidate), Some(vec!["3".to_string()]));
     }
 
-    /// The committed copy after a small change copies what changed and keeps sharing the
-    /// rest with the next candidate; a tree that shares nothing is copied whole.
-    #[test]
-    fn compaction_copies_only_what_the_previous_tree_did_not_share() {
-        let previous = profiles(20);
-        let keep = previous.clone();
-        let mut next = previous.clone();
-        crate::edit::set(&mut next, &words("system host-name r2")).unwrap();
-        let access = [NodeId::new("access")];
-        let system = [NodeId::new("system")];
-        let compacted = next.clone().compacted_against(previous);
-        assert_eq!(compacted, next);
-        assert!(shared_child(&keep, &compacted, &access));
-        assert!(!shared_child(&next, &compacted, &system));
-        let whole = keep.clone().compacted();
-        assert_eq!(whole, keep);
-        assert!(!shared_child(&keep, &whole, &access));
-    }
-
     /// A tree loaded whole shares, afterwards, every subtree equal to the committed one's.
     #[test]
     fn share_with_shares_the_equal_subtrees() {
         let committed = profiles(20);
-        let mut loaded = committed.clone().compacted();
+        let mut loaded = committed.compacted();
         crate::edit::set(&mut loaded, &words("system host-name r2")).unwrap();
         assert!(!loaded.share_with(&committed));
         let access = [NodeId::new("access")];
         assert!(shared_child(&committed, &loaded, &access));
         assert!(!shared_child(&committed, &loaded, &[NodeId::new("system")]));
-        let mut same = committed.clone().compacted();
+        let mut same = committed.compacted();
         assert!(same.share_with(&committed));
         assert!(shared_child(&committed, &same, &access));
     }

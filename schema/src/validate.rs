@@ -72,6 +72,24 @@ pub fn check_and_view_since(
     root: &Node,
     previous: Option<Checked<'_>>,
 ) -> Result<(Vec<String>, crate::typed::RouterConfig), (Vec<CheckError>, String)> {
+    check_since(root, previous).map(|passed| (passed.warnings, passed.config))
+}
+
+/// What a candidate that passed the check gives the commit.
+pub struct Passed {
+    pub warnings: Vec<String>,
+    pub config: crate::typed::RouterConfig,
+    /// Whether the candidate holds `inactive:` statements, which the check finds on its way
+    /// (the next commit's [`Checked::has_inactive`]): a commit need not walk a whole new
+    /// configuration a second time for it.
+    pub has_inactive: bool,
+}
+
+/// [`check_and_view_since`], also saying whether the candidate holds inactive statements.
+pub fn check_since(
+    root: &Node,
+    previous: Option<Checked<'_>>,
+) -> Result<Passed, (Vec<CheckError>, String)> {
     // Skips need the tree the engine sees to be the candidate itself, shared with the
     // previous one; a configuration with inactive statements is checked whole.
     // A candidate that shares nothing (parsed whole by `load override`) is checked whole:
@@ -85,6 +103,9 @@ pub fn check_and_view_since(
         Some(_) => std::borrow::Cow::Borrowed(root),
         None => root.without_inactive(),
     };
+    // With a previous tree kept, neither it nor what the candidate changed is inactive;
+    // without, `without_inactive` copied the tree exactly when it holds inactive statements.
+    let has_inactive = matches!(active, std::borrow::Cow::Owned(_));
     let mut findings = Findings::default();
     let mut skips = match previous {
         Some(p) => Skips::new(p.tree, &active),
@@ -115,7 +136,11 @@ pub fn check_and_view_since(
         config
     });
     match config {
-        Some(config) if findings.errors.is_empty() => Ok((findings.warnings, config)),
+        Some(config) if findings.errors.is_empty() => Ok(Passed {
+            warnings: findings.warnings,
+            config,
+            has_inactive,
+        }),
         _ => {
             // A missing mandatory statement decides the summary: Junos reports it with its own
             // line, and it is what the operator has to add before anything else makes sense.

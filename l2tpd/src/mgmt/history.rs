@@ -248,8 +248,8 @@ impl Mgmt {
         let Some(s) = self.scheduled.take() else {
             return false;
         };
-        let config = match schema::validate::check_and_view(&s.tree) {
-            Ok((_, config)) => config,
+        let passed = match schema::validate::check_since(&s.tree, None) {
+            Ok(passed) => passed,
             Err((_, summary)) => {
                 tracing::error!(
                     "UI_COMMIT_AT_FAILED: commit at by {} failed: {summary}",
@@ -261,7 +261,9 @@ impl Mgmt {
         let mut meta = CommitMeta::new(s.user.clone(), self.clock.now(), s.client);
         meta.comment = s.comment;
         meta.clear_shared_candidate = s.shared;
-        match self.commit_tree(s.tree, config, meta, true) {
+        let mut steps = crate::mgmt::steps::StepTimes::start();
+        let checked = Some(passed.has_inactive);
+        match self.commit_tree(s.tree, passed.config, meta, checked, &mut steps) {
             Ok(_) => {
                 if s.shared {
                     self.shared = None;

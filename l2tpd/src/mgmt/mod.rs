@@ -8,5 +8,6 @@ pub mod rights;
 pub mod server;
 pub mod session;
 pub mod state;
+mod steps;
 
 pub use state::Mgmt;

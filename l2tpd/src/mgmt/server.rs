@@ -136,14 +136,23 @@ pub fn spawn_mgmt_thread(
                         drop(line);
                         match handled {
                             Handled::Now(response) => {
-                                answer(*response, large, reply, release_memory)
+                                let large = send_response(*response, large, reply);
+                                // What a commit replaced is freed once its answer is sent.
+                                mgmt.drop_retired();
+                                if large {
+                                    release(release_memory);
+                                }
                             }
                             // The engine has it: wait on a thread of its own, so the other
                             // sessions are served meanwhile (a test call may take seconds).
                             Handled::Later(wait) => {
                                 let spawned = std::thread::Builder::new()
                                     .name("mgmt-wait".into())
-                                    .spawn(move || answer(wait(), false, reply, release_memory));
+                                    .spawn(move || {
+                                        if send_response(wait(), false, reply) {
+                                            release(release_memory);
+                                        }
+                                    });
                                 if let Err(e) = spawned {
                                     tracing::error!(
                                         "cannot start a thread to wait for the engine: {e}"
@@ -164,6 +173,8 @@ pub fn spawn_mgmt_thread(
                 }
                 if Instant::now() >= next_tick {
                     mgmt.tick();
+                    // An automatic rollback or a `commit at` has no answer to wait for.
+                    mgmt.drop_retired();
                     broadcast(&mut mgmt, &shells);
                     close_idle(&mut mgmt, &mut shells);
                     next_tick = Instant::now() + TICK;
@@ -205,22 +216,20 @@ fn close_idle(mgmt: &mut Mgmt, shells: &mut HashMap<SessionId, BroadcastSender>)
     }
 }
 
-/// Encodes and sends one response; after a large one, hands freed memory back.
-fn answer(
-    response: Response,
-    large: bool,
-    reply: oneshot::Sender<String>,
-    release_memory: Option<fn()>,
-) {
+/// Encodes and sends one response; true if it was large (see [`LARGE_REQUEST_BYTES`]).
+fn send_response(response: Response, large: bool, reply: oneshot::Sender<String>) -> bool {
     let encoded = mgmt::encode_line(&response);
     drop(response);
     let large = large || encoded.len() >= LARGE_REQUEST_BYTES;
     // The connection may be gone (the shell quit); nothing else waits for the reply.
     let _ = reply.send(encoded);
-    if large {
-        if let Some(release) = release_memory {
-            release();
-        }
+    large
+}
+
+/// Hands memory freed by a large request back to the system.
+fn release(release_memory: Option<fn()>) {
+    if let Some(release) = release_memory {
+        release();
     }
 }
 

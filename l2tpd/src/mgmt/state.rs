@@ -5,6 +5,9 @@
 //! requests one at a time (so a commit is never interleaved with an edit), and tests drive it
 //! directly.
 
+#[cfg(test)]
+#[path = "commit_keeps_tests.rs"]
+mod commit_keeps_tests;
 #[path = "history.rs"]
 mod history;
 #[path = "idle.rs"]
@@ -16,6 +19,7 @@ use super::rights::Rights;
 #[path = "system/mod.rs"]
 mod system;
 use super::session::{ConfigSession, PrivateCandidate, Session, SessionId};
+use super::steps::StepTimes;
 use crate::clock::Clock;
 use crate::engine::{ConfigApply, L2tpRpc, Later};
 use crate::snmp::show_mib;
@@ -85,6 +89,9 @@ pub struct Mgmt {
     scheduled: Option<history::Scheduled>,
     /// How long a minute of a login class's `idle-timeout` is (shortened by tests).
     idle_minute: std::time::Duration,
+    /// The configuration the last commit replaced, freed by [`Mgmt::drop_retired`] once the
+    /// operator has the commit's answer.
+    retired: Option<(Node, Arc<RouterConfig>)>,
 }
 
 fn failed(message: impl Into<String>) -> MgmtError {
@@ -158,6 +165,7 @@ impl Mgmt {
             changed_at: None,
             scheduled: None,
             idle_minute: schema::idle::minute(),
+            retired: None,
         };
         crate::log::set_host_name(&mgmt.host_name());
         crate::log::configure(&mgmt.active_config.syslog);
@@ -174,6 +182,13 @@ impl Mgmt {
         // A rollback at start has nobody to tell: no shell is open yet.
         mgmt.broadcasts.clear();
         Ok(mgmt)
+    }
+
+    /// Frees the configuration the last commit replaced. The server calls it after sending
+    /// the reply: freeing the hundreds of thousands of nodes of a large configuration takes
+    /// tens of milliseconds, which the operator need not wait for.
+    pub fn drop_retired(&mut self) {
+        self.retired = None;
     }
 
     pub fn active(&self) -> &Node {
@@ -942,10 +957,9 @@ impl Mgmt {
     /// After a whole-candidate operation (`rollback`, `load`): a shared candidate that is the
     /// active configuration again has no uncommitted changes. A private candidate built whole
     /// is made to share what it did not change with its base, so its `show | compare` costs
-    /// what changed. The shared one is not: its commit copies it whole anyway (it shares
-    /// nothing with the active tree, see `Node::compacted_against`), and freeing most of a
-    /// just-parsed 150,000-line tree at load scattered holes that left the daemon 3 MiB
-    /// larger once committed (issue 15, item 4: RSS under 100 MiB).
+    /// what changed. The shared one is not: freeing most of a just-parsed 150,000-line tree
+    /// at load scattered holes that left the daemon 3 MiB larger once committed (issue 15,
+    /// item 4: RSS under 100 MiB; measured when commits still copied the tree).
     fn settle_shared(&mut self, id: SessionId, outcome: Outcome) -> Outcome {
         let private = self
             .sessions
@@ -1031,7 +1045,8 @@ impl Mgmt {
                 )));
             }
         }
-        let (warnings, new_config) = schema::validate::check_and_view_since(
+        let mut steps = StepTimes::start();
+        let passed = schema::validate::check_since(
             self.candidate(id)?,
             self.active_checked
                 .map(|has_inactive| schema::validate::Checked {
@@ -1041,14 +1056,16 @@ impl Mgmt {
                 }),
         )
         .map_err(|(errors, summary)| MgmtError::Check { errors, summary })?;
-        let errors = self.engine.check_host(&new_config);
+        steps.step("check");
+        let errors = self.engine.check_host(&passed.config);
         if !errors.is_empty() {
             return Err(MgmtError::Check {
                 errors,
                 summary: schema::validate::CHECK_OUT_FAILED.into(),
             });
         }
-        let mut messages: Vec<String> = warnings;
+        steps.step("host check");
+        let mut messages: Vec<String> = passed.warnings;
         if check {
             // Junos: `commit check` also confirms a pending `commit confirmed`.
             self.confirm_pending()?;
@@ -1078,7 +1095,8 @@ impl Mgmt {
         } else {
             self.candidate(id)?.clone()
         };
-        match self.commit_tree(candidate, new_config, meta, true) {
+        let checked = Some(passed.has_inactive);
+        match self.commit_tree(candidate, passed.config, meta, checked, &mut steps) {
             Ok(copy_warning) => messages.extend(copy_warning),
             Err(failure) => {
                 let (e, candidate) = *failure;
@@ -1121,15 +1139,16 @@ impl Mgmt {
     /// and only then make it the active configuration. If either step fails, nothing changes.
     /// On failure the tree comes back (boxed: it is large) so the candidate is not lost.
     /// `new_config` is the typed view of `tree`. Success may carry a warning for the
-    /// operator: the recovery copy could not be written. `checked`: `tree` passed the
-    /// commit check (`new_config` is what it gave), so the next commit may check only what it
-    /// changes.
+    /// operator: the recovery copy could not be written. `checked`: `Some(whether tree holds
+    /// inactive statements)` when `tree` passed the commit check (`new_config` is what it
+    /// gave), so the next commit may check only what it changes.
     fn commit_tree(
         &mut self,
         tree: Node,
         new_config: RouterConfig,
         meta: CommitMeta,
-        checked: bool,
+        checked: Option<bool>,
+        steps: &mut StepTimes,
     ) -> Result<Option<String>, Box<(MgmtError, Node)>> {
         // One typed view per commit, which the engine's parts share.
         let new_config = Arc::new(new_config);
@@ -1137,7 +1156,9 @@ impl Mgmt {
             let message = format!("commit failed: the engine refused the configuration: {e}");
             return Err(Box::new((failed(message), tree)));
         }
+        steps.step("engine");
         let text = schema::print::to_text(&[], &tree);
+        steps.step("text");
         let committed = match self.store.commit(&tree, &text, meta) {
             Ok(committed) => committed,
             Err(e) => {
@@ -1151,21 +1172,24 @@ impl Mgmt {
                 return Err(Box::new((failed(message), tree)));
             }
         };
-        // The previous configuration goes first, so its memory is among the holes the
-        // compacted copy of what changed fills (see `Node::compacted_against`).
-        let has_inactive = match self.active_checked {
-            Some(before) => tree.has_inactive_since(&self.active, before),
-            None => tree.has_inactive(),
-        };
-        self.active_checked = checked.then_some(has_inactive);
-        let previous = std::mem::take(&mut self.active);
-        self.active = tree.compacted_against(previous);
-        self.active_config = new_config;
+        drop(text);
+        steps.step("persist");
+        self.active_checked = checked;
+        // The candidate itself becomes the active configuration, not a copy of it: a copy
+        // of a loaded 300,000-line tree cost more than any other step of its commit, and
+        // kept the daemon larger, not smaller (issue 15, item 4; docs/performance.md,
+        // "Stage h61"). What it replaces is freed after the reply (`drop_retired`).
+        let previous = std::mem::replace(&mut self.active, tree);
+        let previous_config = std::mem::replace(&mut self.active_config, new_config);
+        self.retired = Some((previous, previous_config));
+        steps.step("replace");
         self.generation += 1;
         apply_time_zone(&self.active_config);
         crate::log::set_host_name(&self.host_name());
         // `system syslog` applies at once, as the time zone and host name do.
         crate::log::configure(&self.active_config.syslog);
+        steps.step("apply rest");
+        steps.log("commit");
         Ok(committed.recovery_copy.err().map(|e| {
             format!("warning: the recovery copy was not updated ({e}); the configuration database holds the commit")
         }))
@@ -1219,7 +1243,7 @@ impl Mgmt {
         meta.clear_shared_candidate = true;
         let config = schema::typed::router_config(&previous);
         // A failed recovery copy is logged by the store; nobody is waiting for this commit.
-        match self.commit_tree(previous, config, meta, false) {
+        match self.commit_tree(previous, config, meta, None, &mut StepTimes::start()) {
             Ok(_) => {
                 self.shared = None;
                 self.shared_unsaved = false;

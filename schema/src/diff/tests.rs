@@ -275,12 +275,12 @@ proptest::proptest! {
         level in 0usize..4,
     ) {
         let a = pool_tree(&a);
-        let a_before = a.clone().compacted();
+        let a_before = a.compacted();
         let mut b = a.clone();
         edit_tree(&mut b, &edits);
         proptest::prop_assert_eq!(&a, &a_before);
-        let unshared = b.clone().compacted();
-        let mut reshared = unshared.clone().compacted();
+        let unshared = b.compacted();
+        let mut reshared = unshared.compacted();
         let equal = reshared.share_with(&a);
         proptest::prop_assert_eq!(equal, a == b);
         proptest::prop_assert_eq!(&reshared, &b);
