@@ -393,7 +393,6 @@ const KNOWN: &[(&str, &[&str])] = &[
     (
         "access",
         &[
-            "address-protection",
             "group-profile",
             "ppp-options",
             "profile-options",
