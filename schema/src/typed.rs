@@ -24,10 +24,10 @@ pub use access::{
     AccessProfile, AccountingOptions, AccountingStatistics, AcctSessionIdFormat, AddressPool,
     AddressRange, AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap,
     DomainParsing, Gateway, InterfaceDescriptionFormat, L2tpClient, NasPortIdFormat,
-    ParseDirection, PoolUtilization, PppAuthentication, PppClient,
-    ProfileClient, ProfileTunnel, ProfileTunnels, RadiusIgnore, RadiusOptions, RadiusServer,
-    ServerAlgorithm, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
-    TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
+    ParseDirection, PoolUtilization, PppAuthentication, PppClient, ProfileClient, ProfileTunnel,
+    ProfileTunnels, RadiusIgnore, RadiusOptions, RadiusServer, ServerAlgorithm, TunnelIdentity,
+    TunnelMedium, TunnelProfile, TunnelSwitchAvps, TunnelSwitchProfile, TunnelType,
+    DEFAULT_CLIENTS,
 };
 pub use auto_configure::{AutoConfigure, VlanIdRange, VlanRange, VlanRangeProfile, VLAN_IDS};
 pub use device::{

@@ -9,11 +9,18 @@
 //! whichever pools contain it, and a commit that moves or removes a pool never frees a held
 //! address under its subscriber.
 //!
+//! Junos' pool statements act here: `excluded-address` / `excluded-range` are cut out of the
+//! pool like the gateways (an excluded address someone already holds keeps its holder until
+//! it leaves, counted "outside" its pool, and is not handed out again; Junos would log the
+//! holder out); `hold-down` and `active-drain` give no new address from the pool; `link`
+//! names the pool searched next when the matching one has no free address; the
+//! `high-utilization` / `abated-utilization` marks raise and clear a [`PoolAlarm`].
+//!
 //! Sans-IO and clock-free: the engine allocates at IPCP, releases when the subscriber goes,
 //! and calls [`AddressPools::configure`] at each commit.
 
 use schema::subscriber_rpc::{AddressPoolUse, AddressPoolsReply, AddressRangeUse};
-use schema::typed::{AddressPool, Ipv4Prefix};
+use schema::typed::{AddressPool, Ipv4Prefix, PoolUtilization};
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -39,10 +46,24 @@ pub enum PoolError {
     NoSuchPool(String),
     #[error("address pool {0} is exhausted")]
     Exhausted(String),
+    /// `hold-down` or `active-drain`, and no linked pool with a free address.
+    #[error("address pool {0} gives no new addresses (hold-down or active-drain)")]
+    HeldDown(String),
     #[error("address {0} is already assigned")]
     InUse(Ipv4Addr),
     #[error("no address pool is configured")]
     NoPool,
+}
+
+/// A pool's use crossed a utilization mark (`[edit access address-assignment]`
+/// `high-utilization`, then `abated-utilization`): the engine logs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolAlarm {
+    pub pool: Arc<str>,
+    /// True: use rose above `high-utilization`; false: it fell below `abated-utilization`.
+    pub raised: bool,
+    pub used: u64,
+    pub size: u64,
 }
 
 /// A run of addresses of one pool that no other run of it touches, with a bit per address
@@ -145,13 +166,20 @@ struct Pool {
     used: u64,
     /// Where the next search starts (next-fit).
     cursor: u32,
+    /// `link`: the pool searched next.
+    link: Option<Arc<str>>,
+    /// `hold-down` / `active-drain`: nothing new is given from this pool.
+    hold_down: bool,
+    /// Use is above `high-utilization` and has not fallen below `abated-utilization` since.
+    alarmed: bool,
 }
 
 impl Pool {
     /// `None` for a pool the commit check refuses (no network, no gateway): only a bug
     /// brings one here, and then it hands out nothing rather than a wrong address.
     /// `reserved`: every pool's gateway, sorted: another pool's range may cover one (pools
-    /// of overlapping networks), and a router address is never a subscriber's.
+    /// of overlapping networks), and a router address is never a subscriber's. The pool's
+    /// own exclusions are cut out with them.
     fn new(name: &str, config: &AddressPool, reserved: &[u32]) -> Option<Pool> {
         let network = config.network?;
         let gateway = config.gateway()?;
@@ -175,20 +203,16 @@ impl Pool {
                 _ => merged.push((low, high)),
             }
         }
-        let mut spans: Vec<(u32, u32)> = Vec::with_capacity(merged.len());
-        for (low, high) in merged {
-            let mut start = u64::from(low);
-            let inside = reserved.iter().filter(|r| (low..=high).contains(*r));
-            for &gateway in inside {
-                if u64::from(gateway) > start {
-                    spans.push((start as u32, gateway - 1));
-                }
-                start = u64::from(gateway) + 1;
-            }
-            if start <= u64::from(high) {
-                spans.push((start as u32, high));
-            }
-        }
+        let mut holes: Vec<(u32, u32)> = reserved.iter().map(|r| (*r, *r)).collect();
+        holes.extend(
+            config
+                .excluded
+                .values()
+                .map(|r| (u32::from(r.low), u32::from(r.high)))
+                .filter(|(low, high)| low <= high),
+        );
+        holes.sort_unstable();
+        let spans = without_holes(&merged, &holes);
         // The commit check bounds a pool's size; should an unchecked one come, its first
         // addresses up to the bound are used rather than memory without end.
         let mut blocks = Vec::new();
@@ -220,6 +244,38 @@ impl Pool {
             blocks,
             size,
             used: 0,
+            link: config.link.as_deref().map(Arc::from),
+            hold_down: config.hold_down,
+            alarmed: false,
+        })
+    }
+
+    /// Whether this pool may give a new address now.
+    fn can_give(&self) -> bool {
+        !self.hold_down && self.free() > 0
+    }
+
+    /// The alarm a change of use raises or clears against the marks (percent of the
+    /// pool's size), if it crossed one. Without `abated-utilization` the alarm clears when
+    /// use falls below `high-utilization` again.
+    fn alarm(&mut self, marks: PoolUtilization) -> Option<PoolAlarm> {
+        let high = u64::from(marks.high?);
+        let abated = u64::from(marks.abated.unwrap_or(marks.high?));
+        let percent_of_size = |mark: u64| u128::from(mark) * u128::from(self.size);
+        let used = u128::from(self.used) * 100;
+        let raised = if !self.alarmed && self.size > 0 && used > percent_of_size(high) {
+            true
+        } else if self.alarmed && used < percent_of_size(abated) {
+            false
+        } else {
+            return None;
+        };
+        self.alarmed = raised;
+        Some(PoolAlarm {
+            pool: self.name.clone(),
+            raised,
+            used: self.used,
+            size: self.size,
         })
     }
 
@@ -322,6 +378,10 @@ pub struct AddressPools {
     /// Sorted by name: `allocate(None, ..)` takes the first with a free address.
     pools: Vec<Pool>,
     leases: HashMap<Ipv4Addr, Held>,
+    /// `high-utilization` / `abated-utilization`.
+    marks: PoolUtilization,
+    /// Alarms raised or cleared since the engine last took them.
+    alarms: Vec<PoolAlarm>,
 }
 
 impl AddressPools {
@@ -348,6 +408,7 @@ impl AddressPools {
         for pool in &mut fresh {
             if let Some(old) = self.pool(&pool.name) {
                 pool.cursor = old.cursor;
+                pool.alarmed = old.alarmed;
             }
         }
         for address in self.leases.keys() {
@@ -356,6 +417,68 @@ impl AddressPools {
             }
         }
         self.pools = fresh;
+        self.check_alarms(|_| true);
+    }
+
+    /// The commit's `high-utilization` / `abated-utilization` (call before
+    /// [`AddressPools::configure`], which measures the pools against them).
+    pub fn set_utilization_marks(&mut self, marks: PoolUtilization) {
+        self.marks = marks;
+    }
+
+    /// The alarms raised or cleared since the last call, in the order they happened.
+    pub fn take_alarms(&mut self) -> Vec<PoolAlarm> {
+        std::mem::take(&mut self.alarms)
+    }
+
+    /// Measures the pools `which` selects against the marks, queueing what crossed one.
+    fn check_alarms(&mut self, which: impl Fn(&Pool) -> bool) {
+        let marks = self.marks;
+        for pool in self.pools.iter_mut().filter(|p| which(p)) {
+            if let Some(alarm) = pool.alarm(marks) {
+                self.alarms.push(alarm);
+            }
+        }
+    }
+
+    /// The pools searched for a subscriber whose matching pool is `index`: it first, then
+    /// its chain of linked pools from the chain's head (Junos' default, contiguous search:
+    /// "the matched pool, then the first pool in the chain, through to the last"). Each
+    /// pool once, however the links run.
+    fn search_order(&self, index: usize) -> Vec<usize> {
+        let mut head = index;
+        let mut visited = vec![index];
+        while let Some(previous) = self.linked_from(head) {
+            if visited.contains(&previous) {
+                break; // A loop (the commit refuses one): it has no head.
+            }
+            visited.push(previous);
+            head = previous;
+        }
+        let mut order = vec![index];
+        let mut walked = Vec::new();
+        let mut at = Some(head);
+        while let Some(current) = at.filter(|c| !walked.contains(c)) {
+            walked.push(current);
+            if !order.contains(&current) {
+                order.push(current);
+            }
+            at = self.linked_to(current);
+        }
+        order
+    }
+
+    /// The pool whose `link` names pool `index` (the commit allows one at most).
+    fn linked_from(&self, index: usize) -> Option<usize> {
+        let name = &self.pools.get(index)?.name;
+        self.pools
+            .iter()
+            .position(|p| p.link.as_deref() == Some(&**name))
+    }
+
+    /// The pool pool `index` links to, if it is configured.
+    fn linked_to(&self, index: usize) -> Option<usize> {
+        self.pool_index(self.pools.get(index)?.link.as_deref()?)
     }
 
     /// `pool`: the named pool; `None`: the first pool (by name) with a free address (Junos
@@ -369,18 +492,23 @@ impl AddressPools {
         }
         let index = match pool {
             Some(name) => {
-                let index = self
+                let matching = self
                     .pool_index(name)
                     .ok_or_else(|| PoolError::NoSuchPool(name.to_string()))?;
-                if self.pools.get(index).is_some_and(|p| p.free() == 0) {
-                    return Err(PoolError::Exhausted(name.to_string()));
+                let order = self.search_order(matching);
+                let found = order
+                    .iter()
+                    .copied()
+                    .find(|i| self.pools.get(*i).is_some_and(Pool::can_give));
+                match found {
+                    Some(index) => index,
+                    None => return Err(self.none_to_give(&order)),
                 }
-                index
             }
             None => self
                 .pools
                 .iter()
-                .position(|p| p.free() > 0)
+                .position(Pool::can_give)
                 .ok_or_else(|| PoolError::Exhausted(self.names()))?,
         };
         let Some(chosen) = self.pools.get(index) else {
@@ -429,6 +557,7 @@ impl AddressPools {
         for pool in &mut self.pools {
             pool.mark(address, false);
         }
+        self.check_alarms(|p| p.contains(address));
         true
     }
 
@@ -523,6 +652,31 @@ impl AddressPools {
         self.pool_index(name).and_then(|i| self.pools.get(i))
     }
 
+    /// Why no pool of a search gave an address: held down when the matching pool is and no
+    /// linked pool had room; else exhausted (naming the linked pools searched too).
+    fn none_to_give(&self, order: &[usize]) -> PoolError {
+        let names: Vec<&str> = order
+            .iter()
+            .filter_map(|i| self.pools.get(*i))
+            .map(|p| &*p.name)
+            .collect();
+        let matching = names.first().copied().unwrap_or_default().to_string();
+        let held_down = order
+            .first()
+            .and_then(|i| self.pools.get(*i))
+            .is_some_and(|p| p.hold_down);
+        if held_down && order.len() == 1 {
+            PoolError::HeldDown(matching)
+        } else if names.len() > 1 {
+            PoolError::Exhausted(format!(
+                "{matching} (and linked pools {})",
+                names.get(1..).unwrap_or_default().join(", ")
+            ))
+        } else {
+            PoolError::Exhausted(matching)
+        }
+    }
+
     fn names(&self) -> String {
         let names: Vec<&str> = self.pools.iter().map(|p| &*p.name).collect();
         names.join(", ")
@@ -541,9 +695,32 @@ impl AddressPools {
         for pool in &mut self.pools {
             pool.mark(lease.address, true);
         }
+        self.check_alarms(|p| p.contains(lease.address));
     }
+}
+
+/// `spans` (sorted, disjoint) less `holes` (sorted by low address; they may overlap).
+fn without_holes(spans: &[(u32, u32)], holes: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(spans.len());
+    for &(low, high) in spans {
+        let mut start = u64::from(low);
+        for &(hole_low, hole_high) in holes.iter().filter(|(l, h)| *l <= high && *h >= low) {
+            if u64::from(hole_low) > start {
+                out.push((start as u32, hole_low - 1));
+            }
+            start = start.max(u64::from(hole_high) + 1);
+        }
+        if start <= u64::from(high) {
+            out.push((start as u32, high));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 #[path = "address_pool_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "address_pool_junos_tests.rs"]
+mod junos_tests;

@@ -221,6 +221,7 @@ impl SubscriberLayer {
                 self.lns.pools.allocate(pool, id.0)
             }
         };
+        log_pool_alarms(&mut self.lns.pools);
         let Some(link) = subscriber.link.as_mut() else {
             return;
         };
@@ -454,6 +455,32 @@ impl SubscriberLayer {
                 self.lns.by_address.remove(&lease.address);
             }
             self.lns.pools.release(lease.address);
+            log_pool_alarms(&mut self.lns.pools);
+        }
+    }
+}
+
+/// Junos traps a pool's `high-utilization` and `abated-utilization` crossings; with no
+/// address-pool MIB here, the log says it.
+pub(super) fn log_pool_alarms(pools: &mut AddressPools) {
+    for alarm in pools.take_alarms() {
+        let percent = alarm.used * 100 / alarm.size.max(1);
+        if alarm.raised {
+            tracing::warn!(
+                "address pool {}: {} of {} addresses in use ({percent}%), above \
+                 high-utilization",
+                alarm.pool,
+                alarm.used,
+                alarm.size
+            );
+        } else {
+            tracing::info!(
+                "address pool {}: {} of {} addresses in use ({percent}%), below \
+                 abated-utilization: high-utilization alarm cleared",
+                alarm.pool,
+                alarm.used,
+                alarm.size
+            );
         }
     }
 }

@@ -392,11 +392,7 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     (
         "access",
-        &[
-            "group-profile",
-            "ppp-options",
-            "profile-options",
-        ],
+        &["group-profile", "ppp-options", "profile-options"],
     ),
     (
         "access profile",

@@ -137,9 +137,7 @@ const ADDRESS_PROTECTION: Stmt = container(
         "reassign-on-match",
         "Log out the holder of an address outside every pool that RADIUS gives another subscriber",
     )
-    .no_effect(
-        "the second subscriber is refused and the holder of the address keeps it",
-    )],
+    .no_effect("the second subscriber is refused and the holder of the address keeps it")],
 )
 .presence();
 
@@ -153,12 +151,7 @@ const DOMAIN: &[Stmt] = &[
         "Characters that separate user name and domain (any one of them)",
     )
     .default("@"),
-    list(
-        "map",
-        NAME,
-        "Domain map (subscriber domain)",
-        DOMAIN_MAP,
-    ),
+    list("map", NAME, "Domain map (subscriber domain)", DOMAIN_MAP),
     // Junos: from the right, the domain is what follows the last delimiter; from the left,
     // what follows the first (`a@b.example@c.example` → `b.example@c.example`).
     leaf(

@@ -889,18 +889,16 @@ pub(super) fn address_pools(access: View<'_>) -> BTreeMap<String, AddressPool> {
 /// A pool's `excluded-address`es (each a range of one) and `excluded-range`s, keyed by the
 /// statement as the operator wrote it (`excluded-range X1`), which commit errors name.
 fn excluded_addresses(inet: View<'_>) -> BTreeMap<String, AddressRange> {
-    let single = inet
-        .entries("excluded-address")
-        .filter_map(|(address, _)| {
-            let address: Ipv4Addr = address.parse().ok()?;
-            Some((
-                format!("excluded-address {address}"),
-                AddressRange {
-                    low: address,
-                    high: address,
-                },
-            ))
-        });
+    let single = inet.entries("excluded-address").filter_map(|(address, _)| {
+        let address: Ipv4Addr = address.parse().ok()?;
+        Some((
+            format!("excluded-address {address}"),
+            AddressRange {
+                low: address,
+                high: address,
+            },
+        ))
+    });
     let ranges = inet.entries("excluded-range").filter_map(|(name, r)| {
         Some((
             format!("excluded-range {name}"),

@@ -29,8 +29,7 @@ fn domain_delimiter(root: &Node, findings: &mut Findings) {
     else {
         return;
     };
-    if delimiter.is_empty() || delimiter.contains(';') || delimiter.contains(char::is_whitespace)
-    {
+    if delimiter.is_empty() || delimiter.contains(';') || delimiter.contains(char::is_whitespace) {
         findings.error(
             path,
             format!("delimiter \"{delimiter}\""),

@@ -264,8 +264,10 @@ fn abated_utilization_lies_below_high_utilization() {
     let warnings = super::check(&tree).unwrap_or_else(|(e, s)| panic!("{s}: {e:?}"));
     assert_eq!(
         warnings,
-        ["warning: [edit access address-assignment] 'abated-utilization': statement has no \
-          effect without high-utilization"]
+        [
+            "warning: [edit access address-assignment] 'abated-utilization': statement has no \
+          effect without high-utilization"
+        ]
     );
 }
 
