@@ -625,6 +625,8 @@ impl AddressPools {
                 addresses_in_use: p.used,
                 addresses_free: p.free(),
                 addresses_outside: outside.get(&*p.name).copied().unwrap_or(0),
+                linked_pool: p.link.as_deref().map(str::to_string),
+                hold_down: p.hold_down,
                 ranges: p
                     .ranges
                     .iter()

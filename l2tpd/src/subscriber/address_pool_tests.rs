@@ -413,6 +413,8 @@ fn the_view_of_one_pool() {
                 addresses_in_use: 12,
                 addresses_free: 98,
                 addresses_outside: 0,
+                linked_pool: None,
+                hold_down: false,
                 ranges: vec![
                     AddressRangeUse {
                         range_name: "r1".into(),
