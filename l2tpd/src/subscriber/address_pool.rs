@@ -55,11 +55,15 @@ pub enum PoolError {
     NoPool,
 }
 
-/// A pool's use crossed a utilization mark (`[edit access address-assignment]`
-/// `high-utilization`, then `abated-utilization`): the engine logs it.
+/// The use of a pool, or of a linked set of pools (Junos measures the set), crossed a
+/// utilization mark (`[edit access address-assignment]` `high-utilization`, then
+/// `abated-utilization`): the engine logs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PoolAlarm {
+    /// The pool, or the first pool of the linked set.
     pub pool: Arc<str>,
+    /// The rest of the linked set, in link order.
+    pub linked: Vec<Arc<str>>,
     /// True: use rose above `high-utilization`; false: it fell below `abated-utilization`.
     pub raised: bool,
     pub used: u64,
@@ -170,8 +174,11 @@ struct Pool {
     link: Option<Arc<str>>,
     /// `hold-down` / `active-drain`: nothing new is given from this pool.
     hold_down: bool,
-    /// Use is above `high-utilization` and has not fallen below `abated-utilization` since.
+    /// For the first pool of a linked set: the set's use is above `high-utilization` and
+    /// has not fallen below `abated-utilization` since.
     alarmed: bool,
+    /// Which of [`AddressPools::chains`] this pool is in.
+    chain: usize,
 }
 
 impl Pool {
@@ -247,36 +254,13 @@ impl Pool {
             link: config.link.as_deref().map(Arc::from),
             hold_down: config.hold_down,
             alarmed: false,
+            chain: 0,
         })
     }
 
     /// Whether this pool may give a new address now.
     fn can_give(&self) -> bool {
         !self.hold_down && self.free() > 0
-    }
-
-    /// The alarm a change of use raises or clears against the marks (percent of the
-    /// pool's size), if it crossed one. Without `abated-utilization` the alarm clears when
-    /// use falls below `high-utilization` again.
-    fn alarm(&mut self, marks: PoolUtilization) -> Option<PoolAlarm> {
-        let high = u64::from(marks.high?);
-        let abated = u64::from(marks.abated.unwrap_or(marks.high?));
-        let percent_of_size = |mark: u64| u128::from(mark) * u128::from(self.size);
-        let used = u128::from(self.used) * 100;
-        let raised = if !self.alarmed && self.size > 0 && used > percent_of_size(high) {
-            true
-        } else if self.alarmed && used < percent_of_size(abated) {
-            false
-        } else {
-            return None;
-        };
-        self.alarmed = raised;
-        Some(PoolAlarm {
-            pool: self.name.clone(),
-            raised,
-            used: self.used,
-            size: self.size,
-        })
     }
 
     fn block_index(&self, address: u32) -> Option<usize> {
@@ -382,6 +366,9 @@ pub struct AddressPools {
     marks: PoolUtilization,
     /// Alarms raised or cleared since the engine last took them.
     alarms: Vec<PoolAlarm>,
+    /// The linked sets: each pool's index once, from the set's first pool in link order (a
+    /// pool linked to nothing and from nothing is a set of its own).
+    chains: Vec<Vec<usize>>,
 }
 
 impl AddressPools {
@@ -416,6 +403,7 @@ impl AddressPools {
                 pool.mark(*address, true);
             }
         }
+        self.chains = chains_of(&mut fresh);
         self.pools = fresh;
         self.check_alarms(|_| true);
     }
@@ -431,54 +419,66 @@ impl AddressPools {
         std::mem::take(&mut self.alarms)
     }
 
-    /// Measures the pools `which` selects against the marks, queueing what crossed one.
-    fn check_alarms(&mut self, which: impl Fn(&Pool) -> bool) {
-        let marks = self.marks;
-        for pool in self.pools.iter_mut().filter(|p| which(p)) {
-            if let Some(alarm) = pool.alarm(marks) {
-                self.alarms.push(alarm);
+    /// Measures the linked sets holding a pool `touched` selects against the marks,
+    /// queueing what crossed one. Without an abated mark the alarm clears when use falls
+    /// below the high mark again.
+    fn check_alarms(&mut self, touched: impl Fn(&Pool) -> bool) {
+        let Some(high) = self.marks.high else {
+            return;
+        };
+        let abated = self.marks.abated.unwrap_or(high);
+        // Percent of a set's addresses in use against a mark, without rounding.
+        let beyond = |used: u64, size: u64, mark: u8| {
+            (u128::from(used) * 100).cmp(&(u128::from(mark) * u128::from(size)))
+        };
+        let mut crossed: Vec<(usize, PoolAlarm)> = Vec::new();
+        for chain in &self.chains {
+            let members = || chain.iter().filter_map(|i| self.pools.get(*i));
+            if !members().any(&touched) {
+                continue;
             }
+            let Some((head, first)) = chain.first().zip(members().next()) else {
+                continue;
+            };
+            let used: u64 = members().map(|p| p.used).sum();
+            let size: u64 = members().map(|p| p.size).sum();
+            let raised = if !first.alarmed && size > 0 && beyond(used, size, high).is_gt() {
+                true
+            } else if first.alarmed && beyond(used, size, abated).is_lt() {
+                false
+            } else {
+                continue;
+            };
+            let alarm = PoolAlarm {
+                pool: first.name.clone(),
+                linked: members().skip(1).map(|p| p.name.clone()).collect(),
+                raised,
+                used,
+                size,
+            };
+            crossed.push((*head, alarm));
+        }
+        for (head, alarm) in crossed {
+            if let Some(first) = self.pools.get_mut(head) {
+                first.alarmed = alarm.raised;
+            }
+            self.alarms.push(alarm);
         }
     }
 
     /// The pools searched for a subscriber whose matching pool is `index`: it first, then
-    /// its chain of linked pools from the chain's head (Junos' default, contiguous search:
-    /// "the matched pool, then the first pool in the chain, through to the last"). Each
-    /// pool once, however the links run.
+    /// its linked set from the set's first pool (Junos' default, contiguous search: "the
+    /// matched pool, then the first pool in the chain, through to the last").
     fn search_order(&self, index: usize) -> Vec<usize> {
-        let mut head = index;
-        let mut visited = vec![index];
-        while let Some(previous) = self.linked_from(head) {
-            if visited.contains(&previous) {
-                break; // A loop (the commit refuses one): it has no head.
-            }
-            visited.push(previous);
-            head = previous;
-        }
-        let mut order = vec![index];
-        let mut walked = Vec::new();
-        let mut at = Some(head);
-        while let Some(current) = at.filter(|c| !walked.contains(c)) {
-            walked.push(current);
-            if !order.contains(&current) {
-                order.push(current);
-            }
-            at = self.linked_to(current);
-        }
+        let chain = self
+            .pools
+            .get(index)
+            .and_then(|p| self.chains.get(p.chain))
+            .map_or(&[][..], Vec::as_slice);
+        let mut order = Vec::with_capacity(chain.len().max(1));
+        order.push(index);
+        order.extend(chain.iter().copied().filter(|i| *i != index));
         order
-    }
-
-    /// The pool whose `link` names pool `index` (the commit allows one at most).
-    fn linked_from(&self, index: usize) -> Option<usize> {
-        let name = &self.pools.get(index)?.name;
-        self.pools
-            .iter()
-            .position(|p| p.link.as_deref() == Some(&**name))
-    }
-
-    /// The pool pool `index` links to, if it is configured.
-    fn linked_to(&self, index: usize) -> Option<usize> {
-        self.pool_index(self.pools.get(index)?.link.as_deref()?)
     }
 
     /// `pool`: the named pool; `None`: the first pool (by name) with a free address (Junos
@@ -699,6 +699,52 @@ impl AddressPools {
         }
         self.check_alarms(|p| p.contains(lease.address));
     }
+}
+
+/// The linked sets of `pools` (sorted by name), each from its first pool in link order,
+/// and each pool's [`Pool::chain`] set to its set. Pools in a loop (the commit refuses one)
+/// are each a set of their own.
+fn chains_of(pools: &mut [Pool]) -> Vec<Vec<usize>> {
+    let index_of =
+        |pools: &[Pool], name: &str| pools.binary_search_by(|p| (*p.name).cmp(name)).ok();
+    let links: Vec<Option<usize>> = pools
+        .iter()
+        .map(|p| p.link.as_deref().and_then(|name| index_of(pools, name)))
+        .collect();
+    let mut linked_from = vec![false; pools.len()];
+    for target in links.iter().flatten() {
+        if let Some(flag) = linked_from.get_mut(*target) {
+            *flag = true;
+        }
+    }
+    let mut placed = vec![false; pools.len()];
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    let heads = (0..pools.len()).filter(|i| !linked_from.get(*i).copied().unwrap_or(true));
+    for head in heads {
+        let mut chain = Vec::new();
+        let mut at = Some(head);
+        while let Some(index) = at.filter(|i| placed.get(*i) == Some(&false)) {
+            if let Some(flag) = placed.get_mut(index) {
+                *flag = true;
+            }
+            chain.push(index);
+            at = links.get(index).copied().flatten();
+        }
+        chains.push(chain);
+    }
+    for index in 0..pools.len() {
+        if placed.get(index) == Some(&false) {
+            chains.push(vec![index]);
+        }
+    }
+    for (number, chain) in chains.iter().enumerate() {
+        for index in chain {
+            if let Some(pool) = pools.get_mut(*index) {
+                pool.chain = number;
+            }
+        }
+    }
+    chains
 }
 
 /// `spans` (sorted, disjoint) less `holes` (sorted by low address; they may overlap).

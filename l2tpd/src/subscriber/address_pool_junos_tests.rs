@@ -189,6 +189,7 @@ fn crossing_the_utilization_marks_raises_and_clears_one_alarm_each() {
     held.push(pools.allocate(Some("P1"), 5).expect("room").address);
     let raised = PoolAlarm {
         pool: Arc::from("P1"),
+        linked: Vec::new(),
         raised: true,
         used: 6,
         size: 10,
@@ -205,6 +206,7 @@ fn crossing_the_utilization_marks_raises_and_clears_one_alarm_each() {
     assert!(pools.release(held.pop().expect("held")));
     let cleared = PoolAlarm {
         pool: Arc::from("P1"),
+        linked: Vec::new(),
         raised: false,
         used: 1,
         size: 10,
@@ -219,4 +221,47 @@ fn crossing_the_utilization_marks_raises_and_clears_one_alarm_each() {
         pools.allocate(Some("P1"), holder).expect("room");
     }
     assert_eq!(pools.take_alarms(), []);
+}
+
+#[test]
+fn a_linked_set_of_pools_is_measured_as_one() {
+    // Junos: the trap is for "the address pool or linked set of address pools".
+    let mut pools = AddressPools::new();
+    pools.set_utilization_marks(PoolUtilization {
+        high: Some(75),
+        abated: None,
+    });
+    // A (4 addresses) -> B (4 addresses): A full is half the set.
+    pools.configure(&config(&[
+        ("A", linked(small(0, 5), "B")),
+        ("B", small(1, 5)),
+    ]));
+    let mut held = Vec::new();
+    for holder in 0..6 {
+        held.push(pools.allocate(Some("A"), holder).expect("room").address);
+    }
+    assert_eq!(pools.take_alarms(), []);
+    held.push(pools.allocate(Some("A"), 6).expect("room").address);
+    assert_eq!(
+        pools.take_alarms(),
+        [PoolAlarm {
+            pool: Arc::from("A"),
+            linked: vec![Arc::from("B")],
+            raised: true,
+            used: 7,
+            size: 8,
+        }]
+    );
+    // No abated mark: the alarm clears below the high one.
+    assert!(pools.release(held.pop().expect("held")));
+    assert_eq!(pools.take_alarms(), []);
+    assert!(pools.release(held.pop().expect("held")));
+    assert_eq!(
+        pools
+            .take_alarms()
+            .iter()
+            .map(|a| (a.raised, a.used))
+            .collect::<Vec<_>>(),
+        [(false, 5)]
+    );
 }

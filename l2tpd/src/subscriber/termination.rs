@@ -460,27 +460,25 @@ impl SubscriberLayer {
     }
 }
 
-/// Junos traps a pool's `high-utilization` and `abated-utilization` crossings; with no
-/// address-pool MIB here, the log says it.
+/// Junos traps the `high-utilization` and `abated-utilization` crossings of a pool or a
+/// linked set of pools; with no address-pool MIB here, the log says it.
 pub(super) fn log_pool_alarms(pools: &mut AddressPools) {
     for alarm in pools.take_alarms() {
         let percent = alarm.used * 100 / alarm.size.max(1);
-        if alarm.raised {
-            tracing::warn!(
-                "address pool {}: {} of {} addresses in use ({percent}%), above \
-                 high-utilization",
-                alarm.pool,
-                alarm.used,
-                alarm.size
-            );
+        let linked: Vec<&str> = alarm.linked.iter().map(|name| &**name).collect();
+        let pools = if linked.is_empty() {
+            format!("address pool {}", alarm.pool)
         } else {
-            tracing::info!(
-                "address pool {}: {} of {} addresses in use ({percent}%), below \
-                 abated-utilization: high-utilization alarm cleared",
-                alarm.pool,
-                alarm.used,
-                alarm.size
-            );
+            format!("address pool {} (linked {})", alarm.pool, linked.join(", "))
+        };
+        let use_text = format!(
+            "{} of {} addresses in use ({percent}%)",
+            alarm.used, alarm.size
+        );
+        if alarm.raised {
+            tracing::warn!("{pools}: {use_text}, above high-utilization");
+        } else {
+            tracing::info!("{pools}: {use_text}, down to abated-utilization: alarm cleared");
         }
     }
 }
