@@ -275,21 +275,24 @@ impl Pool {
         self.block_index(address.into()).is_some()
     }
 
-    fn mark(&mut self, address: Ipv4Addr, held: bool) {
+    /// Whether the pool's use changed.
+    fn mark(&mut self, address: Ipv4Addr, held: bool) -> bool {
         let address = u32::from(address);
         let Some(index) = self.block_index(address) else {
-            return;
+            return false;
         };
         let Some(block) = self.blocks.get_mut(index) else {
-            return;
+            return false;
         };
-        if block.set(address, held) {
+        let changed = block.set(address, held);
+        if changed {
             if held {
                 self.used += 1;
             } else {
                 self.used -= 1;
             }
         }
+        changed
     }
 
     fn free(&self) -> u64 {
@@ -405,7 +408,7 @@ impl AddressPools {
         }
         self.chains = chains_of(&mut fresh);
         self.pools = fresh;
-        self.check_alarms(|_| true);
+        self.check_alarms(&(0..self.chains.len()).collect::<Vec<_>>());
     }
 
     /// The commit's `high-utilization` / `abated-utilization` (call before
@@ -419,10 +422,10 @@ impl AddressPools {
         std::mem::take(&mut self.alarms)
     }
 
-    /// Measures the linked sets holding a pool `touched` selects against the marks,
-    /// queueing what crossed one. Without an abated mark the alarm clears when use falls
-    /// below the high mark again.
-    fn check_alarms(&mut self, touched: impl Fn(&Pool) -> bool) {
+    /// Measures the linked sets `touched` (indices of [`AddressPools::chains`]) against the
+    /// marks, queueing what crossed one. Without an abated mark the alarm clears when use
+    /// falls below the high mark again.
+    fn check_alarms(&mut self, touched: &[usize]) {
         let Some(high) = self.marks.high else {
             return;
         };
@@ -432,11 +435,8 @@ impl AddressPools {
             (u128::from(used) * 100).cmp(&(u128::from(mark) * u128::from(size)))
         };
         let mut crossed: Vec<(usize, PoolAlarm)> = Vec::new();
-        for chain in &self.chains {
+        for chain in touched.iter().filter_map(|c| self.chains.get(*c)) {
             let members = || chain.iter().filter_map(|i| self.pools.get(*i));
-            if !members().any(&touched) {
-                continue;
-            }
             let Some((head, first)) = chain.first().zip(members().next()) else {
                 continue;
             };
@@ -554,10 +554,7 @@ impl AddressPools {
         if self.leases.remove(&address).is_none() {
             return false;
         }
-        for pool in &mut self.pools {
-            pool.mark(address, false);
-        }
-        self.check_alarms(|p| p.contains(address));
+        self.mark_everywhere(address, false);
         true
     }
 
@@ -694,10 +691,21 @@ impl AddressPools {
                 pool: lease.pool.clone(),
             },
         );
+        self.mark_everywhere(lease.address, true);
+    }
+
+    /// Marks `address` held or free in every pool that contains it, and measures the
+    /// linked sets whose use changed.
+    fn mark_everywhere(&mut self, address: Ipv4Addr, held: bool) {
+        let mut touched: Vec<usize> = Vec::new();
         for pool in &mut self.pools {
-            pool.mark(lease.address, true);
+            if pool.mark(address, held) && !touched.contains(&pool.chain) {
+                touched.push(pool.chain);
+            }
         }
-        self.check_alarms(|p| p.contains(lease.address));
+        if self.marks.high.is_some() {
+            self.check_alarms(&touched);
+        }
     }
 }
 

@@ -12,14 +12,19 @@ fn small(third_octet: u8, last: u8) -> AddressPool {
     pool(&network, &[("r", &low, &high)])
 }
 
+/// Pools A -> B -> C, each with the addresses .2 to .`last` of its own /24.
+fn chain_of_three(last: u8) -> AddressPools {
+    pools_of(&[
+        ("A", linked(small(0, last), "B")),
+        ("B", linked(small(1, last), "C")),
+        ("C", small(2, last)),
+    ])
+}
+
 #[test]
 fn a_full_pool_falls_over_to_its_linked_pool_along_the_chain() {
     // A -> B -> C, two addresses each.
-    let mut pools = pools_of(&[
-        ("A", linked(small(0, 3), "B")),
-        ("B", linked(small(1, 3), "C")),
-        ("C", small(2, 3)),
-    ]);
+    let mut pools = chain_of_three(3);
     let got: Vec<(Ipv4Addr, Option<Arc<str>>)> = (1..=6)
         .map(|holder| {
             let lease = pools
@@ -52,11 +57,7 @@ fn a_full_pool_falls_over_to_its_linked_pool_along_the_chain() {
 #[test]
 fn a_matching_pool_in_the_middle_of_a_chain_searches_from_the_chains_head() {
     // Junos: the matched pool first, then the chain from its first pool to its last.
-    let mut pools = pools_of(&[
-        ("A", linked(small(0, 2), "B")),
-        ("B", linked(small(1, 2), "C")),
-        ("C", small(2, 2)),
-    ]);
+    let mut pools = chain_of_three(2);
     let pools_given: Vec<String> = (1..=3)
         .map(|holder| {
             let lease = pools.allocate(Some("B"), holder).expect("room");

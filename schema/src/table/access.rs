@@ -184,20 +184,14 @@ const POOL_INET: Stmt = container(
             "excluded-range",
             NAME,
             "Addresses of the network never handed out",
-            &[
-                leaf("low", Type::Ipv4, "Lowest address of the range").mandatory(),
-                leaf("high", Type::Ipv4, "Highest address of the range").mandatory(),
-            ],
+            LOW_HIGH,
         )
         .one_line(),
         list(
             "range",
             NAME,
             "Address range",
-            &[
-                leaf("low", Type::Ipv4, "Lowest address of the range").mandatory(),
-                leaf("high", Type::Ipv4, "Highest address of the range").mandatory(),
-            ],
+            LOW_HIGH,
         ),
         container(
             "dhcp-attributes",
@@ -206,6 +200,12 @@ const POOL_INET: Stmt = container(
         ),
     ],
 );
+
+/// The bounds of a pool's `range` and `excluded-range`.
+const LOW_HIGH: &[Stmt] = &[
+    leaf("low", Type::Ipv4, "Lowest address of the range").mandatory(),
+    leaf("high", Type::Ipv4, "Highest address of the range").mandatory(),
+];
 
 /// A pool's `dhcp-attributes`, in Junos' order. The name servers go to PPP subscribers in
 /// IPCP (RFC 1877); the rest are DHCP's, loaded so that a pool written for DHCP and PPP
