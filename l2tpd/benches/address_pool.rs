@@ -43,7 +43,9 @@ fn bench_cycle(c: &mut Criterion, name: &str, mut pools: AddressPools, pool: &st
     group.throughput(Throughput::Elements(1));
     group.bench_function(name, |b| {
         b.iter(|| {
-            let lease = pools.allocate(Some(black_box(pool)), 1 << 40).expect("room");
+            let lease = pools
+                .allocate(Some(black_box(pool)), 1 << 40)
+                .expect("room");
             pools.release(black_box(lease.address));
         })
     });

@@ -187,12 +187,7 @@ const POOL_INET: Stmt = container(
             LOW_HIGH,
         )
         .one_line(),
-        list(
-            "range",
-            NAME,
-            "Address range",
-            LOW_HIGH,
-        ),
+        list("range", NAME, "Address range", LOW_HIGH),
         container(
             "dhcp-attributes",
             "Attributes given to the pool's subscribers",
