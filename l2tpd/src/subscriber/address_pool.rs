@@ -408,7 +408,7 @@ impl AddressPools {
         }
         self.chains = chains_of(&mut fresh);
         self.pools = fresh;
-        self.check_alarms(&(0..self.chains.len()).collect::<Vec<_>>());
+        self.check_alarms(0..self.chains.len());
     }
 
     /// The commit's `high-utilization` / `abated-utilization` (call before
@@ -425,7 +425,7 @@ impl AddressPools {
     /// Measures the linked sets `touched` (indices of [`AddressPools::chains`]) against the
     /// marks, queueing what crossed one. Without an abated mark the alarm clears when use
     /// falls below the high mark again.
-    fn check_alarms(&mut self, touched: &[usize]) {
+    fn check_alarms(&mut self, touched: impl IntoIterator<Item = usize>) {
         let Some(high) = self.marks.high else {
             return;
         };
@@ -435,7 +435,7 @@ impl AddressPools {
             (u128::from(used) * 100).cmp(&(u128::from(mark) * u128::from(size)))
         };
         let mut crossed: Vec<(usize, PoolAlarm)> = Vec::new();
-        for chain in touched.iter().filter_map(|c| self.chains.get(*c)) {
+        for chain in touched.into_iter().filter_map(|c| self.chains.get(c)) {
             let members = || chain.iter().filter_map(|i| self.pools.get(*i));
             let Some((head, first)) = chain.first().zip(members().next()) else {
                 continue;
@@ -469,16 +469,13 @@ impl AddressPools {
     /// The pools searched for a subscriber whose matching pool is `index`: it first, then
     /// its linked set from the set's first pool (Junos' default, contiguous search: "the
     /// matched pool, then the first pool in the chain, through to the last").
-    fn search_order(&self, index: usize) -> Vec<usize> {
+    fn search_order(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
         let chain = self
             .pools
             .get(index)
             .and_then(|p| self.chains.get(p.chain))
             .map_or(&[][..], Vec::as_slice);
-        let mut order = Vec::with_capacity(chain.len().max(1));
-        order.push(index);
-        order.extend(chain.iter().copied().filter(|i| *i != index));
-        order
+        std::iter::once(index).chain(chain.iter().copied().filter(move |i| *i != index))
     }
 
     /// `pool`: the named pool; `None`: the first pool (by name) with a free address (Junos
@@ -495,14 +492,15 @@ impl AddressPools {
                 let matching = self
                     .pool_index(name)
                     .ok_or_else(|| PoolError::NoSuchPool(name.to_string()))?;
-                let order = self.search_order(matching);
-                let found = order
-                    .iter()
-                    .copied()
+                let found = self
+                    .search_order(matching)
                     .find(|i| self.pools.get(*i).is_some_and(Pool::can_give));
                 match found {
                     Some(index) => index,
-                    None => return Err(self.none_to_give(&order)),
+                    None => {
+                        let order: Vec<usize> = self.search_order(matching).collect();
+                        return Err(self.none_to_give(&order));
+                    }
                 }
             }
             None => self
@@ -696,15 +694,23 @@ impl AddressPools {
 
     /// Marks `address` held or free in every pool that contains it, and measures the
     /// linked sets whose use changed.
+    /// An address is mostly in one pool: its set is kept apart so that the common case
+    /// allocates nothing.
     fn mark_everywhere(&mut self, address: Ipv4Addr, held: bool) {
-        let mut touched: Vec<usize> = Vec::new();
+        let mut first: Option<usize> = None;
+        let mut more: Vec<usize> = Vec::new();
         for pool in &mut self.pools {
-            if pool.mark(address, held) && !touched.contains(&pool.chain) {
-                touched.push(pool.chain);
+            if !pool.mark(address, held) {
+                continue;
+            }
+            match first {
+                None => first = Some(pool.chain),
+                Some(chain) if chain == pool.chain || more.contains(&pool.chain) => {}
+                Some(_) => more.push(pool.chain),
             }
         }
         if self.marks.high.is_some() {
-            self.check_alarms(&touched);
+            self.check_alarms(first.into_iter().chain(more));
         }
     }
 }
