@@ -568,8 +568,14 @@ pub struct AddressPoolUse {
     pub addresses_in_use: u64,
     pub addresses_free: u64,
     /// Subscribers still holding an address of this pool that a commit took out of its
-    /// ranges: held until they leave, never handed out meanwhile.
+    /// ranges (or excluded): held until they leave, never handed out meanwhile.
     pub addresses_outside: u64,
+    /// `link`: the pool searched next when this one has no free address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_pool: Option<String>,
+    /// `hold-down` or `active-drain`: no new address is given from the pool.
+    #[serde(default)]
+    pub hold_down: bool,
     #[serde(rename = "address-range")]
     pub ranges: Vec<AddressRangeUse>,
 }

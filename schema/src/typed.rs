@@ -25,11 +25,12 @@ mod view;
 
 pub use access::{
     AccessProfile, AccountingOptions, AccountingStatistics, AcctSessionIdFormat, AddressPool,
-    AddressRange, AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap, Gateway,
-    InterfaceDescriptionFormat, L2tpClient, NasPortIdFormat, PppAuthentication, PppClient,
-    ProfileClient, ProfileTunnel, ProfileTunnels, RadiusExclude, RadiusIgnore, RadiusMessage,
-    RadiusOptions, RadiusServer, ServerAlgorithm, SessionOptions, TunnelIdentity, TunnelMedium,
-    TunnelProfile, TunnelSwitchAvps, TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
+    AddressRange, AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap,
+    DomainParsing, Gateway, InterfaceDescriptionFormat, L2tpClient, NasPortIdFormat,
+    ParseDirection, PoolUtilization, PppAuthentication, PppClient, ProfileClient, ProfileTunnel,
+    ProfileTunnels, RadiusExclude, RadiusIgnore, RadiusMessage, RadiusOptions, RadiusServer,
+    ServerAlgorithm, SessionOptions, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
+    TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
 pub use auto_configure::{AutoConfigure, VlanIdRange, VlanRange, VlanRangeProfile, VLAN_IDS};
 pub use device::{
@@ -112,6 +113,12 @@ pub struct RouterConfig {
     pub name_servers: Vec<Ipv4Addr>,
     /// `[edit access address-assignment pool]`.
     pub address_pools: BTreeMap<String, AddressPool>,
+    /// `[edit access address-assignment]` `high-utilization` / `abated-utilization`.
+    #[serde(default)]
+    pub pool_utilization: PoolUtilization,
+    /// `[edit access domain]` `delimiter` / `parse-direction`.
+    #[serde(default)]
+    pub domain_parsing: DomainParsing,
     pub interfaces: BTreeMap<String, Interface>,
     /// `[edit protocols pppoe traceoptions]`: the PPPoE trace file; `None`, none.
     pub pppoe_traceoptions: Option<TraceOptions>,
@@ -188,6 +195,8 @@ pub(crate) fn active_router_config_since(
         radius_disconnect: access::radius_disconnect(access),
         name_servers: access::name_servers(access),
         address_pools: access::address_pools(access),
+        pool_utilization: access::pool_utilization(access),
+        domain_parsing: access::domain_parsing(access),
         interfaces: device::interfaces(root),
         pppoe_traceoptions: l2tp::traceoptions(
             root.container("protocols")

@@ -6,6 +6,9 @@
 //! checked is exactly what the engine will be given.
 
 mod access;
+mod address_assignment;
+#[cfg(test)]
+mod address_assignment_tests;
 mod auto_configure;
 #[cfg(test)]
 mod auto_configure_tests;

@@ -46,6 +46,12 @@ fn pool_block(p: &AddressPoolUse) -> String {
         out.push_str(&format!(", {} outside its ranges", p.addresses_outside));
     }
     out.push('\n');
+    if let Some(linked) = &p.linked_pool {
+        out.push_str(&format!("  Linked pool: {linked}\n"));
+    }
+    if p.hold_down {
+        out.push_str("  State: hold-down (no new addresses are given)\n");
+    }
     if !p.ranges.is_empty() {
         out.push_str(&format!(
             "  {:<20} {:<16} {:<16} {:>10} {:>10}\n",
@@ -83,6 +89,8 @@ pub(crate) mod tests {
                 addresses_in_use: 12,
                 addresses_free: 98,
                 addresses_outside: 1,
+                linked_pool: Some("p2".into()),
+                hold_down: true,
                 ranges: vec![
                     AddressRangeUse {
                         range_name: "r1".into(),
@@ -113,6 +121,8 @@ Pool: p1
   Network: 198.18.0.0/24, Gateway: 198.18.0.1
   Name servers: 127.0.0.53, 127.0.0.54
   Addresses: 110 total, 12 in use, 98 free, 1 outside its ranges
+  Linked pool: p2
+  State: hold-down (no new addresses are given)
   Range                Low              High                  Total     In use
   r1                   198.18.0.10      198.18.0.19              10         10
   r2                   198.18.0.100     198.18.0.199            100          2

@@ -9,11 +9,18 @@
 //! whichever pools contain it, and a commit that moves or removes a pool never frees a held
 //! address under its subscriber.
 //!
+//! Junos' pool statements act here: `excluded-address` / `excluded-range` are cut out of the
+//! pool like the gateways (an excluded address someone already holds keeps its holder until
+//! it leaves, counted "outside" its pool, and is not handed out again; Junos would log the
+//! holder out); `hold-down` and `active-drain` give no new address from the pool; `link`
+//! names the pool searched next when the matching one has no free address; the
+//! `high-utilization` / `abated-utilization` marks raise and clear a [`PoolAlarm`].
+//!
 //! Sans-IO and clock-free: the engine allocates at IPCP, releases when the subscriber goes,
 //! and calls [`AddressPools::configure`] at each commit.
 
 use schema::subscriber_rpc::{AddressPoolUse, AddressPoolsReply, AddressRangeUse};
-use schema::typed::{AddressPool, Ipv4Prefix};
+use schema::typed::{AddressPool, Ipv4Prefix, PoolUtilization};
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -39,10 +46,28 @@ pub enum PoolError {
     NoSuchPool(String),
     #[error("address pool {0} is exhausted")]
     Exhausted(String),
+    /// `hold-down` or `active-drain`, and no linked pool with a free address.
+    #[error("address pool {0} gives no new addresses (hold-down or active-drain)")]
+    HeldDown(String),
     #[error("address {0} is already assigned")]
     InUse(Ipv4Addr),
     #[error("no address pool is configured")]
     NoPool,
+}
+
+/// The use of a pool, or of a linked set of pools (Junos measures the set), crossed a
+/// utilization mark (`[edit access address-assignment]` `high-utilization`, then
+/// `abated-utilization`): the engine logs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolAlarm {
+    /// The pool, or the first pool of the linked set.
+    pub pool: Arc<str>,
+    /// The rest of the linked set, in link order.
+    pub linked: Vec<Arc<str>>,
+    /// True: use rose above `high-utilization`; false: it fell below `abated-utilization`.
+    pub raised: bool,
+    pub used: u64,
+    pub size: u64,
 }
 
 /// A run of addresses of one pool that no other run of it touches, with a bit per address
@@ -145,13 +170,23 @@ struct Pool {
     used: u64,
     /// Where the next search starts (next-fit).
     cursor: u32,
+    /// `link`: the pool searched next.
+    link: Option<Arc<str>>,
+    /// `hold-down` / `active-drain`: nothing new is given from this pool.
+    hold_down: bool,
+    /// For the first pool of a linked set: the set's use is above `high-utilization` and
+    /// has not fallen below `abated-utilization` since.
+    alarmed: bool,
+    /// Which of [`AddressPools::chains`] this pool is in.
+    chain: usize,
 }
 
 impl Pool {
     /// `None` for a pool the commit check refuses (no network, no gateway): only a bug
     /// brings one here, and then it hands out nothing rather than a wrong address.
     /// `reserved`: every pool's gateway, sorted: another pool's range may cover one (pools
-    /// of overlapping networks), and a router address is never a subscriber's.
+    /// of overlapping networks), and a router address is never a subscriber's. The pool's
+    /// own exclusions are cut out with them.
     fn new(name: &str, config: &AddressPool, reserved: &[u32]) -> Option<Pool> {
         let network = config.network?;
         let gateway = config.gateway()?;
@@ -175,20 +210,16 @@ impl Pool {
                 _ => merged.push((low, high)),
             }
         }
-        let mut spans: Vec<(u32, u32)> = Vec::with_capacity(merged.len());
-        for (low, high) in merged {
-            let mut start = u64::from(low);
-            let inside = reserved.iter().filter(|r| (low..=high).contains(*r));
-            for &gateway in inside {
-                if u64::from(gateway) > start {
-                    spans.push((start as u32, gateway - 1));
-                }
-                start = u64::from(gateway) + 1;
-            }
-            if start <= u64::from(high) {
-                spans.push((start as u32, high));
-            }
-        }
+        let mut holes: Vec<(u32, u32)> = reserved.iter().map(|r| (*r, *r)).collect();
+        holes.extend(
+            config
+                .excluded
+                .values()
+                .map(|r| (u32::from(r.low), u32::from(r.high)))
+                .filter(|(low, high)| low <= high),
+        );
+        holes.sort_unstable();
+        let spans = without_holes(&merged, &holes);
         // The commit check bounds a pool's size; should an unchecked one come, its first
         // addresses up to the bound are used rather than memory without end.
         let mut blocks = Vec::new();
@@ -220,7 +251,16 @@ impl Pool {
             blocks,
             size,
             used: 0,
+            link: config.link.as_deref().map(Arc::from),
+            hold_down: config.hold_down,
+            alarmed: false,
+            chain: 0,
         })
+    }
+
+    /// Whether this pool may give a new address now.
+    fn can_give(&self) -> bool {
+        !self.hold_down && self.free() > 0
     }
 
     fn block_index(&self, address: u32) -> Option<usize> {
@@ -235,21 +275,24 @@ impl Pool {
         self.block_index(address.into()).is_some()
     }
 
-    fn mark(&mut self, address: Ipv4Addr, held: bool) {
+    /// Whether the pool's use changed.
+    fn mark(&mut self, address: Ipv4Addr, held: bool) -> bool {
         let address = u32::from(address);
         let Some(index) = self.block_index(address) else {
-            return;
+            return false;
         };
         let Some(block) = self.blocks.get_mut(index) else {
-            return;
+            return false;
         };
-        if block.set(address, held) {
+        let changed = block.set(address, held);
+        if changed {
             if held {
                 self.used += 1;
             } else {
                 self.used -= 1;
             }
         }
+        changed
     }
 
     fn free(&self) -> u64 {
@@ -322,6 +365,13 @@ pub struct AddressPools {
     /// Sorted by name: `allocate(None, ..)` takes the first with a free address.
     pools: Vec<Pool>,
     leases: HashMap<Ipv4Addr, Held>,
+    /// `high-utilization` / `abated-utilization`.
+    marks: PoolUtilization,
+    /// Alarms raised or cleared since the engine last took them.
+    alarms: Vec<PoolAlarm>,
+    /// The linked sets: each pool's index once, from the set's first pool in link order (a
+    /// pool linked to nothing and from nothing is a set of its own).
+    chains: Vec<Vec<usize>>,
 }
 
 impl AddressPools {
@@ -348,6 +398,7 @@ impl AddressPools {
         for pool in &mut fresh {
             if let Some(old) = self.pool(&pool.name) {
                 pool.cursor = old.cursor;
+                pool.alarmed = old.alarmed;
             }
         }
         for address in self.leases.keys() {
@@ -355,7 +406,76 @@ impl AddressPools {
                 pool.mark(*address, true);
             }
         }
+        self.chains = chains_of(&mut fresh);
         self.pools = fresh;
+        self.check_alarms(0..self.chains.len());
+    }
+
+    /// The commit's `high-utilization` / `abated-utilization` (call before
+    /// [`AddressPools::configure`], which measures the pools against them).
+    pub fn set_utilization_marks(&mut self, marks: PoolUtilization) {
+        self.marks = marks;
+    }
+
+    /// The alarms raised or cleared since the last call, in the order they happened.
+    pub fn take_alarms(&mut self) -> Vec<PoolAlarm> {
+        std::mem::take(&mut self.alarms)
+    }
+
+    /// Measures the linked sets `touched` (indices of [`AddressPools::chains`]) against the
+    /// marks, queueing what crossed one. Without an abated mark the alarm clears when use
+    /// falls below the high mark again.
+    fn check_alarms(&mut self, touched: impl IntoIterator<Item = usize>) {
+        let Some(high) = self.marks.high else {
+            return;
+        };
+        let abated = self.marks.abated.unwrap_or(high);
+        // Percent of a set's addresses in use against a mark, without rounding.
+        let beyond = |used: u64, size: u64, mark: u8| {
+            (u128::from(used) * 100).cmp(&(u128::from(mark) * u128::from(size)))
+        };
+        let mut crossed: Vec<(usize, PoolAlarm)> = Vec::new();
+        for chain in touched.into_iter().filter_map(|c| self.chains.get(c)) {
+            let members = || chain.iter().filter_map(|i| self.pools.get(*i));
+            let Some((head, first)) = chain.first().zip(members().next()) else {
+                continue;
+            };
+            let used: u64 = members().map(|p| p.used).sum();
+            let size: u64 = members().map(|p| p.size).sum();
+            let raised = if !first.alarmed && size > 0 && beyond(used, size, high).is_gt() {
+                true
+            } else if first.alarmed && beyond(used, size, abated).is_lt() {
+                false
+            } else {
+                continue;
+            };
+            let alarm = PoolAlarm {
+                pool: first.name.clone(),
+                linked: members().skip(1).map(|p| p.name.clone()).collect(),
+                raised,
+                used,
+                size,
+            };
+            crossed.push((*head, alarm));
+        }
+        for (head, alarm) in crossed {
+            if let Some(first) = self.pools.get_mut(head) {
+                first.alarmed = alarm.raised;
+            }
+            self.alarms.push(alarm);
+        }
+    }
+
+    /// The pools searched for a subscriber whose matching pool is `index`: it first, then
+    /// its linked set from the set's first pool (Junos' default, contiguous search: "the
+    /// matched pool, then the first pool in the chain, through to the last").
+    fn search_order(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let chain = self
+            .pools
+            .get(index)
+            .and_then(|p| self.chains.get(p.chain))
+            .map_or(&[][..], Vec::as_slice);
+        std::iter::once(index).chain(chain.iter().copied().filter(move |i| *i != index))
     }
 
     /// `pool`: the named pool; `None`: the first pool (by name) with a free address (Junos
@@ -369,18 +489,24 @@ impl AddressPools {
         }
         let index = match pool {
             Some(name) => {
-                let index = self
+                let matching = self
                     .pool_index(name)
                     .ok_or_else(|| PoolError::NoSuchPool(name.to_string()))?;
-                if self.pools.get(index).is_some_and(|p| p.free() == 0) {
-                    return Err(PoolError::Exhausted(name.to_string()));
+                let found = self
+                    .search_order(matching)
+                    .find(|i| self.pools.get(*i).is_some_and(Pool::can_give));
+                match found {
+                    Some(index) => index,
+                    None => {
+                        let order: Vec<usize> = self.search_order(matching).collect();
+                        return Err(self.none_to_give(&order));
+                    }
                 }
-                index
             }
             None => self
                 .pools
                 .iter()
-                .position(|p| p.free() > 0)
+                .position(Pool::can_give)
                 .ok_or_else(|| PoolError::Exhausted(self.names()))?,
         };
         let Some(chosen) = self.pools.get(index) else {
@@ -426,9 +552,7 @@ impl AddressPools {
         if self.leases.remove(&address).is_none() {
             return false;
         }
-        for pool in &mut self.pools {
-            pool.mark(address, false);
-        }
+        self.mark_everywhere(address, false);
         true
     }
 
@@ -496,6 +620,8 @@ impl AddressPools {
                 addresses_in_use: p.used,
                 addresses_free: p.free(),
                 addresses_outside: outside.get(&*p.name).copied().unwrap_or(0),
+                linked_pool: p.link.as_deref().map(str::to_string),
+                hold_down: p.hold_down,
                 ranges: p
                     .ranges
                     .iter()
@@ -523,6 +649,31 @@ impl AddressPools {
         self.pool_index(name).and_then(|i| self.pools.get(i))
     }
 
+    /// Why no pool of a search gave an address: held down when the matching pool is and no
+    /// linked pool had room; else exhausted (naming the linked pools searched too).
+    fn none_to_give(&self, order: &[usize]) -> PoolError {
+        let names: Vec<&str> = order
+            .iter()
+            .filter_map(|i| self.pools.get(*i))
+            .map(|p| &*p.name)
+            .collect();
+        let matching = names.first().copied().unwrap_or_default().to_string();
+        let held_down = order
+            .first()
+            .and_then(|i| self.pools.get(*i))
+            .is_some_and(|p| p.hold_down);
+        if held_down && order.len() == 1 {
+            PoolError::HeldDown(matching)
+        } else if names.len() > 1 {
+            PoolError::Exhausted(format!(
+                "{matching} (and linked pools {})",
+                names.get(1..).unwrap_or_default().join(", ")
+            ))
+        } else {
+            PoolError::Exhausted(matching)
+        }
+    }
+
     fn names(&self) -> String {
         let names: Vec<&str> = self.pools.iter().map(|p| &*p.name).collect();
         names.join(", ")
@@ -538,12 +689,100 @@ impl AddressPools {
                 pool: lease.pool.clone(),
             },
         );
+        self.mark_everywhere(lease.address, true);
+    }
+
+    /// Marks `address` held or free in every pool that contains it, and measures the
+    /// linked sets whose use changed.
+    /// An address is mostly in one pool: its set is kept apart so that the common case
+    /// allocates nothing.
+    fn mark_everywhere(&mut self, address: Ipv4Addr, held: bool) {
+        let mut first: Option<usize> = None;
+        let mut more: Vec<usize> = Vec::new();
         for pool in &mut self.pools {
-            pool.mark(lease.address, true);
+            if !pool.mark(address, held) {
+                continue;
+            }
+            match first {
+                None => first = Some(pool.chain),
+                Some(chain) if chain == pool.chain || more.contains(&pool.chain) => {}
+                Some(_) => more.push(pool.chain),
+            }
+        }
+        if self.marks.high.is_some() {
+            self.check_alarms(first.into_iter().chain(more));
         }
     }
+}
+
+/// The linked sets of `pools` (sorted by name), each from its first pool in link order,
+/// and each pool's [`Pool::chain`] set to its set. Pools in a loop (the commit refuses one)
+/// are each a set of their own.
+fn chains_of(pools: &mut [Pool]) -> Vec<Vec<usize>> {
+    let index_of =
+        |pools: &[Pool], name: &str| pools.binary_search_by(|p| (*p.name).cmp(name)).ok();
+    let links: Vec<Option<usize>> = pools
+        .iter()
+        .map(|p| p.link.as_deref().and_then(|name| index_of(pools, name)))
+        .collect();
+    let mut linked_from = vec![false; pools.len()];
+    for target in links.iter().flatten() {
+        if let Some(flag) = linked_from.get_mut(*target) {
+            *flag = true;
+        }
+    }
+    let mut placed = vec![false; pools.len()];
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    let heads = (0..pools.len()).filter(|i| !linked_from.get(*i).copied().unwrap_or(true));
+    for head in heads {
+        let mut chain = Vec::new();
+        let mut at = Some(head);
+        while let Some(index) = at.filter(|i| placed.get(*i) == Some(&false)) {
+            if let Some(flag) = placed.get_mut(index) {
+                *flag = true;
+            }
+            chain.push(index);
+            at = links.get(index).copied().flatten();
+        }
+        chains.push(chain);
+    }
+    for index in 0..pools.len() {
+        if placed.get(index) == Some(&false) {
+            chains.push(vec![index]);
+        }
+    }
+    for (number, chain) in chains.iter().enumerate() {
+        for index in chain {
+            if let Some(pool) = pools.get_mut(*index) {
+                pool.chain = number;
+            }
+        }
+    }
+    chains
+}
+
+/// `spans` (sorted, disjoint) less `holes` (sorted by low address; they may overlap).
+fn without_holes(spans: &[(u32, u32)], holes: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(spans.len());
+    for &(low, high) in spans {
+        let mut start = u64::from(low);
+        for &(hole_low, hole_high) in holes.iter().filter(|(l, h)| *l <= high && *h >= low) {
+            if u64::from(hole_low) > start {
+                out.push((start as u32, hole_low - 1));
+            }
+            start = start.max(u64::from(hole_high) + 1);
+        }
+        if start <= u64::from(high) {
+            out.push((start as u32, high));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 #[path = "address_pool_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "address_pool_junos_tests.rs"]
+mod junos_tests;

@@ -3,11 +3,11 @@ use proptest::prelude::*;
 use schema::typed::AddressRange;
 use std::collections::HashSet;
 
-fn a(text: &str) -> Ipv4Addr {
+pub(super) fn a(text: &str) -> Ipv4Addr {
     text.parse().expect("address")
 }
 
-fn pool(network: &str, ranges: &[(&str, &str, &str)]) -> AddressPool {
+pub(super) fn pool(network: &str, ranges: &[(&str, &str, &str)]) -> AddressPool {
     AddressPool {
         network: Ipv4Prefix::parse(network),
         ranges: ranges
@@ -24,17 +24,20 @@ fn pool(network: &str, ranges: &[(&str, &str, &str)]) -> AddressPool {
             .collect(),
         name_servers: Vec::new(),
         wins_servers: Vec::new(),
+        excluded: BTreeMap::new(),
+        link: None,
+        hold_down: false,
     }
 }
 
-fn config(pools: &[(&str, AddressPool)]) -> BTreeMap<String, AddressPool> {
+pub(super) fn config(pools: &[(&str, AddressPool)]) -> BTreeMap<String, AddressPool> {
     pools
         .iter()
         .map(|(name, p)| (name.to_string(), p.clone()))
         .collect()
 }
 
-fn pools_of(pools: &[(&str, AddressPool)]) -> AddressPools {
+pub(super) fn pools_of(pools: &[(&str, AddressPool)]) -> AddressPools {
     let mut p = AddressPools::new();
     p.configure(&config(pools));
     p
@@ -42,7 +45,7 @@ fn pools_of(pools: &[(&str, AddressPool)]) -> AddressPools {
 
 /// Every bit set in a pool is a held address and every held address has its bit set in
 /// every pool that contains it; the counters agree with the bits.
-fn check_invariants(pools: &AddressPools) {
+pub(super) fn check_invariants(pools: &AddressPools) {
     for pool in &pools.pools {
         let mut used = 0;
         for block in &pool.blocks {
@@ -410,6 +413,8 @@ fn the_view_of_one_pool() {
                 addresses_in_use: 12,
                 addresses_free: 98,
                 addresses_outside: 0,
+                linked_pool: None,
+                hold_down: false,
                 ranges: vec![
                     AddressRangeUse {
                         range_name: "r1".into(),
@@ -505,21 +510,65 @@ fn configuration(which: u8) -> BTreeMap<String, AddressPool> {
     match which {
         0 => config(&[("p0", p(&[("r", "198.18.0.2", "198.18.0.9")]))]),
         1 => config(&[
-            ("p0", p(&[("r", "198.18.0.5", "198.18.0.12")])),
+            ("p0", linked(p(&[("r", "198.18.0.5", "198.18.0.12")]), "p1")),
             (
                 "p1",
-                p(&[
-                    ("a", "198.18.0.8", "198.18.0.15"),
-                    ("b", "198.18.0.14", "198.18.0.20"),
-                ]),
+                excluding(
+                    p(&[
+                        ("a", "198.18.0.8", "198.18.0.15"),
+                        ("b", "198.18.0.14", "198.18.0.20"),
+                    ]),
+                    "198.18.0.16",
+                    "198.18.0.18",
+                ),
             ),
         ]),
         2 => config(&[
-            ("p1", p(&[("r", "198.18.0.2", "198.18.0.4")])),
-            ("p2", p(&[("r", "198.18.0.3", "198.18.0.63")])),
+            (
+                "p1",
+                linked(held_down(p(&[("r", "198.18.0.2", "198.18.0.4")])), "p2"),
+            ),
+            (
+                "p2",
+                excluding(
+                    p(&[("r", "198.18.0.3", "198.18.0.63")]),
+                    "198.18.0.3",
+                    "198.18.0.3",
+                ),
+            ),
         ]),
         _ => BTreeMap::new(),
     }
+}
+
+pub(super) fn linked(mut pool: AddressPool, to: &str) -> AddressPool {
+    pool.link = Some(to.into());
+    pool
+}
+
+pub(super) fn held_down(mut pool: AddressPool) -> AddressPool {
+    pool.hold_down = true;
+    pool
+}
+
+pub(super) fn excluding(mut pool: AddressPool, low: &str, high: &str) -> AddressPool {
+    pool.excluded.insert(
+        format!("excluded-range {low}"),
+        AddressRange {
+            low: a(low),
+            high: a(high),
+        },
+    );
+    pool
+}
+
+/// Whether `address` is excluded from some pool of `configuration` (given out from none).
+fn excluded_in(configuration: &BTreeMap<String, AddressPool>, address: Ipv4Addr) -> bool {
+    configuration.values().any(|p| {
+        p.excluded
+            .values()
+            .any(|r| (u32::from(r.low)..=u32::from(r.high)).contains(&u32::from(address)))
+    })
 }
 
 proptest! {
@@ -528,7 +577,8 @@ proptest! {
     #[test]
     fn random_sequences_keep_the_invariants(ops in proptest::collection::vec(op(), 1..120)) {
         let mut pools = AddressPools::new();
-        pools.configure(&configuration(0));
+        let mut current = configuration(0);
+        pools.configure(&current);
         let mut held: HashSet<Ipv4Addr> = HashSet::new();
         let mut order: Vec<Ipv4Addr> = Vec::new();
         for (holder, op) in ops.into_iter().enumerate() {
@@ -538,6 +588,9 @@ proptest! {
                     if let Ok(lease) = pools.allocate(name.as_deref(), holder as u64) {
                         prop_assert!(held.insert(lease.address), "{} twice", lease.address);
                         prop_assert!(lease.address != lease.local);
+                        prop_assert!(!excluded_in(&current, lease.address), "{}", lease.address);
+                        let pool = lease.pool.as_deref().and_then(|n| current.get(n));
+                        prop_assert!(pool.is_some_and(|p| !p.hold_down));
                         order.push(lease.address);
                     }
                 }
@@ -557,7 +610,10 @@ proptest! {
                         held.remove(&address);
                     }
                 }
-                Op::Configure(which) => pools.configure(&configuration(which)),
+                Op::Configure(which) => {
+                    current = configuration(which);
+                    pools.configure(&current);
+                }
             }
             order.retain(|a| held.contains(a));
             for a in &held {

@@ -113,17 +113,20 @@ impl Refusal {
 /// The name of the domain map Junos falls back to when the user's domain has none.
 const DEFAULT_MAP: &str = "default";
 
-/// The domain of `user` (`alice@isp.example` → `isp.example`); the last `@` separates it, as
-/// Junos parses user names with an `@` in the local part.
-pub fn domain_of(user: &str) -> Option<&str> {
-    user.rsplit_once('@')
+/// The domain of `user` (`alice@isp.example` → `isp.example`) as `[edit access domain]`
+/// `delimiter` and `parse-direction` split it (Junos' defaults: `@`, from the right, so the
+/// last `@` separates it).
+pub fn domain_of<'u>(config: &RouterConfig, user: &'u str) -> Option<&'u str> {
+    config
+        .domain_parsing
+        .split(user)
         .map(|(_, domain)| domain)
         .filter(|d| !d.is_empty())
 }
 
 /// The domain map for `user`: its domain's (case-insensitively: DNS names), else `default`.
 fn map_of<'c>(config: &'c RouterConfig, user: &str) -> Option<(&'c String, &'c DomainMap)> {
-    match domain_of(user) {
+    match domain_of(config, user) {
         Some(domain) => config
             .domain_maps
             .iter()
@@ -161,7 +164,7 @@ pub fn map_aaa_routing_instance<'c>(config: &'c RouterConfig, user: &str) -> Opt
 
 /// The user name AAA sees: without its domain when the domain map says `strip-domain`.
 pub fn aaa_user_name<'u>(config: &RouterConfig, user: &'u str) -> &'u str {
-    match (map_of(config, user), user.rsplit_once('@')) {
+    match (map_of(config, user), config.domain_parsing.split(user)) {
         (Some((_, map)), Some((local, _))) if map.strip_domain => local,
         _ => user,
     }
@@ -176,7 +179,7 @@ pub fn address_pool<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str>
 pub fn decide(config: &RouterConfig, user: &str) -> Decision {
     let map = map_of(config, user);
     let Some((_, map)) = map else {
-        return Decision::Refuse(if domain_of(user).is_some() {
+        return Decision::Refuse(if domain_of(config, user).is_some() {
             Refusal::NoDomainMap
         } else {
             Refusal::NoDomain
@@ -281,8 +284,50 @@ mod tests {
 
     #[test]
     fn the_last_at_separates_the_domain() {
-        assert_eq!(domain_of("a@b@isp.example"), Some("isp.example"));
-        assert_eq!(domain_of("a@"), None);
-        assert_eq!(domain_of("plain"), None);
+        let c = config("");
+        assert_eq!(domain_of(&c, "a@b@isp.example"), Some("isp.example"));
+        assert_eq!(domain_of(&c, "a@"), None);
+        assert_eq!(domain_of(&c, "plain"), None);
+    }
+
+    #[test]
+    fn a_configured_delimiter_and_left_to_right_parsing_split_the_name() {
+        // Junos' example: user1@abc.com@xyz.com is in xyz.com from the right, in
+        // abc.com@xyz.com from the left.
+        let c = config(
+            "set access domain parse-direction left-to-right
+             set access domain map abc.com@xyz.com address-pool p1
+             set access domain map xyz.com address-pool p2
+             set access domain map isp.example strip-domain
+",
+        );
+        assert_eq!(
+            domain_of(&c, "user1@abc.com@xyz.com"),
+            Some("abc.com@xyz.com")
+        );
+        assert_eq!(address_pool(&c, "user1@abc.com@xyz.com"), Some("p1"));
+        assert_eq!(aaa_user_name(&c, "a@isp.example"), "a");
+        let c = config(
+            "set access domain map abc.com@xyz.com address-pool p1
+             set access domain map xyz.com address-pool p2
+",
+        );
+        assert_eq!(address_pool(&c, "user1@abc.com@xyz.com"), Some("p2"));
+        // Junos' other example: bob@abc.com, pete!xyz.com and maria\pqr.com with the
+        // delimiters @, ! and \; once delimiters are set, @ counts only if listed.
+        let c = config(
+            "set access domain delimiter \"@!\\\\\"\n\
+             set access domain map isp.example strip-domain\n",
+        );
+        assert_eq!(c.domain_parsing.delimiters, "@!\\");
+        assert_eq!(domain_of(&c, "bob@abc.com"), Some("abc.com"));
+        assert_eq!(domain_of(&c, "pete!xyz.com"), Some("xyz.com"));
+        assert_eq!(domain_of(&c, "maria\\pqr.com"), Some("pqr.com"));
+        assert_eq!(aaa_user_name(&c, "carol!isp.example"), "carol");
+        // Right to left, the rightmost of any delimiter separates the domain.
+        assert_eq!(domain_of(&c, "a@b!isp.example"), Some("isp.example"));
+        let c = config("set access domain delimiter !\n");
+        assert_eq!(domain_of(&c, "bob@abc.com"), None);
+        assert_eq!(domain_of(&c, "bob@abc!xyz.com"), Some("xyz.com"));
     }
 }

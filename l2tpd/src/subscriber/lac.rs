@@ -104,7 +104,11 @@ impl SubscriberLayer {
         }
         self.access.configure(config);
         self.access.settle_idle_vlans(now);
+        self.lns
+            .pools
+            .set_utilization_marks(config.pool_utilization);
         self.lns.pools.configure(&config.address_pools);
+        super::termination::log_pool_alarms(&mut self.lns.pools);
         self.aaa.configure(config);
         self.dynamic.configure(config);
         self.firewall.configure(config);

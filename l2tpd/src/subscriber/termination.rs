@@ -222,6 +222,7 @@ impl SubscriberLayer {
                 self.lns.pools.allocate(pool, id.0)
             }
         };
+        log_pool_alarms(&mut self.lns.pools);
         let Some(link) = subscriber.link.as_mut() else {
             return;
         };
@@ -455,6 +456,30 @@ impl SubscriberLayer {
                 self.lns.by_address.remove(&lease.address);
             }
             self.lns.pools.release(lease.address);
+            log_pool_alarms(&mut self.lns.pools);
+        }
+    }
+}
+
+/// Junos traps the `high-utilization` and `abated-utilization` crossings of a pool or a
+/// linked set of pools; with no address-pool MIB here, the log says it.
+pub(super) fn log_pool_alarms(pools: &mut AddressPools) {
+    for alarm in pools.take_alarms() {
+        let percent = alarm.used * 100 / alarm.size.max(1);
+        let linked: Vec<&str> = alarm.linked.iter().map(|name| &**name).collect();
+        let pools = if linked.is_empty() {
+            format!("address pool {}", alarm.pool)
+        } else {
+            format!("address pool {} (linked {})", alarm.pool, linked.join(", "))
+        };
+        let use_text = format!(
+            "{} of {} addresses in use ({percent}%)",
+            alarm.used, alarm.size
+        );
+        if alarm.raised {
+            tracing::warn!("{pools}: {use_text}, above high-utilization");
+        } else {
+            tracing::info!("{pools}: {use_text}, down to abated-utilization: alarm cleared");
         }
     }
 }

@@ -411,12 +411,7 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     (
         "access",
-        &[
-            "address-protection",
-            "group-profile",
-            "ppp-options",
-            "profile-options",
-        ],
+        &["group-profile", "ppp-options", "profile-options"],
     ),
     (
         "access profile",

@@ -11,23 +11,12 @@ pub(super) const ACCESS: Stmt = container(
         container(
             "address-assignment",
             "Address assignment configuration",
-            &[list(
-                "pool",
-                NAME,
-                "Address pool",
-                &[container("family", "Address family", &[POOL_INET]).inline()],
-            )],
+            ADDRESS_ASSIGNMENT,
         ),
-        container(
-            "domain",
-            "Domain name mapping",
-            &[list(
-                "map",
-                NAME,
-                "Domain map (subscriber domain)",
-                DOMAIN_MAP,
-            )],
-        ),
+        // Junos: `address-protection { reassign-on-match; }`; a held address is never given
+        // to a second subscriber here, with or without it (see ADDRESS_PROTECTION).
+        ADDRESS_PROTECTION,
+        container("domain", "Domain name mapping", DOMAIN),
         // Junos: the name servers of subscribers whose RADIUS and access profile give none
         // (per routing instance on Junos; here for the router).
         DOMAIN_NAME_SERVER,
@@ -99,6 +88,80 @@ const NOT_PPP_SHAPING: &str = "ATM overhead accounting is not implemented";
 const TUNNEL_PROFILE_LIST: &[&str] = &["access", "tunnel-profile"];
 const TUNNEL_SWITCH_PROFILE_LIST: &[&str] = &["access", "tunnel-switch-profile"];
 
+/// `[edit access address-assignment]`, in Junos' order. The utilization marks are Junos'
+/// ranges (2..99 and 1..98, neither set by default); they raise a log message (there is no
+/// address-pool MIB here to trap with) when a pool's use crosses them.
+const ADDRESS_ASSIGNMENT: &[Stmt] = &[
+    leaf(
+        "abated-utilization",
+        uint(1, 98),
+        "Use of a pool (percent) below which its high-utilization alarm clears",
+    ),
+    leaf(
+        "high-utilization",
+        uint(2, 99),
+        "Use of a pool (percent) above which a high-utilization alarm is logged",
+    ),
+    list("pool", NAME, "Address pool", POOL_STATEMENTS),
+];
+
+/// `pool NAME { ... }`, in Junos' order.
+const POOL_STATEMENTS: &[Stmt] = &[
+    // Junos: for DHCP the server stops allocating from the pool and NAKs renewals so that
+    // clients move to another pool. IPCP has no renewal: a PPP subscriber keeps its
+    // address until it leaves, and no new one is given from the pool (as hold-down).
+    flag(
+        "active-drain",
+        "Give no new address from this pool (its subscribers keep theirs)",
+    ),
+    container("family", "Address family", &[POOL_INET]).inline(),
+    flag(
+        "hold-down",
+        "Give no new address from this pool (its subscribers keep theirs)",
+    ),
+    leaf(
+        "link",
+        NAME,
+        "Pool tried next when this one has no free address",
+    )
+    .refers_to(POOL),
+];
+
+/// `address-protection`: Junos refuses a RADIUS Framed-IP-Address another subscriber holds.
+/// The lease map here refuses it always; `reassign-on-match` (log the holder out when the
+/// address is outside every local pool) is accepted and not acted on.
+const ADDRESS_PROTECTION: Stmt = container(
+    "address-protection",
+    "Refuse an address from RADIUS that another subscriber holds (always done here)",
+    &[flag(
+        "reassign-on-match",
+        "Log out the holder of an address outside every pool that RADIUS gives another subscriber",
+    )
+    .no_effect("the second subscriber is refused and the holder of the address keeps it")],
+)
+.presence();
+
+/// `[edit access domain]`: how a user name splits into user and domain, and the maps.
+const DOMAIN: &[Stmt] = &[
+    // Junos: up to eight characters, any of which separates user and domain; `@` when
+    // absent (then `@` counts only if listed). The commit refuses `;` and blanks.
+    leaf(
+        "delimiter",
+        Type::Str { max_len: 8 },
+        "Characters that separate user name and domain (any one of them)",
+    )
+    .default("@"),
+    list("map", NAME, "Domain map (subscriber domain)", DOMAIN_MAP),
+    // Junos: from the right, the domain is what follows the last delimiter; from the left,
+    // what follows the first (`a@b.example@c.example` → `b.example@c.example`).
+    leaf(
+        "parse-direction",
+        Type::Enum(&["left-to-right", "right-to-left"]),
+        "Direction the user name is searched for a delimiter",
+    )
+    .default("right-to-left"),
+];
+
 const POOL_INET: Stmt = container(
     "inet",
     "IPv4 address pool",
@@ -109,15 +172,22 @@ const POOL_INET: Stmt = container(
             "Network the pool's addresses come from",
         )
         .mandatory(),
+        // Junos: one address per statement, and as many statements as wanted.
         list(
-            "range",
-            NAME,
-            "Address range",
-            &[
-                leaf("low", Type::Ipv4, "Lowest address of the range").mandatory(),
-                leaf("high", Type::Ipv4, "Highest address of the range").mandatory(),
-            ],
+            "excluded-address",
+            Type::Ipv4,
+            "Address of the network never handed out",
+            &[],
         ),
+        // Junos writes `excluded-range NAME low X high Y;` on one line.
+        list(
+            "excluded-range",
+            NAME,
+            "Addresses of the network never handed out",
+            LOW_HIGH,
+        )
+        .one_line(),
+        list("range", NAME, "Address range", LOW_HIGH),
         container(
             "dhcp-attributes",
             "Attributes given to the pool's subscribers",
@@ -125,6 +195,12 @@ const POOL_INET: Stmt = container(
         ),
     ],
 );
+
+/// The bounds of a pool's `range` and `excluded-range`.
+const LOW_HIGH: &[Stmt] = &[
+    leaf("low", Type::Ipv4, "Lowest address of the range").mandatory(),
+    leaf("high", Type::Ipv4, "Highest address of the range").mandatory(),
+];
 
 /// A pool's `dhcp-attributes`, in Junos' order. The name servers go to PPP subscribers in
 /// IPCP (RFC 1877); the rest are DHCP's, loaded so that a pool written for DHCP and PPP

@@ -354,6 +354,7 @@ fn statements_without_effect_are_these() {
             "access address-assignment pool family inet dhcp-attributes boot-server",
             "access address-assignment pool family inet dhcp-attributes domain-name",
             "access address-assignment pool family inet dhcp-attributes router",
+            "access address-protection reassign-on-match",
             "access domain map tunnel-switch-profile",
             "access domain-name-server-inet6",
             "access group-profile ppp cell-overhead",

@@ -413,6 +413,64 @@ pub struct AddressPool {
     /// `family inet dhcp-attributes wins-server`: the first two are the subscribers' primary
     /// and secondary NetBIOS name servers (IPCP options 130 and 132).
     pub wins_servers: Vec<Ipv4Addr>,
+    /// `family inet excluded-address` and `excluded-range`: never handed out.
+    #[serde(default)]
+    pub excluded: BTreeMap<String, AddressRange>,
+    /// `link`: the pool tried when this one has no free address.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// `hold-down` or `active-drain`: no new address is given from the pool; its
+    /// subscribers keep theirs.
+    #[serde(default)]
+    pub hold_down: bool,
+}
+
+/// `[edit access address-assignment]` `high-utilization` and `abated-utilization`: the use
+/// (percent) of a pool above which an alarm is raised, and below which it clears.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolUtilization {
+    pub high: Option<u8>,
+    pub abated: Option<u8>,
+}
+
+/// `[edit access domain]` `delimiter` and `parse-direction`: how a user name splits into
+/// user and domain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainParsing {
+    /// Any of these characters separates user and domain (Junos: `@` unless configured).
+    pub delimiters: String,
+    pub direction: ParseDirection,
+}
+
+impl Default for DomainParsing {
+    fn default() -> Self {
+        DomainParsing {
+            delimiters: "@".into(),
+            direction: ParseDirection::RightToLeft,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParseDirection {
+    LeftToRight,
+    RightToLeft,
+}
+
+impl DomainParsing {
+    /// `user` split at its delimiter as the parse direction finds it: (user, domain).
+    /// `None` when the name holds no delimiter. Junos: from the right the domain follows the
+    /// last delimiter, from the left the first (`a@b@c` → `c`, or `b@c`).
+    pub fn split<'u>(&self, user: &'u str) -> Option<(&'u str, &'u str)> {
+        let is_delimiter = |c: char| self.delimiters.contains(c);
+        let at = match self.direction {
+            ParseDirection::RightToLeft => user.rfind(is_delimiter)?,
+            ParseDirection::LeftToRight => user.find(is_delimiter)?,
+        };
+        let width = user[at..].chars().next().map_or(1, char::len_utf8);
+        Some((&user[..at], &user[at + width..]))
+    }
 }
 
 impl AddressPool {
@@ -892,8 +950,61 @@ pub(super) fn address_pools(access: View<'_>) -> BTreeMap<String, AddressPool> {
                     .collect(),
                 name_servers: addresses(inet.container("dhcp-attributes").values("name-server")),
                 wins_servers: addresses(inet.container("dhcp-attributes").values("wins-server")),
+                excluded: excluded_addresses(inet),
+                link: p.string("link"),
+                hold_down: p.flag("hold-down") || p.flag("active-drain"),
             };
             (name.to_string(), pool)
         })
         .collect()
+}
+
+/// A pool's `excluded-address`es (each a range of one) and `excluded-range`s, keyed by the
+/// statement as the operator wrote it (`excluded-range X1`), which commit errors name.
+fn excluded_addresses(inet: View<'_>) -> BTreeMap<String, AddressRange> {
+    let single = inet.entries("excluded-address").filter_map(|(address, _)| {
+        let address: Ipv4Addr = address.parse().ok()?;
+        Some((
+            format!("excluded-address {address}"),
+            AddressRange {
+                low: address,
+                high: address,
+            },
+        ))
+    });
+    let ranges = inet.entries("excluded-range").filter_map(|(name, r)| {
+        Some((
+            format!("excluded-range {name}"),
+            AddressRange {
+                low: r.address("low")?,
+                high: r.address("high")?,
+            },
+        ))
+    });
+    single.chain(ranges).collect()
+}
+
+/// `[edit access address-assignment]` `high-utilization` / `abated-utilization`.
+pub(super) fn pool_utilization(access: View<'_>) -> PoolUtilization {
+    let assignment = access.container("address-assignment");
+    PoolUtilization {
+        high: assignment.uint("high-utilization"),
+        abated: assignment.uint("abated-utilization"),
+    }
+}
+
+/// `[edit access domain]` `delimiter` / `parse-direction` (Junos' defaults: `@`, from the
+/// right).
+pub(super) fn domain_parsing(access: View<'_>) -> DomainParsing {
+    let domain = access.container("domain");
+    let defaults = DomainParsing::default();
+    DomainParsing {
+        delimiters: domain
+            .string("delimiter")
+            .filter(|d| !d.is_empty())
+            .unwrap_or(defaults.delimiters),
+        direction: domain
+            .keyword("parse-direction")
+            .unwrap_or(defaults.direction),
+    }
 }

@@ -7,6 +7,8 @@ use std::net::Ipv4Addr;
 
 pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
     address_pools(config, findings);
+    super::address_assignment::check(config, findings);
+    domain_delimiter(root, findings);
     pool_name_servers(config, findings);
     aaa_routing_instances(config, findings);
     server_routing_instances(config, findings);
@@ -14,6 +16,26 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
         radius_servers_of_profile(config, name, profile, findings);
         accounting_of_profile(root, name, profile, findings);
         exclusions_of_profile(name, profile, findings);
+    }
+}
+
+/// Junos: `delimiter` takes up to eight characters, any of which separates user and
+/// domain; `;` cannot be one, and a blank would split names at their spaces.
+fn domain_delimiter(root: &Node, findings: &mut Findings) {
+    let path = vec![NodeId::new("access"), NodeId::new("domain")];
+    let Some(delimiter) = root
+        .get(&path)
+        .and_then(|domain| domain.children.get(&NodeId::new("delimiter")))
+        .and_then(|node| node.values.first())
+    else {
+        return;
+    };
+    if delimiter.is_empty() || delimiter.contains(';') || delimiter.contains(char::is_whitespace) {
+        findings.error(
+            path,
+            format!("delimiter \"{delimiter}\""),
+            "A delimiter is one to eight characters, neither ';' nor a blank",
+        );
     }
 }
 
