@@ -201,13 +201,11 @@ mod tests {
             .collect()
     }
 
-    /// A busy destination with a tunnel socket leaves by it, connected; a quiet one, and
-    /// any once the tunnel's socket is gone, by the listener's sender naming it. Either
-    /// way the peer sees our address and port 1701's stand-in, in order, and what the peer
-    /// sends back still reaches the tunnel's socket (its reader), never the sender.
-    #[tokio::test]
-    async fn a_busy_peer_is_sent_to_on_its_tunnel_socket_and_still_heard_on_it() {
-        let local_ip = Ipv4Addr::new(127, 58, 0, 1);
+    /// A listener on `local_ip` sharing its port with the tunnels' sockets, as the daemon's,
+    /// and the senders from it.
+    async fn listener_and_senders(
+        local_ip: Ipv4Addr,
+    ) -> (SocketAddrV4, BTreeMap<Ipv4Addr, L2tpSender>) {
         let listener = tokio::net::UdpSocket::bind((local_ip, 0))
             .await
             .expect("bind");
@@ -216,6 +214,17 @@ mod tests {
             panic!("v4");
         };
         let senders = senders(BTreeMap::new(), [(local_ip, std::sync::Arc::new(listener))]);
+        (local, senders)
+    }
+
+    /// A busy destination with a tunnel socket leaves by it, connected; a quiet one, and
+    /// any once the tunnel's socket is gone, by the listener's sender naming it. Either
+    /// way the peer sees our address and port 1701's stand-in, in order, and what the peer
+    /// sends back still reaches the tunnel's socket (its reader), never the sender.
+    #[tokio::test]
+    async fn a_busy_peer_is_sent_to_on_its_tunnel_socket_and_still_heard_on_it() {
+        let local_ip = Ipv4Addr::new(127, 58, 0, 1);
+        let (local, senders) = listener_and_senders(local_ip).await;
         let busy = std::net::UdpSocket::bind("127.58.0.2:0").expect("sink");
         let quiet = std::net::UdpSocket::bind("127.58.0.3:0").expect("sink");
         let (busy_at, quiet_at) = (busy.local_addr().unwrap(), quiet.local_addr().unwrap());
@@ -295,14 +304,7 @@ mod tests {
     #[tokio::test]
     async fn a_batch_over_many_peers_reaches_each_in_order() {
         let local_ip = Ipv4Addr::new(127, 58, 1, 1);
-        let listener = tokio::net::UdpSocket::bind((local_ip, 0))
-            .await
-            .expect("bind");
-        share_port(&listener);
-        let SocketAddr::V4(local) = listener.local_addr().expect("addr") else {
-            panic!("v4");
-        };
-        let senders = senders(BTreeMap::new(), [(local_ip, std::sync::Arc::new(listener))]);
+        let (local, senders) = listener_and_senders(local_ip).await;
         // 12 peers: the even ones have a tunnel socket; peer p gets p + 1 datagrams.
         let peers: Vec<std::net::UdpSocket> = (0..12u8)
             .map(|p| {
