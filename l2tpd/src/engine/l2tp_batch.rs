@@ -9,7 +9,7 @@ use crate::io::packet_socket::{
 };
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, BorrowedFd};
 
 #[derive(Default)]
 pub struct L2tpBatch {
@@ -21,11 +21,62 @@ pub struct L2tpBatch {
     /// that leave by their source's socket; reused from batch to batch.
     order: Vec<usize>,
     unconnected: Vec<usize>,
+    segmentation: Segmentation,
+}
+
+/// How a busy path's datagrams leave its tunnel socket: as UDP GSO messages
+/// ([`send_datagrams_segmented`]) within each path's MTU, or one by one once the kernel
+/// refused GSO.
+#[derive(Default)]
+struct Segmentation {
     /// The kernel refused UDP GSO once: the tunnel sockets send without it.
-    no_segmentation: bool,
+    off: bool,
     /// The largest datagram each busy path takes in a GSO message (its route's MTU less the
     /// headers), asked once per path; paths no longer offered are forgotten now and then.
     max_segments: HashMap<(Ipv4Addr, SocketAddrV4), usize>,
+}
+
+impl Segmentation {
+    /// Sends `datagrams` of `path` on its tunnel socket `fd`, in order; returns how many
+    /// of the first ones went.
+    fn send<'a>(
+        &mut self,
+        fd: BorrowedFd<'_>,
+        path: (Ipv4Addr, SocketAddrV4),
+        datagrams: impl Iterator<Item = &'a [u8]> + Clone,
+    ) -> usize {
+        if self.off {
+            return send_datagrams(fd, datagrams).unwrap_or(0);
+        }
+        let max_segment = *self
+            .max_segments
+            .entry(path)
+            .or_insert_with(|| largest_unfragmented_payload(fd).unwrap_or(0));
+        match send_datagrams_segmented(fd, max_segment, datagrams.clone()) {
+            Ok(done) => done,
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EMSGSIZE | libc::EINVAL)) => {
+                // The route's MTU fell below a segment (an ICMP "fragmentation needed"):
+                // asked again for the next batch; this one goes singly.
+                self.max_segments.remove(&path);
+                send_datagrams(fd, datagrams).unwrap_or(0)
+            }
+            Err(e) if segmentation_refused(&e) => {
+                tracing::info!("UDP GSO refused ({e}): L2TP data is sent a datagram at a time");
+                self.off = true;
+                send_datagrams(fd, datagrams).unwrap_or(0)
+            }
+            Err(_) => 0,
+        }
+    }
+
+    /// Forgets the limits of paths whose tunnel socket is gone, once they outnumber the
+    /// sockets well (not every batch: it walks them all).
+    fn forget_gone(&mut self, tunnels: &TunnelSockets) {
+        if self.max_segments.len() > 2 * tunnels.len() + 16 {
+            self.max_segments
+                .retain(|path, _| tunnels.contains_key(path));
+        }
+    }
 }
 
 /// Whether `error` says the kernel cannot segment at all (an old kernel, a device or
@@ -95,7 +146,8 @@ impl L2tpBatch {
     /// tunnel socket of its own in `tunnels` and at least [`CONNECTED_MIN`] datagrams here
     /// leaves by that socket, connected, with one sendmmsg and no destination named, so the
     /// kernel uses the route cached in the socket instead of looking one up per datagram
-    /// (stage 8 in docs/performance.md: route lookups were about 30 % of a worker). The
+    /// (stage 8 in docs/performance.md: route lookups were about 30 % of a worker), its
+    /// runs of equal length as UDP GSO messages ([`Segmentation`], stage 9). The
     /// rest leave by their source address's socket ([`super::l2tp_senders`]), one sendmmsg
     /// per source, each datagram naming its destination. A destination's datagrams all go
     /// one way, so they keep their order.
@@ -107,10 +159,7 @@ impl L2tpBatch {
         let filled = &self.datagrams[..self.filled];
         let targets = &self.targets[..self.filled];
         let mut sent = Sent::default();
-        if self.max_segments.len() > 2 * tunnels.len() + 16 {
-            self.max_segments
-                .retain(|path, _| tunnels.contains_key(path));
-        }
+        self.segmentation.forget_gone(tunnels);
         // The datagrams in the order (source, destination, as kept): each path, then each
         // source, is one run, and a destination's datagrams keep their order within it.
         // Sorting a batch (at most a receive batch) costs O(n log n) whatever the number of
@@ -128,33 +177,9 @@ impl L2tpBatch {
                 continue;
             };
             let of_path = run.iter().map(|&i| &filled[i][..]);
-            let fd = socket.get_ref().as_fd();
-            let path = targets[run[0]];
-            let done = if self.no_segmentation {
-                send_datagrams(fd, of_path).unwrap_or(0)
-            } else {
-                let max_segment = *self
-                    .max_segments
-                    .entry(path)
-                    .or_insert_with(|| largest_unfragmented_payload(fd).unwrap_or(0));
-                match send_datagrams_segmented(fd, max_segment, of_path.clone()) {
-                    Ok(done) => done,
-                    Err(e) if matches!(e.raw_os_error(), Some(libc::EMSGSIZE | libc::EINVAL)) => {
-                        // The route's MTU fell below a segment (an ICMP "fragmentation
-                        // needed"): asked again for the next batch; this one goes singly.
-                        self.max_segments.remove(&path);
-                        send_datagrams(fd, of_path).unwrap_or(0)
-                    }
-                    Err(e) if segmentation_refused(&e) => {
-                        tracing::info!(
-                            "UDP GSO refused ({e}): L2TP data is sent a datagram at a time"
-                        );
-                        self.no_segmentation = true;
-                        send_datagrams(fd, of_path).unwrap_or(0)
-                    }
-                    Err(_) => 0,
-                }
-            };
+            let done = self
+                .segmentation
+                .send(socket.get_ref().as_fd(), targets[run[0]], of_path);
             sent.connected += done;
             sent.failed += run.len() - done;
         }
