@@ -444,7 +444,7 @@ pub fn send_datagrams<'a>(
     fd: BorrowedFd<'_>,
     frames: impl IntoIterator<Item = &'a [u8]>,
 ) -> io::Result<usize> {
-    send_messages(fd, frames.into_iter().map(|frame| (frame, None)))
+    send_messages(fd, 0, frames.into_iter().map(|frame| (frame, None)))
 }
 
 /// Sends each datagram to its own IPv4 destination on the UDP socket `fd` with sendmmsg:
@@ -454,66 +454,7 @@ pub fn send_datagrams_to<'a>(
     fd: BorrowedFd<'_>,
     datagrams: impl IntoIterator<Item = (&'a [u8], SocketAddrV4)>,
 ) -> io::Result<usize> {
-    send_messages(fd, datagrams.into_iter().map(|(d, to)| (d, Some(to))))
-}
-
-/// [`send_datagrams`] and [`send_datagrams_to`]: each message with its destination, or
-/// none on a connected or bound socket.
-fn send_messages<'a>(
-    fd: BorrowedFd<'_>,
-    messages: impl Iterator<Item = (&'a [u8], Option<SocketAddrV4>)>,
-) -> io::Result<usize> {
-    let mut messages = messages;
-    let mut sent = 0;
-    loop {
-        // SAFETY: iovec, sockaddr_in and mmsghdr are plain data; all-zero is valid for each.
-        let mut iovecs: [libc::iovec; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
-        let mut addresses: [libc::sockaddr_in; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
-        let mut headers: [libc::mmsghdr; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
-        let mut count = 0;
-        for (((header, iovec), address), (payload, destination)) in headers
-            .iter_mut()
-            .zip(iovecs.iter_mut())
-            .zip(addresses.iter_mut())
-            .zip(messages.by_ref())
-        {
-            // The kernel only reads through a send iovec; the pointer is `*mut` by C's type.
-            iovec.iov_base = payload.as_ptr() as *mut c_void;
-            iovec.iov_len = payload.len();
-            header.msg_hdr.msg_iov = iovec;
-            header.msg_hdr.msg_iovlen = 1;
-            if let Some(destination) = destination {
-                address.sin_family = libc::AF_INET as libc::sa_family_t;
-                address.sin_port = destination.port().to_be();
-                address.sin_addr.s_addr = u32::from(*destination.ip()).to_be();
-                header.msg_hdr.msg_name = (address as *mut libc::sockaddr_in).cast();
-                header.msg_hdr.msg_namelen = size_of::<libc::sockaddr_in>() as libc::socklen_t;
-            }
-            count += 1;
-        }
-        if count == 0 {
-            return Ok(sent);
-        }
-        // SAFETY: `headers[..count]` point at `iovecs` and `addresses` on this stack frame
-        // and through them at the caller's payloads; all outlive the call, and the kernel
-        // only reads them.
-        let result = unsafe {
-            libc::sendmmsg(
-                fd.as_raw_fd(),
-                headers.as_mut_ptr(),
-                count as libc::c_uint,
-                0,
-            )
-        };
-        if result < 0 {
-            let error = io::Error::last_os_error();
-            return if sent == 0 { Err(error) } else { Ok(sent) };
-        }
-        sent += result as usize;
-        if (result as usize) < count {
-            return Ok(sent);
-        }
-    }
+    send_messages(fd, 0, datagrams.into_iter().map(|(d, to)| (d, Some(to))))
 }
 
 /// The most datagrams one UDP GSO message carries: the kernel's UDP_MAX_SEGMENTS before 6.9
@@ -566,24 +507,39 @@ pub fn largest_unfragmented_payload(fd: BorrowedFd<'_>) -> io::Result<usize> {
 /// per [`MAX_MESSAGES_PER_CALL`] datagrams. Datagrams longer than `max_segment` (see
 /// [`largest_unfragmented_payload`]) are sent one message each. Returns how many of the
 /// first datagrams were sent, as [`send_datagrams`] does. A kernel or route that cannot
-/// segment (EMSGSIZE or EINVAL: a segment above the path's MTU after all; EIO, EOPNOTSUPP) is returned
-/// as the error when nothing was sent, and the caller sends without GSO.
+/// segment (EMSGSIZE or EINVAL: a segment above the path's MTU after all; EIO,
+/// EOPNOTSUPP) is returned as the error when nothing was sent, and the caller sends
+/// without GSO.
 pub fn send_datagrams_segmented<'a>(
     fd: BorrowedFd<'_>,
     max_segment: usize,
     datagrams: impl IntoIterator<Item = &'a [u8]>,
 ) -> io::Result<usize> {
-    let mut datagrams = datagrams.into_iter().peekable();
+    send_messages(fd, max_segment, datagrams.into_iter().map(|d| (d, None)))
+}
+
+/// [`send_datagrams`], [`send_datagrams_to`] and [`send_datagrams_segmented`]: each
+/// datagram with its destination, or none on a connected or bound socket; consecutive ones
+/// of one length and destination, up to `max_segment` octets (0: never), as one UDP GSO
+/// message.
+fn send_messages<'a>(
+    fd: BorrowedFd<'_>,
+    max_segment: usize,
+    datagrams: impl Iterator<Item = (&'a [u8], Option<SocketAddrV4>)>,
+) -> io::Result<usize> {
+    let mut datagrams = datagrams.peekable();
     let mut sent = 0;
     loop {
-        // SAFETY: iovec, mmsghdr and cmsghdr are plain data; all-zero is valid for each.
+        // SAFETY: iovec, sockaddr_in, mmsghdr and cmsghdr are plain data; all-zero is valid
+        // for each.
         let mut iovecs: [libc::iovec; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
+        let mut addresses: [libc::sockaddr_in; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
         let mut headers: [libc::mmsghdr; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
         let mut controls: [SegmentControl; MAX_MESSAGES_PER_CALL] = unsafe { zeroed() };
         let mut segments = [0usize; MAX_MESSAGES_PER_CALL];
         let (mut used, mut messages) = (0, 0);
         while used < MAX_MESSAGES_PER_CALL {
-            let Some(first) = datagrams.next() else {
+            let Some((first, destination)) = datagrams.next() else {
                 break;
             };
             let start = used;
@@ -600,8 +556,8 @@ pub fn send_datagrams_segmented<'a>(
                     && bytes + size <= GSO_MAX_BYTES
                     && size > 0
                     && size <= max_segment.min(usize::from(u16::MAX));
-                match datagrams.next_if(|d| fits && d.len() == size) {
-                    Some(next) => {
+                match datagrams.next_if(|(d, to)| fits && d.len() == size && *to == destination) {
+                    Some((next, _)) => {
                         bytes += size;
                         datagram = next;
                     }
@@ -612,6 +568,14 @@ pub fn send_datagrams_segmented<'a>(
             header.msg_iov = &mut iovecs[start];
             header.msg_iovlen = used - start;
             segments[messages] = used - start;
+            if let Some(destination) = destination {
+                let address = &mut addresses[messages];
+                address.sin_family = libc::AF_INET as libc::sa_family_t;
+                address.sin_port = destination.port().to_be();
+                address.sin_addr.s_addr = u32::from(*destination.ip()).to_be();
+                header.msg_name = (address as *mut libc::sockaddr_in).cast();
+                header.msg_namelen = size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            }
             if used - start > 1 {
                 let control = &mut controls[messages];
                 control.header.cmsg_level = libc::SOL_UDP;
@@ -627,9 +591,9 @@ pub fn send_datagrams_segmented<'a>(
         if messages == 0 {
             return Ok(sent);
         }
-        // SAFETY: `headers[..messages]` point at `iovecs` and `controls` on this stack frame
-        // and through the iovecs at the caller's datagrams; all outlive the call, and the
-        // kernel only reads them.
+        // SAFETY: `headers[..messages]` point at `iovecs`, `addresses` and `controls` on
+        // this stack frame and through the iovecs at the caller's datagrams; all outlive the
+        // call, and the kernel only reads them.
         let result = unsafe {
             libc::sendmmsg(
                 fd.as_raw_fd(),
