@@ -59,6 +59,31 @@ mod tests {
     use super::*;
     use crate::aaa::radius::{code, Attribute};
 
+    /// The schema names each attribute this router does not send with a commit warning
+    /// (`no_effect`); this module maps the others to their types. The two lists are one
+    /// fact: an attribute in neither or both would be excluded silently, or warned about
+    /// and excluded.
+    #[test]
+    fn the_attributes_mapped_here_are_the_ones_the_schema_does_not_warn_about() {
+        use schema::NodeId;
+        let path = [
+            NodeId::new("access"),
+            NodeId::entry("profile", "p"),
+            NodeId::new("radius"),
+            NodeId::new("attributes"),
+            NodeId::new("exclude"),
+        ];
+        let exclude = schema::edit::stmt_for_path(&path).expect("the exclude statement");
+        for attribute in exclude.children {
+            assert_eq!(
+                attribute_type(attribute.name).is_some(),
+                attribute.no_effect.is_none(),
+                "{}",
+                attribute.name
+            );
+        }
+    }
+
     #[test]
     fn only_the_named_attributes_leave_and_only_from_the_named_message() {
         let config = crate::test_config(
