@@ -30,7 +30,7 @@ impl Editor {
     }
 
     pub(crate) fn set(&self, root: &mut Node, words: &[String]) -> Result<(), WordError> {
-        for command in self.one_line_commands(words)? {
+        for command in self.commands_per_statement(words)? {
             self.set_one(root, &command)?;
         }
         Ok(())
@@ -41,7 +41,7 @@ impl Editor {
     /// value (or a flag), Junos reads the next word as another statement of the same
     /// container, and so on. These are the words as one command per statement, each resolved
     /// before any is applied, so that a mistake anywhere sets nothing.
-    fn one_line_commands(&self, words: &[String]) -> Result<Vec<Vec<String>>, WordError> {
+    fn commands_per_statement(&self, words: &[String]) -> Result<Vec<Vec<String>>, WordError> {
         let mut commands: Vec<Vec<String>> = Vec::new();
         let mut set_paths: Vec<Path> = Vec::new();
         let total = words.len();
