@@ -155,11 +155,24 @@ pub struct LogicalInterface {
     pub traffic_statistics: TrafficStatistics,
 }
 
+/// Whether the configuration wants an interface up (Junos' `admin-status`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdminStatus {
+    #[default]
+    Up,
+    /// `disable`.
+    Down,
+}
+
 /// A physical interface (`pp0`, `si-X/Y/Z`) with its subscriber units.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct PhysicalInterface {
     pub name: String,
+    /// `down` when the configuration `disable`s it.
+    #[serde(default)]
+    pub admin_status: AdminStatus,
     /// `PPPoE` for `pp0`, `Adaptive-Services` for an inline service interface.
     pub if_type: String,
     pub mtu: Option<u16>,
@@ -270,6 +283,7 @@ mod tests {
         };
         let reply = Interfaces {
             physical: vec![PhysicalInterface {
+                admin_status: AdminStatus::Up,
                 name: "si-0/0/0".into(),
                 if_type: "Adaptive-Services".into(),
                 mtu: Some(9192),

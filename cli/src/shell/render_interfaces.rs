@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use super::render_l2tp::{capitalised, duration};
 use schema::interface_rpc::{
-    AutoVlanCleared, InterfaceLevel, Interfaces, LogicalInterface, PhysicalInterface,
+    AdminStatus, AutoVlanCleared, InterfaceLevel, Interfaces, LogicalInterface, PhysicalInterface,
     SubscribersLoggedOut, TrafficStatistics, UnitVlan,
 };
 use schema::subscriber_rpc::SubscriberState;
@@ -63,7 +63,7 @@ fn terse(reply: &Interfaces) -> String {
         ["Interface", "Admin", "Link", "Proto", "Local", "Remote"],
     );
     for p in &reply.physical {
-        terse_row(&mut out, [&p.name, "up", "up", "", "", ""]);
+        terse_row(&mut out, [&p.name, admin(p.admin_status), "up", "", "", ""]);
         for u in &p.units {
             terse_unit(&mut out, u);
         }
@@ -94,9 +94,22 @@ fn packets(out: &mut String, indent: &str, t: &TrafficStatistics) {
     );
 }
 
+/// The terse table's Admin column.
+fn admin(status: AdminStatus) -> &'static str {
+    match status {
+        AdminStatus::Up => "up",
+        AdminStatus::Down => "down",
+    }
+}
+
 fn physical(p: &PhysicalInterface, level: InterfaceLevel) -> String {
+    // Junos' words for the configured state (the link of a service interface is always up).
+    let enabled = match p.admin_status {
+        AdminStatus::Up => "Enabled",
+        AdminStatus::Down => "Administratively down",
+    };
     let mut out = format!(
-        "Physical interface: {}, Enabled, Physical link is Up\n  Type: {}, Link-level type: {}",
+        "Physical interface: {}, {enabled}, Physical link is Up\n  Type: {}, Link-level type: {}",
         p.name, p.if_type, p.if_type
     );
     if let Some(mtu) = p.mtu {
@@ -344,6 +357,7 @@ pub(crate) mod tests {
             physical: vec![
                 PhysicalInterface {
                     name: "pp0".into(),
+                    admin_status: AdminStatus::Up,
                     if_type: "PPPoE".into(),
                     mtu: None,
                     logical_interface_count: 1,
@@ -354,6 +368,7 @@ pub(crate) mod tests {
                 },
                 PhysicalInterface {
                     name: "si-0/0/0".into(),
+                    admin_status: AdminStatus::Up,
                     if_type: "Adaptive-Services".into(),
                     mtu: Some(1460),
                     logical_interface_count: 1,
@@ -384,6 +399,28 @@ pp0.1073741826          up    down
 si-0/0/0                up    up
 si-0/0/0.1073741825     up    up   inet     198.18.0.1            --> 198.18.0.10
 "
+        );
+    }
+
+    #[test]
+    fn a_disabled_interface_is_administratively_down() {
+        let mut reply = sample();
+        reply.physical[1].admin_status = AdminStatus::Down;
+        let terse = interfaces(&reply, InterfaceLevel::Terse);
+        assert!(
+            terse.contains("\nsi-0/0/0                down  up\n"),
+            "{terse}"
+        );
+        let brief = interfaces(&reply, InterfaceLevel::Brief);
+        assert!(
+            brief.contains(
+                "Physical interface: si-0/0/0, Administratively down, Physical link is Up\n"
+            ),
+            "{brief}"
+        );
+        assert!(
+            brief.contains("Physical interface: pp0, Enabled,"),
+            "{brief}"
         );
     }
 

@@ -29,14 +29,6 @@ fn egress(name: &str) -> Attribute {
     Attribute::vendor(erx::VENDOR, EGRESS_POLICY_NAME, name)
 }
 
-/// Subscriber `i` authenticated and its IPCP came up.
-fn ip_up(lab: &Lab, i: usize) -> bool {
-    lab.subs[i]
-        .events
-        .iter()
-        .any(|e| matches!(e, ClientEvent::IpUp { .. }))
-}
-
 /// Subscriber `i` was told its authentication failed.
 fn auth_failed(lab: &Lab, i: usize) -> bool {
     lab.subs[i]
@@ -102,14 +94,14 @@ fn an_lns_login_naming_a_filter_not_configured_fails_counted_and_never_accounted
     let mut lab = Lab::new(lac_config(""), lns(ACCOUNTING));
     lab.lns_radius = Some(accept_with(vec![ingress("NO-DNS")]));
     bring_up(&mut lab, "ann@isp.example");
-    assert!(ip_up(&lab, 0));
+    assert!(lab.ip_up(0));
     assert_eq!(accounting_requests(&lab), 1, "Acct-Start");
 
     for named in [ingress("NOPE"), egress("NOPE")] {
         let mut lab = Lab::new(lac_config(""), lns(ACCOUNTING));
         lab.lns_radius = Some(accept_with(vec![named, ingress("NO-DNS")]));
         let i = log_in(&mut lab, "bob@isp.example");
-        assert!(!ip_up(&lab, i), "{:?}", lab.subs[i].events);
+        assert!(!lab.ip_up(i), "{:?}", lab.subs[i].events);
         assert!(auth_failed(&lab, i), "{:?}", lab.subs[i].events);
         assert_eq!(unknown_filter_refusals(&lab.lns), (Some(1), Some(1)));
         assert_eq!(accounting_requests(&lab), 0, "no Acct-Start, no Acct-Stop");
@@ -126,7 +118,7 @@ fn a_new_login_naming_a_filter_an_unchecked_apply_deleted_fails_while_its_holder
     commit(&mut lab, without_filters());
 
     let i = log_in(&mut lab, "fay@isp.example");
-    assert!(!ip_up(&lab, i) && auth_failed(&lab, i));
+    assert!(!lab.ip_up(i) && auth_failed(&lab, i));
     assert_eq!(unknown_filter_refusals(&lab.lns), (Some(1), Some(1)));
     let dns = udp(address, INTERNET, 53);
     assert!(send_up(&mut lab, &[&dns]).is_empty(), "the holder keeps it");
@@ -138,7 +130,7 @@ fn radius_attributes_ignore_leaves_the_filter_radius_names_unused() {
     let mut lab = Lab::new(lac_config(""), lns(ignore));
     lab.lns_radius = Some(accept_with(vec![ingress("NO-DNS"), egress("OUT")]));
     let address = bring_up(&mut lab, "gil@isp.example");
-    assert!(ip_up(&lab, 0));
+    assert!(lab.ip_up(0));
     // No input filter: the name RADIUS gave is not used.
     let dns = udp(address, INTERNET, 53);
     assert_eq!(
@@ -155,7 +147,7 @@ fn radius_attributes_ignore_leaves_the_filter_radius_names_unused() {
     let mut lab = Lab::new(lac_config(""), lns(&both));
     lab.lns_radius = Some(accept_with(vec![ingress("NOPE"), egress("NOPE")]));
     bring_up(&mut lab, "hal@isp.example");
-    assert!(ip_up(&lab, 0));
+    assert!(lab.ip_up(0));
 }
 
 /// A LAC that terminates `local.example` itself (`pp0`), authenticating by RADIUS, whose
@@ -196,7 +188,7 @@ fn a_subscriber_the_lac_terminates_is_refused_for_an_unknown_filter_and_filtered
     let mut lab = Lab::new(terminating_lac(""), config(""));
     lab.lac_radius = Some(accept_with(vec![ingress("NOPE")]));
     let i = log_in(&mut lab, "jon@local.example");
-    assert!(!ip_up(&lab, i) && auth_failed(&lab, i));
+    assert!(!lab.ip_up(i) && auth_failed(&lab, i));
     assert_eq!(unknown_filter_refusals(&lab.lac), (Some(1), Some(1)));
 }
 
@@ -208,13 +200,13 @@ fn a_tunnelled_subscriber_whose_lac_profile_names_an_unknown_filter_is_refused_a
     let mut lab = Lab::new(terminating_lac(tunnelled), config(LNS_BASE));
     lab.lac_radius = Some(accept_with(vec![ingress("NO-DNS")]));
     let i = log_in(&mut lab, "kim@isp.example");
-    assert!(ip_up(&lab, i), "the control: a known filter is tunnelled");
+    assert!(lab.ip_up(i), "the control: a known filter is tunnelled");
     assert!(lab.lns.subscribers().table.iter().next().is_some());
 
     let mut lab = Lab::new(terminating_lac(tunnelled), config(LNS_BASE));
     lab.lac_radius = Some(accept_with(vec![ingress("NOPE")]));
     let i = log_in(&mut lab, "lea@isp.example");
-    assert!(!ip_up(&lab, i) && auth_failed(&lab, i));
+    assert!(!lab.ip_up(i) && auth_failed(&lab, i));
     assert_eq!(unknown_filter_refusals(&lab.lac), (Some(1), Some(1)));
     assert!(lab.lns.subscribers().table.iter().next().is_none());
 }

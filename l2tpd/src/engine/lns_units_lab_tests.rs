@@ -10,7 +10,6 @@ use schema::subscriber_rpc::SubscriberShow;
 
 use super::sim_lab::{config, lac_config, Lab, LNS_BASE};
 use crate::l2tp::wire::MessageType;
-use crate::ppp::client_link::ClientEvent;
 use crate::subscriber::decision::Refusal;
 
 fn lns(units: &str) -> schema::typed::RouterConfig {
@@ -25,22 +24,6 @@ const ONE_DEDICATED: &str =
 
 const ONE_SHARED: &str = "set interfaces si-0/0/0 unit 9 dial-options l2tp-interface-id lac-ifs\n\
      set interfaces si-0/0/0 unit 9 dial-options shared\n";
-
-fn bring_up(lab: &mut Lab, user: &str) -> usize {
-    let i = lab.add_ip(user, "pw");
-    lab.settle();
-    for _ in 0..5 {
-        lab.advance(Duration::from_millis(100));
-    }
-    i
-}
-
-fn ip_up(lab: &Lab, i: usize) -> bool {
-    lab.subs[i]
-        .events
-        .iter()
-        .any(|e| matches!(e, ClientEvent::IpUp { .. }))
-}
 
 fn interfaces(lab: &Lab) -> Vec<String> {
     let lns = lab.lns.subscribers();
@@ -59,8 +42,8 @@ fn interfaces(lab: &Lab) -> Vec<String> {
 #[test]
 fn a_dedicated_unit_takes_one_session_and_refuses_the_next_with_result_4() {
     let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
-    let first = bring_up(&mut lab, "kim@isp.example");
-    assert!(ip_up(&lab, first));
+    let first = lab.connect("kim@isp.example");
+    assert!(lab.ip_up(first));
     // `show subscribers` names the static unit the session took, and so does `show
     // services l2tp session`.
     assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
@@ -78,8 +61,8 @@ fn a_dedicated_unit_takes_one_session_and_refuses_the_next_with_result_4() {
     assert!(sessions_on(&mut lab, "si-0/0/0.6").is_err());
 
     lab.lns_sent.clear();
-    let second = bring_up(&mut lab, "lee@isp.example");
-    assert!(!ip_up(&lab, second), "{:?}", lab.subs[second].events);
+    let second = lab.connect("lee@isp.example");
+    assert!(!lab.ip_up(second), "{:?}", lab.subs[second].events);
     // Refused at its ICRQ: a CDN answers it, never an ICRP.
     assert_eq!(sent(&lab, MessageType::ICRP), 0, "{:?}", lab.lns_sent);
     assert_eq!(sent(&lab, MessageType::CDN), 1, "{:?}", lab.lns_sent);
@@ -96,8 +79,8 @@ fn a_dedicated_unit_takes_one_session_and_refuses_the_next_with_result_4() {
     lab.settle();
     lab.advance(Duration::from_secs(5));
     assert_eq!(lab.lns.subscribers().table.len(), 0);
-    let third = bring_up(&mut lab, "max@isp.example");
-    assert!(ip_up(&lab, third));
+    let third = lab.connect("max@isp.example");
+    assert!(lab.ip_up(third));
     assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
 }
 
@@ -131,7 +114,7 @@ fn two_icrqs_racing_for_the_last_dedicated_unit_cannot_both_have_it() {
     assert_eq!(sent(&lab, MessageType::ICRP), 1, "{:?}", lab.lns_sent);
     assert_eq!(sent(&lab, MessageType::CDN), 1, "{:?}", lab.lns_sent);
     assert_eq!(
-        [ip_up(&lab, first), ip_up(&lab, second)]
+        [lab.ip_up(first), lab.ip_up(second)]
             .iter()
             .filter(|up| **up)
             .count(),
@@ -147,8 +130,8 @@ fn two_icrqs_racing_for_the_last_dedicated_unit_cannot_both_have_it() {
 fn a_call_held_before_its_iccn() -> Lab {
     let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
     lab.lost_to_lns = Some(MessageType::ICCN);
-    let first = bring_up(&mut lab, "kim@isp.example");
-    assert!(!ip_up(&lab, first));
+    let first = lab.connect("kim@isp.example");
+    assert!(!lab.ip_up(first));
     assert_eq!(sent(&lab, MessageType::ICRP), 1, "{:?}", lab.lns_sent);
     assert_eq!(
         lab.lns.subscribers().table.len(),
@@ -169,8 +152,8 @@ fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_never_comes_up() {
     assert_eq!(lab.lns.registry().static_unit_sessions("si-0/0/0", 5), 0);
     lab.lost_to_lns = None;
     lab.advance(Duration::from_secs(2));
-    let next = bring_up(&mut lab, "max@isp.example");
-    assert!(ip_up(&lab, next), "{:?}", lab.subs[next].events);
+    let next = lab.connect("max@isp.example");
+    assert!(lab.ip_up(next), "{:?}", lab.subs[next].events);
     assert_eq!(interfaces(&lab), vec!["si-0/0/0.5".to_string()]);
 }
 
@@ -190,8 +173,8 @@ fn a_unit_reserved_at_the_icrq_comes_back_when_the_call_setup_times_out() {
 fn a_shared_unit_takes_many_sessions() {
     let mut lab = Lab::new(lac_config(""), lns(ONE_SHARED));
     for user in ["ned@isp.example", "ola@isp.example", "pia@isp.example"] {
-        let i = bring_up(&mut lab, user);
-        assert!(ip_up(&lab, i), "{user}");
+        let i = lab.connect(user);
+        assert!(lab.ip_up(i), "{user}");
     }
     assert_eq!(interfaces(&lab), vec!["si-0/0/0.9".to_string(); 3]);
 }
@@ -203,8 +186,8 @@ fn without_an_interface_id_sessions_take_dynamic_units() {
         config(&format!("{LNS_BASE}{ONE_DEDICATED}")),
     );
     for user in ["quy@isp.example", "ray@isp.example"] {
-        let i = bring_up(&mut lab, user);
-        assert!(ip_up(&lab, i), "{user}");
+        let i = lab.connect(user);
+        assert!(lab.ip_up(i), "{user}");
     }
     let names = interfaces(&lab);
     assert_eq!(names.len(), 2);
@@ -238,8 +221,8 @@ fn sessions_on(lab: &mut Lab, name: &str) -> Result<Vec<String>, String> {
 #[test]
 fn a_clear_naming_the_static_unit_ends_its_session() {
     let mut lab = Lab::new(lac_config(""), lns(ONE_DEDICATED));
-    let first = bring_up(&mut lab, "kim@isp.example");
-    assert!(ip_up(&lab, first));
+    let first = lab.connect("kim@isp.example");
+    assert!(lab.ip_up(first));
     let clear = |name: &str| super::rpc::L2tpRpc::Clear {
         level: schema::l2tp_rpc::ClearLevel::Session,
         clear: schema::l2tp_rpc::L2tpClear {

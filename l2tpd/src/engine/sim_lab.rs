@@ -451,6 +451,25 @@ impl Lab {
         self.settle();
     }
 
+    /// A subscriber that runs IPCP (password `pw`), given half a second of simulated time
+    /// to come up; its index.
+    pub fn connect(&mut self, user: &str) -> usize {
+        let i = self.add_ip(user, "pw");
+        self.settle();
+        for _ in 0..5 {
+            self.advance(Duration::from_millis(100));
+        }
+        i
+    }
+
+    /// Subscriber `i` authenticated and its IPCP came up.
+    pub fn ip_up(&self, i: usize) -> bool {
+        self.subs[i]
+            .events
+            .iter()
+            .any(|e| matches!(e, ClientEvent::IpUp { .. }))
+    }
+
     pub fn lns_sessions(&self) -> Vec<schema::l2tp_rpc::L2tpSession> {
         let show = L2tpShow {
             level: Level::Extensive,

@@ -76,9 +76,11 @@ pub enum RegistryEvent {
         counters: Counters,
     },
     /// LNS: an ICRQ of `tunnel_id` was refused because no static `si-` unit of its LAC's
-    /// `l2tp interface-id` was free (`static_units`).
+    /// `l2tp interface-id` was free, or (`interface_disabled`) because its tunnel group's
+    /// service interface is `disable`d (`static_units`).
     StaticUnitUnavailable {
         tunnel_id: u16,
+        interface_disabled: bool,
     },
     /// A PPP frame received on an established session.
     Frame {

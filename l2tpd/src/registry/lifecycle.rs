@@ -9,6 +9,7 @@ use super::entry::Origin;
 use super::settings::Settings;
 use super::{CallLocation, Registry};
 use crate::l2tp::control::event::stopccn_result;
+use crate::l2tp::session::CdnResult;
 use crate::l2tp::wire::ResultCode;
 
 impl Registry {
@@ -49,6 +50,7 @@ impl Registry {
             };
             self.close_tunnel(now, tunnel_id, result);
         }
+        self.close_sessions_on_disabled_interfaces(now, config);
         let profiles: Vec<String> = self
             .tunnels
             .values()
@@ -63,6 +65,47 @@ impl Registry {
         }
         // `idle-timeout` may have changed.
         self.reschedule_all();
+    }
+
+    /// An LNS session whose tunnel group's service interface, or whose static `si-` unit, a
+    /// commit has `disable`d ends with a CDN, as the subscriber of a deleted unit does.
+    fn close_sessions_on_disabled_interfaces(&mut self, now: Instant, config: &RouterConfig) {
+        let disabled = |name: &str| config.interfaces.get(name).is_some_and(|i| i.disable);
+        let unit_disabled = |name: &str, unit: u16| {
+            config
+                .interfaces
+                .get(name)
+                .and_then(|i| i.units.get(&unit))
+                .is_some_and(|u| u.disable)
+        };
+        let mut calls = Vec::new();
+        for entry in self.tunnels.values().filter(|e| !e.down) {
+            let Origin::Lns { group } = &entry.origin else {
+                continue;
+            };
+            let service_disabled = config
+                .l2tp
+                .tunnel_groups
+                .get(group)
+                .and_then(|g| g.service_interface.as_deref())
+                .is_some_and(disabled);
+            calls.extend(
+                entry
+                    .sessions
+                    .values()
+                    .filter(|s| {
+                        service_disabled
+                            || s.static_unit
+                                .as_ref()
+                                .is_some_and(|(service, unit)| unit_disabled(service, *unit))
+                    })
+                    .map(|s| s.call_ref),
+            );
+        }
+        for call in calls {
+            let result = CdnResult::administrative(&b"interface disabled"[..]);
+            self.close_session(now, call, result, None);
+        }
     }
 
     /// The daemon stops: every tunnel gets StopCCN result 6.

@@ -300,20 +300,25 @@ impl Registry {
                 return Ok((session, None));
             };
             let lac = String::from_utf8_lossy(&entry.tunnel.peer().host_name);
-            match self.static_units.reserve(&self.config, group, &lac) {
-                Reservation::NotWanted => Ok((session, None)),
-                Reservation::Held(service, unit) => Ok((session, Some((service, unit)))),
-                Reservation::Refused(why) => {
-                    tracing::info!("LNS tunnel {tunnel_id}: ICRQ from {lac} refused: {why}");
-                    self.events
-                        .push_back(RegistryEvent::StaticUnitUnavailable { tunnel_id });
-                    Err(Refusal::new(
-                        icrq,
-                        session_id.get(),
-                        RefusalReason::NoFacilities(why),
-                    ))
-                }
-            }
+            let (why, interface_disabled) =
+                match self.static_units.reserve(&self.config, group, &lac) {
+                    Reservation::NotWanted => return Ok((session, None)),
+                    Reservation::Held(service, unit) => {
+                        return Ok((session, Some((service, unit))))
+                    }
+                    Reservation::Refused(why) => (why, false),
+                    Reservation::Disabled(why) => (why, true),
+                };
+            tracing::info!("LNS tunnel {tunnel_id}: ICRQ from {lac} refused: {why}");
+            self.events.push_back(RegistryEvent::StaticUnitUnavailable {
+                tunnel_id,
+                interface_disabled,
+            });
+            Err(Refusal::new(
+                icrq,
+                session_id.get(),
+                RefusalReason::NoFacilities(why),
+            ))
         });
         match accepted {
             Ok((session, static_unit)) => {

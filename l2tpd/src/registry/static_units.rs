@@ -33,6 +33,8 @@ pub(super) enum Reservation {
     NotWanted,
     Held(Arc<str>, u16),
     Refused(String),
+    /// The tunnel group's service interface is `disable`d (the CDN's message).
+    Disabled(String),
 }
 
 impl StaticUnits {
@@ -46,7 +48,7 @@ impl StaticUnits {
         interface_id: &str,
     ) -> Option<u16> {
         let units = config.interfaces.get(&**service)?;
-        let unit = units.units.iter().find_map(|(number, unit)| {
+        let unit = units.enabled_units().find_map(|(number, unit)| {
             let dial = unit.dial_options.as_ref()?;
             let fits = *number != 0
                 && dial.l2tp_interface_id.as_deref() == Some(interface_id)
@@ -88,6 +90,12 @@ impl StaticUnits {
         let Some(group_config) = config.l2tp.tunnel_groups.get(group) else {
             return Reservation::NotWanted;
         };
+        // A disabled service interface takes no session, on a static unit or a dynamic one.
+        if let Some(service) = group_config.service_interface.as_deref() {
+            if config.interfaces.get(service).is_some_and(|i| i.disable) {
+                return Reservation::Disabled(format!("interface {service} is disabled"));
+            }
+        }
         let wanted = group_config
             .l2tp_access_profile
             .as_deref()

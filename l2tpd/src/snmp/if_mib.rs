@@ -38,8 +38,10 @@ const IF_COLUMNS: &[u32] = &[1, 2, 3, 4, 7, 8, 9, 10, 11, 16, 17];
 /// ifLinkUpDownTrapEnable, ifAlias.
 const IF_X_COLUMNS: &[u32] = &[1, 6, 7, 10, 11, 14, 18];
 
-/// ifAdminStatus up(1): the schema has no `disable`, so every interface is wanted up.
+/// ifAdminStatus up(1): the interface is not `disable`d (a link trap is only sent for one).
 pub const ADMIN_UP: i32 = 1;
+/// ifAdminStatus down(2): `disable`.
+const ADMIN_DOWN: i32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Table {
@@ -190,7 +192,7 @@ fn if_cell(row: &InterfaceRow, column: u32) -> Option<Value> {
         2 => Value::string(&row.name),
         3 => Value::Integer(row.if_type),
         4 => Value::Integer(i32::try_from(row.mtu).unwrap_or(i32::MAX)),
-        7 => Value::Integer(ADMIN_UP),
+        7 => Value::Integer(if row.admin_down { ADMIN_DOWN } else { ADMIN_UP }),
         8 => Value::Integer(row.oper_status),
         9 => Value::time_ticks(row.last_change),
         10 => Value::counter32(traffic?.input_bytes),

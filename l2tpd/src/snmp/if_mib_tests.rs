@@ -11,6 +11,8 @@ fn row(name: &str, if_index: u32, traffic: Option<u64>) -> InterfaceRow {
         if_index,
         if_type: if_type::ETHERNET_CSMACD,
         mtu: 1500,
+        // ge-0/0/9 is `disable`d.
+        admin_down: name == "ge-0/0/9",
         oper_status: oper_status::UP,
         alias: format!("{name} port"),
         traffic: traffic.map(|n| TrafficStatistics {
@@ -53,6 +55,15 @@ fn columns_are_indexed_by_if_index() {
     assert_eq!(
         t.get(&at(IF_ENTRY, 8, 2)),
         Some(Lookup::Value(Value::Integer(1)))
+    );
+    // ifAdminStatus: up(1), down(2) for a disabled interface.
+    assert_eq!(
+        t.get(&at(IF_ENTRY, 7, 2)),
+        Some(Lookup::Value(Value::Integer(1)))
+    );
+    assert_eq!(
+        t.get(&at(IF_ENTRY, 7, 3)),
+        Some(Lookup::Value(Value::Integer(2)))
     );
     assert_eq!(
         t.get(&at(IF_ENTRY, 9, 2)),

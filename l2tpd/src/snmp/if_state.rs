@@ -48,11 +48,15 @@ impl IfState {
         self.traps.clear();
         self.units.clear();
         for (name, interface) in &config.interfaces {
-            self.traps.insert(name.clone(), interface.link_traps());
+            // A disabled interface or unit stays down whatever its port's link does: it
+            // has no link change to report.
+            let traps = interface.link_traps() && !interface.disable;
+            self.traps.insert(name.clone(), traps);
             let mut units = Vec::new();
             for (number, unit) in &interface.units {
                 let unit_name = format!("{name}.{number}");
-                self.traps.insert(unit_name.clone(), unit.link_traps());
+                let traps = unit.link_traps() && !interface.disable && !unit.disable;
+                self.traps.insert(unit_name.clone(), traps);
                 units.push(unit_name);
             }
             self.units.insert(name.clone(), units);

@@ -131,6 +131,8 @@ pub struct InterfaceRow {
     pub if_index: u32,
     pub if_type: i32,
     pub mtu: u32,
+    /// `disable`: ifAdminStatus down(2) (and ifOperStatus down); else up(1).
+    pub admin_down: bool,
     /// A value of [`oper_status`].
     pub oper_status: i32,
     /// The `description` statement (ifAlias), empty when none.

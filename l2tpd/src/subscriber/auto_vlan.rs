@@ -55,7 +55,12 @@ impl PortAuto {
 pub fn wanted(config: &RouterConfig) -> HashMap<Arc<str>, PortAuto> {
     let mut ports = HashMap::new();
     for (name, interface) in &config.interfaces {
-        let Some(auto) = &interface.auto_configure else {
+        // A disabled interface creates no VLAN (its existing ones end at the commit).
+        let Some(auto) = interface
+            .auto_configure
+            .as_ref()
+            .filter(|_| !interface.disable)
+        else {
             continue;
         };
         let profiles: Vec<VlanProfile> = auto

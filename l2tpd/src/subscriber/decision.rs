@@ -54,6 +54,8 @@ pub enum Refusal {
     UnknownFilter,
     /// LNS: every `si-` unit of the LAC's `l2tp interface-id` is dedicated and taken.
     NoStaticInterface,
+    /// LNS: the tunnel group's service interface is `disable`d.
+    InterfaceDisabled,
 }
 
 impl Refusal {
@@ -86,6 +88,7 @@ impl Refusal {
             Refusal::NoStaticInterface => {
                 "no free si- logical interface has the LAC's l2tp-interface-id"
             }
+            Refusal::InterfaceDisabled => "the tunnel group's service interface is disabled",
         }
     }
 
@@ -106,6 +109,7 @@ impl Refusal {
             Refusal::DynamicProfile => "dynamic-profile",
             Refusal::UnknownFilter => "unknown-filter",
             Refusal::NoStaticInterface => "no-static-interface",
+            Refusal::InterfaceDisabled => "interface-disabled",
         }
     }
 }

@@ -96,6 +96,11 @@ impl SubscriberLayer {
             let service = name.starts_with("si-");
             let port = ports.contains(name);
             let (mtu, oper) = match self.access.port_link(name) {
+                // Down when `disable`d (RFC 2863: no traffic passes), whatever the link.
+                _ if interface.disable => {
+                    let mtu = if service { SERVICE_MTU } else { ETHERNET_MTU };
+                    (mtu, oper_status::DOWN)
+                }
                 // The LNS's service interfaces run while they are configured.
                 _ if service => (SERVICE_MTU, oper_status::UP),
                 Some((mtu, up)) => (mtu, oper_of(up)),
@@ -112,6 +117,7 @@ impl SubscriberLayer {
                     if_type::ETHERNET_CSMACD
                 },
                 mtu: mtu.into(),
+                admin_down: interface.disable,
                 oper_status: oper,
                 alias: interface.description.clone().unwrap_or_default(),
                 traffic: if service || port { counted(name) } else { None },
@@ -122,11 +128,13 @@ impl SubscriberLayer {
                 // A PPPoE unit's subscribers are counted on it; an LNS unit's are on
                 // their dynamic units, which are not rows.
                 let traffic = unit.pppoe.is_some().then(|| counted(&unit_name)).flatten();
+                let admin_down = interface.disable || unit.disable;
                 rows.push(InterfaceRow {
                     name: unit_name,
                     if_type: if_type::PROP_VIRTUAL,
                     mtu: mtu.into(),
-                    oper_status: oper,
+                    admin_down,
+                    oper_status: if admin_down { oper_status::DOWN } else { oper },
                     alias: unit.description.clone().unwrap_or_default(),
                     traffic,
                     ..InterfaceRow::default()

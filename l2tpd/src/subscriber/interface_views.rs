@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use schema::interface_rpc::{
-    AddressFamily, InterfaceShow, Interfaces, LoggedOut, LogicalInterface, PhysicalInterface,
-    ServiceInterfaceDrops, SubscriberLogout, SubscribersLoggedOut, TrafficStatistics, UnitL2tp,
-    UnitPppoe, UnitVlan,
+    AddressFamily, AdminStatus, InterfaceShow, Interfaces, LoggedOut, LogicalInterface,
+    PhysicalInterface, ServiceInterfaceDrops, SubscriberLogout, SubscribersLoggedOut,
+    TrafficStatistics, UnitL2tp, UnitPppoe, UnitVlan,
 };
 use schema::subscriber_rpc::{MacAddress, SubscriberState};
 use schema::typed::RouterConfig;
@@ -178,8 +178,10 @@ fn vlan_ports<'a>(
             for unit in &units {
                 totals.add(&unit.traffic_statistics);
             }
+            // Ports with auto-sensed VLANs: a disabled port has none (its VLANs end).
             PhysicalInterface {
                 name,
+                admin_status: AdminStatus::Up,
                 if_type: "Ethernet".into(),
                 mtu: None,
                 logical_interface_count: u32::try_from(units.len()).unwrap_or(u32::MAX),
@@ -238,7 +240,13 @@ impl SubscriberLayer {
                     totals.add(&unit.traffic_statistics);
                 }
                 let pppoe = name == PPPOE_DEVICE;
+                let disabled = config.interfaces.get(&name).is_some_and(|i| i.disable);
                 PhysicalInterface {
+                    admin_status: if disabled {
+                        AdminStatus::Down
+                    } else {
+                        AdminStatus::Up
+                    },
                     if_type: if pppoe { "PPPoE" } else { "Adaptive-Services" }.into(),
                     mtu: (!pppoe).then_some(SERVICE_MTU),
                     logical_interface_count: u32::try_from(units.len()).unwrap_or(u32::MAX),

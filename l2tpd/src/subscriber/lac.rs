@@ -674,8 +674,14 @@ impl SubscriberLayer {
                 }
                 true
             }
-            RegistryEvent::StaticUnitUnavailable { .. } => {
-                self.table.refused(Refusal::NoStaticInterface);
+            RegistryEvent::StaticUnitUnavailable {
+                interface_disabled, ..
+            } => {
+                self.table.refused(if *interface_disabled {
+                    Refusal::InterfaceDisabled
+                } else {
+                    Refusal::NoStaticInterface
+                });
                 true
             }
             RegistryEvent::TunnelUp { .. } | RegistryEvent::TunnelDown { .. } => false,

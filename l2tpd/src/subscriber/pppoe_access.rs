@@ -166,7 +166,9 @@ fn wanted_units(config: &RouterConfig) -> Vec<UnitSpec> {
     let mut specs = Vec::new();
     for (name, interface) in &config.interfaces {
         let port: Arc<str> = Arc::from(name.as_str());
-        for (number, unit) in &interface.units {
+        // A disabled interface or unit takes no subscriber: a commit that disables one
+        // ends the sessions on it, as one that deletes it does.
+        for (number, unit) in interface.enabled_units() {
             let (Some(family), Some(selector)) = (&unit.pppoe, unit_selector(*number, unit)) else {
                 continue;
             };

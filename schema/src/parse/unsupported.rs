@@ -212,7 +212,6 @@ const KNOWN: &[(&str, &[&str])] = &[
         "interfaces",
         &[
             "aggregated-ether-options",
-            "disable",
             "ether-options",
             "gigether-options",
             "hold-time",
@@ -249,7 +248,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "demux-options",
             "demux-source",
             "dial-options",
-            "disable",
             "keepalives",
             "ppp-options",
             "pppoe-options",

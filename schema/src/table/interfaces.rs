@@ -16,6 +16,9 @@ pub(super) const INTERFACES: Stmt = list(
 /// In Junos' order: a pasted Junos interface prints back as it was.
 const INTERFACE: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
+    // Administratively down (Junos prints it after the description): no PPPoE on any of
+    // its units, no unit of an `si-` interface takes an LNS session, IF-MIB says down(2).
+    flag("disable", "Disable this interface"),
     // Junos: `hierarchical-scheduler maximum-hierarchy-levels 2;` on an LNS's `si-`
     // interface, so that more than 4,096 sessions can be shaped.
     container(
@@ -143,6 +146,7 @@ const VLAN_ID: Type = uint(1, 4094);
 
 const UNIT: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
+    flag("disable", "Disable this logical interface"),
     super::PROXY_ARP,
     // Off by default for a logical interface: only `traps` sends its link notifications.
     flag("traps", "Enable SNMP notifications on state changes"),

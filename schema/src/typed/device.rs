@@ -83,6 +83,9 @@ pub struct ShortCycleProtection {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub description: Option<String>,
+    /// `disable`: administratively down; it takes no subscriber (see [`Interface::disable`]).
+    #[serde(default)]
+    pub disable: bool,
     /// `traps` (`Some(true)`) / `no-traps` (`Some(false)`); `None`: neither, the default.
     #[serde(default)]
     pub traps: Option<bool>,
@@ -118,6 +121,10 @@ pub struct DialOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interface {
     pub description: Option<String>,
+    /// `disable`: administratively down with all its units: its PPPoE units and VLAN ranges
+    /// take no subscriber, an `si-` interface's units no LNS session.
+    #[serde(default)]
+    pub disable: bool,
     /// `traps` (`Some(true)`) / `no-traps` (`Some(false)`); `None`: neither, the default.
     #[serde(default)]
     pub traps: Option<bool>,
@@ -258,6 +265,7 @@ fn unit(u: View<'_>) -> Unit {
         }),
         filters: super::firewall::InterfaceFilters::of(inet),
         description: u.string("description"),
+        disable: u.flag("disable"),
         traps: traps(u),
         encapsulation: u.keyword("encapsulation"),
         vlan,
@@ -323,6 +331,22 @@ impl Unit {
     }
 }
 
+impl Interface {
+    /// Unit `number` when it is configured and neither it nor this interface is disabled.
+    pub fn enabled_unit(&self, number: u16) -> Option<&Unit> {
+        self.units
+            .get(&number)
+            .filter(|unit| !self.disable && !unit.disable)
+    }
+
+    /// The units that are up administratively: none of a disabled interface.
+    pub fn enabled_units(&self) -> impl Iterator<Item = (&u16, &Unit)> {
+        self.units
+            .iter()
+            .filter(move |(_, unit)| !self.disable && !unit.disable)
+    }
+}
+
 /// The tagging mode; with more than one configured (refused at commit) the most permissive.
 fn vlan_tagging(i: View<'_>) -> Option<VlanTagging> {
     [
@@ -340,6 +364,7 @@ pub(super) fn interfaces(root: View<'_>) -> BTreeMap<String, Interface> {
         .map(|(name, i)| {
             let interface = Interface {
                 description: i.string("description"),
+                disable: i.flag("disable"),
                 traps: traps(i),
                 encapsulation: i.keyword("encapsulation"),
                 vlan_tagging: vlan_tagging(i),
