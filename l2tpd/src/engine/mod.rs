@@ -558,6 +558,8 @@ mod lns_units_lab_tests;
 #[cfg(test)]
 mod lossy_sim_tests;
 #[cfg(test)]
+mod native_vlan_lab_tests;
+#[cfg(test)]
 mod policer_lab_tests;
 #[cfg(test)]
 mod pppoe_trace_lab_tests;

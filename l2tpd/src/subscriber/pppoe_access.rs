@@ -146,6 +146,8 @@ struct Port {
     facts: Option<PortFacts>,
     up: bool,
     by_selector: HashMap<VlanSelector, UnitId>,
+    /// `native-vlan-id`: untagged frames go to the unit of this VLAN.
+    native_vlan: Option<u16>,
     /// `auto-configure`: the VLANs no unit selects that create one.
     auto: Option<PortAuto>,
     /// Units auto-sensed VLANs created on the port.
@@ -237,6 +239,15 @@ impl PppoeAccess {
         }
         for (name, auto) in autos {
             self.ports.entry(name).or_default().auto = Some(auto);
+        }
+        for spec in &wanted {
+            self.ports.entry(spec.port.clone()).or_default();
+        }
+        for (name, port) in self.ports.iter_mut() {
+            port.native_vlan = config
+                .interfaces
+                .get(&**name)
+                .and_then(|i| i.native_vlan_id);
         }
         let gone: Vec<UnitId> = self
             .units
@@ -683,7 +694,15 @@ impl PppoeAccess {
         let Some(selector) = selector_of(bytes) else {
             return Received::NoUnit;
         };
-        let known = entry.by_selector.get(&selector).copied();
+        let known = entry.by_selector.get(&selector).copied().or_else(|| {
+            let native = entry
+                .native_vlan
+                .filter(|_| selector == VlanSelector::Untagged)?;
+            entry
+                .by_selector
+                .get(&VlanSelector::Single(native))
+                .copied()
+        });
         let Some(id) = known.or_else(|| self.auto_sense(port, selector, bytes)) else {
             return Received::NoUnit;
         };

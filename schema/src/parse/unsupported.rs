@@ -217,7 +217,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "hold-time",
             "link-mode",
             "mac",
-            "native-vlan-id",
             "speed",
             "traceoptions",
         ],

@@ -53,6 +53,13 @@ const INTERFACE: &[Stmt] = &[
         "flexible-vlan-tagging",
         "Single and stacked VLAN tagging mixed on one interface",
     ),
+    // Untagged frames are taken by the unit whose `vlan-id` this is (Junos MX); the replies
+    // to an untagged subscriber stay untagged (they mirror the frames received).
+    leaf(
+        "native-vlan-id",
+        VLAN_ID,
+        "VLAN ID of the unit that takes untagged frames",
+    ),
     AUTO_CONFIGURE,
     // Junos' range for Ethernet on MX.
     leaf(

@@ -131,6 +131,9 @@ pub struct Interface {
     pub encapsulation: Option<InterfaceEncapsulation>,
     /// `vlan-tagging` / `stacked-vlan-tagging` / `flexible-vlan-tagging`; `None`: untagged only.
     pub vlan_tagging: Option<VlanTagging>,
+    /// `native-vlan-id`: the unit with this `vlan-id` also takes untagged frames.
+    #[serde(default)]
+    pub native_vlan_id: Option<u16>,
     /// `auto-configure`: VLANs no unit selects, created from a dynamic profile.
     #[serde(default)]
     pub auto_configure: Option<super::auto_configure::AutoConfigure>,
@@ -368,6 +371,7 @@ pub(super) fn interfaces(root: View<'_>) -> BTreeMap<String, Interface> {
                 traps: traps(i),
                 encapsulation: i.keyword("encapsulation"),
                 vlan_tagging: vlan_tagging(i),
+                native_vlan_id: i.uint("native-vlan-id"),
                 auto_configure: super::auto_configure::auto_configure(
                     i.container("auto-configure"),
                 ),

@@ -19,6 +19,48 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
     for (name, interface) in &config.interfaces {
         tagging_modes(root, name, findings);
         units(root, name, interface, findings);
+        native_vlan(name, interface, findings);
+    }
+}
+
+/// `native-vlan-id N` gives untagged frames to the unit with `vlan-id N`: it needs the
+/// single-tag modes that allow such a unit, and without one the frames go nowhere.
+fn native_vlan(name: &str, interface: &Interface, findings: &mut Findings) {
+    let Some(id) = interface.native_vlan_id else {
+        return;
+    };
+    let statement = format!("native-vlan-id {id}");
+    let single = [VlanTagging::VlanTagging, VlanTagging::FlexibleVlanTagging];
+    if !interface.vlan_tagging.is_some_and(|m| single.contains(&m)) {
+        findings.error(
+            interface_path(name),
+            statement,
+            format!("Needs vlan-tagging or flexible-vlan-tagging on interface {name}"),
+        );
+        return;
+    }
+    let untagged_unit = interface
+        .units
+        .iter()
+        .find(|(_, u)| u.vlan == UnitVlan::None && u.pppoe.is_some());
+    if let Some((number, _)) = untagged_unit {
+        findings.error(
+            interface_path(name),
+            statement,
+            format!(
+                "unit {number} already takes the untagged frames of {name} (it has no vlan-id)"
+            ),
+        );
+    } else if !interface
+        .units
+        .values()
+        .any(|u| u.vlan == UnitVlan::Single(id))
+    {
+        findings.warn(
+            &interface_path(name),
+            &statement,
+            &format!("no unit of {name} has vlan-id {id}: untagged frames are dropped"),
+        );
     }
 }
 

@@ -300,3 +300,59 @@ fn vlan_tags_take_a_tpid_before_the_id() {
         assert_eq!(refused.message, why, "{written}");
     }
 }
+
+#[test]
+fn native_vlan_id_gives_untagged_frames_to_its_vlan_unit() {
+    let text = "interfaces { ge-1/0/0 { flexible-vlan-tagging; native-vlan-id 100; \
+                unit 100 { vlan-id 100; family pppoe; } } }";
+    let tree = parse_config(text).unwrap();
+    assert_eq!(check(&tree), Ok(vec![]));
+}
+
+#[test]
+fn native_vlan_id_needs_a_single_tag_mode() {
+    for mode in ["", "stacked-vlan-tagging;"] {
+        let text = format!(
+            "interfaces {{ ge-1/0/0 {{ {mode} native-vlan-id 100; \
+             unit 0 {{ family pppoe; }} }} }}"
+        );
+        assert_eq!(
+            errors(&text),
+            vec![err(
+                "interfaces ge-1/0/0",
+                "native-vlan-id 100",
+                "Needs vlan-tagging or flexible-vlan-tagging on interface ge-1/0/0"
+            )],
+            "{mode}"
+        );
+    }
+}
+
+#[test]
+fn native_vlan_id_and_an_untagged_pppoe_unit_cannot_share_the_frames() {
+    let text = "interfaces { ge-1/0/0 { vlan-tagging; native-vlan-id 100; \
+                unit 0 { family pppoe; } unit 100 { vlan-id 100; family pppoe; } } }";
+    assert_eq!(
+        errors(text),
+        vec![err(
+            "interfaces ge-1/0/0",
+            "native-vlan-id 100",
+            "unit 0 already takes the untagged frames of ge-1/0/0 (it has no vlan-id)"
+        )]
+    );
+}
+
+#[test]
+fn native_vlan_id_without_its_unit_warns_that_untagged_frames_are_dropped() {
+    let text = "interfaces { ge-1/0/0 { vlan-tagging; native-vlan-id 7; \
+                unit 100 { vlan-id 100; family pppoe; } } }";
+    let tree = parse_config(text).unwrap();
+    assert_eq!(
+        check(&tree),
+        Ok(vec![
+            "warning: [edit interfaces ge-1/0/0] 'native-vlan-id 7': no unit of ge-1/0/0 \
+             has vlan-id 7: untagged frames are dropped"
+                .to_string()
+        ])
+    );
+}
