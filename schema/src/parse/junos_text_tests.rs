@@ -386,7 +386,9 @@ fn unsupported_statements_deeper_down_are_named_too() {
     let text = "\
 interfaces {
     ge-0/0/0 {
-        speed 1g;
+        traceoptions {
+            flag all;
+        }
         unit 0 {
             family inet {
                 sampling {
@@ -406,12 +408,12 @@ interfaces {
     assert_eq!(
         messages,
         [
-            "'speed' under [edit interfaces ge-0/0/0] is not supported by this router",
+            "'traceoptions' under [edit interfaces ge-0/0/0] is not supported by this router",
             "'sampling' under [edit interfaces ge-0/0/0 unit 0 family inet] is not supported by this router",
             "'inet6' under [edit interfaces ge-0/0/0 unit 0 family] is not supported by this router",
         ]
     );
-    assert_eq!((errs[2].0, errs[2].1), (11, 20));
+    assert_eq!((errs[2].0, errs[2].1), (13, 20));
 }
 
 #[test]
@@ -509,7 +511,6 @@ system {
     }
 }
 chassis {
-    network-services enhanced-ip;
     fpc 1 {
         pic 0 {
             inline-services {
@@ -517,6 +518,7 @@ chassis {
             }
         }
     }
+    network-services enhanced-ip;
 }
 dynamic-profiles {
     PPPOE {

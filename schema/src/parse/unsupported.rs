@@ -181,7 +181,6 @@ const KNOWN: &[(&str, &[&str])] = &[
     (
         "chassis",
         &[
-            "aggregated-devices",
             "alarm",
             "fabric",
             "pem",
@@ -208,19 +207,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "tunnel-services",
         ],
     ),
-    (
-        "interfaces",
-        &[
-            "aggregated-ether-options",
-            "ether-options",
-            "gigether-options",
-            "hold-time",
-            "link-mode",
-            "mac",
-            "speed",
-            "traceoptions",
-        ],
-    ),
+    ("interfaces", &["traceoptions"]),
     // Auto-sensed VLANs (table/interfaces.rs) create VLANs from PPPoE discovery only: the
     // range's own authentication and access profile, and VLANs for agent circuit IDs, are
     // Junos statements this router does not have.

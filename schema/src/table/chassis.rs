@@ -11,17 +11,21 @@ pub(super) const CHASSIS: Stmt = container(
     "chassis",
     "Chassis configuration",
     &[
-        leaf(
-            "network-services",
-            Type::Enum(&[
-                "enhanced-ethernet",
-                "enhanced-ip",
-                "enhanced-mode",
+        // Junos needs the count before any `ae` interface exists; here an aggregated
+        // interface is the host's bonding device (table/interfaces.rs).
+        container(
+            "aggregated-devices",
+            "Aggregated devices configuration",
+            &[container(
                 "ethernet",
-                "ip",
-                "lan",
-            ]),
-            "Chassis network services configuration",
+                "Aggregated Ethernet devices",
+                // MX takes up to 1,000 aggregated Ethernet interfaces.
+                &[leaf(
+                    "device-count",
+                    uint(1, 1000),
+                    "Number of aggregated Ethernet devices",
+                )],
+            )],
         ),
         // Junos' FPC slots run to 19 on the largest MX; its PICs to 3.
         list(
@@ -42,6 +46,19 @@ pub(super) const CHASSIS: Stmt = container(
                     )],
                 )],
             )],
+        ),
+        // Junos prints it after the FPCs.
+        leaf(
+            "network-services",
+            Type::Enum(&[
+                "enhanced-ethernet",
+                "enhanced-ip",
+                "enhanced-mode",
+                "ethernet",
+                "ip",
+                "lan",
+            ]),
+            "Chassis network services configuration",
         ),
     ],
 )

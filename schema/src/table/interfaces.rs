@@ -70,14 +70,124 @@ const INTERFACE: &[Stmt] = &[
     .no_effect(
         "the port's MTU is the host's (ip link set dev IF mtu N); PPPoE's use-lower-layer reads it",
     ),
+    // The link's own settings (Junos prints them between mtu and encapsulation): the host's.
+    container(
+        "hold-time",
+        "Hold time for link up and link down",
+        &[
+            leaf("up", uint(0, 4_294_967), "Link-up hold time (milliseconds)").mandatory(),
+            leaf("down", uint(0, 4_294_967), "Link-down hold time (milliseconds)").mandatory(),
+        ],
+    )
+    .one_line()
+    .no_effect(HOST_LINK),
+    leaf(
+        "speed",
+        Type::Enum(&[
+            "10m",
+            "100m",
+            "1g",
+            "2.5g",
+            "5g",
+            "10g",
+            "25g",
+            "40g",
+            "50g",
+            "100g",
+            "200g",
+            "400g",
+            "800g",
+            "auto",
+            "auto-10m-100m",
+        ]),
+        "Link speed",
+    )
+    .no_effect(HOST_LINK),
+    leaf(
+        "link-mode",
+        Type::Enum(&["automatic", "full-duplex", "half-duplex"]),
+        "Link duplex mode",
+    )
+    .no_effect(HOST_LINK),
+    leaf(
+        "mac",
+        Type::Identifier { max_len: 17 },
+        "Hardware MAC address",
+    )
+    .no_effect("the port's MAC address is the host's (ip link set dev IF address MAC)"),
     leaf(
         "encapsulation",
         Type::Enum(&["ethernet", "flexible-ethernet-services", "generic-services"]),
         "Physical link-layer encapsulation",
     ),
+    container("gigether-options", "Gigabit Ethernet interface options", LINK_OPTIONS)
+        .exclusive(NEGOTIATION)
+        .no_effect(HOST_LINK),
+    container("ether-options", "Ethernet interface options", LINK_OPTIONS)
+        .exclusive(NEGOTIATION)
+        .no_effect(HOST_LINK),
+    // `ae0`: the host's bonding device of that name is the port (PPPoE runs on it as on any
+    // Ethernet interface); its LACP is the bonding driver's.
+    container(
+        "aggregated-ether-options",
+        "Aggregated Ethernet interface options",
+        &[
+            leaf(
+                "minimum-links",
+                uint(1, 64),
+                "Minimum number of links that keep the bundle up",
+            ),
+            leaf(
+                "link-speed",
+                Type::Enum(&["1g", "10g", "25g", "40g", "50g", "100g", "400g", "mixed"]),
+                "Speed of the member links",
+            ),
+            container(
+                "lacp",
+                "Link Aggregation Control Protocol",
+                &[
+                    flag("active", "Send LACP packets always"),
+                    flag("passive", "Send LACP packets only when the partner does"),
+                    leaf(
+                        "periodic",
+                        Type::Enum(&["fast", "slow"]),
+                        "Interval of LACP packets",
+                    ),
+                    leaf("system-priority", uint(0, 65535), "LACP system priority"),
+                ],
+            )
+            .exclusive(&["active", "passive"]),
+        ],
+    )
+    .no_effect(
+        "an aggregated interface is the host's bonding device of that name (ip link add NAME type bond); its links and LACP are set there",
+    ),
     // Junos unit range for Ethernet; unit 0 of an si- interface is reserved for the LNS.
     list("unit", uint(0, 16385), "Logical interface", UNIT).exclusive(&["traps", "no-traps"]),
 ];
+
+/// Why a port's link statements load but do nothing here: the port is a host interface.
+const HOST_LINK: &str =
+    "the port's link is the host's (ethtool -s IF, ip link; a member of ae0 is enslaved to the host's bond ae0)";
+
+/// `gigether-options` / `ether-options`: negotiation, flow control, loopback, and the
+/// aggregated interface the port is a member of (`802.3ad ae0;`).
+const LINK_OPTIONS: &[Stmt] = &[
+    flag("auto-negotiation", "Enable auto-negotiation"),
+    flag("no-auto-negotiation", "Disable auto-negotiation"),
+    flag("flow-control", "Enable flow control"),
+    flag("no-flow-control", "Disable flow control"),
+    flag("loopback", "Enable loopback"),
+    flag("no-loopback", "Disable loopback"),
+    leaf(
+        "802.3ad",
+        Type::Interface,
+        "Aggregated Ethernet bundle this link is a member of",
+    ),
+];
+
+/// Setting one of the pair replaces the other (the other pairs are kept as written).
+const NEGOTIATION: &[&str] = &["auto-negotiation", "no-auto-negotiation"];
 
 /// Auto-sensed VLANs (Juniper, "Configuring VLAN Interfaces to Use Dynamic Profiles"): a
 /// subscriber frame whose tags no unit selects, inside a range here, creates a dynamic VLAN

@@ -40,6 +40,8 @@ fn names_are_unique_among_siblings_and_well_formed() {
             // Junos' one name with a colon: `radius attributes ignore
             // logical-system:routing-instance`.
             let name = name.replacen("logical-system:", "", 1);
+            // And one with a dot: `gigether-options 802.3ad ae0` (the IEEE clause).
+            let name = name.replacen("802.3ad", "ieee", 1);
             assert!(
                 name.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
@@ -339,6 +341,13 @@ fn statements_without_effect_are_these() {
             "interfaces auto-configure vlan-ranges access-profile",
             "interfaces auto-configure stacked-vlan-ranges access-profile",
             "interfaces mtu",
+            "interfaces hold-time",
+            "interfaces speed",
+            "interfaces link-mode",
+            "interfaces mac",
+            "interfaces gigether-options",
+            "interfaces ether-options",
+            "interfaces aggregated-ether-options",
             "interfaces unit proxy-arp",
             "interfaces unit family inet rpf-check",
             "interfaces unit family inet rpf-check mode loose",
