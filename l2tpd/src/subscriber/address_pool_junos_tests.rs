@@ -188,7 +188,7 @@ fn reassign_on_match_names_the_holder_only_of_an_address_outside_every_pool() {
 #[test]
 fn linked_pool_aggregation_searches_each_pool_from_its_next_address_before_any_whole() {
     // A -> B -> C, three addresses each; A is given out whole and its first address freed:
-    // A's next address is past its last one.
+    // A's next address is past its last one. Then the chain is filled from A.
     let run = |aggregation: bool| {
         let mut pools = chain_of_three(4);
         pools.set_linked_pool_aggregation(aggregation);
@@ -196,51 +196,23 @@ fn linked_pool_aggregation_searches_each_pool_from_its_next_address_before_any_w
             pools.allocate(Some("A"), holder).expect("room in A");
         }
         assert!(pools.release(a("198.18.0.2")));
-        let given: Vec<Ipv4Addr> = (4..=8)
+        let given: Vec<Ipv4Addr> = (4..=10)
             .map(|holder| pools.allocate(Some("A"), holder).expect("room").address)
             .collect();
+        assert!(pools.allocate(Some("A"), 11).is_err(), "the chain is full");
         check_invariants(&pools);
         given
     };
-    // Junos' default (contiguous): the matching pool whole first, so the freed address.
-    assert_eq!(
-        run(false),
-        [
-            "198.18.0.2",
-            "198.18.1.2",
-            "198.18.1.3",
-            "198.18.1.4",
-            "198.18.2.2"
-        ]
-        .map(a)
+    let (b, c) = (
+        ["198.18.1.2", "198.18.1.3", "198.18.1.4"].map(a),
+        ["198.18.2.2", "198.18.2.3", "198.18.2.4"].map(a),
     );
+    let freed = a("198.18.0.2");
+    // Junos' default (contiguous): the matching pool whole first, so the freed address.
+    assert_eq!(run(false), [&[freed][..], &b, &c].concat());
     // Aggregated: A from its next address (nothing), then B and C from theirs; the freed
     // address of A only once the chain has nothing left from its next addresses on.
-    let mut pools = chain_of_three(4);
-    pools.set_linked_pool_aggregation(true);
-    for holder in 1..=3 {
-        pools.allocate(Some("A"), holder).expect("room in A");
-    }
-    assert!(pools.release(a("198.18.0.2")));
-    let given: Vec<Ipv4Addr> = (4..=10)
-        .map(|holder| pools.allocate(Some("A"), holder).expect("room").address)
-        .collect();
-    assert_eq!(
-        given,
-        [
-            "198.18.1.2",
-            "198.18.1.3",
-            "198.18.1.4",
-            "198.18.2.2",
-            "198.18.2.3",
-            "198.18.2.4",
-            "198.18.0.2"
-        ]
-        .map(a)
-    );
-    assert!(pools.allocate(Some("A"), 11).is_err());
-    assert_eq!(&run(true)[..1], &[a("198.18.1.2")]);
-    check_invariants(&pools);
+    assert_eq!(run(true), [&b[..], &c, &[freed]].concat());
 }
 
 #[test]
