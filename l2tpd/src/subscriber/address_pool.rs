@@ -454,6 +454,10 @@ impl AddressPools {
     /// / `excluded-range` added by a commit): Junos logs each out, and the address is then
     /// never handed out again. Sorted by address.
     pub fn excluded_holders(&self) -> Vec<(Ipv4Addr, u64)> {
+        // Most commits exclude nothing: no walk over every lease then.
+        if self.pools.iter().all(|p| p.excluded.is_empty()) {
+            return Vec::new();
+        }
         let mut holders: Vec<(Ipv4Addr, u64)> = self
             .leases
             .iter()
