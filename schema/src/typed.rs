@@ -24,8 +24,8 @@ mod tests;
 mod view;
 
 pub use access::{
-    AccessProfile, AccountingOptions, AccountingStatistics, AcctSessionIdFormat, AddressPool,
-    AddressRange, AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap,
+    AccessProfile, AccountingOptions, AccountingStatistics, AcctSessionIdFormat, AddressPolicy,
+    AddressPool, AddressRange, AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap,
     DomainParsing, Gateway, InterfaceDescriptionFormat, L2tpClient, NasPortIdFormat,
     ParseDirection, PoolUtilization, PppAuthentication, PppClient, ProfileClient, ProfileTunnel,
     ProfileTunnels, RadiusExclude, RadiusIgnore, RadiusMessage, RadiusOptions, RadiusServer,
@@ -116,6 +116,10 @@ pub struct RouterConfig {
     /// `[edit access address-assignment]` `high-utilization` / `abated-utilization`.
     #[serde(default)]
     pub pool_utilization: PoolUtilization,
+    /// `[edit access address-assignment] linked-pool-aggregation`, `[edit access
+    /// address-protection] reassign-on-match`.
+    #[serde(default)]
+    pub address_policy: AddressPolicy,
     /// `[edit access domain]` `delimiter` / `parse-direction`.
     #[serde(default)]
     pub domain_parsing: DomainParsing,
@@ -196,6 +200,7 @@ pub(crate) fn active_router_config_since(
         name_servers: access::name_servers(access),
         address_pools: access::address_pools(access),
         pool_utilization: access::pool_utilization(access),
+        address_policy: access::address_policy(access),
         domain_parsing: access::domain_parsing(access),
         interfaces: device::interfaces(root),
         pppoe_traceoptions: l2tp::traceoptions(

@@ -94,7 +94,10 @@ impl SubscriberLayer {
             _ => (None, None),
         };
         let facts = RequestFacts {
-            user: aaa_user_name(config, &user),
+            // The domain map's `strip-domain`, then the profile's `strip-user-name`.
+            user: profile
+                .session_options
+                .stripped_user_name(aaa_user_name(config, &user)),
             nas_identifier,
             acct_session_id: acct_session_id(subscriber),
             calling_station: calling.as_deref().map(str::as_bytes),
@@ -234,7 +237,7 @@ impl SubscriberLayer {
             AccessLeg::TestCall(_) => return None,
         };
         let facts = RequestFacts {
-            user: &user,
+            user: profile.session_options.stripped_user_name(&user),
             nas_identifier,
             acct_session_id: acct_session_id(subscriber),
             calling_station: calling.as_deref(),

@@ -198,7 +198,8 @@ impl SubscriberLayer {
         self.aaa_tests.next += 1;
         let token = self.aaa_tests.next;
         let facts = RequestFacts {
-            user: &test.user,
+            // As a subscriber's: the profile's `strip-user-name` applies.
+            user: profile.session_options.stripped_user_name(&test.user),
             nas_identifier: &self.host_name,
             acct_session_id: format!("test-{token}"),
             calling_station: None,

@@ -254,6 +254,8 @@ pub fn terminate_cause(cause: EndCause) -> u32 {
         EndCause::IdleTimeout => 4,
         // Admin Reset: the RADIUS operator's disconnect.
         EndCause::AaaDisconnect => 6,
+        // Admin Reset: the router's address policy logged it out.
+        EndCause::AddressReclaimed => 6,
     }
 }
 

@@ -10,11 +10,13 @@
 //! address under its subscriber.
 //!
 //! Junos' pool statements act here: `excluded-address` / `excluded-range` are cut out of the
-//! pool like the gateways (an excluded address someone already holds keeps its holder until
-//! it leaves, counted "outside" its pool, and is not handed out again; Junos would log the
-//! holder out); `hold-down` and `active-drain` give no new address from the pool; `link`
-//! names the pool searched next when the matching one has no free address; the
-//! `high-utilization` / `abated-utilization` marks raise and clear a [`PoolAlarm`].
+//! pool like the gateways (a commit that excludes an address a pool gave out names its
+//! holder in [`AddressPools::excluded_holders`], and the engine logs it out as Junos does);
+//! `hold-down` and `active-drain` give no new address from the pool; `link` names the pool
+//! searched next when the matching one has no free address, and `linked-pool-aggregation`
+//! how the linked pools are searched; the `high-utilization` / `abated-utilization` marks
+//! raise and clear a [`PoolAlarm`]. `address-protection reassign-on-match` asks
+//! [`AddressPools::reassignable_holder`] who to log out for a newcomer.
 //!
 //! Sans-IO and clock-free: the engine allocates at IPCP, releases when the subscriber goes,
 //! and calls [`AddressPools::configure`] at each commit.
@@ -172,6 +174,8 @@ struct Pool {
     cursor: u32,
     /// `link`: the pool searched next.
     link: Option<Arc<str>>,
+    /// `excluded-address` / `excluded-range`, as (low, high).
+    excluded: Vec<(u32, u32)>,
     /// `hold-down` / `active-drain`: nothing new is given from this pool.
     hold_down: bool,
     /// For the first pool of a linked set: the set's use is above `high-utilization` and
@@ -210,14 +214,14 @@ impl Pool {
                 _ => merged.push((low, high)),
             }
         }
+        let excluded: Vec<(u32, u32)> = config
+            .excluded
+            .values()
+            .map(|r| (u32::from(r.low), u32::from(r.high)))
+            .filter(|(low, high)| low <= high)
+            .collect();
         let mut holes: Vec<(u32, u32)> = reserved.iter().map(|r| (*r, *r)).collect();
-        holes.extend(
-            config
-                .excluded
-                .values()
-                .map(|r| (u32::from(r.low), u32::from(r.high)))
-                .filter(|(low, high)| low <= high),
-        );
+        holes.extend(excluded.iter().copied());
         holes.sort_unstable();
         let spans = without_holes(&merged, &holes);
         // The commit check bounds a pool's size; should an unchecked one come, its first
@@ -252,6 +256,7 @@ impl Pool {
             size,
             used: 0,
             link: config.link.as_deref().map(Arc::from),
+            excluded,
             hold_down: config.hold_down,
             alarmed: false,
             chain: 0,
@@ -301,12 +306,23 @@ impl Pool {
 
     /// The next free address from the cursor on, wrapping once around the pool.
     fn next_free(&self) -> Option<Ipv4Addr> {
+        self.free_from_cursor(true)
+    }
+
+    /// The next free address from the cursor on; `wrap`: then from the pool's first address
+    /// up to the cursor (else the search stops at the pool's last address).
+    fn free_from_cursor(&self, wrap: bool) -> Option<Ipv4Addr> {
         if self.free() == 0 {
             return None;
         }
         let start = self.blocks.partition_point(|b| b.high < self.cursor);
         let count = self.blocks.len();
-        (0..=count).find_map(|step| {
+        let steps = if wrap {
+            count
+        } else {
+            count.saturating_sub(start + 1)
+        };
+        (0..=steps).find_map(|step| {
             let block = self.blocks.get((start + step) % count.max(1))?;
             let from = if step == 0 {
                 self.cursor.max(block.low)
@@ -318,6 +334,12 @@ impl Pool {
             }
             block.first_free_from(from).map(Ipv4Addr::from)
         })
+    }
+
+    fn excludes(&self, address: u32) -> bool {
+        self.excluded
+            .iter()
+            .any(|(low, high)| (*low..=*high).contains(&address))
     }
 
     fn lease(&self, address: Ipv4Addr, pool: Option<Arc<str>>) -> Lease {
@@ -357,6 +379,10 @@ impl Pool {
 struct Held {
     holder: u64,
     pool: Option<Arc<str>>,
+    /// Handed out by a pool's search (not a fixed address RADIUS or a client entry named):
+    /// only such an address is taken back when a commit excludes it (Junos keeps exclusions
+    /// for static subscribers).
+    dynamic: bool,
 }
 
 /// Every configured pool and every address held.
@@ -372,6 +398,8 @@ pub struct AddressPools {
     /// The linked sets: each pool's index once, from the set's first pool in link order (a
     /// pool linked to nothing and from nothing is a set of its own).
     chains: Vec<Vec<usize>>,
+    /// `linked-pool-aggregation`: see [`AddressPools::find_in_chain`].
+    aggregation: bool,
 }
 
 impl AddressPools {
@@ -415,6 +443,45 @@ impl AddressPools {
     /// [`AddressPools::configure`], which measures the pools against them).
     pub fn set_utilization_marks(&mut self, marks: PoolUtilization) {
         self.marks = marks;
+    }
+
+    /// The commit's `linked-pool-aggregation`.
+    pub fn set_linked_pool_aggregation(&mut self, on: bool) {
+        self.aggregation = on;
+    }
+
+    /// The holders of addresses a pool handed out that a pool now excludes (`excluded-address`
+    /// / `excluded-range` added by a commit): Junos logs each out, and the address is then
+    /// never handed out again. Sorted by address.
+    pub fn excluded_holders(&self) -> Vec<(Ipv4Addr, u64)> {
+        // Most commits exclude nothing: no walk over every lease then.
+        if self.pools.iter().all(|p| p.excluded.is_empty()) {
+            return Vec::new();
+        }
+        let mut holders: Vec<(Ipv4Addr, u64)> = self
+            .leases
+            .iter()
+            .filter(|(address, held)| {
+                held.dynamic && self.pools.iter().any(|p| p.excludes(u32::from(**address)))
+            })
+            .map(|(address, held)| (*address, held.holder))
+            .collect();
+        holders.sort_unstable();
+        holders
+    }
+
+    /// `address-protection reassign-on-match`: the holder to log out when RADIUS gives
+    /// another subscriber `address`. Junos: only for an address outside every locally
+    /// configured pool; the newcomer is still refused, and gets it when it tries again.
+    pub fn reassignable_holder(&self, address: Ipv4Addr) -> Option<u64> {
+        let held = self.leases.get(&address)?;
+        let address = u32::from(address);
+        let in_a_pool = self.pools.iter().any(|p| {
+            p.ranges
+                .iter()
+                .any(|(_, low, high)| (*low..=*high).contains(&address))
+        });
+        (!in_a_pool).then_some(held.holder)
     }
 
     /// The alarms raised or cleared since the last call, in the order they happened.
@@ -470,11 +537,7 @@ impl AddressPools {
     /// its linked set from the set's first pool (Junos' default, contiguous search: "the
     /// matched pool, then the first pool in the chain, through to the last").
     fn search_order(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
-        let chain = self
-            .pools
-            .get(index)
-            .and_then(|p| self.chains.get(p.chain))
-            .map_or(&[][..], Vec::as_slice);
+        let chain = self.chain_of(index);
         std::iter::once(index).chain(chain.iter().copied().filter(move |i| *i != index))
     }
 
@@ -487,16 +550,13 @@ impl AddressPools {
                 None => PoolError::NoPool,
             });
         }
-        let index = match pool {
+        let found = match pool {
             Some(name) => {
                 let matching = self
                     .pool_index(name)
                     .ok_or_else(|| PoolError::NoSuchPool(name.to_string()))?;
-                let found = self
-                    .search_order(matching)
-                    .find(|i| self.pools.get(*i).is_some_and(Pool::can_give));
-                match found {
-                    Some(index) => index,
+                match self.find_in_chain(matching) {
+                    Some(found) => found,
                     None => {
                         let order: Vec<usize> = self.search_order(matching).collect();
                         return Err(self.none_to_give(&order));
@@ -506,22 +566,48 @@ impl AddressPools {
             None => self
                 .pools
                 .iter()
-                .position(Pool::can_give)
+                .enumerate()
+                .filter(|(_, p)| p.can_give())
+                .find_map(|(i, p)| p.next_free().map(|a| (i, a)))
                 .ok_or_else(|| PoolError::Exhausted(self.names()))?,
         };
-        let Some(chosen) = self.pools.get(index) else {
+        let (index, address) = found;
+        let Some(chosen) = self.pools.get_mut(index) else {
             return Err(PoolError::NoPool);
         };
-        let name = chosen.name.clone();
-        let address = chosen
-            .next_free()
-            .ok_or_else(|| PoolError::Exhausted(name.to_string()))?;
-        let lease = chosen.lease(address, Some(name));
-        if let Some(chosen) = self.pools.get_mut(index) {
-            chosen.cursor = u32::from(address).wrapping_add(1);
-        }
-        self.hold(&lease, holder);
+        let lease = chosen.lease(address, Some(chosen.name.clone()));
+        chosen.cursor = u32::from(address).wrapping_add(1);
+        self.hold(&lease, holder, true);
         Ok(lease)
+    }
+
+    /// A free address for a subscriber whose matching pool is `matching`, and the pool it is
+    /// in. Junos' contiguous search (the default): each pool of [`Self::search_order`] whole
+    /// in turn. With `linked-pool-aggregation` (Junos' noncontiguous search): first the
+    /// matching pool and the pools linked after it, each only from its next address to its
+    /// last, and then every pool of the chain whole, from its first pool.
+    fn find_in_chain(&self, matching: usize) -> Option<(usize, Ipv4Addr)> {
+        let give = |i: usize, wrap: bool| {
+            let pool = self.pools.get(i).filter(|p| p.can_give())?;
+            pool.free_from_cursor(wrap).map(|address| (i, address))
+        };
+        if self.aggregation {
+            let chain = self.chain_of(matching);
+            let after = chain.iter().position(|i| *i == matching).unwrap_or(0);
+            let onward = chain.get(after..).unwrap_or_default();
+            if let Some(found) = onward.iter().find_map(|i| give(*i, false)) {
+                return Some(found);
+            }
+            return chain.iter().find_map(|i| give(*i, true));
+        }
+        self.search_order(matching).find_map(|i| give(i, true))
+    }
+
+    fn chain_of(&self, index: usize) -> &[usize] {
+        self.pools
+            .get(index)
+            .and_then(|p| self.chains.get(p.chain))
+            .map_or(&[][..], Vec::as_slice)
     }
 
     /// A fixed address (`framed-ip-address`): taken from its pool if inside one. Outside
@@ -543,7 +629,7 @@ impl AddressPools {
                 .ok_or(PoolError::NoPool)?;
             pool.lease(address, None)
         };
-        self.hold(&lease, holder);
+        self.hold(&lease, holder, false);
         Ok(lease)
     }
 
@@ -681,12 +767,13 @@ impl AddressPools {
 
     /// Records the lease and marks its address in every pool that contains it (pools may
     /// overlap one another: none may hand it out again).
-    fn hold(&mut self, lease: &Lease, holder: u64) {
+    fn hold(&mut self, lease: &Lease, holder: u64, dynamic: bool) {
         self.leases.insert(
             lease.address,
             Held {
                 holder,
                 pool: lease.pool.clone(),
+                dynamic,
             },
         );
         self.mark_everywhere(lease.address, true);

@@ -113,16 +113,34 @@ fn excluded_addresses_are_never_handed_out() {
 }
 
 #[test]
-fn an_address_excluded_at_a_commit_keeps_its_holder_and_is_not_given_again() {
+fn an_address_excluded_at_a_commit_names_its_holder_and_is_not_given_again() {
     let plain = pool("198.18.0.0/24", &[("r", "198.18.0.2", "198.18.0.4")]);
     let mut pools = pools_of(&[("P1", plain.clone())]);
     let first = pools.allocate(Some("P1"), 1).expect("room").address;
     assert_eq!(first, a("198.18.0.2"));
+    // A fixed address (RADIUS's) outside the ranges, excluded by the same commit: Junos
+    // keeps exclusions for static subscribers, so its holder is not named.
+    let fixed = pools
+        .allocate_fixed(a("198.18.0.9"), 7)
+        .expect("free")
+        .address;
+    assert_eq!(pools.excluded_holders(), []);
     pools.configure(&config(&[(
         "P1",
-        excluding(plain, "198.18.0.2", "198.18.0.2"),
+        excluding(
+            excluding(plain, "198.18.0.2", "198.18.0.2"),
+            "198.18.0.9",
+            "198.18.0.9",
+        ),
     )]));
-    assert_eq!(pools.holder(first), Some(1));
+    // Junos logs the holder out: the engine ends whoever is named here.
+    assert_eq!(pools.excluded_holders(), [(first, 1)]);
+    assert_eq!(pools.holder(fixed), Some(7));
+    assert_eq!(
+        pools.holder(first),
+        Some(1),
+        "held until the engine releases it"
+    );
     let view = pools.view(Some("P1"));
     assert_eq!(
         (
@@ -132,12 +150,69 @@ fn an_address_excluded_at_a_commit_keeps_its_holder_and_is_not_given_again() {
         (2, 1)
     );
     assert!(pools.release(first));
+    assert_eq!(pools.excluded_holders(), []);
     let given: Vec<Ipv4Addr> = (2..=3)
         .map(|holder| pools.allocate(Some("P1"), holder).expect("room").address)
         .collect();
     assert_eq!(given, [a("198.18.0.3"), a("198.18.0.4")]);
     assert!(pools.allocate(Some("P1"), 4).is_err());
     check_invariants(&pools);
+}
+
+#[test]
+fn reassign_on_match_names_the_holder_only_of_an_address_outside_every_pool() {
+    let mut pools = pools_of(&[("P1", small(0, 9))]);
+    let outside = a("198.18.7.7");
+    let in_range = a("198.18.0.5");
+    pools.allocate_fixed(outside, 1).expect("free");
+    pools.allocate_fixed(in_range, 2).expect("free");
+    // Still refused to the newcomer, whatever reassign-on-match says.
+    assert_eq!(
+        pools.allocate_fixed(outside, 3),
+        Err(PoolError::InUse(outside))
+    );
+    assert_eq!(pools.reassignable_holder(outside), Some(1));
+    // Junos: "If the requested address is in a locally configured pool, the existing
+    // subscriber is not disconnected."
+    assert_eq!(pools.reassignable_holder(in_range), None);
+    assert_eq!(pools.reassignable_holder(a("198.18.7.8")), None, "not held");
+    // The holder gone, the newcomer's next try gets the address.
+    assert!(pools.release(outside));
+    assert_eq!(
+        pools.allocate_fixed(outside, 3).map(|l| l.address),
+        Ok(outside)
+    );
+    check_invariants(&pools);
+}
+
+#[test]
+fn linked_pool_aggregation_searches_each_pool_from_its_next_address_before_any_whole() {
+    // A -> B -> C, three addresses each; A is given out whole and its first address freed:
+    // A's next address is past its last one. Then the chain is filled from A.
+    let run = |aggregation: bool| {
+        let mut pools = chain_of_three(4);
+        pools.set_linked_pool_aggregation(aggregation);
+        for holder in 1..=3 {
+            pools.allocate(Some("A"), holder).expect("room in A");
+        }
+        assert!(pools.release(a("198.18.0.2")));
+        let given: Vec<Ipv4Addr> = (4..=10)
+            .map(|holder| pools.allocate(Some("A"), holder).expect("room").address)
+            .collect();
+        assert!(pools.allocate(Some("A"), 11).is_err(), "the chain is full");
+        check_invariants(&pools);
+        given
+    };
+    let (b, c) = (
+        ["198.18.1.2", "198.18.1.3", "198.18.1.4"].map(a),
+        ["198.18.2.2", "198.18.2.3", "198.18.2.4"].map(a),
+    );
+    let freed = a("198.18.0.2");
+    // Junos' default (contiguous): the matching pool whole first, so the freed address.
+    assert_eq!(run(false), [&[freed][..], &b, &c].concat());
+    // Aggregated: A from its next address (nothing), then B and C from theirs; the freed
+    // address of A only once the chain has nothing left from its next addresses on.
+    assert_eq!(run(true), [&b[..], &c, &[freed]].concat());
 }
 
 #[test]

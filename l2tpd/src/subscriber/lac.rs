@@ -107,8 +107,23 @@ impl SubscriberLayer {
         self.lns
             .pools
             .set_utilization_marks(config.pool_utilization);
+        self.lns
+            .pools
+            .set_linked_pool_aggregation(config.address_policy.linked_pool_aggregation);
         self.lns.pools.configure(&config.address_pools);
         super::termination::log_pool_alarms(&mut self.lns.pools);
+        // Junos: an address a pool gave out that this commit excludes is taken back.
+        for (address, holder) in self.lns.pools.excluded_holders() {
+            tracing::info!(
+                "subscriber {holder}: address {address} excluded from its pool, logged out"
+            );
+            self.end(
+                now,
+                crate::registry::SessionRef(holder),
+                EndCause::AddressReclaimed,
+                registry,
+            );
+        }
         self.aaa.configure(config);
         self.dynamic.configure(config);
         self.firewall.configure(config);
@@ -565,6 +580,7 @@ impl SubscriberLayer {
             let result = match cause {
                 EndCause::Cleared => CdnResult::administrative("cleared by operator"),
                 EndCause::AaaDisconnect => CdnResult::administrative("RADIUS Disconnect-Request"),
+                EndCause::AddressReclaimed => CdnResult::administrative("address reclaimed"),
                 EndCause::SessionTimeout => CdnResult::administrative("session timeout"),
                 EndCause::IdleTimeout => CdnResult::administrative("idle timeout"),
                 _ => CdnResult::lost_carrier(),

@@ -139,6 +139,10 @@ fn cdn_for(cause: EndCause) -> (CdnResult, PppDisconnectCause) {
             CdnResult::administrative("RADIUS Disconnect-Request"),
             ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "RADIUS disconnect"),
         ),
+        EndCause::AddressReclaimed => (
+            CdnResult::administrative("address reclaimed"),
+            ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "address reclaimed"),
+        ),
         EndCause::SessionTimeout => (
             CdnResult::administrative("session timeout"),
             ppp_cause(disconnect_cause::ADMINISTRATIVE, 2, "session timeout"),

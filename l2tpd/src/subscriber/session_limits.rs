@@ -21,7 +21,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-use schema::typed::{AccessProfile, PppClient, RouterConfig};
+use schema::typed::{AccessProfile, PppClient, RouterConfig, SessionOptions};
 
 use super::lac::SubscriberLayer;
 use super::table::{AaaGrant, AccessLeg, EndCause, Phase, Subscriber, SubscriberId};
@@ -71,7 +71,8 @@ impl Limits {
         client: Option<&PppClient>,
         user_group: Option<&PppClient>,
     ) -> Self {
-        let options = profile.map(|p| p.session_options).unwrap_or_default();
+        let none = SessionOptions::default();
+        let options = profile.map_or(&none, |p| &p.session_options);
         Limits {
             session: first_given(&[
                 (grant.and_then(|g| g.session_timeout), LimitSource::Radius),

@@ -309,6 +309,9 @@ pub enum EndCause {
     IdleTimeout,
     /// A RADIUS Disconnect-Request (RFC 5176) named it.
     AaaDisconnect,
+    /// Its address was taken back: RADIUS gave it to another subscriber under
+    /// `address-protection reassign-on-match`, or a commit excluded it from its pool.
+    AddressReclaimed,
 }
 
 impl EndCause {
@@ -329,6 +332,7 @@ impl EndCause {
             EndCause::SessionTimeout => "session-timeout",
             EndCause::IdleTimeout => "idle-timeout",
             EndCause::AaaDisconnect => "radius-disconnect",
+            EndCause::AddressReclaimed => "address-reclaimed",
         }
     }
 }

@@ -12,7 +12,7 @@ use std::time::Instant;
 use schema::system_rpc::{StatisticsProtocol, SystemStatistics};
 use schema::typed::{PppClient, RouterConfig};
 
-use super::address_pool::AddressPools;
+use super::address_pool::{AddressPools, PoolError};
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, AuthRejection};
 use super::table::{AaaGrant, EndCause, Phase, Subscriber, SubscriberId};
@@ -152,7 +152,9 @@ impl SubscriberLayer {
             subscriber.phase == Phase::Addressing && subscriber.lease.is_none() && is_ipcp(frame);
         // Filters first: a subscriber refused for one takes no address.
         if first_ipcp && self.attach_filters(now, id, config) {
-            self.assign_address(now, id, config);
+            if let Some(holder) = self.assign_address(now, id, config) {
+                self.end(now, holder, EndCause::AddressReclaimed, registry);
+            }
         }
         if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
             link.handle_frame(frame, now);
@@ -185,11 +187,17 @@ impl SubscriberLayer {
     /// The client's first IPCP packet: the address is taken now, when the client asks for
     /// IP (a client that never runs IPCP, like a `test services l2tp tunnel` call, holds
     /// none), and IPCP starts with it. Without an address the subscriber is refused with
-    /// that cause: LCP terminates (and at the LNS the LAC gets a CDN saying so).
-    fn assign_address(&mut self, now: Instant, id: SubscriberId, config: &RouterConfig) {
-        let Some(subscriber) = self.table.get_mut(id) else {
-            return;
-        };
+    /// that cause: LCP terminates (and at the LNS the LAC gets a CDN saying so). Returns the
+    /// subscriber to log out under `address-protection reassign-on-match`: the holder of the
+    /// address outside every pool that RADIUS gave this one (which is refused all the same,
+    /// as Junos does, and gets the address when it tries again).
+    fn assign_address(
+        &mut self,
+        now: Instant,
+        id: SubscriberId,
+        config: &RouterConfig,
+    ) -> Option<SubscriberId> {
+        let subscriber = self.table.get_mut(id)?;
         let user = subscriber.user.clone().unwrap_or_default();
         let profile = subscriber.access_profile(config);
         let client = profile.and_then(|p| p.clients.get(&user));
@@ -223,8 +231,17 @@ impl SubscriberLayer {
             }
         };
         log_pool_alarms(&mut self.lns.pools);
+        let reclaim = match &lease {
+            Err(PoolError::InUse(address)) if config.address_policy.reassign_on_match => self
+                .lns
+                .pools
+                .reassignable_holder(*address)
+                .filter(|holder| *holder != id.0)
+                .map(crate::registry::SessionRef),
+            _ => None,
+        };
         let Some(link) = subscriber.link.as_mut() else {
-            return;
+            return reclaim;
         };
         let lease = match lease {
             // The profile's own address (an unnumbered donor's) is ours in IPCP.
@@ -234,10 +251,16 @@ impl SubscriberLayer {
             }
             Err(why) => {
                 tracing::info!("subscriber {user}: no address: {why}");
+                if let Some(holder) = reclaim {
+                    tracing::info!(
+                        "subscriber {}: address reassigned to {user} (reassign-on-match), logged out",
+                        holder.0
+                    );
+                }
                 subscriber.phase = Phase::Terminating;
                 subscriber.end_cause = Some(EndCause::NoAddress);
                 link.close(now);
-                return;
+                return reclaim;
             }
         };
         // DNS and WINS servers: RADIUS's, then the user's client entry's, then the tunnel
@@ -279,6 +302,7 @@ impl SubscriberLayer {
         link.start_ipcp(addresses, now);
         self.lns.by_address.insert(lease.address, id);
         subscriber.lease = Some(lease);
+        None
     }
 
     /// IPCP is open: the subscriber's IP flows, and its routes are installed.

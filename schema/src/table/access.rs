@@ -102,6 +102,13 @@ const ADDRESS_ASSIGNMENT: &[Stmt] = &[
         uint(2, 99),
         "Use of a pool (percent) above which a high-utilization alarm is logged",
     ),
+    // Junos 18.1: linked pools are searched "noncontiguously": first from each pool's next
+    // address to its end, matching pool then the pools linked after it, and only then every
+    // address of every pool of the chain from its first.
+    flag(
+        "linked-pool-aggregation",
+        "Search linked pools from each one's next free address before searching them whole",
+    ),
     list("pool", NAME, "Address pool", POOL_STATEMENTS),
 ];
 
@@ -127,17 +134,18 @@ const POOL_STATEMENTS: &[Stmt] = &[
     .refers_to(POOL),
 ];
 
-/// `address-protection`: Junos refuses a RADIUS Framed-IP-Address another subscriber holds.
-/// The lease map here refuses it always; `reassign-on-match` (log the holder out when the
-/// address is outside every local pool) is accepted and not acted on.
+/// `address-protection`: Junos refuses a RADIUS Framed-IP-Address another subscriber holds
+/// (the lease map here refuses it always). `reassign-on-match`: when that address is outside
+/// every local pool, the holder is also logged out; the newcomer is still refused and gets
+/// the address when it tries again (Junos' statement page: "the request from the new
+/// subscriber is still rejected, but the existing subscriber is sent a disconnect request").
 const ADDRESS_PROTECTION: Stmt = container(
     "address-protection",
     "Refuse an address from RADIUS that another subscriber holds (always done here)",
     &[flag(
         "reassign-on-match",
         "Log out the holder of an address outside every pool that RADIUS gives another subscriber",
-    )
-    .no_effect("the second subscriber is refused and the holder of the address keeps it")],
+    )],
 )
 .presence();
 
@@ -378,8 +386,19 @@ const PROFILE: &[Stmt] = &[
 
 /// `session-options { ... }`: the limits a subscriber of the profile gets where RADIUS gives
 /// none (RADIUS Session-Timeout and Idle-Timeout win, as on Junos). Junos (MX): idle 10..1440
-/// minutes, session 1..527040 minutes (a year), neither set by default.
+/// minutes, session 1..527040 minutes (a year), neither set by default. `strip-user-name`
+/// (Junos 16.2) modifies the user name at login; `client-group` (J/SRX firewall
+/// authentication, "not supported on MX Series") and `pcc-context` (policy and charging
+/// control) load and are named in a commit warning.
 const SESSION_OPTIONS: &[Stmt] = &[
+    leaf_list(
+        "client-group",
+        NAME,
+        "Client groups the profile's clients belong to (firewall authentication)",
+    )
+    .no_effect(
+        "client groups serve firewall authentication (J and SRX Series), not PPP subscribers",
+    ),
     leaf(
         "client-idle-timeout",
         uint(10, 1440),
@@ -394,6 +413,66 @@ const SESSION_OPTIONS: &[Stmt] = &[
         uint(1, 527_040),
         "Time after which the subscriber is logged out, active or not (minutes)",
     ),
+    container(
+        "pcc-context",
+        "Policy and charging control rules of the profile's subscribers",
+        PCC_CONTEXT,
+    )
+    .no_effect("policy and charging control (PCEF profiles, service sets) is not implemented"),
+    container(
+        "strip-user-name",
+        "Strip the user name from a delimiter on before it is used",
+        STRIP_USER_NAME,
+    ),
+];
+
+/// `pcc-context { ... }`, Junos' statements: a PCEF profile and the service sets and service
+/// filters that apply its rules.
+const PCC_CONTEXT: &[Stmt] = &[
+    leaf("input-service-filter-name", NAME, "Input service filter"),
+    leaf("input-service-set-name", NAME, "Input service set"),
+    leaf(
+        "ipv6-input-service-filter-name",
+        NAME,
+        "IPv6 input service filter",
+    ),
+    leaf(
+        "ipv6-input-service-set-name",
+        NAME,
+        "IPv6 input service set",
+    ),
+    leaf(
+        "ipv6-output-service-filter-name",
+        NAME,
+        "IPv6 output service filter",
+    ),
+    leaf(
+        "ipv6-output-service-set-name",
+        NAME,
+        "IPv6 output service set",
+    ),
+    leaf("output-service-filter-name", NAME, "Output service filter"),
+    leaf("output-service-set-name", NAME, "Output service set"),
+    leaf("profile-name", NAME, "PCEF profile holding the PCC rules"),
+];
+
+/// `strip-user-name { delimiter [ ... ]; parse-direction ...; }` (Junos 16.2): the login
+/// name is searched for the first of the delimiters in the parse direction, and that
+/// delimiter and everything to its right are dropped: `drgt21@example.com$84` with
+/// delimiters `@$` is `drgt21` left-to-right (Junos' default), `drgt21@example.com`
+/// right-to-left. Each delimiter is one character; the commit refuses anything else.
+const STRIP_USER_NAME: &[Stmt] = &[
+    leaf_list(
+        "delimiter",
+        Type::Str { max_len: 1 },
+        "Characters at which the user name is cut (one character each)",
+    ),
+    leaf(
+        "parse-direction",
+        Type::Enum(&["left-to-right", "right-to-left"]),
+        "Direction the user name is searched for a delimiter",
+    )
+    .default("left-to-right"),
 ];
 
 /// `accounting { ... }` (Junos 9.1–13.3 names; `order radius` is what turns accounting on).

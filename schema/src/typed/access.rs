@@ -316,7 +316,7 @@ impl RadiusExclude {
 }
 
 /// `session-options { ... }`, in seconds (Junos writes minutes).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionOptions {
     /// `client-idle-timeout`.
     pub idle_timeout: Option<u32>,
@@ -324,6 +324,23 @@ pub struct SessionOptions {
     pub idle_ingress_only: bool,
     /// `client-session-timeout`.
     pub session_timeout: Option<u32>,
+    /// `strip-user-name { delimiter [ ... ]; parse-direction ...; }`: where the login name
+    /// is cut (the delimiter and what follows it go). `None` without the statement or
+    /// without a delimiter (then nothing is cut).
+    #[serde(default)]
+    pub strip_user_name: Option<DomainParsing>,
+}
+
+impl SessionOptions {
+    /// `user` as `strip-user-name` modifies it: up to the first delimiter found in the parse
+    /// direction (Junos: `drgt21@example.com$84` with `@$` is `drgt21` from the left,
+    /// `drgt21@example.com` from the right); unchanged without a delimiter in it.
+    pub fn stripped_user_name<'u>(&self, user: &'u str) -> &'u str {
+        self.strip_user_name
+            .as_ref()
+            .and_then(|strip| strip.split(user))
+            .map_or(user, |(kept, _)| kept)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -431,6 +448,18 @@ pub struct AddressPool {
 pub struct PoolUtilization {
     pub high: Option<u8>,
     pub abated: Option<u8>,
+}
+
+/// `[edit access address-assignment] linked-pool-aggregation` and `[edit access
+/// address-protection]`: how addresses are searched and defended across pools.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressPolicy {
+    /// `linked-pool-aggregation`: linked pools are searched from each one's next address
+    /// first (Junos' noncontiguous allocation), rather than each whole in turn.
+    pub linked_pool_aggregation: bool,
+    /// `address-protection reassign-on-match`: the holder of an address outside every pool
+    /// that RADIUS gives another subscriber is logged out (the newcomer is still refused).
+    pub reassign_on_match: bool,
 }
 
 /// `[edit access domain]` `delimiter` and `parse-direction`: how a user name splits into
@@ -842,7 +871,20 @@ fn session_options(options: View<'_>) -> SessionOptions {
         idle_timeout: seconds("client-idle-timeout"),
         idle_ingress_only: options.flag("client-idle-timeout-ingress-only"),
         session_timeout: seconds("client-session-timeout"),
+        strip_user_name: strip_user_name(options.container("strip-user-name")),
     }
+}
+
+/// `strip-user-name`: its delimiters (one character each) and direction, Junos' default
+/// left-to-right; `None` when no delimiter is configured.
+fn strip_user_name(strip: View<'_>) -> Option<DomainParsing> {
+    let delimiters: String = strip.values("delimiter").concat();
+    (!delimiters.is_empty()).then(|| DomainParsing {
+        delimiters,
+        direction: strip
+            .keyword("parse-direction")
+            .unwrap_or(ParseDirection::LeftToRight),
+    })
 }
 
 /// `accounting { order radius; }` or the profile's `accounting-order radius` turns it on.
@@ -990,6 +1032,18 @@ pub(super) fn pool_utilization(access: View<'_>) -> PoolUtilization {
     PoolUtilization {
         high: assignment.uint("high-utilization"),
         abated: assignment.uint("abated-utilization"),
+    }
+}
+
+/// `linked-pool-aggregation` and `address-protection reassign-on-match`.
+pub(super) fn address_policy(access: View<'_>) -> AddressPolicy {
+    AddressPolicy {
+        linked_pool_aggregation: access
+            .container("address-assignment")
+            .flag("linked-pool-aggregation"),
+        reassign_on_match: access
+            .container("address-protection")
+            .flag("reassign-on-match"),
     }
 }
 

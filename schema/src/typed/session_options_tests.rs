@@ -84,13 +84,14 @@ fn session_options_and_attribute_filters_print_back_and_reload_from_set_lines() 
 #[test]
 fn the_profile_limits_are_read_in_seconds() {
     let c = config();
-    let options = c.access_profiles["RAD"].session_options;
+    let options = c.access_profiles["RAD"].session_options.clone();
     assert_eq!(
         options,
         SessionOptions {
             idle_timeout: Some(30 * 60),
             idle_ingress_only: true,
             session_timeout: Some(1440 * 60),
+            strip_user_name: None,
         }
     );
 }
@@ -170,5 +171,103 @@ fn excluding_an_attribute_never_sent_is_named_at_commit() {
     assert!(
         !warnings.iter().any(|w| w.contains("idle-timeout")),
         "idle timeouts are enforced: {warnings:?}"
+    );
+}
+
+/// Junos' statement page writes `session-options` whole: `client-group`, `pcc-context` and
+/// `strip-user-name` beside the limits.
+const JUNOS_OPTIONS: &str = "\
+access {
+    profile RAD {
+        session-options {
+            client-group [ staff lab ];
+            client-idle-timeout 30;
+            pcc-context {
+                input-service-set-name ss-in;
+                output-service-set-name ss-out;
+                profile-name pcef1;
+            }
+            strip-user-name {
+                delimiter [ / @ \"$\" % \"#\" ];
+                parse-direction right-to-left;
+            }
+        }
+    }
+}
+";
+
+#[test]
+fn junos_session_options_load_print_as_junos_and_reload_from_set_lines() {
+    let root = parse_config(JUNOS_OPTIONS).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(to_text(&[], &root), JUNOS_OPTIONS);
+    let sets = to_set_lines(&[], &root);
+    for line in [
+        "set access profile RAD session-options client-group staff\n",
+        "set access profile RAD session-options client-group lab\n",
+        "set access profile RAD session-options pcc-context profile-name pcef1\n",
+        "set access profile RAD session-options strip-user-name delimiter /\n",
+        "set access profile RAD session-options strip-user-name parse-direction right-to-left\n",
+    ] {
+        assert!(sets.contains(line), "{line} in {sets}");
+    }
+    let reloaded = apply_set_lines(&Node::default(), &sets).expect("set lines load");
+    assert_eq!(reloaded, root);
+}
+
+#[test]
+fn client_group_and_pcc_context_are_named_at_commit_and_strip_user_name_is_not() {
+    let root = parse_config(JUNOS_OPTIONS).unwrap_or_else(|e| panic!("{e}"));
+    let warnings = check(&root).expect("commits");
+    let named = |word: &str| warnings.iter().filter(|w| w.contains(word)).count();
+    assert_eq!(named("client-group"), 1, "{warnings:?}");
+    assert_eq!(named("pcc-context"), 1, "{warnings:?}");
+    assert_eq!(named("strip-user-name"), 0, "{warnings:?}");
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+}
+
+#[test]
+fn strip_user_name_cuts_at_the_first_delimiter_in_the_parse_direction() {
+    let strip = |lines: &str| {
+        let tree = apply_set_lines(&Node::default(), lines).unwrap_or_else(|e| panic!("{e}"));
+        router_config(&tree).access_profiles["RAD"]
+            .session_options
+            .clone()
+    };
+    let base =
+        "set access profile RAD session-options strip-user-name delimiter [ / @ $ % \"#\" ]\n";
+    // Junos' own examples: the default direction is left-to-right.
+    let left = strip(base);
+    assert_eq!(left.stripped_user_name("drgt21@example.com$84"), "drgt21");
+    let right = strip(&format!(
+        "{base}set access profile RAD session-options strip-user-name parse-direction right-to-left\n"
+    ));
+    assert_eq!(
+        right.stripped_user_name("drgt21@example.com$84"),
+        "drgt21@example.com"
+    );
+    // No delimiter in the name, or none configured: unchanged.
+    assert_eq!(left.stripped_user_name("plain"), "plain");
+    let none = strip(
+        "set access profile RAD session-options strip-user-name parse-direction left-to-right\n",
+    );
+    assert_eq!(none.strip_user_name, None);
+    assert_eq!(none.stripped_user_name("a@b"), "a@b");
+}
+
+#[test]
+fn a_strip_user_name_delimiter_is_one_character_and_not_a_blank() {
+    let set = |line: &str| apply_set_lines(&Node::default(), &format!("{line}\n"));
+    let base = "set access profile RAD session-options strip-user-name delimiter";
+    let error = set(&format!("{base} @@"))
+        .expect_err("two characters")
+        .to_string();
+    assert!(error.contains('1'), "{error}");
+    let blank = set(&format!("{base} \" \"")).expect("loads");
+    let (errors, _) = check(&blank).expect_err("a blank is refused");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message == "A delimiter is one character, not a blank"),
+        "{errors:?}"
     );
 }

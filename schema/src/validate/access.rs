@@ -9,6 +9,7 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
     address_pools(config, findings);
     super::address_assignment::check(config, findings);
     domain_delimiter(root, findings);
+    strip_user_name_delimiters(root, findings);
     pool_name_servers(config, findings);
     aaa_routing_instances(config, findings);
     server_routing_instances(config, findings);
@@ -36,6 +37,41 @@ fn domain_delimiter(root: &Node, findings: &mut Findings) {
             format!("delimiter \"{delimiter}\""),
             "A delimiter is one to eight characters, neither ';' nor a blank",
         );
+    }
+}
+
+/// `session-options strip-user-name delimiter [ ... ]`: each is one character; a blank would
+/// cut names at their spaces (Junos' examples: `/ @ $ % #`).
+fn strip_user_name_delimiters(root: &Node, findings: &mut Findings) {
+    let Some(profiles) = root.get(&[NodeId::new("access")]) else {
+        return;
+    };
+    for (id, profile) in profiles
+        .children
+        .iter()
+        .filter(|(id, _)| id.keyword == "profile")
+    {
+        let path = vec![
+            NodeId::new("access"),
+            id.clone(),
+            NodeId::new("session-options"),
+            NodeId::new("strip-user-name"),
+        ];
+        let Some(delimiters) = profile
+            .get(&path[2..])
+            .and_then(|strip| strip.children.get(&NodeId::new("delimiter")))
+        else {
+            continue;
+        };
+        for delimiter in &delimiters.values {
+            if delimiter.chars().count() != 1 || delimiter.contains(char::is_whitespace) {
+                findings.error(
+                    path.clone(),
+                    format!("delimiter \"{delimiter}\""),
+                    "A delimiter is one character, not a blank",
+                );
+            }
+        }
     }
 }
 

@@ -22,7 +22,8 @@ set access address-assignment pool P2 family inet range R2 low 198.18.1.2
 set access address-assignment pool P2 family inet range R2 high 198.18.1.99
 set access address-assignment high-utilization 90
 set access address-assignment abated-utilization 80
-set access address-protection
+set access address-assignment linked-pool-aggregation
+set access address-protection reassign-on-match
 set access domain delimiter \"@!\"
 set access domain parse-direction left-to-right
 ";
@@ -34,6 +35,7 @@ access {
     address-assignment {
         abated-utilization 80;
         high-utilization 90;
+        linked-pool-aggregation;
         pool P1 {
             active-drain;
             family inet {
@@ -58,7 +60,9 @@ access {
             }
         }
     }
-    address-protection;
+    address-protection {
+        reassign-on-match;
+    }
     domain {
         delimiter @!;
         parse-direction left-to-right;
@@ -76,7 +80,7 @@ fn junos_pool_and_domain_statements_load_print_and_reload() {
         apply_set_lines(&Node::default(), &set_lines).unwrap_or_else(|e| panic!("{e}")),
         tree
     );
-    // Nothing of it is refused, and only reassign-on-match (absent here) does nothing.
+    // Nothing of it is refused, and each statement acts.
     let warnings = super::check(&tree).unwrap_or_else(|(e, s)| panic!("{s}: {e:?}"));
     assert_eq!(warnings, Vec::<String>::new());
 }
@@ -104,6 +108,8 @@ fn the_typed_view_reads_links_exclusions_hold_down_and_domain_parsing() {
     assert!(!config.address_pools["P2"].hold_down);
     assert_eq!(config.pool_utilization.high, Some(90));
     assert_eq!(config.pool_utilization.abated, Some(80));
+    assert!(config.address_policy.linked_pool_aggregation);
+    assert!(config.address_policy.reassign_on_match);
     assert_eq!(config.domain_parsing.delimiters, "@!");
     assert_eq!(
         config.domain_parsing.direction,
@@ -287,13 +293,20 @@ fn a_delimiter_is_neither_a_semicolon_nor_a_blank() {
 }
 
 #[test]
-fn reassign_on_match_is_named_as_not_acted_on() {
-    let tree = apply_set_lines(
-        &Node::default(),
+fn address_protection_alone_and_reassign_on_match_commit_without_warning() {
+    for lines in [
+        "set access address-protection\n",
         "set access address-protection reassign-on-match\n",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let warnings = super::check(&tree).unwrap_or_else(|(e, s)| panic!("{s}: {e:?}"));
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("reassign-on-match"), "{warnings:?}");
+    ] {
+        let tree = apply_set_lines(&Node::default(), lines).unwrap_or_else(|e| panic!("{e}"));
+        let warnings = super::check(&tree).unwrap_or_else(|(e, s)| panic!("{s}: {e:?}"));
+        assert_eq!(warnings, Vec::<String>::new(), "{lines}");
+        let config = crate::typed::router_config(&tree);
+        assert_eq!(
+            config.address_policy.reassign_on_match,
+            lines.contains("reassign-on-match")
+        );
+    }
+    let plain = crate::typed::router_config(&Node::default());
+    assert_eq!(plain.address_policy, crate::typed::AddressPolicy::default());
 }
