@@ -397,10 +397,7 @@ const KNOWN: &[(&str, &[&str])] = &[
         "access",
         &["group-profile", "ppp-options", "profile-options"],
     ),
-    (
-        "access profile",
-        &["provisioning-order", "service", "session-options"],
-    ),
+    ("access profile", &["provisioning-order", "service"]),
     (
         "snmp",
         &["engine-id", "filter-interfaces", "interface", "v3"],
