@@ -95,8 +95,9 @@ const RPF_CHECK: Stmt = crate::def::container(
         crate::def::container(
             "mode",
             "Reverse-path-forwarding mode",
-            &[crate::def::flag("loose", "Any route to the source passes")
-                .no_effect("the check is always strict (the subscriber's own prefixes)")],
+            // The daemon leaves the check to the kernel: the service interface's TUN device
+            // has rp_filter 2 (io::service_endpoint).
+            &[crate::def::flag("loose", "Any route to the source passes")],
         )
         .one_line(),
     ],

@@ -62,6 +62,29 @@ fn ip_output(namespace: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// A veth pair in namespaces of its own (MACs 02:00:5e:10:`tag`:01 and :02): end 0, the
+/// LNS, with its loopback up and `LNS_LINK`/30 on its end of the link.
+fn lns_with_link(name: &str, tag: u8) -> VethPair {
+    let veth = VethPair::create(
+        name,
+        [
+            MacAddr([0x02, 0x00, 0x5e, 0x10, tag, 0x01]),
+            MacAddr([0x02, 0x00, 0x5e, 0x10, tag, 0x02]),
+        ],
+    );
+    veth.loopback_up(0);
+    ip(&[
+        "-n",
+        veth.namespace(0),
+        "addr",
+        "add",
+        &format!("{LNS_LINK}/30"),
+        "dev",
+        veth.interface(0),
+    ]);
+    veth
+}
+
 /// Waits for a packet at `endpoint` that `wanted` accepts (the kernel may also send IPv6
 /// solicitations and the like to a new device).
 async fn packet_at(endpoint: &ServiceEndpoint, wanted: impl Fn(&[u8]) -> bool) -> Vec<u8> {
@@ -111,25 +134,9 @@ async fn a_tun_service_interface_routes_its_pool_and_the_kernel_handles_path_mtu
     if !may_run_as_root("tun_netns") {
         return;
     }
-    let veth = VethPair::create(
-        "tun",
-        [
-            MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0b, 0x01]),
-            MacAddr([0x02, 0x00, 0x5e, 0x10, 0x0b, 0x02]),
-        ],
-    );
+    let veth = lns_with_link("tun", 0x0b);
     let (lns, host) = (veth.namespace(0).to_string(), veth.namespace(1).to_string());
-    veth.loopback_up(0);
     veth.loopback_up(1);
-    ip(&[
-        "-n",
-        &lns,
-        "addr",
-        "add",
-        &format!("{LNS_LINK}/30"),
-        "dev",
-        veth.interface(0),
-    ]);
     ip(&[
         "-n",
         &host,
@@ -375,4 +382,99 @@ async fn worker_queues_take_the_packets_and_the_engines_queue_still_writes() {
         .recv_from(&mut buf)
         .expect("the subscriber's datagram");
     assert_eq!(&buf[..n], b"through the engine's queue");
+}
+
+/// `rpf-check mode loose`'s kernel half: with the loose check on, the kernel drops what a
+/// subscriber sends from a source it has no route to, and passes a source routed through any
+/// interface; with it off, the daemon's own (strict) check is the only one, and the kernel
+/// passes both. Order, not time, tells a drop: a dropped datagram is sent before one that
+/// passes, and the first to arrive must be the one that passes.
+#[tokio::test]
+async fn the_loose_reverse_path_check_drops_only_sources_without_a_route() {
+    if !may_run_as_root("tun_netns") {
+        return;
+    }
+    let veth = lns_with_link("tunrp", 0x0d);
+    let lns = veth.namespace(0).to_string();
+    let runtime = tokio::runtime::Handle::current();
+    let (endpoint, server) = veth.run_in(0, move || {
+        let _runtime = runtime.enter();
+        let endpoint = ServiceEndpoint::tun(SERVICE).expect("open the TUN device");
+        endpoint.set_addresses(&[(GATEWAY, POOL_PREFIX)]).unwrap();
+        endpoint.set_up().unwrap();
+        let server = UdpSocket::bind((GATEWAY, 0)).expect("bind on the gateway");
+        server.set_read_timeout(Some(KERNEL_WAIT)).unwrap();
+        (endpoint, server)
+    });
+    let endpoint = std::sync::Arc::new(endpoint);
+    let SocketAddr::V4(at) = server.local_addr().unwrap() else {
+        unreachable!("bound on IPv4")
+    };
+    let knob = format!("/proc/sys/net/ipv4/conf/{LINUX_NAME}/rp_filter");
+    let set_loose = |loose: bool| {
+        let (e, knob) = (std::sync::Arc::clone(&endpoint), knob.clone());
+        veth.run_in(0, move || {
+            e.set_loose_reverse_path(loose).unwrap();
+            std::fs::read_to_string(&knob).unwrap().trim().to_string()
+        })
+    };
+    // The first datagram the server receives, after `first` then `second` were written.
+    async fn first_of(
+        endpoint: &ServiceEndpoint,
+        server: &UdpSocket,
+        at: SocketAddrV4,
+        first: Ipv4Addr,
+        second: Ipv4Addr,
+    ) -> (Vec<u8>, SocketAddr) {
+        for (source, text) in [(first, &b"first"[..]), (second, b"second")] {
+            let packet = udp_packet(SocketAddrV4::new(source, 5000), at, text);
+            // The device is writable as soon as the runtime has seen it so: until then a
+            // write says WouldBlock (bounded: a device that never takes it fails the test).
+            let mut tries = 0;
+            while let Err(e) = endpoint.try_send(&packet) {
+                assert!(
+                    e.kind() == std::io::ErrorKind::WouldBlock && tries < 1000,
+                    "{e}"
+                );
+                tries += 1;
+                tokio::task::yield_now().await;
+            }
+        }
+        let mut buf = [0u8; 100];
+        let (n, sender) = server.recv_from(&mut buf).expect("a datagram");
+        (buf[..n].to_vec(), sender)
+    }
+    let stranger = Ipv4Addr::new(198, 18, 250, 5);
+
+    assert_eq!(set_loose(true), "2");
+    // No route to the stranger: dropped; the subscriber's own pool address passes.
+    let (text, sender) = first_of(&endpoint, &server, at, stranger, SUBSCRIBER).await;
+    assert_eq!(
+        (text.as_slice(), sender),
+        (
+            &b"second"[..],
+            SocketAddr::V4(SocketAddrV4::new(SUBSCRIBER, 5000))
+        )
+    );
+    // A route to the stranger's network through another interface: it passes (loose).
+    ip(&[
+        "-n",
+        &lns,
+        "route",
+        "add",
+        "198.18.250.0/24",
+        "via",
+        &HOST_LINK.to_string(),
+    ]);
+    let (text, _) = first_of(&endpoint, &server, at, stranger, SUBSCRIBER).await;
+    assert_eq!(text, b"first");
+    server
+        .recv_from(&mut [0u8; 100])
+        .expect("and then the subscriber's");
+
+    // Off: the kernel does not check; a source without a route passes too.
+    assert_eq!(set_loose(false), "0");
+    let unrouted = Ipv4Addr::new(198, 18, 251, 5);
+    let (text, _) = first_of(&endpoint, &server, at, unrouted, SUBSCRIBER).await;
+    assert_eq!(text, b"first");
 }

@@ -476,6 +476,13 @@ impl Core {
     /// The service interfaces the configuration asks for now, with their pools' gateways
     /// (read after each commit).
     pub fn service_interfaces(&self) -> Vec<ServiceInterfaceSpec> {
+        // Any profile may be a subscriber's on any service interface (a tunnel group's, a
+        // domain map's, RADIUS's): one that is loose makes every one loose.
+        let loose = self
+            .config
+            .dynamic_profiles
+            .values()
+            .any(|p| p.interfaces.iter().any(|i| i.rpf_loose));
         self.subscribers
             .service_interfaces(&self.config)
             .into_iter()
@@ -483,6 +490,7 @@ impl Core {
                 name,
                 addresses,
                 mtu: crate::subscriber::SERVICE_MTU,
+                loose_reverse_path: loose,
             })
             .collect()
     }

@@ -60,3 +60,37 @@ fn a_packet_that_fails_the_source_check_goes_through_the_fail_filter() {
         .collect();
     assert_eq!(counted, [("failed".to_string(), 1)]);
 }
+
+/// `rpf-check mode loose`: the engine forwards a subscriber's packet from a source not its
+/// own to the service interface (whose kernel loose check judges it: rp_filter 2, asked for
+/// by the interface's spec), where a strict subscriber's is dropped as spoofed.
+#[test]
+fn a_loose_subscriber_is_not_held_to_its_own_sources() {
+    let stranger = Ipv4Addr::new(198, 18, 78, 5);
+    let loose = "set dynamic-profiles LNS-PROFILE interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" family inet rpf-check mode loose\n";
+    let mut lab = Lab::new(
+        lac_config(""),
+        config(&format!("{LNS_BASE}{FAIL_FILTER}{loose}")),
+    );
+    bring_up(&mut lab, "loose@isp.example");
+    let from_stranger = udp(stranger, INTERNET, 80);
+    assert_eq!(
+        send_up(&mut lab, &[&from_stranger]),
+        vec![(Arc::from("si-0/0/0"), from_stranger)]
+    );
+    assert_eq!(lab.lns.subscribers().lns.ip_drops.spoofed, 0);
+    let specs = lab.lns.service_interfaces();
+    assert!(specs.iter().all(|s| s.loose_reverse_path), "{specs:?}");
+
+    // Strict (no mode): the same packet is spoofed, and the kernel's check stays off.
+    let mut lab = Lab::new(lac_config(""), config(&format!("{LNS_BASE}{FAIL_FILTER}")));
+    bring_up(&mut lab, "strict@isp.example");
+    let from_stranger = udp(stranger, INTERNET, 80);
+    assert_eq!(send_up(&mut lab, &[&from_stranger]), vec![]);
+    assert_eq!(lab.lns.subscribers().lns.ip_drops.spoofed, 1);
+    assert!(lab
+        .lns
+        .service_interfaces()
+        .iter()
+        .all(|s| !s.loose_reverse_path));
+}

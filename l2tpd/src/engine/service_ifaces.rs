@@ -50,6 +50,8 @@ pub struct ServiceInterfaceSpec {
     /// Each address pool's gateway with the pool's prefix.
     pub addresses: Vec<(Ipv4Addr, u8)>,
     pub mtu: u16,
+    /// Some subscriber profile says `rpf-check mode loose`: the kernel checks their sources.
+    pub loose_reverse_path: bool,
 }
 
 impl ServiceInterfaceSpec {
@@ -59,6 +61,7 @@ impl ServiceInterfaceSpec {
             name: name.into(),
             addresses,
             mtu: SERVICE_MTU,
+            loose_reverse_path: false,
         }
     }
 }
@@ -401,6 +404,7 @@ impl ServiceQueueReaders {
 
 fn configure(endpoint: &ServiceEndpoint, spec: &ServiceInterfaceSpec) -> std::io::Result<()> {
     endpoint.set_mtu(spec.mtu)?;
+    endpoint.set_loose_reverse_path(spec.loose_reverse_path)?;
     endpoint.set_addresses(&spec.addresses)
 }
 
@@ -410,7 +414,12 @@ fn summary(spec: &ServiceInterfaceSpec) -> String {
         .iter()
         .map(|(address, prefix)| format!("{address}/{prefix}"))
         .collect();
-    format!("mtu {}, addresses [{}]", spec.mtu, pools.join(" "))
+    let rpf = if spec.loose_reverse_path {
+        ", rp_filter loose"
+    } else {
+        ""
+    };
+    format!("mtu {}, addresses [{}]{rpf}", spec.mtu, pools.join(" "))
 }
 
 async fn run_service(

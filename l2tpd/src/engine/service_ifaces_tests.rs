@@ -299,6 +299,7 @@ async fn filtered_packets_stop_in_the_io_shell_and_are_counted() {
                 input: filter.clone(),
                 output: filter.clone(),
                 rpf_fail: None,
+                rpf_loose: false,
             },
         )
     };
@@ -355,6 +356,7 @@ async fn rejected_packets_are_answered_from_the_io_shell() {
         input: filter.clone(),
         output: filter.clone(),
         rpf_fail: None,
+        rpf_loose: false,
     };
     let route = subscriber_route(lns.lac.local_addr().unwrap(), filters);
     let router = route.router;

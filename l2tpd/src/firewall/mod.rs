@@ -54,6 +54,9 @@ pub struct SubscriberFilters {
     pub input: Option<Arc<FilterInstance>>,
     pub output: Option<Arc<FilterInstance>>,
     pub rpf_fail: Option<Arc<FilterInstance>>,
+    /// `rpf-check mode loose`: a source not the subscriber's goes on to the service
+    /// interface, whose kernel loose check (rp_filter 2) drops a source with no route.
+    pub rpf_loose: bool,
 }
 
 impl SubscriberFilters {
@@ -68,11 +71,14 @@ impl SubscriberFilters {
     /// Whether `packet` (IPv4, from the subscriber, its source not the subscriber's) goes
     /// on: only when a fail filter passes it (Junos: without one, the failed packets are
     /// silently discarded). Its `reject` discards without an answer, to a source that is
-    /// not the sender's.
+    /// not the sender's. In loose mode it goes on to the kernel's loose check, which drops
+    /// a source it has no route to (then the fail filter does not see it).
     pub fn passes_rpf_fail(&self, packet: &[u8], now: Instant) -> bool {
-        self.rpf_fail
-            .as_ref()
-            .is_some_and(|f| f.judge(packet, now) == Judged::Pass)
+        self.rpf_loose
+            || self
+                .rpf_fail
+                .as_ref()
+                .is_some_and(|f| f.judge(packet, now) == Judged::Pass)
     }
 
     /// What the output filter decides for `packet` (IPv4, to the subscriber) at `now`,
@@ -95,6 +101,7 @@ impl PartialEq for SubscriberFilters {
         same(&self.input, &other.input)
             && same(&self.output, &other.output)
             && same(&self.rpf_fail, &other.rpf_fail)
+            && self.rpf_loose == other.rpf_loose
     }
 }
 

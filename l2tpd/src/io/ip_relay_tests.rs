@@ -387,6 +387,7 @@ fn the_subscribers_filters_discard_on_the_fast_path() {
             input: filter.clone(),
             output: filter.clone(),
             rpf_fail: None,
+            rpf_loose: false,
         },
         ..route()
     });
@@ -438,6 +439,7 @@ fn new_filters_judge_the_next_packet_of_an_installed_entry() {
         input: filter.clone(),
         output: None,
         rpf_fail: None,
+        rpf_loose: false,
     };
     assert!(table.set_filters(route().call, &filters));
     assert_eq!(
@@ -461,6 +463,7 @@ fn rejecting_table() -> IpRelayTable {
         input: filter.clone(),
         output: filter,
         rpf_fail: None,
+        rpf_loose: false,
     };
     let mut table = IpRelayTable::default();
     table.install(IpRoute {
@@ -581,4 +584,32 @@ fn a_packet_that_fails_the_source_check_goes_through_the_fail_filter() {
     assert_eq!(forwarded(&mut table, &datagram), own);
     let instance = fail.expect("configured");
     assert_eq!(instance.counters()[0].1.packets, 1, "only the spoofed DNS");
+}
+
+/// `rpf-check mode loose` on the fast path: a source that is not the subscriber's is not
+/// dropped here (the kernel's loose check on the service interface judges it), and is not
+/// counted as spoofed; a strict subscriber's is.
+#[test]
+fn a_loose_subscriber_sends_from_another_source() {
+    let spoofed = ipv4(OTHER, SERVER, 5);
+    let datagram = from_lac(
+        header(None, true),
+        &[&PPP_IPV4_HEADER[..], &spoofed].concat(),
+    );
+    let mut strict = IpRelayTable::default();
+    strict.install(route());
+    assert_eq!(
+        strict.from_subscriber(LAC.parse().unwrap(), &datagram),
+        IpVerdict::Spoofed
+    );
+    let mut loose = IpRelayTable::default();
+    loose.install(IpRoute {
+        filters: SubscriberFilters {
+            rpf_loose: true,
+            ..SubscriberFilters::default()
+        },
+        ..route()
+    });
+    assert_eq!(forwarded(&mut loose, &datagram), spoofed);
+    assert_eq!(loose.totals().spoofed, 0);
 }

@@ -253,6 +253,21 @@ impl ServiceEndpoint {
         }
     }
 
+    /// The kernel's reverse-path check on what subscribers send (`rp_filter`): loose (2), a
+    /// source it has no route to is dropped, for subscribers whose profile says `rpf-check
+    /// mode loose` (the daemon checks the others strictly itself: their own address and
+    /// routed prefixes); else off (0), the daemon's check being the one that applies, and
+    /// the kernel's a second lookup per packet. The kernel uses the larger of `all` and the
+    /// device's value. A lab link has no kernel check.
+    pub fn set_loose_reverse_path(&self, loose: bool) -> io::Result<()> {
+        let Kind::Tun(device) = &self.kind else {
+            return Ok(());
+        };
+        let knob = format!("/proc/sys/net/ipv4/conf/{}/rp_filter", device.name()?);
+        std::fs::write(&knob, if loose { "2" } else { "0" })
+            .map_err(|e| io::Error::new(e.kind(), format!("{knob}: {e}")))
+    }
+
     /// Link up: the kernel starts routing the pools' networks to the device.
     pub fn set_up(&self) -> io::Result<()> {
         match &self.kind {

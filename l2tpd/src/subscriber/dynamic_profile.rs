@@ -79,9 +79,13 @@ pub struct FilterNames {
     pub input: Option<String>,
     pub output: Option<String>,
     pub rpf_fail: Option<String>,
+    /// `rpf-check mode loose`: a source not the subscriber's is not dropped here; the
+    /// kernel's loose reverse-path check on the service interface judges it.
+    pub rpf_loose: bool,
 }
 
 impl FilterNames {
+    /// No filter named (whether the check is loose is not a filter).
     pub fn is_empty(&self) -> bool {
         self.input.is_none() && self.output.is_none() && self.rpf_fail.is_none()
     }
@@ -324,6 +328,7 @@ pub fn instantiate(
             input: filter(&unit.filters.input),
             output: filter(&unit.filters.output),
             rpf_fail: unit.rpf_fail_filter.clone(),
+            rpf_loose: unit.rpf_loose,
         };
     }
     Ok(instance)

@@ -41,17 +41,22 @@ fn static_filters(config: &RouterConfig, service: &str) -> FilterNames {
         output: filters.output,
         // A static unit's `rpf-check` is not built (commit warns).
         rpf_fail: None,
+        rpf_loose: false,
     }
 }
 
 /// The filter names that apply to `subscriber`: its profile's, else its service interface's.
 fn wanted_names(subscriber: &Subscriber, config: &RouterConfig) -> FilterNames {
     if subscriber.filter_names.is_empty() {
-        subscriber
+        let names = subscriber
             .service
             .as_deref()
             .map(|s| static_filters(config, s))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        FilterNames {
+            rpf_loose: subscriber.filter_names.rpf_loose,
+            ..names
+        }
     } else {
         subscriber.filter_names.clone()
     }
@@ -136,7 +141,7 @@ impl SubscriberLayer {
             }
             return false;
         }
-        if names.is_empty() {
+        if names.is_empty() && !names.rpf_loose {
             return true;
         }
         let filters = self.resolve_filters(id, &names, &SubscriberFilters::default());
@@ -184,6 +189,7 @@ impl SubscriberLayer {
             if up_to_date(&self.firewall, &held.input, names.input.as_deref())
                 && up_to_date(&self.firewall, &held.output, names.output.as_deref())
                 && up_to_date(&self.firewall, &held.rpf_fail, names.rpf_fail.as_deref())
+                && held.rpf_loose == names.rpf_loose
             {
                 continue;
             }
@@ -234,6 +240,7 @@ impl SubscriberLayer {
             output: resolve(&held.output, &names.output, Direction::Output),
             // The fail filter judges what the subscriber sends: an input instance.
             rpf_fail: resolve(&held.rpf_fail, &names.rpf_fail, Direction::Input),
+            rpf_loose: names.rpf_loose,
         }
     }
 

@@ -188,6 +188,9 @@ pub struct ProfileInterface {
     /// `family inet rpf-check fail-filter`: where the packets that fail the source check go.
     #[serde(default)]
     pub rpf_fail_filter: Option<String>,
+    /// `family inet rpf-check mode loose`: any source the host has a route to passes.
+    #[serde(default)]
+    pub rpf_loose: bool,
     /// `family pppoe` of a VLAN profile's unit (auto-configure): its PPPoE subscribers.
     #[serde(default)]
     pub pppoe: Option<super::device::PppoeFamily>,
@@ -300,6 +303,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         address: inet.string("address"),
         filters: super::firewall::InterfaceFilters::of(inet),
         rpf_fail_filter: inet.container("rpf-check").string("fail-filter"),
+        rpf_loose: inet.container("rpf-check").container("mode").flag("loose"),
         pppoe: super::device::pppoe_family(u.container("family").container("pppoe")),
     }
 }
