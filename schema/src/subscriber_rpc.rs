@@ -392,6 +392,9 @@ counters! {
         pub padt_sent,
         /// Frames the codec refused.
         pub malformed,
+        /// PADRs whose DSL Forum intermediate-agent tag (TR-101) broke its layout: the tag
+        /// was left out, the session granted without an access line.
+        pub agent_tag_malformed,
         /// Unicast to another MAC (another access concentrator on the segment), or a PADI that
         /// is neither broadcast nor to us.
         pub not_for_us,
