@@ -731,6 +731,7 @@ impl SubscriberLayer {
             vlans: session.vlans.iter().map(|v| v.vid()).collect(),
             tpids: session.vlans.iter().map(|v| v.tpid).collect(),
             underlying: self.access.unit_name(unit).unwrap_or_default(),
+            line: session.access_line.clone(),
         };
         let id = registry.reserve_call_ref();
         let profile = self
