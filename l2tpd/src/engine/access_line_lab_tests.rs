@@ -1,13 +1,18 @@
 //! A subscriber behind a PPPoE intermediate agent (TR-101), in simulated time: the line the
 //! agent's tag names reaches the RADIUS server (DSL Forum VSAs, NAS-Port-Id and
-//! Calling-Station-Id as the options ask) and `show subscribers detail`.
+//! Calling-Station-Id as the options ask) and `show subscribers detail`; with
+//! `access-line-information` on both, the LAC forwards it to the LNS (RFC 5515) and the
+//! LNS's requests and view carry it too.
 
 use std::time::Duration;
 
 use schema::l2tp_rpc::Level;
 use schema::subscriber_rpc::SubscriberShow;
 
-use super::radius_lab_tests::{account_or_accept, ip_up, lac_with_radius, lns_with_secret};
+use super::radius_lab_tests::{
+    account_or_accept, ip_up, lac_with_radius, lns_with_radius, lns_with_secret,
+};
+use super::sim_lab::lac_config;
 use super::radius_lab_tests::{SECRET, SERVER};
 use super::sim_lab::{Lab, RadiusResponder};
 use crate::aaa::radius::{attr, code, dsl_forum, AttrKind, Packet};
@@ -35,6 +40,13 @@ fn text(packet: &Packet, kind: u8) -> Option<String> {
     packet
         .string(kind)
         .map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+fn detail() -> SubscriberShow {
+    SubscriberShow {
+        level: Level::Detail,
+        ..SubscriberShow::default()
+    }
 }
 
 fn bring_up_on_line(lab: &mut Lab, user: &str) -> usize {
@@ -93,14 +105,10 @@ fn the_agents_ids_reach_radius_and_show_subscribers() {
         Some(REMOTE)
     );
 
-    let detail = SubscriberShow {
-        level: Level::Detail,
-        ..SubscriberShow::default()
-    };
     let rows = lab
         .lac
         .subscribers()
-        .show_subscribers(lab.lac.registry(), &detail)
+        .show_subscribers(lab.lac.registry(), &detail())
         .expect("rows");
     let row = &rows.subscribers[0];
     assert_eq!(row.agent_circuit_id.as_deref(), Some(CIRCUIT));
@@ -154,4 +162,75 @@ fn exclude_and_a_subscriber_without_an_agent_send_no_vsa() {
         .unwrap();
     assert_eq!(text(plain, attr::USER_NAME).as_deref(), Some("wes@isp.example"));
     assert_eq!(vsa(plain, dsl_forum::AGENT_REMOTE_ID), None);
+}
+
+/// An LNS answering Accept to anyone, and taking every accounting record.
+fn accept_all(request: &Packet) -> Option<(u8, Vec<crate::aaa::radius::Attribute>)> {
+    match request.code {
+        code::ACCOUNTING_REQUEST => Some((code::ACCOUNTING_RESPONSE, Vec::new())),
+        _ => Some((code::ACCESS_ACCEPT, Vec::new())),
+    }
+}
+
+fn lns_ids(lab: &Lab) -> (Option<String>, Option<String>) {
+    let server = lab.lns_radius.as_ref().unwrap();
+    let request = server
+        .received
+        .iter()
+        .find(|p| p.code == code::ACCESS_REQUEST)
+        .expect("the LNS's Access-Request");
+    (
+        vsa(request, dsl_forum::AGENT_CIRCUIT_ID),
+        vsa(request, dsl_forum::AGENT_REMOTE_ID),
+    )
+}
+
+/// Junos' `access-line-information` on the LAC and the LNS: the ICRQ carries the agent's IDs,
+/// the LNS's Access-Request and accounting carry them as DSL Forum VSAs, its view shows them.
+#[test]
+fn with_access_line_information_the_lns_learns_the_line_from_the_lac() {
+    const ON: &str = "set services l2tp access-line-information\n";
+    let lns_extra = format!(
+        "{ON}set access profile users accounting order radius\n\
+         set access profile users radius accounting-server {SERVER}\n"
+    );
+    let mut lab = Lab::new(lac_config(ON), lns_with_radius(&lns_extra));
+    lab.lns_radius = Some(RadiusResponder::new(SECRET, Box::new(accept_all)));
+    let i = bring_up_on_line(&mut lab, "xia@isp.example");
+    assert!(ip_up(&lab.subs[i].events).is_some());
+    assert_eq!(
+        lns_ids(&lab),
+        (Some(CIRCUIT.to_string()), Some(REMOTE.to_string()))
+    );
+    let server = lab.lns_radius.as_ref().unwrap();
+    let start = server
+        .received
+        .iter()
+        .find(|p| p.code == code::ACCOUNTING_REQUEST)
+        .expect("a Start");
+    assert_eq!(
+        vsa(start, dsl_forum::AGENT_CIRCUIT_ID).as_deref(),
+        Some(CIRCUIT)
+    );
+    let rows = lab
+        .lns
+        .subscribers()
+        .show_subscribers(lab.lns.registry(), &detail())
+        .expect("rows");
+    assert_eq!(rows.subscribers[0].agent_circuit_id.as_deref(), Some(CIRCUIT));
+    assert_eq!(rows.subscribers[0].agent_remote_id.as_deref(), Some(REMOTE));
+}
+
+/// Without the statement on the LAC, the ICRQ carries no access line (Junos' default); without
+/// it on the LNS, what the LAC sends is not read.
+#[test]
+fn without_access_line_information_on_either_side_the_lns_knows_no_line() {
+    const ON: &str = "set services l2tp access-line-information\n";
+    for (lac, lns) in [("", ON), (ON, "")] {
+        let mut lab = Lab::new(lac_config(lac), lns_with_radius(lns));
+        lab.lns_radius = Some(RadiusResponder::new(SECRET, Box::new(accept_all)));
+        let i = bring_up_on_line(&mut lab, "yan@isp.example");
+        assert!(ip_up(&lab.subs[i].events).is_some());
+        assert_eq!(lns_ids(&lab), (None, None), "LAC {lac:?}, LNS {lns:?}");
+    }
 }

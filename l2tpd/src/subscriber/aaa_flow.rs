@@ -243,7 +243,7 @@ impl SubscriberLayer {
                     None,
                     NAS_PORT_TYPE_VIRTUAL,
                     Some(tunnel),
-                    Vec::new(),
+                    agent_attributes(&registry.access_line(id)),
                 )
             }
             AccessLeg::TestCall(_) => return None,

@@ -488,7 +488,10 @@ impl SubscriberLayer {
             return Ok(());
         };
         let AccessLeg::Pppoe {
-            underlying, mac, ..
+            underlying,
+            mac,
+            line,
+            ..
         } = &subscriber.access
         else {
             return Ok(());
@@ -498,6 +501,7 @@ impl SubscriberLayer {
             &link.proxy_lcp(),
             credentials,
             proxy::calling_number(underlying, *mac),
+            line,
         );
         match registry.open_reserved_session(now, id, name, spec, call) {
             Ok(()) => {

@@ -9,6 +9,7 @@ use crate::aaa::radius::{attr, dsl_forum, Attribute};
 use crate::pppoe::access_line::AccessLine;
 
 use super::table::{AccessLeg, Subscriber};
+use crate::registry::Registry;
 
 /// RFC 2865 §5.41: a tunnelled PPP user at the LNS, and an Ethernet (PPPoE) subscriber.
 pub const NAS_PORT_TYPE_VIRTUAL: u32 = 5;
@@ -150,34 +151,41 @@ pub fn agent_attributes(line: &AccessLine) -> Vec<Attribute> {
     .collect()
 }
 
-/// NAS-Port-Id, NAS-Port-Type and the agent's IDs of a subscriber's accounting records, as
-/// its Access-Request has them: a PPPoE subscriber's by the options, a tunnelled user's at
-/// the LNS Virtual.
+/// The access line a subscriber's requests and views name: at the LAC its PPPoE agent's,
+/// at the LNS the one the LAC forwarded (`Registry::access_line`).
+pub fn access_line(subscriber: &Subscriber, registry: &Registry) -> AccessLine {
+    match &subscriber.access {
+        AccessLeg::Pppoe { line, .. } => line.clone(),
+        AccessLeg::L2tp { .. } => registry.access_line(subscriber.id),
+        AccessLeg::TestCall(_) => AccessLine::default(),
+    }
+}
+
+/// NAS-Port-Id, NAS-Port-Type and the agent's IDs (`line`, from [`access_line`]) of a
+/// subscriber's accounting records, as its Access-Request has them: a PPPoE subscriber's by
+/// the options, a tunnelled user's at the LNS Virtual.
 pub fn accounting_port_attributes(
     options: &RadiusOptions,
     nas_identifier: &[u8],
     access: &AccessLeg,
+    line: &AccessLine,
 ) -> Vec<Attribute> {
-    match access {
-        AccessLeg::Pppoe {
-            underlying, line, ..
-        } => {
-            let mut carried = vec![
-                Attribute::string(
-                    attr::NAS_PORT_ID,
-                    nas_port_id(options, nas_identifier, underlying, line),
-                ),
-                Attribute::integer(attr::NAS_PORT_TYPE, ethernet_nas_port_type(options)),
-            ];
-            carried.extend(agent_attributes(line));
-            carried
-        }
+    let mut carried = match access {
+        AccessLeg::Pppoe { underlying, .. } => vec![
+            Attribute::string(
+                attr::NAS_PORT_ID,
+                nas_port_id(options, nas_identifier, underlying, line),
+            ),
+            Attribute::integer(attr::NAS_PORT_TYPE, ethernet_nas_port_type(options)),
+        ],
         AccessLeg::L2tp { .. } => vec![Attribute::integer(
             attr::NAS_PORT_TYPE,
             NAS_PORT_TYPE_VIRTUAL,
         )],
-        AccessLeg::TestCall(_) => Vec::new(),
-    }
+        AccessLeg::TestCall(_) => return Vec::new(),
+    };
+    carried.extend(agent_attributes(line));
+    carried
 }
 
 /// The Acct-Session-Id `accounting-session-id-format` gives a subscriber: `decimal`, its

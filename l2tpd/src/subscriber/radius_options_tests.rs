@@ -133,7 +133,7 @@ fn the_agents_ids_become_dsl_forum_vsas() {
 fn accounting_records_carry_the_agents_ids() {
     let plain = options("set access profile p authentication-order radius\n");
     let subscriber = pppoe_subscriber(1, "ge-1/2/3.100");
-    let carried = accounting_port_attributes(&plain, b"lac1", &subscriber.access);
+    let carried = accounting_port_attributes(&plain, b"lac1", &subscriber.access, &dslam_line());
     assert!(carried.contains(&Attribute::vendor(3561, 1, "dslam1 eth 1/1/2:100")));
     assert!(carried.contains(&Attribute::vendor(3561, 2, "cpe-42")));
 }

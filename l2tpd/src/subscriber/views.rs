@@ -19,7 +19,6 @@ use super::auto_vlan::AutoVlan;
 use super::lac::SubscriberLayer;
 use super::table::{AccessLeg, LcpTakeover, Phase, Subscriber};
 use crate::l2tp::session::Role;
-use crate::pppoe::access_line::AccessLine;
 use crate::pppoe::discovery::DiscoveryCounters;
 use crate::registry::{interface, Registry};
 
@@ -144,20 +143,14 @@ fn access_columns(subscriber: &Subscriber) -> AccessColumns {
 
 /// One of the PPPoE intermediate agent's IDs, for `detail` and `extensive` (Junos shows
 /// them there); the agent's bytes shown as text, an invalid octet as U+FFFD.
-fn agent_id(
-    subscriber: &Subscriber,
-    level: Level,
-    id: fn(&AccessLine) -> &Option<Box<[u8]>>,
-) -> Option<String> {
-    let AccessLeg::Pppoe { line, .. } = &subscriber.access else {
-        return None;
-    };
-    let id = id(line).as_deref().filter(|_| level != Level::Brief)?;
+fn agent_id(id: &Option<Box<[u8]>>, level: Level) -> Option<String> {
+    let id = id.as_deref().filter(|_| level != Level::Brief)?;
     Some(String::from_utf8_lossy(id).into_owned())
 }
 
 fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> SubscriberRow {
     let columns = access_columns(subscriber);
+    let line = super::radius_options::access_line(subscriber, registry);
     let tunnel = registry
         .locate_call(subscriber.id)
         .and_then(|(tunnel_id, session)| {
@@ -191,8 +184,8 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         stacked_vlan_id: columns.vlan.stacked_vlan_id,
         stacked_vlan_tpid: columns.vlan.stacked_vlan_tpid,
         pppoe_session_id: columns.pppoe_session_id,
-        agent_circuit_id: agent_id(subscriber, level, |line| &line.circuit_id),
-        agent_remote_id: agent_id(subscriber, level, |line| &line.remote_id),
+        agent_circuit_id: agent_id(&line.circuit_id, level),
+        agent_remote_id: agent_id(&line.remote_id, level),
         dynamic_profile: subscriber.dynamic_profile.clone(),
         login_time: unix_seconds(subscriber.login),
         lcp_state: Some(lcp_state_name(subscriber)),
