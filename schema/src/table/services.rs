@@ -112,7 +112,7 @@ const L2TP: &[Stmt] = &[
         Type::Enum(&["advisory", "dsl-forum"]),
         "Source of the Tx Connect Speed value",
     )
-    .no_effect("connect speeds come from the subscriber's access line, which is not built yet"),
+    .no_effect("the access line rates of the PPPoE agent are not read: the connect speed is the port's"),
     flag(
         "weighted-load-balancing",
         "Choose among tunnels of one preference in proportion to max-sessions",

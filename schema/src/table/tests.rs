@@ -323,6 +323,7 @@ fn statements_without_effect_are_these() {
             "system processes",
             "system configuration-database",
             "chassis",
+            "services l2tp access-line-information connection-speed-update",
             "services l2tp destruct-timeout",
             "services l2tp disable-failover-protocol",
             "services l2tp ip-reassembly",
