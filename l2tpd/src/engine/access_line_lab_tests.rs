@@ -12,8 +12,8 @@ use schema::subscriber_rpc::SubscriberShow;
 use super::radius_lab_tests::{
     account_or_accept, ip_up, lac_with_radius, lns_with_radius, lns_with_secret,
 };
-use super::sim_lab::lac_config;
 use super::radius_lab_tests::{SECRET, SERVER};
+use super::sim_lab::lac_config;
 use super::sim_lab::{Lab, RadiusResponder};
 use crate::aaa::radius::{attr, code, dsl_forum, AttrKind, Packet};
 use crate::pppoe::access_line::AccessLine;
@@ -160,7 +160,10 @@ fn exclude_and_a_subscriber_without_an_agent_send_no_vsa() {
         .iter()
         .rfind(|p| p.code == code::ACCESS_REQUEST)
         .unwrap();
-    assert_eq!(text(plain, attr::USER_NAME).as_deref(), Some("wes@isp.example"));
+    assert_eq!(
+        text(plain, attr::USER_NAME).as_deref(),
+        Some("wes@isp.example")
+    );
     assert_eq!(vsa(plain, dsl_forum::AGENT_REMOTE_ID), None);
 }
 
@@ -217,7 +220,10 @@ fn with_access_line_information_the_lns_learns_the_line_from_the_lac() {
         .subscribers()
         .show_subscribers(lab.lns.registry(), &detail())
         .expect("rows");
-    assert_eq!(rows.subscribers[0].agent_circuit_id.as_deref(), Some(CIRCUIT));
+    assert_eq!(
+        rows.subscribers[0].agent_circuit_id.as_deref(),
+        Some(CIRCUIT)
+    );
     assert_eq!(rows.subscribers[0].agent_remote_id.as_deref(), Some(REMOTE));
 }
 

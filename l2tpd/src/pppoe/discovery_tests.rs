@@ -594,10 +594,8 @@ fn the_padrs_agent_tag_is_kept_with_the_session() {
 #[test]
 fn a_malformed_agent_tag_is_counted_and_the_session_granted_without_it() {
     let (mut server, now) = server();
-    let (_, _, tags, ..) = reply(server.handle_frame(
-        &padi(client(1), vec![any_service(), host_uniq(1)]),
-        now,
-    ));
+    let (_, _, tags, ..) =
+        reply(server.handle_frame(&padi(client(1), vec![any_service(), host_uniq(1)]), now));
     // Circuit ID of 9 octets announced, 2 present.
     let broken = Tag::VendorSpecific(vec![0, 0, 0x0d, 0xe9, 0x01, 9, b'a', b'b']);
     let request = vec![any_service(), host_uniq(1), cookie_of(&tags), broken];

@@ -528,15 +528,15 @@ mod tests {
             ..CallingStationIdFormat::default()
         };
         let mac = [0x02, 0, 0x5e, 0x10, 0, 1];
-        assert_eq!(
-            calling_station_id(&format, b"lac1", "ge-0/0/1.100", mac, &AccessLine::default()),
-            None
-        );
+        let joined = |format: &CallingStationIdFormat| {
+            calling_station_id(format, b"lac1", "ge-0/0/1.100", mac, &AccessLine::default())
+        };
+        assert_eq!(joined(&format), None);
         format.mac_address = true;
         format.interface_description = true;
         format.nas_identifier = true;
         assert_eq!(
-            calling_station_id(&format, b"lac1", "ge-0/0/1.100", mac, &AccessLine::default()).as_deref(),
+            joined(&format).as_deref(),
             Some("lac1#ge-0/0/1.100#02:00:5e:10:00:01")
         );
     }
@@ -558,7 +558,13 @@ mod tests {
         let by_mac =
             profile("set access profile ra radius options calling-station-id-format mac-address\n");
         assert_eq!(
-            pppoe_calling_station(&by_mac, b"lac1", "ge-0/0/1.100", mac, &AccessLine::default()),
+            pppoe_calling_station(
+                &by_mac,
+                b"lac1",
+                "ge-0/0/1.100",
+                mac,
+                &AccessLine::default()
+            ),
             "02:00:5e:10:00:01"
         );
     }

@@ -45,7 +45,10 @@ fn pppoe_subscriber(id: u64, underlying: &str) -> Subscriber {
 #[test]
 fn nas_port_id_is_the_interface_alone_unless_a_format_is_chosen() {
     let plain = options("set access profile p authentication-order radius\n");
-    assert_eq!(nas_port_id(&plain, b"lac1", "ge-1/2/3.100", &NO_LINE), "ge-1/2/3.100");
+    assert_eq!(
+        nas_port_id(&plain, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        "ge-1/2/3.100"
+    );
     // Junos' order whatever order the statements were written in.
     let both = options(
         "set access profile p radius options nas-port-id-format interface-description\n\
@@ -94,7 +97,8 @@ fn nas_port_id_carries_the_agents_ids_in_junos_order() {
         nas_port_id(&all, b"lac1", "ge-1/2/3.100", &dslam_line()),
         "lac1#ge-1/2/3.100#dslam1 eth 1/1/2:100#cpe-42"
     );
-    let remote = options("set access profile p radius options nas-port-id-format agent-remote-id\n");
+    let remote =
+        options("set access profile p radius options nas-port-id-format agent-remote-id\n");
     assert_eq!(
         nas_port_id(&remote, b"lac1", "ge-1/2/3.100", &dslam_line()),
         "cpe-42"
@@ -162,7 +166,10 @@ fn interface_description_format_drops_the_adapter_and_the_unit() {
     let options = options(
         "set access profile p radius options interface-description-format exclude-sub-interface\n",
     );
-    assert_eq!(nas_port_id(&options, b"lac1", "ge-1/2/3.100", &NO_LINE), "ge-1/2/3");
+    assert_eq!(
+        nas_port_id(&options, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        "ge-1/2/3"
+    );
 }
 
 #[test]

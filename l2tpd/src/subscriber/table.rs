@@ -15,8 +15,8 @@ use super::address_pool::Lease;
 use super::decision::Refusal;
 use super::pppoe_access::UnitId;
 use super::test_call::TestCall;
-use crate::pppoe::access_line::AccessLine;
 use crate::ppp::server_link::ServerLink;
+use crate::pppoe::access_line::AccessLine;
 use crate::registry::SessionRef;
 
 /// A subscriber's handle. It is also the handle of its L2TP call, so the subscriber's

@@ -112,7 +112,9 @@ const L2TP: &[Stmt] = &[
         Type::Enum(&["advisory", "dsl-forum"]),
         "Source of the Tx Connect Speed value",
     )
-    .no_effect("the access line rates of the PPPoE agent are not read: the connect speed is the port's"),
+    .no_effect(
+        "the access line rates of the PPPoE agent are not read: the connect speed is the port's",
+    ),
     flag(
         "weighted-load-balancing",
         "Choose among tunnels of one preference in proportion to max-sessions",

@@ -456,7 +456,10 @@ mod tests {
             ],
         );
         let received = CallInfo::from_icrq(&odd);
-        assert_eq!((received.agent_circuit_id, received.agent_remote_id), (None, None));
+        assert_eq!(
+            (received.agent_circuit_id, received.agent_remote_id),
+            (None, None)
+        );
     }
 
     #[test]
