@@ -472,6 +472,18 @@ L2TP Session ID: 40553 (remote 12)
         );
     }
 
+    /// `| display json` carries the agent's IDs under Junos' words, and leaves them out of a
+    /// subscriber without them.
+    #[test]
+    fn json_names_the_agents_ids_only_when_known() {
+        let reply = sample();
+        let active = serde_json::to_value(&reply.subscribers[0]).unwrap();
+        assert_eq!(active["agent-circuit-id"], "dslam1 eth 1/1/2:100");
+        assert_eq!(active["agent-remote-id"], "cpe-42");
+        let init = serde_json::to_value(&reply.subscribers[1]).unwrap();
+        assert!(init.get("agent-circuit-id").is_none(), "{init}");
+    }
+
     #[test]
     fn detail_names_each_limit_and_where_it_comes_from() {
         let mut list = sample();

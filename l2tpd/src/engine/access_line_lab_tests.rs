@@ -120,6 +120,29 @@ fn the_agents_ids_reach_radius_and_show_subscribers() {
         .show_subscribers(lab.lac.registry(), &brief)
         .expect("rows");
     assert_eq!(rows.subscribers[0].agent_circuit_id, None, "detail only");
+
+    // The Stop names the line as the Start did.
+    lab.subs[i].ppp.close(lab.now);
+    lab.settle();
+    for _ in 0..10 {
+        lab.advance(Duration::from_secs(1));
+    }
+    let server = lab.lac_radius.as_ref().unwrap();
+    let stop = server
+        .received
+        .iter()
+        .find(|p| {
+            p.code == code::ACCOUNTING_REQUEST && p.integer(attr::ACCT_STATUS_TYPE) == Some(2)
+        })
+        .expect("a Stop");
+    assert_eq!(
+        vsa(stop, dsl_forum::AGENT_CIRCUIT_ID).as_deref(),
+        Some(CIRCUIT)
+    );
+    assert_eq!(
+        vsa(stop, dsl_forum::AGENT_REMOTE_ID).as_deref(),
+        Some(REMOTE)
+    );
 }
 
 /// `radius attributes exclude acc-loop-cir-id access-request` leaves the circuit ID's VSA
