@@ -36,6 +36,18 @@ fn vsa(packet: &Packet, kind: u8) -> Option<String> {
     Some(String::from_utf8_lossy(&attribute.value).into_owned())
 }
 
+/// The circuit and remote IDs a request carries as DSL Forum VSAs.
+fn ids(packet: &Packet) -> (Option<String>, Option<String>) {
+    (
+        vsa(packet, dsl_forum::AGENT_CIRCUIT_ID),
+        vsa(packet, dsl_forum::AGENT_REMOTE_ID),
+    )
+}
+
+fn both() -> (Option<String>, Option<String>) {
+    (Some(CIRCUIT.to_string()), Some(REMOTE.to_string()))
+}
+
 fn text(packet: &Packet, kind: u8) -> Option<String> {
     packet
         .string(kind)
@@ -75,14 +87,7 @@ fn the_agents_ids_reach_radius_and_show_subscribers() {
     let server = lab.lac_radius.as_ref().unwrap();
     let request = &server.received[0];
     assert_eq!(request.code, code::ACCESS_REQUEST);
-    assert_eq!(
-        vsa(request, dsl_forum::AGENT_CIRCUIT_ID).as_deref(),
-        Some(CIRCUIT)
-    );
-    assert_eq!(
-        vsa(request, dsl_forum::AGENT_REMOTE_ID).as_deref(),
-        Some(REMOTE)
-    );
+    assert_eq!(ids(request), both());
     assert_eq!(
         text(request, attr::NAS_PORT_ID),
         Some(format!("{CIRCUIT}#{REMOTE}"))
@@ -96,14 +101,7 @@ fn the_agents_ids_reach_radius_and_show_subscribers() {
         .iter()
         .find(|p| p.code == code::ACCOUNTING_REQUEST)
         .expect("a Start");
-    assert_eq!(
-        vsa(start, dsl_forum::AGENT_CIRCUIT_ID).as_deref(),
-        Some(CIRCUIT)
-    );
-    assert_eq!(
-        vsa(start, dsl_forum::AGENT_REMOTE_ID).as_deref(),
-        Some(REMOTE)
-    );
+    assert_eq!(ids(start), both());
 
     let rows = lab
         .lac
@@ -135,14 +133,7 @@ fn the_agents_ids_reach_radius_and_show_subscribers() {
             p.code == code::ACCOUNTING_REQUEST && p.integer(attr::ACCT_STATUS_TYPE) == Some(2)
         })
         .expect("a Stop");
-    assert_eq!(
-        vsa(stop, dsl_forum::AGENT_CIRCUIT_ID).as_deref(),
-        Some(CIRCUIT)
-    );
-    assert_eq!(
-        vsa(stop, dsl_forum::AGENT_REMOTE_ID).as_deref(),
-        Some(REMOTE)
-    );
+    assert_eq!(ids(stop), both());
 }
 
 /// `radius attributes exclude acc-loop-cir-id access-request` leaves the circuit ID's VSA
@@ -205,10 +196,7 @@ fn lns_ids(lab: &Lab) -> (Option<String>, Option<String>) {
         .iter()
         .find(|p| p.code == code::ACCESS_REQUEST)
         .expect("the LNS's Access-Request");
-    (
-        vsa(request, dsl_forum::AGENT_CIRCUIT_ID),
-        vsa(request, dsl_forum::AGENT_REMOTE_ID),
-    )
+    ids(request)
 }
 
 /// Junos' `access-line-information` on the LAC and the LNS: the ICRQ carries the agent's IDs,
@@ -224,10 +212,7 @@ fn with_access_line_information_the_lns_learns_the_line_from_the_lac() {
     lab.lns_radius = Some(RadiusResponder::new(SECRET, Box::new(accept_all)));
     let i = bring_up_on_line(&mut lab, "xia@isp.example");
     assert!(ip_up(&lab.subs[i].events).is_some());
-    assert_eq!(
-        lns_ids(&lab),
-        (Some(CIRCUIT.to_string()), Some(REMOTE.to_string()))
-    );
+    assert_eq!(lns_ids(&lab), both());
     let server = lab.lns_radius.as_ref().unwrap();
     let start = server
         .received
