@@ -38,6 +38,7 @@ fn rows_over_65000_subscribers() {
             vlans: vec![unit as u16],
             tpids: vec![0x8100],
             underlying: format!("ge-0/0/1.{unit}"),
+            line: Default::default(),
         };
         let mut subscriber = Subscriber::without_link(SessionRef(n + 1), access, now);
         subscriber.frames_up = 2;

@@ -202,6 +202,12 @@ pub struct Subscriber {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub stacked_vlan_tpid: Option<u16>,
     pub pppoe_session_id: Option<u16>,
+    /// The PPPoE intermediate agent's Agent-Circuit-ID and Agent-Remote-ID (TR-101), as
+    /// Junos shows them (`detail` and `extensive`); absent when the PADR carried none.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub agent_circuit_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub agent_remote_id: Option<String>,
     pub dynamic_profile: Option<String>,
     /// Seconds since the Unix epoch.
     pub login_time: i64,
@@ -392,6 +398,9 @@ counters! {
         pub padt_sent,
         /// Frames the codec refused.
         pub malformed,
+        /// PADRs whose DSL Forum intermediate-agent tag (TR-101) broke its layout: the tag
+        /// was left out, the session granted without an access line.
+        pub agent_tag_malformed,
         /// Unicast to another MAC (another access concentrator on the segment), or a PADI that
         /// is neither broadcast nor to us.
         pub not_for_us,
@@ -640,6 +649,8 @@ mod tests {
             stacked_vlan_id: None,
             stacked_vlan_tpid: None,
             pppoe_session_id: Some(1),
+            agent_circuit_id: None,
+            agent_remote_id: None,
             dynamic_profile: None,
             login_time: 0,
             lcp_state: None,

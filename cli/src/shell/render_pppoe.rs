@@ -87,6 +87,7 @@ fn counters(c: &PppoeCounters) -> String {
     out.push_str("  Errors and refusals\n");
     for (label, value) in [
         ("Malformed packets", c.malformed),
+        ("Malformed agent tag (ignored)", c.agent_tag_malformed),
         ("Not for this concentrator", c.not_for_us),
         ("Bad source address", c.bad_source),
         ("PADO or PADS received", c.unexpected_code),

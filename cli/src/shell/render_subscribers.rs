@@ -122,6 +122,13 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
     } else if let Some(id) = s.vlan_id {
         line("VLAN Id", &id);
     }
+    // Junos prints the intermediate agent's IDs after the VLANs, as the agent sent them.
+    if let Some(id) = &s.agent_circuit_id {
+        line("Agent Circuit ID", id);
+    }
+    if let Some(id) = &s.agent_remote_id {
+        line("Agent Remote ID", id);
+    }
     line("Login Time", &utc(s.login_time));
     if let Some(lcp) = &s.lcp_state {
         line("LCP State", &capitalised(lcp));
@@ -300,6 +307,8 @@ pub(crate) mod tests {
             stacked_vlan_id: Some(100),
             stacked_vlan_tpid: Some(0x88a8),
             pppoe_session_id: Some(1),
+            agent_circuit_id: Some("dslam1 eth 1/1/2:100".into()),
+            agent_remote_id: Some("cpe-42".into()),
             dynamic_profile: None,
             login_time: 1_796_292_000,
             lcp_state: Some("opened".into()),
@@ -333,6 +342,8 @@ pub(crate) mod tests {
             stacked_vlan_id: None,
             stacked_vlan_tpid: None,
             pppoe_session_id: Some(2),
+            agent_circuit_id: None,
+            agent_remote_id: None,
             lcp_state: Some("req-sent".into()),
             lcp_negotiation: None,
             aaa: None,
@@ -436,6 +447,8 @@ State: Active
 Session ID: 1
 Stacked VLAN Id: 0x88a8.100
 VLAN Id: 0x8100.7
+Agent Circuit ID: dslam1 eth 1/1/2:100
+Agent Remote ID: cpe-42
 Login Time: 2026-12-03 10:00:00 UTC
 LCP State: Opened
 Authentication Protocol: CHAP
@@ -457,6 +470,18 @@ L2TP Session ID: 40553 (remote 12)
             ),
             "{extensive}"
         );
+    }
+
+    /// `| display json` carries the agent's IDs under Junos' words, and leaves them out of a
+    /// subscriber without them.
+    #[test]
+    fn json_names_the_agents_ids_only_when_known() {
+        let reply = sample();
+        let active = serde_json::to_value(&reply.subscribers[0]).unwrap();
+        assert_eq!(active["agent-circuit-id"], "dslam1 eth 1/1/2:100");
+        assert_eq!(active["agent-remote-id"], "cpe-42");
+        let init = serde_json::to_value(&reply.subscribers[1]).unwrap();
+        assert!(init.get("agent-circuit-id").is_none(), "{init}");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Arbitrary Ethernet frames into the PPPoE codec and the discovery server: nothing panics,
 //! what parses re-emits and re-parses to the same frame, and frames that carry no valid
-//! AC-Cookie never allocate a session.
+//! AC-Cookie never allocate a session. The tags of any discovery frame go through the
+//! intermediate-agent parser too (the server reads it only behind a valid cookie).
 #![no_main]
 
+use l2tpd::pppoe::access_line;
 use l2tpd::pppoe::discovery::{DiscoveryConfig, DiscoveryServer};
-use l2tpd::pppoe::wire::{Frame, MacAddr};
+use l2tpd::pppoe::wire::{Body, Frame, MacAddr};
 use libfuzzer_sys::fuzz_target;
 use std::time::Instant;
 
@@ -13,6 +15,9 @@ fuzz_target!(|data: &[u8]| {
         let bytes = frame.to_bytes().expect("a parsed frame re-emits");
         let again = Frame::parse(&bytes).expect("an emitted frame parses");
         assert_eq!(again, frame);
+        if let Body::Discovery { tags, .. } = &frame.body {
+            let _ = access_line::from_tags(tags);
+        }
     }
     let now = Instant::now();
     let config = DiscoveryConfig::new(MacAddr([2, 0, 0, 0, 0, 0xac]), "fuzz-ac");

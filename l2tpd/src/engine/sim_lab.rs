@@ -16,6 +16,7 @@ use crate::aaa::radius::{Attribute, Packet};
 use crate::l2tp::wire::{ControlMessage, MessageType};
 use crate::ppp::client_link::{ClientEvent, ClientLink, ClientLinkConfig};
 use crate::ppp::fsm;
+use crate::pppoe::access_line::AccessLine;
 use crate::pppoe::client::{ClientConfig, ClientEvent as PppoeEvent, DiscoveryClient, Received};
 use crate::pppoe::wire::{MacAddr, VlanTag};
 use crate::registry::Transmit;
@@ -318,6 +319,15 @@ impl Lab {
     pub fn add_tagged(&mut self, user: &str, vlans: Vec<VlanTag>) -> usize {
         let index = u32::try_from(self.subs.len()).expect("few");
         self.add_sub(Sub::tagged(index, user, "pw", true, vlans))
+    }
+
+    /// A subscriber that runs IPCP behind a PPPoE intermediate agent naming `line` (its
+    /// tag in the PADI and PADR, as the agent inserts it).
+    pub fn add_on_line(&mut self, user: &str, line: AccessLine) -> usize {
+        let index = u32::try_from(self.subs.len()).expect("few");
+        let mut sub = Sub::with(index, user, "pw", true);
+        sub.pppoe.set_access_line(line);
+        self.add_sub(sub)
     }
 
     fn add_sub(&mut self, mut sub: Sub) -> usize {

@@ -9,6 +9,7 @@
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
+use super::access_line::AccessLine;
 use super::discovery::DEFAULT_MAX_PAYLOAD;
 use super::wire::{Body, Code, Frame, MacAddr, Tag, VlanTag};
 
@@ -31,6 +32,9 @@ pub struct ClientConfig {
     pub initial_timeout: Duration,
     /// PADIs (PADRs) sent in all before discovery fails.
     pub max_attempts: u32,
+    /// The line a PPPoE intermediate agent on the way would name (TR-101): its tag goes in
+    /// every PADI and PADR, as the agent would insert it. For the lab and the tests.
+    pub access_line: Option<AccessLine>,
 }
 
 impl ClientConfig {
@@ -44,6 +48,7 @@ impl ClientConfig {
             max_payload: None,
             initial_timeout: Duration::from_secs(1),
             max_attempts: 4,
+            access_line: None,
         }
     }
 }
@@ -408,6 +413,11 @@ impl DiscoveryClient {
         self.config.host_uniq.is_empty() || received == Some(self.config.host_uniq.as_slice())
     }
 
+    /// From now on every PADI and PADR carries `line`'s intermediate-agent tag.
+    pub fn set_access_line(&mut self, line: AccessLine) {
+        self.config.access_line = Some(line);
+    }
+
     fn request_tags(&self) -> Vec<Tag> {
         let mut tags = vec![Tag::ServiceName(self.config.service_name.clone())];
         if !self.config.host_uniq.is_empty() {
@@ -416,6 +426,7 @@ impl DiscoveryClient {
         if let Some(max_payload) = self.config.max_payload {
             tags.push(Tag::PppMaxPayload(max_payload));
         }
+        tags.extend(self.config.access_line.as_ref().map(AccessLine::to_tag));
         tags
     }
 

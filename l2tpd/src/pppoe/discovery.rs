@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use schema::typed::ServiceNameTable;
 
+use super::access_line::{self, AccessLine};
 use super::cookie::CookieJar;
 pub use super::discovery_counters::DiscoveryCounters;
 use super::service_policy::{ServicePolicy, Verdict};
@@ -77,6 +78,9 @@ pub struct Session {
     pub max_payload: u16,
     /// When the PADS granted it: `short-cycle-protection` judges its length.
     pub started: Instant,
+    /// The line the PADR's intermediate-agent tag names (empty without one, or with one
+    /// refused): the PADR is the request the session is granted on.
+    pub access_line: AccessLine,
     /// Kept to tell a retransmitted PADR (PADS lost) from a second session of the same host.
     host_uniq: Option<Vec<u8>>,
     relay_session_id: Option<Vec<u8>>,
@@ -402,6 +406,7 @@ impl DiscoveryServer {
         let max_payload = self
             .agreed_max_payload(&request)
             .unwrap_or(DEFAULT_MAX_PAYLOAD.min(self.config.max_payload));
+        let access_line = self.access_line(received.tags);
         self.services.session_added(&request.service_name);
         self.sessions.insert(
             session_id,
@@ -411,6 +416,7 @@ impl DiscoveryServer {
                 service_name: request.service_name,
                 max_payload,
                 started: now,
+                access_line,
                 host_uniq: request.host_uniq,
                 relay_session_id: request.relay_session_id,
             },
@@ -437,6 +443,19 @@ impl DiscoveryServer {
             }
         }
         None
+    }
+
+    /// The access line of a PADR's intermediate-agent tag; a tag that breaks the layout is
+    /// counted and left out, the session granted all the same (the agent's fault is no
+    /// reason to refuse its subscriber).
+    fn access_line(&mut self, tags: &[Tag]) -> AccessLine {
+        match access_line::from_tags(tags) {
+            Ok(line) => line.unwrap_or_default(),
+            Err(_) => {
+                self.counters.agent_tag_malformed += 1;
+                AccessLine::default()
+            }
+        }
     }
 
     /// The PADS granting an existing session (built again for a retransmitted PADR).

@@ -569,3 +569,39 @@ proptest::proptest! {
         proptest::prop_assert_eq!(server.session_count(), 0);
     }
 }
+
+/// The PADR's intermediate-agent tag names the session's access line (TR-101 §3.9.3).
+#[test]
+fn the_padrs_agent_tag_is_kept_with_the_session() {
+    use crate::pppoe::access_line::AccessLine;
+    let (mut server, now) = server();
+    let line = AccessLine {
+        circuit_id: Some(b"dslam1 eth 1/1/2:100"[..].into()),
+        remote_id: Some(b"cpe-42"[..].into()),
+    };
+    let (_, _, tags, ..) = reply(server.handle_frame(
+        &padi(client(1), vec![any_service(), host_uniq(1), line.to_tag()]),
+        now,
+    ));
+    let request = vec![any_service(), host_uniq(1), cookie_of(&tags), line.to_tag()];
+    let (code, session_id, ..) = reply(server.handle_frame(&padr(client(1), request), now));
+    assert_eq!(code, Code::Pads);
+    assert_eq!(server.session(session_id).unwrap().access_line, line);
+    assert_eq!(server.counters().agent_tag_malformed, 0);
+}
+
+/// A broken agent tag is counted and left out; the subscriber still gets its session.
+#[test]
+fn a_malformed_agent_tag_is_counted_and_the_session_granted_without_it() {
+    let (mut server, now) = server();
+    let (_, _, tags, ..) =
+        reply(server.handle_frame(&padi(client(1), vec![any_service(), host_uniq(1)]), now));
+    // Circuit ID of 9 octets announced, 2 present.
+    let broken = Tag::VendorSpecific(vec![0, 0, 0x0d, 0xe9, 0x01, 9, b'a', b'b']);
+    let request = vec![any_service(), host_uniq(1), cookie_of(&tags), broken];
+    let (code, session_id, ..) = reply(server.handle_frame(&padr(client(1), request), now));
+    assert_eq!(code, Code::Pads);
+    assert_ne!(session_id, 0);
+    assert!(server.session(session_id).unwrap().access_line.is_empty());
+    assert_eq!(server.counters().agent_tag_malformed, 1);
+}

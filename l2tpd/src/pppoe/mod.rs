@@ -2,6 +2,7 @@
 //! discovery server and its policies, and the host's discovery client (the subscriber
 //! emulator's). The engine owns the AF_PACKET socket and feeds frames in.
 
+pub mod access_line;
 pub mod client;
 pub mod cookie;
 pub mod discovery;

@@ -16,6 +16,7 @@ use crate::l2tp::select::DestinationKey;
 use crate::l2tp::session::{LnsPolicy, Refusal, RefusalReason, Session};
 use crate::l2tp::wire::attribute::attr;
 use crate::l2tp::wire::{Avp, ControlMessage, MessageType, ResultCode, WireError};
+use crate::pppoe::access_line::AccessLine;
 
 /// What the LNS decided about a calling LAC.
 struct Admission {
@@ -436,5 +437,28 @@ impl Registry {
         let (tunnel_id, session_id) = self.active_call(call)?;
         let session = self.tunnels.get(&tunnel_id)?.sessions.get(&session_id)?;
         session.session.call().calling_number.clone()
+    }
+
+    /// The access line the LAC's ICRQ named for an active call (RFC 5515 AVPs), read only
+    /// with `access-line-information` (Junos' LNS ignores them without it); else empty.
+    pub fn access_line(&self, call: SessionRef) -> AccessLine {
+        if !self.settings.access_line_information {
+            return AccessLine::default();
+        }
+        let Some((tunnel_id, session_id)) = self.active_call(call) else {
+            return AccessLine::default();
+        };
+        let Some(session) = self
+            .tunnels
+            .get(&tunnel_id)
+            .and_then(|t| t.sessions.get(&session_id))
+        else {
+            return AccessLine::default();
+        };
+        let info = session.session.call();
+        AccessLine {
+            circuit_id: info.agent_circuit_id.as_deref().map(Box::from),
+            remote_id: info.agent_remote_id.as_deref().map(Box::from),
+        }
     }
 }

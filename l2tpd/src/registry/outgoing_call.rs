@@ -12,6 +12,12 @@ impl Settings {
         if self.disable_calling_number_avp {
             call.calling_number = None;
         }
+        // Junos sends the access line AVPs (RFC 5515) only with `access-line-information`:
+        // not every LNS takes them well.
+        if !self.access_line_information {
+            call.agent_circuit_id = None;
+            call.agent_remote_id = None;
+        }
         // Rx Connect Speed (AVP 38) equal to the Tx speed says nothing new; Junos leaves it
         // out unless `rx-connect-speed-when-equal`.
         if !self.rx_connect_speed_when_equal && call.rx_connect_speed == Some(call.tx_connect_speed)

@@ -49,6 +49,9 @@ pub struct Settings {
     pub tx_address_change: TxAddressChange,
     /// The ICRQ leaves out Calling Number (`outgoing_call`).
     pub disable_calling_number_avp: bool,
+    /// `access-line-information`: a LAC's ICRQ carries the agent's IDs (`outgoing_call`), an
+    /// LNS reads them (`Registry::access_line`).
+    pub access_line_information: bool,
     /// The ICCN carries Rx Connect Speed even when equal to Tx (`outgoing_call`).
     pub rx_connect_speed_when_equal: bool,
 }
@@ -85,6 +88,7 @@ impl Settings {
             quiet_sccrp_above: DEFAULT_QUIET_SCCRP_ABOVE,
             tx_address_change: tunnel.tx_address_change,
             disable_calling_number_avp: l2tp.disable_calling_number_avp,
+            access_line_information: l2tp.access_line_information,
             rx_connect_speed_when_equal: l2tp.rx_connect_speed_when_equal,
         }
     }

@@ -15,7 +15,7 @@ use schema::typed::{
 };
 
 use super::accounting::{Kind, QueuedStop};
-use super::radius_options::interface_description;
+use super::radius_options::{interface_description, push_agent_ids};
 use super::table::SubscriberId;
 use crate::aaa::client::{
     ClientConfig, ClientEvent, RadiusClient, RequestId, ServerConfig, Service,
@@ -23,6 +23,7 @@ use crate::aaa::client::{
 use crate::aaa::radius::{attr, code, Attribute, Packet};
 use crate::aaa::server_order::ServerRotation;
 use crate::ppp::server_link::Credentials;
+use crate::pppoe::access_line::AccessLine;
 
 /// Requests that wait for a server's room, at most; beyond it a subscriber is refused at
 /// once with the reason (a queue without bound would only delay the refusal). A subscriber
@@ -337,6 +338,8 @@ pub struct RequestFacts<'a> {
     pub nas_port_type: u32,
     /// LNS: the tunnel the session came through.
     pub tunnel: Option<TunnelFacts<'a>>,
+    /// The DSL Forum VSAs of the PPPoE intermediate agent's IDs (`agent_attributes`).
+    pub agent_ids: Vec<Attribute>,
 }
 
 /// The seed's list of what an LNS's Access-Request carries about the tunnel (17.4R1 on).
@@ -391,6 +394,7 @@ pub fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Pa
         attributes.push(Attribute::string(attr::NAS_PORT_ID, port));
     }
     attributes.push(Attribute::integer(attr::NAS_PORT_TYPE, facts.nas_port_type));
+    attributes.extend(facts.agent_ids.iter().cloned());
     if let Some(tunnel) = &facts.tunnel {
         attributes.push(Attribute::integer(attr::NAS_PORT, LNS_NAS_PORT));
         push_tunnel(&mut attributes, tunnel);
@@ -451,14 +455,15 @@ fn push_tunnel(attributes: &mut Vec<Attribute>, tunnel: &TunnelFacts<'_>) {
 }
 
 /// Calling-Station-Id as `radius options calling-station-id-format` asks: the chosen parts in
-/// Junos' order, joined by the delimiter. `None` when no part is chosen (the caller then
-/// sends the L2TP Calling Number form, `IF:MAC`). Agent circuit and remote IDs come from
-/// PPPoE intermediate-agent tags, which our PPPoE does not read yet: they are left out.
+/// the order of the schema's note, joined by the delimiter. `None` when nothing is there to
+/// join (the caller then sends the L2TP Calling Number form, `IF:MAC`): an agent ID the
+/// PPPoE request did not carry is left out.
 pub(super) fn calling_station_id(
     format: &CallingStationIdFormat,
     nas_identifier: &[u8],
     interface: &str,
     mac: [u8; 6],
+    line: &AccessLine,
 ) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
     if format.nas_identifier {
@@ -467,6 +472,12 @@ pub(super) fn calling_station_id(
     if format.interface_description {
         parts.push(interface.to_string());
     }
+    push_agent_ids(
+        &mut parts,
+        line,
+        format.agent_circuit_id,
+        format.agent_remote_id,
+    );
     if format.mac_address {
         let hex: Vec<String> = mac.iter().map(|b| format!("{b:02x}")).collect();
         parts.push(hex.join(":"));
@@ -481,6 +492,7 @@ pub(super) fn pppoe_calling_station(
     nas_identifier: &[u8],
     interface: &str,
     mac: [u8; 6],
+    line: &AccessLine,
 ) -> String {
     let options = &profile.radius_options;
     let described = interface_description(options.interface_description_format, interface);
@@ -489,6 +501,7 @@ pub(super) fn pppoe_calling_station(
         nas_identifier,
         &described,
         mac,
+        line,
     )
     .unwrap_or_else(|| super::proxy::calling_number(interface, mac))
 }
@@ -515,15 +528,15 @@ mod tests {
             ..CallingStationIdFormat::default()
         };
         let mac = [0x02, 0, 0x5e, 0x10, 0, 1];
-        assert_eq!(
-            calling_station_id(&format, b"lac1", "ge-0/0/1.100", mac),
-            None
-        );
+        let joined = |format: &CallingStationIdFormat| {
+            calling_station_id(format, b"lac1", "ge-0/0/1.100", mac, &AccessLine::default())
+        };
+        assert_eq!(joined(&format), None);
         format.mac_address = true;
         format.interface_description = true;
         format.nas_identifier = true;
         assert_eq!(
-            calling_station_id(&format, b"lac1", "ge-0/0/1.100", mac).as_deref(),
+            joined(&format).as_deref(),
             Some("lac1#ge-0/0/1.100#02:00:5e:10:00:01")
         );
     }
@@ -539,14 +552,52 @@ mod tests {
         };
         let plain = profile("set access profile ra authentication-order radius\n");
         assert_eq!(
-            pppoe_calling_station(&plain, b"lac1", "ge-0/0/1.100", mac),
+            pppoe_calling_station(&plain, b"lac1", "ge-0/0/1.100", mac, &AccessLine::default()),
             super::super::proxy::calling_number("ge-0/0/1.100", mac)
         );
         let by_mac =
             profile("set access profile ra radius options calling-station-id-format mac-address\n");
         assert_eq!(
-            pppoe_calling_station(&by_mac, b"lac1", "ge-0/0/1.100", mac),
+            pppoe_calling_station(
+                &by_mac,
+                b"lac1",
+                "ge-0/0/1.100",
+                mac,
+                &AccessLine::default()
+            ),
             "02:00:5e:10:00:01"
+        );
+    }
+
+    /// The agent's IDs sit after the interface and before the MAC address; one the request
+    /// did not carry is left out, and with nothing left the Calling Number form stands in.
+    #[test]
+    fn calling_station_id_carries_the_agents_ids() {
+        let format = CallingStationIdFormat {
+            delimiter: "#".into(),
+            agent_circuit_id: true,
+            agent_remote_id: true,
+            interface_description: true,
+            mac_address: true,
+            ..CallingStationIdFormat::default()
+        };
+        let mac = [0x02, 0, 0x5e, 0x10, 0, 1];
+        let line = AccessLine {
+            circuit_id: Some(b"dslam1 eth 1/1/2:100"[..].into()),
+            remote_id: None,
+        };
+        assert_eq!(
+            calling_station_id(&format, b"lac1", "ge-0/0/1.100", mac, &line).as_deref(),
+            Some("ge-0/0/1.100#dslam1 eth 1/1/2:100#02:00:5e:10:00:01")
+        );
+        let agent_only = CallingStationIdFormat {
+            delimiter: "#".into(),
+            agent_remote_id: true,
+            ..CallingStationIdFormat::default()
+        };
+        assert_eq!(
+            calling_station_id(&agent_only, b"lac1", "ge-0/0/1.100", mac, &line),
+            None
         );
     }
 

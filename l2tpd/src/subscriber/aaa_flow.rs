@@ -22,7 +22,7 @@ use super::decision::{
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, AuthRejection, Step};
 use super::radius_options::{
-    acct_session_id, ethernet_nas_port_type, fix_acct_session_id, nas_port_id,
+    acct_session_id, agent_attributes, ethernet_nas_port_type, fix_acct_session_id, nas_port_id,
     NAS_PORT_TYPE_VIRTUAL,
 };
 use super::radius_tunnels::{self, TunnelRefusal};
@@ -75,23 +75,29 @@ impl SubscriberLayer {
             return false;
         };
         let nas_identifier = nas_identifier(profile, &self.host_name);
-        let (calling, port) = match &subscriber.access {
+        let (calling, port, agent_ids) = match &subscriber.access {
             AccessLeg::Pppoe {
-                underlying, mac, ..
+                underlying,
+                mac,
+                line,
+                ..
             } => (
                 Some(pppoe_calling_station(
                     profile,
                     nas_identifier,
                     underlying,
                     *mac,
+                    line,
                 )),
                 Some(nas_port_id(
                     &profile.radius_options,
                     nas_identifier,
                     underlying,
+                    line,
                 )),
+                agent_attributes(line),
             ),
-            _ => (None, None),
+            _ => (None, None, Vec::new()),
         };
         let facts = RequestFacts {
             // The domain map's `strip-domain`, then the profile's `strip-user-name`.
@@ -104,6 +110,7 @@ impl SubscriberLayer {
             nas_port_id: port.as_deref(),
             nas_port_type: ethernet_nas_port_type(&profile.radius_options),
             tunnel: None,
+            agent_ids,
         };
         let mut request = access_request(credentials, &facts);
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);
@@ -203,14 +210,21 @@ impl SubscriberLayer {
         let user = subscriber.user.clone().unwrap_or_default();
         let nas_identifier = nas_identifier(profile, &self.host_name);
         let options = &profile.radius_options;
-        let (calling, port, port_type, tunnel) = match &subscriber.access {
+        let (calling, port, port_type, tunnel, agent_ids) = match &subscriber.access {
             AccessLeg::Pppoe {
-                underlying, mac, ..
+                underlying,
+                mac,
+                line,
+                ..
             } => (
-                Some(pppoe_calling_station(profile, nas_identifier, underlying, *mac).into_bytes()),
-                Some(nas_port_id(options, nas_identifier, underlying)),
+                Some(
+                    pppoe_calling_station(profile, nas_identifier, underlying, *mac, line)
+                        .into_bytes(),
+                ),
+                Some(nas_port_id(options, nas_identifier, underlying, line)),
                 ethernet_nas_port_type(options),
                 None,
+                agent_attributes(line),
             ),
             AccessLeg::L2tp {
                 tunnel_id,
@@ -232,6 +246,7 @@ impl SubscriberLayer {
                     None,
                     NAS_PORT_TYPE_VIRTUAL,
                     Some(tunnel),
+                    agent_attributes(&registry.access_line(id)),
                 )
             }
             AccessLeg::TestCall(_) => return None,
@@ -244,6 +259,7 @@ impl SubscriberLayer {
             nas_port_id: port.as_deref(),
             nas_port_type: port_type,
             tunnel,
+            agent_ids,
         };
         let mut request = access_request(credentials, &facts);
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);

@@ -100,7 +100,7 @@ pub(super) struct Accounted {
     pub carried: Vec<Attribute>,
     /// The attribute types `radius attributes exclude` leaves out of the Stop and the
     /// Interim-Updates (`radius_exclude`; empty for most profiles).
-    pub excluded_from_stop: Box<[u8]>,
+    pub excluded_from_stop: Box<[crate::aaa::radius::AttrKind]>,
 }
 
 #[derive(Default)]

@@ -49,8 +49,13 @@ impl SubscriberLayer {
             return;
         };
         let nas_identifier = nas_identifier(profile, &self.host_name);
-        let mut carried =
-            accounting_port_attributes(&profile.radius_options, nas_identifier, &subscriber.access);
+        let line = super::radius_options::access_line(subscriber, registry);
+        let mut carried = accounting_port_attributes(
+            &profile.radius_options,
+            nas_identifier,
+            &subscriber.access,
+            &line,
+        );
         // LAC: the records name the tunnel (the LNS's name theirs in the access leg).
         if let (Some(_), Some((tunnel_id, Some(session_id)))) =
             (subscriber.pppoe_key(), registry.locate_call(id))

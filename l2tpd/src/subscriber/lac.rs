@@ -503,7 +503,10 @@ impl SubscriberLayer {
             return Ok(());
         };
         let AccessLeg::Pppoe {
-            underlying, mac, ..
+            underlying,
+            mac,
+            line,
+            ..
         } = &subscriber.access
         else {
             return Ok(());
@@ -513,6 +516,7 @@ impl SubscriberLayer {
             &link.proxy_lcp(),
             credentials,
             proxy::calling_number(underlying, *mac),
+            line,
         );
         match registry.open_reserved_session(now, id, name, spec, call) {
             Ok(()) => {
@@ -753,6 +757,7 @@ impl SubscriberLayer {
             vlans: session.vlans.iter().map(|v| v.vid()).collect(),
             tpids: session.vlans.iter().map(|v| v.tpid).collect(),
             underlying: self.access.unit_name(unit).unwrap_or_default(),
+            line: session.access_line.clone(),
         };
         let id = registry.reserve_call_ref();
         let profile = self

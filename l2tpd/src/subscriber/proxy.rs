@@ -4,6 +4,7 @@
 
 use crate::l2tp::session::{CallInfo, ProxyAuth, ProxyAuthenType, ProxyData, ProxyLcp};
 use crate::ppp::server_link::{Credentials, ProxyLcpRecord};
+use crate::pppoe::access_line::AccessLine;
 
 /// Proxy authentication from the credentials the subscriber gave. PAP carries the password
 /// as the response (RFC 2661 §4.4.5: "the PAP password") and the request's identifier, so the
@@ -51,16 +52,20 @@ pub fn proxy_lcp(record: &ProxyLcpRecord) -> ProxyLcp {
 pub const ACCESS_SPEED_BPS: u32 = 1_000_000_000;
 
 /// The call of a PPPoE subscriber. `calling_number` names the access line (see
-/// [`calling_number`]).
+/// [`calling_number`]), `line` what its PPPoE intermediate agent said of it.
 pub fn pppoe_call(
     serial: u32,
     lcp: &ProxyLcpRecord,
     credentials: &Credentials,
     calling_number: String,
+    line: &AccessLine,
 ) -> CallInfo {
     CallInfo {
         serial,
         calling_number: Some(calling_number.into_bytes()),
+        // Sent only with `access-line-information` (`Settings::outgoing_call`).
+        agent_circuit_id: line.circuit_id.as_deref().map(<[u8]>::to_vec),
+        agent_remote_id: line.remote_id.as_deref().map(<[u8]>::to_vec),
         tx_connect_speed: ACCESS_SPEED_BPS,
         proxy: ProxyData {
             lcp: Some(proxy_lcp(lcp)),
@@ -116,6 +121,7 @@ mod tests {
                 password: b"pw".to_vec(),
             },
             calling_number("eth1.100", [0, 0x11, 0x22, 0x33, 0x44, 0x55]),
+            &AccessLine::default(),
         );
         assert_eq!(
             call.calling_number.as_deref(),

@@ -6,12 +6,18 @@
 
 use schema::typed::{AccessProfile, RadiusMessage};
 
-use crate::aaa::radius::{attr, AttrKind, Packet};
+use crate::aaa::radius::{attr, dsl_forum, AttrKind, Packet};
 
 /// The attribute a Junos name stands for, among those this router sends; `None` for the
 /// others (never in a request here, and named by a commit warning).
-fn attribute_type(name: &str) -> Option<u8> {
-    Some(match name {
+fn attribute_type(name: &str) -> Option<AttrKind> {
+    let vendor = |kind| AttrKind::Vendor {
+        vendor: dsl_forum::VENDOR,
+        kind,
+    };
+    Some(AttrKind::Standard(match name {
+        "acc-loop-cir-id" => return Some(vendor(dsl_forum::AGENT_CIRCUIT_ID)),
+        "acc-loop-remote-id" => return Some(vendor(dsl_forum::AGENT_REMOTE_ID)),
         "accounting-authentic" => attr::ACCT_AUTHENTIC,
         "accounting-delay-time" => attr::ACCT_DELAY_TIME,
         "accounting-session-id" => attr::ACCT_SESSION_ID,
@@ -27,11 +33,11 @@ fn attribute_type(name: &str) -> Option<u8> {
         "nas-port-type" => attr::NAS_PORT_TYPE,
         "output-gigawords" => attr::ACCT_OUTPUT_GIGAWORDS,
         _ => return None,
-    })
+    }))
 }
 
 /// The attribute types `profile` leaves out of `message` (empty for most profiles).
-pub fn excluded(profile: &AccessProfile, message: RadiusMessage) -> Box<[u8]> {
+pub fn excluded(profile: &AccessProfile, message: RadiusMessage) -> Box<[AttrKind]> {
     profile
         .radius_exclude
         .from_message(message)
@@ -40,13 +46,11 @@ pub fn excluded(profile: &AccessProfile, message: RadiusMessage) -> Box<[u8]> {
 }
 
 /// Leaves the `excluded` attribute types out of `request`.
-pub fn leave_out(request: &mut Packet, excluded: &[u8]) {
+pub fn leave_out(request: &mut Packet, excluded: &[AttrKind]) {
     if excluded.is_empty() {
         return;
     }
-    request
-        .attributes
-        .retain(|a| !matches!(a.kind, AttrKind::Standard(kind) if excluded.contains(&kind)));
+    request.attributes.retain(|a| !excluded.contains(&a.kind));
 }
 
 /// Leaves out of `request` what `profile` excludes from `message`.
@@ -113,5 +117,26 @@ mod tests {
             request(),
             "class is never sent; nas-port-id not excluded here"
         );
+    }
+
+    /// The DSL Forum VSAs are named by Junos' `acc-loop-*` and leave like any other.
+    #[test]
+    fn acc_loop_names_leave_the_agents_vsas() {
+        let config = crate::test_config(
+            "set access profile p radius attributes exclude acc-loop-cir-id access-request\n",
+        );
+        let profile = &config.access_profiles["p"];
+        let remote = Attribute::vendor(dsl_forum::VENDOR, dsl_forum::AGENT_REMOTE_ID, "cpe-42");
+        let mut access = Packet {
+            code: code::ACCESS_REQUEST,
+            identifier: 0,
+            authenticator: [0; 16],
+            attributes: vec![
+                Attribute::vendor(dsl_forum::VENDOR, dsl_forum::AGENT_CIRCUIT_ID, "dslam1"),
+                remote.clone(),
+            ],
+        };
+        apply(&mut access, profile, RadiusMessage::AccessRequest);
+        assert_eq!(access.attributes, vec![remote]);
     }
 }

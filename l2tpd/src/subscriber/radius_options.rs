@@ -5,9 +5,11 @@
 
 use schema::typed::{AcctSessionIdFormat, InterfaceDescriptionFormat, RadiusOptions};
 
-use crate::aaa::radius::{attr, Attribute};
+use crate::aaa::radius::{attr, dsl_forum, Attribute};
+use crate::pppoe::access_line::AccessLine;
 
 use super::table::{AccessLeg, Subscriber};
+use crate::registry::Registry;
 
 /// RFC 2865 §5.41: a tunnelled PPP user at the LNS, and an Ethernet (PPPoE) subscriber.
 pub const NAS_PORT_TYPE_VIRTUAL: u32 = 5;
@@ -92,11 +94,16 @@ pub fn interface_description(format: InterfaceDescriptionFormat, interface: &str
     described
 }
 
-/// NAS-Port-Id as `nas-port-id-format` asks: the chosen values in Junos' order (NAS
+/// NAS-Port-Id as `nas-port-id-format` asks: the chosen values in Junos' default order (NAS
 /// identifier, interface description, agent circuit ID, agent remote ID) joined by
-/// `nas-port-id-delimiter`. Nothing chosen (or only the agent IDs, which our PPPoE does not
-/// read): the interface description alone, as Junos sends by default.
-pub fn nas_port_id(options: &RadiusOptions, nas_identifier: &[u8], interface: &str) -> String {
+/// `nas-port-id-delimiter`; an agent ID the subscriber's PPPoE request did not carry is left
+/// out. Nothing to join: the interface description alone, as Junos sends by default.
+pub fn nas_port_id(
+    options: &RadiusOptions,
+    nas_identifier: &[u8],
+    interface: &str,
+    line: &AccessLine,
+) -> String {
     let format = &options.nas_port_id_format;
     let description = interface_description(options.interface_description_format, interface);
     let mut parts: Vec<String> = Vec::new();
@@ -106,24 +113,68 @@ pub fn nas_port_id(options: &RadiusOptions, nas_identifier: &[u8], interface: &s
     if format.interface_description {
         parts.push(description.clone());
     }
+    push_agent_ids(
+        &mut parts,
+        line,
+        format.agent_circuit_id,
+        format.agent_remote_id,
+    );
     if parts.is_empty() {
         return description;
     }
     parts.join(&format.delimiter)
 }
 
-/// NAS-Port-Id and NAS-Port-Type of a subscriber's accounting records, as its Access-Request
-/// has them: a PPPoE subscriber's by the options, a tunnelled user's at the LNS Virtual.
+/// Appends the agent circuit ID, then the remote ID, each when chosen and known.
+pub fn push_agent_ids(parts: &mut Vec<String>, line: &AccessLine, circuit: bool, remote: bool) {
+    for (chosen, id) in [(circuit, &line.circuit_id), (remote, &line.remote_id)] {
+        if let Some(id) = id.as_deref().filter(|_| chosen) {
+            parts.push(String::from_utf8_lossy(id).into_owned());
+        }
+    }
+}
+
+/// The DSL Forum VSAs (RFC 4679 §4: 26-3561-1 Agent-Circuit-Id, 26-3561-2 Agent-Remote-Id)
+/// of the IDs the agent gave. Junos sends them in the Access-Request and accounting whenever
+/// it has them (`radius attributes exclude acc-loop-cir-id | acc-loop-remote-id` leaves them
+/// out).
+pub fn agent_attributes(line: &AccessLine) -> Vec<Attribute> {
+    [
+        (dsl_forum::AGENT_CIRCUIT_ID, &line.circuit_id),
+        (dsl_forum::AGENT_REMOTE_ID, &line.remote_id),
+    ]
+    .into_iter()
+    .filter_map(|(kind, id)| {
+        id.as_deref()
+            .map(|id| Attribute::vendor(dsl_forum::VENDOR, kind, id))
+    })
+    .collect()
+}
+
+/// The access line a subscriber's requests and views name: at the LAC its PPPoE agent's,
+/// at the LNS the one the LAC forwarded (`Registry::access_line`).
+pub fn access_line(subscriber: &Subscriber, registry: &Registry) -> AccessLine {
+    match &subscriber.access {
+        AccessLeg::Pppoe { line, .. } => line.clone(),
+        AccessLeg::L2tp { .. } => registry.access_line(subscriber.id),
+        AccessLeg::TestCall(_) => AccessLine::default(),
+    }
+}
+
+/// NAS-Port-Id, NAS-Port-Type and the agent's IDs (`line`, from [`access_line`]) of a
+/// subscriber's accounting records, as its Access-Request has them: a PPPoE subscriber's by
+/// the options, a tunnelled user's at the LNS Virtual.
 pub fn accounting_port_attributes(
     options: &RadiusOptions,
     nas_identifier: &[u8],
     access: &AccessLeg,
+    line: &AccessLine,
 ) -> Vec<Attribute> {
-    match access {
+    let mut carried = match access {
         AccessLeg::Pppoe { underlying, .. } => vec![
             Attribute::string(
                 attr::NAS_PORT_ID,
-                nas_port_id(options, nas_identifier, underlying),
+                nas_port_id(options, nas_identifier, underlying, line),
             ),
             Attribute::integer(attr::NAS_PORT_TYPE, ethernet_nas_port_type(options)),
         ],
@@ -131,8 +182,10 @@ pub fn accounting_port_attributes(
             attr::NAS_PORT_TYPE,
             NAS_PORT_TYPE_VIRTUAL,
         )],
-        AccessLeg::TestCall(_) => Vec::new(),
-    }
+        AccessLeg::TestCall(_) => return Vec::new(),
+    };
+    carried.extend(agent_attributes(line));
+    carried
 }
 
 /// The Acct-Session-Id `accounting-session-id-format` gives a subscriber: `decimal`, its

@@ -10,6 +10,19 @@ use super::*;
 use crate::registry::SessionRef;
 use crate::subscriber::pppoe_access::UnitId;
 
+/// A PPPoE request without an intermediate agent's tag.
+static NO_LINE: AccessLine = AccessLine {
+    circuit_id: None,
+    remote_id: None,
+};
+
+fn dslam_line() -> AccessLine {
+    AccessLine {
+        circuit_id: Some(b"dslam1 eth 1/1/2:100"[..].into()),
+        remote_id: Some(b"cpe-42"[..].into()),
+    }
+}
+
 fn options(lines: &str) -> RadiusOptions {
     let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), lines).unwrap();
     let mut config = schema::typed::router_config(&tree);
@@ -24,6 +37,7 @@ fn pppoe_subscriber(id: u64, underlying: &str) -> Subscriber {
         vlans: vec![100],
         tpids: vec![0x8100],
         underlying: underlying.to_string(),
+        line: dslam_line(),
     };
     Subscriber::without_link(SessionRef(id), access, Instant::now())
 }
@@ -31,14 +45,17 @@ fn pppoe_subscriber(id: u64, underlying: &str) -> Subscriber {
 #[test]
 fn nas_port_id_is_the_interface_alone_unless_a_format_is_chosen() {
     let plain = options("set access profile p authentication-order radius\n");
-    assert_eq!(nas_port_id(&plain, b"lac1", "ge-1/2/3.100"), "ge-1/2/3.100");
+    assert_eq!(
+        nas_port_id(&plain, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        "ge-1/2/3.100"
+    );
     // Junos' order whatever order the statements were written in.
     let both = options(
         "set access profile p radius options nas-port-id-format interface-description\n\
          set access profile p radius options nas-port-id-format nas-identifier\n",
     );
     assert_eq!(
-        nas_port_id(&both, b"lac1", "ge-1/2/3.100"),
+        nas_port_id(&both, b"lac1", "ge-1/2/3.100", &NO_LINE),
         "lac1#ge-1/2/3.100"
     );
     let delimited = RadiusOptions {
@@ -49,22 +66,80 @@ fn nas_port_id_is_the_interface_alone_unless_a_format_is_chosen() {
         ..both
     };
     assert_eq!(
-        nas_port_id(&delimited, b"lac1", "ge-1/2/3.100"),
+        nas_port_id(&delimited, b"lac1", "ge-1/2/3.100", &NO_LINE),
         "lac1%ge-1/2/3.100"
     );
     let identifier_only =
         options("set access profile p radius options nas-port-id-format nas-identifier\n");
     assert_eq!(
-        nas_port_id(&identifier_only, b"lac1", "ge-1/2/3.100"),
+        nas_port_id(&identifier_only, b"lac1", "ge-1/2/3.100", &NO_LINE),
         "lac1"
     );
-    // The agent IDs are not read from PPPoE: the interface stands in.
+    // No agent ID in the request: the interface stands in.
     let agent_only =
         options("set access profile p radius options nas-port-id-format agent-circuit-id\n");
     assert_eq!(
-        nas_port_id(&agent_only, b"lac1", "ge-1/2/3.100"),
+        nas_port_id(&agent_only, b"lac1", "ge-1/2/3.100", &NO_LINE),
         "ge-1/2/3.100"
     );
+}
+
+/// Junos' default order puts the agent's IDs after the NAS identifier and the interface.
+#[test]
+fn nas_port_id_carries_the_agents_ids_in_junos_order() {
+    let all = options(
+        "set access profile p radius options nas-port-id-format agent-remote-id\n\
+         set access profile p radius options nas-port-id-format agent-circuit-id\n\
+         set access profile p radius options nas-port-id-format interface-description\n\
+         set access profile p radius options nas-port-id-format nas-identifier\n",
+    );
+    assert_eq!(
+        nas_port_id(&all, b"lac1", "ge-1/2/3.100", &dslam_line()),
+        "lac1#ge-1/2/3.100#dslam1 eth 1/1/2:100#cpe-42"
+    );
+    let remote =
+        options("set access profile p radius options nas-port-id-format agent-remote-id\n");
+    assert_eq!(
+        nas_port_id(&remote, b"lac1", "ge-1/2/3.100", &dslam_line()),
+        "cpe-42"
+    );
+}
+
+/// 26-3561-1 and 26-3561-2, each only when the agent gave it.
+#[test]
+fn the_agents_ids_become_dsl_forum_vsas() {
+    assert_eq!(
+        agent_attributes(&dslam_line()),
+        vec![
+            Attribute::vendor(3561, 1, "dslam1 eth 1/1/2:100"),
+            Attribute::vendor(3561, 2, "cpe-42"),
+        ]
+    );
+    let circuit_only = AccessLine {
+        remote_id: None,
+        ..dslam_line()
+    };
+    assert_eq!(
+        agent_attributes(&circuit_only),
+        vec![Attribute::vendor(3561, 1, "dslam1 eth 1/1/2:100")]
+    );
+    assert!(agent_attributes(&NO_LINE).is_empty());
+    // On the wire, RFC 4679 §4's layout: 26, length, vendor 3561, type 1, length, the ID.
+    let mut wire = Vec::new();
+    agent_attributes(&circuit_only)[0].emit(&mut wire).unwrap();
+    let mut expected = vec![26, 28, 0, 0, 0x0d, 0xe9, 1, 22];
+    expected.extend_from_slice(b"dslam1 eth 1/1/2:100");
+    assert_eq!(wire, expected);
+}
+
+/// Accounting records name the line as the Access-Request does.
+#[test]
+fn accounting_records_carry_the_agents_ids() {
+    let plain = options("set access profile p authentication-order radius\n");
+    let subscriber = pppoe_subscriber(1, "ge-1/2/3.100");
+    let carried = accounting_port_attributes(&plain, b"lac1", &subscriber.access, &dslam_line());
+    assert!(carried.contains(&Attribute::vendor(3561, 1, "dslam1 eth 1/1/2:100")));
+    assert!(carried.contains(&Attribute::vendor(3561, 2, "cpe-42")));
 }
 
 #[test]
@@ -91,7 +166,10 @@ fn interface_description_format_drops_the_adapter_and_the_unit() {
     let options = options(
         "set access profile p radius options interface-description-format exclude-sub-interface\n",
     );
-    assert_eq!(nas_port_id(&options, b"lac1", "ge-1/2/3.100"), "ge-1/2/3");
+    assert_eq!(
+        nas_port_id(&options, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        "ge-1/2/3"
+    );
 }
 
 #[test]

@@ -16,6 +16,7 @@ use super::decision::Refusal;
 use super::pppoe_access::UnitId;
 use super::test_call::TestCall;
 use crate::ppp::server_link::ServerLink;
+use crate::pppoe::access_line::AccessLine;
 use crate::registry::SessionRef;
 
 /// A subscriber's handle. It is also the handle of its L2TP call, so the subscriber's
@@ -35,6 +36,8 @@ pub enum AccessLeg {
         tpids: Vec<u16>,
         /// `eth1.100`.
         underlying: String,
+        /// What the PPPoE intermediate agent said of the line (TR-101 tag of the PADR).
+        line: AccessLine,
     },
     /// LNS: an L2TP session from a LAC; the subscriber's PPP ends here.
     L2tp {

@@ -141,8 +141,16 @@ fn access_columns(subscriber: &Subscriber) -> AccessColumns {
     }
 }
 
+/// One of the PPPoE intermediate agent's IDs, for `detail` and `extensive` (Junos shows
+/// them there); the agent's bytes shown as text, an invalid octet as U+FFFD.
+fn agent_id(id: &Option<Box<[u8]>>, level: Level) -> Option<String> {
+    let id = id.as_deref().filter(|_| level != Level::Brief)?;
+    Some(String::from_utf8_lossy(id).into_owned())
+}
+
 fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> SubscriberRow {
     let columns = access_columns(subscriber);
+    let line = super::radius_options::access_line(subscriber, registry);
     let tunnel = registry
         .locate_call(subscriber.id)
         .and_then(|(tunnel_id, session)| {
@@ -176,6 +184,8 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         stacked_vlan_id: columns.vlan.stacked_vlan_id,
         stacked_vlan_tpid: columns.vlan.stacked_vlan_tpid,
         pppoe_session_id: columns.pppoe_session_id,
+        agent_circuit_id: agent_id(&line.circuit_id, level),
+        agent_remote_id: agent_id(&line.remote_id, level),
         dynamic_profile: subscriber.dynamic_profile.clone(),
         login_time: unix_seconds(subscriber.login),
         lcp_state: Some(lcp_state_name(subscriber)),
@@ -230,6 +240,8 @@ fn vlan_row(vlan: &AutoVlan) -> SubscriberRow {
         stacked_vlan_id: columns.stacked_vlan_id,
         stacked_vlan_tpid: columns.stacked_vlan_tpid,
         pppoe_session_id: None,
+        agent_circuit_id: None,
+        agent_remote_id: None,
         dynamic_profile: Some(vlan.profile.clone()),
         login_time: unix_seconds(vlan.created),
         lcp_state: None,

@@ -571,12 +571,11 @@ const NOT_SENT: &str = "this router does not send the attribute";
 /// ones of its documented lists a PPP LAC or LNS could send). The attributes this router
 /// sends are left out of the messages named; the others are accepted and named at commit.
 const RADIUS_EXCLUDE: &[Stmt] = &[
-    excluded("acc-loop-cir-id", "DSL Forum Agent-Circuit-Id (26-3561-1)").no_effect(NOT_SENT),
+    excluded("acc-loop-cir-id", "DSL Forum Agent-Circuit-Id (26-3561-1)"),
     excluded(
         "acc-loop-remote-id",
         "DSL Forum Agent-Remote-Id (26-3561-2)",
-    )
-    .no_effect(NOT_SENT),
+    ),
     excluded("accounting-authentic", "Acct-Authentic (45)"),
     excluded("accounting-delay-time", "Acct-Delay-Time (41)"),
     excluded("accounting-session-id", "Acct-Session-Id (44)"),
@@ -627,7 +626,9 @@ const RADIUS_OPTIONS: &[Stmt] = &[
     .default("#"),
     // Junos 13.x offers agent-circuit-id, agent-remote-id, interface-description and
     // nas-identifier; later releases add mac-address, which is what a PPPoE subscriber
-    // is known by. Values are joined in this order (our choice: the table's order).
+    // is known by. Values are joined in nas-port-id-format's default order (NAS
+    // identifier, interface description, circuit ID, remote ID), then the MAC address
+    // (our choice: Junos documents no order for this one).
     container(
         "calling-station-id-format",
         "Values that make up the Calling-Station-Id (attribute 31)",
@@ -777,7 +778,10 @@ const SERVER_ALGORITHMS: &[&str] = &["direct", "round-robin"];
 /// Junos packs an MX's slot, adapter, port and VLAN into NAS-Port; this router sends no
 /// NAS-Port for an Ethernet subscriber (only the LNS's fixed 4194303).
 const NO_NAS_PORT: &str = "NAS-Port (attribute 5) is not sent for Ethernet subscribers";
-const NO_AGENT_TAGS: &str = "PPPoE intermediate-agent tags are not read";
+/// Junos' option sends the agent's line characteristics (rates, encapsulation) as Juniper
+/// VSAs; this router reads only the agent's circuit and remote IDs.
+const NO_AGENT_TAGS: &str =
+    "the access-line characteristics of PPPoE intermediate-agent tags are not read";
 
 /// RFC 2865 §5.41 port types under Junos' names; `subscriber::aaa` holds their numbers.
 const NAS_PORT_TYPES: &[Stmt] = &[

@@ -28,6 +28,18 @@ const HELLO_INTERVAL: Stmt = leaf(
 .default("60");
 
 const L2TP: &[Stmt] = &[
+    // Junos 14.1: the LAC forwards the PPPoE intermediate agent's circuit and remote IDs in
+    // the ICRQ (RFC 5515 AVPs, vendor 3561), the LNS reads them; off by default on both.
+    container(
+        "access-line-information",
+        "Send (LAC) or read (LNS) the subscriber's access line identification",
+        &[flag(
+            "connection-speed-update",
+            "Report connection speed changes (CSUN)",
+        )
+        .no_effect("connection speeds of the access line are not read")],
+    )
+    .presence(),
     // Not a Junos statement (Junos sizes its packet engines itself): the daemon's data
     // threads (issue 15). No schema default: unset means one per core of the host.
     leaf(
@@ -100,7 +112,9 @@ const L2TP: &[Stmt] = &[
         Type::Enum(&["advisory", "dsl-forum"]),
         "Source of the Tx Connect Speed value",
     )
-    .no_effect("connect speeds come from the subscriber's access line, which is not built yet"),
+    .no_effect(
+        "the access line rates of the PPPoE agent are not read: the connect speed is the port's",
+    ),
     flag(
         "weighted-load-balancing",
         "Choose among tunnels of one preference in proportion to max-sessions",

@@ -107,6 +107,10 @@ pub struct TunnelGroup {
 /// Every `[edit services l2tp]` setting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct L2tpConfig {
+    /// `access-line-information`: the LAC sends the agent's IDs in the ICRQ (RFC 5515), the
+    /// LNS reads them.
+    #[serde(default)]
+    pub access_line_information: bool,
     /// `data-workers`: threads forwarding established sessions' data; `None`: one per
     /// core of the host (the daemon decides, it knows the host).
     #[serde(default)]
@@ -132,6 +136,7 @@ pub struct L2tpConfig {
 
 pub(super) fn l2tp_config(l2tp: View<'_>) -> L2tpConfig {
     L2tpConfig {
+        access_line_information: l2tp.container("access-line-information").present(),
         data_workers: l2tp.uint("data-workers"),
         destination_lockout_timeout: l2tp.container("destination").number("lockout-timeout"),
         destruct_timeout: l2tp.number("destruct-timeout"),

@@ -96,6 +96,14 @@ pub mod erx {
     pub const TUNNEL_GROUP: u8 = 64;
 }
 
+/// The DSL Forum's (vendor 3561) VSAs, `dictionary.dslforum` (RFC 4679 §4): the access line
+/// a PPPoE intermediate agent named, as Junos sends them.
+pub mod dsl_forum {
+    pub const VENDOR: u32 = 3561;
+    pub const AGENT_CIRCUIT_ID: u8 = 1;
+    pub const AGENT_REMOTE_ID: u8 = 2;
+}
+
 /// The name of a packet code, for logs.
 pub fn code_name(code: u8) -> Cow<'static, str> {
     let name = match code {
@@ -125,7 +133,12 @@ pub fn attribute_name(kind: AttrKind) -> Cow<'static, str> {
             None => Cow::Owned(format!("Attr-{number}")),
         },
         AttrKind::Vendor { vendor, kind } => {
-            match (vendor == erx::VENDOR).then(|| erx_name(kind)).flatten() {
+            let known = match vendor {
+                erx::VENDOR => erx_name(kind),
+                dsl_forum::VENDOR => dsl_forum_name(kind),
+                _ => None,
+            };
+            match known {
                 Some(name) => Cow::Borrowed(name),
                 None => Cow::Owned(format!("Attr-26.{vendor}.{kind}")),
             }
@@ -185,6 +198,14 @@ fn standard_name(number: u8) -> Option<&'static str> {
         TUNNEL_CLIENT_AUTH_ID => "Tunnel-Client-Auth-Id",
         TUNNEL_SERVER_AUTH_ID => "Tunnel-Server-Auth-Id",
         ERROR_CAUSE => "Error-Cause",
+        _ => return None,
+    })
+}
+
+fn dsl_forum_name(kind: u8) -> Option<&'static str> {
+    Some(match kind {
+        dsl_forum::AGENT_CIRCUIT_ID => "ADSL-Agent-Circuit-Id",
+        dsl_forum::AGENT_REMOTE_ID => "ADSL-Agent-Remote-Id",
         _ => return None,
     })
 }

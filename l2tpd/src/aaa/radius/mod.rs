@@ -12,7 +12,7 @@ pub mod tunnel;
 
 pub use attribute::{AttrKind, Attribute};
 pub use authenticator::{verify_request, verify_response, VerifyError};
-pub use dictionary::{attr, attribute_name, code, code_name, erx};
+pub use dictionary::{attr, attribute_name, code, code_name, dsl_forum, erx};
 pub use framed_route::{parse_framed_route, FramedRoute, FramedRouteError};
 pub use packet::{DecodeError, EncodeError, Packet};
 pub use password::{

@@ -193,6 +193,10 @@ pub struct CallInfo {
     pub calling_number: Option<Vec<u8>>,
     pub called_number: Option<Vec<u8>>,
     pub sub_address: Option<Vec<u8>>,
+    /// RFC 5515 §3.1, §3.2 (vendor 3561, types 1 and 2, never mandatory): the PPPoE
+    /// intermediate agent's Agent-Circuit-Id and Agent-Remote-Id, in the ICRQ.
+    pub agent_circuit_id: Option<Vec<u8>>,
+    pub agent_remote_id: Option<Vec<u8>>,
     /// Framing Type (AVP 19) sent in the ICCN.
     pub framing_type: u32,
     /// (Tx) Connect Speed (AVP 24), bits per second, LAC to subscriber.
@@ -214,6 +218,8 @@ impl Default for CallInfo {
             calling_number: None,
             called_number: None,
             sub_address: None,
+            agent_circuit_id: None,
+            agent_remote_id: None,
             // A PPPoE session is a synchronous (octet-oriented, no HDLC stuffing) link.
             framing_type: framing::SYNC,
             tx_connect_speed: 0,
@@ -224,6 +230,13 @@ impl Default for CallInfo {
         }
     }
 }
+
+/// RFC 5515 §3: the Broadband (DSL) Forum's vendor ID and its access line AVPs' types.
+const VENDOR_BROADBAND_FORUM: u16 = 3561;
+const BBF_AGENT_CIRCUIT_ID: u16 = 1;
+const BBF_AGENT_REMOTE_ID: u16 = 2;
+/// TR-101's bound on either ID; a longer or empty one is not an ID and is left unread.
+const MAX_AGENT_ID_LEN: usize = 63;
 
 impl CallInfo {
     /// The ICRQ AVPs after Assigned Session ID (RFC 2661 §6.6).
@@ -243,6 +256,19 @@ impl CallInfo {
         }
         if let Some(sub) = &self.sub_address {
             avps.push(Avp::SubAddress(sub.clone()));
+        }
+        for (attr, id) in [
+            (BBF_AGENT_CIRCUIT_ID, &self.agent_circuit_id),
+            (BBF_AGENT_REMOTE_ID, &self.agent_remote_id),
+        ] {
+            if let Some(id) = id {
+                avps.push(Avp::Unknown {
+                    vendor: VENDOR_BROADBAND_FORUM,
+                    attr,
+                    mandatory: false,
+                    value: id.clone(),
+                });
+            }
         }
         avps
     }
@@ -278,6 +304,23 @@ impl CallInfo {
                 Avp::CallingNumber(v) => call.calling_number = Some(v.clone()),
                 Avp::CalledNumber(v) => call.called_number = Some(v.clone()),
                 Avp::SubAddress(v) => call.sub_address = Some(v.clone()),
+                _ => {}
+            }
+        }
+        // Vendor AVPs arrive among the unrecognised ones, hidden ones still hidden (RFC 5515
+        // gives no reason to hide them; one that is stays unread).
+        for avp in &icrq.unknown {
+            if avp.vendor != VENDOR_BROADBAND_FORUM
+                || avp.hidden
+                || avp.reserved_bits
+                || !(1..=MAX_AGENT_ID_LEN).contains(&avp.value.len())
+            {
+                continue;
+            }
+            match avp.attr {
+                BBF_AGENT_CIRCUIT_ID => call.agent_circuit_id = Some(avp.value.clone()),
+                BBF_AGENT_REMOTE_ID => call.agent_remote_id = Some(avp.value.clone()),
+                // Access-loop characteristics (RFC 5515 §3.3 on): not read.
                 _ => {}
             }
         }
@@ -374,6 +417,49 @@ mod tests {
             .lcp
             .as_ref()
             .is_some_and(ProxyLcp::is_complete));
+    }
+
+    /// RFC 5515: the agent's IDs go as vendor-3561 AVPs with the M bit clear (an LNS that
+    /// does not know them skips them), and come back out of the ICRQ.
+    #[test]
+    fn the_access_line_ids_cross_in_the_icrq_without_the_m_bit() {
+        let sent = CallInfo {
+            agent_circuit_id: Some(b"dslam1 eth 1/1/2:100".to_vec()),
+            agent_remote_id: Some(b"cpe-42".to_vec()),
+            ..chap_call()
+        };
+        let avps = sent.icrq_avps();
+        let agent: Vec<&Avp> = avps.iter().filter(|a| a.vendor_id() == 3561).collect();
+        assert_eq!(agent.len(), 2);
+        assert!(agent.iter().all(|a| !a.mandatory()));
+        let icrq = through_the_wire(MessageType::ICRQ, avps);
+        let received = CallInfo::from_icrq(&icrq);
+        assert_eq!(received.agent_circuit_id, sent.agent_circuit_id);
+        assert_eq!(received.agent_remote_id, sent.agent_remote_id);
+        // An empty or over-long ID from a peer is not taken.
+        let odd = through_the_wire(
+            MessageType::ICRQ,
+            vec![
+                Avp::CallSerialNumber(1),
+                Avp::Unknown {
+                    vendor: 3561,
+                    attr: 1,
+                    mandatory: false,
+                    value: Vec::new(),
+                },
+                Avp::Unknown {
+                    vendor: 3561,
+                    attr: 2,
+                    mandatory: false,
+                    value: vec![b'x'; 64],
+                },
+            ],
+        );
+        let received = CallInfo::from_icrq(&odd);
+        assert_eq!(
+            (received.agent_circuit_id, received.agent_remote_id),
+            (None, None)
+        );
     }
 
     #[test]

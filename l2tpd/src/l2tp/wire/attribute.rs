@@ -375,7 +375,9 @@ impl Avp {
     }
 
     /// Whether we may send this AVP hidden. The AVPs a peer needs before it can unhide anything
-    /// (Message Type, Random Vector) and those RFC 2661 keeps in the clear stay visible.
+    /// (Message Type, Random Vector) and those RFC 2661 keeps in the clear stay visible; so do
+    /// vendor AVPs (RFC 5515's access line IDs): a receiver keeps the ones it does not know
+    /// as they came, and a hidden one would be unreadable to it.
     pub fn may_be_hidden(&self) -> bool {
         !matches!(
             self,
@@ -386,6 +388,7 @@ impl Avp {
                 | Self::TieBreaker(_)
                 | Self::ReceiveWindowSize(_)
                 | Self::SequencingRequired
+                | Self::Unknown { .. }
         )
     }
 
