@@ -202,3 +202,6 @@ mod keyless_tests;
 #[cfg(test)]
 #[path = "parse/recovery_tests.rs"]
 mod recovery_tests;
+#[cfg(test)]
+#[path = "parse/whole_config_tests.rs"]
+mod whole_config_tests;
