@@ -109,25 +109,15 @@ const KNOWN: &[(&str, &[&str])] = &[
             "archival",
             "authentication-order",
             "backup-router",
-            "commit",
-            "configuration-database",
             "ddos-protection",
-            "domain-name",
             "domain-search",
-            "dynamic-profile-options",
             "extensions",
             "license",
             "location",
             "max-configurations-on-flash",
-            "name-server",
-            "ntp",
-            "ports",
-            "processes",
             "radius-options",
             "radius-server",
-            "root-authentication",
             "scripts",
-            "services",
             "static-host-mapping",
             "tacplus-server",
         ],
@@ -158,7 +148,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "tcp-mss",
         ],
     ),
-    ("system login", &["message", "password", "retry-options"]),
+    ("system login", &["password", "retry-options"]),
     // Services of a Junos host beside ssh, netconf and subscriber-management (table/system.rs).
     (
         "system services",
@@ -233,7 +223,6 @@ const KNOWN: &[(&str, &[&str])] = &[
         &[
             "demux-options",
             "demux-source",
-            "dial-options",
             "keepalives",
             "ppp-options",
             "pppoe-options",
@@ -258,7 +247,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "mtu",
             "no-redirects",
             "policer",
-            "rpf-check",
             "sampling",
             "unnumbered-address",
         ],
@@ -393,10 +381,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "syslog",
         ],
     ),
-    (
-        "access",
-        &["group-profile", "ppp-options", "profile-options"],
-    ),
+    ("access", &["ppp-options", "profile-options"]),
     ("access profile", &["provisioning-order", "service"]),
     (
         "snmp",
@@ -416,4 +401,33 @@ pub(crate) fn known(path: &[NodeId], word: &str) -> bool {
     KNOWN
         .iter()
         .any(|(at, names)| *at == level && names.contains(&word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KNOWN;
+    use crate::table::stmt_at;
+
+    /// A statement the schema has is never reached here (the schema is asked first): one
+    /// listed anyway is a stale entry, left when the statement was built.
+    #[test]
+    fn no_listed_statement_is_one_the_schema_has() {
+        let mut stale = Vec::new();
+        for (level, names) in KNOWN {
+            let path: Vec<&str> = level.split_whitespace().collect();
+            let Some(stmt) = stmt_at(&path) else {
+                continue;
+            };
+            stale.extend(
+                names
+                    .iter()
+                    .filter(|name| stmt.child(name).is_some())
+                    .map(|name| format!("{level} {name}")),
+            );
+        }
+        assert!(
+            stale.is_empty(),
+            "built, yet listed as not supported: {stale:?}"
+        );
+    }
 }
