@@ -73,3 +73,34 @@ fn an_lns_with_static_units_and_linked_pools_loads_whole() {
     let profile = &config.dynamic_profiles["LNS-PROF"];
     assert!(profile.interfaces[0].rpf_loose);
 }
+
+/// A Junos `system` stanza as a production router shows it, in Junos' order: what the host
+/// does instead (resolver, routes, operator logins, host names, time, archives) loads, prints
+/// back and is named at commit one statement at a time; the login message, classes and
+/// users, the syslog files and the ICMP rate limit are the router's own.
+#[test]
+fn a_production_system_stanza_loads_whole_and_names_what_the_host_does() {
+    let (_, warnings) = load_whole(include_str!("testdata/system-host-level.conf"));
+    assert_eq!(
+        warned(&warnings),
+        [
+            "warning: [edit system] 'domain-name'",
+            "warning: [edit system] 'domain-search'",
+            "warning: [edit system] 'backup-router 198.18.0.254'",
+            "warning: [edit system] 'authentication-order'",
+            "warning: [edit system] 'location'",
+            "warning: [edit system] 'ports'",
+            "warning: [edit system] 'root-authentication'",
+            "warning: [edit system] 'name-server 198.18.53.1'",
+            "warning: [edit system] 'name-server 198.18.53.2'",
+            "warning: [edit system] 'radius-server 198.18.9.30'",
+            "warning: [edit system] 'tacplus-server 198.18.9.31'",
+            "warning: [edit system] 'static-host-mapping lns-a'",
+            "warning: [edit system login user ops] 'uid'",
+            "warning: [edit system] 'services'",
+            "warning: [edit system] 'archival'",
+            "warning: [edit system] 'max-configurations-on-flash'",
+            "warning: [edit system] 'ntp'",
+        ]
+    );
+}

@@ -157,7 +157,14 @@ pub(crate) fn statement_lines(
             if node.children.is_empty() {
                 format!("{head};")
             } else if let Some(words) = stmt.and_then(|s| one_line_words(s, node)) {
-                format!("{head} {words};")
+                // A secret on the line marks it as a leaf's line does (`archive-sites URL
+                // password "$9$…"; ## SECRET-DATA`).
+                let trailer = if stmt.is_some_and(|s| shows_secret(s, node)) {
+                    " ## SECRET-DATA"
+                } else {
+                    ""
+                };
+                format!("{head} {words};{trailer}")
             } else if collapsed {
                 format!("{head} {{ ... }}")
             } else {
@@ -192,6 +199,15 @@ pub(crate) fn statement_lines(
         }
     };
     out.push((depth, text));
+}
+
+/// Whether a child of `node` is a secret shown (not hidden).
+fn shows_secret(stmt: &'static Stmt, node: &Node) -> bool {
+    node.children.iter().any(|(id, child)| {
+        stmt.child(&id.keyword)
+            .is_some_and(|c| c.kind == Kind::Leaf(Type::Secret))
+            && !child.values.iter().all(|v| is_hidden(v))
+    })
 }
 
 /// The contents of a one-line container (`l2tpd size 10m files 5`), or `None` when

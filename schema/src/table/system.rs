@@ -13,6 +13,36 @@ pub(super) const SYSTEM: Stmt = container(
             Type::Identifier { max_len: 255 },
             "Hostname for this router",
         ),
+        // Host-level statements (this one and each below with `no_effect`): the Linux host under
+        // l2tpd owns what they set. They are taken so that a Junos configuration loads whole,
+        // shown as written in Junos' order, and each one warns at commit that it has no effect
+        // (never silently ignored).
+        leaf(
+            "domain-name",
+            Type::Identifier { max_len: 255 },
+            "Domain name for this router",
+        )
+        .no_effect(HOST_RESOLVER),
+        leaf_list(
+            "domain-search",
+            Type::Identifier { max_len: 255 },
+            "Domains to search when a name is not fully qualified",
+        )
+        .no_effect(HOST_RESOLVER),
+        // Junos: `backup-router ADDRESS <destination [ PREFIXES ]>;`, one line.
+        list(
+            "backup-router",
+            Type::Ipv4,
+            "Router used while the routing protocols are not running",
+            // Junos takes `destination [ P1 P2 ]` too; one prefix here keeps the line one.
+            &[leaf(
+                "destination",
+                Type::Ipv4Prefix,
+                "Destination reached through the backup router",
+            )],
+        )
+        .one_line()
+        .no_effect(HOST_ROUTES),
         // Junos: an IANA name, UTC, or GMT+N / GMT-N (POSIX sign); checked at commit
         // (schema/src/timezone.rs).
         leaf(
@@ -20,10 +50,112 @@ pub(super) const SYSTEM: Stmt = container(
             Type::Str { max_len: 64 },
             "Time zone name or POSIX-compliant time zone string",
         ),
+        // Of Junos' internet-options only the ICMPv4 rate limit: it bounds the answers of
+        // `reject` terms (l2tpd/src/firewall/icmp_limit.rs); the others set the host's IP
+        // stack and are reported as not supported (parse/unsupported.rs).
+        container(
+            "internet-options",
+            "Tunable options for internet operation",
+            &[container(
+                "icmpv4-rate-limit",
+                "Rate-limiting parameters for ICMPv4 messages",
+                &[
+                    leaf(
+                        "bucket-size",
+                        uint(0, 4294967295),
+                        "ICMP rate-limiting maximum bucket size (seconds)",
+                    )
+                    .default("5"),
+                    leaf(
+                        "packet-rate",
+                        uint(0, 4294967295),
+                        "ICMP rate-limiting packets earned per second",
+                    )
+                    .default("1000"),
+                ],
+            )
+            .one_line()],
+        ),
+        leaf_list(
+            "authentication-order",
+            Type::Enum(&["password", "radius", "tacplus"]),
+            "Order in which authentication methods are tried",
+        )
+        .no_effect(HOST_LOGIN),
+        container(
+            "location",
+            "Location of the system",
+            &[
+                leaf("altitude", uint(0, 100_000), "Feet above sea level"),
+                leaf("building", TEXT, "Building name"),
+                leaf("country-code", TEXT, "Two-letter country code"),
+                leaf("floor", uint(0, 1000), "Floor of the building"),
+                leaf("lat-long", TEXT, "Latitude and longitude"),
+                leaf("postal-code", TEXT, "Postal code"),
+                leaf("rack", uint(0, 1000), "Rack number"),
+            ],
+        )
+        .no_effect("the system's location is SNMP's sysLocation here (snmp location)"),
+        container(
+            "ports",
+            "Craft interface ports",
+            &[
+                // Junos prints `console log-out-on-disconnect;` on one line.
+                container("console", "Console port", PORT_SETTINGS).one_line(),
+                container("auxiliary", "Auxiliary port", PORT_SETTINGS).one_line(),
+            ],
+        )
+        .no_effect("the host's consoles are the host's"),
+        container(
+            "root-authentication",
+            "Authentication methods for root",
+            AUTHENTICATION,
+        )
+        .no_effect("the host's root account is set on the host"),
+        // Junos prints `name-server { A; B; }`.
+        list("name-server", Type::Ipv4, "DNS name servers", &[])
+            .grouped()
+            .no_effect(HOST_RESOLVER),
+        // Junos: the RADIUS servers of operators' logins (not subscribers': those are
+        // `access radius-server`).
+        list(
+            "radius-server",
+            Type::IpAddr,
+            "RADIUS servers for operator logins",
+            LOGIN_SERVER,
+        )
+        .grouped()
+        .no_effect(HOST_LOGIN),
+        list(
+            "tacplus-server",
+            Type::IpAddr,
+            "TACACS+ servers for operator logins",
+            LOGIN_SERVER,
+        )
+        .grouped()
+        .no_effect(HOST_LOGIN),
+        list(
+            "static-host-mapping",
+            Type::Identifier { max_len: 255 },
+            "Static hostname database mapping",
+            &[
+                leaf_list("inet", Type::Ipv4, "IPv4 addresses of the host"),
+                leaf_list(
+                    "alias",
+                    Type::Identifier { max_len: 255 },
+                    "Other names of the host",
+                ),
+            ],
+        )
+        .grouped()
+        .no_effect("host names are the host's (/etc/hosts)"),
         container(
             "login",
             "Names, login classes, and passwords for users",
             &[
+                // Junos: shown before a user logs in; `\n` and `\t` in it are a new line
+                // and a tab. Junos prints it before the classes and users.
+                leaf("message", TEXT, "System login message"),
                 // User-defined classes: mapped onto the daemon's rights in
                 // l2tpd/src/mgmt/rights.rs (docs/login-classes.md).
                 list(
@@ -65,9 +197,6 @@ pub(super) const SYSTEM: Stmt = container(
                         ),
                     ],
                 ),
-                // Junos: shown before a user logs in; `\n` and `\t` in it are a new line
-                // and a tab.
-                leaf("message", TEXT, "System login message"),
                 list(
                     "user",
                     NAME,
@@ -90,6 +219,51 @@ pub(super) const SYSTEM: Stmt = container(
                 ),
             ],
         ),
+        container(
+            "services",
+            "System services",
+            &[
+                container(
+                    "ssh",
+                    "Allow ssh access",
+                    &[
+                        leaf(
+                            "root-login",
+                            Type::Enum(&["allow", "deny", "deny-password"]),
+                            "Configure root access via ssh",
+                        ),
+                        leaf(
+                            "protocol-version",
+                            Type::Enum(&["v2"]),
+                            "Specify ssh protocol versions supported",
+                        ),
+                        leaf(
+                            "connection-limit",
+                            uint(1, 250),
+                            "Limit number of simultaneous connections",
+                        ),
+                        leaf(
+                            "rate-limit",
+                            uint(1, 250),
+                            "Limit incoming connection rate (per minute)",
+                        ),
+                    ],
+                ),
+                container(
+                    "netconf",
+                    "Allow NETCONF connections",
+                    &[flag("ssh", "Allow NETCONF connections over SSH")],
+                ),
+                // Junos MX: the subscriber management daemons (`enable` needs a reboot
+                // there); here subscriber management is what l2tpd does.
+                container(
+                    "subscriber-management",
+                    "Subscriber management",
+                    &[flag("enable", "Enable enhanced subscriber management")],
+                ),
+            ],
+        )
+        .no_effect("the host runs its services (sshd gives access, cli runs there); subscriber management is what l2tpd does"),
         // Junos' syslog stanza, loaded and shown as Junos writes it. The daemon's log
         // (l2tpd/src/log/) honours its files and hosts; docs/system-log.md says how.
         container(
@@ -141,114 +315,34 @@ pub(super) const SYSTEM: Stmt = container(
                 ),
             ],
         ),
-        // Of Junos' internet-options only the ICMPv4 rate limit: it bounds the answers of
-        // `reject` terms (l2tpd/src/firewall/icmp_limit.rs); the others set the host's IP
-        // stack and are reported as not supported (parse/unsupported.rs).
         container(
-            "internet-options",
-            "Tunable options for internet operation",
+            "archival",
+            "System archival management",
             &[container(
-                "icmpv4-rate-limit",
-                "Rate-limiting parameters for ICMPv4 messages",
+                "configuration",
+                "Automatic configuration archival",
                 &[
+                    flag("transfer-on-commit", "Transfer after each commit"),
                     leaf(
-                        "bucket-size",
-                        uint(0, 4294967295),
-                        "ICMP rate-limiting maximum bucket size (seconds)",
+                        "transfer-interval",
+                        uint(15, 2880),
+                        "Frequency of the transfer (minutes)",
+                    ),
+                    // Junos: `archive-sites { "URL" password "SECRET"; }`.
+                    list(
+                        "archive-sites",
+                        Type::Str { max_len: 1024 },
+                        "Where the configuration is transferred",
+                        &[leaf("password", Type::Secret, "Password for the site")],
                     )
-                    .default("5"),
-                    leaf(
-                        "packet-rate",
-                        uint(0, 4294967295),
-                        "ICMP rate-limiting packets earned per second",
-                    )
-                    .default("1000"),
+                    .grouped()
+                    .one_line(),
                 ],
-            )
-            .one_line()],
+            )],
+        )
+        .no_effect(
+            "each commit is kept by the daemon (show system commit, rollback N); copying the revisions off the host is the host's (cron, scp of the state directory)",
         ),
-        // Host-level statements: the Linux host under l2tpd owns what they set. They are taken
-        // so that a Junos configuration loads whole, shown as written, and each one warns at
-        // commit that it has no effect (never silently ignored).
-        leaf(
-            "domain-name",
-            Type::Identifier { max_len: 255 },
-            "Domain name for this router",
-        )
-        .no_effect(HOST_RESOLVER),
-        list("name-server", Type::Ipv4, "DNS name servers", &[]).no_effect(HOST_RESOLVER),
-        container(
-            "ntp",
-            "Network Time Protocol services",
-            &[
-                leaf(
-                    "boot-server",
-                    Type::Ipv4,
-                    "Server to query during boot sequence",
-                ),
-                list(
-                    "server",
-                    Type::Ipv4,
-                    "Configure an NTP server",
-                    &[
-                        flag("prefer", "Prefer this peer_key"),
-                        leaf("version", uint(1, 4), "NTP version to use"),
-                    ],
-                ),
-            ],
-        )
-        .no_effect("the host keeps the time (chrony, ntpd or systemd-timesyncd)"),
-        container(
-            "services",
-            "System services",
-            &[
-                container(
-                    "ssh",
-                    "Allow ssh access",
-                    &[
-                        leaf(
-                            "root-login",
-                            Type::Enum(&["allow", "deny", "deny-password"]),
-                            "Configure root access via ssh",
-                        ),
-                        leaf(
-                            "protocol-version",
-                            Type::Enum(&["v2"]),
-                            "Specify ssh protocol versions supported",
-                        ),
-                        leaf(
-                            "connection-limit",
-                            uint(1, 250),
-                            "Limit number of simultaneous connections",
-                        ),
-                        leaf(
-                            "rate-limit",
-                            uint(1, 250),
-                            "Limit incoming connection rate (per minute)",
-                        ),
-                    ],
-                ),
-                container(
-                    "netconf",
-                    "Allow NETCONF connections",
-                    &[flag("ssh", "Allow NETCONF connections over SSH")],
-                ),
-                // Junos MX: the subscriber management daemons (`enable` needs a reboot
-                // there); here subscriber management is what l2tpd does.
-                container(
-                    "subscriber-management",
-                    "Subscriber management",
-                    &[flag("enable", "Enable enhanced subscriber management")],
-                ),
-            ],
-        )
-        .no_effect("the host runs its services (sshd gives access, cli runs there); subscriber management is what l2tpd does"),
-        container(
-            "root-authentication",
-            "Authentication methods for root",
-            AUTHENTICATION,
-        )
-        .no_effect("the host's root account is set on the host"),
         container(
             "commit",
             "Configuration commit options",
@@ -258,15 +352,12 @@ pub(super) const SYSTEM: Stmt = container(
             )],
         )
         .no_effect("there is one routing engine"),
-        container(
-            "ports",
-            "Craft interface ports",
-            &[
-                container("console", "Console port", PORT_SETTINGS),
-                container("auxiliary", "Auxiliary port", PORT_SETTINGS),
-            ],
+        leaf(
+            "max-configurations-on-flash",
+            uint(0, 49),
+            "Number of configuration files stored on flash",
         )
-        .no_effect("the host's consoles are the host's"),
+        .no_effect("there is no flash: every revision is in the state directory's database"),
         // Junos' daemons, each by its name (`general-authentication-service`, `routing`,
         // ...): this router is one daemon, and its host runs the rest.
         list("processes", NAME, "Process control", PROCESS)
@@ -315,6 +406,29 @@ pub(super) const SYSTEM: Stmt = container(
                 "Keep each subscriber's version of a changed profile",
             )],
         ),
+        container(
+            "ntp",
+            "Network Time Protocol services",
+            &[
+                leaf(
+                    "boot-server",
+                    Type::Ipv4,
+                    "Server to query during boot sequence",
+                ),
+                list(
+                    "server",
+                    Type::Ipv4,
+                    "Configure an NTP server",
+                    &[
+                        flag("prefer", "Prefer this peer_key"),
+                        leaf("version", uint(1, 4), "NTP version to use"),
+                    ],
+                )
+                // Junos: `server 198.18.123.1 prefer;`.
+                .one_line(),
+            ],
+        )
+        .no_effect("the host keeps the time (chrony, ntpd or systemd-timesyncd)"),
     ],
 );
 
@@ -535,6 +649,32 @@ pub const PERMISSIONS: &[&str] = &[
 ];
 
 const HOST_RESOLVER: &str = "names are resolved by the host's resolver (/etc/resolv.conf)";
+const HOST_ROUTES: &str = "the host's routes are the host's (ip route)";
+const HOST_LOGIN: &str =
+    "operators log in to the host (its PAM decides how: pam_radius, pam_tacplus); cli runs there";
+
+/// A `radius-server` or `tacplus-server` for operators' logins.
+const LOGIN_SERVER: &[Stmt] = &[
+    leaf("port", uint(1, 65535), "Server port"),
+    leaf(
+        "accounting-port",
+        uint(1, 65535),
+        "Accounting port (RADIUS)",
+    ),
+    leaf("secret", Type::Secret, "Shared secret with the server"),
+    leaf("timeout", uint(1, 90), "Request timeout (seconds)"),
+    leaf("retry", uint(1, 100), "Retry attempts (RADIUS)"),
+    flag(
+        "single-connection",
+        "One connection for all requests (TACACS+)",
+    ),
+    leaf(
+        "source-address",
+        Type::IpAddr,
+        "Use specified address as source address",
+    ),
+    leaf("routing-instance", NAME, "Routing instance"),
+];
 
 /// `ports console|auxiliary { ... }`.
 const PORT_SETTINGS: &[Stmt] = &[
