@@ -130,7 +130,7 @@ fn junos_statements_this_router_lacks_are_named_not_supported() {
 /// `system internet-options` holds `icmpv4-rate-limit` (Junos' ranges, 0 to 2^32 - 1); its
 /// other Junos statements are named as not supported.
 #[test]
-fn internet_options_take_the_icmpv4_rate_limit_only() {
+fn internet_options_check_the_icmpv4_rate_limit_and_name_what_is_not_supported() {
     let root = &crate::table::ROOT;
     let tree = apply(
         root,
@@ -149,7 +149,7 @@ fn internet_options_take_the_icmpv4_rate_limit_only() {
         &Node::default(),
         "set system internet-options icmpv4-rate-limit packet-rate 4294967296\n\
          set system internet-options icmpv4-rate-limit bucket-size -1\n\
-         set system internet-options tcp-mss 1400\n",
+         set system internet-options gre-path-mtu-discovery\n",
         &[],
     )
     .unwrap_err();
@@ -160,7 +160,7 @@ fn internet_options_take_the_icmpv4_rate_limit_only() {
             (2, "invalid numeric value: '-1'"),
             (
                 3,
-                "'tcp-mss' under [edit system internet-options] is not supported by this router."
+                "'gre-path-mtu-discovery' under [edit system internet-options] is not supported by this router."
             ),
         ]
     );

@@ -52,11 +52,34 @@ pub(super) const SYSTEM: Stmt = container(
         ),
         // Of Junos' internet-options only the ICMPv4 rate limit: it bounds the answers of
         // `reject` terms (l2tpd/src/firewall/icmp_limit.rs); the others set the host's IP
+        // The host's IP stack answers these (sysctl): Junos prints them after time-zone.
+        flag("no-redirects", "Disable ICMP redirects").no_effect(HOST_STACK),
+        flag(
+            "no-ping-record-route",
+            "Do not insert IP address in ping replies",
+        )
+        .no_effect(HOST_STACK),
+        flag(
+            "no-ping-time-stamp",
+            "Do not insert time stamp in ping replies",
+        )
+        .no_effect(HOST_STACK),
+        container(
+            "arp",
+            "ARP settings",
+            &[
+                leaf("aging-timer", uint(1, 600), "Change the ARP aging time (minutes)"),
+                flag("passive-learning", "Learn ARP from requests to us"),
+                flag("purging", "Purge ARP entries of links that go down"),
+            ],
+        )
+        .no_effect(HOST_STACK),
         // stack and are reported as not supported (parse/unsupported.rs).
         container(
             "internet-options",
             "Tunable options for internet operation",
-            &[container(
+            &[
+            container(
                 "icmpv4-rate-limit",
                 "Rate-limiting parameters for ICMPv4 messages",
                 &[
@@ -74,8 +97,37 @@ pub(super) const SYSTEM: Stmt = container(
                     .default("1000"),
                 ],
             )
-            .one_line()],
-        ),
+            .one_line(),
+            // The rest is the host's TCP/IP stack's, in Junos' order.
+            container(
+                "icmpv6-rate-limit",
+                "Rate-limiting parameters for ICMPv6 messages",
+                &[
+                    leaf("bucket-size", uint(0, 4294967295), "Maximum bucket size (seconds)"),
+                    leaf("packet-rate", uint(0, 4294967295), "Packets earned per second"),
+                ],
+            )
+            .one_line()
+            .no_effect("the router sends no ICMPv6"),
+            flag("no-source-quench", "Do not react to ICMP source quench").no_effect(HOST_STACK),
+            flag("tcp-drop-synfin-set", "Drop TCP segments with SYN and FIN set")
+                .no_effect(HOST_STACK),
+            flag("path-mtu-discovery", "Enable path MTU discovery for TCP").no_effect(HOST_STACK),
+            flag("no-path-mtu-discovery", "Disable path MTU discovery for TCP")
+                .no_effect(HOST_STACK),
+            flag("no-ipv6-path-mtu-discovery", "Disable IPv6 path MTU discovery")
+                .no_effect(HOST_STACK),
+            leaf(
+                "no-tcp-reset",
+                Type::Enum(&["drop-all-tcp", "drop-tcp-with-syn-only"]),
+                "Do not send RST for TCP segments to closed ports",
+            )
+            .no_effect(HOST_STACK),
+            leaf("tcp-mss", uint(64, 65535), "Maximum segment size of TCP connections")
+                .no_effect(HOST_STACK),
+        ],
+        )
+        .exclusive(&["path-mtu-discovery", "no-path-mtu-discovery"]),
         leaf_list(
             "authentication-order",
             Type::Enum(&["password", "radius", "tacplus"]),
@@ -155,7 +207,26 @@ pub(super) const SYSTEM: Stmt = container(
             &[
                 // Junos: shown before a user logs in; `\n` and `\t` in it are a new line
                 // and a tab. Junos prints it before the classes and users.
+                leaf("announcement", TEXT, "System announcement after login")
+                    .no_effect("the shell shows the login message only"),
                 leaf("message", TEXT, "System login message"),
+                container(
+                    "retry-options",
+                    "Login failures before the connection is dropped",
+                    &[
+                        leaf(
+                            "tries-before-disconnect",
+                            uint(1, 10),
+                            "Failed logins before the connection is dropped",
+                        ),
+                        leaf("backoff-threshold", uint(1, 3), "Failures before a delay"),
+                        leaf("backoff-factor", uint(5, 10), "Delay per failure (seconds)"),
+                        leaf("minimum-time", uint(20, 60), "Least time a login may take"),
+                        leaf("maximum-time", uint(20, 300), "Longest time a login may take"),
+                        leaf("lockout-period", uint(1, 43200), "Lockout (minutes)"),
+                    ],
+                )
+                .no_effect(HOST_LOGIN),
                 // User-defined classes: mapped onto the daemon's rights in
                 // l2tpd/src/mgmt/rights.rs (docs/login-classes.md).
                 list(
@@ -170,6 +241,8 @@ pub(super) const SYSTEM: Stmt = container(
                             uint(0, 4294967295),
                             "Maximum idle time before logout (minutes)",
                         ),
+                        flag("login-alarms", "Display system alarms at login")
+                            .no_effect("the router raises no system alarms"),
                         leaf_list(
                             "permissions",
                             Type::Enum(PERMISSIONS),
@@ -217,6 +290,30 @@ pub(super) const SYSTEM: Stmt = container(
                             ),
                     ],
                 ),
+                container(
+                    "password",
+                    "Password rules for local users",
+                    &[
+                        leaf("minimum-length", uint(6, 20), "Shortest password"),
+                        leaf("maximum-length", uint(20, 128), "Longest password"),
+                        leaf(
+                            "change-type",
+                            Type::Enum(&["character-sets", "set-transitions"]),
+                            "What counts as a change of character",
+                        ),
+                        leaf("minimum-changes", uint(0, 15), "Changes of character set"),
+                        leaf("minimum-numerics", uint(0, 128), "Digits"),
+                        leaf("minimum-upper-cases", uint(0, 128), "Upper-case letters"),
+                        leaf("minimum-lower-cases", uint(0, 128), "Lower-case letters"),
+                        leaf("minimum-punctuations", uint(0, 128), "Punctuation marks"),
+                        leaf(
+                            "format",
+                            Type::Enum(&["md5", "sha1", "sha256", "sha512", "des"]),
+                            "Hash of stored passwords",
+                        ),
+                    ],
+                )
+                .no_effect("passwords are the host's accounts' (pam_pwquality)"),
             ],
         ),
         container(
@@ -232,10 +329,29 @@ pub(super) const SYSTEM: Stmt = container(
                             Type::Enum(&["allow", "deny", "deny-password"]),
                             "Configure root access via ssh",
                         ),
+                        flag("no-tcp-forwarding", "Do not allow TCP forwarding"),
                         leaf(
                             "protocol-version",
                             Type::Enum(&["v2"]),
                             "Specify ssh protocol versions supported",
+                        ),
+                        leaf(
+                            "max-sessions-per-connection",
+                            uint(1, 65535),
+                            "Maximum sessions on one connection",
+                        ),
+                        leaf_list("ciphers", NAME, "Ciphers the server allows"),
+                        leaf_list("macs", NAME, "Message authentication codes allowed"),
+                        leaf_list("key-exchange", NAME, "Key exchange methods allowed"),
+                        leaf(
+                            "client-alive-count-max",
+                            uint(0, 255),
+                            "Alive messages without an answer before disconnecting",
+                        ),
+                        leaf(
+                            "client-alive-interval",
+                            uint(0, 65535),
+                            "Seconds between alive messages",
                         ),
                         leaf(
                             "connection-limit",
@@ -410,6 +526,11 @@ pub(super) const SYSTEM: Stmt = container(
             "ntp",
             "Network Time Protocol services",
             &[
+                leaf(
+                    "source-address",
+                    Type::IpAddr,
+                    "Source address of NTP requests",
+                ),
                 leaf(
                     "boot-server",
                     Type::Ipv4,
@@ -649,6 +770,7 @@ pub const PERMISSIONS: &[&str] = &[
 ];
 
 const HOST_RESOLVER: &str = "names are resolved by the host's resolver (/etc/resolv.conf)";
+const HOST_STACK: &str = "the host's IP stack does this (sysctl net.ipv4)";
 const HOST_ROUTES: &str = "the host's routes are the host's (ip route)";
 const HOST_LOGIN: &str =
     "operators log in to the host (its PAM decides how: pam_radius, pam_tacplus); cli runs there";
