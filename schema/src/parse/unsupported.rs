@@ -224,14 +224,7 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     (
         "interfaces unit family inet",
-        &[
-            "dhcp",
-            "mtu",
-            "no-redirects",
-            "policer",
-            "sampling",
-            "unnumbered-address",
-        ],
+        &["dhcp", "policer", "sampling", "unnumbered-address"],
     ),
     (
         "routing-instances",

@@ -44,6 +44,7 @@ fn a_bng_on_an_ae_bundle_tunnelling_to_two_lnss_loads_whole() {
             "warning: [edit] 'chassis'",
             "warning: [edit interfaces xe-0/0/0] 'gigether-options'",
             "warning: [edit interfaces xe-0/0/1] 'gigether-options'",
+            "warning: [edit interfaces xe-0/0/3 unit 0 family inet] 'no-redirects'",
             "warning: [edit interfaces ae0] 'aggregated-ether-options'",
         ]
     );

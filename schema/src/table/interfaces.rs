@@ -324,6 +324,16 @@ const UNIT: &[Stmt] = &[
                 // refuses; it is checked at commit instead (validate::interfaces).
                 // Junos shows `filter { ... }` before the addresses.
                 &[
+                    // The host's IP stack sends from and answers on a static unit.
+                    leaf(
+                        "mtu",
+                        uint(500, 9192),
+                        "Protocol family maximum transmission unit",
+                    )
+                    .no_effect("the unit's MTU is the host interface's (ip link set dev IF mtu N)"),
+                    flag("no-redirects", "Do not send protocol redirects").no_effect(
+                        "the host sends redirects or not (sysctl net.ipv4.conf.IF.send_redirects)",
+                    ),
                     // Only subscribers' traffic is forwarded by this router.
                     super::STATIC_RPF_CHECK,
                     super::firewall::INTERFACE_FILTER,

@@ -374,6 +374,8 @@ fn statements_without_effect_are_these() {
             "interfaces ether-options",
             "interfaces aggregated-ether-options",
             "interfaces unit proxy-arp",
+            "interfaces unit family inet mtu",
+            "interfaces unit family inet no-redirects",
             "interfaces unit family inet rpf-check",
             "snmp trap-group categories chassis",
             "snmp trap-group categories configuration",
