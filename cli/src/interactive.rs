@@ -254,9 +254,13 @@ pub fn run<T: Transport>(
             let _ = printer.print(format!("\n{message}\n"));
         }));
     }
-    // Junos shows the login message before anything else of the session.
-    if let Some(message) = shell.login_message() {
-        println!("{message}");
+    // Junos shows the login message before anything else of the session, and the
+    // announcement once the operator is in.
+    for text in [shell.login_message(), shell.login_announcement()]
+        .into_iter()
+        .flatten()
+    {
+        println!("{text}");
     }
     shell.flush_notices();
     loop {

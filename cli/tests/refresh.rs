@@ -28,6 +28,7 @@ fn serve(listener: UnixListener) {
                 version: "0".into(),
                 time_zone: None,
                 login_message: None,
+                login_announcement: None,
                 idle_timeout: None,
             },
             Ok(Request::GetL2tpTunnelInformation(_)) => Reply::L2tpTunnels(L2tpTunnels::default()),

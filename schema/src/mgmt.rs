@@ -479,6 +479,9 @@ pub enum Reply {
         /// `system login message`, its `\n` and `\t` already a new line and a tab.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         login_message: Option<String>,
+        /// `system login announcement`, the same way: shown once the operator is in.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        login_announcement: Option<String>,
         /// The user's class `idle-timeout`, in minutes: the shell warns and closes an idle
         /// session (the daemon closes it too, a little later, whatever the client).
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -85,6 +85,9 @@ pub struct RouterConfig {
     pub time_zone: Option<String>,
     /// `[edit system login message]`, as written (`\n` not yet a new line).
     pub login_message: Option<String>,
+    /// `[edit system login announcement]`, as written: shown once logged in.
+    #[serde(default)]
+    pub login_announcement: Option<String>,
     /// `[edit system syslog]`.
     #[serde(default)]
     pub syslog: SyslogConfig,
@@ -175,6 +178,7 @@ pub(crate) fn active_router_config_since(
     RouterConfig {
         host_name: system.string("host-name"),
         login_message: system.container("login").string("message"),
+        login_announcement: system.container("login").string("announcement"),
         time_zone: system.string("time-zone"),
         syslog: syslog::syslog(system),
         icmpv4_rate_limit: system::icmpv4_rate_limit(system),

@@ -105,15 +105,19 @@ fn control_c_during_load_terminal_loads_nothing() -> Result {
     quit_and_exit(&mut shell)
 }
 
-/// `system login message` greets an operator at a terminal, its `\n` a new line.
+/// `system login message` greets an operator at a terminal, its `\n` a new line, and the
+/// `announcement` follows it.
 #[test]
 fn the_login_message_greets_a_terminal_session() -> Result {
     let daemon = DaemonProcess::start();
-    daemon.commit("set system login message \"Authorized use only.\\nSessions are logged.\"\n");
+    daemon.commit(
+        "set system login message \"Authorized use only.\\nSessions are logged.\"\n\
+         set system login announcement \"Maintenance on Sundays.\"\n",
+    );
     let (mut shell, before) = pty::greeted(&daemon, "router")?;
     assert!(
-        before.contains("Authorized use only.\r\nSessions are logged."),
-        "{before:?}"
+        before.contains("Authorized use only.\r\nSessions are logged.\r\nMaintenance on Sundays."),
+        "the message, then the announcement: {before:?}"
     );
     enter(&mut shell, "exit")?;
     shell.exp_eof()?;

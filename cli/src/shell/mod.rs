@@ -138,6 +138,8 @@ pub struct Shell<T: Transport> {
     values: values::Cache,
     /// `system login message`, shown when an operator logs in at a terminal.
     login_message: Option<String>,
+    /// `system login announcement`, shown after it.
+    login_announcement: Option<String>,
 }
 
 impl<T: Transport> Shell<T> {
@@ -163,6 +165,7 @@ impl<T: Transport> Shell<T> {
                 user,
                 host_name,
                 login_message,
+                login_announcement,
                 time_zone,
                 idle_timeout,
                 ..
@@ -197,6 +200,7 @@ impl<T: Transport> Shell<T> {
                     },
                     values: values::Cache::default(),
                     login_message,
+                    login_announcement,
                 })
             }
             Ok(_) => Err("error: unexpected reply from l2tpd to hello".to_string()),
@@ -207,6 +211,11 @@ impl<T: Transport> Shell<T> {
     /// `system login message`, for the interactive shell to show before its first prompt.
     pub fn login_message(&self) -> Option<&str> {
         self.login_message.as_deref()
+    }
+
+    /// `system login announcement`, shown after the message (Junos: once logged in).
+    pub fn login_announcement(&self) -> Option<&str> {
+        self.login_announcement.as_deref()
     }
 
     /// Echo the lines read by `load terminal` (for script runs, whose input is not on screen).

@@ -127,6 +127,7 @@ fn session_with(echo: Echo, responses: Vec<Response>, echo_input: bool) -> Sessi
         version: "0.1.0".into(),
         time_zone: None,
         login_message: None,
+        login_announcement: None,
         idle_timeout: None,
     });
     let fake = Fake {

@@ -249,11 +249,12 @@ impl Mgmt {
             time_zone: self.active_config.time_zone.clone(),
             host_name: self.host_name(),
             version: env!("CARGO_PKG_VERSION").into(),
-            login_message: self
+            login_message: self.active_config.login_message.as_deref().map(unescape),
+            login_announcement: self
                 .active_config
-                .login_message
+                .login_announcement
                 .as_deref()
-                .map(|m| m.replace("\\n", "\n").replace("\\t", "\t")),
+                .map(unescape),
             idle_timeout,
         };
         Ok((id, reply))
@@ -1399,6 +1400,12 @@ fn merge3(base: Option<&Node>, mine: Option<&Node>, theirs: Option<&Node>) -> Op
         }
     }
     Some(out)
+}
+
+/// A `login message` or `announcement` as shown: Junos' `\n` and `\t` are a new line and a
+/// tab.
+fn unescape(text: &str) -> String {
+    text.replace("\\n", "\n").replace("\\t", "\t")
 }
 
 /// `yyyy-mm-dd hh:mm:ss UTC`, the time format of the management plane's messages, in the

@@ -106,7 +106,6 @@ fn a_production_system_stanza_loads_whole_and_names_what_the_host_does() {
             "warning: [edit system] 'radius-server 198.18.9.30'",
             "warning: [edit system] 'tacplus-server 198.18.9.31'",
             "warning: [edit system] 'static-host-mapping lns-a'",
-            "warning: [edit system login] 'announcement'",
             "warning: [edit system login] 'retry-options'",
             "warning: [edit system login class noc] 'login-alarms'",
             "warning: [edit system login user ops] 'uid'",

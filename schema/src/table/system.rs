@@ -207,8 +207,8 @@ pub(super) const SYSTEM: Stmt = container(
             &[
                 // Junos: shown before a user logs in; `\n` and `\t` in it are a new line
                 // and a tab. Junos prints it before the classes and users.
-                leaf("announcement", TEXT, "System announcement after login")
-                    .no_effect("the shell shows the login message only"),
+                // Shown after the message at a terminal (Junos: once logged in).
+                leaf("announcement", TEXT, "System announcement after login"),
                 leaf("message", TEXT, "System login message"),
                 container(
                     "retry-options",

@@ -336,7 +336,6 @@ fn statements_without_effect_are_these() {
             "system radius-server",
             "system tacplus-server",
             "system static-host-mapping",
-            "system login announcement",
             "system login retry-options",
             "system login class login-alarms",
             "system login user uid",
