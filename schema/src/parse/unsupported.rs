@@ -213,7 +213,10 @@ const KNOWN: &[(&str, &[&str])] = &[
     // for agent circuit IDs are Junos statements this router does not have.
     ("interfaces auto-configure", &["agent-circuit-identifier"]),
     ("interfaces auto-configure vlan-ranges", &["override"]),
-    ("interfaces auto-configure stacked-vlan-ranges", &["override"]),
+    (
+        "interfaces auto-configure stacked-vlan-ranges",
+        &["override"],
+    ),
     // DHCP's parts of a VLAN's user name (Junos: "Used for DHCPv4 packet authentication
     // only"): a PPPoE discovery frame has no chaddr and no option 82.
     (

@@ -221,27 +221,25 @@ pub(super) fn auto_configure(a: View<'_>) -> Option<AutoConfigure> {
             let ranges = a.container(container);
             let authentication = vlan_authentication(ranges.container("authentication"));
             let access_profile = ranges.string("access-profile");
-            ranges
-                .entries("dynamic-profile")
-                .map(move |(name, p)| {
-                    let accept = p.values("accept");
-                    VlanRangeProfile {
-                        profile: name.to_string(),
-                        ranges: p
-                            .entries("ranges")
-                            .map(|(r, _)| (r.to_string(), VlanRange::parse(r, stacked).ok()))
-                            .collect(),
-                        accepts_pppoe: accept.iter().any(|t| t == "pppoe" || t == "any"),
-                        accepts_ipoe: accept
-                            .iter()
-                            .filter(|t| *t != "pppoe" && *t != "any")
-                            .cloned()
-                            .collect(),
-                        stacked,
-                        authentication: authentication.clone(),
-                        access_profile: access_profile.clone(),
-                    }
-                })
+            ranges.entries("dynamic-profile").map(move |(name, p)| {
+                let accept = p.values("accept");
+                VlanRangeProfile {
+                    profile: name.to_string(),
+                    ranges: p
+                        .entries("ranges")
+                        .map(|(r, _)| (r.to_string(), VlanRange::parse(r, stacked).ok()))
+                        .collect(),
+                    accepts_pppoe: accept.iter().any(|t| t == "pppoe" || t == "any"),
+                    accepts_ipoe: accept
+                        .iter()
+                        .filter(|t| *t != "pppoe" && *t != "any")
+                        .cloned()
+                        .collect(),
+                    stacked,
+                    authentication: authentication.clone(),
+                    access_profile: access_profile.clone(),
+                }
+            })
         })
         .collect();
     Some(AutoConfigure {

@@ -93,7 +93,12 @@ fn profile_path(interface: &str, p: &VlanRangeProfile) -> Path {
 /// not be `;` (Junos) or blank, and some access profile must do the asking: the ranges' own,
 /// else the router's `access-profile` (our rule: without either there is no one to ask).
 /// An `access-profile` without `authentication` authenticates nothing: a warning says so.
-fn authentication(config: &RouterConfig, name: &str, p: &VlanRangeProfile, findings: &mut Findings) {
+fn authentication(
+    config: &RouterConfig,
+    name: &str,
+    p: &VlanRangeProfile,
+    findings: &mut Findings,
+) {
     let at = vec![
         NodeId::entry("interfaces", name),
         NodeId::new("auto-configure"),

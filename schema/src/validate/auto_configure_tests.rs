@@ -419,7 +419,8 @@ fn an_access_profile_without_authentication_warns() {
     let text = format!("{PROFILES}{INTERFACES}").replace(
         "            vlan-ranges {\n",
         "            vlan-ranges {\n                access-profile VLAN-AAA;\n",
-    ) + "access {\n    profile VLAN-AAA {\n        authentication-order password;\n    }\n}\n";
+    )
+        + "access {\n    profile VLAN-AAA {\n        authentication-order password;\n    }\n}\n";
     let root = parse_config(&text).expect("parses");
     assert_eq!(
         check(&root),
