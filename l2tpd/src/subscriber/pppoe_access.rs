@@ -251,7 +251,8 @@ impl PppoeAccess {
             port.auto = autos.remove(name);
             // A commit may have fixed what made AAA refuse (the profile, the server, the
             // user name): a refused VLAN may ask again at once.
-            port.vlan_auth.retain(|_, a| matches!(a, VlanAuth::Pending { .. }));
+            port.vlan_auth
+                .retain(|_, a| matches!(a, VlanAuth::Pending { .. }));
         }
         for (name, auto) in autos {
             self.ports.entry(name).or_default().auto = Some(auto);

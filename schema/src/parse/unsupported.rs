@@ -405,6 +405,15 @@ const KNOWN: &[(&str, &[&str])] = &[
         &["group-profile", "ppp-options", "profile-options"],
     ),
     ("access profile", &["provisioning-order", "service"]),
+    // NAS-Port-Id values whose form Juniper's statement page does not give (table/access.rs).
+    (
+        "access profile radius options nas-port-id-format",
+        &[
+            "concatenated-vlan-tags",
+            "interface-text-description",
+            "postpend-vlan-tags",
+        ],
+    ),
     (
         "snmp",
         &["engine-id", "filter-interfaces", "interface", "v3"],
