@@ -53,7 +53,7 @@ pub enum AccessEvent {
         reason: AccessEnd,
     },
     /// A PADI on a VLAN of an authenticated range: AAA decides whether it is created.
-    VlanAuthentication(VlanAuthRequest),
+    VlanAuthentication(Box<VlanAuthRequest>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

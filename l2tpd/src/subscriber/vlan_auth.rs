@@ -78,7 +78,7 @@ impl SubscriberLayer {
     pub(super) fn authenticate_vlan(
         &mut self,
         now: Instant,
-        request: VlanAuthRequest,
+        request: Box<VlanAuthRequest>,
         config: &RouterConfig,
     ) {
         let VlanAuthRequest {
@@ -86,7 +86,7 @@ impl SubscriberLayer {
             selector,
             line,
             ranges,
-        } = request;
+        } = *request;
         let Some(auth) = &ranges.authentication else {
             return self.vlan_decided(now, &port, selector, true);
         };

@@ -94,12 +94,12 @@ impl PppoeAccess {
             },
         );
         self.events
-            .push_back(AccessEvent::VlanAuthentication(VlanAuthRequest {
+            .push_back(AccessEvent::VlanAuthentication(Box::new(VlanAuthRequest {
                 port: port.clone(),
                 selector,
                 line: padi_access_line(padi),
                 ranges: profile.ranges.clone(),
-            }));
+            })));
         Sensed::Held
     }
 
