@@ -32,7 +32,10 @@ pub use access::{
     ServerAlgorithm, SessionOptions, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
     TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
-pub use auto_configure::{AutoConfigure, VlanIdRange, VlanRange, VlanRangeProfile, VLAN_IDS};
+pub use auto_configure::{
+    AutoConfigure, VlanAuthentication, VlanIdRange, VlanRange, VlanRangeProfile, VlanUsername,
+    VLAN_IDS,
+};
 pub use device::{
     Community, CommunityAuthorization, DialOptions, Interface, InterfaceEncapsulation, PppoeFamily,
     PppoeMtu, ShortCycleProtection, SnmpClient, SnmpConfig, SnmpView, TrapGroup, TrapVersion, Unit,

@@ -16,7 +16,7 @@ use crate::subscriber::table::{AccessLeg, Phase};
 
 /// The PPPoE subscriber's own profile offers PAP only (the LAC's default is CHAP first), so
 /// a subscriber authenticating with PAP shows that the VLAN's `family pppoe` chose it.
-fn vlan_profiles(ranges: &str, extra: &str) -> String {
+pub(super) fn vlan_profiles(ranges: &str, extra: &str) -> String {
     vlan_profiles_accepting("pppoe", ranges, extra)
 }
 

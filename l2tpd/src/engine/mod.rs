@@ -581,3 +581,5 @@ mod sim_lab;
 mod socket_close_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vlan_auth_lab_tests;

@@ -330,6 +330,19 @@ impl Lab {
         self.add_sub(sub)
     }
 
+    /// A subscriber on these VLAN tags behind an intermediate agent naming `line`.
+    pub fn add_tagged_on_line(
+        &mut self,
+        user: &str,
+        vlans: Vec<VlanTag>,
+        line: AccessLine,
+    ) -> usize {
+        let index = u32::try_from(self.subs.len()).expect("few");
+        let mut sub = Sub::tagged(index, user, "pw", true, vlans);
+        sub.pppoe.set_access_line(line);
+        self.add_sub(sub)
+    }
+
     fn add_sub(&mut self, mut sub: Sub) -> usize {
         let index = self.subs.len();
         sub.pppoe.start(self.now);

@@ -75,6 +75,11 @@ pub(super) enum Purpose {
     },
     /// `test aaa ppp`: the operator's, numbered; no subscriber.
     Test { token: u64, started: Instant },
+    /// An authenticated range's VLAN (`auto-configure … authentication`); no subscriber.
+    Vlan {
+        port: Arc<str>,
+        selector: super::vlan::VlanSelector,
+    },
 }
 
 pub(super) struct Pending {
@@ -181,12 +186,14 @@ impl AaaState {
     ) -> Result<(), Purpose> {
         let authenticating = matches!(purpose, Purpose::Authenticate { .. });
         // `test aaa ppp` authenticates too, without a subscriber waiting on it.
-        let service = if authenticating || matches!(purpose, Purpose::Test { .. }) {
-            Service::Authentication
-        } else {
-            Service::Accounting
-        };
-        if authenticating {
+        let service =
+            if authenticating || matches!(purpose, Purpose::Test { .. } | Purpose::Vlan { .. }) {
+                Service::Authentication
+            } else {
+                Service::Accounting
+            };
+        let vlan = matches!(purpose, Purpose::Vlan { .. });
+        if authenticating || vlan {
             self.stats.auth_requests += 1;
         }
         match self
@@ -251,8 +258,10 @@ impl AaaState {
             let Some(pending) = self.pending.remove(&id) else {
                 continue;
             };
-            if let Purpose::Authenticate { .. } = pending.purpose {
-                self.waiting.remove(&pending.subscriber);
+            if let Purpose::Authenticate { .. } | Purpose::Vlan { .. } = pending.purpose {
+                if let Purpose::Authenticate { .. } = pending.purpose {
+                    self.waiting.remove(&pending.subscriber);
+                }
                 match &answer {
                     Answer::Reply { reply, .. } => match reply.code {
                         code::ACCESS_ACCEPT => self.stats.accepts += 1,

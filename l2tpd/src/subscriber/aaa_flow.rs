@@ -347,6 +347,10 @@ impl SubscriberLayer {
                     self.aaa_test_answered(now, token, started, answer);
                     continue;
                 }
+                Purpose::Vlan { port, selector } => {
+                    self.vlan_answered(now, &port, selector, &answer);
+                    continue;
+                }
                 Purpose::Authenticate { .. } => {}
             }
             let lac_subscriber = self

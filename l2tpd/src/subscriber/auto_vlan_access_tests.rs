@@ -177,3 +177,61 @@ fn a_vlan_is_held_while_its_client_is_locked_out_for_the_configured_time() {
     assert!(access.auto_vlans().is_empty());
     assert_eq!(access.poll_timeout(), None);
 }
+
+const AUTHENTICATED: &str = "\
+set interfaces veth-auto auto-configure vlan-ranges authentication username-include interface-name\n\
+set interfaces veth-auto auto-configure vlan-ranges access-profile A\n\
+set access profile A authentication-order radius\n";
+
+/// The VLAN authentication events queued so far.
+fn vlan_requests(access: &mut PppoeAccess) -> Vec<u16> {
+    std::iter::from_fn(|| access.poll_event())
+        .filter_map(|e| match e {
+            AccessEvent::VlanAuthentication(r) => Some(auto_vlan::tags_of(r.selector)[0]),
+            _ => None,
+        })
+        .collect()
+}
+
+/// An authenticated range asks once per VLAN, drops the VLAN's frames while AAA decides,
+/// creates the unit and answers the held PADI on Accept, and holds a refused VLAN down until
+/// the hold-down passes or a commit lifts it.
+#[test]
+fn an_authenticated_range_asks_aaa_once_and_creates_the_vlan_only_on_accept() {
+    let now = Instant::now();
+    let config = config(AUTHENTICATED);
+    let mut access = attached(&config, now);
+    let mut out = Vec::new();
+    for _ in 0..3 {
+        assert_eq!(
+            access.handle_frame(PORT, &padi(150), now, &mut out),
+            Received::VlanUnauthorized
+        );
+    }
+    assert!(out.is_empty(), "no PADO before AAA answers");
+    assert_eq!(vlan_requests(&mut access), [150], "asked once");
+    assert!(access.auto_vlans().is_empty());
+    access.vlan_authenticated(PORT, VlanSelector::Single(150), true, now, &mut out);
+    assert_eq!(access.auto_vlans().len(), 1);
+    assert_eq!(out.len(), 1, "the held PADI's PADO");
+    assert_eq!(super::tests::tags_of(&out[0]).0, Code::Pado);
+
+    // Refused: held down, not asked again, until the hold-down passes.
+    access.handle_frame(PORT, &padi(160), now, &mut out);
+    assert_eq!(vlan_requests(&mut access), [160]);
+    access.vlan_authenticated(PORT, VlanSelector::Single(160), false, now, &mut out);
+    let later = now + VLAN_AUTH_HOLD_DOWN - Duration::from_secs(1);
+    assert_eq!(
+        access.handle_frame(PORT, &padi(160), later, &mut out),
+        Received::VlanUnauthorized
+    );
+    assert!(vlan_requests(&mut access).is_empty());
+    access.handle_frame(PORT, &padi(160), now + VLAN_AUTH_HOLD_DOWN, &mut out);
+    assert_eq!(vlan_requests(&mut access), [160]);
+    // Refused again; a commit lifts the hold-down at once.
+    access.vlan_authenticated(PORT, VlanSelector::Single(160), false, now, &mut out);
+    access.configure(&config);
+    access.handle_frame(PORT, &padi(160), now, &mut out);
+    assert_eq!(vlan_requests(&mut access), [160]);
+    assert_eq!(access.auto_vlans().len(), 1, "only the accepted VLAN");
+}

@@ -48,6 +48,8 @@ pub struct SubscriberLayer {
     next_serial: u32,
     /// Frames received on a port that no unit takes (wrong VLAN, port not configured).
     pub no_unit_frames: u64,
+    /// Frames on a VLAN of an authenticated range that AAA has not accepted (yet): dropped.
+    pub unauthorized_vlan_frames: u64,
     /// The relay's fast path: an entry per Active subscriber, shared with the I/O tasks.
     relay: SharedRelay,
     /// The LNS's side: pools, addresses held, IP on its way to service interfaces.
@@ -84,6 +86,7 @@ impl SubscriberLayer {
             host_name: b"l2tpd".to_vec(),
             next_serial: 1,
             no_unit_frames: 0,
+            unauthorized_vlan_frames: 0,
             relay: SharedRelay::default(),
             lns: LnsState::default(),
             ip_relay: SharedIpRelay::default(),
@@ -279,6 +282,7 @@ impl SubscriberLayer {
         let mut replies = Vec::new();
         match self.access.handle_frame(port, bytes, now, &mut replies) {
             Received::NoUnit => self.no_unit_frames += 1,
+            Received::VlanUnauthorized => self.unauthorized_vlan_frames += 1,
             Received::Consumed => {}
             Received::Ppp(session) => {
                 let (unit, session_id) = (session.unit, session.session_id);
@@ -734,8 +738,16 @@ impl SubscriberLayer {
                     };
                     self.end(now, id, cause, registry);
                 }
+                AccessEvent::VlanAuthentication(request) => {
+                    self.authenticate_vlan(now, request, config)
+                }
             }
         }
+    }
+
+    /// Discovery replies to send (a PADO for the PADI an accepted VLAN held).
+    pub(super) fn queue_frames(&mut self, frames: Vec<FrameOut>) {
+        self.out.extend(frames);
     }
 
     /// A PPPoE session was granted: the subscriber begins, and LCP with it.

@@ -56,6 +56,7 @@ pub mod test_call;
 mod test_call_proxy;
 mod views;
 pub mod vlan;
+pub mod vlan_auth;
 
 pub use lac::SubscriberLayer;
 pub use lns::SERVICE_MTU;

@@ -12,7 +12,7 @@ use schema::typed::{
     PppoeFamily, PppoeMtu, RouterConfig, ServiceName, ServiceNameTable, Unit, UnitVlan,
 };
 
-use super::auto_vlan::{self, AutoVlan, DynamicVlan, PortAuto, FIRST_VLAN_UNIT};
+use super::auto_vlan::{self, AutoVlan, DynamicVlan, PortAuto, VlanProfile, FIRST_VLAN_UNIT};
 use super::vlan::{selector_of, tpids_of, VlanSelector};
 use crate::pppoe::discovery::{
     DiscoveryConfig, DiscoveryCounters, DiscoveryServer, EndReason, Event, Handled,
@@ -52,6 +52,8 @@ pub enum AccessEvent {
         session_id: u16,
         reason: AccessEnd,
     },
+    /// A PADI on a VLAN of an authenticated range: AAA decides whether it is created.
+    VlanAuthentication(Box<VlanAuthRequest>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +154,17 @@ struct Port {
     auto: Option<PortAuto>,
     /// Units auto-sensed VLANs created on the port.
     vlan_units: usize,
+    /// VLANs of authenticated ranges waiting for AAA or refused by it.
+    vlan_auth: HashMap<VlanSelector, VlanAuth>,
+}
+
+/// What a frame on a VLAN no unit selects leads to.
+enum Sensed {
+    /// A unit was created for it.
+    Unit(UnitId),
+    /// Its VLAN waits for AAA or was refused: dropped.
+    Held,
+    Nothing,
 }
 
 /// The VLAN tags `unit` takes: its `vlan-id` or `vlan-tags`; without either only unit 0
@@ -236,6 +249,10 @@ impl PppoeAccess {
         let mut autos = auto_vlan::wanted(config);
         for (name, port) in self.ports.iter_mut() {
             port.auto = autos.remove(name);
+            // A commit may have fixed what made AAA refuse (the profile, the server, the
+            // user name): a refused VLAN may ask again at once.
+            port.vlan_auth
+                .retain(|_, a| matches!(a, VlanAuth::Pending { .. }));
         }
         for (name, auto) in autos {
             self.ports.entry(name).or_default().auto = Some(auto);
@@ -572,23 +589,61 @@ impl PppoeAccess {
     }
 
     /// A PADI on a VLAN no unit selects: the unit its port's `auto-configure` creates for
-    /// it, if a range accepting PPPoE takes its tags and the port has room.
-    fn auto_sense(&mut self, port: &str, selector: VlanSelector, frame: &[u8]) -> Option<UnitId> {
+    /// it, if a range accepting PPPoE takes its tags and the port has room; with the range's
+    /// `authentication`, AAA is asked first (vlan_auth_access.rs).
+    fn auto_sense(
+        &mut self,
+        port: &str,
+        selector: VlanSelector,
+        frame: &[u8],
+        now: Instant,
+    ) -> Sensed {
         // While draining no subscriber is taken: no VLAN is made for one either.
         if !self.accepting {
-            return None;
+            return Sensed::Nothing;
         }
-        let (name, entry) = self.ports.get_key_value(port)?;
-        let facts = entry.facts?;
+        if let Some(held) = self.vlan_auth_state(port, selector, now) {
+            return held;
+        }
+        let Some((name, entry)) = self.ports.get_key_value(port) else {
+            return Sensed::Nothing;
+        };
+        let Some(facts) = entry.facts else {
+            return Sensed::Nothing;
+        };
         if entry.vlan_units >= auto_vlan::MAX_VLANS_PER_PORT || !auto_vlan::is_padi(frame) {
-            return None;
+            return Sensed::Nothing;
         }
-        let profile = entry
+        let Some(profile) = entry
             .auto
-            .as_ref()?
-            .profile_for(&auto_vlan::tags_of(selector))?;
+            .as_ref()
+            .and_then(|a| a.profile_for(&auto_vlan::tags_of(selector)))
+            .cloned()
+        else {
+            return Sensed::Nothing;
+        };
+        let name = name.clone();
+        if profile.ranges.authentication.is_some() {
+            return self.ask_for_vlan(&name, selector, &profile, frame, now);
+        }
+        match self.create_vlan_unit(&name, selector, &profile, frame, facts) {
+            Some(id) => Sensed::Unit(id),
+            None => Sensed::Nothing,
+        }
+    }
+
+    /// The unit of an auto-sensed VLAN, from `profile`, remembering the TPIDs of the PADI
+    /// that created it.
+    fn create_vlan_unit(
+        &mut self,
+        port: &Arc<str>,
+        selector: VlanSelector,
+        profile: &VlanProfile,
+        padi: &[u8],
+        facts: PortFacts,
+    ) -> Option<UnitId> {
         let spec = UnitSpec {
-            port: name.clone(),
+            port: port.clone(),
             number: self.next_vlan_unit,
             selector,
             tpids: [None, None],
@@ -596,7 +651,7 @@ impl PppoeAccess {
         };
         let dynamic = DynamicVlan {
             profile: profile.ranges.profile.clone(),
-            tpids: tpids_of(frame),
+            tpids: tpids_of(padi),
             created: std::time::SystemTime::now(),
             remove_at: None,
             gone: TrafficStatistics::default(),
@@ -703,8 +758,13 @@ impl PppoeAccess {
                 .get(&VlanSelector::Single(native))
                 .copied()
         });
-        let Some(id) = known.or_else(|| self.auto_sense(port, selector, bytes)) else {
-            return Received::NoUnit;
+        let id = match known {
+            Some(id) => id,
+            None => match self.auto_sense(port, selector, bytes, now) {
+                Sensed::Unit(id) => id,
+                Sensed::Held => return Received::VlanUnauthorized,
+                Sensed::Nothing => return Received::NoUnit,
+            },
         };
         let Some(unit) = self.units.get_mut(&id) else {
             return Received::NoUnit;
@@ -889,8 +949,15 @@ pub enum Received<'a> {
     NoUnit,
     /// Discovery (answered or counted by the unit's server).
     Consumed,
+    /// On a VLAN of an authenticated range that AAA has not accepted (yet): dropped.
+    VlanUnauthorized,
     Ppp(SessionPpp<'a>),
 }
+
+#[path = "vlan_auth_access.rs"]
+mod vlan_auth_access;
+use vlan_auth_access::VlanAuth;
+pub use vlan_auth_access::{VlanAuthRequest, VLAN_AUTH_HOLD_DOWN};
 
 #[cfg(test)]
 #[path = "pppoe_access_tests.rs"]

@@ -95,7 +95,8 @@ pub fn interface_description(format: InterfaceDescriptionFormat, interface: &str
 }
 
 /// NAS-Port-Id as `nas-port-id-format` asks: the chosen values in Junos' default order (NAS
-/// identifier, interface description, agent circuit ID, agent remote ID) joined by
+/// identifier, interface description, agent circuit ID, agent remote ID), or in the order its
+/// `order` statements give, joined by
 /// `nas-port-id-delimiter`; an agent ID the subscriber's PPPoE request did not carry is left
 /// out. Nothing to join: the interface description alone, as Junos sends by default.
 pub fn nas_port_id(
@@ -107,6 +108,16 @@ pub fn nas_port_id(
     let format = &options.nas_port_id_format;
     let description = interface_description(options.interface_description_format, interface);
     let mut parts: Vec<String> = Vec::new();
+    // `order V …`: the values as listed (commit refuses mixing them with the flags).
+    for value in &format.order {
+        match value.as_str() {
+            "nas-identifier" => parts.push(String::from_utf8_lossy(nas_identifier).into_owned()),
+            "interface-description" => parts.push(description.clone()),
+            "agent-circuit-id" => push_agent_ids(&mut parts, line, true, false),
+            "agent-remote-id" => push_agent_ids(&mut parts, line, false, true),
+            _ => {}
+        }
+    }
     if format.nas_identifier {
         parts.push(String::from_utf8_lossy(nas_identifier).into_owned());
     }

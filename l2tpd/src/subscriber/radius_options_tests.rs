@@ -105,6 +105,27 @@ fn nas_port_id_carries_the_agents_ids_in_junos_order() {
     );
 }
 
+/// `order V …` (Junos' custom order): the values as the statements list them.
+#[test]
+fn nas_port_id_order_puts_the_values_in_the_operators_order() {
+    let ordered = options(
+        "set access profile p radius options nas-port-id-format order agent-remote-id
+         set access profile p radius options nas-port-id-format order nas-identifier
+         set access profile p radius options nas-port-id-format order agent-circuit-id
+         set access profile p radius options nas-port-id-format order interface-description
+",
+    );
+    assert_eq!(
+        nas_port_id(&ordered, b"lac1", "ge-1/2/3.100", &dslam_line()),
+        "cpe-42#lac1#dslam1 eth 1/1/2:100#ge-1/2/3.100"
+    );
+    // An agent ID the request did not carry is left out, as in the default order.
+    assert_eq!(
+        nas_port_id(&ordered, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        "lac1#ge-1/2/3.100"
+    );
+}
+
 /// 26-3561-1 and 26-3561-2, each only when the agent gave it.
 #[test]
 fn the_agents_ids_become_dsl_forum_vsas() {

@@ -330,7 +330,9 @@ fn auto_configure_statements_not_built_here_are_named_not_supported() {
             }
             vlan-ranges {
                 authentication {
-                    password pw;
+                    username-include {
+                        mac-address;
+                    }
                 }
                 dynamic-profile V {
                     access-profile A;
@@ -345,8 +347,8 @@ fn auto_configure_statements_not_built_here_are_named_not_supported() {
         errors(text),
         vec![
             (4, 13, "'agent-circuit-identifier' under [edit interfaces ge-1/0/0 auto-configure] is not supported by this router".to_string()),
-            (8, 17, "'authentication' under [edit interfaces ge-1/0/0 auto-configure vlan-ranges] is not supported by this router".into()),
-            (12, 21, "'access-profile' under [edit interfaces ge-1/0/0 auto-configure vlan-ranges dynamic-profile V] is not supported by this router".into()),
+            (10, 25, "'mac-address' under [edit interfaces ge-1/0/0 auto-configure vlan-ranges authentication username-include] is not supported by this router".into()),
+            (14, 21, "'access-profile' under [edit interfaces ge-1/0/0 auto-configure vlan-ranges dynamic-profile V] is not supported by this router".into()),
         ]
     );
 }

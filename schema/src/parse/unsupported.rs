@@ -180,17 +180,24 @@ const KNOWN: &[(&str, &[&str])] = &[
         ],
     ),
     ("interfaces", &["traceoptions"]),
-    // Auto-sensed VLANs (table/interfaces.rs) create VLANs from PPPoE discovery only: the
-    // range's own authentication and access profile, and VLANs for agent circuit IDs, are
-    // Junos statements this router does not have.
+    // Auto-sensed VLANs (table/interfaces.rs) create VLANs from PPPoE discovery only: a
+    // range's own access profile, ANCP-triggered (out-of-band) VLANs, `override` and VLANs
+    // for agent circuit IDs are Junos statements this router does not have.
     ("interfaces auto-configure", &["agent-circuit-identifier"]),
-    (
-        "interfaces auto-configure vlan-ranges",
-        &["authentication", "override"],
-    ),
+    ("interfaces auto-configure vlan-ranges", &["override"]),
     (
         "interfaces auto-configure stacked-vlan-ranges",
-        &["authentication", "override"],
+        &["override"],
+    ),
+    // DHCP's parts of a VLAN's user name (Junos: "Used for DHCPv4 packet authentication
+    // only"): a PPPoE discovery frame has no chaddr and no option 82.
+    (
+        "interfaces auto-configure vlan-ranges authentication username-include",
+        &["mac-address", "option-18", "option-37", "option-82"],
+    ),
+    (
+        "interfaces auto-configure stacked-vlan-ranges authentication username-include",
+        &["mac-address", "option-18", "option-37", "option-82"],
     ),
     (
         "interfaces auto-configure vlan-ranges dynamic-profile",
@@ -358,6 +365,15 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     ("access", &["ppp-options", "profile-options"]),
     ("access profile", &["provisioning-order", "service"]),
+    // NAS-Port-Id values whose form Juniper's statement page does not give (table/access.rs).
+    (
+        "access profile radius options nas-port-id-format",
+        &[
+            "concatenated-vlan-tags",
+            "interface-text-description",
+            "postpend-vlan-tags",
+        ],
+    ),
     (
         "snmp",
         &["engine-id", "filter-interfaces", "interface", "v3"],

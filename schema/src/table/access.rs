@@ -724,7 +724,12 @@ const RADIUS_OPTIONS: &[Stmt] = &[
         "Separator between the NAS-Port-Id values",
     )
     .default("#"),
-    // Junos' order: NAS identifier, interface description, circuit ID, remote ID.
+    // Junos' default order: NAS identifier, interface description, circuit ID, remote ID
+    // ("nas-port-id-format (Subscriber Management)"); `order V` statements give the values
+    // in an order of the operator's instead, and may not be mixed with the values above
+    // (commit refuses it, as Junos: validate::access). Junos' `interface-text-description`,
+    // `postpend-vlan-tags` and `concatenated-vlan-tags` are not taken: Juniper's text does
+    // not give the form of what they add (parse/unsupported.rs).
     container(
         "nas-port-id-format",
         "Values that make up the NAS-Port-Id (attribute 87)",
@@ -733,6 +738,16 @@ const RADIUS_OPTIONS: &[Stmt] = &[
             AGENT_REMOTE_ID,
             INTERFACE_DESCRIPTION,
             NAS_IDENTIFIER_VALUE,
+            leaf_list(
+                "order",
+                Type::Enum(&[
+                    "agent-circuit-id",
+                    "agent-remote-id",
+                    "interface-description",
+                    "nas-identifier",
+                ]),
+                "Values in the order given, instead of the default order",
+            ),
         ],
     ),
     container(

@@ -202,26 +202,30 @@ const AUTO_CONFIGURE: Stmt = container(
             "vlan-ranges",
             "Single-tag VLAN ranges",
             &[
+                // Junos' order: a pasted range prints back as it was.
+                VLAN_ACCESS_PROFILE,
+                VLAN_AUTHENTICATION,
                 list(
                     "dynamic-profile",
                     NAME,
                     "Dynamic profile for VLANs in these ranges",
                     RANGE_PROFILE,
                 ),
-                VLAN_ACCESS_PROFILE,
             ],
         ),
         container(
             "stacked-vlan-ranges",
             "Stacked (outer,inner) VLAN ranges",
             &[
+                // Junos' order: a pasted range prints back as it was.
+                VLAN_ACCESS_PROFILE,
+                VLAN_AUTHENTICATION,
                 list(
                     "dynamic-profile",
                     NAME,
                     "Dynamic profile for stacked VLANs in these ranges",
                     RANGE_PROFILE,
                 ),
-                VLAN_ACCESS_PROFILE,
             ],
         ),
         flag(
@@ -231,15 +235,62 @@ const AUTO_CONFIGURE: Stmt = container(
     ],
 );
 
-/// `access-profile P` beside the ranges: Junos authenticates a new VLAN with it when the
-/// ranges also say `authentication`, which this router does not take (parse/unsupported.rs).
+/// `access-profile P` beside the ranges: the access profile a VLAN of these ranges is
+/// authenticated with when they say `authentication` (without it, the router's
+/// `access-profile`); without `authentication` it does nothing, and commit warns
+/// (validate::auto_configure).
 const VLAN_ACCESS_PROFILE: Stmt = leaf(
     "access-profile",
     NAME,
     "Access profile for authenticating dynamic VLANs",
 )
-.refers_to(&["access", "profile"])
-.no_effect("dynamic VLANs are created without authentication here");
+.refers_to(&["access", "profile"]);
+
+/// Authenticated dynamic VLANs (Juniper, "Configuring VLAN Interface Username Information for
+/// AAA Authentication"; `password (Interfaces)`; `username-include (Dynamic VLAN)`): the
+/// first PPPoE discovery frame on a VLAN of these ranges sends an Access-Request with this
+/// user name and password, and the VLAN is created only on Accept. Junos' user name is
+/// `user-prefix mac-address circuit-type option-82 interface-name domain-name radius-realm`
+/// joined by `delimiter` (default `.`), `@` before the domain name; `mac-address` and
+/// `option-82` are DHCP's, refused here (parse/unsupported.rs). `circuit-id` and `remote-id`
+/// are the ANCP line IDs in Junos; here the PPPoE intermediate agent's IDs the PADI carries
+/// (pppoe/access_line.rs), placed where `option-82` would be (our choice: Juniper does not
+/// say). Checked at commit (validate::auto_configure).
+const VLAN_AUTHENTICATION: Stmt = container(
+    "authentication",
+    "Authenticate a dynamic VLAN before creating it",
+    &[
+        leaf("password", Type::Secret, "Password sent for the VLAN"),
+        container(
+            "username-include",
+            "Parts of the user name sent for the VLAN",
+            &[
+                flag(
+                    "circuit-id",
+                    "Agent circuit ID of the PPPoE intermediate agent",
+                ),
+                flag("circuit-type", "Circuit type (enet)"),
+                leaf(
+                    "delimiter",
+                    Type::Str { max_len: 1 },
+                    "Character between the parts",
+                )
+                .default("."),
+                leaf("domain-name", NAME, "Domain name, after @"),
+                flag(
+                    "interface-name",
+                    "Interface and VLAN IDs (IFD:VVVV, stacked IFD:SSSS-VVVV)",
+                ),
+                leaf("radius-realm", NAME, "RADIUS realm"),
+                flag(
+                    "remote-id",
+                    "Agent remote ID of the PPPoE intermediate agent",
+                ),
+                leaf("user-prefix", NAME, "Prefix of the user name"),
+            ],
+        ),
+    ],
+);
 
 const RANGE_PROFILE: &[Stmt] = &[
     // Junos' packet types; this router's subscribers arrive by PPPoE only, so only `pppoe`

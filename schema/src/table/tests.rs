@@ -362,8 +362,6 @@ fn statements_without_effect_are_these() {
             "dynamic-profiles interfaces unit proxy-arp",
             "dynamic-profiles interfaces unit traps",
             "interfaces hierarchical-scheduler",
-            "interfaces auto-configure vlan-ranges access-profile",
-            "interfaces auto-configure stacked-vlan-ranges access-profile",
             "interfaces mtu",
             "interfaces hold-time",
             "interfaces speed",

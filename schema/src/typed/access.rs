@@ -223,6 +223,9 @@ pub struct NasPortIdFormat {
     pub interface_description: bool,
     pub agent_circuit_id: bool,
     pub agent_remote_id: bool,
+    /// `order V …`: the values in this order instead (not mixed with the flags above).
+    #[serde(default)]
+    pub order: Vec<String>,
     pub delimiter: String,
 }
 
@@ -818,6 +821,7 @@ fn radius_options(options: View<'_>) -> RadiusOptions {
             interface_description: port_id.flag("interface-description"),
             agent_circuit_id: port_id.flag("agent-circuit-id"),
             agent_remote_id: port_id.flag("agent-remote-id"),
+            order: port_id.values("order"),
             delimiter: options.string("nas-port-id-delimiter").unwrap_or_default(),
         },
         interface_description_format: InterfaceDescriptionFormat {

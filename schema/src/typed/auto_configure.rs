@@ -3,6 +3,7 @@
 //! Profiles"; "ranges (Dynamic VLAN)": `low-high`, one ID, or `any`; stacked ranges are
 //! `outer,inner`, each of those forms).
 
+use super::secret::Secret;
 use super::view::View;
 use serde::{Deserialize, Serialize};
 
@@ -122,6 +123,69 @@ pub struct VlanRangeProfile {
     #[serde(default)]
     pub accepts_ipoe: Vec<String>,
     pub stacked: bool,
+    /// The ranges' `authentication` (of `vlan-ranges` or `stacked-vlan-ranges`, shared by
+    /// its profiles): a new VLAN is created only once AAA accepts it.
+    #[serde(default)]
+    pub authentication: Option<VlanAuthentication>,
+    /// The ranges' `access-profile`: the one that authenticates their VLANs (else the
+    /// router's `access-profile`).
+    #[serde(default)]
+    pub access_profile: Option<String>,
+}
+
+/// `authentication { password P; username-include { … } }` of a VLAN range container.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VlanAuthentication {
+    pub password: Option<Secret>,
+    pub username: VlanUsername,
+}
+
+/// `username-include`: the parts of a dynamic VLAN's user name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VlanUsername {
+    pub user_prefix: Option<String>,
+    pub circuit_type: bool,
+    pub circuit_id: bool,
+    pub remote_id: bool,
+    pub interface_name: bool,
+    pub domain_name: Option<String>,
+    pub radius_realm: Option<String>,
+    /// `.` unless configured.
+    pub delimiter: String,
+}
+
+impl VlanUsername {
+    /// Whether any part is configured (Junos: "You must include at least one of the
+    /// optional statements for the username to be valid").
+    pub fn has_parts(&self) -> bool {
+        self.user_prefix.is_some()
+            || self.circuit_type
+            || self.circuit_id
+            || self.remote_id
+            || self.interface_name
+            || self.domain_name.is_some()
+            || self.radius_realm.is_some()
+    }
+}
+
+fn vlan_authentication(a: View<'_>) -> Option<VlanAuthentication> {
+    if !a.present() {
+        return None;
+    }
+    let u = a.container("username-include");
+    Some(VlanAuthentication {
+        password: a.secret("password"),
+        username: VlanUsername {
+            user_prefix: u.string("user-prefix"),
+            circuit_type: u.flag("circuit-type"),
+            circuit_id: u.flag("circuit-id"),
+            remote_id: u.flag("remote-id"),
+            interface_name: u.flag("interface-name"),
+            domain_name: u.string("domain-name"),
+            radius_realm: u.string("radius-realm"),
+            delimiter: u.string("delimiter").unwrap_or_else(|| ".".into()),
+        },
+    })
 }
 
 impl VlanRangeProfile {
@@ -154,25 +218,28 @@ pub(super) fn auto_configure(a: View<'_>) -> Option<AutoConfigure> {
     let profiles = [("vlan-ranges", false), ("stacked-vlan-ranges", true)]
         .into_iter()
         .flat_map(|(container, stacked)| {
-            a.container(container)
-                .entries("dynamic-profile")
-                .map(move |(name, p)| {
-                    let accept = p.values("accept");
-                    VlanRangeProfile {
-                        profile: name.to_string(),
-                        ranges: p
-                            .entries("ranges")
-                            .map(|(r, _)| (r.to_string(), VlanRange::parse(r, stacked).ok()))
-                            .collect(),
-                        accepts_pppoe: accept.iter().any(|t| t == "pppoe" || t == "any"),
-                        accepts_ipoe: accept
-                            .iter()
-                            .filter(|t| *t != "pppoe" && *t != "any")
-                            .cloned()
-                            .collect(),
-                        stacked,
-                    }
-                })
+            let ranges = a.container(container);
+            let authentication = vlan_authentication(ranges.container("authentication"));
+            let access_profile = ranges.string("access-profile");
+            ranges.entries("dynamic-profile").map(move |(name, p)| {
+                let accept = p.values("accept");
+                VlanRangeProfile {
+                    profile: name.to_string(),
+                    ranges: p
+                        .entries("ranges")
+                        .map(|(r, _)| (r.to_string(), VlanRange::parse(r, stacked).ok()))
+                        .collect(),
+                    accepts_pppoe: accept.iter().any(|t| t == "pppoe" || t == "any"),
+                    accepts_ipoe: accept
+                        .iter()
+                        .filter(|t| *t != "pppoe" && *t != "any")
+                        .cloned()
+                        .collect(),
+                    stacked,
+                    authentication: authentication.clone(),
+                    access_profile: access_profile.clone(),
+                }
+            })
         })
         .collect();
     Some(AutoConfigure {

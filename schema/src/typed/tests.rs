@@ -830,6 +830,7 @@ set access profile q authentication-order radius
             interface_description: true,
             agent_circuit_id: false,
             agent_remote_id: false,
+            order: Vec::new(),
             delimiter: "%".into(),
         }
     );

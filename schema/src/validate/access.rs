@@ -17,7 +17,33 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
         radius_servers_of_profile(config, name, profile, findings);
         accounting_of_profile(root, name, profile, findings);
         exclusions_of_profile(name, profile, findings);
+        nas_port_id_order(name, profile, findings);
     }
+}
+
+/// Junos: "The default and custom order methods are mutually exclusive. The configuration
+/// fails if you attempt to configure a NAS-Port-ID that includes values in both types of
+/// orders."
+fn nas_port_id_order(name: &str, profile: &AccessProfile, findings: &mut Findings) {
+    let format = &profile.radius_options.nas_port_id_format;
+    let defaults = format.nas_identifier
+        || format.interface_description
+        || format.agent_circuit_id
+        || format.agent_remote_id;
+    if format.order.is_empty() || !defaults {
+        return;
+    }
+    findings.error(
+        vec![
+            NodeId::new("access"),
+            NodeId::entry("profile", name),
+            NodeId::new("radius"),
+            NodeId::new("options"),
+            NodeId::new("nas-port-id-format"),
+        ],
+        "order",
+        "The values may be given in the default order or with order, not both: give every value with order",
+    );
 }
 
 /// Junos: `delimiter` takes up to eight characters, any of which separates user and

@@ -26,6 +26,11 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
             continue;
         };
         tagging(name, interface.vlan_tagging, auto, findings);
+        for stacked in [false, true] {
+            if let Some(p) = auto.profiles.iter().find(|p| p.stacked == stacked) {
+                authentication(config, name, p, findings);
+            }
+        }
         let mut seen: Vec<(VlanRange, &str, &str)> = Vec::new();
         for p in &auto.profiles {
             let path = profile_path(name, p);
@@ -80,6 +85,61 @@ fn profile_path(interface: &str, p: &VlanRangeProfile) -> Path {
         NodeId::new(ranges_container(p)),
         NodeId::entry("dynamic-profile", &p.profile),
     ]
+}
+
+/// A range container's `authentication` and `access-profile` (shared by its profiles, so
+/// checked once, through its first): the user name needs a part (Junos: "You must include at
+/// least one of the optional statements for the username to be valid"), the delimiter may
+/// not be `;` (Junos) or blank, and some access profile must do the asking: the ranges' own,
+/// else the router's `access-profile` (our rule: without either there is no one to ask).
+/// An `access-profile` without `authentication` authenticates nothing: a warning says so.
+fn authentication(
+    config: &RouterConfig,
+    name: &str,
+    p: &VlanRangeProfile,
+    findings: &mut Findings,
+) {
+    let at = vec![
+        NodeId::entry("interfaces", name),
+        NodeId::new("auto-configure"),
+        NodeId::new(ranges_container(p)),
+    ];
+    let Some(auth) = &p.authentication else {
+        if p.access_profile.is_some() {
+            findings.warn(
+                &at,
+                "access-profile",
+                "statement has no effect: without authentication the ranges' VLANs are created unauthenticated",
+            );
+        }
+        return;
+    };
+    let mut auth_at = at.clone();
+    auth_at.push(NodeId::new("authentication"));
+    if !auth.username.has_parts() {
+        findings.error(
+            auth_at.clone(),
+            "username-include",
+            "Needs at least one of circuit-id, circuit-type, domain-name, interface-name, radius-realm, remote-id, user-prefix: the VLAN's user name is built from them",
+        );
+    }
+    let delimiter = &auth.username.delimiter;
+    if delimiter == ";" || delimiter.trim().is_empty() {
+        let mut include = auth_at.clone();
+        include.push(NodeId::new("username-include"));
+        findings.error(
+            include,
+            format!("delimiter \"{delimiter}\""),
+            "The delimiter may be any one character but ; or a blank",
+        );
+    }
+    if p.access_profile.is_none() && config.access_profile.is_none() {
+        findings.error(
+            at,
+            "authentication",
+            "Needs an access profile to authenticate the VLANs with: access-profile here, or the router's [edit access-profile]",
+        );
+    }
 }
 
 /// Single-tag ranges need `vlan-tagging` or `flexible-vlan-tagging`, stacked ones

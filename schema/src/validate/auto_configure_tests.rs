@@ -304,3 +304,126 @@ fn a_vlan_profile_takes_its_tags_from_the_vlan() {
         ]
     );
 }
+
+/// Authenticated ranges as Junos writes them: `access-profile` and `authentication` before the
+/// profiles (Junos' order), print back as loaded, commit, and reach the typed ranges.
+const AUTHENTICATED: &str = r#"interfaces {
+    ge-1/0/0 {
+        flexible-vlan-tagging;
+        auto-configure {
+            vlan-ranges {
+                access-profile VLAN-AAA;
+                authentication {
+                    password "$9$jtq5F/CtOBE690IRhvM"; ## SECRET-DATA
+                    username-include {
+                        circuit-id;
+                        circuit-type;
+                        delimiter /;
+                        domain-name vlan.example;
+                        interface-name;
+                        user-prefix bng1;
+                    }
+                }
+                dynamic-profile VLAN-PROF {
+                    accept pppoe;
+                    ranges {
+                        100-199;
+                    }
+                }
+            }
+        }
+    }
+}
+access {
+    profile VLAN-AAA {
+        authentication-order password;
+    }
+}
+"#;
+
+fn authenticated() -> String {
+    format!("{PROFILES}{AUTHENTICATED}")
+}
+
+#[test]
+fn authenticated_ranges_load_print_back_and_commit() {
+    let root = parse_config(&authenticated()).expect("parses");
+    assert_eq!(to_text(&[], &root), authenticated().trim_start());
+    let sets = to_set_lines(&[], &root);
+    for line in [
+        "set interfaces ge-1/0/0 auto-configure vlan-ranges access-profile VLAN-AAA\n",
+        "set interfaces ge-1/0/0 auto-configure vlan-ranges authentication username-include circuit-id\n",
+        "set interfaces ge-1/0/0 auto-configure vlan-ranges authentication username-include domain-name vlan.example\n",
+    ] {
+        assert!(sets.contains(line), "{line} not in {sets}");
+    }
+    assert_eq!(check(&root), Ok(vec![]));
+    let config = router_config(&root);
+    let range = &config.interfaces["ge-1/0/0"]
+        .auto_configure
+        .as_ref()
+        .expect("auto-configure")
+        .profiles[0];
+    assert_eq!(range.access_profile.as_deref(), Some("VLAN-AAA"));
+    let auth = range.authentication.as_ref().expect("authentication");
+    assert!(auth.password.is_some(), "the $9$ password decodes");
+    assert_eq!(auth.username.delimiter, "/");
+    assert_eq!(auth.username.user_prefix.as_deref(), Some("bng1"));
+    assert!(auth.username.circuit_id && auth.username.interface_name);
+    assert!(!auth.username.remote_id);
+}
+
+#[test]
+fn authentication_needs_a_user_name_part_a_delimiter_and_an_access_profile() {
+    let ranges = "interfaces ge-1/0/0 auto-configure vlan-ranges";
+    let text = authenticated()
+        .replace("                access-profile VLAN-AAA;\n", "")
+        .replace("delimiter /;", "delimiter \";\";");
+    assert_eq!(
+        errors(&text),
+        vec![
+            err(
+                &format!("{ranges} authentication username-include"),
+                "delimiter \";\"",
+                "The delimiter may be any one character but ; or a blank"
+            ),
+            err(
+                ranges,
+                "authentication",
+                "Needs an access profile to authenticate the VLANs with: access-profile here, or the router's [edit access-profile]"
+            ),
+        ]
+    );
+    // The router's access-profile stands in for the ranges' own.
+    let global = format!(
+        "{}access-profile VLAN-AAA;\n",
+        authenticated().replace("                access-profile VLAN-AAA;\n", "")
+    );
+    assert_eq!(check(&parse_config(&global).expect("parses")), Ok(vec![]));
+    let no_parts = authenticated().replace(
+        "                    username-include {\n                        circuit-id;\n                        circuit-type;\n                        delimiter /;\n                        domain-name vlan.example;\n                        interface-name;\n                        user-prefix bng1;\n                    }\n",
+        "",
+    );
+    assert_eq!(
+        errors(&no_parts),
+        vec![err(
+            &format!("{ranges} authentication"),
+            "username-include",
+            "Needs at least one of circuit-id, circuit-type, domain-name, interface-name, radius-realm, remote-id, user-prefix: the VLAN's user name is built from them"
+        )]
+    );
+}
+
+#[test]
+fn an_access_profile_without_authentication_warns() {
+    let text = format!("{PROFILES}{INTERFACES}").replace(
+        "            vlan-ranges {\n",
+        "            vlan-ranges {\n                access-profile VLAN-AAA;\n",
+    )
+        + "access {\n    profile VLAN-AAA {\n        authentication-order password;\n    }\n}\n";
+    let root = parse_config(&text).expect("parses");
+    assert_eq!(
+        check(&root),
+        Ok(vec!["warning: [edit interfaces ge-1/0/0 auto-configure vlan-ranges] 'access-profile': statement has no effect: without authentication the ranges' VLANs are created unauthenticated".to_string()])
+    );
+}

@@ -1200,3 +1200,29 @@ fn traps_and_no_traps_are_one_or_the_other() {
     assert!(!port.units[&1].link_traps());
     assert!(config.interfaces["ge-0/0/2"].link_traps());
 }
+
+/// Junos: the default order and `order` "are mutually exclusive. The configuration fails if
+/// you attempt to configure a NAS-Port-ID that includes values in both types of orders."
+#[test]
+fn nas_port_id_order_is_not_mixed_with_the_default_order() {
+    let text = "access {\n    profile p {\n        authentication-order password;\n        radius {\n            options {\n                nas-port-id-format {\n                    nas-identifier;\n                    order [ agent-circuit-id interface-description ];\n                }\n            }\n        }\n    }\n}\n";
+    assert_eq!(
+        super::test_errors::errors(text),
+        vec![(
+            "access profile p radius options nas-port-id-format".to_string(),
+            "order".to_string(),
+            "The values may be given in the default order or with order, not both: give every value with order".to_string()
+        )]
+    );
+    let ordered = text.replace("                    nas-identifier;\n", "");
+    let root = crate::parse::parse_config(&ordered).expect("parses");
+    assert_eq!(crate::print::to_text(&[], &root), ordered);
+    assert_eq!(check(&root), Ok(vec![]));
+    assert_eq!(
+        router_config(&root).access_profiles["p"]
+            .radius_options
+            .nas_port_id_format
+            .order,
+        ["agent-circuit-id", "interface-description"]
+    );
+}
