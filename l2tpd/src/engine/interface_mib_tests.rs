@@ -3,13 +3,16 @@
 //! traffic of the subscribers there now and of those that ended, so that a counter never
 //! goes back when a subscriber leaves.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use schema::interface_rpc::{InterfaceLevel, InterfaceShow, TrafficStatistics};
 
 use super::sim_lab::{config, lac_config, Lab, LNS_BASE, PORT};
-use crate::snmp::if_state::SUBSCRIBER_IF_INDEXES;
-use crate::snmp::snapshot::{if_type, oper_status, InterfaceRow};
+use crate::snmp::if_mib::IF_ENTRY;
+use crate::snmp::if_state::{IfState, SUBSCRIBER_IF_INDEXES};
+use crate::snmp::snapshot::{if_type, oper_status, InterfaceRow, SnmpSnapshot};
+use crate::snmp::value::Value;
+use crate::snmp::view::View;
 use crate::subscriber::if_index_pool::QUARANTINE;
 use crate::subscriber::table::EndCause;
 
@@ -254,4 +257,53 @@ fn an_if_index_is_freed_at_logout_and_given_again_only_after_the_quarantine() {
     let rows = rows_of(&mut lab.lac);
     let numbered: Vec<u32> = subscriber_rows(&rows).iter().map(|r| r.if_index).collect();
     assert_eq!(numbered, [a]);
+}
+
+/// A walk of ifDescr through the view the embedded agent and the AgentX subagent answer
+/// from: the configured interfaces (numbered by the SNMP side), then the subscribers in
+/// ifIndex order, every OID after the one before.
+#[test]
+fn a_walk_sees_the_subscriber_rows_after_the_configured_ones_in_if_index_order() {
+    let mut lab = Lab::new(
+        lac_config(&lac_profile(true)),
+        config(&format!("{LNS_BASE}{LNS_MIB_PROFILE}")),
+    );
+    for user in ["w1@isp.example", "w2@isp.example", "w3@isp.example"] {
+        bring_up(&mut lab, user);
+    }
+    let mut rows = rows_of(&mut lab.lac);
+    IfState::new(Instant::now()).annotate(&mut rows);
+    let mut subscribers: Vec<(u32, String)> = subscriber_rows(&rows)
+        .iter()
+        .map(|r| (r.if_index, r.name.clone()))
+        .collect();
+    assert_eq!(subscribers.len(), 3, "{rows:#?}");
+    subscribers.sort();
+    let snapshot = SnmpSnapshot {
+        interfaces: rows,
+        ..SnmpSnapshot::default()
+    };
+    let view = View::new(snapshot, SystemTime::now());
+    let if_descr = [IF_ENTRY, &[2]].concat();
+    let walked: Vec<(Vec<u32>, Value)> = view
+        .walk_after(&if_descr)
+        .take_while(|(oid, _)| oid.starts_with(&if_descr))
+        .collect();
+    let names: Vec<Value> = walked.iter().map(|(_, v)| v.clone()).collect();
+    let mut expected: Vec<Value> = [PORT, &format!("{PORT}.0"), "pp0"]
+        .iter()
+        .map(|n| Value::string(n))
+        .collect();
+    expected.extend(subscribers.iter().map(|(_, n)| Value::string(n)));
+    assert_eq!(names, expected);
+    let indexes: Vec<u32> = walked.iter().map(|(oid, _)| oid[oid.len() - 1]).collect();
+    assert_eq!(&indexes[..3], [1, 2, 3]);
+    let numbers: Vec<u32> = subscribers.iter().map(|(n, _)| *n).collect();
+    assert_eq!(&indexes[3..], numbers);
+    // A walk resumed from a subscriber row's OID goes on to the next one.
+    let resumed = view
+        .walk_after(&[IF_ENTRY, &[2, numbers[0]]].concat())
+        .next()
+        .expect("the next row");
+    assert_eq!(resumed.0, [IF_ENTRY, &[2, numbers[1]]].concat());
 }
