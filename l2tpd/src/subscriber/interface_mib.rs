@@ -170,7 +170,7 @@ impl SubscriberLayer {
             for (number, unit) in &interface.units {
                 let unit_name = format!("{name}.{number}");
                 // A PPPoE unit's subscribers are counted on it; an LNS unit's are on
-                // their dynamic units, which are not rows.
+                // their dynamic units (rows of their own with `interface-mib`).
                 let traffic = unit.pppoe.is_some().then(|| counted(&unit_name)).flatten();
                 let admin_down = interface.disable || unit.disable;
                 rows.push(InterfaceRow {
