@@ -1,11 +1,16 @@
 //! What IF-MIB's rows cost the engine at 65,000 subscribers: the sum of every subscriber's
-//! traffic per interface that each SNMP snapshot (one a second at most) makes. Prints the
-//! time (`cargo test -p l2tpd --release --test interface_mib_cost -- --nocapture`); checks
-//! only the sums.
+//! traffic per interface that each SNMP snapshot (one a second at most) makes, and with
+//! `interface-mib` a row per subscriber as well (plus, on the SNMP thread, numbering the
+//! rows and indexing them for walks). Prints the times (`cargo test -p l2tpd --release
+//! --test interface_mib_cost -- --nocapture --test-threads 1`); checks only the rows.
 
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use l2tpd::registry::SessionRef;
+use l2tpd::snmp::if_state::{IfState, SUBSCRIBER_IF_INDEXES};
+use l2tpd::snmp::snapshot::SnmpSnapshot;
+use l2tpd::snmp::value::Value;
+use l2tpd::snmp::view::{Lookup, View};
 use l2tpd::subscriber::pppoe_access::UnitId;
 use l2tpd::subscriber::table::{AccessLeg, Subscriber};
 use l2tpd::subscriber::SubscriberLayer;
@@ -13,8 +18,9 @@ use l2tpd::subscriber::SubscriberLayer;
 const SUBSCRIBERS: u64 = 65_000;
 const UNITS: u64 = 16;
 
-#[test]
-fn rows_over_65000_subscribers() {
+/// 65,000 PPPoE subscribers on 16 units of one port, each numbered as `interface-mib`
+/// numbers it when `mib`.
+fn layer(mib: bool) -> (schema::typed::RouterConfig, SubscriberLayer) {
     let mut lines = String::new();
     for unit in 1..=UNITS {
         lines.push_str(&format!(
@@ -43,9 +49,17 @@ fn rows_over_65000_subscribers() {
         let mut subscriber = Subscriber::without_link(SessionRef(n + 1), access, now);
         subscriber.frames_up = 2;
         subscriber.bytes_up = 100;
+        if mib {
+            subscriber.if_index = Some(SUBSCRIBER_IF_INDEXES.start() + n as u32);
+        }
         layer.table.insert(subscriber);
     }
+    (config, layer)
+}
 
+#[test]
+fn rows_over_65000_subscribers() {
+    let (config, layer) = layer(false);
     let started = Instant::now();
     let rows = layer.snmp_interfaces(&config);
     let took = started.elapsed();
@@ -66,4 +80,32 @@ fn rows_over_65000_subscribers() {
         traffic("ge-0/0/1.3").input_packets,
         2 * (SUBSCRIBERS / UNITS + u64::from(SUBSCRIBERS % UNITS >= 3))
     );
+}
+
+#[test]
+fn rows_over_65000_subscribers_with_interface_mib() {
+    let (config, layer) = layer(true);
+    let started = Instant::now();
+    let mut rows = layer.snmp_interfaces(&config);
+    let engine = started.elapsed();
+    let started = Instant::now();
+    IfState::new(Instant::now()).annotate(&mut rows);
+    let count = rows.len();
+    let view = View::new(
+        SnmpSnapshot {
+            interfaces: rows,
+            ..SnmpSnapshot::default()
+        },
+        SystemTime::now(),
+    );
+    let snmp = started.elapsed();
+    println!(
+        "IF-MIB rows over {SUBSCRIBERS} subscribers with interface-mib: {count} rows; \
+         engine {engine:?}, SNMP thread (number and index) {snmp:?}"
+    );
+    assert_eq!(count, 1 + UNITS as usize + 1 + SUBSCRIBERS as usize);
+    // The last subscriber's row answers by its ifIndex: ifHCInOctets.
+    let last = SUBSCRIBER_IF_INDEXES.start() + (SUBSCRIBERS - 1) as u32;
+    let oid = [&[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6][..], &[last]].concat();
+    assert_eq!(view.get(&oid), Lookup::Value(Value::Counter64(100)));
 }

@@ -184,6 +184,14 @@ impl Core {
         self.process(now);
     }
 
+    /// Ends every subscriber as `clear pppoe sessions` would (PADT, CDN); how many.
+    #[cfg(test)]
+    pub fn clear_subscribers_for_test(&mut self, now: Instant) -> usize {
+        let n = self.subscribers.clear(now, |_| true, &mut self.registry);
+        self.process(now);
+        n
+    }
+
     /// IP packets service interface `service` received that the I/O shell's table did not
     /// take (the subscriber is found by destination, whichever interface it arrived on).
     pub fn handle_ip_packets(&mut self, now: Instant, service: &str, packets: &[Vec<u8>]) {

@@ -3,13 +3,23 @@
 //! that goes and comes back gets its old number, and no number is given twice), when each
 //! link last changed (ifLastChange), and which changes send linkUp / linkDown
 //! (`interfaces IF (traps | no-traps)`).
+//!
+//! Subscriber interfaces (`interface-mib` in their dynamic profile) are numbered by the
+//! subscriber layer from a range of their own ([`SUBSCRIBER_IF_INDEXES`]) and arrive
+//! numbered: they are not in this map, which would otherwise grow with every login.
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 use std::time::{Duration, Instant};
 
 use schema::typed::RouterConfig;
 
 use super::snapshot::{oper_status, InterfaceRow};
+
+/// The ifIndex values of subscriber interfaces (`subscriber::if_index_pool`): above those of
+/// configured interfaces, which stop below it, up to InterfaceIndex's end (RFC 2863:
+/// 1..2147483647). A walk sees the configured interfaces first, then the subscribers.
+pub const SUBSCRIBER_IF_INDEXES: RangeInclusive<u32> = 1_000_000_000..=i32::MAX as u32;
 
 /// A link that changed, for a linkUp or linkDown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,16 +79,25 @@ impl IfState {
             return n;
         }
         let n = self.next;
-        // ifIndex is 1..=2^31-1 (RFC 2863 InterfaceIndex); the daemon would need two
-        // billion interfaces to reach the end, after which the last number is shared.
-        self.next = self.next.saturating_add(1).min(i32::MAX as u32);
+        // Configured interfaces stop below the subscribers' range; the daemon would need a
+        // billion of them to reach it, after which the last number is shared.
+        self.next = self
+            .next
+            .saturating_add(1)
+            .min(SUBSCRIBER_IF_INDEXES.start() - 1);
         self.numbers.insert(name.to_string(), n);
         n
     }
 
-    /// Fills in what the snapshot's rows leave to the SNMP side.
+    /// Fills in what the snapshot's rows leave to the SNMP side. Rows that arrive numbered
+    /// are subscribers': they keep their number, send no link trap (a subscriber unit's
+    /// default, and `no-traps` is all a dynamic profile may say) and have no link history.
     pub fn annotate(&mut self, rows: &mut [InterfaceRow]) {
         for row in rows {
+            if row.if_index != 0 {
+                row.link_traps = false;
+                continue;
+            }
             row.if_index = self.number(&row.name);
             row.link_traps = self.traps_on(&row.name);
             row.last_change = self

@@ -93,3 +93,23 @@ fn a_port_and_its_trapping_units_change_together() {
         })
     );
 }
+
+#[test]
+fn subscriber_rows_keep_their_numbers_and_stay_out_of_the_map() {
+    let mut state = IfState::new(Instant::now());
+    let subscriber = *SUBSCRIBER_IF_INDEXES.start() + 7;
+    let mut first = rows(&["ge-0/0/1", "pp0.1073741831"]);
+    first[1].if_index = subscriber;
+    state.annotate(&mut first);
+    assert_eq!(first[0].if_index, 1);
+    assert_eq!(first[1].if_index, subscriber);
+    assert!(!first[1].link_traps, "a subscriber unit sends no link trap");
+    assert!(
+        !state.numbers.contains_key("pp0.1073741831"),
+        "subscriber rows do not grow the map of configured interfaces"
+    );
+    // The next configured interface takes the next number, not one after the subscriber's.
+    let mut second = rows(&["pp0"]);
+    state.annotate(&mut second);
+    assert_eq!(second[0].if_index, 2);
+}

@@ -70,6 +70,8 @@ pub struct Instance {
     pub local_address: Option<Ipv4Addr>,
     /// `family inet filter input / output`, once authenticated.
     pub filters: FilterNames,
+    /// `interface-mib` beside the unit: the subscriber's interface is an IF-MIB row.
+    pub interface_mib: bool,
 }
 
 /// The names of a subscriber's input and output filters, and of its `rpf-check
@@ -291,6 +293,7 @@ pub fn instantiate(
         mtu: None,
         local_address: None,
         filters: FilterNames::default(),
+        interface_mib: false,
     };
     let Some(unit) = template(profile, facts) else {
         return Ok(instance);
@@ -308,6 +311,7 @@ pub fn instantiate(
     }
     instance.mru = unit.mru;
     instance.mtu = unit.mtu;
+    instance.interface_mib = unit.interface_mib;
     if !unit.authentication.is_empty() {
         instance.authentication = Some(
             unit.authentication

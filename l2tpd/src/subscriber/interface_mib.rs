@@ -3,21 +3,25 @@
 //! interfaces and `pp0`. Traffic is what `show interfaces` counts per subscriber, summed
 //! per interface with that of subscribers that ended, so the counters never go back.
 //!
-//! Dynamic subscriber units (`pp0.N`, `si-X/Y/Z.N`, auto-sensed VLANs) are not rows: at
-//! 65,000 sessions every snapshot would carry 65,000 more rows and the ifIndex numbering,
-//! never reused, would grow with every login.
+//! A subscriber's own unit (`pp0.N` at the LAC, `si-X/Y/Z.N` at the LNS) is a row when its
+//! dynamic profile says `interface-mib`, as on Junos, with the traffic `show interfaces`
+//! gives it and an ifIndex from the subscribers' range (`if_index_pool`), released at
+//! logout. Auto-sensed VLAN units are not rows.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::time::Instant;
 
 use schema::interface_rpc::TrafficStatistics;
 use schema::typed::RouterConfig;
 
-use super::interface_views::{device, PPPOE_DEVICE};
+use super::dynamic_profile::Instance;
+use super::interface_views::{device, unit_name, PPPOE_DEVICE};
 use super::lac::SubscriberLayer;
 use super::lns::SERVICE_MTU;
+use super::ppp_sizes::tunnelled_interface_mtu;
 use super::pppoe_access::PppoeAccess;
-use super::table::{AccessLeg, Subscriber};
+use super::table::{AccessLeg, Phase, Subscriber};
 use crate::snmp::if_state::oper_of;
 use crate::snmp::snapshot::{if_type, oper_status, InterfaceRow};
 
@@ -48,9 +52,48 @@ fn counted_on(leaf: &str, pppoe: bool) -> [Option<&str>; 3] {
     [Some(leaf), Some(port), Some(PPPOE_DEVICE)]
 }
 
+/// A subscriber's own unit as an IF-MIB row, numbered (`if_index_pool`): ppp(23) as Junos
+/// types a PPP interface; up once LCP is open until the subscriber is on its way out
+/// (RFC 1471: a PPP interface is up while LCP is Opened).
+fn subscriber_row(subscriber: &Subscriber, if_index: u32) -> InterfaceRow {
+    let pppoe = matches!(subscriber.access, AccessLeg::Pppoe { .. });
+    let lower = if pppoe { PPPOE_MTU } else { SERVICE_MTU };
+    let oper_status = match subscriber.phase {
+        Phase::Negotiating | Phase::Terminating => oper_status::DOWN,
+        Phase::Authenticating | Phase::Addressing | Phase::Tunnelling | Phase::Active => {
+            oper_status::UP
+        }
+    };
+    InterfaceRow {
+        name: unit_name(subscriber),
+        if_index,
+        if_type: if_type::PPP,
+        mtu: tunnelled_interface_mtu(subscriber.mtu, subscriber.mru)
+            .unwrap_or(lower)
+            .into(),
+        oper_status,
+        // What `show interfaces` counts for the unit.
+        traffic: Some(subscriber.traffic()),
+        ..InterfaceRow::default()
+    }
+}
+
 impl SubscriberLayer {
-    /// A subscriber ended: its traffic stays counted on its interfaces.
-    pub(super) fn keep_gone_traffic(&mut self, subscriber: &Subscriber) {
+    /// The ifIndex of a subscriber logging in at `now` whose dynamic profile is `profile`:
+    /// one only when the profile says `interface-mib`.
+    pub(super) fn if_index_for(&mut self, now: Instant, profile: &Instance) -> Option<u32> {
+        profile
+            .interface_mib
+            .then(|| self.if_indexes.take(now))
+            .flatten()
+    }
+
+    /// A subscriber ended at `now`: its traffic stays counted on its interfaces, and its
+    /// ifIndex goes to rest (`if_index_pool`).
+    pub(super) fn interface_gone(&mut self, now: Instant, subscriber: &Subscriber) {
+        if let Some(n) = subscriber.if_index {
+            self.if_indexes.release(n, now);
+        }
         let Some((leaf, pppoe)) = leaf_interface(subscriber) else {
             return;
         };
@@ -63,7 +106,8 @@ impl SubscriberLayer {
         }
     }
 
-    /// IF-MIB's rows, unnumbered (the SNMP side numbers them).
+    /// IF-MIB's rows: the configured interfaces unnumbered (the SNMP side numbers them),
+    /// then the subscribers with `interface-mib`, numbered.
     pub fn snmp_interfaces(&self, config: &RouterConfig) -> Vec<InterfaceRow> {
         // One lookup per subscriber, into its unit's sum; then the few units into their
         // ports and pp0.
@@ -126,7 +170,7 @@ impl SubscriberLayer {
             for (number, unit) in &interface.units {
                 let unit_name = format!("{name}.{number}");
                 // A PPPoE unit's subscribers are counted on it; an LNS unit's are on
-                // their dynamic units, which are not rows.
+                // their dynamic units (rows of their own with `interface-mib`).
                 let traffic = unit.pppoe.is_some().then(|| counted(&unit_name)).flatten();
                 let admin_down = interface.disable || unit.disable;
                 rows.push(InterfaceRow {
@@ -166,6 +210,11 @@ impl SubscriberLayer {
                 traffic: counted(PPPOE_DEVICE),
                 ..InterfaceRow::default()
             });
+        }
+        for subscriber in self.table.iter() {
+            if let Some(if_index) = subscriber.if_index {
+                rows.push(subscriber_row(subscriber, if_index));
+            }
         }
         rows
     }

@@ -42,7 +42,7 @@ pub(super) fn device(subscriber: &Subscriber) -> String {
     }
 }
 
-fn unit_name(subscriber: &Subscriber) -> String {
+pub(super) fn unit_name(subscriber: &Subscriber) -> String {
     format!("{}.{}", device(subscriber), interface::unit(subscriber.id))
 }
 

@@ -73,6 +73,8 @@ pub struct SubscriberLayer {
     /// Per interface, the traffic of subscribers that ended: IF-MIB's counters are theirs
     /// plus those of the subscribers there now, so they never go back.
     pub(super) gone_traffic: BTreeMap<String, TrafficStatistics>,
+    /// ifIndex numbers of subscriber interfaces with `interface-mib`.
+    pub(super) if_indexes: super::if_index_pool::IfIndexPool,
 }
 
 impl SubscriberLayer {
@@ -98,6 +100,7 @@ impl SubscriberLayer {
             limits: SessionLimits::default(),
             firewall: crate::firewall::Firewall::default(),
             gone_traffic: BTreeMap::new(),
+            if_indexes: Default::default(),
         }
     }
 
@@ -573,7 +576,7 @@ impl SubscriberLayer {
         if subscriber.is_test_call() {
             return self.test_call_ended(subscriber);
         }
-        self.keep_gone_traffic(&subscriber);
+        self.interface_gone(now, &subscriber);
         let Some((unit, session_id)) = subscriber.pppoe_key() else {
             self.lns_end(now, &subscriber, cause, registry);
             return;
@@ -809,6 +812,7 @@ impl SubscriberLayer {
         let mut subscriber = Subscriber::new(id, access, link, now);
         if let Some(profile) = profile {
             subscriber.mtu = profile.mtu;
+            subscriber.if_index = self.if_index_for(now, &profile);
             subscriber.routing_instance = profile.routing_instance;
             subscriber.dynamic_profile = Some(profile.profile);
         }

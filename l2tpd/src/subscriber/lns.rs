@@ -298,6 +298,7 @@ impl SubscriberLayer {
         subscriber.routing_instance = routing_instance;
         subscriber.user = user;
         subscriber.mtu = dynamic.as_ref().and_then(|d| d.mtu);
+        subscriber.if_index = dynamic.as_ref().and_then(|d| self.if_index_for(now, d));
         subscriber.dynamic_profile = dynamic.map(|d| d.profile);
         if proxied {
             self.lns.proxy_lcp_accepted += 1;

@@ -33,6 +33,7 @@ pub mod dynamic_profile;
 pub mod echo;
 mod filters;
 mod framed_routes;
+pub mod if_index_pool;
 mod interface_mib;
 mod interface_views;
 mod lac;

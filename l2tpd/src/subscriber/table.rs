@@ -152,6 +152,9 @@ pub struct Subscriber {
     pub routing_instance: Option<String>,
     /// The dynamic profile its interface was built from (`show subscribers detail`).
     pub dynamic_profile: Option<String>,
+    /// Its interface's ifIndex when the profile says `interface-mib` (`if_index_pool`):
+    /// it is then an IF-MIB row.
+    pub if_index: Option<u32>,
     /// The routes its dynamic profile's `routing-options access` installs for it; `None`
     /// without a profile: its Framed-Routes are installed as RADIUS gave them.
     pub access_routes: Option<Vec<super::access_routes::AccessRoute>>,
@@ -229,6 +232,7 @@ impl Subscriber {
             static_unit: None,
             routing_instance: None,
             dynamic_profile: None,
+            if_index: None,
             access_routes: None,
             local_address: None,
             filter_names: FilterNames::default(),

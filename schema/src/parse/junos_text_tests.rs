@@ -765,7 +765,6 @@ set protocols pppoe traceoptions flag all
             "warning: [edit system] 'services':",
             "warning: [edit system] 'processes general-authentication-service':",
             "warning: [edit system] 'configuration-database':",
-            "warning: [edit dynamic-profiles PPPoE-Base interfaces pp0] 'interface-mib':",
             "warning: [edit access profile aaa accounting] 'address-change-immediate-update':",
         ],
         "{warnings:#?}"

@@ -137,11 +137,13 @@ const ROUTING_OPTIONS: Stmt = container(
 const UNIT_NUMBER: Type = uint(0, u32::MAX as u64);
 
 const INTERFACE: &[Stmt] = &[
+    // Each subscriber built from the profile is an IF-MIB row (l2tpd
+    // subscriber::interface_mib), its ifIndex from a range of its own, reused only after a
+    // quarantine (subscriber::if_index_pool).
     flag(
         "interface-mib",
         "Enable the interface MIB for the dynamic interfaces",
-    )
-    .no_effect("subscriber interfaces are not IF-MIB rows (an ifIndex per login, never reused)"),
+    ),
     list(
         "unit",
         Type::OrVariable(&UNIT_NUMBER),
@@ -160,8 +162,8 @@ const VLAN_NUMBER: Type = uint(1, 4094);
 const UNIT: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
     super::PROXY_ARP,
-    // A subscriber's unit sends no link notification (it is no IF-MIB row): `no-traps` is
-    // what it does anyway.
+    // A subscriber's unit sends no link notification (its IF-MIB row, with `interface-mib`,
+    // reads ifLinkUpDownTrapEnable disabled): `no-traps` is what it does anyway.
     flag("traps", "Enable SNMP notifications on state changes")
         .no_effect("subscriber interfaces send no link notifications"),
     flag("no-traps", "Disable SNMP notifications on state changes"),

@@ -161,6 +161,9 @@ pub struct RadiusSource {
 pub struct ProfileInterface {
     pub name: String,
     pub unit: String,
+    /// `interface-mib` beside the unit: the subscriber's interface is an IF-MIB row.
+    #[serde(default)]
+    pub interface_mib: bool,
     pub keepalive_interval: Option<String>,
     pub vlan_id: Option<String>,
     pub vlan_outer: Option<String>,
@@ -224,8 +227,11 @@ fn profile(p: View<'_>) -> DynamicProfile {
         interfaces: p
             .entries("interfaces")
             .flat_map(|(name, i)| {
-                i.entries("unit")
-                    .map(move |(unit, u)| interface(name, unit, u))
+                let mib = i.flag("interface-mib");
+                i.entries("unit").map(move |(unit, u)| ProfileInterface {
+                    interface_mib: mib,
+                    ..interface(name, unit, u)
+                })
             })
             .collect(),
         access_routes: access_routes(p.container("routing-options"))
@@ -279,6 +285,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
     ProfileInterface {
         name: name.to_string(),
         unit: unit.to_string(),
+        interface_mib: false,
         keepalive_interval: u.container("keepalives").string("interval"),
         vlan_id: u.string("vlan-id"),
         vlan_outer: tags.string("outer"),

@@ -100,12 +100,9 @@ fn junos_text_loads_prints_back_and_reloads_from_set_lines() {
     );
     let reloaded = apply_set_lines(&Node::default(), &sets).expect("set lines load");
     assert_eq!(reloaded, root);
-    // `interface-mib` is the one statement that loads without effect; `no-traps` and
-    // `rpf-check` are what the subscriber layer does anyway.
-    assert_eq!(
-        check(&root),
-        Ok(vec!["warning: [edit dynamic-profiles PPPOE-SUBSCRIBER interfaces pp0] 'interface-mib': statement has no effect: subscriber interfaces are not IF-MIB rows (an ifIndex per login, never reused)".to_string()])
-    );
+    // Every statement takes effect (`interface-mib` makes the subscribers IF-MIB rows);
+    // `no-traps` and `rpf-check` are what the subscriber layer does anyway.
+    assert_eq!(check(&root), Ok(vec![]));
 }
 
 #[test]
@@ -118,6 +115,9 @@ fn the_typed_view_keeps_templates_and_replaces_variables() {
     );
     let pp0 = pppoe.interface_for("pp0", |n| n == "pp0").expect("pp0");
     assert_eq!(pp0.unit, "$junos-interface-unit");
+    assert!(pp0.interface_mib, "interface-mib beside the unit");
+    let lns = &config.dynamic_profiles["LNS-SUBSCRIBER"].interfaces[0];
+    assert!(!lns.interface_mib);
     assert_eq!(pp0.authentication, ["chap", "pap"]);
     assert!(pp0.pppoe_server);
     let mut values = VariableValues::new();
