@@ -4,31 +4,10 @@
 //! 15 item 4), while an edit left uncommitted still reaches the store within two ticks, and
 //! at once when the daemon stops.
 
+use super::commit_keeps_tests::{done, load_override, start, COMMIT};
 use super::*;
-use crate::clock::ManualClock;
-use crate::engine::Engine;
-use schema::mgmt::{ConfigureMode, LoadMode, Reply, Request};
+use schema::mgmt::{ConfigureMode, Request};
 use schema::NodeId;
-
-fn start(dir: &std::path::Path) -> Mgmt {
-    let clock = ManualClock::new(1_795_500_000);
-    let store = commit_db::RedbStore::open(dir, None, clock.now()).expect("open store");
-    Mgmt::start(
-        Box::new(store),
-        Box::new(Engine::default()),
-        Arc::new(clock),
-        "router".into(),
-    )
-    .expect("start")
-}
-
-fn done(m: &mut Mgmt, id: SessionId, request: Request) {
-    let reply = m.handle(id, request).result;
-    assert!(
-        matches!(reply, Ok(Reply::Done { .. } | Reply::Configured { .. })),
-        "{reply:?}"
-    );
-}
 
 fn shared_session(m: &mut Mgmt) -> SessionId {
     let (id, _) = m
@@ -56,29 +35,12 @@ fn stored_host_name(m: &Mgmt) -> Option<String> {
     Some(tree.get(&path)?.values.first()?.to_string())
 }
 
-const COMMIT: Request = Request::Commit {
-    check: false,
-    confirmed: None,
-    comment: None,
-    and_quit: false,
-};
-
 #[test]
 fn a_load_committed_before_the_second_tick_writes_no_candidate() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut m = start(dir.path());
     let id = shared_session(&mut m);
-    let text = "system {\n    host-name loaded;\n}\n".to_string();
-    let (mode, relative) = (LoadMode::Override, None);
-    done(
-        &mut m,
-        id,
-        Request::Load {
-            mode,
-            text,
-            relative,
-        },
-    );
+    load_override(&mut m, id, "system {\n    host-name loaded;\n}\n".into());
     m.tick();
     assert_eq!(stored_host_name(&m), None, "written at the first tick");
     done(&mut m, id, COMMIT);

@@ -6,11 +6,11 @@
 //! directly.
 
 #[cfg(test)]
-#[path = "commit_keeps_tests.rs"]
-mod commit_keeps_tests;
-#[cfg(test)]
 #[path = "candidate_save_tests.rs"]
 mod candidate_save_tests;
+#[cfg(test)]
+#[path = "commit_keeps_tests.rs"]
+mod commit_keeps_tests;
 #[path = "history.rs"]
 mod history;
 #[path = "idle.rs"]
