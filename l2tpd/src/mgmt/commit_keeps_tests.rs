@@ -8,7 +8,7 @@ use crate::engine::Engine;
 use schema::mgmt::{ClientKind, ConfigureMode, LoadMode, Reply, Request};
 use schema::NodeId;
 
-fn start(dir: &std::path::Path) -> Mgmt {
+pub(super) fn start(dir: &std::path::Path) -> Mgmt {
     let clock = ManualClock::new(1_795_500_000);
     let store = commit_db::RedbStore::open(dir, None, clock.now()).expect("open store");
     Mgmt::start(
@@ -26,7 +26,7 @@ fn config(host: &str) -> String {
     )
 }
 
-fn done(m: &mut Mgmt, id: SessionId, request: Request) {
+pub(super) fn done(m: &mut Mgmt, id: SessionId, request: Request) {
     let reply = m.handle(id, request).result;
     assert!(
         matches!(reply, Ok(Reply::Done { .. } | Reply::Configured { .. })),
@@ -34,7 +34,7 @@ fn done(m: &mut Mgmt, id: SessionId, request: Request) {
     );
 }
 
-fn load_override(m: &mut Mgmt, id: SessionId, text: String) {
+pub(super) fn load_override(m: &mut Mgmt, id: SessionId, text: String) {
     let mode = LoadMode::Override;
     let relative = None;
     done(
@@ -48,7 +48,7 @@ fn load_override(m: &mut Mgmt, id: SessionId, text: String) {
     );
 }
 
-const COMMIT: Request = Request::Commit {
+pub(super) const COMMIT: Request = Request::Commit {
     check: false,
     confirmed: None,
     comment: None,

@@ -167,6 +167,7 @@ pub fn spawn_mgmt_thread(
                     }
                     Ok(Command::Shutdown) | Err(mpsc::RecvTimeoutError::Disconnected) => {
                         mgmt.tick();
+                        mgmt.save_candidates();
                         break;
                     }
                     Err(mpsc::RecvTimeoutError::Timeout) => {}

@@ -6,6 +6,9 @@
 //! directly.
 
 #[cfg(test)]
+#[path = "candidate_save_tests.rs"]
+mod candidate_save_tests;
+#[cfg(test)]
 #[path = "commit_keeps_tests.rs"]
 mod commit_keeps_tests;
 #[path = "history.rs"]
@@ -75,6 +78,9 @@ pub struct Mgmt {
     shared: Option<Node>,
     /// The shared candidate changed since it was last written to the store.
     shared_unsaved: bool,
+    /// Some candidate was unsaved at the previous tick already: this tick writes it (see
+    /// [`Mgmt::save_settled_candidates`]).
+    unsaved_at_last_tick: bool,
     sessions: BTreeMap<SessionId, Session>,
     /// The session holding `configure exclusive`.
     lock: Option<SessionId>,
@@ -157,6 +163,7 @@ impl Mgmt {
             generation: 0,
             shared,
             shared_unsaved: false,
+            unsaved_at_last_tick: false,
             sessions: BTreeMap::new(),
             lock: None,
             next_session: 1,
@@ -1211,9 +1218,10 @@ impl Mgmt {
     // ---------------------------------------------------------------- time
 
     /// Called about once a second: rolls back an expired `commit confirmed` and writes the
-    /// shared candidate if it changed. Returns true if a rollback happened.
+    /// candidates that changed (one tick late, see [`Mgmt::save_settled_candidates`]).
+    /// Returns true if a rollback happened.
     pub fn tick(&mut self) -> bool {
-        self.flush_shared();
+        self.save_settled_candidates();
         self.follow_monitors();
         crate::log::tick();
         self.deliver_user_messages(crate::log::take_user_messages());
@@ -1268,9 +1276,40 @@ impl Mgmt {
         std::mem::take(&mut self.broadcasts)
     }
 
-    /// Writes candidates changed since the last tick to the store. Edits are not written one
-    /// by one: a `load set` of thousands of lines, or `set` on a large configuration, would
-    /// otherwise serialise the whole tree for every line.
+    /// Writes the candidates that were already unsaved at the previous tick, so a candidate
+    /// is written 1 to 2 ticks after its change. A `load override` followed by `commit`
+    /// (the commit clears the stored candidate in its own transaction) then writes no
+    /// candidate at all: the write at the tick after the load, a whole-configuration JSON
+    /// and database write (over 100 ms at 300,000 lines), fell between the two requests and
+    /// delayed the commit (issue 15, item 4; docs/performance.md, "Stage h66"). Uncommitted
+    /// edits are not a committed revision: a crash loses at most the last 2 s of them
+    /// instead of the last 1 s; a shutdown writes them at once ([`Mgmt::save_candidates`]).
+    fn save_settled_candidates(&mut self) {
+        if self.unsaved_at_last_tick {
+            self.flush_shared();
+        }
+        self.unsaved_at_last_tick = self.any_candidate_unsaved();
+    }
+
+    fn any_candidate_unsaved(&self) -> bool {
+        self.shared_unsaved
+            || self.sessions.values().any(|s| {
+                s.config
+                    .as_ref()
+                    .and_then(|c| c.private.as_ref())
+                    .is_some_and(|p| p.unsaved)
+            })
+    }
+
+    /// Writes every unsaved candidate now: the daemon is stopping.
+    pub fn save_candidates(&mut self) {
+        self.flush_shared();
+        self.unsaved_at_last_tick = false;
+    }
+
+    /// Writes the candidates changed since they were last written to the store. Edits are
+    /// not written one by one: a `load set` of thousands of lines, or `set` on a large
+    /// configuration, would otherwise serialise the whole tree for every line.
     fn flush_shared(&mut self) {
         if self.shared_unsaved {
             match self.store.set_shared_candidate(self.shared.as_ref()) {
