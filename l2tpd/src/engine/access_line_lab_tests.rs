@@ -54,6 +54,20 @@ fn text(packet: &Packet, kind: u8) -> Option<String> {
         .map(|v| String::from_utf8_lossy(v).into_owned())
 }
 
+/// Acct-Status-Type Start and Stop (RFC 2866 §5.1).
+const START: u32 = 1;
+const STOP: u32 = 2;
+
+/// The first accounting record of `status` among what the server received.
+fn accounting(received: &[Packet], status: u32) -> &Packet {
+    received
+        .iter()
+        .find(|p| {
+            p.code == code::ACCOUNTING_REQUEST && p.integer(attr::ACCT_STATUS_TYPE) == Some(status)
+        })
+        .unwrap_or_else(|| panic!("no accounting record of status {status}"))
+}
+
 fn detail() -> SubscriberShow {
     SubscriberShow {
         level: Level::Detail,
@@ -96,11 +110,7 @@ fn the_agents_ids_reach_radius_and_show_subscribers() {
         text(request, attr::CALLING_STATION_ID).as_deref(),
         Some(REMOTE)
     );
-    let start = server
-        .received
-        .iter()
-        .find(|p| p.code == code::ACCOUNTING_REQUEST)
-        .expect("a Start");
+    let start = accounting(&server.received, START);
     assert_eq!(ids(start), both());
 
     let rows = lab
@@ -126,13 +136,7 @@ fn the_agents_ids_reach_radius_and_show_subscribers() {
         lab.advance(Duration::from_secs(1));
     }
     let server = lab.lac_radius.as_ref().unwrap();
-    let stop = server
-        .received
-        .iter()
-        .find(|p| {
-            p.code == code::ACCOUNTING_REQUEST && p.integer(attr::ACCT_STATUS_TYPE) == Some(2)
-        })
-        .expect("a Stop");
+    let stop = accounting(&server.received, STOP);
     assert_eq!(ids(stop), both());
 }
 
@@ -155,11 +159,7 @@ fn exclude_and_a_subscriber_without_an_agent_send_no_vsa() {
         vsa(request, dsl_forum::AGENT_REMOTE_ID).as_deref(),
         Some(REMOTE)
     );
-    let start = server
-        .received
-        .iter()
-        .find(|p| p.code == code::ACCOUNTING_REQUEST)
-        .expect("a Start");
+    let start = accounting(&server.received, START);
     assert_eq!(
         vsa(start, dsl_forum::AGENT_CIRCUIT_ID).as_deref(),
         Some(CIRCUIT)
@@ -214,11 +214,7 @@ fn with_access_line_information_the_lns_learns_the_line_from_the_lac() {
     assert!(ip_up(&lab.subs[i].events).is_some());
     assert_eq!(lns_ids(&lab), both());
     let server = lab.lns_radius.as_ref().unwrap();
-    let start = server
-        .received
-        .iter()
-        .find(|p| p.code == code::ACCOUNTING_REQUEST)
-        .expect("a Start");
+    let start = accounting(&server.received, START);
     assert_eq!(
         vsa(start, dsl_forum::AGENT_CIRCUIT_ID).as_deref(),
         Some(CIRCUIT)

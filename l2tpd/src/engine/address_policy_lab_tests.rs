@@ -8,27 +8,11 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::radius_lab_tests::{bring_up, ip_up, lns_with_radius, SECRET};
-use super::sim_lab::{lac_config, Lab};
-use crate::aaa::radius::{attr, code, Attribute, Packet};
+use super::radius_lab_tests::{bring_up, ip_up, lns_with_radius};
+use super::session_options_lab_tests::lns_lab;
+use super::sim_lab::Lab;
+use crate::aaa::radius::{attr, code, Attribute};
 use crate::subscriber::table::EndCause;
-
-type Answer = Option<(u8, Vec<Attribute>)>;
-
-/// An LNS whose RADIUS accepts everyone, giving `attributes`.
-fn lns_lab(extra: &str, attributes: Vec<Attribute>) -> Lab {
-    let mut lab = Lab::new(lac_config(""), lns_with_radius(extra));
-    lab.lns_radius = Some(super::sim_lab::RadiusResponder::new(
-        SECRET,
-        Box::new(move |request: &Packet| -> Answer {
-            Some(match request.code {
-                code::ACCOUNTING_REQUEST => (code::ACCOUNTING_RESPONSE, Vec::new()),
-                _ => (code::ACCESS_ACCEPT, attributes.clone()),
-            })
-        }),
-    ));
-    lab
-}
 
 fn lns_ends(lab: &Lab, cause: EndCause) -> u64 {
     let ends = &lab.lns.subscribers().table.ends;

@@ -46,16 +46,20 @@ fn lab(extra: &str) -> Lab {
 }
 
 fn lab_accepting(accept: &str, extra: &str) -> Lab {
-    let profiles = vlan_profiles_accepting(accept, "100-199", extra);
-    let lac = lac_config(&profiles);
+    checked_lab(&vlan_profiles_accepting(accept, "100-199", extra))
+}
+
+/// The lab with these LAC lines, which must pass the commit checks (a lab the router
+/// would refuse proves nothing).
+pub(super) fn checked_lab(lac_lines: &str) -> Lab {
     let tree =
-        schema::parse::apply_set_lines(&schema::tree::Node::default(), &profiles).expect("parses");
+        schema::parse::apply_set_lines(&schema::tree::Node::default(), lac_lines).expect("parses");
     assert_eq!(
         schema::validate::check(&tree).map(|_| ()),
         Ok(()),
         "the lab's configuration commits"
     );
-    Lab::new(lac, config(LNS_BASE))
+    Lab::new(lac_config(lac_lines), config(LNS_BASE))
 }
 
 fn bring_up(lab: &mut Lab) {

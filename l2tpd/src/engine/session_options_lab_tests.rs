@@ -18,7 +18,7 @@ use crate::subscriber::table::EndCause;
 type Answer = Option<(u8, Vec<Attribute>)>;
 
 /// An LNS whose RADIUS accepts everyone with `attributes` and takes accounting records.
-fn lns_lab(extra: &str, attributes: Vec<Attribute>) -> Lab {
+pub(super) fn lns_lab(extra: &str, attributes: Vec<Attribute>) -> Lab {
     let mut lab = Lab::new(super::sim_lab::lac_config(""), lns_with_radius(extra));
     lab.lns_radius = Some(super::sim_lab::RadiusResponder::new(
         SECRET,

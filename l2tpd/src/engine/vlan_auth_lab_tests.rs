@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use super::auto_vlan_lab_tests::vlan_profiles;
+use super::auto_vlan_lab_tests::{checked_lab, vlan_profiles};
 use super::radius_lab_tests::{SECRET, SERVER};
-use super::sim_lab::{config, lac_config, Lab, RadiusResponder, LNS_BASE, PORT};
+use super::sim_lab::{Lab, RadiusResponder, PORT};
 use crate::aaa::radius::{attr, code, unhide_user_password, Packet};
 use crate::pppoe::access_line::AccessLine;
 use crate::pppoe::client::ClientState;
@@ -34,15 +34,7 @@ fn authenticated_lab() -> Lab {
          set access radius-server {SERVER} retry 1\n\
          set access radius-server {SERVER} message-authenticator optional\n"
     );
-    let profiles = vlan_profiles("100-199", &auth);
-    let tree =
-        schema::parse::apply_set_lines(&schema::tree::Node::default(), &profiles).expect("parses");
-    assert_eq!(
-        schema::validate::check(&tree).map(|_| ()),
-        Ok(()),
-        "the lab's configuration commits"
-    );
-    Lab::new(lac_config(&profiles), config(LNS_BASE))
+    checked_lab(&vlan_profiles("100-199", &auth))
 }
 
 /// RADIUS answering VLAN requests with `answer` (the subscriber's own PPP authentication
