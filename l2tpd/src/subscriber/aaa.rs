@@ -167,6 +167,21 @@ impl AaaState {
         self.rotation.order(service, algorithm, servers)
     }
 
+    /// The servers the next Access-Request of `profile` tries, in order: its
+    /// [`authentication_servers`] by its `client-authentication-algorithm`.
+    pub(super) fn authentication_order(
+        &mut self,
+        config: &RouterConfig,
+        profile: &AccessProfile,
+    ) -> Vec<Ipv4Addr> {
+        let servers = authentication_servers(config, profile);
+        self.server_order(
+            Service::Authentication,
+            profile.radius_options.client_authentication_algorithm,
+            &servers,
+        )
+    }
+
     /// Whether `subscriber`'s Access-Request is still unanswered (not admitted yet).
     pub(super) fn is_waiting(&self, subscriber: SubscriberId) -> bool {
         self.waiting.contains_key(&subscriber)

@@ -13,8 +13,8 @@ use std::time::Instant;
 use schema::typed::{AuthenticationMethod, RadiusMessage, RouterConfig};
 
 use super::aaa::{
-    access_request, authentication_servers, nas_identifier, pppoe_calling_station, Answer, Pending,
-    Purpose, RequestFacts, TunnelFacts,
+    access_request, nas_identifier, pppoe_calling_station, Answer, Pending, Purpose, RequestFacts,
+    TunnelFacts,
 };
 use super::decision::{
     aaa_user_name, map_aaa_routing_instance, map_access_profile, map_tunnel_profile, Refusal,
@@ -28,7 +28,7 @@ use super::radius_options::{
 use super::radius_tunnels::{self, TunnelRefusal};
 use super::table::{AaaGrant, AccessLeg, EndCause, Phase, SubscriberId};
 use super::termination::LOCAL_SERVICE_INTERFACE;
-use crate::aaa::client::{Service, SocketId, Transmit};
+use crate::aaa::client::{SocketId, Transmit};
 use crate::aaa::radius::{
     attr, code, erx, parse_framed_route, tunnel_attributes, AttrKind, Packet,
 };
@@ -114,12 +114,7 @@ impl SubscriberLayer {
         };
         let mut request = access_request(credentials, &facts);
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);
-        let servers = authentication_servers(config, profile);
-        let servers = self.aaa.server_order(
-            Service::Authentication,
-            profile.radius_options.client_authentication_algorithm,
-            &servers,
-        );
+        let servers = self.aaa.authentication_order(config, profile);
         let purpose = Purpose::Authenticate {
             credentials: Box::new(credentials.clone()),
             profile: name.to_string(),
@@ -170,12 +165,7 @@ impl SubscriberLayer {
                 else {
                     return;
                 };
-                let servers = authentication_servers(config, profile);
-                let servers = self.aaa.server_order(
-                    Service::Authentication,
-                    profile.radius_options.client_authentication_algorithm,
-                    &servers,
-                );
+                let servers = self.aaa.authentication_order(config, profile);
                 let purpose = Purpose::Authenticate {
                     credentials: Box::new(credentials.clone()),
                     profile: name,

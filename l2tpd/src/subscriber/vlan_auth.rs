@@ -8,16 +8,13 @@ use std::time::Instant;
 
 use schema::typed::{RadiusMessage, RouterConfig, VlanUsername};
 
-use super::aaa::{
-    access_request, authentication_servers, nas_identifier, Answer, Purpose, RequestFacts,
-};
+use super::aaa::{access_request, nas_identifier, Answer, Purpose, RequestFacts};
 use super::auto_vlan::tags_of;
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, Step};
 use super::pppoe_access::VlanAuthRequest;
 use super::radius_options::{agent_attributes, ethernet_nas_port_type};
 use super::vlan::VlanSelector;
-use crate::aaa::client::Service;
 use crate::aaa::radius::code;
 use crate::ppp::server_link::Credentials;
 use crate::pppoe::access_line::AccessLine;
@@ -129,12 +126,7 @@ impl SubscriberLayer {
         };
         let mut packet = access_request(&credentials, &facts);
         super::radius_exclude::apply(&mut packet, profile, RadiusMessage::AccessRequest);
-        let servers = authentication_servers(config, profile);
-        let servers = self.aaa.server_order(
-            Service::Authentication,
-            profile.radius_options.client_authentication_algorithm,
-            &servers,
-        );
+        let servers = self.aaa.authentication_order(config, profile);
         let purpose = Purpose::Vlan {
             port: port.clone(),
             selector,
