@@ -257,15 +257,6 @@ impl PppoeAccess {
         for (name, auto) in autos {
             self.ports.entry(name).or_default().auto = Some(auto);
         }
-        for spec in &wanted {
-            self.ports.entry(spec.port.clone()).or_default();
-        }
-        for (name, port) in self.ports.iter_mut() {
-            port.native_vlan = config
-                .interfaces
-                .get(&**name)
-                .and_then(|i| i.native_vlan_id);
-        }
         let gone: Vec<UnitId> = self
             .units
             .iter()
@@ -300,6 +291,12 @@ impl PppoeAccess {
         self.ports.retain(|_, port| {
             port.facts.is_some() || !port.by_selector.is_empty() || port.auto.is_some()
         });
+        for (name, port) in self.ports.iter_mut() {
+            port.native_vlan = config
+                .interfaces
+                .get(&**name)
+                .and_then(|i| i.native_vlan_id);
+        }
     }
 
     /// A VLAN unit stays through a commit while a range of its port still takes its tags

@@ -335,13 +335,6 @@ impl Unit {
 }
 
 impl Interface {
-    /// Unit `number` when it is configured and neither it nor this interface is disabled.
-    pub fn enabled_unit(&self, number: u16) -> Option<&Unit> {
-        self.units
-            .get(&number)
-            .filter(|unit| !self.disable && !unit.disable)
-    }
-
     /// The units that are up administratively: none of a disabled interface.
     pub fn enabled_units(&self) -> impl Iterator<Item = (&u16, &Unit)> {
         self.units
