@@ -110,6 +110,10 @@ pub struct RouterConfig {
     /// `[edit access radius-options revert-interval]`: seconds a server that stopped
     /// answering is left alone before it is tried again.
     pub radius_revert_interval: u32,
+    /// `[edit access report-interface-descriptions]`: subscribers' requests carry their
+    /// access interface's description (VSA 26-4874-63).
+    #[serde(default)]
+    pub report_interface_descriptions: bool,
     /// `[edit access radius-disconnect-port]`: where Disconnect and CoA requests arrive.
     pub radius_disconnect_port: u16,
     /// `[edit access radius-disconnect]`: who may send them, with the secret.
@@ -202,6 +206,7 @@ pub(crate) fn active_router_config_since(
         radius_servers: access::radius_servers(access),
         access_profile: root.string("access-profile"),
         radius_revert_interval: access.container("radius-options").number("revert-interval"),
+        report_interface_descriptions: access.flag("report-interface-descriptions"),
         radius_disconnect_port: access.number("radius-disconnect-port"),
         radius_disconnect: access::radius_disconnect(access),
         name_servers: access::name_servers(access),

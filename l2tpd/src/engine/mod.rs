@@ -548,6 +548,8 @@ mod heap_profile;
 #[cfg(test)]
 mod icmp_statistics_lab_tests;
 #[cfg(test)]
+mod interface_description_lab_tests;
+#[cfg(test)]
 mod interface_disable_lab_tests;
 #[cfg(test)]
 mod interface_mib_tests;

@@ -362,8 +362,9 @@ pub struct RequestFacts<'a> {
     pub nas_port_type: u32,
     /// LNS: the tunnel the session came through.
     pub tunnel: Option<TunnelFacts<'a>>,
-    /// The DSL Forum VSAs of the PPPoE intermediate agent's IDs (`agent_attributes`).
-    pub agent_ids: Vec<Attribute>,
+    /// The DSL Forum VSAs of the PPPoE intermediate agent's IDs (`agent_attributes`), and
+    /// the interface's description (`interface_text`).
+    pub vendor_attributes: Vec<Attribute>,
 }
 
 /// The seed's list of what an LNS's Access-Request carries about the tunnel (17.4R1 on).
@@ -418,7 +419,7 @@ pub fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Pa
         attributes.push(Attribute::string(attr::NAS_PORT_ID, port));
     }
     attributes.push(Attribute::integer(attr::NAS_PORT_TYPE, facts.nas_port_type));
-    attributes.extend(facts.agent_ids.iter().cloned());
+    attributes.extend(facts.vendor_attributes.iter().cloned());
     if let Some(tunnel) = &facts.tunnel {
         attributes.push(Attribute::integer(attr::NAS_PORT, LNS_NAS_PORT));
         push_tunnel(&mut attributes, tunnel);

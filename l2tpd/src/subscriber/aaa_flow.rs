@@ -19,6 +19,7 @@ use super::aaa::{
 use super::decision::{
     aaa_user_name, map_aaa_routing_instance, map_access_profile, map_tunnel_profile, Refusal,
 };
+use super::interface_text::{interface_desc_attribute, text_description};
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, AuthRejection, Step};
 use super::radius_options::{
@@ -75,7 +76,8 @@ impl SubscriberLayer {
             return false;
         };
         let nas_identifier = nas_identifier(profile, &self.host_name);
-        let (calling, port, agent_ids) = match &subscriber.access {
+        let text = text_description(config, subscriber);
+        let (calling, port, mut vendor_attributes) = match &subscriber.access {
             AccessLeg::Pppoe {
                 underlying,
                 mac,
@@ -93,12 +95,14 @@ impl SubscriberLayer {
                     &profile.radius_options,
                     nas_identifier,
                     underlying,
+                    text,
                     line,
                 )),
                 agent_attributes(line),
             ),
             _ => (None, None, Vec::new()),
         };
+        vendor_attributes.extend(interface_desc_attribute(config, text));
         let facts = RequestFacts {
             // The domain map's `strip-domain`, then the profile's `strip-user-name`.
             user: profile
@@ -110,7 +114,7 @@ impl SubscriberLayer {
             nas_port_id: port.as_deref(),
             nas_port_type: ethernet_nas_port_type(&profile.radius_options),
             tunnel: None,
-            agent_ids,
+            vendor_attributes,
         };
         let mut request = access_request(credentials, &facts);
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);
@@ -161,7 +165,8 @@ impl SubscriberLayer {
                 if let Some(subscriber) = self.table.get_mut(id) {
                     fix_acct_session_id(subscriber, &profile.radius_options);
                 }
-                let Some(request) = self.termination_request(id, &credentials, profile, registry)
+                let Some(request) =
+                    self.termination_request(id, &credentials, profile, config, registry)
                 else {
                     return;
                 };
@@ -194,13 +199,15 @@ impl SubscriberLayer {
         id: SubscriberId,
         credentials: &Credentials,
         profile: &schema::typed::AccessProfile,
+        config: &RouterConfig,
         registry: &Registry,
     ) -> Option<Packet> {
         let subscriber = self.table.get(id)?;
         let user = subscriber.user.clone().unwrap_or_default();
         let nas_identifier = nas_identifier(profile, &self.host_name);
         let options = &profile.radius_options;
-        let (calling, port, port_type, tunnel, agent_ids) = match &subscriber.access {
+        let text = text_description(config, subscriber);
+        let (calling, port, port_type, tunnel, mut vendor_attributes) = match &subscriber.access {
             AccessLeg::Pppoe {
                 underlying,
                 mac,
@@ -211,7 +218,7 @@ impl SubscriberLayer {
                     pppoe_calling_station(profile, nas_identifier, underlying, *mac, line)
                         .into_bytes(),
                 ),
-                Some(nas_port_id(options, nas_identifier, underlying, line)),
+                Some(nas_port_id(options, nas_identifier, underlying, text, line)),
                 ethernet_nas_port_type(options),
                 None,
                 agent_attributes(line),
@@ -241,6 +248,7 @@ impl SubscriberLayer {
             }
             AccessLeg::TestCall(_) => return None,
         };
+        vendor_attributes.extend(interface_desc_attribute(config, text));
         let facts = RequestFacts {
             user: profile.session_options.stripped_user_name(&user),
             nas_identifier,
@@ -249,7 +257,7 @@ impl SubscriberLayer {
             nas_port_id: port.as_deref(),
             nas_port_type: port_type,
             tunnel,
-            agent_ids,
+            vendor_attributes,
         };
         let mut request = access_request(credentials, &facts);
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);

@@ -206,7 +206,7 @@ impl SubscriberLayer {
             nas_port_id: None,
             nas_port_type: super::radius_options::NAS_PORT_TYPE_ETHERNET,
             tunnel: None,
-            agent_ids: Vec::new(),
+            vendor_attributes: Vec::new(),
         };
         let mut request = access_request(&credentials, &facts);
         // What the profile leaves out of a subscriber's request, it leaves out of a test's.

@@ -53,7 +53,8 @@ impl SubscriberLayer {
         let mut carried = accounting_port_attributes(
             &profile.radius_options,
             nas_identifier,
-            &subscriber.access,
+            subscriber,
+            config,
             &line,
         );
         // LAC: the records name the tunnel (the LNS's name theirs in the access leg).

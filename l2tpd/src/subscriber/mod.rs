@@ -35,6 +35,7 @@ mod filters;
 mod framed_routes;
 pub mod if_index_pool;
 mod interface_mib;
+mod interface_text;
 mod interface_views;
 mod lac;
 mod lns;

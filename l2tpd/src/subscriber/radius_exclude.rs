@@ -6,7 +6,7 @@
 
 use schema::typed::{AccessProfile, RadiusMessage};
 
-use crate::aaa::radius::{attr, dsl_forum, AttrKind, Packet};
+use crate::aaa::radius::{attr, dsl_forum, erx, AttrKind, Packet};
 
 /// The attribute a Junos name stands for, among those this router sends; `None` for the
 /// others (never in a request here, and named by a commit warning).
@@ -27,6 +27,12 @@ fn attribute_type(name: &str) -> Option<AttrKind> {
         "event-timestamp" => attr::EVENT_TIMESTAMP,
         "framed-ip-address" => attr::FRAMED_IP_ADDRESS,
         "input-gigawords" => attr::ACCT_INPUT_GIGAWORDS,
+        "interface-description" => {
+            return Some(AttrKind::Vendor {
+                vendor: erx::VENDOR,
+                kind: erx::INTERFACE_DESC,
+            })
+        }
         "nas-identifier" => attr::NAS_IDENTIFIER,
         "nas-port" => attr::NAS_PORT,
         "nas-port-id" => attr::NAS_PORT_ID,

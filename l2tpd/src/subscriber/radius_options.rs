@@ -3,7 +3,7 @@
 //! description the first and Calling-Station-Id carry. Pure functions of the options and of
 //! what the subscriber is.
 
-use schema::typed::{AcctSessionIdFormat, InterfaceDescriptionFormat, RadiusOptions};
+use schema::typed::{AcctSessionIdFormat, InterfaceDescriptionFormat, RadiusOptions, RouterConfig};
 
 use crate::aaa::radius::{attr, dsl_forum, Attribute};
 use crate::pppoe::access_line::AccessLine;
@@ -95,14 +95,16 @@ pub fn interface_description(format: InterfaceDescriptionFormat, interface: &str
 }
 
 /// NAS-Port-Id as `nas-port-id-format` asks: the chosen values in Junos' default order (NAS
-/// identifier, interface description, agent circuit ID, agent remote ID), or in the order its
-/// `order` statements give, joined by
-/// `nas-port-id-delimiter`; an agent ID the subscriber's PPPoE request did not carry is left
-/// out. Nothing to join: the interface description alone, as Junos sends by default.
+/// identifier, interface description, interface text description, agent circuit ID, agent
+/// remote ID), or in the order its `order` statements give, joined by
+/// `nas-port-id-delimiter`; an agent ID the subscriber's PPPoE request did not carry, or a
+/// text description (`text`, [`super::interface_text`]) its interface does not have, is
+/// left out. Nothing to join: the interface description alone, as Junos sends by default.
 pub fn nas_port_id(
     options: &RadiusOptions,
     nas_identifier: &[u8],
     interface: &str,
+    text: Option<&str>,
     line: &AccessLine,
 ) -> String {
     let format = &options.nas_port_id_format;
@@ -113,6 +115,7 @@ pub fn nas_port_id(
         match value.as_str() {
             "nas-identifier" => parts.push(String::from_utf8_lossy(nas_identifier).into_owned()),
             "interface-description" => parts.push(description.clone()),
+            "interface-text-description" => parts.extend(text.map(str::to_string)),
             "agent-circuit-id" => push_agent_ids(&mut parts, line, true, false),
             "agent-remote-id" => push_agent_ids(&mut parts, line, false, true),
             _ => {}
@@ -123,6 +126,9 @@ pub fn nas_port_id(
     }
     if format.interface_description {
         parts.push(description.clone());
+    }
+    if format.interface_text_description {
+        parts.extend(text.map(str::to_string));
     }
     push_agent_ids(
         &mut parts,
@@ -172,20 +178,22 @@ pub fn access_line(subscriber: &Subscriber, registry: &Registry) -> AccessLine {
     }
 }
 
-/// NAS-Port-Id, NAS-Port-Type and the agent's IDs (`line`, from [`access_line`]) of a
-/// subscriber's accounting records, as its Access-Request has them: a PPPoE subscriber's by
-/// the options, a tunnelled user's at the LNS Virtual.
+/// NAS-Port-Id, NAS-Port-Type, the agent's IDs (`line`, from [`access_line`]) and the
+/// interface's description of a subscriber's accounting records, as its Access-Request has
+/// them: a PPPoE subscriber's by the options, a tunnelled user's at the LNS Virtual.
 pub fn accounting_port_attributes(
     options: &RadiusOptions,
     nas_identifier: &[u8],
-    access: &AccessLeg,
+    subscriber: &Subscriber,
+    config: &RouterConfig,
     line: &AccessLine,
 ) -> Vec<Attribute> {
-    let mut carried = match access {
+    let text = super::interface_text::text_description(config, subscriber);
+    let mut carried = match &subscriber.access {
         AccessLeg::Pppoe { underlying, .. } => vec![
             Attribute::string(
                 attr::NAS_PORT_ID,
-                nas_port_id(options, nas_identifier, underlying, line),
+                nas_port_id(options, nas_identifier, underlying, text, line),
             ),
             Attribute::integer(attr::NAS_PORT_TYPE, ethernet_nas_port_type(options)),
         ],
@@ -196,6 +204,9 @@ pub fn accounting_port_attributes(
         AccessLeg::TestCall(_) => return Vec::new(),
     };
     carried.extend(agent_attributes(line));
+    carried.extend(super::interface_text::interface_desc_attribute(
+        config, text,
+    ));
     carried
 }
 
@@ -242,4 +253,4 @@ pub fn fix_acct_session_id(subscriber: &mut Subscriber, options: &RadiusOptions)
 
 #[cfg(test)]
 #[path = "radius_options_tests.rs"]
-mod tests;
+pub(crate) mod tests;

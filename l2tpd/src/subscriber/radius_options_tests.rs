@@ -29,7 +29,9 @@ fn options(lines: &str) -> RadiusOptions {
     config.access_profiles.remove("p").unwrap().radius_options
 }
 
-fn pppoe_subscriber(id: u64, underlying: &str) -> Subscriber {
+/// A PPPoE subscriber on `underlying` behind the DSLAM of [`dslam_line`] (shared with the
+/// interface description's tests).
+pub(crate) fn pppoe_subscriber(id: u64, underlying: &str) -> Subscriber {
     let access = AccessLeg::Pppoe {
         unit: UnitId(1),
         session_id: 7,
@@ -46,7 +48,7 @@ fn pppoe_subscriber(id: u64, underlying: &str) -> Subscriber {
 fn nas_port_id_is_the_interface_alone_unless_a_format_is_chosen() {
     let plain = options("set access profile p authentication-order radius\n");
     assert_eq!(
-        nas_port_id(&plain, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        nas_port_id(&plain, b"lac1", "ge-1/2/3.100", None, &NO_LINE),
         "ge-1/2/3.100"
     );
     // Junos' order whatever order the statements were written in.
@@ -55,7 +57,7 @@ fn nas_port_id_is_the_interface_alone_unless_a_format_is_chosen() {
          set access profile p radius options nas-port-id-format nas-identifier\n",
     );
     assert_eq!(
-        nas_port_id(&both, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        nas_port_id(&both, b"lac1", "ge-1/2/3.100", None, &NO_LINE),
         "lac1#ge-1/2/3.100"
     );
     let delimited = RadiusOptions {
@@ -66,20 +68,20 @@ fn nas_port_id_is_the_interface_alone_unless_a_format_is_chosen() {
         ..both
     };
     assert_eq!(
-        nas_port_id(&delimited, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        nas_port_id(&delimited, b"lac1", "ge-1/2/3.100", None, &NO_LINE),
         "lac1%ge-1/2/3.100"
     );
     let identifier_only =
         options("set access profile p radius options nas-port-id-format nas-identifier\n");
     assert_eq!(
-        nas_port_id(&identifier_only, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        nas_port_id(&identifier_only, b"lac1", "ge-1/2/3.100", None, &NO_LINE),
         "lac1"
     );
     // No agent ID in the request: the interface stands in.
     let agent_only =
         options("set access profile p radius options nas-port-id-format agent-circuit-id\n");
     assert_eq!(
-        nas_port_id(&agent_only, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        nas_port_id(&agent_only, b"lac1", "ge-1/2/3.100", None, &NO_LINE),
         "ge-1/2/3.100"
     );
 }
@@ -94,14 +96,53 @@ fn nas_port_id_carries_the_agents_ids_in_junos_order() {
          set access profile p radius options nas-port-id-format nas-identifier\n",
     );
     assert_eq!(
-        nas_port_id(&all, b"lac1", "ge-1/2/3.100", &dslam_line()),
+        nas_port_id(&all, b"lac1", "ge-1/2/3.100", None, &dslam_line()),
         "lac1#ge-1/2/3.100#dslam1 eth 1/1/2:100#cpe-42"
     );
     let remote =
         options("set access profile p radius options nas-port-id-format agent-remote-id\n");
     assert_eq!(
-        nas_port_id(&remote, b"lac1", "ge-1/2/3.100", &dslam_line()),
+        nas_port_id(&remote, b"lac1", "ge-1/2/3.100", None, &dslam_line()),
         "cpe-42"
+    );
+}
+
+/// `interface-text-description`: the configured description, after the interface in Junos'
+/// default order and wherever `order` puts it; an interface without one adds nothing.
+#[test]
+fn nas_port_id_carries_the_text_description_where_junos_puts_it() {
+    let all = options(
+        "set access profile p radius options nas-port-id-format agent-circuit-id
+         set access profile p radius options nas-port-id-format interface-text-description
+         set access profile p radius options nas-port-id-format interface-description
+",
+    );
+    let described = Some("olt-3 uplink");
+    assert_eq!(
+        nas_port_id(&all, b"lac1", "ge-1/2/3.100", described, &dslam_line()),
+        "ge-1/2/3.100#olt-3 uplink#dslam1 eth 1/1/2:100"
+    );
+    assert_eq!(
+        nas_port_id(&all, b"lac1", "ge-1/2/3.100", None, &dslam_line()),
+        "ge-1/2/3.100#dslam1 eth 1/1/2:100"
+    );
+    let ordered = options(
+        "set access profile p radius options nas-port-id-format order nas-identifier
+         set access profile p radius options nas-port-id-format order interface-text-description
+",
+    );
+    assert_eq!(
+        nas_port_id(&ordered, b"lac1", "ge-1/2/3.100", described, &NO_LINE),
+        "lac1#olt-3 uplink"
+    );
+    let text_only = options(
+        "set access profile p radius options nas-port-id-format interface-text-description
+",
+    );
+    assert_eq!(
+        nas_port_id(&text_only, b"lac1", "ge-1/2/3.100", None, &NO_LINE),
+        "ge-1/2/3.100",
+        "nothing to join: the interface stands in"
     );
 }
 
@@ -116,12 +157,12 @@ fn nas_port_id_order_puts_the_values_in_the_operators_order() {
 ",
     );
     assert_eq!(
-        nas_port_id(&ordered, b"lac1", "ge-1/2/3.100", &dslam_line()),
+        nas_port_id(&ordered, b"lac1", "ge-1/2/3.100", None, &dslam_line()),
         "cpe-42#lac1#dslam1 eth 1/1/2:100#ge-1/2/3.100"
     );
     // An agent ID the request did not carry is left out, as in the default order.
     assert_eq!(
-        nas_port_id(&ordered, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        nas_port_id(&ordered, b"lac1", "ge-1/2/3.100", None, &NO_LINE),
         "lac1#ge-1/2/3.100"
     );
 }
@@ -158,7 +199,8 @@ fn the_agents_ids_become_dsl_forum_vsas() {
 fn accounting_records_carry_the_agents_ids() {
     let plain = options("set access profile p authentication-order radius\n");
     let subscriber = pppoe_subscriber(1, "ge-1/2/3.100");
-    let carried = accounting_port_attributes(&plain, b"lac1", &subscriber.access, &dslam_line());
+    let config = crate::test_config("");
+    let carried = accounting_port_attributes(&plain, b"lac1", &subscriber, &config, &dslam_line());
     assert!(carried.contains(&Attribute::vendor(3561, 1, "dslam1 eth 1/1/2:100")));
     assert!(carried.contains(&Attribute::vendor(3561, 2, "cpe-42")));
 }
@@ -188,7 +230,7 @@ fn interface_description_format_drops_the_adapter_and_the_unit() {
         "set access profile p radius options interface-description-format exclude-sub-interface\n",
     );
     assert_eq!(
-        nas_port_id(&options, b"lac1", "ge-1/2/3.100", &NO_LINE),
+        nas_port_id(&options, b"lac1", "ge-1/2/3.100", None, &NO_LINE),
         "ge-1/2/3"
     );
 }

@@ -10,6 +10,7 @@ use schema::typed::{RadiusMessage, RouterConfig, VlanUsername};
 
 use super::aaa::{access_request, nas_identifier, Answer, Purpose, RequestFacts};
 use super::auto_vlan::tags_of;
+use super::interface_text::{described, interface_desc_attribute};
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, Step};
 use super::pppoe_access::VlanAuthRequest;
@@ -122,7 +123,14 @@ impl SubscriberLayer {
             nas_port_id: None,
             nas_port_type: ethernet_nas_port_type(&profile.radius_options),
             tunnel: None,
-            agent_ids: agent_attributes(&line),
+            // An auto-sensed VLAN is no configured unit: its port's description.
+            vendor_attributes: agent_attributes(&line)
+                .into_iter()
+                .chain(interface_desc_attribute(
+                    config,
+                    described(config, &port, None),
+                ))
+                .collect(),
         };
         let mut packet = access_request(&credentials, &facts);
         super::radius_exclude::apply(&mut packet, profile, RadiusMessage::AccessRequest);

@@ -368,11 +368,7 @@ const KNOWN: &[(&str, &[&str])] = &[
     // NAS-Port-Id values whose form Juniper's statement page does not give (table/access.rs).
     (
         "access profile radius options nas-port-id-format",
-        &[
-            "concatenated-vlan-tags",
-            "interface-text-description",
-            "postpend-vlan-tags",
-        ],
+        &["concatenated-vlan-tags", "postpend-vlan-tags"],
     ),
     (
         "snmp",

@@ -63,6 +63,13 @@ pub(super) const ACCESS: Stmt = container(
             ],
         ),
         list("radius-server", Type::Ipv4, "RADIUS server", RADIUS_SERVER).grouped(),
+        // Junos: the configured description of a subscriber's access interface (its unit's,
+        // else its port's) goes to RADIUS in VSA 26-4874-63 (Interface-Desc), stored at
+        // login; `radius attributes exclude interface-description` leaves it out.
+        flag(
+            "report-interface-descriptions",
+            "Send the access interface's description to RADIUS (VSA 26-63)",
+        ),
         list(
             "tunnel-profile",
             NAME,
@@ -595,9 +602,8 @@ const RADIUS_EXCLUDE: &[Stmt] = &[
     excluded("input-gigawords", "Acct-Input-Gigawords (52)"),
     excluded(
         "interface-description",
-        "Interface description (Juniper VSA)",
-    )
-    .no_effect(NOT_SENT),
+        "Interface description (Juniper VSA 26-63)",
+    ),
     excluded("nas-identifier", "NAS-Identifier (32)"),
     excluded("nas-port", "NAS-Port (5)"),
     excluded("nas-port-id", "NAS-Port-Id (87)"),
@@ -727,7 +733,9 @@ const RADIUS_OPTIONS: &[Stmt] = &[
     // Junos' default order: NAS identifier, interface description, circuit ID, remote ID
     // ("nas-port-id-format (Subscriber Management)"); `order V` statements give the values
     // in an order of the operator's instead, and may not be mixed with the values above
-    // (commit refuses it, as Junos: validate::access). Junos' `interface-text-description`,
+    // (commit refuses it, as Junos: validate::access). `interface-text-description` is the
+    // access interface's configured description (as `report-interface-descriptions` sends
+    // it), after the interface description in the default order. Junos'
     // `postpend-vlan-tags` and `concatenated-vlan-tags` are not taken: Juniper's text does
     // not give the form of what they add (parse/unsupported.rs).
     container(
@@ -737,6 +745,10 @@ const RADIUS_OPTIONS: &[Stmt] = &[
             AGENT_CIRCUIT_ID,
             AGENT_REMOTE_ID,
             INTERFACE_DESCRIPTION,
+            flag(
+                "interface-text-description",
+                "Configured description of the access interface",
+            ),
             NAS_IDENTIFIER_VALUE,
             leaf_list(
                 "order",
@@ -744,6 +756,7 @@ const RADIUS_OPTIONS: &[Stmt] = &[
                     "agent-circuit-id",
                     "agent-remote-id",
                     "interface-description",
+                    "interface-text-description",
                     "nas-identifier",
                 ]),
                 "Values in the order given, instead of the default order",

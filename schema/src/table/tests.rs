@@ -408,7 +408,6 @@ fn statements_without_effect_are_these() {
             "access profile radius attributes exclude framed-ip-netmask",
             "access profile radius attributes exclude input-filter",
             "access profile radius attributes exclude input-gigapackets",
-            "access profile radius attributes exclude interface-description",
             "access profile radius attributes exclude output-filter",
             "access profile radius attributes exclude output-gigapackets",
             "access profile session-options client-group",

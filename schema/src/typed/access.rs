@@ -221,6 +221,9 @@ pub struct CallingStationIdFormat {
 pub struct NasPortIdFormat {
     pub nas_identifier: bool,
     pub interface_description: bool,
+    /// `interface-text-description`: the access interface's configured description.
+    #[serde(default)]
+    pub interface_text_description: bool,
     pub agent_circuit_id: bool,
     pub agent_remote_id: bool,
     /// `order V …`: the values in this order instead (not mixed with the flags above).
@@ -819,6 +822,7 @@ fn radius_options(options: View<'_>) -> RadiusOptions {
         nas_port_id_format: NasPortIdFormat {
             nas_identifier: port_id.flag("nas-identifier"),
             interface_description: port_id.flag("interface-description"),
+            interface_text_description: port_id.flag("interface-text-description"),
             agent_circuit_id: port_id.flag("agent-circuit-id"),
             agent_remote_id: port_id.flag("agent-remote-id"),
             order: port_id.values("order"),

@@ -828,6 +828,7 @@ set access profile q authentication-order radius
         NasPortIdFormat {
             nas_identifier: true,
             interface_description: true,
+            interface_text_description: false,
             agent_circuit_id: false,
             agent_remote_id: false,
             order: Vec::new(),

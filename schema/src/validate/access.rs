@@ -28,6 +28,7 @@ fn nas_port_id_order(name: &str, profile: &AccessProfile, findings: &mut Finding
     let format = &profile.radius_options.nas_port_id_format;
     let defaults = format.nas_identifier
         || format.interface_description
+        || format.interface_text_description
         || format.agent_circuit_id
         || format.agent_remote_id;
     if format.order.is_empty() || !defaults {

@@ -92,6 +92,8 @@ pub mod erx {
     pub const TUNNEL_MAXIMUM_SESSIONS: u8 = 33;
     /// Tagged integer, like 33.
     pub const L2TP_RECV_WINDOW_SIZE: u8 = 54;
+    /// The access interface's configured description (`report-interface-descriptions`).
+    pub const INTERFACE_DESC: u8 = 63;
     /// The tunnel-profile name; beats the domain map (26-64, not 48).
     pub const TUNNEL_GROUP: u8 = 64;
 }
@@ -221,6 +223,7 @@ fn erx_name(kind: u8) -> Option<&'static str> {
         erx::TUNNEL_PASSWORD => "ERX-Tunnel-Password",
         erx::TUNNEL_MAXIMUM_SESSIONS => "ERX-Tunnel-Maximum-Sessions",
         erx::L2TP_RECV_WINDOW_SIZE => "ERX-L2tp-Recv-Window-Size",
+        erx::INTERFACE_DESC => "ERX-Interface-Desc",
         erx::TUNNEL_GROUP => "ERX-Tunnel-Group",
         _ => return None,
     })

@@ -280,7 +280,7 @@ fn request(n: u64) -> Packet {
         nas_port_id: Some("ge-0/0/0.0:100-200"),
         nas_port_type: NAS_PORT_TYPE_ETHERNET,
         tunnel: None,
-        agent_ids: Vec::new(),
+        vendor_attributes: Vec::new(),
     };
     access_request(&credentials, &facts)
 }
