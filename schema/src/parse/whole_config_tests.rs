@@ -55,6 +55,13 @@ fn a_bng_on_an_ae_bundle_tunnelling_to_two_lnss_loads_whole() {
     assert!(ae0.units[&20].disable && !ae0.disable);
     assert!(config.interfaces["xe-0/0/2"].disable);
     assert!(config.l2tp.access_line_information);
+    assert!(config.report_interface_descriptions);
+    assert!(
+        config.access_profiles["bng-aaa"]
+            .radius_options
+            .nas_port_id_format
+            .interface_text_description
+    );
     assert_eq!(config.tunnel_profiles["to-lns"].tunnels.len(), 2);
 }
 
