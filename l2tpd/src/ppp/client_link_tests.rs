@@ -23,6 +23,7 @@ fn ipcp_server() -> Fsm<IpcpPolicy> {
             secondary_dns: None,
             primary_nbns: None,
             secondary_nbns: None,
+            suggest_dns: false,
         }),
     );
     let now = Instant::now();

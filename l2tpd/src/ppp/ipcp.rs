@@ -19,6 +19,8 @@ pub enum IpcpRole {
         /// WINS servers: answered when set, Rejected when not (a client then stops asking).
         primary_nbns: Option<Ipv4Addr>,
         secondary_nbns: Option<Ipv4Addr>,
+        /// `ipcp-suggest-dns-option`: offer the DNS servers to a client that does not ask.
+        suggest_dns: bool,
     },
     Client,
 }
@@ -39,6 +41,9 @@ pub struct IpcpPolicy {
     /// The options of our next request (client: address and DNS wishes, server: address).
     wishes: Vec<IpcpOption>,
     pub addresses: IpcpAddresses,
+    /// Server: the DNS servers were offered unasked once; a client that still leaves them
+    /// out does not want them, and is not Nak'ed again (which would never converge).
+    suggested_dns: bool,
 }
 
 impl IpcpPolicy {
@@ -58,6 +63,7 @@ impl IpcpPolicy {
             role,
             wishes,
             addresses: IpcpAddresses::default(),
+            suggested_dns: false,
         };
         policy.record_wishes();
         policy
@@ -108,6 +114,7 @@ impl Policy for IpcpPolicy {
         if !rejects.is_empty() {
             return Verdict::Reject(rejects);
         }
+        naks.extend(self.unasked_dns(options));
         if !naks.is_empty() {
             return Verdict::Nak(naks);
         }
@@ -134,6 +141,15 @@ impl Policy for IpcpPolicy {
                 .find(|wish| wish.to_raw().kind == hint.to_raw().kind)
             {
                 *wish = hint;
+            } else if matches!(self.role, IpcpRole::Client)
+                && matches!(
+                    hint,
+                    IpcpOption::PrimaryDns(_) | IpcpOption::SecondaryDns(_)
+                )
+            {
+                // RFC 1661 §5.3: a Nak may name an option the request left out, to prompt
+                // the peer to include it; name servers are worth taking.
+                self.wishes.push(hint);
             }
         }
         self.record_wishes();
@@ -153,6 +169,40 @@ impl Policy for IpcpPolicy {
 }
 
 impl IpcpPolicy {
+    /// With `ipcp-suggest-dns-option`, once per negotiation: the DNS servers the request
+    /// `options` does not ask for, as hints to append to the Nak.
+    fn unasked_dns(&mut self, options: &[RawOption]) -> Vec<RawOption> {
+        let IpcpRole::Server {
+            primary_dns,
+            secondary_dns,
+            suggest_dns: true,
+            ..
+        } = &self.role
+        else {
+            return Vec::new();
+        };
+        if self.suggested_dns {
+            return Vec::new();
+        }
+        let asked = |kind: u8| options.iter().any(|o| o.kind == kind);
+        let hints: Vec<RawOption> = [
+            (
+                ipcp_kind::PRIMARY_DNS,
+                primary_dns.map(IpcpOption::PrimaryDns),
+            ),
+            (
+                ipcp_kind::SECONDARY_DNS,
+                secondary_dns.map(IpcpOption::SecondaryDns),
+            ),
+        ]
+        .into_iter()
+        .filter(|(kind, _)| !asked(*kind))
+        .filter_map(|(_, hint)| hint.map(|h| h.to_raw()))
+        .collect();
+        self.suggested_dns = !hints.is_empty();
+        hints
+    }
+
     /// Our current wishes are what an Ack will confirm.
     fn record_wishes(&mut self) {
         self.addresses = IpcpAddresses {
@@ -183,17 +233,20 @@ mod tests {
     use std::time::Instant;
 
     fn negotiate(server_role: IpcpRole) -> (Fsm<IpcpPolicy>, Fsm<IpcpPolicy>) {
+        negotiate_with(server_role, IpcpPolicy::new(IpcpRole::Client))
+    }
+
+    fn negotiate_with(
+        server_role: IpcpRole,
+        client: IpcpPolicy,
+    ) -> (Fsm<IpcpPolicy>, Fsm<IpcpPolicy>) {
         let now = Instant::now();
         let mut server = Fsm::new(
             Protocol::Ipcp,
             Config::default(),
             IpcpPolicy::new(server_role),
         );
-        let mut client = Fsm::new(
-            Protocol::Ipcp,
-            Config::default(),
-            IpcpPolicy::new(IpcpRole::Client),
-        );
+        let mut client = Fsm::new(Protocol::Ipcp, Config::default(), client);
         for fsm in [&mut server, &mut client] {
             fsm.open(now);
             fsm.up(now);
@@ -226,6 +279,7 @@ mod tests {
             secondary_dns: None,
             primary_nbns: None,
             secondary_nbns: None,
+            suggest_dns: false,
         }
     }
 
@@ -257,6 +311,7 @@ mod tests {
             secondary_dns: None,
             primary_nbns: Some(primary),
             secondary_nbns: Some(secondary),
+            suggest_dns: false,
         });
         let expected: Vec<RawOption> = [
             IpcpOption::IpAddress(peer),
@@ -273,6 +328,76 @@ mod tests {
         // The client takes the hints: its next request is acknowledged.
         assert_eq!(policy.check(&expected), Verdict::Ack);
         assert_eq!(policy.addresses.peer, Some(peer));
+    }
+
+    fn suggesting(primary: Option<Ipv4Addr>, secondary: Option<Ipv4Addr>) -> IpcpRole {
+        let IpcpRole::Server { local, peer, .. } = server_role(None) else {
+            unreachable!()
+        };
+        IpcpRole::Server {
+            local,
+            peer,
+            primary_dns: primary,
+            secondary_dns: secondary,
+            primary_nbns: None,
+            secondary_nbns: None,
+            suggest_dns: true,
+        }
+    }
+
+    fn raw(options: &[IpcpOption]) -> Vec<RawOption> {
+        options.iter().map(IpcpOption::to_raw).collect()
+    }
+
+    /// `ipcp-suggest-dns-option`: a request without DNS options is Nak'ed with the servers,
+    /// once; a client that still leaves them out is acknowledged (Nak'ing again would never
+    /// converge), and one that asks gets the usual answer.
+    #[test]
+    fn a_suggesting_server_offers_unasked_dns_servers_once() {
+        let (primary, secondary) = (Ipv4Addr::new(127, 0, 80, 53), Ipv4Addr::new(127, 0, 80, 54));
+        let peer = Ipv4Addr::new(127, 0, 80, 2);
+        let address_only = raw(&[IpcpOption::IpAddress(peer)]);
+        let mut policy = IpcpPolicy::new(suggesting(Some(primary), Some(secondary)));
+        assert_eq!(
+            policy.check(&address_only),
+            Verdict::Nak(raw(&[
+                IpcpOption::PrimaryDns(primary),
+                IpcpOption::SecondaryDns(secondary),
+            ]))
+        );
+        assert_eq!(policy.check(&address_only), Verdict::Ack);
+
+        // Only the one the client left out; with the address's own Nak.
+        let mut policy = IpcpPolicy::new(suggesting(Some(primary), Some(secondary)));
+        let partial = raw(&[
+            IpcpOption::IpAddress(Ipv4Addr::UNSPECIFIED),
+            IpcpOption::PrimaryDns(primary),
+        ]);
+        assert_eq!(
+            policy.check(&partial),
+            Verdict::Nak(raw(&[
+                IpcpOption::IpAddress(peer),
+                IpcpOption::SecondaryDns(secondary),
+            ]))
+        );
+
+        // Nothing to offer, or not asked to: no Nak.
+        let mut policy = IpcpPolicy::new(suggesting(None, None));
+        assert_eq!(policy.check(&address_only), Verdict::Ack);
+        let mut policy = IpcpPolicy::new(server_role(Some(primary)));
+        assert_eq!(policy.check(&address_only), Verdict::Ack);
+    }
+
+    /// A client that asks for no name servers takes the ones a suggesting server offers.
+    #[test]
+    fn a_client_that_asks_no_dns_takes_the_servers_offered() {
+        let primary = Ipv4Addr::new(127, 0, 80, 53);
+        let mut quiet = IpcpPolicy::new(IpcpRole::Client);
+        quiet.wishes = vec![IpcpOption::IpAddress(Ipv4Addr::UNSPECIFIED)];
+        let (server, client) = negotiate_with(suggesting(Some(primary), None), quiet);
+        assert_eq!(server.state(), State::Opened);
+        assert_eq!(client.state(), State::Opened);
+        assert_eq!(client.policy.addresses.primary_dns, Some(primary));
     }
 
     #[test]

@@ -23,6 +23,7 @@ const ADDRESSES: IpcpServerAddresses = IpcpServerAddresses {
     secondary_dns: Some(Ipv4Addr::new(198, 18, 0, 54)),
     primary_nbns: None,
     secondary_nbns: None,
+    suggest_dns: false,
 };
 
 fn lns_config(authentication: Vec<AuthProtocol>) -> ServerLinkConfig {

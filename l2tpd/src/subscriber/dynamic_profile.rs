@@ -64,6 +64,8 @@ pub struct Instance {
     pub mru: Option<u16>,
     /// `ppp-options mtu`: the interface's MTU (`ppp_sizes::interface_mtu`).
     pub mtu: Option<PppoeMtu>,
+    /// `ppp-options ipcp-suggest-dns-option`.
+    pub ipcp_suggest_dns: bool,
     /// The router's own IPCP address: the unnumbered donor's (`family inet
     /// unnumbered-address`), or the profile's `family inet address`; `None`: the pool's
     /// gateway stands.
@@ -291,6 +293,7 @@ pub fn instantiate(
         authentication: None,
         mru: None,
         mtu: None,
+        ipcp_suggest_dns: false,
         local_address: None,
         filters: FilterNames::default(),
         interface_mib: false,
@@ -311,6 +314,7 @@ pub fn instantiate(
     }
     instance.mru = unit.mru;
     instance.mtu = unit.mtu;
+    instance.ipcp_suggest_dns = unit.ipcp_suggest_dns;
     instance.interface_mib = unit.interface_mib;
     if !unit.authentication.is_empty() {
         instance.authentication = Some(

@@ -14,7 +14,7 @@ const PROFILES: &str = r#"dynamic-profiles {
             pp0 {
                 unit "$junos-interface-unit" {
                     keepalives interval "$ka";
-                    ppp-options { pap; }
+                    ppp-options { pap; ipcp-suggest-dns-option; }
                     pppoe-options { underlying-interface "$junos-underlying-interface"; server; }
                     family inet { unnumbered-address "$junos-loopback-interface"; }
                 }
@@ -85,6 +85,7 @@ fn predefined_and_user_variables_are_replaced() {
     assert_eq!(instance.profile, "PPPOE");
     assert_eq!(instance.keepalive, Some(Duration::from_secs(20)));
     assert_eq!(instance.authentication, Some(vec![AuthProtocol::Pap]));
+    assert!(instance.ipcp_suggest_dns);
     assert_eq!(instance.routing_instance, None);
 
     assert_eq!(instance.interface, "pp0.3221225473");

@@ -91,6 +91,7 @@ impl SubscriberLayer {
                         subscriber.routing_instance = (named != "default").then_some(named);
                     }
                     subscriber.local_address = instance.local_address;
+                    subscriber.ipcp_suggest_dns = instance.ipcp_suggest_dns;
                     subscriber.filter_names = instance.filters;
                 }
                 true

@@ -298,6 +298,7 @@ impl SubscriberLayer {
                 None,
                 lease.secondary_wins,
             ),
+            suggest_dns: subscriber.ipcp_suggest_dns,
         };
         link.start_ipcp(addresses, now);
         self.lns.by_address.insert(lease.address, id);

@@ -211,6 +211,13 @@ const UNIT: &[Stmt] = &[
         "PPP interface parameters",
         &[
             flag("chap", "Challenge Handshake Authentication Protocol"),
+            // Junos (15.1): IPCP prompts a client whose Configure-Request asks for no name
+            // servers to ask for them (RFC 1661 §5.3: a Nak may name options the request
+            // left out); the servers are what the client would get if it asked.
+            flag(
+                "ipcp-suggest-dns-option",
+                "Prompt the client to negotiate DNS server addresses in IPCP",
+            ),
             flag("pap", "Password Authentication Protocol"),
             // Junos: `authentication [ chap pap ];`, in the order offered to the client.
             leaf_list(

@@ -176,6 +176,10 @@ pub struct ProfileInterface {
     /// `ppp-options mru N`: the MRU the subscriber's LCP asks for.
     #[serde(default)]
     pub mru: Option<u16>,
+    /// `ppp-options ipcp-suggest-dns-option`: IPCP offers DNS servers to a client that
+    /// does not ask for them.
+    #[serde(default)]
+    pub ipcp_suggest_dns: bool,
     /// `ppp-options mtu (N | use-lower-layer)`: the PPP MTU of the subscriber's interface.
     #[serde(default)]
     pub mtu: Option<super::device::PppoeMtu>,
@@ -295,6 +299,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         dedicated: dial.flag("dedicated"),
         authentication,
         mru: ppp.uint("mru"),
+        ipcp_suggest_dns: ppp.flag("ipcp-suggest-dns-option"),
         mtu: ppp
             .string("mtu")
             .as_deref()

@@ -24,6 +24,9 @@ pub struct IpcpServerAddresses {
     /// RFC 1877's NetBIOS name servers (WINS): the same.
     pub primary_nbns: Option<Ipv4Addr>,
     pub secondary_nbns: Option<Ipv4Addr>,
+    /// `ipcp-suggest-dns-option`: a request that asks for no DNS server is Nak'ed once with
+    /// the servers above (RFC 1661 §5.3 lets a Nak name options the request left out).
+    pub suggest_dns: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,5 +119,6 @@ fn policy(addresses: IpcpServerAddresses) -> IpcpPolicy {
         secondary_dns: addresses.secondary_dns,
         primary_nbns: addresses.primary_nbns,
         secondary_nbns: addresses.secondary_nbns,
+        suggest_dns: addresses.suggest_dns,
     })
 }

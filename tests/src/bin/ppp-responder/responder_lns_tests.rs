@@ -22,6 +22,7 @@ const ADDRESSES: IpcpServerAddresses = IpcpServerAddresses {
     secondary_dns: None,
     primary_nbns: None,
     secondary_nbns: None,
+    suggest_dns: false,
 };
 const SECRET: &[u8] = b"right-secret";
 
