@@ -353,6 +353,41 @@ fn auto_configure_statements_not_built_here_are_named_not_supported() {
     );
 }
 
+/// A dynamic profile's IPv6 family and class of service are out of scope, not typos.
+#[test]
+fn a_dynamic_profiles_inet6_and_class_of_service_are_named_not_supported() {
+    let text = "dynamic-profiles {
+    PPPOE {
+        interfaces {
+            pp0 {
+                unit \"$junos-interface-unit\" {
+                    family {
+                        inet6 {
+                            unnumbered-address lo0.0;
+                        }
+                    }
+                }
+            }
+        }
+        class-of-service {
+            traffic-control-profiles {
+                TCP {
+                    shaping-rate 10m;
+                }
+            }
+        }
+    }
+}
+";
+    assert_eq!(
+        errors(text),
+        vec![
+            (7, 25, "'inet6' under [edit dynamic-profiles PPPOE interfaces pp0 unit \"$junos-interface-unit\" family] is not supported by this router".to_string()),
+            (14, 9, "'class-of-service' under [edit dynamic-profiles PPPOE] is not supported by this router".into()),
+        ]
+    );
+}
+
 #[test]
 fn an_unclosed_block_is_reported_after_the_other_errors() {
     let errs = errors("system {\n    bogus;\n    host-name r1;\n");

@@ -363,6 +363,33 @@ const KNOWN: &[(&str, &[&str])] = &[
             "syslog",
         ],
     ),
+    // A dynamic profile's hierarchies this router does not build subscribers from.
+    (
+        "dynamic-profiles",
+        &[
+            "class-of-service",
+            "firewall",
+            "policy-options",
+            "predefined-variable-defaults",
+            "profile-type",
+            "protocols",
+            "services",
+        ],
+    ),
+    (
+        "dynamic-profiles interfaces unit family",
+        &["inet6", "mpls"],
+    ),
+    (
+        "dynamic-profiles interfaces unit ppp-options",
+        &[
+            "compression",
+            "initiate-ncp",
+            "no-termination-request",
+            "on-demand-ip-address",
+            "peer-ip-address-optional",
+        ],
+    ),
     ("access", &["ppp-options", "profile-options"]),
     ("access profile", &["provisioning-order", "service"]),
     // NAS-Port-Id values whose form Juniper's statement page does not give (table/access.rs).
