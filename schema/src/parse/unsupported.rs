@@ -377,6 +377,16 @@ const KNOWN: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "dynamic-profiles interfaces unit",
+        &[
+            "auto-configure",
+            "filter",
+            "host-prefix-only",
+            "service",
+            "targeted-options",
+        ],
+    ),
+    (
         "dynamic-profiles interfaces unit family",
         &["inet6", "mpls"],
     ),

@@ -160,6 +160,12 @@ const VLAN_NUMBER: Type = uint(1, 4094);
 /// Junos' order under a dynamic unit, as Junos shows it (proxy-arp before vlan-id;
 /// keepalives after pppoe-options).
 const UNIT: &[Stmt] = &[
+    // Junos: the subscriber interface's statistics count what it actually carried.
+    flag(
+        "actual-transit-statistics",
+        "Enable the collection of actual transit statistics",
+    )
+    .no_effect("a subscriber interface's counters here are always what it actually carried"),
     leaf("description", TEXT, "Text description of interface"),
     super::PROXY_ARP,
     // A subscriber's unit sends no link notification (its IF-MIB row, with `interface-mib`,

@@ -358,6 +358,7 @@ fn statements_without_effect_are_these() {
             "services l2tp tunnel-group tunnel-switch-profile",
             "services l2tp tunnel-switch-profile",
             "services l2tp tx-connect-speed-method",
+            "dynamic-profiles interfaces unit actual-transit-statistics",
             "dynamic-profiles interfaces unit proxy-arp",
             "dynamic-profiles interfaces unit traps",
             "interfaces hierarchical-scheduler",
