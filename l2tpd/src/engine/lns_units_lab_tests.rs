@@ -250,3 +250,35 @@ fn a_clear_naming_the_static_unit_ends_its_session() {
     );
     assert!(lab.lns_sessions().is_empty(), "the session was cleared");
 }
+
+/// Juniper's dynamic LNS example: the LAC client's `interface-id` is the one the tunnel
+/// group's dynamic profile's `dial-options` carry, and no static unit does: every session
+/// comes up on a dynamic unit of that profile.
+#[test]
+fn an_interface_id_of_the_groups_dynamic_profile_gives_dynamic_units() {
+    let profile = "set dynamic-profiles lns interfaces \"$junos-interface-ifd-name\" \
+         unit \"$junos-interface-unit\" dial-options l2tp-interface-id lac-ifs\n\
+         set dynamic-profiles lns interfaces \"$junos-interface-ifd-name\" \
+         unit \"$junos-interface-unit\" dial-options dedicated\n\
+         set services l2tp tunnel-group g dynamic-profile lns\n";
+    let mut lab = Lab::new(lac_config(""), lns(profile));
+    let first = lab.connect("kim@isp.example");
+    let second = lab.connect("lee@isp.example");
+    assert!(lab.ip_up(first) && lab.ip_up(second));
+    let names = interfaces(&lab);
+    assert_eq!(names.len(), 2);
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("si-0/0/0.") && n != "si-0/0/0.5"),
+        "{names:?}"
+    );
+    assert_eq!(
+        lab.lns
+            .subscribers()
+            .table
+            .refusals
+            .get(&Refusal::NoStaticInterface),
+        None
+    );
+}

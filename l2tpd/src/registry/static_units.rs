@@ -111,6 +111,20 @@ impl StaticUnits {
             ));
         };
         let service: Arc<str> = Arc::from(service);
+        // No static unit carries it, but the group's dynamic profile does: the session gets
+        // a dynamic unit of that profile, as any of the group's sessions.
+        let static_units = config
+            .interfaces
+            .get(&*service)
+            .is_some_and(|i| i.units_with_l2tp_interface_id(wanted).next().is_some());
+        let dynamic = group_config
+            .dynamic_profile
+            .as_deref()
+            .and_then(|name| config.dynamic_profiles.get(name))
+            .is_some_and(|p| p.carries_l2tp_interface_id(wanted));
+        if !static_units && dynamic {
+            return Reservation::NotWanted;
+        }
         match self.take(config, &service, wanted) {
             Some(unit) => Reservation::Held(service, unit),
             None => Reservation::Refused(format!(
@@ -201,6 +215,29 @@ mod tests {
         // A client without an interface-id, or an unknown group, wants none.
         assert_eq!(units.reserve(&config, "g", "lac-z"), Reservation::NotWanted);
         assert_eq!(units.reserve(&config, "h", "lac-a"), Reservation::NotWanted);
+    }
+
+    /// Juniper's dynamic LNS example: the LAC's `interface-id` names the group's dynamic
+    /// profile's `dial-options l2tp-interface-id`, no static unit: each session a dynamic
+    /// unit. Where static units carry it too, they are taken first.
+    #[test]
+    fn an_interface_id_only_the_dynamic_profile_carries_means_a_dynamic_unit() {
+        const PROFILE: &str = "set dynamic-profiles lns interfaces \"$junos-interface-ifd-name\" \
+             unit \"$junos-interface-unit\" dial-options l2tp-interface-id c\n\
+             set dynamic-profiles lns interfaces \"$junos-interface-ifd-name\" \
+             unit \"$junos-interface-unit\" dial-options dedicated\n\
+             set services l2tp tunnel-group g dynamic-profile lns\n\
+             set services l2tp tunnel-group g service-interface si-1/0/0\n\
+             set access profile ap client lac-c l2tp interface-id c\n";
+        let mut units = StaticUnits::default();
+        let config = config(&format!("{GROUP}{PROFILE}{UNITS}"));
+        assert_eq!(units.reserve(&config, "g", "lac-c"), Reservation::NotWanted);
+        assert_eq!(units.reserve(&config, "g", "lac-c"), Reservation::NotWanted);
+        // lac-a's `a` is on static units: still reserved there, refused when they are full.
+        assert_eq!(
+            units.reserve(&config, "g", "lac-a"),
+            Reservation::Held(Arc::from("si-1/0/0"), 5)
+        );
     }
 
     #[test]

@@ -386,6 +386,12 @@ const KNOWN: &[(&str, &[&str])] = &[
             "targeted-options",
         ],
     ),
+    // L2TP over IPsec: this router has no IPsec.
+    (
+        "dynamic-profiles interfaces unit dial-options",
+        &["ipsec-interface-id"],
+    ),
+    ("interfaces unit dial-options", &["ipsec-interface-id"]),
     (
         "dynamic-profiles interfaces unit family",
         &["inet6", "mpls"],

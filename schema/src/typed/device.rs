@@ -341,6 +341,21 @@ impl Interface {
             .iter()
             .filter(move |(_, unit)| !self.disable && !unit.disable)
     }
+
+    /// The units (never unit 0, the service's own) whose `dial-options l2tp-interface-id`
+    /// is `id`, in unit order.
+    pub fn units_with_l2tp_interface_id<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> impl Iterator<Item = (&'a u16, &'a Unit)> {
+        self.units.iter().filter(move |(number, unit)| {
+            **number != 0
+                && unit
+                    .dial_options
+                    .as_ref()
+                    .is_some_and(|d| d.l2tp_interface_id.as_deref() == Some(id))
+        })
+    }
 }
 
 /// The tagging mode; with more than one configured (refused at commit) the most permissive.

@@ -327,6 +327,15 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
 pub type VariableValues = BTreeMap<String, String>;
 
 impl DynamicProfile {
+    /// Whether a unit of the profile says `dial-options l2tp-interface-id id`: the dynamic
+    /// LNS sessions of a LAC whose access-profile client names `id` (Juniper's dynamic LNS
+    /// example pairs them).
+    pub fn carries_l2tp_interface_id(&self, id: &str) -> bool {
+        self.interfaces
+            .iter()
+            .any(|unit| unit.l2tp_interface_id.as_deref() == Some(id))
+    }
+
     /// `template` with its variable, if it is one, replaced: from `values` (predefined
     /// variables, and user variables RADIUS gave), else a user variable's `default-value`.
     /// `Err` names the variable that has no value.

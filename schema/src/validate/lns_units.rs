@@ -64,11 +64,15 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
                 ]
             };
             let statement = || format!("interface-id {}", quote_word(id));
-            if units_with(config, id) == 0 {
+            let in_a_profile = config
+                .dynamic_profiles
+                .values()
+                .any(|p| p.carries_l2tp_interface_id(id));
+            if units_with(config, id) == 0 && !in_a_profile {
                 findings.error(
                     at(),
                     statement(),
-                    format!("No si- logical interface has dial-options l2tp-interface-id {id}"),
+                    format!("No si- logical interface or dynamic profile has dial-options l2tp-interface-id {id}"),
                 );
                 continue;
             }
@@ -78,12 +82,18 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
                 if group.l2tp_access_profile.as_deref() != Some(profile_name.as_str()) {
                     continue;
                 }
+                // Its sessions may also be dynamic units of the group's dynamic profile.
+                let dynamic = group
+                    .dynamic_profile
+                    .as_deref()
+                    .and_then(|name| config.dynamic_profiles.get(name))
+                    .is_some_and(|p| p.carries_l2tp_interface_id(id));
                 let message = match group.service_interface.as_deref() {
                     None => format!(
                         "Tunnel group {group_name} has no service-interface to put its sessions on a unit with l2tp-interface-id {id}"
                     ),
-                    Some(service) if units_on(config, service, id) == 0 => format!(
-                        "No unit of {service}, the service-interface of tunnel group {group_name}, has dial-options l2tp-interface-id {id}"
+                    Some(service) if units_on(config, service, id) == 0 && !dynamic => format!(
+                        "No unit of {service}, the service-interface of tunnel group {group_name}, nor its dynamic profile has dial-options l2tp-interface-id {id}"
                     ),
                     Some(_) => continue,
                 };
@@ -95,17 +105,10 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
 
 /// How many units of `service` carry `l2tp-interface-id id`.
 fn units_on(config: &RouterConfig, service: &str, id: &str) -> usize {
-    config.interfaces.get(service).map_or(0, |i| {
-        i.units
-            .iter()
-            .filter(|(number, u)| {
-                **number != 0
-                    && u.dial_options
-                        .as_ref()
-                        .is_some_and(|d| d.l2tp_interface_id.as_deref() == Some(id))
-            })
-            .count()
-    })
+    config
+        .interfaces
+        .get(service)
+        .map_or(0, |i| i.units_with_l2tp_interface_id(id).count())
 }
 
 /// How many `si-` units carry `l2tp-interface-id id`.

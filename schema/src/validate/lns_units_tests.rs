@@ -73,7 +73,36 @@ fn a_client_interface_id_no_unit_carries_is_refused() {
         [(
             "access profile lns-clients client lac2 l2tp".to_string(),
             "interface-id lac9-ifs".to_string(),
-            "No si- logical interface has dial-options l2tp-interface-id lac9-ifs".to_string()
+            "No si- logical interface or dynamic profile has dial-options l2tp-interface-id lac9-ifs".to_string()
+        )]
+    );
+}
+
+/// Juniper's dynamic LNS example: the client's `interface-id` is the tunnel group's dynamic
+/// profile's `dial-options l2tp-interface-id`, with no static unit carrying it.
+#[test]
+fn a_client_interface_id_the_groups_dynamic_profile_carries_commits() {
+    let text = format!(
+        "{}dynamic-profiles {{\n    lns {{\n        interfaces {{\n            \"$junos-interface-ifd-name\" {{\n                \
+         unit \"$junos-interface-unit\" {{\n                    dial-options {{\n                        \
+         l2tp-interface-id lac9-ifs;\n                        dedicated;\n                    }}\n                }}\n            }}\n        }}\n    }}\n}}\n",
+        with_group(Some("si-1/0/0"))
+            .replace(" interface-id lac2-ifs;", " interface-id lac9-ifs;")
+            .replace(
+                "            l2tp-access-profile lns-clients;\n",
+                "            l2tp-access-profile lns-clients;\n            dynamic-profile lns;\n"
+            )
+    );
+    let root = parse_config(&text).expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+    // The same profile not named by the client's tunnel group: that group refuses it.
+    let unnamed = text.replace("            dynamic-profile lns;\n", "");
+    assert_eq!(
+        errors(&unnamed),
+        [(
+            "access profile lns-clients client lac2 l2tp".to_string(),
+            "interface-id lac9-ifs".to_string(),
+            "No unit of si-1/0/0, the service-interface of tunnel group g, nor its dynamic profile has dial-options l2tp-interface-id lac9-ifs".to_string()
         )]
     );
 }
@@ -178,12 +207,12 @@ fn a_client_interface_id_must_be_on_its_tunnel_groups_service_interface() {
             client(
                 "lac1",
                 "lac1-ifs",
-                "No unit of si-2/0/0, the service-interface of tunnel group g, has dial-options l2tp-interface-id lac1-ifs"
+                "No unit of si-2/0/0, the service-interface of tunnel group g, nor its dynamic profile has dial-options l2tp-interface-id lac1-ifs"
             ),
             client(
                 "lac2",
                 "lac2-ifs",
-                "No unit of si-2/0/0, the service-interface of tunnel group g, has dial-options l2tp-interface-id lac2-ifs"
+                "No unit of si-2/0/0, the service-interface of tunnel group g, nor its dynamic profile has dial-options l2tp-interface-id lac2-ifs"
             ),
         ]
     );
