@@ -331,6 +331,43 @@ fn an_access_reject_refuses_the_subscriber() {
     assert!(server.auth_detail().contains("user1@isp.example"));
 }
 
+/// `chap-challenge-in-request-authenticator`: the CHAP challenge goes as the Request
+/// Authenticator, no CHAP-Challenge attribute, and FreeRADIUS verifies the response with it
+/// (RFC 2865 §2.2) and accepts.
+#[test]
+fn freeradius_verifies_chap_with_the_challenge_in_the_request_authenticator() {
+    let users = user(
+        "user1@isp.example",
+        &[
+            "Service-Type = Framed-User",
+            "ERX-Tunnel-Group = \"tp-radius\"",
+        ],
+    );
+    let Some(server) = freeradius(&users) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let _lns = lns(dir.path(), &["127.0.58.2"], "");
+    let _lac = radius_lac(
+        dir.path(),
+        "127.0.58.1",
+        &server,
+        &format!(
+            "set access profile ra radius options chap-challenge-in-request-authenticator\n\
+             set access tunnel-profile tp-radius tunnel 1 source-gateway address 127.0.58.1\n\
+             set access tunnel-profile tp-radius tunnel 1 remote-gateway address 127.0.58.2\n\
+             set access tunnel-profile tp-radius tunnel 1 secret {TUNNEL_SECRET}\n"
+        ),
+    );
+    let emulator = emulator(dir.path(), 1, "ip", "1");
+    let (ok, summary) = emulator.finish(WAIT);
+    assert!(ok, "{summary}\n{}", server.log());
+    assert_eq!(summary["ipcp_up"], 1, "{summary}");
+    let detail = server.auth_detail();
+    assert!(detail.contains("CHAP-Password"), "{detail}");
+    assert!(!detail.contains("CHAP-Challenge"), "{detail}");
+}
+
 #[test]
 fn a_dead_first_server_fails_over_to_the_second() {
     let users = user(

@@ -322,6 +322,9 @@ struct Request {
     service: Service,
     /// The routing instance its sockets are in.
     instance: u16,
+    /// Built with its Request Authenticator (a CHAP challenge,
+    /// `chap-challenge-in-request-authenticator`): every send keeps it.
+    fixed_authenticator: bool,
     state: State,
 }
 
@@ -458,7 +461,10 @@ impl RadiusClient {
             return Err(SubmitError::NoServer);
         }
         let id = RequestId(self.next_id);
+        let fixed_authenticator =
+            request.code == code::ACCESS_REQUEST && request.authenticator != [0u8; 16];
         let mut record = Request {
+            fixed_authenticator,
             packet: request,
             servers: servers.into(),
             tried: 0,
@@ -809,8 +815,13 @@ impl RadiusClient {
             None => request.instance,
         };
         let (socket, identifier) = self.allocate((instance, source));
-        let mut authenticator = [0u8; 16];
-        self.rng.fill_bytes(&mut authenticator);
+        // A request built with its authenticator (an Access-Request whose CHAP challenge is
+        // it, `chap-challenge-in-request-authenticator`) keeps it; any other gets a random
+        // one (RFC 2865 §3: unpredictable, and new for each new request).
+        let mut authenticator = request.packet.authenticator;
+        if !request.fixed_authenticator {
+            self.rng.fill_bytes(&mut authenticator);
+        }
         request.packet.identifier = identifier;
         request.packet.authenticator = authenticator;
         let bytes = match request.packet.encode_request(&secret) {

@@ -990,3 +990,41 @@ fn a_servers_own_revert_interval_decides_when_it_is_tried_again() {
         Ok(SocketAddr::from((A, 1812)))
     );
 }
+
+/// `chap-challenge-in-request-authenticator`: an Access-Request built with its authenticator
+/// (the CHAP challenge) goes with it to every server, and the reply verifies against it.
+#[test]
+fn a_request_built_with_its_authenticator_keeps_it_through_failover() {
+    let t0 = Instant::now();
+    let mut client = client(vec![server(A, SECRET_A), server(B, SECRET_B)]);
+    let challenge = [0x5a; 16];
+    let mut request = Packet::new(code::ACCESS_REQUEST, 0, challenge);
+    request.attributes = vec![
+        Attribute::string(attr::USER_NAME, "carol"),
+        Attribute::string(attr::CHAP_PASSWORD, [1u8; 17]),
+    ];
+    let id = client
+        .submit(t0, Service::Authentication, &[A, B], request)
+        .unwrap();
+    let to_a = transmits(&mut client).remove(0);
+    assert_eq!(
+        Packet::decode(&to_a.bytes).unwrap().authenticator,
+        challenge
+    );
+    for k in 1..=3 {
+        client.handle_timeout(t0 + TIMEOUT * k);
+    }
+    let sent = transmits(&mut client);
+    let to_b = sent.last().unwrap();
+    assert_eq!(to_b.to, SocketAddr::from((B, 1812)));
+    assert_eq!(
+        Packet::decode(&to_b.bytes).unwrap().authenticator,
+        challenge
+    );
+    let reply = answer(to_b, SECRET_B, code::ACCESS_ACCEPT, vec![]);
+    client.handle_datagram(t0 + TIMEOUT * 3, to_b.socket, to_b.to, &reply);
+    assert!(matches!(
+        events(&mut client).as_slice(),
+        [ClientEvent::Reply { id: got, .. }] if *got == id
+    ));
+}

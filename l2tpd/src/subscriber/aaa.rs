@@ -365,6 +365,9 @@ pub struct RequestFacts<'a> {
     /// The DSL Forum VSAs of the PPPoE intermediate agent's IDs (`agent_attributes`), and
     /// the interface's description (`interface_text`).
     pub vendor_attributes: Vec<Attribute>,
+    /// `radius options chap-challenge-in-request-authenticator`: a 16-octet CHAP challenge
+    /// is the Request Authenticator instead of a CHAP-Challenge attribute.
+    pub chap_challenge_in_authenticator: bool,
 }
 
 /// The seed's list of what an LNS's Access-Request carries about the tunnel (17.4R1 on).
@@ -383,6 +386,8 @@ pub struct TunnelFacts<'a> {
 /// hides it with the server's secret and the request's authenticator when it encodes.
 pub fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Packet {
     let mut attributes = vec![Attribute::string(attr::USER_NAME, facts.user)];
+    // Zero: the client draws a random one when it sends (RFC 2865 §3).
+    let mut authenticator = [0u8; 16];
     match credentials {
         Credentials::Pap { password, .. } => {
             attributes.push(Attribute::string(attr::USER_PASSWORD, password));
@@ -396,7 +401,15 @@ pub fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Pa
             let mut value = vec![*identifier];
             value.extend_from_slice(response);
             attributes.push(Attribute::string(attr::CHAP_PASSWORD, value));
-            attributes.push(Attribute::string(attr::CHAP_CHALLENGE, challenge));
+            // RFC 2865 §2.2: a 16-octet challenge may be the Request Authenticator, the
+            // server then reads it there. Ours are random and never zero in practice; an
+            // all-zero one would be replaced by the client, so it goes as the attribute.
+            match <[u8; 16]>::try_from(challenge.as_slice()) {
+                Ok(sixteen) if facts.chap_challenge_in_authenticator && sixteen != [0; 16] => {
+                    authenticator = sixteen;
+                }
+                _ => attributes.push(Attribute::string(attr::CHAP_CHALLENGE, challenge)),
+            }
         }
     }
     attributes.push(Attribute::integer(attr::SERVICE_TYPE, SERVICE_TYPE_FRAMED));
@@ -427,7 +440,7 @@ pub fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Pa
     Packet {
         code: code::ACCESS_REQUEST,
         identifier: 0,
-        authenticator: [0; 16],
+        authenticator,
         attributes,
     }
 }
@@ -545,6 +558,39 @@ pub(super) fn nas_identifier<'a>(profile: &'a AccessProfile, host_name: &'a [u8]
 mod tests {
     use super::*;
     use crate::registry::SessionRef;
+
+    /// `chap-challenge-in-request-authenticator`: the 16-octet challenge is the Request
+    /// Authenticator and no CHAP-Challenge goes; without it, or with another length, the
+    /// attribute carries it and the client draws the authenticator.
+    #[test]
+    fn a_chap_challenge_rides_in_the_authenticator_when_asked() {
+        let chap = |challenge: Vec<u8>| Credentials::Chap {
+            identifier: 3,
+            name: b"carol".to_vec(),
+            challenge,
+            response: vec![2; 16],
+        };
+        let facts = |inside: bool| RequestFacts {
+            user: "carol",
+            nas_identifier: b"lac1",
+            acct_session_id: "1".into(),
+            calling_station: None,
+            nas_port_id: None,
+            nas_port_type: 15,
+            tunnel: None,
+            vendor_attributes: Vec::new(),
+            chap_challenge_in_authenticator: inside,
+        };
+        let inside = access_request(&chap(vec![7; 16]), &facts(true));
+        assert_eq!(inside.authenticator, [7; 16]);
+        assert_eq!(inside.string(attr::CHAP_CHALLENGE), None);
+        let attribute = access_request(&chap(vec![7; 16]), &facts(false));
+        assert_eq!(attribute.authenticator, [0; 16]);
+        assert_eq!(attribute.string(attr::CHAP_CHALLENGE), Some(&[7u8; 16][..]));
+        let long = access_request(&chap(vec![7; 20]), &facts(true));
+        assert_eq!(long.authenticator, [0; 16]);
+        assert_eq!(long.string(attr::CHAP_CHALLENGE), Some(&[7u8; 20][..]));
+    }
 
     #[test]
     fn calling_station_id_joins_the_chosen_parts_with_the_delimiter() {

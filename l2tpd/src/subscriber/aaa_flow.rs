@@ -115,6 +115,7 @@ impl SubscriberLayer {
             nas_port_type: ethernet_nas_port_type(&profile.radius_options),
             tunnel: None,
             vendor_attributes,
+            chap_challenge_in_authenticator: profile.radius_options.chap_challenge_in_authenticator,
         };
         let mut request = access_request(credentials, &facts);
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);
@@ -258,6 +259,7 @@ impl SubscriberLayer {
             nas_port_type: port_type,
             tunnel,
             vendor_attributes,
+            chap_challenge_in_authenticator: profile.radius_options.chap_challenge_in_authenticator,
         };
         let mut request = access_request(credentials, &facts);
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);

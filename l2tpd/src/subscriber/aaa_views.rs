@@ -207,6 +207,7 @@ impl SubscriberLayer {
             nas_port_type: super::radius_options::NAS_PORT_TYPE_ETHERNET,
             tunnel: None,
             vendor_attributes: Vec::new(),
+            chap_challenge_in_authenticator: profile.radius_options.chap_challenge_in_authenticator,
         };
         let mut request = access_request(&credentials, &facts);
         // What the profile leaves out of a subscriber's request, it leaves out of a test's.

@@ -131,6 +131,7 @@ impl SubscriberLayer {
                     described(config, &port, None),
                 ))
                 .collect(),
+            chap_challenge_in_authenticator: profile.radius_options.chap_challenge_in_authenticator,
         };
         let mut packet = access_request(&credentials, &facts);
         super::radius_exclude::apply(&mut packet, profile, RadiusMessage::AccessRequest);

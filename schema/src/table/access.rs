@@ -660,6 +660,12 @@ const RADIUS_OPTIONS: &[Stmt] = &[
         "How authentication servers are chosen among the profile's",
     )
     .default("direct"),
+    // Junos 15.1: a 16-octet CHAP challenge is sent as the Access-Request's Request
+    // Authenticator (RFC 2865 §2.2 allows it) instead of a CHAP-Challenge attribute.
+    flag(
+        "chap-challenge-in-request-authenticator",
+        "Send a 16-octet CHAP challenge as the Request Authenticator",
+    ),
     flag(
         "coa-dynamic-variable-validation",
         "Refuse a CoA-Request whose dynamic-profile variables do not validate",

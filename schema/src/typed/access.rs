@@ -280,6 +280,9 @@ pub struct RadiusOptions {
     pub client_accounting_algorithm: ServerAlgorithm,
     /// Seconds; `None`: `access radius-options revert-interval` applies.
     pub revert_interval: Option<u32>,
+    /// `chap-challenge-in-request-authenticator`.
+    #[serde(default)]
+    pub chap_challenge_in_authenticator: bool,
 }
 
 /// `radius attributes ignore { ... }`: attributes of an Access-Accept not used. The filter
@@ -849,6 +852,7 @@ fn radius_options(options: View<'_>) -> RadiusOptions {
             .keyword("client-accounting-algorithm")
             .unwrap_or_default(),
         revert_interval: options.uint("revert-interval"),
+        chap_challenge_in_authenticator: options.flag("chap-challenge-in-request-authenticator"),
     }
 }
 

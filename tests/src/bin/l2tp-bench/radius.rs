@@ -281,6 +281,7 @@ fn request(n: u64) -> Packet {
         nas_port_type: NAS_PORT_TYPE_ETHERNET,
         tunnel: None,
         vendor_attributes: Vec::new(),
+        chap_challenge_in_authenticator: false,
     };
     access_request(&credentials, &facts)
 }
