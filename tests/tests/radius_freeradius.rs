@@ -251,30 +251,46 @@ fn radius_tunnel_attributes_override_the_maps_tunnel_and_tag_2_adds_a_preferred_
     assert!(!lac_tunnels.contains(DEAD_LNS), "{lac_tunnels}");
 }
 
-#[test]
-fn a_tunnel_group_in_the_accept_names_the_profile_over_the_domain_map() {
-    let users = user(
+/// FreeRADIUS whose Accept names the tunnel profile `tp-radius` (ERX-Tunnel-Group) for
+/// user1; `None` when the harness skips.
+fn tunnel_group_server() -> Option<FreeRadius> {
+    freeradius(&user(
         "user1@isp.example",
         &[
             "Service-Type = Framed-User",
             "ERX-Tunnel-Group = \"tp-radius\"",
         ],
+    ))
+}
+
+/// An LNS on `NET.2` and a RADIUS LAC on `NET.1` whose `tp-radius` profile reaches it.
+fn lac_with_tp_radius(
+    dir: &Path,
+    net: &str,
+    server: &FreeRadius,
+    extra: &str,
+) -> (DaemonProcess, DaemonProcess) {
+    let lns = lns(dir, &[&format!("{net}.2")], "");
+    let lac = radius_lac(
+        dir,
+        &format!("{net}.1"),
+        server,
+        &format!(
+            "set access tunnel-profile tp-radius tunnel 1 source-gateway address {net}.1\n\
+             set access tunnel-profile tp-radius tunnel 1 remote-gateway address {net}.2\n\
+             set access tunnel-profile tp-radius tunnel 1 secret {TUNNEL_SECRET}\n{extra}"
+        ),
     );
-    let Some(server) = freeradius(&users) else {
+    (lns, lac)
+}
+
+#[test]
+fn a_tunnel_group_in_the_accept_names_the_profile_over_the_domain_map() {
+    let Some(server) = tunnel_group_server() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let lns = lns(dir.path(), &["127.0.52.2"], "");
-    let lac = radius_lac(
-        dir.path(),
-        "127.0.52.1",
-        &server,
-        &format!(
-            "set access tunnel-profile tp-radius tunnel 1 source-gateway address 127.0.52.1\n\
-             set access tunnel-profile tp-radius tunnel 1 remote-gateway address 127.0.52.2\n\
-             set access tunnel-profile tp-radius tunnel 1 secret {TUNNEL_SECRET}\n"
-        ),
-    );
+    let (lns, lac) = lac_with_tp_radius(dir.path(), "127.0.52", &server, "");
     let mut emulator = emulator(dir.path(), 1, "ip", "6");
     let subscriber = wait_for("the subscriber in the LAC's AAA table", WAIT, || {
         let rows = aaa_subscribers(&lac);
@@ -336,28 +352,15 @@ fn an_access_reject_refuses_the_subscriber() {
 /// (RFC 2865 §2.2) and accepts.
 #[test]
 fn freeradius_verifies_chap_with_the_challenge_in_the_request_authenticator() {
-    let users = user(
-        "user1@isp.example",
-        &[
-            "Service-Type = Framed-User",
-            "ERX-Tunnel-Group = \"tp-radius\"",
-        ],
-    );
-    let Some(server) = freeradius(&users) else {
+    let Some(server) = tunnel_group_server() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let _lns = lns(dir.path(), &["127.0.58.2"], "");
-    let _lac = radius_lac(
+    let _daemons = lac_with_tp_radius(
         dir.path(),
-        "127.0.58.1",
+        "127.0.58",
         &server,
-        &format!(
-            "set access profile ra radius options chap-challenge-in-request-authenticator\n\
-             set access tunnel-profile tp-radius tunnel 1 source-gateway address 127.0.58.1\n\
-             set access tunnel-profile tp-radius tunnel 1 remote-gateway address 127.0.58.2\n\
-             set access tunnel-profile tp-radius tunnel 1 secret {TUNNEL_SECRET}\n"
-        ),
+        "set access profile ra radius options chap-challenge-in-request-authenticator\n",
     );
     let emulator = emulator(dir.path(), 1, "ip", "1");
     let (ok, summary) = emulator.finish(WAIT);
