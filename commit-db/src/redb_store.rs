@@ -1,6 +1,6 @@
 //! [`ConfigStore`] on one redb file, `STATE_DIR/config.db`.
 //!
-//! Layout (every value is a [`frame`]: checksum + JSON):
+//! Layout (every value is a [`frame`]: checksum + JSON, the configuration trees compressed):
 //! - `commits`   sequence → who/when/how/comment of a revision;
 //! - `snapshots` sequence → the full configuration tree of that revision;
 //! - `state`     `active` (sequence of rollback 0), `pending-confirm`, `lock`, `shared-candidate`;
@@ -257,12 +257,22 @@ impl RedbStore {
         }
     }
 
+    /// A small record, stored as plain JSON.
     fn seal<T: Serialize + ?Sized>(&self, what: &str, value: &T) -> Result<Vec<u8>, DbError> {
-        frame::seal(value).map_err(|e| DbError::Encode {
+        frame::seal(value).map_err(|e| self.encode_error(what, e))
+    }
+
+    /// A configuration tree (a revision or a candidate), stored compressed.
+    fn seal_tree(&self, what: &str, tree: &Node) -> Result<Vec<u8>, DbError> {
+        frame::seal_compressed(tree).map_err(|e| self.encode_error(what, e))
+    }
+
+    fn encode_error(&self, what: &str, e: serde_json::Error) -> DbError {
+        DbError::Encode {
             path: self.db_path.clone(),
             what: what.to_string(),
             reason: e.to_string(),
-        })
+        }
     }
 
     fn unseal<T: for<'de> Deserialize<'de>>(
@@ -340,7 +350,7 @@ impl ConfigStore for RedbStore {
         meta: CommitMeta,
     ) -> Result<Committed, DbError> {
         // Serialise before the transaction so the write lock is held only for the write.
-        let snapshot = self.seal("configuration snapshot", tree)?;
+        let snapshot = self.seal_tree("configuration snapshot", tree)?;
         let record = self.seal(
             "commit record",
             &CommitRecord {
@@ -522,7 +532,7 @@ impl ConfigStore for RedbStore {
 
     fn set_shared_candidate(&mut self, candidate: Option<&Node>) -> Result<(), DbError> {
         let bytes = candidate
-            .map(|c| self.seal("shared candidate", c))
+            .map(|c| self.seal_tree("shared candidate", c))
             .transpose()?;
         self.put(STATE, SHARED_CANDIDATE, bytes, Durability::None)
     }
@@ -549,7 +559,7 @@ impl ConfigStore for RedbStore {
         candidate: Option<&Node>,
     ) -> Result<(), DbError> {
         let bytes = candidate
-            .map(|c| self.seal("private candidate", c))
+            .map(|c| self.seal_tree("private candidate", c))
             .transpose()?;
         self.put(PRIVATE_CANDIDATES, session, bytes, Durability::None)
     }

@@ -4,7 +4,7 @@ mod common;
 
 use commit_db::{ConfigStore, DbError, RedbStore, DATABASE_FILE_NAME};
 use common::{config, meta, open, text, T0};
-use redb::{ReadableTable, TableDefinition};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
 // The store's layout, repeated here on purpose: this test plays an outside agent that
 // alters the file.
@@ -100,25 +100,27 @@ fn missing_snapshot_is_refused_at_open() {
 #[test]
 fn byte_flipped_on_disk_is_refused_at_open() {
     let dir = tempfile::tempdir().unwrap();
-    let marker = "MARKER-host-name-7f3a9c";
-    let mut tree = config(1);
-    tree.ensure(&[
-        schema::NodeId::new("system"),
-        schema::NodeId::new("location"),
-    ])
-    .values
-    .push(marker);
     {
         let mut store = open(dir.path());
-        store.commit(&tree, &text(1), meta("alice", T0)).unwrap();
+        store
+            .commit(&config(1), &text(1), meta("alice", T0))
+            .unwrap();
     }
     let path = dir.path().join(DATABASE_FILE_NAME);
+    // The snapshot is stored compressed: find its stored bytes in the file.
+    let stored = {
+        let db = redb::Database::open(&path).unwrap();
+        let txn = db.begin_read().unwrap();
+        let snapshots = txn.open_table(SNAPSHOTS).unwrap();
+        let (_, value) = snapshots.last().unwrap().unwrap();
+        value.value().to_vec()
+    };
     let mut bytes = std::fs::read(&path).unwrap();
     let at = bytes
-        .windows(marker.len())
-        .position(|w| w == marker.as_bytes())
-        .expect("marker stored in clear");
-    bytes[at] ^= 0x20;
+        .windows(stored.len())
+        .position(|w| w == stored.as_slice())
+        .expect("snapshot stored in one piece");
+    bytes[at + stored.len() / 2] ^= 0x20;
     std::fs::write(&path, &bytes).unwrap();
 
     let outcome = std::panic::catch_unwind(|| RedbStore::open(dir.path(), None, T0).map(drop));
