@@ -401,6 +401,10 @@ counters! {
         /// PADRs whose DSL Forum intermediate-agent tag (TR-101) broke its layout: the tag
         /// was left out, the session granted without an access line.
         pub agent_tag_malformed,
+        /// Access-loop characteristics (line rates, delays, encapsulation) of an
+        /// intermediate-agent tag left out for a wrong length or a repetition; the rest of
+        /// the tag was used.
+        pub agent_characteristic_malformed,
         /// Unicast to another MAC (another access concentrator on the segment), or a PADI that
         /// is neither broadcast nor to us.
         pub not_for_us,

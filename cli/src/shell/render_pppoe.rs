@@ -88,6 +88,10 @@ fn counters(c: &PppoeCounters) -> String {
     for (label, value) in [
         ("Malformed packets", c.malformed),
         ("Malformed agent tag (ignored)", c.agent_tag_malformed),
+        (
+            "Malformed agent line rate (ignored)",
+            c.agent_characteristic_malformed,
+        ),
         ("Not for this concentrator", c.not_for_us),
         ("Bad source address", c.bad_source),
         ("PADO or PADS received", c.unexpected_code),

@@ -2,6 +2,7 @@
 //! ICRQ and ICCN that Junos lets the operator leave out.
 
 use super::settings::Settings;
+use crate::access_loop::AccessLoop;
 use crate::l2tp::session::CallInfo;
 
 impl Settings {
@@ -17,6 +18,7 @@ impl Settings {
         if !self.access_line_information {
             call.agent_circuit_id = None;
             call.agent_remote_id = None;
+            call.access_loop = AccessLoop::default();
         }
         // Rx Connect Speed (AVP 38) equal to the Tx speed says nothing new; Junos leaves it
         // out unless `rx-connect-speed-when-equal`.

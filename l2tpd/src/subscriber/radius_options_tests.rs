@@ -7,6 +7,7 @@ use schema::typed::{
 };
 
 use super::*;
+use crate::access_loop::AccessLoop;
 use crate::registry::SessionRef;
 use crate::subscriber::pppoe_access::UnitId;
 
@@ -14,12 +15,14 @@ use crate::subscriber::pppoe_access::UnitId;
 static NO_LINE: AccessLine = AccessLine {
     circuit_id: None,
     remote_id: None,
+    access_loop: AccessLoop::NONE,
 };
 
 fn dslam_line() -> AccessLine {
     AccessLine {
         circuit_id: Some(b"dslam1 eth 1/1/2:100"[..].into()),
         remote_id: Some(b"cpe-42"[..].into()),
+        ..AccessLine::default()
     }
 }
 
