@@ -400,6 +400,8 @@ fn statements_without_effect_are_these() {
             "access profile radius options juniper-dsl-attributes",
             "access profile radius options nas-port-extended-format",
             "access profile radius options vlan-nas-port-stacked-format",
+            "access profile radius attributes exclude acc-aggr-cir-id-asc",
+            "access profile radius attributes exclude acc-aggr-cir-id-bin",
             "access profile radius attributes exclude called-station-id",
             "access profile radius attributes exclude chargeable-user-identity",
             "access profile radius attributes exclude class",
