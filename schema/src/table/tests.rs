@@ -357,7 +357,6 @@ fn statements_without_effect_are_these() {
             "services l2tp traceoptions no-remote-trace",
             "services l2tp tunnel-group tunnel-switch-profile",
             "services l2tp tunnel-switch-profile",
-            "services l2tp tx-connect-speed-method",
             "dynamic-profiles interfaces unit proxy-arp",
             "dynamic-profiles interfaces unit traps",
             "interfaces hierarchical-scheduler",
