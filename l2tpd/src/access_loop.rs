@@ -153,9 +153,11 @@ pub fn decode(kind: u8, value: &[u8], coding: Coding) -> Decoded {
             (Coding::PppoeTag, [a, b, c, d]) => Some(Characteristic::Rate(
                 u64::from(u32::from_be_bytes([*a, *b, *c, *d])) * 1000,
             )),
-            (Coding::Radius, [a, b, c, d]) => Some(Characteristic::Rate(u64::from(
-                u32::from_be_bytes([*a, *b, *c, *d]),
-            ))),
+            (Coding::Radius, [a, b, c, d]) => {
+                Some(Characteristic::Rate(u64::from(u32::from_be_bytes([
+                    *a, *b, *c, *d,
+                ]))))
+            }
             (Coding::L2tp, v) => <[u8; 8]>::try_from(v)
                 .ok()
                 .map(|v| Characteristic::Rate(u64::from_be_bytes(v))),

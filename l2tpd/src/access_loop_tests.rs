@@ -14,7 +14,11 @@ fn a_tag_rate_is_kbits_and_a_radius_or_l2tp_rate_bits() {
         Decoded::Known(Characteristic::Rate(1000))
     );
     assert_eq!(
-        decode(ACTUAL_RATE_DOWN, &[0, 0, 0, 0, 0, 0, 0x03, 0xe8], Coding::L2tp),
+        decode(
+            ACTUAL_RATE_DOWN,
+            &[0, 0, 0, 0, 0, 0, 0x03, 0xe8],
+            Coding::L2tp
+        ),
         Decoded::Known(Characteristic::Rate(1000))
     );
     // RFC 5515 rates are 64-bit: the 4-octet form is not one.

@@ -407,7 +407,10 @@ fn a_csun_reaches_the_lns_owner_update_by_update() {
     assert!(closed(&net.lns_events).is_empty());
     assert_eq!(net.lns().state(), TunnelState::Established);
     // Acknowledged: the LAC has nothing left to retransmit.
-    assert!(net.run_until(Duration::from_secs(5), |net| net.lac.window().in_flight == 0));
+    assert!(
+        net.run_until(Duration::from_secs(5), |net| net.lac.window().in_flight
+            == 0)
+    );
 }
 
 #[test]

@@ -681,10 +681,18 @@ fn statements_without_effect_warn() {
 fn a_connect_speed_method_without_a_source_warns() {
     let mut root = lac();
     for method in ["static", "advisory", "pppoe-ia-tag", "dsl-forum"] {
-        set(&mut root, "services l2tp tx-connect-speed-method", &[method]);
+        set(
+            &mut root,
+            "services l2tp tx-connect-speed-method",
+            &[method],
+        );
         assert_eq!(check(&root), Ok(vec![]), "{method}");
     }
-    set(&mut root, "services l2tp tx-connect-speed-method", &["ancp"]);
+    set(
+        &mut root,
+        "services l2tp tx-connect-speed-method",
+        &["ancp"],
+    );
     assert_eq!(
         check(&root),
         Ok(vec![

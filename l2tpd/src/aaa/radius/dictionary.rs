@@ -106,8 +106,8 @@ pub mod dsl_forum {
     /// ([`crate::access_loop`]): 129 Actual-Data-Rate-Upstream … 144
     /// Access-Loop-Encapsulation.
     pub use crate::access_loop::{
-        ACTUAL_DELAY_DOWN, ACTUAL_DELAY_UP, ACTUAL_RATE_DOWN, ACTUAL_RATE_UP,
-        ATTAINABLE_RATE_DOWN, ATTAINABLE_RATE_UP, ENCAPSULATION,
+        ACTUAL_DELAY_DOWN, ACTUAL_DELAY_UP, ACTUAL_RATE_DOWN, ACTUAL_RATE_UP, ATTAINABLE_RATE_DOWN,
+        ATTAINABLE_RATE_UP, ENCAPSULATION,
     };
 }
 

@@ -334,7 +334,8 @@ impl CallInfo {
                 // is left unread, as is anything newer.
                 attr => {
                     if let Ok(kind) = u8::try_from(attr) {
-                        if let Decoded::Known(c) = access_loop::decode(kind, &avp.value, Coding::L2tp)
+                        if let Decoded::Known(c) =
+                            access_loop::decode(kind, &avp.value, Coding::L2tp)
                         {
                             call.access_loop.set(kind, c);
                         }
