@@ -6,6 +6,9 @@
 
 use std::time::Duration;
 
+use schema::l2tp_rpc::Level;
+use schema::subscriber_rpc::SubscriberShow;
+
 use super::radius_lab_tests::{
     account_or_accept, ip_up, lac_with_radius, lns_with_radius, lns_with_secret,
 };
@@ -127,6 +130,27 @@ fn the_rates_cross_to_the_lns_and_become_the_iccns_connect_speeds() {
         (session.tx_connect_speed, session.rx_connect_speed),
         (DOWN_BPS, Some(UP_BPS))
     );
+    // `show subscribers detail` at the LNS: the rates the LAC forwarded; not in `brief`.
+    for (level, expected) in [
+        (Level::Detail, (Some(UP_BPS.into()), Some(DOWN_BPS.into()))),
+        (Level::Brief, (None, None)),
+    ] {
+        let show = SubscriberShow {
+            level,
+            ..SubscriberShow::default()
+        };
+        let rows = lab
+            .lns
+            .subscribers()
+            .show_subscribers(lab.lns.registry(), &show)
+            .expect("rows");
+        let row = &rows.subscribers[0];
+        assert_eq!(
+            (row.actual_data_rate_up, row.actual_data_rate_down),
+            expected,
+            "{level:?}"
+        );
+    }
 }
 
 /// Without the method the ICCN keeps the port's speed, rates or not.
