@@ -191,12 +191,6 @@ pub fn encode(value: Characteristic, coding: Coding) -> Vec<u8> {
     }
 }
 
-/// `bps` for an operator: `2.048 Mbit/s`-style figures are easier to compare in kbit/s, as
-/// DSLAMs and Junos' `show` print them.
-pub fn kbps_text(bps: u64) -> String {
-    format!("{} kbps", bps / 1000)
-}
-
 #[cfg(test)]
 #[path = "access_loop_tests.rs"]
 mod tests;
