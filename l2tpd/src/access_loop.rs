@@ -67,9 +67,15 @@ pub enum Decoded {
     Other,
 }
 
-/// The characteristics the agent gave (each `None` when it did not).
+/// The characteristics the agent gave (each `None` when it did not). Boxed, and absent for
+/// the many lines without any: every subscriber carries one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct AccessLoop {
+    values: Option<Box<Values>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+struct Values {
     /// Bit/s, by sub-option number from 0x81.
     rates: [Option<u64>; RATES],
     /// Milliseconds, by sub-option number from 0x8B.
@@ -79,47 +85,54 @@ pub struct AccessLoop {
 
 impl AccessLoop {
     /// No characteristic given (`Default`, usable in a `const` / `static`).
-    pub const NONE: AccessLoop = AccessLoop {
-        rates: [None; RATES],
-        delays: [None; DELAYS],
-        encapsulation: None,
-    };
+    pub const NONE: AccessLoop = AccessLoop { values: None };
 
     pub fn is_empty(&self) -> bool {
-        *self == Self::default()
+        self.values.is_none()
     }
 
     /// Actual-Data-Rate-Upstream, bit/s.
     pub fn actual_up(&self) -> Option<u64> {
-        self.rates[0]
+        self.values.as_ref()?.rates[0]
     }
 
     /// Actual-Data-Rate-Downstream, bit/s.
     pub fn actual_down(&self) -> Option<u64> {
-        self.rates[1]
+        self.values.as_ref()?.rates[1]
     }
 
     /// The characteristic numbered `kind`, if the agent gave it.
     pub fn get(&self, kind: u8) -> Option<Characteristic> {
+        let values = self.values.as_ref()?;
         if let Some(i) = rate_index(kind) {
-            return self.rates[i].map(Characteristic::Rate);
+            return values.rates[i].map(Characteristic::Rate);
         }
         if let Some(i) = delay_index(kind) {
-            return self.delays[i].map(Characteristic::Delay);
+            return values.delays[i].map(Characteristic::Delay);
         }
         (kind == ENCAPSULATION)
-            .then_some(self.encapsulation)
+            .then_some(values.encapsulation)
             .flatten()
             .map(Characteristic::Encapsulation)
     }
 
     /// Sets characteristic `kind`; false (and nothing set) when `value` is not of its kind.
     pub fn set(&mut self, kind: u8, value: Characteristic) -> bool {
+        let fits = match value {
+            Characteristic::Rate(_) => rate_index(kind).is_some(),
+            Characteristic::Delay(_) => delay_index(kind).is_some(),
+            Characteristic::Encapsulation(_) => kind == ENCAPSULATION,
+        };
+        if !fits {
+            return false;
+        }
+        let values = self.values.get_or_insert_with(Box::default);
         match value {
-            Characteristic::Rate(v) => rate_index(kind).map(|i| self.rates[i] = Some(v)),
-            Characteristic::Delay(v) => delay_index(kind).map(|i| self.delays[i] = Some(v)),
+            Characteristic::Rate(v) => rate_index(kind).map(|i| values.rates[i] = Some(v)),
+            Characteristic::Delay(v) => delay_index(kind).map(|i| values.delays[i] = Some(v)),
             Characteristic::Encapsulation(v) => {
-                (kind == ENCAPSULATION).then(|| self.encapsulation = Some(v))
+                values.encapsulation = Some(v);
+                Some(())
             }
         }
         .is_some()
