@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 pub mod aaa;
+pub mod access_loop;
 pub mod clock;
 pub mod daemon;
 pub mod engine;

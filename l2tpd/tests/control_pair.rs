@@ -11,7 +11,9 @@ use l2tpd::l2tp::control::{
     TunnelState,
 };
 use l2tpd::l2tp::wire::attribute::attr;
-use l2tpd::l2tp::wire::{Avp, ControlMessage, ControlMessageBuilder, MessageType, ResultCode};
+use l2tpd::l2tp::wire::{
+    Avp, ControlMessage, ControlMessageBuilder, MessageType, ResultCode, SpeedUpdate,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use schema::typed::Secret;
@@ -361,6 +363,54 @@ fn establishes_under_loss_duplication_and_reordering_with_a_secret() {
         retransmitted += net.lac.stats().retransmissions;
     }
     assert!(retransmitted > 0, "the impairment did bite");
+}
+
+/// RFC 5515 §4.1: a LAC's Connect-Speed-Update-Notification (Session ID 0, Message Type
+/// M=1 as some LACs send it) is acknowledged and each of its Connect Speed Update AVPs handed
+/// to the owner; it no longer clears the tunnel as an unknown mandatory message type did.
+#[test]
+fn a_csun_reaches_the_lns_owner_update_by_update() {
+    let mut net = Net::new(
+        2,
+        PERFECT,
+        cfg("lac-1", None),
+        cfg("lns-1", None),
+        PeerAuth::Admitted { secret: None },
+    );
+    assert!(net.run_until(Duration::from_secs(5), Net::both_established));
+    let first = SpeedUpdate {
+        session_id: 7,
+        tx: 16_000_000,
+        rx: 1_000_000,
+    };
+    let second = SpeedUpdate {
+        session_id: 9,
+        tx: 8_000_000,
+        rx: 800_000,
+    };
+    let csun = ControlMessageBuilder::new(MessageType::CSUN)
+        .avp(Avp::ConnectSpeedUpdate(first))
+        .avp(Avp::ConnectSpeedUpdate(second));
+    net.lac.send_session_message(0, &csun).expect("established");
+    net.flush();
+    let updates = |net: &Net| -> Vec<SpeedUpdate> {
+        net.lns_events
+            .iter()
+            .filter_map(|e| match e {
+                TunnelEvent::SpeedUpdate(u) => Some(*u),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(net.run_until(Duration::from_secs(5), |net| updates(net).len() == 2));
+    assert_eq!(updates(&net), [first, second]);
+    assert!(closed(&net.lns_events).is_empty());
+    assert_eq!(net.lns().state(), TunnelState::Established);
+    // Acknowledged: the LAC has nothing left to retransmit.
+    assert!(
+        net.run_until(Duration::from_secs(5), |net| net.lac.window().in_flight
+            == 0)
+    );
 }
 
 #[test]

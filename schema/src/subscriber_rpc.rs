@@ -208,6 +208,12 @@ pub struct Subscriber {
     pub agent_circuit_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub agent_remote_id: Option<String>,
+    /// The line's Actual-Data-Rate-Upstream / -Downstream (TR-101, RFC 4679), bit/s, as the
+    /// agent's tag (LAC) or the LAC's ICRQ (LNS) gave them (`detail` and `extensive`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub actual_data_rate_up: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub actual_data_rate_down: Option<u64>,
     pub dynamic_profile: Option<String>,
     /// Seconds since the Unix epoch.
     pub login_time: i64,
@@ -401,6 +407,10 @@ counters! {
         /// PADRs whose DSL Forum intermediate-agent tag (TR-101) broke its layout: the tag
         /// was left out, the session granted without an access line.
         pub agent_tag_malformed,
+        /// Access-loop characteristics (line rates, delays, encapsulation) of an
+        /// intermediate-agent tag left out for a wrong length or a repetition; the rest of
+        /// the tag was used.
+        pub agent_characteristic_malformed,
         /// Unicast to another MAC (another access concentrator on the segment), or a PADI that
         /// is neither broadcast nor to us.
         pub not_for_us,
@@ -651,6 +661,8 @@ mod tests {
             pppoe_session_id: Some(1),
             agent_circuit_id: None,
             agent_remote_id: None,
+            actual_data_rate_up: None,
+            actual_data_rate_down: None,
             dynamic_profile: None,
             login_time: 0,
             lcp_state: None,

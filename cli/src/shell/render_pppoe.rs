@@ -88,6 +88,11 @@ fn counters(c: &PppoeCounters) -> String {
     for (label, value) in [
         ("Malformed packets", c.malformed),
         ("Malformed agent tag (ignored)", c.agent_tag_malformed),
+        // 32 columns: the line's rates, delays or encapsulation.
+        (
+            "Malformed agent rate (ignored)",
+            c.agent_characteristic_malformed,
+        ),
         ("Not for this concentrator", c.not_for_us),
         ("Bad source address", c.bad_source),
         ("PADO or PADS received", c.unexpected_code),

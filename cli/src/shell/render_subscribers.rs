@@ -129,6 +129,16 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
     if let Some(id) = &s.agent_remote_id {
         line("Agent Remote ID", id);
     }
+    // The line's rates in kbit/s, the unit DSLAMs and the agent's tag use (our labels).
+    if let Some(bps) = s.actual_data_rate_up {
+        line("Actual Data Rate Upstream", &format!("{} kbps", bps / 1000));
+    }
+    if let Some(bps) = s.actual_data_rate_down {
+        line(
+            "Actual Data Rate Downstream",
+            &format!("{} kbps", bps / 1000),
+        );
+    }
     line("Login Time", &utc(s.login_time));
     if let Some(lcp) = &s.lcp_state {
         line("LCP State", &capitalised(lcp));
@@ -309,6 +319,8 @@ pub(crate) mod tests {
             pppoe_session_id: Some(1),
             agent_circuit_id: Some("dslam1 eth 1/1/2:100".into()),
             agent_remote_id: Some("cpe-42".into()),
+            actual_data_rate_up: Some(1_000_000),
+            actual_data_rate_down: Some(16_000_000),
             dynamic_profile: None,
             login_time: 1_796_292_000,
             lcp_state: Some("opened".into()),
@@ -344,6 +356,8 @@ pub(crate) mod tests {
             pppoe_session_id: Some(2),
             agent_circuit_id: None,
             agent_remote_id: None,
+            actual_data_rate_up: None,
+            actual_data_rate_down: None,
             lcp_state: Some("req-sent".into()),
             lcp_negotiation: None,
             aaa: None,
@@ -449,6 +463,8 @@ Stacked VLAN Id: 0x88a8.100
 VLAN Id: 0x8100.7
 Agent Circuit ID: dslam1 eth 1/1/2:100
 Agent Remote ID: cpe-42
+Actual Data Rate Upstream: 1000 kbps
+Actual Data Rate Downstream: 16000 kbps
 Login Time: 2026-12-03 10:00:00 UTC
 LCP State: Opened
 Authentication Protocol: CHAP

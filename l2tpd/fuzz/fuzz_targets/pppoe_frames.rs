@@ -1,7 +1,8 @@
 //! Arbitrary Ethernet frames into the PPPoE codec and the discovery server: nothing panics,
 //! what parses re-emits and re-parses to the same frame, and frames that carry no valid
 //! AC-Cookie never allocate a session. The tags of any discovery frame go through the
-//! intermediate-agent parser too (the server reads it only behind a valid cookie).
+//! intermediate-agent parser too (the server reads it only behind a valid cookie), and a line
+//! it reads re-encodes to a tag that reads the same.
 #![no_main]
 
 use l2tpd::pppoe::access_line;
@@ -16,7 +17,15 @@ fuzz_target!(|data: &[u8]| {
         let again = Frame::parse(&bytes).expect("an emitted frame parses");
         assert_eq!(again, frame);
         if let Body::Discovery { tags, .. } = &frame.body {
-            let _ = access_line::from_tags(tags);
+            // A line read whole (no characteristic left out) is what its own tag reads as.
+            if let Ok(Some(read)) = access_line::read_tags(tags) {
+                if read.malformed_characteristics == 0 {
+                    let again = access_line::read_tags(&[read.line.to_tag()])
+                        .expect("a line's own tag reads")
+                        .expect("and is a DSL Forum tag");
+                    assert_eq!(again.line, read.line);
+                }
+            }
         }
     }
     let now = Instant::now();

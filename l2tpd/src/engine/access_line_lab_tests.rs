@@ -25,6 +25,7 @@ fn dslam_line() -> AccessLine {
     AccessLine {
         circuit_id: Some(CIRCUIT.as_bytes().into()),
         remote_id: Some(REMOTE.as_bytes().into()),
+        ..AccessLine::default()
     }
 }
 

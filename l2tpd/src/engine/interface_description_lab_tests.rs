@@ -18,7 +18,7 @@ const CIRCUIT: &str = "olt-3 pon 1/1/7";
 fn line() -> AccessLine {
     AccessLine {
         circuit_id: Some(CIRCUIT.as_bytes().into()),
-        remote_id: None,
+        ..AccessLine::default()
     }
 }
 

@@ -530,6 +530,8 @@ fn config_from_set_lines(lines: &str) -> RouterConfig {
 #[cfg(test)]
 mod access_line_lab_tests;
 #[cfg(test)]
+mod access_line_rates_lab_tests;
+#[cfg(test)]
 mod address_policy_lab_tests;
 #[cfg(test)]
 mod auto_vlan_lab_tests;

@@ -51,6 +51,7 @@ fn on_vlan_150(lab: &mut Lab) -> usize {
     let line = AccessLine {
         circuit_id: Some(CIRCUIT.as_bytes().into()),
         remote_id: None,
+        ..AccessLine::default()
     };
     lab.add_tagged_on_line("alice@isp.example", vec![VlanTag::dot1q(150)], line)
 }

@@ -7,12 +7,15 @@
 //! |        |        |                   | 0x02 | len | Agent-Remote-ID ...  | 0x81.. |
 //! ```
 //!
-//! Only the two identifiers are kept; the access-loop characteristics (0x81 and on: rates,
-//! delays, encapsulation) are stepped over. A tag that breaks the layout is refused whole
-//! (the session still comes up, without an access line) and the discovery server counts it:
-//! an identifier the agent did not mean must never name a subscriber to RADIUS.
+//! The two identifiers and the access-loop characteristics (0x81 and on: rates, delays,
+//! encapsulation; [`crate::access_loop`]) are kept. A tag that breaks the layout or its
+//! identifiers is refused whole (the session still comes up, without an access line) and the
+//! discovery server counts it: an identifier the agent did not mean must never name a
+//! subscriber to RADIUS. A characteristic of the wrong length, or given twice, is only left
+//! out (and counted): the layout around it is intact, and a rate names no one.
 
 use super::wire::Tag;
+use crate::access_loop::{self, AccessLoop, Coding, Decoded};
 
 /// The DSL Forum's (now Broadband Forum's) IANA enterprise number.
 pub const DSL_FORUM_VENDOR: u32 = 3561;
@@ -28,11 +31,13 @@ pub const MAX_ID_LEN: usize = 63;
 pub struct AccessLine {
     pub circuit_id: Option<Box<[u8]>>,
     pub remote_id: Option<Box<[u8]>>,
+    /// The line's rates, delays and encapsulation.
+    pub access_loop: AccessLoop,
 }
 
 impl AccessLine {
     pub fn is_empty(&self) -> bool {
-        self.circuit_id.is_none() && self.remote_id.is_none()
+        self.circuit_id.is_none() && self.remote_id.is_none() && self.access_loop.is_empty()
     }
 
     /// The Vendor-Specific tag an intermediate agent inserts for this line (the test
@@ -48,6 +53,12 @@ impl AccessLine {
                 value.push(id.len().min(usize::from(u8::MAX)) as u8);
                 value.extend_from_slice(id);
             }
+        }
+        for (kind, characteristic) in self.access_loop.entries() {
+            let encoded = access_loop::encode(characteristic, Coding::PppoeTag);
+            value.push(kind);
+            value.push(encoded.len() as u8);
+            value.extend(encoded);
         }
         Tag::VendorSpecific(value)
     }
@@ -66,9 +77,21 @@ pub enum AccessLineError {
     TwoTags,
 }
 
+/// An access line as read, with the characteristics left out for their length or repetition.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadLine {
+    pub line: AccessLine,
+    pub malformed_characteristics: u32,
+}
+
 /// The access line of a PADI or PADR's tags: `Ok(None)` when no DSL Forum tag is present
 /// (other vendors' tags are none of ours), `Err` when one is and breaks the layout.
 pub fn from_tags(tags: &[Tag]) -> Result<Option<AccessLine>, AccessLineError> {
+    Ok(read_tags(tags)?.map(|read| read.line))
+}
+
+/// [`from_tags`], with the count of characteristics left out.
+pub fn read_tags(tags: &[Tag]) -> Result<Option<ReadLine>, AccessLineError> {
     let mut found = None;
     for tag in tags {
         let Tag::VendorSpecific(value) = tag else {
@@ -88,8 +111,9 @@ pub fn from_tags(tags: &[Tag]) -> Result<Option<AccessLine>, AccessLineError> {
     Ok(found)
 }
 
-fn parse_sub_options(mut rest: &[u8]) -> Result<AccessLine, AccessLineError> {
-    let mut line = AccessLine::default();
+fn parse_sub_options(mut rest: &[u8]) -> Result<ReadLine, AccessLineError> {
+    let mut read = ReadLine::default();
+    let line = &mut read.line;
     while !rest.is_empty() {
         let [kind, length, after @ ..] = rest else {
             return Err(AccessLineError::Truncated);
@@ -100,8 +124,16 @@ fn parse_sub_options(mut rest: &[u8]) -> Result<AccessLine, AccessLineError> {
         let slot = match *kind {
             AGENT_CIRCUIT_ID => &mut line.circuit_id,
             AGENT_REMOTE_ID => &mut line.remote_id,
-            // Access-loop characteristics and anything newer: stepped over.
-            _ => {
+            kind => {
+                match access_loop::decode(kind, value, Coding::PppoeTag) {
+                    Decoded::Known(c) if line.access_loop.get(kind).is_none() => {
+                        line.access_loop.set(kind, c);
+                    }
+                    // Given twice (which one holds is anyone's guess) or of the wrong length.
+                    Decoded::Known(_) | Decoded::Malformed => read.malformed_characteristics += 1,
+                    // Anything newer: stepped over.
+                    Decoded::Other => {}
+                }
                 rest = after;
                 continue;
             }
@@ -115,7 +147,7 @@ fn parse_sub_options(mut rest: &[u8]) -> Result<AccessLine, AccessLineError> {
         *slot = Some(value.into());
         rest = after;
     }
-    Ok(line)
+    Ok(read)
 }
 
 #[cfg(test)]

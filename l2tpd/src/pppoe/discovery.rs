@@ -447,10 +447,16 @@ impl DiscoveryServer {
 
     /// The access line of a PADR's intermediate-agent tag; a tag that breaks the layout is
     /// counted and left out, the session granted all the same (the agent's fault is no
-    /// reason to refuse its subscriber).
+    /// reason to refuse its subscriber). A bad line characteristic is counted and only it
+    /// left out.
     fn access_line(&mut self, tags: &[Tag]) -> AccessLine {
-        match access_line::from_tags(tags) {
-            Ok(line) => line.unwrap_or_default(),
+        match access_line::read_tags(tags) {
+            Ok(Some(read)) => {
+                self.counters.agent_characteristic_malformed +=
+                    u64::from(read.malformed_characteristics);
+                read.line
+            }
+            Ok(None) => AccessLine::default(),
             Err(_) => {
                 self.counters.agent_tag_malformed += 1;
                 AccessLine::default()

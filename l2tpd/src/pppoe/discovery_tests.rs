@@ -578,6 +578,7 @@ fn the_padrs_agent_tag_is_kept_with_the_session() {
     let line = AccessLine {
         circuit_id: Some(b"dslam1 eth 1/1/2:100"[..].into()),
         remote_id: Some(b"cpe-42"[..].into()),
+        ..AccessLine::default()
     };
     let (_, _, tags, ..) = reply(server.handle_frame(
         &padi(client(1), vec![any_service(), host_uniq(1), line.to_tag()]),

@@ -459,6 +459,7 @@ impl Registry {
         AccessLine {
             circuit_id: info.agent_circuit_id.as_deref().map(Box::from),
             remote_id: info.agent_remote_id.as_deref().map(Box::from),
+            access_loop: info.access_loop.clone(),
         }
     }
 }

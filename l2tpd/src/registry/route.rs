@@ -192,6 +192,16 @@ impl Registry {
                 session.session.handle_message(&msg);
                 self.flush_session(now, tunnel_id, session_id);
             }
+            TunnelEvent::SpeedUpdate(update) => {
+                let taken = self
+                    .tunnels
+                    .get_mut(&tunnel_id)
+                    .and_then(|e| e.sessions.get_mut(&update.session_id))
+                    .is_some_and(|s| s.session.update_connect_speeds(update.tx, update.rx));
+                if !taken {
+                    self.drops.unknown_session += 1;
+                }
+            }
             TunnelEvent::Closed(reason) => self.tunnel_closed(now, tunnel_id, reason),
             // `pump` frees it once its last datagrams are out.
             TunnelEvent::Gone => {}

@@ -54,6 +54,9 @@ pub struct Settings {
     pub access_line_information: bool,
     /// The ICCN carries Rx Connect Speed even when equal to Tx (`outgoing_call`).
     pub rx_connect_speed_when_equal: bool,
+    /// `tx-connect-speed-method pppoe-ia-tag | dsl-forum`: the ICCN's speeds are the PPPoE
+    /// agent's actual rates when it gave them (`outgoing_call`).
+    pub speeds_from_agent: bool,
 }
 
 impl Settings {
@@ -90,6 +93,9 @@ impl Settings {
             disable_calling_number_avp: l2tp.disable_calling_number_avp,
             access_line_information: l2tp.access_line_information,
             rx_connect_speed_when_equal: l2tp.rx_connect_speed_when_equal,
+            speeds_from_agent: l2tp
+                .tx_connect_speed_method
+                .is_some_and(|m| m.reads_agent_rates()),
         }
     }
 

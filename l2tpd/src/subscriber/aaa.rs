@@ -656,6 +656,7 @@ mod tests {
         let line = AccessLine {
             circuit_id: Some(b"dslam1 eth 1/1/2:100"[..].into()),
             remote_id: None,
+            ..AccessLine::default()
         };
         assert_eq!(
             calling_station_id(&format, b"lac1", "ge-0/0/1.100", mac, &line).as_deref(),

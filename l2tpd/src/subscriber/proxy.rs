@@ -66,6 +66,9 @@ pub fn pppoe_call(
         // Sent only with `access-line-information` (`Settings::outgoing_call`).
         agent_circuit_id: line.circuit_id.as_deref().map(<[u8]>::to_vec),
         agent_remote_id: line.remote_id.as_deref().map(<[u8]>::to_vec),
+        // The rates also give the ICCN's speeds with `tx-connect-speed-method pppoe-ia-tag`
+        // (`Settings::outgoing_call`), with or without `access-line-information`.
+        access_loop: line.access_loop.clone(),
         tx_connect_speed: ACCESS_SPEED_BPS,
         proxy: ProxyData {
             lcp: Some(proxy_lcp(lcp)),

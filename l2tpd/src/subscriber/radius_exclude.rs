@@ -18,6 +18,13 @@ fn attribute_type(name: &str) -> Option<AttrKind> {
     Some(AttrKind::Standard(match name {
         "acc-loop-cir-id" => return Some(vendor(dsl_forum::AGENT_CIRCUIT_ID)),
         "acc-loop-remote-id" => return Some(vendor(dsl_forum::AGENT_REMOTE_ID)),
+        "acc-loop-encap" => return Some(vendor(dsl_forum::ENCAPSULATION)),
+        "act-data-rate-up" => return Some(vendor(dsl_forum::ACTUAL_RATE_UP)),
+        "act-data-rate-dn" => return Some(vendor(dsl_forum::ACTUAL_RATE_DOWN)),
+        "act-interlv-delay-up" => return Some(vendor(dsl_forum::ACTUAL_DELAY_UP)),
+        "act-interlv-delay-dn" => return Some(vendor(dsl_forum::ACTUAL_DELAY_DOWN)),
+        "att-data-rate-up" => return Some(vendor(dsl_forum::ATTAINABLE_RATE_UP)),
+        "att-data-rate-dn" => return Some(vendor(dsl_forum::ATTAINABLE_RATE_DOWN)),
         "accounting-authentic" => attr::ACCT_AUTHENTIC,
         "accounting-delay-time" => attr::ACCT_DELAY_TIME,
         "accounting-session-id" => attr::ACCT_SESSION_ID,
@@ -144,5 +151,28 @@ mod tests {
         };
         apply(&mut access, profile, RadiusMessage::AccessRequest);
         assert_eq!(access.attributes, vec![remote]);
+    }
+
+    /// Junos' rate names leave the rate VSAs they name, and only those.
+    #[test]
+    fn the_rate_names_leave_the_line_rate_vsas() {
+        let config = crate::test_config(
+            "set access profile p radius attributes exclude act-data-rate-dn accounting-start\n\
+             set access profile p radius attributes exclude acc-loop-encap accounting-start\n",
+        );
+        let profile = &config.access_profiles["p"];
+        let up = Attribute::vendor(dsl_forum::VENDOR, dsl_forum::ACTUAL_RATE_UP, [0; 4]);
+        let mut start = Packet {
+            code: code::ACCOUNTING_REQUEST,
+            identifier: 0,
+            authenticator: [0; 16],
+            attributes: vec![
+                up.clone(),
+                Attribute::vendor(dsl_forum::VENDOR, dsl_forum::ACTUAL_RATE_DOWN, [0; 4]),
+                Attribute::vendor(dsl_forum::VENDOR, dsl_forum::ENCAPSULATION, [2, 1, 0]),
+            ],
+        };
+        apply(&mut start, profile, RadiusMessage::AccountingStart);
+        assert_eq!(start.attributes, vec![up]);
     }
 }

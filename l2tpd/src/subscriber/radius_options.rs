@@ -6,6 +6,7 @@
 use schema::typed::{AcctSessionIdFormat, InterfaceDescriptionFormat, RadiusOptions, RouterConfig};
 
 use crate::aaa::radius::{attr, dsl_forum, Attribute};
+use crate::access_loop::{self, Coding};
 use crate::pppoe::access_line::AccessLine;
 
 use super::table::{AccessLeg, Subscriber};
@@ -151,12 +152,16 @@ pub fn push_agent_ids(parts: &mut Vec<String>, line: &AccessLine, circuit: bool,
     }
 }
 
-/// The DSL Forum VSAs (RFC 4679 §4: 26-3561-1 Agent-Circuit-Id, 26-3561-2 Agent-Remote-Id)
-/// of the IDs the agent gave. Junos sends them in the Access-Request and accounting whenever
-/// it has them (`radius attributes exclude acc-loop-cir-id | acc-loop-remote-id` leaves them
-/// out).
+/// The DSL Forum VSAs (RFC 4679 §4) of what the agent gave: 26-3561-1 Agent-Circuit-Id,
+/// 26-3561-2 Agent-Remote-Id, then the access-loop characteristics under their sub-option
+/// numbers (129-138 the rates, 4-octet bit/s; 139-142 the interleaving delays, ms; 144
+/// Access-Loop-Encapsulation). Junos sends them in the Access-Request and accounting whenever
+/// it has them (`radius attributes exclude acc-loop-cir-id | act-data-rate-up | … MESSAGE`
+/// leaves them out). RFC 4679 names the Access-Request for the actual rates and
+/// accounting only for the others; they all go in both here (our choice: one set, and a
+/// RADIUS server skips what it has no use for).
 pub fn agent_attributes(line: &AccessLine) -> Vec<Attribute> {
-    [
+    let ids = [
         (dsl_forum::AGENT_CIRCUIT_ID, &line.circuit_id),
         (dsl_forum::AGENT_REMOTE_ID, &line.remote_id),
     ]
@@ -164,8 +169,15 @@ pub fn agent_attributes(line: &AccessLine) -> Vec<Attribute> {
     .filter_map(|(kind, id)| {
         id.as_deref()
             .map(|id| Attribute::vendor(dsl_forum::VENDOR, kind, id))
-    })
-    .collect()
+    });
+    let characteristics = line.access_loop.entries().map(|(kind, c)| {
+        Attribute::vendor(
+            dsl_forum::VENDOR,
+            kind,
+            access_loop::encode(c, Coding::Radius),
+        )
+    });
+    ids.chain(characteristics).collect()
 }
 
 /// The access line a subscriber's requests and views name: at the LAC its PPPoE agent's,

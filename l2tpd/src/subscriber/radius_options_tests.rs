@@ -7,6 +7,7 @@ use schema::typed::{
 };
 
 use super::*;
+use crate::access_loop::AccessLoop;
 use crate::registry::SessionRef;
 use crate::subscriber::pppoe_access::UnitId;
 
@@ -14,12 +15,14 @@ use crate::subscriber::pppoe_access::UnitId;
 static NO_LINE: AccessLine = AccessLine {
     circuit_id: None,
     remote_id: None,
+    access_loop: AccessLoop::NONE,
 };
 
 fn dslam_line() -> AccessLine {
     AccessLine {
         circuit_id: Some(b"dslam1 eth 1/1/2:100"[..].into()),
         remote_id: Some(b"cpe-42"[..].into()),
+        ..AccessLine::default()
     }
 }
 
@@ -192,6 +195,33 @@ fn the_agents_ids_become_dsl_forum_vsas() {
     let mut expected = vec![26, 28, 0, 0, 0x0d, 0xe9, 1, 22];
     expected.extend_from_slice(b"dslam1 eth 1/1/2:100");
     assert_eq!(wire, expected);
+}
+
+/// RFC 4679 §4: the line's characteristics follow the IDs, each a vendor-3561 attribute
+/// under its sub-option number, the rates as 4-octet bit/s (the tag's kbit/s times 1000).
+#[test]
+fn the_access_loop_goes_as_dsl_forum_vsas_in_bits_per_second() {
+    use crate::access_loop::{Characteristic, ACTUAL_RATE_DOWN, ACTUAL_RATE_UP, ENCAPSULATION};
+    let mut line = dslam_line();
+    line.access_loop
+        .set(ACTUAL_RATE_UP, Characteristic::Rate(1_000_000));
+    line.access_loop
+        .set(ACTUAL_RATE_DOWN, Characteristic::Rate(16_000_000));
+    line.access_loop
+        .set(ENCAPSULATION, Characteristic::Encapsulation([2, 1, 0]));
+    let attributes = agent_attributes(&line);
+    assert_eq!(
+        attributes[2..],
+        [
+            Attribute::vendor(3561, 129, 1_000_000u32.to_be_bytes()),
+            Attribute::vendor(3561, 130, 16_000_000u32.to_be_bytes()),
+            Attribute::vendor(3561, 144, [2, 1, 0]),
+        ]
+    );
+    // On the wire: 26, 12, vendor 3561, type 130, length 6, 16,000,000.
+    let mut wire = Vec::new();
+    attributes[3].emit(&mut wire).unwrap();
+    assert_eq!(wire, [26, 12, 0, 0, 0x0d, 0xe9, 130, 6, 0, 0xf4, 0x24, 0]);
 }
 
 /// Accounting records name the line as the Access-Request does.

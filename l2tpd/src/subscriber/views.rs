@@ -186,6 +186,14 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
         pppoe_session_id: columns.pppoe_session_id,
         agent_circuit_id: agent_id(&line.circuit_id, level),
         agent_remote_id: agent_id(&line.remote_id, level),
+        actual_data_rate_up: line
+            .access_loop
+            .actual_up()
+            .filter(|_| level != Level::Brief),
+        actual_data_rate_down: line
+            .access_loop
+            .actual_down()
+            .filter(|_| level != Level::Brief),
         dynamic_profile: subscriber.dynamic_profile.clone(),
         login_time: unix_seconds(subscriber.login),
         lcp_state: Some(lcp_state_name(subscriber)),
@@ -242,6 +250,8 @@ fn vlan_row(vlan: &AutoVlan) -> SubscriberRow {
         pppoe_session_id: None,
         agent_circuit_id: None,
         agent_remote_id: None,
+        actual_data_rate_up: None,
+        actual_data_rate_down: None,
         dynamic_profile: Some(vlan.profile.clone()),
         login_time: unix_seconds(vlan.created),
         lcp_state: None,

@@ -190,6 +190,7 @@ mod tests {
         let line = AccessLine {
             circuit_id: Some(b"dslam1 eth 1/1/2:100"[..].into()),
             remote_id: None,
+            ..AccessLine::default()
         };
         let all = VlanUsername {
             user_prefix: Some("bng1".into()),

@@ -578,7 +578,21 @@ const NOT_SENT: &str = "this router does not send the attribute";
 /// ones of its documented lists a PPP LAC or LNS could send). The attributes this router
 /// sends are left out of the messages named; the others are accepted and named at commit.
 const RADIUS_EXCLUDE: &[Stmt] = &[
+    excluded(
+        "acc-aggr-cir-id-asc",
+        "DSL Forum Access-Aggregation-Circuit-ID-ASCII",
+    )
+    .no_effect(NOT_SENT),
+    excluded(
+        "acc-aggr-cir-id-bin",
+        "DSL Forum Access-Aggregation-Circuit-ID-Binary",
+    )
+    .no_effect(NOT_SENT),
     excluded("acc-loop-cir-id", "DSL Forum Agent-Circuit-Id (26-3561-1)"),
+    excluded(
+        "acc-loop-encap",
+        "DSL Forum Access-Loop-Encapsulation (26-3561-144)",
+    ),
     excluded(
         "acc-loop-remote-id",
         "DSL Forum Agent-Remote-Id (26-3561-2)",
@@ -588,6 +602,30 @@ const RADIUS_EXCLUDE: &[Stmt] = &[
     excluded("accounting-session-id", "Acct-Session-Id (44)"),
     excluded("accounting-terminate-cause", "Acct-Terminate-Cause (49)"),
     excluded("acct-tunnel-connection", "Acct-Tunnel-Connection (68)"),
+    excluded(
+        "act-data-rate-dn",
+        "DSL Forum Actual-Data-Rate-Downstream (26-3561-130)",
+    ),
+    excluded(
+        "act-data-rate-up",
+        "DSL Forum Actual-Data-Rate-Upstream (26-3561-129)",
+    ),
+    excluded(
+        "act-interlv-delay-dn",
+        "DSL Forum Actual-Interleaving-Delay-Downstream (26-3561-142)",
+    ),
+    excluded(
+        "act-interlv-delay-up",
+        "DSL Forum Actual-Interleaving-Delay-Upstream (26-3561-140)",
+    ),
+    excluded(
+        "att-data-rate-dn",
+        "DSL Forum Attainable-Data-Rate-Downstream (26-3561-134)",
+    ),
+    excluded(
+        "att-data-rate-up",
+        "DSL Forum Attainable-Data-Rate-Upstream (26-3561-133)",
+    ),
     excluded("called-station-id", "Called-Station-Id (30)").no_effect(NOT_SENT),
     excluded("calling-station-id", "Calling-Station-Id (31)"),
     excluded("chargeable-user-identity", "Chargeable-User-Identity (89)").no_effect(NOT_SENT),

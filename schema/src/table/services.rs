@@ -37,7 +37,11 @@ const L2TP: &[Stmt] = &[
             "connection-speed-update",
             "Report connection speed changes (CSUN)",
         )
-        .no_effect("connection speeds of the access line are not read")],
+        .no_effect(
+            "the LAC sends no Connect-Speed-Update-Notification: a PPPoE line's rate changes \
+             only through ANCP, which this router does not speak (an LNS takes a LAC's CSUN \
+             with or without this statement)",
+        )],
     )
     .presence(),
     // Not a Junos statement (Junos sizes its packet engines itself): the daemon's data
@@ -107,13 +111,22 @@ const L2TP: &[Stmt] = &[
     )
     .refers_to(TUNNEL_SWITCH_PROFILE)
     .no_effect(TUNNEL_SWITCHING),
+    // Junos 11.4-12.3: `advisory` (the interface's advisory shaping rate, else the port's
+    // speed) and `dsl-forum` (the PPPoE agent's rates); 13.1 renamed them `static` and
+    // `pppoe-ia-tag` and added `ancp`; 15.1-17.1 had `actual` (the CoS shaping rate).
+    // The agent's rates are built; ANCP and CoS shaping are not here, so `ancp` and `actual`
+    // fall back to `static` as Junos does when their source has no value (commit warning).
     leaf(
         "tx-connect-speed-method",
-        Type::Enum(&["advisory", "dsl-forum"]),
-        "Source of the Tx Connect Speed value",
-    )
-    .no_effect(
-        "the access line rates of the PPPoE agent are not read: the connect speed is the port's",
+        Type::Enum(&[
+            "actual",
+            "advisory",
+            "ancp",
+            "dsl-forum",
+            "pppoe-ia-tag",
+            "static",
+        ]),
+        "Source of the Tx and Rx Connect Speed values",
     ),
     flag(
         "weighted-load-balancing",

@@ -26,8 +26,26 @@ pub enum TxAddressChange {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TxConnectSpeedMethod {
+    Actual,
     Advisory,
+    Ancp,
     DslForum,
+    PppoeIaTag,
+    Static,
+}
+
+impl TxConnectSpeedMethod {
+    /// The ICCN's speeds come from the PPPoE agent's actual rates (Junos `pppoe-ia-tag`,
+    /// before 13.1 `dsl-forum`).
+    pub fn reads_agent_rates(self) -> bool {
+        matches!(self, Self::DslForum | Self::PppoeIaTag)
+    }
+
+    /// A method whose source this router does not have (ANCP, CoS shaping): the speed falls
+    /// back to the static one.
+    pub fn without_source(self) -> bool {
+        matches!(self, Self::Actual | Self::Ancp)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -41,6 +41,22 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
             "A trace file name cannot contain '/': the file is created in the state directory",
         );
     }
+    if let Some(method) = config
+        .l2tp
+        .tx_connect_speed_method
+        .filter(|m| m.without_source())
+    {
+        let name = match method {
+            crate::typed::TxConnectSpeedMethod::Ancp => "ancp",
+            _ => "actual",
+        };
+        findings.warn(
+            &l2tp_path(),
+            &format!("tx-connect-speed-method {name}"),
+            "statement has no effect: this router has no ANCP or CoS shaping rate, so the \
+             connect speeds are the static ones (as Junos falls back when the method has no value)",
+        );
+    }
     if config.l2tp.drain {
         findings.warn(
             &l2tp_path(),

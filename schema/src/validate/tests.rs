@@ -675,6 +675,32 @@ fn statements_without_effect_warn() {
     assert_eq!(check(&root).expect("warnings only").len(), 1);
 }
 
+/// `tx-connect-speed-method`: the agent's rates are built, the methods whose source this
+/// router lacks warn (and fall back to the static speed).
+#[test]
+fn a_connect_speed_method_without_a_source_warns() {
+    let mut root = lac();
+    for method in ["static", "advisory", "pppoe-ia-tag", "dsl-forum"] {
+        set(
+            &mut root,
+            "services l2tp tx-connect-speed-method",
+            &[method],
+        );
+        assert_eq!(check(&root), Ok(vec![]), "{method}");
+    }
+    set(
+        &mut root,
+        "services l2tp tx-connect-speed-method",
+        &["ancp"],
+    );
+    assert_eq!(
+        check(&root),
+        Ok(vec![
+            "warning: [edit services l2tp] 'tx-connect-speed-method ancp': statement has no effect: this router has no ANCP or CoS shaping rate, so the connect speeds are the static ones (as Junos falls back when the method has no value)".to_string()
+        ])
+    );
+}
+
 /// The trace file is created in the state directory: a name cannot lead out of it.
 #[test]
 fn trace_file_name_stays_in_the_state_directory() {

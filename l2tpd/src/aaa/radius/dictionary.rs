@@ -104,6 +104,13 @@ pub mod dsl_forum {
     pub const VENDOR: u32 = 3561;
     pub const AGENT_CIRCUIT_ID: u8 = 1;
     pub const AGENT_REMOTE_ID: u8 = 2;
+    /// The access-loop characteristics use their PPPoE sub-option numbers
+    /// ([`crate::access_loop`]): 129 Actual-Data-Rate-Upstream … 144
+    /// Access-Loop-Encapsulation.
+    pub use crate::access_loop::{
+        ACTUAL_DELAY_DOWN, ACTUAL_DELAY_UP, ACTUAL_RATE_DOWN, ACTUAL_RATE_UP, ATTAINABLE_RATE_DOWN,
+        ATTAINABLE_RATE_UP, ENCAPSULATION,
+    };
 }
 
 /// The name of a packet code, for logs.
@@ -208,6 +215,22 @@ fn dsl_forum_name(kind: u8) -> Option<&'static str> {
     Some(match kind {
         dsl_forum::AGENT_CIRCUIT_ID => "ADSL-Agent-Circuit-Id",
         dsl_forum::AGENT_REMOTE_ID => "ADSL-Agent-Remote-Id",
+        // RFC 4679 §4's names (FreeRADIUS dictionary.dslforum).
+        0x81 => "Actual-Data-Rate-Upstream",
+        0x82 => "Actual-Data-Rate-Downstream",
+        0x83 => "Minimum-Data-Rate-Upstream",
+        0x84 => "Minimum-Data-Rate-Downstream",
+        0x85 => "Attainable-Data-Rate-Upstream",
+        0x86 => "Attainable-Data-Rate-Downstream",
+        0x87 => "Maximum-Data-Rate-Upstream",
+        0x88 => "Maximum-Data-Rate-Downstream",
+        0x89 => "Minimum-Data-Rate-Upstream-Low-Power",
+        0x8A => "Minimum-Data-Rate-Downstream-Low-Power",
+        0x8B => "Maximum-Interleaving-Delay-Upstream",
+        0x8C => "Actual-Interleaving-Delay-Upstream",
+        0x8D => "Maximum-Interleaving-Delay-Downstream",
+        0x8E => "Actual-Interleaving-Delay-Downstream",
+        0x90 => "Access-Loop-Encapsulation",
         _ => return None,
     })
 }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::l2tp::wire::{ControlMessage, ResultCode};
+use crate::l2tp::wire::{ControlMessage, ResultCode, SpeedUpdate};
 
 pub use crate::l2tp::wire::{general_error, stopccn_result};
 
@@ -104,6 +104,10 @@ pub enum TunnelEvent {
         session_id: u16,
         msg: ControlMessage,
     },
+    /// RFC 5515: a CSUN gave one of our sessions (`session_id`, ours) new connect speeds,
+    /// bit/s. Sent per session the CSUN names; a session we do not have is the owner's to
+    /// skip.
+    SpeedUpdate(SpeedUpdate),
     /// The tunnel is down: every session on it goes with it.
     Closed(CloseReason),
     /// The post-StopCCN hold is over (or there is nothing to hold): free the Tunnel ID.

@@ -378,6 +378,17 @@ impl Tunnel {
             }
             // A HELLO asks for nothing but the acknowledgement already due.
             (_, MessageType::HELLO) => {}
+            // RFC 5515 §4.1: the LAC's new speeds for its sessions, each to its owner.
+            (State::Established, MessageType::CSUN) => {
+                for avp in &msg.avps {
+                    if let Avp::ConnectSpeedUpdate(update) = avp {
+                        self.events.push_back(TunnelEvent::SpeedUpdate(*update));
+                    }
+                }
+            }
+            // A LNS asking this LAC for its speeds: they have not changed since the ICCN (no
+            // ANCP here), so there is nothing to report; the acknowledgement is due anyway.
+            (State::Established, MessageType::CSURQ) => {}
             _ => self.fsm_error(now, message_type),
         }
     }

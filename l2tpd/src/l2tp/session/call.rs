@@ -4,6 +4,7 @@
 //! The same types serve both ends: the LAC fills them in and they become AVPs; the LNS reads
 //! them back from the messages it receives.
 
+use crate::access_loop::{self, AccessLoop, Coding, Decoded};
 use crate::l2tp::wire::attribute::{attr, framing, proxy_authen};
 use crate::l2tp::wire::{Avp, ControlMessage};
 
@@ -197,6 +198,9 @@ pub struct CallInfo {
     /// intermediate agent's Agent-Circuit-Id and Agent-Remote-Id, in the ICRQ.
     pub agent_circuit_id: Option<Vec<u8>>,
     pub agent_remote_id: Option<Vec<u8>>,
+    /// RFC 5515 §3.3–3.17 (vendor 3561, types 0x81 on, never mandatory): the line's rates
+    /// (64-bit, bit/s), interleaving delays and encapsulation, in the ICRQ.
+    pub access_loop: AccessLoop,
     /// Framing Type (AVP 19) sent in the ICCN.
     pub framing_type: u32,
     /// (Tx) Connect Speed (AVP 24), bits per second, LAC to subscriber.
@@ -220,6 +224,7 @@ impl Default for CallInfo {
             sub_address: None,
             agent_circuit_id: None,
             agent_remote_id: None,
+            access_loop: AccessLoop::default(),
             // A PPPoE session is a synchronous (octet-oriented, no HDLC stuffing) link.
             framing_type: framing::SYNC,
             tx_connect_speed: 0,
@@ -270,6 +275,14 @@ impl CallInfo {
                 });
             }
         }
+        for (kind, characteristic) in self.access_loop.entries() {
+            avps.push(Avp::Unknown {
+                vendor: VENDOR_BROADBAND_FORUM,
+                attr: u16::from(kind),
+                mandatory: false,
+                value: access_loop::encode(characteristic, Coding::L2tp),
+            });
+        }
         avps
     }
 
@@ -310,18 +323,24 @@ impl CallInfo {
         // Vendor AVPs arrive among the unrecognised ones, hidden ones still hidden (RFC 5515
         // gives no reason to hide them; one that is stays unread).
         for avp in &icrq.unknown {
-            if avp.vendor != VENDOR_BROADBAND_FORUM
-                || avp.hidden
-                || avp.reserved_bits
-                || !(1..=MAX_AGENT_ID_LEN).contains(&avp.value.len())
-            {
+            if avp.vendor != VENDOR_BROADBAND_FORUM || avp.hidden || avp.reserved_bits {
                 continue;
             }
+            let id_ok = (1..=MAX_AGENT_ID_LEN).contains(&avp.value.len());
             match avp.attr {
-                BBF_AGENT_CIRCUIT_ID => call.agent_circuit_id = Some(avp.value.clone()),
-                BBF_AGENT_REMOTE_ID => call.agent_remote_id = Some(avp.value.clone()),
-                // Access-loop characteristics (RFC 5515 §3.3 on): not read.
-                _ => {}
+                BBF_AGENT_CIRCUIT_ID if id_ok => call.agent_circuit_id = Some(avp.value.clone()),
+                BBF_AGENT_REMOTE_ID if id_ok => call.agent_remote_id = Some(avp.value.clone()),
+                // Access-loop characteristics (RFC 5515 §3.3 on): one of the wrong length
+                // is left unread, as is anything newer.
+                attr => {
+                    if let Ok(kind) = u8::try_from(attr) {
+                        if let Decoded::Known(c) =
+                            access_loop::decode(kind, &avp.value, Coding::L2tp)
+                        {
+                            call.access_loop.set(kind, c);
+                        }
+                    }
+                }
             }
         }
         call
@@ -460,6 +479,52 @@ mod tests {
             (received.agent_circuit_id, received.agent_remote_id),
             (None, None)
         );
+    }
+
+    /// RFC 5515 §3.3 on: the line's rates cross as 64-bit bit/s, its delays and
+    /// encapsulation as the RADIUS attributes have them, all vendor 3561 with the M bit clear.
+    #[test]
+    fn the_access_loop_crosses_in_the_icrq_as_rfc_5515_avps() {
+        use crate::access_loop::{Characteristic, ACTUAL_DELAY_UP, ACTUAL_RATE_DOWN};
+        use crate::access_loop::{ACTUAL_RATE_UP, ENCAPSULATION};
+        let mut sent = chap_call();
+        sent.access_loop
+            .set(ACTUAL_RATE_UP, Characteristic::Rate(1_000_000));
+        sent.access_loop
+            .set(ACTUAL_RATE_DOWN, Characteristic::Rate(16_000_000));
+        sent.access_loop
+            .set(ACTUAL_DELAY_UP, Characteristic::Delay(4));
+        sent.access_loop
+            .set(ENCAPSULATION, Characteristic::Encapsulation([2, 1, 0]));
+        let avps = sent.icrq_avps();
+        let down = avps
+            .iter()
+            .find(|a| (a.vendor_id(), a.attribute_type()) == (3561, 0x82))
+            .expect("Actual-Data-Rate-Downstream");
+        assert!(!down.mandatory());
+        let mut wire = Vec::new();
+        down.emit(&mut wire).unwrap();
+        // Length 14 (6 + 8 octets), vendor 3561, type 0x82, 16,000,000 as 64 bits.
+        assert_eq!(
+            wire,
+            [0, 14, 0x0d, 0xe9, 0, 0x82, 0, 0, 0, 0, 0, 0xf4, 0x24, 0]
+        );
+        let received = CallInfo::from_icrq(&through_the_wire(MessageType::ICRQ, avps));
+        assert_eq!(received.access_loop, sent.access_loop);
+        // A rate in RADIUS' 4 octets is not RFC 5515's: left unread.
+        let short = through_the_wire(
+            MessageType::ICRQ,
+            vec![
+                Avp::CallSerialNumber(1),
+                Avp::Unknown {
+                    vendor: 3561,
+                    attr: 0x81,
+                    mandatory: false,
+                    value: vec![0, 0, 3, 0xe8],
+                },
+            ],
+        );
+        assert!(CallInfo::from_icrq(&short).access_loop.is_empty());
     }
 
     #[test]

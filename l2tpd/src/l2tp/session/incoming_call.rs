@@ -577,6 +577,18 @@ impl Session {
     pub fn call(&self) -> &CallInfo {
         &self.call
     }
+
+    /// LNS: a CSUN's new connect speeds (RFC 5515 §4.1), bit/s, in place of the ICCN's.
+    /// Taken only on an established LNS session (before the ICCN there are no speeds to
+    /// replace; a LAC is the one that sends them); false when not taken.
+    pub fn update_connect_speeds(&mut self, tx: u32, rx: u32) -> bool {
+        if self.role != Role::Lns || self.state != SessionState::Established {
+            return false;
+        }
+        self.call.tx_connect_speed = tx;
+        self.call.rx_connect_speed = Some(rx);
+        true
+    }
     /// Whether data messages currently carry Ns/Nr.
     pub fn sequencing(&self) -> bool {
         self.data.sequencing()

@@ -51,6 +51,8 @@ pub mod attr {
     pub const SEQUENCING_REQUIRED: u16 = 39;
     /// RFC 3145.
     pub const PPP_DISCONNECT_CAUSE_CODE: u16 = 46;
+    /// RFC 5515 §4.3: one session's new speeds, in a CSUN.
+    pub const CONNECT_SPEED_UPDATE: u16 = 97;
 }
 
 /// Bits of Framing Capabilities and Framing Type (RFC 2661 §4.4.3, §4.4.5).
@@ -90,6 +92,16 @@ pub struct Q931Cause {
     pub cause: u16,
     pub message: u8,
     pub advisory: Vec<u8>,
+}
+
+/// Connect Speed Update AVP (97, RFC 5515 §4.3): Reserved (2) ‖ Remote Session ID (2, the
+/// receiver's ID of the session) ‖ Current Tx Connect Speed (4) ‖ Current Rx Connect Speed
+/// (4), bit/s (the L2TPv2 layout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpeedUpdate {
+    pub session_id: u16,
+    pub tx: u32,
+    pub rx: u32,
 }
 
 /// Call Errors AVP (34), sent in WEN.
@@ -168,6 +180,7 @@ pub enum Avp {
     RxConnectSpeed(u32),
     SequencingRequired,
     PppDisconnectCause(PppDisconnectCause),
+    ConnectSpeedUpdate(SpeedUpdate),
     /// Anything else: another vendor's AVP, an unassigned IETF type, or an AVP with reserved
     /// header bits set (RFC 2661 §4.1 says to treat those as unrecognised).
     Unknown {
@@ -290,6 +303,16 @@ impl Avp {
                 }
                 _ => None,
             },
+            attr::CONNECT_SPEED_UPDATE => (value.len() == 12)
+                .then(|| {
+                    Some(SpeedUpdate {
+                        session_id: u16_value(value.get(2..4)?)?,
+                        tx: u32_at(value, 4)?,
+                        rx: u32_at(value, 8)?,
+                    })
+                })
+                .flatten()
+                .map(Self::ConnectSpeedUpdate),
             _ => return Ok(unknown()),
         };
         decoded.ok_or(WireError::BadAvpValue { vendor, attribute })
@@ -344,6 +367,7 @@ impl Avp {
             Self::RxConnectSpeed(_) => attr::RX_CONNECT_SPEED,
             Self::SequencingRequired => attr::SEQUENCING_REQUIRED,
             Self::PppDisconnectCause(_) => attr::PPP_DISCONNECT_CAUSE_CODE,
+            Self::ConnectSpeedUpdate(_) => attr::CONNECT_SPEED_UPDATE,
             Self::Unknown { attr, .. } => *attr,
         }
     }
@@ -367,6 +391,7 @@ impl Avp {
                 | Self::PrivateGroupId(_)
                 | Self::RxConnectSpeed(_)
                 | Self::PppDisconnectCause(_)
+                | Self::ConnectSpeedUpdate(_)
                 | Self::Unknown {
                     mandatory: false,
                     ..
@@ -466,6 +491,12 @@ impl Avp {
                 out.extend_from_slice(&a.receive.to_be_bytes());
             }
             Self::SequencingRequired => {}
+            Self::ConnectSpeedUpdate(u) => {
+                out.extend_from_slice(&[0, 0]);
+                out.extend_from_slice(&u.session_id.to_be_bytes());
+                out.extend_from_slice(&u.tx.to_be_bytes());
+                out.extend_from_slice(&u.rx.to_be_bytes());
+            }
             Self::PppDisconnectCause(c) => {
                 out.extend_from_slice(&c.code.to_be_bytes());
                 out.extend_from_slice(&c.protocol.to_be_bytes());

@@ -27,6 +27,11 @@ impl MessageType {
     pub const CDN: Self = Self(14);
     pub const WEN: Self = Self(15);
     pub const SLI: Self = Self(16);
+    /// RFC 5515 §4.1: Connect-Speed-Update-Notification (LAC to LNS, tunnel-wide: Session ID
+    /// 0, one Connect Speed Update AVP per session).
+    pub const CSUN: Self = Self(28);
+    /// RFC 5515 §4.2: Connect-Speed-Update-Request (LNS to LAC).
+    pub const CSURQ: Self = Self(29);
 
     /// Every message type RFC 2661 defines.
     pub const ALL: [Self; 14] = [
@@ -63,6 +68,8 @@ impl MessageType {
             Self::CDN => "CDN",
             Self::WEN => "WEN",
             Self::SLI => "SLI",
+            Self::CSUN => "CSUN",
+            Self::CSURQ => "CSURQ",
             _ => return None,
         })
     }
@@ -173,7 +180,8 @@ pub struct ControlMessage {
 fn is_known_ietf(vendor: u16, attribute: u16) -> bool {
     vendor == VENDOR_IETF
         && (attribute <= attr::SEQUENCING_REQUIRED && attribute != 20
-            || attribute == attr::PPP_DISCONNECT_CAUSE_CODE)
+            || attribute == attr::PPP_DISCONNECT_CAUSE_CODE
+            || attribute == attr::CONNECT_SPEED_UPDATE)
 }
 
 impl ControlMessage {

@@ -15,7 +15,9 @@ pub mod result_codes;
 #[cfg(test)]
 mod testing;
 
-pub use attribute::{Accm, Avp, CallErrors, PppDisconnectCause, Q931Cause, ResultCode};
+pub use attribute::{
+    Accm, Avp, CallErrors, PppDisconnectCause, Q931Cause, ResultCode, SpeedUpdate,
+};
 pub use avp::{AvpHeader, AvpIter, AvpPacket, VENDOR_IETF};
 pub use challenge::challenge_response;
 pub use data::DataMessage;

@@ -3,7 +3,9 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-use super::attribute::{Accm, Avp, CallErrors, PppDisconnectCause, Q931Cause, ResultCode};
+use super::attribute::{
+    Accm, Avp, CallErrors, PppDisconnectCause, Q931Cause, ResultCode, SpeedUpdate,
+};
 use super::header::ControlHeader;
 use super::message::MessageType;
 
@@ -66,6 +68,9 @@ pub fn arb_body_avp() -> impl Strategy<Value = Avp> {
         })),
         (any::<u32>(), any::<u32>()).prop_map(|(send, receive)| Avp::Accm(Accm { send, receive })),
         any::<u32>().prop_map(Avp::RxConnectSpeed),
+        any::<(u16, u32, u32)>().prop_map(|(session_id, tx, rx)| Avp::ConnectSpeedUpdate(
+            SpeedUpdate { session_id, tx, rx }
+        )),
         Just(Avp::SequencingRequired),
         (any::<u16>(), any::<u16>(), any::<u8>(), octets(20)).prop_map(
             |(code, protocol, direction, message)| Avp::PppDisconnectCause(PppDisconnectCause {
