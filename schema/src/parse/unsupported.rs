@@ -407,6 +407,27 @@ const KNOWN: &[(&str, &[&str])] = &[
         ],
     ),
     ("access", &["ppp-options", "profile-options"]),
+    // Realms (a domain before the user's name) and what a map does beyond this router's:
+    // logical systems, PADN routes, password overrides, sub-domains.
+    (
+        "access domain",
+        &["parse-order", "realm-delimiter", "realm-parse-direction"],
+    ),
+    (
+        "access domain map",
+        &[
+            "aaa-logical-system",
+            "override-chap-password",
+            "override-password",
+            "padn",
+            "strip-username",
+            "sub-domain",
+            "target-logical-system",
+            "using-user-password",
+        ],
+    ),
+    // Cisco's NAS-Port-Info AVP (100) in the ICRQ.
+    ("services l2tp tunnel", &["nas-port-method"]),
     ("access profile", &["provisioning-order", "service"]),
     // NAS-Port-Id values whose form Juniper's statement page does not give (table/access.rs).
     (
