@@ -450,6 +450,12 @@ counters! {
         /// Frames the kernel dropped before the daemon read them: the port's receive buffer
         /// was full (a burst the engine could not keep up with).
         pub kernel_drops,
+        /// Frames no PPPoE unit of the port takes: a VLAN no unit or range selects, or tags
+        /// under a TPID the unit does not name.
+        pub no_unit,
+        /// Frames on a VLAN of an authenticated range that AAA has not accepted: waiting for
+        /// its answer, or held down after a refusal.
+        pub vlan_awaiting_aaa,
         pub padt_unknown_session,
         pub padt_wrong_mac,
         pub session_frame_unknown_session,

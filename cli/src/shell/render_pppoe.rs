@@ -114,7 +114,9 @@ fn counters(c: &PppoeCounters) -> String {
         ("Duplicate client refused", c.duplicate_refused),
         ("Short cycle refused", c.short_cycle_refused),
         ("Refused while draining", c.draining_refused),
-        ("Dropped by the kernel (buffer full)", c.kernel_drops),
+        ("Kernel drops (buffer full)", c.kernel_drops),
+        ("Frames for no PPPoE unit", c.no_unit),
+        ("Frames on a VLAN awaiting AAA", c.vlan_awaiting_aaa),
         ("PADT for unknown session", c.padt_unknown_session),
         ("PADT from wrong MAC address", c.padt_wrong_mac),
         (

@@ -46,10 +46,6 @@ pub struct SubscriberLayer {
     pub(super) rng: StdRng,
     pub(super) host_name: Vec<u8>,
     next_serial: u32,
-    /// Frames received on a port that no unit takes (wrong VLAN, port not configured).
-    pub no_unit_frames: u64,
-    /// Frames on a VLAN of an authenticated range that AAA has not accepted (yet): dropped.
-    pub unauthorized_vlan_frames: u64,
     /// The relay's fast path: an entry per Active subscriber, shared with the I/O tasks.
     relay: SharedRelay,
     /// The LNS's side: pools, addresses held, IP on its way to service interfaces.
@@ -87,8 +83,6 @@ impl SubscriberLayer {
             rng: StdRng::seed_from_u64(seed),
             host_name: b"l2tpd".to_vec(),
             next_serial: 1,
-            no_unit_frames: 0,
-            unauthorized_vlan_frames: 0,
             relay: SharedRelay::default(),
             lns: LnsState::default(),
             ip_relay: SharedIpRelay::default(),
@@ -284,8 +278,10 @@ impl SubscriberLayer {
     ) {
         let mut replies = Vec::new();
         match self.access.handle_frame(port, bytes, now, &mut replies) {
-            Received::NoUnit => self.no_unit_frames += 1,
-            Received::VlanUnauthorized => self.unauthorized_vlan_frames += 1,
+            Received::NoUnit => self.access.count_dropped(port, &Received::NoUnit),
+            Received::VlanUnauthorized => {
+                self.access.count_dropped(port, &Received::VlanUnauthorized);
+            }
             Received::Consumed => {}
             Received::Ppp(session) => {
                 let (unit, session_id) = (session.unit, session.session_id);

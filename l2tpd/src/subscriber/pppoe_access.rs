@@ -872,11 +872,27 @@ impl PppoeAccess {
 
     /// Frames the kernel dropped on `port` before the engine read them.
     pub fn add_kernel_drops(&mut self, port: &str, count: u64) {
+        self.count_on_port(port, |c| c.kernel_drops += count);
+    }
+
+    /// A frame of `port` that [`Self::handle_frame`] dropped (`NoUnit`, `VlanUnauthorized`),
+    /// counted on the port for `show pppoe statistics`.
+    pub fn count_dropped(&mut self, port: &str, why: &Received<'_>) {
+        match why {
+            Received::NoUnit => self.count_on_port(port, |c| c.no_unit += 1),
+            Received::VlanUnauthorized => self.count_on_port(port, |c| c.vlan_awaiting_aaa += 1),
+            Received::Consumed | Received::Ppp(_) => {}
+        }
+    }
+
+    /// Port-level counters live beside those of the port's units gone (`retired`), so they
+    /// add up the same way and `clear pppoe statistics` clears them.
+    fn count_on_port(&mut self, port: &str, count: impl FnOnce(&mut DiscoveryCounters)) {
         let Some((name, _)) = self.ports.get_key_value(port) else {
             return;
         };
         let name = name.clone();
-        self.retired.entry(name).or_default().kernel_drops += count;
+        count(self.retired.entry(name).or_default());
     }
 
     /// `clear pppoe statistics [PORT]`.
