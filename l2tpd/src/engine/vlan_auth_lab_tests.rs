@@ -84,7 +84,6 @@ fn the_vlan_is_created_only_once_radius_accepts_it_and_the_held_padi_gets_its_pa
         held_frames(&lab) >= 1,
         "the retransmission is dropped, and counted on the port"
     );
-    let lac = lab.lac.subscribers();
     assert_eq!(lab.subs[i].pppoe.state(), ClientState::Discovering);
     let server = lab.lac_radius.as_ref().expect("server");
     assert_eq!(server.received.len(), 1, "asked once");
@@ -143,7 +142,6 @@ fn a_reject_creates_no_vlan_sends_no_pado_and_is_not_asked_again_until_the_hold_
     assert!(lac.table.iter().next().is_none(), "no subscriber");
     // `show pppoe statistics` counts them on the port.
     assert!(held_frames(&lab) >= 3, "{}", held_frames(&lab));
-    let lac = lab.lac.subscribers();
     assert_eq!(
         lab.subs[i].pppoe.counters().padr_sent,
         0,
