@@ -1129,8 +1129,15 @@ impl Mgmt {
                 p.base = active;
                 p.base_generation = generation;
             }
-            // The store cleared its copy of the shared candidate in the commit transaction.
-            None => self.shared_unsaved = false,
+            // The store cleared its copy of the shared candidate in the commit transaction,
+            // and what the last tick saw unsaved was that candidate: a `load override` right
+            // after this commit is not written by the next tick but by the one after
+            // (docs/performance.md, "Stage h72"). A private candidate still unsaved keeps
+            // the flag, so its bound of two ticks holds.
+            None => {
+                self.shared_unsaved = false;
+                self.unsaved_at_last_tick &= self.any_candidate_unsaved();
+            }
         }
         if let Some(m) = minutes {
             messages.push(format!("commit confirmed will be automatically rolled back in {m} minutes unless confirmed"));

@@ -1,5 +1,5 @@
 //! `cargo build --release --bins && target/release/l2tp-config-bench [--profiles N]`
-//! `target/release/l2tp-config-bench --sizes 1000,5000,10000,20000`
+//! `target/release/l2tp-config-bench --sizes 1000,5000,10000,20000 [--settle]`
 //!
 //! Measures the configuration path at scale against a real daemon: a generated configuration
 //! of N tunnel profiles and N domain maps (N = 10,000 gives over 100,000 lines), and prints a
@@ -10,6 +10,7 @@
 use clap::Parser;
 use l2tp_tests::{bigconfig, Client, DaemonProcess};
 use schema::mgmt::{ConfigureMode, LoadMode, Reply, Request, Revision};
+use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,11 @@ struct Args {
     /// Several sizes in one run (comma-separated profile counts): prints the scaling table.
     #[arg(long, value_delimiter = ',')]
     sizes: Vec<usize>,
+    /// Before each `load override` and each `commit`, wait until the daemon has stopped
+    /// using CPU, so what the previous request does after its answer (the allocator's trim,
+    /// the replaced configuration freed) is not counted in the next one's figure.
+    #[arg(long)]
+    settle: bool,
 }
 
 /// One size's figures (medians of the runs).
@@ -101,6 +107,68 @@ fn cpu_ns(pid: u32) -> u64 {
         .sum()
 }
 
+/// Minor page faults of the daemon so far, all threads (`/proc/PID/stat`, field 10): a
+/// commit that runs on memory the kernel has to hand out again costs more than one that
+/// reuses the heap (docs/performance.md, "Stage h72").
+fn minor_faults(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // After the command name, which is in parentheses and may hold spaces.
+            let rest = &s[s.rfind(')')? + 1..];
+            rest.split_whitespace().nth(7)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time of the daemon's threads by name, in nanoseconds: says whether a slow commit is
+/// the management thread's own work or another thread running beside it.
+fn cpu_by_thread(pid: u32) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return out;
+    };
+    for t in tasks.flatten() {
+        let name = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+        let ns = std::fs::read_to_string(t.path().join("schedstat"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+            .unwrap_or(0u64);
+        *out.entry(name.trim().to_string()).or_default() += ns;
+    }
+    out
+}
+
+/// The machine's stolen time so far (`/proc/stat`, in clock ticks of 10 ms): time the
+/// hypervisor gave this virtual machine's CPUs to someone else.
+fn steal_ticks() -> u64 {
+    std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|s| {
+            let cpu = s.lines().next()?.to_string();
+            cpu.split_whitespace().nth(8)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// Waits until the daemon has stopped using CPU (less than 1 ms in 50 ms; at most 5 s) and
+/// returns the CPU it used meanwhile: what a request does after its answer is sent (a
+/// commit frees the configuration it replaced, and the allocator is trimmed after a large
+/// request) would otherwise be counted in the next request's figure.
+fn settle(pid: u32) -> Duration {
+    let (start, t) = (cpu_ns(pid), Instant::now());
+    let mut last = start;
+    while t.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = cpu_ns(pid);
+        if now.saturating_sub(last) < 1_000_000 {
+            return Duration::from_nanos(now.saturating_sub(start));
+        }
+        last = now;
+    }
+    Duration::from_nanos(last.saturating_sub(start))
+}
+
 /// Wall time and the daemon's CPU time of one request.
 fn timed<T>(pid: u32, f: impl FnOnce() -> T) -> (T, Duration, Duration) {
     let (cpu, t) = (cpu_ns(pid), Instant::now());
@@ -124,14 +192,18 @@ fn main() {
     let args = Args::parse();
     let runs = args.runs.max(1);
     if args.sizes.is_empty() {
-        report(&measure(args.profiles, runs));
+        report(&measure(args.profiles, runs, args.settle));
     } else {
-        let figures: Vec<Figures> = args.sizes.iter().map(|n| measure(*n, runs)).collect();
+        let figures: Vec<Figures> = args
+            .sizes
+            .iter()
+            .map(|n| measure(*n, runs, args.settle))
+            .collect();
         scaling(&figures);
     }
 }
 
-fn measure(profiles: usize, runs: usize) -> Figures {
+fn measure(profiles: usize, runs: usize, settled: bool) -> Figures {
     let text = bigconfig::brace_text(profiles);
     let lines = text.lines().count();
     let mut daemon = DaemonProcess::start();
@@ -147,6 +219,7 @@ fn measure(profiles: usize, runs: usize) -> Figures {
     for run in 0..runs {
         // Alternate the host name so every run commits a real change.
         let variant = text.replace("bench-lac", &format!("bench-lac-{run}"));
+        let after_commit = if settled { settle(pid) } else { Duration::ZERO };
         let (reply, wall, cpu) = timed(pid, || {
             c.ok(&Request::Load {
                 mode: LoadMode::Override,
@@ -157,8 +230,34 @@ fn measure(profiles: usize, runs: usize) -> Figures {
         expect_done(reply);
         load.push(wall);
         load_cpu.push(cpu);
+        let after_load = if settled { settle(pid) } else { Duration::ZERO };
+        let (faults, threads, steal) = (minor_faults(pid), cpu_by_thread(pid), steal_ticks());
         let (reply, wall, cpu) = timed(pid, || c.ok(&PLAIN_COMMIT));
+        let faults = minor_faults(pid).saturating_sub(faults);
+        let steal = steal_ticks().saturating_sub(steal);
+        let by_thread: Vec<String> = cpu_by_thread(pid)
+            .into_iter()
+            .map(|(name, ns)| {
+                (
+                    name.clone(),
+                    ns.saturating_sub(threads.get(&name).copied().unwrap_or(0)),
+                )
+            })
+            .filter(|(_, ns)| *ns >= 1_000_000)
+            .map(|(name, ns)| format!("{name}:{:.1}", ns as f64 / 1e6))
+            .collect();
         expect_done(reply);
+        // Each run on its own line: the median hides which of the runs was slow, and the
+        // first run's commit replaces an empty configuration, the others a full one.
+        println!(
+            "run profiles={profiles} run={run} load_cpu_ms={:.1} commit_cpu_ms={:.1} commit_ms={:.1} commit_minor_faults={faults} steal_ticks={steal} threads_ms={} after_load_cpu_ms={:.1} after_previous_commit_cpu_ms={:.1}",
+            ms(load_cpu[run]),
+            ms(cpu),
+            ms(wall),
+            by_thread.join(","),
+            ms(after_load),
+            ms(after_commit)
+        );
         commit.push(wall);
         commit_cpu.push(cpu);
     }
