@@ -13,7 +13,7 @@ use super::{CallLocation, Registry, SessionRef};
 use crate::l2tp::control::event::{general_error, stopccn_result};
 use crate::l2tp::control::{PeerAuth, Reject, Tunnel, TunnelEvent, TunnelState};
 use crate::l2tp::select::DestinationKey;
-use crate::l2tp::session::{LnsPolicy, Refusal, RefusalReason, Session};
+use crate::l2tp::session::{CallInfo, LnsPolicy, Refusal, RefusalReason, Session};
 use crate::l2tp::wire::attribute::attr;
 use crate::l2tp::wire::{Avp, ControlMessage, MessageType, ResultCode, WireError};
 use crate::pppoe::access_line::AccessLine;
@@ -432,30 +432,27 @@ impl Registry {
         (peer, entry.local)
     }
 
-    /// The Calling Number of an active call (the LAC's line identity of the subscriber).
-    pub fn calling_number(&self, call: SessionRef) -> Option<Vec<u8>> {
+    /// The call information (the LAC's ICRQ and ICCN) of an active call.
+    fn active_call_info(&self, call: SessionRef) -> Option<&CallInfo> {
         let (tunnel_id, session_id) = self.active_call(call)?;
         let session = self.tunnels.get(&tunnel_id)?.sessions.get(&session_id)?;
-        session.session.call().calling_number.clone()
+        Some(session.session.call())
+    }
+
+    /// The Calling Number of an active call (the LAC's line identity of the subscriber).
+    pub fn calling_number(&self, call: SessionRef) -> Option<Vec<u8>> {
+        self.active_call_info(call)?.calling_number.clone()
     }
 
     /// The access line the LAC's ICRQ named for an active call (RFC 5515 AVPs), read only
     /// with `access-line-information` (Junos' LNS ignores them without it); else empty.
     pub fn access_line(&self, call: SessionRef) -> AccessLine {
-        if !self.settings.access_line_information {
-            return AccessLine::default();
-        }
-        let Some((tunnel_id, session_id)) = self.active_call(call) else {
-            return AccessLine::default();
-        };
-        let Some(session) = self
-            .tunnels
-            .get(&tunnel_id)
-            .and_then(|t| t.sessions.get(&session_id))
-        else {
+        let info = self
+            .active_call_info(call)
+            .filter(|_| self.settings.access_line_information);
+        let Some(info) = info else {
             return AccessLine::default();
         };
-        let info = session.session.call();
         AccessLine {
             circuit_id: info.agent_circuit_id.as_deref().map(Box::from),
             remote_id: info.agent_remote_id.as_deref().map(Box::from),
