@@ -1,16 +1,18 @@
 //! What an LNS `tunnel-group` statement does to the tunnels the group accepts, seen on the
-//! wire: an LNS registry configured from `set` lines, and a LAC control connection driven by
-//! hand, on simulated time.
+//! wire, and what the LAC's messages do to the group's sessions (RFC 5515's connect speed
+//! updates): an LNS registry configured from `set` lines, and a LAC control connection
+//! driven by hand, on simulated time.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use l2tpd::l2tp::control::{Tunnel, TunnelConfig};
 use l2tpd::l2tp::wire::attribute::attr;
-use l2tpd::l2tp::wire::{Avp, ControlMessage, ControlMessageBuilder, MessageType};
+use l2tpd::l2tp::wire::{Avp, ControlMessage, ControlMessageBuilder, MessageType, SpeedUpdate};
 use l2tpd::registry::{Registry, RegistryEvent};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
+use schema::l2tp_rpc::{L2tpSession, L2tpShow};
 use schema::typed::{RouterConfig, Secret};
 
 const LNS: Ipv4Addr = Ipv4Addr::new(127, 0, 70, 2);
@@ -108,18 +110,24 @@ fn receive_window_is_the_window_the_sccrp_offers() {
     );
 }
 
-/// An established tunnel and the ICRP the LNS answers an ICRQ with, as sent.
-fn icrp(extra: &str) -> ControlMessage {
-    let now = Instant::now();
-    let mut lns = lns(extra);
-    let mut lac = lac(now);
-    exchange(now, &mut lac, &mut lns);
+/// The LAC's ID for its session.
+const LAC_SESSION: u16 = 21;
+
+/// Establishes the tunnel, sends an ICRQ and returns the ICRP the LNS answers it with, as sent.
+fn call_request(now: Instant, lac: &mut Tunnel, lns: &mut Registry) -> ControlMessage {
+    exchange(now, lac, lns);
     let icrq = ControlMessageBuilder::new(MessageType::ICRQ)
-        .avp(Avp::AssignedSessionId(21))
+        .avp(Avp::AssignedSessionId(LAC_SESSION))
         .avp(Avp::CallSerialNumber(1));
     lac.send_session_message(0, &icrq)
         .expect("tunnel established");
-    first(&exchange(now, &mut lac, &mut lns), MessageType::ICRP)
+    first(&exchange(now, lac, lns), MessageType::ICRP)
+}
+
+/// An established tunnel and the ICRP the LNS answers an ICRQ with, as sent.
+fn icrp(extra: &str) -> ControlMessage {
+    let now = Instant::now();
+    call_request(now, &mut lac(now), &mut lns(extra))
 }
 
 #[test]
@@ -243,4 +251,68 @@ fn maximum_send_window_bounds_what_is_in_flight() {
         2,
         "no more in flight than maximum-send-window"
     );
+}
+
+fn session(now: Instant, lns: &Registry) -> L2tpSession {
+    let sessions = lns
+        .sessions(now, &L2tpShow::default())
+        .expect("sessions")
+        .sessions;
+    let [session] = sessions.as_slice() else {
+        panic!("one session: {sessions:?}");
+    };
+    session.clone()
+}
+
+/// An established call at the LNS, set up with the ICCN's speeds; the LNS's ID for it.
+fn established_call(now: Instant, lac: &mut Tunnel, lns: &mut Registry) -> u16 {
+    let icrp = call_request(now, lac, lns);
+    let Some(Avp::AssignedSessionId(lns_session)) = icrp.get(attr::ASSIGNED_SESSION_ID).cloned()
+    else {
+        panic!("ICRP without Assigned Session ID");
+    };
+    let iccn = ControlMessageBuilder::new(MessageType::ICCN)
+        .avp(Avp::TxConnectSpeed(16_000_000))
+        .avp(Avp::FramingType(1))
+        .avp(Avp::RxConnectSpeed(1_000_000));
+    lac.send_session_message(lns_session, &iccn)
+        .expect("established");
+    exchange(now, lac, lns);
+    lns_session
+}
+
+/// RFC 5515 at an LNS: the ICCN's connect speeds are the session's until the LAC's
+/// Connect-Speed-Update-Notification replaces them, and `show services l2tp session` says so.
+#[test]
+fn a_csun_replaces_the_iccns_connect_speeds() {
+    let now = Instant::now();
+    let mut lns = lns("");
+    let mut lac = lac(now);
+    let lns_session = established_call(now, &mut lac, &mut lns);
+    let before = session(now, &lns);
+    assert_eq!(
+        (before.tx_connect_speed, before.rx_connect_speed),
+        (16_000_000, Some(1_000_000))
+    );
+    // Tunnel-wide (Session ID 0), one AVP per session; one for a session the LNS does not
+    // have is skipped, not an error.
+    let csun = ControlMessageBuilder::new(MessageType::CSUN)
+        .avp(Avp::ConnectSpeedUpdate(SpeedUpdate {
+            session_id: lns_session.wrapping_add(100),
+            tx: 1,
+            rx: 1,
+        }))
+        .avp(Avp::ConnectSpeedUpdate(SpeedUpdate {
+            session_id: lns_session,
+            tx: 12_000_000,
+            rx: 800_000,
+        }));
+    lac.send_session_message(0, &csun).expect("established");
+    exchange(now, &mut lac, &mut lns);
+    let after = session(now, &lns);
+    assert_eq!(
+        (after.tx_connect_speed, after.rx_connect_speed),
+        (12_000_000, Some(800_000))
+    );
+    assert_eq!(after.state, before.state, "the session stays up");
 }
