@@ -207,6 +207,20 @@ impl Net {
         done(self)
     }
 
+    /// `lac_name` and `lns_name` on a perfect wire, without a secret, once both ends are
+    /// established (within 5 s of simulated time).
+    fn established(seed: u64, lac_name: &str, lns_name: &str) -> Self {
+        let mut net = Net::new(
+            seed,
+            PERFECT,
+            cfg(lac_name, None),
+            cfg(lns_name, None),
+            PeerAuth::Admitted { secret: None },
+        );
+        assert!(net.run_until(Duration::from_secs(5), Net::both_established));
+        net
+    }
+
     fn both_established(&self) -> bool {
         self.lac.state() == TunnelState::Established
             && self.lns.as_ref().map(Tunnel::state) == Some(TunnelState::Established)
@@ -266,14 +280,7 @@ fn established_count(events: &[TunnelEvent]) -> usize {
 
 #[test]
 fn establishes_on_a_perfect_wire_with_the_expected_avps() {
-    let mut net = Net::new(
-        1,
-        PERFECT,
-        cfg("lac-1", None),
-        cfg("lns-1", None),
-        PeerAuth::Admitted { secret: None },
-    );
-    assert!(net.run_until(Duration::from_secs(5), Net::both_established));
+    let mut net = Net::established(1, "lac-1", "lns-1");
     let Some(TunnelEvent::Established(peer)) = net.lac_events.first() else {
         panic!("LAC established event first: {:?}", net.lac_events);
     };
@@ -370,14 +377,7 @@ fn establishes_under_loss_duplication_and_reordering_with_a_secret() {
 /// to the owner; it no longer clears the tunnel as an unknown mandatory message type did.
 #[test]
 fn a_csun_reaches_the_lns_owner_update_by_update() {
-    let mut net = Net::new(
-        2,
-        PERFECT,
-        cfg("lac-1", None),
-        cfg("lns-1", None),
-        PeerAuth::Admitted { secret: None },
-    );
-    assert!(net.run_until(Duration::from_secs(5), Net::both_established));
+    let mut net = Net::established(2, "lac-1", "lns-1");
     let first = SpeedUpdate {
         session_id: 7,
         tx: 16_000_000,
@@ -443,14 +443,7 @@ fn session_messages_arrive_once_and_in_order_over_a_hostile_wire() {
 
 #[test]
 fn sequence_numbers_wrap_from_65535_to_0_without_losing_a_message() {
-    let mut net = Net::new(
-        9,
-        PERFECT,
-        cfg("lac", None),
-        cfg("lns", None),
-        PeerAuth::Admitted { secret: None },
-    );
-    assert!(net.run_until(Duration::from_secs(5), Net::both_established));
+    let mut net = Net::established(9, "lac", "lns");
     // SCCRQ and SCCCN used Ns 0 and 1: 65,600 more messages take Ns through 65535 to 0.
     const COUNT: u32 = 65_600;
     for n in 0..COUNT {
@@ -577,14 +570,7 @@ fn a_refused_peer_gets_stopccn_result_4() {
 
 #[test]
 fn stopccn_is_acknowledged_and_the_state_held_for_a_full_cycle() {
-    let mut net = Net::new(
-        7,
-        PERFECT,
-        cfg("lac", None),
-        cfg("lns", None),
-        PeerAuth::Admitted { secret: None },
-    );
-    assert!(net.run_until(Duration::from_secs(5), Net::both_established));
+    let mut net = Net::established(7, "lac", "lns");
     let closed_at = net.now;
     let goodbye = ResultCode {
         result: stopccn_result::GENERAL_REQUEST,
