@@ -82,6 +82,14 @@ pub(super) enum Purpose {
     },
 }
 
+impl Purpose {
+    /// An Access-Request the AAA statistics count, request and answer: a subscriber's or an
+    /// authenticated VLAN's (`test aaa ppp` asks too, uncounted).
+    fn counted_authentication(&self) -> bool {
+        matches!(self, Purpose::Authenticate { .. } | Purpose::Vlan { .. })
+    }
+}
+
 pub(super) struct Pending {
     pub subscriber: SubscriberId,
     pub purpose: Purpose,
@@ -201,14 +209,13 @@ impl AaaState {
     ) -> Result<(), Purpose> {
         let authenticating = matches!(purpose, Purpose::Authenticate { .. });
         // `test aaa ppp` authenticates too, without a subscriber waiting on it.
-        let service =
-            if authenticating || matches!(purpose, Purpose::Test { .. } | Purpose::Vlan { .. }) {
-                Service::Authentication
-            } else {
-                Service::Accounting
-            };
-        let vlan = matches!(purpose, Purpose::Vlan { .. });
-        if authenticating || vlan {
+        let service = if purpose.counted_authentication() || matches!(purpose, Purpose::Test { .. })
+        {
+            Service::Authentication
+        } else {
+            Service::Accounting
+        };
+        if purpose.counted_authentication() {
             self.stats.auth_requests += 1;
         }
         match self
@@ -273,10 +280,10 @@ impl AaaState {
             let Some(pending) = self.pending.remove(&id) else {
                 continue;
             };
-            if let Purpose::Authenticate { .. } | Purpose::Vlan { .. } = pending.purpose {
-                if let Purpose::Authenticate { .. } = pending.purpose {
-                    self.waiting.remove(&pending.subscriber);
-                }
+            if let Purpose::Authenticate { .. } = pending.purpose {
+                self.waiting.remove(&pending.subscriber);
+            }
+            if pending.purpose.counted_authentication() {
                 match &answer {
                     Answer::Reply { reply, .. } => match reply.code {
                         code::ACCESS_ACCEPT => self.stats.accepts += 1,
