@@ -83,23 +83,14 @@ impl SubscriberLayer {
                 mac,
                 line,
                 ..
-            } => (
-                Some(pppoe_calling_station(
-                    profile,
-                    nas_identifier,
-                    underlying,
-                    *mac,
-                    line,
-                )),
-                Some(nas_port_id(
-                    &profile.radius_options,
-                    nas_identifier,
-                    underlying,
-                    text,
-                    line,
-                )),
-                agent_attributes(line),
-            ),
+            } => {
+                let pppoe = pppoe_line(profile, nas_identifier, underlying, *mac, line, text);
+                (
+                    Some(pppoe.calling_station),
+                    Some(pppoe.nas_port_id),
+                    pppoe.agent,
+                )
+            }
             _ => (None, None, Vec::new()),
         };
         vendor_attributes.extend(interface_desc_attribute(config, text));
@@ -214,16 +205,16 @@ impl SubscriberLayer {
                 mac,
                 line,
                 ..
-            } => (
-                Some(
-                    pppoe_calling_station(profile, nas_identifier, underlying, *mac, line)
-                        .into_bytes(),
-                ),
-                Some(nas_port_id(options, nas_identifier, underlying, text, line)),
-                ethernet_nas_port_type(options),
-                None,
-                agent_attributes(line),
-            ),
+            } => {
+                let pppoe = pppoe_line(profile, nas_identifier, underlying, *mac, line, text);
+                (
+                    Some(pppoe.calling_station.into_bytes()),
+                    Some(pppoe.nas_port_id),
+                    ethernet_nas_port_type(options),
+                    None,
+                    pppoe.agent,
+                )
+            }
             AccessLeg::L2tp {
                 tunnel_id,
                 session_id,
@@ -596,5 +587,36 @@ fn ignore_attributes(grant: &mut AaaGrant, profile: &schema::typed::AccessProfil
         grant.ignored.push(format!(
             "Virtual-Router {instance:?}: radius attributes ignore logical-system:routing-instance"
         ));
+    }
+}
+
+/// What a PPPoE subscriber's Access-Request says of its line, by the profile's options.
+struct PppoeLine {
+    calling_station: String,
+    nas_port_id: String,
+    /// The intermediate agent's DSL Forum VSAs.
+    agent: Vec<crate::aaa::radius::Attribute>,
+}
+
+/// The line facts of a PPPoE subscriber on `underlying` from `mac`, behind the agent's
+/// `line`; `text` is its interface's configured description (`interface_text`).
+fn pppoe_line(
+    profile: &schema::typed::AccessProfile,
+    nas_identifier: &[u8],
+    underlying: &str,
+    mac: [u8; 6],
+    line: &crate::pppoe::access_line::AccessLine,
+    text: Option<&str>,
+) -> PppoeLine {
+    PppoeLine {
+        calling_station: pppoe_calling_station(profile, nas_identifier, underlying, mac, line),
+        nas_port_id: nas_port_id(
+            &profile.radius_options,
+            nas_identifier,
+            underlying,
+            text,
+            line,
+        ),
+        agent: agent_attributes(line),
     }
 }
