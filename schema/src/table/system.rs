@@ -205,10 +205,11 @@ pub(super) const SYSTEM: Stmt = container(
             "login",
             "Names, login classes, and passwords for users",
             &[
-                // Junos: shown before a user logs in; `\n` and `\t` in it are a new line
-                // and a tab. Junos prints it before the classes and users.
-                // Shown after the message at a terminal (Junos: once logged in).
+                // Both print before the classes and users, `\n` and `\t` in them a new
+                // line and a tab. The announcement is shown once logged in, after the
+                // message at a terminal.
                 leaf("announcement", TEXT, "System announcement after login"),
+                // Junos: shown before a user logs in.
                 leaf("message", TEXT, "System login message"),
                 container(
                     "retry-options",
