@@ -3,7 +3,7 @@
 mod common;
 
 use commit_db::{ConfigStore, DbError, RedbStore, DATABASE_FILE_NAME};
-use common::{config, meta, open, text, T0};
+use common::{committed, config, open, T0};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
 // The store's layout, repeated here on purpose: this test plays an outside agent that
@@ -32,15 +32,7 @@ fn flip_bit(dir: &std::path::Path, table: TableDefinition<u64, &[u8]>, nth_newes
 
 #[test]
 fn damaged_snapshot_is_reported_by_revision() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = open(dir.path());
-        for n in 1..=3 {
-            store
-                .commit(&config(n), &text(n), meta("alice", T0))
-                .unwrap();
-        }
-    }
+    let dir = committed(3);
     let sequence = flip_bit(dir.path(), SNAPSHOTS, 2);
     let store = open(dir.path());
     let err = store.revision(2).unwrap_err();
@@ -57,13 +49,7 @@ fn damaged_snapshot_is_reported_by_revision() {
 
 #[test]
 fn damaged_commit_record_fails_history_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = open(dir.path());
-        store
-            .commit(&config(1), &text(1), meta("alice", T0))
-            .unwrap();
-    }
+    let dir = committed(1);
     flip_bit(dir.path(), COMMITS, 0);
     let store = open(dir.path());
     let message = store.history().unwrap_err().to_string();
@@ -76,13 +62,7 @@ fn damaged_commit_record_fails_history_cleanly() {
 
 #[test]
 fn missing_snapshot_is_refused_at_open() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = open(dir.path());
-        store
-            .commit(&config(1), &text(1), meta("alice", T0))
-            .unwrap();
-    }
+    let dir = committed(1);
     {
         let db = redb::Database::open(dir.path().join(DATABASE_FILE_NAME)).unwrap();
         let txn = db.begin_write().unwrap();
@@ -99,13 +79,7 @@ fn missing_snapshot_is_refused_at_open() {
 /// open (rather than panicking later), and the error points at the recovery copy.
 #[test]
 fn byte_flipped_on_disk_is_refused_at_open() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = open(dir.path());
-        store
-            .commit(&config(1), &text(1), meta("alice", T0))
-            .unwrap();
-    }
+    let dir = committed(1);
     let path = dir.path().join(DATABASE_FILE_NAME);
     // The snapshot is stored compressed: find its stored bytes in the file.
     let stored = {

@@ -5,7 +5,7 @@
 mod common;
 
 use commit_db::{ConfigStore, DbError, DATABASE_FILE_NAME};
-use common::{config, meta, open, text, T0};
+use common::{committed, config, meta, open, text, T0};
 use redb::{ReadableTable, TableDefinition};
 use schema::Node;
 
@@ -53,15 +53,7 @@ fn rewrite_the_old_way(dir: &std::path::Path, tree_of: impl Fn(u64) -> Node, can
 
 #[test]
 fn revisions_written_uncompressed_still_read() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = open(dir.path());
-        for n in 1..=3 {
-            store
-                .commit(&config(n), &text(n), meta("alice", T0))
-                .unwrap();
-        }
-    }
+    let dir = committed(3);
     // Sequence 1 is the initial empty configuration; 2, 3, 4 the commits of n = 1, 2, 3.
     let tree_of = |sequence: u64| match sequence {
         1 => Node::default(),
@@ -88,13 +80,7 @@ fn revisions_written_uncompressed_still_read() {
 
 #[test]
 fn a_damaged_compressed_revision_is_reported_not_loaded() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = open(dir.path());
-        store
-            .commit(&config(1), &text(1), meta("alice", T0))
-            .unwrap();
-    }
+    let dir = committed(1);
     // Garbage in the compressed body behind a checksum that matches it: only the
     // decompressor can tell.
     let db = redb::Database::open(dir.path().join(DATABASE_FILE_NAME)).unwrap();

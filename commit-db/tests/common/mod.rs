@@ -1,6 +1,6 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
-use commit_db::{CommitMeta, RedbStore};
+use commit_db::{CommitMeta, ConfigStore, RedbStore};
 use schema::mgmt::ClientKind;
 use schema::{Node, NodeId};
 use std::path::Path;
@@ -37,4 +37,17 @@ pub fn meta(user: &str, time: i64) -> CommitMeta {
 
 pub fn open(dir: &Path) -> RedbStore {
     RedbStore::open(dir, None, T0).expect("open store")
+}
+
+/// A fresh database with `config(1)` … `config(n)` committed by alice, closed again: what
+/// the damage and old-format tests then alter behind the store's back.
+pub fn committed(n: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path());
+    for k in 1..=n {
+        store
+            .commit(&config(k), &text(k), meta("alice", T0))
+            .unwrap();
+    }
+    dir
 }
