@@ -323,6 +323,50 @@ impl TerminateCodes {
     }
 }
 
+/// What `show network-access terminate-code` shows under `codes`: `only` one protocol's
+/// reasons, or all; each default table in Juniper's order, then the reasons only the
+/// configuration names (DHCP's).
+pub fn information(
+    codes: &TerminateCodes,
+    only: Option<Protocol>,
+) -> crate::aaa_rpc::TerminateCodeInformation {
+    use crate::aaa_rpc::{TerminateCodeProtocol, TerminateReasonCode};
+    let entry = |reason: String, default: Option<&Reason>, configured: Option<u32>| {
+        let code = configured.or(default.map(|r| r.code)).unwrap_or_default();
+        TerminateReasonCode {
+            description: radius_description(code).to_string(),
+            default_code: configured.and(default.map(|r| r.code)),
+            raised: default.is_some_and(|r| r.raised),
+            reason,
+            code,
+        }
+    };
+    let protocols = Protocol::ALL
+        .into_iter()
+        .filter(|p| only.is_none_or(|o| o == *p))
+        .map(|protocol| {
+            let mut reasons: Vec<_> = protocol
+                .reasons()
+                .map(|(name, r)| {
+                    let configured = codes.configured(protocol, &name);
+                    entry(name, Some(r), configured)
+                })
+                .collect();
+            let only_configured = codes
+                .remapped
+                .get(&protocol)
+                .into_iter()
+                .flatten()
+                .filter(|(name, _)| protocol.reason(name).is_none());
+            for (name, code) in only_configured {
+                reasons.push(entry(name.clone(), None, Some(*code)));
+            }
+            TerminateCodeProtocol { protocol, reasons }
+        })
+        .collect();
+    crate::aaa_rpc::TerminateCodeInformation { protocols }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +386,41 @@ mod tests {
         assert_eq!(codes.code(Protocol::Dhcp, "anything"), None);
         codes.remap(Protocol::Dhcp, "anything", 3);
         assert_eq!(codes.code(Protocol::Dhcp, "anything"), Some(3));
+    }
+
+    #[test]
+    fn the_show_lists_defaults_remaps_and_configured_only_reasons() {
+        let mut codes = TerminateCodes::default();
+        codes.remap(Protocol::L2tp, "session-rx-cdn", 12);
+        codes.remap(Protocol::Dhcp, "lease-time-expired", 4);
+        let all = information(&codes, None);
+        let protocols: Vec<_> = all.protocols.iter().map(|p| p.protocol).collect();
+        assert_eq!(protocols, Protocol::ALL);
+        let l2tp = information(&codes, Some(Protocol::L2tp));
+        let [table] = l2tp.protocols.as_slice() else {
+            panic!("one protocol: {l2tp:?}");
+        };
+        assert_eq!(table.reasons.len(), L2TP.len());
+        let row = |name: &str| table.reasons.iter().find(|r| r.reason == name).unwrap();
+        let cdn = row("session-rx-cdn");
+        assert_eq!((cdn.code, cdn.default_code), (12, Some(10)));
+        assert_eq!(cdn.description, "Port Unneeded");
+        assert!(cdn.raised);
+        let down = row("session-access-interface-down");
+        assert_eq!((down.code, down.default_code), (8, None));
+        assert_eq!(down.description, "Port Error");
+        assert!(!row("issu-in-progress").raised);
+        let dhcp = information(&codes, Some(Protocol::Dhcp));
+        let reasons = &dhcp.protocols[0].reasons;
+        assert_eq!(reasons.len(), 1);
+        assert_eq!(
+            (
+                reasons[0].reason.as_str(),
+                reasons[0].code,
+                reasons[0].default_code
+            ),
+            ("lease-time-expired", 4, None)
+        );
     }
 
     #[test]
