@@ -160,7 +160,7 @@ pub(crate) const AAA_DENY_NAMES: [&str; 3] = names(AAA_DENY);
 const AAA_SHUTDOWN: [Reason; 4] = [
     raised("idle-timeout", IDLE_TIMEOUT),
     raised("session-timeout", SESSION_TIMEOUT),
-    // `clear` of a subscriber by this router's own policy (an address taken back).
+    // The router's own address policy logged the subscriber out (its address taken back).
     raised("administrative-reset", ADMIN_RESET),
     // A RADIUS Disconnect-Request (RFC 5176).
     raised("remote-reset", NAS_REQUEST),
