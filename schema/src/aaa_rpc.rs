@@ -303,12 +303,55 @@ pub struct AaaStatisticsCleared {
     pub servers: u32,
 }
 
+/// `show network-access terminate-code [aaa | dhcp | l2tp | ppp] [detail]`: one protocol's
+/// table, or every protocol's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct TerminateCodeShow {
+    pub protocol: Option<crate::terminate_code::Protocol>,
+    pub detail: bool,
+}
+
+/// `get-terminate-code` → `terminate-code-information`: each protocol's reasons with the
+/// code an Accounting-Stop carries for them now.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct TerminateCodeInformation {
+    #[serde(rename = "terminate-code-protocol")]
+    pub protocols: Vec<TerminateCodeProtocol>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct TerminateCodeProtocol {
+    pub protocol: crate::terminate_code::Protocol,
+    #[serde(rename = "terminate-reason")]
+    pub reasons: Vec<TerminateReasonCode>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct TerminateReasonCode {
+    /// As `terminate-code` names it (`shutdown idle-timeout`, `session-rx-cdn`).
+    pub reason: String,
+    /// The Acct-Terminate-Cause sent now.
+    pub code: u32,
+    /// The table's default when `terminate-code` remaps it; `None`: not remapped (or a
+    /// reason only the configuration names, as DHCP's).
+    pub default_code: Option<u32>,
+    /// RFC 2866's name of `code` (empty for a code it does not name).
+    pub description: String,
+    /// This router ends subscribers for it.
+    pub raised: bool,
+}
+
 /// The reply root of each show RPC (`| display json` / `| display xml`).
 pub mod roots {
     pub const RADIUS_SERVERS: &str = "radius-server-information";
     pub const AAA_STATISTICS: &str = "aaa-statistics-information";
     pub const AAA_SUBSCRIBERS: &str = "aaa-subscriber-information";
     pub const AAA_TEST: &str = "aaa-test-information";
+    pub const TERMINATE_CODE: &str = "terminate-code-information";
 }
 
 #[cfg(test)]

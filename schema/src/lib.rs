@@ -23,6 +23,7 @@ pub mod snmp_rpc;
 pub mod subscriber_rpc;
 pub mod system_rpc;
 pub mod table;
+pub mod terminate_code;
 pub mod timezone;
 pub mod tokenize;
 pub mod tree;

@@ -329,6 +329,8 @@ pub enum Request {
     TestAaaPpp(AaaTest),
     /// `clear network-access aaa statistics`.
     ClearAaaStatistics,
+    /// `show network-access terminate-code [aaa | dhcp | l2tp | ppp] [detail]`.
+    GetTerminateCode(crate::aaa_rpc::TerminateCodeShow),
 
     // ---- system and logs (operational; schema/src/system_rpc.rs) ----
     /// `show version`.
@@ -388,6 +390,7 @@ impl Request {
             | Request::GetRadiusServers(_)
             | Request::GetAaaStatistics(_)
             | Request::GetAaaSubscribers(_)
+            | Request::GetTerminateCode(_)
             | Request::TestAaaPpp(_)
             | Request::GetSoftwareInformation
             | Request::GetSystemUptimeInformation
@@ -569,6 +572,7 @@ pub enum Reply {
     AaaSubscribers(AaaSubscribers),
     AaaTest(AaaTestReport),
     AaaStatisticsCleared(AaaStatisticsCleared),
+    TerminateCode(crate::aaa_rpc::TerminateCodeInformation),
     Version(Version),
     SystemUptime(SystemUptime),
     SystemProcesses(SystemProcesses),
@@ -936,6 +940,13 @@ mod tests {
                 "test-aaa-ppp",
             ),
             (Request::ClearAaaStatistics, "clear-aaa-statistics"),
+            (
+                Request::GetTerminateCode(TerminateCodeShow {
+                    protocol: Some(crate::terminate_code::Protocol::L2tp),
+                    detail: true,
+                }),
+                "get-terminate-code",
+            ),
         ] {
             let line = encode_line(&request);
             assert!(line.contains(&format!("\"op\":\"{op}\"")), "{line}");
@@ -957,6 +968,10 @@ mod tests {
                 error: None,
             }),
             Reply::AaaStatisticsCleared(AaaStatisticsCleared { servers: 2 }),
+            Reply::TerminateCode(crate::terminate_code::information(
+                &Default::default(),
+                None,
+            )),
         ] {
             let response = Response {
                 result: Ok(reply),

@@ -43,6 +43,8 @@ pub enum Action {
     ShowAaaSubscribers,
     TestAaaPpp,
     ClearAaaStatistics,
+    /// `show network-access terminate-code [aaa | dhcp | l2tp | ppp] [detail]`.
+    ShowTerminateCode,
     // ---- firewall filters (schema/src/firewall_rpc.rs) ----
     /// `show firewall [filter NAME]`.
     ShowFirewall,
@@ -618,6 +620,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                             .rest(ADDRESS_POOL)
                             .pipe()],
                     ),
+                    SHOW_TERMINATE_CODE,
                 ],
             ),
             cmd(
@@ -864,6 +867,23 @@ const SET_CLI: OpCmd = cmd(
 // shell reads the options by name, so one keyword means the same in every list.
 const BRIEF: OpCmd = word("brief", "Display brief output");
 const DETAIL: OpCmd = word("detail", "Display detailed output");
+
+/// `show network-access terminate-code [aaa | dhcp | l2tp | ppp] [detail]`: the
+/// Acct-Terminate-Cause each terminate reason is sent as.
+const SHOW_TERMINATE_CODE: OpCmd = cmd(
+    "terminate-code",
+    "Show terminate reasons and their RADIUS Acct-Terminate-Cause codes",
+    &[
+        word("aaa", "Show AAA terminate reasons"),
+        DETAIL,
+        word("dhcp", "Show DHCP terminate reasons"),
+        word("l2tp", "Show L2TP terminate reasons"),
+        word("ppp", "Show PPP terminate reasons"),
+    ],
+)
+.action(Action::ShowTerminateCode)
+.options()
+.pipe();
 const EXTENSIVE: OpCmd = word("extensive", "Display extensive output");
 const TERSE: OpCmd = word("terse", "Display terse output");
 const STATISTICS: OpCmd = word("statistics", "Display statistics");
@@ -1280,6 +1300,10 @@ mod tests {
             (
                 &["show", "network-access", "aaa", "subscribers"],
                 Action::ShowAaaSubscribers,
+            ),
+            (
+                &["show", "network-access", "terminate-code"],
+                Action::ShowTerminateCode,
             ),
         ] {
             let show = at(path);

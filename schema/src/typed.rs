@@ -133,6 +133,9 @@ pub struct RouterConfig {
     /// `[edit access domain]` `delimiter` / `parse-direction`.
     #[serde(default)]
     pub domain_parsing: DomainParsing,
+    /// `[edit access terminate-code]`: the Acct-Terminate-Cause codes it remaps.
+    #[serde(default)]
+    pub terminate_codes: crate::terminate_code::TerminateCodes,
     pub interfaces: BTreeMap<String, Interface>,
     /// `[edit protocols pppoe traceoptions]`: the PPPoE trace file; `None`, none.
     pub pppoe_traceoptions: Option<TraceOptions>,
@@ -214,6 +217,7 @@ pub(crate) fn active_router_config_since(
         pool_utilization: access::pool_utilization(access),
         address_policy: access::address_policy(access),
         domain_parsing: access::domain_parsing(access),
+        terminate_codes: access::terminate_codes(access),
         interfaces: device::interfaces(root),
         pppoe_traceoptions: l2tp::traceoptions(
             root.container("protocols")

@@ -7,6 +7,7 @@ use super::options::{parse_options, ArgError};
 use super::render_aaa;
 use schema::aaa_rpc::{
     roots, AaaStatisticsSection, AaaStatisticsShow, AaaSubscribersShow, AaaTest, RadiusServersShow,
+    TerminateCodeShow,
 };
 use schema::mgmt::{Reply, Request};
 use schema::opcmd::{Action, OpCmd};
@@ -31,6 +32,20 @@ pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Re
                     _ => AaaStatisticsSection::Authentication,
                 }),
             })
+        }
+        Action::ShowTerminateCode => {
+            let mut show = TerminateCodeShow::default();
+            for g in &given {
+                match schema::terminate_code::Protocol::from_keyword(g.name()) {
+                    // One protocol at a time, as Junos takes it.
+                    Some(_) if show.protocol.is_some() => {
+                        return Err(ArgError::new(g.word, "syntax error."))
+                    }
+                    Some(protocol) => show.protocol = Some(protocol),
+                    None => show.detail = true,
+                }
+            }
+            Request::GetTerminateCode(show)
         }
         Action::ShowAaaSubscribers => Request::GetAaaSubscribers(AaaSubscribersShow {
             username: given.first().map(|g| g.text().to_string()),
@@ -65,6 +80,7 @@ pub(super) fn reply(request: &Request, reply: Reply) -> Result<Answer<'_>, Box<R
         Request::GetAaaStatistics(show) => show.section,
         _ => None,
     };
+    let terminate_detail = matches!(request, Request::GetTerminateCode(show) if show.detail);
     Ok(match reply {
         Reply::RadiusServers(s) => Answer::rpc(roots::RADIUS_SERVERS, s, move |s| {
             render_aaa::radius_servers(s, detail)
@@ -73,6 +89,9 @@ pub(super) fn reply(request: &Request, reply: Reply) -> Result<Answer<'_>, Box<R
             render_aaa::statistics(s, section)
         }),
         Reply::AaaSubscribers(s) => Answer::rpc(roots::AAA_SUBSCRIBERS, s, render_aaa::subscribers),
+        Reply::TerminateCode(s) => Answer::rpc(roots::TERMINATE_CODE, s, move |s| {
+            super::render_terminate_code::terminate_code(s, terminate_detail)
+        }),
         // A test that was not accepted fails the command (`cli -c`), as the L2TP test.
         Reply::AaaTest(report) => Answer::Print {
             failed: report.result != schema::aaa_rpc::AaaTestResult::Accept,
@@ -145,6 +164,33 @@ mod tests {
         assert_eq!(
             read("clear network-access aaa statistics"),
             Ok(Request::ClearAaaStatistics)
+        );
+    }
+
+    #[test]
+    fn terminate_code_takes_one_protocol_and_detail_in_any_order() {
+        use schema::terminate_code::Protocol;
+        assert_eq!(
+            read("show network-access terminate-code"),
+            Ok(Request::GetTerminateCode(TerminateCodeShow::default()))
+        );
+        assert_eq!(
+            read("show network-access terminate-code detail l2tp"),
+            Ok(Request::GetTerminateCode(TerminateCodeShow {
+                protocol: Some(Protocol::L2tp),
+                detail: true,
+            }))
+        );
+        assert_eq!(
+            read("sh network-access term aaa"),
+            Ok(Request::GetTerminateCode(TerminateCodeShow {
+                protocol: Some(Protocol::Aaa),
+                detail: false,
+            }))
+        );
+        assert_eq!(
+            read("show network-access terminate-code aaa ppp"),
+            Err(ArgError::new(4, "syntax error."))
         );
     }
 

@@ -32,6 +32,7 @@ pub mod render_routes;
 pub mod render_snmp;
 pub mod render_subscribers;
 pub mod render_system;
+mod render_terminate_code;
 mod route;
 mod script_check;
 mod show;

@@ -235,7 +235,8 @@ impl<T: Transport> Shell<T> {
             | Action::ShowAaaStatistics
             | Action::ShowAaaSubscribers
             | Action::TestAaaPpp
-            | Action::ClearAaaStatistics => {
+            | Action::ClearAaaStatistics
+            | Action::ShowTerminateCode => {
                 self.typed_command(line, cmd, pipes, input, aaa::request, aaa::reply)?
             }
             Action::ShowSnmpMibGet | Action::ShowSnmpMibWalk => {

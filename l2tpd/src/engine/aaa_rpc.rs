@@ -3,7 +3,9 @@
 //! them. They travel the L2TP RPC path ([`super::rpc::L2tpRpc::Aaa`]) and are answered by
 //! [`super::core::Core::aaa_rpc`] on the engine task, like every other show.
 
-use schema::aaa_rpc::{AaaStatisticsShow, AaaSubscribersShow, AaaTest, RadiusServersShow};
+use schema::aaa_rpc::{
+    AaaStatisticsShow, AaaSubscribersShow, AaaTest, RadiusServersShow, TerminateCodeShow,
+};
 use schema::mgmt::Request;
 
 /// One AAA operational RPC.
@@ -15,6 +17,8 @@ pub enum AaaRpc {
     /// `test aaa ppp`: answered when the server has (or the client gave up).
     Test(AaaTest),
     ClearStatistics,
+    /// `show network-access terminate-code`: the committed configuration's codes.
+    TerminateCode(TerminateCodeShow),
 }
 
 impl AaaRpc {
@@ -26,6 +30,7 @@ impl AaaRpc {
             Request::GetAaaSubscribers(show) => Self::Subscribers(show.clone()),
             Request::TestAaaPpp(test) => Self::Test(test.clone()),
             Request::ClearAaaStatistics => Self::ClearStatistics,
+            Request::GetTerminateCode(show) => Self::TerminateCode(show.clone()),
             _ => return None,
         })
     }
@@ -38,6 +43,7 @@ impl AaaRpc {
             Self::Subscribers(_) => "show network-access aaa subscribers",
             Self::Test(_) => "test aaa ppp",
             Self::ClearStatistics => "clear network-access aaa statistics",
+            Self::TerminateCode(_) => "show network-access terminate-code",
         }
     }
 }
@@ -68,6 +74,10 @@ mod tests {
             ),
             (Request::TestAaaPpp(test.clone()), AaaRpc::Test(test)),
             (Request::ClearAaaStatistics, AaaRpc::ClearStatistics),
+            (
+                Request::GetTerminateCode(TerminateCodeShow::default()),
+                AaaRpc::TerminateCode(TerminateCodeShow::default()),
+            ),
         ] {
             assert_eq!(AaaRpc::from_request(&request), Some(rpc.clone()));
             assert_eq!(

@@ -392,6 +392,9 @@ impl Core {
                 Reply::AaaSubscribers(layer.aaa_subscribers(&self.config, &show))
             }
             AaaRpc::ClearStatistics => Reply::AaaStatisticsCleared(layer.clear_aaa_statistics()),
+            AaaRpc::TerminateCode(show) => Reply::TerminateCode(
+                schema::terminate_code::information(&self.config.terminate_codes, show.protocol),
+            ),
             AaaRpc::Test(test) => match layer.start_aaa_test(now, &test, &self.config) {
                 Ok(token) => return Err(token),
                 Err(report) => Reply::AaaTest(report),

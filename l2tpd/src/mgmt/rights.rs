@@ -278,6 +278,7 @@ fn needs(request: &Request) -> &'static [&'static str] {
         | Request::GetRadiusServers(_)
         | Request::GetAaaStatistics(_)
         | Request::GetAaaSubscribers(_)
+        | Request::GetTerminateCode(_)
         | Request::GetSoftwareInformation
         | Request::GetSystemUptimeInformation
         | Request::GetSystemProcessInformation
@@ -393,6 +394,7 @@ pub fn command(request: &Request) -> Option<String> {
         Request::GetRadiusServers(_) => "show network-access aaa radius-servers".into(),
         Request::GetAaaStatistics(_) => "show network-access aaa statistics".into(),
         Request::GetAaaSubscribers(_) => "show network-access aaa subscribers".into(),
+        Request::GetTerminateCode(_) => "show network-access terminate-code".into(),
         Request::TestAaaPpp(_) => "test aaa ppp".into(),
         Request::ClearAaaStatistics => "clear network-access aaa statistics".into(),
         Request::GetSoftwareInformation => "show version".into(),

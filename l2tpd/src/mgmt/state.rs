@@ -575,6 +575,7 @@ impl Mgmt {
             | Request::GetRadiusServers(_)
             | Request::GetAaaStatistics(_)
             | Request::GetAaaSubscribers(_)
+            | Request::GetTerminateCode(_)
             | Request::TestAaaPpp(_)
             | Request::ClearAaaStatistics => Err(failed("not a configuration request")),
             // Answered by `system_request` above.

@@ -12,9 +12,10 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use schema::terminate_code::TerminateCodes;
 use schema::typed::{AccessProfile, RouterConfig, ServerAlgorithm};
 
-use super::table::{AccessLeg, EndCause, Subscriber, SubscriberId};
+use super::table::{AccessLeg, Subscriber, SubscriberId};
 use crate::aaa::radius::{attr, code, Attribute, Packet};
 
 /// RFC 2866 Acct-Status-Type.
@@ -111,6 +112,9 @@ pub struct Accounting {
     /// Interim-Update schedule.
     interims: BTreeSet<(Instant, SubscriberId)>,
     pub(super) stops: VecDeque<QueuedStop>,
+    /// The committed `[edit access terminate-code]`: a Stop's Acct-Terminate-Cause is read
+    /// from it when the subscriber ends.
+    pub(super) terminate_codes: TerminateCodes,
 }
 
 impl Accounting {
@@ -228,37 +232,6 @@ pub fn update_interval(profile: &AccessProfile) -> Option<Duration> {
         .map(|minutes| Duration::from_secs(u64::from(minutes) * 60))
 }
 
-/// RFC 2866 §5.10 Acct-Terminate-Cause for how a subscriber ended, after Junos' table for
-/// L2TP (radius-and-avps.md §4) where it has one.
-pub fn terminate_cause(cause: EndCause) -> u32 {
-    match cause {
-        // User Request.
-        EndCause::ClientPadt | EndCause::ClientTerminate => 1,
-        // Port Error: the access interface went down.
-        EndCause::LinkDown => 8,
-        // Lost Service.
-        EndCause::NegotiationFailed => 3,
-        // User Error: it never authenticated, or wrongly.
-        EndCause::AuthenticationTimeout | EndCause::AuthenticationFailed | EndCause::Refused => 17,
-        // Service Unavailable ("session call failed").
-        EndCause::NoAddress => 15,
-        // NAS Request ("session Rx CDN", "session call down").
-        EndCause::Lns | EndCause::Lac => 10,
-        // Admin Reset ("session admin close").
-        EndCause::Cleared => 6,
-        // NAS Reboot.
-        EndCause::Shutdown => 7,
-        // Session Timeout.
-        EndCause::SessionTimeout => 5,
-        // Idle Timeout.
-        EndCause::IdleTimeout => 4,
-        // Admin Reset: the RADIUS operator's disconnect.
-        EndCause::AaaDisconnect => 6,
-        // Admin Reset: the router's address policy logged it out.
-        EndCause::AddressReclaimed => 6,
-    }
-}
-
 /// What an accounting request says of a subscriber.
 pub(super) struct Usage {
     pub session_time: Duration,
@@ -282,7 +255,7 @@ impl Usage {
 }
 
 /// An Accounting-Request for `subscriber`. `status`: Start, Interim-Update or Stop (with
-/// its cause).
+/// its Acct-Terminate-Cause).
 pub(super) fn request(
     subscriber: &Subscriber,
     status: Status,
@@ -293,7 +266,7 @@ pub(super) fn request(
     let (status_type, cause) = match status {
         Status::Start => (START, None),
         Status::Interim => (INTERIM_UPDATE, None),
-        Status::Stop(cause) => (STOP, Some(terminate_cause(cause))),
+        Status::Stop(cause) => (STOP, Some(cause)),
     };
     let mut attributes = vec![
         Attribute::integer(attr::ACCT_STATUS_TYPE, status_type),
@@ -349,7 +322,8 @@ pub(super) fn request(
 pub(super) enum Status {
     Start,
     Interim,
-    Stop(EndCause),
+    /// With the Acct-Terminate-Cause (`terminate_reason::terminate_cause`).
+    Stop(u32),
 }
 
 /// Octets past 32 bits go in the Gigawords attributes (RFC 2869 §5.1, 5.2).

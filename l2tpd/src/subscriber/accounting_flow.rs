@@ -181,7 +181,10 @@ impl SubscriberLayer {
                 .server_order(Service::Accounting, accounted.algorithm, &accounted.servers);
         let mut request = accounting::request(
             subscriber,
-            Status::Stop(cause),
+            Status::Stop(super::terminate_reason::terminate_cause(
+                cause,
+                &self.accounting.terminate_codes,
+            )),
             Some(&usage),
             &accounted.carried,
             &accounted.nas_identifier,

@@ -25,23 +25,6 @@ fn octets_past_32_bits_go_in_the_gigawords() {
     assert_eq!(packet.integer(attr::ACCT_INPUT_PACKETS), Some(3));
 }
 
-#[test]
-fn terminate_causes_follow_the_junos_l2tp_table_where_it_has_one() {
-    assert_eq!(terminate_cause(EndCause::Cleared), 6, "session admin close");
-    assert_eq!(
-        terminate_cause(EndCause::LinkDown),
-        8,
-        "access interface down"
-    );
-    assert_eq!(terminate_cause(EndCause::Lns), 10, "session Rx CDN");
-    assert_eq!(
-        terminate_cause(EndCause::NoAddress),
-        15,
-        "session call failed"
-    );
-    assert_eq!(terminate_cause(EndCause::ClientPadt), 1);
-}
-
 fn stop(subscriber: u64, due: Instant, attempts: u32) -> QueuedStop {
     QueuedStop {
         subscriber: crate::registry::SessionRef(subscriber),

@@ -102,6 +102,8 @@ impl SubscriberLayer {
         if let Some(name) = &config.host_name {
             self.host_name = name.as_bytes().to_vec();
         }
+        // Before anything this commit ends: their Stops already carry its codes.
+        self.accounting.terminate_codes = config.terminate_codes.clone();
         self.access.configure(config);
         self.access.settle_idle_vlans(now);
         self.lns

@@ -53,6 +53,7 @@ pub mod route_view;
 pub mod routing_instance;
 mod session_limits;
 pub mod table;
+pub mod terminate_reason;
 mod termination;
 pub mod test_call;
 mod test_call_proxy;

@@ -326,6 +326,26 @@ pub enum EndCause {
 }
 
 impl EndCause {
+    /// Every end, for the tables keyed by it (`terminate_reason`).
+    pub const ALL: [EndCause; 16] = [
+        EndCause::ClientPadt,
+        EndCause::LinkDown,
+        EndCause::ClientTerminate,
+        EndCause::NegotiationFailed,
+        EndCause::AuthenticationTimeout,
+        EndCause::Refused,
+        EndCause::AuthenticationFailed,
+        EndCause::NoAddress,
+        EndCause::Lns,
+        EndCause::Lac,
+        EndCause::Cleared,
+        EndCause::Shutdown,
+        EndCause::SessionTimeout,
+        EndCause::IdleTimeout,
+        EndCause::AaaDisconnect,
+        EndCause::AddressReclaimed,
+    ];
+
     pub fn key(self) -> &'static str {
         match self {
             EndCause::ClientPadt => "client-padt",

@@ -414,6 +414,7 @@ fn statements_without_effect_are_these() {
             "access profile radius attributes exclude output-gigapackets",
             "access profile session-options client-group",
             "access profile session-options pcc-context",
+            "access terminate-code dhcp",
             "access tunnel-profile tunnel logical-system",
             "access tunnel-profile tunnel routing-instance",
             "access tunnel-switch-profile",

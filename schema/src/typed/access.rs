@@ -3,6 +3,7 @@
 use super::net::Ipv4Prefix;
 use super::secret::Secret;
 use super::view::{keyword, View};
+use crate::terminate_code::TerminateCodes;
 use crate::tree::Node;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -1073,4 +1074,30 @@ pub(super) fn domain_parsing(access: View<'_>) -> DomainParsing {
             .keyword("parse-direction")
             .unwrap_or(defaults.direction),
     }
+}
+
+/// `[edit access terminate-code]`: each remap under its protocol, AAA's reasons with their
+/// `deny` or `shutdown` word (`shutdown idle-timeout`).
+pub(super) fn terminate_codes(access: View<'_>) -> TerminateCodes {
+    use crate::terminate_code::Protocol;
+    let codes = access.container("terminate-code");
+    let aaa = codes.container("aaa");
+    let mut remaps = TerminateCodes::default();
+    let aaa_entries = ["deny", "shutdown"].into_iter().flat_map(|group| {
+        aaa.entries(group)
+            .map(move |(reason, entry)| (Protocol::Aaa, format!("{group} {reason}"), entry))
+    });
+    let others = [Protocol::Dhcp, Protocol::L2tp, Protocol::Ppp]
+        .into_iter()
+        .flat_map(|protocol| {
+            codes
+                .entries(protocol.keyword())
+                .map(move |(reason, entry)| (protocol, reason.to_string(), entry))
+        });
+    for (protocol, reason, entry) in aaa_entries.chain(others) {
+        if let Some(code) = entry.uint("radius") {
+            remaps.remap(protocol, reason, code);
+        }
+    }
+    remaps
 }

@@ -13,6 +13,7 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
     pool_name_servers(config, findings);
     aaa_routing_instances(config, findings);
     server_routing_instances(config, findings);
+    terminate_codes_never_sent(config, findings);
     for (name, profile) in &config.access_profiles {
         radius_servers_of_profile(config, name, profile, findings);
         accounting_of_profile(root, name, profile, findings);
@@ -359,6 +360,24 @@ fn exclusions_of_profile(name: &str, profile: &AccessProfile, findings: &mut Fin
                 "accounting-on and accounting-off have no effect: this router sends no \
                  Accounting-On or Accounting-Off",
             );
+        }
+    }
+}
+
+/// A `terminate-code` for a Junos reason this router never ends a subscriber for loads (a
+/// Junos configuration pastes in whole) but is never sent: the operator is told, rather
+/// than left to believe the RADIUS server will see it.
+fn terminate_codes_never_sent(config: &RouterConfig, findings: &mut Findings) {
+    let path = [NodeId::new("access"), NodeId::new("terminate-code")];
+    for (protocol, remaps) in &config.terminate_codes.remapped {
+        for reason in remaps.keys() {
+            if protocol.reason(reason).is_some_and(|known| !known.raised) {
+                findings.warn(
+                    &path,
+                    &format!("{} {reason}", protocol.keyword()),
+                    "this router never ends a subscriber for this reason; the code is shown but never sent",
+                );
+            }
         }
     }
 }
