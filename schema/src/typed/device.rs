@@ -59,7 +59,7 @@ pub enum PppoeMtu {
 }
 
 /// `family pppoe`: the unit accepts PPPoE subscribers (LAC).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PppoeFamily {
     pub access_concentrator: Option<String>,
     pub duplicate_protection: bool,
