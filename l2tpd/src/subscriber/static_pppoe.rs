@@ -72,8 +72,9 @@ impl StaticPppoeUnits {
             .collect();
         let mut gone = Vec::new();
         self.held.retain(|unit, id| {
-            let same =
-                settings.get(unit).is_some() && settings.get(unit) == self.settings.get(unit);
+            let same = settings
+                .get(unit)
+                .is_some_and(|now| self.settings.get(unit) == Some(now));
             if !same {
                 gone.push(*id);
             }
