@@ -179,3 +179,36 @@ fn a_commit_that_leaves_the_busy_unit_alone_keeps_its_subscriber_and_one_changin
     assert!(lac_interfaces(&lab).is_empty());
     assert!(lab.subs[first].ended, "the PADT reached ann");
 }
+
+/// A LAC that terminates `local.example` itself, with a local password and pool.
+const TERMINATES: &str = "set access domain map local.example access-profile users\n\
+     set access domain map local.example address-pool local\n\
+     set access profile users client ann@local.example chap-secret pw\n\
+     set access address-assignment pool local family inet network 198.18.0.0/16\n\
+     set access address-assignment pool local family inet range r low 198.18.0.10\n\
+     set access address-assignment pool local family inet range r high 198.18.0.250\n";
+
+/// Where the subscriber's PPP ends here, the unit's `keepalives` and `unnumbered-address`
+/// are its link's: echoes every 30 s, and lo0.0's address is the router's in IPCP.
+#[test]
+fn a_terminated_subscriber_gets_the_units_keepalives_and_unnumbered_address() {
+    let mut lab = Lab::new(lac_config("chap", TERMINATES), config(""));
+    let first = lab.add_tagged("ann@local.example", vlan_100());
+    settle(&mut lab);
+    let (_, peer) =
+        super::dynamic_profile_lab_tests::ipcp_up(&lab.subs[first].events).expect("IPCP up");
+    assert_eq!(peer, std::net::Ipv4Addr::new(198, 19, 0, 1));
+    let lac = lab.lac.subscribers();
+    let subscriber = lac.table.iter().next().expect("the subscriber");
+    assert!(subscriber.terminated);
+    let next = subscriber
+        .link
+        .as_ref()
+        .and_then(|l| l.poll_timeout())
+        .expect("the keepalive timer");
+    assert!(next <= lab.now + Duration::from_secs(30), "{next:?}");
+    assert_eq!(
+        lac_interfaces(&lab),
+        [("ann@local.example".to_string(), "pp0.1".to_string())]
+    );
+}
