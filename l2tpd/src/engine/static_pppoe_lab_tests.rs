@@ -212,3 +212,26 @@ fn a_terminated_subscriber_gets_the_units_keepalives_and_unnumbered_address() {
         [("ann@local.example".to_string(), "pp0.1".to_string())]
     );
 }
+
+/// Without `unnumbered-address`, the unit's own `family inet address` is the router's in IPCP.
+#[test]
+fn a_terminated_subscriber_gets_the_units_own_address_without_unnumbered() {
+    let own = format!(
+        "{TERMINATES}delete interfaces pp0 unit 1 family inet unnumbered-address\n\
+         set interfaces pp0 unit 1 family inet address 198.19.1.1/32\n"
+    );
+    let config_text = lac_config("chap", &own);
+    assert_eq!(
+        config_text.interfaces["pp0"].units[&1]
+            .static_pppoe
+            .as_ref()
+            .and_then(|p| p.unnumbered_address.as_deref()),
+        None
+    );
+    let mut lab = Lab::new(config_text, config(""));
+    let first = lab.add_tagged("ann@local.example", vlan_100());
+    settle(&mut lab);
+    let (_, peer) =
+        super::dynamic_profile_lab_tests::ipcp_up(&lab.subs[first].events).expect("IPCP up");
+    assert_eq!(peer, std::net::Ipv4Addr::new(198, 19, 1, 1));
+}

@@ -120,14 +120,19 @@ impl StaticPppoeUnits {
                 })
                 .collect()
         });
-        // The commit checked the donor; a donor that lost its address since leaves the
-        // pool's gateway as the router's IPCP address.
-        let local_address = pppoe.unnumbered_address.as_deref().and_then(|donor| {
-            donor_address(&config.interfaces, donor, pppoe.preferred_source_address).ok()
-        });
+        // The router's IPCP address: the unnumbered donor's (the commit checked it), else
+        // the unit's own `family inet address` (its primary, else its lowest), else the
+        // pool's gateway.
+        let own = format!("{}.{unit}", super::interface_views::PPPOE_DEVICE);
+        let local_address = match pppoe.unnumbered_address.as_deref() {
+            Some(donor) => {
+                donor_address(&config.interfaces, donor, pppoe.preferred_source_address).ok()
+            }
+            None => donor_address(&config.interfaces, &own, None).ok(),
+        };
         Some(Instance {
             profile: String::new(),
-            interface: format!("{}.{unit}", super::interface_views::PPPOE_DEVICE),
+            interface: own,
             routing_instance: None,
             keepalive: pppoe
                 .keepalive_interval
