@@ -439,7 +439,8 @@ counters! {
         pub padr_cookie_invalid,
         /// A PADR repeated because its PADS was lost: the same PADS again, no new session.
         pub padr_retransmitted,
-        /// Refused at `max-sessions` (or with the session-id space exhausted).
+        /// Refused at `max-sessions`, with every static pp0 unit of the underlying unit
+        /// busy, or with the session-id space exhausted.
         pub max_sessions_refused,
         /// Refused by `duplicate-protection`.
         pub duplicate_refused,

@@ -17,6 +17,7 @@ mod secret;
 #[cfg(test)]
 #[path = "typed/session_options_tests.rs"]
 mod session_options_tests;
+mod static_pppoe;
 mod syslog;
 mod system;
 #[cfg(test)]
@@ -62,6 +63,7 @@ pub use routing::{
     RoutingInstance, FIRST_TABLE_ID, MAX_LINUX_IFNAME, RESERVED_INSTANCE_NAMES, VRF_PREFIX,
 };
 pub use secret::Secret;
+pub use static_pppoe::{PppOptions, StaticPppoe};
 pub use syslog::{
     syslog_file_name_problem, syslog_regex, Facility, Level, Selectors, Severity, StructuredData,
     SyslogConfig, SyslogFile, SyslogHost, SyslogUser, STATE_FILES,

@@ -35,6 +35,9 @@ mod short_cycle;
 pub mod since;
 #[cfg(test)]
 mod since_tests;
+mod static_pppoe;
+#[cfg(test)]
+mod static_pppoe_tests;
 mod structure;
 mod system;
 #[cfg(test)]
@@ -135,6 +138,7 @@ pub fn check_since(
         dynamic_profiles::check_service_interfaces(&config, &mut findings);
         dynamic_profiles::check_rpf_fail_filters(&config, &mut findings);
         lns_units::check(&config, &mut findings);
+        static_pppoe::check(&active, &config, &mut findings);
         system::check(&config, &mut findings);
         config
     });

@@ -584,6 +584,8 @@ mod sim_lab;
 #[cfg(test)]
 mod socket_close_tests;
 #[cfg(test)]
+mod static_pppoe_lab_tests;
+#[cfg(test)]
 mod terminate_code_lab_tests;
 #[cfg(test)]
 mod tests;

@@ -36,6 +36,12 @@ impl DiscoveryServer {
 
     /// A commit changed the unit's `service-name-table` (or the table itself): new PADIs
     /// follow it; live sessions stay and count against the new per-service limits.
+    /// The session cap after a commit (a static PPPoE unit added or removed): sessions
+    /// already up stay, a lower cap only refuses new ones.
+    pub fn set_max_sessions(&mut self, max: Option<usize>) {
+        self.config.max_sessions = max;
+    }
+
     pub fn set_service_table(&mut self, table: Option<ServiceNameTable>) {
         let names = self.sessions.values().map(|s| s.service_name.as_slice());
         self.services = ServicePolicy::new(table.clone(), names);

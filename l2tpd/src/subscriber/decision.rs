@@ -52,7 +52,8 @@ pub enum Refusal {
     /// RADIUS named a firewall filter (Ingress-/Egress-Policy-Name into the dynamic
     /// profile's `"$junos-input-filter"`) that is not configured: the profile fails.
     UnknownFilter,
-    /// LNS: every `si-` unit of the LAC's `l2tp interface-id` is dedicated and taken.
+    /// LNS: every `si-` unit of the LAC's `l2tp interface-id` is dedicated and taken; LAC:
+    /// every static pp0 unit of the PPPoE session's underlying unit is taken.
     NoStaticInterface,
     /// LNS: the tunnel group's service interface is `disable`d.
     InterfaceDisabled,
@@ -86,7 +87,7 @@ impl Refusal {
             }
             Refusal::UnknownFilter => "RADIUS named a firewall filter that is not configured",
             Refusal::NoStaticInterface => {
-                "no free si- logical interface has the LAC's l2tp-interface-id"
+                "no free static logical interface (si- of the LAC's l2tp-interface-id, or pp0 on the PPPoE underlying interface)"
             }
             Refusal::InterfaceDisabled => "the tunnel group's service interface is disabled",
         }

@@ -20,10 +20,14 @@ use crate::aaa::radius::{erx, Attribute};
 const MAX_REPORTED: usize = 64;
 
 /// The description of the interface a subscriber came in on: a PPPoE subscriber's unit
-/// (`eth1.100`; an auto-sensed VLAN's unit is not in the configuration, so its port's), an
-/// LNS subscriber's static `si-` unit, else its `si-` interface.
+/// (`eth1.100`; an auto-sensed VLAN's unit is not in the configuration, so its port's) or
+/// its static `pp0` unit, an LNS subscriber's static `si-` unit, else its `si-` interface.
 pub fn text_description<'c>(config: &'c RouterConfig, subscriber: &Subscriber) -> Option<&'c str> {
     match &subscriber.access {
+        // A static pp0 unit is the subscriber's own interface (`static_pppoe`).
+        AccessLeg::Pppoe { .. } if subscriber.static_unit.is_some() => {
+            described(config, "pp0", subscriber.static_unit)
+        }
         AccessLeg::Pppoe { underlying, .. } => match underlying.rsplit_once('.') {
             Some((port, unit)) => described(config, port, unit.parse::<u16>().ok()),
             None => described(config, underlying, None),

@@ -43,6 +43,10 @@ pub(super) fn device(subscriber: &Subscriber) -> String {
 }
 
 pub(super) fn unit_name(subscriber: &Subscriber) -> String {
+    // A static pp0 unit is the subscriber's interface by its own number.
+    if let (false, Some(_)) = (subscriber.is_lns(), subscriber.static_unit) {
+        return interface_name(subscriber);
+    }
     format!("{}.{}", device(subscriber), interface::unit(subscriber.id))
 }
 

@@ -19,6 +19,7 @@ use super::dynamic_profile;
 use super::pppoe_access::{AccessEnd, AccessEvent, FrameOut, PppoeAccess, Received, UnitId};
 use super::proxy;
 use super::session_limits::SessionLimits;
+use super::static_pppoe::{StaticPppoeUnits, Take};
 use super::table::{AccessLeg, EndCause, Phase, Subscriber, SubscriberId, Subscribers};
 use super::termination::{LnsState, LOCAL_SERVICE_INTERFACE};
 use super::test_call::TestCalls;
@@ -71,6 +72,8 @@ pub struct SubscriberLayer {
     pub(super) gone_traffic: BTreeMap<String, TrafficStatistics>,
     /// ifIndex numbers of subscriber interfaces with `interface-mib`.
     pub(super) if_indexes: super::if_index_pool::IfIndexPool,
+    /// Static `pp0` units and the subscriber each one carries.
+    pub(super) static_pppoe: StaticPppoeUnits,
 }
 
 impl SubscriberLayer {
@@ -95,6 +98,7 @@ impl SubscriberLayer {
             firewall: crate::firewall::Firewall::default(),
             gone_traffic: BTreeMap::new(),
             if_indexes: Default::default(),
+            static_pppoe: StaticPppoeUnits::default(),
         }
     }
 
@@ -105,6 +109,13 @@ impl SubscriberLayer {
         // Before anything this commit ends: their Stops already carry its codes.
         self.accounting.terminate_codes = config.terminate_codes.clone();
         self.access.configure(config);
+        for id in self.static_pppoe.configure(config) {
+            tracing::info!(
+                "subscriber {}: its static pp0 unit was deleted, disabled or changed: logged out",
+                id.0
+            );
+            self.end(now, id, EndCause::Shutdown, registry);
+        }
         self.access.settle_idle_vlans(now);
         self.lns
             .pools
@@ -579,6 +590,9 @@ impl SubscriberLayer {
             self.lns_end(now, &subscriber, cause, registry);
             return;
         };
+        if let Some(static_unit) = subscriber.static_unit {
+            self.static_pppoe.release(static_unit, id);
+        }
         self.access.count_gone(unit, &subscriber.traffic());
         if let Some(padt) = self.access.terminate(unit, session_id, now) {
             self.out.push_back(padt);
@@ -773,10 +787,26 @@ impl SubscriberLayer {
             line: session.access_line.clone(),
         };
         let id = registry.reserve_call_ref();
-        let profile = self
-            .access
-            .dynamic_profile(unit, &session.service_name)
-            .and_then(|name| self.pppoe_profile(id, &name, &access, config));
+        // A static pp0 unit of the underlying unit, if it has any; else the dynamic profile.
+        let underlying = self.access.unit_name(unit).unwrap_or_default();
+        let static_unit = match self.static_pppoe.take(&underlying, id) {
+            Take::NotStatic => None,
+            Take::Held(number) => Some(number),
+            Take::Busy => {
+                self.table.refused(Refusal::NoStaticInterface);
+                if let Some(padt) = self.access.terminate(unit, session_id, now) {
+                    self.out.push_back(padt);
+                }
+                return;
+            }
+        };
+        let profile = match static_unit {
+            Some(number) => self.static_pppoe.instance(config, number),
+            None => self
+                .access
+                .dynamic_profile(unit, &session.service_name)
+                .and_then(|name| self.pppoe_profile(id, &name, &access, config)),
+        };
         // The profile's `ppp-options mru`, within the session's payload.
         let mru =
             super::ppp_sizes::own_mru(profile.as_ref().and_then(|p| p.mru), session.max_payload);
@@ -812,8 +842,15 @@ impl SubscriberLayer {
             subscriber.mtu = profile.mtu;
             subscriber.if_index = self.if_index_for(now, &profile);
             subscriber.routing_instance = profile.routing_instance;
-            subscriber.dynamic_profile = Some(profile.profile);
+            if static_unit.is_some() {
+                // A static unit's network part is the configuration's, known now.
+                subscriber.local_address = profile.local_address;
+                subscriber.ipcp_suggest_dns = profile.ipcp_suggest_dns;
+            } else {
+                subscriber.dynamic_profile = Some(profile.profile);
+            }
         }
+        subscriber.static_unit = static_unit;
         if let Some(link) = subscriber.link.as_mut() {
             link.start(now);
         }

@@ -19,7 +19,13 @@ impl super::lac::SubscriberLayer {
             .table
             .iter()
             .find(|s| s.static_unit.is_some() && super::views::interface_name(s) == name)?;
-        Some(interface::name(Role::Lns, interface::unit(holder.id)))
+        // A static pp0 unit's subscriber is the LAC's call (`static_pppoe`).
+        let role = if holder.is_lns() {
+            Role::Lns
+        } else {
+            Role::Lac
+        };
+        Some(interface::name(role, interface::unit(holder.id)))
     }
 
     /// `show services l2tp session` names a session on a static unit by that unit

@@ -52,6 +52,7 @@ pub mod radius_tunnels;
 pub mod route_view;
 pub mod routing_instance;
 mod session_limits;
+pub mod static_pppoe;
 pub mod table;
 pub mod terminate_reason;
 mod termination;

@@ -102,6 +102,9 @@ struct AccessUnit {
     server: Option<DiscoveryServer>,
     /// Set for a unit an auto-sensed VLAN created.
     dynamic: Option<DynamicVlan>,
+    /// The static pp0 units on this unit (`static_pppoe`): at most that many sessions. Not
+    /// part of the spec: a pp0 unit added or removed must not restart the others' sessions.
+    static_capacity: Option<usize>,
 }
 
 impl AccessUnit {
@@ -115,6 +118,15 @@ impl AccessUnit {
         self.server
             .as_ref()
             .map_or(0, DiscoveryServer::session_count)
+    }
+}
+
+/// A unit's session cap: its `max-sessions`, within its static pp0 units if it has any.
+fn max_sessions(spec: &UnitSpec, static_capacity: Option<usize>) -> Option<usize> {
+    let configured = spec.family.max_sessions.map(|n| n as usize);
+    match (configured, static_capacity) {
+        (Some(max), Some(units)) => Some(max.min(units)),
+        (max, units) => max.or(units),
     }
 }
 
@@ -179,12 +191,20 @@ fn unit_selector(number: u16, unit: &Unit) -> Option<VlanSelector> {
 
 fn wanted_units(config: &RouterConfig) -> Vec<UnitSpec> {
     let mut specs = Vec::new();
+    let static_pools = super::static_pppoe::by_underlying(config);
     for (name, interface) in &config.interfaces {
         let port: Arc<str> = Arc::from(name.as_str());
         // A disabled interface or unit takes no subscriber: a commit that disables one
         // ends the sessions on it, as one that deletes it does.
         for (number, unit) in interface.enabled_units() {
-            let (Some(family), Some(selector)) = (&unit.pppoe, unit_selector(*number, unit)) else {
+            // The underlying unit of static pp0 units serves PPPoE without `family pppoe`
+            // (Junos: `encapsulation ppp-over-ether` is enough), with Junos' defaults.
+            let is_static = static_pools.contains_key(&format!("{name}.{number}"));
+            let family = unit
+                .pppoe
+                .clone()
+                .or_else(|| is_static.then(PppoeFamily::default));
+            let (Some(family), Some(selector)) = (family, unit_selector(*number, unit)) else {
                 continue;
             };
             specs.push(UnitSpec {
@@ -192,7 +212,7 @@ fn wanted_units(config: &RouterConfig) -> Vec<UnitSpec> {
                 number: u32::from(*number),
                 selector,
                 tpids: unit.vlan_tpids,
-                family: family.clone(),
+                family,
             });
         }
     }
@@ -278,16 +298,18 @@ impl PppoeAccess {
             let port = self.ports.entry(spec.port.clone()).or_default();
             port.by_selector.insert(spec.selector, id);
             let facts = port.facts;
-            let server = facts.map(|facts| self.new_server(&spec, facts));
+            let server = facts.map(|facts| self.new_server(&spec, facts, None));
             self.units.insert(
                 id,
                 AccessUnit {
                     spec,
                     server,
                     dynamic: None,
+                    static_capacity: None,
                 },
             );
         }
+        self.cap_static_units(config);
         self.ports.retain(|_, port| {
             port.facts.is_some() || !port.by_selector.is_empty() || port.auto.is_some()
         });
@@ -314,8 +336,28 @@ impl PppoeAccess {
         ranged && !shadowed
     }
 
-    fn new_server(&mut self, spec: &UnitSpec, facts: PortFacts) -> DiscoveryServer {
-        let config = self.discovery_config(spec, facts);
+    /// Each unit's cap: its `max-sessions`, and no more sessions than it has static pp0
+    /// units (a PADI beyond them gets no PADO, counted as a `max-sessions` refusal).
+    fn cap_static_units(&mut self, config: &RouterConfig) {
+        let pools = super::static_pppoe::by_underlying(config);
+        for unit in self.units.values_mut().filter(|u| u.dynamic.is_none()) {
+            let capacity = pools.get(&unit.name()).map(Vec::len);
+            unit.static_capacity = capacity;
+            let max = max_sessions(&unit.spec, capacity);
+            if let Some(server) = unit.server.as_mut() {
+                server.set_max_sessions(max);
+            }
+        }
+    }
+
+    fn new_server(
+        &mut self,
+        spec: &UnitSpec,
+        facts: PortFacts,
+        static_capacity: Option<usize>,
+    ) -> DiscoveryServer {
+        let mut config = self.discovery_config(spec, facts);
+        config.max_sessions = max_sessions(spec, static_capacity);
         let mut server = DiscoveryServer::new(config, (self.cookie_source)(), self.epoch);
         server.set_accepting(self.accepting);
         server
@@ -324,7 +366,6 @@ impl PppoeAccess {
     fn discovery_config(&self, spec: &UnitSpec, facts: PortFacts) -> DiscoveryConfig {
         let ac_name = self.ac_name_of(spec);
         let mut config = DiscoveryConfig::new(MacAddr(facts.mac), ac_name);
-        config.max_sessions = spec.family.max_sessions.map(|n| n as usize);
         config.duplicate_protection = spec.family.duplicate_protection;
         config.short_cycle = spec
             .family
@@ -392,11 +433,17 @@ impl PppoeAccess {
             let Some(spec) = self.units.get(&id).map(|u| u.spec.clone()) else {
                 continue;
             };
-            if self.units.get(&id).is_some_and(|u| u.server.is_none()) {
-                let server = self.new_server(&spec, facts);
-                if let Some(unit) = self.units.get_mut(&id) {
-                    unit.server = Some(server);
-                }
+            let Some(capacity) = self
+                .units
+                .get(&id)
+                .filter(|u| u.server.is_none())
+                .map(|u| u.static_capacity)
+            else {
+                continue;
+            };
+            let server = self.new_server(&spec, facts, capacity);
+            if let Some(unit) = self.units.get_mut(&id) {
+                unit.server = Some(server);
             }
         }
     }
@@ -659,7 +706,7 @@ impl PppoeAccess {
             .unwrap_or(FIRST_VLAN_UNIT);
         let id = UnitId(self.next_unit);
         self.next_unit = self.next_unit.wrapping_add(1).max(1);
-        let server = self.new_server(&spec, facts);
+        let server = self.new_server(&spec, facts, None);
         let entry = self.ports.get_mut(port)?;
         entry.by_selector.insert(selector, id);
         entry.vlan_units += 1;
@@ -669,6 +716,7 @@ impl PppoeAccess {
                 spec,
                 server: Some(server),
                 dynamic: Some(dynamic),
+                static_capacity: None,
             },
         );
         Some(id)

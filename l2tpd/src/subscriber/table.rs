@@ -144,8 +144,8 @@ pub struct Subscriber {
     /// The address the subscriber holds, and the service interface its IP uses.
     pub lease: Option<Lease>,
     pub service: Option<Arc<str>>,
-    /// LNS: the static unit of `service` it holds (`dial-options l2tp-interface-id`);
-    /// `None`: a dynamic unit.
+    /// LNS: the static unit of `service` it holds (`dial-options l2tp-interface-id`); LAC:
+    /// the static `pp0` unit its PPPoE session is on (`static_pppoe`). `None`: a dynamic unit.
     pub static_unit: Option<u16>,
     /// The routing instance it came up in (`routing_instance::session_routing_instance`);
     /// `None` is the default instance.

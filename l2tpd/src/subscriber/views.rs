@@ -24,10 +24,16 @@ use crate::registry::{interface, Registry};
 
 /// `pp0.UNIT` at the LAC, `si-0/0/0.UNIT` at the LNS: the same interface `show services
 /// l2tp session` prints for the subscriber's call; a static unit (`si-1/0/0.5`,
-/// `lns_units`) when the LAC's `l2tp interface-id` chose one.
+/// `lns_units`) when the LAC's `l2tp interface-id` chose one, a static `pp0.1`
+/// (`static_pppoe`) when its PPPoE underlying interface has them.
 pub fn interface_name(subscriber: &Subscriber) -> String {
-    if let (Some(service), Some(unit)) = (subscriber.service.as_deref(), subscriber.static_unit) {
-        return format!("{service}.{unit}");
+    if let Some(unit) = subscriber.static_unit {
+        if !subscriber.is_lns() {
+            return interface::name(Role::Lac, u32::from(unit));
+        }
+        if let Some(service) = subscriber.service.as_deref() {
+            return format!("{service}.{unit}");
+        }
     }
     let unit = interface::unit(subscriber.id);
     if subscriber.is_lns() {

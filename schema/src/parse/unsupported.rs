@@ -8,6 +8,16 @@
 
 use crate::tree::NodeId;
 
+/// Junos' `ppp-options` this router does not have, under a dynamic profile's unit and a
+/// static pp0 unit alike (the same statement in both places).
+const PPP_OPTIONS_NOT_SUPPORTED: &[&str] = &[
+    "compression",
+    "initiate-ncp",
+    "no-termination-request",
+    "on-demand-ip-address",
+    "peer-ip-address-optional",
+];
+
 /// (level, as its statement keywords without keys; statements Junos has there).
 const KNOWN: &[(&str, &[&str])] = &[
     (
@@ -207,16 +217,20 @@ const KNOWN: &[(&str, &[&str])] = &[
         "interfaces auto-configure stacked-vlan-ranges dynamic-profile",
         &["access-profile", "accept-out-of-band"],
     ),
+    ("interfaces unit", &["demux-options", "demux-source"]),
+    // A static pp0 unit is a PPPoE server's (validate::static_pppoe): Junos' client role
+    // and its statements are a CPE's, not this router's.
     (
-        "interfaces unit",
+        "interfaces unit pppoe-options",
         &[
-            "demux-options",
-            "demux-source",
-            "keepalives",
-            "ppp-options",
-            "pppoe-options",
+            "access-concentrator",
+            "auto-reconnect",
+            "client",
+            "idle-timeout",
+            "service-name",
         ],
     ),
+    ("interfaces unit ppp-options", PPP_OPTIONS_NOT_SUPPORTED),
     (
         "interfaces unit family",
         &[
@@ -231,7 +245,7 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     (
         "interfaces unit family inet",
-        &["dhcp", "policer", "sampling", "unnumbered-address"],
+        &["dhcp", "policer", "sampling"],
     ),
     (
         "routing-instances",
@@ -398,13 +412,7 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     (
         "dynamic-profiles interfaces unit ppp-options",
-        &[
-            "compression",
-            "initiate-ncp",
-            "no-termination-request",
-            "on-demand-ip-address",
-            "peer-ip-address-optional",
-        ],
+        PPP_OPTIONS_NOT_SUPPORTED,
     ),
     ("access", &["ppp-options", "profile-options"]),
     // Realms (a domain before the user's name) and what a map does beyond this router's:

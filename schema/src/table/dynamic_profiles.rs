@@ -212,42 +212,7 @@ const UNIT: &[Stmt] = &[
         ],
     )
     .exclusive(&["dedicated", "shared"]),
-    container(
-        "ppp-options",
-        "PPP interface parameters",
-        &[
-            flag("chap", "Challenge Handshake Authentication Protocol"),
-            // Junos (15.1): IPCP prompts a client whose Configure-Request asks for no name
-            // servers to ask for them (RFC 1661 §5.3: a Nak may name options the request
-            // left out); the servers are what the client would get if it asked.
-            flag(
-                "ipcp-suggest-dns-option",
-                "Prompt the client to negotiate DNS server addresses in IPCP",
-            ),
-            flag("pap", "Password Authentication Protocol"),
-            // Junos: `authentication [ chap pap ];`, in the order offered to the client.
-            leaf_list(
-                "authentication",
-                Type::Enum(&["chap", "pap"]),
-                "PPP authentication protocols, in order of preference",
-            ),
-            // Junos: the MRU the subscriber's LCP asks for; on PPPoE never above the
-            // session's payload (`family pppoe mtu`, RFC 4638's PPP-Max-Payload), which
-            // the subscriber layer holds it to (subscriber::ppp_sizes).
-            leaf("mru", uint(576, 65535), "Maximum receive unit LCP asks for"),
-            // Junos: the PPP MTU of the subscriber's interface, without the lower layers'
-            // headers; `use-lower-layer` is what the link carries (subscriber::ppp_sizes).
-            leaf(
-                "mtu",
-                Type::UintOr {
-                    min: 576,
-                    max: 65535,
-                    words: &["use-lower-layer"],
-                },
-                "Maximum transmit unit",
-            ),
-        ],
-    ),
+    PPP_OPTIONS,
     container(
         "pppoe-options",
         "PPP over Ethernet interface parameters",
@@ -324,3 +289,43 @@ const UNIT: &[Stmt] = &[
     )
     .inline(),
 ];
+
+/// `ppp-options` of a subscriber's PPP interface: a dynamic profile's `pp0` / `si-` unit and
+/// a static `pp0` unit take the same statements (Juniper, "pp0 (Dynamic PPPoE)" and
+/// "ppp-options"), declared once here.
+pub(super) const PPP_OPTIONS: Stmt = container(
+    "ppp-options",
+    "PPP interface parameters",
+    &[
+        flag("chap", "Challenge Handshake Authentication Protocol"),
+        // Junos (15.1): IPCP prompts a client whose Configure-Request asks for no name
+        // servers to ask for them (RFC 1661 §5.3: a Nak may name options the request
+        // left out); the servers are what the client would get if it asked.
+        flag(
+            "ipcp-suggest-dns-option",
+            "Prompt the client to negotiate DNS server addresses in IPCP",
+        ),
+        flag("pap", "Password Authentication Protocol"),
+        // Junos: `authentication [ chap pap ];`, in the order offered to the client.
+        leaf_list(
+            "authentication",
+            Type::Enum(&["chap", "pap"]),
+            "PPP authentication protocols, in order of preference",
+        ),
+        // Junos: the MRU the subscriber's LCP asks for; on PPPoE never above the
+        // session's payload (`family pppoe mtu`, RFC 4638's PPP-Max-Payload), which
+        // the subscriber layer holds it to (subscriber::ppp_sizes).
+        leaf("mru", uint(576, 65535), "Maximum receive unit LCP asks for"),
+        // Junos: the PPP MTU of the subscriber's interface, without the lower layers'
+        // headers; `use-lower-layer` is what the link carries (subscriber::ppp_sizes).
+        leaf(
+            "mtu",
+            Type::UintOr {
+                min: 576,
+                max: 65535,
+                words: &["use-lower-layer"],
+            },
+            "Maximum transmit unit",
+        ),
+    ],
+);

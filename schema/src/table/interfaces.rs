@@ -364,6 +364,36 @@ const UNIT: &[Stmt] = &[
         ],
     )
     .exclusive(&["dedicated", "shared"]),
+    // A static PPPoE subscriber interface (Juniper, "Configuring a PPPoE Server Interface"):
+    // `pp0 unit N` serves one PPPoE session on the `encapsulation ppp-over-ether` unit its
+    // `pppoe-options` name, with its own PPP options. Only on pp0 (validate::static_pppoe).
+    super::dynamic_profiles::PPP_OPTIONS,
+    container(
+        "pppoe-options",
+        "PPP over Ethernet interface parameters",
+        &[
+            leaf(
+                "underlying-interface",
+                Type::Interface,
+                "Interface on which PPPoE is running",
+            )
+            .mandatory(),
+            // Junos' other role, `client` (with its `access-concentrator`, `service-name`,
+            // `auto-reconnect`), is refused as not supported (parse/unsupported.rs).
+            flag("server", "Operate in the role of a PPPoE server"),
+        ],
+    ),
+    // Junos: `keepalives interval 30;`: the PPP echo interval of the pp0 unit's session.
+    container(
+        "keepalives",
+        "Send keepalives",
+        &[leaf(
+            "interval",
+            uint(1, 32767),
+            "Interval between keepalive requests (seconds)",
+        )],
+    )
+    .one_line(),
     container(
         "family",
         "Protocol family",
@@ -388,6 +418,26 @@ const UNIT: &[Stmt] = &[
                     // Only subscribers' traffic is forwarded by this router.
                     super::STATIC_RPF_CHECK,
                     super::firewall::INTERFACE_FILTER,
+                    // A pp0 unit's: `unnumbered-address lo0.0 <preferred-source-address A>;`
+                    // on one line, the donor's address what the router calls itself in IPCP.
+                    container(
+                        "unnumbered-address",
+                        "Unnumbered interface whose address is borrowed",
+                        &[
+                            leaf(
+                                "interface-name",
+                                Type::Interface,
+                                "Donor interface (usually the loopback)",
+                            )
+                            .positional(),
+                            leaf(
+                                "preferred-source-address",
+                                Type::Ipv4,
+                                "Address of the donor interface to use",
+                            ),
+                        ],
+                    )
+                    .one_line(),
                     list(
                         "address",
                         Type::Str { max_len: 18 },

@@ -59,7 +59,7 @@ pub enum PppoeMtu {
 }
 
 /// `family pppoe`: the unit accepts PPPoE subscribers (LAC).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PppoeFamily {
     pub access_concentrator: Option<String>,
     pub duplicate_protection: bool,
@@ -106,6 +106,10 @@ pub struct Unit {
     /// `family inet filter input / output`.
     #[serde(default)]
     pub filters: super::firewall::InterfaceFilters,
+    /// A static `pp0` unit's PPPoE server (`pppoe-options`, `ppp-options`, `keepalives`,
+    /// `unnumbered-address`): one subscriber at a time on its underlying interface.
+    #[serde(default)]
+    pub static_pppoe: Option<super::static_pppoe::StaticPppoe>,
 }
 
 /// `dial-options { l2tp-interface-id NAME; (dedicated | shared); }`.
@@ -279,6 +283,7 @@ fn unit(u: View<'_>) -> Unit {
             .map(|(a, _)| *a),
         inet_addresses: addresses.into_iter().map(|(a, _)| a).collect(),
         pppoe: pppoe_family(pppoe),
+        static_pppoe: super::static_pppoe::static_pppoe(u),
     }
 }
 

@@ -271,17 +271,12 @@ fn radius_source(radius: View<'_>) -> Option<RadiusSource> {
 }
 
 fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
-    let ppp = u.container("ppp-options");
-    let listed = ppp.values("authentication");
-    let authentication = if listed.is_empty() {
-        ["chap", "pap"]
-            .into_iter()
-            .filter(|p| ppp.flag(p))
-            .map(str::to_string)
-            .collect()
-    } else {
-        listed
-    };
+    let super::static_pppoe::PppOptions {
+        authentication,
+        mru,
+        mtu,
+        ipcp_suggest_dns,
+    } = super::static_pppoe::ppp_options(u.container("ppp-options"));
     let tags = u.container("vlan-tags");
     let dial = u.container("dial-options");
     let pppoe = u.container("pppoe-options");
@@ -298,12 +293,9 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         l2tp_interface_id: dial.string("l2tp-interface-id"),
         dedicated: dial.flag("dedicated"),
         authentication,
-        mru: ppp.uint("mru"),
-        ipcp_suggest_dns: ppp.flag("ipcp-suggest-dns-option"),
-        mtu: ppp
-            .string("mtu")
-            .as_deref()
-            .and_then(super::device::ppp_mtu),
+        mru,
+        ipcp_suggest_dns,
+        mtu,
         pppoe_underlying_interface: pppoe.string("underlying-interface"),
         pppoe_server: pppoe.flag("server"),
         unnumbered_address: inet
