@@ -247,3 +247,7 @@ fn push_ip_up_locked(
     buffers.filled += 1;
     IpPush::Forwarded
 }
+
+#[cfg(test)]
+#[path = "ip_fast_path_tests.rs"]
+mod tests;
