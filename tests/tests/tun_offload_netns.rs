@@ -12,7 +12,6 @@
 //! Needs root (namespaces, TUN): CI runs as root and must run it; elsewhere without root it
 //! says why and returns.
 
-use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpStream, UdpSocket};
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,7 +23,8 @@ use l2tpd::io::service_endpoint::ServiceEndpoint;
 use l2tpd::io::tun_queue::{reserve_for_coalescing, GROTable, Offload, VNET_HEADROOM};
 use l2tpd::io::FrameBatch;
 use l2tpd::pppoe::wire::MacAddr;
-use nix::sys::socket::{self, AddressFamily, SockFlag, SockType, SockaddrIn};
+use nix::sys::socket::{self, AddressFamily, SockFlag, SockType};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const CLIENT: Ipv4Addr = Ipv4Addr::new(198, 18, 210, 1);
 const SERVER: Ipv4Addr = Ipv4Addr::new(198, 18, 210, 2);
@@ -130,27 +130,34 @@ async fn tcp_stream_through(tag: &str, offload: Offload) -> (bool, Stream) {
         tokio::spawn(relay(server_tun.clone(), client_tun.clone(), down.clone())),
     ];
     let listener = veth.run_in(1, || {
-        std::net::TcpListener::bind((SERVER, 0)).expect("listen in the server's namespace")
+        let listener =
+            std::net::TcpListener::bind((SERVER, 0)).expect("listen in the server's namespace");
+        listener.set_nonblocking(true).unwrap();
+        listener
     });
     let port = listener.local_addr().unwrap().port();
-    let client = tcp_socket_in(&veth, 0);
-    let received = tokio::task::spawn_blocking(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        stream.set_read_timeout(Some(WAIT)).unwrap();
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    let client = TcpStream::from(tcp_socket_in(&veth, 0));
+    client.set_nonblocking(true).unwrap();
+    let client = tokio::net::TcpSocket::from_std_stream(client);
+    // Everything below waits with a bound: a relay that fails shows as a panic, not a hang.
+    let received = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
         let mut all = Vec::with_capacity(STREAM);
-        stream.read_to_end(&mut all).expect("the stream to its end");
+        stream
+            .read_to_end(&mut all)
+            .await
+            .expect("the stream to its end");
         all
     });
-    let sent = tokio::task::spawn_blocking(move || {
-        socket::connect(
-            std::os::fd::AsRawFd::as_raw_fd(&client),
-            &SockaddrIn::from(SocketAddrV4::new(SERVER, port)),
-        )
-        .expect("connect through the TUN devices");
-        let mut stream = TcpStream::from(client);
+    let sent = tokio::spawn(async move {
+        let mut stream = client
+            .connect(SocketAddrV4::new(SERVER, port).into())
+            .await
+            .expect("connect through the TUN devices");
         let data: Vec<u8> = (0..STREAM).map(pattern).collect();
-        stream.write_all(&data).unwrap();
-        stream.shutdown(std::net::Shutdown::Write).unwrap();
+        stream.write_all(&data).await.unwrap();
+        stream.shutdown().await.unwrap();
     });
     tokio::time::timeout(WAIT, sent)
         .await
