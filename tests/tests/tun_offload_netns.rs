@@ -335,3 +335,25 @@ async fn a_mixed_batch_toward_the_tun_coalesces_each_flow_and_keeps_its_order() 
         }
     }
 }
+
+/// A packet written to a service device the moment it is open — before the runtime's reactor
+/// has polled the new descriptor even once — reaches the kernel, with offload and without.
+/// tokio's `try_send` answered `WouldBlock` there without writing (its readiness starts
+/// empty), which lost the first packet a relay wrote to a fresh device: the plain-device
+/// TCP test above failed so about one run in 25. A current-thread runtime makes it
+/// deterministic: the reactor cannot turn while this test does not yield.
+#[tokio::test(flavor = "current_thread")]
+async fn a_packet_written_to_a_device_just_opened_reaches_the_kernel() {
+    if !may_run_as_root("tun_offload_netns") {
+        return;
+    }
+    for (tag, offload) in [("tofn1", Offload::Auto), ("tofn0", Offload::Off)] {
+        let (veth, client_tun, _server) = two_devices(tag, offload);
+        let (rx_before, _) = kernel_packets(veth.namespace(0), "si-8-0-0");
+        client_tun
+            .try_send(&echo_request(SERVER, CLIENT))
+            .unwrap_or_else(|e| panic!("{offload:?}: the first write: {e}"));
+        let (rx_after, _) = kernel_packets(veth.namespace(0), "si-8-0-0");
+        assert_eq!(rx_after, rx_before + 1, "{offload:?}: the kernel took it");
+    }
+}
