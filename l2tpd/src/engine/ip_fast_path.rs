@@ -6,8 +6,10 @@
 //! - Toward subscribers (service interface → L2TP): [`FastPath::relay_ip_down`], one
 //!   sendmmsg per source socket per batch. What the table does not take goes to `slow`.
 //! - From subscribers (L2TP → service interface): [`FastPath::push_ip_up`] per datagram,
-//!   then [`FastPath::flush_ip_up`] per reader wakeup: one write per packet (a TUN device
-//!   takes one packet per write), grouped by interface under one lock.
+//!   then [`FastPath::flush_ip_up`] per reader wakeup, grouped by interface under one lock:
+//!   a TUN device with the kernel's offload takes a flow's consecutive packets as one
+//!   super-packet (coalesced after the table's checks and filters, which saw each packet);
+//!   without it, one write per packet.
 //!
 //! As in `fast_path.rs`, nothing here waits for room: a full queue drops and counts.
 
@@ -20,6 +22,7 @@ use super::fast_path::{locked, same_name, FastPath};
 use super::l2tp_batch::L2tpBatch;
 use crate::io::ip_relay::{Down, IpRelayTable, IpVerdict};
 use crate::io::service_endpoint::ServiceEndpoint;
+use crate::io::tun_queue::{reserve_for_coalescing, VNET_HEADROOM};
 
 /// What [`FastPath::push_ip_up`] did with a datagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,10 +46,15 @@ pub type IpDownBuffers = L2tpBatch;
 pub struct IpUpBuffers {
     /// Answers to packets an input filter rejected, L2TP data messages for the LACs.
     answers: L2tpBatch,
+    /// Each packet behind [`VNET_HEADROOM`] octets of room for the TUN's virtio-net header.
     packets: Vec<Vec<u8>>,
     services: Vec<Option<Arc<str>>>,
     filled: usize,
     seen: Vec<Arc<str>>,
+    /// The coalescing state of the TUN writes, kept from flush to flush.
+    gro: tun_rs::GROTable,
+    /// One service's packets when a batch holds several services' (moved, not copied).
+    of_service: Vec<Vec<u8>>,
 }
 
 impl IpUpBuffers {
@@ -157,25 +165,43 @@ impl FastPath {
             return;
         }
         let services = locked(&self.services);
-        let packets = &buffers.packets[..filled];
-        let names = &buffers.services[..filled];
         buffers.seen.clear();
-        for name in names.iter().flatten() {
-            if buffers.seen.iter().any(|seen| same_name(seen, name)) {
+        for k in 0..filled {
+            let Some(name) = buffers.services[k].clone() else {
+                continue;
+            };
+            if buffers.seen.iter().any(|seen| same_name(seen, &name)) {
                 continue;
             }
             buffers.seen.push(name.clone());
-            let of_service = packets
-                .iter()
-                .zip(names)
-                .filter(|(_, n)| n.as_ref().is_some_and(|n| same_name(n, name)))
-                .map(|(packet, _)| &packet[..]);
-            let count = of_service.clone().count();
-            let sent = match services.get(name) {
-                Some(endpoint) => endpoint.send_batch(of_service),
-                None => 0,
-            };
+            let endpoint = services.get(&name);
+            let of_name = |n: &Option<Arc<str>>| n.as_ref().is_some_and(|n| same_name(n, &name));
+            // Nearly always one service interface: its packets are the whole batch.
+            if buffers.services[..filled].iter().all(of_name) {
+                let sent = endpoint.map_or(0, |endpoint| {
+                    endpoint.send_packets(&mut buffers.packets[..filled], &mut buffers.gro)
+                });
+                self.count_failures(filled - sent);
+                break;
+            }
+            // Else this service's packets, in order, moved out and back around the write.
+            buffers.of_service.clear();
+            for (packet, n) in buffers.packets[..filled].iter_mut().zip(&buffers.services) {
+                if of_name(n) {
+                    buffers.of_service.push(std::mem::take(packet));
+                }
+            }
+            let count = buffers.of_service.len();
+            let sent = endpoint.map_or(0, |endpoint| {
+                endpoint.send_packets(&mut buffers.of_service, &mut buffers.gro)
+            });
             self.count_failures(count - sent);
+            let mut back = buffers.of_service.drain(..);
+            for (packet, n) in buffers.packets[..filled].iter_mut().zip(&buffers.services) {
+                if of_name(n) {
+                    *packet = back.next().unwrap_or_default();
+                }
+            }
         }
     }
 }
@@ -207,8 +233,11 @@ fn push_ip_up_locked(
         buffers.services.push(None);
     }
     let k = buffers.filled;
-    buffers.packets[k].clear();
-    buffers.packets[k].extend_from_slice(packet);
+    let out = &mut buffers.packets[k];
+    out.clear();
+    reserve_for_coalescing(out);
+    out.resize(VNET_HEADROOM, 0);
+    out.extend_from_slice(packet);
     if !buffers.services[k]
         .as_ref()
         .is_some_and(|s| same_name(s, service))
@@ -218,3 +247,7 @@ fn push_ip_up_locked(
     buffers.filled += 1;
     IpPush::Forwarded
 }
+
+#[cfg(test)]
+#[path = "ip_fast_path_tests.rs"]
+mod tests;

@@ -122,6 +122,12 @@ impl FrameBatch {
         true
     }
 
+    /// The slots after the delivered frames, whole (headroom included), for a receiver that
+    /// splits one message over several (a TUN super-packet).
+    pub(crate) fn free_slots(&mut self) -> &mut [impl AsRef<[u8]> + AsMut<[u8]>] {
+        &mut self.slots[self.filled..]
+    }
+
     /// Records that slot `from` holds a frame at `frame` (indices into the whole buffer) and
     /// makes it the next delivered frame. Slots are swapped, not copied, so a receiver can
     /// skip dropped messages and keep the delivered frames contiguous.
@@ -130,6 +136,18 @@ impl FrameBatch {
         self.slots.swap(to, from);
         self.slots[to].frame = frame;
         self.filled += 1;
+    }
+}
+
+impl AsRef<[u8]> for Slot {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf
+    }
+}
+
+impl AsMut<[u8]> for Slot {
+    fn as_mut(&mut self) -> &mut [u8] {
+        &mut self.buf
     }
 }
 

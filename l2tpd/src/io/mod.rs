@@ -22,6 +22,8 @@
 //! - [`ip_relay`]: the LNS's per-subscriber IP forwarding table (pure).
 //! - [`service_endpoint`]: a service interface (`si-…`): a TUN device, or a Unix datagram
 //!   socket carrying IPv4 packets for the lab and unprivileged tests.
+//! - [`tun_queue`]: one queue of a service interface's TUN device, with the kernel's
+//!   virtio-net offload (super-packets coalesced on write, split on read) when it takes it.
 //! - [`vrf`]: Linux VRF devices for routing instances, and enslaving a service interface
 //!   to one, over rtnetlink.
 //! - [`classify`]: control or data, the first look at every datagram and frame (pure).
@@ -46,6 +48,7 @@ pub mod route;
 pub mod rx_ring;
 pub mod service_endpoint;
 pub mod socket_link;
+pub mod tun_queue;
 pub mod vlan_auxdata;
 pub mod vrf;
 

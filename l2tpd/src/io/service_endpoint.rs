@@ -19,10 +19,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use tokio::net::UnixDatagram;
-use tun_rs::{AsyncDevice, DeviceBuilder};
+use tun_rs::GROTable;
 
 use super::frame_batch::{FrameBatch, HEADROOM};
 use super::prefix_table::Prefix;
+use super::tun_queue::{send_each, Offload, TunQueue, VNET_HEADROOM};
 
 /// Linux's IFNAMSIZ is 16 with the terminating NUL.
 pub const MAX_LINUX_NAME: usize = 15;
@@ -82,18 +83,10 @@ pub struct ServiceEndpoint {
     routes: Mutex<Vec<(Prefix, u32)>>,
 }
 
+#[derive(Debug)]
 enum Kind {
-    Tun(AsyncDevice),
+    Tun(TunQueue),
     Link(ServiceLink),
-}
-
-impl std::fmt::Debug for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Kind::Tun(device) => write!(f, "Tun({:?})", device.name().ok()),
-            Kind::Link(link) => write!(f, "Link({link:?})"),
-        }
-    }
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -105,19 +98,19 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl ServiceEndpoint {
     /// Creates (or attaches to) the TUN device of service interface `service`, with
     /// [`SERVICE_MTU`], down until [`ServiceEndpoint::set_up`]. Needs CAP_NET_ADMIN and a
-    /// tokio runtime.
+    /// tokio runtime. With the kernel's offload when it takes it ([`super::tun_queue`]).
     pub fn tun(service: &str) -> io::Result<ServiceEndpoint> {
+        Self::tun_with(service, Offload::Auto)
+    }
+
+    /// [`Self::tun`], asking for offload or not (tests and benches compare both).
+    pub fn tun_with(service: &str, offload: Offload) -> io::Result<ServiceEndpoint> {
         let name =
             linux_name(service).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         // Multi-queue: each data worker reads a queue of its own ([`Self::worker_queue`]).
-        let device = DeviceBuilder::new()
-            .name(name.clone())
-            .packet_information(false)
-            .mtu(SERVICE_MTU)
-            .multi_queue(true)
-            .build_async()?;
+        let queue = TunQueue::open(&name, SERVICE_MTU, offload)?;
         disable_ipv6(&name);
-        Ok(Self::with(Kind::Tun(device)))
+        Ok(Self::with(Kind::Tun(queue)))
     }
 
     /// The daemon's end of a lab link, listening at `path` (a socket file left by an earlier
@@ -142,7 +135,7 @@ impl ServiceEndpoint {
     /// link, which has one socket.
     pub fn worker_queue(&self) -> io::Result<Option<ServiceEndpoint>> {
         match &self.kind {
-            Kind::Tun(device) => Ok(Some(Self::with(Kind::Tun(device.try_clone()?)))),
+            Kind::Tun(queue) => Ok(Some(Self::with(Kind::Tun(queue.try_clone()?)))),
             Kind::Link(_) => Ok(None),
         }
     }
@@ -151,7 +144,7 @@ impl ServiceEndpoint {
     /// workers' queues read the device.
     pub fn stop_receiving(&self) -> io::Result<()> {
         match &self.kind {
-            Kind::Tun(device) => super::packet_socket::detach_tun_queue(device),
+            Kind::Tun(queue) => super::packet_socket::detach_tun_queue(queue.device()),
             Kind::Link(_) => Ok(()),
         }
     }
@@ -160,10 +153,15 @@ impl ServiceEndpoint {
         matches!(self.kind, Kind::Tun(_))
     }
 
+    /// Whether the TUN device runs with the kernel's offload (super-packets).
+    pub fn offload(&self) -> bool {
+        matches!(&self.kind, Kind::Tun(queue) if queue.offload())
+    }
+
     /// The device's name (the Linux one), or the link's path.
     pub fn describe(&self) -> String {
         match &self.kind {
-            Kind::Tun(device) => device.name().unwrap_or_default(),
+            Kind::Tun(queue) => queue.device().name().unwrap_or_default(),
             Kind::Link(link) => link.path.display().to_string(),
         }
     }
@@ -173,7 +171,8 @@ impl ServiceEndpoint {
     /// routes and the subscribers' traffic are not disturbed). A link only records them.
     pub fn set_addresses(&self, addresses: &[(Ipv4Addr, u8)]) -> io::Result<()> {
         let mut current = locked(&self.addresses);
-        if let Kind::Tun(device) = &self.kind {
+        if let Kind::Tun(queue) = &self.kind {
+            let device = queue.device();
             for old in current.iter().filter(|a| !addresses.contains(a)) {
                 device.remove_address(old.0.into())?;
             }
@@ -195,11 +194,11 @@ impl ServiceEndpoint {
     pub fn set_routes(&self, prefixes: &[Prefix], table: u32) -> io::Result<()> {
         let mut current = locked(&self.routes);
         let wanted: Vec<(Prefix, u32)> = prefixes.iter().map(|p| (*p, table)).collect();
-        let Kind::Tun(device) = &self.kind else {
+        let Kind::Tun(queue) = &self.kind else {
             *current = wanted;
             return Ok(());
         };
-        let index = device.if_index()?;
+        let index = queue.device().if_index()?;
         for (prefix, table) in current.iter().filter(|r| !wanted.contains(r)) {
             // Already gone (the device went down with it) is what was wanted.
             if let Err(e) = super::route::delete_route(*prefix, index, *table) {
@@ -241,14 +240,14 @@ impl ServiceEndpoint {
 
     pub fn set_mtu(&self, mtu: u16) -> io::Result<()> {
         match &self.kind {
-            Kind::Tun(device) => device.set_mtu(mtu),
+            Kind::Tun(queue) => queue.device().set_mtu(mtu),
             Kind::Link(_) => Ok(()),
         }
     }
 
     pub fn mtu(&self) -> io::Result<u16> {
         match &self.kind {
-            Kind::Tun(device) => device.mtu(),
+            Kind::Tun(queue) => queue.device().mtu(),
             Kind::Link(_) => Ok(SERVICE_MTU),
         }
     }
@@ -260,10 +259,13 @@ impl ServiceEndpoint {
     /// the kernel's a second lookup per packet. The kernel uses the larger of `all` and the
     /// device's value. A lab link has no kernel check.
     pub fn set_loose_reverse_path(&self, loose: bool) -> io::Result<()> {
-        let Kind::Tun(device) = &self.kind else {
+        let Kind::Tun(queue) = &self.kind else {
             return Ok(());
         };
-        let knob = format!("/proc/sys/net/ipv4/conf/{}/rp_filter", device.name()?);
+        let knob = format!(
+            "/proc/sys/net/ipv4/conf/{}/rp_filter",
+            queue.device().name()?
+        );
         std::fs::write(&knob, if loose { "2" } else { "0" })
             .map_err(|e| io::Error::new(e.kind(), format!("{knob}: {e}")))
     }
@@ -271,50 +273,34 @@ impl ServiceEndpoint {
     /// Link up: the kernel starts routing the pools' networks to the device.
     pub fn set_up(&self) -> io::Result<()> {
         match &self.kind {
-            Kind::Tun(device) => device.enabled(true),
+            Kind::Tun(queue) => queue.device().enabled(true),
             Kind::Link(_) => Ok(()),
         }
     }
 
     /// Waits for at least one packet, then takes what is queued, up to the batch's capacity,
-    /// into its reused slots. A packet longer than the slots is dropped (counted in
-    /// `truncated`), never delivered cut short.
+    /// into its reused slots; a TUN super-packet (offload) is split into its packets. A
+    /// packet longer than the slots is dropped (counted in `truncated`), never delivered cut
+    /// short.
     pub async fn recv_batch(
         &self,
         batch: &mut FrameBatch,
         truncated: &mut u64,
     ) -> io::Result<usize> {
         loop {
-            match &self.kind {
-                Kind::Tun(device) => device.readable().await?,
-                Kind::Link(link) => link.socket.readable().await?,
-            }
             batch.clear();
-            for slot in 0..batch.capacity() {
-                let max = batch.max_frame_len();
-                // One byte more than the largest packet: a read that fills it was longer.
-                let area = &mut batch.slot_mut(slot)[HEADROOM..];
-                let received = match &self.kind {
-                    Kind::Tun(device) => device.try_recv(area),
-                    Kind::Link(link) => link.try_recv(area),
-                };
-                let len = match received {
-                    Ok(len) => len,
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                    Err(e) if slot == 0 => return Err(e),
-                    // A later error shows again on the next call.
-                    Err(_) => break,
-                };
-                if len > max {
-                    *truncated += 1;
-                    continue;
+            match &self.kind {
+                Kind::Tun(queue) => {
+                    queue.readable().await?;
+                    match queue.try_recv_batch(batch, truncated) {
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                        other => other?,
+                    }
                 }
-                // An empty datagram on a link is the far end saying where it is (the daemon
-                // answers the last sender), not a packet.
-                if len == 0 {
-                    continue;
+                Kind::Link(link) => {
+                    link.socket.readable().await?;
+                    link.recv_batch(batch, truncated)?;
                 }
-                batch.deliver(slot, HEADROOM..HEADROOM + len);
             }
             if !batch.is_empty() {
                 return Ok(batch.len());
@@ -326,23 +312,29 @@ impl ServiceEndpoint {
     /// link's socket) is full. The caller drops and counts it, as a full NIC queue would.
     pub fn try_send(&self, packet: &[u8]) -> io::Result<()> {
         match &self.kind {
-            Kind::Tun(device) => device.try_send(packet).map(|_| ()),
+            Kind::Tun(queue) => queue.try_send(packet),
             Kind::Link(link) => link.try_send(packet),
         }
     }
 
-    /// Writes `packets` in order without waiting; returns how many went.
+    /// Writes `packets` in order without waiting, one packet a write; returns how many
+    /// went. For the few (slow path, filter answers); a worker's batch goes through
+    /// [`Self::send_packets`].
     pub fn send_batch<'a>(&self, packets: impl IntoIterator<Item = &'a [u8]>) -> usize {
-        let mut sent = 0;
-        for packet in packets {
-            match self.try_send(packet) {
-                Ok(()) => sent += 1,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                // One bad packet (EINVAL from the kernel, say) does not hold the others up.
-                Err(e) => tracing::debug!("service interface {}: send: {e}", self.describe()),
-            }
+        send_each(packets, |packet| self.try_send(packet))
+    }
+
+    /// Writes `packets`, each behind [`VNET_HEADROOM`] octets of room, without waiting,
+    /// in order within each flow; with offload a flow's packets that can coalesce go out as
+    /// one super-packet ([`TunQueue::send_packets`], `gro` reused by the caller). Returns
+    /// how many of the packets went.
+    pub fn send_packets(&self, packets: &mut [Vec<u8>], gro: &mut GROTable) -> usize {
+        match &self.kind {
+            Kind::Tun(queue) => queue.send_packets(packets, gro),
+            Kind::Link(link) => send_each(packets.iter().map(|p| &p[VNET_HEADROOM..]), |p| {
+                link.try_send(p)
+            }),
         }
-        sent
     }
 }
 
@@ -405,6 +397,28 @@ impl ServiceLink {
             peer: None,
         };
         Ok((end(a), end(b)))
+    }
+
+    /// Takes what is queued into `batch` without waiting. An empty datagram is the far end
+    /// saying where it is (the daemon answers the last sender), not a packet.
+    fn recv_batch(&self, batch: &mut FrameBatch, truncated: &mut u64) -> io::Result<()> {
+        let max = batch.max_frame_len();
+        for slot in 0..batch.capacity() {
+            // One byte more than the largest packet: a read that fills it was longer.
+            let len = match self.try_recv(&mut batch.slot_mut(slot)[HEADROOM..]) {
+                Ok(len) => len,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if slot == 0 => return Err(e),
+                // A later error shows again on the next call.
+                Err(_) => break,
+            };
+            if len > max {
+                *truncated += 1;
+            } else if len > 0 {
+                batch.deliver(slot, HEADROOM..HEADROOM + len);
+            }
+        }
+        Ok(())
     }
 
     fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
