@@ -466,9 +466,42 @@ fn a_tunnel_group_deleted_and_added_again_binds_at_once() {
     }
 }
 
+/// The LNS's control traffic since it started, gone tunnels' included.
+fn control_totals(engine: &mut Engine) -> schema::l2tp_rpc::L2tpCounters {
+    match engine.l2tp_rpc(L2tpRpc::Summary { statistics: true }) {
+        Ok(Reply::L2tpSummary(summary)) => summary.statistics.expect("statistics asked for"),
+        other => panic!("not a summary: {other:?}"),
+    }
+}
+
+/// Waits, bounded, until the one tunnel between `lac` and `lns` has nothing in flight:
+/// each end has received all the other sent, acknowledgements included. Until its first
+/// hello (a minute away) the LAC then sends nothing unasked.
+fn control_quiet(lac: &mut Engine, lns: &mut Engine, deadline: Instant) {
+    loop {
+        let (ours, theirs) = (tunnels_of(lac), tunnels_of(lns));
+        let (Some(ours), Some(theirs)) = (ours.first(), theirs.first()) else {
+            panic!("a tunnel at each end: {ours:?}, {theirs:?}");
+        };
+        let (a, b) = (ours.statistics, theirs.statistics);
+        let quiet = (a.control_tx_packets, a.control_rx_packets)
+            == (b.control_rx_packets, b.control_tx_packets);
+        if quiet {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never quiet: {ours:?}, {theirs:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A tunnel group deleted says goodbye from its own address: its StopCCN is acknowledged
-/// to a socket still open (no retransmission), the address stays ours while the tunnel
-/// holds its post-StopCCN state, and is the host's again once the tunnel is gone.
+/// to a socket still open and read, the address stays ours while the tunnel holds its
+/// post-StopCCN state, and is the host's again once the tunnel is gone. Real sockets and
+/// time: how soon the LAC answers is the machine's (a busy one may cost a retransmission),
+/// so what is asserted is that the answer arrived while the tunnel held, not when.
 #[test]
 fn a_deleted_tunnel_group_closes_its_tunnels_before_its_address() {
     let mut lns_engine = Engine::start().expect("lns");
@@ -488,30 +521,44 @@ fn a_deleted_tunnel_group_closes_its_tunnels_before_its_address() {
         .expect("lac binds");
     let report = lac_engine.test_tunnel(&test("tp")).expect("test ran");
     assert_eq!(report.state, TunnelTestState::Established, "{report:?}");
-    assert_eq!(tunnels_of(&mut lns_engine).len(), 1);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    control_quiet(&mut lac_engine, &mut lns_engine, deadline);
+    let before = control_totals(&mut lns_engine);
 
     lns_engine
         .apply(&config(&format!(
             "set system host-name lns-a\n{short_hold}"
         )))
         .expect("the group deleted");
-    assert!(
-        std::net::UdpSocket::bind("127.0.0.53:1701").is_err(),
-        "the address is given back while its tunnel still says goodbye"
-    );
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let mut retransmissions = 0;
+    let mut seen_closing = 0;
     loop {
+        // The address first, the tunnel after: a tunnel still there after the bind was
+        // there during it, however long either took.
+        let given_back = std::net::UdpSocket::bind("127.0.0.53:1701").is_ok();
         let tunnels = tunnels_of(&mut lns_engine);
         let Some(tunnel) = tunnels.first() else {
             break;
         };
         assert_eq!(tunnel.state, "closing");
-        retransmissions = retransmissions.max(tunnel.statistics.retransmissions);
+        assert!(
+            !given_back,
+            "the address is given back while its tunnel still says goodbye"
+        );
+        seen_closing += 1;
         assert!(Instant::now() < deadline, "the closing tunnel never went");
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(retransmissions, 0, "the StopCCN was acknowledged at once");
+    assert!(
+        seen_closing > 0,
+        "the tunnel went before it was seen closing"
+    );
+    // After the StopCCN the LAC sends only acknowledgements: one arrived, at the address
+    // of the deleted group, while the tunnel held (a gone tunnel counts nothing more).
+    let after = control_totals(&mut lns_engine);
+    assert!(
+        after.control_rx_packets > before.control_rx_packets,
+        "the StopCCN was never acknowledged: {before:?} -> {after:?}"
+    );
     let mut free = false;
     while Instant::now() < deadline && !free {
         free = std::net::UdpSocket::bind("127.0.0.53:1701").is_ok();
