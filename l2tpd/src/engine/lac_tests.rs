@@ -68,7 +68,7 @@ fn a_pppoe_subscriber_is_tunnelled_with_proxy_lcp_and_proxy_authentication() {
     let now = lab.now;
     lab.lac.handle_frame(now, PORT, &frame);
     lab.settle();
-    assert_eq!(lab.subs[i].echo_replies, 1);
+    assert_eq!(lab.subs[i].echo_replies.len(), 1);
 }
 
 #[test]
@@ -211,7 +211,7 @@ fn established_frames_cross_the_fast_path_both_ways_and_the_counters_add_up() {
         lab.fast_up += port_receive(now, &mut lab.lac, &mut lab.lns, &frame);
         lab.settle();
     }
-    assert_eq!(lab.subs[i].echo_replies, 20, "every echo came back");
+    assert_eq!(lab.subs[i].echo_replies.len(), 20, "every echo came back");
     assert_eq!(
         lab.fast_up - up_before,
         20,
@@ -344,7 +344,8 @@ fn a_session_the_lns_starts_sequencing_leaves_the_fast_path() {
         .handle_datagram(now, LAC.parse().expect("an address"), lns, &sequenced);
     lab.settle();
     assert_eq!(
-        lab.subs[i].echo_replies, 1,
+        lab.subs[i].echo_replies.len(),
+        1,
         "the frame reached the subscriber"
     );
     assert_eq!(lab.relayed(), 0, "the session left the fast path");
@@ -353,7 +354,8 @@ fn a_session_the_lns_starts_sequencing_leaves_the_fast_path() {
     assert_eq!(port_receive(now, &mut lab.lac, &mut lab.lns, &frame), 0);
     lab.settle();
     assert_eq!(
-        lab.subs[i].echo_replies, 2,
+        lab.subs[i].echo_replies.len(),
+        2,
         "relayed on the slow path, both ways"
     );
 }

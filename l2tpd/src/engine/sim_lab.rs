@@ -62,8 +62,9 @@ pub(super) struct Sub {
     pub ppp: ClientLink,
     pub events: Vec<ClientEvent>,
     ppp_started: bool,
-    /// PPP frames received that the PPP client did not take (echo replies from the LNS).
-    pub echo_replies: usize,
+    /// The identifier of each LCP Echo-Reply received (from the LNS), in order: the PPP
+    /// client does not take them.
+    pub echo_replies: Vec<u8>,
     /// IPv4 packets received (PPP protocol 0x0021).
     pub ip_received: Vec<Vec<u8>>,
     pub ended: bool,
@@ -121,7 +122,7 @@ impl Sub {
             }),
             events: Vec::new(),
             ppp_started: false,
-            echo_replies: 0,
+            echo_replies: Vec::new(),
             ip_received: Vec::new(),
             ended: false,
         }
@@ -167,8 +168,8 @@ impl Sub {
         self.discovery_events(now);
         if let Received::SessionPpp(ppp) = received {
             let ppp = ppp.strip_prefix(&[0xff, 0x03]).unwrap_or(ppp);
-            if echo::parse(ppp).is_some_and(|e| e.reply) {
-                self.echo_replies += 1;
+            if let Some(reply) = echo::parse(ppp).filter(|e| e.reply) {
+                self.echo_replies.push(reply.identifier);
             } else if let Some(packet) = ppp.strip_prefix(&[0x00, 0x21]) {
                 self.ip_received.push(packet.to_vec());
             } else {

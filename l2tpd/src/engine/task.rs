@@ -462,6 +462,7 @@ pub(super) async fn run(
         let deadline = rt.core.poll_timeout();
         let poll_due = rt.poller.poll_timeout();
         let clearing = rt.core.clearing();
+        let releasing = rt.keeps_unlistened();
         tokio::select! {
             // Datagrams and timers before the next step of a clear: the tunnels that stay
             // must not wait for a clear of many sessions to finish.
@@ -548,6 +549,10 @@ pub(super) async fn run(
             () = sleep_until(deadline), if deadline.is_some() => {
                 rt.core.handle_timeout(Instant::now());
             }
+            // A listener kept for a deleted group's closing tunnels goes at the first pass
+            // after its last tunnel did: that pass must come even when nothing else wakes
+            // us (an LNS left with no tunnel has no timer).
+            () = sleep_until(Some(rt.tunnel_sockets_due)), if releasing => {}
             () = sleep_until(poll_due), if poll_due.is_some() => {
                 rt.core.fold_relay_counters();
                 rt.core.fold_ip_counters();
@@ -779,6 +784,11 @@ impl Runtime {
         }
     }
 
+    /// A listener the configuration no longer names is still open, for its tunnels.
+    fn keeps_unlistened(&self) -> bool {
+        self.sockets.keys().any(|a| !self.listening.contains(a))
+    }
+
     /// Closes the listeners on addresses the configuration no longer names once no tunnel
     /// uses them: a tunnel group deleted still says goodbye from its own address (its
     /// StopCCN retransmitted and acknowledged there, late retransmissions from the peer
@@ -786,7 +796,7 @@ impl Runtime {
     fn release_listeners(&mut self) {
         // Nearly always every listener is configured: no walk of the tunnels then (this
         // runs every TUNNEL_SOCKETS_EVERY).
-        if self.sockets.keys().all(|a| self.listening.contains(a)) {
+        if !self.keeps_unlistened() {
             return;
         }
         let used: HashSet<Ipv4Addr> = self.core.registry().tunnel_locals().collect();

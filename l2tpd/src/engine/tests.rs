@@ -269,8 +269,11 @@ fn session_count(engine: &mut Engine) -> u32 {
 }
 
 /// A clear of 3,000 sessions on one tunnel runs in steps while the other tunnel's hellos
-/// (every second) keep being sent and acknowledged: that tunnel never retransmits, stays
-/// up, and its control counters keep growing.
+/// (every second) keep being sent and acknowledged: that tunnel stays up with its session,
+/// and its control counters keep growing. Whether a hello waited long enough to be sent
+/// again is the machine's speed as much as ours, so it is printed, not asserted; the steps
+/// themselves are asserted in simulated time (`core`'s
+/// `a_closing_clear_runs_in_steps_and_answers_at_the_end`).
 #[test]
 fn a_clear_of_3000_sessions_does_not_stall_the_other_tunnel() {
     use schema::l2tp_rpc::{ClearLevel, ClearTarget, L2tpClear};
@@ -368,13 +371,11 @@ fn a_clear_of_3000_sessions_does_not_stall_the_other_tunnel() {
     };
     assert_eq!(after.state, "established");
     assert_eq!(after.sessions, 1);
-    assert_eq!(
-        after.statistics.retransmissions, 0,
-        "the quiet tunnel never waited long enough to retransmit"
-    );
     println!(
-        "other tunnel control rx {} -> {} packets",
-        before.control_rx_packets, after.statistics.control_rx_packets
+        "other tunnel control rx {} -> {} packets, {} retransmissions",
+        before.control_rx_packets,
+        after.statistics.control_rx_packets,
+        after.statistics.retransmissions
     );
 }
 
@@ -466,9 +467,42 @@ fn a_tunnel_group_deleted_and_added_again_binds_at_once() {
     }
 }
 
+/// The LNS's control traffic since it started, gone tunnels' included.
+fn control_totals(engine: &mut Engine) -> schema::l2tp_rpc::L2tpCounters {
+    match engine.l2tp_rpc(L2tpRpc::Summary { statistics: true }) {
+        Ok(Reply::L2tpSummary(summary)) => summary.statistics.expect("statistics asked for"),
+        other => panic!("not a summary: {other:?}"),
+    }
+}
+
+/// Waits, bounded, until the one tunnel between `lac` and `lns` has nothing in flight:
+/// each end has received all the other sent, acknowledgements included. Until its first
+/// hello (a minute away) the LAC then sends nothing unasked.
+fn control_quiet(lac: &mut Engine, lns: &mut Engine, deadline: Instant) {
+    loop {
+        let (ours, theirs) = (tunnels_of(lac), tunnels_of(lns));
+        let (Some(ours), Some(theirs)) = (ours.first(), theirs.first()) else {
+            panic!("a tunnel at each end: {ours:?}, {theirs:?}");
+        };
+        let (a, b) = (ours.statistics, theirs.statistics);
+        let quiet = (a.control_tx_packets, a.control_rx_packets)
+            == (b.control_rx_packets, b.control_tx_packets);
+        if quiet {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never quiet: {ours:?}, {theirs:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A tunnel group deleted says goodbye from its own address: its StopCCN is acknowledged
-/// to a socket still open (no retransmission), the address stays ours while the tunnel
-/// holds its post-StopCCN state, and is the host's again once the tunnel is gone.
+/// to a socket still open and read, the address stays ours while the tunnel holds its
+/// post-StopCCN state, and is the host's again once the tunnel is gone. Real sockets and
+/// time: how soon the LAC answers is the machine's (a busy one may cost a retransmission),
+/// so what is asserted is that the answer arrived while the tunnel held, not when.
 #[test]
 fn a_deleted_tunnel_group_closes_its_tunnels_before_its_address() {
     let mut lns_engine = Engine::start().expect("lns");
@@ -488,36 +522,54 @@ fn a_deleted_tunnel_group_closes_its_tunnels_before_its_address() {
         .expect("lac binds");
     let report = lac_engine.test_tunnel(&test("tp")).expect("test ran");
     assert_eq!(report.state, TunnelTestState::Established, "{report:?}");
-    assert_eq!(tunnels_of(&mut lns_engine).len(), 1);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    control_quiet(&mut lac_engine, &mut lns_engine, deadline);
+    let before = control_totals(&mut lns_engine);
 
     lns_engine
         .apply(&config(&format!(
             "set system host-name lns-a\n{short_hold}"
         )))
         .expect("the group deleted");
-    assert!(
-        std::net::UdpSocket::bind("127.0.0.53:1701").is_err(),
-        "the address is given back while its tunnel still says goodbye"
-    );
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let mut retransmissions = 0;
+    let mut seen_closing = 0;
     loop {
+        // The address first, the tunnel after: a tunnel still there after the bind was
+        // there during it, however long either took.
+        let given_back = std::net::UdpSocket::bind("127.0.0.53:1701").is_ok();
         let tunnels = tunnels_of(&mut lns_engine);
         let Some(tunnel) = tunnels.first() else {
             break;
         };
         assert_eq!(tunnel.state, "closing");
-        retransmissions = retransmissions.max(tunnel.statistics.retransmissions);
+        assert!(
+            !given_back,
+            "the address is given back while its tunnel still says goodbye"
+        );
+        seen_closing += 1;
         assert!(Instant::now() < deadline, "the closing tunnel never went");
-        std::thread::sleep(Duration::from_millis(50));
+        // Often: the engine's turns then seldom fall on its periodic pass over the
+        // sockets, and the turn that frees the tunnel must not be the only chance to let
+        // go of the address.
+        std::thread::sleep(Duration::from_millis(2));
     }
-    assert_eq!(retransmissions, 0, "the StopCCN was acknowledged at once");
+    assert!(
+        seen_closing > 0,
+        "the tunnel went before it was seen closing"
+    );
+    // Nothing asked of the LNS now: no command may be what makes it let go.
     let mut free = false;
     while Instant::now() < deadline && !free {
         free = std::net::UdpSocket::bind("127.0.0.53:1701").is_ok();
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(free, "127.0.0.53:1701 still held after its tunnel went");
+    // After the StopCCN the LAC sends only acknowledgements: one arrived, at the address
+    // of the deleted group, while the tunnel held (a gone tunnel counts nothing more).
+    let after = control_totals(&mut lns_engine);
+    assert!(
+        after.control_rx_packets > before.control_rx_packets,
+        "the StopCCN was never acknowledged: {before:?} -> {after:?}"
+    );
 }
 
 /// The bench's calls hold their sessions as live subscribers do: each asks our LNS for an
