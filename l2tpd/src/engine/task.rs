@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use super::core::{Core, TestOutcome, TunnelTest};
 use super::fast_path::{DownBuffers, FastPath};
 use super::handover::Handover;
-use super::ip_fast_path::IpUpBuffers;
+use super::ip_fast_path::{with_thread_ip_up, IpUpBuffers};
 use super::ports::{PortInput, Ports};
 use super::queues::{
     drain, DataDrops, Inbound, Offered, CONTROL_PER_TURN, CONTROL_QUEUE, DATA_PER_TURN,
@@ -261,7 +261,6 @@ pub(super) async fn read(
     worker: Option<Arc<WorkerStats>>,
 ) {
     let mut relayed = DownBuffers::default();
-    let mut ip = IpUpBuffers::default();
     // The core's datagrams of one wakeup, copied out of the thread's batch so the batch is
     // free again before this reader waits for room on a queue.
     let mut for_core: Vec<(Class, Received)> = Vec::new();
@@ -275,52 +274,55 @@ pub(super) async fn read(
         let mut failed = None;
         // Up to READ_BATCH datagrams per wakeup, DATAGRAM_SLOTS per recvmmsg; each batch's
         // relayed frames are copied into `relayed`/`ip` at once, so the slots are reused.
-        with_worker_batch(|batch| {
-            let before = batch.truncated();
-            while taken < READ_BATCH {
-                let received = socket.try_recv(batch);
-                match received {
-                    Ok(0) if batch.truncated() == before => break,
-                    Ok(n) => {
-                        taken += n;
-                        route_batch(
-                            batch,
-                            local,
-                            &queues,
-                            &fast,
-                            &mut relayed,
-                            &mut ip,
-                            &mut for_core,
-                        );
-                        if n < batch.capacity() {
+        // The IP buffers are the thread's, held until they are flushed below (no await).
+        with_thread_ip_up(|ip| {
+            with_worker_batch(|batch| {
+                let before = batch.truncated();
+                while taken < READ_BATCH {
+                    let received = socket.try_recv(batch);
+                    match received {
+                        Ok(0) if batch.truncated() == before => break,
+                        Ok(n) => {
+                            taken += n;
+                            route_batch(
+                                batch,
+                                local,
+                                &queues,
+                                &fast,
+                                &mut relayed,
+                                ip,
+                                &mut for_core,
+                            );
+                            if n < batch.capacity() {
+                                break;
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                        // ICMP port unreachable from an earlier send surfaces here on Linux;
+                        // the socket is still good.
+                        Err(e) => {
+                            failed = Some(e);
                             break;
                         }
                     }
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                    // ICMP port unreachable from an earlier send surfaces here on Linux;
-                    // the socket is still good.
-                    Err(e) => {
-                        failed = Some(e);
-                        break;
-                    }
                 }
+                truncated = batch.truncated() - before;
+            });
+            if let Some(e) = failed {
+                tracing::debug!("l2tp receive on {local}: {e}");
             }
-            truncated = batch.truncated() - before;
+            if truncated > 0 {
+                queues.drops.count_truncated(truncated);
+            }
+            // Counted before anything leaves, so a count read after a packet arrived at its
+            // destination includes it (data_workers_tests read them so).
+            if let Some(worker) = &worker {
+                worker.add_datagrams(taken);
+            }
+            // What was relayed goes first; control may then wait for room on its queue.
+            fast.flush_down(&mut relayed);
+            fast.flush_ip_up(ip);
         });
-        if let Some(e) = failed {
-            tracing::debug!("l2tp receive on {local}: {e}");
-        }
-        if truncated > 0 {
-            queues.drops.count_truncated(truncated);
-        }
-        // Counted before anything leaves, so a count read after a packet arrived at its
-        // destination includes it (data_workers_tests read them so).
-        if let Some(worker) = &worker {
-            worker.add_datagrams(taken);
-        }
-        // What was relayed goes first; control may then wait for room on its queue.
-        fast.flush_down(&mut relayed);
-        fast.flush_ip_up(&mut ip);
         for (class, received) in for_core.drain(..) {
             match queues.offer(class, received).await {
                 Offered::Queued => {}
