@@ -21,6 +21,7 @@ use std::time::Instant;
 
 use super::fast_path::{locked, same_name, FastPath};
 use super::l2tp_batch::L2tpBatch;
+use crate::io::datagram_batch::with_thread_buffers;
 use crate::io::ip_relay::{Down, IpRelayTable, IpVerdict};
 use crate::io::service_endpoint::ServiceEndpoint;
 use crate::io::tun_queue::{reserve_for_coalescing, VNET_HEADROOM};
@@ -63,17 +64,12 @@ thread_local! {
     static THREAD_IP_UP: RefCell<Option<Box<IpUpBuffers>>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` with this thread's IP buffers, as [`crate::io::with_worker_batch`] does with
-/// its receive batch: readers on one thread take turns and `f` never awaits. One set per
-/// thread, not per reader: with offload its packet buffers keep 64 KiB of coalescing room
+/// Runs `f` with this thread's IP buffers, shared as the thread's receive batch is
+/// ([`with_thread_buffers`]). One set per thread, not per reader: with offload its packet buffers keep 64 KiB of coalescing room
 /// each and its `GROTable` about 2 MiB, which per tunnel socket took an LNS under an SCCRQ
 /// flood from 51 to 161 MiB (`l2tp_flood`), and would take gigabytes with 1,000 tunnels.
 pub fn with_thread_ip_up<R>(f: impl FnOnce(&mut IpUpBuffers) -> R) -> R {
-    let taken = THREAD_IP_UP.with(|cell| cell.borrow_mut().take());
-    let mut buffers = taken.unwrap_or_default();
-    let result = f(&mut buffers);
-    THREAD_IP_UP.with(|cell| *cell.borrow_mut() = Some(buffers));
-    result
+    with_thread_buffers(&THREAD_IP_UP, Box::default, f)
 }
 
 impl IpUpBuffers {

@@ -12,6 +12,7 @@
 
 use std::cell::RefCell;
 use std::net::SocketAddr;
+use std::thread::LocalKey;
 
 /// Slots per batch, as many as one recvmmsg takes (the C ceiling's 64 a call): one call
 /// per wakeup instead of four when the worker falls behind the sender.
@@ -94,10 +95,26 @@ thread_local! {
 /// runtime) and `f` never awaits, so the batch is free whenever `f` starts; were it not
 /// (a reader nested in another), `f` gets a batch of its own for that call.
 pub fn with_worker_batch<R>(f: impl FnOnce(&mut DatagramBatch) -> R) -> R {
-    let taken = WORKER_BATCH.with(|cell| cell.borrow_mut().take());
-    let mut batch = taken.unwrap_or_else(|| Box::new(DatagramBatch::new(DATAGRAM_SLOTS)));
-    let result = f(&mut batch);
-    WORKER_BATCH.with(|cell| *cell.borrow_mut() = Some(batch));
+    with_thread_buffers(
+        &WORKER_BATCH,
+        || Box::new(DatagramBatch::new(DATAGRAM_SLOTS)),
+        f,
+    )
+}
+
+/// Runs `f` with the buffers `cell` keeps for the thread's readers, taken out for the call
+/// and put back after it (a reader nested in another, finding them taken, gets `make()`'s
+/// for that call). For buffers the readers of one thread share: they take turns and `f`
+/// never awaits.
+pub fn with_thread_buffers<T, R>(
+    cell: &'static LocalKey<RefCell<Option<Box<T>>>>,
+    make: impl FnOnce() -> Box<T>,
+    f: impl FnOnce(&mut T) -> R,
+) -> R {
+    let taken = cell.with(|cell| cell.borrow_mut().take());
+    let mut buffers = taken.unwrap_or_else(make);
+    let result = f(&mut buffers);
+    cell.with(|cell| *cell.borrow_mut() = Some(buffers));
     result
 }
 
