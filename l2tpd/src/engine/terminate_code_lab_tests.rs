@@ -4,16 +4,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::radius_lab_tests::{bring_up, lns_with_radius, SECRET, SERVER};
-use super::sim_lab::{Lab, RadiusResponder};
+use super::radius_lab_tests::{bring_up, lns_with_radius, SERVER};
+use super::session_options_lab_tests::lns_lab;
+use super::sim_lab::Lab;
 use crate::aaa::radius::{attr, code, Packet};
 
-/// The LNS accounting every subscriber to the lab's server, with `extra` statements.
-fn accounting_lns(extra: &str) -> schema::typed::RouterConfig {
-    lns_with_radius(&format!(
+/// The LNS accounts every subscriber to the lab's server.
+fn accounting() -> String {
+    format!(
         "set access profile users accounting order radius\n\
-         set access profile users radius accounting-server {SERVER}\n{extra}"
-    ))
+         set access profile users radius accounting-server {SERVER}\n"
+    )
 }
 
 /// The Acct-Terminate-Cause of each Stop the server received, in order.
@@ -40,16 +41,7 @@ fn client_ends(lab: &mut Lab, i: usize) {
 
 #[test]
 fn a_committed_remap_changes_the_cause_of_the_stops_that_follow() {
-    let mut lab = Lab::new(super::sim_lab::lac_config(""), accounting_lns(""));
-    lab.lns_radius = Some(RadiusResponder::new(
-        SECRET,
-        Box::new(|request| {
-            Some(match request.code {
-                code::ACCOUNTING_REQUEST => (code::ACCOUNTING_RESPONSE, Vec::new()),
-                _ => (code::ACCESS_ACCEPT, Vec::new()),
-            })
-        }),
-    ));
+    let mut lab = lns_lab(&accounting(), Vec::new());
     let first = bring_up(&mut lab, "erin@isp.example");
     let second = bring_up(&mut lab, "fred@isp.example");
     assert_eq!(lab.lns.subscribers().table.len(), 2);
@@ -59,9 +51,10 @@ fn a_committed_remap_changes_the_cause_of_the_stops_that_follow() {
     assert_eq!(stop_causes(&lab), [Some(1)]);
 
     // The operator remaps it; the subscriber still up ends after the commit.
-    let remapped = accounting_lns(
-        "set access terminate-code ppp lcp-peer-terminate-term-req radius 4000000000\n",
-    );
+    let remapped = lns_with_radius(&format!(
+        "{}set access terminate-code ppp lcp-peer-terminate-term-req radius 4000000000\n",
+        accounting()
+    ));
     let now = lab.now;
     lab.lns.apply_config(now, &Arc::new(remapped));
     lab.settle();
