@@ -6,6 +6,10 @@
 //! LNS could not take of the flood is counted as data dropped with its queue full
 //! (`show services l2tp summary statistics`).
 //!
+//! The LNS keeps the listener's control and data in socket buffers of their own
+//! (`engine::sockets::Listener`): before that, CI's faster flood filled the one buffer and
+//! no SCCRQ of LAC B's got through: none of its 200 sessions came up.
+//!
 //! Outcomes are asserted, never speed: the flood's rate and the set-up time are printed.
 
 use std::net::{Ipv4Addr, SocketAddr};

@@ -27,8 +27,8 @@ use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp::LinkReports;
 use super::snmp_poll;
 use super::sockets::{
-    address_not_here, bind_error, bind_tunnel, enlarge_receive_buffer, share_port,
-    wanted_addresses, L2TP_PORT,
+    address_not_here, bind_error, bind_listener, bind_tunnel, enlarge_receive_buffer,
+    wanted_addresses, Listener, L2TP_PORT,
 };
 use super::EngineOptions;
 use crate::io::classify::{self, Class};
@@ -370,7 +370,11 @@ fn route_batch(
 
 struct Runtime {
     core: Core,
+    /// Each listener's data socket, which the engine and the fast path send from.
     sockets: BTreeMap<Ipv4Addr, Bound>,
+    /// Each listener's control socket ([`Listener`]): read on another worker than its data
+    /// socket, and closed with it.
+    control_sockets: BTreeMap<Ipv4Addr, Bound>,
     /// The addresses the configuration in force listens on; `sockets` may hold more, while
     /// tunnels on a removed address still close ([`Runtime::release_listeners`]).
     listening: BTreeSet<Ipv4Addr>,
@@ -441,6 +445,7 @@ pub(super) async fn run(
     let mut rt = Runtime {
         core,
         sockets: BTreeMap::new(),
+        control_sockets: BTreeMap::new(),
         listening: BTreeSet::new(),
         wildcard: None,
         tunnel_sockets: HashMap::new(),
@@ -640,24 +645,20 @@ impl Runtime {
         self.finish_closing().await;
         let mut fresh = Vec::new();
         for address in wanted.iter().filter(|a| !self.sockets.contains_key(a)) {
-            let at = SocketAddr::new((*address).into(), L2TP_PORT);
-            match UdpSocket::bind(at).await {
-                Ok(socket) => {
-                    enlarge_receive_buffer(&socket);
-                    share_port(&socket);
-                    fresh.push((*address, socket));
-                }
+            let at = SocketAddrV4::new(*address, L2TP_PORT);
+            match bind_listener(at) {
+                Ok(listener) => fresh.push((*address, listener)),
                 Err(e) if address_not_here(&e) => {
                     // Not (yet) an address of this host: accepted, as Junos accepts a
                     // gateway address before its interface exists; bound at a later commit.
                     tracing::warn!(
                         tag = crate::log::tags::L2TP_BIND_FAILURE,
                         "{}; L2TP on it stays down",
-                        bind_error(at, &e)
+                        bind_error(at.into(), &e)
                     );
                 }
                 Err(e) => {
-                    let message = bind_error(at, &e);
+                    let message = bind_error(at.into(), &e);
                     tracing::warn!(tag = crate::log::tags::L2TP_BIND_FAILURE, "{message}");
                     return Err(message);
                 }
@@ -678,26 +679,28 @@ impl Runtime {
             // sent to it in between is lost but what its buffer cannot hold.
             let mut listeners = Vec::new();
             for (address, bound) in &self.sockets {
-                let socket = bound.socket.as_fd().try_clone_to_owned().map_err(|e| {
-                    format!("l2tp: cannot move {address}:{L2TP_PORT} to the new data workers: {e}")
+                let data = second_descriptor(*address, bound)?;
+                let control = self.control_sockets.get(address).ok_or_else(|| {
+                    format!("l2tp: {address}:{L2TP_PORT} has no control socket to move")
                 })?;
-                listeners.push((*address, std::net::UdpSocket::from(socket)));
+                let control = second_descriptor(*address, control)?;
+                listeners.push((*address, Listener { data, control }));
             }
             self.workers = workers;
-            for (address, socket) in listeners {
-                let bound = self.listener_on_worker(socket, address)?;
-                if let Some(old) = self.sockets.insert(address, bound) {
-                    self.retire_all([old]);
-                }
+            for (address, listener) in listeners {
+                let (data, control) = self.listener_on_workers(listener, address)?;
+                let old = self.sockets.insert(address, data);
+                let old_control = self.control_sockets.insert(address, control);
+                self.retire_all(old.into_iter().chain(old_control));
             }
             self.ports.refan(&self.workers);
             self.services.set_workers(&self.workers);
         }
-        for (address, socket) in fresh {
+        for (address, listener) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
-            let socket = socket.into_std().map_err(|e| listener_error(address, e))?;
-            let bound = self.listener_on_worker(socket, address)?;
-            self.sockets.insert(address, bound);
+            let (data, control) = self.listener_on_workers(listener, address)?;
+            self.sockets.insert(address, data);
+            self.control_sockets.insert(address, control);
         }
         self.core.apply_config(Instant::now(), config);
         let wanted_ports = PppoeAccess::wanted_ports(config);
@@ -720,19 +723,25 @@ impl Runtime {
         Ok(())
     }
 
-    /// A listener's reader on a data worker (issue 15, item 1): a flood aimed at the
+    /// A listener's readers on data workers (issue 15, item 1): a flood aimed at the
     /// listener (a peer's data from another port, or no tunnel's at all) is read, classified
     /// and dropped or forwarded there, never on the engine's thread; its control still
-    /// reaches the engine's queue, served first. The last worker, so one worker's tunnels
-    /// are not the first to share their thread with it.
-    fn listener_on_worker(
+    /// reaches the engine's queue, served first. The data socket on the last worker, so one
+    /// worker's tunnels are not the first to share their thread with it; the control socket
+    /// on the first, so a flood that keeps the data socket's worker busy does not also delay
+    /// the reading of SCCRQs (when there are two workers or more).
+    fn listener_on_workers(
         &self,
-        socket: std::net::UdpSocket,
+        listener: Listener,
         address: Ipv4Addr,
-    ) -> Result<Bound, String> {
-        let worker = self.workers.worker(self.workers.len().saturating_sub(1));
-        Bound::on_worker(socket, address, &self.queues, &self.fast, worker)
-            .map_err(|e| listener_error(address, e))
+    ) -> Result<(Bound, Bound), String> {
+        let last = self.workers.worker(self.workers.len().saturating_sub(1));
+        let data = Bound::on_worker(listener.data, address, &self.queues, &self.fast, last)
+            .map_err(|e| listener_error(address, e))?;
+        let first = self.workers.worker(0);
+        let control = Bound::on_worker(listener.control, address, &self.queues, &self.fast, first)
+            .map_err(|e| listener_error(address, e))?;
+        Ok((data, control))
     }
 
     /// Opens a connected socket for each tunnel that has none and closes those of tunnels
@@ -814,7 +823,8 @@ impl Runtime {
         for address in unused {
             tracing::info!("l2tp no longer listening on {address}:{L2TP_PORT}");
             let gone = self.sockets.remove(&address);
-            self.retire_all(gone);
+            let control = self.control_sockets.remove(&address);
+            self.retire_all(gone.into_iter().chain(control));
         }
         // The relay's fast path sends from the listeners too: it lets go of this one now.
         self.fast.set_l2tp_sockets(self.l2tp_sockets());
@@ -1002,6 +1012,15 @@ impl TunnelReader {
 }
 
 /// A listener that could not be read on a data worker (a commit's error).
+/// A second descriptor of `bound`'s socket, for a new pool's worker to read while the old
+/// one lets go of the first: the socket (and its place in its SO_REUSEPORT group) stays.
+fn second_descriptor(address: Ipv4Addr, bound: &Bound) -> Result<std::net::UdpSocket, String> {
+    let socket = bound.socket.as_fd().try_clone_to_owned().map_err(|e| {
+        format!("l2tp: cannot move {address}:{L2TP_PORT} to the new data workers: {e}")
+    })?;
+    Ok(std::net::UdpSocket::from(socket))
+}
+
 fn listener_error(address: Ipv4Addr, e: std::io::Error) -> String {
     format!("l2tp: cannot read {address}:{L2TP_PORT} on a data worker: {e}")
 }
