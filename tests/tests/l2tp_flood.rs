@@ -185,7 +185,7 @@ fn retransmissions_keep_their_schedule_while_a_flood_saturates_the_lns() {
         let out = lns.run(&format!(
             "clear services l2tp tunnel local-tunnel-id {doomed_tunnel}"
         ));
-        (lns, out, issued.elapsed())
+        (lns, out, issued.elapsed(), started.elapsed())
     });
     let mut sccrps = Vec::new();
     while started.elapsed() < WINDOW {
@@ -200,16 +200,17 @@ fn retransmissions_keep_their_schedule_while_a_flood_saturates_the_lns() {
         .into_iter()
         .map(|f| f.join().expect("flood thread").map_or(0, |o| o.sent))
         .sum();
-    let (_lns, cleared, clear_took) = clearing.join().expect("the clear");
+    let (_lns, cleared, clear_took, cleared_at) = clearing.join().expect("the clear");
     println!(
         "{sent} SCCRQs in {WINDOW:?}; SCCRPs to the silent LAC at {sccrps:?}; the clear took {clear_took:?}"
     );
     assert!(cleared.status.success(), "{}", output_text(&cleared));
-    // One tunnel to clear: a step of the job, then the reply. A second allows for the `cli`
-    // process and a loaded machine, not for waiting behind the flood.
+    // One tunnel to clear: a step of the job, then the reply, while the flood still runs
+    // (the outcome; how long the `cli` process took on this machine is printed above).
     assert!(
-        clear_took < Duration::from_secs(1),
-        "the clear waited behind the flood ({clear_took:?}): {}",
+        cleared_at < WINDOW,
+        "the clear waited for the flood to end (answered {cleared_at:?} after it began, \
+         {clear_took:?} after it was issued): {}",
         output_text(&cleared)
     );
     // The SCCRP, then its retransmissions 1 s and a further 2 s later (RFC 2661 §5.8, the
