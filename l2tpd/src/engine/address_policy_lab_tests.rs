@@ -132,3 +132,54 @@ fn strip_user_name_cuts_the_user_name_radius_sees_as_junos_documents() {
     );
     assert_eq!(user_name_sent(&right, user), "frank/home");
 }
+
+/// The User-Name of each Accounting-Request (Start, Interim-Update, Stop) the LNS sends for
+/// `user` under `extra`, with accounting on (an Interim-Update every ten minutes, Junos'
+/// least), the subscriber up for fifteen minutes and then ending its PPP.
+fn accounting_user_names(extra: &str, user: &str) -> Vec<(u32, String)> {
+    let accounting = "set access profile users accounting order radius\n\
+                      set access profile users accounting update-interval 10\n";
+    let mut lab = lns_lab(&format!("{accounting}{extra}"), Vec::new());
+    let i = bring_up(&mut lab, user);
+    assert!(ip_up(&lab.subs[i].events).is_some());
+    for _ in 0..15 {
+        lab.advance(Duration::from_secs(60));
+    }
+    lab.subs[i].ppp.close(lab.now);
+    lab.settle();
+    for _ in 0..10 {
+        settle_a_second(&mut lab);
+    }
+    assert!(lab.subs[i].ended);
+    let received = &lab.lns_radius.as_ref().expect("a server").received;
+    received
+        .iter()
+        .filter(|p| p.code == code::ACCOUNTING_REQUEST)
+        .map(|p| {
+            let name = p.string(attr::USER_NAME).expect("User-Name");
+            (
+                p.integer(attr::ACCT_STATUS_TYPE).expect("Acct-Status-Type"),
+                String::from_utf8_lossy(name).into_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn accounting_names_the_subscriber_as_its_access_request_did() {
+    let user = "frank/home@isp.example";
+    // Start (1), Interim-Update (3), Stop (2).
+    let each = |name: &str| {
+        vec![
+            (1, name.to_string()),
+            (3, name.to_string()),
+            (2, name.to_string()),
+        ]
+    };
+    assert_eq!(accounting_user_names("", user), each(user));
+    // Junos modifies the subscriber's user name at login: the server accounts the name it
+    // authenticated, not the login string.
+    let strip = "set access profile users session-options strip-user-name delimiter [ / @ ]\n";
+    assert_eq!(user_name_sent(strip, user), "frank");
+    assert_eq!(accounting_user_names(strip, user), each("frank"));
+}

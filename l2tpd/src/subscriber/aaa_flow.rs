@@ -17,7 +17,7 @@ use super::aaa::{
     TunnelFacts,
 };
 use super::decision::{
-    aaa_user_name, map_aaa_routing_instance, map_access_profile, map_tunnel_profile, Refusal,
+    map_aaa_routing_instance, map_access_profile, map_tunnel_profile, radius_user_name, Refusal,
 };
 use super::interface_text::{interface_desc_attribute, text_description};
 use super::lac::SubscriberLayer;
@@ -95,10 +95,7 @@ impl SubscriberLayer {
         };
         vendor_attributes.extend(interface_desc_attribute(config, text));
         let facts = RequestFacts {
-            // The domain map's `strip-domain`, then the profile's `strip-user-name`.
-            user: profile
-                .session_options
-                .stripped_user_name(aaa_user_name(config, &user)),
+            user: radius_user_name(config, profile, &user),
             nas_identifier,
             acct_session_id: acct_session_id(subscriber),
             calling_station: calling.as_deref().map(str::as_bytes),

@@ -102,6 +102,9 @@ pub(super) struct Accounted {
     /// The attribute types `radius attributes exclude` leaves out of the Stop and the
     /// Interim-Updates (`radius_exclude`; empty for most profiles).
     pub excluded_from_stop: Box<[crate::aaa::radius::AttrKind]>,
+    /// The User-Name of every record: the name its Access-Request carried
+    /// (`decision::radius_user_name`), fixed at the Start.
+    pub user_name: Option<Box<str>>,
 }
 
 #[derive(Default)]
@@ -254,10 +257,11 @@ impl Usage {
     }
 }
 
-/// An Accounting-Request for `subscriber`. `status`: Start, Interim-Update or Stop (with
-/// its Acct-Terminate-Cause).
+/// An Accounting-Request for `subscriber`, named `user_name`. `status`: Start,
+/// Interim-Update or Stop (with its Acct-Terminate-Cause).
 pub(super) fn request(
     subscriber: &Subscriber,
+    user_name: Option<&str>,
     status: Status,
     usage: Option<&Usage>,
     tunnel: &[Attribute],
@@ -286,7 +290,7 @@ pub(super) fn request(
         Attribute::integer(attr::ACCT_DELAY_TIME, 0),
         Attribute::integer(attr::EVENT_TIMESTAMP, unix_seconds(SystemTime::now())),
     ];
-    if let Some(user) = &subscriber.user {
+    if let Some(user) = user_name {
         attributes.push(Attribute::string(attr::USER_NAME, user));
     }
     if let Some(lease) = &subscriber.lease {

@@ -13,7 +13,7 @@ use super::accounting::{
     self, accounting_servers, set_delay, update_interval, Accounted, Kind, QueuedStop, Status,
     Usage, STOP_RETRY_AFTER,
 };
-use super::decision::map_aaa_routing_instance;
+use super::decision::{map_aaa_routing_instance, radius_user_name};
 use super::lac::SubscriberLayer;
 use super::radius_options::{accounting_port_attributes, fix_acct_session_id};
 use super::table::{EndCause, Subscriber, SubscriberId};
@@ -66,8 +66,18 @@ impl SubscriberLayer {
                 tunnel_id, session_id, local, server,
             ));
         }
-        let mut request =
-            accounting::request(subscriber, Status::Start, None, &carried, nas_identifier);
+        let user_name: Option<Box<str>> = subscriber
+            .user
+            .as_deref()
+            .map(|user| Box::from(radius_user_name(config, profile, user)));
+        let mut request = accounting::request(
+            subscriber,
+            user_name.as_deref(),
+            Status::Start,
+            None,
+            &carried,
+            nas_identifier,
+        );
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccountingStart);
         // Interim-Updates leave out what the Stop does (`radius_exclude`).
         let excluded_from_stop =
@@ -93,6 +103,7 @@ impl SubscriberLayer {
                 nas_identifier,
                 carried,
                 excluded_from_stop,
+                user_name,
             },
         );
         self.send_accounting(now, id, instance.as_deref(), request, Kind::Start);
@@ -115,6 +126,7 @@ impl SubscriberLayer {
         let usage = Usage::of(subscriber, now);
         let mut request = accounting::request(
             subscriber,
+            accounted.user_name.as_deref(),
             Status::Interim,
             Some(&usage),
             &accounted.carried,
@@ -181,6 +193,7 @@ impl SubscriberLayer {
                 .server_order(Service::Accounting, accounted.algorithm, &accounted.servers);
         let mut request = accounting::request(
             subscriber,
+            accounted.user_name.as_deref(),
             Status::Stop(super::terminate_reason::terminate_cause(
                 cause,
                 &self.accounting.terminate_codes,

@@ -68,6 +68,7 @@ fn interims_are_scheduled_per_subscriber_and_a_stop_ends_them() {
         nas_identifier: Box::from(&b"lac1"[..]),
         carried: Vec::new(),
         excluded_from_stop: Box::default(),
+        user_name: None,
     };
     accounting.account(id, accounted(Some(now + Duration::from_secs(600))));
     assert!(accounting.is_accounted(id));

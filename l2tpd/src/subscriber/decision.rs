@@ -5,7 +5,7 @@
 //! `address-pool`), as the product document describes. RADIUS comes with the AAA issue; a
 //! subscriber no map takes is refused with a reason the operator can act on.
 
-use schema::typed::{DomainMap, RouterConfig};
+use schema::typed::{AccessProfile, DomainMap, RouterConfig};
 
 /// What happens to a subscriber once its credentials are known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +173,20 @@ pub fn aaa_user_name<'u>(config: &RouterConfig, user: &'u str) -> &'u str {
         (Some((_, map)), Some((local, _))) if map.strip_domain => local,
         _ => user,
     }
+}
+
+/// The User-Name of `user`'s RADIUS requests under `profile`: the domain map's
+/// `strip-domain`, then the profile's `session-options strip-user-name`. Its Access-Requests
+/// and its accounting records carry the same name (Junos modifies the user name at login,
+/// before any AAA service: the server accounts the name it authenticated).
+pub fn radius_user_name<'u>(
+    config: &RouterConfig,
+    profile: &AccessProfile,
+    user: &'u str,
+) -> &'u str {
+    profile
+        .session_options
+        .stripped_user_name(aaa_user_name(config, user))
 }
 
 /// The `address-pool` the user's domain map names (the LNS, and a LAC that terminates).
