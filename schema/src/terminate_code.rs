@@ -10,12 +10,50 @@
 //!
 //! Juniper's pages write a reason in words ("session rx cdn"); the CLI keyword is those
 //! words joined with `-`, as in the one example the pages give
-//! (`terminate-code aaa shutdown idle-timeout radius 10`). The L2TP and PPP tables below are
-//! the part of Juniper's tables that could be read (their first rows, in Juniper's order);
-//! the reasons marked `documented: false` are this router's names for ends it raises that
-//! were not found in what could be read of those tables. DHCP's table could not be read at
-//! all, and this router serves no DHCP subscribers: `terminate-code dhcp` takes any reason
-//! word and warns at commit that it has no effect.
+//! (`terminate-code aaa shutdown idle-timeout radius 10`).
+//!
+//! # What could be read, and what is missing
+//!
+//! Only the opening of each Juniper page could be read (the stored copies give a page's
+//! first part, never the whole of a long table), so:
+//! - AAA: whole (a short page).
+//! - L2TP: its first 27 rows, to "session rx iccn avp bad hidden". Juniper's data model
+//!   (below) shows the table goes on much further (the rest of the
+//!   ICCN, ICRP, ICRQ, OCCN, OCRP, OCRQ, SLI and WEN AVP errors, session timeouts, the
+//!   `tunnel` reasons); their default codes could not be read, so they are not here.
+//! - PPP: its first 31 rows, to "bundle fail static link"; the 32nd begins "failover
+//!   during" and was cut off. The rest (the `lcp`, `mpls`, `osi`, `recovery`,
+//!   `subscriber-mgr`… reasons of the data model) is not here, for the same reason.
+//! - DHCP: no page was found. Its five reasons are named by Juniper's data model, so the
+//!   statement takes those and no other word (`DHCP_NAMES`); without their defaults DHCP
+//!   has no default table, and this router serves no DHCP subscribers (commit says so).
+//!
+//! The reasons marked `documented: false` are this router's names for ends it raises whose
+//! row (with its default code) was not among the rows read. `lcp-peer-terminate-term-req`'s
+//! name is Juniper's (the data model has `ppp lcp peer-terminate-term-req`); its code is
+//! the one this router always sent. The data model has no PPPoE PADT reason and no single
+//! "LCP negotiation failed" one (it splits that end into `lcp negotiation-timeout`,
+//! `keepalive-failure`, `loopback-…`, `max-configure-exceeded` and others), so those two
+//! names stay ours, as does `session-nas-shutdown`.
+//!
+//! Sources: "L2TP Termination Causes and Code Values" and "PPP Termination Causes and Code
+//! Values" (juniper.net/documentation/us/en/software/junos/subscriber-mgmt-sessions/topics/
+//! concept/{l2tp,ppp}-terminate-reasons.html, and the Junos 13.1/13.2 "L2TP / PPP Terminate
+//! Reasons" pages); "AAA Terminate Reasons" (Junos 13.2,
+//! juniper.net/documentation/en_US/junos13.2/topics/reference/general/aaa-terminate-reasons.html);
+//! Juniper's YANG model of the configuration, `junos-conf-access` (github.com/Juniper/yang,
+//! 18.2R3 and 21.4R1), for the names only: it carries no default codes.
+//!
+//! # An open question the data model raises
+//!
+//! In Juniper's YANG model a reason is not one joined keyword but a path of keywords, and
+//! they are not always the pages' words: `l2tp issu in-progress`, `l2tp session
+//! administrative-close` (the page: "session admin close"), `l2tp session receive-cdn
+//! avp-bad-hidden` ("session rx cdn avp bad hidden"), each ending in `radius
+//! acct-terminate-cause CODE`. Its AAA reasons also differ from the 13.2 page (`deny
+//! authentication-denied`, a `service-shutdown` group, `shutdown reassign-on-match`; no
+//! `deny address-allocation-failure`). Whether Junos' CLI also takes the pages' one-line
+//! form is not settled by what could be read; this router keeps the pages' form.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,6 +100,7 @@ impl Protocol {
     pub fn reasons(self) -> impl Iterator<Item = (String, &'static Reason)> {
         let groups: &'static [(&'static str, &'static [Reason])] = match self {
             Protocol::Aaa => &[("deny", &AAA_DENY), ("shutdown", &AAA_SHUTDOWN)],
+            // DHCP's reasons are known (`DHCP_NAMES`) but not their defaults.
             Protocol::Dhcp => &[],
             Protocol::L2tp => &[("", &L2TP)],
             Protocol::Ppp => &[("", &PPP)],
@@ -167,7 +206,8 @@ const AAA_SHUTDOWN: [Reason; 4] = [
 ];
 pub(crate) const AAA_SHUTDOWN_NAMES: [&str; 4] = names(AAA_SHUTDOWN);
 
-/// Juniper's "L2TP terminate reasons" table, its first 27 rows; then ours.
+/// Juniper's "L2TP terminate reasons" table, its first 27 rows (all that could be read;
+/// see the module); then ours.
 const L2TP: [Reason; 28] = [
     junos("issu-in-progress", NAS_ERROR),
     raised("session-access-interface-down", PORT_ERROR),
@@ -217,7 +257,8 @@ const L2TP: [Reason; 28] = [
 ];
 pub(crate) const L2TP_NAMES: [&str; 28] = names(L2TP);
 
-/// Juniper's "PPP terminate reasons" table, its first 31 rows; then ours.
+/// Juniper's "PPP terminate reasons" table, its first 31 rows (all that could be read;
+/// see the module); then ours.
 const PPP: [Reason; 34] = [
     junos("admin-logout", NAS_REQUEST),
     // The client never authenticated in time.
@@ -252,7 +293,9 @@ const PPP: [Reason; 34] = [
     junos("bundle-fail-record-network", NAS_REQUEST),
     junos("bundle-fail-server-location-mismatch", NAS_REQUEST),
     junos("bundle-fail-static-link", NAS_REQUEST),
-    // The client ended PPP (LCP Terminate-Request).
+    // The client ended PPP (LCP Terminate-Request). Juniper's name (its data model's `ppp
+    // lcp peer-terminate-term-req`); its default code was not read, so User Request, as
+    // this router always sent.
     ours("lcp-peer-terminate-term-req", USER_REQUEST),
     // LCP failed: no agreement, echo timeout, looped link.
     ours("lcp-negotiation-failed", LOST_SERVICE),
@@ -260,6 +303,21 @@ const PPP: [Reason; 34] = [
     ours("pppoe-padt-received", USER_REQUEST),
 ];
 pub(crate) const PPP_NAMES: [&str; 34] = names(PPP);
+
+/// Juniper's DHCP terminate reasons: the statement's keywords, in Junos' order. Their
+/// default codes could not be read (see the module), so DHCP has no default table here:
+/// `show` lists a DHCP reason only when the configuration remaps it.
+///
+/// Source: the `terminate-code dhcp` containers of Juniper's YANG data model for the
+/// configuration, `junos-conf-access` (github.com/Juniper/yang, releases 18.2R3 and 21.4R1:
+/// the same five in both).
+pub(crate) const DHCP_NAMES: [&str; 5] = [
+    "client-request",
+    "lost-carrier",
+    "nak",
+    "nas-logout",
+    "no-offers",
+];
 
 /// RFC 2866 §5.10's name of an Acct-Terminate-Cause value (`Port Error`); empty past 22.
 pub fn radius_description(code: u32) -> &'static str {
@@ -392,7 +450,7 @@ mod tests {
     fn the_show_lists_defaults_remaps_and_configured_only_reasons() {
         let mut codes = TerminateCodes::default();
         codes.remap(Protocol::L2tp, "session-rx-cdn", 12);
-        codes.remap(Protocol::Dhcp, "lease-time-expired", 4);
+        codes.remap(Protocol::Dhcp, "nak", 4);
         let all = information(&codes, None);
         let protocols: Vec<_> = all.protocols.iter().map(|p| p.protocol).collect();
         assert_eq!(protocols, Protocol::ALL);
@@ -419,7 +477,7 @@ mod tests {
                 reasons[0].code,
                 reasons[0].default_code
             ),
-            ("lease-time-expired", 4, None)
+            ("nak", 4, None)
         );
     }
 

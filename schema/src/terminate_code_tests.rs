@@ -152,7 +152,7 @@ fn reasons_this_router_never_raises_warn_and_the_others_do_not() {
 set access terminate-code aaa shutdown idle-timeout radius 10
 set access terminate-code aaa deny no-resources radius 9
 set access terminate-code l2tp issu-in-progress radius 9
-set access terminate-code dhcp lease-time-expired radius 4
+set access terminate-code dhcp nak radius 4
 ",
     )
     .expect("loads");
@@ -160,10 +160,91 @@ set access terminate-code dhcp lease-time-expired radius 4
     assert_eq!(
         warnings,
         [
-            "warning: [edit access terminate-code] 'dhcp lease-time-expired': statement has no effect: this router serves no DHCP subscribers",
+            "warning: [edit access terminate-code] 'dhcp nak': statement has no effect: this router serves no DHCP subscribers",
             "warning: [edit access terminate-code] 'aaa deny no-resources': this router never ends a subscriber for this reason; the code is shown but never sent",
             "warning: [edit access terminate-code] 'l2tp issu-in-progress': this router never ends a subscriber for this reason; the code is shown but never sent",
         ],
         "{warnings:#?}"
     );
+}
+
+#[test]
+fn a_dhcp_reason_outside_junos_list_is_refused_with_what_is_allowed() {
+    let base = crate::tree::Node::default();
+    let error = apply_set_lines(
+        &base,
+        "set access terminate-code dhcp lease-time-expired radius 4",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(error.contains("lease-time-expired"), "{error}");
+    assert!(
+        error.contains("expecting one of client-request, lost-carrier, nak, nas-logout, no-offers"),
+        "{error}"
+    );
+}
+
+#[test]
+fn every_dhcp_reason_loads_warns_and_shows_only_as_configured() {
+    for (i, reason) in DHCP_NAMES.iter().enumerate() {
+        let code = 100 + i as u32;
+        let tree = apply_set_lines(
+            &crate::tree::Node::default(),
+            &format!("set access terminate-code dhcp {reason} radius {code}\n"),
+        )
+        .unwrap_or_else(|e| panic!("{reason}: {e}"));
+        let warnings = check(&tree).expect("commits");
+        assert_eq!(
+            warnings,
+            [format!(
+                "warning: [edit access terminate-code] 'dhcp {reason}': statement has no effect: this router serves no DHCP subscribers"
+            )]
+        );
+        let codes = router_config(&tree).terminate_codes;
+        assert_eq!(codes.code(Protocol::Dhcp, reason), Some(code));
+        // No default is known for a DHCP reason: the show lists what is configured, and
+        // no default beside it.
+        let shown = information(&codes, Some(Protocol::Dhcp));
+        let rows: Vec<_> = shown.protocols[0]
+            .reasons
+            .iter()
+            .map(|r| (r.reason.as_str(), r.code, r.default_code))
+            .collect();
+        assert_eq!(rows, [(*reason, code, None)]);
+    }
+}
+
+/// The last rows read of Juniper's L2TP and PPP tables load, remap and show with their
+/// default beside the remap (the rows past them could not be read; see the module).
+#[test]
+fn the_last_rows_read_of_each_table_parse_remap_and_show_their_default() {
+    for (protocol, keyword, reason, default) in [
+        (Protocol::L2tp, "l2tp", "session-rx-iccn-avp-bad-hidden", 10),
+        (Protocol::Ppp, "ppp", "bundle-fail-static-link", 10),
+        (Protocol::Aaa, "aaa", "shutdown remote-reset", 10),
+    ] {
+        assert_eq!(
+            protocol.reason(reason).map(|r| r.code),
+            Some(default),
+            "{reason}"
+        );
+        let tree = apply_set_lines(
+            &crate::tree::Node::default(),
+            &format!("set access terminate-code {keyword} {reason} radius 3000000000\n"),
+        )
+        .unwrap_or_else(|e| panic!("{reason}: {e}"));
+        let codes = router_config(&tree).terminate_codes;
+        assert_eq!(
+            codes.code(protocol, reason),
+            Some(3_000_000_000),
+            "{reason}"
+        );
+        let shown = information(&codes, Some(protocol));
+        let row = shown.protocols[0]
+            .reasons
+            .iter()
+            .find(|r| r.reason == reason)
+            .unwrap_or_else(|| panic!("{reason} not shown"));
+        assert_eq!((row.code, row.default_code), (3_000_000_000, Some(default)));
+    }
 }

@@ -3,7 +3,9 @@
 
 use super::{NAME, PORT, TUNNEL_SWITCHING};
 use crate::def::*;
-use crate::terminate_code::{AAA_DENY_NAMES, AAA_SHUTDOWN_NAMES, L2TP_NAMES, PPP_NAMES};
+use crate::terminate_code::{
+    AAA_DENY_NAMES, AAA_SHUTDOWN_NAMES, DHCP_NAMES, L2TP_NAMES, PPP_NAMES,
+};
 
 pub(super) const ACCESS: Stmt = container(
     "access",
@@ -1178,16 +1180,11 @@ const TERMINATE_CODE: Stmt = container(
             ],
         )
         .inline(),
-        // Juniper's DHCP reasons could not be read, and this router serves no DHCP
-        // subscribers: any reason word loads, and commit says it does nothing.
-        list(
-            "dhcp",
-            Type::Identifier { max_len: 63 },
-            "DHCP terminate reason",
-            TERMINATE_CAUSE,
-        )
-        .one_line()
-        .no_effect("this router serves no DHCP subscribers"),
+        // Junos' DHCP reasons load (a configuration written for a Junos BNG stays
+        // loadable), but this router serves no DHCP subscribers: commit says they do
+        // nothing.
+        terminate_reason("dhcp", &DHCP_NAMES, "DHCP terminate reason")
+            .no_effect("this router serves no DHCP subscribers"),
         terminate_reason("l2tp", &L2TP_NAMES, "L2TP terminate reason"),
         terminate_reason("ppp", &PPP_NAMES, "PPP terminate reason"),
     ],
