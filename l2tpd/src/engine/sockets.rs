@@ -55,10 +55,17 @@ pub struct Listener {
 
 /// Binds [`Listener`]'s two sockets on `at` (port 0: an ephemeral port, both on it). Both
 /// join one SO_REUSEPORT group, data first: the group's steering program returns a socket's
-/// index in the group, in the order they joined. Binding a port another program holds
-/// without SO_REUSEPORT fails as it always did ("Address already in use"); both share
-/// the port with the tunnels' sockets afterwards ([`share_port`]).
+/// index in the group, in the order they joined. Both share the port with the tunnels'
+/// sockets afterwards ([`share_port`]).
+///
+/// A port anyone holds is refused ("Address already in use"), as a plain bind refused it:
+/// a plain socket is bound and closed first. Without that, a second l2tpd (root, as this
+/// one) would join this one's SO_REUSEPORT group, start as if it listened, and never be
+/// handed a datagram.
 pub fn bind_listener(at: SocketAddrV4) -> io::Result<Listener> {
+    if at.port() != 0 {
+        drop(std::net::UdpSocket::bind(at)?);
+    }
     let data = bind_reuse_port(at)?;
     let at = match data.local_addr()? {
         SocketAddr::V4(bound) => bound,
@@ -303,9 +310,12 @@ mod tests {
             [DATA.to_vec(), vec![0x00, 0x02], vec![]],
             "data, and what has no T bit, to the data socket"
         );
-        // Another program on the port is still refused.
+        // Another program on the port is still refused, and so is a second listener of
+        // ours (another l2tpd): it would join the SO_REUSEPORT group and be handed nothing.
         let err = std::net::UdpSocket::bind(at).expect_err("the port is ours");
         assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
+        let second = bind_listener(at).map(drop).map_err(|e| e.kind());
+        assert_eq!(second, Err(io::ErrorKind::AddrInUse), "a second listener");
     }
 
     /// The kernel-level separation itself: with the data socket's buffer overflowing (a
