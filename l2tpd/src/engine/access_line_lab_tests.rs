@@ -245,3 +245,36 @@ fn without_access_line_information_on_either_side_the_lns_knows_no_line() {
         assert_eq!(lns_ids(&lab), (None, None), "LAC {lac:?}, LNS {lns:?}");
     }
 }
+
+/// Junos' LAC sends the subscriber's Calling-Station-Id, as its access profile formats it, in
+/// the ICRQ's Calling Number AVP (22), which the LNS's requests carry as their
+/// Calling-Station-Id: with `calling-station-id-format agent-remote-id` at the LAC, the LNS's
+/// Access-Request names the line by the agent's remote ID, as the LAC's did.
+#[test]
+fn the_icrq_calling_number_is_the_lacs_calling_station_id() {
+    let lac = lac_with_radius(
+        "set access profile ra radius options calling-station-id-format agent-remote-id\n",
+    );
+    // The LAC's RADIUS tunnels to the LNS with the tunnel secret `tunnel-pw`.
+    let lns = lns_with_radius("set access profile ap client lac-s l2tp shared-secret tunnel-pw\n");
+    let mut lab = Lab::new(lac, lns);
+    lab.lac_radius = Some(RadiusResponder::new(SECRET, Box::new(account_or_accept)));
+    lab.lns_radius = Some(RadiusResponder::new(SECRET, Box::new(accept_all)));
+    let i = bring_up_on_line(&mut lab, "zoe@isp.example");
+    assert!(ip_up(&lab.subs[i].events).is_some());
+    let calling_station = |server: &RadiusResponder| {
+        let request = server
+            .received
+            .iter()
+            .find(|p| p.code == code::ACCESS_REQUEST)
+            .expect("an Access-Request");
+        text(request, attr::CALLING_STATION_ID)
+    };
+    let lac_said = calling_station(lab.lac_radius.as_ref().unwrap());
+    assert_eq!(lac_said.as_deref(), Some(REMOTE));
+    assert_eq!(
+        calling_station(lab.lns_radius.as_ref().unwrap()),
+        lac_said,
+        "the LNS learns the line as the LAC's RADIUS did"
+    );
+}

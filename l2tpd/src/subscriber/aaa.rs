@@ -551,6 +551,35 @@ pub(super) fn pppoe_calling_station(
     .unwrap_or_else(|| super::proxy::calling_number(interface, mac))
 }
 
+/// The Calling Number AVP (22) of a tunnelled PPPoE subscriber's ICRQ. Junos sends the
+/// subscriber's Calling-Station-Id there, as its access profile's `calling-station-id-format`
+/// makes it ("override (RADIUS Options)": "the Calling-Station-ID format for the string that
+/// the LAC sends to the LNS in the Calling Number AVP 22"), so the LNS's RADIUS sees what the
+/// LAC's did. The profile is the one the LAC's RADIUS would use (the domain map's, else the
+/// router's `access-profile`); without one, or with no format, the `IF:MAC` form.
+pub(super) fn lac_calling_number(
+    config: &RouterConfig,
+    host_name: &[u8],
+    user: &str,
+    underlying: &str,
+    mac: [u8; 6],
+    line: &AccessLine,
+) -> String {
+    let profile = super::decision::map_access_profile(config, user)
+        .or(config.access_profile.as_deref())
+        .and_then(|name| config.access_profiles.get(name));
+    match profile {
+        Some(profile) => pppoe_calling_station(
+            profile,
+            nas_identifier(profile, host_name),
+            underlying,
+            mac,
+            line,
+        ),
+        None => super::proxy::calling_number(underlying, mac),
+    }
+}
+
 /// The NAS-Identifier a profile's requests carry: its `radius options nas-identifier`, else
 /// the host name.
 pub(super) fn nas_identifier<'a>(profile: &'a AccessProfile, host_name: &'a [u8]) -> &'a [u8] {

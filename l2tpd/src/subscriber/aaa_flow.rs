@@ -455,9 +455,9 @@ impl SubscriberLayer {
                 if let Err(why) = self.tunnel(
                     now,
                     id,
-                    &choice.name,
-                    &choice.profile,
+                    (&choice.name, &choice.profile),
                     &credentials,
+                    config,
                     registry,
                 ) {
                     self.refuse(now, id, why);

@@ -488,10 +488,12 @@ impl SubscriberLayer {
                 None => Refusal::UnknownTunnelProfile,
                 // Junos builds the PPPoE subscriber's profile whether or not it is tunnelled.
                 Some(_) if !self.profile_network_step(now, id, config) => return,
-                Some(spec) => match self.tunnel(now, id, &profile, spec, &credentials, registry) {
-                    Ok(()) => return,
-                    Err(why) => why,
-                },
+                Some(spec) => {
+                    match self.tunnel(now, id, (&profile, spec), &credentials, config, registry) {
+                        Ok(()) => return,
+                        Err(why) => why,
+                    }
+                }
             },
         };
         tracing::info!("subscriber {user} refused: {}", refusal.text());
@@ -499,14 +501,15 @@ impl SubscriberLayer {
     }
 
     /// Opens the subscriber's L2TP session through `spec` (the configured profile `name`, or
-    /// one RADIUS changed), with the proxy LCP and authentication for the LNS.
+    /// one RADIUS changed), with the proxy LCP and authentication for the LNS, and the
+    /// Calling Number `config`'s access profile makes ([`super::aaa::lac_calling_number`]).
     pub(super) fn tunnel(
         &mut self,
         now: Instant,
         id: SubscriberId,
-        name: &str,
-        spec: &schema::typed::TunnelProfile,
+        (name, spec): (&str, &schema::typed::TunnelProfile),
         credentials: &Credentials,
+        config: &RouterConfig,
         registry: &mut Registry,
     ) -> Result<(), Refusal> {
         let serial = self.next_serial;
@@ -527,13 +530,9 @@ impl SubscriberLayer {
         else {
             return Ok(());
         };
-        let call = proxy::pppoe_call(
-            serial,
-            &link.proxy_lcp(),
-            credentials,
-            proxy::calling_number(underlying, *mac),
-            line,
-        );
+        let calling =
+            super::aaa::lac_calling_number(config, &self.host_name, &user, underlying, *mac, line);
+        let call = proxy::pppoe_call(serial, &link.proxy_lcp(), credentials, calling, line);
         match registry.open_reserved_session(now, id, name, spec, call) {
             Ok(()) => {
                 // From here on the LNS answers the client: the LAC relays.
