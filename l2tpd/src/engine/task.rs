@@ -27,8 +27,7 @@ use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp::LinkReports;
 use super::snmp_poll;
 use super::sockets::{
-    address_not_here, bind_error, bind_listener, bind_tunnel, enlarge_receive_buffer,
-    wanted_addresses, Listener, L2TP_PORT,
+    address_not_here, bind_error, bind_listener, bind_tunnel, wanted_addresses, Listener, L2TP_PORT,
 };
 use super::EngineOptions;
 use crate::io::classify::{self, Class};
@@ -120,27 +119,6 @@ pub(super) struct Bound {
 }
 
 impl Bound {
-    fn new(
-        socket: UdpSocket,
-        local: Ipv4Addr,
-        queues: &Inbound<Received>,
-        fast: &FastPath,
-    ) -> Self {
-        let socket = ReadSocket::Shared(Arc::new(socket));
-        let reader = tokio::spawn(read(
-            socket.clone(),
-            local,
-            queues.clone(),
-            fast.clone(),
-            None,
-        ));
-        Self {
-            socket,
-            reader: Some(reader),
-            tunnel: None,
-        }
-    }
-
     /// A tunnel's connected socket, read by data worker `worker` as [`Bound::on_worker`]
     /// reads any, and sent from by the fast path toward `peer` while it stays
     /// ([`FastPath::add_tunnel_socket`]).
@@ -378,8 +356,10 @@ struct Runtime {
     /// The addresses the configuration in force listens on; `sockets` may hold more, while
     /// tunnels on a removed address still close ([`Runtime::release_listeners`]).
     listening: BTreeSet<Ipv4Addr>,
-    /// For tunnels with no source address: bound on first use to an ephemeral port.
-    wildcard: Option<Bound>,
+    /// For tunnels with no source address: a [`Listener`] on an ephemeral port of every
+    /// address, bound on first use; its data socket (the engine sends from it) and its
+    /// control socket, read on data workers as the listeners are.
+    wildcard: Option<(Bound, Bound)>,
     /// A connected socket per tunnel beside the listener ([`bind_tunnel`]), by (our
     /// address, peer), each read by a data worker; those the kernel refused are not tried
     /// again.
@@ -678,6 +658,13 @@ impl Runtime {
             // stays open (a second descriptor of it goes to the new worker), so nothing
             // sent to it in between is lost but what its buffer cannot hold.
             let mut listeners = Vec::new();
+            let wildcard = self.wildcard.as_ref().map(|(data, control)| {
+                Ok::<_, String>(Listener {
+                    data: second_descriptor(Ipv4Addr::UNSPECIFIED, data)?,
+                    control: second_descriptor(Ipv4Addr::UNSPECIFIED, control)?,
+                })
+            });
+            let wildcard = wildcard.transpose()?;
             for (address, bound) in &self.sockets {
                 let data = second_descriptor(*address, bound)?;
                 let control = self.control_sockets.get(address).ok_or_else(|| {
@@ -692,6 +679,12 @@ impl Runtime {
                 let old = self.sockets.insert(address, data);
                 let old_control = self.control_sockets.insert(address, control);
                 self.retire_all(old.into_iter().chain(old_control));
+            }
+            if let Some(listener) = wildcard {
+                let moved = self.listener_on_workers(listener, Ipv4Addr::UNSPECIFIED)?;
+                if let Some((data, control)) = self.wildcard.replace(moved) {
+                    self.retire_all([data, control]);
+                }
             }
             self.ports.refan(&self.workers);
             self.services.set_workers(&self.workers);
@@ -866,7 +859,11 @@ impl Runtime {
     fn l2tp_sockets(&self) -> Vec<(Ipv4Addr, Arc<UdpSocket>)> {
         self.sockets
             .iter()
-            .chain(self.wildcard.iter().map(|w| (&Ipv4Addr::UNSPECIFIED, w)))
+            .chain(
+                self.wildcard
+                    .iter()
+                    .map(|(w, _)| (&Ipv4Addr::UNSPECIFIED, w)),
+            )
             .filter_map(|(address, bound)| Some((*address, Arc::clone(bound.socket.shared()?))))
             .collect()
     }
@@ -944,15 +941,13 @@ impl Runtime {
 
     async fn wildcard_socket(&mut self) -> Option<Arc<UdpSocket>> {
         if self.wildcard.is_none() {
-            match UdpSocket::bind(SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 0)).await {
-                Ok(socket) => {
-                    enlarge_receive_buffer(&socket);
-                    self.wildcard = Some(Bound::new(
-                        socket,
-                        Ipv4Addr::UNSPECIFIED,
-                        &self.queues,
-                        &self.fast,
-                    ));
+            // Port 0: both sockets on one ephemeral port (`bind_listener`).
+            let bound = bind_listener(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))
+                .map_err(|e| e.to_string())
+                .and_then(|listener| self.listener_on_workers(listener, Ipv4Addr::UNSPECIFIED));
+            match bound {
+                Ok(pair) => {
+                    self.wildcard = Some(pair);
                     // The IP fast path sends from it too (tunnels without a source).
                     self.fast.set_l2tp_sockets(self.l2tp_sockets());
                 }
@@ -966,7 +961,7 @@ impl Runtime {
         }
         self.wildcard
             .as_ref()
-            .and_then(|b| b.socket.shared())
+            .and_then(|(data, _)| data.socket.shared())
             .map(Arc::clone)
     }
 }
