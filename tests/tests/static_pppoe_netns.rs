@@ -19,8 +19,8 @@ use serde_json::Value;
 use l2tp_tests::netns::may_run_as_root;
 use l2tp_tests::ops::{leaf, rows, show_json};
 use l2tp_tests::subscriber_lab::{
-    udp_echo_server, wait_for, EmulatorProcess, Internet, SubscriberLab, INTERNET_HOST,
-    POOL_FIRST, POOL_LAST, POOL_NETWORK,
+    udp_echo_server, wait_for, EmulatorProcess, Internet, SubscriberLab, INTERNET_HOST, POOL_FIRST,
+    POOL_LAST, POOL_NETWORK,
 };
 use l2tp_tests::{bin_path, DaemonProcess};
 
@@ -147,17 +147,24 @@ fn a_client_comes_up_on_pp0_1_with_chap_and_a_second_only_once_the_first_leaves(
     let first = client(&lab, FIRST, "81");
     wait_for_alone_on_pp0_1(&daemon, FIRST);
     let detail = l2tp_tests::ops::run_ok(&daemon, "show subscribers detail | no-more");
-    assert!(detail.contains("CHAP") || detail.contains("chap"), "{detail}");
+    assert!(
+        detail.contains("Authentication Protocol: CHAP\n"),
+        "{detail}"
+    );
+    // A static unit (Junos: the configuration's, not a dynamic profile's).
+    assert!(detail.contains("Interface type: Static\n"), "{detail}");
 
     // A second client on the same underlying unit gets no PADO while pp0.1 is busy: its
     // PADIs are counted as refused, and it has no session.
     let second = client(&lab, SECOND, "82");
-    wait_for("the second client's PADIs refused", WAIT, || {
-        match refused_padis(&daemon) {
+    wait_for(
+        "the second client's PADIs refused",
+        WAIT,
+        || match refused_padis(&daemon) {
             n if n >= 2 => Ok(()),
             n => Err(format!("{n} refused")),
-        }
-    });
+        },
+    );
     wait_for_alone_on_pp0_1(&daemon, FIRST);
 
     // The first leaves (a PADT): it had reached the internet through pp0.1.

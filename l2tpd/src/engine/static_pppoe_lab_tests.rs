@@ -82,6 +82,11 @@ fn a_client_on_the_underlying_unit_comes_up_on_pp0_1_with_the_units_ppp_options(
         lac_interfaces(&lab),
         [("ann@isp.example".to_string(), "pp0.1".to_string())]
     );
+    // `show subscribers detail` reads `Interface type: Static`.
+    let rows = lac
+        .show_subscribers(lab.lac.registry(), &SubscriberShow::default())
+        .expect("rows");
+    assert!(rows.subscribers[0].static_interface);
 
     // The unit's own options, not the LAC's defaults (CHAP first): PAP only.
     let mut lab = Lab::new(lac_config("pap", ""), config(LNS_BASE));
