@@ -174,7 +174,9 @@ fn a_client_comes_up_on_pp0_1_with_chap_and_a_second_only_once_the_first_leaves(
     assert_eq!(number(&summary, "ipcp_up"), 1, "{summary}");
     assert!(number(&summary, "ping_replies") >= 1, "{summary}");
 
-    // pp0.1 is free: the second client's next PADI is answered and it comes up there.
+    // pp0.1 is free: the second client's next PADI is answered and it comes up there (it
+    // sends them 0, 1, 3 and 7 s after its start and gives up at 15 s; the first client's
+    // PADT and summary take milliseconds).
     wait_for_alone_on_pp0_1(&daemon, SECOND);
     second.signal(Signal::SIGTERM);
     let (ok, summary) = second.finish(WAIT);
