@@ -215,6 +215,10 @@ pub struct Subscriber {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub actual_data_rate_down: Option<u64>,
     pub dynamic_profile: Option<String>,
+    /// The interface is a configured unit (a static `pp0` unit, an LNS's static `si-`
+    /// unit), not one made for the session: `Interface type: Static`.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub static_interface: bool,
     /// Seconds since the Unix epoch.
     pub login_time: i64,
     /// RFC 1661 automaton state of LCP (`opened`, `req-sent`, …).
@@ -671,6 +675,7 @@ mod tests {
             actual_data_rate_up: None,
             actual_data_rate_down: None,
             dynamic_profile: None,
+            static_interface: false,
             login_time: 0,
             lcp_state: None,
             lcp_negotiation: None,

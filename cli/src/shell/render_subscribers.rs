@@ -99,7 +99,12 @@ fn detail(s: &Subscriber, extensive: bool) -> String {
     line("Logical System", &s.logical_system);
     line("Routing Instance", &s.routing_instance);
     line("Interface", &s.interface);
-    line("Interface type", &"Dynamic");
+    let kind = if s.static_interface {
+        "Static"
+    } else {
+        "Dynamic"
+    };
+    line("Interface type", &kind);
     if let Some(underlying) = &s.underlying_interface {
         line("Underlying Interface", underlying);
     }
@@ -322,6 +327,7 @@ pub(crate) mod tests {
             actual_data_rate_up: Some(1_000_000),
             actual_data_rate_down: Some(16_000_000),
             dynamic_profile: None,
+            static_interface: false,
             login_time: 1_796_292_000,
             lcp_state: Some("opened".into()),
             lcp_negotiation: None,
@@ -397,6 +403,7 @@ pub(crate) mod tests {
             mac_address: None,
             pppoe_session_id: None,
             dynamic_profile: Some("SVLAN-PROF".into()),
+            static_interface: false,
             lcp_state: None,
             authentication_protocol: None,
             tunnel: None,
@@ -557,6 +564,20 @@ Subscribers by Underlying Interface
                 "{text}"
             );
         }
+    }
+
+    /// A static unit's subscriber (a configured `pp0` or `si-` unit) reads `Static`.
+    #[test]
+    fn a_static_units_interface_type_is_static() {
+        let mut rows = sample();
+        rows.subscribers[0].interface = "pp0.1".into();
+        rows.subscribers[0].static_interface = true;
+        let text = subscribers(&rows, &at(Level::Detail, false));
+        assert!(
+            text.contains("Interface: pp0.1\nInterface type: Static\n"),
+            "{text}"
+        );
+        assert!(text.contains("Interface type: Dynamic\n"), "{text}");
     }
 
     #[test]

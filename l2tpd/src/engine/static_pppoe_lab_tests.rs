@@ -11,6 +11,7 @@ use schema::subscriber_rpc::SubscriberShow;
 use schema::typed::RouterConfig;
 
 use super::sim_lab::{config, Lab, LAC, LNS, LNS_BASE, PORT};
+use crate::ppp::fsm::State;
 use crate::pppoe::wire::VlanTag;
 use crate::subscriber::table::Phase;
 
@@ -81,6 +82,11 @@ fn a_client_on_the_underlying_unit_comes_up_on_pp0_1_with_the_units_ppp_options(
         lac_interfaces(&lab),
         [("ann@isp.example".to_string(), "pp0.1".to_string())]
     );
+    // `show subscribers detail` reads `Interface type: Static`.
+    let rows = lac
+        .show_subscribers(lab.lac.registry(), &SubscriberShow::default())
+        .expect("rows");
+    assert!(rows.subscribers[0].static_interface);
 
     // The unit's own options, not the LAC's defaults (CHAP first): PAP only.
     let mut lab = Lab::new(lac_config("pap", ""), config(LNS_BASE));
@@ -234,4 +240,48 @@ fn a_terminated_subscriber_gets_the_units_own_address_without_unnumbered() {
     let (_, peer) =
         super::dynamic_profile_lab_tests::ipcp_up(&lab.subs[first].events).expect("IPCP up");
     assert_eq!(peer, std::net::Ipv4Addr::new(198, 19, 1, 1));
+}
+
+/// The LCP state of the LAC's only subscriber, if it has one.
+fn lcp_state(lab: &Lab) -> Option<State> {
+    let lac = lab.lac.subscribers();
+    let subscriber = lac.table.iter().next()?;
+    subscriber.link.as_ref().map(|l| l.lcp_state())
+}
+
+/// `keepalives interval 1 down-count 2`: a terminated subscriber that stops answering (its
+/// line goes quiet: nothing reaches it any more) has its link declared down once two
+/// Echo-Requests went unanswered — three seconds after its last answer, where Junos' default
+/// of three would wait four — and is logged out once LCP's Terminate-Requests run out.
+#[test]
+fn a_client_that_stops_answering_is_logged_out_after_down_count_missed_echoes() {
+    let quick = format!(
+        "{TERMINATES}set interfaces pp0 unit 1 keepalives interval 1\n\
+         set interfaces pp0 unit 1 keepalives down-count 2\n"
+    );
+    let mut lab = Lab::new(lac_config("chap", &quick), config(""));
+    let first = lab.add_tagged("ann@local.example", vlan_100());
+    settle(&mut lab);
+    assert!(lab.ip_up(first), "{:?}", lab.subs[first].events);
+    // LCP opened less than a second ago (`settle` moves half a second): its first echo is
+    // due within the second, and from now on every frame to the subscriber is lost.
+    lab.subs.clear();
+    lab.advance(Duration::from_secs(1));
+    lab.advance(Duration::from_secs(1));
+    assert_eq!(
+        lcp_state(&lab),
+        Some(State::Opened),
+        "two echoes sent, the second not yet overdue"
+    );
+    lab.advance(Duration::from_secs(1));
+    assert_eq!(
+        lcp_state(&lab),
+        Some(State::Closing),
+        "two echoes unanswered: the link is down, LCP terminating"
+    );
+    // RFC 1661's Terminate-Requests (3 s apart) go unanswered too: bounded, then gone.
+    for _ in 0..12 {
+        lab.advance(Duration::from_secs(1));
+    }
+    assert!(lac_interfaces(&lab).is_empty(), "logged out");
 }

@@ -58,6 +58,9 @@ pub struct Instance {
     /// A routing instance other than the one the subscriber would have had.
     pub routing_instance: Option<String>,
     pub keepalive: Option<Duration>,
+    /// `keepalives down-count`: Echo-Requests left unanswered before the link is down;
+    /// `None`: the layer's default (Junos' 3).
+    pub keepalive_failures: Option<u32>,
     /// `None`: the profile does not say; the layer's default order stands.
     pub authentication: Option<Vec<AuthProtocol>>,
     /// `ppp-options mru`: the MRU the subscriber's LCP asks for (`ppp_sizes::own_mru`).
@@ -290,6 +293,7 @@ pub fn instantiate(
         interface: format!("{}.{}", facts.ifd, facts.unit),
         routing_instance,
         keepalive: None,
+        keepalive_failures: None,
         authentication: None,
         mru: None,
         mtu: None,

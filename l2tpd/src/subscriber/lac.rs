@@ -819,16 +819,18 @@ impl SubscriberLayer {
                 .as_ref()
                 .and_then(|p| p.authentication.clone())
                 .unwrap_or_else(|| vec![AuthProtocol::ChapMd5, AuthProtocol::Pap]),
-            // Keepalives only when the dynamic profile asks: a tunnelled subscriber's link is
-            // handed over (its timers stop) and the LNS keeps it alive.
-            echo: profile
-                .as_ref()
-                .and_then(|p| p.keepalive)
-                .filter(|k| !k.is_zero())
-                .map(|interval| EchoConfig {
+            // Keepalives only when the dynamic profile (or static unit) asks: a tunnelled
+            // subscriber's link is handed over (its timers stop) and the LNS keeps it alive.
+            // A static unit's `keepalives down-count` is the echoes it may leave unanswered.
+            echo: profile.as_ref().and_then(|p| {
+                let interval = p.keepalive.filter(|k| !k.is_zero())?;
+                Some(EchoConfig {
                     interval,
-                    max_failures: super::lns::KEEPALIVE_FAILURES,
-                }),
+                    max_failures: p
+                        .keepalive_failures
+                        .unwrap_or(super::lns::KEEPALIVE_FAILURES),
+                })
+            }),
             auth_timeout: AUTH_TIMEOUT,
             chap_challenge: (0..CHAP_CHALLENGE_LEN).map(|_| self.rng.random()).collect(),
             name: self.host_name.clone(),

@@ -137,6 +137,7 @@ impl StaticPppoeUnits {
             keepalive: pppoe
                 .keepalive_interval
                 .map(|s| Duration::from_secs(u64::from(s))),
+            keepalive_failures: pppoe.keepalive_down_count.map(u32::from),
             authentication,
             mru: pppoe.ppp.mru,
             mtu: pppoe.ppp.mtu,

@@ -201,6 +201,7 @@ fn row(subscriber: &Subscriber, registry: &Registry, level: Level) -> Subscriber
             .actual_down()
             .filter(|_| level != Level::Brief),
         dynamic_profile: subscriber.dynamic_profile.clone(),
+        static_interface: subscriber.static_unit.is_some(),
         login_time: unix_seconds(subscriber.login),
         lcp_state: Some(lcp_state_name(subscriber)),
         lcp_negotiation: subscriber.lcp_takeover.map(|t| {
@@ -259,6 +260,7 @@ fn vlan_row(vlan: &AutoVlan) -> SubscriberRow {
         actual_data_rate_up: None,
         actual_data_rate_down: None,
         dynamic_profile: Some(vlan.profile.clone()),
+        static_interface: false,
         login_time: unix_seconds(vlan.created),
         lcp_state: None,
         lcp_negotiation: None,

@@ -383,15 +383,34 @@ const UNIT: &[Stmt] = &[
             flag("server", "Operate in the role of a PPPoE server"),
         ],
     ),
-    // Junos: `keepalives interval 30;`: the PPP echo interval of the pp0 unit's session.
+    // Junos: `keepalives <interval seconds> <down-count number> <up-count number>;`: the
+    // PPP echo interval of the pp0 unit's session, and the echoes it may leave unanswered.
     container(
         "keepalives",
         "Send keepalives",
-        &[leaf(
-            "interval",
-            uint(1, 32767),
-            "Interval between keepalive requests (seconds)",
-        )],
+        &[
+            leaf(
+                "interval",
+                uint(1, 32767),
+                "Interval between keepalive requests (seconds)",
+            ),
+            leaf(
+                "down-count",
+                uint(1, 255),
+                "Number of keepalives missed before the link goes down",
+            ),
+            // Junos: the keepalives a down link must receive to come back up. A PPPoE
+            // session whose echoes fail is logged out (LCP closes, PADT), so there is no
+            // down link to bring back.
+            leaf(
+                "up-count",
+                uint(1, 255),
+                "Number of keepalives received before the link comes up",
+            )
+            .no_effect(
+                "a PPPoE session whose keepalives fail is logged out, never brought back up",
+            ),
+        ],
     )
     .one_line(),
     container(

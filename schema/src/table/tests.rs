@@ -370,6 +370,7 @@ fn statements_without_effect_are_these() {
             "interfaces ether-options",
             "interfaces aggregated-ether-options",
             "interfaces unit proxy-arp",
+            "interfaces unit keepalives up-count",
             "interfaces unit family inet mtu",
             "interfaces unit family inet no-redirects",
             "interfaces unit family inet rpf-check",

@@ -51,6 +51,9 @@ pub struct StaticPppoe {
     pub ppp: PppOptions,
     /// `keepalives interval S`: the PPP echo interval.
     pub keepalive_interval: Option<u16>,
+    /// `keepalives down-count N`: Echo-Requests left unanswered before the session is
+    /// declared down (Junos' default, 3, when not said).
+    pub keepalive_down_count: Option<u8>,
     /// `family inet unnumbered-address IFL <preferred-source-address A>`.
     pub unnumbered_address: Option<String>,
     pub preferred_source_address: Option<Ipv4Addr>,
@@ -79,6 +82,7 @@ pub(super) fn static_pppoe(u: View<'_>) -> Option<StaticPppoe> {
         server: pppoe.flag("server"),
         ppp: ppp_options(u.container("ppp-options")),
         keepalive_interval: u.container("keepalives").uint("interval"),
+        keepalive_down_count: u.container("keepalives").uint("down-count"),
         unnumbered_address: unnumbered.string("interface-name"),
         preferred_source_address: unnumbered
             .value("preferred-source-address")

@@ -75,6 +75,7 @@ fn a_static_pp0_unit_loads_prints_back_reloads_from_set_lines_and_reads_typed() 
                 ..PppOptions::default()
             },
             keepalive_interval: Some(30),
+            keepalive_down_count: None,
             unnumbered_address: Some("lo0.0".into()),
             preferred_source_address: None,
         })
@@ -219,4 +220,41 @@ fn pp0_statements_on_another_interface_are_refused() {
                 .to_string()
         )
     );
+}
+
+/// Junos' `keepalives <interval seconds> <down-count number> <up-count number>;` (1-255
+/// each): `down-count` is the echoes left unanswered before the session is declared down;
+/// `up-count` brings a down link back up, which a PPPoE session never is (it is logged out),
+/// so it loads with a warning naming it as having no effect.
+#[test]
+fn keepalives_take_down_count_and_up_count_print_on_one_line_and_reload() {
+    let text = STATIC_PP0.replace(
+        "keepalives interval 30;",
+        "keepalives interval 1 down-count 2 up-count 4;",
+    );
+    let root = parse_config(&text).expect("parses");
+    assert_eq!(to_text(&[], &root), text);
+    let sets = to_set_lines(&[], &root);
+    assert!(
+        sets.contains("set interfaces pp0 unit 1 keepalives down-count 2\n"),
+        "{sets}"
+    );
+    let reloaded = apply_set_lines(&Default::default(), &sets).expect("set lines load");
+    assert_eq!(to_text(&[], &reloaded), text);
+    let config = router_config(&root);
+    let pppoe = config.interfaces["pp0"].units[&1].static_pppoe.clone();
+    let pppoe = pppoe.expect("static pppoe");
+    assert_eq!(pppoe.keepalive_interval, Some(1));
+    assert_eq!(pppoe.keepalive_down_count, Some(2));
+    assert_eq!(
+        check(&root),
+        Ok(vec!["warning: [edit interfaces pp0 unit 1 keepalives] 'up-count': statement has no effect: a PPPoE session whose keepalives fail is logged out, never brought back up".to_string()])
+    );
+    for (count, value) in [("down-count", "0"), ("up-count", "256")] {
+        let text = STATIC_PP0.replace(
+            "keepalives interval 30;",
+            &format!("keepalives interval 1 {count} {value};"),
+        );
+        assert!(parse_config(&text).is_err(), "{count} {value}");
+    }
 }
