@@ -468,3 +468,35 @@ fn an_lns_profiles_mru_is_asked_for_even_over_proxy_lcp() {
         Some(crate::subscriber::table::LcpTakeover::ProxyAccepted)
     );
 }
+
+/// The LNS's profile's `keepalives interval 1 down-count 2`: a subscriber that stops answering
+/// (nothing reaches it any more) has its link declared down at the LNS once two echoes went
+/// unanswered, three seconds after its last answer, where the default of three would wait
+/// four.
+#[test]
+fn the_lns_profiles_down_count_is_the_echoes_left_unanswered() {
+    let quick = "set services l2tp tunnel-group g dynamic-profile QUICK\n\
+         set dynamic-profiles QUICK interfaces \"$junos-interface-ifd-name\" unit \"$junos-interface-unit\" keepalives interval 1 down-count 2\n";
+    let mut lab = Lab::new(lac_config(""), config(&format!("{LNS_BASE}{quick}")));
+    bring_up(&mut lab, "dee@isp.example");
+    let lcp = |lab: &Lab| {
+        let lns = lab.lns.subscribers();
+        let subscriber = lns.table.iter().next()?;
+        subscriber.link.as_ref().map(|l| l.lcp_state())
+    };
+    assert_eq!(lcp(&lab), Some(crate::ppp::fsm::State::Opened));
+    // From now on every frame to the subscriber is lost.
+    lab.subs.clear();
+    let mut down_after = None;
+    for second in 1..=6 {
+        lab.advance(Duration::from_secs(1));
+        if lcp(&lab) != Some(crate::ppp::fsm::State::Opened) {
+            down_after = Some(second);
+            break;
+        }
+    }
+    assert!(
+        matches!(down_after, Some(2..=3)),
+        "down after {down_after:?} s (two echoes, one a second)"
+    );
+}

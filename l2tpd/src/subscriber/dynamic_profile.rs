@@ -316,6 +316,19 @@ pub fn instantiate(
         })?;
         instance.keepalive = Some(Duration::from_secs(seconds));
     }
+    if let Some(count) = &unit.keepalive_down_count {
+        let replaced = replace(count)?;
+        let failures = replaced
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=255).contains(n));
+        instance.keepalive_failures = Some(failures.ok_or_else(|| {
+            error(format!(
+                "dynamic profile {name}: keepalives down-count '{replaced}' is not a number \
+                 from 1 to 255"
+            ))
+        })?);
+    }
     instance.mru = unit.mru;
     instance.mtu = unit.mtu;
     instance.ipcp_suggest_dns = unit.ipcp_suggest_dns;

@@ -299,3 +299,37 @@ fn the_routers_own_address_is_the_unnumbered_donors_or_the_profiles() {
     assert_eq!(authenticated("PEER-ADDRESS"), None);
     assert_eq!(authenticated("RI-BY-VLAN"), None);
 }
+
+/// `keepalives down-count` in a dynamic profile, literal or a variable, is the echoes the
+/// subscriber's link may leave unanswered; a variable's value outside 1..255 is named.
+#[test]
+fn keepalives_down_count_comes_from_the_profile() {
+    let config = config(
+        r#"dynamic-profiles {
+    LITERAL {
+        interfaces { pp0 { unit "$junos-interface-unit" { keepalives interval 5 down-count 2;
+            pppoe-options { underlying-interface "$junos-underlying-interface"; server; } } } }
+    }
+    BY-VLAN {
+        interfaces { pp0 { unit "$junos-interface-unit" { keepalives interval 5 down-count "$junos-vlan-id";
+            pppoe-options { underlying-interface "$junos-underlying-interface"; server; } } } }
+    }
+    NONE {
+        interfaces { pp0 { unit "$junos-interface-unit" { keepalives interval 5;
+            pppoe-options { underlying-interface "$junos-underlying-interface"; server; } } } }
+    }
+}
+"#,
+    );
+    let literal = instantiate(&config, "LITERAL", &pppoe_facts(&[7])).expect("builds");
+    assert_eq!(literal.keepalive_failures, Some(2));
+    let by_vlan = instantiate(&config, "BY-VLAN", &pppoe_facts(&[4])).expect("builds");
+    assert_eq!(by_vlan.keepalive_failures, Some(4));
+    let none = instantiate(&config, "NONE", &pppoe_facts(&[4])).expect("builds");
+    assert_eq!(none.keepalive_failures, None, "the layer's default");
+    let refused = instantiate(&config, "BY-VLAN", &pppoe_facts(&[300])).expect_err("300");
+    assert_eq!(
+        refused.text,
+        "dynamic profile BY-VLAN: keepalives down-count '300' is not a number from 1 to 255"
+    );
+}

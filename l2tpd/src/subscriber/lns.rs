@@ -254,10 +254,14 @@ impl SubscriberLayer {
             authentication: authentication(user_group)
                 .or_else(|| dynamic.as_ref().and_then(|d| d.authentication.clone()))
                 .unwrap_or_else(|| vec![AuthProtocol::ChapMd5, AuthProtocol::Pap]),
-            // `keepalive 0` turns the LNS's echoes off.
+            // `keepalive 0` turns the LNS's echoes off; the dynamic profile's `keepalives
+            // down-count` is the echoes it may leave unanswered.
             echo: (!keepalive.is_zero()).then_some(EchoConfig {
                 interval: keepalive,
-                max_failures: KEEPALIVE_FAILURES,
+                max_failures: dynamic
+                    .as_ref()
+                    .and_then(|d| d.keepalive_failures)
+                    .unwrap_or(KEEPALIVE_FAILURES),
             }),
             auth_timeout: AUTH_TIMEOUT,
             chap_challenge: (0..CHAP_CHALLENGE_LEN).map(|_| self.rng.random()).collect(),

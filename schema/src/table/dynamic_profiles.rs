@@ -228,15 +228,28 @@ const UNIT: &[Stmt] = &[
     ),
     // Junos: `keepalives { interval seconds; up-count n; down-count n; }`, shown as
     // `keepalives interval 30;`. The interval is the PPP echo interval; 1..32767 is Junos'
-    // range for it.
+    // range for it; the counts are as a static pp0 unit's (table/interfaces.rs).
     container(
         "keepalives",
         "Send keepalives",
-        &[leaf(
-            "interval",
-            Type::OrVariable(&uint(1, 32767)),
-            "Interval between keepalive requests (seconds)",
-        )],
+        &[
+            leaf(
+                "interval",
+                Type::OrVariable(&uint(1, 32767)),
+                "Interval between keepalive requests (seconds)",
+            ),
+            leaf(
+                "down-count",
+                Type::OrVariable(&uint(1, 255)),
+                "Number of keepalives missed before the link goes down",
+            ),
+            leaf(
+                "up-count",
+                Type::OrVariable(&uint(1, 255)),
+                "Number of keepalives received before the link comes up",
+            )
+            .no_effect(super::interfaces::UP_COUNT_NO_EFFECT),
+        ],
     )
     .one_line(),
     container(

@@ -312,6 +312,11 @@ const RANGE_PROFILE: &[Stmt] = &[
 /// 802.1Q VLAN IDs: 0 and 4095 are reserved (IEEE 802.1Q table 9-2).
 const VLAN_ID: Type = uint(1, 4094);
 
+/// Why `keepalives up-count` loads and does nothing, on a static unit and in a dynamic
+/// profile alike.
+pub(super) const UP_COUNT_NO_EFFECT: &str =
+    "a PPPoE session whose keepalives fail is logged out, never brought back up";
+
 const UNIT: &[Stmt] = &[
     leaf("description", TEXT, "Text description of interface"),
     flag("disable", "Disable this logical interface"),
@@ -407,9 +412,7 @@ const UNIT: &[Stmt] = &[
                 uint(1, 255),
                 "Number of keepalives received before the link comes up",
             )
-            .no_effect(
-                "a PPPoE session whose keepalives fail is logged out, never brought back up",
-            ),
+            .no_effect(UP_COUNT_NO_EFFECT),
         ],
     )
     .one_line(),

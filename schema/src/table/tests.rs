@@ -360,6 +360,7 @@ fn statements_without_effect_are_these() {
             "dynamic-profiles interfaces unit actual-transit-statistics",
             "dynamic-profiles interfaces unit proxy-arp",
             "dynamic-profiles interfaces unit traps",
+            "dynamic-profiles interfaces unit keepalives up-count",
             "interfaces hierarchical-scheduler",
             "interfaces mtu",
             "interfaces hold-time",

@@ -165,6 +165,10 @@ pub struct ProfileInterface {
     #[serde(default)]
     pub interface_mib: bool,
     pub keepalive_interval: Option<String>,
+    /// `keepalives down-count N`: Echo-Requests left unanswered before the link is down (a
+    /// number or a variable).
+    #[serde(default)]
+    pub keepalive_down_count: Option<String>,
     pub vlan_id: Option<String>,
     pub vlan_outer: Option<String>,
     pub vlan_inner: Option<String>,
@@ -286,6 +290,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         unit: unit.to_string(),
         interface_mib: false,
         keepalive_interval: u.container("keepalives").string("interval"),
+        keepalive_down_count: u.container("keepalives").string("down-count"),
         vlan_id: u.string("vlan-id"),
         vlan_outer: tags.string("outer"),
         vlan_inner: tags.string("inner"),

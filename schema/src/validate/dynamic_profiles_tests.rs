@@ -586,3 +586,28 @@ firewall {{ family inet {{ filter PASS {{ term all {{ then accept; }} }} }} }}
     let pp0 = &router_config(&root).dynamic_profiles["P"].interfaces[0];
     assert!(pp0.rpf_loose);
 }
+
+/// A dynamic profile's `keepalives` takes `down-count` and `up-count` as a static pp0 unit's
+/// does (a number or a variable), prints them on one line, and warns that `up-count` has no
+/// effect.
+#[test]
+fn a_profiles_keepalives_take_down_count_and_up_count() {
+    let text = "dynamic-profiles {\n    P {\n        interfaces {\n            pp0 {\n                unit \"$junos-interface-unit\" {\n                    pppoe-options {\n                        underlying-interface \"$junos-underlying-interface\";\n                        server;\n                    }\n                    keepalives interval 10 down-count \"$junos-vlan-id\" up-count 2;\n                }\n            }\n        }\n    }\n}\n";
+    let root = parse_config(text).expect("parses");
+    assert_eq!(to_text(&[], &root), text);
+    let reloaded = apply_set_lines(&Node::default(), &to_set_lines(&[], &root)).expect("loads");
+    assert_eq!(to_text(&[], &reloaded), text);
+    let config = router_config(&root);
+    let unit = &config.dynamic_profiles["P"].interfaces[0];
+    assert_eq!(unit.keepalive_down_count.as_deref(), Some("$junos-vlan-id"));
+    let warnings = check(&root).expect("commits");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("'up-count': statement has no effect"),
+        "{warnings:?}"
+    );
+    let refused = parse_config(&text.replace("up-count 2", "up-count 0"))
+        .map_err(|e| e.to_string())
+        .and_then(|root| check(&root).map_err(|e| format!("{e:?}")));
+    assert!(refused.is_err(), "up-count 0 is outside 1..255");
+}
