@@ -1,5 +1,5 @@
 //! A static PPPoE server interface (`interfaces pp0 unit 1 { pppoe-options {
-//! underlying-interface IF.0; server; } }`, issue 16) with real processes and a real kernel:
+//! underlying-interface IF.100; server; } }` on VLAN 100, as Juniper's example has it, issue 16) with real processes and a real kernel:
 //! `l2tpd` on one end of a veth pair (AF_PACKET), terminating PPP itself with a local CHAP
 //! secret and a pool, its subscribers' IP through the TUN device `pp0` to an "internet"
 //! namespace; a PPPoE client in the other namespace.
@@ -29,16 +29,18 @@ const WAIT: Duration = Duration::from_secs(30);
 const FIRST: &str = "user1@isp.example";
 const SECOND: &str = "user2@isp.example";
 
-/// One static unit on the untagged port, CHAP only, its IPCP address lo0.0's; the clients
+/// One static unit on VLAN 100 of the port, CHAP only, its IPCP address lo0.0's; the clients
 /// authenticate against a local profile and take addresses from the pool the internet
 /// namespace routes back.
 fn config(port: &str) -> String {
     format!(
         "set system host-name e2e-lac\n\
-         set interfaces {port} unit 0 encapsulation ppp-over-ether\n\
+         set interfaces {port} vlan-tagging\n\
+         set interfaces {port} unit 100 vlan-id 100\n\
+         set interfaces {port} unit 100 encapsulation ppp-over-ether\n\
          set interfaces lo0 unit 0 family inet address 198.18.99.1/32\n\
          set interfaces pp0 unit 1 ppp-options chap\n\
-         set interfaces pp0 unit 1 pppoe-options underlying-interface {port}.0\n\
+         set interfaces pp0 unit 1 pppoe-options underlying-interface {port}.100\n\
          set interfaces pp0 unit 1 pppoe-options server\n\
          set interfaces pp0 unit 1 keepalives interval 10\n\
          set interfaces pp0 unit 1 family inet unnumbered-address lo0.0\n\
@@ -57,7 +59,13 @@ fn config(port: &str) -> String {
 /// stays until SIGTERM (then a PADT); `mac_group` keeps two clients' MACs apart.
 fn client(lab: &SubscriberLab, user: &str, mac_group: &str) -> EmulatorProcess {
     let mut command = lab.pair.command(1, bin_path("pppoe-emulator"));
-    command.args(["--interface", lab.pair.interface(1), "--json"]);
+    command.args([
+        "--interface",
+        lab.pair.interface(1),
+        "--json",
+        "--vlan",
+        "100",
+    ]);
     command.args(["--user-format", user, "--mac-group", mac_group]);
     command.args(["--count", "1", "--up-at", "ip", "--ping", INTERNET_HOST]);
     command.args(["--hold", "600", "--timeout", "60"]);
