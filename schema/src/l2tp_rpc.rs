@@ -210,6 +210,14 @@ pub struct L2tpDrops {
     /// PPPoE session frames carrying data dropped likewise at a PPPoE port (the LAC).
     #[serde(default)]
     pub pppoe_data_queue_full: u64,
+    /// Datagrams the kernel dropped at the listeners' control sockets, their buffers full
+    /// (each listener keeps control and data in sockets of their own: this stays 0 under a
+    /// data flood).
+    #[serde(default)]
+    pub control_socket_full: u64,
+    /// Datagrams the kernel dropped at the listeners' data sockets, their buffers full.
+    #[serde(default)]
+    pub data_socket_full: u64,
 }
 
 /// `get-l2tp-summary-information` → `service-l2tp-summary-information`.

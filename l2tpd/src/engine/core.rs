@@ -167,6 +167,10 @@ impl Core {
         self.registry.add_data_queue_drops(l2tp, pppoe);
     }
 
+    pub fn add_listener_socket_drops(&mut self, control: u64, data: u64) {
+        self.registry.add_listener_socket_drops(control, data);
+    }
+
     pub fn port_kernel_drops(&mut self, port: &str, count: u64) {
         self.subscribers.access.add_kernel_drops(port, count);
     }

@@ -28,6 +28,7 @@ mod snmp;
 mod snmp_poll;
 mod snmp_sockets;
 mod snmp_traps;
+mod socket_drops;
 mod sockets;
 mod subscriber_rpc;
 mod task;

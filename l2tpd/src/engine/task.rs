@@ -26,6 +26,7 @@ use super::rpc::{L2tpRpc, RpcOutcome};
 use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp::LinkReports;
 use super::snmp_poll;
+use super::socket_drops::{self, ListenerDrops};
 use super::sockets::{
     address_not_here, bind_error, bind_listener, bind_tunnel, wanted_addresses, Listener, L2TP_PORT,
 };
@@ -378,6 +379,8 @@ struct Runtime {
     /// What the readers and port tasks dropped, and how much of it the registry has.
     data_drops: Arc<DataDrops>,
     folded_drops: (u64, u64),
+    /// What the kernel dropped at the listeners' sockets, as last read.
+    listener_drops: ListenerDrops,
     /// `enable-snmp-tunnel-statistics`: copies session counters for SNMP, 1,000 per 30 s.
     poller: Poller,
     /// PPPoE ports (host interfaces or lab links).
@@ -436,6 +439,7 @@ pub(super) async fn run(
         queues,
         data_drops,
         folded_drops: (0, 0),
+        listener_drops: ListenerDrops::default(),
         poller: Poller::new(),
         ports: Ports::new(options.access_links, port_queues, fast.clone()),
         services: ServiceIfaces::new(options.service_links, service_queue, fast.clone()),
@@ -479,6 +483,7 @@ pub(super) async fn run(
                 }
                 Some(Command::L2tp { rpc, reply }) => {
                     rt.fold_data_drops();
+                    rt.fold_listener_drops();
                     rt.core.l2tp_rpc(Instant::now(), rpc, reply);
                 }
                 Some(Command::FiltersHeldButGone { configured, reply }) => {
@@ -853,6 +858,25 @@ impl Runtime {
             pppoe.saturating_sub(was_pppoe),
         );
         self.folded_drops = (l2tp, pppoe);
+    }
+
+    /// Hands the registry what the kernel dropped at the listeners' control and data sockets
+    /// since the last time (before a show).
+    fn fold_listener_drops(&mut self) {
+        let inodes = |listeners: &BTreeMap<Ipv4Addr, Bound>, wildcard: Option<&Bound>| {
+            listeners
+                .values()
+                .chain(wildcard)
+                .filter_map(|bound| socket_drops::inode(&bound.socket))
+                .collect::<Vec<u64>>()
+        };
+        let wildcard = self.wildcard.as_ref();
+        let control = inodes(&self.control_sockets, wildcard.map(|(_, c)| c));
+        let data = inodes(&self.sockets, wildcard.map(|(d, _)| d));
+        let (control, data) = self
+            .listener_drops
+            .fold(&socket_drops::udp_drops(), &control, &data);
+        self.core.add_listener_socket_drops(control, data);
     }
 
     /// Our L2TP sockets by address, the wildcard socket (once bound) under 0.0.0.0.

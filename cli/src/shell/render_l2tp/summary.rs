@@ -97,6 +97,8 @@ fn drops(d: &L2tpDrops) -> String {
         ("Sessions refused", d.sessions_refused),
         ("Data queue full", d.data_queue_full),
         ("PPPoE data queue full", d.pppoe_data_queue_full),
+        ("Control socket full", d.control_socket_full),
+        ("Data socket full", d.data_socket_full),
     ];
     let mut out = String::from("Dropped:\n");
     for (label, n) in lines {
@@ -181,7 +183,7 @@ pub(crate) mod tests {
         );
         assert!(
             text.ends_with(
-                "  Sessions refused: 0\n  Data queue full: 0\n  PPPoE data queue full: 0\n"
+                "  Data queue full: 0\n  PPPoE data queue full: 0\n  Control socket full: 0\n  Data socket full: 0\n"
             ),
             "{text}"
         );
