@@ -167,8 +167,8 @@ impl Core {
         self.registry.add_data_queue_drops(l2tp, pppoe);
     }
 
-    pub fn add_listener_socket_drops(&mut self, control: u64, data: u64) {
-        self.registry.add_listener_socket_drops(control, data);
+    pub fn add_socket_drops(&mut self, drops: [u64; 3]) {
+        self.registry.add_socket_drops(drops);
     }
 
     pub fn port_kernel_drops(&mut self, port: &str, count: u64) {

@@ -1,8 +1,9 @@
-//! What the kernel dropped at the L2TP listeners' sockets because their receive buffers were
-//! full: the `drops` column of `/proc/net/udp`, by socket inode. Read when an operator asks
-//! (`show services l2tp summary`), never per packet; the listeners' control and data sockets
-//! are counted apart, which is the point of keeping them apart (issue 15: where a kernel
-//! buffer overflows, data is what is lost, never control).
+//! What the kernel dropped at our L2TP sockets because their receive buffers were full: the
+//! `drops` column of `/proc/net/udp`, by socket inode. Read when an operator asks (`show
+//! services l2tp summary`) and before a tunnel's socket closes, never per packet. The
+//! listeners' control and data sockets are counted apart, which is the point of keeping them
+//! apart (issue 15: where a kernel buffer overflows, data is what is lost, never control);
+//! the tunnels' own sockets, which hold a tunnel's control and data together, apart again.
 
 use std::collections::HashMap;
 use std::os::fd::AsFd;
@@ -35,24 +36,24 @@ fn drops_by_inode(table: &str) -> HashMap<u64, u64> {
         .collect()
 }
 
-/// The drops seen at each listener socket when last read, so that each read adds only what
-/// is new to the registry's counters (a socket's count lives as long as the socket does).
+/// The drops seen at each socket when last read, so that each read adds only what is new
+/// to the registry's counters (a socket's count lives as long as the socket does: what a
+/// tunnel's socket dropped after the last read and before it closed is not counted).
 #[derive(Default)]
-pub(super) struct ListenerDrops {
+pub(super) struct SocketDrops {
     seen: HashMap<u64, u64>,
 }
 
-impl ListenerDrops {
-    /// The drops at `control` and `data` sockets (by inode) since the last call, from
-    /// `table`; sockets no longer given are forgotten.
-    pub(super) fn fold(
+impl SocketDrops {
+    /// The drops at each group of sockets (by inode) since the last call, from `table`;
+    /// sockets no longer given are forgotten.
+    pub(super) fn fold<const N: usize>(
         &mut self,
         table: &HashMap<u64, u64>,
-        control: &[u64],
-        data: &[u64],
-    ) -> (u64, u64) {
+        groups: [&[u64]; N],
+    ) -> [u64; N] {
         let mut seen = HashMap::new();
-        let mut new = |inodes: &[u64]| -> u64 {
+        let counts = groups.map(|inodes| {
             inodes
                 .iter()
                 .filter_map(|inode| {
@@ -62,8 +63,7 @@ impl ListenerDrops {
                     Some(now.saturating_sub(before))
                 })
                 .sum()
-        };
-        let counts = (new(control), new(data));
+        });
         self.seen = seen;
         counts
     }
@@ -88,15 +88,15 @@ mod tests {
 
     #[test]
     fn each_fold_adds_what_is_new_and_forgets_closed_sockets() {
-        let mut listener = ListenerDrops::default();
+        let mut drops = SocketDrops::default();
         let mut table = HashMap::from([(1, 5), (2, 100)]);
-        assert_eq!(listener.fold(&table, &[1], &[2]), (5, 100));
+        assert_eq!(drops.fold(&table, [&[1], &[2]]), [5, 100]);
         table.insert(2, 130);
-        assert_eq!(listener.fold(&table, &[1], &[2]), (0, 30));
+        assert_eq!(drops.fold(&table, [&[1], &[2]]), [0, 30]);
         // Socket 2 closed and its inode reused by a new socket: counted from zero.
-        assert_eq!(listener.fold(&table, &[1], &[]), (0, 0));
+        assert_eq!(drops.fold(&table, [&[1], &[]]), [0, 0]);
         table.insert(2, 4);
-        assert_eq!(listener.fold(&table, &[1], &[2]), (0, 4));
+        assert_eq!(drops.fold(&table, [&[1], &[2]]), [0, 4]);
     }
 
     /// A real socket's drops: a buffer nobody reads overflows, and the table says so.

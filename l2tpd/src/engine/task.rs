@@ -26,7 +26,7 @@ use super::rpc::{L2tpRpc, RpcOutcome};
 use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp::LinkReports;
 use super::snmp_poll;
-use super::socket_drops::{self, ListenerDrops};
+use super::socket_drops::{self, SocketDrops};
 use super::sockets::{
     address_not_here, bind_error, bind_listener, bind_tunnel, wanted_addresses, Listener, L2TP_PORT,
 };
@@ -379,8 +379,8 @@ struct Runtime {
     /// What the readers and port tasks dropped, and how much of it the registry has.
     data_drops: Arc<DataDrops>,
     folded_drops: (u64, u64),
-    /// What the kernel dropped at the listeners' sockets, as last read.
-    listener_drops: ListenerDrops,
+    /// What the kernel dropped at the listeners' and tunnels' sockets, as last read.
+    socket_drops: SocketDrops,
     /// `enable-snmp-tunnel-statistics`: copies session counters for SNMP, 1,000 per 30 s.
     poller: Poller,
     /// PPPoE ports (host interfaces or lab links).
@@ -439,7 +439,7 @@ pub(super) async fn run(
         queues,
         data_drops,
         folded_drops: (0, 0),
-        listener_drops: ListenerDrops::default(),
+        socket_drops: SocketDrops::default(),
         poller: Poller::new(),
         ports: Ports::new(options.access_links, port_queues, fast.clone()),
         services: ServiceIfaces::new(options.service_links, service_queue, fast.clone()),
@@ -483,7 +483,7 @@ pub(super) async fn run(
                 }
                 Some(Command::L2tp { rpc, reply }) => {
                     rt.fold_data_drops();
-                    rt.fold_listener_drops();
+                    rt.fold_socket_drops();
                     rt.core.l2tp_rpc(Instant::now(), rpc, reply);
                 }
                 Some(Command::FiltersHeldButGone { configured, reply }) => {
@@ -758,6 +758,10 @@ impl Runtime {
             .filter(|path| !wanted.contains(path))
             .copied()
             .collect();
+        if !gone.is_empty() {
+            // What their sockets dropped is counted before they close.
+            self.fold_socket_drops();
+        }
         let gone: Vec<Bound> = gone
             .iter()
             .filter_map(|path| self.tunnel_sockets.remove(path))
@@ -861,8 +865,9 @@ impl Runtime {
     }
 
     /// Hands the registry what the kernel dropped at the listeners' control and data sockets
-    /// since the last time (before a show).
-    fn fold_listener_drops(&mut self) {
+    /// and at the tunnels' own since the last time (before a show, and before tunnels'
+    /// sockets close).
+    fn fold_socket_drops(&mut self) {
         let inodes = |listeners: &BTreeMap<Ipv4Addr, Bound>, wildcard: Option<&Bound>| {
             listeners
                 .values()
@@ -873,10 +878,15 @@ impl Runtime {
         let wildcard = self.wildcard.as_ref();
         let control = inodes(&self.control_sockets, wildcard.map(|(_, c)| c));
         let data = inodes(&self.sockets, wildcard.map(|(d, _)| d));
-        let (control, data) = self
-            .listener_drops
-            .fold(&socket_drops::udp_drops(), &control, &data);
-        self.core.add_listener_socket_drops(control, data);
+        let tunnels: Vec<u64> = self
+            .tunnel_sockets
+            .values()
+            .filter_map(|bound| socket_drops::inode(&bound.socket))
+            .collect();
+        let drops = self
+            .socket_drops
+            .fold(&socket_drops::udp_drops(), [&control, &data, &tunnels]);
+        self.core.add_socket_drops(drops);
     }
 
     /// Our L2TP sockets by address, the wildcard socket (once bound) under 0.0.0.0.

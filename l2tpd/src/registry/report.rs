@@ -158,11 +158,13 @@ impl Registry {
         d.pppoe_data_queue_full = d.pppoe_data_queue_full.saturating_add(pppoe);
     }
 
-    /// Adds what the kernel dropped at the listeners' control and data sockets.
-    pub fn add_listener_socket_drops(&mut self, control: u64, data: u64) {
+    /// Adds what the kernel dropped at the listeners' control and data sockets and at the
+    /// tunnels' own.
+    pub fn add_socket_drops(&mut self, [control, data, tunnel]: [u64; 3]) {
         let d = &mut self.drops;
         d.control_socket_full = d.control_socket_full.saturating_add(control);
         d.data_socket_full = d.data_socket_full.saturating_add(data);
+        d.tunnel_socket_full = d.tunnel_socket_full.saturating_add(tunnel);
     }
 
     /// `show services l2tp disconnect-cause-summary`.
