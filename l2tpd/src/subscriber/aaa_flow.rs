@@ -35,6 +35,8 @@ use crate::aaa::radius::{
 };
 use crate::ppp::server_link::Credentials;
 use crate::registry::Registry;
+use crate::aaa::nas_address::NasAddress;
+use super::radius_override::nas_address;
 
 impl SubscriberLayer {
     /// LAC: asks RADIUS when the subscriber's access profile lists it; `false` when the
@@ -172,7 +174,7 @@ impl SubscriberLayer {
                     .and_then(|user| map_aaa_routing_instance(config, user));
                 if self
                     .aaa
-                    .start(now, id, &servers, instance, request, purpose)
+                    .start_with(now, id, &servers, instance, request, purpose)
                     .is_err()
                 {
                     self.authenticate_from(now, id, credentials, resume_at, config, registry);
@@ -182,7 +184,8 @@ impl SubscriberLayer {
     }
 
     /// The Access-Request of a subscriber whose PPP ends here; at the LNS it carries the
-    /// tunnel the session came through (the seed's list).
+    /// tunnel the session came through (the seed's list). With whose NAS-IP-Address it
+    /// carries (`radius_override`).
     fn termination_request(
         &self,
         id: SubscriberId,
@@ -190,7 +193,7 @@ impl SubscriberLayer {
         profile: &schema::typed::AccessProfile,
         config: &RouterConfig,
         registry: &Registry,
-    ) -> Option<Packet> {
+    ) -> Option<(Packet, NasAddress)> {
         let subscriber = self.table.get(id)?;
         let user = subscriber.user.clone().unwrap_or_default();
         let nas_identifier = nas_identifier(profile, &self.host_name);
@@ -250,8 +253,10 @@ impl SubscriberLayer {
             chap_challenge_in_authenticator: profile.radius_options.chap_challenge_in_authenticator,
         };
         let mut request = access_request(credentials, &facts);
+        let (nas_address, nas_ip) = nas_address(options, subscriber, registry);
+        request.attributes.extend(nas_ip);
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);
-        Some(request)
+        Some((request, nas_address))
     }
 
     /// Authenticated: the dynamic profile's network step, then the client gets its Success
