@@ -469,7 +469,14 @@ impl RadiusClient {
         request: Packet,
         instance: Option<&str>,
     ) -> Result<RequestId, SubmitError> {
-        self.submit_with(now, service, servers, request, instance, NasAddress::FromServer)
+        self.submit_with(
+            now,
+            service,
+            servers,
+            request,
+            instance,
+            NasAddress::FromServer,
+        )
     }
 
     /// [`Self::submit_in`], with the request's NAS-IP-Address as `nas_address` says.

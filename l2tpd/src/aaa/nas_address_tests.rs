@@ -81,7 +81,13 @@ fn a_request_carries_the_address_it_leaves_from_for_each_server_it_goes_to() {
     assert_eq!(sent_nas_addresses(&mut client), [ROUTE_SOURCE]);
     // The kernel is asked once for a server, until the next commit.
     client
-        .submit_in(now + TIMEOUT, Service::Authentication, &[WITHOUT], request(), None)
+        .submit_in(
+            now + TIMEOUT,
+            Service::Authentication,
+            &[WITHOUT],
+            request(),
+            None,
+        )
         .expect("submitted");
     assert_eq!(sent_nas_addresses(&mut client), [ROUTE_SOURCE]);
     assert_eq!(asked.load(std::sync::atomic::Ordering::Relaxed), 1);
@@ -93,7 +99,8 @@ fn a_request_built_with_its_own_address_or_none_keeps_what_it_was_built_with() {
     let now = Instant::now();
     let lac = Ipv4Addr::new(127, 0, 0, 71);
     let mut own = request();
-    own.attributes.push(Attribute::ipv4(attr::NAS_IP_ADDRESS, lac));
+    own.attributes
+        .push(Attribute::ipv4(attr::NAS_IP_ADDRESS, lac));
     for (packet, expected) in [(own, vec![lac]), (request(), vec![])] {
         client
             .submit_with(
@@ -114,7 +121,13 @@ fn without_a_source_or_a_route_no_address_is_sent() {
     let mut client = RadiusClient::new(ClientConfig::with_seed([3; 32]));
     client.configure(vec![server(WITHOUT, None)]);
     client
-        .submit_in(Instant::now(), Service::Accounting, &[WITHOUT], request(), None)
+        .submit_in(
+            Instant::now(),
+            Service::Accounting,
+            &[WITHOUT],
+            request(),
+            None,
+        )
         .expect("submitted");
     assert!(sent_nas_addresses(&mut client).is_empty());
 }

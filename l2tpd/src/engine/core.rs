@@ -150,10 +150,7 @@ impl Core {
         &mut self,
         finder: crate::aaa::nas_address::LocalAddressFinder,
     ) {
-        self.subscribers
-            .aaa
-            .client
-            .set_local_address_finder(finder);
+        self.subscribers.aaa.client.set_local_address_finder(finder);
     }
 
     /// The engine opened PPPoE port `port`: its units start discovery.

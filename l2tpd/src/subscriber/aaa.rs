@@ -17,10 +17,10 @@ use schema::typed::{
 use super::accounting::{Kind, QueuedStop};
 use super::radius_options::{interface_description, push_agent_ids};
 use super::table::SubscriberId;
-use crate::aaa::nas_address::NasAddress;
 use crate::aaa::client::{
     ClientConfig, ClientEvent, RadiusClient, RequestId, ServerConfig, Service,
 };
+use crate::aaa::nas_address::NasAddress;
 use crate::aaa::radius::{attr, code, Attribute, Packet};
 use crate::aaa::server_order::ServerRotation;
 use crate::ppp::server_link::Credentials;

@@ -26,17 +26,17 @@ use super::radius_options::{
     acct_session_id, agent_attributes, ethernet_nas_port_type, fix_acct_session_id, nas_port_id,
     NAS_PORT_TYPE_VIRTUAL,
 };
+use super::radius_override::nas_address;
 use super::radius_tunnels::{self, TunnelRefusal};
 use super::table::{AaaGrant, AccessLeg, EndCause, Phase, SubscriberId};
 use super::termination::LOCAL_SERVICE_INTERFACE;
 use crate::aaa::client::{SocketId, Transmit};
+use crate::aaa::nas_address::NasAddress;
 use crate::aaa::radius::{
     attr, code, erx, parse_framed_route, tunnel_attributes, AttrKind, Packet,
 };
 use crate::ppp::server_link::Credentials;
 use crate::registry::Registry;
-use crate::aaa::nas_address::NasAddress;
-use super::radius_override::nas_address;
 
 impl SubscriberLayer {
     /// LAC: asks RADIUS when the subscriber's access profile lists it; `false` when the

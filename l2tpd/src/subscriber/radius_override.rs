@@ -20,7 +20,9 @@ pub(super) fn nas_address(
     registry: &Registry,
 ) -> (NasAddress, Option<Attribute>) {
     match &subscriber.access {
-        AccessLeg::L2tp { tunnel_id, .. } if options.overrides.nas_ip_address_tunnel_client_gateway => {
+        AccessLeg::L2tp { tunnel_id, .. }
+            if options.overrides.nas_ip_address_tunnel_client_gateway =>
+        {
             let (lac, _) = registry.tunnel_endpoints(*tunnel_id);
             (
                 NasAddress::AsBuilt,

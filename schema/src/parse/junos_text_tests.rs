@@ -734,7 +734,10 @@ access {
     );
     let config = crate::typed::router_config(&tree);
     let overrides = config.access_profiles["isp"].radius_options.overrides;
-    assert!(overrides.nas_ip_address_tunnel_client_gateway, "{overrides:?}");
+    assert!(
+        overrides.nas_ip_address_tunnel_client_gateway,
+        "{overrides:?}"
+    );
     assert!(overrides.nas_port_tunnel_client && overrides.nas_port_type_tunnel_client);
     assert!(overrides.calling_station_id_remote_circuit_id);
     let reloaded = crate::parse::apply_set_lines(&Node::default(), &set_lines)
