@@ -29,9 +29,9 @@ pub use access::{
     AddressPool, AddressRange, AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap,
     DomainParsing, Gateway, InterfaceDescriptionFormat, L2tpClient, NasPortIdFormat,
     ParseDirection, PoolUtilization, PppAuthentication, PppClient, ProfileClient, ProfileTunnel,
-    ProfileTunnels, RadiusExclude, RadiusIgnore, RadiusMessage, RadiusOptions, RadiusServer,
-    ServerAlgorithm, SessionOptions, TunnelIdentity, TunnelMedium, TunnelProfile, TunnelSwitchAvps,
-    TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
+    ProfileTunnels, RadiusExclude, RadiusIgnore, RadiusMessage, RadiusOptions, RadiusOverride,
+    RadiusServer, ServerAlgorithm, SessionOptions, TunnelIdentity, TunnelMedium, TunnelProfile,
+    TunnelSwitchAvps, TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
 pub use auto_configure::{
     AutoConfigure, VlanAuthentication, VlanIdRange, VlanRange, VlanRangeProfile, VlanUsername,

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
 
+use super::nas_address::{self, LocalAddressFinder, NasAddress};
 use super::radius::{code, verify_response, EncodeError, Packet, VerifyError, MAX_USER_PASSWORD};
 
 /// One `access radius-server ADDRESS { … }`.
@@ -325,6 +326,7 @@ struct Request {
     /// Built with its Request Authenticator (a CHAP challenge,
     /// `chap-challenge-in-request-authenticator`): every send keeps it.
     fixed_authenticator: bool,
+    nas_address: NasAddress,
     state: State,
 }
 
@@ -366,6 +368,11 @@ pub struct RadiusClient {
     stats: ClientStats,
     /// The latest `now` seen: `cancel` and `configure` take none but may send.
     now: Option<Instant>,
+    /// The shell's answer to "which address does a request to this server leave from"
+    /// (none: requests without `source-address` carry no NAS-IP-Address), and its answers
+    /// so far by (routing instance, server), forgotten at each commit.
+    local_address: Option<LocalAddressFinder>,
+    local_addresses: HashMap<(u16, SocketAddrV4), Option<Ipv4Addr>>,
 }
 
 impl RadiusClient {
@@ -388,7 +395,16 @@ impl RadiusClient {
             rng,
             stats: ClientStats::default(),
             now: None,
+            local_address: None,
+            local_addresses: HashMap::new(),
         }
+    }
+
+    /// How the address a request leaves from is found when its server has no
+    /// `source-address` (the I/O shell asks the kernel; a lab answers as its network would).
+    pub fn set_local_address_finder(&mut self, finder: LocalAddressFinder) {
+        self.local_address = Some(finder);
+        self.local_addresses.clear();
     }
 
     /// `access radius-options revert-interval`: how long a server that stopped answering is
@@ -401,6 +417,8 @@ impl RadiusClient {
     /// in flight run their course (their replies are still checked with the secret they were
     /// signed with); its waiting requests choose again.
     pub fn configure(&mut self, servers: Vec<ServerConfig>) {
+        // Routes and addresses may have changed with the commit.
+        self.local_addresses.clear();
         let mut old = std::mem::take(&mut self.servers);
         for config in servers {
             let server = match old.remove(&config.address) {
@@ -451,6 +469,26 @@ impl RadiusClient {
         request: Packet,
         instance: Option<&str>,
     ) -> Result<RequestId, SubmitError> {
+        self.submit_with(
+            now,
+            service,
+            servers,
+            request,
+            instance,
+            NasAddress::FromServer,
+        )
+    }
+
+    /// [`Self::submit_in`], with the request's NAS-IP-Address as `nas_address` says.
+    pub fn submit_with(
+        &mut self,
+        now: Instant,
+        service: Service,
+        servers: &[Ipv4Addr],
+        request: Packet,
+        instance: Option<&str>,
+        nas_address: NasAddress,
+    ) -> Result<RequestId, SubmitError> {
         self.now = Some(now);
         let instance = instance.map_or(MAIN_INSTANCE, |name| self.intern_instance(name));
         if servers.len() > MAX_SERVERS {
@@ -465,6 +503,7 @@ impl RadiusClient {
             request.code == code::ACCESS_REQUEST && request.authenticator != [0u8; 16];
         let mut record = Request {
             fixed_authenticator,
+            nas_address,
             packet: request,
             servers: servers.into(),
             tried: 0,
@@ -726,6 +765,19 @@ impl RadiusClient {
         self.instances.get(usize::from(instance.checked_sub(1)?))
     }
 
+    /// The address the kernel sends from to `to` in routing instance `instance`, as the
+    /// shell's finder says (asked once a commit).
+    fn local_address(&mut self, instance: u16, to: SocketAddrV4) -> Option<Ipv4Addr> {
+        if let Some(known) = self.local_addresses.get(&(instance, to)) {
+            return *known;
+        }
+        let name = self.instance_name(instance).cloned();
+        let finder = self.local_address.as_mut()?;
+        let found = finder(name.as_deref(), to);
+        self.local_addresses.insert((instance, to), found);
+        found
+    }
+
     fn intern_instance(&mut self, name: &str) -> u16 {
         if let Some(at) = self.instances.iter().position(|n| &**n == name) {
             return u16::try_from(at + 1).unwrap_or(u16::MAX);
@@ -814,6 +866,10 @@ impl RadiusClient {
             Some(name) => self.intern_instance(&name),
             None => request.instance,
         };
+        if request.nas_address == NasAddress::FromServer {
+            let address = source.or_else(|| self.local_address(instance, to));
+            nas_address::set(&mut request.packet, address);
+        }
         let (socket, identifier) = self.allocate((instance, source));
         // A request built with its authenticator (an Access-Request whose CHAP challenge is
         // it, `chap-challenge-in-request-authenticator`) keeps it; any other gets a random
@@ -1086,9 +1142,10 @@ fn validate(request: &Packet) -> Result<(), EncodeError> {
             return Err(EncodeError::PasswordTooLong(attribute.value.len()));
         }
     }
-    // The Message-Authenticator added is 18 octets; User-Password grows to a multiple of 16.
+    // The Message-Authenticator added is 18 octets; User-Password grows to a multiple of 16;
+    // the NAS-IP-Address may be added.
     let raw = request.encode_raw()?;
-    if raw.len() + 18 + 16 > super::radius::packet::MAX_PACKET_LENGTH {
+    if raw.len() + 18 + 16 + nas_address::ATTRIBUTE_LEN > super::radius::packet::MAX_PACKET_LENGTH {
         return Err(EncodeError::TooLong(raw.len() + 18));
     }
     Ok(())

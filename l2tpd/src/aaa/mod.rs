@@ -3,5 +3,6 @@
 
 pub mod client;
 pub mod dynamic_authorization;
+pub mod nas_address;
 pub mod radius;
 pub mod server_order;

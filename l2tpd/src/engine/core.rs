@@ -144,6 +144,15 @@ impl Core {
             .map(|name| schema::typed::vrf_device_name(name))
     }
 
+    /// How the RADIUS client learns the address its requests leave from (NAS-IP-Address of
+    /// a server without `source-address`).
+    pub fn set_radius_local_address_finder(
+        &mut self,
+        finder: crate::aaa::nas_address::LocalAddressFinder,
+    ) {
+        self.subscribers.aaa.client.set_local_address_finder(finder);
+    }
+
     /// The engine opened PPPoE port `port`: its units start discovery.
     pub fn attach_port(&mut self, port: &str, facts: PortFacts, up: bool) {
         self.subscribers.access.attach(port, facts, up);

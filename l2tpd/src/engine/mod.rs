@@ -567,6 +567,8 @@ mod lns_units_lab_tests;
 #[cfg(test)]
 mod lossy_sim_tests;
 #[cfg(test)]
+mod nas_ip_address_lab_tests;
+#[cfg(test)]
 mod native_vlan_lab_tests;
 #[cfg(test)]
 mod policer_lab_tests;

@@ -3,14 +3,14 @@
 //! own that hands replies to the engine. No RADIUS logic lives here.
 
 use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::Arc;
 
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc as channel;
 use tokio::task::JoinHandle;
 
-use super::udp_bind::bind_udp;
+use super::udp_bind::{bind_std_udp, bind_udp};
 
 use crate::aaa::client::{SocketId, Transmit};
 
@@ -115,6 +115,24 @@ async fn read(socket: Arc<UdpSocket>, id: SocketId, queue: channel::Sender<Radiu
     }
 }
 
+/// The address the kernel sends from to `to` in routing instance `instance` (`None`: the
+/// main table): a UDP socket connected to it says, and no datagram leaves. The client's
+/// NAS-IP-Address of a server without `source-address` (`aaa::nas_address`).
+pub(super) fn local_address_towards(instance: Option<&str>, to: SocketAddrV4) -> Option<Ipv4Addr> {
+    let device = instance.map(schema::typed::vrf_device_name);
+    let any = SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 0);
+    let found = bind_std_udp(any, device.as_deref())
+        .and_then(|socket| socket.connect(to).and_then(|()| socket.local_addr()));
+    match found {
+        Ok(SocketAddr::V4(local)) => Some(*local.ip()),
+        Ok(SocketAddr::V6(_)) => None,
+        Err(e) => {
+            tracing::warn!("radius: no source address towards {to}: {e}; no NAS-IP-Address");
+            None
+        }
+    }
+}
+
 /// A Disconnect- or CoA-Request that arrived on the dynamic-authorization port.
 pub(super) struct DynamicReceived {
     pub(super) from: SocketAddr,
@@ -190,5 +208,18 @@ impl Drop for DynamicAuthListener {
         if let Some((_, _, reader)) = self.bound.take() {
             reader.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kernel's choice towards a loopback server is a loopback address; nothing is sent.
+    #[test]
+    fn the_address_towards_a_server_is_the_kernels_source_for_it() {
+        let to = SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 9), 1812);
+        let local = local_address_towards(None, to).expect("a route to loopback");
+        assert!(local.is_loopback(), "{local}");
     }
 }

@@ -282,6 +282,8 @@ impl Lab {
     pub fn new(lac_config: RouterConfig, lns_config: RouterConfig) -> Self {
         let now = Instant::now();
         let mut lac = Core::new(&Arc::new(lac_config), Some(11));
+        // The lab's network: each router reaches its RADIUS servers from its tunnel address.
+        lac.set_radius_local_address_finder(Box::new(|_, _| LAC.parse().ok()));
         lac.attach_port(
             PORT,
             PortFacts {
@@ -290,7 +292,8 @@ impl Lab {
             },
             true,
         );
-        let lns = Core::new(&Arc::new(lns_config), Some(12));
+        let mut lns = Core::new(&Arc::new(lns_config), Some(12));
+        lns.set_radius_local_address_finder(Box::new(|_, _| LNS.parse().ok()));
         Lab {
             now,
             lac,

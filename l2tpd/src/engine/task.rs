@@ -423,7 +423,8 @@ pub(super) async fn run(
     let (service_queue, mut service_inputs) = channel::channel(RECEIVE_QUEUE);
     let (radius_queue, mut radius_replies) = channel::channel::<RadiusReceived>(RECEIVE_QUEUE);
     let (dynamic_queue, mut dynamic_requests) = channel::channel::<DynamicReceived>(RECEIVE_QUEUE);
-    let core = Core::new(&Arc::new(empty), seed);
+    let mut core = Core::new(&Arc::new(empty), seed);
+    core.set_radius_local_address_finder(Box::new(super::radius_sockets::local_address_towards));
     let fast = FastPath::with_ip(core.relay(), core.ip_relay());
     let mut rt = Runtime {
         core,

@@ -14,6 +14,14 @@ use tokio::net::UdpSocket;
 
 /// A non-blocking UDP socket on `at`, in network device `device`'s table when given.
 pub(super) fn bind_udp(at: SocketAddr, device: Option<&str>) -> std::io::Result<UdpSocket> {
+    UdpSocket::from_std(bind_std_udp(at, device)?)
+}
+
+/// [`bind_udp`] without the runtime: a std socket (non-blocking all the same).
+pub(super) fn bind_std_udp(
+    at: SocketAddr,
+    device: Option<&str>,
+) -> std::io::Result<std::net::UdpSocket> {
     use nix::sys::socket::{self, sockopt, AddressFamily, SockFlag, SockType};
     use nix::sys::socket::{SockaddrIn, SockaddrIn6};
     use std::os::fd::AsRawFd;
@@ -41,7 +49,7 @@ pub(super) fn bind_udp(at: SocketAddr, device: Option<&str>) -> std::io::Result<
             socket::bind(fd.as_raw_fd(), &SockaddrIn6::from(v6))?
         }
     }
-    UdpSocket::from_std(std::net::UdpSocket::from(fd))
+    Ok(std::net::UdpSocket::from(fd))
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use super::table::SubscriberId;
 use crate::aaa::client::{
     ClientConfig, ClientEvent, RadiusClient, RequestId, ServerConfig, Service,
 };
+use crate::aaa::nas_address::NasAddress;
 use crate::aaa::radius::{attr, code, Attribute, Packet};
 use crate::aaa::server_order::ServerRotation;
 use crate::ppp::server_link::Credentials;
@@ -207,6 +208,26 @@ impl AaaState {
         request: Packet,
         purpose: Purpose,
     ) -> Result<(), Purpose> {
+        self.start_with(
+            now,
+            subscriber,
+            servers,
+            instance,
+            (request, NasAddress::FromServer),
+            purpose,
+        )
+    }
+
+    /// [`Self::start`], with the request's NAS-IP-Address as `request.1` says.
+    pub(super) fn start_with(
+        &mut self,
+        now: Instant,
+        subscriber: SubscriberId,
+        servers: &[Ipv4Addr],
+        instance: Option<&str>,
+        (request, nas_address): (Packet, NasAddress),
+        purpose: Purpose,
+    ) -> Result<(), Purpose> {
         let authenticating = matches!(purpose, Purpose::Authenticate { .. });
         // `test aaa ppp` authenticates too, without a subscriber waiting on it.
         let service = if purpose.counted_authentication() || matches!(purpose, Purpose::Test { .. })
@@ -220,7 +241,7 @@ impl AaaState {
         }
         match self
             .client
-            .submit_in(now, service, servers, request, instance)
+            .submit_with(now, service, servers, request, instance, nas_address)
         {
             Ok(id) => {
                 self.pending.insert(

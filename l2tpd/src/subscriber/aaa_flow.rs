@@ -26,10 +26,12 @@ use super::radius_options::{
     acct_session_id, agent_attributes, ethernet_nas_port_type, fix_acct_session_id, nas_port_id,
     NAS_PORT_TYPE_VIRTUAL,
 };
+use super::radius_override::nas_address;
 use super::radius_tunnels::{self, TunnelRefusal};
 use super::table::{AaaGrant, AccessLeg, EndCause, Phase, SubscriberId};
 use super::termination::LOCAL_SERVICE_INTERFACE;
 use crate::aaa::client::{SocketId, Transmit};
+use crate::aaa::nas_address::NasAddress;
 use crate::aaa::radius::{
     attr, code, erx, parse_framed_route, tunnel_attributes, AttrKind, Packet,
 };
@@ -172,7 +174,7 @@ impl SubscriberLayer {
                     .and_then(|user| map_aaa_routing_instance(config, user));
                 if self
                     .aaa
-                    .start(now, id, &servers, instance, request, purpose)
+                    .start_with(now, id, &servers, instance, request, purpose)
                     .is_err()
                 {
                     self.authenticate_from(now, id, credentials, resume_at, config, registry);
@@ -182,7 +184,8 @@ impl SubscriberLayer {
     }
 
     /// The Access-Request of a subscriber whose PPP ends here; at the LNS it carries the
-    /// tunnel the session came through (the seed's list).
+    /// tunnel the session came through (the seed's list). With whose NAS-IP-Address it
+    /// carries (`radius_override`).
     fn termination_request(
         &self,
         id: SubscriberId,
@@ -190,7 +193,7 @@ impl SubscriberLayer {
         profile: &schema::typed::AccessProfile,
         config: &RouterConfig,
         registry: &Registry,
-    ) -> Option<Packet> {
+    ) -> Option<(Packet, NasAddress)> {
         let subscriber = self.table.get(id)?;
         let user = subscriber.user.clone().unwrap_or_default();
         let nas_identifier = nas_identifier(profile, &self.host_name);
@@ -250,8 +253,10 @@ impl SubscriberLayer {
             chap_challenge_in_authenticator: profile.radius_options.chap_challenge_in_authenticator,
         };
         let mut request = access_request(credentials, &facts);
+        let (nas_address, nas_ip) = nas_address(options, subscriber, registry);
+        request.attributes.extend(nas_ip);
         super::radius_exclude::apply(&mut request, profile, RadiusMessage::AccessRequest);
-        Some(request)
+        Some((request, nas_address))
     }
 
     /// Authenticated: the dynamic profile's network step, then the client gets its Success

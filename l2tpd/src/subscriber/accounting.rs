@@ -16,6 +16,7 @@ use schema::terminate_code::TerminateCodes;
 use schema::typed::{AccessProfile, RouterConfig, ServerAlgorithm};
 
 use super::table::{AccessLeg, Subscriber, SubscriberId};
+use crate::aaa::nas_address::NasAddress;
 use crate::aaa::radius::{attr, code, Attribute, Packet};
 
 /// RFC 2866 Acct-Status-Type.
@@ -79,6 +80,8 @@ pub(super) struct QueuedStop {
     /// The routing instance its requests go in (`aaa-routing-instance`).
     pub instance: Option<Arc<str>>,
     pub request: Packet,
+    /// Whose NAS-IP-Address it carries (`Accounted::nas_address`).
+    pub nas_address: NasAddress,
 }
 
 /// What accounting keeps of an accounted subscriber: where its requests go, and when.
@@ -96,6 +99,9 @@ pub(super) struct Accounted {
     pub coa_immediate_update: bool,
     /// The profile's NAS-Identifier (`radius options nas-identifier`, else the host name).
     pub nas_identifier: Box<[u8]>,
+    /// Whose NAS-IP-Address every record carries: the address it leaves from, else (the
+    /// LNS's `override nas-ip-address`) the one in `carried`, or none.
+    pub nas_address: NasAddress,
     /// What every record carries besides, fixed at the Start: the subscriber's NAS-Port-Id
     /// and NAS-Port-Type, and at the LAC the tunnel its session runs in (RFC 2867).
     pub carried: Vec<Attribute>,

@@ -66,6 +66,10 @@ impl SubscriberLayer {
                 tunnel_id, session_id, local, server,
             ));
         }
+        // LNS: `override nas-ip-address` fixes it at the Start, as the other carried values.
+        let (nas_address, nas_ip) =
+            super::radius_override::nas_address(&profile.radius_options, subscriber, registry);
+        carried.extend(nas_ip);
         let user_name: Option<Box<str>> = subscriber
             .user
             .as_deref()
@@ -101,6 +105,7 @@ impl SubscriberLayer {
                 immediate_update: options.is_some_and(|a| a.immediate_update),
                 coa_immediate_update: options.is_some_and(|a| a.coa_immediate_update),
                 nas_identifier,
+                nas_address,
                 carried,
                 excluded_from_stop,
                 user_name,
@@ -165,12 +170,13 @@ impl SubscriberLayer {
         let servers =
             self.aaa
                 .server_order(Service::Accounting, accounted.algorithm, &accounted.servers);
+        let request = (request, accounted.nas_address);
         let servers = servers.as_slice();
         self.accounting.stats.of(kind).sent += 1;
         let purpose = Purpose::Accounting { kind, stop: None };
         if self
             .aaa
-            .start(now, id, servers, instance, request, purpose)
+            .start_with(now, id, servers, instance, request, purpose)
             .is_err()
         {
             self.accounting.stats.of(kind).failed += 1;
@@ -212,13 +218,15 @@ impl SubscriberLayer {
             servers,
             instance: accounted.instance,
             request,
+            nas_address: accounted.nas_address,
         };
         self.send_stop(now, stop);
     }
 
     fn send_stop(&mut self, now: Instant, mut stop: QueuedStop) {
         stop.attempts += 1;
-        let (id, servers, request) = (stop.subscriber, stop.servers.clone(), stop.request.clone());
+        let (id, servers) = (stop.subscriber, stop.servers.clone());
+        let request = (stop.request.clone(), stop.nas_address);
         let instance = stop.instance.clone();
         let purpose = Purpose::Accounting {
             kind: Kind::Stop,
@@ -229,7 +237,7 @@ impl SubscriberLayer {
             ..
         }) = self
             .aaa
-            .start(now, id, &servers, instance.as_deref(), request, purpose)
+            .start_with(now, id, &servers, instance.as_deref(), request, purpose)
         {
             self.accounting.stats.stops.failed += 1;
             stop.due = now + STOP_RETRY_AFTER;

@@ -34,6 +34,7 @@ fn stop(subscriber: u64, due: Instant, attempts: u32) -> QueuedStop {
         servers: Vec::new(),
         instance: None,
         request: Packet::new(code::ACCOUNTING_REQUEST, 0, [0; 16]),
+        nas_address: crate::aaa::nas_address::NasAddress::FromServer,
     }
 }
 
@@ -66,6 +67,7 @@ fn interims_are_scheduled_per_subscriber_and_a_stop_ends_them() {
         immediate_update: false,
         coa_immediate_update: false,
         nas_identifier: Box::from(&b"lac1"[..]),
+        nas_address: crate::aaa::nas_address::NasAddress::FromServer,
         carried: Vec::new(),
         excluded_from_stop: Box::default(),
         user_name: None,

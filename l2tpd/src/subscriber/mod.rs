@@ -48,6 +48,7 @@ mod profile_flow;
 pub mod proxy;
 mod radius_exclude;
 pub mod radius_options;
+mod radius_override;
 pub mod radius_tunnels;
 pub mod route_view;
 pub mod routing_instance;

@@ -706,6 +706,12 @@ access {
                         xdsl;
                     }
                 }
+                override {
+                    calling-station-id remote-circuit-id;
+                    nas-ip-address tunnel-client-gateway-address;
+                    nas-port tunnel-client-nas-port;
+                    nas-port-type tunnel-client-nas-port-type;
+                }
                 revert-interval 120;
                 vlan-nas-port-stacked-format;
             }
@@ -719,6 +725,21 @@ access {
         set_lines.contains("set access profile isp radius options nas-port-type ethernet xdsl\n"),
         "{set_lines}"
     );
+    assert!(
+        set_lines.contains(
+            "set access profile isp radius options override nas-ip-address \
+             tunnel-client-gateway-address\n"
+        ),
+        "{set_lines}"
+    );
+    let config = crate::typed::router_config(&tree);
+    let overrides = config.access_profiles["isp"].radius_options.overrides;
+    assert!(
+        overrides.nas_ip_address_tunnel_client_gateway,
+        "{overrides:?}"
+    );
+    assert!(overrides.nas_port_tunnel_client && overrides.nas_port_type_tunnel_client);
+    assert!(overrides.calling_station_id_remote_circuit_id);
     let reloaded = crate::parse::apply_set_lines(&Node::default(), &set_lines)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(reloaded, tree);
@@ -729,13 +750,21 @@ access {
         "juniper-dsl-attributes",
         "nas-port-extended-format",
         "vlan-nas-port-stacked-format",
+        "'calling-station-id'",
+        "'nas-port'",
+        "'nas-port-type'",
     ] {
         assert!(
             warnings.iter().any(|w| w.contains(statement)),
             "{statement}: {warnings:?}"
         );
     }
-    assert_eq!(warnings.len(), 5, "{warnings:?}");
+    // `override nas-ip-address` acts (at the LNS): no warning for it.
+    assert!(
+        !warnings.iter().any(|w| w.contains("'nas-ip-address'")),
+        "{warnings:?}"
+    );
+    assert_eq!(warnings.len(), 8, "{warnings:?}");
 }
 
 /// The statements a Junos BNG lab's `set` script adds beyond the subscriber hierarchies —

@@ -821,6 +821,39 @@ const RADIUS_OPTIONS: &[Stmt] = &[
         )
         .choice()],
     ),
+    // Junos' "override (RADIUS Options)", for an LNS's subscribers: values the LAC
+    // conveyed replace the LNS's own. Each option has one keyword, as Junos has it.
+    container(
+        "override",
+        "Values the LAC conveyed that replace the LNS's own in requests",
+        &[
+            // Juniper's text says only that the ICRQ's Calling Number (AVP 22) is then not
+            // the Calling-Station-Id, not what is sent instead.
+            leaf(
+                "calling-station-id",
+                Type::Enum(&["remote-circuit-id"]),
+                "Calling-Station-Id (attribute 31) not from the LAC's Calling Number",
+            )
+            .no_effect("Juniper does not document what replaces the LAC's Calling Number"),
+            leaf(
+                "nas-ip-address",
+                Type::Enum(&["tunnel-client-gateway-address"]),
+                "NAS-IP-Address (attribute 4) is the LAC's tunnel address",
+            ),
+            leaf(
+                "nas-port",
+                Type::Enum(&["tunnel-client-nas-port"]),
+                "NAS-Port (attribute 5) from the LAC's Cisco NAS Port Info (AVP 100)",
+            )
+            .no_effect(NO_NAS_PORT_INFO),
+            leaf(
+                "nas-port-type",
+                Type::Enum(&["tunnel-client-nas-port-type"]),
+                "NAS-Port-Type (attribute 61) from the LAC's Cisco NAS Port Info (AVP 100)",
+            )
+            .no_effect(NO_NAS_PORT_INFO),
+        ],
+    ),
     // Junos: 0 (off) through 4294967295 s; without it `access radius-options
     // revert-interval` applies.
     leaf(
@@ -854,6 +887,8 @@ const SERVER_ALGORITHMS: &[&str] = &["direct", "round-robin"];
 /// Junos packs an MX's slot, adapter, port and VLAN into NAS-Port; this router sends no
 /// NAS-Port for an Ethernet subscriber (only the LNS's fixed 4194303).
 const NO_NAS_PORT: &str = "NAS-Port (attribute 5) is not sent for Ethernet subscribers";
+/// The LNS does not read the Cisco NAS Port Info AVP (100) of an ICRQ.
+const NO_NAS_PORT_INFO: &str = "the LAC's Cisco NAS Port Info (AVP 100) is not read";
 /// Junos' option sends the agent's line characteristics (rates, encapsulation) as Juniper
 /// VSAs; this router reads only the agent's circuit and remote IDs.
 const NO_AGENT_TAGS: &str =

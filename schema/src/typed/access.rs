@@ -284,6 +284,23 @@ pub struct RadiusOptions {
     /// `chap-challenge-in-request-authenticator`.
     #[serde(default)]
     pub chap_challenge_in_authenticator: bool,
+    #[serde(default)]
+    pub overrides: RadiusOverride,
+}
+
+/// `radius options override { ... }`: at the LNS, values the LAC conveyed instead of the
+/// LNS's own. Only `nas-ip-address` has an effect here (the others warn at commit).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RadiusOverride {
+    /// `calling-station-id remote-circuit-id`.
+    pub calling_station_id_remote_circuit_id: bool,
+    /// `nas-ip-address tunnel-client-gateway-address`: NAS-IP-Address is the LAC's tunnel
+    /// endpoint, or absent when that is not known.
+    pub nas_ip_address_tunnel_client_gateway: bool,
+    /// `nas-port tunnel-client-nas-port`.
+    pub nas_port_tunnel_client: bool,
+    /// `nas-port-type tunnel-client-nas-port-type`.
+    pub nas_port_type_tunnel_client: bool,
 }
 
 /// `radius attributes ignore { ... }`: attributes of an Access-Accept not used. The filter
@@ -854,6 +871,16 @@ fn radius_options(options: View<'_>) -> RadiusOptions {
             .unwrap_or_default(),
         revert_interval: options.uint("revert-interval"),
         chap_challenge_in_authenticator: options.flag("chap-challenge-in-request-authenticator"),
+        overrides: radius_override(options.container("override")),
+    }
+}
+
+fn radius_override(overrides: View<'_>) -> RadiusOverride {
+    RadiusOverride {
+        calling_station_id_remote_circuit_id: overrides.value("calling-station-id").is_some(),
+        nas_ip_address_tunnel_client_gateway: overrides.value("nas-ip-address").is_some(),
+        nas_port_tunnel_client: overrides.value("nas-port").is_some(),
+        nas_port_type_tunnel_client: overrides.value("nas-port-type").is_some(),
     }
 }
 
