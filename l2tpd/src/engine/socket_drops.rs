@@ -1,9 +1,10 @@
 //! What the kernel dropped at our L2TP sockets because their receive buffers were full: the
 //! `drops` column of `/proc/net/udp`, by socket inode. Read when an operator asks (`show
-//! services l2tp summary`) and before a tunnel's socket closes, never per packet. The
-//! listeners' control and data sockets are counted apart, which is the point of keeping them
-//! apart (issue 15: where a kernel buffer overflows, data is what is lost, never control);
-//! the tunnels' own sockets, which hold a tunnel's control and data together, apart again.
+//! services l2tp summary`) and, at most once a second, before tunnels' sockets close; never
+//! per packet. The listeners' control and data sockets are counted apart, which is the point
+//! of keeping them apart (issue 15: where a kernel buffer overflows, data is what is lost,
+//! never control); the tunnels' own sockets, which hold a tunnel's control and data
+//! together, apart again.
 
 use std::collections::HashMap;
 use std::os::fd::AsFd;

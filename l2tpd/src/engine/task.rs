@@ -381,6 +381,8 @@ struct Runtime {
     folded_drops: (u64, u64),
     /// What the kernel dropped at the listeners' and tunnels' sockets, as last read.
     socket_drops: SocketDrops,
+    /// When tunnels' sockets closing may next be counted ([`Self::fold_socket_drops`]).
+    socket_drops_due: Instant,
     /// `enable-snmp-tunnel-statistics`: copies session counters for SNMP, 1,000 per 30 s.
     poller: Poller,
     /// PPPoE ports (host interfaces or lab links).
@@ -441,6 +443,7 @@ pub(super) async fn run(
         data_drops,
         folded_drops: (0, 0),
         socket_drops: SocketDrops::default(),
+        socket_drops_due: Instant::now(),
         poller: Poller::new(),
         ports: Ports::new(options.access_links, port_queues, fast.clone()),
         services: ServiceIfaces::new(options.service_links, service_queue, fast.clone()),
@@ -759,8 +762,12 @@ impl Runtime {
             .filter(|path| !wanted.contains(path))
             .copied()
             .collect();
-        if !gone.is_empty() {
-            // What their sockets dropped is counted before they close.
+        // What their sockets dropped is counted before they close, at most once a second:
+        // a read of /proc/net/udp walks every socket, and a flood of SCCRQs closes tunnels
+        // at every round (what a socket drops in its last second is then not counted).
+        let now = Instant::now();
+        if !gone.is_empty() && now >= self.socket_drops_due {
+            self.socket_drops_due = now + Duration::from_secs(1);
             self.fold_socket_drops();
         }
         let gone: Vec<Bound> = gone
