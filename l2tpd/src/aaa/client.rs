@@ -448,7 +448,8 @@ impl RadiusClient {
     }
 
     /// `servers`: the profile's order. `request`: code and attributes (User-Password in
-    /// clear); identifier and authenticator are set here.
+    /// clear); identifier and authenticator are set here. From the main table's sockets,
+    /// with the NAS-IP-Address of each server's source ([`Self::submit_with`]).
     pub fn submit(
         &mut self,
         now: Instant,
@@ -456,30 +457,12 @@ impl RadiusClient {
         servers: &[Ipv4Addr],
         request: Packet,
     ) -> Result<RequestId, SubmitError> {
-        self.submit_in(now, service, servers, request, None)
+        self.submit_with(now, service, servers, request, None, NasAddress::FromServer)
     }
 
     /// [`Self::submit`], sent from sockets in routing instance `instance` (`None`: the main
-    /// table), as a domain map's `aaa-routing-instance` asks.
-    pub fn submit_in(
-        &mut self,
-        now: Instant,
-        service: Service,
-        servers: &[Ipv4Addr],
-        request: Packet,
-        instance: Option<&str>,
-    ) -> Result<RequestId, SubmitError> {
-        self.submit_with(
-            now,
-            service,
-            servers,
-            request,
-            instance,
-            NasAddress::FromServer,
-        )
-    }
-
-    /// [`Self::submit_in`], with the request's NAS-IP-Address as `nas_address` says.
+    /// table), as a domain map's `aaa-routing-instance` asks, with the request's
+    /// NAS-IP-Address as `nas_address` says.
     pub fn submit_with(
         &mut self,
         now: Instant,

@@ -831,21 +831,23 @@ fn requests_in_a_routing_instance_use_that_instances_own_sockets() {
         .submit(t0, Service::Authentication, &[A], access_request("m"))
         .unwrap();
     let in_vrf = client
-        .submit_in(
+        .submit_with(
             t0,
             Service::Authentication,
             &[A],
             access_request("v"),
             Some("isp-aaa"),
+            NasAddress::FromServer,
         )
         .unwrap();
     client
-        .submit_in(
+        .submit_with(
             t0,
             Service::Authentication,
             &[A],
             access_request("w"),
             Some("isp-aaa"),
+            NasAddress::FromServer,
         )
         .unwrap();
     let sent = transmits(&mut client);
@@ -884,12 +886,13 @@ fn a_servers_routing_instance_wins_over_the_requests() {
     // Both requests ask for the domain map's instance; each server's own wins.
     for (server, user) in [(A, "a"), (B, "b")] {
         client
-            .submit_in(
+            .submit_with(
                 t0,
                 Service::Authentication,
                 &[server],
                 access_request(user),
                 Some("isp-aaa"),
+                NasAddress::FromServer,
             )
             .unwrap();
     }

@@ -73,7 +73,7 @@ fn a_request_carries_the_address_it_leaves_from_for_each_server_it_goes_to() {
     let now = Instant::now();
     let servers = [WITH_SOURCE, WITHOUT];
     client
-        .submit_in(now, Service::Authentication, &servers, request(), None)
+        .submit(now, Service::Authentication, &servers, request())
         .expect("submitted");
     assert_eq!(sent_nas_addresses(&mut client), [SOURCE]);
     // The first server is silent: the request fails over, and leaves from another address.
@@ -81,12 +81,11 @@ fn a_request_carries_the_address_it_leaves_from_for_each_server_it_goes_to() {
     assert_eq!(sent_nas_addresses(&mut client), [ROUTE_SOURCE]);
     // The kernel is asked once for a server, until the next commit.
     client
-        .submit_in(
+        .submit(
             now + TIMEOUT,
             Service::Authentication,
             &[WITHOUT],
             request(),
-            None,
         )
         .expect("submitted");
     assert_eq!(sent_nas_addresses(&mut client), [ROUTE_SOURCE]);
@@ -121,13 +120,7 @@ fn without_a_source_or_a_route_no_address_is_sent() {
     let mut client = RadiusClient::new(ClientConfig::with_seed([3; 32]));
     client.configure(vec![server(WITHOUT, None)]);
     client
-        .submit_in(
-            Instant::now(),
-            Service::Accounting,
-            &[WITHOUT],
-            request(),
-            None,
-        )
+        .submit(Instant::now(), Service::Accounting, &[WITHOUT], request())
         .expect("submitted");
     assert!(sent_nas_addresses(&mut client).is_empty());
 }
