@@ -62,6 +62,24 @@ pub fn rows<'a>(json: &'a Value, root: &str, item: &str) -> Vec<&'a Value> {
         .unwrap_or_default()
 }
 
+/// The rows of `show subscribers | display json`.
+pub fn subscribers(daemon: &DaemonProcess) -> Vec<Value> {
+    let json = show_json(daemon, "show subscribers");
+    rows(&json, "subscribers-information", "subscriber")
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
+/// The totals of `show pppoe statistics | display json` (every port's counters summed).
+pub fn pppoe_totals(daemon: &DaemonProcess) -> Value {
+    let shown = show_json(daemon, "show pppoe statistics");
+    let statistics = elements(&shown, "pppoe-statistics-information");
+    let totals = statistics.first().map(|s| elements(s, "totals"));
+    let totals = totals.and_then(|t| t.first().copied().cloned());
+    totals.unwrap_or_else(|| panic!("no totals in {shown}"))
+}
+
 /// CPU time (user + system) of the calling thread so far.
 pub fn thread_cpu() -> Result<std::time::Duration, String> {
     use nix::sys::resource::{getrusage, UsageWho};

@@ -281,6 +281,15 @@ impl EmulatorProcess {
     }
 }
 
+/// The count at `path` in an emulator's JSON summary (`["ipcp_up"]`, `["failures",
+/// "auth-failed"]`); panics with the summary when it is not there.
+pub fn summary_count(summary: &Value, path: &[&str]) -> u64 {
+    path.iter()
+        .fold(summary, |v, key| &v[*key])
+        .as_u64()
+        .unwrap_or_else(|| panic!("{path:?} in {summary}"))
+}
+
 impl Drop for EmulatorProcess {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {

@@ -15,25 +15,16 @@ use std::time::Duration;
 use serde_json::Value;
 
 use l2tp_tests::netns::may_run_as_root;
-use l2tp_tests::ops::{leaf, rows, run_ok, show_json};
+use l2tp_tests::ops::{leaf, run_ok, show_json, subscribers};
 use l2tp_tests::subscriber_lab::{
-    lac_lines, lns_ip_lines, udp_echo_server, wait_for, EmulatorProcess, Internet, SubscriberLab,
-    INTERNET_HOST, LNS_ADDRESS, POOL_NETWORK,
+    lac_lines, lns_ip_lines, summary_count, udp_echo_server, wait_for, EmulatorProcess, Internet,
+    SubscriberLab, INTERNET_HOST, LNS_ADDRESS, POOL_NETWORK,
 };
 use l2tp_tests::DaemonProcess;
 
 const WAIT: Duration = Duration::from_secs(30);
 /// Seconds each emulated subscriber stays up: long enough to be seen, bounded.
 const HOLD: &str = "8";
-
-/// `show subscribers | display json` rows.
-fn subscribers(daemon: &DaemonProcess) -> Vec<Value> {
-    let json = show_json(daemon, "show subscribers");
-    rows(&json, "subscribers-information", "subscriber")
-        .into_iter()
-        .cloned()
-        .collect()
-}
 
 fn in_pool(address: &str) -> bool {
     address.starts_with("198.18.100.")
@@ -79,13 +70,6 @@ fn wait_for_active(daemon: &DaemonProcess, count: usize) -> Vec<Value> {
     })
 }
 
-fn number(summary: &Value, path: &[&str]) -> u64 {
-    path.iter()
-        .fold(summary, |v, key| &v[*key])
-        .as_u64()
-        .unwrap_or_else(|| panic!("{path:?} in {summary}"))
-}
-
 #[test]
 fn subscribers_get_pool_addresses_and_reach_the_internet_through_the_lns() {
     if !may_run_as_root("lns_ip_netns") {
@@ -119,14 +103,17 @@ fn subscribers_get_pool_addresses_and_reach_the_internet_through_the_lns() {
 
     let (ok, summary) = emulator.finish(Duration::from_secs(60));
     assert!(ok, "{summary}");
-    assert_eq!(number(&summary, &["ipcp_up"]), 10, "{summary}");
+    assert_eq!(summary_count(&summary, &["ipcp_up"]), 10, "{summary}");
     assert_eq!(
-        number(&summary, &["addresses"]),
+        summary_count(&summary, &["addresses"]),
         10,
         "distinct addresses: {summary}"
     );
-    assert!(number(&summary, &["ping_replies"]) >= 10, "{summary}");
-    assert!(number(&summary, &["udp_replies"]) >= 10, "{summary}");
+    assert!(
+        summary_count(&summary, &["ping_replies"]) >= 10,
+        "{summary}"
+    );
+    assert!(summary_count(&summary, &["udp_replies"]) >= 10, "{summary}");
     let echoed = echo.join().expect("the echo server");
     assert!(echoed >= 10, "the internet host echoed {echoed} datagrams");
 
@@ -236,8 +223,8 @@ fn a_subscriber_the_lac_does_not_tunnel_is_terminated_there_and_reaches_the_inte
     }
     let (ok, summary) = emulator.finish(Duration::from_secs(60));
     assert!(ok, "{summary}");
-    assert_eq!(number(&summary, &["ipcp_up"]), 3, "{summary}");
-    assert!(number(&summary, &["ping_replies"]) >= 3, "{summary}");
+    assert_eq!(summary_count(&summary, &["ipcp_up"]), 3, "{summary}");
+    assert!(summary_count(&summary, &["ping_replies"]) >= 3, "{summary}");
 }
 
 /// The LNS's service interface is read by the data workers, a TUN queue each (issue 15,
@@ -259,7 +246,10 @@ fn after_a_commit_of_data_workers_the_replies_still_reach_the_subscribers() {
     wait_for_active(&lns, 10);
     let (ok, summary) = emulator.finish(Duration::from_secs(60));
     assert!(ok, "{summary}");
-    assert!(number(&summary, &["ping_replies"]) >= 10, "{summary}");
-    assert!(number(&summary, &["udp_replies"]) >= 10, "{summary}");
+    assert!(
+        summary_count(&summary, &["ping_replies"]) >= 10,
+        "{summary}"
+    );
+    assert!(summary_count(&summary, &["udp_replies"]) >= 10, "{summary}");
     assert!(echo.join().expect("the echo server") >= 10);
 }

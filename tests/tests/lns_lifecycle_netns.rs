@@ -22,7 +22,7 @@ use nix::sys::signal::Signal;
 use serde_json::Value;
 
 use l2tp_tests::netns::may_run_as_root;
-use l2tp_tests::ops::{elements, leaf, number, rows, run_ok, show_json};
+use l2tp_tests::ops::{elements, leaf, number, rows, run_ok, show_json, subscribers};
 use l2tp_tests::subscriber_lab::{
     l2tp_sessions, lac_lines, lns_ip_lines, lns_lines, sessions_with_data, udp_echo_server,
     wait_for, EmulatorProcess, Internet, SubscriberLab, INTERNET_HOST, LNS_ADDRESS, SERVICE_DEVICE,
@@ -101,9 +101,8 @@ fn pool_in_use(daemon: &DaemonProcess, pool: &str) -> u64 {
 
 /// `show subscribers | display json` rows: user name → address.
 fn addresses(daemon: &DaemonProcess) -> BTreeMap<String, String> {
-    let json = show_json(daemon, "show subscribers");
-    rows(&json, "subscribers-information", "subscriber")
-        .into_iter()
+    subscribers(daemon)
+        .iter()
         .filter_map(|s| Some((leaf(s, "user-name")?, leaf(s, "ip-address")?)))
         .collect()
 }

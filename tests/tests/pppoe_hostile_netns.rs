@@ -14,15 +14,13 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::Signal;
 
 use l2tp_tests::netns::may_run_as_root;
-use l2tp_tests::ops::{elements, number, run_ok, show_json};
+use l2tp_tests::ops::{number, pppoe_totals, run_ok};
 use l2tp_tests::subscriber_lab::{
     l2tp_sessions, wait_for_established, SubscriberLab, LAC_PORT_MAC,
 };
-use l2tp_tests::DaemonProcess;
 use l2tpd::io::{FrameBatch, PacketSocket};
 use l2tpd::pppoe::client::{ClientConfig, ClientEvent, DiscoveryClient};
 use l2tpd::pppoe::wire::{tag_type, MacAddr};
-use serde_json::Value;
 
 const LEGITIMATE: usize = 5;
 const WAIT: Duration = Duration::from_secs(30);
@@ -190,15 +188,6 @@ fn lcp_option_floods(identifier: u8) -> Vec<Vec<u8>> {
             packet
         })
         .collect()
-}
-
-/// The totals of `show pppoe statistics | display json`.
-fn pppoe_totals(lac: &DaemonProcess) -> Value {
-    let shown = show_json(lac, "show pppoe statistics");
-    let statistics = elements(&shown, "pppoe-statistics-information");
-    let totals = statistics.first().map(|s| elements(s, "totals"));
-    let totals = totals.and_then(|t| t.first().copied().cloned());
-    totals.unwrap_or_else(|| panic!("no totals in {shown}"))
 }
 
 /// Sends every frame, waiting out a full send buffer; bounded by `WAIT`.

@@ -16,7 +16,7 @@ use nix::sys::signal::Signal;
 use serde_json::Value;
 
 use l2tp_tests::netns::may_run_as_root;
-use l2tp_tests::ops::{leaf, rows, run_ok, show_json};
+use l2tp_tests::ops::{leaf, rows, run_ok, show_json, subscribers};
 use l2tp_tests::subscriber_lab::{
     l2tp_sessions, sessions_with_data, wait_for, wait_for_established, SubscriberLab,
 };
@@ -241,15 +241,6 @@ fn a_commit_of_data_workers_moves_the_port_to_the_new_workers_and_keeps_it_worki
     wait_for_established(&lns, "LNS", 0, WAIT);
 }
 
-/// `show subscribers | display json` rows at an end.
-fn subscriber_rows(daemon: &DaemonProcess) -> Vec<Value> {
-    let json = show_json(daemon, "show subscribers");
-    rows(&json, "subscribers-information", "subscriber")
-        .into_iter()
-        .cloned()
-        .collect()
-}
-
 /// Auto-sensed VLANs on a real port: the LAC has no unit for VLAN 150, only an
 /// `auto-configure` range taking it. The emulator's subscribers on VLAN 150 create one
 /// dynamic VLAN unit, come up on it through the LNS, and the VLAN goes with the last of them
@@ -279,7 +270,7 @@ fn subscribers_on_an_auto_sensed_vlan_come_up_on_its_unit_which_goes_with_them()
     let emulator = lab.emulator(&as_strs(&args));
     wait_for_established(&lns, "LNS", FEW, WAIT);
 
-    let shown = subscriber_rows(&lac);
+    let shown = subscribers(&lac);
     let vlan_name = format!("{port}.1073741824");
     let vlans: Vec<&Value> = shown
         .iter()
@@ -302,7 +293,7 @@ fn subscribers_on_an_auto_sensed_vlan_come_up_on_its_unit_which_goes_with_them()
     wait_for(
         "the VLAN to go with its last subscriber",
         WAIT,
-        || match subscriber_rows(&lac).len() {
+        || match subscribers(&lac).len() {
             0 => Ok(()),
             n => Err(format!("{n} rows left")),
         },

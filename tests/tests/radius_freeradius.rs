@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use l2tp_tests::freeradius::{FreeRadius, Options};
-use l2tp_tests::ops::{elements, leaf, number, rows, show_json};
+use l2tp_tests::ops::{elements, leaf, number, rows, show_json, subscribers};
 use l2tp_tests::subscriber_lab::{wait_for, EmulatorProcess};
 use l2tp_tests::{bin_path, DaemonProcess};
 
@@ -773,9 +773,8 @@ fn free_wildcard_port() -> u16 {
 
 /// `show subscribers` rows at `daemon`.
 fn subscriber_names(daemon: &DaemonProcess) -> Vec<String> {
-    let json = show_json(daemon, "show subscribers");
-    rows(&json, "subscribers-information", "subscriber")
-        .into_iter()
+    subscribers(daemon)
+        .iter()
         .filter_map(|s| leaf(s, "user-name"))
         .collect()
 }

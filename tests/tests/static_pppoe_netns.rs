@@ -14,13 +14,12 @@
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
-use serde_json::Value;
 
 use l2tp_tests::netns::may_run_as_root;
-use l2tp_tests::ops::{leaf, rows, show_json};
+use l2tp_tests::ops::{leaf, number, pppoe_totals, subscribers};
 use l2tp_tests::subscriber_lab::{
-    udp_echo_server, wait_for, EmulatorProcess, Internet, SubscriberLab, INTERNET_HOST, POOL_FIRST,
-    POOL_LAST, POOL_NETWORK,
+    summary_count, udp_echo_server, wait_for, EmulatorProcess, Internet, SubscriberLab,
+    INTERNET_HOST, POOL_FIRST, POOL_LAST, POOL_NETWORK,
 };
 use l2tp_tests::{bin_path, DaemonProcess};
 
@@ -72,15 +71,6 @@ fn client(lab: &SubscriberLab, user: &str, mac_group: &str) -> EmulatorProcess {
     EmulatorProcess::spawn(command)
 }
 
-/// `show subscribers | display json` rows.
-fn subscribers(daemon: &DaemonProcess) -> Vec<Value> {
-    let json = show_json(daemon, "show subscribers");
-    rows(&json, "subscribers-information", "subscriber")
-        .into_iter()
-        .cloned()
-        .collect()
-}
-
 /// (user, interface, state, address) of each subscriber shown.
 fn shown(daemon: &DaemonProcess) -> Vec<[String; 4]> {
     subscribers(daemon)
@@ -110,34 +100,9 @@ fn wait_for_alone_on_pp0_1(daemon: &DaemonProcess, user: &str) {
     });
 }
 
-/// The first number under `key` anywhere in `json` (Junos JSON: `[{"data": "N"}]`).
-fn counter(json: &Value, key: &str) -> Option<u64> {
-    match json {
-        Value::Object(map) => map.iter().find_map(|(k, v)| {
-            if k == key {
-                leaf_number(v)
-            } else {
-                counter(v, key)
-            }
-        }),
-        Value::Array(items) => items.iter().find_map(|v| counter(v, key)),
-        _ => None,
-    }
-}
-
-fn leaf_number(v: &Value) -> Option<u64> {
-    v.get(0)?.get("data")?.as_str()?.parse().ok()
-}
-
+/// PADIs refused with every static unit of their underlying unit busy.
 fn refused_padis(daemon: &DaemonProcess) -> u64 {
-    let json = show_json(daemon, "show pppoe statistics");
-    counter(&json, "max-sessions-refused").unwrap_or_else(|| panic!("no counter in {json}"))
-}
-
-fn number(summary: &Value, key: &str) -> u64 {
-    summary[key]
-        .as_u64()
-        .unwrap_or_else(|| panic!("{key} in {summary}"))
+    number(&pppoe_totals(daemon), "max-sessions-refused")
 }
 
 #[test]
@@ -179,8 +144,8 @@ fn a_client_comes_up_on_pp0_1_with_chap_and_a_second_only_once_the_first_leaves(
     first.signal(Signal::SIGTERM);
     let (ok, summary) = first.finish(WAIT);
     assert!(ok, "{summary}");
-    assert_eq!(number(&summary, "ipcp_up"), 1, "{summary}");
-    assert!(number(&summary, "ping_replies") >= 1, "{summary}");
+    assert_eq!(summary_count(&summary, &["ipcp_up"]), 1, "{summary}");
+    assert!(summary_count(&summary, &["ping_replies"]) >= 1, "{summary}");
 
     // pp0.1 is free: the second client's next PADI is answered and it comes up there (it
     // sends them 0, 1, 3 and 7 s after its start and gives up at 15 s; the first client's
@@ -189,8 +154,8 @@ fn a_client_comes_up_on_pp0_1_with_chap_and_a_second_only_once_the_first_leaves(
     second.signal(Signal::SIGTERM);
     let (ok, summary) = second.finish(WAIT);
     assert!(ok, "{summary}");
-    assert_eq!(number(&summary, "ipcp_up"), 1, "{summary}");
-    assert!(number(&summary, "ping_replies") >= 1, "{summary}");
+    assert_eq!(summary_count(&summary, &["ipcp_up"]), 1, "{summary}");
+    assert!(summary_count(&summary, &["ping_replies"]) >= 1, "{summary}");
     wait_for("pp0.1 free again", WAIT, || match shown(&daemon) {
         rows if rows.is_empty() => Ok(()),
         rows => Err(format!("{rows:?}")),

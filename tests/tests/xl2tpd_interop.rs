@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use l2tp_tests::ops::{leaf, number, rows, show_json, tunnel_test_ids};
+use l2tp_tests::ops::{leaf, number, rows, subscribers, tunnel_test_ids};
 use l2tp_tests::xl2tpd::{present_or_skip, Ppp, Role, Xl2tpd, Xl2tpdConfig};
 use l2tp_tests::{output_text, DaemonProcess};
 
@@ -107,15 +107,6 @@ fn our_lns(local: &str, client: &str, secret: &str, extra: &str) -> DaemonProces
              {extra}"
     ));
     lns
-}
-
-/// The rows of `show subscribers | display json`.
-fn subscribers(daemon: &DaemonProcess) -> Vec<Value> {
-    let json = show_json(daemon, "show subscribers");
-    rows(&json, "subscribers-information", "subscriber")
-        .into_iter()
-        .cloned()
-        .collect()
 }
 
 fn xl2tpd_lns(listen: &str, secret: &str, ppp: Ppp) -> Xl2tpd {
