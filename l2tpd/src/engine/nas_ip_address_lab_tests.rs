@@ -6,8 +6,9 @@
 use std::net::Ipv4Addr;
 
 use super::radius_lab_tests::{
-    account_or_accept, bring_up, ip_up, lac_with_radius, lns_with_radius, SECRET, SERVER,
+    account_or_accept, bring_up, ip_up, lac_with_radius, SECRET, SERVER,
 };
+use super::session_options_lab_tests::lns_lab;
 use super::sim_lab::{Lab, RadiusResponder, LAC, LNS};
 use crate::aaa::radius::{attr, code, AttrKind, Packet};
 
@@ -71,19 +72,7 @@ fn the_lns_override_sends_the_lacs_tunnel_address_as_nas_ip_address() {
             ip(LAC),
         ),
     ] {
-        let mut lab = Lab::new(
-            super::sim_lab::lac_config(""),
-            lns_with_radius(&format!("{accounting}{extra}")),
-        );
-        lab.lns_radius = Some(RadiusResponder::new(
-            SECRET,
-            Box::new(|request| {
-                Some(match request.code {
-                    code::ACCOUNTING_REQUEST => (code::ACCOUNTING_RESPONSE, Vec::new()),
-                    _ => (code::ACCESS_ACCEPT, Vec::new()),
-                })
-            }),
-        ));
+        let mut lab = lns_lab(&format!("{accounting}{extra}"), Vec::new());
         let i = bring_up(&mut lab, "otto@isp.example");
         assert!(ip_up(&lab.subs[i].events).is_some(), "{extra}");
         let received = &lab.lns_radius.as_ref().expect("server").received;
