@@ -576,8 +576,9 @@ pub(super) fn pppoe_calling_station(
 /// subscriber's Calling-Station-Id there, as its access profile's `calling-station-id-format`
 /// makes it ("override (RADIUS Options)": "the Calling-Station-ID format for the string that
 /// the LAC sends to the LNS in the Calling Number AVP 22"), so the LNS's RADIUS sees what the
-/// LAC's did. The profile is the one the LAC's RADIUS would use (the domain map's, else the
-/// router's `access-profile`); without one, or with no format, the `IF:MAC` form.
+/// LAC's did. The profile is the one the LAC's RADIUS would use
+/// ([`super::decision::lac_access_profile`]); without one, or with no format, the `IF:MAC`
+/// form.
 pub(super) fn lac_calling_number(
     config: &RouterConfig,
     host_name: &[u8],
@@ -586,8 +587,7 @@ pub(super) fn lac_calling_number(
     mac: [u8; 6],
     line: &AccessLine,
 ) -> String {
-    let profile = super::decision::map_access_profile(config, user)
-        .or(config.access_profile.as_deref())
+    let profile = super::decision::lac_access_profile(config, user)
         .and_then(|name| config.access_profiles.get(name));
     match profile {
         Some(profile) => pppoe_calling_station(

@@ -17,7 +17,7 @@ use super::aaa::{
     TunnelFacts,
 };
 use super::decision::{
-    map_aaa_routing_instance, map_access_profile, map_tunnel_profile, radius_user_name, Refusal,
+    lac_access_profile, map_aaa_routing_instance, map_tunnel_profile, radius_user_name, Refusal,
 };
 use super::interface_text::{interface_desc_attribute, text_description};
 use super::lac::SubscriberLayer;
@@ -57,9 +57,7 @@ impl SubscriberLayer {
             return true;
         }
         let user = subscriber.user.clone().unwrap_or_default();
-        // The domain map's profile, else the router's (`[edit] access-profile`).
-        let Some(name) = map_access_profile(config, &user).or(config.access_profile.as_deref())
-        else {
+        let Some(name) = lac_access_profile(config, &user) else {
             return false;
         };
         let Some(profile) = config.access_profiles.get(name) else {

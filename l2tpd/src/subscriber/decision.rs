@@ -152,6 +152,12 @@ pub fn map_access_profile<'c>(config: &'c RouterConfig, user: &str) -> Option<&'
     map_of(config, user)?.1.access_profile.as_deref()
 }
 
+/// The access profile the LAC's AAA uses for `user`: its domain map's, else the router's
+/// (`[edit] access-profile`).
+pub fn lac_access_profile<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str> {
+    map_access_profile(config, user).or(config.access_profile.as_deref())
+}
+
 /// The domain map's `dynamic-profile` for `user`.
 pub fn map_dynamic_profile<'c>(config: &'c RouterConfig, user: &str) -> Option<&'c str> {
     map_of(config, user)?.1.dynamic_profile.as_deref()
