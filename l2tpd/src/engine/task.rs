@@ -349,18 +349,14 @@ fn route_batch(
 
 struct Runtime {
     core: Core,
-    /// Each listener's data socket, which the engine and the fast path send from.
-    sockets: BTreeMap<Ipv4Addr, Bound>,
-    /// Each listener's control socket ([`Listener`]): read on another worker than its data
-    /// socket, and closed with it.
-    control_sockets: BTreeMap<Ipv4Addr, Bound>,
+    /// The listeners by address, each its data and control sockets ([`BoundListener`]).
+    sockets: BTreeMap<Ipv4Addr, BoundListener>,
     /// The addresses the configuration in force listens on; `sockets` may hold more, while
     /// tunnels on a removed address still close ([`Runtime::release_listeners`]).
     listening: BTreeSet<Ipv4Addr>,
-    /// For tunnels with no source address: a [`Listener`] on an ephemeral port of every
-    /// address, bound on first use; its data socket (the engine sends from it) and its
-    /// control socket, read on data workers as the listeners are.
-    wildcard: Option<(Bound, Bound)>,
+    /// For tunnels with no source address: a listener on an ephemeral port of every
+    /// address, bound on first use.
+    wildcard: Option<BoundListener>,
     /// A connected socket per tunnel beside the listener ([`bind_tunnel`]), by (our
     /// address, peer), each read by a data worker; those the kernel refused are not tried
     /// again.
@@ -431,7 +427,6 @@ pub(super) async fn run(
     let mut rt = Runtime {
         core,
         sockets: BTreeMap::new(),
-        control_sockets: BTreeMap::new(),
         listening: BTreeSet::new(),
         wildcard: None,
         tunnel_sockets: HashMap::new(),
@@ -667,42 +662,30 @@ impl Runtime {
             // stays open (a second descriptor of it goes to the new worker), so nothing
             // sent to it in between is lost but what its buffer cannot hold.
             let mut listeners = Vec::new();
-            let wildcard = self.wildcard.as_ref().map(|(data, control)| {
-                Ok::<_, String>(Listener {
-                    data: second_descriptor(Ipv4Addr::UNSPECIFIED, data)?,
-                    control: second_descriptor(Ipv4Addr::UNSPECIFIED, control)?,
-                })
-            });
-            let wildcard = wildcard.transpose()?;
             for (address, bound) in &self.sockets {
-                let data = second_descriptor(*address, bound)?;
-                let control = self.control_sockets.get(address).ok_or_else(|| {
-                    format!("l2tp: {address}:{L2TP_PORT} has no control socket to move")
-                })?;
-                let control = second_descriptor(*address, control)?;
-                listeners.push((*address, Listener { data, control }));
+                listeners.push((*address, bound.second_descriptors(*address)?));
             }
+            let wildcard = self.wildcard.as_ref();
+            let wildcard = wildcard.map(|w| w.second_descriptors(Ipv4Addr::UNSPECIFIED));
+            let wildcard = wildcard.transpose()?;
             self.workers = workers;
             for (address, listener) in listeners {
-                let (data, control) = self.listener_on_workers(listener, address)?;
-                let old = self.sockets.insert(address, data);
-                let old_control = self.control_sockets.insert(address, control);
-                self.retire_all(old.into_iter().chain(old_control));
+                let moved = self.listener_on_workers(listener, address)?;
+                let old = self.sockets.insert(address, moved);
+                self.retire_all(old.into_iter().flat_map(BoundListener::sockets));
             }
             if let Some(listener) = wildcard {
                 let moved = self.listener_on_workers(listener, Ipv4Addr::UNSPECIFIED)?;
-                if let Some((data, control)) = self.wildcard.replace(moved) {
-                    self.retire_all([data, control]);
-                }
+                let old = self.wildcard.replace(moved);
+                self.retire_all(old.into_iter().flat_map(BoundListener::sockets));
             }
             self.ports.refan(&self.workers);
             self.services.set_workers(&self.workers);
         }
         for (address, listener) in fresh {
             tracing::info!("l2tp listening on {address}:{L2TP_PORT}");
-            let (data, control) = self.listener_on_workers(listener, address)?;
-            self.sockets.insert(address, data);
-            self.control_sockets.insert(address, control);
+            let bound = self.listener_on_workers(listener, address)?;
+            self.sockets.insert(address, bound);
         }
         self.core.apply_config(Instant::now(), config);
         let wanted_ports = PppoeAccess::wanted_ports(config);
@@ -736,14 +719,14 @@ impl Runtime {
         &self,
         listener: Listener,
         address: Ipv4Addr,
-    ) -> Result<(Bound, Bound), String> {
+    ) -> Result<BoundListener, String> {
         let last = self.workers.worker(self.workers.len().saturating_sub(1));
         let data = Bound::on_worker(listener.data, address, &self.queues, &self.fast, last)
             .map_err(|e| listener_error(address, e))?;
         let first = self.workers.worker(0);
         let control = Bound::on_worker(listener.control, address, &self.queues, &self.fast, first)
             .map_err(|e| listener_error(address, e))?;
-        Ok((data, control))
+        Ok(BoundListener { data, control })
     }
 
     /// Opens a connected socket for each tunnel that has none and closes those of tunnels
@@ -833,8 +816,7 @@ impl Runtime {
         for address in unused {
             tracing::info!("l2tp no longer listening on {address}:{L2TP_PORT}");
             let gone = self.sockets.remove(&address);
-            let control = self.control_sockets.remove(&address);
-            self.retire_all(gone.into_iter().chain(control));
+            self.retire_all(gone.into_iter().flat_map(BoundListener::sockets));
         }
         // The relay's fast path sends from the listeners too: it lets go of this one now.
         self.fast.set_l2tp_sockets(self.l2tp_sockets());
@@ -876,21 +858,15 @@ impl Runtime {
     /// and at the tunnels' own since the last time (before a show, and before tunnels'
     /// sockets close).
     fn fold_socket_drops(&mut self) {
-        let inodes = |listeners: &BTreeMap<Ipv4Addr, Bound>, wildcard: Option<&Bound>| {
-            listeners
-                .values()
-                .chain(wildcard)
+        let inodes = |sockets: &mut dyn Iterator<Item = &Bound>| -> Vec<u64> {
+            sockets
                 .filter_map(|bound| socket_drops::inode(&bound.socket))
-                .collect::<Vec<u64>>()
+                .collect()
         };
-        let wildcard = self.wildcard.as_ref();
-        let control = inodes(&self.control_sockets, wildcard.map(|(_, c)| c));
-        let data = inodes(&self.sockets, wildcard.map(|(d, _)| d));
-        let tunnels: Vec<u64> = self
-            .tunnel_sockets
-            .values()
-            .filter_map(|bound| socket_drops::inode(&bound.socket))
-            .collect();
+        let listeners = || self.sockets.values().chain(&self.wildcard);
+        let control = inodes(&mut listeners().map(|l| &l.control));
+        let data = inodes(&mut listeners().map(|l| &l.data));
+        let tunnels = inodes(&mut self.tunnel_sockets.values());
         let drops = self
             .socket_drops
             .fold(&socket_drops::udp_drops(), [&control, &data, &tunnels]);
@@ -901,12 +877,10 @@ impl Runtime {
     fn l2tp_sockets(&self) -> Vec<(Ipv4Addr, Arc<UdpSocket>)> {
         self.sockets
             .iter()
-            .chain(
-                self.wildcard
-                    .iter()
-                    .map(|(w, _)| (&Ipv4Addr::UNSPECIFIED, w)),
-            )
-            .filter_map(|(address, bound)| Some((*address, Arc::clone(bound.socket.shared()?))))
+            .chain(self.wildcard.iter().map(|w| (&Ipv4Addr::UNSPECIFIED, w)))
+            .filter_map(|(address, bound)| {
+                Some((*address, Arc::clone(bound.data.socket.shared()?)))
+            })
             .collect()
     }
 
@@ -960,7 +934,11 @@ impl Runtime {
         }
         while let Some(t) = self.core.poll_transmit() {
             let socket = match t.source {
-                Some(source) => match self.sockets.get(&source).and_then(|b| b.socket.shared()) {
+                Some(source) => match self
+                    .sockets
+                    .get(&source)
+                    .and_then(|b| b.data.socket.shared())
+                {
                     Some(socket) => Arc::clone(socket),
                     None => {
                         tracing::debug!(
@@ -988,8 +966,8 @@ impl Runtime {
                 .map_err(|e| e.to_string())
                 .and_then(|listener| self.listener_on_workers(listener, Ipv4Addr::UNSPECIFIED));
             match bound {
-                Ok(pair) => {
-                    self.wildcard = Some(pair);
+                Ok(bound) => {
+                    self.wildcard = Some(bound);
                     // The IP fast path sends from it too (tunnels without a source).
                     self.fast.set_l2tp_sockets(self.l2tp_sockets());
                 }
@@ -1003,7 +981,7 @@ impl Runtime {
         }
         self.wildcard
             .as_ref()
-            .and_then(|(data, _)| data.socket.shared())
+            .and_then(|w| w.data.socket.shared())
             .map(Arc::clone)
     }
 }
@@ -1049,13 +1027,34 @@ impl TunnelReader {
 }
 
 /// A listener that could not be read on a data worker (a commit's error).
-/// A second descriptor of `bound`'s socket, for a new pool's worker to read while the old
-/// one lets go of the first: the socket (and its place in its SO_REUSEPORT group) stays.
-fn second_descriptor(address: Ipv4Addr, bound: &Bound) -> Result<std::net::UdpSocket, String> {
-    let socket = bound.socket.as_fd().try_clone_to_owned().map_err(|e| {
-        format!("l2tp: cannot move {address}:{L2TP_PORT} to the new data workers: {e}")
-    })?;
-    Ok(std::net::UdpSocket::from(socket))
+/// A listener's two sockets ([`Listener`]) and their readers: the data socket, which the
+/// engine and the fast path send from, and the control socket, read on another worker;
+/// bound, moved and closed together.
+struct BoundListener {
+    data: Bound,
+    control: Bound,
+}
+
+impl BoundListener {
+    fn sockets(self) -> [Bound; 2] {
+        [self.data, self.control]
+    }
+
+    /// Second descriptors of both sockets, for a new pool's workers to read while the old
+    /// ones let go of the first: the sockets (and their places in their SO_REUSEPORT group)
+    /// stay.
+    fn second_descriptors(&self, address: Ipv4Addr) -> Result<Listener, String> {
+        let second = |bound: &Bound| {
+            let socket = bound.socket.as_fd().try_clone_to_owned().map_err(|e| {
+                format!("l2tp: cannot move {address}:{L2TP_PORT} to the new data workers: {e}")
+            })?;
+            Ok::<_, String>(std::net::UdpSocket::from(socket))
+        };
+        Ok(Listener {
+            data: second(&self.data)?,
+            control: second(&self.control)?,
+        })
+    }
 }
 
 fn listener_error(address: Ipv4Addr, e: std::io::Error) -> String {
