@@ -84,13 +84,13 @@ fn a_loaded_candidate_is_committed_as_it_is_and_what_it_replaced_is_freed_later(
             assert!(Arc::strong_count(replaced) > 1, "freed before the reply");
         }
         assert!(m.retired.is_some());
-        m.drop_retired();
+        drop(m.take_retired());
         assert!(m.retired.is_none());
         if let Some(replaced) = &replaced {
             assert_eq!(
                 Arc::strong_count(replaced),
                 1,
-                "still held after drop_retired"
+                "still held after take_retired"
             );
         }
     }

@@ -4,6 +4,7 @@
 mod confirm;
 pub mod identity;
 pub mod limits;
+mod reclaim;
 pub mod rights;
 pub mod server;
 pub mod session;

@@ -95,8 +95,8 @@ pub struct Mgmt {
     scheduled: Option<history::Scheduled>,
     /// How long a minute of a login class's `idle-timeout` is (shortened by tests).
     idle_minute: std::time::Duration,
-    /// The configuration the last commit replaced, freed by [`Mgmt::drop_retired`] once the
-    /// operator has the commit's answer.
+    /// The configuration the last commit replaced, taken by [`Mgmt::take_retired`] to be freed
+    /// once the operator has the commit's answer.
     retired: Option<(Node, Arc<RouterConfig>)>,
 }
 
@@ -191,11 +191,11 @@ impl Mgmt {
         Ok(mgmt)
     }
 
-    /// Frees the configuration the last commit replaced. The server calls it after sending
-    /// the reply: freeing the hundreds of thousands of nodes of a large configuration takes
-    /// tens of milliseconds, which the operator need not wait for.
-    pub fn drop_retired(&mut self) {
-        self.retired = None;
+    /// The configuration the last commit replaced, for the server to free after sending the
+    /// reply: freeing the hundreds of thousands of nodes of a large configuration takes tens
+    /// of milliseconds, which the operator need not wait for (`reclaim`).
+    pub fn take_retired(&mut self) -> Option<(Node, Arc<RouterConfig>)> {
+        self.retired.take()
     }
 
     pub fn active(&self) -> &Node {
@@ -1194,7 +1194,7 @@ impl Mgmt {
         // The candidate itself becomes the active configuration, not a copy of it: a copy
         // of a loaded 300,000-line tree cost more than any other step of its commit, and
         // kept the daemon larger, not smaller (issue 15, item 4; docs/performance.md,
-        // "Stage h61"). What it replaces is freed after the reply (`drop_retired`).
+        // "Stage h61"). What it replaces is freed after the reply (`take_retired`).
         let previous = std::mem::replace(&mut self.active, tree);
         let previous_config = std::mem::replace(&mut self.active_config, new_config);
         self.retired = Some((previous, previous_config));

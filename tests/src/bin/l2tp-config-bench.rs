@@ -247,16 +247,23 @@ fn measure(profiles: usize, runs: usize, settled: bool) -> Figures {
             .map(|(name, ns)| format!("{name}:{:.1}", ns as f64 / 1e6))
             .collect();
         expect_done(reply);
+        // A small request right after the commit's answer, as a script's next line: it waits
+        // for whatever the management thread still does for the commit after answering.
+        let t = Instant::now();
+        c.ok(&Request::ShowSystemCommit);
+        let next = t.elapsed();
         // Each run on its own line: the median hides which of the runs was slow, and the
         // first run's commit replaces an empty configuration, the others a full one.
         println!(
-            "run profiles={profiles} run={run} load_cpu_ms={:.1} commit_cpu_ms={:.1} commit_ms={:.1} commit_minor_faults={faults} steal_ticks={steal} threads_ms={} after_load_cpu_ms={:.1} after_previous_commit_cpu_ms={:.1}",
+            "run profiles={profiles} run={run} load_ms={:.1} load_cpu_ms={:.1} commit_cpu_ms={:.1} commit_ms={:.1} commit_minor_faults={faults} steal_ticks={steal} threads_ms={} after_load_cpu_ms={:.1} after_previous_commit_cpu_ms={:.1} next_request_after_commit_ms={:.1}",
+            ms(load[run]),
             ms(load_cpu[run]),
             ms(cpu),
             ms(wall),
             by_thread.join(","),
             ms(after_load),
-            ms(after_commit)
+            ms(after_commit),
+            ms(next)
         );
         commit.push(wall);
         commit_cpu.push(cpu);
