@@ -129,7 +129,7 @@ mod tests {
         let stacked = format(4, 2, 4, Some(10), 12);
         assert_eq!(
             ethernet_nas_port(&stacked, "ge-1/2/3.5", &[100, 200]),
-            0b0001_10_0011_0001100100_000011001000
+            (1 << 28) | (2 << 26) | (3 << 22) | (100 << 12) | 200
         );
         // Without `stacked` the S-VLAN is not packed: slot 5 bits, adapter 0, port 3, VLAN 12.
         let plain = format(5, 0, 3, None, 12);

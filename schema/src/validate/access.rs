@@ -23,6 +23,16 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
     }
 }
 
+/// `[edit access profile NAME radius options]`.
+fn radius_options_path(name: &str) -> Path {
+    vec![
+        NodeId::new("access"),
+        NodeId::entry("profile", name),
+        NodeId::new("radius"),
+        NodeId::new("options"),
+    ]
+}
+
 /// Junos: "The combined total of the widths of all fields for a subscriber must not exceed 32
 /// bits, or the configuration fails" (nas-port-extended-format, access profile).
 fn nas_port_width(name: &str, profile: &AccessProfile, findings: &mut Findings) {
@@ -34,12 +44,7 @@ fn nas_port_width(name: &str, profile: &AccessProfile, findings: &mut Findings) 
         return;
     }
     findings.error(
-        vec![
-            NodeId::new("access"),
-            NodeId::entry("profile", name),
-            NodeId::new("radius"),
-            NodeId::new("options"),
-        ],
+        radius_options_path(name),
         "nas-port-extended-format",
         format!("The field widths add up to {total} bits: NAS-Port has 32, the widths may add up to at most 32"),
     );
@@ -58,14 +63,10 @@ fn nas_port_id_order(name: &str, profile: &AccessProfile, findings: &mut Finding
     if format.order.is_empty() || !defaults {
         return;
     }
+    let mut path = radius_options_path(name);
+    path.push(NodeId::new("nas-port-id-format"));
     findings.error(
-        vec![
-            NodeId::new("access"),
-            NodeId::entry("profile", name),
-            NodeId::new("radius"),
-            NodeId::new("options"),
-            NodeId::new("nas-port-id-format"),
-        ],
+        path,
         "order",
         "The values may be given in the default order or with order, not both: give every value with order",
     );
