@@ -27,11 +27,11 @@ mod view;
 pub use access::{
     AccessProfile, AccountingOptions, AccountingStatistics, AcctSessionIdFormat, AddressPolicy,
     AddressPool, AddressRange, AuthenticationMethod, AvpAction, CallingStationIdFormat, DomainMap,
-    DomainParsing, Gateway, InterfaceDescriptionFormat, L2tpClient, NasPortIdFormat,
-    ParseDirection, PoolUtilization, PppAuthentication, PppClient, ProfileClient, ProfileTunnel,
-    ProfileTunnels, RadiusExclude, RadiusIgnore, RadiusMessage, RadiusOptions, RadiusOverride,
-    RadiusServer, ServerAlgorithm, SessionOptions, TunnelIdentity, TunnelMedium, TunnelProfile,
-    TunnelSwitchAvps, TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
+    DomainParsing, Gateway, InterfaceDescriptionFormat, L2tpClient, NasPortExtendedFormat,
+    NasPortIdFormat, ParseDirection, PoolUtilization, PppAuthentication, PppClient, ProfileClient,
+    ProfileTunnel, ProfileTunnels, RadiusExclude, RadiusIgnore, RadiusMessage, RadiusOptions,
+    RadiusOverride, RadiusServer, ServerAlgorithm, SessionOptions, TunnelIdentity, TunnelMedium,
+    TunnelProfile, TunnelSwitchAvps, TunnelSwitchProfile, TunnelType, DEFAULT_CLIENTS,
 };
 pub use auto_configure::{
     AutoConfigure, VlanAuthentication, VlanIdRange, VlanRange, VlanRangeProfile, VlanUsername,

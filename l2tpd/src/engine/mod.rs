@@ -569,6 +569,8 @@ mod lossy_sim_tests;
 #[cfg(test)]
 mod nas_ip_address_lab_tests;
 #[cfg(test)]
+mod nas_port_lab_tests;
+#[cfg(test)]
 mod native_vlan_lab_tests;
 #[cfg(test)]
 mod policer_lab_tests;

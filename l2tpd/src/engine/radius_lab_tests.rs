@@ -17,9 +17,16 @@ pub(super) const SERVER: &str = "127.0.0.9";
 
 /// The LAC of `sim_lab` whose domain map's access profile asks RADIUS.
 pub(super) fn lac_with_radius(extra: &str) -> schema::typed::RouterConfig {
+    lac_with_radius_on(
+        &format!("set interfaces {PORT} unit 0 family pppoe access-concentrator lac-s\n"),
+        extra,
+    )
+}
+
+/// [`lac_with_radius`] whose PPPoE units are `interfaces` (`set interfaces` lines).
+pub(super) fn lac_with_radius_on(interfaces: &str, extra: &str) -> schema::typed::RouterConfig {
     config(&format!(
-        "set system host-name lac-s\n\
-         set interfaces {PORT} unit 0 family pppoe access-concentrator lac-s\n\
+        "set system host-name lac-s\n{interfaces}\
          set access tunnel-profile tp tunnel 1 source-gateway address {LAC}\n\
          set access tunnel-profile tp tunnel 1 remote-gateway address 198.18.9.9\n\
          set access domain map isp.example tunnel-profile tp\n\

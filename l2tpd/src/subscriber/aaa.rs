@@ -385,6 +385,8 @@ pub struct RequestFacts<'a> {
     pub acct_session_id: String,
     pub calling_station: Option<&'a [u8]>,
     pub nas_port_id: Option<&'a str>,
+    /// NAS-Port (5) of a PPPoE subscriber (`nas_port`); the LNS sends its own with `tunnel`.
+    pub nas_port: Option<u32>,
     /// NAS-Port-Type (61): `radius_options::ethernet_nas_port_type` for a PPPoE subscriber,
     /// Virtual at the LNS.
     pub nas_port_type: u32,
@@ -458,6 +460,9 @@ pub fn access_request(credentials: &Credentials, facts: &RequestFacts<'_>) -> Pa
     }
     if let Some(port) = facts.nas_port_id {
         attributes.push(Attribute::string(attr::NAS_PORT_ID, port));
+    }
+    if let Some(port) = facts.nas_port {
+        attributes.push(Attribute::integer(attr::NAS_PORT, port));
     }
     attributes.push(Attribute::integer(attr::NAS_PORT_TYPE, facts.nas_port_type));
     attributes.extend(facts.vendor_attributes.iter().cloned());
@@ -633,6 +638,7 @@ mod tests {
             acct_session_id: "1".into(),
             calling_station: None,
             nas_port_id: None,
+            nas_port: None,
             nas_port_type: 15,
             tunnel: None,
             vendor_attributes: Vec::new(),

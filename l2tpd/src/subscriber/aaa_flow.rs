@@ -22,6 +22,7 @@ use super::decision::{
 use super::interface_text::{interface_desc_attribute, text_description};
 use super::lac::SubscriberLayer;
 use super::local_auth::{self, AuthRejection, Step};
+use super::nas_port::subscriber_nas_port;
 use super::radius_options::{
     acct_session_id, agent_attributes, ethernet_nas_port_type, fix_acct_session_id, nas_port_id,
     NAS_PORT_TYPE_VIRTUAL,
@@ -100,6 +101,7 @@ impl SubscriberLayer {
             acct_session_id: acct_session_id(subscriber),
             calling_station: calling.as_deref().map(str::as_bytes),
             nas_port_id: port.as_deref(),
+            nas_port: subscriber_nas_port(&profile.radius_options, subscriber),
             nas_port_type: ethernet_nas_port_type(&profile.radius_options),
             tunnel: None,
             vendor_attributes,
@@ -245,6 +247,7 @@ impl SubscriberLayer {
             acct_session_id: acct_session_id(subscriber),
             calling_station: calling.as_deref(),
             nas_port_id: port.as_deref(),
+            nas_port: subscriber_nas_port(options, subscriber),
             nas_port_type: port_type,
             tunnel,
             vendor_attributes,

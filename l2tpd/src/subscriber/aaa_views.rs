@@ -204,6 +204,7 @@ impl SubscriberLayer {
             acct_session_id: format!("test-{token}"),
             calling_station: None,
             nas_port_id: None,
+            nas_port: None,
             nas_port_type: super::radius_options::NAS_PORT_TYPE_ETHERNET,
             tunnel: None,
             vendor_attributes: Vec::new(),

@@ -41,6 +41,7 @@ mod lac;
 mod lns;
 pub mod lns_units;
 pub mod local_auth;
+mod nas_port;
 pub mod ppp_sizes;
 pub mod pppoe_access;
 mod pppoe_trace;

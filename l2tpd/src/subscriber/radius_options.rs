@@ -202,13 +202,20 @@ pub fn accounting_port_attributes(
 ) -> Vec<Attribute> {
     let text = super::interface_text::text_description(config, subscriber);
     let mut carried = match &subscriber.access {
-        AccessLeg::Pppoe { underlying, .. } => vec![
-            Attribute::string(
-                attr::NAS_PORT_ID,
-                nas_port_id(options, nas_identifier, underlying, text, line),
-            ),
-            Attribute::integer(attr::NAS_PORT_TYPE, ethernet_nas_port_type(options)),
-        ],
+        AccessLeg::Pppoe { underlying, .. } => {
+            let mut carried = vec![
+                Attribute::string(
+                    attr::NAS_PORT_ID,
+                    nas_port_id(options, nas_identifier, underlying, text, line),
+                ),
+                Attribute::integer(attr::NAS_PORT_TYPE, ethernet_nas_port_type(options)),
+            ];
+            carried.extend(
+                super::nas_port::subscriber_nas_port(options, subscriber)
+                    .map(|port| Attribute::integer(attr::NAS_PORT, port)),
+            );
+            carried
+        }
         AccessLeg::L2tp { .. } => vec![Attribute::integer(
             attr::NAS_PORT_TYPE,
             NAS_PORT_TYPE_VIRTUAL,

@@ -121,6 +121,7 @@ impl SubscriberLayer {
             acct_session_id: format!("{port}:{}", tags.join("-")),
             calling_station: None,
             nas_port_id: None,
+            nas_port: None,
             nas_port_type: ethernet_nas_port_type(&profile.radius_options),
             tunnel: None,
             // An auto-sensed VLAN is no configured unit: its port's description.

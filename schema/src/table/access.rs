@@ -758,7 +758,8 @@ const RADIUS_OPTIONS: &[Stmt] = &[
                 "ae-width",
                 uint(0, 32),
                 "Bits of the aggregated Ethernet field",
-            ),
+            )
+            .no_effect(NO_AE_FIELD),
             leaf("port-width", uint(0, 32), "Bits of the port field"),
             leaf("slot-width", uint(0, 32), "Bits of the slot field"),
             flag("stacked", "Include the stacked VLAN"),
@@ -769,8 +770,7 @@ const RADIUS_OPTIONS: &[Stmt] = &[
             ),
             leaf("vlan-width", uint(0, 32), "Bits of the VLAN field"),
         ],
-    )
-    .no_effect(NO_NAS_PORT),
+    ),
     // Junos: the character between the values of nas-port-id-format, default '#'.
     leaf(
         "nas-port-id-delimiter",
@@ -884,9 +884,12 @@ const INTERFACE_DESCRIPTION: Stmt = flag(
 const NAS_IDENTIFIER_VALUE: Stmt = flag("nas-identifier", "NAS-Identifier of the router");
 
 const SERVER_ALGORITHMS: &[&str] = &["direct", "round-robin"];
-/// Junos packs an MX's slot, adapter, port and VLAN into NAS-Port; this router sends no
-/// NAS-Port for an Ethernet subscriber (only the LNS's fixed 4194303).
-const NO_NAS_PORT: &str = "NAS-Port (attribute 5) is not sent for Ethernet subscribers";
+/// Juniper's pages name the statement, not the layout it gives NAS-Port; NAS-Port of an
+/// Ethernet subscriber follows `nas-port-extended-format` only (l2tpd subscriber::nas_port).
+const NO_NAS_PORT: &str = "Juniper does not document the NAS-Port (attribute 5) layout it selects";
+/// Juniper gives the width of the aggregated Ethernet field, not its place among the others.
+const NO_AE_FIELD: &str =
+    "Juniper does not document where the aggregated Ethernet field goes in NAS-Port (attribute 5)";
 /// The LNS does not read the Cisco NAS Port Info AVP (100) of an ICRQ.
 const NO_NAS_PORT_INFO: &str = "the LAC's Cisco NAS Port Info (AVP 100) is not read";
 /// Junos' option sends the agent's line characteristics (rates, encapsulation) as Juniper

@@ -400,7 +400,7 @@ fn statements_without_effect_are_these() {
             "access profile radius options coa-dynamic-variable-validation",
             "access profile radius options ip-address-change-notify",
             "access profile radius options juniper-dsl-attributes",
-            "access profile radius options nas-port-extended-format",
+            "access profile radius options nas-port-extended-format ae-width",
             "access profile radius options override calling-station-id",
             "access profile radius options override nas-port",
             "access profile radius options override nas-port-type",

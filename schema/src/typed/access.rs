@@ -286,6 +286,43 @@ pub struct RadiusOptions {
     pub chap_challenge_in_authenticator: bool,
     #[serde(default)]
     pub overrides: RadiusOverride,
+    /// `nas-port-extended-format { ... }`: NAS-Port (5) of Ethernet subscribers is sent,
+    /// packed with these widths; `None`: no NAS-Port for them.
+    #[serde(default)]
+    pub nas_port_extended_format: Option<NasPortExtendedFormat>,
+}
+
+/// `nas-port-extended-format { ... }`: the bit width of each field of NAS-Port (0: the field
+/// is left out). l2tpd's `subscriber::nas_port` says how the fields are packed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NasPortExtendedFormat {
+    pub slot_width: u8,
+    pub adapter_width: u8,
+    pub port_width: u8,
+    /// `stacked`: the S-VLAN field is included.
+    pub stacked: bool,
+    pub stacked_vlan_width: u8,
+    pub vlan_width: u8,
+    /// Counted against the 32 bits; its place in NAS-Port is not documented, so no
+    /// aggregated Ethernet field is packed.
+    pub ae_width: u8,
+}
+
+impl NasPortExtendedFormat {
+    /// The bits all the configured fields take (Junos: at most 32, or the commit fails).
+    pub fn total_width(&self) -> u32 {
+        [
+            self.slot_width,
+            self.adapter_width,
+            self.port_width,
+            self.stacked_vlan_width,
+            self.vlan_width,
+            self.ae_width,
+        ]
+        .iter()
+        .map(|w| u32::from(*w))
+        .sum()
+    }
 }
 
 /// `radius options override { ... }`: at the LNS, values the LAC conveyed instead of the
@@ -872,7 +909,22 @@ fn radius_options(options: View<'_>) -> RadiusOptions {
         revert_interval: options.uint("revert-interval"),
         chap_challenge_in_authenticator: options.flag("chap-challenge-in-request-authenticator"),
         overrides: radius_override(options.container("override")),
+        nas_port_extended_format: nas_port_extended_format(
+            options.container("nas-port-extended-format"),
+        ),
     }
+}
+
+fn nas_port_extended_format(format: View<'_>) -> Option<NasPortExtendedFormat> {
+    format.present().then(|| NasPortExtendedFormat {
+        slot_width: format.number("slot-width"),
+        adapter_width: format.number("adapter-width"),
+        port_width: format.number("port-width"),
+        stacked: format.flag("stacked"),
+        stacked_vlan_width: format.number("stacked-vlan-width"),
+        vlan_width: format.number("vlan-width"),
+        ae_width: format.number("ae-width"),
+    })
 }
 
 fn radius_override(overrides: View<'_>) -> RadiusOverride {

@@ -19,7 +19,35 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
         accounting_of_profile(root, name, profile, findings);
         exclusions_of_profile(name, profile, findings);
         nas_port_id_order(name, profile, findings);
+        nas_port_width(name, profile, findings);
     }
+}
+
+/// `[edit access profile NAME radius options]`.
+fn radius_options_path(name: &str) -> Path {
+    vec![
+        NodeId::new("access"),
+        NodeId::entry("profile", name),
+        NodeId::new("radius"),
+        NodeId::new("options"),
+    ]
+}
+
+/// Junos: "The combined total of the widths of all fields for a subscriber must not exceed 32
+/// bits, or the configuration fails" (nas-port-extended-format, access profile).
+fn nas_port_width(name: &str, profile: &AccessProfile, findings: &mut Findings) {
+    let Some(format) = &profile.radius_options.nas_port_extended_format else {
+        return;
+    };
+    let total = format.total_width();
+    if total <= 32 {
+        return;
+    }
+    findings.error(
+        radius_options_path(name),
+        "nas-port-extended-format",
+        format!("The field widths add up to {total} bits: NAS-Port has 32, the widths may add up to at most 32"),
+    );
 }
 
 /// Junos: "The default and custom order methods are mutually exclusive. The configuration
@@ -35,14 +63,10 @@ fn nas_port_id_order(name: &str, profile: &AccessProfile, findings: &mut Finding
     if format.order.is_empty() || !defaults {
         return;
     }
+    let mut path = radius_options_path(name);
+    path.push(NodeId::new("nas-port-id-format"));
     findings.error(
-        vec![
-            NodeId::new("access"),
-            NodeId::entry("profile", name),
-            NodeId::new("radius"),
-            NodeId::new("options"),
-            NodeId::new("nas-port-id-format"),
-        ],
+        path,
         "order",
         "The values may be given in the default order or with order, not both: give every value with order",
     );

@@ -1252,3 +1252,31 @@ fn nas_port_id_order_is_not_mixed_with_the_default_order() {
         ["agent-circuit-id", "interface-description"]
     );
 }
+
+/// Junos: "The combined total of the widths of all fields for a subscriber must not exceed 32
+/// bits, or the configuration fails."
+#[test]
+fn nas_port_extended_format_widths_add_up_to_at_most_32_bits() {
+    let text = "access {\n    profile p {\n        authentication-order password;\n        radius {\n            options {\n                nas-port-extended-format {\n                    adapter-width 2;\n                    port-width 4;\n                    slot-width 4;\n                    stacked;\n                    stacked-vlan-width 12;\n                    vlan-width 12;\n                }\n            }\n        }\n    }\n}\n";
+    assert_eq!(
+        super::test_errors::errors(text),
+        vec![(
+            "access profile p radius options".to_string(),
+            "nas-port-extended-format".to_string(),
+            "The field widths add up to 34 bits: NAS-Port has 32, the widths may add up to at most 32".to_string()
+        )]
+    );
+    let fits = text.replace("adapter-width 2", "adapter-width 0");
+    let root = crate::parse::parse_config(&fits).expect("parses");
+    assert_eq!(check(&root), Ok(vec![]));
+    let format = router_config(&root).access_profiles["p"]
+        .radius_options
+        .nas_port_extended_format
+        .expect("configured");
+    assert_eq!(
+        (format.slot_width, format.port_width, format.vlan_width),
+        (4, 4, 12)
+    );
+    assert!(format.stacked);
+    assert_eq!(format.stacked_vlan_width, 12);
+}

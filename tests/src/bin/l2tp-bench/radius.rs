@@ -278,6 +278,7 @@ fn request(n: u64) -> Packet {
         acct_session_id: n.to_string(),
         calling_station: Some(b"02:00:00:00:00:01"),
         nas_port_id: Some("ge-0/0/0.0:100-200"),
+        nas_port: None,
         nas_port_type: NAS_PORT_TYPE_ETHERNET,
         tunnel: None,
         vendor_attributes: Vec::new(),
