@@ -4,23 +4,17 @@
 //! nothing here; the statements of hierarchies this router does not implement are named as
 //! not supported.
 
+use super::whole_config_tests::{load_whole, warned};
 use crate::parse::{apply_set_lines, parse_config};
-use crate::print::{to_set_lines, to_text};
 use crate::tree::Node;
 use crate::typed::router_config;
 
-/// Loads `text`, checks it prints back as written and that its set form is the same tree;
-/// returns the tree and the statements the commit warns have no effect.
+/// Loads `text` (printed back as written, its set form the same tree); the tree and the
+/// statements the commit warns have no effect.
 fn load(text: &str) -> (Node, Vec<String>) {
-    let tree = parse_config(text).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(to_text(&[], &tree), text);
-    let set = to_set_lines(&[], &tree);
-    let again = apply_set_lines(&Node::default(), &set).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(again, tree, "display set loads to the same tree:\n{set}");
-    let warnings = crate::validate::check(&tree).unwrap_or_else(|e| panic!("{e:?}"));
-    let no_effect = warnings
+    let (tree, warnings) = load_whole(text);
+    let no_effect = warned(&warnings)
         .iter()
-        .filter_map(|w| w.split(": statement has no effect").next())
         .map(|w| w.trim_start_matches("warning: ").to_string())
         .collect();
     (tree, no_effect)
