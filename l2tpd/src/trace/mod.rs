@@ -122,6 +122,8 @@ struct Tracer {
     flags: BTreeSet<String>,
     /// `filter protocol` lets L2TP's traces through (absent, or `l2tp`).
     l2tp: bool,
+    /// `file NAME match "RE"`: only lines the expression finds something in are written.
+    matches: Option<regex::Regex>,
 }
 
 impl Tracer {
@@ -180,6 +182,13 @@ impl TraceHandle {
             options.file.world_readable,
         )
         .map_err(|e| format!("cannot open the trace file {}: {e}", path.display()))?;
+        // The commit checked the expression; one that fails here is reported, never ignored.
+        let matches = options
+            .file
+            .matches
+            .as_deref()
+            .map(schema::typed::syslog_regex)
+            .transpose()?;
         let tracer = Tracer {
             domain: self.domain,
             file,
@@ -187,6 +196,7 @@ impl TraceHandle {
             flags: options.flags.iter().cloned().collect(),
             l2tp: options.filter_protocols.is_empty()
                 || options.filter_protocols.iter().any(|p| p == "l2tp"),
+            matches,
         };
         let max = if tracer.flags.is_empty() || !tracer.l2tp {
             1
@@ -250,6 +260,13 @@ impl<S: Subscriber> Layer<S> for TraceLayer {
             line.message,
             line.rest
         );
+        if tracer
+            .matches
+            .as_ref()
+            .is_some_and(|re| !re.is_match(&text))
+        {
+            return;
+        }
         // Nowhere to report a failed trace write but the trace itself.
         let _ = tracer.file.write_line(&text);
     }

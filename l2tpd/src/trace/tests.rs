@@ -13,6 +13,7 @@ fn filtered(flags: &[&str], level: TraceLevel, protocol: Option<&str>) -> TraceO
             files: 3,
             size: 1 << 20,
             world_readable: false,
+            matches: None,
         },
         flags: flags.iter().map(|f| f.to_string()).collect(),
         level,
@@ -191,4 +192,28 @@ fn options_with(flags: &[&str]) -> TraceOptions {
     let mut options = options(flags, TraceLevel::All);
     options.file.filename = None;
     options
+}
+
+/// Junos' `file NAME match "RE"`: of the lines the flags and level choose, only those the
+/// expression finds something in are written (the whole line, time and level included).
+#[test]
+fn a_file_match_writes_only_the_lines_it_finds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let handle = TraceHandle::default();
+    let mut trace = options(&["all"], TraceLevel::Verbose);
+    trace.file.matches = Some("tunnel|SCCRQ".into());
+    handle
+        .configure(dir.path(), Some(&trace))
+        .expect("configure");
+    emit(&handle);
+    assert_eq!(
+        written(dir.path()),
+        [
+            "INFO protocol: tunnel up tunnel=7",
+            "DEBUG message: received SCCRQ",
+        ]
+    );
+    // An expression that does not compile is refused, not dropped.
+    trace.file.matches = Some("(".into());
+    assert!(handle.configure(dir.path(), Some(&trace)).is_err());
 }

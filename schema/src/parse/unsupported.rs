@@ -436,7 +436,14 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     // Cisco's NAS-Port-Info AVP (100) in the ICRQ.
     ("services l2tp tunnel", &["nas-port-method"]),
-    ("access profile", &["provisioning-order", "service"]),
+    // The M-series AS PIC's LNS: per-interface tracing and the PIC's own system log.
+    ("services l2tp traceoptions", &["debug-level", "interfaces"]),
+    ("services l2tp tunnel-group", &["syslog"]),
+    // JSRC (Juniper's SRC policy server) is not spoken here.
+    (
+        "access profile",
+        &["authorization-order", "provisioning-order", "service"],
+    ),
     // NAS-Port-Id values whose form Juniper's statement page does not give (table/access.rs).
     (
         "access profile radius options nas-port-id-format",
@@ -444,7 +451,14 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     (
         "snmp",
-        &["engine-id", "filter-interfaces", "interface", "v3"],
+        &[
+            "engine-id",
+            "filter-interfaces",
+            "health-monitor",
+            "interface",
+            "rmon",
+            "v3",
+        ],
     ),
 ];
 

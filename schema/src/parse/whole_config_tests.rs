@@ -17,7 +17,7 @@ const LNS: &str = include_str!("testdata/lns-static-units-pools.conf");
 
 /// Loads `text`, checks it prints back as written and that its set form is the same tree;
 /// returns the tree and the commit's warnings.
-fn load_whole(text: &str) -> (Node, Vec<String>) {
+pub(super) fn load_whole(text: &str) -> (Node, Vec<String>) {
     let tree = parse_config(text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(to_text(&[], &tree), text);
     let set = to_set_lines(&[], &tree);
@@ -28,7 +28,7 @@ fn load_whole(text: &str) -> (Node, Vec<String>) {
 }
 
 /// The statement each warning names, with its level.
-fn warned(warnings: &[String]) -> Vec<&str> {
+pub(super) fn warned(warnings: &[String]) -> Vec<&str> {
     warnings
         .iter()
         .map(|w| w.split(": statement has no effect").next().unwrap_or(w))

@@ -506,6 +506,16 @@ const ACCOUNTING: &[Stmt] = &[
         "coa-immediate-update",
         "Send an Interim-Update right after a CoA-Request is acknowledged",
     ),
+    // Junos: a copy of every accounting request to the duplicate destinations (an access
+    // profile's `radius accounting-server` in another routing instance).
+    flag(
+        "duplication",
+        "Send a copy of each accounting request to the duplicate accounting servers",
+    )
+    .no_effect(
+        "accounting requests go to the profile's accounting servers only; there are no \
+         duplicate destinations to copy them to",
+    ),
     flag(
         "immediate-update",
         "Send an Interim-Update as soon as the Acct-Start is answered or times out",
@@ -531,6 +541,13 @@ const ACCOUNTING: &[Stmt] = &[
         uint(10, 1440),
         "Interval between Interim-Update records (minutes)",
     ),
+    // Junos 12.3: hold new requests until the server acknowledges the Accounting-On that
+    // starts a RADIUS accounting session.
+    flag(
+        "wait-for-acct-on-ack",
+        "Wait for the Accounting-On acknowledgement before sending new requests",
+    )
+    .no_effect("this router sends no Accounting-On, so there is no acknowledgement to wait for"),
 ];
 
 /// `radius attributes ignore { ... }`, Junos' list: attributes of an Access-Accept not used.
@@ -954,22 +971,21 @@ const CLIENT: &[Stmt] = &[
                 uint(1, 65535),
                 "Maximum sessions in one tunnel",
             ),
+            MULTILINK,
+            // Junos 14.1: a full tunnel's CDN says "temporary lack of resources" (4), not
+            // "general error" (2), so that the LAC tries another LNS.
             container(
-                "multilink",
-                "Multilink PPP settings",
-                &[
-                    // Our choice: up to 5 s of waiting for a lost fragment.
-                    leaf(
-                        "drop-timeout",
-                        uint(1, 5000),
-                        "Wait for a missing fragment (milliseconds)",
-                    ),
-                    leaf(
-                        "fragment-threshold",
-                        uint(128, 16320),
-                        "Largest packet sent unfragmented (bytes)",
-                    ),
-                ],
+                "override-result-code",
+                "Result code of the CDN refusing a session",
+                &[flag(
+                    "session-out-of-resource",
+                    "Refuse a session over the tunnel's limit with Result Code 4",
+                )],
+            )
+            .one_line()
+            .no_effect(
+                "this LNS always refuses a session over maximum-sessions-per-tunnel with \
+                 Result Code 4 (temporary lack of resources)",
             ),
             leaf(
                 "ppp-authentication",
@@ -1057,6 +1073,26 @@ const SECONDARY_DNS: Stmt = leaf("secondary-dns", Type::Ipv4, "Secondary DNS ser
 const SECONDARY_WINS: Stmt = leaf("secondary-wins", Type::Ipv4, "Secondary WINS server");
 
 /// `[edit access group-profile NAME]`, as Junos documents it.
+/// `l2tp multilink { ... }` of a client or a group profile: the LNS's MLPPP bundles.
+const MULTILINK: Stmt = container(
+    "multilink",
+    "Multilink PPP settings",
+    &[
+        // Our choice: up to 5 s of waiting for a lost fragment.
+        leaf(
+            "drop-timeout",
+            uint(1, 5000),
+            "Wait for a missing fragment (milliseconds)",
+        ),
+        leaf(
+            "fragment-threshold",
+            uint(128, 16320),
+            "Largest packet sent unfragmented (bytes)",
+        ),
+    ],
+)
+.no_effect("multilink PPP (RFC 1990) is not implemented: each session is a link of its own");
+
 const GROUP_PROFILE: &[Stmt] = &[
     container(
         "l2tp",
@@ -1070,6 +1106,7 @@ const GROUP_PROFILE: &[Stmt] = &[
                 uint(1, 65535),
                 "Maximum sessions in one tunnel",
             ),
+            MULTILINK,
         ],
     ),
     container(
@@ -1095,6 +1132,10 @@ const GROUP_PROFILE: &[Stmt] = &[
     ),
 ];
 
+/// Why a RADIUS server's preauthentication statements do nothing.
+const PREAUTHENTICATION: &str =
+    "this router sends no preauthentication requests (they serve Junos' LLID for DHCP and VLAN subscribers)";
+
 const RADIUS_SERVER: &[Stmt] = &[
     leaf("port", PORT, "RADIUS authentication port").default("1812"),
     leaf("accounting-port", PORT, "RADIUS accounting port").default("1813"),
@@ -1109,6 +1150,31 @@ const RADIUS_SERVER: &[Stmt] = &[
         uint(1, 1000),
         "Accounting request timeout (seconds; default: timeout)",
     ),
+    // Junos: the port this server's CoA and Disconnect requests arrive on.
+    leaf(
+        "dynamic-request-port",
+        PORT,
+        "Port dynamic requests from this server arrive on",
+    )
+    .default("3799")
+    .no_effect(
+        "dynamic requests are taken on [edit access] radius-disconnect-port, from the \
+         radius-disconnect clients",
+    ),
+    // Junos: LLID preauthentication of DHCP and VLAN subscribers, before authentication.
+    leaf(
+        "preauthentication-port",
+        PORT,
+        "RADIUS preauthentication port",
+    )
+    .default("1810")
+    .no_effect(PREAUTHENTICATION),
+    leaf(
+        "preauthentication-secret",
+        Type::Secret,
+        "Shared secret of preauthentication requests",
+    )
+    .no_effect(PREAUTHENTICATION),
     leaf("retry", uint(1, 100), "Retry attempts").default("3"),
     // Junos: the instance whose table carries this server's requests (`default`: the main
     // table); it wins over a domain map's `aaa-routing-instance`.

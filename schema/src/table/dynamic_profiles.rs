@@ -260,6 +260,16 @@ const UNIT: &[Stmt] = &[
                 "inet",
                 "IPv4 parameters",
                 &[
+                    // Junos: the IPv4 MTU of the subscriber's interface.
+                    leaf(
+                        "mtu",
+                        uint(500, 9192),
+                        "Protocol family maximum transmission unit",
+                    )
+                    .no_effect(
+                        "a subscriber's IP MTU is its PPP MTU (ppp-options mtu, bounded by \
+                         the link's payload)",
+                    ),
                     // What the subscriber layer always does: `rpf-check` asks for it.
                     super::RPF_CHECK,
                     // Junos: `filter { input "$junos-input-filter"; output "$junos-output-filter"; }`;
@@ -311,6 +321,16 @@ pub(super) const PPP_OPTIONS: Stmt = container(
     "PPP interface parameters",
     &[
         flag("chap", "Challenge Handshake Authentication Protocol"),
+        // Junos: without it, an LCP echo whose magic number is not the peer's is dropped
+        // (and the keepalives eventually take the link down).
+        flag(
+            "ignore-magic-number-mismatch",
+            "Ignore a mismatched magic number in LCP keepalives",
+        )
+        .no_effect(
+            "LCP echoes are answered and counted whatever the peer's magic number (only \
+             the router's own, a looped link, is acted on)",
+        ),
         // Junos (15.1): IPCP prompts a client whose Configure-Request asks for no name
         // servers to ask for them (RFC 1661 §5.3: a Nak may name options the request
         // left out); the servers are what the client would get if it asked.

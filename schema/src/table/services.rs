@@ -157,9 +157,21 @@ pub(super) const TRACE_FILE: Stmt = container(
         )
         .default("1m"),
         leaf("files", uint(2, 1000), "Maximum number of trace files").default("3"),
+        // Junos: only lines the expression matches are written (the syslog `match` rules).
+        leaf(
+            "match",
+            Type::Str { max_len: 255 },
+            "Regular expression for lines to be logged",
+        ),
         flag("world-readable", "Allow any user to read the log file"),
+        // Junos' default, written out: the file is readable by its owner only.
+        flag(
+            "no-world-readable",
+            "Don't allow all users to read the log file",
+        ),
     ],
 )
+.exclusive(&["world-readable", "no-world-readable"])
 .one_line();
 
 /// How much a trace writes.

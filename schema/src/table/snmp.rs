@@ -3,21 +3,31 @@
 use super::{NAME, PORT, TEXT};
 use crate::def::*;
 
+/// Why the system group's statements do nothing: the agent serves JNX-L2TP-MIB and IF-MIB
+/// (l2tpd/src/snmp), not SNMPv2-MIB's system group.
+const SYSTEM_GROUP: &str = "the embedded agent does not serve the system group (sysDescr, \
+     sysName, sysLocation, sysContact); under AgentX the host's snmpd answers it from its own \
+     configuration";
+
 pub(super) const SNMP: Stmt = container(
     "snmp",
     "Simple Network Management Protocol configuration",
     &[
-        leaf("description", TEXT, "System description (sysDescr)"),
+        leaf("description", TEXT, "System description (sysDescr)").no_effect(SYSTEM_GROUP),
         leaf(
             "location",
             TEXT,
             "Physical location of system (sysLocation)",
-        ),
+        )
+        .no_effect(SYSTEM_GROUP),
         leaf(
             "contact",
             TEXT,
             "Contact information for administrator (sysContact)",
-        ),
+        )
+        .no_effect(SYSTEM_GROUP),
+        // Junos: sysName when it is not the host name.
+        leaf("name", TEXT, "System name override (sysName)").no_effect(SYSTEM_GROUP),
         // Junos shows `client-list L { 198.18.0.0/24; 198.18.0.5/32 restrict; }`: the
         // prefixes stand alone in the list's block, as in `clients { ... }`.
         list(
@@ -95,14 +105,19 @@ pub(super) const SNMP: Stmt = container(
                     &[
                         flag("authentication", "Authentication failures"),
                         flag("chassis", "Chassis or environment notifications").no_effect(NOT_SENT),
+                        flag("chassis-cluster", "Clustering notifications").no_effect(NOT_SENT),
                         flag("configuration", "User configuration changes").no_effect(NOT_SENT),
                         flag("link", "Link up-down transitions"),
+                        flag("otn-alarms", "OTN alarm trap subcategories").no_effect(NOT_SENT),
                         flag("remote-operations", "Remote operations").no_effect(NOT_SENT),
                         flag("rmon-alarm", "RMON rising and falling alarms").no_effect(NOT_SENT),
                         flag("routing", "Routing protocol notifications").no_effect(NOT_SENT),
                         // JNX-L2TP-MIB defines no notification.
                         flag("services", "Services notifications").no_effect(NOT_SENT),
+                        flag("sonet-alarms", "SONET alarm trap subcategories").no_effect(NOT_SENT),
                         flag("startup", "System warm and cold starts"),
+                        flag("timing-events", "Timing events and defects").no_effect(NOT_SENT),
+                        flag("vrrp-events", "VRRP notifications").no_effect(NOT_SENT),
                     ],
                 ),
                 // Junos: every target of the group is reached through this instance's

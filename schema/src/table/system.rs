@@ -1,6 +1,6 @@
 //! `[edit system]`.
 
-use super::{NAME, TEXT};
+use super::{NAME, PORT, TEXT};
 use crate::def::*;
 
 pub(super) const SYSTEM: Stmt = container(
@@ -244,6 +244,8 @@ pub(super) const SYSTEM: Stmt = container(
                         ),
                         flag("login-alarms", "Display system alarms at login")
                             .no_effect("the router raises no system alarms"),
+                        flag("login-tip", "Display a CLI tip at login")
+                            .no_effect("the shell has no tips to show"),
                         leaf_list(
                             "permissions",
                             Type::Enum(PERMISSIONS),
@@ -364,12 +366,28 @@ pub(super) const SYSTEM: Stmt = container(
                             uint(1, 250),
                             "Limit incoming connection rate (per minute)",
                         ),
+                        leaf("port", PORT, "Port number to accept SSH connections on")
+                            .default("22"),
+                        flag("sftp-server", "Allow incoming SFTP connections"),
                     ],
                 ),
                 container(
                     "netconf",
                     "Allow NETCONF connections",
-                    &[flag("ssh", "Allow NETCONF connections over SSH")],
+                    &[
+                        // Junos: `ssh;`, or `ssh { port 830; }`.
+                        container(
+                            "ssh",
+                            "Allow NETCONF connections over SSH",
+                            &[leaf("port", PORT, "Port number to accept NETCONF over SSH on")
+                                .default("830")],
+                        )
+                        .presence(),
+                        flag(
+                            "rfc-compliant",
+                            "Answer NETCONF as RFC 4741 and RFC 6241 write it",
+                        ),
+                    ],
                 ),
                 // Junos MX: the subscriber management daemons (`enable` needs a reboot
                 // there); here subscriber management is what l2tpd does.
@@ -537,22 +555,51 @@ pub(super) const SYSTEM: Stmt = container(
                     Type::Ipv4,
                     "Server to query during boot sequence",
                 ),
+                // Junos: `authentication-key 1 type md5 value "$9$..."; ## SECRET-DATA`.
+                list(
+                    "authentication-key",
+                    NTP_KEY,
+                    "Authentication key information",
+                    &[
+                        leaf(
+                            "type",
+                            Type::Enum(&["md5", "sha1", "sha256"]),
+                            "Authentication key type",
+                        ),
+                        leaf("value", Type::Secret, "Authentication key value"),
+                    ],
+                )
+                .one_line(),
+                list("peer", Type::Ipv4, "Configure an NTP peer", NTP_ASSOCIATION).one_line(),
                 list(
                     "server",
                     Type::Ipv4,
                     "Configure an NTP server",
-                    &[
-                        flag("prefer", "Prefer this peer_key"),
-                        leaf("version", uint(1, 4), "NTP version to use"),
-                    ],
+                    NTP_ASSOCIATION,
                 )
                 // Junos: `server 198.18.123.1 prefer;`.
                 .one_line(),
+                leaf_list("trusted-key", NTP_KEY, "List of trusted authentication keys"),
             ],
         )
         .no_effect("the host keeps the time (chrony, ntpd or systemd-timesyncd)"),
     ],
 );
+
+/// An NTP key number (Junos: 1..65534).
+const NTP_KEY: Type = Type::Uint { min: 1, max: 65534 };
+
+/// What an NTP `server` or `peer` takes: `server 198.18.123.1 key 1 prefer;`.
+const NTP_ASSOCIATION: &[Stmt] = &[
+    leaf("key", NTP_KEY, "Authentication key"),
+    flag("prefer", "Prefer this peer_key"),
+    leaf(
+        "routing-instance",
+        NAME,
+        "Routing instance the association is reached in",
+    ),
+    leaf("version", uint(1, 4), "NTP version to use"),
+];
 
 /// A Junos daemon under `system processes`.
 const PROCESS: &[Stmt] = &[

@@ -65,6 +65,8 @@ pub struct TraceFile {
     pub files: u32,
     pub size: u64,
     pub world_readable: bool,
+    /// `match "RE"`: only the lines the expression finds something in are written.
+    pub matches: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +191,7 @@ pub(super) fn traceoptions(t: View<'_>) -> Option<TraceOptions> {
             files: file.number("files"),
             size: file.number("size"),
             world_readable: file.flag("world-readable"),
+            matches: file.string("match"),
         },
         flags: t
             .entries("flag")

@@ -41,6 +41,7 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
             "A trace file name cannot contain '/': the file is created in the state directory",
         );
     }
+    trace_file_match(config, findings);
     if let Some(method) = config
         .l2tp
         .tx_connect_speed_method
@@ -173,5 +174,27 @@ fn same_tunnels(name: &str, profile: &TunnelProfile, findings: &mut Findings) {
                  gateway-name"
             ),
         );
+    }
+}
+
+/// A trace file's `match "RE"` compiles as the trace applies it (l2tpd's trace and PPPoE's),
+/// so a commit never hands the daemon an expression it would have to drop.
+fn trace_file_match(config: &RouterConfig, findings: &mut Findings) {
+    let traces = [
+        (l2tp_path(), config.l2tp.traceoptions.as_ref()),
+        (
+            vec![NodeId::new("protocols"), NodeId::new("pppoe")],
+            config.pppoe_traceoptions.as_ref(),
+        ),
+    ];
+    for (mut path, trace) in traces {
+        let Some(re) = trace.and_then(|t| t.file.matches.as_deref()) else {
+            continue;
+        };
+        if let Err(e) = crate::typed::syslog_regex(re) {
+            path.push(NodeId::new("traceoptions"));
+            path.push(NodeId::new("file"));
+            findings.error(path, format!("match \"{re}\""), e);
+        }
     }
 }
