@@ -49,6 +49,9 @@ pub struct ControlUnderData {
     pub flood_port: FloodPort,
     /// The flooded session has an address and its data is forwarded to TUN (root).
     pub forwarded: bool,
+    /// The flood leaves from LAC B's address (and, with `FloodPort::Tunnel`, its port): it
+    /// fills the LNS's socket of the tunnel being set up, not another tunnel's.
+    pub flood_the_setup_tunnel: bool,
     pub sender: FloodSender,
     /// Sender threads sharing the rate.
     pub sender_threads: usize,
@@ -85,8 +88,13 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
         (filler_ppp(), None)
     };
     println!(
-        "control under data: {} sessions from {LAC_B} to {LNS} while {LAC_A}'s session is flooded (64-byte data messages, {})",
+        "control under data: {} sessions from {LAC_B} to {LNS} while {LAC_A}'s session is flooded (64-byte data messages{}, {})",
         b.sessions,
+        if b.flood_the_setup_tunnel {
+            format!(" sent from {LAC_B}, the set-up's own LAC")
+        } else {
+            String::new()
+        },
         match b.flood_port {
             FloodPort::Tunnel => "from the tunnel's port: the LNS's data workers read it",
             FloodPort::Other => "from another port: the LNS's listener takes it",
@@ -118,7 +126,11 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
         let kernel_drops_before = all_socket_drops(lns_address).unwrap_or(0);
         let flood = rate.map(|rate| {
             RunningFlood::start(DataFloodSpec {
-                from: LAC_A,
+                from: if b.flood_the_setup_tunnel {
+                    LAC_B
+                } else {
+                    LAC_A
+                },
                 port: b.flood_port,
                 target: SocketAddr::from((LNS, 1701)),
                 tunnel_id,
@@ -189,10 +201,11 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
         }
     }
     println!(
-        "RESULT control-under-data sessions={} flood_port={:?} forwarded={} sender={:?}x{} {} target_ratio<={TARGET_RATIO}",
+        "RESULT control-under-data sessions={} flood_port={:?} forwarded={} setup_tunnel_flooded={} sender={:?}x{} {} target_ratio<={TARGET_RATIO}",
         b.sessions,
         b.flood_port,
         b.forwarded,
+        b.flood_the_setup_tunnel,
         b.sender,
         b.sender_threads,
         results.join(" ")

@@ -161,6 +161,11 @@ enum Bench {
         /// forwards its data, as deployed (root: a network namespace of the bench's own).
         #[arg(long)]
         flood_without_ip: bool,
+        /// Flood from the address and port of the LAC that sets the sessions up, so the
+        /// flood lands on the LNS's connected socket of the very tunnel whose control it
+        /// must get through (the limit docs/performance.md states for stage 11).
+        #[arg(long)]
+        flood_the_setup_tunnel: bool,
         /// How the flood is sent: `gso` (UDP GSO, 64 messages a datagram, cut apart at the
         /// LNS's socket) or `batched` (one datagram a message, 64 a sendmmsg: stage 7's).
         #[arg(long, default_value = "gso", value_parser = ["gso", "batched"])]
@@ -321,6 +326,7 @@ fn main() -> ExitCode {
             rates,
             flood_from_another_port,
             flood_without_ip,
+            flood_the_setup_tunnel,
             flood_sender,
             flood_threads,
             timeout,
@@ -334,6 +340,7 @@ fn main() -> ExitCode {
                     l2tp_tests::data_flood::FloodPort::Tunnel
                 },
                 forwarded: !flood_without_ip,
+                flood_the_setup_tunnel,
                 sender: if flood_sender == "batched" {
                     l2tp_tests::data_flood::FloodSender::Batched
                 } else {
