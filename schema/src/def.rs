@@ -118,10 +118,11 @@ pub struct Stmt {
     /// Junos' `action (terminate | drop | delay seconds)`. Setting one removes the others;
     /// a configuration loaded with two is refused at commit.
     pub choice: bool,
-    /// For a container: a few of its flags that are alternatives among the other children,
-    /// as Junos' `dial-options { l2tp-interface-id N; (dedicated | shared); }`. Setting one
-    /// removes the others; a configuration loaded with two is refused at commit.
-    pub exclusive: &'static [&'static str],
+    /// For a container: groups of its children that are alternatives among the others, as
+    /// Junos' `dial-options { l2tp-interface-id N; (dedicated | shared); }` (one group), or a
+    /// unit's `traps | no-traps` and `keepalives | no-keepalives` (two). Setting one removes
+    /// the others of its group; a configuration loaded with two is refused at commit.
+    pub exclusive: &'static [&'static [&'static str]],
     /// For a container whose presence alone is configuration (`short-cycle-protection;`
     /// turns the protection on): a delete that empties it keeps it, where an ordinary
     /// container left empty is pruned.
@@ -210,8 +211,8 @@ impl Stmt {
         self.choice = true;
         self
     }
-    pub const fn exclusive(mut self, names: &'static [&'static str]) -> Stmt {
-        self.exclusive = names;
+    pub const fn exclusive(mut self, groups: &'static [&'static [&'static str]]) -> Stmt {
+        self.exclusive = groups;
         self
     }
     pub const fn no_effect(mut self, why: &'static str) -> Stmt {

@@ -148,14 +148,16 @@ fn block(stmt: &'static Stmt, depth: u32) -> BoxedStrategy<Node> {
             if choice {
                 children.truncate(1);
             }
-            // Of flags that exclude each other (`dedicated | shared`), one: setting the
-            // second removes the first, so a tree with both is not one a load can give.
-            let mut seen_exclusive = false;
+            // Of statements that exclude each other (`dedicated | shared`), one per group:
+            // setting the second removes the first, so a tree with both is not one a load
+            // can give.
+            let mut seen_exclusive = vec![false; exclusive.len()];
             children.retain(|(id, _)| {
-                if !exclusive.contains(&id.keyword.as_ref()) {
-                    return true;
+                let keyword: &str = id.keyword.as_ref();
+                match exclusive.iter().position(|group| group.contains(&keyword)) {
+                    Some(group) => !std::mem::replace(&mut seen_exclusive[group], true),
+                    None => true,
                 }
-                !std::mem::replace(&mut seen_exclusive, true)
             });
             Node {
                 children: children.into_iter().collect(),

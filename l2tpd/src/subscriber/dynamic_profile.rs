@@ -308,6 +308,10 @@ pub fn instantiate(
     // The profile names the interface: `pp0`, or the ifd `"$junos-interface-ifd-name"`
     // stands for; the unit is always the subscriber's own dynamic unit.
     instance.interface = format!("{}.{}", replace(&unit.name)?, facts.unit);
+    // `no-keepalives` (commit keeps it apart from `keepalives`): an interval of 0 is off.
+    if unit.no_keepalives {
+        instance.keepalive = Some(Duration::ZERO);
+    }
     if let Some(interval) = &unit.keepalive_interval {
         let seconds: u64 = replace(interval)?.parse().map_err(|_| {
             error(format!(

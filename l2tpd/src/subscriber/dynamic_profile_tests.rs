@@ -158,6 +158,25 @@ fn the_lns_takes_the_ifd_name_template_and_keeps_its_own_instance() {
     assert_eq!(instance.keepalive, None);
 }
 
+/// `no-keepalives` ("pp0 (Dynamic PPPoE)") is an interval of 0: the LNS, which otherwise
+/// sends echoes every 30 s, sends none (subscriber::lns treats 0 as off).
+#[test]
+fn no_keepalives_turns_the_echoes_off() {
+    let text = PROFILES.replace(
+        "keepalives interval 10;\n                    dial-options",
+        "no-keepalives;\n                    dial-options",
+    );
+    assert_ne!(text, PROFILES, "the LNS profile's keepalives were replaced");
+    let config = config(&text);
+    let facts = SubscriberFacts {
+        ifd: "si-1/0/0",
+        unit: 3221225478,
+        ..SubscriberFacts::default()
+    };
+    let instance = instantiate(&config, "LNS", &facts).expect("builds");
+    assert_eq!(instance.keepalive, Some(Duration::ZERO));
+}
+
 #[test]
 fn a_user_variable_naming_an_instance_that_is_not_configured_is_refused() {
     let text = PROFILES.replace("default-value vr1", "default-value vr2");

@@ -111,10 +111,13 @@ impl Editor {
                 // `set action delay 5` leaves `action drop`.
                 node.children.retain(|other, _| other.keyword == id.keyword);
             }
-            if stmt.exclusive.contains(&id.keyword.as_str()) {
-                node.children.retain(|other, _| {
-                    other.keyword == id.keyword || !stmt.exclusive.contains(&other.keyword.as_str())
-                });
+            // Each group's statements replace one another, as `choice` does for all.
+            for group in stmt.exclusive {
+                if group.contains(&id.keyword.as_str()) {
+                    node.children.retain(|other, _| {
+                        other.keyword == id.keyword || !group.contains(&other.keyword.as_str())
+                    });
+                }
             }
             node = order::child_entry(node, stmt, id);
             stmt = child;

@@ -150,7 +150,7 @@ const INTERFACE: &[Stmt] = &[
         "Logical interface",
         UNIT,
     )
-    .exclusive(&["traps", "no-traps"]),
+    .exclusive(&[&["traps", "no-traps"], &["keepalives", "no-keepalives"]]),
 ];
 
 /// 802.1Q VLAN IDs, 0 and 4095 reserved (IEEE 802.1Q table 9-2), or a variable.
@@ -211,7 +211,7 @@ const UNIT: &[Stmt] = &[
             flag("shared", "Several sessions on this logical interface"),
         ],
     )
-    .exclusive(&["dedicated", "shared"]),
+    .exclusive(&[&["dedicated", "shared"]]),
     PPP_OPTIONS,
     container(
         "pppoe-options",
@@ -252,6 +252,10 @@ const UNIT: &[Stmt] = &[
         ],
     )
     .one_line(),
+    // Junos ("pp0 (Dynamic PPPoE)"): the subscriber's link sends no PPP echoes. At the LNS
+    // that turns off the 30 s default (subscriber::lns); a PPPoE unit sends none unless
+    // asked anyway.
+    flag("no-keepalives", "Do not send keepalives"),
     container(
         "family",
         "Protocol family",

@@ -11,7 +11,7 @@ pub(super) const INTERFACES: Stmt = list(
     INTERFACE,
 )
 .grouped()
-.exclusive(&["traps", "no-traps"]);
+.exclusive(&[&["traps", "no-traps"]]);
 
 /// In Junos' order: a pasted Junos interface prints back as it was.
 const INTERFACE: &[Stmt] = &[
@@ -121,10 +121,10 @@ const INTERFACE: &[Stmt] = &[
         "Physical link-layer encapsulation",
     ),
     container("gigether-options", "Gigabit Ethernet interface options", LINK_OPTIONS)
-        .exclusive(NEGOTIATION)
+        .exclusive(&[NEGOTIATION])
         .no_effect(HOST_LINK),
     container("ether-options", "Ethernet interface options", LINK_OPTIONS)
-        .exclusive(NEGOTIATION)
+        .exclusive(&[NEGOTIATION])
         .no_effect(HOST_LINK),
     // `ae0`: the host's bonding device of that name is the port (PPPoE runs on it as on any
     // Ethernet interface); its LACP is the bonding driver's.
@@ -156,14 +156,15 @@ const INTERFACE: &[Stmt] = &[
                     leaf("system-priority", uint(0, 65535), "LACP system priority"),
                 ],
             )
-            .exclusive(&["active", "passive"]),
+            .exclusive(&[&["active", "passive"]]),
         ],
     )
     .no_effect(
         "an aggregated interface is the host's bonding device of that name (ip link add NAME type bond); its links and LACP are set there",
     ),
     // Junos unit range for Ethernet; unit 0 of an si- interface is reserved for the LNS.
-    list("unit", uint(0, 16385), "Logical interface", UNIT).exclusive(&["traps", "no-traps"]),
+    list("unit", uint(0, 16385), "Logical interface", UNIT)
+        .exclusive(&[&["traps", "no-traps"], &["keepalives", "no-keepalives"]]),
 ];
 
 /// Why a port's link statements load but do nothing here: the port is a host interface.
@@ -368,7 +369,7 @@ const UNIT: &[Stmt] = &[
             flag("shared", "Several sessions on this logical interface"),
         ],
     )
-    .exclusive(&["dedicated", "shared"]),
+    .exclusive(&[&["dedicated", "shared"]]),
     // A static PPPoE subscriber interface (Juniper, "Configuring a PPPoE Server Interface"):
     // `pp0 unit N` serves one PPPoE session on the `encapsulation ppp-over-ether` unit its
     // `pppoe-options` name, with its own PPP options. Only on pp0 (validate::static_pppoe).
@@ -416,6 +417,9 @@ const UNIT: &[Stmt] = &[
         ],
     )
     .one_line(),
+    // Junos: the unit sends no PPP echoes, which is also what a unit without `keepalives`
+    // does here (static_pppoe: no echo unless asked).
+    flag("no-keepalives", "Do not send keepalives"),
     container(
         "family",
         "Protocol family",

@@ -171,7 +171,7 @@ pub(super) const TRACE_FILE: Stmt = container(
         ),
     ],
 )
-.exclusive(&["world-readable", "no-world-readable"])
+.exclusive(&[&["world-readable", "no-world-readable"]])
 .one_line();
 
 /// How much a trace writes.

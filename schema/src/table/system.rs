@@ -127,7 +127,7 @@ pub(super) const SYSTEM: Stmt = container(
                 .no_effect(HOST_STACK),
         ],
         )
-        .exclusive(&["path-mtu-discovery", "no-path-mtu-discovery"]),
+        .exclusive(&[&["path-mtu-discovery", "no-path-mtu-discovery"]]),
         leaf_list(
             "authentication-order",
             Type::Enum(&["password", "radius", "tacplus"]),

@@ -68,11 +68,14 @@ fn kinds_are_consistent() {
             !stmt.grouped || matches!(stmt.kind, Kind::List(_)),
             "{path:?}: only lists are grouped"
         );
+        // Alternatives are flags (`traps | no-traps`), or a flag and a container
+        // (`keepalives { ... } | no-keepalives`).
         assert!(
-            stmt.exclusive
-                .iter()
-                .all(|name| stmt.child(name).is_some_and(|c| c.kind == Kind::Flag)),
-            "{path:?}: exclusive names flags of the statement"
+            stmt.exclusive.iter().all(|group| group.len() >= 2
+                && group.iter().all(|name| stmt
+                    .child(name)
+                    .is_some_and(|c| matches!(c.kind, Kind::Flag | Kind::Container)))),
+            "{path:?}: each exclusive group names two or more flags or containers of the statement"
         );
         assert!(
             !stmt.one_line

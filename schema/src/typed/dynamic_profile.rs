@@ -169,6 +169,9 @@ pub struct ProfileInterface {
     /// number or a variable).
     #[serde(default)]
     pub keepalive_down_count: Option<String>,
+    /// `no-keepalives`: the subscriber's link sends no PPP echoes.
+    #[serde(default)]
+    pub no_keepalives: bool,
     pub vlan_id: Option<String>,
     pub vlan_outer: Option<String>,
     pub vlan_inner: Option<String>,
@@ -291,6 +294,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         interface_mib: false,
         keepalive_interval: u.container("keepalives").string("interval"),
         keepalive_down_count: u.container("keepalives").string("down-count"),
+        no_keepalives: u.flag("no-keepalives"),
         vlan_id: u.string("vlan-id"),
         vlan_outer: tags.string("outer"),
         vlan_inner: tags.string("inner"),

@@ -611,3 +611,34 @@ fn a_profiles_keepalives_take_down_count_and_up_count() {
         .and_then(|root| check(&root).map_err(|e| format!("{e:?}")));
     assert!(refused.is_err(), "up-count 0 is outside 1..255");
 }
+
+/// `keepalives` and `no-keepalives` are alternatives, as `traps` and `no-traps` are: setting
+/// one removes the other, on a dynamic profile's unit and a static pp0 unit alike, and a
+/// configuration loaded with both is refused at commit, naming them.
+#[test]
+fn keepalives_and_no_keepalives_replace_each_other() {
+    let dynamic = "dynamic-profiles P interfaces pp0 unit \"$junos-interface-unit\"";
+    for unit in [dynamic, "interfaces pp0 unit 1"] {
+        let lines = format!("set {unit} keepalives interval 30\nset {unit} no-keepalives\n");
+        let tree = apply_set_lines(&Node::default(), &lines).expect("loads");
+        let shown = to_set_lines(&[], &tree);
+        assert!(shown.contains("no-keepalives"), "{shown}");
+        assert!(!shown.contains("keepalives interval"), "{shown}");
+        let lines = format!("set {unit} no-keepalives\nset {unit} keepalives interval 30\n");
+        let shown = to_set_lines(
+            &[],
+            &apply_set_lines(&Node::default(), &lines).expect("loads"),
+        );
+        assert!(!shown.contains("no-keepalives"), "{shown}");
+    }
+    let refused = errors(
+        "dynamic-profiles { P { interfaces { pp0 { unit \"$junos-interface-unit\" { keepalives interval 30; no-keepalives; pppoe-options { underlying-interface \"$junos-underlying-interface\"; server; } } } } } }",
+    );
+    assert!(
+        refused.iter().any(
+            |(_, statement, message)| statement == "keepalives no-keepalives"
+                && message == "Only one of keepalives or no-keepalives may be configured"
+        ),
+        "{refused:?}"
+    );
+}

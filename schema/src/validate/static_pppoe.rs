@@ -15,10 +15,11 @@ use crate::typed::{
 const PP0: &str = "pp0";
 
 /// The statements only a pp0 unit takes here, with where they stand below the unit.
-const PP0_ONLY: [&[&str]; 4] = [
+const PP0_ONLY: [&[&str]; 5] = [
     &["ppp-options"],
     &["pppoe-options"],
     &["keepalives"],
+    &["no-keepalives"],
     &["family", "inet", "unnumbered-address"],
 ];
 

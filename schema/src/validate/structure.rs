@@ -85,21 +85,20 @@ fn walk(
                 format!("Only one of {} may be configured", alternatives(stmt)),
             );
         }
-        let exclusive: Vec<&str> = node
-            .children
-            .keys()
-            .map(|id| id.keyword.as_str())
-            .filter(|k| stmt.exclusive.contains(k))
-            .collect();
-        if exclusive.len() > 1 {
-            findings.error(
-                path.clone(),
-                exclusive.join(" "),
-                format!(
-                    "Only one of {} may be configured",
-                    stmt.exclusive.join(" or ")
-                ),
-            );
+        for group in stmt.exclusive {
+            let exclusive: Vec<&str> = node
+                .children
+                .keys()
+                .map(|id| id.keyword.as_str())
+                .filter(|k| group.contains(k))
+                .collect();
+            if exclusive.len() > 1 {
+                findings.error(
+                    path.clone(),
+                    exclusive.join(" "),
+                    format!("Only one of {} may be configured", group.join(" or ")),
+                );
+            }
         }
         for wanted in stmt.children.iter().filter(|c| c.mandatory) {
             if !node.children.keys().any(|id| id.keyword == wanted.name) {
