@@ -6,12 +6,12 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Instant, SystemTime};
 
 use l2tpd::l2tp::session::{CallInfo, ProxyAuth, ProxyAuthenType, ProxyData};
-use l2tpd::registry::{Registry, SessionRef};
+use l2tpd::registry::{Clearing, Registry, SessionRef};
 use l2tpd::snmp::poller::{Poller, BATCH, PERIOD};
 use mibs::{
     jnx_l2tp_session_stats_state as session_state, jnx_l2tp_tunnel_stats_state as tunnel_state,
 };
-use schema::l2tp_rpc::L2tpShow;
+use schema::l2tp_rpc::{ClearLevel, ClearTarget, L2tpClear, L2tpShow};
 use schema::typed::RouterConfig;
 
 const LAC: Ipv4Addr = Ipv4Addr::new(127, 0, 6, 11);
@@ -184,6 +184,43 @@ fn tunnel_data_counters_come_from_the_poller_cache() {
     assert_eq!(total(&stale), 6);
     assert_eq!(poller.handle_timeout(now + PERIOD, &lac), 3);
     assert_eq!(total(&lac.snmp_snapshot(now, wall, &poller)), 7);
+}
+
+/// `clear services l2tp session statistics` restarts a session's counters: they read zero
+/// after it and count only later traffic (the baseline is kept only for cleared sessions).
+#[test]
+fn a_session_statistics_clear_restarts_its_counters() {
+    let (mut lac, mut lns, config) = pair(1, 2);
+    let now = Instant::now();
+    let calls = open(&mut lac, &mut lns, &config, now, 2);
+    let frame = [0xc0, 0x21, 9, 1, 0, 8, 0, 0, 0, 0];
+    for call in &calls {
+        for _ in 0..2 {
+            lac.send_frame(*call, &frame).expect("sent");
+        }
+    }
+    exchange(&mut lac, &mut lns, now);
+    let poller = Poller::new();
+    let sent = |lac: &Registry| -> Vec<u64> {
+        lac.snmp_snapshot(now, SystemTime::now(), &poller)
+            .sessions
+            .iter()
+            .map(|s| s.counters.data_tx_packets)
+            .collect()
+    };
+    assert_eq!(sent(&lac), [2, 2]);
+    let clear = L2tpClear {
+        statistics: true,
+        target: ClearTarget::All,
+        confirmed: false,
+    };
+    assert!(matches!(
+        lac.clear(now, ClearLevel::Session, &clear),
+        Ok(Clearing::Done(_))
+    ));
+    assert_eq!(sent(&lac), [0, 0]);
+    lac.send_frame(calls[1], &frame).expect("sent");
+    assert_eq!(sent(&lac), [0, 1]);
 }
 
 #[test]

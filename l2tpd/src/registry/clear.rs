@@ -16,7 +16,7 @@ use schema::l2tp_rpc::{
     ClearLevel, ClearTarget, L2tpClear, L2tpCleared, L2tpFilter, CLEAR_CONFIRM_THRESHOLD,
 };
 
-use super::counters::{self, Counters, DropCounters};
+use super::counters::{Counters, DropCounters};
 use super::event::SessionRef;
 use super::filter::{Filter, Object};
 use super::Registry;
@@ -307,7 +307,7 @@ impl Registry {
                 .get_mut(tunnel_id)
                 .and_then(|e| e.sessions.get_mut(session_id))
             {
-                session.baseline = counters::of_session(&session.session.counters());
+                session.clear_statistics();
             }
         }
     }

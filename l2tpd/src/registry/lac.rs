@@ -228,7 +228,7 @@ impl Registry {
                     session,
                     call_ref: call.call_ref,
                     up_at: None,
-                    baseline: Counters::default(),
+                    baseline: None,
                     static_unit: None,
                 },
             );

@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use schema::typed::TunnelGroup;
 
-use super::counters::Counters;
 use super::entry::{NewTunnel, Origin, SessionEntry, TunnelEntry};
 use super::event::{RegistryEvent, Transmit};
 use super::static_units::Reservation;
@@ -332,7 +331,7 @@ impl Registry {
                         session,
                         call_ref,
                         up_at: None,
-                        baseline: Counters::default(),
+                        baseline: None,
                         static_unit,
                     },
                 );

@@ -5,7 +5,6 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::l2tp::session::{CallInfo, Session};
-use crate::registry::counters::Counters;
 use crate::registry::event::SessionRef;
 
 /// An entry told apart by its call handle.
@@ -15,7 +14,7 @@ fn entry(session_id: u16, call: u64) -> SessionEntry {
         session: Session::new_outgoing_call_lac(id, CallInfo::default()),
         call_ref: SessionRef(call),
         up_at: None,
-        baseline: Counters::default(),
+        baseline: None,
         static_unit: None,
     }
 }

@@ -87,14 +87,6 @@ pub enum SessionEvent {
     },
 }
 
-/// How the session ended, kept for `show services l2tp session` and accounting.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Closure {
-    pub result: CdnResult,
-    pub cause: Option<PppDisconnectCause>,
-    pub by_peer: bool,
-}
-
 /// What an LNS tunnel allows when an ICRQ arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LnsPolicy {
@@ -253,7 +245,6 @@ pub struct Session {
     data: DataChannel,
     outgoing: VecDeque<OutgoingMessage>,
     events: VecDeque<SessionEvent>,
-    closure: Option<Closure>,
     /// Control messages that arrived after the session closed (crossing our CDN).
     late_messages: u64,
 }
@@ -274,7 +265,6 @@ impl Session {
             data: DataChannel::new(authority),
             outgoing: VecDeque::new(),
             events: VecDeque::new(),
-            closure: None,
             late_messages: 0,
         }
     }
@@ -486,13 +476,11 @@ impl Session {
         self.disconnect(result, None);
     }
 
+    /// How the session ended goes to the owner in the Closed event only: the registry drops
+    /// a closed session at once, and a copy kept here (72 octets of the entry, a clone of the
+    /// result's text) was written at every teardown and never read (issue 15, item 4).
     fn close(&mut self, result: CdnResult, cause: Option<PppDisconnectCause>, by_peer: bool) {
         self.state = SessionState::Closed;
-        self.closure = Some(Closure {
-            result: result.clone(),
-            cause: cause.clone(),
-            by_peer,
-        });
         self.events.push_back(SessionEvent::Closed {
             result,
             cause,
@@ -604,9 +592,6 @@ impl Session {
         c.tx_bytes += relayed.tx_bytes;
         c.rx_packets += relayed.rx_packets;
         c.rx_bytes += relayed.rx_bytes;
-    }
-    pub fn closure(&self) -> Option<&Closure> {
-        self.closure.as_ref()
     }
     /// Control messages ignored because they arrived after the session closed.
     pub fn late_messages(&self) -> u64 {

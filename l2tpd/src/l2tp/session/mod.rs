@@ -25,7 +25,6 @@ pub use call::{CallInfo, ProxyAuth, ProxyAuthenType, ProxyData, ProxyLcp};
 pub use data::{DataDrop, EncapError, SessionCounters};
 pub use ids::{SessionIdAllocator, MAX_SESSIONS_PER_TUNNEL};
 pub use incoming_call::{
-    Closure, LnsPolicy, OutgoingMessage, Refusal, RefusalReason, Role, Session, SessionEvent,
-    SessionState,
+    LnsPolicy, OutgoingMessage, Refusal, RefusalReason, Role, Session, SessionEvent, SessionState,
 };
 pub use result::{cdn_result, disconnect_cause, general_error, lac_ppp_ended_cause, CdnResult};
