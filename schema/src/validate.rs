@@ -25,6 +25,7 @@ mod lns_units;
 mod lns_units_tests;
 #[cfg(test)]
 mod policer_tests;
+mod ppp_options;
 mod pppoe;
 #[cfg(test)]
 mod pppoe_tests;
@@ -139,6 +140,7 @@ pub fn check_since(
         dynamic_profiles::check_rpf_fail_filters(&config, &mut findings);
         lns_units::check(&config, &mut findings);
         static_pppoe::check(&active, &config, &mut findings);
+        ppp_options::check(&config, &mut findings);
         system::check(&config, &mut findings);
         config
     });

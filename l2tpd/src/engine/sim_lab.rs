@@ -67,6 +67,8 @@ pub(super) struct Sub {
     pub echo_replies: Vec<u8>,
     /// IPv4 packets received (PPP protocol 0x0021).
     pub ip_received: Vec<Vec<u8>>,
+    /// The Value-Size of each CHAP Challenge received (RFC 1994 §4.1), in order.
+    pub chap_challenge_sizes: Vec<u8>,
     pub ended: bool,
 }
 
@@ -124,6 +126,7 @@ impl Sub {
             ppp_started: false,
             echo_replies: Vec::new(),
             ip_received: Vec::new(),
+            chap_challenge_sizes: Vec::new(),
             ended: false,
         }
     }
@@ -173,6 +176,10 @@ impl Sub {
             } else if let Some(packet) = ppp.strip_prefix(&[0x00, 0x21]) {
                 self.ip_received.push(packet.to_vec());
             } else {
+                // CHAP (0xc223) Challenge (code 1): code, identifier, length, Value-Size.
+                if let Some([1, _, _, _, size, ..]) = ppp.strip_prefix(&[0xc2, 0x23]) {
+                    self.chap_challenge_sizes.push(*size);
+                }
                 self.ppp.handle_frame(ppp, now);
             }
         }

@@ -98,6 +98,28 @@ fn a_client_on_the_underlying_unit_comes_up_on_pp0_1_with_the_units_ppp_options(
     assert_eq!(subscriber.authentication, Some("pap"));
 }
 
+/// `ppp-options chap challenge-length minimum N maximum M` ("challenge-length (Static and
+/// Dynamic PPP)"): the unit's challenges are that long, and the client still authenticates.
+#[test]
+fn the_units_chap_challenge_length_is_the_one_configured() {
+    for (options, sizes) in [
+        ("chap", 16..=16),
+        ("chap challenge-length minimum 40 maximum 40", 40..=40),
+        ("chap challenge-length minimum 8 maximum 63", 8..=63),
+    ] {
+        let mut lab = Lab::new(lac_config(options, ""), config(LNS_BASE));
+        let first = lab.add_tagged("ann@isp.example", vlan_100());
+        settle(&mut lab);
+        assert!(lab.ip_up(first), "{options}: {:?}", lab.subs[first].events);
+        let seen = &lab.subs[first].chap_challenge_sizes;
+        assert!(!seen.is_empty(), "{options}: no CHAP challenge");
+        assert!(
+            seen.iter().all(|size| sizes.contains(size)),
+            "{options}: challenges of {seen:?} octets"
+        );
+    }
+}
+
 #[test]
 fn a_second_client_gets_no_pado_while_the_one_static_unit_is_busy_and_does_once_it_leaves() {
     let mut lab = Lab::new(lac_config("chap", ""), config(LNS_BASE));

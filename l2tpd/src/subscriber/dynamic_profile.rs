@@ -69,6 +69,8 @@ pub struct Instance {
     pub mtu: Option<PppoeMtu>,
     /// `ppp-options ipcp-suggest-dns-option`.
     pub ipcp_suggest_dns: bool,
+    /// `ppp-options chap challenge-length minimum N maximum M` (`chap_challenge`).
+    pub chap_challenge_length: Option<(u8, u8)>,
     /// The router's own IPCP address: the unnumbered donor's (`family inet
     /// unnumbered-address`), or the profile's `family inet address`; `None`: the pool's
     /// gateway stands.
@@ -298,6 +300,7 @@ pub fn instantiate(
         mru: None,
         mtu: None,
         ipcp_suggest_dns: false,
+        chap_challenge_length: None,
         local_address: None,
         filters: FilterNames::default(),
         interface_mib: false,
@@ -336,6 +339,7 @@ pub fn instantiate(
     instance.mru = unit.mru;
     instance.mtu = unit.mtu;
     instance.ipcp_suggest_dns = unit.ipcp_suggest_dns;
+    instance.chap_challenge_length = unit.chap_challenge_length;
     instance.interface_mib = unit.interface_mib;
     if !unit.authentication.is_empty() {
         instance.authentication = Some(

@@ -37,8 +37,6 @@ use crate::registry::{interface, Registry, RegistryEvent, SessionEnd};
 const AUTH_TIMEOUT: Duration = Duration::from_secs(30);
 /// Subscribers whose PPP timers are handled in one call; the rest wait for the next turn.
 const TIMERS_PER_TURN: usize = 512;
-/// Length of a CHAP challenge (RFC 1994 recommends at least 16 octets).
-const CHAP_CHALLENGE_LEN: usize = 16;
 
 pub struct SubscriberLayer {
     pub access: PppoeAccess,
@@ -832,7 +830,10 @@ impl SubscriberLayer {
                 })
             }),
             auth_timeout: AUTH_TIMEOUT,
-            chap_challenge: (0..CHAP_CHALLENGE_LEN).map(|_| self.rng.random()).collect(),
+            chap_challenge: super::chap_challenge::challenge(
+                &mut self.rng,
+                profile.as_ref().and_then(|p| p.chap_challenge_length),
+            ),
             name: self.host_name.clone(),
             // The LAC hands the link over before any NCP: LCP and authentication have
             // their own bounds.

@@ -46,7 +46,6 @@ const AUTH_TIMEOUT: Duration = Duration::from_secs(30);
 pub const SERVICE_MTU: u16 = 1460;
 /// The RFC 2661 §4.4.5 MRU when proxy LCP does not tell: the PPPoE MRU behind most LACs.
 const DEFAULT_MRU: u16 = 1492;
-const CHAP_CHALLENGE_LEN: usize = 16;
 
 /// The tunnel client: the entry of the tunnel group's `l2tp-access-profile` that the LAC's
 /// Host Name selects (or the profile's default client, `default` or `*`).
@@ -264,7 +263,10 @@ impl SubscriberLayer {
                     .unwrap_or(KEEPALIVE_FAILURES),
             }),
             auth_timeout: AUTH_TIMEOUT,
-            chap_challenge: (0..CHAP_CHALLENGE_LEN).map(|_| self.rng.random()).collect(),
+            chap_challenge: super::chap_challenge::challenge(
+                &mut self.rng,
+                dynamic.as_ref().and_then(|d| d.chap_challenge_length),
+            ),
             name: self.host_name.clone(),
             negotiation_timeout: Some(NEGOTIATION_TIMEOUT),
         });

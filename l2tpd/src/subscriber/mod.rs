@@ -27,6 +27,7 @@ pub mod address_pool;
 pub mod auto_vlan;
 pub mod batch;
 mod batch_ppp;
+mod chap_challenge;
 pub mod decision;
 mod dynamic_auth;
 pub mod dynamic_profile;

@@ -142,6 +142,7 @@ impl StaticPppoeUnits {
             mru: pppoe.ppp.mru,
             mtu: pppoe.ppp.mtu,
             ipcp_suggest_dns: pppoe.ppp.ipcp_suggest_dns,
+            chap_challenge_length: pppoe.ppp.chap_challenge_length,
             local_address,
             filters: FilterNames::default(),
             interface_mib: false,

@@ -324,7 +324,23 @@ pub(super) const PPP_OPTIONS: Stmt = container(
     "ppp-options",
     "PPP interface parameters",
     &[
-        flag("chap", "Challenge Handshake Authentication Protocol"),
+        // Junos ("chap (Dynamic PPP)", "challenge-length (Static and Dynamic PPP)"): `chap;`,
+        // or `chap { challenge-length minimum N maximum M; }`, both 8..63 octets, the
+        // maximum at least the minimum (validate::ppp_options).
+        container(
+            "chap",
+            "Challenge Handshake Authentication Protocol",
+            &[container(
+                "challenge-length",
+                "Length of the CHAP challenge (octets)",
+                &[
+                    leaf("minimum", uint(8, 63), "Shortest challenge (octets)").mandatory(),
+                    leaf("maximum", uint(8, 63), "Longest challenge (octets)").mandatory(),
+                ],
+            )
+            .one_line()],
+        )
+        .presence(),
         // Junos: without it, an LCP echo whose magic number is not the peer's is dropped
         // (and the keepalives eventually take the link down).
         flag(

@@ -190,6 +190,9 @@ pub struct ProfileInterface {
     /// `ppp-options mtu (N | use-lower-layer)`: the PPP MTU of the subscriber's interface.
     #[serde(default)]
     pub mtu: Option<super::device::PppoeMtu>,
+    /// `ppp-options chap challenge-length minimum N maximum M`.
+    #[serde(default)]
+    pub chap_challenge_length: Option<(u8, u8)>,
     pub pppoe_underlying_interface: Option<String>,
     pub pppoe_server: bool,
     /// `family inet unnumbered-address IF <preferred-source-address A>`.
@@ -283,6 +286,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         mru,
         mtu,
         ipcp_suggest_dns,
+        chap_challenge_length,
     } = super::static_pppoe::ppp_options(u.container("ppp-options"));
     let tags = u.container("vlan-tags");
     let dial = u.container("dial-options");
@@ -305,6 +309,7 @@ fn interface(name: &str, unit: &str, u: View<'_>) -> ProfileInterface {
         mru,
         ipcp_suggest_dns,
         mtu,
+        chap_challenge_length,
         pppoe_underlying_interface: pppoe.string("underlying-interface"),
         pppoe_server: pppoe.flag("server"),
         unnumbered_address: inet

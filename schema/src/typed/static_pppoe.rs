@@ -19,6 +19,10 @@ pub struct PppOptions {
     pub mtu: Option<PppoeMtu>,
     /// `ipcp-suggest-dns-option`: IPCP offers DNS servers to a client that does not ask.
     pub ipcp_suggest_dns: bool,
+    /// `chap { challenge-length minimum N maximum M; }`: the CHAP challenge's length, in
+    /// octets, chosen in this range for each challenge.
+    #[serde(default)]
+    pub chap_challenge_length: Option<(u8, u8)>,
 }
 
 pub(super) fn ppp_options(ppp: View<'_>) -> PppOptions {
@@ -37,7 +41,14 @@ pub(super) fn ppp_options(ppp: View<'_>) -> PppOptions {
         mru: ppp.uint("mru"),
         mtu: ppp.string("mtu").as_deref().and_then(ppp_mtu),
         ipcp_suggest_dns: ppp.flag("ipcp-suggest-dns-option"),
+        chap_challenge_length: chap_challenge_length(ppp),
     }
+}
+
+/// `chap { challenge-length minimum N maximum M; }` as (N, M), when both are given.
+fn chap_challenge_length(ppp: View<'_>) -> Option<(u8, u8)> {
+    let length = ppp.container("chap").container("challenge-length");
+    Some((length.uint("minimum")?, length.uint("maximum")?))
 }
 
 /// What a static `pp0` unit says of its subscriber; `None` on a unit without

@@ -642,3 +642,79 @@ fn keepalives_and_no_keepalives_replace_each_other() {
         "{refused:?}"
     );
 }
+
+/// `ppp-options chap` as Junos writes it ("chap (Dynamic PPP)", "challenge-length (Static and
+/// Dynamic PPP)"): bare `chap;`, or with `challenge-length minimum N maximum M` on one line,
+/// 8..63 octets each; printed back as loaded, and a maximum below the minimum refused at
+/// commit on a dynamic unit and a static pp0 unit alike.
+#[test]
+fn chap_takes_a_challenge_length_range() {
+    let text = "dynamic-profiles {
+    P {
+        interfaces {
+            pp0 {
+                unit \"$junos-interface-unit\" {
+                    ppp-options {
+                        chap {
+                            challenge-length minimum 20 maximum 40;
+                        }
+                        pap;
+                    }
+                    pppoe-options {
+                        underlying-interface \"$junos-underlying-interface\";
+                        server;
+                    }
+                }
+            }
+        }
+    }
+}
+";
+    let root = parse_config(text).expect("parses");
+    assert_eq!(to_text(&[], &root), text);
+    let sets = to_set_lines(&[], &root);
+    assert!(
+        sets.contains("ppp-options chap challenge-length minimum 20\n")
+            && sets.contains("ppp-options chap challenge-length maximum 40\n"),
+        "{sets}"
+    );
+    assert_eq!(
+        apply_set_lines(&Node::default(), &sets).expect("loads"),
+        root
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    let config = router_config(&root);
+    assert_eq!(
+        config.dynamic_profiles["P"].interfaces[0].chap_challenge_length,
+        Some((20, 40))
+    );
+    // Bare `chap;` still prints as a flag.
+    let bare = text.replace(
+        "chap {\n                            challenge-length minimum 20 maximum 40;\n                        }",
+        "chap;",
+    );
+    assert_eq!(to_text(&[], &parse_config(&bare).expect("parses")), bare);
+
+    let refused = errors(&text.replace("maximum 40", "maximum 10"));
+    assert_eq!(
+        refused,
+        [(
+            "dynamic-profiles P interfaces pp0 unit \"$junos-interface-unit\" ppp-options chap".to_string(),
+            "challenge-length minimum 20 maximum 10".to_string(),
+            "The maximum challenge length (10) is below the minimum (20): the maximum must be equal to or greater than the minimum".to_string(),
+        )]
+    );
+    let static_unit = "interfaces {
+    ge-1/0/0 { vlan-tagging; unit 100 { vlan-id 100; encapsulation ppp-over-ether; } }
+    pp0 { unit 1 { ppp-options { chap { challenge-length minimum 30 maximum 9; } }
+        pppoe-options { underlying-interface ge-1/0/0.100; server; } } }
+}";
+    let refused = errors(static_unit);
+    assert!(
+        refused.iter().any(
+            |(path, _, message)| path == "interfaces pp0 unit 1 ppp-options chap"
+                && message.starts_with("The maximum challenge length (9)")
+        ),
+        "{refused:?}"
+    );
+}
