@@ -1072,7 +1072,6 @@ const PRIMARY_WINS: Stmt = leaf("primary-wins", Type::Ipv4, "Primary WINS server
 const SECONDARY_DNS: Stmt = leaf("secondary-dns", Type::Ipv4, "Secondary DNS server");
 const SECONDARY_WINS: Stmt = leaf("secondary-wins", Type::Ipv4, "Secondary WINS server");
 
-/// `[edit access group-profile NAME]`, as Junos documents it.
 /// `l2tp multilink { ... }` of a client or a group profile: the LNS's MLPPP bundles.
 const MULTILINK: Stmt = container(
     "multilink",
@@ -1093,6 +1092,7 @@ const MULTILINK: Stmt = container(
 )
 .no_effect("multilink PPP (RFC 1990) is not implemented: each session is a link of its own");
 
+/// `[edit access group-profile NAME]`, as Junos documents it.
 const GROUP_PROFILE: &[Stmt] = &[
     container(
         "l2tp",
