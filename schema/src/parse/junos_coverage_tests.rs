@@ -170,6 +170,9 @@ interfaces {
         unit 0 {
             family inet {
                 address 127.0.0.1/32;
+                address 127.0.0.2/32 {
+                    preferred;
+                }
             }
         }
     }
@@ -181,6 +184,7 @@ interfaces {
         [
             "[edit dynamic-profiles pppoe-client interfaces pp0 unit \"$junos-interface-unit\" ppp-options] 'ignore-magic-number-mismatch'",
             "[edit dynamic-profiles pppoe-client interfaces pp0 unit \"$junos-interface-unit\" family inet] 'mtu'",
+            "[edit interfaces lo0 unit 0 family inet address 127.0.0.2/32] 'preferred'",
         ]
     );
 }

@@ -468,7 +468,20 @@ const UNIT: &[Stmt] = &[
                         "address",
                         Type::Str { max_len: 18 },
                         "Interface address/destination prefix",
-                        &[flag("primary", "Candidate for primary address in system")],
+                        &[
+                            // Junos: the source address toward the address's own subnet
+                            // when the interface has several there.
+                            flag(
+                                "preferred",
+                                "Candidate for preferred address in this subnet",
+                            )
+                            .no_effect(
+                                "the host chooses the source address of what it sends \
+                                 (a subscriber's unnumbered address is its donor's primary \
+                                 address, or preferred-source-address)",
+                            ),
+                            flag("primary", "Candidate for primary address in system"),
+                        ],
                     ),
                 ],
             ),

@@ -382,6 +382,7 @@ fn statements_without_effect_are_these() {
             "interfaces unit family inet mtu",
             "interfaces unit family inet no-redirects",
             "interfaces unit family inet rpf-check",
+            "interfaces unit family inet address preferred",
             "snmp description",
             "snmp location",
             "snmp contact",
