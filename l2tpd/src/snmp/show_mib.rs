@@ -175,7 +175,10 @@ mod tests {
         assert_eq!(resolve("jnxL2tp"), Ok(mibs::JNX_L2TP.to_vec()));
         assert_eq!(name_of(&remote_tid), "jnxL2tpTunnelStatsRemoteTID.17967");
         assert_eq!(name_of(&[1, 3, 6, 1, 2, 1, 1, 1, 0]), "sysDescr.0");
-        assert_eq!(resolve("SNMPv2-MIB::sysUpTime.0"), Ok(vec![1, 3, 6, 1, 2, 1, 1, 3, 0]));
+        assert_eq!(
+            resolve("SNMPv2-MIB::sysUpTime.0"),
+            Ok(vec![1, 3, 6, 1, 2, 1, 1, 3, 0])
+        );
         assert_eq!(resolve("system"), Ok(vec![1, 3, 6, 1, 2, 1, 1]));
         assert_eq!(name_of(&[1, 3, 6, 1, 2, 1, 1, 9, 1]), "1.3.6.1.2.1.1.9.1");
         assert_eq!(name_of(&[1, 3, 6, 1, 2, 1, 2, 1, 0]), "1.3.6.1.2.1.2.1.0");
@@ -276,7 +279,10 @@ mod tests {
                 "sysServices.0"
             ]
         );
-        assert_eq!(walked.objects[1].value, SnmpValue::ObjectIdentifier(vec![0, 0]));
+        assert_eq!(
+            walked.objects[1].value,
+            SnmpValue::ObjectIdentifier(vec![0, 0])
+        );
     }
 
     #[test]

@@ -64,7 +64,10 @@ fn outside_the_scalars_is_no_such_instance_or_object() {
     );
     // sysORLastChange and sysORTable are not served.
     assert_eq!(group.get(&system(8)), Some(Lookup::NoSuchObject));
-    assert_eq!(group.get(&[SYSTEM, &[9, 1, 2, 1]].concat()), Some(Lookup::NoSuchObject));
+    assert_eq!(
+        group.get(&[SYSTEM, &[9, 1, 2, 1]].concat()),
+        Some(Lookup::NoSuchObject)
+    );
     assert_eq!(group.get(SYSTEM), Some(Lookup::NoSuchObject));
     assert_eq!(group.get(&[1, 3, 6, 1, 2, 1, 2, 1, 0]), None);
 }
@@ -72,7 +75,8 @@ fn outside_the_scalars_is_no_such_instance_or_object() {
 #[test]
 fn a_walk_gives_the_scalars_in_order_from_anywhere() {
     let group = group();
-    let names = |from: &[u32]| -> Vec<Vec<u32>> { group.walk_after(from).map(|(o, _)| o).collect() };
+    let names =
+        |from: &[u32]| -> Vec<Vec<u32>> { group.walk_after(from).map(|(o, _)| o).collect() };
     let all: Vec<Vec<u32>> = (1..=7).map(system).collect();
     assert_eq!(names(&[1, 3]), all);
     assert_eq!(names(SYSTEM), all);
@@ -109,7 +113,10 @@ fn configured_values_win_over_the_defaults() {
 /// As Junos: sysName is `snmp name`, else `system host-name`, else the host's name.
 #[test]
 fn sys_name_falls_back_to_the_host_name_then_the_hosts() {
-    let named = SystemInfo::from_config(&config("set system host-name r1\nset snmp location lab\n"), &host());
+    let named = SystemInfo::from_config(
+        &config("set system host-name r1\nset snmp location lab\n"),
+        &host(),
+    );
     assert_eq!(named.name, "r1");
     let bare = SystemInfo::from_config(&config("set snmp location lab\n"), &host());
     assert_eq!(bare.name, "box");

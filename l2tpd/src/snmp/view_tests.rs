@@ -471,10 +471,7 @@ fn the_system_group_comes_before_if_mib() {
     let view = with_system_and_interface();
     let sys = |n: u32| [crate::snmp::system::SYSTEM, &[n, 0]].concat();
     let if_number = [crate::snmp::if_mib::IF_NUMBER, &[0]].concat();
-    assert_eq!(
-        view.get(&sys(5)),
-        Lookup::Value(Value::string("bng1"))
-    );
+    assert_eq!(view.get(&sys(5)), Lookup::Value(Value::string("bng1")));
     assert_eq!(
         view.get(&sys(2)),
         Lookup::Value(Value::ObjectIdentifier(vec![0, 0]))
@@ -483,14 +480,22 @@ fn the_system_group_comes_before_if_mib() {
     let mut expected: Vec<Vec<u32>> = (1..=7).map(sys).collect();
     expected.push(if_number.clone());
     assert_eq!(walked, expected);
-    assert_eq!(view.get_next(&sys(7)).map(|(o, _)| o), Some(if_number.clone()));
     assert_eq!(
-        view.get_next(&[1, 3, 6, 1, 2, 1, 1, 9, 1, 2]).map(|(o, _)| o),
+        view.get_next(&sys(7)).map(|(o, _)| o),
+        Some(if_number.clone())
+    );
+    assert_eq!(
+        view.get_next(&[1, 3, 6, 1, 2, 1, 1, 9, 1, 2])
+            .map(|(o, _)| o),
         Some(if_number.clone())
     );
     assert_eq!(view.get_next(&sys(6)).map(|(o, _)| o), Some(sys(7)));
     // A GetBulk across the boundary: the group's end, then IF-MIB in order.
-    let bulk: Vec<Vec<u32>> = view.get_bulk(&sys(5), 4).into_iter().map(|(o, _)| o).collect();
+    let bulk: Vec<Vec<u32>> = view
+        .get_bulk(&sys(5), 4)
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
     assert_eq!(
         bulk,
         [
