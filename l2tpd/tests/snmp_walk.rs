@@ -99,6 +99,7 @@ fn snapshot() -> SnmpSnapshot {
             session(17967, 41),
         ],
         interfaces: Vec::new(),
+        system: None,
     }
 }
 

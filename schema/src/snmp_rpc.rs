@@ -25,6 +25,8 @@ pub enum SnmpValue {
     Gauge32(u32),
     TimeTicks(u32),
     Counter64(u64),
+    /// An OBJECT IDENTIFIER value's arcs (sysObjectID).
+    ObjectIdentifier(Vec<u32>),
     /// No object the MIB view serves is named by the OID.
     NoSuchObject,
     /// The object is served but has no such instance (no such row, or a scalar not `.0`).

@@ -56,6 +56,21 @@ fn eventually<T>(limit: Duration, what: &str, mut probe: impl FnMut() -> Option<
     }
 }
 
+/// The `system` subtree walked with `tool`, numeric: (OID, `TYPE: value`) per line.
+fn system_group(agent: &str, tool: &str) -> Vec<(String, String)> {
+    let out = netsnmp::run(tool, agent, &["-On"], &[".1.3.6.1.2.1.1"]);
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
 /// The one tunnel of a daemon: (local ID, remote ID, data tx packets, data tx bytes).
 fn only_tunnel(daemon: &DaemonProcess) -> (u64, u64, u64, u64) {
     let shown = json(daemon, "show services l2tp tunnel statistics");
@@ -104,6 +119,8 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
     lns.commit(&format!(
         "set services l2tp tunnel-group lacs local-gateway address {LNS}\n\
          set services l2tp tunnel-group lacs local-gateway gateway-name snmp-lns\n\
+         set system host-name snmp-lns\n\
+         set snmp location lab-rack-4\n\
          set snmp community public clients 127.0.0.0/8\n\
          set snmp community public clients ::1/128\n\
          set snmp listen-address {LNS}\n\
@@ -230,6 +247,53 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
         value_of(&total, "jnxL2tpStatsTotalTunnels.0"),
         Some("Gauge32: 1")
     );
+    // ---- the system group, as a poller's discovery reads it ----
+    let system = system_group(&lns_agent, "snmpwalk");
+    let names: Vec<&str> = system.iter().map(|(n, _)| n.as_str()).collect();
+    let bulk = system_group(&lns_agent, "snmpbulkwalk");
+    // Equal but for sysUpTime, which moved on.
+    assert_eq!(
+        bulk.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        names
+    );
+    assert_eq!(bulk[0], system[0]);
+    assert_eq!(
+        names,
+        (1..=7)
+            .map(|n| format!(".1.3.6.1.2.1.1.{n}.0"))
+            .collect::<Vec<_>>(),
+        "sysDescr.0 to sysServices.0, nothing else in `system`"
+    );
+    let value = |n: usize| system[n - 1].1.as_str();
+    assert!(
+        value(1).starts_with("STRING: \"l2tpd ") && value(1).contains("L2TP access router"),
+        "{system:?}"
+    );
+    assert_eq!(value(2), "OID: .0.0");
+    assert!(value(3).starts_with("Timeticks: ("), "{system:?}");
+    assert_eq!(value(5), "STRING: \"snmp-lns\"");
+    assert_eq!(value(6), "STRING: \"lab-rack-4\"");
+    assert_eq!(value(7), "INTEGER: 4");
+    // A commit changes the group at once: the next request sees it.
+    lns.commit("set snmp description \"BNG east\"\nset snmp name bng1\n");
+    let changed = netsnmp::run(
+        "snmpget",
+        &lns_agent,
+        &["-On"],
+        &[".1.3.6.1.2.1.1.1.0", ".1.3.6.1.2.1.1.5.0"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&changed.stdout),
+        ".1.3.6.1.2.1.1.1.0 = STRING: \"BNG east\"\n.1.3.6.1.2.1.1.5.0 = STRING: \"bng1\"\n"
+    );
+    // The walk goes on from the group's end into IF-MIB (ifNumber.0), or JNX-L2TP-MIB.
+    let next = netsnmp::run("snmpgetnext", &lns_agent, &["-On"], &[".1.3.6.1.2.1.1.7.0"]);
+    let next = String::from_utf8_lossy(&next.stdout);
+    assert!(
+        next.starts_with(".1.3.6.1.2.1.2.1.0 = ") || next.starts_with(".1.3.6.1.4.1.2636."),
+        "{next}"
+    );
+
     // The same agent over IPv6 (`listen-address ::1`, `clients { ::1/128; }`).
     let six = snmp(
         "snmpget",
@@ -347,6 +411,15 @@ fn net_snmp_polls_the_embedded_agent_and_the_agentx_subagent() {
             .iter()
             .all(|l| l.ends_with("INTEGER: established(1)")),
         "{sessions:#?}"
+    );
+
+    // Under AgentX the master answers the system group itself: the subagent never
+    // registers it, so snmpd's sysDescr is snmpd's, not the LAC's.
+    let master = netsnmp::run("snmpget", &snmpd_agent, &["-On"], &[".1.3.6.1.2.1.1.1.0"]);
+    let master = String::from_utf8_lossy(&master.stdout);
+    assert!(
+        master.starts_with(".1.3.6.1.2.1.1.1.0 = STRING: ") && !master.contains("l2tpd"),
+        "{master}"
     );
 
     // snmpd restarts: the subagent reconnects and registers again.

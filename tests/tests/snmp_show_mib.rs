@@ -41,10 +41,10 @@ fn show_snmp_mib_reads_the_view_inside_the_daemon() {
         run(&daemon, "show snmp mib walk jnxL2tpSessionStatsTable"),
         "jnxL2tpSessionStatsTable = End of MIB view\n"
     );
-    let unknown = daemon.run("show snmp mib walk sysDescr");
+    let unknown = daemon.run("show snmp mib walk sysFoo");
     assert!(!unknown.status.success());
     assert!(
-        output_text(&unknown).contains("unknown MIB object 'sysDescr'"),
+        output_text(&unknown).contains("unknown MIB object 'sysFoo'"),
         "{}",
         output_text(&unknown)
     );
@@ -57,6 +57,31 @@ fn show_snmp_mib_reads_the_view_inside_the_daemon() {
     ));
     let walked = run(&daemon, "show snmp mib walk jnxL2tp");
     assert_eq!(walked, stats, "the same view, no tunnels");
+    // The system group by name; a commit changes it at once.
+    daemon.commit("set snmp name bng-test\nset snmp location lab\n");
+    assert_eq!(get("sysName.0"), "sysName.0 = bng-test\n");
+    let system = run(&daemon, "show snmp mib walk system");
+    let names: Vec<&str> = system
+        .lines()
+        .filter_map(|l| l.split(" = ").next())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "sysDescr.0",
+            "sysObjectID.0",
+            "sysUpTime.0",
+            "sysContact.0",
+            "sysName.0",
+            "sysLocation.0",
+            "sysServices.0"
+        ],
+        "{system}"
+    );
+    assert!(system.starts_with("sysDescr.0 = l2tpd "), "{system}");
+    assert!(system.contains("\nsysObjectID.0 = 0.0\n"), "{system}");
+    assert!(system.contains("\nsysLocation.0 = lab\n"), "{system}");
+    assert!(system.ends_with("\nsysServices.0 = 4\n"), "{system}");
     let counted = json(&daemon, "show snmp statistics");
     let root = &counted["snmp-statistics"][0];
     assert_eq!(leaf(root, "agent-address").as_deref(), Some(AGENT));

@@ -28,6 +28,11 @@ fn value(value: &SnmpValue) -> String {
         SnmpValue::IpAddress([a, b, c, d]) => format!("{a}.{b}.{c}.{d}"),
         SnmpValue::Counter32(v) | SnmpValue::Gauge32(v) | SnmpValue::TimeTicks(v) => v.to_string(),
         SnmpValue::Counter64(v) => v.to_string(),
+        SnmpValue::ObjectIdentifier(arcs) => arcs
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join("."),
         SnmpValue::NoSuchObject => "No such object".into(),
         SnmpValue::NoSuchInstance => "No such instance".into(),
         SnmpValue::EndOfMibView => "End of MIB view".into(),

@@ -29,6 +29,7 @@ use crate::snmp::agentx::runtime::{Subagent, ViewSource};
 use crate::snmp::if_state::IfState;
 use crate::snmp::snapshot::SnmpSnapshot;
 use crate::snmp::statistics::statistics;
+use crate::snmp::system::{Host, SystemInfo};
 use crate::snmp::trap::Notification;
 use crate::snmp::view::View;
 
@@ -227,6 +228,10 @@ pub(crate) struct Views {
     current: Arc<Mutex<Option<Taken>>>,
     /// IF-MIB's numbering and link history, which every view's interface rows are given.
     interfaces: Arc<Mutex<IfState>>,
+    /// sysUpTime's zero: the SNMP thread starts with the daemon.
+    started: Instant,
+    /// The system group as the last commit set it; `None` before the first.
+    system: Arc<Mutex<Option<SystemInfo>>>,
 }
 
 impl ViewSource for Views {
@@ -246,12 +251,21 @@ impl ViewSource for Views {
 }
 
 impl Views {
-    fn new(engine: channel::UnboundedSender<Command>) -> Self {
+    fn new(engine: channel::UnboundedSender<Command>, started: Instant) -> Self {
         Views {
             engine,
             current: Arc::default(),
-            interfaces: Arc::new(Mutex::new(IfState::new(Instant::now()))),
+            interfaces: Arc::new(Mutex::new(IfState::new(started))),
+            started,
+            system: Arc::default(),
         }
+    }
+
+    /// Takes a commit's system group values, and drops the current view so that the next
+    /// request already sees them (a view is otherwise kept for up to `VIEW_MAX_AGE`).
+    fn apply_system(&self, system: SystemInfo) {
+        *self.system.lock().unwrap_or_else(PoisonError::into_inner) = Some(system);
+        *self.current.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     fn interfaces(&self) -> std::sync::MutexGuard<'_, IfState> {
@@ -269,6 +283,13 @@ impl Views {
 
     fn store(&self, mut snapshot: SnmpSnapshot) -> Arc<View> {
         self.interfaces().annotate(&mut snapshot.interfaces);
+        let up_time = self.started.elapsed();
+        snapshot.system = self
+            .system
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|s| s.at(up_time));
         let view = Arc::new(View::new(snapshot, SystemTime::now()));
         *self.current.lock().unwrap_or_else(PoisonError::into_inner) =
             Some((Instant::now(), Arc::clone(&view)));
@@ -294,11 +315,13 @@ async fn run(
     mut control: channel::UnboundedReceiver<Control>,
     engine: channel::UnboundedSender<Command>,
 ) {
-    let mut views = Views::new(engine);
+    // One zero for sysUpTime in answers and in traps, and for ifLastChange.
+    let started = Instant::now();
+    let mut views = Views::new(engine, started);
     let mut agent = Agent::new(AgentConfig::default());
     let mut listeners: Vec<Listener> = Vec::new();
     let mut subagent = Subagent::new(Box::new(views.clone()));
-    let mut traps = Traps::new(Instant::now());
+    let mut traps = Traps::new(started);
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
         tokio::select! {
@@ -311,6 +334,8 @@ async fn run(
                     let result = apply(config, &mut agent, &mut listeners);
                     if result.is_ok() {
                         views.interfaces().apply(&router);
+                        // The host's name is read at each commit: it may have changed.
+                        views.apply_system(SystemInfo::from_config(&router, &Host::read()));
                         subagent.apply(config.enabled.then_some(config.agentx_socket.as_deref()).flatten());
                         traps.apply(config);
                     }
@@ -410,6 +435,7 @@ mod tests {
             description: None,
             location: None,
             contact: None,
+            name: None,
             communities: communities
                 .iter()
                 .map(|(name, clients)| {
@@ -476,7 +502,7 @@ mod tests {
     #[tokio::test]
     async fn datagrams_the_agent_drops_cost_no_snapshot() {
         let (engine, snapshots) = engine_counting_snapshots();
-        let mut views = Views::new(engine);
+        let mut views = Views::new(engine, Instant::now());
         let (_, config) = agent_config(&snmp(&[("public", &["127.0.6.0/24"])])).expect("on");
         let mut agent = Agent::new(config);
         let listed = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 6, 9)), 40_000);
@@ -511,6 +537,45 @@ mod tests {
         let answer = serve(&mut agent, &mut views, listed, &get_request(1, "public")).await;
         assert!(answer.is_some());
         assert_eq!(snapshots.load(Ordering::SeqCst), 1);
+    }
+
+    /// A commit's `snmp name` is what the next request reads, not a second later: the
+    /// view it replaces may be younger than `VIEW_MAX_AGE`. sysUpTime counts from the
+    /// SNMP thread's start.
+    #[tokio::test]
+    async fn a_commit_changes_the_system_group_at_once() {
+        let (engine, snapshots) = engine_counting_snapshots();
+        let started = Instant::now() - Duration::from_secs(30);
+        let mut views = Views::new(engine, started);
+        let sys_name = [crate::snmp::system::SYSTEM, &[5, 0]].concat();
+        let sys_up_time = [crate::snmp::system::SYSTEM, &[3, 0]].concat();
+        let named = |name: &str| SystemInfo {
+            name: name.into(),
+            ..SystemInfo::default()
+        };
+        // Before any commit there is no group to serve.
+        assert_eq!(
+            views.current().await.get(&sys_name),
+            crate::snmp::view::Lookup::NoSuchObject
+        );
+        views.apply_system(named("r1"));
+        let view = views.current().await;
+        assert_eq!(
+            view.get(&sys_name),
+            crate::snmp::view::Lookup::Value(crate::snmp::value::Value::string("r1"))
+        );
+        let crate::snmp::view::Lookup::Value(crate::snmp::value::Value::TimeTicks(ticks)) =
+            view.get(&sys_up_time)
+        else {
+            panic!("sysUpTime.0 is TimeTicks");
+        };
+        assert!(ticks >= 3_000, "counted from the start: {ticks}");
+        views.apply_system(named("r2"));
+        assert_eq!(
+            views.current().await.get(&sys_name),
+            crate::snmp::view::Lookup::Value(crate::snmp::value::Value::string("r2"))
+        );
+        assert_eq!(snapshots.load(Ordering::SeqCst), 3);
     }
 
     #[test]
@@ -595,7 +660,7 @@ mod tests {
         assert_eq!(bound, both.map(|a| SocketAddr::new(a, PORT)));
 
         let (engine, _) = engine_counting_snapshots();
-        let mut views = Views::new(engine);
+        let mut views = Views::new(engine, Instant::now());
         let poller = UdpSocket::bind("[::1]:0").await.expect("an IPv6 loopback");
         poller
             .send_to(&get_request(1, "public"), ("::1", PORT))

@@ -143,6 +143,8 @@ impl Registry {
             sessions,
             // The subscriber layer's: the engine adds them (`Core::snmp_interfaces`).
             interfaces: Vec::new(),
+            // The SNMP thread's, from the configuration and its uptime.
+            system: None,
         }
     }
 

@@ -417,7 +417,7 @@ fn next_binding(view: &View, scope: Option<&MibView>, name: &ObjectIdentifier) -
     }
     match found {
         Some((oid, value)) => VarBind {
-            // The view only produces OIDs under 1.3.6.1.4.1.2636, which are valid.
+            // The view only produces OIDs under 1.3.6.1, which are valid.
             name: ObjectIdentifier::new_unchecked(oid.into()),
             value: VarBindValue::Value(object_syntax(value)),
         },
@@ -465,6 +465,10 @@ fn object_syntax(value: Value) -> ObjectSyntax {
         Value::Counter64(v) => {
             ObjectSyntax::ApplicationWide(ApplicationSyntax::BigCounter(Counter64(v)))
         }
+        // The view's OID values (zeroDotZero) are valid: two arcs, the first below 3.
+        Value::ObjectIdentifier(arcs) => ObjectSyntax::Simple(SimpleSyntax::ObjectId(
+            ObjectIdentifier::new_unchecked(arcs.into()),
+        )),
     }
 }
 

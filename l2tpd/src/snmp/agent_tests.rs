@@ -469,3 +469,70 @@ fn views_hide_what_they_exclude() {
 fn pdu_of(name: &[u32]) -> Pdu {
     pdu(7, &[name])
 }
+
+/// What every poller sends first: a Get of sysDescr.0, sysObjectID.0 (an OBJECT IDENTIFIER
+/// on the wire), sysUpTime.0 and sysName.0; then a GetBulk from sysLocation.0 that crosses
+/// into IF-MIB.
+#[test]
+fn the_system_group_is_answered_and_walked_into_if_mib() {
+    let mut snapshot = snapshot(true);
+    snapshot.system = Some(crate::snmp::system::tests::group());
+    snapshot.interfaces = vec![crate::snmp::snapshot::InterfaceRow {
+        name: "si-0/0/0".into(),
+        if_index: 4,
+        ..Default::default()
+    }];
+    let view = View::new(snapshot, at(2_000));
+    let sys = |n: u32| vec![1, 3, 6, 1, 2, 1, 1, n, 0];
+    let mut agent = agent();
+    let get = request(
+        Pdus::GetRequest(GetRequest(pdu(7, &[&sys(1), &sys(2), &sys(3), &sys(5)]))),
+        "public",
+    );
+    let answer = response(&agent.handle(manager(), &get, &view).expect("answered"));
+    let values: Vec<VarBindValue> = answer
+        .variable_bindings
+        .into_iter()
+        .map(|b| b.value)
+        .collect();
+    assert_eq!(
+        values,
+        [
+            VarBindValue::Value(ObjectSyntax::Simple(SimpleSyntax::String(
+                b"BNG east".to_vec().into()
+            ))),
+            VarBindValue::Value(ObjectSyntax::Simple(SimpleSyntax::ObjectId(oid(&[0, 0])))),
+            VarBindValue::Value(ObjectSyntax::ApplicationWide(ApplicationSyntax::Ticks(
+                TimeTicks(1_234)
+            ))),
+            VarBindValue::Value(ObjectSyntax::Simple(SimpleSyntax::String(
+                b"bng1".to_vec().into()
+            ))),
+        ]
+    );
+
+    let bulk = request(
+        Pdus::GetBulkRequest(GetBulkRequest(BulkPdu {
+            request_id: 8,
+            non_repeaters: 0,
+            max_repetitions: 4,
+            variable_bindings: vec![binding(&sys(6))],
+        })),
+        "public",
+    );
+    let answer = response(&agent.handle(manager(), &bulk, &view).expect("answered"));
+    let names: Vec<Vec<u32>> = answer
+        .variable_bindings
+        .iter()
+        .map(|b| b.name.to_vec())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            sys(7),
+            vec![1, 3, 6, 1, 2, 1, 2, 1, 0],
+            vec![1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 4],
+            vec![1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 4],
+        ]
+    );
+}

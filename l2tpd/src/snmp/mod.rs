@@ -1,6 +1,7 @@
 //! SNMP for the L2TP engine: JNX-L2TP-MIB served from a snapshot of the registry.
 //!
 //! - [`snapshot`]: the plain data the registry hands over (no engine types leak in here).
+//! - [`system`]: SNMPv2-MIB's system group (sysDescr, sysUpTime, sysName, ...).
 //! - [`if_mib`]: IF-MIB's ifTable and ifXTable over the snapshot's interface rows.
 //! - [`if_state`]: ifIndex numbering, ifLastChange and which link changes trap.
 //! - [`view`]: the jnxL2tp subtree as a sorted OID -> value view with get / get-next /
@@ -20,6 +21,7 @@ pub mod poller;
 pub mod show_mib;
 pub mod snapshot;
 pub mod statistics;
+pub mod system;
 pub mod trap;
 pub mod value;
 pub mod view;

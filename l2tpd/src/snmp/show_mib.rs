@@ -4,6 +4,7 @@
 
 use schema::snmp_rpc::{SnmpObject, SnmpObjects, SnmpValue};
 
+use super::system;
 use super::value::Value;
 use super::view::{Lookup, View};
 
@@ -83,7 +84,8 @@ fn object(oid: Vec<u32>, value: SnmpValue) -> SnmpObject {
 }
 
 /// A dotted OID (`1.3.6.1.4.1.2636.3.49`, leading dot allowed) or a MIB name with an
-/// optional instance (`jnxL2tpTunnelStatsRemoteTID.17967`, `JNX-L2TP-MIB::jnxL2tp`).
+/// optional instance (`jnxL2tpTunnelStatsRemoteTID.17967`, `JNX-L2TP-MIB::jnxL2tp`,
+/// `SNMPv2-MIB::sysDescr.0`, `system`).
 pub fn resolve(object: &str) -> Result<Vec<u32>, String> {
     let text = object.trim().trim_start_matches('.');
     let text = text.rsplit("::").next().unwrap_or(text);
@@ -103,8 +105,9 @@ pub fn resolve(object: &str) -> Result<Vec<u32>, String> {
         mibs::object_named(head)
             .map(|o| o.oid)
             .or_else(|| NODES.iter().find(|(n, _)| *n == head).map(|(_, oid)| *oid))
+            .map(<[u32]>::to_vec)
+            .or_else(|| system::object_named(head))
             .ok_or_else(|| format!("unknown MIB object '{head}'"))?
-            .to_vec()
     };
     oid.extend(numbers(parts)?);
     if oid.len() < 2 || oid.len() > 128 {
@@ -113,7 +116,7 @@ pub fn resolve(object: &str) -> Result<Vec<u32>, String> {
     Ok(oid)
 }
 
-/// `jnxL2tpTunnelStatsRemoteTID.17967`, or the dotted OID outside our MIBs.
+/// `jnxL2tpTunnelStatsRemoteTID.17967`, `sysDescr.0`, or the dotted OID outside those.
 pub fn name_of(oid: &[u32]) -> String {
     let dotted = |arcs: &[u32]| {
         arcs.iter()
@@ -130,7 +133,7 @@ pub fn name_of(oid: &[u32]) -> String {
                 format!("{}.{}", object.name, dotted(instance))
             }
         }
-        None => dotted(oid),
+        None => system::name_of(oid).unwrap_or_else(|| dotted(oid)),
     }
 }
 
@@ -143,6 +146,7 @@ fn snmp_value(value: Value) -> SnmpValue {
         Value::Gauge32(v) | Value::Unsigned32(v) => SnmpValue::Gauge32(v),
         Value::TimeTicks(v) => SnmpValue::TimeTicks(v),
         Value::Counter64(v) => SnmpValue::Counter64(v),
+        Value::ObjectIdentifier(v) => SnmpValue::ObjectIdentifier(v),
     }
 }
 
@@ -170,14 +174,21 @@ mod tests {
         );
         assert_eq!(resolve("jnxL2tp"), Ok(mibs::JNX_L2TP.to_vec()));
         assert_eq!(name_of(&remote_tid), "jnxL2tpTunnelStatsRemoteTID.17967");
-        assert_eq!(name_of(&[1, 3, 6, 1, 2, 1, 1, 1, 0]), "1.3.6.1.2.1.1.1.0");
+        assert_eq!(name_of(&[1, 3, 6, 1, 2, 1, 1, 1, 0]), "sysDescr.0");
+        assert_eq!(
+            resolve("SNMPv2-MIB::sysUpTime.0"),
+            Ok(vec![1, 3, 6, 1, 2, 1, 1, 3, 0])
+        );
+        assert_eq!(resolve("system"), Ok(vec![1, 3, 6, 1, 2, 1, 1]));
+        assert_eq!(name_of(&[1, 3, 6, 1, 2, 1, 1, 9, 1]), "1.3.6.1.2.1.1.9.1");
+        assert_eq!(name_of(&[1, 3, 6, 1, 2, 1, 2, 1, 0]), "1.3.6.1.2.1.2.1.0");
     }
 
     #[test]
     fn bad_objects_are_refused_with_the_reason() {
         assert_eq!(
-            resolve("sysDescr.0"),
-            Err("unknown MIB object 'sysDescr'".into())
+            resolve("sysFoo.0"),
+            Err("unknown MIB object 'sysFoo'".into())
         );
         assert_eq!(resolve("jnxL2tp.x"), Err("invalid OID 'jnxL2tp.x'".into()));
         assert!(resolve("1").is_err());
@@ -237,6 +248,41 @@ mod tests {
             let found = only(view, walk, object);
             assert_eq!((found.name.as_str(), found.value), (object, value));
         }
+    }
+
+    /// `show snmp mib get sysDescr.0` and `walk system` read the group by name.
+    #[test]
+    fn the_system_group_is_shown_by_name() {
+        let view = View::new(
+            SnmpSnapshot {
+                system: Some(crate::snmp::system::tests::group()),
+                ..snapshot(true)
+            },
+            at(2_000),
+        );
+        let descr = only(&view, get, "sysDescr.0");
+        assert_eq!(
+            (descr.name.as_str(), descr.value),
+            ("sysDescr.0", SnmpValue::OctetString(b"BNG east".to_vec()))
+        );
+        let walked = walk(&view, &resolve("system").expect("resolves"));
+        let names: Vec<&str> = walked.objects.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sysDescr.0",
+                "sysObjectID.0",
+                "sysUpTime.0",
+                "sysContact.0",
+                "sysName.0",
+                "sysLocation.0",
+                "sysServices.0"
+            ]
+        );
+        assert_eq!(
+            walked.objects[1].value,
+            SnmpValue::ObjectIdentifier(vec![0, 0])
+        );
     }
 
     #[test]

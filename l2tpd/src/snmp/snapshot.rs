@@ -157,4 +157,7 @@ pub struct SnmpSnapshot {
     pub sessions: Vec<SessionRow>,
     /// IF-MIB's rows, in no particular order.
     pub interfaces: Vec<InterfaceRow>,
+    /// SNMPv2-MIB's system group: the SNMP side's (configuration and uptime), not the
+    /// engine's, which leaves it `None`; `None` serves no system group.
+    pub system: Option<super::system::SystemGroup>,
 }

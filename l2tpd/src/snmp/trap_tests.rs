@@ -24,6 +24,7 @@ fn config(groups: &[Group<'_>]) -> SnmpConfig {
         description: None,
         location: None,
         contact: None,
+        name: None,
         communities: BTreeMap::new(),
         listen_addresses: vec![Ipv4Addr::LOCALHOST.into()],
         port: 161,

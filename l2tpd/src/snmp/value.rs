@@ -16,6 +16,8 @@ pub enum Value {
     Unsigned32(u32),
     TimeTicks(u32),
     Counter64(u64),
+    /// The arcs of an OBJECT IDENTIFIER value (sysObjectID).
+    ObjectIdentifier(Vec<u32>),
 }
 
 impl Value {

@@ -1,5 +1,5 @@
-//! The jnxL2tp subtree of one snapshot, and IF-MIB before it ([`super::if_mib`]), as a
-//! sorted OID -> value view.
+//! The jnxL2tp subtree of one snapshot, and before it IF-MIB ([`super::if_mib`]) and the
+//! system group ([`super::system`]), as a sorted OID -> value view.
 //!
 //! Rows are kept in `BTreeMap`s keyed by their MIB index (the INDEX clause's arcs), and a
 //! value is computed only when asked for, so a view over 60,000 sessions costs one map
@@ -18,6 +18,7 @@ use mibs::{
 
 use super::if_mib::{IfTable, IfWalk};
 use super::snapshot::{Counters, SessionRow, SnmpSnapshot, TunnelGroupRow, TunnelRow};
+use super::system::{SystemGroup, SystemWalk};
 use super::value::{date_and_time, inet_address, inet_address_type, Value};
 
 /// What a Get finds at one OID (RFC 3416 4.2.1).
@@ -91,6 +92,8 @@ pub struct View {
     session_index: BTreeMap<Vec<u32>, usize>,
     /// IF-MIB, whose OIDs all come before jnxL2tp's.
     interfaces: IfTable,
+    /// The system group, whose OIDs come before IF-MIB's.
+    system: Option<SystemGroup>,
 }
 
 impl View {
@@ -102,6 +105,7 @@ impl View {
             tunnels,
             sessions,
             interfaces,
+            system,
         } = snapshot;
 
         let mut per_group: HashMap<&str, (u64, u64)> = HashMap::new();
@@ -157,11 +161,15 @@ impl View {
             tunnel_index,
             session_index,
             interfaces: IfTable::new(interfaces),
+            system,
         }
     }
 
     /// The value at exactly `oid` (a Get).
     pub fn get(&self, oid: &[u32]) -> Lookup {
+        if let Some(found) = self.system.as_ref().and_then(|s| s.get(oid)) {
+            return found;
+        }
         if let Some(found) = self.interfaces.get(oid) {
             return found;
         }
@@ -217,6 +225,7 @@ impl View {
         };
         Walk {
             view: self,
+            system: self.system.as_ref().map(|s| s.walk_after(oid)),
             interfaces: Some(self.interfaces.walk_after(oid)),
             cursor,
         }
@@ -443,7 +452,8 @@ enum Cursor<'a> {
 /// table column by column (the MIB's order: every row of column 2 before column 3).
 pub struct Walk<'a> {
     view: &'a View,
-    /// IF-MIB's instances come first, until it has no more.
+    /// The system group's instances come first, then IF-MIB's, each until it has no more.
+    system: Option<SystemWalk<'a>>,
     interfaces: Option<IfWalk<'a>>,
     cursor: Cursor<'a>,
 }
@@ -452,6 +462,12 @@ impl Iterator for Walk<'_> {
     type Item = (Vec<u32>, Value);
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(system) = &mut self.system {
+            match system.next() {
+                Some(found) => return Some(found),
+                None => self.system = None,
+            }
+        }
         if let Some(interfaces) = &mut self.interfaces {
             match interfaces.next() {
                 Some(found) => return Some(found),

@@ -107,6 +107,7 @@ pub(crate) fn snapshot(tunnel_statistics: bool) -> SnmpSnapshot {
             session(400, 77, "west"),
         ],
         interfaces: Vec::new(),
+        system: None,
     }
 }
 
@@ -271,6 +272,7 @@ fn get_next_walks_everything_in_order_with_the_mib_types() {
             Value::Unsigned32(_) => mibs::Syntax::Unsigned32,
             Value::TimeTicks(_) => mibs::Syntax::TimeTicks,
             Value::Counter64(_) => mibs::Syntax::Counter64,
+            Value::ObjectIdentifier(_) => mibs::Syntax::ObjectIdentifier,
         };
         assert_eq!(object.syntax, syntax, "{}", object.name);
         oid = next;
@@ -446,4 +448,69 @@ fn interfaces_come_before_the_l2tp_tables() {
     // A walk that starts inside jnxL2tp never goes back to IF-MIB.
     let from_l2tp = view.walk_after(mibs::JNX_L2TP_STATS).next().unwrap().0;
     assert_eq!(from_l2tp, [mibs::JNX_L2TP_STATS, &[1, 0]].concat());
+}
+
+/// A snapshot with the system group and one interface: what the embedded agent serves.
+fn with_system_and_interface() -> View {
+    let mut s = snapshot(true);
+    s.system = Some(crate::snmp::system::tests::group());
+    s.interfaces = vec![crate::snmp::snapshot::InterfaceRow {
+        name: "si-0/0/0".into(),
+        if_index: 4,
+        mtu: 1460,
+        ..Default::default()
+    }];
+    View::new(s, at(2_000))
+}
+
+/// The system group (1.3.6.1.2.1.1) comes first: a walk from the start gives its seven
+/// scalars, then ifNumber.0; a GetNext from sysServices.0 (the group's end) or from
+/// past the group goes on into IF-MIB, never back.
+#[test]
+fn the_system_group_comes_before_if_mib() {
+    let view = with_system_and_interface();
+    let sys = |n: u32| [crate::snmp::system::SYSTEM, &[n, 0]].concat();
+    let if_number = [crate::snmp::if_mib::IF_NUMBER, &[0]].concat();
+    assert_eq!(view.get(&sys(5)), Lookup::Value(Value::string("bng1")));
+    assert_eq!(
+        view.get(&sys(2)),
+        Lookup::Value(Value::ObjectIdentifier(vec![0, 0]))
+    );
+    let walked: Vec<Vec<u32>> = view.walk_after(&[1, 3]).map(|(o, _)| o).take(8).collect();
+    let mut expected: Vec<Vec<u32>> = (1..=7).map(sys).collect();
+    expected.push(if_number.clone());
+    assert_eq!(walked, expected);
+    assert_eq!(
+        view.get_next(&sys(7)).map(|(o, _)| o),
+        Some(if_number.clone())
+    );
+    assert_eq!(
+        view.get_next(&[1, 3, 6, 1, 2, 1, 1, 9, 1, 2])
+            .map(|(o, _)| o),
+        Some(if_number.clone())
+    );
+    assert_eq!(view.get_next(&sys(6)).map(|(o, _)| o), Some(sys(7)));
+    // A GetBulk across the boundary: the group's end, then IF-MIB in order.
+    let bulk: Vec<Vec<u32>> = view
+        .get_bulk(&sys(5), 4)
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
+    assert_eq!(
+        bulk,
+        [
+            sys(6),
+            sys(7),
+            if_number,
+            [crate::snmp::if_mib::IF_ENTRY, &[1, 4]].concat()
+        ]
+    );
+    // Without IF-MIB rows, the group's end leads straight into jnxL2tp.
+    let mut bare = snapshot(true);
+    bare.system = Some(crate::snmp::system::tests::group());
+    let bare = View::new(bare, at(2_000));
+    assert_eq!(
+        bare.get_next(&sys(7)).map(|(o, _)| o),
+        Some([mibs::JNX_L2TP_STATS, &[1, 0]].concat())
+    );
 }

@@ -241,32 +241,39 @@ snmp {
             "[edit system login class noc] 'login-tip'",
             "[edit system] 'services'",
             "[edit system] 'ntp'",
-            "[edit snmp] 'name'",
             "[edit snmp trap-group noc categories] 'sonet-alarms'",
             "[edit snmp trap-group noc categories] 'vrrp-events'",
         ]
     );
 }
 
-/// `snmp description`, `location` and `contact` loaded and did nothing, without a word: the
-/// agent does not serve the system group.
+/// `snmp description`, `location`, `contact` and `name` are the system group the embedded
+/// agent serves: no warning. Under the AgentX subagent alone (no community, so the agent
+/// does not listen) the master answers that group, and each says it does nothing.
 #[test]
-fn snmp_system_group_statements_say_they_do_nothing() {
-    let text = "\
-snmp {
-    description \"BNG east\";
-    location lab;
-    contact noc;
-}
-";
-    let (_, no_effect) = load(text);
+fn snmp_system_group_statements_warn_only_under_agentx_alone() {
+    let group = concat!(
+        "    description \"BNG east\";\n",
+        "    location lab;\n",
+        "    contact noc;\n",
+        "    name bng1;\n",
+    );
+    let served = format!("snmp {{\n{group}    community public;\n}}\n");
+    assert_eq!(load(&served).1, Vec::<String>::new());
+    let both =
+        format!("snmp {{\n{group}    community public;\n    agentx {{\n        socket /run/agentx;\n    }}\n}}\n");
+    assert_eq!(load(&both).1, Vec::<String>::new());
+    let agentx =
+        format!("snmp {{\n{group}    agentx {{\n        socket /run/agentx;\n    }}\n}}\n");
+    let tree = parse_config(&agentx).unwrap_or_else(|e| panic!("{e}"));
+    let warnings = crate::validate::check(&tree).expect("commits");
+    let why = "statement has no effect: with no community the embedded agent does not listen, \
+               and the AgentX subagent leaves the system group to the master agent (snmpd), \
+               which answers it from its own configuration";
     assert_eq!(
-        no_effect,
-        [
-            "[edit snmp] 'description'",
-            "[edit snmp] 'location'",
-            "[edit snmp] 'contact'",
-        ]
+        warnings,
+        ["description", "location", "contact", "name"]
+            .map(|s| format!("warning: [edit snmp] '{s}': {why}"))
     );
 }
 

@@ -1,33 +1,28 @@
-//! `[edit snmp]`: our embedded SNMPv2c agent (read-only JNX-L2TP-MIB) and its AgentX socket.
+//! `[edit snmp]`: our embedded SNMPv2c agent (read-only: SNMPv2-MIB's system group, IF-MIB,
+//! JNX-L2TP-MIB) and its AgentX socket.
 
 use super::{NAME, PORT, TEXT};
 use crate::def::*;
-
-/// Why the system group's statements do nothing: the agent serves JNX-L2TP-MIB and IF-MIB
-/// (l2tpd/src/snmp), not SNMPv2-MIB's system group.
-const SYSTEM_GROUP: &str = "the embedded agent does not serve the system group (sysDescr, \
-     sysName, sysLocation, sysContact); under AgentX the host's snmpd answers it from its own \
-     configuration";
 
 pub(super) const SNMP: Stmt = container(
     "snmp",
     "Simple Network Management Protocol configuration",
     &[
-        leaf("description", TEXT, "System description (sysDescr)").no_effect(SYSTEM_GROUP),
+        // The system group's values. Under AgentX alone the master answers that group
+        // from its own configuration: validate::device warns then.
+        leaf("description", TEXT, "System description (sysDescr)"),
         leaf(
             "location",
             TEXT,
             "Physical location of system (sysLocation)",
-        )
-        .no_effect(SYSTEM_GROUP),
+        ),
         leaf(
             "contact",
             TEXT,
             "Contact information for administrator (sysContact)",
-        )
-        .no_effect(SYSTEM_GROUP),
+        ),
         // Junos: sysName when it is not the host name.
-        leaf("name", TEXT, "System name override (sysName)").no_effect(SYSTEM_GROUP),
+        leaf("name", TEXT, "System name override (sysName)"),
         // Junos shows `client-list L { 198.18.0.0/24; 198.18.0.5/32 restrict; }`: the
         // prefixes stand alone in the list's block, as in `clients { ... }`.
         list(

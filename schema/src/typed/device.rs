@@ -195,6 +195,9 @@ pub struct SnmpConfig {
     pub description: Option<String>,
     pub location: Option<String>,
     pub contact: Option<String>,
+    /// `name`: sysName when it is not the host name.
+    #[serde(default)]
+    pub name: Option<String>,
     /// Keyed by the community name. Not a [`Secret`](super::Secret): Junos keeps a
     /// community as the list's key, printed in clear by `show configuration` and never
     /// stored as `$9$`, and the agent must compare and show it as a name.
@@ -434,6 +437,7 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
         description: s.string("description"),
         location: s.string("location"),
         contact: s.string("contact"),
+        name: s.string("name"),
         communities: s
             .entries("community")
             .map(|(name, c)| {

@@ -2,7 +2,7 @@
 
 use super::Findings;
 use crate::tree::{Node, NodeId, Path};
-use crate::typed::{CommunityAuthorization, Ipv4Prefix, RouterConfig};
+use crate::typed::{CommunityAuthorization, Ipv4Prefix, RouterConfig, SnmpConfig};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -172,6 +172,32 @@ fn host_address_problem(prefix: &Ipv4Prefix) -> Option<String> {
     None
 }
 
+/// The embedded agent serves the system group from `description`, `location`, `contact`
+/// and `name`; it listens only when a community is configured. With the AgentX subagent
+/// alone, the master (snmpd) answers the group from its own configuration and the
+/// subagent does not register it, so the statements do nothing.
+fn system_group_under_agentx(snmp: &SnmpConfig, path: &[NodeId], findings: &mut Findings) {
+    if snmp.agentx_socket.is_none() || !snmp.communities.is_empty() {
+        return;
+    }
+    for (statement, value) in [
+        ("description", &snmp.description),
+        ("location", &snmp.location),
+        ("contact", &snmp.contact),
+        ("name", &snmp.name),
+    ] {
+        if value.is_some() {
+            findings.warn(
+                path,
+                statement,
+                "statement has no effect: with no community the embedded agent does not \
+                 listen, and the AgentX subagent leaves the system group to the master agent \
+                 (snmpd), which answers it from its own configuration",
+            );
+        }
+    }
+}
+
 fn snmp(config: &RouterConfig, findings: &mut Findings) {
     let snmp_path = vec![NodeId::new("snmp")];
     for (name, community) in &config.snmp.communities {
@@ -198,6 +224,7 @@ fn snmp(config: &RouterConfig, findings: &mut Findings) {
             findings,
         );
     }
+    system_group_under_agentx(&config.snmp, &snmp_path, findings);
     if let Some(socket) = &config.snmp.agentx_socket {
         if !socket.starts_with('/') {
             let mut path = snmp_path;

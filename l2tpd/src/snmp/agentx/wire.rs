@@ -120,6 +120,7 @@ fn var_bind(out: &mut Vec<u8>, name: &[u32], binding: &Binding) {
         Binding::Value(Value::Gauge32(_) | Value::Unsigned32(_)) => 66,
         Binding::Value(Value::TimeTicks(_)) => 67,
         Binding::Value(Value::Counter64(_)) => 70,
+        Binding::Value(Value::ObjectIdentifier(_)) => 6,
         Binding::NoSuchObject => 128,
         Binding::NoSuchInstance => 129,
         Binding::EndOfMibView => 130,
@@ -135,6 +136,7 @@ fn var_bind(out: &mut Vec<u8>, name: &[u32], binding: &Binding) {
             Value::Counter32(v) | Value::Gauge32(v) | Value::Unsigned32(v) | Value::TimeTicks(v),
         ) => out.extend_from_slice(&v.to_be_bytes()),
         Binding::Value(Value::Counter64(v)) => out.extend_from_slice(&v.to_be_bytes()),
+        Binding::Value(Value::ObjectIdentifier(v)) => object_identifier(out, v, false),
         Binding::NoSuchObject | Binding::NoSuchInstance | Binding::EndOfMibView => {}
     }
 }
