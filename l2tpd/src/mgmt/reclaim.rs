@@ -20,17 +20,25 @@ enum Job {
     Release,
 }
 
-/// Sends jobs to the reclaiming thread. Cheap to clone (the `mgmt-wait` threads hold one).
-#[derive(Clone)]
-pub struct Reclaim {
-    jobs: Option<mpsc::Sender<Job>>,
-    release_memory: Option<fn()>,
+impl Job {
+    fn run(self, release_memory: Option<fn()>) {
+        match self {
+            Job::Free(garbage) => drop(garbage),
+            Job::Release => {
+                if let Some(release) = release_memory {
+                    release();
+                }
+            }
+        }
+    }
 }
 
-/// Owns the reclaiming thread; dropping it finishes the jobs already handed over and joins.
+/// The reclaiming thread and its queue, owned by the management thread; dropping it
+/// finishes the jobs already handed over and joins.
 pub struct Reclaimer {
-    handle: Reclaim,
+    jobs: Option<mpsc::Sender<Job>>,
     thread: Option<JoinHandle<()>>,
+    release_memory: Option<fn()>,
 }
 
 impl Reclaimer {
@@ -40,18 +48,7 @@ impl Reclaimer {
         let (tx, rx) = mpsc::channel::<Job>();
         let spawned = std::thread::Builder::new()
             .name("mgmt-free".into())
-            .spawn(move || {
-                for job in rx {
-                    match job {
-                        Job::Free(garbage) => drop(garbage),
-                        Job::Release => {
-                            if let Some(release) = release_memory {
-                                release();
-                            }
-                        }
-                    }
-                }
-            });
+            .spawn(move || rx.into_iter().for_each(|job| job.run(release_memory)));
         let (jobs, thread) = match spawned {
             Ok(thread) => (Some(tx), Some(thread)),
             Err(e) => {
@@ -60,29 +57,12 @@ impl Reclaimer {
             }
         };
         Reclaimer {
-            handle: Reclaim {
-                jobs,
-                release_memory,
-            },
+            jobs,
             thread,
+            release_memory,
         }
     }
 
-    pub fn handle(&self) -> &Reclaim {
-        &self.handle
-    }
-}
-
-impl Drop for Reclaimer {
-    fn drop(&mut self) {
-        self.handle.jobs = None;
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Reclaim {
     /// Drops `garbage` on the reclaiming thread.
     pub fn free(&self, garbage: impl Send + 'static) {
         self.submit(Job::Free(Box::new(garbage)));
@@ -104,13 +84,15 @@ impl Reclaim {
             },
             None => job,
         };
-        match job {
-            Job::Free(garbage) => drop(garbage),
-            Job::Release => {
-                if let Some(release) = self.release_memory {
-                    release();
-                }
-            }
+        job.run(self.release_memory);
+    }
+}
+
+impl Drop for Reclaimer {
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -146,11 +128,9 @@ mod tests {
     #[test]
     fn frees_and_releases_run_off_the_caller_in_the_order_handed_over() {
         let reclaimer = Reclaimer::start(Some(record_release));
-        let reclaim = reclaimer.handle().clone();
-        reclaim.free(Probe);
-        reclaim.release();
-        reclaim.free(Probe);
-        drop(reclaim);
+        reclaimer.free(Probe);
+        reclaimer.release();
+        reclaimer.free(Probe);
         // Dropping the owner waits for the jobs already handed over.
         drop(reclaimer);
         let free_thread = Some("mgmt-free".to_string());

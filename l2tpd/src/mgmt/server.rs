@@ -4,7 +4,7 @@
 
 use super::identity;
 use super::limits::{ConnectionSlots, HELLO_LINE_BYTES, HELLO_TIMEOUT, REQUEST_LINE_BYTES};
-use super::reclaim::{Reclaim, Reclaimer};
+use super::reclaim::Reclaimer;
 use super::session::SessionId;
 use super::state::{Handled, Mgmt};
 use schema::mgmt::{self, Broadcast, MgmtError, Request, Response};
@@ -68,8 +68,7 @@ pub fn spawn_mgmt_thread(
         .name("mgmt".into())
         .spawn(move || {
             // Joined when this thread ends: what was handed over is freed before exit.
-            let reclaimer = Reclaimer::start(release_memory);
-            let reclaim = reclaimer.handle();
+            let reclaim = Reclaimer::start(release_memory);
             let mut shells: HashMap<SessionId, BroadcastSender> = HashMap::new();
             // Ticks are due every TICK even while requests keep arriving: a busy daemon
             // still rolls back an unconfirmed commit on time.
@@ -143,20 +142,23 @@ pub fn spawn_mgmt_thread(
                                 let large = send_response(*response, large, reply);
                                 // What a commit replaced is freed once its answer is sent,
                                 // and not on this thread: the next request need not wait.
-                                free_retired(&mut mgmt, reclaim);
+                                free_retired(&mut mgmt, &reclaim);
                                 if large {
                                     reclaim.release();
                                 }
                             }
                             // The engine has it: wait on a thread of its own, so the other
                             // sessions are served meanwhile (a test call may take seconds).
+                            // It trims on its own thread: a hold on the reclaiming thread's
+                            // queue would make shutting down wait for the engine's answer.
                             Handled::Later(wait) => {
-                                let reclaim = reclaim.clone();
                                 let spawned = std::thread::Builder::new()
                                     .name("mgmt-wait".into())
                                     .spawn(move || {
                                         if send_response(wait(), false, reply) {
-                                            reclaim.release();
+                                            if let Some(release) = release_memory {
+                                                release();
+                                            }
                                         }
                                     });
                                 if let Err(e) = spawned {
@@ -181,7 +183,7 @@ pub fn spawn_mgmt_thread(
                 if Instant::now() >= next_tick {
                     mgmt.tick();
                     // An automatic rollback or a `commit at` has no answer to wait for.
-                    free_retired(&mut mgmt, reclaim);
+                    free_retired(&mut mgmt, &reclaim);
                     broadcast(&mut mgmt, &shells);
                     close_idle(&mut mgmt, &mut shells);
                     next_tick = Instant::now() + TICK;
@@ -234,7 +236,7 @@ fn send_response(response: Response, large: bool, reply: oneshot::Sender<String>
 }
 
 /// Hands the configuration the last commit replaced, if any, to the reclaiming thread.
-fn free_retired(mgmt: &mut Mgmt, reclaim: &Reclaim) {
+fn free_retired(mgmt: &mut Mgmt, reclaim: &Reclaimer) {
     if let Some(retired) = mgmt.take_retired() {
         reclaim.free(retired);
     }
