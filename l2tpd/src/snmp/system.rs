@@ -5,6 +5,7 @@
 //!
 //! The group comes before IF-MIB in OID order; [`super::view`] walks it first.
 
+use std::cmp::Ordering;
 use std::time::Duration;
 
 use schema::typed::RouterConfig;
@@ -154,9 +155,11 @@ impl SystemGroup {
     }
 
     /// The instances after `oid`, in OID order: none once `oid` is past sysServices.0.
+    /// Every GetNext and GetBulk starts here (through AgentX, one per varbind), so the
+    /// instances are compared in place, not built to be compared.
     pub fn walk_after(&self, oid: &[u32]) -> SystemWalk<'_> {
         let next = (1..=LAST)
-            .find(|n| instance(*n).as_slice() > oid)
+            .find(|n| SYSTEM.iter().chain(&[*n, 0]).cmp(oid.iter()) == Ordering::Greater)
             .unwrap_or(LAST + 1);
         SystemWalk { group: self, next }
     }
