@@ -218,10 +218,6 @@ pub struct L2tpDrops {
     /// Datagrams the kernel dropped at the listeners' data sockets, their buffers full.
     #[serde(default)]
     pub data_socket_full: u64,
-    /// Datagrams the kernel dropped at the tunnels' own sockets, their buffers full: a
-    /// tunnel's control and data share its socket, so these may include control.
-    #[serde(default)]
-    pub tunnel_socket_full: u64,
 }
 
 /// `get-l2tp-summary-information` → `service-l2tp-summary-information`.

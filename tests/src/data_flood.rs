@@ -137,13 +137,13 @@ pub const GSO_SEGMENTS: usize = 64;
 /// it arrives on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FloodPort {
-    /// An ephemeral port: the LNS's listener takes it, read on the engine's own thread
-    /// (the path of a peer that moved its port, or of anyone using the LAC's address).
+    /// An ephemeral port (the path of a peer that moved its port, or of anyone using the
+    /// LAC's address): the LNS's listener takes it on its data sockets.
     Other,
-    /// The tunnel's own (1701, shared with the LAC engine's sockets there): the LNS's
-    /// connected socket of that tunnel takes it, read by a data worker, as it takes a
-    /// deployed LAC's data. The flood's socket is not connected, so the LAC's connected
-    /// socket of the tunnel still gets everything the LNS sends it.
+    /// The tunnel's own (1701, shared with the LAC engine's sockets there), as a deployed
+    /// LAC's data leaves: at the LNS the same data sockets take it as from another port
+    /// (steered by Session ID), and the tunnel's control, from the same address and port,
+    /// still reaches the control socket.
     Tunnel,
 }
 
@@ -328,7 +328,12 @@ fn flood_socket(spec: &DataFloodSpec) -> std::io::Result<UdpSocket> {
     setsockopt(&fd, sockopt::ReuseAddr, &true)?;
     let local = std::net::SocketAddrV4::new(spec.from, L2TP_PORT);
     bind(fd.as_raw_fd(), &SockaddrIn::from(local))?;
-    Ok(UdpSocket::from(fd))
+    // Connected to itself, as the daemon's own sender is: the kernel hands it nothing (no
+    // peer sends from there), so what the LNS sends the LAC still reaches the LAC's
+    // listener; unconnected, it could take those datagrams in the listener's place.
+    let socket = UdpSocket::from(fd);
+    socket.connect(local)?;
+    Ok(socket)
 }
 
 /// A flood running on its own thread until [`RunningFlood::stop`].

@@ -176,7 +176,7 @@ impl Core {
         self.registry.add_data_queue_drops(l2tp, pppoe);
     }
 
-    pub fn add_socket_drops(&mut self, drops: [u64; 3]) {
+    pub fn add_socket_drops(&mut self, drops: [u64; 2]) {
         self.registry.add_socket_drops(drops);
     }
 

@@ -1,9 +1,10 @@
 //! The data workers carry the LNS's L2TP → service interface path (issue 15, item 2): six
-//! tunnels, each with its connected socket read by the worker its path hashes to, four
-//! sessions each, a paced stream of IPv4 packets per session. Every packet reaches the
-//! service interface from the right subscriber, in order per session; the table's session
-//! counters and the workers' datagram counts add up to what was sent; and the datagrams were
-//! read on the workers' threads (more than one of them), not the engine's.
+//! tunnels of four sessions each on one listener, whose data sockets (one per worker) the
+//! kernel steers each session's data to by its Session ID; a paced stream of IPv4 packets
+//! per session. Every packet reaches the service interface from the right subscriber, in
+//! order per session; the table's session counters and the workers' datagram counts add up
+//! to what was sent; and the datagrams were read on the workers' threads (every one of
+//! them, each a tunnel's sessions spread over them), not the engine's.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
@@ -14,9 +15,9 @@ use tokio::sync::mpsc as channel;
 
 use super::fast_path::FastPath;
 use super::queues::{DataDrops, Inbound};
-use super::sockets::{bind_tunnel, L2TP_PORT};
-use super::task::{Bound, Received};
-use crate::io::data_workers::{worker_of, DataWorkers};
+use super::sockets::{bind_listener, data_socket_of, L2TP_PORT};
+use super::task::{BoundListener, Received};
+use crate::io::data_workers::DataWorkers;
 use crate::io::ip_relay::{IpRoute, SharedIpRelay};
 use crate::io::relay::SharedRelay;
 use crate::io::service_endpoint::{ServiceEndpoint, ServiceLink};
@@ -35,6 +36,12 @@ fn subscriber(tunnel: u8, session: u8) -> Ipv4Addr {
     Ipv4Addr::new(198, 18, tunnel, session + 10)
 }
 
+/// Our Session ID for session `session` of tunnel `tunnel`: unique on the listener, as the
+/// daemon's are, so the kernel spreads them.
+fn session_id(tunnel: u8, session: u8) -> u16 {
+    u16::from(tunnel) * u16::from(SESSIONS) + u16::from(session) + 1
+}
+
 /// PPP (IPv4) in an L2TP data message with the Length bit, as a LAC sends it; the IPv4
 /// packet carries (tunnel, session, sequence) after its header.
 fn datagram(tunnel: u8, session: u8, sequence: u16) -> Vec<u8> {
@@ -47,7 +54,7 @@ fn datagram(tunnel: u8, session: u8, sequence: u16) -> Vec<u8> {
     ip[2..4].copy_from_slice(&total.to_be_bytes());
     let mut d = vec![0x40, 0x02, 0, 0];
     d.extend(u16::from(100 + tunnel).to_be_bytes());
-    d.extend(u16::from(session + 1).to_be_bytes());
+    d.extend(session_id(tunnel, session).to_be_bytes());
     d.extend([0x00, 0x21]);
     d.extend(ip);
     let length = u16::try_from(d.len()).expect("short");
@@ -65,16 +72,17 @@ fn run_with(workers: usize, net: u8) {
     let peers: Vec<SocketAddr> = (0..TUNNELS)
         .map(|t| SocketAddr::from((Ipv4Addr::new(127, 42, net, 10 + t), L2TP_PORT)))
         .collect();
-    let owners: Vec<usize> = peers
-        .iter()
-        .map(|p| worker_of(local, *p, workers))
-        .collect();
-    let mut busy = owners.clone();
-    busy.sort_unstable();
-    busy.dedup();
+    // Which worker reads each session's data: the data socket the kernel steers it to.
+    let mut owned = vec![0u64; workers];
+    for t in 0..TUNNELS {
+        for s in 0..SESSIONS {
+            let k = data_socket_of(&datagram(t, s, 0), workers).expect("data");
+            owned[k] += 1;
+        }
+    }
     assert!(
-        busy.len() >= 2,
-        "the tunnels spread over workers: {owners:?}"
+        owned.iter().all(|n| *n > 0),
+        "the sessions spread over every worker: {owned:?}"
     );
 
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -97,7 +105,7 @@ fn run_with(workers: usize, net: u8) {
                     router: Ipv4Addr::new(127, 0, 0, 1),
                     l2tp: RelayLeg {
                         local_tunnel: u16::from(100 + t),
-                        local_session: u16::from(s + 1),
+                        local_session: session_id(t, s),
                         peer_tunnel: 7,
                         peer_session: u16::from(s + 1),
                         source: local,
@@ -113,15 +121,12 @@ fn run_with(workers: usize, net: u8) {
             data,
             drops: Arc::new(DataDrops::default()),
         };
-        let mut readers = Vec::new();
+        let listener =
+            bind_listener(SocketAddrV4::new(local, L2TP_PORT), workers).expect("listener");
+        let readers =
+            BoundListener::on_workers(listener, local, &queues, &fast, &pool).expect("readers");
         let mut senders = Vec::new();
         for peer in &peers {
-            let SocketAddr::V4(peer_v4) = peer else {
-                unreachable!()
-            };
-            let socket = bind_tunnel(SocketAddrV4::new(local, L2TP_PORT), *peer_v4).expect("bind");
-            let worker = pool.for_tunnel(local, *peer);
-            readers.push(Bound::on_worker(socket, local, &queues, &fast, worker).expect("reader"));
             let sender = std::net::UdpSocket::bind(peer).expect("peer");
             sender
                 .connect(SocketAddr::from((local, L2TP_PORT)))
@@ -180,19 +185,20 @@ fn run_with(workers: usize, net: u8) {
         drop(readers);
     });
 
-    // The workers' counts add up, and each worker read its own tunnels' datagrams.
-    let per_tunnel = u64::from(SESSIONS) * u64::from(PACKETS);
+    // The workers' counts add up, and each worker read its own sessions' datagrams.
     let stats = pool.stats();
     for (k, stat) in stats.iter().enumerate() {
-        let owned = owners.iter().filter(|o| **o == k).count() as u64;
         assert_eq!(
             stat.datagrams(),
-            owned * per_tunnel,
-            "worker {k} of {owners:?}"
+            owned[k] * u64::from(PACKETS),
+            "worker {k} of {owned:?}"
         );
     }
     let total: u64 = stats.iter().map(|s| s.datagrams()).sum();
-    assert_eq!(total, u64::from(TUNNELS) * per_tunnel);
+    assert_eq!(
+        total,
+        u64::from(TUNNELS) * u64::from(SESSIONS) * u64::from(PACKETS)
+    );
 }
 
 #[test]
@@ -214,8 +220,8 @@ fn summary(engine: &mut super::Engine) -> schema::l2tp_rpc::L2tpSummary {
 }
 
 /// `set services l2tp data-workers N` takes effect at commit: the summary shows it, the
-/// tunnels' sockets move to the new pool, and no session is dropped (the listener carries
-/// their datagrams meanwhile); a session opened afterwards comes up and answers its echo.
+/// listeners' sockets move to the new pool (data sockets added, or let go from the end), and
+/// no session is dropped; a session opened afterwards comes up and answers its echo.
 #[test]
 fn a_commit_changes_the_worker_count_without_dropping_sessions() {
     use super::{config_from_set_lines, ConfigApply, Engine};
@@ -279,9 +285,10 @@ fn control(len: usize, ns: u8) -> Vec<u8> {
     d
 }
 
-/// Queues `datagrams` on a tunnel socket before its reader starts, so the reader's first
-/// recvmmsg takes them as one batch; returns what reached the engine's control queue, the
-/// core's data queue and the service interface, and the worker's datagram count.
+/// Queues `datagrams` on a listener of one data socket before its readers start, so each
+/// reader's first recvmmsg takes its share as one batch; returns what reached the engine's
+/// control queue, the core's data queue and the service interface, and the worker's
+/// datagram count.
 fn one_batch(net: u8, datagrams: &[Vec<u8>]) -> (Vec<Received>, Vec<Received>, Vec<Vec<u8>>, u64) {
     let pool = DataWorkers::start(1).expect("pool");
     let local = Ipv4Addr::new(127, 43, net, 1);
@@ -317,10 +324,7 @@ fn one_batch(net: u8, datagrams: &[Vec<u8>]) -> (Vec<Received>, Vec<Received>, V
             data: data_tx,
             drops: Arc::new(DataDrops::default()),
         };
-        let SocketAddr::V4(peer_v4) = peer else {
-            unreachable!()
-        };
-        let socket = bind_tunnel(SocketAddrV4::new(local, L2TP_PORT), peer_v4).expect("bind");
+        let listener = bind_listener(SocketAddrV4::new(local, L2TP_PORT), 1).expect("listener");
         let sender = std::net::UdpSocket::bind(peer).expect("peer");
         sender
             .connect(SocketAddr::from((local, L2TP_PORT)))
@@ -329,7 +333,7 @@ fn one_batch(net: u8, datagrams: &[Vec<u8>]) -> (Vec<Received>, Vec<Received>, V
             sender.send(d).expect("send");
         }
         let reader =
-            Bound::on_worker(socket, local, &queues, &fast, pool.worker(0)).expect("reader");
+            BoundListener::on_workers(listener, local, &queues, &fast, &pool).expect("reader");
         let (mut controls, mut data, mut forwarded) = (Vec::new(), Vec::new(), Vec::new());
         let expected = datagrams.len();
         let deadline = Instant::now() + BOUND;
@@ -382,7 +386,7 @@ fn a_batch_mixing_control_and_data_sends_control_in_order_and_forwards_data() {
         .map(|p| u16::from_be_bytes([p[22], p[23]]))
         .collect();
     assert_eq!(sequences, [0, 1, 2]);
-    // All seven in one receive batch on the worker.
+    // All seven read on the worker, control and data from sockets of their own.
     assert_eq!(count, 7);
 }
 

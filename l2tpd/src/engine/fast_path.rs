@@ -19,9 +19,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::net::UdpSocket;
 
-use super::l2tp_batch::{L2tpBatch, Sent, TunnelSockets};
+use super::l2tp_batch::{L2tpBatch, Sent};
 use super::l2tp_senders::{senders, L2tpSender};
-use super::read_socket::TunnelSocket;
 use crate::io::ip_relay::SharedIpRelay;
 use crate::io::packet_socket::send_datagrams;
 use crate::io::relay::{RelayTable, SharedRelay};
@@ -38,9 +37,6 @@ pub struct FastPath {
     pub ip: SharedIpRelay,
     /// The sockets relayed L2TP leaves by, one per address ([`super::l2tp_senders`]).
     pub(super) l2tp: Arc<Mutex<BTreeMap<Ipv4Addr, L2tpSender>>>,
-    /// Each tunnel's connected socket: a busy destination's datagrams leave by it, without
-    /// a route lookup each ([`L2tpBatch::send`]). Locked after `l2tp` when both are.
-    tunnels: Arc<Mutex<TunnelSockets>>,
     ports: Arc<Mutex<HashMap<Arc<str>, PortSender>>>,
     pub(super) services: Arc<Mutex<HashMap<Arc<str>, Arc<ServiceEndpoint>>>>,
     /// Relayed frames a full socket or interface queue refused.
@@ -87,54 +83,10 @@ impl FastPath {
         *current = senders(old, sockets);
     }
 
-    /// The tunnel between `local` and `peer` has a connected socket of its own (bound to
-    /// `local`, port 1701, read by a data worker): relayed data to `peer` may leave by it.
-    /// The kernel delivers that peer's datagrams to this socket and its reader classifies
-    /// them, control to the engine, as it did before anything was sent on it.
-    pub(super) fn add_tunnel_socket(
-        &self,
-        local: Ipv4Addr,
-        peer: SocketAddr,
-        socket: &TunnelSocket,
-    ) {
-        if let SocketAddr::V4(peer) = peer {
-            locked(&self.tunnels).insert((local, peer), Arc::clone(socket));
-        }
-    }
-
-    /// The tunnel's socket is being closed: nothing is sent on it any more, and the fast
-    /// path no longer holds it (its port must be free once its reader is gone). Sends hold
-    /// the same lock, so none is under way on it once this returns.
-    /// Only `socket` itself is taken out: a newer socket of the same tunnel stays.
-    pub(super) fn remove_tunnel_socket(
-        &self,
-        local: Ipv4Addr,
-        peer: SocketAddr,
-        socket: &TunnelSocket,
-    ) {
-        if let SocketAddr::V4(peer) = peer {
-            let mut tunnels = locked(&self.tunnels);
-            if tunnels
-                .get(&(local, peer))
-                .is_some_and(|held| Arc::ptr_eq(held, socket))
-            {
-                tunnels.remove(&(local, peer));
-            }
-        }
-    }
-
-    /// How many tunnels' sockets the fast path sends from.
-    #[cfg(test)]
-    pub(super) fn tunnel_sockets(&self) -> usize {
-        locked(&self.tunnels).len()
-    }
-
     /// Sends a batch of L2TP datagrams ([`L2tpBatch::send`]), counting what was refused.
     pub(super) fn send_l2tp(&self, batch: &mut L2tpBatch) -> Sent {
         let senders = locked(&self.l2tp);
-        let tunnels = locked(&self.tunnels);
-        let sent = batch.send(&senders, &tunnels);
-        drop(tunnels);
+        let sent = batch.send(&senders);
         drop(senders);
         self.count_failures(sent.failed);
         sent

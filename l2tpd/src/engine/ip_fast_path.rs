@@ -66,8 +66,8 @@ thread_local! {
 
 /// Runs `f` with this thread's IP buffers, shared as the thread's receive batch is
 /// ([`with_thread_buffers`]). One set per thread, not per reader: with offload its packet buffers keep 64 KiB of coalescing room
-/// each and its `GROTable` about 2 MiB, which per tunnel socket took an LNS under an SCCRQ
-/// flood from 51 to 161 MiB (`l2tp_flood`), and would take gigabytes with 1,000 tunnels.
+/// each and its `GROTable` about 2 MiB, which per reader (when each tunnel had a socket and a
+/// reader of its own) took an LNS under an SCCRQ flood from 51 to 161 MiB (`l2tp_flood`).
 pub fn with_thread_ip_up<R>(f: impl FnOnce(&mut IpUpBuffers) -> R) -> R {
     with_thread_buffers(&THREAD_IP_UP, Box::default, f)
 }

@@ -1,18 +1,14 @@
-//! What an L2TP socket reader reads (`task.rs` `read`): a listener, or a tunnel's connected
-//! socket.
+//! What an L2TP socket reader reads (`task.rs` `read`): one socket of a listener
+//! ([`super::sockets::Listener`]).
 //!
-//! A listener is tokio's `UdpSocket`: the engine sends control on it too, so the reactor
-//! watches it for reading and writing. A tunnel's socket is only read by its worker, but the
-//! fast path sends relayed data on it from any worker (`l2tp_batch.rs`), and the kernel
-//! wakes whoever watches a UDP socket for writability each time it frees a sent datagram
-//! (`sock_def_write_space`). Watched for writability, every relayed datagram would wake the
-//! tunnel's worker from its epoll wait: measured (docs/performance.md, stage 8), one session
-//! relayed by one worker onto a tunnel read by the other relayed 30–40 % fewer packets per
-//! CPU-second.
-//! Registered for reading only, epoll drops that wake-up before it reaches a thread.
+//! The socket the engine sends its control from (each listener's first data socket) is
+//! tokio's `UdpSocket`, watched for reading and writing. The others are only read, by their
+//! worker: the kernel wakes whoever watches a UDP socket for writability each time it frees
+//! a sent datagram (`sock_def_write_space`), and a socket registered for reading only never
+//! has that wake-up reach a thread (measured, docs/performance.md, stage 8: a wake-up per
+//! relayed datagram cost the woken worker 30–40 % of its packets per CPU-second).
 
 use std::io;
-use std::net::SocketAddr;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
 
@@ -21,23 +17,19 @@ use tokio::io::Interest;
 use tokio::net::UdpSocket;
 
 use crate::io::datagram_batch::DatagramBatch;
-use crate::io::packet_socket::{recv_datagrams, recv_datagrams_connected, register_readable};
+use crate::io::packet_socket::{recv_datagrams, register_readable};
 
-/// A tunnel's connected socket as the fast path holds it.
-pub(super) type TunnelSocket = Arc<AsyncFd<std::net::UdpSocket>>;
-
-/// A tunnel's socket registered with the current runtime for reading only.
-pub(super) fn tunnel_socket(socket: std::net::UdpSocket) -> io::Result<TunnelSocket> {
-    Ok(Arc::new(register_readable(socket)?))
+/// A socket registered with the current runtime for reading only.
+pub(super) fn read_only(socket: std::net::UdpSocket) -> io::Result<ReadSocket> {
+    Ok(ReadSocket::ReadOnly(Arc::new(register_readable(socket)?)))
 }
 
 #[derive(Clone)]
 pub(super) enum ReadSocket {
-    /// A listener or the wildcard socket: the engine sends on it as well.
+    /// The engine sends on it as well.
     Shared(Arc<UdpSocket>),
-    /// A tunnel's connected socket and the peer it is connected to: read here, sent on
-    /// only by the fast path.
-    ReadOnly(TunnelSocket, SocketAddr),
+    /// Read here only.
+    ReadOnly(Arc<AsyncFd<std::net::UdpSocket>>),
 }
 
 impl ReadSocket {
@@ -46,7 +38,7 @@ impl ReadSocket {
         match self {
             ReadSocket::Shared(socket) => socket.readable().await,
             // The guard dropped without clearing: `try_recv` clears on WouldBlock.
-            ReadSocket::ReadOnly(socket, _) => socket.readable().await.map(drop),
+            ReadSocket::ReadOnly(socket) => socket.readable().await.map(drop),
         }
     }
 
@@ -56,13 +48,13 @@ impl ReadSocket {
             ReadSocket::Shared(socket) => {
                 socket.try_io(Interest::READABLE, || recv_datagrams(socket.as_fd(), batch))
             }
-            ReadSocket::ReadOnly(socket, peer) => socket.try_io(Interest::READABLE, |inner| {
-                recv_datagrams_connected(inner.as_fd(), *peer, batch)
+            ReadSocket::ReadOnly(socket) => socket.try_io(Interest::READABLE, |inner| {
+                recv_datagrams(inner.as_fd(), batch)
             }),
         }
     }
 
-    /// The socket the engine may send on, for a listener.
+    /// The socket the engine may send on.
     pub(super) fn shared(&self) -> Option<&Arc<UdpSocket>> {
         match self {
             ReadSocket::Shared(socket) => Some(socket),
@@ -75,7 +67,7 @@ impl AsFd for ReadSocket {
     fn as_fd(&self) -> BorrowedFd<'_> {
         match self {
             ReadSocket::Shared(socket) => socket.as_fd(),
-            ReadSocket::ReadOnly(socket, _) => socket.get_ref().as_fd(),
+            ReadSocket::ReadOnly(socket) => socket.get_ref().as_fd(),
         }
     }
 }

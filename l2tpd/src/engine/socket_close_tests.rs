@@ -11,8 +11,8 @@ use tokio::sync::mpsc as channel;
 
 use super::fast_path::FastPath;
 use super::queues::{DataDrops, Inbound};
-use super::sockets::{bind_tunnel, L2TP_PORT};
-use super::task::{Bound, Received};
+use super::sockets::{bind_listener, L2TP_PORT};
+use super::task::{BoundListener, Received};
 use crate::io::data_workers::DataWorkers;
 use crate::io::ip_relay::SharedIpRelay;
 use crate::io::relay::SharedRelay;
@@ -41,16 +41,16 @@ fn queues() -> (Inbound<Received>, [channel::Receiver<Received>; 2]) {
 }
 
 #[test]
-fn a_closed_tunnel_socket_frees_its_port_while_its_worker_is_busy() {
+fn a_closed_listener_frees_its_port_while_its_worker_is_busy() {
     let pool = DataWorkers::start(1).expect("pool");
-    let local = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 1), L2TP_PORT);
-    let peer = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 2), L2TP_PORT);
+    let local = SocketAddrV4::new(Ipv4Addr::new(127, 42, 19, 1), L2TP_PORT);
     runtime().block_on(async {
         let fast = FastPath::with_ip(SharedRelay::default(), SharedIpRelay::default());
         let (queues, _receivers) = queues();
         let worker = pool.worker(0);
-        let socket = bind_tunnel(local, peer).expect("bind the tunnel's socket");
-        let bound = Bound::on_worker(socket, *local.ip(), &queues, &fast, worker).expect("reader");
+        let listener = bind_listener(local, 1).expect("bind the listener");
+        let bound = BoundListener::on_workers(listener, *local.ip(), &queues, &fast, &pool)
+            .expect("readers");
         // The worker thread is taken by something else (a long batch, a preempted thread).
         let (started, running) = std::sync::mpsc::channel();
         worker.handle.spawn(async move {
@@ -62,45 +62,5 @@ fn a_closed_tunnel_socket_frees_its_port_while_its_worker_is_busy() {
         // A listener without SO_REUSEADDR, as the engine binds one: refused while any
         // socket of ours is still on the address.
         std::net::UdpSocket::bind(local).expect("the port is free once the socket is closed");
-    });
-}
-
-/// A tunnel's socket the fast path sends from ([`Bound::for_tunnel`]) is the fast path's
-/// while it stays and no longer once closed: the port is free again as with any socket of
-/// ours (the fast path's own reference would otherwise hold it), and a newer socket of the
-/// same tunnel is not taken out with the old one.
-#[test]
-fn a_tunnel_socket_the_fast_path_sends_from_is_let_go_when_closed() {
-    let pool = DataWorkers::start(1).expect("pool");
-    let local = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 3), L2TP_PORT);
-    let peer = SocketAddrV4::new(Ipv4Addr::new(127, 42, 9, 4), L2TP_PORT);
-    runtime().block_on(async {
-        let fast = FastPath::with_ip(SharedRelay::default(), SharedIpRelay::default());
-        let (queues, _receivers) = queues();
-        let tunnel = |fast: &FastPath| {
-            let socket = bind_tunnel(local, peer).expect("bind the tunnel's socket");
-            Bound::for_tunnel(
-                socket,
-                *local.ip(),
-                peer.into(),
-                &queues,
-                fast,
-                pool.worker(0),
-            )
-            .expect("reader")
-        };
-        let first = tunnel(&fast);
-        assert_eq!(fast.tunnel_sockets(), 1);
-        first.close().await;
-        assert_eq!(fast.tunnel_sockets(), 0);
-        std::net::UdpSocket::bind(local).expect("the port is free once the socket is closed");
-
-        // Reopened before the old one is dropped (a worker-count change reopens them).
-        let old = tunnel(&fast);
-        let new = tunnel(&fast);
-        drop(old);
-        assert_eq!(fast.tunnel_sockets(), 1, "the newer socket stays");
-        new.close().await;
-        assert_eq!(fast.tunnel_sockets(), 0);
     });
 }

@@ -1,10 +1,8 @@
 //! What the kernel dropped at our L2TP sockets because their receive buffers were full: the
 //! `drops` column of `/proc/net/udp`, by socket inode. Read when an operator asks (`show
-//! services l2tp summary`) and, at most once a second, before tunnels' sockets close; never
-//! per packet. The listeners' control and data sockets are counted apart, which is the point
-//! of keeping them apart (issue 15: where a kernel buffer overflows, data is what is lost,
-//! never control); the tunnels' own sockets, which hold a tunnel's control and data
-//! together, apart again.
+//! services l2tp summary`); never per packet. The listeners' control and data sockets are
+//! counted apart, which is the point of keeping them apart (issue 15: where a kernel buffer
+//! overflows, data is what is lost, never control).
 
 use std::collections::HashMap;
 use std::os::fd::AsFd;
@@ -39,7 +37,7 @@ fn drops_by_inode(table: &str) -> HashMap<u64, u64> {
 
 /// The drops seen at each socket when last read, so that each read adds only what is new
 /// to the registry's counters (a socket's count lives as long as the socket does: what a
-/// tunnel's socket dropped after the last read and before it closed is not counted).
+/// socket dropped after the last read and before it closed is not counted).
 #[derive(Default)]
 pub(super) struct SocketDrops {
     seen: HashMap<u64, u64>,

@@ -1,7 +1,7 @@
 //! The engine task: owns the sockets and the [`Core`], and turns datagrams, timers and
 //! management commands into calls on it. No protocol logic lives here.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -21,14 +21,15 @@ use super::queues::{
     L2TP_DATA_QUEUE, PORT_DATA_QUEUE,
 };
 use super::radius_sockets::{DynamicAuthListener, DynamicReceived, RadiusReceived, RadiusSockets};
-use super::read_socket::{tunnel_socket, ReadSocket};
+use super::read_socket::{read_only, ReadSocket};
 use super::rpc::{L2tpRpc, RpcOutcome};
 use super::service_ifaces::{ServiceIfaces, ServiceInput};
 use super::snmp::LinkReports;
 use super::snmp_poll;
 use super::socket_drops::{self, SocketDrops};
 use super::sockets::{
-    address_not_here, bind_error, bind_listener, bind_tunnel, wanted_addresses, Listener, L2TP_PORT,
+    address_not_here, bind_error, bind_listener, more_data_sockets, steer, wanted_addresses,
+    Listener, L2TP_PORT,
 };
 use super::EngineOptions;
 use crate::io::classify::{self, Class};
@@ -49,8 +50,9 @@ pub(super) const RECEIVE_QUEUE: usize = 4096;
 const DATAGRAMS_PER_TURN: usize = 64;
 /// Datagrams a socket reader takes per wakeup before it sends what it relayed.
 const READ_BATCH: usize = 64;
-/// How often the per-tunnel sockets follow the tunnels that came and went.
-const TUNNEL_SOCKETS_EVERY: Duration = Duration::from_millis(50);
+/// How often a listener the configuration no longer names is looked at, to close it once its
+/// last tunnel is gone.
+const RELEASE_EVERY: Duration = Duration::from_millis(50);
 /// How long a commit waits for the readers of sockets it closed to let go of them before
 /// it binds: a data worker finishes a batch in far less; a thread stuck longer than this
 /// has bigger problems, and the bind then reports the address in use.
@@ -114,70 +116,29 @@ pub(super) struct Bound {
     socket: ReadSocket,
     /// `None` once retired.
     reader: Option<JoinHandle<()>>,
-    /// A tunnel's socket, which the fast path sends from: taken out of the fast path when
-    /// this is retired or dropped.
-    tunnel: Option<(FastPath, Ipv4Addr, SocketAddr)>,
 }
 
 impl Bound {
-    /// A tunnel's connected socket, read by data worker `worker` as [`Bound::on_worker`]
-    /// reads any, and sent from by the fast path toward `peer` while it stays
-    /// ([`FastPath::add_tunnel_socket`]).
-    pub(super) fn for_tunnel(
-        socket: std::net::UdpSocket,
-        local: Ipv4Addr,
-        peer: SocketAddr,
-        queues: &Inbound<Received>,
-        fast: &FastPath,
-        worker: WorkerRef<'_>,
-    ) -> std::io::Result<Self> {
-        // Registered with the worker's reactor, for reading only ([`super::read_socket`]).
-        let socket = {
-            let _entered = worker.handle.enter();
-            tunnel_socket(socket)?
-        };
-        fast.add_tunnel_socket(local, peer, &socket);
-        let mut bound = Self::spawn_on(
-            ReadSocket::ReadOnly(socket, peer),
-            local,
-            queues,
-            fast,
-            worker,
-        );
-        bound.tunnel = Some((fast.clone(), local, peer));
-        Ok(bound)
-    }
-
-    /// A tunnel's connected socket, read by data worker `worker` (issue 15, item 2): its
-    /// data is forwarded on that thread; its control still reaches the engine's queue.
+    /// A listener's socket, read by data worker `worker` (issue 15, item 2): its data is
+    /// forwarded on that thread; its control still reaches the engine's queue. The engine
+    /// sends on it when `shared`; otherwise it is registered for reading only
+    /// ([`super::read_socket`]).
     pub(super) fn on_worker(
         socket: std::net::UdpSocket,
         local: Ipv4Addr,
         queues: &Inbound<Received>,
         fast: &FastPath,
-        worker: WorkerRef<'_>,
+        (worker, shared): (WorkerRef<'_>, bool),
     ) -> std::io::Result<Self> {
         // Registered with the worker's reactor, so its readiness wakes that thread only.
         let socket = {
             let _entered = worker.handle.enter();
-            UdpSocket::from_std(socket)?
+            if shared {
+                ReadSocket::Shared(Arc::new(UdpSocket::from_std(socket)?))
+            } else {
+                read_only(socket)?
+            }
         };
-        Ok(Self::spawn_on(
-            ReadSocket::Shared(Arc::new(socket)),
-            local,
-            queues,
-            fast,
-            worker,
-        ))
-    }
-
-    fn spawn_on(
-        socket: ReadSocket,
-        local: Ipv4Addr,
-        queues: &Inbound<Received>,
-        fast: &FastPath,
-        worker: WorkerRef<'_>,
-    ) -> Self {
         let reader = worker.handle.spawn(read(
             socket.clone(),
             local,
@@ -185,11 +146,10 @@ impl Bound {
             fast.clone(),
             Some(Arc::clone(worker.stats)),
         ));
-        Self {
+        Ok(Self {
             socket,
             reader: Some(reader),
-            tunnel: None,
-        }
+        })
     }
 }
 
@@ -197,11 +157,6 @@ impl Drop for Bound {
     fn drop(&mut self) {
         if let Some(reader) = &self.reader {
             reader.abort();
-        }
-        if let (Some((fast, local, peer)), ReadSocket::ReadOnly(socket, _)) =
-            (self.tunnel.take(), &self.socket)
-        {
-            fast.remove_tunnel_socket(local, peer, socket);
         }
     }
 }
@@ -231,7 +186,8 @@ impl Bound {
 /// Reads datagrams: established sessions' data leaves for the subscribers from here (sent
 /// in batches: what one wakeup finds queued, at most [`READ_BATCH`]), and so does the LNS's
 /// subscribers' IP for the service interfaces; the rest goes to the core, control and data
-/// on queues of their own ([`super::queues`]).
+/// on queues of their own ([`super::queues`]). A control socket's reader finds control
+/// only, and passes it on in the order it came.
 pub(super) async fn read(
     socket: ReadSocket,
     local: Ipv4Addr,
@@ -311,8 +267,8 @@ pub(super) async fn read(
         }
         // No yield here under a flood: the runtime's budget lets this reader take many
         // batches before the others run, and that is what keeps the kernel from dropping
-        // from this socket (SCCRQs, tunnels without a socket of their own) at the sender's
-        // rate; yielding after each batch was measured to lose SCCRQs to the kernel and
+        // from this socket at the sender's rate; yielding after each batch was measured
+        // (when control and data still shared a socket) to lose SCCRQs to the kernel and
         // hold a new tunnel up for seconds of retransmissions.
     }
 }
@@ -357,28 +313,22 @@ struct Runtime {
     /// For tunnels with no source address: a listener on an ephemeral port of every
     /// address, bound on first use.
     wildcard: Option<BoundListener>,
-    /// A connected socket per tunnel beside the listener ([`bind_tunnel`]), by (our
-    /// address, peer), each read by a data worker; those the kernel refused are not tried
-    /// again.
-    tunnel_sockets: HashMap<(Ipv4Addr, SocketAddr), Bound>,
-    tunnel_sockets_refused: HashSet<(Ipv4Addr, SocketAddr)>,
-    tunnel_sockets_due: Instant,
+    /// When a listener no longer configured is next looked at ([`Runtime::release_listeners`]).
+    release_due: Instant,
     /// Readers of the sockets we stopped using, aborted but perhaps not yet dropped by their
     /// runtime, each still holding its socket: a commit waits for them before it binds, so
     /// that our own closed socket never holds an address it wants (CI: a tunnel group
     /// deleted and added back in the next commit).
     closing: Vec<JoinHandle<()>>,
-    /// The data workers (`data-workers`) that read the tunnels' sockets.
+    /// The data workers (`data-workers`) that read the listeners' sockets.
     workers: DataWorkers,
     /// The L2TP readers' control and data queues to the engine.
     queues: Inbound<Received>,
     /// What the readers and port tasks dropped, and how much of it the registry has.
     data_drops: Arc<DataDrops>,
     folded_drops: (u64, u64),
-    /// What the kernel dropped at the listeners' and tunnels' sockets, as last read.
+    /// What the kernel dropped at the listeners' sockets, as last read.
     socket_drops: SocketDrops,
-    /// When tunnels' sockets closing may next be counted ([`Self::fold_socket_drops`]).
-    socket_drops_due: Instant,
     /// `enable-snmp-tunnel-statistics`: copies session counters for SNMP, 1,000 per 30 s.
     poller: Poller,
     /// PPPoE ports (host interfaces or lab links).
@@ -429,16 +379,13 @@ pub(super) async fn run(
         sockets: BTreeMap::new(),
         listening: BTreeSet::new(),
         wildcard: None,
-        tunnel_sockets: HashMap::new(),
-        tunnel_sockets_refused: HashSet::new(),
-        tunnel_sockets_due: Instant::now(),
+        release_due: Instant::now(),
         closing: Vec::new(),
         workers,
         queues,
         data_drops,
         folded_drops: (0, 0),
         socket_drops: SocketDrops::default(),
-        socket_drops_due: Instant::now(),
         poller: Poller::new(),
         ports: Ports::new(options.access_links, port_queues, fast.clone()),
         services: ServiceIfaces::new(options.service_links, service_queue, fast.clone()),
@@ -543,7 +490,7 @@ pub(super) async fn run(
             // A listener kept for a deleted group's closing tunnels goes at the first pass
             // after its last tunnel did: that pass must come even when nothing else wakes
             // us (an LNS left with no tunnel has no timer).
-            () = sleep_until(Some(rt.tunnel_sockets_due)), if releasing => {}
+            () = sleep_until(Some(rt.release_due)), if releasing => {}
             () = sleep_until(poll_due), if poll_due.is_some() => {
                 rt.core.fold_relay_counters();
                 rt.core.fold_ip_counters();
@@ -597,10 +544,9 @@ pub(super) async fn run(
         if rt.core.clearing() {
             rt.core.continue_clears(now);
         }
-        if now >= rt.tunnel_sockets_due {
-            rt.tunnel_sockets_due = now + TUNNEL_SOCKETS_EVERY;
+        if now >= rt.release_due {
+            rt.release_due = now + RELEASE_EVERY;
             rt.release_listeners();
-            rt.reconcile_tunnel_sockets();
         }
         rt.flush().await;
     }
@@ -626,11 +572,12 @@ impl Runtime {
             Some(DataWorkers::start(wanted_workers)?)
         };
         let wanted = wanted_addresses(config);
+        let data_sockets = workers.as_ref().unwrap_or(&self.workers).len();
         self.finish_closing().await;
         let mut fresh = Vec::new();
         for address in wanted.iter().filter(|a| !self.sockets.contains_key(a)) {
             let at = SocketAddrV4::new(*address, L2TP_PORT);
-            match bind_listener(at) {
+            match bind_listener(at, data_sockets) {
                 Ok(listener) => fresh.push((*address, listener)),
                 Err(e) if address_not_here(&e) => {
                     // Not (yet) an address of this host: accepted, as Junos accepts a
@@ -652,21 +599,17 @@ impl Runtime {
             (!config.radius_disconnect.is_empty()).then_some(config.radius_disconnect_port);
         self.dynamic.listen(dynamic_port).await?;
         if let Some(workers) = workers.take() {
-            // The tunnels' sockets move to the new pool at the reconcile below; meanwhile
-            // their datagrams arrive on the listener: no session notices.
-            tracing::info!("l2tp: {} data workers", workers.len());
-            let moved: Vec<Bound> = self.tunnel_sockets.drain().map(|(_, b)| b).collect();
-            self.retire_all(moved);
-            self.tunnel_sockets_refused.clear();
             // The listeners move now: the old pool's runtimes stop with it. Each socket
             // stays open (a second descriptor of it goes to the new worker), so nothing
-            // sent to it in between is lost but what its buffer cannot hold.
+            // sent to it in between is lost but what its buffer cannot hold; a data socket
+            // per worker is added or, from the end, let go ([`BoundListener::resized`]).
+            tracing::info!("l2tp: {} data workers", workers.len());
             let mut listeners = Vec::new();
             for (address, bound) in &self.sockets {
-                listeners.push((*address, bound.second_descriptors(*address)?));
+                listeners.push((*address, bound.resized(*address, data_sockets)?));
             }
             let wildcard = self.wildcard.as_ref();
-            let wildcard = wildcard.map(|w| w.second_descriptors(Ipv4Addr::UNSPECIFIED));
+            let wildcard = wildcard.map(|w| w.resized(Ipv4Addr::UNSPECIFIED, data_sockets));
             let wildcard = wildcard.transpose()?;
             self.workers = workers;
             for (address, listener) in listeners {
@@ -701,91 +644,18 @@ impl Runtime {
         self.flush().await;
         self.listening = wanted;
         self.release_listeners();
-        // Now, not at the next round: a tunnel socket left on an address no longer listened
-        // on would hold its port, and the next commit's listener would find it in use.
-        self.reconcile_tunnel_sockets();
         self.fast.set_l2tp_sockets(self.l2tp_sockets());
         Ok(())
     }
 
-    /// A listener's readers on data workers (issue 15, item 1): a flood aimed at the
-    /// listener (a peer's data from another port, or no tunnel's at all) is read, classified
-    /// and dropped or forwarded there, never on the engine's thread; its control still
-    /// reaches the engine's queue, served first. The data socket on the last worker, so one
-    /// worker's tunnels are not the first to share their thread with it; the control socket
-    /// on the first, so a flood that keeps the data socket's worker busy does not also delay
-    /// the reading of SCCRQs (when there are two workers or more).
+    /// A listener's readers on data workers ([`BoundListener::on_workers`]).
     fn listener_on_workers(
         &self,
         listener: Listener,
         address: Ipv4Addr,
     ) -> Result<BoundListener, String> {
-        let last = self.workers.worker(self.workers.len().saturating_sub(1));
-        let data = Bound::on_worker(listener.data, address, &self.queues, &self.fast, last)
-            .map_err(|e| listener_error(address, e))?;
-        let first = self.workers.worker(0);
-        let control = Bound::on_worker(listener.control, address, &self.queues, &self.fast, first)
-            .map_err(|e| listener_error(address, e))?;
-        Ok(BoundListener { data, control })
-    }
-
-    /// Opens a connected socket for each tunnel that has none and closes those of tunnels
-    /// gone (or of addresses no longer listened on). Without one, a tunnel's datagrams
-    /// still arrive on the listener: this is isolation, not a condition of service.
-    fn reconcile_tunnel_sockets(&mut self) {
-        let wanted: HashSet<(Ipv4Addr, SocketAddr)> = self
-            .core
-            .registry()
-            .tunnel_paths()
-            .filter(|(local, _)| self.sockets.contains_key(local))
-            .collect();
-        let gone: Vec<(Ipv4Addr, SocketAddr)> = self
-            .tunnel_sockets
-            .keys()
-            .filter(|path| !wanted.contains(path))
-            .copied()
-            .collect();
-        // What their sockets dropped is counted before they close, at most once a second:
-        // a read of /proc/net/udp walks every socket, and a flood of SCCRQs closes tunnels
-        // at every round (what a socket drops in its last second is then not counted).
-        let now = Instant::now();
-        if !gone.is_empty() && now >= self.socket_drops_due {
-            self.socket_drops_due = now + Duration::from_secs(1);
-            self.fold_socket_drops();
-        }
-        let gone: Vec<Bound> = gone
-            .iter()
-            .filter_map(|path| self.tunnel_sockets.remove(path))
-            .collect();
-        self.retire_all(gone);
-        self.tunnel_sockets_refused
-            .retain(|path| wanted.contains(path));
-        for (local, peer) in wanted {
-            if self.tunnel_sockets.contains_key(&(local, peer))
-                || self.tunnel_sockets_refused.contains(&(local, peer))
-            {
-                continue;
-            }
-            let SocketAddr::V4(peer_v4) = peer else {
-                continue;
-            };
-            let worker = self.workers.for_tunnel(local, peer);
-            let bound =
-                bind_tunnel(SocketAddrV4::new(local, L2TP_PORT), peer_v4).and_then(|socket| {
-                    Bound::for_tunnel(socket, local, peer, &self.queues, &self.fast, worker)
-                });
-            match bound {
-                Ok(bound) => {
-                    self.tunnel_sockets.insert((local, peer), bound);
-                }
-                Err(e) => {
-                    tracing::debug!(
-                        "l2tp: no socket of its own for the tunnel {local} - {peer}: {e}"
-                    );
-                    self.tunnel_sockets_refused.insert((local, peer));
-                }
-            }
-        }
+        BoundListener::on_workers(listener, address, &self.queues, &self.fast, &self.workers)
+            .map_err(|e| listener_error(address, e))
     }
 
     /// A listener the configuration no longer names is still open, for its tunnels.
@@ -855,8 +725,7 @@ impl Runtime {
     }
 
     /// Hands the registry what the kernel dropped at the listeners' control and data sockets
-    /// and at the tunnels' own since the last time (before a show, and before tunnels'
-    /// sockets close).
+    /// since the last time (before a show).
     fn fold_socket_drops(&mut self) {
         let inodes = |sockets: &mut dyn Iterator<Item = &Bound>| -> Vec<u64> {
             sockets
@@ -865,11 +734,10 @@ impl Runtime {
         };
         let listeners = || self.sockets.values().chain(&self.wildcard);
         let control = inodes(&mut listeners().map(|l| &l.control));
-        let data = inodes(&mut listeners().map(|l| &l.data));
-        let tunnels = inodes(&mut self.tunnel_sockets.values());
+        let data = inodes(&mut listeners().flat_map(|l| &l.data));
         let drops = self
             .socket_drops
-            .fold(&socket_drops::udp_drops(), [&control, &data, &tunnels]);
+            .fold(&socket_drops::udp_drops(), [&control, &data]);
         self.core.add_socket_drops(drops);
     }
 
@@ -878,9 +746,7 @@ impl Runtime {
         self.sockets
             .iter()
             .chain(self.wildcard.iter().map(|w| (&Ipv4Addr::UNSPECIFIED, w)))
-            .filter_map(|(address, bound)| {
-                Some((*address, Arc::clone(bound.data.socket.shared()?)))
-            })
+            .filter_map(|(address, bound)| Some((*address, Arc::clone(bound.engine_socket()?))))
             .collect()
     }
 
@@ -937,7 +803,7 @@ impl Runtime {
                 Some(source) => match self
                     .sockets
                     .get(&source)
-                    .and_then(|b| b.data.socket.shared())
+                    .and_then(BoundListener::engine_socket)
                 {
                     Some(socket) => Arc::clone(socket),
                     None => {
@@ -961,8 +827,9 @@ impl Runtime {
 
     async fn wildcard_socket(&mut self) -> Option<Arc<UdpSocket>> {
         if self.wildcard.is_none() {
-            // Port 0: both sockets on one ephemeral port (`bind_listener`).
-            let bound = bind_listener(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))
+            // Port 0: every socket on one ephemeral port (`bind_listener`).
+            let at = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0);
+            let bound = bind_listener(at, self.workers.len())
                 .map_err(|e| e.to_string())
                 .and_then(|listener| self.listener_on_workers(listener, Ipv4Addr::UNSPECIFIED));
             match bound {
@@ -981,28 +848,27 @@ impl Runtime {
         }
         self.wildcard
             .as_ref()
-            .and_then(|w| w.data.socket.shared())
+            .and_then(BoundListener::engine_socket)
             .map(Arc::clone)
     }
 }
 
-/// A tunnel's connected socket read by a data worker exactly as the engine reads it
-/// ([`Bound::on_worker`]), for `l2tp-bench data-workers`: what its reader hands the engine
-/// (misses, control) waits in queues nobody serves, and drops once they are full.
-pub struct TunnelReader {
-    _bound: Bound,
+/// A listener read by data workers exactly as the engine reads it
+/// ([`BoundListener::on_workers`]), for `l2tp-bench data-workers`: what its readers hand the
+/// engine (misses, control) waits in queues nobody serves, and drops once they are full.
+pub struct ListenerReader {
+    bound: BoundListener,
     _control: channel::Receiver<Received>,
     _data: channel::Receiver<Received>,
 }
 
-impl TunnelReader {
+impl ListenerReader {
+    /// Binds a listener on `at` with a data socket per worker of `workers`, read by them.
     pub fn start(
         workers: &DataWorkers,
-        socket: std::net::UdpSocket,
-        local: Ipv4Addr,
-        peer: SocketAddr,
+        at: SocketAddrV4,
         fast: &FastPath,
-    ) -> std::io::Result<TunnelReader> {
+    ) -> std::io::Result<ListenerReader> {
         let (control, control_rx) = channel::channel(CONTROL_QUEUE);
         let (data, data_rx) = channel::channel(L2TP_DATA_QUEUE);
         let queues = Inbound {
@@ -1010,53 +876,104 @@ impl TunnelReader {
             data,
             drops: Arc::new(DataDrops::default()),
         };
-        let bound = Bound::for_tunnel(
-            socket,
-            local,
-            peer,
-            &queues,
-            fast,
-            workers.for_tunnel(local, peer),
-        )?;
-        Ok(TunnelReader {
-            _bound: bound,
+        let listener = bind_listener(at, workers.len())?;
+        let bound = BoundListener::on_workers(listener, *at.ip(), &queues, fast, workers)?;
+        Ok(ListenerReader {
+            bound,
             _control: control_rx,
             _data: data_rx,
         })
     }
+
+    /// The socket the engine would send control from, for [`FastPath::set_l2tp_sockets`].
+    pub fn engine_socket(&self) -> Option<Arc<UdpSocket>> {
+        self.bound.engine_socket().map(Arc::clone)
+    }
 }
 
-/// A listener that could not be read on a data worker (a commit's error).
-/// A listener's two sockets ([`Listener`]) and their readers: the data socket, which the
-/// engine and the fast path send from, and the control socket, read on another worker;
-/// bound, moved and closed together.
-struct BoundListener {
-    data: Bound,
+/// A listener's sockets ([`Listener`]) and their readers: the data sockets, the first of
+/// which the engine sends its control from, and the control socket; bound, moved and closed
+/// together.
+pub(super) struct BoundListener {
+    data: Vec<Bound>,
     control: Bound,
 }
 
 impl BoundListener {
-    fn sockets(self) -> [Bound; 2] {
-        [self.data, self.control]
+    /// Data socket k read on worker k, so each worker reads its share of the sessions (the
+    /// kernel steers them by Session ID, [`steer`]) and a flood of one session's data is
+    /// read, classified and forwarded or dropped there, never on the engine's thread. The
+    /// control socket on the first worker: what it reads is control only and goes to the
+    /// engine's queue, served first.
+    pub(super) fn on_workers(
+        listener: Listener,
+        local: Ipv4Addr,
+        queues: &Inbound<Received>,
+        fast: &FastPath,
+        workers: &DataWorkers,
+    ) -> std::io::Result<Self> {
+        let on = |socket, worker, shared| {
+            Bound::on_worker(
+                socket,
+                local,
+                queues,
+                fast,
+                (workers.worker(worker), shared),
+            )
+        };
+        let data = listener.data.into_iter().enumerate();
+        let data = data.map(|(k, socket)| on(socket, k, k == 0));
+        Ok(BoundListener {
+            data: data.collect::<std::io::Result<Vec<_>>>()?,
+            control: on(listener.control, 0, false)?,
+        })
     }
 
-    /// Second descriptors of both sockets, for a new pool's workers to read while the old
+    fn sockets(self) -> impl Iterator<Item = Bound> {
+        self.data.into_iter().chain([self.control])
+    }
+
+    /// Closes every socket: returns once no reader of ours holds one ([`Bound::close`]).
+    #[cfg(test)]
+    pub(super) async fn close(self) {
+        for bound in self.sockets() {
+            bound.close().await;
+        }
+    }
+
+    /// The socket the engine sends control from.
+    fn engine_socket(&self) -> Option<&Arc<UdpSocket>> {
+        self.data.first()?.socket.shared()
+    }
+
+    /// Second descriptors of the sockets, for a new pool's workers to read while the old
     /// ones let go of the first: the sockets (and their places in their SO_REUSEPORT group)
-    /// stay.
-    fn second_descriptors(&self, address: Ipv4Addr) -> Result<Listener, String> {
+    /// stay. With `data_sockets` data sockets: more join the group, or the last ones are
+    /// left to close with the old readers, and the group's program is replaced first
+    /// ([`super::sockets::more_data_sockets`]).
+    fn resized(&self, address: Ipv4Addr, data_sockets: usize) -> Result<Listener, String> {
+        let error = |e: std::io::Error| {
+            format!("l2tp: cannot move {address}:{L2TP_PORT} to the new data workers: {e}")
+        };
         let second = |bound: &Bound| {
-            let socket = bound.socket.as_fd().try_clone_to_owned().map_err(|e| {
-                format!("l2tp: cannot move {address}:{L2TP_PORT} to the new data workers: {e}")
-            })?;
+            let socket = bound.socket.as_fd().try_clone_to_owned().map_err(error)?;
             Ok::<_, String>(std::net::UdpSocket::from(socket))
         };
-        Ok(Listener {
-            data: second(&self.data)?,
-            control: second(&self.control)?,
-        })
+        let control = second(&self.control)?;
+        let kept = self.data.iter().take(data_sockets.max(1));
+        let mut data = kept.map(second).collect::<Result<Vec<_>, _>>()?;
+        if data.len() < data_sockets {
+            let Ok(SocketAddr::V4(at)) = control.local_addr() else {
+                return Err(format!("l2tp: {address}: the listener has no IPv4 address"));
+            };
+            data.extend(more_data_sockets(at, data_sockets - data.len()).map_err(error)?);
+        }
+        steer(&control, data.len()).map_err(error)?;
+        Ok(Listener { data, control })
     }
 }
 
+/// A listener that could not be read on a data worker (a commit's error).
 fn listener_error(address: Ipv4Addr, e: std::io::Error) -> String {
     format!("l2tp: cannot read {address}:{L2TP_PORT} on a data worker: {e}")
 }

@@ -458,7 +458,7 @@ fn a_tunnel_group_deleted_and_added_again_binds_at_once() {
             report.state == TunnelTestState::Established
         });
         assert!(established, "round {round}: no tunnel came up");
-        // A commit now gives the tunnel its own connected socket, read on a data worker.
+        // A commit with the tunnel up, then one that closes the listener under it.
         lns_engine.apply(&group).expect("same configuration");
         lns_engine.apply(&empty).expect("the group deleted");
         lns_engine

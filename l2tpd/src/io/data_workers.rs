@@ -2,18 +2,17 @@
 //! that forward established sessions' data while the control engine keeps its own thread.
 //!
 //! Each worker runs a current_thread tokio runtime rather than a hand-written poll loop:
-//! the socket readers it runs are the engine's own (`engine/task.rs` `read`), already
-//! written against tokio's readiness, so one reader's code serves the engine thread (the
-//! listeners) and every worker (the tunnels' connected sockets), and the engine starts and
-//! stops a reader on a worker by spawning on, or aborting from, that worker's runtime
-//! handle: no command protocol of our own. A worker never waits on the engine: what it
-//! classifies as control goes to the engine's control queue, as from any reader.
+//! the socket readers it runs are the engine's own (`engine/task.rs` `read`), written
+//! against tokio's readiness, and the engine starts and stops a reader on a worker by
+//! spawning on, or aborting from, that worker's runtime handle: no command protocol of our
+//! own. A worker never waits on the engine: what it classifies as control goes to the
+//! engine's control queue, as from any reader.
 //!
-//! Which worker reads a tunnel's socket: a hash of the tunnel's path (our address, the
-//! peer's address and port) modulo N, so one tunnel's datagrams are read by one thread
-//! and stay in order.
+//! Which worker reads which session: each listener has a data socket per worker, and the
+//! kernel steers each data message to one by its Session ID (`engine/sockets.rs` `steer`),
+//! so one session's datagrams are read by one thread and stay in order, and one tunnel's
+//! sessions spread over every worker.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -32,27 +31,6 @@ pub fn worker_count(configured: Option<u16>) -> usize {
         None => std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
     };
     count.clamp(1, MAX_WORKERS)
-}
-
-/// The worker (of `workers`) that reads the tunnel between `local` and `peer`. FNV-1a over
-/// the path's octets: stable across runs and platforms (the tests rely on which worker a
-/// path lands on), and cheap; it runs once per tunnel, never per packet.
-pub fn worker_of(local: Ipv4Addr, peer: SocketAddr, workers: usize) -> usize {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
-    eat(&local.octets());
-    match peer {
-        SocketAddr::V4(p) => eat(&p.ip().octets()),
-        SocketAddr::V6(p) => eat(&p.ip().octets()),
-    }
-    eat(&peer.port().to_be_bytes());
-    // `workers` is at most 64: the remainder fits.
-    usize::try_from(hash % workers.max(1) as u64).unwrap_or(0)
 }
 
 /// What one worker has done, read by views and tests (one relaxed add per receive batch,
@@ -113,12 +91,6 @@ impl DataWorkers {
 
     pub fn is_empty(&self) -> bool {
         self.workers.is_empty()
-    }
-
-    /// The worker that owns the tunnel between `local` and `peer`: its index, runtime and
-    /// counters.
-    pub fn for_tunnel(&self, local: Ipv4Addr, peer: SocketAddr) -> WorkerRef<'_> {
-        self.worker(worker_of(local, peer, self.len()))
     }
 
     /// Worker `k` (modulo the pool's size).
@@ -198,23 +170,6 @@ mod tests {
         assert_eq!(worker_count(Some(500)), MAX_WORKERS);
         let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
         assert_eq!(worker_count(None), cores.clamp(1, MAX_WORKERS));
-    }
-
-    #[test]
-    fn a_tunnel_always_lands_on_the_same_worker_and_tunnels_spread() {
-        let local = Ipv4Addr::new(127, 41, 0, 1);
-        let peers: Vec<SocketAddr> = (2..34u8)
-            .map(|i| SocketAddr::from((Ipv4Addr::new(127, 41, 0, i), 1701)))
-            .collect();
-        for workers in [1, 2, 3, 8] {
-            let mut used = vec![0usize; workers];
-            for peer in &peers {
-                let k = worker_of(local, *peer, workers);
-                assert_eq!(k, worker_of(local, *peer, workers));
-                used[k] += 1;
-            }
-            assert!(used.iter().all(|n| *n > 0), "{workers} workers: {used:?}");
-        }
     }
 
     #[test]

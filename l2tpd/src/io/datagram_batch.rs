@@ -157,40 +157,6 @@ mod tests {
         );
     }
 
-    /// A connected socket's datagrams are its peer's, named without the kernel writing the
-    /// address; another sender's never reach it.
-    #[test]
-    fn a_connected_socket_reads_its_peers_datagrams_named_as_the_peer() {
-        use crate::io::packet_socket::recv_datagrams_connected;
-        let receiver = std::net::UdpSocket::bind("127.44.1.1:0").expect("bind");
-        let to = receiver.local_addr().expect("addr");
-        let peer = std::net::UdpSocket::bind("127.44.1.2:0").expect("peer");
-        let other = std::net::UdpSocket::bind("127.44.1.3:0").expect("other");
-        let at = peer.local_addr().expect("addr");
-        receiver.connect(at).expect("connect");
-        for i in 0..10u8 {
-            other.send_to(&[100 + i; 5], to).expect("send");
-            peer.send_to(&vec![i; 10 + usize::from(i)], to)
-                .expect("send");
-        }
-        let mut batch = DatagramBatch::new(DATAGRAM_SLOTS);
-        let mut seen = Vec::new();
-        while seen.len() < 10 {
-            recv_datagrams_connected(receiver.as_fd(), at, &mut batch).expect("receive");
-            seen.extend(batch.datagrams().map(|(from, d)| (from, d.to_vec())));
-        }
-        let expected: Vec<_> = (0..10u8)
-            .map(|i| (at, vec![i; 10 + usize::from(i)]))
-            .collect();
-        assert_eq!(seen, expected);
-        let empty = recv_datagrams_connected(receiver.as_fd(), at, &mut batch);
-        assert_eq!(
-            empty.map_err(|e| e.kind()),
-            Err(std::io::ErrorKind::WouldBlock),
-            "the other sender's datagrams were not delivered"
-        );
-    }
-
     #[test]
     fn a_thread_reuses_its_one_batch() {
         let first = with_worker_batch(|b| b as *const DatagramBatch as usize);

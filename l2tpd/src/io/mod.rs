@@ -14,7 +14,7 @@
 //!   that run without root.
 //! - [`frame_endpoint`]: one enum over both, so the engine treats them as one kind.
 //! - [`frame_batch`]: the reused receive buffers; no allocation per frame.
-//! - [`datagram_batch`]: the same for UDP datagrams (the tunnel sockets' recvmmsg).
+//! - [`datagram_batch`]: the same for UDP datagrams (the L2TP listeners' recvmmsg).
 //! - [`vlan_auxdata`]: re-inserting the VLAN tag the kernel stripped (pure, tested alone).
 //! - [`async_endpoint`]: tokio readiness for a frame endpoint.
 //! - [`id_hash`]: the unkeyed hasher of the tables' maps keyed by IDs we assign.

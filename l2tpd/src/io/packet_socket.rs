@@ -444,7 +444,7 @@ pub fn send_datagrams<'a>(
     fd: BorrowedFd<'_>,
     frames: impl IntoIterator<Item = &'a [u8]>,
 ) -> io::Result<usize> {
-    send_messages(fd, 0, frames.into_iter().map(|frame| (frame, None)))
+    send_messages(fd, frames.into_iter().map(|frame| (frame, None, 0)))
 }
 
 /// Sends each datagram to its own IPv4 destination on the UDP socket `fd` with sendmmsg:
@@ -454,7 +454,7 @@ pub fn send_datagrams_to<'a>(
     fd: BorrowedFd<'_>,
     datagrams: impl IntoIterator<Item = (&'a [u8], SocketAddrV4)>,
 ) -> io::Result<usize> {
-    send_messages(fd, 0, datagrams.into_iter().map(|(d, to)| (d, Some(to))))
+    send_messages(fd, datagrams.into_iter().map(|(d, to)| (d, Some(to), 0)))
 }
 
 /// The most datagrams one UDP GSO message carries: the kernel's UDP_MAX_SEGMENTS before 6.9
@@ -515,17 +515,35 @@ pub fn send_datagrams_segmented<'a>(
     max_segment: usize,
     datagrams: impl IntoIterator<Item = &'a [u8]>,
 ) -> io::Result<usize> {
-    send_messages(fd, max_segment, datagrams.into_iter().map(|d| (d, None)))
+    send_messages(fd, datagrams.into_iter().map(|d| (d, None, max_segment)))
 }
 
-/// [`send_datagrams`], [`send_datagrams_to`] and [`send_datagrams_segmented`]: each
-/// datagram with its destination, or none on a connected or bound socket; consecutive ones
-/// of one length and destination, up to `max_segment` octets (0: never), as one UDP GSO
+/// [`send_datagrams_segmented`] from an unconnected (or self-connected) UDP socket: each
+/// datagram names its destination and the largest segment its path takes
+/// ([`largest_unfragmented_payload`] of a socket connected there; 0: never segmented), and
+/// consecutive datagrams of one length and destination go as one UDP GSO message. The
+/// kernel then looks the route up once per message instead of once per datagram. Same
+/// contract as [`send_datagrams_segmented`].
+pub fn send_datagrams_segmented_to<'a>(
+    fd: BorrowedFd<'_>,
+    datagrams: impl IntoIterator<Item = (&'a [u8], SocketAddrV4, usize)>,
+) -> io::Result<usize> {
+    send_messages(
+        fd,
+        datagrams
+            .into_iter()
+            .map(|(d, to, max_segment)| (d, Some(to), max_segment)),
+    )
+}
+
+/// [`send_datagrams`], [`send_datagrams_to`], [`send_datagrams_segmented`] and
+/// [`send_datagrams_segmented_to`]: each datagram with its destination (or none, on a
+/// connected or bound socket) and the largest segment its path takes; consecutive ones of
+/// one length and destination, up to that many octets each (0: never), as one UDP GSO
 /// message.
 fn send_messages<'a>(
     fd: BorrowedFd<'_>,
-    max_segment: usize,
-    datagrams: impl Iterator<Item = (&'a [u8], Option<SocketAddrV4>)>,
+    datagrams: impl Iterator<Item = (&'a [u8], Option<SocketAddrV4>, usize)>,
 ) -> io::Result<usize> {
     let mut datagrams = datagrams.peekable();
     let mut sent = 0;
@@ -539,7 +557,7 @@ fn send_messages<'a>(
         let mut segments = [0usize; MAX_MESSAGES_PER_CALL];
         let (mut used, mut messages) = (0, 0);
         while used < MAX_MESSAGES_PER_CALL {
-            let Some((first, destination)) = datagrams.next() else {
+            let Some((first, destination, max_segment)) = datagrams.next() else {
                 break;
             };
             let start = used;
@@ -556,8 +574,10 @@ fn send_messages<'a>(
                     && bytes + size <= GSO_MAX_BYTES
                     && size > 0
                     && size <= max_segment.min(usize::from(u16::MAX));
-                match datagrams.next_if(|(d, to)| fits && d.len() == size && *to == destination) {
-                    Some((next, _)) => {
+                let same =
+                    |(d, to, _): &(&[u8], _, _)| fits && d.len() == size && *to == destination;
+                match datagrams.next_if(same) {
+                    Some((next, ..)) => {
                         bytes += size;
                         datagram = next;
                     }
@@ -615,31 +635,16 @@ fn send_messages<'a>(
 }
 
 /// Receives up to `out.capacity()` datagrams with their senders from the UDP socket `fd` in
-/// one recvmmsg call (MSG_DONTWAIT) into the batch's reused buffers: the tunnel sockets'
+/// one recvmmsg call (MSG_DONTWAIT) into the batch's reused buffers: the L2TP listeners'
 /// readers (issue 15, item 2). Returns how many `out` now holds; `WouldBlock` when nothing
 /// was queued. A datagram the kernel marks MSG_TRUNC is dropped and counted in
 /// `out.truncated`, never delivered cut short (a slot holds the largest UDP payload, so
 /// this is a defence, not an expected path).
 pub fn recv_datagrams(fd: BorrowedFd<'_>, out: &mut DatagramBatch) -> io::Result<usize> {
-    receive_datagrams(fd, None, out)
+    receive_datagrams(fd, out)
 }
 
-/// [`recv_datagrams`] on a socket connected to `peer`, which the kernel delivers nothing
-/// but `peer`'s datagrams to: each is `peer`'s without the kernel writing its address
-/// (`move_addr_to_user` was about 6 % of a worker relaying L2TP to PPPoE).
-pub fn recv_datagrams_connected(
-    fd: BorrowedFd<'_>,
-    peer: SocketAddr,
-    out: &mut DatagramBatch,
-) -> io::Result<usize> {
-    receive_datagrams(fd, Some(peer), out)
-}
-
-fn receive_datagrams(
-    fd: BorrowedFd<'_>,
-    connected: Option<SocketAddr>,
-    out: &mut DatagramBatch,
-) -> io::Result<usize> {
+fn receive_datagrams(fd: BorrowedFd<'_>, out: &mut DatagramBatch) -> io::Result<usize> {
     out.clear();
     let wanted = out.capacity().min(MAX_MESSAGES_PER_CALL);
     // SAFETY: iovec, sockaddr_in6 and mmsghdr are plain data (integers and raw pointers);
@@ -652,11 +657,9 @@ fn receive_datagrams(
         iovec.iov_len = slot.len();
     }
     for (i, header) in headers.iter_mut().enumerate().take(wanted) {
-        if connected.is_none() {
-            // sockaddr_in6 is large enough for either family.
-            header.msg_hdr.msg_name = (&mut addresses[i] as *mut libc::sockaddr_in6).cast();
-            header.msg_hdr.msg_namelen = size_of::<libc::sockaddr_in6>() as libc::socklen_t;
-        }
+        // sockaddr_in6 is large enough for either family.
+        header.msg_hdr.msg_name = (&mut addresses[i] as *mut libc::sockaddr_in6).cast();
+        header.msg_hdr.msg_namelen = size_of::<libc::sockaddr_in6>() as libc::socklen_t;
         header.msg_hdr.msg_iov = &mut iovecs[i];
         header.msg_hdr.msg_iovlen = 1;
     }
@@ -683,7 +686,7 @@ fn receive_datagrams(
             out.peers.push(SocketAddr::from(([0, 0, 0, 0], 0)));
             continue;
         }
-        let Some(peer) = connected.or_else(|| socket_address(&addresses[i])) else {
+        let Some(peer) = socket_address(&addresses[i]) else {
             // Not an IP sender: no UDP socket delivers one; dropped all the same.
             out.lens.push(usize::MAX);
             out.peers.push(SocketAddr::from(([0, 0, 0, 0], 0)));

@@ -2,7 +2,7 @@
 //! about the registry as a whole.
 
 use std::collections::BTreeSet;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 
 use schema::l2tp_rpc::{AdministrativeState, L2tpDisconnectCauses, L2tpSummary, Toggle};
 use schema::typed::RouterConfig;
@@ -125,22 +125,6 @@ impl Registry {
         self.drops
     }
 
-    /// (our address, peer) of each tunnel whose peer is known and fixed, for the engine's
-    /// per-tunnel sockets: a responder from its SCCRP on, an initiator once established
-    /// (before, the LNS may answer from another address), until it is gone.
-    pub fn tunnel_paths(&self) -> impl Iterator<Item = (Ipv4Addr, SocketAddr)> + '_ {
-        self.tunnels
-            .values()
-            .filter(|e| {
-                !e.down
-                    && matches!(
-                        e.tunnel.state(),
-                        TunnelState::WaitCtlConn | TunnelState::Established | TunnelState::Closing
-                    )
-            })
-            .filter_map(|e| Some((e.local?, e.peer)))
-    }
-
     /// Our addresses of every tunnel not yet gone, the closing ones included: each still
     /// sends (StopCCN retransmissions) and acknowledges from its address until its
     /// post-StopCCN hold ends, so the engine keeps listening there (`release_listeners`).
@@ -158,13 +142,11 @@ impl Registry {
         d.pppoe_data_queue_full = d.pppoe_data_queue_full.saturating_add(pppoe);
     }
 
-    /// Adds what the kernel dropped at the listeners' control and data sockets and at the
-    /// tunnels' own.
-    pub fn add_socket_drops(&mut self, [control, data, tunnel]: [u64; 3]) {
+    /// Adds what the kernel dropped at the listeners' control and data sockets.
+    pub fn add_socket_drops(&mut self, [control, data]: [u64; 2]) {
         let d = &mut self.drops;
         d.control_socket_full = d.control_socket_full.saturating_add(control);
         d.data_socket_full = d.data_socket_full.saturating_add(data);
-        d.tunnel_socket_full = d.tunnel_socket_full.saturating_add(tunnel);
     }
 
     /// `show services l2tp disconnect-cause-summary`.

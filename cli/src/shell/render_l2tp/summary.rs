@@ -99,7 +99,6 @@ fn drops(d: &L2tpDrops) -> String {
         ("PPPoE data queue full", d.pppoe_data_queue_full),
         ("Control socket full", d.control_socket_full),
         ("Data socket full", d.data_socket_full),
-        ("Tunnel socket full", d.tunnel_socket_full),
     ];
     let mut out = String::from("Dropped:\n");
     for (label, n) in lines {
@@ -184,7 +183,7 @@ pub(crate) mod tests {
         );
         assert!(
             text.ends_with(
-                "  Data queue full: 0\n  PPPoE data queue full: 0\n  Control socket full: 0\n  Data socket full: 0\n  Tunnel socket full: 0\n"
+                "  Data queue full: 0\n  PPPoE data queue full: 0\n  Control socket full: 0\n  Data socket full: 0\n"
             ),
             "{text}"
         );

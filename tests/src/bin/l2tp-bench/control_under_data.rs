@@ -9,10 +9,10 @@
 //! between rows; the flood starts 300 ms before each set-up and stops when it is done.
 //!
 //! The flood leaves from the tunnel's own port (1701) by default, as a deployed LAC's data
-//! does: it arrives on the LNS's connected socket of that tunnel, read by a data worker.
-//! `--flood-from-another-port` sends it from an ephemeral port instead, as the first
-//! measurement did (docs/performance.md): the LNS's listener takes it, read on the engine's
-//! thread.
+//! does; `--flood-from-another-port` sends it from an ephemeral port instead, as the first
+//! measurement did (docs/performance.md). Either way the LNS's listener takes it on the data
+//! socket its Session ID picks, read by a data worker (before stage 12, the tunnel's own
+//! connected socket took the first, control and data together).
 //!
 //! The flood is sent with UDP GSO by default (`--flood-sender gso`, data_flood.rs): one
 //! thread reaches the asked rates that way; `--flood-sender batched` is stage 7's sender.

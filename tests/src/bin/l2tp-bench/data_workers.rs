@@ -3,8 +3,9 @@
 //! workers run, side by side with a plain C `recvmmsg` loop (the ceiling: receive and count,
 //! nothing else; compiled with `cc -O2` from the source below at bench time).
 //!
-//! - LNS, L2TP → TUN: the subscribers' L2TP data messages arrive on the tunnels' connected
-//!   sockets, read by the workers with the engine's own reader (`TunnelReader`, the IP
+//! - LNS, L2TP → TUN: the subscribers' L2TP data messages arrive on the listener's data
+//!   sockets (one per worker, the kernel steering each session to one by its Session ID),
+//!   read by the workers with the engine's own reader (`ListenerReader`, the IP
 //!   table, a batch written to the TUN device `si-0/0/0` as the daemon writes it: with the
 //!   kernel's offload when it takes it, a flow's packets coalesced); the kernel delivers the
 //!   packets to a socket on the gateway address that nobody reads (it drops once full).
@@ -27,16 +28,14 @@
 //!   has them read: `ServiceQueueReaders`; the kernel picks a queue by flow, so with one
 //!   subscriber one worker) and send the packets as L2TP to sockets nobody reads.
 //!
-//! The two directions toward an L2TP peer send as the daemon's fast path does: each peer
-//! has its tunnel's connected socket (`TunnelReader`, read by its worker), which a busy
-//! peer's datagrams leave by; the rest leave from the listener's side
-//! (`FastPath::set_l2tp_sockets`: the listener on port 1701, registered with the engine
-//! thread's runtime); the engine thread's own CPU is shown beside the workers' (it does
-//! nothing but wake for what its sockets report).
+//! The two directions toward an L2TP peer send as the daemon's fast path does: from the
+//! sender beside the listener on port 1701 (`FastPath::set_l2tp_sockets`), each datagram
+//! naming its peer, a peer's runs as UDP GSO messages; the engine thread's own CPU is shown
+//! beside the workers' (it does nothing but wake for what its sockets report).
 //!
-//! Sessions are spread over one tunnel per worker (a tunnel is read by one worker: with one
-//! session there is one tunnel, and the second worker has nothing to do). One generator
-//! thread per tunnel sends its sessions' messages in turn with sendmmsg as fast as it can.
+//! Sessions are spread over one tunnel per worker, and over the workers by Session ID (with
+//! one session the second worker has nothing to do). One generator thread per tunnel sends
+//! its sessions' messages in turn with sendmmsg as fast as it can.
 //! Figures: packets forwarded (the tables' counters, less what a full queue refused) per
 //! CPU-second of the workers together (per core), and per second of wall time (the machine
 //! has two cores: with two workers the generators compete with them, so the wall figure is
@@ -50,8 +49,8 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use l2tpd::engine::fast_path::FastPath;
-use l2tpd::engine::{bind_tunnel, share_port, PortReaders, ServiceQueueReaders, TunnelReader};
-use l2tpd::io::data_workers::{worker_of, DataWorkers};
+use l2tpd::engine::{ListenerReader, PortReaders, ServiceQueueReaders};
+use l2tpd::io::data_workers::DataWorkers;
 use l2tpd::io::ip_relay::{IpRoute, SharedIpRelay};
 use l2tpd::io::packet_socket::{send_datagrams, send_datagrams_to};
 use l2tpd::io::relay::{RelayRoute, SharedRelay};
@@ -233,14 +232,11 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
     Ok(true)
 }
 
-/// What the engine thread holds for the workers: the TUN device, the PPPoE port and the L2TP
-/// listener, all registered with its runtime, which keeps running (their readiness is its
-/// reactor's).
+/// What the engine thread holds for the workers: the TUN device and the PPPoE port, both
+/// registered with its runtime, which keeps running (their readiness is its reactor's).
 struct EngineSide {
     service: Arc<ServiceEndpoint>,
     port: Arc<AsyncFrameEndpoint>,
-    /// 127.0.0.1:1701, shared with the tunnels' sockets as the daemon's listener is.
-    listener: Arc<tokio::net::UdpSocket>,
     our_mac: MacAddr,
     thread: std::thread::JoinHandle<()>,
 }
@@ -273,20 +269,14 @@ fn engine_thread() -> Result<(tokio::sync::oneshot::Sender<()>, EngineSide), Str
                             .stop_receiving()
                             .map_err(|e| format!("{PORT}: {e}"))?;
                     }
-                    let listener = std::net::UdpSocket::bind((LOCAL, L2TP))
-                        .map_err(|e| format!("{LOCAL}:{L2TP}: {e}"))?;
-                    share_port(&listener);
-                    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-                    let listener =
-                        tokio::net::UdpSocket::from_std(listener).map_err(|e| e.to_string())?;
-                    Ok((Arc::new(service), Arc::new(port), Arc::new(listener)))
+                    Ok((Arc::new(service), Arc::new(port)))
                 })();
                 let _ = ready.send(opened);
                 let _ = stopped.await;
             });
         });
     let thread = spawned.map_err(|e| format!("the engine thread: {e}"))?;
-    let (service, port, listener) = ready_wait
+    let (service, port) = ready_wait
         .recv_timeout(READY_WAIT)
         .map_err(|_| "the engine thread did not start".to_string())??;
     Ok((
@@ -294,7 +284,6 @@ fn engine_thread() -> Result<(tokio::sync::oneshot::Sender<()>, EngineSide), Str
         EngineSide {
             service,
             port,
-            listener,
             our_mac: MacAddr([0x02, 0, 0, 0, 0xd0, 1]),
             thread,
         },
@@ -306,17 +295,11 @@ fn subscriber(i: usize) -> Ipv4Addr {
     Ipv4Addr::from(u32::from(GATEWAY) + i)
 }
 
-/// One peer (LAC or LNS) address per worker, each hashing to a worker of its own.
-fn peers(workers: usize, tunnels: usize) -> Vec<SocketAddr> {
-    let mut peers: Vec<Option<SocketAddr>> = vec![None; workers];
-    for last in 2..=250u8 {
-        let peer = SocketAddr::from((Ipv4Addr::new(127, 0, 1, last), L2TP));
-        let k = worker_of(LOCAL, peer, workers);
-        if peers[k].is_none() {
-            peers[k] = Some(peer);
-        }
-    }
-    peers.into_iter().flatten().take(tunnels).collect()
+/// One peer (LAC or LNS) address per tunnel.
+fn peers(tunnels: usize) -> Vec<SocketAddr> {
+    (0..tunnels)
+        .map(|t| SocketAddr::from((Ipv4Addr::new(127, 0, 1, 2 + t as u8), L2TP)))
+        .collect()
 }
 
 /// The L2TP data message for session `i`: T=0 L=1 Ver=2, Tunnel ID 1+t, Session ID 1+i,
@@ -373,7 +356,7 @@ fn measure(
 ) -> Result<Figure, String> {
     let pool = DataWorkers::start(workers)?;
     let tunnels = workers.min(sessions);
-    let peers = peers(workers, tunnels);
+    let peers = peers(tunnels);
     let fast = FastPath::with_ip(SharedRelay::default(), SharedIpRelay::default());
     fast.add_service(&Arc::from(SERVICE), Arc::clone(&engine.service));
     let (port_queue, _port_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -432,22 +415,14 @@ fn measure(
         messages[t].push(l2tp_data(tunnel, session, &ppp));
     }
     if kind == Kind::LacUp {
-        return measure_up(engine, pool, &fast, &peers, up_frames, window);
+        return measure_up(pool, &fast, &peers, up_frames, window);
     }
     if kind == Kind::LnsDown {
         return measure_down(engine, pool, &fast, &peers, (sessions, size), window);
     }
-    let mut readers = Vec::new();
+    let readers = listener(&pool, &fast)?;
     let mut generators = Vec::new();
     for peer in &peers {
-        let SocketAddr::V4(peer_v4) = peer else {
-            return Err("IPv4 only".into());
-        };
-        let socket =
-            bind_tunnel(SocketAddrV4::new(LOCAL, L2TP), *peer_v4).map_err(|e| e.to_string())?;
-        readers.push(
-            TunnelReader::start(&pool, socket, LOCAL, *peer, &fast).map_err(|e| e.to_string())?,
-        );
         let generator = UdpSocket::bind(peer).map_err(|e| format!("{peer}: {e}"))?;
         generator
             .connect((LOCAL, L2TP))
@@ -509,9 +484,9 @@ fn take_counted(fast: &FastPath, kind: Kind) -> u64 {
 }
 
 /// PPPoE → L2TP: the port read by the workers' fan-out group, the relay sending from the
-/// engine's socket on 127.0.0.1 to ones nobody reads; one generator on the veth's other end.
+/// sender beside the listener on 127.0.0.1 to sockets nobody reads; one generator on the
+/// veth's other end.
 fn measure_up(
-    engine: &EngineSide,
     pool: DataWorkers,
     fast: &FastPath,
     peers: &[SocketAddr],
@@ -519,8 +494,7 @@ fn measure_up(
     window: Duration,
 ) -> Result<Figure, String> {
     let _sinks = sinks(peers)?;
-    fast.set_l2tp_sockets([(LOCAL, Arc::clone(&engine.listener))]);
-    let tunnels = tunnel_readers(&pool, fast, peers)?;
+    let tunnels = listener(&pool, fast)?;
     let readers = PortReaders::start(&pool, PORT, fast).map_err(|e| format!("{PORT}: {e}"))?;
     let generator = PacketSocket::open("dum1").map_err(|e| format!("dum1: {e}"))?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -535,24 +509,16 @@ fn measure_up(
     figure
 }
 
-/// Each peer's tunnel socket, connected, read by its worker, as the engine opens one per
-/// tunnel (`reconcile_tunnel_sockets`): the fast path sends a busy peer's datagrams on it.
-fn tunnel_readers(
-    pool: &DataWorkers,
-    fast: &FastPath,
-    peers: &[SocketAddr],
-) -> Result<Vec<TunnelReader>, String> {
-    peers
-        .iter()
-        .map(|peer| {
-            let SocketAddr::V4(peer_v4) = peer else {
-                return Err("IPv4 only".to_string());
-            };
-            let socket = bind_tunnel(SocketAddrV4::new(LOCAL, L2TP), *peer_v4)
-                .map_err(|e| format!("tunnel socket to {peer}: {e}"))?;
-            TunnelReader::start(pool, socket, LOCAL, *peer, fast).map_err(|e| e.to_string())
-        })
-        .collect()
+/// The listener on 127.0.0.1:1701 as the engine binds it, a data socket per worker read by
+/// that worker; the fast path sends from the sender beside it.
+fn listener(pool: &DataWorkers, fast: &FastPath) -> Result<ListenerReader, String> {
+    let at = SocketAddrV4::new(LOCAL, L2TP);
+    let reader = ListenerReader::start(pool, at, fast).map_err(|e| format!("{at}: {e}"))?;
+    let engine = reader
+        .engine_socket()
+        .ok_or(format!("{at}: no socket to send from"))?;
+    fast.set_l2tp_sockets([(LOCAL, engine)]);
+    Ok(reader)
 }
 
 /// Stops the readers and waits for the workers' threads, while the sinks are still open: an
@@ -608,8 +574,7 @@ fn measure_down(
     window: Duration,
 ) -> Result<Figure, String> {
     let _sinks = sinks(peers)?;
-    fast.set_l2tp_sockets([(LOCAL, Arc::clone(&engine.listener))]);
-    let tunnels = tunnel_readers(&pool, fast, peers)?;
+    let tunnels = listener(&pool, fast)?;
     let readers = ServiceQueueReaders::start(&pool, SERVICE, &engine.service, fast)
         .map_err(|e| format!("{SERVICE}: {e}"))?;
     let generator =

@@ -151,9 +151,8 @@ enum Bench {
         /// Flood rates in data messages a second, 0 for the sender's maximum.
         #[arg(long, value_delimiter = ',', default_values_t = [200_000, 400_000, 600_000, 0])]
         rates: Vec<u64>,
-        /// Flood from an ephemeral port of the LAC's address, which the LNS's listener
-        /// takes (read by a data worker since stage 9; by the engine's thread before), not
-        /// from the tunnel's port, which the tunnel's connected socket takes.
+        /// Flood from an ephemeral port of the LAC's address, not from the tunnel's port
+        /// (since stage 12 the LNS's listener takes both alike).
         #[arg(long)]
         flood_from_another_port: bool,
         /// The flooded session without IP (no IPCP, no service interface): its data goes
@@ -161,9 +160,9 @@ enum Bench {
         /// forwards its data, as deployed (root: a network namespace of the bench's own).
         #[arg(long)]
         flood_without_ip: bool,
-        /// Flood from the address and port of the LAC that sets the sessions up, so the
-        /// flood lands on the LNS's connected socket of the very tunnel whose control it
-        /// must get through (the limit docs/performance.md states for stage 11).
+        /// Flood from the address and port of the LAC that sets the sessions up: the flood
+        /// comes from the very address and port whose control must get through (the limit
+        /// docs/performance.md states for stage 11, which stage 12 removed).
         #[arg(long)]
         flood_the_setup_tunnel: bool,
         /// How the flood is sent: `gso` (UDP GSO, 64 messages a datagram, cut apart at the
