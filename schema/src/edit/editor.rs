@@ -302,7 +302,7 @@ impl Editor {
             [kw, _] => {
                 let parent = stmt_for_path_in(self.root, &resolved.path[..resolved.path.len() - 1])
                     .unwrap_or(self.root);
-                if keyword(parent, kw, base)?.name != resolved.stmt.name {
+                if keyword(parent, resolved.stmt.list_level, kw, base)?.name != resolved.stmt.name {
                     return Err(syntax_error(base));
                 }
                 base + 1
