@@ -155,3 +155,16 @@ fn compare_shows_a_new_range_under_edit_interfaces() {
         "{text}"
     );
 }
+
+#[test]
+fn deleting_the_last_range_leaves_no_empty_interfaces_block() {
+    let mut tree =
+        parsed("interfaces {\n    interface-range r {\n        member ge-0/0/1;\n    }\n}\n");
+    let words: Vec<String> = ["interfaces", "interface-range", "r"]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    crate::edit::delete(&mut tree, &words).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(tree, Node::default());
+    assert_eq!(to_text(&[], &tree), "");
+}
