@@ -168,3 +168,56 @@ fn deleting_the_last_range_leaves_no_empty_interfaces_block() {
     assert_eq!(tree, Node::default());
     assert_eq!(to_text(&[], &tree), "");
 }
+
+#[test]
+fn load_merge_adds_to_a_range_and_load_replace_replaces_it() {
+    use crate::mgmt::LoadMode;
+    let base = parsed(RANGES);
+    let more =
+        "interfaces {\n    interface-range subscribers {\n        member ge-0/0/7;\n    }\n}\n";
+    let merged =
+        crate::edit::load(&base, LoadMode::Merge, more, None).unwrap_or_else(|e| panic!("{e}"));
+    let range = [
+        NodeId::new("interfaces"),
+        NodeId::entry("interface-range", "subscribers"),
+    ];
+    let members = |tree: &Node| {
+        let node = tree.get(&range).expect("the range");
+        node.children
+            .keys()
+            .filter(|id| id.keyword == "member")
+            .filter_map(|id| id.key.as_deref().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(members(&merged), ["ge-0/0/1", "ge-0/0/[4-5]", "ge-0/0/7"]);
+    let replace = "interfaces {\n    replace: interface-range subscribers {\n        member ge-0/0/7;\n    }\n}\n";
+    let replaced = crate::edit::load(&base, LoadMode::Replace, replace, None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(members(&replaced), ["ge-0/0/7"]);
+    assert!(replaced.get(&range).is_some_and(|r| r.children.len() == 1));
+    // The interfaces beside the range are untouched by either.
+    assert!(replaced
+        .children
+        .contains_key(&NodeId::entry("interfaces", "ge-0/0/1")));
+}
+
+#[test]
+fn a_range_is_copied_and_renamed_as_a_list_entry_is() {
+    let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+    let mut tree = parsed(RANGES);
+    crate::edit::copy(
+        &mut tree,
+        &words("interfaces interface-range subscribers"),
+        &words("interface-range spare"),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    crate::edit::rename(
+        &mut tree,
+        &words("interfaces interface-range subscribers"),
+        &words("interface-range access"),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let block = tree.get(&[NodeId::new("interfaces")]).expect("the block");
+    let names: Vec<String> = block.children.keys().map(|id| id.to_string()).collect();
+    assert_eq!(names, ["interface-range access", "interface-range spare"]);
+}
