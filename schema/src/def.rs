@@ -130,6 +130,11 @@ pub struct Stmt {
     /// For a keyless list (its `name` is empty): the name Junos gives its entries in XML and
     /// JSON (`client-address-list`), where an element needs a name.
     pub element: Option<&'static str>,
+    /// For a child of a grouped list: it belongs to the list's own block, beside the entries
+    /// (Junos' `interfaces { interface-range R { ... } ge-0/0/0 { ... } }`), never to an
+    /// entry. The tree holds such statements under a node of the list's keyword without a
+    /// key (`NodeId::new("interfaces")`), which sorts before the entries.
+    pub list_level: bool,
     pub children: &'static [Stmt],
 }
 
@@ -154,6 +159,7 @@ impl Stmt {
             exclusive: &[],
             presence: false,
             element: None,
+            list_level: false,
             children: &[],
         }
     }
@@ -185,6 +191,11 @@ impl Stmt {
     /// written by its key alone, which needs the block around it).
     pub const fn inline(mut self) -> Stmt {
         self.inline = true;
+        self
+    }
+    /// See [`Stmt::list_level`].
+    pub const fn list_level(mut self) -> Stmt {
+        self.list_level = true;
         self
     }
     pub const fn presence(mut self) -> Stmt {
@@ -253,6 +264,18 @@ impl Stmt {
         self.name.is_empty() && matches!(self.kind, Kind::List(_))
     }
 
+    /// The child `name` of one node of this statement: `list_block` when the node is a
+    /// grouped list's own block (its keyword without a key), which holds only the
+    /// [`Stmt::list_level`] children; every other node holds only the others.
+    pub fn child_in(&self, list_block: bool, name: &str) -> Option<&'static Stmt> {
+        self.child(name).filter(|c| c.list_level == list_block)
+    }
+
+    /// Whether a node of this statement's keyword without a key is its list-level block.
+    pub fn has_list_block(&self) -> bool {
+        matches!(self.kind, Kind::List(_)) && self.children.iter().any(|c| c.list_level)
+    }
+
     /// The keyless list among the children, if any: a word that names no child is its key.
     pub fn keyless_child(&self) -> Option<&'static Stmt> {
         self.children.iter().find(|c| c.is_keyless())
@@ -296,6 +319,24 @@ pub const fn keyless_list(
     s.element = Some(element);
     s.children = children;
     s
+}
+/// `a` then `b` as one array of `N` statements (`N` must be their total length; anything
+/// else fails to compile): a block that takes another block's statements and some of its
+/// own, written once (an interface range takes an interface's statements).
+pub const fn joined<const N: usize>(a: &[Stmt], b: &[Stmt]) -> [Stmt; N] {
+    assert!(a.len() + b.len() == N, "joined: N is not the total length");
+    let mut out = [flag("", ""); N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < b.len() {
+        out[i + j] = b[j];
+        j += 1;
+    }
+    out
 }
 pub const fn leaf(name: &'static str, ty: Type, help: &'static str) -> Stmt {
     Stmt::base(name, Kind::Leaf(ty), help)

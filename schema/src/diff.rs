@@ -246,6 +246,18 @@ fn node_diff(
                 group_diff(path, list, &pairs[i..i + run], block, out);
                 i += run;
             }
+            // A grouped list's own block (`interface-range r` under `interfaces`): its
+            // statements are shown under `[edit interfaces]`, as the entries are.
+            Some(list) if list.has_list_block() && pair.id.key.is_none() => {
+                let empty = Node::default();
+                if pair.base != pair.target {
+                    path.push(pair.id.clone());
+                    let (b, t) = (pair.base.unwrap_or(&empty), pair.target.unwrap_or(&empty));
+                    node_diff(path, Some(list), b, t, out);
+                    path.pop();
+                }
+                i += 1;
+            }
             _ => {
                 child_diff(path, child_stmt, pair, false, block, out);
                 i += 1;

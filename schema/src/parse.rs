@@ -194,6 +194,9 @@ pub fn apply_set_lines(base: &Node, text: &str) -> Result<Node, LoadError> {
 
 pub(crate) use crate::edit::apply_set_lines_in;
 #[cfg(test)]
+#[path = "parse/interface_range_tests.rs"]
+mod interface_range_tests;
+#[cfg(test)]
 #[path = "parse/junos_coverage_tests.rs"]
 mod junos_coverage_tests;
 #[cfg(test)]

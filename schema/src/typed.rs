@@ -9,9 +9,14 @@ mod firewall;
 #[cfg(test)]
 #[path = "typed/group_profile_tests.rs"]
 mod group_profile_tests;
+pub(crate) mod interface_range;
+#[cfg(test)]
+#[path = "typed/interface_range_tests.rs"]
+mod interface_range_tests;
 mod l2tp;
 mod net;
 mod pppoe;
+mod range_members;
 mod routing;
 mod secret;
 #[cfg(test)]
@@ -176,6 +181,9 @@ pub(crate) fn active_router_config_since(
     active: &Node,
     previous: Option<(&Node, &RouterConfig)>,
 ) -> RouterConfig {
+    // The commit check hands over a tree already expanded (borrowed again here, at no cost).
+    let (expanded, _) = interface_range::expand(active);
+    let active: &Node = &expanded;
     let root = View::new(Some(active), &ROOT);
     let previous_access = previous.map(|(tree, config)| {
         let access = tree.children.get(&crate::tree::NodeId::new("access"));

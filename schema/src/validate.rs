@@ -124,22 +124,30 @@ pub fn check_since(
     dynamic_profiles::check(&active, &mut findings);
     firewall::check(&active, &mut findings);
     short_cycle::check(&active, &mut findings);
+    // Interface ranges are applied to their members before any check that reads the
+    // interfaces, so those see each member as if the range's statements were its own.
+    let expanded = match findings.errors.is_empty() {
+        true => crate::typed::interface_range::expand(&active),
+        false => (std::borrow::Cow::Borrowed(&*active), Vec::new()),
+    };
+    let (active, range_errors) = (&*expanded.0, expanded.1);
+    findings.errors.extend(range_errors);
     // The semantic checks assume well-formed values; on a malformed tree their findings would
     // only repeat the structural errors in other words.
     let config = findings.errors.is_empty().then(|| {
         let config =
-            crate::typed::active_router_config_since(&active, previous.map(|p| (p.tree, p.config)));
+            crate::typed::active_router_config_since(active, previous.map(|p| (p.tree, p.config)));
         l2tp::check(&config, &mut findings);
-        access::check(&active, &config, &mut findings);
-        device::check(&active, &config, &mut findings);
-        pppoe::check(&active, &config, &mut findings);
+        access::check(active, &config, &mut findings);
+        device::check(active, &config, &mut findings);
+        pppoe::check(active, &config, &mut findings);
         auto_configure::check(&config, &mut findings);
         routing::check(&config, &mut findings);
         dynamic_profiles::check_donors(&config, &mut findings);
         dynamic_profiles::check_service_interfaces(&config, &mut findings);
         dynamic_profiles::check_rpf_fail_filters(&config, &mut findings);
         lns_units::check(&config, &mut findings);
-        static_pppoe::check(&active, &config, &mut findings);
+        static_pppoe::check(active, &config, &mut findings);
         ppp_options::check(&config, &mut findings);
         system::check(&config, &mut findings);
         config

@@ -603,8 +603,13 @@ fn schema_rows(
     // A statement with a positional value (`unnumbered-address lo0.0 …`, `file l2tpd …`)
     // takes a word that is none of its keywords as that value, once.
     let mut positional_given = false;
+    // At a grouped list's own block (`[edit interfaces]`, `set interfaces interface-range`)
+    // only its list-level statements; in an entry, only the others.
+    let mut list_block =
+        start.has_list_block() && prefix.last().is_some_and(|w| w.as_str() == start.name);
     while let Some(word) = words.get(i) {
-        let child = match resolve(word.text.as_str(), stmt.children.iter(), |c| c.name) {
+        let here = stmt.children.iter().filter(|c| c.list_level == list_block);
+        let child = match resolve(word.text.as_str(), here, |c| c.name) {
             Resolved::One(c) if !word.quoted => c,
             // `client-list L 127.0.0.0/8`: a word that names nothing is a keyless list's key.
             Resolved::None if stmt.keyless_child().is_some() => {
@@ -626,17 +631,36 @@ fn schema_rows(
         };
         i += 1;
         path.push(child.name.to_string());
+        list_block = false;
         match child.kind {
             Kind::Container => {
                 stmt = child;
                 end = PathEnd::Container;
             }
             Kind::List(key) => {
+                let own_block = |c: &&Stmt| c.list_level;
                 if i == words.len() {
                     let source = Some(list(path));
                     let placeholder =
                         Row::placeholder(&key.placeholder(), child.help).with_source(source);
-                    return (vec![placeholder], PathEnd::ListName);
+                    let block = child.children.iter().filter(own_block);
+                    let rows = std::iter::once(placeholder)
+                        .chain(block.map(|c| Row::word(marker(c), c.name, c.help)))
+                        .collect();
+                    return (rows, PathEnd::ListName);
+                }
+                // `interfaces interface-range`: a statement of the list's own block.
+                let next = words.get(i).map(|w| w.text.as_str());
+                if child
+                    .children
+                    .iter()
+                    .filter(own_block)
+                    .any(|c| Some(c.name) == next)
+                {
+                    stmt = child;
+                    list_block = true;
+                    end = PathEnd::Container;
+                    continue;
                 }
                 path.extend(words.get(i).map(|w| w.text.clone()));
                 i += 1;
@@ -684,12 +708,18 @@ fn schema_rows(
             Kind::Leaf(ty) => Some(Row::placeholder(&ty.placeholder(), p.help)),
             _ => None,
         });
+    // `set ?` at `[edit interfaces]`: an interface's name, beside the block's statements.
+    let key = match stmt.kind {
+        Kind::List(key) if list_block => Some(Row::placeholder(&key.placeholder(), stmt.help)),
+        _ => None,
+    };
     let rows = value
         .into_iter()
+        .chain(key)
         .chain(
             stmt.children
                 .iter()
-                .filter(|c| !c.positional)
+                .filter(|c| !c.positional && c.list_level == list_block)
                 .map(|c| match c.kind {
                     Kind::List(key) if c.is_keyless() => {
                         Row::placeholder(&key.placeholder(), c.help)
@@ -909,6 +939,37 @@ mod tests {
         let mut expected: Vec<&str> = first.children.iter().map(|c| c.name).collect();
         expected.sort_unstable();
         assert_eq!(names(&r), expected);
+    }
+
+    /// `interface-range` belongs to the `interfaces` block, beside the interfaces' names,
+    /// and an interface's block does not offer it (nor the range block an interface's
+    /// statements).
+    #[test]
+    fn interface_range_is_offered_at_the_interfaces_block_only() {
+        let top = Where::Configuration { level: &[] };
+        let at = |line: &str| {
+            let r = rows(top, &plain_words(line), "");
+            names(&r).iter().map(|n| n.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            at("set interfaces"),
+            ["<interface-name>", "interface-range"]
+        );
+        assert_eq!(at("set interfaces interface-range"), ["<name>"]);
+        let entry = at("set interfaces ge-0/0/0");
+        assert!(entry.contains(&"description".to_string()), "{entry:?}");
+        assert!(!entry.contains(&"interface-range".to_string()), "{entry:?}");
+        let range = at("set interfaces interface-range r");
+        for word in ["member", "member-range", "description", "unit"] {
+            assert!(range.contains(&word.to_string()), "{word}: {range:?}");
+        }
+        let level = ["interfaces".to_string()];
+        let r = rows(
+            Where::Configuration { level: &level },
+            &plain_words("set"),
+            "",
+        );
+        assert_eq!(names(&r), ["<interface-name>", "interface-range"]);
     }
 
     /// `client-list L { P; }`: the prefix is offered as a value, and after it what the

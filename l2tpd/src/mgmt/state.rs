@@ -1370,11 +1370,14 @@ fn show_at(tree: &Node, mut path: Path) -> (Path, Node) {
         if last.key.is_none() {
             // The entries themselves are shared with the tree, not copied.
             let mut entries = schema::tree::Children::new();
+            let list_block = schema::edit::stmt_for_path(&path).is_some_and(|s| s.has_list_block());
             for (id, n) in tree
                 .get(parent_path)
                 .into_iter()
                 .flat_map(|parent| parent.children.shared())
-                .filter(|(id, _)| id.keyword == last.keyword && id.key.is_some())
+                // With a grouped list's own block (`interface-range` under `interfaces`),
+                // which the printer shows among the entries.
+                .filter(|(id, _)| id.keyword == last.keyword && (id.key.is_some() || list_block))
             {
                 entries.insert_shared(id.clone(), Arc::clone(n));
             }

@@ -208,8 +208,14 @@ impl Editor {
     /// empty `domain { }` is not kept); list entries stay, since their key is configuration.
     fn prune_empty_containers(&self, root: &mut Node, mut path: &[NodeId]) {
         while let Some((_, parent_path)) = path.split_last() {
-            let is_container = stmt_for_path_in(self.root, path)
-                .is_some_and(|stmt| stmt.kind == Kind::Container && !stmt.presence);
+            // A grouped list's own block (`interfaces` holding `interface-range`) is a
+            // container too: its keyword is no configuration.
+            let list_block = |stmt: &Stmt| {
+                stmt.has_list_block() && path.last().is_some_and(|id| id.key.is_none())
+            };
+            let is_container = stmt_for_path_in(self.root, path).is_some_and(|stmt| {
+                (stmt.kind == Kind::Container && !stmt.presence) || list_block(stmt)
+            });
             let empty = root
                 .get(path)
                 .is_some_and(|n| n.is_empty() && !n.inactive && n.annotation.is_none());
@@ -302,7 +308,7 @@ impl Editor {
             [kw, _] => {
                 let parent = stmt_for_path_in(self.root, &resolved.path[..resolved.path.len() - 1])
                     .unwrap_or(self.root);
-                if keyword(parent, kw, base)?.name != resolved.stmt.name {
+                if keyword(parent, resolved.stmt.list_level, kw, base)?.name != resolved.stmt.name {
                     return Err(syntax_error(base));
                 }
                 base + 1

@@ -13,8 +13,13 @@ pub(crate) fn sort_key(parent: &Stmt, id: &NodeId) -> (usize, u64) {
     let Some(index) = parent.child_index(&id.keyword) else {
         return (usize::MAX, 0);
     };
+    // A list's own block (its keyword without a key: `interfaces { interface-range ... }`)
+    // sorts before its entries, where Junos shows it.
     let number = match (parent.children.get(index).map(|s| s.kind), &id.key) {
-        (Some(Kind::List(Type::Uint { .. })), Some(key)) => key.parse().unwrap_or(u64::MAX),
+        (Some(Kind::List(Type::Uint { .. })), Some(key)) => {
+            key.parse::<u64>().map_or(u64::MAX, |n| n.saturating_add(1))
+        }
+        (Some(Kind::List(_)), Some(_)) => 1,
         _ => 0,
     };
     (index, number)

@@ -36,15 +36,20 @@ fn not_supported(path: &[NodeId], word: &str, error: WordError) -> WordError {
 }
 
 /// The child of `stmt` that `word` names: the exact name, else the only name it begins.
+/// The child of `stmt` that `word` names or abbreviates; `list_block`: at a grouped list's
+/// own block (see [`Stmt::child_in`]).
 pub(crate) fn keyword(
     stmt: &'static Stmt,
+    list_block: bool,
     word: &str,
     index: usize,
 ) -> Result<&'static Stmt, WordError> {
-    if let Some(exact) = stmt.child(word) {
+    if let Some(exact) = stmt.child_in(list_block, word) {
         return Ok(exact);
     }
-    let mut candidates = stmt.children_with_prefix(word);
+    let mut candidates = stmt
+        .children_with_prefix(word)
+        .filter(|c| c.list_level == list_block);
     let (Some(first), second) = (candidates.next(), candidates.next()) else {
         return Err(syntax_error(index));
     };
@@ -116,11 +121,20 @@ impl Editor {
                 i += 1;
                 continue;
             }
-            let child = keyword(stmt, word, i).map_err(|e| not_supported(&path, word, e))?;
+            let list_block = stmt.has_list_block()
+                && path
+                    .last()
+                    .is_some_and(|l: &NodeId| l.key.is_none() && l.keyword == stmt.name);
+            let child =
+                keyword(stmt, list_block, word, i).map_err(|e| not_supported(&path, word, e))?;
             i += 1;
             match child.kind {
                 Kind::Container => path.push(NodeId::new(child.name)),
                 Kind::List(key_type) => match words.get(i) {
+                    // `interfaces interface-range r`: a statement of the list's own block.
+                    Some(key) if child.child_in(true, key).is_some() => {
+                        path.push(NodeId::new(child.name))
+                    }
                     // `interfaces ge-0/0/0.100`: Junos' shorthand for `ge-0/0/0 unit 100`.
                     Some(key) if !self.literal_keys && unit_shorthand(child, key).is_some() => {
                         let (ifd, unit, unit_stmt, unit_type) =

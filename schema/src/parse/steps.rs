@@ -60,6 +60,17 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
     let mut i = 0;
     while let Some(word) = words.get(i) {
         let last = i + 1 == words.len();
+        if at.in_group && at.stmt.child_in(true, &word.text).is_some() {
+            // `interface-range r {` inside `interfaces { ... }`: a statement of the list's own
+            // block, whose node (the list's keyword without a key) this line opens on the
+            // way; the path already names it.
+            steps.push(Step::Block {
+                stmt: at.stmt,
+                id: NodeId::new(at.stmt.name),
+            });
+            at.in_group = false;
+            continue;
+        }
         if at.in_group {
             // Inside `interfaces { ... }` a statement starts with a key.
             let Kind::List(key_type) = at.stmt.kind else {
@@ -123,7 +134,14 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
             i += 1;
             continue;
         }
-        let Some(child) = at.stmt.child(&word.text) else {
+        // In a grouped list's own block only its list-level statements; in an entry, only
+        // the others.
+        let list_block = at.stmt.has_list_block()
+            && at
+                .path
+                .last()
+                .is_some_and(|l| l.key.is_none() && l.keyword == at.stmt.name);
+        let Some(child) = at.stmt.child_in(list_block, &word.text) else {
             if unsupported::known(&at.path, &word.text) {
                 let message = format!(
                     "'{}' under {} is not supported by this router",
@@ -165,6 +183,18 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
                     }
                     at.path.push(NodeId::new(child.name));
                     steps.push(Step::Group { stmt: child });
+                    i += 1;
+                    continue;
+                }
+                // `interfaces interface-range r {`: the list's own block, on the way.
+                if words
+                    .get(i + 1)
+                    .is_some_and(|w| child.child_in(true, &w.text).is_some())
+                {
+                    let id = NodeId::new(child.name);
+                    at.path.push(id.clone());
+                    steps.push(Step::Block { stmt: child, id });
+                    at.stmt = child;
                     i += 1;
                     continue;
                 }

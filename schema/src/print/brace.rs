@@ -60,13 +60,19 @@ pub(crate) fn contents_lines(
     while let Some((id, child)) = node.children.get_index(i) {
         let child_stmt = stmt.and_then(|s| s.child(&id.keyword));
         match child_stmt {
-            Some(list) if list.grouped && id.key.is_some() => {
+            Some(list) if list.grouped && (id.key.is_some() || list.has_list_block()) => {
                 out.push((depth, format!("{} {{", list.name)));
                 while let Some((id, child)) = node.children.get_index(i) {
-                    if id.keyword != list.name || id.key.is_none() {
+                    if id.keyword != list.name {
                         break;
                     }
-                    statement_lines(Some(list), id, child, depth + 1, Head::Key, false, out);
+                    if id.key.is_none() {
+                        // The list's own block (`interface-range r { ... }`): its statements
+                        // stand among the entries.
+                        contents_lines(Some(list), child, depth + 1, out);
+                    } else {
+                        statement_lines(Some(list), id, child, depth + 1, Head::Key, false, out);
+                    }
                     i += 1;
                 }
                 out.push((depth, "}".into()));

@@ -60,6 +60,14 @@ fn members(stmt: Option<&'static Stmt>, node: &Node) -> Map<String, Value> {
 
 fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &NodeId, node: &Node) {
     let kind = stmt.map(|s| s.kind);
+    if let (None, Some(list)) = (&id.key, stmt.filter(|s| s.has_list_block())) {
+        // A grouped list's own block (`interface-range`): its statements stand beside the
+        // list's array, which holds only entries.
+        for (child_id, child) in &node.children {
+            member(members, list.child(&child_id.keyword), child_id, child);
+        }
+        return;
+    }
     if let Some(key) = &id.key {
         let mut entry = Map::new();
         entry.insert("name".into(), key_value(stmt, key));

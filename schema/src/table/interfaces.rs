@@ -8,10 +8,48 @@ pub(super) const INTERFACES: Stmt = list(
     "interfaces",
     Type::Interface,
     "Interface configuration",
-    INTERFACE,
+    &INTERFACES_BLOCK,
 )
 .grouped()
 .exclusive(&[&["traps", "no-traps"]]);
+
+/// The `interfaces { ... }` block: the ranges (Junos shows them before the interfaces), then
+/// what each interface takes.
+const INTERFACES_BLOCK: [Stmt; INTERFACE.len() + 1] = joined(&[INTERFACE_RANGE], INTERFACE);
+
+/// Juniper, "Interface Ranges for Physical Interfaces": `interface-range NAME { member IF;
+/// member-range FROM to TO; <interface statements> }` applies its statements to every
+/// member. The members are expanded, and merged with each member's own statements (the
+/// member's own win), before anything reads the interfaces (typed::interface_range).
+const INTERFACE_RANGE: Stmt = list(
+    "interface-range",
+    NAME,
+    "Interface ranges: one block of statements for many interfaces",
+    &RANGE,
+)
+.list_level()
+.exclusive(&[&["traps", "no-traps"]]);
+
+const RANGE: [Stmt; INTERFACE.len() + 2] = joined(&[RANGE_MEMBER, RANGE_MEMBER_RANGE], INTERFACE);
+
+/// `member ge-0/0/0;`, one line each; Junos also takes a digit wildcard in the last two
+/// numbers (`ge-0/0/[0-3]`, `ge-0/0/[1,5,7]`, `ge-0/0/*` for 0..47), checked at commit.
+const RANGE_MEMBER: Stmt = list(
+    "member",
+    Type::Str { max_len: 64 },
+    "Interface in the range (the last numbers may be [low-high], [a,b,c] or *)",
+    &[],
+);
+
+/// `member-range ge-0/0/0 to ge-0/0/23;`: every port between the two, which differ only in
+/// their last number (checked at commit).
+const RANGE_MEMBER_RANGE: Stmt = list(
+    "member-range",
+    Type::Interface,
+    "First interface of a run of interfaces in the range",
+    &[leaf("to", Type::Interface, "Last interface of the run").mandatory()],
+)
+.one_line();
 
 /// In Junos' order: a pasted Junos interface prints back as it was.
 const INTERFACE: &[Stmt] = &[

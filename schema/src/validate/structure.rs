@@ -33,10 +33,11 @@ fn walk(
     path: &mut Path,
     findings: &mut Findings,
 ) {
+    let list_block = stmt.has_list_block() && path.last().is_some_and(|l| l.key.is_none());
     for (index, (id, shared)) in node.children.shared().enumerate() {
         let child: &Node = shared;
         let before = previous.and_then(|p| p.children.counterpart(index, id));
-        let Some(child_stmt) = stmt.child(&id.keyword) else {
+        let Some(child_stmt) = stmt.child_in(list_block, &id.keyword) else {
             findings.error(
                 path.clone(),
                 id.to_string(),
@@ -100,7 +101,8 @@ fn walk(
                 );
             }
         }
-        for wanted in stmt.children.iter().filter(|c| c.mandatory) {
+        let wanted = stmt.children.iter().filter(|c| c.list_level == list_block);
+        for wanted in wanted.filter(|c| c.mandatory) {
             if !node.children.keys().any(|id| id.keyword == wanted.name) {
                 findings.missing(parent_path.to_vec(), own_id.to_string(), wanted.name);
             }
@@ -155,6 +157,8 @@ fn alternatives(stmt: &Stmt) -> String {
 fn shape_ok(stmt: &Stmt, id: &NodeId, node: &Node, path: &Path, findings: &mut Findings) -> bool {
     let problem = match (stmt.kind, &id.key) {
         (Kind::List(key_type), Some(key)) => bad_value(key_type, key).or_else(|| not_a_block(node)),
+        // `interfaces { interface-range ... }`: the list's own block.
+        (Kind::List(_), None) if stmt.has_list_block() => not_a_block(node),
         (Kind::List(_), None) => Some("List entry has no name".to_string()),
         (_, Some(_)) => Some("Statement takes no name".to_string()),
         (Kind::Container, None) => not_a_block(node),

@@ -1,0 +1,152 @@
+//! `interfaces interface-range`: each range's statements written under every member, before
+//! anything reads the interfaces (the typed view, the commit checks), so no consumer knows
+//! ranges exist. The tree handed on has no range left in it.
+//!
+//! How a range combines with a member's own statements (Juniper, "Interface Ranges",
+//! Junos OS for EX Series switches with ELS, "Configuration Inheritance for Member
+//! Interfaces": since 14.1X53-D15 the range's common configuration "will not be overridden
+//! but appended to the local configuration"; before, the local configuration overrode it):
+//! the member keeps everything it sets itself; from the range it takes every statement it
+//! does not set, merged down through blocks (a `unit 0` in both gets the range's statements
+//! the member's `unit 0` lacks). Where both set one value, the member's wins; where they set
+//! alternatives (`traps` / `no-traps`, two VLAN tagging modes), the member's alternative wins.
+//! A member named by two ranges takes the first range's value where they differ (our choice:
+//! Juniper does not say).
+
+use super::range_members;
+use crate::def::Stmt;
+use crate::edit::order;
+use crate::mgmt::CheckError;
+use crate::table::ROOT;
+use crate::tree::{Node, NodeId};
+use std::borrow::Cow;
+
+/// How many interfaces all ranges together may name (our choice: more ports than a
+/// chassis has; a typo such as `ge-*/*/*` is refused instead of building 110,592 interfaces).
+pub const MAX_RANGE_MEMBERS: usize = 4096;
+
+/// Junos takes one VLAN tagging mode per interface (validate::device): a member's own mode
+/// replaces the range's, as an alternative would.
+const TAGGING_MODES: &[&str] = &[
+    "vlan-tagging",
+    "stacked-vlan-tagging",
+    "flexible-vlan-tagging",
+];
+
+/// `root` with every range applied to its members, and what stopped a member or a range
+/// from being applied (commit errors). Borrowed, untouched, when there is no range.
+pub(crate) fn expand(root: &Node) -> (Cow<'_, Node>, Vec<CheckError>) {
+    let block_id = NodeId::new("interfaces");
+    let Some(block) = root.children.get(&block_id) else {
+        return (Cow::Borrowed(root), Vec::new());
+    };
+    let Some(interfaces) = ROOT.child("interfaces") else {
+        return (Cow::Borrowed(root), Vec::new());
+    };
+    let mut errors = Vec::new();
+    let mut expanded = root.clone();
+    expanded.children.shift_remove(&block_id);
+    let mut named = 0;
+    for (range_id, range) in &block.children {
+        let Some(range_stmt) = interfaces.child(&range_id.keyword) else {
+            continue;
+        };
+        let path = vec![block_id.clone(), range_id.clone()];
+        let mut error = |statement: String, message: String| {
+            errors.push(CheckError {
+                path: path.clone(),
+                statement,
+                message,
+            })
+        };
+        let mut members = Vec::new();
+        for (id, node) in &range.children {
+            let key = id.key.as_deref().unwrap_or_default();
+            let left = MAX_RANGE_MEMBERS.saturating_sub(named + members.len());
+            let (statement, found) = match id.keyword.as_str() {
+                "member" => (
+                    format!("member {}", quote(key)),
+                    range_members::member(key, left),
+                ),
+                "member-range" => {
+                    let to = node
+                        .children
+                        .get(&NodeId::new("to"))
+                        .and_then(|to| to.values.first())
+                        .map(|to| to.to_string())
+                        .unwrap_or_default();
+                    let statement = format!("member-range {key} to {to}");
+                    (statement, range_members::member_range(key, &to, left))
+                }
+                _ => continue,
+            };
+            match found {
+                Ok(names) => members.extend(names),
+                Err(message) => error(statement, message),
+            }
+        }
+        if members.is_empty() && !range.children.keys().any(is_member) {
+            error(
+                range_id.to_string(),
+                "An interface range needs at least one 'member' or 'member-range'".into(),
+            );
+        }
+        named += members.len();
+        for name in members {
+            let id = NodeId::entry("interfaces", name);
+            let own = order::child_entry(&mut expanded, &ROOT, &id);
+            inherit(own, range, range_stmt, true);
+        }
+    }
+    (Cow::Owned(expanded), errors)
+}
+
+fn is_member(id: &NodeId) -> bool {
+    matches!(id.keyword.as_str(), "member" | "member-range")
+}
+
+fn quote(key: &str) -> String {
+    crate::tree::quote_word(key)
+}
+
+/// Adds to `own` what `from` holds and `own` does not (see the module's rule). `top`: the
+/// range itself, whose `member` statements are not the interface's.
+fn inherit(own: &mut Node, from: &Node, stmt: &'static Stmt, top: bool) {
+    for (id, child) in &from.children {
+        if top && is_member(id) {
+            continue;
+        }
+        let Some(child_stmt) = stmt.child(&id.keyword) else {
+            continue;
+        };
+        if let Some(existing) = own.children.get_mut(id) {
+            if child_stmt.has_block() {
+                inherit(existing, child, child_stmt, false);
+            }
+            continue;
+        }
+        if replaced_by_own(own, stmt, &id.keyword, top) {
+            continue;
+        }
+        *order::child_entry(own, stmt, id) = child.clone();
+    }
+}
+
+/// Whether `own` already holds an alternative of `keyword` under `stmt`.
+fn replaced_by_own(own: &Node, stmt: &Stmt, keyword: &str, top: bool) -> bool {
+    let groups = stmt
+        .exclusive
+        .iter()
+        .copied()
+        .chain(top.then_some(TAGGING_MODES));
+    let mut alternatives = groups
+        .filter(|group| group.contains(&keyword))
+        .flat_map(|group| group.iter());
+    let choice = stmt.choice && !own.children.is_empty();
+    choice
+        || alternatives.any(|other| {
+            own.children
+                .keys()
+                .any(|id| id.keyword == *other && id.keyword != keyword)
+        })
+}
