@@ -30,9 +30,6 @@ impl<T> Default for ChunkedQueue<T> {
 }
 
 impl<T> ChunkedQueue<T> {
-    // Inlined: out of line, the 176-octet events were copied through the call twice more
-    // (240 instructions a session in the teardown bench).
-    #[inline]
     pub fn push_back(&mut self, value: T) {
         match self.chunks.back_mut() {
             // A chunk never grows past what it was given, so its elements never move.
@@ -45,7 +42,6 @@ impl<T> ChunkedQueue<T> {
         }
     }
 
-    #[inline]
     pub fn pop_front(&mut self) -> Option<T> {
         let front = self.chunks.front_mut()?;
         let value = front.pop_front();
