@@ -7,7 +7,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
-use l2tpd::l2tp::session::{CallInfo, CdnResult};
+use l2tpd::l2tp::session::{CallInfo, CallString, CallStrings, CdnResult};
 use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{Avp, ControlMessage, MessageType};
 use l2tpd::registry::{Registry, RegistryEvent, SessionRef};
@@ -204,7 +204,7 @@ fn call_messages(lac_extra: &str) -> (ControlMessage, ControlMessage) {
     let mut net = Net::new(lac_extra, addr(LNS, 1701));
     let call = net.place(CallInfo {
         serial: 1,
-        calling_number: Some(b"ge-1/0/0.100:100".to_vec()),
+        strings: CallStrings::default().with(CallString::CallingNumber, b"ge-1/0/0.100:100"),
         tx_connect_speed: 2_000_000,
         rx_connect_speed: Some(2_000_000),
         ..CallInfo::default()

@@ -4,9 +4,9 @@
 use std::num::NonZeroU16;
 
 use l2tpd::l2tp::session::{
-    cdn_result, general_error, lac_ppp_ended_cause, CallInfo, CdnResult, LnsPolicy,
-    OutgoingMessage, ProxyAuth, ProxyAuthenType, ProxyData, ProxyLcp, RefusalReason, Session,
-    SessionEvent, SessionState,
+    cdn_result, general_error, lac_ppp_ended_cause, CallInfo, CallString, CallStrings, CdnResult,
+    LnsPolicy, OutgoingMessage, ProxyAuth, ProxyAuthenType, ProxyData, ProxyLcp, RefusalReason,
+    Session, SessionEvent, SessionState,
 };
 use l2tpd::l2tp::wire::attribute::attr;
 use l2tpd::l2tp::wire::{
@@ -61,7 +61,7 @@ fn chap_proxy() -> ProxyData {
 fn subscriber_call() -> CallInfo {
     CallInfo {
         serial: 1001,
-        calling_number: Some(b"ge-1/0/0.100:100".to_vec()),
+        strings: CallStrings::default().with(CallString::CallingNumber, b"ge-1/0/0.100:100"),
         tx_connect_speed: 1_000_000_000,
         rx_connect_speed: Some(1_000_000_000),
         proxy: chap_proxy(),

@@ -12,10 +12,11 @@
 //! result 1, and an operator needs to tell them apart. A peer's advisory text is left out:
 //! it is free text, and counting by it would let a peer grow the table without bound.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use schema::l2tp_rpc::{DisconnectCause, DisconnectSource, L2tpDisconnectCauses};
 
+use super::chunked_queue::ChunkedQueue;
 use super::event::{RegistryEvent, SessionEnd};
 use crate::l2tp::control::CloseReason;
 use crate::l2tp::session::CdnResult;
@@ -187,7 +188,8 @@ impl DisconnectCauses {
 /// The registry's outgoing events; counts every end it carries.
 #[derive(Debug, Default)]
 pub(super) struct EventQueue {
-    queue: VecDeque<RegistryEvent>,
+    /// In chunks, not a `VecDeque`: a mass clear queues an event per session (`chunked_queue`).
+    queue: ChunkedQueue<RegistryEvent>,
     pub causes: DisconnectCauses,
 }
 

@@ -440,7 +440,9 @@ impl Registry {
 
     /// The Calling Number of an active call (the LAC's line identity of the subscriber).
     pub fn calling_number(&self, call: SessionRef) -> Option<Vec<u8>> {
-        self.active_call_info(call)?.calling_number.clone()
+        self.active_call_info(call)?
+            .calling_number()
+            .map(<[u8]>::to_vec)
     }
 
     /// The access line the LAC's ICRQ named for an active call (RFC 5515 AVPs), read only
@@ -453,8 +455,8 @@ impl Registry {
             return AccessLine::default();
         };
         AccessLine {
-            circuit_id: info.agent_circuit_id.as_deref().map(Box::from),
-            remote_id: info.agent_remote_id.as_deref().map(Box::from),
+            circuit_id: info.agent_circuit_id().map(Box::from),
+            remote_id: info.agent_remote_id().map(Box::from),
             access_loop: info.access_loop.clone(),
         }
     }

@@ -44,6 +44,7 @@ mod address_change;
 mod call_hash;
 mod call_setup;
 mod causes;
+mod chunked_queue;
 mod clear;
 mod counters;
 mod entry;

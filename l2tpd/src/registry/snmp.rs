@@ -200,9 +200,8 @@ impl Registry {
         let call = s.session.call();
         let counters = s.counters();
         let started = s.up_at.unwrap_or(entry.opened_at);
-        let text = |bytes: &Option<Vec<u8>>| {
+        let text = |bytes: Option<&[u8]>| {
             bytes
-                .as_deref()
                 .map(|b| String::from_utf8_lossy(b).into_owned())
                 .unwrap_or_default()
         };
@@ -244,8 +243,8 @@ impl Registry {
                 .auth
                 .as_ref()
                 .map_or(auth_method::NONE, |a| mib_auth_method(a.authen_type)),
-            calling_station_id: text(&call.calling_number),
-            called_station_id: text(&call.called_number),
+            calling_station_id: text(call.calling_number()),
+            called_station_id: text(call.called_number()),
             acct_session_id: String::new(),
             radius_accounting: false,
             // Subscribers reach this router over PPPoE.

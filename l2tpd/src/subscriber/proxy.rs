@@ -2,7 +2,9 @@
 //! proxy authentication (AVPs 29–33), RFC 2661 §4.4.5, with the Calling Number that names the
 //! access line.
 
-use crate::l2tp::session::{CallInfo, ProxyAuth, ProxyAuthenType, ProxyData, ProxyLcp};
+use crate::l2tp::session::{
+    CallInfo, CallString, CallStrings, ProxyAuth, ProxyAuthenType, ProxyData, ProxyLcp,
+};
 use crate::ppp::server_link::{Credentials, ProxyLcpRecord};
 use crate::pppoe::access_line::AccessLine;
 
@@ -62,10 +64,13 @@ pub fn pppoe_call(
 ) -> CallInfo {
     CallInfo {
         serial,
-        calling_number: Some(calling_number.into_bytes()),
-        // Sent only with `access-line-information` (`Settings::outgoing_call`).
-        agent_circuit_id: line.circuit_id.as_deref().map(<[u8]>::to_vec),
-        agent_remote_id: line.remote_id.as_deref().map(<[u8]>::to_vec),
+        // The agent IDs are sent only with `access-line-information`
+        // (`Settings::outgoing_call`).
+        strings: CallStrings::from_fields(&[
+            (CallString::CallingNumber, Some(calling_number.as_bytes())),
+            (CallString::AgentCircuitId, line.circuit_id.as_deref()),
+            (CallString::AgentRemoteId, line.remote_id.as_deref()),
+        ]),
         // The rates also give the ICCN's speeds with `tx-connect-speed-method pppoe-ia-tag`
         // (`Settings::outgoing_call`), with or without `access-line-information`.
         access_loop: line.access_loop.clone(),
@@ -127,7 +132,7 @@ mod tests {
             &AccessLine::default(),
         );
         assert_eq!(
-            call.calling_number.as_deref(),
+            call.calling_number(),
             Some(&b"eth1.100:00:11:22:33:44:55"[..])
         );
         let auth = call.proxy.auth.expect("auth");

@@ -4,6 +4,7 @@
 //! The same types serve both ends: the LAC fills them in and they become AVPs; the LNS reads
 //! them back from the messages it receives.
 
+use super::call_strings::{CallString, CallStrings};
 use crate::access_loop::{self, AccessLoop, Coding, Decoded};
 use crate::l2tp::wire::attribute::{attr, framing, proxy_authen};
 use crate::l2tp::wire::{Avp, ControlMessage};
@@ -190,14 +191,11 @@ pub struct CallInfo {
     /// Bearer Type bits (AVP 18); PPPoE subscribers have none.
     pub bearer_type: Option<u32>,
     pub physical_channel_id: Option<u32>,
-    /// Calling Number (AVP 22): Junos fills it with the subscriber's access line identity.
-    pub calling_number: Option<Vec<u8>>,
-    pub called_number: Option<Vec<u8>>,
-    pub sub_address: Option<Vec<u8>>,
-    /// RFC 5515 §3.1, §3.2 (vendor 3561, types 1 and 2, never mandatory): the PPPoE
-    /// intermediate agent's Agent-Circuit-Id and Agent-Remote-Id, in the ICRQ.
-    pub agent_circuit_id: Option<Vec<u8>>,
-    pub agent_remote_id: Option<Vec<u8>>,
+    /// Calling Number (AVP 22; Junos fills it with the subscriber's access line identity),
+    /// Called Number, Sub-Address, Private Group ID and RFC 5515's Agent-Circuit-Id and
+    /// Agent-Remote-Id (vendor 3561, types 1 and 2, never mandatory, in the ICRQ), in one
+    /// allocation (`call_strings`); read through the accessors below.
+    pub strings: CallStrings,
     /// RFC 5515 §3.3–3.17 (vendor 3561, types 0x81 on, never mandatory): the line's rates
     /// (64-bit, bit/s), interleaving delays and encapsulation, in the ICRQ.
     pub access_loop: AccessLoop,
@@ -207,7 +205,6 @@ pub struct CallInfo {
     pub tx_connect_speed: u32,
     /// Rx Connect Speed (AVP 38), when it differs from the Tx speed or is asked for.
     pub rx_connect_speed: Option<u32>,
-    pub private_group_id: Option<Vec<u8>>,
     /// The LAC sends Sequencing Required (AVP 39): data messages must carry Ns/Nr both ways.
     pub sequencing_required: bool,
     pub proxy: ProxyData,
@@ -219,17 +216,12 @@ impl Default for CallInfo {
             serial: 0,
             bearer_type: None,
             physical_channel_id: None,
-            calling_number: None,
-            called_number: None,
-            sub_address: None,
-            agent_circuit_id: None,
-            agent_remote_id: None,
+            strings: CallStrings::default(),
             access_loop: AccessLoop::default(),
             // A PPPoE session is a synchronous (octet-oriented, no HDLC stuffing) link.
             framing_type: framing::SYNC,
             tx_connect_speed: 0,
             rx_connect_speed: None,
-            private_group_id: None,
             sequencing_required: false,
             proxy: ProxyData::default(),
         }
@@ -244,6 +236,30 @@ const BBF_AGENT_REMOTE_ID: u16 = 2;
 const MAX_AGENT_ID_LEN: usize = 63;
 
 impl CallInfo {
+    pub fn calling_number(&self) -> Option<&[u8]> {
+        self.strings.get(CallString::CallingNumber)
+    }
+
+    pub fn called_number(&self) -> Option<&[u8]> {
+        self.strings.get(CallString::CalledNumber)
+    }
+
+    pub fn sub_address(&self) -> Option<&[u8]> {
+        self.strings.get(CallString::SubAddress)
+    }
+
+    pub fn agent_circuit_id(&self) -> Option<&[u8]> {
+        self.strings.get(CallString::AgentCircuitId)
+    }
+
+    pub fn agent_remote_id(&self) -> Option<&[u8]> {
+        self.strings.get(CallString::AgentRemoteId)
+    }
+
+    pub fn private_group_id(&self) -> Option<&[u8]> {
+        self.strings.get(CallString::PrivateGroupId)
+    }
+
     /// The ICRQ AVPs after Assigned Session ID (RFC 2661 §6.6).
     pub(super) fn icrq_avps(&self) -> Vec<Avp> {
         let mut avps = vec![Avp::CallSerialNumber(self.serial)];
@@ -253,25 +269,25 @@ impl CallInfo {
         if let Some(channel) = self.physical_channel_id {
             avps.push(Avp::PhysicalChannelId(channel));
         }
-        if let Some(number) = &self.calling_number {
-            avps.push(Avp::CallingNumber(number.clone()));
+        if let Some(number) = self.calling_number() {
+            avps.push(Avp::CallingNumber(number.to_vec()));
         }
-        if let Some(number) = &self.called_number {
-            avps.push(Avp::CalledNumber(number.clone()));
+        if let Some(number) = self.called_number() {
+            avps.push(Avp::CalledNumber(number.to_vec()));
         }
-        if let Some(sub) = &self.sub_address {
-            avps.push(Avp::SubAddress(sub.clone()));
+        if let Some(sub) = self.sub_address() {
+            avps.push(Avp::SubAddress(sub.to_vec()));
         }
         for (attr, id) in [
-            (BBF_AGENT_CIRCUIT_ID, &self.agent_circuit_id),
-            (BBF_AGENT_REMOTE_ID, &self.agent_remote_id),
+            (BBF_AGENT_CIRCUIT_ID, self.agent_circuit_id()),
+            (BBF_AGENT_REMOTE_ID, self.agent_remote_id()),
         ] {
             if let Some(id) = id {
                 avps.push(Avp::Unknown {
                     vendor: VENDOR_BROADBAND_FORUM,
                     attr,
                     mandatory: false,
-                    value: id.clone(),
+                    value: id.to_vec(),
                 });
             }
         }
@@ -293,8 +309,8 @@ impl CallInfo {
             Avp::FramingType(self.framing_type),
         ];
         self.proxy.push_avps(&mut avps);
-        if let Some(group) = &self.private_group_id {
-            avps.push(Avp::PrivateGroupId(group.clone()));
+        if let Some(group) = self.private_group_id() {
+            avps.push(Avp::PrivateGroupId(group.to_vec()));
         }
         if let Some(speed) = self.rx_connect_speed {
             avps.push(Avp::RxConnectSpeed(speed));
@@ -309,14 +325,16 @@ impl CallInfo {
     /// already refused an ICRQ without one).
     pub(super) fn from_icrq(icrq: &ControlMessage) -> Self {
         let mut call = Self::default();
+        // Gathered first, so the strings take one allocation (`CallStrings`).
+        let mut strings: Vec<(CallString, Option<&[u8]>)> = Vec::new();
         for avp in &icrq.avps {
             match avp {
                 Avp::CallSerialNumber(v) => call.serial = *v,
                 Avp::BearerType(v) => call.bearer_type = Some(*v),
                 Avp::PhysicalChannelId(v) => call.physical_channel_id = Some(*v),
-                Avp::CallingNumber(v) => call.calling_number = Some(v.clone()),
-                Avp::CalledNumber(v) => call.called_number = Some(v.clone()),
-                Avp::SubAddress(v) => call.sub_address = Some(v.clone()),
+                Avp::CallingNumber(v) => strings.push((CallString::CallingNumber, Some(v))),
+                Avp::CalledNumber(v) => strings.push((CallString::CalledNumber, Some(v))),
+                Avp::SubAddress(v) => strings.push((CallString::SubAddress, Some(v))),
                 _ => {}
             }
         }
@@ -328,8 +346,12 @@ impl CallInfo {
             }
             let id_ok = (1..=MAX_AGENT_ID_LEN).contains(&avp.value.len());
             match avp.attr {
-                BBF_AGENT_CIRCUIT_ID if id_ok => call.agent_circuit_id = Some(avp.value.clone()),
-                BBF_AGENT_REMOTE_ID if id_ok => call.agent_remote_id = Some(avp.value.clone()),
+                BBF_AGENT_CIRCUIT_ID if id_ok => {
+                    strings.push((CallString::AgentCircuitId, Some(&avp.value)));
+                }
+                BBF_AGENT_REMOTE_ID if id_ok => {
+                    strings.push((CallString::AgentRemoteId, Some(&avp.value)));
+                }
                 // Access-loop characteristics (RFC 5515 §3.3 on): one of the wrong length
                 // is left unread, as is anything newer.
                 attr => {
@@ -343,6 +365,7 @@ impl CallInfo {
                 }
             }
         }
+        call.strings = CallStrings::from_fields(&strings);
         call
     }
 
@@ -353,7 +376,9 @@ impl CallInfo {
                 Avp::TxConnectSpeed(v) => self.tx_connect_speed = *v,
                 Avp::FramingType(v) => self.framing_type = *v,
                 Avp::RxConnectSpeed(v) => self.rx_connect_speed = Some(*v),
-                Avp::PrivateGroupId(v) => self.private_group_id = Some(v.clone()),
+                Avp::PrivateGroupId(v) => self
+                    .strings
+                    .set(CallString::PrivateGroupId, Some(v.as_slice())),
                 Avp::SequencingRequired => self.sequencing_required = true,
                 _ => {}
             }
@@ -400,8 +425,9 @@ mod tests {
         CallInfo {
             serial: 77,
             bearer_type: Some(0),
-            calling_number: Some(b"ge-0/0/1.100:100-200".to_vec()),
-            called_number: Some(b"lns1".to_vec()),
+            strings: CallStrings::default()
+                .with(CallString::CallingNumber, b"ge-0/0/1.100:100-200")
+                .with(CallString::CalledNumber, b"lns1"),
             tx_connect_speed: 1_000_000_000,
             rx_connect_speed: Some(100_000_000),
             sequencing_required: true,
@@ -442,10 +468,14 @@ mod tests {
     /// does not know them skips them), and come back out of the ICRQ.
     #[test]
     fn the_access_line_ids_cross_in_the_icrq_without_the_m_bit() {
+        let base = chap_call();
         let sent = CallInfo {
-            agent_circuit_id: Some(b"dslam1 eth 1/1/2:100".to_vec()),
-            agent_remote_id: Some(b"cpe-42".to_vec()),
-            ..chap_call()
+            strings: base
+                .strings
+                .clone()
+                .with(CallString::AgentCircuitId, b"dslam1 eth 1/1/2:100")
+                .with(CallString::AgentRemoteId, b"cpe-42"),
+            ..base
         };
         let avps = sent.icrq_avps();
         let agent: Vec<&Avp> = avps.iter().filter(|a| a.vendor_id() == 3561).collect();
@@ -453,8 +483,8 @@ mod tests {
         assert!(agent.iter().all(|a| !a.mandatory()));
         let icrq = through_the_wire(MessageType::ICRQ, avps);
         let received = CallInfo::from_icrq(&icrq);
-        assert_eq!(received.agent_circuit_id, sent.agent_circuit_id);
-        assert_eq!(received.agent_remote_id, sent.agent_remote_id);
+        assert_eq!(received.agent_circuit_id(), sent.agent_circuit_id());
+        assert_eq!(received.agent_remote_id(), sent.agent_remote_id());
         // An empty or over-long ID from a peer is not taken.
         let odd = through_the_wire(
             MessageType::ICRQ,
@@ -476,7 +506,7 @@ mod tests {
         );
         let received = CallInfo::from_icrq(&odd);
         assert_eq!(
-            (received.agent_circuit_id, received.agent_remote_id),
+            (received.agent_circuit_id(), received.agent_remote_id()),
             (None, None)
         );
     }

@@ -16,12 +16,14 @@
 //!   error 6 (as xl2tpd does); Assigned Session ID 0: result 2, error 5.
 
 mod call;
+mod call_strings;
 mod data;
 mod ids;
 mod incoming_call;
 mod result;
 
 pub use call::{CallInfo, ProxyAuth, ProxyAuthenType, ProxyData, ProxyLcp};
+pub use call_strings::{CallString, CallStrings};
 pub use data::{DataDrop, EncapError, SessionCounters};
 pub use ids::{SessionIdAllocator, MAX_SESSIONS_PER_TUNNEL};
 pub use incoming_call::{
