@@ -7,6 +7,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::runtime::Handle;
 use tokio::sync::mpsc as channel;
 
 use super::fast_path::FastPath;
@@ -49,8 +50,14 @@ fn a_closed_listener_frees_its_port_while_its_worker_is_busy() {
         let (queues, _receivers) = queues();
         let worker = pool.worker(0);
         let listener = bind_listener(local, 1).expect("bind the listener");
-        let bound = BoundListener::on_workers(listener, *local.ip(), &queues, &fast, &pool)
-            .expect("readers");
+        let bound = BoundListener::on_workers(
+            listener,
+            *local.ip(),
+            (&queues, &fast),
+            &pool,
+            &Handle::current(),
+        )
+        .expect("readers");
         // The worker thread is taken by something else (a long batch, a preempted thread).
         let (started, running) = std::sync::mpsc::channel();
         worker.handle.spawn(async move {

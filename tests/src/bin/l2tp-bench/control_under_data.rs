@@ -116,12 +116,14 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
             FloodSender::Gso => "UDP GSO, 64 messages a datagram, cut apart at the LNS's socket",
         }
     );
-    println!("flood (asked)   flood (sent)    sender/CPU-s  set-up      ratio   complete  forwarded  socket full  data drops at the LNS");
+    println!("flood (asked)   flood (sent)    sender/CPU-s  set-up      ratio   complete  forwarded  socket full  data drops at the LNS control socket full");
     let mut ok = true;
     let mut unflooded: Option<f64> = None;
     let mut results = Vec::new();
     for rate in std::iter::once(None).chain(b.rates.iter().copied().map(Some)) {
-        let drops_before = number(&summary(&lns).2, "data-queue-full");
+        let before = summary(&lns).2;
+        let drops_before = number(&before, "data-queue-full");
+        let control_before = number(&before, "control-socket-full");
         let lns_address = SocketAddr::from((LNS, 1701));
         let kernel_drops_before = all_socket_drops(lns_address).unwrap_or(0);
         let flood = rate.map(|rate| {
@@ -151,7 +153,11 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
             Some(flood) => Some(flood.stop().map_err(|e| format!("flood: {e}"))?),
             None => None,
         };
-        let drops = number(&summary(&lns).2, "data-queue-full").saturating_sub(drops_before);
+        let after = summary(&lns).2;
+        let drops = number(&after, "data-queue-full").saturating_sub(drops_before);
+        // What the kernel dropped of control with the control socket's buffer full: the
+        // point of the listener's split (issue 15, item 1), shown apart.
+        let control_lost = number(&after, "control-socket-full").saturating_sub(control_before);
         let kernel_drops = all_socket_drops(lns_address)
             .unwrap_or(0)
             .saturating_sub(kernel_drops_before);
@@ -170,7 +176,7 @@ pub fn run(b: &ControlUnderData) -> Result<bool, String> {
         let per_cpu = sent.map_or("-".to_string(), |s| format!("{:.0}", s.per_cpu_second()));
         let shown = |n: Option<u64>| n.map_or("-".to_string(), |n| n.to_string());
         println!(
-            "{asked:<15} {real:<15} {per_cpu:<13} {:>8.1} ms {ratio:>6.2}  {:<9} {:<10} {:<12} {drops}",
+            "{asked:<15} {real:<15} {per_cpu:<13} {:>8.1} ms {ratio:>6.2}  {:<9} {:<10} {:<12} {drops:<21} {control_lost}",
             seconds * 1000.0,
             if complete { "yes" } else { "NO" },
             shown(forwarded),
