@@ -633,6 +633,8 @@ impl Runtime {
             let wildcard = self.wildcard.as_ref();
             let wildcard = wildcard.map(|w| w.resized(Ipv4Addr::UNSPECIFIED, data_sockets));
             let wildcard = wildcard.transpose()?;
+            let moved = listeners.iter().map(|(_, l)| l).chain(wildcard.as_ref());
+            steer_each(&moved.collect::<Vec<_>>(), self.workers.len())?;
             self.workers = workers;
             for (address, listener) in listeners {
                 let moved = self.listener_on_workers(listener, address)?;
@@ -977,8 +979,8 @@ impl BoundListener {
     /// Second descriptors of the sockets, for a new pool's workers to read while the old
     /// ones let go of the first: the sockets (and their places in their SO_REUSEPORT group)
     /// stay. With `data_sockets` data sockets: more join the group, or the last ones are
-    /// left to close with the old readers, and the group's program is replaced first
-    /// ([`super::sockets::more_data_sockets`]).
+    /// left to close with the old readers; [`steer_each`] then replaces the group's program
+    /// before any of them closes ([`super::sockets::more_data_sockets`]).
     fn resized(&self, address: Ipv4Addr, data_sockets: usize) -> Result<Listener, String> {
         let error = |e: std::io::Error| {
             format!("l2tp: cannot move {address}:{L2TP_PORT} to the new data workers: {e}")
@@ -996,9 +998,27 @@ impl BoundListener {
             };
             data.extend(more_data_sockets(at, data_sockets - data.len()).map_err(error)?);
         }
-        steer(&control, data.len()).map_err(error)?;
         Ok(Listener { data, control })
     }
+}
+
+/// Hands each listener's group its data sockets, once every listener has them
+/// ([`BoundListener::resized`]): all of them, or none. If the kernel refuses one, those
+/// already steered go back to `before` data sockets, the count their readers still read:
+/// a program naming more sockets than its group holds would have the kernel pick any
+/// socket, the control socket included, for the missing ones' data.
+fn steer_each(listeners: &[&Listener], before: usize) -> Result<(), String> {
+    for (k, listener) in listeners.iter().enumerate() {
+        if let Err(e) = steer(&listener.control, listener.data.len()) {
+            for done in &listeners[..k] {
+                let _ = steer(&done.control, before);
+            }
+            return Err(format!(
+                "l2tp: cannot steer a listener over the new data workers: {e}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A listener that could not be read on a data worker (a commit's error).
