@@ -151,6 +151,11 @@ impl Editor {
                         return Err(syntax_error(i));
                     }
                     Some(key) => {
+                        if crate::parse::unsupported::key_is_statement(&path, child.name, key) {
+                            let mut level = path.clone();
+                            level.push(NodeId::new(child.name));
+                            return Err(not_supported(&level, key, syntax_error(i)));
+                        }
                         path.push(NodeId::entry(child.name, check(key_type, key, i)?));
                         i += 1;
                     }
