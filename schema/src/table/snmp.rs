@@ -33,13 +33,14 @@ pub(super) const SNMP: Stmt = container(
             "the embedded agent answers each request it receives; a repeated read-only \
                  request gets the same answer",
         ),
-        // Junos ("nonvolatile"): how long after an SNMP set the configuration is committed.
+        // Junos ("nonvolatile", "commit-delay"): how long after an SNMP set the configuration
+        // is committed, 5 s by default; the page gives no range, so any positive number loads.
         container(
             "nonvolatile",
             "Configure the handling of nonvolatile SNMP Set requests",
             &[leaf(
                 "commit-delay",
-                uint(1, 60),
+                uint(1, 65535),
                 "Delay between affirmative SNMP Set reply and start of commit (seconds)",
             )],
         )
