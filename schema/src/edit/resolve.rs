@@ -169,7 +169,19 @@ impl Editor {
                 Kind::Leaf(ty) => {
                     path.push(NodeId::new(child.name));
                     let values = match words.get(i) {
-                        Some(value) => Values::from([check(ty, value, i)?]),
+                        Some(value) => Values::from([check(ty, value, i).map_err(|e| {
+                            if crate::parse::unsupported::value_known(&path, value) {
+                                WordError {
+                                    message: format!(
+                                        "{}.",
+                                        crate::parse::unsupported::value_message(&path, value)
+                                    ),
+                                    ..e
+                                }
+                            } else {
+                                e
+                            }
+                        })?]),
                         None if need_value => return Err(missing_argument(i)),
                         None => Values::new(),
                     };

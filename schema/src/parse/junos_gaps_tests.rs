@@ -310,6 +310,8 @@ fn statements_of_features_not_here_are_named_not_supported() {
         ("set system login class c access-start 08:00", "access-start"),
         ("set system syslog host 127.0.0.1 routing-instance mgmt", "routing-instance"),
         ("set snmp routing-instance-access", "routing-instance-access"),
+        // Listed before, but read as an interface's name in set form until the key check.
+        ("set interfaces traceoptions file f", "traceoptions"),
     ] {
         let e = set_error(line);
         assert!(
@@ -325,6 +327,21 @@ fn statements_of_features_not_here_are_named_not_supported() {
     .to_string();
     assert!(
         e.contains("'interface-set' under [edit dynamic-profiles p interfaces] is not supported"),
+        "{e}"
+    );
+    // Junos' Layer 2 circuit encapsulations, a value of a leaf this router has.
+    assert_eq!(
+        set_error("set interfaces ge-0/0/0 unit 1 encapsulation vlan-ccc"),
+        "line 1, column 46: 'vlan-ccc' for 'encapsulation' under [edit interfaces ge-0/0/0 \
+         unit 1] is not supported by this router."
+    );
+    let e = parse_config(
+        "interfaces {\n    ge-0/0/0 {\n        encapsulation extended-vlan-ccc;\n    }\n}\n",
+    )
+    .expect_err("not supported")
+    .to_string();
+    assert!(
+        e.contains("'extended-vlan-ccc' for 'encapsulation' under [edit interfaces ge-0/0/0] is not supported by this router"),
         "{e}"
     );
     // An IPv6 RADIUS server: IPv4 only here.

@@ -326,7 +326,14 @@ fn leaf_values(
                 )
             })
         }
-        (_, Some(value)) => Ok((Values::from([at.value(ty, value)?]), 2)),
+        (_, Some(value)) => {
+            let mut leaf = at.path.clone();
+            leaf.push(NodeId::new(child.name));
+            if unsupported::value_known(&leaf, &value.text) && ty.check(&value.text).is_err() {
+                return Err(at.err(value.at, unsupported::value_message(&leaf, &value.text)));
+            }
+            Ok((Values::from([at.value(ty, value)?]), 2))
+        }
         (_, None) => {
             let message = format!(
                 "syntax error, expecting {} after '{}'",

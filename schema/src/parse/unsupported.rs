@@ -515,6 +515,63 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Junos values of a leaf this router does not take, by the leaf's level (its statement
+/// keywords without keys, the leaf's own last): refused as not supported rather than as a
+/// value the leaf does not know.
+const KNOWN_VALUES: &[(&str, &[&str])] = &[
+    // Layer 2 circuits, VPLS, bridging and translational cross-connects: a unit here carries
+    // IP or PPPoE (Juniper, "encapsulation (Logical Interface)" / "(Physical Interface)").
+    (
+        "interfaces unit encapsulation",
+        &[
+            "ethernet-ccc",
+            "ethernet-vpls",
+            "vlan-bridge",
+            "vlan-ccc",
+            "vlan-tcc",
+            "vlan-vpls",
+        ],
+    ),
+    (
+        "interfaces encapsulation",
+        &[
+            "ethernet-bridge",
+            "ethernet-ccc",
+            "ethernet-tcc",
+            "ethernet-vpls",
+            "extended-vlan-bridge",
+            "extended-vlan-ccc",
+            "extended-vlan-tcc",
+            "extended-vlan-vpls",
+            "vlan-ccc",
+            "vlan-vpls",
+        ],
+    ),
+];
+
+/// True when `value` is a Junos value of the leaf at `path` (the leaf last) that this router
+/// does not take.
+pub(crate) fn value_known(path: &[NodeId], value: &str) -> bool {
+    let level: Vec<&str> = path.iter().map(|id| id.keyword.as_str()).collect();
+    let level = level.join(" ");
+    KNOWN_VALUES
+        .iter()
+        .any(|(at, values)| *at == level && values.contains(&value))
+}
+
+/// `'VALUE' for 'LEAF' under [edit PATH] is not supported by this router`: `path` ends with
+/// the leaf.
+pub(crate) fn value_message(path: &[NodeId], value: &str) -> String {
+    let (leaf, parent) = path
+        .split_last()
+        .map_or(("", path), |(l, p)| (l.keyword.as_str(), p));
+    format!(
+        "'{}' for '{leaf}' under {} is not supported by this router",
+        crate::limits::quoted(value),
+        crate::edit::banner(parent)
+    )
+}
+
 /// True when `word` is a Junos statement at the level `path` that this router does not have.
 pub(crate) fn known(path: &[NodeId], word: &str) -> bool {
     let mut level: Vec<&str> = path.iter().map(|id| id.keyword.as_str()).collect();
@@ -540,8 +597,24 @@ pub(crate) fn key_is_statement(path: &[NodeId], list: &str, key: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::KNOWN;
+    use super::{KNOWN, KNOWN_VALUES};
+    use crate::def::Kind;
     use crate::table::stmt_at;
+
+    /// A listed value stands at a leaf the schema has, and is one the leaf refuses: one it
+    /// takes would never reach the list (a stale entry, left when the value was built).
+    #[test]
+    fn listed_values_are_of_leaves_that_refuse_them() {
+        for (level, values) in KNOWN_VALUES {
+            let path: Vec<&str> = level.split_whitespace().collect();
+            let Some(Kind::Leaf(ty)) = stmt_at(&path).map(|s| s.kind) else {
+                panic!("{level} is no leaf of the schema");
+            };
+            for value in *values {
+                assert!(ty.check(value).is_err(), "{level} {value} is taken");
+            }
+        }
+    }
 
     /// A statement the schema has is never reached here (the schema is asked first): one
     /// listed anyway is a stale entry, left when the statement was built.
