@@ -320,29 +320,30 @@ fn statements_of_features_not_here_are_named_not_supported() {
         );
     }
     // In brace text too, where an interface set would read as an interface's name.
-    let e = parse_config(
-        "dynamic-profiles {\n    p {\n        interfaces {\n            interface-set s {\n                interface pp0;\n            }\n        }\n    }\n}\n",
-    )
-    .expect_err("not supported")
-    .to_string();
-    assert!(
-        e.contains("'interface-set' under [edit dynamic-profiles p interfaces] is not supported"),
-        "{e}"
-    );
+    let interface_set = "dynamic-profiles {\n    p {\n        interfaces {\n            \
+                         interface-set s {\n                interface pp0;\n            }\n        \
+                         }\n    }\n}\n";
+    let device_encapsulation =
+        "interfaces {\n    ge-0/0/0 {\n        encapsulation extended-vlan-ccc;\n    }\n}\n";
+    for (text, message) in [
+        (
+            interface_set,
+            "'interface-set' under [edit dynamic-profiles p interfaces] is not supported",
+        ),
+        (
+            device_encapsulation,
+            "'extended-vlan-ccc' for 'encapsulation' under [edit interfaces ge-0/0/0] is not \
+             supported by this router",
+        ),
+    ] {
+        let e = parse_config(text).expect_err(text).to_string();
+        assert!(e.contains(message), "{e}");
+    }
     // Junos' Layer 2 circuit encapsulations, a value of a leaf this router has.
     assert_eq!(
         set_error("set interfaces ge-0/0/0 unit 1 encapsulation vlan-ccc"),
         "line 1, column 46: 'vlan-ccc' for 'encapsulation' under [edit interfaces ge-0/0/0 \
          unit 1] is not supported by this router."
-    );
-    let e = parse_config(
-        "interfaces {\n    ge-0/0/0 {\n        encapsulation extended-vlan-ccc;\n    }\n}\n",
-    )
-    .expect_err("not supported")
-    .to_string();
-    assert!(
-        e.contains("'extended-vlan-ccc' for 'encapsulation' under [edit interfaces ge-0/0/0] is not supported by this router"),
-        "{e}"
     );
     // An IPv6 RADIUS server: IPv4 only here.
     assert!(set_error("set access radius-server ::1 secret s")
