@@ -15,11 +15,14 @@ fn value(ty: Type, n: u64) -> Option<String> {
         | Type::UintOr { min, max, .. }
         | Type::Size { min, max }
         | Type::Decimal { min, max } => (min + n % (max - min + 1)).to_string(),
-        Type::Ipv4 | Type::IpAddr => format!("198.18.{}.{}", (n >> 8) & 0xff, n & 0xff),
+        Type::Oid => format!("1.3.6.1.{n}"),
+        Type::Ipv4 | Type::IpAddr | Type::IpAddrOr(_) => {
+            format!("198.18.{}.{}", (n >> 8) & 0xff, n & 0xff)
+        }
         Type::Ipv4Prefix | Type::IpPrefix => format!("198.18.{}.0/24", n & 0xff),
         Type::Enum(choices) => choices.first()?.to_string(),
         Type::Str { .. } => format!("entry {n}"),
-        Type::Identifier { .. } | Type::ClientName => format!("n{n}"),
+        Type::Identifier { .. } | Type::ClientName | Type::WildcardName { .. } => format!("n{n}"),
         Type::Interface => format!("ge-0/{}/{}", n / 100, n % 100),
         Type::VlanTag => (1 + n % 4094).to_string(),
         // Secrets need the obfuscation code; leave them out of the text benchmark.

@@ -30,6 +30,13 @@ pub enum Type {
     Ipv4,
     /// An IPv4 or IPv6 address (`127.0.0.1`, `::1`), kept in its canonical text.
     IpAddr,
+    /// An IPv4 or IPv6 address, or one of a few keywords standing for an address the router
+    /// works out: `trap-options source-address (address | lo0)`.
+    IpAddrOr(&'static [&'static str]),
+    /// An SNMP object identifier: dotted numbers or a MIB name with numbers after it
+    /// (`1.3.6.1.4.1.2636`, `jnxMibs.1`). A leading dot (`.1.3.6.1`, as Net-SNMP writes
+    /// a full OID) names the same OID and is dropped, so both forms are one entry.
+    Oid,
     /// An IPv4 prefix `a.b.c.d/len` (host bits must be zero).
     Ipv4Prefix,
     /// An IPv4 or IPv6 prefix (`127.0.0.0/8`, `::1/128`), host bits zero: SNMP clients.
@@ -44,6 +51,9 @@ pub enum Type {
     Identifier { max_len: usize },
     /// An interface name such as `ge-0/0/0`, `si-1/0/0` or `lo0`.
     Interface,
+    /// A name as [`Type::Identifier`] in which `*` may also stand, anywhere, as a wildcard:
+    /// Junos' domain map names (`*.example`, `xyz*north.example`).
+    WildcardName { max_len: usize },
     /// An access-profile client: a name as [`Type::Identifier`] (63 characters), or `*`,
     /// Junos' wildcard client that takes any peer no other client names.
     ClientName,
@@ -401,6 +411,13 @@ impl Type {
                 }
                 Ok(decimal_text(n))
             }
+            // An IPv6 address where only IPv4 is taken (`radius-server ::1`) is a Junos
+            // form this router does not have, not a typing mistake: say so.
+            Type::Ipv4 if value.parse::<std::net::Ipv6Addr>().is_ok() => Err(format!(
+                "'{}' is an IPv6 address: IPv6 is not supported by this router here, \
+                 expecting an IPv4 address",
+                q()
+            )),
             Type::Ipv4 => value
                 .parse::<Ipv4Addr>()
                 .map(|a| a.to_string())
@@ -409,6 +426,20 @@ impl Type {
                 .parse::<std::net::IpAddr>()
                 .map(|a| a.to_string())
                 .map_err(|_| format!("invalid IP address: '{}'", q())),
+            Type::IpAddrOr(words) if words.contains(&value) => Ok(value.to_string()),
+            Type::IpAddrOr(words) => Type::IpAddr.check(value).map_err(|_| {
+                format!(
+                    "invalid value '{}': expecting an IP address or one of {}",
+                    q(),
+                    words.join(", ")
+                )
+            }),
+            Type::Oid => {
+                let oid = value.strip_prefix('.').unwrap_or(value);
+                Type::Identifier { max_len: 128 }
+                    .check(oid)
+                    .map_err(|_| format!("invalid object identifier: '{}'", q()))
+            }
             Type::Ipv4Prefix => check_prefix(value),
             Type::IpPrefix if value.contains(':') => check_ipv6_prefix(value),
             Type::IpPrefix => check_prefix(value),
@@ -451,6 +482,16 @@ impl Type {
                 }
             }
             Type::VlanTag => check_vlan_tag(value),
+            // Each `*` checked as a letter would be; the text kept as written.
+            Type::WildcardName { max_len } => Type::Identifier { max_len }
+                .check(&value.replace('*', "x"))
+                .map(|_| value.to_string())
+                .map_err(|_| {
+                    format!(
+                        "invalid name '{}': use letters, digits, * and - _ . @ / :",
+                        q()
+                    )
+                }),
             Type::ClientName if value == "*" => Ok(value.to_string()),
             Type::ClientName => Type::Identifier { max_len: 63 }.check(value),
             Type::OrVariable(inner) => match value.strip_prefix('$') {
@@ -486,12 +527,15 @@ impl Type {
             Type::UintOr { min, max, .. } => format!("<{min}..{max}>"),
             Type::Size { .. } => "<size>".into(),
             Type::Decimal { .. } => "<number>".into(),
-            Type::Ipv4 | Type::IpAddr => "<address>".into(),
+            Type::Ipv4 | Type::IpAddr | Type::IpAddrOr(_) => "<address>".into(),
+            Type::Oid => "<oid>".into(),
             Type::Ipv4Prefix | Type::IpPrefix => "<prefix>".into(),
             Type::Enum(_) => "<value>".into(),
             Type::Str { .. } => "<string>".into(),
             Type::Secret => "<secret>".into(),
-            Type::Identifier { .. } | Type::ClientName => "<name>".into(),
+            Type::Identifier { .. } | Type::ClientName | Type::WildcardName { .. } => {
+                "<name>".into()
+            }
             Type::Interface => "<interface-name>".into(),
             Type::VlanTag => "<[tpid.]vlan-id>".into(),
             Type::OrVariable(inner) => inner.placeholder(),

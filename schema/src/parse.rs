@@ -200,6 +200,9 @@ mod interface_range_tests;
 #[path = "parse/junos_coverage_tests.rs"]
 mod junos_coverage_tests;
 #[cfg(test)]
+#[path = "parse/junos_gaps_tests.rs"]
+mod junos_gaps_tests;
+#[cfg(test)]
 #[path = "parse/junos_text_tests.rs"]
 mod junos_text_tests;
 #[cfg(test)]

@@ -195,6 +195,8 @@ pub(crate) fn active_router_config_since(
     });
     let system = root.container("system");
     let access = root.container("access");
+    let interfaces = device::interfaces(root);
+    let snmp = device::snmp(root.container("snmp"), &interfaces);
     RouterConfig {
         host_name: system.string("host-name"),
         login_message: system.container("login").string("message"),
@@ -228,7 +230,7 @@ pub(crate) fn active_router_config_since(
         address_policy: access::address_policy(access),
         domain_parsing: access::domain_parsing(access),
         terminate_codes: access::terminate_codes(access),
-        interfaces: device::interfaces(root),
+        interfaces,
         pppoe_traceoptions: l2tp::traceoptions(
             root.container("protocols")
                 .container("pppoe")
@@ -237,7 +239,7 @@ pub(crate) fn active_router_config_since(
         pppoe_service_name_tables: pppoe::service_name_tables(
             root.container("protocols").container("pppoe"),
         ),
-        snmp: device::snmp(root.container("snmp")),
+        snmp,
         routing_instances: routing::routing_instances(root),
         dynamic_profiles: dynamic_profile::dynamic_profiles(root),
         firewall_filters: firewall::firewall_filters(root),

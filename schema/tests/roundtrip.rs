@@ -75,6 +75,22 @@ fn value(ty: Type) -> BoxedStrategy<String> {
         ))
         .map(|s| s.boxed())
         .unwrap_or_else(|_| Just("x".to_string()).boxed()),
+        Type::WildcardName { .. } => "[a-z0-9*][a-z0-9*._@/:-]{0,10}".prop_map(|s| s).boxed(),
+        // The canonical form: no leading dot.
+        Type::Oid => proptest::collection::vec(0u32..100_000, 1..8)
+            .prop_map(|arcs| {
+                arcs.iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(".")
+            })
+            .boxed(),
+        Type::IpAddrOr(words) => prop_oneof![
+            Just("::1".to_string()),
+            any::<[u8; 3]>().prop_map(|[a, b, c]| format!("127.{a}.{b}.{c}")),
+            proptest::sample::select(words).prop_map(str::to_string),
+        ]
+        .boxed(),
         Type::ClientName => prop_oneof![
             Just("*".to_string()),
             "[a-z0-9][a-z0-9._@/:-]{0,10}".prop_map(|s| s),

@@ -122,11 +122,16 @@ fn value_help(ty: Type) -> String {
         Type::Secret => "Secret, stored obfuscated".into(),
         Type::Ipv4 => "IPv4 address".into(),
         Type::IpAddr => "IPv4 or IPv6 address".into(),
+        Type::IpAddrOr(words) => format!("IPv4 or IPv6 address, or one of: {}", words.join(", ")),
+        Type::Oid => "Object identifier: numbers or a MIB name, dot-separated".into(),
         Type::Ipv4Prefix => "IPv4 prefix".into(),
         Type::IpPrefix => "IPv4 or IPv6 prefix".into(),
         Type::Interface => "Interface name".into(),
         Type::VlanTag => "VLAN ID, or TPID.VLAN ID (0x8100, 0x88a8, 0x9100)".into(),
         Type::ClientName => "Client name, or * for any client no other entry names".into(),
+        Type::WildcardName { max_len } => {
+            format!("Name of at most {max_len} characters; * matches any characters")
+        }
         Type::Identifier { max_len } | Type::Str { max_len } => {
             format!("Name or text of at most {max_len} characters")
         }

@@ -151,6 +151,11 @@ impl Editor {
                         return Err(syntax_error(i));
                     }
                     Some(key) => {
+                        if crate::parse::unsupported::key_is_statement(&path, child.name, key) {
+                            let mut level = path.clone();
+                            level.push(NodeId::new(child.name));
+                            return Err(not_supported(&level, key, syntax_error(i)));
+                        }
                         path.push(NodeId::entry(child.name, check(key_type, key, i)?));
                         i += 1;
                     }
@@ -164,7 +169,19 @@ impl Editor {
                 Kind::Leaf(ty) => {
                     path.push(NodeId::new(child.name));
                     let values = match words.get(i) {
-                        Some(value) => Values::from([check(ty, value, i)?]),
+                        Some(value) => Values::from([check(ty, value, i).map_err(|e| {
+                            if crate::parse::unsupported::value_known(&path, value) {
+                                WordError {
+                                    message: format!(
+                                        "{}.",
+                                        crate::parse::unsupported::value_message(&path, value)
+                                    ),
+                                    ..e
+                                }
+                            } else {
+                                e
+                            }
+                        })?]),
                         None if need_value => return Err(missing_argument(i)),
                         None => Values::new(),
                     };

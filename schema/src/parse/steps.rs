@@ -52,6 +52,15 @@ impl At<'_> {
     }
 }
 
+/// `'WORD' under [edit PATH] is not supported by this router`.
+fn not_supported(word: &str, path: &[NodeId]) -> String {
+    format!(
+        "'{}' under {} is not supported by this router",
+        quoted(word),
+        banner(path)
+    )
+}
+
 /// The statements `s` names, starting at `at`. The last step is the one the statement's end
 /// (`{`, `;`, `[ ... ];`) belongs to.
 pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadError> {
@@ -76,6 +85,16 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
             let Kind::List(key_type) = at.stmt.kind else {
                 return Err(at.err(word.at, "syntax error"));
             };
+            let in_list_node = at
+                .path
+                .last()
+                .is_some_and(|l| l.key.is_none() && l.keyword == at.stmt.name);
+            let parent = &at.path[..at.path.len() - usize::from(in_list_node)];
+            if unsupported::key_is_statement(parent, at.stmt.name, &word.text) {
+                let mut level = parent.to_vec();
+                level.push(NodeId::new(at.stmt.name));
+                return Err(at.err(word.at, not_supported(&word.text, &level)));
+            }
             let id = NodeId::entry(at.stmt.name, at.value(key_type, word)?);
             // `[edit snmp community c clients]` becomes `[edit ... clients 127.0.0.0/8]`.
             if at
@@ -143,12 +162,7 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
                 .is_some_and(|l| l.key.is_none() && l.keyword == at.stmt.name);
         let Some(child) = at.stmt.child_in(list_block, &word.text) else {
             if unsupported::known(&at.path, &word.text) {
-                let message = format!(
-                    "'{}' under {} is not supported by this router",
-                    quoted(&word.text),
-                    banner(&at.path)
-                );
-                return Err(at.err(word.at, message));
+                return Err(at.err(word.at, not_supported(&word.text, &at.path)));
             }
             // After a leaf's value, a word that names nothing is one word too many.
             let message = if matches!(steps.last(), Some(Step::Leaf { .. })) {
@@ -206,6 +220,11 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
                     );
                     return Err(at.err(word.at, message));
                 };
+                if unsupported::key_is_statement(&at.path, child.name, &key.text) {
+                    let mut level = at.path.clone();
+                    level.push(NodeId::new(child.name));
+                    return Err(at.err(key.at, not_supported(&key.text, &level)));
+                }
                 let id = NodeId::entry(child.name, at.value(key_type, key)?);
                 at.path.push(id.clone());
                 steps.push(Step::Block { stmt: child, id });
@@ -307,7 +326,14 @@ fn leaf_values(
                 )
             })
         }
-        (_, Some(value)) => Ok((Values::from([at.value(ty, value)?]), 2)),
+        (_, Some(value)) => {
+            let mut leaf = at.path.clone();
+            leaf.push(NodeId::new(child.name));
+            if unsupported::value_known(&leaf, &value.text) && ty.check(&value.text).is_err() {
+                return Err(at.err(value.at, unsupported::value_message(&leaf, &value.text)));
+            }
+            Ok((Values::from([at.value(ty, value)?]), 2))
+        }
         (_, None) => {
             let message = format!(
                 "syntax error, expecting {} after '{}'",

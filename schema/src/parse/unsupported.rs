@@ -189,7 +189,8 @@ const KNOWN: &[(&str, &[&str])] = &[
             "tunnel-services",
         ],
     ),
-    ("interfaces", &["traceoptions"]),
+    // `services-options` is an `si-`/`sp-` services PIC's (its own syslog, timeouts).
+    ("interfaces", &["services-options", "traceoptions"]),
     // Auto-sensed VLANs (table/interfaces.rs) create VLANs from PPPoE discovery only: a
     // range's own access profile, ANCP-triggered (out-of-band) VLANs, `override` and VLANs
     // for agent circuit IDs are Junos statements this router does not have.
@@ -217,7 +218,13 @@ const KNOWN: &[(&str, &[&str])] = &[
         "interfaces auto-configure stacked-vlan-ranges dynamic-profile",
         &["access-profile", "accept-out-of-band"],
     ),
-    ("interfaces unit", &["demux-options", "demux-source"]),
+    // A unit over a range of VLANs is a Layer 2 circuit's or bridge's (`vlan-id-range`,
+    // `vlan-tags inner-range`): this router's units are one VLAN (or VLAN pair) each.
+    (
+        "interfaces unit",
+        &["demux-options", "demux-source", "vlan-id-range"],
+    ),
+    ("interfaces unit vlan-tags", &["inner-range"]),
     // A static pp0 unit is a PPPoE server's (validate::static_pppoe): Junos' client role
     // and its statements are a CPE's, not this router's.
     (
@@ -245,7 +252,8 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     (
         "interfaces unit family inet",
-        &["dhcp", "policer", "sampling"],
+        // `negotiate-address`: the address from the peer's IPCP, a PPP client's.
+        &["dhcp", "negotiate-address", "policer", "sampling"],
     ),
     (
         "routing-instances",
@@ -275,6 +283,18 @@ const KNOWN: &[(&str, &[&str])] = &[
         ],
     ),
     ("snmp community", &["routing-instance"]),
+    // Logical systems, and Junos' time-of-day limits of a login class.
+    (
+        "system login class",
+        &[
+            "access-end",
+            "access-start",
+            "allowed-days",
+            "logical-system",
+        ],
+    ),
+    // A remote syslog host reached through a routing instance.
+    ("system syslog host", &["routing-instance"]),
     // `[edit firewall]` beyond IPv4 filters (table/firewall.rs).
     (
         "firewall",
@@ -390,6 +410,8 @@ const KNOWN: &[(&str, &[&str])] = &[
             "services",
         ],
     ),
+    // Interface sets group subscriber interfaces for class of service.
+    ("dynamic-profiles interfaces", &["interface-set"]),
     (
         "dynamic-profiles interfaces unit",
         &[
@@ -414,7 +436,37 @@ const KNOWN: &[(&str, &[&str])] = &[
         "dynamic-profiles interfaces unit ppp-options",
         PPP_OPTIONS_NOT_SUPPORTED,
     ),
-    ("access", &["ppp-options", "profile-options"]),
+    // `address-pool`: the M-series LNS's pools (`address-pool P { address-range low A
+    // high B; }`), before address-assignment.
+    (
+        "access",
+        &["address-pool", "ppp-options", "profile-options"],
+    ),
+    // IPv6 pools and their thresholds, and Junos 19's `address-pools` form of the pools.
+    (
+        "access address-assignment",
+        &[
+            "abated-utilization-v6",
+            "address-pools",
+            "high-utilization-v6",
+            "neighbor-discovery-router-advertisement",
+        ],
+    ),
+    ("access address-assignment pool family", &["inet6"]),
+    // DHCP's static bindings (`host`), IPsec XAuth's attributes, a DHCPv6 range's prefix.
+    (
+        "access address-assignment pool family inet",
+        &["host", "xauth-attributes"],
+    ),
+    (
+        "access address-assignment pool family inet range",
+        &["prefix-length"],
+    ),
+    // An access profile's clients of IPsec (IKE, XAuth) and of firewall authentication.
+    (
+        "access profile client",
+        &["firewall-user", "ike", "xauth-ip-address"],
+    ),
     // Realms (a domain before the user's name) and what a map does beyond this router's:
     // logical systems, PADN routes, password overrides, sub-domains.
     (
@@ -457,10 +509,68 @@ const KNOWN: &[(&str, &[&str])] = &[
             "health-monitor",
             "interface",
             "rmon",
+            "routing-instance-access",
             "v3",
         ],
     ),
 ];
+
+/// Junos values of a leaf this router does not take, by the leaf's level (its statement
+/// keywords without keys, the leaf's own last): refused as not supported rather than as a
+/// value the leaf does not know.
+const KNOWN_VALUES: &[(&str, &[&str])] = &[
+    // Layer 2 circuits, VPLS, bridging and translational cross-connects: a unit here carries
+    // IP or PPPoE (Juniper, "encapsulation (Logical Interface)" / "(Physical Interface)").
+    (
+        "interfaces unit encapsulation",
+        &[
+            "ethernet-ccc",
+            "ethernet-vpls",
+            "vlan-bridge",
+            "vlan-ccc",
+            "vlan-tcc",
+            "vlan-vpls",
+        ],
+    ),
+    (
+        "interfaces encapsulation",
+        &[
+            "ethernet-bridge",
+            "ethernet-ccc",
+            "ethernet-tcc",
+            "ethernet-vpls",
+            "extended-vlan-bridge",
+            "extended-vlan-ccc",
+            "extended-vlan-tcc",
+            "extended-vlan-vpls",
+            "vlan-ccc",
+            "vlan-vpls",
+        ],
+    ),
+];
+
+/// True when `value` is a Junos value of the leaf at `path` (the leaf last) that this router
+/// does not take.
+pub(crate) fn value_known(path: &[NodeId], value: &str) -> bool {
+    let level: Vec<&str> = path.iter().map(|id| id.keyword.as_str()).collect();
+    let level = level.join(" ");
+    KNOWN_VALUES
+        .iter()
+        .any(|(at, values)| *at == level && values.contains(&value))
+}
+
+/// `'VALUE' for 'LEAF' under [edit PATH] is not supported by this router`: `path` ends with
+/// the leaf.
+pub(crate) fn value_message(path: &[NodeId], value: &str) -> String {
+    let (leaf, parent) = path
+        .split_last()
+        .map_or(("", path), |(l, p)| (l.keyword.as_str(), p));
+    format!(
+        "'{}' for '{leaf}' under {} is not supported by this router",
+        crate::limits::quoted(value),
+        crate::edit::banner(parent)
+    )
+}
 
 /// True when `word` is a Junos statement at the level `path` that this router does not have.
 pub(crate) fn known(path: &[NodeId], word: &str) -> bool {
@@ -476,10 +586,35 @@ pub(crate) fn known(path: &[NodeId], word: &str) -> bool {
         .any(|(at, names)| *at == level && names.contains(&word))
 }
 
+/// True when `key`, read as the key of an entry of the list `list` under `path`, is a Junos
+/// statement of that list's level this router does not have: `interfaces interface-set S`
+/// in a dynamic profile would otherwise be an interface named `interface-set`.
+pub(crate) fn key_is_statement(path: &[NodeId], list: &str, key: &str) -> bool {
+    let mut level = path.to_vec();
+    level.push(NodeId::new(list));
+    known(&level, key)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::KNOWN;
+    use super::{KNOWN, KNOWN_VALUES};
+    use crate::def::Kind;
     use crate::table::stmt_at;
+
+    /// A listed value stands at a leaf the schema has, and is one the leaf refuses: one it
+    /// takes would never reach the list (a stale entry, left when the value was built).
+    #[test]
+    fn listed_values_are_of_leaves_that_refuse_them() {
+        for (level, values) in KNOWN_VALUES {
+            let path: Vec<&str> = level.split_whitespace().collect();
+            let Some(Kind::Leaf(ty)) = stmt_at(&path).map(|s| s.kind) else {
+                panic!("{level} is no leaf of the schema");
+            };
+            for value in *values {
+                assert!(ty.check(value).is_err(), "{level} {value} is taken");
+            }
+        }
+    }
 
     /// A statement the schema has is never reached here (the schema is asked first): one
     /// listed anyway is a stale entry, left when the statement was built.

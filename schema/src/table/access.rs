@@ -170,7 +170,14 @@ const DOMAIN: &[Stmt] = &[
         "Characters that separate user name and domain (any one of them)",
     )
     .default("@"),
-    list("map", NAME, "Domain map (subscriber domain)", DOMAIN_MAP),
+    // Junos: the domain, `default`, `none`, or a wildcard name (`*.example`), looked up
+    // when no name is the domain exactly: wildcard maps load, and warn (validate::access).
+    list(
+        "map",
+        Type::WildcardName { max_len: 63 },
+        "Domain map (subscriber domain)",
+        DOMAIN_MAP,
+    ),
     // Junos: from the right, the domain is what follows the last delimiter; from the left,
     // what follows the first (`a@b.example@c.example` → `b.example@c.example`).
     leaf(
@@ -506,6 +513,18 @@ const ACCOUNTING: &[Stmt] = &[
         "coa-immediate-update",
         "Send an Interim-Update right after a CoA-Request is acknowledged",
     ),
+    // Junos 13.1 ("accounting (Access Profile)"): a CoA-Request does not replace the Class
+    // attribute the Access-Accept gave, which accounting requests echo.
+    container(
+        "coa-no-override",
+        "Attributes a CoA-Request does not override",
+        &[flag(
+            "service-class-attribute",
+            "Keep the Class attribute of the Access-Accept",
+        )],
+    )
+    .one_line()
+    .no_effect("accounting requests here carry no Class attribute (25) for a CoA to override"),
     // Junos: a copy of every accounting request to the duplicate destinations (an access
     // profile's `radius accounting-server` in another routing instance).
     flag(
@@ -526,6 +545,13 @@ const ACCOUNTING: &[Stmt] = &[
         Type::Enum(&["radius"]),
         "Accounting methods, in order of use (radius turns accounting on)",
     ),
+    // Junos 13.2 ("profile (Access)"): an Accounting-On or -Off when the profile's
+    // accounting configuration changes.
+    flag(
+        "send-acct-status-on-config-change",
+        "Send Accounting-On/Off when the accounting configuration changes",
+    )
+    .no_effect("this router sends no Accounting-On or Accounting-Off"),
     // Our choice: Junos' documented default is volume-time for subscriber access; time
     // alone sends no octet or packet counts.
     leaf(
@@ -993,6 +1019,17 @@ const CLIENT: &[Stmt] = &[
                 "PPP authentication protocol",
             ),
             leaf("ppp-profile", NAME, "Dynamic profile for PPP sessions"),
+            // Junos ("l2tp (Profile)"): the client's sessions count toward a session limit
+            // group (`services l2tp sessions-limit-group G maximum-sessions N`).
+            leaf(
+                "sessions-limit-group",
+                NAME,
+                "Session limit group this client's sessions count toward",
+            )
+            .no_effect(
+                "session limit groups are not built: no count is kept for the group \
+                 (maximum-sessions-per-tunnel still applies)",
+            ),
             leaf("shared-secret", Type::Secret, "Tunnel shared secret"),
         ],
     ),

@@ -157,15 +157,18 @@ const INTERFACE: &[Stmt] = &[
 const VLAN_ID: Type = Type::OrVariable(&VLAN_NUMBER);
 const VLAN_NUMBER: Type = uint(1, 4094);
 
+/// Junos: the subscriber interface's statistics count what it actually carried; a
+/// dynamic unit and a static one take it alike.
+pub(super) const ACTUAL_TRANSIT_STATISTICS: Stmt = flag(
+    "actual-transit-statistics",
+    "Enable the collection of actual transit statistics",
+)
+.no_effect("a subscriber interface's counters here are always what it actually carried");
+
 /// Junos' order under a dynamic unit, as Junos shows it (proxy-arp before vlan-id;
 /// keepalives after pppoe-options).
 const UNIT: &[Stmt] = &[
-    // Junos: the subscriber interface's statistics count what it actually carried.
-    flag(
-        "actual-transit-statistics",
-        "Enable the collection of actual transit statistics",
-    )
-    .no_effect("a subscriber interface's counters here are always what it actually carried"),
+    ACTUAL_TRANSIT_STATISTICS,
     leaf("description", TEXT, "Text description of interface"),
     super::PROXY_ARP,
     // A subscriber's unit sends no link notification (its IF-MIB row, with `interface-mib`,
@@ -319,66 +322,81 @@ const UNIT: &[Stmt] = &[
 
 /// `ppp-options` of a subscriber's PPP interface: a dynamic profile's `pp0` / `si-` unit and
 /// a static `pp0` unit take the same statements (Juniper, "pp0 (Dynamic PPPoE)" and
-/// "ppp-options"), declared once here.
+/// "ppp-options"), declared once here; a static unit takes a few more
+/// (interfaces::STATIC_PPP_OPTIONS).
 pub(super) const PPP_OPTIONS: Stmt = container(
     "ppp-options",
     "PPP interface parameters",
     &[
-        // Junos ("chap (Dynamic PPP)", "challenge-length (Static and Dynamic PPP)"): `chap;`,
-        // or `chap { challenge-length minimum N maximum M; }`, both 8..63 octets, the
-        // maximum at least the minimum (validate::ppp_options).
         container(
             "chap",
             "Challenge Handshake Authentication Protocol",
-            &[container(
-                "challenge-length",
-                "Length of the CHAP challenge (octets)",
-                &[
-                    leaf("minimum", uint(8, 63), "Shortest challenge (octets)").mandatory(),
-                    leaf("maximum", uint(8, 63), "Longest challenge (octets)").mandatory(),
-                ],
-            )
-            .one_line()],
+            &[CHAP_CHALLENGE_LENGTH],
         )
         .presence(),
-        // Junos: without it, an LCP echo whose magic number is not the peer's is dropped
-        // (and the keepalives eventually take the link down).
-        flag(
-            "ignore-magic-number-mismatch",
-            "Ignore a mismatched magic number in LCP keepalives",
-        )
-        .no_effect(
-            "LCP echoes are answered and counted whatever the peer's magic number (only \
-             the router's own, a looped link, is acted on)",
-        ),
-        // Junos (15.1): IPCP prompts a client whose Configure-Request asks for no name
-        // servers to ask for them (RFC 1661 §5.3: a Nak may name options the request
-        // left out); the servers are what the client would get if it asked.
-        flag(
-            "ipcp-suggest-dns-option",
-            "Prompt the client to negotiate DNS server addresses in IPCP",
-        ),
-        flag("pap", "Password Authentication Protocol"),
-        // Junos: `authentication [ chap pap ];`, in the order offered to the client.
-        leaf_list(
-            "authentication",
-            Type::Enum(&["chap", "pap"]),
-            "PPP authentication protocols, in order of preference",
-        ),
-        // Junos: the MRU the subscriber's LCP asks for; on PPPoE never above the
-        // session's payload (`family pppoe mtu`, RFC 4638's PPP-Max-Payload), which
-        // the subscriber layer holds it to (subscriber::ppp_sizes).
-        leaf("mru", uint(576, 65535), "Maximum receive unit LCP asks for"),
-        // Junos: the PPP MTU of the subscriber's interface, without the lower layers'
-        // headers; `use-lower-layer` is what the link carries (subscriber::ppp_sizes).
-        leaf(
-            "mtu",
-            Type::UintOr {
-                min: 576,
-                max: 65535,
-                words: &["use-lower-layer"],
-            },
-            "Maximum transmit unit",
-        ),
+        PPP_IGNORE_MAGIC_NUMBER_MISMATCH,
+        PPP_IPCP_SUGGEST_DNS_OPTION,
+        PPP_PAP,
+        PPP_AUTHENTICATION,
+        PPP_MRU,
+        PPP_MTU,
     ],
+);
+
+// Junos ("chap (Dynamic PPP)", "challenge-length (Static and Dynamic PPP)"): `chap;`,
+// or `chap { challenge-length minimum N maximum M; }`, both 8..63 octets, the
+// maximum at least the minimum (validate::ppp_options).
+pub(super) const CHAP_CHALLENGE_LENGTH: Stmt = container(
+    "challenge-length",
+    "Length of the CHAP challenge (octets)",
+    &[
+        leaf("minimum", uint(8, 63), "Shortest challenge (octets)").mandatory(),
+        leaf("maximum", uint(8, 63), "Longest challenge (octets)").mandatory(),
+    ],
+)
+.one_line();
+
+// Junos: without it, an LCP echo whose magic number is not the peer's is dropped
+// (and the keepalives eventually take the link down).
+pub(super) const PPP_IGNORE_MAGIC_NUMBER_MISMATCH: Stmt = flag(
+    "ignore-magic-number-mismatch",
+    "Ignore a mismatched magic number in LCP keepalives",
+)
+.no_effect(
+    "LCP echoes are answered and counted whatever the peer's magic number (only \
+     the router's own, a looped link, is acted on)",
+);
+
+// Junos (15.1): IPCP prompts a client whose Configure-Request asks for no name
+// servers to ask for them (RFC 1661 §5.3: a Nak may name options the request
+// left out); the servers are what the client would get if it asked.
+pub(super) const PPP_IPCP_SUGGEST_DNS_OPTION: Stmt = flag(
+    "ipcp-suggest-dns-option",
+    "Prompt the client to negotiate DNS server addresses in IPCP",
+);
+
+pub(super) const PPP_PAP: Stmt = flag("pap", "Password Authentication Protocol");
+
+// Junos: `authentication [ chap pap ];`, in the order offered to the client.
+pub(super) const PPP_AUTHENTICATION: Stmt = leaf_list(
+    "authentication",
+    Type::Enum(&["chap", "pap"]),
+    "PPP authentication protocols, in order of preference",
+);
+
+// Junos: the MRU the subscriber's LCP asks for; on PPPoE never above the
+// session's payload (`family pppoe mtu`, RFC 4638's PPP-Max-Payload), which
+// the subscriber layer holds it to (subscriber::ppp_sizes).
+pub(super) const PPP_MRU: Stmt = leaf("mru", uint(576, 65535), "Maximum receive unit LCP asks for");
+
+// Junos: the PPP MTU of the subscriber's interface, without the lower layers'
+// headers; `use-lower-layer` is what the link carries (subscriber::ppp_sizes).
+pub(super) const PPP_MTU: Stmt = leaf(
+    "mtu",
+    Type::UintOr {
+        min: 576,
+        max: 65535,
+        words: &["use-lower-layer"],
+    },
+    "Maximum transmit unit",
 );

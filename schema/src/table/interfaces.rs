@@ -348,6 +348,71 @@ const RANGE_PROFILE: &[Stmt] = &[
     .grouped(),
 ];
 
+/// `ppp-options` of a static unit: a subscriber interface's (dynamic_profiles::PPP_OPTIONS),
+/// and what Juniper's "ppp-options" page adds at `[edit interfaces IF unit N]` that only
+/// tunes the PPP engine's negotiation: loaded, with a warning that it does nothing here.
+const STATIC_PPP_OPTIONS: Stmt = container(
+    "ppp-options",
+    "PPP interface parameters",
+    &[
+        container(
+            "chap",
+            "Challenge Handshake Authentication Protocol",
+            &[
+                super::dynamic_profiles::CHAP_CHALLENGE_LENGTH,
+                // Junos 8.0: the secret for a peer no CHAP access profile names; this
+                // router's pp0 units are PPPoE servers that challenge, never answer.
+                leaf(
+                    "default-chap-secret",
+                    Type::Secret,
+                    "Default CHAP secret for a peer no access profile names",
+                )
+                .no_effect(STATIC_CHAP_NOT_HERE),
+                leaf(
+                    "local-name",
+                    NAME,
+                    "Name sent in CHAP challenges and responses",
+                )
+                .no_effect(STATIC_CHAP_NOT_HERE),
+                flag(
+                    "passive",
+                    "Do not challenge the peer, only answer its challenge",
+                )
+                .no_effect(STATIC_CHAP_NOT_HERE),
+            ],
+        )
+        .presence(),
+        super::dynamic_profiles::PPP_IGNORE_MAGIC_NUMBER_MISMATCH,
+        super::dynamic_profiles::PPP_IPCP_SUGGEST_DNS_OPTION,
+        super::dynamic_profiles::PPP_PAP,
+        super::dynamic_profiles::PPP_AUTHENTICATION,
+        super::dynamic_profiles::PPP_MRU,
+        super::dynamic_profiles::PPP_MTU,
+        // Junos 9.6 ("lcp-max-conf-req", "ncp-max-conf-req"): 0..65535, 0 without end,
+        // 254 by default.
+        leaf(
+            "lcp-max-conf-req",
+            uint(0, 65535),
+            "LCP Configure-Requests sent before LCP goes down (0: no limit)",
+        )
+        .no_effect(MAX_CONF_REQ_NOT_HERE),
+        leaf(
+            "ncp-max-conf-req",
+            uint(0, 65535),
+            "NCP Configure-Requests sent before the NCP goes down (0: no limit)",
+        )
+        .no_effect(MAX_CONF_REQ_NOT_HERE),
+    ],
+);
+
+const STATIC_CHAP_NOT_HERE: &str =
+    "a static pp0 unit is a PPPoE server: it challenges the subscriber and checks the \
+     answer through its access profile; it is never challenged itself";
+
+const MAX_CONF_REQ_NOT_HERE: &str =
+    "the PPP engine gives up a negotiation after its own count of Configure-Requests \
+     (RFC 1661's Max-Configure), not a configured one";
+
 /// 802.1Q VLAN IDs: 0 and 4095 are reserved (IEEE 802.1Q table 9-2).
 const VLAN_ID: Type = uint(1, 4094);
 
@@ -357,8 +422,20 @@ pub(super) const UP_COUNT_NO_EFFECT: &str =
     "a PPPoE session whose keepalives fail is logged out, never brought back up";
 
 const UNIT: &[Stmt] = &[
+    super::dynamic_profiles::ACTUAL_TRANSIT_STATISTICS,
     leaf("description", TEXT, "Text description of interface"),
     flag("disable", "Disable this logical interface"),
+    // Junos: an informational rate (bits per second, k/m/g suffixes) that routing
+    // protocols and SNMP read; it shapes nothing.
+    leaf(
+        "bandwidth",
+        Type::Decimal {
+            min: 1000,
+            max: 1_000_000_000_000,
+        },
+        "Logical unit bandwidth (informational)",
+    )
+    .no_effect("no routing protocol or SNMP object here reads a unit's informational bandwidth"),
     super::PROXY_ARP,
     // Off by default for a logical interface: only `traps` sends its link notifications.
     flag("traps", "Enable SNMP notifications on state changes"),
@@ -411,7 +488,7 @@ const UNIT: &[Stmt] = &[
     // A static PPPoE subscriber interface (Juniper, "Configuring a PPPoE Server Interface"):
     // `pp0 unit N` serves one PPPoE session on the `encapsulation ppp-over-ether` unit its
     // `pppoe-options` name, with its own PPP options. Only on pp0 (validate::static_pppoe).
-    super::dynamic_profiles::PPP_OPTIONS,
+    STATIC_PPP_OPTIONS,
     container(
         "pppoe-options",
         "PPP over Ethernet interface parameters",
@@ -478,6 +555,25 @@ const UNIT: &[Stmt] = &[
                     .no_effect("the unit's MTU is the host interface's (ip link set dev IF mtu N)"),
                     flag("no-redirects", "Do not send protocol redirects").no_effect(
                         "the host sends redirects or not (sysctl net.ipv4.conf.IF.send_redirects)",
+                    ),
+                    // Junos: forward IP packets sent to the subnet's broadcast address
+                    // (`forward-only`), and to the Routing Engine too.
+                    container(
+                        "targeted-broadcast",
+                        "Forward directed broadcasts to the subnet",
+                        &[
+                            flag(
+                                "forward-and-send-to-re",
+                                "Forward and send to the Routing Engine",
+                            ),
+                            flag("forward-only", "Forward only"),
+                        ],
+                    )
+                    .presence()
+                    .choice()
+                    .no_effect(
+                        "the host forwards directed broadcasts or not \
+                         (sysctl net.ipv4.conf.IF.bc_forwarding)",
                     ),
                     // Only subscribers' traffic is forwarded by this router.
                     super::STATIC_RPF_CHECK,
@@ -553,6 +649,12 @@ pub(super) const PPPOE_FAMILY: Stmt = container(
             uint(1, 65534),
             "Maximum PPPoE sessions on this interface",
         ),
+        // Junos 13.1: max-sessions wins over RADIUS' Max-Clients-Per-Interface VSA.
+        flag(
+            "max-sessions-vsa-ignore",
+            "Ignore the maximum sessions RADIUS returns (Max-Clients-Per-Interface VSA)",
+        )
+        .no_effect("the Max-Clients-Per-Interface VSA is never taken: max-sessions alone limits"),
         leaf(
             "service-name-table",
             NAME,

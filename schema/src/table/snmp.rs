@@ -23,6 +23,28 @@ pub(super) const SNMP: Stmt = container(
         ),
         // Junos: sysName when it is not the host name.
         leaf("name", TEXT, "System name override (sysName)"),
+        // Junos ("filter-duplicates"): a request repeated from the same source with the
+        // same request ID is answered once.
+        flag(
+            "filter-duplicates",
+            "Filter requests with duplicate source address/port and request ID",
+        )
+        .no_effect(
+            "the embedded agent answers each request it receives; a repeated read-only \
+                 request gets the same answer",
+        ),
+        // Junos ("nonvolatile", "commit-delay"): how long after an SNMP set the configuration
+        // is committed, 5 s by default; the page gives no range, so any positive number loads.
+        container(
+            "nonvolatile",
+            "Configure the handling of nonvolatile SNMP Set requests",
+            &[leaf(
+                "commit-delay",
+                uint(1, 65535),
+                "Delay between affirmative SNMP Set reply and start of commit (seconds)",
+            )],
+        )
+        .no_effect("the embedded agent is read-only: no SNMP set changes the configuration"),
         // Junos shows `client-list L { 198.18.0.0/24; 198.18.0.5/32 restrict; }`: the
         // prefixes stand alone in the list's block, as in `clients { ... }`.
         list(
@@ -76,7 +98,7 @@ pub(super) const SNMP: Stmt = container(
             "Define a view",
             &[list(
                 "oid",
-                NAME,
+                Type::Oid,
                 "Object identifier",
                 &[
                     flag("include", "Include this subtree"),
@@ -136,7 +158,13 @@ pub(super) const SNMP: Stmt = container(
                     Type::Enum(&["outgoing-interface"]),
                     "Address placed in the agent address field of SNMPv1 traps",
                 ),
-                leaf("source-address", Type::IpAddr, "Source address for traps"),
+                // Junos: an address of the router, or `lo0`, the lowest address of the
+                // loopback interface (typed::device; none there is a commit error).
+                leaf(
+                    "source-address",
+                    Type::IpAddrOr(&["lo0"]),
+                    "Source address for traps (an address, or lo0: its lowest address)",
+                ),
             ],
         ),
         // Not Junos (its agent answers on every address, narrowed by `interface`): the

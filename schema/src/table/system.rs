@@ -493,6 +493,18 @@ pub(super) const SYSTEM: Stmt = container(
             "Number of configuration files stored on flash",
         )
         .no_effect("there is no flash: every revision is in the state directory's database"),
+        // Junos: boot from the backup root partition copies it over the primary.
+        flag(
+            "auto-snapshot",
+            "Copy the root partition the system booted from over the failed one",
+        )
+        .no_effect("the host's boot disks and their recovery are the host's"),
+        // Junos 17.3: the management interface in the `mgmt_junos` routing instance.
+        flag(
+            "management-instance",
+            "Put the management interface in its own routing instance (mgmt_junos)",
+        )
+        .no_effect("the host's management interface and its routing are the host's (ip vrf)"),
         // Junos' daemons, each by its name (`general-authentication-service`, `routing`,
         // ...): this router is one daemon, and its host runs the rest.
         list("processes", NAME, "Process control", PROCESS)

@@ -423,7 +423,21 @@ fn listen_addresses(s: View<'_>) -> Vec<std::net::IpAddr> {
     vec![default.unwrap_or(Ipv4Addr::LOCALHOST.into())]
 }
 
-pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
+/// Junos' `trap-options source-address lo0`: the lowest address configured on the
+/// loopback interface, over all its units; `None` when it has none (a commit error,
+/// validate::device).
+pub fn lowest_loopback_address(
+    interfaces: &BTreeMap<String, Interface>,
+) -> Option<std::net::IpAddr> {
+    let lo0 = interfaces.get("lo0")?;
+    lo0.units
+        .values()
+        .flat_map(|u| u.inet_addresses.iter().map(|p| p.address))
+        .min()
+        .map(std::net::IpAddr::V4)
+}
+
+pub(super) fn snmp(s: View<'_>, interfaces: &BTreeMap<String, Interface>) -> SnmpConfig {
     // `client-list-name L` gives the community the list's prefixes, decided as `clients`
     // (an unknown list is refused at commit, so none here means an unchecked tree).
     let client_list = |name: &str| {
@@ -485,10 +499,10 @@ pub(super) fn snmp(s: View<'_>) -> SnmpConfig {
                 (name.to_string(), group)
             })
             .collect(),
-        trap_source_address: s
-            .container("trap-options")
-            .value("source-address")
-            .and_then(|a| a.parse().ok()),
+        trap_source_address: match s.container("trap-options").value("source-address") {
+            Some("lo0") => lowest_loopback_address(interfaces),
+            other => other.and_then(|a| a.parse().ok()),
+        },
         trap_agent_address_outgoing: s.container("trap-options").has("agent-address"),
         views: s
             .entries("view")

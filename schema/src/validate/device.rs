@@ -10,6 +10,7 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
     unit_named_interfaces(root, findings);
     interface_addresses(root, findings);
     snmp(config, findings);
+    trap_source_loopback(root, config, findings);
     snmp_views(root, findings);
     snmp_client_lists(root, findings);
 }
@@ -35,6 +36,24 @@ fn snmp_client_lists(root: &Node, findings: &mut Findings) {
                 "client-list-name and clients are mutually exclusive",
             );
         }
+    }
+}
+
+/// `trap-options source-address lo0` stands for the lowest address of the loopback
+/// interface (Junos): with no address there, traps would leave with none the operator chose.
+fn trap_source_loopback(root: &Node, config: &RouterConfig, findings: &mut Findings) {
+    let names_lo0 = root
+        .children
+        .get(&NodeId::new("snmp"))
+        .and_then(|s| s.children.get(&NodeId::new("trap-options")))
+        .and_then(|t| t.children.get(&NodeId::new("source-address")))
+        .is_some_and(|a| a.values.first().is_some_and(|v| v.as_str() == "lo0"));
+    if names_lo0 && config.snmp.trap_source_address.is_none() {
+        findings.error(
+            vec![NodeId::new("snmp"), NodeId::new("trap-options")],
+            "source-address lo0",
+            "lo0 has no family inet address to take as the traps' source address",
+        );
     }
 }
 
