@@ -135,8 +135,14 @@ impl Editor {
                     Some(key) if child.child_in(true, key).is_some() => {
                         path.push(NodeId::new(child.name))
                     }
-                    // `interfaces ge-0/0/0.100`: Junos' shorthand for `ge-0/0/0 unit 100`.
-                    Some(key) if !self.literal_keys && unit_shorthand(child, key).is_some() => {
+                    // `interfaces ge-0/0/0.100`: Junos' shorthand for `ge-0/0/0 unit 100`; an
+                    // interface range's name (`interface-range r.1`) is a name, not an
+                    // interface, and is taken whole.
+                    Some(key)
+                        if !self.literal_keys
+                            && !child.list_level
+                            && unit_shorthand(child, key).is_some() =>
+                    {
                         let (ifd, unit, unit_stmt, unit_type) =
                             unit_shorthand(child, key).ok_or_else(|| syntax_error(i))?;
                         path.push(NodeId::entry(child.name, check(key_type, ifd, i)?));
