@@ -50,7 +50,7 @@ fn established(lns: &DaemonProcess) -> usize {
 #[test]
 fn a_hundred_emulated_subscribers_reach_auth_sent_through_our_lac_and_lns() {
     let dir = tempfile::tempdir().unwrap();
-    let (lns, _lac, link) = routers(dir.path(), ("127.0.44.1", "127.0.44.2"));
+    let (lns, lac, link) = routers(dir.path(), ("127.0.44.1", "127.0.44.2"));
     // Up, one probe each (an LCP Echo-Request the LAC relays and the LNS answers), held
     // long enough to be seen at the LNS, then a PADT each.
     let emulator = Command::new(bin_path("pppoe-emulator"))
@@ -66,6 +66,7 @@ fn a_hundred_emulated_subscribers_reach_auth_sent_through_our_lac_and_lns() {
 
     wait_for(
         &mut emulator,
+        [&lns, &lac],
         "every subscriber's session at the LNS",
         || established(&lns) == SUBSCRIBERS,
     );
@@ -82,9 +83,12 @@ fn a_hundred_emulated_subscribers_reach_auth_sent_through_our_lac_and_lns() {
     );
 
     // The PADTs end every session at the LNS too (the LAC sends a CDN for each).
-    wait_for(&mut emulator, "the LNS's sessions to end", || {
-        established(&lns) == 0
-    });
+    wait_for(
+        &mut emulator,
+        [&lns, &lac],
+        "the LNS's sessions to end",
+        || established(&lns) == 0,
+    );
 }
 
 /// All at once, far more frames cross both ways than a Unix datagram queue holds (10 by
@@ -94,7 +98,7 @@ fn a_hundred_emulated_subscribers_reach_auth_sent_through_our_lac_and_lns() {
 #[test]
 fn a_burst_of_subscribers_all_at_once_does_not_lock_up_the_socket_link() {
     let dir = tempfile::tempdir().unwrap();
-    let (lns, _lac, link) = routers(dir.path(), ("127.0.44.3", "127.0.44.4"));
+    let (lns, lac, link) = routers(dir.path(), ("127.0.44.3", "127.0.44.4"));
     let emulator = Command::new(bin_path("pppoe-emulator"))
         .args(["--link", link.to_str().unwrap()])
         .args(["--count", &BURST.to_string()])
@@ -122,13 +126,22 @@ fn a_burst_of_subscribers_all_at_once_does_not_lock_up_the_socket_link() {
     // the rounds that follow reach every subscriber.
     assert_eq!(summary["frames"]["probes_answered"], BURST, "{summary}");
     let mut no_emulator = KillOnDrop(None);
-    wait_for(&mut no_emulator, "the LNS's sessions to end", || {
-        established(&lns) == 0
-    });
+    wait_for(
+        &mut no_emulator,
+        [&lns, &lac],
+        "the LNS's sessions to end",
+        || established(&lns) == 0,
+    );
 }
 
-/// Polls `done` until it holds; fails after `WAIT` (or when the emulator has died meanwhile).
-fn wait_for(emulator: &mut KillOnDrop, what: &str, done: impl Fn() -> bool) {
+/// Polls `done` until it holds; fails after `WAIT` (or when the emulator has died meanwhile),
+/// showing both routers' sessions and drop counters: what a failure in CI needs to be read.
+fn wait_for(
+    emulator: &mut KillOnDrop,
+    routers: [&DaemonProcess; 2],
+    what: &str,
+    done: impl Fn() -> bool,
+) {
     let deadline = Instant::now() + WAIT;
     while !done() {
         if let Some(child) = emulator.0.as_mut() {
@@ -140,7 +153,22 @@ fn wait_for(emulator: &mut KillOnDrop, what: &str, done: impl Fn() -> bool) {
                 );
             }
         }
-        assert!(Instant::now() < deadline, "no {what} within {WAIT:?}");
+        if Instant::now() >= deadline {
+            let state: Vec<String> = routers
+                .iter()
+                .flat_map(|r| {
+                    [
+                        "show services l2tp summary statistics",
+                        "show services l2tp session",
+                    ]
+                    .map(|command| format!("{command}:\n{}", output_text(&r.run(command))))
+                })
+                .collect();
+            panic!(
+                "no {what} within {WAIT:?}; LNS, then LAC:\n{}",
+                state.join("\n")
+            );
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
 }
