@@ -129,16 +129,39 @@ pub fn domain_of<'u>(config: &RouterConfig, user: &'u str) -> Option<&'u str> {
         .filter(|d| !d.is_empty())
 }
 
-/// The domain map for `user`: its domain's (case-insensitively: DNS names), else `default`.
+/// The domain map for `user`: its domain's (case-insensitively: DNS names), else the most
+/// specific wildcard map that matches it ([`wildcard_match`]), else `default`.
 fn map_of<'c>(config: &'c RouterConfig, user: &str) -> Option<(&'c String, &'c DomainMap)> {
+    let maps = &config.domain_maps;
     match domain_of(config, user) {
-        Some(domain) => config
-            .domain_maps
+        Some(domain) => maps
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(domain))
-            .or_else(|| config.domain_maps.get_key_value(DEFAULT_MAP)),
-        None => config.domain_maps.get_key_value(DEFAULT_MAP),
+            .or_else(|| {
+                // The most literal characters win (our choice: Juniper's page does not say
+                // which of two matching wildcard maps is taken); the first name on a tie.
+                let matching = maps.iter().filter_map(|(name, map)| {
+                    Some((wildcard_match(name, domain)?, std::cmp::Reverse(name), map))
+                });
+                let best = matching.max_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)))?;
+                Some((best.1 .0, best.2))
+            })
+            .or_else(|| maps.get_key_value(DEFAULT_MAP)),
+        None => maps.get_key_value(DEFAULT_MAP),
     }
+}
+
+/// Whether the wildcard map `name` matches `domain` (Juniper, "map (Domain Map)": the first
+/// `*` stands for zero or more characters, anywhere in the name; another `*` is a plain
+/// character), case-insensitively; `Some` of how many characters of the name are literal.
+/// `None` for a name without `*`.
+fn wildcard_match(name: &str, domain: &str) -> Option<usize> {
+    let (before, after) = name.split_once('*')?;
+    let (domain, head, tail) = (domain.as_bytes(), before.as_bytes(), after.as_bytes());
+    let fits = domain.len() >= head.len() + tail.len()
+        && domain[..head.len()].eq_ignore_ascii_case(head)
+        && domain[domain.len() - tail.len()..].eq_ignore_ascii_case(tail);
+    fits.then_some(head.len() + tail.len())
 }
 
 /// The domain map's `tunnel-profile` for `user` (RADIUS tunnel attributes merge into it).
@@ -298,6 +321,47 @@ mod tests {
             decide(&c, "a@isp.example"),
             Decision::Refuse(Refusal::UnknownAccessProfile)
         );
+    }
+
+    /// Juniper, "map (Domain Map)": with no exact map, a wildcard map (one `*`, zero or more
+    /// characters, anywhere; a later `*` is a plain character) is looked up, then `default`.
+    #[test]
+    fn a_wildcard_map_takes_a_domain_no_map_names_exactly() {
+        let c = config(
+            "set access domain map *.example address-pool any-example\n\
+             set access domain map *.north.example address-pool north\n\
+             set access domain map xyz*northern.example address-pool xyz\n\
+             set access domain map a*b*c address-pool star\n\
+             set access domain map isp.example address-pool exact\n\
+             set access domain map default address-pool fallback\n",
+        );
+        let pool = |user| address_pool(&c, user);
+        assert_eq!(pool("u@isp.example"), Some("exact"), "an exact map first");
+        assert_eq!(pool("u@other.example"), Some("any-example"));
+        assert_eq!(
+            pool("u@OTHER.Example"),
+            Some("any-example"),
+            "DNS names: any case"
+        );
+        assert_eq!(
+            pool("u@a.north.example"),
+            Some("north"),
+            "the most specific"
+        );
+        assert_eq!(
+            pool("u@xyznorthern.example"),
+            Some("xyz"),
+            "zero characters"
+        );
+        assert_eq!(pool("u@xyz-12.northern.example"), Some("xyz"));
+        assert_eq!(pool("u@aXb*c"), Some("star"), "the second * is a character");
+        assert_eq!(pool("u@aXbYc"), Some("fallback"));
+        assert_eq!(
+            pool("u@example"),
+            Some("fallback"),
+            "`.example` needs its dot"
+        );
+        assert_eq!(pool("u@isp.net"), Some("fallback"));
     }
 
     #[test]

@@ -12,7 +12,6 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
     strip_user_name_delimiters(root, findings);
     pool_name_servers(config, findings);
     aaa_routing_instances(config, findings);
-    wildcard_domain_maps(config, findings);
     server_routing_instances(config, findings);
     terminate_codes_never_sent(config, findings);
     for (name, profile) in &config.access_profiles {
@@ -125,20 +124,6 @@ fn strip_user_name_delimiters(root: &Node, findings: &mut Findings) {
                 );
             }
         }
-    }
-}
-
-/// A wildcard domain map (`map *.example`, Junos: looked up when no map names the domain
-/// exactly) loads, but subscribers are matched to maps by their exact domain only: the
-/// map warns that it is never chosen.
-fn wildcard_domain_maps(config: &RouterConfig, findings: &mut Findings) {
-    for name in config.domain_maps.keys().filter(|n| n.contains('*')) {
-        findings.warn(
-            &[NodeId::new("access"), NodeId::new("domain")],
-            &format!("map {name}"),
-            "statement has no effect: wildcard domain maps are not matched here; a domain \
-             no map names exactly takes the default map",
-        );
     }
 }
 
