@@ -63,7 +63,9 @@ impl Refusal {
     /// The operator's sentence, as `show subscribers` and the log print it.
     pub fn text(self) -> &'static str {
         match self {
-            Refusal::NoDomain => "user name has no domain and no default domain map is configured",
+            Refusal::NoDomain => {
+                "user name has no domain and neither a none nor a default domain map is configured"
+            }
             Refusal::NoDomainMap => "no access domain map for the user's domain",
             Refusal::UnknownAccessProfile => "the domain map's access-profile is not configured",
             Refusal::UnknownTunnelProfile => "the domain map's tunnel-profile is not configured",
@@ -117,6 +119,10 @@ impl Refusal {
 
 /// The name of the domain map Junos falls back to when the user's domain has none.
 const DEFAULT_MAP: &str = "default";
+/// The name of the domain map Junos uses for a user name without a domain (Juniper, "map
+/// (Domain Map)": "the domain map the router uses when a subscriber username does not have a
+/// domain or realm name").
+const NO_DOMAIN_MAP: &str = "none";
 
 /// The domain of `user` (`alice@isp.example` → `isp.example`) as `[edit access domain]`
 /// `delimiter` and `parse-direction` split it (Junos' defaults: `@`, from the right, so the
@@ -130,7 +136,9 @@ pub fn domain_of<'u>(config: &RouterConfig, user: &'u str) -> Option<&'u str> {
 }
 
 /// The domain map for `user`: its domain's (case-insensitively: DNS names), else the most
-/// specific wildcard map that matches it ([`wildcard_match`]), else `default`.
+/// specific wildcard map that matches it ([`wildcard_match`]), else `default`. A user name
+/// without a domain takes `none`, else `default` (the page does not say what it takes
+/// without a `none` map; `default` is what it took here before `none` was built).
 fn map_of<'c>(config: &'c RouterConfig, user: &str) -> Option<(&'c String, &'c DomainMap)> {
     let maps = &config.domain_maps;
     match domain_of(config, user) {
@@ -147,7 +155,9 @@ fn map_of<'c>(config: &'c RouterConfig, user: &str) -> Option<(&'c String, &'c D
                 Some((best.1 .0, best.2))
             })
             .or_else(|| maps.get_key_value(DEFAULT_MAP)),
-        None => maps.get_key_value(DEFAULT_MAP),
+        None => maps
+            .get_key_value(NO_DOMAIN_MAP)
+            .or_else(|| maps.get_key_value(DEFAULT_MAP)),
     }
 }
 
@@ -362,6 +372,27 @@ mod tests {
             "`.example` needs its dot"
         );
         assert_eq!(pool("u@isp.net"), Some("fallback"));
+    }
+
+    /// `none` takes the user names without a domain; `default` still takes the rest.
+    #[test]
+    fn the_none_map_takes_names_without_a_domain() {
+        let c = config(
+            "set access domain map none address-pool bare\n\
+             set access domain map default address-pool fallback\n",
+        );
+        assert_eq!(address_pool(&c, "carol"), Some("bare"));
+        assert_eq!(
+            address_pool(&c, "carol@"),
+            Some("bare"),
+            "an empty domain is none"
+        );
+        assert_eq!(address_pool(&c, "carol@isp.example"), Some("fallback"));
+        assert_eq!(
+            address_pool(&c, "carol@none"),
+            Some("bare"),
+            "a domain named none"
+        );
     }
 
     #[test]
