@@ -1,10 +1,11 @@
 //! The sockets the fast path sends L2TP from (PPPoE frames relayed up to LNSs, IP packets
 //! down to LACs), one per address the engine has an L2TP socket on.
 //!
-//! Not the engine's sockets themselves where it can be helped: those are registered with
-//! the engine thread's epoll for writability, and the kernel wakes a socket's waiters each
-//! time it frees a sent datagram (`sock_def_write_space`), so every datagram a data worker
-//! sent from them woke the control thread (profiled, docs/performance.md, stage 6). Beside
+//! Not the engine's sockets themselves where it can be helped: the one it sends control from
+//! is registered with a reactor for writability (worker 0's since the listeners moved to the
+//! workers; the engine thread's when stage 6 profiled it), and the kernel wakes a socket's
+//! waiters each time it frees a sent datagram (`sock_def_write_space`), so every datagram a
+//! data worker sent from it woke that thread (docs/performance.md, stage 6). Beside
 //! each listener on a specific address a sender of its own is bound ([`bind_sender`]); the
 //! wildcard socket (an ephemeral port on 0.0.0.0, for tunnels without a source address),
 //! or a listener whose port cannot be shared, is sent from as before.

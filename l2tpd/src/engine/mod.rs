@@ -45,7 +45,7 @@ use tokio::sync::mpsc as channel;
 pub use self::ports::PortReaders;
 pub use self::rpc::{L2tpRpc, RpcOutcome, CLEAR_STEP};
 pub use self::service_ifaces::{ServiceInterfaceSpec, ServiceQueueReaders};
-pub use self::sockets::{data_socket_of, L2TP_PORT};
+pub use self::sockets::L2TP_PORT;
 pub use self::task::ListenerReader;
 use crate::io::data_workers::{worker_count, DataWorkers};
 use crate::snmp::view::View;

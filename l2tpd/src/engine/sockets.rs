@@ -73,12 +73,12 @@ pub fn bind_listener(at: SocketAddrV4, data_sockets: usize) -> io::Result<Listen
     if at.port() != 0 {
         drop(std::net::UdpSocket::bind(at)?);
     }
-    let first = bind_reuse_port(at)?;
+    let first = bind_sharing(at, Sharing::Port)?;
     let at = match first.local_addr()? {
         SocketAddr::V4(bound) => bound,
         SocketAddr::V6(_) => unreachable!("bound to IPv4"),
     };
-    let control = bind_reuse_port(at)?;
+    let control = bind_sharing(at, Sharing::Port)?;
     prepare(&first);
     prepare(&control);
     let mut data = vec![first];
@@ -108,11 +108,6 @@ pub fn more_data_sockets(at: SocketAddrV4, count: usize) -> io::Result<Vec<std::
 fn prepare(socket: &std::net::UdpSocket) {
     enlarge_receive_buffer(socket);
     share_port(socket);
-}
-
-/// A non-blocking UDP socket on `at` in a SO_REUSEPORT group.
-fn bind_reuse_port(at: SocketAddrV4) -> io::Result<std::net::UdpSocket> {
-    bind_sharing(at, Sharing::Port)
 }
 
 /// How a socket shares its port, set before its bind.
@@ -148,10 +143,11 @@ fn bind_sharing(at: SocketAddrV4, sharing: Sharing) -> io::Result<std::net::UdpS
     Ok(std::net::UdpSocket::from(fd))
 }
 
-/// The place in its listener's SO_REUSEPORT group of the socket the kernel gives a datagram:
-/// what [`steer`]'s program computes, written out for the tests and the data workers' owners.
-/// `None` for control.
-pub fn data_socket_of(datagram: &[u8], data_sockets: usize) -> Option<usize> {
+/// The data socket (of `data_sockets`) the kernel gives a datagram: what [`steer`]'s program
+/// computes, written out for the tests that check the program and predict each worker's
+/// share. `None` for control.
+#[cfg(test)]
+pub(super) fn data_socket_of(datagram: &[u8], data_sockets: usize) -> Option<usize> {
     let first = *datagram.first()?;
     if first & 0x80 != 0 {
         return None;
