@@ -11,7 +11,7 @@ impl Settings {
         // `disable-calling-number-avp`: AVP 22 carries the subscriber's access line
         // identity, which some networks keep to themselves.
         if self.disable_calling_number_avp {
-            call.strings.set(CallString::CallingNumber, None);
+            call.strings.remove(&[CallString::CallingNumber]);
         }
         // `tx-connect-speed-method pppoe-ia-tag`: Tx Connect Speed (AVP 24, LAC to
         // subscriber) is the agent's Actual-Data-Rate-Downstream, Rx (AVP 38) its upstream
@@ -30,8 +30,8 @@ impl Settings {
         // Junos sends the access line AVPs (RFC 5515) only with `access-line-information`:
         // not every LNS takes them well.
         if !self.access_line_information {
-            call.strings.set(CallString::AgentCircuitId, None);
-            call.strings.set(CallString::AgentRemoteId, None);
+            call.strings
+                .remove(&[CallString::AgentCircuitId, CallString::AgentRemoteId]);
             call.access_loop = AccessLoop::default();
         }
         // Rx Connect Speed (AVP 38) equal to the Tx speed says nothing new; Junos leaves it

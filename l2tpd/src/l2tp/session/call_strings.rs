@@ -93,6 +93,20 @@ impl CallStrings {
         }
     }
 
+    /// Removes every string of `fields` in one rebuild (none when none of them is present).
+    pub fn remove(&mut self, fields: &[CallString]) {
+        if fields.iter().all(|&f| self.get(f).is_none()) {
+            return;
+        }
+        let kept = CallString::ALL.map(|f| match fields.contains(&f) {
+            true => None,
+            false => self.get(f),
+        });
+        if let Some(rebuilt) = Self::build(kept) {
+            *self = rebuilt;
+        }
+    }
+
     /// These strings with `field` set to `value`: for building a call in one expression.
     pub fn with(mut self, field: CallString, value: &[u8]) -> Self {
         self.set(field, Some(value));
@@ -153,6 +167,29 @@ mod tests {
                 &CallString::ALL.map(|f| (f, model[f as usize].as_deref())),
             );
             prop_assert_eq!(rebuilt, strings);
+        }
+    }
+
+    proptest! {
+        /// Removing several strings at once is setting each of them to `None`.
+        #[test]
+        fn remove_is_setting_each_to_none(
+            initial in proptest::collection::vec(
+                (field(), proptest::option::of(proptest::collection::vec(any::<u8>(), 0..8))),
+                0..12,
+            ),
+            removed in proptest::collection::vec(field(), 0..4),
+        ) {
+            let mut strings = CallStrings::default();
+            for (field, value) in &initial {
+                strings.set(*field, value.as_deref());
+            }
+            let mut one_by_one = strings.clone();
+            for &field in &removed {
+                one_by_one.set(field, None);
+            }
+            strings.remove(&removed);
+            prop_assert_eq!(strings, one_by_one);
         }
     }
 
