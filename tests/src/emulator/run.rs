@@ -145,6 +145,9 @@ pub async fn run(
             },
         }
     }
+    // What the run produced leaves before the caller takes over (with `--hold`, the last
+    // subscribers' PADTs may still be waiting for room in the LAC's queue here).
+    send_out(&mut emulator, &mut outbox, endpoint).await;
     let summary = emulator.summary();
     let ok = emulator.all_up()
         && emulator.ip_probes_answered()
@@ -156,7 +159,16 @@ pub async fn run(
 /// the last frames leave so a LAC that waits for room in our queue gets it.
 pub async fn finish(emulator: &mut Emulator<ClientLink>, endpoint: &mut AsyncFrameEndpoint) {
     emulator.stop(Instant::now().into_std());
-    let mut outbox = FrameOutbox::default();
+    send_out(emulator, &mut FrameOutbox::default(), endpoint).await;
+}
+
+/// Sends what waits in `outbox` and what the emulator has to send, for at most [`GOODBYE`],
+/// reading meanwhile so a LAC that waits for room in our queue gets it.
+async fn send_out(
+    emulator: &mut Emulator<ClientLink>,
+    outbox: &mut FrameOutbox,
+    endpoint: &mut AsyncFrameEndpoint,
+) {
     let mut batch = FrameBatch::new(BATCH_SLOTS, MAX_FRAME);
     outbox.push(std::iter::from_fn(|| emulator.poll_transmit()));
     let goodbye = Instant::now() + GOODBYE;
