@@ -101,8 +101,12 @@ pub fn check_since(
     // previous one; a configuration with inactive statements is checked whole.
     // A candidate that shares nothing (parsed whole by `load override`) is checked whole:
     // comparing it node by node with the previous one would only add to the check.
+    // A tree with configuration groups is checked whole: what a subtree holds depends on
+    // the groups applied above it, which sharing the subtree does not tell.
     let previous = previous.filter(|p| {
-        !p.has_inactive
+        !crate::typed::groups::has_groups(root)
+            && !crate::typed::groups::has_groups(p.tree)
+            && !p.has_inactive
             && since::shares_any(root, p.tree, 2)
             && !root.has_inactive_since(p.tree, false)
     });
@@ -114,21 +118,26 @@ pub fn check_since(
     // without, `without_inactive` copied the tree exactly when it holds inactive statements.
     let has_inactive = matches!(active, std::borrow::Cow::Owned(_));
     let mut findings = Findings::default();
+    // Groups are applied before anything reads the configuration: every check sees the
+    // inherited statements as the configuration's own (typed::groups).
+    let grouped = crate::typed::groups::expand(&active);
+    let (active, group_errors) = (&*grouped.0, grouped.1);
+    findings.errors.extend(group_errors);
     let mut skips = match previous {
-        Some(p) => Skips::new(p.tree, &active),
+        Some(p) => Skips::new(p.tree, active),
         None => Skips::none(),
     };
-    structure::check(&active, &mut skips, &mut findings);
+    structure::check(active, &mut skips, &mut findings);
     // Variables are checked with the structure: a profile's variable is wrong whatever the
     // rest of the configuration says, and the operator should see it in the same pass.
-    dynamic_profiles::check(&active, &mut findings);
-    firewall::check(&active, &mut findings);
-    short_cycle::check(&active, &mut findings);
+    dynamic_profiles::check(active, &mut findings);
+    firewall::check(active, &mut findings);
+    short_cycle::check(active, &mut findings);
     // Interface ranges are applied to their members before any check that reads the
     // interfaces, so those see each member as if the range's statements were its own.
     let expanded = match findings.errors.is_empty() {
-        true => crate::typed::interface_range::expand(&active),
-        false => (std::borrow::Cow::Borrowed(&*active), Vec::new()),
+        true => crate::typed::interface_range::expand(active),
+        false => (std::borrow::Cow::Borrowed(active), Vec::new()),
     };
     let (active, range_errors) = (&*expanded.0, expanded.1);
     findings.errors.extend(range_errors);
