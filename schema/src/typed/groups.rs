@@ -166,7 +166,7 @@ pub fn expansion(root: &Node, record: bool) -> Expansion {
     let groups: Vec<(&str, &Node)> = root
         .children
         .iter()
-        .filter(|(id, _)| id.keyword == GROUPS)
+        .filter(|(id, node)| id.keyword == GROUPS && !node.inactive)
         .filter_map(|(id, node)| Some((id.key.as_deref()?, node)))
         .collect();
     let mut walk = Walk {
@@ -215,8 +215,11 @@ impl<'a> Walk<'a> {
             values: merged_values(stmt, own, &sources),
             ..Node::default()
         };
+        // `| display inheritance` shows the tree as written, tags and all (the commit's tree
+        // has no inactive statement left).
         if let Some(own) = own {
             out.annotation = own.annotation.clone();
+            out.inactive = own.inactive;
         }
         if !stmt.has_block() {
             return out;
@@ -258,6 +261,7 @@ impl<'a> Walk<'a> {
     ) -> Vec<Source<'a>> {
         let names = |keyword: &str| -> Vec<&'a str> {
             own.and_then(|o| o.children.get(&NodeId::new(keyword)))
+                .filter(|n| !n.inactive)
                 .map(|n| n.values.iter().map(|v| v.as_str()).collect())
                 .unwrap_or_default()
         };
@@ -304,7 +308,8 @@ fn nodes_at<'a>(group: &'a Node, path: &[NodeId]) -> Vec<&'a Node> {
 /// the same name, then each wildcard of the same list whose pattern matches the key.
 fn matching_children<'a>(source: &Source<'a>, id: &NodeId) -> Vec<Source<'a>> {
     let mut found = Vec::new();
-    if let Some(node) = source.node.children.get(id) {
+    // An inactive statement of a group is not inherited.
+    if let Some(node) = source.node.children.get(id).filter(|n| !n.inactive) {
         found.push(Source {
             group: source.group,
             node,
@@ -316,9 +321,10 @@ fn matching_children<'a>(source: &Source<'a>, id: &NodeId) -> Vec<Source<'a>> {
                 .key
                 .as_deref()
                 .filter(|k| their_id.keyword == id.keyword && is_wildcard_key(k));
-            let matches = wildcard
-                .and_then(|w| crate::typed::groups::Pattern::new(w).ok())
-                .is_some_and(|p| p.matches(key));
+            let matches = !node.inactive
+                && wildcard
+                    .and_then(|w| Pattern::new(w).ok())
+                    .is_some_and(|p| p.matches(key));
             if matches {
                 found.push(Source {
                     group: source.group,
@@ -335,7 +341,13 @@ fn matching_children<'a>(source: &Source<'a>, id: &NodeId) -> Vec<Source<'a>> {
 fn child_ids(own: Option<&Node>, sources: &[Source<'_>]) -> Vec<NodeId> {
     let mut ids: indexmap::IndexSet<NodeId> = indexmap::IndexSet::new();
     let own_ids = own.into_iter().flat_map(|o| o.children.keys());
-    let group_ids = sources.iter().flat_map(|s| s.node.children.keys());
+    let group_ids = sources.iter().flat_map(|s| {
+        s.node
+            .children
+            .iter()
+            .filter(|(_, n)| !n.inactive)
+            .map(|(id, _)| id)
+    });
     for id in own_ids.chain(group_ids) {
         let group_statement = id.keyword == APPLY || id.keyword == EXCEPT;
         let wildcard = id.key.as_deref().is_some_and(is_wildcard_key);

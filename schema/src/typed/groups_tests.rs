@@ -316,3 +316,70 @@ fn display_inheritance_records_each_inherited_statement_and_its_group() {
         Some("northwest")
     );
 }
+
+#[test]
+fn display_inheritance_shows_the_expanded_tree_with_junos_comments() {
+    let tree = parsed(REGIONAL);
+    let system = crate::print::to_inheritance_text(&[NodeId::new("system")], &tree, true);
+    assert_eq!(
+        system,
+        "\
+host-name own-name;
+##
+## 'standard.example' was inherited from group 'standard'
+##
+domain-name standard.example;
+"
+    );
+    let ge0 = [NodeId::entry("interfaces", "ge-0/0/0")];
+    let text = crate::print::to_inheritance_text(&ge0, &tree, true);
+    assert_eq!(
+        text,
+        "\
+##
+## 'northwest' was inherited from group 'northwest'
+##
+description northwest;
+##
+## 'traps' was inherited from group 'standard'
+##
+traps;
+##
+## '1500' was inherited from group 'standard'
+##
+mtu 1500;
+unit 0;
+"
+    );
+    let plain = crate::print::to_inheritance_text(&ge0, &tree, false);
+    assert_eq!(
+        plain,
+        "description northwest;\ntraps;\nmtu 1500;\nunit 0;\n"
+    );
+}
+
+#[test]
+fn an_inactive_group_or_apply_groups_is_not_applied() {
+    let text = "\
+groups {
+    inactive: a {
+        system {
+            host-name from-a;
+        }
+    }
+    b {
+        system {
+            time-zone UTC;
+        }
+    }
+}
+inactive: apply-groups b;
+apply-groups-except-nothing-here;
+";
+    // The last line is not a statement: a load error, not a panic.
+    assert!(parse_config(text).is_err());
+    let text = text.replace("apply-groups-except-nothing-here;\n", "");
+    let shown = crate::print::to_inheritance_text(&[], &parsed(&text), true);
+    assert!(!shown.contains("from-a"), "{shown}");
+    assert!(!shown.contains("UTC"), "{shown}");
+}

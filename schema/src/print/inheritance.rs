@@ -1,0 +1,93 @@
+//! `| display inheritance`: the configuration as the router applies it, configuration
+//! groups written out where they apply (typed::groups), each inherited statement preceded
+//! by Junos' comment naming the group it came from:
+//!
+//! ```text
+//! ##
+//! ## 'standard.example' was inherited from group 'standard'
+//! ##
+//! domain-name standard.example;
+//! ```
+//!
+//! What the comment names follows Juniper's examples ("Example: Configuring Sets of
+//! Statements with Configuration Groups", "Example: Configuring Peer Entities"): a leaf's
+//! value, a list entry's key, a container's or a flag's name.
+
+use super::detail::commented_text;
+use crate::def::{Kind, Stmt};
+use crate::tree::{Node, NodeId};
+use crate::typed::groups::expansion;
+
+/// The expanded configuration below `path`, `root` being the whole configuration;
+/// `comments`: with the `## ... was inherited from group ...` lines (`| display
+/// inheritance no-comments` leaves them out).
+pub(super) fn to_inheritance_text(
+    schema_root: &'static Stmt,
+    path: &[NodeId],
+    root: &Node,
+    comments: bool,
+) -> String {
+    let expanded = expansion(root, comments);
+    // A list named without a key (`show interfaces`, `show access profile`): its entries
+    // (and a grouped list's own block) stand in the parent, where the printer places them:
+    // the parent holding only them, as `show` gives them.
+    let grouped = path
+        .split_last()
+        .filter(|(last, _)| last.key.is_none())
+        .filter(|_| {
+            crate::edit::stmt_for_path_in(schema_root, path)
+                .is_some_and(|s| matches!(s.kind, Kind::List(_)))
+        });
+    let owned;
+    let (path, node) = match grouped {
+        Some((list, parent)) => {
+            let Some(parent_node) = expanded.tree.get(parent) else {
+                return String::new();
+            };
+            owned = Node {
+                children: parent_node
+                    .children
+                    .iter()
+                    .filter(|(id, _)| id.keyword == list.keyword)
+                    .map(|(id, n)| (id.clone(), n.clone()))
+                    .collect(),
+                ..Node::default()
+            };
+            (parent, &owned)
+        }
+        None => match expanded.tree.get(path) {
+            Some(node) => (path, node),
+            None => return String::new(),
+        },
+    };
+    let inherited = expanded.inherited;
+    commented_text(
+        schema_root,
+        path,
+        node,
+        &mut |stmt, at, node, depth, out| {
+            let Some(group) = inherited.get(at) else {
+                return;
+            };
+            let Some(id) = at.last() else {
+                return;
+            };
+            let what = match (stmt.map(|s| s.kind), &id.key) {
+                (_, Some(key)) => key.to_string(),
+                (Some(Kind::Leaf(_) | Kind::LeafList(_)), None) => node
+                    .values
+                    .iter()
+                    .map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => id.keyword.to_string(),
+            };
+            out.push((depth, "##".into()));
+            out.push((
+                depth,
+                format!("## '{what}' was inherited from group '{group}'"),
+            ));
+            out.push((depth, "##".into()));
+        },
+    )
+}
