@@ -120,8 +120,8 @@ pub fn check_since(
     let mut findings = Findings::default();
     // Groups are applied before anything reads the configuration: every check sees the
     // inherited statements as the configuration's own (typed::groups).
-    let grouped = crate::typed::groups::expand(&active);
-    let (active, group_errors) = (&*grouped.0, grouped.1);
+    let (grouped, group_errors, inherited) = crate::typed::groups::expand_recorded(&active);
+    let active = &*grouped;
     findings.errors.extend(group_errors);
     let mut skips = match previous {
         Some(p) => Skips::new(p.tree, active),
@@ -161,6 +161,7 @@ pub fn check_since(
         system::check(&config, &mut findings);
         config
     });
+    crate::typed::groups::name_groups(&mut findings.errors, &inherited);
     match config {
         Some(config) if findings.errors.is_empty() => Ok(Passed {
             warnings: findings.warnings,

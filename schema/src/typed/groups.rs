@@ -145,11 +145,61 @@ pub fn has_groups(root: &Node) -> bool {
 /// `apply-groups` names but the configuration does not define (commit errors). Borrowed,
 /// untouched, when the configuration has no group.
 pub(crate) fn expand(root: &Node) -> (Cow<'_, Node>, Vec<CheckError>) {
+    let (tree, errors, _) = expand_recorded(root);
+    (tree, errors)
+}
+
+/// [`expand`], also saying where each inherited statement came from (for
+/// [`name_groups`]); empty when the configuration has no group.
+pub(crate) fn expand_recorded(root: &Node) -> (Cow<'_, Node>, Vec<CheckError>, Inherited) {
     if !has_groups(root) {
-        return (Cow::Borrowed(root), Vec::new());
+        return (Cow::Borrowed(root), Vec::new(), Inherited::new());
     }
-    let expansion = expansion(root, false);
-    (Cow::Owned(expansion.tree), expansion.errors)
+    let expansion = expansion(root, true);
+    (
+        Cow::Owned(expansion.tree),
+        expansion.errors,
+        expansion.inherited,
+    )
+}
+
+/// Each commit error about a statement a group wrote says which group:
+/// `... (inherited from group 'G')`, so that the operator knows where to fix it.
+pub(crate) fn name_groups(errors: &mut [CheckError], inherited: &Inherited) {
+    if inherited.is_empty() {
+        return;
+    }
+    for error in errors {
+        if let Some(group) = group_of(inherited, &error.path, &error.statement) {
+            error.message = format!("{} (inherited from group '{group}')", error.message);
+        }
+    }
+}
+
+/// The group that wrote `statement` (as an error names it: `keyword [key] ...`) under
+/// `path`, or a level above it.
+fn group_of<'a>(inherited: &'a Inherited, path: &[NodeId], statement: &str) -> Option<&'a str> {
+    let mut words = statement.split_whitespace();
+    let (first, second) = (words.next(), words.next());
+    let mut own = Vec::new();
+    if let (Some(keyword), Some(key)) = (first, second) {
+        own.push(NodeId::entry(keyword, key.trim_matches('"')));
+    }
+    if let Some(keyword) = first {
+        own.push(NodeId::new(keyword));
+    }
+    let mut candidate = path.to_vec();
+    for id in own {
+        candidate.push(id);
+        if let Some(group) = inherited.get(&candidate) {
+            return Some(group);
+        }
+        candidate.pop();
+    }
+    (0..=path.len())
+        .rev()
+        .find_map(|n| inherited.get(&path[..n]))
+        .map(String::as_str)
 }
 
 /// What [`expansion`] gives.

@@ -383,3 +383,30 @@ apply-groups-except-nothing-here;
     assert!(!shown.contains("from-a"), "{shown}");
     assert!(!shown.contains("UTC"), "{shown}");
 }
+
+#[test]
+fn an_error_in_an_inherited_statement_names_its_group() {
+    // The group writes a login user without the class every user must have; the error
+    // says the group wrote it.
+    let text = "\
+groups {
+    bad {
+        system {
+            login {
+                user ops {
+                    uid 2001;
+                }
+            }
+        }
+    }
+}
+apply-groups bad;
+";
+    let (errors, summary) = validate::check(&parsed(text)).expect_err("missing class");
+    assert_eq!(summary, validate::MISSING_MANDATORY);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].message.ends_with(" (inherited from group 'bad')"),
+        "{errors:?}"
+    );
+}
