@@ -68,6 +68,12 @@ pub fn to_inheritance_text(path: &[NodeId], root: &Node, comments: bool) -> Stri
     inheritance::to_inheritance_text(&table::ROOT, path, root, comments)
 }
 
+/// `| display inheritance | display set`: the `set` lines of the configuration below `path`
+/// with its groups applied (`root` the whole configuration as written).
+pub fn to_inheritance_set_lines(path: &[NodeId], root: &Node) -> String {
+    inheritance::to_inheritance_set_lines(&table::ROOT, path, root)
+}
+
 /// `| display xml`: `<configuration ATTRIBUTES>` and the statements, `<configuration>`
 /// indented `depth` steps (the shell wraps it in `<rpc-reply>`).
 pub fn to_xml(path: &[NodeId], node: &Node, attributes: &[(&str, String)], depth: usize) -> String {

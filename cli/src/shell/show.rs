@@ -147,6 +147,10 @@ impl<T: Transport> Shell<T> {
                 // is the words' own.
                 let resolved = schema::edit::resolve(words).map(|r| r.path);
                 let path = resolved.as_ref().unwrap_or(path);
+                if pipes.iter().any(|p| matches!(p, Pipe::DisplaySet)) {
+                    let lines = schema::print::to_inheritance_set_lines(path, &tree);
+                    return Ok(Some(Shown::Text(lines)));
+                }
                 let text = schema::print::to_inheritance_text(path, &tree, comments);
                 // `show interfaces`: the entries alone, as the plain form shows them.
                 let (_, alone) = super::navigation::grouped_level(path.to_vec());

@@ -28,38 +28,10 @@ pub(super) fn to_inheritance_text(
     comments: bool,
 ) -> String {
     let expanded = expansion(root, comments);
-    // A list named without a key (`show interfaces`, `show access profile`): its entries
-    // (and a grouped list's own block) stand in the parent, where the printer places them:
-    // the parent holding only them, as `show` gives them.
-    let grouped = path
-        .split_last()
-        .filter(|(last, _)| last.key.is_none())
-        .filter(|_| {
-            crate::edit::stmt_for_path_in(schema_root, path)
-                .is_some_and(|s| matches!(s.kind, Kind::List(_)))
-        });
-    let owned;
-    let (path, node) = match grouped {
-        Some((list, parent)) => {
-            let Some(parent_node) = expanded.tree.get(parent) else {
-                return String::new();
-            };
-            owned = Node {
-                children: parent_node
-                    .children
-                    .iter()
-                    .filter(|(id, _)| id.keyword == list.keyword)
-                    .map(|(id, n)| (id.clone(), n.clone()))
-                    .collect(),
-                ..Node::default()
-            };
-            (parent, &owned)
-        }
-        None => match expanded.tree.get(path) {
-            Some(node) => (path, node),
-            None => return String::new(),
-        },
+    let Some((path, node)) = shown_part(schema_root, path, &expanded.tree) else {
+        return String::new();
     };
+    let node = &node;
     let inherited = expanded.inherited;
     commented_text(
         schema_root,
@@ -90,4 +62,55 @@ pub(super) fn to_inheritance_text(
             out.push((depth, "##".into()));
         },
     )
+}
+
+/// `| display inheritance | display set`: the `set` lines of the expanded configuration
+/// below `path`.
+pub(super) fn to_inheritance_set_lines(
+    schema_root: &'static Stmt,
+    path: &[NodeId],
+    root: &Node,
+) -> String {
+    let expanded = expansion(root, false);
+    match shown_part(schema_root, path, &expanded.tree) {
+        Some((path, node)) => super::to_set_lines(path, &node),
+        None => String::new(),
+    }
+}
+
+/// What `show PATH` shows of `tree`, and at which path: the node at `path`; for a list
+/// named without a key (`show interfaces`, `show access profile`), its entries (and a
+/// grouped list's own block), which stand in the parent, where the printer places them:
+/// the parent holding only them, as the daemon's `show` gives them.
+fn shown_part<'p>(
+    schema_root: &'static Stmt,
+    path: &'p [NodeId],
+    tree: &Node,
+) -> Option<(&'p [NodeId], Node)> {
+    let list = path
+        .split_last()
+        .filter(|(last, _)| last.key.is_none())
+        .filter(|_| {
+            crate::edit::stmt_for_path_in(schema_root, path)
+                .is_some_and(|s| matches!(s.kind, Kind::List(_)))
+        });
+    match list {
+        Some((list, parent)) => {
+            let entries = tree
+                .get(parent)?
+                .children
+                .iter()
+                .filter(|(id, _)| id.keyword == list.keyword)
+                .map(|(id, n)| (id.clone(), n.clone()))
+                .collect();
+            Some((
+                parent,
+                Node {
+                    children: entries,
+                    ..Node::default()
+                },
+            ))
+        }
+        None => Some((path, tree.get(path)?.clone())),
+    }
 }

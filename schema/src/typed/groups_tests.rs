@@ -410,3 +410,22 @@ apply-groups bad;
         "{errors:?}"
     );
 }
+
+#[test]
+fn display_inheritance_display_set_gives_the_expanded_set_lines() {
+    let tree = parsed(REGIONAL);
+    let lines = crate::print::to_inheritance_set_lines(&[NodeId::new("interfaces")], &tree);
+    assert_eq!(
+        lines,
+        "\
+set interfaces ge-0/0/0 description northwest
+set interfaces ge-0/0/0 traps
+set interfaces ge-0/0/0 mtu 1500
+set interfaces ge-0/0/0 unit 0
+set interfaces ge-0/0/1 description standard
+set interfaces ge-0/0/1 no-traps
+set interfaces ge-0/0/1 mtu 9000
+set interfaces xe-0/0/0 unit 0
+"
+    );
+}
