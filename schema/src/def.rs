@@ -361,10 +361,20 @@ pub fn is_wildcard_key(key: &str) -> bool {
     key.len() > 2 && key.starts_with('<') && key.ends_with('>')
 }
 
+/// The longest wildcard key a group takes (`<ge-0/0/[0-3]>`), in characters.
+pub const MAX_WILDCARD: usize = 255;
+
 /// A list key as [`Type::check`] takes it, or, inside `groups` (`in_group`), a wildcard
 /// (kept as written).
 pub fn check_key(ty: Type, key: &str, in_group: bool) -> Result<String, String> {
     if in_group && is_wildcard_key(key) {
+        // Our choice: room for any name's pattern, not for a pasted page.
+        if key.chars().count() > MAX_WILDCARD {
+            return Err(format!(
+                "wildcard '{}' is longer than {MAX_WILDCARD} characters",
+                quoted(key)
+            ));
+        }
         return match crate::typed::groups::Pattern::new(key) {
             Ok(_) => Ok(key.to_string()),
             Err(why) => Err(why),

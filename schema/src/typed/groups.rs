@@ -107,22 +107,33 @@ impl Pattern {
         Ok(Pattern { parts })
     }
 
-    /// Whether `name` matches the whole pattern.
+    /// Whether `name` matches the whole pattern. In time of the pattern's length times the
+    /// name's, whatever the stars (a backtracking match of `<*a*a*a*a*b>` would take time
+    /// exponential in them, and a configuration is the operator's text).
     pub fn matches(&self, name: &str) -> bool {
         let name: Vec<char> = name.chars().collect();
-        matches_from(&self.parts, &name)
-    }
-}
-
-fn matches_from(parts: &[Part], name: &[char]) -> bool {
-    match parts.split_first() {
-        None => name.is_empty(),
-        // Runs of `*` are one `*`; each tries every split of what is left.
-        Some((Part::AnyRun, rest)) => (0..=name.len()).any(|i| matches_from(rest, &name[i..])),
-        Some((part, rest)) => match name.split_first() {
-            Some((c, name_rest)) => one_matches(part, *c) && matches_from(rest, name_rest),
-            None => false,
-        },
+        // `reach[j]`: the parts so far can match the first `j` characters.
+        let mut reach = vec![false; name.len() + 1];
+        reach[0] = true;
+        for part in &self.parts {
+            let mut next = vec![false; name.len() + 1];
+            match part {
+                Part::AnyRun => {
+                    let mut any = false;
+                    for j in 0..=name.len() {
+                        any |= reach[j];
+                        next[j] = any;
+                    }
+                }
+                _ => {
+                    for j in 0..name.len() {
+                        next[j + 1] = reach[j] && one_matches(part, name[j]);
+                    }
+                }
+            }
+            reach = next;
+        }
+        reach[name.len()]
     }
 }
 

@@ -274,6 +274,9 @@ fn a_wildcard_key_is_taken_only_inside_a_group() {
     let err = apply_set_lines(&Node::default(), "set interfaces <ge-*> mtu 1500\n")
         .expect_err("a wildcard outside a group");
     assert!(err.to_string().contains("<ge-*>"), "{err}");
+    let long = format!("set groups g interfaces <{}> mtu 1500\n", "*".repeat(300));
+    let err = apply_set_lines(&Node::default(), &long).expect_err("a wildcard too long");
+    assert!(err.to_string().contains("longer than 255"), "{err}");
 }
 
 #[test]
@@ -287,6 +290,14 @@ fn wildcard_patterns() {
     assert!(p("<ge-0/0/[!0-3]>").matches("ge-0/0/4"));
     assert!(p("<ge-?/0/0>").matches("ge-1/0/0"));
     assert!(!p("<ge-?/0/0>").matches("ge-10/0/0"));
+    assert!(p("<*-*/*/*>").matches("ge-0/0/0"));
+    assert!(!p("<*-*/*/*>").matches("lo0"));
+    // Many stars against a long name that does not match: answered at once (a
+    // backtracking match would try every way to split the name among the stars).
+    let stars = format!("<{}b>", "*a".repeat(30));
+    let started = std::time::Instant::now();
+    assert!(!p(&stars).matches(&"a".repeat(200)));
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
     assert!(Pattern::new("<ge-[0-3>").is_err());
     assert!(Pattern::new("<>").is_err());
 }
