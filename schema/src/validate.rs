@@ -120,24 +120,23 @@ pub fn check_since(
     let mut findings = Findings::default();
     // Groups are applied before anything reads the configuration: every check sees the
     // inherited statements as the configuration's own (typed::groups).
-    let (grouped, group_errors, inherited) = crate::typed::groups::expand_recorded(&active);
-    let active = &*grouped;
+    let (active, group_errors, inherited) = crate::typed::groups::expand_recorded(&active);
     findings.errors.extend(group_errors);
     let mut skips = match previous {
-        Some(p) => Skips::new(p.tree, active),
+        Some(p) => Skips::new(p.tree, &active),
         None => Skips::none(),
     };
-    structure::check(active, &mut skips, &mut findings);
+    structure::check(&active, &mut skips, &mut findings);
     // Variables are checked with the structure: a profile's variable is wrong whatever the
     // rest of the configuration says, and the operator should see it in the same pass.
-    dynamic_profiles::check(active, &mut findings);
-    firewall::check(active, &mut findings);
-    short_cycle::check(active, &mut findings);
+    dynamic_profiles::check(&active, &mut findings);
+    firewall::check(&active, &mut findings);
+    short_cycle::check(&active, &mut findings);
     // Interface ranges are applied to their members before any check that reads the
     // interfaces, so those see each member as if the range's statements were its own.
     let expanded = match findings.errors.is_empty() {
-        true => crate::typed::interface_range::expand(active),
-        false => (std::borrow::Cow::Borrowed(active), Vec::new()),
+        true => crate::typed::interface_range::expand(&active),
+        false => (std::borrow::Cow::Borrowed(&*active), Vec::new()),
     };
     let (active, range_errors) = (&*expanded.0, expanded.1);
     findings.errors.extend(range_errors);
