@@ -241,9 +241,14 @@ impl Stmt {
         self
     }
 
-    /// The child statement called exactly `name`.
+    /// The child statement called exactly `name`. `apply-groups` and `apply-groups-except`
+    /// stand in every block that can hold a block of statements (Junos: "all hierarchy
+    /// levels"), so they are not repeated in the table: see [`group_statement`].
     pub fn child(&self, name: &str) -> Option<&'static Stmt> {
-        self.children.iter().find(|c| c.name == name)
+        self.children
+            .iter()
+            .find(|c| c.name == name)
+            .or_else(|| group_statement(self, name))
     }
 
     /// Position of a child in canonical order.
@@ -300,6 +305,82 @@ impl Stmt {
     pub fn has_block(&self) -> bool {
         matches!(self.kind, Kind::Container | Kind::List(_))
     }
+}
+
+/// `apply-groups [ G1 G2 ];`: the configuration groups this level and the levels below it
+/// inherit, the first listed winning (typed::groups).
+pub const APPLY_GROUPS: Stmt = leaf_list(
+    "apply-groups",
+    GROUP_NAME,
+    "Groups from which to inherit configuration data",
+)
+// An unknown group is a commit error: this reference when the configuration has no group
+// at all, typed::groups (in the same words) when it has some.
+.refers_to(&["groups"]);
+
+/// `apply-groups-except [ G ];`: groups an upper level applies that this level and the
+/// levels below it do not inherit. Junos has it at every level except the top.
+pub const APPLY_GROUPS_EXCEPT: Stmt = leaf_list(
+    "apply-groups-except",
+    GROUP_NAME,
+    "Don't inherit configuration data from these groups",
+)
+.refers_to(&["groups"]);
+
+static ANY_APPLY_GROUPS: Stmt = APPLY_GROUPS;
+static ANY_APPLY_GROUPS_EXCEPT: Stmt = APPLY_GROUPS_EXCEPT;
+
+/// A configuration group's name (`re0`, `common`): our choice of 63 characters, as the
+/// table's other names.
+pub const GROUP_NAME: Type = Type::Identifier { max_len: 63 };
+
+/// `apply-groups` or `apply-groups-except` under `stmt`, when `stmt` is a block of its own
+/// in the text. The root names `apply-groups` in its table (and, as Junos, has no
+/// `apply-groups-except`); keyless lists, one-line, single-line and inline containers are
+/// written without a block of their own, where the statement could not be shown.
+fn group_statement(stmt: &Stmt, name: &str) -> Option<&'static Stmt> {
+    let block = match stmt.kind {
+        Kind::Container => !(stmt.one_line || stmt.single_line || stmt.inline || stmt.choice),
+        Kind::List(_) => true,
+        _ => false,
+    };
+    if !block || stmt.name.is_empty() {
+        return None;
+    }
+    match name {
+        "apply-groups" => Some(&ANY_APPLY_GROUPS),
+        "apply-groups-except" => Some(&ANY_APPLY_GROUPS_EXCEPT),
+        _ => None,
+    }
+}
+
+/// Whether `key` is a wildcard of a configuration group (`<*>`, `<ge-*>`): angle brackets
+/// around a name that may hold `*`, `?` and a `[...]` class, as Junos takes them where a
+/// list key stands inside `groups`.
+pub fn is_wildcard_key(key: &str) -> bool {
+    key.len() > 2 && key.starts_with('<') && key.ends_with('>')
+}
+
+/// The longest wildcard key a group takes (`<ge-0/0/[0-3]>`), in characters.
+pub const MAX_WILDCARD: usize = 255;
+
+/// A list key as [`Type::check`] takes it, or, inside `groups` (`in_group`), a wildcard
+/// (kept as written).
+pub fn check_key(ty: Type, key: &str, in_group: bool) -> Result<String, String> {
+    if in_group && is_wildcard_key(key) {
+        // Our choice: room for any name's pattern, not for a pasted page.
+        if key.chars().count() > MAX_WILDCARD {
+            return Err(format!(
+                "wildcard '{}' is longer than {MAX_WILDCARD} characters",
+                quoted(key)
+            ));
+        }
+        return match crate::typed::groups::Pattern::new(key) {
+            Ok(_) => Ok(key.to_string()),
+            Err(why) => Err(why),
+        };
+    }
+    ty.check(key)
 }
 
 pub const fn container(name: &'static str, help: &'static str, children: &'static [Stmt]) -> Stmt {

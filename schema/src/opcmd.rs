@@ -1130,6 +1130,11 @@ pub static PIPES: &[OpCmd] = &[
         "Show additional kinds of information",
         &[
             word("detail", "Show configuration data detail"),
+            cmd(
+                "inheritance",
+                "Show inherited configuration data and source group",
+                &[word("no-comments", "Don't show inheritance comments")],
+            ),
             word("json", "Show output in JSON format"),
             word(
                 "omit",

@@ -4,6 +4,7 @@ mod brace;
 mod detail;
 #[cfg(test)]
 mod display_tests;
+mod inheritance;
 mod json;
 mod set;
 #[cfg(test)]
@@ -58,6 +59,19 @@ pub fn to_set_lines_relative(level: &[NodeId], path: &[NodeId], node: &Node) -> 
 /// it as `##` comments.
 pub fn to_detail_text(path: &[NodeId], node: &Node) -> String {
     detail::to_detail_text(&table::ROOT, path, node)
+}
+
+/// `| display inheritance`: the configuration below `path` with its configuration groups
+/// applied, `root` being the whole configuration as written; with `comments`, each
+/// inherited statement under `## 'X' was inherited from group 'G'`.
+pub fn to_inheritance_text(path: &[NodeId], root: &Node, comments: bool) -> String {
+    inheritance::to_inheritance_text(&table::ROOT, path, root, comments)
+}
+
+/// `| display inheritance | display set`: the `set` lines of the configuration below `path`
+/// with its groups applied (`root` the whole configuration as written).
+pub fn to_inheritance_set_lines(path: &[NodeId], root: &Node) -> String {
+    inheritance::to_inheritance_set_lines(&table::ROOT, path, root)
 }
 
 /// `| display xml`: `<configuration ATTRIBUTES>` and the statements, `<configuration>`

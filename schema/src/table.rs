@@ -23,38 +23,48 @@ use crate::def::*;
 pub use system::{PERMISSIONS, PREDEFINED_CLASSES};
 
 /// The root of the configuration: `[edit]`.
-pub static ROOT: Stmt = container(
-    "",
-    "Configuration",
+pub static ROOT: Stmt = container("", "Configuration", &ROOT_STATEMENTS);
+
+/// The root's statements: `version`, the configuration groups and `apply-groups` (where
+/// Junos shows them, before everything else), then [`TOP`].
+static ROOT_STATEMENTS: [Stmt; TOP.len() + 3] = joined(
     &[
         // `version 20.4R3.8;` heads every configuration Junos saves or shows. It is kept and
         // printed back, as Junos does, so a saved Junos file loads and shows unchanged; it
         // describes the text, not the router, so nothing acts on it (and no commit warning).
         leaf("version", VERSION, "Software version information"),
-        system::SYSTEM,
-        // Junos shows chassis after system.
-        chassis::CHASSIS,
-        services::SERVICES,
-        // Junos shows dynamic-profiles before interfaces.
-        dynamic_profiles::DYNAMIC_PROFILES,
-        interfaces::INTERFACES,
-        snmp::SNMP,
-        // Junos' order: protocols after snmp, before access.
-        protocols::PROTOCOLS,
-        access::ACCESS,
-        // Junos shows firewall after access (and before routing-instances).
-        firewall::FIREWALL,
-        // Junos `[edit] access-profile`: the profile for subscribers no domain map names.
-        leaf(
-            "access-profile",
-            NAME,
-            "Access profile for subscribers no domain map names",
-        )
-        .refers_to(&["access", "profile"]),
-        // Junos shows routing-instances after access.
-        routing_instances::ROUTING_INSTANCES,
+        // A group holds what the top level holds (typed::groups applies it).
+        list("groups", GROUP_NAME, "Configuration groups", &TOP).grouped(),
+        APPLY_GROUPS,
     ],
+    &TOP,
 );
+
+/// The statements of the top level a configuration group also holds.
+const TOP: [Stmt; 11] = [
+    system::SYSTEM,
+    // Junos shows chassis after system.
+    chassis::CHASSIS,
+    services::SERVICES,
+    // Junos shows dynamic-profiles before interfaces.
+    dynamic_profiles::DYNAMIC_PROFILES,
+    interfaces::INTERFACES,
+    snmp::SNMP,
+    // Junos' order: protocols after snmp, before access.
+    protocols::PROTOCOLS,
+    access::ACCESS,
+    // Junos shows firewall after access (and before routing-instances).
+    firewall::FIREWALL,
+    // Junos `[edit] access-profile`: the profile for subscribers no domain map names.
+    leaf(
+        "access-profile",
+        NAME,
+        "Access profile for subscribers no domain map names",
+    )
+    .refers_to(&["access", "profile"]),
+    // Junos shows routing-instances after access.
+    routing_instances::ROUTING_INSTANCES,
+];
 
 /// Names of configured objects (profiles, groups, pools, users): Junos allows up to 63
 /// characters in most of these, and so do we, throughout.

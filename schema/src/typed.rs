@@ -9,6 +9,10 @@ mod firewall;
 #[cfg(test)]
 #[path = "typed/group_profile_tests.rs"]
 mod group_profile_tests;
+pub mod groups;
+#[cfg(test)]
+#[path = "typed/groups_tests.rs"]
+mod groups_tests;
 pub(crate) mod interface_range;
 #[cfg(test)]
 #[path = "typed/interface_range_tests.rs"]
@@ -182,7 +186,8 @@ pub(crate) fn active_router_config_since(
     previous: Option<(&Node, &RouterConfig)>,
 ) -> RouterConfig {
     // The commit check hands over a tree already expanded (borrowed again here, at no cost).
-    let (expanded, _) = interface_range::expand(active);
+    let (grouped, _) = groups::expand(active);
+    let (expanded, _) = interface_range::expand(&grouped);
     let active: &Node = &expanded;
     let root = View::new(Some(active), &ROOT);
     let previous_access = previous.map(|(tree, config)| {

@@ -101,8 +101,12 @@ pub fn check_since(
     // previous one; a configuration with inactive statements is checked whole.
     // A candidate that shares nothing (parsed whole by `load override`) is checked whole:
     // comparing it node by node with the previous one would only add to the check.
+    // A tree with configuration groups is checked whole: what a subtree holds depends on
+    // the groups applied above it, which sharing the subtree does not tell.
     let previous = previous.filter(|p| {
-        !p.has_inactive
+        !crate::typed::groups::has_groups(root)
+            && !crate::typed::groups::has_groups(p.tree)
+            && !p.has_inactive
             && since::shares_any(root, p.tree, 2)
             && !root.has_inactive_since(p.tree, false)
     });
@@ -114,6 +118,10 @@ pub fn check_since(
     // without, `without_inactive` copied the tree exactly when it holds inactive statements.
     let has_inactive = matches!(active, std::borrow::Cow::Owned(_));
     let mut findings = Findings::default();
+    // Groups are applied before anything reads the configuration: every check sees the
+    // inherited statements as the configuration's own (typed::groups).
+    let (active, group_errors, inherited) = crate::typed::groups::expand_recorded(&active);
+    findings.errors.extend(group_errors);
     let mut skips = match previous {
         Some(p) => Skips::new(p.tree, &active),
         None => Skips::none(),
@@ -152,6 +160,7 @@ pub fn check_since(
         system::check(&config, &mut findings);
         config
     });
+    crate::typed::groups::name_groups(&mut findings.errors, &inherited);
     match config {
         Some(config) if findings.errors.is_empty() => Ok(Passed {
             warnings: findings.warnings,

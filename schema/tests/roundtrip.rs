@@ -156,10 +156,18 @@ fn block(stmt: &'static Stmt, depth: u32) -> BoxedStrategy<Node> {
 /// [`block`] of a grouped list's own block (`interfaces { interface-range R { ... } }`) when
 /// `list_block`, holding only its list-level children; otherwise of a node holding the rest.
 fn block_of(stmt: &'static Stmt, depth: u32, list_block: bool) -> BoxedStrategy<Node> {
-    let parts: Vec<BoxedStrategy<Vec<(NodeId, Node)>>> = stmt
-        .children
-        .iter()
-        .filter(|child| child.list_level == list_block)
+    // `apply-groups` and `apply-groups-except` stand in every block without being in its
+    // table (the root has `apply-groups` in it), first.
+    let anywhere = ["apply-groups", "apply-groups-except"]
+        .into_iter()
+        .filter(|name| !list_block && stmt.child_index(name).is_none())
+        .filter_map(|name| stmt.child(name));
+    let parts: Vec<BoxedStrategy<Vec<(NodeId, Node)>>> = anywhere
+        .chain(
+            stmt.children
+                .iter()
+                .filter(|child| child.list_level == list_block),
+        )
         .filter_map(|child| child_strategy(child, depth))
         .collect();
     let choice = stmt.choice;
@@ -272,7 +280,51 @@ fn child_strategy(child: &'static Stmt, depth: u32) -> Option<BoxedStrategy<Vec<
 }
 
 fn config() -> BoxedStrategy<Node> {
-    block(&table::ROOT, 6)
+    block(&table::ROOT, 6).prop_map(wildcards_in_groups).boxed()
+}
+
+/// The tree with some list keys inside configuration groups made wildcards (`<ge-0/0/0*>`),
+/// which only a group takes: those of every other entry named by an interface or a name.
+fn wildcards_in_groups(mut tree: Node) -> Node {
+    fn rewrite(node: &mut Node, stmt: &'static Stmt, turn: &mut bool) {
+        let ids: Vec<NodeId> = node.children.keys().cloned().collect();
+        for id in ids {
+            let Some(child_stmt) = stmt.child(&id.keyword) else {
+                continue;
+            };
+            let mut id_now = id.clone();
+            let wildcard_type = matches!(
+                child_stmt.kind,
+                Kind::List(Type::Interface | Type::Identifier { .. })
+            );
+            if let (true, Some(key)) = (wildcard_type, &id.key) {
+                *turn = !*turn;
+                if *turn
+                    && !node
+                        .children
+                        .keys()
+                        .any(|k| k.key.as_deref() == Some(&format!("<{key}*>")))
+                {
+                    id_now = NodeId::entry(id.keyword.as_str(), format!("<{key}*>"));
+                    let index = node.children.get_index_of(&id).unwrap();
+                    let child = node.children.shift_remove(&id).unwrap();
+                    node.children.shift_insert(index, id_now.clone(), child);
+                }
+            }
+            if let Some(child) = node.children.get_mut(&id_now) {
+                rewrite(child, child_stmt, turn);
+            }
+        }
+    }
+    let mut turn = false;
+    for (id, group) in tree.children.iter_mut() {
+        if id.keyword == "groups" {
+            if let Some(groups) = table::ROOT.child("groups") {
+                rewrite(group, groups, &mut turn);
+            }
+        }
+    }
+    tree
 }
 
 fn without_annotations(node: &Node) -> Node {

@@ -209,6 +209,7 @@ impl<T: Transport> Shell<T> {
                     _ => None,
                 });
                 let words = with_level(args);
+                let shown_words = words.clone();
                 let request = match compare {
                     Some(n) => Request::Compare {
                         words,
@@ -219,17 +220,29 @@ impl<T: Transport> Shell<T> {
                 };
                 match self.call(request)? {
                     Ok(Reply::Config { path, tree, header }) => {
-                        let level = self.level();
-                        self.emit(
-                            Shown::Config {
-                                path,
-                                tree,
-                                header,
-                                level: Some(level),
-                            },
+                        let whole = Request::Show { words: Vec::new() };
+                        match self.inheritance(
                             &pipes,
-                            input,
-                        )
+                            &path,
+                            &shown_words,
+                            header.clone(),
+                            whole,
+                        )? {
+                            Some(shown) => self.emit(shown, &pipes, input),
+                            None => {
+                                let level = self.level();
+                                self.emit(
+                                    Shown::Config {
+                                        path,
+                                        tree,
+                                        header,
+                                        level: Some(level),
+                                    },
+                                    &pipes,
+                                    input,
+                                )
+                            }
+                        }
                     }
                     Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), &pipes, input),
                     Ok(other) => self.unexpected(&other),

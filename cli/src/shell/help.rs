@@ -1148,7 +1148,7 @@ mod tests {
                 &plain_words("show configuration | display"),
                 ""
             )),
-            ["detail", "json", "omit", "set", "xml"]
+            ["detail", "inheritance", "json", "omit", "set", "xml"]
         );
     }
 

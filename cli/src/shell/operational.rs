@@ -138,6 +138,7 @@ impl<T: Transport> Shell<T> {
             }
             Action::ShowConfiguration => {
                 let path: Vec<String> = cmd.args.iter().map(|w| w.text.clone()).collect();
+                let words = path.clone();
                 let compare = pipes.iter().find_map(|p| match p {
                     Pipe::Compare(n) => Some(*n),
                     _ => None,
@@ -156,16 +157,25 @@ impl<T: Transport> Shell<T> {
                 };
                 // Not `answer`: a daemon error points at the word of the path it is about.
                 match self.call(request)? {
-                    Ok(Reply::Config { path, tree, header }) => self.emit(
-                        Shown::Config {
-                            path,
-                            tree,
-                            header,
-                            level: None,
-                        },
-                        pipes,
-                        input,
-                    ),
+                    Ok(Reply::Config { path, tree, header }) => {
+                        let whole = Request::ShowConfiguration {
+                            words: Vec::new(),
+                            revision: Revision::Active,
+                        };
+                        match self.inheritance(pipes, &path, &words, header.clone(), whole)? {
+                            Some(shown) => self.emit(shown, pipes, input),
+                            None => self.emit(
+                                Shown::Config {
+                                    path,
+                                    tree,
+                                    header,
+                                    level: None,
+                                },
+                                pipes,
+                                input,
+                            ),
+                        }
+                    }
                     Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), pipes, input),
                     Ok(other) => self.unexpected(&other),
                     Err(e) => self.report(line, e, 0, cmd.args),

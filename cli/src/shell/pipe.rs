@@ -1,5 +1,6 @@
 //! Output pipes: `| match RE`, `| except RE`, `| find RE`, `| count`, `| last N`,
-//! `| trim N`, `| display set [relative]|detail|omit|json|xml`, `| no-more`, `| hold`,
+//! `| trim N`, `| display set [relative]|detail|inheritance [no-comments]|omit|json|xml`,
+//! `| no-more`, `| hold`,
 //! `| save FILE`, `| refresh N` and `| compare [rollback N]`, chained left to right.
 
 use super::words::{resolve, Resolved};
@@ -19,6 +20,9 @@ pub enum Pipe {
     DisplaySetRelative,
     /// `| display detail`: each statement's help above it as `##` comments.
     DisplayDetail,
+    /// `| display inheritance [no-comments]`: the configuration with its groups applied,
+    /// with (`true`) or without the `## ... was inherited from group ...` comments.
+    DisplayInheritance(bool),
     /// `| display omit`: also the statements marked `apply-flags omit` (we have none, so
     /// the configuration as it is).
     DisplayOmit,
@@ -162,6 +166,12 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
                 },
                 Resolved::One(c) if c.name == "xml" => Pipe::DisplayXml,
                 Resolved::One(c) if c.name == "detail" => Pipe::DisplayDetail,
+                Resolved::One(c) if c.name == "inheritance" => match words.get(2) {
+                    Some(w) if "no-comments".starts_with(w.text.as_str()) && !w.quoted => {
+                        Pipe::DisplayInheritance(false)
+                    }
+                    _ => Pipe::DisplayInheritance(true),
+                },
                 Resolved::One(c) if c.name == "omit" => Pipe::DisplayOmit,
                 Resolved::One(_) => Pipe::DisplayJson,
                 _ => return Err(err(1, "syntax error.")),
@@ -188,7 +198,7 @@ fn parse_one(words: &[Word], offset: usize) -> Result<Pipe, PipeError> {
         _ => return Err(err(0, "syntax error.")),
     };
     let used = match pipe {
-        Pipe::Compare(Some(_)) | Pipe::DisplaySetRelative => 3,
+        Pipe::Compare(Some(_)) | Pipe::DisplaySetRelative | Pipe::DisplayInheritance(false) => 3,
         Pipe::Count | Pipe::NoMore | Pipe::Hold | Pipe::Compare(None) => 1,
         _ => 2,
     };
@@ -246,6 +256,7 @@ pub fn filter(text: &str, pipes: &[Pipe]) -> String {
             Pipe::DisplaySet
             | Pipe::DisplaySetRelative
             | Pipe::DisplayDetail
+            | Pipe::DisplayInheritance(_)
             | Pipe::DisplayOmit
             | Pipe::DisplayJson
             | Pipe::DisplayXml
@@ -377,6 +388,14 @@ mod tests {
         assert!(matches!(
             pipes("show | d s r").as_slice(),
             [Pipe::DisplaySetRelative]
+        ));
+        assert!(matches!(
+            pipes("show | display inheritance").as_slice(),
+            [Pipe::DisplayInheritance(true)]
+        ));
+        assert!(matches!(
+            pipes("show | display inheritance no-comments").as_slice(),
+            [Pipe::DisplayInheritance(false)]
         ));
         assert!(matches!(
             pipes("show | display omit").as_slice(),

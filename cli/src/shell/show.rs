@@ -2,8 +2,9 @@
 
 use super::pipe::{filter, Pipe};
 use super::transport::Transport;
+use super::Lost;
 use super::{pager, structured, Input, Shell};
-use schema::mgmt::DiffBlock;
+use schema::mgmt::{DiffBlock, Reply, Request};
 use schema::tree::{Node, Path};
 
 /// What a show command produced, before `| display` decides its form.
@@ -120,6 +121,47 @@ impl<T: Transport> Shell<T> {
             }
         }
         self.print(&text);
+    }
+
+    /// `| display inheritance [no-comments]` of the configuration below `path`: the whole
+    /// configuration, which holds the groups, is asked for with `whole`, and the part below
+    /// `path` shown with its groups applied. `None` when the pipe is not there.
+    pub(super) fn inheritance(
+        &mut self,
+        pipes: &[Pipe],
+        path: &Path,
+        words: &[String],
+        header: Option<String>,
+        whole: Request,
+    ) -> Result<Option<Shown>, Lost> {
+        let Some(comments) = pipes.iter().find_map(|p| match p {
+            Pipe::DisplayInheritance(comments) => Some(*comments),
+            _ => None,
+        }) else {
+            return Ok(None);
+        };
+        Ok(Some(match self.call(whole)? {
+            Ok(Reply::Config { tree, .. }) => {
+                // A level only groups write (`show system` with `system` from a group) is
+                // nothing in the configuration as written, where the daemon looked: the path
+                // is the words' own.
+                let resolved = schema::edit::resolve(words).map(|r| r.path);
+                let path = resolved.as_ref().unwrap_or(path);
+                if pipes.iter().any(|p| matches!(p, Pipe::DisplaySet)) {
+                    let lines = schema::print::to_inheritance_set_lines(path, &tree);
+                    return Ok(Some(Shown::Text(lines)));
+                }
+                let text = schema::print::to_inheritance_text(path, &tree, comments);
+                // `show interfaces`: the entries alone, as the plain form shows them.
+                let (_, alone) = super::navigation::grouped_level(path.to_vec());
+                let text = match alone {
+                    true => super::navigation::entries_only(&text),
+                    false => text,
+                };
+                Shown::Text(super::display::with_header(header, text))
+            }
+            Ok(_) | Err(_) => Shown::Text(String::new()),
+        }))
     }
 
     /// `| save FILE`: the output to FILE (relative to the directory the shell runs in, the

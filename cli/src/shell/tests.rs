@@ -489,7 +489,12 @@ fn question_mark_in_configuration_mode_walks_the_schema() {
     let mut children: Vec<_> = schema::table::ROOT.children.iter().collect();
     children.sort_by_key(|c| c.name);
     for c in children {
-        let marker = if c.has_block() { '>' } else { ' ' };
+        // `+`: a statement that takes several values (`apply-groups [ a b ]`).
+        let marker = match c.kind {
+            _ if c.has_block() => '>',
+            schema::def::Kind::LeafList(_) => '+',
+            _ => ' ',
+        };
         expected.push_str(&format!("{marker} {:<30}{}\n", c.name, c.help));
     }
     assert_eq!(text, expected);

@@ -1,7 +1,7 @@
 //! The editing commands on a tree, against one schema root.
 
 use super::order;
-use super::resolve::{check, keyword, missing_argument, syntax_error};
+use super::resolve::{check_key, keyword, missing_argument, syntax_error};
 use super::{stmt_for_path_in, Applied, Resolved, WordError};
 use crate::def::{Kind, Stmt, Type};
 use crate::tree::{Node, NodeId, Path};
@@ -316,7 +316,7 @@ impl Editor {
             _ => return Err(syntax_error(base + 2)),
         };
         let key = other.last().map(String::as_str).unwrap_or_default();
-        let key = check(key_type, key, key_word)?;
+        let key = check_key(key_type, key, key_word, &resolved.path)?;
         let id = NodeId::entry(resolved.stmt.name, key);
         Ok((resolved, id))
     }

@@ -11,7 +11,13 @@ use std::cmp::Ordering;
 /// number-keyed list. Entries of other lists compare equal, so a stable sort keeps their order.
 pub(crate) fn sort_key(parent: &Stmt, id: &NodeId) -> (usize, u64) {
     let Some(index) = parent.child_index(&id.keyword) else {
-        return (usize::MAX, 0);
+        // `apply-groups` stands in every block without being in its table (def::Stmt::child);
+        // Junos shows it first, then `apply-groups-except`.
+        return match id.keyword.as_str() {
+            "apply-groups" => (0, 0),
+            "apply-groups-except" => (1, 0),
+            _ => (usize::MAX, 0),
+        };
     };
     // A list's own block (its keyword without a key: `interfaces { interface-range ... }`)
     // sorts before its entries, where Junos shows it.
@@ -22,7 +28,7 @@ pub(crate) fn sort_key(parent: &Stmt, id: &NodeId) -> (usize, u64) {
         (Some(Kind::List(_)), Some(_)) => 1,
         _ => 0,
     };
-    (index, number)
+    (index + 2, number)
 }
 
 pub(crate) fn compare(parent: &Stmt, a: &NodeId, b: &NodeId) -> Ordering {

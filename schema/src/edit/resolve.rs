@@ -69,6 +69,25 @@ pub(crate) fn keyword(
     })
 }
 
+/// A list key at `path` (the list's parent): inside a configuration group a wildcard
+/// (`<ge-*>`) stands for the entries it matches (def::check_key).
+pub(crate) fn check_key(
+    ty: Type,
+    word: &str,
+    index: usize,
+    path: &[NodeId],
+) -> Result<Word, WordError> {
+    let in_group = path
+        .first()
+        .is_some_and(|id| id.keyword == crate::typed::groups::GROUPS);
+    crate::def::check_key(ty, word, in_group)
+        .map(Word::from)
+        .map_err(|message| WordError {
+            word: index,
+            message,
+        })
+}
+
 pub(crate) fn check(ty: Type, word: &str, index: usize) -> Result<Word, WordError> {
     ty.check(word).map(Word::from).map_err(|message| WordError {
         word: index,
@@ -92,7 +111,9 @@ impl Editor {
             // with a positional leaf (nor the start of one) is that leaf's value.
             let positional = stmt
                 .positional_child()
-                .filter(|_| stmt.children_with_prefix(word).next().is_none());
+                .filter(|_| stmt.children_with_prefix(word).next().is_none())
+                // `apply-groups`, in every block but not in its table.
+                .filter(|_| stmt.child(word).is_none());
             if let Some(
                 p @ Stmt {
                     kind: Kind::Leaf(ty),
@@ -108,7 +129,9 @@ impl Editor {
             // start of one) is the key of an entry of the keyless list.
             let keyless = stmt
                 .keyless_child()
-                .filter(|_| stmt.children_with_prefix(word).next().is_none());
+                .filter(|_| stmt.children_with_prefix(word).next().is_none())
+                // `apply-groups`, in every block but not in its table.
+                .filter(|_| stmt.child(word).is_none());
             if let Some(
                 list @ Stmt {
                     kind: Kind::List(key_type),
@@ -116,7 +139,10 @@ impl Editor {
                 },
             ) = keyless
             {
-                path.push(NodeId::entry(list.name, check(*key_type, word, i)?));
+                path.push(NodeId::entry(
+                    list.name,
+                    check_key(*key_type, word, i, &path)?,
+                ));
                 stmt = list;
                 i += 1;
                 continue;
@@ -162,7 +188,10 @@ impl Editor {
                             level.push(NodeId::new(child.name));
                             return Err(not_supported(&level, key, syntax_error(i)));
                         }
-                        path.push(NodeId::entry(child.name, check(key_type, key, i)?));
+                        path.push(NodeId::entry(
+                            child.name,
+                            check_key(key_type, key, i, &path)?,
+                        ));
                         i += 1;
                     }
                     None if need_value => return Err(missing_argument(i)),

@@ -45,6 +45,17 @@ impl At<'_> {
         LoadError::at(self.text, at, message)
     }
 
+    /// A list key: inside a configuration group also a wildcard (`<ge-*>`).
+    fn key(&self, ty: Type, token: &Token) -> Result<Word, LoadError> {
+        let in_group = self
+            .path
+            .first()
+            .is_some_and(|id| id.keyword == crate::typed::groups::GROUPS);
+        crate::def::check_key(ty, &token.text, in_group)
+            .map(Word::from)
+            .map_err(|reason| self.err(token.at, reason))
+    }
+
     fn value(&self, ty: Type, token: &Token) -> Result<Word, LoadError> {
         ty.check(&token.text)
             .map(Word::from)
@@ -95,7 +106,7 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
                 level.push(NodeId::new(at.stmt.name));
                 return Err(at.err(word.at, not_supported(&word.text, &level)));
             }
-            let id = NodeId::entry(at.stmt.name, at.value(key_type, word)?);
+            let id = NodeId::entry(at.stmt.name, at.key(key_type, word)?);
             // `[edit snmp community c clients]` becomes `[edit ... clients 127.0.0.0/8]`.
             if at
                 .path
@@ -146,7 +157,7 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
             ),
         ) = (at.stmt.child(&word.text), at.stmt.keyless_child())
         {
-            let id = NodeId::entry(list.name, at.value(*key_type, word)?);
+            let id = NodeId::entry(list.name, at.key(*key_type, word)?);
             at.path.push(id.clone());
             steps.push(Step::Block { stmt: list, id });
             at.stmt = list;
@@ -225,7 +236,7 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
                     level.push(NodeId::new(child.name));
                     return Err(at.err(key.at, not_supported(&key.text, &level)));
                 }
-                let id = NodeId::entry(child.name, at.value(key_type, key)?);
+                let id = NodeId::entry(child.name, at.key(key_type, key)?);
                 at.path.push(id.clone());
                 steps.push(Step::Block { stmt: child, id });
                 at.stmt = child;

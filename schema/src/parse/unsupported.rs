@@ -26,15 +26,12 @@ const KNOWN: &[(&str, &[&str])] = &[
             "access-security",
             "accounting-options",
             "applications",
-            "apply-groups",
-            "apply-groups-except",
             "bridge-domains",
             "class-of-service",
             "diameter",
             "ethernet-switching-options",
             "event-options",
             "forwarding-options",
-            "groups",
             "jsrc",
             "jsrc-partition",
             "logical-systems",
@@ -552,6 +549,10 @@ const KNOWN_VALUES: &[(&str, &[&str])] = &[
 /// True when `value` is a Junos value of the leaf at `path` (the leaf last) that this router
 /// does not take.
 pub(crate) fn value_known(path: &[NodeId], value: &str) -> bool {
+    let path = match path.split_first() {
+        Some((group, rest)) if group.keyword == crate::typed::groups::GROUPS => rest,
+        _ => path,
+    };
     let level: Vec<&str> = path.iter().map(|id| id.keyword.as_str()).collect();
     let level = level.join(" ");
     KNOWN_VALUES
@@ -574,6 +575,12 @@ pub(crate) fn value_message(path: &[NodeId], value: &str) -> String {
 
 /// True when `word` is a Junos statement at the level `path` that this router does not have.
 pub(crate) fn known(path: &[NodeId], word: &str) -> bool {
+    // A configuration group holds what the top level holds: `groups G routing-options`
+    // is the top level's `routing-options`.
+    let path = match path.split_first() {
+        Some((group, rest)) if group.keyword == crate::typed::groups::GROUPS => rest,
+        _ => path,
+    };
     let mut level: Vec<&str> = path.iter().map(|id| id.keyword.as_str()).collect();
     // `firewall filter F` is Junos' older form of `firewall family inet filter F`: the same
     // statements stand below it.

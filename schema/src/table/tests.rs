@@ -12,7 +12,10 @@ fn walk() -> Vec<(Vec<&'static str>, &'static Stmt)> {
         for child in stmt.children {
             path.push(child.name);
             out.push((path.clone(), child));
-            go(child, path, out);
+            // A configuration group holds the top level's statements: walked once, there.
+            if !(path.len() == 1 && child.name == "groups") {
+                go(child, path, out);
+            }
             path.pop();
         }
     }
