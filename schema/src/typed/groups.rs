@@ -38,7 +38,7 @@ const EXCEPT: &str = "apply-groups-except";
 
 /// The unknown-group error (the one the structure check gives a reference to a list entry
 /// that does not exist, when the configuration has no group at all).
-pub const UNKNOWN_GROUP: &str = "Referenced groups is not defined";
+pub const UNKNOWN_GROUP: &str = "Referenced group is not defined";
 
 /// Where each inherited statement came from: its path in the expanded tree, and the group.
 pub type Inherited = BTreeMap<Path, String>;

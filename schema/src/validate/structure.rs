@@ -199,6 +199,10 @@ fn bad_value(ty: Type, value: &str) -> Option<String> {
 /// The object a list holds, as the error names it: `tunnel profile`; Junos names the list
 /// of service name tables in the plural (`service-name-tables T`), one entry is a table.
 fn referenced_name(list: &str) -> String {
+    // Junos' own plural names of the lists a reference names (`groups`), before the rules.
+    if list == "groups" {
+        return "group".into();
+    }
     let singular = list
         .strip_suffix("-tables")
         .map(|t| format!("{t}-table"))
