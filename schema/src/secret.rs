@@ -38,9 +38,34 @@ fn alphabet() -> impl Iterator<Item = (usize, char)> {
 
 const ALPHABET_LEN: usize = 65;
 
+/// Position of each ASCII character in the alphabet (`NOT_IN` if it is not there): every
+/// commit decodes each `$9$` secret of the configuration twice (its check and its typed
+/// view), and a search of the alphabet per character was a sixth of the check's
+/// instructions (docs/performance.md, "Stage h89").
+const POSITIONS: [u8; 128] = positions();
+const NOT_IN: u8 = u8::MAX;
+
+const fn positions() -> [u8; 128] {
+    let mut table = [NOT_IN; 128];
+    let mut position = 0;
+    let mut family = 0;
+    while family < FAMILIES.len() {
+        let chars = FAMILIES[family].as_bytes();
+        let mut i = 0;
+        while i < chars.len() {
+            table[chars[i] as usize] = position;
+            position += 1;
+            i += 1;
+        }
+        family += 1;
+    }
+    table
+}
+
 /// Position of `c` in the alphabet.
 fn index_of(c: char) -> Option<usize> {
-    alphabet().find(|&(_, a)| a == c).map(|(i, _)| i)
+    let position = *POSITIONS.get(c as usize)?;
+    (position != NOT_IN).then_some(usize::from(position))
 }
 
 /// The character at position `i` (taken modulo the alphabet's length).
@@ -187,6 +212,14 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), ALPHABET_LEN);
+    }
+
+    #[test]
+    fn the_position_table_is_the_alphabet() {
+        for c in (0..=0x2ffu32).filter_map(char::from_u32) {
+            let searched = alphabet().find(|&(_, a)| a == c).map(|(i, _)| i);
+            assert_eq!(index_of(c), searched, "{c:?}");
+        }
     }
 
     #[test]

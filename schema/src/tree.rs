@@ -310,6 +310,15 @@ impl Node {
 
 /// Quotes a word for printing when the grammar would not read it back as one bare word.
 pub fn quote_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    push_word(&mut out, word, false);
+    out
+}
+
+/// [`quote_word`] written at the end of `out` (the printers write a whole configuration
+/// into one string, without a string per word); `always`: quoted even when it could stand
+/// bare, as Junos shows secrets.
+pub fn push_word(out: &mut String, word: &str, always: bool) {
     let bare = !word.is_empty()
         && word.chars().all(|c| {
             !c.is_whitespace()
@@ -321,22 +330,21 @@ pub fn quote_word(word: &str) -> String {
         && !word.starts_with("/*")
         // Junos quotes dynamic-profile variables: `unit "$junos-interface-unit"`.
         && !word.starts_with('$');
-    if bare {
-        word.to_string()
-    } else {
-        let mut out = String::with_capacity(word.len() + 2);
-        out.push('"');
-        for c in word.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                _ => out.push(c),
-            }
-        }
-        out.push('"');
-        out
+    if bare && !always {
+        out.push_str(word);
+        return;
     }
+    out.reserve(word.len() + 2);
+    out.push('"');
+    for c in word.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// `set` without the parser, for tests of the typed view and the validators.

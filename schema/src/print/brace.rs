@@ -3,7 +3,7 @@
 use crate::def::{Kind, Stmt, Type};
 use crate::edit::stmt_for_path_in;
 use crate::secret_data::{is_hidden, HIDDEN};
-use crate::tree::{quote_word, Node, NodeId};
+use crate::tree::{push_word, Node, NodeId};
 
 /// One output line: its depth (4 spaces each) and its text.
 pub(crate) type Line = (usize, String);
@@ -27,12 +27,17 @@ pub(super) fn to_text(root: &'static Stmt, path: &[NodeId], node: &Node) -> Stri
 /// Where the printer's lines go: kept as [`Line`]s (the diff and `| display detail` mark
 /// or interleave them), or written at once as indented text.
 pub(crate) trait Lines {
-    fn push(&mut self, line: Line);
+    /// A line at `depth`, its text written by `write` (into the text itself when there is
+    /// one: a commit prints 300,000 lines, and a string per line, per word, cost more than
+    /// the printing; docs/performance.md, "Stage h89").
+    fn line(&mut self, depth: usize, write: impl FnOnce(&mut String));
 }
 
 impl Lines for Vec<Line> {
-    fn push(&mut self, line: Line) {
-        Vec::push(self, line);
+    fn line(&mut self, depth: usize, write: impl FnOnce(&mut String)) {
+        let mut text = String::new();
+        write(&mut text);
+        self.push((depth, text));
     }
 }
 
@@ -40,11 +45,11 @@ impl Lines for Vec<Line> {
 struct Text(String);
 
 impl Lines for Text {
-    fn push(&mut self, (depth, text): Line) {
+    fn line(&mut self, depth: usize, write: impl FnOnce(&mut String)) {
         for _ in 0..depth {
             self.0.push_str("    ");
         }
-        self.0.push_str(&text);
+        write(&mut self.0);
         self.0.push('\n');
     }
 }
@@ -61,7 +66,10 @@ pub(crate) fn contents_lines(
         let child_stmt = stmt.and_then(|s| s.child(&id.keyword));
         match child_stmt {
             Some(list) if list.grouped && (id.key.is_some() || list.has_list_block()) => {
-                out.push((depth, format!("{} {{", list.name)));
+                out.line(depth, |s| {
+                    s.push_str(list.name);
+                    s.push_str(" {");
+                });
                 while let Some((id, child)) = node.children.get_index(i) {
                     if id.keyword != list.name {
                         break;
@@ -75,7 +83,7 @@ pub(crate) fn contents_lines(
                     }
                     i += 1;
                 }
-                out.push((depth, "}".into()));
+                out.line(depth, |s| s.push('}'));
             }
             _ => {
                 let head = Head::entry(child_stmt.is_some_and(|s| s.is_keyless()));
@@ -137,17 +145,25 @@ pub(crate) fn statement_lines(
         }
     }
     if let Some(annotation) = &node.annotation {
-        out.push((depth, format!("/* {annotation} */")));
+        out.line(depth, |s| {
+            s.push_str("/* ");
+            s.push_str(annotation);
+            s.push_str(" */");
+        });
     }
-    let mut head = String::new();
-    if node.inactive {
-        head.push_str("inactive: ");
-    }
-    match (&id.key, head_as) {
-        (Some(key), Head::Key) => head.push_str(&group_key(key)),
-        (_, Head::After(words)) => head.push_str(&format!("{words}{id}")),
-        _ => head.push_str(&id.to_string()),
-    }
+    let head = |s: &mut String| {
+        if node.inactive {
+            s.push_str("inactive: ");
+        }
+        match (&id.key, head_as) {
+            (Some(key), Head::Key) => push_group_key(s, key),
+            (_, Head::After(words)) => {
+                s.push_str(words);
+                push_id(s, id);
+            }
+            _ => push_id(s, id),
+        }
+    };
     let kind = stmt.map(|s| s.kind).unwrap_or(match node.values.len() {
         _ if !node.children.is_empty() => Kind::Container,
         0 => Kind::Flag,
@@ -158,10 +174,13 @@ pub(crate) fn statement_lines(
             max_len: usize::MAX,
         }),
     });
-    let text = match kind {
+    match kind {
         Kind::Container | Kind::List(_) => {
             if node.children.is_empty() {
-                format!("{head};")
+                out.line(depth, |s| {
+                    head(s);
+                    s.push(';');
+                });
             } else if let Some(words) = stmt.and_then(|s| one_line_words(s, node)) {
                 // A secret on the line marks it as a leaf's line does (`archive-sites URL
                 // password "$9$…"; ## SECRET-DATA`).
@@ -170,41 +189,88 @@ pub(crate) fn statement_lines(
                 } else {
                     ""
                 };
-                format!("{head} {words};{trailer}")
+                out.line(depth, |s| {
+                    head(s);
+                    s.push(' ');
+                    s.push_str(&words);
+                    s.push(';');
+                    s.push_str(trailer);
+                });
             } else if collapsed {
-                format!("{head} {{ ... }}")
+                out.line(depth, |s| {
+                    head(s);
+                    s.push_str(" { ... }");
+                });
             } else {
-                out.push((depth, format!("{head} {{")));
+                out.line(depth, |s| {
+                    head(s);
+                    s.push_str(" {");
+                });
                 contents_lines(stmt, node, depth + 1, out);
-                out.push((depth, "}".into()));
-                return;
+                out.line(depth, |s| s.push('}'));
             }
         }
-        Kind::Flag => format!("{head};"),
+        Kind::Flag => out.line(depth, |s| {
+            head(s);
+            s.push(';');
+        }),
         Kind::Leaf(ty) | Kind::LeafList(ty) => {
             let secret = ty == Type::Secret;
-            let values: Vec<String> = node.values.iter().map(|v| value_word(v, secret)).collect();
             let trailer = if secret && !node.values.iter().all(|v| is_hidden(v)) {
                 " ## SECRET-DATA"
             } else {
                 ""
             };
-            if stmt.is_some_and(|s| s.braced) && !values.is_empty() && !collapsed {
-                out.push((depth, format!("{head} {{")));
-                for value in values {
-                    out.push((depth + 1, format!("{value};")));
+            if stmt.is_some_and(|s| s.braced) && !node.values.is_empty() && !collapsed {
+                out.line(depth, |s| {
+                    head(s);
+                    s.push_str(" {");
+                });
+                for value in node.values.iter() {
+                    out.line(depth + 1, |s| {
+                        push_value_word(s, value, secret);
+                        s.push(';');
+                    });
                 }
-                out.push((depth, "}".into()));
+                out.line(depth, |s| s.push('}'));
                 return;
             }
-            match values.as_slice() {
-                [] => format!("{head};"),
-                [one] => format!("{head} {one};{trailer}"),
-                many => format!("{head} [ {} ];{trailer}", many.join(" ")),
-            }
+            out.line(depth, |s| {
+                head(s);
+                match node.values.as_slice() {
+                    [] => s.push(';'),
+                    [one] => {
+                        s.push(' ');
+                        push_value_word(s, one, secret);
+                        s.push(';');
+                        s.push_str(trailer);
+                    }
+                    many => {
+                        s.push_str(" [");
+                        for value in many {
+                            s.push(' ');
+                            push_value_word(s, value, secret);
+                        }
+                        s.push_str(" ];");
+                        s.push_str(trailer);
+                    }
+                }
+            });
         }
-    };
-    out.push((depth, text));
+    }
+}
+
+/// A statement's words as [`NodeId`]'s `Display` writes them, without a string per word.
+fn push_id(out: &mut String, id: &NodeId) {
+    match &id.key {
+        Some(key) if id.keyword.is_empty() => push_word(out, key, false),
+        Some(key) => {
+            out.push_str(&id.keyword);
+            out.push(' ');
+            push_word(out, key, false);
+        }
+        None => out.push_str(&id.keyword),
+    }
 }
 
 /// Whether a child of `node` is a secret shown (not hidden).
@@ -262,24 +328,23 @@ fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
 /// A value as printed: secrets are always quoted, as Junos shows them; a hidden one is the
 /// bare `/* SECRET-DATA */`.
 pub(crate) fn value_word(value: &str, secret: bool) -> String {
+    let mut word = String::with_capacity(value.len());
+    push_value_word(&mut word, value, secret);
+    word
+}
+
+/// [`value_word`] written at the end of `out`.
+fn push_value_word(out: &mut String, value: &str, secret: bool) {
     if secret && is_hidden(value) {
-        return HIDDEN.to_string();
-    }
-    let word = quote_word(value);
-    if secret && !word.starts_with('"') {
-        format!("\"{word}\"")
+        out.push_str(HIDDEN);
     } else {
-        word
+        push_word(out, value, secret);
     }
 }
 
 /// A grouped entry's key starts its line, where `inactive:` and the other tags may stand: a
 /// key that reads like a tag is quoted.
-fn group_key(key: &str) -> String {
-    let word = quote_word(key);
-    if matches!(word.as_str(), "inactive:" | "protect:" | "replace:") {
-        format!("\"{word}\"")
-    } else {
-        word
-    }
+fn push_group_key(out: &mut String, key: &str) {
+    let reads_as_tag = matches!(key, "inactive:" | "protect:" | "replace:");
+    push_word(out, key, reads_as_tag);
 }
