@@ -671,13 +671,20 @@ fn entries_since<'a, T: Clone>(
     }
 }
 
+/// Sorted as (name, view) pairs before any entry is read: collecting the read entries (a
+/// domain map is 200 octets) in the tree's order made `BTreeMap` sort them by moving them,
+/// a pass over all of them per merge level, which missed the cache more per entry the longer
+/// the list (docs/performance.md, stage h91). Read in key order, the collect finds them sorted.
 fn all_entries<'a, T>(
     parent: View<'a>,
     keyword: &'a str,
     read: &impl Fn(View<'a>) -> T,
 ) -> BTreeMap<String, T> {
-    parent
-        .entries(keyword)
+    let mut views: Vec<(&str, View<'a>)> = parent.entries(keyword).collect();
+    // Names are unique among a container's entries of one keyword: no order to keep.
+    views.sort_unstable_by_key(|&(name, _)| name);
+    views
+        .into_iter()
         .map(|(name, entry)| (name.to_string(), read(entry)))
         .collect()
 }

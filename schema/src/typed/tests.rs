@@ -847,3 +847,39 @@ set access profile q authentication-order radius
         "the global revert-interval applies"
     );
 }
+
+/// The lists that grow to thousands are read in name order whatever order the text writes
+/// them in (all_entries sorts the entries before reading them): each name keeps its own values.
+#[test]
+fn domain_maps_and_tunnel_profiles_written_out_of_name_order_keep_their_values() {
+    let names = ["tp9", "tp10", "tp1", "a", "tp2"];
+    let profiles: String = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                "tunnel-profile {n} {{ tunnel 1 {{ identification id-{n}; preference {i}; }} }}\n"
+            )
+        })
+        .collect();
+    let maps: String = names
+        .iter()
+        .map(|n| format!("map {n}.example {{ tunnel-profile {n}; }}\n"))
+        .collect();
+    let text = format!("access {{\n{profiles}domain {{\n{maps}}}\n}}\n");
+    let c = router_config(&crate::parse::parse_config(&text).expect("parses"));
+    let mut sorted = names.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(c.tunnel_profiles.keys().collect::<Vec<_>>(), sorted);
+    for (i, name) in names.iter().enumerate() {
+        let tunnel = &c.tunnel_profiles[*name].tunnels[&1];
+        assert_eq!(
+            tunnel.identification.as_deref(),
+            Some(&*format!("id-{name}"))
+        );
+        assert_eq!(tunnel.preference, u32::try_from(i).unwrap());
+        let map = &c.domain_maps[&format!("{name}.example")];
+        assert_eq!(map.tunnel_profile.as_deref(), Some(*name));
+    }
+    assert_eq!(c.domain_maps.len(), names.len());
+}
