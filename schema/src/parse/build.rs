@@ -226,6 +226,18 @@ impl Builder<'_> {
             let last = index + 1 == count;
             match step {
                 Step::Group { stmt } => {
+                    // `inactive: interfaces {`, `/* c */ interfaces {`: tags of the whole
+                    // block, held on the list's keyless node (steps refuses them for a list
+                    // that has none).
+                    if tags.is_some_and(|s| !s.markers.is_empty()) || self.annotation.is_some() {
+                        if let (Some(s), true) = (tags, stmt.has_list_block()) {
+                            let id = NodeId::new(stmt.name);
+                            let path = self.child_path(&id);
+                            let mut node = self.take_child(&id)?;
+                            self.decorate(&mut node, path, s);
+                            self.put_child(id, node)?;
+                        }
+                    }
                     self.annotation = None;
                     self.stack.push(Frame {
                         id: None,
