@@ -157,10 +157,10 @@ fn block(stmt: &'static Stmt, depth: u32) -> BoxedStrategy<Node> {
 /// `list_block`, holding only its list-level children; otherwise of a node holding the rest.
 fn block_of(stmt: &'static Stmt, depth: u32, list_block: bool) -> BoxedStrategy<Node> {
     // `apply-groups` and `apply-groups-except` stand in every block without being in its
-    // table (the root has `apply-groups` in it), first.
+    // table (the root has `apply-groups` in it), first; a grouped list's own block too.
     let anywhere = ["apply-groups", "apply-groups-except"]
         .into_iter()
-        .filter(|name| !list_block && stmt.child_index(name).is_none())
+        .filter(|name| stmt.child_index(name).is_none())
         .filter_map(|name| stmt.child(name));
     let parts: Vec<BoxedStrategy<Vec<(NodeId, Node)>>> = anywhere
         .chain(
