@@ -289,6 +289,16 @@ impl Stmt {
             .filter(|c| c.list_level == list_block || is_group_statement(c))
     }
 
+    /// `apply-groups` and `apply-groups-except` where this statement's blocks take them
+    /// without its table naming them (see [`Stmt::child`]), for `?` and completion; in a
+    /// grouped list's own block too, when the list has one.
+    pub fn group_statements(&self) -> impl Iterator<Item = &'static Stmt> + '_ {
+        [APPLY_GROUPS.name, APPLY_GROUPS_EXCEPT.name]
+            .into_iter()
+            .filter(|name| self.child_index(name).is_none())
+            .filter_map(|name| group_statement(self, name))
+    }
+
     /// Whether a node of this statement's keyword without a key is its list-level block.
     pub fn has_list_block(&self) -> bool {
         matches!(self.kind, Kind::List(_)) && self.children.iter().any(|c| c.list_level)
