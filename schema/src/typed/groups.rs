@@ -318,7 +318,16 @@ impl<'a> Walk<'a> {
             }
             let child = self.level(child_stmt, own_child, &child_sources, path);
             path.pop();
-            out.children.insert(id, child);
+            // A list's own block that held only its group statements is no statement once
+            // they are applied (it would show as `interfaces;`).
+            let bare_block = id.key.is_none()
+                && child_stmt.has_list_block()
+                && child.is_empty()
+                && !child.inactive
+                && child.annotation.is_none();
+            if !bare_block {
+                out.children.insert(id, child);
+            }
         }
         order::sort_children(&mut out, stmt);
         out

@@ -72,6 +72,8 @@ fn the_group_applies_to_the_interfaces_and_nothing_else() {
     // A group names an interface outright: it is created.
     assert!(config.interfaces.contains_key("ge-0/0/9"));
     // The group's statements outside `interfaces` are not applied from here.
+    // The block held only `apply-groups`: nothing of it is left to show.
+    assert!(!e.tree.children.contains_key(&NodeId::new("interfaces")));
     assert!(!shown.contains("from-group"), "{shown}");
     assert!(!shown.contains("apply-groups"), "{shown}");
 }
