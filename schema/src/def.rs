@@ -282,8 +282,21 @@ impl Stmt {
     /// The child `name` of one node of this statement: `list_block` when the node is a
     /// grouped list's own block (its keyword without a key), which holds only the
     /// [`Stmt::list_level`] children; every other node holds only the others.
+    /// `apply-groups` and `apply-groups-except` stand in both: `interfaces { apply-groups G;
+    /// }` applies G's interfaces (typed::groups).
     pub fn child_in(&self, list_block: bool, name: &str) -> Option<&'static Stmt> {
-        self.child(name).filter(|c| c.list_level == list_block)
+        self.child(name)
+            .filter(|c| c.list_level == list_block || is_group_statement(c))
+    }
+
+    /// `apply-groups` and `apply-groups-except` where this statement's blocks take them
+    /// without its table naming them (see [`Stmt::child`]), for `?` and completion; in a
+    /// grouped list's own block too, when the list has one.
+    pub fn group_statements(&self) -> impl Iterator<Item = &'static Stmt> + '_ {
+        [APPLY_GROUPS.name, APPLY_GROUPS_EXCEPT.name]
+            .into_iter()
+            .filter(|name| self.child_index(name).is_none())
+            .filter_map(|name| group_statement(self, name))
     }
 
     /// Whether a node of this statement's keyword without a key is its list-level block.
@@ -329,6 +342,11 @@ pub const APPLY_GROUPS_EXCEPT: Stmt = leaf_list(
 
 static ANY_APPLY_GROUPS: Stmt = APPLY_GROUPS;
 static ANY_APPLY_GROUPS_EXCEPT: Stmt = APPLY_GROUPS_EXCEPT;
+
+/// Whether `stmt` is `apply-groups` or `apply-groups-except` (the root's own included).
+pub fn is_group_statement(stmt: &Stmt) -> bool {
+    stmt.name == APPLY_GROUPS.name || stmt.name == APPLY_GROUPS_EXCEPT.name
+}
 
 /// A configuration group's name (`re0`, `common`): our choice of 63 characters, as the
 /// table's other names.

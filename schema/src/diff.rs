@@ -107,6 +107,23 @@ fn tag_change(
     }
 }
 
+/// The whole block of a grouped list deactivated or annotated (`deactivate interfaces`, its
+/// tags on the list's own block node): its old and new `interfaces { ... }` header.
+fn list_block_tag_change(list: &'static Stmt, b: &Node, t: &Node, out: &mut Vec<DiffLine>) {
+    if b.inactive == t.inactive && b.annotation == t.annotation {
+        return;
+    }
+    for (node, sign) in [(b, DiffSign::Removed), (t, DiffSign::Added)] {
+        let mut lines = Vec::new();
+        if let Some(annotation) = &node.annotation {
+            lines.push((0, format!("/* {annotation} */")));
+        }
+        let inactive = if node.inactive { "inactive: " } else { "" };
+        lines.push((0, format!("{inactive}{} {{ ... }}", list.name)));
+        signed(sign, lines, out);
+    }
+}
+
 /// One child as found on either side.
 struct Pair<'a> {
     id: &'a NodeId,
@@ -251,6 +268,10 @@ fn node_diff(
             Some(list) if list.has_list_block() && pair.id.key.is_none() => {
                 let empty = Node::default();
                 if pair.base != pair.target {
+                    let (b, t) = (pair.base.unwrap_or(&empty), pair.target.unwrap_or(&empty));
+                    let mut lines = Vec::new();
+                    list_block_tag_change(list, b, t, &mut lines);
+                    push_lines(out, block, lines);
                     path.push(pair.id.clone());
                     let (b, t) = (pair.base.unwrap_or(&empty), pair.target.unwrap_or(&empty));
                     node_diff(path, Some(list), b, t, out);

@@ -209,6 +209,8 @@ mod junos_text_tests;
 #[path = "parse/keyless_tests.rs"]
 mod keyless_tests;
 #[cfg(test)]
+mod list_block_tags_tests;
+#[cfg(test)]
 #[path = "parse/recovery_tests.rs"]
 mod recovery_tests;
 #[cfg(test)]

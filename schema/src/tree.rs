@@ -219,14 +219,25 @@ impl Node {
             )
     }
 
-    /// A copy of the tree without `inactive:` statements: what the engine sees.
+    /// A copy of the tree without `inactive:` statements: what the engine sees. An inactive
+    /// grouped list's own block (`inactive: interfaces { ... }`, the keyword without a key)
+    /// takes every entry of its list with it.
     pub fn active_only(&self) -> Node {
+        let inactive_lists: Vec<&Word> = self
+            .children
+            .iter()
+            .filter(|(id, n)| n.inactive && id.key.is_none())
+            .map(|(id, _)| &id.keyword)
+            .collect();
+        let dropped = |id: &NodeId, n: &Node| {
+            n.inactive || (id.key.is_some() && inactive_lists.contains(&&id.keyword))
+        };
         Node {
             values: self.values.clone(),
             children: self
                 .children
                 .iter()
-                .filter(|(_, n)| !n.inactive)
+                .filter(|(id, n)| !dropped(id, n))
                 .map(|(id, n)| (id.clone(), n.active_only()))
                 .collect(),
             inactive: false,

@@ -11,6 +11,9 @@ mod firewall;
 mod group_profile_tests;
 pub mod groups;
 #[cfg(test)]
+#[path = "typed/groups_list_block_tests.rs"]
+mod groups_list_block_tests;
+#[cfg(test)]
 #[path = "typed/groups_tests.rs"]
 mod groups_tests;
 pub(crate) mod interface_range;

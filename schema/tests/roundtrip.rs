@@ -157,10 +157,10 @@ fn block(stmt: &'static Stmt, depth: u32) -> BoxedStrategy<Node> {
 /// `list_block`, holding only its list-level children; otherwise of a node holding the rest.
 fn block_of(stmt: &'static Stmt, depth: u32, list_block: bool) -> BoxedStrategy<Node> {
     // `apply-groups` and `apply-groups-except` stand in every block without being in its
-    // table (the root has `apply-groups` in it), first.
+    // table (the root has `apply-groups` in it), first; a grouped list's own block too.
     let anywhere = ["apply-groups", "apply-groups-except"]
         .into_iter()
-        .filter(|name| !list_block && stmt.child_index(name).is_none())
+        .filter(|name| stmt.child_index(name).is_none())
         .filter_map(|name| stmt.child(name));
     let parts: Vec<BoxedStrategy<Vec<(NodeId, Node)>>> = anywhere
         .chain(
@@ -241,11 +241,10 @@ fn child_strategy(child: &'static Stmt, depth: u32) -> Option<BoxedStrategy<Vec<
             };
             let numeric = matches!(ty, Type::Uint { .. });
             // The list's own block, when its statement has one, comes before its entries.
-            // Untagged: it holds the list-level statements but is not one itself, and
-            // `deactivate interfaces` / `annotate interfaces` (the whole hierarchy) are not
-            // taken here (a gap, named in docs/junos-coverage.md).
+            // Its tags are the whole block's (`inactive: interfaces {`, from `deactivate
+            // interfaces`).
             let list_block = if child.has_list_block() && depth > 0 {
-                proptest::option::weighted(0.5, block_of(child, depth - 1, true)).boxed()
+                proptest::option::weighted(0.5, tagged(block_of(child, depth - 1, true))).boxed()
             } else {
                 Just(None).boxed()
             };
@@ -255,7 +254,13 @@ fn child_strategy(child: &'static Stmt, depth: u32) -> Option<BoxedStrategy<Vec<
             )
                 .prop_map(move |(entries, list_block)| {
                     let mut out: Vec<(NodeId, Node)> = Vec::new();
-                    if let Some(node) = list_block.filter(|n| !n.children.is_empty()) {
+                    // Tags alone are kept only on a list that has entries: `deactivate
+                    // interfaces` finds no statement to tag in a configuration without any.
+                    let kept = |n: &Node| {
+                        !n.children.is_empty()
+                            || (!entries.is_empty() && (n.inactive || n.annotation.is_some()))
+                    };
+                    if let Some(node) = list_block.filter(kept) {
                         out.push((NodeId::new(child.name), node));
                     }
                     for (key, node) in entries {
@@ -334,10 +339,23 @@ fn without_annotations(node: &Node) -> Node {
             .children
             .iter()
             .map(|(id, n)| (id.clone(), without_annotations(n)))
+            .filter(|(id, n)| !bare_list_block(&node.children, id, n))
             .collect(),
         inactive: node.inactive,
         annotation: None,
     }
+}
+
+/// A grouped list's own block node left with nothing in it once its tags are taken away:
+/// the `set` form has no line that makes one (it held only `annotate interfaces`'s text).
+fn bare_list_block(siblings: &schema::tree::Children, id: &NodeId, node: &Node) -> bool {
+    id.key.is_none()
+        && node.is_empty()
+        && !node.inactive
+        && node.annotation.is_none()
+        && siblings
+            .keys()
+            .any(|other| other.key.is_some() && other.keyword == id.keyword)
 }
 
 /// The tree as one-line brace statements go: no tags, no annotations.
@@ -348,6 +366,7 @@ fn untagged(node: &Node) -> Node {
             .children
             .iter()
             .map(|(id, n)| (id.clone(), untagged(n)))
+            .filter(|(id, n)| !bare_list_block(&node.children, id, n))
             .collect(),
         inactive: false,
         annotation: None,

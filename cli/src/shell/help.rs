@@ -607,8 +607,17 @@ fn schema_rows(
     // only its list-level statements; in an entry, only the others.
     let mut list_block =
         start.has_list_block() && prefix.last().is_some_and(|w| w.as_str() == start.name);
+    // `apply-groups` stands in every block, but not at a list's level without its block
+    // (`[edit groups]`, where a name is asked for): it is an entry's statement there.
+    let mut at_list_level = matches!(start.kind, Kind::List(_))
+        && !list_block
+        && prefix.last().is_some_and(|w| w.as_str() == start.name);
     while let Some(word) = words.get(i) {
-        let here = stmt.children.iter().filter(|c| c.list_level == list_block);
+        let here = stmt
+            .children
+            .iter()
+            .filter(|c| c.list_level == list_block)
+            .chain(stmt.group_statements().filter(|_| !at_list_level));
         let child = match resolve(word.text.as_str(), here, |c| c.name) {
             Resolved::One(c) if !word.quoted => c,
             // `client-list L 127.0.0.0/8`: a word that names nothing is a keyless list's key.
@@ -632,18 +641,27 @@ fn schema_rows(
         i += 1;
         path.push(child.name.to_string());
         list_block = false;
+        at_list_level = false;
         match child.kind {
             Kind::Container => {
                 stmt = child;
                 end = PathEnd::Container;
             }
             Kind::List(key) => {
-                let own_block = |c: &&Stmt| c.list_level;
+                // The statements of the list's own block (`interface-range`, and the group
+                // statements beside it, in a list that has such a block).
+                let own_block = || {
+                    child
+                        .children
+                        .iter()
+                        .filter(|c| c.list_level)
+                        .chain(child.group_statements().filter(|_| child.has_list_block()))
+                };
                 if i == words.len() {
                     let source = Some(list(path));
                     let placeholder =
                         Row::placeholder(&key.placeholder(), child.help).with_source(source);
-                    let block = child.children.iter().filter(own_block);
+                    let block = own_block();
                     let rows = std::iter::once(placeholder)
                         .chain(block.map(|c| Row::word(marker(c), c.name, c.help)))
                         .collect();
@@ -651,12 +669,7 @@ fn schema_rows(
                 }
                 // `interfaces interface-range`: a statement of the list's own block.
                 let next = words.get(i).map(|w| w.text.as_str());
-                if child
-                    .children
-                    .iter()
-                    .filter(own_block)
-                    .any(|c| Some(c.name) == next)
-                {
+                if own_block().any(|c| Some(c.name) == next) {
                     stmt = child;
                     list_block = true;
                     end = PathEnd::Container;
@@ -720,6 +733,7 @@ fn schema_rows(
             stmt.children
                 .iter()
                 .filter(|c| !c.positional && c.list_level == list_block)
+                .chain(stmt.group_statements().filter(|_| !at_list_level))
                 .map(|c| match c.kind {
                     Kind::List(key) if c.is_keyless() => {
                         Row::placeholder(&key.placeholder(), c.help)
@@ -810,6 +824,20 @@ fn value_rows(ty: Type, help: &str) -> Vec<Row> {
 mod tests {
     use super::*;
     use crate::shell::words::tests::plain_words;
+
+    /// What the `interfaces` block itself takes: an interface's name, and its own statements.
+    const INTERFACES_BLOCK: [&str; 4] = [
+        "<interface-name>",
+        "apply-groups",
+        "apply-groups-except",
+        "interface-range",
+    ];
+
+    /// The names `?` offers after `line` typed at the top.
+    fn offered_at_top(line: &str) -> Vec<String> {
+        let r = rows(Where::Configuration { level: &[] }, &plain_words(line), "");
+        names(&r).iter().map(|n| n.to_string()).collect()
+    }
 
     fn names(rows: &[Row]) -> Vec<&str> {
         rows.iter().map(|r| r.name.as_str()).collect()
@@ -951,10 +979,7 @@ mod tests {
             let r = rows(top, &plain_words(line), "");
             names(&r).iter().map(|n| n.to_string()).collect::<Vec<_>>()
         };
-        assert_eq!(
-            at("set interfaces"),
-            ["<interface-name>", "interface-range"]
-        );
+        assert_eq!(at("set interfaces"), INTERFACES_BLOCK);
         assert_eq!(at("set interfaces interface-range"), ["<name>"]);
         let entry = at("set interfaces ge-0/0/0");
         assert!(entry.contains(&"description".to_string()), "{entry:?}");
@@ -969,7 +994,58 @@ mod tests {
             &plain_words("set"),
             "",
         );
-        assert_eq!(names(&r), ["<interface-name>", "interface-range"]);
+        assert_eq!(names(&r), INTERFACES_BLOCK);
+    }
+
+    /// `apply-groups` and `apply-groups-except` are offered wherever they are taken: in
+    /// every block below the top, an interface's, and the `interfaces` block itself.
+    #[test]
+    fn apply_groups_is_offered_at_every_level_that_takes_it() {
+        let top = Where::Configuration { level: &[] };
+        let at = offered_at_top;
+        let both = [
+            "apply-groups".to_string(),
+            "apply-groups-except".to_string(),
+        ];
+        for line in [
+            "set system",
+            "set interfaces ge-0/0/0",
+            "set interfaces ge-0/0/0 unit 0",
+        ] {
+            let offered = at(line);
+            assert!(
+                both.iter().all(|w| offered.contains(w)),
+                "{line}: {offered:?}"
+            );
+        }
+        assert_eq!(at("set interfaces"), INTERFACES_BLOCK);
+        // Completion of a prefix (what Tab completes from).
+        let r = rows(top, &plain_words("set interfaces ge-0/0/0"), "apply");
+        assert_eq!(names(&r), ["apply-groups", "apply-groups-except"]);
+        // The group's name is asked for, from the groups configured.
+        for line in [
+            "set system apply-groups",
+            "set interfaces apply-groups-except",
+        ] {
+            let r = rows(top, &plain_words(line), "");
+            assert!(
+                r.first().is_some_and(|r| !r.literal),
+                "{line}: {:?}",
+                names(&r)
+            );
+            assert!(
+                r.first().is_some_and(|r| !r.sources.is_empty()),
+                "{line}: no source of names"
+            );
+        }
+        // The top takes `apply-groups` only (its table names it); a grouped list without a
+        // block of its own takes neither in its block.
+        let root = at("set");
+        assert!(
+            root.contains(&both[0]) && !root.contains(&both[1]),
+            "{root:?}"
+        );
+        assert_eq!(at("set access radius-server"), ["<address>"]);
     }
 
     /// `client-list L { P; }`: the prefix is offered as a value, and after it what the
@@ -978,8 +1054,16 @@ mod tests {
     fn a_keyless_list_offers_its_key_then_its_statements() {
         let at = Where::Configuration { level: &[] };
         let r = rows(at, &plain_words("set snmp client-list pollers"), "");
-        // An empty list may be set as it is.
-        assert_eq!(names(&r), ["<[Enter]>", "<prefix>"]);
+        // An empty list may be set as it is; its block takes the group statements too.
+        assert_eq!(
+            names(&r),
+            [
+                "<[Enter]>",
+                "<prefix>",
+                "apply-groups",
+                "apply-groups-except"
+            ]
+        );
         assert!(!r[1].keyword, "{:?}", names(&r));
         let r = rows(
             at,

@@ -227,20 +227,60 @@ impl Editor {
         }
     }
 
-    /// The node `words` name for `activate`, `deactivate` and `annotate`.
-    fn target<'a>(
+    /// Changes the tags (`inactive:`, annotation) of the node `words` name, for `activate`,
+    /// `deactivate` and `annotate`.
+    fn tag(
         &self,
-        root: &'a mut Node,
+        root: &mut Node,
         words: &[String],
-    ) -> Result<Option<&'a mut Node>, WordError> {
+        tag: impl FnOnce(&mut Node),
+    ) -> Result<Applied, WordError> {
         let resolved = self.resolve(words, false)?;
-        match resolved.path.last() {
-            None => Err(missing_argument(0)),
-            Some(last) if last.key.is_none() && matches!(resolved.stmt.kind, Kind::List(_)) => {
-                Err(missing_argument(words.len()))
+        let Some((last, parent_path)) = resolved.path.split_last() else {
+            return Err(missing_argument(0));
+        };
+        if last.key.is_none() && matches!(resolved.stmt.kind, Kind::List(_)) {
+            if !resolved.stmt.has_list_block() {
+                return Err(missing_argument(words.len()));
             }
-            Some(_) => Ok(root.get_mut(&resolved.path)),
+            return Ok(self.tag_list_block(root, parent_path, last, tag));
         }
+        Ok(match root.get_mut(&resolved.path) {
+            Some(node) => {
+                tag(node);
+                Applied::Done
+            }
+            None => Applied::NotFound,
+        })
+    }
+
+    /// The whole block of a grouped list (`deactivate interfaces`): its tags are held on the
+    /// list's own block node (the one `interface-range` is under), made for them when the
+    /// list has any entry, and gone again when it holds nothing and no tag.
+    fn tag_list_block(
+        &self,
+        root: &mut Node,
+        parent_path: &[NodeId],
+        block_id: &NodeId,
+        tag: impl FnOnce(&mut Node),
+    ) -> Applied {
+        let parent_stmt = stmt_for_path_in(self.root, parent_path);
+        let Some((parent, parent_stmt)) = root.get_mut(parent_path).zip(parent_stmt) else {
+            return Applied::NotFound;
+        };
+        if !parent
+            .children
+            .keys()
+            .any(|id| id.keyword == block_id.keyword)
+        {
+            return Applied::NotFound;
+        }
+        let block = order::child_entry(parent, parent_stmt, block_id);
+        tag(block);
+        if block.is_empty() && !block.inactive && block.annotation.is_none() {
+            parent.children.shift_remove(block_id);
+        }
+        Applied::Done
     }
 
     pub(crate) fn set_inactive(
@@ -249,13 +289,7 @@ impl Editor {
         words: &[String],
         inactive: bool,
     ) -> Result<Applied, WordError> {
-        Ok(match self.target(root, words)? {
-            Some(node) => {
-                node.inactive = inactive;
-                Applied::Done
-            }
-            None => Applied::NotFound,
-        })
+        self.tag(root, words, |node| node.inactive = inactive)
     }
 
     pub(crate) fn annotate(
@@ -275,12 +309,8 @@ impl Editor {
             word: words.len(),
             message,
         })?;
-        Ok(match self.target(root, words)? {
-            Some(node) => {
-                node.annotation = (!comment.is_empty()).then(|| comment.to_string());
-                Applied::Done
-            }
-            None => Applied::NotFound,
+        self.tag(root, words, |node| {
+            node.annotation = (!comment.is_empty()).then(|| comment.to_string());
         })
     }
 

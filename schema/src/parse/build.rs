@@ -212,13 +212,21 @@ impl Builder<'_> {
             in_group: top.group,
             path: self.edit_path(),
         };
+        let at_group = at.in_group;
         let steps = steps::resolve(at, &s)?;
         // Tags and annotation belong to the last block named (`inactive: family inet {` is
         // `inet`'s), or to the statement itself when it names no block (`inactive: drain;`).
+        // In `interfaces { ... }` a statement of the list's own block (`apply-groups G;`)
+        // opens that block's node on the way: the tags are the statement's, not the node's.
+        let opened_on_the_way =
+            at_group && matches!(steps.first(), Some(Step::Block { id, .. }) if id.key.is_none());
+        let first = usize::from(opened_on_the_way);
         let tagged = steps
+            .get(first..)
+            .unwrap_or_default()
             .iter()
             .rposition(|step| matches!(step, Step::Block { .. } | Step::Values { .. }))
-            .unwrap_or(0);
+            .map_or(first, |i| i + first);
         let depth = self.stack.len();
         let count = steps.len();
         for (index, step) in steps.into_iter().enumerate() {
@@ -226,6 +234,18 @@ impl Builder<'_> {
             let last = index + 1 == count;
             match step {
                 Step::Group { stmt } => {
+                    // `inactive: interfaces {`, `/* c */ interfaces {`: tags of the whole
+                    // block, held on the list's keyless node (steps refuses them for a list
+                    // that has none).
+                    if tags.is_some_and(|s| !s.markers.is_empty()) || self.annotation.is_some() {
+                        if let (Some(s), true) = (tags, stmt.has_list_block()) {
+                            let id = NodeId::new(stmt.name);
+                            let path = self.child_path(&id);
+                            let mut node = self.take_child(&id)?;
+                            self.decorate(&mut node, path, s);
+                            self.put_child(id, node)?;
+                        }
+                    }
                     self.annotation = None;
                     self.stack.push(Frame {
                         id: None,

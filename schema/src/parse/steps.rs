@@ -4,7 +4,7 @@
 //! container on one line (`vlan-tags outer 100 inner 7;`). The words are resolved against
 //! the schema into the statements they name, in order, before the tree is touched.
 
-use super::syntax::{End, Statement, Token};
+use super::syntax::{End, Marker, Statement, Token};
 use super::unsupported;
 use super::LoadError;
 use crate::def::{Kind, Stmt, Type};
@@ -197,13 +197,18 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
             }
             Kind::List(key_type) => {
                 if last && child.grouped && matches!(s.end, End::Open) {
-                    if let Some((_, marker)) = s.markers.first() {
+                    // `inactive: interfaces {`: the tag goes on the list's own block node,
+                    // which only a list with list-level statements has. `replace:` of the
+                    // whole list (every entry) is not taken.
+                    let refused = |m: &Marker| !child.has_list_block() || *m == Marker::Replace;
+                    if let Some((marker, marker_at)) = s.markers.iter().find(|(m, _)| refused(m)) {
+                        let tag = match marker {
+                            Marker::Replace => "no 'replace:' tag",
+                            _ => "no tag",
+                        };
                         return Err(at.err(
-                            *marker,
-                            format!(
-                                "syntax error: '{}' takes no tag, its entries do",
-                                child.name
-                            ),
+                            *marker_at,
+                            format!("syntax error: '{}' takes {tag}, its entries do", child.name),
                         ));
                     }
                     at.path.push(NodeId::new(child.name));

@@ -226,11 +226,11 @@ fn schema_errors_point_at_the_word() {
         (1, 14, "invalid interface name: '-bad'".into())
     );
     assert_eq!(
-        err("inactive: interfaces { lo0; }"),
+        err("replace: interfaces { lo0; }"),
         (
             1,
             1,
-            "syntax error: 'interfaces' takes no tag, its entries do".into()
+            "syntax error: 'interfaces' takes no 'replace:' tag, its entries do".into()
         )
     );
     assert_eq!(

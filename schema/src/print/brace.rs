@@ -66,7 +66,20 @@ pub(crate) fn contents_lines(
         let child_stmt = stmt.and_then(|s| s.child(&id.keyword));
         match child_stmt {
             Some(list) if list.grouped && (id.key.is_some() || list.has_list_block()) => {
+                // The list's own block node, first of the list when there is one, holds the
+                // tags of the whole block (`deactivate interfaces`).
+                let tags = Some(child).filter(|_| id.key.is_none());
+                if let Some(annotation) = tags.and_then(|b| b.annotation.as_ref()) {
+                    out.line(depth, |s| {
+                        s.push_str("/* ");
+                        s.push_str(annotation);
+                        s.push_str(" */");
+                    });
+                }
                 out.line(depth, |s| {
+                    if tags.is_some_and(|b| b.inactive) {
+                        s.push_str("inactive: ");
+                    }
                     s.push_str(list.name);
                     s.push_str(" {");
                 });

@@ -10,7 +10,10 @@ pub(super) fn to_set_lines(stmt: Option<&'static Stmt>, path: &[NodeId], node: &
         deactivates: String::new(),
     };
     let mut words = path_words(path);
-    out.node(stmt, &mut words, node, !path.is_empty());
+    let block = path
+        .last()
+        .is_some_and(|id| id.key.is_none() && stmt.is_some_and(|s| s.has_list_block()));
+    out.node(stmt, &mut words, node, !path.is_empty(), block);
     out.sets.push_str(&out.deactivates);
     out.sets
 }
@@ -22,8 +25,17 @@ struct Lines {
 }
 
 impl Lines {
-    /// `words` is the node's path as typed; `named`: the node is a statement (not the root).
-    fn node(&mut self, stmt: Option<&'static Stmt>, words: &mut String, node: &Node, named: bool) {
+    /// `words` is the node's path as typed; `named`: the node is a statement (not the root);
+    /// `list_block`: it is a grouped list's own block node (`interfaces` without a key),
+    /// which with nothing but its tags in it (`deactivate interfaces`) is no statement to set.
+    fn node(
+        &mut self,
+        stmt: Option<&'static Stmt>,
+        words: &mut String,
+        node: &Node,
+        named: bool,
+        list_block: bool,
+    ) {
         let kind = stmt.map(|s| s.kind);
         match kind {
             Some(Kind::Leaf(ty) | Kind::LeafList(ty)) => {
@@ -38,7 +50,7 @@ impl Lines {
                 }
             }
             _ => {
-                if node.children.is_empty() && named {
+                if node.children.is_empty() && named && !list_block {
                     self.set(words, None, false);
                 }
                 for (id, child) in &node.children {
@@ -50,7 +62,8 @@ impl Lines {
                         }
                         words.push_str(&id.to_string());
                     }
-                    self.node(child_stmt, words, child, true);
+                    let block = id.key.is_none() && child_stmt.is_some_and(|s| s.has_list_block());
+                    self.node(child_stmt, words, child, true, block);
                     words.truncate(len);
                 }
             }

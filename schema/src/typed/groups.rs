@@ -285,7 +285,14 @@ impl<'a> Walk<'a> {
         if !stmt.has_block() {
             return out;
         }
-        for id in child_ids(own, &sources) {
+        let lists = self.list_block_sources(stmt, own, &sources, path);
+        let mut ids = child_ids(own, &sources);
+        for (keyword, list_sources) in &lists {
+            let theirs = child_ids(None, list_sources);
+            ids.retain(|id| own_child_of(own, id) || id.keyword != *keyword);
+            ids.extend(theirs.into_iter().filter(|id| id.keyword == *keyword));
+        }
+        for id in dedup(ids) {
             let Some(child_stmt) = stmt.child(&id.keyword) else {
                 continue;
             };
@@ -293,7 +300,13 @@ impl<'a> Walk<'a> {
             if own_child.is_none() && conflicts(stmt, &out, &id) {
                 continue;
             }
-            let child_sources: Vec<Source<'a>> = sources
+            // An entry of a grouped list whose own block names groups (`interfaces {
+            // apply-groups G; }`) takes the groups in force in that block.
+            let level_sources = lists
+                .iter()
+                .find(|(keyword, _)| *keyword == id.keyword)
+                .map_or(&sources, |(_, list_sources)| list_sources);
+            let child_sources: Vec<Source<'a>> = level_sources
                 .iter()
                 .flat_map(|s| matching_children(s, &id))
                 .collect();
@@ -305,10 +318,52 @@ impl<'a> Walk<'a> {
             }
             let child = self.level(child_stmt, own_child, &child_sources, path);
             path.pop();
-            out.children.insert(id, child);
+            // A list's own block that held only its group statements is no statement once
+            // they are applied (it would show as `interfaces;`).
+            let bare_block = id.key.is_none()
+                && child_stmt.has_list_block()
+                && child.is_empty()
+                && !child.inactive
+                && child.annotation.is_none();
+            if !bare_block {
+                out.children.insert(id, child);
+            }
         }
         order::sort_children(&mut out, stmt);
         out
+    }
+
+    /// For each grouped list under this level whose own block (`interfaces` without a key)
+    /// names groups: the groups in force for its entries, as [`Walk::sources`] gives them
+    /// for that block, with the groups' nodes of this level (their entries of the list are
+    /// children of it, as the configuration's are). An unknown group is reported once, by
+    /// the block's own level.
+    fn list_block_sources(
+        &mut self,
+        stmt: &'static Stmt,
+        own: Option<&'a Node>,
+        sources: &[Source<'a>],
+        path: &Path,
+    ) -> Vec<(&'static str, Vec<Source<'a>>)> {
+        let Some(own) = own else {
+            return Vec::new();
+        };
+        let mut lists = Vec::new();
+        for (id, block) in own.children.iter().filter(|(id, _)| id.key.is_none()) {
+            let Some(list) = stmt.child(&id.keyword).filter(|s| s.has_list_block()) else {
+                continue;
+            };
+            let names_groups = block
+                .children
+                .keys()
+                .any(|k| k.keyword == APPLY || k.keyword == EXCEPT);
+            if names_groups {
+                let errors = self.errors.len();
+                lists.push((list.name, self.sources(Some(block), sources, path)));
+                self.errors.truncate(errors);
+            }
+        }
+        lists
     }
 
     /// The groups in force at this level, first the one that wins: those its own
@@ -395,6 +450,17 @@ fn matching_children<'a>(source: &Source<'a>, id: &NodeId) -> Vec<Source<'a>> {
         }
     }
     found
+}
+
+/// Whether `own` has the child `id`.
+fn own_child_of(own: Option<&Node>, id: &NodeId) -> bool {
+    own.is_some_and(|o| o.children.contains_key(id))
+}
+
+/// `ids` without repeats, in their first order.
+fn dedup(ids: Vec<NodeId>) -> Vec<NodeId> {
+    let set: indexmap::IndexSet<NodeId> = ids.into_iter().collect();
+    set.into_iter().collect()
 }
 
 /// The children of the level: its own first, then those the groups name outright, in
