@@ -18,10 +18,9 @@
 //!   class) applies to each entry of its list that exists in the configuration (or that a
 //!   group names outright); it creates none.
 //!
-//! Junos' special group names (`re0`, `re1`, `node0`, `node1`, `member0`...) select a
-//! routing engine or cluster node; this router has one, and applies any group named by
-//! `apply-groups` whatever its name (our choice: `re0` applies, as on a router in slot 0;
-//! `re1` applies too when named, as its text asks).
+//! Junos' special group names select a routing engine or cluster node: this router is
+//! routing engine 0 of node 0, so `re1` and `node1` are defined but never applied (see
+//! `for_another_engine`); every other group applies where `apply-groups` names it.
 
 use crate::def::{is_wildcard_key, Kind, Stmt};
 use crate::edit::order;
@@ -385,6 +384,7 @@ impl<'a> Walk<'a> {
         let mut sources = Vec::new();
         for name in &apply {
             match self.groups.iter().find(|(g, _)| g == name) {
+                Some(_) if for_another_engine(name) => {}
                 Some((group, root)) => sources.extend(
                     nodes_at(root, path)
                         .into_iter()
@@ -404,6 +404,15 @@ impl<'a> Walk<'a> {
         );
         sources
     }
+}
+
+/// Junos applies a group named `re1` only on routing engine 1 and `node1` only on cluster
+/// node 1 ("Understanding Configuration Groups": the special groups select the engine or
+/// node they are for). This router is routing engine 0 of cluster node 0: a configuration
+/// written for two engines (`apply-groups [ re0 re1 ]`, each naming its own host name and
+/// management address) takes only what it wrote for engine 0, as Junos on RE0 does.
+fn for_another_engine(name: &str) -> bool {
+    matches!(name, "re1" | "node1")
 }
 
 /// The nodes of a group at `path`, each wildcard key on the way matching the path's key:

@@ -440,3 +440,35 @@ set interfaces xe-0/0/0 unit 0
 "
     );
 }
+
+/// A configuration written for two routing engines: this router is RE0 (node 0), so the
+/// `re1` and `node1` groups are defined, never applied, and no error.
+#[test]
+fn the_groups_of_the_other_routing_engine_and_node_are_not_applied() {
+    let text = "\
+groups {
+    re0 {
+        system {
+            host-name r-re0;
+        }
+    }
+    re1 {
+        system {
+            host-name r-re1;
+            domain-name re1.example;
+        }
+    }
+    node1 {
+        system {
+            time-zone UTC;
+        }
+    }
+}
+apply-groups [ re1 node1 re0 ];
+";
+    let shown = expanded_text(text);
+    assert!(shown.contains("host-name r-re0;"), "{shown}");
+    assert!(!shown.contains("r-re1"), "{shown}");
+    assert!(!shown.contains("re1.example"), "{shown}");
+    assert!(!shown.contains("time-zone"), "{shown}");
+}
