@@ -382,9 +382,12 @@ pub fn is_wildcard_key(key: &str) -> bool {
 /// The longest wildcard key a group takes (`<ge-0/0/[0-3]>`), in characters.
 pub const MAX_WILDCARD: usize = 255;
 
-/// A list key as [`Type::check`] takes it, or, inside `groups` (`in_group`), a wildcard
-/// (kept as written).
-pub fn check_key(ty: Type, key: &str, in_group: bool) -> Result<String, String> {
+/// A list key of the list under `path` as [`Type::check`] takes it, or, inside `groups`,
+/// a wildcard (kept as written).
+pub fn check_key(ty: Type, key: &str, path: &[crate::tree::NodeId]) -> Result<String, String> {
+    let in_group = path
+        .first()
+        .is_some_and(|id| id.keyword == crate::typed::groups::GROUPS);
     if in_group && is_wildcard_key(key) {
         // Our choice: room for any name's pattern, not for a pasted page.
         if key.chars().count() > MAX_WILDCARD {
@@ -393,10 +396,7 @@ pub fn check_key(ty: Type, key: &str, in_group: bool) -> Result<String, String> 
                 quoted(key)
             ));
         }
-        return match crate::typed::groups::Pattern::new(key) {
-            Ok(_) => Ok(key.to_string()),
-            Err(why) => Err(why),
-        };
+        return crate::typed::groups::Pattern::new(key).map(|_| key.to_string());
     }
     ty.check(key)
 }

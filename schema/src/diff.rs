@@ -273,7 +273,6 @@ fn node_diff(
                     list_block_tag_change(list, b, t, &mut lines);
                     push_lines(out, block, lines);
                     path.push(pair.id.clone());
-                    let (b, t) = (pair.base.unwrap_or(&empty), pair.target.unwrap_or(&empty));
                     node_diff(path, Some(list), b, t, out);
                     path.pop();
                 }

@@ -82,6 +82,7 @@ pub use syslog::{
 };
 pub use system::{login_regex, IcmpRateLimit, LoginClassConfig};
 
+use crate::def::Stmt;
 use crate::table::ROOT;
 use crate::tree::Node;
 use serde::{Deserialize, Serialize};
@@ -171,6 +172,27 @@ pub struct RouterConfig {
 /// addresses) read as absent rather than failing.
 pub fn router_config(root: &Node) -> RouterConfig {
     active_router_config(&root.without_inactive())
+}
+
+/// Whether `level` (a node of `stmt`) already holds an alternative of its child `keyword`:
+/// any child when `stmt` is a choice, or another statement of one of `stmt`'s exclusive
+/// groups or of `more` (`traps` where it has `no-traps`). What configuration groups and
+/// interface ranges would add is then left out: the statement already there wins.
+pub(crate) fn holds_alternative(
+    stmt: &Stmt,
+    level: &Node,
+    keyword: &str,
+    more: Option<&[&str]>,
+) -> bool {
+    if stmt.choice && !level.children.is_empty() {
+        return true;
+    }
+    let groups = stmt.exclusive.iter().copied().chain(more);
+    let mut alternatives = groups
+        .filter(|group| group.contains(&keyword))
+        .flat_map(|group| group.iter())
+        .filter(|other| **other != keyword);
+    alternatives.any(|other| level.children.keys().any(|id| id.keyword == *other))
 }
 
 /// [`router_config`] of a tree that holds no inactive statement (`Node::without_inactive`

@@ -77,10 +77,7 @@ pub(crate) fn check_key(
     index: usize,
     path: &[NodeId],
 ) -> Result<Word, WordError> {
-    let in_group = path
-        .first()
-        .is_some_and(|id| id.keyword == crate::typed::groups::GROUPS);
-    crate::def::check_key(ty, word, in_group)
+    crate::def::check_key(ty, word, path)
         .map(Word::from)
         .map_err(|message| WordError {
             word: index,

@@ -47,11 +47,7 @@ impl At<'_> {
 
     /// A list key: inside a configuration group also a wildcard (`<ge-*>`).
     fn key(&self, ty: Type, token: &Token) -> Result<Word, LoadError> {
-        let in_group = self
-            .path
-            .first()
-            .is_some_and(|id| id.keyword == crate::typed::groups::GROUPS);
-        crate::def::check_key(ty, &token.text, in_group)
+        crate::def::check_key(ty, &token.text, &self.path)
             .map(Word::from)
             .map_err(|reason| self.err(token.at, reason))
     }

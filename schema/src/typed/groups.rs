@@ -296,7 +296,9 @@ impl<'a> Walk<'a> {
                 continue;
             };
             let own_child = own.and_then(|o| o.children.get(&id));
-            if own_child.is_none() && conflicts(stmt, &out, &id) {
+            // `traps` from a group where the configuration says `no-traps`, a second
+            // `action` of a choice: the statement already there came first, so it wins.
+            if own_child.is_none() && super::holds_alternative(stmt, &out, &id.keyword, None) {
                 continue;
             }
             // An entry of a grouped list whose own block names groups (`interfaces {
@@ -515,18 +517,4 @@ fn merged_values(stmt: &Stmt, own: Option<&Node>, sources: &[Source<'_>]) -> Val
             .unwrap_or_default(),
         _ => Values::new(),
     }
-}
-
-/// Whether an inherited child `id` is an alternative of one the level already holds
-/// (`traps` where the configuration says `no-traps`, a second `action` of a choice): the
-/// statement already there came first, so it wins.
-fn conflicts(stmt: &Stmt, level: &Node, id: &NodeId) -> bool {
-    let has = |name: &str| level.children.keys().any(|k| k.keyword == name);
-    if stmt.choice && !level.children.is_empty() {
-        return true;
-    }
-    stmt.exclusive.iter().any(|group| {
-        group.contains(&id.keyword.as_str())
-            && group.iter().any(|other| *other != id.keyword && has(other))
-    })
 }

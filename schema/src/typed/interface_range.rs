@@ -125,28 +125,9 @@ fn inherit(own: &mut Node, from: &Node, stmt: &'static Stmt, top: bool) {
             }
             continue;
         }
-        if replaced_by_own(own, stmt, &id.keyword, top) {
+        if super::holds_alternative(stmt, own, &id.keyword, top.then_some(TAGGING_MODES)) {
             continue;
         }
         *order::child_entry(own, stmt, id) = child.clone();
     }
-}
-
-/// Whether `own` already holds an alternative of `keyword` under `stmt`.
-fn replaced_by_own(own: &Node, stmt: &Stmt, keyword: &str, top: bool) -> bool {
-    let groups = stmt
-        .exclusive
-        .iter()
-        .copied()
-        .chain(top.then_some(TAGGING_MODES));
-    let mut alternatives = groups
-        .filter(|group| group.contains(&keyword))
-        .flat_map(|group| group.iter());
-    let choice = stmt.choice && !own.children.is_empty();
-    choice
-        || alternatives.any(|other| {
-            own.children
-                .keys()
-                .any(|id| id.keyword == *other && id.keyword != keyword)
-        })
 }
