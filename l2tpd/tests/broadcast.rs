@@ -64,7 +64,7 @@ impl Shell {
 
 fn commit_host(shell: &mut Shell, name: &str, confirmed: Option<u32>) {
     shell.call(Request::Set {
-        words: words(&format!("system host-name {name}")),
+        words: schema::edit::Arg::all_bare(&words(&format!("system host-name {name}"))),
     });
     shell.call(Request::Commit {
         check: false,

@@ -67,7 +67,7 @@ fn commit_at_runs_at_its_time_and_not_before() {
             &mut m,
             id,
             Request::Set {
-                words: words("system host-name later"),
+                words: schema::edit::Arg::all_bare(&words("system host-name later")),
             },
         )
         .expect("set");
@@ -95,7 +95,7 @@ fn commit_at_runs_at_its_time_and_not_before() {
             &mut m,
             other,
             Request::Set {
-                words: words("system host-name sneaky"),
+                words: schema::edit::Arg::all_bare(&words("system host-name sneaky")),
             },
         );
         assert!(
@@ -130,7 +130,7 @@ fn commit_at_runs_at_its_time_and_not_before() {
             &mut m,
             other,
             Request::Set {
-                words: words("system host-name again"),
+                words: schema::edit::Arg::all_bare(&words("system host-name again")),
             },
         )
         .expect("editable again");

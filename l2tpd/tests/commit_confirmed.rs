@@ -68,7 +68,7 @@ fn commit_host(m: &mut Mgmt, id: u64, name: &str, confirmed: Option<u32>) -> Vec
         m,
         id,
         Request::Set {
-            words: words(&format!("system host-name {name}")),
+            words: schema::edit::Arg::all_bare(&words(&format!("system host-name {name}"))),
         },
     );
     let (reply, _) = ok(
@@ -221,7 +221,7 @@ fn the_rollback_resets_the_candidate() {
         &mut m,
         id,
         Request::Set {
-            words: words("system host-name r3"),
+            words: schema::edit::Arg::all_bare(&words("system host-name r3")),
         },
     );
     assert_eq!(candidate_host_name(&mut m, id).as_deref(), Some("r3"));

@@ -74,7 +74,10 @@ fn start(clock: &ManualClock, dir: &std::path::Path) -> (Mgmt, Applied, u64) {
 }
 
 fn set(m: &mut Mgmt, id: u64, line: &str) {
-    let words = line.split_whitespace().map(String::from).collect();
+    let words = line
+        .split_whitespace()
+        .map(schema::edit::Arg::from)
+        .collect();
     m.handle(id, Request::Set { words }).result.expect("set");
 }
 

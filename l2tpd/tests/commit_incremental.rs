@@ -80,7 +80,9 @@ fn load_override_commits_check_what_changed_and_what_it_breaks() {
     let reply = m.handle(
         id,
         Request::Set {
-            words: words("access tunnel-profile tp3 tunnel 1 max-sessions 7"),
+            words: schema::edit::Arg::all_bare(&words(
+                "access tunnel-profile tp3 tunnel 1 max-sessions 7",
+            )),
         },
     );
     assert!(reply.result.is_ok());
@@ -91,7 +93,7 @@ fn load_override_commits_check_what_changed_and_what_it_breaks() {
     let reply = m.handle(
         id,
         Request::Delete {
-            words: words("access tunnel-profile tp1"),
+            words: schema::edit::Arg::all_bare(&words("access tunnel-profile tp1")),
         },
     );
     assert!(reply.result.is_ok(), "{:?}", reply.result);
@@ -107,7 +109,7 @@ fn load_override_commits_check_what_changed_and_what_it_breaks() {
     let reply = m.handle(
         id,
         Request::Delete {
-            words: words("access domain map d1.example"),
+            words: schema::edit::Arg::all_bare(&words("access domain map d1.example")),
         },
     );
     assert!(reply.result.is_ok(), "{:?}", reply.result);

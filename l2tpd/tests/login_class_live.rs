@@ -14,7 +14,9 @@ use std::sync::Arc;
 const ALICE_UID: u32 = 1000;
 
 fn set(line: &str) -> Request {
-    Request::Set { words: words(line) }
+    Request::Set {
+        words: schema::edit::Arg::all_bare(&words(line)),
+    }
 }
 
 fn commit() -> Request {
@@ -100,7 +102,7 @@ fn a_removed_user_is_refused_everything() {
         &mut m,
         root,
         Request::Delete {
-            words: words("system login user alice"),
+            words: schema::edit::Arg::all_bare(&words("system login user alice")),
         },
     );
     must(&mut m, root, set("system login user bob class read-only"));

@@ -2,6 +2,7 @@
 //! and `set`, `delete`, `activate`, `deactivate`, `annotate`, `rename`, `copy`, `insert`.
 //! The daemon applies every edit through here; the errors carry the index of the bad word.
 
+mod arg;
 mod editor;
 mod load;
 mod load_set;
@@ -11,6 +12,7 @@ mod resolve;
 #[cfg(test)]
 mod tests;
 
+pub use arg::{Arg, CommandWord};
 pub use patterns::{replace_pattern, wildcard_delete, wildcard_matches};
 
 use crate::def::Stmt;
@@ -72,23 +74,23 @@ pub fn resolve(words: &[String]) -> Result<Resolved, WordError> {
 }
 
 /// `set WORDS`.
-pub fn set(root: &mut Node, words: &[String]) -> Result<(), WordError> {
+pub fn set<W: CommandWord>(root: &mut Node, words: &[W]) -> Result<(), WordError> {
     Editor::new(&table::ROOT).set(root, words)
 }
 
 /// `delete WORDS`: removes a statement (or one member of a leaf-list), or everything when
 /// `words` is empty. Containers left empty by it are removed too; list entries are kept.
-pub fn delete(root: &mut Node, words: &[String]) -> Result<Applied, WordError> {
+pub fn delete<W: CommandWord>(root: &mut Node, words: &[W]) -> Result<Applied, WordError> {
     Editor::new(&table::ROOT).delete(root, words)
 }
 
 /// `activate WORDS`: clears `inactive:`.
-pub fn activate(root: &mut Node, words: &[String]) -> Result<Applied, WordError> {
+pub fn activate<W: CommandWord>(root: &mut Node, words: &[W]) -> Result<Applied, WordError> {
     Editor::new(&table::ROOT).set_inactive(root, words, false)
 }
 
 /// `deactivate WORDS`: sets `inactive:`.
-pub fn deactivate(root: &mut Node, words: &[String]) -> Result<Applied, WordError> {
+pub fn deactivate<W: CommandWord>(root: &mut Node, words: &[W]) -> Result<Applied, WordError> {
     Editor::new(&table::ROOT).set_inactive(root, words, true)
 }
 

@@ -143,19 +143,20 @@ pub enum Request {
     Edit {
         words: Vec<String>,
     },
-    /// `set PATH [VALUE...]`.
+    /// `set PATH [VALUE...]`. The words keep their quoting: a quoted `[` is a value, a bare
+    /// one opens a list of values.
     Set {
-        words: Vec<String>,
+        words: Vec<crate::edit::Arg>,
     },
     /// `delete PATH`.
     Delete {
-        words: Vec<String>,
+        words: Vec<crate::edit::Arg>,
     },
     Activate {
-        words: Vec<String>,
+        words: Vec<crate::edit::Arg>,
     },
     Deactivate {
-        words: Vec<String>,
+        words: Vec<crate::edit::Arg>,
     },
     /// `annotate STATEMENT "comment"` (an empty comment removes the annotation).
     Annotate {
@@ -779,6 +780,7 @@ mod tests {
         let r = Request::Set {
             words: vec!["system".into(), "host-name".into(), "r1".into()],
         };
+        // Bare words are plain strings, as before quoting was carried.
         let line = encode_line(&r);
         assert_eq!(
             line,

@@ -426,6 +426,20 @@ proptest! {
     }
 }
 
+/// A leaf-list value that is a bracket prints quoted and reads back as a value, in brace text
+/// and in set lines (the set form once read a quoted `[` as a list's bracket).
+#[test]
+fn bracket_values_read_back_in_both_forms() {
+    let text = "access {\n    profile 0 {\n        session-options {\n            \
+                strip-user-name {\n                delimiter [ \"[\" \"]\" ];\n            \
+                }\n        }\n    }\n}\n";
+    let tree = parse_config(text).unwrap();
+    assert_eq!(to_text(&[], &tree), text);
+    let lines = to_set_lines(&[], &tree);
+    assert!(lines.contains("delimiter \"[\"\n"), "{lines}");
+    assert_eq!(apply_set_lines(&Node::default(), &lines), Ok(tree));
+}
+
 #[test]
 fn hostile_nesting_is_a_clean_error() {
     let text = "system { ".repeat(100_000);

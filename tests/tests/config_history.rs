@@ -101,7 +101,7 @@ fn commit_at_commits_at_its_time() {
         mode: ConfigureMode::Shared,
     });
     c.ok(&Request::Set {
-        words: words("system host-name scheduled"),
+        words: schema::edit::Arg::all_bare(&words("system host-name scheduled")),
     });
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -35,7 +35,7 @@ fn commit_loop(socket: std::path::PathBuf, from: u64, acked: Arc<AtomicU64>) {
     // Bounded: the kill comes long before this many commits.
     for n in from..from + 10_000 {
         let set = Request::Set {
-            words: words(&format!("system host-name h{n}")),
+            words: schema::edit::Arg::all_bare(&words(&format!("system host-name h{n}"))),
         };
         if c.call(&set).is_err() {
             return;

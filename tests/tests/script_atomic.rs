@@ -148,7 +148,7 @@ fn another_operators_edits_in_the_shared_candidate_are_left_alone() {
         mode: ConfigureMode::Shared,
     });
     other.ok(&Request::Set {
-        words: words("system host-name by-other"),
+        words: schema::edit::Arg::all_bare(&words("system host-name by-other")),
     });
     let out = run(
         &daemon,

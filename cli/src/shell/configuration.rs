@@ -7,6 +7,7 @@ use super::show::Shown;
 use super::transport::Transport;
 use super::words::{match_command, resolve, Resolved};
 use super::{level_words, navigation, Flow, Input, Lost, Mode, Shell};
+use schema::edit::Arg;
 use schema::mgmt::{LoadMode, MgmtError, Reply, Request, Revision};
 use schema::opcmd::{Action, CONFIGURATION};
 use schema::tokenize::Word;
@@ -124,7 +125,12 @@ impl<T: Transport> Shell<T> {
                     );
                     return Ok(Flow::Continue);
                 }
-                let words = with_level(args);
+                // Quoting is kept: `delimiter "["` sets a value, `delimiter [ a b ]` a list.
+                let words: Vec<Arg> = level
+                    .iter()
+                    .map(|w| Arg::bare(w.as_str()))
+                    .chain(args.iter().map(Arg::from))
+                    .collect();
                 let request = match cmd.action {
                     Action::Set => Request::Set { words },
                     Action::Delete => Request::Delete { words },

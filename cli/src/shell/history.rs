@@ -172,7 +172,9 @@ impl<T: Transport> Shell<T> {
         if !self.agree("Delete everything under this level? [yes,no] (no)", input) {
             return Ok(());
         }
-        match self.call(Request::Delete { words: level })? {
+        match self.call(Request::Delete {
+            words: schema::edit::Arg::all_bare(&level),
+        })? {
             Ok(Reply::Done { messages }) => self.print_messages(&messages),
             Ok(other) => self.unexpected(&other),
             Err(e) => self.report(line, e, 0, &[]),

@@ -186,6 +186,44 @@ fn words(w: &[&str]) -> Vec<String> {
     w.iter().map(|s| s.to_string()).collect()
 }
 
+/// Bare words of a `set`, `delete`, `activate` or `deactivate` request.
+fn args(w: &[&str]) -> Vec<schema::edit::Arg> {
+    w.iter().copied().map(schema::edit::Arg::bare).collect()
+}
+
+/// A quoted `[` reaches the daemon as quoted (a value), a bare one as bare (a list's
+/// bracket): the round-trip test found `delimiter "["` refused as an unclosed list.
+#[test]
+fn set_keeps_each_word_quoted_or_bare() {
+    use schema::edit::Arg;
+    let (_, failed, requests) = transcript(
+        vec![configured(), done(&[]), done(&[])],
+        "configure\n\
+         set access profile p session-options strip-user-name delimiter \"[\"\n\
+         set access profile p session-options strip-user-name delimiter [ / \"]\" ]\n",
+    );
+    assert!(!failed);
+    let head = [
+        "access",
+        "profile",
+        "p",
+        "session-options",
+        "strip-user-name",
+    ];
+    let mut first: Vec<Arg> = args(&head);
+    first.extend([Arg::bare("delimiter"), Arg::quoted("[")]);
+    assert_eq!(requests[2], Request::Set { words: first });
+    let mut second: Vec<Arg> = args(&head);
+    second.extend([
+        Arg::bare("delimiter"),
+        Arg::bare("["),
+        Arg::bare("/"),
+        Arg::quoted("]"),
+        Arg::bare("]"),
+    ]);
+    assert_eq!(requests[3], Request::Set { words: second });
+}
+
 #[test]
 fn prompts_and_banners() {
     let (out, failed, requests) = transcript(
@@ -201,7 +239,7 @@ fn prompts_and_banners() {
     assert_eq!(
         requests[2],
         Request::Set {
-            words: words(&["system", "host-name", "r1"])
+            words: args(&["system", "host-name", "r1"])
         }
     );
     assert_eq!(requests[3], Request::ExitConfiguration { confirm: false });
@@ -239,7 +277,7 @@ fn edit_levels_prefix_paths_and_map_carets_back() {
     assert_eq!(
         requests[3],
         Request::Set {
-            words: words(&["services", "l2tp", "tunnel", "idle-tmo", "5"])
+            words: args(&["services", "l2tp", "tunnel", "idle-tmo", "5"])
         }
     );
     assert_eq!(

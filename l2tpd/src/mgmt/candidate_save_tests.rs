@@ -24,7 +24,9 @@ fn shared_session(m: &mut Mgmt) -> SessionId {
 }
 
 fn set_host_name(m: &mut Mgmt, id: SessionId, name: &str) {
-    let words = ["system", "host-name", name].map(String::from).to_vec();
+    let words = ["system", "host-name", name]
+        .map(schema::edit::Arg::from)
+        .to_vec();
     done(m, id, Request::Set { words });
 }
 

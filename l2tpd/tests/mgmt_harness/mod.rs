@@ -43,7 +43,13 @@ pub fn root_editing(m: &mut Mgmt, lines: &[&str]) -> u64 {
     let mode = ConfigureMode::Shared;
     ok(m, id, Request::Configure { mode });
     for line in lines {
-        ok(m, id, Request::Set { words: words(line) });
+        ok(
+            m,
+            id,
+            Request::Set {
+                words: schema::edit::Arg::all_bare(&words(line)),
+            },
+        );
     }
     id
 }

@@ -2,7 +2,7 @@
 
 use super::order;
 use super::resolve::{check_key, keyword, missing_argument, syntax_error};
-use super::{stmt_for_path_in, Applied, Resolved, WordError};
+use super::{stmt_for_path_in, Applied, Arg, CommandWord, Resolved, WordError};
 use crate::def::{Kind, Stmt, Type};
 use crate::tree::{Node, NodeId, Path};
 
@@ -29,7 +29,11 @@ impl Editor {
         }
     }
 
-    pub(crate) fn set(&self, root: &mut Node, words: &[String]) -> Result<(), WordError> {
+    pub(crate) fn set<W: CommandWord>(
+        &self,
+        root: &mut Node,
+        words: &[W],
+    ) -> Result<(), WordError> {
         for command in self.commands_per_statement(words)? {
             self.set_one(root, &command)?;
         }
@@ -41,11 +45,14 @@ impl Editor {
     /// value (or a flag), Junos reads the next word as another statement of the same
     /// container, and so on. These are the words as one command per statement, each resolved
     /// before any is applied, so that a mistake anywhere sets nothing.
-    fn commands_per_statement(&self, words: &[String]) -> Result<Vec<Vec<String>>, WordError> {
-        let mut commands: Vec<Vec<String>> = Vec::new();
+    fn commands_per_statement<W: CommandWord>(
+        &self,
+        words: &[W],
+    ) -> Result<Vec<Vec<Arg>>, WordError> {
+        let mut commands: Vec<Vec<Arg>> = Vec::new();
         let mut set_paths: Vec<Path> = Vec::new();
         let total = words.len();
-        let mut words = words.to_vec();
+        let mut words: Vec<Arg> = words.iter().map(|w| w.to_arg()).collect();
         // Where each word came from in the command as typed, for the error's caret.
         let mut origin: Vec<usize> = (0..words.len()).collect();
         // Where this command's own words start, after the container's words.
@@ -81,9 +88,9 @@ impl Editor {
                 return Ok(commands);
             }
             let container = head.path.split_last().map_or(&[][..], |(_, p)| p);
-            let prefix: Vec<String> = container
+            let prefix: Vec<Arg> = container
                 .iter()
-                .flat_map(|id| id.words().map(|w| w.to_string()))
+                .flat_map(|id| id.words().map(|w| Arg::bare(w.as_str())))
                 .collect();
             set_paths.push(head.path.clone());
             own_start = prefix.len();
@@ -98,7 +105,7 @@ impl Editor {
         }
     }
 
-    fn set_one(&self, root: &mut Node, words: &[String]) -> Result<(), WordError> {
+    fn set_one(&self, root: &mut Node, words: &[Arg]) -> Result<(), WordError> {
         let resolved = self.resolve(words, true)?;
         let mut stmt = self.root;
         let mut node = root;
@@ -136,7 +143,11 @@ impl Editor {
         Ok(())
     }
 
-    pub(crate) fn delete(&self, root: &mut Node, words: &[String]) -> Result<Applied, WordError> {
+    pub(crate) fn delete<W: CommandWord>(
+        &self,
+        root: &mut Node,
+        words: &[W],
+    ) -> Result<Applied, WordError> {
         // `delete interfaces ge-0/0/3.0` also removes an interface literally named so, which
         // brace text can write and commit refuses: the operator must be able to remove it.
         if !self.literal_keys {
@@ -229,10 +240,10 @@ impl Editor {
 
     /// Changes the tags (`inactive:`, annotation) of the node `words` name, for `activate`,
     /// `deactivate` and `annotate`.
-    fn tag(
+    fn tag<W: CommandWord>(
         &self,
         root: &mut Node,
-        words: &[String],
+        words: &[W],
         tag: impl FnOnce(&mut Node),
     ) -> Result<Applied, WordError> {
         let resolved = self.resolve(words, false)?;
@@ -283,19 +294,19 @@ impl Editor {
         Applied::Done
     }
 
-    pub(crate) fn set_inactive(
+    pub(crate) fn set_inactive<W: CommandWord>(
         &self,
         root: &mut Node,
-        words: &[String],
+        words: &[W],
         inactive: bool,
     ) -> Result<Applied, WordError> {
         self.tag(root, words, |node| node.inactive = inactive)
     }
 
-    pub(crate) fn annotate(
+    pub(crate) fn annotate<W: CommandWord>(
         &self,
         root: &mut Node,
-        words: &[String],
+        words: &[W],
         comment: &str,
     ) -> Result<Applied, WordError> {
         // The brace form closes an annotation at the first `*/`.

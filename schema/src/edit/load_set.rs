@@ -3,7 +3,7 @@
 //! applier of set lines: `load set` (terminal, file, relative), `load` in `LoadMode::Set` and
 //! `parse::apply_set_lines` all come here.
 
-use super::{stmt_for_path_in, Applied, Editor, WordError};
+use super::{stmt_for_path_in, Applied, Arg, Editor, WordError};
 use crate::def::{Kind, Stmt};
 use crate::mgmt::SetLineError;
 use crate::parse::LoadError;
@@ -32,9 +32,9 @@ pub(crate) fn apply(
     }
     let editor = Editor::new(root);
     let mut tree = base.clone();
-    let prefix: Vec<String> = level_path
+    let prefix: Vec<Arg> = level_path
         .iter()
-        .flat_map(|id| id.words().map(|w| w.to_string()))
+        .flat_map(|id| id.words().map(|w| Arg::bare(w.as_str())))
         .collect();
     let mut errors = Vec::new();
     for (n, line) in text.split('\n').enumerate() {
@@ -81,7 +81,7 @@ fn apply_line(
     editor: &Editor,
     tree: &mut Node,
     line: &str,
-    prefix: &[String],
+    prefix: &[Arg],
 ) -> Result<(), SetLineError> {
     let at = |byte: usize, edit_path: String, message: String| {
         let byte = floor_boundary(line, byte);
@@ -106,8 +106,8 @@ fn apply_line(
     let Some((command, rest)) = words.split_first() else {
         return Ok(());
     };
-    let mut args: Vec<String> = prefix.to_vec();
-    args.extend(rest.iter().map(|w| w.text.clone()));
+    let mut args: Vec<Arg> = prefix.to_vec();
+    args.extend(rest.iter().map(Arg::from));
     let outcome = match command.text.as_str() {
         "set" => editor.set(tree, &args).map(|()| Applied::Done),
         // Deleting what is not there changes nothing, as on Junos.
@@ -115,7 +115,7 @@ fn apply_line(
         "activate" => editor.set_inactive(tree, &args, false),
         "deactivate" => editor.set_inactive(tree, &args, true),
         "annotate" => match args.split_last() {
-            Some((comment, path)) if rest.len() >= 2 => editor.annotate(tree, path, comment),
+            Some((comment, path)) if rest.len() >= 2 => editor.annotate(tree, path, &comment.text),
             _ => Err(WordError {
                 word: args.len(),
                 message: "missing argument.".into(),
@@ -159,7 +159,7 @@ fn apply_line(
 
 /// The words of the deepest level with a block that `words` reach (`interfaces ge-0/0/1
 /// unit 0 family inet` for `… family inet adress 1.1.1.1/24`), as Junos' `[edit …]` line.
-fn reached(editor: &Editor, words: &[String]) -> String {
+fn reached(editor: &Editor, words: &[Arg]) -> String {
     for end in (0..=words.len()).rev() {
         let Ok(r) = editor.resolve(&words[..end], false) else {
             continue;

@@ -165,3 +165,39 @@ fn internet_options_check_the_icmpv4_rate_limit_and_name_what_is_not_supported()
         ]
     );
 }
+
+/// A quoted `[` or `]` is a value, not the bracket of a list: `| display set` quotes a
+/// delimiter `[` so that it reads back (found by the round-trip property test).
+#[test]
+fn a_quoted_bracket_is_a_value_not_a_list_bracket() {
+    let root = &crate::table::ROOT;
+    let tree = apply(
+        root,
+        &Node::default(),
+        "set access profile p session-options strip-user-name delimiter \"[\"\n\
+         set access profile q session-options strip-user-name delimiter [ \"]\" @ ]\n",
+        &[],
+    )
+    .unwrap();
+    let text = crate::print::to_text(&[], &tree);
+    assert!(
+        text.contains("delimiter \"[\";"),
+        "the quoted '[' is the value:\n{text}"
+    );
+    assert!(
+        text.contains("delimiter [ \"]\" @ ];"),
+        "a quoted ']' inside a list is one of its values:\n{text}"
+    );
+    // Unquoted, the brackets still open and close a list, and an open one is an error.
+    let errors = apply(
+        root,
+        &Node::default(),
+        "set access profile p session-options strip-user-name delimiter [ @\n",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(
+        line_messages(&errors),
+        vec![(1, "syntax error, expecting ']'.")]
+    );
+}

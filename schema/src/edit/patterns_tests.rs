@@ -146,12 +146,12 @@ fn replace_pattern_refuses_collisions_and_bad_patterns() {
 fn delete_of_the_top_level_empties_everything() {
     let mut t = three_profiles();
     assert_eq!(
-        crate::edit::delete(&mut t, &[]),
+        crate::edit::delete(&mut t, &[] as &[String]),
         Ok(crate::edit::Applied::Done)
     );
     assert!(t.children.is_empty());
     assert_eq!(
-        crate::edit::delete(&mut t, &[]),
+        crate::edit::delete(&mut t, &[] as &[String]),
         Ok(crate::edit::Applied::NotFound)
     );
 }

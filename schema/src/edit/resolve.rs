@@ -1,6 +1,6 @@
 //! Typed words to a schema path: keyword abbreviation, list keys, values.
 
-use super::{Editor, Resolved, WordError};
+use super::{CommandWord, Editor, Resolved, WordError};
 use crate::def::{Kind, Stmt, Type};
 use crate::tree::{NodeId, Values, Word};
 
@@ -95,9 +95,9 @@ pub(crate) fn check(ty: Type, word: &str, index: usize) -> Result<Word, WordErro
 impl Editor {
     /// Walks `words` from the root. With `need_value`, a leaf must have its value and a list
     /// its key (`set`); without, either may be left out.
-    pub(crate) fn resolve(
+    pub(crate) fn resolve<W: CommandWord>(
         &self,
-        words: &[String],
+        words: &[W],
         need_value: bool,
     ) -> Result<Resolved, WordError> {
         let mut stmt = self.root;
@@ -176,7 +176,7 @@ impl Editor {
                     }
                     // `edit interfaces` typed at `[edit interfaces]` names no interface
                     // `interfaces` (the banner would read `[edit interfaces interfaces]`).
-                    Some(key) if child.grouped && key == child.name => {
+                    Some(key) if child.grouped && **key == *child.name => {
                         return Err(syntax_error(i));
                     }
                     Some(key) => {
@@ -237,9 +237,9 @@ impl Editor {
         })
     }
 
-    fn end(
+    fn end<W: CommandWord>(
         &self,
-        words: &[String],
+        words: &[W],
         next: usize,
         path: Vec<NodeId>,
         stmt: &'static Stmt,
@@ -271,25 +271,26 @@ fn unit_shorthand<'k>(
 }
 
 /// One value, or `[ a b ... ]`; returns the values and the index after them.
-fn leaf_list_values(
+/// Only a bare `[` and `]` are brackets: a quoted one is a value (`delimiter "["`).
+fn leaf_list_values<W: CommandWord>(
     ty: Type,
-    words: &[String],
+    words: &[W],
     start: usize,
 ) -> Result<(Values, usize), WordError> {
-    match words.get(start).map(String::as_str) {
+    match words.get(start) {
         None => Ok((Values::new(), start)),
-        Some("[") => {
+        Some(open) if open.opens_list() => {
             let mut values = Values::new();
             let mut i = start + 1;
             loop {
-                match words.get(i).map(String::as_str) {
+                match words.get(i) {
                     None => {
                         return Err(WordError {
                             word: i,
                             message: "syntax error, expecting ']'.".into(),
                         })
                     }
-                    Some("]") => return Ok((values, i + 1)),
+                    Some(close) if close.closes_list() => return Ok((values, i + 1)),
                     Some(word) => {
                         let value = check(ty, word, i)?;
                         if !values.contains(&value) {

@@ -208,9 +208,9 @@ fn delete_statements_members_and_misses() {
         ed().delete(&mut t, &w("services bogus")).unwrap_err().word,
         1
     );
-    assert_eq!(ed().delete(&mut t, &[]), Ok(Applied::Done));
+    assert_eq!(ed().delete(&mut t, &[] as &[String]), Ok(Applied::Done));
     assert!(t.children.is_empty());
-    assert_eq!(ed().delete(&mut t, &[]), Ok(Applied::NotFound));
+    assert_eq!(ed().delete(&mut t, &[] as &[String]), Ok(Applied::NotFound));
 }
 
 #[test]
@@ -246,7 +246,9 @@ fn activate_deactivate_annotate() {
         1
     );
     assert_eq!(
-        ed().set_inactive(&mut t, &[], true).unwrap_err().message,
+        ed().set_inactive(&mut t, &[] as &[String], true)
+            .unwrap_err()
+            .message,
         "missing argument."
     );
     assert_eq!(

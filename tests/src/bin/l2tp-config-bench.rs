@@ -300,7 +300,7 @@ fn measure(profiles: usize, runs: usize, settled: bool) -> Figures {
             100 + run
         );
         expect_done(c.ok(&Request::Set {
-            words: set.split(' ').map(String::from).collect(),
+            words: set.split(' ').map(schema::edit::Arg::from).collect(),
         }));
         let t = Instant::now();
         let cpu = cpu_ns(pid);
