@@ -316,6 +316,46 @@ fn the_global_cap_bounds_establishing_tunnels_and_a_real_lac_still_gets_through(
     assert!(lab.lns.population().1 <= CAP + 1);
 }
 
+/// A LAC whose SCCCN arrives after more flooded SCCRQs than the cap (a backlogged LNS reads
+/// them in between) keeps its tunnel: the one evicted is the oldest of the source with the
+/// most tunnels waiting, and the LAC has one. Before, the oldest of all was evicted, which
+/// was the LAC's (found by the SCCRQ flood test on a loaded CI machine).
+#[test]
+fn the_cap_evicts_from_the_busiest_source_not_the_lac_waiting_for_its_scccn() {
+    const CAP: usize = 200;
+    const SOURCES: usize = 50;
+    const PER_SOURCE: u16 = 8;
+    let mut lab = Lab::new(&lns_config(true, false));
+    lab.lns.set_max_establishing(CAP);
+    let call = lab
+        .lac
+        .open_session(lab.now, "tp", &lac_profile(), CallInfo::default())
+        .expect("placed");
+    // Only the LAC's SCCRQ reaches the LNS; its SCCRP waits in the LNS's queue.
+    while let Some(t) = lab.lac.poll_transmit() {
+        let from = SocketAddr::from((LAC, 1701));
+        lab.lns.handle_datagram(lab.now, LNS, from, &t.payload);
+    }
+    for n in 0..SOURCES {
+        for id in 1..=PER_SOURCE {
+            lab.flood(source(n), &sccrq("anyone", id));
+        }
+    }
+    lab.settle();
+    assert!(
+        lab.lns.drops().establishing_evicted
+            >= u64::try_from(SOURCES * usize::from(PER_SOURCE) + 1 - CAP).unwrap_or(0),
+        "the cap held"
+    );
+    assert!(
+        lab.lac_events
+            .iter()
+            .any(|e| matches!(e, RegistryEvent::SessionUp { session, .. } if *session == call)),
+        "the LAC's tunnel and session come up: {:?}",
+        lab.lac_events
+    );
+}
+
 /// The cost test: 20,000 tunnels from 400 sources live through their whole retransmission
 /// cycle and are released, while a real LAC's tunnel keeps its hellos on time.
 #[test]

@@ -6,7 +6,8 @@
 //! - destination → its tunnels (`Destination::tunnels`): a destination is forgotten the
 //!   moment its last tunnel goes and no lockout holds it;
 //! - source address → how many tunnels it has, in every state (the per-source SCCRQ limit);
-//! - the responder tunnels still waiting for SCCCN, oldest first (the global cap);
+//! - the responder tunnels still waiting for SCCCN, oldest first, and by source, busiest
+//!   first (the global cap);
 //! - a timer queue of every tunnel's next deadline (its control connection's timer or its
 //!   idle close) and of every lockout's end, so a turn only touches what is due.
 //!
@@ -36,6 +37,8 @@ impl Registry {
             && entry.tunnel.state() == TunnelState::WaitCtlConn
         {
             self.establishing.insert((entry.opened_at, tunnel_id));
+            self.establishing_by_source
+                .insert(entry.peer.ip(), entry.opened_at, tunnel_id);
         }
         self.tunnels.insert(tunnel_id, entry);
         self.reschedule(tunnel_id);
@@ -55,7 +58,10 @@ impl Registry {
         if let Some(d) = self.destinations.get_mut(&entry.destination) {
             d.tunnels.remove(&tunnel_id);
         }
-        self.establishing.remove(&(entry.opened_at, tunnel_id));
+        if self.establishing.remove(&(entry.opened_at, tunnel_id)) {
+            self.establishing_by_source
+                .remove(source, entry.opened_at, tunnel_id);
+        }
         if let Some(at) = entry.scheduled {
             self.timers.remove(&(at, tunnel_id));
         }
@@ -65,7 +71,10 @@ impl Registry {
     /// The tunnel no longer waits for SCCCN (established, or closed).
     pub(super) fn no_longer_establishing(&mut self, tunnel_id: u16) {
         if let Some(entry) = self.tunnels.get(&tunnel_id) {
-            self.establishing.remove(&(entry.opened_at, tunnel_id));
+            if self.establishing.remove(&(entry.opened_at, tunnel_id)) {
+                self.establishing_by_source
+                    .remove(entry.peer.ip(), entry.opened_at, tunnel_id);
+            }
         }
     }
 
@@ -74,9 +83,10 @@ impl Registry {
         self.per_source.get(&source).copied().unwrap_or(0)
     }
 
-    /// The responder tunnel that has waited longest for its SCCCN.
-    pub(super) fn oldest_establishing(&self) -> Option<u16> {
-        self.establishing.first().map(|(_, id)| *id)
+    /// The responder tunnel the global cap drops: the oldest of the source with the most
+    /// waiting for their SCCCN (`establishing`).
+    pub(super) fn establishing_to_evict(&self) -> Option<u16> {
+        self.establishing_by_source.to_evict()
     }
 
     /// The tunnels waiting for SCCCN, oldest first.

@@ -125,7 +125,7 @@ impl Registry {
             return;
         }
         if self.establishing_count() >= self.settings.max_establishing {
-            if let Some(oldest) = self.oldest_establishing() {
+            if let Some(oldest) = self.establishing_to_evict() {
                 // Silently: a StopCCN to an address that never proved anything would only
                 // reflect the flood.
                 self.free_tunnel(oldest);

@@ -9,8 +9,8 @@
 //!   retransmitted SCCRQ reaches the tunnel it created instead of opening a second one.
 //! - A source may have at most `max_tunnels_per_source` tunnels, in every state; further
 //!   SCCRQs from it are dropped and counted (`DropCounters::flood`). At most
-//!   `max_establishing` tunnels of all sources wait for their SCCCN; beyond, the oldest is
-//!   dropped silently (`DropCounters::establishing_evicted`).
+//!   `max_establishing` tunnels of all sources wait for their SCCCN; beyond, the oldest of the
+//!   source with the most waiting is dropped silently (`DropCounters::establishing_evicted`).
 //! - An SCCRQ refused at once (no access-profile client, drain, a failed check) gets one
 //!   StopCCN and leaves nothing behind: no tunnel, no retransmission, no hold
 //!   (`DropCounters::sccrq_refused`). See `lns`.
@@ -48,6 +48,7 @@ mod chunked_queue;
 mod clear;
 mod counters;
 mod entry;
+mod establishing;
 mod event;
 mod filter;
 mod group;
@@ -129,6 +130,9 @@ pub struct Registry {
     per_source: HashMap<IpAddr, usize>,
     /// Responder tunnels waiting for SCCCN, oldest first: (opened, Tunnel ID).
     establishing: BTreeSet<(Instant, u16)>,
+    /// The same tunnels by source, and the sources busiest first (`establishing`): the cap evicts
+    /// from the source with the most waiting, never a LAC's one handshake.
+    establishing_by_source: establishing::EstablishingBySource,
     /// Every tunnel's next deadline, earliest first: (deadline, Tunnel ID).
     timers: BTreeSet<(Instant, u16)>,
     /// Lockout ends, earliest first: (until, destination ID).
@@ -172,6 +176,7 @@ impl Registry {
             retired: Counters::default(),
             per_source: HashMap::new(),
             establishing: BTreeSet::new(),
+            establishing_by_source: establishing::EstablishingBySource::default(),
             timers: BTreeSet::new(),
             lockout_ends: BTreeSet::new(),
             static_units: static_units::StaticUnits::default(),

@@ -17,8 +17,8 @@ const FALLBACK_HOST_NAME: &str = "l2tpd";
 /// clear, small against a spoofed-SCCRQ flood from one address).
 pub const DEFAULT_MAX_TUNNELS_PER_SOURCE: usize = 64;
 
-/// Tunnels of all sources waiting for their SCCCN at once. Beyond it, the one that has
-/// waited longest is dropped to make room (`DropCounters::establishing_evicted`), so a
+/// Tunnels of all sources waiting for their SCCCN at once. Beyond it, the oldest of the
+/// source with the most waiting is dropped to make room (`DropCounters::establishing_evicted`), so a
 /// flood from many addresses bounds the table (and memory) without locking out the next
 /// legitimate LAC, whose SCCCN comes one round trip after our SCCRP. Our choice: a few
 /// thousand handshakes in flight is more than a restart of a large LNS sees.
