@@ -33,11 +33,23 @@ pub(super) fn to_inheritance_text(
     };
     let node = &node;
     let inherited = expanded.inherited;
+    let inherited_values = expanded.inherited_values;
     commented_text(
         schema_root,
         path,
         node,
         &mut |stmt, at, node, depth, out| {
+            // A leaf-list's values from groups: one line each, in one comment, as
+            // Juniper's `show | display inheritance` page shows `permissions [ ... ]`.
+            if let Some(values) = inherited_values.get(at) {
+                out.push((depth, "##".into()));
+                for (value, group) in values {
+                    let line = format!("## '{value}' was inherited from group '{group}'");
+                    out.push((depth, line));
+                }
+                out.push((depth, "##".into()));
+                return;
+            }
             let Some(group) = inherited.get(at) else {
                 return;
             };
@@ -46,7 +58,7 @@ pub(super) fn to_inheritance_text(
             };
             let what = match (stmt.map(|s| s.kind), &id.key) {
                 (_, Some(key)) => key.to_string(),
-                (Some(Kind::Leaf(_) | Kind::LeafList(_)), None) => node
+                (Some(Kind::Leaf(_)), None) => node
                     .values
                     .iter()
                     .map(|v| v.as_str())
