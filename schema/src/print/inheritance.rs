@@ -14,9 +14,34 @@
 //! value, a list entry's key, a container's or a flag's name.
 
 use super::detail::commented_text;
-use crate::def::{Kind, Stmt};
+use crate::def::{Kind, Stmt, Type};
+use crate::tree::Path;
 use crate::tree::{Node, NodeId};
-use crate::typed::groups::expansion;
+use crate::typed::groups::{expansion, InheritedValues};
+use crate::typed::interface_range;
+use std::collections::BTreeMap;
+
+/// The configuration with its groups, then its interface ranges, applied; when `record`,
+/// for each statement they wrote, where from (`group 'G'`, with the verb the comment takes),
+/// and each leaf-list value from a group.
+fn expanded(root: &Node, record: bool) -> (Node, BTreeMap<Path, String>, InheritedValues) {
+    let groups = expansion(root, record);
+    let (ranged, _, ranges) = interface_range::expand_recorded(&groups.tree, record);
+    let ranged = ranged.into_owned();
+    let mut sources: BTreeMap<Path, String> = groups
+        .inherited
+        .into_iter()
+        .map(|(path, group)| (path, format!("was inherited from group '{group}'")))
+        .collect();
+    // Juniper's wording for ranges: "the source interface-range from which the
+    // configuration has been expanded" (`show | display inheritance`).
+    sources.extend(
+        ranges
+            .into_iter()
+            .map(|(path, range)| (path, format!("was expanded from interface-range '{range}'"))),
+    );
+    (ranged, sources, groups.inherited_values)
+}
 
 /// The expanded configuration below `path`, `root` being the whole configuration;
 /// `comments`: with the `## ... was inherited from group ...` lines (`| display
@@ -27,13 +52,11 @@ pub(super) fn to_inheritance_text(
     root: &Node,
     comments: bool,
 ) -> String {
-    let expanded = expansion(root, comments);
-    let Some((path, node)) = shown_part(schema_root, path, &expanded.tree) else {
+    let (tree, inherited, inherited_values) = expanded(root, comments);
+    let Some((path, node)) = shown_part(schema_root, path, &tree) else {
         return String::new();
     };
     let node = &node;
-    let inherited = expanded.inherited;
-    let inherited_values = expanded.inherited_values;
     commented_text(
         schema_root,
         path,
@@ -50,27 +73,27 @@ pub(super) fn to_inheritance_text(
                 out.push((depth, "##".into()));
                 return;
             }
-            let Some(group) = inherited.get(at) else {
+            let Some(source) = inherited.get(at) else {
                 return;
             };
             let Some(id) = at.last() else {
                 return;
             };
-            let what = match (stmt.map(|s| s.kind), &id.key) {
-                (_, Some(key)) => key.to_string(),
-                (Some(Kind::Leaf(_)), None) => node
-                    .values
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                _ => id.keyword.to_string(),
+            let whats: Vec<String> = match (stmt.map(|s| s.kind), &id.key) {
+                (_, Some(key)) => vec![key.to_string()],
+                // Our choice: a secret's keyword, not its value (secret data, already on
+                // the line below, where `## SECRET-DATA` marks it).
+                (Some(Kind::Leaf(Type::Secret)), None) => vec![id.keyword.to_string()],
+                // A leaf's one value; a leaf-list's (from a range) each on its line.
+                (Some(Kind::Leaf(_) | Kind::LeafList(_)), None) => {
+                    node.values.iter().map(|v| v.to_string()).collect()
+                }
+                _ => vec![id.keyword.to_string()],
             };
             out.push((depth, "##".into()));
-            out.push((
-                depth,
-                format!("## '{what}' was inherited from group '{group}'"),
-            ));
+            for what in whats {
+                out.push((depth, format!("## '{what}' {source}")));
+            }
             out.push((depth, "##".into()));
         },
     )
@@ -83,8 +106,8 @@ pub(super) fn to_inheritance_set_lines(
     path: &[NodeId],
     root: &Node,
 ) -> String {
-    let expanded = expansion(root, false);
-    match shown_part(schema_root, path, &expanded.tree) {
+    let (tree, _, _) = expanded(root, false);
+    match shown_part(schema_root, path, &tree) {
         Some((path, node)) => super::to_set_lines(path, &node),
         None => String::new(),
     }

@@ -187,6 +187,12 @@ fn the_group_applies_to_each_radius_server_and_nothing_else() {
     let shown = to_text(&[], &expansion(&tree, false).tree);
     assert!(!shown.contains("from-group"), "{shown}");
     assert!(!shown.contains("apply-groups"), "{shown}");
+    // An inherited secret's comment names the statement, not the secret.
+    let commented = crate::print::to_inheritance_text(&[], &tree, true);
+    assert!(
+        commented.contains("## 'secret' was inherited from group 'radius'"),
+        "{commented}"
+    );
 }
 
 #[test]
