@@ -299,8 +299,20 @@ impl Stmt {
             .filter_map(|name| group_statement(self, name))
     }
 
-    /// Whether a node of this statement's keyword without a key is its list-level block.
+    /// Whether a node of this statement's keyword without a key is its list-level block:
+    /// every grouped list's (`interfaces { interface-range R { ... } apply-groups G; }`,
+    /// `radius-server { apply-groups G; ... }`: Junos takes `apply-groups` at every
+    /// hierarchy level), but `groups`' own (a group does not apply groups).
     pub fn has_list_block(&self) -> bool {
+        let grouped = self.grouped && self.name != crate::typed::groups::GROUPS;
+        matches!(self.kind, Kind::List(_)) && (grouped || self.block_takes_tags())
+    }
+
+    /// Whether the list's whole block takes tags (`inactive: interfaces {`, `deactivate
+    /// interfaces`): only a list with list-level statements, as Junos' `interfaces` is a
+    /// container of its own; the other grouped lists (`radius-server`, `name-server`) are
+    /// only written grouped, and their entries are tagged one by one.
+    pub fn block_takes_tags(&self) -> bool {
         matches!(self.kind, Kind::List(_)) && self.children.iter().any(|c| c.list_level)
     }
 

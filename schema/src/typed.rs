@@ -18,6 +18,9 @@ mod groups_list_block_tests;
 mod groups_tests;
 pub(crate) mod interface_range;
 #[cfg(test)]
+#[path = "typed/interface_range_display_tests.rs"]
+mod interface_range_display_tests;
+#[cfg(test)]
 #[path = "typed/interface_range_tests.rs"]
 mod interface_range_tests;
 mod l2tp;

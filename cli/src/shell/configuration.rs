@@ -3,7 +3,7 @@
 
 use super::answer::done_messages;
 use super::pipe::{split_pipes, Pipe};
-use super::show::Shown;
+use super::show::{inheritance_pipe, Shown};
 use super::transport::Transport;
 use super::words::{match_command, resolve, Resolved};
 use super::{level_words, navigation, Flow, Input, Lost, Mode, Shell};
@@ -224,31 +224,28 @@ impl<T: Transport> Shell<T> {
                     },
                     None => Request::Show { words },
                 };
+                if let (None, Some(comments)) = (compare, inheritance_pipe(&pipes)) {
+                    let whole = Request::Show { words: Vec::new() };
+                    let shown =
+                        self.inheritance(comments, &pipes, &shown_words, whole, line, n, args)?;
+                    if let Some(shown) = shown {
+                        self.emit(shown, &pipes, input);
+                    }
+                    return Ok(Flow::Continue);
+                }
                 match self.call(request)? {
                     Ok(Reply::Config { path, tree, header }) => {
-                        let whole = Request::Show { words: Vec::new() };
-                        match self.inheritance(
+                        let level = self.level();
+                        self.emit(
+                            Shown::Config {
+                                path,
+                                tree,
+                                header,
+                                level: Some(level),
+                            },
                             &pipes,
-                            &path,
-                            &shown_words,
-                            header.clone(),
-                            whole,
-                        )? {
-                            Some(shown) => self.emit(shown, &pipes, input),
-                            None => {
-                                let level = self.level();
-                                self.emit(
-                                    Shown::Config {
-                                        path,
-                                        tree,
-                                        header,
-                                        level: Some(level),
-                                    },
-                                    &pipes,
-                                    input,
-                                )
-                            }
-                        }
+                            input,
+                        )
                     }
                     Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), &pipes, input),
                     Ok(other) => self.unexpected(&other),

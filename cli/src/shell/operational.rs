@@ -3,7 +3,7 @@
 use super::answer::Answer;
 use super::l2tp_args::tunnel_test_request;
 use super::pipe::{split_pipes, Pipe};
-use super::show::Shown;
+use super::show::{inheritance_pipe, Shown};
 use super::transport::Transport;
 use super::words::{match_command, Command};
 use super::{
@@ -155,27 +155,30 @@ impl<T: Transport> Shell<T> {
                         revision: Revision::Active,
                     },
                 };
+                if let (None, Some(comments)) = (compare, inheritance_pipe(pipes)) {
+                    let whole = Request::ShowConfiguration {
+                        words: Vec::new(),
+                        revision: Revision::Active,
+                    };
+                    let args = &cmd.args;
+                    let shown = self.inheritance(comments, pipes, &words, whole, line, 0, args)?;
+                    if let Some(shown) = shown {
+                        self.emit(shown, pipes, input);
+                    }
+                    return Ok(Flow::Continue);
+                }
                 // Not `answer`: a daemon error points at the word of the path it is about.
                 match self.call(request)? {
-                    Ok(Reply::Config { path, tree, header }) => {
-                        let whole = Request::ShowConfiguration {
-                            words: Vec::new(),
-                            revision: Revision::Active,
-                        };
-                        match self.inheritance(pipes, &path, &words, header.clone(), whole)? {
-                            Some(shown) => self.emit(shown, pipes, input),
-                            None => self.emit(
-                                Shown::Config {
-                                    path,
-                                    tree,
-                                    header,
-                                    level: None,
-                                },
-                                pipes,
-                                input,
-                            ),
-                        }
-                    }
+                    Ok(Reply::Config { path, tree, header }) => self.emit(
+                        Shown::Config {
+                            path,
+                            tree,
+                            header,
+                            level: None,
+                        },
+                        pipes,
+                        input,
+                    ),
                     Ok(Reply::Diff { blocks }) => self.emit(Shown::Diff(blocks), pipes, input),
                     Ok(other) => self.unexpected(&other),
                     Err(e) => self.report(line, e, 0, cmd.args),

@@ -4,7 +4,8 @@ use super::pipe::{filter, Pipe};
 use super::transport::Transport;
 use super::Lost;
 use super::{pager, structured, Input, Shell};
-use schema::mgmt::{DiffBlock, Reply, Request};
+use schema::mgmt::{DiffBlock, MgmtError, Reply, Request};
+use schema::tokenize::Word;
 use schema::tree::{Node, Path};
 
 /// What a show command produced, before `| display` decides its form.
@@ -26,6 +27,14 @@ pub(super) enum Shown {
         text: String,
         reply: serde_json::Value,
     },
+}
+
+/// `| display inheritance [no-comments]`: with the comments or not; `None` without it.
+pub(super) fn inheritance_pipe(pipes: &[Pipe]) -> Option<bool> {
+    pipes.iter().find_map(|p| match p {
+        Pipe::DisplayInheritance(comments) => Some(*comments),
+        _ => None,
+    })
 }
 
 impl<T: Transport> Shell<T> {
@@ -123,45 +132,62 @@ impl<T: Transport> Shell<T> {
         self.print(&text);
     }
 
-    /// `| display inheritance [no-comments]` of the configuration below `path`: the whole
-    /// configuration, which holds the groups, is asked for with `whole`, and the part below
-    /// `path` shown with its groups applied. `None` when the pipe is not there.
+    /// `| display inheritance [no-comments]` of the configuration `words` name: one request,
+    /// `whole`, for the whole configuration (the groups are in it, wherever the words
+    /// point), and the part the words name shown with its groups applied. The words are
+    /// resolved here, against the same table the daemon uses; a wrong word, or the
+    /// daemon's error, is reported as any `show` reports it (`line`, `prefix` and `typed`
+    /// place the caret). `None` when nothing is to be shown.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn inheritance(
         &mut self,
+        comments: bool,
         pipes: &[Pipe],
-        path: &Path,
         words: &[String],
-        header: Option<String>,
         whole: Request,
+        line: &str,
+        prefix: usize,
+        typed: &[Word],
     ) -> Result<Option<Shown>, Lost> {
-        let Some(comments) = pipes.iter().find_map(|p| match p {
-            Pipe::DisplayInheritance(comments) => Some(*comments),
-            _ => None,
-        }) else {
-            return Ok(None);
-        };
-        Ok(Some(match self.call(whole)? {
-            Ok(Reply::Config { tree, .. }) => {
-                // A level only groups write (`show system` with `system` from a group) is
-                // nothing in the configuration as written, where the daemon looked: the path
-                // is the words' own.
-                let resolved = schema::edit::resolve(words).map(|r| r.path);
-                let path = resolved.as_ref().unwrap_or(path);
-                if pipes.iter().any(|p| matches!(p, Pipe::DisplaySet)) {
-                    let lines = schema::print::to_inheritance_set_lines(path, &tree);
-                    return Ok(Some(Shown::Text(lines)));
+        let path = match words.is_empty() {
+            true => Path::new(),
+            false => match schema::edit::resolve(words) {
+                Ok(resolved) => resolved.path,
+                Err(e) => {
+                    let error = MgmtError::Syntax {
+                        word: e.word,
+                        message: e.message,
+                    };
+                    self.report(line, error, prefix, typed);
+                    return Ok(None);
                 }
-                let text = schema::print::to_inheritance_text(path, &tree, comments);
-                // `show interfaces`: the entries alone, as the plain form shows them.
-                let (_, alone) = super::navigation::grouped_level(path.to_vec());
-                let text = match alone {
-                    true => super::navigation::entries_only(&text),
-                    false => text,
-                };
-                Shown::Text(super::display::with_header(header, text))
+            },
+        };
+        let (tree, header) = match self.call(whole)? {
+            Ok(Reply::Config { tree, header, .. }) => (tree, header),
+            Ok(other) => {
+                self.unexpected(&other);
+                return Ok(None);
             }
-            Ok(_) | Err(_) => Shown::Text(String::new()),
-        }))
+            Err(e) => {
+                self.report_plain(e, None);
+                return Ok(None);
+            }
+        };
+        if pipes.iter().any(|p| matches!(p, Pipe::DisplaySet)) {
+            let lines = schema::print::to_inheritance_set_lines(&path, &tree);
+            return Ok(Some(Shown::Text(lines)));
+        }
+        let text = schema::print::to_inheritance_text(&path, &tree, comments);
+        // `show interfaces`: the entries alone, as the plain form shows them.
+        let (_, alone) = super::navigation::grouped_level(path.clone());
+        let text = match alone {
+            true => super::navigation::entries_only(&text),
+            false => text,
+        };
+        // Junos heads a whole configuration only, as the daemon's `show` does.
+        let header = header.filter(|_| path.is_empty());
+        Ok(Some(Shown::Text(super::display::with_header(header, text))))
     }
 
     /// `| save FILE`: the output to FILE (relative to the directory the shell runs in, the

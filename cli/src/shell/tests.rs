@@ -2028,3 +2028,49 @@ fn system_statistics_text_and_json() {
         "{all}"
     );
 }
+
+/// `| display inheritance` asks the daemon once, for the whole configuration (which holds
+/// the groups), and shows the part the words name; the daemon's error is shown, not an
+/// empty answer.
+#[test]
+fn display_inheritance_is_one_request_and_shows_its_error() {
+    let text = "groups {\n    g {\n        system {\n            host-name from-g;\n        }\n    }\n}\napply-groups g;\n";
+    let tree = schema::parse::parse_config(text).expect("parses");
+    let (out, failed, requests) = transcript(
+        vec![ok(Reply::Config {
+            path: vec![],
+            tree,
+            header: Some("## Last commit: 2026-12-03 18:20:01 UTC by alice".into()),
+        })],
+        "show configuration system | display inheritance\n",
+    );
+    assert_eq!(
+        out,
+        "lab@r0> show configuration system | display inheritance\n\
+         ##\n## 'from-g' was inherited from group 'g'\n##\nhost-name from-g;\n"
+    );
+    assert!(!failed);
+    let shows: Vec<_> = requests
+        .iter()
+        .filter(|r| matches!(r, Request::ShowConfiguration { .. }))
+        .collect();
+    assert_eq!(
+        shows,
+        [&Request::ShowConfiguration {
+            words: vec![],
+            revision: Revision::Active,
+        }]
+    );
+    let denied = MgmtError::Denied {
+        message: "permission denied".into(),
+    };
+    let (out, failed, _) = transcript(
+        vec![err(denied)],
+        "show configuration system | display inheritance\n",
+    );
+    assert_eq!(
+        out,
+        "lab@r0> show configuration system | display inheritance\nerror: permission denied\n"
+    );
+    assert!(failed);
+}

@@ -251,7 +251,7 @@ impl Editor {
             return Err(missing_argument(0));
         };
         if last.key.is_none() && matches!(resolved.stmt.kind, Kind::List(_)) {
-            if !resolved.stmt.has_list_block() {
+            if !resolved.stmt.block_takes_tags() {
                 return Err(missing_argument(words.len()));
             }
             return Ok(self.tag_list_block(root, parent_path, last, tag));

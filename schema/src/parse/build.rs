@@ -238,7 +238,7 @@ impl Builder<'_> {
                     // block, held on the list's keyless node (steps refuses them for a list
                     // that has none).
                     if tags.is_some_and(|s| !s.markers.is_empty()) || self.annotation.is_some() {
-                        if let (Some(s), true) = (tags, stmt.has_list_block()) {
+                        if let (Some(s), true) = (tags, stmt.block_takes_tags()) {
                             let id = NodeId::new(stmt.name);
                             let path = self.child_path(&id);
                             let mut node = self.take_child(&id)?;

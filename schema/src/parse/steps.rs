@@ -196,7 +196,7 @@ pub(super) fn resolve(mut at: At<'_>, s: &Statement) -> Result<Vec<Step>, LoadEr
                     // `inactive: interfaces {`: the tag goes on the list's own block node,
                     // which only a list with list-level statements has. `replace:` of the
                     // whole list (every entry) is not taken.
-                    let refused = |m: &Marker| !child.has_list_block() || *m == Marker::Replace;
+                    let refused = |m: &Marker| !child.block_takes_tags() || *m == Marker::Replace;
                     if let Some((marker, marker_at)) = s.markers.iter().find(|(m, _)| refused(m)) {
                         let tag = match marker {
                             Marker::Replace => "no 'replace:' tag",

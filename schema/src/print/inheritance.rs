@@ -14,9 +14,34 @@
 //! value, a list entry's key, a container's or a flag's name.
 
 use super::detail::commented_text;
-use crate::def::{Kind, Stmt};
+use crate::def::{Kind, Stmt, Type};
+use crate::tree::Path;
 use crate::tree::{Node, NodeId};
-use crate::typed::groups::expansion;
+use crate::typed::groups::{expansion, InheritedValues};
+use crate::typed::interface_range;
+use std::collections::BTreeMap;
+
+/// The configuration with its groups, then its interface ranges, applied; when `record`,
+/// for each statement they wrote, where from (`group 'G'`, with the verb the comment takes),
+/// and each leaf-list value from a group.
+fn expanded(root: &Node, record: bool) -> (Node, BTreeMap<Path, String>, InheritedValues) {
+    let groups = expansion(root, record);
+    let (ranged, _, ranges) = interface_range::expand_recorded(&groups.tree, record);
+    let ranged = ranged.into_owned();
+    let mut sources: BTreeMap<Path, String> = groups
+        .inherited
+        .into_iter()
+        .map(|(path, group)| (path, format!("was inherited from group '{group}'")))
+        .collect();
+    // Juniper's wording for ranges: "the source interface-range from which the
+    // configuration has been expanded" (`show | display inheritance`).
+    sources.extend(
+        ranges
+            .into_iter()
+            .map(|(path, range)| (path, format!("was expanded from interface-range '{range}'"))),
+    );
+    (ranged, sources, groups.inherited_values)
+}
 
 /// The expanded configuration below `path`, `root` being the whole configuration;
 /// `comments`: with the `## ... was inherited from group ...` lines (`| display
@@ -27,38 +52,48 @@ pub(super) fn to_inheritance_text(
     root: &Node,
     comments: bool,
 ) -> String {
-    let expanded = expansion(root, comments);
-    let Some((path, node)) = shown_part(schema_root, path, &expanded.tree) else {
+    let (tree, inherited, inherited_values) = expanded(root, comments);
+    let Some((path, node)) = shown_part(schema_root, path, &tree) else {
         return String::new();
     };
     let node = &node;
-    let inherited = expanded.inherited;
     commented_text(
         schema_root,
         path,
         node,
         &mut |stmt, at, node, depth, out| {
-            let Some(group) = inherited.get(at) else {
+            // A leaf-list's values from groups: one line each, in one comment, as
+            // Juniper's `show | display inheritance` page shows `permissions [ ... ]`.
+            if let Some(values) = inherited_values.get(at) {
+                out.push((depth, "##".into()));
+                for (value, group) in values {
+                    let line = format!("## '{value}' was inherited from group '{group}'");
+                    out.push((depth, line));
+                }
+                out.push((depth, "##".into()));
+                return;
+            }
+            let Some(source) = inherited.get(at) else {
                 return;
             };
             let Some(id) = at.last() else {
                 return;
             };
-            let what = match (stmt.map(|s| s.kind), &id.key) {
-                (_, Some(key)) => key.to_string(),
-                (Some(Kind::Leaf(_) | Kind::LeafList(_)), None) => node
-                    .values
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                _ => id.keyword.to_string(),
+            let whats: Vec<String> = match (stmt.map(|s| s.kind), &id.key) {
+                (_, Some(key)) => vec![key.to_string()],
+                // Our choice: a secret's keyword, not its value (secret data, already on
+                // the line below, where `## SECRET-DATA` marks it).
+                (Some(Kind::Leaf(Type::Secret)), None) => vec![id.keyword.to_string()],
+                // A leaf's one value; a leaf-list's (from a range) each on its line.
+                (Some(Kind::Leaf(_) | Kind::LeafList(_)), None) => {
+                    node.values.iter().map(|v| v.to_string()).collect()
+                }
+                _ => vec![id.keyword.to_string()],
             };
             out.push((depth, "##".into()));
-            out.push((
-                depth,
-                format!("## '{what}' was inherited from group '{group}'"),
-            ));
+            for what in whats {
+                out.push((depth, format!("## '{what}' {source}")));
+            }
             out.push((depth, "##".into()));
         },
     )
@@ -71,8 +106,8 @@ pub(super) fn to_inheritance_set_lines(
     path: &[NodeId],
     root: &Node,
 ) -> String {
-    let expanded = expansion(root, false);
-    match shown_part(schema_root, path, &expanded.tree) {
+    let (tree, _, _) = expanded(root, false);
+    match shown_part(schema_root, path, &tree) {
         Some((path, node)) => super::to_set_lines(path, &node),
         None => String::new(),
     }

@@ -42,6 +42,10 @@ pub const UNKNOWN_GROUP: &str = "Referenced group is not defined";
 /// Where each inherited statement came from: its path in the expanded tree, and the group.
 pub type Inherited = BTreeMap<Path, String>;
 
+/// For each leaf-list holding values from groups: each such value, and its group (the
+/// configuration's own values are not listed).
+pub type InheritedValues = BTreeMap<Path, Vec<(String, String)>>;
+
 /// A wildcard key of a group: `<ge-*>`, `<*>`, `<ge-0/0/[0-3]>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
@@ -218,6 +222,8 @@ pub struct Expansion {
     pub errors: Vec<CheckError>,
     /// Filled only when asked for (`| display inheritance`).
     pub inherited: Inherited,
+    /// Filled only when asked for, as `inherited`.
+    pub inherited_values: InheritedValues,
 }
 
 /// The expanded tree of `root` (which has its inactive statements removed), and, when
@@ -233,6 +239,7 @@ pub fn expansion(root: &Node, record: bool) -> Expansion {
         groups,
         errors: Vec::new(),
         inherited: Inherited::new(),
+        inherited_values: InheritedValues::new(),
         record,
     };
     let mut path = Path::new();
@@ -242,6 +249,7 @@ pub fn expansion(root: &Node, record: bool) -> Expansion {
         tree,
         errors: walk.errors,
         inherited: walk.inherited,
+        inherited_values: walk.inherited_values,
     }
 }
 
@@ -256,6 +264,7 @@ struct Walk<'a> {
     groups: Vec<(&'a str, &'a Node)>,
     errors: Vec<CheckError>,
     inherited: Inherited,
+    inherited_values: InheritedValues,
     record: bool,
 }
 
@@ -271,8 +280,12 @@ impl<'a> Walk<'a> {
         path: &mut Path,
     ) -> Node {
         let sources = self.sources(own, inherited, path);
+        let (values, from_groups) = merged_values(stmt, own, &sources);
+        if self.record && !from_groups.is_empty() {
+            self.inherited_values.insert(path.clone(), from_groups);
+        }
         let mut out = Node {
-            values: merged_values(stmt, own, &sources),
+            values,
             ..Node::default()
         };
         // `| display inheritance` shows the tree as written, tags and all (the commit's tree
@@ -497,24 +510,34 @@ fn child_ids(own: Option<&Node>, sources: &[Source<'_>]) -> Vec<NodeId> {
 }
 
 /// A leaf's value: the configuration's own, else the first group's. A leaf-list's values:
-/// its own, then each group's it does not already have.
-fn merged_values(stmt: &Stmt, own: Option<&Node>, sources: &[Source<'_>]) -> Values {
+/// its own, then each group's it does not already have; and those group values, each with
+/// its group (for `| display inheritance`, which names each).
+fn merged_values(
+    stmt: &Stmt,
+    own: Option<&Node>,
+    sources: &[Source<'_>],
+) -> (Values, Vec<(String, String)>) {
     match stmt.kind {
         Kind::LeafList(_) => {
             let mut values: Values = own.map(|o| o.values.clone()).unwrap_or_default();
+            let mut from_groups = Vec::new();
             for source in sources {
                 for value in &source.node.values {
                     if !values.contains(value) {
                         values.push(value.clone());
+                        from_groups.push((value.to_string(), source.group.to_string()));
                     }
                 }
             }
-            values
+            (values, from_groups)
         }
-        Kind::Leaf(_) => own
-            .or(sources.first().map(|s| s.node))
-            .map(|n| n.values.clone())
-            .unwrap_or_default(),
-        _ => Values::new(),
+        Kind::Leaf(_) => {
+            let values = own
+                .or(sources.first().map(|s| s.node))
+                .map(|n| n.values.clone())
+                .unwrap_or_default();
+            (values, Vec::new())
+        }
+        _ => (Values::new(), Vec::new()),
     }
 }

@@ -118,3 +118,89 @@ fn a_comment_on_the_block_statement_stays_on_it() {
     );
     assert_eq!(to_text(&[], &tree), text);
 }
+
+/// Every grouped list's own block takes the group statements, not only `interfaces`
+/// (Junos takes `apply-groups` at every hierarchy level): `access { radius-server {
+/// apply-groups G; ADDRESS { ... } } }`.
+const AT_RADIUS_SERVER: &str = "\
+groups {
+    radius {
+        system {
+            host-name from-group;
+        }
+        access {
+            radius-server {
+                <*> {
+                    port 1645;
+                    retry 5;
+                    secret from-group;
+                }
+            }
+        }
+    }
+}
+access {
+    radius-server {
+        apply-groups radius;
+        127.0.0.1 {
+            port 1812;
+        }
+        127.0.0.2;
+    }
+}
+";
+
+#[test]
+fn a_radius_server_block_takes_groups_in_brace_text_and_set_lines() {
+    let tree = parsed(AT_RADIUS_SERVER);
+    let block = tree
+        .get(&[
+            NodeId::new("access"),
+            NodeId::new("radius-server"),
+            NodeId::new("apply-groups"),
+        ])
+        .expect("apply-groups on the keyless radius-server node");
+    assert_eq!(block.values.iter().collect::<Vec<_>>(), ["radius"]);
+    // The group's secret is stored encrypted, so the text reads back rather than equals.
+    let shown = to_text(&[], &tree);
+    let own_block = "radius-server {\n        apply-groups radius;\n        127.0.0.1 {";
+    assert!(shown.contains(own_block), "{shown}");
+    assert_eq!(parsed(&shown), tree);
+    let lines = to_set_lines(&[], &tree);
+    assert!(
+        lines.contains("\nset access radius-server apply-groups radius\n"),
+        "{lines}"
+    );
+    assert_eq!(apply_set_lines(&Node::default(), &lines), Ok(tree));
+}
+
+#[test]
+fn the_group_applies_to_each_radius_server_and_nothing_else() {
+    let tree = parsed(AT_RADIUS_SERVER);
+    validate::check(&tree).unwrap_or_else(|(e, _)| panic!("{e:?}"));
+    let config = router_config(&tree);
+    let own = &config.radius_servers[&std::net::Ipv4Addr::new(127, 0, 0, 1)];
+    // Its own port wins; the retry it lacks comes from the group.
+    assert_eq!((own.port, own.retry), (1812, 5));
+    let other = &config.radius_servers[&std::net::Ipv4Addr::new(127, 0, 0, 2)];
+    assert_eq!((other.port, other.retry), (1645, 5));
+    let shown = to_text(&[], &expansion(&tree, false).tree);
+    assert!(!shown.contains("from-group"), "{shown}");
+    assert!(!shown.contains("apply-groups"), "{shown}");
+    // An inherited secret's comment names the statement, not the secret.
+    let commented = crate::print::to_inheritance_text(&[], &tree, true);
+    assert!(
+        commented.contains("## 'secret' was inherited from group 'radius'"),
+        "{commented}"
+    );
+}
+
+#[test]
+fn an_unknown_group_in_a_radius_server_block_is_reported_there() {
+    let text = AT_RADIUS_SERVER.replace("apply-groups radius;", "apply-groups [ radius missing ];");
+    let (errors, _) = validate::check(&parsed(&text)).expect_err("unknown group");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].statement, "apply-groups missing");
+    let at = vec![NodeId::new("access"), NodeId::new("radius-server")];
+    assert_eq!(errors[0].path, at);
+}

@@ -200,6 +200,56 @@ system {
     );
 }
 
+/// Juniper's `show | display inheritance` page: each inherited value of a leaf-list has
+/// its own line in the one comment above the statement (`## 'interface' was inherited
+/// from group 'global'`, then `## 'network' ...`), the configuration's own values none.
+#[test]
+fn display_inheritance_names_each_inherited_value_of_a_leaf_list() {
+    let text = "\
+groups {
+    first {
+        system {
+            authentication-order [ radius password ];
+        }
+    }
+    second {
+        system {
+            authentication-order tacplus;
+        }
+    }
+}
+apply-groups [ first second ];
+system {
+    authentication-order password;
+}
+";
+    let shown = crate::print::to_inheritance_text(&[NodeId::new("system")], &parsed(text), true);
+    assert_eq!(
+        shown,
+        "\
+##
+## 'radius' was inherited from group 'first'
+## 'tacplus' was inherited from group 'second'
+##
+authentication-order [ password radius tacplus ];
+"
+    );
+    // Wholly inherited: every value named, one a line.
+    let whole = text.replace("system {\n    authentication-order password;\n}\n", "");
+    let shown = crate::print::to_inheritance_text(&[NodeId::new("system")], &parsed(&whole), true);
+    assert_eq!(
+        shown,
+        "\
+##
+## 'radius' was inherited from group 'first'
+## 'password' was inherited from group 'first'
+## 'tacplus' was inherited from group 'second'
+##
+authentication-order [ radius password tacplus ];
+"
+    );
+}
+
 #[test]
 fn an_unknown_group_is_a_commit_error_naming_it() {
     // With other groups defined: the expansion reports it.

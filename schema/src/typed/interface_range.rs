@@ -18,8 +18,13 @@ use crate::def::Stmt;
 use crate::edit::order;
 use crate::mgmt::CheckError;
 use crate::table::ROOT;
-use crate::tree::{Node, NodeId};
+use crate::tree::{Node, NodeId, Path};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// Where each statement a member took from a range came from: its path in the expanded
+/// tree, and the range's name (for `| display inheritance`).
+pub type Expanded = BTreeMap<Path, String>;
 
 /// How many interfaces all ranges together may name (our choice: more ports than a
 /// chassis has; a typo such as `ge-*/*/*` is refused instead of building 110,592 interfaces).
@@ -36,12 +41,22 @@ const TAGGING_MODES: &[&str] = &[
 /// `root` with every range applied to its members, and what stopped a member or a range
 /// from being applied (commit errors). Borrowed, untouched, when there is no range.
 pub(crate) fn expand(root: &Node) -> (Cow<'_, Node>, Vec<CheckError>) {
+    let (tree, errors, _) = expand_recorded(root, false);
+    (tree, errors)
+}
+
+/// [`expand`], also saying, when `record`, where each statement a range wrote came from.
+pub(crate) fn expand_recorded(
+    root: &Node,
+    record: bool,
+) -> (Cow<'_, Node>, Vec<CheckError>, Expanded) {
+    let mut recorded = Expanded::new();
     let block_id = NodeId::new("interfaces");
     let Some(block) = root.children.get(&block_id) else {
-        return (Cow::Borrowed(root), Vec::new());
+        return (Cow::Borrowed(root), Vec::new(), recorded);
     };
     let Some(interfaces) = ROOT.child("interfaces") else {
-        return (Cow::Borrowed(root), Vec::new());
+        return (Cow::Borrowed(root), Vec::new(), recorded);
     };
     let mut errors = Vec::new();
     let mut expanded = root.clone();
@@ -92,13 +107,45 @@ pub(crate) fn expand(root: &Node) -> (Cow<'_, Node>, Vec<CheckError>) {
             );
         }
         named += members.len();
+        let mut record = record.then(|| Record {
+            range: range_id.key.as_deref().unwrap_or_default(),
+            path: Path::new(),
+            recorded: &mut recorded,
+        });
         for name in members {
             let id = NodeId::entry("interfaces", name);
+            let created = !expanded.children.contains_key(&id);
             let own = order::child_entry(&mut expanded, &ROOT, &id);
-            inherit(own, range, range_stmt, true);
+            if let Some(r) = record.as_mut() {
+                r.path = vec![id];
+                if created {
+                    r.recorded.insert(r.path.clone(), r.range.to_string());
+                }
+            }
+            inherit(own, range, range_stmt, true, &mut record);
         }
     }
-    (Cow::Owned(expanded), errors)
+    (Cow::Owned(expanded), errors, recorded)
+}
+
+/// Where [`inherit`] is in the member, and what it wrote, for `| display inheritance`.
+struct Record<'a> {
+    range: &'a str,
+    path: Path,
+    recorded: &'a mut Expanded,
+}
+
+impl Record<'_> {
+    /// `node`, written at `self.path`, and everything in it came from the range.
+    fn written(&mut self, node: &Node) {
+        self.recorded
+            .insert(self.path.clone(), self.range.to_string());
+        for (id, child) in &node.children {
+            self.path.push(id.clone());
+            self.written(child);
+            self.path.pop();
+        }
+    }
 }
 
 fn is_member(id: &NodeId) -> bool {
@@ -111,7 +158,13 @@ fn quote(key: &str) -> String {
 
 /// Adds to `own` what `from` holds and `own` does not (see the module's rule). `top`: the
 /// range itself, whose `member` statements are not the interface's.
-fn inherit(own: &mut Node, from: &Node, stmt: &'static Stmt, top: bool) {
+fn inherit(
+    own: &mut Node,
+    from: &Node,
+    stmt: &'static Stmt,
+    top: bool,
+    record: &mut Option<Record<'_>>,
+) {
     for (id, child) in &from.children {
         if top && is_member(id) {
             continue;
@@ -121,7 +174,13 @@ fn inherit(own: &mut Node, from: &Node, stmt: &'static Stmt, top: bool) {
         };
         if let Some(existing) = own.children.get_mut(id) {
             if child_stmt.has_block() {
-                inherit(existing, child, child_stmt, false);
+                if let Some(r) = record.as_mut() {
+                    r.path.push(id.clone());
+                }
+                inherit(existing, child, child_stmt, false, record);
+                if let Some(r) = record.as_mut() {
+                    r.path.pop();
+                }
             }
             continue;
         }
@@ -129,5 +188,10 @@ fn inherit(own: &mut Node, from: &Node, stmt: &'static Stmt, top: bool) {
             continue;
         }
         *order::child_entry(own, stmt, id) = child.clone();
+        if let Some(r) = record.as_mut() {
+            r.path.push(id.clone());
+            r.written(child);
+            r.path.pop();
+        }
     }
 }
