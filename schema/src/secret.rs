@@ -10,6 +10,8 @@
 //! weights: the byte is split into digits of those weights, and each digit is written as
 //! the distance (gap) from the previous character in the alphabet, minus one.
 
+use smallvec::SmallVec;
+
 /// The four character families; a salt from family `i` is followed by `3 - i` filler chars.
 const FAMILIES: [&str; 4] = [
     "QzF3n6/9CAtpu0O",
@@ -100,7 +102,13 @@ pub fn check_stored(value: &str) -> Result<(), String> {
     if value.len() > max {
         return Err(too_long());
     }
-    check_clear_len(&decode(value)?)
+    // Decoded on the stack: every commit checks each secret of the configuration, and the
+    // typed view decodes it again for its clear bytes; a heap `String` per check was an
+    // allocation per secret for nothing kept (docs/performance.md, stage h93).
+    let mut clear: SmallVec<[u8; 64]> = SmallVec::new();
+    decode_into(value, &mut clear)?;
+    let clear = std::str::from_utf8(&clear).map_err(|_| bad("not UTF-8 text"))?;
+    check_clear_len(clear)
 }
 
 fn check_clear_len(clear: &str) -> Result<(), String> {
@@ -156,7 +164,19 @@ pub fn encode_with(clear: &str, mut pick: impl FnMut(usize) -> usize) -> String 
 
 /// Recovers the clear value of a `$9$` secret. Malformed input is an error, never a panic.
 pub fn decode(obfuscated: &str) -> Result<String, String> {
-    let bad = |why: &str| format!("invalid $9$ secret: {why}");
+    // Each clear byte takes at least two characters: one allocation, no regrowth.
+    let mut clear = Vec::with_capacity(obfuscated.len() / 2);
+    decode_into(obfuscated, &mut clear)?;
+    String::from_utf8(clear).map_err(|_| bad("not UTF-8 text"))
+}
+
+fn bad(why: &str) -> String {
+    format!("invalid $9$ secret: {why}")
+}
+
+/// The clear bytes of a `$9$` secret, appended to `clear` (empty on entry).
+fn decode_into(obfuscated: &str, clear: &mut impl Extend<u8>) -> Result<(), String> {
+    let mut count = 0;
     let body = obfuscated
         .strip_prefix(MAGIC)
         .ok_or_else(|| bad("missing $9$ prefix"))?;
@@ -167,10 +187,9 @@ pub fn decode(obfuscated: &str) -> Result<String, String> {
         chars.next().ok_or_else(|| bad("truncated"))?;
     }
     let mut prev = index_of(salt).ok_or_else(|| bad("character outside the alphabet"))?;
-    let mut clear = Vec::new();
     let mut chars = chars.peekable();
     while chars.peek().is_some() {
-        let weights = ENCODING[clear.len() % ENCODING.len()];
+        let weights = ENCODING[count % ENCODING.len()];
         let mut value: u32 = 0;
         for weight in weights {
             let c = chars.next().ok_or_else(|| bad("truncated"))?;
@@ -184,9 +203,10 @@ pub fn decode(obfuscated: &str) -> Result<String, String> {
             prev = index;
         }
         let byte = u8::try_from(value).map_err(|_| bad("value out of range"))?;
-        clear.push(byte);
+        clear.extend([byte]);
+        count += 1;
     }
-    String::from_utf8(clear).map_err(|_| bad("not UTF-8 text"))
+    Ok(())
 }
 
 #[cfg(test)]
@@ -271,6 +291,17 @@ mod tests {
         }
     }
 
+    /// Past 64 clear bytes the check's stack buffer moves to the heap: still the same
+    /// answer, up to the limit and just over it.
+    #[test]
+    fn check_stored_reads_long_secrets() {
+        let max = crate::limits::MAX_SECRET_LEN;
+        for (len, ok) in [(64, true), (65, true), (max, true), (max + 1, false)] {
+            let stored = encode(&"x".repeat(len));
+            assert_eq!(check_stored(&stored).is_ok(), ok, "{len} characters");
+        }
+    }
+
     #[test]
     fn store_form_keeps_valid_and_obfuscates_clear() {
         assert_eq!(store_form("$9$QQQQF39").unwrap(), "$9$QQQQF39");
@@ -294,6 +325,14 @@ mod tests {
         #[test]
         fn decode_never_panics(s in "\\$9\\$[ -~]{0,40}") {
             let _ = decode(&s);
+        }
+
+        /// The check decodes on the stack, the typed view into a `String`: they accept the
+        /// same values, errors included (each malformed input's reason).
+        #[test]
+        fn check_stored_agrees_with_decode(s in "\\$9\\$[ -~]{0,40}") {
+            let decoded = decode(&s).and_then(|clear| check_clear_len(&clear));
+            prop_assert_eq!(check_stored(&s), decoded);
         }
     }
 }

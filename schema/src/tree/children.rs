@@ -19,7 +19,13 @@ use std::sync::Arc;
 
 /// Children in canonical order, each shared by every version of the tree that holds it.
 #[derive(Clone, Debug, Default)]
-pub struct Children(IndexMap<NodeId, Arc<Node>>);
+pub struct Children(IndexMap<NodeId, Arc<Node>, Hasher>);
+
+/// foldhash, randomly seeded, in place of the standard SipHash: every child lookup hashes a
+/// `NodeId`, and SipHash was 11 % of a commit's check and of the parse (docs/performance.md,
+/// stage h93). The keys come from configuration text an operator writes or loads, not from
+/// the network; the random seed keeps even that from choosing colliding names in advance.
+type Hasher = foldhash::fast::RandomState;
 
 type Shared<'a> = (&'a NodeId, &'a Arc<Node>);
 fn unshared<'a>((id, node): Shared<'a>) -> (&'a NodeId, &'a Node) {
@@ -53,10 +59,10 @@ pub type IntoIter = std::iter::Map<
 
 impl Children {
     pub fn new() -> Self {
-        Children(IndexMap::new())
+        Children(IndexMap::default())
     }
     pub fn with_capacity(n: usize) -> Self {
-        Children(IndexMap::with_capacity(n))
+        Children(IndexMap::with_capacity_and_hasher(n, Hasher::default()))
     }
     pub fn len(&self) -> usize {
         self.0.len()
