@@ -242,9 +242,17 @@ fn child_strategy(child: &'static Stmt, depth: u32) -> Option<BoxedStrategy<Vec<
             let numeric = matches!(ty, Type::Uint { .. });
             // The list's own block, when its statement has one, comes before its entries.
             // Its tags are the whole block's (`inactive: interfaces {`, from `deactivate
-            // interfaces`).
+            // interfaces`), where the block takes them: a grouped list without list-level
+            // statements (`radius-server { apply-groups G; }`) has its entries tagged one by
+            // one, and `deactivate radius-server` is refused.
             let list_block = if child.has_list_block() && depth > 0 {
-                proptest::option::weighted(0.5, tagged(block_of(child, depth - 1, true))).boxed()
+                let block = block_of(child, depth - 1, true);
+                let block = if child.block_takes_tags() {
+                    tagged(block).boxed()
+                } else {
+                    block
+                };
+                proptest::option::weighted(0.5, block).boxed()
             } else {
                 Just(None).boxed()
             };
