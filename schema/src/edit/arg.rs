@@ -30,6 +30,13 @@ impl Arg {
         }
     }
 
+    /// The words of `path` (a level, a container), bare, to go before typed words.
+    pub(crate) fn path(path: &[crate::tree::NodeId]) -> Vec<Arg> {
+        path.iter()
+            .flat_map(|id| id.words().map(|w| Arg::bare(w.as_str())))
+            .collect()
+    }
+
     /// Bare words, as a caller that has only the text gives them.
     pub fn all_bare(words: &[String]) -> Vec<Arg> {
         words.iter().map(|w| Arg::bare(w.as_str())).collect()

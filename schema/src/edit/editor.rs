@@ -88,10 +88,7 @@ impl Editor {
                 return Ok(commands);
             }
             let container = head.path.split_last().map_or(&[][..], |(_, p)| p);
-            let prefix: Vec<Arg> = container
-                .iter()
-                .flat_map(|id| id.words().map(|w| Arg::bare(w.as_str())))
-                .collect();
+            let prefix = Arg::path(container);
             set_paths.push(head.path.clone());
             own_start = prefix.len();
             let next_origin = origin.get(at).copied().unwrap_or(total);

@@ -32,10 +32,7 @@ pub(crate) fn apply(
     }
     let editor = Editor::new(root);
     let mut tree = base.clone();
-    let prefix: Vec<Arg> = level_path
-        .iter()
-        .flat_map(|id| id.words().map(|w| Arg::bare(w.as_str())))
-        .collect();
+    let prefix = Arg::path(level_path);
     let mut errors = Vec::new();
     for (n, line) in text.split('\n').enumerate() {
         let line = line.trim_end_matches('\r');

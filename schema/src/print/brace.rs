@@ -70,11 +70,7 @@ pub(crate) fn contents_lines(
                 // tags of the whole block (`deactivate interfaces`).
                 let tags = Some(child).filter(|_| id.key.is_none());
                 if let Some(annotation) = tags.and_then(|b| b.annotation.as_ref()) {
-                    out.line(depth, |s| {
-                        s.push_str("/* ");
-                        s.push_str(annotation);
-                        s.push_str(" */");
-                    });
+                    annotation_line(out, depth, annotation);
                 }
                 out.line(depth, |s| {
                     if tags.is_some_and(|b| b.inactive) {
@@ -158,11 +154,7 @@ pub(crate) fn statement_lines(
         }
     }
     if let Some(annotation) = &node.annotation {
-        out.line(depth, |s| {
-            s.push_str("/* ");
-            s.push_str(annotation);
-            s.push_str(" */");
-        });
+        annotation_line(out, depth, annotation);
     }
     let head = |s: &mut String| {
         if node.inactive {
@@ -271,6 +263,15 @@ pub(crate) fn statement_lines(
             });
         }
     }
+}
+
+/// `/* annotation */` on the line above the statement it annotates.
+fn annotation_line(out: &mut impl Lines, depth: usize, annotation: &str) {
+    out.line(depth, |s| {
+        s.push_str("/* ");
+        s.push_str(annotation);
+        s.push_str(" */");
+    });
 }
 
 /// A statement's words as [`NodeId`]'s `Display` writes them, without a string per word.
