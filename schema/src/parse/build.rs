@@ -246,7 +246,12 @@ impl Builder<'_> {
                             self.put_child(id, node)?;
                         }
                     }
-                    self.annotation = None;
+                    // `/* c */ radius-server {`: a list whose block is no statement of its
+                    // own has nothing to hold the comment, so it stays pending for the
+                    // block's first statement rather than being lost.
+                    if stmt.block_takes_tags() {
+                        self.annotation = None;
+                    }
                     self.stack.push(Frame {
                         id: None,
                         stmt,

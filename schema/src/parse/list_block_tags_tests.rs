@@ -168,3 +168,29 @@ fn a_grouped_list_without_a_block_node_takes_no_tag() {
     let e = deactivate(&mut tree, &words("access radius-server")).unwrap_err();
     assert_eq!(e.message, "missing argument.");
 }
+
+/// A comment written before a grouped list that has no block node of its own
+/// (`/* c */ radius-server {`) is not lost: there is no statement for it to stand on, so it
+/// stands on the block's first statement, where `show` prints it and a reload keeps it.
+#[test]
+fn a_comment_before_a_grouped_list_without_a_block_node_stays_on_its_first_entry() {
+    let text = "access {\n    /* regional servers */\n    radius-server {\n        127.0.0.1 {\n            secret s;\n        }\n        127.0.0.2 {\n            secret t;\n        }\n    }\n}\n";
+    let tree = parsed(text);
+    let servers = tree.children[&NodeId::new("access")]
+        .children
+        .get(&NodeId::new("radius-server"));
+    assert!(servers.is_none(), "no keyless radius-server node is made");
+    let first = &tree.children[&NodeId::new("access")].children
+        [&NodeId::entry("radius-server", "127.0.0.1")];
+    assert_eq!(first.annotation.as_deref(), Some("regional servers"));
+    let second = &tree.children[&NodeId::new("access")].children
+        [&NodeId::entry("radius-server", "127.0.0.2")];
+    assert_eq!(second.annotation, None);
+    let printed = to_text(&[], &tree);
+    assert!(
+        printed
+            .contains("    radius-server {\n        /* regional servers */\n        127.0.0.1 {"),
+        "{printed}"
+    );
+    assert_eq!(parsed(&printed), tree);
+}
