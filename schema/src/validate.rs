@@ -110,14 +110,24 @@ pub fn check_since(
             && since::shares_any(root, p.tree, 2)
             && !root.has_inactive_since(p.tree, false)
     });
+    let mut findings = Findings::default();
+    // A whole check of a tree without groups: the structural walk finds out on its way
+    // whether any statement is inactive, instead of a walk of its own before it; only a tree
+    // that has one is copied without it and walked again (issue 15, item 4).
+    let walked = previous.is_none()
+        && !crate::typed::groups::has_groups(root)
+        && structure::check_if_all_active(root, &mut findings);
+    if !walked {
+        findings = Findings::default();
+    }
     let active = match previous {
         Some(_) => std::borrow::Cow::Borrowed(root),
+        None if walked => std::borrow::Cow::Borrowed(root),
         None => root.without_inactive(),
     };
     // With a previous tree kept, neither it nor what the candidate changed is inactive;
     // without, `without_inactive` copied the tree exactly when it holds inactive statements.
     let has_inactive = matches!(active, std::borrow::Cow::Owned(_));
-    let mut findings = Findings::default();
     // Groups are applied before anything reads the configuration: every check sees the
     // inherited statements as the configuration's own (typed::groups).
     let (active, group_errors, inherited) = crate::typed::groups::expand_recorded(&active);
@@ -126,7 +136,9 @@ pub fn check_since(
         Some(p) => Skips::new(p.tree, &active),
         None => Skips::none(),
     };
-    structure::check(&active, &mut skips, &mut findings);
+    if !walked {
+        structure::check(&active, &mut skips, &mut findings);
+    }
     // Variables are checked with the structure: a profile's variable is wrong whatever the
     // rest of the configuration says, and the operator should see it in the same pass.
     dynamic_profiles::check(&active, &mut findings);

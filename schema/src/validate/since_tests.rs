@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::edit;
+use crate::tree::NodeId;
 use proptest::prelude::*;
 
 fn words(line: &str) -> Vec<String> {
@@ -131,6 +132,9 @@ proptest! {
                 apply(&mut candidate, e);
             }
             let whole = check_and_view(&candidate);
+            // Inactive statements are not checked: the whole check is the check of the tree
+            // without them (which has none, so its structural walk is the first and only).
+            prop_assert_eq!(&whole, &check_and_view(&candidate.active_only()));
             let previous = Checked {
                 tree: &active.tree,
                 config: &active.config,
@@ -218,4 +222,52 @@ fn a_shared_subtree_is_not_checked_again() {
         has_inactive: false,
     };
     assert!(check_and_view_since(&candidate, Some(previous)).is_ok());
+}
+
+/// A statement the structural walk does not look into (one not known, a leaf that holds
+/// statements) may hold an inactive statement: the whole check is still that of the tree
+/// without it, and a tree that passes is said to hold one.
+#[test]
+fn an_inactive_statement_below_one_the_walk_does_not_enter_is_found() {
+    let inactive = Node {
+        inactive: true,
+        ..Node::default()
+    };
+    let mut unknown = Node::default();
+    unknown
+        .children
+        .insert(NodeId::new("anything"), inactive.clone());
+    // `host-name` is a leaf: children make it the wrong shape.
+    let mut misshapen = Node::default();
+    misshapen.values.push("lac1");
+    misshapen.children.insert(NodeId::new("anything"), inactive);
+    misshapen
+        .children
+        .insert(NodeId::new("other"), Node::default());
+    for (name, node) in [("no-such-statement", unknown), ("host-name", misshapen)] {
+        let mut tree = base();
+        let system = tree
+            .children
+            .get_mut(&NodeId::new("system"))
+            .expect("system");
+        system.children.insert(NodeId::new(name), node);
+        assert!(tree.has_inactive());
+        let whole = check_and_view(&tree).map(|(w, _)| w);
+        let reference = check_and_view(&tree.active_only()).map(|(w, _)| w);
+        assert_eq!(whole, reference, "{name}");
+        if let Ok(passed) = check_since(&tree, None) {
+            assert!(passed.has_inactive, "{name}");
+        }
+    }
+    // And a tree whose only inactive statement is a whole tunnel profile passes, saying so.
+    let mut tree = base();
+    edit::deactivate(&mut tree, &words("access tunnel-profile tp3")).expect("deactivate");
+    edit::delete(&mut tree, &words("access domain map d3.example")).expect("delete");
+    edit::delete(
+        &mut tree,
+        &words("access tunnel-profile tp3 tunnel 1 remote-gateway"),
+    )
+    .expect("delete");
+    let passed = check_since(&tree, None).unwrap_or_else(|(e, _)| panic!("{e:?}"));
+    assert!(passed.has_inactive);
 }

@@ -13,71 +13,111 @@ use std::sync::Arc;
 /// holds by the same pointer and that [`Skips::may_skip`] allows.
 pub(super) fn check(root: &Node, skips: &mut Skips<'_>, findings: &mut Findings) {
     let previous = skips.previous;
-    walk(
+    let mut walk = Walk {
         root,
-        &ROOT,
-        root,
-        previous,
         skips,
-        &mut Vec::new(),
         findings,
-    );
+        stop_at_inactive: false,
+    };
+    walk.node(&ROOT, root, previous, &mut Vec::new());
 }
 
-fn walk(
-    root: &Node,
-    stmt: &'static Stmt,
-    node: &Node,
-    previous: Option<&Node>,
-    skips: &mut Skips<'_>,
-    path: &mut Path,
-    findings: &mut Findings,
-) {
-    let list_block = stmt.has_list_block() && path.last().is_some_and(|l| l.key.is_none());
-    for (index, (id, shared)) in node.children.shared().enumerate() {
-        let child: &Node = shared;
-        let before = previous.and_then(|p| p.children.counterpart(index, id));
-        let Some(child_stmt) = stmt.child_in(list_block, &id.keyword) else {
-            findings.error(
-                path.clone(),
-                id.to_string(),
-                "Statement not known to this version",
-            );
-            continue;
-        };
-        if let Some(Err(message)) = child.annotation.as_deref().map(check_annotation) {
-            findings.error(path.clone(), id.to_string(), message);
-        }
-        if before.is_some_and(|b| Arc::ptr_eq(b, shared)) && skips.may_skip(child_stmt) {
-            // Checked last time and unchanged: only its warnings are said again.
-            warnings_only(child_stmt, id, child, skips, path, findings);
-            continue;
-        }
-        if shape_ok(child_stmt, id, child, path, findings) {
-            if let Some(why) = child_stmt.no_effect {
-                findings.warn(
-                    path,
-                    &id.to_string(),
-                    &format!("statement has no effect: {why}"),
-                );
+/// [`check`] of a whole tree (no previous commit) that no statement of may be inactive:
+/// false as soon as the walk meets an `inactive:` statement, the findings then partial. A
+/// commit checks most configurations whole without an inactive statement, and finding out
+/// on the check's own walk saves a walk of the whole tree only to look for one (issue 15,
+/// item 4: each walk of a large configuration is a cache miss per node).
+pub(super) fn check_if_all_active(root: &Node, findings: &mut Findings) -> bool {
+    let mut skips = Skips::none();
+    let mut walk = Walk {
+        root,
+        skips: &mut skips,
+        findings,
+        stop_at_inactive: true,
+    };
+    walk.node(&ROOT, root, None, &mut Vec::new())
+}
+
+/// One structural walk: what every level reads.
+struct Walk<'w, 's, 'a> {
+    root: &'a Node,
+    skips: &'w mut Skips<'s>,
+    findings: &'w mut Findings,
+    /// Stop (the walk answers false) at the first `inactive:` statement.
+    stop_at_inactive: bool,
+}
+
+impl Walk<'_, '_, '_> {
+    /// Checks the children of `node` (at `path`, of statement `stmt`) and below; false when
+    /// it stopped at an inactive statement.
+    fn node(
+        &mut self,
+        stmt: &'static Stmt,
+        node: &Node,
+        previous: Option<&Node>,
+        path: &mut Path,
+    ) -> bool {
+        let list_block = stmt.has_list_block() && path.last().is_some_and(|l| l.key.is_none());
+        for (index, (id, shared)) in node.children.shared().enumerate() {
+            let child: &Node = shared;
+            if self.stop_at_inactive && child.inactive {
+                return false;
             }
-            references(root, child_stmt, id, child, path, findings);
-            if child_stmt.has_block() {
+            let before = previous.and_then(|p| p.children.counterpart(index, id));
+            let Some(child_stmt) = stmt.child_in(list_block, &id.keyword) else {
+                if self.stop_at_inactive && child.has_inactive() {
+                    return false;
+                }
+                self.findings.error(
+                    path.clone(),
+                    id.to_string(),
+                    "Statement not known to this version",
+                );
+                continue;
+            };
+            if let Some(Err(message)) = child.annotation.as_deref().map(check_annotation) {
+                self.findings.error(path.clone(), id.to_string(), message);
+            }
+            if before.is_some_and(|b| Arc::ptr_eq(b, shared)) && self.skips.may_skip(child_stmt) {
+                // Checked last time and unchanged: only its warnings are said again.
+                warnings_only(child_stmt, id, child, self.skips, path, self.findings);
+                continue;
+            }
+            let shaped = shape_ok(child_stmt, id, child, path, self.findings);
+            if shaped {
+                if let Some(why) = child_stmt.no_effect {
+                    self.findings.warn(
+                        path,
+                        &id.to_string(),
+                        &format!("statement has no effect: {why}"),
+                    );
+                }
+                references(self.root, child_stmt, id, child, path, self.findings);
+            }
+            if shaped && child_stmt.has_block() {
                 path.push(id.clone());
-                walk(
-                    root,
-                    child_stmt,
-                    child,
-                    before.map(|b| &**b),
-                    skips,
-                    path,
-                    findings,
-                );
+                let whole = self.node(child_stmt, child, before.map(|b| &**b), path);
                 path.pop();
+                if !whole {
+                    return false;
+                }
+            } else if self.stop_at_inactive && child.has_inactive() {
+                // Not walked into (a statement of the wrong shape, or a leaf that holds
+                // statements): an inactive one below is for the check without it to judge.
+                return false;
             }
         }
+        self.level(stmt, node, list_block, path);
+        true
     }
-    if let Some((own_id, parent_path)) = path.split_last() {
+
+    /// The checks of one level as a whole: a choice made once, exclusive statements, the
+    /// mandatory ones.
+    fn level(&mut self, stmt: &'static Stmt, node: &Node, list_block: bool, path: &Path) {
+        let findings = &mut *self.findings;
+        let Some((own_id, parent_path)) = path.split_last() else {
+            return;
+        };
         if stmt.choice && node.children.len() > 1 {
             let set: Vec<&str> = node.children.keys().map(|id| id.keyword.as_str()).collect();
             findings.error(
