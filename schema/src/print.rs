@@ -4,6 +4,9 @@ mod brace;
 mod detail;
 #[cfg(test)]
 mod display_tests;
+mod estimate;
+#[cfg(test)]
+mod estimate_tests;
 mod inheritance;
 mod json;
 mod set;

@@ -19,9 +19,21 @@ pub(super) fn to_text(root: &'static Stmt, path: &[NodeId], node: &Node) -> Stri
         (Some(id), Some(s)) if !s.has_block() => {
             statement_lines(Some(s), id, node, 0, Head::Keyword, false, &mut out)
         }
-        _ => contents_lines(stmt, node, 0, &mut out),
+        _ => {
+            // Room for the whole text at once: no copy of it as it grows (a reservation
+            // refused leaves the text to grow as before).
+            let _ = out.0.try_reserve_exact(reservation(node));
+            contents_lines(stmt, node, 0, &mut out)
+        }
     }
     out.0
+}
+
+/// The room reserved for the text of `node`'s contents: the estimate and a quarter more,
+/// for what it leaves out (`## SECRET-DATA`, a grouped list's own line).
+pub(super) fn reservation(node: &Node) -> usize {
+    let estimate = super::estimate::contents_len(node, 0);
+    estimate.saturating_add(estimate / 4)
 }
 
 /// Where the printer's lines go: kept as [`Line`]s (the diff and `| display detail` mark
