@@ -37,7 +37,7 @@ fn profiles(n: usize) -> String {
 }
 
 #[test]
-fn the_reservation_holds_the_text_and_wastes_at_most_a_third() {
+fn the_reservation_holds_the_text_and_wastes_at_most_half_of_it() {
     let whole = [
         include_str!("../parse/testdata/bng-ae-bundle-two-lns.conf").to_string(),
         include_str!("../parse/testdata/lns-static-units-pools.conf").to_string(),
