@@ -19,7 +19,8 @@ struct Args {
     /// Tunnel profiles and domain maps to generate.
     #[arg(long, default_value_t = 10_000)]
     profiles: usize,
-    /// Repetitions of each measurement (the median is reported).
+    /// Repetitions of each measurement (the median is reported); with `--sizes`, a size
+    /// N times smaller than the largest repeats min(N, 8) times as often.
     #[arg(long, default_value_t = 3)]
     runs: usize,
     /// Several sizes in one run (comma-separated profile counts): prints the scaling table.
@@ -194,10 +195,17 @@ fn main() {
     if args.sizes.is_empty() {
         report(&measure(args.profiles, runs, args.settle));
     } else {
+        // The smaller sizes repeat more, up to 8 times as often: every ratio divides by the
+        // smallest size's cost per profile, a commit of a few milliseconds whose median moved
+        // by a third from one run of the bench to the next (docs/performance.md).
+        let largest = args.sizes.iter().copied().max().unwrap_or(1);
         let figures: Vec<Figures> = args
             .sizes
             .iter()
-            .map(|n| measure(*n, runs, args.settle))
+            .map(|n| {
+                let repeat = (largest / (*n).max(1)).clamp(1, 8);
+                measure(*n, runs * repeat, args.settle)
+            })
             .collect();
         scaling(&figures);
     }
