@@ -140,6 +140,11 @@ pub struct Stmt {
     /// For a keyless list (its `name` is empty): the name Junos gives its entries in XML and
     /// JSON (`client-address-list`), where an element needs a name.
     pub element: Option<&'static str>,
+    /// For a grouped list that Junos holds in a container of the list's own name: the element
+    /// of each entry in XML and JSON (`<interfaces><interface><name>ge-0/0/0</name>`,
+    /// `"routing-instances": {"instance": [...]}`); `None` for the lists whose entries stand
+    /// alone (`<radius-server><name>...`).
+    pub entry_element: Option<&'static str>,
     /// For a child of a grouped list: it belongs to the list's own block, beside the entries
     /// (Junos' `interfaces { interface-range R { ... } ge-0/0/0 { ... } }`), never to an
     /// entry. The tree holds such statements under a node of the list's keyword without a
@@ -169,6 +174,7 @@ impl Stmt {
             exclusive: &[],
             presence: false,
             element: None,
+            entry_element: None,
             list_level: false,
             children: &[],
         }
@@ -204,6 +210,11 @@ impl Stmt {
         self
     }
     /// See [`Stmt::list_level`].
+    /// See [`Stmt::entry_element`].
+    pub const fn entries_as(mut self, element: &'static str) -> Stmt {
+        self.entry_element = Some(element);
+        self
+    }
     pub const fn list_level(mut self) -> Stmt {
         self.list_level = true;
         self

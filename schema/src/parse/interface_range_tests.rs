@@ -128,13 +128,14 @@ fn member_range_takes_its_end_on_the_same_line() {
 #[test]
 fn display_json_keeps_the_interfaces_beside_the_ranges() {
     let json = crate::print::to_json(&[], &parsed(RANGES));
-    let config = &json["configuration"];
-    assert_eq!(config["interface-range"][0]["name"], "subscribers");
+    // Junos' shape: `"interfaces": {"interface-range": [...], "interface": [...]}`.
+    let interfaces = &json["configuration"]["interfaces"];
+    assert_eq!(interfaces["interface-range"][0]["name"], "subscribers");
     assert_eq!(
-        config["interface-range"][0]["member"][1]["name"],
+        interfaces["interface-range"][0]["member"][1]["name"],
         "ge-0/0/[4-5]"
     );
-    let names: Vec<&str> = config["interfaces"]
+    let names: Vec<&str> = interfaces["interface"]
         .as_array()
         .expect("the interfaces' array")
         .iter()

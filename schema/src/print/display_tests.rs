@@ -105,3 +105,99 @@ fn xml_of_a_configuration() {
         "    <configuration>\n            <system>\n                <host-name>lab1</host-name>\n            </system>\n    </configuration>\n"
     );
 }
+
+/// Junos holds interfaces and routing instances in a container of the list's name, one
+/// `<interface>` / `<instance>` element an entry; the list's own block (`interface-range`,
+/// its `inactive:` and comment) is the container's. Other grouped lists' entries stand
+/// alone (`<radius-server><name>`).
+#[test]
+fn xml_wraps_interfaces_and_routing_instances_as_junos_does() {
+    let mut t = config(&[
+        "interfaces interface-range access member ge-0/0/2",
+        "interfaces interface-range access description subscribers",
+        "interfaces ge-0/0/1 description uplink",
+        "interfaces lo0 unit 0 description loopback",
+        "routing-instances ri1 instance-type virtual-router",
+        "access radius-server 127.0.0.1 secret s",
+    ]);
+    crate::edit::deactivate(&mut t, &["interfaces".to_string()]).expect("deactivate");
+    crate::edit::annotate(&mut t, &["interfaces".to_string()], "access side").expect("annotate");
+    let xml = to_xml(&[], &t, &[], 0);
+    let interfaces = "        <junos:comment>/* access side */</junos:comment>
+        <interfaces inactive=\"inactive\">
+            <interface-range>
+                <name>access</name>
+                <member>
+                    <name>ge-0/0/2</name>
+                </member>
+                <description>subscribers</description>
+            </interface-range>
+            <interface>
+                <name>ge-0/0/1</name>
+                <description>uplink</description>
+            </interface>
+            <interface>
+                <name>lo0</name>
+                <unit>
+                    <name>0</name>
+                    <description>loopback</description>
+                </unit>
+            </interface>
+        </interfaces>
+";
+    assert!(xml.contains(interfaces), "{xml}");
+    let instances = "        <routing-instances>
+            <instance>
+                <name>ri1</name>
+                <instance-type>virtual-router</instance-type>
+            </instance>
+        </routing-instances>
+";
+    assert!(xml.contains(instances), "{xml}");
+    assert!(
+        xml.contains("        <access>\n            <radius-server>\n                <name>127.0.0.1</name>\n"),
+        "{xml}"
+    );
+    // One entry shown by its path: the container and the entry's element around it.
+    let entry = [NodeId::entry("interfaces", "ge-0/0/1")];
+    let shown = t.get(&entry).cloned().unwrap_or_default();
+    let xml = to_xml(&entry, &shown, &[], 0);
+    assert!(
+        xml.contains("        <interfaces>\n            <interface>\n                <name>ge-0/0/1</name>\n                <description>uplink</description>\n            </interface>\n        </interfaces>\n"),
+        "{xml}"
+    );
+}
+
+/// The JSON shape of the same: `"interfaces": {"interface-range": [...], "interface": [...]}`.
+#[test]
+fn json_wraps_interfaces_and_routing_instances_as_junos_does() {
+    let mut t = config(&[
+        "interfaces interface-range access member ge-0/0/2",
+        "interfaces ge-0/0/1 description uplink",
+        "routing-instances ri1 instance-type virtual-router",
+    ]);
+    crate::edit::deactivate(&mut t, &["interfaces".to_string()]).expect("deactivate");
+    let json = crate::print::to_json(&[], &t);
+    let interfaces = &json["configuration"]["interfaces"];
+    assert_eq!(
+        interfaces["@"]["inactive"],
+        serde_json::json!(true),
+        "{json}"
+    );
+    assert_eq!(interfaces["interface-range"][0]["name"], "access", "{json}");
+    assert_eq!(interfaces["interface"][0]["name"], "ge-0/0/1", "{json}");
+    assert_eq!(
+        interfaces["interface"][0]["description"], "uplink",
+        "{json}"
+    );
+    let instance = &json["configuration"]["routing-instances"]["instance"][0];
+    assert_eq!(instance["name"], "ri1", "{json}");
+    assert_eq!(instance["instance-type"], "virtual-router", "{json}");
+    let entry = [NodeId::entry("interfaces", "ge-0/0/1")];
+    let shown = t.get(&entry).cloned().unwrap_or_default();
+    let json = crate::print::to_json(&entry, &shown);
+    assert_eq!(
+        json["configuration"]["interfaces"]["interface"][0]["description"], "uplink",
+        "{json}"
+    );
+}

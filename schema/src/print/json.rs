@@ -33,7 +33,15 @@ pub(super) fn to_json(root: &'static Stmt, path: &[NodeId], node: &Node) -> Valu
                 entry.extend(object);
                 let mut outer = Map::new();
                 outer.insert(name_of(stmt, id), Value::Array(vec![Value::Object(entry)]));
-                outer
+                // `"interfaces": {"interface": [...]}`: the list's container around it.
+                match stmt.filter(|s| s.entry_element.is_some()) {
+                    Some(list) => {
+                        let mut container = Map::new();
+                        container.insert(list.name.to_string(), Value::Object(outer));
+                        container
+                    }
+                    None => outer,
+                }
             }
             None => {
                 let mut outer = Map::new();
@@ -62,9 +70,20 @@ fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &No
     let kind = stmt.map(|s| s.kind);
     if let (None, Some(list)) = (&id.key, stmt.filter(|s| s.has_list_block())) {
         // A grouped list's own block (`interface-range`): its statements stand beside the
-        // list's array, which holds only entries.
+        // list's array, which holds only entries; in the list's container where Junos has
+        // one (`"interfaces": {"@": ..., "interface-range": [...], "interface": [...]}`).
+        let target = match list.entry_element {
+            Some(_) => match container_of(members, list) {
+                Some(container) => container,
+                None => return,
+            },
+            None => members,
+        };
+        if list.entry_element.is_some() && (node.inactive || node.annotation.is_some()) {
+            target.insert("@".into(), tags(node));
+        }
         for (child_id, child) in &node.children {
-            member(members, list.child(&child_id.keyword), child_id, child);
+            member(target, list.child(&child_id.keyword), child_id, child);
         }
         return;
     }
@@ -75,7 +94,14 @@ fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &No
             entry.insert("@".into(), tags(node));
         }
         entry.extend(self::members(stmt, node));
-        let list = members
+        let target = match stmt.filter(|s| s.entry_element.is_some()) {
+            Some(list) => match container_of(members, list) {
+                Some(container) => container,
+                None => return,
+            },
+            None => members,
+        };
+        let list = target
             .entry(name_of(stmt, id))
             .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(entries) = list {
@@ -110,12 +136,25 @@ fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &No
     }
 }
 
-/// The member's name: the keyword, or a keyless list's own name (`client-address-list`).
+/// The member's name: the keyword, a keyless list's own name (`client-address-list`), or
+/// the entry's element of a list Junos holds in a container (`interface`).
 fn name_of(stmt: Option<&'static Stmt>, id: &NodeId) -> String {
     match stmt {
         Some(s) if s.is_keyless() => s.element_name().to_string(),
+        Some(s) if id.key.is_some() => s.entry_element.unwrap_or(&id.keyword).to_string(),
         _ => id.keyword.to_string(),
     }
+}
+
+/// The object of `list`'s container among `members`, made on first use.
+fn container_of<'m>(
+    members: &'m mut Map<String, Value>,
+    list: &Stmt,
+) -> Option<&'m mut Map<String, Value>> {
+    members
+        .entry(list.name.to_string())
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
 }
 
 fn tags(node: &Node) -> Value {

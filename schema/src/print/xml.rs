@@ -38,14 +38,37 @@ pub(super) fn to_xml(
     let names: Vec<&str> = (0..parents.len())
         .map(|i| name_of(stmt_for_path_in(root, &parents[..=i]), &parents[i]))
         .collect();
+    // An entry of a list Junos holds in a container (`<interfaces><interface>`) is two
+    // elements deep: the container's, then the entry's.
+    let mut opened: Vec<&str> = Vec::new();
     for (i, (id, name)) in parents.iter().zip(&names).enumerate() {
-        open(name, id, &Node::default(), inner + i, &mut out, false);
+        let list = stmt_for_path_in(root, &parents[..=i]);
+        if let Some(container) = list.filter(|s| id.key.is_some() && s.entry_element.is_some()) {
+            open(
+                container.name,
+                &NodeId::new(""),
+                &Node::default(),
+                inner + opened.len(),
+                &mut out,
+                false,
+            );
+            opened.push(container.name);
+        }
+        open(
+            name,
+            id,
+            &Node::default(),
+            inner + opened.len(),
+            &mut out,
+            false,
+        );
+        opened.push(name);
     }
     match leaf {
-        Some((id, _, s)) => element(Some(s), id, node, inner + parents.len(), &mut out),
-        None => children(stmt, node, inner + parents.len(), &mut out),
+        Some((id, _, s)) => element(Some(s), id, node, inner + opened.len(), &mut out),
+        None => children(stmt, node, inner + opened.len(), &mut out),
     }
-    for (i, name) in names.iter().enumerate().rev() {
+    for (i, name) in opened.iter().enumerate().rev() {
         close(name, inner + i, &mut out);
     }
     out.push_str(&pad);
@@ -54,15 +77,45 @@ pub(super) fn to_xml(
 }
 
 fn children(stmt: Option<&'static Stmt>, node: &Node, depth: usize, out: &mut String) {
+    let mut wrapped: Vec<&str> = Vec::new();
     for (id, child) in &node.children {
-        element(
-            stmt.and_then(|s| s.child(&id.keyword)),
-            id,
-            child,
-            depth,
-            out,
-        );
+        let child_stmt = stmt.and_then(|s| s.child(&id.keyword));
+        match child_stmt.filter(|s| s.entry_element.is_some()) {
+            Some(list) if !wrapped.contains(&id.keyword.as_str()) => {
+                wrapped.push(&id.keyword);
+                container_list(list, node, depth, out);
+            }
+            Some(_) => {}
+            None => element(child_stmt, id, child, depth, out),
+        }
     }
+}
+
+/// A list Junos holds in a container of its own name (`<interfaces>`): the list's own block
+/// (its tags, `interface-range`) is the container's, and each entry of `parent` is an
+/// `<interface>` inside it.
+fn container_list(list: &'static Stmt, parent: &Node, depth: usize, out: &mut String) {
+    let pad = "    ".repeat(depth);
+    let block = parent.children.get(&NodeId::new(list.name));
+    if let Some(annotation) = block.and_then(|b| b.annotation.as_ref()) {
+        out.push_str(&format!(
+            "{pad}<junos:comment>/* {} */</junos:comment>\n",
+            escape(annotation)
+        ));
+    }
+    let own = block.cloned().unwrap_or_default();
+    open(list.name, &NodeId::new(""), &own, depth, out, true);
+    if let Some(block) = block {
+        children(Some(list), block, depth + 1, out);
+    }
+    let entries = parent
+        .children
+        .iter()
+        .filter(|(id, _)| id.keyword == list.name && id.key.is_some());
+    for (id, entry) in entries {
+        element(Some(list), id, entry, depth + 1, out);
+    }
+    close(list.name, depth, out);
 }
 
 fn element(stmt: Option<&'static Stmt>, id: &NodeId, node: &Node, depth: usize, out: &mut String) {
@@ -122,6 +175,7 @@ fn element(stmt: Option<&'static Stmt>, id: &NodeId, node: &Node, depth: usize, 
 fn name_of<'a>(stmt: Option<&'static Stmt>, id: &'a NodeId) -> &'a str {
     match stmt {
         Some(s) if s.is_keyless() => s.element_name(),
+        Some(s) if id.key.is_some() => s.entry_element.unwrap_or(&id.keyword),
         _ => &id.keyword,
     }
 }

@@ -60,14 +60,16 @@ pub(super) const DYNAMIC_PROFILES: Stmt = list(
                 ROUTING_OPTIONS,
             ],
         )
-        .grouped(),
+        .grouped()
+        .entries_as("instance"),
         list(
             "interfaces",
             Type::OrVariable(&Type::Interface),
             "Interfaces configuration",
             INTERFACE,
         )
-        .grouped(),
+        .grouped()
+        .entries_as("interface"),
         // Junos shows the profile's own routing-options after its interfaces.
         ROUTING_OPTIONS,
     ],

@@ -11,6 +11,7 @@ pub(super) const INTERFACES: Stmt = list(
     &INTERFACES_BLOCK,
 )
 .grouped()
+.entries_as("interface")
 .exclusive(&[&["traps", "no-traps"]]);
 
 /// The `interfaces { ... }` block: the ranges (Junos shows them before the interfaces), then

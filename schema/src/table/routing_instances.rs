@@ -27,4 +27,5 @@ pub(super) const ROUTING_INSTANCES: Stmt = list(
         ),
     ],
 )
-.grouped();
+.grouped()
+.entries_as("instance");
