@@ -122,7 +122,9 @@ pub fn path_words(path: &[NodeId]) -> String {
 /// walks read first, the children last, whose `IndexMap` begins with its entry array
 /// (read by every walk) and ends with its hash table (read only by lookups). The hot part,
 /// octets 0-71, then spans two cache lines wherever the 16-aligned block falls, where the
-/// old layout spread it over the whole node (`docs/performance.md`, stage h96).
+/// old layout spread it over the whole node. Measured (`docs/performance.md`, stage h96):
+/// the check's misses 8-11 % fewer, the text's 2-5 % more, 5-6 % fewer together; the
+/// compiler's own order of the same fields was about 3 misses per profile worse.
 #[derive(Clone, Debug, Default, Eq, Deserialize)]
 #[repr(C)]
 pub struct Node {
