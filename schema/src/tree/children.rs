@@ -44,6 +44,9 @@ impl BuildHasher for Hasher {
     }
 }
 
+/// Up to this many children, a lookup compares each child's name instead of hashing.
+const SCANNED: usize = 8;
+
 type Shared<'a> = (&'a NodeId, &'a Arc<Node>);
 fn unshared<'a>((id, node): Shared<'a>) -> (&'a NodeId, &'a Node) {
     (id, node)
@@ -107,19 +110,23 @@ impl Children {
     }
 
     pub fn get<Q: ?Sized + Hash + Equivalent<NodeId>>(&self, id: &Q) -> Option<&Node> {
-        self.0.get(id).map(|n| &**n)
+        self.get_shared(id).map(|n| &**n)
     }
     /// The child, copied first if another version of the tree shares it.
     pub fn get_mut<Q: ?Sized + Hash + Equivalent<NodeId>>(&mut self, id: &Q) -> Option<&mut Node> {
-        self.0.get_mut(id).map(Arc::make_mut)
+        let index = self.get_index_of(id)?;
+        self.0.get_index_mut(index).map(|(_, n)| Arc::make_mut(n))
     }
     pub fn contains_key<Q: ?Sized + Hash + Equivalent<NodeId>>(&self, id: &Q) -> bool {
-        self.0.contains_key(id)
+        self.get_shared(id).is_some()
     }
     pub fn get_index(&self, index: usize) -> Option<(&NodeId, &Node)> {
         self.0.get_index(index).map(unshared)
     }
     pub fn get_index_of<Q: ?Sized + Hash + Equivalent<NodeId>>(&self, id: &Q) -> Option<usize> {
+        if self.0.len() <= SCANNED {
+            return self.0.keys().position(|k| id.equivalent(k));
+        }
         self.0.get_index_of(id)
     }
 
@@ -147,6 +154,17 @@ impl Children {
         self.0.iter()
     }
     pub fn get_shared<Q: ?Sized + Hash + Equivalent<NodeId>>(&self, id: &Q) -> Option<&Arc<Node>> {
+        // A few children are compared one by one: their entries are read anyway by whoever
+        // asks (a typed read asks for each field of a level), while the hash table is a
+        // separate block, another cache line per level of a tree too large for the cache
+        // (issue 15, item 4), and hashing two words costs more than a few comparisons.
+        if self.0.len() <= SCANNED {
+            return self
+                .0
+                .iter()
+                .find(|(k, _)| id.equivalent(k))
+                .map(|(_, n)| n);
+        }
         self.0.get(id)
     }
     pub fn shared_at(&self, index: usize) -> Option<&Arc<Node>> {
@@ -157,7 +175,7 @@ impl Children {
     pub fn counterpart(&self, index: usize, id: &NodeId) -> Option<&Arc<Node>> {
         match self.0.get_index(index) {
             Some((theirs, node)) if theirs == id => Some(node),
-            _ => self.0.get(id),
+            _ => self.get_shared(id),
         }
     }
     /// The children's slots themselves, so a caller can put another version's `Arc` in one.
