@@ -225,7 +225,7 @@ mod tests {
             .prop_map(|(values, inactive, annotation)| Node {
                 values: values.into(),
                 inactive,
-                annotation: annotation.map(Into::into),
+                annotation,
                 ..Node::default()
             });
         leaf.prop_recursive(4, 64, 6, move |inner| {

@@ -8,10 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
-mod annotation;
 mod children;
 mod values;
-pub use annotation::Annotation;
 pub use children::{Children, Entry, OccupiedEntry, VacantEntry};
 pub use values::Values;
 
@@ -112,62 +110,20 @@ pub fn path_words(path: &[NodeId]) -> String {
 }
 
 /// One statement and everything below it.
-///
-/// Every walk of the tree (the commit's check, the typed view, the text, the JSON) reads a
-/// node's values, `inactive`, annotation and its children's entry array, and a large
-/// configuration has hundreds of thousands of nodes, each behind an `Arc`: the walks cost
-/// a cache miss per line of node they touch (issue 15, item 4). So the node is small
-/// (104 octets, 120 with the `Arc`'s counts, a 128-octet heap block; it was 128 and 144 in
-/// a 160-octet block) and `repr(C)` keeps the fields in the order written here: what the
-/// walks read first, the children last, whose `IndexMap` begins with its entry array
-/// (read by every walk) and ends with its hash table (read only by lookups). The hot part,
-/// octets 0-71, then spans two cache lines wherever the 16-aligned block falls, where the
-/// old layout spread it over the whole node. Measured (`docs/performance.md`, stage h96):
-/// the check's misses 8-11 % fewer, the text's 2-5 % more, 5-6 % fewer together; the
-/// compiler's own order of the same fields was about 3 misses per profile worse.
-#[derive(Clone, Debug, Default, Eq, Deserialize)]
-#[repr(C)]
+#[derive(Clone, Debug, Default, Eq, Serialize, Deserialize)]
 pub struct Node {
     /// A leaf's value, or a leaf-list's members; empty for containers, list entries and flags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Values::is_empty")]
     pub values: Values,
+    /// Children in canonical order (schema order; list entries in their own order).
+    #[serde(default, skip_serializing_if = "Children::is_empty")]
+    pub children: Children,
     /// `inactive:` — kept in the configuration but ignored at commit.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inactive: bool,
     /// `/* annotation */` shown above the statement.
-    #[serde(default)]
-    pub annotation: Option<Annotation>,
-    /// Children in canonical order (schema order; list entries in their own order).
-    #[serde(default)]
-    pub children: Children,
-}
-
-/// Written by hand for the order of the keys: the commit database stores revisions as this
-/// JSON, and it stays byte for byte what it was before the fields were reordered for the
-/// cache (`values`, `children`, `inactive`, `annotation`; tests/stored_revision.rs). Empty
-/// fields are left out, as before.
-impl Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let fields = usize::from(!self.values.is_empty())
-            + usize::from(!self.children.is_empty())
-            + usize::from(self.inactive)
-            + usize::from(self.annotation.is_some());
-        let mut out = s.serialize_struct("Node", fields)?;
-        if !self.values.is_empty() {
-            out.serialize_field("values", &self.values)?;
-        }
-        if !self.children.is_empty() {
-            out.serialize_field("children", &self.children)?;
-        }
-        if self.inactive {
-            out.serialize_field("inactive", &true)?;
-        }
-        if let Some(annotation) = &self.annotation {
-            out.serialize_field("annotation", annotation)?;
-        }
-        out.end()
-    }
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<String>,
 }
 
 /// Equal as `IndexMap`s are (the same children, in any order), but children in the same
@@ -618,22 +574,6 @@ mod tests {
             proptest::prop_assert!(reordered == a);
             proptest::prop_assert!(map_eq(&reordered, &a));
         }
-    }
-
-    /// The node's size and the order of what every walk reads (stage h96): a field added or
-    /// grown shows here, not as cache misses in the next measurement.
-    #[test]
-    fn node_is_small_with_the_walks_fields_first() {
-        let size = std::mem::size_of::<Node>();
-        println!("size_of::<Node>() = {size}");
-        assert!(size <= 104, "Node grew to {size} octets");
-        assert_eq!(std::mem::size_of::<Children>(), 56);
-        assert_eq!(std::mem::offset_of!(Node, values), 0);
-        assert!(std::mem::offset_of!(Node, inactive) < std::mem::offset_of!(Node, children));
-        assert!(std::mem::offset_of!(Node, annotation) < std::mem::offset_of!(Node, children));
-        // Values, inactive, annotation and the children's entry array (its first 24
-        // octets) fit in 72 octets: two cache lines wherever a 16-aligned block puts them.
-        assert_eq!(std::mem::offset_of!(Node, children), 48);
     }
 
     #[test]

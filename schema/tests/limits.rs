@@ -109,7 +109,7 @@ fn annotations_are_bounded_on_every_path() {
     let node = tree
         .get_mut(&[NodeId::new("system"), NodeId::new("host-name")])
         .unwrap();
-    node.annotation = Some("n".repeat(HUGE).into());
+    node.annotation = Some("n".repeat(HUGE));
     let Err((errors, _)) = check_and_view(&tree) else {
         panic!("the commit check must fail")
     };

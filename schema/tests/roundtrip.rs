@@ -142,7 +142,7 @@ fn tagged(node: impl Strategy<Value = Node>) -> impl Strategy<Value = Node> {
     (node, proptest::bool::weighted(0.15), annotation()).prop_map(
         |(mut node, inactive, annotation)| {
             node.inactive = inactive;
-            node.annotation = annotation.map(Into::into);
+            node.annotation = annotation;
             node
         },
     )

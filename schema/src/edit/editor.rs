@@ -318,7 +318,7 @@ impl Editor {
             message,
         })?;
         self.tag(root, words, |node| {
-            node.annotation = (!comment.is_empty()).then(|| comment.into());
+            node.annotation = (!comment.is_empty()).then(|| comment.to_string());
         })
     }
 

@@ -363,7 +363,7 @@ impl Builder<'_> {
             }
         }
         if let Some(annotation) = self.annotation.take() {
-            node.annotation = Some(annotation.into());
+            node.annotation = Some(annotation);
         }
     }
 

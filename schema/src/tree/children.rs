@@ -14,7 +14,7 @@ use super::{Node, NodeId};
 use indexmap::map::IndexMap;
 use indexmap::Equivalent;
 use serde::{Deserialize, Serialize};
-use std::hash::{BuildHasher, Hash};
+use std::hash::Hash;
 use std::sync::Arc;
 
 /// Children in canonical order, each shared by every version of the tree that holds it.
@@ -23,26 +23,9 @@ pub struct Children(IndexMap<NodeId, Arc<Node>, Hasher>);
 
 /// foldhash, randomly seeded, in place of the standard SipHash: every child lookup hashes a
 /// `NodeId`, and SipHash was 11 % of a commit's check and of the parse (docs/performance.md,
-/// stage h93).
-///
-/// One seed for the process, not one per map: `foldhash::fast::RandomState` kept its seed
-/// in every map, 8 octets of every node, read by no walk (stage h96). A per-process seed
-/// protects as well here: the keys come from configuration text an operator writes or
-/// loads, not from the network, and the seed is still random, drawn at the first hash, so
-/// nobody can choose colliding names in advance; what one map's seed would add is that
-/// names colliding in one map do not in the next, which is no defence against someone who
-/// cannot see the seed anyway.
-#[derive(Clone, Copy, Debug, Default)]
-struct Hasher;
-
-static SEED: std::sync::OnceLock<foldhash::fast::RandomState> = std::sync::OnceLock::new();
-
-impl BuildHasher for Hasher {
-    type Hasher = foldhash::fast::FoldHasher<'static>;
-    fn build_hasher(&self) -> Self::Hasher {
-        SEED.get_or_init(Default::default).build_hasher()
-    }
-}
+/// stage h93). The keys come from configuration text an operator writes or loads, not from
+/// the network; the random seed keeps even that from choosing colliding names in advance.
+type Hasher = foldhash::fast::RandomState;
 
 /// Up to this many children, a lookup compares each child's name instead of hashing.
 const SCANNED: usize = 8;
@@ -82,7 +65,7 @@ impl Children {
         Children(IndexMap::default())
     }
     pub fn with_capacity(n: usize) -> Self {
-        Children(IndexMap::with_capacity_and_hasher(n, Hasher))
+        Children(IndexMap::with_capacity_and_hasher(n, Hasher::default()))
     }
     pub fn len(&self) -> usize {
         self.0.len()
