@@ -72,12 +72,8 @@ fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &No
         // A grouped list's own block (`interface-range`): its statements stand beside the
         // list's array, which holds only entries; in the list's container where Junos has
         // one (`"interfaces": {"@": ..., "interface-range": [...], "interface": [...]}`).
-        let target = match list.entry_element {
-            Some(_) => match container_of(members, list) {
-                Some(container) => container,
-                None => return,
-            },
-            None => members,
+        let Some(target) = list_members(members, list) else {
+            return;
         };
         if list.entry_element.is_some() && (node.inactive || node.annotation.is_some()) {
             target.insert("@".into(), tags(node));
@@ -94,12 +90,12 @@ fn member(members: &mut Map<String, Value>, stmt: Option<&'static Stmt>, id: &No
             entry.insert("@".into(), tags(node));
         }
         entry.extend(self::members(stmt, node));
-        let target = match stmt.filter(|s| s.entry_element.is_some()) {
-            Some(list) => match container_of(members, list) {
-                Some(container) => container,
-                None => return,
-            },
-            None => members,
+        let target = match stmt {
+            Some(list) => list_members(members, list),
+            None => Some(members),
+        };
+        let Some(target) = target else {
+            return;
         };
         let list = target
             .entry(name_of(stmt, id))
@@ -146,11 +142,15 @@ fn name_of(stmt: Option<&'static Stmt>, id: &NodeId) -> String {
     }
 }
 
-/// The object of `list`'s container among `members`, made on first use.
-fn container_of<'m>(
+/// Where `list`'s entries and own block go among `members`: beside them, or in the list's
+/// container (made on first use) where Junos has one (`"interfaces": {...}`).
+fn list_members<'m>(
     members: &'m mut Map<String, Value>,
     list: &Stmt,
 ) -> Option<&'m mut Map<String, Value>> {
+    if list.entry_element.is_none() {
+        return Some(members);
+    }
     members
         .entry(list.name.to_string())
         .or_insert_with(|| Value::Object(Map::new()))

@@ -95,16 +95,11 @@ fn children(stmt: Option<&'static Stmt>, node: &Node, depth: usize, out: &mut St
 /// (its tags, `interface-range`) is the container's, and each entry of `parent` is an
 /// `<interface>` inside it.
 fn container_list(list: &'static Stmt, parent: &Node, depth: usize, out: &mut String) {
-    let pad = "    ".repeat(depth);
     let block = parent.children.get(&NodeId::new(list.name));
-    if let Some(annotation) = block.and_then(|b| b.annotation.as_ref()) {
-        out.push_str(&format!(
-            "{pad}<junos:comment>/* {} */</junos:comment>\n",
-            escape(annotation)
-        ));
-    }
-    let own = block.cloned().unwrap_or_default();
-    open(list.name, &NodeId::new(""), &own, depth, out, true);
+    let untagged = Node::default();
+    let own = block.unwrap_or(&untagged);
+    comment(own, depth, out);
+    open(list.name, &NodeId::new(""), own, depth, out, true);
     if let Some(block) = block {
         children(Some(list), block, depth + 1, out);
     }
@@ -120,12 +115,7 @@ fn container_list(list: &'static Stmt, parent: &Node, depth: usize, out: &mut St
 
 fn element(stmt: Option<&'static Stmt>, id: &NodeId, node: &Node, depth: usize, out: &mut String) {
     let pad = "    ".repeat(depth);
-    if let Some(annotation) = &node.annotation {
-        out.push_str(&format!(
-            "{pad}<junos:comment>/* {} */</junos:comment>\n",
-            escape(annotation)
-        ));
-    }
+    comment(node, depth, out);
     let inactive = if node.inactive {
         " inactive=\"inactive\""
     } else {
@@ -167,6 +157,17 @@ fn element(stmt: Option<&'static Stmt>, id: &NodeId, node: &Node, depth: usize, 
             children(stmt, node, depth + 1, out);
             close(name, depth, out);
         }
+    }
+}
+
+/// A node's annotation, as the `<junos:comment>` before its element.
+fn comment(node: &Node, depth: usize, out: &mut String) {
+    if let Some(annotation) = &node.annotation {
+        out.push_str(&format!(
+            "{}<junos:comment>/* {} */</junos:comment>\n",
+            "    ".repeat(depth),
+            escape(annotation)
+        ));
     }
 }
 
