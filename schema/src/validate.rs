@@ -120,10 +120,10 @@ pub fn check_since(
     if !walked {
         findings = Findings::default();
     }
-    let active = match previous {
-        Some(_) => std::borrow::Cow::Borrowed(root),
-        None if walked => std::borrow::Cow::Borrowed(root),
-        None => root.without_inactive(),
+    let active = if previous.is_some() || walked {
+        std::borrow::Cow::Borrowed(root)
+    } else {
+        root.without_inactive()
     };
     // With a previous tree kept, neither it nor what the candidate changed is inactive;
     // without, `without_inactive` copied the tree exactly when it holds inactive statements.

@@ -107,6 +107,10 @@ impl Children {
         self.0.get_index(index).map(unshared)
     }
     pub fn get_index_of<Q: ?Sized + Hash + Equivalent<NodeId>>(&self, id: &Q) -> Option<usize> {
+        // A few children are compared one by one: their entries are read anyway by whoever
+        // asks (a typed read asks for each field of a level), while the hash table is a
+        // separate block, another cache line per level of a tree too large for the cache
+        // (issue 15, item 4), and hashing two words costs more than a few comparisons.
         if self.0.len() <= SCANNED {
             return self.0.keys().position(|k| id.equivalent(k));
         }
@@ -137,18 +141,8 @@ impl Children {
         self.0.iter()
     }
     pub fn get_shared<Q: ?Sized + Hash + Equivalent<NodeId>>(&self, id: &Q) -> Option<&Arc<Node>> {
-        // A few children are compared one by one: their entries are read anyway by whoever
-        // asks (a typed read asks for each field of a level), while the hash table is a
-        // separate block, another cache line per level of a tree too large for the cache
-        // (issue 15, item 4), and hashing two words costs more than a few comparisons.
-        if self.0.len() <= SCANNED {
-            return self
-                .0
-                .iter()
-                .find(|(k, _)| id.equivalent(k))
-                .map(|(_, n)| n);
-        }
-        self.0.get(id)
+        self.get_index_of(id)
+            .and_then(|index| self.shared_at(index))
     }
     pub fn shared_at(&self, index: usize) -> Option<&Arc<Node>> {
         self.0.get_index(index).map(|(_, n)| n)
