@@ -15,6 +15,7 @@ pub mod log;
 pub mod mgmt;
 pub mod ppp;
 pub mod pppoe;
+pub mod process;
 pub mod queue;
 pub mod registry;
 pub mod snmp;

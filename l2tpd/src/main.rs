@@ -1,10 +1,9 @@
 //! `l2tpd --state-dir DIR`: the router daemon.
 
 use clap::Parser;
-use std::io::IsTerminal;
+use l2tpd::process::{parse_link, ProcessOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tracing_subscriber::prelude::*;
 
 #[derive(Parser)]
 #[command(version, about = "L2TP access router daemon (LAC and LNS)")]
@@ -33,51 +32,20 @@ struct Args {
     random_seed: Option<u64>,
     /// PPPoE port NAME is the Unix datagram socket PATH carrying Ethernet frames, instead of
     /// the host interface NAME (the lab's subscriber emulator; needs no privileges).
-    #[arg(long = "access-link", value_name = "NAME=PATH", value_parser = parse_access_link)]
+    #[arg(long = "access-link", value_name = "NAME=PATH", value_parser = parse_link)]
     access_links: Vec<(String, PathBuf)>,
     /// Service interface NAME (`si-1/0/0`) is the Unix datagram socket PATH carrying bare
     /// IPv4 packets, instead of a TUN device (the lab; needs no privileges).
-    #[arg(long = "service-link", value_name = "NAME=PATH", value_parser = parse_access_link)]
+    #[arg(long = "service-link", value_name = "NAME=PATH", value_parser = parse_link)]
     service_links: Vec<(String, PathBuf)>,
-}
-
-fn parse_access_link(text: &str) -> Result<(String, PathBuf), String> {
-    match text.split_once('=') {
-        Some((name, path)) if !name.is_empty() && !path.is_empty() => {
-            Ok((name.to_string(), PathBuf::from(path)))
-        }
-        _ => Err(format!("expected NAME=PATH, got '{text}'")),
-    }
 }
 
 fn main() -> ExitCode {
     fix_mmap_threshold();
     let args = Args::parse();
-    // The log on stderr, filtered by --log (coloured only on a terminal: a journal or a
-    // file gets no escape codes); the system log (`messages`, syslog); and the trace file
-    // `traceoptions` configures.
-    let [trace, pppoe_trace] = l2tpd::trace::install(&args.state_dir);
     let syslog = (args.syslog_socket.as_os_str() != "none").then_some(args.syslog_socket.as_path());
-    tracing_subscriber::registry()
-        .with(trace.layer())
-        .with(pppoe_trace.layer())
-        .with(l2tpd::log::install(syslog))
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_ansi(std::io::stderr().is_terminal())
-                .with_filter(tracing_subscriber::EnvFilter::new(&args.log)),
-        )
-        .init();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("l2tpd: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let opts = l2tpd::daemon::DaemonOptions {
-        state_dir: args.state_dir,
+        state_dir: args.state_dir.clone(),
         default_host_name: args.default_host_name,
         release_memory: Some(release_memory),
         random_seed: args.random_seed,
@@ -85,28 +53,12 @@ fn main() -> ExitCode {
         access_links: args.access_links,
         service_links: args.service_links,
     };
-    match runtime.block_on(l2tpd::daemon::run(opts, shutdown_signal())) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("l2tpd: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn shutdown_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        std::future::pending::<()>().await;
-        return;
+    let process = ProcessOptions {
+        syslog_socket: syslog,
+        stderr_filter: &args.log,
+        stop_with_parent: false,
     };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
-    }
+    l2tpd::process::run_to_exit(opts, process)
 }
 
 /// Hands the pages glibc holds free (after a large configuration was loaded and replaced) back

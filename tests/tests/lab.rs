@@ -16,7 +16,8 @@ fn lab_starts_with_the_demo_configuration_and_a_working_shell() {
         .spawn()
         .expect("start l2tp-lab");
     let script = "show configuration access | display set\nshow system commit\n\
-                  show subscribers | display json\nconfigure\n\
+                  show subscribers | display json\n\
+                  show log messages | match \"UI_COMMIT:|L2TP_TUNNEL_UP\"\nconfigure\n\
                   set services l2tp tunnel idle-timeout 90\ncommit\nexit\nexit\n";
     lab.stdin
         .take()
@@ -84,4 +85,20 @@ fn lab_starts_with_the_demo_configuration_and_a_working_shell() {
             "sub{n} is in show subscribers:\n{stdout}"
         );
     }
+    // Each router has its own system log (a process of its own): the LAC's `messages` holds
+    // its demo commit and its tunnel to the LNS, and nothing of the LNS's.
+    assert!(
+        stdout.contains(
+            "UI_COMMIT: User 'root' requested 'commit' operation (comment: l2tp-lab demo configuration)"
+        ),
+        "the LAC's show log messages:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("L2TP_TUNNEL_UP: tunnel ") && stdout.contains(" established with lns1 "),
+        "the LAC's show log messages:\n{stdout}"
+    );
+    assert!(
+        !stdout.contains("established with lab-lac"),
+        "the LNS's tunnel event is in the LAC's log:\n{stdout}"
+    );
 }

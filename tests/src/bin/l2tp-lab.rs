@@ -2,7 +2,8 @@
 //! LNS (127.0.0.2), each with its demo configuration, a few test sessions between them, PPPoE
 //! subscribers from the emulator on the LAC's socket link that the LNS authenticates, gives
 //! an address and routes to the lab's internet host on its service interface link, and the
-//! operator shell on the LAC. No root: every link is a Unix socket of the lab's.
+//! operator shell on the LAC. No root: every link is a Unix socket of the lab's. Each router
+//! is a process of its own (this program again), so each has its own system log.
 
 use clap::Parser;
 use l2tp_tests::lab::{Lab, LabSubscribers, DEMO_PROFILE};
@@ -25,6 +26,10 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    // Each router of the lab is this program again, started by the lab below.
+    if let Some(code) = l2tp_tests::lab::serve_if_asked() {
+        return code;
+    }
     let args = Args::parse();
     let temp;
     let state_dir = match args.state_dir {
@@ -40,7 +45,14 @@ fn main() -> ExitCode {
             }
         },
     };
-    let lab = match Lab::start(&state_dir) {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            eprintln!("l2tp-lab: cannot find its own program to start the routers: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let lab = match Lab::start(&state_dir, &exe) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("l2tp-lab: {e}");

@@ -1,9 +1,13 @@
-//! The lab: router daemons running in this process on private state directories, with
+//! The lab: router daemons, each a process of its own on a private state directory, with
 //! demo configurations committed through the management socket as an operator would: a LAC
 //! on 127.0.0.1 and an LNS on 127.0.0.2, joined by an L2TP tunnel on loopback. Without root
 //! and without touching the host's network: the LAC's PPPoE port and the LNS's service
 //! interface are socket links, with the subscriber emulator on one and a small in-process
 //! "internet" host (ICMP echo, UDP echo) on the other.
+
+mod router_process;
+
+pub use router_process::serve_if_asked;
 
 use crate::client::Client;
 use schema::mgmt::{Reply, Request, TunnelTestReport};
@@ -29,54 +33,40 @@ pub const LAB_INTERNET_HOST: std::net::Ipv4Addr = std::net::Ipv4Addr::new(198, 1
 /// The demo LAC's tunnel profile towards the demo LNS.
 pub const DEMO_PROFILE: &str = "tp-lns1";
 
-/// A daemon running on a thread of this process; stopped when dropped.
+/// A router of the lab, a process of its own; stopped when dropped.
 pub struct LabDaemon {
     pub state_dir: PathBuf,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
+    process: Option<router_process::RouterProcess>,
 }
 
 impl LabDaemon {
-    pub fn start(state_dir: &Path) -> Result<LabDaemon, String> {
-        Self::start_with_links(state_dir, Vec::new(), Vec::new())
-    }
-
-    /// [`LabDaemon::start`] with PPPoE ports (`--access-link`) and service interfaces
-    /// (`--service-link`) that are socket links.
-    pub fn start_with_links(
+    /// Starts a router as a process of its own: `exe` (a program that runs
+    /// [`router_process::serve_if_asked`] first, as `l2tp-lab` does) started again as the
+    /// router, with PPPoE ports (`--access-link`) and service interfaces (`--service-link`)
+    /// that are socket links. Its system log, trace files and time zone are its own, as a
+    /// router's are.
+    pub fn start(
+        exe: &Path,
         state_dir: &Path,
         access_links: Vec<(String, PathBuf)>,
         service_links: Vec<(String, PathBuf)>,
     ) -> Result<LabDaemon, String> {
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let opts = l2tpd::daemon::DaemonOptions {
+        let process =
+            router_process::RouterProcess::spawn(exe, state_dir, &access_links, &service_links)?;
+        LabDaemon {
             state_dir: state_dir.to_path_buf(),
-            default_host_name: None,
-            release_memory: None,
-            random_seed: None,
-            group: None,
-            access_links,
-            service_links,
-        };
-        let thread = std::thread::Builder::new()
-            .name("l2tpd".into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-                runtime.block_on(l2tpd::daemon::run(opts, async {
-                    let _ = stopped.await;
-                }))
-            })
-            .map_err(|e| e.to_string())?;
-        let mut lab = LabDaemon {
-            state_dir: state_dir.to_path_buf(),
-            stop: Some(stop),
-            thread: Some(thread),
-        };
-        let socket = lab.socket();
+            process: Some(process),
+        }
+        .serving()
+    }
+
+    /// Returns the daemon once its management socket answers, or why it stopped first.
+    fn serving(mut self) -> Result<LabDaemon, String> {
+        let socket = self.socket();
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::os::unix::net::UnixStream::connect(&socket).is_err() {
-            if lab.thread.as_ref().is_some_and(|t| t.is_finished()) {
-                return Err(lab.join_error());
+            if let Some(error) = self.stopped_error() {
+                return Err(error);
             }
             if Instant::now() > deadline {
                 return Err(format!(
@@ -86,15 +76,12 @@ impl LabDaemon {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        Ok(lab)
+        Ok(self)
     }
 
-    fn join_error(&mut self) -> String {
-        match self.thread.take().map(|t| t.join()) {
-            Some(Ok(Err(e))) => e,
-            Some(Err(_)) => "l2tpd panicked".into(),
-            _ => "l2tpd stopped".into(),
-        }
+    /// Why the daemon stopped, if it has.
+    fn stopped_error(&mut self) -> Option<String> {
+        self.process.as_mut()?.stopped_error()
     }
 
     pub fn socket(&self) -> PathBuf {
@@ -140,12 +127,13 @@ pub struct Lab {
 }
 
 impl Lab {
-    /// Starts both daemons under `dir` (`dir/lac`, `dir/lns`) and commits the demo
-    /// configurations.
-    pub fn start(dir: &Path) -> Result<Lab, String> {
+    /// Starts both routers under `dir` (`dir/lac`, `dir/lns`), each a process started from
+    /// `exe` (see [`LabDaemon::start`]), and commits the demo configurations.
+    pub fn start(dir: &Path, exe: &Path) -> Result<Lab, String> {
         let lns_dir = dir.join("lns");
         let service = lns_dir.join(LAB_SERVICE_SOCKET);
-        let lns = LabDaemon::start_with_links(
+        let lns = LabDaemon::start(
+            exe,
             &lns_dir,
             Vec::new(),
             vec![(LAB_SERVICE_INTERFACE.to_string(), service.clone())],
@@ -156,9 +144,13 @@ impl Lab {
         let internet = LabInternet::start(&service, &lns_dir.join("internet.link"))?;
         let lac_dir = dir.join("lac");
         let link = lac_dir.join(LAB_LINK_SOCKET);
-        let lac =
-            LabDaemon::start_with_links(&lac_dir, vec![(LAB_PORT.to_string(), link)], Vec::new())
-                .map_err(|e| format!("LAC: {e}"))?;
+        let lac = LabDaemon::start(
+            exe,
+            &lac_dir,
+            vec![(LAB_PORT.to_string(), link)],
+            Vec::new(),
+        )
+        .map_err(|e| format!("LAC: {e}"))?;
         lac.commit_set_lines(DEMO_LAC, "l2tp-lab demo configuration")
             .map_err(|e| format!("the LAC demo configuration did not commit: {e}"))?;
         Ok(Lab {
@@ -234,11 +226,8 @@ impl LabInternet {
 
 impl Drop for LabDaemon {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        if let Some(process) = self.process.take() {
+            process.stop();
         }
     }
 }
