@@ -288,6 +288,8 @@ const KNOWN: &[(&str, &[&str])] = &[
             "access-start",
             "allowed-days",
             "logical-system",
+            // An op script run at login (`system scripts` is not supported either).
+            "login-script",
         ],
     ),
     // A remote syslog host reached through a routing instance.
