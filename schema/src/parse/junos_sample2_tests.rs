@@ -96,3 +96,66 @@ system {
             .contains("is not supported by this router"),
     );
 }
+
+/// Examples: Configuring the SNMP Community String (12.3) writes `clients { default restrict;
+/// 1.2.3.4/24; }`, and Configuring SNMP Communities `clients 192.168.1.15/24`: `default`
+/// stands for every address (both families), and a client's prefix may have host bits set,
+/// kept as written (a source is matched under the prefix's length).
+#[test]
+fn snmp_clients_take_default_and_a_prefix_with_host_bits() {
+    let text = "\
+snmp {
+    client-list nms {
+        198.18.1.9/24;
+    }
+    community field-service {
+        authorization read-only;
+        clients {
+            default restrict;
+            198.18.0.4/24;
+        }
+    }
+}
+";
+    assert!(no_effect(text).is_empty());
+    let config = crate::typed::router_config(&parse_config(text).unwrap());
+    let clients: Vec<String> = config.snmp.communities["field-service"]
+        .clients
+        .iter()
+        .map(|c| format!("{}/{} {}", c.address, c.len, c.restrict))
+        .collect();
+    assert_eq!(
+        clients,
+        ["0.0.0.0/0 true", "::/0 true", "198.18.0.4/24 false"]
+    );
+    assert!(set_error("set snmp community c clients defaults").contains("invalid IPv4 prefix"));
+    assert!(set_error("set snmp community c clients 198.18.0.4/33").contains("invalid IPv4 prefix"));
+}
+
+/// traceoptions (L2TP), 13.1: `filter protocol` takes `l2tp`, `ppp`, `radius` and `udp`
+/// (Juniper's 9.5 "L2TP Minimum Configuration" lists all four). As `ppp` and `radius`, `udp`
+/// alone selects none of the L2TP events this trace file holds (l2tpd/src/trace).
+#[test]
+fn l2tp_trace_filter_takes_udp() {
+    let text = "\
+services {
+    l2tp {
+        traceoptions {
+            flag all;
+            filter {
+                protocol udp;
+                protocol l2tp;
+                protocol ppp;
+                protocol radius;
+            }
+        }
+    }
+}
+";
+    assert!(no_effect(text).is_empty());
+    let config = crate::typed::router_config(&parse_config(text).unwrap());
+    assert_eq!(
+        config.l2tp.traceoptions.unwrap().filter_protocols,
+        ["udp", "l2tp", "ppp", "radius"]
+    );
+}
