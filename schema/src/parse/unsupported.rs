@@ -252,6 +252,16 @@ const KNOWN: &[(&str, &[&str])] = &[
         // `negotiate-address`: the address from the peer's IPCP, a PPP client's.
         &["dhcp", "negotiate-address", "policer", "sampling"],
     ),
+    // The peer's address given by the unit (unnumbered-address (PPP)): a subscriber's address
+    // comes from RADIUS or a pool here.
+    (
+        "interfaces unit family inet unnumbered-address",
+        &["destination", "destination-profile"],
+    ),
+    (
+        "dynamic-profiles interfaces unit family inet unnumbered-address",
+        &["destination"],
+    ),
     (
         "routing-instances",
         &[
