@@ -178,3 +178,11 @@ fn an_unnumbered_peer_destination_is_not_supported() {
     let error = parse_config(brace).unwrap_err().to_string();
     assert!(error.contains("is not supported by this router"), "{error}");
 }
+
+/// [edit snmp] Hierarchy Level, 12.3: `logical-system-trap-filter` (traps of logical
+/// systems, which this router does not have) is named as not supported.
+#[test]
+fn snmp_logical_system_trap_filter_is_not_supported() {
+    assert!(set_error("set snmp logical-system-trap-filter")
+        .contains("is not supported by this router"));
+}

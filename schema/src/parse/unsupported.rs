@@ -517,6 +517,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "filter-interfaces",
             "health-monitor",
             "interface",
+            "logical-system-trap-filter",
             "rmon",
             "routing-instance-access",
             "v3",
