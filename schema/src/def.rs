@@ -39,7 +39,9 @@ pub enum Type {
     Oid,
     /// An IPv4 prefix `a.b.c.d/len` (host bits must be zero).
     Ipv4Prefix,
-    /// An IPv4 or IPv6 prefix (`127.0.0.0/8`, `::1/128`), host bits zero: SNMP clients.
+    /// An SNMP client: an IPv4 or IPv6 prefix (`127.0.0.0/8`, `::1/128`), or `default`
+    /// (every address). Juniper's SNMP pages write clients with host bits set
+    /// (`1.2.3.4/24`): taken as written, a source being matched under the prefix's length.
     IpPrefix,
     /// One of a fixed set of keywords.
     Enum(&'static [&'static str]),
@@ -562,9 +564,10 @@ impl Type {
                     .check(oid)
                     .map_err(|_| format!("invalid object identifier: '{}'", q()))
             }
-            Type::Ipv4Prefix => check_prefix(value),
-            Type::IpPrefix if value.contains(':') => check_ipv6_prefix(value),
-            Type::IpPrefix => check_prefix(value),
+            Type::Ipv4Prefix => check_prefix(value, false),
+            Type::IpPrefix if value == "default" => Ok(value.to_string()),
+            Type::IpPrefix if value.contains(':') => check_ipv6_prefix(value, true),
+            Type::IpPrefix => check_prefix(value, true),
             Type::Enum(choices) => {
                 if choices.contains(&value) {
                     Ok(value.to_string())
@@ -777,7 +780,8 @@ pub(crate) fn size_bytes(value: &str) -> Option<u64> {
 }
 
 /// `::1/128`, `2001:db8::/32`: written back in the canonical (compressed) form.
-fn check_ipv6_prefix(value: &str) -> Result<String, String> {
+/// `host_bits`: whether bits past the length may be set (kept as written).
+fn check_ipv6_prefix(value: &str, host_bits: bool) -> Result<String, String> {
     let err = || {
         format!(
             "invalid IPv6 prefix: '{}' (expecting address/len)",
@@ -792,7 +796,7 @@ fn check_ipv6_prefix(value: &str) -> Result<String, String> {
     } else {
         u128::MAX << (128 - len)
     };
-    if u128::from(addr) & !mask != 0 {
+    if !host_bits && u128::from(addr) & !mask != 0 {
         return Err(format!(
             "invalid IPv6 prefix: '{}' has host bits set",
             quoted(value)
@@ -801,7 +805,8 @@ fn check_ipv6_prefix(value: &str) -> Result<String, String> {
     Ok(format!("{addr}/{len}"))
 }
 
-fn check_prefix(value: &str) -> Result<String, String> {
+/// `host_bits`: whether bits past the length may be set (kept as written).
+fn check_prefix(value: &str, host_bits: bool) -> Result<String, String> {
     let err = || {
         format!(
             "invalid IPv4 prefix: '{}' (expecting a.b.c.d/len)",
@@ -812,7 +817,7 @@ fn check_prefix(value: &str) -> Result<String, String> {
     let addr: Ipv4Addr = addr.parse().map_err(|_| err())?;
     let len: u32 = len.parse().ok().filter(|l| *l <= 32).ok_or_else(err)?;
     let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
-    if u32::from(addr) & !mask != 0 {
+    if !host_bits && u32::from(addr) & !mask != 0 {
         return Err(format!(
             "invalid IPv4 prefix: '{}' has host bits set",
             quoted(value)
@@ -914,7 +919,8 @@ mod tests {
             "2001:db8::/32"
         );
         assert_eq!(Type::IpPrefix.check("127.0.0.0/8").unwrap(), "127.0.0.0/8");
-        assert!(Type::IpPrefix.check("::1/64").is_err());
+        assert_eq!(Type::IpPrefix.check("::1/64").unwrap(), "::1/64");
+        assert_eq!(Type::IpPrefix.check("default").unwrap(), "default");
         assert!(Type::IpPrefix.check("::/129").is_err());
     }
 

@@ -203,6 +203,9 @@ mod junos_coverage_tests;
 #[path = "parse/junos_gaps_tests.rs"]
 mod junos_gaps_tests;
 #[cfg(test)]
+#[path = "parse/junos_sample2_tests.rs"]
+mod junos_sample2_tests;
+#[cfg(test)]
 #[path = "parse/junos_text_tests.rs"]
 mod junos_text_tests;
 #[cfg(test)]

@@ -443,7 +443,7 @@ mod tests {
                         authorization: CommunityAuthorization::ReadOnly,
                         clients: clients
                             .iter()
-                            .filter_map(|p| SnmpClient::parse(p, false))
+                            .flat_map(|p| SnmpClient::parse(p, false))
                             .collect(),
                         view: None,
                     };

@@ -70,8 +70,8 @@ impl Rights {
             flags: c.permissions.clone(),
             allow_commands: compiled(&c.allow_commands, false),
             deny_commands: compiled(&c.deny_commands, true),
-            allow_configuration: compiled(&c.allow_configuration, false),
-            deny_configuration: compiled(&c.deny_configuration, true),
+            allow_configuration: compiled(&c.allowed_configuration(), false),
+            deny_configuration: compiled(&c.denied_configuration(), true),
         }
     }
 

@@ -115,6 +115,33 @@ fn configuration_follows_control_flags_and_expressions() {
     );
 }
 
+/// allow/deny-configuration-regexps (Junos 11.2): several expressions, any of which allows
+/// or denies, deny first; matched as allow/deny-configuration are.
+#[test]
+fn configuration_regexps_allow_and_deny_each_expression() {
+    let c = config(
+        "set system login class noc permissions view\n\
+         set system login class noc allow-configuration-regexps [ \"interfaces .* description\" \"snmp location\" ]\n\
+         set system login class noc deny-configuration-regexps [ \"interfaces ge-0/0/9 .*\" \"system .*\" ]\n\
+         set system login user ann class noc\n",
+    );
+    let ann = Rights::of(1000, "ann", &c).unwrap();
+    assert!(ann.may_configure("interfaces ge-0/0/0 description uplink"));
+    assert!(ann.may_configure("snmp location lab"));
+    assert!(!ann.may_configure("interfaces ge-0/0/9 description uplink"));
+    assert!(!ann.may_configure("snmp contact noc"));
+    assert!(!ann.may_configure("interfaces ge-0/0/0 mtu 1500"));
+    let all = config(
+        "set system login class admin permissions all\n\
+         set system login class admin deny-configuration-regexps \"system login .*\"\n\
+         set system login user bob class admin\n",
+    );
+    let bob = Rights::of(1000, "bob", &all).unwrap();
+    assert!(!bob.configures_everything());
+    assert!(!bob.may_configure("system login user x class admin"));
+    assert!(bob.may_configure("system host-name r1"));
+}
+
 #[test]
 fn user_login_statements_need_admin_control() {
     let c = config(

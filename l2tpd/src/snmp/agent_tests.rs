@@ -412,6 +412,17 @@ fn restricted_clients_get_no_answer() {
     let source = SocketAddr::new("::1".parse().unwrap(), 40000);
     assert!(agent.handle(source, &get, &view()).is_some());
     assert!(agent.handle(from(1), &get, &view()).is_none());
+    // `clients { 127.0.6.9/24; }`, host bits set as Juniper's pages write them: the /24.
+    let mut agent = Agent::new(AgentConfig {
+        communities: vec![Community {
+            name: "public".into(),
+            clients: vec![prefix([127, 0, 6, 9], 24)],
+            ..Community::default()
+        }],
+    });
+    assert!(agent.handle(from(1), &get, &view()).is_some());
+    let other = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 7, 9)), 40000);
+    assert!(agent.handle(other, &get, &view()).is_none());
 }
 
 /// `view V { oid 1.3.6.1.4.1.2636 include; oid <tunnel stats> exclude; }`: a Get outside

@@ -245,8 +245,11 @@ impl Editor {
         stmt: &'static Stmt,
         values: Values,
     ) -> Result<Resolved, WordError> {
-        if next < words.len() {
-            return Err(syntax_error(next));
+        if let Some(word) = words.get(next) {
+            // A word after the value names a statement beside it: `unnumbered-address lo0.0
+            // destination A` is named as not supported when Junos has it there.
+            let level = &path[..path.len().saturating_sub(1)];
+            return Err(not_supported(level, word, syntax_error(next)));
         }
         Ok(Resolved { path, stmt, values })
     }

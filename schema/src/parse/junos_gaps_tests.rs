@@ -10,7 +10,7 @@ use crate::typed::router_config;
 
 /// Loads `text` (printed back as written, its set form the same tree): the statements the
 /// commit warns do nothing.
-fn no_effect(text: &str) -> Vec<String> {
+pub(super) fn no_effect(text: &str) -> Vec<String> {
     let (_, warnings) = load_whole(text);
     warned(&warnings)
         .iter()
@@ -19,7 +19,7 @@ fn no_effect(text: &str) -> Vec<String> {
 }
 
 /// The load error of one `set` line.
-fn set_error(line: &str) -> String {
+pub(super) fn set_error(line: &str) -> String {
     apply_set_lines(&Node::default(), line)
         .expect_err(line)
         .to_string()

@@ -252,6 +252,16 @@ const KNOWN: &[(&str, &[&str])] = &[
         // `negotiate-address`: the address from the peer's IPCP, a PPP client's.
         &["dhcp", "negotiate-address", "policer", "sampling"],
     ),
+    // The peer's address given by the unit (unnumbered-address (PPP)): a subscriber's address
+    // comes from RADIUS or a pool here.
+    (
+        "interfaces unit family inet unnumbered-address",
+        &["destination", "destination-profile"],
+    ),
+    (
+        "dynamic-profiles interfaces unit family inet unnumbered-address",
+        &["destination"],
+    ),
     (
         "routing-instances",
         &[
@@ -288,6 +298,8 @@ const KNOWN: &[(&str, &[&str])] = &[
             "access-start",
             "allowed-days",
             "logical-system",
+            // An op script run at login (`system scripts` is not supported either).
+            "login-script",
         ],
     ),
     // A remote syslog host reached through a routing instance.
@@ -505,6 +517,7 @@ const KNOWN: &[(&str, &[&str])] = &[
             "filter-interfaces",
             "health-monitor",
             "interface",
+            "logical-system-trap-filter",
             "rmon",
             "routing-instance-access",
             "v3",

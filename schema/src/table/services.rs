@@ -207,10 +207,11 @@ const TRACEOPTIONS: Stmt = container(
             "filter",
             "Filter trace messages",
             &[
-                // Junos: one `protocol P;` a line, several allowed (each traced).
+                // Junos: one `protocol P;` a line, several allowed (each traced). The
+                // trace file holds L2TP's events: only `l2tp` (or no filter) selects them.
                 list(
                     "protocol",
-                    Type::Enum(&["l2tp", "ppp", "radius"]),
+                    Type::Enum(&["l2tp", "ppp", "radius", "udp"]),
                     "Trace only these protocols",
                     &[],
                 ),

@@ -3,6 +3,29 @@
 use super::{NAME, PORT, TEXT};
 use crate::def::*;
 
+/// A syslog `archive` (one line, as Junos shows it): its size and number of files, then the
+/// statements every archive takes.
+macro_rules! syslog_archive {
+    ($size:expr, $files:expr) => {
+        container(
+            "archive",
+            "Archive file information",
+            &[
+                $size,
+                $files,
+                SYSLOG_WORLD_READABLE,
+                SYSLOG_NO_WORLD_READABLE,
+                SYSLOG_BINARY_DATA,
+                SYSLOG_NO_BINARY_DATA,
+                SYSLOG_START_TIME,
+                SYSLOG_TRANSFER_INTERVAL,
+            ],
+        )
+        .one_line()
+        .exclusive(SYSLOG_ARCHIVE_EXCLUSIVE)
+    };
+}
+
 pub(super) const SYSTEM: Stmt = container(
     "system",
     "System parameters",
@@ -271,6 +294,24 @@ pub(super) const SYSTEM: Stmt = container(
                             TEXT,
                             "Regular expression for configure to deny explicitly",
                         ),
+                        // Junos 11.2: several expressions, any of which allows (or denies);
+                        // a class takes these or the one-expression form above, not both
+                        // (checked at commit: validate/system.rs).
+                        leaf_list(
+                            "allow-configuration-regexps",
+                            TEXT,
+                            "Regular expressions for configure to allow explicitly",
+                        ),
+                        leaf_list(
+                            "deny-configuration-regexps",
+                            TEXT,
+                            "Regular expressions for configure to deny explicitly",
+                        ),
+                        flag(
+                            "configuration-breadcrumbs",
+                            "Display configuration breadcrumbs in the CLI",
+                        )
+                        .no_effect("the shell shows the [edit ...] level, not breadcrumbs"),
                     ],
                 ),
                 list(
@@ -407,17 +448,10 @@ pub(super) const SYSTEM: Stmt = container(
             &[
                 // Junos' defaults for every file (1 MB, ten archived copies, owner only),
                 // which a file's own `archive` overrides.
-                container(
-                    "archive",
-                    "Archive file information",
-                    &[
-                        SYSLOG_ARCHIVE_SIZE.default("1m"),
-                        SYSLOG_ARCHIVE_FILES.default("10"),
-                        SYSLOG_WORLD_READABLE,
-                        SYSLOG_NO_WORLD_READABLE,
-                    ],
-                )
-                .one_line(),
+                syslog_archive!(
+                    SYSLOG_ARCHIVE_SIZE.default("1m"),
+                    SYSLOG_ARCHIVE_FILES.default("10")
+                ),
                 list(
                     "user",
                     Type::Str { max_len: 63 },
@@ -434,6 +468,14 @@ pub(super) const SYSTEM: Stmt = container(
                 // `console { any critical; }`: the system console (/dev/console).
                 container("console", "Console logging", SYSLOG_CONSOLE),
                 SYSLOG_ALLOW_DUPLICATES,
+                // Junos checks its files' sizes every N minutes (1..59, 15 by default);
+                // here a file is rotated as it is written past its size.
+                leaf(
+                    "log-rotate-frequency",
+                    uint(1, 59),
+                    "Rotate log frequency (minutes)",
+                )
+                .no_effect("a log file is rotated as soon as a write takes it past its archive size"),
                 container(
                     "time-format",
                     "Additional information to include in system log timestamp",
@@ -758,21 +800,42 @@ const SYSLOG_NO_WORLD_READABLE: Stmt = flag(
     "Don't allow all users to read the log file",
 );
 
+/// syslog (System), 12.1X47 and 12.2: Junos marks an archived file binary for its transfer,
+/// and sends archived files to `archive-sites` from `start-time` every `transfer-interval`.
+/// This router's log files are text and are not sent anywhere: loaded so a Junos syslog
+/// stanza pastes whole.
+const SYSLOG_BINARY_DATA: Stmt = flag("binary-data", "Mark file as if it contains binary data")
+    .no_effect(SYSLOG_NOT_TRANSFERRED);
+const SYSLOG_NO_BINARY_DATA: Stmt = flag(
+    "no-binary-data",
+    "Don't mark file as if it contains binary data",
+)
+.no_effect(SYSLOG_NOT_TRANSFERRED);
+const SYSLOG_START_TIME: Stmt = leaf(
+    "start-time",
+    Type::Str { max_len: 16 },
+    "Start time for file transmission (yyyy-mm-dd.hh:mm)",
+)
+.no_effect(SYSLOG_NOT_TRANSFERRED);
+const SYSLOG_TRANSFER_INTERVAL: Stmt = leaf(
+    "transfer-interval",
+    uint(5, 2880),
+    "Frequency at which to transfer files to archive sites (minutes)",
+)
+.no_effect(SYSLOG_NOT_TRANSFERRED);
+const SYSLOG_NOT_TRANSFERRED: &str =
+    "archived log files are kept on the host, as text, and not transferred to archive sites";
+/// Junos' two pairs of alternatives in an `archive`.
+const SYSLOG_ARCHIVE_EXCLUSIVE: &[&[&str]] = &[
+    &["world-readable", "no-world-readable"],
+    &["binary-data", "no-binary-data"],
+];
+
 /// `file NAME { any notice; archive size 1m files 10; }`: what its `archive` leaves out is
 /// `[edit system syslog archive]`'s.
 const SYSLOG_FILE: &[Stmt] = syslog_facilities!(
     SYSLOG_MATCH,
-    container(
-        "archive",
-        "Archive file information",
-        &[
-            SYSLOG_ARCHIVE_SIZE,
-            SYSLOG_ARCHIVE_FILES,
-            SYSLOG_WORLD_READABLE,
-            SYSLOG_NO_WORLD_READABLE,
-        ],
-    )
-    .one_line(),
+    syslog_archive!(SYSLOG_ARCHIVE_SIZE, SYSLOG_ARCHIVE_FILES),
     SYSLOG_EXPLICIT_PRIORITY,
     SYSLOG_STRUCTURED_DATA,
     SYSLOG_ALLOW_DUPLICATES,

@@ -170,14 +170,27 @@ pub struct SnmpClient {
 }
 
 impl SnmpClient {
-    /// `127.0.0.0/8` or `::1/128` (as the table checked it); `None` if unreadable.
-    pub fn parse(prefix: &str, restrict: bool) -> Option<SnmpClient> {
-        let (address, len) = prefix.split_once('/')?;
-        Some(SnmpClient {
-            address: address.parse().ok()?,
-            len: len.parse().ok()?,
-            restrict,
-        })
+    /// `127.0.0.0/8` or `::1/128` (as the table checked it; host bits may be set), or
+    /// `default`, every address of both families; nothing if unreadable.
+    pub fn parse(prefix: &str, restrict: bool) -> Vec<SnmpClient> {
+        let client = |address: &str, len: &str| {
+            Some(SnmpClient {
+                address: address.parse().ok()?,
+                len: len.parse().ok()?,
+                restrict,
+            })
+        };
+        if prefix == "default" {
+            return [client("0.0.0.0", "0"), client("::", "0")]
+                .into_iter()
+                .flatten()
+                .collect();
+        }
+        prefix
+            .split_once('/')
+            .and_then(|(address, len)| client(address, len))
+            .into_iter()
+            .collect()
     }
 }
 
@@ -404,7 +417,7 @@ pub(super) fn interfaces(root: View<'_>) -> BTreeMap<String, Interface> {
 /// The prefixes of `clients { P; P restrict; }` or of a `client-list L { P; }` block.
 fn snmp_clients<'a>(entries: impl Iterator<Item = (&'a str, View<'a>)>) -> Vec<SnmpClient> {
     entries
-        .filter_map(|(p, e)| SnmpClient::parse(p, e.flag("restrict")))
+        .flat_map(|(p, e)| SnmpClient::parse(p, e.flag("restrict")))
         .collect()
 }
 
@@ -469,7 +482,7 @@ pub(super) fn snmp(s: View<'_>, interfaces: &BTreeMap<String, Interface>) -> Snm
                             .chain(
                                 c.values("clients")
                                     .iter()
-                                    .filter_map(|p| SnmpClient::parse(p, false)),
+                                    .flat_map(|p| SnmpClient::parse(p, false)),
                             )
                             .collect(),
                     },

@@ -15,6 +15,12 @@ pub struct LoginClassConfig {
     pub deny_commands: Option<String>,
     pub allow_configuration: Option<String>,
     pub deny_configuration: Option<String>,
+    /// `allow-configuration-regexps [ ... ]`: any one allows (exclusive with the above).
+    #[serde(default)]
+    pub allow_configuration_regexps: Vec<String>,
+    /// `deny-configuration-regexps [ ... ]`: any one denies.
+    #[serde(default)]
+    pub deny_configuration_regexps: Vec<String>,
     /// Minutes.
     pub idle_timeout: Option<u32>,
 }
@@ -61,6 +67,8 @@ pub(super) fn login_classes(login: View<'_>) -> BTreeMap<String, LoginClassConfi
                     deny_commands: c.string("deny-commands"),
                     allow_configuration: c.string("allow-configuration"),
                     deny_configuration: c.string("deny-configuration"),
+                    allow_configuration_regexps: c.values("allow-configuration-regexps"),
+                    deny_configuration_regexps: c.values("deny-configuration-regexps"),
                     idle_timeout: c.uint("idle-timeout"),
                 },
             )
@@ -84,6 +92,34 @@ pub fn regex_error(text: &str, error: regex::Error) -> String {
         }
         _ => format!("Invalid regular expression '{text}': too large"),
     }
+}
+
+impl LoginClassConfig {
+    /// The class's allowed configuration as one expression for [`login_regex`]: its
+    /// `allow-configuration`, or its `allow-configuration-regexps` as alternatives.
+    pub fn allowed_configuration(&self) -> Option<String> {
+        either_form(&self.allow_configuration, &self.allow_configuration_regexps)
+    }
+
+    /// As [`Self::allowed_configuration`], for the denied configuration.
+    pub fn denied_configuration(&self) -> Option<String> {
+        either_form(&self.deny_configuration, &self.deny_configuration_regexps)
+    }
+}
+
+/// One expression, or several joined so that any one of them matches (each anchored where
+/// [`login_regex`] anchors it, as it would be alone).
+fn either_form(one: &Option<String>, several: &[String]) -> Option<String> {
+    if several.is_empty() {
+        return one.clone();
+    }
+    Some(
+        several
+            .iter()
+            .map(|re| format!("(?:{re})"))
+            .collect::<Vec<_>>()
+            .join("|"),
+    )
 }
 
 /// A class's `allow-commands` / `deny-commands` / `allow-configuration` /

@@ -325,20 +325,26 @@ fn radius_servers_of_profile(
             );
         }
     }
-    // Our choice (refused at commit rather than failing each login): radius in the order
-    // with no server to ask would refuse, or silently skip, every subscriber of the profile.
-    // A profile with its own `radius-server` entries and no list asks those.
+    // A profile naming no server asks its own `radius-server` entries, else every `access
+    // radius-server` (l2tpd's authentication_servers), as Juniper's "L2TP Minimum
+    // Configuration" relies on. Our choice (refused at commit rather than failing each
+    // login): radius in the order with no server at all would refuse, or silently skip,
+    // every subscriber of the profile.
     let uses_radius = profile
         .authentication_order
         .contains(&AuthenticationMethod::Radius);
-    if uses_radius && profile.authentication_servers.is_empty() && profile.radius_servers.is_empty()
+    if uses_radius
+        && profile.authentication_servers.is_empty()
+        && profile.radius_servers.is_empty()
+        && config.radius_servers.is_empty()
     {
         findings.error(
             vec![NodeId::new("access"), NodeId::entry("profile", name)],
             "authentication-order",
             format!(
-                "Access profile {name} lists radius in authentication-order but names no \
-                 RADIUS server: add 'radius authentication-server ADDRESS' to the profile"
+                "Access profile {name} lists radius in authentication-order but no RADIUS \
+                 server is configured: add 'radius-server ADDRESS' under [edit access], or \
+                 'radius authentication-server ADDRESS' to the profile"
             ),
         );
     }

@@ -54,6 +54,33 @@ fn login_classes(config: &RouterConfig, findings: &mut Findings) {
                 );
             }
         }
+        for (one, statement, values) in [
+            (
+                &class.allow_configuration,
+                "allow-configuration-regexps",
+                &class.allow_configuration_regexps,
+            ),
+            (
+                &class.deny_configuration,
+                "deny-configuration-regexps",
+                &class.deny_configuration_regexps,
+            ),
+        ] {
+            // Junos: a class takes one form or the other.
+            if one.is_some() && !values.is_empty() {
+                let single = statement.trim_end_matches("-regexps");
+                findings.error(
+                    path.clone(),
+                    statement.to_string(),
+                    format!("'{single}' and '{statement}' cannot be used together in a login class: use one of them"),
+                );
+            }
+            for value in values {
+                if let Err(e) = login_regex(value) {
+                    findings.error(path.clone(), format!("{statement} \"{value}\""), e);
+                }
+            }
+        }
     }
 }
 

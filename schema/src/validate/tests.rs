@@ -827,15 +827,22 @@ fn radius_in_the_order_needs_an_authentication_server() {
         "access profile=aaa authentication-order",
         &["radius", "password"],
     );
-    // `access radius-server 127.0.0.1` exists, but the profile names no server to ask.
+    // The profile names no server: every `access radius-server` is asked, as Juniper's "L2TP
+    // Minimum Configuration" writes it (9.5, 13.1: `authentication-order radius;` and the
+    // servers at [edit access radius-server]).
+    assert_eq!(check(&root), Ok(vec![]));
+    // No server anywhere: refused.
+    let mut none = root.clone();
+    deactivate(&mut none, "access radius-server=127.0.0.1");
     assert_eq!(
-        errors(&root),
+        errors(&none),
         (
             vec![err(
                 "access profile aaa",
                 "authentication-order",
-                "Access profile aaa lists radius in authentication-order but names no RADIUS \
-                 server: add 'radius authentication-server ADDRESS' to the profile"
+                "Access profile aaa lists radius in authentication-order but no RADIUS server \
+                 is configured: add 'radius-server ADDRESS' under [edit access], or 'radius \
+                 authentication-server ADDRESS' to the profile"
             )],
             CHECK_OUT_FAILED.to_string()
         )
