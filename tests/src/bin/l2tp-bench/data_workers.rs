@@ -1,7 +1,9 @@
 //! `l2tp-bench data-workers --seconds S` (root): the data workers (issue 15, item 2) with 1
 //! and 2 workers, 64- and 1,400-octet packets, 1 and 1,000 sessions, on both data paths the
 //! workers run, side by side with a plain C `recvmmsg` loop (the ceiling: receive and count,
-//! nothing else; compiled with `cc -O2` from the source below at bench time).
+//! nothing else; compiled with `cc -O2` from the source below at bench time). With an LNS
+//! path, the same loop also writing each packet's IP packet to the TUN device is measured
+//! beside it: the least any LNS does per packet, and what that costs on this kernel.
 //!
 //! - LNS, L2TP → TUN: the subscribers' L2TP data messages arrive on the listener's data
 //!   sockets (one per worker, the kernel steering each session to one by its Session ID),
@@ -84,10 +86,33 @@ const CEILING_C: &str = r#"
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
-/* A plain recvmmsg loop: 64 datagrams a call, counted, nothing else. */
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+/* A plain recvmmsg loop: 64 datagrams a call, counted, nothing else. With a third argument,
+ * TUN device NAME, also the least an LNS does with each: its IP packet (after the L2TP and
+ * PPP headers, SKIP octets) written to a queue of that device, as the workers write it (with
+ * the virtio-net header when the device has one); only what the device took is counted. */
 int main(int argc, char **argv) {
     int port = atoi(argv[1]);
     double seconds = atof(argv[2]);
+    int tun = -1, vnet = 0, skip = argc > 4 ? atoi(argv[4]) : 0;
+    if (argc > 3) {
+        for (int attempt = 0; attempt < 2 && tun < 0; attempt++) {
+            int t = open("/dev/net/tun", O_RDWR);
+            struct ifreq ifr;
+            memset(&ifr, 0, sizeof ifr);
+            strncpy(ifr.ifr_name, argv[3], IFNAMSIZ - 1);
+            ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE | (attempt == 0 ? IFF_VNET_HDR : 0);
+            if (t >= 0 && ioctl(t, TUNSETIFF, &ifr) == 0) { tun = t; vnet = attempt == 0; }
+            else if (t >= 0) close(t);
+        }
+        if (tun < 0) { perror("TUNSETIFF"); return 1; }
+    }
+    static char vnet_hdr[10];
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     int big = 8 << 20;
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
@@ -115,7 +140,13 @@ int main(int argc, char **argv) {
     unsigned long long count = 0;
     for (;;) {
         int n = recvmmsg(fd, msgs, 64, 0, NULL);
-        if (n > 0) count += n;
+        if (n > 0 && tun < 0) count += n;
+        for (int i = 0; tun >= 0 && i < n; i++) {
+            int len = (int)msgs[i].msg_len - skip;
+            if (len <= 0) continue;
+            struct iovec v[2] = {{vnet_hdr, sizeof vnet_hdr}, {bufs[i] + skip, len}};
+            if (writev(tun, vnet ? v : v + 1, vnet ? 2 : 1) > 0) count++;
+        }
         clock_gettime(CLOCK_MONOTONIC, &now);
         if ((now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9 >= seconds) break;
     }
@@ -197,7 +228,19 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
         "engine"
     );
     for &size in &bench.sizes {
-        let ceiling = measure_ceiling(&ceiling_binary, size, window)?;
+        let ceiling = measure_ceiling(&ceiling_binary, size, window, None)?;
+        if bench.paths.iter().any(|p| p == "lns" || p == "lnscsum") {
+            let device =
+                l2tpd::io::service_endpoint::linux_name(SERVICE).map_err(|e| e.to_string())?;
+            let writing = measure_ceiling(&ceiling_binary, size, window, Some(&device))?;
+            println!(
+                "{size}-octet packets: the C loop {:.0} pkt/CPU-s; the same writing each \
+                 packet to {SERVICE} {:.0} pkt/CPU-s ({:.0}% of the loop)",
+                ceiling.per_core(),
+                writing.per_core(),
+                100.0 * writing.per_core() / ceiling.per_core()
+            );
+        }
         for (name, kind, path) in [
             ("LNS L2TP→TUN", Kind::Lns, "lns"),
             ("LNS L2TP→TUN csum", Kind::LnsChecksummed, "lnscsum"),
@@ -682,16 +725,24 @@ fn build_ceiling() -> Result<std::path::PathBuf, String> {
     Ok(binary)
 }
 
-/// The C loop receiving one generator's stream of `size`-octet L2TP data messages.
+/// The C loop receiving one generator's stream of `size`-octet L2TP data messages; with
+/// `tun`, also writing each one's IP packet to a queue of that TUN device.
 fn measure_ceiling(
     binary: &std::path::Path,
     size: usize,
     window: Duration,
+    tun: Option<&str>,
 ) -> Result<Figure, String> {
     use std::io::BufRead;
-    let mut child = Command::new(binary)
+    let mut command = Command::new(binary);
+    command
         .arg(CEILING_PORT.to_string())
-        .arg(format!("{}", window.as_secs_f64()))
+        .arg(format!("{}", window.as_secs_f64()));
+    if let Some(tun) = tun {
+        // The L2TP data header of `l2tp_data` (8 octets), then PPP's FF 03 00 21.
+        command.arg(tun).arg("12");
+    }
+    let mut child = command
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("the ceiling loop: {e}"))?;
