@@ -87,31 +87,49 @@ const CEILING_C: &str = r#"
 #include <sys/socket.h>
 #include <time.h>
 #include <fcntl.h>
-#include <linux/if.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
-/* A plain recvmmsg loop: 64 datagrams a call, counted, nothing else. With a third argument,
- * TUN device NAME, also the least an LNS does with each: its IP packet (after the L2TP and
- * PPP headers, SKIP octets) written to a queue of that device, as the workers write it (with
- * the virtio-net header when the device has one); only what the device took is counted. */
+#include <net/if.h>
+#include <linux/if_packet.h>
+/* A plain recvmmsg loop: 64 datagrams a call, counted, nothing else. With MODE DEVICE SKIP,
+ * also the least a forwarder does with each datagram, the first SKIP octets (L2TP and PPP
+ * headers) left behind and only what the kernel took counted:
+ *   tun:   its IP packet written to a queue of TUN device DEVICE, as the LNS's workers write
+ *          it (with the virtio-net header when the device has one);
+ *   pppoe: its PPP frame sent in a PPPoE session frame on DEVICE's packet socket, one
+ *          sendmmsg per batch, as the LAC's relay sends it. */
 int main(int argc, char **argv) {
     int port = atoi(argv[1]);
     double seconds = atof(argv[2]);
-    int tun = -1, vnet = 0, skip = argc > 4 ? atoi(argv[4]) : 0;
-    if (argc > 3) {
+    const char *mode = argc > 5 ? argv[3] : "";
+    int tun = -1, vnet = 0, packet = -1, skip = argc > 5 ? atoi(argv[5]) : 0;
+    if (strcmp(mode, "tun") == 0) {
         for (int attempt = 0; attempt < 2 && tun < 0; attempt++) {
             int t = open("/dev/net/tun", O_RDWR);
             struct ifreq ifr;
             memset(&ifr, 0, sizeof ifr);
-            strncpy(ifr.ifr_name, argv[3], IFNAMSIZ - 1);
+            strncpy(ifr.ifr_name, argv[4], IFNAMSIZ - 1);
             ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE | (attempt == 0 ? IFF_VNET_HDR : 0);
             if (t >= 0 && ioctl(t, TUNSETIFF, &ifr) == 0) { tun = t; vnet = attempt == 0; }
             else if (t >= 0) close(t);
         }
         if (tun < 0) { perror("TUNSETIFF"); return 1; }
+    } else if (strcmp(mode, "pppoe") == 0) {
+        packet = socket(AF_PACKET, SOCK_RAW, 0);
+        struct sockaddr_ll sll;
+        memset(&sll, 0, sizeof sll);
+        sll.sll_family = AF_PACKET;
+        sll.sll_protocol = htons(0x8864);
+        sll.sll_ifindex = if_nametoindex(argv[4]);
+        if (packet < 0 || bind(packet, (struct sockaddr *)&sll, sizeof sll) != 0) { perror("packet socket"); return 1; }
     }
+    static char frames[64][2048];
+    struct mmsghdr out[64];
+    struct iovec out_iov[64];
+    static const unsigned char pppoe_hdr[20] = {2, 0x5b, 0, 0, 0, 1, 2, 0, 0, 0, 0, 1,
+                                                0x88, 0x64, 0x11, 0, 0, 1, 0, 0};
     static char vnet_hdr[10];
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     int big = 8 << 20;
@@ -140,7 +158,26 @@ int main(int argc, char **argv) {
     unsigned long long count = 0;
     for (;;) {
         int n = recvmmsg(fd, msgs, 64, 0, NULL);
-        if (n > 0 && tun < 0) count += n;
+        if (n > 0 && tun < 0 && packet < 0) count += n;
+        if (n > 0 && packet >= 0) {
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int len = (int)msgs[i].msg_len - skip;
+                if (len <= 0 || len > 2048 - 20) continue;
+                memcpy(frames[m], pppoe_hdr, 20);
+                frames[m][18] = len >> 8;
+                frames[m][19] = len & 0xff;
+                memcpy(frames[m] + 20, bufs[i] + skip, len);
+                out_iov[m].iov_base = frames[m];
+                out_iov[m].iov_len = 20 + len;
+                memset(&out[m], 0, sizeof out[m]);
+                out[m].msg_hdr.msg_iov = &out_iov[m];
+                out[m].msg_hdr.msg_iovlen = 1;
+                m++;
+            }
+            int sent = m ? sendmmsg(packet, out, m, 0) : 0;
+            if (sent > 0) count += sent;
+        }
         for (int i = 0; tun >= 0 && i < n; i++) {
             int len = (int)msgs[i].msg_len - skip;
             if (len <= 0) continue;
@@ -229,16 +266,29 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
     );
     for &size in &bench.sizes {
         let ceiling = measure_ceiling(&ceiling_binary, size, window, None)?;
-        if bench.paths.iter().any(|p| p == "lns" || p == "lnscsum") {
-            let device =
-                l2tpd::io::service_endpoint::linux_name(SERVICE).map_err(|e| e.to_string())?;
-            let writing = measure_ceiling(&ceiling_binary, size, window, Some(&device))?;
+        let device = l2tpd::io::service_endpoint::linux_name(SERVICE).map_err(|e| e.to_string())?;
+        for (paths, forward, what) in [
+            (
+                &["lns", "lnscsum"][..],
+                Forward::Tun(&device),
+                format!("writing each packet to {SERVICE}"),
+            ),
+            (
+                &["lac"][..],
+                Forward::Pppoe(PORT),
+                format!("sending each as PPPoE on {PORT}"),
+            ),
+        ] {
+            if !bench.paths.iter().any(|p| paths.contains(&p.as_str())) {
+                continue;
+            }
+            let forwarding = measure_ceiling(&ceiling_binary, size, window, Some(forward))?;
             println!(
-                "{size}-octet packets: the C loop {:.0} pkt/CPU-s; the same writing each \
-                 packet to {SERVICE} {:.0} pkt/CPU-s ({:.0}% of the loop)",
+                "{size}-octet packets: the C loop {:.0} pkt/CPU-s; the same {what} {:.0} \
+                 pkt/CPU-s ({:.0}% of the loop)",
                 ceiling.per_core(),
-                writing.per_core(),
-                100.0 * writing.per_core() / ceiling.per_core()
+                forwarding.per_core(),
+                100.0 * forwarding.per_core() / ceiling.per_core()
             );
         }
         for (name, kind, path) in [
@@ -725,23 +775,34 @@ fn build_ceiling() -> Result<std::path::PathBuf, String> {
     Ok(binary)
 }
 
-/// The C loop receiving one generator's stream of `size`-octet L2TP data messages; with
-/// `tun`, also writing each one's IP packet to a queue of that TUN device.
+/// What the C loop does with each datagram beyond receiving it.
+#[derive(Clone, Copy)]
+enum Forward<'a> {
+    /// Its IP packet written to a queue of this TUN device (Linux name).
+    Tun(&'a str),
+    /// Its PPP frame sent as a PPPoE session frame on this port.
+    Pppoe(&'a str),
+}
+
+/// The C loop receiving one generator's stream of `size`-octet L2TP data messages, and with
+/// `forward` passing each on as a forwarder at least must.
 fn measure_ceiling(
     binary: &std::path::Path,
     size: usize,
     window: Duration,
-    tun: Option<&str>,
+    forward: Option<Forward>,
 ) -> Result<Figure, String> {
     use std::io::BufRead;
     let mut command = Command::new(binary);
     command
         .arg(CEILING_PORT.to_string())
         .arg(format!("{}", window.as_secs_f64()));
-    if let Some(tun) = tun {
-        // The L2TP data header of `l2tp_data` (8 octets), then PPP's FF 03 00 21.
-        command.arg(tun).arg("12");
-    }
+    // `l2tp_data`: the L2TP data header (8 octets), PPP's FF 03, then the protocol 00 21.
+    match forward {
+        Some(Forward::Tun(device)) => command.args(["tun", device, "12"]),
+        Some(Forward::Pppoe(port)) => command.args(["pppoe", port, "10"]),
+        None => &mut command,
+    };
     let mut child = command
         .stdout(Stdio::piped())
         .spawn()
