@@ -19,6 +19,7 @@ pub mod print;
 pub mod route_rpc;
 pub mod secret;
 pub mod secret_data;
+pub mod snmp_oid;
 pub mod snmp_rpc;
 pub mod subscriber_rpc;
 pub mod system_rpc;

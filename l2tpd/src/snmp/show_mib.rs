@@ -12,16 +12,6 @@ use super::view::{Lookup, View};
 /// terminal wants; walk a column or a row instead.
 pub const MAX_WALK: usize = 100_000;
 
-/// The nodes above the MIB's objects an operator may start a walk at.
-const NODES: [(&str, &[u32]); 6] = [
-    ("jnxMibs", mibs::JNX_MIBS),
-    ("jnxL2tpMibRoot", mibs::JNX_L2TP_MIB_ROOT),
-    ("jnxL2tp", mibs::JNX_L2TP),
-    ("jnxL2tpObjects", mibs::JNX_L2TP_OBJECTS),
-    ("jnxL2tpScalar", mibs::JNX_L2TP_SCALAR),
-    ("jnxL2tpStats", mibs::JNX_L2TP_STATS),
-];
-
 /// `show snmp mib get OBJECT`: the value, or why there is none (RFC 3416 4.2.1).
 pub fn get(view: &View, oid: &[u32]) -> SnmpObjects {
     let value = match view.get(oid) {
@@ -87,33 +77,7 @@ fn object(oid: Vec<u32>, value: SnmpValue) -> SnmpObject {
 /// optional instance (`jnxL2tpTunnelStatsRemoteTID.17967`, `JNX-L2TP-MIB::jnxL2tp`,
 /// `SNMPv2-MIB::sysDescr.0`, `system`).
 pub fn resolve(object: &str) -> Result<Vec<u32>, String> {
-    let text = object.trim().trim_start_matches('.');
-    let text = text.rsplit("::").next().unwrap_or(text);
-    let mut parts = text.split('.');
-    let head = parts.next().unwrap_or_default();
-    let numbers = |parts: std::str::Split<'_, char>| -> Result<Vec<u32>, String> {
-        parts
-            .map(|p| {
-                p.parse::<u32>()
-                    .map_err(|_| format!("invalid OID '{object}'"))
-            })
-            .collect()
-    };
-    let mut oid = if let Ok(first) = head.parse::<u32>() {
-        vec![first]
-    } else {
-        mibs::object_named(head)
-            .map(|o| o.oid)
-            .or_else(|| NODES.iter().find(|(n, _)| *n == head).map(|(_, oid)| *oid))
-            .map(<[u32]>::to_vec)
-            .or_else(|| system::object_named(head))
-            .ok_or_else(|| format!("unknown MIB object '{head}'"))?
-    };
-    oid.extend(numbers(parts)?);
-    if oid.len() < 2 || oid.len() > 128 {
-        return Err(format!("invalid OID '{object}'"));
-    }
-    Ok(oid)
+    schema::snmp_oid::resolve_with(object, system::object_named)
 }
 
 /// `jnxL2tpTunnelStatsRemoteTID.17967`, `sysDescr.0`, or the dotted OID outside those.

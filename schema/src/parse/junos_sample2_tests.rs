@@ -186,3 +186,35 @@ fn snmp_logical_system_trap_filter_is_not_supported() {
     assert!(set_error("set snmp logical-system-trap-filter")
         .contains("is not supported by this router"));
 }
+
+/// Examples: Configuring the SNMP Community String, 12.3: a view names MIBs
+/// (`oid pingMIB include; oid jnxPingMIB include;`); printed as written, resolved to the
+/// numbers the agent matches.
+#[test]
+fn an_snmp_view_takes_mib_names() {
+    let text = "\
+snmp {
+    community ping-mib {
+        authorization read-write;
+        view ping-mib-view;
+    }
+    view ping-mib-view {
+        oid pingMIB include;
+        oid jnxPingMIB include;
+        oid jnxL2tp exclude;
+    }
+}
+";
+    let tree = parse_config(text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(crate::print::to_text(&[], &tree), text);
+    assert!(crate::validate::check(&tree).is_ok());
+    let view = &crate::typed::router_config(&tree).snmp.views["ping-mib-view"];
+    assert_eq!(
+        view.subtrees,
+        [
+            (vec![1, 3, 6, 1, 2, 1, 80], true),
+            (vec![1, 3, 6, 1, 4, 1, 2636, 3, 7], true),
+            (mibs::JNX_L2TP.to_vec(), false),
+        ]
+    );
+}

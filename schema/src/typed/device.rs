@@ -523,9 +523,8 @@ pub(super) fn snmp(s: View<'_>, interfaces: &BTreeMap<String, Interface>) -> Snm
                 let subtrees = v
                     .entries("oid")
                     .filter_map(|(oid, o)| {
-                        let arcs: Option<Vec<u32>> =
-                            oid.split('.').map(|a| a.parse().ok()).collect();
-                        Some((arcs?, !o.flag("exclude")))
+                        let arcs = crate::snmp_oid::resolve(oid).ok()?;
+                        Some((arcs, !o.flag("exclude")))
                     })
                     .collect();
                 (name.to_string(), SnmpView { subtrees })

@@ -57,8 +57,8 @@ fn trap_source_loopback(root: &Node, config: &RouterConfig, findings: &mut Findi
     }
 }
 
-/// `view V { oid O include|exclude; }`: O is a numeric OID (the agent knows no MIB names)
-/// and takes one of the two words.
+/// `view V { oid O include|exclude; }`: O is a dotted OID or a MIB name the router knows
+/// (`crate::snmp_oid`), and takes one of the two words.
 fn snmp_views(root: &Node, findings: &mut Findings) {
     let Some(snmp) = root.children.get(&NodeId::new("snmp")) else {
         return;
@@ -66,13 +66,13 @@ fn snmp_views(root: &Node, findings: &mut Findings) {
     for (view, v) in entries(snmp, "view") {
         let path = vec![NodeId::new("snmp"), NodeId::entry("view", view)];
         for (oid, o) in entries(v, "oid") {
-            let numeric = !oid.is_empty() && oid.split('.').all(|a| a.parse::<u32>().is_ok());
-            if !numeric {
+            if let Err(why) = crate::snmp_oid::resolve(oid) {
                 findings.error(
                     path.clone(),
                     format!("oid {oid}"),
                     format!(
-                        "Invalid OID '{oid}': use numbers separated by dots (1.3.6.1.4.1.2636)"
+                        "Invalid OID '{oid}': {why}; use numbers separated by dots \
+                         (1.3.6.1.4.1.2636) or a MIB name (jnxL2tp, mib-2, pingMIB)"
                     ),
                 );
             }

@@ -1087,14 +1087,18 @@ fn an_unknown_time_zone_is_a_commit_error() {
     );
 }
 
+/// Juniper's SNMP examples name MIBs in views (`oid pingMIB include;`); a name the router
+/// does not know is refused with the reason.
 #[test]
-fn snmp_views_need_numeric_oids_and_one_word() {
+fn snmp_views_need_known_oids_and_one_word() {
     let mut root = Node::default();
     set(&mut root, "snmp view=v oid=1.3.6.1.4.1.2636 include", &[]);
+    set(&mut root, "snmp view=v oid=pingMIB include", &[]);
+    set(&mut root, "snmp view=v oid=jnxMibs exclude", &[]);
     set(&mut root, "snmp community=public view", &["v"]);
     set(&mut root, "snmp community=public clients=::1/128", &[]);
     assert!(check(&root).is_ok());
-    set(&mut root, "snmp view=v oid=jnxMibs exclude", &[]);
+    set(&mut root, "snmp view=v oid=fooMIB exclude", &[]);
     set(&mut root, "snmp view=v oid=1.3.6 include", &[]);
     set(&mut root, "snmp view=v oid=1.3.6 exclude", &[]);
     let (errors, _) = errors(&root);
@@ -1103,8 +1107,9 @@ fn snmp_views_need_numeric_oids_and_one_word() {
         vec![
             err(
                 "snmp view v",
-                "oid jnxMibs",
-                "Invalid OID 'jnxMibs': use numbers separated by dots (1.3.6.1.4.1.2636)"
+                "oid fooMIB",
+                "Invalid OID 'fooMIB': unknown MIB object 'fooMIB'; use numbers separated by \
+                 dots (1.3.6.1.4.1.2636) or a MIB name (jnxL2tp, mib-2, pingMIB)"
             ),
             err(
                 "snmp view v",
