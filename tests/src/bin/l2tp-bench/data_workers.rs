@@ -93,6 +93,15 @@ const CEILING_C: &str = r#"
 #include <unistd.h>
 #include <net/if.h>
 #include <linux/if_packet.h>
+#include <poll.h>
+#include <stdint.h>
+#include <netinet/udp.h>
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
 /* A plain recvmmsg loop: 64 datagrams a call, counted, nothing else. With MODE DEVICE SKIP,
  * also the least a forwarder does with each datagram, the first SKIP octets (L2TP and PPP
  * headers) left behind and only what the kernel took counted:
@@ -100,9 +109,91 @@ const CEILING_C: &str = r#"
  *          it (with the virtio-net header when the device has one);
  *   pppoe: its PPP frame sent in a PPPoE session frame on DEVICE's packet socket, one
  *          sendmmsg per batch, as the LAC's relay sends it. */
+/* tunread DEVICE SINK_PORT: the least an LNS does toward its subscribers: each packet read
+ * from a queue of TUN device DEVICE (one read each, as a TUN queue gives them, until it has
+ * none or 64), put behind an L2TP data header and PPP's FF 03 00 21 in place, and the batch
+ * sent to 127.0.0.1:SINK_PORT as one UDP GSO message (the segments are of equal length here),
+ * as the workers send a peer's runs. Counted: the packets sent. */
+static int tun_to_udp(const char *device, int sink_port, double seconds) {
+    int tun = -1, vnet = 0;
+    for (int attempt = 0; attempt < 2 && tun < 0; attempt++) {
+        int t = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
+        struct ifreq ifr;
+        memset(&ifr, 0, sizeof ifr);
+        strncpy(ifr.ifr_name, device, IFNAMSIZ - 1);
+        ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE | (attempt == 0 ? IFF_VNET_HDR : 0);
+        if (t >= 0 && ioctl(t, TUNSETIFF, &ifr) == 0) { tun = t; vnet = attempt == 0 ? 10 : 0; }
+        else if (t >= 0) close(t);
+    }
+    if (tun < 0) { perror("TUNSETIFF"); return 1; }
+    int out = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(sink_port);
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    if (connect(out, (struct sockaddr *)&a, sizeof a) != 0) { perror("connect"); return 1; }
+    static char bufs[64][2048];
+    struct iovec iov[64];
+    printf("ready\n");
+    fflush(stdout);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    unsigned long long count = 0;
+    for (;;) {
+        struct pollfd p = {tun, POLLIN, 0};
+        poll(&p, 1, 50);
+        int m = 0, same = 1, total = 0;
+        /* A GSO message is one UDP datagram before it is cut: at most 64 KiB. */
+        while (m < 64 && total <= 65000 - 2048) {
+            /* The IP packet lands at offset 12, the virtio-net header just before it. */
+            int n = read(tun, bufs[m] + 12 - vnet, sizeof bufs[m] - 12 + vnet);
+            if (n <= vnet) break;
+            int len = n - vnet;
+            static const unsigned char hdr[12] = {0x40, 0x02, 0, 0, 0, 1, 0, 1, 0xff, 0x03, 0x00, 0x21};
+            memcpy(bufs[m], hdr, 12);
+            bufs[m][2] = (12 + len) >> 8;
+            bufs[m][3] = (12 + len) & 0xff;
+            iov[m].iov_base = bufs[m];
+            iov[m].iov_len = 12 + len;
+            total += 12 + len;
+            if (m > 0 && iov[m].iov_len != iov[0].iov_len) same = 0;
+            m++;
+        }
+        if (m > 0 && same) {
+            char control[CMSG_SPACE(sizeof(uint16_t))];
+            struct msghdr h;
+            memset(&h, 0, sizeof h);
+            h.msg_iov = iov;
+            h.msg_iovlen = m;
+            h.msg_control = control;
+            h.msg_controllen = sizeof control;
+            struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+            c->cmsg_level = SOL_UDP;
+            c->cmsg_type = UDP_SEGMENT;
+            c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+            *(uint16_t *)CMSG_DATA(c) = (uint16_t)iov[0].iov_len;
+            if (sendmsg(out, &h, 0) > 0) count += m;
+        } else if (m > 0) {
+            struct mmsghdr msgs[64];
+            memset(msgs, 0, sizeof msgs);
+            for (int i = 0; i < m; i++) { msgs[i].msg_hdr.msg_iov = &iov[i]; msgs[i].msg_hdr.msg_iovlen = 1; }
+            int sent = sendmmsg(out, msgs, m, 0);
+            if (sent > 0) count += sent;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9 >= seconds) break;
+    }
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    double cpu = u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+    printf("%llu %f\n", count, cpu);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     int port = atoi(argv[1]);
     double seconds = atof(argv[2]);
+    if (argc > 5 && strcmp(argv[3], "tunread") == 0) return tun_to_udp(argv[4], atoi(argv[5]), seconds);
     const char *mode = argc > 5 ? argv[3] : "";
     int tun = -1, vnet = 0, packet = -1, skip = argc > 5 ? atoi(argv[5]) : 0;
     if (strcmp(mode, "tun") == 0) {
@@ -289,6 +380,16 @@ pub fn run(bench: &DataWorkersBench) -> Result<bool, String> {
                 ceiling.per_core(),
                 forwarding.per_core(),
                 100.0 * forwarding.per_core() / ceiling.per_core()
+            );
+        }
+        if bench.paths.iter().any(|p| p == "lnsdown") {
+            let down = measure_tun_read_ceiling(&ceiling_binary, size, window)?;
+            println!(
+                "{size}-octet packets: the C loop {:.0} pkt/CPU-s; a C loop reading a TUN queue \
+                 and sending each packet as L2TP {:.0} pkt/CPU-s ({:.0}% of the loop)",
+                ceiling.per_core(),
+                down.per_core(),
+                100.0 * down.per_core() / ceiling.per_core()
             );
         }
         for (name, kind, path) in [
@@ -773,6 +874,82 @@ fn build_ceiling() -> Result<std::path::PathBuf, String> {
         return Err(format!("cc: {status}"));
     }
     Ok(binary)
+}
+
+/// The TUN device of the TUN → L2TP C loop: its own, so that no other queue takes its
+/// packets, with an address of its own for the generator to send into it.
+const CEILING_TUN: &str = "l2b-ceil";
+const CEILING_TUN_GATEWAY: Ipv4Addr = Ipv4Addr::new(198, 19, 0, 1);
+const CEILING_SINK_PORT: u16 = 1703;
+
+/// The C loop of the TUN → L2TP direction (`tunread`): a generator sends `size`-octet UDP
+/// packets from the device's address to one address behind it, which the kernel routes into
+/// the device; the loop reads them from its queue and sends them as L2TP to a socket nobody
+/// reads, as the workers do toward a peer.
+fn measure_tun_read_ceiling(
+    binary: &std::path::Path,
+    size: usize,
+    window: Duration,
+) -> Result<Figure, String> {
+    use std::io::BufRead;
+    // Made once per run of the bench (the namespace's /sys is the host's: no test there).
+    static MADE: AtomicBool = AtomicBool::new(false);
+    if !MADE.swap(true, Ordering::Relaxed) {
+        ip(&format!(
+            "tuntap add dev {CEILING_TUN} mode tun multi_queue vnet_hdr"
+        ))?;
+        ip(&format!(
+            "addr add {CEILING_TUN_GATEWAY}/24 dev {CEILING_TUN}"
+        ))?;
+        ip(&format!("link set {CEILING_TUN} up"))?;
+    }
+    let _sink = UdpSocket::bind((LOCAL, CEILING_SINK_PORT)).map_err(|e| format!("sink: {e}"))?;
+    let mut child = Command::new(binary)
+        .arg(CEILING_PORT.to_string())
+        .arg(format!("{}", window.as_secs_f64()))
+        .args(["tunread", CEILING_TUN, &CEILING_SINK_PORT.to_string()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("the TUN ceiling loop: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    match lines.next() {
+        Some(Ok(line)) if line == "ready" => {}
+        other => return Err(format!("the TUN ceiling loop did not start: {other:?}")),
+    }
+    let generator = UdpSocket::bind((CEILING_TUN_GATEWAY, SOURCE_PORT))
+        .map_err(|e| format!("generator: {e}"))?;
+    let to = SocketAddrV4::new(Ipv4Addr::new(198, 19, 0, 7), SINK_PORT);
+    let payload = vec![0x5a; size.saturating_sub(28).max(1)];
+    let stop = Arc::new(AtomicBool::new(false));
+    let thread = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let batch = (0..64).map(|_| (payload.as_slice(), to));
+                if send_datagrams_to(generator.as_fd(), batch).is_err() {
+                    std::thread::yield_now();
+                }
+            }
+        })
+    };
+    let started = Instant::now();
+    let result = lines.next();
+    let wall = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let _ = thread.join();
+    let _ = child.wait();
+    let line = match result {
+        Some(Ok(line)) => line,
+        other => return Err(format!("the TUN ceiling loop said nothing: {other:?}")),
+    };
+    let mut words = line.split_whitespace();
+    Ok(Figure {
+        forwarded: words.next().and_then(|w| w.parse().ok()).unwrap_or(0),
+        cpu_seconds: words.next().and_then(|w| w.parse().ok()).unwrap_or(0.0),
+        wall,
+        engine_cpu_seconds: 0.0,
+    })
 }
 
 /// What the C loop does with each datagram beyond receiving it.
