@@ -891,7 +891,6 @@ fn measure_tun_read_ceiling(
     size: usize,
     window: Duration,
 ) -> Result<Figure, String> {
-    use std::io::BufRead;
     // Made once per run of the bench (the namespace's /sys is the host's: no test there).
     static MADE: AtomicBool = AtomicBool::new(false);
     if !MADE.swap(true, Ordering::Relaxed) {
@@ -904,51 +903,22 @@ fn measure_tun_read_ceiling(
         ip(&format!("link set {CEILING_TUN} up"))?;
     }
     let _sink = UdpSocket::bind((LOCAL, CEILING_SINK_PORT)).map_err(|e| format!("sink: {e}"))?;
-    let mut child = Command::new(binary)
+    let mut command = Command::new(binary);
+    command
         .arg(CEILING_PORT.to_string())
         .arg(format!("{}", window.as_secs_f64()))
-        .args(["tunread", CEILING_TUN, &CEILING_SINK_PORT.to_string()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("the TUN ceiling loop: {e}"))?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    match lines.next() {
-        Some(Ok(line)) if line == "ready" => {}
-        other => return Err(format!("the TUN ceiling loop did not start: {other:?}")),
-    }
+        .args(["tunread", CEILING_TUN, &CEILING_SINK_PORT.to_string()]);
     let generator = UdpSocket::bind((CEILING_TUN_GATEWAY, SOURCE_PORT))
         .map_err(|e| format!("generator: {e}"))?;
     let to = SocketAddrV4::new(Ipv4Addr::new(198, 19, 0, 7), SINK_PORT);
     let payload = vec![0x5a; size.saturating_sub(28).max(1)];
-    let stop = Arc::new(AtomicBool::new(false));
-    let thread = {
-        let stop = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let batch = (0..64).map(|_| (payload.as_slice(), to));
-                if send_datagrams_to(generator.as_fd(), batch).is_err() {
-                    std::thread::yield_now();
-                }
+    run_ceiling(command, move |stop| {
+        while !stop.load(Ordering::Relaxed) {
+            let batch = (0..64).map(|_| (payload.as_slice(), to));
+            if send_datagrams_to(generator.as_fd(), batch).is_err() {
+                std::thread::yield_now();
             }
-        })
-    };
-    let started = Instant::now();
-    let result = lines.next();
-    let wall = started.elapsed();
-    stop.store(true, Ordering::Relaxed);
-    let _ = thread.join();
-    let _ = child.wait();
-    let line = match result {
-        Some(Ok(line)) => line,
-        other => return Err(format!("the TUN ceiling loop said nothing: {other:?}")),
-    };
-    let mut words = line.split_whitespace();
-    Ok(Figure {
-        forwarded: words.next().and_then(|w| w.parse().ok()).unwrap_or(0),
-        cpu_seconds: words.next().and_then(|w| w.parse().ok()).unwrap_or(0.0),
-        wall,
-        engine_cpu_seconds: 0.0,
+        }
     })
 }
 
@@ -969,7 +939,6 @@ fn measure_ceiling(
     window: Duration,
     forward: Option<Forward>,
 ) -> Result<Figure, String> {
-    use std::io::BufRead;
     let mut command = Command::new(binary);
     command
         .arg(CEILING_PORT.to_string())
@@ -980,6 +949,21 @@ fn measure_ceiling(
         Some(Forward::Pppoe(port)) => command.args(["pppoe", port, "10"]),
         None => &mut command,
     };
+    let generator = UdpSocket::bind((Ipv4Addr::new(127, 0, 1, 1), 0)).map_err(|e| e.to_string())?;
+    generator
+        .connect((LOCAL, CEILING_PORT))
+        .map_err(|e| e.to_string())?;
+    let message = l2tp_data(1, 1, &ppp_ipv4(subscriber(0), size));
+    run_ceiling(command, move |stop| generate(&generator, &[message], &stop))
+}
+
+/// Runs a C loop (`command`) once it says it is ready, with `generator` feeding it on a
+/// thread of its own until the loop ends; the loop's count and CPU time are the figure.
+fn run_ceiling(
+    mut command: Command,
+    generator: impl FnOnce(Arc<AtomicBool>) + Send + 'static,
+) -> Result<Figure, String> {
+    use std::io::BufRead;
     let mut child = command
         .stdout(Stdio::piped())
         .spawn()
@@ -990,14 +974,11 @@ fn measure_ceiling(
         Some(Ok(line)) if line == "ready" => {}
         other => return Err(format!("the ceiling loop did not start: {other:?}")),
     }
-    let generator = UdpSocket::bind((Ipv4Addr::new(127, 0, 1, 1), 0)).map_err(|e| e.to_string())?;
-    generator
-        .connect((LOCAL, CEILING_PORT))
-        .map_err(|e| e.to_string())?;
-    let message = l2tp_data(1, 1, &ppp_ipv4(subscriber(0), size));
     let stop = Arc::new(AtomicBool::new(false));
-    let generator_stop = Arc::clone(&stop);
-    let thread = std::thread::spawn(move || generate(&generator, &[message], &generator_stop));
+    let thread = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || generator(stop))
+    };
     let started = Instant::now();
     let result = lines.next();
     let wall = started.elapsed();
@@ -1009,11 +990,9 @@ fn measure_ceiling(
         other => return Err(format!("the ceiling loop said nothing: {other:?}")),
     };
     let mut words = line.split_whitespace();
-    let forwarded = words.next().and_then(|w| w.parse().ok()).unwrap_or(0);
-    let cpu_seconds = words.next().and_then(|w| w.parse().ok()).unwrap_or(0.0);
     Ok(Figure {
-        forwarded,
-        cpu_seconds,
+        forwarded: words.next().and_then(|w| w.parse().ok()).unwrap_or(0),
+        cpu_seconds: words.next().and_then(|w| w.parse().ok()).unwrap_or(0.0),
         wall,
         engine_cpu_seconds: 0.0,
     })
