@@ -39,6 +39,10 @@ pub enum Type {
     Oid,
     /// An IPv4 prefix `a.b.c.d/len` (host bits must be zero).
     Ipv4Prefix,
+    /// An IPv4 prefix of a firewall match condition: host bits may be set, kept as written
+    /// (Juniper's filter examples write `source-address { a.b.c.10/24; }`); a packet is
+    /// matched under the prefix's length.
+    Ipv4MatchPrefix,
     /// An SNMP client: an IPv4 or IPv6 prefix (`127.0.0.0/8`, `::1/128`), or `default`
     /// (every address). Juniper's SNMP pages write clients with host bits set
     /// (`1.2.3.4/24`): taken as written, a source being matched under the prefix's length.
@@ -565,6 +569,7 @@ impl Type {
                     .map_err(|_| format!("invalid object identifier: '{}'", q()))
             }
             Type::Ipv4Prefix => check_prefix(value, false),
+            Type::Ipv4MatchPrefix => check_prefix(value, true),
             Type::IpPrefix if value == "default" => Ok(value.to_string()),
             Type::IpPrefix if value.contains(':') => check_ipv6_prefix(value, true),
             Type::IpPrefix => check_prefix(value, true),
@@ -654,7 +659,7 @@ impl Type {
             Type::Decimal { .. } => "<number>".into(),
             Type::Ipv4 | Type::IpAddr | Type::IpAddrOr(_) => "<address>".into(),
             Type::Oid => "<oid>".into(),
-            Type::Ipv4Prefix | Type::IpPrefix => "<prefix>".into(),
+            Type::Ipv4Prefix | Type::Ipv4MatchPrefix | Type::IpPrefix => "<prefix>".into(),
             Type::Enum(_) => "<value>".into(),
             Type::Str { .. } => "<string>".into(),
             Type::Secret => "<secret>".into(),

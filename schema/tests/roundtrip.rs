@@ -60,6 +60,13 @@ fn value(ty: Type) -> BoxedStrategy<String> {
                 format!("{}/{len}", std::net::Ipv4Addr::from(addr & mask))
             })
             .boxed(),
+        // A match condition's prefix keeps its host bits as written.
+        Type::Ipv4MatchPrefix => (15u32..=32, any::<u32>())
+            .prop_map(|(len, bits)| {
+                let addr = (198u32 << 24 | 18 << 16) | (bits & 0x1_ffff);
+                format!("{}/{len}", std::net::Ipv4Addr::from(addr))
+            })
+            .boxed(),
         Type::Enum(choices) => proptest::sample::select(choices)
             .prop_map(str::to_string)
             .boxed(),

@@ -153,9 +153,10 @@ const FROM: &[Stmt] = &[
 ];
 
 /// `source-address { 127.0.0.0/8; 127.1.0.0/16 except; }`: Junos shows each prefix on its
-/// line, `except` after it; the longest prefix that contains an address decides.
+/// line, `except` after it; the longest prefix that contains an address decides. Host bits
+/// may be set (Examples: Configuring Static Filters writes `a.b.c.10/24`).
 const fn prefixes(name: &'static str, help: &'static str) -> Stmt {
-    list(name, Type::Ipv4Prefix, help, EXCEPT)
+    list(name, Type::Ipv4MatchPrefix, help, EXCEPT)
         .grouped()
         .one_line()
 }
