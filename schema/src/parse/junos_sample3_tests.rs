@@ -55,3 +55,95 @@ firewall {
         assert!(parse_config(&wrong).is_err(), "{bad}");
     }
 }
+
+/// pp0 (Dynamic PPPoE) and interfaces (Static and Dynamic Subscribers), current release:
+/// a dynamic profile's `filter { input F { precedence N; } }` (precedence (Dynamic Profiles
+/// Filters), 13.1: 0 through 250). The precedence orders several filters of one direction;
+/// a unit has one here, so it has no effect. `shared-name` (one filter instance shared by
+/// the subscribers) is not supported; a second filter of one direction is refused at commit.
+#[test]
+fn a_dynamic_profiles_filter_takes_a_precedence() {
+    let text = "\
+dynamic-profiles {
+    pppoe-prof {
+        interfaces {
+            pp0 {
+                unit \"$junos-interface-unit\" {
+                    pppoe-options {
+                        underlying-interface \"$junos-underlying-interface\";
+                        server;
+                    }
+                    family inet {
+                        filter {
+                            input sub-in {
+                                precedence 50;
+                            }
+                            output \"$junos-output-filter\";
+                        }
+                        unnumbered-address lo0.0;
+                    }
+                }
+            }
+        }
+    }
+}
+interfaces {
+    lo0 {
+        unit 0 {
+            family inet {
+                address 198.18.0.1/32;
+            }
+        }
+    }
+}
+firewall {
+    family inet {
+        filter sub-in {
+            term t1 {
+                then accept;
+            }
+        }
+    }
+}
+";
+    const UNIT: &str = "[edit dynamic-profiles pppoe-prof interfaces pp0 unit \"$junos-interface-unit\" family inet filter input sub-in]";
+    assert_eq!(no_effect(text), [format!("{UNIT} 'precedence'")]);
+    let config = router_config(&parse_config(text).unwrap());
+    let unit = &config.dynamic_profiles["pppoe-prof"].interfaces[0];
+    assert_eq!(unit.filters.input.as_deref(), Some("sub-in"));
+    assert_eq!(unit.filters.output.as_deref(), Some("$junos-output-filter"));
+    // Without options it is the one-line form, as before.
+    let plain = text.replace(
+        " {\n                                precedence 50;\n                            }",
+        ";",
+    );
+    assert!(plain.contains("input sub-in;"));
+    assert_eq!(no_effect(&plain), Vec::<String>::new());
+    // 0 through 250.
+    let over = text.replace("precedence 50", "precedence 251");
+    assert!(parse_config(&over).is_err());
+    // The filter must exist, as before.
+    let missing = plain.replace("input sub-in;", "input sub-out;");
+    let tree = parse_config(&missing).unwrap();
+    let errors = format!("{:?}", crate::validate::check(&tree).unwrap_err());
+    assert!(
+        errors.contains("Referenced filter is not defined"),
+        "{errors}"
+    );
+    // One filter a direction.
+    let two = plain.replace(
+        "input sub-in;",
+        "input sub-in;\n                            input \"$junos-input-filter\";",
+    );
+    let tree = parse_config(&two).unwrap();
+    let errors = format!("{:?}", crate::validate::check(&tree).unwrap_err());
+    assert!(errors.contains("one input filter"), "{errors}");
+    // A shared filter instance is not.
+    let error = super::junos_gaps_tests::set_error(
+        "set dynamic-profiles p interfaces pp0 unit $junos-interface-unit family inet filter input f shared-name s",
+    );
+    assert!(
+        error.contains("'shared-name'") && error.contains("is not supported"),
+        "{error}"
+    );
+}

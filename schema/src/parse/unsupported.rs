@@ -431,6 +431,16 @@ const KNOWN: &[(&str, &[&str])] = &[
             "targeted-options",
         ],
     ),
+    // An interface-shared filter: one instance (counters, policers) for every subscriber
+    // naming it (interfaces (Static and Dynamic Subscribers)); each unit has its own here.
+    (
+        "dynamic-profiles interfaces unit family inet filter input",
+        &["shared-name"],
+    ),
+    (
+        "dynamic-profiles interfaces unit family inet filter output",
+        &["shared-name"],
+    ),
     // L2TP over IPsec: this router has no IPsec.
     (
         "dynamic-profiles interfaces unit dial-options",
