@@ -147,3 +147,43 @@ firewall {
         "{error}"
     );
 }
+
+/// dhcp-attributes, 9.4; netbios-node-type, 13.2 (`b-node | h-node | m-node | p-node`,
+/// DHCP option 46): a pool written for DHCP clients loads whole, its DHCP-only attributes
+/// with no effect, as the other DHCP-only attributes (their order here is ours: the pages
+/// list the statements alphabetically).
+#[test]
+fn a_pools_netbios_node_type_and_tftp_server_load_and_warn() {
+    let text = "\
+access {
+    address-assignment {
+        pool dhcp-pool {
+            family inet {
+                network 198.18.2.0/24;
+                range r1 {
+                    low 198.18.2.10;
+                    high 198.18.2.100;
+                }
+                dhcp-attributes {
+                    wins-server {
+                        198.18.2.4;
+                    }
+                    netbios-node-type h-node;
+                    tftp-server 198.18.2.1;
+                }
+            }
+        }
+    }
+}
+";
+    const AT: &str = "[edit access address-assignment pool dhcp-pool family inet dhcp-attributes]";
+    assert_eq!(
+        no_effect(text),
+        [
+            format!("{AT} 'netbios-node-type'"),
+            format!("{AT} 'tftp-server'")
+        ]
+    );
+    let other = text.replace("h-node", "x-node");
+    assert!(parse_config(&other).is_err());
+}

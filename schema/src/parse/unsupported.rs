@@ -278,7 +278,6 @@ const KNOWN: &[(&str, &[&str])] = &[
     (
         "access address-assignment pool family inet dhcp-attributes",
         &[
-            "netbios-node-type",
             "next-server",
             "option",
             "option-match",
@@ -286,7 +285,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "propagate-settings",
             "server-identifier",
             "sip-server",
-            "tftp-server",
         ],
     ),
     ("snmp community", &["routing-instance"]),
