@@ -156,6 +156,10 @@ pub struct Stmt {
     /// entry. The tree holds such statements under a node of the list's keyword without a
     /// key (`NodeId::new("interfaces")`), which sorts before the entries.
     pub list_level: bool,
+    /// For a list: one entry at a time, Junos' one statement that takes a name and a block
+    /// (a dynamic profile's `filter { input F { precedence N; } }`): `set` of another name
+    /// replaces the entry; brace text with two is refused at commit.
+    pub single: bool,
     pub children: &'static [Stmt],
 }
 
@@ -182,6 +186,7 @@ impl Stmt {
             element: None,
             entry_element: None,
             list_level: false,
+            single: false,
             children: &[],
         }
     }
@@ -223,6 +228,11 @@ impl Stmt {
     }
     pub const fn list_level(mut self) -> Stmt {
         self.list_level = true;
+        self
+    }
+    /// See [`Stmt::single`].
+    pub const fn single(mut self) -> Stmt {
+        self.single = true;
         self
     }
     pub const fn presence(mut self) -> Stmt {

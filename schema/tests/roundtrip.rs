@@ -263,8 +263,10 @@ fn child_strategy(child: &'static Stmt, depth: u32) -> Option<BoxedStrategy<Vec<
             } else {
                 Just(None).boxed()
             };
+            // A `single` list holds one entry at a time (another replaces it).
+            let most = if child.single { 2 } else { 3 };
             (
-                proptest::collection::vec((value(ty), tagged(entry)), 0..3),
+                proptest::collection::vec((value(ty), tagged(entry)), 0..most),
                 list_block,
             )
                 .prop_map(move |(entries, list_block)| {

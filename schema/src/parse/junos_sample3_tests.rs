@@ -138,6 +138,25 @@ firewall {
     let tree = parse_config(&two).unwrap();
     let errors = format!("{:?}", crate::validate::check(&tree).unwrap_err());
     assert!(errors.contains("one input filter"), "{errors}");
+    // `set` of another name replaces the filter, as setting Junos' one statement again.
+    let unit =
+        "set dynamic-profiles p interfaces pp0 unit $junos-interface-unit family inet filter";
+    let tree = crate::parse::apply_set_lines(
+        &crate::tree::Node::default(),
+        &format!("{unit} input a precedence 5\n{unit} input b\n{unit} output c\n"),
+    )
+    .unwrap();
+    let set = crate::print::to_set_lines(&[], &tree);
+    assert_eq!(
+        set.lines()
+            .filter(|l| l.contains(" filter "))
+            .collect::<Vec<_>>(),
+        [
+            format!("{unit} input b").replace("$junos-interface-unit", "\"$junos-interface-unit\""),
+            format!("{unit} output c")
+                .replace("$junos-interface-unit", "\"$junos-interface-unit\""),
+        ]
+    );
     // A shared filter instance is not.
     let error = super::junos_gaps_tests::set_error(
         "set dynamic-profiles p interfaces pp0 unit $junos-interface-unit family inet filter input f shared-name s",

@@ -254,8 +254,8 @@ pub(super) const INTERFACE_FILTER: Stmt = container(
 /// The same in a dynamic profile, where the name may be a variable (`"$junos-input-filter"`,
 /// filled from RADIUS; with no value the statement is dropped and no filter applies), and
 /// takes options (pp0 (Dynamic PPPoE): `input filter-name { precedence precedence; }`): a
-/// list keyed by the name, `input F;` without options. One filter a direction
-/// (validate::dynamic_profiles).
+/// list keyed by the name, `input F;` without options. One filter a direction: `set` of
+/// another name replaces it (`single`), two in brace text are refused (validate::dynamic_profiles).
 pub(super) const DYNAMIC_INTERFACE_FILTER: Stmt = container(
     "filter",
     "Filters to apply to this family",
@@ -267,7 +267,8 @@ pub(super) const DYNAMIC_INTERFACE_FILTER: Stmt = container(
             DYNAMIC_FILTER_OPTIONS,
         )
         .refers_to(FILTERS)
-        .refers_also_to(LEGACY_FILTERS),
+        .refers_also_to(LEGACY_FILTERS)
+        .single(),
         list(
             "output",
             Type::OrVariable(&FILTER_NAME),
@@ -275,7 +276,8 @@ pub(super) const DYNAMIC_INTERFACE_FILTER: Stmt = container(
             DYNAMIC_FILTER_OPTIONS,
         )
         .refers_to(FILTERS)
-        .refers_also_to(LEGACY_FILTERS),
+        .refers_also_to(LEGACY_FILTERS)
+        .single(),
     ],
 );
 
