@@ -19,7 +19,9 @@ fn value(ty: Type, n: u64) -> Option<String> {
         Type::Ipv4 | Type::IpAddr | Type::IpAddrOr(_) => {
             format!("198.18.{}.{}", (n >> 8) & 0xff, n & 0xff)
         }
-        Type::Ipv4Prefix | Type::IpPrefix => format!("198.18.{}.0/24", n & 0xff),
+        Type::Ipv4Prefix | Type::Ipv4MatchPrefix | Type::IpPrefix => {
+            format!("198.18.{}.0/24", n & 0xff)
+        }
         Type::Enum(choices) => choices.first()?.to_string(),
         Type::Str { .. } => format!("entry {n}"),
         Type::Identifier { .. } | Type::ClientName | Type::WildcardName { .. } => format!("n{n}"),

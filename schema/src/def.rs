@@ -39,6 +39,10 @@ pub enum Type {
     Oid,
     /// An IPv4 prefix `a.b.c.d/len` (host bits must be zero).
     Ipv4Prefix,
+    /// An IPv4 prefix of a firewall match condition: host bits may be set, kept as written
+    /// (Juniper's filter examples write `source-address { a.b.c.10/24; }`); a packet is
+    /// matched under the prefix's length.
+    Ipv4MatchPrefix,
     /// An SNMP client: an IPv4 or IPv6 prefix (`127.0.0.0/8`, `::1/128`), or `default`
     /// (every address). Juniper's SNMP pages write clients with host bits set
     /// (`1.2.3.4/24`): taken as written, a source being matched under the prefix's length.
@@ -152,6 +156,10 @@ pub struct Stmt {
     /// entry. The tree holds such statements under a node of the list's keyword without a
     /// key (`NodeId::new("interfaces")`), which sorts before the entries.
     pub list_level: bool,
+    /// For a list: one entry at a time, Junos' one statement that takes a name and a block
+    /// (a dynamic profile's `filter { input F { precedence N; } }`): `set` of another name
+    /// replaces the entry; brace text with two is refused at commit.
+    pub single: bool,
     pub children: &'static [Stmt],
 }
 
@@ -178,6 +186,7 @@ impl Stmt {
             element: None,
             entry_element: None,
             list_level: false,
+            single: false,
             children: &[],
         }
     }
@@ -219,6 +228,11 @@ impl Stmt {
     }
     pub const fn list_level(mut self) -> Stmt {
         self.list_level = true;
+        self
+    }
+    /// See [`Stmt::single`].
+    pub const fn single(mut self) -> Stmt {
+        self.single = true;
         self
     }
     pub const fn presence(mut self) -> Stmt {
@@ -565,6 +579,7 @@ impl Type {
                     .map_err(|_| format!("invalid object identifier: '{}'", q()))
             }
             Type::Ipv4Prefix => check_prefix(value, false),
+            Type::Ipv4MatchPrefix => check_prefix(value, true),
             Type::IpPrefix if value == "default" => Ok(value.to_string()),
             Type::IpPrefix if value.contains(':') => check_ipv6_prefix(value, true),
             Type::IpPrefix => check_prefix(value, true),
@@ -654,7 +669,7 @@ impl Type {
             Type::Decimal { .. } => "<number>".into(),
             Type::Ipv4 | Type::IpAddr | Type::IpAddrOr(_) => "<address>".into(),
             Type::Oid => "<oid>".into(),
-            Type::Ipv4Prefix | Type::IpPrefix => "<prefix>".into(),
+            Type::Ipv4Prefix | Type::Ipv4MatchPrefix | Type::IpPrefix => "<prefix>".into(),
             Type::Enum(_) => "<value>".into(),
             Type::Str { .. } => "<string>".into(),
             Type::Secret => "<secret>".into(),

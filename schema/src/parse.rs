@@ -206,6 +206,9 @@ mod junos_gaps_tests;
 #[path = "parse/junos_sample2_tests.rs"]
 mod junos_sample2_tests;
 #[cfg(test)]
+#[path = "parse/junos_sample3_tests.rs"]
+mod junos_sample3_tests;
+#[cfg(test)]
 #[path = "parse/junos_text_tests.rs"]
 mod junos_text_tests;
 #[cfg(test)]

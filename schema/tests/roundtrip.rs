@@ -60,6 +60,13 @@ fn value(ty: Type) -> BoxedStrategy<String> {
                 format!("{}/{len}", std::net::Ipv4Addr::from(addr & mask))
             })
             .boxed(),
+        // A match condition's prefix keeps its host bits as written.
+        Type::Ipv4MatchPrefix => (15u32..=32, any::<u32>())
+            .prop_map(|(len, bits)| {
+                let addr = (198u32 << 24 | 18 << 16) | (bits & 0x1_ffff);
+                format!("{}/{len}", std::net::Ipv4Addr::from(addr))
+            })
+            .boxed(),
         Type::Enum(choices) => proptest::sample::select(choices)
             .prop_map(str::to_string)
             .boxed(),
@@ -256,8 +263,10 @@ fn child_strategy(child: &'static Stmt, depth: u32) -> Option<BoxedStrategy<Vec<
             } else {
                 Just(None).boxed()
             };
+            // A `single` list holds one entry at a time (another replaces it).
+            let most = if child.single { 2 } else { 3 };
             (
-                proptest::collection::vec((value(ty), tagged(entry)), 0..3),
+                proptest::collection::vec((value(ty), tagged(entry)), 0..most),
                 list_block,
             )
                 .prop_map(move |(entries, list_block)| {

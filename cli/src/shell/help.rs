@@ -658,9 +658,16 @@ fn schema_rows(
                         .chain(child.group_statements().filter(|_| child.has_list_block()))
                 };
                 if i == words.len() {
+                    // A key that names another object (a dynamic profile's `filter input F
+                    // { ... }`) is offered the names it may take, beside the entries there.
+                    let referred: Vec<Source> = child
+                        .references()
+                        .map(|to| list(to.iter().map(|w| w.to_string()).collect()))
+                        .collect();
                     let source = Some(list(path));
-                    let placeholder =
+                    let mut placeholder =
                         Row::placeholder(&key.placeholder(), child.help).with_source(source);
+                    placeholder.sources.extend(referred);
                     let block = own_block();
                     let rows = std::iter::once(placeholder)
                         .chain(block.map(|c| Row::word(marker(c), c.name, c.help)))

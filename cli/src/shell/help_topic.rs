@@ -124,7 +124,7 @@ fn value_help(ty: Type) -> String {
         Type::IpAddr => "IPv4 or IPv6 address".into(),
         Type::IpAddrOr(words) => format!("IPv4 or IPv6 address, or one of: {}", words.join(", ")),
         Type::Oid => "Object identifier: numbers or a MIB name, dot-separated".into(),
-        Type::Ipv4Prefix => "IPv4 prefix".into(),
+        Type::Ipv4Prefix | Type::Ipv4MatchPrefix => "IPv4 prefix".into(),
         Type::IpPrefix => "IPv4 or IPv6 prefix".into(),
         Type::Interface => "Interface name".into(),
         Type::VlanTag => "VLAN ID, or TPID.VLAN ID (0x8100, 0x88a8, 0x9100)".into(),

@@ -192,6 +192,18 @@ fn the_longest_prefix_decides_and_except_excludes() {
     assert!(!accepts(&f, &udp([10, 0, 0, 1], SERVER, 1, 2)));
 }
 
+/// A prefix written with host bits set (`127.1.2.9/16`, as Juniper's filter examples write
+/// them) matches its network: the length decides, not the address's low bits.
+#[test]
+fn a_prefix_with_host_bits_matches_under_its_length() {
+    let f = filter(
+        "term t from source-address 127.1.2.9/16
+         term t then accept",
+    );
+    assert!(accepts(&f, &udp([127, 1, 200, 7], SERVER, 1, 2)));
+    assert!(!accepts(&f, &udp([127, 2, 2, 9], SERVER, 1, 2)));
+}
+
 #[test]
 fn address_and_port_match_either_end() {
     let f = filter(

@@ -123,6 +123,11 @@ impl Editor {
                     });
                 }
             }
+            if child.single && id.key.is_some() {
+                // Another name replaces the entry, as Junos' one statement is set again.
+                node.children
+                    .retain(|other, _| other.keyword != id.keyword || other == id);
+            }
             node = order::child_entry(node, stmt, id);
             stmt = child;
         }

@@ -89,6 +89,16 @@ fn merge(
     replace: &HashSet<Path>,
     path: &mut Path,
 ) {
+    // A `single` list's entry is one statement: a loaded name replaces the one there.
+    let single: Vec<NodeId> = loaded
+        .children
+        .keys()
+        .filter(|id| id.key.is_some() && stmt.child(&id.keyword).is_some_and(|s| s.single))
+        .cloned()
+        .collect();
+    target.children.retain(|other, _| {
+        single.contains(other) || !single.iter().any(|s| s.keyword == other.keyword)
+    });
     for (id, child) in loaded.children {
         path.push(id.clone());
         let into = order::child_entry(target, stmt, &id);

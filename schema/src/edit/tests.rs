@@ -747,3 +747,26 @@ fn delete_keeps_a_presence_container_left_empty() {
     assert_eq!(ed().delete(&mut t, &w(unit)), Ok(Applied::Done));
     assert!(t.get(&path[..2]).is_some_and(|n| n.is_empty()));
 }
+
+/// A dynamic profile's `filter input F { ... }` is one statement (a `single` list): `load
+/// merge` of another name replaces it, as `set` does; the same name merges into it.
+#[test]
+fn load_merge_replaces_a_single_entry_list() {
+    let unit = "dynamic-profiles { p { interfaces { pp0 { unit \"$junos-interface-unit\" { family inet { filter { FILTER } } } } } } }";
+    let base =
+        crate::parse::parse_config(&unit.replace("FILTER", "input a { precedence 5; } output c;"))
+            .unwrap();
+    let merged = |text: &str| {
+        let text = unit.replace("FILTER", text);
+        let out = load::load(&crate::table::ROOT, &base, LoadMode::Merge, &text, &[]).unwrap();
+        crate::print::to_set_lines(&[], &out)
+            .lines()
+            .map(|l| l.rsplit(" filter ").next().unwrap_or(l).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(merged("input b;"), ["input b", "output c"]);
+    assert_eq!(
+        merged("input a { precedence 7; }"),
+        ["input a precedence 7", "output c"]
+    );
+}

@@ -278,7 +278,6 @@ const KNOWN: &[(&str, &[&str])] = &[
     (
         "access address-assignment pool family inet dhcp-attributes",
         &[
-            "netbios-node-type",
             "next-server",
             "option",
             "option-match",
@@ -286,7 +285,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "propagate-settings",
             "server-identifier",
             "sip-server",
-            "tftp-server",
         ],
     ),
     ("snmp community", &["routing-instance"]),
@@ -430,6 +428,16 @@ const KNOWN: &[(&str, &[&str])] = &[
             "service",
             "targeted-options",
         ],
+    ),
+    // An interface-shared filter: one instance (counters, policers) for every subscriber
+    // naming it (interfaces (Static and Dynamic Subscribers)); each unit has its own here.
+    (
+        "dynamic-profiles interfaces unit family inet filter input",
+        &["shared-name"],
+    ),
+    (
+        "dynamic-profiles interfaces unit family inet filter output",
+        &["shared-name"],
     ),
     // L2TP over IPsec: this router has no IPsec.
     (

@@ -265,9 +265,22 @@ const DHCP_ATTRIBUTES: &[Stmt] = &[
         "NetBIOS name servers (IPCP primary and secondary NBNS: the first two are used)",
     )
     .braced(),
+    // netbios-node-type, 13.2: DHCP option 46. Its place here (and tftp-server's) is ours.
+    leaf(
+        "netbios-node-type",
+        Type::Enum(&["b-node", "h-node", "m-node", "p-node"]),
+        "NetBIOS node type advertised to clients",
+    )
+    .no_effect(DHCP_ONLY),
     leaf_list("router", Type::Ipv4, "Routers advertised to clients")
         .braced()
         .no_effect(DHCP_ONLY),
+    leaf(
+        "tftp-server",
+        Type::Ipv4,
+        "TFTP server advertised to clients",
+    )
+    .no_effect(DHCP_ONLY),
 ];
 
 /// Why a pool's DHCP-only attributes do nothing here.

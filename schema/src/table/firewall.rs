@@ -153,9 +153,10 @@ const FROM: &[Stmt] = &[
 ];
 
 /// `source-address { 127.0.0.0/8; 127.1.0.0/16 except; }`: Junos shows each prefix on its
-/// line, `except` after it; the longest prefix that contains an address decides.
+/// line, `except` after it; the longest prefix that contains an address decides. Host bits
+/// may be set (Examples: Configuring Static Filters writes `a.b.c.10/24`).
 const fn prefixes(name: &'static str, help: &'static str) -> Stmt {
-    list(name, Type::Ipv4Prefix, help, EXCEPT)
+    list(name, Type::Ipv4MatchPrefix, help, EXCEPT)
         .grouped()
         .one_line()
 }
@@ -251,19 +252,44 @@ pub(super) const INTERFACE_FILTER: Stmt = container(
 );
 
 /// The same in a dynamic profile, where the name may be a variable (`"$junos-input-filter"`,
-/// filled from RADIUS; with no value the statement is dropped and no filter applies).
+/// filled from RADIUS; with no value the statement is dropped and no filter applies), and
+/// takes options (pp0 (Dynamic PPPoE): `input filter-name { precedence precedence; }`): a
+/// list keyed by the name, `input F;` without options. One filter a direction: `set` of
+/// another name replaces it (`single`), two in brace text are refused (validate::dynamic_profiles).
 pub(super) const DYNAMIC_INTERFACE_FILTER: Stmt = container(
     "filter",
     "Filters to apply to this family",
     &[
-        leaf("input", Type::OrVariable(&FILTER_NAME), INPUT_HELP)
-            .refers_to(FILTERS)
-            .refers_also_to(LEGACY_FILTERS),
-        leaf("output", Type::OrVariable(&FILTER_NAME), OUTPUT_HELP)
-            .refers_to(FILTERS)
-            .refers_also_to(LEGACY_FILTERS),
+        list(
+            "input",
+            Type::OrVariable(&FILTER_NAME),
+            INPUT_HELP,
+            DYNAMIC_FILTER_OPTIONS,
+        )
+        .refers_to(FILTERS)
+        .refers_also_to(LEGACY_FILTERS)
+        .single(),
+        list(
+            "output",
+            Type::OrVariable(&FILTER_NAME),
+            OUTPUT_HELP,
+            DYNAMIC_FILTER_OPTIONS,
+        )
+        .refers_to(FILTERS)
+        .refers_also_to(LEGACY_FILTERS)
+        .single(),
     ],
 );
+
+/// precedence (Dynamic Profiles Filters), 13.1: 0 through 250, lower first, among the
+/// filters of one direction of a subscriber's unit. Junos' `shared-name` is not taken
+/// (parse::unsupported).
+const DYNAMIC_FILTER_OPTIONS: &[Stmt] = &[leaf(
+    "precedence",
+    uint(0, 250),
+    "Precedence of the filter among the unit's filters of its direction",
+)
+.no_effect("a unit has one filter a direction here: there is no order to set")];
 
 const INPUT_HELP: &str = "Name of filter applied to received packets";
 const OUTPUT_HELP: &str = "Name of filter applied to transmitted packets";

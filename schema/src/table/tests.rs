@@ -155,9 +155,11 @@ fn references_name_lists_reachable_through_containers() {
         );
         for target in stmt.references() {
             seen += 1;
+            // A list's key refers as a value does (a dynamic profile's `filter input F
+            // { precedence N; }`), checked by validate::structure's `references`.
             assert!(
-                matches!(stmt.kind, Kind::Leaf(_) | Kind::LeafList(_)),
-                "{path:?}: only values refer"
+                matches!(stmt.kind, Kind::Leaf(_) | Kind::LeafList(_) | Kind::List(_)),
+                "{path:?}: only values and list keys refer"
             );
             let list =
                 stmt_at(target).unwrap_or_else(|| panic!("{path:?} refers to missing {target:?}"));
@@ -382,6 +384,8 @@ fn statements_without_effect_are_these() {
             "dynamic-profiles interfaces unit ppp-options ignore-magic-number-mismatch",
             "dynamic-profiles interfaces unit keepalives up-count",
             "dynamic-profiles interfaces unit family inet mtu",
+            "dynamic-profiles interfaces unit family inet filter input precedence",
+            "dynamic-profiles interfaces unit family inet filter output precedence",
             "dynamic-profiles interfaces unit family pppoe max-sessions-vsa-ignore",
             "interfaces interface-range hierarchical-scheduler",
             "interfaces interface-range mtu",
@@ -451,7 +455,9 @@ fn statements_without_effect_are_these() {
             "access address-assignment pool family inet dhcp-attributes boot-file",
             "access address-assignment pool family inet dhcp-attributes boot-server",
             "access address-assignment pool family inet dhcp-attributes domain-name",
+            "access address-assignment pool family inet dhcp-attributes netbios-node-type",
             "access address-assignment pool family inet dhcp-attributes router",
+            "access address-assignment pool family inet dhcp-attributes tftp-server",
             "access domain map tunnel-switch-profile",
             "access domain-name-server-inet6",
             "access group-profile l2tp multilink",

@@ -376,9 +376,19 @@ pub struct InterfaceFilters {
 impl InterfaceFilters {
     pub(super) fn of(inet: View<'_>) -> InterfaceFilters {
         let filter = inet.container("filter");
+        // A static unit's is a leaf; a dynamic profile's a list entry keyed by the name
+        // (it takes options), one a direction.
+        let name = |direction: &str| {
+            filter.string(direction).or_else(|| {
+                filter
+                    .entries(direction)
+                    .next()
+                    .map(|(name, _)| name.to_string())
+            })
+        };
         InterfaceFilters {
-            input: filter.string("input"),
-            output: filter.string("output"),
+            input: name("input"),
+            output: name("output"),
         }
     }
 

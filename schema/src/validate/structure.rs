@@ -265,9 +265,14 @@ fn references(
     let Some(list) = stmt.reference.and_then(|r| r.last()) else {
         return;
     };
-    for value in &node.values {
+    // A leaf's values, or a list entry's key (a dynamic profile's `filter input F { ... }`).
+    for value in node.values.iter().chain(id.key.as_ref()) {
         // A dynamic profile's variable names its object only when a subscriber logs in.
-        if matches!(stmt.kind, Kind::Leaf(Type::OrVariable(_))) && value.starts_with('$') {
+        if matches!(
+            stmt.kind,
+            Kind::Leaf(Type::OrVariable(_)) | Kind::List(Type::OrVariable(_))
+        ) && value.starts_with('$')
+        {
             continue;
         }
         let defined = stmt.references().any(|reference| {
