@@ -96,9 +96,11 @@ fn merge(
         .filter(|id| id.key.is_some() && stmt.child(&id.keyword).is_some_and(|s| s.single))
         .cloned()
         .collect();
-    target.children.retain(|other, _| {
-        single.contains(other) || !single.iter().any(|s| s.keyword == other.keyword)
-    });
+    if !single.is_empty() {
+        target.children.retain(|other, _| {
+            single.contains(other) || !single.iter().any(|s| s.keyword == other.keyword)
+        });
+    }
     for (id, child) in loaded.children {
         path.push(id.clone());
         let into = order::child_entry(target, stmt, &id);
