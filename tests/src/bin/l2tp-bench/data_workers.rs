@@ -114,30 +114,64 @@ const CEILING_C: &str = r#"
  * none or 64), put behind an L2TP data header and PPP's FF 03 00 21 in place, and the batch
  * sent to 127.0.0.1:SINK_PORT as one UDP GSO message (the segments are of equal length here),
  * as the workers send a peer's runs. Counted: the packets sent. */
-static int tun_to_udp(const char *device, int sink_port, double seconds) {
-    int tun = -1, vnet = 0;
-    for (int attempt = 0; attempt < 2 && tun < 0; attempt++) {
-        int t = open("/dev/net/tun", O_RDWR | O_NONBLOCK);
+/* A queue of TUN device NAME, opened as the workers open theirs (multi-queue, with the
+ * virtio-net header when the device takes it); *vnet is that header's length (10 or 0). */
+static int open_tun_queue(const char *name, int open_flags, int *vnet) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int t = open("/dev/net/tun", O_RDWR | open_flags);
         struct ifreq ifr;
         memset(&ifr, 0, sizeof ifr);
-        strncpy(ifr.ifr_name, device, IFNAMSIZ - 1);
+        strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
         ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE | (attempt == 0 ? IFF_VNET_HDR : 0);
-        if (t >= 0 && ioctl(t, TUNSETIFF, &ifr) == 0) { tun = t; vnet = attempt == 0 ? 10 : 0; }
-        else if (t >= 0) close(t);
+        if (t >= 0 && ioctl(t, TUNSETIFF, &ifr) == 0) { *vnet = attempt == 0 ? 10 : 0; return t; }
+        if (t >= 0) close(t);
     }
-    if (tun < 0) { perror("TUNSETIFF"); return 1; }
-    int out = socket(AF_INET, SOCK_DGRAM, 0);
+    perror("TUNSETIFF");
+    return -1;
+}
+
+static int over(const struct timespec *start, double seconds) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9 >= seconds;
+}
+
+/* 127.0.0.1:PORT. */
+static struct sockaddr_in loopback(int port) {
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
-    a.sin_port = htons(sink_port);
+    a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(0x7f000001);
+    return a;
+}
+
+/* Tells the bench to start its generator; the loop's clock starts here. */
+static void ready(struct timespec *start) {
+    printf("ready\n");
+    fflush(stdout);
+    clock_gettime(CLOCK_MONOTONIC, start);
+}
+
+/* The loop's result line: what it counted and its CPU seconds. */
+static int report(unsigned long long count) {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    double cpu = u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+    printf("%llu %f\n", count, cpu);
+    return 0;
+}
+
+static int tun_to_udp(const char *device, int sink_port, double seconds) {
+    int vnet = 0;
+    int tun = open_tun_queue(device, O_NONBLOCK, &vnet);
+    if (tun < 0) return 1;
+    int out = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = loopback(sink_port);
     if (connect(out, (struct sockaddr *)&a, sizeof a) != 0) { perror("connect"); return 1; }
     static char bufs[64][2048];
     struct iovec iov[64];
-    printf("ready\n");
-    fflush(stdout);
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct timespec start;
+    ready(&start);
     unsigned long long count = 0;
     for (;;) {
         struct pollfd p = {tun, POLLIN, 0};
@@ -180,14 +214,9 @@ static int tun_to_udp(const char *device, int sink_port, double seconds) {
             int sent = sendmmsg(out, msgs, m, 0);
             if (sent > 0) count += sent;
         }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9 >= seconds) break;
+        if (over(&start, seconds)) break;
     }
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    double cpu = u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
-    printf("%llu %f\n", count, cpu);
-    return 0;
+    return report(count);
 }
 
 int main(int argc, char **argv) {
@@ -197,16 +226,8 @@ int main(int argc, char **argv) {
     const char *mode = argc > 5 ? argv[3] : "";
     int tun = -1, vnet = 0, packet = -1, skip = argc > 5 ? atoi(argv[5]) : 0;
     if (strcmp(mode, "tun") == 0) {
-        for (int attempt = 0; attempt < 2 && tun < 0; attempt++) {
-            int t = open("/dev/net/tun", O_RDWR);
-            struct ifreq ifr;
-            memset(&ifr, 0, sizeof ifr);
-            strncpy(ifr.ifr_name, argv[4], IFNAMSIZ - 1);
-            ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE | (attempt == 0 ? IFF_VNET_HDR : 0);
-            if (t >= 0 && ioctl(t, TUNSETIFF, &ifr) == 0) { tun = t; vnet = attempt == 0; }
-            else if (t >= 0) close(t);
-        }
-        if (tun < 0) { perror("TUNSETIFF"); return 1; }
+        tun = open_tun_queue(argv[4], 0, &vnet);
+        if (tun < 0) return 1;
     } else if (strcmp(mode, "pppoe") == 0) {
         packet = socket(AF_PACKET, SOCK_RAW, 0);
         struct sockaddr_ll sll;
@@ -227,10 +248,7 @@ int main(int argc, char **argv) {
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
     struct timeval tv = {0, 50000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(0x7f000001);
+    struct sockaddr_in a = loopback(port);
     if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) { perror("bind"); return 1; }
     static char bufs[64][2048];
     struct mmsghdr msgs[64];
@@ -242,10 +260,8 @@ int main(int argc, char **argv) {
         msgs[i].msg_hdr.msg_iov = &iov[i];
         msgs[i].msg_hdr.msg_iovlen = 1;
     }
-    printf("ready\n");
-    fflush(stdout);
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    struct timespec start;
+    ready(&start);
     unsigned long long count = 0;
     for (;;) {
         int n = recvmmsg(fd, msgs, 64, 0, NULL);
@@ -272,17 +288,12 @@ int main(int argc, char **argv) {
         for (int i = 0; tun >= 0 && i < n; i++) {
             int len = (int)msgs[i].msg_len - skip;
             if (len <= 0) continue;
-            struct iovec v[2] = {{vnet_hdr, sizeof vnet_hdr}, {bufs[i] + skip, len}};
+            struct iovec v[2] = {{vnet_hdr, vnet}, {bufs[i] + skip, len}};
             if (writev(tun, vnet ? v : v + 1, vnet ? 2 : 1) > 0) count++;
         }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9 >= seconds) break;
+        if (over(&start, seconds)) break;
     }
-    struct rusage u;
-    getrusage(RUSAGE_SELF, &u);
-    double cpu = u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
-    printf("%llu %f\n", count, cpu);
-    return 0;
+    return report(count);
 }
 "#;
 
