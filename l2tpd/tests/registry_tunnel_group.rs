@@ -197,6 +197,14 @@ fn retransmit_interval_caps_the_backoff_and_tunnel_timeout_gives_up() {
         ),
         (vec![0, 1, 3, 7, 15, 31, 61, 91, 121], Some(151))
     );
+    // Below RFC 2661's 8 s floor for a cap (Juniper's example writes 5): 1, 2, 4, then 8 s.
+    assert_eq!(
+        silent_lac(
+            "set services l2tp tunnel retransmission-count-not-established 6\n\
+             set services l2tp tunnel-group g retransmit-interval 5\n"
+        ),
+        (vec![0, 1, 3, 7, 15, 23, 31], Some(39))
+    );
 }
 
 /// How many ICRPs the LNS sends at once to a LAC offering a window of 8, once acknowledged

@@ -15,8 +15,9 @@ fn value(ty: Type, n: u64) -> Option<String> {
         | Type::UintOr { min, max, .. }
         | Type::Size { min, max }
         | Type::Decimal { min, max } => (min + n % (max - min + 1)).to_string(),
+        Type::Int { min, max } => (min + (n as i64) % (max - min + 1)).to_string(),
         Type::Oid => format!("1.3.6.1.{n}"),
-        Type::Ipv4 | Type::IpAddr | Type::IpAddrOr(_) => {
+        Type::Ipv4 | Type::Ipv4Host | Type::IpAddr | Type::IpAddrOr(_) => {
             format!("198.18.{}.{}", (n >> 8) & 0xff, n & 0xff)
         }
         Type::Ipv4Prefix | Type::Ipv4MatchPrefix | Type::IpPrefix => {

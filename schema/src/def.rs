@@ -12,6 +12,8 @@ use std::net::Ipv4Addr;
 pub enum Type {
     /// An unsigned integer within an inclusive range.
     Uint { min: u64, max: u64 },
+    /// A signed integer within an inclusive range (a DHCP option's `integer` and `short`).
+    Int { min: i64, max: i64 },
     /// A size in bytes within an inclusive range, written as a number or with a `k`, `m` or
     /// `g` suffix as Junos takes it (`size 10m`); kept as the number of bytes.
     Size { min: u64, max: u64 },
@@ -28,6 +30,10 @@ pub enum Type {
     },
     /// A dotted-quad IPv4 address.
     Ipv4,
+    /// An IPv4 address, or the same address as a host prefix (`a.b.c.d/32`), kept as written:
+    /// Juniper's L2TP example gives a client `framed-ip-address 10.12.12.12/32` where the
+    /// statement page writes a bare address.
+    Ipv4Host,
     /// An IPv4 or IPv6 address (`127.0.0.1`, `::1`), kept in its canonical text.
     IpAddr,
     /// An IPv4 or IPv6 address, or one of a few keywords standing for an address the router
@@ -518,6 +524,18 @@ impl Type {
                 }
                 Ok(n.to_string())
             }
+            Type::Int { min, max } => {
+                let digits = value.strip_prefix('-').unwrap_or(value);
+                let n: i64 = value
+                    .parse()
+                    .ok()
+                    .filter(|_| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                    .ok_or_else(|| format!("invalid numeric value: '{}'", q()))?;
+                if n < min || n > max {
+                    return Err(format!("Value {n} is not within range ({min}..{max})"));
+                }
+                Ok(n.to_string())
+            }
             Type::UintOr { min, max, words } => {
                 if words.contains(&value) {
                     return Ok(value.to_string());
@@ -560,6 +578,16 @@ impl Type {
                 .parse::<Ipv4Addr>()
                 .map(|a| a.to_string())
                 .map_err(|_| format!("invalid IPv4 address: '{}'", q())),
+            Type::Ipv4Host => match value.strip_suffix("/32") {
+                Some(address) => address.parse::<Ipv4Addr>().map(|a| format!("{a}/32")),
+                None => value.parse::<Ipv4Addr>().map(|a| a.to_string()),
+            }
+            .map_err(|_| {
+                format!(
+                    "invalid value '{}': expecting an IPv4 address or a /32 prefix",
+                    q()
+                )
+            }),
             Type::IpAddr => value
                 .parse::<std::net::IpAddr>()
                 .map(|a| a.to_string())
@@ -664,10 +692,11 @@ impl Type {
     pub fn placeholder(&self) -> String {
         match *self {
             Type::Uint { min, max } => format!("<{min}..{max}>"),
+            Type::Int { min, max } => format!("<{min}..{max}>"),
             Type::UintOr { min, max, .. } => format!("<{min}..{max}>"),
             Type::Size { .. } => "<size>".into(),
             Type::Decimal { .. } => "<number>".into(),
-            Type::Ipv4 | Type::IpAddr | Type::IpAddrOr(_) => "<address>".into(),
+            Type::Ipv4 | Type::Ipv4Host | Type::IpAddr | Type::IpAddrOr(_) => "<address>".into(),
             Type::Oid => "<oid>".into(),
             Type::Ipv4Prefix | Type::Ipv4MatchPrefix | Type::IpPrefix => "<prefix>".into(),
             Type::Enum(_) => "<value>".into(),

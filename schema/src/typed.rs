@@ -69,7 +69,7 @@ pub use firewall::{
 };
 pub use l2tp::{
     AssignmentIdFormat, L2tpConfig, TraceFile, TraceLevel, TraceOptions, TunnelDefaults,
-    TunnelGroup, TxAddressChange, TxConnectSpeedMethod,
+    TunnelGroup, TxAddressChange, TxConnectSpeedMethod, MINIMUM_RETRANSMIT_CAP,
 };
 pub use net::Ipv4Prefix;
 pub use pppoe::{PppoeService, ServiceAction, ServiceName, ServiceNameTable};

@@ -26,6 +26,7 @@ fn usable(ty: Type) -> bool {
 fn value(ty: Type) -> BoxedStrategy<String> {
     match ty {
         Type::Uint { min, max } => (min..=max).prop_map(|n| n.to_string()).boxed(),
+        Type::Int { min, max } => (min..=max).prop_map(|n| n.to_string()).boxed(),
         // A size's canonical form has the largest suffix that divides it (`458758k`); so has a
         // decimal number's (`10m`).
         Type::Size { min, max } | Type::Decimal { min, max } => (min..=max)
@@ -42,6 +43,11 @@ fn value(ty: Type) -> BoxedStrategy<String> {
                 .prop_map(|(hi, [c, d])| format!("198.{}.{c}.{d}", 18 + u8::from(hi))),
         ]
         .boxed(),
+        Type::Ipv4Host => (any::<[u8; 3]>(), any::<bool>())
+            .prop_map(|([a, b, c], host)| {
+                format!("127.{a}.{b}.{c}{}", if host { "/32" } else { "" })
+            })
+            .boxed(),
         Type::IpAddr => prop_oneof![
             Just("::1".to_string()),
             any::<[u8; 3]>().prop_map(|[a, b, c]| format!("127.{a}.{b}.{c}")),

@@ -105,6 +105,9 @@ pub fn reference_text(stmt: &Stmt, path: &[NodeId]) -> String {
     {
         out.push_str(&format!("\n  Range\n\n    {min} through {max}\n"));
     }
+    if let Some(Type::Int { min, max }) = value.map(|v| v.concrete()) {
+        out.push_str(&format!("\n  Range\n\n    {min} through {max}\n"));
+    }
     out
 }
 
@@ -121,6 +124,7 @@ fn value_help(ty: Type) -> String {
         Type::Enum(words) => format!("One of: {}", words.join(", ")),
         Type::Secret => "Secret, stored obfuscated".into(),
         Type::Ipv4 => "IPv4 address".into(),
+        Type::Ipv4Host => "IPv4 address (or the address/32)".into(),
         Type::IpAddr => "IPv4 or IPv6 address".into(),
         Type::IpAddrOr(words) => format!("IPv4 or IPv6 address, or one of: {}", words.join(", ")),
         Type::Oid => "Object identifier: numbers or a MIB name, dot-separated".into(),
@@ -135,7 +139,7 @@ fn value_help(ty: Type) -> String {
         Type::Identifier { max_len } | Type::Str { max_len } => {
             format!("Name or text of at most {max_len} characters")
         }
-        Type::Uint { .. } | Type::UintOr { .. } => "Number".into(),
+        Type::Uint { .. } | Type::UintOr { .. } | Type::Int { .. } => "Number".into(),
         Type::Size { .. } => "Size in bytes (k, m, g suffixes)".into(),
         Type::Decimal { .. } => "Number (k = 1000, m = 1,000,000, g = 1,000,000,000)".into(),
         Type::OrVariable(inner) => format!("{}, or a $variable", value_help(*inner)),

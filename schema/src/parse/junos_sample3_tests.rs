@@ -167,37 +167,49 @@ firewall {
     );
 }
 
+/// A pool `dhcp-pool` for DHCP clients whose `dhcp-attributes` block holds `attributes`
+/// (given after a newline, at their depth).
+fn dhcp_pool(attributes: &str) -> String {
+    let attributes = attributes.strip_prefix('\n').unwrap_or(attributes);
+    format!(
+        "\
+access {{
+    address-assignment {{
+        pool dhcp-pool {{
+            family inet {{
+                network 198.18.2.0/24;
+                range r1 {{
+                    low 198.18.2.10;
+                    high 198.18.2.100;
+                }}
+                dhcp-attributes {{
+{attributes}                }}
+            }}
+        }}
+    }}
+}}
+"
+    )
+}
+
 /// dhcp-attributes, 9.4; netbios-node-type, 13.2 (`b-node | h-node | m-node | p-node`,
 /// DHCP option 46): a pool written for DHCP clients loads whole, its DHCP-only attributes
 /// with no effect, as the other DHCP-only attributes (their order here is ours: the pages
 /// list the statements alphabetically).
 #[test]
 fn a_pools_netbios_node_type_and_tftp_server_load_and_warn() {
-    let text = "\
-access {
-    address-assignment {
-        pool dhcp-pool {
-            family inet {
-                network 198.18.2.0/24;
-                range r1 {
-                    low 198.18.2.10;
-                    high 198.18.2.100;
-                }
-                dhcp-attributes {
+    let text = dhcp_pool(
+        "
                     wins-server {
                         198.18.2.4;
                     }
                     netbios-node-type h-node;
                     tftp-server 198.18.2.1;
-                }
-            }
-        }
-    }
-}
-";
+",
+    );
     const AT: &str = "[edit access address-assignment pool dhcp-pool family inet dhcp-attributes]";
     assert_eq!(
-        no_effect(text),
+        no_effect(&text),
         [
             format!("{AT} 'netbios-node-type'"),
             format!("{AT} 'tftp-server'")
@@ -205,4 +217,102 @@ access {
     );
     let other = text.replace("h-node", "x-node");
     assert!(parse_config(&other).is_err());
+}
+
+/// Examples: Configuring L2TP Services (13.1) gives a client profile `framed-ip-address
+/// a.b.c.d/32`, where the statement pages write a bare address: a host prefix names the same
+/// address. Taken as written and printed so; a shorter prefix is still refused.
+#[test]
+fn framed_ip_address_takes_a_host_prefix() {
+    let text = "\
+access {
+    profile lns-clients {
+        client user1 {
+            ppp {
+                framed-ip-address 198.18.12.12/32;
+            }
+        }
+        client user2 {
+            ppp {
+                framed-ip-address 198.18.12.13;
+            }
+        }
+    }
+}
+";
+    assert_eq!(no_effect(text), Vec::<String>::new());
+    let config = router_config(&parse_config(text).unwrap());
+    let clients = &config.access_profiles["lns-clients"].clients;
+    for (name, address) in [("user1", "198.18.12.12"), ("user2", "198.18.12.13")] {
+        let ppp = &clients[name].ppp;
+        assert_eq!(ppp.framed_ip_address, Some(address.parse().unwrap()));
+    }
+    for bad in ["198.18.12.12/24", "198.18.12.12/33", "198.18.12.0/32x"] {
+        let wrong = text.replace("198.18.12.12/32", bad);
+        let error = parse_config(&wrong).expect_err(bad).to_string();
+        assert!(
+            error.contains("expecting an IPv4 address or a /32 prefix"),
+            "{error}"
+        );
+    }
+}
+
+/// option (12.3), option-match (9.4), server-identifier (current), under dhcp-attributes: a
+/// pool written for DHCP clients with its own options loads whole, each with no effect (this
+/// router's subscribers get their address by IPCP). `option` entries are one a line, `id
+/// type value` or `id array type [ values ]`.
+#[test]
+fn a_pools_dhcp_options_load_and_warn() {
+    let text = dhcp_pool(
+        "
+                    option {
+                        2 integer -3600;
+                        19 flag off;
+                        24 unsigned-short 576;
+                        40 string nis.example;
+                        43 hex-string 0104c6120201;
+                        150 array ip-address [ 198.18.2.5 198.18.2.6 ];
+                        176 array string [ MCIPADD=198.18.2.7 MCPORT=1719 ];
+                    }
+                    option-match {
+                        option-82 {
+                            circuit-id ge-1/0/0:100 range r1;
+                            remote-id \"cpe 7\" range r1;
+                        }
+                    }
+                    server-identifier 198.18.2.1;
+",
+    );
+    const AT: &str = "[edit access address-assignment pool dhcp-pool family inet dhcp-attributes]";
+    assert_eq!(
+        no_effect(&text),
+        ["2", "19", "24", "40", "43", "150", "176"]
+            .iter()
+            .map(|code| format!("{AT} 'option {code}'"))
+            .chain([
+                format!("{AT} 'option-match'"),
+                format!("{AT} 'server-identifier'"),
+            ])
+            .collect::<Vec<_>>()
+    );
+    // A value must fit its type, and an option takes one type.
+    for (from, to) in [
+        ("19 flag off", "19 flag maybe"),
+        ("24 unsigned-short 576", "24 unsigned-short 70000"),
+        ("2 integer -3600", "2 integer -3000000000"),
+        (
+            "150 array ip-address [",
+            "150 array ip-address [ 198.18.2.300",
+        ),
+        ("19 flag off", "300 flag off"),
+    ] {
+        let wrong = text.replace(from, to);
+        assert!(parse_config(&wrong).is_err(), "{to}");
+    }
+    let two_types = text.replace("19 flag off;", "19 flag off byte 1;");
+    let tree = parse_config(&two_types).expect("two types load");
+    assert!(
+        crate::validate::check(&tree).is_err(),
+        "two types of one option commit"
+    );
 }

@@ -279,11 +279,8 @@ const KNOWN: &[(&str, &[&str])] = &[
         "access address-assignment pool family inet dhcp-attributes",
         &[
             "next-server",
-            "option",
-            "option-match",
             "propagate-ppp-settings",
             "propagate-settings",
-            "server-identifier",
             "sip-server",
         ],
     ),

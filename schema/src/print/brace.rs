@@ -198,7 +198,7 @@ pub(crate) fn statement_lines(
                     head(s);
                     s.push(';');
                 });
-            } else if let Some(words) = stmt.and_then(|s| one_line_words(s, node)) {
+            } else if let Some(words) = stmt.and_then(|s| one_line_words(s, node, true)) {
                 // A secret on the line marks it as a leaf's line does (`archive-sites URL
                 // password "$9$…"; ## SECRET-DATA`).
                 let trailer = if stmt.is_some_and(|s| shows_secret(s, node)) {
@@ -309,8 +309,10 @@ fn shows_secret(stmt: &'static Stmt, node: &Node) -> bool {
 }
 
 /// The contents of a one-line container (`l2tpd size 10m files 5`), or `None` when
-/// they need the block form: a tag or annotation on a statement inside needs a line.
-fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
+/// they need the block form: a tag or annotation on a statement inside needs a line. A
+/// leaf-list of several values is written `[ a b ]`, which a line holds only at its end
+/// (`150 array ip-address [ a b ];`): `ends_line` says whether these words end theirs.
+fn one_line_words(stmt: &'static Stmt, node: &Node, ends_line: bool) -> Option<String> {
     let single = stmt.single_line && node.children.len() == 1;
     if !(stmt.one_line || single)
         || node
@@ -321,7 +323,9 @@ fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
         return None;
     }
     let mut words = Vec::new();
-    for (id, child) in &node.children {
+    let count = node.children.len();
+    for (n, (id, child)) in node.children.iter().enumerate() {
+        let last = ends_line && n + 1 == count;
         let child_stmt = stmt.child(&id.keyword)?;
         if child_stmt.kind == Kind::Container && child_stmt.one_line {
             // A one-line container inside one: `then reject host-unreachable;`. Read back,
@@ -330,14 +334,25 @@ fn one_line_words(stmt: &'static Stmt, node: &Node) -> Option<String> {
             if node.annotation.is_some() || node.inactive {
                 return None;
             }
-            let inner = one_line_words(child_stmt, child)?;
+            let inner = one_line_words(child_stmt, child, last)?;
             words.push(id.keyword.to_string());
             words.extend((!inner.is_empty()).then_some(inner));
             continue;
         }
         let value = match (child_stmt.kind, child.values.as_slice()) {
             (Kind::Flag, []) => None,
-            (Kind::Leaf(ty), [value]) => Some(value_word(value, ty == Type::Secret)),
+            (Kind::Leaf(ty) | Kind::LeafList(ty), [value]) => {
+                Some(value_word(value, ty == Type::Secret))
+            }
+            (Kind::LeafList(ty), many @ [_, _, ..]) if last => {
+                let mut list = String::from("[");
+                for value in many {
+                    list.push(' ');
+                    push_value_word(&mut list, value, ty == Type::Secret);
+                }
+                list.push_str(" ]");
+                Some(list)
+            }
             _ => return None,
         };
         // A value that reads as a keyword keeps its own keyword before it.

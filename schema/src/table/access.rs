@@ -272,9 +272,53 @@ const DHCP_ATTRIBUTES: &[Stmt] = &[
         "NetBIOS node type advertised to clients",
     )
     .no_effect(DHCP_ONLY),
+    // option, 12.3: `option { 19 flag off; 150 array ip-address [ a b ]; }`, one option a
+    // line, its code (DHCPv4's 1..254) then its type and value.
+    list(
+        "option",
+        uint(1, 254),
+        "DHCP option sent to clients",
+        DHCP_OPTION_TYPES,
+    )
+    .grouped()
+    .one_line()
+    .choice()
+    .no_effect(DHCP_ONLY),
+    // option-match, 9.4: the named range of the pool an option 82 value picks.
+    container(
+        "option-match",
+        "Named ranges picked by what DHCP clients send",
+        &[container(
+            "option-82",
+            "By the relay agent information (option 82)",
+            &[
+                list(
+                    "circuit-id",
+                    Type::Str { max_len: 255 },
+                    "Agent circuit ID to match",
+                    DHCP_MATCH_RANGE,
+                )
+                .one_line(),
+                list(
+                    "remote-id",
+                    Type::Str { max_len: 255 },
+                    "Agent remote ID to match",
+                    DHCP_MATCH_RANGE,
+                )
+                .one_line(),
+            ],
+        )],
+    )
+    .no_effect(DHCP_ONLY),
     leaf_list("router", Type::Ipv4, "Routers advertised to clients")
         .braced()
         .no_effect(DHCP_ONLY),
+    leaf(
+        "server-identifier",
+        Type::Ipv4,
+        "Server identifier (option 54) sent to clients",
+    )
+    .no_effect(DHCP_ONLY),
     leaf(
         "tftp-server",
         Type::Ipv4,
@@ -282,6 +326,38 @@ const DHCP_ATTRIBUTES: &[Stmt] = &[
     )
     .no_effect(DHCP_ONLY),
 ];
+
+/// The value types option (12.3) names, each made by `$make` (`leaf` for one value,
+/// `leaf_list` for an `array`), in one place so the two forms cannot drift apart.
+macro_rules! dhcp_option_types {
+    ($make:ident $(, $first:expr)?) => {
+        &[
+            $($first,)?
+            $make("byte", uint(0, 255), "Unsigned 8-bit value"),
+            $make("byte-stream", Type::Str { max_len: 255 }, "Bytes"),
+            $make("flag", Type::Enum(&["off", "on"]), "On or off"),
+            $make("hex-string", Type::Str { max_len: 510 }, "Bytes in hexadecimal"),
+            $make("integer", Type::Int { min: -2_147_483_648, max: 2_147_483_647 }, "Signed 32-bit value"),
+            $make("ip-address", Type::Ipv4, "IPv4 address"),
+            $make("short", Type::Int { min: -32_768, max: 32_767 }, "Signed 16-bit value"),
+            $make("string", Type::Str { max_len: 255 }, "Text"),
+            $make("unsigned-integer", uint(0, 4_294_967_295), "Unsigned 32-bit value"),
+            $make("unsigned-short", uint(0, 65_535), "Unsigned 16-bit value"),
+        ]
+    };
+}
+
+/// A DHCP option's value: one of the types, or an `array` of values of one type.
+const DHCP_OPTION_TYPES: &[Stmt] = dhcp_option_types!(
+    leaf,
+    container("array", "Several values of one type", DHCP_OPTION_ARRAY)
+        .one_line()
+        .choice()
+);
+
+const DHCP_OPTION_ARRAY: &[Stmt] = dhcp_option_types!(leaf_list);
+
+const DHCP_MATCH_RANGE: &[Stmt] = &[leaf("range", NAME, "Named range of the pool").mandatory()];
 
 /// Why a pool's DHCP-only attributes do nothing here.
 const DHCP_ONLY: &str = "for DHCP clients; this router's subscribers get their address by IPCP";
@@ -1063,7 +1139,7 @@ const CLIENT_PPP: &[Stmt] = &[
     ENCAPSULATION_OVERHEAD,
     leaf(
         "framed-ip-address",
-        Type::Ipv4,
+        Type::Ipv4Host,
         "Address assigned to the subscriber",
     ),
     FRAMED_POOL,

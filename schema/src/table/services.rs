@@ -325,12 +325,13 @@ const TUNNEL_GROUP: &[Stmt] = &[
         uint(1, 128),
         "Control message receive window (packets; default: tunnel rx-window-size)",
     ),
-    // Junos: the maximum retransmit interval (default 30 s). Ours defaults to the 16 s cap of
-    // every other tunnel. RFC 2661 section 5.8 requires any cap to be at least 8 s; up to a
-    // minute is our choice.
+    // Junos: the maximum retransmit interval (default 30 s), no range given; Juniper's own
+    // tunnel-group example writes 5. Ours defaults to the 16 s cap of every other tunnel. RFC
+    // 2661 section 5.8 requires any cap to be at least 8 s: below 8 loads, warns and waits 8
+    // (validate::l2tp); up to a minute is our choice.
     leaf(
         "retransmit-interval",
-        uint(8, 60),
+        uint(1, 60),
         "Longest wait between retransmissions (seconds; default 16)",
     ),
     leaf(

@@ -124,6 +124,11 @@ pub struct TunnelGroup {
     pub tunnel_timeout: Option<u32>,
 }
 
+/// RFC 2661 section 5.8: a cap on the wait between retransmissions "MUST be no less than 8
+/// seconds". A `retransmit-interval` below it loads (Juniper's own example writes 5) and warns;
+/// the daemon's retransmission timer never waits less at its cap (`RetransmitSettings::cap`).
+pub const MINIMUM_RETRANSMIT_CAP: u32 = 8;
+
 /// Every `[edit services l2tp]` setting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct L2tpConfig {

@@ -143,8 +143,10 @@ impl<'a> View<'a> {
         self.child_node(name).is_some()
     }
 
+    /// An address leaf's address; a host prefix (`Type::Ipv4Host`) names its address.
     pub(crate) fn address(&self, name: &str) -> Option<Ipv4Addr> {
-        self.value(name)?.parse().ok()
+        let value = self.value(name)?;
+        value.strip_suffix("/32").unwrap_or(value).parse().ok()
     }
 
     /// A keyword leaf read into its typed enum (whose serde names are the keywords).

@@ -2,7 +2,9 @@
 
 use super::Findings;
 use crate::tree::{NodeId, Path};
-use crate::typed::{AssignmentIdFormat, RouterConfig, TunnelIdentity, TunnelProfile};
+use crate::typed::{
+    AssignmentIdFormat, RouterConfig, TunnelIdentity, TunnelProfile, MINIMUM_RETRANSMIT_CAP,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
@@ -72,6 +74,21 @@ pub(super) fn check(config: &RouterConfig, findings: &mut Findings) {
 fn tunnel_groups(config: &RouterConfig, findings: &mut Findings) {
     let mut owners: BTreeMap<Ipv4Addr, &str> = BTreeMap::new();
     for (name, group) in &config.l2tp.tunnel_groups {
+        if let Some(cap) = group
+            .retransmit_interval
+            .filter(|&cap| cap < MINIMUM_RETRANSMIT_CAP)
+        {
+            let mut path = l2tp_path();
+            path.push(NodeId::entry("tunnel-group", name.as_str()));
+            findings.warn(
+                &path,
+                &format!("retransmit-interval {cap}"),
+                &format!(
+                    "the longest wait between retransmissions is {MINIMUM_RETRANSMIT_CAP} \
+                     seconds, the least RFC 2661 (section 5.8) allows"
+                ),
+            );
+        }
         let Some(address) = group.local_address else {
             continue;
         };

@@ -219,6 +219,38 @@ fn tunnel_group_needs_a_local_gateway() {
     );
 }
 
+/// Juniper's own tunnel-group example writes `retransmit-interval 5`, and the statement page gives
+/// no range, so it loads. RFC 2661 section 5.8 says a cap on the wait MUST be at least 8 s: the
+/// daemon waits up to 8 s, and the commit says so where the statement is.
+#[test]
+fn a_retransmit_interval_below_eight_seconds_warns_that_eight_is_used() {
+    let mut root = lac();
+    set(
+        &mut root,
+        "services l2tp tunnel-group=a local-gateway address",
+        &["198.18.1.2"],
+    );
+    set(
+        &mut root,
+        "services l2tp tunnel-group=a retransmit-interval",
+        &["5"],
+    );
+    assert_eq!(
+        check(&root),
+        Ok(vec![
+            "warning: [edit services l2tp tunnel-group a] 'retransmit-interval 5': the longest wait \
+             between retransmissions is 8 seconds, the least RFC 2661 (section 5.8) allows"
+                .to_string()
+        ])
+    );
+    set(
+        &mut root,
+        "services l2tp tunnel-group=a retransmit-interval",
+        &["8"],
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+}
+
 #[test]
 fn at_most_eight_preference_levels() {
     let mut root = lac();
