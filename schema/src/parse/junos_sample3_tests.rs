@@ -137,7 +137,10 @@ firewall {
     );
     let tree = parse_config(&two).unwrap();
     let errors = format!("{:?}", crate::validate::check(&tree).unwrap_err());
-    assert!(errors.contains("one input filter"), "{errors}");
+    assert!(
+        errors.contains("Only one 'input' may be configured: input sub-in is"),
+        "{errors}"
+    );
     // `set` of another name replaces the filter, as setting Junos' one statement again.
     let unit =
         "set dynamic-profiles p interfaces pp0 unit $junos-interface-unit family inet filter";

@@ -26,7 +26,6 @@ pub(super) fn check(root: &Node, findings: &mut Findings) {
         dial_options(profile, &path, findings);
         pppoe_options(profile, &path, findings);
         dynamic_units(profile, &path, findings);
-        one_filter_a_direction(profile, &mut path, findings);
         routing_instances(root, profile, &path, findings);
         routes(profile, &mut path, findings);
     }
@@ -239,32 +238,6 @@ pub(super) fn check_donors(config: &RouterConfig, findings: &mut Findings) {
                     why.to_string(),
                 );
             }
-        }
-    }
-}
-
-/// A unit's `filter { input F { ... } }` is a list entry (it takes options), but a unit
-/// has one input and one output filter, as a static unit's `input F;` (Junos' `input
-/// filter-name` is one statement): a second name in one direction is refused.
-fn one_filter_a_direction(node: &Node, path: &mut Path, findings: &mut Findings) {
-    for (id, child) in &node.children {
-        if id.keyword == "filter" {
-            for direction in ["input", "output"] {
-                let mut named = child.children.keys().filter(|f| f.keyword == direction);
-                if let (Some(first), Some(second)) = (named.next(), named.next()) {
-                    let mut at = path.clone();
-                    at.push(id.clone());
-                    findings.error(
-                        at,
-                        second.to_string(),
-                        format!("a unit takes one {direction} filter: {first} is configured"),
-                    );
-                }
-            }
-        } else {
-            path.push(id.clone());
-            one_filter_a_direction(child, path, findings);
-            path.pop();
         }
     }
 }

@@ -58,7 +58,10 @@ impl Walk<'_, '_, '_> {
         path: &mut Path,
     ) -> bool {
         let list_block = stmt.has_list_block() && path.last().is_some_and(|l| l.key.is_none());
+        // The entry before, for a one-entry list's second entry (its entries are adjacent).
+        let mut before_id: Option<&NodeId> = None;
         for (index, (id, shared)) in node.children.shared().enumerate() {
+            let sibling = before_id.replace(id);
             let child: &Node = shared;
             if self.stop_at_inactive && child.inactive {
                 return false;
@@ -77,6 +80,14 @@ impl Walk<'_, '_, '_> {
             };
             if let Some(Err(message)) = child.annotation.as_deref().map(check_annotation) {
                 self.findings.error(path.clone(), id.to_string(), message);
+            }
+            if let Some(first) = sibling.filter(|s| child_stmt.single && s.keyword == id.keyword) {
+                // Brace text can hold two; `set` replaces (Stmt::single).
+                self.findings.error(
+                    path.clone(),
+                    id.to_string(),
+                    format!("Only one '{}' may be configured: {first} is", id.keyword),
+                );
             }
             if before.is_some_and(|b| Arc::ptr_eq(b, shared)) && self.skips.may_skip(child_stmt) {
                 // Checked last time and unchanged: only its warnings are said again.
