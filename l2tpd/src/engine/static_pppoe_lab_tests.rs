@@ -264,6 +264,36 @@ fn a_terminated_subscriber_gets_the_units_own_address_without_unnumbered() {
     assert_eq!(peer, std::net::Ipv4Addr::new(198, 19, 1, 1));
 }
 
+/// ann's address and the router's, as IPCP gave them to ann on pp0.1, under `extra`.
+fn ann_addresses(extra: &str) -> (std::net::Ipv4Addr, std::net::Ipv4Addr) {
+    let mut lab = Lab::new(lac_config("chap", extra), config(""));
+    let first = lab.add_tagged("ann@local.example", vlan_100());
+    settle(&mut lab);
+    super::dynamic_profile_lab_tests::ipcp_up(&lab.subs[first].events).expect("IPCP up")
+}
+
+/// `unnumbered-address lo0.0 destination A` (unnumbered-address (PPP)): the unit's one
+/// subscriber is given A in IPCP, not an address of the domain's pool; lo0.0's address stays
+/// the router's. A client entry's `framed-ip-address` (as RADIUS's Framed-IP-Address) still
+/// comes first: it names this user, the unit names whoever dials in on it.
+#[test]
+fn a_terminated_subscriber_gets_the_units_destination_address() {
+    let destination = format!(
+        "{TERMINATES}set interfaces pp0 unit 1 family inet unnumbered-address destination 198.19.2.7\n"
+    );
+    assert_eq!(
+        ann_addresses(&destination),
+        ("198.19.2.7".parse().unwrap(), "198.19.0.1".parse().unwrap())
+    );
+    let framed = format!(
+        "{destination}set access profile users client ann@local.example ppp framed-ip-address 198.18.0.99\n"
+    );
+    assert_eq!(
+        ann_addresses(&framed).0,
+        std::net::Ipv4Addr::new(198, 18, 0, 99)
+    );
+}
+
 /// The LCP state of the LAC's only subscriber, if it has one.
 fn lcp_state(lab: &Lab) -> Option<State> {
     let lac = lab.lac.subscribers();

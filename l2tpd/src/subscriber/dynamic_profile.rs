@@ -75,6 +75,9 @@ pub struct Instance {
     /// unnumbered-address`), or the profile's `family inet address`; `None`: the pool's
     /// gateway stands.
     pub local_address: Option<Ipv4Addr>,
+    /// A static unit's `unnumbered-address ... destination`: the subscriber's IPCP address
+    /// unless RADIUS or its client entry names one (a profile gives none).
+    pub peer_address: Option<Ipv4Addr>,
     /// `family inet filter input / output`, once authenticated.
     pub filters: FilterNames,
     /// `interface-mib` beside the unit: the subscriber's interface is an IF-MIB row.
@@ -302,6 +305,7 @@ pub fn instantiate(
         ipcp_suggest_dns: false,
         chap_challenge_length: None,
         local_address: None,
+        peer_address: None,
         filters: FilterNames::default(),
         interface_mib: false,
     };

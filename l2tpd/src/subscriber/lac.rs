@@ -847,6 +847,7 @@ impl SubscriberLayer {
             if static_unit.is_some() {
                 // A static unit's network part is the configuration's, known now.
                 subscriber.local_address = profile.local_address;
+                subscriber.unit_peer_address = profile.peer_address;
                 subscriber.ipcp_suggest_dns = profile.ipcp_suggest_dns;
             } else {
                 subscriber.dynamic_profile = Some(profile.profile);

@@ -144,6 +144,7 @@ impl StaticPppoeUnits {
             ipcp_suggest_dns: pppoe.ppp.ipcp_suggest_dns,
             chap_challenge_length: pppoe.ppp.chap_challenge_length,
             local_address,
+            peer_address: pppoe.destination,
             filters: FilterNames::default(),
             interface_mib: false,
         })

@@ -161,6 +161,9 @@ pub struct Subscriber {
     /// The router's own IPCP address the profile gives (`family inet unnumbered-address`
     /// or `address`); `None`: the pool's gateway.
     pub local_address: Option<Ipv4Addr>,
+    /// Its static unit's `unnumbered-address ... destination`: its address, after RADIUS's
+    /// and its client entry's.
+    pub unit_peer_address: Option<Ipv4Addr>,
     /// Its profile's `ppp-options ipcp-suggest-dns-option`: IPCP offers the DNS servers
     /// even when the client does not ask for them.
     pub ipcp_suggest_dns: bool,
@@ -238,6 +241,7 @@ impl Subscriber {
             if_index: None,
             access_routes: None,
             local_address: None,
+            unit_peer_address: None,
             ipcp_suggest_dns: false,
             filter_names: FilterNames::default(),
             filters: SubscriberFilters::default(),

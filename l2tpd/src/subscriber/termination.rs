@@ -214,11 +214,12 @@ impl SubscriberLayer {
             _ => None,
         };
         // RADIUS's Framed-IP-Address and Framed-Pool first, then the local client entry's,
-        // then the domain map's pool.
+        // then a static unit's `destination`, then the domain map's pool.
         let grant = subscriber.aaa.as_deref();
         let fixed = grant
             .and_then(|g| g.framed_address)
-            .or_else(|| client.and_then(|c| c.ppp.framed_ip_address));
+            .or_else(|| client.and_then(|c| c.ppp.framed_ip_address))
+            .or(subscriber.unit_peer_address);
         let lease = match fixed {
             Some(fixed) => self.lns.pools.allocate_fixed(fixed, id.0),
             None => {

@@ -162,19 +162,19 @@ services {
 
 /// unnumbered-address (PPP), 13.1: `unnumbered-address IF destination A destination-profile
 /// P` gives a static PPP peer its address; destination (Dynamic PPPoE), 10.1, a dynamic
-/// one's. The router gives a subscriber an address from RADIUS or a pool only: named as not
-/// supported, not a syntax error.
+/// one's. A static unit's `destination` is built (validate::static_pppoe_tests); a PPP
+/// profile's pool and a dynamic profile's one address for all are named as not supported,
+/// not a syntax error.
 #[test]
-fn an_unnumbered_peer_destination_is_not_supported() {
+fn an_unnumbered_peer_destination_profile_is_not_supported() {
     for line in [
-        "set interfaces pp0 unit 1 family inet unnumbered-address lo0.0 destination 198.18.3.2",
         "set interfaces pp0 unit 1 family inet unnumbered-address lo0.0 destination-profile peers",
         "set dynamic-profiles p interfaces pp0 unit \"$junos-interface-unit\" family inet unnumbered-address lo0.0 destination 198.18.3.2",
     ] {
         let error = set_error(line);
         assert!(error.contains("is not supported by this router"), "{line}: {error}");
     }
-    let brace = "interfaces {\n    pp0 {\n        unit 1 {\n            family inet {\n                unnumbered-address lo0.0 destination 198.18.3.2;\n            }\n        }\n    }\n}\n";
+    let brace = "interfaces {\n    pp0 {\n        unit 1 {\n            family inet {\n                unnumbered-address lo0.0 destination-profile peers;\n            }\n        }\n    }\n}\n";
     let error = parse_config(brace).unwrap_err().to_string();
     assert!(error.contains("is not supported by this router"), "{error}");
 }

@@ -252,11 +252,12 @@ const KNOWN: &[(&str, &[&str])] = &[
         // `negotiate-address`: the address from the peer's IPCP, a PPP client's.
         &["dhcp", "negotiate-address", "policer", "sampling"],
     ),
-    // The peer's address given by the unit (unnumbered-address (PPP)): a subscriber's address
-    // comes from RADIUS or a pool here.
+    // The peer's address from a PPP profile's pool (unnumbered-address (PPP)): a static
+    // unit's peer gets its `destination`, a subscriber's address comes from RADIUS, its client
+    // entry or a pool. In a dynamic profile one address for every subscriber would fit one.
     (
         "interfaces unit family inet unnumbered-address",
-        &["destination", "destination-profile"],
+        &["destination-profile"],
     ),
     (
         "dynamic-profiles interfaces unit family inet unnumbered-address",

@@ -591,6 +591,13 @@ const UNIT: &[Stmt] = &[
                                 "Donor interface (usually the loopback)",
                             )
                             .positional(),
+                            // unnumbered-address (PPP): the peer's address, given to the
+                            // unit's one subscriber in IPCP (a static pp0 unit's).
+                            leaf(
+                                "destination",
+                                Type::Ipv4,
+                                "Address of the remote end, given to the subscriber",
+                            ),
                             leaf(
                                 "preferred-source-address",
                                 Type::Ipv4,

@@ -68,6 +68,9 @@ pub struct StaticPppoe {
     /// `family inet unnumbered-address IFL <preferred-source-address A>`.
     pub unnumbered_address: Option<String>,
     pub preferred_source_address: Option<Ipv4Addr>,
+    /// `unnumbered-address IFL destination A`: the address the unit's subscriber is given in
+    /// IPCP, unless RADIUS or its client entry names one.
+    pub destination: Option<Ipv4Addr>,
 }
 
 impl StaticPppoe {
@@ -95,8 +98,7 @@ pub(super) fn static_pppoe(u: View<'_>) -> Option<StaticPppoe> {
         keepalive_interval: u.container("keepalives").uint("interval"),
         keepalive_down_count: u.container("keepalives").uint("down-count"),
         unnumbered_address: unnumbered.string("interface-name"),
-        preferred_source_address: unnumbered
-            .value("preferred-source-address")
-            .and_then(|a| a.parse().ok()),
+        preferred_source_address: unnumbered.address("preferred-source-address"),
+        destination: unnumbered.address("destination"),
     })
 }

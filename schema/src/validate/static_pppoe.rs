@@ -10,6 +10,8 @@ use crate::tree::{quote_word, Node, NodeId, Path};
 use crate::typed::{
     donor_address, Interface, RouterConfig, StaticPppoe, UnitEncapsulation, UnitVlan,
 };
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
 
 /// The pseudo-interface of PPPoE subscriber units.
 const PP0: &str = "pp0";
@@ -26,8 +28,12 @@ const PP0_ONLY: [&[&str]; 5] = [
 pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings) {
     for (name, interface) in &config.interfaces {
         if name == PP0 {
+            let mut peers: BTreeMap<Ipv4Addr, u16> = BTreeMap::new();
             for (number, unit) in &interface.units {
                 pp0_unit(config, *number, unit.static_pppoe.as_ref(), findings);
+                if let Some(pppoe) = unit.static_pppoe.as_ref() {
+                    destination(config, *number, pppoe, &mut peers, findings);
+                }
             }
         } else {
             pp0_only_statements(root, name, interface, findings);
@@ -104,6 +110,40 @@ fn pp0_unit(
             );
         }
     }
+}
+
+/// `unnumbered-address IFL destination A`: A is the one subscriber's address, so neither the
+/// router's own address on the unit nor another unit's peer.
+fn destination(
+    config: &RouterConfig,
+    number: u16,
+    pppoe: &StaticPppoe,
+    peers: &mut BTreeMap<Ipv4Addr, u16>,
+    findings: &mut Findings,
+) {
+    let Some(peer) = pppoe.destination else {
+        return;
+    };
+    let donor = pppoe.unnumbered_address.as_deref().unwrap_or_default();
+    let own = donor_address(&config.interfaces, donor, pppoe.preferred_source_address).ok();
+    let why = if own == Some(peer) {
+        format!("Destination {peer} is the router's own address on this unit ({donor}'s)")
+    } else if let Some(first) = peers.get(&peer) {
+        format!("Destination {peer} is already the peer of pp0 unit {first}")
+    } else {
+        peers.insert(peer, number);
+        return;
+    };
+    let mut at = unit_path(PP0, number);
+    at.extend([NodeId::new("family"), NodeId::new("inet")]);
+    findings.error(
+        at,
+        format!(
+            "unnumbered-address {} destination {peer}",
+            quote_word(donor)
+        ),
+        why,
+    );
 }
 
 /// Why `underlying` (`IFD.UNIT`) cannot carry the pp0 unit's PPPoE session, if it cannot.

@@ -78,6 +78,7 @@ fn a_static_pp0_unit_loads_prints_back_reloads_from_set_lines_and_reads_typed() 
             keepalive_down_count: None,
             unnumbered_address: Some("lo0.0".into()),
             preferred_source_address: None,
+            destination: None,
         })
     );
 }
@@ -257,4 +258,71 @@ fn keepalives_take_down_count_and_up_count_print_on_one_line_and_reload() {
         );
         assert!(parse_config(&text).is_err(), "{count} {value}");
     }
+}
+
+/// unnumbered-address (PPP): `destination A` gives the unit's subscriber its address. It is
+/// printed on the unnumbered-address line, and it can be neither the router's own address
+/// there nor another unit's peer.
+#[test]
+fn a_destination_loads_on_the_unnumbered_line_and_is_one_peers_address() {
+    let text = STATIC_PP0.replace(
+        "unnumbered-address lo0.0;",
+        "unnumbered-address lo0.0 destination 198.18.7.2;",
+    );
+    let root = parse_config(&text).expect("parses");
+    assert_eq!(to_text(&[], &root), text);
+    let sets = to_set_lines(&[], &root);
+    assert!(
+        sets.contains(
+            "set interfaces pp0 unit 1 family inet unnumbered-address destination 198.18.7.2\n"
+        ),
+        "{sets}"
+    );
+    assert_eq!(
+        apply_set_lines(&Default::default(), &sets),
+        Ok(root.clone())
+    );
+    assert_eq!(check(&root), Ok(vec![]));
+    let unit = &router_config(&root).interfaces["pp0"].units[&1];
+    let destination = unit.static_pppoe.as_ref().and_then(|p| p.destination);
+    assert_eq!(destination, Some("198.18.7.2".parse().unwrap()));
+
+    let own = STATIC_PP0.replace(
+        "unnumbered-address lo0.0;",
+        "unnumbered-address lo0.0 destination 198.18.255.1;",
+    );
+    assert_eq!(
+        one_error(&own),
+        (
+            "interfaces pp0 unit 1 family inet".to_string(),
+            "unnumbered-address lo0.0 destination 198.18.255.1".to_string(),
+            "Destination 198.18.255.1 is the router's own address on this unit (lo0.0's)"
+                .to_string()
+        )
+    );
+
+    let unit_2 = "        unit 2 {
+            pppoe-options {
+                underlying-interface ge-0/0/1.100;
+                server;
+            }
+            family inet {
+                unnumbered-address lo0.0 destination 198.18.7.2;
+            }
+        }
+    }
+}
+";
+    let two = format!(
+        "{}{unit_2}",
+        text.strip_suffix("    }\n}\n").expect("pp0 ends the text")
+    );
+    assert_eq!(
+        one_error(&two),
+        (
+            "interfaces pp0 unit 2 family inet".to_string(),
+            "unnumbered-address lo0.0 destination 198.18.7.2".to_string(),
+            "Destination 198.18.7.2 is already the peer of pp0 unit 1".to_string()
+        )
+    );
 }
