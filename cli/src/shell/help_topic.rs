@@ -96,17 +96,18 @@ pub fn reference_text(stmt: &Stmt, path: &[NodeId]) -> String {
     if let Some(default) = stmt.default {
         out.push_str(&format!("\n  Default\n\n    {default}\n"));
     }
-    if let Some(
-        Type::Uint { min, max }
-        | Type::Size { min, max }
-        | Type::Decimal { min, max }
-        | Type::UintOr { min, max, .. },
-    ) = value.map(|v| v.concrete())
-    {
-        out.push_str(&format!("\n  Range\n\n    {min} through {max}\n"));
-    }
-    if let Some(Type::Int { min, max }) = value.map(|v| v.concrete()) {
-        out.push_str(&format!("\n  Range\n\n    {min} through {max}\n"));
+    let range = match value.map(|v| v.concrete()) {
+        Some(
+            Type::Uint { min, max }
+            | Type::Size { min, max }
+            | Type::Decimal { min, max }
+            | Type::UintOr { min, max, .. },
+        ) => Some(format!("{min} through {max}")),
+        Some(Type::Int { min, max }) => Some(format!("{min} through {max}")),
+        _ => None,
+    };
+    if let Some(range) = range {
+        out.push_str(&format!("\n  Range\n\n    {range}\n"));
     }
     out
 }
@@ -206,6 +207,14 @@ mod tests {
         let text = reference_text(stmt, &path);
         assert!(text.contains("\n  Range\n\n    "), "{text}");
         assert!(text.contains("[edit services l2tp tunnel]"), "{text}");
+        // A signed one too (a DHCP option's `short`).
+        let (stmt, path) =
+            at("access address-assignment pool p family inet dhcp-attributes option 2 short");
+        let text = reference_text(stmt, &path);
+        assert!(
+            text.contains("\n  Range\n\n    -32768 through 32767\n"),
+            "{text}"
+        );
     }
 
     #[test]
