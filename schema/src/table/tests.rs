@@ -71,14 +71,16 @@ fn kinds_are_consistent() {
             !stmt.grouped || matches!(stmt.kind, Kind::List(_)),
             "{path:?}: only lists are grouped"
         );
-        // Alternatives are flags (`traps | no-traps`), or a flag and a container
-        // (`keepalives { ... } | no-keepalives`).
+        // Alternatives are flags (`traps | no-traps`), a flag and a container
+        // (`keepalives { ... } | no-keepalives`), or flags and a leaf (a PPPoE service's
+        // `terminate | drop | delay seconds`).
         assert!(
             stmt.exclusive.iter().all(|group| group.len() >= 2
-                && group.iter().all(|name| stmt
-                    .child(name)
-                    .is_some_and(|c| matches!(c.kind, Kind::Flag | Kind::Container)))),
-            "{path:?}: each exclusive group names two or more flags or containers of the statement"
+                && group.iter().all(|name| stmt.child(name).is_some_and(|c| matches!(
+                    c.kind,
+                    Kind::Flag | Kind::Container | Kind::Leaf(_)
+                )))),
+            "{path:?}: each exclusive group names two or more flags, leaves or containers of the statement"
         );
         assert!(
             !stmt.one_line

@@ -36,7 +36,8 @@ impl std::fmt::Display for ServiceName {
     }
 }
 
-/// `action`: what the access concentrator does with a PADI naming the service.
+/// `terminate | drop | delay N`: what the access concentrator does with a PADI naming the
+/// service.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ServiceAction {
@@ -96,7 +97,7 @@ pub(super) fn service_name_tables(pppoe: View<'_>) -> BTreeMap<String, ServiceNa
                 .entries("service")
                 .map(|(key, s)| PppoeService {
                     name: ServiceName::from_key(key),
-                    action: action(s.container("action")),
+                    action: action(s),
                     max_sessions: s.uint("max-sessions"),
                     dynamic_profile: s.string("dynamic-profile"),
                     routing_instance: s.string("routing-instance"),

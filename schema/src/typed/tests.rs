@@ -384,9 +384,9 @@ fn vlans_pppoe_and_service_name_tables_read_typed() {
             unit 102 { vlan-id 102;
                 family pppoe { short-cycle-protection lockout-time-min 10 lockout-time-max 10; } } } }
         protocols { pppoe { service-name-tables svc {
-            service gold { action delay 3; max-sessions 10; routing-instance ri1; }
+            service gold { delay 3; max-sessions 10; routing-instance ri1; }
             service empty;
-            service any { action drop; dynamic-profile dp; } } } }"#,
+            service any { drop; dynamic-profile dp; } } } }"#,
     )
     .unwrap();
     let c = router_config(&tree);
