@@ -203,3 +203,105 @@ protocols {
         ["[edit protocols pppoe traceoptions] 'no-remote-trace'"]
     );
 }
+
+/// service-name-table (edit interfaces) 13.1 and Example: Configuring a PPPoE Service Name
+/// Table for Dynamic Subscriber Interface Creation (13.1): the older form of a PPPoE
+/// underlying unit, `encapsulation ppp-over-ether` with `pppoe-underlying-options { ... }`,
+/// takes what `family pppoe` takes (Juniper: "configured with either the encapsulation
+/// ppp-over-ether statement or the family pppoe statement; the two statements are mutually
+/// exclusive"). It serves PPPoE as `family pppoe` does.
+#[test]
+fn pppoe_underlying_options_are_the_older_family_pppoe() {
+    let text = "\
+dynamic-profiles {
+    pppoe-sub {
+        interfaces {
+            pp0 {
+                unit \"$junos-interface-unit\" {
+                    pppoe-options {
+                        underlying-interface \"$junos-underlying-interface\";
+                        server;
+                    }
+                }
+            }
+        }
+    }
+}
+interfaces {
+    ge-2/0/0 {
+        vlan-tagging;
+        unit 1 {
+            encapsulation ppp-over-ether;
+            vlan-id 1;
+            pppoe-underlying-options {
+                access-concentrator bras-1;
+                duplicate-protection;
+                dynamic-profile pppoe-sub;
+                max-sessions 50;
+                service-name-table snt;
+                short-cycle-protection lockout-time-min 5 lockout-time-max 60;
+            }
+        }
+    }
+}
+protocols {
+    pppoe {
+        service-name-tables snt {
+            service any {
+                drop;
+            }
+        }
+    }
+}
+";
+    assert_eq!(no_effect(text), Vec::<String>::new());
+    let config = router_config(&parse_config(text).unwrap());
+    let pppoe = config.interfaces["ge-2/0/0"].units[&1]
+        .pppoe
+        .clone()
+        .expect("the unit serves PPPoE");
+    assert_eq!(pppoe.access_concentrator.as_deref(), Some("bras-1"));
+    assert!(pppoe.duplicate_protection);
+    assert_eq!(pppoe.dynamic_profile.as_deref(), Some("pppoe-sub"));
+    assert_eq!(pppoe.max_sessions, Some(50));
+    assert_eq!(pppoe.service_name_table.as_deref(), Some("snt"));
+    // Its references and bounds are checked as family pppoe's are.
+    let check = |text: &str| format!("{:?}", crate::validate::check(&parse_config(text).unwrap()));
+    let errors = check(&text.replace("service-name-table snt;", "service-name-table nope;"));
+    assert!(
+        errors.contains("Referenced service name table is not defined"),
+        "{errors}"
+    );
+    let errors = check(&text.replace("lockout-time-min 5", "lockout-time-min 90"));
+    assert!(errors.contains("lockout-time-min"), "{errors}");
+    // The two forms are alternatives, and the older one goes with the encapsulation.
+    let both = text.replace(
+        "            vlan-id 1;\n",
+        "            vlan-id 1;\n            family pppoe;\n",
+    );
+    let errors = check(&both);
+    assert!(errors.contains("not both"), "{errors}");
+    let bare = text.replace("            encapsulation ppp-over-ether;\n", "");
+    let errors = check(&bare);
+    assert!(errors.contains("encapsulation ppp-over-ether"), "{errors}");
+}
+
+/// [edit routing-instances] Hierarchy Level 12.3; Configuring Routing Instances on PE Routers
+/// in VPNs ("Configuring a Description"): an instance takes `description text;`, which
+/// "does not affect the operation of the routing instance". Junos shows it in `show route
+/// instance detail`, which this router does not have: loaded with no effect.
+#[test]
+fn a_routing_instance_takes_a_description() {
+    let text = "\
+routing-instances {
+    retail-a {
+        description \"retail ISP A\";
+        instance-type virtual-router;
+    }
+}
+";
+    assert_eq!(
+        no_effect(text),
+        ["[edit routing-instances retail-a] 'description'"]
+    );
+}

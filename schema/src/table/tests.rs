@@ -407,6 +407,7 @@ fn statements_without_effect_are_these() {
             "interfaces interface-range unit ppp-options ignore-magic-number-mismatch",
             "interfaces interface-range unit ppp-options lcp-max-conf-req",
             "interfaces interface-range unit ppp-options ncp-max-conf-req",
+            "interfaces interface-range unit pppoe-underlying-options max-sessions-vsa-ignore",
             "interfaces interface-range unit keepalives up-count",
             "interfaces interface-range unit family inet mtu",
             "interfaces interface-range unit family inet no-redirects",
@@ -432,6 +433,7 @@ fn statements_without_effect_are_these() {
             "interfaces unit ppp-options ignore-magic-number-mismatch",
             "interfaces unit ppp-options lcp-max-conf-req",
             "interfaces unit ppp-options ncp-max-conf-req",
+            "interfaces unit pppoe-underlying-options max-sessions-vsa-ignore",
             "interfaces unit keepalives up-count",
             "interfaces unit family inet mtu",
             "interfaces unit family inet no-redirects",
@@ -452,6 +454,7 @@ fn statements_without_effect_are_these() {
             "snmp trap-group categories sonet-alarms",
             "snmp trap-group categories timing-events",
             "snmp trap-group categories vrrp-events",
+            "protocols pppoe traceoptions no-remote-trace",
             "access address-assignment pool family inet dhcp-attributes maximum-lease-time",
             "access address-assignment pool family inet dhcp-attributes grace-period",
             "access address-assignment pool family inet dhcp-attributes boot-file",
@@ -510,6 +513,7 @@ fn statements_without_effect_are_these() {
             "access tunnel-profile tunnel logical-system",
             "access tunnel-profile tunnel routing-instance",
             "access tunnel-switch-profile",
+            "routing-instances description",
         ]
     );
     // Each says why, for the warning.
