@@ -305,3 +305,31 @@ routing-instances {
         ["[edit routing-instances retail-a] 'description'"]
     );
 }
+
+/// instance-type (13.1), [edit routing-instances] Hierarchy Level (12.3), Configuring EVPN
+/// Routing Instances (13.2): Junos' other instance types (`vrf`, `forwarding`,
+/// `no-forwarding`, `l2backhaul-vpn`, ...) are named as not supported, as a unit's Layer 2
+/// encapsulations are, instead of an invalid value: only the virtual router has a meaning
+/// here.
+#[test]
+fn other_instance_types_are_not_supported() {
+    for kind in [
+        "evpn",
+        "forwarding",
+        "l2backhaul-vpn",
+        "l2vpn",
+        "layer2-control",
+        "no-forwarding",
+        "virtual-switch",
+        "vpls",
+        "vrf",
+    ] {
+        let error = set_error(&format!("set routing-instances r instance-type {kind}"));
+        assert!(
+            error.contains(&format!("'{kind}' for 'instance-type'"))
+                && error.contains("is not supported by this router"),
+            "{kind}: {error}"
+        );
+    }
+    assert!(set_error("set routing-instances r instance-type vfr").contains("invalid value"));
+}

@@ -569,6 +569,22 @@ const KNOWN: &[(&str, &[&str])] = &[
 /// keywords without keys, the leaf's own last): refused as not supported rather than as a
 /// value the leaf does not know.
 const KNOWN_VALUES: &[(&str, &[&str])] = &[
+    // Only the virtual router has a meaning here (table/routing_instances.rs): no VPNs, no
+    // filter-based forwarding, no Layer 2 instances ("instance-type", 13.1).
+    (
+        "routing-instances instance-type",
+        &[
+            "evpn",
+            "forwarding",
+            "l2backhaul-vpn",
+            "l2vpn",
+            "layer2-control",
+            "no-forwarding",
+            "virtual-switch",
+            "vpls",
+            "vrf",
+        ],
+    ),
     // Layer 2 circuits, VPLS, bridging and translational cross-connects: a unit here carries
     // IP or PPPoE (Juniper, "encapsulation (Logical Interface)" / "(Physical Interface)").
     (
