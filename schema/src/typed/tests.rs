@@ -391,6 +391,9 @@ fn service_actions_stored_under_action_still_decide() {
     assert_eq!(action("nope"), Some(ServiceAction::Drop));
     assert_eq!(action("slow"), Some(ServiceAction::Delay(7)));
     assert_eq!(action("new"), Some(ServiceAction::Drop));
+    // The next commit check names the statement to rewrite.
+    let errors = format!("{:?}", crate::validate::check(&root));
+    assert!(errors.contains("action"), "{errors}");
 }
 
 #[test]
