@@ -209,6 +209,9 @@ mod junos_sample2_tests;
 #[path = "parse/junos_sample3_tests.rs"]
 mod junos_sample3_tests;
 #[cfg(test)]
+#[path = "parse/junos_sample4_tests.rs"]
+mod junos_sample4_tests;
+#[cfg(test)]
 #[path = "parse/junos_text_tests.rs"]
 mod junos_text_tests;
 #[cfg(test)]

@@ -29,6 +29,7 @@ mod ppp_options;
 mod pppoe;
 #[cfg(test)]
 mod pppoe_tests;
+mod pppoe_underlying;
 mod routing;
 #[cfg(test)]
 mod routing_tests;
@@ -161,6 +162,7 @@ pub fn check_since(
         access::check(active, &config, &mut findings);
         device::check(active, &config, &mut findings);
         pppoe::check(active, &config, &mut findings);
+        pppoe_underlying::check(active, &config, &mut findings);
         auto_configure::check(&config, &mut findings);
         routing::check(&config, &mut findings);
         dynamic_profiles::check_donors(&config, &mut findings);

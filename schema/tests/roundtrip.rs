@@ -512,7 +512,7 @@ interfaces {
 }
 
 /// The PPPoE access statements as Junos prints them: `vlan-tags outer O inner I;` and
-/// `action delay 5;` on one line, service names quoted only when they need it.
+/// `delay 5;` on one line, service names quoted only when they need it.
 #[test]
 fn pppoe_access_statements_print_as_junos_shows_them() {
     let printed = r#"interfaces {
@@ -542,14 +542,14 @@ protocols {
     pppoe {
         service-name-tables svc {
             service empty {
-                action terminate;
+                terminate;
             }
             service "gold service" {
-                action delay 5;
+                delay 5;
                 max-sessions 100;
             }
             service any {
-                action drop;
+                drop;
             }
         }
     }
@@ -585,7 +585,7 @@ protocols {
     );
     assert!(
         set.contains(
-            "set protocols pppoe service-name-tables svc service \"gold service\" action delay 5\n"
+            "set protocols pppoe service-name-tables svc service \"gold service\" delay 5\n"
         ),
         "{set}"
     );

@@ -13,7 +13,7 @@ const PORT: &str = "veth-dly";
 fn a_delayed_pado_leaves_when_the_engine_runs_the_layer_timers() {
     let lines = format!(
         "set interfaces {PORT} unit 0 family pppoe service-name-table t\n\
-         set protocols pppoe service-name-tables t service slow action delay 3\n"
+         set protocols pppoe service-name-tables t service slow delay 3\n"
     );
     let tree = schema::parse::apply_set_lines(&schema::tree::Node::default(), &lines).unwrap();
     let config = Arc::new(schema::typed::router_config(&tree));

@@ -108,7 +108,7 @@ fn drain_in_a_commit_refuses_new_subscribers_and_keeps_those_connected() {
 fn the_service_name_table_and_its_delay_come_from_the_commit() {
     let now = Instant::now();
     let table = "set interfaces veth-pol unit 0 family pppoe service-name-table t\n\
-                 set protocols pppoe service-name-tables t service slow action delay 2\n";
+                 set protocols pppoe service-name-tables t service slow delay 2\n";
     let mut access = access(&unit_config(table), now);
     assert!(exchange(&mut access, &padi(client(1), "slow"), now).is_empty());
     assert!(exchange(&mut access, &padi(client(1), "other"), now).is_empty());
@@ -124,7 +124,7 @@ fn the_service_name_table_and_its_delay_come_from_the_commit() {
     assert_eq!(access.poll_timeout(), None);
 
     // A commit that changes only the table: the unit keeps its server and follows it.
-    let dropped = table.replace("action delay 2", "action drop");
+    let dropped = table.replace("delay 2", "drop");
     access.configure(&unit_config(&dropped));
     assert!(exchange(&mut access, &padi(client(2), "slow"), now).is_empty());
     let counters = counters(&access);
@@ -242,7 +242,7 @@ fn the_service_entrys_dynamic_profile_overrides_the_units() {
         "set interfaces {PORT} unit 0 family pppoe dynamic-profile UNIT-P\n\
          set interfaces {PORT} unit 0 family pppoe service-name-table t\n\
          set protocols pppoe service-name-tables t service video dynamic-profile VIDEO-P\n\
-         set protocols pppoe service-name-tables t service any action terminate\n"
+         set protocols pppoe service-name-tables t service any terminate\n"
     ));
     let access = access(&config, Instant::now());
     assert_eq!(

@@ -590,12 +590,12 @@ fn set_goes_on_at_the_container_after_a_leaf_or_a_flag() {
     assert_eq!(t, Node::default(), "nothing was set");
 }
 
-/// `action (terminate | drop | delay S)` is a choice: each `set` replaces the alternative set
-/// before it, as on Junos, and the one-line form does the same.
+/// A PPPoE service's `terminate | drop | delay S` are alternatives: each `set` replaces the
+/// alternative set before it, as on Junos.
 #[test]
 fn setting_one_alternative_of_a_choice_removes_the_others() {
     let ed = Editor::new(&crate::table::ROOT);
-    let at = "protocols pppoe service-name-tables svc service any action";
+    let at = "protocols pppoe service-name-tables svc service any";
     let mut t = Node::default();
     for (command, left) in [
         ("delay 5", "delay"),
@@ -609,9 +609,8 @@ fn setting_one_alternative_of_a_choice_removes_the_others() {
             NodeId::new("pppoe"),
             NodeId::entry("service-name-tables", "svc"),
             NodeId::entry("service", "any"),
-            NodeId::new("action"),
         ];
-        let action = t.get(&path).expect("action");
+        let action = t.get(&path).expect("service");
         let set: Vec<&str> = action
             .children
             .keys()

@@ -217,9 +217,15 @@ const KNOWN: &[(&str, &[&str])] = &[
     ),
     // A unit over a range of VLANs is a Layer 2 circuit's or bridge's (`vlan-id-range`,
     // `vlan-tags inner-range`): this router's units are one VLAN (or VLAN pair) each.
+    // Layer 2 policing (`layer2-policer`): hierarchical policers are not supported either.
     (
         "interfaces unit",
-        &["demux-options", "demux-source", "vlan-id-range"],
+        &[
+            "demux-options",
+            "demux-source",
+            "layer2-policer",
+            "vlan-id-range",
+        ],
     ),
     ("interfaces unit vlan-tags", &["inner-range"]),
     // A static pp0 unit is a PPPoE server's (validate::static_pppoe): Junos' client role
@@ -263,12 +269,16 @@ const KNOWN: &[(&str, &[&str])] = &[
         "dynamic-profiles interfaces unit family inet unnumbered-address",
         &["destination"],
     ),
+    // VPNs and routing beyond the instance's interfaces; Layer 2 wholesale instances
+    // (`instance-role`, `vlan-model`).
     (
         "routing-instances",
         &[
+            "instance-role",
             "protocols",
             "route-distinguisher",
             "routing-options",
+            "vlan-model",
             "vrf-export",
             "vrf-import",
             "vrf-table-label",
@@ -415,6 +425,28 @@ const KNOWN: &[(&str, &[&str])] = &[
             "services",
         ],
     ),
+    // [edit protocols pppoe] Hierarchy Level (13.2): PADS and PADO variants whose
+    // behaviour the statement pages found do not describe, the trace filters by ACI/ARI,
+    // and a service's actions by the PPPoE intermediate agent's ACI/ARI (the discovery
+    // here reads those tags for RADIUS, but a table's entry decides by Service-Name alone).
+    (
+        "protocols pppoe",
+        &[
+            "no-send-pads-ac-info",
+            "no-send-pads-error",
+            "pado-advertise",
+        ],
+    ),
+    ("protocols pppoe traceoptions", &["filter"]),
+    (
+        "protocols pppoe service-name-tables service",
+        &["agent-specifier"],
+    ),
+    // IP demux subscribers (DHCP): the demux units here carry PPPoE only.
+    (
+        "dynamic-profiles interfaces unit family inet",
+        &["demux-source", "mac-validate"],
+    ),
     // Interface sets group subscriber interfaces for class of service.
     ("dynamic-profiles interfaces", &["interface-set"]),
     (
@@ -535,6 +567,22 @@ const KNOWN: &[(&str, &[&str])] = &[
 /// keywords without keys, the leaf's own last): refused as not supported rather than as a
 /// value the leaf does not know.
 const KNOWN_VALUES: &[(&str, &[&str])] = &[
+    // Only the virtual router has a meaning here (table/routing_instances.rs): no VPNs, no
+    // filter-based forwarding, no Layer 2 instances ("instance-type", 13.1).
+    (
+        "routing-instances instance-type",
+        &[
+            "evpn",
+            "forwarding",
+            "l2backhaul-vpn",
+            "l2vpn",
+            "layer2-control",
+            "no-forwarding",
+            "virtual-switch",
+            "vpls",
+            "vrf",
+        ],
+    ),
     // Layer 2 circuits, VPLS, bridging and translational cross-connects: a unit here carries
     // IP or PPPoE (Juniper, "encapsulation (Logical Interface)" / "(Physical Interface)").
     (

@@ -1371,17 +1371,18 @@ const GATEWAY: &[Stmt] = &[
     leaf("gateway-name", NAME, "Gateway host name"),
 ];
 
-/// What to do with an AVP when switching a session into another tunnel.
-const AVP_ACTION: Type = Type::Enum(&["preserve", "drop"]);
+/// What to do with an AVP when switching a session into another tunnel ("bearer-type
+/// (L2TP Tunnel Switching)", 13.2): `relay` it as received, `regenerate` it, or `drop` it.
+const AVP_ACTION: Type = Type::Enum(&["drop", "regenerate", "relay"]);
 
 const TUNNEL_SWITCH_PROFILE: &[Stmt] = &[
     container(
         "avp",
         "Handling of AVPs on tunnel switching",
         &[
-            leaf("bearer-type", AVP_ACTION, "Bearer Type AVP").default("preserve"),
-            leaf("calling-number", AVP_ACTION, "Calling Number AVP").default("preserve"),
-            leaf("cisco-nas-port-info", AVP_ACTION, "Cisco NAS Port Info AVP").default("preserve"),
+            leaf("bearer-type", AVP_ACTION, "Bearer Type AVP").default("relay"),
+            leaf("calling-number", AVP_ACTION, "Calling Number AVP").default("relay"),
+            leaf("cisco-nas-port-info", AVP_ACTION, "Cisco NAS Port Info AVP").default("relay"),
         ],
     ),
     leaf(

@@ -505,6 +505,14 @@ const UNIT: &[Stmt] = &[
             flag("server", "Operate in the role of a PPPoE server"),
         ],
     ),
+    // Junos' older form of `family pppoe` ("service-name-table", 13.1): on a unit with
+    // `encapsulation ppp-over-ether`, the same statements; the two forms exclude each other
+    // (validate::pppoe_underlying).
+    container(
+        "pppoe-underlying-options",
+        "PPPoE underlying interface parameters",
+        PPPOE_FAMILY.children,
+    ),
     // Junos: `keepalives <interval seconds> <down-count number> <up-count number>;`: the
     // PPP echo interval of the pp0 unit's session, and the echoes it may leave unanswered.
     container(

@@ -22,7 +22,8 @@ pub(super) const PROTOCOLS: Stmt = container(
                     Type::Str { max_len: 255 },
                     "Service name (any, empty, or a name)",
                     SERVICE,
-                )],
+                )
+                .exclusive(&[ACTIONS])],
             ),
             PPPOE_TRACEOPTIONS,
         ],
@@ -58,27 +59,25 @@ const PPPOE_TRACEOPTIONS: Stmt = container(
             &[],
         ),
         super::services::TRACE_LEVEL,
+        super::services::NO_REMOTE_TRACE,
     ],
 );
 
-/// Junos: `action (delay seconds | drop | terminate);`, one of the three; `terminate` when
-/// absent.
+/// The action taken on a PADI naming the service, one of the three, each its own statement
+/// (`service any { drop; }`, `set service gold delay 25`: "service (PPPoE)", "terminate
+/// (PPPoE Service Name Tables)", [edit protocols pppoe] Hierarchy Level 13.2);
+/// `terminate` when absent.
+const ACTIONS: &[&str] = &["terminate", "drop", "delay"];
+
 const SERVICE: &[Stmt] = &[
-    container(
-        "action",
-        "Action taken when a PADI carries this service name",
-        &[
-            flag("terminate", "Answer the PADI with a PADO (default)"),
-            flag("drop", "Do not answer the PADI"),
-            leaf(
-                "delay",
-                uint(1, 16),
-                "Answer the PADI after this many seconds",
-            ),
-        ],
-    )
-    .one_line()
-    .choice(),
+    flag("terminate", "Answer the PADI with a PADO (default)"),
+    flag("drop", "Do not answer the PADI"),
+    // "delay (PPPoE Service Name Tables)": 1 through 120 seconds.
+    leaf(
+        "delay",
+        uint(1, 120),
+        "Answer the PADI after this many seconds",
+    ),
     // Junos range for service-name-table max-sessions.
     leaf(
         "max-sessions",

@@ -1,7 +1,7 @@
 //! `[edit routing-instances]`: the LNS's virtual routers, each a Linux VRF device that the
 //! service interfaces named in it are enslaved to (issue 11; junos-config.md §7).
 
-use super::NAME;
+use super::{NAME, TEXT};
 use crate::def::*;
 
 pub(super) const ROUTING_INSTANCES: Stmt = list(
@@ -9,6 +9,10 @@ pub(super) const ROUTING_INSTANCES: Stmt = list(
     NAME,
     "Routing instance configuration",
     &[
+        // Junos: "does not affect the operation of the routing instance"; it shows it in
+        // `show route instance detail`, a command this router does not have.
+        leaf("description", TEXT, "Text description of routing instance")
+            .no_effect("no command here shows a routing instance's description"),
         // Junos also knows vrf, forwarding, l2vpn, …; only the virtual router has a meaning
         // here (its own routing table, no VPN signalling), so only it is accepted.
         leaf(

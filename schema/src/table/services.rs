@@ -223,11 +223,13 @@ const TRACEOPTIONS: Stmt = container(
                 .no_effect("trace messages do not carry the subscriber's name yet"),
             ],
         ),
-        // Junos sends traces to a remote collector unless told not to; we never do.
-        flag("no-remote-trace", "Disable remote tracing")
-            .no_effect("traces are only ever written to the local file"),
+        NO_REMOTE_TRACE,
     ],
 );
+
+/// Junos sends traces to a remote collector unless told not to; we never do.
+pub(super) const NO_REMOTE_TRACE: Stmt = flag("no-remote-trace", "Disable remote tracing")
+    .no_effect("traces are only ever written to the local file");
 
 const TUNNEL: &[Stmt] = &[
     leaf(

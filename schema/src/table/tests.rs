@@ -81,14 +81,16 @@ fn kinds_are_consistent() {
             !stmt.grouped || matches!(stmt.kind, Kind::List(_)),
             "{path:?}: only lists are grouped"
         );
-        // Alternatives are flags (`traps | no-traps`), or a flag and a container
-        // (`keepalives { ... } | no-keepalives`).
+        // Alternatives are flags (`traps | no-traps`), a flag and a container
+        // (`keepalives { ... } | no-keepalives`), or flags and a leaf (a PPPoE service's
+        // `terminate | drop | delay seconds`).
         assert!(
             stmt.exclusive.iter().all(|group| group.len() >= 2
-                && group.iter().all(|name| stmt
-                    .child(name)
-                    .is_some_and(|c| matches!(c.kind, Kind::Flag | Kind::Container)))),
-            "{path:?}: each exclusive group names two or more flags or containers of the statement"
+                && group.iter().all(|name| stmt.child(name).is_some_and(|c| matches!(
+                    c.kind,
+                    Kind::Flag | Kind::Container | Kind::Leaf(_)
+                )))),
+            "{path:?}: each exclusive group names two or more flags, leaves or containers of the statement"
         );
         assert!(
             !stmt.one_line
@@ -410,6 +412,7 @@ fn statements_without_effect_are_these() {
             "interfaces interface-range unit ppp-options ignore-magic-number-mismatch",
             "interfaces interface-range unit ppp-options lcp-max-conf-req",
             "interfaces interface-range unit ppp-options ncp-max-conf-req",
+            "interfaces interface-range unit pppoe-underlying-options max-sessions-vsa-ignore",
             "interfaces interface-range unit keepalives up-count",
             "interfaces interface-range unit family inet mtu",
             "interfaces interface-range unit family inet no-redirects",
@@ -435,6 +438,7 @@ fn statements_without_effect_are_these() {
             "interfaces unit ppp-options ignore-magic-number-mismatch",
             "interfaces unit ppp-options lcp-max-conf-req",
             "interfaces unit ppp-options ncp-max-conf-req",
+            "interfaces unit pppoe-underlying-options max-sessions-vsa-ignore",
             "interfaces unit keepalives up-count",
             "interfaces unit family inet mtu",
             "interfaces unit family inet no-redirects",
@@ -455,6 +459,7 @@ fn statements_without_effect_are_these() {
             "snmp trap-group categories sonet-alarms",
             "snmp trap-group categories timing-events",
             "snmp trap-group categories vrrp-events",
+            "protocols pppoe traceoptions no-remote-trace",
             "access address-assignment pool family inet dhcp-attributes maximum-lease-time",
             "access address-assignment pool family inet dhcp-attributes grace-period",
             "access address-assignment pool family inet dhcp-attributes boot-file",
@@ -516,6 +521,7 @@ fn statements_without_effect_are_these() {
             "access tunnel-profile tunnel logical-system",
             "access tunnel-profile tunnel routing-instance",
             "access tunnel-switch-profile",
+            "routing-instances description",
         ]
     );
     // Each says why, for the warning.

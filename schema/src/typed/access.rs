@@ -85,7 +85,10 @@ pub struct TunnelProfile {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AvpAction {
-    Preserve,
+    /// Sent on as received (Junos' default).
+    Relay,
+    /// Made again by the switch's own policy.
+    Regenerate,
     Drop,
 }
 
@@ -707,7 +710,7 @@ pub(super) fn tunnel_switch_profiles(access: View<'_>) -> BTreeMap<String, Tunne
         .entries("tunnel-switch-profile")
         .map(|(name, p)| {
             let avp = p.container("avp");
-            let action = |name: &str| avp.keyword(name).unwrap_or(AvpAction::Preserve);
+            let action = |name: &str| avp.keyword(name).unwrap_or(AvpAction::Relay);
             let profile = TunnelSwitchProfile {
                 avp: TunnelSwitchAvps {
                     bearer_type: action("bearer-type"),

@@ -298,7 +298,10 @@ fn unit(u: View<'_>) -> Unit {
             .find(|(_, primary)| *primary)
             .map(|(a, _)| *a),
         inet_addresses: addresses.into_iter().map(|(a, _)| a).collect(),
-        pppoe: pppoe_family(pppoe),
+        // `pppoe-underlying-options` is Junos' older form of `family pppoe`; a unit has one
+        // of the two (validate::pppoe_underlying).
+        pppoe: pppoe_family(pppoe)
+            .or_else(|| pppoe_family(u.container("pppoe-underlying-options"))),
         static_pppoe: super::static_pppoe::static_pppoe(u),
     }
 }

@@ -36,7 +36,8 @@ impl std::fmt::Display for ServiceName {
     }
 }
 
-/// `action`: what the access concentrator does with a PADI naming the service.
+/// `terminate | drop | delay N`: what the access concentrator does with a PADI naming the
+/// service.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ServiceAction {
@@ -78,14 +79,22 @@ impl ServiceNameTable {
     }
 }
 
-fn action(a: View<'_>) -> ServiceAction {
-    if let Some(seconds) = a.uint("delay") {
-        ServiceAction::Delay(seconds)
-    } else if a.flag("drop") {
-        ServiceAction::Drop
-    } else {
-        ServiceAction::Terminate
-    }
+/// The service's own `terminate | drop | delay N`. A configuration committed before the
+/// fourth Junos sample (branch wt-h99) holds them under an `action` keyword of ours: read
+/// there too, so that an upgrade keeps a dropped or delayed service as it was.
+fn action(service: View<'_>) -> ServiceAction {
+    let of = |a: View<'_>| {
+        if let Some(seconds) = a.uint("delay") {
+            Some(ServiceAction::Delay(seconds))
+        } else if a.flag("drop") {
+            Some(ServiceAction::Drop)
+        } else {
+            a.flag("terminate").then_some(ServiceAction::Terminate)
+        }
+    };
+    of(service)
+        .or_else(|| of(service.container("action")))
+        .unwrap_or_default()
 }
 
 pub(super) fn service_name_tables(pppoe: View<'_>) -> BTreeMap<String, ServiceNameTable> {
@@ -96,7 +105,7 @@ pub(super) fn service_name_tables(pppoe: View<'_>) -> BTreeMap<String, ServiceNa
                 .entries("service")
                 .map(|(key, s)| PppoeService {
                     name: ServiceName::from_key(key),
-                    action: action(s.container("action")),
+                    action: action(s),
                     max_sessions: s.uint("max-sessions"),
                     dynamic_profile: s.string("dynamic-profile"),
                     routing_instance: s.string("routing-instance"),

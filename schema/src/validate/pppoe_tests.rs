@@ -30,9 +30,9 @@ interfaces {
     ge-1/0/2 { stacked-vlan-tagging; unit 5 { vlan-tags outer 5 inner 5; family pppoe; } }
 }
 protocols { pppoe { service-name-tables svc {
-    service any { action drop; }
+    service any { drop; }
     service empty;
-    service gold { action delay 3; max-sessions 10; }
+    service gold { delay 3; max-sessions 10; }
 } } }
 "#;
 
@@ -203,19 +203,19 @@ fn a_service_takes_one_action() {
     assert_eq!(
         errors(
             "protocols { pppoe { service-name-tables svc {
-                service any { action drop delay 4; } } } }"
+                service any { drop; delay 4; } } } }"
         ),
         vec![err(
             "protocols pppoe service-name-tables svc service any",
-            "action drop delay",
-            "Only one of terminate, drop or delay may be configured"
+            "drop delay",
+            "Only one of terminate or drop or delay may be configured"
         )]
     );
     let refused = parse_config(
-        "protocols { pppoe { service-name-tables svc { service any { action delay 17; } } } }",
+        "protocols { pppoe { service-name-tables svc { service any { delay 121; } } } }",
     )
     .expect_err("delay out of range");
-    assert_eq!(refused.message, "Value 17 is not within range (1..16)");
+    assert_eq!(refused.message, "Value 121 is not within range (1..120)");
 }
 
 #[test]
