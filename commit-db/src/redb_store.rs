@@ -283,6 +283,14 @@ impl RedbStore {
         frame::open(bytes).map_err(|e: FrameError| self.corrupt(format!("{} {e}", what())))
     }
 
+    /// A stored configuration tree, in today's statements (`schema::upgrade`): one committed
+    /// by an earlier version reads as if written now.
+    fn unseal_tree(&self, what: impl FnOnce() -> String, bytes: &[u8]) -> Result<Node, DbError> {
+        let mut tree: Node = self.unseal(what, bytes)?;
+        schema::upgrade::stored_tree(&mut tree);
+        Ok(tree)
+    }
+
     fn get_state<T: for<'de> Deserialize<'de>>(
         &self,
         table: &impl ReadableTable<&'static str, &'static [u8]>,
@@ -512,7 +520,7 @@ impl ConfigStore for RedbStore {
                 "revision {index} (commit {sequence}) has no configuration snapshot"
             )));
         };
-        let tree = self.unseal(
+        let tree = self.unseal_tree(
             || format!("revision {index} (commit {sequence})"),
             bytes.value(),
         )?;
@@ -527,7 +535,11 @@ impl ConfigStore for RedbStore {
     fn shared_candidate(&self) -> Result<Option<Node>, DbError> {
         let txn = self.begin_read()?;
         let state = txn.open_table(STATE).map_err(|e| self.storage(e))?;
-        self.get_state(&state, SHARED_CANDIDATE)
+        let candidate: Option<Node> = self.get_state(&state, SHARED_CANDIDATE)?;
+        Ok(candidate.map(|mut tree| {
+            schema::upgrade::stored_tree(&mut tree);
+            tree
+        }))
     }
 
     fn set_shared_candidate(&mut self, candidate: Option<&Node>) -> Result<(), DbError> {
@@ -545,7 +557,7 @@ impl ConfigStore for RedbStore {
         match table.get(session).map_err(|e| self.storage(e))? {
             None => Ok(None),
             Some(v) => self
-                .unseal(
+                .unseal_tree(
                     || format!("private candidate of session '{session}'"),
                     v.value(),
                 )

@@ -29,6 +29,7 @@ pub mod timezone;
 pub mod tokenize;
 pub mod tree;
 pub mod typed;
+pub mod upgrade;
 pub mod validate;
 
 pub use def::{Kind, Stmt, Type};

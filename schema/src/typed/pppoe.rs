@@ -79,22 +79,16 @@ impl ServiceNameTable {
     }
 }
 
-/// The service's own `terminate | drop | delay N`. A configuration committed before the
-/// fourth Junos sample (branch wt-h99) holds them under an `action` keyword of ours: read
-/// there too, so that an upgrade keeps a dropped or delayed service as it was.
+/// The service's own `terminate | drop | delay N` (an older stored `action { ... }` is
+/// rewritten to it as the store reads it: `upgrade::stored_tree`).
 fn action(service: View<'_>) -> ServiceAction {
-    let of = |a: View<'_>| {
-        if let Some(seconds) = a.uint("delay") {
-            Some(ServiceAction::Delay(seconds))
-        } else if a.flag("drop") {
-            Some(ServiceAction::Drop)
-        } else {
-            a.flag("terminate").then_some(ServiceAction::Terminate)
-        }
-    };
-    of(service)
-        .or_else(|| of(service.container("action")))
-        .unwrap_or_default()
+    if let Some(seconds) = service.uint("delay") {
+        ServiceAction::Delay(seconds)
+    } else if service.flag("drop") {
+        ServiceAction::Drop
+    } else {
+        ServiceAction::Terminate
+    }
 }
 
 pub(super) fn service_name_tables(pppoe: View<'_>) -> BTreeMap<String, ServiceNameTable> {

@@ -372,30 +372,6 @@ fn snmp_clients_stored_as_values_still_restrict() {
     );
 }
 
-/// A configuration committed when a PPPoE service's action stood under an `action` keyword
-/// (before the fourth Junos sample, branch wt-h99) keeps its action in force: an upgrade
-/// does not turn a dropped or delayed service into an answered one.
-#[test]
-fn service_actions_stored_under_action_still_decide() {
-    let mut root = Node::default();
-    let at = "protocols pppoe service-name-tables=t service";
-    set(&mut root, &format!("{at}=any action drop"), &[]);
-    set(&mut root, &format!("{at}=slow action delay"), &["7"]);
-    set(&mut root, &format!("{at}=new drop"), &[]);
-    let c = router_config(&root);
-    let action = |name: &str| {
-        c.pppoe_service_name_tables["t"]
-            .lookup(name)
-            .map(|s| s.action)
-    };
-    assert_eq!(action("nope"), Some(ServiceAction::Drop));
-    assert_eq!(action("slow"), Some(ServiceAction::Delay(7)));
-    assert_eq!(action("new"), Some(ServiceAction::Drop));
-    // The next commit check names the statement to rewrite.
-    let errors = format!("{:?}", crate::validate::check(&root));
-    assert!(errors.contains("action"), "{errors}");
-}
-
 #[test]
 fn vlans_pppoe_and_service_name_tables_read_typed() {
     let tree = crate::parse::parse_config(
