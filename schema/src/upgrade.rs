@@ -10,6 +10,29 @@ use crate::tree::{Node, NodeId};
 /// Rewrites the older forms `tree` holds into today's; a tree without them is untouched.
 pub fn stored_tree(tree: &mut Node) {
     pppoe_service_actions(tree);
+    tunnel_switch_avp_actions(tree);
+}
+
+/// Until the fourth Junos sample a tunnel switch profile's AVP action `preserve` was ours for
+/// passing the AVP on as received; Junos calls that `relay` (bearer-type (L2TP Tunnel
+/// Switching)).
+fn tunnel_switch_avp_actions(tree: &mut Node) {
+    let Some(access) = tree.get_mut(&[NodeId::new("access")]) else {
+        return;
+    };
+    let avps = access
+        .children
+        .iter_mut()
+        .filter(|(id, _)| id.keyword == "tunnel-switch-profile")
+        .filter_map(|(_, profile)| profile.children.get_mut(&NodeId::new("avp")))
+        .flat_map(|avp| avp.children.values_mut());
+    for avp in avps {
+        for value in avp.values.iter_mut() {
+            if value.as_str() == "preserve" {
+                *value = "relay".into();
+            }
+        }
+    }
 }
 
 /// The words a PPPoE service's action is written with (PPPoE Service Name Tables).
@@ -64,6 +87,26 @@ mod tests {
             NodeId::entry("service", name),
         ];
         tree.get(&path).cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_preserved_avp_is_relayed() {
+        let mut old = Node::default();
+        old.ensure(&[
+            NodeId::new("access"),
+            NodeId::entry("tunnel-switch-profile", "ts"),
+            NodeId::new("avp"),
+            NodeId::new("bearer-type"),
+        ])
+        .values
+        .push("preserve");
+        stored_tree(&mut old);
+        let today = apply_set_lines(
+            &Node::default(),
+            "set access tunnel-switch-profile ts avp bearer-type relay\n",
+        )
+        .unwrap();
+        assert_eq!(old, today);
     }
 
     #[test]
