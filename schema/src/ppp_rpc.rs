@@ -8,7 +8,7 @@ use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::subscriber_rpc::AuthenticationProtocol;
+pub use crate::subscriber_rpc::{AuthenticationProtocol, Count};
 
 /// How much of each session `show ppp interface` shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +55,9 @@ pub enum PppPhase {
     Disabled,
 }
 
-/// The RFC 1661 §4.2 state of a control protocol, named as Junos prints it.
+/// The RFC 1661 §4.2 state of a control protocol, named as Junos prints it. The daemon's
+/// `ppp::fsm::State` has the same ten; this crate cannot name it, so the daemon maps one to
+/// the other (`subscriber::ppp_views`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ControlState {
@@ -147,20 +149,41 @@ pub struct PppSession {
     pub session_uptime: u64,
 }
 
+impl PppSession {
+    /// A session of which nothing is known but its interface, role and phase: the daemon
+    /// fills in what its link knows.
+    pub fn new(session: String, role: PppRole, phase: PppPhase) -> PppSession {
+        PppSession {
+            session,
+            role,
+            phase,
+            lcp_state: None,
+            authentication: None,
+            authentication_state: None,
+            user_name: None,
+            ipcp_state: None,
+            local_address: None,
+            peer_address: None,
+            local_mru: None,
+            peer_mru: None,
+            local_magic_number: None,
+            peer_magic_number: None,
+            keepalive_interval: None,
+            keepalive_down_count: None,
+            echo_requests_sent: 0,
+            echo_replies_received: 0,
+            echoes_unanswered: 0,
+            session_uptime: 0,
+        }
+    }
+}
+
 /// `get-ppp-interface-information` → `ppp-interface-information`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct PppSessions {
     #[serde(rename = "ppp-session")]
     pub sessions: Vec<PppSession>,
-}
-
-/// Sessions in one phase, or of one role.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct Count<T> {
-    pub name: T,
-    pub count: u32,
 }
 
 /// `show ppp summary`: sessions by role and by phase (only those with at least one), and
@@ -178,19 +201,10 @@ pub struct PppSummary {
 impl PppSummary {
     /// The counts of `sessions`.
     pub fn of(sessions: &[PppSession]) -> PppSummary {
-        fn counts<T: Ord + Copy>(items: impl Iterator<Item = T>) -> Vec<Count<T>> {
-            let mut map = std::collections::BTreeMap::new();
-            for item in items {
-                *map.entry(item).or_insert(0u32) += 1;
-            }
-            map.into_iter()
-                .map(|(name, count)| Count { name, count })
-                .collect()
-        }
         PppSummary {
             total_sessions: u32::try_from(sessions.len()).unwrap_or(u32::MAX),
-            by_role: counts(sessions.iter().map(|s| s.role)),
-            by_phase: counts(sessions.iter().map(|s| s.phase)),
+            by_role: Count::tally(sessions.iter().map(|s| s.role)),
+            by_phase: Count::tally(sessions.iter().map(|s| s.phase)),
         }
     }
 
@@ -258,26 +272,8 @@ mod tests {
 
     fn session(role: PppRole, phase: PppPhase) -> PppSession {
         PppSession {
-            session: "pp0.3221225473".into(),
-            role,
-            phase,
             lcp_state: Some(ControlState::Opened),
-            authentication: None,
-            authentication_state: None,
-            user_name: None,
-            ipcp_state: None,
-            local_address: None,
-            peer_address: None,
-            local_mru: None,
-            peer_mru: None,
-            local_magic_number: None,
-            peer_magic_number: None,
-            keepalive_interval: None,
-            keepalive_down_count: None,
-            echo_requests_sent: 0,
-            echo_replies_received: 0,
-            echoes_unanswered: 0,
-            session_uptime: 0,
+            ..PppSession::new("pp0.3221225473".into(), role, phase)
         }
     }
 
@@ -308,6 +304,33 @@ mod tests {
         assert_eq!(summary.in_phase(PppPhase::Authenticate), 1);
         assert_eq!(summary.in_phase(PppPhase::Establish), 0);
         assert_eq!(PppSummary::of(&[]), PppSummary::default());
+    }
+
+    /// The requests and replies travel the management protocol under Junos-like names.
+    #[test]
+    fn ppp_rpcs_round_trip_the_management_protocol() {
+        use crate::mgmt::{decode_line, encode_line, Reply, Request};
+        let show = Request::GetPppInterfaceInformation(PppShow {
+            interface: Some("si-0/0/0.3221225474".into()),
+            level: PppLevel::Extensive,
+        });
+        let line = encode_line(&show);
+        assert!(
+            line.contains("\"op\":\"get-ppp-interface-information\""),
+            "{line}"
+        );
+        for request in [show, Request::GetPppSummary, Request::GetPppStatistics] {
+            assert_eq!(decode_line::<Request>(&encode_line(&request)), Ok(request));
+        }
+        let reply = Reply::PppSessions(PppSessions {
+            sessions: vec![session(PppRole::Lns, PppPhase::Network)],
+        });
+        assert_eq!(decode_line::<Reply>(&encode_line(&reply)), Ok(reply));
+        let reply = Reply::PppStatistics(PppStatistics {
+            lcp_failures: u64::MAX,
+            ..PppStatistics::default()
+        });
+        assert_eq!(decode_line::<Reply>(&encode_line(&reply)), Ok(reply));
     }
 
     #[test]

@@ -5,7 +5,6 @@
 use super::answer::Answer;
 use super::options::ArgError;
 use super::render_ppp;
-use super::words::{resolve, Resolved};
 use schema::mgmt::{Reply, Request};
 use schema::opcmd::{Action, OpCmd};
 use schema::ppp_rpc::{roots, PppLevel, PppShow};
@@ -20,31 +19,15 @@ pub fn request(action: Action, node: &'static OpCmd, args: &[Word]) -> Result<Re
         Action::ShowPppStatistics => return Ok(Request::GetPppStatistics),
         _ => {}
     }
-    let mut show = PppShow::default();
-    let mut level_given = false;
-    for (i, word) in args.iter().enumerate() {
-        let keyword = if word.quoted {
-            Resolved::None
-        } else {
-            resolve(word.text.as_str(), node.children.iter(), |c| c.name)
-        };
-        match keyword {
-            Resolved::One(level) if !level_given => {
-                level_given = true;
-                show.level = if level.name == "terse" {
-                    PppLevel::Terse
-                } else {
-                    PppLevel::Extensive
-                };
-            }
-            Resolved::Ambiguous(_) => {
-                return Err(ArgError::new(i, format!("'{}' is ambiguous.", word.text)))
-            }
-            Resolved::None if show.interface.is_none() => show.interface = Some(word.text.clone()),
-            _ => return Err(ArgError::new(i, "syntax error.")),
-        }
-    }
-    Ok(Request::GetPppInterfaceInformation(show))
+    let (interface, level) = super::interface_args::name_and_level(node, args)?;
+    Ok(Request::GetPppInterfaceInformation(PppShow {
+        interface,
+        level: match level {
+            None => PppLevel::Default,
+            Some("terse") => PppLevel::Terse,
+            Some(_) => PppLevel::Extensive,
+        },
+    }))
 }
 
 /// How the `show ppp` commands show their reply (see [`super::answer::Pick`]).

@@ -6,7 +6,7 @@
 
 use super::render_l2tp::duration;
 use schema::ppp_rpc::{
-    AuthenticationProtocol, AuthenticationState, PacketCount, PppLevel, PppPhase, PppRole,
+    AuthenticationProtocol, AuthenticationState, Count, PacketCount, PppLevel, PppPhase, PppRole,
     PppSession, PppSessions, PppStatistics, PppSummary,
 };
 
@@ -143,27 +143,27 @@ fn session(s: &PppSession, extensive: bool) -> String {
 
 /// The total, then the sessions by role and by phase (only those with some).
 pub fn summary(s: &PppSummary) -> String {
+    fn counts<T: Copy>(
+        out: &mut String,
+        heading: &str,
+        counts: &[Count<T>],
+        name: fn(T) -> &'static str,
+    ) {
+        if counts.is_empty() {
+            return;
+        }
+        out.push_str(heading);
+        for c in counts {
+            out.push_str(&format!(
+                "    {:<24}{}\n",
+                format!("{}:", name(c.name)),
+                c.count
+            ));
+        }
+    }
     let mut out = format!("Total PPP sessions: {}\n", s.total_sessions);
-    if !s.by_role.is_empty() {
-        out.push_str("  Sessions by role:\n");
-        for c in &s.by_role {
-            out.push_str(&format!(
-                "    {:<24}{}\n",
-                format!("{}:", role(c.name)),
-                c.count
-            ));
-        }
-    }
-    if !s.by_phase.is_empty() {
-        out.push_str("  Sessions by phase:\n");
-        for c in &s.by_phase {
-            out.push_str(&format!(
-                "    {:<24}{}\n",
-                format!("{}:", phase(c.name)),
-                c.count
-            ));
-        }
-    }
+    counts(&mut out, "  Sessions by role:\n", &s.by_role, role);
+    counts(&mut out, "  Sessions by phase:\n", &s.by_phase, phase);
     out
 }
 

@@ -28,26 +28,10 @@ fn lns() -> PppSession {
 
 fn lac() -> PppSession {
     PppSession {
-        session: "pp0.3221225473".into(),
-        role: PppRole::Lac,
-        phase: PppPhase::Tunneled,
-        lcp_state: None,
         authentication: Some(AuthenticationProtocol::Pap),
-        authentication_state: None,
-        user_name: None,
-        ipcp_state: None,
-        local_address: None,
-        peer_address: None,
-        local_mru: None,
         peer_mru: Some(1492),
-        local_magic_number: None,
-        peer_magic_number: None,
-        keepalive_interval: None,
-        keepalive_down_count: None,
-        echo_requests_sent: 0,
-        echo_replies_received: 0,
-        echoes_unanswered: 0,
         session_uptime: 5,
+        ..PppSession::new("pp0.3221225473".into(), PppRole::Lac, PppPhase::Tunneled)
     }
 }
 
