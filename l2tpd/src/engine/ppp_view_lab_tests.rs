@@ -144,3 +144,52 @@ fn an_unknown_interface_is_an_error_not_an_empty_table() {
     let one = lab.lns.subscribers().show_ppp_interfaces(lab.now, &show);
     assert_eq!(one.map(|r| r.sessions.len()), Ok(1), "{name}");
 }
+
+/// While RADIUS thinks, the LAC's session has LCP up and waits in the Authenticate phase;
+/// the Access-Reject that follows is counted as an authentication failure, and the session
+/// is gone from the table.
+#[test]
+fn a_session_awaiting_radius_authenticates_and_a_reject_is_counted() {
+    use super::radius_lab_tests::{lac_with_radius, lns_with_secret, SECRET};
+    use super::sim_lab::RadiusResponder;
+    use crate::aaa::radius::code;
+
+    let mut lab = Lab::new(lac_with_radius(""), lns_with_secret(""));
+    let mut server = RadiusResponder::new(
+        SECRET,
+        Box::new(|_| Some((code::ACCESS_REJECT, Vec::new()))),
+    );
+    server.hold = true;
+    lab.lac_radius = Some(server);
+    lab.add_ip("mallory@isp.example", "pw");
+    lab.settle();
+    lab.advance(Duration::from_millis(100));
+    let waiting = rows(&lab.lac, lab.now);
+    let [row] = waiting.as_slice() else {
+        panic!("{waiting:?}")
+    };
+    assert_eq!(row.phase, PppPhase::Authenticate);
+    assert_eq!(row.lcp_state, Some(ControlState::Opened));
+    assert_eq!(row.authentication_state, Some(AuthenticationState::Pending));
+    let summary = lab.lac.subscribers().ppp_summary(lab.now);
+    assert_eq!(summary.in_phase(PppPhase::Authenticate), 1);
+    assert_eq!(
+        lab.lac
+            .subscribers()
+            .ppp_statistics(lab.now)
+            .authentication_failures,
+        0
+    );
+
+    let now = lab.now;
+    let mut server = lab.lac_radius.take().expect("server");
+    assert!(server.release(now, &mut lab.lac) >= 1);
+    server.hold = false;
+    lab.lac_radius = Some(server);
+    lab.settle();
+    lab.advance(Duration::from_secs(5));
+    let statistics = lab.lac.subscribers().ppp_statistics(lab.now);
+    assert_eq!(statistics.authentication_failures, 1, "{statistics:?}");
+    assert_eq!(statistics.summary.total_sessions, 0);
+    assert!(rows(&lab.lac, lab.now).is_empty());
+}
