@@ -15,6 +15,7 @@ pub mod limits;
 pub mod mgmt;
 pub mod opcmd;
 pub mod parse;
+pub mod ppp_rpc;
 pub mod print;
 pub mod route_rpc;
 pub mod secret;

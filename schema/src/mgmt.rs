@@ -294,6 +294,14 @@ pub enum Request {
     /// `clear pppoe statistics [IFNAME]`.
     ClearPppoeStatistics(PppoeSelect),
 
+    // ---- PPP (operational, schema/src/ppp_rpc.rs) ----
+    /// `show ppp interface [NAME] [extensive | terse]`.
+    GetPppInterfaceInformation(crate::ppp_rpc::PppShow),
+    /// `show ppp summary`.
+    GetPppSummary,
+    /// `show ppp statistics`.
+    GetPppStatistics,
+
     // ---- subscriber interfaces and logout (operational) ----
     /// `show interfaces [NAME] [terse | brief | detail | extensive]`.
     GetInterfaceInformation(InterfaceShow),
@@ -382,6 +390,9 @@ impl Request {
             | Request::GetPppoeInterfaceInformation(_)
             | Request::GetPppoeStatistics(_)
             | Request::GetPppoeServiceNameTables
+            | Request::GetPppInterfaceInformation(_)
+            | Request::GetPppSummary
+            | Request::GetPppStatistics
             | Request::GetAddressAssignmentPool(_)
             | Request::GetInterfaceInformation(_)
             | Request::GetFirewallInformation(_)
@@ -560,6 +571,9 @@ pub enum Reply {
     PppoeServiceNameTables(PppoeServiceNameTables),
     AddressPools(AddressPoolsReply),
     PppoeCleared(PppoeCleared),
+    PppSessions(crate::ppp_rpc::PppSessions),
+    PppSummary(crate::ppp_rpc::PppSummary),
+    PppStatistics(crate::ppp_rpc::PppStatistics),
     Interfaces(Interfaces),
     SubscribersLoggedOut(SubscribersLoggedOut),
     AutoVlanCleared(AutoVlanCleared),

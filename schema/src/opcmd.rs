@@ -31,6 +31,12 @@ pub enum Action {
     ShowPppoeInterfaces,
     ShowPppoeStatistics,
     ShowPppoeServiceNameTables,
+    /// `show ppp interface [NAME] [extensive | terse]` (schema/src/ppp_rpc.rs).
+    ShowPppInterface,
+    /// `show ppp summary`.
+    ShowPppSummary,
+    /// `show ppp statistics`.
+    ShowPppStatistics,
     ShowAddressAssignmentPool,
     ClearPppoeSessions,
     ClearPppoeStatistics,
@@ -189,6 +195,34 @@ const PPPOE_INTERFACE: Rest = Rest::Words {
     placeholder: "<interface-name>",
     help: "PPPoE interface name (pp0.N); all when left out",
 };
+
+/// `show ppp interface [NAME] [extensive | terse]`, `show ppp summary`,
+/// `show ppp statistics`: the PPP of each subscriber, at the LAC and at the LNS. Its own word
+/// beside `pppoe`, so `show ppp` no longer abbreviates `show pppoe` (an exact name wins).
+const SHOW_PPP: OpCmd = cmd(
+    "ppp",
+    "Show PPP process information",
+    &[
+        cmd(
+            "interface",
+            "Show PPP interface information",
+            &[EXTENSIVE, TERSE],
+        )
+        .action(Action::ShowPppInterface)
+        .options()
+        .rest(Rest::Words {
+            placeholder: "<interface-name>",
+            help: "PPP session interface (pp0.N, si-0/0/0.N); all when left out",
+        })
+        .pipe(),
+        word("statistics", "Show PPP statistics")
+            .action(Action::ShowPppStatistics)
+            .pipe(),
+        word("summary", "Show PPP session counts by role and phase")
+            .action(Action::ShowPppSummary)
+            .pipe(),
+    ],
+);
 
 /// The VLAN unit of `clear auto-configuration interfaces`.
 const AUTO_VLAN_INTERFACE: Rest = Rest::Words {
@@ -623,6 +657,7 @@ const OPERATIONAL_COMMANDS: &[OpCmd] = &[
                     SHOW_TERMINATE_CODE,
                 ],
             ),
+            SHOW_PPP,
             cmd(
                 "pppoe",
                 "Show PPP over Ethernet information",
@@ -1283,6 +1318,45 @@ mod tests {
             assert_eq!(c.pipe, pipe, "{path:?}");
             assert_eq!(matches!(c.rest, Rest::Words { .. }), takes_name, "{path:?}");
         }
+    }
+
+    /// `show ppp` is its own command now (an exact word beats the prefix of `pppoe`), and
+    /// `show pppoe` / `show pppo` still reach PPPoE.
+    #[test]
+    fn show_ppp_is_not_show_pppoe() {
+        use crate::opcmd::Rest;
+        let show = OPERATIONAL.child("show").expect("show");
+        let ppp = show.child("ppp").expect("show ppp");
+        let names: Vec<&str> = ppp.children.iter().map(|c| c.name).collect();
+        assert_eq!(names, ["interface", "statistics", "summary"]);
+        let interface = ppp.child("interface").expect("interface");
+        assert_eq!(interface.action, Some(Action::ShowPppInterface));
+        assert!(interface.options && interface.pipe);
+        assert!(matches!(interface.rest, Rest::Words { .. }));
+        let levels: Vec<&str> = interface.children.iter().map(|c| c.name).collect();
+        assert_eq!(levels, ["extensive", "terse"]);
+        for (name, action) in [
+            ("statistics", Action::ShowPppStatistics),
+            ("summary", Action::ShowPppSummary),
+        ] {
+            let c = ppp.child(name).expect(name);
+            assert_eq!(c.action, Some(action));
+            assert!(c.pipe, "{name}");
+        }
+        // `ppp` is a prefix of `pppoe`: both come up for `pp`, only PPPoE for `pppo`.
+        let prefixed = |p| {
+            show.children_with_prefix(p)
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(prefixed("pp"), ["ppp", "pppoe"]);
+        assert_eq!(prefixed("pppo"), ["pppoe"]);
+        assert_eq!(
+            show.child("pppoe")
+                .and_then(|c| c.child("interfaces"))
+                .and_then(|c| c.action),
+            Some(Action::ShowPppoeInterfaces)
+        );
     }
 
     /// The AAA commands: shows pipe, the test and the clear do not.

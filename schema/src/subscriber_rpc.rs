@@ -285,24 +285,27 @@ pub struct SubscriberSummary {
     pub refusals: Vec<Count<String>>,
 }
 
+impl<T: Ord> Count<T> {
+    /// How many times each key comes, in the keys' order (only those that come).
+    pub fn tally(keys: impl Iterator<Item = T>) -> Vec<Count<T>> {
+        let mut map: std::collections::BTreeMap<T, u32> = std::collections::BTreeMap::new();
+        for key in keys {
+            *map.entry(key).or_default() += 1;
+        }
+        map.into_iter()
+            .map(|(name, count)| Count { name, count })
+            .collect()
+    }
+}
+
 impl SubscriberSummary {
     /// The summary of `subscribers`, each list in its key's order: the one way the daemon
     /// and the tests count.
     pub fn of(subscribers: &[Subscriber]) -> SubscriberSummary {
-        use std::collections::BTreeMap;
-        fn counts<T: Ord>(keys: impl Iterator<Item = T>) -> Vec<Count<T>> {
-            let mut map: BTreeMap<T, u32> = BTreeMap::new();
-            for key in keys {
-                *map.entry(key).or_default() += 1;
-            }
-            map.into_iter()
-                .map(|(name, count)| Count { name, count })
-                .collect()
-        }
         SubscriberSummary {
-            by_state: counts(subscribers.iter().map(|s| s.state)),
-            by_type: counts(subscribers.iter().map(|s| s.access_type)),
-            by_interface: counts(
+            by_state: Count::tally(subscribers.iter().map(|s| s.state)),
+            by_type: Count::tally(subscribers.iter().map(|s| s.access_type)),
+            by_interface: Count::tally(
                 subscribers
                     .iter()
                     .filter_map(|s| s.underlying_interface.clone()),

@@ -16,7 +16,7 @@ use nix::sys::signal::Signal;
 use serde_json::Value;
 
 use l2tp_tests::netns::may_run_as_root;
-use l2tp_tests::ops::{leaf, rows, run_ok, show_json, subscribers};
+use l2tp_tests::ops::{elements, leaf, number, rows, run_ok, show_json, subscribers};
 use l2tp_tests::subscriber_lab::{
     l2tp_sessions, sessions_with_data, wait_for, wait_for_established, SubscriberLab,
 };
@@ -110,6 +110,43 @@ fn a_thousand_subscribers_reach_the_lns_with_proxy_data_and_a_clear_ends_them_ev
     wait_for_established(&lns, "LNS", MANY, WAIT);
     let at_lns = l2tp_sessions(&lns, true);
     assert_eq!(user_names(&at_lns), expected_users(MANY));
+
+    // `show ppp interface` at each end: one PPP session per subscriber, the LAC's on the same
+    // pp0 units, tunnelled; `show ppp summary` counts them, and the LAC's statistics count at
+    // least an LCP Configure-Request from every client.
+    let ppp = show_json(&lac, "show ppp interface");
+    let at_lac_ppp = rows(&ppp, "ppp-interface-information", "ppp-session");
+    let ppp_units: BTreeSet<String> = at_lac_ppp
+        .iter()
+        .filter_map(|s| leaf(s, "session"))
+        .collect();
+    assert_eq!(ppp_units, units);
+    assert!(
+        at_lac_ppp
+            .iter()
+            .all(|s| leaf(s, "role").as_deref() == Some("lac")
+                && leaf(s, "phase").as_deref() == Some("tunneled")),
+        "{ppp}"
+    );
+    for daemon in [&lac, &lns] {
+        let summary = show_json(daemon, "show ppp summary");
+        let summary = elements(&summary, "ppp-summary-information");
+        assert_eq!(number(summary[0], "total-sessions"), MANY as u64);
+    }
+    let ppp = show_json(&lns, "show ppp interface");
+    let at_lns_ppp = rows(&ppp, "ppp-interface-information", "ppp-session");
+    assert_eq!(at_lns_ppp.len(), MANY);
+    assert!(
+        at_lns_ppp
+            .iter()
+            .all(|s| leaf(s, "role").as_deref() == Some("lns")),
+        "{ppp}"
+    );
+    let statistics = show_json(&lac, "show ppp statistics");
+    let statistics = elements(&statistics, "ppp-statistics-information");
+    let packets = elements(statistics[0], "packets");
+    let lcp = elements(packets[0], "lcp");
+    assert!(number(lcp[0], "received") >= MANY as u64, "{lcp:?}");
     for session in &at_lns {
         assert_eq!(
             leaf(session, "proxy-lcp").as_deref(),

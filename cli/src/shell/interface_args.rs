@@ -12,10 +12,13 @@ use schema::interface_rpc::{InterfaceLevel, InterfaceShow, SubscriberLogout};
 use schema::opcmd::OpCmd;
 use schema::tokenize::Word;
 
-/// `[NAME] [LEVEL]`, in either order, each at most once.
-pub fn interface_show(node: &'static OpCmd, args: &[Word]) -> Result<InterfaceShow, ArgError> {
-    let mut show = InterfaceShow::default();
-    let mut level_given = false;
+/// `[NAME] [LEVEL]`, in either order, each at most once: the name as typed and the level
+/// keyword (one of `node`'s children) as the table spells it. Also `show ppp interface`'s.
+pub fn name_and_level(
+    node: &'static OpCmd,
+    args: &[Word],
+) -> Result<(Option<String>, Option<&'static str>), ArgError> {
+    let (mut name, mut level) = (None, None);
     for (i, word) in args.iter().enumerate() {
         let keyword = if word.quoted {
             Resolved::None
@@ -23,26 +26,30 @@ pub fn interface_show(node: &'static OpCmd, args: &[Word]) -> Result<InterfaceSh
             resolve(word.text.as_str(), node.children.iter(), |c| c.name)
         };
         match keyword {
-            Resolved::One(level) => {
-                if level_given {
-                    return Err(ArgError::new(i, "syntax error."));
-                }
-                level_given = true;
-                show.level = match level.name {
-                    "terse" => InterfaceLevel::Terse,
-                    "brief" => InterfaceLevel::Brief,
-                    "detail" => InterfaceLevel::Detail,
-                    _ => InterfaceLevel::Extensive,
-                };
-            }
+            Resolved::One(given) if level.is_none() => level = Some(given.name),
             Resolved::Ambiguous(_) => {
                 return Err(ArgError::new(i, format!("'{}' is ambiguous.", word.text)))
             }
-            Resolved::None if show.name.is_some() => return Err(ArgError::new(i, "syntax error.")),
-            Resolved::None => show.name = Some(word.text.clone()),
+            Resolved::None if name.is_none() => name = Some(word.text.clone()),
+            _ => return Err(ArgError::new(i, "syntax error.")),
         }
     }
-    Ok(show)
+    Ok((name, level))
+}
+
+/// `[NAME] [LEVEL]`, in either order, each at most once.
+pub fn interface_show(node: &'static OpCmd, args: &[Word]) -> Result<InterfaceShow, ArgError> {
+    let (name, level) = name_and_level(node, args)?;
+    Ok(InterfaceShow {
+        name,
+        level: match level {
+            None => InterfaceLevel::Default,
+            Some("terse") => InterfaceLevel::Terse,
+            Some("brief") => InterfaceLevel::Brief,
+            Some("detail") => InterfaceLevel::Detail,
+            Some(_) => InterfaceLevel::Extensive,
+        },
+    })
 }
 
 /// Exactly one of `username U` and `session-id N`.

@@ -7,8 +7,8 @@ use super::show::{inheritance_pipe, Shown};
 use super::transport::Transport;
 use super::words::{match_command, Command};
 use super::{
-    aaa, firewall, help, l2tp, l2tp_args, render, subscriber_args, subscribers, Flow, Input, Lost,
-    Mode, Shell,
+    aaa, firewall, help, l2tp, l2tp_args, ppp, render, subscriber_args, subscribers, Flow, Input,
+    Lost, Mode, Shell,
 };
 use schema::mgmt::{ConfigureMode, Reply, Request, Revision};
 use schema::opcmd::{Action, OPERATIONAL};
@@ -226,6 +226,9 @@ impl<T: Transport> Shell<T> {
             }
             Action::ClearL2tpDestination | Action::ClearL2tpTunnel | Action::ClearL2tpSession => {
                 self.clear_l2tp(line, cmd, pipes, input)?
+            }
+            Action::ShowPppInterface | Action::ShowPppSummary | Action::ShowPppStatistics => {
+                self.typed_command(line, cmd, pipes, input, ppp::request, ppp::reply)?
             }
             Action::ShowSubscribers
             | Action::ShowPppoeInterfaces

@@ -492,6 +492,7 @@ fn question_mark_lists_from_the_tables() {
          \x20 interfaces           Show interface information\n\
          \x20 log                  Show contents of log files\n\
          \x20 network-access       Show network access information\n\
+         \x20 ppp                  Show PPP process information\n\
          \x20 pppoe                Show PPP over Ethernet information\n\
          \x20 route                Show routing table information\n\
          \x20 services             Show services information\n\

@@ -431,6 +431,11 @@ impl Core {
             SubscriberRpc::PppoeServiceNameTables => {
                 Reply::PppoeServiceNameTables(layer.show_service_name_tables(&self.config))
             }
+            SubscriberRpc::PppInterfaces(show) => {
+                Reply::PppSessions(layer.show_ppp_interfaces(now, &show)?)
+            }
+            SubscriberRpc::PppSummary => Reply::PppSummary(layer.ppp_summary(now)),
+            SubscriberRpc::PppStatistics => Reply::PppStatistics(layer.ppp_statistics(now)),
             SubscriberRpc::AddressPools(select) => {
                 Reply::AddressPools(layer.lns.pools.view(select.name.as_deref()))
             }

@@ -575,6 +575,8 @@ mod native_vlan_lab_tests;
 #[cfg(test)]
 mod policer_lab_tests;
 #[cfg(test)]
+mod ppp_view_lab_tests;
+#[cfg(test)]
 mod pppoe_trace_lab_tests;
 #[cfg(test)]
 mod radius_lab_tests;

@@ -1,5 +1,5 @@
 //! The subscriber, PPPoE and address pool operational RPCs (`show subscribers`, `show |
-//! clear pppoe …`, `show network-access address-assignment pool`, `show interfaces`,
+//! clear pppoe …`, `show ppp …`, `show network-access address-assignment pool`, `show interfaces`,
 //! `clear network-access aaa subscriber`, `clear auto-configuration interfaces`, `show firewall`, `show route`)
 //! as the engine takes them. They travel the L2TP RPC path ([`super::rpc::L2tpRpc`]), so
 //! that they are answered on the engine task, between turns, like every other show.
@@ -7,6 +7,7 @@
 use schema::firewall_rpc::FirewallSelect;
 use schema::interface_rpc::{AutoVlanClear, InterfaceShow, SubscriberLogout};
 use schema::mgmt::Request;
+use schema::ppp_rpc::PppShow;
 use schema::route_rpc::{RouteShow, RouteSummaryShow};
 use schema::subscriber_rpc::{AddressPoolSelect, PppoeSelect, SubscriberShow};
 use schema::system_rpc::StatisticsProtocol;
@@ -18,6 +19,12 @@ pub enum SubscriberRpc {
     PppoeInterfaces(PppoeSelect),
     PppoeStatistics(PppoeSelect),
     PppoeServiceNameTables,
+    /// `show ppp interface [NAME] [extensive | terse]`.
+    PppInterfaces(PppShow),
+    /// `show ppp summary`.
+    PppSummary,
+    /// `show ppp statistics`.
+    PppStatistics,
     /// `show network-access address-assignment pool [NAME]`.
     AddressPools(AddressPoolSelect),
     ClearPppoeSessions(PppoeSelect),
@@ -48,6 +55,9 @@ impl SubscriberRpc {
             Request::GetPppoeInterfaceInformation(select) => Self::PppoeInterfaces(select.clone()),
             Request::GetPppoeStatistics(select) => Self::PppoeStatistics(select.clone()),
             Request::GetPppoeServiceNameTables => Self::PppoeServiceNameTables,
+            Request::GetPppInterfaceInformation(show) => Self::PppInterfaces(show.clone()),
+            Request::GetPppSummary => Self::PppSummary,
+            Request::GetPppStatistics => Self::PppStatistics,
             Request::GetAddressAssignmentPool(select) => Self::AddressPools(select.clone()),
             Request::ClearPppoeSessions(select) => Self::ClearPppoeSessions(select.clone()),
             Request::ClearPppoeStatistics(select) => Self::ClearPppoeStatistics(select.clone()),
@@ -88,6 +98,12 @@ mod tests {
                 Request::GetPppoeServiceNameTables,
                 SubscriberRpc::PppoeServiceNameTables,
             ),
+            (
+                Request::GetPppInterfaceInformation(PppShow::default()),
+                SubscriberRpc::PppInterfaces(PppShow::default()),
+            ),
+            (Request::GetPppSummary, SubscriberRpc::PppSummary),
+            (Request::GetPppStatistics, SubscriberRpc::PppStatistics),
             (
                 Request::GetAddressAssignmentPool(AddressPoolSelect::default()),
                 SubscriberRpc::AddressPools(AddressPoolSelect::default()),

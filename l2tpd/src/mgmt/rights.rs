@@ -269,6 +269,9 @@ fn needs(request: &Request) -> &'static [&'static str] {
         | Request::GetPppoeInterfaceInformation(_)
         | Request::GetPppoeStatistics(_)
         | Request::GetPppoeServiceNameTables
+        | Request::GetPppInterfaceInformation(_)
+        | Request::GetPppSummary
+        | Request::GetPppStatistics
         | Request::GetAddressAssignmentPool(_)
         | Request::GetInterfaceInformation(_)
         | Request::GetFirewallInformation(_)
@@ -372,6 +375,9 @@ pub fn command(request: &Request) -> Option<String> {
         Request::GetPppoeInterfaceInformation(_) => "show pppoe interfaces".into(),
         Request::GetPppoeStatistics(_) => "show pppoe statistics".into(),
         Request::GetPppoeServiceNameTables => "show pppoe service-name-tables".into(),
+        Request::GetPppInterfaceInformation(_) => "show ppp interface".into(),
+        Request::GetPppSummary => "show ppp summary".into(),
+        Request::GetPppStatistics => "show ppp statistics".into(),
         Request::GetAddressAssignmentPool(_) => {
             "show network-access aaa address-assignment pool".into()
         }

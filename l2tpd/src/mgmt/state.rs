@@ -561,6 +561,9 @@ impl Mgmt {
             | Request::GetPppoeInterfaceInformation(_)
             | Request::GetPppoeStatistics(_)
             | Request::GetPppoeServiceNameTables
+            | Request::GetPppInterfaceInformation(_)
+            | Request::GetPppSummary
+            | Request::GetPppStatistics
             | Request::GetAddressAssignmentPool(_)
             | Request::ClearPppoeSessions(_)
             | Request::ClearPppoeStatistics(_)

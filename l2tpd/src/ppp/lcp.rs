@@ -41,7 +41,7 @@ pub struct LcpConfig {
     pub echo: Option<EchoConfig>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EchoConfig {
     pub interval: Duration,
     pub max_failures: u32,
@@ -290,7 +290,19 @@ pub struct Lcp {
     echo: Option<EchoConfig>,
     echo_deadline: Option<Instant>,
     echoes_unanswered: u32,
+    /// Keepalives over the link's life (`show ppp interface extensive`).
+    echo_requests_sent: u32,
+    echo_replies_received: u32,
     events: VecDeque<LcpEvent>,
+}
+
+/// The keepalive side of LCP, for the operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EchoStatus {
+    pub config: Option<EchoConfig>,
+    pub requests_sent: u32,
+    pub replies_received: u32,
+    pub unanswered: u32,
 }
 
 impl Lcp {
@@ -301,6 +313,8 @@ impl Lcp {
             echo: config.echo,
             echo_deadline: None,
             echoes_unanswered: 0,
+            echo_requests_sent: 0,
+            echo_replies_received: 0,
             events: VecDeque::new(),
         }
     }
@@ -315,6 +329,25 @@ impl Lcp {
 
     pub fn role(&self) -> &Role {
         &self.fsm.policy.role
+    }
+
+    /// Our Magic-Number as we ask for it now (`None`: we ask for none).
+    pub fn local_magic(&self) -> Option<u32> {
+        self.fsm.policy.magic
+    }
+
+    /// The MRU we ask for (the default when we ask for none, or the peer rejected it).
+    pub fn local_mru(&self) -> u16 {
+        self.fsm.policy.mru.unwrap_or(DEFAULT_MRU)
+    }
+
+    pub fn echo_status(&self) -> EchoStatus {
+        EchoStatus {
+            config: self.echo,
+            requests_sent: self.echo_requests_sent,
+            replies_received: self.echo_replies_received,
+            unanswered: self.echoes_unanswered,
+        }
     }
 
     /// Administrative Open then lower layer Up: LCP starts negotiating at once.
@@ -440,6 +473,7 @@ impl Lcp {
                     self.fsm.close(now);
                 } else {
                     self.echoes_unanswered += 1;
+                    self.echo_requests_sent = self.echo_requests_sent.saturating_add(1);
                     let data = magic_data(self.our_magic(), &[]);
                     self.fsm.send(code::ECHO_REQUEST, &data);
                     self.echo_deadline = Some(now + echo.interval);
@@ -469,7 +503,10 @@ impl Lcp {
                 self.fsm
                     .send_with_identifier(code::ECHO_REPLY, packet.identifier, &data);
             }
-            code::ECHO_REPLY => self.echoes_unanswered = 0,
+            code::ECHO_REPLY => {
+                self.echoes_unanswered = 0;
+                self.echo_replies_received = self.echo_replies_received.saturating_add(1);
+            }
             _ => {}
         }
         Ok(())

@@ -12,12 +12,14 @@
 
 mod network;
 mod proxy;
+mod status;
 
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use self::network::{Network, NetworkEvent};
+pub use self::status::{LinkPhase, LinkStatus};
 use super::chap::{ChapAuthenticator, ChapAuthenticatorEvent};
 use super::fsm::{self, Event, State};
 use super::lcp::{Lcp, LcpConfig, LcpEvent, Negotiated, Role};

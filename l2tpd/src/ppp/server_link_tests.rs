@@ -578,7 +578,8 @@ fn without_authentication_credentials_never_come() {
 }
 
 /// One subscriber's link must stay small (LAC target: 4 KiB per subscriber in all).
-/// `size_of::<ServerLink>()` is 640 bytes on x86_64 (LCP 360 of it; the authenticator and the
+/// `size_of::<ServerLink>()` is 648 bytes on x86_64 (LCP 368 of it, 8 of those the Echo
+/// counters `show ppp interface` shows; the authenticator and the
 /// LNS's IPCP are boxed: CHAP 176, PAP 72; the LNS's watchdog took 32 bytes, the fsm::Config
 /// copy LCP holds anyway gave 32 back). Inline and heap together, measured by
 /// `measure_memory_per_authenticated_link` below (resident-set growth over 20,000 links, at
@@ -593,7 +594,7 @@ fn a_server_link_stays_small() {
         std::mem::size_of::<ChapAuthenticator>(),
         std::mem::size_of::<PapAuthenticator>()
     );
-    assert!(size <= 640, "ServerLink is {size} bytes");
+    assert!(size <= 648, "ServerLink is {size} bytes");
 }
 
 proptest! {

@@ -72,6 +72,8 @@ pub struct SubscriberLayer {
     pub(super) if_indexes: super::if_index_pool::IfIndexPool,
     /// Static `pp0` units and the subscriber each one carries.
     pub(super) static_pppoe: StaticPppoeUnits,
+    /// The PPP packets the links received and sent (`show ppp statistics`).
+    pub(super) ppp_packets: schema::ppp_rpc::PppPacketCounters,
 }
 
 impl SubscriberLayer {
@@ -97,6 +99,7 @@ impl SubscriberLayer {
             gone_traffic: BTreeMap::new(),
             if_indexes: Default::default(),
             static_pppoe: StaticPppoeUnits::default(),
+            ppp_packets: Default::default(),
         }
     }
 
@@ -331,6 +334,7 @@ impl SubscriberLayer {
             return;
         }
         if let Some(link) = subscriber.link.as_mut() {
+            super::ppp_views::count_frame(&mut self.ppp_packets, ppp, true);
             link.handle_frame(ppp, now);
         }
         self.run_link(now, id, config, registry);
@@ -383,6 +387,7 @@ impl SubscriberLayer {
             }
             let event = link.poll_event();
             for frame in frames {
+                super::ppp_views::count_frame(&mut self.ppp_packets, &frame, false);
                 self.send_to_client(id, &frame, registry);
             }
             let Some(event) = event else {

@@ -44,6 +44,7 @@ pub mod lns_units;
 pub mod local_auth;
 mod nas_port;
 pub mod ppp_sizes;
+mod ppp_views;
 pub mod pppoe_access;
 mod pppoe_trace;
 mod profile_flow;

@@ -157,6 +157,7 @@ impl SubscriberLayer {
             }
         }
         if let Some(link) = self.table.get_mut(id).and_then(|s| s.link.as_mut()) {
+            super::ppp_views::count_frame(&mut self.ppp_packets, frame, true);
             link.handle_frame(frame, now);
         }
         self.run_link(now, id, config, registry);

@@ -61,6 +61,16 @@ impl Network {
         self.ipcp.shrink_queues();
     }
 
+    /// IPCP's RFC 1661 state (`show ppp interface`).
+    pub fn state(&self) -> State {
+        self.ipcp.state()
+    }
+
+    /// Ours and the client's address, as the owner chose them.
+    pub fn addresses(&self) -> (Ipv4Addr, Ipv4Addr) {
+        (self.addresses.local, self.addresses.peer)
+    }
+
     pub fn started(&self) -> bool {
         self.ipcp.state() != State::Initial
     }
