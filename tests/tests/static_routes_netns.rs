@@ -13,10 +13,9 @@
 //! why and returns. The routing instance's table exists without a VRF device, so this runs on
 //! kernels without VRF support too.
 
-use std::process::Command;
 use std::time::Duration;
 
-use l2tp_tests::netns::{may_run_as_root, VethPair};
+use l2tp_tests::netns::{ip_in, may_run_as_root, VethPair};
 use l2tp_tests::subscriber_lab::wait_for;
 use l2tp_tests::DaemonProcess;
 use l2tpd::io::static_route::{self, STATIC_PROTOCOL};
@@ -39,20 +38,6 @@ fn pair(tag: &str) -> VethPair {
     let (ns, interface) = (pair.namespace(0).to_string(), pair.interface(0).to_string());
     ip_in(&ns, &["addr", "add", "198.18.0.1/24", "dev", &interface]).unwrap();
     pair
-}
-
-/// `ip -n NAMESPACE ARGS`: its output, or its error text.
-fn ip_in(namespace: &str, args: &[&str]) -> Result<String, String> {
-    let output = Command::new("ip")
-        .args(["-n", namespace])
-        .args(args)
-        .output()
-        .expect("run ip");
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
 }
 
 fn prefix(text: &str) -> Ipv4Prefix {
