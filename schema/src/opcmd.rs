@@ -290,7 +290,7 @@ const SHOW_ROUTE: OpCmd = cmd(
         EXTENSIVE,
         word("protocol", "Name of protocol").value(
             "<protocol>",
-            "Protocol from which the route was learned (access, access-internal)",
+            "Protocol from which the route was learned (access, access-internal, static)",
         ),
         word("summary", "Show route summary information"),
         word("table", "Name of routing table").value(

@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 /// The protocols of the routes a subscriber gets (Junos' names, as `show route` prints them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum RouteProtocol {
+    /// A `routing-options static` route: preference 5, as Junos gives static routes.
+    #[serde(rename = "Static")]
+    Static,
     /// A Framed-Route or a dynamic profile's `routing-options access route`: preference 13
     /// unless the profile says otherwise.
     #[serde(rename = "Access")]
@@ -28,6 +31,7 @@ impl RouteProtocol {
     /// The name as printed and as `show route protocol` takes it (lower case there).
     pub fn name(self) -> &'static str {
         match self {
+            RouteProtocol::Static => "Static",
             RouteProtocol::Access => "Access",
             RouteProtocol::AccessInternal => "Access-internal",
         }
@@ -36,6 +40,7 @@ impl RouteProtocol {
     /// `show route protocol WORD`: Junos' keyword for each protocol.
     pub fn from_keyword(word: &str) -> Option<RouteProtocol> {
         match word {
+            "static" => Some(RouteProtocol::Static),
             "access" => Some(RouteProtocol::Access),
             "access-internal" => Some(RouteProtocol::AccessInternal),
             _ => None,
@@ -152,15 +157,40 @@ pub struct RtEntry {
     pub nh: Vec<NextHop>,
 }
 
-/// A subscriber route's next hop: its interface, and the gateway written for it when there
-/// is one (`next-hop` of the profile's stanza, or the Framed-Route's gateway).
+/// A route's next hop. A subscriber route's: its interface, and the gateway written for it
+/// when there is one (`next-hop` of the profile's stanza, or the Framed-Route's gateway). A
+/// static route's: its gateway alone (the kernel picks the interface, which this router
+/// does not read back), or no next hop at all but a `nh-type` of `Discard` or `Reject`, as
+/// Junos replies for those.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct NextHop {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Ipv4Addr>,
-    pub via: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nh_type: Option<NextHopType>,
 }
+
+/// Junos' `nh-type` of a route that forwards nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NextHopType {
+    Discard,
+    Reject,
+}
+
+impl NextHopType {
+    pub fn name(self) -> &'static str {
+        match self {
+            NextHopType::Discard => "Discard",
+            NextHopType::Reject => "Reject",
+        }
+    }
+}
+
+/// Junos' preference of static routes.
+pub const STATIC_PREFERENCE: u32 = 5;
 
 /// `show route summary [table T]`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -270,7 +300,8 @@ mod tests {
                         rt_tag: None,
                         nh: vec![NextHop {
                             to: Some(Ipv4Addr::new(198, 18, 1, 5)),
-                            via: "si-0/0/0.3".into(),
+                            via: Some("si-0/0/0.3".into()),
+                            nh_type: None,
                         }],
                     }],
                 }],

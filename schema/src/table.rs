@@ -13,6 +13,7 @@ mod firewall;
 mod interfaces;
 mod protocols;
 mod routing_instances;
+mod routing_options;
 mod services;
 mod snmp;
 mod system;
@@ -41,7 +42,7 @@ static ROOT_STATEMENTS: [Stmt; TOP.len() + 3] = joined(
 );
 
 /// The statements of the top level a configuration group also holds.
-const TOP: [Stmt; 11] = [
+const TOP: [Stmt; 12] = [
     system::SYSTEM,
     // Junos shows chassis after system.
     chassis::CHASSIS,
@@ -50,6 +51,8 @@ const TOP: [Stmt; 11] = [
     dynamic_profiles::DYNAMIC_PROFILES,
     interfaces::INTERFACES,
     snmp::SNMP,
+    // Junos shows routing-options after snmp, before protocols.
+    routing_options::ROUTING_OPTIONS,
     // Junos' order: protocols after snmp, before access.
     protocols::PROTOCOLS,
     access::ACCESS,

@@ -33,6 +33,7 @@ mod secret;
 #[path = "typed/session_options_tests.rs"]
 mod session_options_tests;
 mod static_pppoe;
+mod static_routes;
 mod syslog;
 mod system;
 #[cfg(test)]
@@ -79,6 +80,7 @@ pub use routing::{
 };
 pub use secret::Secret;
 pub use static_pppoe::{PppOptions, StaticPppoe};
+pub use static_routes::{StaticNextHop, StaticRoute};
 pub use syslog::{
     syslog_file_name_problem, syslog_regex, Facility, Level, Selectors, Severity, StructuredData,
     SyslogConfig, SyslogFile, SyslogHost, SyslogUser, STATE_FILES,
@@ -160,6 +162,9 @@ pub struct RouterConfig {
     /// `[edit protocols pppoe service-name-tables]`.
     pub pppoe_service_name_tables: BTreeMap<String, ServiceNameTable>,
     pub snmp: SnmpConfig,
+    /// `[edit routing-options static]`: the main instance's static routes.
+    #[serde(default)]
+    pub static_routes: Vec<StaticRoute>,
     /// `[edit routing-instances]`.
     pub routing_instances: BTreeMap<String, RoutingInstance>,
     /// `[edit dynamic-profiles]`.
@@ -273,6 +278,7 @@ pub(crate) fn active_router_config_since(
             root.container("protocols").container("pppoe"),
         ),
         snmp,
+        static_routes: static_routes::static_routes(root),
         routing_instances: routing::routing_instances(root),
         dynamic_profiles: dynamic_profile::dynamic_profiles(root),
         firewall_filters: firewall::firewall_filters(root),

@@ -40,6 +40,9 @@ mod since_tests;
 mod static_pppoe;
 #[cfg(test)]
 mod static_pppoe_tests;
+mod static_routes;
+#[cfg(test)]
+mod static_routes_tests;
 mod structure;
 mod system;
 #[cfg(test)]
@@ -165,6 +168,7 @@ pub fn check_since(
         pppoe_underlying::check(active, &config, &mut findings);
         auto_configure::check(&config, &mut findings);
         routing::check(&config, &mut findings);
+        static_routes::check(&config, &mut findings);
         dynamic_profiles::check_donors(&config, &mut findings);
         dynamic_profiles::check_service_interfaces(&config, &mut findings);
         dynamic_profiles::check_rpf_fail_filters(&config, &mut findings);

@@ -20,6 +20,20 @@ pub fn may_run_as_root(test: &str) -> bool {
     false
 }
 
+/// `ip -n NAMESPACE ARGS`: its output, or its error text.
+pub fn ip_in(namespace: &str, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("ip")
+        .args(["-n", namespace])
+        .args(args)
+        .output()
+        .expect("run ip");
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
 /// Runs `ip ARGS`, which must succeed.
 pub fn ip(args: &[&str]) {
     let status = Command::new("ip").args(args).status().expect("run ip");

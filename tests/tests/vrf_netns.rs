@@ -15,10 +15,9 @@
 //! (CONFIG_NET_VRF): without it, it says so and returns — the machine this project's CI runs
 //! on today has none, so that half has not run there.
 
-use std::process::Command;
 use std::time::Duration;
 
-use l2tp_tests::netns::{may_run_as_root, VethPair};
+use l2tp_tests::netns::{ip_in, may_run_as_root, VethPair};
 use l2tp_tests::subscriber_lab::{lns_ip_lines, wait_for, POOL_NETWORK, SERVICE_DEVICE};
 use l2tp_tests::DaemonProcess;
 use l2tpd::io::vrf;
@@ -36,20 +35,6 @@ fn pair(tag: &str) -> VethPair {
     );
     pair.loopback_up(0);
     pair
-}
-
-/// `ip -n NAMESPACE ARGS`: its output, or its error text.
-fn ip_in(namespace: &str, args: &[&str]) -> Result<String, String> {
-    let output = Command::new("ip")
-        .args(["-n", namespace])
-        .args(args)
-        .output()
-        .expect("run ip");
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
 }
 
 #[test]

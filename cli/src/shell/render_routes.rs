@@ -13,7 +13,9 @@
 //! The ages: `HH:MM:SS`, `Nd HH:MM:SS`, `NwNd HH:MM:SS` in the brief table; the detail block
 //! writes hours without the leading zero (`3w3d 3:19:36`).
 
-use schema::route_rpc::{RouteInformation, RouteSummaryInformation, Rt, RtEntry, TableCounts};
+use schema::route_rpc::{
+    RouteInformation, RouteProtocol, RouteSummaryInformation, Rt, RtEntry, TableCounts,
+};
 
 /// How much `show route` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,14 +76,23 @@ fn active_mark(e: &RtEntry) -> &str {
     e.active_tag.as_deref().unwrap_or(" ")
 }
 
-/// `>  to 198.18.1.5 via si-0/0/0.3`, or `>  via si-0/0/0.3`.
+/// `to 198.18.1.5 via si-0/0/0.3`, `via si-0/0/0.3`, or a static route's `to 198.18.0.1`
+/// (its interface is the kernel's choice, not read back).
 fn next_hop_text(e: &RtEntry) -> Vec<String> {
     e.nh.iter()
-        .map(|nh| match nh.to {
-            Some(to) => format!("to {to} via {}", nh.via),
-            None => format!("via {}", nh.via),
+        .filter(|nh| nh.nh_type.is_none())
+        .map(|nh| match (nh.to, &nh.via) {
+            (Some(to), Some(via)) => format!("to {to} via {via}"),
+            (Some(to), None) => format!("to {to}"),
+            (None, via) => format!("via {}", via.as_deref().unwrap_or("")),
         })
         .collect()
+}
+
+/// A discard or reject route's `Discard` / `Reject`, which Junos prints in place of a next
+/// hop, without the `>` of a selected one.
+fn next_hop_type(e: &RtEntry) -> Option<&'static str> {
+    e.nh.iter().find_map(|nh| nh.nh_type.map(|t| t.name()))
 }
 
 fn brief(rt: &Rt, out: &mut String) {
@@ -109,6 +120,9 @@ fn brief(rt: &Rt, out: &mut String) {
         for nh in next_hop_text(e) {
             out.push_str(&format!("{:20}>  {nh}\n", ""));
         }
+        if let Some(kind) = next_hop_type(e) {
+            out.push_str(&format!("{:23}{kind}\n", ""));
+        }
     }
 }
 
@@ -122,10 +136,13 @@ fn terse(rt: &Rt, out: &mut String) {
         // Junos writes the first letter of the protocol (`A` for both access protocols).
         let letter = &e.protocol_name.name()[..1];
         let metric = e.metric.map(|m| m.to_string()).unwrap_or_default();
-        let next_hop = e.nh.first().map_or(String::new(), |nh| match nh.to {
-            Some(to) => format!(">{to}"),
-            None => format!(">{}", nh.via),
-        });
+        let next_hop =
+            e.nh.first()
+                .map_or(String::new(), |nh| match (nh.to, &nh.via, nh.nh_type) {
+                    (_, _, Some(kind)) => kind.name().to_string(),
+                    (Some(to), _, None) => format!(">{to}"),
+                    (None, via, None) => format!(">{}", via.as_deref().unwrap_or("")),
+                });
         let line = format!(
             "{} ? {destination:<19}{letter} {:>3}{metric:>11}{:>11} {next_hop}",
             active_mark(e),
@@ -146,6 +163,13 @@ fn detail(rt: &Rt, out: &mut String) {
     ));
     for e in &rt.entries {
         let active = e.active_tag.is_some();
+        // Junos' state of a configured route is `Active Int Ext` for a static one.
+        let state = match (e.protocol_name, active) {
+            (RouteProtocol::Static, true) => "Active Int Ext",
+            (RouteProtocol::Static, false) => "Int Ext",
+            (_, true) => "Active Int",
+            (_, false) => "Int",
+        };
         out.push_str(&format!(
             "{:8}{}{:<6} Preference: {}\n",
             "",
@@ -155,18 +179,13 @@ fn detail(rt: &Rt, out: &mut String) {
         ));
         let indent = format!("{:16}", "");
         let router = e.nh.iter().any(|nh| nh.to.is_some());
-        out.push_str(&format!(
-            "{indent}Next hop type: {}\n",
-            if router { "Router" } else { "Interface" }
-        ));
+        let kind = next_hop_type(e).unwrap_or(if router { "Router" } else { "Interface" });
+        out.push_str(&format!("{indent}Next hop type: {kind}\n"));
         for nh in next_hop_text(e) {
             let nh = nh.strip_prefix("to ").unwrap_or(&nh);
             out.push_str(&format!("{indent}Next hop: {nh}, selected\n"));
         }
-        out.push_str(&format!(
-            "{indent}State: <{}>\n",
-            if active { "Active Int" } else { "Int" }
-        ));
+        out.push_str(&format!("{indent}State: <{state}>\n"));
         match e.metric {
             Some(metric) => out.push_str(&format!(
                 "{indent}Age: {:<15}Metric: {metric}\n",

@@ -1,7 +1,7 @@
 use super::*;
 use schema::route_rpc::{
-    NextHop, ProtocolSummary, RouteProtocol, RouteSummaryTable, RouteTable, Rt, RtEntry,
-    TableCounts,
+    NextHop, NextHopType, ProtocolSummary, RouteProtocol, RouteSummaryTable, RouteTable, Rt,
+    RtEntry, TableCounts,
 };
 use std::net::Ipv4Addr;
 
@@ -18,7 +18,8 @@ fn sample() -> RouteInformation {
         rt_tag: tag,
         nh: vec![NextHop {
             to,
-            via: via.into(),
+            via: Some(via.into()),
+            nh_type: None,
         }],
     };
     let table = |name: &str, rts: Vec<Rt>| RouteTable {
@@ -232,4 +233,91 @@ inet.0: 3 destinations, 3 routes (3 active, 0 holddown, 0 hidden)
 fn nothing_selected_prints_nothing() {
     assert_eq!(routes(&RouteInformation::default(), RouteLevel::Brief), "");
     assert_eq!(summary(&RouteSummaryInformation::default()), "");
+}
+
+/// `routing-options static`: a gateway (its interface is not read back), two gateways, a
+/// discard and a reject, as Junos prints static routes (`[Static/5]`; `Discard` and
+/// `Reject` in place of a next hop).
+fn static_sample() -> RouteInformation {
+    let hop = |to: Option<[u8; 4]>, nh_type| NextHop {
+        to: to.map(Ipv4Addr::from),
+        via: None,
+        nh_type,
+    };
+    let rt = |destination: &str, nh: Vec<NextHop>| Rt {
+        rt_destination: destination.into(),
+        entries: vec![RtEntry {
+            active_tag: Some("*".into()),
+            protocol_name: RouteProtocol::Static,
+            preference: 5,
+            age: 7,
+            metric: None,
+            rt_tag: None,
+            nh,
+        }],
+    };
+    RouteInformation {
+        tables: vec![RouteTable {
+            table_name: "inet.0".into(),
+            counts: TableCounts {
+                destination_count: 4,
+                total_route_count: 4,
+                active_route_count: 4,
+                holddown_route_count: 0,
+                hidden_route_count: 0,
+            },
+            destinations: vec![
+                rt("0.0.0.0/0", vec![hop(Some([198, 18, 0, 1]), None)]),
+                rt(
+                    "198.18.64.0/24",
+                    vec![
+                        hop(Some([198, 18, 0, 2]), None),
+                        hop(Some([198, 18, 0, 3]), None),
+                    ],
+                ),
+                rt(
+                    "198.18.128.0/17",
+                    vec![hop(None, Some(NextHopType::Discard))],
+                ),
+                rt("198.19.0.0/16", vec![hop(None, Some(NextHopType::Reject))]),
+            ],
+        }],
+    }
+}
+
+#[test]
+fn static_routes_show_their_gateways_or_discard_and_reject() {
+    assert_eq!(
+        routes(&static_sample(), RouteLevel::Brief),
+        "
+inet.0: 4 destinations, 4 routes (4 active, 0 holddown, 0 hidden)
++ = Active Route, - = Last Active, * = Both
+
+0.0.0.0/0          *[Static/5] 00:00:07
+                    >  to 198.18.0.1
+198.18.64.0/24     *[Static/5] 00:00:07
+                    >  to 198.18.0.2
+                    >  to 198.18.0.3
+198.18.128.0/17    *[Static/5] 00:00:07
+                       Discard
+198.19.0.0/16      *[Static/5] 00:00:07
+                       Reject
+"
+    );
+    let terse = routes(&static_sample(), RouteLevel::Terse);
+    assert!(
+        terse.contains("* ? 0.0.0.0/0          S   5                       >198.18.0.1\n"),
+        "{terse}"
+    );
+    assert!(
+        terse.contains("* ? 198.18.128.0/17    S   5                       Discard\n"),
+        "{terse}"
+    );
+    let detail = routes(&static_sample(), RouteLevel::Detail);
+    assert!(
+        detail.contains(
+            "198.19.0.0/16 (1 entry, 1 announced)\n        *Static Preference: 5\n                Next hop type: Reject\n                State: <Active Int Ext>\n"
+        ),
+        "{detail}"
+    );
 }

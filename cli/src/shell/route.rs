@@ -56,7 +56,10 @@ pub fn request(node: &'static OpCmd, args: &[Word]) -> Result<(Request, RouteLev
         match (option.name, value) {
             ("protocol", Some(v)) => {
                 show.protocol = Some(RouteProtocol::from_keyword(&v.text).ok_or_else(|| {
-                    ArgError::new(i + 1, "syntax error, expecting access or access-internal.")
+                    ArgError::new(
+                        i + 1,
+                        "syntax error, expecting access, access-internal or static.",
+                    )
                 })?);
             }
             ("table", Some(v)) => show.table = Some(v.text.clone()),
@@ -198,7 +201,10 @@ mod tests {
         let error = |line| parsed(line).map(|_| ()).unwrap_err();
         assert_eq!(
             error("show route protocol bgp"),
-            ArgError::new(1, "syntax error, expecting access or access-internal.")
+            ArgError::new(
+                1,
+                "syntax error, expecting access, access-internal or static."
+            )
         );
         assert_eq!(
             error("show route protocol"),

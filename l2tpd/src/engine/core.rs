@@ -24,6 +24,7 @@ use crate::registry::SessionRef;
 use crate::registry::{Registry, Transmit};
 use crate::subscriber::batch::BatchOutcome;
 use crate::subscriber::pppoe_access::{FrameOut, PortFacts};
+use crate::subscriber::route_view::InstalledStatic;
 pub use crate::subscriber::test_call::{TestOutcome, TunnelTest};
 use crate::subscriber::SubscriberLayer;
 use schema::mgmt::Reply;
@@ -37,6 +38,8 @@ pub struct Core {
     subscribers: SubscriberLayer,
     /// `test aaa ppp` runs waiting for their RADIUS server, by token.
     aaa_tests: HashMap<u64, mpsc::Sender<RpcOutcome>>,
+    /// The static routes the task installed, for `show route`.
+    static_routes: Vec<InstalledStatic>,
 }
 
 impl Core {
@@ -63,6 +66,7 @@ impl Core {
             clears: Clears::default(),
             subscribers,
             aaa_tests: HashMap::new(),
+            static_routes: Vec::new(),
         }
     }
 
@@ -224,6 +228,11 @@ impl Core {
         self.subscribers
             .take_routes_changed()
             .then(|| self.subscribers.framed_routes_by_service())
+    }
+
+    /// The static routes installed now (after each commit), for `show route`.
+    pub fn set_static_routes(&mut self, routes: Vec<InstalledStatic>) {
+        self.static_routes = routes;
     }
 
     /// Every Framed-Route prefix by service interface.
@@ -465,11 +474,14 @@ impl Core {
                 Reply::FirewallCleared(layer.clear_firewall(&select)?)
             }
             SubscriberRpc::Routes(show) => {
-                Reply::Routes(layer.show_route(now, &self.config, &show)?)
+                Reply::Routes(layer.show_route(now, &self.config, &self.static_routes, &show)?)
             }
-            SubscriberRpc::RouteSummary(show) => {
-                Reply::RouteSummary(layer.show_route_summary(now, &self.config, &show)?)
-            }
+            SubscriberRpc::RouteSummary(show) => Reply::RouteSummary(layer.show_route_summary(
+                now,
+                &self.config,
+                &self.static_routes,
+                &show,
+            )?),
             SubscriberRpc::SystemStatistics(protocol) => {
                 Reply::SystemStatistics(layer.system_statistics(protocol))
             }

@@ -30,6 +30,7 @@ mod snmp_sockets;
 mod snmp_traps;
 mod socket_drops;
 mod sockets;
+mod static_routes;
 mod subscriber_rpc;
 mod task;
 mod udp_bind;

@@ -143,7 +143,14 @@ fn a_subscribers_routes_are_listed_while_it_is_up_and_go_with_it() {
     for rt in &table.destinations {
         let e = &rt.entries[0];
         assert_eq!(e.active_tag.as_deref(), Some("*"));
-        assert!(e.nh[0].via.starts_with("si-0/0/0."), "{:?}", e.nh);
+        assert!(
+            e.nh[0]
+                .via
+                .as_deref()
+                .is_some_and(|v| v.starts_with("si-0/0/0.")),
+            "{:?}",
+            e.nh
+        );
     }
     let age = table.destinations[0].entries[0].age;
 
@@ -291,4 +298,69 @@ fn a_subscriber_in_a_routing_instance_has_its_routes_in_that_instances_table() {
         summary(&mut lab, Some("vr1")).tables[0].table_name,
         "vr1.inet.0"
     );
+}
+
+/// The static routes the task installed (engine::static_routes hands them to the core after
+/// each commit) are listed as `Static` at preference 5, each in its instance's table, beside
+/// the subscribers' routes; `protocol static` and the summary count them.
+#[test]
+fn installed_static_routes_are_listed_in_their_instances_tables() {
+    use crate::io::prefix_table::Prefix;
+    use crate::subscriber::route_view::InstalledStatic;
+    use schema::route_rpc::{NextHopType, STATIC_PREFERENCE};
+    use schema::typed::StaticNextHop;
+
+    let mut lab = Lab::new(
+        lac_config(""),
+        config(&format!(
+            "{LNS_BASE}set routing-instances ri1 instance-type virtual-router\n"
+        )),
+    );
+    let since = lab.now;
+    let prefix = |a: [u8; 4], l| Prefix::new(Ipv4Addr::from(a), l).unwrap();
+    lab.lns.set_static_routes(vec![
+        InstalledStatic {
+            instance: None,
+            prefix: prefix([0, 0, 0, 0], 0),
+            next_hop: StaticNextHop::Gateways(vec![Ipv4Addr::new(198, 18, 0, 1)]),
+            since,
+        },
+        InstalledStatic {
+            instance: Some("ri1".into()),
+            prefix: prefix([198, 18, 128, 0], 17),
+            next_hop: StaticNextHop::Discard,
+            since,
+        },
+    ]);
+    lab.now += Duration::from_secs(9);
+    let info = routes(&mut lab, RouteShow::default()).expect("routes");
+    let tables: Vec<&str> = info.tables.iter().map(|t| t.table_name.as_str()).collect();
+    assert_eq!(tables, ["inet.0", "ri1.inet.0"]);
+    let default = &info.tables[0].destinations[0];
+    assert_eq!(default.rt_destination, "0.0.0.0/0");
+    let entry = &default.entries[0];
+    assert_eq!(
+        (entry.protocol_name, entry.preference, entry.age),
+        (RouteProtocol::Static, STATIC_PREFERENCE, 9)
+    );
+    assert_eq!(entry.active_tag.as_deref(), Some("*"));
+    assert_eq!(entry.nh[0].to, Some(Ipv4Addr::new(198, 18, 0, 1)));
+    let ri1 = &info.tables[1].destinations[0];
+    assert_eq!(ri1.rt_destination, "198.18.128.0/17");
+    assert_eq!(ri1.entries[0].nh[0].nh_type, Some(NextHopType::Discard));
+
+    let only_static = RouteShow {
+        protocol: Some(RouteProtocol::Static),
+        table: Some("ri1".into()),
+        ..RouteShow::default()
+    };
+    let info = routes(&mut lab, only_static).expect("routes");
+    assert_eq!(info.tables.len(), 1);
+    assert_eq!(info.tables[0].table_name, "ri1.inet.0");
+    let s = summary(&mut lab, None);
+    assert_eq!(
+        s.tables[0].protocols[0].protocol_name,
+        RouteProtocol::Static
+    );
+    assert_eq!(s.tables[0].protocols[0].protocol_route_count, 1);
 }

@@ -219,6 +219,7 @@ mod tests {
                 let ri = RoutingInstance {
                     instance_type: Some(schema::typed::InstanceType::VirtualRouter),
                     interfaces: vec![],
+                    static_routes: vec![],
                 };
                 (n.to_string(), ri)
             })

@@ -31,6 +31,7 @@ use super::sockets::{
     address_not_here, bind_error, bind_listener, more_data_sockets, steer, wanted_addresses,
     Listener, L2TP_PORT,
 };
+use super::static_routes::{wanted_routes, StaticRoutes};
 use super::EngineOptions;
 use crate::io::classify::{self, Class};
 use crate::io::data_workers::{worker_count, DataWorkers, WorkerRef, WorkerStats};
@@ -356,6 +357,8 @@ struct Runtime {
     ports: Ports,
     /// The LNS's service interfaces (TUN devices or lab links).
     services: ServiceIfaces,
+    /// `routing-options static`: the kernel routes installed for it.
+    static_routes: StaticRoutes,
     /// The relay's fast path, shared with the port tasks and socket readers.
     fast: FastPath,
     /// The RADIUS client's sockets.
@@ -411,6 +414,7 @@ pub(super) async fn run(
         poller: Poller::new(),
         ports: Ports::new(options.access_links, port_queues, fast.clone()),
         services: ServiceIfaces::new(options.service_links, service_queue, fast.clone()),
+        static_routes: StaticRoutes::default(),
         fast,
         radius: RadiusSockets::new(radius_queue),
         dynamic: DynamicAuthListener::new(dynamic_queue),
@@ -663,6 +667,9 @@ impl Runtime {
             .reconcile_with_instances(&self.core.service_interfaces(), config);
         // A device opened again, or moved to another table, has lost its routes.
         self.services.set_routes(&self.core.framed_routes());
+        // After the VRFs: an instance's routes go in its VRF's table.
+        self.static_routes.apply(&wanted_routes(config));
+        self.core.set_static_routes(self.static_routes.installed());
         self.poller
             .set_enabled(Instant::now(), config.l2tp.enable_snmp_tunnel_statistics);
         self.flush().await;

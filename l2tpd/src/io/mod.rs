@@ -48,6 +48,7 @@ pub mod route;
 pub mod rx_ring;
 pub mod service_endpoint;
 pub mod socket_link;
+pub mod static_route;
 pub mod tun_queue;
 pub mod vlan_auxdata;
 pub mod vrf;

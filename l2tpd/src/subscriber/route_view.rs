@@ -10,18 +10,19 @@
 //!   given the same prefix has taken it).
 //!
 //! Each route lives in the table of the subscriber's routing instance (`RI.inet.0`, or
-//! `inet.0`). The pools' networks on the service interfaces are left out: they are how Linux
+//! `inet.0`). Beside them, the `routing-options static` routes this daemon installed
+//! ([`InstalledStatic`], kept by engine::static_routes): `Static` at preference 5. The pools' networks on the service interfaces are left out: they are how Linux
 //! reaches the subscribers, where Junos has no route of its own.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
 
 use schema::route_rpc::{
-    table_name, NextHop, ProtocolSummary, RouteInformation, RouteProtocol, RouteShow,
+    table_name, NextHop, NextHopType, ProtocolSummary, RouteInformation, RouteProtocol, RouteShow,
     RouteSummaryInformation, RouteSummaryShow, RouteSummaryTable, RouteTable, Rt, RtEntry,
-    TableCounts,
+    TableCounts, STATIC_PREFERENCE,
 };
-use schema::typed::RouterConfig;
+use schema::typed::{RouterConfig, StaticNextHop};
 
 use super::framed_routes::installed_routes;
 use super::lac::SubscriberLayer;
@@ -36,10 +37,53 @@ pub const ACCESS_INTERNAL_PREFERENCE: u32 = 12;
 /// destination's routes with the preferred first.
 type Table = BTreeMap<Prefix, Vec<RtEntry>>;
 
+/// One static route the kernel took, since when, in which instance (`None`: the main one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstalledStatic {
+    pub instance: Option<String>,
+    pub prefix: Prefix,
+    pub next_hop: StaticNextHop,
+    pub since: Instant,
+}
+
+impl InstalledStatic {
+    fn entry(&self, now: Instant) -> RtEntry {
+        let hop = |to, nh_type| NextHop {
+            to,
+            via: None,
+            nh_type,
+        };
+        let nh = match &self.next_hop {
+            StaticNextHop::Gateways(gateways) => {
+                gateways.iter().map(|g| hop(Some(*g), None)).collect()
+            }
+            StaticNextHop::Discard => vec![hop(None, Some(NextHopType::Discard))],
+            StaticNextHop::Reject => vec![hop(None, Some(NextHopType::Reject))],
+        };
+        RtEntry {
+            active_tag: None,
+            protocol_name: RouteProtocol::Static,
+            preference: STATIC_PREFERENCE,
+            age: now.saturating_duration_since(self.since).as_secs(),
+            metric: None,
+            rt_tag: None,
+            nh,
+        }
+    }
+}
+
 impl SubscriberLayer {
     /// Every table that holds a route, by name.
-    fn route_tables(&self, now: Instant) -> BTreeMap<String, Table> {
+    fn route_tables(&self, now: Instant, statics: &[InstalledStatic]) -> BTreeMap<String, Table> {
         let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+        for route in statics {
+            tables
+                .entry(table_name(route.instance.as_deref()))
+                .or_default()
+                .entry(route.prefix)
+                .or_default()
+                .push(route.entry(now));
+        }
         for subscriber in self.table.iter() {
             let (Phase::Active, Some(lease), Some(since)) =
                 (subscriber.phase, &subscriber.lease, subscriber.routes_since)
@@ -60,7 +104,8 @@ impl SubscriberLayer {
                 rt_tag,
                 nh: vec![NextHop {
                     to,
-                    via: via.clone(),
+                    via: Some(via.clone()),
+                    nh_type: None,
                 }],
             };
             if self.lns.by_address.get(&lease.address) == Some(&subscriber.id) {
@@ -91,8 +136,8 @@ impl SubscriberLayer {
         }
         for table in tables.values_mut() {
             for entries in table.values_mut() {
-                // The lower preference wins (Access-internal's 12 over an Access route's
-                // 13): the packet path gives an address a subscriber holds first too.
+                // The lower preference wins (Static's 5, Access-internal's 12 over an Access
+                // route's 13): the packet path gives an address a subscriber holds first too.
                 entries.sort_by_key(|e| (e.preference, e.protocol_name));
                 if let Some(best) = entries.first_mut() {
                     best.active_tag = Some("*".into());
@@ -109,9 +154,10 @@ impl SubscriberLayer {
         &self,
         now: Instant,
         config: &RouterConfig,
+        statics: &[InstalledStatic],
         wanted: Option<&str>,
     ) -> Result<Vec<(String, Table)>, String> {
-        let mut tables = self.route_tables(now);
+        let mut tables = self.route_tables(now, statics);
         if let Some(wanted) = wanted {
             let known = std::iter::once(table_name(None))
                 .chain(
@@ -140,10 +186,11 @@ impl SubscriberLayer {
         &self,
         now: Instant,
         config: &RouterConfig,
+        statics: &[InstalledStatic],
         show: &RouteShow,
     ) -> Result<RouteInformation, String> {
         let mut reply = RouteInformation::default();
-        for (name, table) in self.selected_tables(now, config, show.table.as_deref())? {
+        for (name, table) in self.selected_tables(now, config, statics, show.table.as_deref())? {
             let mut shown = RouteTable {
                 table_name: name,
                 counts: counts(&table),
@@ -192,10 +239,11 @@ impl SubscriberLayer {
         &self,
         now: Instant,
         config: &RouterConfig,
+        statics: &[InstalledStatic],
         show: &RouteSummaryShow,
     ) -> Result<RouteSummaryInformation, String> {
         let mut reply = RouteSummaryInformation::default();
-        for (name, table) in self.selected_tables(now, config, show.table.as_deref())? {
+        for (name, table) in self.selected_tables(now, config, statics, show.table.as_deref())? {
             let mut protocols: BTreeMap<RouteProtocol, ProtocolSummary> = BTreeMap::new();
             for entry in table.values().flatten() {
                 let p = protocols

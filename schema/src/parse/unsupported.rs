@@ -18,6 +18,62 @@ const PPP_OPTIONS_NOT_SUPPORTED: &[&str] = &[
     "peer-ip-address-optional",
 ];
 
+/// Junos' `routing-options` statements other than `static`.
+const ROUTING_OPTIONS_NOT_SUPPORTED: &[&str] = &[
+    "aggregate",
+    "auto-export",
+    "autonomous-system",
+    "confederation",
+    "dynamic-tunnels",
+    "forwarding-table",
+    "generate",
+    "graceful-restart",
+    "instance-export",
+    "instance-import",
+    "interface-routes",
+    "martians",
+    "maximum-paths",
+    "maximum-prefixes",
+    "multicast",
+    "multipath",
+    "nonstop-routing",
+    "options",
+    "ppm",
+    "resolution",
+    "rib",
+    "rib-groups",
+    "router-id",
+    "source-routing",
+    "traceoptions",
+];
+
+/// Junos' `static` statements other than `route`.
+const STATIC_NOT_SUPPORTED: &[&str] = &["defaults", "rib-group"];
+
+/// Junos' `static route` statements other than `next-hop`, `discard` and `reject`.
+const STATIC_ROUTE_NOT_SUPPORTED: &[&str] = &[
+    "active",
+    "as-path",
+    "bfd-liveness-detection",
+    "community",
+    "install",
+    "lsp-next-hop",
+    "metric",
+    "next-table",
+    "no-install",
+    "no-readvertise",
+    "no-resolve",
+    "no-retain",
+    "passive",
+    "preference",
+    "qualified-next-hop",
+    "readvertise",
+    "receive",
+    "resolve",
+    "retain",
+    "tag",
+];
+
 /// (level, as its statement keywords without keys; statements Junos has there).
 const KNOWN: &[(&str, &[&str])] = &[
     (
@@ -39,7 +95,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "multicast-snooping-options",
             "poe",
             "policy-options",
-            "routing-options",
             "security",
             "services-options",
             "switch-options",
@@ -269,6 +324,24 @@ const KNOWN: &[(&str, &[&str])] = &[
         "dynamic-profiles interfaces unit family inet unnumbered-address",
         &["destination"],
     ),
+    // Routing beyond static routes (table/routing_options.rs), in the main instance and in
+    // a routing instance alike; and the static routes' attributes and next hops other
+    // than a gateway, discard or reject.
+    ("routing-options", ROUTING_OPTIONS_NOT_SUPPORTED),
+    (
+        "routing-instances routing-options",
+        ROUTING_OPTIONS_NOT_SUPPORTED,
+    ),
+    ("routing-options static", STATIC_NOT_SUPPORTED),
+    (
+        "routing-instances routing-options static",
+        STATIC_NOT_SUPPORTED,
+    ),
+    ("routing-options static route", STATIC_ROUTE_NOT_SUPPORTED),
+    (
+        "routing-instances routing-options static route",
+        STATIC_ROUTE_NOT_SUPPORTED,
+    ),
     // VPNs and routing beyond the instance's interfaces; Layer 2 wholesale instances
     // (`instance-role`, `vlan-model`).
     (
@@ -277,7 +350,6 @@ const KNOWN: &[(&str, &[&str])] = &[
             "instance-role",
             "protocols",
             "route-distinguisher",
-            "routing-options",
             "vlan-model",
             "vrf-export",
             "vrf-import",

@@ -29,6 +29,8 @@ pub(super) const ROUTING_INSTANCES: Stmt = list(
             "Interface name for this routing instance",
             &[],
         ),
+        // Junos shows routing-options after the instance's interfaces.
+        super::routing_options::ROUTING_OPTIONS,
     ],
 )
 .grouped()

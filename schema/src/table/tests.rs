@@ -88,9 +88,9 @@ fn kinds_are_consistent() {
             stmt.exclusive.iter().all(|group| group.len() >= 2
                 && group.iter().all(|name| stmt.child(name).is_some_and(|c| matches!(
                     c.kind,
-                    Kind::Flag | Kind::Container | Kind::Leaf(_)
+                    Kind::Flag | Kind::Container | Kind::Leaf(_) | Kind::LeafList(_)
                 )))),
-            "{path:?}: each exclusive group names two or more flags, leaves or containers of the statement"
+            "{path:?}: each exclusive group names two or more flags, leaves, leaf-lists or containers of the statement"
         );
         assert!(
             !stmt.one_line

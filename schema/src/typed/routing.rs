@@ -21,6 +21,9 @@ pub struct RoutingInstance {
     pub instance_type: Option<InstanceType>,
     /// The `interface` statements as written (`si-1/0/0` or `si-1/0/0.0`).
     pub interfaces: Vec<String>,
+    /// `routing-options static`: routes in the instance's own table.
+    #[serde(default)]
+    pub static_routes: Vec<super::StaticRoute>,
 }
 
 /// The routing instance names Junos keeps for itself: `default` is what `show subscribers`
@@ -121,6 +124,7 @@ pub(super) fn routing_instances(root: View<'_>) -> BTreeMap<String, RoutingInsta
                     .entries("interface")
                     .map(|(i, _)| i.to_string())
                     .collect(),
+                static_routes: super::static_routes::static_routes(ri),
             };
             (name.to_string(), instance)
         })
