@@ -142,6 +142,22 @@ fn commits_install_change_and_delete_static_routes() {
     let pair = pair("strd");
     let ns = pair.namespace(0).to_string();
     let table = schema::typed::vrf_table_id("ri1").to_string();
+    // What a killed daemon would have left: a blackhole of ours no longer configured, and
+    // an operator's route, which is not ours and stays.
+    let proto = STATIC_PROTOCOL.to_string();
+    ip_in(
+        &ns,
+        &[
+            "route",
+            "add",
+            "blackhole",
+            "198.18.77.0/24",
+            "proto",
+            &proto,
+        ],
+    )
+    .expect("leftover");
+    ip_in(&ns, &["route", "add", "blackhole", "198.18.78.0/24"]).expect("operator's route");
     let mut daemon = DaemonProcess::start_wrapped(&["ip", "netns", "exec", &ns], &[]);
     daemon.commit(
         "set routing-options static route 198.18.64.0/24 next-hop 198.18.0.2\n\
@@ -178,6 +194,15 @@ fn commits_install_change_and_delete_static_routes() {
         "the instance's route",
         WAIT,
         has(&table, "198.18.80.0/24", "blackhole"),
+    );
+    assert_eq!(
+        route_line(&ns, "main", "198.18.77.0/24"),
+        None,
+        "the leftover swept"
+    );
+    assert!(
+        route_line(&ns, "main", "198.18.78.0/24").is_some(),
+        "the operator's kept"
     );
 
     // A changed next hop, a deleted route, a deleted instance.

@@ -91,6 +91,8 @@ pub fn plan(present: &BTreeMap<RouteKey, StaticNextHop>, wanted: &RouteSet) -> V
 pub trait RouteHost: Send {
     fn add(&mut self, key: RouteKey, next_hop: &StaticNextHop) -> io::Result<()>;
     fn delete(&mut self, key: RouteKey) -> io::Result<()>;
+    /// The routes of ours the kernel holds, in every table.
+    fn ours(&mut self) -> io::Result<Vec<RouteKey>>;
 }
 
 /// The host's own routing tables.
@@ -103,6 +105,13 @@ impl RouteHost for Netlink {
     fn delete(&mut self, key: RouteKey) -> io::Result<()> {
         static_route::delete(key.table, key.prefix)
     }
+    fn ours(&mut self) -> io::Result<Vec<RouteKey>> {
+        let routes = static_route::ours()?;
+        Ok(routes
+            .into_iter()
+            .map(|(table, prefix)| RouteKey { table, prefix })
+            .collect())
+    }
 }
 
 /// The static routes this daemon installed.
@@ -111,6 +120,9 @@ pub struct StaticRoutes {
     present: BTreeMap<RouteKey, Present>,
     /// Routes the kernel refused to add or delete, since the start.
     failures: AtomicU64,
+    /// Whether the routes an earlier run left in the kernel were looked for (at the first
+    /// commit: [`StaticRoutes::sweep`]).
+    swept: bool,
 }
 
 impl Default for StaticRoutes {
@@ -125,6 +137,7 @@ impl StaticRoutes {
             host,
             present: BTreeMap::new(),
             failures: AtomicU64::new(0),
+            swept: false,
         }
     }
 
@@ -158,6 +171,10 @@ impl StaticRoutes {
 
     /// Brings the kernel to `wanted`.
     pub fn apply(&mut self, wanted: &RouteSet) {
+        if !self.swept {
+            self.swept = true;
+            self.sweep(wanted);
+        }
         for change in plan(&self.present(), wanted) {
             match change {
                 Change::Delete(key) => self.delete(key),
@@ -166,6 +183,28 @@ impl StaticRoutes {
                     self.add(key, next_hop, instance);
                 }
             }
+        }
+    }
+
+    /// A daemon that did not stop cleanly (SIGKILL, a crash) left its routes in the kernel:
+    /// those `wanted` no longer has are deleted, once, before the first commit's routes go
+    /// in (a `discard` among them would go on dropping traffic). Those it still has are
+    /// replaced by [`StaticRoutes::add`]. Only routes of our protocol are listed.
+    fn sweep(&mut self, wanted: &RouteSet) {
+        let leftovers = match self.host.ours() {
+            Ok(routes) => routes,
+            Err(e) => {
+                tracing::warn!("cannot list the static routes an earlier run left: {e}");
+                return;
+            }
+        };
+        for key in leftovers.into_iter().filter(|k| !wanted.contains_key(k)) {
+            tracing::info!(
+                "static route {} (table {}) left by an earlier run, not configured",
+                key.prefix,
+                key.table
+            );
+            self.delete(key);
         }
     }
 

@@ -130,6 +130,10 @@ impl RouteHost for Recorder {
             None => Err(io::Error::from_raw_os_error(libc::ESRCH)),
         }
     }
+    fn ours(&mut self) -> io::Result<Vec<RouteKey>> {
+        self.calls.lock().unwrap().push("list".to_string());
+        Ok(self.table.lock().unwrap().keys().copied().collect())
+    }
 }
 
 #[test]
@@ -141,7 +145,7 @@ fn commits_install_change_and_remove_routes_and_shutdown_removes_all() {
     routes.apply(&wanted(&[(a, gw(1)), (b, StaticNextHop::Discard)]));
     assert_eq!(
         host.take(),
-        vec!["add 254 198.18.1.0/24", "add 254 198.18.2.0/24"]
+        vec!["list", "add 254 198.18.1.0/24", "add 254 198.18.2.0/24"]
     );
     // The same commit again touches nothing.
     routes.apply(&wanted(&[(a, gw(1)), (b, StaticNextHop::Discard)]));
@@ -189,6 +193,7 @@ fn a_route_left_by_an_earlier_run_is_replaced() {
     assert_eq!(
         host.take(),
         vec![
+            "list",
             "add 254 198.18.1.0/24",
             "del 254 198.18.1.0/24",
             "add 254 198.18.1.0/24"
@@ -208,4 +213,38 @@ fn a_route_deleted_by_hand_is_forgotten() {
     routes.apply(&RouteSet::new());
     assert!(routes.present().is_empty());
     assert_eq!(routes.failures(), 0);
+}
+
+/// A daemon killed with routes installed (SIGKILL, a crash) leaves them in the kernel. Those
+/// the configuration still has are taken over at the first commit (above); the others, which
+/// a `discard` among them would keep blackholing, are deleted then too.
+#[test]
+fn routes_left_by_an_earlier_run_that_the_configuration_lost_are_deleted_once() {
+    let host = Recorder::default();
+    let kept = key(254, "198.18.1.0/24");
+    let lost = key(1_000_123, "198.18.9.0/24");
+    host.table.lock().unwrap().insert(kept, gw(1));
+    host.table
+        .lock()
+        .unwrap()
+        .insert(lost, StaticNextHop::Discard);
+    let mut routes = StaticRoutes::new(Box::new(host.clone()));
+    routes.apply(&wanted(&[(kept, gw(1))]));
+    assert_eq!(
+        host.take(),
+        vec![
+            "list",
+            "del 1000123 198.18.9.0/24",
+            "add 254 198.18.1.0/24",
+            "del 254 198.18.1.0/24",
+            "add 254 198.18.1.0/24"
+        ]
+    );
+    assert_eq!(
+        host.table.lock().unwrap().keys().collect::<Vec<_>>(),
+        [&kept]
+    );
+    // Once: the next commit asks the kernel nothing more.
+    routes.apply(&wanted(&[(kept, gw(1))]));
+    assert!(host.take().is_empty());
 }

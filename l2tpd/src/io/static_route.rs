@@ -18,7 +18,7 @@ use netlink_packet_route::route::{
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use schema::typed::{Ipv4Prefix, StaticNextHop};
 
-use super::vrf::request;
+use super::vrf::{dump, request};
 
 /// The protocol number of this daemon's static routes (`ip route` shows `proto 196`): not one
 /// of iproute2's `rt_protos`, and not the `static` (4) the Framed-Routes carry
@@ -39,6 +39,44 @@ pub fn delete(table: u32, prefix: Ipv4Prefix) -> io::Result<()> {
         RouteNetlinkMessage::DelRoute(message(table, prefix, None)),
         0,
     )
+}
+
+/// The table and prefix of every IPv4 route of ours ([`STATIC_PROTOCOL`]) in every table:
+/// those an earlier run of the daemon left, at start.
+pub fn ours() -> io::Result<Vec<(u32, Ipv4Prefix)>> {
+    let mut request = RouteMessage::default();
+    request.header.address_family = AddressFamily::Inet;
+    let replies = dump(RouteNetlinkMessage::GetRoute(request))?;
+    Ok(replies
+        .into_iter()
+        .filter_map(|reply| match reply {
+            RouteNetlinkMessage::NewRoute(route) => ours_of(&route),
+            _ => None,
+        })
+        .collect())
+}
+
+/// A dumped route's table and prefix, if it is one of ours.
+fn ours_of(route: &RouteMessage) -> Option<(u32, Ipv4Prefix)> {
+    if route.header.protocol != RouteProtocol::Other(STATIC_PROTOCOL)
+        || route.header.address_family != AddressFamily::Inet
+    {
+        return None;
+    }
+    let mut table = u32::from(route.header.table);
+    let mut address = std::net::Ipv4Addr::UNSPECIFIED;
+    for attribute in &route.attributes {
+        match attribute {
+            RouteAttribute::Table(t) => table = *t,
+            RouteAttribute::Destination(RouteAddress::Inet(a)) => address = *a,
+            _ => {}
+        }
+    }
+    let prefix = Ipv4Prefix {
+        address,
+        len: route.header.destination_prefix_length,
+    };
+    Some((table, prefix))
 }
 
 /// RTM_NEWROUTE (with a next hop) or RTM_DELROUTE (without): the table in the header when it
@@ -95,6 +133,19 @@ mod tests {
 
     fn prefix(text: &str) -> Ipv4Prefix {
         Ipv4Prefix::parse(text).unwrap()
+    }
+
+    /// What the dump gives back is read as what we sent: table (in the header or RTA_TABLE)
+    /// and prefix; another protocol's route is not ours.
+    #[test]
+    fn a_dumped_route_of_ours_reads_back_as_its_table_and_prefix() {
+        for (table, text) in [(254, "0.0.0.0/0"), (1_000_123, "198.18.128.0/17")] {
+            let m = message(table, prefix(text), Some(&StaticNextHop::Discard));
+            assert_eq!(ours_of(&m), Some((table, prefix(text))));
+        }
+        let mut theirs = message(254, prefix("198.18.0.0/16"), Some(&StaticNextHop::Reject));
+        theirs.header.protocol = RouteProtocol::Static;
+        assert_eq!(ours_of(&theirs), None);
     }
 
     #[test]

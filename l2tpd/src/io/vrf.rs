@@ -10,7 +10,7 @@
 use std::io;
 
 use netlink_packet_core::{
-    NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL,
+    NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL,
     NLM_F_REQUEST,
 };
 use netlink_packet_route::link::{
@@ -119,6 +119,25 @@ pub(super) fn request(message: RouteNetlinkMessage, flags: u16) -> io::Result<()
                     None => Ok(()),
                     Some(_) => Err(e.to_io()),
                 };
+            }
+        }
+    }
+}
+
+/// Sends a dump request and gathers every reply message until the kernel's NLMSG_DONE: the
+/// routes of every table for RTM_GETROUTE.
+pub(super) fn dump(message: RouteNetlinkMessage) -> io::Result<Vec<RouteNetlinkMessage>> {
+    let socket = connect()?;
+    send(&socket, message, NLM_F_DUMP)?;
+    let mut replies = Vec::new();
+    loop {
+        let (buf, _) = socket.recv_from_full()?;
+        for message in messages(&buf)? {
+            match message.payload {
+                NetlinkPayload::InnerMessage(inner) => replies.push(inner),
+                NetlinkPayload::Done(_) => return Ok(replies),
+                NetlinkPayload::Error(e) if e.code.is_some() => return Err(e.to_io()),
+                _ => {}
             }
         }
     }
