@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use schema::typed::{vrf_table_id, Ipv4Prefix, RouterConfig, StaticNextHop};
@@ -119,7 +118,7 @@ pub struct StaticRoutes {
     host: Box<dyn RouteHost>,
     present: BTreeMap<RouteKey, Present>,
     /// Routes the kernel refused to add or delete, since the start.
-    failures: AtomicU64,
+    failures: u64,
     /// Whether the routes an earlier run left in the kernel were looked for (at the first
     /// commit: [`StaticRoutes::sweep`]).
     swept: bool,
@@ -136,7 +135,7 @@ impl StaticRoutes {
         Self {
             host,
             present: BTreeMap::new(),
-            failures: AtomicU64::new(0),
+            failures: 0,
             swept: false,
         }
     }
@@ -166,7 +165,7 @@ impl StaticRoutes {
 
     #[cfg(test)]
     pub fn failures(&self) -> u64 {
-        self.failures.load(Ordering::Relaxed)
+        self.failures
     }
 
     /// Brings the kernel to `wanted`.
@@ -184,6 +183,12 @@ impl StaticRoutes {
                 }
             }
         }
+    }
+
+    /// Counts one route the kernel refused; the count since the start, for the log line.
+    fn failed(&mut self) -> u64 {
+        self.failures += 1;
+        self.failures
     }
 
     /// A daemon that did not stop cleanly (SIGKILL, a crash) left its routes in the kernel:
@@ -214,7 +219,7 @@ impl StaticRoutes {
             // Gone already (deleted by hand, or with its VRF's table): gone either way.
             Err(e) if e.raw_os_error() == Some(libc::ESRCH) => {}
             Err(e) => {
-                let failures = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
+                let failures = self.failed();
                 tracing::warn!(
                     "cannot delete static route {} (table {}): {e} \
                      ({failures} static route failures since start)",
@@ -256,7 +261,7 @@ impl StaticRoutes {
                 self.present.insert(key, present);
             }
             Err(e) => {
-                let failures = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
+                let failures = self.failed();
                 tracing::warn!(
                     "static route {}{within} not installed (table {}): {e} \
                      ({failures} static route failures since start); the next commit \
