@@ -30,10 +30,13 @@ pub(super) fn check(root: &Node, config: &RouterConfig, findings: &mut Findings)
         if name == PP0 {
             let mut peers: BTreeMap<Ipv4Addr, u16> = BTreeMap::new();
             for (number, unit) in &interface.units {
-                pp0_unit(config, *number, unit.static_pppoe.as_ref(), findings);
-                if let Some(pppoe) = unit.static_pppoe.as_ref() {
-                    destination(config, *number, pppoe, &mut peers, findings);
-                }
+                pp0_unit(
+                    config,
+                    *number,
+                    unit.static_pppoe.as_ref(),
+                    &mut peers,
+                    findings,
+                );
             }
         } else {
             pp0_only_statements(root, name, interface, findings);
@@ -79,6 +82,7 @@ fn pp0_unit(
     config: &RouterConfig,
     number: u16,
     pppoe: Option<&StaticPppoe>,
+    peers: &mut BTreeMap<Ipv4Addr, u16>,
     findings: &mut Findings,
 ) {
     let path = unit_path(PP0, number);
@@ -99,25 +103,31 @@ fn pp0_unit(
     if let Some(why) = underlying_problem(config, &pppoe.underlying_unit()) {
         findings.error(at, statement, why);
     }
+    // The router's own address on the unit: the unnumbered donor's.
+    let mut own = None;
     if let Some(donor) = pppoe.unnumbered_address.as_deref() {
-        if let Err(why) = donor_address(&config.interfaces, donor, pppoe.preferred_source_address) {
-            let mut at = path;
-            at.extend([NodeId::new("family"), NodeId::new("inet")]);
-            findings.error(
-                at,
-                format!("unnumbered-address {}", quote_word(donor)),
-                why.to_string(),
-            );
+        match donor_address(&config.interfaces, donor, pppoe.preferred_source_address) {
+            Ok(address) => own = Some(address),
+            Err(why) => {
+                let mut at = path;
+                at.extend([NodeId::new("family"), NodeId::new("inet")]);
+                findings.error(
+                    at,
+                    format!("unnumbered-address {}", quote_word(donor)),
+                    why.to_string(),
+                );
+            }
         }
     }
+    destination(number, pppoe, own, peers, findings);
 }
 
 /// `unnumbered-address IFL destination A`: A is the one subscriber's address, so neither the
-/// router's own address on the unit nor another unit's peer.
+/// router's own address on the unit (`own`, the donor's) nor another unit's peer.
 fn destination(
-    config: &RouterConfig,
     number: u16,
     pppoe: &StaticPppoe,
+    own: Option<Ipv4Addr>,
     peers: &mut BTreeMap<Ipv4Addr, u16>,
     findings: &mut Findings,
 ) {
@@ -125,7 +135,6 @@ fn destination(
         return;
     };
     let donor = pppoe.unnumbered_address.as_deref().unwrap_or_default();
-    let own = donor_address(&config.interfaces, donor, pppoe.preferred_source_address).ok();
     let why = if own == Some(peer) {
         format!("Destination {peer} is the router's own address on this unit ({donor}'s)")
     } else if let Some(first) = peers.get(&peer) {
